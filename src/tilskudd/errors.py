@@ -1,0 +1,53 @@
+"""The project's exceptions and exit codes.
+
+The library raises these small domain exceptions; the CLI catches :class:`TilskuddError` in one
+place, prints its message and exits with its :class:`ExitCode`. Anything else is a bug.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Process exit codes, the same for every command."""
+
+    OK = 0
+    INVALID_INPUT = 1
+    USAGE = 2
+
+
+class TilskuddError(Exception):
+    """Base of every error tilskudd reports to a person."""
+
+    exit_code: ExitCode = ExitCode.INVALID_INPUT
+
+
+class InputFileError(TilskuddError):
+    """An input file cannot be read as applications (missing, corrupt, encrypted, no header)."""
+
+
+class AmountError(TilskuddError, ValueError):
+    """A text or number is not an exact amount of money."""
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
+class UsageError(TilskuddError):
+    """An option or argument is not usable as given."""
+
+    exit_code = ExitCode.USAGE
+
+
+class PolicyError(UsageError):
+    """A policy file or option is invalid."""
+
+
+class OutputExistsError(UsageError):
+    """An output file exists and --force was not given, or it would overwrite an input."""
+
+
+class ValidationFailed(TilskuddError):
+    """Input has errors (or warnings under --strict) and the command stops."""

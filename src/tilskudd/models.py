@@ -1,0 +1,288 @@
+"""The data that flows through tilskudd: applications, issues, policies, decisions, allocations.
+
+Frozen pydantic models. Money is ``int`` (whole kroner); scores are ``Decimal`` so that a score of
+4.5 is exact. Words for people are never stored here: reasons and issues carry a code and its
+parameters, and :mod:`tilskudd.i18n` renders them in Norwegian or English at the edge.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+__all__ = [
+    "Allocation",
+    "Application",
+    "CellValue",
+    "Decision",
+    "Issue",
+    "Location",
+    "Policy",
+    "Reason",
+    "RejectedRow",
+    "Severity",
+    "Status",
+    "TieBreak",
+]
+
+CellValue = str | int | Decimal | bool | None
+"""A carried-through cell as tilskudd keeps it: text, whole number, exact decimal, or empty."""
+
+ParamValue = str | int | Decimal | bool | None | list[str]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Severity(StrEnum):
+    """How bad an :class:`Issue` is: errors stop an application, warnings do not."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+class Location(_Frozen):
+    """Where in an input something was found: file, sheet and cell (``Søknader!F12``)."""
+
+    file: str
+    sheet: str | None = None
+    row: int | None = Field(default=None, description="1-based row number as the spreadsheet shows it")
+    column: str | None = Field(default=None, description="column letter(s), e.g. 'F'")
+    header: str | None = Field(default=None, description="the column's header text in the file")
+
+    @property
+    def cell(self) -> str:
+        """The cell reference as a spreadsheet user writes it: ``Søknader!F12``, ``row 12``."""
+        ref = ""
+        if self.column and self.row:
+            ref = f"{self.column}{self.row}"
+        elif self.row:
+            ref = f"row {self.row}"
+        elif self.column:
+            ref = f"column {self.column}"
+        if self.sheet and ref:
+            return f"{self.sheet}!{ref}"
+        return ref or (self.sheet or "")
+
+
+class Issue(_Frozen):
+    """One problem found in the input, pinned to where it is, with what was expected."""
+
+    severity: Severity
+    code: str = Field(description="stable machine code, e.g. 'orgnr.checksum'")
+    params: dict[str, ParamValue] = Field(default_factory=dict)
+    location: Location | None = None
+    field: str | None = Field(default=None, description="the tilskudd field, e.g. 'requested'")
+    value: str | None = Field(default=None, description="the offending cell's text")
+    application_id: str | None = None
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+
+class Application(_Frozen):
+    """One valid application to a grant round."""
+
+    id: str
+    requested: int = Field(gt=0, description="amount applied for, whole kroner")
+    applicant: str | None = None
+    orgnr: str | None = Field(default=None, pattern=r"^\d{9}$")
+    project: str | None = None
+    municipalities: tuple[str, ...] = Field(default=(), description="4-digit municipality numbers")
+    counties: tuple[str, ...] = Field(
+        default=(), description="2-digit county numbers, from the county column or the municipalities"
+    )
+    total_cost: int | None = Field(default=None, gt=0)
+    score: Decimal | None = None
+    rank: int | None = Field(default=None, ge=1, description="a given order, 1 first")
+    category: str | None = None
+    decision: Literal["fund", "reject", "reserve"] | None = Field(
+        default=None, description="manual override by an officer"
+    )
+    decision_amount: int | None = Field(default=None, ge=0)
+    decision_reason: str | None = None
+    row: int | None = Field(default=None, description="the row it was read from, for messages")
+    extra: dict[str, CellValue] = Field(
+        default_factory=dict, description="columns tilskudd does not know, carried through"
+    )
+
+    @model_validator(mode="after")
+    def _requested_within_cost(self) -> Application:
+        if self.total_cost is not None and self.requested > self.total_cost:
+            raise ValueError("requested is more than total cost")
+        return self
+
+
+class RejectedRow(_Frozen):
+    """An application that could not be validated: what could be read of it, and why not."""
+
+    id: str
+    row: int | None = None
+    applicant: str | None = None
+    project: str | None = None
+    requested: int | None = None
+    issues: tuple[Issue, ...]
+    extra: dict[str, CellValue] = Field(default_factory=dict)
+
+
+class TieBreak(_Frozen):
+    """One step of the stated tie-break order: a field or carried-through column and a direction."""
+
+    column: str
+    descending: bool = True
+
+
+def _parse_share(value: Any) -> Any:
+    """Accept 0.2, "20 %", "20%" or 20 (read as percent when above 1) for a share of cost."""
+    if isinstance(value, str):
+        text = value.strip().replace(",", ".")
+        if text.endswith("%"):
+            return Decimal(text[:-1].strip()) / 100
+        return Decimal(text)
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, int) and not isinstance(value, bool) and value > 1:
+        return Decimal(value) / 100
+    return value
+
+
+class Policy(_Frozen):
+    """How a round's budget is allocated: the rule and every cap, threshold and tie-break.
+
+    Read from a TOML file (``[policy]`` table or top level) and overridden by options; recorded in
+    every output so the decision can be reproduced.
+    """
+
+    rule: Literal["ranked", "proportional", "optimal", "lottery"] = "ranked"
+    max_award: int | None = Field(default=None, gt=0, description="absolute cap per application")
+    max_share_of_cost: Decimal | None = Field(
+        default=None, gt=0, le=1, description="at most this share of total cost (0.2 = 20 %)"
+    )
+    min_award: int = Field(default=0, ge=0, description="no award below this")
+    round_to: int = Field(default=1, ge=1, description="awards rounded down to a multiple of this")
+    min_score: Decimal | None = Field(default=None, description="eligibility threshold")
+    per_applicant_max: int | None = Field(
+        default=None, gt=0, description="cap on the sum over one organisation number's applications"
+    )
+    at_line: Literal["skip", "stop", "partial"] = "skip"
+    reserve: int = Field(default=0, ge=0, description="length of the reserve list")
+    tie_break: tuple[TieBreak, ...] = ()
+    weight: Literal["none", "score"] = Field(
+        default="none", description="proportional: weight each share by score"
+    )
+    seed: int | None = Field(default=None, description="seed for any randomness (lottery)")
+
+    @field_validator("max_share_of_cost", mode="before")
+    @classmethod
+    def _share(cls, value: Any) -> Any:
+        return _parse_share(value)
+
+    @field_validator("tie_break", mode="before")
+    @classmethod
+    def _tie_break(cls, value: Any) -> Any:
+        # Accept "score desc, total_cost asc" or ["score desc", ...] as well as tables.
+        if isinstance(value, str):
+            value = [part for part in value.split(",") if part.strip()]
+        if isinstance(value, list | tuple):
+            out: list[Any] = []
+            for item in value:
+                if isinstance(item, str):
+                    words = item.split()
+                    if not words:
+                        continue
+                    direction = words[1].lower() if len(words) > 1 else "desc"
+                    if direction not in {"asc", "desc", "ascending", "descending"}:
+                        raise ValueError(f"tie-break direction must be asc or desc, not {direction!r}")
+                    out.append({"column": words[0], "descending": direction.startswith("desc")})
+                else:
+                    out.append(item)
+            return tuple(out)
+        return value
+
+    def describe(self) -> dict[str, Any]:
+        """The policy as plain values for outputs (JSON-able; Decimal as text)."""
+        data = self.model_dump(mode="json")
+        return {k: v for k, v in data.items()}
+
+
+class Status(StrEnum):
+    """The outcome for one application."""
+
+    FUNDED = "funded"
+    PARTLY_FUNDED = "partly_funded"
+    RESERVE = "reserve"
+    NOT_FUNDED = "not_funded"
+    REJECTED = "rejected"
+
+
+class Reason(_Frozen):
+    """A structured justification: a stable code and its parameters (amounts in kroner)."""
+
+    code: str
+    params: dict[str, ParamValue] = Field(default_factory=dict)
+
+
+class Decision(_Frozen):
+    """The decision on one application: status, amount, rank and the reasons for it."""
+
+    application_id: str
+    status: Status
+    amount: int = Field(ge=0)
+    requested: int | None = Field(default=None, description="amount applied for, for convenience")
+    eligible_amount: int | None = Field(
+        default=None, description="the request after every cap: the most it could have received"
+    )
+    rank: int | None = Field(default=None, description="1 first; equal ranks for true ties")
+    tied: bool = Field(default=False, description="shares its rank with another application")
+    override: bool = Field(default=False, description="decided by an officer's manual override")
+    reasons: tuple[Reason, ...] = ()
+
+    @model_validator(mode="after")
+    def _status_matches_amount(self) -> Decision:
+        funded = self.status in (Status.FUNDED, Status.PARTLY_FUNDED)
+        if funded != (self.amount > 0):
+            raise ValueError(f"status {self.status} does not fit amount {self.amount}")
+        return self
+
+
+class Allocation(_Frozen):
+    """A round's result: one decision per application, and the budget accounted to the krone."""
+
+    rule: str
+    policy: Policy
+    budget: int = Field(ge=0)
+    decisions: tuple[Decision, ...]
+    awarded: int = Field(ge=0)
+    unallocated: int = Field(ge=0)
+    seed: int | None = None
+    notes: tuple[Reason, ...] = Field(
+        default=(), description="round-level remarks: ties at the line, proven optimality, draws"
+    )
+
+    @model_validator(mode="after")
+    def _budget_holds(self) -> Allocation:
+        total = sum(d.amount for d in self.decisions)
+        if total != self.awarded:
+            raise ValueError(f"awarded {self.awarded} differs from the sum of awards {total}")
+        if self.budget != self.awarded + self.unallocated:
+            raise ValueError(
+                f"budget {self.budget} != awarded {self.awarded} + unallocated {self.unallocated}"
+            )
+        ids = [d.application_id for d in self.decisions]
+        if len(ids) != len(set(ids)):
+            raise ValueError("an application appears more than once in the allocation")
+        return self
+
+    def by_id(self) -> Mapping[str, Decision]:
+        """Decisions keyed by application id."""
+        return {d.application_id: d for d in self.decisions}
+
+    def funded(self) -> tuple[Decision, ...]:
+        """Funded and partly funded decisions, in rank order."""
+        return tuple(d for d in self.decisions if d.amount > 0)

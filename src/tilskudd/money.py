@@ -1,0 +1,183 @@
+"""Amounts of money: parse what people type, format for people. Integers only.
+
+Every amount in tilskudd is an ``int`` of whole kroner (or of the scheme's currency unit). Cells
+arrive as numbers (calamine gives whole numbers as ``float``) or as text typed by people
+(``"kr 3.300.000,-"``, ``"3,3 mill."``); :func:`parse_amount` turns either into an ``int`` exactly,
+or raises :class:`~tilskudd.errors.AmountError` with a hint. It never guesses: ``"3,300"`` could be
+three thousand three hundred or three point three, and is refused.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from tilskudd.errors import AmountError
+
+__all__ = ["format_amount", "parse_amount", "parse_decimal", "to_decimal"]
+
+# Ordinary, no-break, narrow no-break, thin and figure spaces: all are typed as digit grouping.
+_SPACES = "\u0020\u00a0\u202f\u2009\u2007\u2002\u2003\u2004\u2005\u2006\u2008\u200a"
+_SPACE_RE = re.compile(f"[{_SPACES}\t]+")
+_CURRENCY_RE = re.compile(r"^(?:kr\.?|nok)\s*|\s*(?:kr\.?|nok|,-|\.-|,--|\.--)$", re.IGNORECASE)
+_MULTIPLIERS: tuple[tuple[re.Pattern[str], int], ...] = (
+    (re.compile(r"\s*(?:mrd\.?|milliarder?|bn)$", re.IGNORECASE), 1_000_000_000),
+    (re.compile(r"\s*(?:mill\.?|millioner|million|millions|mnok|mio\.?|m)$", re.IGNORECASE), 1_000_000),
+    (re.compile(r"\s*(?:tusen|k)$", re.IGNORECASE), 1_000),
+)
+_DIGITS_GROUPED = re.compile(r"^\d{1,3}(?:[ ]\d{3})+$")
+_PLAIN = re.compile(r"^\d+$")
+
+
+def to_decimal(value: float | int | Decimal) -> Decimal:
+    """Return a number cell's exact decimal value (``3300000.0`` -> ``Decimal('3300000')``)."""
+    if isinstance(value, bool):
+        raise AmountError(f"{value!r} is a truth value, not an amount")
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    # repr() is the shortest text that reads back as the same float: what the spreadsheet showed.
+    return Decimal(repr(value))
+
+
+def _whole_units(value: Decimal, original: str, *, allow_zero: bool, allow_negative: bool) -> int:
+    if not value.is_finite():
+        raise AmountError(f"'{original}' is not a number")
+    if value < 0 and not allow_negative:
+        raise AmountError(f"'{original}' is negative", hint="an amount must be 0 or more")
+    if value == 0 and not allow_zero:
+        raise AmountError(f"'{original}' is zero", hint="an amount must be more than 0")
+    if value != value.to_integral_value():
+        # Two decimals are øre; more than two is a fraction of an øre.
+        exponent = value.normalize().as_tuple().exponent
+        if isinstance(exponent, int) and exponent < -2:
+            raise AmountError(
+                f"'{original}' has a fraction of an øre",
+                hint="amounts are whole kroner; at most two decimals can be øre",
+            )
+        raise AmountError(
+            f"'{original}' is not a whole number of kroner",
+            hint="tilskudd allocates whole kroner; round the amount to whole kroner",
+        )
+    return int(value)
+
+
+def _parse_number_text(text: str, original: str, *, has_multiplier: bool) -> Decimal:
+    """Parse digits with grouping and a decimal mark as people type them."""
+    text = _SPACE_RE.sub(" ", text).strip()
+    if not text:
+        raise AmountError(f"'{original}' has no digits")
+    negative = text.startswith(("-", "−"))
+    if negative:
+        text = text[1:].strip()
+    if text.endswith((",-", ".-")):
+        text = text[:-2]
+    commas, dots = text.count(","), text.count(".")
+    decimal_part = ""
+    if commas and dots:
+        # The mark that comes last is the decimal mark, the other groups thousands.
+        dec, grp = (",", ".") if text.rfind(",") > text.rfind(".") else (".", ",")
+        if text.count(dec) > 1:
+            raise AmountError(f"'{original}' is not a number", hint="use one decimal mark")
+        integer, decimal_part = text.split(dec)
+        groups = integer.split(grp)
+        if not (groups[0].isdigit() and all(len(g) == 3 and g.isdigit() for g in groups[1:])):
+            raise AmountError(f"'{original}' has digit groups that are not thousands")
+        integer = "".join(groups)
+    elif commas > 1 or dots > 1:
+        sep = "," if commas else "."
+        groups = text.split(sep)
+        if not (
+            groups[0].replace(" ", "").isdigit()
+            and len(groups[0]) <= 3
+            and all(len(g) == 3 and g.isdigit() for g in groups[1:])
+        ):
+            raise AmountError(f"'{original}' has digit groups that are not thousands")
+        integer = "".join(groups)
+    elif commas == 1 or dots == 1:
+        sep = "," if commas else "."
+        integer, decimal_part = text.split(sep)
+        if len(decimal_part) == 3 and not has_multiplier and integer.replace(" ", "").isdigit():
+            raise AmountError(
+                f"'{original}' is ambiguous",
+                hint=(
+                    f"'{original}' could be a thousands separator or a decimal mark; "
+                    "write it without separators (3300), with spaces (3 300) or with two "
+                    "decimals (3,30)"
+                ),
+            )
+    else:
+        integer = text
+    if " " in integer:
+        if not _DIGITS_GROUPED.match(integer):
+            raise AmountError(
+                f"'{original}' has digit groups that are not thousands",
+                hint="group digits in threes: 3 300 000",
+            )
+        integer = integer.replace(" ", "")
+    if not _PLAIN.match(integer) or (decimal_part and not _PLAIN.match(decimal_part)):
+        raise AmountError(f"'{original}' is not an amount", hint="for example 3 300 000 or 3,3 mill.")
+    number = Decimal(f"{integer}.{decimal_part}" if decimal_part else integer)
+    return -number if negative else number
+
+
+def parse_decimal(value: object, *, original: str | None = None) -> Decimal:
+    """Parse an amount-like cell (number or text, with currency and multipliers) exactly."""
+    shown = original if original is not None else str(value)
+    if value is None:
+        raise AmountError("the amount is empty")
+    if isinstance(value, bool):
+        raise AmountError(f"'{shown}' is a truth value, not an amount")
+    if isinstance(value, int | float | Decimal):
+        try:
+            return to_decimal(value)
+        except InvalidOperation as exc:  # pragma: no cover - repr() of a float always parses
+            raise AmountError(f"'{shown}' is not a number") from exc
+    if not isinstance(value, str):
+        raise AmountError(f"'{shown}' is not an amount")
+    text = _SPACE_RE.sub(" ", value).strip()
+    if not text:
+        raise AmountError("the amount is empty")
+    for _ in range(2):  # "kr 3,3 mill." and "3,3 mill. kr": currency on either side
+        text = _CURRENCY_RE.sub("", text).strip()
+    multiplier = 1
+    for pattern, factor in _MULTIPLIERS:
+        stripped = pattern.sub("", text)
+        if stripped != text and stripped and stripped[-1].isdigit():
+            text, multiplier = stripped.strip(), factor
+            break
+    text = _CURRENCY_RE.sub("", text).strip()
+    number = _parse_number_text(text, shown, has_multiplier=multiplier != 1)
+    return number * multiplier
+
+
+def parse_amount(
+    value: object, *, allow_zero: bool = False, allow_negative: bool = False
+) -> int:
+    """Parse a cell or option into whole kroner, or raise :class:`AmountError` with a hint.
+
+    >>> parse_amount("kr 3.300.000,-")
+    3300000
+    >>> parse_amount("3,3 mill.")
+    3300000
+    >>> parse_amount(3300000.0)
+    3300000
+    """
+    shown = str(value).strip() if value is not None else ""
+    number = parse_decimal(value, original=shown)
+    return _whole_units(number, shown, allow_zero=allow_zero, allow_negative=allow_negative)
+
+
+def format_amount(amount: int, lang: str = "nb", *, currency: str | None = "kr") -> str:
+    """Format whole kroner for people: ``3 300 000 kr`` (nb) or ``NOK 3,300,000`` (en)."""
+    sign = "-" if amount < 0 else ""
+    digits = f"{abs(amount):,}"
+    if lang == "nb":
+        text = sign + digits.replace(",", "\u00a0")
+        return f"{text}\u00a0{currency}" if currency else text
+    text = sign + digits
+    if not currency:
+        return text
+    code = "NOK" if currency == "kr" else currency
+    return f"{code}\u00a0{text}"

@@ -103,7 +103,7 @@ class _Formatter(string.Formatter):
         if format_spec == "list":
             items = [str(v) for v in value] if isinstance(value, list | tuple) else [str(value)]
             return self.translator.join(items)
-        return super().format_field(value, format_spec)
+        return str(super().format_field(value, format_spec))
 
 
 class Translator:

@@ -8,6 +8,7 @@ parameters, and :mod:`tilskudd.i18n` renders them in Norwegian or English at the
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Literal
@@ -24,7 +25,9 @@ __all__ = [
     "Policy",
     "Reason",
     "RejectedRow",
+    "RoundResult",
     "Severity",
+    "Source",
     "Status",
     "TieBreak",
 ]
@@ -286,3 +289,39 @@ class Allocation(_Frozen):
     def funded(self) -> tuple[Decision, ...]:
         """Funded and partly funded decisions, in rank order."""
         return tuple(d for d in self.decisions if d.amount > 0)
+
+
+class Source(_Frozen):
+    """The input a round was allocated from, recorded so the decision can be reproduced."""
+
+    file: str = Field(description="file name as given")
+    sha256: str | None = None
+    sheet: str | None = None
+    header_row: int | None = None
+
+
+class RoundResult(_Frozen):
+    """Everything one run of a round produced: inputs, issues and the allocation.
+
+    ``allocation.decisions`` covers every application, the rejected (invalid) ones included; this
+    is what the terminal view, the exports and the ledger take.
+    """
+
+    allocation: Allocation
+    applications: tuple[Application, ...]
+    rejected: tuple[RejectedRow, ...] = ()
+    issues: tuple[Issue, ...] = ()
+    source: Source | None = None
+    extra_columns: tuple[str, ...] = ()
+    tool_version: str
+    created: datetime
+    programme: str | None = None
+    round: str | None = None
+    funder: str | None = None
+
+    def application(self, application_id: str) -> Application | None:
+        """The valid application with this id, or None (rejected or unknown)."""
+        for app in self.applications:
+            if app.id == application_id:
+                return app
+        return None

@@ -1,0 +1,80 @@
+"""Writing a round's result to files: one module per format, chosen by extension or --format.
+
+Every writer has the signature ``write(result, path, *, lang) -> None`` and writes through
+:func:`tilskudd.export.atomic.atomic_write`, so a reader never sees half a file and an existing
+file is only replaced when the caller allows it (see :func:`check_output_path`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from importlib import import_module
+from pathlib import Path
+
+from tilskudd.errors import OutputExistsError, UsageError
+from tilskudd.models import RoundResult
+
+__all__ = ["FORMATS", "check_output_path", "format_for", "write"]
+
+Writer = Callable[..., None]
+
+# format name -> (module, file extensions). Writers are imported only when used.
+FORMATS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "xlsx": ("tilskudd.export.xlsx", (".xlsx",)),
+}
+
+
+def format_for(path: Path, explicit: str | None = None) -> str:
+    """The output format: ``explicit`` if given, else by the file's extension."""
+    if explicit:
+        if explicit not in FORMATS:
+            raise UsageError(
+                f"unknown output format {explicit!r}; choose one of {', '.join(sorted(FORMATS))}"
+            )
+        return explicit
+    suffix = path.suffix.lower()
+    for name, (_module, suffixes) in FORMATS.items():
+        if suffix in suffixes:
+            return name
+    known = sorted({s for _m, sfx in FORMATS.values() for s in sfx})
+    raise UsageError(
+        f"cannot tell the output format of {path.name!r} from its extension; "
+        f"use one of {', '.join(known)} or --format"
+    )
+
+
+def check_output_path(path: Path, *, inputs: Iterable[Path] = (), force: bool = False) -> None:
+    """Refuse to overwrite an input file ever, or an existing output without ``force``."""
+    resolved = path.resolve()
+    for source in inputs:
+        if source.exists() and resolved == Path(source).resolve():
+            raise OutputExistsError(
+                f"{path} is an input file; tilskudd never overwrites its input. "
+                "Choose another output name."
+            )
+    if path.exists() and not force:
+        raise OutputExistsError(f"{path} exists; use --force to replace it, or choose another name")
+    if path.exists() and path.is_dir():
+        raise OutputExistsError(f"{path} is a folder; give a file name")
+
+
+def write(
+    result: RoundResult,
+    path: Path,
+    *,
+    format: str | None = None,
+    lang: str = "en",
+    force: bool = False,
+    inputs: Iterable[Path] = (),
+    **options: object,
+) -> str:
+    """Write ``result`` to ``path`` in the format its extension (or ``format``) names.
+
+    Returns the format used.
+    """
+    name = format_for(path, format)
+    check_output_path(path, inputs=inputs, force=force)
+    module = import_module(FORMATS[name][0])
+    writer: Writer = module.write
+    writer(result, path, lang=lang, **options)
+    return name

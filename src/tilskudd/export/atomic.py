@@ -1,0 +1,47 @@
+"""Atomic file output: write beside the target, flush to disk, then rename over it.
+
+A reader (or a crash) never sees half a file: the target either keeps its old content or gets
+the whole new one. The temporary file lives in the target's folder so the rename stays on one
+file system.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+__all__ = ["atomic_path", "atomic_write"]
+
+
+@contextlib.contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; on success it replaces ``target`` atomically.
+
+    For writers (openpyxl, PDF libraries) that want a file name rather than a stream.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        with open(tmp, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+
+
+@contextlib.contextmanager
+def atomic_write(
+    target: Path, *, encoding: str = "utf-8", newline: str | None = None
+) -> Iterator[IO[str]]:
+    """Open a text file beside ``target`` for writing; rename it over ``target`` on success."""
+    with atomic_path(target) as tmp, open(tmp, "w", encoding=encoding, newline=newline) as handle:
+        yield handle

@@ -1,0 +1,120 @@
+"""The one-way flow as library calls: read -> validate -> allocate -> a RoundResult.
+
+The CLI is a thin user of these functions; so is anyone scripting tilskudd::
+
+    checked = read_applications("søknader.xlsx", register="2009")
+    result = run_round(checked, budget=20_000_000, policy=Policy(max_share_of_cost="20 %"))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+
+from tilskudd import __version__
+from tilskudd.models import (
+    Allocation,
+    Decision,
+    Policy,
+    Reason,
+    RoundResult,
+    Source,
+    Status,
+)
+from tilskudd.validation import ValidationResult
+
+__all__ = ["read_applications", "rejected_decisions", "run_round"]
+
+RANKING_RULES = frozenset({"ranked", "optimal", "lottery"})
+
+
+def read_applications(
+    path: str | Path,
+    *,
+    sheet: str | int | None = None,
+    columns: Mapping[str, str] | None = None,
+    register: str = "2024",
+    lang: str = "en",
+    display_name: str | None = None,
+) -> ValidationResult:
+    """Read and validate an applications file (xlsx, xlsm, xls, ods, csv) in one pass.
+
+    Raises :class:`~tilskudd.errors.InputFileError` when the file cannot be read as applications
+    at all; problems in cells are returned as issues in the result, never raised.
+    """
+    from tilskudd.reading import read_table
+    from tilskudd.validation import validate
+
+    table = read_table(path, sheet=sheet, columns=columns, display_name=display_name, lang=lang)
+    return validate(table, register=register)
+
+
+def rejected_decisions(checked: ValidationResult) -> tuple[Decision, ...]:
+    """A `rejected` decision for every application that failed validation, with its problems."""
+    decisions = []
+    for row in checked.rejected:
+        codes = [issue.code for issue in row.issues if issue.is_error]
+        cells = [issue.location.cell for issue in row.issues if issue.is_error and issue.location]
+        decisions.append(
+            Decision(
+                application_id=row.id,
+                status=Status.REJECTED,
+                amount=0,
+                requested=row.requested,
+                reasons=(
+                    Reason(
+                        code="reason.rejected.invalid",
+                        params={"problems": len(codes), "codes": codes, "cells": cells},
+                    ),
+                ),
+            )
+        )
+    return tuple(decisions)
+
+
+def run_round(
+    checked: ValidationResult,
+    budget: int,
+    policy: Policy,
+    *,
+    sha256: str | None = None,
+    created: datetime | None = None,
+    programme: str | None = None,
+    round_name: str | None = None,
+    funder: str | None = None,
+) -> RoundResult:
+    """Allocate ``budget`` over the valid applications by ``policy`` and return the whole result.
+
+    Invalid applications are in the result with status `rejected` and their problems.
+    """
+    from tilskudd.rules import allocate
+
+    allocation = allocate(checked.applications, budget, policy)
+    rejected = rejected_decisions(checked)
+    if rejected:
+        allocation = Allocation(
+            rule=allocation.rule,
+            policy=allocation.policy,
+            budget=allocation.budget,
+            decisions=allocation.decisions + rejected,
+            awarded=allocation.awarded,
+            unallocated=allocation.unallocated,
+            seed=allocation.seed,
+            notes=allocation.notes,
+        )
+    return RoundResult(
+        allocation=allocation,
+        applications=checked.applications,
+        rejected=checked.rejected,
+        issues=checked.issues,
+        source=Source(
+            file=checked.file, sha256=sha256, sheet=checked.sheet, header_row=checked.header_row
+        ),
+        extra_columns=checked.extra_columns,
+        tool_version=__version__,
+        created=created or datetime.now(UTC).replace(microsecond=0),
+        programme=programme,
+        round=round_name,
+        funder=funder,
+    )

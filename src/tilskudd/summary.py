@@ -1,0 +1,175 @@
+"""Figures about a round that every view repeats: counts, totals, coverage, oversubscription.
+
+Pure functions over models; the terminal view, the exports, the documents and the ledger all take
+their numbers from here so that they never disagree.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_EVEN, Decimal
+from fractions import Fraction
+
+from tilskudd.models import Application, RoundResult, Status
+
+__all__ = ["BudgetCheck", "CountyLine", "RoundSummary", "budget_check", "gini", "summarise"]
+
+
+def _ratio(numerator: int, denominator: int) -> Decimal | None:
+    """numerator / denominator as a Decimal with two decimals (half-even), None when undefined."""
+    if denominator == 0:
+        return None
+    value = Fraction(numerator, denominator)
+    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(
+        Decimal("0.01"), rounding=ROUND_HALF_EVEN
+    )
+
+
+@dataclass(frozen=True)
+class CountyLine:
+    """Awards attributed to one county (a collaboration across counties counts in each)."""
+
+    county: str
+    projects: int
+    awarded: int
+
+
+@dataclass(frozen=True)
+class RoundSummary:
+    """The figures of an allocated round, as a press release or a summary sheet gives them."""
+
+    budget: int
+    awarded: int
+    unallocated: int
+    applications: int
+    valid: int
+    rejected: int
+    requested: int
+    """Total requested by valid applications."""
+    funded: int
+    """Projects with an award (funded in full or partly)."""
+    funded_full: int
+    partly_funded: int
+    reserve: int
+    not_funded: int
+    municipalities: int
+    """Distinct municipalities taking part in funded projects."""
+    counties: int
+    oversubscription: Decimal | None
+    """Requested / budget, two decimals; None when the budget is 0."""
+    per_county: tuple[CountyLine, ...] = field(default=())
+
+
+def summarise(result: RoundResult) -> RoundSummary:
+    """Summarise a round: the numbers for the summary sentence and the summary sheet."""
+    allocation = result.allocation
+    statuses = Counter(d.status for d in allocation.decisions)
+    funded_ids = {d.application_id for d in allocation.decisions if d.amount > 0}
+    amounts = {d.application_id: d.amount for d in allocation.decisions}
+    funded_apps = [a for a in result.applications if a.id in funded_ids]
+    municipalities = {m for a in funded_apps for m in a.municipalities}
+    counties = {c for a in funded_apps for c in a.counties}
+    county_projects: Counter[str] = Counter()
+    county_awarded: Counter[str] = Counter()
+    for app in funded_apps:
+        for county in app.counties:
+            county_projects[county] += 1
+            # A collaboration across counties is split evenly for the per-county view, the
+            # remainder to the first county, so the per-county column still sums to the total.
+            share, rest = divmod(amounts[app.id], len(app.counties))
+            county_awarded[county] += share + (rest if county == app.counties[0] else 0)
+    per_county = tuple(
+        CountyLine(county=c, projects=county_projects[c], awarded=county_awarded[c])
+        for c in sorted(county_projects)
+    )
+    requested = sum(a.requested for a in result.applications)
+    return RoundSummary(
+        budget=allocation.budget,
+        awarded=allocation.awarded,
+        unallocated=allocation.unallocated,
+        applications=len(allocation.decisions),
+        valid=len(result.applications),
+        rejected=statuses[Status.REJECTED],
+        requested=requested,
+        funded=statuses[Status.FUNDED] + statuses[Status.PARTLY_FUNDED],
+        funded_full=statuses[Status.FUNDED],
+        partly_funded=statuses[Status.PARTLY_FUNDED],
+        reserve=statuses[Status.RESERVE],
+        not_funded=statuses[Status.NOT_FUNDED],
+        municipalities=len(municipalities),
+        counties=len(counties),
+        oversubscription=_ratio(requested, allocation.budget),
+        per_county=per_county,
+    )
+
+
+@dataclass(frozen=True)
+class BudgetCheck:
+    """The dry-run check an officer wants before allocating: is the round oversubscribed?"""
+
+    budget: int
+    valid: int
+    invalid: int
+    requested: int
+    oversubscription: Decimal | None
+    funded_in_full_by_score: int
+    """How many applications would be funded in full taking them best score first."""
+    requested_of_those: int
+    municipalities: int
+    counties: int
+    unscored: int
+
+
+def budget_check(
+    applications: Sequence[Application], invalid: int, budget: int
+) -> BudgetCheck:
+    """The budget check of ``tilskudd check --budget``: a quick look without any policy.
+
+    Applications are taken best score first (given rank first where there is one; then id), each
+    in full, until the next does not fit: a strict funding line without caps.
+    """
+
+    def key(app: Application) -> tuple[int, Decimal, int, str]:
+        if app.rank is not None:
+            return (0, Decimal(0), app.rank, app.id)
+        if app.score is not None:
+            return (1, -app.score, 0, app.id)
+        return (2, Decimal(0), 0, app.id)
+
+    remaining = budget
+    count = 0
+    used = 0
+    for app in sorted(applications, key=key):
+        if app.requested > remaining:
+            break
+        remaining -= app.requested
+        used += app.requested
+        count += 1
+    requested = sum(a.requested for a in applications)
+    return BudgetCheck(
+        budget=budget,
+        valid=len(applications),
+        invalid=invalid,
+        requested=requested,
+        oversubscription=_ratio(requested, budget),
+        funded_in_full_by_score=count,
+        requested_of_those=used,
+        municipalities=len({m for a in applications for m in a.municipalities}),
+        counties=len({c for a in applications for c in a.counties}),
+        unscored=sum(1 for a in applications if a.score is None and a.rank is None),
+    )
+
+
+def gini(amounts: Sequence[int]) -> Decimal | None:
+    """Gini coefficient of awards (0 = all equal), exact then rounded to 3 decimals."""
+    values = sorted(amounts)
+    n = len(values)
+    total = sum(values)
+    if n == 0 or total == 0:
+        return None
+    weighted = sum((2 * (i + 1) - n - 1) * v for i, v in enumerate(values))
+    value = Fraction(weighted, n * total)
+    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.001"))
+

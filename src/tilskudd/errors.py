@@ -15,6 +15,8 @@ class ExitCode(IntEnum):
     OK = 0
     INVALID_INPUT = 1
     USAGE = 2
+    BUG = 3
+    """An unexpected error: a bug in tilskudd (traceback with --debug)."""
 
 
 class TilskuddError(Exception):

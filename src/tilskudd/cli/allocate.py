@@ -1,0 +1,217 @@
+"""``tilskudd allocate``: allocate a round's budget by a stated rule and policy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from tilskudd.cli.app import app
+from tilskudd.cli.common import (
+    ColumnsOpt,
+    DebugOpt,
+    FileArg,
+    LangOpt,
+    Register,
+    RegisterOpt,
+    SheetOpt,
+    StrictOpt,
+    console,
+    guard,
+    parse_amount_option,
+    read_checked,
+    resolve_lang,
+)
+from tilskudd.errors import ExitCode, UsageError
+
+POLICY_HELP = "Policy (overrides --policy)"
+
+
+@app.command()
+def allocate(
+    file: FileArg,
+    budget: Annotated[
+        str | None,
+        typer.Option(
+            "--budget", "-b", help="The round's budget: 20000000, '20 000 000' or 20M."
+        ),
+    ] = None,
+    rule: Annotated[
+        str | None,
+        typer.Option("--rule", help="ranked (default) or proportional.", rich_help_panel=POLICY_HELP),
+    ] = None,
+    policy_file: Annotated[
+        Path | None,
+        typer.Option("--policy", help="Policy TOML file ([policy] table).", show_default=False),
+    ] = None,
+    max_award: Annotated[
+        str | None,
+        typer.Option("--max-award", help="Cap per application.", rich_help_panel=POLICY_HELP),
+    ] = None,
+    max_share_of_cost: Annotated[
+        str | None,
+        typer.Option(
+            "--max-share-of-cost",
+            help="At most this share of the project's total cost: '20 %' or 0.2.",
+            rich_help_panel=POLICY_HELP,
+        ),
+    ] = None,
+    min_award: Annotated[
+        str | None,
+        typer.Option("--min-award", help="No award below this.", rich_help_panel=POLICY_HELP),
+    ] = None,
+    round_to: Annotated[
+        str | None,
+        typer.Option(
+            "--round-to", help="Round awards down to a multiple of this (e.g. 1000).",
+            rich_help_panel=POLICY_HELP,
+        ),
+    ] = None,
+    min_score: Annotated[
+        str | None,
+        typer.Option("--min-score", help="Eligibility threshold.", rich_help_panel=POLICY_HELP),
+    ] = None,
+    per_applicant_max: Annotated[
+        str | None,
+        typer.Option(
+            "--per-applicant-max",
+            help="Cap on the sum over one organisation number's applications.",
+            rich_help_panel=POLICY_HELP,
+        ),
+    ] = None,
+    at_line: Annotated[
+        str | None,
+        typer.Option(
+            "--at-line",
+            help="ranked: skip (pass over what doesn't fit), stop (strict line) or partial.",
+            rich_help_panel=POLICY_HELP,
+        ),
+    ] = None,
+    reserve: Annotated[
+        int | None,
+        typer.Option("--reserve", help="Length of the reserve list.", rich_help_panel=POLICY_HELP),
+    ] = None,
+    tie_break: Annotated[
+        str | None,
+        typer.Option(
+            "--tie-break",
+            help="Columns that break score ties, in order: 'total_cost asc, Merknad desc'.",
+            rich_help_panel=POLICY_HELP,
+        ),
+    ] = None,
+    weight: Annotated[
+        str | None,
+        typer.Option(
+            "--weight", help="proportional: none or score.", rich_help_panel=POLICY_HELP
+        ),
+    ] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option("--seed", help="Seed for any randomness.", rich_help_panel=POLICY_HELP),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write the result: .xlsx (award workbook).",
+                     show_default=False),
+    ] = None,
+    output_format: Annotated[
+        str | None,
+        typer.Option("--format", help="Output format when -o's extension doesn't say it."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the output file if it exists.")
+    ] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run", help="Write nothing at all: print the award table and the budget check."
+        ),
+    ] = False,
+    limit: Annotated[
+        int | None,
+        typer.Option("--limit", help="Show at most this many rows of the award table."),
+    ] = None,
+    sheet: SheetOpt = None,
+    columns: ColumnsOpt = None,
+    register: RegisterOpt = Register.y2024,
+    strict: StrictOpt = False,
+    lang: LangOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Allocate a round's budget by a stated rule and policy; print and export the award list.
+
+    Invalid applications are listed as rejected with their problems and the allocation runs
+    on the rest (unless --strict). Every result holds budget = awarded + unallocated.
+
+    Example (Difi 2009, round 1: 20 MNOK, at most 20 % of each project's cost):
+
+        tilskudd allocate examples/difi_2009_runde1.xlsx --register 2009 --budget 20000000
+        --max-share-of-cost "20 %" --round-to 1000 -o tildeling.xlsx
+    """
+    with guard(debug):
+        from tilskudd.i18n import get
+        from tilskudd.policyfile import load_policy, read_policy_file
+
+        file_lang = read_policy_file(policy_file)[1] if policy_file else None
+        language = resolve_lang(lang, file_lang)
+        budget_nok = parse_amount_option(budget, "--budget", allow_zero=True)
+        if budget_nok is None:
+            raise UsageError("--budget is required: the round's budget, e.g. --budget 20000000")
+        overrides: dict[str, Any] = {
+            "rule": rule,
+            "max_award": max_award,
+            "max_share_of_cost": max_share_of_cost,
+            "min_award": min_award,
+            "round_to": round_to,
+            "min_score": min_score.replace(",", ".") if min_score else None,
+            "per_applicant_max": per_applicant_max,
+            "at_line": at_line,
+            "reserve": reserve,
+            "tie_break": tie_break,
+            "weight": weight,
+            "seed": seed,
+        }
+        policy = load_policy(policy_file, {k: v for k, v in overrides.items() if v is not None})
+        if output is not None and not dry_run:
+            from tilskudd.export import check_output_path, format_for
+
+            format_for(output, output_format)
+            check_output_path(output, inputs=[file], force=force)
+
+        checked = read_checked(
+            file, sheet=sheet, columns=columns, register=register, lang=language
+        )
+        out = console()
+        from tilskudd.render.check import render_check
+
+        if checked.issues:
+            render_check(out, checked, lang=language)
+        if strict and (checked.errors or checked.warnings):
+            raise typer.Exit(int(ExitCode.INVALID_INPUT))
+
+        from tilskudd.pipeline import run_round
+        from tilskudd.reading import sha256_of
+
+        result = run_round(checked, budget_nok, policy, sha256=sha256_of(file))
+        from tilskudd.render.allocation import render_budget_check, render_result
+
+        render_result(out, result, lang=language, limit=limit)
+        if dry_run:
+            from tilskudd.summary import budget_check
+
+            render_budget_check(
+                out,
+                budget_check(checked.applications, len(checked.rejected), budget_nok),
+                lang=language,
+                result=result,
+            )
+            out.print(get(language)("cli.dry_run"))
+            return
+        if output is not None:
+            from tilskudd.export import write
+
+            used = write(
+                result, output, format=output_format, lang=language, force=force, inputs=[file]
+            )
+            out.print(get(language)("cli.wrote", path=str(output), format=used))

@@ -1,0 +1,81 @@
+"""``tilskudd check``: read and validate a round's applications, with an optional budget check."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from tilskudd.cli.app import app
+from tilskudd.cli.common import (
+    ColumnsOpt,
+    DebugOpt,
+    FileArg,
+    FormatOpt,
+    LangOpt,
+    Register,
+    RegisterOpt,
+    ReportFormat,
+    SheetOpt,
+    StrictOpt,
+    console,
+    emit_json,
+    guard,
+    parse_amount_option,
+    read_checked,
+    resolve_lang,
+)
+from tilskudd.errors import ExitCode
+
+
+@app.command()
+def check(
+    file: FileArg,
+    budget: Annotated[
+        str | None,
+        typer.Option(
+            "--budget",
+            help="The round's budget (20000000, '20 000 000' or 20M): adds the budget check.",
+        ),
+    ] = None,
+    sheet: SheetOpt = None,
+    columns: ColumnsOpt = None,
+    register: RegisterOpt = Register.y2024,
+    strict: StrictOpt = False,
+    format: FormatOpt = ReportFormat.table,
+    lang: LangOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Check an applications file: every cell validated, every problem listed with its cell.
+
+    Exit code 0 when the file is valid (warnings allowed), 1 when it has errors (or warnings
+    with --strict), 2 when the command is used wrongly.
+
+    Example:
+
+        tilskudd check examples/difi_2009_runde1.xlsx --register 2009 --budget 20000000
+    """
+    with guard(debug):
+        language = resolve_lang(lang)
+        budget_nok = parse_amount_option(budget, "--budget")
+        checked = read_checked(
+            file, sheet=sheet, columns=columns, register=register, lang=language
+        )
+        from tilskudd.summary import budget_check
+
+        check_figures = (
+            budget_check(checked.applications, len(checked.rejected), budget_nok)
+            if budget_nok is not None
+            else None
+        )
+        if format is ReportFormat.json:
+            from tilskudd.reports import check_to_json
+
+            emit_json(check_to_json(checked, check_figures, lang=language))
+        else:
+            from tilskudd.render.check import render_check
+
+            render_check(console(), checked, lang=language, budget_check=check_figures)
+        failed = bool(checked.errors) or (strict and bool(checked.warnings))
+        if failed:
+            raise typer.Exit(int(ExitCode.INVALID_INPUT))

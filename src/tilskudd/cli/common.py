@@ -1,0 +1,191 @@
+"""What every command shares: the error guard, the reading options, consoles and amounts.
+
+The guard is the one place where tilskudd's own errors become a message on stderr and an exit
+code (0 ok, 1 invalid input, 2 usage); anything else is a bug and says so, with a traceback only
+under ``--debug``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Iterator
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from tilskudd.errors import ExitCode, TilskuddError, UsageError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from tilskudd.validation import ValidationResult
+
+
+class Register(StrEnum):
+    """The municipality numbering to check against."""
+
+    y2009 = "2009"
+    y2024 = "2024"
+
+
+class Lang(StrEnum):
+    """Output language."""
+
+    nb = "nb"
+    en = "en"
+
+
+class ReportFormat(StrEnum):
+    """Terminal report format."""
+
+    table = "table"
+    json = "json"
+
+
+FileArg = Annotated[
+    Path,
+    typer.Argument(
+        help="Applications file: .xlsx, .xlsm, .xls, .ods or .csv.", show_default=False
+    ),
+]
+SheetOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--sheet",
+        help="Sheet name or number (1 = first). Default: the first visible sheet with a header.",
+    ),
+]
+ColumnsOpt = Annotated[
+    Path | None,
+    typer.Option("--columns", help="TOML file mapping the file's headers to tilskudd's fields."),
+]
+RegisterOpt = Annotated[
+    Register,
+    typer.Option("--register", help="Municipality numbering to check against."),
+]
+StrictOpt = Annotated[
+    bool, typer.Option("--strict", help="Treat warnings as errors.")
+]
+LangOpt = Annotated[
+    Lang | None,
+    typer.Option(
+        "--lang",
+        help="Language of the output: nb (bokmål) or en. Default: the policy's or programme's, "
+        "else TILSKUDD_LANG, else en.",
+    ),
+]
+DebugOpt = Annotated[
+    bool, typer.Option("--debug", help="Show the full traceback of an unexpected error.")
+]
+FormatOpt = Annotated[
+    ReportFormat, typer.Option("--format", help="table for people, json for programs.")
+]
+
+
+def resolve_lang(option: Lang | None, *fallbacks: str | None) -> str:
+    """The output language: the option, else the first fallback set, else TILSKUDD_LANG, else en."""
+    if option is not None:
+        return option.value
+    for value in (*fallbacks, os.environ.get("TILSKUDD_LANG")):
+        if value:
+            if value not in ("nb", "en"):
+                raise UsageError(f"unknown language {value!r}; use nb or en")
+            return value
+    return "en"
+
+
+def console(*, stderr: bool = False) -> Console:
+    """A rich console for stdout (or stderr); plain text when not a terminal."""
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+@contextlib.contextmanager
+def guard(debug: bool = False) -> Iterator[None]:
+    """Turn tilskudd's errors into a message and an exit code; unexpected errors into a bug note."""
+    debug = debug or bool(os.environ.get("TILSKUDD_DEBUG"))
+    try:
+        yield
+    except typer.Exit:
+        raise
+    except TilskuddError as exc:
+        if debug:
+            raise
+        _print_error(str(exc), getattr(exc, "hint", None))
+        raise typer.Exit(int(exc.exit_code)) from None
+    except KeyboardInterrupt:
+        _print_error("interrupted", None)
+        raise typer.Exit(130) from None
+    except Exception as exc:
+        if debug:
+            raise
+        _print_error(
+            f"tilskudd hit an unexpected problem ({type(exc).__name__}: {exc}). "
+            "This is a bug in tilskudd: please report it with the output of the same command "
+            "run with --debug.",
+            None,
+        )
+        raise typer.Exit(int(ExitCode.BUG)) from None
+
+
+def _print_error(message: str, hint: str | None) -> None:
+    text = f"error: {message}"
+    if hint:
+        text += f"\n  hint: {hint}"
+    print(text, file=sys.stderr)
+
+
+def parse_amount_option(value: str | None, option: str, *, allow_zero: bool = False) -> int | None:
+    """Parse an amount given as an option (``20000000``, ``"20 000 000"``, ``20M``)."""
+    if value is None:
+        return None
+    from tilskudd.errors import AmountError
+    from tilskudd.money import parse_amount
+
+    try:
+        return parse_amount(value, allow_zero=allow_zero)
+    except AmountError as exc:
+        hint = f"; {exc.hint}" if exc.hint else ""
+        raise UsageError(f"{option}: {exc}{hint}") from None
+
+
+def parse_sheet(value: str | None) -> str | int | None:
+    """``--sheet 2`` means the second sheet; any other text is a sheet name."""
+    if value is None:
+        return None
+    return int(value) if value.strip().isdigit() else value
+
+
+def read_checked(
+    file: Path,
+    *,
+    sheet: str | None,
+    columns: Path | None,
+    register: Register,
+    lang: str,
+) -> ValidationResult:
+    """Read and validate ``file`` with the shared reading options."""
+    from tilskudd.pipeline import read_applications
+    from tilskudd.reading import load_column_map
+
+    column_map = load_column_map(columns) if columns is not None else None
+    return read_applications(
+        file,
+        sheet=parse_sheet(sheet),
+        columns=column_map,
+        register=register.value,
+        lang=lang,
+        display_name=str(file),
+    )
+
+
+def emit_json(data: Any) -> None:
+    """Print JSON for machines: stable keys, UTF-8, no colour."""
+    import json
+
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n")

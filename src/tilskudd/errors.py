@@ -51,5 +51,17 @@ class OutputExistsError(UsageError):
     """An output file exists and --force was not given, or it would overwrite an input."""
 
 
-class ValidationFailed(TilskuddError):
-    """Input has errors (or warnings under --strict) and the command stops."""
+class ProgrammeError(TilskuddError):
+    """A programme file (tilskudd.toml) is missing, not valid TOML, or has an invalid field."""
+
+
+class LedgerError(TilskuddError):
+    """The ledger refuses an operation (double commit, over-committed frame, bad amendment)."""
+
+
+class LedgerFileError(LedgerError):
+    """A ledger file is not a tilskudd ledger, or is from a newer tilskudd; it is left untouched."""
+
+
+class LedgerIntegrityError(LedgerError):
+    """The ledger's hash chain or recorded awards do not match: changed outside tilskudd."""

@@ -54,7 +54,9 @@ class Location(_Frozen):
 
     file: str
     sheet: str | None = None
-    row: int | None = Field(default=None, description="1-based row number as the spreadsheet shows it")
+    row: int | None = Field(
+        default=None, description="1-based row number as the spreadsheet shows it"
+    )
     column: str | None = Field(default=None, description="column letter(s), e.g. 'F'")
     header: str | None = Field(default=None, description="the column's header text in the file")
 
@@ -99,7 +101,8 @@ class Application(_Frozen):
     project: str | None = None
     municipalities: tuple[str, ...] = Field(default=(), description="4-digit municipality numbers")
     counties: tuple[str, ...] = Field(
-        default=(), description="2-digit county numbers, from the county column or the municipalities"
+        default=(),
+        description="2-digit county numbers, from the county column or the municipalities",
     )
     total_cost: int | None = Field(default=None, gt=0)
     score: Decimal | None = None
@@ -201,7 +204,9 @@ class Policy(_Frozen):
                         continue
                     direction = words[1].lower() if len(words) > 1 else "desc"
                     if direction not in {"asc", "desc", "ascending", "descending"}:
-                        raise ValueError(f"tie-break direction must be asc or desc, not {direction!r}")
+                        raise ValueError(
+                            f"tie-break direction must be asc or desc, not {direction!r}"
+                        )
                     out.append({"column": words[0], "descending": direction.startswith("desc")})
                 else:
                     out.append(item)
@@ -211,7 +216,7 @@ class Policy(_Frozen):
     def describe(self) -> dict[str, Any]:
         """The policy as plain values for outputs (JSON-able; Decimal as text)."""
         data = self.model_dump(mode="json")
-        return {k: v for k, v in data.items()}
+        return dict(data.items())
 
 
 class Status(StrEnum):

@@ -22,7 +22,10 @@ _SPACE_RE = re.compile(f"[{_SPACES}\t]+")
 _CURRENCY_RE = re.compile(r"^(?:kr\.?|nok)\s*|\s*(?:kr\.?|nok|,-|\.-|,--|\.--)$", re.IGNORECASE)
 _MULTIPLIERS: tuple[tuple[re.Pattern[str], int], ...] = (
     (re.compile(r"\s*(?:mrd\.?|milliarder?|bn)$", re.IGNORECASE), 1_000_000_000),
-    (re.compile(r"\s*(?:mill\.?|millioner|million|millions|mnok|mio\.?|m)$", re.IGNORECASE), 1_000_000),
+    (
+        re.compile(r"\s*(?:mill\.?|millioner|million|millions|mnok|mio\.?|m)$", re.IGNORECASE),
+        1_000_000,
+    ),
     (re.compile(r"\s*(?:tusen|k)$", re.IGNORECASE), 1_000),
 )
 _DIGITS_GROUPED = re.compile(r"^\d{1,3}(?:[ ]\d{3})+$")
@@ -117,7 +120,9 @@ def _parse_number_text(text: str, original: str, *, has_multiplier: bool) -> Dec
             )
         integer = integer.replace(" ", "")
     if not _PLAIN.match(integer) or (decimal_part and not _PLAIN.match(decimal_part)):
-        raise AmountError(f"'{original}' is not an amount", hint="for example 3 300 000 or 3,3 mill.")
+        raise AmountError(
+            f"'{original}' is not an amount", hint="for example 3 300 000 or 3,3 mill."
+        )
     number = Decimal(f"{integer}.{decimal_part}" if decimal_part else integer)
     return -number if negative else number
 
@@ -152,9 +157,7 @@ def parse_decimal(value: object, *, original: str | None = None) -> Decimal:
     return number * multiplier
 
 
-def parse_amount(
-    value: object, *, allow_zero: bool = False, allow_negative: bool = False
-) -> int:
+def parse_amount(value: object, *, allow_zero: bool = False, allow_negative: bool = False) -> int:
     """Parse a cell or option into whole kroner, or raise :class:`AmountError` with a hint.
 
     >>> parse_amount("kr 3.300.000,-")

@@ -35,7 +35,7 @@ def _clean_amounts(data: dict[str, Any], where: str) -> dict[str, Any]:
     cleaned = dict(data)
     for key in AMOUNT_FIELDS:
         value = cleaned.get(key)
-        if value is None or isinstance(value, int) and not isinstance(value, bool):
+        if value is None or (isinstance(value, int) and not isinstance(value, bool)):
             continue
         try:
             cleaned[key] = parse_amount(value, allow_zero=key == "min_award")
@@ -82,7 +82,7 @@ def read_policy_file(path: Path) -> tuple[dict[str, Any], str | None]:
     table = dict(table)
     lang = table.pop("lang", None) or raw.get("lang")
     if lang is not None and not isinstance(lang, str):
-        raise PolicyError(f"{path}: lang must be text such as \"nb\" or \"en\"")
+        raise PolicyError(f'{path}: lang must be text such as "nb" or "en"')
     return table, lang
 
 

@@ -122,9 +122,7 @@ class BudgetCheck:
     unscored: int
 
 
-def budget_check(
-    applications: Sequence[Application], invalid: int, budget: int
-) -> BudgetCheck:
+def budget_check(applications: Sequence[Application], invalid: int, budget: int) -> BudgetCheck:
     """The budget check of ``tilskudd check --budget``: a quick look without any policy.
 
     Applications are taken best score first (given rank first where there is one; then id), each
@@ -172,4 +170,3 @@ def gini(amounts: Sequence[int]) -> Decimal | None:
     weighted = sum((2 * (i + 1) - n - 1) * v for i, v in enumerate(values))
     value = Fraction(weighted, n * total)
     return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.001"))
-

@@ -33,13 +33,13 @@ def allocate(
     file: FileArg,
     budget: Annotated[
         str | None,
-        typer.Option(
-            "--budget", "-b", help="The round's budget: 20000000, '20 000 000' or 20M."
-        ),
+        typer.Option("--budget", "-b", help="The round's budget: 20000000, '20 000 000' or 20M."),
     ] = None,
     rule: Annotated[
         str | None,
-        typer.Option("--rule", help="ranked (default) or proportional.", rich_help_panel=POLICY_HELP),
+        typer.Option(
+            "--rule", help="ranked (default) or proportional.", rich_help_panel=POLICY_HELP
+        ),
     ] = None,
     policy_file: Annotated[
         Path | None,
@@ -64,7 +64,8 @@ def allocate(
     round_to: Annotated[
         str | None,
         typer.Option(
-            "--round-to", help="Round awards down to a multiple of this (e.g. 1000).",
+            "--round-to",
+            help="Round awards down to a multiple of this (e.g. 1000).",
             rich_help_panel=POLICY_HELP,
         ),
     ] = None,
@@ -102,9 +103,7 @@ def allocate(
     ] = None,
     weight: Annotated[
         str | None,
-        typer.Option(
-            "--weight", help="proportional: none or score.", rich_help_panel=POLICY_HELP
-        ),
+        typer.Option("--weight", help="proportional: none or score.", rich_help_panel=POLICY_HELP),
     ] = None,
     seed: Annotated[
         int | None,
@@ -112,8 +111,9 @@ def allocate(
     ] = None,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Write the result: .xlsx (award workbook).",
-                     show_default=False),
+        typer.Option(
+            "--output", "-o", help="Write the result: .xlsx (award workbook).", show_default=False
+        ),
     ] = None,
     output_format: Annotated[
         str | None,
@@ -179,9 +179,7 @@ def allocate(
             format_for(output, output_format)
             check_output_path(output, inputs=[file], force=force)
 
-        checked = read_checked(
-            file, sheet=sheet, columns=columns, register=register, lang=language
-        )
+        checked = read_checked(file, sheet=sheet, columns=columns, register=register, lang=language)
         out = console()
         from tilskudd.render.check import render_check
 

@@ -58,9 +58,7 @@ def check(
     with guard(debug):
         language = resolve_lang(lang)
         budget_nok = parse_amount_option(budget, "--budget")
-        checked = read_checked(
-            file, sheet=sheet, columns=columns, register=register, lang=language
-        )
+        checked = read_checked(file, sheet=sheet, columns=columns, register=register, lang=language)
         from tilskudd.summary import budget_check
 
         check_figures = (

@@ -48,9 +48,7 @@ class ReportFormat(StrEnum):
 
 FileArg = Annotated[
     Path,
-    typer.Argument(
-        help="Applications file: .xlsx, .xlsm, .xls, .ods or .csv.", show_default=False
-    ),
+    typer.Argument(help="Applications file: .xlsx, .xlsm, .xls, .ods or .csv.", show_default=False),
 ]
 SheetOpt = Annotated[
     str | None,
@@ -67,9 +65,7 @@ RegisterOpt = Annotated[
     Register,
     typer.Option("--register", help="Municipality numbering to check against."),
 ]
-StrictOpt = Annotated[
-    bool, typer.Option("--strict", help="Treat warnings as errors.")
-]
+StrictOpt = Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")]
 LangOpt = Annotated[
     Lang | None,
     typer.Option(

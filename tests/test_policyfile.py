@@ -1,0 +1,69 @@
+"""Policies read from TOML and options, with messages that name the key."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from tilskudd.errors import PolicyError
+from tilskudd.models import Policy, TieBreak
+from tilskudd.policyfile import load_policy, read_policy_file
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "policy.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_policy_table_with_amounts_as_people_write_them(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        '[policy]\nrule = "ranked"\nmax_share_of_cost = "20 %"\nround_to = "1 000"\n'
+        'min_award = "100 000"\nmax_award = "1,5 mill."\ntie_break = ["total_cost asc"]\n'
+        'lang = "nb"\n',
+    )
+    policy = load_policy(path)
+    assert policy.max_share_of_cost == Decimal("0.2")
+    assert policy.round_to == 1000
+    assert policy.min_award == 100_000
+    assert policy.max_award == 1_500_000
+    assert policy.tie_break == (TieBreak(column="total_cost", descending=False),)
+    assert read_policy_file(path)[1] == "nb"
+
+
+def test_top_level_keys_and_overrides(tmp_path: Path) -> None:
+    path = write(tmp_path, 'at_line = "stop"\nreserve = 3\n')
+    policy = load_policy(path, {"reserve": 5, "max_share_of_cost": "0.25"})
+    assert policy.at_line == "stop"
+    assert policy.reserve == 5
+    assert policy.max_share_of_cost == Decimal("0.25")
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ('at_line = "sideways"\n', "at_line"),
+        ('max_share_of_cost = "120 %"\n', "max_share_of_cost"),
+        ('round_to = "3,300"\n', "round_to"),
+        ("bogus = 1\n", "bogus"),
+        ("rule = \n", "not valid TOML"),
+    ],
+)
+def test_bad_policy_names_the_key(tmp_path: Path, text: str, needle: str) -> None:
+    with pytest.raises(PolicyError, match=needle) as info:
+        load_policy(write(tmp_path, text))
+    assert "policy.toml" in str(info.value)
+
+
+def test_missing_policy_file(tmp_path: Path) -> None:
+    with pytest.raises(PolicyError, match="not found"):
+        load_policy(tmp_path / "nope.toml")
+
+
+def test_share_accepts_percent_forms() -> None:
+    assert Policy(max_share_of_cost="20%").max_share_of_cost == Decimal("0.2")  # type: ignore[arg-type]
+    assert Policy(max_share_of_cost=20).max_share_of_cost == Decimal("0.2")  # type: ignore[arg-type]
+    assert Policy(max_share_of_cost=0.2).max_share_of_cost == Decimal("0.2")  # type: ignore[arg-type]

@@ -1,0 +1,78 @@
+"""Round figures: counts, coverage, per county, budget check."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from tilskudd.models import Allocation, Application, Decision, Policy, RoundResult, Status
+from tilskudd.summary import budget_check, gini, summarise
+
+
+def app(
+    app_id: str,
+    requested: int,
+    municipalities: tuple[str, ...],
+    counties: tuple[str, ...],
+    score: str | None = None,
+) -> Application:
+    return Application(
+        id=app_id,
+        requested=requested,
+        municipalities=municipalities,
+        counties=counties,
+        score=Decimal(score) if score else None,
+    )
+
+
+def test_summarise_counts_distinct_municipalities_of_funded_projects() -> None:
+    apps = (
+        app("A", 100, ("0301", "0219"), ("03", "02"), "5"),
+        app("B", 50, ("0219",), ("02",), "4"),
+        app("C", 70, ("1103",), ("11",), "3"),
+    )
+    decisions = (
+        Decision(application_id="A", status=Status.FUNDED, amount=101 - 1),
+        Decision(application_id="B", status=Status.PARTLY_FUNDED, amount=25),
+        Decision(application_id="C", status=Status.NOT_FUNDED, amount=0),
+        Decision(application_id="X", status=Status.REJECTED, amount=0),
+    )
+    allocation = Allocation(
+        rule="ranked", policy=Policy(), budget=130, decisions=decisions, awarded=125, unallocated=5
+    )
+    result = RoundResult(
+        allocation=allocation,
+        applications=apps,
+        tool_version="t",
+        created=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    summary = summarise(result)
+    assert (summary.funded, summary.funded_full, summary.partly_funded) == (2, 1, 1)
+    assert (summary.not_funded, summary.rejected, summary.applications) == (1, 1, 4)
+    assert summary.municipalities == 2
+    assert summary.counties == 2
+    assert summary.requested == 220
+    assert summary.oversubscription == Decimal("1.69")
+    # A's 100 split over two counties; the per-county column sums to the total awarded.
+    per_county = {line.county: (line.projects, line.awarded) for line in summary.per_county}
+    assert per_county == {"02": (2, 75), "03": (1, 50)}
+    assert sum(line.awarded for line in summary.per_county) == summary.awarded
+
+
+def test_budget_check_takes_best_score_first_until_one_does_not_fit() -> None:
+    apps = [
+        app("A", 60, ("0301",), ("03",), "5"),
+        app("B", 50, ("1103",), ("11",), "4"),
+        app("C", 10, ("1103",), ("11",), "3"),
+    ]
+    check = budget_check(apps, invalid=2, budget=100)
+    assert check.funded_in_full_by_score == 1
+    assert check.requested == 120
+    assert check.oversubscription == Decimal("1.20")
+    assert (check.municipalities, check.counties, check.invalid) == (2, 2, 2)
+
+
+def test_gini() -> None:
+    assert gini([10, 10, 10]) == Decimal("0.000")
+    assert gini([0, 0, 30]) == Decimal("0.667")
+    assert gini([]) is None

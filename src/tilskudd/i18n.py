@@ -77,7 +77,18 @@ def format_share(value: Decimal | float | int, lang: str) -> str:
 
 
 _MONTHS_NB = (
-    "januar februar mars april mai juni juli august september oktober november desember".split()
+    "januar",
+    "februar",
+    "mars",
+    "april",
+    "mai",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "desember",
 )
 
 

@@ -21,6 +21,13 @@ Writer = Callable[..., None]
 # format name -> (module, file extensions). Writers are imported only when used.
 FORMATS: dict[str, tuple[str, tuple[str, ...]]] = {
     "xlsx": ("tilskudd.export.xlsx", (".xlsx",)),
+    "csv": ("tilskudd.export.csv", (".csv",)),
+    "json": ("tilskudd.export.json", (".json",)),
+    "html": ("tilskudd.export.html", (".html", ".htm")),
+    "pdf": ("tilskudd.export.pdf", (".pdf",)),
+    "md": ("tilskudd.export.markdown", (".md", ".markdown")),
+    # Only by --format 360giving: written as .xlsx or .csv, chosen by the file's extension.
+    "360giving": ("tilskudd.export.giving360", ()),
 }
 
 

@@ -1,0 +1,185 @@
+"""CSV export: one row per application (every status), for spreadsheets and scripts.
+
+Two dialects:
+
+- ``excel`` (default): what Norwegian Excel opens correctly by double-click: semicolon-separated,
+  UTF-8 with a byte-order mark (without it Excel reads æøå as mojibake), decimal comma;
+- ``plain``: comma-separated UTF-8 without BOM, decimal point, for scripts and other tools.
+
+Amounts are plain integers (no grouping), so the spreadsheet reads them as numbers. Text that
+Excel would run as a formula (a cell starting with ``=``, ``+``, ``-``, ``@``, tab or carriage
+return: OWASP's CSV injection rule) gets a leading apostrophe. Numbers are never text here, so a
+negative number would stay a number; amounts are never negative anyway.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Literal
+
+from tilskudd.errors import UsageError
+from tilskudd.export.atomic import atomic_write
+from tilskudd.models import CellValue, Issue, RoundResult
+from tilskudd.wording import (
+    column_header,
+    county_label,
+    decision_text,
+    issue_text,
+    municipality_label,
+    rank_text,
+    status_text,
+)
+
+__all__ = ["DIALECTS", "FORMULA_STARTS", "neutralise", "rows", "write"]
+
+Dialect = Literal["excel", "plain"]
+DIALECTS: tuple[Dialect, ...] = ("excel", "plain")
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make a spreadsheet treat a cell as a formula (OWASP)."""
+
+_FIELDS = (
+    "rank",
+    "id",
+    "applicant",
+    "orgnr",
+    "project",
+    "municipalities",
+    "counties",
+    "category",
+    "total_cost",
+    "requested",
+    "score",
+    "eligible",
+    "awarded",
+    "status",
+    "reason",
+    "row",
+    "problem",
+)
+
+
+def neutralise(text: str) -> str:
+    """Text as a cell that no spreadsheet runs as a formula: ``=1+1`` -> ``'=1+1``."""
+    if text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def _decimal(value: Decimal, dialect: Dialect) -> str:
+    text = format(value, "f")
+    return text.replace(".", ",") if dialect == "excel" else text
+
+
+def _cell(value: CellValue, dialect: Dialect) -> str | int:
+    """A carried-through cell: numbers as numbers, text neutralised, empty as empty."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return value
+    if isinstance(value, Decimal):
+        return _decimal(value, dialect)
+    return neutralise(value)
+
+
+def _text(value: str | None) -> str:
+    return neutralise(value) if value else ""
+
+
+def _problems(issues: Sequence[Issue], lang: str) -> str:
+    parts = []
+    for issue in issues:
+        where = issue.location.cell if issue.location else ""
+        text = issue_text(issue, lang)
+        parts.append(f"{where}: {text}" if where else text)
+    return "; ".join(parts)
+
+
+def rows(
+    result: RoundResult, *, lang: str = "en", dialect: Dialect = "excel"
+) -> list[list[str | int]]:
+    """The header row and one row per application, in the allocation's order."""
+    header: list[str | int] = [column_header(f, lang) for f in _FIELDS]
+    header += [neutralise(c) for c in result.extra_columns]
+    out: list[list[str | int]] = [header]
+    apps = {a.id: a for a in result.applications}
+    rejected = {r.id: r for r in result.rejected}
+    issues: dict[str, list[Issue]] = {}
+    for issue in result.issues:
+        if issue.application_id is not None:
+            issues.setdefault(issue.application_id, []).append(issue)
+    for decision in result.allocation.decisions:
+        app = apps.get(decision.application_id)
+        bad = rejected.get(decision.application_id)
+        requested = decision.requested
+        extra: dict[str, CellValue] = {}
+        if app is not None:
+            requested = app.requested
+            extra = app.extra
+            fields: list[str | int] = [
+                _text(app.applicant),
+                app.orgnr or "",
+                _text(app.project),
+                ", ".join(municipality_label(m) for m in app.municipalities),
+                ", ".join(county_label(c) for c in app.counties),
+                _text(app.category),
+                app.total_cost if app.total_cost is not None else "",
+            ]
+            score: str | int = _decimal(app.score, dialect) if app.score is not None else ""
+            row: str | int = app.row if app.row is not None else ""
+        else:
+            if requested is None and bad is not None:
+                requested = bad.requested
+            extra = bad.extra if bad is not None else {}
+            fields = [
+                _text(bad.applicant if bad else None),
+                "",
+                _text(bad.project if bad else None),
+                "",
+                "",
+                "",
+                "",
+            ]
+            score = ""
+            row = bad.row if bad is not None and bad.row is not None else ""
+        line: list[str | int] = [
+            rank_text(decision),
+            _text(decision.application_id),
+            *fields,
+            requested if requested is not None else "",
+            score,
+            decision.eligible_amount if decision.eligible_amount is not None else "",
+            decision.amount,
+            status_text(decision.status, lang),
+            _text(decision_text(decision, lang)),
+            row,
+            _text(_problems(issues.get(decision.application_id, []), lang)),
+        ]
+        line += [_cell(extra.get(column), dialect) for column in result.extra_columns]
+        out.append(line)
+    return out
+
+
+def write(
+    result: RoundResult,
+    path: Path,
+    *,
+    lang: str = "en",
+    csv_dialect: str = "excel",
+    **_options: object,
+) -> None:
+    """Write one row per application to ``path`` (``csv_dialect`` ``excel`` or ``plain``)."""
+    if csv_dialect not in DIALECTS:
+        raise UsageError(f"unknown CSV dialect {csv_dialect!r}; choose excel or plain")
+    dialect: Dialect = "excel" if csv_dialect == "excel" else "plain"
+    # utf-8-sig writes the byte-order mark Excel needs to read UTF-8.
+    encoding = "utf-8-sig" if dialect == "excel" else "utf-8"
+    delimiter = ";" if dialect == "excel" else ","
+    with atomic_write(Path(path), encoding=encoding, newline="") as handle:
+        writer = csv.writer(handle, delimiter=delimiter, lineterminator="\r\n")
+        writer.writerows(rows(result, lang=lang, dialect=dialect))

@@ -1,0 +1,236 @@
+"""360Giving export (``--format 360giving``): the funded awards as open grants data.
+
+Writes the 360Giving Data Standard's flat spreadsheet columns (the titles its templates and
+GrantNav use, e.g. ``Recipient Org:Identifier``), one row per award (funded and partly funded
+only), as ``.xlsx`` (sheet ``grants``) or ``.csv`` (comma, UTF-8) by the file's extension.
+
+Every field the standard requires is filled: Identifier, Title, Description, Currency, Amount
+Awarded, Award Date, Recipient Org:Identifier and :Name, Funding Org:Identifier and :Name.
+
+- Identifier: ``identifier_prefix`` (default ``360G-tilskudd-``; publishers register their own
+  ``360G-`` prefix with 360Giving) followed by the application's id.
+- Organisations: ``NO-BRC-<orgnr>`` (org-id.guide's list for the Brønnøysund Register Centre);
+  without an organisation number, a ``360G-`` style id made from the prefix and the name.
+- Funding Org: ``funder_identifier``, else ``NO-BRC-<funder_orgnr>``, else prefix + name; the name
+  is the round's funder (required: a 360Giving file without a funder is not valid).
+- Beneficiary Location: the project's municipalities, names and 4-digit numbers joined by ``; ``,
+  country code ``NO``.
+- Award Date: ``award_date`` (ISO date) or the day the result was made.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from tilskudd.errors import UsageError
+from tilskudd.export.atomic import atomic_path, atomic_write
+from tilskudd.export.csv import neutralise
+from tilskudd.i18n import get
+from tilskudd.models import Application, RoundResult
+from tilskudd.wording import municipality_name
+
+__all__ = ["COLUMNS", "DEFAULT_PREFIX", "REQUIRED", "org_identifier", "rows", "write"]
+
+DEFAULT_PREFIX = "360G-tilskudd-"
+
+COLUMNS = (
+    "Identifier",
+    "Title",
+    "Description",
+    "Currency",
+    "Amount Applied For",
+    "Amount Awarded",
+    "Award Date",
+    "Recipient Org:Identifier",
+    "Recipient Org:Name",
+    "Beneficiary Location:Name",
+    "Beneficiary Location:Geographic Code",
+    "Beneficiary Location:Country Code",
+    "Funding Org:Identifier",
+    "Funding Org:Name",
+    "Grant Programme:Title",
+    "Last modified",
+)
+
+REQUIRED = (
+    "Identifier",
+    "Title",
+    "Description",
+    "Currency",
+    "Amount Awarded",
+    "Award Date",
+    "Recipient Org:Identifier",
+    "Recipient Org:Name",
+    "Funding Org:Identifier",
+    "Funding Org:Name",
+)
+"""The standard's required fields (its JSON schema's ``required``, in spreadsheet titles)."""
+
+_ORGNR = re.compile(r"^\d{9}$")
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def _slug(text: str) -> str:
+    """A name as an id part: ``Bærum kommune (Akershus)`` -> ``baerum-kommune-akershus``."""
+    folded = unicodedata.normalize(
+        "NFKD", text.casefold().translate({ord("ø"): "o", ord("æ"): "ae"})
+    )
+    ascii_text = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return _NOT_SLUG.sub("-", ascii_text).strip("-") or "unknown"
+
+
+def org_identifier(orgnr: str | None, name: str, prefix: str) -> str:
+    """``NO-BRC-<orgnr>`` for an organisation number, else a ``360G``-style id from the name."""
+    if orgnr and _ORGNR.match(orgnr):
+        return f"NO-BRC-{orgnr}"
+    return f"{prefix}org-{_slug(name)}"
+
+
+def _grant_id(prefix: str, application_id: str) -> str:
+    return prefix + re.sub(r"\s+", "-", application_id.strip())
+
+
+def _funder(result: RoundResult, prefix: str, options: dict[str, Any]) -> tuple[str, str]:
+    name = str(options.get("funder") or result.funder or "").strip()
+    if not name:
+        raise UsageError(
+            "360Giving needs the funder's name (Funding Org:Name): give the round a funder "
+            '(--funder, or funder = "..." in the policy file)'
+        )
+    identifier = options.get("funder_identifier")
+    if identifier:
+        return str(identifier), name
+    orgnr = options.get("funder_orgnr")
+    if orgnr:
+        digits = re.sub(r"\D", "", str(orgnr))
+        if not _ORGNR.match(digits):
+            raise UsageError(f"funder_orgnr {orgnr!r} is not a 9-digit organisation number")
+        return f"NO-BRC-{digits}", name
+    return f"{prefix}funder-{_slug(name)}", name
+
+
+def _award_date(result: RoundResult, value: object) -> str:
+    if value is None or value == "":
+        return result.created.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    try:
+        return date.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        raise UsageError(f"award date {value!r} is not a date like 2026-11-28") from None
+
+
+def _description(app: Application | None, applicant: str, lang: str) -> str:
+    t = get(lang)
+    if app is not None and app.project:
+        return t("doc.giving360.description", applicant=applicant, project=app.project)
+    return t("doc.giving360.description_no_project", applicant=applicant)
+
+
+def rows(result: RoundResult, *, lang: str = "en", **options: Any) -> list[dict[str, Any]]:
+    """One dict per award, keyed by the 360Giving column titles in :data:`COLUMNS`."""
+    prefix = str(options.get("identifier_prefix") or DEFAULT_PREFIX)
+    funder_id, funder_name = _funder(result, prefix, options)
+    award_date = _award_date(result, options.get("award_date"))
+    currency = str(options.get("currency") or "NOK")
+    programme = " – ".join(p for p in (result.programme, result.round) if p)
+    t = get(lang)
+    apps = {a.id: a for a in result.applications}
+    out = []
+    for decision in result.allocation.decisions:
+        if decision.amount <= 0:
+            continue
+        app = apps.get(decision.application_id)
+        applicant = (app.applicant if app else None) or decision.application_id
+        municipalities = app.municipalities if app else ()
+        out.append(
+            {
+                "Identifier": _grant_id(prefix, decision.application_id),
+                "Title": (app.project if app else None)
+                or t("doc.giving360.title", id=decision.application_id),
+                "Description": _description(app, applicant, lang),
+                "Currency": currency,
+                "Amount Applied For": app.requested if app else decision.requested,
+                "Amount Awarded": decision.amount,
+                "Award Date": award_date,
+                "Recipient Org:Identifier": org_identifier(
+                    app.orgnr if app else None, applicant, prefix
+                ),
+                "Recipient Org:Name": applicant,
+                "Beneficiary Location:Name": "; ".join(
+                    municipality_name(m) or m for m in municipalities
+                ),
+                "Beneficiary Location:Geographic Code": "; ".join(municipalities),
+                "Beneficiary Location:Country Code": "NO",
+                "Funding Org:Identifier": funder_id,
+                "Funding Org:Name": funder_name,
+                "Grant Programme:Title": programme,
+                "Last modified": result.created.isoformat(),
+            }
+        )
+    return out
+
+
+def _write_csv(path: Path, data: list[dict[str, Any]]) -> None:
+    with atomic_write(path, encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow(COLUMNS)
+        for row in data:
+            writer.writerow(
+                [
+                    neutralise(v) if isinstance(v, str) else ("" if v is None else v)
+                    for v in (row[c] for c in COLUMNS)
+                ]
+            )
+
+
+def _write_xlsx(path: Path, data: list[dict[str, Any]]) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "grants"
+    sheet.append(list(COLUMNS))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for r, row in enumerate(data, start=2):
+        for c, column in enumerate(COLUMNS, start=1):
+            value = row[column]
+            cell = sheet.cell(row=r, column=c, value=value)
+            if isinstance(value, str):
+                # openpyxl would store text starting with "=" as a formula: keep it text.
+                cell.data_type = "s"
+            elif isinstance(value, int):
+                cell.number_format = "0"
+    for c, column in enumerate(COLUMNS, start=1):
+        longest = max([len(column)] + [len(str(row[column] or "")) for row in data])
+        sheet.column_dimensions[get_column_letter(c)].width = min(60, max(12, longest + 2))
+    sheet.freeze_panes = "A2"
+    with atomic_path(path) as tmp:
+        book.save(tmp)
+
+
+def write(result: RoundResult, path: Path, *, lang: str = "en", **options: Any) -> None:
+    """Write the funded awards to ``path`` as 360Giving ``.xlsx`` or ``.csv`` (by extension).
+
+    Options: ``identifier_prefix``, ``funder``, ``funder_identifier``, ``funder_orgnr``,
+    ``award_date`` (ISO date), ``currency`` (default NOK).
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".xlsx", ".csv"):
+        raise UsageError(
+            f"360Giving is written as .xlsx or .csv; {path.name!r} has neither extension"
+        )
+    data = rows(result, lang=lang, **options)
+    if suffix == ".csv":
+        _write_csv(path, data)
+    else:
+        _write_xlsx(path, data)

@@ -1,0 +1,230 @@
+"""JSON export: the whole allocation, enough to audit and reproduce the decision.
+
+One object (``schemas/allocation.schema.json`` describes it, format version 1): the tool and time,
+programme and round, the input file and its SHA-256, the policy, rule and seed, round notes, the
+budget accounted to the krone, the summary figures, every application (valid and rejected) with
+its fields, status, amount, rank and reasons, and every input issue.
+
+Amounts are JSON integers (whole kroner); decimals (scores, shares, oversubscription) are strings,
+so no reader turns ``0.2`` into a binary fraction. Reasons and issues carry their code and
+parameters for machines *and* their text in the chosen language for people.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from tilskudd.export.atomic import atomic_write
+from tilskudd.models import Application, Decision, Issue, Reason, RejectedRow, RoundResult
+from tilskudd.summary import summarise
+from tilskudd.wording import (
+    county_name,
+    decision_text,
+    issue_text,
+    municipality_name,
+    reason_text,
+    status_text,
+    summary_sentence,
+)
+
+__all__ = ["FORMAT_NAME", "FORMAT_VERSION", "to_data", "write"]
+
+FORMAT_NAME = "tilskudd.allocation"
+FORMAT_VERSION = 1
+
+
+def _plain(value: Any) -> Any:
+    """A parameter or cell as JSON: Decimal as text, tuples as lists; the rest unchanged."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+def _reason(reason: Reason, lang: str) -> dict[str, Any]:
+    return {"code": reason.code, "params": _plain(reason.params), "text": reason_text(reason, lang)}
+
+
+def _issue(issue: Issue, lang: str) -> dict[str, Any]:
+    location = None
+    if issue.location is not None:
+        loc = issue.location
+        location = {
+            "file": loc.file,
+            "sheet": loc.sheet,
+            "row": loc.row,
+            "column": loc.column,
+            "header": loc.header,
+            "cell": loc.cell or None,
+        }
+    return {
+        "severity": issue.severity.value,
+        "code": issue.code,
+        "params": _plain(issue.params),
+        "text": issue_text(issue, lang),
+        "location": location,
+        "field": issue.field,
+        "value": issue.value,
+        "application_id": issue.application_id,
+    }
+
+
+def _places(numbers: tuple[str, ...], kind: str) -> list[dict[str, Any]]:
+    lookup = municipality_name if kind == "municipality" else county_name
+    return [{"number": n, "name": lookup(n)} for n in numbers]
+
+
+def _application(
+    decision: Decision,
+    app: Application | None,
+    rejected: RejectedRow | None,
+    issues: list[Issue],
+    lang: str,
+) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        "id": decision.application_id,
+        "valid": app is not None,
+        "row": None,
+        "applicant": None,
+        "orgnr": None,
+        "project": None,
+        "municipalities": [],
+        "counties": [],
+        "category": None,
+        "total_cost": None,
+        "requested": decision.requested,
+        "score": None,
+        "given_rank": None,
+        "officer_decision": None,
+        "officer_amount": None,
+        "officer_reason": None,
+        "extra": {},
+    }
+    if app is not None:
+        fields.update(
+            row=app.row,
+            applicant=app.applicant,
+            orgnr=app.orgnr,
+            project=app.project,
+            municipalities=_places(app.municipalities, "municipality"),
+            counties=_places(app.counties, "county"),
+            category=app.category,
+            total_cost=app.total_cost,
+            requested=app.requested,
+            score=_plain(app.score),
+            given_rank=app.rank,
+            officer_decision=app.decision,
+            officer_amount=app.decision_amount,
+            officer_reason=app.decision_reason,
+            extra=_plain(app.extra),
+        )
+    elif rejected is not None:
+        fields.update(
+            row=rejected.row,
+            applicant=rejected.applicant,
+            project=rejected.project,
+            requested=decision.requested if decision.requested is not None else rejected.requested,
+            extra=_plain(rejected.extra),
+        )
+    fields.update(
+        status=decision.status.value,
+        status_text=status_text(decision.status, lang),
+        amount=decision.amount,
+        eligible_amount=decision.eligible_amount,
+        rank=decision.rank,
+        tied=decision.tied,
+        override=decision.override,
+        reasons=[_reason(r, lang) for r in decision.reasons],
+        reason_text=decision_text(decision, lang),
+        issues=[_issue(i, lang) for i in issues],
+    )
+    return fields
+
+
+def to_data(result: RoundResult, *, lang: str = "en") -> dict[str, Any]:
+    """The JSON document for ``result`` as plain Python data (what :func:`write` serialises)."""
+    allocation = result.allocation
+    summary = summarise(result)
+    apps = {a.id: a for a in result.applications}
+    rejected = {r.id: r for r in result.rejected}
+    issues_by_app: dict[str, list[Issue]] = {}
+    for issue in result.issues:
+        if issue.application_id is not None:
+            issues_by_app.setdefault(issue.application_id, []).append(issue)
+    source = None
+    if result.source is not None:
+        source = {
+            "file": result.source.file,
+            "sha256": result.source.sha256,
+            "sheet": result.source.sheet,
+            "header_row": result.source.header_row,
+        }
+    return {
+        "format": FORMAT_NAME,
+        "format_version": FORMAT_VERSION,
+        "tool": {"name": "tilskudd", "version": result.tool_version},
+        "created": result.created.isoformat(),
+        "lang": lang,
+        "programme": result.programme,
+        "round": result.round,
+        "funder": result.funder,
+        "source": source,
+        "rule": allocation.rule,
+        "policy": _plain(allocation.policy.describe()),
+        "seed": allocation.seed,
+        "notes": [_reason(n, lang) for n in allocation.notes],
+        "budget": allocation.budget,
+        "awarded": allocation.awarded,
+        "unallocated": allocation.unallocated,
+        "summary": {
+            "sentence": summary_sentence(summary, lang, round_name=result.round),
+            "applications": summary.applications,
+            "valid": summary.valid,
+            "rejected": summary.rejected,
+            "requested": summary.requested,
+            "funded": summary.funded,
+            "funded_full": summary.funded_full,
+            "partly_funded": summary.partly_funded,
+            "reserve": summary.reserve,
+            "not_funded": summary.not_funded,
+            "municipalities": summary.municipalities,
+            "counties": summary.counties,
+            "oversubscription": _plain(summary.oversubscription),
+            "per_county": [
+                {
+                    "county": line.county,
+                    "name": county_name(line.county),
+                    "projects": line.projects,
+                    "awarded": line.awarded,
+                }
+                for line in summary.per_county
+            ],
+        },
+        "extra_columns": list(result.extra_columns),
+        "applications": [
+            _application(
+                d,
+                apps.get(d.application_id),
+                rejected.get(d.application_id),
+                issues_by_app.get(d.application_id, []),
+                lang,
+            )
+            for d in allocation.decisions
+        ],
+        "issues": [_issue(i, lang) for i in result.issues],
+    }
+
+
+def write(result: RoundResult, path: Path, *, lang: str = "en", **_options: object) -> None:
+    """Write the allocation as UTF-8 JSON (indented, non-ASCII kept as is) to ``path``."""
+    text = json.dumps(to_data(result, lang=lang), ensure_ascii=False, indent=2)
+    with atomic_write(Path(path), encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
+        handle.write("\n")

@@ -1,0 +1,130 @@
+"""CSV export: read back with the csv module; BOM and semicolons for Excel; no formulas."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tilskudd.errors import UsageError
+from tilskudd.export import write
+from tilskudd.export.csv import FORMULA_STARTS, neutralise
+from tilskudd.models import RoundResult
+
+
+def _read(path: Path, *, delimiter: str, encoding: str) -> list[dict[str, str]]:
+    with open(path, encoding=encoding, newline="") as handle:
+        return list(csv.DictReader(handle, delimiter=delimiter))
+
+
+def test_excel_dialect_is_semicolons_utf8_with_bom(
+    small_round: Callable[..., RoundResult], tmp_path: Path
+) -> None:
+    path = tmp_path / "tildeling.csv"
+    assert write(small_round(), path, lang="nb") == "csv"
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    assert b"\r\n" in raw
+    rows = _read(path, delimiter=";", encoding="utf-8-sig")
+    assert [r["Søknadsnr."] for r in rows] == [f"S-00{i}" for i in range(1, 8)]
+    first = rows[0]
+    assert first["Søker"] == "Halden kommune"
+    assert first["Tildelt"] == "3300000"
+    assert first["Status"] == "innvilget"
+    assert first["Rangering"] == "1="
+    assert first["Poeng"] == "9,5"  # decimal comma for Norwegian Excel
+    assert first["Kommuner"] == "Halden (0101), Moss (0104), Sarpsborg (0105)"
+    assert first["Saksbehandler"] == "Kari Nordmann"
+
+
+def test_plain_dialect_is_commas_without_bom(
+    small_round: Callable[..., RoundResult], tmp_path: Path
+) -> None:
+    path = tmp_path / "out.csv"
+    write(small_round(), path, lang="en", csv_dialect="plain")
+    raw = path.read_bytes()
+    assert not raw.startswith(b"\xef\xbb\xbf")
+    rows = _read(path, delimiter=",", encoding="utf-8")
+    by_id = {r["ID"]: r for r in rows}
+    assert by_id["S-001"]["Score"] == "9.5"
+    assert by_id["S-005"]["Merknad"] == "12.5"
+    assert by_id["S-006"]["Merknad"] == "42"
+    assert by_id["S-003"]["Status"] == "partly funded"
+    assert by_id["S-003"]["Awarded"] == "1000000"
+    assert by_id["S-003"]["Requested"] == "1500000"
+
+
+def test_every_application_once_and_awards_sum_to_awarded(
+    small_round: Callable[..., RoundResult], tmp_path: Path
+) -> None:
+    result = small_round()
+    path = tmp_path / "out.csv"
+    write(result, path, csv_dialect="plain")
+    rows = _read(path, delimiter=",", encoding="utf-8")
+    assert len(rows) == len(result.allocation.decisions)
+    assert sum(int(r["Awarded"]) for r in rows) == result.allocation.awarded
+    statuses = {r["ID"]: r["Status"] for r in rows}
+    assert statuses == {
+        "S-001": "funded",
+        "S-002": "funded",
+        "S-003": "partly funded",
+        "S-004": "funded",
+        "S-005": "reserve",
+        "S-006": "not funded",
+        "S-007": "rejected",
+    }
+    rejected = next(r for r in rows if r["ID"] == "S-007")
+    assert rejected["Problem"].startswith("Søknader!C9")
+    assert rejected["Row"] == "9"
+
+
+def test_formula_starters_get_an_apostrophe(
+    small_round: Callable[..., RoundResult], tmp_path: Path
+) -> None:
+    path = tmp_path / "out.csv"
+    write(small_round(), path)
+    rows = _read(path, delimiter=";", encoding="utf-8-sig")
+    by_id = {r["ID"]: r for r in rows}
+    assert by_id["S-001"]["Merknad"] == '\'=HYPERLINK("http://x")'
+    assert by_id["S-003"]["Project"].startswith("'+47 ")
+    assert by_id["S-003"]["Merknad"] == "'@SUM(A1:A2)"
+    assert by_id["S-004"]["Project"] == "'-Minus: Åpne data | felles API"
+    assert by_id["S-004"]["Merknad"] == "'\tTab først"
+    assert by_id["S-007"]["Applicant"] == "'=cmd|' /C calc'!A0"
+    # Nothing a spreadsheet would run is left in any cell.
+    for row in rows:
+        for value in row.values():
+            assert not value.startswith(FORMULA_STARTS), value
+
+
+@given(st.text())
+def test_neutralise_never_leaves_a_formula_start(text: str) -> None:
+    out = neutralise(text)
+    assert not out.startswith(FORMULA_STARTS)
+    assert out in (text, "'" + text)
+
+
+def test_unknown_dialect_is_a_usage_error(
+    small_round: Callable[..., RoundResult], tmp_path: Path
+) -> None:
+    with pytest.raises(UsageError, match="excel or plain"):
+        write(small_round(), tmp_path / "x.csv", csv_dialect="tsv")
+    assert not (tmp_path / "x.csv").exists()
+
+
+def test_text_with_separators_and_newlines_round_trips(
+    small_round: Callable[..., RoundResult], tmp_path: Path
+) -> None:
+    result = small_round()
+    apps = list(result.applications)
+    apps[1] = apps[1].model_copy(update={"project": 'Linje 1\nLinje 2; "sitat", komma'})
+    path = tmp_path / "out.csv"
+    write(result.model_copy(update={"applications": tuple(apps)}), path)
+    text = path.read_text(encoding="utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+    assert rows[2][4] == 'Linje 1\nLinje 2; "sitat", komma'

@@ -1,0 +1,178 @@
+"""360Giving export: the standard's column titles, every required field filled, awards only."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tilskudd.errors import UsageError
+from tilskudd.export import write
+from tilskudd.export.giving360 import COLUMNS, REQUIRED, org_identifier
+from tilskudd.models import RoundResult
+
+# The standard's required fields (360-giving-schema.json "required", with the Organization
+# definition's required id and name), as the flat spreadsheet titles them.
+STANDARD_REQUIRED = {
+    "Identifier",
+    "Title",
+    "Description",
+    "Currency",
+    "Amount Awarded",
+    "Award Date",
+    "Recipient Org:Identifier",
+    "Recipient Org:Name",
+    "Funding Org:Identifier",
+    "Funding Org:Name",
+}
+
+# Titles the standard gives the fields we write (spreadsheet "rollUp" columns).
+STANDARD_TITLES = STANDARD_REQUIRED | {
+    "Amount Applied For",
+    "Beneficiary Location:Name",
+    "Beneficiary Location:Geographic Code",
+    "Beneficiary Location:Country Code",
+    "Grant Programme:Title",
+    "Last modified",
+}
+
+
+def _read_xlsx(path: Path) -> list[dict[str, object]]:
+    book = openpyxl.load_workbook(path, read_only=True)
+    sheet = book["grants"]
+    values = list(sheet.iter_rows(values_only=True))
+    book.close()
+    header = [str(v) for v in values[0]]
+    return [dict(zip(header, row, strict=True)) for row in values[1:]]
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_columns_are_the_standards_titles() -> None:
+    assert set(REQUIRED) == STANDARD_REQUIRED
+    assert set(COLUMNS) <= STANDARD_TITLES
+    assert set(COLUMNS) >= STANDARD_REQUIRED
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_required_fields_present_and_non_empty_for_every_award(
+    small_round: Callable[..., RoundResult], tmp_path: Path, suffix: str
+) -> None:
+    path = tmp_path / f"360giving{suffix}"
+    assert write(small_round(), path, format="360giving", lang="en") == "360giving"
+    rows = _read_xlsx(path) if suffix == ".xlsx" else _read_csv(path)
+    # Only funded and partly funded: S-001..S-004.
+    assert [r["Identifier"] for r in rows] == [f"360G-tilskudd-S-00{i}" for i in range(1, 5)]
+    for row in rows:
+        assert list(row) == list(COLUMNS)
+        for field in STANDARD_REQUIRED:
+            assert row[field] not in (None, ""), (row["Identifier"], field)
+    first = rows[0]
+    assert first["Recipient Org:Identifier"] == "NO-BRC-959159092"
+    assert first["Recipient Org:Name"] == "Halden kommune"
+    assert first["Currency"] == "NOK"
+    assert str(first["Amount Awarded"]) == "3300000"
+    assert str(first["Amount Applied For"]) == "3300000"
+    assert first["Award Date"] == "2026-11-28"
+    assert first["Funding Org:Name"] == "Direktoratet for forvaltning og IKT (Difi)"
+    assert first["Beneficiary Location:Name"] == "Halden; Moss; Sarpsborg"
+    assert first["Beneficiary Location:Geographic Code"] == "0101; 0104; 0105"
+    assert first["Grant Programme:Title"] == "IKT-tilskudd til kommunene 2009 – Runde 1"
+    partly = rows[2]
+    assert str(partly["Amount Awarded"]) == "1000000"
+    assert str(partly["Amount Applied For"]) == "1500000"
+    assert sum(int(str(r["Amount Awarded"])) for r in rows) == 7_200_000
+
+
+def test_xlsx_amounts_are_numbers_and_formula_text_stays_text(
+    small_round: Callable[..., RoundResult], tmp_path: Path
+) -> None:
+    result = small_round()
+    apps = list(result.applications)
+    apps[0] = apps[0].model_copy(update={"project": "=1+1"})
+    path = tmp_path / "g.xlsx"
+    write(result.model_copy(update={"applications": tuple(apps)}), path, format="360giving")
+    book = openpyxl.load_workbook(path)
+    sheet = book["grants"]
+    title = sheet.cell(row=2, column=COLUMNS.index("Title") + 1)
+    amount = sheet.cell(row=2, column=COLUMNS.index("Amount Awarded") + 1)
+    assert title.data_type == "s"
+    assert title.value == "=1+1"
+    assert amount.value == 3_300_000
+    assert isinstance(amount.value, int)
+    assert sheet.freeze_panes == "A2"
+
+
+def test_options_prefix_funder_identifier_and_award_date(
+    small_round: Callable[..., RoundResult], tmp_path: Path
+) -> None:
+    path = tmp_path / "g.csv"
+    write(
+        small_round(),
+        path,
+        format="360giving",
+        identifier_prefix="360G-difi-",
+        funder_orgnr="986 252 932",
+        award_date="2009-06-15",
+    )
+    rows = _read_csv(path)
+    assert rows[0]["Identifier"] == "360G-difi-S-001"
+    assert {r["Funding Org:Identifier"] for r in rows} == {"NO-BRC-986252932"}
+    assert {r["Award Date"] for r in rows} == {"2009-06-15"}
+    write(small_round(), path, format="360giving", force=True, funder_identifier="GB-GOR-X")
+    assert {r["Funding Org:Identifier"] for r in _read_csv(path)} == {"GB-GOR-X"}
+
+
+def test_formula_starters_are_neutralised_in_csv(
+    small_round: Callable[..., RoundResult], tmp_path: Path
+) -> None:
+    path = tmp_path / "g.csv"
+    write(small_round(), path, format="360giving")
+    rows = {r["Identifier"]: r for r in _read_csv(path)}
+    assert rows["360G-tilskudd-S-003"]["Title"].startswith("'+47 ")
+    assert rows["360G-tilskudd-S-004"]["Title"].startswith("'-Minus")
+
+
+def test_recipient_without_orgnr_gets_a_360g_identifier() -> None:
+    assert org_identifier("959159092", "Halden kommune", "360G-x-") == "NO-BRC-959159092"
+    assert org_identifier(None, "Bærum kommune", "360G-x-") == "360G-x-org-baerum-kommune"
+    assert org_identifier(None, "Tromsø", "360G-x-") == "360G-x-org-tromso"
+
+
+def test_no_funder_is_a_clear_usage_error(
+    small_round: Callable[..., RoundResult], tmp_path: Path
+) -> None:
+    with pytest.raises(UsageError, match="funder"):
+        write(small_round(funder=None), tmp_path / "g.csv", format="360giving")
+    assert not (tmp_path / "g.csv").exists()
+
+
+def test_other_extensions_are_refused(
+    small_round: Callable[..., RoundResult], tmp_path: Path
+) -> None:
+    with pytest.raises(UsageError, match=r"\.xlsx or \.csv"):
+        write(small_round(), tmp_path / "g.json", format="360giving")
+
+
+def test_column_titles_match_a_real_publishers_file() -> None:
+    """The UK government's published 360Giving file uses the same titles for shared fields."""
+    name = "realdata/grants/uk_government_grant_awards_2016-17_sample200.csv"
+    # shared/ lies beside the repository (CI) or at /work/shared (developers' machines).
+    candidates = [
+        Path(__file__).resolve().parents[3] / "shared" / name,
+        Path("/work/shared") / name,
+    ]
+    sample = next((p for p in candidates if p.exists()), None)
+    if sample is None:
+        pytest.skip("the UK government's 360Giving sample (shared/realdata) is not on this machine")
+    with open(sample, encoding="utf-8", newline="") as handle:
+        header = next(csv.reader(handle))
+    shared = set(header) & set(COLUMNS)
+    assert shared >= STANDARD_REQUIRED
+    assert {"Beneficiary Location:Name", "Beneficiary Location:Geographic Code"} <= shared

@@ -1,0 +1,148 @@
+"""JSON export: valid against the shipped schema, complete, exact, and in the chosen language."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from tilskudd.export import write
+from tilskudd.models import RoundResult
+
+
+def _schema() -> dict[str, Any]:
+    text = (resources.files("tilskudd") / "schemas" / "allocation.schema.json").read_text("utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+def _written(result: RoundResult, tmp_path: Path, lang: str = "en") -> dict[str, Any]:
+    path = tmp_path / "result.json"
+    assert write(result, path, lang=lang) == "json"
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def _validator() -> jsonschema.protocols.Validator:
+    schema = _schema()
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+@pytest.mark.parametrize("lang", ["en", "nb"])
+def test_output_validates_against_the_shipped_schema(
+    small_round: Callable[..., RoundResult], tmp_path: Path, lang: str
+) -> None:
+    data = _written(small_round(), tmp_path, lang)
+    errors = sorted(_validator().iter_errors(data), key=lambda e: list(e.path))
+    assert [f"{list(e.path)}: {e.message}" for e in errors] == []
+
+
+def test_schema_rejects_what_it_should(
+    small_round: Callable[..., RoundResult], tmp_path: Path
+) -> None:
+    """The schema has teeth: a float amount, a decimal as number, a funded 0 all fail."""
+    validator = _validator()
+    good = _written(small_round(), tmp_path)
+    bad_amount = json.loads(json.dumps(good))
+    bad_amount["budget"] = 7300000.5
+    bad_score = json.loads(json.dumps(good))
+    bad_score["applications"][0]["score"] = 9.5
+    bad_funded = json.loads(json.dumps(good))
+    bad_funded["applications"][0]["amount"] = 0
+    bad_extra_key = json.loads(json.dumps(good))
+    bad_extra_key["applications"][0]["surprise"] = 1
+    for bad in (bad_amount, bad_score, bad_funded, bad_extra_key):
+        assert not validator.is_valid(bad)
+
+
+def test_every_application_once_with_decision_and_budget_exact(
+    small_round: Callable[..., RoundResult], tmp_path: Path
+) -> None:
+    result = small_round()
+    data = _written(result, tmp_path)
+    ids = [a["id"] for a in data["applications"]]
+    assert ids == [d.application_id for d in result.allocation.decisions]
+    assert data["budget"] == data["awarded"] + data["unallocated"] == 7_300_000
+    assert sum(a["amount"] for a in data["applications"]) == data["awarded"] == 7_200_000
+    by_id = {a["id"]: a for a in data["applications"]}
+    assert by_id["S-003"]["status"] == "partly_funded"
+    assert by_id["S-003"]["amount"] == 1_000_000
+    assert by_id["S-003"]["requested"] == 1_500_000
+    assert by_id["S-001"]["rank"] == by_id["S-002"]["rank"] == 1
+    assert by_id["S-001"]["tied"] is True
+    assert by_id["S-004"]["override"] is True
+    assert by_id["S-007"]["valid"] is False
+    assert by_id["S-007"]["status"] == "rejected"
+    assert by_id["S-007"]["issues"][0]["location"]["cell"] == "Søknader!C9"
+
+
+def test_inputs_policy_and_provenance_are_recorded(
+    small_round: Callable[..., RoundResult], tmp_path: Path
+) -> None:
+    data = _written(small_round(), tmp_path)
+    assert data["format"] == "tilskudd.allocation"
+    assert data["format_version"] == 1
+    assert data["source"] == {
+        "file": "søknader.xlsx",
+        "sha256": "ab" * 32,
+        "sheet": "Søknader",
+        "header_row": 1,
+    }
+    assert data["rule"] == "ranked"
+    assert data["policy"]["max_share_of_cost"] == "0.2"
+    assert data["policy"]["round_to"] == 1000
+    assert datetime.fromisoformat(data["created"]).isoformat() == "2026-11-28T10:30:00+00:00"
+    assert data["tool"] == {"name": "tilskudd", "version": "0.1.0"}
+    assert data["programme"] == "IKT-tilskudd til kommunene 2009"
+
+
+def test_decimals_are_strings_and_amounts_integers(
+    small_round: Callable[..., RoundResult], tmp_path: Path
+) -> None:
+    data = _written(small_round(), tmp_path)
+    first = data["applications"][0]
+    assert first["score"] == "9.5"
+    assert first["extra"] == {"Saksbehandler": "Kari Nordmann", "Merknad": '=HYPERLINK("http://x")'}
+    oslo = next(a for a in data["applications"] if a["id"] == "S-005")
+    assert oslo["extra"]["Merknad"] == "12.5"
+    assert data["summary"]["oversubscription"] == "1.85"  # 13 500 000 / 7 300 000
+    capped = next(a for a in data["applications"] if a["id"] == "S-003")
+    assert capped["reasons"][0]["params"] == {"share": "0.2", "cap": 1_000_000}
+    assert isinstance(data["awarded"], int)
+
+
+def test_text_follows_the_language_codes_do_not(
+    small_round: Callable[..., RoundResult], tmp_path: Path
+) -> None:
+    en = _written(small_round(), tmp_path / "en", "en")
+    nb = _written(small_round(), tmp_path / "nb", "nb")
+    assert en["lang"] == "en"
+    assert nb["lang"] == "nb"
+    assert en["applications"][0]["status_text"] == "funded"
+    assert nb["applications"][0]["status_text"] == "innvilget"
+    assert [a["reasons"] and a["reasons"][0]["code"] for a in en["applications"]] == [
+        a["reasons"] and a["reasons"][0]["code"] for a in nb["applications"]
+    ]
+    assert "4 projects involving 8 municipalities" in en["summary"]["sentence"]
+    assert "7\u00a0200\u00a0000\u00a0kr" in nb["summary"]["sentence"]
+    assert nb["summary"]["sentence"].startswith("Runde 1:")
+    assert en["applications"][0]["municipalities"][0] == {"number": "0101", "name": "Halden"}
+
+
+def test_file_is_utf8_with_norwegian_letters_unescaped(
+    small_round: Callable[..., RoundResult], tmp_path: Path
+) -> None:
+    path = tmp_path / "r.json"
+    write(small_round(), path, lang="nb")
+    raw = path.read_bytes()
+    assert "Østfold".encode() in raw
+    assert b"\\u00d8" not in raw
+    assert raw.endswith(b"}\n")

@@ -66,7 +66,9 @@ def _whole_units(value: Decimal, original: str, *, allow_zero: bool, allow_negat
     return int(value)
 
 
-def _parse_number_text(text: str, original: str, *, has_multiplier: bool) -> Decimal:
+def _parse_number_text(
+    text: str, original: str, *, has_multiplier: bool, whole_marker: bool = False
+) -> Decimal:
     """Parse digits with grouping and a decimal mark as people type them."""
     text = _SPACE_RE.sub(" ", text).strip()
     if not text:
@@ -74,7 +76,9 @@ def _parse_number_text(text: str, original: str, *, has_multiplier: bool) -> Dec
     negative = text.startswith(("-", "−"))
     if negative:
         text = text[1:].strip()
+    # ",-" after an amount means "no øre": any separator before it groups thousands.
     if text.endswith((",-", ".-")):
+        whole_marker = True
         text = text[:-2]
     commas, dots = text.count(","), text.count(".")
     decimal_part = ""
@@ -88,7 +92,7 @@ def _parse_number_text(text: str, original: str, *, has_multiplier: bool) -> Dec
         if not (groups[0].isdigit() and all(len(g) == 3 and g.isdigit() for g in groups[1:])):
             raise AmountError(f"'{original}' has digit groups that are not thousands")
         integer = "".join(groups)
-    elif commas > 1 or dots > 1:
+    elif commas > 1 or dots > 1 or (whole_marker and (commas or dots)):
         sep = "," if commas else "."
         groups = text.split(sep)
         if not (
@@ -101,13 +105,20 @@ def _parse_number_text(text: str, original: str, *, has_multiplier: bool) -> Dec
     elif commas == 1 or dots == 1:
         sep = "," if commas else "."
         integer, decimal_part = text.split(sep)
-        if len(decimal_part) == 3 and not has_multiplier and integer.replace(" ", "").isdigit():
+        grouped_by_spaces = " " in integer.strip()
+        if (
+            len(decimal_part) == 3
+            and not has_multiplier
+            and not grouped_by_spaces
+            and integer.isdigit()
+        ):
+            whole = int(f"{integer}{decimal_part}")
+            grouped = f"{whole:,}".replace(",", " ")
             raise AmountError(
                 f"'{original}' is ambiguous",
                 hint=(
-                    f"'{original}' could be a thousands separator or a decimal mark; "
-                    "write it without separators (3300), with spaces (3 300) or with two "
-                    "decimals (3,30)"
+                    f"'{sep}' could group thousands ({grouped} kr) or be a decimal mark "
+                    f"({integer}{sep}{decimal_part}); for {grouped} kr write {whole} or {grouped}"
                 ),
             )
     else:
@@ -144,6 +155,7 @@ def parse_decimal(value: object, *, original: str | None = None) -> Decimal:
     text = _SPACE_RE.sub(" ", value).strip()
     if not text:
         raise AmountError("the amount is empty")
+    whole_marker = bool(re.search(r"\d\s*[,.]-+\s*(?:kr\.?|nok)?$", text, re.IGNORECASE))
     for _ in range(2):  # "kr 3,3 mill." and "3,3 mill. kr": currency on either side
         text = _CURRENCY_RE.sub("", text).strip()
     multiplier = 1
@@ -153,7 +165,9 @@ def parse_decimal(value: object, *, original: str | None = None) -> Decimal:
             text, multiplier = stripped.strip(), factor
             break
     text = _CURRENCY_RE.sub("", text).strip()
-    number = _parse_number_text(text, shown, has_multiplier=multiplier != 1)
+    number = _parse_number_text(
+        text, shown, has_multiplier=multiplier != 1, whole_marker=whole_marker
+    )
     return number * multiplier
 
 

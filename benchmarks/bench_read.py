@@ -1,0 +1,141 @@
+"""Time tilskudd's reading against bare python-calamine on generated 1k, 10k and 100k-row files.
+
+Run ``python benchmarks/bench_read.py`` (``--sizes 1000,10000`` to choose; ``--formulas`` adds a
+computed column so the formula scan does real work). Files are written once to ``benchmarks/out/``
+(git-ignored) with xlsxwriter and reused; every timing is the median of ``--repeat`` runs (3).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parent / "out"
+
+HEADERS = [
+    "Søknadsnr",
+    "Søker",
+    "Organisasjonsnummer",
+    "Prosjekttittel",
+    "Deltakende kommuner",
+    "Fylke",
+    "Omsøkt beløp",
+    "Totalkostnad",
+    "Poeng",
+    "Kategori",
+    "Merknad",
+]
+
+_PLACES = ["Oslo", "Bergen", "Trondheim", "Stavanger", "Tromsø", "Bodø", "Molde", "Hamar", "Skien"]
+_WORDS = ["Digital", "felles", "sak", "arkiv", "plattform", "innbygger", "tjeneste", "IKT"]
+
+
+def _orgnr(rng: random.Random) -> str:
+    """A made-up organisation number with a valid mod-11 check digit."""
+    weights = (3, 2, 7, 6, 5, 4, 3, 2)
+    while True:
+        digits = [9, *(rng.randrange(10) for _ in range(7))]
+        rest = 11 - sum(w * d for w, d in zip(weights, digits, strict=True)) % 11
+        if rest == 11:
+            rest = 0
+        if rest != 10:
+            return "".join(map(str, [*digits, rest]))
+
+
+def generate(rows: int, *, formulas: bool = False) -> Path:
+    """Write (once) an xlsx with a title, a header and ``rows`` applications of 11 columns."""
+    import xlsxwriter
+
+    suffix = "-f" if formulas else ""
+    path = OUT / f"applications-{rows}{suffix}.xlsx"
+    if path.exists():
+        return path
+    OUT.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(rows)
+    tmp = path.with_suffix(".tmp.xlsx")
+    book = xlsxwriter.Workbook(str(tmp), {"constant_memory": True})
+    sheet = book.add_worksheet("Søknader")
+    sheet.write_row(0, 0, ["Søknader til IKT-tilskudd, runde 1"])
+    sheet.write_row(2, 0, HEADERS)
+    for i in range(rows):
+        cost = rng.randrange(200, 20_000) * 1000
+        requested = min(cost, rng.randrange(50, 4_000) * 1000)
+        place = rng.choice(_PLACES)
+        r = 3 + i
+        sheet.write_row(
+            r,
+            0,
+            [
+                f"S-{i + 1:06d}",
+                f"{place} kommune",
+                _orgnr(rng),
+                " ".join(rng.sample(_WORDS, 4)).capitalize(),
+                f"{rng.randrange(301, 5444):04d}, {rng.randrange(301, 5444):04d}",
+                rng.choice(["03", "11", "15", "18", "46", "50"]),
+                requested,
+                cost,
+                rng.randrange(1, 7),
+                rng.choice(["Samhandling", "Innbyggertjenester", "Infrastruktur"]),
+                "" if rng.random() < 0.8 else "sjekk budsjett",
+            ],
+        )
+        if formulas:
+            # xlsxwriter stores a cached value (0 unless given), as Excel would after opening.
+            sheet.write_formula(r, 11, f"=H{r + 1}*0.2", None, cost * 0.2)
+    book.close()
+    tmp.rename(path)
+    return path
+
+
+def _median(fn: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Generate the files and print a Markdown table of median timings."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--formulas", action="store_true")
+    args = parser.parse_args(argv)
+
+    from python_calamine import load_workbook
+
+    from tilskudd.reading import read_table
+
+    print("| rows | file MB | bare calamine s | read_table s | ratio | rows/s (read_table) |")
+    print("|---|---|---|---|---|---|")
+    for size in (int(s) for s in args.sizes.split(",")):
+        path = generate(size, formulas=args.formulas)
+
+        def bare(path: Path = path) -> object:
+            return load_workbook(path).get_sheet_by_index(0).to_python()
+
+        def ours(path: Path = path, size: int = size) -> object:
+            table = read_table(path)
+            assert len(table.rows) == size, len(table.rows)
+            return table
+
+        t_bare = _median(bare, args.repeat)
+        t_ours = _median(ours, args.repeat)
+        mb = path.stat().st_size / 1e6
+        print(
+            f"| {size:,} | {mb:.1f} | {t_bare:.3f} | {t_ours:.3f} | {t_ours / t_bare:.2f} "
+            f"| {size / t_ours:,.0f} |",
+            flush=True,
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,327 @@
+"""The fields tilskudd knows, the header names that mean them, and finding the header row.
+
+A header cell means a field when its normalised text equals one of the field's aliases, in Norwegian
+or English. Normalising ignores case, spaces, punctuation and accents (``"Org.nr."`` is ``orgnr``,
+``"Søkt beløp"`` is ``soktbelop``), drops a bracketed note (``"Poeng (1-6)"``) and a trailing
+currency (``"Søkt beløp, kr"``), but never a scale: ``"Søkt beløp (1000 kr)"`` does not match, since
+reading thousands as kroner would be wrong by a factor of a thousand.
+
+The header row is the row, among the first :data:`HEADER_SCAN_ROWS`, that maps the most fields;
+titles, logos and blank rows above it are normal.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from tilskudd.reading.table import FormulaWithoutValue, RawCell, column_letter
+
+__all__ = [
+    "ALIASES",
+    "EXTRA",
+    "FIELDS",
+    "HEADER_SCAN_ROWS",
+    "REQUIRED",
+    "HeaderMatch",
+    "cell_text",
+    "find_header",
+    "header_forms",
+    "match_field",
+    "normalize_header",
+]
+
+ALIASES: dict[str, tuple[str, ...]] = {
+    "id": (
+        "ID",
+        "Søknadsnr",
+        "Søknadsnummer",
+        "Søknads-ID",
+        "Saksnummer",
+        "Saksnr",
+        "Referanse",
+        "Ref",
+        "Identifier",
+        "Application ID",
+        "Application number",
+        "Reference",
+        "Case number",
+    ),
+    "applicant": (
+        "Søker",
+        "Søkerorganisasjon",
+        "Søkers navn",
+        "Søkernavn",
+        "Organisasjon",
+        "Virksomhet",
+        "Applicant",
+        "Applicant name",
+        "Organisation",
+        "Organization",
+    ),
+    "orgnr": (
+        "Organisasjonsnummer",
+        "Org.nr.",
+        "Orgnr",
+        "Org. nummer",
+        "Søkers orgnr",
+        "Organisation number",
+        "Organization number",
+        "Org no",
+        "Org number",
+    ),
+    "project": (
+        "Prosjekt",
+        "Prosjektnavn",
+        "Prosjekttittel",
+        "Tittel",
+        "Project",
+        "Project name",
+        "Project title",
+        "Title",
+    ),
+    "municipalities": (
+        "Kommune",
+        "Kommuner",
+        "Kommunenummer",
+        "Kommunenr",
+        "Deltakende kommuner",
+        "Municipality",
+        "Municipalities",
+        "Participating municipalities",
+    ),
+    "county": ("Fylke", "Fylkesnummer", "Fylkenummer", "Fylkesnr", "County"),
+    "requested": (
+        "Omsøkt beløp",
+        "Søkt beløp",
+        "Søknadsbeløp",
+        "Omsøkt tilskudd",
+        "Søkt tilskudd",
+        "Omsøkt",
+        "Amount requested",
+        "Requested amount",
+        "Amount applied for",
+        "Requested",
+    ),
+    "total_cost": (
+        "Totalkostnad",
+        "Prosjektkostnad",
+        "Total prosjektkostnad",
+        "Totale kostnader",
+        "Samlet kostnad",
+        "Total cost",
+        "Project cost",
+        "Total project cost",
+    ),
+    "score": (
+        "Poeng",
+        "Poengsum",
+        "Score",
+        "Vurdering",
+        "Samlet vurdering",
+        "Points",
+        "Total score",
+        "Assessment",
+    ),
+    "rank": ("Rangering", "Prioritet", "Prioritering", "Rank", "Ranking", "Priority"),
+    "category": ("Kategori", "Tema", "Category", "Theme"),
+    "decision": ("Vedtak", "Beslutning", "Overstyring", "Decision", "Override"),
+    "decision_amount": (
+        "Vedtaksbeløp",
+        "Innstilt beløp",
+        "Decision amount",
+        "Override amount",
+    ),
+    "decision_reason": (
+        "Begrunnelse",
+        "Vedtaksbegrunnelse",
+        "Decision reason",
+        "Justification",
+    ),
+}
+"""Every known field and the header names that mean it, as people write them (for messages too)."""
+
+FIELDS: tuple[str, ...] = tuple(ALIASES)
+"""The known fields, in the order they are listed to people."""
+
+REQUIRED = "requested"
+"""The one field every applications sheet must have."""
+
+EXTRA = "extra"
+"""A column map target that means: not a field, carry the column through unchanged."""
+
+HEADER_SCAN_ROWS = 50
+"""How many rows from the top are searched for the header row."""
+
+# The letters normalisation does not take apart (NFKD splits å into a + ring, not ø or æ).
+_FOLD = str.maketrans({"ø": "o", "æ": "ae", "ð": "d", "þ": "th", "ß": "ss", "ł": "l"})
+_NOT_ALNUM = re.compile(r"[\W_]+")
+_BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+# A bracket that states a scale ("(1000 kr)", "[MNOK]") changes what the numbers mean: keep it.
+_SCALE = re.compile(r"\d{3}|mill|mrd|tusen|thousand|million|mnok|tnok|knok|\bk\b", re.IGNORECASE)
+_CURRENCY_SUFFIXES = ("ikr", "inok", "kr", "nok")
+
+
+@lru_cache(maxsize=4096)
+def normalize_header(text: str) -> str:
+    """Header text as it is compared: lower case, no accents, spaces or punctuation."""
+    folded = unicodedata.normalize("NFKD", text.casefold().translate(_FOLD))
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return _NOT_ALNUM.sub("", folded)
+
+
+def header_forms(text: str) -> tuple[str, ...]:
+    """The normalised forms a header may match by: as written, without a note, without 'kr'."""
+    out = [normalize_header(text)]
+    stripped = _BRACKETED.sub(" ", text)
+    if stripped != text and not any(_SCALE.search(m) for m in _BRACKETED.findall(text)):
+        out.append(normalize_header(stripped))
+    for form in list(out):
+        for suffix in _CURRENCY_SUFFIXES:
+            if form.endswith(suffix) and len(form) > len(suffix):
+                out.append(form[: -len(suffix)])
+                break
+    return tuple(out)
+
+
+_ALIAS_INDEX: dict[str, str] = {
+    normalize_header(alias): name for name, aliases in ALIASES.items() for alias in aliases
+}
+
+
+def _match(header: str, column_map: Mapping[str, str] | None) -> tuple[str | None, bool]:
+    """(field or 'extra' or None, whether the column map decided it)."""
+    if not header:
+        return None, False
+    forms = header_forms(header)
+    if column_map:
+        for form in forms:
+            if form in column_map:
+                return column_map[form], True
+    for form in forms:
+        if form in _ALIAS_INDEX:
+            return _ALIAS_INDEX[form], False
+    return None, False
+
+
+def match_field(header: str, column_map: Mapping[str, str] | None = None) -> str | None:
+    """The field ``header`` means (``'extra'`` if the map says to carry it), or None if unknown.
+
+    ``column_map`` maps normalised header text to a field (see :func:`normalize_column_map`) and
+    is consulted before the built-in aliases.
+    """
+    return _match(header, column_map)[0]
+
+
+def cell_text(value: RawCell) -> str:
+    """A header cell as text: whole floats without '.0', dates in ISO form, empty as ''."""
+    if value is None or value == "" or isinstance(value, FormulaWithoutValue):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, str):
+        return value.strip()
+    if hasattr(value, "isoformat"):
+        return str(value.isoformat())
+    return str(value)
+
+
+@dataclass
+class HeaderMatch:
+    """A candidate header row and how its columns map to fields."""
+
+    index: int
+    """0-based index of the header row in the grid."""
+    headers: list[str]
+    """Every column's header text ('' where empty)."""
+    fields: dict[str, int] = field(default_factory=dict)
+    """Field -> 0-based column, for fields mapped by exactly one column."""
+    extra: dict[int, str] = field(default_factory=dict)
+    """0-based column -> header text, for non-empty headers that are not fields."""
+    duplicates: dict[str, list[int]] = field(default_factory=dict)
+    """Field -> every column (2 or more) that maps to it: an error for the caller to report."""
+    mapped_by: dict[int, str] = field(default_factory=dict)
+    """0-based column -> field, for every column that matched a field (duplicates included)."""
+
+    @property
+    def score(self) -> int:
+        """How many distinct fields the row maps."""
+        return len(self.fields) + len(self.duplicates)
+
+    @property
+    def recognisable(self) -> bool:
+        """A header row maps ``requested`` or at least two fields."""
+        return REQUIRED in self.fields or REQUIRED in self.duplicates or self.score >= 2
+
+    def describe_columns(self) -> list[tuple[str, str, str | None]]:
+        """(column letter, header text, field or None) for every non-empty header cell."""
+        return [
+            (column_letter(i), text, self.mapped_by.get(i))
+            for i, text in enumerate(self.headers)
+            if text
+        ]
+
+
+def map_header(
+    index: int, cells: Sequence[RawCell], column_map: Mapping[str, str] | None = None
+) -> HeaderMatch:
+    """Map one row's cells to fields; the column map wins over the built-in aliases.
+
+    When the map names a field, columns that only match that field by alias are carried through
+    instead, so that a map can settle a clash such as ``Kommune`` next to ``Kommunenummer``.
+    """
+    headers = [cell_text(c) for c in cells]
+    mapped_targets = set(column_map.values()) if column_map else set()
+    match = HeaderMatch(index=index, headers=headers)
+    by_field: dict[str, list[int]] = {}
+    for i, text in enumerate(headers):
+        if not text:
+            continue
+        name, by_map = _match(text, column_map)
+        if name in mapped_targets and not by_map:
+            # Only the map may claim a field the map names.
+            name = None
+        if name is None or name == EXTRA:
+            match.extra[i] = headers[i]
+            continue
+        match.mapped_by[i] = name
+        by_field.setdefault(name, []).append(i)
+    for name, columns in by_field.items():
+        if len(columns) == 1:
+            match.fields[name] = columns[0]
+        else:
+            match.duplicates[name] = columns
+    return match
+
+
+def find_header(
+    rows: Sequence[Sequence[RawCell]],
+    column_map: Mapping[str, str] | None = None,
+    scan: int = HEADER_SCAN_ROWS,
+) -> HeaderMatch | None:
+    """The best header row among the first ``scan`` rows, or None if no row is recognisable.
+
+    Best means: maps ``requested`` first, then the most fields, then the earliest row.
+    """
+    best: HeaderMatch | None = None
+    for index, cells in enumerate(rows[:scan]):
+        if all(c is None or c == "" for c in cells):
+            continue
+        match = map_header(index, cells, column_map)
+        if not match.recognisable:
+            continue
+        key = (REQUIRED in match.fields or REQUIRED in match.duplicates, match.score)
+        if best is None or key > (
+            REQUIRED in best.fields or REQUIRED in best.duplicates,
+            best.score,
+        ):
+            best = match
+    return best
+
+
+def normalize_column_map(column_map: Mapping[str, str]) -> dict[str, str]:
+    """A user's column map keyed by normalised header text, as :func:`match_field` expects."""
+    return {normalize_header(header): target for header, target in column_map.items()}

@@ -1,0 +1,275 @@
+"""From a grid of raw cells to a :class:`RawTable`: header row, data rows, totals and blank rows.
+
+Every reader (xlsx, ods, csv) produces a grid: a list of rows, each a list of cells of the same
+length, row 0 being the sheet's first row and column 0 column A, empty cells ``None``. This module
+finds the header in it, reports a header it cannot use, and keeps the data rows: a totals row
+(``Sum``, ``Totalt``, ``I alt`` ...) and blank rows are skipped with a warning; blank rows after
+the last application are not worth one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from tilskudd.errors import InputFileError
+from tilskudd.i18n import Translator
+from tilskudd.models import Issue, Location, Severity
+from tilskudd.reading.columns import (
+    ALIASES,
+    HEADER_SCAN_ROWS,
+    REQUIRED,
+    HeaderMatch,
+    cell_text,
+    normalize_header,
+)
+from tilskudd.reading.table import DataRows, RawCell, RawTable, column_letter
+
+__all__ = ["build_table", "describe_first_row", "header_problem", "quoted", "where"]
+
+Grid = list[list[RawCell]]
+
+# What a totals row's label says, normalised (see columns.normalize_header).
+_TOTAL_WORDS = frozenset(
+    {
+        "sum",
+        "summer",
+        "sumtotalt",
+        "totalsum",
+        "totalt",
+        "total",
+        "totaler",
+        "totals",
+        "ialt",
+        "sumialt",
+        "totaltialt",
+        "grandtotal",
+        "samlet",
+        "sumsokt",
+        "sumomsokt",
+    }
+)
+# Cheap test before normalising: ids and names rarely start like this.
+_TOTAL_STARTS = ("sum", "total", "i alt", "grand", "samlet")
+_IDENTIFYING = ("id", "applicant", "project")
+_TOTAL_INITIALS = frozenset("SsTtIiGg \t\u00a0")
+
+
+def where(t: Translator, file: str, sheet: str | None) -> str:
+    """'file.xlsx, sheet "Søknader"' (or the file alone for CSV), for messages."""
+    if sheet is None:
+        return file
+    return t("read.error.where_sheet", file=file, sheet=sheet)
+
+
+def quoted(t: Translator, texts: Iterable[str]) -> str:
+    """Texts quoted the language's way ("A" / «A») and joined: '«A», «B» og «C»'."""
+    return t.join([t("read.error.quoted", text=text) for text in texts])
+
+
+def describe_first_row(grid: Grid, t: Translator) -> tuple[int, str] | None:
+    """(1-based row number, its non-empty cells quoted) of the first non-empty row, if any."""
+    for index, cells in enumerate(grid):
+        texts = [cell_text(c) for c in cells]
+        texts = [text for text in texts if text]
+        if texts:
+            if len(texts) > 12:
+                return index + 1, ", ".join(
+                    t("read.error.quoted", text=x) for x in texts[:12]
+                ) + ", …"
+            return index + 1, quoted(t, texts)
+    return None
+
+
+def _examples(t: Translator) -> str:
+    return quoted(t, ["Søker", "Prosjekt", "Omsøkt beløp", "Poeng", "Applicant", "Requested"])
+
+
+def header_problem(
+    grid: Grid, file: str, sheet: str | None, t: Translator, scan: int = HEADER_SCAN_ROWS
+) -> InputFileError:
+    """The error for a sheet without a recognisable header row (or with no cells at all)."""
+    first = describe_first_row(grid[:scan], t)
+    place = where(t, file, sheet)
+    if first is None:
+        if describe_first_row(grid, t) is None:
+            return InputFileError(t("read.error.sheet_empty", where=place))
+        return InputFileError(t("read.error.no_header_blank", where=place, scan=scan))
+    row, cells = first
+    return InputFileError(
+        t(
+            "read.error.no_header",
+            where=place,
+            scan=scan,
+            row=row,
+            cells=cells,
+            examples=_examples(t),
+        )
+    )
+
+
+def _check_header(match: HeaderMatch, file: str, sheet: str | None, t: Translator) -> None:
+    place = where(t, file, sheet)
+    if match.duplicates:
+        name, columns = next(iter(match.duplicates.items()))
+        shown = [
+            f"{column_letter(i)} {t('read.error.quoted', text=match.headers[i])}" for i in columns
+        ]
+        raise InputFileError(
+            t(
+                "read.error.duplicate_field",
+                where=place,
+                row=match.index + 1,
+                field=name,
+                columns=t.join(shown),
+            )
+        )
+    if REQUIRED not in match.fields:
+        found = [
+            t("read.error.column_found", column=letter, header=text, field=name)
+            if name
+            else t("read.error.column_unknown", column=letter, header=text)
+            for letter, text, name in match.describe_columns()
+        ]
+        raise InputFileError(
+            t(
+                "read.error.missing_required",
+                where=place,
+                row=match.index + 1,
+                found="; ".join(found),
+                field=REQUIRED,
+                accepted=quoted(t, ALIASES[REQUIRED]),
+            )
+        )
+
+
+def _totals_label(value: str) -> str | None:
+    """The label if ``value`` is a totals word (Sum, Totalt, I alt ...)."""
+    text = value.strip()
+    key = text.casefold()
+    if key.startswith(_TOTAL_STARTS) and normalize_header(key) in _TOTAL_WORDS:
+        return text
+    return None
+
+
+def _ranges(rows: Sequence[int]) -> list[str]:
+    """[3, 4, 5, 9] -> ['3–5', '9']: row lists stay short in messages."""
+    out: list[str] = []
+    start = prev = rows[0]
+    for row in [*rows[1:], None]:
+        if row is not None and row == prev + 1:
+            prev = row
+            continue
+        out.append(str(start) if start == prev else f"{start}–{prev}")
+        if row is not None:
+            start = prev = row
+    return out
+
+
+def _blank(cells: Sequence[RawCell], width: int, formulas: Mapping[int, int], index: int) -> bool:
+    """No value in the row: every cell empty, or only formulas that were never calculated.
+
+    A row whose only cells are formulas without a value is a template's pre-filled formulas
+    (=D5*0.2 down to row 500), not an application.
+    """
+    return cells.count(None) + formulas.get(index, 0) == width
+
+
+def build_table(
+    grid: Grid,
+    match: HeaderMatch,
+    *,
+    file: str,
+    sheet: str | None,
+    t: Translator,
+    issues: list[Issue] | None = None,
+    formula_rows: Mapping[int, int] | None = None,
+) -> RawTable:
+    """The :class:`RawTable` below ``match``'s header row; raises if the header is unusable.
+
+    ``grid`` rows must all have the same length; ``formula_rows`` maps each 0-based row holding
+    a :class:`FormulaWithoutValue` to how many it holds.
+    """
+    _check_header(match, file, sheet, t)
+    issues = [] if issues is None else issues
+    formula_rows = formula_rows or {}
+    width = len(grid[match.index])
+
+    last = len(grid) - 1
+    while last > match.index and _blank(grid[last], width, formula_rows, last):
+        last -= 1
+
+    identifying = [match.fields[name] for name in _IDENTIFYING if name in match.fields]
+    limit = (max(identifying) if identifying else 0) + 1
+    numbers: list[int] = []
+    kept: list[list[RawCell]] = []
+    blanks: list[int] = []
+    # The loop runs once per row of a possibly 100k-row sheet: cheap tests first, no calls.
+    for index in range(match.index + 1, last + 1):
+        cells = grid[index]
+        value = cells[0]
+        if index in formula_rows and _blank(cells, width, formula_rows, index):
+            blanks.append(index + 1)
+            continue
+        if value is None:
+            if cells.count(None) == width:
+                blanks.append(index + 1)
+                continue
+            # The totals label is the first cell up to the last identifying column.
+            value = next((c for c in cells[1:limit] if c is not None), None)
+        if value.__class__ is str and value[:1] in _TOTAL_INITIALS:
+            label = _totals_label(value)
+            if label is not None:
+                issues.append(
+                    Issue(
+                        severity=Severity.WARNING,
+                        code="read.totals_row_skipped",
+                        params={"row": index + 1, "text": label},
+                        location=Location(file=file, sheet=sheet, row=index + 1),
+                    )
+                )
+                continue
+        numbers.append(index + 1)
+        kept.append(cells)
+    rows = DataRows(numbers, kept)
+
+    if blanks:
+        issues.append(
+            Issue(
+                severity=Severity.WARNING,
+                code="read.blank_rows_skipped",
+                params={"count": len(blanks), "rows": _ranges(blanks)},
+                location=Location(file=file, sheet=sheet, row=blanks[0]),
+            )
+        )
+
+    return RawTable(
+        file=file,
+        sheet=sheet,
+        header_row=match.index + 1,
+        headers=match.headers,
+        fields=dict(match.fields),
+        extra=_extra_columns(match, rows),
+        rows=rows,
+        issues=issues,
+    )
+
+
+def _extra_columns(
+    match: HeaderMatch, rows: Sequence[tuple[int, Sequence[RawCell]]]
+) -> dict[str, int]:
+    """Unknown columns by header text; a headerless column only if it holds data (named by letter).
+
+    Two columns with the same header are told apart by their letter: ``Merknad (K)``.
+    """
+    mapped = set(match.fields.values())
+    extra: dict[str, int] = {}
+    for i, text in enumerate(match.headers):
+        if i in mapped or i in match.mapped_by:
+            continue
+        if not text:
+            if not any(cells[i] is not None for _, cells in rows):
+                continue
+            text = column_letter(i)
+        name = text if text not in extra else f"{text} ({column_letter(i)})"
+        extra[name] = i
+    return extra

@@ -1,0 +1,262 @@
+"""HTML publication page, parsed with html.parser: structure, accessibility, escaping."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from tilskudd.export import write
+from tilskudd.export.html import render
+from tilskudd.models import Allocation, Policy, RoundResult
+
+
+@dataclass
+class Table:
+    caption: str = ""
+    head: list[str] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+    foot: list[str] = field(default_factory=list)
+    th_scopes: list[str | None] = field(default_factory=list)
+
+
+class Page(HTMLParser):
+    """Collects what the tests look at: tags, attributes, tables, headings, text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.tables: list[Table] = []
+        self.headings: list[str] = []
+        self.text: list[str] = []
+        self.scripts = 0
+        self._stack: list[str] = []
+        self._cell: list[str] | None = None
+        self._row: list[str] | None = None
+        self._section = ""
+        self._heading: list[str] | None = None
+        self._caption: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        self.tags.append((tag, attributes))
+        if tag in {"meta", "link", "img", "br", "rect", "line"}:
+            return
+        self._stack.append(tag)
+        if tag == "script":
+            self.scripts += 1
+        elif tag == "table":
+            self.tables.append(Table())
+        elif tag in {"thead", "tbody", "tfoot"}:
+            self._section = tag
+        elif tag == "tr":
+            self._row = []
+        elif tag in {"td", "th"}:
+            self._cell = []
+            if tag == "th" and self.tables:
+                self.tables[-1].th_scopes.append(attributes.get("scope"))
+        elif tag in {"h1", "h2"}:
+            self._heading = []
+        elif tag == "caption":
+            self._caption = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._stack and self._stack[-1] == tag:
+            self._stack.pop()
+        if tag in {"td", "th"} and self._cell is not None and self._row is not None:
+            self._row.append("".join(self._cell).strip())
+            self._cell = None
+        elif tag == "tr" and self._row is not None and self.tables:
+            table = self.tables[-1]
+            if self._section == "thead":
+                table.head = self._row
+            elif self._section == "tfoot":
+                table.foot = self._row
+            else:
+                table.rows.append(self._row)
+            self._row = None
+        elif tag in {"h1", "h2"} and self._heading is not None:
+            self.headings.append("".join(self._heading).strip())
+            self._heading = None
+        elif tag == "caption" and self._caption is not None and self.tables:
+            self.tables[-1].caption = "".join(self._caption).strip()
+            self._caption = None
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+        for bucket in (self._cell, self._heading, self._caption):
+            if bucket is not None:
+                bucket.append(data)
+
+    def attrs(self, tag: str) -> list[dict[str, str | None]]:
+        return [a for t, a in self.tags if t == tag]
+
+
+def _page(html: str) -> Page:
+    page = Page()
+    page.feed(html)
+    page.close()
+    return page
+
+
+@pytest.fixture
+def nb_page(small_round: Callable[..., RoundResult]) -> Page:
+    return _page(render(small_round(), lang="nb"))
+
+
+def test_language_attribute_follows_lang(small_round: Callable[..., RoundResult]) -> None:
+    for lang in ("nb", "en"):
+        page = _page(render(small_round(), lang=lang))
+        assert page.attrs("html") == [{"lang": lang}]
+
+
+def test_title_programme_round_date_and_summary_sentence(nb_page: Page) -> None:
+    text = " ".join(nb_page.text)
+    assert nb_page.headings[0] == "Tildelte tilskudd"
+    assert "IKT-tilskudd til kommunene 2009 · Runde 1" in text
+    assert "Direktoratet for forvaltning og IKT (Difi)" in text
+    assert "28. november 2026" in text
+    assert nb_page.attrs("time") == [{"datetime": "2026-11-28"}]
+    assert (
+        "4 prosjekter med 8 kommuner får 7\u00a0200\u00a0000\u00a0kr; "
+        "100\u00a0000\u00a0kr igjen av runden." in text
+    )
+
+
+def test_list_by_amount_is_sorted_largest_first_with_total(nb_page: Page) -> None:
+    table = nb_page.tables[0]
+    assert table.caption == "Alle tildelinger, største beløp først"
+    assert table.head == ["Nr.", "Søker", "Prosjekt", "Kommuner", "Tildelt"]
+    applicants = [row[1] for row in table.rows]
+    assert applicants == [
+        "Halden kommune",
+        "Guovdageainnu suohkan",
+        "Tromsø kommune",
+        "Bergen kommune",
+    ]
+    assert [row[4] for row in table.rows] == [
+        "3\u00a0300\u00a0000\u00a0kr",
+        "2\u00a0000\u00a0000\u00a0kr",
+        "1\u00a0000\u00a0000\u00a0kr",
+        "900\u00a0000\u00a0kr",
+    ]
+    assert table.rows[0][3] == "Halden, Moss og Sarpsborg"
+    assert table.foot[-1] == "7\u00a0200\u00a0000\u00a0kr"
+
+
+def test_list_by_municipality_lists_collaborations_under_each_and_counts_once(
+    nb_page: Page,
+) -> None:
+    table = nb_page.tables[1]
+    assert table.head == ["Kommune", "Søker", "Prosjekt", "Tildelt"]
+    counties = [row[0] for row in table.rows if len(row) == 1]
+    assert counties == ["Østfold", "Hordaland", "Nordland", "Troms", "Finnmark"]
+    lines = [row for row in table.rows if len(row) == 4]
+    assert [row[0] for row in lines] == [
+        "0101 Halden",
+        "0104 Moss",
+        "0105 Sarpsborg",
+        "1201 Bergen",
+        "1805 Narvik",
+        "1902 Tromsø",
+        "2011 Guovdageaidnu - Kautokeino",
+        "2021 Kárášjohka - Karasjok",
+    ]
+    # A shared project is marked wherever it appears; a single-municipality one is not.
+    assert lines[0][3].endswith("*")
+    assert lines[3][3] == "900\u00a0000\u00a0kr"
+    # Listed under 8 municipalities, but the total counts each project once.
+    assert table.foot[-1] == "7\u00a0200\u00a0000\u00a0kr"
+    assert "4 prosjekter, hvert talt med én gang" in table.foot[0]
+    assert "Samarbeidsprosjekt" in " ".join(nb_page.text)
+
+
+def test_tables_are_accessible(nb_page: Page) -> None:
+    assert len(nb_page.tables) == 2
+    for table in nb_page.tables:
+        assert table.caption
+        assert table.th_scopes
+        assert all(scope in {"col", "row", "rowgroup"} for scope in table.th_scopes)
+        assert table.th_scopes.count("col") == len(table.head)
+
+
+def test_chart_is_inline_accessible_svg_with_a_bar_per_county(nb_page: Page) -> None:
+    svgs = nb_page.attrs("svg")
+    assert len(svgs) == 1
+    assert svgs[0]["role"] == "img"
+    labelled = (svgs[0]["aria-labelledby"] or "").split()
+    ids = {a.get("id") for a in nb_page.attrs("title") + nb_page.attrs("desc")}
+    assert set(labelled) <= ids
+    assert len(nb_page.attrs("rect")) == 5
+    text = " ".join(nb_page.text)
+    assert "Tildelt per fylke" in nb_page.headings
+    assert "3\u00a0300\u00a0000\u00a0kr · 1 prosjekt" in text
+
+
+def test_no_network_no_scripts(small_round: Callable[..., RoundResult]) -> None:
+    html = render(small_round(), lang="en")
+    page = _page(html)
+    assert page.scripts == 0
+    for _tag, attributes in page.tags:
+        for name in ("src", "href"):
+            value = attributes.get(name)
+            if value is not None:
+                assert value.startswith("#"), value
+    assert not re.search(r"(?:src|href)\s*=\s*[\"']?\s*(?:https?:)?//", html)
+    assert "@import" not in html
+    assert not page.attrs("link")
+
+
+def test_applicant_text_is_escaped(small_round: Callable[..., RoundResult]) -> None:
+    html = render(small_round(), lang="en")
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    page = _page(html)
+    assert "+47 Digital innbyggerdialog <script>alert(1)</script>" in " ".join(page.text)
+
+
+def test_english_page_uses_english_words_and_numbers(
+    small_round: Callable[..., RoundResult],
+) -> None:
+    page = _page(render(small_round(), lang="en"))
+    text = " ".join(page.text)
+    assert page.headings[0] == "Grant awards"
+    assert "28 November 2026" in text
+    assert page.tables[0].head == ["No.", "Applicant", "Project", "Municipalities", "Awarded"]
+    assert page.tables[0].rows[0][4] == "NOK\u00a03,300,000"
+
+
+def test_round_without_awards_says_so(small_round: Callable[..., RoundResult]) -> None:
+    result = small_round()
+    decisions = tuple(
+        d.model_copy(update={"amount": 0, "status": "not_funded"})
+        for d in result.allocation.decisions
+    )
+    empty = result.model_copy(
+        update={
+            "allocation": Allocation(
+                rule="ranked",
+                policy=Policy(),
+                budget=100,
+                decisions=decisions,
+                awarded=0,
+                unallocated=100,
+            )
+        }
+    )
+    page = _page(render(empty, lang="en"))
+    assert page.tables == []
+    assert "No awards in this round." in " ".join(page.text)
+
+
+def test_write_creates_a_utf8_file(small_round: Callable[..., RoundResult], tmp_path: Path) -> None:
+    path = tmp_path / "tildeling.html"
+    assert write(small_round(), path, lang="nb") == "html"
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("<!DOCTYPE html>")
+    assert '<meta charset="utf-8">' in text
+    assert "Kárášjohka" in text

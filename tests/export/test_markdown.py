@@ -1,0 +1,124 @@
+"""Markdown award table: rendered with markdown-it (GFM tables) and the cells read back."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from html.parser import HTMLParser
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
+
+from tilskudd.export import write
+from tilskudd.export.markdown import escape, render
+from tilskudd.models import RoundResult
+
+
+class _Cells(HTMLParser):
+    """Table rows of rendered Markdown, and whether any tag other than the table's appeared."""
+
+    TABLE_TAGS = frozenset({"table", "thead", "tbody", "tr", "th", "td"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.rows: list[list[str]] = []
+        self.inline_tags: list[str] = []
+        self._cell: list[str] | None = None
+        self._in_table = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":
+            self._in_table = True
+        elif tag == "tr":
+            self.rows.append([])
+        elif tag in {"td", "th"}:
+            self._cell = []
+        elif self._in_table and tag not in self.TABLE_TAGS | {"strong"}:
+            self.inline_tags.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in {"td", "th"} and self._cell is not None:
+            self.rows[-1].append("".join(self._cell))
+            self._cell = None
+        elif tag == "table":
+            self._in_table = False
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def _table(markdown: str) -> _Cells:
+    html = MarkdownIt("commonmark").enable("table").render(markdown)
+    cells = _Cells()
+    cells.feed(html)
+    return cells
+
+
+def test_award_table_in_rank_order_with_total(small_round: Callable[..., RoundResult]) -> None:
+    cells = _table(render(small_round(), lang="nb"))
+    header, *rows, total = cells.rows
+    assert header == [
+        "Rangering",
+        "Søker",
+        "Prosjekt",
+        "Kommuner",
+        "Omsøkt",
+        "Tildelt",
+        "Status",
+    ]
+    assert [r[1] for r in rows] == [
+        "Halden kommune",
+        "Guovdageainnu suohkan",
+        "Tromsø kommune",
+        "Bergen kommune",
+    ]
+    assert [r[0] for r in rows] == ["1=", "1=", "3", "4"]
+    assert rows[2][4:] == [
+        "1\u00a0500\u00a0000\u00a0kr",
+        "1\u00a0000\u00a0000\u00a0kr",
+        "delvis innvilget",
+    ]
+    assert total[0] == "Sum"
+    assert total[5] == "7\u00a0200\u00a0000\u00a0kr"
+    assert all(len(r) == 7 for r in cells.rows)
+
+
+def test_text_stays_text_pipes_markup_and_html(small_round: Callable[..., RoundResult]) -> None:
+    result = small_round()
+    apps = list(result.applications)
+    apps[0] = apps[0].model_copy(
+        update={"project": "A | B *fet* _kursiv_ `kode` [lenke](x) <b>html</b>\nny linje"}
+    )
+    cells = _table(render(result.model_copy(update={"applications": tuple(apps)}), lang="en"))
+    assert cells.inline_tags == []
+    first = cells.rows[1]
+    assert len(first) == 7
+    assert first[2] == "A | B *fet* _kursiv_ `kode` [lenke](x) <b>html</b> ny linje"
+    # The fixture's own hostile texts survive too.
+    projects = [r[2] for r in cells.rows[1:-1]]
+    assert "+47 Digital innbyggerdialog <script>alert(1)</script>" in projects
+    assert "-Minus: Åpne data | felles API" in projects
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=40))
+def test_escape_round_trips_any_text_as_one_cell(text: str) -> None:
+    markdown = f"| h |\n| --- |\n| {escape(text)} |\n"
+    cells = _table(markdown)
+    assert cells.inline_tags == []
+    assert len(cells.rows) == 2
+    assert len(cells.rows[1]) == 1
+    # Markdown trims a cell's edges and folds nothing else: the text reads back as written.
+    assert cells.rows[1][0] == " ".join(text.split("\n")).strip()
+
+
+def test_summary_sentence_and_english(
+    small_round: Callable[..., RoundResult], tmp_path: Path
+) -> None:
+    path = tmp_path / "awards.md"
+    assert write(small_round(), path, lang="en") == "md"
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# Grant awards\n")
+    assert "4 projects involving 8 municipalities receive NOK\u00a07,200,000" in text
+    assert "| Rank | Applicant | Project | Municipalities | Requested | Awarded | Status |" in text

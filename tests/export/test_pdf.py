@@ -1,0 +1,133 @@
+"""PDF publication list: text extracted with pypdf; A4, page numbers, repeated table header."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from tilskudd.export import write
+from tilskudd.export.pdf import render
+from tilskudd.models import Allocation, Policy, RoundResult, Status
+
+
+def _pages(path: Path) -> list[str]:
+    reader = pypdf.PdfReader(path)
+    for page in reader.pages:
+        width, height = (float(v) for v in page.mediabox[2:])
+        assert (round(width), round(height)) == (595, 842)  # A4 in points
+    # Non-breaking spaces in amounts come back as plain or no-break spaces: normalise.
+    return [re.sub(r"[ \u00a0]+", " ", page.extract_text()) for page in reader.pages]
+
+
+@pytest.fixture
+def small_pdf(small_round: Callable[..., RoundResult], tmp_path: Path) -> list[str]:
+    path = tmp_path / "tildeling.pdf"
+    assert write(small_round(), path, lang="nb") == "pdf"
+    assert path.read_bytes().startswith(b"%PDF-")
+    return _pages(path)
+
+
+def test_names_amounts_and_summary_are_in_the_text(small_pdf: list[str]) -> None:
+    text = " ".join(small_pdf)
+    assert "Tildelte tilskudd" in text
+    assert "IKT-tilskudd til kommunene 2009 · Runde 1" in text
+    assert "4 prosjekter med 8 kommuner får 7 200 000 kr; 100 000 kr igjen av runden." in text
+    for name in ("Halden kommune", "Guovdageainnu suohkan", "Tromsø kommune", "Bergen kommune"):
+        assert name in text
+    assert "Kárášjohka - Karasjok" in text  # Sámi letters need the bundled Unicode font
+    for amount in ("3 300 000 kr", "2 000 000 kr", "1 000 000 kr", "900 000 kr", "7 200 000 kr"):
+        assert amount in text
+    assert "Publisert 28. november 2026" in text
+    # Applications without an award are not in the publication list.
+    assert "Oslo kommune" not in text
+    assert "Vadsø kommune" not in text
+
+
+def test_both_lists_and_the_county_bars(small_pdf: list[str]) -> None:
+    text = " ".join(small_pdf)
+    by_amount = text.index("Tildelinger etter beløp")
+    per_county = text.index("Tildelt per fylke")
+    by_municipality = text.index("Tildelinger etter kommune")
+    assert by_amount < per_county < by_municipality
+    # Largest award first in the list by amount.
+    first_list = text[by_amount:per_county]
+    assert first_list.index("Halden kommune") < first_list.index("Bergen kommune")
+    assert "Østfold 3 300 000 kr · 1 prosjekt" in text
+    second_list = text[by_municipality:]
+    for place in ("0101 Halden", "0104 Moss", "0105 Sarpsborg", "1201 Bergen"):
+        assert place in second_list
+    assert "3 300 000 kr *" in second_list
+    assert "Samarbeidsprosjekt" in second_list
+
+
+def test_every_page_is_numbered(small_pdf: list[str]) -> None:
+    total = len(small_pdf)
+    for number, page in enumerate(small_pdf, start=1):
+        assert f"Side {number} av {total}" in page
+
+
+def test_long_list_repeats_the_table_header_on_every_page(
+    large_round: Callable[..., RoundResult], tmp_path: Path
+) -> None:
+    path = tmp_path / "stor.pdf"
+    write(large_round(120), path, lang="en")
+    pages = _pages(path)
+    assert len(pages) >= 4
+    assert "Page 2 of " in pages[1]
+    # The list by amount runs from page 1 onto page 2: its header is repeated there.
+    assert "Awards by amount" not in pages[1]
+    assert re.search(r"No\. Applicant Project Municipalities Awarded", pages[1])
+    # Rows are not lost at page breaks: every project is listed (twice: by amount, by place).
+    text = " ".join(pages)
+    for i in range(1, 121):
+        assert text.count(f"Prosjekt nr. {i} i ") == 2, i
+    # Pages with the list by municipality repeat its header too.
+    continued = [p for p in pages if "Municipality Applicant Project Awarded" in p]
+    assert len(continued) >= 2
+
+
+def test_same_result_gives_the_same_bytes(small_round: Callable[..., RoundResult]) -> None:
+    assert render(small_round(), lang="nb") == render(small_round(), lang="nb")
+
+
+def test_characters_outside_the_font_become_a_replacement_mark(
+    small_round: Callable[..., RoundResult], tmp_path: Path
+) -> None:
+    result = small_round()
+    apps = list(result.applications)
+    apps[0] = apps[0].model_copy(update={"applicant": "Halden 漢字 kommune"})
+    path = tmp_path / "x.pdf"
+    write(result.model_copy(update={"applications": tuple(apps)}), path)
+    text = " ".join(_pages(path))
+    assert "Halden \ufffd\ufffd kommune" in text
+
+
+def test_round_without_awards_says_so(
+    small_round: Callable[..., RoundResult], tmp_path: Path
+) -> None:
+    result = small_round()
+    decisions = tuple(
+        d.model_copy(update={"amount": 0, "status": Status.NOT_FUNDED})
+        for d in result.allocation.decisions
+    )
+    empty = result.model_copy(
+        update={
+            "allocation": Allocation(
+                rule="ranked",
+                policy=Policy(),
+                budget=100,
+                decisions=decisions,
+                awarded=0,
+                unallocated=100,
+            )
+        }
+    )
+    path = tmp_path / "empty.pdf"
+    write(empty, path, lang="en")
+    text = " ".join(_pages(path))
+    assert "No awards in this round." in text
+    assert "Awards by amount" not in text

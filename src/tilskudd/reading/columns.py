@@ -168,7 +168,9 @@ _CURRENCY_SUFFIXES = ("ikr", "inok", "kr", "nok")
 @lru_cache(maxsize=4096)
 def normalize_header(text: str) -> str:
     """Header text as it is compared: lower case, no accents, spaces or punctuation."""
-    folded = unicodedata.normalize("NFKD", text.casefold().translate(_FOLD))
+    # Decompose before and after folding case: "🄐" decomposes to "(A)", "ẞ" folds to "ss".
+    folded = unicodedata.normalize("NFKD", text).casefold().translate(_FOLD)
+    folded = unicodedata.normalize("NFKD", folded)
     folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
     return _NOT_ALNUM.sub("", folded)
 

@@ -127,11 +127,13 @@ def formulas_without_value(path: Path, sheet: str) -> Cells:
             tail = b""
             while chunk := handle.read(_CHUNK):
                 buf = tail + chunk
-                # Everything before the last cell opening is complete cells.
+                # Everything before the last cell opening is whole cells: scan that, carry the
+                # rest. Without a cell opening, keep two bytes: "<c" may be cut in two.
                 cut = buf.rfind(b"<c ")
-                if cut <= 0:
-                    cut = len(buf) if b"<f" not in buf else 0
-                if b"<f" in buf[:cut]:
+                if cut < 0:
+                    tail = buf[-2:]
+                    continue
+                if buf.find(b"<f", 0, cut) >= 0:
                     _scan(buf, cut, found, shared)
                 tail = buf[cut:]
             if b"<f" in tail:

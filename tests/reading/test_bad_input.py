@@ -1,0 +1,192 @@
+"""Every kind of unreadable input gets one InputFileError naming the file and what is wrong."""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tilskudd.errors import ExitCode, InputFileError
+from tilskudd.reading import read_table
+
+from .conftest import HEADER, ROWS, encrypted_workbook_bytes
+
+MakeXlsx = Callable[..., Path]
+
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"
+
+
+def _error(path: Path, **kwargs: object) -> str:
+    with pytest.raises(InputFileError) as caught:
+        read_table(path, **kwargs)  # type: ignore[arg-type]
+    assert caught.value.exit_code is ExitCode.INVALID_INPUT
+    message = str(caught.value)
+    assert "\n" not in message
+    return message
+
+
+def test_path_does_not_exist(tmp_path: Path) -> None:
+    message = _error(tmp_path / "finnes-ikke.xlsx", display_name="finnes-ikke.xlsx")
+    assert message == "finnes-ikke.xlsx does not exist. Check the folder and the file name."
+
+
+def test_path_is_a_directory(tmp_path: Path) -> None:
+    message = _error(tmp_path, display_name="runde1")
+    assert message.startswith("runde1 is a folder, not a file.")
+
+
+def test_empty_file(tmp_path: Path) -> None:
+    path = tmp_path / "tom.xlsx"
+    path.write_bytes(b"")
+    message = _error(path, display_name="tom.xlsx")
+    assert message.startswith("tom.xlsx is empty (0 bytes). Expected a spreadsheet")
+
+
+@pytest.mark.parametrize(
+    ("content", "kind"),
+    [
+        (PNG, "a PNG image"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "a PDF document"),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF", "a JPEG image"),
+        (bytes(range(256)) * 4, "binary data"),
+    ],
+)
+def test_not_a_spreadsheet(tmp_path: Path, content: bytes, kind: str) -> None:
+    path = tmp_path / "søknader.xlsx"
+    path.write_bytes(content)
+    message = _error(path, display_name="søknader.xlsx")
+    assert message == (
+        f"søknader.xlsx is not a spreadsheet: it is {kind}. "
+        "Expected .xlsx, .xlsm, .xls, .ods or .csv."
+    )
+
+
+def test_a_word_document_renamed(tmp_path: Path) -> None:
+    path = tmp_path / "søknader.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<document/>")
+    assert "it is a Word document" in _error(path)
+
+
+def test_an_html_report_called_xls(tmp_path: Path) -> None:
+    path = tmp_path / "rapport.xls"
+    path.write_text("<html><body><table><tr><td>Søker</td></tr></table></body></html>")
+    message = _error(path, display_name="rapport.xls")
+    assert message.startswith("rapport.xls is a web page (HTML)")
+    assert "save it as .xlsx" in message
+
+
+def test_truncated_xlsx(make_xlsx: MakeXlsx) -> None:
+    path = make_xlsx([HEADER, *ROWS])
+    path.write_bytes(path.read_bytes()[:1500])
+    message = _error(path, display_name="søknader.xlsx")
+    assert message.startswith(
+        "søknader.xlsx is damaged or incomplete and cannot be read as an Excel workbook (.xlsx)"
+    )
+    assert "save it again" in message
+
+
+def test_xlsx_with_a_damaged_sheet(make_xlsx: MakeXlsx) -> None:
+    path = make_xlsx([HEADER, *ROWS])
+    with zipfile.ZipFile(path) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"][:300]
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    message = _error(path, display_name="søknader.xlsx")
+    assert message.startswith("søknader.xlsx is damaged or incomplete")
+
+
+@pytest.mark.parametrize("name", ["hemmelig.xlsx", "hemmelig.xls", "hemmelig"])
+def test_password_protected_workbook(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(encrypted_workbook_bytes())
+    message = _error(path, display_name=name)
+    assert message.startswith(f"{name} is password-protected")
+    assert "Save a copy without a password" in message
+
+
+def test_sheet_without_a_header(make_xlsx: MakeXlsx) -> None:
+    path = make_xlsx([["Rapport"], ["Navn", "Beløp", "Dato"], ["Moss", 1, "i dag"]])
+    message = _error(path, display_name="r.xlsx")
+    assert message.startswith(
+        'r.xlsx, sheet "Søknader" has no recognisable header row in its first 50 rows. '
+        'The first non-empty row (row 1) has: "Rapport".'
+    )
+    assert '"Omsøkt beløp"' in message
+    assert "--columns" in message
+
+
+def test_no_visible_sheet_has_a_header(make_xlsx: MakeXlsx) -> None:
+    path = make_xlsx(sheets={"Ark1": [[None], ["Navn", "Beløp"]], "Ark2": [["x"]]})
+    message = _error(path, display_name="r.xlsx")
+    assert message.startswith(
+        'No visible sheet in r.xlsx has a recognisable header row (sheets looked at: "Ark1" and '
+        '"Ark2"). In r.xlsx, sheet "Ark1", the first non-empty row (row 2) has: "Navn" and "Beløp".'
+    )
+
+
+def test_empty_sheet(make_xlsx: MakeXlsx) -> None:
+    path = make_xlsx(sheets={"Søknader": [HEADER, *ROWS], "Tom": []})
+    message = _error(path, sheet="Tom", display_name="r.xlsx")
+    assert message.startswith('r.xlsx, sheet "Tom" is empty.')
+
+
+def test_header_without_the_required_column(make_xlsx: MakeXlsx) -> None:
+    path = make_xlsx([["Søknadsnr", "Søker", "Beløp"], ["S-1", "Moss", 1]])
+    message = _error(path, display_name="r.xlsx")
+    assert message.startswith(
+        'r.xlsx, sheet "Søknader": the header row (row 1) has no column for the amount requested'
+    )
+    assert (
+        'Columns found: A "Søknadsnr" = id; B "Søker" = applicant; C "Beløp" (not a known field).'
+        in message
+    )
+    assert "Missing: requested" in message
+    assert '"Søkt beløp"' in message
+
+
+def test_header_without_the_required_column_in_a_csv(tmp_path: Path) -> None:
+    path = tmp_path / "s.csv"
+    path.write_text("Søker,Prosjekt\nMoss,Arkiv\n", encoding="utf-8")
+    message = _error(path, display_name="s.csv")
+    assert message.startswith("s.csv: the header row (row 1) has no column for the amount")
+
+
+@pytest.mark.parametrize(
+    ("encoding", "bom"),
+    [("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff"), ("utf-16-le", b"")],
+)
+def test_csv_in_utf16(tmp_path: Path, encoding: str, bom: bytes) -> None:
+    path = tmp_path / "unicode.csv"
+    path.write_bytes(bom + "Søker\tSøkt beløp\r\nMoss\t100\r\n".encode(encoding))
+    message = _error(path, display_name="unicode.csv")
+    assert message.startswith("unicode.csv is a text file in UTF-16, not UTF-8 or Windows-1252.")
+    assert "CSV UTF-8" in message
+
+
+def test_text_named_xlsx_without_a_table(tmp_path: Path) -> None:
+    path = tmp_path / "notat.xlsx"
+    path.write_text("Husk å sende søknadene til fylket.\n", encoding="utf-8")
+    message = _error(path, display_name="notat.xlsx")
+    assert message.startswith("notat.xlsx is named .xlsx but is a plain text file")
+
+
+def test_a_csv_named_xlsx_is_read_as_csv(tmp_path: Path) -> None:
+    path = tmp_path / "eksport.xlsx"
+    path.write_text("Søker;Søkt beløp\nMoss;100\n", encoding="utf-8")
+    table = read_table(path)
+    assert list(table.rows) == [(2, ["Moss", "100"])]
+    assert [issue.code for issue in table.issues] == ["read.format_mismatch"]
+
+
+def test_messages_in_norwegian(tmp_path: Path) -> None:
+    path = tmp_path / "hemmelig.xlsx"
+    path.write_bytes(encrypted_workbook_bytes())
+    with pytest.raises(InputFileError) as caught:
+        read_table(path, display_name="hemmelig.xlsx", lang="nb")
+    assert str(caught.value).startswith("hemmelig.xlsx er passordbeskyttet")

@@ -1,0 +1,196 @@
+"""Header names -> fields, and finding the header row among titles and blank rows."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tilskudd.reading.columns import (
+    ALIASES,
+    FIELDS,
+    cell_text,
+    find_header,
+    map_header,
+    match_field,
+    normalize_column_map,
+    normalize_header,
+)
+from tilskudd.reading.table import FormulaWithoutValue, RawCell
+
+ALL_ALIASES = [(name, alias) for name, aliases in ALIASES.items() for alias in aliases]
+
+
+def test_every_field_of_the_issue_is_known() -> None:
+    assert set(FIELDS) >= {
+        "id",
+        "applicant",
+        "orgnr",
+        "project",
+        "municipalities",
+        "county",
+        "requested",
+        "total_cost",
+        "score",
+        "rank",
+        "category",
+        "decision",
+        "decision_amount",
+        "decision_reason",
+    }
+
+
+@pytest.mark.parametrize(("field", "alias"), ALL_ALIASES)
+def test_every_alias_means_its_own_field(field: str, alias: str) -> None:
+    # Also catches two fields claiming the same normalised alias.
+    assert match_field(alias) == field
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("Org.nr.", "orgnr"),
+        ("ORG NR", "orgnr"),
+        ("org_nr", "orgnr"),
+        ("Sokt belop", "requested"),
+        ("SØKT BELØP", "requested"),
+        ("søkt-beløp", "requested"),
+        ("Omsøkt beløp (kr)", "requested"),
+        ("Søkt beløp, kr", "requested"),
+        ("Søkt beløp i NOK", "requested"),
+        ("Poeng (1-6)", "score"),
+        ("Amount requested", "requested"),
+        ("Organisation number", "orgnr"),
+        ("Deltakende kommuner", "municipalities"),
+        ("Søkerorganisasjon", "applicant"),
+        ("Vedtaksbeløp", "decision_amount"),
+        ("Innstilt beløp", "decision_amount"),
+        ("Vedtaksbegrunnelse", "decision_reason"),
+        ("Beslutning", "decision"),
+        ("Prioritet", "rank"),
+        ("Tema", "category"),
+        ("Prosjektkostnad", "total_cost"),
+    ],
+)
+def test_headers_match_ignoring_case_spaces_punctuation_and_accents(
+    header: str, field: str
+) -> None:
+    assert match_field(header) == field
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Søkt beløp (1000 kr)",
+        "Søkt beløp [MNOK]",
+        "Totalkostnad (mill. kr)",
+        "Beløp",
+        "Merknad",
+        "",
+    ],
+)
+def test_a_scale_or_an_unknown_header_matches_nothing(header: str) -> None:
+    # Reading thousands as kroner would be wrong by a factor of a thousand.
+    assert match_field(header) is None
+
+
+def test_norwegian_letters_fold_consistently() -> None:
+    assert normalize_header("Æ Ø Å") == "aeoa"
+    assert normalize_header("Søknadsnr.") == normalize_header("soknadsnr")
+
+
+@given(st.text())
+def test_normalising_is_idempotent(text: str) -> None:
+    once = normalize_header(text)
+    assert normalize_header(once) == once
+
+
+@given(
+    st.sampled_from(ALL_ALIASES),
+    st.lists(st.sampled_from([" ", ".", "-", "_", "  ", ":"]), max_size=3),
+    st.randoms(use_true_random=False),
+)
+def test_aliases_survive_case_and_punctuation_noise(
+    pair: tuple[str, str], noise: list[str], rng: random.Random
+) -> None:
+    field, alias = pair
+    text = alias.upper() if len(alias) % 2 else alias.lower()
+    for piece in noise:
+        at = rng.randrange(len(text) + 1)
+        text = text[:at] + piece + text[at:]
+    assert match_field(text) == field
+
+
+def test_a_column_map_wins_over_the_aliases() -> None:
+    column_map = normalize_column_map({"Beløp": "requested", "Søker": "extra"})
+    assert match_field("beløp", column_map) == "requested"
+    assert match_field("Søker", column_map) == "extra"
+    assert match_field("Prosjekt", column_map) == "project"
+
+
+def test_a_mapped_field_is_not_also_claimed_by_an_alias() -> None:
+    column_map = normalize_column_map({"kommunenummer": "municipalities"})
+    match = map_header(0, ["kommune", "kommunenummer", "sokt_belop"], column_map)
+    assert match.fields == {"municipalities": 1, "requested": 2}
+    assert match.extra == {0: "kommune"}
+    assert not match.duplicates
+
+
+def test_two_columns_for_one_field_are_reported_as_duplicates() -> None:
+    match = map_header(0, ["Søker", "Søkt beløp", "Søker"])
+    assert match.duplicates == {"applicant": [0, 2]}
+    assert "applicant" not in match.fields
+
+
+def test_header_found_below_a_title_logo_and_blank_rows() -> None:
+    rows: list[list[RawCell]] = [
+        ["Tilskudd til IKT i kommunene 2009", None, None],
+        [None, None, None],
+        ["(logo)", None, None],
+        ["Frist: 1. mars", None, None],
+        ["Søker", "Prosjekt", "Søkt beløp"],
+        ["Moss kommune", "Arkiv", 100.0],
+    ]
+    match = find_header(rows)
+    assert match is not None
+    assert match.index == 4
+    assert match.fields == {"applicant": 0, "project": 1, "requested": 2}
+
+
+def test_the_row_mapping_requested_and_most_fields_wins() -> None:
+    rows: list[list[RawCell]] = [
+        ["Søker", "Prosjekt", None],  # two fields, no amount: an explanatory table above
+        ["Søker", "Prosjekt", "Omsøkt"],
+    ]
+    match = find_header(rows)
+    assert match is not None
+    assert match.index == 1
+
+
+def test_a_single_known_word_is_not_a_header_but_requested_alone_is() -> None:
+    assert find_header([["Søker", "Navn"], ["Moss", "x"]]) is None
+    match = find_header([["Navn", "Søkt beløp"], ["Moss", 5.0]])
+    assert match is not None
+    assert match.fields == {"requested": 1}
+
+
+def test_no_header_within_the_scanned_rows() -> None:
+    rows: list[list[RawCell]] = [["x"], ["x"], ["x"], ["Søker", "Søkt beløp"]]
+    assert find_header(rows, scan=3) is None
+    assert find_header(rows) is not None
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (None, ""),
+        ("  Søker ", "Søker"),
+        (2009.0, "2009"),
+        (2.5, "2.5"),
+        (FormulaWithoutValue("A1"), ""),
+    ],
+)
+def test_cell_text(value: object, text: str) -> None:
+    assert cell_text(value) == text  # type: ignore[arg-type]

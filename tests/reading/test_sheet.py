@@ -1,0 +1,163 @@
+"""From a grid to a RawTable: data rows kept, totals and blank rows skipped, extras carried."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tilskudd.errors import InputFileError
+from tilskudd.i18n import get
+from tilskudd.models import Severity
+from tilskudd.reading.columns import find_header
+from tilskudd.reading.sheet import build_table
+from tilskudd.reading.table import DataRows, FormulaWithoutValue, RawTable
+
+T = get("en")
+
+
+def _table(grid: list[list[Any]], **kwargs: Any) -> RawTable:
+    width = max(len(r) for r in grid)
+    grid = [[*r, *([None] * (width - len(r)))] for r in grid]
+    match = find_header(grid)
+    assert match is not None
+    return build_table(grid, match, file="runde.xlsx", sheet="Søknader", t=T, **kwargs)
+
+
+def _codes(table: RawTable) -> list[str]:
+    return [issue.code for issue in table.issues]
+
+
+def test_rows_keep_their_spreadsheet_numbers_and_cells() -> None:
+    table = _table(
+        [
+            ["Søknader 2009"],
+            [],
+            ["ID", "Søker", "Søkt beløp"],
+            ["A-1", "Moss kommune", 100_000.0],
+            ["A-2", "Rygge kommune", "3 300 000 kr"],
+        ]
+    )
+    assert table.header_row == 3
+    assert table.headers == ["ID", "Søker", "Søkt beløp"]
+    assert table.fields == {"id": 0, "applicant": 1, "requested": 2}
+    assert list(table.rows) == [
+        (4, ["A-1", "Moss kommune", 100_000.0]),
+        (5, ["A-2", "Rygge kommune", "3 300 000 kr"]),
+    ]
+    assert table.issues == []
+
+
+@pytest.mark.parametrize("label", ["Sum", "SUM", "Totalt:", " I alt ", "Sum totalt", "Total"])
+def test_a_totals_row_is_skipped_with_a_warning(label: str) -> None:
+    table = _table(
+        [
+            ["ID", "Søker", "Søkt beløp"],
+            ["A-1", "Moss kommune", 100.0],
+            [label, None, 100.0],
+        ]
+    )
+    assert [n for n, _ in table.rows] == [2]
+    (issue,) = table.issues
+    assert issue.code == "read.totals_row_skipped"
+    assert issue.severity is Severity.WARNING
+    assert issue.params == {"row": 3, "text": label.strip()}
+    assert issue.location is not None
+    assert issue.location.cell == "Søknader!row 3"
+
+
+def test_a_totals_label_in_the_applicant_column_counts_when_the_id_is_empty() -> None:
+    table = _table([["ID", "Søker", "Søkt beløp"], ["A-1", "Moss", 1.0], [None, "Totalt", 1.0]])
+    assert [n for n, _ in table.rows] == [2]
+    assert _codes(table) == ["read.totals_row_skipped"]
+
+
+@pytest.mark.parametrize("applicant", ["Total Design AS", "Summit kommune", "Sum"])
+def test_names_that_merely_look_like_totals_are_kept(applicant: str) -> None:
+    # With an id in front, "Sum" in the applicant column is an applicant called Sum.
+    table = _table([["ID", "Søker", "Søkt beløp"], ["A-1", applicant, 1.0]])
+    assert [n for n, _ in table.rows] == [2]
+    assert table.issues == []
+
+
+def test_a_label_right_of_the_identifying_columns_is_not_a_totals_label() -> None:
+    table = _table([["Søker", "Søkt beløp", "Merknad"], [None, 1.0, "Sum"]])
+    assert [n for n, _ in table.rows] == [2]
+
+
+def test_blank_rows_get_one_warning_listing_them_and_trailing_ones_none() -> None:
+    table = _table(
+        [
+            ["ID", "Søker", "Søkt beløp"],
+            ["A-1", "Moss", 1.0],
+            [None, None, None],
+            ["A-2", "Rygge", 2.0],
+            [None, None, None],
+            [None, None, None],
+            [None, None, None],
+            ["A-3", "Våler", 3.0],
+            [None, None, None],
+            [None, None, None],
+        ]
+    )
+    assert [n for n, _ in table.rows] == [2, 4, 8]
+    (issue,) = table.issues
+    assert issue.code == "read.blank_rows_skipped"
+    assert issue.params == {"count": 4, "rows": ["3", "5–7"]}
+    assert T(issue.code, **issue.params).endswith("(4): 3 and 5–7")
+
+
+def test_a_row_of_only_uncalculated_formulas_is_blank() -> None:
+    grid: list[list[Any]] = [
+        ["Søker", "Søkt beløp", "Egenandel"],
+        ["Moss", 1.0, FormulaWithoutValue("B2*0.2")],
+        [None, None, FormulaWithoutValue("B3*0.2")],
+    ]
+    table = _table(grid, formula_rows={1: 1, 2: 1})
+    assert [n for n, _ in table.rows] == [2]
+    assert table.issues == []  # the formula-only row is after the last application
+
+
+def test_unknown_columns_are_carried_as_extras() -> None:
+    table = _table(
+        [
+            ["Søker", "Merknad", "Søkt beløp", "Merknad", None, None],
+            ["Moss", "ok", 1.0, "sjekk", "løs lapp", None],
+        ]
+    )
+    assert table.extra == {"Merknad": 1, "Merknad (D)": 3, "E": 4}
+
+
+def test_duplicate_field_is_an_error_naming_both_columns() -> None:
+    with pytest.raises(InputFileError) as caught:
+        _table([["Søker", "Søkt beløp", "Søker"], ["Moss", 1.0, "Rygge"]])
+    message = str(caught.value)
+    assert message.startswith('runde.xlsx, sheet "Søknader"')
+    assert 'A "Søker"' in message
+    assert 'C "Søker"' in message
+    assert "applicant" in message
+
+
+def test_missing_requested_lists_what_was_found_and_the_accepted_names() -> None:
+    with pytest.raises(InputFileError) as caught:
+        _table([["Søker", "Prosjekt", "Beløp"], ["Moss", "Arkiv", 1.0]])
+    message = str(caught.value)
+    assert 'runde.xlsx, sheet "Søknader"' in message
+    assert 'A "Søker" = applicant' in message
+    assert 'B "Prosjekt" = project' in message
+    assert 'C "Beløp" (not a known field)' in message
+    assert "Missing: requested" in message
+    assert '"Omsøkt beløp"' in message
+    assert "--columns" in message
+
+
+def test_data_rows_behave_as_a_sequence_of_pairs() -> None:
+    rows = DataRows([4, 5, 9], [["a"], ["b"], ["c"]])
+    assert len(rows) == 3
+    assert rows[1] == (5, ["b"])
+    assert rows[-1] == (9, ["c"])
+    assert list(rows[1:]) == [(5, ["b"]), (9, ["c"])]
+    assert rows == [(4, ["a"]), (5, ["b"]), (9, ["c"])]
+    assert rows != [(4, ["a"])]
+    with pytest.raises(ValueError, match="differ in length"):
+        DataRows([1], [])

@@ -1,0 +1,261 @@
+"""Workbooks through python-calamine: values as they are, sheets chosen, formulas without values."""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+import xlsxwriter
+
+from tilskudd.errors import InputFileError
+from tilskudd.reading import read_table
+from tilskudd.reading import xlsx as xlsx_module
+from tilskudd.reading.table import FormulaWithoutValue
+from tilskudd.reading.xlsx import formulas_without_value
+
+from .conftest import HEADER, ROWS
+
+MakeXlsx = Callable[..., Path]
+
+
+def test_cells_come_through_raw(make_xlsx: MakeXlsx) -> None:
+    path = make_xlsx(
+        [
+            ["Søker", "Søkt beløp", "Innsendt", "Godkjent", "Merknad"],
+            ["Moss kommune", 3_300_000, datetime(2009, 3, 1, 12, 0), True, None],
+            ["Rygge kommune", "kr 3.300.000,-", date(2009, 3, 2), False, "sen"],
+        ]
+    )
+    table = read_table(path)
+    (_, first), (_, second) = table.rows
+    # Whole numbers arrive as float, exactly: validation converts them.
+    assert first[1] == 3_300_000.0
+    assert isinstance(first[1], float)
+    assert first[2] == datetime(2009, 3, 1, 12, 0)
+    assert first[3] is True
+    assert first[4] is None  # empty cell
+    assert second[1] == "kr 3.300.000,-"
+    assert second[3] is False
+    assert table.extra == {"Innsendt": 2, "Godkjent": 3, "Merknad": 4}
+    assert table.sheet == "Søknader"
+    assert table.file == str(path)
+
+
+def test_header_below_title_rows_and_data_off_the_left_edge(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    ws = book.active
+    assert ws is not None
+    ws["B1"] = "Tilskudd til IKT i kommunene"
+    ws["B2"] = "Runde 1, 2009"
+    for column, text in zip("CDE", ["Søker", "Prosjekt", "Omsøkt beløp"], strict=True):
+        ws[f"{column}6"] = text
+    ws["C7"], ws["D7"], ws["E7"] = "Moss kommune", "Arkiv", 100_000
+    path = tmp_path / "runde.xlsx"
+    book.save(path)
+
+    table = read_table(path, display_name="runde.xlsx")
+    assert table.header_row == 6
+    # Column indices are the sheet's own: C is 2, whatever the used range.
+    assert table.fields == {"applicant": 2, "project": 3, "requested": 4}
+    assert [(n, list(cells[2:])) for n, cells in table.rows] == [
+        (7, ["Moss kommune", "Arkiv", 100_000.0])
+    ]
+    assert table.file == "runde.xlsx"
+
+
+def test_merged_cells_keep_their_value_top_left(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.append(["Søker", "Prosjekt", "Søkt beløp"])
+    ws.append(["Moss og Rygge", None, 100])
+    ws.merge_cells("A2:B2")
+    path = tmp_path / "merged.xlsx"
+    book.save(path)
+    assert list(read_table(path).rows) == [(2, ["Moss og Rygge", None, 100.0])]
+
+
+def test_default_sheet_is_the_first_visible_one_with_a_header(make_xlsx: MakeXlsx) -> None:
+    path = make_xlsx(
+        sheets={
+            "Skjult": [HEADER, ROWS[0]],
+            "Veiledning": [["Slik fyller du ut skjemaet"], ["Søker: navnet på kommunen"]],
+            "Oversikt": [["Søker", "Prosjekt"], ["Moss", "Arkiv"]],
+            "Søknader": [HEADER, *ROWS],
+        },
+        hidden=["Skjult"],
+    )
+    table = read_table(path)
+    assert table.sheet == "Søknader"
+    assert len(table.rows) == 2
+
+
+@pytest.mark.parametrize("sheet", ["Andre", 2, "2", "andre"])
+def test_sheet_by_name_or_number(make_xlsx: MakeXlsx, sheet: str | int) -> None:
+    path = make_xlsx(sheets={"Første": [HEADER, ROWS[0]], "Andre": [HEADER, *ROWS]})
+    assert read_table(path, sheet=sheet).sheet == "Andre"
+
+
+def test_a_hidden_sheet_is_read_when_named(make_xlsx: MakeXlsx) -> None:
+    path = make_xlsx(sheets={"Søknader": [HEADER, *ROWS], "Gamle": [HEADER]}, hidden=["Gamle"])
+    table = read_table(path, sheet="Gamle")
+    assert table.sheet == "Gamle"
+    assert len(table.rows) == 0
+
+
+def test_unknown_sheet_name_lists_the_sheets(make_xlsx: MakeXlsx) -> None:
+    path = make_xlsx(sheets={"Søknader": [HEADER], "Notater": [["x"]]}, name="r.xlsx")
+    with pytest.raises(InputFileError) as caught:
+        read_table(path, sheet="Soknad", display_name="r.xlsx")
+    assert str(caught.value) == (
+        'r.xlsx has no sheet named "Soknad". Its sheets are: "Søknader" and "Notater".'
+    )
+
+
+def test_sheet_number_out_of_range(make_xlsx: MakeXlsx) -> None:
+    path = make_xlsx(sheets={"Søknader": [HEADER]}, name="r.xlsx")
+    with pytest.raises(InputFileError) as caught:
+        read_table(path, sheet=3, display_name="r.xlsx")
+    assert "r.xlsx has 1 sheet(s), so there is no sheet number 3" in str(caught.value)
+
+
+def test_formula_without_value_becomes_a_marker_at_its_cell(make_xlsx: MakeXlsx) -> None:
+    # openpyxl writes formulas without a cached value, as any program that never calculates.
+    path = make_xlsx(
+        [
+            ["Søker", "Søkt beløp", "Totalkostnad"],
+            ["Moss", 100_000, "=B2*5"],
+            ["Rygge", "=40000+10000", 250_000],
+        ]
+    )
+    rows = list(read_table(path).rows)
+    cost = rows[0][1][2]
+    assert isinstance(cost, FormulaWithoutValue)
+    assert cost.formula == "B2*5"
+    requested = rows[1][1][1]
+    assert isinstance(requested, FormulaWithoutValue)
+    assert requested.formula == "40000+10000"
+    assert rows[1][1][2] == 250_000.0
+
+
+def test_formula_with_a_cached_value_gives_the_value(tmp_path: Path) -> None:
+    path = tmp_path / "excel.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet("Søknader")
+    ws.write_row(0, 0, ["Søker", "Søkt beløp", "Totalkostnad", "Merknad"])
+    ws.write_row(1, 0, ["Moss", 100_000])
+    ws.write_formula(1, 2, "=B2*5", None, 500_000)
+    ws.write_formula(1, 3, '=IF(B2>0,"ok","")', None, "ok")
+    book.close()
+    (_, cells), *_ = read_table(path).rows
+    assert cells[2] == 500_000.0
+    assert cells[3] == "ok"
+
+
+def test_a_formula_beyond_the_used_range_widens_the_grid(make_xlsx: MakeXlsx) -> None:
+    # calamine leaves valueless cells out of the sheet's range; the marker must still show.
+    path = make_xlsx([["Søker", "Søkt beløp"], ["Moss", 100, "=B2*0.2"]])
+    table = read_table(path)
+    (_, cells), *_ = table.rows
+    assert isinstance(cells[2], FormulaWithoutValue)
+    assert table.extra == {"C": 2}
+
+
+def _sheet_xml(cells: str) -> bytes:
+    return (
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f"<sheetData>{cells}</sheetData></worksheet>"
+    ).encode()
+
+
+def _patch_sheet(path: Path, xml: bytes) -> None:
+    """Replace the first worksheet's XML in an xlsx written by openpyxl."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    parts["xl/worksheets/sheet1.xml"] = xml
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
+def test_formula_scan_reads_the_forms_excel_and_others_write(make_xlsx: MakeXlsx) -> None:
+    path = make_xlsx([["x"]])
+    _patch_sheet(
+        path,
+        _sheet_xml(
+            '<row r="1"><c r="A1" t="s"><v>0</v></c>'
+            '<c r="B1"><f>1+1</f><v>2</v></c>'  # calculated: not reported
+            '<c r="C1" t="str"><f>IF(A1="","",A1)</f><v></v></c>'  # calculated to ""
+            '<c r="D1"><f>1+1</f><v /></c>'  # openpyxl: empty value
+            '<c r="E1"><f>A1&amp;"x"</f></c>'  # no value element at all
+            "</row>"
+            '<row r="2"><c r="A2"><f t="shared" ref="A2:A3" si="0">B2*2</f></c></row>'
+            '<row r="3"><c r="A3"><f t="shared" si="0"/></c></row>'
+            '<row r="4"><c r="AB4" s="1"><f>SUM(A1:A3)</f></c></row>'
+            "<dataValidations><dataValidation><formula1>1</formula1></dataValidation>"
+            "</dataValidations>"
+        ),
+    )
+    assert formulas_without_value(path, "Søknader") == {
+        (0, 3): "1+1",
+        (0, 4): 'A1&"x"',
+        (1, 0): "B2*2",
+        (2, 0): "B2*2",  # the shared formula's master text
+        (3, 27): "SUM(A1:A3)",
+    }
+
+
+def test_formula_scan_is_the_same_whatever_the_chunk_size(
+    make_xlsx: MakeXlsx, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows: list[list[object]] = [["Søker", "Søkt beløp", "Egenandel"]]
+    rows += [[f"Kommune {i}", 1000 + i, f"=B{i + 2}*0.2"] for i in range(300)]
+    path = make_xlsx(rows)
+    whole = formulas_without_value(path, "Søknader")
+    assert len(whole) == 300
+    for chunk in (7, 64, 1000):
+        # Cells cut at every possible place between two reads must still be found.
+        monkeypatch.setattr(xlsx_module, "_CHUNK", chunk)
+        assert formulas_without_value(path, "Søknader") == whole
+
+
+def test_formula_scan_of_a_file_without_formulas_finds_nothing(make_xlsx: MakeXlsx) -> None:
+    path = make_xlsx([HEADER, *ROWS])
+    assert formulas_without_value(path, "Søknader") == {}
+    assert formulas_without_value(path, "Ingen slik") == {}
+
+
+def test_xlsm_is_read_like_xlsx(make_xlsx: MakeXlsx) -> None:
+    path = make_xlsx([HEADER, *ROWS], name="makro.xlsm")
+    assert len(read_table(path).rows) == 2
+
+
+def test_ods(make_ods: Callable[..., Path]) -> None:
+    path = make_ods(
+        {
+            "Info": [["Om runden"]],
+            "Søknader": [["IKT-runden"], [], HEADER, *ROWS],
+        }
+    )
+    table = read_table(path)
+    assert table.sheet == "Søknader"
+    assert table.header_row == 3
+    assert [n for n, _ in table.rows] == [4, 5]
+    assert table.rows[0][1][table.fields["requested"]] == 100_000.0
+    assert table.rows[1][1][table.fields["applicant"]] == "Rygge kommune"
+
+
+def test_a_workbook_with_the_wrong_extension_is_read_with_a_warning(
+    make_xlsx: MakeXlsx,
+) -> None:
+    path = make_xlsx([HEADER, *ROWS], name="søknader.csv")
+    table = read_table(path)
+    assert len(table.rows) == 2
+    (issue,) = table.issues
+    assert issue.code == "read.format_mismatch"
+    assert issue.params["extension"] == "csv"
+    assert issue.params["actual"] == "an Excel workbook (.xlsx)"

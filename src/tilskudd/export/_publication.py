@@ -140,8 +140,12 @@ class Publication:
         return money(amount, self.lang)
 
 
-def _places(numbers: Sequence[str], lang: str) -> str:
-    return get(lang).join([municipality_name(n) or n for n in numbers])
+def _places(numbers: Sequence[str], counties: Sequence[str], lang: str) -> str:
+    t = get(lang)
+    if numbers:
+        return t.join([municipality_name(n) or n for n in numbers])
+    # A county council's or county governor's project names its county, not municipalities.
+    return t.join([t("doc.whole_county", county=county_name(c) or c) for c in counties])
 
 
 def _line(
@@ -162,7 +166,7 @@ def _line(
         applicant=applicant,
         project=project,
         municipalities=municipalities,
-        places=_places(municipalities, lang),
+        places=_places(municipalities, counties, lang),
         counties=counties,
         requested=requested if requested is not None else (app.requested if app else None),
         amount=amount,

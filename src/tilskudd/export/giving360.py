@@ -13,8 +13,8 @@ Awarded, Award Date, Recipient Org:Identifier and :Name, Funding Org:Identifier 
   without an organisation number, a ``360G-`` style id made from the prefix and the name.
 - Funding Org: ``funder_identifier``, else ``NO-BRC-<funder_orgnr>``, else prefix + name; the name
   is the round's funder (required: a 360Giving file without a funder is not valid).
-- Beneficiary Location: the project's municipalities, names and 4-digit numbers joined by ``; ``,
-  country code ``NO``.
+- Beneficiary Location: the project's municipalities, names and 4-digit numbers joined by ``; ``
+  (a project that names only its county: the county's name and 2-digit number), country ``NO``.
 - Award Date: ``award_date`` (ISO date) or the day the result was made.
 """
 
@@ -32,7 +32,7 @@ from tilskudd.export.atomic import atomic_path, atomic_write
 from tilskudd.export.csv import neutralise
 from tilskudd.i18n import get
 from tilskudd.models import Application, RoundResult
-from tilskudd.wording import municipality_name
+from tilskudd.wording import county_name, municipality_name
 
 __all__ = ["COLUMNS", "DEFAULT_PREFIX", "REQUIRED", "org_identifier", "rows", "write"]
 
@@ -148,6 +148,12 @@ def rows(result: RoundResult, *, lang: str = "en", **options: Any) -> list[dict[
         app = apps.get(decision.application_id)
         applicant = (app.applicant if app else None) or decision.application_id
         municipalities = app.municipalities if app else ()
+        # A county council's or county governor's project names its county instead.
+        places = [municipality_name(m) or m for m in municipalities]
+        codes = list(municipalities)
+        if not municipalities and app is not None:
+            places = [county_name(c) or c for c in app.counties]
+            codes = list(app.counties)
         out.append(
             {
                 "Identifier": _grant_id(prefix, decision.application_id),
@@ -162,10 +168,8 @@ def rows(result: RoundResult, *, lang: str = "en", **options: Any) -> list[dict[
                     app.orgnr if app else None, applicant, prefix
                 ),
                 "Recipient Org:Name": applicant,
-                "Beneficiary Location:Name": "; ".join(
-                    municipality_name(m) or m for m in municipalities
-                ),
-                "Beneficiary Location:Geographic Code": "; ".join(municipalities),
+                "Beneficiary Location:Name": "; ".join(places),
+                "Beneficiary Location:Geographic Code": "; ".join(codes),
                 "Beneficiary Location:Country Code": "NO",
                 "Funding Org:Identifier": funder_id,
                 "Funding Org:Name": funder_name,

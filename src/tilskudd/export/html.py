@@ -62,6 +62,7 @@ th, td { text-align: left; vertical-align: top; padding: .45rem .6rem;
 thead th { background: var(--band); color: #fff; font-weight: 600; border-bottom: 0; }
 tbody tr:nth-child(even) { background: var(--zebra); }
 tbody th { font-weight: 600; }
+.w-who { width: 22%; } .w-what { width: 33%; } .w-where { width: 27%; }
 .num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 tfoot th, tfoot td { font-weight: 700; border-top: 2px solid var(--ink); border-bottom: 0; }
 tfoot .note { font-weight: 400; color: var(--muted); }
@@ -138,8 +139,9 @@ def _by_amount(pub: Publication) -> str:
     h = pub.header
     head = (
         f'<th scope="col" class="num">{_e(pub.text("doc.position"))}</th>'
-        f'<th scope="col">{_e(h("applicant"))}</th><th scope="col">{_e(h("project"))}</th>'
-        f'<th scope="col">{_e(h("municipalities"))}</th>'
+        f'<th scope="col" class="w-who">{_e(h("applicant"))}</th>'
+        f'<th scope="col" class="w-what">{_e(h("project"))}</th>'
+        f'<th scope="col" class="w-where">{_e(h("municipalities"))}</th>'
         f'<th scope="col" class="num">{_e(h("awarded"))}</th>'
     )
     body = "".join(
@@ -160,8 +162,9 @@ def _by_amount(pub: Publication) -> str:
 def _by_municipality(pub: Publication) -> str:
     h = pub.header
     head = (
-        f'<th scope="col">{_e(pub.text("doc.municipality"))}</th>'
-        f'<th scope="col">{_e(h("applicant"))}</th><th scope="col">{_e(h("project"))}</th>'
+        f'<th scope="col" class="w-where">{_e(pub.text("doc.municipality"))}</th>'
+        f'<th scope="col" class="w-who">{_e(h("applicant"))}</th>'
+        f'<th scope="col" class="w-what">{_e(h("project"))}</th>'
         f'<th scope="col" class="num">{_e(h("awarded"))}</th>'
     )
     bodies = []

@@ -1,0 +1,223 @@
+"""Time the award workbook export for 1k, 10k and 100k decisions, openpyxl write-only and normal.
+
+Run ``python benchmarks/bench_export.py`` (``--sizes 1000,10000`` to choose, ``--modes
+write_only,normal,xlsxwriter``). Each measurement runs in a fresh process so that its peak memory
+(``ru_maxrss``) is its own; every timing is the median of ``--repeat`` runs (3).
+
+The round is synthetic (``model_construct``, no validation): a realistic mix of funded, partly
+funded, reserve and not funded applications with 1-5 municipalities each, a reason or two, and
+two carried-through columns; one in a hundred applicant names starts with ``=`` to exercise the
+formula-safe path. ``xlsxwriter`` is a reference point only: the awards and not-funded sheets
+written with xlsxwriter from the same rows, to show what the library choice costs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from tilskudd.models import (
+    Allocation,
+    Application,
+    Decision,
+    Policy,
+    Reason,
+    RoundResult,
+    Source,
+    Status,
+)
+
+_MUNICIPALITIES = ["0101", "0104", "0219", "0220", "0301", "1201", "1103", "1601", "1902", "2003"]
+
+
+def synthetic_round(n: int, seed: int = 2009) -> RoundResult:
+    """A round of ``n`` applications, built without validation (as a fast reader would)."""
+    rng = random.Random(seed)
+    apps = []
+    decisions = []
+    budget = n * 150_000
+    spent = 0
+    for i in range(n):
+        requested = rng.randrange(50, 3_000) * 1_000
+        total = requested * rng.randrange(2, 8)
+        name = f"{'=' if i % 100 == 0 else ''}Kommune {i} kommune"
+        munis = tuple(rng.sample(_MUNICIPALITIES, rng.randrange(1, 6)))
+        apps.append(
+            Application.model_construct(
+                id=f"S-{i:06d}",
+                requested=requested,
+                applicant=name,
+                orgnr=f"9{i:08d}",
+                project=f"Prosjekt {i}: felles IKT-løsning for innbyggerne",
+                municipalities=munis,
+                counties=tuple(sorted({m[:2] for m in munis})),
+                total_cost=total,
+                score=Decimal(rng.randrange(0, 100)),
+                rank=None,
+                category="Arkiv",
+                decision=None,
+                decision_amount=None,
+                decision_reason=None,
+                row=i + 4,
+                extra={"Saksbehandler": "KHA", "Merknad": f"merknad {i}"},
+            )
+        )
+        cap = min(requested, total // 5)
+        if spent + cap <= budget:
+            status, amount = (Status.FUNDED if cap == requested else Status.PARTLY_FUNDED), cap
+            reasons = (
+                Reason.model_construct(
+                    code="reason.funded.full", params={"rank": i + 1, "amount": amount}
+                ),
+            )
+        else:
+            status, amount = (Status.RESERVE if i % 7 == 0 else Status.NOT_FUNDED), 0
+            reasons = (
+                Reason.model_construct(
+                    code="reason.budget.exhausted",
+                    params={"rank": i + 1, "remaining": budget - spent, "needed": cap},
+                ),
+            )
+        spent += amount
+        decisions.append(
+            Decision.model_construct(
+                application_id=f"S-{i:06d}",
+                status=status,
+                amount=amount,
+                requested=requested,
+                eligible_amount=cap,
+                rank=i + 1,
+                tied=False,
+                override=False,
+                reasons=reasons,
+            )
+        )
+    allocation = Allocation.model_construct(
+        rule="ranked",
+        policy=Policy(max_share_of_cost="20 %"),
+        budget=budget,
+        decisions=tuple(decisions),
+        awarded=spent,
+        unallocated=budget - spent,
+        seed=None,
+        notes=(),
+    )
+    return RoundResult.model_construct(
+        allocation=allocation,
+        applications=tuple(apps),
+        rejected=(),
+        issues=(),
+        source=Source(file="bench.xlsx", sha256="0" * 64, sheet="Søknader", header_row=3),
+        extra_columns=("Saksbehandler", "Merknad"),
+        tool_version="bench",
+        created=datetime(2026, 11, 28, tzinfo=UTC),
+        programme=None,
+        round=None,
+        funder=None,
+    )
+
+
+def _xlsxwriter_reference(result: RoundResult, path: Path, lang: str) -> None:
+    """The two application sheets through xlsxwriter (constant_memory), for comparison only."""
+    import xlsxwriter  # type: ignore[import-untyped]
+
+    from tilskudd.export import xlsx
+    from tilskudd.wording import display_order
+
+    apps = {a.id: a for a in result.applications}
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    money = book.add_format({"num_format": "#,##0"})
+    pct = book.add_format({"num_format": "0.0%"})
+    bold = book.add_format({"bold": True})
+    ordered = display_order(result)
+    for funded in (True, False):
+        wanted = [d for d in ordered if (d.amount > 0) == funded]
+        columns = xlsx._award_columns(lang, result.extra_columns, funded=funded)
+        sheet = book.add_worksheet("Awards" if funded else "Not funded")
+        sheet.freeze_panes(1, 0)
+        sheet.write_row(0, 0, [c.header for c in columns], bold)
+        for r, d in enumerate(wanted, start=1):
+            row = xlsx._application_row(
+                d, apps.get(d.application_id), None, lang, result.extra_columns, funded=funded
+            )
+            for c, (value, column) in enumerate(zip(row, columns, strict=True)):
+                if isinstance(value, str):
+                    sheet.write_string(r, c, value)
+                elif value is None:
+                    continue
+                elif column.kind == "amount":
+                    sheet.write_number(r, c, value, money)
+                elif column.kind == "percent":
+                    sheet.write_number(r, c, value, pct)
+                else:
+                    sheet.write_number(r, c, value)
+        sheet.autofilter(0, 0, len(wanted), len(columns) - 1)
+    book.close()
+
+
+def _child(size: int, mode: str, lang: str) -> dict[str, float]:
+    """Runs in a fresh process: build the round, write it once, report time and memory."""
+    from tilskudd.export import xlsx
+
+    result = synthetic_round(size)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "out.xlsx"
+        start = time.perf_counter()
+        if mode == "xlsxwriter":
+            _xlsxwriter_reference(result, path, lang)
+        else:
+            xlsx.write(result, path, lang=lang, write_only=(mode == "write_only"))
+        seconds = time.perf_counter() - start
+        size_mb = path.stat().st_size / 1e6
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"seconds": seconds, "peak_mb": peak, "before_mb": before, "file_mb": size_mb}
+
+
+def main() -> None:
+    """Measure every size and mode; print a Markdown table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--modes", default="write_only,normal,xlsxwriter")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--lang", default="nb")
+    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(_child(int(args.child[0]), args.child[1], args.lang)))
+        return
+    print("| decisions | mode | time (median) | peak memory | of which the round | file |")
+    print("|---|---|---|---|---|---|")
+    for size in (int(s) for s in args.sizes.split(",")):
+        for mode in args.modes.split(","):
+            runs = []
+            for _ in range(args.repeat):
+                out = subprocess.run(
+                    [sys.executable, __file__, "--lang", args.lang, "--child", str(size), mode],
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                ).stdout
+                runs.append(json.loads(out))
+            seconds = statistics.median(r["seconds"] for r in runs)
+            peak = statistics.median(r["peak_mb"] for r in runs)
+            before = statistics.median(r["before_mb"] for r in runs)
+            print(
+                f"| {size:,} | {mode} | {seconds:.2f} s | {peak:.0f} MB | {before:.0f} MB "
+                f"| {runs[0]['file_mb']:.1f} MB |",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()

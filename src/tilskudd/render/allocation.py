@@ -1,0 +1,340 @@
+"""The award table of ``tilskudd allocate`` and the budget check of ``--dry-run``, for the terminal.
+
+The table lists every application once, funded first (by rank), then the reserve list, those not
+funded and the rejected; under it the totals, the budget accounted to the krone
+(``budget == awarded + unallocated``), the round's notes and the summary sentence. Columns that
+matter least (municipalities, then project titles) are left out on narrow terminals so the rest
+stays readable; text columns fold, amounts never wrap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from rich import box
+from rich.cells import cell_len
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from tilskudd.i18n import Translator, format_number, get
+from tilskudd.models import Application, Decision, RejectedRow, RoundResult, Status
+from tilskudd.money import format_amount
+from tilskudd.summary import BudgetCheck, RoundSummary, summarise
+from tilskudd.wording import (
+    TIE_MARK,
+    column_header,
+    decision_text,
+    display_order,
+    places_short,
+    plural,
+    rank_text,
+    reason_text,
+    rejected_text,
+    status_text,
+    summary_sentence,
+)
+
+__all__ = ["award_columns", "render_budget_check", "render_result"]
+
+STATUS_STYLE: dict[Status, str] = {
+    Status.FUNDED: "green",
+    Status.PARTLY_FUNDED: "yellow",
+    Status.RESERVE: "cyan",
+    Status.NOT_FUNDED: "dim",
+    Status.REJECTED: "red",
+}
+
+# Below these widths a column is left out (it is in the workbook): the reason and the amounts
+# matter more on a narrow terminal than the municipalities, the project title and the applicant.
+_MIN_WIDTH_FOR = {"municipalities": 140, "project": 120, "applicant": 80}
+# Below this width amounts are shown without the currency, which moves to the column header.
+_COMPACT_BELOW = 120
+# Columns are separated by two spaces (see the Table below).
+_GAP = 2
+
+
+@dataclass(frozen=True)
+class _Column:
+    field: str
+    justify: Literal["left", "right"] = "left"
+    flexible: bool = False
+    """Text that may wrap; the width left after the fixed columns is shared by ``share``."""
+    share: int = 0
+    min_width: int = 0
+    max_width: int = 0
+
+
+_COLUMNS = (
+    _Column("rank", justify="right"),
+    _Column("id"),
+    _Column("applicant", flexible=True, share=3, min_width=8, max_width=32),
+    _Column("project", flexible=True, share=3, min_width=8, max_width=40),
+    _Column("municipalities", flexible=True, share=2, min_width=8, max_width=28),
+    _Column("requested", justify="right"),
+    _Column("awarded", justify="right"),
+    _Column("status"),
+    _Column("reason", flexible=True, share=5, min_width=16, max_width=70),
+)
+
+
+def award_columns(width: int) -> list[str]:
+    """The fields shown in the award table on a terminal ``width`` characters wide."""
+    return [c.field for c in _COLUMNS if width >= _MIN_WIDTH_FOR.get(c.field, 0)]
+
+
+def _longest_word(texts: list[str]) -> int:
+    return max((cell_len(word) for text in texts for word in text.split()), default=1)
+
+
+def column_widths(
+    columns: list[_Column], headers: dict[str, str], cells: dict[str, list[str]], width: int
+) -> list[int]:
+    """Widths that fit ``width``: fixed columns as wide as their widest cell, text columns share
+    the rest by their shares, each between its minimum and its widest cell (or its maximum).
+
+    Headers may wrap between words, never inside one. A fixed column that would leave the text
+    columns below their minimum shrinks to its longest word (``partly`` / ``funded`` on two
+    lines); amounts and ranks never wrap.
+    """
+    head = {c.field: _longest_word([headers[c.field]]) for c in columns}
+    widest = {c.field: max((cell_len(x) for x in cells[c.field]), default=1) for c in columns}
+    natural = {c.field: max(cell_len(headers[c.field]), widest[c.field]) for c in columns}
+    fixed = {c.field: natural[c.field] for c in columns if not c.flexible}
+    flexible = [c for c in columns if c.flexible]
+    floor = {c.field: min(max(c.min_width, head[c.field]), natural[c.field]) for c in flexible}
+    available = width - _GAP * (len(columns) - 1) - sum(fixed.values())
+    # When space is short, amount headers wrap first, then status words and ids go on two lines.
+    for field in ("requested", "awarded", "status", "id"):
+        if available >= sum(floor.values()) or field not in fixed:
+            continue
+        keep = widest[field] if field in ("requested", "awarded") else _longest_word(cells[field])
+        shrunk = min(fixed[field], max(head[field], keep))
+        available += fixed[field] - shrunk
+        fixed[field] = shrunk
+    # Water-filling: every text column gets its floor; the rest goes by shares to columns that
+    # still want more, until the width or the wants run out.
+    want = {c.field: max(min(natural[c.field], c.max_width), floor[c.field]) for c in flexible}
+    give = dict(floor)
+    left = available - sum(give.values())
+    while left > 0:
+        hungry = [c for c in flexible if give[c.field] < want[c.field]]
+        if not hungry:
+            break
+        shares = sum(c.share for c in hungry)
+        handed = 0
+        for c in hungry:
+            extra = min(want[c.field] - give[c.field], max(left * c.share // shares, 1))
+            extra = min(extra, left - handed)
+            give[c.field] += extra
+            handed += extra
+        left -= handed
+        if handed == 0:
+            break
+    return [fixed[c.field] if c.field in fixed else give[c.field] for c in columns]
+
+
+_EMPTY = RejectedRow(id="", issues=())
+
+
+@dataclass(frozen=True)
+class _Lookup:
+    applications: dict[str, Application]
+    rejected: dict[str, RejectedRow]
+
+    @classmethod
+    def of(cls, result: RoundResult) -> _Lookup:
+        return cls({a.id: a for a in result.applications}, {r.id: r for r in result.rejected})
+
+
+def _money(amount: int, lang: str, compact: bool) -> str:
+    return format_number(amount, lang) if compact else format_amount(amount, lang)
+
+
+def _row_texts(lookup: _Lookup, decision: Decision, lang: str, compact: bool) -> dict[str, str]:
+    app = lookup.applications.get(decision.application_id)
+    rejected = lookup.rejected.get(decision.application_id)
+    requested: int | None
+    if decision.status is Status.REJECTED:
+        # A rejected application is not part of the round: its request is not in the totals.
+        requested = None
+        reason = (rejected_text(rejected, lang) if rejected else "") or decision_text(
+            decision, lang
+        )
+    else:
+        requested = decision.requested if decision.requested is not None else None
+        if requested is None and app is not None:
+            requested = app.requested
+        reason = decision_text(decision, lang)
+    return {
+        "rank": rank_text(decision),
+        "id": decision.application_id,
+        "applicant": (app or rejected or _EMPTY).applicant or "",
+        "project": (app or rejected or _EMPTY).project or "",
+        "municipalities": places_short(app.municipalities, lang) if app else "",
+        "requested": _money(requested, lang, compact) if requested else "",
+        "awarded": _money(decision.amount, lang, compact) if decision.amount else "–",
+        "status": status_text(decision.status, lang),
+        "reason": reason,
+    }
+
+
+def _header(field: str, lang: str, compact: bool) -> str:
+    t = get(lang)
+    if field in ("rank", "id"):
+        return t(f"header.{field}_short")
+    if compact and field in ("requested", "awarded"):
+        return t("header.in_currency", header=column_header(field, lang))
+    return column_header(field, lang)
+
+
+def _award_table(
+    result: RoundResult,
+    decisions: list[Decision],
+    summary: RoundSummary,
+    lang: str,
+    width: int,
+) -> Table:
+    t = get(lang)
+    fields = award_columns(width)
+    columns = [c for c in _COLUMNS if c.field in fields]
+    compact = width < _COMPACT_BELOW
+    lookup = _Lookup.of(result)
+    rows = [_row_texts(lookup, d, lang, compact) for d in decisions]
+    headers = {f: _header(f, lang, compact) for f in fields}
+    totals = {
+        "applicant" if "applicant" in fields else "id": t("ui.total"),
+        "requested": _money(summary.requested, lang, compact),
+        "awarded": _money(summary.awarded, lang, compact),
+    }
+    cells = {f: [totals.get(f, ""), *(r[f] for r in rows)] for f in fields}
+    widths = column_widths(columns, headers, cells, width)
+    table = Table(
+        box=box.SIMPLE,
+        show_edge=False,
+        pad_edge=False,
+        padding=(0, 1),
+        collapse_padding=True,
+        show_footer=True,
+        header_style="bold",
+        footer_style="bold",
+    )
+    for column, column_width in zip(columns, widths, strict=True):
+        table.add_column(
+            # Text objects throughout: applicant text is never read as rich markup.
+            Text(headers[column.field]),
+            footer=Text(totals.get(column.field, "")),
+            justify=column.justify,
+            overflow="fold",
+            width=column_width,
+        )
+    for decision, row in zip(decisions, rows, strict=True):
+        table.add_row(
+            *(
+                Text(row[f], style=STATUS_STYLE[decision.status] if f == "status" else "")
+                for f in fields
+            )
+        )
+    return table
+
+
+def budget_line(summary: RoundSummary, lang: str) -> str:
+    """``Budget: X · Awarded: Y · Unallocated: Z``: the budget accounted to the krone."""
+    return get(lang)(
+        "ui.budget_line",
+        budget=summary.budget,
+        awarded=summary.awarded,
+        unallocated=summary.unallocated,
+    )
+
+
+def render_result(
+    console: Console, result: RoundResult, *, lang: str, limit: int | None = None
+) -> None:
+    """Print the award table, totals, the budget line, notes and the summary sentence.
+
+    ``limit`` shows only the first rows (funded first); the totals and the summary always cover
+    the whole round.
+    """
+    t = get(lang)
+    summary = summarise(result)
+    decisions = display_order(result)
+    shown = decisions if limit is None else decisions[: max(limit, 0)]
+    console.print(_award_table(result, shown, summary, lang, console.width))
+    if len(shown) < len(decisions):
+        console.print(Text(t("ui.more_rows", n=len(decisions) - len(shown)), style="dim"))
+    console.print(Text(budget_line(summary, lang), style="bold"))
+    _print_notes(console, result, t)
+    console.print(Text(summary_sentence(summary, lang, round_name=result.round)))
+
+
+def _print_notes(console: Console, result: RoundResult, t: Translator) -> None:
+    notes = [reason_text(note, t.lang) for note in result.allocation.notes]
+    if any(d.tied for d in result.allocation.decisions):
+        notes.append(t("ui.tie_legend", mark=f"12{TIE_MARK}"))
+    if not notes:
+        return
+    console.print(Text(t("ui.notes"), style="bold"))
+    for note in notes:
+        console.print(Text(f"- {note}"))
+
+
+def render_budget_check(
+    console: Console, check: BudgetCheck, *, lang: str, result: RoundResult | None = None
+) -> None:
+    """Print the budget check: valid and invalid applications, total requested, oversubscription,
+    how many would be funded in full best first, and the municipalities and counties involved.
+
+    With ``result`` (``allocate --dry-run``) it also says what this allocation would award, to
+    how many projects, and what would be left of the round.
+    """
+    t = get(lang)
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+
+    def add(label: str, value: str) -> None:
+        grid.add_row(Text(label), Text(value))
+
+    valid = plural(t, "ui.check.valid", check.valid)
+    add(t("ui.budget.applications"), f"{valid}, {plural(t, 'ui.check.invalid', check.invalid)}")
+    add(t("ui.budget.requested"), format_amount(check.requested, lang))
+    add(t("ui.budget.budget"), format_amount(check.budget, lang))
+    if check.oversubscription is None:
+        ratio_text = t("ui.budget.no_budget")
+    elif check.oversubscription <= 1:
+        ratio_text = t("ui.budget.fits", ratio=check.oversubscription)
+    else:
+        ratio_text = t("ui.budget.times", ratio=check.oversubscription)
+    add(t("ui.budget.oversubscription"), ratio_text)
+    in_full = t(
+        "ui.budget.in_full_value",
+        applications=plural(t, "summary.applications", check.funded_in_full_by_score),
+        amount=check.requested_of_those,
+        left=check.budget - check.requested_of_those,
+    )
+    if check.unscored:
+        in_full = f"{in_full}; {plural(t, 'ui.budget.unscored', check.unscored)}"
+    add(t("ui.budget.in_full"), in_full)
+    add(
+        t("ui.budget.coverage"),
+        t(
+            "ui.budget.coverage_value",
+            municipalities=plural(t, "summary.municipalities", check.municipalities),
+            counties=plural(t, "summary.counties", check.counties),
+        ),
+    )
+    if result is not None:
+        summary = summarise(result)
+        add(
+            t("ui.budget.would_award"),
+            t(
+                "ui.budget.would_award_value",
+                awarded=summary.awarded,
+                projects=plural(t, "summary.projects", summary.funded),
+                unallocated=summary.unallocated,
+            ),
+        )
+    console.print(Text(t("ui.budget.title"), style="bold underline"))
+    console.print(grid)

@@ -1,0 +1,106 @@
+"""The report of ``tilskudd check`` for the terminal: what was read, every problem, the verdict.
+
+One header line (file, sheet, header row, how many applications were read, valid and invalid),
+then the problems, errors before warnings, each on one line with its cell first
+(``Søknader!F12  requested  '3,300' is ambiguous ...``) so an officer can go straight to it, then
+the verdict and, with ``--budget``, the budget check.
+"""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from tilskudd.i18n import get
+from tilskudd.models import Issue
+from tilskudd.render.allocation import render_budget_check
+from tilskudd.reports import CheckedInput, sorted_issues
+from tilskudd.summary import BudgetCheck
+from tilskudd.wording import issue_cell, issue_text, plural
+
+__all__ = ["check_header", "render_check"]
+
+
+def check_header(checked: CheckedInput, lang: str) -> str:
+    """The first line: file, sheet, header row, and how many applications were valid."""
+    t = get(lang)
+    parts = [checked.file]
+    if checked.sheet:
+        parts.append(t("ui.check.sheet", sheet=checked.sheet))
+    if checked.header_row:
+        parts.append(t("ui.check.header_row", row=checked.header_row))
+    valid, invalid = len(checked.applications), len(checked.rejected)
+    parts.append(
+        t(
+            "ui.check.read",
+            applications=plural(t, "summary.applications", valid + invalid),
+            valid=plural(t, "ui.check.valid", valid),
+            invalid=plural(t, "ui.check.invalid", invalid),
+        )
+    )
+    return " · ".join(parts)
+
+
+def _field_label(issue: Issue, lang: str) -> str:
+    if issue.location and issue.location.header:
+        return issue.location.header
+    if issue.field:
+        t = get(lang)
+        return t(f"header.{issue.field}") if t.has(f"header.{issue.field}") else issue.field
+    return ""
+
+
+def _issue_table(issues: list[Issue], lang: str) -> Table:
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(no_wrap=True)  # the cell: never broken, it is what people search for
+    grid.add_column(max_width=24, overflow="fold")
+    grid.add_column(overflow="fold", ratio=1)
+    for issue in issues:
+        grid.add_row(
+            Text(issue_cell(issue, lang)),
+            Text(_field_label(issue, lang)),
+            Text(issue_text(issue, lang)),
+        )
+    return grid
+
+
+def render_check(
+    console: Console,
+    checked: CheckedInput,
+    *,
+    lang: str,
+    budget_check: BudgetCheck | None = None,
+    limit: int | None = None,
+) -> None:
+    """Print the check report: header line, errors then warnings, verdict, budget check.
+
+    ``limit`` caps the problems listed per severity (the counts always cover all of them).
+    """
+    t = get(lang)
+    console.print(Text(check_header(checked, lang), style="bold"))
+    issues = sorted_issues(checked.issues)
+    errors = [i for i in issues if i.is_error]
+    warnings = [i for i in issues if not i.is_error]
+    for title_key, group, style in (
+        ("ui.check.errors", errors, "bold red"),
+        ("ui.check.warnings", warnings, "bold yellow"),
+    ):
+        if not group:
+            continue
+        console.print()
+        console.print(Text(t(title_key, n=len(group)), style=style))
+        shown = group if limit is None else group[: max(limit, 0)]
+        console.print(_issue_table(shown, lang))
+        if len(shown) < len(group):
+            console.print(Text(t("ui.more_rows", n=len(group) - len(shown)), style="dim"))
+    console.print()
+    if not issues:
+        console.print(Text(t("ui.check.none")))
+    if checked.rejected:
+        console.print(Text(plural(t, "ui.check.failed", len(checked.rejected)), style="bold red"))
+    elif not errors:
+        console.print(Text(t("ui.check.ok"), style="green"))
+    if budget_check is not None:
+        console.print()
+        render_budget_check(console, budget_check, lang=lang)

@@ -1,0 +1,129 @@
+"""Reports about checked input for programs: the JSON form of ``tilskudd check``.
+
+The keys are stable (programs depend on them); add keys, never rename or remove one. Amounts are
+integers (kroner); the oversubscription ratio is a decimal string (``"2.98"``) so no float creeps
+in. Messages are rendered in the requested language; ``code`` and ``params`` carry the same
+information for machines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any, Protocol
+
+from tilskudd.models import Application, Issue, RejectedRow, Severity
+from tilskudd.summary import BudgetCheck
+from tilskudd.wording import issue_text
+
+__all__ = [
+    "CheckedInput",
+    "budget_check_to_json",
+    "check_to_json",
+    "issue_to_json",
+    "sorted_issues",
+]
+
+
+class CheckedInput(Protocol):
+    """What ``check`` reports on: a validated file (``tilskudd.validation.ValidationResult``)."""
+
+    @property
+    def file(self) -> str: ...
+    @property
+    def sheet(self) -> str | None: ...
+    @property
+    def header_row(self) -> int | None: ...
+    @property
+    def applications(self) -> Sequence[Application]: ...
+    @property
+    def rejected(self) -> Sequence[RejectedRow]: ...
+    @property
+    def issues(self) -> Sequence[Issue]: ...
+
+
+def _column_key(column: str | None) -> tuple[int, str]:
+    # 'B' before 'AA': shorter letter runs are earlier columns.
+    return (len(column), column) if column else (0, "")
+
+
+def sorted_issues(issues: Sequence[Issue]) -> list[Issue]:
+    """Errors first, then warnings; within each, file-wide problems first, then by row, column."""
+
+    def key(issue: Issue) -> tuple[int, int, tuple[int, str]]:
+        loc = issue.location
+        return (
+            0 if issue.is_error else 1,
+            loc.row if loc and loc.row is not None else 0,
+            _column_key(loc.column if loc else None),
+        )
+
+    return sorted(issues, key=key)  # stable: issues on the same cell keep their order
+
+
+def _json_param(value: object) -> object:
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def issue_to_json(issue: Issue, lang: str) -> dict[str, Any]:
+    """One issue with stable keys: where it is, what it is (code, params) and the message."""
+    loc = issue.location
+    return {
+        "severity": issue.severity.value,
+        "code": issue.code,
+        "message": issue_text(issue, lang),
+        "cell": loc.cell if loc else None,
+        "file": loc.file if loc else None,
+        "sheet": loc.sheet if loc else None,
+        "row": loc.row if loc else None,
+        "column": loc.column if loc else None,
+        "header": loc.header if loc else None,
+        "field": issue.field,
+        "value": issue.value,
+        "application_id": issue.application_id,
+        "params": {k: _json_param(v) for k, v in issue.params.items()},
+    }
+
+
+def budget_check_to_json(check: BudgetCheck) -> dict[str, Any]:
+    """The budget check's figures: amounts as integers, the oversubscription as a decimal string."""
+    return {
+        "budget": check.budget,
+        "valid": check.valid,
+        "invalid": check.invalid,
+        "requested": check.requested,
+        "oversubscription": (
+            str(check.oversubscription) if check.oversubscription is not None else None
+        ),
+        "funded_in_full_by_score": check.funded_in_full_by_score,
+        "requested_of_those": check.requested_of_those,
+        "left_after_those": check.budget - check.requested_of_those,
+        "municipalities": check.municipalities,
+        "counties": check.counties,
+        "unscored": check.unscored,
+    }
+
+
+def check_to_json(
+    checked: CheckedInput, budget_check: BudgetCheck | None = None, *, lang: str = "en"
+) -> dict[str, Any]:
+    """The whole ``check`` report as JSON-able data with stable keys."""
+    issues = sorted_issues(checked.issues)
+    errors = sum(1 for i in issues if i.severity is Severity.ERROR)
+    return {
+        "file": checked.file,
+        "sheet": checked.sheet,
+        "header_row": checked.header_row,
+        "valid": errors == 0,
+        "counts": {
+            "applications": len(checked.applications) + len(checked.rejected),
+            "valid": len(checked.applications),
+            "invalid": len(checked.rejected),
+            "errors": errors,
+            "warnings": len(issues) - errors,
+        },
+        "issues": [issue_to_json(i, lang) for i in issues],
+        "budget_check": budget_check_to_json(budget_check) if budget_check else None,
+    }

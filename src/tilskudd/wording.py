@@ -1,0 +1,213 @@
+"""Words for people about a round: reasons, decisions, statuses, headers and the summary sentence.
+
+Plain text only (no rich, no openpyxl), so every output (the terminal view, the workbook, the
+documents) says the same thing in the same words. All wording comes from the catalogue
+(:mod:`tilskudd.i18n`); this module only chooses keys, plural forms and how phrases join.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from functools import cache
+from typing import Any
+
+from tilskudd.i18n import Translator, get
+from tilskudd.models import Decision, Issue, Reason, RejectedRow, RoundResult, Status
+from tilskudd.summary import RoundSummary
+
+__all__ = [
+    "STATUS_ORDER",
+    "TIE_MARK",
+    "column_header",
+    "county_label",
+    "county_name",
+    "decision_text",
+    "display_order",
+    "issue_cell",
+    "issue_text",
+    "municipality_label",
+    "municipality_name",
+    "places_short",
+    "plural",
+    "rank_text",
+    "reason_text",
+    "rejected_text",
+    "status_text",
+    "summary_sentence",
+]
+
+TIE_MARK = "="
+"""Shown after a rank shared with another application: ``12=``."""
+
+STATUS_ORDER: dict[Status, int] = {
+    Status.FUNDED: 0,
+    Status.PARTLY_FUNDED: 0,
+    Status.RESERVE: 1,
+    Status.NOT_FUNDED: 2,
+    Status.REJECTED: 3,
+}
+"""Order of status groups in every list: funded and partly funded, reserve, not funded, rejected."""
+
+
+def plural(t: Translator, key: str, n: int, /, **params: Any) -> str:
+    """The ``key.one`` or ``key.other`` form for count ``n`` (bokmål and English share the rule)."""
+    return t(f"{key}.one" if n == 1 else f"{key}.other", n=n, **params)
+
+
+def reason_text(reason: Reason, lang: str) -> str:
+    """One reason (or round note) as a phrase: its code's catalogue text with its params filled."""
+    return get(lang)(reason.code, **reason.params)
+
+
+def _sentences(phrases: Iterable[str]) -> str:
+    """Phrases as sentences: each with a capital first letter and a full stop."""
+    parts = [p.strip().rstrip(".").strip() for p in phrases]
+    return " ".join(f"{p[0].upper()}{p[1:]}." for p in parts if p)
+
+
+def decision_text(decision: Decision, lang: str) -> str:
+    """Every reason of a decision as a sentence or two; the status when it has no reasons.
+
+    ``Capped at 20 % of total cost 14 000 000 kr = 2 800 000 kr. Funded with the full eligible
+    amount, 2 800 000 kr, at rank 1.``
+    """
+    if not decision.reasons:
+        return _sentences([status_text(decision.status, lang)])
+    return _sentences(reason_text(r, lang) for r in decision.reasons)
+
+
+def status_text(status: Status, lang: str) -> str:
+    """The status as a word: ``funded`` / ``innvilget``."""
+    return get(lang)(f"status.{status.value}")
+
+
+def rank_text(decision: Decision) -> str:
+    """The rank as shown in lists: ``12``, ``12=`` for a shared rank, empty when unranked."""
+    if decision.rank is None:
+        return ""
+    return f"{decision.rank}{TIE_MARK if decision.tied else ''}"
+
+
+def column_header(field: str, lang: str) -> str:
+    """The header of a table or workbook column for a field (``awarded`` -> ``Tildelt``)."""
+    return get(lang)(f"header.{field}")
+
+
+def summary_sentence(summary: RoundSummary, lang: str, *, round_name: str | None = None) -> str:
+    """The round in the words of a press release.
+
+    ``52 projects involving 145 municipalities receive NOK 20,000,000; NOK 0 left of the round.``
+    """
+    t = get(lang)
+    if summary.funded == 0:
+        sentence = t("summary.sentence_none", unallocated=summary.unallocated)
+    else:
+        projects = plural(t, "summary.projects", summary.funded)
+        key = "summary.sentence" if summary.municipalities else "summary.sentence_no_places"
+        sentence = plural(
+            t,
+            key,
+            summary.funded,
+            projects=projects,
+            municipalities=plural(t, "summary.municipalities", summary.municipalities),
+            awarded=summary.awarded,
+            unallocated=summary.unallocated,
+        )
+    if round_name:
+        return t("summary.with_round", round=round_name, sentence=sentence)
+    return sentence
+
+
+def issue_text(issue: Issue, lang: str) -> str:
+    """An input problem's message without its place (lists show the cell in its own column)."""
+    from tilskudd.issues import describe_issue
+
+    return describe_issue(issue.model_copy(update={"location": None}), lang)
+
+
+def issue_cell(issue: Issue, lang: str) -> str:
+    """Where an issue is, as a spreadsheet user finds it: ``Søknader!F12``, ``rad 12``."""
+    from tilskudd.issues import describe_location
+
+    if issue.location is None:
+        return ""
+    return describe_location(
+        issue.location.model_copy(update={"header": None}), lang, show_file=False
+    )
+
+
+# -- places -----------------------------------------------------------------------------------
+# Names are for display only (validation has already checked the numbers). A number is looked
+# up in the current numbering first, then the 2009 one: the two agree wherever a number is in
+# both, except for a few spellings (Sami names added since, "Bø (Nordland)" now "Bø").
+
+
+@cache
+def _names(kind: str) -> dict[str, str]:
+    from tilskudd.registry import REGISTERS, get_register
+
+    names: dict[str, str] = {}
+    for year in sorted(REGISTERS):  # later numberings overwrite: the current name wins
+        register = get_register(year)
+        places = register.municipalities if kind == "municipality" else register.counties
+        names.update((number, place.name) for number, place in places.items())
+    return names
+
+
+def municipality_name(number: str) -> str | None:
+    """The municipality's name for a 4-digit number, or None when the registers don't know it."""
+    return _names("municipality").get(number)
+
+
+def county_name(number: str) -> str | None:
+    """The county's name for a 2-digit number, or None when the registers don't know it."""
+    return _names("county").get(number)
+
+
+def municipality_label(number: str) -> str:
+    """``Bærum (0219)`` for the workbook; the bare number when its name is unknown."""
+    name = municipality_name(number)
+    return f"{name} ({number})" if name else number
+
+
+def county_label(number: str) -> str:
+    """``Akershus (02)`` for the workbook; the bare number when its name is unknown."""
+    name = county_name(number)
+    return f"{name} ({number})" if name else number
+
+
+def places_short(numbers: Sequence[str], lang: str, *, show: int = 2) -> str:
+    """A short list of municipality names for a narrow column: ``Bærum, Asker +31 more``.
+
+    Lists of up to ``show + 1`` names are shown whole: ``+1 more`` saves no space.
+    """
+    names = [municipality_name(n) or n for n in numbers]
+    if len(names) <= show + 1:
+        return ", ".join(names)
+    rest = get(lang)("ui.more_places", n=len(names) - show)
+    return f"{', '.join(names[:show])} {rest}"
+
+
+def rejected_text(row: RejectedRow, lang: str, *, sep: str = "; ") -> str:
+    """Why an application was rejected: each error with its cell, ``Søknader!F12: ...``."""
+    parts = []
+    for issue in row.issues:
+        if not issue.is_error:
+            continue
+        cell = issue_cell(issue, lang)
+        text = issue_text(issue, lang)
+        parts.append(f"{cell}: {text}" if cell else text)
+    return sep.join(parts)
+
+
+def display_order(result: RoundResult) -> list[Decision]:
+    """Decisions as every list shows them: by status group (funded and partly funded, reserve,
+    not funded, rejected), then rank, then the row the application was read from, then id."""
+    rows: dict[str, int] = {a.id: a.row for a in result.applications if a.row is not None}
+    rows.update((r.id, r.row) for r in result.rejected if r.row is not None)
+
+    def key(d: Decision) -> tuple[int, int, int, str]:
+        rank = d.rank if d.rank is not None else 1 << 62
+        return (STATUS_ORDER[d.status], rank, rows.get(d.application_id, 1 << 62), d.application_id)
+
+    return sorted(result.allocation.decisions, key=key)

@@ -1,0 +1,446 @@
+"""The award workbook, read back with openpyxl: sheets, values, formats, safety, atomic writes."""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from tilskudd.export import xlsx
+from tilskudd.models import (
+    Application,
+    Decision,
+    Issue,
+    Location,
+    Policy,
+    Reason,
+    RejectedRow,
+    RoundResult,
+    Severity,
+    Status,
+    TieBreak,
+)
+
+HOSTILE = {
+    "S-001": "=cmd|' /C calc'!A0",
+    "S-002": "+47 Digital innbyggerdialog",
+    "S-003": "-Minus: åpne data",
+    "S-004": "@SUM(A1:A2)",
+    "S-005": "\tTab først",
+}
+
+
+@pytest.fixture
+def result(
+    make_application: Callable[..., Application], make_result: Callable[..., RoundResult]
+) -> RoundResult:
+    """Two funded (one partly), a reserve, one not funded and one rejected; extra columns."""
+    app = make_application
+    entries = [
+        (
+            app(
+                id="S-002",
+                applicant="Halden kommune",
+                project=HOSTILE["S-002"],
+                municipalities=("0101",),
+                counties=("01",),
+                requested=2_000_000,
+                total_cost=5_000_000,
+                score=Decimal("8.5"),
+                category="Arkiv",
+                row=3,
+                extra={"Saksbehandler": "Per", "Merknad": 42},
+            ),
+            Decision(
+                application_id="S-002",
+                status=Status.PARTLY_FUNDED,
+                amount=1_000_000,
+                requested=2_000_000,
+                eligible_amount=1_000_000,
+                rank=2,
+                reasons=(Reason(code="ui.check.none"),),
+            ),
+        ),
+        (
+            app(
+                id="S-001",
+                applicant=HOSTILE["S-001"],
+                orgnr="974760673",
+                project="Felles IKT-plattform",
+                municipalities=("0219", "0220"),
+                counties=("02",),
+                requested=3_300_000,
+                total_cost=16_500_000,
+                score=Decimal(9),
+                row=2,
+                extra={"Saksbehandler": "Kari", "Merknad": HOSTILE["S-004"]},
+            ),
+            Decision(
+                application_id="S-001",
+                status=Status.FUNDED,
+                amount=3_300_000,
+                requested=3_300_000,
+                eligible_amount=3_300_000,
+                rank=1,
+            ),
+        ),
+        (
+            app(
+                id="S-003",
+                applicant="Oslo kommune",
+                project=HOSTILE["S-003"],
+                municipalities=("0301",),
+                counties=("03",),
+                requested=5_000_000,
+                row=4,
+                extra={"Saksbehandler": HOSTILE["S-005"], "Merknad": Decimal("12.5")},
+            ),
+            Decision(
+                application_id="S-003",
+                status=Status.RESERVE,
+                amount=0,
+                requested=5_000_000,
+                eligible_amount=2_000_000,
+                rank=3,
+            ),
+        ),
+        (
+            app(id="S-004", applicant="Vadsø kommune", requested=800_000, row=5),
+            Decision(
+                application_id="S-004",
+                status=Status.NOT_FUNDED,
+                amount=0,
+                requested=800_000,
+                rank=4,
+            ),
+        ),
+    ]
+    problem = Issue(
+        severity=Severity.ERROR,
+        code="validate.amount_zero",
+        location=Location(file="s.xlsx", sheet="Søknader", row=9, column="F", header="Omsøkt"),
+        field="requested",
+        value="0",
+        application_id="S-009",
+    )
+    rejected = [
+        (
+            RejectedRow(
+                id="S-009",
+                row=9,
+                applicant="Ugyldig kommune",
+                project="Null kroner",
+                issues=(problem,),
+                extra={"Saksbehandler": "Liv", "Merknad": None},
+            ),
+            Decision(application_id="S-009", status=Status.REJECTED, amount=0),
+        )
+    ]
+    policy = Policy(
+        max_share_of_cost="20 %",
+        round_to=1000,
+        min_award=100_000,
+        reserve=1,
+        tie_break=(TieBreak(column="total_cost", descending=False),),
+    )
+    return make_result(
+        entries,
+        budget=4_600_000,
+        rejected=rejected,
+        policy=policy,
+        extra_columns=("Saksbehandler", "Merknad"),
+        programme="IKT-tilskudd til kommunene",
+        round="Runde 1",
+        notes=(Reason(code="ui.check.ok"),),
+    )
+
+
+def written(result: RoundResult, tmp_path: Path, *, lang: str = "nb", **kw: Any) -> Workbook:
+    path = tmp_path / f"tildeling-{lang}.xlsx"
+    xlsx.write(result, path, lang=lang, **kw)
+    return load_workbook(path)
+
+
+def rows(ws: Worksheet) -> list[list[Any]]:
+    return [list(r) for r in ws.iter_rows(values_only=True)]
+
+
+def by_header(ws: Worksheet) -> list[dict[str, Any]]:
+    header, *body = rows(ws)
+    return [dict(zip(header, r, strict=True)) for r in body]
+
+
+def test_sheet_names_by_language(result: RoundResult, tmp_path: Path) -> None:
+    assert written(result, tmp_path, lang="nb").sheetnames == [
+        "Tildelinger",
+        "Ikke innvilget",
+        "Sammendrag",
+        "Grunnlag",
+    ]
+    assert written(result, tmp_path, lang="en").sheetnames == [
+        "Awards",
+        "Not funded",
+        "Summary",
+        "Policy",
+    ]
+
+
+def test_awards_sheet_lists_the_funded_by_rank(result: RoundResult, tmp_path: Path) -> None:
+    ws = written(result, tmp_path, lang="en")["Awards"]
+    header = rows(ws)[0]
+    assert header == [
+        "Rank",
+        "ID",
+        "Applicant",
+        "Org. no.",
+        "Project",
+        "Municipalities",
+        "Counties",
+        "Category",
+        "Requested",
+        "Total cost",
+        "Score",
+        "Eligible amount",
+        "Awarded",
+        "Share of cost",
+        "Status",
+        "Reason",
+        "Row",
+        "Saksbehandler",
+        "Merknad",
+    ]
+    first, second = by_header(ws)
+    assert first["ID"] == "S-001"
+    assert first["Rank"] == 1
+    assert first["Org. no."] == "974760673"
+    assert first["Municipalities"] == "Bærum (0219), Asker (0220)"
+    assert first["Counties"] == "Akershus (02)"
+    assert first["Requested"] == 3_300_000
+    assert first["Total cost"] == 16_500_000
+    assert first["Awarded"] == 3_300_000
+    assert first["Share of cost"] == pytest.approx(0.2)
+    assert first["Status"] == "funded"
+    assert first["Row"] == 2
+    assert second["ID"] == "S-002"
+    assert second["Status"] == "partly funded"
+    assert second["Score"] == 8.5
+    assert second["Reason"] == "No problems found."
+    assert second["Category"] == "Arkiv"
+
+
+def test_number_formats(result: RoundResult, tmp_path: Path) -> None:
+    ws = written(result, tmp_path, lang="en")["Awards"]
+    formats = {
+        ws.cell(1, c).value: ws.cell(2, c).number_format for c in range(1, ws.max_column + 1)
+    }
+    for amount in ("Requested", "Total cost", "Eligible amount", "Awarded"):
+        assert formats[amount] == "#,##0"
+    assert formats["Share of cost"] == "0.0%"
+    assert ws["A2"].data_type == "n"
+    assert ws["I2"].data_type == "n"
+
+
+def test_frozen_header_autofilter_and_widths(result: RoundResult, tmp_path: Path) -> None:
+    book = written(result, tmp_path)
+    for name, last_row in (("Tildelinger", 3), ("Ikke innvilget", 4)):
+        ws = book[name]
+        assert ws.freeze_panes == "A2"
+        assert ws.auto_filter.ref == f"A1:{ws.cell(1, ws.max_column).column_letter}{last_row}"
+        assert ws["A1"].font.bold
+        widths = [
+            ws.column_dimensions[ws.cell(1, c).column_letter].width
+            for c in range(1, ws.max_column + 1)
+        ]
+        assert all(6 <= w <= 80 for w in widths)
+        # The long columns are wider than the short ones.
+        header = rows(ws)[0]
+        assert widths[header.index("Begrunnelse")] > widths[header.index("Rangering")]
+
+
+def test_others_sheet_has_reserve_not_funded_and_rejected(
+    result: RoundResult, tmp_path: Path
+) -> None:
+    ws = written(result, tmp_path)["Ikke innvilget"]
+    lines = by_header(ws)
+    assert [(x["Søknadsnr."], x["Status"]) for x in lines] == [
+        ("S-003", "reserve"),
+        ("S-004", "avslått"),
+        ("S-009", "avvist"),
+    ]
+    assert "Tildelt" not in lines[0]  # nothing awarded on this sheet
+    assert lines[0]["Maks. tilskudd"] == 2_000_000
+    rejected = lines[2]
+    assert rejected["Søker"] == "Ugyldig kommune"
+    assert rejected["Rad"] == 9
+    assert rejected["Begrunnelse"] == "Søknader!F9: beløpet er null; forventet et beløp over 0 kr"
+
+
+def test_extra_columns_are_carried_in_order(result: RoundResult, tmp_path: Path) -> None:
+    book = written(result, tmp_path)
+    awards = by_header(book["Tildelinger"])
+    others = by_header(book["Ikke innvilget"])
+    assert list(awards[0])[-2:] == ["Saksbehandler", "Merknad"]
+    assert [a["Merknad"] for a in awards] == [HOSTILE["S-004"], 42]
+    assert others[0]["Merknad"] == 12.5
+    assert others[2]["Saksbehandler"] == "Liv"
+    assert others[2]["Merknad"] is None
+
+
+def test_applicant_text_never_becomes_a_formula(result: RoundResult, tmp_path: Path) -> None:
+    path = tmp_path / "t.xlsx"
+    xlsx.write(result, path, lang="en")
+    book = load_workbook(path)
+    seen = {}
+    for ws in (book["Awards"], book["Not funded"]):
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith(xlsx.FORMULA_STARTS):
+                    seen[cell.value] = cell
+    assert set(seen) == set(HOSTILE.values())
+    for cell in seen.values():
+        assert cell.data_type == "s"
+        assert cell.quotePrefix  # Excel keeps it text even when the cell is edited
+    # And in the file itself: no formula element in either application sheet.
+    with zipfile.ZipFile(path) as archive:
+        for name in ("xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"):
+            assert b"<f>" not in archive.read(name)
+            assert b"<f " not in archive.read(name)
+
+
+def test_same_values_in_normal_and_write_only_mode(result: RoundResult, tmp_path: Path) -> None:
+    streamed = written(result, tmp_path / "a", write_only=True)
+    normal = written(result, tmp_path / "b", write_only=False)
+    assert streamed.sheetnames == normal.sheetnames
+    for name in streamed.sheetnames:
+        assert rows(streamed[name]) == rows(normal[name])
+        assert normal[name].freeze_panes == streamed[name].freeze_panes
+    cell = normal["Tildelinger"]["C2"]
+    assert cell.value == HOSTILE["S-001"]
+    assert cell.data_type == "s"
+
+
+def _label_rows(ws: Worksheet) -> dict[str, tuple[int, Any]]:
+    return {
+        r[0].value: (r[0].row, r[1].value)
+        for r in ws.iter_rows(max_col=2)
+        if isinstance(r[0].value, str)
+    }
+
+
+def test_summary_sheet_accounts_for_the_budget(result: RoundResult, tmp_path: Path) -> None:
+    ws = written(result, tmp_path, lang="en")["Summary"]
+    assert ws["A1"].value == "IKT-tilskudd til kommunene – Runde 1"
+    assert ws["A2"].value.replace("\u00a0", " ") == (
+        "Runde 1: 2 projects involving 3 municipalities receive NOK 4,300,000; "
+        "NOK 300,000 left of the round."
+    )
+    labels = _label_rows(ws)
+    budget_row, budget = labels["Budget"]
+    awarded_row, awarded = labels["Awarded"]
+    unallocated_row, unallocated = labels["Unallocated"]
+    assert (budget, awarded, unallocated) == (4_600_000, 4_300_000, 300_000)
+    assert ws[f"B{budget_row}"].number_format == "#,##0"
+    check_row, formula = next(v for k, v in labels.items() if k.startswith("Check"))
+    assert formula == f"=B{budget_row}-B{awarded_row}-B{unallocated_row}"
+    assert ws[f"B{check_row}"].data_type == "f"
+    assert labels["Share of the budget awarded"][1] == pytest.approx(4_300_000 / 4_600_000)
+    assert labels["Requested (valid applications)"][1] == 11_100_000
+    assert labels["Oversubscription (requested ÷ budget)"][1] == 2.41
+    assert labels["Municipalities in funded projects"][1] == 3
+    assert labels["Counties in funded projects"][1] == 2
+    for status, count in (
+        ("funded", 1),
+        ("partly funded", 1),
+        ("reserve", 1),
+        ("not funded", 1),
+        ("rejected", 1),
+    ):
+        assert labels[status][1] == count
+    status_total = next(r for r in rows(ws) if r[0] == "Total")  # the first: by status
+    assert status_total[1] == 5
+
+
+def test_summary_sheet_per_county(result: RoundResult, tmp_path: Path) -> None:
+    ws = written(result, tmp_path, lang="en")["Summary"]
+    table = rows(ws)
+    start = next(i for i, r in enumerate(table) if r[0] == "County")
+    assert table[start] == ["County", "Projects", "Awarded", "Share of awarded"]
+    assert table[start + 1][:3] == ["Østfold (01)", 1, 1_000_000]
+    assert table[start + 2][:3] == ["Akershus (02)", 1, 3_300_000]
+    assert table[start + 3][2] == 4_300_000
+    assert table[start + 1][3] == pytest.approx(1_000_000 / 4_300_000)
+
+
+def test_policy_sheet_records_what_reproduces_the_decision(
+    result: RoundResult, tmp_path: Path
+) -> None:
+    ws = written(result, tmp_path, lang="en")["Policy"]
+    assert ws.freeze_panes == "A2"
+    labels = _label_rows(ws)
+    for name in Policy.model_fields:
+        assert name in labels, name
+    assert labels["rule"][1] == "ranked"
+    assert labels["max_share_of_cost"][1] == 0.2
+    assert ws[f"B{labels['max_share_of_cost'][0]}"].number_format == "0%"
+    assert labels["round_to"][1] == 1000
+    assert labels["tie_break"][1] == "total_cost asc"
+    assert labels["max_award"][1] == "none"
+    assert labels["Input file"][1] == "søknader.xlsx"
+    assert labels["Sheet"][1] == "Søknader"
+    assert labels["SHA-256 of the input file"][1] == "ab" * 32
+    assert labels["tilskudd version"][1] == "0.1.0"
+    assert labels["Created (ISO 8601)"][1] == "2026-11-28T10:30:00+00:00"
+    assert labels["Notes"][1] == "No errors: every application can be allocated."
+    problems = [r for r in rows(ws) if r[0] == "Søknader!F9"]
+    assert problems == [
+        ["Søknader!F9", "error", "the amount is zero; expected an amount above 0 kr"]
+    ]
+
+
+def test_control_characters_do_not_break_the_file(
+    make_application: Callable[..., Application],
+    make_result: Callable[..., RoundResult],
+    tmp_path: Path,
+) -> None:
+    app = make_application(applicant="Bell\x07 kommune", project="x" * 40_000)
+    decision = Decision(application_id="A-1", status=Status.FUNDED, amount=100, rank=1)
+    ws = written(make_result([(app, decision)]), tmp_path)["Tildelinger"]
+    assert ws["C2"].value == "Bell\ufffd kommune"
+    assert len(ws["E2"].value) == 32_767
+
+
+def test_written_atomically_without_leftovers(result: RoundResult, tmp_path: Path) -> None:
+    target = tmp_path / "ut.xlsx"
+    xlsx.write(result, target, lang="nb")
+    assert [p.name for p in tmp_path.iterdir()] == ["ut.xlsx"]
+    assert load_workbook(target).sheetnames[0] == "Tildelinger"
+
+
+def test_failure_leaves_the_old_file_alone(
+    result: RoundResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "ut.xlsx"
+    target.write_bytes(b"the old workbook")
+
+    def broken_save(self: Workbook, filename: str) -> None:
+        Path(filename).write_bytes(b"half a zip")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(Workbook, "save", broken_save)
+    with pytest.raises(OSError, match="disk full"):
+        xlsx.write(result, target, lang="nb")
+    assert target.read_bytes() == b"the old workbook"
+    assert [p.name for p in tmp_path.iterdir()] == ["ut.xlsx"]
+
+
+def test_export_dispatch_finds_the_writer(result: RoundResult, tmp_path: Path) -> None:
+    from tilskudd.export import write
+
+    assert write(result, tmp_path / "x.xlsx", lang="en") == "xlsx"
+    assert load_workbook(tmp_path / "x.xlsx").sheetnames[0] == "Awards"

@@ -1,0 +1,318 @@
+"""The award table and the budget check as the terminal shows them (rendered to text)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from rich.console import Console
+
+from tilskudd.models import (
+    Application,
+    Decision,
+    Issue,
+    Location,
+    Reason,
+    RejectedRow,
+    RoundResult,
+    Severity,
+    Status,
+)
+from tilskudd.render.allocation import (
+    _COLUMNS,
+    award_columns,
+    column_widths,
+    render_budget_check,
+    render_result,
+)
+from tilskudd.summary import budget_check
+
+NBSP = "\u00a0"
+
+
+def render(result: RoundResult, *, lang: str = "nb", width: int = 160, **kw: int) -> str:
+    console = Console(file=StringIO(), width=width)
+    render_result(console, result, lang=lang, **kw)
+    text = console.file.getvalue()  # type: ignore[attr-defined]
+    assert isinstance(text, str)
+    return text.replace(NBSP, " ")
+
+
+@pytest.fixture
+def round_result(
+    make_application: Callable[..., Application],
+    make_result: Callable[..., RoundResult],
+) -> RoundResult:
+    """Four valid applications (two tied at rank 1) and one rejected; 100 000 kr left."""
+    app = make_application
+
+    def decision(
+        app_id: str, status: Status, amount: int, requested: int, **kw: object
+    ) -> Decision:
+        return Decision(
+            application_id=app_id, status=status, amount=amount, requested=requested, **kw
+        )
+
+    entries = [
+        (
+            app(
+                id="S-004",
+                applicant="Vadsø kommune",
+                project="Ingen penger igjen",
+                municipalities=("2003",),
+                requested=800_000,
+                row=5,
+            ),
+            decision("S-004", Status.NOT_FUNDED, 0, 800_000, rank=4),
+        ),
+        (
+            app(
+                id="S-001",
+                applicant="Bærum kommune",
+                project="Felles IKT-plattform [bold]Vestregionen[/bold]",
+                municipalities=("0219", "0220", "0228", "0229", "0230"),
+                counties=("02",),
+                requested=3_300_000,
+                row=2,
+            ),
+            decision("S-001", Status.FUNDED, 3_300_000, 3_300_000, rank=1, tied=True),
+        ),
+        (
+            app(
+                id="S-002",
+                applicant="Halden kommune",
+                project="eHandel",
+                municipalities=("0101",),
+                requested=2_000_000,
+                row=3,
+            ),
+            decision("S-002", Status.PARTLY_FUNDED, 1_200_000, 2_000_000, rank=1, tied=True),
+        ),
+        (
+            app(
+                id="S-003",
+                applicant="Oslo kommune",
+                project="Smart vann",
+                municipalities=("0301",),
+                counties=("03",),
+                requested=5_000_000,
+                row=4,
+            ),
+            decision("S-003", Status.RESERVE, 0, 5_000_000, rank=3),
+        ),
+    ]
+    problem = Issue(
+        severity=Severity.ERROR,
+        code="validate.amount_zero",
+        location=Location(file="s.xlsx", sheet="Søknader", row=9, column="F", header="Omsøkt"),
+        field="requested",
+        value="0",
+    )
+    rejected = [
+        (
+            RejectedRow(id="S-009", row=9, applicant="=cmd|' /C calc'!A0", issues=(problem,)),
+            Decision(application_id="S-009", status=Status.REJECTED, amount=0, requested=None),
+        )
+    ]
+    return make_result(entries, budget=4_600_000, rejected=rejected, round="Runde 1")
+
+
+def test_award_table_shows_amounts_statuses_and_the_summary(round_result: RoundResult) -> None:
+    text = render(round_result, width=160)
+    assert "3 300 000 kr" in text
+    assert "1 200 000 kr" in text
+    for word in ("innvilget", "delvis innvilget", "reserve", "avslått", "avvist"):
+        assert word in text
+    assert "Ramme: 4 600 000 kr · Tildelt: 4 500 000 kr · Ikke fordelt: 100 000 kr" in text
+    assert text.rstrip().splitlines()[-1] == (
+        "Runde 1: 2 prosjekter med 6 kommuner får 4 500 000 kr; 100 000 kr igjen av runden."
+    )
+
+
+def test_rows_go_funded_reserve_not_funded_rejected(round_result: RoundResult) -> None:
+    text = render(round_result)
+    positions = [text.index(i) for i in ("S-001", "S-002", "S-003", "S-004", "S-009")]
+    assert positions == sorted(positions)
+
+
+def test_ties_are_marked_and_explained(round_result: RoundResult) -> None:
+    text = render(round_result, lang="en")
+    lines = [line for line in text.splitlines() if "S-001" in line or "S-002" in line]
+    assert all(line.lstrip().startswith("1=") for line in lines)
+    assert "12= shares its rank with another application" in text
+
+
+def test_totals_row_adds_up_the_valid_applications(round_result: RoundResult) -> None:
+    text = render(round_result, width=160)
+    total = next(line for line in text.splitlines() if line.strip().startswith("Sum"))
+    # Requested by the four valid applications; the rejected one is not part of the round.
+    assert "11 100 000 kr" in total
+    assert "4 500 000 kr" in total
+
+
+def test_rejected_row_says_what_is_wrong_and_where(round_result: RoundResult) -> None:
+    text = render(round_result, lang="en", width=200)
+    assert "Søknader!F9: the amount is zero" in text
+
+
+def test_applicant_text_is_not_rich_markup(round_result: RoundResult) -> None:
+    text = render(round_result, width=200)
+    assert "[bold]Vestregionen[/bold]" in text
+    assert "=cmd|' /C calc'!A0" in text
+
+
+def test_municipality_names_are_shortened(round_result: RoundResult) -> None:
+    assert "Bærum, Asker +3 til" in render(round_result, width=200)
+
+
+def test_plain_text_when_not_a_terminal(round_result: RoundResult) -> None:
+    assert "\x1b" not in render(round_result)
+
+
+def test_colours_on_a_terminal(round_result: RoundResult) -> None:
+    console = Console(file=StringIO(), width=160, force_terminal=True, color_system="standard")
+    render_result(console, round_result, lang="nb")
+    assert "\x1b[" in console.file.getvalue()  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+@pytest.mark.parametrize("width", [64, 80, 100, 119, 120, 140, 200])
+def test_fits_the_terminal_width(round_result: RoundResult, lang: str, width: int) -> None:
+    text = render(round_result, lang=lang, width=width)
+    assert max(len(line) for line in text.splitlines()) <= width
+    # Nothing cut off: every id and every amount is there whole.
+    for app_id in ("S-001", "S-002", "S-003", "S-004", "S-009"):
+        assert app_id in text
+    amounts = ("3 300 000", "1 200 000", "800 000") if lang == "nb" else ("3,300,000", "800,000")
+    for amount in amounts:
+        assert amount in text
+
+
+def test_narrow_terminal_leaves_out_less_important_columns(round_result: RoundResult) -> None:
+    wide = render(round_result, lang="en", width=160).splitlines()[0]
+    narrow = render(round_result, lang="en", width=80).splitlines()
+    assert "Municipalities" in wide
+    assert "Project" in wide
+    header = " ".join(narrow[:2])
+    assert "Project" not in header
+    assert "Municipalities" not in header
+    # Amounts drop the currency and the header says it instead.
+    assert "(NOK)" in header
+    assert "3,300,000" in "\n".join(narrow)
+    assert "NOK 3,300,000" not in "\n".join(narrow)
+
+
+def test_award_columns_by_width() -> None:
+    assert "municipalities" in award_columns(140)
+    assert "municipalities" not in award_columns(139)
+    assert "project" not in award_columns(119)
+    assert award_columns(79) == ["rank", "id", "requested", "awarded", "status", "reason"]
+
+
+def test_column_widths_fit_and_never_cut_amounts() -> None:
+    columns = [c for c in _COLUMNS if c.field in award_columns(80)]
+    headers = {c.field: c.field.title() for c in columns}
+    cells = {c.field: ["x" * 30] for c in columns}
+    cells["rank"] = ["12="]
+    cells["id"] = ["S-001"]
+    cells["requested"] = ["12 300 000"]
+    cells["awarded"] = ["4 500 000"]
+    cells["status"] = ["partly funded"]
+    widths = dict(
+        zip([c.field for c in columns], column_widths(columns, headers, cells, 80), strict=True)
+    )
+    assert sum(widths.values()) + 2 * (len(columns) - 1) <= 80
+    assert widths["requested"] >= len("12 300 000")
+    assert widths["awarded"] >= len("4 500 000")
+    assert widths["status"] >= len("partly")
+
+
+def test_limit_shows_the_first_rows_and_counts_the_rest(round_result: RoundResult) -> None:
+    text = render(round_result, lang="en", width=160, limit=2)
+    assert "S-001" in text
+    assert "S-002" in text
+    assert "S-003" not in text
+    assert "S-009" not in text
+    assert "… 3 more not shown" in text
+    # Totals and summary still cover the whole round.
+    assert "NOK 11,100,000" in text
+
+
+def test_notes_of_the_round_are_listed(
+    round_result: RoundResult, make_result: Callable[..., RoundResult]
+) -> None:
+    entries = list(
+        zip(round_result.applications, round_result.allocation.decisions[:4], strict=True)
+    )
+    noted = make_result(entries, budget=4_600_000, notes=(Reason(code="ui.check.none"),))
+    text = render(noted, lang="en")
+    assert "Notes\n- No problems found." in text
+
+
+# --- the budget check ------------------------------------------------------------------------
+
+
+def _check_text(
+    apps: list[Application],
+    invalid: int,
+    budget: int,
+    *,
+    lang: str,
+    result: RoundResult | None = None,
+) -> str:
+    console = Console(file=StringIO(), width=120)
+    render_budget_check(console, budget_check(apps, invalid, budget), lang=lang, result=result)
+    text = console.file.getvalue().replace(NBSP, " ")  # type: ignore[attr-defined]
+    return " ".join(text.split())  # values wrap in their column; compare the words
+
+
+def test_budget_check_says_how_oversubscribed(
+    make_application: Callable[..., Application], round_result: RoundResult
+) -> None:
+    apps = [
+        make_application(
+            id="A",
+            requested=3_000_000,
+            score=Decimal(9),
+            municipalities=("0301",),
+            counties=("03",),
+        ),
+        make_application(
+            id="B",
+            requested=2_000_000,
+            score=Decimal(8),
+            municipalities=("0219",),
+            counties=("02",),
+        ),
+        make_application(
+            id="C",
+            requested=1_000_000,
+            score=Decimal(7),
+            municipalities=("0219",),
+            counties=("02",),
+        ),
+    ]
+    text = _check_text(apps, 2, 2_500_000, lang="nb", result=round_result)
+    assert "3 gyldige, 2 ugyldige" in text
+    assert "6 000 000 kr" in text
+    assert "omsøkt beløp er 2,4 ganger rammen" in text
+    assert "0 søknader (0 kr), 2 500 000 kr igjen" in text  # A does not fit: a strict line
+    assert "2 kommuner i 2 fylker" in text
+    assert "4 500 000 kr til 2 prosjekter; 100 000 kr igjen av runden" in text
+
+
+def test_budget_check_when_everything_fits(make_application: Callable[..., Application]) -> None:
+    apps = [make_application(id="A", requested=100_000, score=None)]
+    text = _check_text(apps, 0, 1_000_000, lang="en")
+    assert "requested is 0.1 times the budget: every valid application fits" in text
+    assert "1 application (NOK 100,000), leaving NOK 900,000" in text
+    assert "1 application without a score or rank is taken last, by ID" in text
+    assert "1 municipality in 1 county" in text
+    assert "This allocation" not in text
+
+
+def test_budget_check_without_a_budget(make_application: Callable[..., Application]) -> None:
+    text = _check_text([make_application()], 0, 0, lang="en")
+    assert "no budget to compare with" in text

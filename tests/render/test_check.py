@@ -1,0 +1,261 @@
+"""The report of ``tilskudd check``: terminal text and its JSON form."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from rich.console import Console
+
+from tilskudd.models import Application, Issue, Location, RejectedRow, Severity
+from tilskudd.render.check import check_header, render_check
+from tilskudd.reports import check_to_json, sorted_issues
+from tilskudd.summary import BudgetCheck, budget_check
+
+NBSP = "\u00a0"
+
+
+@dataclass(frozen=True)
+class Checked:
+    """Stands in for tilskudd.validation.ValidationResult (the fields check reports on)."""
+
+    file: str = "søknader.xlsx"
+    sheet: str | None = "Søknader"
+    header_row: int | None = 3
+    applications: tuple[Application, ...] = ()
+    rejected: tuple[RejectedRow, ...] = ()
+    issues: tuple[Issue, ...] = field(default_factory=tuple)
+
+
+def _issue(
+    severity: Severity,
+    code: str,
+    row: int | None,
+    column: str | None,
+    header: str | None = None,
+    **params: str | int | list[str],
+) -> Issue:
+    return Issue(
+        severity=severity,
+        code=code,
+        params=params,
+        location=Location(
+            file="søknader.xlsx", sheet="Søknader", row=row, column=column, header=header
+        ),
+        value=str(params.get("value")) if "value" in params else None,
+        field="requested" if column == "F" else None,
+        application_id=f"S-{row}" if row else None,
+    )
+
+
+WARN, ERR = Severity.WARNING, Severity.ERROR
+
+ISSUES = (
+    _issue(WARN, "validate.id_generated", 16, "A", "Søknadsnr", id="R16"),
+    _issue(
+        ERR,
+        "validate.amount_ambiguous",
+        12,
+        "F",
+        "Omsøkt beløp",
+        value="3,300",
+        thousands="3 300",
+        decimal="3,3",
+    ),
+    _issue(ERR, "validate.orgnr_length", 4, "C", "Orgnr", value="98439390", digits=8),
+    _issue(WARN, "validate.id_generated", 9, "A", "Søknadsnr", id="R9"),
+    _issue(ERR, "validate.amount_zero", 12, "AA", "Egenandel"),
+)
+
+
+@pytest.fixture
+def checked(make_application: Callable[..., Application]) -> Checked:
+    apps = tuple(
+        make_application(id=f"S-{i}", requested=1_000_000 * i, score=Decimal(10 - i), row=i + 3)
+        for i in range(1, 4)
+    )
+    rejected = (
+        RejectedRow(id="S-12", row=12, issues=(ISSUES[1], ISSUES[4])),
+        RejectedRow(id="S-4", row=4, issues=(ISSUES[2],)),
+    )
+    return Checked(applications=apps, rejected=rejected, issues=ISSUES)
+
+
+def render(checked: Checked, *, lang: str = "en", width: int = 140, **kw: object) -> str:
+    console = Console(file=StringIO(), width=width)
+    render_check(console, checked, lang=lang, **kw)  # type: ignore[arg-type]
+    text = console.file.getvalue()  # type: ignore[attr-defined]
+    assert isinstance(text, str)
+    return text.replace(NBSP, " ")
+
+
+def test_header_line_names_file_sheet_row_and_counts(checked: Checked) -> None:
+    assert check_header(checked, "en") == (
+        "søknader.xlsx · sheet Søknader · header in row 3 · 5 applications read: 3 valid, 2 invalid"
+    )
+    assert check_header(checked, "nb") == (
+        "søknader.xlsx · ark Søknader · overskrift i rad 3 · 5 søknader lest: 3 gyldige, 2 ugyldige"
+    )
+
+
+def test_header_line_of_a_csv_without_sheet() -> None:
+    one = Checked(
+        file="s.csv", sheet=None, header_row=1, rejected=(RejectedRow(id="x", issues=()),)
+    )
+    assert (
+        check_header(one, "nb")
+        == "s.csv · overskrift i rad 1 · 1 søknad lest: 0 gyldige, 1 ugyldig"
+    )
+
+
+def test_problems_are_listed_errors_first_with_the_cell_first(checked: Checked) -> None:
+    lines = render(checked).splitlines()
+    problem_lines = [line for line in lines if line.startswith("Søknader!")]
+    assert [line.split()[0] for line in problem_lines] == [
+        "Søknader!C4",
+        "Søknader!F12",
+        "Søknader!AA12",  # F before AA: columns in spreadsheet order
+        "Søknader!A9",
+        "Søknader!A16",
+    ]
+    errors_at = lines.index("Errors (3)")
+    warnings_at = lines.index("Warnings (2)")
+    assert errors_at < lines.index(problem_lines[0]) < warnings_at < lines.index(problem_lines[3])
+
+
+def test_problem_line_has_column_header_message_and_hint(checked: Checked) -> None:
+    text = render(checked, width=200)
+    line = next(x for x in text.splitlines() if x.startswith("Søknader!F12"))
+    assert "Omsøkt beløp" in line
+    assert "'3,300' is ambiguous" in line
+    assert "write 3 300 for thousands, or 3,3 if it is a decimal mark" in line
+
+
+def test_verdict_counts_the_rejected(checked: Checked) -> None:
+    assert "2 applications have errors and would be rejected." in render(checked)
+    assert "2 søknader har feil og vil bli avvist." in render(checked, lang="nb")
+
+
+def test_clean_file(make_application: Callable[..., Application]) -> None:
+    text = render(Checked(applications=(make_application(),)))
+    assert "No problems found." in text
+    assert "No errors: every application can be allocated." in text
+    assert "Errors" not in text
+
+
+def test_warnings_only_is_still_valid(make_application: Callable[..., Application]) -> None:
+    text = render(Checked(applications=(make_application(),), issues=(ISSUES[0],)))
+    assert "Warnings (1)" in text
+    assert "No errors: every application can be allocated." in text
+
+
+def test_limit_caps_each_list(checked: Checked) -> None:
+    text = render(checked, limit=1)
+    assert "Errors (3)" in text
+    assert "… 2 more not shown" in text
+    assert "… 1 more not shown" in text
+    assert "Søknader!F12" not in text
+
+
+def test_budget_check_follows(checked: Checked) -> None:
+    check = budget_check(checked.applications, len(checked.rejected), 2_000_000)
+    text = render(checked, budget_check=check)
+    assert text.index("Budget check") > text.index("would be rejected")
+    assert "requested is 3 times the budget" in text
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
+def test_plain_and_within_width(checked: Checked, width: int) -> None:
+    text = render(checked, width=width)
+    assert "\x1b" not in text
+    assert max(len(line) for line in text.splitlines()) <= width
+
+
+def test_sorted_issues_is_stable_within_a_cell() -> None:
+    first = _issue(ERR, "a", 5, "B")
+    second = _issue(ERR, "b", 5, "B")
+    whole_file = Issue(severity=ERR, code="c")
+    assert sorted_issues([first, second, whole_file]) == [whole_file, first, second]
+
+
+# --- JSON ------------------------------------------------------------------------------------
+
+
+def test_json_has_stable_keys_and_exact_amounts(checked: Checked) -> None:
+    check = budget_check(checked.applications, len(checked.rejected), 2_000_000)
+    data = check_to_json(checked, check, lang="en")
+    json.dumps(data)  # serialisable as it is
+    assert list(data) == [
+        "file",
+        "sheet",
+        "header_row",
+        "valid",
+        "counts",
+        "issues",
+        "budget_check",
+    ]
+    assert data["valid"] is False
+    assert data["counts"] == {
+        "applications": 5,
+        "valid": 3,
+        "invalid": 2,
+        "errors": 3,
+        "warnings": 2,
+    }
+    assert data["budget_check"] == {
+        "budget": 2_000_000,
+        "valid": 3,
+        "invalid": 2,
+        "requested": 6_000_000,
+        "oversubscription": "3.00",
+        "funded_in_full_by_score": 1,
+        "requested_of_those": 1_000_000,
+        "left_after_those": 1_000_000,
+        "municipalities": 1,
+        "counties": 1,
+        "unscored": 0,
+    }
+
+
+def test_json_issue_carries_place_code_params_and_message(checked: Checked) -> None:
+    issue = check_to_json(checked, lang="nb")["issues"][1]
+    assert issue == {
+        "severity": "error",
+        "code": "validate.amount_ambiguous",
+        "message": issue["message"],
+        "cell": "Søknader!F12",
+        "file": "søknader.xlsx",
+        "sheet": "Søknader",
+        "row": 12,
+        "column": "F",
+        "header": "Omsøkt beløp",
+        "field": "requested",
+        "value": "3,300",
+        "application_id": "S-12",
+        "params": {"value": "3,300", "thousands": "3 300", "decimal": "3,3"},
+    }
+    assert issue["message"].startswith("'3,300' er tvetydig")
+
+
+def test_json_without_budget_check(checked: Checked) -> None:
+    assert check_to_json(checked)["budget_check"] is None
+
+
+def test_json_ratio_is_text_not_float() -> None:
+    check = BudgetCheck(
+        budget=3,
+        valid=1,
+        invalid=0,
+        requested=10,
+        oversubscription=Decimal("3.33"),
+        funded_in_full_by_score=0,
+        requested_of_those=0,
+        municipalities=0,
+        counties=0,
+        unscored=0,
+    )
+    assert check_to_json(Checked(), check)["budget_check"]["oversubscription"] == "3.33"

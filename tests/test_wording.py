@@ -1,0 +1,287 @@
+"""Words about a round: plural forms, the press-release sentence, statuses, reasons, places."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from tilskudd import wording
+from tilskudd.i18n import get
+from tilskudd.models import (
+    Application,
+    Decision,
+    Issue,
+    Location,
+    Reason,
+    RejectedRow,
+    RoundResult,
+    Severity,
+    Status,
+)
+from tilskudd.summary import RoundSummary
+from tilskudd.wording import (
+    column_header,
+    county_label,
+    decision_text,
+    display_order,
+    issue_cell,
+    municipality_label,
+    places_short,
+    rank_text,
+    rejected_text,
+    status_text,
+    summary_sentence,
+)
+
+NBSP = "\u00a0"
+
+
+def plain(text: str) -> str:
+    """Non-breaking spaces as ordinary ones, for readable expectations."""
+    return text.replace(NBSP, " ")
+
+
+def _summary(**figures: Any) -> RoundSummary:
+    base = RoundSummary(
+        budget=20_000_000,
+        awarded=20_000_000,
+        unallocated=0,
+        applications=130,
+        valid=130,
+        rejected=0,
+        requested=59_600_000,
+        funded=52,
+        funded_full=40,
+        partly_funded=12,
+        reserve=5,
+        not_funded=73,
+        municipalities=145,
+        counties=19,
+        oversubscription=None,
+    )
+    return replace(base, **figures)
+
+
+def test_press_release_sentence_in_both_languages() -> None:
+    summary = _summary()
+    assert plain(summary_sentence(summary, "nb")) == (
+        "52 prosjekter med 145 kommuner får 20 000 000 kr; 0 kr igjen av runden."
+    )
+    assert plain(summary_sentence(summary, "en")) == (
+        "52 projects involving 145 municipalities receive NOK 20,000,000; NOK 0 left of the round."
+    )
+
+
+def test_singular_forms() -> None:
+    summary = _summary(funded=1, municipalities=1, awarded=300_000, unallocated=19_700_000)
+    assert plain(summary_sentence(summary, "nb")) == (
+        "1 prosjekt med 1 kommune får 300 000 kr; 19 700 000 kr igjen av runden."
+    )
+    assert plain(summary_sentence(summary, "en")) == (
+        "1 project involving 1 municipality receives NOK 300,000; NOK 19,700,000 left of the round."
+    )
+
+
+def test_sentence_without_municipalities_and_without_awards() -> None:
+    no_places = _summary(funded=3, municipalities=0)
+    assert plain(summary_sentence(no_places, "en")).startswith("3 projects receive NOK 20,000,000")
+    nothing = _summary(funded=0, awarded=0, unallocated=20_000_000)
+    assert plain(summary_sentence(nothing, "nb")) == (
+        "Ingen prosjekter får tilskudd; 20 000 000 kr igjen av runden."
+    )
+
+
+def test_round_name_leads_the_sentence() -> None:
+    text = plain(summary_sentence(_summary(), "nb", round_name="Runde 1"))
+    assert text.startswith("Runde 1: 52 prosjekter")
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_every_status_has_its_own_word(lang: str) -> None:
+    words = [status_text(s, lang) for s in Status]
+    assert len(set(words)) == len(Status)
+    assert not any(w.startswith("status.") for w in words)
+
+
+def test_status_words_in_norwegian() -> None:
+    assert status_text(Status.NOT_FUNDED, "nb") == "avslått"
+    assert status_text(Status.PARTLY_FUNDED, "nb") == "delvis innvilget"
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+@pytest.mark.parametrize(
+    "field",
+    [
+        "rank",
+        "id",
+        "applicant",
+        "orgnr",
+        "project",
+        "municipalities",
+        "counties",
+        "county",
+        "category",
+        "requested",
+        "total_cost",
+        "score",
+        "eligible",
+        "awarded",
+        "share_of_cost",
+        "status",
+        "reason",
+        "row",
+    ],
+)
+def test_column_headers_come_from_the_catalogue(lang: str, field: str) -> None:
+    assert get(lang).has(f"header.{field}")
+    assert column_header(field, lang) == get(lang)(f"header.{field}")
+
+
+def test_headers_differ_by_language() -> None:
+    assert column_header("awarded", "nb") == "Tildelt"
+    assert column_header("awarded", "en") == "Awarded"
+
+
+def test_decision_text_makes_each_reason_a_sentence(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    phrases = {"cap": "capped at 20 % of cost.", "rank": "funded at rank 3"}
+    monkeypatch.setattr(wording, "reason_text", lambda reason, lang: phrases[reason.code])
+    decision = Decision(
+        application_id="A",
+        status=Status.PARTLY_FUNDED,
+        amount=10,
+        reasons=(Reason(code="cap"), Reason(code="rank")),
+    )
+    assert decision_text(decision, "en") == "Capped at 20 % of cost. Funded at rank 3."
+
+
+def test_decision_without_reasons_says_its_status() -> None:
+    decision = Decision(application_id="A", status=Status.NOT_FUNDED, amount=0)
+    assert decision_text(decision, "nb") == "Avslått."
+
+
+def test_reason_text_fills_parameters_from_the_catalogue() -> None:
+    # Any catalogue key renders the same way; this one has a money parameter.
+    reason = Reason(code="ui.budget_line", params={"budget": 5, "awarded": 3, "unallocated": 2})
+    assert plain(wording.reason_text(reason, "nb")) == (
+        "Ramme: 5 kr · Tildelt: 3 kr · Ikke fordelt: 2 kr"
+    )
+
+
+def test_real_reasons_read_as_sentences() -> None:
+    decision = Decision(
+        application_id="A",
+        status=Status.FUNDED,
+        amount=2_800_000,
+        rank=1,
+        reasons=(
+            Reason(
+                code="reason.cap.share_of_cost",
+                params={"share": Decimal("0.2"), "total_cost": 14_000_000, "cap": 2_800_000},
+            ),
+            Reason(code="reason.funded.full", params={"amount": 2_800_000, "rank": 1}),
+        ),
+    )
+    text = plain(decision_text(decision, "en"))
+    assert text.count(". ") == 1
+    assert text.endswith(".")
+    assert "NOK 2,800,000" in text
+
+
+def test_rank_shows_ties() -> None:
+    tied = Decision(application_id="A", status=Status.FUNDED, amount=1, rank=12, tied=True)
+    alone = Decision(application_id="B", status=Status.FUNDED, amount=1, rank=13)
+    unranked = Decision(application_id="C", status=Status.REJECTED, amount=0)
+    assert [rank_text(tied), rank_text(alone), rank_text(unranked)] == ["12=", "13", ""]
+
+
+def test_places_by_name_with_numbers_for_the_workbook() -> None:
+    assert municipality_label("0219") == "Bærum (0219)"
+    assert municipality_label("3201") == "Bærum (3201)"  # the 2024 number
+    assert municipality_label("9998") == "9998"  # unknown: the number, never an error
+    assert county_label("12") == "Hordaland (12)"
+    assert county_label("46") == "Vestland (46)"
+
+
+def test_short_place_list_for_the_terminal() -> None:
+    five = ("0219", "0220", "0228", "0229", "0230")
+    assert places_short(five, "en") == "Bærum, Asker +3 more"
+    assert places_short(five, "nb") == "Bærum, Asker +3 til"
+    # Three names take no more room than two and "+1 more".
+    assert places_short(five[:3], "en") == "Bærum, Asker, Rælingen"
+    assert places_short((), "en") == ""
+
+
+def _issue(row: int, column: str, code: str = "validate.amount_zero") -> Issue:
+    return Issue(
+        severity=Severity.ERROR,
+        code=code,
+        location=Location(file="s.xlsx", sheet="Søknader", row=row, column=column, header="Beløp"),
+        field="requested",
+        value="0",
+    )
+
+
+def test_issue_cell_is_where_a_spreadsheet_user_looks() -> None:
+    assert issue_cell(_issue(12, "F"), "nb") == "Søknader!F12"
+    row_only = Issue(
+        severity=Severity.WARNING, code="x", location=Location(file="s.xlsx", sheet="Ark", row=7)
+    )
+    assert issue_cell(row_only, "nb") == "Ark, rad 7"
+    assert issue_cell(Issue(severity=Severity.ERROR, code="x"), "en") == ""
+
+
+def test_rejected_text_lists_every_error_with_its_cell() -> None:
+    warning = Issue(severity=Severity.WARNING, code="validate.id_generated", params={"id": "R9"})
+    row = RejectedRow(id="R9", row=9, issues=(_issue(9, "F"), warning, _issue(9, "C")))
+    text = rejected_text(row, "en")
+    assert text == (
+        "Søknader!F9: the amount is zero; expected an amount above 0 kr; "
+        "Søknader!C9: the amount is zero; expected an amount above 0 kr"
+    )
+
+
+def test_display_order_groups_by_status_then_rank_then_row(
+    make_application: Callable[..., Application],
+    make_result: Callable[..., RoundResult],
+) -> None:
+    def pair(
+        app_id: str, status: Status, rank: int | None, row: int
+    ) -> tuple[Application, Decision]:
+        amount = 100 if status in (Status.FUNDED, Status.PARTLY_FUNDED) else 0
+        return (
+            make_application(id=app_id, row=row),
+            Decision(application_id=app_id, status=status, amount=amount, rank=rank),
+        )
+
+    entries = [
+        pair("not-funded-9", Status.NOT_FUNDED, 9, 2),
+        pair("funded-2", Status.FUNDED, 2, 3),
+        pair("reserve-5", Status.RESERVE, 5, 4),
+        pair("partly-3", Status.PARTLY_FUNDED, 3, 5),
+        pair("funded-1", Status.FUNDED, 1, 6),
+        pair("unranked", Status.NOT_FUNDED, None, 7),
+    ]
+    rejected = [
+        (
+            RejectedRow(id=f"bad-{row}", row=row, issues=(_issue(row, "F"),)),
+            Decision(application_id=f"bad-{row}", status=Status.REJECTED, amount=0),
+        )
+        for row in (30, 10)
+    ]
+    result = make_result(entries, rejected=rejected)
+    assert [d.application_id for d in display_order(result)] == [
+        "funded-1",
+        "funded-2",
+        "partly-3",
+        "reserve-5",
+        "not-funded-9",
+        "unranked",
+        "bad-10",
+        "bad-30",
+    ]

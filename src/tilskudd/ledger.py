@@ -1,0 +1,1354 @@
+"""The ledger: an append-only record of a programme's committed rounds, awards and amendments.
+
+One SQLite file (the standard library's :mod:`sqlite3`, WAL mode) beside the programme file. What
+it guarantees, each with a test on a real file:
+
+- **All or nothing.** A round is committed in one ``BEGIN IMMEDIATE`` transaction; a process
+  killed in the middle leaves the ledger as it was. IMMEDIATE takes the write lock before
+  anything is read, so two processes committing at once are serialised and the second sees the
+  first's awards when it checks the frame.
+- **Never twice, never over the frame.** The same round, or the same input (SHA-256) with the same
+  policy, is refused naming the earlier commit; so is a commit whose awards exceed what remains
+  of the frame (the frame minus every award as amended or withdrawn).
+- **Append-only.** Amendments and withdrawals are new entries; triggers make SQLite refuse any
+  UPDATE or DELETE of a recorded row.
+- **Tamper-evident.** Every entry stores its canonical JSON and ``hash = sha256(previous hash +
+  JSON)``; :meth:`Ledger.verify_chain` recomputes the chain and compares each row with its entry,
+  so an edit made outside tilskudd (say with the sqlite3 shell after dropping a trigger) is
+  found and the first entry that differs is named.
+- **Only our own files.** A file that is not SQLite, a SQLite file of another program (checked by
+  the header's application id, before SQLite ever opens it) or a ledger from a newer tilskudd
+  (``user_version`` above :data:`SCHEMA_VERSION`) is refused and never modified.
+
+The schema is versioned by ``PRAGMA user_version``; :data:`MIGRATIONS` holds the SQL steps from
+each version to the next and every older ledger is upgraded on open, in one transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from tilskudd import __version__
+from tilskudd.errors import LedgerError, LedgerFileError
+from tilskudd.models import Application, RoundResult, Status
+from tilskudd.programme import Programme
+
+__all__ = [
+    "APPLICATION_ID",
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "AmendmentRecord",
+    "AwardRecord",
+    "ChainReport",
+    "CommitInfo",
+    "CommitRecord",
+    "Ledger",
+    "LedgerStatus",
+    "PriorAward",
+    "RoundContext",
+    "RoundStatus",
+    "amend",
+    "commit_round",
+    "export",
+    "file_sha256",
+    "history",
+    "normalise_title",
+    "round_context",
+    "status",
+    "status_lines",
+    "withdraw",
+]
+
+APPLICATION_ID = 0x544B4C47
+"""``PRAGMA application_id`` of a tilskudd ledger ("TKLG"), at offset 68 of the file header."""
+MAGIC = "tilskudd-ledger"
+"""The ``meta`` table's ``application`` value, a second mark that a file is ours."""
+GENESIS = "0" * 64
+"""The "previous hash" of the first entry."""
+
+_APPEND_ONLY = ("meta", "chain", "commits", "awards")
+
+
+def _guard_triggers(table: str) -> list[str]:
+    return [
+        f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} BEGIN "
+        f"SELECT RAISE(ABORT, 'tilskudd ledger is append-only: {table} rows are never changed'); "
+        "END",
+        f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} BEGIN "
+        f"SELECT RAISE(ABORT, 'tilskudd ledger is append-only: {table} rows are never deleted'); "
+        "END",
+    ]
+
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    # v0 -> v1: the chain, committed rounds and their decisions.
+    (
+        f"PRAGMA application_id = {APPLICATION_ID}",
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        # The hash chain: every recorded row of every table is one entry, in order.
+        """CREATE TABLE chain (
+            seq INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            body TEXT NOT NULL,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL UNIQUE
+        )""",
+        """CREATE TABLE commits (
+            seq INTEGER PRIMARY KEY REFERENCES chain(seq),
+            round INTEGER NOT NULL UNIQUE,
+            round_name TEXT,
+            committed_at TEXT NOT NULL,
+            programme TEXT NOT NULL,
+            funder TEXT,
+            frame INTEGER NOT NULL,
+            budget INTEGER NOT NULL,
+            awarded INTEGER NOT NULL CHECK (awarded >= 0),
+            unallocated INTEGER NOT NULL CHECK (unallocated >= 0),
+            applications INTEGER NOT NULL,
+            input_file TEXT,
+            input_path TEXT,
+            input_sha256 TEXT NOT NULL,
+            reading TEXT NOT NULL,
+            policy TEXT NOT NULL,
+            rule TEXT NOT NULL,
+            seed INTEGER,
+            tool_version TEXT NOT NULL,
+            CHECK (budget = awarded + unallocated)
+        )""",
+        """CREATE TABLE awards (
+            seq INTEGER PRIMARY KEY REFERENCES chain(seq),
+            commit_seq INTEGER NOT NULL REFERENCES commits(seq),
+            round INTEGER NOT NULL,
+            application_id TEXT NOT NULL,
+            orgnr TEXT,
+            applicant TEXT,
+            project TEXT,
+            municipalities TEXT NOT NULL,
+            requested INTEGER,
+            eligible INTEGER,
+            amount INTEGER NOT NULL CHECK (amount >= 0),
+            status TEXT NOT NULL,
+            rank INTEGER,
+            reasons TEXT NOT NULL,
+            UNIQUE (round, application_id)
+        )""",
+        *(sql for table in _APPEND_ONLY for sql in _guard_triggers(table)),
+    ),
+    # v1 -> v2: amendments and withdrawals; look-ups by organisation number and application id.
+    (
+        """CREATE TABLE amendments (
+            seq INTEGER PRIMARY KEY REFERENCES chain(seq),
+            award_seq INTEGER NOT NULL REFERENCES awards(seq),
+            kind TEXT NOT NULL CHECK (kind IN ('amend', 'withdraw')),
+            amount_before INTEGER NOT NULL CHECK (amount_before >= 0),
+            amount_after INTEGER NOT NULL CHECK (amount_after >= 0),
+            reason TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+            created TEXT NOT NULL,
+            tool_version TEXT NOT NULL
+        )""",
+        *_guard_triggers("amendments"),
+        "CREATE INDEX awards_by_orgnr ON awards (orgnr)",
+        "CREATE INDEX awards_by_application ON awards (application_id)",
+        "CREATE INDEX amendments_by_award ON amendments (award_seq)",
+    ),
+)
+"""The SQL steps from version ``i`` to ``i + 1``; never edit a released step, add one."""
+
+SCHEMA_VERSION = len(MIGRATIONS)
+"""The ledger schema this tilskudd writes; older ledgers are upgraded, newer ones refused."""
+
+# Columns of each recorded table, in the order of their entry's JSON (besides seq).
+_COLUMNS: dict[str, tuple[str, ...]] = {
+    "commit": (
+        "round",
+        "round_name",
+        "committed_at",
+        "programme",
+        "funder",
+        "frame",
+        "budget",
+        "awarded",
+        "unallocated",
+        "applications",
+        "input_file",
+        "input_path",
+        "input_sha256",
+        "reading",
+        "policy",
+        "rule",
+        "seed",
+        "tool_version",
+    ),
+    "award": (
+        "commit_seq",
+        "round",
+        "application_id",
+        "orgnr",
+        "applicant",
+        "project",
+        "municipalities",
+        "requested",
+        "eligible",
+        "amount",
+        "status",
+        "rank",
+        "reasons",
+    ),
+    "amendment": (
+        "award_seq",
+        "kind",
+        "amount_before",
+        "amount_after",
+        "reason",
+        "created",
+        "tool_version",
+    ),
+}
+_TABLES = {"commit": "commits", "award": "awards", "amendment": "amendments"}
+
+# Test hooks: called at named points inside a commit's transaction (a kill test pauses there).
+# Always empty outside tests; looking a name up in an empty dict costs nothing.
+_HOOKS: dict[str, Callable[[], None]] = {}
+
+
+def _hook(name: str) -> None:
+    hook = _HOOKS.get(name)
+    if hook is not None:
+        hook()
+
+
+def canonical_json(data: Any) -> str:
+    """The one JSON text of ``data`` that is hashed: sorted keys, no spaces, UTF-8 as is."""
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def entry_hash(prev_hash: str, body: str) -> str:
+    """``sha256(previous hash + canonical JSON)``, hex."""
+    return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
+
+
+def file_sha256(path: str | Path) -> str:
+    """The SHA-256 of a file's bytes, hex."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def normalise_title(text: str | None) -> str:
+    """A project title as compared across rounds: case, accents, punctuation and spacing ignored."""
+    from tilskudd.registry import normalise_name
+
+    return normalise_name(text or "")
+
+
+def _now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def _money(amount: int) -> str:
+    return f"{amount:,}".replace(",", " ") + " kr"
+
+
+# --- records ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CommitRecord:
+    """A committed round as the ledger holds it."""
+
+    seq: int
+    round: int
+    round_name: str | None
+    committed_at: str
+    programme: str
+    funder: str | None
+    frame: int
+    budget: int
+    awarded: int
+    unallocated: int
+    applications: int
+    input_file: str | None
+    input_path: str | None
+    input_sha256: str
+    reading: dict[str, Any]
+    policy: dict[str, Any]
+    rule: str
+    seed: int | None
+    tool_version: str
+
+    def describe(self) -> str:
+        """``round 1, committed 2025-04-15 10:00:00 UTC (ledger entry 1)``, for messages."""
+        when = self.committed_at.replace("T", " ").replace("+00:00", " UTC")
+        return f"round {self.round}, committed {when} (ledger entry {self.seq})"
+
+
+@dataclass(frozen=True)
+class AmendmentRecord:
+    """An amendment or withdrawal of a recorded award."""
+
+    seq: int
+    award_seq: int
+    kind: Literal["amend", "withdraw"]
+    amount_before: int
+    amount_after: int
+    reason: str
+    created: str
+    tool_version: str
+    round: int = 0
+    application_id: str = ""
+
+
+@dataclass(frozen=True)
+class AwardRecord:
+    """One application's decision in a committed round, with its amendments so far."""
+
+    seq: int
+    commit_seq: int
+    round: int
+    application_id: str
+    orgnr: str | None
+    applicant: str | None
+    project: str | None
+    municipalities: tuple[str, ...]
+    requested: int | None
+    eligible: int | None
+    amount: int
+    """The amount committed with the round."""
+    status: str
+    rank: int | None
+    reasons: tuple[dict[str, Any], ...]
+    committed_at: str = ""
+    amendments: tuple[AmendmentRecord, ...] = ()
+
+    @property
+    def current(self) -> int:
+        """The amount now: the last amendment's, or the committed amount."""
+        return self.amendments[-1].amount_after if self.amendments else self.amount
+
+    @property
+    def withdrawn(self) -> bool:
+        """Withdrawn (the money returned to the frame); final."""
+        return bool(self.amendments) and self.amendments[-1].kind == "withdraw"
+
+    @property
+    def current_status(self) -> str:
+        """``withdrawn``, ``amended`` or the status committed with the round."""
+        if self.withdrawn:
+            return "withdrawn"
+        if self.amendments:
+            return "amended"
+        return self.status
+
+
+@dataclass(frozen=True)
+class CommitInfo:
+    """What :func:`commit_round` recorded."""
+
+    seq: int
+    round: int
+    round_name: str | None
+    committed_at: str
+    awarded: int
+    projects: int
+    municipalities: int
+    decisions: int
+    frame: int
+    remaining: int
+    """What remains of the frame after this commit."""
+    head: str
+    """The hash of the ledger's last entry: write it down to detect a rewritten chain later."""
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    """The result of recomputing the hash chain."""
+
+    entries: int
+    head: str
+    ok: bool
+    first_bad: int | None = None
+    """The first entry (seq) that differs, None when all agree."""
+    problem: str | None = None
+
+
+@dataclass(frozen=True)
+class PriorAward:
+    """An application funded in an earlier round (its current amount is above 0)."""
+
+    round: int
+    application_id: str
+    orgnr: str | None
+    project: str | None
+    amount: int
+
+
+@dataclass(frozen=True)
+class RoundContext:
+    """What a round is allocated against: its budget, the frame left, and earlier awards."""
+
+    round: int
+    round_name: str | None
+    frame: int
+    committed: int
+    """Awarded in committed rounds, net of amendments and withdrawals."""
+    remaining: int
+    planned: int | None
+    """The round's budget in the programme (None: what remains)."""
+    budget: int
+    """``planned`` or ``remaining``, whichever is less."""
+    budget_source: Literal["round", "remaining"]
+    prior: tuple[PriorAward, ...] = ()
+    prior_by_orgnr: Mapping[str, int] = field(default_factory=dict)
+    """What each organisation has received in earlier rounds (for per_applicant_max)."""
+    already_committed: CommitRecord | None = None
+
+    def already_funded(self, application: Application) -> tuple[PriorAward, str] | None:
+        """The earlier award of the same application (same id, or same orgnr and project title),
+        and how it matched (``"id"`` or ``"orgnr_project"``); None if it is new."""
+        for prior in self.prior:
+            if prior.application_id == application.id:
+                return prior, "id"
+        if application.orgnr and application.project:
+            title = normalise_title(application.project)
+            for prior in self.prior:
+                if prior.orgnr == application.orgnr and normalise_title(prior.project) == title:
+                    return prior, "orgnr_project"
+        return None
+
+
+@dataclass(frozen=True)
+class RoundStatus:
+    """One committed round's figures now."""
+
+    round: int
+    name: str | None
+    committed_at: str
+    budget: int
+    committed: int
+    """Awarded when the round was committed."""
+    current: int
+    """Awarded now, after amendments and withdrawals."""
+    projects: int
+    municipalities: int
+    amendments: int
+    withdrawals: int
+
+
+@dataclass(frozen=True)
+class LedgerStatus:
+    """The frame, what each round committed, amendments and what remains."""
+
+    programme: str
+    frame: int
+    rounds: tuple[RoundStatus, ...]
+    planned: tuple[tuple[int, str | None, int | None], ...]
+    """Rounds of the programme not committed yet: (number, name, budget or None)."""
+    committed: int
+    remaining: int
+    ledger: str
+    entries: int
+    head: str
+
+    def as_json(self) -> dict[str, Any]:
+        """Plain values for ``--format json``."""
+        data = asdict(self)
+        data["planned"] = [
+            {"round": n, "name": name, "budget": budget} for n, name, budget in self.planned
+        ]
+        return data
+
+
+# --- opening -----------------------------------------------------------------------------------
+
+
+def _header(path: Path) -> tuple[int, int] | None:
+    """(application id, user_version) from a file's SQLite header; None for a new, empty file.
+
+    Read as bytes, without SQLite, so that a file we are going to refuse is never opened by a
+    library that might write to it (journal mode, recovery, checkpoints).
+    """
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(100)
+    except FileNotFoundError:
+        return None
+    except IsADirectoryError:
+        raise LedgerFileError(f"{path} is a folder, not a ledger file") from None
+    if not head:
+        return None
+    if len(head) < 100 or not head.startswith(b"SQLite format 3\x00"):
+        raise LedgerFileError(
+            f"{path} is not a SQLite database, so not a tilskudd ledger; tilskudd leaves it as it "
+            "is. Give another file with --ledger."
+        )
+    return int.from_bytes(head[68:72], "big"), int.from_bytes(head[60:64], "big")
+
+
+def _check_header(path: Path, app_id: int, version: int) -> None:
+    if app_id != APPLICATION_ID:
+        raise LedgerFileError(
+            f"{path} is a SQLite database of another program, not a tilskudd ledger; tilskudd "
+            "leaves it as it is. Give another file with --ledger."
+        )
+    if version > SCHEMA_VERSION:
+        raise LedgerFileError(
+            f"{path} was written by a newer tilskudd (ledger schema version {version}; this "
+            f"tilskudd {__version__} knows up to version {SCHEMA_VERSION}). It was not changed; "
+            "upgrade tilskudd to use it."
+        )
+
+
+def _migrate(conn: sqlite3.Connection, path: Path, target: int) -> None:
+    """Create or upgrade the schema to ``target`` inside the caller's IMMEDIATE transaction."""
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
+    tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    if version == 0 and app_id == 0 and tables == 0:
+        pass  # a new, empty database: ours to create
+    else:
+        _check_header(path, app_id, version)
+        magic = conn.execute("SELECT value FROM meta WHERE key = 'application'").fetchone()
+        if magic is None or magic[0] != MAGIC:
+            raise LedgerFileError(
+                f"{path} has tilskudd's mark in its header but not in its meta table; it is not "
+                "a ledger tilskudd wrote, and was left as it is."
+            )
+    if version >= target:
+        return
+    for step in range(version, target):
+        for sql in MIGRATIONS[step]:
+            conn.execute(sql)
+    if version == 0:
+        conn.executemany(
+            "INSERT INTO meta (key, value) VALUES (?, ?)",
+            [
+                ("application", MAGIC),
+                ("created", _now()),
+                ("created_by", f"tilskudd {__version__}"),
+            ],
+        )
+    else:
+        conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?)",
+            (f"migrated_to_v{target}", f"{_now()} by tilskudd {__version__}"),
+        )
+    conn.execute(f"PRAGMA user_version = {int(target)}")
+
+
+class Ledger:
+    """An open ledger file. Use :meth:`open` (a context manager closes it)."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, version: int) -> None:
+        self.path = path
+        self._conn = conn
+        self.version = version
+
+    # -- life cycle --
+
+    @classmethod
+    def open(
+        cls, path: str | Path, *, create: bool = False, _schema: int = SCHEMA_VERSION
+    ) -> Ledger:
+        """Open (and upgrade) the ledger at ``path``; create it if ``create`` and it is missing.
+
+        Raises :class:`LedgerFileError` for a file that is not a tilskudd ledger or is newer
+        than this tilskudd, without touching it; :class:`LedgerError` when there is no ledger
+        and ``create`` is false.
+        """
+        path = Path(path).expanduser().absolute()
+        header = _header(path)
+        if header is None and not create:
+            raise LedgerError(
+                f"there is no ledger at {path} yet: nothing has been committed. "
+                "Commit a round with tilskudd allocate FILE --round N --commit."
+            )
+        if header is not None:
+            _check_header(path, *header)
+        if header is None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(path, timeout=30.0, isolation_level=None)
+        try:
+            conn.execute("PRAGMA foreign_keys = ON")
+            with _immediate(conn):
+                _migrate(conn, path, _schema)
+            # WAL after the schema exists: the first commit then writes the header's mark to the
+            # main file, so another process reading the header sees a tilskudd ledger at once.
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if str(mode).lower() != "wal":  # pragma: no cover - only on file systems without WAL
+                raise LedgerError(f"{path}: the file system does not support SQLite's WAL mode")
+            conn.execute("PRAGMA synchronous = FULL")
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        except BaseException:
+            conn.close()
+            raise
+        return cls(path, conn, version)
+
+    def close(self) -> None:
+        """Close the file."""
+        self._conn.close()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- reading --
+
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        cursor = self._conn.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def has_amendments(self) -> bool:
+        """True when the schema has the amendments table (version 2 and later)."""
+        return self.version >= 2
+
+    def commits(self, *, before: int | None = None) -> list[CommitRecord]:
+        """Every committed round, in commit order (only those before entry ``before`` if given)."""
+        where, params = ("WHERE seq < ?", (before,)) if before is not None else ("", ())
+        rows = self._rows(f"SELECT * FROM commits {where} ORDER BY seq", params)
+        out = []
+        for row in rows:
+            row = dict(row)
+            row["reading"] = json.loads(row["reading"])
+            row["policy"] = json.loads(row["policy"])
+            out.append(CommitRecord(**row))
+        return out
+
+    def amendments(self, *, before: int | None = None) -> list[AmendmentRecord]:
+        """Every amendment and withdrawal, in order."""
+        if not self.has_amendments():
+            return []
+        where, params = ("WHERE m.seq < ?", (before,)) if before is not None else ("", ())
+        rows = self._rows(
+            "SELECT m.*, a.round AS round, a.application_id AS application_id "
+            f"FROM amendments m JOIN awards a ON a.seq = m.award_seq {where} ORDER BY m.seq",
+            params,
+        )
+        return [AmendmentRecord(**row) for row in rows]
+
+    def awards(self, *, round: int | None = None, before: int | None = None) -> list[AwardRecord]:
+        """Recorded decisions with their amendments (as of entry ``before`` if given)."""
+        clauses, params = [], []
+        if round is not None:
+            clauses.append("a.round = ?")
+            params.append(round)
+        if before is not None:
+            clauses.append("a.seq < ?")
+            params.append(before)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        rows = self._rows(
+            "SELECT a.*, c.committed_at AS committed_at FROM awards a "
+            f"JOIN commits c ON c.seq = a.commit_seq {where} ORDER BY a.seq",
+            params,
+        )
+        changes: dict[int, list[AmendmentRecord]] = defaultdict(list)
+        for amendment in self.amendments(before=before):
+            changes[amendment.award_seq].append(amendment)
+        out = []
+        for row in rows:
+            row = dict(row)
+            row["municipalities"] = tuple(json.loads(row["municipalities"]))
+            row["reasons"] = tuple(json.loads(row["reasons"]))
+            out.append(AwardRecord(**row, amendments=tuple(changes.get(row["seq"], ()))))
+        return out
+
+    def head(self) -> tuple[int, str]:
+        """(entries, hash of the last entry); ``(0, GENESIS)`` for an empty ledger."""
+        row = self._conn.execute("SELECT seq, hash FROM chain ORDER BY seq DESC LIMIT 1").fetchone()
+        if row is None:
+            return 0, GENESIS
+        count = self._conn.execute("SELECT count(*) FROM chain").fetchone()[0]
+        return int(count), str(row[1])
+
+    def committed_total(self, *, before: int | None = None) -> int:
+        """Everything awarded in committed rounds now, net of amendments and withdrawals."""
+        return sum(a.current for a in self.awards(before=before))
+
+    # -- writing --
+
+    def _append(self, kind: str, values: Mapping[str, Any]) -> int:
+        """Append one entry to the chain and its row to its table; return its seq.
+
+        Must run inside an IMMEDIATE transaction (the caller's), which makes ``max(seq)`` safe.
+        """
+        last = self._conn.execute(
+            "SELECT seq, hash FROM chain ORDER BY seq DESC LIMIT 1"
+        ).fetchone()
+        seq, prev = (int(last[0]) + 1, str(last[1])) if last else (1, GENESIS)
+        columns = _COLUMNS[kind]
+        row = {name: values.get(name) for name in columns}
+        body = canonical_json({"kind": kind, "seq": seq, **row})
+        self._conn.execute(
+            "INSERT INTO chain (seq, kind, body, prev_hash, hash) VALUES (?, ?, ?, ?, ?)",
+            (seq, kind, body, prev, entry_hash(prev, body)),
+        )
+        names = ", ".join(("seq", *columns))
+        marks = ", ".join("?" for _ in range(len(columns) + 1))
+        self._conn.execute(
+            f"INSERT INTO {_TABLES[kind]} ({names}) VALUES ({marks})",
+            (seq, *(row[name] for name in columns)),
+        )
+        return seq
+
+    def commit_round(
+        self,
+        result: RoundResult,
+        programme: Programme,
+        round_id: int | str,
+        *,
+        input_path: str | Path | None = None,
+        reading: Mapping[str, Any] | None = None,
+    ) -> CommitInfo:
+        """Record a round's result: every decision, in one transaction, or refuse and record none.
+
+        Refused (:class:`LedgerError`, naming the earlier commit) when the round was committed
+        before, when the same input and policy were committed before, or when the awards exceed
+        what remains of the programme's frame. The checks run inside the transaction that writes,
+        so two processes committing at the same moment cannot both pass.
+        """
+        round_ = programme.round(round_id)
+        allocation = result.allocation
+        source = result.source
+        path = (
+            Path(input_path)
+            if input_path is not None
+            else (Path(source.file) if source is not None else None)
+        )
+        sha = source.sha256 if source is not None else None
+        if path is not None and path.is_file():
+            actual = file_sha256(path)
+            if sha is not None and actual != sha:
+                raise LedgerError(
+                    f"{path} has changed since it was allocated (SHA-256 {actual[:12]}…, was "
+                    f"{sha[:12]}…); allocate it again before committing"
+                )
+            sha = actual
+        if sha is None:
+            raise LedgerError(
+                "cannot commit a round without its input file's SHA-256: the ledger records it so "
+                "that the round can be verified later"
+            )
+        policy_json = canonical_json(allocation.policy.describe())
+        reading_data = dict(reading or {})
+        reading_data.setdefault("sheet", source.sheet if source is not None else None)
+        reading_data.setdefault("register", programme.register_year)
+        apps = {a.id: a for a in result.applications}
+        rejected = {r.id: r for r in result.rejected}
+
+        with _immediate(self._conn):
+            for earlier in self.commits():
+                if earlier.input_sha256 == sha and canonical_json(earlier.policy) == policy_json:
+                    raise LedgerError(
+                        f"this allocation was already committed: {earlier.describe()}, from the "
+                        f"same input (SHA-256 {sha[:12]}…) with the same policy. Nothing was "
+                        "recorded."
+                    )
+                if earlier.round == round_.number:
+                    raise LedgerError(
+                        f"round {round_.number} was already committed: {earlier.describe()}, "
+                        f"{_money(earlier.awarded)} awarded. A committed round is final; correct "
+                        "it with tilskudd amend or tilskudd withdraw. Nothing was recorded."
+                    )
+            committed = self.committed_total()
+            remaining = programme.frame - committed
+            if allocation.awarded > remaining:
+                raise LedgerError(
+                    f"committing round {round_.number} would award {_money(allocation.awarded)}, "
+                    f"but only {_money(remaining)} remains of the frame of "
+                    f"{_money(programme.frame)} ({_money(committed)} committed in earlier rounds, "
+                    "net of amendments). Nothing was recorded."
+                )
+            _hook("commit.checked")
+            committed_at = _now()
+            commit_seq = self._append(
+                "commit",
+                {
+                    "round": round_.number,
+                    "round_name": round_.name,
+                    "committed_at": committed_at,
+                    "programme": programme.name,
+                    "funder": programme.funder,
+                    "frame": programme.frame,
+                    "budget": allocation.budget,
+                    "awarded": allocation.awarded,
+                    "unallocated": allocation.unallocated,
+                    "applications": len(allocation.decisions),
+                    "input_file": source.file if source is not None else None,
+                    "input_path": str(path.absolute()) if path is not None else None,
+                    "input_sha256": sha,
+                    "reading": canonical_json(reading_data),
+                    "policy": policy_json,
+                    "rule": allocation.rule,
+                    "seed": allocation.seed,
+                    "tool_version": result.tool_version,
+                },
+            )
+            municipalities: set[str] = set()
+            projects = 0
+            for decision in allocation.decisions:
+                app = apps.get(decision.application_id)
+                bad = rejected.get(decision.application_id)
+                munis = list(app.municipalities) if app is not None else []
+                if decision.amount > 0:
+                    projects += 1
+                    municipalities.update(munis)
+                self._append(
+                    "award",
+                    {
+                        "commit_seq": commit_seq,
+                        "round": round_.number,
+                        "application_id": decision.application_id,
+                        "orgnr": app.orgnr if app is not None else None,
+                        "applicant": app.applicant if app else (bad.applicant if bad else None),
+                        "project": app.project if app else (bad.project if bad else None),
+                        "municipalities": canonical_json(munis),
+                        "requested": decision.requested,
+                        "eligible": decision.eligible_amount,
+                        "amount": decision.amount,
+                        "status": str(decision.status),
+                        "rank": decision.rank,
+                        "reasons": canonical_json(
+                            [r.model_dump(mode="json") for r in decision.reasons]
+                        ),
+                    },
+                )
+                _hook("commit.award")
+            _entries, head = self.head()
+        return CommitInfo(
+            seq=commit_seq,
+            round=round_.number,
+            round_name=round_.name,
+            committed_at=committed_at,
+            awarded=allocation.awarded,
+            projects=projects,
+            municipalities=len(municipalities),
+            decisions=len(allocation.decisions),
+            frame=programme.frame,
+            remaining=remaining - allocation.awarded,
+            head=head,
+        )
+
+    def _find_award(self, application_id: str, round: int | None) -> AwardRecord:
+        matches = [a for a in self.awards(round=round) if a.application_id == application_id]
+        if not matches:
+            where = f" in round {round}" if round is not None else ""
+            raise LedgerError(
+                f"application {application_id!r} is not in the ledger{where}; "
+                "tilskudd history shows what is recorded"
+            )
+        if len(matches) > 1:
+            rounds = ", ".join(str(a.round) for a in matches)
+            raise LedgerError(
+                f"application {application_id!r} is in rounds {rounds}; say which with --round"
+            )
+        return matches[0]
+
+    def amend(
+        self,
+        application_id: str,
+        amount: int,
+        reason: str,
+        programme: Programme,
+        *,
+        round: int | None = None,
+        kind: Literal["amend", "withdraw"] = "amend",
+    ) -> AmendmentRecord:
+        """Record a new amount for a committed award (or its withdrawal) with the reason.
+
+        Refused when the reason is empty, the amount is negative or above the amount applied
+        for, the application was rejected or withdrawn, nothing would change, or an increase
+        exceeds what remains of the frame. Checked and written in one IMMEDIATE transaction.
+        """
+        if not reason or not reason.strip():
+            raise LedgerError("give the reason for the change with --reason; it is recorded")
+        if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
+            raise LedgerError(f"the amount must be whole kroner, 0 or more, not {amount!r}")
+        if not self.has_amendments():  # pragma: no cover - open() upgrades every ledger
+            raise LedgerError("this ledger's schema has no amendments table")
+        with _immediate(self._conn):
+            award = self._find_award(application_id, round)
+            label = f"{application_id} (round {award.round})"
+            if award.status == Status.REJECTED:
+                raise LedgerError(
+                    f"{label} was rejected as invalid in the round; it cannot be given money by an "
+                    "amendment"
+                )
+            if award.withdrawn:
+                raise LedgerError(f"{label} was withdrawn; a withdrawal is final")
+            before = award.current
+            if kind == "withdraw":
+                if before == 0:
+                    raise LedgerError(f"{label} has no award to withdraw (0 kr)")
+                amount = 0
+            else:
+                if amount == 0:
+                    raise LedgerError(
+                        f"amending {label} to 0 kr: use tilskudd withdraw {application_id}, which "
+                        "says what happened"
+                    )
+                if amount == before:
+                    raise LedgerError(f"{label} is already {_money(before)}; nothing to change")
+                if award.requested is not None and amount > award.requested:
+                    raise LedgerError(
+                        f"{_money(amount)} is more than {label} applied for "
+                        f"({_money(award.requested)})"
+                    )
+                remaining = programme.frame - self.committed_total()
+                if amount - before > remaining:
+                    raise LedgerError(
+                        f"raising {label} from {_money(before)} to {_money(amount)} needs "
+                        f"{_money(amount - before)}, but only {_money(remaining)} remains of the "
+                        f"frame of {_money(programme.frame)}"
+                    )
+            created = _now()
+            seq = self._append(
+                "amendment",
+                {
+                    "award_seq": award.seq,
+                    "kind": kind,
+                    "amount_before": before,
+                    "amount_after": amount,
+                    "reason": reason.strip(),
+                    "created": created,
+                    "tool_version": __version__,
+                },
+            )
+        return AmendmentRecord(
+            seq=seq,
+            award_seq=award.seq,
+            kind=kind,
+            amount_before=before,
+            amount_after=amount,
+            reason=reason.strip(),
+            created=created,
+            tool_version=__version__,
+            round=award.round,
+            application_id=application_id,
+        )
+
+    # -- questions --
+
+    def round_context(
+        self, programme: Programme, round_id: int | str, *, before: int | None = None
+    ) -> RoundContext:
+        """What round ``round_id`` is allocated against (as of entry ``before`` when verifying)."""
+        round_ = programme.round(round_id)
+        awards = self.awards(before=before)
+        committed = sum(a.current for a in awards)
+        remaining = max(programme.frame - committed, 0)
+        planned = round_.budget
+        if planned is not None and planned <= remaining:
+            budget, source = planned, "round"
+        else:
+            budget, source = remaining, "remaining"
+        prior = tuple(
+            PriorAward(a.round, a.application_id, a.orgnr, a.project, a.current)
+            for a in awards
+            if a.round != round_.number and a.current > 0
+        )
+        by_orgnr: dict[str, int] = defaultdict(int)
+        for item in prior:
+            if item.orgnr:
+                by_orgnr[item.orgnr] += item.amount
+        earlier = [c for c in self.commits(before=before) if c.round == round_.number]
+        return RoundContext(
+            round=round_.number,
+            round_name=round_.name,
+            frame=programme.frame,
+            committed=committed,
+            remaining=remaining,
+            planned=planned,
+            budget=budget,
+            budget_source=source,  # type: ignore[arg-type]
+            prior=prior,
+            prior_by_orgnr=dict(by_orgnr),
+            already_committed=earlier[0] if earlier else None,
+        )
+
+    def status(self, programme: Programme) -> LedgerStatus:
+        """The frame, each committed round's figures now, amendments, and what remains."""
+        awards = self.awards()
+        by_round: dict[int, list[AwardRecord]] = defaultdict(list)
+        for award in awards:
+            by_round[award.round].append(award)
+        rounds = []
+        commits = self.commits()
+        for commit in sorted(commits, key=lambda c: c.round):
+            items = by_round[commit.round]
+            funded = [a for a in items if a.current > 0]
+            rounds.append(
+                RoundStatus(
+                    round=commit.round,
+                    name=commit.round_name,
+                    committed_at=commit.committed_at,
+                    budget=commit.budget,
+                    committed=commit.awarded,
+                    current=sum(a.current for a in items),
+                    projects=len(funded),
+                    municipalities=len({m for a in funded for m in a.municipalities}),
+                    amendments=sum(1 for a in items for m in a.amendments if m.kind == "amend"),
+                    withdrawals=sum(1 for a in items for m in a.amendments if m.kind == "withdraw"),
+                )
+            )
+        done = {c.round for c in commits}
+        committed = sum(r.current for r in rounds)
+        entries, head = self.head()
+        return LedgerStatus(
+            programme=programme.name,
+            frame=programme.frame,
+            rounds=tuple(rounds),
+            planned=tuple(
+                (r.number, r.name, r.budget) for r in programme.rounds if r.number not in done
+            ),
+            committed=committed,
+            remaining=programme.frame - committed,
+            ledger=str(self.path),
+            entries=entries,
+            head=head,
+        )
+
+    def history(self, query: str) -> list[AwardRecord]:
+        """Everything recorded for an organisation number or an application id, in order."""
+        text = query.strip()
+        digits = "".join(ch for ch in text if not ch.isspace())
+        return [
+            a
+            for a in self.awards()
+            if a.application_id == text or (digits.isdigit() and a.orgnr == digits)
+        ]
+
+    def _entry_problem(
+        self, seq: int, expected: int, kind: str, body: str, prev_hash: str, stored: str, prev: str
+    ) -> tuple[str, int] | None:
+        """Why chain entry ``seq`` is not what tilskudd wrote, and the entry to name; or None."""
+        if seq != expected:
+            return f"entry {expected} is missing (the next is {seq})", expected
+        if prev_hash != prev:
+            return f"entry {seq} does not follow entry {seq - 1} (previous hash differs)", seq
+        if entry_hash(prev, body) != stored:
+            return f"entry {seq} was changed: its hash does not match its content", seq
+        if kind not in _TABLES:
+            return f"entry {seq} has an unknown kind {kind!r}", seq
+        columns = _COLUMNS[kind]
+        row = self._conn.execute(
+            f"SELECT {', '.join(columns)} FROM {_TABLES[kind]} WHERE seq = ?", (seq,)
+        ).fetchone()
+        if row is None:
+            return f"the {kind} recorded as entry {seq} is missing from {_TABLES[kind]}", seq
+        values = dict(zip(columns, row, strict=True))
+        if canonical_json({"kind": kind, "seq": seq, **values}) != body:
+            recorded = json.loads(body)
+            changed = [c for c in columns if recorded.get(c) != values[c]]
+            return (
+                f"the {kind} of entry {seq} differs from what was recorded "
+                f"({', '.join(changed) or 'its fields'} changed)",
+                seq,
+            )
+        return None
+
+    def verify_chain(self) -> ChainReport:
+        """Recompute the hash chain and compare every recorded row with its entry.
+
+        Reports the first entry that differs: a changed row, a changed or removed entry, or a
+        row that was added to a table without an entry.
+        """
+        prev = GENESIS
+        count = 0
+        seen: dict[str, set[int]] = defaultdict(set)
+        rows = self._conn.execute("SELECT seq, kind, body, prev_hash, hash FROM chain ORDER BY seq")
+        for seq, kind, body, prev_hash, stored in rows:
+            found = self._entry_problem(seq, count + 1, kind, body, prev_hash, stored, prev)
+            if found is not None:
+                return ChainReport(
+                    entries=count, head=prev, ok=False, first_bad=found[1], problem=found[0]
+                )
+            count += 1
+            seen[kind].add(seq)
+            prev = stored
+        for kind, table in _TABLES.items():
+            if kind == "amendment" and not self.has_amendments():
+                continue
+            extra = self._conn.execute(f"SELECT seq FROM {table} ORDER BY seq").fetchall()
+            stray = [s for (s,) in extra if s not in seen[kind]]
+            if stray:
+                return ChainReport(
+                    entries=count,
+                    head=prev,
+                    ok=False,
+                    first_bad=stray[0],
+                    problem=f"{table} has a row (entry {stray[0]}) that is not in the chain",
+                )
+        return ChainReport(entries=count, head=prev, ok=True)
+
+
+@contextmanager
+def _immediate(conn: sqlite3.Connection) -> Iterator[None]:
+    """One write transaction: BEGIN IMMEDIATE (takes the write lock first), COMMIT or ROLLBACK."""
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        raise LedgerError(
+            f"the ledger is busy (another tilskudd is writing to it) and did not free up: {exc}"
+        ) from None
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+# --- functions over a path or a Ledger ----------------------------------------------------------
+
+LedgerLike = Ledger | str | Path
+
+
+@contextmanager
+def _opened(ledger: LedgerLike, *, create: bool = False) -> Iterator[Ledger]:
+    if isinstance(ledger, Ledger):
+        yield ledger
+        return
+    with Ledger.open(ledger, create=create) as opened:
+        yield opened
+
+
+def commit_round(
+    ledger: LedgerLike,
+    result: RoundResult,
+    programme: Programme,
+    round_id: int | str,
+    *,
+    input_path: str | Path | None = None,
+    reading: Mapping[str, Any] | None = None,
+) -> CommitInfo:
+    """Record a round in the ledger (created if missing); see :meth:`Ledger.commit_round`."""
+    with _opened(ledger, create=True) as opened:
+        return opened.commit_round(
+            result, programme, round_id, input_path=input_path, reading=reading
+        )
+
+
+def amend(
+    ledger: LedgerLike,
+    programme: Programme,
+    application_id: str,
+    amount: int,
+    reason: str,
+    *,
+    round: int | None = None,
+) -> AmendmentRecord:
+    """Record a new amount for a committed award; see :meth:`Ledger.amend`."""
+    with _opened(ledger) as opened:
+        return opened.amend(application_id, amount, reason, programme, round=round)
+
+
+def withdraw(
+    ledger: LedgerLike,
+    programme: Programme,
+    application_id: str,
+    reason: str,
+    *,
+    round: int | None = None,
+) -> AmendmentRecord:
+    """Record that a committed award is withdrawn; its money returns to the frame."""
+    with _opened(ledger) as opened:
+        return opened.amend(application_id, 0, reason, programme, round=round, kind="withdraw")
+
+
+def round_context(ledger: LedgerLike, programme: Programme, round_id: int | str) -> RoundContext:
+    """What a round is allocated against; an empty ledger (or none yet) has nothing committed."""
+    if not isinstance(ledger, Ledger) and _header(Path(ledger).expanduser()) is None:
+        round_ = programme.round(round_id)
+        planned = round_.budget
+        budget = min(planned, programme.frame) if planned is not None else programme.frame
+        return RoundContext(
+            round=round_.number,
+            round_name=round_.name,
+            frame=programme.frame,
+            committed=0,
+            remaining=programme.frame,
+            planned=planned,
+            budget=budget,
+            budget_source="round"
+            if planned is not None and planned <= programme.frame
+            else "remaining",
+        )
+    with _opened(ledger) as opened:
+        return opened.round_context(programme, round_id)
+
+
+def status(ledger: LedgerLike, programme: Programme) -> LedgerStatus:
+    """The programme's status; with no ledger yet, nothing is committed and the frame remains."""
+    if not isinstance(ledger, Ledger) and _header(Path(ledger).expanduser()) is None:
+        return LedgerStatus(
+            programme=programme.name,
+            frame=programme.frame,
+            rounds=(),
+            planned=tuple((r.number, r.name, r.budget) for r in programme.rounds),
+            committed=0,
+            remaining=programme.frame,
+            ledger=str(Path(ledger).expanduser().absolute()),
+            entries=0,
+            head=GENESIS,
+        )
+    with _opened(ledger) as opened:
+        return opened.status(programme)
+
+
+def history(ledger: LedgerLike, query: str) -> list[AwardRecord]:
+    """Everything recorded for an organisation number or application id."""
+    with _opened(ledger) as opened:
+        return opened.history(query)
+
+
+def verify_chain(ledger: LedgerLike) -> ChainReport:
+    """Recompute the hash chain; raise nothing, report the first entry that differs."""
+    with _opened(ledger) as opened:
+        return opened.verify_chain()
+
+
+def status_lines(report: LedgerStatus, lang: str = "en") -> list[str]:
+    """The status as sentences for people, from the locales catalogue."""
+    from tilskudd.i18n import get
+
+    t = get(lang)
+
+    def count(key: str, n: int) -> str:
+        return t(f"ledger.count.{key}.{'one' if n == 1 else 'other'}", n=n)
+
+    lines = [t("ledger.status.frame", programme=report.programme, frame=report.frame)]
+    if not report.rounds:
+        lines.append(t("ledger.status.nothing"))
+    for item in report.rounds:
+        lines.append(
+            t(
+                "ledger.status.round",
+                round=item.round,
+                amount=item.current,
+                projects=count("projects", item.projects),
+                municipalities=count("municipalities", item.municipalities),
+            )
+        )
+        if item.amendments or item.withdrawals:
+            lines.append(
+                t(
+                    "ledger.status.changes",
+                    committed=item.committed,
+                    delta=item.current - item.committed,
+                    amendments=count("amendments", item.amendments),
+                    withdrawals=count("withdrawals", item.withdrawals),
+                )
+            )
+    lines.append(t("ledger.status.remaining", remaining=report.remaining))
+    for number, _name, budget in report.planned:
+        if budget is None:
+            lines.append(t("ledger.status.planned_rest", round=number))
+        else:
+            lines.append(t("ledger.status.planned", round=number, budget=budget))
+    return lines
+
+
+def export(ledger: LedgerLike, path: str | Path, *, lang: str = "en", force: bool = False) -> str:
+    """Write the ledger's awards (with amendments) to ``.xlsx`` or ``.csv``; return the format."""
+    from tilskudd.errors import UsageError
+    from tilskudd.export import check_output_path
+
+    path = Path(path)
+    check_output_path(
+        path, inputs=[Path(ledger.path if isinstance(ledger, Ledger) else ledger)], force=force
+    )
+    suffix = path.suffix.lower()
+    if suffix not in (".xlsx", ".csv"):
+        raise UsageError(f"cannot tell the format of {path.name!r}; use a .xlsx or .csv file name")
+    with _opened(ledger) as opened:
+        commits = opened.commits()
+        awards = opened.awards()
+        amendments = opened.amendments()
+        _entries, head = opened.head()
+    if suffix == ".xlsx":
+        from tilskudd.export.ledger_xlsx import write_ledger
+
+        write_ledger(
+            path, commits=commits, awards=awards, amendments=amendments, head=head, lang=lang
+        )
+        return "xlsx"
+    _write_csv(path, awards, lang)
+    return "csv"
+
+
+def award_row(award: AwardRecord) -> dict[str, Any]:
+    """One award as the plain values the exports write (csv and xlsx share it)."""
+    last = award.amendments[-1] if award.amendments else None
+    return {
+        "round": award.round,
+        "id": award.application_id,
+        "orgnr": award.orgnr,
+        "applicant": award.applicant,
+        "project": award.project,
+        "municipalities": ", ".join(award.municipalities),
+        "requested": award.requested,
+        "committed": award.amount,
+        "current": award.current,
+        "status": award.current_status,
+        "committed_at": award.committed_at,
+        "changed_at": last.created if last else None,
+        "change_reason": last.reason if last else None,
+    }
+
+
+AWARD_COLUMNS = (
+    "round",
+    "id",
+    "orgnr",
+    "applicant",
+    "project",
+    "municipalities",
+    "requested",
+    "committed",
+    "current",
+    "status",
+    "committed_at",
+    "changed_at",
+    "change_reason",
+)
+
+
+def _write_csv(path: Path, awards: Sequence[AwardRecord], lang: str) -> None:
+    """Awards as CSV the way tilskudd's other CSV exports are: ';', UTF-8 with BOM, no formulas."""
+    import csv
+
+    from tilskudd.export.atomic import atomic_write
+    from tilskudd.export.csv import neutralise
+    from tilskudd.i18n import get
+
+    t = get(lang)
+    # Norwegian Excel opens ';'-separated UTF-8 with a BOM as columns, æøå intact.
+    with atomic_write(path, encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerow([t(f"ledger.column.{c}") for c in AWARD_COLUMNS])
+        for award in awards:
+            row = award_row(award)
+            row["status"] = t(f"ledger.state.{row['status']}")
+            writer.writerow(
+                [
+                    ""
+                    if row[c] is None
+                    else neutralise(row[c])
+                    if isinstance(row[c], str)
+                    else row[c]
+                    for c in AWARD_COLUMNS
+                ]
+            )

@@ -1,0 +1,582 @@
+"""A grant programme: its file ``tilskudd.toml``, found in the current folder or above it.
+
+A programme is one grant scheme with a budget frame spread over rounds (Difi 2009: 60 000 000 kr,
+20 000 000 kr in round 1 and 40 000 000 kr in round 2), a default policy, a language, the
+municipality register and where its ledger lives::
+
+    [programme]
+    name = "IKT-tilskudd til kommunene"
+    funder = "Difi"
+    frame = "60 000 000"
+    lang = "nb"
+    register = "2009"
+
+    [[round]]
+    number = 1
+    budget = "20 000 000"
+
+    [policy]
+    max_share_of_cost = "20 %"
+
+Amounts may be written as people write them (``"60 000 000"``, ``"60M"``). A round without a
+budget gets what remains of the frame. :func:`find_programme` looks for the file like git looks
+for ``.git``; :func:`init_programme` writes a commented, working one with an applications
+template beside it.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from tilskudd.errors import AmountError, PolicyError, ProgrammeError
+from tilskudd.models import Policy
+from tilskudd.money import parse_amount
+
+__all__ = [
+    "LEDGER_NAME",
+    "PROGRAMME_FILE",
+    "TEMPLATE_FILE",
+    "InitResult",
+    "Programme",
+    "Round",
+    "find_programme",
+    "find_programme_file",
+    "init_programme",
+    "load_programme",
+]
+
+PROGRAMME_FILE = "tilskudd.toml"
+"""The programme file's name, looked for in the current folder and the folders above it."""
+LEDGER_NAME = "tilskudd.ledger.sqlite"
+"""The ledger's default file name, beside the programme file."""
+TEMPLATE_FILE = "applications.xlsx"
+"""The applications template written by :func:`init_programme`."""
+
+_REGISTERS = ("2009", "2024")
+
+
+def _amount(value: Any, *, allow_zero: bool = False) -> Any:
+    """Accept 60000000, "60 000 000" or "60M" for an amount field; leave other types to pydantic."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, int | str | float):
+        try:
+            return parse_amount(value, allow_zero=allow_zero)
+        except AmountError as exc:
+            hint = f" ({exc.hint})" if exc.hint else ""
+            raise ValueError(f"{exc}{hint}") from None
+    return value
+
+
+class Round(BaseModel):
+    """One round of a programme: its number, name, budget and dates, and any policy of its own."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    number: int = Field(ge=1, description="1 for the first round")
+    name: str | None = None
+    budget: int | None = Field(
+        default=None, gt=0, description="the round's budget; None: what remains of the frame"
+    )
+    opens: date | None = None
+    closes: date | None = None
+    decision: date | None = Field(default=None, description="the planned date of the decision")
+    policy: Policy | None = Field(
+        default=None, description="this round's policy when it differs from the programme's"
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _id_is_number(cls, data: Any) -> Any:
+        # `id = 2` reads as naturally as `number = 2`; accept either, not both.
+        if isinstance(data, dict) and "id" in data:
+            data = dict(data)
+            if "number" in data:
+                raise ValueError("give either number or id, not both")
+            data["number"] = data.pop("id")
+        return data
+
+    @field_validator("budget", mode="before")
+    @classmethod
+    def _budget(cls, value: Any) -> Any:
+        return _amount(value)
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Round:
+        if self.opens and self.closes and self.closes < self.opens:
+            raise ValueError(f"closes ({self.closes}) is before opens ({self.opens})")
+        if self.closes and self.decision and self.decision < self.closes:
+            raise ValueError(f"decision ({self.decision}) is before closes ({self.closes})")
+        return self
+
+
+class Programme(BaseModel):
+    """A grant programme as its ``tilskudd.toml`` describes it."""
+
+    # The TOML key is `register`; the field has another name because BaseModel's metaclass
+    # (ABCMeta) already has a `register` method.
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    name: str = Field(min_length=1)
+    funder: str | None = None
+    currency: Literal["NOK"] = "NOK"
+    frame: int = Field(gt=0, description="the budget frame over all rounds, whole kroner")
+    rounds: tuple[Round, ...] = ()
+    policy: Policy = Field(default_factory=Policy)
+    lang: Literal["nb", "en"] = "nb"
+    register_year: str = Field(
+        default="2024",
+        alias="register",
+        description="municipality numbering applications are checked against: 2009 or 2024",
+    )
+    ledger: str = Field(default=LEDGER_NAME, description="ledger file, relative to this file")
+    path: Path | None = Field(default=None, description="where the file was read from")
+
+    @field_validator("frame", mode="before")
+    @classmethod
+    def _frame(cls, value: Any) -> Any:
+        return _amount(value)
+
+    @field_validator("register_year", mode="before")
+    @classmethod
+    def _register(cls, value: Any) -> Any:
+        text = str(value).strip() if isinstance(value, int | str) else value
+        if isinstance(text, str) and text not in _REGISTERS:
+            raise ValueError(f"register must be one of {', '.join(_REGISTERS)}, not {value!r}")
+        return text
+
+    @model_validator(mode="after")
+    def _rounds_fit(self) -> Programme:
+        numbers = [r.number for r in self.rounds]
+        duplicates = sorted({n for n in numbers if numbers.count(n) > 1})
+        if duplicates:
+            raise ValueError(f"round number {duplicates[0]} is given more than once")
+        planned = sum(r.budget or 0 for r in self.rounds)
+        if planned > self.frame:
+            raise ValueError(
+                f"the rounds' budgets add up to {_grouped(planned)} kr, more than the frame of "
+                f"{_grouped(self.frame)} kr"
+            )
+        return self
+
+    @property
+    def folder(self) -> Path:
+        """The folder the programme file is in (the current folder for an unsaved programme)."""
+        return self.path.parent if self.path is not None else Path.cwd()
+
+    @property
+    def ledger_path(self) -> Path:
+        """The ledger file: ``ledger`` resolved against the programme file's folder."""
+        return (self.folder / Path(self.ledger).expanduser()).absolute()
+
+    @property
+    def display_name(self) -> str:
+        """The programme's name, with the file it came from when known."""
+        return f"{self.name} ({self.path})" if self.path else self.name
+
+    def round(self, ref: int | str) -> Round:
+        """The round numbered ``ref`` (or named it); a clear error listing the rounds if none."""
+        text = str(ref).strip()
+        for item in self.rounds:
+            if text.isdigit() and item.number == int(text):
+                return item
+            if item.name is not None and item.name.casefold() == text.casefold():
+                return item
+        known = ", ".join(str(r.number) for r in self.rounds) or "none"
+        where = f" in {self.path}" if self.path else ""
+        raise ProgrammeError(
+            f"there is no round {text!r}{where}; the rounds are: {known}. "
+            "Add a [[round]] table with that number to the programme file."
+        )
+
+    def round_policy(self, number: int) -> Policy:
+        """The policy for a round: the round's own ``[round.policy]`` or the programme's."""
+        own = self.round(number).policy
+        return own if own is not None else self.policy
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+_TOP_KEYS = {"programme", "round", "policy"}
+_HEADER_RE = re.compile(r"^\s*\[\[?\s*([A-Za-z0-9_.\-]+)\s*\]\]?\s*(?:#.*)?$")
+
+
+def _locate(text: str, loc: Sequence[str | int]) -> int | None:
+    """The 1-based line of the key at ``loc`` (``("round", 1, "budget")``) in the TOML text.
+
+    tomllib gives no positions for values, so the file is scanned for the table header and the
+    key; good enough to point a person at the right line, and None when unsure.
+    """
+    if not loc:
+        return None
+    table = str(loc[0])
+    index = loc[1] if len(loc) > 1 and isinstance(loc[1], int) else None
+    rest = [str(p) for p in loc[(2 if index is not None else 1) :]]
+    key = rest[0] if rest else None
+    current: str | None = None
+    seen = -1
+    header_line: int | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _HEADER_RE.match(line)
+        if match:
+            current = match.group(1)
+            if current == table:
+                seen += 1
+                if index is None or seen == index:
+                    header_line = number
+            continue
+        if current != table or (index is not None and seen != index):
+            continue
+        if key is not None and re.match(rf"^\s*{re.escape(key)}\s*=", line):
+            return number
+    return header_line
+
+
+def _problems(
+    exc: ValidationError, text: str, path: Path, prefix: tuple[str | int, ...]
+) -> list[str]:
+    out = []
+    for error in exc.errors():
+        loc = (*prefix, *error["loc"])
+        # Show the key as the file spells it: [[round]] number 2's budget is round[2].budget.
+        shown = ""
+        for part in loc:
+            if isinstance(part, int):
+                shown += f"[{part + 1}]"
+            else:
+                shown += f".{part}" if shown else str(part)
+        line = _locate(text, loc)
+        where = f"{path}, line {line}" if line else str(path)
+        message = str(error["msg"]).removeprefix("Value error, ")
+        given = error.get("input")
+        got = f" (got {given!r})" if isinstance(given, str | int | float) and given != "" else ""
+        out.append(f"{where}: {shown or 'programme'}: {message}{got}")
+    return out
+
+
+def _policy(table: Any, where: str, text: str, path: Path, loc: tuple[str | int, ...]) -> Policy:
+    from tilskudd.policyfile import policy_from_mapping
+
+    line = _locate(text, loc)
+    shown = f"{path}, line {line}" if line else str(path)
+    if not isinstance(table, dict):
+        raise ProgrammeError(f"{shown}: {where} must be a table")
+    try:
+        return policy_from_mapping(table, where=f"{shown}: {where}")
+    except PolicyError as exc:
+        raise ProgrammeError(str(exc)) from None
+
+
+def load_programme(path: str | Path) -> Programme:
+    """Read and check a programme file; raise :class:`ProgrammeError` naming the line and key."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ProgrammeError(f"{path}: programme file not found") from None
+    except IsADirectoryError:
+        raise ProgrammeError(f"{path} is a folder, not a programme file") from None
+    except UnicodeDecodeError:
+        raise ProgrammeError(f"{path}: not a UTF-8 text file") from None
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ProgrammeError(f"{path}: not valid TOML: {exc}") from None
+    unknown = sorted(set(raw) - _TOP_KEYS)
+    if "rounds" in unknown:
+        raise ProgrammeError(f"{path}: rounds are written [[round]], one table per round")
+    placed_elsewhere = {"rounds", "policy", "path", "register_year"}
+    misplaced = [
+        key
+        for key in unknown
+        if key == "register" or (key in Programme.model_fields and key not in placed_elsewhere)
+    ]
+    if misplaced:
+        raise ProgrammeError(
+            f"{path}: {misplaced[0]} belongs in the [programme] table; write [programme] on the "
+            "line above the programme's keys"
+        )
+    if unknown:
+        raise ProgrammeError(
+            f"{path}: unknown key or table {unknown[0]!r}; a programme file has [programme], "
+            "[[round]] and [policy]"
+        )
+    table = raw.get("programme")
+    if not isinstance(table, dict):
+        raise ProgrammeError(
+            f"{path}: no [programme] table; it needs at least name and frame, for example\n"
+            '  [programme]\n  name = "IKT-tilskudd"\n  frame = "60 000 000"'
+        )
+    rounds_raw = raw.get("round", [])
+    if not isinstance(rounds_raw, list):
+        raise ProgrammeError(f"{path}: rounds are written [[round]] (an array of tables)")
+
+    problems: list[str] = []
+    rounds: list[dict[str, Any]] = []
+    for i, item in enumerate(rounds_raw):
+        item = dict(item)
+        if "policy" in item:
+            label = f"[round.policy] of round {i + 1}"
+            item["policy"] = _policy(item["policy"], label, text, path, ("round", i, "policy"))
+        rounds.append(item)
+    policy = _policy(raw.get("policy", {}), "[policy]", text, path, ("policy",))
+
+    data: dict[str, Any] = dict(table)
+    data["path"] = path
+    for key in ("rounds", "policy", "path"):
+        if key in table:
+            problems.append(f"{path}: programme.{key}: not a key of [programme]")
+    if problems:
+        raise ProgrammeError("\n".join(problems))
+    # Check the rounds one by one first so a problem is pinned to its [[round]] table.
+    for i, item in enumerate(rounds):
+        try:
+            Round.model_validate(item)
+        except ValidationError as exc:
+            problems.extend(_problems(exc, text, path, ("round", i)))
+    if problems:
+        raise ProgrammeError("\n".join(problems))
+    try:
+        return Programme.model_validate({**data, "rounds": rounds, "policy": policy})
+    except ValidationError as exc:
+        for error_text in _problems(exc, text, path, ("programme",)):
+            # Whole-programme checks (round budgets over the frame) have no key of their own.
+            problems.append(error_text.replace(": programme: ", ": "))
+        raise ProgrammeError("\n".join(problems)) from None
+
+
+def find_programme_file(
+    start: str | Path | None = None, explicit: str | Path | None = None
+) -> Path | None:
+    """The programme file: ``explicit`` (a file, or a folder holding one), else ``tilskudd.toml``
+    in ``start`` (the current folder) or the nearest folder above it; None when there is none.
+    """
+    if explicit is not None:
+        path = Path(explicit).expanduser()
+        if path.is_dir():
+            path = path / PROGRAMME_FILE
+        if not path.is_file():
+            raise ProgrammeError(
+                f"{path}: programme file not found; create one with `tilskudd init`, "
+                "or leave out --programme"
+            )
+        return path
+    folder = Path(start if start is not None else Path.cwd()).absolute()
+    for candidate in (folder, *folder.parents):
+        path = candidate / PROGRAMME_FILE
+        if path.is_file():
+            return path
+    return None
+
+
+def find_programme(
+    start_dir: str | Path | None = None, explicit: str | Path | None = None
+) -> Programme | None:
+    """The programme found from ``start_dir`` upwards (or at ``explicit``), loaded; None if none."""
+    path = find_programme_file(start_dir, explicit)
+    return load_programme(path) if path is not None else None
+
+
+# --- creating ---------------------------------------------------------------------------------
+
+_TEMPLATES: Mapping[str, str] = {
+    "nb": """\
+# Programfil for tilskudd: én tilskuddsordning med ramme, runder og standard tildelingsregler.
+# Kommandoene i tilskudd finner denne filen i mappen du står i eller i en mappe over den.
+# Beløp kan skrives som tall (60000000) eller som tekst ("60 000 000", "60 mill.").
+
+[programme]
+# Navnet som står i vedtak og rapporter
+name = {name}
+# Hvem som forvalter ordningen
+funder = {funder}
+currency = "NOK"
+# Samlet ramme for alle runder
+frame = "{frame}"
+# Språk i utskrifter: "nb" (bokmål) eller "en" (engelsk)
+lang = "nb"
+# Kommuneinndeling søknadene kontrolleres mot: "2024" eller "2009"
+register = "{register}"
+# Registeret over vedtatte tildelinger, ved siden av denne filen
+ledger = "{ledger}"
+
+# Én [[round]]-tabell per tildelingsrunde. Uten budget får runden det som er igjen av rammen.
+[[round]]
+number = 1
+name = "Runde 1"
+budget = "{budget}"
+opens = {year}-01-15
+closes = {year}-03-01
+decision = {year}-04-15
+
+[[round]]
+number = 2
+name = "Runde 2"
+# budget er utelatt: runde 2 får det som er igjen av rammen etter runde 1.
+opens = {year}-08-15
+closes = {year}-10-01
+decision = {year}-11-15
+
+# Standard tildelingsregler for alle runder. Valg på kommandolinjen overstyrer dem.
+[policy]
+# "ranked" (best poengsum først) eller "proportional"
+rule = "ranked"
+# Høyst denne andelen av prosjektets totalkostnad
+max_share_of_cost = "50 %"
+# Tildelinger rundes ned til hele tusen kroner
+round_to = "1 000"
+# min_award = "50 000"  # ingen tildeling under dette beløpet
+# max_award = "1 000 000"  # høyst dette beløpet per søknad
+# per_applicant_max = "2 000 000"  # høyst dette per organisasjonsnummer, i alle runder til sammen
+# min_score = 3  # laveste poengsum som kan få tilskudd
+# reserve = 5  # antall søknader på reservelisten
+""",
+    "en": """\
+# tilskudd programme file: one grant scheme with its budget frame, rounds and default policy.
+# tilskudd's commands find this file in the current folder or in a folder above it.
+# Amounts may be numbers (60000000) or text ("60 000 000", "60M").
+
+[programme]
+# The name used in decisions and reports
+name = {name}
+# Who administers the scheme
+funder = {funder}
+currency = "NOK"
+# The budget frame over all rounds
+frame = "{frame}"
+# Language of the output: "nb" (bokmål) or "en" (English)
+lang = "en"
+# Municipality numbering to check against: "2024" or "2009"
+register = "{register}"
+# The record of committed awards, beside this file
+ledger = "{ledger}"
+
+# One [[round]] table per round. A round without a budget gets what remains of the frame.
+[[round]]
+number = 1
+name = "Round 1"
+budget = "{budget}"
+opens = {year}-01-15
+closes = {year}-03-01
+decision = {year}-04-15
+
+[[round]]
+number = 2
+name = "Round 2"
+# budget is left out: round 2 gets what remains of the frame after round 1.
+opens = {year}-08-15
+closes = {year}-10-01
+decision = {year}-11-15
+
+# The default policy for every round. Options on the command line override it.
+[policy]
+# "ranked" (best score first) or "proportional"
+rule = "ranked"
+# At most this share of the project's total cost
+max_share_of_cost = "50 %"
+# Awards rounded down to whole thousands
+round_to = "1 000"
+# min_award = "50 000"  # no award below this
+# max_award = "1 000 000"  # at most this per application
+# per_applicant_max = "2 000 000"  # at most this per organisation number, over all rounds
+# min_score = 3  # the lowest score that can be funded
+# reserve = 5  # how many applications form the reserve list
+""",
+}
+
+
+def _grouped(amount: int) -> str:
+    return f"{amount:,}".replace(",", " ")
+
+
+def _toml_string(text: str) -> str:
+    import json
+
+    # A JSON string is a valid TOML basic string (same escapes), and keeps ø, å and æ as they are.
+    return json.dumps(text, ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class InitResult:
+    """What :func:`init_programme` created."""
+
+    programme_file: Path
+    template_file: Path
+    programme: Programme
+
+
+def init_programme(
+    folder: str | Path,
+    *,
+    name: str | None = None,
+    funder: str | None = None,
+    frame: int = 10_000_000,
+    lang: str = "nb",
+    register: str = "2024",
+    year: int | None = None,
+) -> InitResult:
+    """Create ``tilskudd.toml`` and ``applications.xlsx`` in ``folder``; never overwrite a file.
+
+    The programme file is commented and works as it is: two rounds (the first gets half the frame,
+    the second what remains) and a ranked policy. Refuses with :class:`ProgrammeError` when
+    either file exists, before writing anything.
+    """
+    if lang not in _TEMPLATES:
+        raise ProgrammeError(f"unknown language {lang!r}; use nb or en")
+    if register not in _REGISTERS:
+        raise ProgrammeError(f"unknown register {register!r}; use {' or '.join(_REGISTERS)}")
+    if frame <= 0:
+        raise ProgrammeError("the frame must be more than 0 kr")
+    folder = Path(folder).expanduser()
+    programme_file = folder / PROGRAMME_FILE
+    template_file = folder / TEMPLATE_FILE
+    existing = [p for p in (programme_file, template_file) if p.exists()]
+    if existing:
+        names = " and ".join(str(p) for p in existing)
+        raise ProgrammeError(
+            f"{names} already exist{'s' if len(existing) == 1 else ''}; tilskudd init never "
+            "overwrites a file. Choose an empty folder, or move the file away first."
+        )
+    if folder.exists() and not folder.is_dir():
+        raise ProgrammeError(f"{folder} is a file, not a folder")
+    default_name = "Min tilskuddsordning" if lang == "nb" else "My grant programme"
+    default_funder = "Direktoratet" if lang == "nb" else "The Directorate"
+    budget = frame // 2 // 1000 * 1000 or frame
+    text = _TEMPLATES[lang].format(
+        name=_toml_string(name or default_name),
+        funder=_toml_string(funder or default_funder),
+        frame=_grouped(frame),
+        budget=_grouped(budget),
+        register=register,
+        ledger=LEDGER_NAME,
+        year=year or date.today().year,
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    # Exclusive creation: if another process made the file since the check, refuse, not replace.
+    try:
+        with open(programme_file, "x", encoding="utf-8") as handle:
+            handle.write(text)
+    except FileExistsError:
+        raise ProgrammeError(
+            f"{programme_file} already exists; tilskudd init never overwrites a file"
+        ) from None
+    programme = load_programme(programme_file)
+    from tilskudd.export.template import write_template
+
+    try:
+        write_template(template_file, lang=lang, register=register, policy=programme.policy)
+    except BaseException:
+        # All or nothing: a half-made programme is worse than none.
+        programme_file.unlink(missing_ok=True)
+        raise
+    return InitResult(
+        programme_file=programme_file, template_file=template_file, programme=programme
+    )

@@ -1,0 +1,233 @@
+"""Allocating one round of a programme against its ledger, and re-running a committed round.
+
+A round of a programme differs from a lone allocation in three ways, all taken from the ledger
+(:class:`~tilskudd.ledger.RoundContext`):
+
+- its budget is the round's budget in ``tilskudd.toml``, or what remains of the frame if less;
+- an application funded in an earlier round (the same id, or the same orgnr with the same project
+  title, compared without case, accents or punctuation) is not funded again: it is in the result
+  as ``not_funded`` with the reason ``reason.already_funded`` naming the earlier round, the
+  application there and its amount now. An award withdrawn since (0 kr now) does not count;
+- ``per_applicant_max`` counts what each organisation received in earlier rounds
+  (net of amendments and withdrawals).
+
+:func:`verify_round` re-runs a committed round from its recorded input file, reading options,
+budget and policy, against the ledger as it was just before the commit, and compares the awards.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from tilskudd.errors import LedgerError
+from tilskudd.ledger import AwardRecord, CommitRecord, Ledger, RoundContext, file_sha256
+from tilskudd.models import Allocation, Decision, Policy, Reason, RoundResult, Source, Status
+from tilskudd.programme import Programme
+from tilskudd.validation import ValidationResult
+
+__all__ = [
+    "ALREADY_FUNDED",
+    "RoundDifference",
+    "RoundVerification",
+    "already_funded_decisions",
+    "run_programme_round",
+    "verify_round",
+]
+
+ALREADY_FUNDED = "reason.already_funded"
+"""The reason code of an application funded in an earlier round."""
+
+
+def already_funded_decisions(
+    checked: ValidationResult, context: RoundContext
+) -> tuple[list[Decision], set[str]]:
+    """A ``not_funded`` decision for each application funded in an earlier round, and their ids."""
+    decisions = []
+    ids = set()
+    for app in checked.applications:
+        found = context.already_funded(app)
+        if found is None:
+            continue
+        prior, match = found
+        ids.add(app.id)
+        decisions.append(
+            Decision(
+                application_id=app.id,
+                status=Status.NOT_FUNDED,
+                amount=0,
+                requested=app.requested,
+                reasons=(
+                    Reason(
+                        code=ALREADY_FUNDED,
+                        params={
+                            "round": prior.round,
+                            "application": prior.application_id,
+                            "amount": prior.amount,
+                            "match": match,
+                        },
+                    ),
+                ),
+            )
+        )
+    return decisions, ids
+
+
+def _allocate(
+    applications: Any, budget: int, policy: Policy, prior_by_orgnr: Mapping[str, int]
+) -> Allocation:
+    from tilskudd.rules import allocate
+
+    if prior_by_orgnr and policy.per_applicant_max is not None:
+        if "prior_by_orgnr" not in inspect.signature(allocate).parameters:  # pragma: no cover
+            raise LedgerError(
+                "per_applicant_max across rounds needs a version of tilskudd.rules that takes "
+                "earlier awards (prior_by_orgnr)"
+            )
+        return allocate(applications, budget, policy, prior_by_orgnr=prior_by_orgnr)  # type: ignore[call-arg]
+    return allocate(applications, budget, policy)
+
+
+def run_programme_round(
+    checked: ValidationResult,
+    context: RoundContext,
+    policy: Policy,
+    programme: Programme,
+    *,
+    budget: int | None = None,
+    sha256: str | None = None,
+    created: datetime | None = None,
+) -> RoundResult:
+    """Allocate a programme's round: the round's budget, earlier awards excluded and counted.
+
+    ``budget`` overrides the context's budget (``--budget`` with ``--round``).
+    """
+    from tilskudd import __version__
+    from tilskudd.pipeline import rejected_decisions
+
+    excluded, ids = already_funded_decisions(checked, context)
+    eligible = tuple(a for a in checked.applications if a.id not in ids)
+    amount = context.budget if budget is None else budget
+    allocation = _allocate(eligible, amount, policy, context.prior_by_orgnr)
+    allocation = Allocation(
+        rule=allocation.rule,
+        policy=allocation.policy,
+        budget=allocation.budget,
+        decisions=allocation.decisions + tuple(excluded) + rejected_decisions(checked),
+        awarded=allocation.awarded,
+        unallocated=allocation.unallocated,
+        seed=allocation.seed,
+        notes=allocation.notes,
+    )
+    return RoundResult(
+        allocation=allocation,
+        applications=checked.applications,
+        rejected=checked.rejected,
+        issues=checked.issues,
+        source=Source(
+            file=checked.file, sha256=sha256, sheet=checked.sheet, header_row=checked.header_row
+        ),
+        extra_columns=checked.extra_columns,
+        tool_version=__version__,
+        created=created or datetime.now(UTC).replace(microsecond=0),
+        programme=programme.name,
+        round=context.round_name or str(context.round),
+        funder=programme.funder,
+    )
+
+
+@dataclass(frozen=True)
+class RoundDifference:
+    """An application whose decision differs between the ledger and the re-run."""
+
+    application_id: str
+    recorded: tuple[str, int] | None
+    """(status, amount) in the ledger; None if the re-run has an application the ledger lacks."""
+    rerun: tuple[str, int] | None
+
+
+@dataclass(frozen=True)
+class RoundVerification:
+    """The result of re-running one committed round."""
+
+    round: int
+    commit: CommitRecord
+    input_path: str | None
+    ok: bool
+    problem: str | None = None
+    """Why the round could not be re-run (input missing, hash differs), None if it was."""
+    differences: tuple[RoundDifference, ...] = field(default_factory=tuple)
+    awarded: int = 0
+
+
+def verify_round(
+    ledger: Ledger,
+    programme: Programme,
+    commit: CommitRecord,
+    *,
+    input_path: str | Path | None = None,
+) -> RoundVerification:
+    """Re-run ``commit`` from its input (recorded, or ``input_path``) and compare the awards."""
+    from tilskudd.pipeline import read_applications
+
+    given = input_path if input_path is not None else commit.input_path
+    if given is None:
+        return RoundVerification(
+            commit.round, commit, None, False, "no input file is recorded; give it with --input"
+        )
+    path = Path(given)
+    if not path.is_file():
+        return RoundVerification(
+            commit.round,
+            commit,
+            str(path),
+            False,
+            f"the input file {path} is not there; give it with --input",
+        )
+    actual = file_sha256(path)
+    if actual != commit.input_sha256:
+        return RoundVerification(
+            commit.round,
+            commit,
+            str(path),
+            False,
+            f"{path} is not the file committed for round {commit.round}: its SHA-256 is "
+            f"{actual[:16]}…, the ledger recorded {commit.input_sha256[:16]}…",
+        )
+    reading = commit.reading
+    checked = read_applications(
+        path,
+        sheet=reading.get("sheet"),
+        columns=reading.get("columns"),
+        register=str(reading.get("register") or programme.register_year),
+        display_name=commit.input_file or str(path),
+    )
+    context = ledger.round_context(programme, commit.round, before=commit.seq)
+    # The frame may have been changed in the programme file since; the recorded one was used.
+    context = RoundContext(**{**context.__dict__, "frame": commit.frame})
+    policy = Policy.model_validate(commit.policy)
+    result = run_programme_round(checked, context, policy, programme, budget=commit.budget)
+    recorded: dict[str, AwardRecord] = {
+        a.application_id: a for a in ledger.awards(round=commit.round) if a.commit_seq == commit.seq
+    }
+    rerun = {d.application_id: d for d in result.allocation.decisions}
+    differences = []
+    for app_id in sorted(set(recorded) | set(rerun)):
+        old = recorded.get(app_id)
+        new = rerun.get(app_id)
+        old_key = (old.status, old.amount) if old is not None else None
+        new_key = (str(new.status), new.amount) if new is not None else None
+        if old_key != new_key:
+            differences.append(RoundDifference(app_id, old_key, new_key))
+    return RoundVerification(
+        round=commit.round,
+        commit=commit,
+        input_path=str(path),
+        ok=not differences,
+        differences=tuple(differences),
+        awarded=result.allocation.awarded,
+    )

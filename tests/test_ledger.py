@@ -1,0 +1,898 @@
+"""The ledger's guarantees, each on a real SQLite file in tmp_path.
+
+All or nothing (a SIGKILLed commit leaves the ledger as it was), never twice, never over the
+frame (also with two processes at once), append-only, tamper-evident, and never touching a file
+that is not ours or is newer than us.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tilskudd import ledger as lg
+from tilskudd.errors import LedgerError, LedgerFileError
+from tilskudd.ledger import SCHEMA_VERSION, Ledger
+from tilskudd.models import RoundResult, Status
+from tilskudd.pipeline import read_applications
+from tilskudd.programme import Programme, load_programme
+from tilskudd.rounds import ALREADY_FUNDED, run_programme_round, verify_round
+
+HEADER = (
+    "Søknadsnr;Søker;Organisasjonsnummer;Prosjekttittel;Deltakende kommuner;Omsøkt beløp;"
+    "Totalkostnad;Poeng"
+)
+MOSS, OSLO, BERGEN = "974760673", "958935420", "964338531"
+
+# Round 1: 100 000 budget. A-1 and A-2 are funded (60 000 + 40 000), A-3 is not.
+ROUND_1 = [
+    ("A-1", "Moss kommune", MOSS, "Felles saksbehandling", "0104, 0105", 60_000, 300_000, 5),
+    ("A-2", "Oslo kommune", OSLO, "Digital post", "0301", 40_000, 200_000, 4),
+    ("A-3", "Bergen kommune", BERGEN, "Sak", "1201", 80_000, 400_000, 3),
+]
+# Round 2: B-1 is A-1 again (same orgnr, same title in other spelling); A-2 again by id.
+ROUND_2 = [
+    ("B-1", "Moss kommune", MOSS, "FELLES  saksbehandling!", "0104", 30_000, 150_000, 5),
+    ("A-2", "Oslo kommune", OSLO, "Digital post", "0301", 40_000, 200_000, 4),
+    ("B-3", "Bergen kommune", BERGEN, "Sak 2", "1201", 50_000, 250_000, 3),
+]
+
+PROGRAMME = """\
+[programme]
+name = "Testordning"
+funder = "Testdirektoratet"
+frame = "{frame}"
+register = "2009"
+
+[[round]]
+number = 1
+budget = "100 000"
+
+[[round]]
+number = 2
+{budget2}
+
+[policy]
+max_share_of_cost = "20 %"
+{policy}
+"""
+
+
+def write_csv(path: Path, rows: Sequence[tuple[object, ...]]) -> Path:
+    lines = [HEADER] + [";".join(str(v) for v in row) for row in rows]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def make_programme(
+    folder: Path, *, frame: str = "200 000", budget2: str = "", policy: str = ""
+) -> Programme:
+    path = folder / "tilskudd.toml"
+    path.write_text(PROGRAMME.format(frame=frame, budget2=budget2, policy=policy), encoding="utf-8")
+    return load_programme(path)
+
+
+def allocate(
+    ledger_path: Path, programme: Programme, round_number: int, csv: Path, budget: int | None = None
+) -> RoundResult:
+    checked = read_applications(csv, register="2009")
+    context = lg.round_context(ledger_path, programme, round_number)
+    return run_programme_round(
+        checked, context, programme.round_policy(round_number), programme, budget=budget
+    )
+
+
+@pytest.fixture
+def setup(tmp_path: Path) -> tuple[Path, Programme, Path, Path]:
+    programme = make_programme(tmp_path)
+    return (
+        tmp_path / "ledger.sqlite",
+        programme,
+        write_csv(tmp_path / "r1.csv", ROUND_1),
+        write_csv(tmp_path / "r2.csv", ROUND_2),
+    )
+
+
+def commit(ledger_path: Path, programme: Programme, round_number: int, csv: Path) -> lg.CommitInfo:
+    result = allocate(ledger_path, programme, round_number, csv)
+    return lg.commit_round(ledger_path, result, programme, round_number, input_path=csv)
+
+
+def dump(path: Path) -> list[str]:
+    """The ledger's whole content as SQL, to compare before and after."""
+    conn = sqlite3.connect(path)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
+
+
+# --- committing ---------------------------------------------------------------------------------
+
+
+def test_commit_records_every_decision_and_the_inputs(
+    setup: tuple[Path, Programme, Path, Path],
+) -> None:
+    ledger_path, programme, r1, _ = setup
+    info = commit(ledger_path, programme, 1, r1)
+    assert (info.round, info.awarded, info.projects, info.municipalities) == (1, 100_000, 2, 3)
+    assert (info.decisions, info.remaining, info.seq) == (3, 100_000, 1)
+    with Ledger.open(ledger_path) as ledger:
+        (record,) = ledger.commits()
+        assert record.input_sha256 == lg.file_sha256(r1)
+        assert record.input_path == str(r1.absolute())
+        assert record.policy["max_share_of_cost"] == "0.2"
+        assert record.reading["register"] == "2009"
+        assert (record.rule, record.budget, record.awarded, record.unallocated) == (
+            "ranked",
+            100_000,
+            100_000,
+            0,
+        )
+        awards = {a.application_id: a for a in ledger.awards()}
+        assert {k: (a.status, a.amount) for k, a in awards.items()} == {
+            "A-1": ("funded", 60_000),
+            "A-2": ("funded", 40_000),
+            "A-3": ("not_funded", 0),
+        }
+        assert awards["A-1"].municipalities == ("0104", "0105")
+        assert awards["A-1"].orgnr == MOSS
+        assert ledger.verify_chain().ok
+        assert ledger.verify_chain().entries == 4
+    assert ledger_path.exists()
+    conn = sqlite3.connect(ledger_path)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    conn.close()
+
+
+def test_same_allocation_twice_is_refused_naming_the_earlier_commit(
+    setup: tuple[Path, Programme, Path, Path],
+) -> None:
+    ledger_path, programme, r1, _ = setup
+    result = allocate(ledger_path, programme, 1, r1)
+    first = lg.commit_round(ledger_path, result, programme, 1, input_path=r1)
+    before = dump(ledger_path)
+    # The same input and policy, even as another round, is the same allocation.
+    with pytest.raises(
+        LedgerError, match=r"already committed: round 1, committed .* \(ledger entry 1\)"
+    ):
+        lg.commit_round(ledger_path, result, programme, 2, input_path=r1)
+    # The same round again from another file.
+    other = write_csv(ledger_path.parent / "other.csv", ROUND_1[:1])
+    with pytest.raises(LedgerError, match=r"round 1 was already committed: round 1, committed"):
+        commit(ledger_path, programme, 1, other)
+    assert dump(ledger_path) == before
+    assert first.seq == 1
+
+
+def test_frame_cannot_be_over_committed(tmp_path: Path) -> None:
+    programme = make_programme(tmp_path, frame="150 000", budget2='budget = "50 000"')
+    ledger_path = tmp_path / "l.sqlite"
+    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))
+    before = dump(ledger_path)
+    # --budget 90 000 for round 2, with only 50 000 left of the frame.
+    rows = [("C-1", "Bergen kommune", BERGEN, "Stort", "1201", 90_000, 450_000, 5)]
+    r2 = write_csv(tmp_path / "r2.csv", rows)
+    result = allocate(ledger_path, programme, 2, r2, budget=90_000)
+    assert result.allocation.awarded == 90_000
+    with pytest.raises(
+        LedgerError, match=r"would award 90 000 kr, but only 50 000 kr remains of the frame"
+    ):
+        lg.commit_round(ledger_path, result, programme, 2, input_path=r2)
+    assert dump(ledger_path) == before
+
+
+def test_input_changed_after_allocating_is_refused(
+    setup: tuple[Path, Programme, Path, Path],
+) -> None:
+    ledger_path, programme, r1, _ = setup
+    checked = read_applications(r1, register="2009")
+    context = lg.round_context(ledger_path, programme, 1)
+    result = run_programme_round(
+        checked, context, programme.policy, programme, sha256=lg.file_sha256(r1)
+    )
+    write_csv(r1, ROUND_1[:2])
+    with pytest.raises(LedgerError, match="has changed since it was allocated"):
+        lg.commit_round(ledger_path, result, programme, 1, input_path=r1)
+    assert not ledger_path.exists() or not lg.status(ledger_path, programme).rounds
+
+
+# --- all or nothing, and two processes at once ----------------------------------------------------
+
+CHILD = textwrap.dedent(
+    """
+    import os, sys, time
+    from pathlib import Path
+    from tilskudd import ledger as lg
+    from tilskudd.errors import TilskuddError
+    from tilskudd.pipeline import read_applications
+    from tilskudd.programme import load_programme
+    from tilskudd.rounds import run_programme_round
+
+    ledger_path, programme_path, csv, round_number, mode, flag = sys.argv[1:7]
+    round_number = int(round_number)
+    programme = load_programme(programme_path)
+    checked = read_applications(csv, register="2009")
+    context = lg.round_context(ledger_path, programme, round_number)
+    result = run_programme_round(checked, context, programme.policy, programme)
+    if mode == "kill":
+        seen = []
+        def pause():
+            seen.append(1)
+            if len(seen) == 2:  # two awards written, inside the transaction
+                Path(flag).write_text("ready")
+                time.sleep(120)
+        lg._HOOKS["commit.award"] = pause
+    elif mode == "race":
+        # Both processes say they are ready, wait for the same start signal, then commit at
+        # once; a pause after the frame check widens the window in which an unlocked check
+        # would let both pass.
+        Path(flag + f".ready{os.getpid()}").write_text("ready")
+        while not Path(flag).exists():
+            time.sleep(0.005)
+        lg._HOOKS["commit.checked"] = lambda: time.sleep(0.5)
+    try:
+        info = lg.commit_round(ledger_path, result, programme, round_number, input_path=csv)
+    except TilskuddError as exc:
+        print(exc)
+        sys.exit(3)
+    print("committed", info.seq)
+    """
+)
+
+
+def run_child(tmp_path: Path, *args: object) -> subprocess.Popen[str]:
+    script = tmp_path / "child.py"
+    script.write_text(CHILD, encoding="utf-8")
+    return subprocess.Popen(
+        [sys.executable, str(script), *(str(a) for a in args)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_a_commit_killed_midway_leaves_the_ledger_as_it_was(
+    setup: tuple[Path, Programme, Path, Path], tmp_path: Path
+) -> None:
+    ledger_path, programme, r1, r2 = setup
+    commit(ledger_path, programme, 1, r1)
+    before = dump(ledger_path)
+    flag = tmp_path / "ready"
+    child = run_child(tmp_path, ledger_path, programme.path, r2, 2, "kill", flag)
+    try:
+        deadline = time.monotonic() + 60
+        while not flag.exists():
+            assert child.poll() is None, child.communicate()
+            assert time.monotonic() < deadline, "the child never reached the middle of its commit"
+            time.sleep(0.01)
+        # The child holds the write lock with a commit entry and two awards written.
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait(timeout=30)
+    finally:
+        if child.poll() is None:
+            child.kill()
+        child.communicate()
+    assert child.returncode == -signal.SIGKILL
+    assert dump(ledger_path) == before
+    with Ledger.open(ledger_path) as ledger:
+        assert [c.round for c in ledger.commits()] == [1]
+        assert len(ledger.awards()) == 3
+        assert ledger.verify_chain().ok
+    # The lock died with the process: the round can be committed now, whole.
+    info = commit(ledger_path, programme, 2, r2)
+    assert info.decisions == 3
+
+
+@pytest.mark.parametrize("same_round", [False, True])
+def test_two_processes_committing_at_once_exactly_one_succeeds(
+    tmp_path: Path, same_round: bool
+) -> None:
+    # A frame of 150 000: each round's 100 000 fits alone, not both.
+    programme = make_programme(tmp_path, frame="150 000")
+    ledger_path = tmp_path / "fresh.sqlite"  # created by the race itself
+    first = write_csv(tmp_path / "r1.csv", ROUND_1)
+    second = write_csv(
+        tmp_path / "r2.csv",
+        [(f"X-{i}", "Bergen kommune", BERGEN, f"P{i}", "1201", 50_000, 250_000, 4) for i in (1, 2)],
+    )
+    flag = tmp_path / "go"
+    rounds = (1, 1) if same_round else (1, 2)
+    children = [
+        run_child(tmp_path, ledger_path, programme.path, csv, number, "race", flag)
+        for csv, number in zip((first, second), rounds, strict=True)
+    ]
+    deadline = time.monotonic() + 60
+    # Both must have allocated against the empty ledger before either commits.
+    while len(list(tmp_path.glob("go.ready*"))) < 2:
+        for child in children:
+            assert child.poll() is None, child.communicate()
+        assert time.monotonic() < deadline, "the children never got ready"
+        time.sleep(0.01)
+    flag.write_text("go")
+    outputs = [c.communicate(timeout=120) for c in children]
+    codes = sorted(c.returncode for c in children)
+    assert codes == [0, 3], outputs
+    refused = next(out for out, _ in outputs if not out.startswith("committed"))
+    if same_round:
+        assert "already committed" in refused
+    else:
+        assert "remains of the frame" in refused
+    with Ledger.open(ledger_path) as ledger:
+        assert len(ledger.commits()) == 1
+        assert ledger.committed_total() == 100_000
+        assert ledger.verify_chain().ok
+
+
+# --- files that are not ours --------------------------------------------------------------------
+
+
+def _unchanged(path: Path) -> Callable[[], None]:
+    data, mtime = path.read_bytes(), path.stat().st_mtime_ns
+    siblings = sorted(p.name for p in path.parent.iterdir())
+
+    def check() -> None:
+        assert path.read_bytes() == data
+        assert path.stat().st_mtime_ns == mtime
+        assert sorted(p.name for p in path.parent.iterdir()) == siblings  # no -wal, no -shm
+
+    return check
+
+
+def test_a_file_that_is_not_sqlite_is_refused_untouched(
+    setup: tuple[Path, Programme, Path, Path],
+) -> None:
+    ledger_path, programme, r1, _ = setup
+    ledger_path.write_text("Søknadsnr;Søker\n", encoding="utf-8")
+    check = _unchanged(ledger_path)
+    with pytest.raises(LedgerFileError, match="not a SQLite database"):
+        commit(ledger_path, programme, 1, r1)
+    with pytest.raises(LedgerFileError, match="not a SQLite database"):
+        lg.status(ledger_path, programme)
+    check()
+
+
+def test_another_programs_sqlite_file_is_refused_untouched(
+    setup: tuple[Path, Programme, Path, Path],
+) -> None:
+    ledger_path, programme, r1, _ = setup
+    conn = sqlite3.connect(ledger_path)
+    conn.execute("CREATE TABLE awards (id INTEGER PRIMARY KEY, amount INTEGER)")
+    conn.execute("INSERT INTO awards (amount) VALUES (5)")
+    conn.commit()
+    conn.close()
+    check = _unchanged(ledger_path)
+    for action in (
+        lambda: commit(ledger_path, programme, 1, r1),
+        lambda: lg.status(ledger_path, programme),
+        lambda: lg.history(ledger_path, MOSS),
+    ):
+        with pytest.raises(LedgerFileError, match="another program, not a tilskudd ledger"):
+            action()
+    check()
+
+
+def test_an_empty_sqlite_database_is_not_taken_over(
+    setup: tuple[Path, Programme, Path, Path],
+) -> None:
+    ledger_path, programme, r1, _ = setup
+    conn = sqlite3.connect(ledger_path)
+    conn.execute("PRAGMA user_version = 0")
+    conn.execute("CREATE TABLE t (x)")
+    conn.execute("DROP TABLE t")  # a valid, empty database file that is not empty on disk
+    conn.commit()
+    conn.close()
+    check = _unchanged(ledger_path)
+    with pytest.raises(LedgerFileError, match="another program"):
+        commit(ledger_path, programme, 1, r1)
+    check()
+
+
+def test_a_ledger_from_a_newer_tilskudd_is_refused_untouched(
+    setup: tuple[Path, Programme, Path, Path],
+) -> None:
+    ledger_path, programme, r1, r2 = setup
+    commit(ledger_path, programme, 1, r1)
+    conn = sqlite3.connect(ledger_path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.commit()
+    conn.execute("PRAGMA journal_mode = DELETE")  # checkpoint: the version is in the main file
+    conn.close()
+    check = _unchanged(ledger_path)
+    for action in (
+        lambda: commit(ledger_path, programme, 2, r2),
+        lambda: lg.status(ledger_path, programme),
+        lambda: lg.amend(ledger_path, programme, "A-1", 50_000, "x"),
+    ):
+        with pytest.raises(
+            LedgerFileError, match=rf"newer tilskudd \(ledger schema version {SCHEMA_VERSION + 1}"
+        ):
+            action()
+    check()
+
+
+def test_our_mark_without_our_meta_table_is_refused(
+    setup: tuple[Path, Programme, Path, Path],
+) -> None:
+    ledger_path, programme, r1, _ = setup
+    conn = sqlite3.connect(ledger_path)
+    conn.execute(f"PRAGMA application_id = {lg.APPLICATION_ID}")
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(LedgerFileError, match="not in its meta table"):
+        commit(ledger_path, programme, 1, r1)
+
+
+def test_read_commands_do_not_create_a_ledger(tmp_path: Path) -> None:
+    programme = make_programme(tmp_path)
+    ledger_path = tmp_path / "none.sqlite"
+    report = lg.status(ledger_path, programme)
+    assert (report.committed, report.remaining, report.rounds) == (0, 200_000, ())
+    with pytest.raises(LedgerError, match=r"no ledger at .* yet"):
+        lg.history(ledger_path, MOSS)
+    with pytest.raises(LedgerError, match=r"no ledger at .* yet"):
+        lg.amend(ledger_path, programme, "A-1", 1, "x")
+    assert not ledger_path.exists()
+
+
+# --- append-only and the hash chain -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE awards SET amount = 1",
+        "DELETE FROM awards",
+        "UPDATE commits SET awarded = 0",
+        "DELETE FROM commits",
+        "UPDATE chain SET hash = 'x'",
+        "DELETE FROM chain",
+        "UPDATE amendments SET amount_after = 1",
+        "DELETE FROM amendments",
+        "UPDATE meta SET value = 'x'",
+        "DELETE FROM meta",
+    ],
+)
+def test_recorded_rows_can_be_neither_changed_nor_deleted(
+    setup: tuple[Path, Programme, Path, Path], sql: str
+) -> None:
+    ledger_path, programme, r1, _ = setup
+    commit(ledger_path, programme, 1, r1)
+    lg.amend(ledger_path, programme, "A-1", 50_000, "budget revised")
+    before = dump(ledger_path)
+    conn = sqlite3.connect(ledger_path)
+    with pytest.raises(sqlite3.IntegrityError, match=r"append-only"):
+        conn.execute(sql)
+    conn.close()
+    assert dump(ledger_path) == before
+
+
+def _tamper(path: Path, *sql: str) -> None:
+    """Edit the ledger as someone with the sqlite3 shell would: drop the guard, change, commit."""
+    conn = sqlite3.connect(path)
+    for table in ("awards", "chain", "commits", "amendments"):
+        conn.execute(f"DROP TRIGGER IF EXISTS {table}_no_update")
+        conn.execute(f"DROP TRIGGER IF EXISTS {table}_no_delete")
+    for statement in sql:
+        conn.execute(statement)
+    conn.commit()
+    conn.close()
+
+
+@pytest.mark.parametrize(
+    ("sql", "first_bad", "problem"),
+    [
+        (["UPDATE awards SET amount = 99000 WHERE application_id = 'A-2'"], 3, "amount changed"),
+        (["UPDATE commits SET input_sha256 = 'f00' WHERE seq = 1"], 1, "input_sha256 changed"),
+        (
+            ["UPDATE chain SET body = replace(body, '60000', '66000') WHERE seq = 2"],
+            2,
+            "hash does not match",
+        ),
+        (
+            ["DELETE FROM awards WHERE seq = 4", "DELETE FROM chain WHERE seq = 4"],
+            4,
+            "entry 4 is missing",
+        ),
+        (["DELETE FROM awards WHERE seq = 3"], 3, "missing from awards"),
+        (
+            [
+                "INSERT INTO awards SELECT 99, commit_seq, round, 'Z-9', orgnr, applicant, "
+                "project, municipalities, requested, eligible, 1000, status, rank, reasons "
+                "FROM awards WHERE seq = 2"
+            ],
+            99,
+            "not in the chain",
+        ),
+        (["UPDATE amendments SET reason = 'other' WHERE seq = 5"], 5, "reason changed"),
+    ],
+)
+def test_the_hash_chain_finds_an_edit_made_outside_tilskudd(
+    setup: tuple[Path, Programme, Path, Path], sql: list[str], first_bad: int, problem: str
+) -> None:
+    ledger_path, programme, r1, _ = setup
+    commit(ledger_path, programme, 1, r1)  # entries 1 (commit), 2-4 (A-1, A-2, A-3)
+    lg.amend(ledger_path, programme, "A-1", 50_000, "smaller budget")  # entry 5
+    assert lg.verify_chain(ledger_path).ok
+    _tamper(ledger_path, *sql)
+    report = lg.verify_chain(ledger_path)
+    assert not report.ok
+    assert report.first_bad == first_bad
+    assert problem in (report.problem or "")
+
+
+def test_a_rewritten_hash_shows_at_the_next_entry(
+    setup: tuple[Path, Programme, Path, Path],
+) -> None:
+    ledger_path, programme, r1, _ = setup
+    commit(ledger_path, programme, 1, r1)
+    # Change entry 3's row, body and hash consistently: entry 4 no longer follows it.
+    conn = sqlite3.connect(ledger_path)
+    body = conn.execute("SELECT body, prev_hash FROM chain WHERE seq = 3").fetchone()
+    conn.close()
+    new_body = body[0].replace('"amount":40000', '"amount":45000')
+    assert new_body != body[0]
+    new_hash = lg.entry_hash(body[1], new_body)
+    _tamper(
+        ledger_path,
+        f"UPDATE chain SET body = '{new_body}', hash = '{new_hash}' WHERE seq = 3",
+        "UPDATE awards SET amount = 45000 WHERE seq = 3",
+    )
+    report = lg.verify_chain(ledger_path)
+    assert (report.ok, report.first_bad) == (False, 4)
+    assert "does not follow entry 3" in (report.problem or "")
+
+
+# --- amendments and withdrawals -------------------------------------------------------------------
+
+
+def test_amendments_and_withdrawals_return_money_to_the_frame(
+    setup: tuple[Path, Programme, Path, Path],
+) -> None:
+    ledger_path, programme, r1, _ = setup
+    commit(ledger_path, programme, 1, r1)
+    assert lg.status(ledger_path, programme).remaining == 100_000
+    change = lg.amend(ledger_path, programme, "A-1", 45_000, "the project was cut")
+    assert (change.amount_before, change.amount_after, change.kind) == (60_000, 45_000, "amend")
+    assert lg.status(ledger_path, programme).remaining == 115_000
+    gone = lg.withdraw(ledger_path, programme, "A-2", "the municipality withdrew")
+    assert (gone.amount_before, gone.amount_after) == (40_000, 0)
+    report = lg.status(ledger_path, programme)
+    assert report.remaining == 155_000
+    (round1,) = report.rounds
+    assert (round1.committed, round1.current, round1.projects, round1.municipalities) == (
+        100_000,
+        45_000,
+        1,
+        2,
+    )
+    assert (round1.amendments, round1.withdrawals) == (1, 1)
+    # The reserve or unfunded application can be funded from money that freed up.
+    lg.amend(ledger_path, programme, "A-3", 80_000, "funded from the returned money")
+    assert lg.status(ledger_path, programme).remaining == 75_000
+    with Ledger.open(ledger_path) as ledger:
+        awards = {a.application_id: a for a in ledger.awards()}
+        # The committed rows are as they were; the changes are new entries.
+        assert (awards["A-1"].amount, awards["A-1"].current) == (60_000, 45_000)
+        assert awards["A-2"].current_status == "withdrawn"
+        assert awards["A-3"].current_status == "amended"
+        assert ledger.verify_chain().entries == 7
+
+
+@pytest.mark.parametrize(
+    ("application", "amount", "reason", "message"),
+    [
+        ("A-1", 50_000, "  ", "give the reason"),
+        ("A-1", -5, "x", "0 or more"),
+        ("A-1", 0, "x", "use tilskudd withdraw"),
+        ("A-1", 60_000, "x", "already 60 000 kr"),
+        ("A-1", 70_000, "x", "more than A-1 \\(round 1\\) applied for \\(60 000 kr\\)"),
+        ("Q-1", 1_000, "x", "not in the ledger"),
+    ],
+)
+def test_bad_amendments_are_refused(
+    setup: tuple[Path, Programme, Path, Path],
+    application: str,
+    amount: int,
+    reason: str,
+    message: str,
+) -> None:
+    ledger_path, programme, r1, _ = setup
+    commit(ledger_path, programme, 1, r1)
+    before = dump(ledger_path)
+    with pytest.raises(LedgerError, match=message):
+        lg.amend(ledger_path, programme, application, amount, reason)
+    assert dump(ledger_path) == before
+
+
+def test_an_amendment_cannot_exceed_the_frame(tmp_path: Path) -> None:
+    programme = make_programme(tmp_path, frame="110 000")
+    ledger_path = tmp_path / "l.sqlite"
+    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))
+    with pytest.raises(LedgerError, match=r"needs 80 000 kr, but only 10 000 kr remains"):
+        lg.amend(ledger_path, programme, "A-3", 80_000, "x")
+    lg.amend(ledger_path, programme, "A-3", 10_000, "what is left")
+    assert lg.status(ledger_path, programme).remaining == 0
+
+
+def test_a_withdrawal_is_final(setup: tuple[Path, Programme, Path, Path]) -> None:
+    ledger_path, programme, r1, _ = setup
+    commit(ledger_path, programme, 1, r1)
+    lg.withdraw(ledger_path, programme, "A-2", "withdrew")
+    with pytest.raises(LedgerError, match="was withdrawn; a withdrawal is final"):
+        lg.amend(ledger_path, programme, "A-2", 10_000, "back")
+    with pytest.raises(LedgerError, match="was withdrawn"):
+        lg.withdraw(ledger_path, programme, "A-2", "again")
+    with pytest.raises(LedgerError, match="no award to withdraw"):
+        lg.withdraw(ledger_path, programme, "A-3", "never had one")
+
+
+def test_an_id_in_two_rounds_needs_the_round(setup: tuple[Path, Programme, Path, Path]) -> None:
+    ledger_path, programme, r1, r2 = setup
+    commit(ledger_path, programme, 1, r1)
+    commit(ledger_path, programme, 2, r2)
+    with pytest.raises(LedgerError, match="is in rounds 1, 2; say which with --round"):
+        lg.amend(ledger_path, programme, "A-2", 30_000, "x")
+    change = lg.amend(ledger_path, programme, "A-2", 30_000, "x", round=1)
+    assert change.round == 1
+
+
+def test_rejected_applications_cannot_be_funded_by_amendment(tmp_path: Path) -> None:
+    programme = make_programme(tmp_path)
+    rows = [*ROUND_1, ("A-4", "Feil", "123456789", "Ugyldig", "0104", 10_000, 50_000, 5)]
+    ledger_path = tmp_path / "l.sqlite"
+    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", rows))
+    with Ledger.open(ledger_path) as ledger:
+        rejected = [a for a in ledger.awards() if a.application_id == "A-4"]
+    assert [a.status for a in rejected] == ["rejected"]
+    with pytest.raises(LedgerError, match="rejected as invalid"):
+        lg.amend(ledger_path, programme, "A-4", 10_000, "x")
+
+
+# --- rounds against the ledger --------------------------------------------------------------------
+
+
+def test_round_two_is_allocated_against_round_one(
+    setup: tuple[Path, Programme, Path, Path],
+) -> None:
+    ledger_path, programme, r1, r2 = setup
+    commit(ledger_path, programme, 1, r1)
+    context = lg.round_context(ledger_path, programme, 2)
+    # Round 2 has no budget of its own: it gets what remains of the frame.
+    assert (context.budget, context.budget_source, context.remaining) == (
+        100_000,
+        "remaining",
+        100_000,
+    )
+    assert context.prior_by_orgnr == {MOSS: 60_000, OSLO: 40_000}
+    result = allocate(ledger_path, programme, 2, r2)
+    decisions = result.allocation.by_id()
+    for app_id, earlier, match in (("B-1", "A-1", "orgnr_project"), ("A-2", "A-2", "id")):
+        decision = decisions[app_id]
+        assert (decision.status, decision.amount) == (Status.NOT_FUNDED, 0)
+        (reason,) = decision.reasons
+        assert reason.code == ALREADY_FUNDED
+        assert reason.params == {
+            "round": 1,
+            "application": earlier,
+            "amount": 60_000 if earlier == "A-1" else 40_000,
+            "match": match,
+        }
+    assert decisions["B-3"].amount == 50_000
+    assert result.allocation.budget == 100_000
+    assert len(result.allocation.decisions) == 3
+
+
+def test_a_round_budget_above_what_remains_is_lowered(tmp_path: Path) -> None:
+    programme = make_programme(tmp_path, frame="150 000", budget2='budget = "50 000"')
+    ledger_path = tmp_path / "l.sqlite"
+    before = lg.round_context(ledger_path, programme, 2)
+    assert (before.budget, before.budget_source) == (50_000, "round")
+    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))
+    # Money given by amendment after round 1 leaves less than round 2 planned.
+    lg.amend(ledger_path, programme, "A-3", 20_000, "funded after all")
+    after = lg.round_context(ledger_path, programme, 2)
+    assert (after.budget, after.budget_source, after.planned) == (30_000, "remaining", 50_000)
+
+
+def test_a_withdrawn_award_does_not_count_as_funded(
+    setup: tuple[Path, Programme, Path, Path],
+) -> None:
+    ledger_path, programme, r1, _ = setup
+    commit(ledger_path, programme, 1, r1)
+    lg.withdraw(ledger_path, programme, "A-2", "withdrew")
+    context = lg.round_context(ledger_path, programme, 2)
+    assert [p.application_id for p in context.prior] == ["A-1"]
+    assert context.prior_by_orgnr == {MOSS: 60_000}
+    assert context.budget == 140_000
+
+
+def test_history_by_orgnr_and_by_id(setup: tuple[Path, Programme, Path, Path]) -> None:
+    ledger_path, programme, r1, r2 = setup
+    commit(ledger_path, programme, 1, r1)
+    commit(ledger_path, programme, 2, r2)
+    by_org = lg.history(ledger_path, "974 760 673")
+    assert [(a.round, a.application_id, a.current) for a in by_org] == [
+        (1, "A-1", 60_000),
+        (2, "B-1", 0),
+    ]
+    assert [(a.round, a.status) for a in lg.history(ledger_path, "A-2")] == [
+        (1, "funded"),
+        (2, "not_funded"),
+    ]
+    assert lg.history(ledger_path, "nobody") == []
+
+
+def test_status_figures_and_sentences(setup: tuple[Path, Programme, Path, Path]) -> None:
+    ledger_path, programme, r1, _ = setup
+    commit(ledger_path, programme, 1, r1)
+    report = lg.status(ledger_path, programme)
+    assert (report.frame, report.committed, report.remaining) == (200_000, 100_000, 100_000)
+    assert report.planned == ((2, None, None),)
+    data = report.as_json()
+    assert data["rounds"][0]["projects"] == 2
+    assert data["rounds"][0]["municipalities"] == 3
+    json.dumps(data)  # plain values only
+    nb = lg.status_lines(report, "nb")
+    assert nb[1] == "Runde 1: 100\u00a0000\u00a0kr til 2 prosjekter i 3 kommuner."
+    assert nb[2] == "Igjen av rammen: 100\u00a0000\u00a0kr."
+    en = lg.status_lines(report, "en")
+    assert en[1] == "Round 1: NOK\u00a0100,000 to 2 projects in 3 municipalities."
+    assert en[2] == "Remaining: NOK\u00a0100,000."
+
+
+# --- verify: re-running committed rounds --------------------------------------------------------
+
+
+def test_verify_reruns_each_round_against_the_ledger_as_it_was(
+    setup: tuple[Path, Programme, Path, Path],
+) -> None:
+    ledger_path, programme, r1, r2 = setup
+    commit(ledger_path, programme, 1, r1)
+    commit(ledger_path, programme, 2, r2)
+    # A later withdrawal must not change what round 2 was allocated against.
+    lg.withdraw(ledger_path, programme, "A-1", "withdrew")
+    with Ledger.open(ledger_path) as ledger:
+        results = [verify_round(ledger, programme, c) for c in ledger.commits()]
+    assert [(r.round, r.ok, r.differences) for r in results] == [(1, True, ()), (2, True, ())]
+    assert results[0].awarded == 100_000
+
+
+def test_verify_reports_a_different_input_and_takes_another_path(
+    setup: tuple[Path, Programme, Path, Path], tmp_path: Path
+) -> None:
+    ledger_path, programme, r1, _ = setup
+    commit(ledger_path, programme, 1, r1)
+    moved = tmp_path / "archive" / "r1.csv"
+    moved.parent.mkdir()
+    r1.rename(moved)
+    with Ledger.open(ledger_path) as ledger:
+        (record,) = ledger.commits()
+        missing = verify_round(ledger, programme, record)
+        assert (missing.ok, missing.problem) == (
+            False,
+            f"the input file {r1} is not there; give it with --input",
+        )
+        assert verify_round(ledger, programme, record, input_path=moved).ok
+        write_csv(moved, ROUND_1[:2])
+        changed = verify_round(ledger, programme, record, input_path=moved)
+        assert not changed.ok
+        assert "is not the file committed for round 1" in (changed.problem or "")
+
+
+def test_verify_finds_an_award_that_the_rules_would_not_give(
+    setup: tuple[Path, Programme, Path, Path],
+) -> None:
+    ledger_path, programme, r1, _ = setup
+    checked = read_applications(r1, register="2009")
+    context = lg.round_context(ledger_path, programme, 1)
+    result = run_programme_round(checked, context, programme.policy, programme)
+    # Swap A-2's and A-3's decisions, as a hand-edited result would.
+    decisions = list(result.allocation.decisions)
+    by = {d.application_id: i for i, d in enumerate(decisions)}
+    a2, a3 = decisions[by["A-2"]], decisions[by["A-3"]]
+    decisions[by["A-2"]] = a2.model_copy(update={"status": Status.NOT_FUNDED, "amount": 0})
+    decisions[by["A-3"]] = a3.model_copy(update={"status": Status.FUNDED, "amount": 40_000})
+    forged = result.model_copy(
+        update={"allocation": result.allocation.model_copy(update={"decisions": tuple(decisions)})}
+    )
+    lg.commit_round(ledger_path, forged, programme, 1, input_path=r1)
+    with Ledger.open(ledger_path) as ledger:
+        (record,) = ledger.commits()
+        report = verify_round(ledger, programme, record)
+    assert not report.ok
+    assert [(d.application_id, d.recorded, d.rerun) for d in report.differences] == [
+        ("A-2", ("not_funded", 0), ("funded", 40_000)),
+        ("A-3", ("funded", 40_000), ("not_funded", 0)),
+    ]
+
+
+# --- migrations ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("version", range(1, SCHEMA_VERSION))
+def test_every_earlier_schema_is_upgraded_with_its_data(
+    setup: tuple[Path, Programme, Path, Path], version: int
+) -> None:
+    ledger_path, programme, r1, r2 = setup
+    result = allocate(ledger_path, programme, 1, r1)
+    with Ledger.open(ledger_path, create=True, _schema=version) as old:
+        assert old.version == version
+        old.commit_round(result, programme, 1, input_path=r1)
+    conn = sqlite3.connect(ledger_path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == version
+    conn.close()
+    with Ledger.open(ledger_path) as ledger:
+        assert ledger.version == SCHEMA_VERSION
+        assert ledger.verify_chain().ok
+        assert ledger.committed_total() == 100_000
+        keys = dict(ledger._conn.execute("SELECT key, value FROM meta").fetchall())
+        assert f"migrated_to_v{SCHEMA_VERSION}" in keys
+    # What the newer schema adds works on the upgraded file.
+    lg.amend(ledger_path, programme, "A-1", 50_000, "after the upgrade")
+    commit(ledger_path, programme, 2, r2)
+    assert lg.verify_chain(ledger_path).ok
+    assert lg.status(ledger_path, programme).remaining == 200_000 - 50_000 - 40_000 - 50_000
+
+
+def test_migrations_are_one_transaction(
+    setup: tuple[Path, Programme, Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ledger_path = setup[0]
+    with Ledger.open(ledger_path, create=True, _schema=1):
+        pass
+    before = dump(ledger_path)
+    broken = (*lg.MIGRATIONS[:1], (*lg.MIGRATIONS[1], "CREATE TABLE broken ("))
+    monkeypatch.setattr(lg, "MIGRATIONS", broken)
+    with pytest.raises(sqlite3.OperationalError):
+        Ledger.open(ledger_path)
+    assert dump(ledger_path) == before
+
+
+# --- export -------------------------------------------------------------------------------------
+
+
+def test_export_xlsx_and_csv(setup: tuple[Path, Programme, Path, Path], tmp_path: Path) -> None:
+    ledger_path, programme, r1, _ = setup
+    commit(ledger_path, programme, 1, r1)
+    lg.amend(ledger_path, programme, "A-1", 50_000, "=cut")
+    assert lg.export(ledger_path, tmp_path / "out.xlsx", lang="nb") == "xlsx"
+    book = openpyxl.load_workbook(tmp_path / "out.xlsx")
+    assert book.sheetnames == ["Tildelinger", "Endringer", "Runder"]
+    rows = list(book["Tildelinger"].iter_rows(values_only=True))
+    assert rows[0][:3] == ("Runde", "Søknadsnr", "Org.nr.")
+    a1 = next(r for r in rows if r[1] == "A-1")
+    assert (a1[7], a1[8], a1[9], a1[12]) == (60_000, 50_000, "endret", "=cut")
+    assert book["Tildelinger"].cell(row=rows.index(a1) + 1, column=13).data_type == "s"
+    changes = list(book["Endringer"].iter_rows(values_only=True))
+    assert changes[1][:6] == (1, "A-1", "endret", 60_000, 50_000, -10_000)
+    rounds = list(book["Runder"].iter_rows(values_only=True))
+    assert rounds[1][9] == lg.file_sha256(r1)
+
+    assert lg.export(ledger_path, tmp_path / "out.csv", lang="en") == "csv"
+    text = (tmp_path / "out.csv").read_text(encoding="utf-8-sig")
+    lines = text.splitlines()
+    assert lines[0].startswith("Round;ID;Org. no.;Applicant")
+    assert (
+        "1;A-1;974760673;Moss kommune;Felles saksbehandling;0104, 0105;60000;60000;50000;amended;"
+        in text
+    )
+    assert ";'=cut" in text  # never a formula
+    with pytest.raises(Exception, match="exists"):
+        lg.export(ledger_path, tmp_path / "out.csv")
+    with pytest.raises(Exception, match="input file"):
+        lg.export(ledger_path, ledger_path, force=True)

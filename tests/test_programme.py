@@ -1,0 +1,273 @@
+"""The programme file: reading, finding, refusing bad files with line and key, and `init`."""
+
+from __future__ import annotations
+
+import os
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tilskudd.errors import ProgrammeError
+from tilskudd.export.template import COLUMNS, TEMPLATE_ROWS
+from tilskudd.programme import (
+    PROGRAMME_FILE,
+    find_programme,
+    find_programme_file,
+    init_programme,
+    load_programme,
+)
+from tilskudd.reading.columns import match_field
+
+DIFI = """\
+[programme]
+name = "IKT-tilskudd til kommunene 2009"
+funder = "Difi"
+frame = "60 000 000"
+lang = "nb"
+register = "2009"
+
+[[round]]
+number = 1
+name = "Runde 1"
+budget = "20M"
+opens = 2009-03-01
+closes = 2009-04-15
+decision = 2009-06-01
+
+[[round]]
+id = 2
+budget = 40000000
+
+[policy]
+max_share_of_cost = "20 %"
+round_to = "1 000"
+"""
+
+
+def write(folder: Path, text: str, name: str = PROGRAMME_FILE) -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_reads_amounts_as_people_write_them(tmp_path: Path) -> None:
+    programme = load_programme(write(tmp_path, DIFI))
+    assert programme.frame == 60_000_000
+    assert [(r.number, r.budget) for r in programme.rounds] == [(1, 20_000_000), (2, 40_000_000)]
+    assert programme.policy.max_share_of_cost == Decimal("0.2")
+    assert programme.policy.round_to == 1000
+    assert programme.register_year == "2009"
+    assert programme.lang == "nb"
+    assert programme.round(2).name is None
+    assert programme.round("runde 1").number == 1
+
+
+def test_ledger_defaults_beside_the_file(tmp_path: Path) -> None:
+    programme = load_programme(write(tmp_path, DIFI))
+    assert programme.ledger_path == (tmp_path / "tilskudd.ledger.sqlite").absolute()
+    other = load_programme(
+        write(
+            tmp_path, DIFI.replace('lang = "nb"', 'lang = "nb"\nledger = "data/l.sqlite"'), "b.toml"
+        )
+    )
+    assert other.ledger_path == (tmp_path / "data" / "l.sqlite").absolute()
+
+
+def test_a_round_can_have_its_own_policy(tmp_path: Path) -> None:
+    text = DIFI.replace(
+        "budget = 40000000\n", 'budget = 40000000\n[round.policy]\nrule = "proportional"\n'
+    )
+    programme = load_programme(write(tmp_path, text))
+    assert programme.round_policy(2).rule == "proportional"
+    assert programme.round_policy(1).max_share_of_cost == Decimal("0.2")
+
+
+def test_unknown_round_lists_the_rounds(tmp_path: Path) -> None:
+    programme = load_programme(write(tmp_path, DIFI))
+    with pytest.raises(ProgrammeError, match=r"no round '3'.*rounds are: 1, 2"):
+        programme.round(3)
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (('frame = "60 000 000"', 'frame = "sixty"'), r"line 4: programme\.frame: .*'sixty'"),
+        (('budget = "20M"', 'budget = "3,300"'), r"line 11: round\[1\]\.budget: .*ambiguous"),
+        (("closes = 2009-04-15", "closes = 2009-02-01"), r"line 8: round\[1\]: closes .* before"),
+        (('round_to = "1 000"', 'round_to = "lots"'), r"\[policy\]: round_to"),
+        (('lang = "nb"', 'lang = "de"'), r"line 5: programme\.lang"),
+        (('register = "2009"', 'register = "1999"'), r"line 6: programme\.register.*2009, 2024"),
+        (
+            ("budget = 40000000", "budget = 50000000"),
+            r"add up to 70 000 000 kr, more than the frame",
+        ),
+        (("id = 2", "id = 1"), r"round number 1 is given more than once"),
+        (('funder = "Difi"', 'fundr = "Difi"'), r"line 3: programme\.fundr: Extra inputs"),
+    ],
+)
+def test_invalid_files_name_line_and_key(
+    tmp_path: Path, change: tuple[str, str], expected: str
+) -> None:
+    assert change[0] in DIFI
+    path = write(tmp_path, DIFI.replace(*change))
+    with pytest.raises(ProgrammeError, match=expected) as info:
+        load_programme(path)
+    assert str(path) in str(info.value)
+
+
+def test_toml_syntax_error_gives_position(tmp_path: Path) -> None:
+    path = write(tmp_path, DIFI.replace('name = "IKT', "name = IKT"))
+    with pytest.raises(ProgrammeError, match=r"not valid TOML: .*line 2"):
+        load_programme(path)
+
+
+def test_missing_programme_table_shows_an_example(tmp_path: Path) -> None:
+    with pytest.raises(ProgrammeError, match=r"no \[programme\] table.*\n.*\[programme\]"):
+        load_programme(write(tmp_path, "# empty\n"))
+    with pytest.raises(ProgrammeError, match=r"frame belongs in the \[programme\] table"):
+        load_programme(write(tmp_path, 'frame = 5\nname = "x"\n'))
+    with pytest.raises(ProgrammeError, match=r"rounds are written \[\[round\]\]"):
+        load_programme(write(tmp_path, "[[rounds]]\nnumber = 1\n"))
+    with pytest.raises(ProgrammeError, match=r"unknown key or table 'budjet'"):
+        load_programme(write(tmp_path, "[budjet]\nx = 1\n"))
+
+
+def test_found_in_the_folder_or_above(tmp_path: Path) -> None:
+    path = write(tmp_path, DIFI)
+    deep = tmp_path / "a" / "b"
+    deep.mkdir(parents=True)
+    assert find_programme_file(deep) == path
+    programme = find_programme(deep)
+    assert programme is not None
+    assert programme.name == "IKT-tilskudd til kommunene 2009"
+
+
+def test_none_found_is_none_but_an_explicit_missing_file_is_an_error(tmp_path: Path) -> None:
+    lone = tmp_path / "lone"
+    lone.mkdir()
+    # A tilskudd.toml further up (say in /tmp) would be found: only assert when there is none.
+    if not any((p / PROGRAMME_FILE).exists() for p in lone.parents):
+        assert find_programme(lone) is None
+    with pytest.raises(ProgrammeError, match="programme file not found"):
+        find_programme(lone, explicit=lone / "nope.toml")
+
+
+def test_explicit_folder_means_its_programme_file(tmp_path: Path) -> None:
+    path = write(tmp_path, DIFI)
+    assert find_programme_file(Path("/"), explicit=tmp_path) == path
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_init_writes_a_working_programme_and_template(tmp_path: Path, lang: str) -> None:
+    result = init_programme(
+        tmp_path / "new", lang=lang, register="2009", frame=60_000_000, year=2009
+    )
+    text = result.programme_file.read_text(encoding="utf-8")
+    assert text.startswith("#")  # commented
+    programme = load_programme(result.programme_file)
+    assert programme.frame == 60_000_000
+    assert programme.lang == lang
+    assert programme.register_year == "2009"
+    assert [r.number for r in programme.rounds] == [1, 2]
+    assert programme.rounds[0].budget == 30_000_000
+    assert programme.rounds[1].budget is None  # the rest of the frame
+
+    book = openpyxl.load_workbook(result.template_file)
+    sheet = book.worksheets[0]
+    headers = [c.value for c in sheet[1]]
+    # Every header is one tilskudd recognises as its field.
+    assert [match_field(str(h)) for h in headers] == [f for f, *_ in COLUMNS]
+    if lang == "nb":
+        assert headers[:4] == ["Søknadsnr", "Søker", "Organisasjonsnummer", "Prosjekttittel"]
+        assert book.sheetnames == ["Søknader", "Veiledning", "Kategorier", "Kommuner"]
+    else:
+        assert book.sheetnames == ["Applications", "Instructions", "Categories", "Municipalities"]
+    assert sheet.freeze_panes == "A2"
+    assert sheet["G2"].number_format == "#,##0"
+    assert sheet[f"G{TEMPLATE_ROWS + 1}"].number_format == "#,##0"
+    assert sheet["C2"].number_format == "@"
+
+    places = book.worksheets[3]
+    assert places.max_row == 431  # 430 municipalities in the 2009 numbering, plus the header
+    assert places["A2"].value == "0101 Halden"
+
+    rules = {str(v.sqref): v for v in sheet.data_validations.dataValidation}
+    muni = rules[f"E2:E{TEMPLATE_ROWS + 1}"]
+    assert muni.type == "list"
+    assert muni.formula1.endswith("!$A$2:$A$431")
+    assert not muni.showErrorMessage  # several municipalities per cell must stay possible
+    assert muni.prompt
+    category = rules[f"J2:J{TEMPLATE_ROWS + 1}"]
+    assert category.type == "list"
+    assert category.errorStyle == "warning"
+    amount = rules[f"G2:G{TEMPLATE_ROWS + 1}"]
+    assert (amount.type, amount.operator, amount.formula1) == ("whole", "greaterThan", "0")
+    assert amount.showErrorMessage
+
+    guide = book.worksheets[1]
+    lines = [c.value for c in guide["A"] if c.value]
+    assert len(lines) > 10
+    word = "Søknadsnr" if lang == "nb" else "Application ID"
+    assert any(str(line).startswith(word) for line in lines)
+    assert any("50" in str(line) for line in lines)  # the policy's share of cost
+
+
+def test_filled_template_reads_back(tmp_path: Path) -> None:
+    from tilskudd.pipeline import read_applications
+
+    result = init_programme(tmp_path, register="2009")
+    book = openpyxl.load_workbook(result.template_file)
+    sheet = book.worksheets[0]
+    row = [
+        "S-1",
+        "Moss kommune",
+        "974 760 673",
+        "Felles IKT",
+        "0104 Moss, 0301 Oslo",
+        None,
+        300_000,
+        1_500_000,
+        4.5,
+        "Kompetanse",
+    ]
+    for column, value in enumerate(row, start=1):
+        sheet.cell(row=2, column=column, value=value)
+    book.save(tmp_path / "filled.xlsx")
+    checked = read_applications(tmp_path / "filled.xlsx", register="2009")
+    assert not checked.errors
+    assert not checked.warnings  # the formatted empty rows below are not reported
+    (app,) = checked.applications
+    assert (app.id, app.orgnr, app.municipalities) == ("S-1", "974760673", ("0104", "0301"))
+    assert (app.requested, app.total_cost, app.score, app.category) == (
+        300_000,
+        1_500_000,
+        Decimal("4.5"),
+        "Kompetanse",
+    )
+
+
+def test_init_never_overwrites(tmp_path: Path) -> None:
+    existing = write(tmp_path, "# mine\n")
+    before = existing.stat().st_mtime_ns
+    with pytest.raises(ProgrammeError, match=r"already exists.*never overwrites"):
+        init_programme(tmp_path)
+    assert existing.read_text(encoding="utf-8") == "# mine\n"
+    assert existing.stat().st_mtime_ns == before
+    assert not (tmp_path / "applications.xlsx").exists()  # nothing half-made
+
+
+def test_init_refuses_when_only_the_template_exists(tmp_path: Path) -> None:
+    (tmp_path / "applications.xlsx").write_bytes(b"mine")
+    with pytest.raises(ProgrammeError, match=r"applications\.xlsx already exists"):
+        init_programme(tmp_path)
+    assert not (tmp_path / PROGRAMME_FILE).exists()
+    assert (tmp_path / "applications.xlsx").read_bytes() == b"mine"
+
+
+def test_init_names_are_toml_safe(tmp_path: Path) -> None:
+    result = init_programme(tmp_path, name='Fond "A" \\ Ø', funder="Æ&Å")
+    assert result.programme.name == 'Fond "A" \\ Ø'
+    assert result.programme.funder == "Æ&Å"
+    assert os.access(result.programme_file, os.R_OK)

@@ -1,0 +1,100 @@
+"""Issues as one-line sentences for people, location first, in Norwegian or English.
+
+An :class:`~tilskudd.models.Issue` carries a code and parameters; :func:`describe_issue` renders it
+from the locales catalogue (the key is the code itself, e.g. ``validate.amount_ambiguous``)::
+
+    søknader.xlsx, Søknader!F12 (Omsøkt beløp): '3,300' er tvetydig: ...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from tilskudd.i18n import Translator, get
+from tilskudd.models import Issue, Location
+
+__all__ = ["describe_issue", "describe_location", "render_message"]
+
+
+def describe_location(
+    location: Location | None, lang: str = "en", *, show_file: bool = True
+) -> str:
+    """Where an issue is, as a person reads it: ``søknader.xlsx, Søknader!F12 (Omsøkt beløp)``."""
+    if location is None:
+        return ""
+    t = get(lang)
+    if location.column and location.row:
+        ref = f"{location.column}{location.row}"
+    elif location.row:
+        ref = t("validate.where_row", row=location.row)
+    elif location.column:
+        ref = t("validate.where_column", column=location.column)
+    else:
+        ref = ""
+    if location.sheet:
+        if ref and location.column and location.row:
+            ref = f"{_sheet_ref(location.sheet)}!{ref}"
+        elif ref:
+            ref = f"{location.sheet}, {ref}"
+        else:
+            ref = location.sheet
+    parts = [p for p in (location.file if show_file else "", ref) if p]
+    where = ", ".join(parts)
+    if location.header:
+        where = f"{where} ({location.header})" if where else location.header
+    return where
+
+
+def _sheet_ref(sheet: str) -> str:
+    # As a spreadsheet writes it: a sheet name with spaces or punctuation is quoted.
+    if sheet.replace("_", "").isalnum():
+        return sheet
+    return "'" + sheet.replace("'", "''") + "'"
+
+
+def describe_issue(
+    issue: Issue, lang: str = "en", *, show_file: bool = True, show_severity: bool = False
+) -> str:
+    """One line for a person: where (file, sheet, cell, header), then what is wrong and expected.
+
+    ``show_file=False`` leaves the file name out (when a report names it once at the top);
+    ``show_severity=True`` starts with "error:" / "feil:" or "warning:" / "advarsel:".
+    """
+    params: dict[str, Any] = {"value": issue.value, "field": issue.field}
+    params.update(issue.params)
+    message = render_message(issue.code, params, lang)
+    where = describe_location(issue.location, lang, show_file=show_file)
+    line = f"{where}: {message}" if where else message
+    if show_severity:
+        line = f"{get(lang)(f'severity.{issue.severity.value}')}: {line}"
+    return line
+
+
+def render_message(code: str, params: Mapping[str, Any], lang: str = "en") -> str:
+    """The catalogue text for ``code`` with ``params``; each list param ``x`` also as ``x_or``.
+
+    ``x_or`` is the list joined with "or" ("did you mean A, B or C?"); a list named ``fields``
+    holds field names and is shown in the language's words ("omsøkt beløp").
+    """
+    t = get(lang)
+    ready: dict[str, Any] = dict(params)
+    for key, value in params.items():
+        if isinstance(value, list | tuple):
+            items = [str(v) for v in value]
+            if key == "fields":
+                items = [_field(t, f) for f in items]
+                ready[key] = items
+            ready[f"{key}_or"] = _join(items, t("words.or"))
+    return t(code, **ready)
+
+
+def _field(t: Translator, name: str) -> str:
+    key = f"validate.field.{name}"
+    return t(key) if t.has(key) else name
+
+
+def _join(items: list[str], word: str) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {word} {items[-1]}"

@@ -1,0 +1,558 @@
+"""Municipality and county registers (bundled SSB data) and organisation numbers.
+
+A :class:`Register` holds one numbering of Norway's municipalities and counties: ``"2009"`` (the
+numbering of Difi's 2009 round) or ``"2024"`` (current). It looks places up by number or by any
+form of their name, forgiving case, accents and punctuation: ``"Hábmer - Hamarøy"`` is found as
+``Hamarøy`` and as ``Hábmer``; ``"Herøy (Nordland)"`` as itself, while a bare ``Herøy`` is
+ambiguous in 2024 and is refused with the candidates. A name or number that is only valid in the
+other numbering gets a hint saying so (``0602 Drammen`` is 2009; in 2024 Drammen is ``3301``).
+
+Failures are :class:`RegistryError` with a stable ``code`` and ``params``; the words for people
+come from the locales catalogue (``validate.<code>``). Organisation numbers are checked with
+python-stdnum (:func:`validate_orgnr`).
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache, lru_cache
+from importlib import resources
+from typing import Any, Literal
+
+from stdnum.exceptions import InvalidChecksum, InvalidLength, ValidationError
+from stdnum.no import orgnr as stdnum_orgnr
+
+from tilskudd.errors import TilskuddError
+
+__all__ = [
+    "REGISTERS",
+    "County",
+    "Municipality",
+    "OrgnrError",
+    "Register",
+    "RegistryError",
+    "get_register",
+    "normalise_name",
+    "validate_orgnr",
+]
+
+RegisterYear = Literal["2009", "2024"]
+REGISTERS: tuple[str, ...] = ("2009", "2024")
+"""The bundled numberings; "2024" is the current one and the default."""
+
+Kind = Literal["municipality", "county"]
+
+
+@dataclass(frozen=True, slots=True)
+class County:
+    """A county (fylke): 2-digit number and name."""
+
+    number: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Municipality:
+    """A municipality (kommune): 4-digit number, name, and its county."""
+
+    number: str
+    name: str
+    county_number: str
+    county_name: str
+
+
+Place = Municipality | County
+
+
+def _message(code: str, params: Mapping[str, Any]) -> str:
+    # Imported here: i18n is only needed when an error is shown, not when one is raised and
+    # collected by validation (which renders it later in the user's language).
+    from tilskudd.issues import render_message
+
+    return render_message(f"validate.{code}", params, "en")
+
+
+class RegistryError(TilskuddError, LookupError):
+    """A municipality or county that is not in the register (or is ambiguous there)."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        self.code = code
+        self.params: dict[str, Any] = params
+        super().__init__(code)
+
+    def __str__(self) -> str:
+        return _message(self.code, self.params)
+
+    @property
+    def is_unknown(self) -> bool:
+        """True when the text was not recognised at all (as opposed to ambiguous or misplaced)."""
+        return self.code.endswith(("_unknown", "_unknown_nohint"))
+
+
+class OrgnrError(TilskuddError, ValueError):
+    """An organisation number that is not 9 digits with a valid mod-11 check digit."""
+
+    def __init__(self, code: str, value: str, reason: str, digits: int) -> None:
+        self.code = code
+        self.value = value
+        self.reason = reason
+        """python-stdnum's own explanation (English)."""
+        self.params: dict[str, Any] = {"value": value, "digits": digits}
+        super().__init__(code)
+
+    def __str__(self) -> str:
+        return _message(self.code, self.params)
+
+
+# --- names ----------------------------------------------------------------------------------
+
+# ø and æ have no decomposition in Unicode, so NFKD alone would not fold them.
+_FOLD = str.maketrans({"ø": "o", "æ": "ae", "ð": "d", "þ": "th", "ß": "ss"})
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_SUFFIXES: dict[str, tuple[str, ...]] = {
+    "municipality": ("kommune", "municipality"),
+    "county": ("fylkeskommune", "fylke", "county"),
+}
+
+
+def normalise_name(text: str) -> str:
+    """Fold a place name for comparison: case, accents, punctuation and spacing ignored.
+
+    ``"Hábmer - Hamarøy"`` -> ``"habmer hamaroy"``; ``"Ålesund"``, ``"Aalesund"`` -> ``"alesund"``.
+    """
+    folded = unicodedata.normalize("NFKD", text.casefold().translate(_FOLD))
+    ascii_text = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    # "aa" is the old spelling of "å" (Aalesund, Aarborte): fold both to "a".
+    ascii_text = ascii_text.replace("aa", "a")
+    return _NON_ALNUM.sub(" ", ascii_text).strip()
+
+
+def _name_forms(name: str) -> set[str]:
+    """Every form a place may be written as: the full name, each " - " part, the bare name."""
+    forms = {name}
+    base = re.sub(r"\s*\([^)]*\)\s*$", "", name).strip()
+    if base:
+        forms.add(base)
+    for part in name.split(" - "):
+        if part.strip():
+            forms.add(part.strip())
+    return {normalise_name(f) for f in forms if normalise_name(f)}
+
+
+# --- the data -------------------------------------------------------------------------------
+
+
+def _read_csv(filename: str) -> list[dict[str, str]]:
+    text = (resources.files("tilskudd") / "data" / filename).read_text(encoding="utf-8")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+class _Directory:
+    """One kind of place (municipalities or counties) in one numbering, with name forms."""
+
+    def __init__(self, kind: Kind, year: str, places: Iterable[Place], width: int) -> None:
+        self.kind: Kind = kind
+        self.year = year
+        self.width = width
+        self.by_number: dict[str, Place] = {p.number: p for p in places}
+        forms: dict[str, list[str]] = {}
+        for place in self.by_number.values():
+            for form in _name_forms(place.name):
+                numbers = forms.setdefault(form, [])
+                if place.number not in numbers:
+                    numbers.append(place.number)
+        self.forms: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in forms.items()}
+        self._form_list = sorted(self.forms)
+
+    def pad(self, digits: str) -> str | None:
+        """A number as typed -> the register's width (301 -> 0301), or None if it cannot be."""
+        if len(digits) == self.width:
+            return digits
+        if len(digits) < self.width and digits.lstrip("0"):
+            # Spreadsheets drop leading zeros ("0301" -> 301); put them back.
+            return digits.zfill(self.width)
+        return None
+
+    def numbers_for_name(self, text: str) -> tuple[str, ...]:
+        """Numbers whose name has this form ((), one, or several when ambiguous)."""
+        key = normalise_name(text)
+        found = self.forms.get(key)
+        if found is None:
+            words = key.rsplit(" ", 1)
+            if len(words) == 2 and words[1] in _SUFFIXES[self.kind]:
+                # "Bergen kommune", "Nordland fylkeskommune": the name without its suffix.
+                found = self.forms.get(words[0])
+        return found or ()
+
+    def suggestions(self, text: str) -> list[str]:
+        """Up to three names close to ``text`` (difflib), best first."""
+        key = normalise_name(text)
+        out: list[str] = []
+        for form in difflib.get_close_matches(key, self._form_list, n=6, cutoff=0.6):
+            for number in self.forms[form]:
+                name = self.by_number[number].name
+                if name not in out:
+                    out.append(name)
+        return out[:3]
+
+    def describe(self, numbers: Iterable[str]) -> list[str]:
+        return [f"{n} {self.by_number[n].name}" for n in numbers]
+
+
+@dataclass(frozen=True, slots=True)
+class _Parsed:
+    places: tuple[Place, ...]
+    errors: tuple[RegistryError, ...]
+
+
+_HARD_SEPARATORS = re.compile(r"[,;\n\r\t&/|]+")
+_SOFT_SEPARATOR = re.compile(r"\s+(?:og|and|\+)\s+", re.IGNORECASE)
+_NUMBER = re.compile(r"^\d+$")
+_NUMBER_THEN_NAME = re.compile(r"^(\d{1,4})\s*[-–:.]?\s+(\D.*)$")
+_NAME_THEN_NUMBER = re.compile(r"^(\D.*?)\s*\(\s*(\d{1,4})\s*\)$")
+_NUMBERS_BY_SPACE = re.compile(r"^\d{3,4}(?:\s+\d{3,4})+$")
+
+
+def _soft_split(piece: str) -> list[str]:
+    """Split on " og " / " and " outside parentheses ("Herøy (Møre og Romsdal)" stays whole)."""
+    parts: list[str] = []
+    start = 0
+    for match in _SOFT_SEPARATOR.finditer(piece):
+        before = piece[: match.start()]
+        if before.count("(") > before.count(")"):
+            continue
+        parts.append(piece[start : match.start()])
+        start = match.end()
+    parts.append(piece[start:])
+    return [p.strip() for p in parts if p.strip()]
+
+
+class Register:
+    """Municipalities and counties in one numbering ("2009" or "2024"); see :func:`get_register`."""
+
+    def __init__(self, year: str = "2024") -> None:
+        if year not in REGISTERS:
+            raise ValueError(f"unknown register {year!r}; expected one of {', '.join(REGISTERS)}")
+        self.year = year
+        municipalities = [
+            Municipality(r["number"], r["name"], r["county_number"], r["county_name"])
+            for r in _read_csv(f"kommuner_{year}.csv")
+        ]
+        counties = [
+            County(r["county_number"], r["county_name"]) for r in _read_csv(f"fylker_{year}.csv")
+        ]
+        self._dirs: dict[Kind, _Directory] = {
+            "municipality": _Directory("municipality", year, municipalities, 4),
+            "county": _Directory("county", year, counties, 2),
+        }
+        self._cache: dict[tuple[Kind, str, object], _Parsed] = {}
+        self._items: dict[tuple[Kind, str], Place | RegistryError] = {}
+
+    def __repr__(self) -> str:
+        return f"Register({self.year!r})"
+
+    @property
+    def other_year(self) -> str:
+        """The other bundled numbering (for hints)."""
+        return "2009" if self.year == "2024" else "2024"
+
+    @property
+    def municipalities(self) -> Mapping[str, Municipality]:
+        """Municipalities by 4-digit number."""
+        return self._dirs["municipality"].by_number  # type: ignore[return-value]
+
+    @property
+    def counties(self) -> Mapping[str, County]:
+        """Counties by 2-digit number."""
+        return self._dirs["county"].by_number  # type: ignore[return-value]
+
+    # --- single lookups -----------------------------------------------------------------------
+
+    def municipality(self, value: str | int | float | Decimal) -> Municipality:
+        """One municipality by number (``"0301"``, ``301``) or name; else :class:`RegistryError`."""
+        place = self._one("municipality", value)
+        assert isinstance(place, Municipality)
+        return place
+
+    def county(self, value: str | int | float | Decimal) -> County:
+        """One county by number (``"03"``, ``3``) or name, or raise :class:`RegistryError`."""
+        place = self._one("county", value)
+        assert isinstance(place, County)
+        return place
+
+    def _one(self, kind: Kind, value: str | int | float | Decimal) -> Place:
+        if isinstance(value, str):
+            return self._lookup_text(kind, value.strip())
+        return self._lookup_number(kind, _number_text(value), shown=str(value))
+
+    # --- several per cell ---------------------------------------------------------------------
+
+    def find_municipalities(
+        self, value: object
+    ) -> tuple[tuple[Municipality, ...], tuple[RegistryError, ...]]:
+        """Every municipality in a cell, and an error per item that is not one.
+
+        Items are separated by comma, semicolon, newline, ``&``, ``/``, ``og`` or ``and``;
+        names that contain ``og`` (Evje og Hornnes) or parentheses stay whole. Duplicates are
+        dropped, first occurrence kept.
+        """
+        parsed = self._find("municipality", value)
+        return parsed.places, parsed.errors  # type: ignore[return-value]
+
+    def find_counties(self, value: object) -> tuple[tuple[County, ...], tuple[RegistryError, ...]]:
+        """Every county in a cell (same separators as :meth:`find_municipalities`)."""
+        parsed = self._find("county", value)
+        return parsed.places, parsed.errors  # type: ignore[return-value]
+
+    def _find(self, kind: Kind, value: object) -> _Parsed:
+        key = (kind, type(value).__name__, value)
+        try:
+            return self._cache[key]
+        except KeyError:
+            pass
+        except TypeError:  # unhashable: not a cell value we know; parse without caching
+            return self._parse(kind, value)
+        parsed = self._parse(kind, value)
+        if len(self._cache) < 200_000:
+            self._cache[key] = parsed
+        return parsed
+
+    def _parse(self, kind: Kind, value: object) -> _Parsed:
+        places: list[Place] = []
+        errors: list[RegistryError] = []
+
+        def add(place: Place) -> None:
+            if place not in places:
+                places.append(place)
+
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return _Parsed((), ())
+        if not isinstance(value, str):
+            try:
+                add(self._lookup_number(kind, _number_text(value), shown=str(value)))
+            except RegistryError as exc:
+                errors.append(exc)
+            return _Parsed(tuple(places), tuple(errors))
+        known = self._items
+        for piece in _HARD_SEPARATORS.split(value):
+            piece = piece.strip()
+            if not piece:
+                continue
+            hit = known.get((kind, piece))
+            if hit is not None and not isinstance(hit, RegistryError):
+                add(hit)  # the common case: a name or number seen before
+                continue
+            if _NUMBERS_BY_SPACE.match(piece):
+                items: list[str] = piece.split()
+            else:
+                items = [piece]
+            for item in items:
+                self._parse_piece(kind, item, add, errors)
+        return _Parsed(tuple(places), tuple(errors))
+
+    def _resolve(self, kind: Kind, text: str) -> Place | RegistryError:
+        """One item of a cell: the place, or the error saying why not (cached per text)."""
+        key = (kind, text)
+        hit = self._items.get(key)
+        if hit is None:
+            try:
+                hit = self._lookup_text(kind, text)
+            except RegistryError as exc:
+                hit = exc.with_traceback(None)  # kept in a cache: hold no frames
+            if len(self._items) < 200_000:
+                self._items[key] = hit
+        return hit
+
+    def _parse_piece(self, kind: Kind, piece: str, add: Any, errors: list[RegistryError]) -> None:
+        whole = self._resolve(kind, piece)
+        if not isinstance(whole, RegistryError):
+            add(whole)
+            return
+        whole_error = whole
+        parts = _soft_split(piece)
+        if len(parts) < 2:
+            errors.append(whole_error)
+            return
+        # Greedy longest match over the " og "-separated parts: "Evje og Hornnes og Vennesla".
+        results: list[Place | RegistryError] = []
+        i = 0
+        while i < len(parts):
+            for j in range(len(parts), i, -1):
+                text = " og ".join(parts[i:j]) if j - i > 1 else parts[i]
+                result = self._resolve(kind, text)
+                if not isinstance(result, RegistryError) or j == i + 1:
+                    results.append(result)
+                    i = j
+                    break
+        if all(isinstance(r, RegistryError) and r.is_unknown for r in results):
+            # Nothing recognised in the parts: the whole text is one unknown name, and its
+            # did-you-mean ("Evje og Hornes" -> Evje og Hornnes) is the most helpful.
+            errors.append(whole_error)
+            return
+        for result in results:
+            if isinstance(result, RegistryError):
+                errors.append(result)
+            else:
+                add(result)
+
+    # --- the lookups proper -------------------------------------------------------------------
+
+    def _lookup_text(self, kind: Kind, text: str) -> Place:
+        if _NUMBER.match(text):
+            return self._lookup_number(kind, text, shown=text)
+        for pattern, number_group, name_group in (
+            (_NUMBER_THEN_NAME, 1, 2),
+            (_NAME_THEN_NUMBER, 2, 1),
+        ):
+            match = pattern.match(text)
+            if match:
+                place = self._lookup_number(kind, match.group(number_group), shown=text)
+                name = match.group(name_group).strip()
+                if normalise_name(name) not in _name_forms(place.name) and place.number not in (
+                    self._dirs[kind].numbers_for_name(name)
+                ):
+                    raise RegistryError(
+                        f"{kind}_mismatch",
+                        item=text,
+                        number=place.number,
+                        name=place.name,
+                        given=name,
+                        register=self.year,
+                    )
+                return place
+        return self._lookup_name(kind, text)
+
+    def _lookup_number(self, kind: Kind, digits: str | None, *, shown: str) -> Place:
+        directory = self._dirs[kind]
+        number = directory.pad(digits) if digits is not None and _NUMBER.match(digits) else None
+        if number is not None and number in directory.by_number:
+            return directory.by_number[number]
+        if number is not None:
+            other = get_register(self.other_year)._dirs[kind]
+            elsewhere = other.by_number.get(number)
+            if elsewhere is not None:
+                current = [
+                    f"{n} {directory.by_number[n].name}"
+                    for n in directory.numbers_for_name(elsewhere.name)
+                ]
+                params: dict[str, Any] = {
+                    "item": shown,
+                    "number": number,
+                    "name": elsewhere.name,
+                    "register": self.year,
+                    "other_register": other.year,
+                }
+                if current:
+                    raise RegistryError(f"{kind}_number_moved", current=current, **params)
+                raise RegistryError(f"{kind}_number_other_register", **params)
+        raise RegistryError(
+            f"{kind}_number_unknown",
+            item=shown,
+            number=number or digits or shown,
+            register=self.year,
+        )
+
+    def _lookup_name(self, kind: Kind, text: str) -> Place:
+        directory = self._dirs[kind]
+        numbers = directory.numbers_for_name(text)
+        if len(numbers) == 1:
+            return directory.by_number[numbers[0]]
+        if numbers:
+            raise RegistryError(
+                f"{kind}_ambiguous",
+                item=text,
+                candidates=directory.describe(numbers),
+                register=self.year,
+            )
+        other = get_register(self.other_year)._dirs[kind]
+        elsewhere = other.numbers_for_name(text)
+        if elsewhere:
+            return_params: dict[str, Any] = {
+                "item": text,
+                "register": self.year,
+                "other_register": other.year,
+                "candidates": other.describe(elsewhere),
+            }
+            raise RegistryError(f"{kind}_name_other_register", **return_params)
+        suggestions = directory.suggestions(text)
+        if suggestions:
+            raise RegistryError(
+                f"{kind}_unknown", item=text, suggestions=suggestions, register=self.year
+            )
+        raise RegistryError(f"{kind}_unknown_nohint", item=text, register=self.year)
+
+
+def _number_text(value: object) -> str | None:
+    """A numeric cell's digits (301.0 -> '301'), or None when it is not a whole number."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return str(value) if value >= 0 else None
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return None
+        value = Decimal(repr(value))
+    if isinstance(value, Decimal):
+        if value.is_finite() and value == value.to_integral_value() and value >= 0:
+            return str(int(value))
+        return None
+    return None
+
+
+@cache
+def get_register(year: str = "2024") -> Register:
+    """The register for a numbering, ``"2009"`` or ``"2024"`` (read once, then cached)."""
+    return Register(year)
+
+
+# --- organisation numbers -------------------------------------------------------------------
+
+_ORGNR_NOISE = re.compile(r"[\s.\-\u00a0\u202f\u2009\u2007]+")
+_ORGNR_AFFIX = re.compile(r"^(?:no)?(.*?)(?:mva)?$", re.IGNORECASE)
+
+
+def _orgnr_text(value: object) -> str:
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int | float | Decimal):
+        digits = _number_text(value)
+        return digits if digits is not None else str(value)
+    return str(value)
+
+
+@lru_cache(maxsize=1 << 16)
+def _check_orgnr(text: str) -> tuple[str, str, str]:
+    """(digits, '', '') when valid, else ('', code, stdnum's reason). Cached: orgnrs repeat."""
+    compact = _ORGNR_NOISE.sub("", text)
+    match = _ORGNR_AFFIX.match(compact)
+    candidate = match.group(1) if match else compact
+    if not candidate.isascii():
+        return "", "orgnr_format", "The number has an invalid format."
+    try:
+        return stdnum_orgnr.validate(candidate), "", ""
+    except InvalidLength as exc:  # before InvalidFormat: stdnum derives one from the other
+        return "", "orgnr_length", str(exc)
+    except InvalidChecksum as exc:
+        return "", "orgnr_checksum", str(exc)
+    except ValidationError as exc:
+        return "", "orgnr_format", str(exc)
+
+
+def validate_orgnr(value: object) -> str:
+    """Return an organisation number's 9 digits, or raise :class:`OrgnrError`.
+
+    Accepts ``"974 760 673"``, ``"974760673"``, ``"NO 974 760 673 MVA"`` and numeric cells
+    (``974760673.0``); the check digit is verified (mod 11) by python-stdnum.
+    """
+    text = _orgnr_text(value).strip()
+    digits, code, reason = _check_orgnr(text)
+    if code:
+        raise OrgnrError(code, text, reason, sum(ch.isdigit() for ch in text))
+    return digits

@@ -1,0 +1,315 @@
+"""Municipality and county registers (2009 and 2024 numbering) and organisation numbers."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tilskudd.registry import (
+    OrgnrError,
+    Register,
+    RegistryError,
+    get_register,
+    normalise_name,
+    validate_orgnr,
+)
+
+R2024 = get_register("2024")
+R2009 = get_register("2009")
+
+
+def error_of(register: Register, value: object, kind: str = "municipality") -> RegistryError:
+    lookup = register.municipality if kind == "municipality" else register.county
+    with pytest.raises(RegistryError) as info:
+        lookup(value)  # type: ignore[arg-type]
+    return info.value
+
+
+# --- the data -------------------------------------------------------------------------------
+
+
+def test_registers_hold_the_bundled_numberings() -> None:
+    assert (len(R2009.municipalities), len(R2024.municipalities)) == (430, 357)
+    assert (len(R2009.counties), len(R2024.counties)) == (19, 15)
+    assert R2009.municipalities["0602"].name == "Drammen"
+    assert R2024.municipalities["3301"].county_name == "Buskerud"
+
+
+def test_get_register_is_cached_and_refuses_unknown_years() -> None:
+    assert get_register("2024") is get_register("2024")
+    with pytest.raises(ValueError, match="2019"):
+        Register("2019")
+
+
+@pytest.mark.parametrize("register", [R2009, R2024], ids=["2009", "2024"])
+def test_full_names_stay_distinct_after_folding(register: Register) -> None:
+    # Folding accents and "aa" must not make two municipalities' full names collide.
+    folded = [normalise_name(m.name) for m in register.municipalities.values()]
+    assert len(folded) == len(set(folded))
+
+
+# --- municipalities by number ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["0301", "301", 301, 301.0, Decimal("301"), " 0301 "])
+def test_number_forms_find_oslo(value: object) -> None:
+    assert R2024.municipality(value).name == "Oslo"  # type: ignore[arg-type]
+
+
+def test_number_in_the_other_numbering_names_its_current_number() -> None:
+    error = error_of(R2024, "0602")
+    assert error.code == "municipality_number_moved"
+    assert error.params["current"] == ["3301 Drammen"]
+    assert error.params["other_register"] == "2009"
+    assert "--register 2009" in str(error)
+
+    back = error_of(R2009, "3301")
+    assert back.code == "municipality_number_moved"
+    assert back.params["current"] == ["0602 Drammen"]
+
+
+def test_number_only_in_the_other_numbering_says_so() -> None:
+    # 1543 Nesset was merged into Molde in 2020: no municipality of that name in 2024.
+    error = error_of(R2024, "1543")
+    assert error.code == "municipality_number_other_register"
+    assert (error.params["number"], error.params["name"]) == ("1543", "Nesset")
+
+
+@pytest.mark.parametrize("value", ["9998", "12345", "0", 1.5, -301, True])
+def test_numbers_in_neither_numbering_are_unknown(value: object) -> None:
+    assert error_of(R2024, value).code == "municipality_number_unknown"
+
+
+# --- municipalities by name -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name", ["Hábmer - Hamarøy", "Hamarøy", "Hábmer", "HAMAROY", "habmer", "Habmer-Hamaroy"]
+)
+def test_every_listed_form_of_a_name_is_found(name: str) -> None:
+    assert R2024.municipality(name).number == "1875"
+
+
+def test_qualified_names_are_found_and_bare_shared_names_are_ambiguous() -> None:
+    assert R2024.municipality("Herøy (Nordland)").number == "1818"
+    assert R2024.municipality("herøy (møre og romsdal)").number == "1515"
+    error = error_of(R2024, "Herøy")
+    assert error.code == "municipality_ambiguous"
+    assert error.params["candidates"] == ["1515 Herøy (Møre og Romsdal)", "1818 Herøy (Nordland)"]
+
+
+def test_ambiguity_depends_on_the_numbering() -> None:
+    # "Nes" is two municipalities in 2009 and one in 2024.
+    assert error_of(R2009, "Nes").params["candidates"] == [
+        "0236 Nes (Akershus)",
+        "0616 Nes (Buskerud)",
+    ]
+    assert R2024.municipality("Nes").number == "3228"
+
+
+def test_suffix_kommune_and_old_spelling_aa_are_understood() -> None:
+    assert R2024.municipality("Bergen kommune").number == "4601"
+    assert R2024.municipality("Aalesund").name == "Ålesund"
+
+
+def test_unknown_name_gets_did_you_mean() -> None:
+    error = error_of(R2024, "Hamary")
+    assert error.code == "municipality_unknown"
+    assert 1 <= len(error.params["suggestions"]) <= 3
+    assert "Hábmer - Hamarøy" in error.params["suggestions"]
+    assert "did you mean" in str(error)
+
+
+def test_unknown_name_without_anything_close() -> None:
+    assert error_of(R2024, "Xqzzyvw").code == "municipality_unknown_nohint"
+
+
+def test_name_only_in_the_other_numbering_says_so() -> None:
+    error = error_of(R2024, "Nesset")
+    assert error.code == "municipality_name_other_register"
+    assert error.params["candidates"] == ["1543 Nesset"]
+    later = error_of(R2009, "Hábmer")
+    assert later.code == "municipality_name_other_register"
+    assert later.params["candidates"] == ["1875 Hábmer - Hamarøy"]
+
+
+def test_number_with_name_is_checked_both_ways() -> None:
+    assert R2024.municipality("0301 Oslo").number == "0301"
+    assert R2024.municipality("Oslo (0301)").number == "0301"
+    error = error_of(R2024, "1101 Oslo")
+    assert error.code == "municipality_mismatch"
+    assert (error.params["name"], error.params["given"]) == ("Eigersund", "Oslo")
+
+
+# --- several per cell -----------------------------------------------------------------------
+
+
+def numbers(register: Register, cell: object) -> list[str]:
+    found, errors = register.find_municipalities(cell)
+    assert errors == ()
+    return [m.number for m in found]
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "Oslo, Bergen",
+        "Oslo; Bergen",
+        "Oslo\nBergen",
+        "Oslo og Bergen",
+        "Oslo and Bergen",
+        "Oslo & Bergen",
+        "Oslo/Bergen",
+        "0301, 4601",
+        "0301 4601",
+        "0301 og Bergen kommune",
+        "Oslo,, Bergen ;",
+    ],
+)
+def test_separators(cell: str) -> None:
+    assert numbers(R2024, cell) == ["0301", "4601"]
+
+
+def test_names_with_og_and_parentheses_stay_whole() -> None:
+    assert numbers(R2024, "Evje og Hornnes og Vennesla") == ["4219", "4223"]
+    assert numbers(R2024, "Herøy (Møre og Romsdal) og Nore og Uvdal") == ["1515", "3338"]
+    assert numbers(R2024, "Unjárga - Nesseby, Hábmer - Hamarøy") == ["5636", "1875"]
+
+
+def test_duplicates_dropped_first_kept() -> None:
+    assert numbers(R2024, "Bergen, Oslo, 4601, bergen") == ["4601", "0301"]
+
+
+def test_one_error_per_unknown_item_and_the_rest_found() -> None:
+    found, errors = R2024.find_municipalities("Oslo, Hamary; 0602 og Herøy")
+    assert [m.number for m in found] == ["0301"]
+    assert [e.code for e in errors] == [
+        "municipality_unknown",
+        "municipality_number_moved",
+        "municipality_ambiguous",
+    ]
+
+
+def test_misspelt_name_with_og_is_one_unknown_with_the_right_suggestion() -> None:
+    found, errors = R2024.find_municipalities("Evje og Hornes")
+    assert found == ()
+    assert [e.params["item"] for e in errors] == ["Evje og Hornes"]
+    assert errors[0].params["suggestions"][0] == "Evje og Hornnes"
+
+
+def test_empty_and_numeric_cells() -> None:
+    assert R2024.find_municipalities(None) == ((), ())
+    assert R2024.find_municipalities("  ") == ((), ())
+    assert numbers(R2024, 301.0) == ["0301"]
+    found, errors = R2024.find_municipalities(30.5)
+    assert found == ()
+    assert errors[0].code == "municipality_number_unknown"
+
+
+def test_thirty_three_municipalities_in_one_cell() -> None:
+    # eBygg (2009) had 33 partners; names and numbers mixed, newline and comma separated.
+    chosen = list(R2009.municipalities.values())[:33]
+    items = [m.name if i % 2 else m.number for i, m in enumerate(chosen)]
+    cell = ",\n".join(items)
+    assert numbers(R2009, cell) == [m.number for m in chosen]
+
+
+# --- counties -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "number"),
+    [("18", "18"), (18, "18"), (3, "03"), ("Nordland", "18"), ("Nordland fylkeskommune", "18")],
+)
+def test_county_lookup(value: object, number: str) -> None:
+    assert R2024.county(value).number == number  # type: ignore[arg-type]
+
+
+def test_county_hints_across_numberings() -> None:
+    moved = error_of(R2024, "01", "county")
+    assert moved.code == "county_number_moved"
+    assert moved.params["current"] == ["31 Østfold"]
+    gone = error_of(R2024, "Hedmark", "county")
+    assert gone.code == "county_name_other_register"
+    assert gone.params["candidates"] == ["04 Hedmark"]
+    assert error_of(R2024, "Nordlandd", "county").params["suggestions"][0] == "Nordland"
+
+
+def test_several_counties_with_og_in_names() -> None:
+    found, errors = R2024.find_counties("Møre og Romsdal og Nordland")
+    assert [c.number for c in found] == ["15", "18"]
+    assert errors == ()
+
+
+# --- organisation numbers -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "974760673",
+        "974 760 673",
+        "NO 974 760 673 MVA",
+        "no974760673mva",
+        "974.760.673",
+        "974\u00a0760\u00a0673",
+        974760673,
+        974760673.0,
+        Decimal("974760673"),
+    ],
+)
+def test_orgnr_forms(value: object) -> None:
+    assert validate_orgnr(value) == "974760673"
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        ("974760672", "orgnr_checksum"),
+        ("97476067", "orgnr_length"),
+        ("9747606731", "orgnr_length"),
+        ("97476067A", "orgnr_format"),
+        ("abc", "orgnr_format"),
+        ("٩٧٤٧٦٠٦٧٣", "orgnr_format"),
+    ],
+)
+def test_orgnr_errors_have_a_code_and_stdnum_reason(value: str, code: str) -> None:
+    with pytest.raises(OrgnrError) as info:
+        validate_orgnr(value)
+    assert info.value.code == code
+    assert info.value.reason  # python-stdnum's explanation is kept
+    assert value in str(info.value)
+
+
+def with_check_digit(body: str) -> str | None:
+    weights = (3, 2, 7, 6, 5, 4, 3, 2)
+    check = (11 - sum(w * int(d) for w, d in zip(weights, body, strict=True)) % 11) % 11
+    return None if check == 10 else body + str(check)
+
+
+@given(
+    body=st.text(alphabet="0123456789", min_size=8, max_size=8),
+    style=st.sampled_from(["plain", "spaced", "mva", "float"]),
+)
+def test_any_valid_orgnr_in_any_form_validates_to_its_digits(body: str, style: str) -> None:
+    digits = with_check_digit(body)
+    if digits is None:  # no valid check digit exists for this body
+        with pytest.raises(OrgnrError):
+            validate_orgnr(body + "0")
+        return
+    forms: dict[str, object] = {
+        "plain": digits,
+        "spaced": f"{digits[:3]} {digits[3:6]} {digits[6:]}",
+        "mva": f"NO {digits[:3]} {digits[3:6]} {digits[6:]} MVA",
+        "float": float(digits),
+    }
+    if style == "float" and digits.startswith("0"):
+        return  # a number cell cannot keep a leading zero
+    assert validate_orgnr(forms[style]) == digits
+    wrong = digits[:8] + str((int(digits[8]) + 1) % 10)
+    with pytest.raises(OrgnrError) as info:
+        validate_orgnr(wrong)
+    assert info.value.code == "orgnr_checksum"

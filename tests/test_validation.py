@@ -1,0 +1,701 @@
+"""Raw rows -> Applications and cell-precise Issues (tilskudd.validation, tilskudd.issues)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tilskudd.errors import UsageError
+from tilskudd.i18n import get
+from tilskudd.issues import describe_issue
+from tilskudd.models import Application, Issue, Location, Severity
+from tilskudd.reading.table import FormulaWithoutValue, RawCell, RawTable
+from tilskudd.registry import get_register
+from tilskudd.validation import ValidationResult, validate
+
+# Header text, and the field it maps to (None: a column tilskudd does not know).
+HEADERS: tuple[tuple[str, str | None], ...] = (
+    ("Søknadsnr", "id"),  # A
+    ("Søker", "applicant"),  # B
+    ("Org.nr.", "orgnr"),  # C
+    ("Prosjekt", "project"),  # D
+    ("Kommuner", "municipalities"),  # E
+    ("Fylke", "county"),  # F
+    ("Omsøkt beløp", "requested"),  # G
+    ("Totalkostnad", "total_cost"),  # H
+    ("Poeng", "score"),  # I
+    ("Rangering", "rank"),  # J
+    ("Kategori", "category"),  # K
+    ("Vedtak", "decision"),  # L
+    ("Vedtatt beløp", "decision_amount"),  # M
+    ("Begrunnelse", "decision_reason"),  # N
+    ("Notat", None),  # O
+)
+COLUMN = {field or header: "ABCDEFGHIJKLMNO"[i] for i, (header, field) in enumerate(HEADERS)}
+
+ORGNR = "974760673"
+
+
+def make_table(
+    rows: Sequence[Mapping[str, RawCell]],
+    headers: Sequence[tuple[str, str | None]] = HEADERS,
+    *,
+    file: str = "søknader.xlsx",
+    sheet: str | None = "Søknader",
+    first_row: int = 2,
+    issues: Sequence[Issue] = (),
+) -> RawTable:
+    """A RawTable as a reader would give it; each row maps field (or extra header) -> cell."""
+    fields = {field: i for i, (_, field) in enumerate(headers) if field}
+    extra = {header: i for i, (header, field) in enumerate(headers) if not field}
+    cells = [[row.get(field or header) for header, field in headers] for row in rows]
+    return RawTable(
+        file=file,
+        sheet=sheet,
+        header_row=first_row - 1,
+        headers=[header for header, _ in headers],
+        fields=fields,
+        extra=extra,
+        rows=[(first_row + i, c) for i, c in enumerate(cells)],
+        issues=list(issues),
+    )
+
+
+def row(**overrides: RawCell) -> dict[str, RawCell]:
+    """One valid row (as calamine gives it: whole numbers as floats); override any cell."""
+    data: dict[str, RawCell] = {
+        "id": "A1",
+        "applicant": "Moss kommune",
+        "orgnr": ORGNR,
+        "municipalities": "Oslo",
+        "requested": 3_300_000.0,
+        "total_cost": 16_500_000.0,
+        "score": 4.5,
+    }
+    data.update(overrides)
+    # One project per id, so that rows do not look like the same application twice.
+    data.setdefault("project", f"Prosjekt {data['id']}")
+    return data
+
+
+def check(*rows: Mapping[str, RawCell], **kwargs: Any) -> ValidationResult:
+    return validate(make_table(rows), **kwargs)
+
+
+def only_issue(result: ValidationResult) -> Issue:
+    assert len(result.issues) == 1, [i.code for i in result.issues]
+    return result.issues[0]
+
+
+def codes(result: ValidationResult) -> list[str]:
+    return [issue.code for issue in result.issues]
+
+
+# --- a valid row ----------------------------------------------------------------------------
+
+
+def test_valid_row_becomes_an_application_with_exact_values() -> None:
+    result = check(row(Notat="ring søker", county="03", rank=2.0, category=" IKT "))
+    assert result.ok
+    assert result.issues == ()
+    assert result.rejected == ()
+    (app,) = result.applications
+    assert app == Application(
+        id="A1",
+        requested=3_300_000,
+        applicant="Moss kommune",
+        orgnr=ORGNR,
+        project="Prosjekt A1",
+        municipalities=("0301",),
+        counties=("03",),
+        total_cost=16_500_000,
+        score=Decimal("4.5"),
+        rank=2,
+        category="IKT",
+        row=2,
+        extra={"Notat": "ring søker"},
+    )
+    assert (result.file, result.sheet, result.header_row) == ("søknader.xlsx", "Søknader", 1)
+    assert result.extra_columns == ("Notat",)
+
+
+def test_applications_pass_pydantic_validation_unchanged() -> None:
+    result = check(row(), row(id="A2", municipalities="Bergen, 0301", decision=None))
+    for app in result.applications:
+        assert Application.model_validate(app.model_dump()) == app
+
+
+# --- amounts --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        3_300_000.0,
+        3_300_000,
+        Decimal("3300000"),
+        "3300000",
+        "3 300 000",
+        "3\u00a0300\u00a0000",
+        "3 300 000 kr",
+        "kr 3.300.000,-",
+        "3300000,00",
+        "NOK 3,300,000",
+        "3,3 mill.",
+    ],
+)
+def test_requested_amount_forms(cell: RawCell) -> None:
+    (app,) = check(row(requested=cell)).applications
+    assert app.requested == 3_300_000
+
+
+def test_ambiguous_amount_is_an_error_with_a_hint_pinned_to_its_cell() -> None:
+    result = check(row(requested="3,300"))
+    issue = only_issue(result)
+    assert issue.code == "validate.amount_ambiguous"
+    assert issue.severity is Severity.ERROR
+    assert issue.location == Location(
+        file="søknader.xlsx", sheet="Søknader", row=2, column="G", header="Omsøkt beløp"
+    )
+    assert (issue.field, issue.value, issue.application_id) == ("requested", "3,300", "A1")
+    assert issue.params == {"thousands": "3 300", "decimal": "3,3"}
+    assert result.applications == ()
+    (rejected,) = result.rejected
+    assert (rejected.id, rejected.row, rejected.requested, rejected.issues) == (
+        "A1",
+        2,
+        None,
+        (issue,),
+    )
+    en = describe_issue(issue, "en")
+    assert en.startswith("søknader.xlsx, Søknader!G2 (Omsøkt beløp): '3,300' is ambiguous")
+    assert "3 300" in en
+    nb = describe_issue(issue, "nb")
+    assert nb.startswith("søknader.xlsx, Søknader!G2 (Omsøkt beløp): '3,300' er tvetydig")
+    assert "Forventet et beløp i hele kroner" in nb
+
+
+@pytest.mark.parametrize(
+    ("cell", "code"),
+    [
+        (0.0, "amount_zero"),
+        ("0", "amount_zero"),
+        (-5000.0, "amount_negative"),
+        ("-5 000", "amount_negative"),
+        ("3 300 000,005", "amount_fraction_ore"),
+        (3_300_000.5, "amount_not_whole"),
+        ("tre millioner", "amount_invalid"),
+        ("3 30 000", "amount_invalid"),
+        (True, "amount_invalid"),
+        (date(2009, 3, 1), "amount_invalid"),
+        (float("nan"), "amount_invalid"),
+    ],
+)
+def test_amount_errors(cell: RawCell, code: str) -> None:
+    issue = only_issue(check(row(requested=cell)))
+    assert issue.code == f"validate.{code}"
+    assert issue.location is not None
+    assert issue.location.cell == "Søknader!G2"
+
+
+def test_missing_requested_cell_is_a_row_error() -> None:
+    result = check(row(requested=None), row(id="A2", requested="  "), row(id="A3"))
+    assert codes(result) == ["validate.required", "validate.required"]
+    assert [r.id for r in result.rejected] == ["A1", "A2"]
+    assert [a.id for a in result.applications] == ["A3"]
+
+
+def test_missing_requested_column_is_reported_once_and_rejects_every_row() -> None:
+    headers = tuple(h for h in HEADERS if h[1] != "requested")
+    result = validate(make_table([row(), row(id="A2")], headers))
+    issue = only_issue(result)
+    assert issue.code == "validate.column_missing"
+    assert issue.params["fields"] == ["requested"]
+    assert "Søknadsnr" in issue.params["found"]  # type: ignore[operator]
+    assert result.applications == ()
+    assert [r.issues for r in result.rejected] == [(issue,), (issue,)]
+    assert "omsøkt beløp" in describe_issue(issue, "nb")
+
+
+def test_requested_above_total_cost_is_an_error_on_the_requested_cell() -> None:
+    issue = only_issue(check(row(requested=5_000_000.0, total_cost=1_000_000.0)))
+    assert issue.code == "validate.requested_above_cost"
+    assert issue.params == {"requested": 5_000_000, "total_cost": 1_000_000}
+    assert issue.location is not None
+    assert issue.location.column == "G"
+    assert "5\u00a0000\u00a0000\u00a0kr" in describe_issue(issue, "nb")
+    assert "NOK\u00a01,000,000" in describe_issue(issue, "en")
+
+
+def test_total_cost_is_optional_but_checked_when_present() -> None:
+    assert check(row(total_cost=None)).applications[0].total_cost is None
+    assert codes(check(row(total_cost="mye"))) == ["validate.amount_invalid"]
+
+
+# --- organisation numbers -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("cell", ["974760673", "974 760 673", "NO 974 760 673 MVA", 974760673.0])
+def test_orgnr_forms_validate_to_nine_digits(cell: RawCell) -> None:
+    assert check(row(orgnr=cell)).applications[0].orgnr == ORGNR
+
+
+@pytest.mark.parametrize(
+    ("cell", "code"),
+    [("974760672", "orgnr_checksum"), ("97476067", "orgnr_length"), ("org 123", "orgnr_format")],
+)
+def test_invalid_orgnr_is_an_error(cell: str, code: str) -> None:
+    issue = only_issue(check(row(orgnr=cell)))
+    assert (issue.code, issue.value) == (f"validate.{code}", cell)
+    assert issue.location is not None
+    assert issue.location.column == "C"
+
+
+def test_orgnr_is_optional() -> None:
+    assert check(row(orgnr=None)).applications[0].orgnr is None
+
+
+# --- municipalities and counties ------------------------------------------------------------
+
+
+def test_several_municipalities_by_name_and_number() -> None:
+    (app,) = check(row(municipalities="Oslo; 4601\nHamarøy og Evje og Hornnes, oslo")).applications
+    assert app.municipalities == ("0301", "4601", "1875", "4219")
+    assert app.counties == ("03", "46", "18", "42")
+
+
+def test_thirty_three_municipalities_in_one_cell() -> None:
+    chosen = list(get_register("2009").municipalities.values())[100:133]
+    cell = ", ".join(m.name if i % 3 else m.number for i, m in enumerate(chosen))
+    (app,) = check(row(municipalities=cell), register="2009").applications
+    assert app.municipalities == tuple(m.number for m in chosen)
+    assert len(app.municipalities) == 33
+
+
+def test_municipality_cell_as_a_number() -> None:
+    assert check(row(municipalities=301.0)).applications[0].municipalities == ("0301",)
+
+
+def test_each_unknown_municipality_is_its_own_error() -> None:
+    result = check(row(municipalities="Oslo, Hamary, Herøy, 0602"))
+    assert codes(result) == [
+        "validate.municipality_unknown",
+        "validate.municipality_ambiguous",
+        "validate.municipality_number_moved",
+    ]
+    unknown, ambiguous, moved = result.issues
+    assert unknown.params["item"] == "Hamary"
+    assert "Hábmer - Hamarøy" in unknown.params["suggestions"]  # type: ignore[operator]
+    assert all(i.value == "Oslo, Hamary, Herøy, 0602" for i in result.issues)
+    assert all(i.location is not None and i.location.column == "E" for i in result.issues)
+    assert "did you mean Hábmer - Hamarøy" in describe_issue(unknown, "en")
+    assert "mente du Hábmer - Hamarøy" in describe_issue(unknown, "nb")
+    assert "1515 Herøy (Møre og Romsdal) or 1818 Herøy (Nordland)" in describe_issue(ambiguous)
+    assert "3301 Drammen" in describe_issue(moved)
+    assert "--register 2009" in describe_issue(moved)
+
+
+def test_the_register_decides_which_numbers_are_valid() -> None:
+    old = row(municipalities="0602, Nesset")
+    assert check(old, register="2009").applications[0].municipalities == ("0602", "1543")
+    result = check(old, register="2024")
+    assert codes(result) == [
+        "validate.municipality_number_moved",
+        "validate.municipality_name_other_register",
+    ]
+    assert result.register == "2024"
+    new = row(municipalities="3301")
+    assert check(new).applications[0].counties == ("33",)
+    assert codes(check(new, register="2009")) == ["validate.municipality_number_moved"]
+
+
+def test_county_column_is_validated_and_agreement_checked() -> None:
+    agree = check(row(municipalities="Bodø, Hamarøy", county="Nordland"))
+    assert agree.issues == ()
+    assert agree.applications[0].counties == ("18",)
+
+    disagree = check(row(municipalities="Bodø", county="Troms"))
+    issue = only_issue(disagree)
+    assert (issue.code, issue.severity) == ("validate.county_disagrees", Severity.WARNING)
+    assert issue.params == {"given": ["55 Troms"], "derived": ["18 Nordland"]}
+    assert disagree.applications[0].counties == ("55",)  # the officer's column is kept
+
+    wrong = check(row(county="Hedmark"))
+    assert codes(wrong) == ["validate.county_name_other_register"]
+    assert wrong.applications == ()
+
+
+def test_counties_without_a_county_column_come_from_the_municipalities() -> None:
+    headers = tuple(h for h in HEADERS if h[1] != "county")
+    result = validate(make_table([row(municipalities="Bergen, Oslo, Voss")], headers))
+    assert result.applications[0].counties == ("46", "03")
+
+
+# --- score and rank -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cell", "score"),
+    [
+        (4.5, "4.5"),
+        ("4,5", "4.5"),
+        ("4.5", "4.5"),
+        (4.0, "4"),
+        (7, "7"),
+        ("-1", "-1"),
+        (0.1, "0.1"),
+    ],
+)
+def test_score_is_exact(cell: RawCell, score: str) -> None:
+    assert check(row(score=cell)).applications[0].score == Decimal(score)
+
+
+@pytest.mark.parametrize("cell", ["høy", "4,5,1", True, float("inf")])
+def test_score_not_a_number(cell: RawCell) -> None:
+    issue = only_issue(check(row(score=cell)))
+    assert issue.code == "validate.score_invalid"
+    assert issue.location is not None
+    assert issue.location.column == "I"
+
+
+@pytest.mark.parametrize(("cell", "rank"), [(1.0, 1), ("2", 2), (Decimal(3), 3), ("12.", 12)])
+def test_rank_is_a_whole_number_from_one(cell: RawCell, rank: int) -> None:
+    assert check(row(rank=cell)).applications[0].rank == rank
+
+
+@pytest.mark.parametrize("cell", [0.0, -1.0, 1.5, "første", "1,5"])
+def test_rank_errors(cell: RawCell) -> None:
+    assert codes(check(row(rank=cell))) == ["validate.rank_invalid"]
+
+
+def test_require_score_or_rank() -> None:
+    require = ("requested", "score|rank")
+    result = check(row(score=None), row(id="A2", score=None, rank=1.0), require=require)
+    assert codes(result) == ["validate.required_any"]
+    assert result.issues[0].params == {"fields": ["score", "rank"]}
+    assert "score or rank" in describe_issue(result.issues[0], "en")
+    assert "poeng eller rangering" in describe_issue(result.issues[0], "nb")
+    assert [a.id for a in result.applications] == ["A2"]
+
+    headers = tuple(h for h in HEADERS if h[1] not in ("score", "rank"))
+    missing = validate(make_table([row()], headers), require=require)
+    assert codes(missing) == ["validate.column_missing"]
+    assert missing.applications == ()
+
+
+def test_require_refuses_unknown_fields() -> None:
+    with pytest.raises(UsageError, match="budget"):
+        check(row(), require=("budget",))
+
+
+# --- ids and duplicates ---------------------------------------------------------------------
+
+
+def test_numeric_id_loses_its_point_zero() -> None:
+    assert check(row(id=12.0)).applications[0].id == "12"
+
+
+def test_missing_id_is_made_from_the_row_number_with_a_warning() -> None:
+    result = check(row(id=None), row(id="R2"), row(id="  "))
+    # Row 2's own id would be R2, which row 3 has: it becomes R2-2.
+    assert [a.id for a in result.applications] == ["R2-2", "R2", "R4"]
+    assert codes(result) == ["validate.id_generated", "validate.id_generated"]
+    assert all(i.severity is Severity.WARNING for i in result.issues)
+    assert result.ok
+    assert "R4" in describe_issue(result.issues[1], "nb")
+
+
+def test_duplicate_ids_are_an_error_on_every_row_that_has_one() -> None:
+    result = check(row(), row(project="Annet"), row(id="A2"), row(project="Tredje"))
+    assert not result.warnings
+    assert [a.id for a in result.applications] == ["A2"]
+    assert [r.row for r in result.rejected] == [2, 3, 5]
+    issues = [i for i in result.issues if i.code == "validate.id_duplicate"]
+    assert [i.location.row for i in issues if i.location] == [2, 3, 5]
+    assert issues[0].params == {"id": "A1", "rows": ["2", "3", "5"], "other_rows": ["3", "5"]}
+    assert "radene 2, 3 og 5" in describe_issue(issues[0], "nb")
+
+
+def test_same_orgnr_and_project_twice_is_a_warning_on_both() -> None:
+    result = check(
+        row(project="Felles saksbehandling"),
+        row(id="A2", project="  felles   SAKSBEHANDLING "),
+        row(id="A3", orgnr="974 760 673", project="X"),
+    )
+    assert len(result.applications) == 3
+    issues = result.warnings
+    assert [i.code for i in issues] == ["validate.duplicate_project"] * 2
+    assert issues[0].params == {"orgnr": ORGNR, "rows": ["2", "3"], "other_rows": ["3"]}
+    assert result.ok
+
+
+# --- formulas -------------------------------------------------------------------------------
+
+
+def test_formula_without_value_is_an_error_naming_the_cell() -> None:
+    result = check(row(requested=FormulaWithoutValue("=SUM(G3:G9)")))
+    issue = only_issue(result)
+    assert issue.code == "validate.formula_without_value"
+    assert issue.params == {"formula": "=SUM(G3:G9)"}
+    text = describe_issue(issue, "en")
+    assert text.startswith("søknader.xlsx, Søknader!G2 (Omsøkt beløp): the formula =SUM(G3:G9)")
+    assert "open and save the file" in text
+
+
+@pytest.mark.parametrize(
+    "field", ["id", "orgnr", "municipalities", "score", "applicant", "decision"]
+)
+def test_formula_without_value_in_any_used_cell(field: str) -> None:
+    issue = only_issue(check(row(**{field: FormulaWithoutValue("=A1")})))
+    assert (issue.code, issue.field) == ("validate.formula_without_value", field)
+
+
+def test_formula_without_value_in_a_carried_column_is_a_warning() -> None:
+    result = check(row(Notat=FormulaWithoutValue("=B2&C2")))
+    issue = only_issue(result)
+    assert (issue.code, issue.severity) == (
+        "validate.formula_without_value_extra",
+        Severity.WARNING,
+    )
+    assert issue.location is not None
+    assert issue.location.column == "O"
+    assert result.applications[0].extra == {"Notat": None}
+
+
+# --- decisions (manual overrides) -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("word", "decision"),
+    [
+        ("fund", "fund"),
+        ("Innvilget", "fund"),
+        ("INNVILG", "fund"),
+        ("avslå", "reject"),
+        ("Avslag", "reject"),
+        ("avslått", "reject"),
+        ("reject", "reject"),
+        ("Reserve", "reserve"),
+    ],
+)
+def test_decision_words(word: str, decision: str) -> None:
+    amount = 1_000_000.0 if decision == "fund" else None
+    cells = row(decision=word, decision_amount=amount, decision_reason="Vedtak i styret 12.3.")
+    (app,) = check(cells).applications
+    assert (app.decision, app.decision_reason) == (decision, "Vedtak i styret 12.3.")
+    assert app.decision_amount == (1_000_000 if decision == "fund" else None)
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        ({"decision": "ja", "decision_reason": "x"}, ["decision_invalid"]),
+        ({"decision": "avslå"}, ["decision_reason_missing"]),
+        ({"decision": "innvilg", "decision_reason": "x"}, ["decision_amount_missing"]),
+        (
+            {"decision": "innvilg", "decision_amount": 0.0, "decision_reason": "x"},
+            ["decision_amount_zero"],
+        ),
+        (
+            {"decision": "innvilg", "decision_amount": 9_000_000.0, "decision_reason": "x"},
+            ["decision_amount_above_requested"],
+        ),
+        (
+            {"decision": "avslå", "decision_amount": 5000.0, "decision_reason": "x"},
+            ["decision_amount_not_fund"],
+        ),
+        ({"decision_amount": 5000.0}, ["decision_amount_without_decision"]),
+        ({"decision": "innvilg"}, ["decision_amount_missing", "decision_reason_missing"]),
+    ],
+)
+def test_decision_errors(cells: dict[str, RawCell], expected: list[str]) -> None:
+    result = check(row(**cells))
+    assert sorted(codes(result)) == sorted(f"validate.{c}" for c in expected)
+    assert result.applications == ()
+
+
+def test_decision_reject_with_zero_amount_is_fine() -> None:
+    (app,) = check(row(decision="avslag", decision_amount=0.0, decision_reason="x")).applications
+    assert (app.decision, app.decision_amount) == ("reject", 0)
+
+
+def test_decision_messages_quote_what_the_officer_typed() -> None:
+    issue = only_issue(check(row(decision="Avslått")))
+    assert "«Avslått»" in describe_issue(issue, "nb")
+
+
+# --- text and carried-through columns -------------------------------------------------------
+
+
+def test_text_fields_are_stripped_and_numbers_become_text() -> None:
+    (app,) = check(row(applicant="  Moss kommune ", project=2009.0, category=3)).applications
+    assert (app.applicant, app.project, app.category) == ("Moss kommune", "2009", "3")
+    assert check(row(applicant="   ")).applications[0].applicant is None
+
+
+@pytest.mark.parametrize(
+    ("cell", "kept"),
+    [
+        ("tekst ", "tekst "),
+        (None, None),
+        (2.0, 2),
+        (2.5, Decimal("2.5")),
+        (7, 7),
+        (True, True),
+        (Decimal("1.10"), Decimal("1.10")),
+        (date(2009, 3, 1), "2009-03-01"),
+        (datetime(2009, 3, 1), "2009-03-01"),
+        (datetime(2009, 3, 1, 12, 30), "2009-03-01 12:30:00"),
+    ],
+)
+def test_extra_cells_are_carried_json_able(cell: RawCell, kept: object) -> None:
+    (app,) = check(row(Notat=cell)).applications
+    assert app.extra == {"Notat": kept}
+    assert type(app.extra["Notat"]) is type(kept)
+
+
+def test_extra_columns_are_listed_in_file_order() -> None:
+    table = make_table([row(Z="z", Y="y")], (*HEADERS, ("Z", None), ("Y", None)))
+    table.extra = dict(reversed(list(table.extra.items())))  # a reader may build it any order
+    result = validate(table)
+    assert result.extra_columns == ("Notat", "Z", "Y")
+    assert list(result.applications[0].extra) == ["Notat", "Z", "Y"]
+
+
+def test_rejected_rows_keep_what_could_be_read() -> None:
+    result = check(row(orgnr="1", Notat="viktig"))
+    (rejected,) = result.rejected
+    assert (rejected.applicant, rejected.project, rejected.requested) == (
+        "Moss kommune",
+        "Prosjekt A1",
+        3_300_000,
+    )
+    assert rejected.extra == {"Notat": "viktig"}
+
+
+def test_short_rows_read_as_empty_cells() -> None:
+    table = make_table([row()])
+    table.rows = [(2, ["A1", "Moss", ORGNR, "P", "Oslo", None, 100_000.0])]
+    (app,) = validate(table).applications
+    assert (app.requested, app.total_cost, app.extra) == (100_000, None, {"Notat": None})
+
+
+# --- one pass, order, result ----------------------------------------------------------------
+
+
+def test_every_problem_of_a_row_is_reported_in_one_pass() -> None:
+    result = check(row(orgnr="974760672", requested="3,300", score="høy"))
+    assert codes(result) == [
+        "validate.orgnr_checksum",
+        "validate.amount_ambiguous",
+        "validate.score_invalid",
+    ]
+    assert len(result.rejected[0].issues) == 3
+
+
+def test_issue_order_reader_first_then_rows_in_file_order() -> None:
+    reading = Issue(severity=Severity.WARNING, code="read.totals_row_skipped")
+    table = make_table(
+        [row(id="B", score="x"), row(id="A", orgnr="1"), row(id="C", Notat="ok")], issues=[reading]
+    )
+    result = validate(table)
+    assert result.issues[0] is reading
+    assert [i.application_id for i in result.issues[1:]] == ["B", "A"]
+    assert (len(result.errors), len(result.warnings), result.ok) == (2, 1, False)
+
+
+def summary(result: ValidationResult) -> tuple[list[Application], dict[str, list[str]]]:
+    issues: dict[str, list[str]] = {}
+    for issue in result.issues:
+        issues.setdefault(issue.application_id or "", []).append(issue.code)
+    apps = sorted(result.applications, key=lambda a: a.id)
+    return apps, {k: sorted(v) for k, v in sorted(issues.items())}
+
+
+MIXED_ROWS = [
+    row(id="A1", project="Felles saksbehandling"),
+    row(id="A2", project=" felles saksbehandling"),  # same orgnr + project as A1
+    row(id="A3", requested="3,300"),
+    row(id="A3", orgnr="974760672", project="Tredje"),  # duplicate id
+    row(id="A5", municipalities="Herøy, Bergen", project="Femte"),
+    row(id="A6", decision="innvilg", decision_amount=1000.0, decision_reason="ok", project="6"),
+    row(id="A7", score="4,5", project="7", county="Troms"),
+]
+
+
+@settings(max_examples=30, deadline=None)
+@given(order=st.permutations(range(len(MIXED_ROWS))))
+def test_same_result_whatever_the_row_order(order: list[int]) -> None:
+    # Row numbers travel with their rows: a row keeps its place in the sheet's numbering.
+    table = make_table(MIXED_ROWS)
+    expected = summary(validate(table))
+    table.rows = [table.rows[i] for i in order]
+    assert summary(validate(table)) == expected
+
+
+def test_every_issue_code_has_words_in_both_languages() -> None:
+    result = check(
+        *MIXED_ROWS, row(id=None, total_cost="x", rank=0.0, Notat=FormulaWithoutValue("=1"))
+    )
+    seen = {issue.code for issue in result.issues}
+    assert len(seen) >= 10
+    for lang in ("en", "nb"):
+        t = get(lang)
+        missing = [code for code in seen if not t.has(code)]
+        assert missing == [], lang
+
+
+def test_catalogues_have_the_same_validate_keys() -> None:
+    from tilskudd.i18n import _catalogue
+
+    en = {k for k in _catalogue("en") if k.startswith("validate.")}
+    nb = {k for k in _catalogue("nb") if k.startswith("validate.")}
+    assert en == nb
+    assert len(en) > 40
+
+
+def test_messages_fill_every_parameter() -> None:
+    # A missing parameter renders as '?': no message for these rows may contain one.
+    result = check(
+        row(requested="3,300", orgnr="97476067", municipalities="Hamary, 0602, Nesset, 1101 Oslo"),
+        row(id="A2", county="01", decision="avslå", decision_amount=5.0),
+        row(id="A3", requested=5.0, total_cost=1.0, decision="fund", decision_reason="x"),
+    )
+    for lang in ("en", "nb"):
+        for issue in result.issues:
+            text = describe_issue(issue, lang)
+            assert " ? " not in text, text
+            assert "(?)" not in text, text
+            assert text.count("?") <= 1, text  # "did you mean …?" at most
+
+
+# --- describe_issue -------------------------------------------------------------------------
+
+
+def test_describe_issue_locations() -> None:
+    issue = Issue(
+        severity=Severity.ERROR,
+        code="validate.score_invalid",
+        location=Location(file="a.csv", row=7, column="I", header="Poeng"),
+        value="x",
+    )
+    assert describe_issue(issue, "en") == (
+        "a.csv, I7 (Poeng): 'x' is not a number; expected a score such as 4 or 4,5"
+    )
+    assert describe_issue(issue, "nb", show_file=False, show_severity=True) == (
+        "feil: I7 (Poeng): 'x' er ikke et tall; forventet poeng som 4 eller 4,5"
+    )
+    spaced = issue.model_copy(
+        update={"location": Location(file="a.xlsx", sheet="Runde 1", row=7, column="I")}
+    )
+    assert describe_issue(spaced).startswith("a.xlsx, 'Runde 1'!I7: ")
+    row_only = issue.model_copy(update={"location": Location(file="a.xlsx", sheet="S", row=7)})
+    assert describe_issue(row_only, "nb").startswith("a.xlsx, S, rad 7: ")
+    nowhere = issue.model_copy(update={"location": None})
+    assert describe_issue(nowhere).startswith("'x' is not a number")

@@ -164,7 +164,7 @@ def test_ambiguous_amount_is_an_error_with_a_hint_pinned_to_its_cell() -> None:
         file="søknader.xlsx", sheet="Søknader", row=2, column="G", header="Omsøkt beløp"
     )
     assert (issue.field, issue.value, issue.application_id) == ("requested", "3,300", "A1")
-    assert issue.params == {"thousands": "3 300", "decimal": "3,3"}
+    assert issue.params == {"thousands": "3\u00a0300", "decimal": "3,3"}
     assert result.applications == ()
     (rejected,) = result.rejected
     assert (rejected.id, rejected.row, rejected.requested, rejected.issues) == (
@@ -175,7 +175,7 @@ def test_ambiguous_amount_is_an_error_with_a_hint_pinned_to_its_cell() -> None:
     )
     en = describe_issue(issue, "en")
     assert en.startswith("søknader.xlsx, Søknader!G2 (Omsøkt beløp): '3,300' is ambiguous")
-    assert "3 300" in en
+    assert "write 3\u00a0300 for thousands" in en
     nb = describe_issue(issue, "nb")
     assert nb.startswith("søknader.xlsx, Søknader!G2 (Omsøkt beløp): '3,300' er tvetydig")
     assert "Forventet et beløp i hele kroner" in nb
@@ -261,6 +261,15 @@ def test_orgnr_is_optional() -> None:
     assert check(row(orgnr=None)).applications[0].orgnr is None
 
 
+@pytest.mark.parametrize("cell", ["0", 0.0, "000000000", "-", " – "])
+def test_orgnr_placeholder_is_a_warning_and_reads_as_none(cell: RawCell) -> None:
+    # The Research Council's data writes 0 where there is no organisation number.
+    result = check(row(orgnr=cell))
+    issue = only_issue(result)
+    assert (issue.code, issue.severity) == ("validate.orgnr_placeholder", Severity.WARNING)
+    assert result.applications[0].orgnr is None
+
+
 # --- municipalities and counties ------------------------------------------------------------
 
 
@@ -319,6 +328,11 @@ def test_county_column_is_validated_and_agreement_checked() -> None:
     agree = check(row(municipalities="Bodø, Hamarøy", county="Nordland"))
     assert agree.issues == ()
     assert agree.applications[0].counties == ("18",)
+
+    # The lead's county among a collaboration's counties is normal, not a disagreement.
+    lead = check(row(municipalities="Stavanger, Bergen", county="Rogaland"))
+    assert lead.issues == ()
+    assert lead.applications[0].counties == ("11",)
 
     disagree = check(row(municipalities="Bodø", county="Troms"))
     issue = only_issue(disagree)
@@ -446,6 +460,12 @@ def test_formula_without_value_is_an_error_naming_the_cell() -> None:
     text = describe_issue(issue, "en")
     assert text.startswith("søknader.xlsx, Søknader!G2 (Omsøkt beløp): the formula =SUM(G3:G9)")
     assert "open and save the file" in text
+
+
+def test_formula_is_shown_with_its_equals_sign() -> None:
+    # calamine gives the formula text without '='; people know formulas by it.
+    issue = only_issue(check(row(total_cost=FormulaWithoutValue("G14*0.2"))))
+    assert (issue.params, issue.value) == ({"formula": "=G14*0.2"}, "=G14*0.2")
 
 
 @pytest.mark.parametrize(

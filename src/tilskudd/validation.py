@@ -11,10 +11,11 @@ The checks, per cell (codes are ``validate.<name>``; words come from the locales
   people type them (:func:`tilskudd.money.parse_decimal`); ambiguous text (``3,300``), zero,
   negative and non-whole amounts are errors. Requested above total cost is an error.
 - ``orgnr``: 9 digits with a valid mod-11 check digit (python-stdnum), spaces and
-  ``NO … MVA`` allowed.
+  ``NO … MVA`` allowed; ``0`` or ``-`` (data sets' "none") is a warning and reads as empty.
 - ``municipalities``: one or several per cell, by number or name, against the chosen register
-  (2009 or 2024 numbering), with "did you mean" and other-numbering hints; ``county`` likewise,
-  or derived from the municipalities (a disagreement is a warning).
+  (2009 or 2024 numbering), with "did you mean" and other-numbering hints; ``county`` likewise
+  (the column is kept as given), or derived from the municipalities. A county in the column
+  that none of the municipalities is in is a warning.
 - ``score``: an exact number (``4,5`` accepted); ``rank``: a whole number from 1.
 - ``id``: a missing id is made from the row number (``R12``) with a warning; duplicate ids are
   an error on every row that has one; the same orgnr with the same project title is a warning.
@@ -210,7 +211,7 @@ def _amount(value: RawCell, *, allow_zero: bool = False) -> int:
                 head, tail = match.groups()
                 raise _Problem(
                     "amount_ambiguous",
-                    thousands=f"{head} {tail}",
+                    thousands=f"{head}\u00a0{tail}",  # no-break: "3 300" stays whole
                     decimal=f"{head},{tail.rstrip('0')}" if tail.rstrip("0") else head,
                 ) from None
             raise _Problem("amount_invalid") from None
@@ -279,6 +280,15 @@ def _rank(value: RawCell) -> int:
     if number is None or number != number.to_integral_value() or number < 1:
         raise _Problem("rank_invalid")
     return int(number)
+
+
+_ORGNR_PLACEHOLDER = re.compile(r"^\s*(?:0+|[-–—]+)\s*$")
+
+
+def _formula(value: FormulaWithoutValue) -> str:
+    """The formula as the spreadsheet shows it, with its leading '='."""
+    text = value.formula.strip()
+    return text if text.startswith("=") else f"={text}"
 
 
 def _fold(text: str) -> str:
@@ -402,7 +412,8 @@ class _Checker:
         """The cell of ``field``; a formula without a value is reported (call once per field)."""
         value = row.vals[_POS[field]]
         if isinstance(value, FormulaWithoutValue):
-            self.add(row, field, "formula_without_value", {"formula": value.formula}, value=value)
+            formula = _formula(value)
+            self.add(row, field, "formula_without_value", {"formula": formula}, value=formula)
             return None
         return value
 
@@ -551,6 +562,11 @@ class _Checker:
         value = self.cell(row, "orgnr")
         if _is_empty(value):
             return None
+        if _ORGNR_PLACEHOLDER.match(_cell_text(value)):
+            # Data sets write 0 or - for "no organisation number" (49 of 171 rows in the
+            # Research Council's): say so, but the orgnr is optional, so the row stays valid.
+            self.add(row, "orgnr", "orgnr_placeholder", severity=Severity.WARNING, value=value)
+            return None
         cacheable = type(value) in (str, float)
         result = self._orgnr.get(value, _MISSING) if cacheable else _MISSING
         if result is _MISSING:
@@ -591,7 +607,9 @@ class _Checker:
         for problem in problems:
             self.add(row, "county", problem.code, _params(problem), value=value)
         given = tuple(c.number for c in counties)
-        if given and derived and not problems and set(given) != set(derived):
+        # A county none of the municipalities is in: a lead's own county among several
+        # (Rogaland for a Rogaland-Hordaland collaboration) is normal and not reported.
+        if given and derived and not problems and set(given) - set(derived):
             names = self.register.counties
             self.add(
                 row,
@@ -688,9 +706,9 @@ class _Checker:
                     row,
                     None,
                     "formula_without_value_extra",
-                    {"formula": value.formula},
+                    {"formula": _formula(value)},
                     severity=Severity.WARNING,
-                    value=value,
+                    value=_formula(value),
                     column=index,
                 )
                 extra[header] = None

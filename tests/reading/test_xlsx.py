@@ -249,13 +249,28 @@ def test_ods(make_ods: Callable[..., Path]) -> None:
     assert table.rows[1][1][table.fields["applicant"]] == "Rygge kommune"
 
 
+@pytest.mark.parametrize(
+    ("name", "extension"),
+    [("søknader.csv", "csv"), ("søknader.ods", "ods"), ("søknader.xls", "xls")],
+)
 def test_a_workbook_with_the_wrong_extension_is_read_with_a_warning(
-    make_xlsx: MakeXlsx,
+    make_xlsx: MakeXlsx, name: str, extension: str
 ) -> None:
-    path = make_xlsx([HEADER, *ROWS], name="søknader.csv")
+    path = make_xlsx([HEADER, *ROWS], name=name)
     table = read_table(path)
     assert len(table.rows) == 2
     (issue,) = table.issues
     assert issue.code == "read.format_mismatch"
-    assert issue.params["extension"] == "csv"
+    assert issue.params["extension"] == extension
     assert issue.params["actual"] == "an Excel workbook (.xlsx)"
+
+
+def test_an_ods_named_xlsx_and_a_workbook_without_extension(
+    make_ods: Callable[..., Path], make_xlsx: MakeXlsx
+) -> None:
+    ods = make_ods({"Søknader": [HEADER, *ROWS]}, name="regneark.xlsx")
+    assert len(read_table(ods).rows) == 2
+    bare = make_xlsx([HEADER, *ROWS], name="søknader")
+    table = read_table(bare)
+    assert len(table.rows) == 2
+    assert table.issues == []  # no extension, nothing to disagree with

@@ -258,7 +258,13 @@ def read_workbook(
     missing). ``sheet`` is a name or a 1-based number.
     """
     with _calamine_errors(file, sniffed, t):
-        book = CalamineWorkbook.from_path(str(path))
+        if sniffed.named == sniffed.format:
+            book = CalamineWorkbook.from_path(str(path))
+        else:
+            # calamine picks its reader by the file's extension; from a file object it looks
+            # at the content, which is what a misnamed file needs.
+            with path.open("rb") as handle:
+                book = CalamineWorkbook.from_filelike(handle)
     try:
         with _calamine_errors(file, sniffed, t):
             metadata = book.sheets_metadata

@@ -1,0 +1,51 @@
+"""Allocation rules: ``rule(applications, budget, policy) -> Allocation``, one module each.
+
+Every rule is a pure function — no I/O, no clock, no global state — and gives the same result
+whatever the order of ``applications``. :data:`RULES` maps the names a policy may give
+(``policy.rule``) to the functions; :func:`allocate` dispatches on it. The shared pieces
+(eligibility, caps, rank order, per-applicant totals, building the result) are in
+:mod:`tilskudd.rules.common`.
+
+- ``ranked`` (default, :mod:`~tilskudd.rules.ranked`): best first, each funded with its eligible
+  amount while the budget lasts; ``at_line`` decides the marginal application; a reserve list.
+- ``proportional`` (:mod:`~tilskudd.rules.proportional`): the same share of every eligible amount
+  (optionally weighted by score), water-filled, exact to the krone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from tilskudd.errors import PolicyError
+from tilskudd.models import Allocation, Application, Policy
+from tilskudd.rules.common import check_unique_ids
+from tilskudd.rules.proportional import allocate_proportional
+from tilskudd.rules.ranked import allocate_ranked
+
+__all__ = ["RULES", "Rule", "allocate"]
+
+Rule = Callable[[Sequence[Application], int, Policy], Allocation]
+
+RULES: dict[str, Rule] = {
+    "ranked": allocate_ranked,
+    "proportional": allocate_proportional,
+}
+"""The rules by the name ``policy.rule`` uses."""
+
+
+def allocate(applications: Sequence[Application], budget: int, policy: Policy) -> Allocation:
+    """Allocate ``budget`` kroner over ``applications`` by ``policy.rule``.
+
+    Raises :class:`~tilskudd.errors.PolicyError` for an unknown rule, a negative budget, or a
+    policy the applications cannot meet (no scores to rank by); :class:`~tilskudd.errors.
+    TilskuddError` when two applications share an id.
+    """
+    rule = RULES.get(policy.rule)
+    if rule is None:
+        raise PolicyError(
+            f"unknown or unavailable rule {policy.rule!r}; available: {', '.join(sorted(RULES))}"
+        )
+    if isinstance(budget, bool) or not isinstance(budget, int) or budget < 0:
+        raise PolicyError(f"the budget must be a whole number of kroner, 0 or more, not {budget!r}")
+    check_unique_ids(applications)
+    return rule(applications, budget, policy)

@@ -1,0 +1,255 @@
+"""The ``proportional`` rule: every eligible application gets the same share of what it may get.
+
+Let ``e_i`` be application i's eligible amount (the request after every cap; with
+``per_applicant_max``, an organisation's applications are capped in rank order so that their
+eligible amounts sum to at most the maximum — a claim capped like a single application's) and
+``w_i`` its weight: ``e_i``, or ``e_i × score_i`` with ``policy.weight = "score"``. The award is
+
+    a_i = min(f × w_i, e_i),   f the largest number with  Σ a_i <= budget
+
+(water-filling: an application that reaches its eligible amount stops there and the rest share
+what is left). Without weights every application gets the same fraction ``f <= 1`` of ``e_i``.
+
+Minimum award: an application whose share, rounded down to ``round_to``, would be below
+``min_award`` drops out (``reason.proportional.below_min_award``) and ``f`` is recomputed for the
+rest. They drop one at a time, the smallest share first (equal shares: the one later in the
+rank order, then in natural id order, drops first), until every share left is large enough.
+
+Exact to the krone: ``f`` is a fraction of integers. Each award is ``a_i`` rounded down to a
+multiple of ``round_to``; the kroner (or ``round_to`` steps) this leaves of the budget go one step
+each to the applications with the largest remainders (equal remainders: the better rank, then the
+id), never above ``e_i``. What cannot be handed out — everyone at their eligible amount, or less
+than one ``round_to`` step — is ``unallocated``.
+
+``at_line`` and ``reserve`` do not apply to this rule. Scores, when all applications have them
+(or ranks), give the rank numbers shown and the tie-breaks above; they are not otherwise needed
+unless ``weight = "score"`` or ``min_score`` asks for them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from tilskudd.errors import PolicyError
+from tilskudd.models import Allocation, Application, Policy, Reason, Status
+from tilskudd.rules.common import (
+    ApplicantTotals,
+    Caps,
+    build_allocation,
+    floor_to,
+    gc_paused,
+    make_decision,
+    make_reason,
+    rank_order,
+    require_scores,
+    share_decimal,
+)
+
+__all__ = ["allocate_proportional"]
+
+
+def _score_scale(scores: Sequence[Decimal]) -> int:
+    """The power of ten that makes every score a whole number (4.5 and 3.25 -> 2)."""
+    places = 0
+    for score in scores:
+        if not score.is_finite():
+            raise PolicyError(f"weight = score needs finite scores, not {score}")
+        exponent = score.as_tuple().exponent
+        assert isinstance(exponent, int)
+        places = max(places, -exponent)
+    return places
+
+
+@gc_paused
+def allocate_proportional(
+    applications: Sequence[Application], budget: int, policy: Policy
+) -> Allocation:
+    """Allocate ``budget`` over ``applications`` in equal shares (see the module docstring)."""
+    by_score = policy.weight == "score"
+    if by_score:
+        require_scores(applications, 'weight = "score"')
+    if policy.min_score is not None:
+        require_scores(applications, "min_score")
+    entries = rank_order(applications, policy, required=False)
+    caps = Caps(policy)
+    totals = ApplicantTotals(policy)
+    step = policy.round_to
+    min_score = policy.min_score
+    per_applicant = policy.per_applicant_max is not None
+    n = len(entries)
+
+    reasons_of: list[list[Reason]] = [[] for _ in range(n)]
+    eligibles = [0] * n
+    amounts = [0] * n
+    statuses: list[Status] = [Status.NOT_FUNDED] * n
+
+    scale = 0
+    if by_score:
+        scale = _score_scale([e.application.score for e in entries if e.application.score])
+
+    # Units: eligible applications with a positive weight.
+    units: list[int] = []  # entry index
+    weights: list[int] = []
+    scaled_scores: list[int] = []  # weight per krone of e: 1, or the score × 10^scale
+    for k, entry in enumerate(entries):
+        app = entry.application
+        reasons = reasons_of[k]
+        if min_score is not None:
+            low = caps.score_reason(app)
+            if low is not None:
+                reasons.append(low)
+                continue
+        eligible, cap_reasons = caps.eligible(app)
+        if cap_reasons:
+            reasons.extend(cap_reasons)
+            if eligible == 0:
+                continue
+        if per_applicant and app.orgnr is not None:
+            # per_applicant_max caps the claim: what is eligible counts against the organisation.
+            eligible, org_reason = totals.limit(app, eligible)
+            if org_reason is not None:
+                reasons.append(org_reason)
+                if eligible == 0:
+                    continue
+            totals.add(app, eligible)
+        eligibles[k] = eligible
+        points = 1
+        if by_score:
+            assert app.score is not None
+            points = int(app.score.scaleb(scale))
+            if points <= 0:
+                reasons.append(make_reason("reason.proportional.no_weight", score=app.score))
+                continue
+        units.append(k)
+        weights.append(eligible * points)
+        scaled_scores.append(points)
+
+    m = len(units)
+    caps_of = [eligibles[k] for k in units]
+    # Smallest share that survives rounding and min_award: the first round_to multiple >= it.
+    threshold = -(-policy.min_award // step) * step if policy.min_award else 0
+
+    # Water-filling with exact integers: f = left / weight_left over the uncapped units.
+    # A unit is capped when f × w >= e, i.e. left × w >= e × weight_left. Its threshold f = e / w
+    # is 1 / points: highest score first (the fewest points per krone), or all equal.
+    cap_order = sorted(range(m), key=scaled_scores.__getitem__, reverse=True)
+    # Drop order: smallest weight first; equal weights: later in rank/id order first.
+    drop_order = sorted(range(m), key=lambda u: (weights[u], -u))
+    capped = [False] * m
+    dropped = [False] * m
+    left = budget
+    weight_left = sum(weights)
+    p = 0
+    d = 0
+
+    def settle() -> None:
+        nonlocal left, weight_left, p
+        while p < m and weight_left:
+            u = cap_order[p]
+            if dropped[u]:
+                p += 1
+            elif left * weights[u] >= caps_of[u] * weight_left:
+                capped[u] = True
+                left -= caps_of[u]
+                weight_left -= weights[u]
+                p += 1
+            else:
+                break
+
+    settle()
+    while threshold and weight_left:
+        while d < m and (dropped[drop_order[d]] or capped[drop_order[d]]):
+            d += 1
+        if d == m:
+            break
+        u = drop_order[d]
+        if left * weights[u] >= threshold * weight_left:
+            break  # the smallest share left is large enough: so are all the others
+        share = floor_to(left * weights[u] // weight_left, step)
+        k = units[u]
+        reasons_of[k].append(
+            make_reason(
+                "reason.proportional.below_min_award",
+                share=share,
+                min_award=policy.min_award,
+            )
+        )
+        dropped[u] = True
+        weight_left -= weights[u]
+        d += 1
+        settle()
+
+    # Round down to the round_to grid; hand out the steps left by largest remainder.
+    denominator = weight_left * step
+    remainders: list[tuple[int, int]] = []  # (remainder, unit), remainder over weight_left
+    given = 0
+    for u in range(m):
+        if dropped[u]:
+            continue
+        if capped[u]:
+            amount = caps_of[u]
+        else:
+            quotient, remainder = divmod(left * weights[u], denominator)
+            amount = quotient * step
+            if remainder:
+                remainders.append((remainder, u))
+        amounts[units[u]] = amount
+        given += amount
+    steps = (budget - given) // step
+    if steps and remainders:
+        # Larger remainder first; equal: earlier unit (better rank, then id) first.
+        remainders.sort(key=lambda ru: (-ru[0], ru[1]))
+        for _, u in remainders[:steps]:
+            k = units[u]
+            if amounts[k] + step <= eligibles[k]:
+                amounts[k] += step
+
+    # Reasons and statuses. The reasons carry the fraction only (the amounts are the decision's
+    # own), so one reason per distinct fraction is shared: a few objects instead of 100 000.
+    notes: list[Reason] = []
+    uniform = share_decimal(left, weight_left) if weight_left and not by_score else None
+    full = make_reason("reason.proportional.full")
+    share_reasons: dict[tuple[bool, int], Reason] = {}
+    for u in range(m):
+        if dropped[u]:
+            continue
+        k = units[u]
+        amount = amounts[k]
+        if amount == eligibles[k]:
+            statuses[k] = Status.FUNDED
+            reasons_of[k].append(full)
+            continue
+        if amount:
+            statuses[k] = Status.PARTLY_FUNDED
+        points = scaled_scores[u]
+        key = (amount > 0, points)
+        reason = share_reasons.get(key)
+        if reason is None:
+            fraction = uniform if uniform is not None else share_decimal(left * points, weight_left)
+            code = "reason.proportional.share" if amount else "reason.proportional.zero"
+            reason = share_reasons[key] = make_reason(code, fraction=fraction)
+        reasons_of[k].append(reason)
+
+    active = m - sum(dropped)
+    if active and not weight_left:
+        notes.append(make_reason("note.proportional.all_full", count=active))
+    elif uniform is not None:
+        notes.append(make_reason("note.proportional.fraction", fraction=uniform, count=active))
+    elif weight_left:
+        per_point = share_decimal(left * 10**scale, weight_left, places=6)
+        notes.append(make_reason("note.proportional.score_weighted", per_point=per_point))
+
+    decisions = [
+        make_decision(
+            entry.application,
+            statuses[k],
+            amounts[k],
+            eligible=eligibles[k],
+            rank=entry.rank,
+            tied=entry.tied,
+            reasons=reasons_of[k],
+        )
+        for k, entry in enumerate(entries)
+    ]
+    return build_allocation("proportional", policy, budget, decisions, notes)

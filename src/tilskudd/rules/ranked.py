@@ -1,0 +1,163 @@
+"""The ``ranked`` rule (the default): best first, each funded with its eligible amount.
+
+Applications are taken in rank order (:func:`~tilskudd.rules.common.rank_order`: given rank, or
+score highest first; then the tie-break columns; then the id). Each eligible application gets
+its eligible amount ``e`` (the request after every cap, and after what its organisation may still
+receive under ``per_applicant_max``) while the budget lasts: with ``R`` left, it is funded if
+``e <= R``, and then ``R -= e``. At the first application that does not fit, ``policy.at_line``
+decides:
+
+- ``skip`` (default): it is not funded (``reason.budget.exhausted``: rank, what was left, what it
+  needed) and the next ones are still tried, so a smaller application further down may fit.
+- ``stop``: a strict funding line. It is not funded, and nothing after it is
+  (``reason.line.stopped`` with the rank of the line).
+- ``partial``: it receives what is left, rounded down to ``round_to`` (``reason.funded.partial``),
+  if that is at least ``min_award`` and more than 0; then the line stops as with ``stop``.
+  Exactly one application can be partly funded, and it is the marginal one.
+
+Then the reserve list: the first ``policy.reserve`` applications, in rank order, that were eligible
+but not funded for want of budget become ``reserve`` (``reason.reserve.position``). Ineligible
+applications (below ``min_score``, caps leaving nothing, an organisation at its maximum) are never
+on it.
+
+Guarantee (``skip``): an eligible application is left unfunded only if the budget left when its
+turn came, which is the budget minus what better-ranked applications received, was less than it
+needed. Ties across the line are reported as ``note.tie_at_line``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from tilskudd.models import Allocation, Application, Decision, Policy, Reason, Status
+from tilskudd.rules.common import (
+    ApplicantTotals,
+    Caps,
+    Outcome,
+    RankedEntry,
+    build_allocation,
+    floor_to,
+    gc_paused,
+    make_decision,
+    make_reason,
+    rank_order,
+    require_scores,
+    tie_notes,
+)
+
+__all__ = ["allocate_ranked", "fund_in_order"]
+
+
+@gc_paused
+def allocate_ranked(applications: Sequence[Application], budget: int, policy: Policy) -> Allocation:
+    """Allocate ``budget`` over ``applications`` by rank order (see the module docstring)."""
+    if policy.min_score is not None:
+        require_scores(applications, "min_score")
+    entries = rank_order(applications, policy)
+    decisions, notes = fund_in_order(entries, budget, policy)
+    return build_allocation("ranked", policy, budget, decisions, notes)
+
+
+def fund_in_order(
+    entries: Sequence[RankedEntry], budget: int, policy: Policy
+) -> tuple[list[Decision], list[Reason]]:
+    """Fund ``entries`` in the order given, as the ``ranked`` rule does; decisions and notes.
+
+    The order is the caller's: :func:`allocate_ranked` passes the rank order; another rule may
+    pass an order of its own (a drawn order within ties) and reuse the funding line and reserve.
+    """
+    caps = Caps(policy)
+    totals = ApplicantTotals(policy)
+    at_line = policy.at_line
+    step = policy.round_to
+    min_award = policy.min_award
+    min_score = policy.min_score
+    per_applicant = policy.per_applicant_max is not None
+    remaining = budget
+    stopped: Reason | None = None  # the one reason every application below that line gets
+
+    n = len(entries)
+    statuses: list[Status] = [Status.NOT_FUNDED] * n
+    amounts = [0] * n
+    eligibles = [0] * n
+    reasons_of: list[list[Reason]] = [[] for _ in range(n)]
+    outcomes: list[Outcome | None] = [None] * n
+    waiting: list[int] = []  # eligible, not funded for want of budget: the reserve candidates
+
+    for k, entry in enumerate(entries):
+        app = entry.application
+        rank = entry.rank
+        reasons = reasons_of[k]
+        if min_score is not None:
+            low = caps.score_reason(app)
+            if low is not None:
+                reasons.append(low)
+                continue
+        amount, cap_reasons = caps.eligible(app)
+        if cap_reasons:
+            reasons.extend(cap_reasons)
+            if amount == 0:
+                continue
+        if per_applicant and app.orgnr is not None:
+            amount, org_reason = totals.limit(app, amount)
+            if org_reason is not None:
+                reasons.append(org_reason)
+                if amount == 0:
+                    continue
+        eligibles[k] = amount
+        if stopped is not None:
+            reasons.append(stopped)
+            outcomes[k] = "unfunded"
+            waiting.append(k)
+        elif amount <= remaining:
+            remaining -= amount
+            totals.add(app, amount)
+            statuses[k] = Status.FUNDED
+            amounts[k] = amount
+            reasons.append(make_reason("reason.funded.full", rank=rank, amount=amount))
+            outcomes[k] = "funded"
+        else:
+            part = floor_to(remaining, step)
+            if at_line == "partial" and part > 0 and part >= min_award:
+                reasons.append(
+                    make_reason("reason.funded.partial", rank=rank, amount=part, eligible=amount)
+                )
+                remaining -= part
+                totals.add(app, part)
+                statuses[k] = Status.PARTLY_FUNDED
+                amounts[k] = part
+                outcomes[k] = "partly_funded"
+            else:
+                reasons.append(
+                    make_reason(
+                        "reason.budget.exhausted", rank=rank, remaining=remaining, needed=amount
+                    )
+                )
+                if at_line == "partial":
+                    reasons.append(
+                        make_reason(
+                            "reason.line.partial_below_min", remaining=part, min_award=min_award
+                        )
+                    )
+                outcomes[k] = "unfunded"
+                waiting.append(k)
+            if at_line != "skip":
+                stopped = make_reason("reason.line.stopped", line_rank=rank)
+
+    for position, k in enumerate(waiting[: policy.reserve], start=1):
+        statuses[k] = Status.RESERVE
+        reasons_of[k].append(make_reason("reason.reserve.position", position=position))
+
+    decisions = [
+        make_decision(
+            entry.application,
+            statuses[k],
+            amounts[k],
+            eligible=eligibles[k],
+            rank=entry.rank,
+            tied=entry.tied,
+            reasons=reasons_of[k],
+        )
+        for k, entry in enumerate(entries)
+    ]
+    return decisions, tie_notes(entries, outcomes)

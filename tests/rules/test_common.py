@@ -1,0 +1,467 @@
+"""Tests for tilskudd.rules.common: caps, eligibility, rank order, per-applicant totals, results."""
+
+from __future__ import annotations
+
+import gc
+import random
+import re
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import tilskudd.rules
+from tilskudd.errors import PolicyError, TilskuddError
+from tilskudd.i18n import get
+from tilskudd.models import Application, Decision, Policy, Reason, Status, TieBreak
+from tilskudd.rules import RULES, allocate
+from tilskudd.rules.common import (
+    AllocationInvariantError,
+    ApplicantTotals,
+    build_allocation,
+    eligible_amount,
+    gc_paused,
+    make_decision,
+    make_reason,
+    natural_key,
+    natural_keys,
+    rank_order,
+    require_ranking,
+    score_reason,
+    share_decimal,
+    tie_notes,
+)
+
+from .strategies import ascii_ids
+
+MakeApp = Callable[..., Application]
+
+
+def codes(reasons: list[Reason] | tuple[Reason, ...]) -> list[str]:
+    return [r.code for r in reasons]
+
+
+# --- natural order ------------------------------------------------------------------------------
+
+
+def test_natural_key_orders_numbers_by_value() -> None:
+    ids = ["S10", "T1", "S2", "S1", "S02", "10", "9"]
+    assert sorted(ids, key=natural_key) == ["9", "10", "S1", "S02", "S2", "S10", "T1"]
+
+
+@given(st.lists(ascii_ids(), unique=True))
+def test_natural_keys_fast_path_orders_like_natural_key(ids: list[str]) -> None:
+    keys = natural_keys(ids)
+    assert sorted(ids, key=lambda i: keys[ids.index(i)]) == sorted(ids, key=natural_key)
+
+
+@given(st.lists(st.integers(0, 10_000), unique=True), st.sampled_from(["S", "A-", ""]))
+def test_natural_keys_fast_path_with_prefix(numbers: list[int], prefix: str) -> None:
+    ids = [f"{prefix}{n}" for n in numbers] + [f"{prefix}0{n}" for n in numbers[:2]]
+    keys = natural_keys(ids)
+    by_fast = [i for _, i in sorted(zip(keys, ids, strict=True))]
+    assert by_fast == sorted(ids, key=natural_key)
+
+
+# --- eligible amount ----------------------------------------------------------------------------
+
+
+def test_share_of_cost_cap_difi_2009(make_application: MakeApp) -> None:
+    # Difi 2009: the grant is at most 20 % of the project's cost.
+    app = make_application(requested=4_000_000, total_cost=16_500_000)
+    amount, reasons = eligible_amount(app, Policy(max_share_of_cost="20 %"))
+    assert amount == 3_300_000
+    assert reasons == [
+        Reason(
+            code="reason.cap.share_of_cost",
+            params={
+                "share": Decimal("0.2"),
+                "total_cost": 16_500_000,
+                "cap": 3_300_000,
+                "amount": 4_000_000,
+            },
+        )
+    ]
+
+
+def test_share_of_cost_is_floored_exactly(make_application: MakeApp) -> None:
+    # 12.5 % of 1 000 001 is 125 000.125: floor, no float error.
+    app = make_application(requested=200_000, total_cost=1_000_001)
+    amount, _ = eligible_amount(app, Policy(max_share_of_cost=Decimal("0.125")))
+    assert amount == 125_000
+    # 0.1 × 30 is exactly 3 (a float would give 3.0000000000000004 or 2.9999…).
+    app = make_application(requested=30, total_cost=30)
+    assert eligible_amount(app, Policy(max_share_of_cost=Decimal("0.1")))[0] == 3
+
+
+def test_caps_apply_in_order_and_each_binding_cap_has_a_reason(make_application: MakeApp) -> None:
+    app = make_application(requested=5_000_000, total_cost=16_503_000)
+    policy = Policy(max_award=4_000_000, max_share_of_cost="20%", round_to=1000)
+    amount, reasons = eligible_amount(app, policy)
+    # 5 000 000 -> 4 000 000 (max) -> 3 300 600 (20 %) -> 3 300 000 (round down).
+    assert amount == 3_300_000
+    assert codes(reasons) == [
+        "reason.cap.max_award",
+        "reason.cap.share_of_cost",
+        "reason.cap.round_to",
+    ]
+    assert reasons[0].params == {"cap": 4_000_000, "amount": 5_000_000}
+    assert reasons[1].params["cap"] == 3_300_600
+    assert reasons[1].params["amount"] == 4_000_000
+    assert reasons[2].params == {"step": 1000}
+
+
+def test_caps_that_do_not_bind_leave_no_reason(make_application: MakeApp) -> None:
+    app = make_application(requested=300_000, total_cost=2_000_000)
+    policy = Policy(max_award=400_000, max_share_of_cost="20%", round_to=1000)
+    assert eligible_amount(app, policy) == (300_000, [])
+
+
+def test_no_total_cost_means_the_share_cap_cannot_apply(make_application: MakeApp) -> None:
+    app = make_application(requested=300_000, total_cost=None)
+    amount, reasons = eligible_amount(app, Policy(max_share_of_cost="20%"))
+    assert amount == 300_000
+    assert codes(reasons) == ["reason.cap.share_of_cost_unknown"]
+
+
+def test_below_min_award_is_not_eligible(make_application: MakeApp) -> None:
+    app = make_application(requested=80_000, total_cost=300_000)
+    amount, reasons = eligible_amount(app, Policy(max_share_of_cost="20%", min_award=75_000))
+    assert amount == 0
+    assert codes(reasons) == ["reason.cap.share_of_cost", "reason.ineligible.below_min_award"]
+    assert reasons[-1].params == {"amount": 60_000, "min_award": 75_000}
+
+
+def test_rounding_to_nothing_is_not_eligible(make_application: MakeApp) -> None:
+    app = make_application(requested=999)
+    amount, reasons = eligible_amount(app, Policy(round_to=1000))
+    assert amount == 0
+    assert codes(reasons) == ["reason.cap.round_to", "reason.ineligible.nothing_after_caps"]
+
+
+def test_min_score(make_application: MakeApp) -> None:
+    policy = Policy(min_score=Decimal(60))
+    low = score_reason(make_application(score=Decimal("59.5")), policy)
+    assert low == Reason(
+        code="reason.ineligible.below_min_score",
+        params={"score": Decimal("59.5"), "min_score": Decimal(60)},
+    )
+    assert score_reason(make_application(score=Decimal(60)), policy) is None
+    assert score_reason(make_application(score=Decimal(1)), Policy()) is None
+
+
+# --- per applicant ------------------------------------------------------------------------------
+
+
+def test_applicant_totals_cap_then_exclude(make_application: MakeApp) -> None:
+    policy = Policy(per_applicant_max=500_000, round_to=1000)
+    totals = ApplicantTotals(policy)
+    a = make_application(id="A", orgnr="974760673")
+    assert totals.limit(a, 300_000) == (300_000, None)
+    totals.add(a, 300_000)
+    amount, reason = totals.limit(a, 300_000)
+    assert amount == 200_000
+    assert reason is not None
+    assert reason.code == "reason.cap.per_applicant"
+    assert reason.params == {
+        "orgnr": "974760673",
+        "max": 500_000,
+        "already": 300_000,
+        "cap": 200_000,
+    }
+    totals.add(a, 200_000)
+    amount, reason = totals.limit(a, 1000)
+    assert amount == 0
+    assert reason is not None
+    assert reason.code == "reason.ineligible.per_applicant"
+    # Another organisation, and an application without orgnr, are not affected.
+    assert totals.limit(make_application(orgnr="964338531"), 400_000) == (400_000, None)
+    assert totals.limit(make_application(orgnr=None), 9_000_000) == (9_000_000, None)
+
+
+def test_applicant_totals_left_below_min_award(make_application: MakeApp) -> None:
+    totals = ApplicantTotals(Policy(per_applicant_max=500_000, min_award=250_000))
+    a = make_application(orgnr="974760673")
+    totals.add(a, 300_000)
+    amount, reason = totals.limit(a, 300_000)
+    assert amount == 0
+    assert reason is not None
+    assert reason.code == "reason.ineligible.per_applicant"
+    assert reason.params["left"] == 200_000
+
+
+def test_applicant_totals_round_what_is_left_down(make_application: MakeApp) -> None:
+    totals = ApplicantTotals(Policy(per_applicant_max=1_250_500, round_to=1000))
+    a = make_application(orgnr="974760673")
+    totals.add(a, 1_000_000)
+    assert totals.limit(a, 400_000)[0] == 250_000
+
+
+# --- rank order ---------------------------------------------------------------------------------
+
+
+def _order(entries: list[tilskudd.rules.common.RankedEntry]) -> list[tuple[str, int | None, bool]]:
+    return [(e.application.id, e.rank, e.tied) for e in entries]
+
+
+def test_rank_order_by_score_with_competition_ranking(make_application: MakeApp) -> None:
+    apps = [
+        make_application(id="S10", score=Decimal(4)),
+        make_application(id="S2", score=Decimal(4)),
+        make_application(id="S1", score=Decimal(7)),
+        make_application(id="S3", score=Decimal("3.5")),
+    ]
+    assert _order(rank_order(apps, Policy())) == [
+        ("S1", 1, False),
+        ("S2", 2, True),  # S2 before S10: natural id order inside the tie
+        ("S10", 2, True),
+        ("S3", 4, False),
+    ]
+
+
+def test_given_rank_wins_over_score(make_application: MakeApp) -> None:
+    apps = [
+        make_application(id="A", score=Decimal(9), rank=3),
+        make_application(id="B", score=Decimal(1), rank=1),
+        make_application(id="C", score=Decimal(5), rank=2),
+    ]
+    assert [e.application.id for e in rank_order(apps, Policy())] == ["B", "C", "A"]
+
+
+def test_given_ranks_are_renumbered_and_shared_ranks_tie(make_application: MakeApp) -> None:
+    apps = [
+        make_application(id="A", rank=5, score=None),
+        make_application(id="B", rank=5, score=None),
+        make_application(id="C", rank=9, score=None),
+    ]
+    assert _order(rank_order(apps, Policy())) == [("A", 1, True), ("B", 1, True), ("C", 3, False)]
+
+
+def test_tie_break_columns_field_and_extra(make_application: MakeApp) -> None:
+    apps = [
+        make_application(id="A", score=Decimal(5), total_cost=900_000, extra={"region": "Nord"}),
+        make_application(id="B", score=Decimal(5), total_cost=500_000, extra={"region": "Sør"}),
+        make_application(id="C", score=Decimal(5), total_cost=500_000, extra={}),
+        make_application(id="D", score=Decimal(5), total_cost=500_000, extra={"region": "Nord"}),
+    ]
+    policy = Policy(tie_break="total_cost asc, region desc")
+    # Cheapest first; among those, region descending with the empty one last.
+    assert _order(rank_order(apps, policy)) == [
+        ("B", 1, False),
+        ("D", 2, False),
+        ("C", 3, False),
+        ("A", 4, False),
+    ]
+    # Descending cost: A first; the three at 500 000 tie on cost and stay tied without region.
+    policy = Policy(tie_break=(TieBreak(column="total_cost", descending=True),))
+    assert _order(rank_order(apps, policy)) == [
+        ("A", 1, False),
+        ("B", 2, True),
+        ("C", 2, True),
+        ("D", 2, True),
+    ]
+
+
+def test_unknown_tie_break_column_is_a_policy_error(make_application: MakeApp) -> None:
+    with pytest.raises(PolicyError, match="'kostnad'"):
+        rank_order([make_application()], Policy(tie_break="kostnad"))
+
+
+def test_rank_order_does_not_depend_on_row_order(make_application: MakeApp) -> None:
+    apps = [
+        make_application(id=f"S{i}", score=Decimal(i % 3), total_cost=100_000 + i % 2)
+        for i in range(1, 40)
+    ]
+    policy = Policy(tie_break="total_cost asc")
+    expected = _order(rank_order(apps, policy))
+    rng = random.Random(7)
+    for _ in range(5):
+        rng.shuffle(apps)
+        assert _order(rank_order(apps, policy)) == expected
+
+
+def test_require_ranking_names_what_is_missing(make_application: MakeApp) -> None:
+    apps = [make_application(id=f"S{i}", score=None) for i in range(1, 4)]
+    apps.append(make_application(id="S9", score=Decimal(3)))
+    with pytest.raises(PolicyError, match=r"3 of 4 applications have neither \(S1, S2, S3\)"):
+        require_ranking(apps)
+    mixed = [make_application(id="A", score=None, rank=1), make_application(id="B", rank=None)]
+    with pytest.raises(PolicyError, match="1 applications have a rank but no score"):
+        require_ranking(mixed)
+    assert require_ranking(mixed[1:]) == "score"
+
+
+def test_unranked_order_is_natural_id_order(make_application: MakeApp) -> None:
+    apps = [make_application(id=i, score=None) for i in ("S10", "S9", "S1")]
+    entries = rank_order(apps, Policy(), required=False)
+    assert _order(entries) == [("S1", None, False), ("S9", None, False), ("S10", None, False)]
+
+
+# --- ties at the line ---------------------------------------------------------------------------
+
+
+def test_tie_notes_only_for_ties_treated_differently(make_application: MakeApp) -> None:
+    apps = [
+        make_application(id="A", score=Decimal(9)),
+        make_application(id="B", score=Decimal(9)),
+        make_application(id="C", score=Decimal(5)),
+        make_application(id="D", score=Decimal(5)),
+        make_application(id="E", score=Decimal(5)),
+    ]
+    entries = rank_order(apps, Policy())
+    notes = tie_notes(entries, ["funded", "funded", "funded", None, "unfunded"])
+    assert notes == [
+        Reason(
+            code="note.tie_at_line",
+            params={
+                "rank": 3,
+                "count": 3,
+                "ids": ["C", "D", "E"],
+                "funded_ids": ["C"],
+                "broken_by": "id",
+            },
+        )
+    ]
+    assert tie_notes(entries, ["funded", "funded", "unfunded", None, "unfunded"]) == []
+
+
+# --- building results ---------------------------------------------------------------------------
+
+
+def test_fast_objects_equal_validated_twins(make_application: MakeApp) -> None:
+    reason = make_reason("reason.budget.exhausted", rank=3, remaining=10, needed=20)
+    assert reason == Reason(
+        code="reason.budget.exhausted", params={"rank": 3, "remaining": 10, "needed": 20}
+    )
+    app = make_application(id="X", requested=500)
+    decision = make_decision(
+        app, Status.FUNDED, 400, eligible=400, rank=2, tied=True, reasons=[reason]
+    )
+    twin = Decision(
+        application_id="X",
+        status=Status.FUNDED,
+        amount=400,
+        requested=500,
+        eligible_amount=400,
+        rank=2,
+        tied=True,
+        reasons=(reason,),
+    )
+    assert decision == twin
+    assert Decision.model_validate(decision.model_dump()) == decision
+    assert decision.model_dump_json() == twin.model_dump_json()
+    # model_copy works and does not leak into other objects' field sets.
+    copy = decision.model_copy(update={"amount": 300})
+    assert copy.amount == 300
+    assert decision.amount == 400
+    other = make_decision(app, Status.NOT_FUNDED, 0, eligible=0, rank=3, tied=False, reasons=[])
+    assert other.model_fields_set == set(Decision.model_fields)
+    with pytest.raises(Exception, match="frozen"):
+        decision.amount = 1  # type: ignore[misc]
+
+
+def test_build_allocation_accounts_for_the_budget(make_application: MakeApp) -> None:
+    app = make_application(id="X", requested=500)
+    d = make_decision(app, Status.FUNDED, 400, eligible=400, rank=1, tied=False, reasons=[])
+    allocation = build_allocation("ranked", Policy(), 1000, [d])
+    assert (allocation.budget, allocation.awarded, allocation.unallocated) == (1000, 400, 600)
+
+
+@pytest.mark.parametrize(
+    ("status", "amount", "eligible", "policy", "message"),
+    [
+        (Status.FUNDED, 500, 400, Policy(), "above its eligible"),
+        (Status.FUNDED, 450, 500, Policy(round_to=100), "off round_to"),
+        (Status.FUNDED, 100, 500, Policy(min_award=200), "below min"),
+        (Status.NOT_FUNDED, 100, 500, Policy(), "status"),
+        (Status.FUNDED, 0, 500, Policy(), "status"),
+        (Status.FUNDED, 2000, 2000, Policy(), "more than the budget"),
+    ],
+)
+def test_build_allocation_refuses_broken_decisions(
+    make_application: MakeApp,
+    status: Status,
+    amount: int,
+    eligible: int,
+    policy: Policy,
+    message: str,
+) -> None:
+    app = make_application(id="X", requested=5000)
+    d = make_decision(app, status, amount, eligible=eligible, rank=1, tied=False, reasons=[])
+    with pytest.raises(AllocationInvariantError, match=message):
+        build_allocation("ranked", policy, 1000, [d])
+
+
+def test_share_decimal_rounds_down() -> None:
+    assert share_decimal(2, 3) == Decimal("0.6666")
+    assert share_decimal(99_999, 100_000) == Decimal("0.9999")  # never shown as 100 %
+    assert share_decimal(1, 1) == Decimal("1.0000")
+
+
+def test_gc_paused_restores_the_collector() -> None:
+    seen: list[bool] = []
+
+    @gc_paused
+    def probe(fail: bool) -> None:
+        seen.append(gc.isenabled())
+        if fail:
+            raise ValueError("boom")
+
+    was = gc.isenabled()
+    try:
+        gc.enable()
+        probe(False)
+        assert gc.isenabled()
+        with pytest.raises(ValueError, match="boom"):
+            probe(True)
+        assert gc.isenabled()
+        gc.disable()
+        probe(False)
+        assert not gc.isenabled()
+        assert seen == [False, False, False]
+    finally:
+        (gc.enable if was else gc.disable)()
+
+
+# --- dispatch -----------------------------------------------------------------------------------
+
+
+def test_rules_registry() -> None:
+    assert set(RULES) == {"ranked", "proportional"}
+
+
+def test_allocate_dispatches_on_the_policy_rule(make_application: MakeApp) -> None:
+    apps = [make_application(id="A", requested=100), make_application(id="B", requested=300)]
+    assert allocate(apps, 200, Policy(rule="ranked")).rule == "ranked"
+    proportional = allocate(apps, 200, Policy(rule="proportional"))
+    assert proportional.rule == "proportional"
+    assert [d.amount for d in proportional.decisions] == [50, 150]
+
+
+def test_allocate_refuses_unknown_rules_bad_budgets_and_duplicate_ids(
+    make_application: MakeApp,
+) -> None:
+    apps = [make_application(id="A")]
+    with pytest.raises(PolicyError, match=r"'optimal'.*proportional, ranked"):
+        allocate(apps, 100, Policy(rule="optimal"))
+    with pytest.raises(PolicyError, match="0 or more"):
+        allocate(apps, -1, Policy())
+    with pytest.raises(TilskuddError, match="1 occur more than once: A"):
+        allocate([*apps, make_application(id="A")], 100, Policy())
+
+
+# --- every code has words -----------------------------------------------------------------------
+
+
+def test_every_reason_code_in_the_rules_has_text_in_every_language() -> None:
+    source = "\n".join(
+        p.read_text(encoding="utf-8") for p in Path(tilskudd.rules.__file__).parent.glob("*.py")
+    )
+    found = set(re.findall(r'"((?:reason|note)\.[a-z_]+(?:\.[a-z_]+)+)"', source))
+    assert len(found) >= 20
+    for lang in ("en", "nb"):
+        missing = sorted(code for code in found if not get(lang).has(code))
+        assert missing == [], lang

@@ -1,0 +1,256 @@
+"""Tests for the ``proportional`` rule: exact hand-built shares, and properties."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tilskudd.errors import PolicyError
+from tilskudd.models import Allocation, Application, Decision, Policy, Reason, Status
+from tilskudd.rules import allocate
+from tilskudd.rules.proportional import allocate_proportional
+
+from .strategies import applications, budgets, check_invariants, policies
+
+MakeApp = Callable[..., Application]
+F, P, N = Status.FUNDED, Status.PARTLY_FUNDED, Status.NOT_FUNDED
+PROPORTIONAL = Policy(rule="proportional")
+
+
+def amounts(result: Allocation) -> dict[str, int]:
+    return {d.application_id: d.amount for d in result.decisions}
+
+
+def last_code(d: Decision) -> str:
+    return d.reasons[-1].code
+
+
+@pytest.fixture
+def three(make_application: MakeApp) -> list[Application]:
+    """Eligible 100 000, 200 000 and 300 000, equal scores, no caps."""
+    return [
+        make_application(id=f"S{i}", requested=r, orgnr=None)
+        for i, r in enumerate((100_000, 200_000, 300_000), start=1)
+    ]
+
+
+def test_equal_fraction(three: list[Application]) -> None:
+    result = allocate(three, 300_000, PROPORTIONAL)
+    assert amounts(result) == {"S1": 50_000, "S2": 100_000, "S3": 150_000}
+    assert result.unallocated == 0
+    assert all(d.status is P for d in result.decisions)
+    share = Reason(code="reason.proportional.share", params={"fraction": Decimal("0.5")})
+    assert all(d.reasons == (share,) for d in result.decisions)
+    assert result.notes == (
+        Reason(
+            code="note.proportional.fraction",
+            params={"fraction": Decimal("0.5"), "count": 3},
+        ),
+    )
+
+
+def test_budget_covering_everything_funds_in_full(three: list[Application]) -> None:
+    result = allocate(three, 1_000_000, PROPORTIONAL)
+    assert amounts(result) == {"S1": 100_000, "S2": 200_000, "S3": 300_000}
+    assert (result.awarded, result.unallocated) == (600_000, 400_000)
+    assert all(d.status is F for d in result.decisions)
+    assert {last_code(d) for d in result.decisions} == {"reason.proportional.full"}
+    assert [n.code for n in result.notes] == ["note.proportional.all_full"]
+
+
+def test_leftover_kroner_by_largest_remainder_then_rank(make_application: MakeApp) -> None:
+    apps = [
+        make_application(id="S1", requested=100, score=Decimal(3)),
+        make_application(id="S2", requested=100, score=Decimal(5)),
+        make_application(id="S3", requested=100, score=Decimal(4)),
+    ]
+    # 200 / 3 = 66.67 each: 66 + 66 + 66 = 198, the 2 kroner left go to the better ranked.
+    result = allocate(apps, 200, PROPORTIONAL)
+    assert [(d.application_id, d.amount) for d in result.decisions] == [
+        ("S2", 67),
+        ("S3", 67),
+        ("S1", 66),
+    ]
+    # Without scores, natural id order decides.
+    unscored = [a.model_copy(update={"score": None}) for a in apps]
+    result = allocate(unscored, 200, PROPORTIONAL)
+    assert amounts(result) == {"S1": 67, "S2": 67, "S3": 66}
+    assert all(d.rank is None for d in result.decisions)
+
+
+def test_round_to_steps_by_largest_remainder(make_application: MakeApp) -> None:
+    apps = [
+        make_application(id=i, requested=r, orgnr=None)
+        for i, r in (("A", 10_000), ("B", 20_000), ("C", 30_000))
+    ]
+    policy = Policy(rule="proportional", round_to=1000)
+    # 25/60 of each: 4 166.67, 8 333.33, 12 500 -> 4 000, 8 000, 12 000; one step of 1 000 is
+    # left and goes to the largest remainder (C: 500).
+    result = allocate(apps, 25_000, policy)
+    assert amounts(result) == {"A": 4_000, "B": 8_000, "C": 13_000}
+    assert result.unallocated == 0
+    # Less than a step cannot be handed out.
+    equal = [a.model_copy(update={"requested": 10_000}) for a in apps]
+    result = allocate(equal, 25_500, policy)
+    assert amounts(result) == {"A": 9_000, "B": 8_000, "C": 8_000}
+    assert result.unallocated == 500
+
+
+def test_min_award_drops_the_smallest_share_and_recomputes(make_application: MakeApp) -> None:
+    rows = [
+        ("S1", 400_000, 2_000_000, 5),
+        ("S2", 300_000, 1_000_000, 4),  # 20 % cap: 200 000
+        ("S3", 200_000, 1_000_000, 4),
+        ("S4", 500_000, 5_000_000, 3),
+        ("S5", 100_000, 600_000, 2),  # below the minimum award before any sharing
+    ]
+    apps = [
+        make_application(id=i, requested=r, total_cost=c, score=Decimal(s), orgnr=None)
+        for i, r, c, s in rows
+    ]
+    policy = Policy(rule="proportional", max_share_of_cost="20%", min_award=150_000, round_to=1000)
+    result = allocate(apps, 700_000, policy)
+    # 700k over 1 300k eligible: S2 and S3 would get 107 692 each. S3 (later in order) drops
+    # first; over 1 100k S2 would get 127 272 and drops too; S1 and S4 share 700k over 900k.
+    assert amounts(result) == {"S1": 311_000, "S2": 0, "S3": 0, "S4": 389_000, "S5": 0}
+    by_id = result.by_id()
+    assert by_id["S3"].reasons[-1] == Reason(
+        code="reason.proportional.below_min_award",
+        params={"share": 107_000, "min_award": 150_000},
+    )
+    assert by_id["S2"].reasons[-1].params == {"share": 127_000, "min_award": 150_000}
+    assert last_code(by_id["S5"]) == "reason.ineligible.below_min_award"
+    assert by_id["S1"].reasons[-1].params == {"fraction": Decimal("0.7777")}
+    assert result.unallocated == 0
+
+
+def test_weight_by_score(make_application: MakeApp) -> None:
+    apps = [
+        make_application(id=i, requested=100_000, score=Decimal(s), orgnr=None)
+        for i, s in (("A", 1), ("B", 2), ("C", 3))
+    ]
+    policy = Policy(rule="proportional", weight="score")
+    result = allocate(apps, 150_000, policy)
+    # In the ratio 1 : 2 : 3 of 150 000.
+    assert amounts(result) == {"A": 25_000, "B": 50_000, "C": 75_000}
+    assert [n.code for n in result.notes] == ["note.proportional.score_weighted"]
+    # 150 000 over weights 1, 2, 3 of 100 000: a quarter of the eligible amount per point.
+    assert result.notes[0].params == {"per_point": Decimal("0.25")}
+    assert result.by_id()["A"].reasons[-1].params == {"fraction": Decimal("0.25")}
+    assert result.by_id()["C"].reasons[-1].params == {"fraction": Decimal("0.75")}
+    # With 200 000, C reaches its cap (a third per point × 3 = all of it); A and B share the
+    # 100 000 left 1 : 2, and the odd krone goes to the larger remainder (B: 0.67).
+    result = allocate(apps, 200_000, policy)
+    assert amounts(result) == {"A": 33_333, "B": 66_667, "C": 100_000}
+    assert result.by_id()["C"].status is F
+    assert result.notes[0].params == {"per_point": Decimal("0.333333")}
+
+
+def test_weight_by_decimal_scores_is_exact(make_application: MakeApp) -> None:
+    apps = [
+        make_application(id="A", requested=1_000_000, score=Decimal("4.5"), orgnr=None),
+        make_application(id="B", requested=1_000_000, score=Decimal("3.25"), orgnr=None),
+    ]
+    result = allocate(apps, 775_000, Policy(rule="proportional", weight="score"))
+    # 775 000 in the ratio 450 : 325.
+    assert amounts(result) == {"A": 450_000, "B": 325_000}
+
+
+def test_weight_by_score_without_weight(make_application: MakeApp) -> None:
+    apps = [
+        make_application(id="A", requested=100, score=Decimal(0)),
+        make_application(id="B", requested=100, score=Decimal(2)),
+    ]
+    result = allocate(apps, 100, Policy(rule="proportional", weight="score"))
+    assert amounts(result) == {"A": 0, "B": 100}
+    assert last_code(result.by_id()["A"]) == "reason.proportional.no_weight"
+
+
+def test_per_applicant_max_caps_the_claim(make_application: MakeApp) -> None:
+    org = "974760673"
+    apps = [
+        make_application(id="A1", requested=300_000, score=Decimal(9), orgnr=org),
+        make_application(id="A2", requested=300_000, score=Decimal(8), orgnr=org),
+        make_application(id="B1", requested=500_000, score=Decimal(7), orgnr=None),
+    ]
+    policy = Policy(rule="proportional", per_applicant_max=500_000)
+    result = allocate(apps, 250_000, policy)
+    # Eligible 300k, 200k (the organisation's 500k), 500k: a quarter each.
+    assert amounts(result) == {"A1": 75_000, "A2": 50_000, "B1": 125_000}
+    assert [r.code for r in result.by_id()["A2"].reasons] == [
+        "reason.cap.per_applicant",
+        "reason.proportional.share",
+    ]
+
+
+def test_min_score_and_required_scores(make_application: MakeApp) -> None:
+    apps = [
+        make_application(id="A", requested=100, score=Decimal(2)),
+        make_application(id="B", requested=100, score=Decimal(5)),
+    ]
+    result = allocate(apps, 100, Policy(rule="proportional", min_score=Decimal(3)))
+    assert amounts(result) == {"A": 0, "B": 100}
+    with pytest.raises(PolicyError, match='weight = "score" needs a score'):
+        allocate(
+            [make_application(id="C", score=None)],
+            100,
+            Policy(rule="proportional", weight="score"),
+        )
+
+
+def test_zero_budget(three: list[Application]) -> None:
+    result = allocate(three, 0, PROPORTIONAL)
+    assert result.awarded == 0
+    assert {d.status for d in result.decisions} == {N}
+    assert {last_code(d) for d in result.decisions} == {"reason.proportional.zero"}
+
+
+# --- properties ---------------------------------------------------------------------------------
+
+ACTIVE = {"reason.proportional.share", "reason.proportional.zero", "reason.proportional.full"}
+
+
+@settings(deadline=None, max_examples=200)
+@given(data=st.data())
+def test_proportional_properties(data: st.DataObject) -> None:
+    apps = data.draw(applications())
+    policy = data.draw(policies("proportional"))
+    budget = data.draw(budgets(apps))
+    result = allocate_proportional(apps, budget, policy)
+    check_invariants(apps, budget, policy, result)
+    step = policy.round_to
+    scores = {a.id: a.score for a in apps}
+
+    active = [d for d in result.decisions if last_code(d) in ACTIVE]
+    dropped = [d for d in result.decisions if last_code(d) == "reason.proportional.below_min_award"]
+    assert all(d.amount == 0 and (d.eligible_amount or 0) >= policy.min_award for d in dropped)
+    if policy.min_award:
+        assert all(d.amount >= policy.min_award for d in active)
+        assert not dropped or policy.min_award > 0
+
+    # What is left unhanded is less than one step, unless everyone sharing got it all.
+    if result.unallocated >= step:
+        assert all(d.amount == d.eligible_amount for d in active)
+
+    if policy.weight == "none" and active:
+        total = sum(d.eligible_amount or 0 for d in active)
+        if total > budget:
+            # The same fraction of every eligible amount, up to one rounding step.
+            f = Fraction(budget, total)
+            for d in active:
+                assert abs(d.amount - f * (d.eligible_amount or 0)) < step
+    elif active:
+        # A better score never gets a smaller share, up to rounding.
+        for a in active:
+            for b in active:
+                if scores[a.application_id] > scores[b.application_id]:  # type: ignore[operator]
+                    ea, eb = a.eligible_amount or 0, b.eligible_amount or 0
+                    assert (a.amount + step) * eb >= (b.amount - step) * ea
+
+    shuffled = data.draw(st.permutations(apps))
+    assert allocate_proportional(shuffled, budget, policy) == result

@@ -1,0 +1,317 @@
+"""Tests for the ``ranked`` rule: hand-built rounds with exact amounts, and properties."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tilskudd.errors import PolicyError
+from tilskudd.models import Allocation, Application, Decision, Policy, Status
+from tilskudd.rules import allocate
+from tilskudd.rules.ranked import allocate_ranked
+
+from .strategies import applications, budgets, check_invariants, policies
+
+MakeApp = Callable[..., Application]
+
+BUDGET_EXHAUSTED = "reason.budget.exhausted"
+LINE_STOPPED = "reason.line.stopped"
+
+
+@pytest.fixture
+def round5(make_application: MakeApp) -> list[Application]:
+    """Five applications under a 20 % cap; eligible 400k, 200k, 200k, 500k, 100k; S2=S3 tied."""
+    rows = [
+        ("S1", 400_000, 2_000_000, 5),
+        ("S2", 300_000, 1_000_000, 4),  # capped to 200 000 by the 20 % rule
+        ("S3", 200_000, 1_000_000, 4),
+        ("S4", 500_000, 5_000_000, 3),
+        ("S5", 100_000, 600_000, 2),
+    ]
+    return [
+        make_application(id=i, requested=r, total_cost=c, score=Decimal(s), orgnr=None)
+        for i, r, c, s in rows
+    ]
+
+
+def outcome(result: Allocation) -> list[tuple[str, Status, int]]:
+    return [(d.application_id, d.status, d.amount) for d in result.decisions]
+
+
+def codes(d: Decision) -> list[str]:
+    return [r.code for r in d.reasons]
+
+
+F, P, N, R = Status.FUNDED, Status.PARTLY_FUNDED, Status.NOT_FUNDED, Status.RESERVE
+
+
+@pytest.mark.parametrize(
+    ("at_line", "expected", "unallocated"),
+    [
+        # skip: S3 (200k) and S4 (500k) do not fit in the 100k left; S5 (100k) does.
+        ("skip", [F, F, N, N, F], 0),
+        # stop: a strict line after S2; S5 would have fitted but is below the line.
+        ("stop", [F, F, N, N, N], 100_000),
+        # partial: S3 gets the 100k left, then the line stops.
+        ("partial", [F, F, P, N, N], 0),
+    ],
+)
+def test_at_line(
+    round5: list[Application], at_line: str, expected: list[Status], unallocated: int
+) -> None:
+    policy = Policy(max_share_of_cost="20 %", at_line=at_line)  # type: ignore[arg-type]
+    result = allocate(round5, 700_000, policy)
+    assert [d.status for d in result.decisions] == expected
+    amounts = {"skip": [400_000, 200_000, 0, 0, 100_000]}
+    amounts["stop"] = [400_000, 200_000, 0, 0, 0]
+    amounts["partial"] = [400_000, 200_000, 100_000, 0, 0]
+    assert [d.amount for d in result.decisions] == amounts[at_line]
+    assert result.unallocated == unallocated
+    assert [d.rank for d in result.decisions] == [1, 2, 2, 4, 5]
+    s2, s3, s4, s5 = result.decisions[1:]
+    assert codes(s2) == ["reason.cap.share_of_cost", "reason.funded.full"]
+    assert s2.eligible_amount == 200_000
+    if at_line == "skip":
+        assert s3.reasons[-1].code == BUDGET_EXHAUSTED
+        assert s3.reasons[-1].params == {"rank": 2, "remaining": 100_000, "needed": 200_000}
+        assert s4.reasons[-1].params == {"rank": 4, "remaining": 100_000, "needed": 500_000}
+        assert codes(s5) == ["reason.funded.full"]
+    elif at_line == "stop":
+        assert codes(s3) == [BUDGET_EXHAUSTED]
+        assert s4.reasons[-1].code == LINE_STOPPED
+        assert s4.reasons[-1].params == {"line_rank": 2}
+        assert codes(s5) == [LINE_STOPPED]
+    else:
+        assert codes(s3) == ["reason.funded.partial"]
+        assert s3.reasons[0].params == {"rank": 2, "amount": 100_000, "eligible": 200_000}
+        assert codes(s5) == [LINE_STOPPED]
+
+
+def test_tie_straddling_the_line_is_reported(round5: list[Application]) -> None:
+    result = allocate(round5, 700_000, Policy(max_share_of_cost="20 %"))
+    assert [(d.application_id, d.tied) for d in result.decisions[1:3]] == [
+        ("S2", True),
+        ("S3", True),
+    ]
+    assert len(result.notes) == 1
+    note = result.notes[0]
+    assert note.code == "note.tie_at_line"
+    assert note.params == {
+        "rank": 2,
+        "count": 2,
+        "ids": ["S2", "S3"],
+        "funded_ids": ["S2"],
+        "broken_by": "id",
+    }
+
+
+def test_tie_inside_the_funded_group_is_not_a_line_note(round5: list[Application]) -> None:
+    result = allocate(round5, 1_400_000, Policy(max_share_of_cost="20 %"))
+    assert all(d.status is F for d in result.decisions)
+    assert result.notes == ()
+
+
+def test_reserve_list_in_rank_order(round5: list[Application]) -> None:
+    result = allocate(round5, 700_000, Policy(max_share_of_cost="20 %", reserve=5))
+    reserve = [(d.application_id, d.reasons[-1].params) for d in result.decisions if d.status is R]
+    assert reserve == [("S3", {"position": 1}), ("S4", {"position": 2})]
+    assert all(d.amount == 0 for d in result.decisions if d.status is R)
+    one = allocate(round5, 700_000, Policy(max_share_of_cost="20 %", reserve=1))
+    assert [d.application_id for d in one.decisions if d.status is R] == ["S3"]
+    assert one.by_id()["S4"].status is N
+
+
+def test_partial_rounds_down_and_respects_min_award(round5: list[Application]) -> None:
+    policy = Policy(max_share_of_cost="20 %", at_line="partial", round_to=1000)
+    result = allocate(round5, 650_500, policy)
+    assert outcome(result)[2] == ("S3", P, 50_000)
+    assert result.unallocated == 500
+    strict = allocate(round5, 650_500, policy.model_copy(update={"min_award": 60_000}))
+    s3 = strict.by_id()["S3"]
+    assert (s3.status, s3.amount) == (N, 0)
+    assert codes(s3) == [BUDGET_EXHAUSTED, "reason.line.partial_below_min"]
+    assert s3.reasons[1].params == {"remaining": 50_000, "min_award": 60_000}
+    # The line still stops there: S5 would have fitted.
+    assert strict.by_id()["S5"].status is N
+    assert strict.unallocated == 50_500
+
+
+def test_min_score_excludes_before_the_budget(round5: list[Application]) -> None:
+    result = allocate(round5, 10_000_000, Policy(min_score=Decimal(3)))
+    s5 = result.by_id()["S5"]
+    assert (s5.status, s5.amount, s5.eligible_amount) == (N, 0, 0)
+    assert codes(s5) == ["reason.ineligible.below_min_score"]
+    assert result.awarded == 1_400_000
+
+
+def test_per_applicant_max(make_application: MakeApp) -> None:
+    org = "974760673"
+    apps = [
+        make_application(id="A1", requested=300_000, score=Decimal(9), orgnr=org),
+        make_application(id="A2", requested=300_000, score=Decimal(8), orgnr=org),
+        make_application(id="A3", requested=100_000, score=Decimal(7), orgnr=org),
+        make_application(id="B1", requested=300_000, score=Decimal(6), orgnr="964338531"),
+        make_application(id="C1", requested=300_000, score=Decimal(5), orgnr=None),
+    ]
+    result = allocate(apps, 10_000_000, Policy(per_applicant_max=500_000))
+    assert outcome(result) == [
+        ("A1", F, 300_000),
+        ("A2", F, 200_000),
+        ("A3", N, 0),
+        ("B1", F, 300_000),
+        ("C1", F, 300_000),
+    ]
+    a2, a3 = result.decisions[1:3]
+    assert codes(a2) == ["reason.cap.per_applicant", "reason.funded.full"]
+    assert a2.reasons[0].params == {
+        "orgnr": org,
+        "max": 500_000,
+        "already": 300_000,
+        "cap": 200_000,
+    }
+    assert a2.eligible_amount == 200_000
+    assert codes(a3) == ["reason.ineligible.per_applicant"]
+    # With a minimum award of 250 000, the 200 000 left for A2 is too little.
+    strict = allocate(apps, 10_000_000, Policy(per_applicant_max=500_000, min_award=250_000))
+    assert [d.amount for d in strict.decisions] == [300_000, 0, 0, 300_000, 300_000]
+    assert codes(strict.decisions[1]) == ["reason.ineligible.per_applicant"]
+    assert strict.decisions[1].reasons[0].params["left"] == 200_000
+
+
+def test_per_applicant_counts_only_what_was_awarded(make_application: MakeApp) -> None:
+    org = "974760673"
+    apps = [
+        make_application(id="A1", requested=900_000, score=Decimal(9), orgnr=org),
+        make_application(id="A2", requested=400_000, score=Decimal(8), orgnr=org),
+    ]
+    # A1, capped to 500 000, does not fit and is skipped; A2 is not held back by A1's claim.
+    result = allocate(apps, 450_000, Policy(per_applicant_max=500_000))
+    assert outcome(result) == [("A1", N, 0), ("A2", F, 400_000)]
+
+
+def test_round_to_on_eligible_amounts(make_application: MakeApp) -> None:
+    apps = [
+        make_application(id="A", requested=123_456, score=Decimal(2)),
+        make_application(id="B", requested=99_999, score=Decimal(1)),
+    ]
+    result = allocate(apps, 1_000_000, Policy(round_to=10_000))
+    assert [d.amount for d in result.decisions] == [120_000, 90_000]
+    assert codes(result.decisions[0]) == ["reason.cap.round_to", "reason.funded.full"]
+
+
+def test_given_rank_order(make_application: MakeApp) -> None:
+    apps = [
+        make_application(id="A", requested=100, score=None, rank=2),
+        make_application(id="B", requested=100, score=None, rank=1),
+    ]
+    result = allocate(apps, 100, Policy())
+    assert outcome(result) == [("B", F, 100), ("A", N, 0)]
+
+
+def test_ranked_needs_scores_or_ranks(make_application: MakeApp) -> None:
+    apps = [make_application(id="A", score=None), make_application(id="B", score=Decimal(1))]
+    with pytest.raises(PolicyError, match="1 of 2 applications have neither"):
+        allocate(apps, 100, Policy())
+    ranked = [make_application(id="A", score=None, rank=1)]
+    with pytest.raises(PolicyError, match="min_score needs a score"):
+        allocate(ranked, 100, Policy(min_score=Decimal(1)))
+
+
+def test_empty_round(make_application: MakeApp) -> None:
+    result = allocate([], 1000, Policy())
+    assert (result.decisions, result.awarded, result.unallocated) == ((), 0, 1000)
+
+
+# --- properties ---------------------------------------------------------------------------------
+
+
+def _budget_reason(d: Decision) -> dict[str, object] | None:
+    for r in d.reasons:
+        if r.code == BUDGET_EXHAUSTED:
+            return dict(r.params)
+    return None
+
+
+@settings(deadline=None, max_examples=200)
+@given(data=st.data())
+def test_ranked_properties(data: st.DataObject) -> None:
+    scored = data.draw(st.booleans())
+    apps = data.draw(applications(scored=scored))
+    policy = data.draw(policies("ranked"))
+    if not scored:
+        policy = policy.model_copy(update={"min_score": None})
+    budget = data.draw(budgets(apps))
+    result = allocate_ranked(apps, budget, policy)
+    check_invariants(apps, budget, policy, result)
+    decisions = result.decisions
+
+    # Processing order is rank order; equal ranks are exactly the tied ones.
+    ranks = [d.rank for d in decisions]
+    assert all(r is not None for r in ranks)
+    assert ranks == sorted(ranks)  # type: ignore[type-var]
+    for k, d in enumerate(decisions):
+        same = [e for e in decisions if e.rank == d.rank]
+        assert d.tied == (len(same) > 1)
+        assert d.rank == (k + 1 if k == 0 or decisions[k - 1].rank != d.rank else ranks[k - 1])
+
+    # When its turn came, an application left out for want of budget needed more than was left.
+    awarded_before = 0
+    for d in decisions:
+        params = _budget_reason(d)
+        if params is not None:
+            assert params["remaining"] == budget - awarded_before
+            assert params["needed"] == d.eligible_amount
+            assert d.eligible_amount is not None
+            assert awarded_before + d.eligible_amount > budget
+            assert d.amount == 0
+        awarded_before += d.amount
+
+    eligible_unfunded = [d for d in decisions if d.eligible_amount and d.amount == 0]
+    if policy.at_line == "skip":
+        # Nothing that would have fitted in what is left was passed over.
+        if policy.per_applicant_max is None:
+            assert all(d.eligible_amount > result.unallocated for d in eligible_unfunded)  # type: ignore[operator]
+        assert not any(d.status is P for d in decisions)
+    else:
+        # A line: everything eligible before the first one left out got all it could.
+        first = next(
+            (k for k, d in enumerate(decisions) if d.eligible_amount and d.status is not F), None
+        )
+        if first is not None:
+            assert all(d.amount == 0 for d in decisions[first + 1 :])
+        assert sum(d.status is P for d in decisions) <= (1 if policy.at_line == "partial" else 0)
+        for k, d in enumerate(decisions):
+            if d.status is P:
+                assert k == first
+                before = sum(e.amount for e in decisions[:k])
+                left = budget - before
+                assert d.amount == left - left % policy.round_to
+
+    # Reserve: the first `reserve` of those left out for want of budget, in order.
+    waiting = [
+        d
+        for d in eligible_unfunded
+        if {r.code for r in d.reasons} & {BUDGET_EXHAUSTED, LINE_STOPPED}
+    ]
+    reserve = [d for d in decisions if d.status is R]
+    assert reserve == waiting[: policy.reserve]
+    assert [d.reasons[-1].params["position"] for d in reserve] == list(range(1, len(reserve) + 1))
+
+    # A budget that covers every request funds every eligible application in full.
+    if budget >= sum(a.requested for a in apps):
+        assert waiting == []
+
+    # Tie notes name tied applications of one rank.
+    for note in result.notes:
+        assert note.code == "note.tie_at_line"
+        tied = [d for d in decisions if d.application_id in note.params["ids"]]  # type: ignore[operator]
+        assert {d.rank for d in tied} == {note.params["rank"]}
+        assert len(tied) == note.params["count"] >= 2
+
+    # The same result whatever the row order.
+    shuffled = data.draw(st.permutations(apps))
+    assert allocate_ranked(shuffled, budget, policy) == result

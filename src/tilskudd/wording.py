@@ -76,6 +76,7 @@ def decision_text(decision: Decision, lang: str) -> str:
     return _sentences(reason_text(r, lang) for r in decision.reasons)
 
 
+@cache  # the same few words for every row of a list: render them once
 def status_text(status: Status, lang: str) -> str:
     """The status as a word: ``funded`` / ``innvilget``."""
     return get(lang)(f"status.{status.value}")

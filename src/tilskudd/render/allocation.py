@@ -21,6 +21,7 @@ from rich.text import Text
 from tilskudd.i18n import Translator, format_number, get
 from tilskudd.models import Application, Decision, RejectedRow, RoundResult, Status
 from tilskudd.money import format_amount
+from tilskudd.render.text import grid, lead_widths, wrap
 from tilskudd.summary import BudgetCheck, RoundSummary, summarise
 from tilskudd.wording import (
     TIE_MARK,
@@ -36,7 +37,7 @@ from tilskudd.wording import (
     summary_sentence,
 )
 
-__all__ = ["award_columns", "render_budget_check", "render_result"]
+__all__ = ["budget_line", "choose_columns", "column_widths", "render_budget_check", "render_result"]
 
 STATUS_STYLE: dict[Status, str] = {
     Status.FUNDED: "green",
@@ -46,9 +47,11 @@ STATUS_STYLE: dict[Status, str] = {
     Status.REJECTED: "red",
 }
 
-# Below these widths a column is left out (it is in the workbook): the reason and the amounts
-# matter more on a narrow terminal than the municipalities, the project title and the applicant.
-_MIN_WIDTH_FOR = {"municipalities": 140, "project": 120, "applicant": 80}
+# On a narrow terminal these columns are left out, in this order, until the reason gets the room
+# it wants: the reason and the amounts matter more than the municipalities, the project title and
+# the applicant (all of them are in the workbook).
+_OPTIONAL = ("municipalities", "project", "applicant")
+_REASON_WANTS = 30
 # Below this width amounts are shown without the currency, which moves to the column header.
 _COMPACT_BELOW = 120
 # Columns are separated by two spaces (see the Table below).
@@ -79,9 +82,30 @@ _COLUMNS = (
 )
 
 
-def award_columns(width: int) -> list[str]:
-    """The fields shown in the award table on a terminal ``width`` characters wide."""
-    return [c.field for c in _COLUMNS if width >= _MIN_WIDTH_FOR.get(c.field, 0)]
+def choose_columns(
+    headers: dict[str, str], cells: dict[str, list[str]], total_label: str, width: int
+) -> tuple[list[_Column], list[int]]:
+    """The columns to show on a terminal ``width`` characters wide, and their widths.
+
+    Optional columns are left out (municipalities first, applicant last) while the table would
+    not fit or the reason would get fewer than 30 characters (or its longest text, if shorter).
+    The totals label goes in the applicant column, or the id column when that is left out.
+    """
+    fields = [c.field for c in _COLUMNS]
+    reason_wants = min(_REASON_WANTS, max((cell_len(x) for x in cells["reason"]), default=1))
+    columns: list[_Column] = []
+    widths: list[int] = []
+    for drop in (None, *_OPTIONAL):
+        if drop is not None:
+            fields.remove(drop)
+        columns = [c for c in _COLUMNS if c.field in fields]
+        label_at = "applicant" if "applicant" in fields else "id"
+        local = {f: [total_label, *cells[f]] if f == label_at else cells[f] for f in fields}
+        widths = column_widths(columns, {f: headers[f] for f in fields}, local, width)
+        fits = sum(widths) + _GAP * (len(widths) - 1) <= width
+        if fits and widths[-1] >= reason_wants:
+            break
+    return columns, widths
 
 
 def _longest_word(texts: list[str]) -> int:
@@ -197,19 +221,21 @@ def _award_table(
     width: int,
 ) -> Table:
     t = get(lang)
-    fields = award_columns(width)
-    columns = [c for c in _COLUMNS if c.field in fields]
     compact = width < _COMPACT_BELOW
     lookup = _Lookup.of(result)
     rows = [_row_texts(lookup, d, lang, compact) for d in decisions]
-    headers = {f: _header(f, lang, compact) for f in fields}
+    headers = {c.field: _header(c.field, lang, compact) for c in _COLUMNS}
     totals = {
-        "applicant" if "applicant" in fields else "id": t("ui.total"),
         "requested": _money(summary.requested, lang, compact),
         "awarded": _money(summary.awarded, lang, compact),
     }
-    cells = {f: [totals.get(f, ""), *(r[f] for r in rows)] for f in fields}
-    widths = column_widths(columns, headers, cells, width)
+    cells = {
+        c.field: [*([totals[c.field]] if c.field in totals else []), *(r[c.field] for r in rows)]
+        for c in _COLUMNS
+    }
+    columns, widths = choose_columns(headers, cells, t("ui.total"), width)
+    totals["applicant" if any(c.field == "applicant" for c in columns) else "id"] = t("ui.total")
+    fields = [c.field for c in columns]
     table = Table(
         box=box.SIMPLE,
         show_edge=False,
@@ -229,10 +255,16 @@ def _award_table(
             overflow="fold",
             width=column_width,
         )
+    # Text columns are wrapped here, at ordinary spaces only: rich would break amounts
+    # ("3 300 000 kr", with non-breaking spaces) in the middle.
+    wrap_at = {c.field: w for c, w in zip(columns, widths, strict=True) if c.flexible}
     for decision, row in zip(decisions, rows, strict=True):
         table.add_row(
             *(
-                Text(row[f], style=STATUS_STYLE[decision.status] if f == "status" else "")
+                Text(
+                    wrap(row[f], wrap_at[f]) if f in wrap_at else row[f],
+                    style=STATUS_STYLE[decision.status] if f == "status" else "",
+                )
                 for f in fields
             )
         )
@@ -290,12 +322,10 @@ def render_budget_check(
     how many projects, and what would be left of the round.
     """
     t = get(lang)
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold", no_wrap=True)
-    grid.add_column(overflow="fold")
+    lines: list[list[Text]] = []
 
     def add(label: str, value: str) -> None:
-        grid.add_row(Text(label), Text(value))
+        lines.append([Text(label, style="bold"), Text(value)])
 
     valid = plural(t, "ui.check.valid", check.valid)
     add(t("ui.budget.applications"), f"{valid}, {plural(t, 'ui.check.invalid', check.invalid)}")
@@ -336,5 +366,6 @@ def render_budget_check(
                 unallocated=summary.unallocated,
             ),
         )
+    console.print()
     console.print(Text(t("ui.budget.title"), style="bold underline"))
-    console.print(grid)
+    console.print(grid(lines, console.width, lead=lead_widths(lines, [32])))

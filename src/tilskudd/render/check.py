@@ -9,12 +9,12 @@ the verdict and, with ``--budget``, the budget check.
 from __future__ import annotations
 
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from tilskudd.i18n import get
 from tilskudd.models import Issue
 from tilskudd.render.allocation import render_budget_check
+from tilskudd.render.text import grid, lead_widths
 from tilskudd.reports import CheckedInput, sorted_issues
 from tilskudd.summary import BudgetCheck
 from tilskudd.wording import issue_cell, issue_text, plural
@@ -51,18 +51,15 @@ def _field_label(issue: Issue, lang: str) -> str:
     return ""
 
 
-def _issue_table(issues: list[Issue], lang: str) -> Table:
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(no_wrap=True)  # the cell: never broken, it is what people search for
-    grid.add_column(max_width=24, overflow="fold")
-    grid.add_column(overflow="fold", ratio=1)
-    for issue in issues:
-        grid.add_row(
+def _issue_rows(issues: list[Issue], lang: str) -> list[list[Text]]:
+    return [
+        [
             Text(issue_cell(issue, lang)),
             Text(_field_label(issue, lang)),
             Text(issue_text(issue, lang)),
-        )
-    return grid
+        ]
+        for issue in issues
+    ]
 
 
 def render_check(
@@ -82,18 +79,25 @@ def render_check(
     issues = sorted_issues(checked.issues)
     errors = [i for i in issues if i.is_error]
     warnings = [i for i in issues if not i.is_error]
-    for title_key, group, style in (
+    groups = [
         ("ui.check.errors", errors, "bold red"),
         ("ui.check.warnings", warnings, "bold yellow"),
-    ):
+    ]
+    listed = {
+        key: _issue_rows(group if limit is None else group[: max(limit, 0)], lang)
+        for key, group, _style in groups
+    }
+    # One layout for both lists, so their columns line up: the cell as wide as the widest one
+    # (it is what people search for), the column header at most 24, the message the rest.
+    lead = lead_widths([row for rows in listed.values() for row in rows], [None, 24])
+    for key, group, style in groups:
         if not group:
             continue
         console.print()
-        console.print(Text(t(title_key, n=len(group)), style=style))
-        shown = group if limit is None else group[: max(limit, 0)]
-        console.print(_issue_table(shown, lang))
-        if len(shown) < len(group):
-            console.print(Text(t("ui.more_rows", n=len(group) - len(shown)), style="dim"))
+        console.print(Text(t(key, n=len(group)), style=style))
+        console.print(grid(listed[key], console.width, lead=lead))
+        if len(listed[key]) < len(group):
+            console.print(Text(t("ui.more_rows", n=len(group) - len(listed[key])), style="dim"))
     console.print()
     if not issues:
         console.print(Text(t("ui.check.none")))
@@ -102,5 +106,4 @@ def render_check(
     elif not errors:
         console.print(Text(t("ui.check.ok"), style="green"))
     if budget_check is not None:
-        console.print()
         render_budget_check(console, budget_check, lang=lang)

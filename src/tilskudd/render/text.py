@@ -1,0 +1,53 @@
+"""Text laid out for a terminal column: wrapped at ordinary spaces only.
+
+Amounts are formatted with non-breaking spaces (``3 300 000 kr``); rich would break a line at
+those as at any other space. Text is therefore wrapped here, with :mod:`textwrap` (which breaks
+only at ASCII whitespace and hyphens), to the width its column was given, and handed to rich as
+lines that already fit.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+from rich.cells import cell_len
+from rich.table import Table
+from rich.text import Text
+
+__all__ = ["grid", "lead_widths", "wrap"]
+
+
+def wrap(text: str, width: int) -> str:
+    """``text`` in lines of at most ``width`` characters, never split inside an amount."""
+    lines: list[str] = []
+    for paragraph in text.splitlines() or [""]:
+        lines.extend(textwrap.wrap(paragraph, width=max(width, 1)) or [""])
+    return "\n".join(lines)
+
+
+def lead_widths(rows: list[list[Text]], caps: list[int | None]) -> list[int]:
+    """Widths for all but the last column: each as wide as its widest cell, at most its cap."""
+    widths = []
+    for index, cap in enumerate(caps):
+        widest = max((cell_len(r[index].plain) for r in rows), default=0)
+        widths.append(min(widest, cap) if cap else widest)
+    return widths
+
+
+def grid(rows: list[list[Text]], width: int, *, lead: list[int], min_last: int = 20) -> Table:
+    """A borderless table, columns two spaces apart: the first ones ``lead`` wide, the last
+    taking the room left of ``width`` (at least ``min_last``); cells too wide are wrapped."""
+    last = max(width - sum(lead) - 2 * len(lead), min_last)
+    widths = [*lead, last]
+    table = Table.grid(padding=(0, 2))
+    for column_width in widths:
+        table.add_column(width=column_width, overflow="fold")
+    for row in rows:
+        cells = []
+        for cell, column_width in zip(row, widths, strict=True):
+            laid = cell
+            if cell_len(cell.plain) > column_width:
+                laid = Text(wrap(cell.plain, column_width), style=cell.style)
+            cells.append(laid)
+        table.add_row(*cells)
+    return table

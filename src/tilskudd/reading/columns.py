@@ -178,14 +178,18 @@ def normalize_header(text: str) -> str:
 def header_forms(text: str) -> tuple[str, ...]:
     """The normalised forms a header may match by: as written, without a note, without 'kr'."""
     out = [normalize_header(text)]
-    stripped = _BRACKETED.sub(" ", text)
-    if stripped != text and not any(_SCALE.search(m) for m in _BRACKETED.findall(text)):
-        out.append(normalize_header(stripped))
+    # Up to 50 rows of data cells pass through here while the header is sought: cheap tests
+    # before the regular expressions.
+    if "(" in text or "[" in text:
+        stripped = _BRACKETED.sub(" ", text)
+        if not any(_SCALE.search(m) for m in _BRACKETED.findall(text)):
+            out.append(normalize_header(stripped))
     for form in list(out):
-        for suffix in _CURRENCY_SUFFIXES:
-            if form.endswith(suffix) and len(form) > len(suffix):
-                out.append(form[: -len(suffix)])
-                break
+        if form.endswith(_CURRENCY_SUFFIXES):
+            for suffix in _CURRENCY_SUFFIXES:
+                if form.endswith(suffix) and len(form) > len(suffix):
+                    out.append(form[: -len(suffix)])
+                    break
     return tuple(out)
 
 

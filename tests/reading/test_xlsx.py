@@ -274,3 +274,14 @@ def test_an_ods_named_xlsx_and_a_workbook_without_extension(
     table = read_table(bare)
     assert len(table.rows) == 2
     assert table.issues == []  # no extension, nothing to disagree with
+
+
+def test_a_failure_inside_the_formula_scan_is_not_swallowed(
+    make_xlsx: MakeXlsx, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(path: Path, sheet: str) -> dict[tuple[int, int], str]:
+        raise RuntimeError("scan bug")
+
+    monkeypatch.setattr(xlsx_module, "formulas_without_value", broken)
+    with pytest.raises(RuntimeError, match="scan bug"):
+        read_table(make_xlsx([HEADER, *ROWS]))

@@ -149,6 +149,7 @@ class _Scan(threading.Thread):
         self.path = path
         self.sheet = sheet
         self.cells: Cells = {}
+        self.error: BaseException | None = None
 
     def run(self) -> None:
         try:
@@ -156,6 +157,8 @@ class _Scan(threading.Thread):
         except (OSError, zipfile.BadZipFile, zlib.error, ET.ParseError, KeyError, EOFError):
             # The file is damaged: calamine, reading the same bytes, reports it properly.
             self.cells = {}
+        except Exception as exc:  # a bug here: hand it to the reading thread, not stderr
+            self.error = exc
 
 
 @contextmanager
@@ -167,7 +170,7 @@ def _calamine_errors(file: str, sniffed: Sniffed, t: Translator) -> Iterator[Non
         raise InputFileError(t("read.error.password", file=file)) from None
     except InputFileError:
         raise
-    except (KeyboardInterrupt, SystemExit, MemoryError):
+    except (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError):
         raise
     except BaseException as exc:  # calamine (Rust) panics are BaseExceptions, not Exceptions
         kind = t(f"read.error.format.{sniffed.named or sniffed.format}")
@@ -356,6 +359,8 @@ def _read_sheet(
     finally:
         if scan is not None:
             scan.join()
+    if scan is not None and scan.error is not None:
+        raise scan.error
     grid = _grid(rows)
     formula_rows = _place_formulas(grid, scan.cells) if scan is not None else {}
     return grid, formula_rows

@@ -8,11 +8,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tilskudd.errors import UsageError
 from tilskudd.registry import (
     OrgnrError,
     Register,
     RegistryError,
     get_register,
+    is_plain_valid_orgnr,
     normalise_name,
     validate_orgnr,
 )
@@ -40,7 +42,7 @@ def test_registers_hold_the_bundled_numberings() -> None:
 
 def test_get_register_is_cached_and_refuses_unknown_years() -> None:
     assert get_register("2024") is get_register("2024")
-    with pytest.raises(ValueError, match="2019"):
+    with pytest.raises(UsageError, match="2019"):
         Register("2019")
 
 
@@ -313,3 +315,14 @@ def test_any_valid_orgnr_in_any_form_validates_to_its_digits(body: str, style: s
     with pytest.raises(OrgnrError) as info:
         validate_orgnr(wrong)
     assert info.value.code == "orgnr_checksum"
+
+
+@given(text=st.text(alphabet="0123456789", min_size=7, max_size=11) | st.text(max_size=12))
+def test_fast_orgnr_check_accepts_only_what_stdnum_accepts(text: str) -> None:
+    from stdnum.no import orgnr
+
+    if is_plain_valid_orgnr(text):
+        assert orgnr.is_valid(text)
+        assert validate_orgnr(text) == text
+    elif len(text) == 9 and text.isascii() and text.isdigit():
+        assert not orgnr.is_valid(text)

@@ -29,7 +29,7 @@ from typing import Any, Literal
 from stdnum.exceptions import InvalidChecksum, InvalidLength, ValidationError
 from stdnum.no import orgnr as stdnum_orgnr
 
-from tilskudd.errors import TilskuddError
+from tilskudd.errors import TilskuddError, UsageError
 
 __all__ = [
     "REGISTERS",
@@ -39,6 +39,7 @@ __all__ = [
     "Register",
     "RegistryError",
     "get_register",
+    "is_plain_valid_orgnr",
     "normalise_name",
     "validate_orgnr",
 ]
@@ -239,7 +240,7 @@ class Register:
 
     def __init__(self, year: str = "2024") -> None:
         if year not in REGISTERS:
-            raise ValueError(f"unknown register {year!r}; expected one of {', '.join(REGISTERS)}")
+            raise UsageError(f"unknown register {year!r}; expected one of {', '.join(REGISTERS)}")
         self.year = year
         municipalities = [
             Municipality(r["number"], r["name"], r["county_number"], r["county_name"])
@@ -545,12 +546,30 @@ def _check_orgnr(text: str) -> tuple[str, str, str]:
         return "", "orgnr_format", str(exc)
 
 
+def is_plain_valid_orgnr(text: str) -> bool:
+    """True when ``text`` is exactly 9 ASCII digits with a valid mod-11 check digit.
+
+    The fast path for the common cell (measured 0.5 µs against 15 µs for python-stdnum, which
+    was most of the time of validating 100k rows with distinct orgnrs). It only ever accepts:
+    anything it refuses goes to python-stdnum, which decides and explains; a property test
+    checks that the two agree.
+    """
+    if len(text) != 9 or not text.isdigit() or not text.isascii():
+        return False
+    b = text.encode()
+    # Weights 3 2 7 6 5 4 3 2 1 (Brønnøysund's mod 11); 33 * 48 removes the ASCII '0' offsets.
+    total = 3 * b[0] + 2 * b[1] + 7 * b[2] + 6 * b[3] + 5 * b[4] + 4 * b[5] + 3 * b[6]
+    return (total + 2 * b[7] + b[8] - 33 * 48) % 11 == 0
+
+
 def validate_orgnr(value: object) -> str:
     """Return an organisation number's 9 digits, or raise :class:`OrgnrError`.
 
     Accepts ``"974 760 673"``, ``"974760673"``, ``"NO 974 760 673 MVA"`` and numeric cells
     (``974760673.0``); the check digit is verified (mod 11) by python-stdnum.
     """
+    if type(value) is str and is_plain_valid_orgnr(value):
+        return value
     text = _orgnr_text(value).strip()
     digits, code, reason = _check_orgnr(text)
     if code:

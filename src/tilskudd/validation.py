@@ -52,7 +52,13 @@ from tilskudd.issues import describe_issue
 from tilskudd.models import Application, CellValue, Issue, Location, RejectedRow, Severity
 from tilskudd.money import parse_decimal
 from tilskudd.reading.table import FormulaWithoutValue, RawCell, RawTable, column_letter
-from tilskudd.registry import OrgnrError, RegistryError, get_register, validate_orgnr
+from tilskudd.registry import (
+    OrgnrError,
+    RegistryError,
+    get_register,
+    is_plain_valid_orgnr,
+    validate_orgnr,
+)
 
 __all__ = ["DECISIONS", "FIELDS", "ValidationResult", "describe_issue", "validate"]
 
@@ -338,6 +344,7 @@ class _Checker:
         self.getter = itemgetter(*(self.fields.get(f, -1) for f in FIELDS))
         self.extra = sorted(table.extra.items(), key=lambda item: item[1])
         self._orgnr: dict[RawCell, str | OrgnrError | None] = {}
+        self._counties: dict[tuple[RawCell, tuple[str, ...]], tuple[str, ...]] = {}
         self._places: dict[RawCell, tuple[tuple[str, ...], tuple[str, ...], tuple[Any, ...]]] = {}
 
     # --- issues -------------------------------------------------------------------------------
@@ -465,6 +472,8 @@ class _Checker:
 
         if v_orgnr is None:
             orgnr = None
+        elif type(v_orgnr) is str and v_orgnr[:1] != "0" and is_plain_valid_orgnr(v_orgnr):
+            orgnr = v_orgnr
         else:
             cached = self._orgnr.get(v_orgnr) if type(v_orgnr) in (str, float) else None
             orgnr = cached if type(cached) is str else self.check_orgnr(row, v_orgnr)
@@ -477,7 +486,12 @@ class _Checker:
             if places is None or places[2]:
                 places = self.check_municipalities(row, v_municipalities)
             municipalities, derived, _ = places
-        counties = derived if v_county is None else self.check_county(row, v_county, derived)
+        if v_county is None:
+            counties = derived
+        else:
+            counties = self._counties.get((v_county, derived)) or self.check_county(
+                row, v_county, derived
+            )
 
         if type(v_requested) is float and v_requested.is_integer() and v_requested > 0:
             requested: int | None = int(v_requested)
@@ -607,6 +621,7 @@ class _Checker:
         for problem in problems:
             self.add(row, "county", problem.code, _params(problem), value=value)
         given = tuple(c.number for c in counties)
+        key = (value, derived)
         # A county none of the municipalities is in: a lead's own county among several
         # (Rogaland for a Rogaland-Hordaland collaboration) is normal and not reported.
         if given and derived and not problems and set(given) - set(derived):
@@ -622,6 +637,8 @@ class _Checker:
                 severity=Severity.WARNING,
                 value=value,
             )
+        elif given and not problems and type(value) is str:
+            self._counties[key] = given  # nothing to report: the next such row takes the fast path
         return given
 
     def check_decision(
@@ -722,7 +739,11 @@ def _params(problem: RegistryError) -> dict[str, Any]:
 
 
 def _project_key(project: str) -> str:
-    return " ".join(project.casefold().split())
+    """A project title compared without case and spacing ("Felles  SAK" = "felles sak")."""
+    key = project.casefold()
+    if "  " in key or not key.isprintable():  # double, no-break or other spaces, newlines
+        key = " ".join(key.split())
+    return key
 
 
 def _parse_require(require: Iterable[str]) -> list[tuple[str, ...]]:

@@ -449,6 +449,23 @@ def test_read_commands_do_not_create_a_ledger(tmp_path: Path) -> None:
     assert not ledger_path.exists()
 
 
+def test_reading_leaves_the_file_as_it_is(
+    setup: tuple[Path, Programme, Path, Path], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    ledger_path, programme, r1, _ = setup
+    result = allocate(ledger_path, programme, 1, r1)
+    with Ledger.open(ledger_path, create=True, _schema=1) as old:  # an older schema, too
+        old.commit_round(result, programme, 1, input_path=r1)
+    check = _unchanged(ledger_path)
+    report = lg.status(ledger_path, programme)
+    assert report.committed == 100_000
+    assert [a.application_id for a in lg.history(ledger_path, MOSS)] == ["A-1"]
+    assert lg.round_context(ledger_path, programme, 2).budget == 100_000
+    assert lg.verify_chain(ledger_path).ok
+    lg.export(ledger_path, tmp_path_factory.mktemp("out") / "l.csv")
+    check()  # not upgraded, not touched: no -wal or -shm left behind either
+
+
 # --- append-only and the hash chain -------------------------------------------------------------
 
 

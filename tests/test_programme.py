@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tilskudd.errors import ProgrammeError
+from tilskudd.errors import OutputExistsError, ProgrammeError
 from tilskudd.export.template import COLUMNS, TEMPLATE_ROWS
 from tilskudd.programme import (
     PROGRAMME_FILE,
@@ -251,7 +251,7 @@ def test_filled_template_reads_back(tmp_path: Path) -> None:
 def test_init_never_overwrites(tmp_path: Path) -> None:
     existing = write(tmp_path, "# mine\n")
     before = existing.stat().st_mtime_ns
-    with pytest.raises(ProgrammeError, match=r"already exists.*never overwrites"):
+    with pytest.raises(OutputExistsError, match=r"already exists.*never overwrites"):
         init_programme(tmp_path)
     assert existing.read_text(encoding="utf-8") == "# mine\n"
     assert existing.stat().st_mtime_ns == before
@@ -260,7 +260,7 @@ def test_init_never_overwrites(tmp_path: Path) -> None:
 
 def test_init_refuses_when_only_the_template_exists(tmp_path: Path) -> None:
     (tmp_path / "applications.xlsx").write_bytes(b"mine")
-    with pytest.raises(ProgrammeError, match=r"applications\.xlsx already exists"):
+    with pytest.raises(OutputExistsError, match=r"applications\.xlsx already exists"):
         init_programme(tmp_path)
     assert not (tmp_path / PROGRAMME_FILE).exists()
     assert (tmp_path / "applications.xlsx").read_bytes() == b"mine"

@@ -58,6 +58,7 @@ __all__ = [
     "RoundStatus",
     "amend",
     "commit_round",
+    "exists",
     "export",
     "file_sha256",
     "history",
@@ -509,8 +510,9 @@ def _check_header(path: Path, app_id: int, version: int) -> None:
         )
 
 
-def _migrate(conn: sqlite3.Connection, path: Path, target: int) -> None:
-    """Create or upgrade the schema to ``target`` inside the caller's IMMEDIATE transaction."""
+def _migrate(conn: sqlite3.Connection, path: Path, target: int | None) -> None:
+    """Check the file is our ledger; create or upgrade its schema to ``target`` (None: only
+    check) inside the caller's transaction (IMMEDIATE when it may write)."""
     version = int(conn.execute("PRAGMA user_version").fetchone()[0])
     app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
     tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
@@ -518,13 +520,16 @@ def _migrate(conn: sqlite3.Connection, path: Path, target: int) -> None:
         pass  # a new, empty database: ours to create
     else:
         _check_header(path, app_id, version)
-        magic = conn.execute("SELECT value FROM meta WHERE key = 'application'").fetchone()
+        try:
+            magic = conn.execute("SELECT value FROM meta WHERE key = 'application'").fetchone()
+        except sqlite3.DatabaseError:
+            magic = None
         if magic is None or magic[0] != MAGIC:
             raise LedgerFileError(
                 f"{path} has tilskudd's mark in its header but not in its meta table; it is not "
                 "a ledger tilskudd wrote, and was left as it is."
             )
-    if version >= target:
+    if target is None or version >= target:
         return
     for step in range(version, target):
         for sql in MIGRATIONS[step]:
@@ -558,13 +563,19 @@ class Ledger:
 
     @classmethod
     def open(
-        cls, path: str | Path, *, create: bool = False, _schema: int = SCHEMA_VERSION
+        cls,
+        path: str | Path,
+        *,
+        create: bool = False,
+        write: bool = True,
+        _schema: int = SCHEMA_VERSION,
     ) -> Ledger:
         """Open (and upgrade) the ledger at ``path``; create it if ``create`` and it is missing.
 
-        Raises :class:`LedgerFileError` for a file that is not a tilskudd ledger or is newer
-        than this tilskudd, without touching it; :class:`LedgerError` when there is no ledger
-        and ``create`` is false.
+        With ``write=False`` the file is only read: no upgrade, no change of journal mode (what
+        ``status`` and ``allocate --dry-run`` use). Raises :class:`LedgerFileError` for a file
+        that is not a tilskudd ledger or is newer than this tilskudd, without touching it;
+        :class:`LedgerError` when there is no ledger and ``create`` is false.
         """
         path = Path(path).expanduser().absolute()
         header = _header(path)
@@ -580,6 +591,11 @@ class Ledger:
         conn = sqlite3.connect(path, timeout=30.0, isolation_level=None)
         try:
             conn.execute("PRAGMA foreign_keys = ON")
+            if not write:
+                with _deferred(conn):
+                    _migrate(conn, path, None)
+                version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+                return cls(path, conn, version)
             with _immediate(conn):
                 _migrate(conn, path, _schema)
             # WAL after the schema exists: the first commit then writes the header's mark to the
@@ -1095,6 +1111,16 @@ class Ledger:
 
 
 @contextmanager
+def _deferred(conn: sqlite3.Connection) -> Iterator[None]:
+    """One read transaction: a consistent snapshot, no lock on writers."""
+    conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        conn.execute("ROLLBACK")
+
+
+@contextmanager
 def _immediate(conn: sqlite3.Connection) -> Iterator[None]:
     """One write transaction: BEGIN IMMEDIATE (takes the write lock first), COMMIT or ROLLBACK."""
     try:
@@ -1117,12 +1143,17 @@ LedgerLike = Ledger | str | Path
 
 
 @contextmanager
-def _opened(ledger: LedgerLike, *, create: bool = False) -> Iterator[Ledger]:
+def _opened(ledger: LedgerLike, *, create: bool = False, write: bool = True) -> Iterator[Ledger]:
     if isinstance(ledger, Ledger):
         yield ledger
         return
-    with Ledger.open(ledger, create=create) as opened:
+    with Ledger.open(ledger, create=create, write=write) as opened:
         yield opened
+
+
+def exists(path: str | Path) -> bool:
+    """True when ``path`` holds a ledger (or some file to refuse); False when there is none yet."""
+    return _header(Path(path).expanduser()) is not None
 
 
 def commit_round(
@@ -1186,7 +1217,7 @@ def round_context(ledger: LedgerLike, programme: Programme, round_id: int | str)
             if planned is not None and planned <= programme.frame
             else "remaining",
         )
-    with _opened(ledger) as opened:
+    with _opened(ledger, write=False) as opened:
         return opened.round_context(programme, round_id)
 
 
@@ -1204,19 +1235,19 @@ def status(ledger: LedgerLike, programme: Programme) -> LedgerStatus:
             entries=0,
             head=GENESIS,
         )
-    with _opened(ledger) as opened:
+    with _opened(ledger, write=False) as opened:
         return opened.status(programme)
 
 
 def history(ledger: LedgerLike, query: str) -> list[AwardRecord]:
     """Everything recorded for an organisation number or application id."""
-    with _opened(ledger) as opened:
+    with _opened(ledger, write=False) as opened:
         return opened.history(query)
 
 
 def verify_chain(ledger: LedgerLike) -> ChainReport:
     """Recompute the hash chain; raise nothing, report the first entry that differs."""
-    with _opened(ledger) as opened:
+    with _opened(ledger, write=False) as opened:
         return opened.verify_chain()
 
 
@@ -1273,7 +1304,7 @@ def export(ledger: LedgerLike, path: str | Path, *, lang: str = "en", force: boo
     suffix = path.suffix.lower()
     if suffix not in (".xlsx", ".csv"):
         raise UsageError(f"cannot tell the format of {path.name!r}; use a .xlsx or .csv file name")
-    with _opened(ledger) as opened:
+    with _opened(ledger, write=False) as opened:
         commits = opened.commits()
         awards = opened.awards()
         amendments = opened.amendments()

@@ -36,7 +36,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from tilskudd.errors import AmountError, PolicyError, ProgrammeError
+from tilskudd.errors import AmountError, OutputExistsError, PolicyError, ProgrammeError
 from tilskudd.models import Policy
 from tilskudd.money import parse_amount
 
@@ -527,7 +527,7 @@ def init_programme(
 
     The programme file is commented and works as it is: two rounds (the first gets half the frame,
     the second what remains) and a ranked policy. Refuses with :class:`ProgrammeError` when
-    either file exists, before writing anything.
+    either file exists, before writing anything (:class:`OutputExistsError`).
     """
     if lang not in _TEMPLATES:
         raise ProgrammeError(f"unknown language {lang!r}; use nb or en")
@@ -541,7 +541,7 @@ def init_programme(
     existing = [p for p in (programme_file, template_file) if p.exists()]
     if existing:
         names = " and ".join(str(p) for p in existing)
-        raise ProgrammeError(
+        raise OutputExistsError(
             f"{names} already exist{'s' if len(existing) == 1 else ''}; tilskudd init never "
             "overwrites a file. Choose an empty folder, or move the file away first."
         )
@@ -565,7 +565,7 @@ def init_programme(
         with open(programme_file, "x", encoding="utf-8") as handle:
             handle.write(text)
     except FileExistsError:
-        raise ProgrammeError(
+        raise OutputExistsError(
             f"{programme_file} already exists; tilskudd init never overwrites a file"
         ) from None
     programme = load_programme(programme_file)

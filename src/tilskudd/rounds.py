@@ -6,7 +6,7 @@ A round of a programme differs from a lone allocation in three ways, all taken f
 - its budget is the round's budget in ``tilskudd.toml``, or what remains of the frame if less;
 - an application funded in an earlier round (the same id, or the same orgnr with the same project
   title, compared without case, accents or punctuation) is not funded again: it is in the result
-  as ``not_funded`` with the reason ``reason.already_funded`` naming the earlier round, the
+  as ``not_funded`` with the reason ``reason.round.already_funded`` naming the earlier round, the
   application there and its amount now. An award withdrawn since (0 kr now) does not count;
 - ``per_applicant_max`` counts what each organisation received in earlier rounds
   (net of amendments and withdrawals).
@@ -17,14 +17,10 @@ budget and policy, against the ledger as it was just before the commit, and comp
 
 from __future__ import annotations
 
-import inspect
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
-from tilskudd.errors import LedgerError
 from tilskudd.ledger import AwardRecord, CommitRecord, Ledger, RoundContext, file_sha256
 from tilskudd.models import Allocation, Decision, Policy, Reason, RoundResult, Source, Status
 from tilskudd.programme import Programme
@@ -39,7 +35,7 @@ __all__ = [
     "verify_round",
 ]
 
-ALREADY_FUNDED = "reason.already_funded"
+ALREADY_FUNDED = "reason.round.already_funded"
 """The reason code of an application funded in an earlier round."""
 
 
@@ -77,21 +73,6 @@ def already_funded_decisions(
     return decisions, ids
 
 
-def _allocate(
-    applications: Any, budget: int, policy: Policy, prior_by_orgnr: Mapping[str, int]
-) -> Allocation:
-    from tilskudd.rules import allocate
-
-    if prior_by_orgnr and policy.per_applicant_max is not None:
-        if "prior_by_orgnr" not in inspect.signature(allocate).parameters:  # pragma: no cover
-            raise LedgerError(
-                "per_applicant_max across rounds needs a version of tilskudd.rules that takes "
-                "earlier awards (prior_by_orgnr)"
-            )
-        return allocate(applications, budget, policy, prior_by_orgnr=prior_by_orgnr)  # type: ignore[call-arg]
-    return allocate(applications, budget, policy)
-
-
 def run_programme_round(
     checked: ValidationResult,
     context: RoundContext,
@@ -112,7 +93,9 @@ def run_programme_round(
     excluded, ids = already_funded_decisions(checked, context)
     eligible = tuple(a for a in checked.applications if a.id not in ids)
     amount = context.budget if budget is None else budget
-    allocation = _allocate(eligible, amount, policy, context.prior_by_orgnr)
+    from tilskudd.rules import allocate
+
+    allocation = allocate(eligible, amount, policy, prior_by_orgnr=context.prior_by_orgnr)
     allocation = Allocation(
         rule=allocation.rule,
         policy=allocation.policy,

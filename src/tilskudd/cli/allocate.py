@@ -20,16 +20,19 @@ from tilskudd.cli.common import (
     console,
     guard,
     parse_amount_option,
+    parse_sheet,
     read_checked,
     resolve_lang,
 )
 from tilskudd.errors import ExitCode, UsageError
 
 POLICY_HELP = "Policy (overrides --policy)"
+PROGRAMME_HELP = "Programme and ledger"
 
 
 @app.command()
 def allocate(
+    ctx: typer.Context,
     file: FileArg,
     budget: Annotated[
         str | None,
@@ -132,6 +135,41 @@ def allocate(
         int | None,
         typer.Option("--limit", help="Show at most this many rows of the award table."),
     ] = None,
+    round_: Annotated[
+        int | None,
+        typer.Option(
+            "--round",
+            help="A round of the programme (tilskudd.toml): its budget, or what remains of the "
+            "frame if less; applications funded in earlier rounds are not funded again.",
+            rich_help_panel=PROGRAMME_HELP,
+        ),
+    ] = None,
+    commit: Annotated[
+        bool,
+        typer.Option(
+            "--commit",
+            help="Record the round in the programme's ledger after printing it.",
+            rich_help_panel=PROGRAMME_HELP,
+        ),
+    ] = False,
+    programme: Annotated[
+        Path | None,
+        typer.Option(
+            "--programme",
+            help="The programme file. Default: tilskudd.toml here or in a folder above.",
+            show_default=False,
+            rich_help_panel=PROGRAMME_HELP,
+        ),
+    ] = None,
+    ledger: Annotated[
+        Path | None,
+        typer.Option(
+            "--ledger",
+            help="The ledger file. Default: the programme's.",
+            show_default=False,
+            rich_help_panel=PROGRAMME_HELP,
+        ),
+    ] = None,
     sheet: SheetOpt = None,
     columns: ColumnsOpt = None,
     register: RegisterOpt = Register.y2024,
@@ -148,16 +186,31 @@ def allocate(
 
         tilskudd allocate examples/difi_2009_runde1.xlsx --register 2009 --budget 20000000
         --max-share-of-cost "20 %" --round-to 1000 -o tildeling.xlsx
+
+    In a programme folder (tilskudd.toml), the programme's policy, register and language are
+    the defaults, and a round is allocated against the ledger and recorded with --commit:
+
+        tilskudd allocate difi_2009_runde1.xlsx --round 1 --commit
     """
     with guard(debug):
+        from tilskudd.cli.programme import plan_round
         from tilskudd.i18n import get
         from tilskudd.policyfile import load_policy, read_policy_file
 
+        plan = plan_round(programme, ledger, round_, commit=commit, dry_run=dry_run, lang=lang)
         file_lang = read_policy_file(policy_file)[1] if policy_file else None
-        language = resolve_lang(lang, file_lang)
+        language = resolve_lang(lang, file_lang, plan.lang)
         budget_nok = parse_amount_option(budget, "--budget", allow_zero=True)
         if budget_nok is None:
-            raise UsageError("--budget is required: the round's budget, e.g. --budget 20000000")
+            budget_nok = plan.budget
+        if budget_nok is None:
+            raise UsageError(
+                "--budget is required: the round's budget, e.g. --budget 20000000 "
+                "(or --round N in a programme folder)"
+            )
+        source = ctx.get_parameter_source("register")
+        if plan.register is not None and (source is None or source.name == "DEFAULT"):
+            register = Register(plan.register)
         overrides: dict[str, Any] = {
             "rule": rule,
             "max_award": max_award,
@@ -172,7 +225,11 @@ def allocate(
             "weight": weight,
             "seed": seed,
         }
-        policy = load_policy(policy_file, {k: v for k, v in overrides.items() if v is not None})
+        policy = load_policy(
+            policy_file,
+            {k: v for k, v in overrides.items() if v is not None},
+            base=plan.policy(),
+        )
         if output is not None and not dry_run:
             from tilskudd.export import check_output_path, format_for
 
@@ -191,10 +248,11 @@ def allocate(
         from tilskudd.pipeline import run_round
         from tilskudd.reading import sha256_of
 
-        result = run_round(checked, budget_nok, policy, sha256=sha256_of(file))
+        result = plan.run(checked, budget_nok, policy, sha256=sha256_of(file), fallback=run_round)
         from tilskudd.render.allocation import render_budget_check, render_result
 
         render_result(out, result, lang=language, limit=limit)
+        plan.report(result, language, budget_given=budget is not None)
         if dry_run:
             from tilskudd.summary import budget_check
 
@@ -206,6 +264,17 @@ def allocate(
             )
             out.print(get(language)("cli.dry_run"))
             return
+        if commit:
+            from tilskudd.reading import load_column_map
+
+            reading = {
+                "sheet": parse_sheet(sheet),
+                "columns": load_column_map(columns) if columns is not None else None,
+                "register": register.value,
+            }
+            plan.commit(result, file, reading, language)
+        else:
+            plan.not_committed(language)
         if output is not None:
             from tilskudd.export import write
 

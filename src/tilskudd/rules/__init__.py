@@ -14,7 +14,8 @@ whatever the order of ``applications``. :data:`RULES` maps the names a policy ma
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Protocol
 
 from tilskudd.errors import PolicyError
 from tilskudd.models import Allocation, Application, Policy
@@ -24,7 +25,19 @@ from tilskudd.rules.ranked import allocate_ranked
 
 __all__ = ["RULES", "Rule", "allocate"]
 
-Rule = Callable[[Sequence[Application], int, Policy], Allocation]
+
+class Rule(Protocol):
+    """``rule(applications, budget, policy, *, prior_by_orgnr=None) -> Allocation``."""
+
+    def __call__(
+        self,
+        applications: Sequence[Application],
+        budget: int,
+        policy: Policy,
+        *,
+        prior_by_orgnr: Mapping[str, int] | None = None,
+    ) -> Allocation: ...
+
 
 RULES: dict[str, Rule] = {
     "ranked": allocate_ranked,
@@ -33,8 +46,17 @@ RULES: dict[str, Rule] = {
 """The rules by the name ``policy.rule`` uses."""
 
 
-def allocate(applications: Sequence[Application], budget: int, policy: Policy) -> Allocation:
+def allocate(
+    applications: Sequence[Application],
+    budget: int,
+    policy: Policy,
+    *,
+    prior_by_orgnr: Mapping[str, int] | None = None,
+) -> Allocation:
     """Allocate ``budget`` kroner over ``applications`` by ``policy.rule``.
+
+    ``prior_by_orgnr`` is what each organisation number received in earlier rounds of a
+    programme; ``per_applicant_max`` counts it (see :mod:`tilskudd.rounds`).
 
     Raises :class:`~tilskudd.errors.PolicyError` for an unknown rule, a negative budget, or a
     policy the applications cannot meet (no scores to rank by); :class:`~tilskudd.errors.
@@ -48,4 +70,4 @@ def allocate(applications: Sequence[Application], budget: int, policy: Policy) -
     if isinstance(budget, bool) or not isinstance(budget, int) or budget < 0:
         raise PolicyError(f"the budget must be a whole number of kroner, 0 or more, not {budget!r}")
     check_unique_ids(applications)
-    return rule(applications, budget, policy)
+    return rule(applications, budget, policy, prior_by_orgnr=prior_by_orgnr)

@@ -48,7 +48,7 @@ from __future__ import annotations
 import functools
 import gc
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import ROUND_DOWN, Decimal
 from typing import Any, Literal, NamedTuple, ParamSpec, TypeVar
 
@@ -610,16 +610,17 @@ class ApplicantTotals:
     """Running totals per organisation number, held against ``policy.per_applicant_max``.
 
     Applications without an orgnr are not grouped. A rule asks :meth:`limit` what an application
-    may still receive, and :meth:`add` what it was given.
+    may still receive, and :meth:`add` what it was given. ``prior`` is what each organisation
+    received in earlier rounds of a programme (:mod:`tilskudd.rounds`): the maximum spans rounds.
     """
 
     __slots__ = ("max", "min_award", "round_to", "used")
 
-    def __init__(self, policy: Policy) -> None:
+    def __init__(self, policy: Policy, prior: Mapping[str, int] | None = None) -> None:
         self.max = policy.per_applicant_max
         self.round_to = policy.round_to
         self.min_award = policy.min_award
-        self.used: dict[str, int] = {}
+        self.used: dict[str, int] = dict(prior) if prior else {}
 
     def limit(self, application: Application, amount: int) -> tuple[int, Reason | None]:
         """What of ``amount`` the organisation may still receive (on the ``round_to`` grid).

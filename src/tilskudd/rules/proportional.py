@@ -28,7 +28,7 @@ unless ``weight = "score"`` or ``min_score`` asks for them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from tilskudd.errors import PolicyError
@@ -63,9 +63,16 @@ def _score_scale(scores: Sequence[Decimal]) -> int:
 
 @gc_paused
 def allocate_proportional(
-    applications: Sequence[Application], budget: int, policy: Policy
+    applications: Sequence[Application],
+    budget: int,
+    policy: Policy,
+    *,
+    prior_by_orgnr: Mapping[str, int] | None = None,
 ) -> Allocation:
-    """Allocate ``budget`` over ``applications`` in equal shares (see the module docstring)."""
+    """Allocate ``budget`` over ``applications`` in equal shares (see the module docstring).
+
+    ``prior_by_orgnr``: awards in earlier rounds, counted against ``per_applicant_max``.
+    """
     by_score = policy.weight == "score"
     if by_score:
         require_scores(applications, 'weight = "score"')
@@ -73,7 +80,7 @@ def allocate_proportional(
         require_scores(applications, "min_score")
     entries = rank_order(applications, policy, required=False)
     caps = Caps(policy)
-    totals = ApplicantTotals(policy)
+    totals = ApplicantTotals(policy, prior_by_orgnr)
     step = policy.round_to
     min_score = policy.min_score
     per_applicant = policy.per_applicant_max is not None

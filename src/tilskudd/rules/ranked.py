@@ -27,7 +27,7 @@ needed. Ties across the line are reported as ``note.tie_at_line``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from tilskudd.models import Allocation, Application, Decision, Policy, Reason, Status
 from tilskudd.rules.common import (
@@ -49,17 +49,30 @@ __all__ = ["allocate_ranked", "fund_in_order"]
 
 
 @gc_paused
-def allocate_ranked(applications: Sequence[Application], budget: int, policy: Policy) -> Allocation:
-    """Allocate ``budget`` over ``applications`` by rank order (see the module docstring)."""
+def allocate_ranked(
+    applications: Sequence[Application],
+    budget: int,
+    policy: Policy,
+    *,
+    prior_by_orgnr: Mapping[str, int] | None = None,
+) -> Allocation:
+    """Allocate ``budget`` over ``applications`` by rank order (see the module docstring).
+
+    ``prior_by_orgnr``: awards in earlier rounds, counted against ``per_applicant_max``.
+    """
     if policy.min_score is not None:
         require_scores(applications, "min_score")
     entries = rank_order(applications, policy)
-    decisions, notes = fund_in_order(entries, budget, policy)
+    decisions, notes = fund_in_order(entries, budget, policy, prior_by_orgnr=prior_by_orgnr)
     return build_allocation("ranked", policy, budget, decisions, notes)
 
 
 def fund_in_order(
-    entries: Sequence[RankedEntry], budget: int, policy: Policy
+    entries: Sequence[RankedEntry],
+    budget: int,
+    policy: Policy,
+    *,
+    prior_by_orgnr: Mapping[str, int] | None = None,
 ) -> tuple[list[Decision], list[Reason]]:
     """Fund ``entries`` in the order given, as the ``ranked`` rule does; decisions and notes.
 
@@ -67,7 +80,7 @@ def fund_in_order(
     pass an order of its own (a drawn order within ties) and reuse the funding line and reserve.
     """
     caps = Caps(policy)
-    totals = ApplicantTotals(policy)
+    totals = ApplicantTotals(policy, prior_by_orgnr)
     at_line = policy.at_line
     step = policy.round_to
     min_award = policy.min_award

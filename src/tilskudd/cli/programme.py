@@ -1,0 +1,644 @@
+"""Programme and ledger commands: ``init``, ``status``, ``history``, ``amend``, ``withdraw``,
+``verify`` and ``ledger export``.
+
+Each finds the programme file (``tilskudd.toml``) in the current folder or above it, or takes
+``--programme PATH``; the ledger is the programme's (``tilskudd.ledger.sqlite`` beside it) unless
+``--ledger PATH`` says otherwise. The library does the work (:mod:`tilskudd.programme`,
+:mod:`tilskudd.ledger`, :mod:`tilskudd.rounds`); this module parses options and prints.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from tilskudd.cli.app import app
+from tilskudd.cli.common import (
+    DebugOpt,
+    FormatOpt,
+    Lang,
+    LangOpt,
+    ReportFormat,
+    console,
+    emit_json,
+    guard,
+    parse_amount_option,
+    resolve_lang,
+)
+from tilskudd.errors import ExitCode, UsageError
+
+if TYPE_CHECKING:
+    from tilskudd.programme import Programme
+
+__all__ = ["RoundPlan", "ledger_app", "ledger_for", "plan_round", "programme_for"]
+
+ProgrammeOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--programme",
+        help="The programme file (tilskudd.toml), or its folder. Default: the one in the current "
+        "folder or the nearest folder above it.",
+        show_default=False,
+    ),
+]
+LedgerOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--ledger",
+        help="The ledger file. Default: the programme's (tilskudd.ledger.sqlite beside it).",
+        show_default=False,
+    ),
+]
+RoundOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--round", help="The round, when the same application id is in more than one round."
+    ),
+]
+
+ledger_app = typer.Typer(
+    name="ledger",
+    help="The ledger of committed awards, for the accounts.",
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(ledger_app, name="ledger")
+
+
+def programme_for(option: Path | None, *, required: bool, lang: str = "en") -> Programme | None:
+    """The programme given by ``--programme`` or found from the current folder upwards.
+
+    With ``required``, no programme is a usage error that says how to make one.
+    """
+    from tilskudd.i18n import get
+    from tilskudd.programme import find_programme
+
+    programme = find_programme(Path.cwd(), option)
+    if programme is None and required:
+        raise UsageError(get(lang)("ledger.cli.no_programme", folder=str(Path.cwd())))
+    return programme
+
+
+def ledger_for(programme: Programme | None, option: Path | None) -> Path:
+    """``--ledger`` if given, else the programme's ledger."""
+    if option is not None:
+        return option
+    if programme is None:
+        raise UsageError("give the ledger with --ledger PATH, or run inside a programme folder")
+    return programme.ledger_path
+
+
+def _out(text: str) -> None:
+    # No rich markup: messages may contain [programme] and other brackets.
+    console().print(text, markup=False, highlight=False, soft_wrap=True)
+
+
+@app.command()
+def init(
+    folder: Annotated[
+        Path,
+        typer.Argument(
+            help="Folder for the new programme (created if missing).", show_default=False
+        ),
+    ] = Path("."),
+    name: Annotated[str | None, typer.Option("--name", help="The programme's name.")] = None,
+    funder: Annotated[str | None, typer.Option("--funder", help="Who administers it.")] = None,
+    frame: Annotated[
+        str, typer.Option("--frame", help="The budget frame over all rounds: 60000000 or 60M.")
+    ] = "10 000 000",
+    register: Annotated[
+        str, typer.Option("--register", help="Municipality numbering: 2024 or 2009.")
+    ] = "2024",
+    lang: Annotated[
+        Lang, typer.Option("--lang", help="Language of the files and of the output.")
+    ] = Lang.nb,
+    debug: DebugOpt = False,
+) -> None:
+    """Create a programme: a commented tilskudd.toml and an applications.xlsx template.
+
+    The template has the columns tilskudd knows, number formats, drop-down lists for
+    categories and municipalities, and an instructions sheet. Existing files are never
+    overwritten.
+
+    Example (Difi's 2009 scheme: 60 MNOK over two rounds, 2009 municipality numbering):
+
+        tilskudd init difi2009 --name "IKT-tilskudd 2009" --funder Difi --frame 60M
+        --register 2009
+    """
+    with guard(debug):
+        from tilskudd.i18n import get
+        from tilskudd.programme import init_programme
+
+        language = lang.value
+        frame_nok = parse_amount_option(frame, "--frame")
+        assert frame_nok is not None
+        result = init_programme(
+            folder, name=name, funder=funder, frame=frame_nok, lang=language, register=register
+        )
+        t = get(language)
+        _out(
+            t(
+                "ledger.cli.init_created",
+                programme=str(result.programme_file),
+                template=str(result.template_file),
+            )
+        )
+        _out(t("ledger.cli.init_next", template=result.template_file.name))
+
+
+@app.command()
+def status(
+    programme: ProgrammeOpt = None,
+    ledger: LedgerOpt = None,
+    format: FormatOpt = ReportFormat.table,
+    lang: LangOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Show the frame, what each round committed, amendments, and what remains.
+
+    Example, after round 1 of Difi's 2009 scheme was committed:
+
+        tilskudd status
+
+        IKT-tilskudd til kommunene 2009: ramme 60 000 000 kr.
+        Runde 1: 20 000 000 kr til 52 prosjekter i 145 kommuner.
+        Igjen av rammen: 40 000 000 kr.
+    """
+    with guard(debug):
+        from tilskudd import ledger as ledger_module
+
+        found = programme_for(programme, required=True, lang=resolve_lang(lang))
+        assert found is not None
+        language = resolve_lang(lang, found.lang)
+        report = ledger_module.status(ledger_for(found, ledger), found)
+        if format is ReportFormat.json:
+            emit_json(report.as_json())
+            return
+        for line in ledger_module.status_lines(report, language):
+            _out(line)
+
+
+def _history_json(awards: list[Any]) -> list[dict[str, Any]]:
+    from dataclasses import asdict
+
+    return [{**asdict(a), "current": a.current, "current_status": a.current_status} for a in awards]
+
+
+@app.command()
+def history(
+    query: Annotated[
+        str, typer.Argument(help="An organisation number or an application id.", show_default=False)
+    ],
+    programme: ProgrammeOpt = None,
+    ledger: LedgerOpt = None,
+    format: FormatOpt = ReportFormat.table,
+    lang: LangOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """List everything an applicant has applied for and received, round by round.
+
+    Example (every application from Moss kommune's organisation number):
+
+        tilskudd history 974760673
+    """
+    with guard(debug):
+        from tilskudd import ledger as ledger_module
+        from tilskudd.i18n import get
+
+        found = programme_for(programme, required=ledger is None, lang=resolve_lang(lang))
+        language = resolve_lang(lang, found.lang if found else None)
+        path = ledger_for(found, ledger)
+        awards = ledger_module.history(path, query) if ledger_module.exists(path) else []
+        if format is ReportFormat.json:
+            emit_json(_history_json(awards))
+            return
+        t = get(language)
+        if not awards:
+            _out(t("ledger.cli.history_none", query=query))
+            return
+        n = len(awards)
+        _out(
+            t(
+                "ledger.cli.history_title",
+                query=query,
+                applications=t(f"ledger.count.applications.{'one' if n == 1 else 'other'}", n=n),
+                received=sum(a.current for a in awards),
+            )
+        )
+        # A list, not a table: names and titles are long and must never be cut off.
+        for award in awards:
+            _out(
+                t(
+                    "ledger.cli.history_item",
+                    round=award.round,
+                    id=award.application_id,
+                    applicant=award.applicant or "–",
+                    project=award.project or "–",
+                )
+            )
+            _out(
+                t(
+                    "ledger.cli.history_amounts",
+                    requested=award.requested,
+                    committed=award.amount,
+                    current=award.current,
+                    status=t(f"ledger.state.{award.current_status}"),
+                )
+            )
+            for change in award.amendments:
+                _out(
+                    t(
+                        "ledger.cli.history_change",
+                        change=t(f"ledger.change.{change.kind}"),
+                        date=change.created[:10],
+                        before=change.amount_before,
+                        after=change.amount_after,
+                        reason=change.reason,
+                    )
+                )
+
+
+def _change(
+    kind: str,
+    application_id: str,
+    amount: int,
+    reason: str,
+    programme: Path | None,
+    ledger: Path | None,
+    round_: int | None,
+    lang: Lang | None,
+) -> None:
+    from tilskudd import ledger as ledger_module
+    from tilskudd.i18n import get
+
+    found = programme_for(programme, required=True, lang=resolve_lang(lang))
+    assert found is not None
+    language = resolve_lang(lang, found.lang)
+    path = ledger_for(found, ledger)
+    if kind == "withdraw":
+        change = ledger_module.withdraw(path, found, application_id, reason, round=round_)
+    else:
+        change = ledger_module.amend(path, found, application_id, amount, reason, round=round_)
+    remaining = ledger_module.status(path, found).remaining
+    _out(
+        get(language)(
+            "ledger.cli.withdrawn" if kind == "withdraw" else "ledger.cli.amended",
+            id=application_id,
+            round=change.round,
+            before=change.amount_before,
+            after=change.amount_after,
+            remaining=remaining,
+        )
+    )
+
+
+ReasonOpt = Annotated[
+    str,
+    typer.Option(
+        "--reason", help="Why: recorded in the ledger with the change.", show_default=False
+    ),
+]
+
+
+@app.command()
+def amend(
+    application_id: Annotated[
+        str, typer.Argument(metavar="ID", help="The application id.", show_default=False)
+    ],
+    amount: Annotated[
+        str,
+        typer.Option(
+            "--amount", help="The new amount: 450000, '450 000' or 0,45M.", show_default=False
+        ),
+    ],
+    reason: ReasonOpt,
+    round_: RoundOpt = None,
+    programme: ProgrammeOpt = None,
+    ledger: LedgerOpt = None,
+    lang: LangOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Record a new amount for a committed award, with the reason. Money freed returns to the frame.
+
+    The ledger is append-only: the amendment is a new entry, the committed award stays as it
+    was. An increase must fit in what remains of the frame; the amount can't exceed what was
+    applied for. A reserve application can be funded this way when money frees up.
+
+    Example:
+
+        tilskudd amend 2009-017 --amount 450000 --reason "Project cost reduced (letter 12.10.2009)"
+    """
+    with guard(debug):
+        amount_nok = parse_amount_option(amount, "--amount", allow_zero=True)
+        assert amount_nok is not None
+        _change("amend", application_id, amount_nok, reason, programme, ledger, round_, lang)
+
+
+@app.command()
+def withdraw(
+    application_id: Annotated[
+        str, typer.Argument(metavar="ID", help="The application id.", show_default=False)
+    ],
+    reason: ReasonOpt,
+    round_: RoundOpt = None,
+    programme: ProgrammeOpt = None,
+    ledger: LedgerOpt = None,
+    lang: LangOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Record that a committed award is withdrawn; its money returns to the frame.
+
+    Example:
+
+        tilskudd withdraw 2009-031 --reason "The municipality withdrew (e-mail 3.11.2009)"
+    """
+    with guard(debug):
+        _change("withdraw", application_id, 0, reason, programme, ledger, round_, lang)
+
+
+def _decision_text(pair: tuple[str, int] | None, t: Any, lang: str) -> str:
+    from tilskudd.money import format_amount
+
+    if pair is None:
+        return "–"
+    return f"{t(f'ledger.state.{pair[0]}')} {format_amount(pair[1], lang)}"
+
+
+@app.command()
+def verify(
+    input_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--input",
+            help="The round's input file, if it moved since the commit (its SHA-256 must match).",
+            show_default=False,
+        ),
+    ] = None,
+    round_: Annotated[int | None, typer.Option("--round", help="Re-run only this round.")] = None,
+    programme: ProgrammeOpt = None,
+    ledger: LedgerOpt = None,
+    lang: LangOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Check the ledger: recompute its hash chain, and re-run each committed round.
+
+    Each round is re-run from its recorded input file (or --input), reading options, budget
+    and policy, against the ledger as it was before that commit, and must give the same
+    decisions. Exit code 0 when everything agrees, 1 when anything differs or cannot be
+    re-run.
+
+    Example:
+
+        tilskudd verify --round 1 --input arkiv/difi_2009_runde1.xlsx
+    """
+    with guard(debug):
+        from tilskudd.i18n import get
+        from tilskudd.ledger import Ledger, exists
+        from tilskudd.rounds import verify_round
+
+        found = programme_for(programme, required=True, lang=resolve_lang(lang))
+        assert found is not None
+        language = resolve_lang(lang, found.lang)
+        t = get(language)
+        if input_file is not None and round_ is None:
+            raise UsageError("--input names one round's file: say which round with --round")
+        failed = False
+        path = ledger_for(found, ledger)
+        if not exists(path):
+            _out(t("ledger.cli.nothing"))
+            return
+        with Ledger.open(path) as opened:
+            chain = opened.verify_chain()
+            if chain.ok:
+                _out(t("ledger.cli.chain_ok", entries=chain.entries, head=chain.head))
+            else:
+                failed = True
+                _out(t("ledger.cli.chain_bad", seq=chain.first_bad, problem=chain.problem))
+            commits = [c for c in opened.commits() if round_ is None or c.round == round_]
+            if round_ is not None and not commits:
+                raise UsageError(f"round {round_} has not been committed")
+            if not commits and round_ is None:
+                _out(t("ledger.cli.nothing"))
+            for commit in commits:
+                report = verify_round(opened, found, commit, input_path=input_file)
+                shown = report.input_path or commit.input_file or "?"
+                if report.problem is not None:
+                    failed = True
+                    _out(t("ledger.cli.round_skip", round=commit.round, problem=report.problem))
+                elif report.ok:
+                    _out(
+                        t(
+                            "ledger.cli.round_ok",
+                            round=commit.round,
+                            file=shown,
+                            n=commit.applications,
+                            amount=report.awarded,
+                        )
+                    )
+                else:
+                    failed = True
+                    _out(
+                        t(
+                            "ledger.cli.round_diff",
+                            round=commit.round,
+                            file=shown,
+                            n=len(report.differences),
+                        )
+                    )
+                    for difference in report.differences:
+                        _out(
+                            t(
+                                "ledger.cli.round_diff_line",
+                                id=difference.application_id,
+                                recorded=_decision_text(difference.recorded, t, language),
+                                rerun=_decision_text(difference.rerun, t, language),
+                            )
+                        )
+        if failed:
+            raise typer.Exit(int(ExitCode.INVALID_INPUT))
+
+
+@ledger_app.command("export")
+def export(
+    output: Annotated[Path, typer.Argument(help="OUT.xlsx or OUT.csv.", show_default=False)],
+    force: Annotated[bool, typer.Option("--force", help="Replace the file if it exists.")] = False,
+    programme: ProgrammeOpt = None,
+    ledger: LedgerOpt = None,
+    lang: LangOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Write every recorded award, amendment and committed round to .xlsx or .csv.
+
+    One row per application and round with its committed and current amount; the workbook
+    also has the amendments and the rounds with their input files' SHA-256.
+
+    Example:
+
+        tilskudd ledger export tilskudd-2009.xlsx
+    """
+    with guard(debug):
+        from tilskudd import ledger as ledger_module
+        from tilskudd.i18n import get
+
+        found = programme_for(programme, required=ledger is None, lang=resolve_lang(lang))
+        language = resolve_lang(lang, found.lang if found else None)
+        used = ledger_module.export(ledger_for(found, ledger), output, lang=language, force=force)
+        _out(get(language)("cli.wrote", path=str(output), format=used))
+
+
+# --- allocate --round N [--commit]: the programme's side of `tilskudd allocate` ----------------
+
+
+class RoundPlan:
+    """What a programme adds to ``tilskudd allocate``: defaults, and with ``--round`` the ledger.
+
+    Without a programme (none found, none given) every field is empty and allocate works as a
+    lone round.
+    """
+
+    def __init__(
+        self,
+        programme: Programme | None,
+        ledger: Path | None,
+        round_number: int | None,
+        context: Any = None,
+    ) -> None:
+        self.programme = programme
+        self.ledger = ledger
+        self.round = round_number
+        self.context = context
+
+    @property
+    def lang(self) -> str | None:
+        """The programme's language, a fallback after --lang and the policy file's."""
+        return self.programme.lang if self.programme else None
+
+    @property
+    def register(self) -> str | None:
+        """The programme's municipality numbering, used unless --register is given."""
+        return self.programme.register_year if self.programme else None
+
+    @property
+    def budget(self) -> int | None:
+        """The round's budget (or what remains of the frame), used unless --budget is given."""
+        return self.context.budget if self.context is not None else None
+
+    def policy(self) -> Any:
+        """The programme's policy for the round (or its default policy), the base for options."""
+        if self.programme is None:
+            return None
+        if self.round is not None:
+            return self.programme.round_policy(self.round)
+        return self.programme.policy
+
+    def run(
+        self, checked: Any, budget: int, policy: Any, *, sha256: str | None, fallback: Any
+    ) -> Any:
+        """Allocate: against the ledger with --round, else ``fallback`` (the plain pipeline)."""
+        if self.context is None or self.programme is None:
+            return fallback(checked, budget, policy, sha256=sha256)
+        from tilskudd.rounds import run_programme_round
+
+        return run_programme_round(
+            checked, self.context, policy, self.programme, budget=budget, sha256=sha256
+        )
+
+    def report(self, result: Any, lang: str, *, budget_given: bool) -> None:
+        """Say where the budget came from and which applications were funded before."""
+        if self.context is None:
+            return
+        from tilskudd.i18n import get
+        from tilskudd.rounds import ALREADY_FUNDED
+
+        t = get(lang)
+        ctx = self.context
+        if not budget_given:
+            if ctx.budget_source == "round":
+                _out(t("ledger.cli.round_budget", round=ctx.round, budget=ctx.budget))
+            elif ctx.planned is not None:
+                _out(
+                    t(
+                        "ledger.cli.round_budget_remaining",
+                        round=ctx.round,
+                        budget=ctx.budget,
+                        planned=ctx.planned,
+                    )
+                )
+            else:
+                _out(t("ledger.cli.round_budget_rest", round=ctx.round, budget=ctx.budget))
+        again = [
+            d.application_id
+            for d in result.allocation.decisions
+            if any(r.code == ALREADY_FUNDED for r in d.reasons)
+        ]
+        if again:
+            _out(t("ledger.cli.already_funded", ids=again))
+        if ctx.prior_by_orgnr and result.allocation.policy.per_applicant_max is not None:
+            _out(t("ledger.cli.prior_orgnr", n=len(ctx.prior_by_orgnr)))
+
+    def commit(self, result: Any, file: Path, reading: dict[str, Any], lang: str) -> None:
+        """Record the round in the ledger (``--commit``) and say what was recorded."""
+        from tilskudd import ledger as ledger_module
+        from tilskudd.i18n import get
+
+        assert self.programme is not None
+        assert self.ledger is not None
+        assert self.round is not None
+        info = ledger_module.commit_round(
+            self.ledger, result, self.programme, self.round, input_path=file, reading=reading
+        )
+        t = get(lang)
+
+        def count(key: str, n: int) -> str:
+            return t(f"ledger.count.{key}.{'one' if n == 1 else 'other'}", n=n)
+
+        _out(
+            t(
+                "ledger.cli.committed",
+                round=info.round,
+                amount=info.awarded,
+                projects=count("projects", info.projects),
+                municipalities=count("municipalities", info.municipalities),
+                seq=info.seq,
+                remaining=info.remaining,
+            )
+        )
+        _out(t("ledger.cli.head", head=info.head))
+
+    def not_committed(self, lang: str) -> None:
+        """Remind that a round allocated with --round is not recorded without --commit."""
+        if self.context is not None:
+            from tilskudd.i18n import get
+
+            _out(get(lang)("ledger.cli.not_committed"))
+
+
+def plan_round(
+    programme: Path | None,
+    ledger: Path | None,
+    round_number: int | None,
+    *,
+    commit: bool,
+    dry_run: bool,
+    lang: Lang | None,
+) -> RoundPlan:
+    """The programme (if any) and, with ``--round``, the round's context from the ledger."""
+    if commit and dry_run:
+        raise UsageError(
+            "--dry-run writes nothing at all, not even to the ledger; leave out --commit"
+        )
+    if commit and round_number is None:
+        raise UsageError("--commit records a round of the programme: say which with --round N")
+    needed = round_number is not None or ledger is not None
+    found = programme_for(programme, required=needed, lang=resolve_lang(lang))
+    if found is None:
+        return RoundPlan(None, None, None)
+    if round_number is None:
+        return RoundPlan(found, None, None)
+    from tilskudd import ledger as ledger_module
+
+    path = ledger_for(found, ledger)
+    context = ledger_module.round_context(path, found, round_number)
+    return RoundPlan(found, path, context.round, context)

@@ -1,0 +1,332 @@
+"""The programme and ledger commands end to end through the CLI, on real files in tmp_path."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner, Result
+
+from tilskudd.cli import app
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+NBSP = "\u00a0"
+
+PROGRAMME = """\
+[programme]
+name = "Testordning"
+frame = "200 000"
+lang = "en"
+register = "2009"
+
+[[round]]
+number = 1
+budget = "100 000"
+
+[[round]]
+number = 2
+
+[policy]
+max_share_of_cost = "20 %"
+"""
+HEADER = (
+    "Søknadsnr;Søker;Organisasjonsnummer;Prosjekttittel;Deltakende kommuner;Omsøkt beløp;"
+    "Totalkostnad;Poeng"
+)
+ROUND_1 = [
+    "A-1;Moss kommune;974760673;Felles saksbehandling;0104, 0105;60000;300000;5",
+    "A-2;Oslo kommune;958935420;Digital post;0301;40000;200000;4",
+    "A-3;Bergen kommune;964338531;Sak;1201;80000;400000;3",
+]
+ROUND_2 = [
+    "B-1;Moss kommune;974760673;Felles saksbehandling;0104;30000;150000;5",
+    "B-3;Bergen kommune;964338531;Sak 2;1201;50000;250000;3",
+]
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(app, list(args))
+
+
+@pytest.fixture
+def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A programme folder with two rounds' files; the current folder for the test."""
+    (tmp_path / "tilskudd.toml").write_text(PROGRAMME, encoding="utf-8")
+    (tmp_path / "r1.csv").write_text("\n".join([HEADER, *ROUND_1]) + "\n", encoding="utf-8")
+    (tmp_path / "r2.csv").write_text("\n".join([HEADER, *ROUND_2]) + "\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("TILSKUDD_LANG", raising=False)
+    return tmp_path
+
+
+def snapshot(path: Path) -> tuple[bytes, int]:
+    return path.read_bytes(), path.stat().st_mtime_ns
+
+
+def test_init_creates_a_programme_and_never_overwrites(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run("init", "ny", "--frame", "60M", "--register", "2009", "--name", "Ordning")
+    assert result.exit_code == 0, result.output
+    assert "Opprettet ny/tilskudd.toml og ny/applications.xlsx." in result.stdout
+    assert "tilskudd allocate applications.xlsx --round 1" in result.stdout
+    text = (tmp_path / "ny" / "tilskudd.toml").read_text(encoding="utf-8")
+    assert 'frame = "60 000 000"' in text
+    book = openpyxl.load_workbook(tmp_path / "ny" / "applications.xlsx")
+    assert book.sheetnames[:2] == ["Søknader", "Veiledning"]
+    before = snapshot(tmp_path / "ny" / "tilskudd.toml")
+    again = run("init", "ny")
+    assert again.exit_code == 2
+    assert "never overwrites" in again.stderr
+    assert snapshot(tmp_path / "ny" / "tilskudd.toml") == before
+    # The new programme works at once: status from inside its folder.
+    monkeypatch.chdir(tmp_path / "ny")
+    status = run("status")
+    assert status.exit_code == 0, status.output
+    assert f"Ordning: ramme 60{NBSP}000{NBSP}000{NBSP}kr." in status.stdout
+
+
+def test_init_in_english(tmp_path: Path) -> None:
+    result = run("init", str(tmp_path / "p"), "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert "Created" in result.stdout
+    book = openpyxl.load_workbook(tmp_path / "p" / "applications.xlsx")
+    assert book.sheetnames[:2] == ["Applications", "Instructions"]
+
+
+def test_a_round_allocated_committed_and_reported(folder: Path) -> None:
+    result = run("allocate", "r1.csv", "--round", "1", "--commit")
+    assert result.exit_code == 0, result.output
+    assert f"Round 1: budget NOK{NBSP}100,000, from the programme." in result.stdout
+    assert "Committed round 1 to the ledger: NOK" in result.stdout
+    assert "to 2 projects in 3 municipalities (ledger entry 1)" in result.stdout
+    assert "Hash of the last ledger entry: " in result.stdout
+    assert (folder / "tilskudd.ledger.sqlite").exists()
+
+    status = run("status")
+    assert status.exit_code == 0, status.output
+    lines = status.stdout.splitlines()
+    assert lines[:3] == [
+        f"Testordning: frame NOK{NBSP}200,000.",
+        f"Round 1: NOK{NBSP}100,000 to 2 projects in 3 municipalities.",
+        f"Remaining: NOK{NBSP}100,000.",
+    ]
+    nb = run("status", "--lang", "nb")
+    assert f"Igjen av rammen: 100{NBSP}000{NBSP}kr." in nb.stdout
+    data = json.loads(run("status", "--format", "json").stdout)
+    assert (data["committed"], data["remaining"]) == (100_000, 100_000)
+    assert data["rounds"][0]["projects"] == 2
+
+    # Round 2 gets what remains; A-1's project (same orgnr and title) is not funded again.
+    second = run("allocate", "r2.csv", "--round", "2")
+    assert second.exit_code == 0, second.output
+    assert f"Round 2: budget NOK{NBSP}100,000, what remains of the frame." in second.stdout
+    assert "Funded in an earlier round, not funded again: B-1." in second.stdout
+    assert "Not recorded in the ledger: add --commit" in second.stdout
+    assert run("status", "--format", "json").stdout.count('"round": 1') == 1
+
+
+def test_committing_the_same_round_twice_is_refused(folder: Path) -> None:
+    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    ledger = folder / "tilskudd.ledger.sqlite"
+    before = snapshot(ledger)
+    again = run("allocate", "r1.csv", "--round", "1", "--commit")
+    assert again.exit_code == 1
+    assert "already committed: round 1, committed" in again.stderr
+    assert "(ledger entry 1)" in again.stderr
+    assert snapshot(ledger) == before
+
+
+def test_dry_run_writes_nothing_not_even_the_ledger(folder: Path) -> None:
+    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    ledger = folder / "tilskudd.ledger.sqlite"
+    before = snapshot(ledger)
+    files = sorted(p.name for p in folder.iterdir())
+    result = run("allocate", "r2.csv", "--round", "2", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert snapshot(ledger) == before
+    assert sorted(p.name for p in folder.iterdir()) == files
+    both = run("allocate", "r2.csv", "--round", "2", "--dry-run", "--commit")
+    assert both.exit_code == 2
+    assert "--dry-run writes nothing" in both.stderr
+    assert snapshot(ledger) == before
+
+
+def test_commit_needs_a_round_and_a_round_needs_a_programme(
+    folder: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    no_round = run("allocate", "r1.csv", "--budget", "100000", "--commit")
+    assert no_round.exit_code == 2
+    assert "say which with --round" in no_round.stderr
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    shutil.copy(folder / "r1.csv", elsewhere / "r1.csv")
+    monkeypatch.chdir(elsewhere)
+    if any((p / "tilskudd.toml").exists() for p in elsewhere.parents):
+        pytest.skip("a tilskudd.toml above the temporary folder")
+    result = run("allocate", "r1.csv", "--round", "1")
+    assert result.exit_code == 2
+    assert "no programme file (tilskudd.toml)" in result.stderr
+    # Without --round and without a programme, allocate works as before.
+    plain = run("allocate", "r1.csv", "--budget", "100000", "--register", "2009")
+    assert plain.exit_code == 0, plain.output
+    assert not list(elsewhere.glob("*.sqlite"))
+    # And --programme points at one from anywhere.
+    given = run("allocate", "r1.csv", "--round", "1", "--programme", str(folder / "tilskudd.toml"))
+    assert given.exit_code == 0, given.output
+    assert "Round 1: budget" in given.stdout
+
+
+def test_over_the_frame_is_refused(folder: Path) -> None:
+    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    big = "C-1;Bergen kommune;964338531;Stort;1201;120000;600000;5"
+    (folder / "big.csv").write_text(f"{HEADER}\n{big}\n", encoding="utf-8")
+    result = run("allocate", "big.csv", "--round", "2", "--budget", "150000", "--commit")
+    assert result.exit_code == 1
+    assert "remains of the frame" in result.stderr
+
+
+def test_history_amend_withdraw_and_export(folder: Path) -> None:
+    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    amended = run("amend", "A-1", "--amount", "50 000", "--reason", "Cost reduced")
+    assert amended.exit_code == 0, amended.output
+    assert f"NOK{NBSP}60,000 -> NOK{NBSP}50,000" in amended.stdout
+    assert f"Remaining of the frame: NOK{NBSP}110,000." in amended.stdout
+    withdrawn = run("withdraw", "A-2", "--reason", "Withdrew")
+    assert withdrawn.exit_code == 0, withdrawn.output
+    assert f"Remaining of the frame: NOK{NBSP}150,000." in withdrawn.stdout
+    no_reason = run("withdraw", "A-1", "--reason", " ")
+    assert no_reason.exit_code == 1
+    assert "give the reason" in no_reason.stderr
+    negative = run("amend", "A-1", "--amount", "-5", "--reason", "x")
+    assert negative.exit_code == 2
+
+    history = run("history", "974 760 673")
+    assert history.exit_code == 0, history.output
+    assert history.stdout.splitlines() == [
+        f"Recorded for 974 760 673: 1 application, NOK{NBSP}50,000 awarded now.",
+        "Round 1 · A-1 · Moss kommune · Felles saksbehandling",
+        f"  requested NOK{NBSP}60,000 · committed NOK{NBSP}60,000 · now NOK{NBSP}50,000 (amended)",
+        history.stdout.splitlines()[3],
+    ]
+    assert history.stdout.splitlines()[3].endswith(
+        f": NOK{NBSP}60,000 -> NOK{NBSP}50,000. Cost reduced"
+    )
+    data = json.loads(run("history", "A-2", "--format", "json").stdout)
+    assert [(d["round"], d["amount"], d["current"], d["current_status"]) for d in data] == [
+        (1, 40_000, 0, "withdrawn")
+    ]
+    assert run("history", "nobody").stdout.startswith("Nothing recorded for nobody.")
+
+    status = run("status").stdout
+    assert "Committed NOK" in status
+    assert "1 amendment, 1 withdrawal" in status
+
+    out = folder / "ledger.xlsx"
+    exported = run("ledger", "export", str(out))
+    assert exported.exit_code == 0, exported.output
+    rows = list(openpyxl.load_workbook(out)["Awards"].iter_rows(values_only=True))
+    assert [(r[1], r[7], r[8], r[9]) for r in rows[1:]] == [
+        ("A-1", 60_000, 50_000, "amended"),
+        ("A-2", 40_000, 0, "withdrawn"),
+        ("A-3", 0, 0, "not funded"),
+    ]
+    assert run("ledger", "export", str(out)).exit_code == 2  # exists, no --force
+    assert run("ledger", "export", str(folder / "l.csv")).exit_code == 0
+    assert (folder / "l.csv").read_text(encoding="utf-8-sig").startswith("Round;ID;")
+
+
+def test_verify_agrees_then_finds_an_outside_edit(folder: Path) -> None:
+    assert run("verify").stdout.startswith("Nothing committed yet")
+    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    ok = run("verify")
+    assert ok.exit_code == 0, ok.output
+    assert "Hash chain: 4 entries, all intact." in ok.stdout
+    assert f"Round 1: re-running {folder / 'r1.csv'} gives the same 3 decisions" in ok.stdout
+
+    # The input moved: --input names it, and must be the same bytes.
+    shutil.move(folder / "r1.csv", folder / "moved.csv")
+    missing = run("verify")
+    assert missing.exit_code == 1
+    assert "not re-run: the input file" in missing.stdout
+    assert run("verify", "--round", "1", "--input", "moved.csv").exit_code == 0
+    assert run("verify", "--input", "moved.csv").exit_code == 2  # which round?
+    (folder / "moved.csv").write_text(HEADER + "\n" + ROUND_1[0] + "\n", encoding="utf-8")
+    changed = run("verify", "--round", "1", "--input", "moved.csv")
+    assert changed.exit_code == 1
+    assert "is not the file committed for round 1" in changed.stdout
+
+    conn = sqlite3.connect(folder / "tilskudd.ledger.sqlite")
+    conn.execute("DROP TRIGGER awards_no_update")
+    conn.execute("UPDATE awards SET amount = 45000 WHERE application_id = 'A-2'")
+    conn.commit()
+    conn.close()
+    broken = run("verify", "--round", "1", "--input", "moved.csv")
+    assert broken.exit_code == 1
+    assert "Hash chain BROKEN at entry 3" in broken.stdout
+    assert "amount changed" in broken.stdout
+
+
+def test_a_foreign_ledger_file_is_refused_untouched(folder: Path) -> None:
+    other = folder / "other.sqlite"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE t (x)")
+    conn.commit()
+    conn.close()
+    before = snapshot(other)
+    result = run("allocate", "r1.csv", "--round", "1", "--commit", "--ledger", str(other))
+    assert result.exit_code == 1
+    assert "not a tilskudd ledger" in result.stderr
+    assert run("status", "--ledger", str(other)).exit_code == 1
+    assert snapshot(other) == before
+
+
+def test_commands_need_a_programme(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    if any((p / "tilskudd.toml").exists() for p in tmp_path.parents):
+        pytest.skip("a tilskudd.toml above the temporary folder")
+    for args in (["status"], ["amend", "X", "--amount", "1", "--reason", "r"], ["verify"]):
+        result = run(*args)
+        assert result.exit_code == 2, args
+        assert "tilskudd init" in result.stderr
+
+
+def test_help_has_a_worked_example() -> None:
+    for command in ("init", "status", "history", "amend", "withdraw", "verify"):
+        result = run(command, "--help")
+        assert result.exit_code == 0
+        assert "Example" in result.stdout, command
+        assert "tilskudd " + command in result.stdout, command
+    assert "tilskudd ledger export" in run("ledger", "export", "--help").stdout
+    assert "--commit" in run("allocate", "--help").stdout
+
+
+@pytest.mark.slow
+def test_the_difi_2009_walk_through(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The README walk-through: round 1 committed, 40 MNOK left, round 2 allocated against it."""
+    folder = tmp_path / "difi"
+    shutil.copytree(
+        EXAMPLES / "programme_difi2009",
+        folder,
+        ignore=shutil.ignore_patterns("tilskudd.ledger.sqlite*"),  # a reader's own walk-through
+    )
+    shutil.copy(EXAMPLES / "difi_2009_runde1.xlsx", tmp_path / "difi_2009_runde1.xlsx")
+    monkeypatch.chdir(folder)
+    first = run("allocate", "../difi_2009_runde1.xlsx", "--round", "1", "--commit", "--limit", "5")
+    assert first.exit_code == 0, first.output
+    assert "Runde 1 er ført i registeret:" in first.stdout
+    status = run("status").stdout.splitlines()
+    assert status[0] == f"IKT-tilskudd til kommunene 2009: ramme 60{NBSP}000{NBSP}000{NBSP}kr."
+    report = json.loads(run("status", "--format", "json").stdout)
+    (round1,) = report["rounds"]
+    assert round1["committed"] <= 20_000_000
+    assert report["remaining"] == 60_000_000 - round1["committed"] >= 40_000_000
+    second = run("allocate", "difi_2009_runde2.xlsx", "--round", "2", "--limit", "5")
+    assert second.exit_code == 0, second.output
+    assert f"Runde 2: budsjett 40{NBSP}000{NBSP}000{NBSP}kr, fra programfilen." in second.stdout
+    assert "Fikk tilskudd i en tidligere runde og får ikke igjen:" in second.stdout
+    assert run("verify").exit_code == 0

@@ -1,0 +1,135 @@
+"""A programme's round: per_applicant_max across rounds, already-funded applications excluded."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from tilskudd.ledger import PriorAward, RoundContext
+from tilskudd.models import Application, Policy, Status
+from tilskudd.programme import Programme
+from tilskudd.rounds import ALREADY_FUNDED, already_funded_decisions, run_programme_round
+from tilskudd.rules import allocate
+from tilskudd.validation import ValidationResult
+
+ORG = "974760673"
+
+
+@pytest.mark.parametrize("rule", ["ranked", "proportional"])
+def test_per_applicant_max_counts_earlier_rounds(
+    make_application: Callable[..., Application], rule: str
+) -> None:
+    apps = [
+        make_application(id="A", orgnr=ORG, requested=300_000, score=Decimal(5)),
+        make_application(id="B", orgnr="958935420", requested=300_000, score=Decimal(4)),
+    ]
+    policy = Policy(rule=rule, per_applicant_max=500_000)
+    alone = allocate(apps, 1_000_000, policy)
+    assert alone.by_id()["A"].amount == 300_000
+    # 400 000 kr in round 1 leaves 100 000 kr of the organisation's 500 000 kr.
+    after = allocate(apps, 1_000_000, policy, prior_by_orgnr={ORG: 400_000})
+    decision = after.by_id()["A"]
+    assert decision.amount == 100_000
+    (reason,) = [r for r in decision.reasons if r.code == "reason.cap.per_applicant"]
+    assert reason.params["already"] == 400_000
+    assert after.by_id()["B"].amount == 300_000
+    # Used up in round 1: not eligible now.
+    full = allocate(apps, 1_000_000, policy, prior_by_orgnr={ORG: 500_000})
+    assert full.by_id()["A"].amount == 0
+    assert "reason.ineligible.per_applicant" in {r.code for r in full.by_id()["A"].reasons}
+
+
+def test_prior_awards_do_nothing_without_per_applicant_max(
+    make_application: Callable[..., Application],
+) -> None:
+    apps = [make_application(id="A", orgnr=ORG, requested=300_000)]
+    policy = Policy()
+    assert allocate(apps, 1_000_000, policy, prior_by_orgnr={ORG: 9_999_999}) == allocate(
+        apps, 1_000_000, policy
+    )
+
+
+def _context(prior: tuple[PriorAward, ...], budget: int = 1_000_000) -> RoundContext:
+    by_orgnr: dict[str, int] = {}
+    for item in prior:
+        if item.orgnr:
+            by_orgnr[item.orgnr] = by_orgnr.get(item.orgnr, 0) + item.amount
+    return RoundContext(
+        round=2,
+        round_name="Runde 2",
+        frame=2_000_000,
+        committed=2_000_000 - budget,
+        remaining=budget,
+        planned=None,
+        budget=budget,
+        budget_source="remaining",
+        prior=prior,
+        prior_by_orgnr=by_orgnr,
+    )
+
+
+def _checked(apps: list[Application]) -> ValidationResult:
+    return ValidationResult(
+        file="runde2.xlsx",
+        sheet="Søknader",
+        header_row=1,
+        applications=tuple(apps),
+        rejected=(),
+        issues=(),
+        extra_columns=(),
+    )
+
+
+def test_the_same_project_again_is_matched_by_id_or_by_orgnr_and_title(
+    make_application: Callable[..., Application],
+) -> None:
+    prior = (
+        PriorAward(1, "R1-7", ORG, "Felles saksbehandling", 200_000),
+        PriorAward(1, "R1-9", "958935420", "Digital post", 100_000),
+    )
+    apps = [
+        make_application(id="R1-9", orgnr="958935420", project="Noe annet"),  # same id
+        make_application(id="N-1", orgnr=ORG, project="FELLES  saksbehandling!"),  # same project
+        make_application(id="N-2", orgnr=ORG, project="Felles arkiv"),  # new project
+        make_application(id="N-3", orgnr="964338531", project="Felles saksbehandling"),  # other org
+    ]
+    decisions, ids = already_funded_decisions(_checked(apps), _context(prior))
+    assert ids == {"R1-9", "N-1"}
+    by_id = {d.application_id: d for d in decisions}
+    assert by_id["R1-9"].reasons[0].params == {
+        "round": 1,
+        "application": "R1-9",
+        "amount": 100_000,
+        "match": "id",
+    }
+    assert by_id["N-1"].reasons[0].params["match"] == "orgnr_project"
+    assert all(d.status is Status.NOT_FUNDED and d.amount == 0 for d in decisions)
+
+
+def test_a_programme_round_excludes_and_caps(
+    make_application: Callable[..., Application], tmp_path: Path
+) -> None:
+    prior = (PriorAward(1, "R1-7", ORG, "Felles saksbehandling", 400_000),)
+    apps = [
+        make_application(id="N-1", orgnr=ORG, project="Felles saksbehandling", score=Decimal(9)),
+        make_application(
+            id="N-2", orgnr=ORG, project="Felles arkiv", requested=300_000, score=Decimal(8)
+        ),
+        make_application(
+            id="N-3", orgnr="964338531", project="Sak", requested=300_000, score=Decimal(7)
+        ),
+    ]
+    programme = Programme(name="P", frame=2_000_000, path=tmp_path / "tilskudd.toml")
+    policy = Policy(per_applicant_max=500_000)
+    result = run_programme_round(_checked(apps), _context(prior), policy, programme)
+    by_id = result.allocation.by_id()
+    assert [r.code for r in by_id["N-1"].reasons] == [ALREADY_FUNDED]
+    assert by_id["N-2"].amount == 100_000  # 500 000 max - 400 000 from round 1
+    assert by_id["N-3"].amount == 300_000
+    assert result.allocation.budget == 1_000_000
+    assert result.allocation.awarded + result.allocation.unallocated == 1_000_000
+    assert (result.programme, result.round) == ("P", "Runde 2")
+    assert len(result.allocation.decisions) == 3

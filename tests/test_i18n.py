@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from tilskudd.i18n import _catalogue, format_date, format_share, get, languages
+from tilskudd.i18n import _catalogue, _Defaults, format_date, format_share, get, languages
 
 NBSP = "\u00a0"
 
@@ -61,3 +61,8 @@ def test_dates_and_shares() -> None:
     assert format_date(date(2026, 11, 28), "en") == "28 November 2026"
     assert format_share(Decimal("0.375"), "nb") == f"37,5{NBSP}%"
     assert re.fullmatch(r"37\.5%", format_share(Decimal("0.375"), "en"))
+
+
+def test_missing_parameter_renders_a_question_mark_not_a_crash() -> None:
+    nb = get("nb")
+    assert nb._formatter.vformat("{amount:money} {n:num} {x}", (), _Defaults({})) == "? ? ?"

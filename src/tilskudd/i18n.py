@@ -105,6 +105,8 @@ class _Formatter(string.Formatter):
 
     def format_field(self, value: Any, format_spec: str) -> str:
         lang = self.translator.lang
+        if isinstance(value, _Missing):
+            return "?"
         if format_spec == "money":
             return "–" if value is None else format_amount(int(value), lang)
         if format_spec == "num":
@@ -147,11 +149,18 @@ class Translator:
         return f"{', '.join(items[:-1])} {word} {items[-1]}"
 
 
+class _Missing:
+    """Stands for a parameter a message needs but was not given."""
+
+    def __str__(self) -> str:
+        return "?"
+
+
 class _Defaults(dict[str, Any]):
     """Missing parameters render as '?' rather than failing: a message is never lost."""
 
-    def __missing__(self, key: str) -> str:
-        return "?"
+    def __missing__(self, key: str) -> _Missing:
+        return _Missing()
 
 
 @cache

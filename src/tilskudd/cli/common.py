@@ -25,6 +25,9 @@ if TYPE_CHECKING:
     from tilskudd.validation import ValidationResult
 
 
+PIPED_WIDTH = 140
+
+
 class Register(StrEnum):
     """The municipality numbering to check against."""
 
@@ -95,10 +98,18 @@ def resolve_lang(option: Lang | None, *fallbacks: str | None) -> str:
 
 
 def console(*, stderr: bool = False) -> Console:
-    """A rich console for stdout (or stderr); plain text when not a terminal."""
+    """A rich console for stdout (or stderr); plain text when not a terminal.
+
+    Piped or redirected output has no terminal width to fit; it gets 140 columns (or $COLUMNS)
+    rather than rich's 80, so a saved report keeps the applicant, project and reason columns.
+    """
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    stream = sys.stderr if stderr else sys.stdout
+    width = None
+    if not stream.isatty() and not os.environ.get("COLUMNS"):
+        width = PIPED_WIDTH
+    return Console(stderr=stderr, highlight=False, soft_wrap=False, width=width)
 
 
 @contextlib.contextmanager

@@ -131,7 +131,7 @@ def test_commit_records_every_decision_and_the_inputs(
     with Ledger.open(ledger_path) as ledger:
         (record,) = ledger.commits()
         assert record.input_sha256 == lg.file_sha256(r1)
-        assert record.input_path == str(r1.absolute())
+        assert record.input_path == str(r1.resolve())
         assert record.policy["max_share_of_cost"] == "0.2"
         assert record.reading["register"] == "2009"
         assert (record.rule, record.budget, record.awarded, record.unallocated) == (

@@ -803,7 +803,7 @@ class Ledger:
                     "unallocated": allocation.unallocated,
                     "applications": len(allocation.decisions),
                     "input_file": source.file if source is not None else None,
-                    "input_path": str(path.absolute()) if path is not None else None,
+                    "input_path": str(path.resolve()) if path is not None else None,
                     "input_sha256": sha,
                     "reading": canonical_json(reading_data),
                     "policy": policy_json,
@@ -1274,13 +1274,17 @@ def status_lines(report: LedgerStatus, lang: str = "en") -> list[str]:
             )
         )
         if item.amendments or item.withdrawals:
+            changes = [
+                count(key, n)
+                for key, n in (("amendments", item.amendments), ("withdrawals", item.withdrawals))
+                if n
+            ]
             lines.append(
                 t(
                     "ledger.status.changes",
                     committed=item.committed,
                     delta=item.current - item.committed,
-                    amendments=count("amendments", item.amendments),
-                    withdrawals=count("withdrawals", item.withdrawals),
+                    changes=t.join(changes),
                 )
             )
     lines.append(t("ledger.status.remaining", remaining=report.remaining))

@@ -224,7 +224,7 @@ def test_history_amend_withdraw_and_export(folder: Path) -> None:
 
     status = run("status").stdout
     assert "Committed NOK" in status
-    assert "1 amendment, 1 withdrawal" in status
+    assert "(1 amendment and 1 withdrawal)" in status
 
     out = folder / "ledger.xlsx"
     exported = run("ledger", "export", str(out))

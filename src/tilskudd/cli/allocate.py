@@ -115,12 +115,43 @@ def allocate(
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", help="Write the result: .xlsx (award workbook).", show_default=False
+            "--output",
+            "-o",
+            help="Write the result, in the format its extension names: .xlsx (award workbook), "
+            ".csv, .json, .html, .pdf or .md.",
+            show_default=False,
         ),
     ] = None,
     output_format: Annotated[
         str | None,
-        typer.Option("--format", help="Output format when -o's extension doesn't say it."),
+        typer.Option(
+            "--format",
+            help="Output format when -o's extension doesn't say it: xlsx, csv, json, html, pdf, "
+            "md, or 360giving (written as .xlsx or .csv).",
+        ),
+    ] = None,
+    funder: Annotated[
+        str | None,
+        typer.Option(
+            "--funder",
+            help="The funder's name, shown on documents and required by 360Giving. "
+            "Default: the programme's.",
+        ),
+    ] = None,
+    csv_dialect: Annotated[
+        str,
+        typer.Option(
+            "--csv-dialect",
+            help="CSV output: excel (semicolons, UTF-8 with BOM, for Norwegian Excel) or plain "
+            "(commas).",
+        ),
+    ] = "excel",
+    identifier_prefix: Annotated[
+        str | None,
+        typer.Option(
+            "--identifier-prefix",
+            help="360Giving: prefix of grant identifiers (your registered 360G- prefix).",
+        ),
     ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Replace the output file if it exists.")
@@ -249,6 +280,8 @@ def allocate(
         from tilskudd.reading import sha256_of
 
         result = plan.run(checked, budget_nok, policy, sha256=sha256_of(file), fallback=run_round)
+        if funder:
+            result = result.model_copy(update={"funder": funder})
         from tilskudd.render.allocation import render_budget_check, render_result
 
         render_result(out, result, lang=language, limit=limit)
@@ -278,7 +311,16 @@ def allocate(
         if output is not None:
             from tilskudd.export import write
 
+            options: dict[str, Any] = {"csv_dialect": csv_dialect}
+            if identifier_prefix:
+                options["identifier_prefix"] = identifier_prefix
             used = write(
-                result, output, format=output_format, lang=language, force=force, inputs=[file]
+                result,
+                output,
+                format=output_format,
+                lang=language,
+                force=force,
+                inputs=[file],
+                **options,
             )
             out.print(get(language)("cli.wrote", path=str(output), format=used))

@@ -563,7 +563,14 @@ def _discard(workbook: Workbook) -> None:
             sheet._writer.cleanup()  # the sheet's temporary file
 
 
-def write(result: RoundResult, path: Path, *, lang: str = "en", write_only: bool = True) -> None:
+def write(
+    result: RoundResult,
+    path: Path,
+    *,
+    lang: str = "en",
+    write_only: bool = True,
+    **_options: object,
+) -> None:
     """Write the award workbook to ``path`` atomically (a temporary file, then a rename).
 
     ``write_only=False`` builds the workbook in memory instead of streaming it (slower, and

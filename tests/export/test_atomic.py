@@ -1,0 +1,32 @@
+"""Atomic output: whole files or nothing, with ordinary permissions."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from tilskudd.export.atomic import atomic_path, atomic_write
+
+
+def test_output_gets_the_usual_permissions_not_private(tmp_path: Path) -> None:
+    umask = os.umask(0o022)
+    try:
+        target = tmp_path / "out.txt"
+        with atomic_write(target) as handle:
+            handle.write("x")
+        assert stat.S_IMODE(target.stat().st_mode) == 0o644
+    finally:
+        os.umask(umask)
+
+
+def test_failure_keeps_the_old_file_and_leaves_no_temporary(tmp_path: Path) -> None:
+    target = tmp_path / "out.txt"
+    target.write_text("old", encoding="utf-8")
+    with pytest.raises(RuntimeError), atomic_path(target) as tmp:
+        tmp.write_text("half", encoding="utf-8")
+        raise RuntimeError("writer failed")
+    assert target.read_text(encoding="utf-8") == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt"]

@@ -25,8 +25,13 @@ def test_output_gets_the_usual_permissions_not_private(tmp_path: Path) -> None:
 def test_failure_keeps_the_old_file_and_leaves_no_temporary(tmp_path: Path) -> None:
     target = tmp_path / "out.txt"
     target.write_text("old", encoding="utf-8")
-    with pytest.raises(RuntimeError), atomic_path(target) as tmp:
-        tmp.write_text("half", encoding="utf-8")
-        raise RuntimeError("writer failed")
+
+    def write_half() -> None:
+        with atomic_path(target) as tmp:
+            tmp.write_text("half", encoding="utf-8")
+            raise RuntimeError("writer failed")
+
+    with pytest.raises(RuntimeError):
+        write_half()
     assert target.read_text(encoding="utf-8") == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt"]

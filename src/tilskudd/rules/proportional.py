@@ -37,9 +37,9 @@ from tilskudd.rules.common import (
     ApplicantTotals,
     Caps,
     build_allocation,
+    decisions_of,
     floor_to,
     gc_paused,
-    make_decision,
     make_reason,
     rank_order,
     require_scores,
@@ -86,7 +86,7 @@ def allocate_proportional(
     per_applicant = policy.per_applicant_max is not None
     n = len(entries)
 
-    reasons_of: list[list[Reason]] = [[] for _ in range(n)]
+    reasons_of: list[list[Reason]] = [[]] * n  # each replaced by the application's own list
     eligibles = [0] * n
     amounts = [0] * n
     statuses: list[Status] = [Status.NOT_FUNDED] * n
@@ -99,38 +99,37 @@ def allocate_proportional(
     units: list[int] = []  # entry index
     weights: list[int] = []
     scaled_scores: list[int] = []  # weight per krone of e: 1, or the score × 10^scale
-    for k, entry in enumerate(entries):
-        app = entry.application
-        reasons = reasons_of[k]
+    for k, (app, _, _, _) in enumerate(entries):
         if min_score is not None:
             low = caps.score_reason(app)
             if low is not None:
-                reasons.append(low)
+                reasons_of[k] = [low]
                 continue
-        eligible, cap_reasons = caps.eligible(app)
-        if cap_reasons:
-            reasons.extend(cap_reasons)
-            if eligible == 0:
-                continue
+        eligible, reasons = caps.eligible(app)
+        reasons_of[k] = reasons
+        if eligible == 0:
+            continue
         if per_applicant and app.orgnr is not None:
             # per_applicant_max caps the claim: what is eligible counts against the organisation.
-            eligible, org_reason = totals.limit(app, eligible)
+            eligible, org_reason = totals.take(app, eligible)
             if org_reason is not None:
                 reasons.append(org_reason)
                 if eligible == 0:
                     continue
-            totals.add(app, eligible)
         eligibles[k] = eligible
-        points = 1
         if by_score:
             assert app.score is not None
             points = int(app.score.scaleb(scale))
             if points <= 0:
                 reasons.append(make_reason("reason.proportional.no_weight", score=app.score))
                 continue
+            weights.append(eligible * points)
+            scaled_scores.append(points)
+        else:
+            weights.append(eligible)
         units.append(k)
-        weights.append(eligible * points)
-        scaled_scores.append(points)
+    if not by_score:
+        scaled_scores = [1] * len(units)
 
     m = len(units)
     caps_of = [eligibles[k] for k in units]
@@ -140,11 +139,17 @@ def allocate_proportional(
     # Water-filling with exact integers: f = left / weight_left over the uncapped units.
     # A unit is capped when f × w >= e, i.e. left × w >= e × weight_left. Its threshold f = e / w
     # is 1 / points: highest score first (the fewest points per krone), or all equal.
-    cap_order = sorted(range(m), key=scaled_scores.__getitem__, reverse=True)
-    # Drop order: smallest weight first; equal weights: later in rank/id order first.
-    drop_order = sorted(range(m), key=lambda u: (weights[u], -u))
+    if by_score:
+        cap_order = sorted(range(m), key=scaled_scores.__getitem__, reverse=True)
+    else:
+        cap_order = list(range(m))  # every unit reaches its cap at the same f = 1
+    # Drop order: smallest weight first; equal weights: later in rank/id order first (a stable
+    # sort of the units in reverse). Only needed with a minimum award.
+    drop_order = sorted(range(m - 1, -1, -1), key=weights.__getitem__) if threshold else []
     capped = [False] * m
     dropped = [False] * m
+    capped_units: list[int] = []
+    dropped_units: list[int] = []
     left = budget
     weight_left = sum(weights)
     p = 0
@@ -158,6 +163,7 @@ def allocate_proportional(
                 p += 1
             elif left * weights[u] >= caps_of[u] * weight_left:
                 capped[u] = True
+                capped_units.append(u)
                 left -= caps_of[u]
                 weight_left -= weights[u]
                 p += 1
@@ -183,34 +189,33 @@ def allocate_proportional(
             )
         )
         dropped[u] = True
+        dropped_units.append(u)
         weight_left -= weights[u]
         d += 1
         settle()
 
     # Round down to the round_to grid; hand out the steps left by largest remainder.
-    denominator = weight_left * step
-    remainders: list[tuple[int, int]] = []  # (remainder, unit), remainder over weight_left
-    given = 0
-    for u in range(m):
-        if dropped[u]:
-            continue
-        if capped[u]:
-            amount = caps_of[u]
-        else:
-            quotient, remainder = divmod(left * weights[u], denominator)
-            amount = quotient * step
-            if remainder:
-                remainders.append((remainder, u))
-        amounts[units[u]] = amount
-        given += amount
-    steps = (budget - given) // step
+    # (Comprehensions rather than one loop: this runs once per application.)
+    unit_amounts = [0] * m
+    remainders: list[tuple[int, int]] = []  # (-remainder, unit); remainders over weight_left
+    if weight_left:
+        denominator = weight_left * step
+        shares = [divmod(left * w, denominator) for w in weights]
+        unit_amounts = [q * step for q, _ in shares]
+        remainders = [
+            (-r, u) for u, (_, r) in enumerate(shares) if r and not (capped[u] or dropped[u])
+        ]
+    for u in capped_units:
+        unit_amounts[u] = caps_of[u]
+    for u in dropped_units:
+        unit_amounts[u] = 0
+    steps = (budget - sum(unit_amounts)) // step
     if steps and remainders:
         # Larger remainder first; equal: earlier unit (better rank, then id) first.
-        remainders.sort(key=lambda ru: (-ru[0], ru[1]))
+        remainders.sort()
         for _, u in remainders[:steps]:
-            k = units[u]
-            if amounts[k] + step <= eligibles[k]:
-                amounts[k] += step
+            if unit_amounts[u] + step <= caps_of[u]:
+                unit_amounts[u] += step
 
     # Reasons and statuses. The reasons carry the fraction only (the amounts are the decision's
     # own), so one reason per distinct fraction is shared: a few objects instead of 100 000.
@@ -218,12 +223,11 @@ def allocate_proportional(
     uniform = share_decimal(left, weight_left) if weight_left and not by_score else None
     full = make_reason("reason.proportional.full")
     share_reasons: dict[tuple[bool, int], Reason] = {}
-    for u in range(m):
+    for u, k in enumerate(units):
         if dropped[u]:
             continue
-        k = units[u]
-        amount = amounts[k]
-        if amount == eligibles[k]:
+        amount = amounts[k] = unit_amounts[u]
+        if amount == caps_of[u]:
             statuses[k] = Status.FUNDED
             reasons_of[k].append(full)
             continue
@@ -238,7 +242,7 @@ def allocate_proportional(
             reason = share_reasons[key] = make_reason(code, fraction=fraction)
         reasons_of[k].append(reason)
 
-    active = m - sum(dropped)
+    active = m - len(dropped_units)
     if active and not weight_left:
         notes.append(make_reason("note.proportional.all_full", count=active))
     elif uniform is not None:
@@ -247,16 +251,5 @@ def allocate_proportional(
         per_point = share_decimal(left * 10**scale, weight_left, places=6)
         notes.append(make_reason("note.proportional.score_weighted", per_point=per_point))
 
-    decisions = [
-        make_decision(
-            entry.application,
-            statuses[k],
-            amounts[k],
-            eligible=eligibles[k],
-            rank=entry.rank,
-            tied=entry.tied,
-            reasons=reasons_of[k],
-        )
-        for k, entry in enumerate(entries)
-    ]
+    decisions = decisions_of(entries, statuses, amounts, eligibles, reasons_of)
     return build_allocation("proportional", policy, budget, decisions, notes)

@@ -35,10 +35,11 @@ from tilskudd.rules.common import (
     Caps,
     Outcome,
     RankedEntry,
+    _reason,
     build_allocation,
+    decisions_of,
     floor_to,
     gc_paused,
-    make_decision,
     make_reason,
     rank_order,
     require_scores,
@@ -93,24 +94,20 @@ def fund_in_order(
     statuses: list[Status] = [Status.NOT_FUNDED] * n
     amounts = [0] * n
     eligibles = [0] * n
-    reasons_of: list[list[Reason]] = [[] for _ in range(n)]
+    reasons_of: list[list[Reason]] = [[]] * n  # each replaced by the application's own list
     outcomes: list[Outcome | None] = [None] * n
     waiting: list[int] = []  # eligible, not funded for want of budget: the reserve candidates
 
-    for k, entry in enumerate(entries):
-        app = entry.application
-        rank = entry.rank
-        reasons = reasons_of[k]
+    for k, (app, _, rank, _) in enumerate(entries):
         if min_score is not None:
             low = caps.score_reason(app)
             if low is not None:
-                reasons.append(low)
+                reasons_of[k] = [low]
                 continue
-        amount, cap_reasons = caps.eligible(app)
-        if cap_reasons:
-            reasons.extend(cap_reasons)
-            if amount == 0:
-                continue
+        amount, reasons = caps.eligible(app)
+        reasons_of[k] = reasons
+        if amount == 0:
+            continue
         if per_applicant and app.orgnr is not None:
             amount, org_reason = totals.limit(app, amount)
             if org_reason is not None:
@@ -124,10 +121,14 @@ def fund_in_order(
             waiting.append(k)
         elif amount <= remaining:
             remaining -= amount
-            totals.add(app, amount)
+            if per_applicant:
+                totals.add(app, amount)
             statuses[k] = Status.FUNDED
             amounts[k] = amount
-            reasons.append(make_reason("reason.funded.full", rank=rank, amount=amount))
+            # The two reasons nearly every application gets are built directly (hot path).
+            reasons.append(
+                _reason({"code": "reason.funded.full", "params": {"rank": rank, "amount": amount}})
+            )
             outcomes[k] = "funded"
         else:
             part = floor_to(remaining, step)
@@ -141,11 +142,8 @@ def fund_in_order(
                 amounts[k] = part
                 outcomes[k] = "partly_funded"
             else:
-                reasons.append(
-                    make_reason(
-                        "reason.budget.exhausted", rank=rank, remaining=remaining, needed=amount
-                    )
-                )
+                params = {"rank": rank, "remaining": remaining, "needed": amount}
+                reasons.append(_reason({"code": "reason.budget.exhausted", "params": params}))
                 if at_line == "partial":
                     reasons.append(
                         make_reason(
@@ -161,16 +159,5 @@ def fund_in_order(
         statuses[k] = Status.RESERVE
         reasons_of[k].append(make_reason("reason.reserve.position", position=position))
 
-    decisions = [
-        make_decision(
-            entry.application,
-            statuses[k],
-            amounts[k],
-            eligible=eligibles[k],
-            rank=entry.rank,
-            tied=entry.tied,
-            reasons=reasons_of[k],
-        )
-        for k, entry in enumerate(entries)
-    ]
+    decisions = decisions_of(entries, statuses, amounts, eligibles, reasons_of)
     return decisions, tie_notes(entries, outcomes)

@@ -119,22 +119,25 @@ def generate(rows: int, *, formulas: bool = False) -> Path:
     return path
 
 
-def _median(fn: Callable[[], object], repeat: int) -> float:
-    times = []
+def _medians(fns: list[Callable[[], object]], repeat: int) -> list[float]:
+    """Median time of each function; runs are interleaved so that load from other processes
+    on a shared machine falls on all of them alike."""
+    times: list[list[float]] = [[] for _ in fns]
     for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for fn, spent in zip(fns, times, strict=True):
+            start = time.perf_counter()
+            fn()
+            spent.append(time.perf_counter() - start)
+    return [statistics.median(spent) for spent in times]
 
 
-def _wall(command: list[str], repeat: int) -> float:
-    """Median wall time of a command in a fresh interpreter (start-up included)."""
+def _wall(command: list[str]) -> Callable[[], object]:
+    """A command run in a fresh interpreter (start-up included), to be timed."""
 
     def run() -> None:
         subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
 
-    return _median(run, repeat)
+    return run
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -172,8 +175,7 @@ def main(argv: list[str] | None = None) -> int:
             assert len(table.rows) == size, len(table.rows)
             return table
 
-        t_bare = _median(bare, args.repeat)
-        t_ours = _median(ours, args.repeat)
+        t_bare, t_ours = _medians([bare, ours], args.repeat)
         mb = path.stat().st_size / 1e6
         line = (
             f"| {size:,} | {mb:.1f} | {t_bare:.3f} | {t_ours:.3f} | {t_ours / t_bare:.2f} "
@@ -184,9 +186,14 @@ def main(argv: list[str] | None = None) -> int:
                 "import sys; from python_calamine import load_workbook; "
                 "load_workbook(sys.argv[1]).get_sheet_by_index(0).to_python()"
             )
-            p_bare = _wall([sys.executable, "-c", bare_code, str(path)], args.repeat)
             tilskudd = shutil.which("tilskudd") or "tilskudd"
-            p_check = _wall([tilskudd, "check", str(path), "--format", "json"], args.repeat)
+            p_bare, p_check = _medians(
+                [
+                    _wall([sys.executable, "-c", bare_code, str(path)]),
+                    _wall([tilskudd, "check", str(path), "--format", "json"]),
+                ],
+                args.repeat,
+            )
             line += f" {p_bare:.3f} | {p_check:.3f} | {p_check / p_bare:.2f} |"
         print(line, flush=True)
     return 0

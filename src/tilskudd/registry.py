@@ -549,7 +549,7 @@ def _check_orgnr(text: str) -> tuple[str, str, str]:
 def is_plain_valid_orgnr(text: str) -> bool:
     """True when ``text`` is exactly 9 ASCII digits with a valid mod-11 check digit.
 
-    The fast path for the common cell (measured 0.5 µs against 15 µs for python-stdnum, which
+    The fast path for the common cell (measured 0.8 µs against 9-12 µs for python-stdnum, which
     was most of the time of validating 100k rows with distinct orgnrs). It only ever accepts:
     anything it refuses goes to python-stdnum, which decides and explains; a property test
     checks that the two agree.

@@ -231,7 +231,7 @@ CHILD = textwrap.dedent(
         seen = []
         def pause():
             seen.append(1)
-            if len(seen) == 2:  # two awards written, inside the transaction
+            if len(seen) == 1:  # the commit entry and its awards written, not yet committed
                 Path(flag).write_text("ready")
                 time.sleep(120)
         lg._HOOKS["commit.award"] = pause

@@ -332,7 +332,8 @@ def test_county_column_is_validated_and_agreement_checked() -> None:
     # The lead's county among a collaboration's counties is normal, not a disagreement.
     lead = check(row(municipalities="Stavanger, Bergen", county="Rogaland"))
     assert lead.issues == ()
-    assert lead.applications[0].counties == ("11",)
+    # The lead's county first, then the partners' (per-county figures count them all).
+    assert lead.applications[0].counties == ("11", "46")
 
     disagree = check(row(municipalities="Bodø", county="Troms"))
     issue = only_issue(disagree)

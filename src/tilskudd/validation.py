@@ -638,9 +638,13 @@ class _Checker:
                 severity=Severity.WARNING,
                 value=value,
             )
-        elif given and not problems and type(value) is str:
-            self._counties[key] = given  # nothing to report: the next such row takes the fast path
-        return given
+        # The column names the lead's county; a collaboration also counts in its partners'
+        # counties (per-county figures), so the municipalities' counties follow it.
+        counties = given + tuple(c for c in derived if c not in given)
+        warned = bool(derived) and bool(set(given) - set(derived))
+        if given and not problems and type(value) is str and not warned:
+            self._counties[key] = counties  # nothing to report: the next such row is fast
+        return counties
 
     def check_decision(
         self, row: _Row, requested: int | None, reason: str | None

@@ -339,7 +339,8 @@ def test_county_column_is_validated_and_agreement_checked() -> None:
     issue = only_issue(disagree)
     assert (issue.code, issue.severity) == ("validate.county_disagrees", Severity.WARNING)
     assert issue.params == {"given": ["55 Troms"], "derived": ["18 Nordland"]}
-    assert disagree.applications[0].counties == ("55",)  # the officer's column is kept
+    # The officer's column is kept first; the municipalities' county follows it.
+    assert disagree.applications[0].counties == ("55", "18")
 
     wrong = check(row(county="Hedmark"))
     assert codes(wrong) == ["validate.county_name_other_register"]

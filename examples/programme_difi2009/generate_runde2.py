@@ -86,8 +86,12 @@ def _orgnr(rng: random.Random) -> str:
 
 
 def _round_1() -> list[tuple[object, ...]]:
-    sheet = load_workbook(ROUND_1, read_only=True).worksheets[0]
-    rows = [r for r in sheet.iter_rows(min_row=4, values_only=True) if r[0] and r[0] != "Sum"]
+    book = load_workbook(ROUND_1, read_only=True)
+    try:
+        sheet = book.worksheets[0]
+        rows = [r for r in sheet.iter_rows(min_row=4, values_only=True) if r[0] and r[0] != "Sum"]
+    finally:
+        book.close()  # a read-only workbook keeps its file open until closed
     return sorted(rows, key=lambda r: str(r[0]))
 
 
@@ -103,7 +107,10 @@ def rows() -> list[tuple[object, ...]]:
         neighbours = [
             p for p in places if p["county_number"] == home["county_number"] and p != home
         ]
-        partners = [home, *rng.sample(neighbours, k=min(rng.choice((0, 0, 0, 1, 2, 3)), len(neighbours)))]
+        partners = [
+            home,
+            *rng.sample(neighbours, k=min(rng.choice((0, 0, 0, 1, 2, 3)), len(neighbours))),
+        ]
         requested = rng.randrange(250, 901, 5) * 1000
         cost = max(requested, round(requested / rng.uniform(0.15, 0.5), -4))
         out.append(

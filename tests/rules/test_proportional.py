@@ -129,6 +129,25 @@ def test_min_award_drops_the_smallest_share_and_recomputes(make_application: Mak
     assert result.unallocated == 0
 
 
+def test_equal_shares_split_by_min_award_are_reported(make_application: MakeApp) -> None:
+    apps = [
+        make_application(id=i, requested=r, orgnr=None)
+        for i, r in (("A", 100), ("B", 100), ("C", 300))
+    ]
+    result = allocate(apps, 350, Policy(rule="proportional", min_award=80))
+    # 70 % for all: A and B (70 each) are below 80; B, later in id order, drops; then 350 over
+    # 400 gives A 87.5 and C 262.5, and the odd krone goes to A (equal remainders: order).
+    assert amounts(result) == {"A": 88, "B": 0, "C": 262}
+    tie = [n for n in result.notes if n.code == "note.proportional.tie_at_min_award"]
+    assert [n.params for n in tie] == [
+        {"count": 2, "ids": ["A", "B"], "dropped_ids": ["B"], "broken_by": "id"}
+    ]
+    # When both drop, the order decided nothing: no note.
+    result = allocate(apps, 300, Policy(rule="proportional", min_award=80))
+    assert amounts(result) == {"A": 0, "B": 0, "C": 300}
+    assert [n.code for n in result.notes] == ["note.proportional.all_full"]
+
+
 def test_weight_by_score(make_application: MakeApp) -> None:
     apps = [
         make_application(id=i, requested=100_000, score=Decimal(s), orgnr=None)

@@ -14,6 +14,8 @@ Minimum award: an application whose share, rounded down to ``round_to``, would b
 ``min_award`` drops out (``reason.proportional.below_min_award``) and ``f`` is recomputed for the
 rest. They drop one at a time, the smallest share first (equal shares: the one later in the
 rank order, then in natural id order, drops first), until every share left is large enough.
+When equal shares end on both sides — one dropped, one kept — the round's notes say so
+(``note.proportional.tie_at_min_award``): the tie was decided by that order, not by merit.
 
 Exact to the krone: ``f`` is a fraction of integers. Each award is ``a_i`` rounded down to a
 multiple of ``round_to``; the kroner (or ``round_to`` steps) this leaves of the budget go one step
@@ -36,6 +38,7 @@ from tilskudd.models import Allocation, Application, Policy, Reason, Status
 from tilskudd.rules.common import (
     ApplicantTotals,
     Caps,
+    RankedEntry,
     build_allocation,
     decisions_of,
     floor_to,
@@ -59,6 +62,41 @@ def _score_scale(scores: Sequence[Decimal]) -> int:
         assert isinstance(exponent, int)
         places = max(places, -exponent)
     return places
+
+
+def _drop_ties(
+    entries: Sequence[RankedEntry],
+    units: Sequence[int],
+    weights: Sequence[int],
+    dropped: Sequence[bool],
+    dropped_units: Sequence[int],
+) -> list[Reason]:
+    """A ``note.proportional.tie_at_min_award`` for each weight shared by one that dropped out
+    and one that stayed: equal shares, told apart only by the stated order (rank, then id)."""
+    if not dropped_units:
+        return []
+    by_weight: dict[int, list[int]] = {}
+    for u in dropped_units:
+        by_weight.setdefault(weights[u], [])
+    for u, w in enumerate(weights):
+        group = by_weight.get(w)
+        if group is not None:
+            group.append(u)
+    notes = []
+    for group in by_weight.values():
+        if all(dropped[u] for u in group):
+            continue
+        ids = [entries[units[u]].application.id for u in group]
+        notes.append(
+            make_reason(
+                "note.proportional.tie_at_min_award",
+                count=len(group),
+                ids=ids,
+                dropped_ids=[i for i, u in zip(ids, group, strict=True) if dropped[u]],
+                broken_by="id",
+            )
+        )
+    return notes
 
 
 @gc_paused
@@ -250,6 +288,7 @@ def allocate_proportional(
     elif weight_left:
         per_point = share_decimal(left * 10**scale, weight_left, places=6)
         notes.append(make_reason("note.proportional.score_weighted", per_point=per_point))
+    notes.extend(_drop_ties(entries, units, weights, dropped, dropped_units))
 
     decisions = decisions_of(entries, statuses, amounts, eligibles, reasons_of)
     return build_allocation("proportional", policy, budget, decisions, notes)

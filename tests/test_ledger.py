@@ -22,7 +22,7 @@ import openpyxl
 import pytest
 
 from tilskudd import ledger as lg
-from tilskudd.errors import LedgerError, LedgerFileError
+from tilskudd.errors import LedgerError, LedgerFileError, LedgerIntegrityError
 from tilskudd.ledger import SCHEMA_VERSION, Ledger
 from tilskudd.models import RoundResult, Status
 from tilskudd.pipeline import read_applications
@@ -550,6 +550,18 @@ def test_the_hash_chain_finds_an_edit_made_outside_tilskudd(
     assert not report.ok
     assert report.first_bad == first_bad
     assert problem in (report.problem or "")
+
+
+def test_nothing_is_added_to_a_tampered_ledger(setup: tuple[Path, Programme, Path, Path]) -> None:
+    ledger_path, programme, r1, r2 = setup
+    commit(ledger_path, programme, 1, r1)
+    _tamper(ledger_path, "UPDATE awards SET amount = 1000 WHERE application_id = 'A-3'")
+    before = dump(ledger_path)
+    with pytest.raises(LedgerIntegrityError, match=r"changed outside tilskudd at entry 4"):
+        commit(ledger_path, programme, 2, r2)
+    with pytest.raises(LedgerIntegrityError, match="Nothing was recorded"):
+        lg.amend(ledger_path, programme, "A-1", 50_000, "x")
+    assert dump(ledger_path) == before
 
 
 def test_a_rewritten_hash_shows_at_the_next_entry(

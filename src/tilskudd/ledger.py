@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from tilskudd import __version__
-from tilskudd.errors import LedgerError, LedgerFileError
+from tilskudd.errors import LedgerError, LedgerFileError, LedgerIntegrityError
 from tilskudd.models import Application, RoundResult, Status
 from tilskudd.programme import Programme
 
@@ -817,6 +817,7 @@ class Ledger:
         rejected = {r.id: r for r in result.rejected}
 
         with _immediate(self._conn):
+            self._require_intact()
             for earlier in self.commits():
                 if earlier.input_sha256 == sha and canonical_json(earlier.policy) == policy_json:
                     raise LedgerError(
@@ -915,6 +916,16 @@ class Ledger:
             head=head,
         )
 
+    def _require_intact(self) -> None:
+        """Refuse to add to a ledger whose chain was broken outside tilskudd."""
+        report = self.verify_chain()
+        if not report.ok:
+            raise LedgerIntegrityError(
+                f"{self.path} was changed outside tilskudd at entry {report.first_bad}: "
+                f"{report.problem}. Nothing was recorded; tilskudd verify shows the details, and "
+                "the ledger must be restored from a backup before anything more is recorded."
+            )
+
     def _find_award(self, application_id: str, round: int | None) -> AwardRecord:
         matches = [a for a in self.awards(round=round) if a.application_id == application_id]
         if not matches:
@@ -953,6 +964,7 @@ class Ledger:
         if not self.has_amendments():  # pragma: no cover - open() upgrades every ledger
             raise LedgerError("this ledger's schema has no amendments table")
         with _immediate(self._conn):
+            self._require_intact()
             award = self._find_award(application_id, round)
             label = f"{application_id} (round {award.round})"
             if award.status == Status.REJECTED:

@@ -135,6 +135,10 @@ def test_committing_the_same_round_twice_is_refused(folder: Path) -> None:
     assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
     ledger = folder / "tilskudd.ledger.sqlite"
     before = snapshot(ledger)
+    rerun = run("allocate", "r1.csv", "--round", "1")
+    assert rerun.exit_code == 0, rerun.output
+    assert "Round 1 was committed on " in rerun.stdout
+    assert "cannot be committed again" in rerun.stdout
     again = run("allocate", "r1.csv", "--round", "1", "--commit")
     assert again.exit_code == 1
     assert "already committed: round 1, committed" in again.stderr
@@ -217,6 +221,7 @@ def test_history_amend_withdraw_and_export(folder: Path) -> None:
         f": NOK{NBSP}60,000 -> NOK{NBSP}50,000. Cost reduced"
     )
     data = json.loads(run("history", "A-2", "--format", "json").stdout)
+    assert data[0]["reasons"][-1]["code"] == "reason.funded.full"
     assert [(d["round"], d["amount"], d["current"], d["current_status"]) for d in data] == [
         (1, 40_000, 0, "withdrawn")
     ]

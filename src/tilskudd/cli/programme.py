@@ -183,7 +183,19 @@ def status(
 def _history_json(awards: list[Any]) -> list[dict[str, Any]]:
     from dataclasses import asdict
 
-    return [{**asdict(a), "current": a.current, "current_status": a.current_status} for a in awards]
+    out = []
+    for award in awards:
+        data = asdict(award)
+        data.pop("reasons_json")
+        out.append(
+            {
+                **data,
+                "reasons": award.reasons,
+                "current": award.current,
+                "current_status": award.current_status,
+            }
+        )
+    return out
 
 
 @app.command()
@@ -554,6 +566,9 @@ class RoundPlan:
 
         t = get(lang)
         ctx = self.context
+        if ctx.already_committed is not None:
+            when = ctx.already_committed.committed_at.replace("T", " ").replace("+00:00", " UTC")
+            _out(t("ledger.cli.round_committed", round=ctx.round, when=when))
         if not budget_given:
             if ctx.budget_source == "round":
                 _out(t("ledger.cli.round_budget", round=ctx.round, budget=ctx.budget))

@@ -37,17 +37,21 @@ def read_applications(
     register: str = "2024",
     lang: str = "en",
     display_name: str | None = None,
+    rule: str | None = None,
 ) -> ValidationResult:
     """Read and validate an applications file (xlsx, xlsm, xls, ods, csv) in one pass.
 
     Raises :class:`~tilskudd.errors.InputFileError` when the file cannot be read as applications
-    at all; problems in cells are returned as issues in the result, never raised.
+    at all; problems in cells are returned as issues in the result, never raised. With a
+    ``rule`` that ranks (ranked, optimal, lottery), a score or a rank is required of every
+    application.
     """
     from tilskudd.reading import read_table
     from tilskudd.validation import validate
 
     table = read_table(path, sheet=sheet, columns=columns, display_name=display_name, lang=lang)
-    return validate(table, register=register)
+    require = ("requested", "score|rank") if rule in RANKING_RULES else ("requested",)
+    return validate(table, register=register, require=require)
 
 
 def rejected_decisions(checked: ValidationResult) -> tuple[Decision, ...]:

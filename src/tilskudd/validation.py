@@ -36,6 +36,7 @@ from __future__ import annotations
 import gc
 import math
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -901,9 +902,13 @@ def _validate(table: RawTable, register: str, groups: list[tuple[str, ...]]) -> 
             row.data["extra"] = row.extra
             good.append(row.data)
     applications = _build(good, checker, issues, rejected_rows)
+    # Every application appears once in a result, keyed by id: rejected rows that share an id
+    # (the duplicate-id error itself) or clash with a valid one get their row number added.
+    taken = Counter(row.id for row, _ in rejected_rows)
+    taken.update(app.id for app in applications)
     rejected = [
         RejectedRow(
-            id=row.id,
+            id=row.id if taken[row.id] == 1 else f"{row.id} (row {row.number})",
             row=row.number,
             applicant=row.data["applicant"],
             project=row.data["project"],

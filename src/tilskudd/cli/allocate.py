@@ -267,13 +267,25 @@ def allocate(
             format_for(output, output_format)
             check_output_path(output, inputs=[file], force=force)
 
-        checked = read_checked(file, sheet=sheet, columns=columns, register=register, lang=language)
+        checked = read_checked(
+            file,
+            sheet=sheet,
+            columns=columns,
+            register=register,
+            lang=language,
+            rule=policy.rule,
+        )
         out = console()
         from tilskudd.render.check import render_check
 
         if checked.issues:
             render_check(out, checked, lang=language)
         if strict and (checked.errors or checked.warnings):
+            raise typer.Exit(int(ExitCode.INVALID_INPUT))
+        if checked.errors and not checked.applications:
+            # Nothing valid to allocate (a required column missing, say): stop, don't
+            # publish a round in which every application is rejected.
+            out.print(get(language)("cli.nothing_valid"))
             raise typer.Exit(int(ExitCode.INVALID_INPUT))
 
         from tilskudd.pipeline import run_round

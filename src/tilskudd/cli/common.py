@@ -175,6 +175,7 @@ def read_checked(
     columns: Path | None,
     register: Register,
     lang: str,
+    rule: str | None = None,
 ) -> ValidationResult:
     """Read and validate ``file`` with the shared reading options."""
     from tilskudd.pipeline import read_applications
@@ -188,6 +189,7 @@ def read_checked(
         register=register.value,
         lang=lang,
         display_name=str(file),
+        rule=rule,
     )
 
 

@@ -1,0 +1,229 @@
+"""`tilskudd check` and `tilskudd allocate` end to end on the bundled examples.
+
+Run through typer's CliRunner; exported workbooks are read back with openpyxl and their values
+checked, not only the exit code.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from tilskudd.cli import app
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+DIFI = EXAMPLES / "difi_2009_runde1.xlsx"
+SMALL = EXAMPLES / "small.xlsx"
+SMALL_CSV = EXAMPLES / "small.csv"
+BROKEN = EXAMPLES / "broken.xlsx"
+POLICY = EXAMPLES / "policy_difi2009.toml"
+
+runner = CliRunner()
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, [str(a) for a in args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+# --- check ---------------------------------------------------------------------------------
+
+
+def test_check_valid_file_exits_0_with_budget_check() -> None:
+    code, out, _ = invoke("check", SMALL, "--budget", "5 000 000", "--lang", "nb")
+    assert code == 0
+    assert "10 søknader lest: 10 gyldige, 0 ugyldige" in out
+    # Requests of 8 900 000 against 5 000 000: 1,78 times the budget.
+    assert "1,78" in out
+
+
+def test_check_broken_file_exits_1_and_names_cells() -> None:
+    code, out, _ = invoke("check", BROKEN)
+    assert code == 1
+    for cell in ("Søknader!C3", "Søknader!E5", "Søknader!F8", "Søknader!F14", "Søknader!A17"):
+        assert cell in out
+    assert "did you mean Bærum" in out
+    assert "Errors (15)" in out
+    assert "Warnings (5)" in out
+
+
+def test_check_json_has_stable_keys_and_cells() -> None:
+    code, out, _ = invoke("check", BROKEN, "--format", "json")
+    assert code == 1
+    report = json.loads(out)
+    assert report["counts"]["invalid"] == 15
+    cells = {issue["cell"] for issue in report["issues"]}
+    assert "Søknader!F8" in cells
+    ambiguous = next(i for i in report["issues"] if i["cell"] == "Søknader!F8")
+    assert ambiguous["severity"] == "error"
+    assert ambiguous["field"] == "requested"
+
+
+def test_check_strict_turns_warnings_into_failure() -> None:
+    code, _out, _ = invoke("check", DIFI, "--register", "2009")
+    assert code == 0
+    code, _out, _ = invoke("check", DIFI, "--register", "2009", "--strict")
+    assert code == 1
+
+
+def test_check_csv_with_english_headers() -> None:
+    code, out, _ = invoke("check", SMALL_CSV, "--budget", "5M")
+    assert code == 0
+    assert "10 applications read: 10 valid, 0 invalid" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "needle", "exit_code"),
+    [
+        (("check", "no/such/file.xlsx"), "does not exist", 1),
+        (("check", SMALL, "--budget", "3,300"), "ambiguous", 2),
+        (("allocate", SMALL), "--budget is required", 2),
+        (("allocate", SMALL, "--budget", "5M", "--at-line", "sideways"), "at_line", 2),
+    ],
+)
+def test_bad_use_is_one_clear_message_without_traceback(
+    args: tuple[str, ...], needle: str, exit_code: int
+) -> None:
+    code, out, err = invoke(*args)
+    assert code == exit_code
+    assert needle in err
+    assert "Traceback" not in out + err
+
+
+# --- allocate ------------------------------------------------------------------------------
+
+
+def test_allocate_difi_round_exports_a_workbook_that_adds_up(tmp_path: Path) -> None:
+    out_file = tmp_path / "tildeling.xlsx"
+    code, out, err = invoke(
+        "allocate", DIFI, "--register", "2009", "--budget", "20000000",
+        "--policy", POLICY, "--lang", "nb", "-o", out_file,
+    )  # fmt: skip
+    assert code == 0, err
+    assert "Ramme: 20 000 000 kr" in out.replace("\u00a0", " ")
+    workbook = openpyxl.load_workbook(out_file)
+    awards, rest, summary, basis = workbook.worksheets
+    headers = [c.value for c in next(awards.iter_rows(min_row=1, max_row=1))]
+    awarded_col = headers.index("Tildelt") + 1
+    requested_col = headers.index("Omsøkt") + 1
+    total_cost_col = headers.index("Totalkostnad") + 1
+    awarded = [
+        (row[awarded_col - 1], row[requested_col - 1], row[total_cost_col - 1])
+        for row in awards.iter_rows(min_row=2, values_only=True)
+        if isinstance(row[awarded_col - 1], int)
+    ]
+    assert awarded, "the awards sheet lists the funded applications"
+    total = sum(a for a, _r, _c in awarded)
+    for amount, requested, cost in awarded:
+        assert amount <= requested
+        assert amount * 5 <= cost  # at most 20 % of total cost
+        assert amount % 1000 == 0  # round_to = 1000
+        assert amount >= 100_000  # min_award
+    assert total <= 20_000_000
+    # The user's own columns are carried through to the workbook.
+    assert "Saksbehandler" in headers
+    assert "Merknad" in headers
+    # Summary: budget = awarded + unallocated, with the sheet's own figures.
+    figures = {
+        row[0]: row[1]
+        for row in summary.iter_rows(values_only=True)
+        if row and isinstance(row[0], str) and len(row) > 1
+    }
+    assert figures["Ramme"] == 20_000_000
+    assert figures["Tildelt"] == total
+    assert figures["Ramme"] == figures["Tildelt"] + figures["Ikke fordelt"]
+    # The basis sheet records the input's SHA-256 so the decision can be reproduced.
+    import hashlib
+
+    digest = hashlib.sha256(DIFI.read_bytes()).hexdigest()
+    assert any(digest in str(c) for row in basis.iter_rows(values_only=True) for c in row if c)
+    assert rest.max_row > 1
+
+
+def test_allocate_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
+    out_file = tmp_path / "out.xlsx"
+    out_file.write_bytes(b"keep me")
+    code, _out, err = invoke("allocate", SMALL, "--budget", "5M", "-o", out_file)
+    assert code == 2
+    assert "--force" in err
+    assert out_file.read_bytes() == b"keep me"
+    code, _out, err = invoke("allocate", SMALL, "--budget", "5M", "-o", out_file, "--force")
+    assert code == 0, err
+    assert openpyxl.load_workbook(out_file).worksheets[0].max_row > 1
+
+
+def test_allocate_never_overwrites_its_input(tmp_path: Path) -> None:
+    copy = tmp_path / "small.xlsx"
+    copy.write_bytes(SMALL.read_bytes())
+    code, _out, err = invoke("allocate", copy, "--budget", "5M", "-o", copy, "--force")
+    assert code == 2
+    assert "input" in err
+    assert copy.read_bytes() == SMALL.read_bytes()
+
+
+def test_dry_run_writes_nothing(tmp_path: Path) -> None:
+    out_file = tmp_path / "out.xlsx"
+    code, out, err = invoke("allocate", SMALL, "--budget", "5M", "--dry-run", "-o", out_file)
+    assert code == 0, err
+    assert not out_file.exists()
+    assert list(tmp_path.iterdir()) == []
+    assert "Dry run: nothing was written." in out
+    assert "1.78" in out  # oversubscription in the budget check
+
+
+def test_same_result_whatever_the_row_order(tmp_path: Path) -> None:
+    lines = SMALL_CSV.read_text(encoding="utf-8-sig").splitlines()
+    reversed_csv = tmp_path / "reversed.csv"
+    reversed_csv.write_text("\n".join([lines[0], *reversed(lines[1:])]) + "\n", encoding="utf-8")
+    outputs = []
+    for source in (SMALL_CSV, reversed_csv):
+        target = tmp_path / f"{source.stem}.json"
+        code, _out, err = invoke(
+            "allocate", source, "--budget", "5M", "--max-share-of-cost", "20 %", "-o", target
+        )
+        assert code == 0, err
+        data = json.loads(target.read_text(encoding="utf-8"))
+        outputs.append(sorted((a["id"], a["status"], a["amount"]) for a in data["applications"]))
+    assert outputs[0] == outputs[1]
+
+
+def test_rejected_applications_are_listed_and_the_rest_allocated(tmp_path: Path) -> None:
+    target = tmp_path / "broken.json"
+    code, _out, err = invoke("allocate", BROKEN, "--budget", "2M", "-o", target)
+    assert code == 0, err
+    data = json.loads(target.read_text(encoding="utf-8"))
+    statuses = [a["status"] for a in data["applications"]]
+    assert statuses.count("rejected") == 15
+    assert data["budget"] == data["awarded"] + data["unallocated"]
+
+
+def test_nothing_valid_stops_with_exit_1(tmp_path: Path) -> None:
+    source = tmp_path / "noscore.csv"
+    source.write_text("ID;Requested\nA;100\nB;200\n", encoding="utf-8")
+    code, out, _err = invoke("allocate", source, "--budget", "250")
+    assert code == 1
+    assert "nothing was allocated" in out
+
+
+def test_python_dash_m_and_version() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "tilskudd", "--version"], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0
+    assert done.stdout.startswith("tilskudd ")
+
+
+def test_debug_shows_the_traceback_others_do_not(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.xlsx"
+    result = runner.invoke(app, ["check", str(missing), "--debug"])
+    assert result.exit_code != 0
+    assert result.exception is not None  # re-raised for a traceback
+    result = runner.invoke(app, ["check", str(missing)])
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit)

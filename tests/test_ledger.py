@@ -801,6 +801,23 @@ def test_verify_reruns_each_round_against_the_ledger_as_it_was(
     assert results[0].awarded == 100_000
 
 
+def test_verify_reads_the_input_as_the_round_did(tmp_path: Path) -> None:
+    # A ranking rule rejects a row without a score; the re-run must read it the same way.
+    programme = make_programme(tmp_path)
+    rows = [*ROUND_1, ("A-9", "Moss kommune", MOSS, "Uten poeng", "0104", 10_000, 50_000, "")]
+    csv = write_csv(tmp_path / "r1.csv", rows)
+    ledger_path = tmp_path / "l.sqlite"
+    checked = read_applications(csv, register="2009", rule="ranked")
+    assert [r.id for r in checked.rejected] == ["A-9"]
+    context = lg.round_context(ledger_path, programme, 1)
+    result = run_programme_round(checked, context, programme.policy, programme)
+    lg.commit_round(ledger_path, result, programme, 1, input_path=csv)
+    with Ledger.open(ledger_path) as ledger:
+        (record,) = ledger.commits()
+        report = verify_round(ledger, programme, record)
+    assert (report.ok, report.differences) == (True, ())
+
+
 def test_verify_reports_a_different_input_and_takes_another_path(
     setup: tuple[Path, Programme, Path, Path], tmp_path: Path
 ) -> None:

@@ -182,17 +182,19 @@ def verify_round(
             f"{actual[:16]}…, the ledger recorded {commit.input_sha256[:16]}…",
         )
     reading = commit.reading
+    policy = Policy.model_validate(commit.policy)
+    # Read exactly as the round was: a ranking rule requires a score or rank of every row.
     checked = read_applications(
         path,
         sheet=reading.get("sheet"),
         columns=reading.get("columns"),
         register=str(reading.get("register") or programme.register_year),
         display_name=commit.input_file or str(path),
+        rule=policy.rule,
     )
     context = ledger.round_context(programme, commit.round, before=commit.seq)
     # The frame may have been changed in the programme file since; the recorded one was used.
     context = RoundContext(**{**context.__dict__, "frame": commit.frame})
-    policy = Policy.model_validate(commit.policy)
     result = run_programme_round(checked, context, policy, programme, budget=commit.budget)
     recorded: dict[str, AwardRecord] = {
         a.application_id: a for a in ledger.awards(round=commit.round) if a.commit_seq == commit.seq

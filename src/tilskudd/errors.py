@@ -51,6 +51,10 @@ class OutputExistsError(UsageError):
     """An output file exists and --force was not given, or it would overwrite an input."""
 
 
+class OverrideError(TilskuddError):
+    """Manual overrides that cannot be applied: no reason, no amount, or more than the budget."""
+
+
 class ProgrammeError(TilskuddError):
     """A programme file (tilskudd.toml) is missing, not valid TOML, or has an invalid field."""
 

@@ -16,6 +16,7 @@ from tilskudd.models import Decision, Issue, Reason, RejectedRow, RoundResult, S
 from tilskudd.summary import RoundSummary
 
 __all__ = [
+    "OVERRIDE_MARK",
     "STATUS_ORDER",
     "TIE_MARK",
     "column_header",
@@ -38,6 +39,9 @@ __all__ = [
 
 TIE_MARK = "="
 """Shown after a rank shared with another application: ``12=``."""
+
+OVERRIDE_MARK = "\u2020"
+"""Shown after the status of a decision made by an officer's manual override: ``funded †``."""
 
 STATUS_ORDER: dict[Status, int] = {
     Status.FUNDED: 0,

@@ -227,7 +227,9 @@ def _share(amount: int, whole: int | None) -> float | None:
     return round(amount / whole, 6)
 
 
-def _award_columns(lang: str, extras: Sequence[str], *, funded: bool) -> list[_Column]:
+def _award_columns(
+    lang: str, extras: Sequence[str], *, funded: bool, override: bool = False
+) -> list[_Column]:
     h = column_header
     columns = [
         _Column(h("rank", lang), "int", 10),
@@ -251,8 +253,11 @@ def _award_columns(lang: str, extras: Sequence[str], *, funded: bool) -> list[_C
     columns += [
         _Column(h("status", lang), "text", 18),
         _Column(h("reason", lang), "text", 80),
-        _Column(h("row", lang), "int", 8),
     ]
+    if override:
+        # Only in a round with manual overrides: the officer's own reason, as written.
+        columns.append(_Column(h("override", lang), "text", 60))
+    columns.append(_Column(h("row", lang), "int", 8))
     columns += [_Column(name, "text", 40) for name in extras]
     return columns
 
@@ -265,6 +270,7 @@ def _application_row(
     extras: Sequence[str],
     *,
     funded: bool,
+    override: bool = False,
 ) -> list[Any]:
     if app is not None:
         extra = app.extra
@@ -308,7 +314,11 @@ def _application_row(
         source_row = rejected.row if rejected else None
     if funded:
         row += [decision.amount, _share(decision.amount, app.total_cost if app else None)]
-    row += [status_text(decision.status, lang), reason, source_row]
+    row += [status_text(decision.status, lang), reason]
+    if override:
+        officer = app.decision_reason if app is not None and decision.override else None
+        row.append(officer)
+    row.append(source_row)
     row += [extra.get(name) for name in extras]
     return row
 
@@ -326,7 +336,8 @@ def _write_applications(
     apps = {a.id: a for a in result.applications}
     rejected = {r.id: r for r in result.rejected}
     extras = result.extra_columns
-    columns = _award_columns(lang, extras, funded=funded)
+    override = any(d.override for d in result.allocation.decisions)
+    columns = _award_columns(lang, extras, funded=funded, override=override)
     formats = [_format_of(c.kind) for c in columns]
     sheet = _Sheet(workbook, title, write_only=write_only)
     # Rows are made lazily; the first few are made twice, to choose the column widths.
@@ -338,6 +349,7 @@ def _write_applications(
             lang,
             extras,
             funded=funded,
+            override=override,
         )
         for d in decisions[:_SAMPLE_ROWS]
     ]
@@ -352,6 +364,7 @@ def _write_applications(
             lang,
             extras,
             funded=funded,
+            override=override,
         )
         sheet.append(row, formats)
     sheet.autofilter()

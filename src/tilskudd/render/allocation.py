@@ -24,6 +24,7 @@ from tilskudd.money import format_amount
 from tilskudd.render.text import grid, lead_widths, wrap
 from tilskudd.summary import BudgetCheck, RoundSummary, summarise
 from tilskudd.wording import (
+    OVERRIDE_MARK,
     TIE_MARK,
     column_header,
     decision_text,
@@ -199,7 +200,8 @@ def _row_texts(lookup: _Lookup, decision: Decision, lang: str, compact: bool) ->
         "municipalities": places_short(app.municipalities, lang) if app else "",
         "requested": _money(requested, lang, compact) if requested else "",
         "awarded": _money(decision.amount, lang, compact) if decision.amount else "–",
-        "status": status_text(decision.status, lang),
+        "status": status_text(decision.status, lang)
+        + (f" {OVERRIDE_MARK}" if decision.override else ""),
         "reason": reason,
     }
 
@@ -305,6 +307,8 @@ def _print_notes(console: Console, result: RoundResult, t: Translator) -> None:
     notes = [reason_text(note, t.lang) for note in result.allocation.notes]
     if any(d.tied for d in result.allocation.decisions):
         notes.append(t("ui.tie_legend", mark=f"12{TIE_MARK}"))
+    if any(d.override for d in result.allocation.decisions):
+        notes.append(t("ui.override_legend", mark=OVERRIDE_MARK))
     if not notes:
         return
     console.print(Text(t("ui.notes"), style="bold"))

@@ -20,6 +20,7 @@ from typing import Protocol
 from tilskudd.errors import PolicyError
 from tilskudd.models import Allocation, Application, Policy
 from tilskudd.rules.common import check_unique_ids
+from tilskudd.rules.overrides import allocate_with_overrides
 from tilskudd.rules.proportional import allocate_proportional
 from tilskudd.rules.ranked import allocate_ranked
 
@@ -58,9 +59,13 @@ def allocate(
     ``prior_by_orgnr`` is what each organisation number received in earlier rounds of a
     programme; ``per_applicant_max`` counts it (see :mod:`tilskudd.rounds`).
 
+    Applications with an officer's ``decision`` are decided by it first and the rule allocates
+    the rest with what is left (:mod:`tilskudd.rules.overrides`).
+
     Raises :class:`~tilskudd.errors.PolicyError` for an unknown rule, a negative budget, or a
     policy the applications cannot meet (no scores to rank by); :class:`~tilskudd.errors.
-    TilskuddError` when two applications share an id.
+    TilskuddError` when two applications share an id; :class:`~tilskudd.errors.OverrideError`
+    for overrides without a reason or amount, or funding more than the budget.
     """
     rule = RULES.get(policy.rule)
     if rule is None:
@@ -70,4 +75,7 @@ def allocate(
     if isinstance(budget, bool) or not isinstance(budget, int) or budget < 0:
         raise PolicyError(f"the budget must be a whole number of kroner, 0 or more, not {budget!r}")
     check_unique_ids(applications)
-    return rule(applications, budget, policy, prior_by_orgnr=prior_by_orgnr)
+    # Officers' manual overrides first, the same way for every rule (tilskudd.rules.overrides).
+    return allocate_with_overrides(
+        rule, applications, budget, policy, prior_by_orgnr=prior_by_orgnr
+    )

@@ -1,0 +1,306 @@
+"""Manual overrides: an officer's own decision on an application, applied before any rule.
+
+An application may carry ``decision`` (``fund`` / ``reject`` / ``reserve``; validation reads
+Norwegian ``innvilg`` / ``avslå`` / ``reserve`` too), ``decision_amount`` and ``decision_reason``.
+:func:`allocate_with_overrides` applies them the same way whatever the rule
+(:func:`tilskudd.rules.allocate` calls it):
+
+1. Checked first, every problem in one :class:`~tilskudd.errors.OverrideError`: each override has
+   a reason; a decision to fund has an amount above 0 and at most the request (there is no
+   default amount: an override moves money, so it must say how much); reject and reserve award
+   nothing; and the fund overrides together fit the budget — if not, the error names every one
+   with its amount, the total and the budget.
+2. ``fund``: the application gets ``decision_amount`` out of the budget
+   (``reason.override.fund`` with the officer's text). Its status is ``funded`` when the amount is
+   at least its eligible amount under the policy's caps (as the rules call a capped award funded)
+   and ``partly_funded`` below it. The officer decides: caps, ``min_score``, ``round_to``,
+   ``min_award`` and ``per_applicant_max`` do not limit an override, but an amount above what the
+   policy would allow is said in ``reason.override.above_eligible``.
+3. ``reject``: ``not_funded`` with ``reason.override.reject`` and the officer's text.
+4. ``reserve``: ``reserve`` with ``reason.override.reserve``. The officer's reserves come first
+   on the reserve list (in rank order among themselves, positions 1..k); the rule's own reserve
+   list follows them, its positions moved down by k. ``policy.reserve`` is the length of the
+   rule's list, so overrides lengthen the list rather than push anyone off it.
+5. The rule allocates the other applications with what is left of the budget. Fund overrides
+   count against ``per_applicant_max``: they are added to what each organisation has already
+   received (``prior_by_orgnr``), so the rule gives its other applications at most the rest.
+6. Ranks are over all applications: the rule ranks those it decides; the result shows each
+   application's rank among all of them (the overridden included), and the rule's reasons and
+   notes that name a rank (parameters ``rank`` and ``line_rank``) are renumbered to match. A
+   rule whose ranks do not follow :func:`~tilskudd.rules.common.rank_order` keeps its own ranks
+   and the overridden applications get none.
+
+Every application appears once; ``budget == awarded + unallocated`` holds; overridden decisions
+are marked ``override=True``, and the round's notes say what the overrides decided
+(``note.override.applied``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from tilskudd.errors import OverrideError
+from tilskudd.models import Allocation, Application, Decision, Policy, Reason, Status
+from tilskudd.money import format_amount
+from tilskudd.rules.common import (
+    Caps,
+    RankedEntry,
+    build_allocation,
+    make_decision,
+    make_reason,
+    natural_key,
+    rank_order,
+    ranking_basis,
+)
+
+__all__ = [
+    "RANK_PARAMS",
+    "allocate_with_overrides",
+    "check_overrides",
+    "has_overrides",
+    "override_amounts",
+]
+
+RANK_PARAMS = frozenset({"rank", "line_rank"})
+"""Reason parameters that hold a rank number, renumbered when overrides take ranks out."""
+
+RESERVE_POSITION = "reason.reserve.position"
+
+_SHOWN = 20  # applications named in one error line before "…"
+
+RuleFunction = Callable[..., Allocation]
+
+
+def has_overrides(applications: Sequence[Application]) -> bool:
+    """True if any application carries an officer's decision."""
+    return any(a.decision is not None for a in applications)
+
+
+def override_amounts(applications: Sequence[Application]) -> dict[str, int]:
+    """The amount each fund override takes from the budget, by application id."""
+    return {
+        a.id: a.decision_amount or 0
+        for a in applications
+        if a.decision == "fund" and a.decision_amount
+    }
+
+
+def _where(app: Application) -> str:
+    return f"{app.id} (row {app.row})" if app.row is not None else app.id
+
+
+def _money(amount: int) -> str:
+    return format_amount(amount, "en")
+
+
+def check_overrides(applications: Sequence[Application], budget: int) -> None:
+    """Raise :class:`OverrideError` listing every override that cannot be applied.
+
+    Each override needs a reason; a decision to fund needs an amount above 0 and at most the
+    request; reject and reserve take no amount; the fund overrides together must fit ``budget``.
+    """
+    problems: list[str] = []
+    funds: list[tuple[Application, int]] = []
+    for app in sorted(
+        (a for a in applications if a.decision is not None), key=lambda a: natural_key(a.id)
+    ):
+        where = _where(app)
+        if not (app.decision_reason or "").strip():
+            problems.append(
+                f"{where}: the decision '{app.decision}' has no decision_reason; every manual "
+                "override must give its reason"
+            )
+        amount = app.decision_amount
+        if app.decision == "fund":
+            if not amount:
+                problems.append(
+                    f"{where}: a decision to fund needs a decision_amount above 0 (it applied "
+                    f"for {_money(app.requested)})"
+                )
+            elif amount > app.requested:
+                problems.append(
+                    f"{where}: decision_amount {_money(amount)} is more than the "
+                    f"{_money(app.requested)} applied for"
+                )
+            else:
+                funds.append((app, amount))
+        elif amount:
+            problems.append(
+                f"{where}: a decision to {app.decision} awards nothing, but decision_amount is "
+                f"{_money(amount)}; leave it empty"
+            )
+    total = sum(amount for _, amount in funds)
+    if total > budget:
+        funds.sort(key=lambda pair: (-pair[1], natural_key(pair[0].id)))
+        named = "; ".join(f"{_where(app)}: {_money(amount)}" for app, amount in funds[:_SHOWN])
+        if len(funds) > _SHOWN:
+            named += f"; … {len(funds) - _SHOWN} more"
+        problems.append(
+            f"the manual overrides fund {_money(total)} in all, {_money(total - budget)} more "
+            f"than the budget of {_money(budget)}: {named}"
+        )
+    if problems:
+        raise OverrideError(
+            "manual overrides cannot be applied:\n  - " + "\n  - ".join(problems),
+        )
+
+
+def _full_ranking(
+    rest: Sequence[Application], overridden: Sequence[Application], policy: Policy
+) -> list[RankedEntry]:
+    """One ranking of the rule's applications and the overridden ones that can join it."""
+    basis = ranking_basis(rest) if rest else ranking_basis(overridden)
+    if basis == "rank":
+        joining = [a for a in overridden if a.rank is not None]
+    elif basis == "score":
+        joining = [a for a in overridden if a.score is not None]
+    else:
+        return []
+    return rank_order([*rest, *joining], policy, required=False)
+
+
+def _rank_map(decisions: Sequence[Decision], full: Mapping[str, RankedEntry]) -> dict[int, int]:
+    """The rule's rank number -> the rank among all applications; empty if they disagree."""
+    mapping: dict[int, int] = {}
+    for d in decisions:
+        if d.rank is None:
+            continue
+        entry = full.get(d.application_id)
+        if entry is None or entry.rank is None:
+            return {}
+        if mapping.setdefault(d.rank, entry.rank) != entry.rank:
+            return {}  # the rule ranks in an order of its own: keep it
+    return mapping
+
+
+def _renumber(reason: Reason, ranks: Mapping[int, int], shift: int) -> Reason:
+    """``reason`` with its rank parameters renumbered and a reserve position moved by ``shift``."""
+    params = reason.params
+    update: dict[str, Any] = {}
+    for key in RANK_PARAMS.intersection(params):
+        value = params[key]
+        if type(value) is int and ranks.get(value, value) != value:
+            update[key] = ranks[value]
+    if shift and reason.code == RESERVE_POSITION:
+        position = params.get("position")
+        if isinstance(position, int):
+            update["position"] = position + shift
+    if not update:
+        return reason
+    return make_reason(reason.code, **{**params, **update})
+
+
+def allocate_with_overrides(
+    rule: RuleFunction,
+    applications: Sequence[Application],
+    budget: int,
+    policy: Policy,
+    *,
+    prior_by_orgnr: Mapping[str, int] | None = None,
+) -> Allocation:
+    """Apply the officers' overrides, then ``rule`` to the rest (see the module docstring).
+
+    Without overrides this is ``rule(applications, budget, policy, ...)`` unchanged.
+    """
+    overridden = [a for a in applications if a.decision is not None]
+    if not overridden:
+        return rule(applications, budget, policy, prior_by_orgnr=prior_by_orgnr)
+    check_overrides(overridden, budget)
+    rest = [a for a in applications if a.decision is None]
+    funds = override_amounts(overridden)
+    prior = dict(prior_by_orgnr or {})
+    if policy.per_applicant_max is not None:
+        for app in overridden:
+            if app.orgnr is not None and app.id in funds:
+                prior[app.orgnr] = prior.get(app.orgnr, 0) + funds[app.id]
+    given = sum(funds.values())
+    result = rule(rest, budget - given, policy, prior_by_orgnr=prior or None)
+
+    entries = _full_ranking(rest, overridden, policy)
+    full = {e.application.id: e for e in entries}
+    ranks = _rank_map(result.decisions, full)
+    renumber = bool(ranks) or not any(d.rank is not None for d in result.decisions)
+    if not renumber:
+        full = {}
+
+    reserves = sorted(
+        (a for a in overridden if a.decision == "reserve"),
+        key=lambda a: (full[a.id].position if a.id in full else len(full), natural_key(a.id)),
+    )
+    shift = len(reserves)
+    decisions: list[Decision] = []
+    for d in result.decisions:
+        entry = full.get(d.application_id)
+        rank, tied = (entry.rank, entry.tied) if entry is not None else (d.rank, d.tied)
+        reasons = tuple(_renumber(r, ranks, shift) for r in d.reasons)
+        if rank != d.rank or tied != d.tied or reasons != d.reasons:
+            d = d.model_copy(update={"rank": rank, "tied": tied, "reasons": reasons})
+        decisions.append(d)
+
+    caps = Caps(policy)
+    positions = {a.id: p for p, a in enumerate(reserves, start=1)}
+    decided: list[Decision] = []
+    counts = {"fund": 0, "reject": 0, "reserve": 0}
+    for app in overridden:
+        assert app.decision is not None
+        counts[app.decision] += 1
+        eligible, _ = caps.eligible(app)
+        if caps.score_reason(app) is not None:
+            eligible = 0
+        text = (app.decision_reason or "").strip()
+        entry = full.get(app.id)
+        rank, tied = (entry.rank, entry.tied) if entry is not None else (None, False)
+        amount = 0
+        if app.decision == "fund":
+            amount = funds[app.id]
+            status = Status.FUNDED if amount >= eligible else Status.PARTLY_FUNDED
+            why = [make_reason("reason.override.fund", amount=amount, text=text)]
+            if amount > eligible:
+                why.append(
+                    make_reason("reason.override.above_eligible", amount=amount, eligible=eligible)
+                )
+        elif app.decision == "reject":
+            status = Status.NOT_FUNDED
+            why = [make_reason("reason.override.reject", text=text)]
+        else:
+            status = Status.RESERVE
+            why = [make_reason("reason.override.reserve", position=positions[app.id], text=text)]
+        decided.append(
+            make_decision(
+                app,
+                status,
+                amount,
+                eligible=eligible,
+                rank=rank,
+                tied=tied,
+                reasons=why,
+                override=True,
+            )
+        )
+
+    # Rank order over all applications, as the rules list them; the unranked after, by id.
+    # Without one ranking the rule's own order stands and the overrides follow it.
+    decided.sort(key=lambda d: natural_key(d.application_id))
+    decisions += decided
+    if full:
+        last = len(full)
+        decisions.sort(
+            key=lambda d: (
+                full[d.application_id].position if d.application_id in full else last,
+                natural_key(d.application_id),
+            )
+        )
+    notes = [_renumber(n, ranks, 0) for n in result.notes]
+    notes.append(
+        make_reason(
+            "note.override.applied",
+            count=len(overridden),
+            funded=counts["fund"],
+            amount=given,
+            rejected=counts["reject"],
+            reserve=counts["reserve"],
+            remaining=budget - given,
+        )
+    )
+    return build_allocation(result.rule, policy, budget, decisions, notes, seed=result.seed)

@@ -1,0 +1,326 @@
+"""Manual overrides (tilskudd.rules.overrides): applied first, for every rule, and shown in every
+output with the officer's reason."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rich.console import Console
+
+from tilskudd.errors import OverrideError
+from tilskudd.export import write
+from tilskudd.export.csv import rows as csv_rows
+from tilskudd.export.json import to_data
+from tilskudd.models import Allocation, Application, Policy, RoundResult, Status
+from tilskudd.render.allocation import render_result
+from tilskudd.rules import RULES, allocate
+from tilskudd.wording import OVERRIDE_MARK
+
+from .strategies import applications, check_invariants, policies
+
+MakeApp = Callable[..., Application]
+F, P, N, R = Status.FUNDED, Status.PARTLY_FUNDED, Status.NOT_FUNDED, Status.RESERVE
+
+OFFICER = "Strategisk viktig for regionen; jf. styrets vedtak 12/09"
+
+
+@pytest.fixture
+def round6(make_application: MakeApp) -> list[Application]:
+    """Six applications scored 9..4, eligible 100k each (no caps), all different orgs."""
+    return [
+        make_application(
+            id=f"S{i}", requested=100_000, total_cost=None, score=Decimal(10 - i), orgnr=None
+        )
+        for i in range(1, 7)
+    ]
+
+
+def override(
+    app: Application, decision: str, amount: int | None = None, reason: str = OFFICER
+) -> Application:
+    """``app`` with an officer's decision."""
+    return app.model_copy(
+        update={"decision": decision, "decision_amount": amount, "decision_reason": reason}
+    )
+
+
+def by_id(result: Allocation) -> dict[str, tuple[Status, int]]:
+    return {d.application_id: (d.status, d.amount) for d in result.decisions}
+
+
+def test_overrides_first_then_the_rule_with_what_is_left(round6: list[Application]) -> None:
+    apps = list(round6)
+    apps[4] = override(apps[4], "fund", 60_000)  # S5, rank 5: funded by the officer, partly
+    apps[0] = override(apps[0], "reject")  # S1, the best: rejected by the officer
+    apps[5] = override(apps[5], "reserve")  # S6, the worst: first on the reserve list
+    result = allocate(apps, 260_000, Policy(reserve=2))
+    # 260k - 60k = 200k for the rule: S2 and S3 funded, S4 does not fit -> reserve no. 2.
+    assert by_id(result) == {
+        "S1": (N, 0),
+        "S2": (F, 100_000),
+        "S3": (F, 100_000),
+        "S4": (R, 0),
+        "S5": (P, 60_000),
+        "S6": (R, 0),
+    }
+    assert result.awarded == 260_000
+    assert result.unallocated == 0
+    decisions = result.by_id()
+    assert [d.application_id for d in result.decisions if d.override] == ["S1", "S5", "S6"]
+    # Ranks are among all six, overrides included; the rule's reasons are renumbered to match.
+    assert [d.rank for d in result.decisions] == [1, 2, 3, 4, 5, 6]
+    funded = decisions["S2"].reasons[-1]
+    assert (funded.code, funded.params["rank"]) == ("reason.funded.full", 2)
+    exhausted = decisions["S4"].reasons[0]
+    assert (exhausted.code, exhausted.params["rank"]) == ("reason.budget.exhausted", 4)
+    # The officer's reserve comes first; the rule's own reserve list follows it.
+    assert decisions["S6"].reasons[0].code == "reason.override.reserve"
+    assert decisions["S6"].reasons[0].params == {"position": 1, "text": OFFICER}
+    assert decisions["S4"].reasons[-1].params == {"position": 2}
+    assert decisions["S5"].reasons[0].params == {"amount": 60_000, "text": OFFICER}
+    assert decisions["S1"].reasons[0].params == {"text": OFFICER}
+    note = result.notes[-1]
+    assert note.code == "note.override.applied"
+    assert note.params == {
+        "count": 3,
+        "funded": 1,
+        "amount": 60_000,
+        "rejected": 1,
+        "reserve": 1,
+        "remaining": 200_000,
+    }
+
+
+def test_fund_override_status_against_the_eligible_amount(make_application: MakeApp) -> None:
+    # Eligible 200k (20 % of 1M): 200k is "funded", 150k "partly funded", 300k is above the caps.
+    policy = Policy(max_share_of_cost=Decimal("0.2"))
+    apps = [
+        override(make_application(id=f"A{i}", requested=400_000, total_cost=1_000_000), "fund", a)
+        for i, a in enumerate((200_000, 150_000, 300_000))
+    ]
+    result = allocate(apps, 1_000_000, policy)
+    assert by_id(result) == {"A0": (F, 200_000), "A1": (P, 150_000), "A2": (F, 300_000)}
+    above = result.by_id()["A2"].reasons[-1]
+    assert above.code == "reason.override.above_eligible"
+    assert above.params == {"amount": 300_000, "eligible": 200_000}
+    assert all(d.eligible_amount == 200_000 for d in result.decisions)
+
+
+def test_fund_override_counts_against_per_applicant_max(make_application: MakeApp) -> None:
+    org = "974760673"
+    apps = [
+        override(make_application(id="A1", requested=300_000, orgnr=org, score=1), "fund", 250_000),
+        make_application(id="A2", requested=300_000, orgnr=org, score=9),
+    ]
+    result = allocate(apps, 1_000_000, Policy(per_applicant_max=400_000))
+    # The organisation may have 400k in all; the officer gave it 250k, so the rule gives 150k.
+    assert by_id(result) == {"A1": (P, 250_000), "A2": (F, 150_000)}
+    capped = result.by_id()["A2"].reasons[0]
+    assert capped.code == "reason.cap.per_applicant"
+    assert capped.params["already"] == 250_000
+
+
+@pytest.mark.parametrize("rule", sorted(RULES))
+def test_every_rule_takes_overrides(rule: str, round6: list[Application]) -> None:
+    apps = [override(round6[0], "fund", 70_000), *round6[1:]]
+    result = allocate(apps, 300_000, Policy(rule=rule, seed=7))  # type: ignore[arg-type]
+    assert result.by_id()["S1"].amount == 70_000
+    assert result.by_id()["S1"].override
+    assert result.awarded + result.unallocated == 300_000
+    # The rule alone on the rest, with the rest of the budget, decides the same amounts.
+    alone = allocate(round6[1:], 230_000, Policy(rule=rule, seed=7))  # type: ignore[arg-type]
+    assert {k: v for k, v in by_id(result).items() if k != "S1"} == by_id(alone)
+
+
+# --- errors ------------------------------------------------------------------------------------
+
+
+def test_override_without_a_reason_is_an_error(round6: list[Application]) -> None:
+    apps = [override(round6[0], "reject", reason="  "), override(round6[1], "fund", 5, reason="")]
+    with pytest.raises(OverrideError) as caught:
+        allocate([*apps, *round6[2:]], 100_000, Policy())
+    message = str(caught.value)
+    assert "S1 (row 2): the decision 'reject' has no decision_reason" in message
+    assert "S2 (row 2): the decision 'fund' has no decision_reason" in message
+
+
+def test_overrides_breaking_the_budget_name_each_and_the_amounts(
+    round6: list[Application],
+) -> None:
+    apps = [
+        override(round6[0], "fund", 80_000),
+        override(round6[1], "fund", 70_000),
+        override(round6[2], "reject"),
+        *round6[3:],
+    ]
+    with pytest.raises(OverrideError) as caught:
+        allocate(apps, 100_000, Policy())
+    message = str(caught.value)
+    assert (
+        "the manual overrides fund NOK\xa0150,000 in all, NOK\xa050,000 more than the budget of "
+        "NOK\xa0100,000: S1 (row 2): NOK\xa080,000; S2 (row 2): NOK\xa070,000"
+    ) in message
+    assert "S3" not in message
+
+
+@pytest.mark.parametrize(
+    ("decision", "amount", "expected"),
+    [
+        ("fund", None, "a decision to fund needs a decision_amount above 0"),
+        ("fund", 0, "a decision to fund needs a decision_amount above 0"),
+        ("fund", 100_001, "is more than the NOK\xa0100,000 applied for"),
+        ("reject", 5_000, "a decision to reject awards nothing"),
+    ],
+)
+def test_override_amount_problems(
+    round6: list[Application], decision: str, amount: int | None, expected: str
+) -> None:
+    with pytest.raises(OverrideError, match=expected):
+        allocate([override(round6[0], decision, amount), *round6[1:]], 1_000_000, Policy())
+
+
+# --- properties ----------------------------------------------------------------------------------
+
+
+@st.composite
+def override_rounds(draw: st.DrawFn) -> tuple[list[Application], int, Policy]:
+    rule = draw(st.sampled_from(sorted(RULES)))
+    apps = draw(applications(max_size=14))
+    budget = draw(st.integers(0, sum(a.requested for a in apps) + 1))
+    left = budget
+    out = []
+    for app in apps:
+        kind = draw(st.sampled_from([None, None, "fund", "reject", "reserve"]))
+        if kind == "fund" and left > 0:
+            amount = draw(st.integers(1, min(app.requested, left)))
+            left -= amount
+            app = override(app, "fund", amount, reason=f"grunn {app.id}")
+        elif kind in ("reject", "reserve"):
+            app = override(app, kind, reason=f"grunn {app.id}")
+        out.append(app)
+    policy = draw(policies(rule)).model_copy(update={"seed": 1})
+    return out, budget, policy
+
+
+@given(override_rounds())
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_budget_holds_with_any_set_of_overrides(
+    case: tuple[list[Application], int, Policy],
+) -> None:
+    apps, budget, policy = case
+    result = allocate(apps, budget, policy)
+    rest = [a for a in apps if a.decision is None]
+    overridden = {a.id: a for a in apps if a.decision is not None}
+    given_nok = sum(a.decision_amount or 0 for a in overridden.values())
+    assert result.budget == budget
+    assert result.awarded + result.unallocated == budget
+    assert sorted(d.application_id for d in result.decisions) == sorted(a.id for a in apps)
+    for d in result.decisions:
+        app = overridden.get(d.application_id)
+        assert d.override == (app is not None)
+        if app is None:
+            continue
+        expected = {"fund": (app.decision_amount, d.status), "reject": (0, N), "reserve": (0, R)}
+        assert (d.amount, d.status) == expected[app.decision or ""]
+        assert app.decision_reason in str(d.reasons[0].params["text"])
+    # The rest is exactly what the rule does alone with what the overrides left, the fund
+    # overrides counted against each organisation's maximum.
+    prior: dict[str, int] = {}
+    if policy.per_applicant_max is not None:
+        for a in overridden.values():
+            if a.orgnr and a.decision == "fund":
+                prior[a.orgnr] = prior.get(a.orgnr, 0) + (a.decision_amount or 0)
+    alone = RULES[policy.rule](rest, budget - given_nok, policy, prior_by_orgnr=prior or None)
+    check_invariants(rest, budget - given_nok, policy, alone)
+    rest_ids = {a.id for a in rest}
+    assert {k: v for k, v in by_id(result).items() if k in rest_ids} == by_id(alone)
+    # Ranks are over all applications, overridden or not, and follow the scores.
+    scores = {a.id: a.score for a in apps}
+    ranks = [(scores[d.application_id], d.rank) for d in result.decisions]
+    assert all(rank is not None for _, rank in ranks)
+    for score_a, rank_a in ranks:
+        for score_b, rank_b in ranks:
+            if score_a is not None and score_b is not None and score_a > score_b:
+                assert rank_a is not None
+                assert rank_b is not None
+                assert rank_a < rank_b
+    assert all(d.reasons for d in result.decisions)
+
+
+def test_same_result_whatever_the_row_order(round6: list[Application]) -> None:
+    apps = [override(round6[3], "fund", 10_000), override(round6[1], "reserve"), *round6[4:]]
+    apps += [round6[0], round6[2]]
+    policy = Policy(reserve=1)
+    first = allocate(apps, 150_000, policy)
+    again = allocate(list(reversed(apps)), 150_000, policy)
+    assert first == again
+
+
+# --- the officer's reason in every output -----------------------------------------------------
+
+
+@pytest.fixture
+def overridden_result(round6: list[Application]) -> RoundResult:
+    apps = [override(round6[2], "fund", 55_000), *round6[:2], *round6[3:]]
+    allocation = allocate(apps, 200_000, Policy())
+    return RoundResult(
+        allocation=allocation,
+        applications=tuple(apps),
+        tool_version="0.1.0",
+        created=datetime(2026, 11, 28, tzinfo=UTC),
+    )
+
+
+def test_terminal_marks_the_override_and_shows_the_reason(overridden_result: RoundResult) -> None:
+    console = Console(record=True, width=200, color_system=None)
+    render_result(console, overridden_result, lang="nb")
+    text = console.export_text()
+    line = next(row for row in text.splitlines() if " S3 " in row)
+    assert f"delvis innvilget {OVERRIDE_MARK}" in line
+    assert "manuell overstyring" in line
+    assert OFFICER in " ".join(text.split())
+    assert f"{OVERRIDE_MARK} avgjort ved saksbehandlers manuelle overstyring" in text
+
+
+def test_workbook_has_the_override_column(overridden_result: RoundResult, tmp_path: Path) -> None:
+    path = tmp_path / "tildeling.xlsx"
+    write(overridden_result, path, lang="nb")
+    sheet = openpyxl.load_workbook(path)["Tildelinger"]
+    rows = list(sheet.iter_rows(values_only=True))
+    header = rows[0]
+    column = header.index("Overstyrt: saksbehandlers begrunnelse")
+    by_app = {row[header.index("Søknadsnr.")]: row for row in rows[1:]}
+    assert by_app["S3"][column] == OFFICER
+    assert OFFICER in by_app["S3"][header.index("Begrunnelse")]
+    assert by_app["S1"][column] is None
+
+
+def test_csv_and_json_carry_the_reason(overridden_result: RoundResult) -> None:
+    table = csv_rows(overridden_result, lang="en")
+    header = table[0]
+    s3 = next(row for row in table if row[header.index("ID")] == "S3")
+    assert f"by manual override; the officer's reason: {OFFICER}" in str(s3[header.index("Reason")])
+    data = to_data(overridden_result, lang="en")
+    entry = next(a for a in data["applications"] if a["id"] == "S3")
+    assert entry["override"] is True
+    assert entry["officer_reason"] == OFFICER
+    assert entry["reasons"][0]["code"] == "reason.override.fund"
+    assert OFFICER in entry["reason_text"]
+
+
+def test_csv_file_written_with_the_reason(overridden_result: RoundResult, tmp_path: Path) -> None:
+    path = tmp_path / "tildeling.csv"
+    write(overridden_result, path, lang="nb")
+    text = path.read_text(encoding="utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    s3 = next(row for row in rows if "S3" in row)
+    assert any(OFFICER in cell and "manuell overstyring" in cell for cell in s3)

@@ -9,6 +9,7 @@ import typer
 
 from tilskudd.cli.app import app
 from tilskudd.cli.common import (
+    TERMINAL_ROWS,
     ColumnsOpt,
     DebugOpt,
     FileArg,
@@ -23,6 +24,7 @@ from tilskudd.cli.common import (
     parse_sheet,
     read_checked,
     resolve_lang,
+    terminal_limit,
 )
 from tilskudd.errors import ExitCode, UsageError
 
@@ -112,6 +114,15 @@ def allocate(
         int | None,
         typer.Option("--seed", help="Seed for any randomness.", rich_help_panel=POLICY_HELP),
     ] = None,
+    compare: Annotated[
+        str | None,
+        typer.Option(
+            "--compare",
+            help="Compare rules on the same input, side by side: 'ranked,proportional'. "
+            "With -o NAME.xlsx, writes the comparison workbook.",
+            rich_help_panel=POLICY_HELP,
+        ),
+    ] = None,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -164,7 +175,11 @@ def allocate(
     ] = False,
     limit: Annotated[
         int | None,
-        typer.Option("--limit", help="Show at most this many rows of the award table."),
+        typer.Option(
+            "--limit",
+            help="Show at most this many rows of the award table (0: all). Default: all, or "
+            f"the first {TERMINAL_ROWS} of a larger round (the exports have every row).",
+        ),
     ] = None,
     round_: Annotated[
         int | None,
@@ -261,7 +276,13 @@ def allocate(
             {k: v for k, v in overrides.items() if v is not None},
             base=plan.policy(),
         )
-        if output is not None and not dry_run:
+        if compare is not None:
+            from tilskudd.cli.compare import check_compare_output
+
+            check_compare_output(
+                output, output_format, commit=commit, dry_run=dry_run, force=force, inputs=[file]
+            )
+        elif output is not None and not dry_run:
             from tilskudd.export import check_output_path, format_for
 
             format_for(output, output_format)
@@ -288,6 +309,24 @@ def allocate(
             out.print(get(language)("cli.nothing_valid"))
             raise typer.Exit(int(ExitCode.INVALID_INPUT))
 
+        if compare is not None:
+            from tilskudd.cli.compare import run_compare
+
+            run_compare(
+                out,
+                checked,
+                budget_nok,
+                policy,
+                compare,
+                plan=plan,
+                output=output,
+                force=force,
+                inputs=[file],
+                lang=language,
+                limit=limit,
+                dry_run=dry_run,
+            )
+            return
         from tilskudd.pipeline import run_round
         from tilskudd.reading import sha256_of
 
@@ -296,7 +335,12 @@ def allocate(
             result = result.model_copy(update={"funder": funder})
         from tilskudd.render.allocation import render_budget_check, render_result
 
-        render_result(out, result, lang=language, limit=limit)
+        render_result(
+            out,
+            result,
+            lang=language,
+            limit=terminal_limit(limit, len(result.allocation.decisions)),
+        )
         plan.report(result, language, budget_given=budget is not None)
         if dry_run:
             from tilskudd.summary import budget_check

@@ -26,6 +26,16 @@ if TYPE_CHECKING:
 
 
 PIPED_WIDTH = 140
+TERMINAL_ROWS = 500
+"""Rows of the award table shown by default for a large round: a terminal table of 100 000 rows
+helps nobody and takes minutes to lay out; the exports always have every row."""
+
+
+def terminal_limit(limit: int | None, rows: int) -> int | None:
+    """The number of table rows to show: ``--limit`` (0 = all), else all up to TERMINAL_ROWS."""
+    if limit is not None:
+        return None if limit == 0 else limit
+    return None if rows <= TERMINAL_ROWS else TERMINAL_ROWS
 
 
 class Register(StrEnum):

@@ -1,0 +1,271 @@
+"""Several allocation rules on the same applications, budget and policy, side by side.
+
+:func:`compare` runs each named rule through :func:`tilskudd.rules.allocate` with the policy's
+rule replaced (every other setting, manual overrides included, stays the same) and returns, per
+rule, the figures an officer weighs (:class:`RuleFigures`) and the applications whose decision —
+status or amount — differs between the rules (:class:`Difference`).
+
+The figures, per rule:
+
+- funded (in full or partly), funded in full, partly funded, on the reserve list, not funded;
+- awarded and unallocated (``budget == awarded + unallocated`` for each);
+- the total score of the funded applications (``None`` when the applications have no scores);
+- municipalities and counties taking part in funded projects (as :func:`tilskudd.summary.
+  summarise` counts them);
+- two spread figures, Gini coefficients of the awards (:func:`tilskudd.summary.gini`, 0 = all
+  equal): over every valid application, those not funded counting 0 kr (how widely the budget
+  is spread over the applicants), and over the funded only (how unequal the awards made are);
+- the smallest and the largest award.
+
+Pure: no I/O, no clock; randomness only from the policy's seed (a lottery needs one).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from tilskudd.errors import PolicyError
+from tilskudd.i18n import format_number, get
+from tilskudd.models import Allocation, Application, Policy, RoundResult, Status
+from tilskudd.money import format_amount
+from tilskudd.summary import gini, summarise
+from tilskudd.wording import status_text
+
+__all__ = [
+    "FIGURES",
+    "Comparison",
+    "Difference",
+    "RuleFigures",
+    "compare",
+    "figure_rows",
+    "outcome_text",
+    "parse_rules",
+]
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # RoundResult needs a time; no figure uses it
+
+
+@dataclass(frozen=True)
+class RuleFigures:
+    """One rule's result on the shared input, and the figures compared."""
+
+    rule: str
+    allocation: Allocation
+    funded: int
+    """Funded in full or partly."""
+    funded_full: int
+    partly_funded: int
+    reserve: int
+    not_funded: int
+    awarded: int
+    unallocated: int
+    total_score: Decimal | None
+    municipalities: int
+    counties: int
+    gini_all: Decimal | None
+    """Gini of the awards over every valid application, 0 kr for those not funded."""
+    gini_funded: Decimal | None
+    """Gini of the awards over the funded applications only."""
+    smallest: int | None
+    largest: int | None
+    seed: int | None
+
+
+@dataclass(frozen=True)
+class Difference:
+    """An application whose decision is not the same under every rule."""
+
+    application_id: str
+    applicant: str | None
+    project: str | None
+    outcomes: tuple[tuple[Status, int], ...]
+    """(status, amount) under each rule, in the order of :attr:`Comparison.rules`."""
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The rules' figures side by side and the applications they decide differently."""
+
+    budget: int
+    policy: Policy
+    rules: tuple[str, ...]
+    figures: tuple[RuleFigures, ...]
+    differences: tuple[Difference, ...]
+    applications: tuple[Application, ...]
+
+    def by_rule(self) -> Mapping[str, RuleFigures]:
+        """The figures keyed by rule name."""
+        return {f.rule: f for f in self.figures}
+
+
+def parse_rules(text: str, available: Sequence[str]) -> tuple[str, ...]:
+    """``"ranked, proportional"`` -> ``("ranked", "proportional")``: at least two distinct rules.
+
+    Raises :class:`PolicyError` naming an unknown rule and the available ones.
+    """
+    names: list[str] = []
+    for part in text.split(","):
+        name = part.strip().lower()
+        if name and name not in names:
+            names.append(name)
+    unknown = [n for n in names if n not in available]
+    if unknown:
+        raise PolicyError(
+            f"--compare: unknown or unavailable rule(s) {', '.join(unknown)}; "
+            f"available: {', '.join(sorted(available))}"
+        )
+    if len(names) < 2:
+        raise PolicyError(
+            "--compare needs at least two different rules, e.g. --compare ranked,proportional"
+        )
+    return tuple(names)
+
+
+def _figures(
+    rule: str, allocation: Allocation, applications: tuple[Application, ...]
+) -> RuleFigures:
+    summary = summarise(
+        RoundResult(
+            allocation=allocation,
+            applications=applications,
+            tool_version="",
+            created=_EPOCH,
+        )
+    )
+    by_id = {a.id: a for a in applications}
+    amounts = [d.amount for d in allocation.decisions]
+    awards = [a for a in amounts if a > 0]
+    scores = [by_id[d.application_id].score for d in allocation.decisions if d.amount > 0]
+    has_scores = any(a.score is not None for a in applications)
+    total_score = sum((s for s in scores if s is not None), Decimal(0)) if has_scores else None
+    return RuleFigures(
+        rule=rule,
+        allocation=allocation,
+        funded=summary.funded,
+        funded_full=summary.funded_full,
+        partly_funded=summary.partly_funded,
+        reserve=summary.reserve,
+        not_funded=summary.not_funded,
+        awarded=allocation.awarded,
+        unallocated=allocation.unallocated,
+        total_score=total_score,
+        municipalities=summary.municipalities,
+        counties=summary.counties,
+        gini_all=gini(amounts),
+        gini_funded=gini(awards),
+        smallest=min(awards, default=None),
+        largest=max(awards, default=None),
+        seed=allocation.seed,
+    )
+
+
+def compare(
+    applications: Sequence[Application],
+    budget: int,
+    policy: Policy,
+    rules: Sequence[str],
+    *,
+    prior_by_orgnr: Mapping[str, int] | None = None,
+) -> Comparison:
+    """Run every rule in ``rules`` on ``applications`` with ``budget`` and ``policy``.
+
+    ``policy.rule`` is replaced by each rule in turn; everything else is shared. The differences
+    list every application whose (status, amount) is not the same under every rule, in the
+    order of the first rule's decisions (its rank order).
+    """
+    from tilskudd.rules import RULES, allocate
+
+    apps = tuple(applications)
+    figures: list[RuleFigures] = []
+    for rule in rules:
+        if rule not in RULES:
+            raise PolicyError(
+                f"unknown or unavailable rule {rule!r}; available: {', '.join(sorted(RULES))}"
+            )
+        # Validated, so that a rule name the policy model does not know is refused here too.
+        rule_policy = Policy.model_validate({**policy.model_dump(), "rule": rule})
+        allocation = allocate(apps, budget, rule_policy, prior_by_orgnr=prior_by_orgnr)
+        figures.append(_figures(rule, allocation, apps))
+
+    differences: list[Difference] = []
+    if figures:
+        by_id = {a.id: a for a in apps}
+        outcomes = [
+            {d.application_id: (d.status, d.amount) for d in f.allocation.decisions}
+            for f in figures
+        ]
+        for d in figures[0].allocation.decisions:
+            row = tuple(o[d.application_id] for o in outcomes)
+            if len(set(row)) > 1:
+                app = by_id.get(d.application_id)
+                differences.append(
+                    Difference(
+                        application_id=d.application_id,
+                        applicant=app.applicant if app else None,
+                        project=app.project if app else None,
+                        outcomes=row,
+                    )
+                )
+    return Comparison(
+        budget=budget,
+        policy=policy,
+        rules=tuple(rules),
+        figures=tuple(figures),
+        differences=tuple(differences),
+        applications=apps,
+    )
+
+
+# --- words for people (shared by the terminal view and the comparison workbook) ---------------
+
+FIGURES: tuple[tuple[str, str], ...] = (
+    ("funded", "count"),
+    ("funded_full", "count"),
+    ("partly_funded", "count"),
+    ("reserve", "count"),
+    ("not_funded", "count"),
+    ("awarded", "amount"),
+    ("unallocated", "amount"),
+    ("total_score", "number"),
+    ("municipalities", "count"),
+    ("counties", "count"),
+    ("gini_all", "ratio"),
+    ("gini_funded", "ratio"),
+    ("smallest", "amount"),
+    ("largest", "amount"),
+)
+"""The compared figures in the order shown: (attribute of :class:`RuleFigures`, kind)."""
+
+
+def _cell(value: int | Decimal | None, kind: str, lang: str) -> str:
+    if value is None:
+        return "–"
+    if kind == "amount":
+        return format_amount(int(value), lang)
+    if kind == "ratio":
+        # Three decimals always, so the rules' figures line up: 0.400, not 0.4.
+        text = f"{Decimal(value):.3f}"
+        return text.replace(".", ",") if lang == "nb" else text
+    return format_number(value, lang)
+
+
+def figure_rows(comparison: Comparison, lang: str) -> list[tuple[str, list[str]]]:
+    """(label, one text per rule) for every figure; the seed last when a rule used one."""
+    t = get(lang)
+    rows = [
+        (t(f"compare.{name}"), [_cell(getattr(f, name), kind, lang) for f in comparison.figures])
+        for name, kind in FIGURES
+    ]
+    if any(f.seed is not None for f in comparison.figures):
+        seeds = ["" if f.seed is None else str(f.seed) for f in comparison.figures]
+        rows.append((t("compare.seed"), seeds))
+    return rows
+
+
+def outcome_text(status: Status, amount: int, lang: str) -> str:
+    """``funded 200 000 kr``, ``not funded``: one rule's decision on one application."""
+    word = status_text(status, lang)
+    return f"{word} {format_amount(amount, lang)}" if amount else word

@@ -1,0 +1,229 @@
+"""Comparing rules (tilskudd.compare) on a hand-built round, the workbook, and the CLI."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+from rich.console import Console
+from typer.testing import CliRunner
+
+from tilskudd.cli import app
+from tilskudd.cli.compare import check_compare_output
+from tilskudd.compare import compare, figure_rows, parse_rules
+from tilskudd.errors import PolicyError, UsageError
+from tilskudd.export.compare_xlsx import write
+from tilskudd.models import Application, Policy, Status
+from tilskudd.render.compare import render_comparison
+from tilskudd.rules import RULES, allocate
+
+MakeApp = Callable[..., Application]
+F, P, N = Status.FUNDED, Status.PARTLY_FUNDED, Status.NOT_FUNDED
+SMALL = Path(__file__).resolve().parents[1] / "examples" / "small.xlsx"
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def round5(make_application: MakeApp) -> list[Application]:
+    """Requests 400k, 300k, 200k, 100k (scores 9..6) and one below the minimum score 5.5."""
+    rows = [
+        ("A", 9, 400_000, "0301", "03"),
+        ("B", 8, 300_000, "4601", "46"),
+        ("C", 7, 200_000, "5001", "50"),
+        ("D", 6, 100_000, "0301", "03"),
+        ("E", 5, 100_000, "1103", "11"),
+    ]
+    return [
+        make_application(
+            id=i,
+            score=Decimal(s),
+            requested=r,
+            total_cost=None,
+            orgnr=None,
+            municipalities=(m,),
+            counties=(c,),
+            applicant=f"Søker {i}",
+        )
+        for i, s, r, m, c in rows
+    ]
+
+
+POLICY = Policy(min_score=Decimal("5.5"))
+
+
+def test_figures_side_by_side(round5: list[Application]) -> None:
+    comparison = compare(round5, 600_000, POLICY, ["ranked", "proportional"])
+    ranked, proportional = comparison.figures
+    # ranked (skip): A 400k, B 300k does not fit in 200k, C 200k fits, D nothing left.
+    assert (ranked.funded, ranked.funded_full, ranked.partly_funded) == (2, 2, 0)
+    assert (ranked.awarded, ranked.unallocated, ranked.not_funded) == (600_000, 0, 3)
+    assert ranked.total_score == Decimal(16)
+    assert (ranked.municipalities, ranked.counties) == (2, 2)
+    # Gini over [0, 0, 0, 200k, 400k]: (-4·0 -2·0 +0·0 +2·200 +4·400) / (5·600) = 0.667;
+    # over the funded [200k, 400k]: 200 / (2·600) = 0.167.
+    assert ranked.gini_all == Decimal("0.667")
+    assert ranked.gini_funded == Decimal("0.167")
+    assert (ranked.smallest, ranked.largest) == (200_000, 400_000)
+    # proportional: 600k of 1M eligible -> 60 % each; E is below the minimum score.
+    assert (proportional.funded, proportional.partly_funded) == (4, 4)
+    assert proportional.awarded == 600_000
+    assert proportional.total_score == Decimal(30)
+    assert (proportional.municipalities, proportional.counties) == (3, 3)
+    # [0, 60k, 120k, 180k, 240k]: (-4·0 -2·60 +0 +2·180 +4·240) / (5·600) = 0.4
+    assert proportional.gini_all == Decimal("0.400")
+    assert proportional.gini_funded == Decimal("0.250")
+    assert (proportional.smallest, proportional.largest) == (60_000, 240_000)
+
+
+def test_differences_list_each_differing_application_once(round5: list[Application]) -> None:
+    comparison = compare(round5, 600_000, POLICY, ["ranked", "proportional"])
+    rows = {d.application_id: d.outcomes for d in comparison.differences}
+    assert rows == {
+        "A": ((F, 400_000), (P, 240_000)),
+        "B": ((N, 0), (P, 180_000)),
+        "C": ((F, 200_000), (P, 120_000)),
+        "D": ((N, 0), (P, 60_000)),
+    }
+    assert [d.application_id for d in comparison.differences] == ["A", "B", "C", "D"]
+    assert comparison.differences[0].applicant == "Søker A"
+
+
+def test_each_rule_result_is_the_rule_run_alone(round5: list[Application]) -> None:
+    comparison = compare(round5, 600_000, POLICY, ["proportional", "ranked"])
+    for figures in comparison.figures:
+        alone = allocate(round5, 600_000, POLICY.model_copy(update={"rule": figures.rule}))
+        assert figures.allocation == alone
+
+
+def test_an_override_decides_the_same_under_every_rule(round5: list[Application]) -> None:
+    apps = list(round5)
+    apps[1] = apps[1].model_copy(
+        update={"decision": "fund", "decision_amount": 50_000, "decision_reason": "Prioritert"}
+    )
+    comparison = compare(apps, 600_000, POLICY, ["ranked", "proportional"])
+    assert "B" not in {d.application_id for d in comparison.differences}
+    assert all(f.allocation.by_id()["B"].amount == 50_000 for f in comparison.figures)
+
+
+def test_no_differences_when_the_budget_covers_everything(round5: list[Application]) -> None:
+    comparison = compare(round5, 5_000_000, POLICY, ["ranked", "proportional"])
+    assert comparison.differences == ()
+    console = Console(record=True, width=160, color_system=None)
+    render_comparison(console, comparison, lang="en")
+    assert "Every application gets the same decision under every rule." in console.export_text()
+
+
+def test_parse_rules() -> None:
+    available = list(RULES)
+    assert parse_rules(" ranked, proportional,ranked ", available) == ("ranked", "proportional")
+    with pytest.raises(PolicyError, match="at least two different rules"):
+        parse_rules("ranked", available)
+    with pytest.raises(PolicyError, match=r"unknown or unavailable rule\(s\) fair"):
+        parse_rules("ranked,fair", available)
+
+
+def test_terminal_view(round5: list[Application]) -> None:
+    comparison = compare(round5, 600_000, POLICY, ["ranked", "proportional"])
+    console = Console(record=True, width=160, color_system=None)
+    render_comparison(console, comparison, lang="nb")
+    text = console.export_text()
+    assert "Søknader der vedtaket er forskjellig mellom reglene: 4" in text
+    gini = next(line for line in text.splitlines() if line.startswith("Gini for tilskuddene, alle"))
+    assert gini.split()[-2:] == ["0,667", "0,400"]
+    awarded = next(line for line in text.splitlines() if line.startswith("Minste tilskudd"))
+    assert "200\xa0000\xa0kr" in awarded
+    assert "60\xa0000\xa0kr" in awarded
+    line_b = next(line for line in text.splitlines() if line.startswith("B "))
+    assert "avslått" in line_b
+    assert "delvis innvilget 180\xa0000\xa0kr" in line_b
+
+
+def test_workbook_read_back(round5: list[Application], tmp_path: Path) -> None:
+    comparison = compare(round5, 600_000, POLICY, ["ranked", "proportional"])
+    path = tmp_path / "sammenligning.xlsx"
+    write(comparison, path, lang="nb")
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["Sammenligning", "Forskjeller", "ranked", "proportional"]
+    figures = {row[0]: row[1:3] for row in book["Sammenligning"].iter_rows(values_only=True)}
+    assert figures["Tall"] == ("ranked", "proportional")
+    assert figures["Tildelt"] == (600_000, 600_000)
+    assert figures["Innvilget fullt ut"] == (2, 0)
+    assert figures["Gini for tilskuddene, alle søknader"] == (0.667, 0.4)
+    assert figures["Samlet poengsum for de innvilgede"] == (16, 30)
+    differences = list(book["Forskjeller"].iter_rows(values_only=True))
+    assert differences[1] == ("A", "Søker A", "Felles saksbehandling", "innvilget", 400_000,
+                              "delvis innvilget", 240_000)  # fmt: skip
+    assert len(differences) == 5
+    ranked = list(book["ranked"].iter_rows(values_only=True))
+    assert [row[1] for row in ranked[1:]] == ["A", "B", "C", "D", "E"]
+    assert ranked[1][6] == 400_000
+    # labels in the rows of the figures sheet come from the same texts as the terminal
+    labels = [label for label, _ in figure_rows(comparison, "nb")]
+    assert all(label in figures for label in labels)
+
+
+# --- the CLI -----------------------------------------------------------------------------------
+
+
+def test_cli_compare_prints_and_writes_the_workbook(tmp_path: Path) -> None:
+    out = tmp_path / "compare.xlsx"
+    result = runner.invoke(
+        app,
+        [
+            "allocate",
+            str(SMALL),
+            "--budget",
+            "3000000",
+            "--max-share-of-cost",
+            "20 %",
+            "--compare",
+            "ranked,proportional",
+            "-o",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "The rules compared on the same applications, budget and policy" in result.stdout
+    assert "Applications whose decision differs between the rules:" in result.stdout
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["Comparison", "Differences", "ranked", "proportional"]
+    figures = {row[0]: row[1:3] for row in book["Comparison"].iter_rows(values_only=True)}
+    policy = Policy(max_share_of_cost=Decimal("0.2"))
+    from tilskudd.pipeline import read_applications
+
+    checked = read_applications(SMALL)
+    expected = compare(checked.applications, 3_000_000, policy, ["ranked", "proportional"])
+    assert figures["Awarded"] == tuple(f.awarded for f in expected.figures)
+    assert figures["Funded (in full or partly)"] == tuple(f.funded for f in expected.figures)
+    rows = list(book["Differences"].iter_rows(values_only=True))
+    assert len(rows) - 1 == len(expected.differences) > 0
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--compare", "ranked"], "at least two different rules"),
+        (["--compare", "ranked,fair"], "available: "),
+        (["--compare", "ranked,proportional", "-o", "x.csv"], "give -o a name ending in .xlsx"),
+    ],
+)
+def test_cli_compare_usage_errors(tmp_path: Path, extra: list[str], message: str) -> None:
+    args = [a.replace("x.csv", str(tmp_path / "x.csv")) for a in extra]
+    result = runner.invoke(app, ["allocate", str(SMALL), "--budget", "3M", *args])
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert not (tmp_path / "x.csv").exists()
+
+
+def test_compare_refuses_to_commit_or_overwrite(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="records nothing"):
+        check_compare_output(None, None, commit=True, dry_run=False, force=False, inputs=[])
+    existing = tmp_path / "cmp.xlsx"
+    existing.write_bytes(b"")
+    with pytest.raises(UsageError, match="exists"):
+        check_compare_output(existing, None, commit=False, dry_run=False, force=False, inputs=[])
+    check_compare_output(existing, None, commit=False, dry_run=False, force=True, inputs=[])

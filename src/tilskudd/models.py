@@ -23,6 +23,7 @@ __all__ = [
     "Issue",
     "Location",
     "Policy",
+    "Quota",
     "Reason",
     "RejectedRow",
     "RoundResult",
@@ -158,6 +159,77 @@ def _parse_share(value: Any) -> Any:
     return value
 
 
+def _parse_amount_text(value: Any) -> Any:
+    """Accept amounts as people write them ("1 000 000", "1,5 mill."); other values as given."""
+    if isinstance(value, str):
+        # Imported here: money is only needed for text, and models stays light to import.
+        from tilskudd.money import parse_amount
+
+        return parse_amount(value, allow_zero=True)
+    return value
+
+
+class Quota(_Frozen):
+    """A limit on what one group of applications (a category or a county) may get in a round.
+
+    ``value`` names the group: a category as written in the applications (compared without case),
+    or a county number or name; ``"*"`` applies the limits to each category or county separately.
+    Limits, any combination: ``min_amount``/``max_amount`` (kroner), ``min_share``/``max_share``
+    (of the budget: ``"30 %"``), ``min_count``/``max_count`` (funded applications). In TOML::
+
+        [[policy.quotas]]
+        by = "county"
+        value = "*"
+        max_share = "30 %"
+
+    How each rule applies them: :mod:`tilskudd.rules.quotas`.
+    """
+
+    by: Literal["category", "county"]
+    value: str = Field(min_length=1, description='a category, a county number or name, or "*"')
+    min_amount: int | None = Field(default=None, ge=0, description="at least this many kroner")
+    max_amount: int | None = Field(default=None, ge=0, description="at most this many kroner")
+    min_share: Decimal | None = Field(default=None, ge=0, le=1, description="of the budget")
+    max_share: Decimal | None = Field(default=None, ge=0, le=1, description="of the budget")
+    min_count: int | None = Field(default=None, ge=0, description="at least this many funded")
+    max_count: int | None = Field(default=None, ge=0, description="at most this many funded")
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _value_text(cls, value: Any) -> Any:
+        # A county number written as a TOML integer (3) is the county "03".
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+        return value.strip() if isinstance(value, str) else value
+
+    @field_validator("min_amount", "max_amount", mode="before")
+    @classmethod
+    def _amount(cls, value: Any) -> Any:
+        return _parse_amount_text(value)
+
+    @field_validator("min_share", "max_share", mode="before")
+    @classmethod
+    def _share(cls, value: Any) -> Any:
+        return _parse_share(value)
+
+    @model_validator(mode="after")
+    def _limits(self) -> Quota:
+        pairs = (
+            ("amount", self.min_amount, self.max_amount),
+            ("share", self.min_share, self.max_share),
+            ("count", self.min_count, self.max_count),
+        )
+        if all(low is None and high is None for _, low, high in pairs):
+            raise ValueError(
+                "a quota needs at least one limit: min_amount, max_amount, min_share, "
+                "max_share, min_count or max_count"
+            )
+        for kind, low, high in pairs:
+            if low is not None and high is not None and low > high:
+                raise ValueError(f"min_{kind} {low} is more than max_{kind} {high}")
+        return self
+
+
 class Policy(_Frozen):
     """How a round's budget is allocated: the rule and every cap, threshold and tie-break.
 
@@ -183,11 +255,36 @@ class Policy(_Frozen):
         default="none", description="proportional: weight each share by score"
     )
     seed: int | None = Field(default=None, description="seed for any randomness (lottery)")
+    objective: Literal["score", "count", "score_amount"] = Field(
+        default="score",
+        description="optimal: maximise the total score, the number funded, or score × amount",
+    )
+    time_limit: float = Field(
+        default=60.0, gt=0, description="optimal: seconds the solver may search for a proof"
+    )
+    lottery_band: Decimal = Field(
+        default=Decimal(0),
+        ge=0,
+        description="lottery: scores within this of the score at the funding line are drawn",
+    )
+    quotas: tuple[Quota, ...] = Field(
+        default=(), description="limits per category or county (ranked, optimal, lottery)"
+    )
 
     @field_validator("max_share_of_cost", mode="before")
     @classmethod
     def _share(cls, value: Any) -> Any:
         return _parse_share(value)
+
+    @field_validator("lottery_band", mode="before")
+    @classmethod
+    def _band(cls, value: Any) -> Any:
+        # "0,5" as a Norwegian writes it; a float exactly as written.
+        if isinstance(value, str):
+            return value.strip().replace(",", ".")
+        if isinstance(value, float):
+            return Decimal(repr(value))
+        return value
 
     @field_validator("tie_break", mode="before")
     @classmethod

@@ -10,6 +10,13 @@ whatever the order of ``applications``. :data:`RULES` maps the names a policy ma
   amount while the budget lasts; ``at_line`` decides the marginal application; a reserve list.
 - ``proportional`` (:mod:`~tilskudd.rules.proportional`): the same share of every eligible amount
   (optionally weighted by score), water-filled, exact to the krone.
+- ``optimal`` (:mod:`~tilskudd.rules.optimal`): the selection of whole awards with the greatest
+  total score (or number funded, or score × amount), proven by an integer program (HiGHS).
+- ``lottery`` (:mod:`~tilskudd.rules.lottery`): ranked, but the applications scored within
+  ``lottery_band`` of the funding line are taken in a seeded, portable draw order.
+
+Quotas per category or county (``policy.quotas``, :mod:`~tilskudd.rules.quotas`) hold in
+``ranked``, ``optimal`` and ``lottery``; ``proportional`` refuses them.
 """
 
 from __future__ import annotations
@@ -20,8 +27,11 @@ from typing import Protocol
 from tilskudd.errors import PolicyError
 from tilskudd.models import Allocation, Application, Policy
 from tilskudd.rules.common import check_unique_ids
+from tilskudd.rules.lottery import allocate_lottery
+from tilskudd.rules.optimal import allocate_optimal
 from tilskudd.rules.overrides import allocate_with_overrides
 from tilskudd.rules.proportional import allocate_proportional
+from tilskudd.rules.quotas import refuse_quotas
 from tilskudd.rules.ranked import allocate_ranked
 
 __all__ = ["RULES", "Rule", "allocate"]
@@ -43,6 +53,8 @@ class Rule(Protocol):
 RULES: dict[str, Rule] = {
     "ranked": allocate_ranked,
     "proportional": allocate_proportional,
+    "optimal": allocate_optimal,
+    "lottery": allocate_lottery,
 }
 """The rules by the name ``policy.rule`` uses."""
 
@@ -75,6 +87,8 @@ def allocate(
     if isinstance(budget, bool) or not isinstance(budget, int) or budget < 0:
         raise PolicyError(f"the budget must be a whole number of kroner, 0 or more, not {budget!r}")
     check_unique_ids(applications)
+    if policy.rule == "proportional":
+        refuse_quotas(policy)
     # Officers' manual overrides first, the same way for every rule (tilskudd.rules.overrides).
     return allocate_with_overrides(
         rule, applications, budget, policy, prior_by_orgnr=prior_by_orgnr

@@ -23,6 +23,9 @@ on it.
 Guarantee (``skip``): an eligible application is left unfunded only if the budget left when its
 turn came, which is the budget minus what better-ranked applications received, was less than it
 needed. Ties across the line are reported as ``note.tie_at_line``.
+
+Quotas per category or county (``policy.quotas``): the minimums first, then this pass with the
+maximums; see :mod:`tilskudd.rules.quotas`.
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ from tilskudd.rules.common import (
     require_scores,
     tie_notes,
 )
+from tilskudd.rules.quotas import QuotaBook, eligible_amounts, least_amounts
 
 __all__ = ["allocate_ranked", "fund_in_order"]
 
@@ -64,7 +68,17 @@ def allocate_ranked(
     if policy.min_score is not None:
         require_scores(applications, "min_score")
     entries = rank_order(applications, policy)
-    decisions, notes = fund_in_order(entries, budget, policy, prior_by_orgnr=prior_by_orgnr)
+    quotas = None
+    if policy.quotas:
+        apps = [entry.application for entry in entries]
+        eligible = eligible_amounts(apps, policy, prior_by_orgnr)
+        least = least_amounts(apps, policy, eligible)
+        quotas = QuotaBook.build(apps, budget, policy, eligible, least)
+    decisions, notes = fund_in_order(
+        entries, budget, policy, prior_by_orgnr=prior_by_orgnr, quotas=quotas
+    )
+    if quotas is not None:
+        quotas.check_met("ranked")
     return build_allocation("ranked", policy, budget, decisions, notes)
 
 
@@ -74,11 +88,15 @@ def fund_in_order(
     policy: Policy,
     *,
     prior_by_orgnr: Mapping[str, int] | None = None,
+    quotas: QuotaBook | None = None,
 ) -> tuple[list[Decision], list[Reason]]:
     """Fund ``entries`` in the order given, as the ``ranked`` rule does; decisions and notes.
 
     The order is the caller's: :func:`allocate_ranked` passes the rank order; another rule may
     pass an order of its own (a drawn order within ties) and reuse the funding line and reserve.
+    With ``quotas`` (:mod:`tilskudd.rules.quotas`), the applications chosen for the minimums are
+    funded first, and one that would break a maximum is skipped without drawing the line; the
+    caller checks the minimums afterwards (:meth:`QuotaBook.check_met`).
     """
     caps = Caps(policy)
     totals = ApplicantTotals(policy, prior_by_orgnr)
@@ -98,7 +116,12 @@ def fund_in_order(
     outcomes: list[Outcome | None] = [None] * n
     waiting: list[int] = []  # eligible, not funded for want of budget: the reserve candidates
 
-    for k, (app, _, rank, _) in enumerate(entries):
+    visit: Sequence[int] = range(n)
+    if quotas is not None:
+        visit = quotas.visit_order(entries, budget, policy, prior_by_orgnr)
+    for k in visit:
+        entry = entries[k]
+        app, rank = entry.application, entry.rank
         if min_score is not None:
             low = caps.score_reason(app)
             if low is not None:
@@ -119,10 +142,14 @@ def fund_in_order(
             reasons.append(stopped)
             outcomes[k] = "unfunded"
             waiting.append(k)
+        elif quotas is not None and (full := quotas.blocked(app, amount)) is not None:
+            reasons.append(full)  # the group is full, not the budget: no line drawn here
         elif amount <= remaining:
             remaining -= amount
             if per_applicant:
                 totals.add(app, amount)
+            if quotas is not None:
+                quotas.add(app, amount, reasons)
             statuses[k] = Status.FUNDED
             amounts[k] = amount
             # The two reasons nearly every application gets are built directly (hot path).
@@ -138,6 +165,8 @@ def fund_in_order(
                 )
                 remaining -= part
                 totals.add(app, part)
+                if quotas is not None:
+                    quotas.add(app, part, reasons)
                 statuses[k] = Status.PARTLY_FUNDED
                 amounts[k] = part
                 outcomes[k] = "partly_funded"

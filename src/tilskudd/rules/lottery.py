@@ -1,0 +1,230 @@
+"""The ``lottery`` rule: partial randomisation at the funding line, with a recorded seed.
+
+As the Swiss National Science Foundation has done since 2021: applications clearly above the
+funding line are funded, those clearly below are not, and those too close to the line to tell
+apart are drawn by lot.
+
+1. The line: funding in rank order (:mod:`tilskudd.rules.ranked`), the first eligible application
+   that does not fit in what is left of the budget. Its score ``s`` is the score at the line. If
+   every eligible application fits, there is nothing to draw (``note.lottery.no_line``).
+2. The band: the eligible applications with a score from ``s - lottery_band`` to
+   ``s + lottery_band`` (``lottery_band = 0``: the applications tied with the line). Eligible
+   means after ``min_score`` and the caps (:mod:`tilskudd.rules.common`).
+3. The draw: each application in the band gets the key ``SHA-256(text)`` of the UTF-8 text
+   ``"tilskudd-lottery-1\\n{seed}\\n{id}"`` (the seed in decimal digits, the application's id as
+   given); the band is ordered by key, smallest first (as a 256-bit big-endian number). SHA-256
+   is the same on every machine and Python version, unlike :mod:`random`, whose generators
+   and methods are not promised to stay the same across versions; every application is
+   equally likely to come first, whatever its id.
+4. Funding: the ranked rule's pass (``at_line``, reserve list, per-applicant maximum, quotas) in
+   this order: the applications above the band in rank order, the band in draw order, those
+   below the band in rank order. With ``at_line = "skip"`` (the default) each application in the
+   band is funded with its eligible amount while it fits and skipped when it does not; the reserve
+   list is taken from the rest in draw order. Below the band only what the ranked rule would give
+   there anyway (with ``skip``, a small application that still fits) is funded.
+
+The seed: ``policy.seed`` is required (:class:`~tilskudd.errors.PolicyError` without one); the
+command line makes one with :func:`new_seed` and prints it. The result records it
+(``Allocation.seed``); the draw order is in the notes (``note.lottery.draw``: seed and the ids in
+draw order) and in each drawn application's reasons (``reason.lottery.drawn`` /
+``reason.lottery.not_drawn`` with its place in the draw); eligible applications outside the band
+get ``reason.lottery.above_band`` or ``reason.lottery.below_band``.
+
+Scores are required (the band is a range of scores). The order outside the band is the rank order
+of :func:`~tilskudd.rules.common.rank_order` (the tie-break columns, then the id).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+
+from tilskudd.errors import PolicyError
+from tilskudd.models import Allocation, Application, Decision, Policy, Reason, Status
+from tilskudd.rules.common import (
+    Outcome,
+    RankedEntry,
+    build_allocation,
+    gc_paused,
+    make_decision,
+    make_reason,
+    natural_key,
+    rank_order,
+    require_scores,
+    tie_notes,
+)
+from tilskudd.rules.quotas import QuotaBook, eligible_amounts, least_amounts
+from tilskudd.rules.ranked import fund_in_order
+
+__all__ = ["allocate_lottery", "draw_key", "draw_order", "new_seed"]
+
+SEED_LIMIT = 2**32
+"""Seeds made by :func:`new_seed` are below this (any integer is accepted as a seed)."""
+
+_DRAW_PREFIX = "tilskudd-lottery-1"
+
+
+def new_seed() -> int:
+    """A fresh seed from the operating system's randomness, ``0 <= seed < 2**32``."""
+    return secrets.randbelow(SEED_LIMIT)
+
+
+def draw_key(seed: int, application_id: str) -> bytes:
+    """The draw key of one application: SHA-256 of ``"tilskudd-lottery-1\\n{seed}\\n{id}"``."""
+    text = f"{_DRAW_PREFIX}\n{int(seed)}\n{application_id}"
+    return hashlib.sha256(text.encode("utf-8")).digest()
+
+
+def draw_order(seed: int, application_ids: Sequence[str]) -> list[str]:
+    """``application_ids`` in draw order for ``seed``: by draw key, smallest first."""
+    return sorted(application_ids, key=lambda i: (draw_key(seed, i), natural_key(i)))
+
+
+_SKIPPED_BY_QUOTA = ("reason.quota.max_reached", "reason.quota.max_share_reached")
+
+
+def _outcome(decision: Decision) -> Outcome | None:
+    if decision.status is Status.FUNDED:
+        return "funded"
+    if decision.status is Status.PARTLY_FUNDED:
+        return "partly_funded"
+    if not decision.eligible_amount:
+        return None
+    codes = {r.code for r in decision.reasons}
+    if codes & {*_SKIPPED_BY_QUOTA, "reason.quota.max_count_reached"}:
+        return None  # the quota decided, not the line
+    return "unfunded"
+
+
+def _with_reason(decision: Decision, entry: RankedEntry, reason: Reason) -> Decision:
+    """``decision`` with ``reason`` after its eligibility and cap reasons (story order)."""
+    reasons = list(decision.reasons)
+    at = 0
+    while at < len(reasons) and reasons[at].code.startswith(("reason.cap.", "reason.ineligible.")):
+        at += 1
+    reasons.insert(at, reason)
+    return make_decision(
+        entry.application,
+        decision.status,
+        decision.amount,
+        eligible=decision.eligible_amount,
+        rank=decision.rank,
+        tied=decision.tied,
+        reasons=reasons,
+    )
+
+
+@gc_paused
+def allocate_lottery(
+    applications: Sequence[Application],
+    budget: int,
+    policy: Policy,
+    *,
+    prior_by_orgnr: Mapping[str, int] | None = None,
+) -> Allocation:
+    """Allocate ``budget`` by rank, drawing lots in the band at the line (see the module).
+
+    ``prior_by_orgnr``: awards in earlier rounds, counted against ``per_applicant_max``.
+    Raises :class:`PolicyError` without a seed or without scores.
+    """
+    seed = policy.seed
+    if seed is None:
+        raise PolicyError(
+            "the lottery rule needs a seed so that the draw can be repeated: give --seed N, or "
+            "seed = N in the policy (the command line makes one and prints it if none is given)"
+        )
+    require_scores(applications, "the lottery rule")
+    entries = rank_order(applications, policy)
+    apps = [entry.application for entry in entries]
+    eligible = eligible_amounts(apps, policy, prior_by_orgnr)
+    book = QuotaBook.build(apps, budget, policy, eligible, least_amounts(apps, policy, eligible))
+
+    # 1. The line: the first eligible application that does not fit, funding in rank order.
+    skip = policy.model_copy(update={"at_line": "skip", "reserve": 0})
+    trial, _ = fund_in_order(
+        entries,
+        budget,
+        skip,
+        prior_by_orgnr=prior_by_orgnr,
+        quotas=book.fresh() if book is not None else None,
+    )
+    line = next(
+        (
+            k
+            for k, d in enumerate(trial)
+            if any(r.code == "reason.budget.exhausted" for r in d.reasons)
+        ),
+        None,
+    )
+    notes: list[Reason] = []
+    band: set[int] = set()
+    order = list(range(len(entries)))
+    low = high = Decimal(0)
+    drawn_ids: list[str] = []
+    if line is None:
+        notes.append(make_reason("note.lottery.no_line", seed=seed))
+    else:
+        score = apps[line].score
+        assert score is not None
+        low, high = score - policy.lottery_band, score + policy.lottery_band
+        band = {
+            k
+            for k, app in enumerate(apps)
+            if eligible[k] and app.score is not None and low <= app.score <= high
+        }
+        drawn_ids = draw_order(seed, [apps[k].id for k in sorted(band)])
+        place = {app_id: k for k, app_id in ((k, apps[k].id) for k in band)}
+        above = [k for k in order if k not in band and (apps[k].score or 0) > high]
+        below = [k for k in order if k not in band and (apps[k].score or 0) <= high]
+        order = above + [place[i] for i in drawn_ids] + below
+        notes.append(
+            make_reason(
+                "note.lottery.draw",
+                seed=seed,
+                count=len(drawn_ids),
+                low=low,
+                high=high,
+                line_score=score,
+                ids=drawn_ids,
+            )
+        )
+        notes.append(make_reason("note.lottery.method"))
+
+    # 2. Funding in the lottery's order.
+    final = book.fresh() if book is not None else None
+    decided, _ = fund_in_order(
+        [entries[k] for k in order], budget, policy, prior_by_orgnr=prior_by_orgnr, quotas=final
+    )
+    if final is not None:
+        final.check_met("lottery")
+
+    by_position = dict(zip(order, decided, strict=True))
+    position_in_draw = {app_id: p for p, app_id in enumerate(drawn_ids, start=1)}
+    decisions: list[Decision] = []
+    for k, entry in enumerate(entries):
+        decision = by_position[k]
+        app = entry.application
+        if line is not None and decision.eligible_amount:
+            assert app.score is not None
+            if k in band:
+                code = "reason.lottery.drawn" if decision.amount else "reason.lottery.not_drawn"
+                reason = make_reason(
+                    code,
+                    position=position_in_draw[app.id],
+                    count=len(drawn_ids),
+                    low=low,
+                    high=high,
+                    seed=seed,
+                )
+            else:
+                side = "above_band" if app.score > high else "below_band"
+                reason = make_reason(f"reason.lottery.{side}", score=app.score, low=low, high=high)
+            decision = _with_reason(decision, entry, reason)
+        decisions.append(decision)
+
+    # Ties outside the band that the line still split are reported as the ranked rule does.
+    outcomes = [None if k in band else _outcome(d) for k, d in enumerate(decisions)]
+    notes.extend(tie_notes(entries, outcomes))
+    return build_allocation("lottery", policy, budget, decisions, notes, seed=seed)

@@ -1,0 +1,469 @@
+"""The ``optimal`` rule: the selection of whole awards that is best by the policy's objective.
+
+Each eligible application ``i`` (after ``min_score`` and the caps, :mod:`tilskudd.rules.common`)
+is funded with its whole eligible amount ``e_i`` or not at all: ``x_i ∈ {0, 1}``. Partial awards
+are not part of this rule (``at_line`` does not apply). It solves the integer program
+
+    maximise   Σ c_i x_i      c_i = score_i ("score"), 1 ("count"), score_i × e_i ("score_amount")
+    subject to Σ e_i x_i <= budget
+               Σ_{i of org o} e_i x_i <= per_applicant_max - awarded to o in earlier rounds
+               every quota (tilskudd.rules.quotas): Σ e_i x_i or Σ x_i of a group within limits
+
+exactly, with HiGHS (``highspy``). An application whose organisation has less left under
+``per_applicant_max`` than its eligible amount cannot be funded whole and is not eligible
+(``reason.optimal.per_applicant``); ``ranked`` would give it what is left instead.
+
+Exact numbers: amounts are divided by their greatest common divisor ``g`` (``round_to`` or more)
+and scores multiplied by ``10^d`` (``d`` their most decimal places), so every coefficient is an
+integer and the objective of any selection is an integer. While ``Σ |c_i| < 2^53`` every such
+sum is exact in the solver's floating point; beyond that the coefficients are divided by a power
+of ten and rounded (``note.optimal.rounded``), which can happen only with ``score_amount``.
+HiGHS runs with ``mip_rel_gap = 0`` and ``mip_abs_gap = 0.5``: "optimal" is reported only when no
+selection can be better by 1, i.e. at all (``note.optimal.proven``). Presolve is off: on these
+knapsack-shaped programs it took most of the time (10 000 applications: 15 s against 2 s) and,
+at 100 000, did not return within the time limit. The solution is checked again in integers
+(budget, organisations, quotas) before it is used.
+
+Ties between optimal selections are broken by the stated rank order (score or given rank, the
+tie-break columns, then the id, :func:`~tilskudd.rules.common.rank_order`), in a second solve:
+the objective is fixed at its optimum (a constraint ``Σ c_i x_i >= optimum``) and the program
+maximises ``Σ (m - p_i) x_i``, ``p_i`` the application's 0-based place among the ``m`` eligible
+ones in rank order — a small integer weight vector that prefers selections of better-ranked
+applications. Why not weights ``2^-p`` (the lexicographically best selection): with ``m`` in the
+thousands they are far beyond floating point; and a sequence of fixings, one solve per
+application, took minutes at 10 000. Two selections equal on both objectives (such as funding
+places 1 and 4 or 2 and 3 with equal scores and amounts) are left to HiGHS, which is
+deterministic for a given model; the model is built in rank order, so the result never depends
+on the order of the input rows.
+
+Time: ``policy.time_limit`` seconds (default 60) for both solves. If HiGHS cannot prove the
+optimum within it (very large rounds), the best selection found is returned with the proven
+bound and the gap (``note.optimal.not_proven``); it may then differ between runs. The ranked
+rule's selection (whole awards only) is the solver's starting point when it is feasible, so the
+result is never worse than it.
+
+Notes on every result: the objective's value (``note.optimal.objective.<objective>``) and the
+ranked rule's value on the same input with whole awards (``at_line = "skip"``) and the
+difference (``note.optimal.versus_ranked``). Funded applications get ``reason.optimal.selected``,
+eligible ones not funded ``reason.optimal.not_selected``; ``reserve`` lists the first of them in
+rank order.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal
+
+import numpy as np
+from highspy import HighsLp, HighsModelStatus, HighsVarType, MatrixFormat, ObjSense
+
+# The core class, not highspy.Highs: the wrapper logs HiGHS's banner to standard output when it
+# is created, before output can be switched off, which would corrupt `--format json` on stdout.
+from highspy._core import _Highs
+
+from tilskudd.errors import PolicyError
+from tilskudd.models import Allocation, Application, Decision, Policy, Reason, Status
+from tilskudd.rules.common import (
+    AllocationInvariantError,
+    ApplicantTotals,
+    Caps,
+    build_allocation,
+    gc_paused,
+    make_decision,
+    make_reason,
+    rank_order,
+    require_scores,
+)
+from tilskudd.rules.quotas import QuotaBook
+from tilskudd.rules.ranked import allocate_ranked
+
+__all__ = ["allocate_optimal"]
+
+_EXACT = 2**53
+_INF = math.inf
+
+
+@dataclass(slots=True)
+class _Program:
+    """The integer program in integers: rows over the candidate columns, and their bounds."""
+
+    columns: int
+    rows: list[tuple[list[int], list[int], int | None, int | None]] = field(default_factory=list)
+    """(columns, integer coefficients, lower bound or None, upper bound or None)."""
+
+    def add(self, cols: list[int], coefs: list[int], low: int | None, high: int | None) -> None:
+        if cols:
+            self.rows.append((cols, coefs, low, high))
+
+    def holds(self, x: Sequence[int]) -> bool:
+        """Whether the 0/1 vector ``x`` meets every row, in exact integers."""
+        for cols, coefs, low, high in self.rows:
+            total = sum(c for j, c in zip(cols, coefs, strict=True) if x[j])
+            if (low is not None and total < low) or (high is not None and total > high):
+                return False
+        return True
+
+    def lp(self, costs: Sequence[int]) -> HighsLp:
+        """The HiGHS model (maximise ``costs``, binary columns), column-wise."""
+        lp = HighsLp()
+        m = self.columns
+        lp.num_col_ = m
+        lp.num_row_ = len(self.rows)
+        lp.col_cost_ = np.asarray(costs, dtype=np.float64)
+        lp.col_lower_ = np.zeros(m)
+        lp.col_upper_ = np.ones(m)
+        lp.row_lower_ = np.array([-_INF if r[2] is None else r[2] for r in self.rows], np.float64)
+        lp.row_upper_ = np.array([_INF if r[3] is None else r[3] for r in self.rows], np.float64)
+        if self.rows:
+            row_of = np.concatenate(
+                [np.full(len(cols), r, dtype=np.int32) for r, (cols, *_) in enumerate(self.rows)]
+            )
+            col_of = np.concatenate([np.asarray(r[0], dtype=np.int32) for r in self.rows])
+            value = np.concatenate([np.asarray(r[1], dtype=np.float64) for r in self.rows])
+        else:
+            row_of = col_of = np.zeros(0, dtype=np.int32)
+            value = np.zeros(0)
+        order = np.lexsort((row_of, col_of))
+        start = np.searchsorted(col_of[order], np.arange(m + 1)).astype(np.int32)
+        lp.a_matrix_.format_ = MatrixFormat.kColwise
+        lp.a_matrix_.start_ = start
+        lp.a_matrix_.index_ = row_of[order]
+        lp.a_matrix_.value_ = value[order]
+        lp.a_matrix_.num_col_ = m
+        lp.a_matrix_.num_row_ = len(self.rows)
+        lp.integrality_ = [HighsVarType.kInteger] * m
+        lp.sense_ = ObjSense.kMaximize
+        return lp
+
+
+@dataclass(slots=True)
+class _Solution:
+    """What the solver found: the selection, and whether and how well it is proven."""
+
+    selected: list[bool]
+    proven: bool
+    objective: int
+    """The primary objective of the selection, in the program's integer units."""
+    bound: float
+    """HiGHS's proven upper bound on the primary objective (program units)."""
+    tie_break_proven: bool
+
+
+def _highs(time_limit: float) -> _Highs:
+    h = _Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("presolve", "off")
+    h.setOptionValue("mip_rel_gap", 0.0)
+    # Objectives are integers: a bound less than 1 above the incumbent proves it optimal.
+    h.setOptionValue("mip_abs_gap", 0.5)
+    h.setOptionValue("time_limit", float(time_limit))
+    h.setOptionValue("random_seed", 0)
+    return h
+
+
+def _solve(
+    program: _Program,
+    costs: Sequence[int],
+    preference: Sequence[int],
+    time_limit: float,
+    start: Sequence[int] | None = None,
+) -> _Solution | None:
+    """Maximise ``costs``, then ``preference`` among the optimal selections (see the module).
+
+    ``None`` when the program has no solution (the quotas' minimums cannot be met together).
+    """
+    m = program.columns
+    if m == 0:
+        return _Solution([], True, 0, 0.0, True) if program.holds([]) else None
+    h = _highs(time_limit)
+    h.passModel(program.lp(costs))
+    index = np.arange(m, dtype=np.int32)
+    if start is not None:
+        h.setSolution(m, index, np.asarray(start, dtype=np.float64))
+    h.run()
+    status = h.getModelStatus()
+    if status == HighsModelStatus.kInfeasible:
+        return None
+    if status not in (HighsModelStatus.kOptimal, HighsModelStatus.kTimeLimit):
+        raise AllocationInvariantError(f"HiGHS stopped with {h.modelStatusToString(status)}")
+    info = h.getInfo()
+    values = h.getSolution().col_value
+    if status == HighsModelStatus.kTimeLimit and not len(values):
+        raise PolicyError(
+            f"no selection meeting every quota was found within the time limit of "
+            f"{time_limit:g} seconds; allow more time (time_limit) or relax the quotas"
+        )
+    x = [1 if v > 0.5 else 0 for v in values]
+    if not program.holds(x):
+        raise AllocationInvariantError("HiGHS returned a selection that breaks a constraint")
+    objective = sum(c for c, xi in zip(costs, x, strict=True) if xi)
+    proven = status == HighsModelStatus.kOptimal
+    bound = float(info.mip_dual_bound)
+    if not proven:
+        return _Solution([bool(v) for v in x], False, objective, bound, False)
+
+    # Second solve: the objective at its optimum, the rank preference maximised.
+    h.addRow(float(objective), _INF, m, index, np.asarray(costs, dtype=np.float64))
+    h.changeColsCost(m, index, np.asarray(preference, dtype=np.float64))
+    h.setSolution(m, index, np.asarray(x, dtype=np.float64))
+    h.setOptionValue("time_limit", max(float(time_limit) - h.getRunTime(), 1.0))
+    h.run()
+    status = h.getModelStatus()
+    tie_break_proven = status == HighsModelStatus.kOptimal
+    values = h.getSolution().col_value
+    if len(values) == m:
+        better = [1 if v > 0.5 else 0 for v in values]
+        same = sum(c for c, xi in zip(costs, better, strict=True) if xi) == objective
+        if same and program.holds(better):
+            x = better
+    return _Solution([bool(v) for v in x], True, objective, bound, tie_break_proven)
+
+
+def _score_places(scores: Sequence[Decimal]) -> int:
+    places = 0
+    for score in scores:
+        if not score.is_finite():
+            raise PolicyError(f"the optimal rule needs finite scores, not {score}")
+        exponent = score.as_tuple().exponent
+        assert isinstance(exponent, int)
+        places = max(places, -exponent)
+    return places
+
+
+def _value(policy: Policy, apps: Sequence[Application], amounts: Sequence[int]) -> Decimal:
+    """The objective of awards ``amounts`` (0 = not funded), exactly, in the policy's units."""
+    total = Decimal(0)
+    for app, amount in zip(apps, amounts, strict=True):
+        if not amount:
+            continue
+        if policy.objective == "count":
+            total += 1
+        elif policy.objective == "score":
+            assert app.score is not None
+            total += app.score
+        else:
+            assert app.score is not None
+            total += app.score * amount
+    return total
+
+
+def _unfunded_by_org(app: Application, amount: int, totals: ApplicantTotals) -> Reason | None:
+    """``reason.optimal.per_applicant`` if the organisation cannot take ``amount`` whole."""
+    allowed, _ = totals.limit(app, amount)
+    if allowed >= amount:
+        return None
+    assert totals.max is not None
+    assert app.orgnr is not None
+    already = totals.used.get(app.orgnr, 0)
+    return make_reason(
+        "reason.optimal.per_applicant",
+        orgnr=app.orgnr,
+        max=totals.max,
+        already=already,
+        left=max(totals.max - already, 0),
+        needed=amount,
+    )
+
+
+@gc_paused
+def allocate_optimal(
+    applications: Sequence[Application],
+    budget: int,
+    policy: Policy,
+    *,
+    prior_by_orgnr: Mapping[str, int] | None = None,
+) -> Allocation:
+    """Allocate ``budget`` as the best selection of whole awards (see the module docstring).
+
+    ``prior_by_orgnr``: awards in earlier rounds, counted against ``per_applicant_max``.
+    Raises :class:`PolicyError` for quotas that cannot be met, or scores the objective needs.
+    """
+    objective = policy.objective
+    if objective != "count":
+        require_scores(applications, f'the optimal rule with objective "{objective}"')
+    if policy.min_score is not None:
+        require_scores(applications, "min_score")
+    entries = rank_order(applications, policy, required=objective != "count")
+    apps = [entry.application for entry in entries]
+    n = len(entries)
+
+    caps = Caps(policy)
+    totals = ApplicantTotals(policy, prior_by_orgnr)
+    reasons_of: list[list[Reason]] = [[] for _ in range(n)]
+    eligible = [0] * n
+    for k, app in enumerate(apps):
+        low = caps.score_reason(app)
+        if low is not None:
+            reasons_of[k] = [low]
+            continue
+        amount, reasons = caps.eligible(app)
+        reasons_of[k] = reasons
+        if amount and policy.per_applicant_max is not None and app.orgnr is not None:
+            why = _unfunded_by_org(app, amount, totals)
+            if why is not None:
+                reasons.append(why)
+                amount = 0
+        eligible[k] = amount
+
+    book = QuotaBook.build(apps, budget, policy, eligible)
+    candidates = [k for k in range(n) if eligible[k] > 0]
+    column_of = {k: j for j, k in enumerate(candidates)}
+    m = len(candidates)
+    g = math.gcd(*(eligible[k] for k in candidates)) if candidates else 1
+    units = [eligible[k] // g for k in candidates]
+
+    # The program in integers: budget, organisations, quotas (in a fixed order).
+    program = _Program(m)
+    program.add(list(range(m)), units, None, budget // g)
+    if policy.per_applicant_max is not None:
+        by_org: dict[str, list[int]] = {}
+        for j, k in enumerate(candidates):
+            org = apps[k].orgnr
+            if org is not None:
+                by_org.setdefault(org, []).append(j)
+        for org in sorted(by_org):
+            cols = by_org[org]
+            left = policy.per_applicant_max - totals.used.get(org, 0)
+            if sum(units[j] for j in cols) * g > left:
+                program.add(cols, [units[j] for j in cols], None, left // g)
+    if book is not None:
+        for group in book.groups:
+            cols = [column_of[k] for k in group.members if k in column_of]
+            money = [units[j] for j in cols]
+            most, least = group.most, group.least
+            if least or (most is not None and sum(money) * g > most):
+                high = None if most is None or sum(money) * g <= most else most // g
+                program.add(cols, money, -(-least // g) if least else None, high)
+            low_count = group.min_count or None
+            high_count = group.max_count
+            if high_count is not None and high_count >= len(cols):
+                high_count = None
+            if low_count is not None or high_count is not None:
+                program.add(cols, [1] * len(cols), low_count, high_count)
+
+    # The objective in integers.
+    notes: list[Reason] = []
+    if objective == "count":
+        costs = [1] * m
+        scale = Decimal(1)
+    else:
+        scores = [apps[k].score for k in candidates]
+        assert all(s is not None for s in scores)
+        places = _score_places([s for s in scores if s is not None])
+        points = [int(s.scaleb(places)) for s in scores if s is not None]
+        if objective == "score":
+            costs = points
+            scale = Decimal(1).scaleb(-places)
+        else:
+            costs = [p * u for p, u in zip(points, units, strict=True)]
+            scale = Decimal(g).scaleb(-places)
+        magnitude = sum(abs(c) for c in costs)
+        if magnitude >= _EXACT:
+            divisor = 10 ** math.ceil(math.log10(magnitude / (_EXACT // 2)))
+            costs = [
+                int((Decimal(c) / divisor).quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
+                for c in costs
+            ]
+            scale *= divisor
+            notes.append(make_reason("note.optimal.rounded", divisor=divisor))
+    preference = [m - j for j in range(m)]
+
+    # The ranked rule on the same input, whole awards: the comparison, and the starting point.
+    ranked_amounts: list[int] | None = None
+    try:
+        ranked = allocate_ranked(
+            applications,
+            budget,
+            policy.model_copy(update={"rule": "ranked", "at_line": "skip", "reserve": 0}),
+            prior_by_orgnr=prior_by_orgnr,
+        )
+        by_id = ranked.by_id()
+        ranked_amounts = [by_id[app.id].amount for app in apps]
+    except PolicyError:
+        ranked_amounts = None
+    start: list[int] | None = None
+    if ranked_amounts is not None:
+        trial = [1 if ranked_amounts[k] == eligible[k] else 0 for k in candidates]
+        if program.holds(trial):
+            start = trial
+
+    solution = _solve(program, costs, preference, policy.time_limit, start)
+    if solution is None:
+        minimums = []
+        if book is not None:
+            minimums = [group.label for group in book.groups if group.has_minimum]
+        raise PolicyError(
+            "no selection of whole awards meets every quota within the budget"
+            + (" and per_applicant_max" if policy.per_applicant_max is not None else "")
+            + ": the minimums of "
+            + ", ".join(minimums)
+            + " cannot be met together"
+        )
+
+    amounts = [0] * n
+    for j, k in enumerate(candidates):
+        if solution.selected[j]:
+            amounts[k] = eligible[k]
+    value = _value(policy, apps, amounts)
+    if solution.proven:
+        notes.append(make_reason("note.optimal.proven", objective=objective))
+        if not solution.tie_break_proven:
+            notes.append(make_reason("note.optimal.tie_break_not_proven"))
+    else:
+        bound = (Decimal(repr(solution.bound)) * scale).quantize(
+            Decimal(1).scaleb(-4), rounding=ROUND_DOWN
+        )
+        gap = Decimal(0)
+        if bound:
+            gap = ((bound - value) / abs(bound)).quantize(Decimal("0.000001"), ROUND_DOWN)
+        notes.append(
+            make_reason(
+                "note.optimal.not_proven",
+                objective=objective,
+                value=value,
+                bound=bound,
+                gap=max(gap, Decimal(0)),
+                time_limit=Decimal(repr(policy.time_limit)),
+            )
+        )
+    notes.append(make_reason(f"note.optimal.objective.{objective}", value=value))
+    if ranked_amounts is not None:
+        ranked_value = _value(policy, apps, ranked_amounts)
+        gain = value - ranked_value
+        notes.append(make_reason("note.optimal.versus_ranked", ranked=ranked_value, gain=gain))
+    else:
+        notes.append(make_reason("note.optimal.ranked_unavailable"))
+
+    decisions: list[Decision] = []
+    reserve_left = policy.reserve
+    for k, entry in enumerate(entries):
+        reasons = reasons_of[k]
+        status = Status.NOT_FUNDED
+        if amounts[k]:
+            status = Status.FUNDED
+            reasons.append(
+                make_reason("reason.optimal.selected", rank=entry.rank, amount=amounts[k])
+            )
+        elif eligible[k]:
+            reasons.append(
+                make_reason("reason.optimal.not_selected", rank=entry.rank, needed=eligible[k])
+            )
+            if reserve_left:
+                position = policy.reserve - reserve_left + 1
+                reasons.append(make_reason("reason.reserve.position", position=position))
+                status = Status.RESERVE
+                reserve_left -= 1
+        decisions.append(
+            make_decision(
+                entry.application,
+                status,
+                amounts[k],
+                eligible=eligible[k],
+                rank=entry.rank,
+                tied=entry.tied,
+                reasons=reasons,
+            )
+        )
+    return build_allocation("optimal", policy, budget, decisions, notes)

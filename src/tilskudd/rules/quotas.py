@@ -1,0 +1,608 @@
+"""Quotas: limits per category or per county on what a round gives, shared by the rules.
+
+A :class:`~tilskudd.models.Quota` names a group of applications and limits it:
+
+- ``by = "category"``: the applications whose ``category`` is ``value`` (compared without case
+  and extra spaces). ``by = "county"``: those with ``value`` among their ``counties``; ``value``
+  is a county number (``"03"``, ``3``) or a name, looked up in both bundled numberings (2009 and
+  2024: "Akershus" is 02 in one and 32 in the other; no number means two different counties in
+  the two). An application in several counties (an inter-county project) counts in full in
+  each. ``value = "*"`` makes one group per category or county found among the applications;
+  applications without a category or county are in none of those groups.
+- Limits: ``min_amount``/``max_amount`` (kroner awarded in the group), ``min_share``/``max_share``
+  (of the budget: a maximum is ``floor(share × budget)``, a minimum ``ceil(share × budget)``),
+  ``min_count``/``max_count`` (funded applications; a partly funded one counts). Quotas that name
+  the same group combine: the highest minimum and the lowest maximum of each kind hold.
+
+Before any allocation (:meth:`QuotaBook.build`) the minimums are checked against what is possible,
+and every conflict found is reported in one :class:`~tilskudd.errors.PolicyError`, naming the
+groups: a minimum above a maximum, ``min_count`` above the number of eligible applications in
+the group, ``min_amount`` above what the group's eligible applications can get in all, the
+cheapest way to meet a group's minimums (its ``min_count`` smallest eligible amounts, or its
+minimum amount) above its maximum or the budget, and the sum of those over the groups of one
+kind (categories, or counties when no application is in two of them) above the budget. These
+are necessary conditions; a conflict between a minimum and ``per_applicant_max`` or a maximum of
+the other kind shows only when a rule tries (below).
+
+How the rules apply them:
+
+- ``ranked`` (and ``lottery``, which funds in the ranked way in its own order) — two passes.
+  Pass 1, the minimums: in processing order, an eligible application that belongs to a group
+  whose minimum is not met yet is funded with its eligible amount if it fits in the budget and
+  under every maximum of its groups (``reason.quota.min_reserved``, ``min_share_reserved`` or
+  ``min_count_reserved``, naming the group); pass 1 ends when every minimum is met. Pass 2 is the
+  rule's normal pass over the rest; an application that would take a group past a maximum is
+  skipped (``reason.quota.max_reached``, ``max_share_reached``, ``max_count_reached``: the
+  group, its limit and what it has) and the funding line is not drawn there: the next ones are
+  still tried. Such an application is not on the reserve list. A minimum still unmet after pass
+  2 is a :class:`PolicyError` (the result would break the policy); ``optimal`` may find a
+  selection that meets it.
+- ``optimal``: each limit is a linear constraint of the integer program; an infeasible program
+  is a :class:`PolicyError` naming every minimum.
+- ``proportional`` refuses quotas (:func:`refuse_quotas`): every eligible application gets the
+  same share of its eligible amount, so what a group receives follows from the budget and cannot
+  be held to a limit without giving up the equal share.
+
+Quotas apply to the round being allocated; awards of earlier rounds do not count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Literal
+
+from tilskudd.errors import PolicyError
+from tilskudd.models import Application, Policy, Quota, Reason
+from tilskudd.money import format_amount
+from tilskudd.registry import REGISTERS, RegistryError, get_register
+from tilskudd.rules.common import (
+    ApplicantTotals,
+    Caps,
+    RankedEntry,
+    make_reason,
+    natural_key,
+)
+
+__all__ = [
+    "Group",
+    "QuotaBook",
+    "category_key",
+    "eligible_amounts",
+    "least_amounts",
+    "quota_violations",
+    "refuse_quotas",
+]
+
+Dimension = Literal["category", "county"]
+
+
+def category_key(text: str) -> str:
+    """A category as compared: without case and with single spaces ("Bredbånd " = "bredbånd")."""
+    return " ".join(text.split()).casefold()
+
+
+def _money(amount: int) -> str:
+    return format_amount(amount, "nb")
+
+
+@dataclass(slots=True)
+class Group:
+    """One group of applications (a category or a county) and the limits that hold for it."""
+
+    by: Dimension
+    value: str
+    """The group as reasons name it: the county number(s) or the category as written."""
+    name: str
+    """For people: the county's name, or the category as written."""
+    members: list[int] = field(default_factory=list)
+    """Indices of the member applications in the sequence given to :meth:`QuotaBook.build`."""
+    min_amount: int | None = None
+    min_share: Decimal | None = None
+    min_count: int | None = None
+    max_amount: int | None = None
+    max_share: Decimal | None = None
+    max_count: int | None = None
+    share_floor: int | None = None
+    """``ceil(min_share × budget)``."""
+    share_cap: int | None = None
+    """``floor(max_share × budget)``."""
+
+    @property
+    def label(self) -> str:
+        """The group in an error message: ``county 03 (Oslo)``, ``category 'Bredbånd'``."""
+        if self.by == "county":
+            if self.name == self.value:
+                return f"county {self.value}"
+            return f"county {self.value} ({self.name})"
+        return f"category {self.name!r}"
+
+    @property
+    def least(self) -> int:
+        """The minimum amount in kroner (0 when none): the larger of amount and share."""
+        return max(self.min_amount or 0, self.share_floor or 0)
+
+    @property
+    def most(self) -> int | None:
+        """The maximum amount in kroner (``None`` when none): the smaller of amount and share."""
+        limits = [x for x in (self.max_amount, self.share_cap) if x is not None]
+        return min(limits) if limits else None
+
+    @property
+    def has_minimum(self) -> bool:
+        """Whether the group must receive something (a minimum amount, share or count above 0)."""
+        return self.least > 0 or bool(self.min_count)
+
+    def _combine(self, quota: Quota, budget: int) -> None:
+        def low(old: int | None, new: int | None) -> int | None:
+            return new if old is None else old if new is None else min(old, new)
+
+        def high(old: int | None, new: int | None) -> int | None:
+            return new if old is None else old if new is None else max(old, new)
+
+        self.min_amount = high(self.min_amount, quota.min_amount)
+        self.min_count = high(self.min_count, quota.min_count)
+        self.max_amount = low(self.max_amount, quota.max_amount)
+        self.max_count = low(self.max_count, quota.max_count)
+        if quota.min_share is not None and (
+            self.min_share is None or quota.min_share > self.min_share
+        ):
+            self.min_share = quota.min_share
+            num, den = quota.min_share.as_integer_ratio()
+            self.share_floor = -(-budget * num // den)
+        if quota.max_share is not None and (
+            self.max_share is None or quota.max_share < self.max_share
+        ):
+            self.max_share = quota.max_share
+            num, den = quota.max_share.as_integer_ratio()
+            self.share_cap = budget * num // den
+
+    def params(self) -> dict[str, str]:
+        """The parameters every quota reason carries: ``by``, ``value``, ``name``."""
+        return {"by": self.by, "value": self.value, "name": self.name}
+
+
+# --------------------------------------------------------------------------------------------
+# Resolving the groups
+
+
+def _county_names() -> dict[str, str]:
+    """County number -> name over both numberings (2024 first: today's names)."""
+    names: dict[str, str] = {}
+    for year in reversed(REGISTERS):
+        for number, county in get_register(year).counties.items():
+            names.setdefault(number, county.name)
+    return names
+
+
+def _county_numbers(value: str) -> frozenset[str]:
+    """The county numbers ``value`` names: a number as given, or a name in either numbering."""
+    text = value.strip()
+    if text.isdigit():
+        return frozenset({text.zfill(2)})
+    numbers: set[str] = set()
+    errors: list[str] = []
+    for year in REGISTERS:
+        try:
+            numbers.add(get_register(year).county(text).number)
+        except RegistryError as exc:
+            errors.append(str(exc))
+    if not numbers:
+        raise PolicyError(f"quota by county: {errors[-1]}")
+    return frozenset(numbers)
+
+
+def _resolve(
+    applications: Sequence[Application], policy: Policy, budget: int
+) -> tuple[list[Group], list[tuple[int, ...]]]:
+    """The groups the policy's quotas name, and each application's groups (by index)."""
+    groups: list[Group] = []
+    index: dict[tuple[str, frozenset[str]], int] = {}
+    county_names = _county_names() if any(q.by == "county" for q in policy.quotas) else {}
+
+    # What each application belongs to, once: its category key and its county numbers.
+    categories: dict[str, list[int]] = {}
+    spelling: dict[str, str] = {}
+    counties: dict[str, list[int]] = {}
+    for i, app in enumerate(applications):
+        if app.category is not None and app.category.strip():
+            key = category_key(app.category)
+            categories.setdefault(key, []).append(i)
+            written = " ".join(app.category.split())
+            # The spelling shown: the first in natural order, whatever the row order.
+            if key not in spelling or natural_key(written) < natural_key(spelling[key]):
+                spelling[key] = written
+        for number in app.counties:
+            counties.setdefault(number, []).append(i)
+
+    def group_for(by: Dimension, keys: frozenset[str], value: str, name: str) -> Group:
+        slot = index.get((by, keys))
+        if slot is None:
+            slot = index[(by, keys)] = len(groups)
+            table = categories if by == "category" else counties
+            members = sorted({i for k in keys for i in table.get(k, ())})
+            groups.append(Group(by=by, value=value, name=name, members=members))
+        return groups[slot]
+
+    for quota in policy.quotas:
+        targets: list[Group] = []
+        if quota.by == "category":
+            wanted = (
+                sorted(categories, key=natural_key)
+                if quota.value == "*"
+                else [category_key(quota.value)]
+            )
+            for key in wanted:
+                shown = spelling.get(key, " ".join(quota.value.split()))
+                targets.append(group_for("category", frozenset({key}), shown, shown))
+        elif quota.value == "*":
+            for number in sorted(counties, key=natural_key):
+                name = county_names.get(number, number)
+                targets.append(group_for("county", frozenset({number}), number, name))
+        else:
+            numbers = _county_numbers(quota.value)
+            value = "/".join(sorted(numbers))
+            names = {county_names[n] for n in numbers if n in county_names}
+            shown = names.pop() if len(names) == 1 else quota.value
+            targets.append(group_for("county", numbers, value, shown))
+        for group in targets:
+            group._combine(quota, budget)
+
+    groups_of: list[list[int]] = [[] for _ in applications]
+    for g, group in enumerate(groups):
+        for i in group.members:
+            groups_of[i].append(g)
+    return groups, [tuple(x) for x in groups_of]
+
+
+# --------------------------------------------------------------------------------------------
+# Checks before any allocation
+
+
+def eligible_amounts(
+    applications: Sequence[Application],
+    policy: Policy,
+    prior_by_orgnr: Mapping[str, int] | None = None,
+    *,
+    whole: bool = False,
+) -> list[int]:
+    """What each application could get at most, alone: after ``min_score``, the caps and what
+    its organisation has left under ``per_applicant_max`` from earlier rounds; 0 if nothing.
+
+    ``whole``: an application whose organisation has less left than its eligible amount gets
+    nothing (``optimal`` funds whole eligible amounts only); otherwise what is left, as
+    ``ranked`` gives it.
+    """
+    caps = Caps(policy)
+    totals = ApplicantTotals(policy, prior_by_orgnr)
+    out: list[int] = []
+    for app in applications:
+        if caps.score_reason(app) is not None:
+            out.append(0)
+            continue
+        amount, _ = caps.eligible(app)
+        if amount:
+            allowed, _ = totals.limit(app, amount)
+            amount = 0 if whole and allowed < amount else allowed
+        out.append(amount)
+    return out
+
+
+def least_amounts(
+    applications: Sequence[Application], policy: Policy, eligible: Sequence[int]
+) -> list[int]:
+    """The least each application can be funded with in ``ranked`` (0 if not eligible).
+
+    Its eligible amount, unless the rule may give it less: a partial award at the line
+    (``at_line = "partial"``) or what its organisation has left (``per_applicant_max``); then
+    the smallest award the policy allows (``min_award``, at least 1, on the ``round_to`` grid).
+    """
+    step = policy.round_to
+    smallest = -(-max(policy.min_award, 1) // step) * step
+    partial = policy.at_line == "partial"
+    per_org = policy.per_applicant_max is not None
+    return [
+        min(amount, smallest) if amount and (partial or (per_org and app.orgnr)) else amount
+        for app, amount in zip(applications, eligible, strict=True)
+    ]
+
+
+def _check_feasible(
+    groups: Sequence[Group], eligible: Sequence[int], lows: Sequence[int], budget: int
+) -> None:
+    """Raise one :class:`PolicyError` listing every conflict among the minimums (see module)."""
+    problems: list[str] = []
+    need: dict[int, int] = {}  # group -> the least its minimums can cost
+    n = len(eligible)
+    for g, group in enumerate(groups):
+        fundable = [i for i in group.members if eligible[i] > 0]
+        amounts = [eligible[i] for i in fundable]
+        cheapest_first = sorted(lows[i] for i in fundable)
+        least, most = group.least, group.most
+        conflict = False
+        if (group.min_count or 0) > (group.max_count if group.max_count is not None else n):
+            problems.append(
+                f"{group.label}: at least {group.min_count} funded applications, but at most "
+                f"{group.max_count}"
+            )
+            conflict = True
+        if most is not None and least > most:
+            problems.append(f"{group.label}: at least {_money(least)}, but at most {_money(most)}")
+            conflict = True
+        count = group.min_count or 0
+        if count > len(amounts):
+            problems.append(
+                f"{group.label}: at least {count} funded applications, but only "
+                f"{len(amounts)} eligible application{'s' if len(amounts) != 1 else ''}"
+            )
+            continue
+        if least > sum(amounts):
+            problems.append(
+                f"{group.label}: at least {_money(least)}, but its eligible applications can "
+                f"get only {_money(sum(amounts))} in all"
+            )
+            continue
+        cheapest = sum(cheapest_first[:count])
+        if most is not None and cheapest > most and not conflict:
+            problems.append(
+                f"{group.label}: at least {count} funded applications need at least "
+                f"{_money(cheapest)}, but at most {_money(most)} may go there"
+            )
+            continue
+        need[g] = max(least, cheapest)
+        if need[g] > budget:
+            problems.append(
+                f"{group.label}: the minimum needs at least {_money(need[g])}; the budget is "
+                f"{_money(budget)}"
+            )
+    if not problems:
+        # Groups of one kind with no application in two of them: their needs add up.
+        for by in ("category", "county"):
+            mine = [g for g in need if groups[g].by == by and need[g] > 0]
+            if len(mine) < 2:
+                continue
+            seen: set[int] = set()
+            disjoint = True
+            for g in mine:
+                members = set(groups[g].members)
+                if members & seen:
+                    disjoint = False
+                    break
+                seen |= members
+            total = sum(need[g] for g in mine)
+            if disjoint and total > budget:
+                parts = ", ".join(f"{groups[g].label} {_money(need[g])}" for g in mine)
+                problems.append(
+                    f"the minimums per {by} need at least {_money(total)} together ({parts}); "
+                    f"the budget is {_money(budget)}"
+                )
+    if problems:
+        raise PolicyError(
+            "the quotas cannot all be met:\n" + "\n".join(f"  - {p}" for p in problems)
+        )
+
+
+def refuse_quotas(policy: Policy) -> None:
+    """:class:`PolicyError` for quotas with the ``proportional`` rule (see the module docstring)."""
+    if policy.quotas:
+        raise PolicyError(
+            "quotas do not apply to the proportional rule: every eligible application gets the "
+            "same share of its eligible amount, so what a category or county receives follows "
+            "from the budget and cannot be held to a limit; use the ranked or optimal rule, or "
+            "remove the quotas"
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# Bookkeeping while funding
+
+
+class QuotaBook:
+    """The groups of a round and what each has received so far, for rules that fund in order.
+
+    Build it with :meth:`build` (which checks the minimums first). :meth:`visit_order` runs pass
+    1 (the minimums) and gives the order in which a rule should visit its entries;
+    :meth:`blocked` says whether an award would break a maximum, :meth:`add` counts an award,
+    :meth:`check_met` raises if a minimum is still unmet at the end.
+    """
+
+    __slots__ = ("budget", "count", "groups", "groups_of", "reserved", "used")
+
+    def __init__(self, groups: list[Group], groups_of: dict[str, tuple[int, ...]], budget: int):
+        self.groups = groups
+        self.groups_of = groups_of
+        """Application id -> indices of its groups."""
+        self.budget = budget
+        self.used = [0] * len(groups)
+        self.count = [0] * len(groups)
+        self.reserved: dict[str, int] = {}
+        """Application id -> the group it was funded for in pass 1."""
+
+    @classmethod
+    def build(
+        cls,
+        applications: Sequence[Application],
+        budget: int,
+        policy: Policy,
+        eligible: Sequence[int],
+        least: Sequence[int] | None = None,
+    ) -> QuotaBook | None:
+        """The book for ``policy.quotas`` (``None`` without quotas), after the checks.
+
+        ``eligible`` is what each application could get at most (:func:`eligible_amounts`),
+        ``least`` the least it can be funded with (:func:`least_amounts`; default: ``eligible``,
+        as for whole awards). Raises :class:`PolicyError` naming every conflict among the
+        minimums.
+        """
+        if not policy.quotas:
+            return None
+        groups, groups_of = _resolve(applications, policy, budget)
+        _check_feasible(groups, eligible, eligible if least is None else least, budget)
+        by_id = {app.id: gs for app, gs in zip(applications, groups_of, strict=True) if gs}
+        return cls(groups, by_id, budget)
+
+    def fresh(self) -> QuotaBook:
+        """The same groups with nothing counted yet (for a second pass over a round)."""
+        return QuotaBook(self.groups, self.groups_of, self.budget)
+
+    def _unmet(self, g: int) -> bool:
+        group = self.groups[g]
+        return self.used[g] < group.least or self.count[g] < (group.min_count or 0)
+
+    def blocked(self, application: Application, amount: int) -> Reason | None:
+        """The reason an award of ``amount`` to ``application`` would break a maximum, or None."""
+        for g in self.groups_of.get(application.id, ()):
+            group = self.groups[g]
+            if group.max_count is not None and self.count[g] + 1 > group.max_count:
+                return make_reason(
+                    "reason.quota.max_count_reached",
+                    **group.params(),
+                    limit=group.max_count,
+                    count=self.count[g],
+                )
+            used = self.used[g]
+            if group.max_amount is not None and used + amount > group.max_amount:
+                return make_reason(
+                    "reason.quota.max_reached",
+                    **group.params(),
+                    limit=group.max_amount,
+                    used=used,
+                    needed=amount,
+                )
+            if group.share_cap is not None and used + amount > group.share_cap:
+                return make_reason(
+                    "reason.quota.max_share_reached",
+                    **group.params(),
+                    share=group.max_share,
+                    limit=group.share_cap,
+                    used=used,
+                    needed=amount,
+                )
+        return None
+
+    def add(self, application: Application, amount: int, reasons: list[Reason]) -> None:
+        """Count an award; if ``application`` was funded in pass 1, say for which minimum."""
+        groups = self.groups_of.get(application.id, ())
+        for g in groups:
+            self.used[g] += amount
+            self.count[g] += 1
+        g_for = self.reserved.get(application.id)
+        if g_for is not None:
+            reasons.append(self._reserved_reason(g_for))
+
+    def _reserved_reason(self, g: int) -> Reason:
+        group = self.groups[g]
+        if group.min_count:
+            return make_reason(
+                "reason.quota.min_count_reserved", **group.params(), limit=group.min_count
+            )
+        if group.share_floor is not None and group.share_floor >= (group.min_amount or 0):
+            return make_reason(
+                "reason.quota.min_share_reserved",
+                **group.params(),
+                share=group.min_share,
+                limit=group.share_floor,
+            )
+        return make_reason("reason.quota.min_reserved", **group.params(), limit=group.least)
+
+    def visit_order(
+        self,
+        entries: Sequence[RankedEntry],
+        budget: int,
+        policy: Policy,
+        prior_by_orgnr: Mapping[str, int] | None = None,
+    ) -> list[int]:
+        """Pass 1: choose the applications funded first for the minimums; the visiting order.
+
+        In the order of ``entries``, an application in a group with an unmet minimum is chosen
+        if it is eligible, fits in what is left of the budget and breaks no maximum of its
+        groups (counted as the rule will count it: caps, then what its organisation has left).
+        Returns the chosen entries' indices, then every other index in order; the rule funds
+        the chosen ones first and they fit, because it sees the same state.
+        """
+        n = len(entries)
+        if not any(group.has_minimum for group in self.groups):
+            return list(range(n))
+        caps = Caps(policy)
+        totals = ApplicantTotals(policy, prior_by_orgnr)
+        trial = self.fresh()
+        remaining = budget
+        unmet = {g for g in range(len(self.groups)) if trial._unmet(g)}
+        chosen: list[int] = []
+        for k, entry in enumerate(entries):
+            if not unmet:
+                break
+            app = entry.application
+            helping = [g for g in self.groups_of.get(app.id, ()) if g in unmet]
+            if not helping or caps.score_reason(app) is not None:
+                continue
+            amount, _ = caps.eligible(app)
+            if amount:
+                amount, _ = totals.limit(app, amount)
+            if not amount or amount > remaining or trial.blocked(app, amount) is not None:
+                continue
+            remaining -= amount
+            totals.add(app, amount)
+            trial.add(app, amount, [])
+            chosen.append(k)
+            self.reserved[app.id] = helping[0]
+            unmet = {g for g in unmet if trial._unmet(g)}
+        picked = set(chosen)
+        return chosen + [k for k in range(n) if k not in picked]
+
+    def check_met(self, rule: str) -> None:
+        """Raise :class:`PolicyError` naming every group whose minimum is not met."""
+        problems = []
+        for g, group in enumerate(self.groups):
+            if not self._unmet(g):
+                continue
+            wants = []
+            if self.count[g] < (group.min_count or 0):
+                wants.append(f"at least {group.min_count} funded applications ({self.count[g]})")
+            if self.used[g] < group.least:
+                wants.append(f"at least {_money(group.least)} ({_money(self.used[g])})")
+            problems.append(f"{group.label}: {' and '.join(wants)}")
+        if problems:
+            raise PolicyError(
+                f"the {rule} rule could not meet every minimum quota: funding the best-ranked "
+                "applications of each group first ran out of budget or met a maximum:\n"
+                + "\n".join(f"  - {p}" for p in problems)
+                + "\nthe optimal rule looks for a selection that meets every quota"
+            )
+
+
+# --------------------------------------------------------------------------------------------
+# Checking a result
+
+
+def quota_violations(
+    applications: Sequence[Application],
+    awards: Mapping[str, int],
+    budget: int,
+    policy: Policy,
+) -> list[str]:
+    """Every quota a set of awards (id -> kroner) breaks, as text; empty when all hold."""
+    if not policy.quotas:
+        return []
+    groups, groups_of = _resolve(applications, policy, budget)
+    used = [0] * len(groups)
+    count = [0] * len(groups)
+    for app, gs in zip(applications, groups_of, strict=True):
+        amount = awards.get(app.id, 0)
+        if amount:
+            for g in gs:
+                used[g] += amount
+                count[g] += 1
+    out = []
+    for g, group in enumerate(groups):
+        most = group.most
+        if group.max_count is not None and count[g] > group.max_count:
+            out.append(f"{group.label}: {count[g]} funded, at most {group.max_count}")
+        if count[g] < (group.min_count or 0):
+            out.append(f"{group.label}: {count[g]} funded, at least {group.min_count}")
+        if most is not None and used[g] > most:
+            out.append(f"{group.label}: {_money(used[g])}, at most {_money(most)}")
+        if used[g] < group.least:
+            out.append(f"{group.label}: {_money(used[g])}, at least {_money(group.least)}")
+    return out

@@ -151,6 +151,10 @@ class _Solution:
     tie_break_proven: bool
 
 
+def _total(costs: Sequence[int], x: Sequence[int]) -> int:
+    return sum(c for c, xi in zip(costs, x, strict=True) if xi)
+
+
 def _highs(time_limit: float) -> _Highs:
     h = _Highs()
     h.setOptionValue("output_flag", False)
@@ -190,16 +194,19 @@ def _solve(
         raise AllocationInvariantError(f"HiGHS stopped with {h.modelStatusToString(status)}")
     info = h.getInfo()
     values = h.getSolution().col_value
-    if status == HighsModelStatus.kTimeLimit and not len(values):
+    x = [1 if v > 0.5 else 0 for v in values] if len(values) == m else []
+    if x and not program.holds(x):
+        raise AllocationInvariantError("HiGHS returned a selection that breaks a constraint")
+    proven = status == HighsModelStatus.kOptimal
+    # Stopped by the time limit: never return less than the starting point.
+    if not proven and start is not None and (not x or _total(costs, start) > _total(costs, x)):
+        x = list(start)
+    if not x:
         raise PolicyError(
             f"no selection meeting every quota was found within the time limit of "
             f"{time_limit:g} seconds; allow more time (time_limit) or relax the quotas"
         )
-    x = [1 if v > 0.5 else 0 for v in values]
-    if not program.holds(x):
-        raise AllocationInvariantError("HiGHS returned a selection that breaks a constraint")
     objective = sum(c for c, xi in zip(costs, x, strict=True) if xi)
-    proven = status == HighsModelStatus.kOptimal
     bound = float(info.mip_dual_bound)
     if not proven:
         return _Solution([bool(v) for v in x], False, objective, bound, False)
@@ -215,7 +222,7 @@ def _solve(
     values = h.getSolution().col_value
     if len(values) == m:
         better = [1 if v > 0.5 else 0 for v in values]
-        same = sum(c for c, xi in zip(costs, better, strict=True) if xi) == objective
+        same = _total(costs, better) == objective
         if same and program.holds(better):
             x = better
     return _Solution([bool(v) for v in x], True, objective, bound, tie_break_proven)
@@ -411,10 +418,20 @@ def allocate_optimal(
         notes.append(make_reason("note.optimal.proven", objective=objective))
         if not solution.tie_break_proven:
             notes.append(make_reason("note.optimal.tie_break_not_proven"))
+    elif not math.isfinite(solution.bound):
+        notes.append(
+            make_reason(
+                "note.optimal.no_bound",
+                objective=objective,
+                value=value,
+                time_limit=Decimal(repr(policy.time_limit)),
+            )
+        )
     else:
         bound = (Decimal(repr(solution.bound)) * scale).quantize(
             Decimal(1).scaleb(-4), rounding=ROUND_DOWN
         )
+        bound = max(bound, value)  # (a float a hair below an integer optimum)
         gap = Decimal(0)
         if bound:
             gap = ((bound - value) / abs(bound)).quantize(Decimal("0.000001"), ROUND_DOWN)
@@ -424,7 +441,7 @@ def allocate_optimal(
                 objective=objective,
                 value=value,
                 bound=bound,
-                gap=max(gap, Decimal(0)),
+                gap=gap,
                 time_limit=Decimal(repr(policy.time_limit)),
             )
         )

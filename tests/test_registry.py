@@ -219,6 +219,78 @@ def test_thirty_three_municipalities_in_one_cell() -> None:
     assert numbers(R2009, cell) == [m.number for m in chosen]
 
 
+# Items a municipality cell is made of: numbers (padded or not), names in many forms, ambiguous
+# and unknown names, numbers of the other numbering, names with "og", and plain noise.
+_ITEMS = [
+    "0301",
+    "301",
+    "4601",
+    "1103",
+    "0602",
+    "9999",
+    "0301 4601",
+    "Oslo",
+    "oslo kommune",
+    "Bergen",
+    "Aalesund",
+    "Hábmer - Hamarøy",
+    "Hamarøy",
+    "Herøy",
+    "Herøy (Nordland)",
+    "Evje og Hornnes",
+    "Oslo og Bergen",
+    "Hamary",
+    "0301 Oslo",
+    "1101 Oslo",
+    "Drammen",
+    "",
+    " ",
+]
+
+
+def is_one(register: Register, item: str) -> bool:
+    try:
+        register.municipality(item)
+    except RegistryError:
+        return False
+    return True
+
+
+@given(
+    items=st.lists(st.sampled_from(_ITEMS), max_size=5),
+    separators=st.lists(st.sampled_from([",", ", ", " ,", ",,", "; ", "\n", " og "]), max_size=5),
+    year=st.sampled_from(["2009", "2024"]),
+)
+def test_fast_municipality_path_agrees_with_the_parser(
+    items: list[str], separators: list[str], year: str
+) -> None:
+    register = get_register(year)
+    cell = items[0] if items else ""
+    for item, separator in zip(items[1:], separators, strict=False):
+        cell += separator + item
+    fast = register.municipality_numbers(cell)
+    found, errors = register.find_municipalities(cell)
+    if fast is None:
+        # Refused only for the parser's work: a problem to explain, another separator, or an
+        # item that is not one municipality by itself ("Oslo og Bergen", "0301 4601").
+        pieces = [p.strip() for p in cell.split(",") if p.strip()]
+        assert errors or ";" in cell or "\n" in cell or not all(is_one(register, p) for p in pieces)
+        return
+    assert errors == ()
+    counties: list[str] = []
+    for m in found:
+        if m.county_number not in counties:
+            counties.append(m.county_number)
+    assert fast == (tuple(m.number for m in found), tuple(counties))
+
+
+def test_fast_municipality_path_takes_the_common_cells() -> None:
+    assert R2024.municipality_numbers("0301, 4601,0301") == (("0301", "4601"), ("03", "46"))
+    assert R2024.municipality_numbers("Bergen, Oslo kommune") == (("4601", "0301"), ("46", "03"))
+    assert R2024.municipality_numbers("Oslo; Bergen") is None  # the parser's separators
+    assert R2024.municipality_numbers("Herøy") is None  # ambiguous: the parser says so
+
+
 # --- counties -------------------------------------------------------------------------------
 
 

@@ -214,6 +214,7 @@ class _Parsed:
 
 
 _HARD_SEPARATORS = re.compile(r"[,;\n\r\t&/|]+")
+_OTHER_SEPARATORS = re.compile(r"[;\n\r\t&/|]")  # the hard ones but the comma
 _SOFT_SEPARATOR = re.compile(r"\s+(?:og|and|\+)\s+", re.IGNORECASE)
 _NUMBER = re.compile(r"^\d+$")
 _NUMBER_THEN_NAME = re.compile(r"^(\d{1,4})\s*[-–:.]?\s+(\D.*)$")
@@ -255,6 +256,9 @@ class Register:
         }
         self._cache: dict[tuple[Kind, str, object], _Parsed] = {}
         self._items: dict[tuple[Kind, str], Place | RegistryError] = {}
+        # Items of municipality cells known to be one municipality, by their text as written:
+        # every number to start with, then each item the full parser has resolved.
+        self._quick: dict[str, Municipality] = dict(self.municipalities)
 
     def __repr__(self) -> str:
         return f"Register({self.year!r})"
@@ -306,6 +310,38 @@ class Register:
         """
         parsed = self._find("municipality", value)
         return parsed.places, parsed.errors  # type: ignore[return-value]
+
+    def municipality_numbers(self, text: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+        """The common cell, fast: its municipality numbers and their counties, or None.
+
+        A cell of comma-separated items that are each one municipality gives the numbers
+        (duplicates dropped, first kept) and the counties in the order their municipalities
+        come: what :meth:`find_municipalities` finds, at a fifth of the cost. Anything else
+        (another separator, an item in error or needing a split) gives None: the full parser
+        decides and explains. A property test checks that the two agree.
+        """
+        if _OTHER_SEPARATORS.search(text):
+            return None
+        quick = self._quick
+        numbers: list[str] = []
+        counties: list[str] = []
+        for piece in text.split(","):
+            item = piece.strip()
+            if not item:
+                continue
+            place = quick.get(item)
+            if place is None:
+                found = self._resolve("municipality", item)
+                if not isinstance(found, Municipality):
+                    return None
+                place = found
+                if len(quick) < 200_000:
+                    quick[item] = place
+            if place.number not in numbers:
+                numbers.append(place.number)
+                if place.county_number not in counties:
+                    counties.append(place.county_number)
+        return tuple(numbers), tuple(counties)
 
     def find_counties(self, value: object) -> tuple[tuple[County, ...], tuple[RegistryError, ...]]:
         """Every county in a cell (same separators as :meth:`find_municipalities`)."""

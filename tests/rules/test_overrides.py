@@ -115,6 +115,19 @@ def test_fund_override_status_against_the_eligible_amount(make_application: Make
     assert all(d.eligible_amount == 200_000 for d in result.decisions)
 
 
+def test_fund_override_of_an_application_the_policy_would_not_fund(
+    make_application: MakeApp,
+) -> None:
+    app = override(make_application(id="A", score=Decimal(1)), "fund", 10_000)
+    result = allocate([app], 50_000, Policy(min_score=Decimal(3)))
+    decision = result.by_id()["A"]
+    assert (decision.status, decision.amount, decision.eligible_amount) == (F, 10_000, 0)
+    assert [r.code for r in decision.reasons] == [
+        "reason.override.fund",
+        "reason.override.outside_policy",
+    ]
+
+
 def test_fund_override_counts_against_per_applicant_max(make_application: MakeApp) -> None:
     org = "974760673"
     apps = [

@@ -6,7 +6,7 @@ turned into messages and exit codes in one place (:func:`tilskudd.cli.common.gua
 
 from __future__ import annotations
 
-from tilskudd.cli import allocate, check, programme  # noqa: F401  (registers the commands)
+from tilskudd.cli import allocate, check, explain, programme  # noqa: F401  (registers commands)
 from tilskudd.cli.app import app
 
 __all__ = ["app", "main"]

@@ -15,7 +15,8 @@ Norwegian ``innvilg`` / ``avslå`` / ``reserve`` too), ``decision_amount`` and `
    at least its eligible amount under the policy's caps (as the rules call a capped award funded)
    and ``partly_funded`` below it. The officer decides: caps, ``min_score``, ``round_to``,
    ``min_award`` and ``per_applicant_max`` do not limit an override, but an amount above what the
-   policy would allow is said in ``reason.override.above_eligible``.
+   policy would allow is said in ``reason.override.above_eligible`` (``reason.override.
+   outside_policy`` when the policy would not have funded it at all).
 3. ``reject``: ``not_funded`` with ``reason.override.reject`` and the officer's text.
 4. ``reserve``: ``reserve`` with ``reason.override.reserve``. The officer's reserves come first
    on the reserve list (in rank order among themselves, positions 1..k); the rule's own reserve
@@ -256,7 +257,9 @@ def allocate_with_overrides(
             amount = funds[app.id]
             status = Status.FUNDED if amount >= eligible else Status.PARTLY_FUNDED
             why = [make_reason("reason.override.fund", amount=amount, text=text)]
-            if amount > eligible:
+            if eligible == 0:
+                why.append(make_reason("reason.override.outside_policy"))
+            elif amount > eligible:
                 why.append(
                     make_reason("reason.override.above_eligible", amount=amount, eligible=eligible)
                 )

@@ -1,0 +1,726 @@
+"""Why one application got what it got, as an officer would justify it in a decision letter.
+
+:func:`explain` takes an allocated round (:class:`~tilskudd.models.RoundResult`) and one
+application id and returns an :class:`Explanation`: its score and rank (and who shares it), the
+caps that applied with their figures, where the funding line fell, why it got this amount or
+nothing, and what it would have taken to be funded in full. :func:`paragraphs` words it in
+Norwegian or English from the catalogue (``[explain]``); :func:`to_data` gives it as JSON data.
+
+What it would have taken is found by re-running the same allocation (same applications,
+policy, overrides and earlier awards) with one thing changed, and every answer is checked by
+such a run:
+
+- **Score** (rules that rank by score): the lowest of the other applications' scores above its
+  own (and the minimum score, if it was below it) at which it is funded in full. Funding only
+  gets easier as a score rises under ``ranked`` (an application taken earlier finds at least as
+  much budget left), so the candidates are searched by bisection; the answer is checked by a
+  run at that score and one at the candidate below it, and if that check fails (a rule that is
+  not monotone in the score) the candidates are tried in order instead. At a score equal to
+  another's, the stated tie-break decides as usual.
+- **Budget**: under ``ranked``, funding is not monotone in the budget when ``at_line = "skip"``
+  (more money can fund an application above it that was passed over, which then takes the
+  money). The budget given is the one at which the funding line reaches it: what the
+  applications ranked above it received (all their eligible amounts with ``stop``/``partial``)
+  plus its own eligible amount, raised again while the extra money goes to one above it
+  (at most 8 times), and checked by a run. When that does not settle, and for other rules: a
+  budget found by bisection between one at which it is not funded in full and one at which it
+  is (every application above it funded in full, or everything applied for), checked at that
+  budget and at 1 krone less. Under ``skip`` a smaller budget may exist that happens to fund it
+  too; the answer is a budget that does, found as stated, not a proven minimum.
+
+Rejected (invalid) applications are explained by their input problems with cells; one decided
+by a manual override by the officer's decision and reason; one funded in an earlier round of a
+programme by that. Pure: no I/O; the re-runs are ordinary calls of :func:`tilskudd.rules.allocate`.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import Any, Literal
+
+from tilskudd.errors import UsageError
+from tilskudd.i18n import get
+from tilskudd.models import (
+    Allocation,
+    Application,
+    Decision,
+    Policy,
+    Reason,
+    RejectedRow,
+    RoundResult,
+    Status,
+)
+from tilskudd.rules.common import natural_key, ranking_basis
+from tilskudd.wording import issue_cell, issue_text, reason_text
+
+__all__ = [
+    "BudgetChange",
+    "Explanation",
+    "FundingLine",
+    "ScoreChange",
+    "explain",
+    "paragraphs",
+    "sentences",
+    "to_data",
+]
+
+ALREADY_FUNDED = "reason.round.already_funded"  # tilskudd.rounds.ALREADY_FUNDED
+LINE_RULES = frozenset({"ranked", "lottery"})
+"""Rules that fund in rank order down to a funding line."""
+
+Kind = Literal["allocated", "override", "rejected", "excluded"]
+
+
+@dataclass(frozen=True)
+class FundingLine:
+    """Where the funding line fell: the last application the rule funded in rank order."""
+
+    rank: int
+    score: Decimal | None
+    application_id: str
+    remaining: int
+    """What was left of the budget (the round's unallocated amount)."""
+    budget: int
+
+
+@dataclass(frozen=True)
+class ScoreChange:
+    """The lowest score at which the application would have been funded in full."""
+
+    score: Decimal
+    own: Decimal
+    below: Decimal
+    """The candidate just below (or its own score), at which it is not funded in full."""
+    amount: int
+    """What it would have received at ``score``."""
+    by_min_score: bool
+    """``score`` is the policy's minimum score, which it did not reach."""
+    verified: bool
+    runs: int
+
+
+@dataclass(frozen=True)
+class BudgetChange:
+    """A budget at which the application would have been funded in full."""
+
+    budget: int
+    extra: int
+    amount: int
+    method: Literal["line", "bisect"]
+    verified: bool
+    runs: int
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Everything said about one application, as data (words come from :func:`sentences`)."""
+
+    application_id: str
+    kind: Kind
+    decision: Decision | None
+    application: Application | None = None
+    rejected: RejectedRow | None = None
+    rule: str = ""
+    budget: int = 0
+    unallocated: int = 0
+    count: int = 0
+    """Applications ranked in the allocation."""
+    tied_with: tuple[str, ...] = ()
+    basis: str | None = None
+    """``score`` or ``rank``: what the rank order was made from; None if unranked."""
+    caps: tuple[Reason, ...] = ()
+    """Cap and eligibility reasons, in the order applied."""
+    outcome: tuple[Reason, ...] = ()
+    """The other reasons: funded, budget exhausted, reserve position, override..."""
+    line: FundingLine | None = None
+    notes: tuple[Reason, ...] = ()
+    """Round notes that bear on it (a tie across the line; a proportional share)."""
+    score_change: ScoreChange | None = None
+    score_note: Literal["none", "not_used", "given_rank", "unscored"] | None = None
+    budget_change: BudgetChange | None = None
+    budget_note: Literal["none"] | None = None
+    problems: tuple[tuple[str, str, str], ...] = field(default=())
+    """For a rejected application: (cell, problem code, problem text in English)."""
+
+
+# --- finding the application -----------------------------------------------------------------
+
+
+def _unknown(application_id: str, result: RoundResult) -> UsageError:
+    ids = [d.application_id for d in result.allocation.decisions]
+    folded = {i.casefold(): i for i in ids}
+    near = []
+    if application_id.casefold() in folded:
+        near.append(folded[application_id.casefold()])
+    # "2009-11" for "2009-011": the same numbers in the same places.
+    numbers = natural_key(application_id)[0]
+    near += [i for i in ids if natural_key(i)[0] == numbers and i not in near]
+    near += [
+        i for i in difflib.get_close_matches(application_id, ids, n=5, cutoff=0.5) if i not in near
+    ]
+    if not near:
+        near = sorted(ids, key=natural_key)[:5]
+        hint = f"the ids run {', '.join(near)}{' …' if len(ids) > 5 else ''}"
+    else:
+        hint = f"did you mean {', '.join(near)}?"
+    source = f" in {result.source.file}" if result.source else ""
+    return UsageError(f"no application with id {application_id!r}{source}; {hint}")
+
+
+# --- re-running the allocation ---------------------------------------------------------------
+
+
+class _Runner:
+    """Re-runs the round's allocation with one application's score or the budget changed."""
+
+    def __init__(
+        self,
+        applications: Sequence[Application],
+        budget: int,
+        policy: Policy,
+        application_id: str,
+        prior_by_orgnr: Mapping[str, int] | None,
+    ) -> None:
+        self.apps = list(applications)
+        self.budget = budget
+        self.policy = policy
+        self.id = application_id
+        self.index = next(i for i, a in enumerate(self.apps) if a.id == application_id)
+        self.prior = prior_by_orgnr
+        self.runs = 0
+
+    def run(self, *, score: Decimal | None = None, budget: int | None = None) -> Allocation:
+        from tilskudd.rules import allocate
+
+        apps = self.apps
+        if score is not None:
+            apps = list(apps)
+            apps[self.index] = apps[self.index].model_copy(update={"score": score})
+        self.runs += 1
+        return allocate(
+            apps,
+            self.budget if budget is None else budget,
+            self.policy,
+            prior_by_orgnr=self.prior,
+        )
+
+    def decision(self, allocation: Allocation) -> Decision:
+        return next(d for d in allocation.decisions if d.application_id == self.id)
+
+
+def _first_true(
+    candidates: Sequence[Any], test: Callable[[Any], bool]
+) -> tuple[int | None, bool, dict[int, bool]]:
+    """The index of the first candidate passing ``test``, assuming a monotone test (bisection);
+    whether the answer was checked against its predecessor; the results seen."""
+    seen: dict[int, bool] = {}
+
+    def check(i: int) -> bool:
+        if i not in seen:
+            seen[i] = test(candidates[i])
+        return seen[i]
+
+    n = len(candidates)
+    if n == 0 or not check(n - 1):
+        return None, True, seen
+    lo, hi = -1, n - 1  # check(lo) is False (lo = -1: the application as it is), check(hi) True
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if check(mid):
+            hi = mid
+        else:
+            lo = mid
+    if hi == 0 or not check(hi - 1):
+        return hi, True, seen
+    # Not monotone after all: the first that passes, in order (each run is cheap).
+    for i in range(n):
+        if check(i):
+            return i, False, seen
+    return None, False, seen  # pragma: no cover - check(n - 1) passed above
+
+
+def _score_change(
+    runner: _Runner, app: Application, others: Sequence[Application], policy: Policy, rule: str
+) -> tuple[ScoreChange | None, Literal["none", "not_used", "given_rank", "unscored"] | None]:
+    own = app.score
+    if own is None:
+        return None, "unscored"
+    min_score = policy.min_score
+    basis = ranking_basis([*others, app])
+    score_decides = basis == "score" and not (rule == "proportional" and policy.weight == "none")
+    candidates: set[Decimal] = set()
+    if min_score is not None and own < min_score:
+        candidates.add(min_score)
+    if score_decides:
+        candidates.update(a.score for a in others if a.score is not None and a.score > own)
+    if not candidates:
+        if not score_decides:
+            return None, "given_rank" if basis == "rank" else "not_used"
+        return None, "none"
+    ordered = sorted(candidates)
+    amounts: dict[Decimal, int] = {}
+
+    def funded(score: Decimal) -> bool:
+        d = runner.decision(runner.run(score=score))
+        amounts[score] = d.amount
+        return d.status is Status.FUNDED
+
+    index, verified, _ = _first_true(ordered, funded)
+    if index is None:
+        return None, "none"
+    score = ordered[index]
+    below = ordered[index - 1] if index else own
+    return (
+        ScoreChange(
+            score=score,
+            own=own,
+            below=below,
+            amount=amounts[score],
+            by_min_score=score == min_score and own < score,
+            verified=verified,
+            runs=runner.runs,
+        ),
+        None,
+    )
+
+
+_LINE_STEPS = 8
+"""How often the funding line is followed before bisection takes over (each step is a run)."""
+
+
+def _budget_change(
+    runner: _Runner, allocated: Sequence[Application], policy: Policy, rule: str
+) -> BudgetChange | None:
+    budget = runner.budget
+    start = runner.runs
+    lo = budget  # not funded in full at this budget (the caller's premise)
+    hi = budget + sum(a.requested for a in allocated)  # everyone's request: surely enough
+    if rule == "ranked":
+        current = budget
+        for _ in range(_LINE_STEPS):
+            allocation = runner.run(budget=current)
+            decisions = allocation.decisions
+            k = next(i for i, d in enumerate(decisions) if d.application_id == runner.id)
+            mine = decisions[k]
+            if mine.status is Status.FUNDED:
+                if current == budget:
+                    return None  # funded already: nothing to find
+                return BudgetChange(
+                    budget=current,
+                    extra=current - budget,
+                    amount=mine.amount,
+                    method="line",
+                    verified=True,
+                    runs=runner.runs - start,
+                )
+            lo = current
+            eligible = mine.eligible_amount or 0
+            if not eligible:
+                return None
+            overrides = sum(d.amount for d in decisions if d.override)
+            everyone_above = sum(d.eligible_amount or 0 for d in decisions[:k] if not d.override)
+            # With every application above it funded in full there is room for it: a bound.
+            hi = min(hi, overrides + everyone_above + eligible)
+            if policy.at_line == "skip":
+                above = sum(d.amount for d in decisions[:k] if not d.override)
+            else:
+                above = everyone_above  # a strict line: all above must be funded first
+            wanted = overrides + above + eligible
+            if wanted <= current or wanted > hi:
+                break
+            current = wanted
+        # Each step funded another application passed over above it: bisect instead.
+
+    amounts: dict[int, int] = {}
+
+    def funded(candidate: int) -> bool:
+        d = runner.decision(runner.run(budget=candidate))
+        amounts[candidate] = d.amount
+        return d.status is Status.FUNDED
+
+    if hi <= lo or not funded(hi):
+        return None
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if funded(mid):
+            hi = mid
+        else:
+            lo = mid
+    return BudgetChange(
+        budget=hi,
+        extra=hi - budget,
+        amount=amounts[hi],
+        method="bisect",
+        verified=True,  # funded at hi, not at hi - 1 = lo: both were run
+        runs=runner.runs - start,
+    )
+
+
+# --- the explanation -------------------------------------------------------------------------
+
+
+def _funding_line(allocation: Allocation, by_id: Mapping[str, Application]) -> FundingLine | None:
+    last: Decision | None = None
+    for d in allocation.decisions:
+        if (
+            d.amount > 0
+            and not d.override
+            and d.rank is not None
+            and (last is None or (last.rank is not None and d.rank >= last.rank))
+        ):
+            last = d
+    if last is None or last.rank is None:
+        return None
+    app = by_id.get(last.application_id)
+    return FundingLine(
+        rank=last.rank,
+        score=app.score if app else None,
+        application_id=last.application_id,
+        remaining=allocation.unallocated,
+        budget=allocation.budget,
+    )
+
+
+def _names(note: Reason, application_id: str) -> bool:
+    """True if a round note lists the application (a tie across the funding line)."""
+    ids = note.params.get("ids")
+    return isinstance(ids, list) and application_id in ids
+
+
+def _is_cap(reason: Reason) -> bool:
+    return reason.code.startswith(("reason.cap.", "reason.ineligible."))
+
+
+def explain(
+    result: RoundResult,
+    application_id: str,
+    *,
+    prior_by_orgnr: Mapping[str, int] | None = None,
+    what_if: bool = True,
+) -> Explanation:
+    """Explain the decision on ``application_id`` in ``result`` (see the module docstring).
+
+    ``prior_by_orgnr`` must be what the round was allocated with (earlier rounds of a
+    programme) for the re-runs to reproduce it. ``what_if=False`` leaves out the re-runs.
+    Raises :class:`~tilskudd.errors.UsageError` for an unknown id, naming the nearest ids.
+    """
+    allocation = result.allocation
+    decisions = allocation.by_id()
+    decision = decisions.get(application_id)
+    if decision is None:
+        raise _unknown(application_id, result)
+    rule = allocation.rule
+    rejected = next((r for r in result.rejected if r.id == application_id), None)
+    if decision.status is Status.REJECTED:
+        problems = tuple(
+            (issue_cell(i, "en"), i.code, issue_text(i, "en"))
+            for i in (rejected.issues if rejected else ())
+            if i.is_error
+        )
+        return Explanation(
+            application_id,
+            "rejected",
+            decision,
+            rejected=rejected,
+            rule=rule,
+            budget=allocation.budget,
+            unallocated=allocation.unallocated,
+            outcome=decision.reasons,
+            problems=problems,
+        )
+    app = result.application(application_id)
+    if any(r.code == ALREADY_FUNDED for r in decision.reasons):
+        return Explanation(
+            application_id,
+            "excluded",
+            decision,
+            application=app,
+            rule=rule,
+            budget=allocation.budget,
+            unallocated=allocation.unallocated,
+            outcome=decision.reasons,
+        )
+    assert app is not None
+    excluded = {
+        d.application_id
+        for d in allocation.decisions
+        if any(r.code == ALREADY_FUNDED for r in d.reasons)
+    }
+    allocated = [a for a in result.applications if a.id not in excluded]
+    by_id = {a.id: a for a in allocated}
+    ranked = [d for d in allocation.decisions if d.rank is not None]
+    tied_with = tuple(
+        d.application_id
+        for d in ranked
+        if d.rank == decision.rank and d.application_id != application_id
+    )
+    basis = ranking_basis(allocated) if decision.rank is not None else None
+    caps = tuple(r for r in decision.reasons if _is_cap(r))
+    outcome = tuple(r for r in decision.reasons if not _is_cap(r))
+    line = _funding_line(allocation, by_id) if rule in LINE_RULES else None
+    if rule in LINE_RULES:
+        notes = tuple(n for n in allocation.notes if _names(n, application_id))
+    else:
+        notes = tuple(n for n in allocation.notes if not n.code.startswith("note.override."))
+    kind: Kind = "override" if decision.override else "allocated"
+    explanation = Explanation(
+        application_id,
+        kind,
+        decision,
+        application=app,
+        rule=rule,
+        budget=allocation.budget,
+        unallocated=allocation.unallocated,
+        count=len(ranked),
+        tied_with=tied_with,
+        basis=basis,
+        caps=caps,
+        outcome=outcome,
+        line=line,
+        notes=notes,
+    )
+    if not what_if or kind == "override" or decision.status is Status.FUNDED:
+        return explanation
+
+    policy = allocation.policy
+    if policy.seed is None and allocation.seed is not None:
+        policy = policy.model_copy(update={"seed": allocation.seed})
+    runner = _Runner(allocated, allocation.budget, policy, application_id, prior_by_orgnr)
+    others = [a for a in allocated if a.id != application_id]
+    score_change, score_note = _score_change(runner, app, others, policy, rule)
+    budget_change = _budget_change(runner, allocated, policy, rule)
+    return replace(
+        explanation,
+        score_change=score_change,
+        score_note=score_note,
+        budget_change=budget_change,
+        budget_note=None if budget_change is not None else "none",
+    )
+
+
+# --- words -----------------------------------------------------------------------------------
+
+
+def _sentence(text: str) -> str:
+    text = text.strip().rstrip(".").strip()
+    return f"{text[0].upper()}{text[1:]}." if text else ""
+
+
+def _joined(reasons: Sequence[Reason], lang: str) -> str:
+    return " ".join(_sentence(reason_text(r, lang)) for r in reasons)
+
+
+def paragraphs(explanation: Explanation, lang: str) -> list[list[str]]:
+    """The justification in ``lang`` as paragraphs of sentences, in a decision letter's order.
+
+    The first paragraph is the heading alone (``Justification for application S-14``); then
+    what the application is (score, rank, amount, caps); where the line fell and the outcome;
+    what would have changed it; last, how that was found (which a letter may leave out). For a
+    rejected application: why, then one line per input problem with its cell.
+    """
+    t = get(lang)
+    e = explanation
+    d = e.decision
+    title = [t("explain.title", id=e.application_id)]
+    if e.kind == "rejected":
+        lines = [t("explain.rejected", n=len(e.problems))]
+        issues = [i for i in (e.rejected.issues if e.rejected else ()) if i.is_error]
+        for issue in issues:
+            cell = issue_cell(issue, lang)
+            text = issue_text(issue, lang)
+            lines.append(f"{cell}: {text}" if cell else text)
+        if not issues and d is not None:
+            lines.append(_joined(d.reasons, lang))
+        return [title, lines]
+    if e.kind == "excluded":
+        return [title, [t("explain.already_funded", text=_joined(e.outcome, lang))]]
+    app = e.application
+    assert app is not None
+    assert d is not None
+    facts: list[str] = []
+    # Score and rank.
+    if d.rank is not None and e.basis == "score" and app.score is not None:
+        if e.tied_with:
+            facts.append(
+                t(
+                    "explain.score_rank_tied",
+                    score=app.score,
+                    rank=d.rank,
+                    count=e.count,
+                    others=list(e.tied_with),
+                )
+            )
+        else:
+            facts.append(t("explain.score_rank", score=app.score, rank=d.rank, count=e.count))
+    elif d.rank is not None:
+        facts.append(t("explain.given_rank", rank=d.rank, count=e.count))
+    elif app.score is not None:
+        facts.append(t("explain.score_only", score=app.score))
+    else:
+        facts.append(t("explain.unranked"))
+    # What it applied for and the caps.
+    if app.total_cost is not None:
+        facts.append(
+            t("explain.requested_cost", requested=app.requested, total_cost=app.total_cost)
+        )
+    else:
+        facts.append(t("explain.requested", requested=app.requested))
+    if e.kind == "override":
+        return [title, facts, [t("explain.override", text=_joined(e.outcome, lang))]]
+    eligible = d.eligible_amount or 0
+    if e.caps:
+        facts.extend(_sentence(reason_text(r, lang)) for r in e.caps)
+        facts.append(
+            t("explain.eligible", eligible=eligible) if eligible else t("explain.ineligible")
+        )
+    else:
+        facts.append(t("explain.no_caps"))
+    # The funding line (or how the rule shared the budget), and the outcome.
+    decided: list[str] = []
+    if e.rule in LINE_RULES:
+        if e.line is None:
+            decided.append(t("explain.line_none", remaining=e.unallocated, budget=e.budget))
+        elif e.line.score is not None and e.basis == "score":
+            decided.append(
+                t(
+                    "explain.line",
+                    rank=e.line.rank,
+                    score=e.line.score,
+                    remaining=e.line.remaining,
+                    budget=e.line.budget,
+                )
+            )
+        else:
+            decided.append(
+                t(
+                    "explain.line_no_score",
+                    rank=e.line.rank,
+                    remaining=e.line.remaining,
+                    budget=e.line.budget,
+                )
+            )
+    else:
+        decided.append(
+            t("explain.line_unranked", rule=e.rule, budget=e.budget, remaining=e.unallocated)
+        )
+    decided.extend(_sentence(reason_text(n, lang)) for n in e.notes)
+    if d.status is Status.FUNDED:
+        decided.append(t("explain.funded", amount=d.amount))
+    elif d.status is Status.PARTLY_FUNDED:
+        decided.append(t("explain.partly_funded", amount=d.amount, eligible=eligible))
+    elif d.status is Status.RESERVE:
+        decided.append(t("explain.reserve"))
+    else:
+        decided.append(t("explain.not_funded"))
+    if e.outcome:
+        decided.append(t("explain.why", text=_joined(e.outcome, lang)))
+    # What it would have taken, and how that was found.
+    changes: list[str] = []
+    methods: list[str] = []
+    s = e.score_change
+    if s is not None:
+        if s.by_min_score:
+            key = "explain.score_change_min"
+        elif s.below != s.own:
+            key = "explain.score_change_below"
+        else:
+            key = "explain.score_change"
+        changes.append(t(key, score=s.score, own=s.own, below=s.below, amount=s.amount))
+        methods.append(t("explain.method_score"))
+    elif e.score_note is not None and e.score_note != "unscored":
+        changes.append(t(f"explain.score_{e.score_note}"))
+    b = e.budget_change
+    if b is not None:
+        changes.append(t("explain.budget_change", budget=b.budget, extra=b.extra, amount=b.amount))
+        methods.append(t(f"explain.method_budget_{b.method}"))
+    elif e.budget_note == "none":
+        changes.append(t("explain.budget_none"))
+    return [p for p in (title, facts, decided, changes, methods) if p]
+
+
+def sentences(explanation: Explanation, lang: str) -> list[str]:
+    """Every sentence of :func:`paragraphs`, the heading first."""
+    return [line for paragraph in paragraphs(explanation, lang) for line in paragraph]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _reason_data(reason: Reason, lang: str) -> dict[str, Any]:
+    return {"code": reason.code, "params": _plain(reason.params), "text": reason_text(reason, lang)}
+
+
+def to_data(explanation: Explanation, lang: str) -> dict[str, Any]:
+    """The explanation as JSON-able data, with its sentences in ``lang``."""
+    e = explanation
+    d = e.decision
+    app = e.application
+    said = sentences(e, lang)
+    data: dict[str, Any] = {
+        "id": e.application_id,
+        "kind": e.kind,
+        "rule": e.rule,
+        "budget": e.budget,
+        "status": d.status.value if d else None,
+        "amount": d.amount if d else None,
+        "requested": app.requested if app else (d.requested if d else None),
+        "eligible_amount": d.eligible_amount if d else None,
+        "override": bool(d and d.override),
+        "score": _plain(app.score) if app else None,
+        "rank": d.rank if d else None,
+        "ranked": e.count,
+        "tied_with": list(e.tied_with),
+        "caps": [_reason_data(r, lang) for r in e.caps],
+        "reasons": [_reason_data(r, lang) for r in e.outcome],
+        "notes": [_reason_data(r, lang) for r in e.notes],
+        "line": None,
+        "what_if": {
+            "score": None,
+            "score_note": e.score_note,
+            "budget": None,
+            "budget_note": e.budget_note,
+        },
+        "problems": [{"cell": c, "code": code, "text": text} for c, code, text in e.problems],
+        "heading": said[0],
+        "sentences": said[1:],
+        "text": " ".join(said[1:]),
+    }
+    if e.line is not None:
+        data["line"] = {
+            "rank": e.line.rank,
+            "score": _plain(e.line.score),
+            "application": e.line.application_id,
+            "remaining": e.line.remaining,
+            "budget": e.line.budget,
+        }
+    if e.score_change is not None:
+        s = e.score_change
+        data["what_if"]["score"] = {
+            "score": _plain(s.score),
+            "own": _plain(s.own),
+            "below": _plain(s.below),
+            "amount": s.amount,
+            "by_min_score": s.by_min_score,
+            "verified": s.verified,
+            "method": "bisection over the other applications' scores, checked by re-running",
+        }
+    if e.budget_change is not None:
+        b = e.budget_change
+        data["what_if"]["budget"] = {
+            "budget": b.budget,
+            "extra": b.extra,
+            "amount": b.amount,
+            "method": b.method,
+            "verified": b.verified,
+        }
+    return data

@@ -4,6 +4,8 @@ hand-built round, its figures, and "what it would take" checked by re-running th
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -193,6 +195,31 @@ def test_proportional_has_no_line_and_says_the_score_does_not_decide(round_file:
     apps = list(result.applications)
     assert allocate(apps, budget.budget, policy).by_id()["N3"].status is Status.FUNDED
     assert allocate(apps, budget.budget - 1, policy).by_id()["N3"].status is not Status.FUNDED
+
+
+def test_no_score_is_enough_when_it_asks_for_more_than_the_budget(
+    make_application: Callable[..., Application],
+) -> None:
+    apps = (
+        make_application(id="A", score=Decimal(9), requested=300_000, total_cost=None),
+        make_application(id="BIG", score=Decimal(5), requested=2_000_000, total_cost=None),
+    )
+    allocation = allocate(apps, 500_000, Policy())
+    result = RoundResult(
+        allocation=allocation,
+        applications=apps,
+        tool_version="0",
+        created=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    explanation = explain(result, "BIG")
+    assert explanation.score_change is None
+    assert explanation.score_note == "none"
+    said = " ".join(sentences(explanation, "en"))
+    assert "Even with the highest score in the round it would not have been funded in full." in said
+    # What A received plus its own 2 000 000.
+    assert explanation.budget_change is not None
+    assert explanation.budget_change.budget == 2_300_000
+    assert allocate(apps, 2_300_000, Policy()).by_id()["BIG"].status is Status.FUNDED
 
 
 # --- the CLI -----------------------------------------------------------------------------------

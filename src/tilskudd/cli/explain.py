@@ -44,11 +44,15 @@ def explain(
     ] = None,
     rule: Annotated[
         str | None,
-        typer.Option("--rule", help="The allocation rule.", rich_help_panel=POLICY_HELP),
+        typer.Option(
+            "--rule",
+            help="ranked (default), proportional, optimal or lottery.",
+            rich_help_panel=POLICY_HELP,
+        ),
     ] = None,
     policy_file: Annotated[
         Path | None,
-        typer.Option("--policy", help="Policy TOML file ([policy] table).", show_default=False),
+        typer.Option("--policy", help="Policy TOML file (its policy table).", show_default=False),
     ] = None,
     max_award: Annotated[
         str | None,

@@ -48,6 +48,7 @@ from tilskudd.rules.common import (
     Caps,
     RankedEntry,
     build_allocation,
+    gc_paused,
     make_decision,
     make_reason,
     natural_key,
@@ -179,8 +180,8 @@ def _renumber(reason: Reason, ranks: Mapping[int, int], shift: int) -> Reason:
     """``reason`` with its rank parameters renumbered and a reserve position moved by ``shift``."""
     params = reason.params
     update: dict[str, Any] = {}
-    for key in RANK_PARAMS.intersection(params):
-        value = params[key]
+    for key in RANK_PARAMS:
+        value = params.get(key)
         if type(value) is int and ranks.get(value, value) != value:
             update[key] = ranks[value]
     if shift and reason.code == RESERVE_POSITION:
@@ -192,6 +193,7 @@ def _renumber(reason: Reason, ranks: Mapping[int, int], shift: int) -> Reason:
     return make_reason(reason.code, **{**params, **update})
 
 
+@gc_paused
 def allocate_with_overrides(
     rule: RuleFunction,
     applications: Sequence[Application],
@@ -230,13 +232,29 @@ def allocate_with_overrides(
         key=lambda a: (full[a.id].position if a.id in full else len(full), natural_key(a.id)),
     )
     shift = len(reserves)
+    moved = any(k != v for k, v in ranks.items())
+    rest_by_id = {a.id: a for a in rest}
     decisions: list[Decision] = []
+    # Once per application of the round: only what changes is rebuilt.
     for d in result.decisions:
         entry = full.get(d.application_id)
         rank, tied = (entry.rank, entry.tied) if entry is not None else (d.rank, d.tied)
-        reasons = tuple(_renumber(r, ranks, shift) for r in d.reasons)
-        if rank != d.rank or tied != d.tied or reasons != d.reasons:
-            d = d.model_copy(update={"rank": rank, "tied": tied, "reasons": reasons})
+        reasons = d.reasons
+        if moved or shift:
+            renumbered = [_renumber(r, ranks, shift) for r in reasons]
+            if any(new is not old for new, old in zip(renumbered, reasons, strict=True)):
+                reasons = tuple(renumbered)
+        if rank != d.rank or tied != d.tied or reasons is not d.reasons:
+            d = make_decision(
+                rest_by_id[d.application_id],
+                d.status,
+                d.amount,
+                eligible=d.eligible_amount,
+                rank=rank,
+                tied=tied,
+                reasons=reasons,
+                override=d.override,
+            )
         decisions.append(d)
 
     caps = Caps(policy)
@@ -288,12 +306,15 @@ def allocate_with_overrides(
     decisions += decided
     if full:
         last = len(full)
-        decisions.sort(
-            key=lambda d: (
-                full[d.application_id].position if d.application_id in full else last,
-                natural_key(d.application_id),
-            )
-        )
+        ranked_first: tuple[Any, ...] = ()  # positions are unique: no second key needed
+
+        def place(d: Decision) -> tuple[int, tuple[Any, ...]]:
+            entry = full.get(d.application_id)
+            if entry is not None:
+                return (entry.position, ranked_first)
+            return (last, natural_key(d.application_id))
+
+        decisions.sort(key=place)
     notes = [_renumber(n, ranks, 0) for n in result.notes]
     notes.append(
         make_reason(

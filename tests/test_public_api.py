@@ -1,0 +1,36 @@
+"""The package's public API: every name in __all__ resolves, lazily."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import tilskudd
+
+SMALL = Path(__file__).resolve().parents[1] / "examples" / "small.xlsx"
+
+
+def test_every_public_name_resolves() -> None:
+    for name in tilskudd.__all__:
+        assert getattr(tilskudd, name) is not None, name
+
+
+def test_importing_tilskudd_loads_no_heavy_module() -> None:
+    code = (
+        "import sys, tilskudd; "
+        "print(','.join(m for m in ('pydantic', 'openpyxl', 'rich', 'python_calamine') "
+        "if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == ""
+
+
+def test_library_round_trip() -> None:
+    checked = tilskudd.read_applications(SMALL)
+    policy = tilskudd.Policy(max_share_of_cost="20 %")  # type: ignore[arg-type]
+    result = tilskudd.run_round(checked, 5_000_000, policy)
+    allocation = result.allocation
+    assert allocation.budget == allocation.awarded + allocation.unallocated == 5_000_000
+    assert tilskudd.summarise(result).funded == 4
+    assert {d.application_id for d in allocation.decisions} == {a.id for a in checked.applications}

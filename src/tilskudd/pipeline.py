@@ -8,7 +8,7 @@ The CLI is a thin user of these functions; so is anyone scripting tilskudd::
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -87,21 +87,28 @@ def run_round(
     programme: str | None = None,
     round_name: str | None = None,
     funder: str | None = None,
+    decided: Sequence[Decision] = (),
+    prior_by_orgnr: Mapping[str, int] | None = None,
 ) -> RoundResult:
     """Allocate ``budget`` over the valid applications by ``policy`` and return the whole result.
 
     Invalid applications are in the result with status `rejected` and their problems.
+    ``decided`` are decisions made before the rule runs (in a programme: applications funded in
+    an earlier round); those applications are not allocated again. ``prior_by_orgnr`` is what
+    each organisation received before, for ``per_applicant_max`` across rounds.
     """
     from tilskudd.rules import allocate
 
-    allocation = allocate(checked.applications, budget, policy)
-    rejected = rejected_decisions(checked)
-    if rejected:
+    decided_ids = {d.application_id for d in decided}
+    eligible = tuple(a for a in checked.applications if a.id not in decided_ids)
+    allocation = allocate(eligible, budget, policy, prior_by_orgnr=prior_by_orgnr)
+    added = tuple(decided) + rejected_decisions(checked)
+    if added:
         allocation = Allocation(
             rule=allocation.rule,
             policy=allocation.policy,
             budget=allocation.budget,
-            decisions=allocation.decisions + rejected,
+            decisions=allocation.decisions + added,
             awarded=allocation.awarded,
             unallocated=allocation.unallocated,
             seed=allocation.seed,

@@ -18,11 +18,11 @@ budget and policy, against the ledger as it was just before the commit, and comp
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from tilskudd.ledger import AwardRecord, CommitRecord, Ledger, RoundContext, file_sha256
-from tilskudd.models import Allocation, Decision, Policy, Reason, RoundResult, Source, Status
+from tilskudd.models import Decision, Policy, Reason, RoundResult, Status
 from tilskudd.programme import Programme
 from tilskudd.validation import ValidationResult
 
@@ -87,39 +87,20 @@ def run_programme_round(
 
     ``budget`` overrides the context's budget (``--budget`` with ``--round``).
     """
-    from tilskudd import __version__
-    from tilskudd.pipeline import rejected_decisions
+    from tilskudd.pipeline import run_round
 
-    excluded, ids = already_funded_decisions(checked, context)
-    eligible = tuple(a for a in checked.applications if a.id not in ids)
-    amount = context.budget if budget is None else budget
-    from tilskudd.rules import allocate
-
-    allocation = allocate(eligible, amount, policy, prior_by_orgnr=context.prior_by_orgnr)
-    allocation = Allocation(
-        rule=allocation.rule,
-        policy=allocation.policy,
-        budget=allocation.budget,
-        decisions=allocation.decisions + tuple(excluded) + rejected_decisions(checked),
-        awarded=allocation.awarded,
-        unallocated=allocation.unallocated,
-        seed=allocation.seed,
-        notes=allocation.notes,
-    )
-    return RoundResult(
-        allocation=allocation,
-        applications=checked.applications,
-        rejected=checked.rejected,
-        issues=checked.issues,
-        source=Source(
-            file=checked.file, sha256=sha256, sheet=checked.sheet, header_row=checked.header_row
-        ),
-        extra_columns=checked.extra_columns,
-        tool_version=__version__,
-        created=created or datetime.now(UTC).replace(microsecond=0),
+    excluded, _ids = already_funded_decisions(checked, context)
+    return run_round(
+        checked,
+        context.budget if budget is None else budget,
+        policy,
+        sha256=sha256,
+        created=created,
         programme=programme.name,
-        round=context.round_name or str(context.round),
+        round_name=context.round_name or str(context.round),
         funder=programme.funder,
+        decided=tuple(excluded),
+        prior_by_orgnr=context.prior_by_orgnr,
     )
 
 

@@ -146,6 +146,8 @@ def test_decode(data: bytes, encoding: str) -> None:
         ('a,b\n"x;y;z",2\n', ","),
         ("bare ett felt\nog ett til\n", ","),
         ("Tittel\n\na;b\n1;2\n", ";"),
+        # Tabs and line breaks in quoted cells make more records under tab, but ragged ones.
+        ('Nr,Søker,Beløp\r\nA-0,"\t\n0",\t\r\nA-1,"\t\n0",\t\r\n', ","),
     ],
 )
 def test_detect_delimiter(text: str, delimiter: str) -> None:

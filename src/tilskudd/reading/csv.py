@@ -52,7 +52,7 @@ def detect_delimiter(text: str, prefer: str | None = None) -> str:
     if len(text) > len(sample) and "\n" in sample:
         sample = sample[: sample.rfind("\n")]  # never judge by a cut-off last line
     best = prefer or DELIMITERS[0]
-    best_key = (0, 0, 0)
+    best_key: tuple[float, int, int, int] = (0.0, 0, 0, 0)
     for delimiter in DELIMITERS:
         try:
             counts = [
@@ -64,7 +64,9 @@ def detect_delimiter(text: str, prefer: str | None = None) -> str:
         if not split:
             continue
         modal, consistent = Counter(split).most_common(1)[0]
-        key = (consistent, modal, int(delimiter == prefer))
+        # The share of records split alike first: a tab or a line break inside a quoted cell
+        # makes more, ragged records under the wrong delimiter ("A-1,"x<TAB><LF>y",z").
+        key = (consistent / len(counts), consistent, modal, int(delimiter == prefer))
         if key > best_key:
             best, best_key = delimiter, key
     return best

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -661,6 +662,83 @@ def test_same_result_whatever_the_row_order(order: list[int]) -> None:
     expected = summary(validate(table))
     table.rows = [table.rows[i] for i in order]
     assert summary(validate(table)) == expected
+
+
+# Cells for each column: the common kinds (the fast path's), and the rest.
+_COMMON: dict[str, list[RawCell]] = {
+    "id": ["A1", "A2", " A3 ", 7.0],
+    "applicant": ["Moss kommune", "  ", None],
+    "orgnr": [ORGNR, "974760673", 974760673.0, "974 760 673", None],
+    "project": ["P1", "p1 ", "P  1", "Felles\u00a0sak", None],
+    "municipalities": ["Oslo", "0301, 4601", "Bergen,Oslo,bergen", "  ", None],
+    "county": [None, None, "03", "46", "Oslo"],
+    "requested": [3_300_000.0, 100.0, 3_300_000],
+    "total_cost": [None, 16_500_000.0, 100.0, 16_500_000],
+    "score": [4.5, 4.0, None, -0.0],
+    "rank": [None, 1.0, 2.0],
+    "category": [None, " IKT ", ""],
+    "decision": [None],
+    "decision_amount": [None],
+    "decision_reason": [None, "ok", " "],
+    "Notat": [None, "x", 1.5, 2.0],
+}
+_RARE: dict[str, list[RawCell]] = {
+    "id": ["", None, FormulaWithoutValue("=A1"), True],
+    "applicant": [12.0, True, FormulaWithoutValue("=B1")],
+    "orgnr": ["974760672", "0", "000000000", "1", "NO 974760673 MVA", 97.5],
+    "project": [2009.0, date(2009, 3, 1)],
+    "municipalities": ["Herøy", "Bergen; Oslo", 301.0, "Hamary", "0602", "Oslo og Bergen"],
+    "county": ["Vestland", 3.0, "Troms", "99", "Bergen"],
+    "requested": [0.0, -5.0, "3,300", "3 300 000", 1.5, None, "", math.inf, True],
+    "total_cost": [50.0, "x", 0.0, "16 500 000", math.nan],
+    "score": ["4,5", math.nan, math.inf, "høy", 4, Decimal("4.5")],
+    "rank": [0.0, 1.5, "1", True, 3],
+    "category": [3.0, False],
+    "decision": ["innvilg", "avslag", "reserve", "kanskje", 1.0],
+    "decision_amount": [1000.0, 0.0, 5_000_000.0, "x"],
+    "decision_reason": [1.0, FormulaWithoutValue("=N1")],
+    "Notat": [FormulaWithoutValue("=B2"), True, date(2009, 3, 1), math.inf],
+}
+
+
+@st.composite
+def _mostly_common_row(draw: st.DrawFn) -> dict[str, RawCell]:
+    cells = {field: draw(st.sampled_from(pool)) for field, pool in _COMMON.items()}
+    for field in draw(st.sets(st.sampled_from(sorted(_RARE)), max_size=2)):
+        cells[field] = draw(st.sampled_from(_RARE[field]))
+    return cells
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    rows=st.lists(_mostly_common_row(), max_size=6),
+    require=st.sampled_from([("requested",), ("requested", "score|rank"), ("orgnr",)]),
+)
+def test_fast_path_gives_what_the_full_check_gives(
+    rows: list[dict[str, RawCell]], require: tuple[str, ...]
+) -> None:
+    from unittest.mock import patch
+
+    from tilskudd.validation import _Checker
+
+    table = make_table(rows)
+    fast = validate(table, require=require)
+    with patch.object(_Checker, "quick", return_value=None):
+        full = validate(table, require=require)
+    assert fast == full
+
+
+def test_the_common_row_takes_the_fast_path() -> None:
+    from unittest.mock import patch
+
+    from tilskudd.validation import _Checker
+
+    rows = [row(id="A1"), row(id="A2", municipalities="0301, Bergen", rank=1.0, Notat=2.0)]
+    with patch.object(_Checker, "check", side_effect=AssertionError("full check")):
+        result = check(*rows, require=("requested", "score|rank"))
+    assert [app.id for app in result.applications] == ["A1", "A2"]
+    assert result.applications[1].counties == ("03", "46")
+    assert result.applications[1].extra == {"Notat": 2}
 
 
 def test_every_issue_code_has_words_in_both_languages() -> None:

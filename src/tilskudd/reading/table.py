@@ -68,6 +68,16 @@ class DataRows(Sequence[tuple[int, Sequence[RawCell]]]):
         self._numbers = numbers
         self._cells = cells
 
+    @property
+    def numbers(self) -> Sequence[int]:
+        """The 1-based row numbers, in order."""
+        return self._numbers
+
+    @property
+    def cells(self) -> Sequence[Sequence[RawCell]]:
+        """The rows' cells, in the same order as :attr:`numbers`."""
+        return self._cells
+
     def __len__(self) -> int:
         return len(self._numbers)
 

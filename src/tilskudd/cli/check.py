@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 import typer
@@ -26,6 +29,25 @@ from tilskudd.cli.common import (
     resolve_lang,
 )
 from tilskudd.errors import ExitCode
+
+
+@contextmanager
+def _read_to_keep() -> Iterator[None]:
+    """Read with Python's cycle collector off, then move what was read out of its sight.
+
+    The command reads once and ends; what it read lives until then, and there is next to no
+    cyclic garbage to find in it (46 objects after 100k rows). The collector would still
+    rescan the growing heap, and again on the way out: freezing it spares that (100k rows:
+    3.55 -> 3.09 s of CPU for the whole command).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 @app.command()
@@ -58,7 +80,10 @@ def check(
     with guard(debug):
         language = resolve_lang(lang)
         budget_nok = parse_amount_option(budget, "--budget")
-        checked = read_checked(file, sheet=sheet, columns=columns, register=register, lang=language)
+        with _read_to_keep():
+            checked = read_checked(
+                file, sheet=sheet, columns=columns, register=register, lang=language
+            )
         from tilskudd.summary import budget_check
 
         check_figures = (

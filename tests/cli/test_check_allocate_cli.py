@@ -65,6 +65,23 @@ def test_check_json_has_stable_keys_and_cells() -> None:
     assert ambiguous["field"] == "requested"
 
 
+def test_check_lists_the_first_200_problems_unless_told(tmp_path: Path) -> None:
+    path = tmp_path / "mange.csv"
+    rows = [f"S-{n},Søker {n},{'x' if n <= 250 else '1000'}" for n in range(1, 301)]
+    path.write_text("Søknadsnr,Søker,Omsøkt beløp\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    code, out, _ = invoke("check", path)
+    assert code == 1
+    assert "Errors (250)" in out
+    assert "C201" in out  # the 200th problem, in row 201
+    assert "C202" not in out
+    assert "… 50 more not shown; --format json lists them all" in out
+    _, every, _ = invoke("check", path, "--limit", "0")
+    assert "C251" in every
+    assert "more not shown" not in every
+    _, few, _ = invoke("check", path, "--limit", "3", "--lang", "nb")
+    assert "… 247 til vises ikke; --format json viser alle" in few
+
+
 def test_check_strict_turns_warnings_into_failure() -> None:
     code, _out, _ = invoke("check", DIFI, "--register", "2009")
     assert code == 0

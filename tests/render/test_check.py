@@ -156,7 +156,7 @@ def test_warnings_only_is_still_valid(make_application: Callable[..., Applicatio
 def test_limit_caps_each_list(checked: Checked) -> None:
     text = render(checked, limit=1)
     assert "Errors (3)" in text
-    assert "… 2 more not shown" in text
+    assert "… 2 more not shown; --format json lists them all" in text
     assert "… 1 more not shown" in text
     assert "Søknader!F12" not in text
 

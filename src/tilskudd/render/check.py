@@ -97,7 +97,8 @@ def render_check(
         console.print(Text(t(key, n=len(group)), style=style))
         console.print(grid(listed[key], console.width, lead=lead))
         if len(listed[key]) < len(group):
-            console.print(Text(t("ui.more_rows", n=len(group) - len(listed[key])), style="dim"))
+            more = len(group) - len(listed[key])
+            console.print(Text(t("ui.check.more_problems", n=more), style="dim"))
     console.print()
     if not issues:
         console.print(Text(t("ui.check.none")))

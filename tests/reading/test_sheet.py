@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tilskudd.errors import InputFileError
 from tilskudd.i18n import get
 from tilskudd.models import Severity
 from tilskudd.reading.columns import find_header
-from tilskudd.reading.sheet import build_table
+from tilskudd.reading.sheet import _totals_label, build_table
 from tilskudd.reading.table import DataRows, FormulaWithoutValue, RawTable
 
 T = get("en")
@@ -78,6 +80,17 @@ def test_names_that_merely_look_like_totals_are_kept(applicant: str) -> None:
     table = _table([["ID", "Søker", "Søkt beløp"], ["A-1", applicant, 1.0]])
     assert [n for n, _ in table.rows] == [2]
     assert table.issues == []
+
+
+_LABEL_CHARS = list("SsUuMmTtOoIiGgRrAaLlEeNnDdſßİ \t\u00a0:-")
+
+
+@given(label=st.text(alphabet=st.sampled_from(_LABEL_CHARS), max_size=8))
+def test_a_first_cell_is_a_totals_label_exactly_when_its_words_say_so(label: str) -> None:
+    # The cheap look at two letters must never hide a label the full test would find.
+    table = _table([["ID", "Søker", "Søkt beløp"], [label or None, "Moss", 1.0]])
+    skipped = _codes(table) == ["read.totals_row_skipped"]
+    assert skipped == (bool(label) and _totals_label(label) is not None)
 
 
 def test_a_label_right_of_the_identifying_columns_is_not_a_totals_label() -> None:

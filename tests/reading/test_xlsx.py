@@ -285,3 +285,10 @@ def test_a_failure_inside_the_formula_scan_is_not_swallowed(
     monkeypatch.setattr(xlsx_module, "formulas_without_value", broken)
     with pytest.raises(RuntimeError, match="scan bug"):
         read_table(make_xlsx([HEADER, *ROWS]))
+
+
+def test_calamines_empty_text_becomes_none_in_place() -> None:
+    rows: list[list[object]] = [["a", "", 1.0, "", "0"], ["", ""], [], [" ", 0.0]]
+    grid = xlsx_module._grid(rows)
+    assert grid is rows
+    assert grid == [["a", None, 1.0, None, "0"], [None, None], [], [" ", 0.0]]

@@ -18,7 +18,7 @@ from tilskudd.issues import describe_issue
 from tilskudd.models import Application, Issue, Location, Severity
 from tilskudd.reading.table import FormulaWithoutValue, RawCell, RawTable
 from tilskudd.registry import get_register
-from tilskudd.validation import ValidationResult, validate
+from tilskudd.validation import ValidationResult, check_table, validate
 
 # Header text, and the field it maps to (None: a column tilskudd does not know).
 HEADERS: tuple[tuple[str, str | None], ...] = (
@@ -726,6 +726,24 @@ def test_fast_path_gives_what_the_full_check_gives(
     with patch.object(_Checker, "quick", return_value=None):
         full = validate(table, require=require)
     assert fast == full
+    # check_table finds the same, and every row it accepts makes a valid Application (pydantic
+    # validates them when they are first read): the report may skip making them.
+    checked = check_table(table, require=require)
+    assert (checked.rejected, checked.issues, checked.ok) == (full.rejected, full.issues, full.ok)
+    assert len(checked.applications) == len(full.applications)
+    assert tuple(checked.applications) == full.applications
+
+
+def test_check_table_makes_the_applications_only_when_they_are_read() -> None:
+    from unittest.mock import patch
+
+    table = make_table([row(id="A1"), row(id="A2"), row(id="A3", requested="x")])
+    with patch("tilskudd.validation._application_list", side_effect=AssertionError("made")):
+        checked = check_table(table)
+        assert (len(checked.applications), len(checked.rejected)) == (2, 1)
+    assert [app.id for app in checked.applications] == ["A1", "A2"]
+    assert checked.applications[-1].requested == 3_300_000
+    assert checked.applications[:1] == validate(table).applications[:1]
 
 
 def test_the_common_row_takes_the_fast_path() -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -25,10 +26,13 @@ from tilskudd.cli.common import (
     emit_json,
     guard,
     parse_amount_option,
-    read_checked,
+    parse_sheet,
     resolve_lang,
 )
 from tilskudd.errors import ExitCode
+
+if TYPE_CHECKING:
+    from tilskudd.validation import CheckedTable
 
 PROBLEMS_SHOWN = 200
 """Errors (and warnings) listed in the terminal by default: thousands of lines help nobody, and
@@ -53,6 +57,25 @@ def _read_to_keep() -> Iterator[None]:
         gc.freeze()
         if enabled:
             gc.enable()
+
+
+def _read(
+    file: Path, *, sheet: str | None, columns: Path | None, register: Register, lang: str
+) -> CheckedTable:
+    """Read and check ``file`` as :func:`~tilskudd.cli.common.read_checked` does, but with
+    :func:`~tilskudd.validation.check_table`: the report needs only the number of valid
+    applications, so they are made only for ``--budget`` (100k rows: 0.4 s less)."""
+    from tilskudd.reading import load_column_map, read_table
+    from tilskudd.validation import check_table
+
+    table = read_table(
+        file,
+        sheet=parse_sheet(sheet),
+        columns=load_column_map(columns) if columns is not None else None,
+        display_name=str(file),
+        lang=lang,
+    )
+    return check_table(table, register=register.value)
 
 
 @app.command()
@@ -94,9 +117,7 @@ def check(
         language = resolve_lang(lang)
         budget_nok = parse_amount_option(budget, "--budget")
         with _read_to_keep():
-            checked = read_checked(
-                file, sheet=sheet, columns=columns, register=register, lang=language
-            )
+            checked = _read(file, sheet=sheet, columns=columns, register=register, lang=language)
         from tilskudd.summary import budget_check
 
         check_figures = (

@@ -253,3 +253,23 @@ def test_terminal_limit_shows_all_of_a_normal_round_and_caps_a_huge_one() -> Non
     assert terminal_limit(None, TERMINAL_ROWS + 1) == TERMINAL_ROWS
     assert terminal_limit(0, 100_000) is None
     assert terminal_limit(7, 130) == 7
+
+
+def test_lottery_without_seed_draws_one_prints_it_and_records_it(tmp_path: Path) -> None:
+    target = tmp_path / "lottery.json"
+    code, out, err = invoke("allocate", SMALL, "--budget", "5M", "--rule", "lottery", "-o", target)
+    assert code == 0, err
+    data = json.loads(target.read_text(encoding="utf-8"))
+    seed = data["seed"]
+    assert isinstance(seed, int)
+    assert f"--seed {seed}" in out
+    # The printed seed repeats the draw exactly.
+    again = tmp_path / "again.json"
+    code, _out, err = invoke(
+        "allocate", SMALL, "--budget", "5M", "--rule", "lottery", "--seed", str(seed), "-o", again
+    )
+    assert code == 0, err
+    repeat = json.loads(again.read_text(encoding="utf-8"))
+    assert [(a["id"], a["amount"]) for a in repeat["applications"]] == [
+        (a["id"], a["amount"]) for a in data["applications"]
+    ]

@@ -20,100 +20,54 @@ from tilskudd.cli.common import (
     StrictOpt,
     console,
     guard,
-    parse_amount_option,
     parse_sheet,
     read_checked,
-    resolve_lang,
     terminal_limit,
 )
-from tilskudd.errors import ExitCode, UsageError
-
-POLICY_HELP = "Policy (overrides --policy)"
-PROGRAMME_HELP = "Programme and ledger"
+from tilskudd.cli.round_options import (
+    POLICY_HELP,
+    PROGRAMME_HELP,
+    AtLineOpt,
+    BudgetOpt,
+    LedgerOpt,
+    MaxAwardOpt,
+    MaxShareOpt,
+    MinAwardOpt,
+    MinScoreOpt,
+    PerApplicantMaxOpt,
+    PolicyFileOpt,
+    PolicyOptions,
+    ProgrammeOpt,
+    ReserveOpt,
+    RoundOpt,
+    RoundToOpt,
+    RuleOpt,
+    SeedOpt,
+    TieBreakOpt,
+    WeightOpt,
+    setup_round,
+)
+from tilskudd.errors import ExitCode
 
 
 @app.command()
 def allocate(
     ctx: typer.Context,
     file: FileArg,
-    budget: Annotated[
-        str | None,
-        typer.Option("--budget", "-b", help="The round's budget: 20000000, '20 000 000' or 20M."),
-    ] = None,
-    rule: Annotated[
-        str | None,
-        typer.Option(
-            "--rule", help="ranked (default) or proportional.", rich_help_panel=POLICY_HELP
-        ),
-    ] = None,
-    policy_file: Annotated[
-        Path | None,
-        typer.Option("--policy", help="Policy TOML file ([policy] table).", show_default=False),
-    ] = None,
-    max_award: Annotated[
-        str | None,
-        typer.Option("--max-award", help="Cap per application.", rich_help_panel=POLICY_HELP),
-    ] = None,
-    max_share_of_cost: Annotated[
-        str | None,
-        typer.Option(
-            "--max-share-of-cost",
-            help="At most this share of the project's total cost: '20 %' or 0.2.",
-            rich_help_panel=POLICY_HELP,
-        ),
-    ] = None,
-    min_award: Annotated[
-        str | None,
-        typer.Option("--min-award", help="No award below this.", rich_help_panel=POLICY_HELP),
-    ] = None,
-    round_to: Annotated[
-        str | None,
-        typer.Option(
-            "--round-to",
-            help="Round awards down to a multiple of this (e.g. 1000).",
-            rich_help_panel=POLICY_HELP,
-        ),
-    ] = None,
-    min_score: Annotated[
-        str | None,
-        typer.Option("--min-score", help="Eligibility threshold.", rich_help_panel=POLICY_HELP),
-    ] = None,
-    per_applicant_max: Annotated[
-        str | None,
-        typer.Option(
-            "--per-applicant-max",
-            help="Cap on the sum over one organisation number's applications.",
-            rich_help_panel=POLICY_HELP,
-        ),
-    ] = None,
-    at_line: Annotated[
-        str | None,
-        typer.Option(
-            "--at-line",
-            help="ranked: skip (pass over what doesn't fit), stop (strict line) or partial.",
-            rich_help_panel=POLICY_HELP,
-        ),
-    ] = None,
-    reserve: Annotated[
-        int | None,
-        typer.Option("--reserve", help="Length of the reserve list.", rich_help_panel=POLICY_HELP),
-    ] = None,
-    tie_break: Annotated[
-        str | None,
-        typer.Option(
-            "--tie-break",
-            help="Columns that break score ties, in order: 'total_cost asc, Merknad desc'.",
-            rich_help_panel=POLICY_HELP,
-        ),
-    ] = None,
-    weight: Annotated[
-        str | None,
-        typer.Option("--weight", help="proportional: none or score.", rich_help_panel=POLICY_HELP),
-    ] = None,
-    seed: Annotated[
-        int | None,
-        typer.Option("--seed", help="Seed for any randomness.", rich_help_panel=POLICY_HELP),
-    ] = None,
+    budget: BudgetOpt = None,
+    rule: RuleOpt = None,
+    policy_file: PolicyFileOpt = None,
+    max_award: MaxAwardOpt = None,
+    max_share_of_cost: MaxShareOpt = None,
+    min_award: MinAwardOpt = None,
+    round_to: RoundToOpt = None,
+    min_score: MinScoreOpt = None,
+    per_applicant_max: PerApplicantMaxOpt = None,
+    at_line: AtLineOpt = None,
+    reserve: ReserveOpt = None,
+    tie_break: TieBreakOpt = None,
+    weight: WeightOpt = None,
+    seed: SeedOpt = None,
     compare: Annotated[
         str | None,
         typer.Option(
@@ -181,15 +135,7 @@ def allocate(
             f"the first {TERMINAL_ROWS} of a larger round (the exports have every row).",
         ),
     ] = None,
-    round_: Annotated[
-        int | None,
-        typer.Option(
-            "--round",
-            help="A round of the programme (tilskudd.toml): its budget, or what remains of the "
-            "frame if less; applications funded in earlier rounds are not funded again.",
-            rich_help_panel=PROGRAMME_HELP,
-        ),
-    ] = None,
+    round_: RoundOpt = None,
     commit: Annotated[
         bool,
         typer.Option(
@@ -198,24 +144,8 @@ def allocate(
             rich_help_panel=PROGRAMME_HELP,
         ),
     ] = False,
-    programme: Annotated[
-        Path | None,
-        typer.Option(
-            "--programme",
-            help="The programme file. Default: tilskudd.toml here or in a folder above.",
-            show_default=False,
-            rich_help_panel=PROGRAMME_HELP,
-        ),
-    ] = None,
-    ledger: Annotated[
-        Path | None,
-        typer.Option(
-            "--ledger",
-            help="The ledger file. Default: the programme's.",
-            show_default=False,
-            rich_help_panel=PROGRAMME_HELP,
-        ),
-    ] = None,
+    programme: ProgrammeOpt = None,
+    ledger: LedgerOpt = None,
     sheet: SheetOpt = None,
     columns: ColumnsOpt = None,
     register: RegisterOpt = Register.y2024,
@@ -239,43 +169,38 @@ def allocate(
         tilskudd allocate difi_2009_runde1.xlsx --round 1 --commit
     """
     with guard(debug):
-        from tilskudd.cli.programme import plan_round
         from tilskudd.i18n import get
-        from tilskudd.policyfile import load_policy, read_policy_file
 
-        plan = plan_round(programme, ledger, round_, commit=commit, dry_run=dry_run, lang=lang)
-        file_lang = read_policy_file(policy_file)[1] if policy_file else None
-        language = resolve_lang(lang, file_lang, plan.lang)
-        budget_nok = parse_amount_option(budget, "--budget", allow_zero=True)
-        if budget_nok is None:
-            budget_nok = plan.budget
-        if budget_nok is None:
-            raise UsageError(
-                "--budget is required: the round's budget, e.g. --budget 20000000 "
-                "(or --round N in a programme folder)"
-            )
-        source = ctx.get_parameter_source("register")
-        if plan.register is not None and (source is None or source.name == "DEFAULT"):
-            register = Register(plan.register)
-        overrides: dict[str, Any] = {
-            "rule": rule,
-            "max_award": max_award,
-            "max_share_of_cost": max_share_of_cost,
-            "min_award": min_award,
-            "round_to": round_to,
-            "min_score": min_score.replace(",", ".") if min_score else None,
-            "per_applicant_max": per_applicant_max,
-            "at_line": at_line,
-            "reserve": reserve,
-            "tie_break": tie_break,
-            "weight": weight,
-            "seed": seed,
-        }
-        policy = load_policy(
-            policy_file,
-            {k: v for k, v in overrides.items() if v is not None},
-            base=plan.policy(),
+        setup = setup_round(
+            ctx,
+            budget=budget,
+            policy_file=policy_file,
+            options=PolicyOptions(
+                rule=rule,
+                max_award=max_award,
+                max_share_of_cost=max_share_of_cost,
+                min_award=min_award,
+                round_to=round_to,
+                min_score=min_score,
+                per_applicant_max=per_applicant_max,
+                at_line=at_line,
+                reserve=reserve,
+                tie_break=tie_break,
+                weight=weight,
+                seed=seed,
+            ),
+            register=register,
+            lang=lang,
+            programme=programme,
+            ledger=ledger,
+            round_=round_,
+            commit=commit,
+            dry_run=dry_run,
         )
+        plan, language, budget_nok, policy = setup.plan, setup.lang, setup.budget, setup.policy
+        register = setup.register
+        if setup.seed_drawn:
+            console().print(get(language)("cli.seed_drawn", seed=policy.seed))
         if compare is not None:
             from tilskudd.cli.compare import check_compare_output
 

@@ -184,13 +184,14 @@ class _Applications(Sequence[Application]):
 
     __slots__ = ("_data", "_made")
 
-    def __init__(self, data: list[dict[str, Any]]) -> None:
+    def __init__(self, data: list[RowData]) -> None:
         self._data = data
         self._made: tuple[Application, ...] | None = None
 
     def _all(self) -> tuple[Application, ...]:
         if self._made is None:
-            self._made = tuple(_application_list().validate_python(self._data))
+            good = list(map(_as_dict, self._data))
+            self._made = tuple(_application_list().validate_python(good))
             self._data = []
         return self._made
 
@@ -488,8 +489,9 @@ class _Checker:
 
     def quick(
         self, number: int, row_id: str, vals: tuple[RawCell, ...], cells: Sequence[RawCell]
-    ) -> dict[str, Any] | None:
-        """The row's data when every cell is of the common kind and nothing is wrong, else None.
+    ) -> RowData | None:
+        """The row's data (in :data:`_DATA` order) when every cell is of the common kind and
+        nothing is wrong, else None.
 
         Builds exactly what :meth:`check` would for such a row, at a fraction of the cost: a float
         amount, a text, a plain or already checked orgnr, a municipality cell of known items.
@@ -635,24 +637,25 @@ class _Checker:
                 else:
                     extra[header] = _carry(value)
 
-        return {
-            "id": row_id,
-            "requested": requested,
-            "applicant": applicant,
-            "orgnr": orgnr,
-            "project": project,
-            "municipalities": municipalities,
-            "counties": counties,
-            "total_cost": total_cost,
-            "score": score,
-            "rank": rank,
-            "category": category,
-            "decision": None,
-            "decision_amount": None,
-            "decision_reason": decision_reason,
-            "row": number,
-            "extra": extra,
-        }
+        # In _DATA order; a tuple is made faster and takes 300 bytes less than a dict.
+        return (
+            row_id,
+            requested,
+            applicant,
+            orgnr,
+            project,
+            municipalities,
+            counties,
+            total_cost,
+            score,
+            rank,
+            category,
+            None,
+            None,
+            decision_reason,
+            number,
+            extra,
+        )
 
     def raw(self, row: _Row, field: str) -> RawCell:
         """The cell of ``field`` as read (None when there is no such column)."""
@@ -1052,7 +1055,8 @@ def validate(
     groups = _parse_require(require)
     with _collector_paused():
         found = _check_rows(table, register, groups)
-        applications = _build(found.good, found.checker, found.issues, found.rejected_rows)
+        good = list(map(_as_dict, found.good))
+        applications = _build(good, found.checker, found.issues, found.rejected_rows)
         return ValidationResult(
             applications=tuple(applications),
             **found.outcome(map(_ID_OF, applications)),
@@ -1088,7 +1092,7 @@ class _Found:
         self,
         table: RawTable,
         checker: _Checker,
-        good: list[dict[str, Any]],
+        good: list[RowData],
         rejected_rows: list[tuple[_Row, tuple[Issue, ...]]],
         issues: list[Issue],
     ) -> None:
@@ -1167,7 +1171,7 @@ def _check_rows(table: RawTable, register: str, groups: list[tuple[str, ...]]) -
 
     # The common row through the fast path; any other, in file order, through the full check.
     quick = checker.quick
-    found: list[dict[str, Any] | None] = [
+    found: list[RowData | None] = [
         None if given_id is None else quick(number, given_id, vals, cells)
         for number, given_id, vals, cells in zip(
             numbers, given_ids, checker.values(cells_list), cells_list, strict=True
@@ -1198,15 +1202,15 @@ def _check_rows(table: RawTable, register: str, groups: list[tuple[str, ...]]) -
         if checker.extra:
             row.extra = checker.carry(row, cells_list[index])
         row.data["extra"] = row.extra
-        found[index] = row.data
+        found[index] = _as_tuple(row.data)
         checked[index] = row
-    datas: list[dict[str, Any]] = found  # type: ignore[assignment]  # no None left
+    datas: list[RowData] = found  # type: ignore[assignment]  # no None left
 
     def row_at(index: int) -> _Row:
         """The row at ``index`` as a :class:`_Row`, made from its data if it took the fast path."""
         row = checked.get(index)
         if row is None:
-            data = datas[index]
+            data = _as_dict(datas[index])
             vals = checker.values_of(cells_list[index])
             row = checked[index] = _Row(numbers[index], vals, data["id"])
             row.data = data
@@ -1215,14 +1219,15 @@ def _check_rows(table: RawTable, register: str, groups: list[tuple[str, ...]]) -
 
     # Across rows: duplicate ids (an error on each), the same project twice (a warning on each).
     # An id made from a row number is never taken twice: only given ids can be the same.
-    same_id = _same(given_ids) if len(taken) < len(given_ids) else {}
+    same_id = _same(given_ids)
     # The same project needs the same orgnr: only rows whose orgnr repeats need a project key.
     orgnrs = list(map(_ORGNR_OF, datas))
-    repeated = _same(orgnrs) if len(set(orgnrs)) < len(orgnrs) else {}
+    repeated = _same(orgnrs)
     keyed = sorted(i for indices in repeated.values() for i in indices)
+    projects = [datas[i][_PROJECT_AT] for i in keyed]
     project_keys = [
-        (orgnrs[i], _project_key(datas[i]["project"])) if datas[i]["project"] else None
-        for i in keyed
+        (orgnrs[i], _project_key(project)) if project else None
+        for i, project in zip(keyed, projects, strict=True)
     ]
     same_project = {key: [keyed[j] for j in at] for key, at in _same(project_keys).items()}
     for row_id, same in same_id.items():
@@ -1258,7 +1263,7 @@ def _check_rows(table: RawTable, register: str, groups: list[tuple[str, ...]]) -
             row_at(index)
 
     issues: list[Issue] = [*table.issues, *table_issues]
-    good: list[dict[str, Any]] = []
+    good: list[RowData] = []
     rejected_rows: list[tuple[_Row, tuple[Issue, ...]]] = []
     kept = 0  # rows before this index that are not in `checked` are good
     for index in sorted(checked):
@@ -1273,15 +1278,50 @@ def _check_rows(table: RawTable, register: str, groups: list[tuple[str, ...]]) -
         if row.has_error or table_issues:
             rejected_rows.append((row, (*row_issues, *table_issues)))
         else:
-            good.append(row.data)
+            good.append(datas[index])
     good.extend(datas[kept:])
     return _Found(table, checker, good, rejected_rows, issues)
 
 
 _ID = _POS["id"]
-_ORGNR_OF = itemgetter("orgnr")
 _ID_OF = attrgetter("id")
-_DATA_ID_OF = itemgetter("id")
+
+RowData = tuple[Any, ...]
+"""A checked row's data: the values of :data:`_DATA`, in that order."""
+
+_DATA: tuple[str, ...] = (
+    "id",
+    "requested",
+    "applicant",
+    "orgnr",
+    "project",
+    "municipalities",
+    "counties",
+    "total_cost",
+    "score",
+    "rank",
+    "category",
+    "decision",
+    "decision_amount",
+    "decision_reason",
+    "row",
+    "extra",
+)
+"""The fields of an :class:`~tilskudd.models.Application` made from a row."""
+_DATA_ID_OF = itemgetter(_DATA.index("id"))
+_ORGNR_OF = itemgetter(_DATA.index("orgnr"))
+_PROJECT_AT = _DATA.index("project")
+
+
+def _as_dict(data: RowData) -> dict[str, Any]:
+    """A row's data as the keyword arguments of its Application."""
+    return dict(zip(_DATA, data, strict=True))
+
+
+def _as_tuple(data: dict[str, Any]) -> RowData:
+    """A row's data from its keyword arguments."""
+    return tuple(data[name] for name in _DATA)
+
 
 _T = TypeVar("_T")
 

@@ -9,10 +9,14 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rich.console import Console
+from rich.text import Text
 
 from tilskudd.models import Application, Issue, Location, RejectedRow, Severity
-from tilskudd.render.check import check_header, render_check
+from tilskudd.render.check import check_header, lay_out, render_check
+from tilskudd.render.text import grid, lead_widths
 from tilskudd.reports import check_to_json, sorted_issues
 from tilskudd.summary import BudgetCheck, budget_check
 
@@ -259,3 +263,37 @@ def test_json_ratio_is_text_not_float() -> None:
         unscored=0,
     )
     assert check_to_json(Checked(), check)["budget_check"]["oversubscription"] == "3.33"
+
+
+_WORDS = st.text(alphabet=st.sampled_from([*"abcæøå ÅØ'-,.3", NBSP, "\n"]), max_size=60)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    rows=st.lists(st.lists(_WORDS, min_size=3, max_size=3), min_size=1, max_size=4),
+    width=st.integers(min_value=30, max_value=140),
+    caps=st.tuples(st.integers(1, 20), st.integers(1, 24)),
+)
+def test_plain_lines_are_what_rich_lays_out(
+    rows: list[list[str]], width: int, caps: tuple[int, int]
+) -> None:
+    cells = [[Text(text) for text in row] for row in rows]
+    lead = lead_widths(cells, list(caps))
+    laid = lay_out(cells, width, lead=lead)
+    console = Console(file=StringIO(), width=width)
+    console.print(grid(cells, width, lead=lead))
+    expected = console.file.getvalue()  # type: ignore[attr-defined]
+    if laid is None:
+        # Too narrow, or a line break in a cell: rich's table decides.
+        assert width - sum(lead) - 4 < 20 or any("\n" in text for row in rows for text in row)
+    else:
+        assert laid + "\n" == expected
+
+
+def test_tabs_and_wide_characters_are_left_to_rich() -> None:
+    assert lay_out([[Text("a\tb"), Text("x"), Text("y")]], 80, lead=[3, 1]) is None
+    assert lay_out([[Text("漢字"), Text("x"), Text("y")]], 80, lead=[4, 1]) is None
+    assert (
+        lay_out([[Text("A1"), Text("x"), Text("y")]], 80, lead=[2, 1])
+        == "A1  x  " + "y" * 1 + " " * 72
+    )

@@ -8,18 +8,23 @@ the verdict and, with ``--budget``, the budget check.
 
 from __future__ import annotations
 
+from itertools import zip_longest
+
+from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
 from tilskudd.i18n import get
 from tilskudd.models import Issue
 from tilskudd.render.allocation import render_budget_check
-from tilskudd.render.text import grid, lead_widths
+from tilskudd.render.text import grid, lead_widths, wrap
 from tilskudd.reports import CheckedInput, sorted_issues
 from tilskudd.summary import BudgetCheck
 from tilskudd.wording import issue_cell, issue_text, plural
 
-__all__ = ["check_header", "render_check"]
+__all__ = ["check_header", "lay_out", "render_check"]
+
+_MIN_LAST = 20  # as render.text.grid: the message column is never narrower
 
 
 def check_header(checked: CheckedInput, lang: str) -> str:
@@ -62,6 +67,33 @@ def _issue_rows(issues: list[Issue], lang: str) -> list[list[Text]]:
     ]
 
 
+def lay_out(rows: list[list[Text]], width: int, *, lead: list[int]) -> str | None:
+    """The rows as :func:`~tilskudd.render.text.grid` lays them out, as plain lines; None when
+    its columns would not fit in ``width`` (rich's table then narrows them) or a cell holds a
+    tab or a character not one column wide (rich knows how to lay those out).
+
+    The cells carry no style, so plain lines print the same, and in a tenth of the time: rich
+    lays a table out at about 0.5 ms a row (200 problems: 0.08-0.15 s, against 0.01 s).
+    """
+    last = width - sum(lead) - 2 * len(lead)
+    if last < _MIN_LAST:
+        return None
+    widths = [*lead, last]
+    out: list[str] = []
+    for row in rows:
+        columns: list[list[str]] = []
+        for cell, column_width in zip(row, widths, strict=True):
+            text = cell.plain
+            if "\t" in text or cell_len(text) != len(text):
+                return None
+            if len(text) > column_width:
+                text = wrap(text, column_width)
+            columns.append(text.split("\n"))
+        for parts in zip_longest(*columns, fillvalue=""):
+            out.append("  ".join(p.ljust(w) for p, w in zip(parts, widths, strict=True)))
+    return "\n".join(out)
+
+
 def render_check(
     console: Console,
     checked: CheckedInput,
@@ -95,7 +127,13 @@ def render_check(
             continue
         console.print()
         console.print(Text(t(key, n=len(group)), style=style))
-        console.print(grid(listed[key], console.width, lead=lead))
+        lines = lay_out(listed[key], console.width, lead=lead)
+        if lines is None:
+            console.print(grid(listed[key], console.width, lead=lead))
+        else:
+            # Plain lines that fit: straight to the file, as rich would write them (rich spends
+            # 0.1 s measuring 400 lines of 140 characters again).
+            console.file.write(lines + "\n")
         if len(listed[key]) < len(group):
             more = len(group) - len(listed[key])
             console.print(Text(t("ui.check.more_problems", n=more), style="dim"))

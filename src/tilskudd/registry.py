@@ -26,9 +26,6 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Any, Literal
 
-from stdnum.exceptions import InvalidChecksum, InvalidLength, ValidationError
-from stdnum.no import orgnr as stdnum_orgnr
-
 from tilskudd.errors import TilskuddError, UsageError
 
 __all__ = [
@@ -572,6 +569,11 @@ def _check_orgnr(text: str) -> tuple[str, str, str]:
     candidate = match.group(1) if match else compact
     if not candidate.isascii():
         return "", "orgnr_format", "The number has an invalid format."
+    # Imported here: most cells are plain orgnrs (is_plain_valid_orgnr), and python-stdnum
+    # brings pydoc and ssl along (10 ms of start-up).
+    from stdnum.exceptions import InvalidChecksum, InvalidLength, ValidationError
+    from stdnum.no import orgnr as stdnum_orgnr
+
     try:
         return stdnum_orgnr.validate(candidate), "", ""
     except InvalidLength as exc:  # before InvalidFormat: stdnum derives one from the other

@@ -190,8 +190,9 @@ class _Applications(Sequence[Application]):
 
     def _all(self) -> tuple[Application, ...]:
         if self._made is None:
-            good = list(map(_as_dict, self._data))
-            self._made = tuple(_application_list().validate_python(good))
+            with _collector_paused():  # as in validate: 100k rows 0.5 s, not 2.2
+                good = list(map(_as_dict, self._data))
+                self._made = tuple(_application_list().validate_python(good))
             self._data = []
         return self._made
 
@@ -1315,7 +1316,7 @@ _PROJECT_AT = _DATA.index("project")
 
 def _as_dict(data: RowData) -> dict[str, Any]:
     """A row's data as the keyword arguments of its Application."""
-    return dict(zip(_DATA, data, strict=True))
+    return dict(zip(_DATA, data, strict=False))  # made in _DATA order; strict costs 15 %
 
 
 def _as_tuple(data: dict[str, Any]) -> RowData:

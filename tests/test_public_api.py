@@ -34,3 +34,12 @@ def test_library_round_trip() -> None:
     assert allocation.budget == allocation.awarded + allocation.unallocated == 5_000_000
     assert tilskudd.summarise(result).funded == 4
     assert {d.application_id for d in allocation.decisions} == {a.id for a in checked.applications}
+
+
+def test_the_solver_is_imported_only_by_the_optimal_rule() -> None:
+    code = (
+        "import sys, tilskudd.rules, tilskudd.cli; "
+        "print(','.join(m for m in ('highspy', 'numpy') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == ""

@@ -28,7 +28,6 @@ from tilskudd.errors import PolicyError
 from tilskudd.models import Allocation, Application, Policy
 from tilskudd.rules.common import check_unique_ids
 from tilskudd.rules.lottery import allocate_lottery
-from tilskudd.rules.optimal import allocate_optimal
 from tilskudd.rules.overrides import allocate_with_overrides
 from tilskudd.rules.proportional import allocate_proportional
 from tilskudd.rules.quotas import refuse_quotas
@@ -48,6 +47,23 @@ class Rule(Protocol):
         *,
         prior_by_orgnr: Mapping[str, int] | None = None,
     ) -> Allocation: ...
+
+
+def allocate_optimal(
+    applications: Sequence[Application],
+    budget: int,
+    policy: Policy,
+    *,
+    prior_by_orgnr: Mapping[str, int] | None = None,
+) -> Allocation:
+    """The ``optimal`` rule (:mod:`tilskudd.rules.optimal`), imported when first used.
+
+    It needs numpy and the HiGHS solver, which take a noticeable part of a second to import;
+    every other rule, and every command, starts without them.
+    """
+    from tilskudd.rules.optimal import allocate_optimal as run
+
+    return run(applications, budget, policy, prior_by_orgnr=prior_by_orgnr)
 
 
 RULES: dict[str, Rule] = {

@@ -1,0 +1,91 @@
+"""tilskudd against real public data nobody on this project wrote (../shared/realdata).
+
+The data stays beside the checkout (its own sources and licences); where it is absent these
+tests skip and say so.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tilskudd.cli import app
+from tilskudd.models import Policy
+from tilskudd.pipeline import read_applications, run_round
+from tilskudd.reading import load_column_map
+
+ROOT = Path(__file__).resolve().parents[1]
+REALDATA = ROOT.parent / "shared" / "realdata"
+FORSKNINGSRADET = REALDATA / "grants" / "forskningsradet_soknader2_sample.csv"
+WAWER = REALDATA / "pabulib" / "Poland_Warszawa_2022_Wawer.pb"
+
+
+def needs(path: Path) -> None:
+    if not path.exists():
+        pytest.skip(f"real data {path.name} is not beside this checkout ({path.parent})")
+
+
+def test_research_council_applications_validate_as_published() -> None:
+    """171 real applications to the Research Council of Norway (NLOD), with a column map."""
+    needs(FORSKNINGSRADET)
+    checked = read_applications(
+        FORSKNINGSRADET, columns=load_column_map(ROOT / "examples" / "forskningsradet.toml")
+    )
+    assert len(checked.applications) + len(checked.rejected) == 171
+    # One application asks for 0 kr: the only error.
+    assert [(i.code, i.location.cell if i.location else None) for i in checked.errors] == [
+        ("validate.amount_zero", "AO90")
+    ]
+    # Every municipality number in the file is valid in the current numbering.
+    assert not [i for i in checked.issues if "municipalit" in i.code]
+    assert all(len(a.municipalities) <= 1 for a in checked.applications)
+    # University units without an organisation number of their own are written as "0".
+    placeholders = [i for i in checked.warnings if i.code == "validate.orgnr_placeholder"]
+    assert len(placeholders) == 49
+
+
+def _wawer_csv(tmp_path: Path) -> tuple[Path, set[str], int]:
+    text = WAWER.read_text(encoding="utf-8")
+    meta = text.split("META\n")[1].split("PROJECTS\n")[0]
+    budget = int(
+        next(line.split(";")[1] for line in meta.splitlines() if line.startswith("budget;"))
+    )
+    section = text.split("PROJECTS\n")[1].split("VOTES\n")[0]
+    projects = list(csv.DictReader(io.StringIO(section), delimiter=";"))
+    path = tmp_path / "wawer.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerow(["ID", "Project", "Requested", "Score"])
+        for project in projects:
+            writer.writerow([project["project_id"], project["name"], project["cost"],
+                             project["votes"]])  # fmt: skip
+    selected = {p["project_id"] for p in projects if p["selected"] == "1"}
+    return path, selected, budget
+
+
+def test_ranked_rule_reproduces_warsaw_wawer_2022(tmp_path: Path) -> None:
+    """Participatory budget of Warsaw-Wawer 2022 (pabulib): 111 projects, greedy by votes.
+
+    The city funded projects by votes, passing over those that no longer fit; tilskudd's
+    `ranked` rule with `at_line = "skip"` and votes as the score picks the same 19 projects.
+    """
+    needs(WAWER)
+    path, selected, budget = _wawer_csv(tmp_path)
+    result = run_round(read_applications(path), budget, Policy())
+    funded = {d.application_id for d in result.allocation.decisions if d.amount > 0}
+    assert funded == selected
+    assert len(funded) == 19
+    allocation = result.allocation
+    assert allocation.budget == allocation.awarded + allocation.unallocated
+
+    # The same through the command line, as an officer would run it.
+    out = tmp_path / "wawer.json"
+    cli = CliRunner().invoke(app, ["allocate", str(path), "--budget", str(budget), "-o", str(out)])
+    assert cli.exit_code == 0, cli.stderr
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert {a["id"] for a in data["applications"] if a["amount"] > 0} == selected

@@ -6,9 +6,10 @@ A :class:`~tilskudd.models.Quota` names a group of applications and limits it:
   and extra spaces). ``by = "county"``: those with ``value`` among their ``counties``; ``value``
   is a county number (``"03"``, ``3``) or a name, looked up in both bundled numberings (2009 and
   2024: "Akershus" is 02 in one and 32 in the other; no number means two different counties in
-  the two). An application in several counties (an inter-county project) counts in full in
-  each. ``value = "*"`` makes one group per category or county found among the applications;
-  applications without a category or county are in none of those groups.
+  the two), keeping the numbers that occur among the applications. An application in several
+  counties (an inter-county project) counts in full in each. ``value = "*"`` makes one group
+  per category or county found among the applications; applications without a category or
+  county are in none of those groups.
 - Limits: ``min_amount``/``max_amount`` (kroner awarded in the group), ``min_share``/``max_share``
   (of the budget: a maximum is ``floor(share × budget)``, a minimum ``ceil(share × budget)``),
   ``min_count``/``max_count`` (funded applications; a partly funded one counts). Quotas that name
@@ -211,7 +212,8 @@ def _resolve(
             categories.setdefault(key, []).append(i)
             written = " ".join(app.category.split())
             # The spelling shown: the first in natural order, whatever the row order.
-            if key not in spelling or natural_key(written) < natural_key(spelling[key]):
+            shown = spelling.get(key)
+            if shown is None or (written != shown and natural_key(written) < natural_key(shown)):
                 spelling[key] = written
         for number in app.counties:
             counties.setdefault(number, []).append(i)
@@ -242,6 +244,9 @@ def _resolve(
                 targets.append(group_for("county", frozenset({number}), number, name))
         else:
             numbers = _county_numbers(quota.value)
+            # A name stands for its number in the numbering the applications use, so that
+            # "Finnmark" and "56" (or "*") are the same group when only 56 occurs.
+            numbers = frozenset(numbers & counties.keys()) or numbers
             value = "/".join(sorted(numbers))
             names = {county_names[n] for n in numbers if n in county_names}
             shown = names.pop() if len(names) == 1 else quota.value

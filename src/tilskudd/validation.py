@@ -1071,7 +1071,7 @@ def check_table(
 
     The same issues and rejected rows; the valid applications are made (and validated by
     pydantic) only when first read, since a report needs their number only: 100k rows check
-    in about 0.6 s of CPU instead of 1.0. A row the checks accept always makes a valid
+    in about 0.5 s of CPU instead of 1.0. A row the checks accept always makes a valid
     :class:`~tilskudd.models.Application` (a property test holds them to it); if one did not,
     reading the applications would raise rather than reject it.
     """

@@ -80,6 +80,7 @@ def test_check_lists_the_first_200_problems_unless_told(tmp_path: Path) -> None:
     assert "more not shown" not in every
     _, few, _ = invoke("check", path, "--limit", "3", "--lang", "nb")
     assert "… 247 til vises ikke; --format json viser alle" in few
+    assert invoke("check", path, "--limit", "-1")[0] == 2
 
 
 def test_check_strict_turns_warnings_into_failure() -> None:

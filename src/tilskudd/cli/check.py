@@ -97,6 +97,7 @@ def check(
         int | None,
         typer.Option(
             "--limit",
+            min=0,
             help="List at most this many errors, and as many warnings (0: all). Default: the "
             f"first {PROBLEMS_SHOWN} of each (--format json lists every one).",
         ),

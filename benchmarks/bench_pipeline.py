@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_read import generate  # noqa: E402
+from bench_read import generate
 
 
 def _fresh(command: list[str]) -> tuple[float, float]:

@@ -458,6 +458,8 @@ def _policy_value(name: str, value: Any, lang: str) -> tuple[Any, str | None]:
         return value, "0%" if (value * 100) == (value * 100).to_integral_value() else "0.00%"
     if isinstance(value, bool):
         return str(value).lower(), None
+    if name == "quotas":
+        return _quotas_text(value) or t("ui.basis.none"), None
     if isinstance(value, int) and name in {
         "max_award",
         "min_award",
@@ -468,6 +470,26 @@ def _policy_value(name: str, value: Any, lang: str) -> tuple[Any, str | None]:
     if isinstance(value, Decimal | int):
         return value, None
     return str(value), None
+
+
+def _quotas_text(quotas: Any) -> str:
+    """Quotas as a policy file writes them: 'county *: max_share 0.3; category Skole: ...'."""
+    parts = []
+    for quota in quotas:
+        limits = [
+            f"{key} {getattr(quota, key)}"
+            for key in (
+                "min_amount",
+                "max_amount",
+                "min_share",
+                "max_share",
+                "min_count",
+                "max_count",
+            )
+            if getattr(quota, key, None) is not None
+        ]
+        parts.append(f"{quota.by} {quota.value}: {', '.join(limits)}")
+    return "; ".join(parts)
 
 
 def _write_basis(workbook: Workbook, result: RoundResult, lang: str, *, write_only: bool) -> None:

@@ -274,3 +274,25 @@ def test_lottery_without_seed_draws_one_prints_it_and_records_it(tmp_path: Path)
     assert [(a["id"], a["amount"]) for a in repeat["applications"]] == [
         (a["id"], a["amount"]) for a in data["applications"]
     ]
+
+
+def test_optimal_objective_and_lottery_band_options(tmp_path: Path) -> None:
+    target = tmp_path / "optimal.json"
+    code, out, err = invoke(
+        "allocate", SMALL, "--budget", "5M", "--rule", "optimal", "--objective", "count",
+        "-o", target,
+    )  # fmt: skip
+    assert code == 0, err
+    data = json.loads(target.read_text(encoding="utf-8"))
+    assert data["policy"]["objective"] == "count"
+    funded = [a for a in data["applications"] if a["amount"] > 0]
+    assert len(funded) == 7  # as many as fit, where best-first funds 3
+    assert "Proven optimal" in out
+    code, _out, err = invoke(
+        "allocate", SMALL, "--budget", "5M", "--rule", "lottery", "--lottery-band", "5",
+        "--seed", "7", "-o", tmp_path / "lottery.json",
+    )  # fmt: skip
+    assert code == 0, err
+    lottery = json.loads((tmp_path / "lottery.json").read_text(encoding="utf-8"))
+    assert lottery["policy"]["lottery_band"] == "5"
+    assert lottery["seed"] == 7

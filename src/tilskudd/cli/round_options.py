@@ -107,6 +107,23 @@ SeedOpt = Annotated[
         rich_help_panel=POLICY_HELP,
     ),
 ]
+ObjectiveOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--objective",
+        help="optimal: maximise total score (score), the number funded (count), or score x "
+        "amount (score_amount).",
+        rich_help_panel=POLICY_HELP,
+    ),
+]
+LotteryBandOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--lottery-band",
+        help="lottery: applications scored within this of the funding line are drawn (0: ties).",
+        rich_help_panel=POLICY_HELP,
+    ),
+]
 RoundOpt = Annotated[
     int | None,
     typer.Option(
@@ -152,6 +169,8 @@ class PolicyOptions:
     tie_break: str | None = None
     weight: str | None = None
     seed: int | None = None
+    objective: str | None = None
+    lottery_band: str | None = None
 
     def overrides(self) -> dict[str, Any]:
         """The options that were given, as policy fields."""
@@ -169,6 +188,8 @@ class PolicyOptions:
             "tie_break": self.tie_break,
             "weight": self.weight,
             "seed": self.seed,
+            "objective": self.objective,
+            "lottery_band": self.lottery_band.replace(",", ".") if self.lottery_band else None,
         }
         return {key: value for key, value in values.items() if value is not None}
 

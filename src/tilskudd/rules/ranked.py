@@ -105,6 +105,9 @@ def fund_in_order(
     min_award = policy.min_award
     min_score = policy.min_score
     per_applicant = policy.per_applicant_max is not None
+    per_applicant_max = policy.per_applicant_max or 0
+    used = totals.used.get  # read-only here; totals.add/limit keep it
+    eligible_of = caps.eligible
     remaining = budget
     stopped: Reason | None = None  # the one reason every application below that line gets
 
@@ -127,11 +130,14 @@ def fund_in_order(
             if low is not None:
                 reasons_of[k] = [low]
                 continue
-        amount, reasons = caps.eligible(app)
+        amount, reasons = eligible_of(app)
         reasons_of[k] = reasons
         if amount == 0:
             continue
-        if per_applicant and app.orgnr is not None:
+        org = app.orgnr
+        # Fast path: the amount is on the round_to grid, so it fits under the organisation's
+        # maximum exactly when it fits under what is left (totals.limit would say the same).
+        if per_applicant and org is not None and amount > per_applicant_max - used(org, 0):
             amount, org_reason = totals.limit(app, amount)
             if org_reason is not None:
                 reasons.append(org_reason)

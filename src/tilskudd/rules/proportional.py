@@ -122,6 +122,9 @@ def allocate_proportional(
     step = policy.round_to
     min_score = policy.min_score
     per_applicant = policy.per_applicant_max is not None
+    per_applicant_max = policy.per_applicant_max or 0
+    used = totals.used
+    eligible_of = caps.eligible
     n = len(entries)
 
     reasons_of: list[list[Reason]] = [[]] * n  # each replaced by the application's own list
@@ -143,13 +146,21 @@ def allocate_proportional(
             if low is not None:
                 reasons_of[k] = [low]
                 continue
-        eligible, reasons = caps.eligible(app)
+        eligible, reasons = eligible_of(app)
         reasons_of[k] = reasons
         if eligible == 0:
             continue
-        if per_applicant and app.orgnr is not None:
+        org = app.orgnr
+        if per_applicant and org is not None:
             # per_applicant_max caps the claim: what is eligible counts against the organisation.
-            eligible, org_reason = totals.take(app, eligible)
+            already = used.get(org, 0)
+            if eligible <= per_applicant_max - already:
+                # Fast path: on the round_to grid and under what is left, so the maximum does
+                # not bind (what totals.take would find) and the claim is simply counted.
+                used[org] = already + eligible
+                org_reason = None
+            else:
+                eligible, org_reason = totals.take(app, eligible)
             if org_reason is not None:
                 reasons.append(org_reason)
                 if eligible == 0:

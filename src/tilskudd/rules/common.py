@@ -52,6 +52,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import ROUND_DOWN, Decimal
 from typing import Any, Literal, NamedTuple, ParamSpec, TypeVar
 
+from pydantic import BaseModel
+
 from tilskudd.errors import PolicyError, TilskuddError
 from tilskudd.models import (
     Allocation,
@@ -92,7 +94,6 @@ Outcome = Literal["funded", "partly_funded", "unfunded"]
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
-_set = object.__setattr__
 
 
 class AllocationInvariantError(RuntimeError):
@@ -111,23 +112,30 @@ class AllocationInvariantError(RuntimeError):
 _new = object.__new__
 _REASON_FIELDS = set(Reason.model_fields)
 _DECISION_FIELDS = set(Decision.model_fields)
+# BaseModel's four slots, set through their descriptors: what object.__setattr__ ends up calling,
+# without looking the name up along the class's MRO each time (0.53 -> 0.33 µs per object).
+_SLOTS = vars(BaseModel)
+_set_dict = _SLOTS["__dict__"].__set__
+_set_fields_set = _SLOTS["__pydantic_fields_set__"].__set__
+_set_extra = _SLOTS["__pydantic_extra__"].__set__
+_set_private = _SLOTS["__pydantic_private__"].__set__
 
 
 def _reason(values: dict[str, Any]) -> Reason:
     obj = _new(Reason)
-    _set(obj, "__dict__", values)
-    _set(obj, "__pydantic_fields_set__", _REASON_FIELDS)
-    _set(obj, "__pydantic_extra__", None)
-    _set(obj, "__pydantic_private__", None)
+    _set_dict(obj, values)
+    _set_fields_set(obj, _REASON_FIELDS)
+    _set_extra(obj, None)
+    _set_private(obj, None)
     return obj
 
 
 def _decision(values: dict[str, Any]) -> Decision:
     obj = _new(Decision)
-    _set(obj, "__dict__", values)
-    _set(obj, "__pydantic_fields_set__", _DECISION_FIELDS)
-    _set(obj, "__pydantic_extra__", None)
-    _set(obj, "__pydantic_private__", None)
+    _set_dict(obj, values)
+    _set_fields_set(obj, _DECISION_FIELDS)
+    _set_extra(obj, None)
+    _set_private(obj, None)
     return obj
 
 

@@ -23,7 +23,7 @@ Determinism: one ``random.Random(SEED)`` drives every choice, and only through `
 ``choice``, ``sample`` and ``shuffle`` on sorted sequences, whose results CPython has kept stable
 since 3.2. The generated files are committed, so stability across Python versions matters less
 than stability across runs: openpyxl stamps the save time into ``docProps/core.xml`` and the zip
-entries, so :func:`_save_reproducibly` rewrites both with fixed values. ``tests/test_examples.py``
+entries, so :func:`save_reproducibly` rewrites both with fixed values. ``tests/test_examples.py``
 regenerates everything and compares with the committed files.
 """
 
@@ -55,7 +55,6 @@ DATA = HERE.parent / "src" / "tilskudd" / "data"
 
 # A fixed moment for every timestamp in the files, so two runs give the same bytes.
 FIXED_TIME = dt.datetime(2009, 4, 15, 12, 0, 0)
-_ZIP_TIME = (2009, 4, 15, 12, 0, 0)
 _AMOUNT_FORMAT = "#,##0"
 
 ROUND_HEADERS = (
@@ -766,7 +765,7 @@ def write_round(rows: Sequence[RoundRow], path: Path) -> None:
         "Eksempeldata fra tilskudd (examples/generate.py). Kommuner er ekte (SSB 2009); "
         "søkere, organisasjonsnumre, beløp og poeng er oppdiktet."
     )
-    _save_reproducibly(wb, path)
+    save_reproducibly(wb, path)
 
 
 # --------------------------------------------------------------------------------------------
@@ -913,7 +912,7 @@ def write_small_xlsx(rows: Sequence[Sequence[str | int]], path: Path) -> None:
     for col, width in enumerate((9, 22, 20, 40, 46, 14, 14, 7, 20), start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.freeze_panes = "A2"
-    _save_reproducibly(wb, path)
+    save_reproducibly(wb, path)
 
 
 def write_small_csv(rows: Sequence[Sequence[str | int]], path: Path) -> None:
@@ -1176,24 +1175,32 @@ def write_broken(rows: Sequence[Sequence[str | int | float | None] | None], path
     ws.append(["Sum", None, None, None, None, None, total])
     for col, width in enumerate((9, 22, 26, 44, 16, 14, 14, 7, 12, 70), start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
-    _save_reproducibly(wb, path)
+    save_reproducibly(wb, path)
 
 
 # --------------------------------------------------------------------------------------------
 # Reproducible saving
 
 
-def _save_reproducibly(wb: Workbook, path: Path) -> None:
+def save_reproducibly(
+    wb: Workbook,
+    path: Path,
+    *,
+    created: dt.datetime = FIXED_TIME,
+    creator: str = "tilskudd examples/generate.py",
+) -> None:
     """Save ``wb`` with fixed timestamps so that two runs give identical bytes.
 
     openpyxl sets ``modified`` to the current time on save and stamps every zip entry with the
-    current local time; both are replaced here. ``created`` is set before saving.
+    current local time; both are replaced here by ``created``. ``created`` is set before saving.
+    Also used by examples/programme_difi2009/generate_runde2.py.
     """
-    wb.properties.created = FIXED_TIME
-    wb.properties.creator = "tilskudd examples/generate.py"
+    wb.properties.created = created
+    wb.properties.creator = creator
     buffer = io.BytesIO()
     wb.save(buffer)
-    stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    stamp = created.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    zip_time = created.timetuple()[:6]
     out = io.BytesIO()
     with zipfile.ZipFile(buffer) as src, zipfile.ZipFile(out, "w") as dst:
         for info in src.infolist():
@@ -1204,7 +1211,7 @@ def _save_reproducibly(wb: Workbook, path: Path) -> None:
                     rb"\g<1>" + stamp + rb"\g<2>",
                     data,
                 )
-            entry = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
+            entry = zipfile.ZipInfo(info.filename, date_time=zip_time)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.create_system = 3
             entry.external_attr = 0o644 << 16

@@ -22,10 +22,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
+import importlib.util
 import random
-import re
-import zipfile
+import sys
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
@@ -148,27 +147,19 @@ def rows() -> list[tuple[object, ...]]:
 
 
 def _save_reproducibly(book: Workbook, path: Path) -> None:
-    """Save with fixed timestamps (openpyxl stamps the time of saving) so reruns are identical."""
-    book.properties.created = FIXED_TIME
-    book.properties.creator = "tilskudd examples/programme_difi2009/generate_runde2.py"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    out = io.BytesIO()
-    with zipfile.ZipFile(buffer) as src, zipfile.ZipFile(out, "w") as dst:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                data = re.sub(
-                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
-                    rb"\g<1>" + stamp + rb"\g<2>",
-                    data,
-                )
-            entry = zipfile.ZipInfo(info.filename, date_time=(2009, 9, 15, 12, 0, 0))
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            dst.writestr(entry, data, compresslevel=6)
-    path.write_bytes(out.getvalue())
+    """Save with fixed timestamps, as examples/generate.py saves round 1: reruns are identical."""
+    spec = importlib.util.spec_from_file_location("examples_generate", HERE.parent / "generate.py")
+    assert spec is not None
+    assert spec.loader is not None
+    round_1 = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = round_1  # its dataclasses look their module up there
+    spec.loader.exec_module(round_1)
+    round_1.save_reproducibly(
+        book,
+        path,
+        created=FIXED_TIME,
+        creator="tilskudd examples/programme_difi2009/generate_runde2.py",
+    )
 
 
 def generate(path: Path = OUT) -> Path:

@@ -172,6 +172,11 @@ class PolicyOptions:
     objective: str | None = None
     lottery_band: str | None = None
 
+    @classmethod
+    def from_params(cls, params: dict[str, Any]) -> PolicyOptions:
+        """The policy options among a command's parameters (``ctx.params``), by name."""
+        return cls(**{name: params.get(name) for name in cls.__dataclass_fields__})
+
     def overrides(self) -> dict[str, Any]:
         """The options that were given, as policy fields."""
         values: dict[str, Any] = {

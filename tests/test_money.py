@@ -111,3 +111,17 @@ def test_format_amount_per_language() -> None:
     assert format_amount(3_300_000, "en") == f"NOK{NBSP}3,300,000"
     assert format_amount(0, "nb") == f"0{NBSP}kr"
     assert format_amount(1_000, "nb", currency=None) == f"1{NBSP}000"
+
+
+@given(st.integers(min_value=-(10**15), max_value=10**15))
+def test_whole_kroner_format_as_the_general_path_does(amount: int) -> None:
+    # kroner in an int take a short path; the grouped digits without a currency take the long one
+    assert format_amount(amount, "nb") == f"{format_amount(amount, 'nb', currency=None)}{NBSP}kr"
+    assert format_amount(amount, "en") == format_amount(amount, "en", currency="NOK")
+    assert format_amount(amount, "en") == f"NOK{NBSP}{format_amount(amount, 'en', currency=None)}"
+
+
+def test_negative_amounts_keep_the_sign_before_the_digits() -> None:
+    assert format_amount(-1_234_567, "nb") == f"-1{NBSP}234{NBSP}567{NBSP}kr"
+    assert format_amount(-1_234_567, "en") == f"NOK{NBSP}-1,234,567"
+    assert format_amount(-5, "nb", currency=None) == "-5"

@@ -851,8 +851,8 @@ def test_verify_finds_an_award_that_the_rules_would_not_give(
     decisions = list(result.allocation.decisions)
     by = {d.application_id: i for i, d in enumerate(decisions)}
     a2, a3 = decisions[by["A-2"]], decisions[by["A-3"]]
-    decisions[by["A-2"]] = a2.model_copy(update={"status": Status.NOT_FUNDED, "amount": 0})
-    decisions[by["A-3"]] = a3.model_copy(update={"status": Status.FUNDED, "amount": 40_000})
+    decisions[by["A-2"]] = a2.replace(status=Status.NOT_FUNDED, amount=0)
+    decisions[by["A-3"]] = a3.replace(status=Status.FUNDED, amount=40_000)
     forged = result.model_copy(
         update={"allocation": result.allocation.model_copy(update={"decisions": tuple(decisions)})}
     )

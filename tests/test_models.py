@@ -48,11 +48,47 @@ def test_allocation_lists_each_application_once() -> None:
         )
 
 
-def test_status_must_fit_amount() -> None:
+@pytest.mark.parametrize(
+    ("amount", "status"), [(0, Status.FUNDED), (0, Status.PARTLY_FUNDED), (10, Status.NOT_FUNDED)]
+)
+def test_status_must_fit_amount(amount: int, status: Status) -> None:
+    with pytest.raises(ValueError, match="does not fit"):
+        decision("A", amount, status).check()
+    # An allocation holding such a decision is refused.
     with pytest.raises(ValidationError, match="does not fit"):
-        decision("A", 0, Status.FUNDED)
-    with pytest.raises(ValidationError, match="does not fit"):
-        decision("A", 10, Status.NOT_FUNDED)
+        Allocation(
+            rule="ranked",
+            policy=Policy(),
+            budget=100,
+            awarded=amount,
+            unallocated=100 - amount,
+            decisions=(decision("A", amount, status),),
+        )
+
+
+@pytest.mark.parametrize("amount", [-1, 1.5, True])
+def test_allocation_refuses_amounts_that_are_not_whole_kroner(amount: object) -> None:
+    with pytest.raises(ValidationError, match="whole kroner"):
+        Allocation(
+            rule="ranked",
+            policy=Policy(),
+            budget=100,
+            awarded=0,
+            unallocated=100,
+            decisions=(decision("A", amount, Status.NOT_FUNDED),),  # type: ignore[arg-type]
+        )
+
+
+def test_allocation_holds_decisions_and_reasons_only() -> None:
+    with pytest.raises(ValidationError, match="not a Decision"):
+        Allocation(
+            rule="ranked",
+            policy=Policy(),
+            budget=100,
+            awarded=0,
+            unallocated=100,
+            decisions=(("A", Status.NOT_FUNDED, 0),),  # type: ignore[arg-type]
+        )
 
 
 def test_request_above_total_cost_is_invalid() -> None:

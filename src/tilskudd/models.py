@@ -1,8 +1,11 @@
 """The data that flows through tilskudd: applications, issues, policies, decisions, allocations.
 
-Frozen pydantic models. Money is ``int`` (whole kroner); scores are ``Decimal`` so that a score of
-4.5 is exact. Words for people are never stored here: reasons and issues carry a code and its
-parameters, and :mod:`tilskudd.i18n` renders them in Norwegian or English at the edge.
+Frozen pydantic models, except the two a round makes by the hundred thousand: :class:`Decision`
+and :class:`Reason` are named tuples (immutable, typed, a fraction of the cost to build), checked
+as a whole by :class:`Allocation`. Money is ``int`` (whole kroner); scores are ``Decimal`` so
+that a score of 4.5 is exact. Words for people are never stored here: reasons and issues carry a
+code and its parameters, and :mod:`tilskudd.i18n` renders them in Norwegian or English at the
+edge.
 """
 
 from __future__ import annotations
@@ -11,9 +14,16 @@ from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SkipValidation,
+    field_validator,
+    model_validator,
+)
 
 __all__ = [
     "Allocation",
@@ -326,61 +336,119 @@ class Status(StrEnum):
     REJECTED = "rejected"
 
 
-class Reason(_Frozen):
-    """A structured justification: a stable code and its parameters (amounts in kroner)."""
+class Reason(NamedTuple):
+    """A structured justification: a stable code and its parameters (amounts in kroner).
+
+    A named tuple, not a pydantic model: a round of 100 000 applications makes about 200 000 of
+    them, and a tuple costs a fraction of a model to build (docs/benchmarks.md). They are built by
+    tilskudd's own rules from values it computed, and :class:`Allocation` checks the decisions
+    that hold them. Treat ``params`` as read-only.
+    """
 
     code: str
-    params: dict[str, ParamValue] = Field(default_factory=dict)
+    params: dict[str, ParamValue] = {}  # noqa: RUF012 - shared, read-only; see the docstring
 
 
-class Decision(_Frozen):
-    """The decision on one application: status, amount, rank and the reasons for it."""
+class Decision(NamedTuple):
+    """The decision on one application: status, amount, rank and the reasons for it.
+
+    A named tuple for the same reason as :class:`Reason` (one per application). That the status
+    fits the amount (funded and partly funded exactly when the amount is above 0) is checked by
+    :class:`Allocation`, which every decision of a result belongs to, and by :meth:`check`.
+    """
 
     application_id: str
     status: Status
-    amount: int = Field(ge=0)
-    requested: int | None = Field(default=None, description="amount applied for, for convenience")
-    eligible_amount: int | None = Field(
-        default=None, description="the request after every cap: the most it could have received"
-    )
-    rank: int | None = Field(default=None, description="1 first; equal ranks for true ties")
-    tied: bool = Field(default=False, description="shares its rank with another application")
-    override: bool = Field(default=False, description="decided by an officer's manual override")
+    amount: int
+    requested: int | None = None
+    """Amount applied for, for convenience."""
+    eligible_amount: int | None = None
+    """The request after every cap: the most it could have received."""
+    rank: int | None = None
+    """1 first; equal ranks for true ties."""
+    tied: bool = False
+    """Shares its rank with another application."""
+    override: bool = False
+    """Decided by an officer's manual override."""
     reasons: tuple[Reason, ...] = ()
 
-    @model_validator(mode="after")
-    def _status_matches_amount(self) -> Decision:
-        funded = self.status in (Status.FUNDED, Status.PARTLY_FUNDED)
-        if funded != (self.amount > 0):
-            raise ValueError(f"status {self.status} does not fit amount {self.amount}")
+    def check(self) -> Decision:
+        """``self`` if its fields hold together; :class:`ValueError` saying what does not."""
+        if not isinstance(self.application_id, str) or not self.application_id:
+            raise ValueError(f"decision has no application id: {self.application_id!r}")
+        if not isinstance(self.status, Status):
+            raise ValueError(f"{self.application_id}: {self.status!r} is not a status")
+        amount = self.amount
+        if type(amount) is not int or amount < 0:
+            raise ValueError(f"{self.application_id}: amount {amount!r} is not whole kroner >= 0")
+        if (self.status in _FUNDED) != (amount > 0):
+            raise ValueError(
+                f"{self.application_id}: status {self.status} does not fit amount {amount}"
+            )
         return self
+
+    def replace(self, **changes: Any) -> Decision:
+        """A copy with ``changes`` (``NamedTuple._replace``), checked."""
+        return self._replace(**changes).check()
+
+
+_FUNDED = frozenset({Status.FUNDED, Status.PARTLY_FUNDED})
 
 
 class Allocation(_Frozen):
-    """A round's result: one decision per application, and the budget accounted to the krone."""
+    """A round's result: one decision per application, and the budget accounted to the krone.
+
+    The decisions are not re-validated field by field by pydantic (100 000 of them would cost
+    more than allocating them); the model's own check walks them once: each is a
+    :class:`Decision` whose status fits its amount, the ids are unique, the awards sum to
+    ``awarded`` and ``budget == awarded + unallocated``.
+    """
 
     rule: str
     policy: Policy
     budget: int = Field(ge=0)
-    decisions: tuple[Decision, ...]
+    decisions: SkipValidation[tuple[Decision, ...]]
     awarded: int = Field(ge=0)
     unallocated: int = Field(ge=0)
     seed: int | None = None
-    notes: tuple[Reason, ...] = Field(
+    notes: SkipValidation[tuple[Reason, ...]] = Field(
         default=(), description="round-level remarks: ties at the line, proven optimality, draws"
     )
 
+    @field_validator("decisions", "notes", mode="before")
+    @classmethod
+    def _as_tuple(cls, value: Any) -> Any:
+        return tuple(value) if isinstance(value, list) else value
+
     @model_validator(mode="after")
     def _budget_holds(self) -> Allocation:
-        total = sum(d.amount for d in self.decisions)
+        decisions = self.decisions
+        if not isinstance(decisions, tuple):
+            raise ValueError("decisions must be a tuple of Decision")
+        total = 0
+        funded = _FUNDED
+        for d in decisions:
+            if type(d) is not Decision:
+                raise ValueError(f"not a Decision: {d!r}")
+            amount = d.amount
+            if type(amount) is not int or amount < 0:
+                raise ValueError(f"{d.application_id}: amount {amount!r} is not whole kroner >= 0")
+            if (d.status in funded) != (amount > 0):
+                raise ValueError(
+                    f"{d.application_id}: status {d.status} does not fit amount {amount}"
+                )
+            total += amount
+        for note in self.notes:
+            if type(note) is not Reason:
+                raise ValueError(f"not a Reason: {note!r}")
         if total != self.awarded:
             raise ValueError(f"awarded {self.awarded} differs from the sum of awards {total}")
         if self.budget != self.awarded + self.unallocated:
             raise ValueError(
                 f"budget {self.budget} != awarded {self.awarded} + unallocated {self.unallocated}"
             )
-        ids = [d.application_id for d in self.decisions]
-        if len(ids) != len(set(ids)):
+        ids = {d.application_id for d in decisions}
+        if len(ids) != len(decisions):
             raise ValueError("an application appears more than once in the allocation")
         return self
 

@@ -12,7 +12,7 @@ import pytest
 
 from tilskudd.export import write
 from tilskudd.export.html import render
-from tilskudd.models import Allocation, Policy, RoundResult
+from tilskudd.models import Allocation, Policy, RoundResult, Status
 
 
 @dataclass
@@ -233,8 +233,7 @@ def test_english_page_uses_english_words_and_numbers(
 def test_round_without_awards_says_so(small_round: Callable[..., RoundResult]) -> None:
     result = small_round()
     decisions = tuple(
-        d.model_copy(update={"amount": 0, "status": "not_funded"})
-        for d in result.allocation.decisions
+        d.replace(amount=0, status=Status.NOT_FUNDED) for d in result.allocation.decisions
     )
     empty = result.model_copy(
         update={

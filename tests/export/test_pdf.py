@@ -111,8 +111,7 @@ def test_round_without_awards_says_so(
 ) -> None:
     result = small_round()
     decisions = tuple(
-        d.model_copy(update={"amount": 0, "status": Status.NOT_FUNDED})
-        for d in result.allocation.decisions
+        d.replace(amount=0, status=Status.NOT_FUNDED) for d in result.allocation.decisions
     )
     empty = result.model_copy(
         update={

@@ -159,9 +159,7 @@ def fund_in_order(
             statuses[k] = Status.FUNDED
             amounts[k] = amount
             # The two reasons nearly every application gets are built directly (hot path).
-            reasons.append(
-                _reason({"code": "reason.funded.full", "params": {"rank": rank, "amount": amount}})
-            )
+            reasons.append(_reason("reason.funded.full", {"rank": rank, "amount": amount}))
             outcomes[k] = "funded"
         else:
             part = floor_to(remaining, step)
@@ -178,7 +176,7 @@ def fund_in_order(
                 outcomes[k] = "partly_funded"
             else:
                 params = {"rank": rank, "remaining": remaining, "needed": amount}
-                reasons.append(_reason({"code": "reason.budget.exhausted", "params": params}))
+                reasons.append(_reason("reason.budget.exhausted", params))
                 if at_line == "partial":
                     reasons.append(
                         make_reason(

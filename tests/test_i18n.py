@@ -4,12 +4,29 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
+from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from tilskudd.i18n import _catalogue, _Defaults, format_date, format_share, get, languages
+from tilskudd import i18n
+from tilskudd.i18n import (
+    Translator,
+    _catalogue,
+    _Defaults,
+    as_sentence,
+    format_date,
+    format_number,
+    format_share,
+    get,
+    languages,
+)
+from tilskudd.money import format_amount
 
 NBSP = "\u00a0"
 
@@ -66,3 +83,199 @@ def test_dates_and_shares() -> None:
 def test_missing_parameter_renders_a_question_mark_not_a_crash() -> None:
     nb = get("nb")
     assert nb._formatter.vformat("{amount:money} {n:num} {x}", (), _Defaults({})) == "? ? ?"
+
+
+# -- compiled templates against the general string.Formatter path -----------------------------
+
+MISSING = object()  # a profile value meaning "leave the parameter out"
+
+# Per spec, the values a message meets: whole numbers (0, large, negative), Decimals, None,
+# lists; ``MISSING`` leaves the parameter out (it shows as "?").
+VALUES: dict[str, list[Any]] = {
+    "money": [0, 1, 999, 1_000, 3_300_000, 10**15, -1_234, Decimal("2800000"), True, None, MISSING],
+    "num": [0, 7, 1_450, 10**12, -3, Decimal(72), Decimal("72.5"), Decimal("1E+3"), 0.5, None],
+    "pct": [Decimal("0.2"), Decimal("0.375"), Decimal("0.20"), 0, 1, Decimal("1E-7"), 0.25, None],
+    "list": [["A", "B", "C"], ["A"], [], ("X", "Y"), "single", [1, 2], None, MISSING],
+    "": ["text", "ends with a dot.", "  padded  ", "", 5, 0, Decimal("1.50"), None, ["a"], True],
+}
+
+
+def _template(lang: str, key: str) -> str:
+    return _catalogue(lang).get(key) or _catalogue("en")[key]
+
+
+def _fields(template: str) -> list[tuple[str, str]]:
+    return [(name, spec or "") for _t, name, spec, _c in string.Formatter().parse(template) if name]
+
+
+def _profiles(template: str) -> list[dict[str, Any]]:
+    """Parameter sets for a template: each row of VALUES in turn, none at all, each one left out."""
+    fields = _fields(template)
+    rows = max(len(v) for v in VALUES.values())
+    profiles = [{n: VALUES[s][i % len(VALUES[s])] for n, s in fields} for i in range(rows)]
+    profiles += [{}, *({n: v for n, v in profiles[0].items() if n != gone} for gone, _s in fields)]
+    return [{n: v for n, v in p.items() if v is not MISSING} for p in profiles]
+
+
+def _general(lang: str, template: str, params: dict[str, Any]) -> str:
+    return get(lang)._formatter.vformat(template, (), _Defaults(params))
+
+
+ALL_KEYS = sorted(set(_catalogue("en")) | set(_catalogue("nb")))
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_every_key_renders_as_string_formatter_would(lang: str) -> None:
+    t = get(lang)
+    checked = 0
+    for key in ALL_KEYS:
+        template = _template(lang, key)
+        for params in _profiles(template):
+            expected = _general(lang, template, params)
+            assert t.render(key, params) == expected, (key, params)
+            assert t(key, **params) == expected, (key, params)
+            assert t.sentence(key, params) == as_sentence(expected), (key, params)
+            checked += 1
+    assert checked > 10 * len(ALL_KEYS)
+
+
+@st.composite
+def _key_and_params(draw: st.DrawFn) -> tuple[str, str, dict[str, Any]]:
+    lang = draw(st.sampled_from(["nb", "en"]))
+    key = draw(st.sampled_from(ALL_KEYS))
+    values = {
+        "money": st.integers() | st.decimals(allow_nan=False, allow_infinity=False) | st.none(),
+        "num": st.integers() | st.decimals(allow_nan=False, allow_infinity=False) | st.none(),
+        "pct": st.integers(-(10**6), 10**6)
+        | st.decimals(allow_nan=False, allow_infinity=False, places=6)
+        | st.none(),
+        "list": st.lists(st.text(max_size=5), max_size=4) | st.text(max_size=5) | st.none(),
+        "": st.text(max_size=8) | st.integers() | st.decimals(allow_nan=False) | st.none(),
+    }
+    params = {}
+    for name, spec in _fields(_template(lang, key)):
+        if draw(st.booleans()) or draw(st.booleans()):  # a quarter of them left out
+            params[name] = draw(values[spec])
+    return lang, key, params
+
+
+@given(_key_and_params())
+def test_any_parameters_render_as_string_formatter_would(
+    case: tuple[str, str, dict[str, Any]],
+) -> None:
+    lang, key, params = case
+    expected = _general(lang, _template(lang, key), params)
+    assert get(lang).render(key, params) == expected
+    assert get(lang).sentence(key, params) == as_sentence(expected)
+
+
+@given(st.integers(), st.sampled_from(["nb", "en"]))
+def test_whole_numbers_take_the_short_path_to_the_same_text(value: int, lang: str) -> None:
+    shows = get(lang)._shows
+    assert shows["money"](value) == format_amount(value, lang) == format_amount(int(value), lang)
+    assert shows["num"](value) == format_number(value, lang)
+    assert shows["num"](value) == format_number(Decimal(value), lang)  # the general path
+
+
+@pytest.fixture
+def extended(monkeypatch: pytest.MonkeyPatch) -> Callable[[str, dict[str, str]], Translator]:
+    """A fresh translator whose catalogue has some templates of the test's own."""
+
+    def make(lang: str, extra: dict[str, str]) -> Translator:
+        catalogues = {code: {**_catalogue(code), **extra} for code in languages()}
+        monkeypatch.setattr(i18n, "_catalogue", catalogues.__getitem__)
+        return Translator(lang)
+
+    return make
+
+
+def test_what_the_catalogues_do_not_use_takes_the_general_path(
+    extended: Callable[[str, dict[str, str]], Translator],
+) -> None:
+    @dataclass
+    class Place:
+        name: str
+
+    templates = {
+        "x.convert": "{x!r} and {x!s}",
+        "x.attribute": "{place.name} ({n:num})",
+        "x.index": "first {ids[0]}, then {ids[1]}",
+        "x.nested": "[{x:>{width}}]",
+        "x.spec": "[{x:>6}] {y:.2f}",
+    }
+    t = extended("en", templates)
+    params = {"x": "ab", "place": Place("Moss"), "n": 1450, "ids": ["A", "B"], "width": 4}
+    params["y"] = Decimal("2.5")
+    assert t("x.convert", **params) == "'ab' and ab"
+    assert t("x.attribute", **params) == "Moss (1,450)"
+    assert t("x.index", **params) == "first A, then B"
+    assert t("x.nested", **params) == "[  ab]"
+    assert t("x.spec", **params) == "[    ab] 2.50"
+    assert t("x.spec") == "[?] ?"  # a missing value is "?" whatever the spec
+    for key, template in templates.items():
+        assert t(key, **params) == t._formatter.vformat(template, (), _Defaults(params))
+
+
+def test_unbalanced_braces_fail_as_str_format_does(
+    extended: Callable[[str, dict[str, str]], Translator],
+) -> None:
+    t = extended("en", {"x.broken": "a { b"})
+    # str.format's own words for it (string.Formatter and the compiler parse the same way)
+    with pytest.raises(ValueError, match=r"^expected '}' before end of string$"):
+        t("x.broken")
+
+
+def test_a_key_missing_in_norwegian_falls_back_to_english(
+    extended: Callable[[str, dict[str, str]], Translator], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    t = extended("nb", {})
+    catalogues = {"en": {**_catalogue("en"), "x.only_en": "{n:num} kroner {a:money}"}}
+    catalogues["nb"] = _catalogue("nb")
+    monkeypatch.setattr(i18n, "_catalogue", catalogues.__getitem__)
+    # Norwegian numbers in the English words: the language formats, the catalogue words.
+    assert t("x.only_en", n=1450, a=5000) == f"1{NBSP}450 kroner 5{NBSP}000{NBSP}kr"
+    assert t.sentence("x.only_en", {"n": 2}) == "2 kroner ?."
+
+
+def test_unknown_keys_show_every_parameter_in_order() -> None:
+    assert get("en").render("no.such", {"b": 2, "a": None}) == "no.such(b=2, a=None)"
+    assert get("en").sentence("no.such", {}) == "No.such."
+
+
+def test_phrases_become_sentences() -> None:
+    assert as_sentence("  capped at 20 %.  ") == "Capped at 20 %."
+    assert as_sentence("øre. ") == "Øre."
+    assert as_sentence(" . ") == ""
+    assert as_sentence("") == ""
+
+
+def test_sentence_forms_are_decided_once_where_the_template_allows() -> None:
+    t = get("en")
+    # Literal text at both ends, or a number at the end: the capital and the stop are built in.
+    fixed = t._compile("reason.cap.round_to")
+    assert fixed is not None
+    assert fixed.sentence is not None
+    assert fixed.sentence[0].startswith("Rounded down")
+    # The officer's own text ends the override reason: it may end with its own full stop.
+    free = t._compile("reason.override.fund")
+    assert free is not None
+    assert free.sentence is None
+    reason = {"amount": 5_000, "text": "late, but the best project. "}
+    assert t.sentence("reason.override.fund", reason) == (
+        f"Funded with NOK{NBSP}5,000 by manual override; the officer's reason: "
+        "late, but the best project."
+    )
+
+
+def test_shares_of_equal_value_but_other_types_are_not_confused() -> None:
+    # Decimal.from_float(0.1) is the float 0.1 exactly, so the two are equal and hash alike; a cache
+    # keyed on the value alone would give one of them the other's text.
+    assert format_share(0.1, "en") == "10%"
+    assert format_share(Decimal.from_float(0.1), "en").startswith("10.000000000000000555")
+    assert format_share(0.1, "en") == "10%"
+    assert format_share(Decimal("0.20"), "nb") == format_share(Decimal("0.2"), "nb") == f"20{NBSP}%"
+
+
+def test_a_signalling_nan_share_fails_as_before() -> None:
+    with pytest.raises(InvalidOperation):
+        format_share(Decimal("sNaN"), "en")

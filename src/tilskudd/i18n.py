@@ -8,21 +8,35 @@ sentence) is a key in ``locales/<lang>.toml``; adding a language is adding a fil
 - ``{n:num}``         -> ``145`` / ``1 450`` (nb) / ``1,450`` (en)
 - ``{share:pct}``     -> ``20 %`` (nb) / ``20%`` (en), from a fraction such as ``0.2``
 - ``{ids:list}``      -> ``A, B og C`` / ``A, B and C``
+
+Each template is parsed once per language and then filled by a short loop (every row of every
+output says its reasons in words); the text is the same as ``string.Formatter`` gives, which
+still fills the rare template the short loop does not take.
 """
 
 from __future__ import annotations
 
 import string
 import tomllib
+from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
 from tilskudd.money import format_amount
 
-__all__ = ["LANGUAGES", "Translator", "format_date", "format_number", "get", "languages"]
+__all__ = [
+    "LANGUAGES",
+    "Translator",
+    "as_sentence",
+    "format_date",
+    "format_number",
+    "format_share",
+    "get",
+    "languages",
+]
 
 
 @cache
@@ -58,6 +72,8 @@ def _catalogue(lang: str) -> dict[str, str]:
 
 def format_number(value: int | Decimal | float, lang: str) -> str:
     """Format a plain number with the language's digit grouping and decimal mark."""
+    if type(value) is int:  # the common case (counts, ranks): no decimal mark to translate
+        return f"{value:,}".replace(",", "\u00a0") if lang == "nb" else f"{value:,}"
     if isinstance(value, float):
         value = Decimal(repr(value))
     if isinstance(value, Decimal) and value != value.to_integral_value():
@@ -71,6 +87,20 @@ def format_number(value: int | Decimal | float, lang: str) -> str:
 
 def format_share(value: Decimal | float | int, lang: str) -> str:
     """Format a fraction as percent: 0.2 -> '20 %' (nb) or '20%' (en)."""
+    try:
+        return _cached_share(value, lang)
+    except TypeError:  # unhashable (a signalling NaN): let the arithmetic say what is wrong
+        return _share_text(value, lang)
+
+
+@lru_cache(maxsize=256, typed=True)
+def _cached_share(value: Decimal | float | int, lang: str) -> str:
+    # A round has a handful of shares (the policy's 20 %, a proportional fraction) on 100k rows.
+    # typed: 0.5 and Decimal("0.5") are equal keys but a float and a Decimal may not print alike.
+    return _share_text(value, lang)
+
+
+def _share_text(value: Decimal | float | int, lang: str) -> str:
     pct = (Decimal(repr(value)) if isinstance(value, float) else Decimal(value)) * 100
     text = format_number(pct.normalize() if pct != pct.to_integral_value() else int(pct), lang)
     return f"{text}\u00a0%" if lang == "nb" else f"{text}%"
@@ -99,7 +129,26 @@ def format_date(value: date, lang: str) -> str:
     return f"{value.day} {value.strftime('%B')} {value.year}"
 
 
+class _Missing:
+    """Stands for a parameter a message needs but was not given."""
+
+    def __str__(self) -> str:
+        return "?"
+
+
+_MISSING = _Missing()
+
+
+class _Defaults(dict[str, Any]):
+    """Missing parameters render as '?' rather than failing: a message is never lost."""
+
+    def __missing__(self, key: str) -> _Missing:
+        return _MISSING
+
+
 class _Formatter(string.Formatter):
+    """The general path: ``str.format`` with the extra specs, for templates the compiler leaves."""
+
     def __init__(self, translator: Translator) -> None:
         self.translator = translator
 
@@ -119,6 +168,51 @@ class _Formatter(string.Formatter):
         return str(super().format_field(value, format_spec))
 
 
+# -- compiled templates -----------------------------------------------------------------------
+# string.Formatter parses the template again on every call, in Python: about 5 µs for a reason
+# with three amounts, paid by every row of every output. Each template is instead parsed once
+# per language into its literal text and its fields, and filled by a short loop. What the
+# catalogues do not use (conversions such as {x!r}, {a.b}, {a[0]}, nested specs, positional
+# fields) is left to the general path, so any str.format template still renders as it did.
+
+_ShowValue = Callable[[Any], str]
+_Fields = tuple[tuple[str, _ShowValue, str], ...]
+"""Per field: the parameter's name, how its value is shown, and the literal text after it."""
+
+_NEVER_BLANK_AT_ENDS = frozenset({"money", "num", "pct"})
+"""Specs whose text never starts or ends with a space or a full stop, and has no lower-case
+first letter (digits, a sign, 'NOK', '?', '–'): a sentence may begin or end with one as it is."""
+
+
+class _Compiled(NamedTuple):
+    """A catalogue template, parsed once: literal text before the first field, then the fields.
+
+    ``fields`` is None when the template needs the general path (``template`` has it).
+    ``sentence`` is the same template as a sentence (capital first letter, one full stop), when
+    that can be decided from the literal text alone; None when it depends on the parameters.
+    """
+
+    template: str
+    head: str
+    fields: _Fields | None
+    sentence: tuple[str, _Fields] | None
+
+
+_PARSER = string.Formatter()
+
+
+def as_sentence(text: str) -> str:
+    """A phrase as a sentence: stripped, a capital first letter, one full stop; '' if blank."""
+    text = text.strip().rstrip(".").strip()
+    return f"{text[0].upper()}{text[1:]}." if text else ""
+
+
+def _unknown(key: str, params: Mapping[str, Any]) -> str:
+    # Never lose information: show the code and its parameters.
+    shown = ", ".join(f"{k}={v}" for k, v in params.items())
+    return f"{key}({shown})" if shown else key
+
+
 class Translator:
     """Renders catalogue keys for one language."""
 
@@ -127,40 +221,162 @@ class Translator:
             raise KeyError(f"no catalogue for language {lang!r}; have {', '.join(languages())}")
         self.lang = lang
         self._formatter = _Formatter(self)
+        self._compiled: dict[str, _Compiled] = {}
+        self._shows = _value_shows(self)
 
     def has(self, key: str) -> bool:
+        """Whether the catalogue of this language has ``key`` (no fallback to English)."""
         return key in _catalogue(self.lang)
 
     def __call__(self, key: str, /, **params: Any) -> str:
         """The text for ``key`` with ``params`` filled in; an unknown key falls back to English."""
-        template = _catalogue(self.lang).get(key)
-        if template is None:
-            template = _catalogue("en").get(key)
-        if template is None:
-            # Never lose information: show the code and its parameters.
-            shown = ", ".join(f"{k}={v}" for k, v in params.items())
-            return f"{key}({shown})" if shown else key
-        return self._formatter.vformat(template, (), _Defaults(params))
+        return self.render(key, params)
+
+    def render(self, key: str, params: Mapping[str, Any]) -> str:
+        """As calling the translator, with the parameters as a mapping (not copied)."""
+        compiled = self._compiled.get(key) or self._compile(key)
+        if compiled is None:
+            return _unknown(key, params)
+        fields = compiled.fields
+        if fields is None:
+            return self._render_general(compiled.template, params)
+        text = compiled.head
+        get = params.get
+        for name, show, tail in fields:
+            text = f"{text}{show(get(name, _MISSING))}{tail}"
+        return text
+
+    def sentence(self, key: str, params: Mapping[str, Any]) -> str:
+        """``as_sentence(self.render(key, params))``, with the capital and the full stop
+        put into the template once where the template alone decides them."""
+        compiled = self._compiled.get(key) or self._compile(key)
+        if compiled is None or compiled.sentence is None:
+            return as_sentence(self.render(key, params))
+        text, fields = compiled.sentence
+        get = params.get
+        for name, show, tail in fields:
+            text = f"{text}{show(get(name, _MISSING))}{tail}"
+        return text
 
     def join(self, items: list[str]) -> str:
+        """``A, B and C`` / ``A, B og C``."""
         if len(items) <= 1:
             return "".join(items)
         word = self("words.and")
         return f"{', '.join(items[:-1])} {word} {items[-1]}"
 
+    def _render_general(self, template: str, params: Mapping[str, Any]) -> str:
+        """``template`` filled through :class:`string.Formatter`: slow, but takes anything."""
+        return self._formatter.vformat(template, (), _Defaults(params))
 
-class _Missing:
-    """Stands for a parameter a message needs but was not given."""
+    def _compile(self, key: str) -> _Compiled | None:
+        template = _catalogue(self.lang).get(key)
+        if template is None:
+            template = _catalogue("en").get(key)
+        if template is None:
+            return None  # not cached: unknown keys are rare and could be many
+        compiled = self._compile_template(template)
+        self._compiled[key] = compiled
+        return compiled
 
-    def __str__(self) -> str:
-        return "?"
+    def _compile_template(self, template: str) -> _Compiled:
+        general = _Compiled(template, "", None, None)
+        try:
+            parsed = list(_PARSER.parse(template))
+        except ValueError:  # unbalanced braces: the general path raises as it always did
+            return general
+        texts = [""]  # literal text before the first field, then after each field
+        named: list[tuple[str, str]] = []
+        for literal, name, spec, conversion in parsed:
+            texts[-1] += literal
+            if name is None:
+                continue
+            if not name.isidentifier() or conversion is not None or "{" in (spec or ""):
+                return general
+            named.append((name, spec or ""))
+            texts.append("")
+        shows = [self._show(spec) for _name, spec in named]
+        fields = tuple(
+            (name, show, tail)
+            for (name, _spec), show, tail in zip(named, shows, texts[1:], strict=True)
+        )
+        return _Compiled(template, texts[0], fields, _sentence_form(texts, named, shows))
+
+    def _show(self, spec: str) -> _ShowValue:
+        show = self._shows.get(spec)
+        if show is None:
+
+            def show(value: Any) -> str:
+                return "?" if isinstance(value, _Missing) else format(value, spec)
+
+        return show
 
 
-class _Defaults(dict[str, Any]):
-    """Missing parameters render as '?' rather than failing: a message is never lost."""
+def _sentence_form(
+    texts: list[str], named: list[tuple[str, str]], shows: list[_ShowValue]
+) -> tuple[str, _Fields] | None:
+    """The template as :func:`as_sentence` would leave it, when its ends are literal text (or a
+    number): the strip is then a no-op, the capital and the full stop can be added once."""
+    head, tail = texts[0], texts[-1]
+    if head:
+        if head[0].isspace():
+            return None
+        head = f"{head[0].upper()}{head[1:]}"
+    elif not named or named[0][1] not in _NEVER_BLANK_AT_ENDS:
+        return None
+    if tail:
+        if tail[-1].isspace() or tail[-1] == ".":
+            return None
+    elif not named or named[-1][1] not in _NEVER_BLANK_AT_ENDS:
+        return None
+    if not named:
+        return f"{head}.", ()
+    tails = [*texts[1:-1], f"{tail}."]
+    return head, tuple(
+        (name, show, text) for (name, _spec), show, text in zip(named, shows, tails, strict=True)
+    )
 
-    def __missing__(self, key: str) -> _Missing:
-        return _Missing()
+
+def _value_shows(translator: Translator) -> dict[str, _ShowValue]:
+    """How each spec shows a value in ``translator``'s language: the same text as
+    :class:`_Formatter`, with whole numbers (nearly every value) tried first."""
+    lang = translator.lang
+    nb = lang == "nb"
+
+    # For an int, the short paths of format_amount and format_number written out here: a call
+    # less for each of the hundreds of thousands of amounts in a round's reasons. The tests
+    # check that they agree with both functions.
+    def money(value: Any) -> str:
+        if type(value) is int:
+            return f"{value:,}".replace(",", "\u00a0") + "\u00a0kr" if nb else f"NOK\u00a0{value:,}"
+        if isinstance(value, _Missing):
+            return "?"
+        return "–" if value is None else format_amount(int(value), lang)
+
+    def num(value: Any) -> str:
+        if type(value) is int:
+            return f"{value:,}".replace(",", "\u00a0") if nb else f"{value:,}"
+        if isinstance(value, _Missing):
+            return "?"
+        return "–" if value is None else format_number(value, lang)
+
+    def pct(value: Any) -> str:
+        if isinstance(value, _Missing):
+            return "?"
+        return "–" if value is None else format_share(value, lang)
+
+    def items(value: Any) -> str:
+        if isinstance(value, _Missing):
+            return "?"
+        shown = [str(v) for v in value] if isinstance(value, list | tuple) else [str(value)]
+        return translator.join(shown)
+
+    def plain(value: Any) -> str:
+        if type(value) is str:
+            return value
+        return "?" if isinstance(value, _Missing) else format(value, "")
+
+    return {"money": money, "num": num, "pct": pct, "list": items, "": plain}
 
 
 @cache

@@ -146,18 +146,95 @@ def test_headers_differ_by_language() -> None:
     assert column_header("awarded", "en") == "Awarded"
 
 
-def test_decision_text_makes_each_reason_a_sentence(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    phrases = {"cap": "capped at 20 % of cost.", "rank": "funded at rank 3"}
-    monkeypatch.setattr(wording, "reason_text", lambda reason, lang: phrases[reason.code])
+def test_decision_text_makes_each_reason_a_sentence() -> None:
     decision = Decision(
         application_id="A",
         status=Status.PARTLY_FUNDED,
-        amount=10,
-        reasons=(Reason(code="cap"), Reason(code="rank")),
+        amount=5_000,
+        reasons=(
+            # the officer's own words end with a full stop, and the catalogue's do not
+            Reason(
+                code="reason.override.fund", params={"amount": 5_000, "text": "late, but good. "}
+            ),
+            Reason(code="reason.cap.round_to", params={"step": 1_000}),
+            Reason(code="cap"),  # unknown codes are said as they are
+        ),
     )
-    assert decision_text(decision, "en") == "Capped at 20 % of cost. Funded at rank 3."
+    assert plain(decision_text(decision, "en")) == (
+        "Funded with NOK 5,000 by manual override; the officer's reason: late, but good. "
+        "Rounded down to a whole multiple of NOK 1,000. Cap."
+    )
+
+
+def _phrases_as_sentences(decision: Decision, lang: str) -> str:
+    """decision_text as it first was: each reason's phrase stripped, capitalised, stopped."""
+    phrases = [wording.reason_text(r, lang) for r in decision.reasons] or [
+        status_text(decision.status, lang)
+    ]
+    parts = [p.strip().rstrip(".").strip() for p in phrases]
+    return " ".join(f"{p[0].upper()}{p[1:]}." for p in parts if p)
+
+
+_REASON_PARAMS: list[dict[str, Any]] = [
+    {},  # every parameter missing: "?"
+    {
+        "amount": 2_800_000,
+        "cap": 2_800_000,
+        "total_cost": 14_000_000,
+        "share": Decimal("0.2"),
+        "step": 1_000,
+        "rank": 1,
+        "remaining": 0,
+        "needed": 10**12,
+        "eligible": 3_000_000,
+        "line_rank": 53,
+        "position": 2,
+        "score": Decimal("4.5"),
+        "min_score": Decimal(5),
+        "min_award": 50_000,
+        "fraction": Decimal("0.375"),
+        "count": 2,
+        "ids": ["A", "B"],
+        "dropped_ids": ["C"],
+        "orgnr": "974760673",
+        "max": 5_000_000,
+        "already": 0,
+        "left": 1,
+        "text": "  a reason of my own.  ",
+        "round": 1,
+        "application": "S-1",
+        "problems": 3,
+        "cells": ["F12", "C9"],
+        "per_point": Decimal("0.01"),
+        "seed": 42,
+        "value": None,
+    },
+]
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+@pytest.mark.parametrize("params", _REASON_PARAMS)
+def test_every_reason_and_note_reads_as_it_did(lang: str, params: dict[str, Any]) -> None:
+    from tilskudd.i18n import _catalogue
+
+    codes = [k for k in _catalogue("en") if k.startswith(("reason.", "note."))]
+    assert len(codes) > 30
+    for code in codes:
+        for reasons in (
+            (Reason(code=code, params=params),),
+            (Reason(code=code, params=params),) * 2,
+        ):
+            decision = Decision(
+                application_id="A", status=Status.NOT_FUNDED, amount=0, reasons=reasons
+            )
+            assert decision_text(decision, lang) == _phrases_as_sentences(decision, lang), code
+    for status in Status:
+        bare = Decision(
+            application_id="A",
+            status=status,
+            amount=1 if status in (Status.FUNDED, Status.PARTLY_FUNDED) else 0,
+        )
+        assert decision_text(bare, lang) == _phrases_as_sentences(bare, lang)
 
 
 def test_decision_without_reasons_says_its_status() -> None:
@@ -206,6 +283,20 @@ def test_places_by_name_with_numbers_for_the_workbook() -> None:
     assert municipality_label("9998") == "9998"  # unknown: the number, never an error
     assert county_label("12") == "Hordaland (12)"
     assert county_label("46") == "Vestland (46)"
+
+
+def test_every_place_in_the_registers_has_its_label() -> None:
+    from tilskudd.registry import REGISTERS, get_register
+
+    for year in REGISTERS:
+        register = get_register(year)
+        for number in register.municipalities:
+            name = wording.municipality_name(number)
+            assert municipality_label(number) == (f"{name} ({number})" if name else number)
+        for number in register.counties:
+            name = wording.county_name(number)
+            assert county_label(number) == (f"{name} ({number})" if name else number)
+    assert municipality_label("") == ""
 
 
 def test_short_place_list_for_the_terminal() -> None:

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from functools import cache
 from typing import Any
 
-from tilskudd.i18n import Translator, get
+from tilskudd.i18n import Translator, as_sentence, get
 from tilskudd.models import Decision, Issue, Reason, RejectedRow, RoundResult, Status
 from tilskudd.summary import RoundSummary
 
@@ -60,13 +60,12 @@ def plural(t: Translator, key: str, n: int, /, **params: Any) -> str:
 
 def reason_text(reason: Reason, lang: str) -> str:
     """One reason (or round note) as a phrase: its code's catalogue text with its params filled."""
-    return get(lang)(reason.code, **reason.params)
+    return get(lang).render(reason.code, reason.params)
 
 
 def _sentences(phrases: Iterable[str]) -> str:
     """Phrases as sentences: each with a capital first letter and a full stop."""
-    parts = [p.strip().rstrip(".").strip() for p in phrases]
-    return " ".join(f"{p[0].upper()}{p[1:]}." for p in parts if p)
+    return " ".join(s for s in map(as_sentence, phrases) if s)
 
 
 def decision_text(decision: Decision, lang: str) -> str:
@@ -75,9 +74,18 @@ def decision_text(decision: Decision, lang: str) -> str:
     ``Capped at 20 % of total cost 14 000 000 kr = 2 800 000 kr. Funded with the full eligible
     amount, 2 800 000 kr, at rank 1.``
     """
-    if not decision.reasons:
-        return _sentences([status_text(decision.status, lang)])
-    return _sentences(reason_text(r, lang) for r in decision.reasons)
+    reasons = decision.reasons
+    if not reasons:
+        return _status_sentence(decision.status, lang)
+    # Every row of every output comes here: the translator puts the capital letter and the
+    # full stop into each template once, rather than stripping and capitalising each phrase.
+    sentence = get(lang).sentence
+    return " ".join([s for s in [sentence(r.code, r.params) for r in reasons] if s])
+
+
+@cache
+def _status_sentence(status: Status, lang: str) -> str:
+    return _sentences([status_text(status, lang)])
 
 
 @cache  # the same few words for every row of a list: render them once
@@ -171,14 +179,18 @@ def county_name(number: str) -> str | None:
 
 def municipality_label(number: str) -> str:
     """``Bærum (0219)`` for the workbook; the bare number when its name is unknown."""
-    name = municipality_name(number)
-    return f"{name} ({number})" if name else number
+    return _labels("municipality").get(number, number)
 
 
 def county_label(number: str) -> str:
     """``Akershus (02)`` for the workbook; the bare number when its name is unknown."""
-    name = county_name(number)
-    return f"{name} ({number})" if name else number
+    return _labels("county").get(number, number)
+
+
+@cache
+def _labels(kind: str) -> dict[str, str]:
+    # A few hundred places, each on many rows (every municipality of every application).
+    return {number: f"{name} ({number})" for number, name in _names(kind).items() if name}
 
 
 def places_short(numbers: Sequence[str], lang: str, *, show: int = 2) -> str:

@@ -738,7 +738,7 @@ def test_check_table_makes_the_applications_only_when_they_are_read() -> None:
     from unittest.mock import patch
 
     table = make_table([row(id="A1"), row(id="A2"), row(id="A3", requested="x")])
-    with patch("tilskudd.validation._application_list", side_effect=AssertionError("made")):
+    with patch("tilskudd.validation._direct", side_effect=AssertionError("made")):
         checked = check_table(table)
         assert (len(checked.applications), len(checked.rejected)) == (2, 1)
     assert [app.id for app in checked.applications] == ["A1", "A2"]

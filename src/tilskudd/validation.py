@@ -27,11 +27,12 @@ The checks, per cell (codes are ``validate.<name>``; words come from the locales
 A row of common cells (float amounts, texts, a plain or known orgnr, a municipality cell of
 known items, nothing wrong) takes a fast path that builds its data in one call; any other row
 goes through the full check, which knows how to report every problem, and a property test
-checks that both give the same result. Ids and projects are then compared across rows. The
-applications are validated by pydantic as one list, so the model's constraints are checked
-once more; that is faster than ``model_construct`` with this pydantic (about 3.7 against 5.5
-µs an application) and is about 40 % of the time: 100k rows take about 1.1 s of CPU with the
-cycle collector off (1.7 s before the fast path).
+checks that both give the same result. Ids and projects are then compared across rows.
+
+The applications are then built without a second validation by pydantic where a row's values
+are already exactly what it would make of them (:func:`_direct`: exact types, every constraint
+of the model checked on the values themselves), and validated by pydantic where not; property
+tests hold both to the same objects.
 """
 
 from __future__ import annotations
@@ -45,12 +46,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
-from functools import cache
 from itertools import repeat
 from operator import attrgetter, itemgetter
 from typing import Any, Literal, TypeVar, overload
 
-from pydantic import TypeAdapter
+from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
 from tilskudd.errors import AmountError, UsageError
@@ -190,9 +190,12 @@ class _Applications(Sequence[Application]):
 
     def _all(self) -> tuple[Application, ...]:
         if self._made is None:
-            with _collector_paused():  # as in validate: 100k rows 0.5 s, not 2.2
-                good = list(map(_as_dict, self._data))
-                self._made = tuple(_application_list().validate_python(good))
+            with _collector_paused():  # as in validate
+                made = _direct(self._data)
+                self._made = tuple(
+                    Application.model_validate(_as_dict(data)) if app is None else app
+                    for app, data in zip(made, self._data, strict=True)
+                )
             self._data = []
         return self._made
 
@@ -1056,12 +1059,12 @@ def validate(
     groups = _parse_require(require)
     with _collector_paused():
         found = _check_rows(table, register, groups)
-        good = list(map(_as_dict, found.good))
-        applications = _build(good, found.checker, found.issues, found.rejected_rows)
-        return ValidationResult(
-            applications=tuple(applications),
-            **found.outcome(map(_ID_OF, applications)),
-        )
+        applications = _build(found.good, found.checker, found.issues, found.rejected_rows)
+        outcome = found.outcome(map(_ID_OF, applications))
+        # The rows' data and the checker's caches go before the collector is back: it would
+        # scan them all once more (about 0.07 s at 100k rows).
+        del found
+    return ValidationResult(applications=tuple(applications), **outcome)
 
 
 def check_table(
@@ -1069,11 +1072,10 @@ def check_table(
 ) -> CheckedTable:
     """Check every row of ``table`` as :func:`validate` does, for a report of what was found.
 
-    The same issues and rejected rows; the valid applications are made (and validated by
-    pydantic) only when first read, since a report needs their number only: 100k rows check
-    in about 0.5 s of CPU instead of 1.0. A row the checks accept always makes a valid
+    The same issues and rejected rows; the valid applications are made only when first read,
+    since a report needs their number only. A row the checks accept always makes a valid
     :class:`~tilskudd.models.Application` (a property test holds them to it); if one did not,
-    reading the applications would raise rather than reject it.
+    reading the applications would raise pydantic's error rather than reject it.
     """
     groups = _parse_require(require)
     with _collector_paused():
@@ -1392,29 +1394,230 @@ def _column_of(item: tuple[int, Issue]) -> int:
     return item[0]
 
 
-@cache
-def _application_list() -> TypeAdapter[list[Application]]:
-    return TypeAdapter(list[Application])
+# --- making the applications ----------------------------------------------------------------
+
+# A checked row's values are already what Application's validation would make of them: exact
+# int, str, tuple of str, finite Decimal, None, and every constraint of the model holds. For such
+# a row the object is built directly, as BaseModel.model_construct would, without its per-field
+# bookkeeping: about 1 µs an application against 4-5 µs for pydantic's validation (and 2 µs for
+# making the keyword dict it takes). The values are checked here, not trusted from the checks
+# above: a row with anything else (a str subclass, a bool, an orgnr pydantic's pattern would have
+# to decide) goes to Application.model_validate as before. tests/test_validation_build.py checks
+# that both give equal objects for random rows.
+_new = object.__new__
+# BaseModel's four slots, set through their descriptors: what object.__setattr__ ends up calling,
+# without looking the name up along the class's MRO each time.
+_SLOTS = vars(BaseModel)
+_set_dict = _SLOTS["__dict__"].__set__
+_set_fields_set = _SLOTS["__pydantic_fields_set__"].__set__
+_set_extra = _SLOTS["__pydantic_extra__"].__set__
+_set_private = _SLOTS["__pydantic_private__"].__set__
+_APPLICATION_FIELDS = set(_DATA)
+"""Every field is given, so the fields-set is the same for all applications and one is shared
+(pydantic copies it before any change, in model_copy; the model is frozen)."""
+_MODEL_KNOWN: tuple[tuple[str, str, str], ...] = (
+    ("id", "<class 'str'>", "[]"),
+    ("requested", "<class 'int'>", "[Gt(gt=0)]"),
+    ("applicant", "str | None", "[]"),
+    ("orgnr", "str | None", "[_PydanticGeneralMetadata(pattern='^\\\\d{9}$')]"),
+    ("project", "str | None", "[]"),
+    ("municipalities", "tuple[str, ...]", "[]"),
+    ("counties", "tuple[str, ...]", "[]"),
+    ("total_cost", "int | None", "[Gt(gt=0)]"),
+    ("score", "decimal.Decimal | None", "[]"),
+    ("rank", "int | None", "[Ge(ge=1)]"),
+    ("category", "str | None", "[]"),
+    ("decision", "typing.Optional[typing.Literal['fund', 'reject', 'reserve']]", "[]"),
+    ("decision_amount", "int | None", "[Ge(ge=0)]"),
+    ("decision_reason", "str | None", "[]"),
+    ("row", "int | None", "[]"),
+    ("extra", "dict[str, str | int | decimal.Decimal | bool | None]", "[]"),
+)
+"""Application's fields as :func:`_direct` knows them: name, type and constraints."""
+
+
+def _model_is_known() -> bool:
+    """True while Application is the model :func:`_direct` was written for.
+
+    Its fields (names in :data:`_DATA` order, types, constraints), its configuration and its
+    one validator (requested at most total cost). A changed model sends every row through
+    pydantic's validation until :func:`_direct` learns the change; a test says so.
+    """
+    decorators = Application.__pydantic_decorators__
+    fields = tuple(
+        (name, repr(info.annotation), repr(info.metadata))
+        for name, info in Application.model_fields.items()
+    )
+    return (
+        fields == _MODEL_KNOWN
+        and tuple(name for name, _, _ in fields) == _DATA
+        and dict(Application.model_config) == {"frozen": True, "extra": "forbid"}
+        and list(decorators.model_validators) == ["_requested_within_cost"]
+        and not decorators.field_validators
+        and not decorators.validators
+        and not decorators.root_validators
+        and not Application.__private_attributes__
+    )
+
+
+_DIRECT = _model_is_known()
+_DECISION_WORDS = frozenset(("fund", "reject", "reserve"))
+_STR = frozenset((str,))
+_PLAIN_CELLS = frozenset((str, int, bool, type(None)))
+"""Carried-through cell types that ``dict[str, CellValue]`` keeps as they are (Decimal: finite)."""
+
+
+def _plain_extra(extra: dict[Any, Any]) -> bool:
+    """True when validating ``extra`` as ``dict[str, CellValue]`` would give an equal dict."""
+    for key, value in extra.items():
+        if type(key) is not str:
+            return False
+        kind = type(value)
+        if kind is Decimal:
+            if not value.is_finite():
+                return False
+        elif kind not in _PLAIN_CELLS:
+            return False
+    return True
+
+
+def _plain_orgnr(orgnr: str, seen: set[str]) -> bool:
+    """True when ``orgnr`` (exact str) is 9 ASCII digits, which the model's pattern accepts."""
+    if len(orgnr) == 9 and orgnr.isascii() and orgnr.isdigit():
+        seen.add(orgnr)
+        return True
+    return False
+
+
+def _strings(value: object, seen: dict[int, tuple[str, ...]]) -> bool:
+    """True when ``value`` is a tuple of exact str (remembered in ``seen`` by identity)."""
+    if type(value) is tuple and _STR.issuperset(map(type, value)):
+        seen[id(value)] = value
+        return True
+    return False
+
+
+def _direct(datas: Sequence[RowData]) -> list[Application | None]:
+    """Each row's Application built directly, or None where pydantic must validate the row.
+
+    Built directly only from values of exactly the types the fields hold, and only when every
+    constraint of :class:`~tilskudd.models.Application` holds (requested above 0 and at most
+    the total cost, 9 ASCII digits of orgnr, rank from 1, a decision word, decision amount from
+    0, finite scores and cells), so the object is the one ``Application.model_validate`` makes.
+    """
+    if not _DIRECT:
+        return [None] * len(datas)
+    # What was checked already, to check the next such value in one look-up. orgnrs: exact str
+    # only, so an equal string is the same text; tuples: by identity (rows share their cache's),
+    # looked up with () for missing: None must not pass as found, and () passes anyway.
+    orgnrs: set[str] = set()
+    tuples: dict[int, tuple[str, ...]] = {}
+    made: list[Application | None] = []
+    append = made.append
+    for data in datas:
+        (
+            app_id,
+            requested,
+            applicant,
+            orgnr,
+            project,
+            municipalities,
+            counties,
+            total_cost,
+            score,
+            rank,
+            category,
+            decision,
+            decision_amount,
+            decision_reason,
+            row,
+            extra,
+        ) = data
+        if not (
+            type(app_id) is str
+            and type(requested) is int
+            and requested > 0
+            and (total_cost is None or (type(total_cost) is int and total_cost >= requested))
+            and (applicant is None or type(applicant) is str)
+            and (project is None or type(project) is str)
+            and (category is None or type(category) is str)
+            and (decision_reason is None or type(decision_reason) is str)
+            and (
+                orgnr is None
+                or (type(orgnr) is str and (orgnr in orgnrs or _plain_orgnr(orgnr, orgnrs)))
+            )
+            and (score is None or (type(score) is Decimal and score.is_finite()))
+            and (rank is None or (type(rank) is int and rank >= 1))
+            and (decision is None or (type(decision) is str and decision in _DECISION_WORDS))
+            and (decision_amount is None or (type(decision_amount) is int and decision_amount >= 0))
+            and (row is None or type(row) is int)
+            and (
+                tuples.get(id(municipalities), ()) is municipalities
+                or _strings(municipalities, tuples)
+            )
+            and (tuples.get(id(counties), ()) is counties or _strings(counties, tuples))
+            and type(extra) is dict
+            and (
+                not extra
+                or (
+                    _STR.issuperset(map(type, extra))
+                    and _PLAIN_CELLS.issuperset(map(type, extra.values()))
+                )
+                or _plain_extra(extra)
+            )
+        ):
+            append(None)
+            continue
+        application = _new(Application)
+        _set_dict(
+            application,
+            {
+                "id": app_id,
+                "requested": requested,
+                "applicant": applicant,
+                "orgnr": orgnr,
+                "project": project,
+                "municipalities": municipalities,
+                "counties": counties,
+                "total_cost": total_cost,
+                "score": score,
+                "rank": rank,
+                "category": category,
+                "decision": decision,
+                "decision_amount": decision_amount,
+                "decision_reason": decision_reason,
+                "row": row,
+                "extra": extra,
+            },
+        )
+        _set_fields_set(application, _APPLICATION_FIELDS)
+        _set_extra(application, None)
+        _set_private(application, None)
+        append(application)
+    return made
 
 
 def _build(
-    good: list[dict[str, Any]],
+    good: list[RowData],
     checker: _Checker,
     issues: list[Issue],
     rejected_rows: list[tuple[_Row, tuple[Issue, ...]]],
 ) -> list[Application]:
-    """The applications from checked rows, validated by pydantic once more, as one list.
+    """The applications from checked rows: built directly where :func:`_direct` can, else
+    validated by pydantic.
 
-    The checks above enforce every constraint of the model, so this never fails; if it does
-    (a bug), each row is validated alone and the failing ones are rejected with the detail.
-    One list is faster than one call per row, which is faster than ``model_construct``.
+    The checks above enforce every constraint of the model, so validation never fails; if it
+    does (a bug), the row is rejected with pydantic's detail.
     """
-    try:
-        return _application_list().validate_python(good)
-    except PydanticValidationError:
-        pass
+    made = _direct(good)
+    if None not in made:
+        return made  # type: ignore[return-value]  # no None in it
     applications: list[Application] = []
-    for data in good:
+    for application, values in zip(made, good, strict=True):
+        if application is not None:
+            applications.append(application)
+            continue
+        data = _as_dict(values)
         try:
             applications.append(Application.model_validate(data))
         except PydanticValidationError as exc:

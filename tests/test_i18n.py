@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any
 
 import pytest
@@ -213,6 +214,8 @@ def test_what_the_catalogues_do_not_use_takes_the_general_path(
     assert t("x.spec", **params) == "[    ab] 2.50"
     assert t("x.spec") == "[?] ?"  # a missing value is "?" whatever the spec
     for key, template in templates.items():
+        # the general path, bound to the template; other specs are only format(value, spec)
+        assert isinstance(t._compile(key)[0], partial) == (key != "x.spec")
         assert t(key, **params) == t._formatter.vformat(template, (), _Defaults(params))
 
 
@@ -251,20 +254,28 @@ def test_phrases_become_sentences() -> None:
 
 def test_sentence_forms_are_decided_once_where_the_template_allows() -> None:
     t = get("en")
-    # Literal text at both ends, or a number at the end: the capital and the stop are built in.
-    fixed = t._compile("reason.cap.round_to")
-    assert fixed is not None
-    assert fixed.sentence is not None
-    assert fixed.sentence[0].startswith("Rounded down")
+    # Literal text at both ends, or a number at the end: the capital and the stop are built in
+    # (a generated function); otherwise each text is made a sentence after it is filled.
+    built_in = t._compile("reason.cap.round_to")[1]
+    assert not isinstance(built_in, partial)
+    assert built_in({"step": 1_000}) == f"Rounded down to a whole multiple of NOK{NBSP}1,000."
     # The officer's own text ends the override reason: it may end with its own full stop.
-    free = t._compile("reason.override.fund")
-    assert free is not None
-    assert free.sentence is None
+    assert isinstance(t._compile("reason.override.fund")[1], partial)
     reason = {"amount": 5_000, "text": "late, but the best project. "}
     assert t.sentence("reason.override.fund", reason) == (
         f"Funded with NOK{NBSP}5,000 by manual override; the officer's reason: "
         "late, but the best project."
     )
+
+
+def test_template_text_is_never_read_as_code(
+    extended: Callable[[str, dict[str, str]], Translator],
+) -> None:
+    text = 'quotes \' " """ and {{braces}} \\n {n:num}\n'
+    t = extended("en", {"x.quoted": text, "x.empty": "", "x.only": "{n}"})
+    assert t("x.quoted", n=5) == 'quotes \' " """ and {braces} \\n 5\n'
+    assert t("x.empty", n=5) == ""
+    assert t("x.only") == "?"
 
 
 def test_shares_of_equal_value_but_other_types_are_not_confused() -> None:
@@ -279,3 +290,15 @@ def test_shares_of_equal_value_but_other_types_are_not_confused() -> None:
 def test_a_signalling_nan_share_fails_as_before() -> None:
     with pytest.raises(InvalidOperation):
         format_share(Decimal("sNaN"), "en")
+
+
+def test_the_last_share_shown_is_remembered_for_that_object_only() -> None:
+    pct = get("nb")._shows["pct"]
+    policy_share, other = Decimal("0.2"), Decimal("0.375")
+    assert [pct(policy_share), pct(policy_share), pct(other), pct(policy_share)] == [
+        f"20{NBSP}%",
+        f"20{NBSP}%",
+        f"37,5{NBSP}%",
+        f"20{NBSP}%",
+    ]
+    assert [pct(0.25), pct(None), pct(1)] == [f"25{NBSP}%", "–", f"100{NBSP}%"]

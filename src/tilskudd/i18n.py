@@ -9,9 +9,9 @@ sentence) is a key in ``locales/<lang>.toml``; adding a language is adding a fil
 - ``{share:pct}``     -> ``20 %`` (nb) / ``20%`` (en), from a fraction such as ``0.2``
 - ``{ids:list}``      -> ``A, B og C`` / ``A, B and C``
 
-Each template is parsed once per language and then filled by a short loop (every row of every
+Each template is parsed once per language into a function that fills it (every row of every
 output says its reasons in words); the text is the same as ``string.Formatter`` gives, which
-still fills the rare template the short loop does not take.
+still fills the rare template those functions do not take.
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ import tomllib
 from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
 from importlib import resources
-from typing import Any, NamedTuple
+from typing import Any
 
 from tilskudd.money import format_amount
 
@@ -171,32 +171,18 @@ class _Formatter(string.Formatter):
 # -- compiled templates -----------------------------------------------------------------------
 # string.Formatter parses the template again on every call, in Python: about 5 µs for a reason
 # with three amounts, paid by every row of every output. Each template is instead parsed once
-# per language into its literal text and its fields, and filled by a short loop. What the
-# catalogues do not use (conversions such as {x!r}, {a.b}, {a[0]}, nested specs, positional
-# fields) is left to the general path, so any str.format template still renders as it did.
+# per language and turned into a function that fills it. What the catalogues do not use
+# (conversions such as {x!r}, {a.b}, {a[0]}, nested specs, positional fields) is left to the
+# general path, so any str.format template still renders as it did.
 
 _ShowValue = Callable[[Any], str]
-_Fields = tuple[tuple[str, _ShowValue, str], ...]
-"""Per field: the parameter's name, how its value is shown, and the literal text after it."""
+_Fill = Callable[[Mapping[str, Any]], str]
+_Field = tuple[str, _ShowValue, str]
+"""A field of a template: the parameter's name, how its value is shown, the literal text after."""
 
 _NEVER_BLANK_AT_ENDS = frozenset({"money", "num", "pct"})
 """Specs whose text never starts or ends with a space or a full stop, and has no lower-case
 first letter (digits, a sign, 'NOK', '?', '–'): a sentence may begin or end with one as it is."""
-
-
-class _Compiled(NamedTuple):
-    """A catalogue template, parsed once: literal text before the first field, then the fields.
-
-    ``fields`` is None when the template needs the general path (``template`` has it).
-    ``sentence`` is the same template as a sentence (capital first letter, one full stop), when
-    that can be decided from the literal text alone; None when it depends on the parameters.
-    """
-
-    template: str
-    head: str
-    fields: _Fields | None
-    sentence: tuple[str, _Fields] | None
-
 
 _PARSER = string.Formatter()
 
@@ -213,6 +199,10 @@ def _unknown(key: str, params: Mapping[str, Any]) -> str:
     return f"{key}({shown})" if shown else key
 
 
+def _as_sentence_after(fill: _Fill, params: Mapping[str, Any]) -> str:
+    return as_sentence(fill(params))
+
+
 class Translator:
     """Renders catalogue keys for one language."""
 
@@ -221,8 +211,10 @@ class Translator:
             raise KeyError(f"no catalogue for language {lang!r}; have {', '.join(languages())}")
         self.lang = lang
         self._formatter = _Formatter(self)
-        self._compiled: dict[str, _Compiled] = {}
         self._shows = _value_shows(self)
+        # key -> the function that fills its template, and the one that fills it as a sentence
+        self._fills: dict[str, _Fill] = {}
+        self._sentence_fills: dict[str, _Fill] = {}
 
     def has(self, key: str) -> bool:
         """Whether the catalogue of this language has ``key`` (no fallback to English)."""
@@ -230,33 +222,16 @@ class Translator:
 
     def __call__(self, key: str, /, **params: Any) -> str:
         """The text for ``key`` with ``params`` filled in; an unknown key falls back to English."""
-        return self.render(key, params)
+        return (self._fills.get(key) or self._compile(key)[0])(params)
 
     def render(self, key: str, params: Mapping[str, Any]) -> str:
         """As calling the translator, with the parameters as a mapping (not copied)."""
-        compiled = self._compiled.get(key) or self._compile(key)
-        if compiled is None:
-            return _unknown(key, params)
-        fields = compiled.fields
-        if fields is None:
-            return self._render_general(compiled.template, params)
-        text = compiled.head
-        get = params.get
-        for name, show, tail in fields:
-            text = f"{text}{show(get(name, _MISSING))}{tail}"
-        return text
+        return (self._fills.get(key) or self._compile(key)[0])(params)
 
     def sentence(self, key: str, params: Mapping[str, Any]) -> str:
         """``as_sentence(self.render(key, params))``, with the capital and the full stop
         put into the template once where the template alone decides them."""
-        compiled = self._compiled.get(key) or self._compile(key)
-        if compiled is None or compiled.sentence is None:
-            return as_sentence(self.render(key, params))
-        text, fields = compiled.sentence
-        get = params.get
-        for name, show, tail in fields:
-            text = f"{text}{show(get(name, _MISSING))}{tail}"
-        return text
+        return (self._sentence_fills.get(key) or self._compile(key)[1])(params)
 
     def join(self, items: list[str]) -> str:
         """``A, B and C`` / ``A, B og C``."""
@@ -269,22 +244,24 @@ class Translator:
         """``template`` filled through :class:`string.Formatter`: slow, but takes anything."""
         return self._formatter.vformat(template, (), _Defaults(params))
 
-    def _compile(self, key: str) -> _Compiled | None:
+    def _compile(self, key: str) -> tuple[_Fill, _Fill]:
+        """The two fills of ``key`` (plain and as a sentence), made and kept on first use."""
         template = _catalogue(self.lang).get(key)
         if template is None:
             template = _catalogue("en").get(key)
-        if template is None:
-            return None  # not cached: unknown keys are rare and could be many
-        compiled = self._compile_template(template)
-        self._compiled[key] = compiled
-        return compiled
+        if template is None:  # not kept: unknown keys are rare and could be many
+            unknown = partial(_unknown, key)
+            return unknown, partial(_as_sentence_after, unknown)
+        fills = self._compile_template(template)
+        self._fills[key], self._sentence_fills[key] = fills
+        return fills
 
-    def _compile_template(self, template: str) -> _Compiled:
-        general = _Compiled(template, "", None, None)
+    def _compile_template(self, template: str) -> tuple[_Fill, _Fill]:
+        general = partial(self._render_general, template)
         try:
             parsed = list(_PARSER.parse(template))
         except ValueError:  # unbalanced braces: the general path raises as it always did
-            return general
+            return general, partial(_as_sentence_after, general)
         texts = [""]  # literal text before the first field, then after each field
         named: list[tuple[str, str]] = []
         for literal, name, spec, conversion in parsed:
@@ -292,15 +269,19 @@ class Translator:
             if name is None:
                 continue
             if not name.isidentifier() or conversion is not None or "{" in (spec or ""):
-                return general
+                return general, partial(_as_sentence_after, general)
             named.append((name, spec or ""))
             texts.append("")
-        shows = [self._show(spec) for _name, spec in named]
-        fields = tuple(
-            (name, show, tail)
-            for (name, _spec), show, tail in zip(named, shows, texts[1:], strict=True)
-        )
-        return _Compiled(template, texts[0], fields, _sentence_form(texts, named, shows))
+        fields = [
+            (name, self._show(spec), tail)
+            for (name, spec), tail in zip(named, texts[1:], strict=True)
+        ]
+        fill = _generated_fill(texts[0], fields)
+        specs = [spec for _name, spec in named]
+        sentence = _sentence_form(texts[0], fields, specs)
+        if sentence is None:
+            return fill, partial(_as_sentence_after, fill)
+        return fill, _generated_fill(*sentence)
 
     def _show(self, spec: str) -> _ShowValue:
         show = self._shows.get(spec)
@@ -313,28 +294,54 @@ class Translator:
 
 
 def _sentence_form(
-    texts: list[str], named: list[tuple[str, str]], shows: list[_ShowValue]
-) -> tuple[str, _Fields] | None:
+    head: str, fields: list[_Field], specs: list[str]
+) -> tuple[str, list[_Field]] | None:
     """The template as :func:`as_sentence` would leave it, when its ends are literal text (or a
     number): the strip is then a no-op, the capital and the full stop can be added once."""
-    head, tail = texts[0], texts[-1]
+    tail = fields[-1][2] if fields else head
     if head:
         if head[0].isspace():
             return None
         head = f"{head[0].upper()}{head[1:]}"
-    elif not named or named[0][1] not in _NEVER_BLANK_AT_ENDS:
+    elif not fields or specs[0] not in _NEVER_BLANK_AT_ENDS:
         return None
     if tail:
         if tail[-1].isspace() or tail[-1] == ".":
             return None
-    elif not named or named[-1][1] not in _NEVER_BLANK_AT_ENDS:
+    elif specs[-1] not in _NEVER_BLANK_AT_ENDS:
         return None
-    if not named:
-        return f"{head}.", ()
-    tails = [*texts[1:-1], f"{tail}."]
-    return head, tuple(
-        (name, show, text) for (name, _spec), show, text in zip(named, shows, tails, strict=True)
-    )
+    if not fields:
+        return f"{head}.", []
+    name, show, _tail = fields[-1]
+    return head, [*fields[:-1], (name, show, f"{tail}.")]
+
+
+def _generated_fill(head: str, fields: list[_Field]) -> _Fill:
+    """A function that fills one template: a single f-string of its literal text and fields.
+
+    Generated once per template and language, as :mod:`dataclasses` generates ``__init__``: a
+    loop over the fields costs about a third more per reason, and every row of every output
+    pays it. The generated source holds only names made here (and the parameter names, which
+    are identifiers); the literal text and how each value is shown are handed in as objects,
+    so no catalogue text is ever read as code.
+    """
+    scope: dict[str, Any] = {"_missing": _MISSING}
+    pieces = []
+    if head:
+        scope["_head"] = head
+        pieces.append("{_head}")
+    for i, (name, show, tail) in enumerate(fields):
+        scope[f"_show{i}"] = show
+        pieces.append(f"{{_show{i}(get({name!r}, _missing))}}")
+        if tail:
+            scope[f"_tail{i}"] = tail
+            pieces.append(f"{{_tail{i}}}")
+    body = "".join(pieces)
+    # repr() of an identifier is in single quotes; the f-string around it takes double ones.
+    source = f'def fill(params):\n    get = params.get\n    return f"{body}"\n'
+    exec(source, scope)  # see the docstring: no catalogue text in the source
+    fill: _Fill = scope["fill"]
+    return fill
 
 
 def _value_shows(translator: Translator) -> dict[str, _ShowValue]:
@@ -360,10 +367,23 @@ def _value_shows(translator: Translator) -> dict[str, _ShowValue]:
             return "?"
         return "–" if value is None else format_number(value, lang)
 
+    # The share on nearly every reason of a round is one Decimal object (the policy's 20 %):
+    # the text of the last one shown is kept with it, in one tuple so that threads agree.
+    last_share: tuple[object, str] = (_MISSING, "?")
+
     def pct(value: Any) -> str:
+        nonlocal last_share
+        memo = last_share
+        if value is memo[0]:
+            return memo[1]
         if isinstance(value, _Missing):
             return "?"
-        return "–" if value is None else format_share(value, lang)
+        if value is None:
+            return "–"
+        text = format_share(value, lang)
+        if type(value) is Decimal:  # immutable: the same object always shows the same
+            last_share = (value, text)
+        return text
 
     def items(value: Any) -> str:
         if isinstance(value, _Missing):

@@ -80,7 +80,7 @@ def decision_text(decision: Decision, lang: str) -> str:
     # Every row of every output comes here: the translator puts the capital letter and the
     # full stop into each template once, rather than stripping and capitalising each phrase.
     sentence = get(lang).sentence
-    return " ".join([s for s in [sentence(r.code, r.params) for r in reasons] if s])
+    return " ".join(filter(None, [sentence(r.code, r.params) for r in reasons]))
 
 
 @cache

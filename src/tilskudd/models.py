@@ -10,7 +10,7 @@ edge.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -21,11 +21,13 @@ from pydantic import (
     ConfigDict,
     Field,
     SkipValidation,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 
 __all__ = [
+    "DECISIONS_CHECKED",
     "Allocation",
     "Application",
     "CellValue",
@@ -41,6 +43,7 @@ __all__ = [
     "Source",
     "Status",
     "TieBreak",
+    "check_decisions",
 ]
 
 CellValue = str | int | Decimal | bool | None
@@ -394,6 +397,53 @@ class Decision(NamedTuple):
 
 _FUNDED = frozenset({Status.FUNDED, Status.PARTLY_FUNDED})
 
+DECISIONS_CHECKED = "tilskudd.decisions_checked"
+"""Validation context key for :class:`Allocation`: its value is the tuple of decisions that was
+just put through :func:`check_decisions`, so the model need not walk them again."""
+
+
+def check_decisions(decisions: Sequence[Decision], policy: Policy | None = None) -> int:
+    """Check a round's decisions in one pass and return the sum of their awards.
+
+    Each must be a :class:`Decision` with an amount in whole kroner (``int`` >= 0) and a status
+    that fits it; no application may appear twice. With ``policy``, each award not made by an
+    officer's override must also be at most its eligible amount and its request, on the
+    ``round_to`` grid and at least ``min_award``. Raises :class:`ValueError` naming the first
+    decision that breaks a rule.
+
+    One pass touching as little of each decision as it can: at 100 000 decisions the time goes
+    on reaching the objects in memory, not on the comparisons.
+    """
+    funded = _FUNDED
+    ids: set[str] = set()
+    add = ids.add
+    total = 0
+    step = policy.round_to if policy is not None else 1
+    minimum = policy.min_award if policy is not None else 0
+    for d in decisions:
+        if type(d) is not Decision:
+            raise ValueError(f"not a Decision: {d!r}")
+        app_id = d[0]
+        amount = d[2]
+        if type(amount) is not int or amount < 0:
+            raise ValueError(f"{app_id}: amount {amount!r} is not whole kroner >= 0")
+        if (d[1] in funded) != (amount > 0):
+            raise ValueError(f"{app_id}: status {d[1]} does not fit amount {amount}")
+        if amount and policy is not None and not d.override:
+            eligible = d.eligible_amount
+            if eligible is None or amount > eligible:
+                raise ValueError(f"{app_id}: {amount} above its eligible amount")
+            requested = d.requested
+            if requested is not None and amount > requested:
+                raise ValueError(f"{app_id}: {amount} above its request")
+            if amount % step or amount < minimum:
+                raise ValueError(f"{app_id}: {amount} off round_to or below min")
+        total += amount
+        add(app_id)
+    if len(ids) != len(decisions):
+        raise ValueError("an application appears more than once in the allocation")
+    return total
+
 
 class Allocation(_Frozen):
     """A round's result: one decision per application, and the budget accounted to the krone.
@@ -421,23 +471,15 @@ class Allocation(_Frozen):
         return tuple(value) if isinstance(value, list) else value
 
     @model_validator(mode="after")
-    def _budget_holds(self) -> Allocation:
+    def _budget_holds(self, info: ValidationInfo) -> Allocation:
         decisions = self.decisions
         if not isinstance(decisions, tuple):
             raise ValueError("decisions must be a tuple of Decision")
-        total = 0
-        funded = _FUNDED
-        for d in decisions:
-            if type(d) is not Decision:
-                raise ValueError(f"not a Decision: {d!r}")
-            amount = d.amount
-            if type(amount) is not int or amount < 0:
-                raise ValueError(f"{d.application_id}: amount {amount!r} is not whole kroner >= 0")
-            if (d.status in funded) != (amount > 0):
-                raise ValueError(
-                    f"{d.application_id}: status {d.status} does not fit amount {amount}"
-                )
-            total += amount
+        context = info.context
+        if context is not None and context.get(DECISIONS_CHECKED) is decisions:
+            total = self.awarded  # build_allocation checked these very decisions and summed them
+        else:
+            total = check_decisions(decisions)
         for note in self.notes:
             if type(note) is not Reason:
                 raise ValueError(f"not a Reason: {note!r}")
@@ -447,9 +489,6 @@ class Allocation(_Frozen):
             raise ValueError(
                 f"budget {self.budget} != awarded {self.awarded} + unallocated {self.unallocated}"
             )
-        ids = {d.application_id for d in decisions}
-        if len(ids) != len(decisions):
-            raise ValueError("an application appears more than once in the allocation")
         return self
 
     def by_id(self) -> Mapping[str, Decision]:

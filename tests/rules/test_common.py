@@ -17,11 +17,21 @@ from pydantic import ValidationError
 import tilskudd.rules
 from tilskudd.errors import PolicyError, TilskuddError
 from tilskudd.i18n import get
-from tilskudd.models import Application, Decision, Policy, Reason, Status, TieBreak
+from tilskudd.models import (
+    DECISIONS_CHECKED,
+    Allocation,
+    Application,
+    Decision,
+    Policy,
+    Reason,
+    Status,
+    TieBreak,
+)
 from tilskudd.rules import RULES, allocate
 from tilskudd.rules.common import (
     AllocationInvariantError,
     ApplicantTotals,
+    Caps,
     build_allocation,
     eligible_amount,
     gc_paused,
@@ -30,13 +40,14 @@ from tilskudd.rules.common import (
     natural_key,
     natural_keys,
     rank_order,
+    ranking,
     require_ranking,
     score_reason,
     share_decimal,
     tie_notes,
 )
 
-from .strategies import ascii_ids
+from .strategies import applications, ascii_ids, policies
 
 MakeApp = Callable[..., Application]
 
@@ -46,6 +57,33 @@ def codes(reasons: list[Reason] | tuple[Reason, ...]) -> list[str]:
 
 
 # --- natural order ------------------------------------------------------------------------------
+
+
+@given(applications(), st.data())
+def test_eligible_all_is_eligible_one_by_one(apps: list[Application], data: st.DataObject) -> None:
+    # The bulk pass the rules use says exactly what min_score and the caps say per application.
+    policy = data.draw(policies("ranked"))
+    caps = Caps(policy)
+    amounts, reasons = caps.eligible_all(apps)
+    for app, amount, why in zip(apps, amounts, reasons, strict=True):
+        low = caps.score_reason(app)
+        if low is not None:
+            assert (amount, why) == (0, [low])
+        else:
+            assert (amount, why) == caps.eligible(app)
+    assert len({id(r) for r in reasons}) == len(reasons)  # a list of its own each
+
+
+def test_ranking_by_score_treats_equal_decimals_as_a_tie(make_application: MakeApp) -> None:
+    apps = [
+        make_application(id="A", score=Decimal("4.5")),
+        make_application(id="B", score=Decimal("4.50")),
+        make_application(id="C", score=Decimal("4.51")),
+    ]
+    order, ranks, tied = ranking(apps, Policy())
+    assert [apps[i].id for i in order] == ["C", "A", "B"]
+    assert ranks == [1, 2, 2]
+    assert tied == [False, True, True]
 
 
 def test_natural_key_orders_numbers_by_value() -> None:
@@ -379,16 +417,16 @@ def test_build_allocation_accounts_for_the_budget(make_application: MakeApp) -> 
         (Status.FUNDED, 450, 500, Policy(round_to=100), AllocationInvariantError, "off round_to"),
         (Status.FUNDED, 100, 500, Policy(min_award=200), AllocationInvariantError, "below min"),
         (Status.FUNDED, 2000, 2000, Policy(), AllocationInvariantError, "more than the budget"),
-        # Status against amount is Decision's own validator, which Allocation runs on each.
-        (Status.NOT_FUNDED, 100, 500, Policy(), ValidationError, "does not fit amount"),
-        (Status.FUNDED, 0, 500, Policy(), ValidationError, "does not fit amount"),
+        (Status.NOT_FUNDED, 100, 500, Policy(), AllocationInvariantError, "does not fit amount"),
+        (Status.FUNDED, 0, 500, Policy(), AllocationInvariantError, "does not fit amount"),
+        (Status.FUNDED, 400, None, Policy(), AllocationInvariantError, "above its eligible"),
     ],
 )
 def test_build_allocation_refuses_broken_decisions(
     make_application: MakeApp,
     status: Status,
     amount: int,
-    eligible: int,
+    eligible: int | None,
     policy: Policy,
     error: type[Exception],
     message: str,
@@ -397,6 +435,33 @@ def test_build_allocation_refuses_broken_decisions(
     d = make_decision(app, status, amount, eligible=eligible, rank=1, tied=False, reasons=[])
     with pytest.raises(error, match=message):
         build_allocation("ranked", policy, 1000, [d])
+
+
+def test_build_allocation_refuses_an_application_twice(make_application: MakeApp) -> None:
+    app = make_application(id="X", requested=500)
+    d = make_decision(app, Status.FUNDED, 100, eligible=500, rank=1, tied=False, reasons=[])
+    with pytest.raises(AllocationInvariantError, match="more than once"):
+        build_allocation("ranked", Policy(), 1000, [d, d])
+
+
+def test_allocation_checks_decisions_it_was_not_told_are_checked(make_application: MakeApp) -> None:
+    # The shortcut build_allocation takes is for the very tuple it checked, not for another.
+    app = make_application(id="X", requested=500)
+    good = make_decision(app, Status.FUNDED, 100, eligible=500, rank=1, tied=False, reasons=[])
+    bad = good._replace(status=Status.NOT_FUNDED)
+    checked = (good,)
+    with pytest.raises(ValidationError, match="does not fit"):
+        Allocation.model_validate(
+            {
+                "rule": "ranked",
+                "policy": Policy(),
+                "budget": 1000,
+                "decisions": (bad,),
+                "awarded": 100,
+                "unallocated": 900,
+            },
+            context={DECISIONS_CHECKED: checked},
+        )
 
 
 def test_share_decimal_rounds_down() -> None:

@@ -427,6 +427,8 @@ class _Checker:
         self._counties: dict[tuple[RawCell, tuple[str, ...]], tuple[str, ...]] = {}
         self._places: dict[RawCell, tuple[tuple[str, ...], tuple[str, ...], tuple[Any, ...]]] = {}
         self._scores: dict[float, Decimal] = {}
+        self._amounts: dict[str, int] = {}
+        """Amount texts that read as a whole number of kroner above 0, and that number."""
         self.other_required: list[tuple[int, ...]] = []
         """Positions of each required group other than ``requested`` (set by the caller)."""
 
@@ -525,6 +527,11 @@ class _Checker:
             requested = int(v_requested)
         elif type(v_requested) is int and v_requested > 0:
             requested = v_requested
+        elif type(v_requested) is str:
+            amount = self._amounts.get(v_requested) or self.plain_amount(v_requested)
+            if amount is None:
+                return None
+            requested = amount
         else:
             return None
         if v_total_cost is None:
@@ -535,6 +542,10 @@ class _Checker:
             total_cost = int(v_total_cost)
         elif type(v_total_cost) is int and v_total_cost >= requested:
             total_cost = v_total_cost
+        elif type(v_total_cost) is str:
+            total_cost = self._amounts.get(v_total_cost) or self.plain_amount(v_total_cost)
+            if total_cost is None or total_cost < requested:
+                return None
         else:
             return None
 
@@ -660,6 +671,19 @@ class _Checker:
             number,
             extra,
         )
+
+    def plain_amount(self, text: str) -> int | None:
+        """The whole kroner above 0 an amount text reads as, or None when it has a problem.
+
+        What :meth:`check_amount` gives for such a cell with nothing to report (cached: typed
+        amounts repeat, and reading one takes some 10 µs).
+        """
+        try:
+            amount = _amount(text)
+        except _Problem:
+            return None
+        self._amounts[text] = amount
+        return amount
 
     def raw(self, row: _Row, field: str) -> RawCell:
         """The cell of ``field`` as read (None when there is no such column)."""

@@ -48,6 +48,7 @@ from __future__ import annotations
 import functools
 import gc
 import re
+from array import array
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import ROUND_DOWN, Decimal
 from typing import Any, Literal, NamedTuple, ParamSpec, TypeVar
@@ -73,6 +74,7 @@ __all__ = [
     "Ranking",
     "build_allocation",
     "check_unique_ids",
+    "decisions_by_position",
     "decisions_of",
     "eligible_amount",
     "floor_to",
@@ -188,6 +190,61 @@ def decisions_of(
             entries, statuses, amounts, eligibles, reasons, strict=True
         )
     ]
+
+
+def decisions_by_position(
+    applications: Sequence[Application],
+    positions: Sequence[int],
+    statuses: Sequence[Status],
+    amounts: Sequence[int],
+    eligibles: Sequence[int],
+    ranks: Sequence[int | None],
+    tied: Sequence[bool],
+    reasons_in: Sequence[list[Reason]],
+    outcome: Sequence[Reason | None],
+    before: Mapping[int, list[Reason]] | None = None,
+    after: Mapping[int, list[Reason]] | None = None,
+) -> list[Decision]:
+    """The decisions of a rule that worked by position, in processing order.
+
+    ``positions[k]`` is the index in ``applications`` of the application at position ``k``; the
+    other sequences but ``reasons_in`` are by position. An application's reasons are its own
+    list in ``reasons_in`` (in the applications' order: eligibility and caps, extended here),
+    then ``before[k]``, ``outcome[k]`` and ``after[k]``. The decisions are made walking the
+    applications in their own order, which at 100 000 of them is what keeps the objects this
+    reads close together in memory.
+    """
+    n = len(positions)
+    position_of = array("q", bytes(8 * n))
+    for k, i in enumerate(positions):
+        position_of[i] = k
+    decisions: list[Decision] = [None] * n  # type: ignore[list-item]  # every slot is filled
+    new = _tuple_new
+    for i, app in enumerate(applications):
+        k = position_of[i]
+        why = reasons_in[i]
+        if before and k in before:
+            why.extend(before[k])
+        said = outcome[k]
+        if said is not None:
+            why.append(said)
+        if after and k in after:
+            why.extend(after[k])
+        decisions[k] = new(
+            Decision,
+            (
+                app.id,
+                statuses[k],
+                amounts[k],
+                app.requested,
+                eligibles[k],
+                ranks[k],
+                tied[k],
+                False,
+                tuple(why),
+            ),
+        )
+    return decisions
 
 
 def build_allocation(

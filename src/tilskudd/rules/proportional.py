@@ -30,7 +30,8 @@ unless ``weight = "score"`` or ``min_score`` asks for them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from array import array
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 
 from tilskudd.errors import PolicyError
@@ -38,13 +39,12 @@ from tilskudd.models import Allocation, Application, Policy, Reason, Status
 from tilskudd.rules.common import (
     ApplicantTotals,
     Caps,
-    RankedEntry,
     build_allocation,
-    decisions_of,
+    decisions_by_position,
     floor_to,
     gc_paused,
     make_reason,
-    rank_order,
+    ranking,
     require_scores,
     share_decimal,
 )
@@ -65,7 +65,7 @@ def _score_scale(scores: Sequence[Decimal]) -> int:
 
 
 def _drop_ties(
-    entries: Sequence[RankedEntry],
+    id_at: Callable[[int], str],
     units: Sequence[int],
     weights: Sequence[int],
     dropped: Sequence[bool],
@@ -86,7 +86,7 @@ def _drop_ties(
     for group in by_weight.values():
         if all(dropped[u] for u in group):
             continue
-        ids = [entries[units[u]].application.id for u in group]
+        ids = [id_at(units[u]) for u in group]
         notes.append(
             make_reason(
                 "note.proportional.tie_at_min_award",
@@ -116,61 +116,69 @@ def allocate_proportional(
         require_scores(applications, 'weight = "score"')
     if policy.min_score is not None:
         require_scores(applications, "min_score")
-    entries = rank_order(applications, policy, required=False)
-    caps = Caps(policy)
+    apps = list(applications)
+    positions, ranks, tied = ranking(apps, policy, required=False)
+    n = len(positions)
     totals = ApplicantTotals(policy, prior_by_orgnr)
     step = policy.round_to
-    min_score = policy.min_score
     per_applicant = policy.per_applicant_max is not None
     per_applicant_max = policy.per_applicant_max or 0
     used = totals.used
-    eligible_of = caps.eligible
-    n = len(entries)
 
-    reasons_of: list[list[Reason]] = [[]] * n  # each replaced by the application's own list
-    eligibles = [0] * n
+    # Eligibility in the applications' own order, then plain lists by position (see
+    # tilskudd.rules.ranked.fund for why).
+    eligible_in, reasons_in = Caps(policy).eligible_all(apps)
+    eligible_at = array("q", eligible_in)
+    eligibles = [eligible_at[i] for i in positions]
     amounts = [0] * n
     statuses: list[Status] = [Status.NOT_FUNDED] * n
-
+    outcome: list[Reason | None] = [None] * n  # the reason that says how it went, by position
+    before: dict[int, list[Reason]] = {}  # the few others, between the caps and the outcome
+    orgs: list[str | None] = []
+    if per_applicant:
+        orgs_in = [a.orgnr for a in apps]
+        orgs = [orgs_in[i] for i in positions]
+    scores: list[Decimal | None] = []
     scale = 0
     if by_score:
-        scale = _score_scale([e.application.score for e in entries if e.application.score])
+        scores_in = [a.score for a in apps]
+        scores = [scores_in[i] for i in positions]
+        scale = _score_scale([score for score in scores_in if score])
 
     # Units: eligible applications with a positive weight.
-    units: list[int] = []  # entry index
+    units: list[int] = []  # position
     weights: list[int] = []
     scaled_scores: list[int] = []  # weight per krone of e: 1, or the score × 10^scale
-    for k, (app, _, _, _) in enumerate(entries):
-        if min_score is not None:
-            low = caps.score_reason(app)
-            if low is not None:
-                reasons_of[k] = [low]
-                continue
-        eligible, reasons = eligible_of(app)
-        reasons_of[k] = reasons
+    for k in range(n):
+        eligible = eligibles[k]
         if eligible == 0:
             continue
-        org = app.orgnr
-        if per_applicant and org is not None:
-            # per_applicant_max caps the claim: what is eligible counts against the organisation.
-            already = used.get(org, 0)
-            if eligible <= per_applicant_max - already:
-                # Fast path: on the round_to grid and under what is left, so the maximum does
-                # not bind (what totals.take would find) and the claim is simply counted.
-                used[org] = already + eligible
-                org_reason = None
-            else:
-                eligible, org_reason = totals.take(app, eligible)
-            if org_reason is not None:
-                reasons.append(org_reason)
-                if eligible == 0:
-                    continue
-        eligibles[k] = eligible
+        if per_applicant:
+            org = orgs[k]
+            if org is not None:
+                # per_applicant_max caps the claim: what is eligible counts against the
+                # organisation, in rank order.
+                already = used.get(org, 0)
+                if eligible <= per_applicant_max - already:
+                    # Fast path: on the round_to grid and under what is left, so the maximum
+                    # does not bind (what limit_org would find) and the claim is simply counted.
+                    used[org] = already + eligible
+                else:
+                    eligible, org_reason = totals.limit_org(org, eligible)
+                    totals.add_org(org, eligible)
+                    if org_reason is not None:
+                        before.setdefault(k, []).append(org_reason)
+                    eligibles[k] = eligible
+                    if eligible == 0:
+                        continue
         if by_score:
-            assert app.score is not None
-            points = int(app.score.scaleb(scale))
+            score = scores[k]
+            assert score is not None
+            points = int(score.scaleb(scale))
             if points <= 0:
-                reasons.append(make_reason("reason.proportional.no_weight", score=app.score))
+                before.setdefault(k, []).append(
+                    make_reason("reason.proportional.no_weight", score=score)
+                )
                 continue
             weights.append(eligible * points)
             scaled_scores.append(points)
@@ -229,13 +237,8 @@ def allocate_proportional(
         if left * weights[u] >= threshold * weight_left:
             break  # the smallest share left is large enough: so are all the others
         share = floor_to(left * weights[u] // weight_left, step)
-        k = units[u]
-        reasons_of[k].append(
-            make_reason(
-                "reason.proportional.below_min_award",
-                share=share,
-                min_award=policy.min_award,
-            )
+        outcome[units[u]] = make_reason(
+            "reason.proportional.below_min_award", share=share, min_award=policy.min_award
         )
         dropped[u] = True
         dropped_units.append(u)
@@ -278,7 +281,7 @@ def allocate_proportional(
         amount = amounts[k] = unit_amounts[u]
         if amount == caps_of[u]:
             statuses[k] = Status.FUNDED
-            reasons_of[k].append(full)
+            outcome[k] = full
             continue
         if amount:
             statuses[k] = Status.PARTLY_FUNDED
@@ -289,7 +292,7 @@ def allocate_proportional(
             fraction = uniform if uniform is not None else share_decimal(left * points, weight_left)
             code = "reason.proportional.share" if amount else "reason.proportional.zero"
             reason = share_reasons[key] = make_reason(code, fraction=fraction)
-        reasons_of[k].append(reason)
+        outcome[k] = reason
 
     active = m - len(dropped_units)
     if active and not weight_left:
@@ -299,7 +302,10 @@ def allocate_proportional(
     elif weight_left:
         per_point = share_decimal(left * 10**scale, weight_left, places=6)
         notes.append(make_reason("note.proportional.score_weighted", per_point=per_point))
-    notes.extend(_drop_ties(entries, units, weights, dropped, dropped_units))
+    id_at: Callable[[int], str] = lambda k: apps[positions[k]].id  # noqa: E731
+    notes.extend(_drop_ties(id_at, units, weights, dropped, dropped_units))
 
-    decisions = decisions_of(entries, statuses, amounts, eligibles, reasons_of)
+    decisions = decisions_by_position(
+        apps, positions, statuses, amounts, eligibles, ranks, tied, reasons_in, outcome, before
+    )
     return build_allocation("proportional", policy, budget, decisions, notes)

@@ -42,6 +42,7 @@ from tilskudd.rules.common import (
     Ranking,
     _reason,
     build_allocation,
+    decisions_by_position,
     floor_to,
     gc_paused,
     make_reason,
@@ -223,35 +224,18 @@ def fund(
         statuses[k] = Status.RESERVE
         after.setdefault(k, []).append(make_reason("reason.reserve.position", position=place))
 
-    # The decisions, made in the applications' own order and put in their positions.
-    position_of = array("q", bytes(8 * n))
-    for k, i in enumerate(positions):
-        position_of[i] = k
-    decisions: list[Decision] = [None] * n  # type: ignore[list-item]  # every slot is filled
-    new = tuple.__new__
-    for i, app in enumerate(applications):
-        k = position_of[i]
-        why = reasons_in[i]
-        if before and k in before:
-            why.extend(before[k])
-        said = outcome[k]
-        if said is not None:
-            why.append(said)
-        if after and k in after:
-            why.extend(after[k])
-        decisions[k] = new(
-            Decision,
-            (
-                app.id,
-                statuses[k],
-                amounts[k],
-                app.requested,
-                eligibles[k],
-                ranks[k],
-                tied[k],
-                False,
-                tuple(why),
-            ),
-        )
+    decisions = decisions_by_position(
+        applications,
+        positions,
+        statuses,
+        amounts,
+        eligibles,
+        ranks,
+        tied,
+        reasons_in,
+        outcome,
+        before,
+        after,
+    )
     notes = tie_notes_by_position(lambda k: decisions[k].application_id, ranks, tied, outcomes)
     return decisions, notes

@@ -8,6 +8,7 @@ under ``--debug``.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import sys
 from collections.abc import Iterator
@@ -124,8 +125,17 @@ def console(*, stderr: bool = False) -> Console:
 
 @contextlib.contextmanager
 def guard(debug: bool = False) -> Iterator[None]:
-    """Turn tilskudd's errors into a message and an exit code; unexpected errors into a bug note."""
+    """Turn tilskudd's errors into a message and an exit code; unexpected errors into a bug note.
+
+    Also pauses Python's cycle collector for the command. A command builds its data once (a
+    round of 100 000 applications is about two million objects) and keeps it to the end, with no
+    reference cycles worth collecting; the collector would walk all of it again every time the
+    heap grew by a quarter. Reference counting still frees everything, and the collector is
+    back as it was when the command ends.
+    """
     debug = debug or bool(os.environ.get("TILSKUDD_DEBUG"))
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         yield
     except typer.Exit:
@@ -148,6 +158,9 @@ def guard(debug: bool = False) -> Iterator[None]:
             None,
         )
         raise typer.Exit(int(ExitCode.BUG)) from None
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _print_error(message: str, hint: str | None) -> None:

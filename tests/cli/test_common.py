@@ -1,0 +1,35 @@
+"""The command wrapper every command runs in: errors to messages, and the collector paused."""
+
+from __future__ import annotations
+
+import gc
+
+import pytest
+import typer
+
+from tilskudd.cli.common import guard
+from tilskudd.errors import ExitCode, PolicyError
+
+
+def test_guard_pauses_the_cycle_collector_and_restores_it() -> None:
+    assert gc.isenabled()
+    with guard():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+
+
+def test_guard_restores_the_collector_after_an_error() -> None:
+    with pytest.raises(typer.Exit) as exit_info, guard():
+        raise PolicyError("no rule by that name")
+    assert exit_info.value.exit_code == int(ExitCode.USAGE)
+    assert gc.isenabled()
+
+
+def test_guard_leaves_a_paused_collector_paused() -> None:
+    gc.disable()
+    try:
+        with guard():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

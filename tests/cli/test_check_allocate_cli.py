@@ -248,10 +248,11 @@ def test_debug_shows_the_traceback_others_do_not(tmp_path: Path) -> None:
 
 
 def test_terminal_limit_shows_all_of_a_normal_round_and_caps_a_huge_one() -> None:
-    from tilskudd.cli.common import TERMINAL_ROWS, terminal_limit
+    from tilskudd.cli.common import TERMINAL_ROWS, TERMINAL_SHOWN, terminal_limit
 
     assert terminal_limit(None, 130) is None
-    assert terminal_limit(None, TERMINAL_ROWS + 1) == TERMINAL_ROWS
+    assert terminal_limit(None, TERMINAL_ROWS) is None
+    assert terminal_limit(None, TERMINAL_ROWS + 1) == TERMINAL_SHOWN
     assert terminal_limit(0, 100_000) is None
     assert terminal_limit(7, 130) == 7
 

@@ -10,6 +10,7 @@ import typer
 from tilskudd.cli.app import app
 from tilskudd.cli.common import (
     TERMINAL_ROWS,
+    TERMINAL_SHOWN,
     ColumnsOpt,
     DebugOpt,
     FileArg,
@@ -135,8 +136,9 @@ def allocate(
         int | None,
         typer.Option(
             "--limit",
-            help="Show at most this many rows of the award table (0: all). Default: all, or "
-            f"the first {TERMINAL_ROWS} of a larger round (the exports have every row).",
+            help="Show at most this many rows of the award table (0: all). Default: all of a "
+            f"round of up to {TERMINAL_ROWS} applications, the first {TERMINAL_SHOWN} of a "
+            "larger one (the exports have every row).",
         ),
     ] = None,
     round_: RoundOpt = None,

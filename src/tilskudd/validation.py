@@ -576,14 +576,18 @@ class _Checker:
 
         if v_orgnr is None:
             orgnr = None
-        elif type(v_orgnr) is str and v_orgnr[:1] != "0" and is_plain_valid_orgnr(v_orgnr):
-            orgnr = v_orgnr
         elif type(v_orgnr) is str or type(v_orgnr) is float:
+            # The cache first: orgnrs repeat, and a look-up is a tenth of the digit check.
             cached = self._orgnr.get(v_orgnr)
             if cached is None:
-                if not _cell_text(v_orgnr).strip() or _ORGNR_PLACEHOLDER.match(_cell_text(v_orgnr)):
+                if type(v_orgnr) is str and v_orgnr[:1] != "0" and is_plain_valid_orgnr(v_orgnr):
+                    cached = self._orgnr[v_orgnr] = v_orgnr  # what validate_orgnr gives
+                elif not _cell_text(v_orgnr).strip() or _ORGNR_PLACEHOLDER.match(
+                    _cell_text(v_orgnr)
+                ):
                     return None
-                cached = self.orgnr_result(v_orgnr)
+                else:
+                    cached = self.orgnr_result(v_orgnr)
             if type(cached) is not str:
                 return None
             orgnr = cached

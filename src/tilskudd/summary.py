@@ -11,8 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
+from operator import attrgetter, itemgetter
 
-from tilskudd.models import Application, RoundResult, Status
+from tilskudd.models import Application, Decision, RoundResult, Status
 
 __all__ = ["BudgetCheck", "CountyLine", "RoundSummary", "budget_check", "gini", "summarise"]
 
@@ -62,13 +63,19 @@ class RoundSummary:
     per_county: tuple[CountyLine, ...] = field(default=())
 
 
+_STATUS = itemgetter(Decision._fields.index("status"))
+_REQUESTED = attrgetter("requested")
+
+
 def summarise(result: RoundResult) -> RoundSummary:
     """Summarise a round: the numbers for the summary sentence and the summary sheet."""
     allocation = result.allocation
-    statuses = Counter(d.status for d in allocation.decisions)
-    funded_ids = {d.application_id for d in allocation.decisions if d.amount > 0}
-    amounts = {d.application_id: d.amount for d in allocation.decisions}
-    funded_apps = [a for a in result.applications if a.id in funded_ids]
+    decisions = allocation.decisions
+    # Few passes, each reaching as little of a decision as it can: at 100 000 decisions the
+    # time goes on reaching the objects, not on the counting.
+    statuses = Counter(map(_STATUS, decisions))
+    amounts = {d.application_id: d.amount for d in decisions if d.amount}  # the funded ones
+    funded_apps = [a for a in result.applications if a.id in amounts]
     municipalities = {m for a in funded_apps for m in a.municipalities}
     counties = {c for a in funded_apps for c in a.counties}
     county_projects: Counter[str] = Counter()
@@ -84,7 +91,7 @@ def summarise(result: RoundResult) -> RoundSummary:
         CountyLine(county=c, projects=county_projects[c], awarded=county_awarded[c])
         for c in sorted(county_projects)
     )
-    requested = sum(a.requested for a in result.applications)
+    requested = sum(map(_REQUESTED, result.applications))
     return RoundSummary(
         budget=allocation.budget,
         awarded=allocation.awarded,

@@ -138,6 +138,9 @@ def test_every_key_renders_as_string_formatter_would(lang: str) -> None:
             assert t.sentence(key, params) == as_sentence(expected), (key, params)
             checked += 1
     assert checked > 10 * len(ALL_KEYS)
+    # templates of every length the fill functions are written out for, and longer
+    lengths = {min(len(_fields(_template(lang, key))), 5) for key in ALL_KEYS}
+    assert lengths == {0, 1, 2, 3, 4, 5}
 
 
 @st.composite
@@ -268,7 +271,7 @@ def test_sentence_forms_are_decided_once_where_the_template_allows() -> None:
     )
 
 
-def test_template_text_is_never_read_as_code(
+def test_quotes_braces_and_line_breaks_in_templates_survive(
     extended: Callable[[str, dict[str, str]], Translator],
 ) -> None:
     text = 'quotes \' " """ and {{braces}} \\n {n:num}\n'

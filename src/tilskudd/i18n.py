@@ -171,7 +171,7 @@ class _Formatter(string.Formatter):
 # -- compiled templates -----------------------------------------------------------------------
 # string.Formatter parses the template again on every call, in Python: about 5 µs for a reason
 # with three amounts, paid by every row of every output. Each template is instead parsed once
-# per language and turned into a function that fills it. What the catalogues do not use
+# per language into a function that fills it. What the catalogues do not use
 # (conversions such as {x!r}, {a.b}, {a[0]}, nested specs, positional fields) is left to the
 # general path, so any str.format template still renders as it did.
 
@@ -276,12 +276,12 @@ class Translator:
             (name, self._show(spec), tail)
             for (name, spec), tail in zip(named, texts[1:], strict=True)
         ]
-        fill = _generated_fill(texts[0], fields)
+        fill = _fill_function(texts[0], fields)
         specs = [spec for _name, spec in named]
         sentence = _sentence_form(texts[0], fields, specs)
         if sentence is None:
             return fill, partial(_as_sentence_after, fill)
-        return fill, _generated_fill(*sentence)
+        return fill, _fill_function(*sentence)
 
     def _show(self, spec: str) -> _ShowValue:
         show = self._shows.get(spec)
@@ -316,32 +316,66 @@ def _sentence_form(
     return head, [*fields[:-1], (name, show, f"{tail}.")]
 
 
-def _generated_fill(head: str, fields: list[_Field]) -> _Fill:
-    """A function that fills one template: a single f-string of its literal text and fields.
+def _fill_function(head: str, fields: list[_Field]) -> _Fill:
+    """A function that fills one template: one f-string of its literal text and its fields.
 
-    Generated once per template and language, as :mod:`dataclasses` generates ``__init__``: a
+    Written out for up to four fields (nearly every template, and every reason a rule gives): a
     loop over the fields costs about a third more per reason, and every row of every output
-    pays it. The generated source holds only names made here (and the parameter names, which
-    are identifiers); the literal text and how each value is shown are handed in as objects,
-    so no catalogue text is ever read as code.
+    pays it. Longer templates (a few round notes) take the loop.
     """
-    scope: dict[str, Any] = {"_missing": _MISSING}
-    pieces = []
-    if head:
-        scope["_head"] = head
-        pieces.append("{_head}")
-    for i, (name, show, tail) in enumerate(fields):
-        scope[f"_show{i}"] = show
-        pieces.append(f"{{_show{i}(get({name!r}, _missing))}}")
-        if tail:
-            scope[f"_tail{i}"] = tail
-            pieces.append(f"{{_tail{i}}}")
-    body = "".join(pieces)
-    # repr() of an identifier is in single quotes; the f-string around it takes double ones.
-    source = f'def fill(params):\n    get = params.get\n    return f"{body}"\n'
-    exec(source, scope)  # see the docstring: no catalogue text in the source
-    fill: _Fill = scope["fill"]
-    return fill
+    missing = _MISSING
+    if not fields:
+
+        def fill0(params: Mapping[str, Any]) -> str:
+            return head
+
+        return fill0
+    if len(fields) == 1:
+        ((n0, s0, t0),) = fields
+
+        def fill1(params: Mapping[str, Any]) -> str:
+            return f"{head}{s0(params.get(n0, missing))}{t0}"
+
+        return fill1
+    if len(fields) == 2:
+        (n0, s0, t0), (n1, s1, t1) = fields
+
+        def fill2(params: Mapping[str, Any]) -> str:
+            get = params.get
+            return f"{head}{s0(get(n0, missing))}{t0}{s1(get(n1, missing))}{t1}"
+
+        return fill2
+    if len(fields) == 3:
+        (n0, s0, t0), (n1, s1, t1), (n2, s2, t2) = fields
+
+        def fill3(params: Mapping[str, Any]) -> str:
+            get = params.get
+            return (
+                f"{head}{s0(get(n0, missing))}{t0}{s1(get(n1, missing))}{t1}"
+                f"{s2(get(n2, missing))}{t2}"
+            )
+
+        return fill3
+    if len(fields) == 4:
+        (n0, s0, t0), (n1, s1, t1), (n2, s2, t2), (n3, s3, t3) = fields
+
+        def fill4(params: Mapping[str, Any]) -> str:
+            get = params.get
+            return (
+                f"{head}{s0(get(n0, missing))}{t0}{s1(get(n1, missing))}{t1}"
+                f"{s2(get(n2, missing))}{t2}{s3(get(n3, missing))}{t3}"
+            )
+
+        return fill4
+
+    def fill_any(params: Mapping[str, Any]) -> str:
+        get = params.get
+        text = head
+        for name, show, tail in fields:
+            text = f"{text}{show(get(name, missing))}{tail}"
+        return text
+
+    return fill_any
 
 
 def _value_shows(translator: Translator) -> dict[str, _ShowValue]:

@@ -269,7 +269,7 @@ def test_a_changed_model_sends_every_row_to_pydantic() -> None:
         assert not _model_is_known()
     with patch("tilskudd.validation._DIRECT", False):
         data = tuple(_as_dict(next(iter(_plain_examples()))).values())
-        assert _direct([data]) == [None]
+        assert _direct([data]) == ([None], 1)
 
 
 def _plain_examples() -> list[tuple[Any, ...]]:
@@ -280,7 +280,7 @@ def _plain_examples() -> list[tuple[Any, ...]]:
 @settings(max_examples=600, deadline=None)
 @given(data=_row_data())
 def test_direct_build_is_what_pydantic_makes_or_nothing(data: tuple[Any, ...]) -> None:
-    (made,) = _direct([data])
+    (made,), _ = _direct([data])
     validated = _pydantic(data)
     if made is not None:
         assert validated is not None, "built directly what pydantic refuses"
@@ -290,7 +290,7 @@ def test_direct_build_is_what_pydantic_makes_or_nothing(data: tuple[Any, ...]) -
 @settings(max_examples=300, deadline=None)
 @given(data=_plain_row_data())
 def test_rows_of_the_checked_kinds_are_all_built_directly(data: tuple[Any, ...]) -> None:
-    (made,) = _direct([data])
+    (made,), _ = _direct([data])
     validated = _pydantic(data)
     assert validated is not None
     assert made is not None, "a plain row went to pydantic"
@@ -302,7 +302,8 @@ def test_rows_that_share_a_tuple_are_each_checked_once_and_built_alike() -> None
     plain = _plain_examples()[0]
     first = (*plain[:5], places, ("03", "46"), *plain[7:])
     second = (*plain[:5], places, (Text("03"),), *plain[7:])  # same tuple, then a subclass
-    made = _direct([first, second, first])
+    made, missing = _direct([first, second, first])
+    assert missing == 1
     assert made[1] is None
     assert made[0] is not None
     assert made[2] is not None
@@ -311,7 +312,7 @@ def test_rows_that_share_a_tuple_are_each_checked_once_and_built_alike() -> None
 
 
 def test_copying_one_application_leaves_the_shared_fields_set_alone() -> None:
-    first, second = _direct([_plain_examples()[0], _plain_examples()[0]])
+    (first, second), _ = _direct([_plain_examples()[0], _plain_examples()[0]])
     assert first is not None
     assert second is not None
     copy = first.model_copy(update={"rank": 9})
@@ -345,7 +346,9 @@ def test_validate_gives_what_validating_every_row_with_pydantic_gives(
 ) -> None:
     table = make_table(rows)
     direct = validate(table, require=require)
-    with patch("tilskudd.validation._direct", side_effect=lambda datas: [None] * len(datas)):
+    with patch(
+        "tilskudd.validation._direct", side_effect=lambda datas: ([None] * len(datas), len(datas))
+    ):
         validated = validate(table, require=require)
         checked = check_table(table, require=require)
         checked_apps = tuple(checked.applications)
@@ -382,7 +385,7 @@ def test_a_value_pydantic_would_convert_is_validated_by_pydantic(field: str, val
     data = dict(zip(_DATA, _plain_examples()[0], strict=True))
     data[field] = value
     values = tuple(data.values())
-    assert _direct([values]) == [None]
+    assert _direct([values]) == ([None], 1)
     (app,) = _build([values], _Checker(make_table([row()]), "2024"), [], [])
     assert_same(app, Application.model_validate(data))
 
@@ -409,6 +412,6 @@ def test_a_value_pydantic_would_convert_is_validated_by_pydantic(field: str, val
 def test_a_value_pydantic_refuses_is_never_built_directly(field: str, value: Any) -> None:
     data = dict(zip(_DATA, _plain_examples()[0], strict=True))
     data[field] = value
-    assert _direct([tuple(data.values())]) == [None]
+    assert _direct([tuple(data.values())]) == ([None], 1)
     with pytest.raises(ValidationError):
         Application.model_validate(data)

@@ -99,3 +99,36 @@ def test_request_above_total_cost_is_invalid() -> None:
 def test_location_cell_reference() -> None:
     assert Location(file="f.xlsx", sheet="Søknader", row=12, column="F").cell == "Søknader!F12"
     assert Location(file="f.csv", row=12).cell == "row 12"
+
+
+def _allocation_of(*decisions: Decision, budget: int = 100) -> Allocation:
+    awarded = sum(d.amount for d in decisions)
+    return Allocation(
+        rule="ranked",
+        policy=Policy(),
+        budget=budget,
+        awarded=awarded,
+        unallocated=budget - awarded,
+        decisions=decisions,
+    )
+
+
+def test_with_unfunded_appends_decisions_that_award_nothing() -> None:
+    base = _allocation_of(decision("A", 60))
+    rejected = decision("B", 0, Status.REJECTED)
+    extended = base.with_unfunded([rejected])
+    assert [d.application_id for d in extended.decisions] == ["A", "B"]
+    assert (extended.budget, extended.awarded, extended.unallocated) == (100, 60, 40)
+    assert base.decisions == (decision("A", 60),)  # the original is unchanged
+
+
+def test_with_unfunded_refuses_awards_duplicates_and_broken_decisions() -> None:
+    base = _allocation_of(decision("A", 60))
+    with pytest.raises(ValueError, match="award nothing"):
+        base.with_unfunded([decision("B", 10)])
+    with pytest.raises(ValueError, match="A is already in the allocation"):
+        base.with_unfunded([decision("A", 0, Status.NOT_FUNDED)])
+    with pytest.raises(ValueError, match="more than once"):
+        base.with_unfunded([decision("B", 0, Status.REJECTED)] * 2)
+    with pytest.raises(ValueError, match="does not fit"):
+        base.with_unfunded([decision("B", 0, Status.FUNDED)])

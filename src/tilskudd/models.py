@@ -491,6 +491,30 @@ class Allocation(_Frozen):
             )
         return self
 
+    def with_unfunded(self, decisions: Sequence[Decision]) -> Allocation:
+        """This allocation with more decisions that award nothing appended (applications
+        rejected as invalid, or funded in an earlier round); the budget is unchanged.
+
+        Checks the new decisions and that no id appears twice, without walking the rule's
+        decisions through every check again (at 100 000 decisions, a tenth of a second).
+        """
+        added = tuple(decisions)
+        try:
+            if check_decisions(added):
+                raise ValueError("decisions added to an allocation must award nothing")
+        except ValueError as error:
+            raise ValueError(f"cannot add these decisions: {error}") from None
+        ids = {d.application_id for d in self.decisions}
+        for d in added:
+            if d.application_id in ids:
+                raise ValueError(
+                    f"cannot add these decisions: {d.application_id} is already in the allocation"
+                )
+        combined = self.decisions + added
+        return type(self).model_validate(
+            {**dict(self), "decisions": combined}, context={DECISIONS_CHECKED: combined}
+        )
+
     def by_id(self) -> Mapping[str, Decision]:
         """Decisions keyed by application id."""
         return {d.application_id: d for d in self.decisions}

@@ -14,7 +14,6 @@ from pathlib import Path
 
 from tilskudd import __version__
 from tilskudd.models import (
-    Allocation,
     Decision,
     Policy,
     Reason,
@@ -104,16 +103,7 @@ def run_round(
     allocation = allocate(eligible, budget, policy, prior_by_orgnr=prior_by_orgnr)
     added = tuple(decided) + rejected_decisions(checked)
     if added:
-        allocation = Allocation(
-            rule=allocation.rule,
-            policy=allocation.policy,
-            budget=allocation.budget,
-            decisions=allocation.decisions + added,
-            awarded=allocation.awarded,
-            unallocated=allocation.unallocated,
-            seed=allocation.seed,
-            notes=allocation.notes,
-        )
+        allocation = allocation.with_unfunded(added)
     return RoundResult(
         allocation=allocation,
         applications=checked.applications,

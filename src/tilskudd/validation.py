@@ -582,6 +582,15 @@ class _Checker:
             if cached is None:
                 if type(v_orgnr) is str and v_orgnr[:1] != "0" and is_plain_valid_orgnr(v_orgnr):
                     cached = self._orgnr[v_orgnr] = v_orgnr  # what validate_orgnr gives
+                elif (
+                    type(v_orgnr) is float
+                    and 100_000_000 <= v_orgnr < 1_000_000_000
+                    and v_orgnr.is_integer()
+                    and is_plain_valid_orgnr(digits := str(int(v_orgnr)))
+                ):
+                    # A number cell (974760673.0): validate_orgnr reads it as these digits, and
+                    # python-stdnum would take some 50 µs to agree.
+                    cached = self._orgnr[v_orgnr] = digits
                 elif not _cell_text(v_orgnr).strip() or _ORGNR_PLACEHOLDER.match(
                     _cell_text(v_orgnr)
                 ):

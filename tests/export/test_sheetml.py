@@ -402,6 +402,19 @@ def test_same_workbook_same_bytes(tmp_path: Path) -> None:
         assert {i.date_time for i in archive.infolist()} == {(2026, 11, 28, 10, 30, 0)}
 
 
+def test_the_zip_thread_changes_nothing_in_the_file(tmp_path: Path) -> None:
+    files = []
+    for threaded in (True, False):
+        path = tmp_path / f"{threaded}.xlsx"
+        with Workbook(path, created=CREATED, threaded=threaded) as book:
+            for name in ("One", "Two"):
+                sheet = book.add_sheet(name)
+                for i in range(3 * _sheetml.BLOCK_ROWS):
+                    sheet.append([i, *MIXED])
+        files.append(path.read_bytes())
+    assert files[0] == files[1]
+
+
 def test_rows_are_streamed_not_kept(tmp_path: Path) -> None:
     def peak(rows: int) -> int:
         row: list[CellValue] = [1, "Bærum kommune", Decimal("2.5"), 1_000_000, 0.2, None, "x" * 50]
@@ -473,6 +486,15 @@ def test_an_error_on_the_zip_thread_reaches_the_caller(tmp_path: Path) -> None:
     with pytest.raises(OSError, match="disk full"):
         _write(Full(), rows)
     assert not [t for t in threading.enumerate() if t.name == "sheetml-zip"]
+
+    def unthreaded() -> None:
+        with Workbook(Full(), created=CREATED, threaded=False) as book:
+            sheet = book.add_sheet("Ark")
+            for row in rows:
+                sheet.append(row)
+
+    with pytest.raises(OSError, match="disk full"):
+        unthreaded()
 
 
 def test_column_letters() -> None:

@@ -1,15 +1,25 @@
-"""Time the award workbook export for 1k, 10k and 100k decisions, openpyxl write-only and normal.
+"""Time the award workbook export for 1k, 10k and 100k decisions, with xlsxwriter as reference.
 
 Run ``python benchmarks/bench_export.py`` (``--sizes 1000,10000`` to choose, ``--modes
-write_only,normal,xlsxwriter``). Each measurement runs in a fresh process so that its peak memory
-(``ru_maxrss``) is its own; every timing is the median of ``--repeat`` runs (3). CPU time is
-given beside wall time: on a shared, busy machine it is the steadier of the two.
+sheetml,rows,xlsxwriter``). Each measurement runs in a fresh process so that its peak memory
+(``ru_maxrss``) is its own; every timing is the median of ``--repeat`` runs (3). CPU time
+(every thread of the process) is given beside wall time: on a shared, busy machine it is the
+steadier of the two, and the difference shows what the zip thread overlaps.
 
-The round is synthetic (``model_construct``, no validation): a realistic mix of funded, partly
-funded, reserve and not funded applications with 1-5 municipalities each, a reason or two, and
-two carried-through columns; one in a hundred applicant names starts with ``=`` to exercise the
-formula-safe path. ``xlsxwriter`` is a reference point only: the awards and not-funded sheets
-written with xlsxwriter from the same rows, to show what the library choice costs.
+Modes:
+
+- ``sheetml``: :func:`tilskudd.export.xlsx.write`, the whole award workbook (four sheets)
+  through tilskudd's own streaming writer, as ``tilskudd allocate -o`` writes it.
+- ``sync``: the same with deflate and file writes on the caller's thread (``threaded=False``).
+- ``level3``, ``level6``: the same at zlib level 3 or 6 instead of 1 (time against size).
+- ``rows``: only the rows of the two application sheets, made and thrown away: what the
+  words and lookups cost, without any writing (the floor for any writer).
+- ``xlsxwriter``: the two application sheets from the same rows through xlsxwriter
+  (constant_memory), a reference for what a library costs.
+
+The round is synthetic (no validation): a realistic mix of funded, partly funded, reserve and
+not funded applications with 1-5 municipalities each, a reason each, and two carried-through
+columns; one in a hundred applicant names starts with ``=`` to exercise the formula-safe path.
 """
 
 from __future__ import annotations
@@ -76,22 +86,18 @@ def synthetic_round(n: int, seed: int = 2009) -> RoundResult:
         cap = min(requested, total // 5)
         if spent + cap <= budget:
             status, amount = (Status.FUNDED if cap == requested else Status.PARTLY_FUNDED), cap
-            reasons = (
-                Reason.model_construct(
-                    code="reason.funded.full", params={"rank": i + 1, "amount": amount}
-                ),
-            )
+            reasons = (Reason(code="reason.funded.full", params={"rank": i + 1, "amount": amount}),)
         else:
             status, amount = (Status.RESERVE if i % 7 == 0 else Status.NOT_FUNDED), 0
             reasons = (
-                Reason.model_construct(
+                Reason(
                     code="reason.budget.exhausted",
                     params={"rank": i + 1, "remaining": budget - spent, "needed": cap},
                 ),
             )
         spent += amount
         decisions.append(
-            Decision.model_construct(
+            Decision(
                 application_id=f"S-{i:06d}",
                 status=status,
                 amount=amount,
@@ -129,13 +135,16 @@ def synthetic_round(n: int, seed: int = 2009) -> RoundResult:
 
 
 def _xlsxwriter_reference(result: RoundResult, path: Path, lang: str) -> None:
-    """The two application sheets through xlsxwriter (constant_memory), for comparison only."""
+    """The two application sheets through xlsxwriter (constant_memory), for comparison only.
+
+    The same rows as the award workbook's (made by its row maker), written cell by cell with
+    their number formats, a bold header, a frozen row and an autofilter.
+    """
     import xlsxwriter  # type: ignore[import-untyped]
 
     from tilskudd.export import xlsx
     from tilskudd.wording import display_order
 
-    apps = {a.id: a for a in result.applications}
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     money = book.add_format({"num_format": "#,##0"})
     pct = book.add_format({"num_format": "0.0%"})
@@ -144,14 +153,12 @@ def _xlsxwriter_reference(result: RoundResult, path: Path, lang: str) -> None:
     for funded in (True, False):
         wanted = [d for d in ordered if (d.amount > 0) == funded]
         columns = xlsx._award_columns(lang, result.extra_columns, funded=funded)
+        make_row = xlsx._row_maker(result, lang, funded=funded, override=False)
         sheet = book.add_worksheet("Awards" if funded else "Not funded")
         sheet.freeze_panes(1, 0)
         sheet.write_row(0, 0, [c.header for c in columns], bold)
         for r, d in enumerate(wanted, start=1):
-            row = xlsx._application_row(
-                d, apps.get(d.application_id), None, lang, result.extra_columns, funded=funded
-            )
-            for c, (value, column) in enumerate(zip(row, columns, strict=True)):
+            for c, (value, column) in enumerate(zip(make_row(d), columns, strict=True)):
                 if isinstance(value, str):
                     sheet.write_string(r, c, value)
                 elif value is None:
@@ -166,6 +173,33 @@ def _xlsxwriter_reference(result: RoundResult, path: Path, lang: str) -> None:
     book.close()
 
 
+def _rows_only(result: RoundResult, lang: str) -> None:
+    """Only the rows of the two application sheets, written nowhere: what the words cost."""
+    from tilskudd.export import xlsx
+    from tilskudd.wording import display_order
+
+    ordered = display_order(result)
+    for funded in (True, False):
+        make_row = xlsx._row_maker(result, lang, funded=funded, override=False)
+        for d in ordered:
+            if (d.amount > 0) == funded:
+                make_row(d)
+
+
+def _sheetml_mode(mode: str) -> None:
+    """Set the writer up for ``mode`` (this process only)."""
+    import functools
+
+    from tilskudd.export import _sheetml, xlsx
+
+    if mode == "sync":  # the name xlsx.write looks up
+        vars(xlsx)["Workbook"] = functools.partial(_sheetml.Workbook, threaded=False)
+    elif mode.startswith("level"):  # read by Workbook when no level is given
+        vars(_sheetml)["COMPRESS_LEVEL"] = int(mode.removeprefix("level"))
+    elif mode != "sheetml":
+        raise SystemExit(f"unknown mode {mode!r}")
+
+
 def _child(size: int, mode: str, lang: str) -> dict[str, float]:
     """Runs in a fresh process: build the round, write it once, report time and memory."""
     from tilskudd.export import xlsx
@@ -178,11 +212,14 @@ def _child(size: int, mode: str, lang: str) -> dict[str, float]:
         cpu_start = time.process_time()
         if mode == "xlsxwriter":
             _xlsxwriter_reference(result, path, lang)
+        elif mode == "rows":
+            _rows_only(result, lang)
         else:
-            xlsx.write(result, path, lang=lang, write_only=(mode == "write_only"))
+            _sheetml_mode(mode)
+            xlsx.write(result, path, lang=lang)
         seconds = time.perf_counter() - start
         cpu = time.process_time() - cpu_start
-        size_mb = path.stat().st_size / 1e6
+        size_mb = path.stat().st_size / 1e6 if path.exists() else 0.0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {
         "seconds": seconds,
@@ -197,7 +234,7 @@ def main() -> None:
     """Measure every size and mode; print a Markdown table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
-    parser.add_argument("--modes", default="write_only,normal,xlsxwriter")
+    parser.add_argument("--modes", default="sheetml,rows,xlsxwriter")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--lang", default="nb")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)

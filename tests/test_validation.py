@@ -747,6 +747,29 @@ def test_fast_path_gives_what_the_full_check_gives(
     assert tuple(checked.applications) == full.applications
 
 
+@pytest.mark.parametrize(
+    ("field", "cell"),
+    [(field, cell) for pool in (_COMMON, _RARE) for field, cells in pool.items() for cell in cells],
+)
+def test_each_cell_alone_gives_through_the_fast_path_what_the_full_check_gives(
+    field: str, cell: RawCell
+) -> None:
+    # Every listed cell once, in an otherwise common row: what the property test above may
+    # miss by chance.
+    from unittest.mock import patch
+
+    from tilskudd.validation import _Checker
+
+    table = make_table([row(**{field: cell}), row(id="B2", county="46")])
+    fast = validate(table)
+    with patch.object(_Checker, "quick", return_value=None):
+        full = validate(table)
+    assert fast == full
+    assert [app.__dict__ for app in fast.applications] == [
+        app.__dict__ for app in full.applications
+    ]
+
+
 def test_check_table_makes_the_applications_only_when_they_are_read() -> None:
     from unittest.mock import patch
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tilskudd.errors import UsageError
@@ -154,6 +154,56 @@ def test_applications_pass_pydantic_validation_unchanged() -> None:
 def test_requested_amount_forms(cell: RawCell) -> None:
     (app,) = check(row(requested=cell)).applications
     assert app.requested == 3_300_000
+
+
+_AMOUNT_TEXT = st.builds(
+    "".join,
+    st.tuples(
+        st.sampled_from(["", "", "", "", "kr ", "kr", "NOK ", " ", "-", "0"]),
+        st.lists(st.integers(0, 999).map(str), min_size=1, max_size=4).map(
+            lambda groups: [groups[0], *(g.zfill(3) for g in groups[1:])]
+        ),
+        st.sampled_from([" ", "\u00a0", "\u202f", "", "  ", ",", ".", "\u2009"]),
+        st.sampled_from(["", "", "", " kr", "kr", "\u00a0kr", ",-", " KR", "\n", " ", "k", ",5"]),
+    ).map(lambda parts: (parts[0], parts[2].join(parts[1]), parts[3])),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=_AMOUNT_TEXT)
+@example(text="3,300")
+@example(text="3.300.000")
+@example(text="3,300,000")
+@example(text="1 234,5")
+@example(text="3 300 000\n")
+@example(text="3 300 000 KR")
+@example(text="3  300")
+@example(text="3300 000")
+@example(text="\u0663\u0663\u0660\u0660")
+@example(text="007")
+@example(text="0 kr")
+def test_the_typed_amount_shortcut_reads_what_the_amount_parser_reads(text: str) -> None:
+    from tilskudd.validation import _amount, _Checker, _Problem
+
+    checker = _Checker(make_table([row()]), "2024")
+    try:
+        expected: int | None = _amount(text)
+    except _Problem:
+        expected = None
+    assert checker.plain_amount(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["3300000", "3 300 000", "3\u00a0300\u00a0000 kr", "3\u202f300\u202f000", "330kr"]
+)
+def test_the_common_typed_amounts_take_the_shortcut(text: str) -> None:
+    from unittest.mock import patch
+
+    from tilskudd.validation import _Checker
+
+    checker = _Checker(make_table([row()]), "2024")
+    with patch("tilskudd.validation._amount", side_effect=AssertionError("parsed")):
+        assert checker.plain_amount(text) == int("".join(c for c in text if c.isdigit()))
 
 
 def test_ambiguous_amount_is_an_error_with_a_hint_pinned_to_its_cell() -> None:

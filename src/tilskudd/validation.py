@@ -318,6 +318,15 @@ def _amount(value: RawCell, *, allow_zero: bool = False) -> int:
     return number
 
 
+_TYPED_AMOUNT = re.compile(
+    r"([1-9][0-9]{0,2}(?:[ \u00a0\u202f][0-9]{3})+|[1-9][0-9]*)"  # 3 300 000 or 3300000
+    r"(?:[ \u00a0]?kr)?"
+)
+"""The common typed amount: ASCII digits, grouped in threes by a space or no-break space or not
+at all, maybe ``kr`` after: what :func:`_amount` reads as those digits (a test holds it to that),
+at a twentieth of its cost (measured 100 000 instructions a text)."""
+_GROUPING = re.compile("[ \u00a0\u202f]")
+
 _SCORE = re.compile(r"^[+\-−]?\d+(?:[.,]\d+)?$")
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009\u2007]+")
 
@@ -691,10 +700,14 @@ class _Checker:
         What :meth:`check_amount` gives for such a cell with nothing to report (cached: typed
         amounts repeat, and reading one takes some 10 µs).
         """
-        try:
-            amount = _amount(text)
-        except _Problem:
-            return None
+        match = _TYPED_AMOUNT.fullmatch(text)
+        if match:
+            amount = int(_GROUPING.sub("", match[1]))
+        else:
+            try:
+                amount = _amount(text)
+            except _Problem:
+                return None
         self._amounts[text] = amount
         return amount
 

@@ -415,6 +415,20 @@ def test_the_zip_thread_changes_nothing_in_the_file(tmp_path: Path) -> None:
     assert files[0] == files[1]
 
 
+def test_columns_of_mixed_types_do_not_compile_without_end(tmp_path: Path) -> None:
+    path = tmp_path / "t.xlsx"
+    kinds: list[CellValue] = ["text", 7, Decimal("0.5"), None, True, 0.25]
+    # 6 ** 5 patterns of cell types, one row each: far more than are ever compiled.
+    rows = [[kinds[(i // 6**k) % 6] for k in range(5)] for i in range(6**5)]
+    with Workbook(path, created=CREATED) as book:
+        sheet = book.add_sheet("Ark")
+        for row in rows:
+            sheet.append(row)
+        assert len(book._templates) == _sheetml._MAX_PATTERNS
+    read = _padded(_openpyxl_rows(path), 5, None)
+    assert read == [[_expected(v) for v in r] for r in rows]
+
+
 def test_rows_are_streamed_not_kept(tmp_path: Path) -> None:
     def peak(rows: int) -> int:
         row: list[CellValue] = [1, "Bærum kommune", Decimal("2.5"), 1_000_000, 0.2, None, "x" * 50]

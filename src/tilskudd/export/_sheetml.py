@@ -106,6 +106,7 @@ _PAGE_MARGINS = (  # Excel's "Normal" margins, as xlsxwriter writes them
     '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
 )
 _DateTime = tuple[int, int, int, int, int, int]
+_MAX_PATTERNS = 200  # row functions compiled per workbook (the award workbook makes about 30)
 
 _XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -532,7 +533,11 @@ class Sheet:
         try:
             function = templates[key]
         except KeyError:
-            function = templates[key] = _compile_row(*key)
+            # Columns of mixed types could make a new pattern on every row: past the cap, new
+            # patterns take the careful path rather than a compile each and memory without end.
+            function = None
+            if len(templates) < _MAX_PATTERNS:
+                function = templates[key] = _compile_row(*key)
         xml = function(str(number), values) if function is not None else None
         if xml is None:
             xml = _careful_row(number, values, styles)

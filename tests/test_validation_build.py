@@ -328,7 +328,7 @@ def test_build_rejects_what_pydantic_refuses_and_keeps_the_rest_in_order() -> No
     checker = _Checker(make_table([row()]), "2024")
     issues: list[Any] = []
     rejected: list[Any] = []
-    apps = _build([good, bad, odd], checker, issues, rejected)
+    apps = _build([good, bad, odd], None, checker, issues, rejected)
     assert [(app.id, app.requested) for app in apps] == [("A1", 3_300_000), ("A1", 1)]
     assert type(apps[1].requested) is int
     (issue,) = issues
@@ -347,7 +347,8 @@ def test_validate_gives_what_validating_every_row_with_pydantic_gives(
     table = make_table(rows)
     direct = validate(table, require=require)
     with patch(
-        "tilskudd.validation._direct", side_effect=lambda datas: ([None] * len(datas), len(datas))
+        "tilskudd.validation._direct",
+        side_effect=lambda datas, checked=None: ([None] * len(datas), len(datas)),
     ):
         validated = validate(table, require=require)
         checked = check_table(table, require=require)
@@ -386,7 +387,7 @@ def test_a_value_pydantic_would_convert_is_validated_by_pydantic(field: str, val
     data[field] = value
     values = tuple(data.values())
     assert _direct([values]) == ([None], 1)
-    (app,) = _build([values], _Checker(make_table([row()]), "2024"), [], [])
+    (app,) = _build([values], None, _Checker(make_table([row()]), "2024"), [], [])
     assert_same(app, Application.model_validate(data))
 
 
@@ -415,3 +416,24 @@ def test_a_value_pydantic_refuses_is_never_built_directly(field: str, value: Any
     assert _direct([tuple(data.values())]) == ([None], 1)
     with pytest.raises(ValidationError):
         Application.model_validate(data)
+
+
+def test_only_the_rows_the_fast_path_did_not_make_are_checked_value_by_value() -> None:
+    from tilskudd import validation
+
+    rows = [
+        row(id="A1"),
+        row(id="A2", decision="innvilg", decision_amount=1000.0, decision_reason="ok"),
+        row(id="A3", municipalities="0301, Bergen"),
+    ]
+    seen: list[str] = []
+    plain_fields = validation._plain_fields
+
+    def spy(data: tuple[Any, ...], *args: Any) -> bool:
+        seen.append(data[0])
+        return plain_fields(data, *args)
+
+    with patch("tilskudd.validation._plain_fields", side_effect=spy):
+        result = validate(make_table(rows))
+    assert [app.id for app in result.applications] == ["A1", "A2", "A3"]
+    assert seen == ["A2"]

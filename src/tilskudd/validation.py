@@ -41,7 +41,7 @@ import gc
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -182,21 +182,22 @@ class CheckedTable(_Outcome):
 class _Applications(Sequence[Application]):
     """Valid applications as checked data, made into :class:`Application` when first read."""
 
-    __slots__ = ("_data", "_made")
+    __slots__ = ("_checked", "_data", "_made")
 
-    def __init__(self, data: list[RowData]) -> None:
+    def __init__(self, data: list[RowData], checked: list[int]) -> None:
         self._data = data
+        self._checked = checked
         self._made: tuple[Application, ...] | None = None
 
     def _all(self) -> tuple[Application, ...]:
         if self._made is None:
             with _collector_paused():  # as in validate
-                made, _ = _direct(self._data)
+                made, _ = _direct(self._data, self._checked)
                 self._made = tuple(
                     Application.model_validate(_as_dict(data)) if app is None else app
                     for app, data in zip(made, self._data, strict=True)
                 )
-            self._data = []
+            self._data, self._checked = [], []
         return self._made
 
     def __len__(self) -> int:
@@ -512,6 +513,14 @@ class _Checker:
         amount, a text, a plain or already checked orgnr, a municipality cell of known items.
         Any other cell, and every problem, is left to :meth:`check` (it returns None). A
         property test checks that both give the same result.
+
+        What it returns is already what :class:`~tilskudd.models.Application` holds, and
+        :func:`_direct` builds the application on that word: exact ``int`` amounts above 0 with
+        the total cost at least the request, exact ``str`` texts (``strip`` makes one), an orgnr
+        of 9 ASCII digits, tuples of ``str`` from the register, a finite ``Decimal`` score, a
+        rank from 1, no decision. Only what comes from the table as it is, the row number and
+        the carried cells, is checked there again. A property test compares the applications
+        with pydantic's.
         """
         (
             _,
@@ -1109,7 +1118,9 @@ def validate(
     groups = _parse_require(require)
     with _collector_paused():
         found = _check_rows(table, register, groups)
-        applications = _build(found.good, found.checker, found.issues, found.rejected_rows)
+        applications = _build(
+            found.good, found.checked, found.checker, found.issues, found.rejected_rows
+        )
         outcome = found.outcome(map(_ID_OF, applications))
         # The rows' data and the checker's caches go before the collector is back: it would
         # scan them all once more (about 0.07 s at 100k rows).
@@ -1131,7 +1142,7 @@ def check_table(
     with _collector_paused():
         found = _check_rows(table, register, groups)
         return CheckedTable(
-            applications=_Applications(found.good),
+            applications=_Applications(found.good, found.checked),
             **found.outcome(map(_DATA_ID_OF, found.good)),
         )
 
@@ -1139,19 +1150,22 @@ def check_table(
 class _Found:
     """What checking the rows found, before the applications are made."""
 
-    __slots__ = ("checker", "good", "issues", "rejected_rows", "table")
+    __slots__ = ("checked", "checker", "good", "issues", "rejected_rows", "table")
 
     def __init__(
         self,
         table: RawTable,
         checker: _Checker,
         good: list[RowData],
+        checked: list[int],
         rejected_rows: list[tuple[_Row, tuple[Issue, ...]]],
         issues: list[Issue],
     ) -> None:
         self.table = table
         self.checker = checker
         self.good = good
+        self.checked = checked
+        """Positions in ``good`` of the rows :meth:`_Checker.quick` did not make."""
         self.rejected_rows = rejected_rows
         self.issues = issues
 
@@ -1317,6 +1331,7 @@ def _check_rows(table: RawTable, register: str, groups: list[tuple[str, ...]]) -
 
     issues: list[Issue] = [*table.issues, *table_issues]
     good: list[RowData] = []
+    good_checked: list[int] = []  # positions in good of the rows in `checked`
     rejected_rows: list[tuple[_Row, tuple[Issue, ...]]] = []
     kept = 0  # rows before this index that are not in `checked` are good
     for index in sorted(checked):
@@ -1331,9 +1346,10 @@ def _check_rows(table: RawTable, register: str, groups: list[tuple[str, ...]]) -
         if row.has_error or table_issues:
             rejected_rows.append((row, (*row_issues, *table_issues)))
         else:
+            good_checked.append(len(good))
             good.append(datas[index])
     good.extend(datas[kept:])
-    return _Found(table, checker, good, rejected_rows, issues)
+    return _Found(table, checker, good, good_checked, rejected_rows, issues)
 
 
 _ID = _POS["id"]
@@ -1547,7 +1563,60 @@ def _strings(value: object, seen: dict[int, tuple[str, ...]]) -> bool:
     return False
 
 
-def _direct(datas: Sequence[RowData]) -> tuple[list[Application | None], int]:
+def _plain_fields(data: RowData, orgnrs: set[str], tuples: dict[int, tuple[str, ...]]) -> bool:
+    """True when every value of ``data`` but the row number and the carried cells is exactly
+    what Application's validation makes of it, and meets the model's constraints.
+
+    ``orgnrs`` and ``tuples`` remember what passed, to check the next such value in one
+    look-up: orgnrs are exact str only, so an equal string is the same text; tuples go by
+    identity (rows share their cache's), looked up with () for missing: None must not pass as
+    found, and () passes anyway.
+    """
+    (
+        app_id,
+        requested,
+        applicant,
+        orgnr,
+        project,
+        municipalities,
+        counties,
+        total_cost,
+        score,
+        rank,
+        category,
+        decision,
+        decision_amount,
+        decision_reason,
+        _,
+        _,
+    ) = data
+    return (
+        type(app_id) is str
+        and type(requested) is int
+        and requested > 0
+        and (total_cost is None or (type(total_cost) is int and total_cost >= requested))
+        and (applicant is None or type(applicant) is str)
+        and (project is None or type(project) is str)
+        and (category is None or type(category) is str)
+        and (decision_reason is None or type(decision_reason) is str)
+        and (
+            orgnr is None
+            or (type(orgnr) is str and (orgnr in orgnrs or _plain_orgnr(orgnr, orgnrs)))
+        )
+        and (score is None or (type(score) is Decimal and score.is_finite()))
+        and (rank is None or (type(rank) is int and rank >= 1))
+        and (decision is None or (type(decision) is str and decision in _DECISION_WORDS))
+        and (decision_amount is None or (type(decision_amount) is int and decision_amount >= 0))
+        and (
+            tuples.get(id(municipalities), ()) is municipalities or _strings(municipalities, tuples)
+        )
+        and (tuples.get(id(counties), ()) is counties or _strings(counties, tuples))
+    )
+
+
+def _direct(
+    datas: Sequence[RowData], checked: Iterable[int] | None = None
+) -> tuple[list[Application | None], int]:
     """Each row's Application built directly, or None where pydantic must validate the row;
     and how many are None.
 
@@ -1555,18 +1624,19 @@ def _direct(datas: Sequence[RowData]) -> tuple[list[Application | None], int]:
     constraint of :class:`~tilskudd.models.Application` holds (requested above 0 and at most
     the total cost, 9 ASCII digits of orgnr, rank from 1, a decision word, decision amount from
     0, finite scores and cells), so the object is the one ``Application.model_validate`` makes.
+    ``checked`` gives the positions of the rows :meth:`_Checker.quick` did not make: only their
+    values are checked here, besides every row's id, row number and carried cells (quick's
+    rows are of those kinds already: see its docstring). None: check every row's values.
     """
     if not _DIRECT:
         return [None] * len(datas), len(datas)
-    # What was checked already, to check the next such value in one look-up. orgnrs: exact str
-    # only, so an equal string is the same text; tuples: by identity (rows share their cache's),
-    # looked up with () for missing: None must not pass as found, and () passes anyway.
+    full: Container[int] = range(len(datas)) if checked is None else set(checked)
     orgnrs: set[str] = set()
     tuples: dict[int, tuple[str, ...]] = {}
     made: list[Application | None] = []
     append = made.append
     missing = 0
-    for data in datas:
+    for index, data in enumerate(datas):
         (
             app_id,
             requested,
@@ -1587,27 +1657,7 @@ def _direct(datas: Sequence[RowData]) -> tuple[list[Application | None], int]:
         ) = data
         if not (
             type(app_id) is str
-            and type(requested) is int
-            and requested > 0
-            and (total_cost is None or (type(total_cost) is int and total_cost >= requested))
-            and (applicant is None or type(applicant) is str)
-            and (project is None or type(project) is str)
-            and (category is None or type(category) is str)
-            and (decision_reason is None or type(decision_reason) is str)
-            and (
-                orgnr is None
-                or (type(orgnr) is str and (orgnr in orgnrs or _plain_orgnr(orgnr, orgnrs)))
-            )
-            and (score is None or (type(score) is Decimal and score.is_finite()))
-            and (rank is None or (type(rank) is int and rank >= 1))
-            and (decision is None or (type(decision) is str and decision in _DECISION_WORDS))
-            and (decision_amount is None or (type(decision_amount) is int and decision_amount >= 0))
             and (row is None or type(row) is int)
-            and (
-                tuples.get(id(municipalities), ()) is municipalities
-                or _strings(municipalities, tuples)
-            )
-            and (tuples.get(id(counties), ()) is counties or _strings(counties, tuples))
             and type(extra) is dict
             and (
                 not extra
@@ -1617,7 +1667,7 @@ def _direct(datas: Sequence[RowData]) -> tuple[list[Application | None], int]:
                 )
                 or _plain_extra(extra)
             )
-        ):
+        ) or (index in full and not _plain_fields(data, orgnrs, tuples)):
             append(None)
             missing += 1
             continue
@@ -1652,6 +1702,7 @@ def _direct(datas: Sequence[RowData]) -> tuple[list[Application | None], int]:
 
 def _build(
     good: list[RowData],
+    checked: Iterable[int] | None,
     checker: _Checker,
     issues: list[Issue],
     rejected_rows: list[tuple[_Row, tuple[Issue, ...]]],
@@ -1659,10 +1710,11 @@ def _build(
     """The applications from checked rows: built directly where :func:`_direct` can, else
     validated by pydantic.
 
-    The checks above enforce every constraint of the model, so validation never fails; if it
-    does (a bug), the row is rejected with pydantic's detail.
+    ``checked``: as for :func:`_direct`. The checks above enforce every constraint of the
+    model, so validation never fails; if it does (a bug), the row is rejected with pydantic's
+    detail.
     """
-    made, missing = _direct(good)
+    made, missing = _direct(good, checked)
     if not missing:
         # Counted, not `None in made`: that compares every application with None (100k calls
         # of BaseModel.__eq__).

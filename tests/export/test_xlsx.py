@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
 import threading
@@ -493,6 +494,33 @@ def test_failure_leaves_the_old_file_alone(
     assert target.read_bytes() == b"the old workbook"
     assert [p.name for p in tmp_path.iterdir()] == ["ut.xlsx"]
     assert not [t for t in threading.enumerate() if t.name == "sheetml-zip"]
+
+
+def test_the_garbage_collector_is_left_as_it_was(
+    result: RoundResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen = []
+    real = xlsx._write_summary
+
+    def spy(*args: Any) -> None:
+        seen.append(gc.isenabled())
+        real(*args)
+
+    monkeypatch.setattr(xlsx, "_write_summary", spy)
+    try:
+        xlsx.write(result, tmp_path / "a.xlsx")
+        assert gc.isenabled()
+        gc.disable()
+        xlsx.write(result, tmp_path / "b.xlsx")
+        assert not gc.isenabled()
+        gc.enable()
+        monkeypatch.setattr(xlsx, "_write_basis", lambda *_: 1 / 0)
+        with pytest.raises(ZeroDivisionError):
+            xlsx.write(result, tmp_path / "c.xlsx")
+        assert gc.isenabled()
+    finally:
+        gc.enable()
+    assert seen == [False, False, False]  # paused while the rows were written
 
 
 def test_export_dispatch_finds_the_writer(result: RoundResult, tmp_path: Path) -> None:

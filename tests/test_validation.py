@@ -504,6 +504,60 @@ def test_same_orgnr_and_project_twice_is_a_warning_on_both() -> None:
     assert result.ok
 
 
+def _project_key(project: str) -> str:
+    """A title as compared before the keys were made in C: the reference for _project_keys."""
+    key = project.casefold()
+    if "  " in key or not key.isprintable():
+        key = " ".join(key.split())
+    return key
+
+
+@settings(max_examples=300, deadline=None)
+@given(titles=st.lists(st.none() | st.text().map(str.strip), max_size=5))
+def test_project_titles_compare_without_case_and_spacing(titles: list[str | None]) -> None:
+    from tilskudd.validation import _project_keys
+
+    expected = [_project_key(title) if title else "" for title in titles]
+    assert list(_project_keys(titles)) == expected
+
+
+_ORGNRS = [None, ORGNR, "974760672"]
+_TITLES = [None, "", "P", "p", "P  Q", "p\u00a0q", "Q"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(pairs=st.lists(st.tuples(st.sampled_from(_ORGNRS), st.sampled_from(_TITLES)), max_size=8))
+def test_same_projects_groups_rows_by_orgnr_and_title(pairs: list[tuple[str | None, str]]) -> None:
+    from tilskudd.validation import _DATA, _same_projects
+
+    datas = [
+        tuple({"orgnr": orgnr, "project": title}.get(name) for name in _DATA)
+        for orgnr, title in pairs
+    ]
+    expected: dict[tuple[str, str], list[int]] = {}
+    for index, (orgnr, title) in enumerate(pairs):
+        if orgnr is not None and title:
+            expected.setdefault((orgnr, _project_key(title)), []).append(index)
+    assert _same_projects(datas) == {k: v for k, v in expected.items() if len(v) > 1}
+
+
+_IDS = ["A1", " A1", "", "  ", 7.0, 7.5, 8, None, True, math.inf, Decimal("3"), date(2009, 3, 1)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    column=st.one_of(
+        st.lists(st.sampled_from(_IDS)),
+        st.lists(st.integers(0, 10**12).map(float)),
+        st.lists(st.text()),
+    )
+)
+def test_ids_read_by_column_are_what_each_cell_gives(column: list[RawCell]) -> None:
+    from tilskudd.validation import _given_id, _given_ids
+
+    assert _given_ids(column) == [_given_id(cell) for cell in column]
+
+
 # --- formulas -------------------------------------------------------------------------------
 
 

@@ -48,7 +48,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from itertools import repeat
 from operator import attrgetter, itemgetter
-from typing import Any, Literal, TypeVar, overload
+from typing import Any, Literal, TypeVar, cast, overload
 
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
@@ -1229,10 +1229,7 @@ def _check_rows(table: RawTable, register: str, groups: list[tuple[str, ...]]) -
     checker.other_required = [p for _, p, _ in row_groups if _POS["requested"] not in p]
     numbers, cells_list = _split_rows(table.rows)
     # First the ids, so that an id made from a row number never takes an id given in the file.
-    given_ids: list[str | None] = [
-        raw.strip() or None if type(raw) is str else _given_id(raw)
-        for raw in _column(cells_list, fields.get("id"))
-    ]
+    given_ids = _given_ids(_column(cells_list, fields.get("id")))
     taken = set(given_ids)
     taken.discard(None)
 
@@ -1287,16 +1284,7 @@ def _check_rows(table: RawTable, register: str, groups: list[tuple[str, ...]]) -
     # Across rows: duplicate ids (an error on each), the same project twice (a warning on each).
     # An id made from a row number is never taken twice: only given ids can be the same.
     same_id = _same(given_ids)
-    # The same project needs the same orgnr: only rows whose orgnr repeats need a project key.
-    orgnrs = list(map(_ORGNR_OF, datas))
-    repeated = _same(orgnrs)
-    keyed = sorted(i for indices in repeated.values() for i in indices)
-    projects = [datas[i][_PROJECT_AT] for i in keyed]
-    project_keys = [
-        (orgnrs[i], _project_key(project)) if project else None
-        for i, project in zip(keyed, projects, strict=True)
-    ]
-    same_project = {key: [keyed[j] for j in at] for key, at in _same(project_keys).items()}
+    same_project = _same_projects(datas)
     for row_id, same in same_id.items():
         rows_of_id = [row_at(i) for i in same]
         numbers_of_id = [str(r.number) for r in rows_of_id]
@@ -1379,7 +1367,8 @@ _DATA: tuple[str, ...] = (
 """The fields of an :class:`~tilskudd.models.Application` made from a row."""
 _DATA_ID_OF = itemgetter(_DATA.index("id"))
 _ORGNR_OF = itemgetter(_DATA.index("orgnr"))
-_PROJECT_AT = _DATA.index("project")
+_PROJECT_OF = itemgetter(_DATA.index("project"))
+_NONE_AS_EMPTY: dict[str | None, str] = {None: ""}
 
 
 def _as_dict(data: RowData) -> dict[str, Any]:
@@ -1419,12 +1408,46 @@ def _indices_of_none(items: list[Any]) -> Iterator[int]:
         return
 
 
-def _project_key(project: str) -> str:
-    """A project title compared without case and spacing ("Felles  SAK" = "felles sak")."""
-    key = project.casefold()
-    if "  " in key or not key.isprintable():  # double, no-break or other spaces, newlines
-        key = " ".join(key.split())
-    return key
+def _project_keys(projects: list[str | None]) -> Iterator[str]:
+    """Each project title as it is compared: without case, spaces of any kind as one ("Felles
+    SAK" = "felles  sak"); None as "". Titles are stripped already; made in C (map), not by a
+    Python call per row."""
+    texts = cast(Iterator[str], map(_NONE_AS_EMPTY.get, projects, projects))  # get(p, p)
+    return map(" ".join, map(str.split, map(str.casefold, texts)))
+
+
+def _same_projects(datas: list[RowData]) -> dict[tuple[str, str], list[int]]:
+    """The rows of each orgnr and project title (compared by :func:`_project_keys`) that occur
+    more than once, by index, in order; a row without either is not compared."""
+    projects: list[str | None] = list(map(_PROJECT_OF, datas))
+    keys: list[tuple[str, str]] = list(
+        zip(map(_ORGNR_OF, datas), _project_keys(projects), strict=True)
+    )
+    counts = Counter(keys)
+    if len(counts) == len(keys):
+        return {}
+    repeated = {key for key, count in counts.items() if count > 1 and key[0] is not None and key[1]}
+    same: dict[tuple[str, str], list[int]] = {}
+    if repeated:
+        for index, key in enumerate(keys):
+            if key in repeated:
+                same.setdefault(key, []).append(index)
+    return same
+
+
+def _given_ids(column: list[RawCell]) -> list[str | None]:
+    """The id each row's cell gives (:func:`_given_id`); a column of whole numbers or of
+    texts, the common cases, in C."""
+    kinds = set(map(type, column))
+    if kinds == {float}:
+        numbers = cast(list[float], column)
+        if all(map(float.is_integer, numbers)):
+            return list(map(str, map(int, numbers)))
+    elif kinds == {str}:
+        ids: list[str | None] = list(map(str.strip, cast(list[str], column)))
+        if all(ids):
+            return ids
+    return [raw.strip() or None if type(raw) is str else _given_id(raw) for raw in column]
 
 
 def _given_id(raw: RawCell) -> str | None:
@@ -1453,7 +1476,7 @@ def _split_rows(
     """A table's row numbers and rows of cells, as two sequences."""
     if isinstance(rows, DataRows):
         return rows.numbers, rows.cells
-    return [number for number, _ in rows], [cells for _, cells in rows]
+    return list(map(itemgetter(0), rows)), list(map(itemgetter(1), rows))
 
 
 def _column_of(item: tuple[int, Issue]) -> int:

@@ -2,15 +2,13 @@
 
 Run ``python benchmarks/bench_export.py`` (``--sizes 1000,10000`` to choose, ``--modes
 sheetml,rows,xlsxwriter``). Each measurement runs in a fresh process so that its peak memory
-(``ru_maxrss``) is its own; every timing is the median of ``--repeat`` runs (3). CPU time
-(every thread of the process) is given beside wall time: on a shared, busy machine it is the
-steadier of the two, and the difference shows what the zip thread overlaps.
+(``ru_maxrss``) is its own; every timing is the median of ``--repeat`` runs (3). CPU time is
+given beside wall time: on a shared, busy machine it is the steadier of the two.
 
 Modes:
 
 - ``sheetml``: :func:`tilskudd.export.xlsx.write`, the whole award workbook (four sheets)
   through tilskudd's own streaming writer, as ``tilskudd allocate -o`` writes it.
-- ``sync``: the same with deflate and file writes on the caller's thread (``threaded=False``).
 - ``level3``, ``level6``: the same at zlib level 3 or 6 instead of 1 (time against size).
 - ``rows``: only the rows of the two application sheets, made and thrown away: what the
   words and lookups cost, without any writing (the floor for any writer).
@@ -188,13 +186,9 @@ def _rows_only(result: RoundResult, lang: str) -> None:
 
 def _sheetml_mode(mode: str) -> None:
     """Set the writer up for ``mode`` (this process only)."""
-    import functools
+    from tilskudd.export import _sheetml
 
-    from tilskudd.export import _sheetml, xlsx
-
-    if mode == "sync":  # the name xlsx.write looks up
-        vars(xlsx)["Workbook"] = functools.partial(_sheetml.Workbook, threaded=False)
-    elif mode.startswith("level"):  # read by Workbook when no level is given
+    if mode.startswith("level"):  # read by Workbook when no level is given
         vars(_sheetml)["COMPRESS_LEVEL"] = int(mode.removeprefix("level"))
     elif mode != "sheetml":
         raise SystemExit(f"unknown mode {mode!r}")

@@ -28,31 +28,29 @@ Excel keeps it text even when someone edits the cell. Text is made XML-safe as
 looks like one (``_x0041_`` is written ``_x005F_x0041_``; Excel and calamine show the original,
 openpyxl shows the escape as written).
 
-Measured choices (100 000 award rows, 19 columns, about 110 MB of sheet XML; see
-``benchmarks/bench_export.py`` and the report in docs/benchmarks.md):
+Measured choices (100 000 award rows, 19 columns, about 110 MB of sheet XML;
+``benchmarks/bench_export.py``):
 
 - Inline strings, not a shared-string table: the table would hold every distinct text in memory
   until the end (memory growing with the round), and it made the file no smaller after
   deflate (15.1 against 15.0 MB) while costing a dictionary lookup per text cell.
 - Rows are turned into XML by a function made once per pattern of cell types and styles (see
-  :func:`_compile_row`): one f-string per row instead of one per cell, about a third faster than
-  a loop over the cells. The text of the row is checked in one pass for anything that needs
-  care (``&``, ``<``, ``>``, ``_x``, a formula start, whitespace at an end, tab or carriage
-  return, an overlong text, a non-finite number); such a row goes through the careful per-cell
-  path instead. Control characters are caught in the encoded bytes of each block of rows.
-- Deflate level 1 (:data:`COMPRESS_LEVEL`): the XML deflates about 7:1 at level 1 and 9:1 at
-  level 6, but level 6 takes three to four times as long.
-- Deflating and writing happen on a second thread (zlib and file writes release the GIL), while
-  this one builds the next block of rows. Memory stays flat: a few blocks of :data:`BLOCK_ROWS`
-  rows are in flight at any time, whatever the number of rows.
+  :func:`_compile_row`): one f-string per row, 0.49 s for 100 000 rows against 0.69 s for a
+  loop over the cells with the same checks. The text of the row is checked in one pass for
+  anything that needs care (``&``, ``<``, ``>``, ``_x``, a formula start, whitespace at an
+  end, tab or carriage return, an overlong text, a non-finite number); such a row goes
+  through the careful per-cell path instead. Control characters are caught in the encoded
+  bytes of each block of :data:`BLOCK_ROWS` rows, so memory stays flat whatever the number
+  of rows.
+- Deflate level 1 (:data:`COMPRESS_LEVEL`): the whole award workbook in 2.1 s and 14.1 MB,
+  against 2.5 s and 12.5 MB at level 3 and 3.2 s and 10.8 MB at level 6.
+- No second thread for deflating (see :class:`_ZipWriter`).
 """
 
 from __future__ import annotations
 
 import math
-import queue
 import re
-import threading
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -87,7 +85,7 @@ MAX_CELL_CHARS: Final = 32_767
 COMPRESS_LEVEL: Final = 1
 """zlib level for every part: level 1 deflates sheet XML about 7:1 in a third of level 6's time."""
 BLOCK_ROWS: Final = 512
-"""Rows turned into text, encoded and handed to the zip thread at a time."""
+"""Rows turned into text, encoded and written to the zip at a time."""
 
 FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
 """OWASP's list of first characters that make a spreadsheet read text as a formula."""
@@ -352,32 +350,23 @@ def _encode(text: str) -> bytes:
     return data
 
 
-# --- the zip, on its own thread ---------------------------------------------------------------
+# --- the zip -----------------------------------------------------------------------------------
 
 
 class _ZipWriter:
-    """Writes the zip entries, on a second thread unless ``threaded`` is false.
+    """The zip file: whole small entries, and one streamed entry (a sheet) at a time.
 
-    On the thread, deflate and file writes (which release the GIL) run beside the caller
-    building the next rows. Commands go through a bounded queue, so memory stays flat; the
-    first error on the thread is kept and raised to the caller at its next command.
+    Every entry carries the workbook's own time and the chosen deflate level, so the same
+    workbook gives the same bytes. (Deflating on a second thread was tried: zipfile's write
+    releases the GIL three times per block and the thread waits up to 5 ms to get it back from
+    the busy caller each time, so it saved nothing in wall time, measured with two free cores.)
     """
 
-    _STOP = object()
-
-    def __init__(
-        self, target: str | Path | IO[bytes], date_time: _DateTime, level: int, *, threaded: bool
-    ) -> None:
+    def __init__(self, target: str | Path | IO[bytes], date_time: _DateTime, level: int) -> None:
         self._zip = zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED)
         self._date_time = date_time
         self._level = level
-        self._queue: queue.Queue[Any] = queue.Queue(maxsize=8)
-        self._error: BaseException | None = None
         self._handle: IO[bytes] | None = None
-        self._thread: threading.Thread | None = None
-        if threaded:
-            self._thread = threading.Thread(target=self._run, name="sheetml-zip", daemon=True)
-            self._thread.start()
 
     def _info(self, name: str) -> zipfile.ZipInfo:
         info = zipfile.ZipInfo(name, date_time=self._date_time)
@@ -387,71 +376,31 @@ class _ZipWriter:
         setattr(info, "_compresslevel", self._level)  # noqa: B010
         return info
 
-    def _do(self, kind: str, payload: Any) -> None:
-        if kind == "data":
-            assert self._handle is not None
-            self._handle.write(payload)
-        elif kind == "open":
-            self._handle = self._zip.open(self._info(payload), "w")
-        elif kind == "close":
-            assert self._handle is not None
-            self._handle.close()
-            self._handle = None
-        elif kind == "part":
-            name, data = payload
-            self._zip.writestr(self._info(name), data)
-
-    def _run(self) -> None:
-        while (command := self._queue.get()) is not self._STOP:
-            if self._error is not None:
-                continue  # drain: the caller raises at its next command
-            try:
-                self._do(*command)
-            except BaseException as error:  # handed to the caller at its next command
-                self._error = error
-
-    def _put(self, kind: str, payload: Any) -> None:
-        if self._error is not None:
-            raise self._error
-        if self._thread is None:
-            self._do(kind, payload)
-        else:
-            self._queue.put((kind, payload))
-
     def open(self, name: str) -> None:
         """Start a streamed entry."""
-        self._put("open", name)
+        self._handle = self._zip.open(self._info(name), "w")
 
     def write(self, data: bytes) -> None:
         """Append to the streamed entry."""
-        self._put("data", data)
+        assert self._handle is not None
+        self._handle.write(data)
 
     def close_entry(self) -> None:
         """Finish the streamed entry."""
-        self._put("close", None)
+        assert self._handle is not None
+        self._handle.close()
+        self._handle = None
 
     def part(self, name: str, text: str) -> None:
         """A whole small entry."""
-        self._put("part", (name, text.encode()))
-
-    def _stop(self) -> None:
-        if self._thread is not None and self._thread.is_alive():
-            self._queue.put(self._STOP)
-            self._thread.join()
+        self._zip.writestr(self._info(name), text.encode())
 
     def finish(self) -> None:
-        """Wait for the thread, raise its error if any, and close the zip."""
-        self._stop()
-        if self._error is not None:
-            self.abort()
-            raise self._error
+        """Write the zip's directory and close the file."""
         self._zip.close()
 
     def abort(self) -> None:
-        """Stop the thread and close the file without finishing the zip (it is discarded)."""
-        if self._thread is not None and self._thread.is_alive():
-            self._error = self._error or RuntimeError("workbook aborted")
-        self._stop()
+        """Close the file without finishing the zip (after an error: it is discarded)."""
         handle, self._handle = self._handle, None
         for close in (getattr(handle, "close", None), self._zip.close):
             if close is None:
@@ -576,8 +525,7 @@ class Workbook:
     Use as a context manager (or call :meth:`close`): on an error inside the block the file is
     closed unfinished, for the caller to discard (:func:`tilskudd.export.atomic.atomic_path`
     does). Once a sheet is added, the one before it is finished. ``compress_level`` is zlib's
-    (default :data:`COMPRESS_LEVEL`); ``threaded=False`` deflates and writes on the caller's
-    thread (the same bytes, one core).
+    (default :data:`COMPRESS_LEVEL`).
     """
 
     def __init__(
@@ -588,7 +536,6 @@ class Workbook:
         creator: str = "tilskudd",
         title: str | None = None,
         compress_level: int | None = None,
-        threaded: bool = True,
     ) -> None:
         when = (created or datetime.now(UTC)).astimezone(UTC)
         self._created = when
@@ -604,7 +551,7 @@ class Workbook:
             when.second,
         )
         level = COMPRESS_LEVEL if compress_level is None else compress_level
-        self._zip = _ZipWriter(target, date_time, level, threaded=threaded)
+        self._zip = _ZipWriter(target, date_time, level)
         self._sheets: list[Sheet] = []
         self._widths: list[list[float]] = []
         self._landscape: list[bool] = []

@@ -438,6 +438,8 @@ class _Checker:
         self._places: dict[RawCell, tuple[tuple[str, ...], tuple[str, ...], tuple[Any, ...]]] = {}
         self._scores: dict[float, Decimal] = {}
         self._amounts: dict[str, int] = {}
+        self._score_texts: dict[str, Decimal] = {}
+        self._rank_texts: dict[str, int] = {}
         """Amount texts that read as a whole number of kroner above 0, and that number."""
         self.other_required: list[tuple[int, ...]] = []
         """Positions of each required group other than ``requested`` (set by the caller)."""
@@ -654,12 +656,27 @@ class _Checker:
                     return None
                 score = Decimal(int(v_score)) if v_score.is_integer() else Decimal(repr(v_score))
                 self._scores[v_score] = score
+        elif type(v_score) is str:
+            # Text, as every CSV cell is: what check_number gives when there is nothing to say.
+            score = self._score_texts.get(v_score)
+            if score is None and v_score.strip():
+                try:
+                    score = self._score_texts[v_score] = _score(v_score)
+                except _Problem:
+                    return None
         else:
             return None
         if v_rank is None:
             rank = None
         elif type(v_rank) is float and v_rank.is_integer() and v_rank >= 1:
             rank = int(v_rank)
+        elif type(v_rank) is str:
+            rank = self._rank_texts.get(v_rank)
+            if rank is None and v_rank.strip():
+                try:
+                    rank = self._rank_texts[v_rank] = _rank(v_rank)
+                except _Problem:
+                    return None
         else:
             return None
 

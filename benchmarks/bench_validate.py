@@ -8,7 +8,9 @@ finished applications once more with ``Application.model_validate``: what valida
 if it let pydantic build them. Each figure is the median of ``--repeat`` runs (default 5); the
 result is released outside the timed part. Run::
 
-    python benchmarks/bench_validate.py [--repeat N] [ROWS ...]
+    python benchmarks/bench_validate.py [--repeat N] [--text] [ROWS ...]
+
+``--text`` makes every cell text, as the CSV reader gives them.
 """
 
 from __future__ import annotations
@@ -63,8 +65,9 @@ def _orgnr(rng: random.Random) -> str:
             return "".join(map(str, digits)) + str(check)
 
 
-def make_table(n: int, seed: int = 1) -> RawTable:
-    """A synthetic table of ``n`` rows, about 0.2 % of them invalid."""
+def make_table(n: int, seed: int = 1, *, text: bool = False) -> RawTable:
+    """A synthetic table of ``n`` rows, about 0.2 % of them invalid; ``text``: every cell text,
+    as the CSV reader gives them (numbers as typed, the score with a decimal comma)."""
     rng = random.Random(seed)
     register = get_register("2024")
     municipalities = list(register.municipalities.values())
@@ -98,6 +101,8 @@ def make_table(n: int, seed: int = 1) -> RawTable:
         ]
         if i % 500 == 0:  # 0.2 % invalid
             cells[6] = "3,300"
+        if text:
+            cells = [_as_text(cell) for cell in cells]
         rows.append((i + 2, cells))
     return RawTable(
         file="bench.xlsx",
@@ -108,6 +113,13 @@ def make_table(n: int, seed: int = 1) -> RawTable:
         extra={"Notat": 10},
         rows=rows,  # type: ignore[arg-type]
     )
+
+
+def _as_text(cell: object) -> str | None:
+    """A cell as a CSV file has it: whole numbers without '.0', a decimal comma."""
+    if isinstance(cell, float):
+        return str(int(cell)) if cell.is_integer() else repr(cell).replace(".", ",")
+    return None if cell is None else str(cell)
 
 
 def _median(fn: Callable[[], object], repeat: int, clock: Callable[[], float]) -> float:
@@ -122,18 +134,22 @@ def _median(fn: Callable[[], object], repeat: int, clock: Callable[[], float]) -
 
 
 def main(argv: list[str]) -> None:
-    repeat = 5
-    if argv[:1] == ["--repeat"]:
-        repeat, argv = int(argv[1]), argv[2:]
+    repeat, text = 5, False
+    while argv[:1] in (["--repeat"], ["--text"]):
+        if argv[0] == "--text":
+            text, argv = True, argv[1:]
+        else:
+            repeat, argv = int(argv[1]), argv[2:]
     sizes = [int(a) for a in argv] or [1_000, 10_000, 100_000]
     get_register("2024")
     get_register("2009")
-    print(f"median of {repeat} runs; load average {os.getloadavg()[0]:.2f} at the start")
+    kind = "every cell text, as from CSV" if text else "cells as calamine gives them"
+    print(f"{kind}; median of {repeat} runs; load average {os.getloadavg()[0]:.2f} at the start")
     print("CPU time is steadier than wall time on a shared machine")
     header = ("rows", "wall s", "cpu s", "rows/s (cpu)", "check_table cpu", "model_validate cpu")
     print("{:>8} {:>8} {:>8} {:>13} {:>16} {:>19}".format(*header))
     for n in sizes:
-        table = make_table(n)
+        table = make_table(n, text=text)
         result = validate(table)
         assert len(result.rejected) == (n + 499) // 500, len(result.rejected)
         wall = _median(lambda t=table: validate(t), repeat, time.perf_counter)

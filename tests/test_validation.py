@@ -959,3 +959,46 @@ def test_describe_issue_locations() -> None:
     assert describe_issue(row_only, "nb").startswith("a.xlsx, S, rad 7: ")
     nowhere = issue.model_copy(update={"location": None})
     assert describe_issue(nowhere).startswith("'x' is not a number")
+
+
+def test_the_collector_is_restored_and_nothing_stays_frozen() -> None:
+    import gc
+    import weakref
+
+    class Node:
+        pass
+
+    table = make_table([row(id="A1"), row(id="A2")])
+    assert gc.isenabled()
+    gc.collect()
+    cycle = Node()
+    cycle.self = cycle  # type: ignore[attr-defined]
+    alive = weakref.ref(cycle)
+    del cycle
+    before = gc.get_freeze_count()
+    validate(table)
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == before == 0
+    gc.collect()  # a cycle made before validate is still found by a full collection
+    assert alive() is None
+
+    gc.disable()
+    try:
+        validate(table)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_objects_the_program_froze_stay_frozen() -> None:
+    import gc
+
+    table = make_table([row(id="A1")])
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        assert frozen > 0
+        validate(table)
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()

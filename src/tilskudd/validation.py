@@ -1113,6 +1113,12 @@ def _collector_paused() -> Iterator[None]:
 
     Checking allocates some ten containers per row and none of them form cycles, but the
     collector keeps rescanning the growing heap: measured 5.0 s against 1.8 s for 100k rows.
+    On the way out, what was made goes to the collector's oldest generation unexamined
+    (freeze, then unfreeze at once: nothing stays frozen): re-enabled, the collector would
+    first walk all of it, 300k objects at 100k rows, to find no cycles (0.07-0.1 s), and again
+    in its middle generation. Cycles made elsewhere before the pause are found by the next
+    full collection instead. Skipped when the program has frozen objects of its own, which
+    unfreezing would release.
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -1120,6 +1126,9 @@ def _collector_paused() -> Iterator[None]:
         yield
     finally:
         if enabled:
+            if not gc.get_freeze_count():
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
 
 

@@ -142,8 +142,8 @@ def column_letter(index: int) -> str:
 class Style(IntEnum):
     """The fixed cell styles of every workbook this writer makes (``xl/styles.xml``).
 
-    Each has a twin with Excel's quote prefix at ``style + len(Style)``, used on its own for
-    text that starts with one of :data:`FORMULA_STARTS`.
+    Each has a twin with Excel's quote prefix at ``style + len(Style)``, which the writer gives
+    by itself to text that starts with one of :data:`FORMULA_STARTS`.
     """
 
     DEFAULT = 0
@@ -445,6 +445,7 @@ class Sheet:
         *,
         freeze_rows: int,
         print_title_rows: int,
+        landscape: bool,
     ) -> None:
         self.name = name
         self.index = index
@@ -454,6 +455,7 @@ class Sheet:
         """The most values in any row appended."""
         self.freeze_rows = freeze_rows
         self.print_title_rows = print_title_rows
+        self.landscape = landscape
         self.filter_row: int | None = None
         self._book = book
         self._buffer: list[str] = []
@@ -553,8 +555,6 @@ class Workbook:
         level = COMPRESS_LEVEL if compress_level is None else compress_level
         self._zip = _ZipWriter(target, date_time, level)
         self._sheets: list[Sheet] = []
-        self._widths: list[list[float]] = []
-        self._landscape: list[bool] = []
         self._templates: dict[tuple[tuple[type, ...], tuple[int, ...]], _RowFunction | None] = {}
         self._current: Sheet | None = None
         self._done = False
@@ -586,9 +586,9 @@ class Workbook:
             len(self._sheets),
             freeze_rows=freeze_rows,
             print_title_rows=print_title_rows,
+            landscape=landscape,
         )
         self._sheets.append(sheet)
-        self._landscape.append(landscape)
         self._zip.open(f"xl/worksheets/sheet{sheet.index + 1}.xml")
         self._zip.write(self._sheet_head(sheet, widths).encode())
         self._current = sheet
@@ -624,7 +624,7 @@ class Workbook:
         if ref is not None:
             tail += f'<autoFilter ref="{ref}"/>'
         tail += _PAGE_MARGINS
-        if self._landscape[sheet.index]:
+        if sheet.landscape:
             tail += '<pageSetup orientation="landscape"/>'
         sheet._finish(tail + "</worksheet>")
         self._zip.close_entry()

@@ -24,15 +24,16 @@ The checks, per cell (codes are ``validate.<name>``; words come from the locales
   reserve take no amount; an amount without a decision is an error.
 - A formula without a saved value in any used cell is an error naming the formula.
 
-A row of common cells (float amounts, texts, a plain or known orgnr, a municipality cell of
-known items, nothing wrong) takes a fast path that builds its data in one call; any other row
-goes through the full check, which knows how to report every problem, and a property test
-checks that both give the same result. Ids and projects are then compared across rows.
+A row of common cells (amounts as numbers or typed text, texts, scores and ranks as numbers
+or text, a plain or known orgnr, a municipality cell of known items, nothing wrong) takes a
+fast path that builds its data in one call, with what repeats (orgnrs, typed amounts, places)
+read once per table; any other row goes through the full check, which knows how to report
+every problem, and property tests check that both give the same result. Ids and projects are
+then compared across rows, in C where it can be (``map``, ``Counter``).
 
-The applications are then built without a second validation by pydantic where a row's values
-are already exactly what it would make of them (:func:`_direct`: exact types, every constraint
-of the model checked on the values themselves), and validated by pydantic where not; property
-tests hold both to the same objects.
+The applications are built without a second validation by pydantic: a row's values are
+already what it would make of them (:func:`_direct`), and property tests hold both to the same
+objects. ``benchmarks/bench_validate.py`` times it.
 """
 
 from __future__ import annotations
@@ -324,8 +325,8 @@ _TYPED_AMOUNT = re.compile(
     r"(?:[ \u00a0]?kr)?"
 )
 """The common typed amount: ASCII digits, grouped in threes by a space or no-break space or not
-at all, maybe ``kr`` after: what :func:`_amount` reads as those digits (a test holds it to that),
-at a twentieth of its cost (measured 100 000 instructions a text)."""
+at all, maybe ``kr`` after, which :func:`_amount` reads as those digits (a test holds it to
+that); the full parser takes some 100 000 instructions a text."""
 _GROUPING = re.compile("[ \u00a0\u202f]")
 
 _SCORE = re.compile(r"^[+\-−]?\d+(?:[.,]\d+)?$")
@@ -438,9 +439,9 @@ class _Checker:
         self._places: dict[RawCell, tuple[tuple[str, ...], tuple[str, ...], tuple[Any, ...]]] = {}
         self._scores: dict[float, Decimal] = {}
         self._amounts: dict[str, int] = {}
+        """Amount texts that read as a whole number of kroner above 0, and that number."""
         self._score_texts: dict[str, Decimal] = {}
         self._rank_texts: dict[str, int] = {}
-        """Amount texts that read as a whole number of kroner above 0, and that number."""
         self.other_required: list[tuple[int, ...]] = []
         """Positions of each required group other than ``requested`` (set by the caller)."""
 
@@ -724,7 +725,7 @@ class _Checker:
         """The whole kroner above 0 an amount text reads as, or None when it has a problem.
 
         What :meth:`check_amount` gives for such a cell with nothing to report (cached: typed
-        amounts repeat, and reading one takes some 10 µs).
+        amounts repeat).
         """
         match = _TYPED_AMOUNT.fullmatch(text)
         if match:
@@ -1147,11 +1148,10 @@ def validate(
         applications = _build(
             found.good, found.checked, found.checker, found.issues, found.rejected_rows
         )
-        outcome = found.outcome(map(_ID_OF, applications))
-        # The rows' data and the checker's caches go before the collector is back: it would
-        # scan them all once more (about 0.07 s at 100k rows).
-        del found
-    return ValidationResult(applications=tuple(applications), **outcome)
+        return ValidationResult(
+            applications=tuple(applications),
+            **found.outcome(map(_ID_OF, applications)),
+        )
 
 
 def check_table(
@@ -1515,10 +1515,12 @@ def _column_of(item: tuple[int, Issue]) -> int:
 # int, str, tuple of str, finite Decimal, None, and every constraint of the model holds. For such
 # a row the object is built directly, as BaseModel.model_construct would, without its per-field
 # bookkeeping: about 1 µs an application against 4-5 µs for pydantic's validation (and 2 µs for
-# making the keyword dict it takes). The values are checked here, not trusted from the checks
-# above: a row with anything else (a str subclass, a bool, an orgnr pydantic's pattern would have
-# to decide) goes to Application.model_validate as before. tests/test_validation_build.py checks
-# that both give equal objects for random rows.
+# making the keyword dict it takes). The fast path's rows are built on its word (its docstring
+# says what it guarantees) once the cells that come from the table as they are (id, row number,
+# carried cells) are checked; the full check's rows have every value checked here. A row with
+# anything else (a str subclass, a bool, an orgnr pydantic's pattern would have to decide) goes
+# to Application.model_validate. tests/test_validation_build.py checks that both give equal
+# objects (values, types, fields-set, dumps) for random rows.
 _new = object.__new__
 # BaseModel's four slots, set through their descriptors: what object.__setattr__ ends up calling,
 # without looking the name up along the class's MRO each time.

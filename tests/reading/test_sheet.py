@@ -82,7 +82,15 @@ def test_names_that_merely_look_like_totals_are_kept(applicant: str) -> None:
     assert table.issues == []
 
 
-_LABEL_CHARS = list("SsUuMmTtOoIiGgRrAaLlEeNnDdſßİ \t\u00a0:-")
+_LABEL_CHARS = list("SsUuMmTtOoIiGgRrAaLlEeNnDdſßİﬆ \t\u00a0\u2003\n:-")
+
+
+def test_the_cheap_first_letter_test_knows_every_letter_a_totals_word_can_start_with() -> None:
+    from tilskudd.reading.sheet import _TOTAL_INITIALS, _TOTAL_STARTS
+
+    starts = {word[0] for word in _TOTAL_STARTS}
+    folding = {c for c in map(chr, range(0x110000)) if c.casefold()[:1] in starts}
+    assert folding <= _TOTAL_INITIALS
 
 
 @given(label=st.text(alphabet=st.sampled_from(_LABEL_CHARS), max_size=8))

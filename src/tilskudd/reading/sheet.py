@@ -51,7 +51,10 @@ _TOTAL_WORDS = frozenset(
 # Cheap test before normalising: ids and names rarely start like this.
 _TOTAL_STARTS = ("sum", "total", "i alt", "grand", "samlet")
 _IDENTIFYING = ("id", "applicant", "project")
-_TOTAL_INITIALS = frozenset("SsTtIiGg \t\u00a0")
+# Every character a totals word can start with once case-folded ("ſum" folds to "sum"), found
+# by folding every code point (a test keeps it so); white space, which strip() takes away, is
+# tested apart with str.isspace.
+_TOTAL_INITIALS = frozenset("GISTgistßİſẗẞﬅﬆ")
 
 
 def where(t: Translator, file: str, sheet: str | None) -> str:
@@ -216,7 +219,7 @@ def build_table(
                 continue
             # The totals label is the first cell up to the last identifying column.
             value = next((c for c in cells[1:limit] if c is not None), None)
-        if value.__class__ is str and value[:1] in _TOTAL_INITIALS:
+        if value.__class__ is str and (value[:1] in _TOTAL_INITIALS or value[:1].isspace()):
             label = _totals_label(value)
             if label is not None:
                 issues.append(

@@ -33,3 +33,19 @@ def test_guard_leaves_a_paused_collector_paused() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_the_command_freezes_what_it_made_before_the_process_ends(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tilskudd.cli import main
+
+    monkeypatch.setattr("sys.argv", ["tilskudd", "--version"])
+    gc.unfreeze()
+    try:
+        with pytest.raises(SystemExit):
+            main()
+        assert gc.get_freeze_count() > 0
+        assert gc.isenabled()
+    finally:
+        gc.unfreeze()

@@ -6,6 +6,8 @@ turned into messages and exit codes in one place (:func:`tilskudd.cli.common.gua
 
 from __future__ import annotations
 
+import gc
+
 from tilskudd.cli import allocate, check, explain, programme  # noqa: F401  (registers commands)
 from tilskudd.cli.app import app
 
@@ -13,5 +15,13 @@ __all__ = ["app", "main"]
 
 
 def main() -> None:
-    """Entry point of the ``tilskudd`` command."""
-    app(prog_name="tilskudd")
+    """Entry point of the ``tilskudd`` command.
+
+    When the command is done the process ends: everything it made is frozen out of the cycle
+    collector's sight first, so that the collection Python runs on its way out does not walk
+    it all (a round of 100 000 applications is about two million objects; 0.4 s).
+    """
+    try:
+        app(prog_name="tilskudd")
+    finally:
+        gc.freeze()

@@ -220,16 +220,23 @@ def decisions_by_position(
         position_of[i] = k
     decisions: list[Decision] = [None] * n  # type: ignore[list-item]  # every slot is filled
     new = _tuple_new
+    extra = bool(before or after)
     for i, app in enumerate(applications):
         k = position_of[i]
         why = reasons_in[i]
-        if before and k in before:
-            why.extend(before[k])
         said = outcome[k]
-        if said is not None:
-            why.append(said)
-        if after and k in after:
-            why.extend(after[k])
+        if extra:
+            if before and k in before:
+                why.extend(before[k])
+            if said is not None:
+                why.append(said)
+            if after and k in after:
+                why.extend(after[k])
+            reasons = tuple(why)
+        elif said is not None:
+            reasons = (*why, said)
+        else:
+            reasons = tuple(why)
         decisions[k] = new(
             Decision,
             (
@@ -241,7 +248,7 @@ def decisions_by_position(
                 ranks[k],
                 tied[k],
                 False,
-                tuple(why),
+                reasons,
             ),
         )
     return decisions

@@ -132,7 +132,11 @@ def fund(
     per_applicant = policy.per_applicant_max is not None
     per_applicant_max = policy.per_applicant_max or 0
     totals = ApplicantTotals(policy, prior_by_orgnr)
-    used = totals.used.get  # read-only here; totals.add_org/limit_org keep it
+    totals_used = totals.used
+    used = totals_used.get
+    new = tuple.__new__
+    funded_in_full = "reason.funded.full"
+    funded = Status.FUNDED
 
     eligible_in, reasons_in = Caps(policy).eligible_all(applications)
     # By position from here on. Through an array of machine integers, reading in rank order
@@ -182,14 +186,14 @@ def fund(
             outcome[k] = full  # the group is full, not the budget: no line drawn here
         elif amount <= remaining:
             remaining -= amount
-            if per_applicant:
-                totals.add_org(orgs[k], amount)
+            if per_applicant and (org := orgs[k]) is not None:
+                totals_used[org] = used(org, 0) + amount  # what totals.add_org does, inline
             if quotas is not None:
                 quotas.add(in_order[k], amount, before.setdefault(k, []))
-            statuses[k] = Status.FUNDED
+            statuses[k] = funded
             amounts[k] = amount
             # The reason nearly every funded application gets is built directly (hot path).
-            outcome[k] = _reason("reason.funded.full", {"rank": ranks[k], "amount": amount})
+            outcome[k] = new(Reason, (funded_in_full, {"rank": ranks[k], "amount": amount}))
             outcomes[k] = "funded"
         else:
             rank = ranks[k]

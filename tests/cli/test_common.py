@@ -49,3 +49,13 @@ def test_the_command_freezes_what_it_made_before_the_process_ends(
         assert gc.isenabled()
     finally:
         gc.unfreeze()
+
+
+def test_guard_hands_what_the_command_made_to_the_oldest_generation() -> None:
+    gc.collect()
+    with guard():
+        made = [[index] for index in range(50_000)]
+    young, _middle, _old = gc.get_count()
+    assert young < 1_000  # not 50 000 objects waiting to be walked as the young generation
+    assert gc.get_freeze_count() == 0
+    del made

@@ -136,7 +136,7 @@ def guard(debug: bool = False) -> Iterator[None]:
     round of 100 000 applications is about two million objects) and keeps it to the end, with no
     reference cycles worth collecting; the collector would walk all of it again every time the
     heap grew by a quarter. Reference counting still frees everything, and the collector is
-    back as it was when the command ends.
+    back as it was when the command ends, with what the command made in its oldest generation.
     """
     debug = debug or bool(os.environ.get("TILSKUDD_DEBUG"))
     collecting = gc.isenabled()
@@ -165,6 +165,13 @@ def guard(debug: bool = False) -> Iterator[None]:
         raise typer.Exit(int(ExitCode.BUG)) from None
     finally:
         if collecting:
+            if not gc.get_freeze_count():
+                # What the command made goes to the collector's oldest generation unexamined;
+                # otherwise the first allocation after enabling walks all of it as the young
+                # generation (0.28 s at 100 000 applications). Skipped when the program froze
+                # objects of its own, which unfreeze would release.
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
 
 

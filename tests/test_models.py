@@ -132,3 +132,30 @@ def test_with_unfunded_refuses_awards_duplicates_and_broken_decisions() -> None:
         base.with_unfunded([decision("B", 0, Status.REJECTED)] * 2)
     with pytest.raises(ValueError, match="does not fit"):
         base.with_unfunded([decision("B", 0, Status.FUNDED)])
+
+
+def test_an_allocation_is_not_walked_again_inside_a_result_but_a_changed_copy_is(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from datetime import UTC, datetime
+
+    import tilskudd.models as models
+
+    allocation = _allocation_of(decision("A", 60), decision("B", 0, Status.NOT_FUNDED))
+    walked: list[int] = []
+    real = models.check_decisions
+
+    def counting(decisions: tuple[Decision, ...], policy: Policy | None = None) -> int:
+        walked.append(len(decisions))
+        return real(decisions, policy)
+
+    monkeypatch.setattr(models, "check_decisions", counting)
+    fields = {"applications": (), "tool_version": "test", "created": datetime.now(UTC)}
+    models.RoundResult(allocation=allocation, **fields)
+    assert walked == []
+    broken = allocation.model_copy(update={"awarded": 70, "unallocated": 30})
+    with pytest.raises(ValidationError, match="sum of awards"):
+        models.RoundResult(allocation=broken, **fields)
+    swapped = allocation.model_copy(update={"decisions": (decision("A", 0, Status.FUNDED),)})
+    with pytest.raises(ValidationError, match="does not fit"):
+        models.RoundResult(allocation=swapped, **fields)

@@ -20,6 +20,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     SkipValidation,
     ValidationInfo,
     field_validator,
@@ -470,8 +471,19 @@ class Allocation(_Frozen):
     def _as_tuple(cls, value: Any) -> Any:
         return tuple(value) if isinstance(value, list) else value
 
+    _checked: tuple[Any, ...] | None = PrivateAttr(default=None)
+    """What the checks below passed on: pydantic runs them again each time this allocation is
+    put into another model (a RoundResult); they are not repeated while the decisions are the
+    same tuple and the figures the same (a copy with other values is checked again)."""
+
+    def _state(self) -> tuple[Any, ...]:
+        return (self.budget, self.awarded, self.unallocated, self.notes)
+
     @model_validator(mode="after")
     def _budget_holds(self, info: ValidationInfo) -> Allocation:
+        checked = self._checked
+        if checked is not None and checked[0] is self.decisions and checked[1:] == self._state():
+            return self
         decisions = self.decisions
         if not isinstance(decisions, tuple):
             raise ValueError("decisions must be a tuple of Decision")
@@ -489,6 +501,7 @@ class Allocation(_Frozen):
             raise ValueError(
                 f"budget {self.budget} != awarded {self.awarded} + unallocated {self.unallocated}"
             )
+        self._checked = (decisions, *self._state())
         return self
 
     def with_unfunded(self, decisions: Sequence[Decision]) -> Allocation:

@@ -159,3 +159,27 @@ def test_an_allocation_is_not_walked_again_inside_a_result_but_a_changed_copy_is
     swapped = allocation.model_copy(update={"decisions": (decision("A", 0, Status.FUNDED),)})
     with pytest.raises(ValidationError, match="does not fit"):
         models.RoundResult(allocation=swapped, **fields)
+
+
+def test_derived_figures_are_worked_out_once_per_result_and_again_for_a_changed_copy() -> None:
+    from datetime import UTC, datetime
+
+    from tilskudd.models import RoundResult
+
+    allocation = _allocation_of(decision("A", 60))
+    result = RoundResult(
+        allocation=allocation, applications=(), tool_version="test", created=datetime.now(UTC)
+    )
+    computed: list[int] = []
+
+    def count() -> int:
+        computed.append(1)
+        return len(computed)
+
+    assert result.derived("n", (result.allocation,), count) == 1
+    assert result.derived("n", (result.allocation,), count) == 1
+    other = _allocation_of(decision("A", 50))
+    copy = result.model_copy(update={"allocation": other})
+    assert copy.derived("n", (copy.allocation,), count) == 2
+    # Never the copy's figure for the original (pydantic copies share the private store).
+    assert result.derived("n", (result.allocation,), count) == 3

@@ -10,11 +10,11 @@ edge.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal, NamedTuple, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -46,6 +46,8 @@ __all__ = [
     "TieBreak",
     "check_decisions",
 ]
+
+_T = TypeVar("_T")
 
 CellValue = str | int | Decimal | bool | None
 """A carried-through cell as tilskudd keeps it: text, whole number, exact decimal, or empty."""
@@ -564,6 +566,21 @@ class RoundResult(_Frozen):
     programme: str | None = None
     round: str | None = None
     funder: str | None = None
+
+    _derived: dict[str, tuple[tuple[Any, ...], Any]] = PrivateAttr(default_factory=dict)
+
+    def derived(self, key: str, parts: tuple[Any, ...], compute: Callable[[], _T]) -> _T:
+        """``compute()``, once per result: a figure several outputs derive from this result (the
+        summary, the display order). Worked out again if any of ``parts``, the values it is
+        derived from, is not the very object it was first derived from (a changed copy)."""
+        cached = self._derived.get(key)
+        if cached is not None:
+            seen, value = cached
+            if len(seen) == len(parts) and all(a is b for a, b in zip(seen, parts, strict=True)):
+                return value  # type: ignore[no-any-return]
+        value = compute()
+        self._derived[key] = (parts, value)
+        return value
 
     def application(self, application_id: str) -> Application | None:
         """The valid application with this id, or None (rejected or unknown)."""

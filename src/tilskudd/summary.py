@@ -68,7 +68,14 @@ _REQUESTED = attrgetter("requested")
 
 
 def summarise(result: RoundResult) -> RoundSummary:
-    """Summarise a round: the numbers for the summary sentence and the summary sheet."""
+    """Summarise a round: the numbers for the summary sentence and the summary sheet.
+
+    Worked out once per result (the terminal and each export ask for it)."""
+    parts = (result.allocation, result.applications)
+    return result.derived("summary", parts, lambda: _summarise(result))
+
+
+def _summarise(result: RoundResult) -> RoundSummary:
     allocation = result.allocation
     decisions = allocation.decisions
     # Few passes, each reaching as little of a decision as it can: at 100 000 decisions the

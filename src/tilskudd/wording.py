@@ -219,7 +219,15 @@ def rejected_text(row: RejectedRow, lang: str, *, sep: str = "; ") -> str:
 
 def display_order(result: RoundResult) -> list[Decision]:
     """Decisions as every list shows them: by status group (funded and partly funded, reserve,
-    not funded, rejected), then rank, then the row the application was read from, then id."""
+    not funded, rejected), then rank, then the row the application was read from, then id.
+
+    Worked out once per result (the terminal and each export ask for it); a new list each
+    time."""
+    parts = (result.allocation, result.applications, result.rejected)
+    return list(result.derived("display_order", parts, lambda: _display_order(result)))
+
+
+def _display_order(result: RoundResult) -> tuple[Decision, ...]:
     rows: dict[str, int] = {a.id: a.row for a in result.applications if a.row is not None}
     rows.update((r.id, r.row) for r in result.rejected if r.row is not None)
     decisions = result.allocation.decisions
@@ -238,4 +246,4 @@ def display_order(result: RoundResult) -> list[Decision]:
         for d in decisions
     ]
     order = sorted(range(len(keys)), key=keys.__getitem__)
-    return list(map(decisions.__getitem__, order))
+    return tuple(map(decisions.__getitem__, order))

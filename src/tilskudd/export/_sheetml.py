@@ -60,6 +60,8 @@ from enum import IntEnum
 from pathlib import Path
 from typing import IO, Any, Final
 
+from tilskudd.reading.table import column_letter
+
 __all__ = [
     "BLOCK_ROWS",
     "COMPRESS_LEVEL",
@@ -127,16 +129,6 @@ def safe_text(value: str) -> str:
     if len(value) > MAX_CELL_CHARS:
         value = value[: MAX_CELL_CHARS - 1] + "…"
     return value
-
-
-def column_letter(index: int) -> str:
-    """The column's letters for a 0-based index: 0 -> ``A``, 26 -> ``AA``."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 class Style(IntEnum):

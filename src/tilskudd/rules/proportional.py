@@ -41,7 +41,6 @@ from tilskudd.rules.common import (
     Caps,
     build_allocation,
     decisions_by_position,
-    floor_to,
     gc_paused,
     make_reason,
     ranking,
@@ -228,23 +227,31 @@ def allocate_proportional(
                 break
 
     settle()
+    # Most of a large round can drop out one by one here: the loop is kept to plain operations.
+    below = "reason.proportional.below_min_award"
+    min_award = policy.min_award
+    new = tuple.__new__
     while threshold and weight_left:
         while d < m and (dropped[drop_order[d]] or capped[drop_order[d]]):
             d += 1
         if d == m:
             break
         u = drop_order[d]
-        if left * weights[u] >= threshold * weight_left:
+        weight = weights[u]
+        if left * weight >= threshold * weight_left:
             break  # the smallest share left is large enough: so are all the others
-        share = floor_to(left * weights[u] // weight_left, step)
-        outcome[units[u]] = make_reason(
-            "reason.proportional.below_min_award", share=share, min_award=policy.min_award
-        )
+        share = left * weight // weight_left
+        share -= share % step
+        outcome[units[u]] = new(Reason, (below, {"share": share, "min_award": min_award}))
         dropped[u] = True
         dropped_units.append(u)
-        weight_left -= weights[u]
+        weight_left -= weight
         d += 1
-        settle()
+        if p < m:
+            # settle() only when the next unit to reach its cap has just reached it (or went).
+            c = cap_order[p]
+            if dropped[c] or left * weights[c] >= caps_of[c] * weight_left:
+                settle()
 
     # Round down to the round_to grid; hand out the steps left by largest remainder.
     # (Comprehensions rather than one loop: this runs once per application.)

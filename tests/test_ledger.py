@@ -942,3 +942,33 @@ def test_export_xlsx_and_csv(setup: tuple[Path, Programme, Path, Path], tmp_path
         lg.export(ledger_path, tmp_path / "out.csv")
     with pytest.raises(Exception, match="input file"):
         lg.export(ledger_path, ledger_path, force=True)
+
+
+def test_switching_a_new_ledger_to_wal_waits_for_another_process_holding_it(
+    tmp_path: Path,
+) -> None:
+    # SQLite answers "database is locked" at once here instead of waiting; two tilskudd
+    # processes creating one ledger at the same moment met it (a race test under load).
+    import sqlite3
+    import threading
+
+    from tilskudd.ledger import _switch_to_wal
+
+    path = tmp_path / "new.sqlite"
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("CREATE TABLE t (x)")
+    holder.execute("BEGIN")
+    holder.execute("SELECT * FROM t").fetchall()  # a read lock, as the other process holds
+    release = threading.Timer(0.3, lambda: holder.execute("COMMIT"))
+    switching = sqlite3.connect(path, timeout=0.05, isolation_level=None, check_same_thread=False)
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        switching.execute("PRAGMA journal_mode = WAL")
+    release.start()
+    try:
+        started = time.monotonic()
+        assert _switch_to_wal(switching) == "wal"
+        assert time.monotonic() - started >= 0.2
+    finally:
+        release.join()
+        switching.close()
+        holder.close()

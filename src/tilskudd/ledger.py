@@ -29,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -576,6 +577,30 @@ def _migrate(conn: sqlite3.Connection, path: Path, target: int | None) -> None:
     conn.execute(f"PRAGMA user_version = {int(target)}")
 
 
+_BUSY_SECONDS = 30.0
+"""How long a tilskudd waits for another one writing to the same ledger (SQLite's busy timeout)."""
+
+
+def _switch_to_wal(conn: sqlite3.Connection) -> str:
+    """``PRAGMA journal_mode = WAL``, waiting for another process that holds the file.
+
+    SQLite does not wait (its busy timeout does not apply) when the switch meets another
+    connection's lock, which happens when two tilskudd processes create a new ledger at the
+    same moment: it says "database is locked" at once. Tried again here for as long as the busy
+    timeout (found by a race test under load).
+    """
+    deadline = time.monotonic() + _BUSY_SECONDS
+    while True:
+        try:
+            return str(conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+
+
 class Ledger:
     """An open ledger file. Use :meth:`open` (a context manager closes it)."""
 
@@ -613,7 +638,7 @@ class Ledger:
             _check_header(path, *header)
         if header is None:
             path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(path, timeout=30.0, isolation_level=None)
+        conn = sqlite3.connect(path, timeout=_BUSY_SECONDS, isolation_level=None)
         try:
             conn.execute("PRAGMA foreign_keys = ON")
             if not write:
@@ -625,7 +650,7 @@ class Ledger:
                 _migrate(conn, path, _schema)
             # WAL after the schema exists: the first commit then writes the header's mark to the
             # main file, so another process reading the header sees a tilskudd ledger at once.
-            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            mode = _switch_to_wal(conn)
             if str(mode).lower() != "wal":  # pragma: no cover - only on file systems without WAL
                 raise LedgerError(f"{path}: the file system does not support SQLite's WAL mode")
             conn.execute("PRAGMA synchronous = FULL")

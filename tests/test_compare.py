@@ -164,6 +164,17 @@ def test_workbook_read_back(round5: list[Application], tmp_path: Path) -> None:
     # labels in the rows of the figures sheet come from the same texts as the terminal
     labels = [label for label, _ in figure_rows(comparison, "nb")]
     assert all(label in figures for label in labels)
+    # Real number formats, frozen and filtered headers, as in the award workbook.
+    sheet = book["Sammenligning"]
+    formats = {row[0].value: row[1].number_format for row in sheet.iter_rows() if row[0].value}
+    assert formats["Tildelt"] == "#,##0"
+    assert formats["Gini for tilskuddene, alle søknader"] == "0.000"
+    assert formats["Innvilget fullt ut"] == "General"
+    assert book["ranked"]["G2"].number_format == "#,##0"
+    for name in book.sheetnames:
+        assert book[name].freeze_panes == "A2"
+    assert book["ranked"].auto_filter.ref == "A1:J6"
+    assert book["Forskjeller"].auto_filter.ref == "A1:G5"
 
 
 # --- the CLI -----------------------------------------------------------------------------------

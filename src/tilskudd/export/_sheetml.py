@@ -154,6 +154,8 @@ class Style(IntEnum):
     """``0%`` (built-in format 9)."""
     PERCENT_2 = 8
     """``0.00%`` (built-in format 10)."""
+    RATIO_3 = 9
+    """``0.000`` (a Gini coefficient, in the comparison workbook)."""
 
 
 _QUOTED = len(Style)
@@ -169,6 +171,7 @@ _XF: dict[Style, tuple[int, int, int, str]] = {
     Style.RATIO: (2, 0, 0, ""),
     Style.PERCENT_WHOLE: (9, 0, 0, ""),
     Style.PERCENT_2: (10, 0, 0, ""),
+    Style.RATIO_3: (165, 0, 0, ""),
 }
 
 
@@ -785,7 +788,8 @@ def _styles() -> str:
             )
     return (
         f'{_XML_HEAD}<styleSheet xmlns="{_NS_MAIN}">'
-        '<numFmts count="1"><numFmt numFmtId="164" formatCode="0.0%"/></numFmts>'
+        '<numFmts count="2"><numFmt numFmtId="164" formatCode="0.0%"/>'
+        '<numFmt numFmtId="165" formatCode="0.000"/></numFmts>'
         f'<fonts count="{len(fonts)}">{"".join(fonts)}</fonts>'
         f'<fills count="{len(fills)}">{"".join(fills)}</fills>'
         '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'

@@ -10,78 +10,98 @@ Sheets, named and headed in the chosen language:
 3. One sheet per rule, named by the rule: every application in that rule's order with its
    rank, amounts, status and reason (manual overrides marked, with the officer's reason).
 
-Written with the award workbook's sheet helper (:mod:`tilskudd.export.xlsx`): text from
-applicants is never a formula, headers are frozen and filtered; the file is replaced atomically.
+Written with tilskudd's own streaming writer (:mod:`tilskudd.export._sheetml`), as the award
+workbook is: text from applicants is never a formula, headers are frozen, filtered and printed
+on every page; the file is replaced atomically.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-
 from tilskudd.compare import FIGURES, Comparison, RuleFigures
+from tilskudd.export._sheetml import CellValue, Sheet, Style, Workbook
 from tilskudd.export.atomic import atomic_path
-from tilskudd.export.xlsx import AMOUNT_FORMAT, _discard, _Sheet
 from tilskudd.i18n import get
 from tilskudd.wording import column_header, decision_text, rank_text, reason_text, status_text
 
-__all__ = ["build_workbook", "write"]
+__all__ = ["write"]
 
-_FORMATS = {"amount": AMOUNT_FORMAT, "count": None, "number": None, "ratio": "0.000"}
+_STYLES = {
+    "amount": Style.AMOUNT,
+    "count": Style.DEFAULT,
+    "number": Style.DEFAULT,
+    "ratio": Style.RATIO_3,
+}
 
 
-def _comparison_sheet(workbook: Workbook, comparison: Comparison, lang: str) -> None:
+def _header(sheet: Sheet, texts: Sequence[str]) -> None:
+    sheet.append(texts, (Style.HEADER,) * len(texts))
+
+
+def _comparison_sheet(book: Workbook, comparison: Comparison, lang: str) -> None:
     t = get(lang)
-    sheet = _Sheet(workbook, t("compare.sheet.comparison"), write_only=True)
-    sheet.set_widths([42, *([20] * len(comparison.rules))])
-    sheet.frame()
-    sheet.header([t("compare.figure"), *comparison.rules])
+    sheet = book.add_sheet(
+        t("compare.sheet.comparison"),
+        widths=[42, *([20] * len(comparison.rules))],
+        freeze_rows=1,
+        print_title_rows=1,
+        landscape=True,
+    )
+    _header(sheet, [t("compare.figure"), *comparison.rules])
     for name, kind in FIGURES:
-        values = [getattr(f, name) for f in comparison.figures]
-        fmt = _FORMATS[kind]
-        sheet.append([t(f"compare.{name}"), *values], [None, *([fmt] * len(values))])
+        values: list[CellValue] = [getattr(f, name) for f in comparison.figures]
+        style = _STYLES[kind]
+        sheet.append([t(f"compare.{name}"), *values], (Style.DEFAULT, *([style] * len(values))))
     if any(f.seed is not None for f in comparison.figures):
         sheet.append([t("compare.seed"), *(f.seed for f in comparison.figures)])
-    sheet.text_row([""])
-    sheet.append([t("summary.label.budget"), comparison.budget], [None, AMOUNT_FORMAT])
-    sheet.text_row([t("compare.spread_note")])
+    sheet.append([])
+    sheet.append([t("summary.label.budget"), comparison.budget], (Style.DEFAULT, Style.AMOUNT))
+    sheet.append([t("compare.spread_note")])
     for f in comparison.figures:
         for note in f.allocation.notes:
-            sheet.text_row([t("compare.notes", rule=f.rule), reason_text(note, lang)])
+            sheet.append([t("compare.notes", rule=f.rule), reason_text(note, lang)])
 
 
-def _differences_sheet(workbook: Workbook, comparison: Comparison, lang: str) -> None:
+def _differences_sheet(book: Workbook, comparison: Comparison, lang: str) -> None:
     t = get(lang)
-    sheet = _Sheet(workbook, t("compare.sheet.differences"), write_only=True)
     per_rule = len(comparison.rules)
-    sheet.set_widths([16, 36, 40, *([16, 16] * per_rule)])
-    sheet.frame()
+    sheet = book.add_sheet(
+        t("compare.sheet.differences"),
+        widths=[16, 36, 40, *([16, 16] * per_rule)],
+        freeze_rows=1,
+        print_title_rows=1,
+        landscape=True,
+    )
     headers = [column_header("id", lang), column_header("applicant", lang)]
     headers.append(column_header("project", lang))
     for rule in comparison.rules:
         headers += [f"{rule}: {column_header('status', lang)}"]
         headers += [f"{rule}: {column_header('awarded', lang)}"]
-    sheet.header(headers)
-    formats: list[str | None] = [None, None, None, *([None, AMOUNT_FORMAT] * per_rule)]
+    _header(sheet, headers)
+    styles = (Style.DEFAULT,) * 3 + (Style.DEFAULT, Style.AMOUNT) * per_rule
     for d in comparison.differences:
         row: list[Any] = [d.application_id, d.applicant, d.project]
         for status, amount in d.outcomes:
             row += [status_text(status, lang), amount]
-        sheet.append(row, formats)
+        sheet.append(row, styles)
     sheet.autofilter()
 
 
-def _rule_sheet(
-    workbook: Workbook, figures: RuleFigures, comparison: Comparison, lang: str
-) -> None:
+def _rule_sheet(book: Workbook, figures: RuleFigures, comparison: Comparison, lang: str) -> None:
     h = column_header
     apps = {a.id: a for a in comparison.applications}
-    sheet = _Sheet(workbook, figures.rule[:31], write_only=True)
-    sheet.set_widths([8, 16, 36, 40, 16, 16, 16, 18, 80, 50])
-    sheet.frame()
-    sheet.header(
+    sheet = book.add_sheet(
+        figures.rule[:31],
+        widths=[8, 16, 36, 40, 16, 16, 16, 18, 80, 50],
+        freeze_rows=1,
+        print_title_rows=1,
+        landscape=True,
+    )
+    _header(
+        sheet,
         [
             h("rank", lang),
             h("id", lang),
@@ -93,9 +113,9 @@ def _rule_sheet(
             h("status", lang),
             h("reason", lang),
             h("override", lang),
-        ]
+        ],
     )
-    formats = [None, None, None, None, AMOUNT_FORMAT, AMOUNT_FORMAT, AMOUNT_FORMAT]
+    styles = (Style.DEFAULT,) * 4 + (Style.AMOUNT,) * 3
     for d in figures.allocation.decisions:
         app = apps.get(d.application_id)
         sheet.append(
@@ -111,31 +131,15 @@ def _rule_sheet(
                 decision_text(d, lang),
                 app.decision_reason if app is not None and d.override else None,
             ],
-            formats,
+            styles,
         )
     sheet.autofilter()
 
 
-def build_workbook(comparison: Comparison, *, lang: str = "en") -> Workbook:
-    """The comparison workbook (not yet saved)."""
-    workbook = Workbook(write_only=True)
-    try:
-        _comparison_sheet(workbook, comparison, lang)
-        _differences_sheet(workbook, comparison, lang)
-        for figures in comparison.figures:
-            _rule_sheet(workbook, figures, comparison, lang)
-    except BaseException:
-        _discard(workbook)
-        raise
-    return workbook
-
-
 def write(comparison: Comparison, path: Path, *, lang: str = "en") -> None:
     """Write the comparison workbook to ``path`` atomically."""
-    workbook = build_workbook(comparison, lang=lang)
-    try:
-        with atomic_path(Path(path)) as tmp:
-            workbook.save(tmp)
-    except BaseException:
-        _discard(workbook)
-        raise
+    with atomic_path(Path(path)) as tmp, Workbook(tmp) as book:
+        _comparison_sheet(book, comparison, lang)
+        _differences_sheet(book, comparison, lang)
+        for figures in comparison.figures:
+            _rule_sheet(book, figures, comparison, lang)

@@ -34,11 +34,11 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from tilskudd.export._sheetml import (
     FORMULA_STARTS,
@@ -67,18 +67,9 @@ from tilskudd.wording import (
     summary_sentence,
 )
 
-if TYPE_CHECKING:
-    from openpyxl import Workbook as OpenpyxlWorkbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
 __all__ = ["FORMULA_STARTS", "safe_text", "write"]
 
 Kind = Literal["text", "amount", "int", "number", "percent"]
-
-AMOUNT_FORMAT = "#,##0"
-PERCENT_FORMAT = "0.0%"
-RATIO_FORMAT = "0.00"
 
 _SAMPLE_ROWS = 500  # rows looked at to choose column widths
 _STYLE_OF_KIND: dict[Kind, Style] = {"amount": Style.AMOUNT, "percent": Style.PERCENT}
@@ -528,119 +519,3 @@ def write(result: RoundResult, path: Path, *, lang: str = "en", **_options: obje
         Workbook(tmp, created=result.created, title=title) as book,
     ):
         _fill(book, result, lang)
-
-
-# --- the openpyxl sheet helper, kept for export/compare_xlsx.py only -------------------------
-# The comparison workbook still builds an openpyxl write-only workbook through _Sheet and
-# _discard (imported from here). openpyxl is imported on first use, so that writing the award
-# workbook never loads it (importing openpyxl takes about 0.24 s). Remove this section once
-# compare_xlsx.py writes with tilskudd.export._sheetml.
-
-
-class _Sheet:
-    """Appends rows to one openpyxl sheet with typed cells (for compare_xlsx.py)."""
-
-    def __init__(self, workbook: OpenpyxlWorkbook, title: str, *, write_only: bool) -> None:
-        self.ws = workbook.create_sheet(title)
-        self.write_only = write_only
-        self.rows = 0
-        self.width = 0
-        self._reused: dict[tuple[int, str], WriteOnlyCell] = {}
-
-    def _text(self, value: str, font: Font | None = None) -> Any:
-        from openpyxl.cell import WriteOnlyCell
-
-        value = safe_text(value)
-        dangerous = value.startswith(FORMULA_STARTS)
-        if not dangerous and font is None:
-            return value
-        cell = WriteOnlyCell(self.ws, value)
-        # Set after the value: openpyxl reads a leading "=" as a formula; this makes it text.
-        cell.data_type = "s"
-        if dangerous:
-            cell.quotePrefix = True  # and Excel keeps it text when someone edits the cell
-        if font is not None:
-            cell.font = font
-        return cell
-
-    def _value(self, index: int, value: Any, fmt: str | None) -> Any:
-        from openpyxl.cell import WriteOnlyCell
-
-        if isinstance(value, str):
-            return self._text(value)
-        if fmt is None or value is None or isinstance(value, bool):
-            return value
-        key = (index, fmt)
-        cell = self._reused.get(key)
-        if cell is None or not self.write_only:
-            cell = self._reused[key] = WriteOnlyCell(self.ws, value)
-            cell.number_format = fmt
-        else:
-            cell.value = value  # serialised at append: the cell can carry the next row's value
-        return cell
-
-    def _add(self, cells: list[Any]) -> int:
-        self.ws.append(cells)
-        self.rows += 1
-        self.width = max(self.width, len(cells))
-        return self.rows
-
-    def append(self, values: Sequence[Any], formats: Sequence[str | None] = ()) -> int:
-        """Append one row; ``formats`` gives the number format per column. Returns its number."""
-        return self._add(
-            [
-                self._value(i, v, formats[i] if i < len(formats) else None)
-                for i, v in enumerate(values)
-            ]
-        )
-
-    def text_row(self, values: Sequence[str], *, font: Font | None = None) -> int:
-        """Append a row of text in ``font``."""
-        return self._add([self._text(v, font) for v in values])
-
-    def header(self, headers: Sequence[str]) -> int:
-        """Append a header row: bold, shaded, wrapping."""
-        from openpyxl.styles import Alignment, Font, PatternFill
-
-        cells = []
-        for text in headers:
-            cell = self._text(text, Font(bold=True))
-            cell.fill = PatternFill("solid", fgColor="DDE4EE")
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-            cells.append(cell)
-        return self._add(cells)
-
-    def set_widths(self, widths: Iterable[float]) -> None:
-        """Column widths in characters (before any row in write-only mode)."""
-        from openpyxl.utils import get_column_letter
-
-        for index, width in enumerate(widths, start=1):
-            self.ws.column_dimensions[get_column_letter(index)].width = width
-
-    def frame(self, header_row: int = 1) -> None:
-        """Freeze the header row and repeat it on every printed page, printed landscape."""
-        self.ws.freeze_panes = f"A{header_row + 1}"
-        self.ws.print_title_rows = f"{header_row}:{header_row}"
-        self.ws.page_setup.orientation = "landscape"
-
-    def autofilter(self, header_row: int = 1) -> None:
-        """Filter buttons on the header row over every appended row (call after the rows)."""
-        from openpyxl.utils import get_column_letter
-
-        last = get_column_letter(max(self.width, 1))
-        self.ws.auto_filter.ref = f"A{header_row}:{last}{max(self.rows, header_row)}"
-
-
-def _discard(workbook: OpenpyxlWorkbook) -> None:
-    """Close a write-only openpyxl workbook's open sheet streams after a failure.
-
-    Otherwise each stream is finalised at garbage collection, after its file was closed, and
-    Python prints an "Exception ignored" traceback at the user.
-    """
-    if not workbook.write_only:
-        return
-    for sheet in workbook.worksheets:
-        with contextlib.suppress(Exception):
-            sheet.close()
-        with contextlib.suppress(Exception):
-            sheet._writer.cleanup()  # the sheet's temporary file

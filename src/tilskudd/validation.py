@@ -38,12 +38,10 @@ objects. ``benchmarks/bench_validate.py`` times it.
 
 from __future__ import annotations
 
-import gc
 import math
 import re
 from collections import Counter
 from collections.abc import Callable, Container, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
@@ -54,6 +52,7 @@ from typing import Any, Literal, TypeVar, cast, overload
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
+from tilskudd.collector import collector_paused
 from tilskudd.errors import AmountError, UsageError
 from tilskudd.issues import describe_issue
 from tilskudd.models import Application, CellValue, Issue, Location, RejectedRow, Severity
@@ -192,7 +191,7 @@ class _Applications(Sequence[Application]):
 
     def _all(self) -> tuple[Application, ...]:
         if self._made is None:
-            with _collector_paused():  # as in validate
+            with collector_paused():  # as in validate
                 made, _ = _direct(self._data, self._checked)
                 self._made = tuple(
                     Application.model_validate(_as_dict(data)) if app is None else app
@@ -1108,31 +1107,6 @@ def _parse_require(require: Iterable[str]) -> list[tuple[str, ...]]:
     return groups
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while rows are checked, and restore it after.
-
-    Checking allocates some ten containers per row and none of them form cycles, but the
-    collector keeps rescanning the growing heap: measured 5.0 s against 1.8 s for 100k rows.
-    On the way out, what was made goes to the collector's oldest generation unexamined
-    (freeze, then unfreeze at once: nothing stays frozen): re-enabled, the collector would
-    first walk all of it, 300k objects at 100k rows, to find no cycles (0.07-0.1 s), and again
-    in its middle generation. Cycles made elsewhere before the pause are found by the next
-    full collection instead. Skipped when the program has frozen objects of its own, which
-    unfreezing would release.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            if not gc.get_freeze_count():
-                gc.freeze()
-                gc.unfreeze()
-            gc.enable()
-
-
 def validate(
     table: RawTable, *, register: str = "2024", require: Iterable[str] = ("requested",)
 ) -> ValidationResult:
@@ -1143,7 +1117,7 @@ def validate(
     ``requested`` is always required: an application is a request for money.
     """
     groups = _parse_require(require)
-    with _collector_paused():
+    with collector_paused():
         found = _check_rows(table, register, groups)
         applications = _build(
             found.good, found.checked, found.checker, found.issues, found.rejected_rows
@@ -1165,7 +1139,7 @@ def check_table(
     reading the applications would raise pydantic's error rather than reject it.
     """
     groups = _parse_require(require)
-    with _collector_paused():
+    with collector_paused():
         found = _check_rows(table, register, groups)
         return CheckedTable(
             applications=_Applications(found.good, found.checked),

@@ -32,14 +32,13 @@ once).
 
 from __future__ import annotations
 
-import contextlib
-import gc
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
+from tilskudd.collector import collector_paused
 from tilskudd.export._sheetml import (
     FORMULA_STARTS,
     CellValue,
@@ -492,29 +491,11 @@ def _fill(book: Workbook, result: RoundResult, lang: str) -> None:
     _write_basis(book, result, lang)
 
 
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector off for the block, then back as it was.
-
-    Writing makes a few hundred thousand short-lived lists and tuples without cycles (freed by
-    reference counting), and they set off full collections, each walking every object the
-    round holds: after reading and validating 100 000 rows, 0.5 s each, about 1 s of the
-    write measured in ``tilskudd allocate`` (benchmarks/bench_pipeline.py).
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def write(result: RoundResult, path: Path, *, lang: str = "en", **_options: object) -> None:
     """Write the award workbook to ``path`` atomically (a temporary file, then a rename)."""
     title = " – ".join(p for p in (result.programme, result.round) if p) or None
     with (
-        _collector_paused(),
+        collector_paused(),
         atomic_path(Path(path)) as tmp,
         Workbook(tmp, created=result.created, title=title) as book,
     ):

@@ -535,3 +535,12 @@ def test_every_reason_code_in_the_rules_has_text_in_every_language() -> None:
     for lang in ("en", "nb"):
         missing = sorted(code for code in found if not get(lang).has(code))
         assert missing == [], lang
+
+
+def test_score_places_makes_every_score_whole_and_refuses_infinity() -> None:
+    from tilskudd.rules.common import score_places
+
+    assert score_places([Decimal("4.5"), Decimal("3.25"), Decimal(7)], "x") == 2
+    assert score_places([], "x") == 0
+    with pytest.raises(PolicyError, match="the optimal rule needs finite scores"):
+        score_places([Decimal("Infinity")], "the optimal rule")

@@ -91,6 +91,7 @@ __all__ = [
     "ranking_basis",
     "require_ranking",
     "require_scores",
+    "score_places",
     "score_reason",
     "share_decimal",
     "tie_notes",
@@ -603,6 +604,21 @@ def tie_notes_by_position(
 def floor_to(amount: int, step: int) -> int:
     """``amount`` rounded down to a multiple of ``step`` (never below 0 for ``amount >= 0``)."""
     return amount - amount % step
+
+
+def score_places(scores: Iterable[Decimal], needed_for: str) -> int:
+    """The power of ten that makes every score a whole number (4.5 and 3.25 -> 2).
+
+    :class:`PolicyError` for a score that is not finite, which ``needed_for`` cannot use.
+    """
+    places = 0
+    for score in scores:
+        if not score.is_finite():
+            raise PolicyError(f"{needed_for} needs finite scores, not {score}")
+        exponent = score.as_tuple().exponent
+        assert isinstance(exponent, int)
+        places = max(places, -exponent)
+    return places
 
 
 def share_decimal(numerator: int, denominator: int, places: int = 4) -> Decimal:

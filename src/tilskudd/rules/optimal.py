@@ -95,6 +95,7 @@ from tilskudd.rules.common import (
     make_reason,
     rank_order,
     require_scores,
+    score_places,
 )
 from tilskudd.rules.quotas import QuotaBook
 from tilskudd.rules.ranked import allocate_ranked
@@ -354,17 +355,6 @@ def _solve(
     return _Solution([bool(v) for v in x], True, objective, bound, tie_break_proven)
 
 
-def _score_places(scores: Sequence[Decimal]) -> int:
-    places = 0
-    for score in scores:
-        if not score.is_finite():
-            raise PolicyError(f"the optimal rule needs finite scores, not {score}")
-        exponent = score.as_tuple().exponent
-        assert isinstance(exponent, int)
-        places = max(places, -exponent)
-    return places
-
-
 def _value(policy: Policy, apps: Sequence[Application], amounts: Sequence[int]) -> Decimal:
     """The objective of awards ``amounts`` (0 = not funded), exactly, in the policy's units."""
     total = Decimal(0)
@@ -484,7 +474,7 @@ def allocate_optimal(
     else:
         scores = [apps[k].score for k in candidates]
         assert all(s is not None for s in scores)
-        places = _score_places([s for s in scores if s is not None])
+        places = score_places([s for s in scores if s is not None], "the optimal rule")
         points = [int(s.scaleb(places)) for s in scores if s is not None]
         if objective == "score":
             costs = points

@@ -34,7 +34,6 @@ from array import array
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 
-from tilskudd.errors import PolicyError
 from tilskudd.models import Allocation, Application, Policy, Reason, Status
 from tilskudd.rules.common import (
     ApplicantTotals,
@@ -45,22 +44,11 @@ from tilskudd.rules.common import (
     make_reason,
     ranking,
     require_scores,
+    score_places,
     share_decimal,
 )
 
 __all__ = ["allocate_proportional"]
-
-
-def _score_scale(scores: Sequence[Decimal]) -> int:
-    """The power of ten that makes every score a whole number (4.5 and 3.25 -> 2)."""
-    places = 0
-    for score in scores:
-        if not score.is_finite():
-            raise PolicyError(f"weight = score needs finite scores, not {score}")
-        exponent = score.as_tuple().exponent
-        assert isinstance(exponent, int)
-        places = max(places, -exponent)
-    return places
 
 
 def _drop_ties(
@@ -142,7 +130,7 @@ def allocate_proportional(
     if by_score:
         scores_in = [a.score for a in apps]
         scores = [scores_in[i] for i in positions]
-        scale = _score_scale([score for score in scores_in if score])
+        scale = score_places([score for score in scores_in if score], 'weight = "score"')
 
     # Units: eligible applications with a positive weight.
     units: list[int] = []  # position

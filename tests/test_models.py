@@ -183,3 +183,24 @@ def test_derived_figures_are_worked_out_once_per_result_and_again_for_a_changed_
     assert copy.derived("n", (copy.allocation,), count) == 2
     # Never the copy's figure for the original (pydantic copies share the private store).
     assert result.derived("n", (result.allocation,), count) == 3
+
+
+def test_applications_and_rejected_rows_by_id() -> None:
+    from datetime import UTC, datetime
+
+    from tilskudd.models import RejectedRow, RoundResult
+
+    app = Application(id="A", requested=100)
+    bad = RejectedRow(id="B", issues=())
+    result = RoundResult(
+        allocation=_allocation_of(decision("A", 60), decision("B", 0, Status.REJECTED)),
+        applications=(app,),
+        rejected=(bad,),
+        tool_version="test",
+        created=datetime.now(UTC),
+    )
+    assert result.applications_by_id() == {"A": app}
+    assert result.applications_by_id() is result.applications_by_id()  # made once
+    assert result.rejected_by_id() == {"B": bad}
+    assert result.application("A") is app
+    assert result.application("B") is None

@@ -838,8 +838,8 @@ class Ledger:
         reading_data = dict(reading or {})
         reading_data.setdefault("sheet", source.sheet if source is not None else None)
         reading_data.setdefault("register", programme.register_year)
-        apps = {a.id: a for a in result.applications}
-        rejected = {r.id: r for r in result.rejected}
+        apps = result.applications_by_id()
+        rejected = result.rejected_by_id()
 
         with _immediate(self._conn):
             self._require_intact()

@@ -582,9 +582,16 @@ class RoundResult(_Frozen):
         self._derived[key] = (parts, value)
         return value
 
+    def applications_by_id(self) -> Mapping[str, Application]:
+        """The valid applications by id (made once per result; do not change it)."""
+        apps = self.applications
+        return self.derived("applications_by_id", (apps,), lambda: {a.id: a for a in apps})
+
+    def rejected_by_id(self) -> Mapping[str, RejectedRow]:
+        """The rejected (invalid) applications by id (made once per result)."""
+        rows = self.rejected
+        return self.derived("rejected_by_id", (rows,), lambda: {r.id: r for r in rows})
+
     def application(self, application_id: str) -> Application | None:
         """The valid application with this id, or None (rejected or unknown)."""
-        for app in self.applications:
-            if app.id == application_id:
-                return app
-        return None
+        return self.applications_by_id().get(application_id)

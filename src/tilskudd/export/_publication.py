@@ -219,7 +219,7 @@ def _group_by_municipality(lines: Sequence[AwardLine], lang: str) -> tuple[Count
 def build(result: RoundResult, lang: str) -> Publication:
     """The publication lists of ``result`` in ``lang``."""
     summary = summarise(result)
-    apps = {a.id: a for a in result.applications}
+    apps = result.applications_by_id()
     awards = [
         _line(
             apps.get(d.application_id),

@@ -107,8 +107,8 @@ def rows(
     header: list[str | int] = [column_header(f, lang) for f in _FIELDS]
     header += [neutralise(c) for c in result.extra_columns]
     out: list[list[str | int]] = [header]
-    apps = {a.id: a for a in result.applications}
-    rejected = {r.id: r for r in result.rejected}
+    apps = result.applications_by_id()
+    rejected = result.rejected_by_id()
     issues: dict[str, list[Issue]] = {}
     for issue in result.issues:
         if issue.application_id is not None:

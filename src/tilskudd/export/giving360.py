@@ -140,7 +140,7 @@ def rows(result: RoundResult, *, lang: str = "en", **options: Any) -> list[dict[
     currency = str(options.get("currency") or "NOK")
     programme = " – ".join(p for p in (result.programme, result.round) if p)
     t = get(lang)
-    apps = {a.id: a for a in result.applications}
+    apps = result.applications_by_id()
     out = []
     for decision in result.allocation.decisions:
         if decision.amount <= 0:

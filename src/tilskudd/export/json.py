@@ -152,8 +152,8 @@ def to_data(result: RoundResult, *, lang: str = "en") -> dict[str, Any]:
     """The JSON document for ``result`` as plain Python data (what :func:`write` serialises)."""
     allocation = result.allocation
     summary = summarise(result)
-    apps = {a.id: a for a in result.applications}
-    rejected = {r.id: r for r in result.rejected}
+    apps = result.applications_by_id()
+    rejected = result.rejected_by_id()
     issues_by_app: dict[str, list[Issue]] = {}
     for issue in result.issues:
         if issue.application_id is not None:

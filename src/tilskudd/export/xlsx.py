@@ -50,7 +50,7 @@ from tilskudd.export._sheetml import (
 )
 from tilskudd.export.atomic import atomic_path
 from tilskudd.i18n import get
-from tilskudd.models import Application, Decision, RejectedRow, RoundResult, Status
+from tilskudd.models import Decision, RoundResult, Status
 from tilskudd.summary import RoundSummary, summarise
 from tilskudd.wording import (
     column_header,
@@ -154,19 +154,6 @@ def _award_columns(
     return columns
 
 
-@dataclass(frozen=True)
-class _Lookups:
-    """What every row of a round looks up, made once: applications and rejected rows by id."""
-
-    apps: dict[str, Application]
-    rejected: dict[str, RejectedRow]
-
-    @classmethod
-    def of(cls, result: RoundResult) -> _Lookups:
-        """The lookups for ``result``."""
-        return cls({a.id: a for a in result.applications}, {r.id: r for r in result.rejected})
-
-
 class _Labels(dict[str, str]):
     """Place labels by number, each made once: ``Bærum (0219)``."""
 
@@ -180,15 +167,14 @@ class _Labels(dict[str, str]):
 
 
 def _row_maker(
-    result: RoundResult, lang: str, *, funded: bool, override: bool, lookups: _Lookups | None = None
+    result: RoundResult, lang: str, *, funded: bool, override: bool
 ) -> Callable[[Decision], list[CellValue]]:
     """A function making one sheet row per decision, with the round's lookups made once.
 
     A round of 100 000 applications names the same few hundred municipalities and the same
     status words over and over: each label is made once (lists of places are mostly unique).
     """
-    lookups = lookups or _Lookups.of(result)
-    apps, rejected = lookups.apps, lookups.rejected
+    apps, rejected = result.applications_by_id(), result.rejected_by_id()
     extras = result.extra_columns
     statuses = {status: status_text(status, lang) for status in Status}
     municipality = _Labels(municipality_label).__getitem__
@@ -264,11 +250,10 @@ def _write_applications(
     *,
     funded: bool,
     override: bool,
-    lookups: _Lookups,
 ) -> None:
     columns = _award_columns(lang, result.extra_columns, funded=funded, override=override)
     styles = tuple(_STYLE_OF_KIND.get(c.kind, Style.DEFAULT) for c in columns)
-    make_row = _row_maker(result, lang, funded=funded, override=override, lookups=lookups)
+    make_row = _row_maker(result, lang, funded=funded, override=override)
     # Rows are made as they are written; the first few are made twice, to choose the widths.
     sample = [make_row(d) for d in decisions[:_SAMPLE_ROWS]]
     sheet = book.add_sheet(
@@ -472,7 +457,6 @@ def _fill(book: Workbook, result: RoundResult, lang: str) -> None:
     for d in display_order(result):
         (funded if d.status in (Status.FUNDED, Status.PARTLY_FUNDED) else others).append(d)
     override = any(d.override for d in result.allocation.decisions)
-    lookups = _Lookups.of(result)
     for title, decisions, is_funded in (
         (t("ui.sheet.awards"), funded, True),
         (t("ui.sheet.others"), others, False),
@@ -485,7 +469,6 @@ def _fill(book: Workbook, result: RoundResult, lang: str) -> None:
             lang,
             funded=is_funded,
             override=override,
-            lookups=lookups,
         )
     _write_summary(book, result, summarise(result), lang)
     _write_basis(book, result, lang)

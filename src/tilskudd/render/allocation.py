@@ -19,7 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tilskudd.i18n import Translator, format_number, get
-from tilskudd.models import Application, Decision, RejectedRow, RoundResult, Status
+from tilskudd.models import Decision, RejectedRow, RoundResult, Status
 from tilskudd.money import format_amount
 from tilskudd.render.text import grid, lead_widths, wrap
 from tilskudd.summary import BudgetCheck, RoundSummary, summarise
@@ -163,23 +163,13 @@ def column_widths(
 _EMPTY = RejectedRow(id="", issues=())
 
 
-@dataclass(frozen=True)
-class _Lookup:
-    applications: dict[str, Application]
-    rejected: dict[str, RejectedRow]
-
-    @classmethod
-    def of(cls, result: RoundResult) -> _Lookup:
-        return cls({a.id: a for a in result.applications}, {r.id: r for r in result.rejected})
-
-
 def _money(amount: int, lang: str, compact: bool) -> str:
     return format_number(amount, lang) if compact else format_amount(amount, lang)
 
 
-def _row_texts(lookup: _Lookup, decision: Decision, lang: str, compact: bool) -> dict[str, str]:
-    app = lookup.applications.get(decision.application_id)
-    rejected = lookup.rejected.get(decision.application_id)
+def _row_texts(result: RoundResult, decision: Decision, lang: str, compact: bool) -> dict[str, str]:
+    app = result.applications_by_id().get(decision.application_id)
+    rejected = result.rejected_by_id().get(decision.application_id)
     requested: int | None
     if decision.status is Status.REJECTED:
         # A rejected application is not part of the round: its request is not in the totals.
@@ -224,8 +214,7 @@ def _award_table(
 ) -> Table:
     t = get(lang)
     compact = width < _COMPACT_BELOW
-    lookup = _Lookup.of(result)
-    rows = [_row_texts(lookup, d, lang, compact) for d in decisions]
+    rows = [_row_texts(result, d, lang, compact) for d in decisions]
     headers = {c.field: _header(c.field, lang, compact) for c in _COLUMNS}
     totals = {
         "requested": _money(summary.requested, lang, compact),

@@ -139,6 +139,24 @@ class Publication:
         """An amount formatted for the publication's language."""
         return money(amount, self.lang)
 
+    def colophon(self) -> list[str]:
+        """The closing lines every format prints: the budget line, what made the list and when,
+        and the input file with its SHA-256 when it is known."""
+        summary = self.summary
+        lines = [
+            self.text(
+                "ui.budget_line",
+                budget=summary.budget,
+                awarded=summary.awarded,
+                unallocated=summary.unallocated,
+            ),
+            self.text("doc.made_with", version=self.tool_version, date=self.date),
+        ]
+        if self.source_file:
+            sha256 = self.source_sha256 or "–"
+            lines.append(self.text("doc.source", file=self.source_file, sha256=sha256))
+        return lines
+
 
 def _places(numbers: Sequence[str], counties: Sequence[str], lang: str) -> str:
     t = get(lang)

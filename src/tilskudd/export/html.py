@@ -266,17 +266,7 @@ def render(result: RoundResult, *, lang: str = "en") -> str:
         content = _nav(pub) + _by_amount(pub) + _chart(pub) + _by_municipality(pub)
     else:
         content = f"<p>{_e(pub.text('doc.no_awards'))}</p>"
-    footer = [
-        pub.text(
-            "ui.budget_line",
-            budget=pub.summary.budget,
-            awarded=pub.summary.awarded,
-            unallocated=pub.summary.unallocated,
-        ),
-        pub.text("doc.made_with", version=pub.tool_version, date=pub.date),
-    ]
-    if pub.source_file:
-        footer.append(pub.text("doc.source", file=pub.source_file, sha256=pub.source_sha256 or "–"))
+    footer = pub.colophon()
     footer_html = "".join(f"<p>{_e(p)}</p>" for p in footer)
     return (
         f'<!DOCTYPE html>\n<html lang="{_e(lang)}">\n<head>\n<meta charset="utf-8">\n'

@@ -306,17 +306,7 @@ def _by_municipality(doc: _Document) -> None:
 def _colophon(doc: _Document) -> None:
     pub = doc.pub
     doc.ln(4)
-    lines = [
-        pub.text(
-            "ui.budget_line",
-            budget=pub.summary.budget,
-            awarded=pub.summary.awarded,
-            unallocated=pub.summary.unallocated,
-        ),
-        pub.text("doc.made_with", version=pub.tool_version, date=pub.date),
-    ]
-    if pub.source_file:
-        lines.append(pub.text("doc.source", file=pub.source_file, sha256=pub.source_sha256 or "–"))
+    lines = pub.colophon()
     for line in lines:
         _text(doc, line, 7.5, color=_MUTED, space=0.5)
 

@@ -282,7 +282,8 @@ def read_workbook(
             candidates = visible or [m.name for m in worksheets]
 
         scan_formulas = sniffed.format == "xlsx"
-        fallback: tuple[str, Grid, HeaderMatch, dict[int, int]] | None = None
+        # The first sheet whose header has the requested amount; else the first with a header.
+        chosen: tuple[str, Grid, HeaderMatch, dict[int, int]] | None = None
         first_grid: tuple[str, Grid] | None = None
         for name in candidates:
             grid, formula_rows = _read_sheet(book, path, name, scan_formulas, file, sniffed, t)
@@ -294,19 +295,12 @@ def read_workbook(
                     raise header_problem(grid, file, name, t)
                 continue
             if "requested" in match.fields or "requested" in match.duplicates or sheet is not None:
-                return build_table(
-                    grid,
-                    match,
-                    file=file,
-                    sheet=name,
-                    t=t,
-                    issues=issues,
-                    formula_rows=formula_rows,
-                )
-            if fallback is None:
-                fallback = (name, grid, match, formula_rows)
-        if fallback is not None:
-            name, grid, match, formula_rows = fallback
+                chosen = (name, grid, match, formula_rows)
+                break
+            if chosen is None:
+                chosen = (name, grid, match, formula_rows)
+        if chosen is not None:
+            name, grid, match, formula_rows = chosen
             return build_table(
                 grid,
                 match,

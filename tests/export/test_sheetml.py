@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
-from tilskudd.export import _sheetml
+from tilskudd.export import _sheetml, _zipstream
 from tilskudd.export._sheetml import (
     FORMULA_STARTS,
     MAX_CELL_CHARS,
@@ -401,7 +401,11 @@ def test_same_workbook_same_bytes(tmp_path: Path) -> None:
         assert {i.date_time for i in archive.infolist()} == {(2026, 11, 28, 10, 30, 0)}
 
 
-def test_rows_are_streamed_not_kept(tmp_path: Path) -> None:
+def test_rows_are_streamed_not_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Blocks of 64 KiB for the writer thread instead of 4 MiB, so that a few thousand rows
+    # show whether memory grows with the rows.
+    monkeypatch.setattr(_zipstream, "CHUNK_BYTES", 1 << 16)
+
     def peak(rows: int) -> int:
         row: list[CellValue] = [1, "Bærum kommune", Decimal("2.5"), 1_000_000, 0.2, None, "x" * 50]
         tracemalloc.start()
@@ -459,7 +463,8 @@ def test_an_error_inside_leaves_a_closed_file(tmp_path: Path) -> None:
 
     with pytest.raises(RuntimeError, match="boom"):
         fail_halfway()
-    assert books[0]._zip._zip.fp is None  # the file is closed, for the caller to remove
+    assert books[0]._zip._file.closed  # the file is closed, for the caller to remove
+    assert not books[0]._zip._thread.is_alive()  # and the writer thread has stopped
 
 
 def test_a_write_error_reaches_the_caller(tmp_path: Path) -> None:

@@ -402,7 +402,7 @@ def test_same_workbook_same_bytes(tmp_path: Path) -> None:
 
 
 def test_rows_are_streamed_not_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Blocks of 64 KiB for the writer thread instead of 4 MiB, so that a few thousand rows
+    # Blocks of 64 KiB for the writer thread instead of 2 MiB, so that a few thousand rows
     # show whether memory grows with the rows.
     monkeypatch.setattr(_zipstream, "CHUNK_BYTES", 1 << 16)
 

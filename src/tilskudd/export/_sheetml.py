@@ -44,7 +44,7 @@ Measured choices (100 000 award rows, 19 columns, about 110 MB of sheet XML;
   of rows.
 - Deflate level 1 (:data:`COMPRESS_LEVEL`): the whole award workbook in 2.1 s and 14.1 MB,
   against 2.5 s and 12.5 MB at level 3 and 3.2 s and 10.8 MB at level 6.
-- Deflating, CRCs and file writes on a second thread, in blocks of 4 MiB, with the zip written
+- Deflating, CRCs and file writes on a second thread, in blocks of 2 MiB, with the zip written
   by :mod:`tilskudd.export._zipstream`: the whole award workbook for 100 000 applications in
   1.6-1.7 s instead of 1.8-2.0 s through zipfile (back to back, a second core free).
 """

@@ -29,7 +29,7 @@ from typing import IO, Final
 
 __all__ = ["CHUNK_BYTES", "ZipStream"]
 
-CHUNK_BYTES: Final = 1 << 22
+CHUNK_BYTES: Final = 1 << 21
 """Streamed data is handed to the writer thread in blocks of at least this many bytes."""
 
 _LIMIT = 0xFFFFFFFF  # the largest size or offset a zip without ZIP64 can say

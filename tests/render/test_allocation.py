@@ -282,6 +282,36 @@ def test_notes_of_the_round_are_listed(
     assert "Notes\n- No problems found." in text
 
 
+@pytest.mark.parametrize(
+    ("lang", "more", "hint"),
+    [("en", "and 30 more", "cut short here"), ("nb", "og 30 til", "forkortet her")],
+)
+def test_a_long_tie_note_names_the_first_ids_and_counts_the_rest(
+    round_result: RoundResult,
+    make_result: Callable[..., RoundResult],
+    lang: str,
+    more: str,
+    hint: str,
+) -> None:
+    entries = list(
+        zip(round_result.applications, round_result.allocation.decisions[:4], strict=True)
+    )
+    ids = [f"T-{i:03d}" for i in range(1, 41)]
+    tie = Reason(
+        code="note.tie_at_line",
+        params={"rank": 7, "count": 40, "ids": ids, "funded_ids": ids[:3], "broken_by": "id"},
+    )
+    short = Reason(code="note.tie_at_line", params={"rank": 2, "count": 2, "ids": ["A", "B"]})
+    text = " ".join(render(make_result(entries, notes=(tie, short)), lang=lang).split())
+    assert "T-001, T-002" in text
+    assert f"T-010 {more}" in text
+    assert "T-011" not in text
+    assert hint in text
+    assert "(A and B)" in text or "(A og B)" in text  # a short list is shown whole
+    # The round itself keeps every id, for the files.
+    assert tie.params["ids"] == ids
+
+
 # --- the budget check ------------------------------------------------------------------------
 
 

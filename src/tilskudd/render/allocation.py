@@ -9,6 +9,7 @@ stays readable; text columns fold, amounts never wrap.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -19,7 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tilskudd.i18n import Translator, format_number, get
-from tilskudd.models import Decision, RejectedRow, RoundResult, Status
+from tilskudd.models import Decision, Reason, RejectedRow, RoundResult, Status
 from tilskudd.money import format_amount
 from tilskudd.render.text import grid, lead_widths, wrap
 from tilskudd.summary import BudgetCheck, RoundSummary, summarise
@@ -38,7 +39,14 @@ from tilskudd.wording import (
     summary_sentence,
 )
 
-__all__ = ["budget_line", "choose_columns", "column_widths", "render_budget_check", "render_result"]
+__all__ = [
+    "budget_line",
+    "choose_columns",
+    "column_widths",
+    "note_texts",
+    "render_budget_check",
+    "render_result",
+]
 
 STATUS_STYLE: dict[Status, str] = {
     Status.FUNDED: "green",
@@ -57,6 +65,8 @@ _REASON_WANTS = 30
 _COMPACT_BELOW = 120
 # Columns are separated by two spaces (see the Table below).
 _GAP = 2
+NOTE_IDS = 10
+"""A round note names at most this many applications in the terminal (the JSON export, all)."""
 
 
 @dataclass(frozen=True)
@@ -292,8 +302,19 @@ def render_result(
     console.print(Text(summary_sentence(summary, lang, round_name=result.round)))
 
 
+def note_texts(notes: Sequence[Reason], t: Translator) -> list[str]:
+    """A round's notes as the terminal shows them: each list of more than :data:`NOTE_IDS`
+    applications cut to its first ones and "N more" (a tie across the line in a round scored in
+    whole points can hold thousands), and then a line saying so if any was cut."""
+    shortened = [_shortened(note, t) for note in notes]
+    texts = [reason_text(note, t.lang) for note in shortened]
+    if any(a is not b for a, b in zip(shortened, notes, strict=True)):
+        texts.append(t("ui.notes_shortened"))
+    return texts
+
+
 def _print_notes(console: Console, result: RoundResult, t: Translator) -> None:
-    notes = [reason_text(note, t.lang) for note in result.allocation.notes]
+    notes = note_texts(result.allocation.notes, t)
     if any(d.tied for d in result.allocation.decisions):
         notes.append(t("ui.tie_legend", mark=f"12{TIE_MARK}"))
     if any(d.override for d in result.allocation.decisions):
@@ -303,6 +324,20 @@ def _print_notes(console: Console, result: RoundResult, t: Translator) -> None:
     console.print(Text(t("ui.notes"), style="bold"))
     for note in notes:
         console.print(Text(f"- {note}"))
+
+
+def _shortened(note: Reason, t: Translator) -> Reason:
+    """``note`` with each list of more than :data:`NOTE_IDS` ids cut short (see
+    :func:`note_texts`); ``note`` itself when it has no such list."""
+    long = {
+        key: value
+        for key, value in note.params.items()
+        if isinstance(value, list | tuple) and len(value) > NOTE_IDS + 1
+    }
+    if not long:
+        return note
+    cut = {k: [*v[:NOTE_IDS], t("ui.more_ids", n=len(v) - NOTE_IDS)] for k, v in long.items()}
+    return Reason(note.code, {**note.params, **cut})
 
 
 def render_budget_check(

@@ -14,14 +14,14 @@ from rich.text import Text
 
 from tilskudd.compare import Comparison, RuleFigures, figure_rows, outcome_text
 from tilskudd.i18n import get
-from tilskudd.render.allocation import STATUS_STYLE
-from tilskudd.wording import column_header, reason_text
+from tilskudd.render.allocation import STATUS_STYLE, note_texts
+from tilskudd.wording import column_header
 
 __all__ = ["render_comparison"]
 
 
 def _notes(figures: RuleFigures, lang: str) -> list[str]:
-    return [reason_text(n, lang) for n in figures.allocation.notes]
+    return note_texts(figures.allocation.notes, get(lang))
 
 
 def render_comparison(

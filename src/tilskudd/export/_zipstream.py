@@ -255,47 +255,33 @@ class ZipStream:
         self._put(self._local(entry))
         self._put(out)
 
-    def _local(self, entry: _Entry) -> bytes:
+    def _fields(self, entry: _Entry) -> tuple[int, ...]:
+        """What the local and the central header both say of an entry, in the zip's order:
+        version needed, flags, method, time, date, CRC, compressed and full size, name length."""
         return (
-            _LOCAL.pack(
-                0x04034B50,
-                _VERSION,
-                entry.flags,
-                _DEFLATED,
-                self._time,
-                self._date,
-                entry.crc,
-                entry.compressed,
-                entry.size,
-                len(entry.name),
-                0,
-            )
-            + entry.name
+            _VERSION,
+            entry.flags,
+            _DEFLATED,
+            self._time,
+            self._date,
+            entry.crc,
+            entry.compressed,
+            entry.size,
+            len(entry.name),
         )
+
+    def _local(self, entry: _Entry) -> bytes:
+        return _LOCAL.pack(0x04034B50, *self._fields(entry), 0) + entry.name  # no extra field
 
     def _directory(self) -> None:
         start = self._offset
         if len(self._entries) > 0xFFFF:
             raise ValueError("a zip without ZIP64 holds at most 65 535 entries")
         for entry in self._entries:
+            # Made by: MS-DOS (0), version 2.0; then no extra field, comment, disk number,
+            # internal or external attributes; then where the entry starts.
             header = _CENTRAL.pack(
-                0x02014B50,
-                _VERSION,  # made by: MS-DOS (0), version 2.0
-                _VERSION,
-                entry.flags,
-                _DEFLATED,
-                self._time,
-                self._date,
-                entry.crc,
-                entry.compressed,
-                entry.size,
-                len(entry.name),
-                0,  # extra field
-                0,  # comment
-                0,  # disk number
-                0,  # internal attributes
-                0,  # external attributes
-                entry.offset,
+                0x02014B50, _VERSION, *self._fields(entry), 0, 0, 0, 0, 0, entry.offset
             )
             self._put(header + entry.name)
         size = self._offset - start

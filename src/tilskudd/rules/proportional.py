@@ -33,6 +33,8 @@ from __future__ import annotations
 from array import array
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
+from itertools import compress, repeat
+from operator import floordiv, mod, mul
 
 from tilskudd.models import Allocation, Application, Policy, Reason, Status
 from tilskudd.rules.common import (
@@ -242,25 +244,25 @@ def allocate_proportional(
                 settle()
 
     # Round down to the round_to grid; hand out the steps left by largest remainder.
-    # (Comprehensions rather than one loop: this runs once per application.)
+    # (Whole lists through map rather than one loop: this runs once per application.)
     unit_amounts = [0] * m
-    remainders: list[tuple[int, int]] = []  # (-remainder, unit); remainders over weight_left
+    remainders: list[int] = []  # by unit, over weight_left × round_to
     if weight_left:
         denominator = weight_left * step
-        shares = [divmod(left * w, denominator) for w in weights]
-        unit_amounts = [q * step for q, _ in shares]
-        remainders = [
-            (-r, u) for u, (_, r) in enumerate(shares) if r and not (capped[u] or dropped[u])
-        ]
+        products = list(map(mul, repeat(left), weights))
+        unit_amounts = list(map(mul, map(floordiv, products, repeat(denominator)), repeat(step)))
+        remainders = list(map(mod, products, repeat(denominator)))
     for u in capped_units:
         unit_amounts[u] = caps_of[u]
     for u in dropped_units:
         unit_amounts[u] = 0
     steps = (budget - sum(unit_amounts)) // step
     if steps and remainders:
-        # Larger remainder first; equal: earlier unit (better rank, then id) first.
-        remainders.sort()
-        for _, u in remainders[:steps]:
+        # Larger remainder first; equal: earlier unit (better rank, then id) first (the sort is
+        # stable, reversed too). Capped and dropped units take no step.
+        takers = [u for u in compress(range(m), remainders) if not (capped[u] or dropped[u])]
+        takers.sort(key=remainders.__getitem__, reverse=True)
+        for u in takers[:steps]:
             if unit_amounts[u] + step <= caps_of[u]:
                 unit_amounts[u] += step
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import threading
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -135,6 +136,12 @@ def test_abort_stops_the_thread_and_closes_its_file(tmp_path: Path) -> None:
         archive.part("b.xml", b"")
 
 
+@pytest.fixture(autouse=True)
+def _no_thread_left_behind() -> Iterator[None]:
+    yield
+    assert not any(t.name == "tilskudd-zip" for t in threading.enumerate())
+
+
 def test_misuse_is_refused() -> None:
     archive = ZipStream(io.BytesIO(), WHEN, 1)
     with pytest.raises(ValueError, match="no entry is open"):
@@ -147,8 +154,11 @@ def test_misuse_is_refused() -> None:
     with pytest.raises(ValueError, match="still open"):
         archive.finish()
     archive.abort()
+    refused = ZipStream(io.BytesIO(), WHEN, 1)
     with pytest.raises(ValueError, match="ASCII"):
-        ZipStream(io.BytesIO(), WHEN, 1).part("blå.xml", b"")
+        refused.part("blå.xml", b"")
+    assert refused._thread.ident is None  # refused at its first call: no thread was started
+    refused.abort()
     with pytest.raises(ValueError, match="1980-2107"):
         ZipStream(io.BytesIO(), (1979, 1, 1, 0, 0, 0), 1)
 

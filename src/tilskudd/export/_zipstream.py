@@ -101,8 +101,8 @@ class ZipStream:
         self._compressor: zlib._Compress | None = None
         self._error: BaseException | None = None
         self._closed = False
+        # Started by the first job, so that a writer refused at its first call leaves none behind.
         self._thread = threading.Thread(target=self._run, name="tilskudd-zip", daemon=True)
-        self._thread.start()
 
     # -- the caller's side ---------------------------------------------------------------------
 
@@ -171,14 +171,17 @@ class ZipStream:
     def _submit(self, job: tuple[str, bytes, bytes]) -> None:
         if self._error is not None:
             raise self._error
+        if self._thread.ident is None:
+            self._thread.start()
         self._jobs.put(job)
 
     def _stop(self) -> None:
         if self._closed:
             return
         self._closed = True
-        self._jobs.put(None)
-        self._thread.join()
+        if self._thread.ident is not None:
+            self._jobs.put(None)
+            self._thread.join()
         if self._owned:
             self._file.close()
 

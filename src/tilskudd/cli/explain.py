@@ -87,9 +87,11 @@ def explain(
     lang: LangOpt = None,
     debug: DebugOpt = False,
 ) -> None:
-    """Explain the decision on one application: its score and rank, the caps that applied,
-    where the funding line fell, why it got this amount, and what score or budget would have
-    funded it. Takes the same file, budget and policy as allocate.
+    """Explain the decision on one application: why this amount, and what would change it.
+
+    Its score and rank, the caps that applied, where the funding line fell, why it got this
+    amount, and what score or budget would have funded it. Takes the same file, budget and
+    policy as allocate.
 
     Example:
 

@@ -158,6 +158,9 @@ def status(
 ) -> None:
     """Show the frame, what each round committed, amendments, and what remains.
 
+    Read from the programme's ledger, which it does not change; --format json gives the same
+    figures for other programs.
+
     Example, after round 1 of Difi's 2009 scheme was committed:
 
         tilskudd status
@@ -210,6 +213,9 @@ def history(
     debug: DebugOpt = False,
 ) -> None:
     """List everything an applicant has applied for and received, round by round.
+
+    By organisation number (every application of that organisation, in every round) or by
+    application id, from the programme's ledger.
 
     Example (every application from Moss kommune's organisation number):
 
@@ -361,6 +367,9 @@ def withdraw(
     debug: DebugOpt = False,
 ) -> None:
     """Record that a committed award is withdrawn; its money returns to the frame.
+
+    The ledger is append-only: the withdrawal is a new entry with its reason, and the committed
+    award stays as it was.
 
     Example:
 

@@ -1,0 +1,74 @@
+"""Every command's --help: prose flows as paragraphs, examples keep their lines, and text in
+square brackets is shown as written (not taken for markup)."""
+
+from __future__ import annotations
+
+import inspect
+
+import pytest
+import typer.main
+from typer.testing import CliRunner
+
+from tilskudd.cli import app
+
+COMMANDS = [
+    ["allocate"],
+    ["check"],
+    ["explain"],
+    ["init"],
+    ["status"],
+    ["history"],
+    ["amend"],
+    ["withdraw"],
+    ["verify"],
+    ["ledger", "export"],
+]
+
+
+def _help(*command: str) -> list[str]:
+    # Wide, so that a paragraph fits on one line and any break inside it is the help's own.
+    result = CliRunner().invoke(app, [*command, "--help"], env={"COLUMNS": "1000"})
+    assert result.exit_code == 0, result.output
+    return [" ".join(line.split()) for line in result.stdout.splitlines()]
+
+
+def _docstring(command: list[str]) -> str:
+    found = typer.main.get_command(app)
+    for name in command:
+        found = found.commands[name]  # type: ignore[attr-defined]
+    return inspect.cleandoc(found.help or "")
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_help_prose_is_whole_paragraphs_and_examples_keep_their_lines(command: list[str]) -> None:
+    lines = _help(*command)
+    prose, code = [], []
+    for paragraph in _docstring(command).split("\n\n"):
+        if paragraph.startswith("    "):
+            code += [line.strip() for line in paragraph.splitlines()]
+        else:
+            prose.append(" ".join(paragraph.split()))
+    assert code, "every command's help has a worked example"
+    for paragraph in prose:
+        assert paragraph in lines  # one line, not broken where the docstring broke it
+    for line in code:
+        assert line in lines  # an example keeps its own lines
+
+
+def test_a_paragraph_that_spans_docstring_lines_is_one_line() -> None:
+    lines = _help("allocate")
+    assert (
+        "Invalid applications are listed as rejected with their problems and the allocation "
+        "runs on the rest (unless --strict). Every result holds budget = awarded + unallocated."
+    ) in lines
+
+
+def test_example_output_keeps_its_lines() -> None:
+    lines = _help("status")
+    assert "tilskudd status" in lines
+    assert "Runde 1: 20 000 000 kr til 52 prosjekter i 145 kommuner." in lines
+
+
+@pytest.mark.parametrize("command", [["allocate"], ["explain"]])
+def test_square_brackets_are_shown_as_written(command: list[str]) -> None:
+    assert any("Policy TOML file ([policy] table)." in line for line in _help(*command))

@@ -176,6 +176,15 @@ def test_allocate_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
     assert openpyxl.load_workbook(out_file).worksheets[0].max_row > 1
 
 
+def test_messages_show_file_names_as_written(tmp_path: Path) -> None:
+    # Brackets in a file name are not terminal markup: "[bold]" stays in the message.
+    target = tmp_path / "tildeling [bold]2009.xlsx"
+    code, out, err = invoke("allocate", SMALL, "--budget", "5M", "-o", target)
+    assert code == 0, err
+    assert f"Wrote {target} (xlsx)." in " ".join(out.split())
+    assert target.exists()
+
+
 def test_allocate_never_overwrites_its_input(tmp_path: Path) -> None:
     copy = tmp_path / "small.xlsx"
     copy.write_bytes(SMALL.read_bytes())

@@ -118,6 +118,8 @@ def console(*, stderr: bool = False) -> Console:
 
     Piped or redirected output has no terminal width to fit; it gets 140 columns (or $COLUMNS)
     rather than rich's 80, so a saved report keeps the applicant, project and reason columns.
+    No rich markup: text printed as a string (a message naming the user's file) is shown as
+    written, brackets and all; styles come only from Text objects.
     """
     from rich.console import Console
 
@@ -125,7 +127,7 @@ def console(*, stderr: bool = False) -> Console:
     width = None
     if not stream.isatty() and not os.environ.get("COLUMNS"):
         width = PIPED_WIDTH
-    return Console(stderr=stderr, highlight=False, soft_wrap=False, width=width)
+    return Console(stderr=stderr, markup=False, highlight=False, soft_wrap=False, width=width)
 
 
 @contextlib.contextmanager

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tilskudd.errors import AmountError
-from tilskudd.money import format_amount, parse_amount, to_decimal
+from tilskudd.money import MAX_AMOUNT, format_amount, parse_amount, to_decimal
 
 NBSP, THIN, NNBSP = "\u00a0", "\u2009", "\u202f"
 
@@ -125,3 +125,15 @@ def test_negative_amounts_keep_the_sign_before_the_digits() -> None:
     assert format_amount(-1_234_567, "nb") == f"-1{NBSP}234{NBSP}567{NBSP}kr"
     assert format_amount(-1_234_567, "en") == f"NOK{NBSP}-1,234,567"
     assert format_amount(-5, "nb", currency=None) == "-5"
+
+
+def test_amounts_stop_at_what_a_spreadsheet_holds_exactly() -> None:
+    assert MAX_AMOUNT == 9_007_199_254_740_991
+    assert float(MAX_AMOUNT) == MAX_AMOUNT  # exact as a double: a cell can hold it
+    assert parse_amount(MAX_AMOUNT) == MAX_AMOUNT
+    assert parse_amount("9 007 199 254 740 991 kr") == MAX_AMOUNT
+    for value in (MAX_AMOUNT + 1, "10 000 000 mrd.", 1e20):
+        with pytest.raises(AmountError, match="more than tilskudd takes"):
+            parse_amount(value)
+    with pytest.raises(AmountError, match="more than tilskudd takes"):
+        parse_amount(-(MAX_AMOUNT + 1), allow_negative=True)

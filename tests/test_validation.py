@@ -16,6 +16,7 @@ from tilskudd.errors import UsageError
 from tilskudd.i18n import get
 from tilskudd.issues import describe_issue
 from tilskudd.models import Application, Issue, Location, Severity
+from tilskudd.money import MAX_AMOUNT
 from tilskudd.reading.table import FormulaWithoutValue, RawCell, RawTable
 from tilskudd.registry import get_register
 from tilskudd.validation import ValidationResult, check_table, validate
@@ -253,6 +254,32 @@ def test_amount_errors(cell: RawCell, code: str) -> None:
     assert issue.code == f"validate.{code}"
     assert issue.location is not None
     assert issue.location.cell == "Søknader!G2"
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        1e20,  # a number cell, as calamine gives it
+        2**60,  # a whole number from another reader
+        "99999999999999999999999999",  # typed digits
+        "9 007 199 254 740 992",  # typed, grouped: one more than the most
+        "10 000 000 mrd.",
+    ],
+)
+def test_an_amount_beyond_what_a_spreadsheet_holds_exactly_is_an_error(cell: RawCell) -> None:
+    issue = only_issue(check(row(requested=cell, total_cost=None)))
+    assert issue.code == "validate.amount_too_large"
+    assert issue.params == {"max": MAX_AMOUNT}
+    assert "9 007 199 254 740 991 kr" in describe_issue(issue, "nb").replace("\u00a0", " ")
+
+
+def test_the_largest_amount_is_taken_to_the_krone() -> None:
+    for cell in (float(MAX_AMOUNT), MAX_AMOUNT, "9 007 199 254 740 991"):
+        result = check(row(requested=cell, total_cost=cell))
+        assert result.ok, codes(result)
+        assert result.applications[0].requested == MAX_AMOUNT
+    too_large = check(row(requested=3_300_000.0, total_cost=float(MAX_AMOUNT + 1)))
+    assert codes(too_large) == ["validate.amount_too_large"]
 
 
 def test_missing_requested_cell_is_a_row_error() -> None:

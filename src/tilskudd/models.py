@@ -27,6 +27,8 @@ from pydantic import (
     model_validator,
 )
 
+from tilskudd.money import MAX_AMOUNT
+
 __all__ = [
     "DECISIONS_CHECKED",
     "Allocation",
@@ -112,7 +114,7 @@ class Application(_Frozen):
     """One valid application to a grant round."""
 
     id: str
-    requested: int = Field(gt=0, description="amount applied for, whole kroner")
+    requested: int = Field(gt=0, le=MAX_AMOUNT, description="amount applied for, whole kroner")
     applicant: str | None = None
     orgnr: str | None = Field(default=None, pattern=r"^\d{9}$")
     project: str | None = None
@@ -121,14 +123,14 @@ class Application(_Frozen):
         default=(),
         description="2-digit county numbers, from the county column or the municipalities",
     )
-    total_cost: int | None = Field(default=None, gt=0)
+    total_cost: int | None = Field(default=None, gt=0, le=MAX_AMOUNT)
     score: Decimal | None = None
     rank: int | None = Field(default=None, ge=1, description="a given order, 1 first")
     category: str | None = None
     decision: Literal["fund", "reject", "reserve"] | None = Field(
         default=None, description="manual override by an officer"
     )
-    decision_amount: int | None = Field(default=None, ge=0)
+    decision_amount: int | None = Field(default=None, ge=0, le=MAX_AMOUNT)
     decision_reason: str | None = None
     row: int | None = Field(default=None, description="the row it was read from, for messages")
     extra: dict[str, CellValue] = Field(
@@ -254,15 +256,22 @@ class Policy(_Frozen):
     """
 
     rule: Literal["ranked", "proportional", "optimal", "lottery"] = "ranked"
-    max_award: int | None = Field(default=None, gt=0, description="absolute cap per application")
+    max_award: int | None = Field(
+        default=None, gt=0, le=MAX_AMOUNT, description="absolute cap per application"
+    )
     max_share_of_cost: Decimal | None = Field(
         default=None, gt=0, le=1, description="at most this share of total cost (0.2 = 20 %)"
     )
-    min_award: int = Field(default=0, ge=0, description="no award below this")
-    round_to: int = Field(default=1, ge=1, description="awards rounded down to a multiple of this")
+    min_award: int = Field(default=0, ge=0, le=MAX_AMOUNT, description="no award below this")
+    round_to: int = Field(
+        default=1, ge=1, le=MAX_AMOUNT, description="awards rounded down to a multiple of this"
+    )
     min_score: Decimal | None = Field(default=None, description="eligibility threshold")
     per_applicant_max: int | None = Field(
-        default=None, gt=0, description="cap on the sum over one organisation number's applications"
+        default=None,
+        gt=0,
+        le=MAX_AMOUNT,
+        description="cap on the sum over one organisation number's applications",
     )
     at_line: Literal["skip", "stop", "partial"] = "skip"
     reserve: int = Field(default=0, ge=0, description="length of the reserve list")
@@ -459,7 +468,7 @@ class Allocation(_Frozen):
 
     rule: str
     policy: Policy
-    budget: int = Field(ge=0)
+    budget: int = Field(ge=0, le=MAX_AMOUNT)
     decisions: SkipValidation[tuple[Decision, ...]]
     awarded: int = Field(ge=0)
     unallocated: int = Field(ge=0)

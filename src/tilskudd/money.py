@@ -11,10 +11,17 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from typing import Final
 
 from tilskudd.errors import AmountError
 
-__all__ = ["format_amount", "parse_amount", "parse_decimal", "to_decimal"]
+__all__ = ["MAX_AMOUNT", "format_amount", "parse_amount", "parse_decimal", "to_decimal"]
+
+MAX_AMOUNT: Final = 2**53 - 1
+"""The largest amount tilskudd takes: 9 007 199 254 740 991 kr, the largest whole number that a
+spreadsheet (a cell is a double), calamine (which reads numbers as floats) and JavaScript readers
+of the JSON export all hold exactly. A larger amount is a typing error in any real round, and it
+could not come back out of the award workbook to the krone."""
 
 # Ordinary, no-break, narrow no-break, thin and figure spaces: all are typed as digit grouping.
 _SPACES = "\u0020\u00a0\u202f\u2009\u2007\u2002\u2003\u2004\u2005\u2006\u2008\u200a"
@@ -51,6 +58,12 @@ def _whole_units(value: Decimal, original: str, *, allow_zero: bool, allow_negat
         raise AmountError(f"'{original}' is negative", hint="an amount must be 0 or more")
     if value == 0 and not allow_zero:
         raise AmountError(f"'{original}' is zero", hint="an amount must be more than 0")
+    if abs(value) > MAX_AMOUNT:
+        raise AmountError(
+            f"'{original}' is more than tilskudd takes",
+            hint=f"at most {format_amount(MAX_AMOUNT, 'en')}, the largest whole number a "
+            "spreadsheet holds exactly",
+        )
     if value != value.to_integral_value():
         # Two decimals are øre; more than two is a fraction of an øre.
         exponent = value.normalize().as_tuple().exponent

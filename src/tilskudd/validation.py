@@ -56,7 +56,7 @@ from tilskudd.collector import collector_paused
 from tilskudd.errors import AmountError, UsageError
 from tilskudd.issues import describe_issue
 from tilskudd.models import Application, CellValue, Issue, Location, RejectedRow, Severity
-from tilskudd.money import parse_decimal
+from tilskudd.money import MAX_AMOUNT, parse_decimal
 from tilskudd.reading.table import (
     DataRows,
     FormulaWithoutValue,
@@ -282,6 +282,9 @@ class _Problem(Exception):  # noqa: N818 - a control-flow signal inside this mod
         self.params = params
 
 
+_MAX = float(MAX_AMOUNT)  # exactly 2**53 - 1: the fast paths compare float cells with it
+
+
 def _amount(value: RawCell, *, allow_zero: bool = False) -> int:
     """Whole kroner from a number or typed text, or raise :class:`_Problem`."""
     number: Decimal | int
@@ -309,6 +312,8 @@ def _amount(value: RawCell, *, allow_zero: bool = False) -> int:
         raise _Problem("amount_negative")
     if number == 0 and not allow_zero:
         raise _Problem("amount_zero")
+    if number > MAX_AMOUNT:
+        raise _Problem("amount_too_large", max=MAX_AMOUNT)
     if isinstance(number, Decimal):
         if number != number.to_integral_value():
             exponent = number.normalize().as_tuple().exponent
@@ -543,9 +548,9 @@ class _Checker:
         if v_decision is not None or v_decision_amount is not None:
             return None
 
-        if type(v_requested) is float and v_requested.is_integer() and v_requested > 0:
+        if type(v_requested) is float and v_requested.is_integer() and 0 < v_requested <= _MAX:
             requested = int(v_requested)
-        elif type(v_requested) is int and v_requested > 0:
+        elif type(v_requested) is int and 0 < v_requested <= MAX_AMOUNT:
             requested = v_requested
         elif type(v_requested) is str:
             amount = self._amounts.get(v_requested) or self.plain_amount(v_requested)
@@ -557,10 +562,10 @@ class _Checker:
         if v_total_cost is None:
             total_cost: int | None = None
         elif type(v_total_cost) is float and v_total_cost.is_integer():
-            if v_total_cost < requested:
+            if v_total_cost < requested or v_total_cost > _MAX:
                 return None
             total_cost = int(v_total_cost)
-        elif type(v_total_cost) is int and v_total_cost >= requested:
+        elif type(v_total_cost) is int and requested <= v_total_cost <= MAX_AMOUNT:
             total_cost = v_total_cost
         elif type(v_total_cost) is str:
             total_cost = self._amounts.get(v_total_cost) or self.plain_amount(v_total_cost)
@@ -729,6 +734,8 @@ class _Checker:
         match = _TYPED_AMOUNT.fullmatch(text)
         if match:
             amount = int(_GROUPING.sub("", match[1]))
+            if amount > MAX_AMOUNT:
+                return None
         else:
             try:
                 amount = _amount(text)
@@ -820,13 +827,13 @@ class _Checker:
                 row, v_county, derived
             )
 
-        if type(v_requested) is float and v_requested.is_integer() and v_requested > 0:
+        if type(v_requested) is float and v_requested.is_integer() and 0 < v_requested <= _MAX:
             requested: int | None = int(v_requested)
-        elif type(v_requested) is int and v_requested > 0:
+        elif type(v_requested) is int and 0 < v_requested <= MAX_AMOUNT:
             requested = v_requested
         else:
             requested = self.check_amount(row, "requested")
-        if type(v_total_cost) is float and v_total_cost.is_integer() and v_total_cost > 0:
+        if type(v_total_cost) is float and v_total_cost.is_integer() and 0 < v_total_cost <= _MAX:
             total_cost: int | None = int(v_total_cost)
         elif v_total_cost is None:
             total_cost = None
@@ -1508,18 +1515,18 @@ _APPLICATION_FIELDS = set(_DATA)
 (pydantic copies it before any change, in model_copy; the model is frozen)."""
 _MODEL_KNOWN: tuple[tuple[str, str, str], ...] = (
     ("id", "<class 'str'>", "[]"),
-    ("requested", "<class 'int'>", "[Gt(gt=0)]"),
+    ("requested", "<class 'int'>", f"[Gt(gt=0), Le(le={MAX_AMOUNT})]"),
     ("applicant", "str | None", "[]"),
     ("orgnr", "str | None", "[_PydanticGeneralMetadata(pattern='^\\\\d{9}$')]"),
     ("project", "str | None", "[]"),
     ("municipalities", "tuple[str, ...]", "[]"),
     ("counties", "tuple[str, ...]", "[]"),
-    ("total_cost", "int | None", "[Gt(gt=0)]"),
+    ("total_cost", "int | None", f"[Gt(gt=0), Le(le={MAX_AMOUNT})]"),
     ("score", "decimal.Decimal | None", "[]"),
     ("rank", "int | None", "[Ge(ge=1)]"),
     ("category", "str | None", "[]"),
     ("decision", "typing.Optional[typing.Literal['fund', 'reject', 'reserve']]", "[]"),
-    ("decision_amount", "int | None", "[Ge(ge=0)]"),
+    ("decision_amount", "int | None", f"[Ge(ge=0), Le(le={MAX_AMOUNT})]"),
     ("decision_reason", "str | None", "[]"),
     ("row", "int | None", "[]"),
     ("extra", "dict[str, str | int | decimal.Decimal | bool | None]", "[]"),

@@ -27,6 +27,7 @@ from tilskudd.models import (
     Status,
     TieBreak,
 )
+from tilskudd.money import MAX_AMOUNT
 from tilskudd.rules import RULES, allocate
 from tilskudd.rules.common import (
     AllocationInvariantError,
@@ -517,10 +518,25 @@ def test_allocate_refuses_unknown_rules_bad_budgets_and_duplicate_ids(
     # Every rule a Policy accepts is registered; an unknown one can only come from outside it.
     with pytest.raises(PolicyError, match=r"'nope'.*lottery, optimal, proportional, ranked"):
         allocate(apps, 100, Policy.model_construct(rule="nope"))
-    with pytest.raises(PolicyError, match="0 or more"):
-        allocate(apps, -1, Policy())
+    for budget in (-1, MAX_AMOUNT + 1):
+        with pytest.raises(PolicyError, match="from 0 to 9007199254740991"):
+            allocate(apps, budget, Policy())
     with pytest.raises(TilskuddError, match="1 occur more than once: A"):
         allocate([*apps, make_application(id="A")], 100, Policy())
+
+
+@pytest.mark.parametrize("rule", ["ranked", "proportional", "lottery"])
+def test_the_largest_amounts_allocate_to_the_krone(make_application: MakeApp, rule: str) -> None:
+    # Amounts up to MAX_AMOUNT fit the rules' machine-integer lists (2**63 - 1) with room over.
+    apps = [
+        make_application(id="A", requested=MAX_AMOUNT, total_cost=MAX_AMOUNT, score=Decimal(5)),
+        make_application(id="B", requested=MAX_AMOUNT - 1, total_cost=MAX_AMOUNT, score=Decimal(4)),
+    ]
+    result = allocate(apps, MAX_AMOUNT, Policy(rule=rule, seed=1))  # type: ignore[arg-type]
+    assert result.awarded + result.unallocated == MAX_AMOUNT
+    assert result.awarded >= MAX_AMOUNT - 1
+    with pytest.raises(ValidationError, match="less than or equal to 9007199254740991"):
+        make_application(id="C", requested=MAX_AMOUNT + 1)
 
 
 # --- every code has words -----------------------------------------------------------------------

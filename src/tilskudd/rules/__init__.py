@@ -26,6 +26,7 @@ from typing import Protocol
 
 from tilskudd.errors import PolicyError
 from tilskudd.models import Allocation, Application, Policy
+from tilskudd.money import MAX_AMOUNT
 from tilskudd.rules.common import check_unique_ids
 from tilskudd.rules.lottery import allocate_lottery
 from tilskudd.rules.overrides import allocate_with_overrides
@@ -100,8 +101,10 @@ def allocate(
         raise PolicyError(
             f"unknown or unavailable rule {policy.rule!r}; available: {', '.join(sorted(RULES))}"
         )
-    if isinstance(budget, bool) or not isinstance(budget, int) or budget < 0:
-        raise PolicyError(f"the budget must be a whole number of kroner, 0 or more, not {budget!r}")
+    if isinstance(budget, bool) or not isinstance(budget, int) or not 0 <= budget <= MAX_AMOUNT:
+        raise PolicyError(
+            f"the budget must be a whole number of kroner from 0 to {MAX_AMOUNT}, not {budget!r}"
+        )
     check_unique_ids(applications)
     if policy.rule == "proportional":
         refuse_quotas(policy)

@@ -13,8 +13,10 @@ from hypothesis import strategies as st
 
 from tilskudd.errors import PolicyError
 from tilskudd.models import Allocation, Application, Policy, Reason, Status
+from tilskudd.money import MAX_AMOUNT
 from tilskudd.rules import allocate
 from tilskudd.rules.common import rank_order
+from tilskudd.wording import reason_text
 
 from .quota_helpers import (
     brute_force,
@@ -361,3 +363,36 @@ def test_row_order_on_a_round_with_many_equal_selections(make_application: MakeA
         shuffled = apps[:]
         random.Random(seed).shuffle(shuffled)
         assert allocate(shuffled, 2_500_000, policy) == first
+
+
+@pytest.mark.parametrize("big", [10**9, 10**13, MAX_AMOUNT])
+def test_amounts_too_large_for_the_solver_to_the_krone_still_give_a_valid_result(
+    make_application: MakeApp, big: int
+) -> None:
+    # A selection a few kroner over the budget is within HiGHS's relative tolerance at these
+    # sizes (A and C: 3 kr over). It is corrected in whole kroner, and not called optimal.
+    apps = [
+        make_application(id="A", requested=big, total_cost=big, score=Decimal(5)),
+        make_application(id="B", requested=big - 1, total_cost=big, score=Decimal(4)),
+        make_application(id="C", requested=3, total_cost=3, score=Decimal(1)),
+    ]
+    result = allocate(apps, big, Policy(rule="optimal"))
+    check_invariants(apps, big, result.policy, result)
+    assert amounts_of(result)["A"] == big
+    codes = [n.code for n in result.notes]
+    assert "note.optimal.proven" not in codes
+    assert "note.optimal.imprecise" in codes
+    assert "round_to" in reason_text(note(result, "note.optimal.imprecise"), "en")
+
+
+def test_the_same_round_in_thousands_is_proven(make_application: MakeApp) -> None:
+    # With round_to 1 000 the solver works in thousands: small enough to keep to the krone.
+    big = 10**9
+    apps = [
+        make_application(id="A", requested=big, total_cost=big, score=Decimal(5)),
+        make_application(id="B", requested=big - 1000, total_cost=big, score=Decimal(4)),
+        make_application(id="C", requested=3000, total_cost=3000, score=Decimal(1)),
+    ]
+    result = allocate(apps, big, Policy(rule="optimal", round_to=1000))
+    assert result.notes[0].code == "note.optimal.proven"
+    assert amounts_of(result)["A"] == big

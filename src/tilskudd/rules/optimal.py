@@ -20,7 +20,10 @@ sum is exact in the solver's floating point; beyond that the coefficients are di
 of ten and rounded (``note.optimal.rounded``), which can happen only with ``score_amount``.
 HiGHS runs with ``mip_rel_gap = 0`` and ``mip_abs_gap = 0.5``: "optimal" is reported only when no
 selection can be better by 1, i.e. at all (``note.optimal.proven``). The solution is checked
-again in integers (budget, organisations, quotas) before it is used.
+again in integers (budget, organisations, quotas) before it is used. HiGHS's tolerance is
+relative: with amounts of billions to the krone a selection a few kroner over the budget passes
+there. Such a selection is corrected in integers (:meth:`_Program.repaired`), the starting
+selection kept if it is better, and the result is not called optimal (``note.optimal.imprecise``).
 
 How it is solved (measured on 10 000 applications, benchmarks/bench_optimal.py):
 
@@ -126,6 +129,28 @@ class _Program:
                 return False
         return True
 
+    def repaired(self, x: Sequence[int], costs: Sequence[int]) -> list[int] | None:
+        """``x`` with selected columns dropped until every row's maximum holds in integers, the
+        least objective per unit of the overfull row first; None if a minimum then fails.
+
+        For a solver's selection that is over a limit by a few units: its tolerance is relative,
+        so with amounts of billions to the krone such a selection passes as feasible there.
+        """
+        x = list(x)
+        for cols, coefs, _, high in self.rows:
+            if high is None:
+                continue
+            total = sum(c for j, c in zip(cols, coefs, strict=True) if x[j])
+            taken = sorted(
+                (costs[j] / max(c, 1), j, c) for j, c in zip(cols, coefs, strict=True) if x[j]
+            )
+            for _, j, c in taken:
+                if total <= high:
+                    break
+                x[j] = 0
+                total -= c
+        return x if self.holds(x) else None
+
     def greedy(self, costs: Sequence[int]) -> list[int] | None:
         """A good selection to start the solver from, or None if this one breaks a minimum.
 
@@ -215,6 +240,9 @@ class _Solution:
     bound: float
     """HiGHS's proven upper bound on the primary objective (program units)."""
     tie_break_proven: bool
+    precise: bool = True
+    """False when the solver could not keep to the limits in whole units (amounts too large for
+    its tolerance), and the selection is one corrected, or the start, rather than its own."""
 
 
 def _total(costs: Sequence[int], x: Sequence[int]) -> int:
@@ -315,16 +343,29 @@ def _solve(
     if status == HighsModelStatus.kInfeasible:
         return None
     if status not in (HighsModelStatus.kOptimal, HighsModelStatus.kTimeLimit):
-        raise AllocationInvariantError(f"HiGHS stopped with {h.modelStatusToString(status)}")
+        # Numerical trouble (seen with amounts of 10^15 kroner to the krone): the start, which
+        # holds in integers, is the best that can be vouched for.
+        if start is None:
+            raise AllocationInvariantError(f"HiGHS stopped with {h.modelStatusToString(status)}")
+        return _Solution([bool(v) for v in start], False, _total(costs, start), _INF, False, False)
     info = h.getInfo()
     values = h.getSolution().col_value
     x = [1 if v > 0.5 else 0 for v in values] if len(values) == m else []
+    precise = True
     if x and not program.holds(x):
-        raise AllocationInvariantError("HiGHS returned a selection that breaks a constraint")
-    proven = status == HighsModelStatus.kOptimal
-    # Stopped by the time limit: never return less than the starting point.
+        # Over a limit by less than the solver's (relative) tolerance: corrected in integers,
+        # and no longer proven optimal.
+        precise = False
+        x = program.repaired(x, costs) or []
+    proven = status == HighsModelStatus.kOptimal and precise
+    # Stopped by the time limit, or corrected: never return less than the starting point.
     if not proven and start is not None and (not x or _total(costs, start) > _total(costs, x)):
         x = list(start)
+    if not x and not precise:
+        raise PolicyError(
+            "the amounts are too large for the optimal rule to keep to the limits to the krone; "
+            "a larger round_to (such as 1 000 kr) makes the solver's numbers smaller"
+        )
     if not x:
         raise PolicyError(
             f"no selection meeting every quota was found within the time limit of "
@@ -333,7 +374,7 @@ def _solve(
     objective = _total(costs, x)
     bound = float(info.mip_dual_bound)
     if not proven:
-        return _Solution([bool(v) for v in x], False, objective, bound, False)
+        return _Solution([bool(v) for v in x], False, objective, bound, False, precise)
 
     # Second solve: the objective at its optimum, the rank preference maximised. With most
     # columns fixed the program is small, and presolve (which costs more than it saves on the
@@ -534,6 +575,8 @@ def allocate_optimal(
         notes.append(make_reason("note.optimal.proven", objective=objective))
         if not solution.tie_break_proven:
             notes.append(make_reason("note.optimal.tie_break_not_proven"))
+    elif not solution.precise:
+        notes.append(make_reason("note.optimal.imprecise", objective=objective, value=value))
     elif not math.isfinite(solution.bound):
         notes.append(
             make_reason(

@@ -222,6 +222,30 @@ def test_no_score_is_enough_when_it_asks_for_more_than_the_budget(
     assert allocate(apps, 2_300_000, Policy()).by_id()["BIG"].status is Status.FUNDED
 
 
+def test_a_long_tie_is_named_by_its_first_applications_and_counted(
+    make_application: Callable[..., Application],
+) -> None:
+    # 40 applications on the same score, room for 25: the tie crosses the funding line.
+    apps = tuple(
+        make_application(id=f"T{i:02d}", score=Decimal(4), requested=100_000, total_cost=None)
+        for i in range(1, 41)
+    )
+    allocation = allocate(apps, 2_500_000, Policy())
+    result = RoundResult(
+        allocation=allocation,
+        applications=apps,
+        tool_version="0",
+        created=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    said = " ".join(sentences(explain(result, "T30"), "nb"))
+    assert "T01, T02" in said
+    assert "T10 og 29 til" in said  # the 39 others: ten named, 29 counted
+    assert "(T01, T02, T03, T04, T05, T06, T07, T08, T09, T10 og 30 til)" in said  # the note
+    assert "T31" not in said.replace("T30", "")
+    # The data keep every one.
+    assert len(to_data(explain(result, "T30"), "en")["tied_with"]) == 39
+
+
 # --- the CLI -----------------------------------------------------------------------------------
 
 

@@ -54,7 +54,7 @@ from tilskudd.models import (
     Status,
 )
 from tilskudd.rules.common import natural_key, ranking_basis
-from tilskudd.wording import issue_cell, issue_text, reason_text
+from tilskudd.wording import issue_cell, issue_text, listed, reason_text, shortened
 
 __all__ = [
     "BudgetChange",
@@ -550,7 +550,7 @@ def paragraphs(explanation: Explanation, lang: str) -> list[list[str]]:
                     score=app.score,
                     rank=d.rank,
                     count=e.count,
-                    others=list(e.tied_with),
+                    others=listed(e.tied_with, t),
                 )
             )
         else:
@@ -606,7 +606,7 @@ def paragraphs(explanation: Explanation, lang: str) -> list[list[str]]:
         decided.append(
             t("explain.line_unranked", rule=e.rule, budget=e.budget, remaining=e.unallocated)
         )
-    decided.extend(_sentence(reason_text(n, lang)) for n in e.notes)
+    decided.extend(_sentence(reason_text(shortened(n, t), lang)) for n in e.notes)
     if d.status is Status.FUNDED:
         decided.append(t("explain.funded", amount=d.amount))
     elif d.status is Status.PARTLY_FUNDED:

@@ -26,6 +26,7 @@ __all__ = [
     "display_order",
     "issue_cell",
     "issue_text",
+    "listed",
     "municipality_label",
     "municipality_name",
     "places_short",
@@ -33,6 +34,7 @@ __all__ = [
     "rank_text",
     "reason_text",
     "rejected_text",
+    "shortened",
     "status_text",
     "summary_sentence",
 ]
@@ -52,6 +54,10 @@ STATUS_ORDER: dict[Status, int] = {
 }
 """Order of status groups in every list: funded and partly funded, reserve, not funded, rejected."""
 
+LISTED = 10
+"""Text read on a screen names at most this many applications in one list, then "N more" (a tie
+in a round scored in whole points can hold thousands); the files keep every one."""
+
 
 def plural(t: Translator, key: str, n: int, /, **params: Any) -> str:
     """The ``key.one`` or ``key.other`` form for count ``n`` (bokmål and English share the rule)."""
@@ -61,6 +67,25 @@ def plural(t: Translator, key: str, n: int, /, **params: Any) -> str:
 def reason_text(reason: Reason, lang: str) -> str:
     """One reason (or round note) as a phrase: its code's catalogue text with its params filled."""
     return get(lang).render(reason.code, reason.params)
+
+
+def listed(items: Sequence[str], t: Translator) -> list[str]:
+    """``items``, or the first :data:`LISTED` of them and "N more" (``ui.more_ids``) as the last
+    item, for a ``{…:list}`` field: ``S-1, S-2, … S-10 og 1 988 til``."""
+    if len(items) <= LISTED + 1:
+        return list(items)
+    return [*items[:LISTED], t("ui.more_ids", n=len(items) - LISTED)]
+
+
+def shortened(reason: Reason, t: Translator) -> Reason:
+    """``reason`` with each list in its parameters :func:`listed`; ``reason`` itself when none
+    is longer than that."""
+    cut = {
+        key: listed(value, t)
+        for key, value in reason.params.items()
+        if isinstance(value, list | tuple) and len(value) > LISTED + 1
+    }
+    return Reason(reason.code, {**reason.params, **cut}) if cut else reason
 
 
 def _sentences(phrases: Iterable[str]) -> str:

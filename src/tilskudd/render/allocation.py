@@ -35,6 +35,7 @@ from tilskudd.wording import (
     rank_text,
     reason_text,
     rejected_text,
+    shortened,
     status_text,
     summary_sentence,
 )
@@ -65,8 +66,6 @@ _REASON_WANTS = 30
 _COMPACT_BELOW = 120
 # Columns are separated by two spaces (see the Table below).
 _GAP = 2
-NOTE_IDS = 10
-"""A round note names at most this many applications in the terminal (the JSON export, all)."""
 
 
 @dataclass(frozen=True)
@@ -303,12 +302,11 @@ def render_result(
 
 
 def note_texts(notes: Sequence[Reason], t: Translator) -> list[str]:
-    """A round's notes as the terminal shows them: each list of more than :data:`NOTE_IDS`
-    applications cut to its first ones and "N more" (a tie across the line in a round scored in
-    whole points can hold thousands), and then a line saying so if any was cut."""
-    shortened = [_shortened(note, t) for note in notes]
-    texts = [reason_text(note, t.lang) for note in shortened]
-    if any(a is not b for a, b in zip(shortened, notes, strict=True)):
+    """A round's notes as the terminal shows them: long lists of applications cut short
+    (:func:`~tilskudd.wording.shortened`), and then a line saying so if any was."""
+    short = [shortened(note, t) for note in notes]
+    texts = [reason_text(note, t.lang) for note in short]
+    if any(a is not b for a, b in zip(short, notes, strict=True)):
         texts.append(t("ui.notes_shortened"))
     return texts
 
@@ -324,20 +322,6 @@ def _print_notes(console: Console, result: RoundResult, t: Translator) -> None:
     console.print(Text(t("ui.notes"), style="bold"))
     for note in notes:
         console.print(Text(f"- {note}"))
-
-
-def _shortened(note: Reason, t: Translator) -> Reason:
-    """``note`` with each list of more than :data:`NOTE_IDS` ids cut short (see
-    :func:`note_texts`); ``note`` itself when it has no such list."""
-    long = {
-        key: value
-        for key, value in note.params.items()
-        if isinstance(value, list | tuple) and len(value) > NOTE_IDS + 1
-    }
-    if not long:
-        return note
-    cut = {k: [*v[:NOTE_IDS], t("ui.more_ids", n=len(v) - NOTE_IDS)] for k, v in long.items()}
-    return Reason(note.code, {**note.params, **cut})
 
 
 def render_budget_check(

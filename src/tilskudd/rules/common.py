@@ -219,23 +219,14 @@ def decisions_by_position(
         position_of[i] = k
     decisions: list[Decision] = [None] * n  # type: ignore[list-item]  # every slot is filled
     new = _tuple_new
-    extra = bool(before or after)
+    # The few applications with reasons before or after the outcome are dealt with outside the
+    # loop: "before" joins the eligibility reasons now, "after" is added to the decision below.
+    for k, more in (before or {}).items():
+        reasons_in[positions[k]].extend(more)
     for i, app in enumerate(applications):
         k = position_of[i]
-        why = reasons_in[i]
         said = outcome[k]
-        if extra:
-            if before and k in before:
-                why.extend(before[k])
-            if said is not None:
-                why.append(said)
-            if after and k in after:
-                why.extend(after[k])
-            reasons = tuple(why)
-        elif said is not None:
-            reasons = (*why, said)
-        else:
-            reasons = tuple(why)
+        reasons = tuple(reasons_in[i]) if said is None else (*reasons_in[i], said)
         decisions[k] = new(
             Decision,
             (
@@ -250,6 +241,9 @@ def decisions_by_position(
                 reasons,
             ),
         )
+    for k, more in (after or {}).items():
+        decision = decisions[k]
+        decisions[k] = new(Decision, (*decision[:-1], decision.reasons + tuple(more)))
     return decisions
 
 

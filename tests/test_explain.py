@@ -58,6 +58,16 @@ def rerun(result: RoundResult, app_id: str, *, score: Decimal | None = None, bud
     return allocate(apps, budget, POLICY).by_id()[app_id]
 
 
+def ranked_round(apps: tuple[Application, ...], budget: int) -> RoundResult:
+    """A round of ``apps`` allocated by the ranked rule with the default policy."""
+    return RoundResult(
+        allocation=allocate(apps, budget, Policy()),
+        applications=apps,
+        tool_version="0",
+        created=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+
+
 def text(result: RoundResult, app_id: str, lang: str = "en") -> str:
     return " ".join(sentences(explain(result, app_id), lang))
 
@@ -204,13 +214,7 @@ def test_no_score_is_enough_when_it_asks_for_more_than_the_budget(
         make_application(id="A", score=Decimal(9), requested=300_000, total_cost=None),
         make_application(id="BIG", score=Decimal(5), requested=2_000_000, total_cost=None),
     )
-    allocation = allocate(apps, 500_000, Policy())
-    result = RoundResult(
-        allocation=allocation,
-        applications=apps,
-        tool_version="0",
-        created=datetime(2026, 1, 1, tzinfo=UTC),
-    )
+    result = ranked_round(apps, 500_000)
     explanation = explain(result, "BIG")
     assert explanation.score_change is None
     assert explanation.score_note == "none"
@@ -230,13 +234,7 @@ def test_a_long_tie_is_named_by_its_first_applications_and_counted(
         make_application(id=f"T{i:02d}", score=Decimal(4), requested=100_000, total_cost=None)
         for i in range(1, 41)
     )
-    allocation = allocate(apps, 2_500_000, Policy())
-    result = RoundResult(
-        allocation=allocation,
-        applications=apps,
-        tool_version="0",
-        created=datetime(2026, 1, 1, tzinfo=UTC),
-    )
+    result = ranked_round(apps, 2_500_000)
     said = " ".join(sentences(explain(result, "T30"), "nb"))
     assert "T01, T02" in said
     assert "T10 og 29 til" in said  # the 39 others: ten named, 29 counted

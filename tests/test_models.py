@@ -12,40 +12,31 @@ def decision(app_id: str, amount: int, status: Status = Status.FUNDED) -> Decisi
     return Decision(application_id=app_id, status=status, amount=amount)
 
 
+def allocation(decisions: tuple[Decision, ...], *, awarded: int, unallocated: int) -> Allocation:
+    """An allocation of a 100 kr budget by the ranked rule, with the figures given as they are."""
+    return Allocation(
+        rule="ranked",
+        policy=Policy(),
+        budget=100,
+        awarded=awarded,
+        unallocated=unallocated,
+        decisions=decisions,
+    )
+
+
 def test_allocation_budget_must_balance() -> None:
     with pytest.raises(ValidationError, match="budget"):
-        Allocation(
-            rule="ranked",
-            policy=Policy(),
-            budget=100,
-            awarded=60,
-            unallocated=30,
-            decisions=(decision("A", 60),),
-        )
+        allocation((decision("A", 60),), awarded=60, unallocated=30)
 
 
 def test_allocation_awarded_is_the_sum_of_awards() -> None:
     with pytest.raises(ValidationError, match="sum of awards"):
-        Allocation(
-            rule="ranked",
-            policy=Policy(),
-            budget=100,
-            awarded=50,
-            unallocated=50,
-            decisions=(decision("A", 60),),
-        )
+        allocation((decision("A", 60),), awarded=50, unallocated=50)
 
 
 def test_allocation_lists_each_application_once() -> None:
     with pytest.raises(ValidationError, match="more than once"):
-        Allocation(
-            rule="ranked",
-            policy=Policy(),
-            budget=100,
-            awarded=60,
-            unallocated=40,
-            decisions=(decision("A", 30), decision("A", 30)),
-        )
+        allocation((decision("A", 30), decision("A", 30)), awarded=60, unallocated=40)
 
 
 @pytest.mark.parametrize(
@@ -56,39 +47,18 @@ def test_status_must_fit_amount(amount: int, status: Status) -> None:
         decision("A", amount, status).check()
     # An allocation holding such a decision is refused.
     with pytest.raises(ValidationError, match="does not fit"):
-        Allocation(
-            rule="ranked",
-            policy=Policy(),
-            budget=100,
-            awarded=amount,
-            unallocated=100 - amount,
-            decisions=(decision("A", amount, status),),
-        )
+        allocation((decision("A", amount, status),), awarded=amount, unallocated=100 - amount)
 
 
 @pytest.mark.parametrize("amount", [-1, 1.5, True])
 def test_allocation_refuses_amounts_that_are_not_whole_kroner(amount: object) -> None:
     with pytest.raises(ValidationError, match="whole kroner"):
-        Allocation(
-            rule="ranked",
-            policy=Policy(),
-            budget=100,
-            awarded=0,
-            unallocated=100,
-            decisions=(decision("A", amount, Status.NOT_FUNDED),),  # type: ignore[arg-type]
-        )
+        allocation((decision("A", amount, Status.NOT_FUNDED),), awarded=0, unallocated=100)  # type: ignore[arg-type]
 
 
 def test_allocation_holds_decisions_and_reasons_only() -> None:
     with pytest.raises(ValidationError, match="not a Decision"):
-        Allocation(
-            rule="ranked",
-            policy=Policy(),
-            budget=100,
-            awarded=0,
-            unallocated=100,
-            decisions=(("A", Status.NOT_FUNDED, 0),),  # type: ignore[arg-type]
-        )
+        allocation((("A", Status.NOT_FUNDED, 0),), awarded=0, unallocated=100)  # type: ignore[arg-type]
 
 
 def test_request_above_total_cost_is_invalid() -> None:

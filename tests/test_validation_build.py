@@ -22,6 +22,7 @@ from pydantic_core import PydanticSerializationError
 
 from test_validation import _mostly_common_row, make_table, row
 from tilskudd.models import Application, Severity
+from tilskudd.money import MAX_AMOUNT
 from tilskudd.validation import (
     _DATA,
     _DIRECT,
@@ -132,7 +133,9 @@ _FIELD_VALUES: dict[str, st.SearchStrategy[Any]] = {
     "id": st.sampled_from(["A1", "A1", "R12", "", "x\ud800", Text("A1"), 5, None, True]),
     "requested": st.one_of(
         st.integers(-2, 10**7),
-        st.sampled_from([10**30, True, False, 5.0, Decimal(5), Whole(5), None, "5"]),
+        st.sampled_from(
+            [MAX_AMOUNT, MAX_AMOUNT + 1, 10**30, True, False, 5.0, Decimal(5), Whole(5), None, "5"]
+        ),
     ),
     "applicant": st.sampled_from(_TEXT),
     "orgnr": st.sampled_from(
@@ -157,7 +160,7 @@ _FIELD_VALUES: dict[str, st.SearchStrategy[Any]] = {
     "total_cost": st.one_of(
         st.none(),
         st.integers(-2, 10**7),
-        st.sampled_from([10**30, True, 50.0, Whole(10**7), "10"]),
+        st.sampled_from([MAX_AMOUNT, MAX_AMOUNT + 1, 10**30, True, 50.0, Whole(10**7), "10"]),
     ),
     "score": st.sampled_from(
         [
@@ -181,7 +184,9 @@ _FIELD_VALUES: dict[str, st.SearchStrategy[Any]] = {
         [None, "fund", "reject", "reserve", "Fund", "innvilg", "", Text("fund"), 1]
     ),
     "decision_amount": st.one_of(
-        st.none(), st.integers(-1, 10**7), st.sampled_from([True, 5.0, Whole(5), "5"])
+        st.none(),
+        st.integers(-1, 10**7),
+        st.sampled_from([MAX_AMOUNT, MAX_AMOUNT + 1, True, 5.0, Whole(5), "5"]),
     ),
     "decision_reason": st.sampled_from(_TEXT),
     "row": st.one_of(
@@ -275,6 +280,27 @@ def test_a_changed_model_sends_every_row_to_pydantic() -> None:
 def _plain_examples() -> list[tuple[Any, ...]]:
     result = validate(make_table([row(id="A1", county="03", rank=2.0, Notat="ring")]))
     return [tuple(app.__dict__.values()) for app in result.applications]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("requested", MAX_AMOUNT + 1), ("total_cost", MAX_AMOUNT + 1), ("decision_amount", 10**30)],
+)
+def test_amounts_beyond_the_largest_go_to_pydantic_which_refuses_them(
+    field: str, value: int
+) -> None:
+    plain = _as_dict(next(iter(_plain_examples())))
+    at_most = {**plain, "total_cost": MAX_AMOUNT, field: MAX_AMOUNT}
+    if field == "decision_amount":
+        at_most["decision"] = "fund"
+    data = tuple(at_most.values())
+    assert _direct([data])[0][0] == _pydantic(data) is not None  # the largest is built directly
+    beyond = {**at_most, field: value}
+    if field == "requested":
+        beyond["total_cost"] = None  # else "above the total cost" would refuse it anyway
+    data = tuple(beyond.values())
+    assert _direct([data]) == ([None], 1)
+    assert _pydantic(data) is None
 
 
 @settings(max_examples=600, deadline=None)

@@ -1625,8 +1625,11 @@ def _plain_fields(data: RowData, orgnrs: set[str], tuples: dict[int, tuple[str, 
     return (
         type(app_id) is str
         and type(requested) is int
-        and requested > 0
-        and (total_cost is None or (type(total_cost) is int and total_cost >= requested))
+        and 0 < requested <= MAX_AMOUNT
+        and (
+            total_cost is None
+            or (type(total_cost) is int and requested <= total_cost <= MAX_AMOUNT)
+        )
         and (applicant is None or type(applicant) is str)
         and (project is None or type(project) is str)
         and (category is None or type(category) is str)
@@ -1638,7 +1641,10 @@ def _plain_fields(data: RowData, orgnrs: set[str], tuples: dict[int, tuple[str, 
         and (score is None or (type(score) is Decimal and score.is_finite()))
         and (rank is None or (type(rank) is int and rank >= 1))
         and (decision is None or (type(decision) is str and decision in _DECISION_WORDS))
-        and (decision_amount is None or (type(decision_amount) is int and decision_amount >= 0))
+        and (
+            decision_amount is None
+            or (type(decision_amount) is int and 0 <= decision_amount <= MAX_AMOUNT)
+        )
         and (
             tuples.get(id(municipalities), ()) is municipalities or _strings(municipalities, tuples)
         )
@@ -1654,8 +1660,9 @@ def _direct(
 
     Built directly only from values of exactly the types the fields hold, and only when every
     constraint of :class:`~tilskudd.models.Application` holds (requested above 0 and at most
-    the total cost, 9 ASCII digits of orgnr, rank from 1, a decision word, decision amount from
-    0, finite scores and cells), so the object is the one ``Application.model_validate`` makes.
+    the total cost, amounts at most :data:`~tilskudd.money.MAX_AMOUNT`, 9 ASCII digits of orgnr,
+    rank from 1, a decision word, decision amount from 0, finite scores and cells), so the object
+    is the one ``Application.model_validate`` makes.
     ``checked`` gives the positions of the rows :meth:`_Checker.quick` did not make: only their
     values are checked here, besides every row's id, row number and carried cells (quick's
     rows are of those kinds already: see its docstring). None: check every row's values.

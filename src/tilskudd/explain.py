@@ -43,6 +43,7 @@ from typing import Any, Literal
 
 from tilskudd.errors import UsageError
 from tilskudd.i18n import get
+from tilskudd.jsondata import plain, reason_data
 from tilskudd.models import (
     Allocation,
     Application,
@@ -646,20 +647,6 @@ def sentences(explanation: Explanation, lang: str) -> list[str]:
     return [line for paragraph in paragraphs(explanation, lang) for line in paragraph]
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
-
-
-def _reason_data(reason: Reason, lang: str) -> dict[str, Any]:
-    return {"code": reason.code, "params": _plain(reason.params), "text": reason_text(reason, lang)}
-
-
 def to_data(explanation: Explanation, lang: str) -> dict[str, Any]:
     """The explanation as JSON-able data, with its sentences in ``lang``."""
     e = explanation
@@ -676,13 +663,13 @@ def to_data(explanation: Explanation, lang: str) -> dict[str, Any]:
         "requested": app.requested if app else (d.requested if d else None),
         "eligible_amount": d.eligible_amount if d else None,
         "override": bool(d and d.override),
-        "score": _plain(app.score) if app else None,
+        "score": plain(app.score) if app else None,
         "rank": d.rank if d else None,
         "ranked": e.count,
         "tied_with": list(e.tied_with),
-        "caps": [_reason_data(r, lang) for r in e.caps],
-        "reasons": [_reason_data(r, lang) for r in e.outcome],
-        "notes": [_reason_data(r, lang) for r in e.notes],
+        "caps": [reason_data(r, lang) for r in e.caps],
+        "reasons": [reason_data(r, lang) for r in e.outcome],
+        "notes": [reason_data(r, lang) for r in e.notes],
         "line": None,
         "what_if": {
             "score": None,
@@ -698,7 +685,7 @@ def to_data(explanation: Explanation, lang: str) -> dict[str, Any]:
     if e.line is not None:
         data["line"] = {
             "rank": e.line.rank,
-            "score": _plain(e.line.score),
+            "score": plain(e.line.score),
             "application": e.line.application_id,
             "remaining": e.line.remaining,
             "budget": e.line.budget,
@@ -706,9 +693,9 @@ def to_data(explanation: Explanation, lang: str) -> dict[str, Any]:
     if e.score_change is not None:
         s = e.score_change
         data["what_if"]["score"] = {
-            "score": _plain(s.score),
-            "own": _plain(s.own),
-            "below": _plain(s.below),
+            "score": plain(s.score),
+            "own": plain(s.own),
+            "below": plain(s.below),
             "amount": s.amount,
             "by_min_score": s.by_min_score,
             "verified": s.verified,

@@ -5,14 +5,21 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import datetime
+from decimal import Decimal
+from enum import IntEnum
 from importlib import resources
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import jsonschema
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tilskudd.export import write
+from tilskudd.export.json import dumps
+from tilskudd.jsondata import plain
 from tilskudd.models import RoundResult
 
 
@@ -146,3 +153,67 @@ def test_file_is_utf8_with_norwegian_letters_unescaped(
     assert "Østfold".encode() in raw
     assert b"\\u00d8" not in raw
     assert raw.endswith(b"}\n")
+
+
+def test_each_application_and_issue_is_one_line(
+    small_round: Callable[..., RoundResult], tmp_path: Path
+) -> None:
+    """The envelope is indented; every application and every input issue is a line of its own."""
+    path = tmp_path / "r.json"
+    result = small_round()
+    write(result, path, lang="nb")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    data = json.loads("\n".join(lines))
+    apps = lines.index('  "applications": [')
+    entries = lines[apps + 1 : apps + 1 + len(data["applications"])]
+    assert [json.loads(line.rstrip(",")) for line in entries] == data["applications"]
+    assert lines[apps + 1 + len(data["applications"])] == "  ],"
+    assert entries[0].startswith('    {"id": ')
+    assert lines[1] == '  "format": "tilskudd.allocation",'
+    assert '  "budget": ' + str(result.allocation.budget) + "," in lines
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+    max_leaves=12,
+)
+
+
+@given(
+    envelope=st.dictionaries(st.text(), json_values, max_size=4),
+    applications=st.lists(st.dictionaries(st.text(), json_values, max_size=4), max_size=3),
+    issues=st.lists(json_values, max_size=3),
+)
+def test_dumps_round_trips_any_document(
+    envelope: dict[str, Any], applications: list[Any], issues: list[Any]
+) -> None:
+    """Whatever the values (text with quotes, newlines, nested lists), the text parses back."""
+    document = {**envelope, "applications": applications, "issues": issues}
+    text = dumps(document)
+    assert json.loads(text) == document
+    assert text.endswith("}\n")
+
+
+class _Code(IntEnum):
+    ONE = 1
+
+
+def test_plain_turns_decimals_to_text_tuples_to_lists_and_keeps_the_rest() -> None:
+    value = {
+        "share": Decimal("0.2"),
+        "ids": ("S1", "S2"),
+        "nested": [{"score": Decimal("4.50")}, (1, None, True)],
+        7: "key made text",
+        "enum": _Code.ONE,
+        "proxy": MappingProxyType({"a": Decimal("1")}),
+    }
+    assert plain(value) == {
+        "share": "0.2",
+        "ids": ["S1", "S2"],
+        "nested": [{"score": "4.50"}, [1, None, True]],
+        "7": "key made text",
+        "enum": 1,
+        "proxy": {"a": "1"},
+    }
+    assert json.loads(json.dumps(plain(value)))["nested"][0]["score"] == "4.50"

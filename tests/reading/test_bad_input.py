@@ -190,3 +190,27 @@ def test_messages_in_norwegian(tmp_path: Path) -> None:
     with pytest.raises(InputFileError) as caught:
         read_table(path, display_name="hemmelig.xlsx", lang="nb")
     assert str(caught.value).startswith("hemmelig.xlsx er passordbeskyttet")
+
+
+def test_amounts_in_a_scale_are_refused_naming_every_such_column(tmp_path: Path) -> None:
+    """Thousands read as kroner would be wrong by a factor of a thousand, without a word."""
+    path = tmp_path / "tkr.csv"
+    path.write_text(
+        "ID;Søkt beløp (tkr);Totalkostnad (mill. kr);Poeng\nA;1500;6;5\n", encoding="utf-8"
+    )
+    message = _error(path, display_name="tkr.csv")
+    assert message.startswith('tkr.csv: in the header row (row 1), column B "Søkt beløp (tkr)"')
+    assert (
+        'column C "Totalkostnad (mill. kr)" would be total_cost, but its note (mill. kr)' in message
+    )
+    assert "never rescales" in message
+
+
+def test_a_total_cost_in_a_scale_is_refused_even_when_the_request_is_in_kroner(
+    tmp_path: Path,
+) -> None:
+    """Else the total cost would be missing and the share-of-cost cap silently not applied."""
+    path = tmp_path / "tkr.csv"
+    path.write_text("ID;Søkt beløp;Totalkostnad (tkr);Poeng\nA;1500000;6000;5\n", encoding="utf-8")
+    message = _error(path, display_name="tkr.csv", lang="nb")
+    assert "kolonne C «Totalkostnad (tkr)» ville vært total_cost" in message

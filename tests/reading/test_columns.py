@@ -17,6 +17,7 @@ from tilskudd.reading.columns import (
     match_field,
     normalize_column_map,
     normalize_header,
+    scale_note,
 )
 from tilskudd.reading.table import FormulaWithoutValue, RawCell
 
@@ -84,8 +85,20 @@ def test_headers_match_ignoring_case_spaces_punctuation_and_accents(
     "header",
     [
         "Søkt beløp (1000 kr)",
+        "Søkt beløp (1 000 kr)",
         "Søkt beløp [MNOK]",
         "Totalkostnad (mill. kr)",
+        "Søkt beløp (tkr)",
+        "Søkt beløp (mkr)",
+        "Søkt beløp (kkr)",
+        "Søkt beløp (T kr)",
+        "Søkt beløp (M NOK)",
+        "Søkt beløp (kNOK)",
+        "Søkt beløp (mln)",
+        "Søkt beløp (mio.)",
+        "Requested amount (€m)",
+        "Requested amount (in thousands)",
+        "Totalkostnad (k)",
         "Beløp",
         "Merknad",
         "",
@@ -194,3 +207,30 @@ def test_no_header_within_the_scanned_rows() -> None:
 )
 def test_cell_text(value: object, text: str) -> None:
     assert cell_text(value) == text  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Søkt beløp (kr)", "Søkt beløp (NOK)", "Søkt beløp (totalt, kr)", "Søkt beløp (inkl. mva)"],
+)
+def test_a_note_naming_only_the_currency_or_a_remark_is_not_a_scale(header: str) -> None:
+    assert scale_note(header) is None
+    assert match_field(header) == "requested"
+
+
+def test_a_field_of_kroner_stated_in_a_scale_is_held_for_an_error_not_carried() -> None:
+    match = map_header(0, ["ID", "Søkt beløp (tkr)", "Totalkostnad [MNOK]", "Budsjett 2010 (tkr)"])
+    assert match.scaled == {1: ("requested", "(tkr)"), 2: ("total_cost", "[MNOK]")}
+    assert match.has_required
+    assert match.recognisable
+    assert "requested" not in match.fields
+    # Not a field under any name: an extra column, carried through as it is.
+    assert match.extra[3] == "Budsjett 2010 (tkr)"
+    assert 3 not in match.scaled
+
+
+def test_a_column_map_decides_a_scaled_header_itself() -> None:
+    column_map = normalize_column_map({"Søkt beløp (tkr)": "requested"})
+    match = map_header(0, ["ID", "Søkt beløp (tkr)"], column_map)
+    assert match.fields["requested"] == 1
+    assert not match.scaled

@@ -25,6 +25,7 @@ __all__ = [
     "EXTRA",
     "FIELDS",
     "HEADER_SCAN_ROWS",
+    "MONEY_FIELDS",
     "REQUIRED",
     "HeaderMatch",
     "cell_text",
@@ -32,6 +33,7 @@ __all__ = [
     "header_forms",
     "match_field",
     "normalize_header",
+    "scale_note",
 ]
 
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -160,8 +162,17 @@ HEADER_SCAN_ROWS = 50
 _FOLD = str.maketrans({"ø": "o", "æ": "ae", "ð": "d", "þ": "th", "ß": "ss", "ł": "l"})
 _NOT_ALNUM = re.compile(r"[\W_]+")
 _BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
-# A bracket that states a scale ("(1000 kr)", "[MNOK]") changes what the numbers mean: keep it.
-_SCALE = re.compile(r"\d{3}|mill|mrd|tusen|thousand|million|mnok|tnok|knok|\bk\b", re.IGNORECASE)
+# A bracket that states a scale changes what the numbers mean: keep it. "(1000 kr)", "(1 000)",
+# "[MNOK]", "(tkr)", "(mill. kr)", "(T kr)", "(M NOK)", "(mln)", "(mio.)", "(€m)", "(k)", "(in
+# thousands)". A bracket that only names the currency ("(kr)", "(NOK)", "(totalt, kr)") does not.
+_SCALE = re.compile(
+    r"\d{3}|mill|mrd|milliard|tusen|thousand|million|billion|\bmln\b|\bmio\b|\bbn\b"
+    r"|\b[mtk]\s*(?:kr|nok|eur|usd|gbp|sek|dkk)(?![a-zæøå])|\b[mtk]\s*[€$£]|[€$£]\s*[mtk]\b"
+    r"|\b[mtk]\b",
+    re.IGNORECASE,
+)
+# The fields whose numbers are kroner: a scale note on one of them is refused, not ignored.
+MONEY_FIELDS = ("requested", "total_cost", "decision_amount")
 _CURRENCY_SUFFIXES = ("ikr", "inok", "kr", "nok")
 
 
@@ -175,6 +186,16 @@ def normalize_header(text: str) -> str:
     return _NOT_ALNUM.sub("", folded)
 
 
+def scale_note(text: str) -> str | None:
+    """The bracketed note in a header that states a scale (``"(tkr)"``), or None."""
+    if "(" not in text and "[" not in text:
+        return None
+    for note in _BRACKETED.findall(text):
+        if _SCALE.search(note):
+            return str(note)
+    return None
+
+
 def header_forms(text: str) -> tuple[str, ...]:
     """The normalised forms a header may match by: as written, without a note, without 'kr'."""
     out = [normalize_header(text)]
@@ -182,7 +203,7 @@ def header_forms(text: str) -> tuple[str, ...]:
     # before the regular expressions.
     if "(" in text or "[" in text:
         stripped = _BRACKETED.sub(" ", text)
-        if not any(_SCALE.search(m) for m in _BRACKETED.findall(text)):
+        if scale_note(text) is None:
             out.append(normalize_header(stripped))
     for form in list(out):
         if form.endswith(_CURRENCY_SUFFIXES):
@@ -251,16 +272,29 @@ class HeaderMatch:
     """Field -> every column (2 or more) that maps to it: an error for the caller to report."""
     mapped_by: dict[int, str] = field(default_factory=dict)
     """0-based column -> field, for every column that matched a field (duplicates included)."""
+    scaled: dict[int, tuple[str, str]] = field(default_factory=dict)
+    """0-based column -> (money field, note), for a header that would be a field of kroner but
+    for a note stating a scale (``"Søkt beløp (tkr)"``): an error for the caller to report."""
 
     @property
     def score(self) -> int:
-        """How many distinct fields the row maps."""
-        return len(self.fields) + len(self.duplicates)
+        """How many distinct fields the row maps (a field of kroner stated in a scale counts)."""
+        scaled = {name for name, _note in self.scaled.values()}
+        return len(self.fields.keys() | self.duplicates.keys() | scaled)
+
+    @property
+    def has_required(self) -> bool:
+        """The row has a column for ``requested`` (perhaps twice, or in a scale: errors)."""
+        return (
+            REQUIRED in self.fields
+            or REQUIRED in self.duplicates
+            or any(name == REQUIRED for name, _note in self.scaled.values())
+        )
 
     @property
     def recognisable(self) -> bool:
         """A header row maps ``requested`` or at least two fields."""
-        return REQUIRED in self.fields or REQUIRED in self.duplicates or self.score >= 2
+        return self.has_required or self.score >= 2
 
     def describe_columns(self) -> list[tuple[str, str, str | None]]:
         """(column letter, header text, field or None) for every non-empty header cell."""
@@ -290,6 +324,12 @@ def map_header(
         if name in mapped_targets and not by_map:
             # Only the map may claim a field the map names.
             name = None
+        if name is None and not by_map:
+            note = scale_note(text)
+            if note is not None:
+                plain = _match(_BRACKETED.sub(" ", text), None)[0]
+                if plain in MONEY_FIELDS and plain not in mapped_targets:
+                    match.scaled[i] = (plain, note)
         if name is None or name == EXTRA:
             match.extra[i] = headers[i]
             continue
@@ -319,11 +359,8 @@ def find_header(
         match = map_header(index, cells, column_map)
         if not match.recognisable:
             continue
-        key = (REQUIRED in match.fields or REQUIRED in match.duplicates, match.score)
-        if best is None or key > (
-            REQUIRED in best.fields or REQUIRED in best.duplicates,
-            best.score,
-        ):
+        key = (match.has_required, match.score)
+        if best is None or key > (best.has_required, best.score):
             best = match
     return best
 

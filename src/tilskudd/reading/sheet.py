@@ -126,6 +126,20 @@ def _check_header(match: HeaderMatch, file: str, sheet: str | None, t: Translato
                 columns=t.join(shown),
             )
         )
+    if match.scaled:
+        shown = [
+            t(
+                "read.error.scaled_column",
+                column=column_letter(i),
+                header=match.headers[i],
+                field=name,
+                note=note,
+            )
+            for i, (name, note) in sorted(match.scaled.items())
+        ]
+        raise InputFileError(
+            t("read.error.scaled", where=place, row=match.index + 1, columns="; ".join(shown))
+        )
     if REQUIRED not in match.fields:
         found = [
             t("read.error.column_found", column=letter, header=text, field=name)

@@ -294,7 +294,7 @@ def read_workbook(
                 if sheet is not None:
                     raise header_problem(grid, file, name, t)
                 continue
-            if "requested" in match.fields or "requested" in match.duplicates or sheet is not None:
+            if match.has_required or sheet is not None:
                 chosen = (name, grid, match, formula_rows)
                 break
             if chosen is None:

@@ -624,6 +624,27 @@ def test_formula_without_value_in_a_carried_column_is_a_warning() -> None:
     assert result.applications[0].extra == {"Notat": None}
 
 
+def test_an_error_cell_is_an_error_naming_the_error_and_the_formula() -> None:
+    """A failed lookup must not pass as "no total cost" (which skips the share-of-cost cap)."""
+    issue = only_issue(check(row(total_cost=FormulaWithoutValue("VLOOKUP(A2,K!A:B,2)", "#N/A"))))
+    assert issue.code == "validate.cell_error_formula"
+    assert issue.params == {"error": "#N/A", "formula": "=VLOOKUP(A2,K!A:B,2)"}
+    assert issue.value == "#N/A"
+    assert "shows the error #N/A (its formula =VLOOKUP(A2,K!A:B,2) failed)" in describe_issue(
+        issue, "en"
+    )
+    assert "feilen #N/A" in describe_issue(issue, "nb")
+
+
+def test_an_error_typed_as_a_value_and_one_in_a_carried_column() -> None:
+    issue = only_issue(check(row(requested=FormulaWithoutValue("", "#REF!"))))
+    assert (issue.code, issue.params) == ("validate.cell_error", {"error": "#REF!"})
+    result = check(row(Notat=FormulaWithoutValue("B2/0", "#DIV/0!")))
+    issue = only_issue(result)
+    assert (issue.code, issue.severity) == ("validate.cell_error_formula_extra", Severity.WARNING)
+    assert result.applications[0].extra == {"Notat": None}
+
+
 # --- decisions (manual overrides) -----------------------------------------------------------
 
 

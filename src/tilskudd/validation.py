@@ -393,6 +393,13 @@ def _formula(value: FormulaWithoutValue) -> str:
     return text if text.startswith("=") else f"={text}"
 
 
+def _cell_error(value: FormulaWithoutValue) -> tuple[str, dict[str, Any]]:
+    """The issue code and parameters for a cell whose value is an error (``#N/A``)."""
+    if value.formula:
+        return "cell_error_formula", {"error": value.error, "formula": _formula(value)}
+    return "cell_error", {"error": value.error}
+
+
 def _fold(text: str) -> str:
     return text.strip().casefold().replace("å", "a").replace("aa", "a")
 
@@ -753,6 +760,10 @@ class _Checker:
         value = row.vals[_POS[field]]
         if isinstance(value, FormulaWithoutValue):
             formula = _formula(value)
+            if value.error is not None:
+                code, params = _cell_error(value)
+                self.add(row, field, code, params, value=value.error)
+                return None
             self.add(row, field, "formula_without_value", {"formula": formula}, value=formula)
             return None
         return value
@@ -1082,13 +1093,17 @@ class _Checker:
             if value is None or type(value) is str:
                 extra[header] = value
             elif isinstance(value, FormulaWithoutValue):
+                code, params = "formula_without_value_extra", {"formula": _formula(value)}
+                if value.error is not None:
+                    code, params = _cell_error(value)
+                    code += "_extra"
                 self.add(
                     row,
                     None,
-                    "formula_without_value_extra",
-                    {"formula": _formula(value)},
+                    code,
+                    params,
                     severity=Severity.WARNING,
-                    value=_formula(value),
+                    value=value.error or _formula(value),
                     column=index,
                 )
                 extra[header] = None

@@ -209,6 +209,41 @@ def test_formula_scan_reads_the_forms_excel_and_others_write(make_xlsx: MakeXlsx
     }
 
 
+def test_error_cells_are_found_with_their_formula_and_error(make_xlsx: MakeXlsx) -> None:
+    """calamine reads #N/A, #DIV/0! and #REF! as empty cells; the scan names them."""
+    path = make_xlsx([["x"]])
+    _patch_sheet(
+        path,
+        _sheet_xml(
+            '<row r="1"><c r="A1" t="s"><v>0</v></c>'
+            '<c r="B1" t="e"><f>VLOOKUP(A1,Kost!A:B,2,FALSE)</f><v>#N/A</v></c>'
+            '<c r="C1" s="2" t="e"><f>B1/0</f><v>#DIV/0!</v></c>'
+            '<c r="D1" t="e"><v>#REF!</v></c>'  # an error pasted as a value
+            '<c r="E1" t="n"><v>5</v></c>'
+            "</row>"
+        ),
+    )
+    assert formulas_without_value(path, "Søknader") == {
+        (0, 1): ("VLOOKUP(A1,Kost!A:B,2,FALSE)", "#N/A"),
+        (0, 2): ("B1/0", "#DIV/0!"),
+        (0, 3): ("", "#REF!"),
+    }
+
+
+def test_an_error_cell_read_is_a_marker_not_an_empty_cell(tmp_path: Path) -> None:
+    path = tmp_path / "excel.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet("Søknader")
+    ws.write_row(0, 0, ["Søker", "Søkt beløp", "Totalkostnad"])
+    ws.write_row(1, 0, ["Moss", 100_000])
+    ws.write_formula(1, 2, "=VLOOKUP(A2,Kost!A:B,2,FALSE)", None, "#N/A")
+    book.close()
+    (_, cells), *_ = read_table(path).rows
+    cost = cells[2]
+    assert isinstance(cost, FormulaWithoutValue)
+    assert (cost.formula, cost.error) == ("VLOOKUP(A2,Kost!A:B,2,FALSE)", "#N/A")
+
+
 def test_formula_scan_is_the_same_whatever_the_chunk_size(
     make_xlsx: MakeXlsx, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -17,15 +17,20 @@ from tilskudd.models import Issue
 
 
 class FormulaWithoutValue:
-    """Stands for a formula cell that has no cached value (the file was never opened in Excel)."""
+    """Stands for a cell without a usable value: a formula with no cached value (the file was
+    never opened in Excel), or a cell whose value is an error such as ``#N/A`` (``error``; the
+    formula that gave it, or ``""`` for an error typed or pasted as a value)."""
 
-    __slots__ = ("formula",)
+    __slots__ = ("error", "formula")
 
-    def __init__(self, formula: str) -> None:
+    def __init__(self, formula: str, error: str | None = None) -> None:
         self.formula = formula
+        self.error = error
 
     def __repr__(self) -> str:
-        return f"FormulaWithoutValue({self.formula!r})"
+        if self.error is None:
+            return f"FormulaWithoutValue({self.formula!r})"
+        return f"FormulaWithoutValue({self.formula!r}, error={self.error!r})"
 
 
 RawCell = (

@@ -6,9 +6,11 @@ converts them exactly), bool, date/datetime/time/timedelta; empty cells become N
 cell gives its cached value.
 
 A formula cell *without* a cached value (a file written by a program and never opened in a
-spreadsheet) looks empty to calamine. :func:`formulas_without_value` finds those cells by scanning
-the sheet's XML in the zip, streamed, in a thread that runs while calamine (which releases the GIL)
-parses the sheet; the cell becomes a :class:`FormulaWithoutValue` so validation can name it.
+spreadsheet) looks empty to calamine, and so does a cell whose value is an error (``#N/A`` from a
+failed lookup, ``#DIV/0!``, ``#REF!``). :func:`formulas_without_value` finds both kinds by
+scanning the sheet's XML in the zip, streamed, in a thread that runs while calamine (which
+releases the GIL) parses the sheet; the cell becomes a :class:`FormulaWithoutValue` (with the
+error, for the second kind) so validation can name it instead of taking it for an empty cell.
 """
 
 from __future__ import annotations
@@ -51,11 +53,16 @@ _REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]+)"')
 _TYPE = re.compile(rb'\bt="([^"]*)"')
 _SHARED_INDEX = re.compile(rb'\bsi="([0-9]+)"')
 _EMPTY_V = re.compile(rb"\s*<v")
+# A cell whose value is an error (t="e"), with its formula if it has one.
+_ERROR_CELL = re.compile(rb'<c\s([^>]*\bt="e"[^>]*)>(.*?)</c>', re.DOTALL)
+_ERROR_VALUE = re.compile(rb"<v(?:\s[^>]*)?>([^<]*)</v>")
+_FORMULA_TEXT = re.compile(rb"<f\b[^>]*>([^<]*)</f>")
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _PKG_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
-Cells = dict[tuple[int, int], str]
+Cells = dict[tuple[int, int], str | tuple[str, str]]
+"""(0-based row, column) -> the formula of a cell without a value, or (formula, error)."""
 
 
 def _column_index(letters: bytes) -> int:
@@ -110,12 +117,26 @@ def _scan(buf: bytes, end: int, found: Cells, shared: dict[bytes, str]) -> None:
         else:
             formula = shared.get(index.group(1), "") if index is not None else ""
         found[(int(ref.group(2)) - 1, _column_index(ref.group(1)))] = formula
+    if buf.find(b't="e"', 0, end) < 0:
+        return
+    for cell in _ERROR_CELL.finditer(buf, 0, end):
+        ref = _REF.search(cell.group(1))
+        if ref is None:
+            continue
+        body = cell.group(2)
+        value = _ERROR_VALUE.search(body)
+        error = html.unescape(value.group(1).decode("utf-8", "replace")) if value else "#VALUE!"
+        written = _FORMULA_TEXT.search(body)
+        formula = html.unescape(written.group(1).decode("utf-8", "replace")) if written else ""
+        found[(int(ref.group(2)) - 1, _column_index(ref.group(1)))] = (formula, error)
 
 
 def formulas_without_value(path: Path, sheet: str) -> Cells:
-    """(0-based row, column) -> formula text, for each formula cell in ``sheet`` with no value.
+    """Each cell in ``sheet`` that has no usable value: a formula without a cached value (its
+    formula text), or a cell whose value is an error (its formula and the error).
 
-    Streams the sheet XML in 1 MiB pieces; pieces without ``<f`` cost one substring search.
+    Streams the sheet XML in 1 MiB pieces; pieces without ``<f`` or ``t="e"`` cost two
+    substring searches.
     """
     found: Cells = {}
     shared: dict[bytes, str] = {}
@@ -133,10 +154,10 @@ def formulas_without_value(path: Path, sheet: str) -> Cells:
                 if cut < 0:
                     tail = buf[-2:]
                     continue
-                if buf.find(b"<f", 0, cut) >= 0:
+                if buf.find(b"<f", 0, cut) >= 0 or buf.find(b't="e"', 0, cut) >= 0:
                     _scan(buf, cut, found, shared)
                 tail = buf[cut:]
-            if b"<f" in tail:
+            if b"<f" in tail or b't="e"' in tail:
                 _scan(tail, len(tail), found, shared)
     return found
 
@@ -209,7 +230,10 @@ def _place_formulas(grid: Grid, cells: Cells) -> dict[int, int]:
         grid.append([None] * width)
     per_row: dict[int, int] = {}
     for (r, c), formula in cells.items():
-        grid[r][c] = FormulaWithoutValue(formula)
+        if isinstance(formula, tuple):
+            grid[r][c] = FormulaWithoutValue(*formula)
+        else:
+            grid[r][c] = FormulaWithoutValue(formula)
         per_row[r] = per_row.get(r, 0) + 1
     return per_row
 

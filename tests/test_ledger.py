@@ -972,3 +972,39 @@ def test_switching_a_new_ledger_to_wal_waits_for_another_process_holding_it(
         release.join()
         switching.close()
         holder.close()
+
+
+@pytest.mark.parametrize(
+    ("said", "meaning"),
+    [
+        ("database disk image is malformed", "is damaged"),
+        ("file is not a database", "is damaged"),
+        ("attempt to write a readonly database", "cannot be opened for writing"),
+        ("unable to open database file", "cannot be opened for writing"),
+        ("database is locked", "is locked by another program"),
+        ("disk I/O error", "could not be read or written"),
+        ("database or disk is full", "could not be read or written"),
+    ],
+)
+def test_what_sqlite_says_becomes_a_message_naming_the_ledger(
+    tmp_path: Path, said: str, meaning: str
+) -> None:
+    path = tmp_path / "tilskudd.ledger.sqlite"
+    problem = lg._sqlite_problem(path, sqlite3.OperationalError(said))
+    assert isinstance(problem, LedgerFileError)
+    assert str(problem).startswith(f"the ledger {path} {meaning}")
+    assert f"(SQLite: {said})" in str(problem)
+
+
+def test_an_sqlite_error_about_the_file_while_it_is_open_names_it_and_a_bug_stays_a_bug(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "l.sqlite"
+    with (
+        pytest.raises(sqlite3.OperationalError, match="no such table"),
+        Ledger.open(path, create=True) as opened,
+    ):
+        opened._conn.execute("SELECT * FROM no_such_table")  # tilskudd's own SQL: a bug
+    assert lg._sqlite_problem(path, sqlite3.OperationalError("syntax error")) is None
+    with pytest.raises(LedgerFileError, match="is damaged"), Ledger.open(path) as opened:
+        raise sqlite3.DatabaseError("database disk image is malformed")

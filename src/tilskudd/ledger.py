@@ -601,8 +601,48 @@ def _switch_to_wal(conn: sqlite3.Connection) -> str:
             time.sleep(0.01)
 
 
+def _sqlite_problem(path: Path, exc: sqlite3.Error) -> LedgerFileError | None:
+    """What SQLite's error on the ledger at ``path`` means to the person running tilskudd.
+
+    None for an error that is not about the file (an SQL statement tilskudd got wrong): that is
+    a bug, and is reported as one.
+    """
+    said = str(exc) or type(exc).__name__
+    text = said.lower()
+    if "malformed" in text or "not a database" in text or "encrypted" in text:
+        return LedgerFileError(
+            f"the ledger {path} is damaged (SQLite: {said}); tilskudd did not change it. Restore "
+            "it from a backup; tilskudd verify then checks the restored file."
+        )
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        return LedgerFileError(
+            f"the ledger {path} cannot be opened for writing (SQLite: {said}). The file and its "
+            "folder must be writable, also to read it (SQLite keeps a journal beside it); check "
+            "their permissions, or copy the programme folder somewhere you may write."
+        )
+    if "locked" in text or "busy" in text:
+        return LedgerFileError(
+            f"the ledger {path} is locked by another program (SQLite: {said}); close it (a "
+            "database browser, a backup or sync job) and try again."
+        )
+    if "disk" in text or "i/o" in text:
+        return LedgerFileError(
+            f"the ledger {path} could not be read or written (SQLite: {said}); check the disk "
+            "(is it full, or a network drive that went away?) and try again."
+        )
+    return None
+
+
+def _raise_sqlite_problem(path: Path, exc: sqlite3.Error) -> None:
+    """Raise what :func:`_sqlite_problem` says about ``exc``, if it is about the file."""
+    problem = _sqlite_problem(path, exc)
+    if problem is not None:
+        raise problem from None
+
+
 class Ledger:
-    """An open ledger file. Use :meth:`open` (a context manager closes it)."""
+    """An open ledger file. Use :meth:`open` (a context manager closes it, and turns an error
+    SQLite raises while it is open into a :class:`LedgerFileError` naming the file)."""
 
     def __init__(self, path: Path, conn: sqlite3.Connection, version: int) -> None:
         self.path = path
@@ -638,7 +678,11 @@ class Ledger:
             _check_header(path, *header)
         if header is None:
             path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(path, timeout=_BUSY_SECONDS, isolation_level=None)
+        try:
+            conn = sqlite3.connect(path, timeout=_BUSY_SECONDS, isolation_level=None)
+        except sqlite3.Error as exc:
+            _raise_sqlite_problem(path, exc)
+            raise
         try:
             conn.execute("PRAGMA foreign_keys = ON")
             if not write:
@@ -655,6 +699,10 @@ class Ledger:
                 raise LedgerError(f"{path}: the file system does not support SQLite's WAL mode")
             conn.execute("PRAGMA synchronous = FULL")
             version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        except sqlite3.Error as exc:
+            conn.close()
+            _raise_sqlite_problem(path, exc)
+            raise
         except BaseException:
             conn.close()
             raise
@@ -667,8 +715,10 @@ class Ledger:
     def __enter__(self) -> Ledger:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: object, exc: BaseException | None, traceback: object) -> None:
         self.close()
+        if isinstance(exc, sqlite3.Error):
+            _raise_sqlite_problem(self.path, exc)
 
     # -- reading --
 
@@ -1221,6 +1271,8 @@ def _immediate(conn: sqlite3.Connection) -> Iterator[None]:
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as exc:
+        if "locked" not in str(exc) and "busy" not in str(exc):
+            raise  # a read-only file, say: Ledger says so, naming the file
         raise LedgerError(
             f"the ledger is busy (another tilskudd is writing to it) and did not free up: {exc}"
         ) from None

@@ -306,3 +306,19 @@ def test_optimal_objective_and_lottery_band_options(tmp_path: Path) -> None:
     lottery = json.loads((tmp_path / "lottery.json").read_text(encoding="utf-8"))
     assert lottery["policy"]["lottery_band"] == "5"
     assert lottery["seed"] == 7
+
+
+@pytest.mark.parametrize(
+    ("lang", "hint"),
+    [("en", "a part of the path is a file, not a folder"), ("nb", "en del av stien er en fil")],
+)
+def test_an_output_the_system_refuses_is_a_message_in_the_language_not_a_bug(
+    tmp_path: Path, lang: str, hint: str
+) -> None:
+    (tmp_path / "published").write_text("a file", encoding="utf-8")
+    target = tmp_path / "published" / "tildeling.xlsx"
+    code, _, err = invoke("allocate", SMALL, "--budget", "5M", "-o", target, "--lang", lang)
+    assert code == 1
+    assert f"error: {target}: " in err
+    assert f"hint: {hint}" in err
+    assert "bug" not in err

@@ -335,3 +335,49 @@ def test_the_difi_2009_walk_through(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert f"Runde 2: budsjett 40{NBSP}000{NBSP}000{NBSP}kr, fra programfilen." in second.stdout
     assert "Fikk tilskudd i en tidligere runde og får ikke igjen:" in second.stdout
     assert run("verify").exit_code == 0
+
+
+def test_an_output_that_cannot_be_written_stops_the_commit_before_it_is_recorded(
+    folder: Path,
+) -> None:
+    """Written first under a temporary name, put in place only once the ledger recorded it."""
+    (folder / "published").write_text("a file where a folder was meant", encoding="utf-8")
+    failed = run("allocate", "r1.csv", "--round", "1", "--commit", "-o", "published/r1.pdf")
+    assert failed.exit_code == 1, failed.output
+    assert "error: published/r1.pdf: " in failed.stderr
+    assert "hint: a part of the path is a file, not a folder" in failed.stderr
+    assert "This is a bug" not in failed.stderr
+    assert not (folder / "tilskudd.ledger.sqlite").exists()
+    done = run("allocate", "r1.csv", "--round", "1", "--commit", "-o", "r1.pdf")
+    assert done.exit_code == 0, done.output
+    assert (folder / "r1.pdf").read_bytes().startswith(b"%PDF")
+    assert sorted(p.name for p in folder.glob(".*")) == []  # no staged file left
+
+
+def test_a_refused_commit_leaves_no_document_of_the_round(folder: Path) -> None:
+    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    again = run("allocate", "r1.csv", "--round", "1", "--commit", "-o", "r1.json")
+    assert again.exit_code == 1
+    assert "already committed" in again.stderr
+    assert not (folder / "r1.json").exists()
+    assert sorted(p.name for p in folder.glob(".*")) == []
+
+
+def test_a_damaged_ledger_is_named_and_left_as_it_is(folder: Path) -> None:
+    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    ledger = folder / "tilskudd.ledger.sqlite"
+    data = ledger.read_bytes()
+    ledger.write_bytes(data[:4096] + b"\xff" * (len(data) - 4096))  # header intact, pages not
+    before = snapshot(ledger)
+    for command in (
+        ["status"],
+        ["verify"],
+        ["history", "A-1"],
+        ["allocate", "r2.csv", "--round", "2", "--commit"],
+    ):
+        result = run(*command)
+        assert result.exit_code == 1, (command, result.output)
+        assert f"the ledger {ledger} is damaged" in result.stderr, command
+        assert "Restore it from a backup" in result.stderr
+        assert "This is a bug" not in result.stderr
+    assert snapshot(ledger) == before

@@ -35,3 +35,11 @@ def test_failure_keeps_the_old_file_and_leaves_no_temporary(tmp_path: Path) -> N
         write_half()
     assert target.read_text(encoding="utf-8") == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt"]
+
+
+def test_an_error_names_the_file_asked_for_not_the_temporary_one(tmp_path: Path) -> None:
+    (tmp_path / "published").write_text("a file, not a folder", encoding="utf-8")
+    target = tmp_path / "published" / "tildeling.xlsx"
+    with pytest.raises(OSError, match="tildeling") as caught, atomic_write(target) as handle:
+        handle.write("x")
+    assert caught.value.filename == str(target)

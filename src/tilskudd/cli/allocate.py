@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -272,6 +273,35 @@ def allocate(
             )
             out.print(get(language)("cli.dry_run"))
             return
+        # With --commit, the output is written first under a temporary name beside it and put
+        # in place only once the ledger has recorded the round: a folder that may not be
+        # written (or a full disk) stops the command before anything is committed, and a
+        # refused commit leaves no document of a round that was not recorded.
+        used = None
+        staged = None
+        if output is not None:
+            from tilskudd.export import format_for, write
+
+            options: dict[str, Any] = {"csv_dialect": csv_dialect}
+            if identifier_prefix:
+                options["identifier_prefix"] = identifier_prefix
+            target = output
+            if commit:
+                staged = target = output.with_name(f".{output.stem}.uncommitted{output.suffix}")
+            try:
+                used = write(
+                    result,
+                    target,
+                    format=format_for(output, output_format),
+                    lang=language,
+                    force=force or commit,  # the staged name is tilskudd's own
+                    inputs=[file],
+                    **options,
+                )
+            except OSError as exc:
+                if staged is None or exc.filename != str(staged) or not exc.errno:
+                    raise
+                raise type(exc)(exc.errno, exc.strerror, str(output)) from exc
         if commit:
             from tilskudd.reading import load_column_map
 
@@ -280,22 +310,15 @@ def allocate(
                 "columns": load_column_map(columns) if columns is not None else None,
                 "register": register.value,
             }
-            plan.commit(result, file, reading, language)
+            try:
+                plan.commit(result, file, reading, language)
+            except BaseException:
+                if staged is not None:
+                    staged.unlink(missing_ok=True)
+                raise
+            if staged is not None and output is not None:
+                os.replace(staged, output)
         else:
             plan.not_committed(language)
         if output is not None:
-            from tilskudd.export import write
-
-            options: dict[str, Any] = {"csv_dialect": csv_dialect}
-            if identifier_prefix:
-                options["identifier_prefix"] = identifier_prefix
-            used = write(
-                result,
-                output,
-                format=output_format,
-                lang=language,
-                force=force,
-                inputs=[file],
-                **options,
-            )
             out.print(get(language)("cli.wrote", path=str(output), format=used))

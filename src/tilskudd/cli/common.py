@@ -1,13 +1,15 @@
 """What every command shares: the error guard, the reading options, consoles and amounts.
 
 The guard is the one place where tilskudd's own errors become a message on stderr and an exit
-code (0 ok, 1 invalid input, 2 usage); anything else is a bug and says so, with a traceback only
-under ``--debug``.
+code (0 ok, 1 invalid input, 2 usage); so do the operating system's (a folder that may not be
+written, a full disk, a file open in Excel), naming the file. Anything else is a bug and says
+so, with a traceback only under ``--debug``.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sys
 from collections.abc import Iterator
@@ -101,16 +103,50 @@ FormatOpt = Annotated[
 ]
 
 
+_language = ["en"]
+"""The command's output language once resolved: the guard's messages for the operating
+system's errors use it (one command per process, so one slot is enough)."""
+
+
 def resolve_lang(option: Lang | None, *fallbacks: str | None) -> str:
     """The output language: the option, else the first fallback set, else TILSKUDD_LANG, else en."""
     if option is not None:
+        _language[0] = option.value
         return option.value
     for value in (*fallbacks, os.environ.get("TILSKUDD_LANG")):
         if value:
             if value not in ("nb", "en"):
                 raise UsageError(f"unknown language {value!r}; use nb or en")
+            _language[0] = value
             return value
+    _language[0] = "en"
     return "en"
+
+
+_OS_HINTS = {
+    errno.EACCES: "permission",
+    errno.EPERM: "permission",
+    errno.EROFS: "read_only",
+    errno.EEXIST: "not_folder",
+    errno.ENOTDIR: "not_folder",
+    errno.EISDIR: "is_folder",
+    errno.ENAMETOOLONG: "name_too_long",
+    errno.ENOSPC: "disk_full",
+    errno.EDQUOT: "disk_full",
+    errno.ENOENT: "missing",
+}
+
+
+def os_error_message(exc: OSError, lang: str) -> tuple[str, str | None]:
+    """(message, hint) for an error the operating system gave while tilskudd read or wrote."""
+    from tilskudd.i18n import get
+
+    t = get(lang)
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    path = exc.filename if exc.filename is not None else exc.filename2
+    message = t("cli.os_error", path=str(path), reason=reason) if path is not None else reason
+    hint = _OS_HINTS.get(exc.errno or 0)
+    return message, t(f"cli.os_hint.{hint}") if hint else None
 
 
 def console(*, stderr: bool = False) -> Console:
@@ -152,6 +188,11 @@ def guard(debug: bool = False) -> Iterator[None]:
         except KeyboardInterrupt:
             _print_error("interrupted", None)
             raise typer.Exit(130) from None
+        except OSError as exc:
+            if debug:
+                raise
+            _print_error(*os_error_message(exc, _language[0]))
+            raise typer.Exit(int(ExitCode.INVALID_INPUT)) from None
         except Exception as exc:
             if debug:
                 raise

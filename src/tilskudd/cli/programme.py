@@ -430,7 +430,7 @@ def verify(
         if not exists(path):
             _out(t("ledger.cli.nothing"))
             return
-        with Ledger.open(path) as opened:
+        with Ledger.open(path, write=False) as opened:
             chain = opened.verify_chain()
             if chain.ok:
                 _out(t("ledger.cli.chain_ok", entries=chain.entries, head=chain.head))

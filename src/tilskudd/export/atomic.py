@@ -24,22 +24,31 @@ def atomic_path(target: Path) -> Iterator[Path]:
     For writers (openpyxl, PDF libraries) that want a file name rather than a stream.
     """
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    # mkstemp makes the file private (0600); an output file gets the usual permissions instead.
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)
     try:
-        yield tmp
-        with open(tmp, "rb+") as handle:
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        os.close(fd)
+        tmp = Path(tmp_name)
+        # mkstemp makes the file private (0600); an output file gets the usual permissions.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        try:
+            yield tmp
+            with open(tmp, "rb+") as handle:
+                os.fsync(handle.fileno())
+            os.replace(tmp, target)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+    except OSError as exc:
+        # Name the file the person asked for, not the temporary one beside it (or none: a write
+        # to a full disk names no file).
+        named = exc.filename
+        temporary = named is not None and Path(named).name.startswith(f".{target.name}.")
+        if (named is None or temporary or named == str(target.parent)) and exc.errno:
+            raise type(exc)(exc.errno, exc.strerror, str(target)) from exc
+        raise
 
 
 @contextlib.contextmanager

@@ -187,9 +187,29 @@ def test_frame_cannot_be_over_committed(tmp_path: Path) -> None:
     r2 = write_csv(tmp_path / "r2.csv", rows)
     result = allocate(ledger_path, programme, 2, r2, budget=90_000)
     assert result.allocation.awarded == 90_000
+    # Refused for the round's budget, before its awards: a round recorded with 90 000 kr of
+    # budget would say "40 000 kr left of the round" where only 50 000 remained of the frame.
     with pytest.raises(
-        LedgerError, match=r"would award 90 000 kr, but only 50 000 kr remains of the frame"
+        LedgerError,
+        match=r"round 2's budget of 90 000 kr is more than remains of the frame of 150 000 kr "
+        r"\(50 000 kr;",
     ):
+        lg.commit_round(ledger_path, result, programme, 2, input_path=r2)
+    assert dump(ledger_path) == before
+
+
+def test_a_round_budget_beyond_the_frame_is_refused_even_if_its_awards_fit(
+    tmp_path: Path,
+) -> None:
+    programme = make_programme(tmp_path, frame="150 000", budget2='budget = "50 000"')
+    ledger_path = tmp_path / "l.sqlite"
+    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))
+    before = dump(ledger_path)
+    rows = [("C-1", "Bergen kommune", BERGEN, "Lite", "1201", 10_000, 450_000, 5)]
+    r2 = write_csv(tmp_path / "r2.csv", rows)
+    result = allocate(ledger_path, programme, 2, r2, budget=900_000)
+    assert result.allocation.awarded == 10_000
+    with pytest.raises(LedgerError, match=r"budget of 900 000 kr is more than remains"):
         lg.commit_round(ledger_path, result, programme, 2, input_path=r2)
     assert dump(ledger_path) == before
 
@@ -1008,3 +1028,36 @@ def test_an_sqlite_error_about_the_file_while_it_is_open_names_it_and_a_bug_stay
     assert lg._sqlite_problem(path, sqlite3.OperationalError("syntax error")) is None
     with pytest.raises(LedgerFileError, match="is damaged"), Ledger.open(path) as opened:
         raise sqlite3.DatabaseError("database disk image is malformed")
+
+
+def test_an_amendment_cannot_fund_a_project_funded_in_an_earlier_round(tmp_path: Path) -> None:
+    """B-1 is A-1's project again; round 2 left it unfunded for that reason."""
+    programme = make_programme(tmp_path)
+    ledger_path = tmp_path / "l.sqlite"
+    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))
+    commit(ledger_path, programme, 2, write_csv(tmp_path / "r2.csv", ROUND_2))
+    before = dump(ledger_path)
+    with pytest.raises(
+        LedgerError,
+        match=r"B-1 \(round 2\) was not funded because the same project was funded in round 1 "
+        r"as A-1 \(60 000 kr\); a project is funded once\. Amend A-1 instead",
+    ):
+        lg.amend(ledger_path, programme, "B-1", 30_000, "moved up from the reserve list")
+    assert dump(ledger_path) == before
+    # Once the earlier award is withdrawn, the project may be funded from the later round.
+    lg.withdraw(ledger_path, programme, "A-1", "the municipality gave the project up")
+    record = lg.amend(ledger_path, programme, "B-1", 30_000, "funded in round 2 instead")
+    assert record.amount_after == 30_000
+
+
+def test_lowering_an_award_is_allowed_when_the_frame_is_overspent(tmp_path: Path) -> None:
+    """A frame lowered in tilskudd.toml below what was committed: a decrease returns money."""
+    programme = make_programme(tmp_path)
+    ledger_path = tmp_path / "l.sqlite"
+    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))
+    smaller = programme.model_copy(update={"frame": 90_000})  # the frame cut after round 1
+    assert lg.status(ledger_path, smaller).remaining == -10_000  # 100 000 committed
+    record = lg.amend(ledger_path, smaller, "A-1", 50_000, "cost came in lower")
+    assert (record.amount_before, record.amount_after) == (60_000, 50_000)
+    with pytest.raises(LedgerError, match=r"raising A-1 \(round 1\) from 50 000 kr to 60 000 kr"):
+        lg.amend(ledger_path, smaller, "A-1", 60_000, "back up")

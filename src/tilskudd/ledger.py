@@ -45,6 +45,7 @@ from tilskudd.models import Application, RoundResult, Status
 from tilskudd.programme import Programme
 
 __all__ = [
+    "ALREADY_FUNDED",
     "APPLICATION_ID",
     "MIGRATIONS",
     "SCHEMA_VERSION",
@@ -328,6 +329,11 @@ class AmendmentRecord:
     tool_version: str
     round: int = 0
     application_id: str = ""
+
+
+ALREADY_FUNDED = "reason.round.already_funded"
+"""The reason code of an application not funded because it was funded in an earlier round
+(the same id, or the same organisation and project; see :meth:`RoundContext.already_funded`)."""
 
 
 @dataclass(frozen=True)
@@ -908,6 +914,14 @@ class Ledger:
                     )
             committed = self.committed_total()
             remaining = programme.frame - committed
+            if allocation.budget > remaining:
+                raise LedgerError(
+                    f"round {round_.number}'s budget of {_money(allocation.budget)} is more than "
+                    f"remains of the frame of {_money(programme.frame)} ({_money(remaining)}; "
+                    f"{_money(committed)} committed in earlier rounds, net of amendments). "
+                    "Allocate it again with a budget of at most what remains (leave out "
+                    "--budget to use it). Nothing was recorded."
+                )
             if allocation.awarded > remaining:
                 raise LedgerError(
                     f"committing round {round_.number} would award {_money(allocation.awarded)}, "
@@ -1016,6 +1030,27 @@ class Ledger:
             )
         return matches[0]
 
+    def _refuse_second_award(self, award: AwardRecord, label: str) -> None:
+        """Refuse to give money to an application the round left unfunded because the same
+        project was funded in an earlier round, while that award still stands."""
+        for reason in award.reasons:
+            if reason.get("code") != ALREADY_FUNDED:
+                continue
+            params = reason.get("params", {})
+            earlier_id, earlier_round = params.get("application"), params.get("round")
+            earlier = [
+                a
+                for a in self.awards(round=earlier_round)
+                if a.application_id == earlier_id and not a.withdrawn and a.current > 0
+            ]
+            if earlier:
+                raise LedgerError(
+                    f"{label} was not funded because the same project was funded in round "
+                    f"{earlier_round} as {earlier_id} ({_money(earlier[0].current)}); a project "
+                    f"is funded once. Amend {earlier_id} instead (tilskudd amend {earlier_id} "
+                    f"--round {earlier_round} ...), or withdraw it first."
+                )
+
     def amend(
         self,
         application_id: str,
@@ -1067,8 +1102,10 @@ class Ledger:
                         f"{_money(amount)} is more than {label} applied for "
                         f"({_money(award.requested)})"
                     )
+                if amount > before:
+                    self._refuse_second_award(award, label)
                 remaining = programme.frame - self.committed_total()
-                if amount - before > remaining:
+                if amount > before and amount - before > remaining:
                     raise LedgerError(
                         f"raising {label} from {_money(before)} to {_money(amount)} needs "
                         f"{_money(amount - before)}, but only {_money(remaining)} remains of the "

@@ -21,7 +21,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from tilskudd.ledger import AwardRecord, CommitRecord, Ledger, RoundContext, file_sha256
+from tilskudd.ledger import (
+    ALREADY_FUNDED,
+    AwardRecord,
+    CommitRecord,
+    Ledger,
+    RoundContext,
+    file_sha256,
+)
 from tilskudd.models import Decision, Policy, Reason, RoundResult, Status
 from tilskudd.programme import Programme
 from tilskudd.validation import ValidationResult
@@ -34,9 +41,6 @@ __all__ = [
     "run_programme_round",
     "verify_round",
 ]
-
-ALREADY_FUNDED = "reason.round.already_funded"
-"""The reason code of an application funded in an earlier round."""
 
 
 def already_funded_decisions(

@@ -33,7 +33,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -440,7 +440,7 @@ class RoundContext:
     """The round's budget in the programme (None: what remains)."""
     budget: int
     """``planned`` or ``remaining``, whichever is less."""
-    budget_source: Literal["round", "remaining"]
+    budget_source: Literal["round", "remaining", "committed"]
     prior: tuple[PriorAward, ...] = ()
     prior_by_orgnr: Mapping[str, int] = field(default_factory=dict)
     """What each organisation has received in earlier rounds (for per_applicant_max)."""
@@ -1142,8 +1142,25 @@ class Ledger:
     def round_context(
         self, programme: Programme, round_id: int | str, *, before: int | None = None
     ) -> RoundContext:
-        """What round ``round_id`` is allocated against (as of entry ``before`` when verifying)."""
+        """What round ``round_id`` is allocated against (as of entry ``before`` when verifying).
+
+        A round already committed was allocated against the ledger as it was before its commit,
+        with the budget and frame it recorded: a run of it again (to explain a decision, or to
+        write its documents) gets that context, not today's, in which its own awards and those of
+        later rounds would count as "funded before" and its budget as spent.
+        """
         round_ = programme.round(round_id)
+        if before is None:
+            done = [c for c in self.commits() if c.round == round_.number]
+            if done:
+                then = self.round_context(programme, round_id, before=done[0].seq)
+                return replace(
+                    then,
+                    frame=done[0].frame,
+                    budget=done[0].budget,
+                    budget_source="committed",
+                    already_committed=done[0],
+                )
         awards = self.awards(before=before)
         committed = sum(a.current for a in awards)
         remaining = max(programme.frame - committed, 0)

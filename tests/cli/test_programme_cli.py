@@ -381,3 +381,24 @@ def test_a_damaged_ledger_is_named_and_left_as_it_is(folder: Path) -> None:
         assert "Restore it from a backup" in result.stderr
         assert "This is a bug" not in result.stderr
     assert snapshot(ledger) == before
+
+
+def test_a_committed_round_run_again_is_the_round_as_committed(folder: Path) -> None:
+    """Its documents and explanations must agree with the ledger, whatever came after."""
+
+    def awards(path: Path) -> tuple[int, list[tuple[str, str, int]]]:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        rows = [(a["id"], a["status"], a["amount"]) for a in data["applications"]]
+        return data["budget"], rows
+
+    assert run("allocate", "r1.csv", "--round", "1", "--commit", "-o", "c1.json").exit_code == 0
+    assert run("allocate", "r2.csv", "--round", "2", "--commit").exit_code == 0
+    again = run("allocate", "r1.csv", "--round", "1", "-o", "again.json")
+    assert again.exit_code == 0, again.output
+    assert awards(folder / "again.json") == awards(folder / "c1.json")
+    assert "repeats it as committed and cannot be committed again" in again.stdout
+    assert f"Round 1: budget NOK{NBSP}100,000, as committed" in again.stdout
+    assert "add --commit" not in again.stdout
+    explained = run("explain", "r1.csv", "A-1", "--round", "1", "--no-what-if")
+    assert explained.exit_code == 0, explained.output
+    assert f"It was funded with NOK{NBSP}60,000" in explained.stdout

@@ -551,6 +551,12 @@ class RoundPlan:
         if self.programme is None:
             return None
         if self.round is not None:
+            done = self.context.already_committed if self.context is not None else None
+            if done is not None:
+                # The policy the round was committed with (its lottery seed included).
+                from tilskudd.models import Policy
+
+                return Policy.model_validate(done.policy)
             return self.programme.round_policy(self.round)
         return self.programme.policy
 
@@ -579,7 +585,9 @@ class RoundPlan:
             when = ctx.already_committed.committed_at.replace("T", " ").replace("+00:00", " UTC")
             _out(t("ledger.cli.round_committed", round=ctx.round, when=when))
         if not budget_given:
-            if ctx.budget_source == "round":
+            if ctx.budget_source == "committed":
+                _out(t("ledger.cli.round_budget_committed", round=ctx.round, budget=ctx.budget))
+            elif ctx.budget_source == "round":
                 _out(t("ledger.cli.round_budget", round=ctx.round, budget=ctx.budget))
             elif ctx.planned is not None:
                 _out(
@@ -633,7 +641,7 @@ class RoundPlan:
 
     def not_committed(self, lang: str) -> None:
         """Remind that a round allocated with --round is not recorded without --commit."""
-        if self.context is not None:
+        if self.context is not None and self.context.already_committed is None:
             from tilskudd.i18n import get
 
             _out(get(lang)("ledger.cli.not_committed"))

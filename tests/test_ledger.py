@@ -22,7 +22,7 @@ import openpyxl
 import pytest
 
 from tilskudd import ledger as lg
-from tilskudd.errors import LedgerError, LedgerFileError, LedgerIntegrityError
+from tilskudd.errors import LedgerError, LedgerFileError, LedgerIntegrityError, OutputExistsError
 from tilskudd.ledger import SCHEMA_VERSION, Ledger
 from tilskudd.models import RoundResult, Status
 from tilskudd.pipeline import read_applications
@@ -784,6 +784,9 @@ def test_history_by_orgnr_and_by_id(setup: tuple[Path, Programme, Path, Path]) -
         (2, "not_funded"),
     ]
     assert lg.history(ledger_path, "nobody") == []
+    # Every way a sheet may write the organisation number finds the same awards.
+    for written in ("974760673", "974.760.673", "NO 974 760 673 MVA", "no974760673mva"):
+        assert [a.application_id for a in lg.history(ledger_path, written)] == ["A-1", "B-1"]
 
 
 def test_status_figures_and_sentences(setup: tuple[Path, Programme, Path, Path]) -> None:
@@ -1061,3 +1064,17 @@ def test_lowering_an_award_is_allowed_when_the_frame_is_overspent(tmp_path: Path
     assert (record.amount_before, record.amount_after) == (60_000, 50_000)
     with pytest.raises(LedgerError, match=r"raising A-1 \(round 1\) from 50 000 kr to 60 000 kr"):
         lg.amend(ledger_path, smaller, "A-1", 60_000, "back up")
+
+
+def test_export_never_overwrites_a_committed_rounds_input(
+    setup: tuple[Path, Programme, Path, Path],
+) -> None:
+    """verify re-runs a round from its recorded input: --force must not replace it."""
+    ledger_path, programme, r1, _ = setup
+    commit(ledger_path, programme, 1, r1)
+    before = r1.read_bytes()
+    with pytest.raises(OutputExistsError, match="is an input file"):
+        lg.export(ledger_path, r1, force=True)
+    with pytest.raises(OutputExistsError, match="is an input file"):
+        lg.export(ledger_path, ledger_path, force=True)
+    assert r1.read_bytes() == before

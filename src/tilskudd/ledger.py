@@ -1236,13 +1236,23 @@ class Ledger:
         )
 
     def history(self, query: str) -> list[AwardRecord]:
-        """Everything recorded for an organisation number or an application id, in order."""
+        """Everything recorded for an organisation number or an application id, in order.
+
+        The organisation number may be written any way an applications sheet may write it
+        (``974 760 673``, ``974.760.673``, ``NO 974 760 673 MVA``).
+        """
+        from tilskudd.registry import OrgnrError, validate_orgnr
+
         text = query.strip()
-        digits = "".join(ch for ch in text if not ch.isspace())
+        try:
+            orgnr: str | None = validate_orgnr(text)
+        except OrgnrError:
+            digits = "".join(ch for ch in text if not ch.isspace())
+            orgnr = digits if digits.isdigit() else None
         return [
             a
             for a in self.awards()
-            if a.application_id == text or (digits.isdigit() and a.orgnr == digits)
+            if a.application_id == text or (orgnr is not None and a.orgnr == orgnr)
         ]
 
     def _entry_problem(
@@ -1503,9 +1513,8 @@ def export(ledger: LedgerLike, path: str | Path, *, lang: str = "en", force: boo
     from tilskudd.export import check_output_path
 
     path = Path(path)
-    check_output_path(
-        path, inputs=[Path(ledger.path if isinstance(ledger, Ledger) else ledger)], force=force
-    )
+    own = Path(ledger.path if isinstance(ledger, Ledger) else ledger)
+    check_output_path(path, inputs=[own], force=force)
     suffix = path.suffix.lower()
     if suffix not in (".xlsx", ".csv"):
         raise UsageError(f"cannot tell the format of {path.name!r}; use a .xlsx or .csv file name")
@@ -1514,6 +1523,10 @@ def export(ledger: LedgerLike, path: str | Path, *, lang: str = "en", force: boo
         awards = opened.awards()
         amendments = opened.amendments()
         _entries, head = opened.head()
+    # Nor over a committed round's input: verify re-runs the round from it.
+    check_output_path(
+        path, inputs=[Path(c.input_path) for c in commits if c.input_path], force=force
+    )
     if suffix == ".xlsx":
         from tilskudd.export.ledger_xlsx import write_ledger
 

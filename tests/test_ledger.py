@@ -346,10 +346,14 @@ def test_two_processes_committing_at_once_exactly_one_succeeds(
     codes = sorted(c.returncode for c in children)
     assert codes == [0, 3], outputs
     refused = next(out for out, _ in outputs if not out.startswith("committed"))
+    with Ledger.open(ledger_path) as ledger:
+        winner = ledger.commits()[0].round
     if same_round:
         assert "already committed" in refused
-    else:
+    elif winner == 1:
         assert "remains of the frame" in refused
+    else:  # round 2 won: round 1 may not follow it (the order is checked first)
+        assert "rounds are committed in order" in refused
     with Ledger.open(ledger_path) as ledger:
         assert len(ledger.commits()) == 1
         assert ledger.committed_total() == 100_000
@@ -1078,3 +1082,34 @@ def test_export_never_overwrites_a_committed_rounds_input(
     with pytest.raises(OutputExistsError, match="is an input file"):
         lg.export(ledger_path, ledger_path, force=True)
     assert r1.read_bytes() == before
+
+
+def test_a_ledger_of_another_programme_is_refused(
+    setup: tuple[Path, Programme, Path, Path],
+) -> None:
+    """A programme folder copied with last year's ledger, or a mistyped --ledger."""
+    ledger_path, programme, r1, r2 = setup
+    commit(ledger_path, programme, 1, r1)
+    before = dump(ledger_path)
+    other = programme.model_copy(update={"name": "Kulturfondet 2025"})
+    refused = r"holds rounds of the programme «Testordning», not «Kulturfondet 2025»"
+    with pytest.raises(LedgerError, match=refused):
+        lg.status(ledger_path, other)
+    with pytest.raises(LedgerError, match=refused):
+        lg.round_context(ledger_path, other, 2)
+    with pytest.raises(LedgerError, match=refused):
+        lg.amend(ledger_path, other, "A-1", 50_000, "x")
+    result = allocate(ledger_path, programme, 2, r2)
+    with pytest.raises(LedgerError, match=refused):
+        lg.commit_round(ledger_path, result, other, 2, input_path=r2)
+    assert dump(ledger_path) == before
+
+
+def test_rounds_are_committed_in_order(setup: tuple[Path, Programme, Path, Path]) -> None:
+    """Round 1 after round 2 would count round 2's awards as 'earlier'."""
+    ledger_path, programme, r1, r2 = setup
+    commit(ledger_path, programme, 2, r2)
+    before = dump(ledger_path)
+    with pytest.raises(LedgerError, match=r"round 2 was committed before round 1 \(round 2, "):
+        commit(ledger_path, programme, 1, r1)
+    assert dump(ledger_path) == before

@@ -899,12 +899,19 @@ class Ledger:
 
         with _immediate(self._conn):
             self._require_intact()
+            self._require_programme(programme)
             for earlier in self.commits():
                 if earlier.input_sha256 == sha and canonical_json(earlier.policy) == policy_json:
                     raise LedgerError(
                         f"this allocation was already committed: {earlier.describe()}, from the "
                         f"same input (SHA-256 {sha[:12]}…) with the same policy. Nothing was "
                         "recorded."
+                    )
+                if earlier.round > round_.number:
+                    raise LedgerError(
+                        f"round {earlier.round} was committed before round {round_.number} "
+                        f"({earlier.describe()}): rounds are committed in order, since each is "
+                        "allocated against the ones before it. Nothing was recorded."
                     )
                 if earlier.round == round_.number:
                     raise LedgerError(
@@ -1005,6 +1012,19 @@ class Ledger:
             head=head,
         )
 
+    def _require_programme(self, programme: Programme) -> None:
+        """Refuse a ledger whose rounds were committed for another programme: a programme
+        folder copied as a template with last year's ledger, or a mistyped ``--ledger``."""
+        recorded = {c.programme for c in self.commits()}
+        if recorded and programme.name not in recorded:
+            names = ", ".join(f"«{name}»" for name in sorted(recorded))
+            raise LedgerError(
+                f"the ledger {self.path} holds rounds of the programme {names}, not "
+                f"«{programme.name}» ({programme.path or 'the programme file'}). Check the "
+                "ledger setting in tilskudd.toml (or --ledger); a new programme starts with a "
+                "new ledger. If the programme was renamed, give it its recorded name back."
+            )
+
     def _require_intact(self) -> None:
         """Refuse to add to a ledger whose chain was broken outside tilskudd."""
         report = self.verify_chain()
@@ -1075,6 +1095,7 @@ class Ledger:
             raise LedgerError("this ledger's schema has no amendments table")
         with _immediate(self._conn):
             self._require_intact()
+            self._require_programme(programme)
             award = self._find_award(application_id, round)
             label = f"{application_id} (round {award.round})"
             if award.status == Status.REJECTED:
@@ -1151,6 +1172,7 @@ class Ledger:
         """
         round_ = programme.round(round_id)
         if before is None:
+            self._require_programme(programme)
             done = [c for c in self.commits() if c.round == round_.number]
             if done:
                 then = self.round_context(programme, round_id, before=done[0].seq)
@@ -1195,6 +1217,7 @@ class Ledger:
 
     def status(self, programme: Programme) -> LedgerStatus:
         """The frame, each committed round's figures now, amendments, and what remains."""
+        self._require_programme(programme)
         awards = self.awards()
         by_round: dict[int, list[AwardRecord]] = defaultdict(list)
         for award in awards:

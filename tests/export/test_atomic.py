@@ -43,3 +43,12 @@ def test_an_error_names_the_file_asked_for_not_the_temporary_one(tmp_path: Path)
     with pytest.raises(OSError, match="tildeling") as caught, atomic_write(target) as handle:
         handle.write("x")
     assert caught.value.filename == str(target)
+
+
+def test_a_folder_as_output_is_named_as_a_folder_with_or_without_force(tmp_path: Path) -> None:
+    from tilskudd.errors import OutputExistsError
+    from tilskudd.export import check_output_path
+
+    for force in (False, True):
+        with pytest.raises(OutputExistsError, match="is a folder; give a file name"):
+            check_output_path(tmp_path, force=force)

@@ -59,10 +59,10 @@ def check_output_path(path: Path, *, inputs: Iterable[Path] = (), force: bool = 
                 f"{path} is an input file; tilskudd never overwrites its input. "
                 "Choose another output name."
             )
+    if path.is_dir():
+        raise OutputExistsError(f"{path} is a folder; give a file name")
     if path.exists() and not force:
         raise OutputExistsError(f"{path} exists; use --force to replace it, or choose another name")
-    if path.exists() and path.is_dir():
-        raise OutputExistsError(f"{path} is a folder; give a file name")
 
 
 def write(

@@ -67,3 +67,37 @@ def test_share_accepts_percent_forms() -> None:
     assert Policy(max_share_of_cost="20%").max_share_of_cost == Decimal("0.2")  # type: ignore[arg-type]
     assert Policy(max_share_of_cost=20).max_share_of_cost == Decimal("0.2")  # type: ignore[arg-type]
     assert Policy(max_share_of_cost=0.2).max_share_of_cost == Decimal("0.2")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("written", "share"),
+    [
+        (20, "0.2"),
+        ("20", "0.2"),
+        (20.0, "0.2"),
+        ("20 %", "0.2"),
+        (12.5, "0.125"),
+        ("12,5", "0.125"),
+        ("12,5 %", "0.125"),
+        (2, "0.02"),
+        ("2 %", "0.02"),
+        (0.5, "0.5"),
+        ("0,5", "0.5"),
+        ("100 %", "1"),
+    ],
+)
+def test_the_same_number_is_the_same_share_however_it_is_written(
+    written: object, share: str
+) -> None:
+    assert Policy(max_share_of_cost=written).max_share_of_cost == Decimal(share)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("written", [1, "1", 1.0, "1,0"])
+def test_a_share_of_exactly_1_is_refused_as_ambiguous(written: object) -> None:
+    with pytest.raises(ValueError, match=r'1 could mean 100 % or 1 %: write "100 %" or "1 %"'):
+        Policy(max_share_of_cost=written)  # type: ignore[arg-type]
+
+
+def test_min_score_accepts_a_decimal_comma() -> None:
+    assert Policy(min_score="4,5").min_score == Decimal("4.5")  # type: ignore[arg-type]
+    assert Policy(min_score=4.5).min_score == Decimal("4.5")  # type: ignore[arg-type]

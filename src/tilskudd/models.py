@@ -164,17 +164,34 @@ class TieBreak(_Frozen):
 
 
 def _parse_share(value: Any) -> Any:
-    """Accept 0.2, "20 %", "20%" or 20 (read as percent when above 1) for a share of cost."""
+    """Accept a share as ``"20 %"`` (also ``"20%"``, ``"12,5 %"``), as a fraction (0.2) or as a
+    number of percent above 1 (20, ``"20"``, 12.5).
+
+    The same number means the same share however it is written (an int, a float or text). Only
+    exactly 1 is refused: a person may mean 1 % or 100 % by it.
+    """
     if isinstance(value, str):
         text = value.strip().replace(",", ".")
         if text.endswith("%"):
-            return Decimal(text[:-1].strip()) / 100
-        return Decimal(text)
-    if isinstance(value, float):
-        return Decimal(repr(value))
-    if isinstance(value, int) and not isinstance(value, bool) and value > 1:
-        return Decimal(value) / 100
-    return value
+            try:
+                return Decimal(text[:-1].strip()) / 100
+            except ArithmeticError:
+                raise ValueError(f"{value!r} is not a percentage like 20 %") from None
+        try:
+            number = Decimal(text)
+        except ArithmeticError:
+            raise ValueError(f"{value!r} is not a share: write it as 20 % or 0.2") from None
+    elif isinstance(value, float):
+        number = Decimal(repr(value))
+    elif isinstance(value, int) and not isinstance(value, bool):
+        number = Decimal(value)
+    else:
+        return value
+    if not number.is_finite():
+        return number  # refused by the field's bounds
+    if number == 1:
+        raise ValueError('1 could mean 100 % or 1 %: write "100 %" or "1 %"')
+    return number / 100 if number > 1 else number
 
 
 def _parse_amount_text(value: Any) -> Any:
@@ -300,6 +317,16 @@ class Policy(_Frozen):
     @classmethod
     def _share(cls, value: Any) -> Any:
         return _parse_share(value)
+
+    @field_validator("min_score", mode="before")
+    @classmethod
+    def _min_score(cls, value: Any) -> Any:
+        # "4,5" as a Norwegian writes it (score cells accept it too); a float exactly as written.
+        if isinstance(value, str):
+            return value.strip().replace(",", ".")
+        if isinstance(value, float):
+            return Decimal(repr(value))
+        return value
 
     @field_validator("lottery_band", mode="before")
     @classmethod

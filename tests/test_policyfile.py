@@ -101,3 +101,36 @@ def test_a_share_of_exactly_1_is_refused_as_ambiguous(written: object) -> None:
 def test_min_score_accepts_a_decimal_comma() -> None:
     assert Policy(min_score="4,5").min_score == Decimal("4.5")  # type: ignore[arg-type]
     assert Policy(min_score=4.5).min_score == Decimal("4.5")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("limits", "said"),
+    [
+        ({"min_award": 500_000, "max_award": 100_000}, "min_award 500000 is more than max_award"),
+        (
+            {"min_award": 500_000, "per_applicant_max": 100_000},
+            "min_award 500000 is more than per_applicant_max 100000",
+        ),
+        ({"max_award": 500, "round_to": 1000}, "every award would be rounded down to 0"),
+    ],
+)
+def test_limits_that_leave_no_award_possible_are_refused(limits: dict[str, int], said: str) -> None:
+    with pytest.raises(ValueError, match=said):
+        Policy(**limits)  # type: ignore[arg-type]
+    Policy(**{**limits, "min_award": 0, "round_to": 1})  # each limit alone is fine
+
+
+def test_a_conflict_between_the_file_and_an_option_is_a_policy_error(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from tilskudd.cli import app
+
+    path = tmp_path / "p.toml"
+    path.write_text("[policy]\nmin_award = 500000\n", encoding="utf-8")
+    small = Path(__file__).resolve().parents[1] / "examples" / "small.xlsx"
+    result = CliRunner().invoke(
+        app,
+        ["allocate", str(small), "--budget", "5M", "--policy", str(path), "--max-award", "100000"],
+    )
+    assert result.exit_code == 2, result.output
+    assert "min_award 500000 is more than max_award 100000" in result.stderr

@@ -362,6 +362,27 @@ class Policy(_Frozen):
             return tuple(out)
         return value
 
+    @model_validator(mode="after")
+    def _coherent(self) -> Policy:
+        # Limits that leave no award possible: a typing error (an extra 0), never a policy.
+        # Said before the round, not as the same reason on every application.
+        if self.max_award is not None and self.min_award > self.max_award:
+            raise ValueError(
+                f"min_award {self.min_award} is more than max_award {self.max_award}: no "
+                "application could be funded"
+            )
+        if self.per_applicant_max is not None and self.min_award > self.per_applicant_max:
+            raise ValueError(
+                f"min_award {self.min_award} is more than per_applicant_max "
+                f"{self.per_applicant_max}: no application could be funded"
+            )
+        if self.max_award is not None and self.max_award < self.round_to:
+            raise ValueError(
+                f"max_award {self.max_award} is less than round_to {self.round_to}: every award "
+                "would be rounded down to 0"
+            )
+        return self
+
     def describe(self) -> dict[str, Any]:
         """The policy as plain values for outputs (JSON-able; Decimal as text)."""
         data = self.model_dump(mode="json")

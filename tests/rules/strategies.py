@@ -46,15 +46,27 @@ def applications(draw: st.DrawFn, *, max_size: int = 25, scored: bool = True) ->
 
 @st.composite
 def policies(draw: st.DrawFn, rule: str) -> Policy:
-    """A random policy for ``rule``: any mix of caps, thresholds, line and tie-breaks."""
+    """A random policy for ``rule``: any mix of caps, thresholds, line and tie-breaks.
+
+    Only policies the model accepts: a maximum below ``min_award`` or ``round_to`` (which
+    Policy refuses, as no award could be made) is raised to them.
+    """
+    min_award = draw(st.sampled_from([0, 0, 1, 50_000, 120_500]))
+    round_to = draw(st.sampled_from([1, 1, 7, 1000, 25_000]))
+    max_award = draw(st.none() | st.none() | st.integers(1, 2_000_000))
+    if max_award is not None:
+        max_award = max(max_award, min_award, round_to)
+    per_applicant_max = draw(st.one_of(st.none(), st.integers(1, 4_000_000)))
+    if per_applicant_max is not None:
+        per_applicant_max = max(per_applicant_max, min_award)
     return Policy(
         rule=rule,  # type: ignore[arg-type]
-        max_award=draw(st.none() | st.none() | st.integers(1, 2_000_000)),
+        max_award=max_award,
         max_share_of_cost=draw(st.one_of(st.none(), st.decimals(Decimal("0.01"), 1, places=3))),
-        min_award=draw(st.sampled_from([0, 0, 1, 50_000, 120_500])),
-        round_to=draw(st.sampled_from([1, 1, 7, 1000, 25_000])),
+        min_award=min_award,
+        round_to=round_to,
         min_score=draw(st.none() | st.none() | st.decimals(0, 10, places=1)),
-        per_applicant_max=draw(st.one_of(st.none(), st.integers(1, 4_000_000))),
+        per_applicant_max=per_applicant_max,
         at_line=draw(st.sampled_from(["skip", "stop", "partial"])),
         reserve=draw(st.integers(0, 3)),
         tie_break=draw(

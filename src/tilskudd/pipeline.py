@@ -21,6 +21,7 @@ from tilskudd.models import (
     Source,
     Status,
 )
+from tilskudd.reading.table import RawTable
 from tilskudd.validation import ValidationResult
 
 __all__ = ["read_applications", "rejected_decisions", "run_round"]
@@ -41,16 +42,35 @@ def read_applications(
     """Read and validate an applications file (xlsx, xlsm, xls, ods, csv) in one pass.
 
     Raises :class:`~tilskudd.errors.InputFileError` when the file cannot be read as applications
-    at all; problems in cells are returned as issues in the result, never raised. With a
-    ``rule`` that ranks (ranked, optimal, lottery), a score or a rank is required of every
-    application.
+    at all, or holds none (a header with no rows below it: a wrong sheet, or a file saved too
+    early, never a round to allocate and publish); problems in cells are returned as issues in
+    the result, never raised. With a ``rule`` that ranks (ranked, optimal, lottery), a score or a
+    rank is required of every application.
     """
     from tilskudd.reading import read_table
     from tilskudd.validation import validate
 
     table = read_table(path, sheet=sheet, columns=columns, display_name=display_name, lang=lang)
+    require_rows(table, lang)
     require = ("requested", "score|rank") if rule in RANKING_RULES else ("requested",)
     return validate(table, register=register, require=require)
+
+
+def require_rows(table: RawTable, lang: str = "en") -> None:
+    """:class:`~tilskudd.errors.InputFileError` when ``table`` has a header but no rows below it.
+
+    ``check`` and ``allocate`` both refuse such a sheet: a wrong sheet or a file saved too early,
+    never a round to allocate and publish ("No errors" and an empty award list would mislead).
+    """
+    if table.rows:
+        return
+    from tilskudd.errors import InputFileError
+    from tilskudd.i18n import get
+    from tilskudd.reading.sheet import where
+
+    t = get(lang)
+    place = where(t, table.file, table.sheet)
+    raise InputFileError(t("read.error.no_rows", where=place, row=table.header_row))
 
 
 def rejected_decisions(checked: ValidationResult) -> tuple[Decision, ...]:

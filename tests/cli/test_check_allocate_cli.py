@@ -322,3 +322,16 @@ def test_an_output_the_system_refuses_is_a_message_in_the_language_not_a_bug(
     assert f"error: {target}: " in err
     assert f"hint: {hint}" in err
     assert "bug" not in err
+
+
+@pytest.mark.parametrize("command", [["check"], ["allocate", "--budget", "1M"]])
+def test_a_sheet_with_a_header_and_no_applications_is_an_error(
+    tmp_path: Path, command: list[str]
+) -> None:
+    """Not 'No errors' and an empty award list: a wrong sheet, or a file saved too early."""
+    path = tmp_path / "tom.csv"
+    path.write_text("ID;Søkt beløp;Poeng\n;;\n", encoding="utf-8")
+    code, out, err = invoke(command[0], path, *command[1:])
+    assert code == 1
+    assert "the header row (row 1) has no applications below it" in err
+    assert "No errors" not in out

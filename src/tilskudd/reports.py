@@ -35,6 +35,8 @@ class CheckedInput(Protocol):
     @property
     def header_row(self) -> int | None: ...
     @property
+    def ranking_column(self) -> bool: ...
+    @property
     def applications(self) -> Sequence[Application]: ...
     @property
     def rejected(self) -> Sequence[RejectedRow]: ...
@@ -117,6 +119,7 @@ def check_to_json(
         "sheet": checked.sheet,
         "header_row": checked.header_row,
         "valid": errors == 0,
+        "ranking_column": checked.ranking_column,
         "counts": {
             "applications": len(checked.applications) + len(checked.rejected),
             "valid": len(checked.applications),

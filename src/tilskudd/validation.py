@@ -161,6 +161,8 @@ class ValidationResult(_Outcome):
     extra_columns: tuple[str, ...]
     """Header texts of the carried-through columns, in file order."""
     register: str = "2024"
+    ranking_column: bool = True
+    """The sheet has a column for the score or the rank (the ranking rules need one)."""
 
 
 @dataclass(frozen=True)
@@ -177,6 +179,8 @@ class CheckedTable(_Outcome):
     issues: tuple[Issue, ...]
     extra_columns: tuple[str, ...]
     register: str = "2024"
+    ranking_column: bool = True
+    """The sheet has a column for the score or the rank (the ranking rules need one)."""
 
 
 class _Applications(Sequence[Application]):
@@ -1215,6 +1219,7 @@ class _Found:
             "file": table.file,
             "sheet": table.sheet,
             "header_row": table.header_row,
+            "ranking_column": "score" in table.fields or "rank" in table.fields,
             "rejected": tuple(rejected),
             "issues": tuple(self.issues),
             "extra_columns": tuple(header for header, _ in checker.extra),

@@ -335,3 +335,18 @@ def test_a_sheet_with_a_header_and_no_applications_is_an_error(
     assert code == 1
     assert "the header row (row 1) has no applications below it" in err
     assert "No errors" not in out
+
+
+def test_check_says_when_the_default_rule_could_not_rank_the_file(tmp_path: Path) -> None:
+    """check must not say 'every application can be allocated' when allocate would reject all."""
+    path = tmp_path / "uten_poeng.csv"
+    path.write_text("ID;Søker;Omsøkt beløp\nS-1;A;100000\nS-2;B;200000\n", encoding="utf-8")
+    code, out, _ = invoke("check", path)
+    assert code == 0
+    assert "No errors, but there is no column for the score or the rank" in out
+    assert "every application can be allocated" not in out
+    code, out, _ = invoke("check", path, "--format", "json")
+    assert json.loads(out)["ranking_column"] is False
+    code, out, _ = invoke("check", SMALL)
+    assert "No errors: every application can be allocated." in out
+    assert json.loads(invoke("check", SMALL, "--format", "json")[1])["ranking_column"] is True

@@ -142,6 +142,9 @@ def render_check(
         console.print(Text(t("ui.check.none")))
     if checked.rejected:
         console.print(Text(plural(t, "ui.check.failed", len(checked.rejected)), style="bold red"))
+    elif not errors and not checked.ranking_column:
+        # allocate's default rule ranks: without a score or rank it would reject every row.
+        console.print(Text(t("ui.check.ok_unranked"), style="yellow"))
     elif not errors:
         console.print(Text(t("ui.check.ok"), style="green"))
     if budget_check is not None:

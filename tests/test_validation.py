@@ -1051,3 +1051,18 @@ def test_objects_the_program_froze_stay_frozen() -> None:
         assert gc.get_freeze_count() == frozen
     finally:
         gc.unfreeze()
+
+
+def test_a_rank_column_filled_in_halfway_is_a_warning_at_its_header() -> None:
+    """Ranks are used only when every application has one: the score decides, and it is said."""
+    result = check(row(id="A1", rank=1.0), row(id="A2", rank=None), row(id="A3", rank=2.0))
+    issue = only_issue(result)
+    assert (issue.code, issue.severity) == ("validate.rank_partial", Severity.WARNING)
+    assert issue.params == {"given": 2, "total": 3}
+    assert issue.location is not None
+    assert (issue.location.row, issue.location.column) == (1, COLUMN["rank"])
+    assert len(result.applications) == 3  # a warning: nothing is rejected
+    assert "so the score decides the order" in describe_issue(issue, "en")
+    for ranks in ((1.0, 2.0, 3.0), (None, None, None)):
+        whole = check(*(row(id=f"A{i}", rank=r) for i, r in enumerate(ranks)))
+        assert whole.issues == ()

@@ -1345,6 +1345,9 @@ def _check_rows(table: RawTable, register: str, groups: list[tuple[str, ...]]) -
             row_at(index)
 
     issues: list[Issue] = [*table.issues, *table_issues]
+    partial = _partial_ranks(checker, datas)
+    if partial is not None:
+        issues.append(partial)
     good: list[RowData] = []
     good_checked: list[int] = []  # positions in good of the rows in `checked`
     rejected_rows: list[tuple[_Row, tuple[Issue, ...]]] = []
@@ -1365,6 +1368,28 @@ def _check_rows(table: RawTable, register: str, groups: list[tuple[str, ...]]) -
             good.append(datas[index])
     good.extend(datas[kept:])
     return _Found(table, checker, good, good_checked, rejected_rows, issues)
+
+
+def _partial_ranks(checker: _Checker, datas: Sequence[RowData]) -> Issue | None:
+    """A warning when some applications, but not all, have a given rank beside their score.
+
+    The rules use a given rank only when every application has one (else the score decides);
+    a rank column filled in halfway would otherwise be passed over without a word.
+    """
+    fields = checker.fields
+    if "rank" not in fields or "score" not in fields:
+        return None
+    at = _DATA.index("rank")
+    given = sum(1 for data in datas if data[at] is not None)
+    if not 0 < given < len(datas):
+        return None
+    return Issue(
+        severity=Severity.WARNING,
+        code="validate.rank_partial",
+        params={"given": given, "total": len(datas)},
+        location=checker.location(checker.table.header_row, fields["rank"]),
+        field="rank",
+    )
 
 
 _ID = _POS["id"]

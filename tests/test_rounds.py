@@ -11,9 +11,15 @@ import pytest
 from tilskudd.ledger import PriorAward, RoundContext
 from tilskudd.models import Application, Policy, Status
 from tilskudd.programme import Programme
-from tilskudd.rounds import ALREADY_FUNDED, already_funded_decisions, run_programme_round
+from tilskudd.rounds import (
+    ALREADY_FUNDED,
+    OVERRIDE_NOT_APPLIED,
+    already_funded_decisions,
+    run_programme_round,
+)
 from tilskudd.rules import allocate
 from tilskudd.validation import ValidationResult
+from tilskudd.wording import reason_text
 
 ORG = "974760673"
 
@@ -133,3 +139,24 @@ def test_a_programme_round_excludes_and_caps(
     assert result.allocation.awarded + result.allocation.unallocated == 1_000_000
     assert (result.programme, result.round) == ("P", "Runde 2")
     assert len(result.allocation.decisions) == 3
+
+
+def test_an_officers_decision_on_an_already_funded_project_is_said_not_applied(
+    make_application: Callable[..., Application],
+) -> None:
+    """Not dropped in silence: the officer's decision and words are in the reasons."""
+    prior = (PriorAward(1, "R1-7", ORG, "Felles saksbehandling", 200_000),)
+    app = make_application(
+        id="N-1",
+        orgnr=ORG,
+        project="Felles saksbehandling",
+        decision="fund",
+        decision_amount=50_000,
+        decision_reason="Styrevedtak 12.10",
+    )
+    (decision,), _ = already_funded_decisions(_checked([app]), _context(prior))
+    assert [r.code for r in decision.reasons] == [ALREADY_FUNDED, OVERRIDE_NOT_APPLIED]
+    assert decision.reasons[1].params == {"decision": "fund", "text": "Styrevedtak 12.10"}
+    assert (decision.status, decision.amount, decision.override) == (Status.NOT_FUNDED, 0, False)
+    text = reason_text(decision.reasons[1], "nb")
+    assert "(fund; begrunnelsen: Styrevedtak 12.10) ble ikke brukt" in text

@@ -43,6 +43,10 @@ __all__ = [
 ]
 
 
+OVERRIDE_NOT_APPLIED = "reason.round.override_not_applied"
+"""The reason given beside :data:`ALREADY_FUNDED` when the sheet held an officer's decision."""
+
+
 def already_funded_decisions(
     checked: ValidationResult, context: RoundContext
 ) -> tuple[list[Decision], set[str]]:
@@ -55,23 +59,33 @@ def already_funded_decisions(
             continue
         prior, match = found
         ids.add(app.id)
+        reasons = [
+            Reason(
+                code=ALREADY_FUNDED,
+                params={
+                    "round": prior.round,
+                    "application": prior.application_id,
+                    "amount": prior.amount,
+                    "match": match,
+                },
+            )
+        ]
+        if app.decision is not None:
+            # The officer's manual decision in the sheet is not applied to a project already
+            # funded; say so, with the officer's own words, rather than drop it silently.
+            reasons.append(
+                Reason(
+                    code=OVERRIDE_NOT_APPLIED,
+                    params={"decision": app.decision, "text": app.decision_reason or ""},
+                )
+            )
         decisions.append(
             Decision(
                 application_id=app.id,
                 status=Status.NOT_FUNDED,
                 amount=0,
                 requested=app.requested,
-                reasons=(
-                    Reason(
-                        code=ALREADY_FUNDED,
-                        params={
-                            "round": prior.round,
-                            "application": prior.application_id,
-                            "amount": prior.amount,
-                            "match": match,
-                        },
-                    ),
-                ),
+                reasons=tuple(reasons),
             )
         )
     return decisions, ids

@@ -318,20 +318,10 @@ class Policy(_Frozen):
     def _share(cls, value: Any) -> Any:
         return _parse_share(value)
 
-    @field_validator("min_score", mode="before")
+    @field_validator("min_score", "lottery_band", mode="before")
     @classmethod
-    def _min_score(cls, value: Any) -> Any:
+    def _decimal_as_written(cls, value: Any) -> Any:
         # "4,5" as a Norwegian writes it (score cells accept it too); a float exactly as written.
-        if isinstance(value, str):
-            return value.strip().replace(",", ".")
-        if isinstance(value, float):
-            return Decimal(repr(value))
-        return value
-
-    @field_validator("lottery_band", mode="before")
-    @classmethod
-    def _band(cls, value: Any) -> Any:
-        # "0,5" as a Norwegian writes it; a float exactly as written.
         if isinstance(value, str):
             return value.strip().replace(",", ".")
         if isinstance(value, float):

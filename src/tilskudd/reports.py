@@ -119,7 +119,6 @@ def check_to_json(
         "sheet": checked.sheet,
         "header_row": checked.header_row,
         "valid": errors == 0,
-        "ranking_column": checked.ranking_column,
         "counts": {
             "applications": len(checked.applications) + len(checked.rejected),
             "valid": len(checked.applications),
@@ -129,4 +128,5 @@ def check_to_json(
         },
         "issues": [issue_to_json(i, lang) for i in issues],
         "budget_check": budget_check_to_json(budget_check) if budget_check else None,
+        "ranking_column": checked.ranking_column,
     }

@@ -1379,10 +1379,10 @@ def _partial_ranks(checker: _Checker, datas: Sequence[RowData]) -> Issue | None:
     fields = checker.fields
     if "rank" not in fields or "score" not in fields:
         return None
-    at = _DATA.index("rank")
+    at, score_at = _DATA.index("rank"), _DATA.index("score")
     given = sum(1 for data in datas if data[at] is not None)
-    if not 0 < given < len(datas):
-        return None
+    if not 0 < given < len(datas) or any(data[score_at] is None for data in datas):
+        return None  # all ranked, none ranked, or not all scored (then an error says so)
     return Issue(
         severity=Severity.WARNING,
         code="validate.rank_partial",

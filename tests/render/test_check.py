@@ -33,6 +33,7 @@ class Checked:
     applications: tuple[Application, ...] = ()
     rejected: tuple[RejectedRow, ...] = ()
     issues: tuple[Issue, ...] = field(default_factory=tuple)
+    ranking_column: bool = True
 
 
 def _issue(
@@ -201,6 +202,7 @@ def test_json_has_stable_keys_and_exact_amounts(checked: Checked) -> None:
         "counts",
         "issues",
         "budget_check",
+        "ranking_column",  # added later: appended, so the keys before it keep their places
     ]
     assert data["valid"] is False
     assert data["counts"] == {

@@ -55,7 +55,7 @@ from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
 from tilskudd.collector import collector_paused
-from tilskudd.errors import AmountError, UsageError
+from tilskudd.errors import AmbiguousAmountError, AmountError, UsageError
 from tilskudd.issues import describe_issue
 from tilskudd.models import Application, CellValue, Issue, Location, RejectedRow, Severity
 from tilskudd.money import MAX_AMOUNT, parse_decimal
@@ -272,7 +272,16 @@ def _carry(value: RawCell) -> CellValue:
     return None
 
 
-_AMBIGUOUS = re.compile(r"(\d{1,3})[.,](\d{3})(?!\d)")
+def _decimal_text(number: Decimal) -> str:
+    """A decimal as a Norwegian writes it, read back as that number: 3.3 -> '3,3'.
+
+    Three decimals would read as grouped thousands again ('3,125'), so they get a fourth
+    ('3,1250').
+    """
+    text = format(number.normalize(), "f")
+    if "." in text and len(text) - text.index(".") == 4:
+        text += "0"
+    return text.replace(".", ",")
 
 
 class _Problem(Exception):  # noqa: N818 - a control-flow signal inside this module, not an error
@@ -297,16 +306,13 @@ def _amount(value: RawCell, *, allow_zero: bool = False) -> int:
     else:
         try:
             number = parse_decimal(value, original=_cell_text(value).strip())
-        except AmountError as exc:
-            text = _cell_text(value).strip()
-            match = _AMBIGUOUS.search(text)
-            if "ambiguous" in str(exc) and match:
-                head, tail = match.groups()
-                raise _Problem(
-                    "amount_ambiguous",
-                    thousands=f"{head}\u00a0{tail}",  # no-break: "3 300" stays whole
-                    decimal=f"{head},{tail.rstrip('0')}" if tail.rstrip("0") else head,
-                ) from None
+        except AmbiguousAmountError as exc:
+            raise _Problem(
+                "amount_ambiguous",
+                thousands=f"{exc.thousands:,}".replace(",", "\u00a0"),  # "3 300" stays whole
+                decimal=_decimal_text(exc.decimal),
+            ) from None
+        except AmountError:
             raise _Problem("amount_invalid") from None
         if not number.is_finite():
             raise _Problem("amount_invalid")

@@ -268,6 +268,22 @@ def test_csv_rows_with_shifted_cells_are_rejected_and_the_rest_allocated(
     }
 
 
+def test_an_unlabelled_totals_row_is_not_counted_as_an_application(tmp_path: Path) -> None:
+    source = tmp_path / "runde.csv"
+    source.write_text(
+        "ID;Søker;Omsøkt beløp\nA;Moss;1 000 000\nB;Rygge;2 300 000\n;;3 300 000\n",
+        encoding="utf-8",
+    )
+    code, out, _ = invoke("check", source, "--budget", "5M", "--format", "json")
+    assert code == 0
+    report = json.loads(out)
+    assert report["counts"]["applications"] == 2
+    assert report["budget_check"]["requested"] == 3_300_000
+    assert [(i["code"], i["severity"]) for i in report["issues"]] == [
+        ("read.totals_row_unlabelled_skipped", "warning")
+    ]
+
+
 def test_nothing_valid_stops_with_exit_1(tmp_path: Path) -> None:
     source = tmp_path / "noscore.csv"
     source.write_text("ID;Requested\nA;100\nB;200\n", encoding="utf-8")

@@ -971,6 +971,23 @@ def test_export_xlsx_and_csv(setup: tuple[Path, Programme, Path, Path], tmp_path
         lg.export(ledger_path, ledger_path, force=True)
 
 
+def test_export_xlsx_with_control_characters_in_texts(
+    setup: tuple[Path, Programme, Path, Path], tmp_path: Path
+) -> None:
+    # A reason pasted from Excel for Mac holds its line break as a vertical tab (\x0b), which
+    # XML cannot carry: written as the award workbook writes it, not a crash.
+    ledger_path, programme, r1, _ = setup
+    commit(ledger_path, programme, 1, r1)
+    lg.amend(ledger_path, programme, "A-1", 50_000, "kutt\x0bse vedtak")
+    assert lg.export(ledger_path, tmp_path / "out.xlsx", lang="nb") == "xlsx"
+    book = openpyxl.load_workbook(tmp_path / "out.xlsx")
+    rows = list(book["Tildelinger"].iter_rows(values_only=True))
+    a1 = next(r for r in rows if r[1] == "A-1")
+    assert a1[12] == "kutt\ufffdse vedtak"
+    changes = list(book["Endringer"].iter_rows(values_only=True))
+    assert "kutt\ufffdse vedtak" in changes[1]
+
+
 def test_switching_a_new_ledger_to_wal_waits_for_another_process_holding_it(
     tmp_path: Path,
 ) -> None:

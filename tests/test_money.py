@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tilskudd.errors import AmountError
+from tilskudd.errors import AmbiguousAmountError, AmountError
 from tilskudd.money import MAX_AMOUNT, format_amount, parse_amount, to_decimal
 
 NBSP, THIN, NNBSP = "\u00a0", "\u2009", "\u202f"
@@ -60,6 +60,10 @@ def test_parse_amount_accepts_what_people_type(text: object, expected: int) -> N
         ("0", "zero"),
         ("0 kr", "zero"),
         ("100,005", "ambiguous"),
+        # No thousands group has more than three digits or starts with 0: a decimal mark.
+        ("12345,678", "fraction of an øre"),
+        ("1000,001", "fraction of an øre"),
+        ("0,500", "whole number of kroner"),
         ("100,0051", "fraction of an øre"),
         ("125 000,505", "fraction of an øre"),
         ("100,50", "whole number of kroner"),
@@ -82,6 +86,13 @@ def test_ambiguous_amount_has_a_hint() -> None:
         parse_amount("3,300")
     assert info.value.hint
     assert "decimal" in info.value.hint
+
+
+def test_ambiguous_amount_gives_both_readings_exactly() -> None:
+    with pytest.raises(AmbiguousAmountError) as info:
+        parse_amount("kr -3.125")
+    assert (info.value.thousands, info.value.decimal) == (-3125, Decimal("-3.125"))
+    assert parse_amount("1000,000") == 1000
 
 
 def test_zero_allowed_when_asked() -> None:

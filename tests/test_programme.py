@@ -10,7 +10,8 @@ import openpyxl
 import pytest
 
 from tilskudd.errors import OutputExistsError, ProgrammeError
-from tilskudd.export.template import COLUMNS, TEMPLATE_ROWS
+from tilskudd.export.template import COLUMNS, TEMPLATE_ROWS, write_template
+from tilskudd.i18n import get
 from tilskudd.programme import (
     PROGRAMME_FILE,
     find_programme,
@@ -271,3 +272,12 @@ def test_init_names_are_toml_safe(tmp_path: Path) -> None:
     assert result.programme.name == 'Fond "A" \\ Ø'
     assert result.programme.funder == "Æ&Å"
     assert os.access(result.programme_file, os.R_OK)
+
+
+def test_template_categories_with_control_characters(tmp_path: Path) -> None:
+    # An officer's own category list, pasted from a cell with a line break (\x0b on a Mac).
+    path = tmp_path / "mal.xlsx"
+    write_template(path, lang="en", categories=["IKT\x0bdrift", "Skole"])
+    book = openpyxl.load_workbook(path)
+    sheet = book[get("en")("template.sheet.categories")]
+    assert [c.value for c in sheet["A"][1:3]] == ["IKT\ufffddrift", "Skole"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -16,7 +17,7 @@ from tilskudd.errors import UsageError
 from tilskudd.i18n import get
 from tilskudd.issues import describe_issue
 from tilskudd.models import Application, Issue, Location, Severity
-from tilskudd.money import MAX_AMOUNT
+from tilskudd.money import MAX_AMOUNT, parse_decimal
 from tilskudd.reading.table import FormulaWithoutValue, RawCell, RawTable
 from tilskudd.registry import get_register
 from tilskudd.validation import ValidationResult, check_table, validate
@@ -231,6 +232,68 @@ def test_ambiguous_amount_is_an_error_with_a_hint_pinned_to_its_cell() -> None:
     nb = describe_issue(issue, "nb")
     assert nb.startswith("søknader.xlsx, Søknader!G2 (Omsøkt beløp): '3,300' er tvetydig")
     assert "Forventet et beløp i hele kroner" in nb
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "params"),
+    [
+        ("3.300", "validate.amount_ambiguous", {"thousands": "3\u00a0300", "decimal": "3,3"}),
+        ("kr 3,000", "validate.amount_ambiguous", {"thousands": "3\u00a0000", "decimal": "3"}),
+        # Three decimals would read as grouping again: a fourth makes the decimal unmistakable.
+        (
+            "100,005",
+            "validate.amount_ambiguous",
+            {"thousands": "100\u00a0005", "decimal": "100,0050"},
+        ),
+        # More than three digits, or a leading 0, before the separator is no thousands group:
+        # the separator is a decimal mark, and the amount is not whole kroner.
+        ("12345,678", "validate.amount_fraction_ore", {}),
+        ("1000,001", "validate.amount_fraction_ore", {}),
+        ("1000,50", "validate.amount_not_whole", {}),
+        ("0,500", "validate.amount_not_whole", {}),
+    ],
+)
+def test_the_ambiguous_hint_names_only_what_the_cell_could_mean(
+    text: str, code: str, params: dict[str, str]
+) -> None:
+    issue = only_issue(check(row(requested=text, total_cost=None)))
+    assert (issue.code, issue.params) == (code, params)
+
+
+def test_a_decimal_mark_after_four_digits_reads_as_a_decimal() -> None:
+    (app,) = check(row(requested="1000,000", total_cost=None)).applications
+    assert app.requested == 1000
+
+
+_NUMBER_TEXT = re.compile(r"(-?)(\d+)([.,])(\d+)")
+
+
+@settings(max_examples=300)
+@given(
+    sign=st.sampled_from(["", "-"]),
+    head=st.text(alphabet="0123456789", min_size=1, max_size=6),
+    separator=st.sampled_from([",", "."]),
+    tail=st.text(alphabet="0123456789", min_size=1, max_size=4),
+    around=st.sampled_from([("", ""), ("kr ", ""), ("", " kr"), ("NOK ", "")]),
+)
+@example(sign="", head="12345", separator=",", tail="678", around=("", ""))
+@example(sign="", head="1000", separator=",", tail="001", around=("", ""))
+@example(sign="", head="3", separator=",", tail="125", around=("", ""))
+def test_both_numbers_of_an_ambiguous_hint_read_back_as_what_the_cell_could_mean(
+    sign: str, head: str, separator: str, tail: str, around: tuple[str, str]
+) -> None:
+    text = f"{around[0]}{sign}{head}{separator}{tail}{around[1]}"
+    result = check(row(requested=text, total_cost=None))
+    hints = [i for i in result.issues if i.code == "validate.amount_ambiguous"]
+    # The separator can group thousands only after 1 to 3 digits not starting with 0, and
+    # before exactly three.
+    could_group = 1 <= len(head) <= 3 and head[0] != "0" and len(tail) == 3
+    assert bool(hints) == could_group
+    if hints:
+        (hint,) = hints
+        value = -1 if sign else 1
+        assert parse_decimal(str(hint.params["thousands"])) == value * int(head + tail)
+        assert parse_decimal(str(hint.params["decimal"])) == value * Decimal(f"{head}.{tail}")
 
 
 @pytest.mark.parametrize(

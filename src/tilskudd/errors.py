@@ -6,6 +6,7 @@ place, prints its message and exits with its :class:`ExitCode`. Anything else is
 
 from __future__ import annotations
 
+from decimal import Decimal
 from enum import IntEnum
 
 
@@ -35,6 +36,20 @@ class AmountError(TilskuddError, ValueError):
     def __init__(self, message: str, hint: str | None = None) -> None:
         super().__init__(message)
         self.hint = hint
+
+
+class AmbiguousAmountError(AmountError):
+    """One separator before three digits (``3,300``): it may group thousands or be a decimal
+    mark; both readings are given, exactly."""
+
+    def __init__(
+        self, message: str, hint: str | None = None, *, thousands: int, decimal: Decimal
+    ) -> None:
+        super().__init__(message, hint)
+        self.thousands = thousands
+        """What the text means if the separator groups thousands (``3,300`` -> 3300)."""
+        self.decimal = decimal
+        """What it means if the separator is a decimal mark (``3,300`` -> 3.3)."""
 
 
 class UsageError(TilskuddError):

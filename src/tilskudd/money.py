@@ -13,7 +13,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Final
 
-from tilskudd.errors import AmountError
+from tilskudd.errors import AmbiguousAmountError, AmountError
 
 __all__ = ["MAX_AMOUNT", "format_amount", "parse_amount", "parse_decimal", "to_decimal"]
 
@@ -119,20 +119,27 @@ def _parse_number_text(
         sep = "," if commas else "."
         integer, decimal_part = text.split(sep)
         grouped_by_spaces = " " in integer.strip()
+        # Only 1 to 3 digits, not starting with 0, can stand before a thousands separator:
+        # "12345,678" and "0,500" have a decimal mark.
         if (
             len(decimal_part) == 3
             and not has_multiplier
             and not grouped_by_spaces
             and integer.isdigit()
+            and len(integer) <= 3
+            and integer[0] != "0"
         ):
             whole = int(f"{integer}{decimal_part}")
             grouped = f"{whole:,}".replace(",", " ")
-            raise AmountError(
+            fraction = Decimal(f"{integer}.{decimal_part}")
+            raise AmbiguousAmountError(
                 f"'{original}' is ambiguous",
                 hint=(
                     f"'{sep}' could group thousands ({grouped} kr) or be a decimal mark "
                     f"({integer}{sep}{decimal_part}); for {grouped} kr write {whole} or {grouped}"
                 ),
+                thousands=-whole if negative else whole,
+                decimal=-fraction if negative else fraction,
             )
     else:
         integer = text

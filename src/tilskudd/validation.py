@@ -23,6 +23,8 @@ The checks, per cell (codes are ``validate.<name>``; words come from the locales
   decision to fund needs ``decision_amount`` (more than 0, at most the request); reject and
   reserve take no amount; an amount without a decision is an error.
 - A formula without a saved value in any used cell is an error naming the formula.
+- An error the reader found on a whole row (a CSV row with more fields than the header) is
+  put on that row and rejects it.
 
 A row of common cells (amounts as numbers or typed text, texts, scores and ranks as numbers
 or text, a plain or known orgnr, a municipality cell of known items, nothing wrong) takes a
@@ -53,7 +55,7 @@ from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
 from tilskudd.collector import collector_paused
-from tilskudd.errors import AmountError, UsageError
+from tilskudd.errors import AmbiguousAmountError, AmountError, UsageError
 from tilskudd.issues import describe_issue
 from tilskudd.models import Application, CellValue, Issue, Location, RejectedRow, Severity
 from tilskudd.money import MAX_AMOUNT, parse_decimal
@@ -274,7 +276,16 @@ def _carry(value: RawCell) -> CellValue:
     return None
 
 
-_AMBIGUOUS = re.compile(r"(\d{1,3})[.,](\d{3})(?!\d)")
+def _decimal_text(number: Decimal) -> str:
+    """A decimal as a Norwegian writes it, read back as that number: 3.3 -> '3,3'.
+
+    Three decimals would read as grouped thousands again ('3,125'), so they get a fourth
+    ('3,1250').
+    """
+    text = format(number.normalize(), "f")
+    if "." in text and len(text) - text.index(".") == 4:
+        text += "0"
+    return text.replace(".", ",")
 
 
 class _Problem(Exception):  # noqa: N818 - a control-flow signal inside this module, not an error
@@ -299,16 +310,13 @@ def _amount(value: RawCell, *, allow_zero: bool = False) -> int:
     else:
         try:
             number = parse_decimal(value, original=_cell_text(value).strip())
-        except AmountError as exc:
-            text = _cell_text(value).strip()
-            match = _AMBIGUOUS.search(text)
-            if "ambiguous" in str(exc) and match:
-                head, tail = match.groups()
-                raise _Problem(
-                    "amount_ambiguous",
-                    thousands=f"{head}\u00a0{tail}",  # no-break: "3 300" stays whole
-                    decimal=f"{head},{tail.rstrip('0')}" if tail.rstrip("0") else head,
-                ) from None
+        except AmbiguousAmountError as exc:
+            raise _Problem(
+                "amount_ambiguous",
+                thousands=f"{exc.thousands:,}".replace(",", "\u00a0"),  # "3 300" stays whole
+                decimal=_decimal_text(exc.decimal),
+            ) from None
+        except AmountError:
             raise _Problem("amount_invalid") from None
         if not number.is_finite():
             raise _Problem("amount_invalid")
@@ -501,6 +509,14 @@ class _Checker:
             row.issues = []
         row.issues.append((_NO_COLUMN if column is None else column, issue))
         if severity is Severity.ERROR:
+            row.has_error = True
+
+    def add_issue(self, row: _Row, issue: Issue) -> None:
+        """A problem the reader found with the whole row, listed first among the row's own."""
+        if row.issues is None:
+            row.issues = []
+        row.issues.append((-1, issue.model_copy(update={"application_id": row.id})))
+        if issue.severity is Severity.ERROR:
             row.has_error = True
 
     # --- cells --------------------------------------------------------------------------------
@@ -1268,6 +1284,14 @@ def _check_rows(table: RawTable, register: str, groups: list[tuple[str, ...]]) -
             numbers, given_ids, checker.values(cells_list), cells_list, strict=True
         )
     ]
+    # Rows the reader could not read cell for cell (a CSV row with more fields than the
+    # header): the full check, with the reader's error on the row, which rejects it.
+    row_errors = _row_errors(table.issues)
+    if row_errors:
+        for index, number in enumerate(numbers):
+            if number in row_errors:
+                found[index] = None
+    moved: list[Issue] = []
     checked: dict[int, _Row] = {}  # the rows with issues (or that may get some), by index
     for index in _indices_of_none(found):
         number, given_id = numbers[index], given_ids[index]
@@ -1282,6 +1306,9 @@ def _check_rows(table: RawTable, register: str, groups: list[tuple[str, ...]]) -
             taken.add(row_id)
         row = _Row(number, vals, row_id)
         checker.check(row, given_id is None)
+        for issue in row_errors.get(number, ()):
+            checker.add_issue(row, issue)
+            moved.append(issue)
         for code, positions, names in row_groups:
             for position in positions:
                 value = vals[position]
@@ -1344,7 +1371,11 @@ def _check_rows(table: RawTable, register: str, groups: list[tuple[str, ...]]) -
         for index in range(len(datas)):
             row_at(index)
 
-    issues: list[Issue] = [*table.issues, *table_issues]
+    reader_issues = table.issues
+    if moved:
+        gone = set(map(id, moved))
+        reader_issues = [i for i in table.issues if id(i) not in gone]
+    issues: list[Issue] = [*reader_issues, *table_issues]
     partial = _partial_ranks(checker, datas)
     if partial is not None:
         issues.append(partial)
@@ -1529,6 +1560,15 @@ def _split_rows(
     if isinstance(rows, DataRows):
         return rows.numbers, rows.cells
     return list(map(itemgetter(0), rows)), list(map(itemgetter(1), rows))
+
+
+def _row_errors(issues: Sequence[Issue]) -> dict[int, list[Issue]]:
+    """The reader's errors on one row (by 1-based row): they reject that row, not the file."""
+    found: dict[int, list[Issue]] = {}
+    for issue in issues:
+        if issue.severity is Severity.ERROR and issue.location is not None and issue.location.row:
+            found.setdefault(issue.location.row, []).append(issue)
+    return found
 
 
 def _column_of(item: tuple[int, Issue]) -> int:

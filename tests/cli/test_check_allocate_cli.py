@@ -230,6 +230,60 @@ def test_rejected_applications_are_listed_and_the_rest_allocated(tmp_path: Path)
     assert data["budget"] == data["awarded"] + data["unallocated"]
 
 
+def test_csv_rows_with_shifted_cells_are_rejected_and_the_rest_allocated(
+    tmp_path: Path,
+) -> None:
+    # An unquoted decimal comma (row 2) and a quotation mark out of place (row 3): each row's
+    # cells would land in the wrong columns, so each is an error; row 4 is fine.
+    source = tmp_path / "runde.csv"
+    source.write_text(
+        'ID,Søker,Omsøkt beløp,Poeng\nA,Bærum,1200000,00,5\n"B,"Asker",1,5\nC,Moss,300000,4\n',
+        encoding="utf-8",
+    )
+    code, out, _ = invoke("check", source, "--format", "json")
+    assert code == 1
+    report = json.loads(out)
+    assert report["counts"] == {
+        "applications": 3,
+        "valid": 1,
+        "invalid": 2,
+        "errors": 2,
+        "warnings": 0,
+    }
+    found = [(i["code"], i["application_id"]) for i in report["issues"]]
+    assert found == [("read.csv_too_many_fields", "A"), ("read.csv_quote_stray", 'B,Asker"')]
+    code, out, _ = invoke("check", source)
+    assert code == 1
+    assert "row 2    this row has 5 fields but the header (row 1) has 4" in out
+
+    target = tmp_path / "tildeling.json"
+    code, _, err = invoke("allocate", source, "--budget", "1000000", "-o", target)
+    assert code == 0, err
+    data = json.loads(target.read_text(encoding="utf-8"))
+    status = {a["id"]: (a["status"], a["amount"]) for a in data["applications"]}
+    assert status == {
+        "A": ("rejected", 0),
+        'B,Asker"': ("rejected", 0),
+        "C": ("funded", 300000),
+    }
+
+
+def test_an_unlabelled_totals_row_is_not_counted_as_an_application(tmp_path: Path) -> None:
+    source = tmp_path / "runde.csv"
+    source.write_text(
+        "ID;Søker;Omsøkt beløp\nA;Moss;1 000 000\nB;Rygge;2 300 000\n;;3 300 000\n",
+        encoding="utf-8",
+    )
+    code, out, _ = invoke("check", source, "--budget", "5M", "--format", "json")
+    assert code == 0
+    report = json.loads(out)
+    assert report["counts"]["applications"] == 2
+    assert report["budget_check"]["requested"] == 3_300_000
+    assert [(i["code"], i["severity"]) for i in report["issues"]] == [
+        ("read.totals_row_unlabelled_skipped", "warning")
+    ]
+
+
 def test_nothing_valid_stops_with_exit_1(tmp_path: Path) -> None:
     source = tmp_path / "noscore.csv"
     source.write_text("ID;Requested\nA;100\nB;200\n", encoding="utf-8")

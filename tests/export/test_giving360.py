@@ -11,6 +11,7 @@ import pytest
 
 from tilskudd.errors import UsageError
 from tilskudd.export import write
+from tilskudd.export._sheetml import safe_text
 from tilskudd.export.giving360 import COLUMNS, REQUIRED, org_identifier
 from tilskudd.models import RoundResult
 
@@ -176,3 +177,40 @@ def test_column_titles_match_a_real_publishers_file() -> None:
     shared = set(header) & set(COLUMNS)
     assert shared >= STANDARD_REQUIRED
     assert {"Beneficiary Location:Name", "Beneficiary Location:Geographic Code"} <= shared
+
+
+def test_xlsx_control_characters_in_texts_are_written_as_the_award_workbook_writes_them(
+    small_round: Callable[..., RoundResult], tmp_path: Path
+) -> None:
+    # Excel for Mac writes a line break inside a cell as a vertical tab (\x0b); XML cannot
+    # carry it, and openpyxl refused the whole file.
+    result = small_round()
+    apps = list(result.applications)
+    apps[0] = apps[0].model_copy(
+        update={"project": "Linje én\x0blinje to", "applicant": "Halden\x00kommune"}
+    )
+    path = tmp_path / "g.xlsx"
+    write(result.model_copy(update={"applications": tuple(apps)}), path, format="360giving")
+    first = _read_xlsx(path)[0]
+    assert first["Title"] == safe_text("Linje én\x0blinje to") == "Linje én\ufffdlinje to"
+    assert first["Recipient Org:Name"] == "Halden\ufffdkommune"
+    assert first["Description"] == "Grant to Halden\ufffdkommune for “Linje én\ufffdlinje to”."
+
+
+def test_allocate_to_360giving_xlsx_with_a_vertical_tab_in_a_title(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from tilskudd.cli import app
+
+    source = tmp_path / "runde.csv"
+    source.write_text(
+        "ID;Søker;Prosjekt;Omsøkt beløp;Poeng\nA;Bærum;Linje én\x0blinje to;50000;4\n",
+        encoding="utf-8",
+    )
+    target = tmp_path / "out.xlsx"
+    args = ["allocate", str(source), "--budget", "100000", "--format", "360giving"]
+    result = CliRunner().invoke(app, [*args, "--funder", "Difi", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    (row,) = _read_xlsx(target)
+    assert row["Title"] == "Linje én\ufffdlinje to"
+    assert row["Amount Awarded"] == 50_000

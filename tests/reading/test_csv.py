@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 
 from tilskudd.errors import InputFileError
 from tilskudd.i18n import get
+from tilskudd.issues import describe_issue
+from tilskudd.models import Location
 from tilskudd.reading import read_table
 from tilskudd.reading.csv import decode, detect_delimiter
 
@@ -102,11 +104,16 @@ def test_title_lines_above_the_header_and_ragged_rows(tmp_path: Path) -> None:
     )
     table = read_table(path)
     assert table.header_row == 3
+    # A short row is normal (trailing empty cells); a row longer than the header is an error
+    # on that row, cut to the header's width so that 'ekstra' makes no column of its own.
     assert list(table.rows) == [
         (4, ["Moss", "100", None, None]),
-        (5, ["Rygge", "200", "sen", "ekstra"]),
+        (5, ["Rygge", "200", "sen", None]),
     ]
-    assert table.extra == {"Merknad": 2, "D": 3}
+    assert table.extra == {"Merknad": 2}
+    assert [(i.code, i.location.row if i.location else None) for i in table.issues] == [
+        ("read.csv_too_many_fields", 5)
+    ]
 
 
 def test_a_sheet_option_on_a_csv_is_ignored_with_a_warning(make_csv: MakeCsv) -> None:
@@ -179,3 +186,115 @@ def test_any_table_written_as_csv_reads_back_unchanged(
     expected = [[cell or None for cell in row] for row in data]
     assert [list(cells) for _, cells in table.rows] == expected
     assert [n for n, _ in table.rows] == list(range(2, len(data) + 2))
+
+
+# --- rows whose cells cannot be matched to the header ----------------------------------------
+
+
+def _row_errors(path: Path) -> list[tuple[str, int | None, dict[str, object]]]:
+    table = read_table(path, display_name="s.csv")
+    return [
+        (i.code, i.location.row if i.location else None, dict(i.params))
+        for i in table.issues
+        if i.is_error
+    ]
+
+
+def test_a_row_with_more_fields_than_the_header_is_an_error_on_that_row(tmp_path: Path) -> None:
+    # An unquoted decimal comma in a comma-separated file splits the amount in two, and every
+    # cell after it moves one column right: the score would read as '00'.
+    path = tmp_path / "s.csv"
+    path.write_text(
+        "ID,Søker,Omsøkt beløp,Poeng\n"
+        "A,Bærum,1200000,00,5\n"
+        "B,Asker,300000,4\n"
+        "C,Moss,100\n"  # fewer fields: trailing empty cells, normal
+        "D,Rygge,2000000,00,3,x\n",
+        encoding="utf-8",
+    )
+    table = read_table(path, display_name="s.csv")
+    errors = [i for i in table.issues if i.is_error]
+    assert [(i.code, i.location) for i in errors] == [
+        ("read.csv_too_many_fields", Location(file="s.csv", row=2)),
+        ("read.csv_too_many_fields", Location(file="s.csv", row=5)),
+    ]
+    assert [dict(i.params) for i in errors] == [
+        {"fields": 5, "header_fields": 4, "header_row": 1},
+        {"fields": 6, "header_fields": 4, "header_row": 1},
+    ]
+    # The extra cells make no column of their own.
+    assert table.extra == {}
+    number, cells = table.rows[0]
+    assert (number, cells) == (2, ["A", "Bærum", "1200000", "00", None, None])
+    message = describe_issue(errors[0])
+    assert message.startswith("s.csv, row 2: this row has 5 fields but the header (row 1) has 4")
+    assert 'must be quoted ("1200000,00"), or save the file as semicolon-separated' in message
+    assert "raden har 5 felt, men overskriftsraden (rad 1) har 4" in describe_issue(errors[0], "nb")
+
+
+def test_empty_fields_beyond_the_header_are_not_extra_fields(tmp_path: Path) -> None:
+    # Spreadsheets write a row's empty cells to the width of the widest row.
+    path = tmp_path / "s.csv"
+    path.write_text("ID;Søker;Omsøkt beløp\nA;B;100;;;\nC;D;200; ;\nE;F;300\n", encoding="utf-8")
+    assert _row_errors(path) == []
+    assert [cells[:3] for _, cells in read_table(path).rows] == [
+        ["A", "B", "100"],
+        ["C", "D", "200"],
+        ["E", "F", "300"],
+    ]
+
+
+def test_a_quotation_mark_out_of_place_is_an_error_on_that_row(tmp_path: Path) -> None:
+    # '"B,"Asker"' reads leniently as one cell 'B,Asker"', and the row has a field too few.
+    path = tmp_path / "s.csv"
+    path.write_text(
+        'ID,Søker,Omsøkt beløp,Poeng\n"B,"Asker",1,5\nC,Moss,100,4\nD,"Ry"gge,200,3\n',
+        encoding="utf-8",
+    )
+    assert _row_errors(path) == [
+        ("read.csv_quote_stray", 2, {"lines": 1}),
+        ("read.csv_quote_stray", 4, {"lines": 1}),
+    ]
+
+
+def test_a_quotation_mark_never_closed_is_an_error_on_its_row(tmp_path: Path) -> None:
+    path = tmp_path / "s.csv"
+    path.write_text('ID;Søker;Omsøkt beløp\nA;B;100\nC;"D;200\nE;F;300\n', encoding="utf-8")
+    assert _row_errors(path) == [("read.csv_quote_unclosed", 3, {"lines": 2})]
+
+
+def test_a_totals_row_with_extra_fields_is_skipped_not_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "s.csv"
+    path.write_text("ID,Søker,Omsøkt beløp\nA,B,100\nC,D,200\nSum,,300,00\n", encoding="utf-8")
+    table = read_table(path)
+    assert [i.code for i in table.issues] == ["read.totals_row_skipped"]
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    extra=st.lists(
+        st.lists(st.sampled_from(["", "", "00", "5", "x"]), max_size=3), min_size=1, max_size=8
+    ),
+    delimiter=st.sampled_from([",", ";", "\t"]),
+)
+def test_exactly_the_rows_with_something_beyond_the_header_are_errors(
+    tmp_path: Path, extra: list[list[str]], delimiter: str
+) -> None:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow(["Søknadsnr", "Søker", "Søkt beløp"])
+    for n, more in enumerate(extra):
+        writer.writerow([f"A-{n}", "Moss", "100", *more])
+    path = tmp_path / "egenskap.csv"
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+
+    table = read_table(path)
+    # The fields up to the last one with something in it.
+    used = [3 + max((i + 1 for i, c in enumerate(more) if c), default=0) for more in extra]
+    wrong = {n + 2: fields for n, fields in enumerate(used) if fields > 3}
+    errors = [i for i in table.issues if i.is_error]
+    assert {i.location.row: i.params["fields"] for i in errors if i.location} == wrong
+    assert all(i.code == "read.csv_too_many_fields" for i in errors)
+    # Cut to the header's width: nothing beyond it, and no column made of it.
+    assert all(cells[3:] == [None] * (len(cells) - 3) for _, cells in table.rows)
+    assert table.extra == {}

@@ -106,6 +106,95 @@ def test_a_label_right_of_the_identifying_columns_is_not_a_totals_label() -> Non
     assert [n for n, _ in table.rows] == [2]
 
 
+_HEAD = ["ID", "Søker", "Prosjekt", "Søkt beløp", "Poeng"]
+
+
+@pytest.mark.parametrize(
+    ("amounts", "total"),
+    [
+        ([1_000_000.0, 2_300_000.0], 3_300_000.0),  # number cells, a =SUM(D2:D3) below
+        (["1 000 000", "kr 2.300.000,-"], "3 300 000"),  # text as people type it
+        ([1_000_000.0, "2 300 000 kr", 500_000], "3800000"),
+        # A cell that does not read as an amount is left out of the sum (validation says so).
+        ([1_000_000.0, "ukjent", "3,300", 2_300_000.0], 3_300_000.0),
+        (["100,50", "99,50"], 200.0),  # kroner and øre add up exactly
+    ],
+)
+def test_a_totals_row_without_a_label_is_known_by_its_sum(amounts: list[Any], total: Any) -> None:
+    grid: list[list[Any]] = [_HEAD]
+    grid += [[f"A-{i}", f"Søker {i}", None, amount, 4] for i, amount in enumerate(amounts)]
+    grid.append([None, None, None, total, 4 * len(amounts)])
+    table = _table(grid)
+    assert [n for n, _ in table.rows] == list(range(2, len(amounts) + 2))
+    (issue,) = table.issues
+    assert issue.code == "read.totals_row_unlabelled_skipped"
+    assert issue.severity is Severity.WARNING
+    assert issue.location is not None
+    assert issue.location.row == len(amounts) + 2
+    counted = sum(1 for a in amounts if a not in ("ukjent", "3,300"))
+    assert issue.params == {
+        "row": len(amounts) + 2,
+        "text": str(int(total)) if isinstance(total, float) else total,
+        "count": counted,
+    }
+    message = T(issue.code, **issue.params)
+    assert "taken for a totals row" in message
+    assert "give it an applicant or a project" in message
+
+
+@pytest.mark.parametrize(
+    "last",
+    [
+        [None, "Moss", None, 300.0],  # an applicant: an application without an id
+        [None, None, "Arkiv", 300.0],  # a project: the same
+        [None, None, None, 299.0],  # not the sum
+        [None, None, None, 300.1],
+        [None, None, None, "3OO"],
+        [None, None, None, FormulaWithoutValue("SUM(D2:D3)")],  # never calculated: no sum
+    ],
+)
+def test_a_row_that_is_not_exactly_an_unlabelled_total_is_kept(last: list[Any]) -> None:
+    table = _table([_HEAD, ["A-1", "Moss", None, 100.0], ["A-2", "Rygge", None, 200.0], last])
+    assert [n for n, _ in table.rows] == [2, 3, 4]
+    assert _codes(table) == []
+
+
+def test_an_unlabelled_total_needs_two_rows_above_it() -> None:
+    # One application and a row equal to it: an application without an id (a duplicate is
+    # validation's business), not a totals row.
+    table = _table([_HEAD, ["A-1", "Moss", None, 100.0], [None, None, None, 100.0]])
+    assert [n for n, _ in table.rows] == [2, 3]
+    assert _codes(table) == []
+
+
+def test_an_unlabelled_grand_total_after_a_labelled_subtotal() -> None:
+    # Rows skipped as totals are not added again; the grand total is the sum of applications.
+    table = _table(
+        [
+            _HEAD,
+            ["A-1", "Moss", None, 100.0],
+            ["A-2", "Rygge", None, 200.0],
+            ["Sum", None, None, 300.0],
+            ["B-1", "Våler", None, 50.0],
+            [None, None, None, 350.0],
+        ]
+    )
+    assert [n for n, _ in table.rows] == [2, 3, 5]
+    assert _codes(table) == ["read.totals_row_skipped", "read.totals_row_unlabelled_skipped"]
+
+
+@given(st.lists(st.integers(min_value=1, max_value=10**9), min_size=2, max_size=12))
+def test_a_sum_row_under_any_amounts_is_skipped_and_the_total_requested_not_doubled(
+    amounts: list[int],
+) -> None:
+    grid: list[list[Any]] = [_HEAD]
+    grid += [[f"A-{i}", None, f"P{i}", float(a)] for i, a in enumerate(amounts)]
+    grid.append([None, None, None, f"{sum(amounts):,}".replace(",", " ")])
+    table = _table(grid)
+    assert sum(cells[3] for _, cells in table.rows) == sum(amounts)
+    assert _codes(table) == ["read.totals_row_unlabelled_skipped"]
+
+
 def test_blank_rows_get_one_warning_listing_them_and_trailing_ones_none() -> None:
     table = _table(
         [

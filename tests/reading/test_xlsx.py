@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 
@@ -12,10 +12,12 @@ import pytest
 import xlsxwriter
 
 from tilskudd.errors import InputFileError
+from tilskudd.issues import describe_issue
 from tilskudd.reading import read_table
 from tilskudd.reading import xlsx as xlsx_module
 from tilskudd.reading.table import FormulaWithoutValue
 from tilskudd.reading.xlsx import formulas_without_value
+from tilskudd.validation import validate
 
 from .conftest import HEADER, ROWS
 
@@ -142,18 +144,91 @@ def test_formula_without_value_becomes_a_marker_at_its_cell(make_xlsx: MakeXlsx)
     assert rows[1][1][2] == 250_000.0
 
 
-def test_formula_with_a_cached_value_gives_the_value(tmp_path: Path) -> None:
-    path = tmp_path / "excel.xlsx"
+def _replace_parts(path: Path, **changes: Callable[[bytes], bytes]) -> None:
+    """Rewrite parts of an xlsx: ``workbook=f`` applies ``f`` to xl/workbook.xml, and so on."""
+    names = {"workbook": "xl/workbook.xml", "sheet1": "xl/worksheets/sheet1.xml"}
+    with zipfile.ZipFile(path) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    for key, change in changes.items():
+        parts[names[key]] = change(parts[names[key]])
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
+def _saved_by_excel(path: Path) -> Path:
+    """As Excel saves a workbook it has calculated: no request to recalculate on opening.
+
+    xlsxwriter and openpyxl both write ``<calcPr ... fullCalcOnLoad="1"/>``.
+    """
+    _replace_parts(path, workbook=lambda xml: xml.replace(b' fullCalcOnLoad="1"', b""))
+    assert b"fullCalcOnLoad" not in zipfile.ZipFile(path).read("xl/workbook.xml")
+    return path
+
+
+def _xlsxwriter_book(path: Path, formulas: Sequence[tuple[int, str, object]]) -> Path:
     book = xlsxwriter.Workbook(str(path))
     ws = book.add_worksheet("Søknader")
     ws.write_row(0, 0, ["Søker", "Søkt beløp", "Totalkostnad", "Merknad"])
     ws.write_row(1, 0, ["Moss", 100_000])
-    ws.write_formula(1, 2, "=B2*5", None, 500_000)
-    ws.write_formula(1, 3, '=IF(B2>0,"ok","")', None, "ok")
+    for column, formula, value in formulas:
+        ws.write_formula(1, column, formula, None, value)
     book.close()
-    (_, cells), *_ = read_table(path).rows
+    return path
+
+
+def test_formula_with_a_cached_value_gives_the_value(tmp_path: Path) -> None:
+    path = _xlsxwriter_book(
+        tmp_path / "excel.xlsx", [(2, "=B2*5", 500_000), (3, '=IF(B2>0,"ok","")', "ok")]
+    )
+    (_, cells), *_ = read_table(_saved_by_excel(path)).rows
     assert cells[2] == 500_000.0
     assert cells[3] == "ok"
+
+
+def test_a_workbook_that_asks_to_be_recalculated_has_no_formula_values(tmp_path: Path) -> None:
+    # xlsxwriter cannot calculate: without a value given it stores 0 for every formula and
+    # asks the spreadsheet to recalculate on opening (fullCalcOnLoad="1"). The 0 is no result.
+    path = _xlsxwriter_book(tmp_path / "skript.xlsx", [(2, "=B2*5", None)])
+    path_with_value = _xlsxwriter_book(tmp_path / "verdi.xlsx", [(2, "=B2*5", 500_000)])
+    assert b"<v>0</v>" in zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")
+    for book in (path, path_with_value):
+        assert formulas_without_value(book, "Søknader") == {(1, 2): "B2*5"}
+        (_, cells), *_ = read_table(book).rows
+        assert isinstance(cells[2], FormulaWithoutValue)
+        assert (cells[2].formula, cells[2].error) == ("B2*5", None)
+
+
+@pytest.mark.parametrize("score", ["=4+1", None])
+def test_scores_from_a_recalculate_on_open_workbook_are_errors_naming_the_formula(
+    tmp_path: Path, score: str | None
+) -> None:
+    path = tmp_path / "poeng.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet("Søknader")
+    ws.write_row(0, 0, ["Søknadsnr", "Søker", "Omsøkt beløp", "Poeng"])
+    ws.write_row(1, 0, ["A", "Moss", 100_000])
+    ws.write_row(2, 0, ["B", "Rygge", 200_000, 3])
+    if score:
+        ws.write_formula(1, 3, score)
+    else:
+        ws.write(1, 3, 5)
+    book.close()
+    result = validate(read_table(path))
+    if score is None:  # no formula: the flag changes nothing
+        assert result.ok
+        assert [a.score for a in result.applications] == [5, 3]
+        return
+    (issue,) = result.issues
+    assert issue.code == "validate.formula_without_value"
+    assert issue.location is not None
+    assert (issue.location.column, issue.location.row, issue.params) == (
+        "D",
+        2,
+        {"formula": "=4+1"},
+    )
+    assert "open and save the file in Excel or LibreOffice" in describe_issue(issue)
+    assert [a.id for a in result.applications] == ["B"]
 
 
 def test_a_formula_beyond_the_used_range_widens_the_grid(make_xlsx: MakeXlsx) -> None:
@@ -183,7 +258,7 @@ def _patch_sheet(path: Path, xml: bytes) -> None:
 
 
 def test_formula_scan_reads_the_forms_excel_and_others_write(make_xlsx: MakeXlsx) -> None:
-    path = make_xlsx([["x"]])
+    path = _saved_by_excel(make_xlsx([["x"]]))
     _patch_sheet(
         path,
         _sheet_xml(
@@ -211,7 +286,7 @@ def test_formula_scan_reads_the_forms_excel_and_others_write(make_xlsx: MakeXlsx
 
 def test_error_cells_are_found_with_their_formula_and_error(make_xlsx: MakeXlsx) -> None:
     """calamine reads #N/A, #DIV/0! and #REF! as empty cells; the scan names them."""
-    path = make_xlsx([["x"]])
+    path = _saved_by_excel(make_xlsx([["x"]]))
     _patch_sheet(
         path,
         _sheet_xml(
@@ -231,14 +306,8 @@ def test_error_cells_are_found_with_their_formula_and_error(make_xlsx: MakeXlsx)
 
 
 def test_an_error_cell_read_is_a_marker_not_an_empty_cell(tmp_path: Path) -> None:
-    path = tmp_path / "excel.xlsx"
-    book = xlsxwriter.Workbook(str(path))
-    ws = book.add_worksheet("Søknader")
-    ws.write_row(0, 0, ["Søker", "Søkt beløp", "Totalkostnad"])
-    ws.write_row(1, 0, ["Moss", 100_000])
-    ws.write_formula(1, 2, "=VLOOKUP(A2,Kost!A:B,2,FALSE)", None, "#N/A")
-    book.close()
-    (_, cells), *_ = read_table(path).rows
+    path = _xlsxwriter_book(tmp_path / "excel.xlsx", [(2, "=VLOOKUP(A2,Kost!A:B,2,FALSE)", "#N/A")])
+    (_, cells), *_ = read_table(_saved_by_excel(path)).rows
     cost = cells[2]
     assert isinstance(cost, FormulaWithoutValue)
     assert (cost.formula, cost.error) == ("VLOOKUP(A2,Kost!A:B,2,FALSE)", "#N/A")

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from tilskudd.errors import UsageError
+from tilskudd.export._sheetml import safe_text
 from tilskudd.export.atomic import atomic_path, atomic_write
 from tilskudd.export.csv import neutralise
 from tilskudd.i18n import get
@@ -207,6 +208,10 @@ def _write_xlsx(path: Path, data: list[dict[str, Any]]) -> None:
     for r, row in enumerate(data, start=2):
         for c, column in enumerate(COLUMNS, start=1):
             value = row[column]
+            if isinstance(value, str):
+                # A control character (Excel for Mac's line break in a cell is a vertical tab)
+                # cannot go into the sheet's XML: made safe as in the award workbook.
+                value = safe_text(value)
             cell = sheet.cell(row=r, column=c, value=value)
             if isinstance(value, str):
                 # openpyxl would store text starting with "=" as a formula: keep it text.

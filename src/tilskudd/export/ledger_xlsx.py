@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from tilskudd.export._sheetml import safe_text
 from tilskudd.export.atomic import atomic_path
 from tilskudd.i18n import get
 
@@ -31,6 +32,10 @@ _AMOUNT_COLUMNS = {"requested", "committed", "current", "amount_before", "amount
 _AMOUNT_COLUMNS |= {"frame", "budget", "awarded", "unallocated"}
 
 
+def _safe(value: Any) -> Any:
+    return safe_text(value) if isinstance(value, str) else value
+
+
 def _sheet(
     sheet: Worksheet, columns: Sequence[str], rows: Sequence[dict[str, Any]], lang: str
 ) -> None:
@@ -39,7 +44,10 @@ def _sheet(
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for values in rows:
-        sheet.append([values.get(c) for c in columns])
+        # Texts come from the applications: a control character (Excel for Mac's line break in
+        # a cell is a vertical tab) cannot go into the sheet's XML, so each is made safe as in
+        # the award workbook.
+        sheet.append([_safe(values.get(c)) for c in columns])
         row = sheet.max_row
         for index, column in enumerate(columns, start=1):
             cell = sheet.cell(row=row, column=index)
@@ -152,7 +160,7 @@ def write_ledger(
     round_sheet = book.create_sheet(t("ledger.sheet.rounds"))
     _sheet(round_sheet, round_columns, rounds, lang)
     round_sheet.append([])
-    round_sheet.append([t("ledger.column.head"), head])
+    round_sheet.append([t("ledger.column.head"), _safe(head)])
 
     with atomic_path(path) as tmp:
         book.save(tmp)

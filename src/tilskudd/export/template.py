@@ -17,6 +17,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from tilskudd.export._sheetml import safe_text
 from tilskudd.export.atomic import atomic_path
 from tilskudd.i18n import get
 from tilskudd.models import Policy
@@ -76,7 +77,8 @@ def write_template(
     category_sheet.append([t("template.header.category")])
     names = list(categories) if categories is not None else t("template.categories").split("|")
     for name in names:
-        category_sheet.append([name.strip()])
+        # Categories may come from the officer's own list: made safe as in the award workbook.
+        category_sheet.append([safe_text(name.strip())])
     category_sheet.column_dimensions["A"].width = 36
     category_sheet["A1"].font = Font(bold=True)
 

@@ -5,7 +5,8 @@ with the reader for that format (:mod:`~tilskudd.reading.xlsx` for workbooks,
 :mod:`~tilskudd.reading.csv` for delimited text), finds the header row and maps its columns to
 fields (:mod:`~tilskudd.reading.columns`), and keeps the data rows (:mod:`~tilskudd.reading.sheet`).
 A file that cannot be read as applications raises one :class:`~tilskudd.errors.InputFileError`
-naming the file, the sheet and what was expected; problems worth a warning are returned as
+naming the file, the sheet and what was expected; problems worth a warning, and errors that
+concern one row only (a CSV row whose cells do not match the header), are returned as
 :class:`~tilskudd.models.Issue` in the table.
 
 Example::
@@ -121,7 +122,7 @@ def _read_text(
     t: Translator,
     issues: list[Issue],
 ) -> RawTable:
-    from tilskudd.reading.csv import read_csv
+    from tilskudd.reading.csv import read_csv, row_problems
 
     if sheet is not None:
         issues.append(
@@ -132,7 +133,8 @@ def _read_text(
                 location=Location(file=file),
             )
         )
-    grid = read_csv(path, file=file, t=t, issues=issues)
+    records = read_csv(path, file=file, t=t, issues=issues)
+    grid = records.rows
     match = find_header(grid, column_map)
     if match is None:
         if sniffed.mismatch:
@@ -141,7 +143,13 @@ def _read_text(
                 t("read.error.text_not_table", file=file, extension=path.suffix.lstrip("."))
             )
         raise header_problem(grid, file, None, t)
-    return build_table(grid, match, file=file, sheet=None, t=t, issues=issues)
+    problems = row_problems(records, match.index, file=file)
+    table = build_table(grid, match, file=file, sheet=None, t=t, issues=issues)
+    if problems:
+        # Only the rows kept as applications: a totals row is skipped whatever its fields.
+        kept = {number for number, _ in table.rows}
+        issues.extend(issue for row, issue in problems.items() if row in kept)
+    return table
 
 
 def load_column_map(path: Path | str, *, lang: str = "en") -> dict[str, str]:

@@ -9,6 +9,11 @@ Delimiter: ``,``, ``;`` (Excel's choice where the decimal mark is a comma, as in
 whichever splits the first records into the same number of fields most consistently.
 :class:`csv.Sniffer` is not used: it guesses wrong on Norwegian files, where a comma is a decimal
 mark inside unquoted amounts (``3300000,00``).
+
+Rows whose cells would land in the wrong columns are errors on that row, all of them in one
+pass (:func:`row_problems`): more fields than the header (that unquoted ``3300000,00`` in a
+comma-separated file is two fields) or a quotation mark out of place. Validation rejects such a
+row and checks the rest.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 from tilskudd.errors import InputFileError
@@ -23,7 +29,7 @@ from tilskudd.i18n import Translator
 from tilskudd.models import Issue, Location, Severity
 from tilskudd.reading.table import RawCell
 
-__all__ = ["decode", "detect_delimiter", "read_csv"]
+__all__ = ["CsvRecords", "decode", "detect_delimiter", "read_csv", "row_problems"]
 
 DELIMITERS = (",", ";", "\t")
 _SAMPLE_CHARS = 64 * 1024
@@ -72,8 +78,25 @@ def detect_delimiter(text: str, prefer: str | None = None) -> str:
     return best
 
 
-def read_csv(path: Path, *, file: str, t: Translator, issues: list[Issue]) -> list[list[RawCell]]:
-    """The file's records as rows of equal length (row 0 is record 1), empty cells None."""
+@dataclass
+class CsvRecords:
+    """A CSV file's records as rows of equal length, and what the lenient reading hid."""
+
+    rows: list[list[RawCell]]
+    """Row 0 is record 1; every row padded with None to the longest record."""
+    lengths: list[int]
+    """How many fields each record had, trailing empty fields included."""
+    bad_quotes: dict[int, tuple[str, int]]
+    """0-based row -> (what is wrong: "stray" or "unclosed", the physical lines it took)."""
+
+
+def read_csv(path: Path, *, file: str, t: Translator, issues: list[Issue]) -> CsvRecords:
+    """The file's records as rows of equal length (row 0 is record 1), empty cells None.
+
+    A record whose quotation marks break the rules (a character after a closing quote, or a
+    quote never closed) is read as a lenient reader reads it and noted in ``bad_quotes``: its
+    cells may be shifted, so :func:`row_problems` makes it an error once the header is known.
+    """
     data = path.read_bytes()
     text, encoding = decode(data, file, t)
     if encoding == "cp1252":
@@ -86,17 +109,102 @@ def read_csv(path: Path, *, file: str, t: Translator, issues: list[Issue]) -> li
             )
         )
     delimiter = detect_delimiter(text, prefer="\t" if path.suffix.lower() == ".tsv" else None)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # Lines as the csv module splits them (\n, \r, \r\n only: not str.splitlines, which also
+    # splits at the vertical tab Excel on a Mac writes inside cells), so that a record the
+    # strict reader refuses can be read again from its own lines.
+    lines = io.StringIO(text, newline="").readlines()
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
     rows: list[list[RawCell]] = []
-    try:
-        for record in reader:
+    bad_quotes: dict[int, tuple[str, int]] = {}
+    after = 0  # the line after the last refused record, and how many rows came before it
+    settled = 0
+    while True:
+        try:
+            rows.extend([cell or None for cell in record] for record in reader)
+            break
+        except csv.Error as exc:
+            kind = _quote_problem(str(exc))
+            if kind is None:
+                raise InputFileError(
+                    t("read.error.csv_malformed", file=file, line=reader.line_num, reason=str(exc))
+                ) from None
+            # The strict reader stops inside the record and goes on at the next line; the
+            # lenient one reads the record as it always did, for the row's other cells.
+            end = reader.line_num
+            own = lines[_record_start(lines, after, end, len(rows) - settled, delimiter) : end]
+            record = next(csv.reader(own, delimiter=delimiter), [])
+            bad_quotes[len(rows)] = (kind, len(own))
             rows.append([cell or None for cell in record])
-    except csv.Error as exc:
-        raise InputFileError(
-            t("read.error.csv_malformed", file=file, line=reader.line_num, reason=str(exc))
-        ) from None
-    width = max((len(row) for row in rows), default=0)
+            after, settled = end, len(rows)
+    lengths = list(map(len, rows))
+    width = max(lengths, default=0)
     for row in rows:
         if len(row) < width:
             row.extend([None] * (width - len(row)))
-    return rows
+    return CsvRecords(rows, lengths, bad_quotes)
+
+
+def _record_start(lines: list[str], after: int, end: int, records: int, delimiter: str) -> int:
+    """The first line of the record refused at line ``end``: the one after the ``records``
+    records read from line ``after`` on (each line is read again once at most, so the common
+    file pays nothing for keeping count)."""
+    reader = csv.reader(lines[after:end], delimiter=delimiter, strict=True)
+    for _ in range(records):
+        next(reader)
+    return after + reader.line_num
+
+
+def _quote_problem(message: str) -> str | None:
+    """What the strict reader's error says about quotation marks, if that is what it is about."""
+    if "expected after" in message:
+        return "stray"  # "',' expected after '\"'": text after a closing quote
+    if "unexpected end of data" in message:
+        return "unclosed"
+    return None
+
+
+def row_problems(records: CsvRecords, header: int, *, file: str) -> dict[int, Issue]:
+    """An error for each row below ``header`` (0-based) whose cells cannot be matched to the
+    header's columns, by 1-based row.
+
+    A row with more fields than the header (an unquoted decimal comma, ``1200000,00``, makes
+    two) is cut to the header's width here, so that its extra cells do not make a column of
+    their own; fewer fields, or empty fields beyond the header (spreadsheets write ``A;B;C;;;``),
+    are normal. A row with a quotation mark out of place gets that error instead.
+    """
+    header_fields = records.lengths[header]
+    rows = records.rows
+    found: dict[int, Issue] = {}
+    long = [i for i, n in enumerate(records.lengths) if n > header_fields and i > header]
+    for index in long:
+        cells = rows[index]
+        fields = _used_length(cells)
+        if fields <= header_fields:
+            continue
+        cells[header_fields:] = [None] * (len(cells) - header_fields)
+        if index in records.bad_quotes:
+            continue  # said below, as the cause
+        found[index + 1] = Issue(
+            severity=Severity.ERROR,
+            code="read.csv_too_many_fields",
+            params={"fields": fields, "header_fields": header_fields, "header_row": header + 1},
+            location=Location(file=file, row=index + 1),
+        )
+    for index, (kind, lines) in records.bad_quotes.items():
+        if index > header:
+            found[index + 1] = Issue(
+                severity=Severity.ERROR,
+                code=f"read.csv_quote_{kind}",
+                params={"lines": lines},
+                location=Location(file=file, row=index + 1),
+            )
+    return dict(sorted(found.items()))
+
+
+def _used_length(cells: list[RawCell]) -> int:
+    """The number of fields up to the last one with something in it (blanks count as empty)."""
+    for index in range(len(cells) - 1, -1, -1):
+        cell = cells[index]
+        if cell is not None and not (isinstance(cell, str) and not cell.strip()):
+            return index + 1
+    return 0

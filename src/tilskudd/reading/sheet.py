@@ -4,16 +4,20 @@ Every reader (xlsx, ods, csv) produces a grid: a list of rows, each a list of ce
 length, row 0 being the sheet's first row and column 0 column A, empty cells ``None``. This module
 finds the header in it, reports a header it cannot use, and keeps the data rows: a totals row
 (``Sum``, ``Totalt``, ``I alt`` ...) and blank rows are skipped with a warning; blank rows after
-the last application are not worth one.
+the last application are not worth one. A totals row without a label is known by its amount: a
+row with no id, applicant or project whose amount requested is exactly the sum of those of at
+least two rows above it (a ``=SUM(...)`` under the amounts) is skipped with a warning too.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
 
-from tilskudd.errors import InputFileError
+from tilskudd.errors import AmountError, InputFileError
 from tilskudd.i18n import Translator
 from tilskudd.models import Issue, Location, Severity
+from tilskudd.money import parse_decimal
 from tilskudd.reading.columns import (
     ALIASES,
     HEADER_SCAN_ROWS,
@@ -22,7 +26,13 @@ from tilskudd.reading.columns import (
     cell_text,
     normalize_header,
 )
-from tilskudd.reading.table import DataRows, RawCell, RawTable, column_letter
+from tilskudd.reading.table import (
+    DataRows,
+    FormulaWithoutValue,
+    RawCell,
+    RawTable,
+    column_letter,
+)
 
 __all__ = ["build_table", "describe_first_row", "header_problem", "quoted", "where"]
 
@@ -168,6 +178,47 @@ def _totals_label(value: str) -> str | None:
     return None
 
 
+def _amount(value: RawCell) -> Decimal | None:
+    """The exact amount of a cell as tilskudd reads amounts, or None if it does not read as one."""
+    if value is None or isinstance(value, bool | FormulaWithoutValue):
+        return None
+    try:
+        return parse_decimal(value)
+    except AmountError:
+        return None
+
+
+class _SumAbove:
+    """The sum of the amounts requested in the rows kept so far, added up only when asked.
+
+    Only a row with no id, applicant or project asks, so an ordinary sheet parses no amount
+    here; rows are added once however often it asks. Cells that do not read as an amount are
+    left out (validation reports them).
+    """
+
+    __slots__ = ("column", "count", "done", "total")
+
+    def __init__(self, column: int) -> None:
+        self.column = column
+        self.total = Decimal(0)
+        self.count = 0
+        """How many rows above had an amount."""
+        self.done = 0
+
+    def is_sum(self, value: RawCell, kept: Sequence[Sequence[RawCell]]) -> bool:
+        """True when ``value`` is exactly the sum of at least two amounts above."""
+        amount = _amount(value)
+        if amount is None:
+            return False
+        for cells in kept[self.done :]:
+            part = _amount(cells[self.column])
+            if part is not None:
+                self.total += part
+                self.count += 1
+        self.done = len(kept)
+        return self.count >= 2 and amount == self.total
+
+
 def _ranges(rows: Sequence[int]) -> list[str]:
     """[3, 4, 5, 9] -> ['3–5', '9']: row lists stay short in messages."""
     out: list[str] = []
@@ -217,9 +268,11 @@ def build_table(
 
     identifying = [match.fields[name] for name in _IDENTIFYING if name in match.fields]
     limit = (max(identifying) if identifying else 0) + 1
+    requested = match.fields[REQUIRED]  # _check_header made sure
     numbers: list[int] = []
     kept: list[list[RawCell]] = []
     blanks: list[int] = []
+    above = _SumAbove(requested)
     # The loop runs once per row of a possibly 100k-row sheet: cheap tests first, no calls.
     for index in range(match.index + 1, last + 1):
         cells = grid[index]
@@ -241,6 +294,27 @@ def build_table(
                         severity=Severity.WARNING,
                         code="read.totals_row_skipped",
                         params={"row": index + 1, "text": label},
+                        location=Location(file=file, sheet=sheet, row=index + 1),
+                    )
+                )
+                continue
+        # A totals row without a label (=SUM(...) under the amounts): no id, applicant or
+        # project, and the amount requested is exactly the sum of the rows above it.
+        for column in identifying:
+            cell = cells[column]
+            if cell is not None and not (cell.__class__ is str and not cell.strip()):
+                break
+        else:
+            if len(kept) >= 2 and above.is_sum(cells[requested], kept):
+                issues.append(
+                    Issue(
+                        severity=Severity.WARNING,
+                        code="read.totals_row_unlabelled_skipped",
+                        params={
+                            "row": index + 1,
+                            "text": cell_text(cells[requested]),
+                            "count": above.count,
+                        },
                         location=Location(file=file, sheet=sheet, row=index + 1),
                     )
                 )

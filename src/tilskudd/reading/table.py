@@ -130,4 +130,6 @@ class RawTable:
     rows: Sequence[tuple[int, Sequence[RawCell]]]
     """(1-based row number, cells) for every data row below the header, blank rows removed."""
     issues: list[Issue] = field(default_factory=list)
-    """Problems found while reading (skipped totals rows, blank rows, formulas without values)."""
+    """Problems found while reading: warnings (skipped totals rows, blank rows, a guessed
+    encoding), and errors on one row (a CSV row with more fields than the header), which
+    :func:`~tilskudd.validation.validate` puts on that row, rejecting it."""

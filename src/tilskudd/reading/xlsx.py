@@ -11,6 +11,9 @@ failed lookup, ``#DIV/0!``, ``#REF!``). :func:`formulas_without_value` finds bot
 scanning the sheet's XML in the zip, streamed, in a thread that runs while calamine (which
 releases the GIL) parses the sheet; the cell becomes a :class:`FormulaWithoutValue` (with the
 error, for the second kind) so validation can name it instead of taking it for an empty cell.
+A workbook that asks to be recalculated when opened (``fullCalcOnLoad="1"``: xlsxwriter writes
+that, with 0 as every formula's cached value) has no result in any formula cell, so there the
+scan reports every formula, cached value or not.
 """
 
 from __future__ import annotations
@@ -48,6 +51,8 @@ __all__ = ["formulas_without_value", "read_workbook", "sheet_member"]
 _CHUNK = 1 << 20
 # A formula element (not <font>, <formula1>) NOT followed by a <v> holding something.
 _FORMULA = re.compile(rb"<f\b([^>]*?)(?:/>|>([^<]*)</f>)(?!\s*<v(?:\s[^>]*)?>[^<])")
+# Any formula element, cached value or not: for a workbook that asks to be recalculated.
+_ANY_FORMULA = re.compile(rb"<f\b([^>]*?)(?:/>|>([^<]*)</f>)")
 _CELL_OPEN = re.compile(rb"<c\s([^>]*)>")
 _REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]+)"')
 _TYPE = re.compile(rb'\bt="([^"]*)"')
@@ -74,7 +79,20 @@ def _column_index(letters: bytes) -> int:
 
 def sheet_member(archive: zipfile.ZipFile, sheet: str) -> str | None:
     """The zip member holding worksheet ``sheet`` of an xlsx (via workbook.xml and its rels)."""
-    workbook = ET.fromstring(archive.read("xl/workbook.xml"))
+    return _sheet_member(archive, ET.fromstring(archive.read("xl/workbook.xml")), sheet)
+
+
+def _recalculated_on_load(workbook: ET.Element) -> bool:
+    """True when workbook.xml tells the spreadsheet to recalculate every formula on opening.
+
+    Programs that cannot calculate say so (xlsxwriter: ``<calcPr fullCalcOnLoad="1"/>``) and
+    store 0 as every formula's value: a placeholder, not a result.
+    """
+    calc = workbook.find(f"{_MAIN_NS}calcPr")
+    return calc is not None and calc.get("fullCalcOnLoad", "").strip().lower() in ("1", "true")
+
+
+def _sheet_member(archive: zipfile.ZipFile, workbook: ET.Element, sheet: str) -> str | None:
     rel_id = None
     for node in workbook.iter(f"{_MAIN_NS}sheet"):
         if node.get("name") == sheet:
@@ -92,8 +110,11 @@ def sheet_member(archive: zipfile.ZipFile, sheet: str) -> str | None:
     return None
 
 
-def _scan(buf: bytes, end: int, found: Cells, shared: dict[bytes, str]) -> None:
-    for match in _FORMULA.finditer(buf, 0, end):
+def _scan(
+    buf: bytes, end: int, found: Cells, shared: dict[bytes, str], *, every: bool = False
+) -> None:
+    # every: each formula, with a cached value or not (the workbook's values are placeholders).
+    for match in (_ANY_FORMULA if every else _FORMULA).finditer(buf, 0, end):
         start = buf.rfind(b"<c ", 0, match.start())
         cell = _CELL_OPEN.match(buf, start) if start >= 0 else None
         if cell is None:
@@ -106,7 +127,7 @@ def _scan(buf: bytes, end: int, found: Cells, shared: dict[bytes, str]) -> None:
             continue
         kind = _TYPE.search(attrs)
         has_v = _EMPTY_V.match(buf, match.end()) is not None
-        if has_v and kind is not None and kind.group(1) == b"str":
+        if has_v and kind is not None and kind.group(1) == b"str" and not every:
             continue  # a formula whose cached result is the empty string
         f_attrs, text = match.group(1), match.group(2)
         index = _SHARED_INDEX.search(f_attrs)
@@ -127,6 +148,8 @@ def _scan(buf: bytes, end: int, found: Cells, shared: dict[bytes, str]) -> None:
         value = _ERROR_VALUE.search(body)
         error = html.unescape(value.group(1).decode("utf-8", "replace")) if value else "#VALUE!"
         written = _FORMULA_TEXT.search(body)
+        if written is not None and every:
+            continue  # the error is a placeholder too: the formula was reported above
         formula = html.unescape(written.group(1).decode("utf-8", "replace")) if written else ""
         found[(int(ref.group(2)) - 1, _column_index(ref.group(1)))] = (formula, error)
 
@@ -135,13 +158,19 @@ def formulas_without_value(path: Path, sheet: str) -> Cells:
     """Each cell in ``sheet`` that has no usable value: a formula without a cached value (its
     formula text), or a cell whose value is an error (its formula and the error).
 
+    A workbook that asks to be recalculated when opened (``fullCalcOnLoad``, as xlsxwriter
+    writes) has no value to trust in any formula cell: then every formula is reported, with a
+    cached value or not.
+
     Streams the sheet XML in 1 MiB pieces; pieces without ``<f`` or ``t="e"`` cost two
     substring searches.
     """
     found: Cells = {}
     shared: dict[bytes, str] = {}
     with zipfile.ZipFile(path) as archive:
-        member = sheet_member(archive, sheet)
+        workbook = ET.fromstring(archive.read("xl/workbook.xml"))
+        every = _recalculated_on_load(workbook)
+        member = _sheet_member(archive, workbook, sheet)
         if member is None or member not in archive.NameToInfo:
             return found
         with archive.open(member) as handle:
@@ -155,10 +184,10 @@ def formulas_without_value(path: Path, sheet: str) -> Cells:
                     tail = buf[-2:]
                     continue
                 if buf.find(b"<f", 0, cut) >= 0 or buf.find(b't="e"', 0, cut) >= 0:
-                    _scan(buf, cut, found, shared)
+                    _scan(buf, cut, found, shared, every=every)
                 tail = buf[cut:]
             if b"<f" in tail or b't="e"' in tail:
-                _scan(tail, len(tail), found, shared)
+                _scan(tail, len(tail), found, shared, every=every)
     return found
 
 

@@ -159,6 +159,7 @@ def test_control_characters_surrogates_and_noncharacters_are_replaced(tmp_path: 
         "lone \ud800 surrogate",
         "non\ufffe\uffffchar",
         "\x1b[31m",
+        "Linje én\x0blinje to",  # Excel for Mac's line break in a CSV cell
     ]
     _write(path, [hostile, [f"row {i}" for i in range(3)]])
     expected = [
@@ -167,6 +168,7 @@ def test_control_characters_surrogates_and_noncharacters_are_replaced(tmp_path: 
         "lone \ufffd surrogate",
         "non\ufffd\ufffdchar",
         "\ufffd[31m",
+        "Linje én\nlinje to",
     ]
     assert _openpyxl_rows(path)[0] == expected
     assert _calamine_rows(path)[0] == expected

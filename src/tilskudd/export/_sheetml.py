@@ -124,10 +124,17 @@ _PART_TYPES = {
 }
 
 
+def _repaired(text: str) -> str:
+    """``text`` with XML-illegal characters replaced by U+FFFD; a vertical tab, the line break
+    inside a cell of a CSV that Excel for Mac wrote, becomes the line break a cell holds."""
+    return _ILLEGAL.sub("\ufffd", text.replace("\x0b", "\n"))
+
+
 def safe_text(value: str) -> str:
-    """Text a cell can hold: XML-illegal characters replaced by U+FFFD, cut at Excel's limit."""
+    """Text a cell can hold: XML-illegal characters repaired (:func:`_repaired`), cut at
+    Excel's limit."""
     if _ILLEGAL.search(value):
-        value = _ILLEGAL.sub("\ufffd", value)
+        value = _repaired(value)
     if len(value) > MAX_CELL_CHARS:
         value = value[: MAX_CELL_CHARS - 1] + "…"
     return value
@@ -337,13 +344,13 @@ def _encode(text: str) -> bytes:
     # The markup has none of these characters, so replacing them in the whole block is safe.
     # (U+FFFE and U+FFFF are looked for in the text: instant there, 0.07 s per 100 MB in bytes.)
     if "\ufffe" in text or "\uffff" in text:
-        text = _ILLEGAL.sub("\ufffd", text)
+        text = _repaired(text)
     try:
         data = text.encode()
     except UnicodeEncodeError:  # a lone surrogate
-        return _ILLEGAL.sub("\ufffd", text).encode()
+        return _repaired(text).encode()
     if data.translate(None, _NOT_CONTROL):
-        data = _ILLEGAL.sub("\ufffd", text).encode()
+        data = _repaired(text).encode()
     return data
 
 

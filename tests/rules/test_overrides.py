@@ -16,11 +16,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
-from tilskudd.errors import OverrideError
+from tilskudd.errors import OverrideError, PolicyError
 from tilskudd.export import write
 from tilskudd.export.csv import rows as csv_rows
 from tilskudd.export.json import to_data
-from tilskudd.models import Allocation, Application, Policy, RoundResult, Status
+from tilskudd.models import Allocation, Application, Policy, Quota, RoundResult, Status
 from tilskudd.render.allocation import render_result
 from tilskudd.rules import RULES, allocate
 from tilskudd.wording import OVERRIDE_MARK
@@ -337,3 +337,20 @@ def test_csv_file_written_with_the_reason(overridden_result: RoundResult, tmp_pa
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     s3 = next(row for row in rows if "S3" in row)
     assert any(OFFICER in cell and "manuell overstyring" in cell for cell in s3)
+
+
+@pytest.mark.parametrize("rule", ["ranked", "optimal", "lottery"])
+def test_fund_overrides_with_quotas_are_refused_not_miscounted(
+    round6: list[Application], rule: str
+) -> None:
+    """The quotas would not count the officer's money: a maximum could be passed in silence."""
+    apps = [a.model_copy(update={"category": "Arkiv"}) for a in round6]
+    apps[2] = override(apps[2], "fund", 100_000)
+    quota = Quota(by="category", value="Arkiv", max_amount=150_000)
+    policy = Policy(rule=rule, quotas=(quota,), seed=1)  # type: ignore[arg-type]
+    with pytest.raises(PolicyError, match=r"manual decisions to fund \(S3\) cannot be combined"):
+        allocate(apps, 300_000, policy)
+    # Rejections and reserves move no money: they still combine with quotas.
+    apps[2] = override(round6[2].model_copy(update={"category": "Arkiv"}), "reject")
+    result = allocate(apps, 300_000, policy)
+    assert sum(d.amount for d in result.decisions) <= 150_000

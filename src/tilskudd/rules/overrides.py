@@ -41,7 +41,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from tilskudd.errors import OverrideError
+from tilskudd.errors import OverrideError, PolicyError
 from tilskudd.models import Allocation, Application, Decision, Policy, Reason, Status
 from tilskudd.money import format_amount
 from tilskudd.rules.common import (
@@ -212,6 +212,17 @@ def allocate_with_overrides(
     check_overrides(overridden, budget)
     rest = [a for a in applications if a.decision is None]
     funds = override_amounts(overridden)
+    if funds and policy.quotas:
+        # The rule's quotas would see only what it allocates itself: a maximum could be passed
+        # and a minimum the officer already met funded again, without a word. Refused until the
+        # quotas count the officer's awards.
+        listed = ", ".join(sorted(funds, key=natural_key)[:10])
+        raise PolicyError(
+            f"manual decisions to fund ({listed}) cannot be combined with quotas yet: the quotas "
+            "would not count the money the officer gave. Decide those applications after the "
+            "allocation (tilskudd amend in a programme), or leave the quotas out and check them "
+            "by hand."
+        )
     prior = dict(prior_by_orgnr or {})
     if policy.per_applicant_max is not None:
         for app in overridden:

@@ -191,8 +191,8 @@ def test_frame_cannot_be_over_committed(tmp_path: Path) -> None:
     # budget would say "40 000 kr left of the round" where only 50 000 remained of the frame.
     with pytest.raises(
         LedgerError,
-        match=r"round 2's budget of 90 000 kr is more than remains of the frame of 150 000 kr "
-        r"\(50 000 kr;",
+        match=r"round 2's budget of NOK\xa090,000 is more than remains of the frame of "
+        r"NOK\xa0150,000 \(NOK\xa050,000;",
     ):
         lg.commit_round(ledger_path, result, programme, 2, input_path=r2)
     assert dump(ledger_path) == before
@@ -209,7 +209,7 @@ def test_a_round_budget_beyond_the_frame_is_refused_even_if_its_awards_fit(
     r2 = write_csv(tmp_path / "r2.csv", rows)
     result = allocate(ledger_path, programme, 2, r2, budget=900_000)
     assert result.allocation.awarded == 10_000
-    with pytest.raises(LedgerError, match=r"budget of 900 000 kr is more than remains"):
+    with pytest.raises(LedgerError, match=r"budget of NOK\xa0900,000 is more than remains"):
         lg.commit_round(ledger_path, result, programme, 2, input_path=r2)
     assert dump(ledger_path) == before
 
@@ -652,8 +652,8 @@ def test_amendments_and_withdrawals_return_money_to_the_frame(
         ("A-1", 50_000, "  ", "give the reason"),
         ("A-1", -5, "x", "0 or more"),
         ("A-1", 0, "x", "use tilskudd withdraw"),
-        ("A-1", 60_000, "x", "already 60 000 kr"),
-        ("A-1", 70_000, "x", "more than A-1 \\(round 1\\) applied for \\(60 000 kr\\)"),
+        ("A-1", 60_000, "x", "already NOK\xa060,000"),
+        ("A-1", 70_000, "x", "more than A-1 \\(round 1\\) applied for \\(NOK\xa060,000\\)"),
         ("Q-1", 1_000, "x", "not in the ledger"),
     ],
 )
@@ -676,7 +676,7 @@ def test_an_amendment_cannot_exceed_the_frame(tmp_path: Path) -> None:
     programme = make_programme(tmp_path, frame="110 000")
     ledger_path = tmp_path / "l.sqlite"
     commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))
-    with pytest.raises(LedgerError, match=r"needs 80 000 kr, but only 10 000 kr remains"):
+    with pytest.raises(LedgerError, match=r"needs NOK\xa080,000, but only NOK\xa010,000 remains"):
         lg.amend(ledger_path, programme, "A-3", 80_000, "x")
     lg.amend(ledger_path, programme, "A-3", 10_000, "what is left")
     assert lg.status(ledger_path, programme).remaining == 0
@@ -698,7 +698,7 @@ def test_an_id_in_two_rounds_needs_the_round(setup: tuple[Path, Programme, Path,
     ledger_path, programme, r1, r2 = setup
     commit(ledger_path, programme, 1, r1)
     commit(ledger_path, programme, 2, r2)
-    with pytest.raises(LedgerError, match="is in rounds 1, 2; say which with --round"):
+    with pytest.raises(LedgerError, match="is in rounds 1 and 2; say which with --round"):
         lg.amend(ledger_path, programme, "A-2", 30_000, "x")
     change = lg.amend(ledger_path, programme, "A-2", 30_000, "x", round=1)
     assert change.round == 1
@@ -1047,7 +1047,7 @@ def test_an_amendment_cannot_fund_a_project_funded_in_an_earlier_round(tmp_path:
     with pytest.raises(
         LedgerError,
         match=r"B-1 \(round 2\) was not funded because the same project was funded in round 1 "
-        r"as A-1 \(60 000 kr\); a project is funded once\. Amend A-1 instead",
+        r"as A-1 \(NOK\xa060,000\); a project is funded once\. Amend A-1 instead",
     ):
         lg.amend(ledger_path, programme, "B-1", 30_000, "moved up from the reserve list")
     assert dump(ledger_path) == before
@@ -1066,7 +1066,9 @@ def test_lowering_an_award_is_allowed_when_the_frame_is_overspent(tmp_path: Path
     assert lg.status(ledger_path, smaller).remaining == -10_000  # 100 000 committed
     record = lg.amend(ledger_path, smaller, "A-1", 50_000, "cost came in lower")
     assert (record.amount_before, record.amount_after) == (60_000, 50_000)
-    with pytest.raises(LedgerError, match=r"raising A-1 \(round 1\) from 50 000 kr to 60 000 kr"):
+    with pytest.raises(
+        LedgerError, match=r"raising A-1 \(round 1\) from NOK\xa050,000 to NOK\xa060,000"
+    ):
         lg.amend(ledger_path, smaller, "A-1", 60_000, "back up")
 
 

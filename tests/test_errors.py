@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import pickle
+import re
+import string
+from pathlib import Path
 
 import pytest
 import typer
 
 from tilskudd.cli import common
 from tilskudd.errors import LedgerError, TilskuddError, UsageError
-from tilskudd.i18n import Phrase, get
+from tilskudd.i18n import Phrase, _catalogue, get
 
 NBSP = "\u00a0"
 
@@ -75,3 +78,67 @@ def test_the_guard_prints_the_error_in_the_commands_language(
 def test_parameters_without_a_key_are_a_mistake() -> None:
     with pytest.raises(TypeError, match="parameters without a key: amount"):
         LedgerError("over the frame", amount=5)
+
+
+# --- the ledger's messages ([ledger.error]) ----------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+LEDGER_KEYS = sorted(k for k in _catalogue("en") if k.startswith("ledger.error."))
+
+
+def _specs(template: str) -> dict[str, str]:
+    return {name: spec or "" for _t, name, spec, _c in string.Formatter().parse(template) if name}
+
+
+def test_every_ledger_error_key_has_both_languages_with_the_same_fields() -> None:
+    assert len(LEDGER_KEYS) > 50
+    assert {k for k in _catalogue("nb") if k.startswith("ledger.error.")} == set(LEDGER_KEYS)
+    for key in LEDGER_KEYS:
+        english, norwegian = _catalogue("en")[key], _catalogue("nb")[key]
+        assert _specs(english) == _specs(norwegian), key
+        assert english != norwegian, key
+
+
+SAMPLES = {"money": 1_234_567, "list": ["«A»", "«B»"], "": "X-1"}
+
+
+@pytest.mark.parametrize("key", LEDGER_KEYS)
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_a_ledger_error_renders_with_every_placeholder_filled(key: str, lang: str) -> None:
+    params = {name: SAMPLES[spec] for name, spec in _specs(_catalogue(lang)[key]).items()}
+    exc = LedgerError(key=key, **params)
+    text = exc.text(lang)
+    assert "{" not in text, text
+    assert "}" not in text, text
+    assert key not in text  # not the unknown-key fallback
+    if params:
+        assert "X-1" in text or "1" in text
+    assert str(exc) == exc.text("en")
+    if lang == "nb" and "money" in _specs(_catalogue(lang)[key]).values():
+        assert f"1{NBSP}234{NBSP}567{NBSP}kr" in text
+        assert f"NOK{NBSP}1,234,567" in str(exc)
+
+
+def test_every_ledger_error_key_the_code_names_is_in_the_catalogue() -> None:
+    named: set[str] = set()
+    for path in (ROOT / "src" / "tilskudd").rglob("*.py"):
+        named |= set(re.findall(r"[\"'](ledger\.error\.[a-z_]+)[\"']", path.read_text("utf-8")))
+    assert named, "no keys found"
+    assert named <= set(LEDGER_KEYS), named - set(LEDGER_KEYS)
+    # and nearly all of them are named literally (the rest: _sqlite_problem, the entry kinds)
+    dynamic = {f"ledger.error.{k}" for k in ("damaged", "not_writable", "locked", "disk")}
+    dynamic |= {f"ledger.error.kind_{k}" for k in ("commit", "award", "amendment")}
+    assert set(LEDGER_KEYS) - named == dynamic
+
+
+def test_every_ledger_error_key_is_asserted_in_norwegian_by_a_test() -> None:
+    sources = "".join(
+        (ROOT / "tests" / name).read_text("utf-8")
+        for name in ("test_ledger.py", "cli/test_programme_cli.py")
+    )
+    untested = [
+        key
+        for key in LEDGER_KEYS
+        if f'"{key}"' not in sources and f'"{key.removeprefix("ledger.error.")}"' not in sources
+    ]
+    assert untested == []

@@ -23,6 +23,7 @@ import pytest
 
 from tilskudd import ledger as lg
 from tilskudd.errors import LedgerError, LedgerFileError, LedgerIntegrityError, OutputExistsError
+from tilskudd.i18n import Phrase
 from tilskudd.ledger import SCHEMA_VERSION, Ledger
 from tilskudd.models import RoundResult, Status
 from tilskudd.pipeline import read_applications
@@ -191,8 +192,8 @@ def test_frame_cannot_be_over_committed(tmp_path: Path) -> None:
     # budget would say "40 000 kr left of the round" where only 50 000 remained of the frame.
     with pytest.raises(
         LedgerError,
-        match=r"round 2's budget of 90 000 kr is more than remains of the frame of 150 000 kr "
-        r"\(50 000 kr;",
+        match=r"round 2's budget of NOK\xa090,000 is more than remains of the frame of "
+        r"NOK\xa0150,000 \(NOK\xa050,000;",
     ):
         lg.commit_round(ledger_path, result, programme, 2, input_path=r2)
     assert dump(ledger_path) == before
@@ -209,7 +210,7 @@ def test_a_round_budget_beyond_the_frame_is_refused_even_if_its_awards_fit(
     r2 = write_csv(tmp_path / "r2.csv", rows)
     result = allocate(ledger_path, programme, 2, r2, budget=900_000)
     assert result.allocation.awarded == 10_000
-    with pytest.raises(LedgerError, match=r"budget of 900 000 kr is more than remains"):
+    with pytest.raises(LedgerError, match=r"budget of NOK\xa0900,000 is more than remains"):
         lg.commit_round(ledger_path, result, programme, 2, input_path=r2)
     assert dump(ledger_path) == before
 
@@ -652,8 +653,8 @@ def test_amendments_and_withdrawals_return_money_to_the_frame(
         ("A-1", 50_000, "  ", "give the reason"),
         ("A-1", -5, "x", "0 or more"),
         ("A-1", 0, "x", "use tilskudd withdraw"),
-        ("A-1", 60_000, "x", "already 60 000 kr"),
-        ("A-1", 70_000, "x", "more than A-1 \\(round 1\\) applied for \\(60 000 kr\\)"),
+        ("A-1", 60_000, "x", "already NOK\xa060,000"),
+        ("A-1", 70_000, "x", "more than A-1 \\(round 1\\) applied for \\(NOK\xa060,000\\)"),
         ("Q-1", 1_000, "x", "not in the ledger"),
     ],
 )
@@ -676,7 +677,7 @@ def test_an_amendment_cannot_exceed_the_frame(tmp_path: Path) -> None:
     programme = make_programme(tmp_path, frame="110 000")
     ledger_path = tmp_path / "l.sqlite"
     commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))
-    with pytest.raises(LedgerError, match=r"needs 80 000 kr, but only 10 000 kr remains"):
+    with pytest.raises(LedgerError, match=r"needs NOK\xa080,000, but only NOK\xa010,000 remains"):
         lg.amend(ledger_path, programme, "A-3", 80_000, "x")
     lg.amend(ledger_path, programme, "A-3", 10_000, "what is left")
     assert lg.status(ledger_path, programme).remaining == 0
@@ -698,7 +699,7 @@ def test_an_id_in_two_rounds_needs_the_round(setup: tuple[Path, Programme, Path,
     ledger_path, programme, r1, r2 = setup
     commit(ledger_path, programme, 1, r1)
     commit(ledger_path, programme, 2, r2)
-    with pytest.raises(LedgerError, match="is in rounds 1, 2; say which with --round"):
+    with pytest.raises(LedgerError, match="is in rounds 1 and 2; say which with --round"):
         lg.amend(ledger_path, programme, "A-2", 30_000, "x")
     change = lg.amend(ledger_path, programme, "A-2", 30_000, "x", round=1)
     assert change.round == 1
@@ -1064,7 +1065,7 @@ def test_an_amendment_cannot_fund_a_project_funded_in_an_earlier_round(tmp_path:
     with pytest.raises(
         LedgerError,
         match=r"B-1 \(round 2\) was not funded because the same project was funded in round 1 "
-        r"as A-1 \(60 000 kr\); a project is funded once\. Amend A-1 instead",
+        r"as A-1 \(NOK\xa060,000\); a project is funded once\. Amend A-1 instead",
     ):
         lg.amend(ledger_path, programme, "B-1", 30_000, "moved up from the reserve list")
     assert dump(ledger_path) == before
@@ -1083,7 +1084,9 @@ def test_lowering_an_award_is_allowed_when_the_frame_is_overspent(tmp_path: Path
     assert lg.status(ledger_path, smaller).remaining == -10_000  # 100 000 committed
     record = lg.amend(ledger_path, smaller, "A-1", 50_000, "cost came in lower")
     assert (record.amount_before, record.amount_after) == (60_000, 50_000)
-    with pytest.raises(LedgerError, match=r"raising A-1 \(round 1\) from 50 000 kr to 60 000 kr"):
+    with pytest.raises(
+        LedgerError, match=r"raising A-1 \(round 1\) from NOK\xa050,000 to NOK\xa060,000"
+    ):
         lg.amend(ledger_path, smaller, "A-1", 60_000, "back up")
 
 
@@ -1130,3 +1133,514 @@ def test_rounds_are_committed_in_order(setup: tuple[Path, Programme, Path, Path]
     with pytest.raises(LedgerError, match=r"round 2 was committed before round 1 \(round 2, "):
         commit(ledger_path, programme, 1, r1)
     assert dump(ledger_path) == before
+
+
+# --- in Norwegian: every refusal and problem in the language of the command -----------------------
+# Each carries a catalogue key ([ledger.error] in locales/*.toml); str() is English, text("nb") is
+# what a Norwegian grant officer reads. Every key is asserted here or in tests/cli (a test below
+# checks that none is left out).
+
+
+def kr(amount: int) -> str:
+    from tilskudd.money import format_amount
+
+    return format_amount(amount, "nb")
+
+
+def _fields(key: str) -> set[str]:
+    import string
+
+    from tilskudd.i18n import _catalogue
+
+    return {f for _t, f, _s, _c in string.Formatter().parse(_catalogue("nb")[key]) if f}
+
+
+def _check_params(key: str, params: dict[str, object]) -> None:
+    from tilskudd.i18n import get
+
+    assert get("nb").has(key), key
+    assert get("en").has(key), key
+    assert _fields(key) <= set(params), (key, params)  # nothing shown as '?'
+    for value in params.values():
+        if isinstance(value, Phrase):
+            _check_params(value.key, value.params)
+
+
+def nb(exc: BaseException, key: str) -> str:
+    """The Norwegian text of a refusal, after checking its key and that every field is given."""
+    from tilskudd.errors import TilskuddError
+
+    assert isinstance(exc, TilskuddError)
+    assert exc.key == f"ledger.error.{key}", str(exc)
+    _check_params(exc.key, dict(exc.params))
+    text = exc.text("nb")
+    assert "{" not in text
+    assert "}" not in text
+    assert text != str(exc)
+    return text
+
+
+def refused(action: Callable[[], object], kind: type[Exception] = LedgerError) -> Exception:
+    with pytest.raises(kind) as info:
+        action()
+    return info.value
+
+
+def test_nb_committing_twice_the_same_allocation_or_round(
+    setup: tuple[Path, Programme, Path, Path],
+) -> None:
+    ledger_path, programme, r1, _ = setup
+    result = allocate(ledger_path, programme, 1, r1)
+    lg.commit_round(ledger_path, result, programme, 1, input_path=r1)
+    same = refused(lambda: lg.commit_round(ledger_path, result, programme, 2, input_path=r1))
+    text = nb(same, "same_allocation")
+    assert text.startswith("denne fordelingen er allerede ført i registeret: runde 1, ført ")
+    assert "UTC (post 1 i registeret), fra de samme inndataene (SHA-256 " in text
+    assert text.endswith("med de samme tildelingsreglene. Ingenting ble registrert.")
+    # the nested description is English in str() and Norwegian in text("nb")
+    assert same.params["earlier"].key == "ledger.error.commit_described"
+    assert "round 1, committed " in str(same)
+    assert "(ledger entry 1)" in str(same)
+    other = write_csv(ledger_path.parent / "other.csv", ROUND_1[:1])
+    again = refused(lambda: commit(ledger_path, programme, 1, other))
+    text = nb(again, "round_committed")
+    assert text.startswith("runde 1 er allerede ført i registeret: runde 1, ført ")
+    assert f"(post 1 i registeret), {kr(100_000)} tildelt. En ført runde er endelig; " in text
+    assert "rett den med tilskudd amend eller tilskudd withdraw. Ingenting ble registrert." in text
+
+
+def test_nb_rounds_out_of_order(setup: tuple[Path, Programme, Path, Path]) -> None:
+    ledger_path, programme, r1, r2 = setup
+    commit(ledger_path, programme, 2, r2)
+    text = nb(refused(lambda: commit(ledger_path, programme, 1, r1)), "out_of_order")
+    assert text.startswith("runde 2 ble ført før runde 1 (runde 2, ført ")
+    assert "rundene føres i rekkefølge, fordi hver runde fordeles ut fra rundene før den." in text
+
+
+def test_nb_over_the_frame(tmp_path: Path) -> None:
+    programme = make_programme(tmp_path, frame="150 000", budget2='budget = "50 000"')
+    ledger_path = tmp_path / "l.sqlite"
+    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))
+    rows = [("C-1", "Bergen kommune", BERGEN, "Stort", "1201", 90_000, 450_000, 5)]
+    r2 = write_csv(tmp_path / "r2.csv", rows)
+    result = allocate(ledger_path, programme, 2, r2, budget=90_000)
+    exc = refused(lambda: lg.commit_round(ledger_path, result, programme, 2, input_path=r2))
+    assert nb(exc, "budget_over_frame") == (
+        f"budsjettet for runde 2, {kr(90_000)}, er mer enn det som er igjen av rammen på "
+        f"{kr(150_000)} ({kr(50_000)}; {kr(100_000)} er vedtatt i tidligere runder, medregnet "
+        "endringer). Fordel runden på nytt med et budsjett på høyst det som er igjen (utelat "
+        "--budget for å bruke det). Ingenting ble registrert."
+    )
+
+
+def test_nb_awards_over_the_frame_is_said_with_the_same_figures() -> None:
+    # Not reachable by a real round (its budget, checked first, is at least its awards): the
+    # second line of defence, rendered from the parameters commit_round gives it.
+    exc = LedgerError(
+        key="ledger.error.awards_over_frame",
+        round=2,
+        awarded=120_000,
+        remaining=100_000,
+        frame=200_000,
+        committed=100_000,
+    )
+    assert nb(exc, "awards_over_frame") == (
+        f"å føre runde 2 ville gitt tildelinger på {kr(120_000)}, men bare {kr(100_000)} er igjen "
+        f"av rammen på {kr(200_000)} ({kr(100_000)} er vedtatt i tidligere runder, medregnet "
+        "endringer). Ingenting ble registrert."
+    )
+
+
+def test_nb_an_input_changed_or_without_its_sha256(
+    setup: tuple[Path, Programme, Path, Path],
+) -> None:
+    ledger_path, programme, r1, _ = setup
+    checked = read_applications(r1, register="2009")
+    context = lg.round_context(ledger_path, programme, 1)
+    result = run_programme_round(
+        checked, context, programme.policy, programme, sha256=lg.file_sha256(r1)
+    )
+    write_csv(r1, ROUND_1[:2])
+    text = nb(
+        refused(lambda: lg.commit_round(ledger_path, result, programme, 1, input_path=r1)),
+        "input_changed",
+    )
+    assert text.startswith(f"{r1} er endret etter at runden ble fordelt (SHA-256 ")
+    assert text.endswith("…); fordel runden på nytt før den føres i registeret")
+    unhashed = run_programme_round(checked, context, programme.policy, programme)
+    assert unhashed.source is not None
+    r1.unlink()  # neither a recorded SHA-256 nor the file to compute it from
+    assert nb(refused(lambda: lg.commit_round(ledger_path, unhashed, programme, 1)), "no_sha") == (
+        "en runde kan ikke føres uten SHA-256 for inndatafilen: registeret lagrer den slik at "
+        "runden kan kontrolleres senere"
+    )
+
+
+def test_nb_files_that_are_not_our_ledger(setup: tuple[Path, Programme, Path, Path]) -> None:
+    ledger_path, programme, r1, _ = setup
+    folder = ledger_path.parent / "a folder"
+    folder.mkdir()
+    assert nb(refused(lambda: lg.status(folder, programme)), "folder") == (
+        f"{folder} er en mappe, ikke en registerfil"
+    )
+    ledger_path.write_text("Søknadsnr;Søker\n", encoding="utf-8")
+    assert nb(refused(lambda: lg.status(ledger_path, programme)), "not_sqlite") == (
+        f"{ledger_path} er ikke en SQLite-database og dermed ikke et tilskuddsregister; tilskudd "
+        "lar filen være som den er. Oppgi en annen fil med --ledger."
+    )
+    ledger_path.unlink()
+    conn = sqlite3.connect(ledger_path)
+    conn.execute("CREATE TABLE awards (id INTEGER PRIMARY KEY)")
+    conn.commit()
+    conn.close()
+    assert nb(refused(lambda: commit(ledger_path, programme, 1, r1)), "other_program") == (
+        f"{ledger_path} er en SQLite-database fra et annet program, ikke et tilskuddsregister; "
+        "tilskudd lar filen være som den er. Oppgi en annen fil med --ledger."
+    )
+    ledger_path.unlink()
+    conn = sqlite3.connect(ledger_path)
+    conn.execute(f"PRAGMA application_id = {lg.APPLICATION_ID}")
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    conn.commit()
+    conn.close()
+    assert nb(refused(lambda: commit(ledger_path, programme, 1, r1)), "no_mark") == (
+        f"{ledger_path} har tilskudds merke i filhodet, men ikke i meta-tabellen; det er ikke et "
+        "register som tilskudd har skrevet, og filen er latt være som den var."
+    )
+    missing = ledger_path.parent / "none.sqlite"
+    assert nb(refused(lambda: lg.history(missing, MOSS)), "no_ledger") == (
+        f"det finnes ikke noe register i {missing} ennå: ingenting er ført. Før en runde med "
+        "tilskudd allocate FIL --round N --commit."
+    )
+
+
+def test_nb_a_ledger_from_a_newer_tilskudd(setup: tuple[Path, Programme, Path, Path]) -> None:
+    from tilskudd import __version__
+
+    ledger_path, programme, r1, _ = setup
+    commit(ledger_path, programme, 1, r1)
+    conn = sqlite3.connect(ledger_path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.commit()
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.close()
+    assert nb(refused(lambda: lg.status(ledger_path, programme)), "newer") == (
+        f"{ledger_path} er skrevet av en nyere versjon av tilskudd (registerets skjemaversjon "
+        f"{SCHEMA_VERSION + 1}; denne versjonen, tilskudd {__version__}, kjenner skjemaversjoner "
+        f"til og med {SCHEMA_VERSION}). Filen er ikke endret; oppgrader tilskudd for å bruke den."
+    )
+
+
+@pytest.mark.parametrize(
+    ("said", "key", "meaning"),
+    [
+        ("database disk image is malformed", "damaged", "er skadet"),
+        ("attempt to write a readonly database", "not_writable", "kan ikke åpnes for skriving"),
+        ("database is locked", "locked", "er låst av et annet program"),
+        ("disk I/O error", "disk", "kunne ikke leses eller skrives"),
+    ],
+)
+def test_nb_what_sqlite_says(tmp_path: Path, said: str, key: str, meaning: str) -> None:
+    path = tmp_path / "tilskudd.ledger.sqlite"
+    problem = lg._sqlite_problem(path, sqlite3.OperationalError(said))
+    assert problem is not None
+    text = nb(problem, key)
+    assert text.startswith(f"registeret {path} {meaning} (SQLite: {said})")  # SQLite's own words
+
+
+def test_nb_a_damaged_ledger_file(setup: tuple[Path, Programme, Path, Path]) -> None:
+    ledger_path, programme, r1, _ = setup
+    commit(ledger_path, programme, 1, r1)
+    data = ledger_path.read_bytes()
+    ledger_path.write_bytes(data[:4096] + b"\xff" * (len(data) - 4096))
+    text = nb(refused(lambda: lg.status(ledger_path, programme), LedgerFileError), "damaged")
+    assert text.startswith(f"registeret {ledger_path} er skadet (SQLite: ")
+    assert text.endswith(
+        "tilskudd har ikke endret det. Gjenopprett det fra en sikkerhetskopi; tilskudd verify "
+        "kontrollerer deretter den gjenopprettede filen."
+    )
+
+
+def test_nb_a_ledger_busy_with_another_writer(
+    setup: tuple[Path, Programme, Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ledger_path, programme, r1, _ = setup
+    commit(ledger_path, programme, 1, r1)
+    monkeypatch.setattr(lg, "_BUSY_SECONDS", 0.05)
+    holder = sqlite3.connect(ledger_path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another tilskudd, writing
+    try:
+        exc = refused(lambda: lg.amend(ledger_path, programme, "A-1", 50_000, "x"))
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert nb(exc, "busy") == (
+        "registeret er opptatt (en annen kjøring av tilskudd skriver til det) og ble ikke ledig: "
+        "database is locked"
+    )
+
+
+def test_nb_a_file_system_without_wal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(lg, "_switch_to_wal", lambda conn: "delete")
+    path = tmp_path / "l.sqlite"
+    exc = refused(lambda: Ledger.open(path, create=True).close())
+    assert nb(exc, "no_wal") == f"{path}: filsystemet støtter ikke WAL-modusen til SQLite"
+
+
+def test_nb_a_ledger_of_another_programme(setup: tuple[Path, Programme, Path, Path]) -> None:
+    ledger_path, programme, r1, _ = setup
+    commit(ledger_path, programme, 1, r1)
+    other = programme.model_copy(update={"name": "Kulturfondet 2025"})
+    assert nb(refused(lambda: lg.status(ledger_path, other)), "other_programme") == (
+        f"registeret {ledger_path} har runder fra ordningen «Testordning», ikke fra "
+        f"«Kulturfondet 2025» ({programme.path}). Kontroller innstillingen ledger i tilskudd.toml "
+        "(eller --ledger); en ny ordning starter med et nytt register. Har ordningen fått nytt "
+        "navn, gi den tilbake navnet som står i registeret."
+    )
+    nameless = other.model_copy(update={"path": None})
+    exc = refused(lambda: lg.status(ledger_path, nameless))
+    assert "ikke fra «Kulturfondet 2025» (programfilen)." in nb(exc, "other_programme")
+    assert exc.params["programme_file"] == Phrase("ledger.error.programme_file")
+    assert "not «Kulturfondet 2025» (the programme file)." in str(exc)
+
+
+def test_nb_amendments_refused(tmp_path: Path) -> None:
+    programme = make_programme(tmp_path, frame="110 000")
+    rows = [*ROUND_1, ("A-4", "Feil", "123456789", "Ugyldig", "0104", 10_000, 50_000, 5)]
+    ledger_path = tmp_path / "l.sqlite"
+    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", rows))
+
+    def amend(key: str, app: str, amount: int, reason: str = "x", **kw: int) -> str:
+        return nb(refused(lambda: lg.amend(ledger_path, programme, app, amount, reason, **kw)), key)
+
+    assert amend("no_reason", "A-1", 50_000, " ") == (
+        "oppgi begrunnelsen for endringen med --reason; den blir registrert"
+    )
+    assert amend("bad_amount", "A-1", -5) == "beløpet må være hele kroner, 0 eller mer, ikke -5"
+    assert amend("amend_to_zero", "A-1", 0) == (
+        f"endring av A-1 (runde 1) til {kr(0)}: bruk tilskudd withdraw A-1, som sier hva som "
+        "skjedde"
+    )
+    assert (
+        amend("unchanged", "A-1", 60_000)
+        == f"A-1 (runde 1) er allerede {kr(60_000)}; ingenting å endre"
+    )
+    assert amend("above_requested", "A-1", 70_000) == (
+        f"{kr(70_000)} er mer enn A-1 (runde 1) søkte om ({kr(60_000)})"
+    )
+    assert amend("raise_over_frame", "A-3", 80_000) == (
+        f"å øke A-3 (runde 1) fra {kr(0)} til {kr(80_000)} krever {kr(80_000)}, men bare "
+        f"{kr(10_000)} er igjen av rammen på {kr(110_000)}"
+    )
+    assert amend("rejected", "A-4", 10_000) == (
+        "A-4 (runde 1) ble avvist som ugyldig i runden og kan ikke få tilskudd gjennom en endring"
+    )
+    assert amend("not_in_ledger", "Q-1", 1_000) == (
+        "søknad 'Q-1' står ikke i registeret; tilskudd history viser hva som er registrert"
+    )
+    assert amend("not_in_round", "A-1", 1_000, round=2) == (
+        "søknad 'A-1' står ikke i registeret for runde 2; tilskudd history viser hva som er "
+        "registrert"
+    )
+    exc = refused(lambda: lg.withdraw(ledger_path, programme, "A-3", "x"))
+    assert nb(exc, "nothing_to_withdraw") == (
+        f"A-3 (runde 1) har ikke noe tilskudd å trekke tilbake ({kr(0)})"
+    )
+    lg.withdraw(ledger_path, programme, "A-2", "x")
+    exc = refused(lambda: lg.withdraw(ledger_path, programme, "A-2", "x"))
+    assert nb(exc, "withdrawn") == "A-2 (runde 1) er trukket tilbake; en tilbaketrekning er endelig"
+
+
+def test_nb_an_id_in_two_rounds(setup: tuple[Path, Programme, Path, Path]) -> None:
+    ledger_path, programme, r1, r2 = setup
+    commit(ledger_path, programme, 1, r1)
+    commit(ledger_path, programme, 2, r2)
+    exc = refused(lambda: lg.amend(ledger_path, programme, "A-2", 30_000, "x"))
+    assert nb(exc, "in_several_rounds") == (
+        "søknad 'A-2' står i runde 1 og 2; oppgi hvilken med --round"
+    )
+
+
+def test_nb_a_project_funded_in_an_earlier_round(tmp_path: Path) -> None:
+    programme = make_programme(tmp_path)
+    ledger_path = tmp_path / "l.sqlite"
+    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))
+    commit(ledger_path, programme, 2, write_csv(tmp_path / "r2.csv", ROUND_2))
+    exc = refused(lambda: lg.amend(ledger_path, programme, "B-1", 30_000, "x"))
+    assert nb(exc, "funded_earlier") == (
+        "B-1 (runde 2) fikk ikke tilskudd fordi det samme prosjektet fikk tilskudd i runde 1 som "
+        f"A-1 ({kr(60_000)}); et prosjekt får tilskudd én gang. Endre A-1 i stedet (tilskudd "
+        "amend A-1 --round 1 ...), eller trekk den tilbake først."
+    )
+
+
+def test_nb_an_old_schema_without_amendments(setup: tuple[Path, Programme, Path, Path]) -> None:
+    ledger_path, programme, _r1, _ = setup
+    with Ledger.open(ledger_path, create=True, _schema=1) as old:
+        exc = refused(lambda: old.amend("A-1", 50_000, "x", programme))
+    assert nb(exc, "no_amendments_table") == (
+        "skjemaet til dette registeret har ingen tabell for endringer"
+    )
+
+
+def test_nb_export_to_a_file_of_unknown_format(
+    setup: tuple[Path, Programme, Path, Path], tmp_path: Path
+) -> None:
+    from tilskudd.errors import UsageError
+
+    ledger_path, programme, r1, _ = setup
+    commit(ledger_path, programme, 1, r1)
+    exc = refused(lambda: lg.export(ledger_path, tmp_path / "awards.txt"), UsageError)
+    assert nb(exc, "export_format") == (
+        "kan ikke se formatet ut fra 'awards.txt'; bruk et filnavn som slutter på .xlsx eller .csv"
+    )
+
+
+@pytest.mark.parametrize(
+    ("sql", "key", "problem"),
+    [
+        (
+            ["UPDATE awards SET amount = 99000 WHERE application_id = 'A-2'"],
+            "chain_row_differs",
+            "tildelingen i post 3 er ulik det som ble registrert (amount er endret)",
+        ),
+        (
+            ["UPDATE chain SET body = replace(body, '60000', '66000') WHERE seq = 2"],
+            "chain_hash",
+            "post 2 er endret: hashen stemmer ikke med innholdet",
+        ),
+        (
+            ["DELETE FROM awards WHERE seq = 4", "DELETE FROM chain WHERE seq = 4"],
+            "chain_missing",
+            "post 4 mangler (den neste er 5)",
+        ),
+        (
+            ["DELETE FROM commits WHERE seq = 1"],
+            "chain_row_missing",
+            "runden som er registrert som post 1, mangler i commits",
+        ),
+        (
+            ["UPDATE chain SET kind = 'gift' WHERE seq = 5"],
+            "chain_kind",
+            "post 5 har en ukjent type 'gift'",
+        ),
+        (
+            [
+                "INSERT INTO awards SELECT 99, commit_seq, round, 'Z-9', orgnr, applicant, "
+                "project, municipalities, requested, eligible, 1000, status, rank, reasons "
+                "FROM awards WHERE seq = 2"
+            ],
+            "chain_stray",
+            "awards har en rad (post 99) som ikke er med i kjeden",
+        ),
+        (
+            ["UPDATE amendments SET reason = 'other' WHERE seq = 5"],
+            "chain_row_differs",
+            "endringen i post 5 er ulik det som ble registrert (reason er endret)",
+        ),
+    ],
+)
+def test_nb_the_hash_chain_says_what_was_changed(
+    setup: tuple[Path, Programme, Path, Path], sql: list[str], key: str, problem: str
+) -> None:
+    ledger_path, programme, r1, r2 = setup
+    commit(ledger_path, programme, 1, r1)
+    lg.amend(ledger_path, programme, "A-1", 50_000, "smaller budget")  # entry 5
+    _tamper(ledger_path, *sql)
+    report = lg.verify_chain(ledger_path)
+    assert report.problem_phrase is not None
+    assert report.problem_phrase.key == f"ledger.error.{key}"
+    _check_params(report.problem_phrase.key, report.problem_phrase.params)
+    assert report.problem_phrase.render("nb") == problem
+    kind = report.problem_phrase.params.get("kind")
+    if isinstance(kind, Phrase):  # the entry's kind, in words
+        assert kind.key in {
+            "ledger.error.kind_commit",
+            "ledger.error.kind_award",
+            "ledger.error.kind_amendment",
+        }
+    assert report.problem == str(report.problem_phrase)  # English, as before
+    exc = refused(lambda: commit(ledger_path, programme, 2, r2), LedgerIntegrityError)
+    assert nb(exc, "changed_outside") == (
+        f"{ledger_path} er endret utenom tilskudd ved post {report.first_bad}: {problem}. "
+        "Ingenting ble registrert; tilskudd verify viser detaljene, og registeret må "
+        "gjenopprettes fra en sikkerhetskopi før noe mer kan registreres."
+    )
+
+
+def test_nb_the_hash_chain_rewritten_consistently(
+    setup: tuple[Path, Programme, Path, Path],
+) -> None:
+    ledger_path, programme, r1, _ = setup
+    commit(ledger_path, programme, 1, r1)
+    conn = sqlite3.connect(ledger_path)
+    rows = conn.execute("SELECT seq, body, prev_hash FROM chain WHERE seq >= 3").fetchall()
+    conn.close()
+    ((_seq, body3, prev3), _entry4) = rows
+    # Entry 3 rewritten with a hash of its own: entry 4 no longer follows it.
+    new3 = body3.replace('"amount":40000', '"amount":45000')
+    _tamper(
+        ledger_path,
+        f"UPDATE chain SET body = '{new3}', hash = '{lg.entry_hash(prev3, new3)}' WHERE seq = 3",
+        "UPDATE awards SET amount = 45000 WHERE seq = 3",
+    )
+    phrase = lg.verify_chain(ledger_path).problem_phrase
+    assert phrase is not None
+    assert phrase.key == "ledger.error.chain_not_following"
+    assert phrase.render("nb") == "post 4 følger ikke etter post 3 (forrige hash er ulik)"
+    # On a fresh ledger, the last entry given a field no column has, and a matching hash: no
+    # column differs.
+    ledger_path.unlink()
+    commit(ledger_path, programme, 1, r1)
+    conn = sqlite3.connect(ledger_path)
+    seq, body, prev = conn.execute(
+        "SELECT seq, body, prev_hash FROM chain ORDER BY seq DESC LIMIT 1"
+    ).fetchone()
+    conn.close()
+    extra = body[:-1] + ',"zz":1}'
+    rehashed = lg.entry_hash(prev, extra)
+    _tamper(
+        ledger_path, f"UPDATE chain SET body = '{extra}', hash = '{rehashed}' WHERE seq = {seq}"
+    )
+    phrase = lg.verify_chain(ledger_path).problem_phrase
+    assert phrase is not None
+    assert phrase.key == "ledger.error.chain_row_differs"
+    assert phrase.params["fields"] == Phrase("ledger.error.chain_fields")
+    assert phrase.render("nb") == (
+        f"tildelingen i post {seq} er ulik det som ble registrert (feltene er endret)"
+    )
+    assert str(phrase).endswith("differs from what was recorded (its fields changed)")
+
+
+def test_nb_verify_without_the_committed_input(
+    setup: tuple[Path, Programme, Path, Path], tmp_path: Path
+) -> None:
+    from dataclasses import replace
+
+    ledger_path, programme, r1, _ = setup
+    commit(ledger_path, programme, 1, r1)
+    with Ledger.open(ledger_path) as ledger:
+        (record,) = ledger.commits()
+        unrecorded = verify_round(ledger, programme, replace(record, input_path=None))
+        assert unrecorded.problem_phrase is not None
+        assert unrecorded.problem_phrase.key == "ledger.error.verify_no_input"
+        assert unrecorded.problem_phrase.render("nb") == (
+            "ingen inndatafil er registrert; oppgi den med --input"
+        )
+        assert unrecorded.problem == "no input file is recorded; give it with --input"
+        r1.unlink()
+        missing = verify_round(ledger, programme, record)
+        assert missing.problem_phrase is not None
+        assert missing.problem_phrase.key == "ledger.error.verify_input_missing"
+        assert missing.problem_phrase.render("nb") == (
+            f"inndatafilen {r1} finnes ikke; oppgi den med --input"
+        )
+        other = write_csv(tmp_path / "other.csv", ROUND_1[:2])
+        changed = verify_round(ledger, programme, record, input_path=other)
+        assert changed.problem_phrase is not None
+        assert changed.problem_phrase.key == "ledger.error.verify_input_differs"
+        text = changed.problem_phrase.render("nb")
+        assert text.startswith(f"{other} er ikke filen som ble ført for runde 1: SHA-256 for ")
+        assert f"filen er {lg.file_sha256(other)[:16]}…, registeret har " in text
+        assert text.endswith(f"{record.input_sha256[:16]}…")

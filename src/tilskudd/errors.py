@@ -2,12 +2,21 @@
 
 The library raises these small domain exceptions; the CLI catches :class:`TilskuddError` in one
 place, prints its message and exits with its :class:`ExitCode`. Anything else is a bug.
+
+An error may carry a catalogue key and its parameters instead of a text
+(``LedgerError(key="ledger.error.busy", said=...)``): ``str(exc)`` is then the English text, as
+for every other error, and :meth:`TilskuddError.text` renders it in another language (the CLI
+uses the command's ``--lang``). The library does not depend on the CLI for this, only on the
+catalogues in ``locales/``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from enum import IntEnum
+from types import MappingProxyType
+from typing import Any
 
 
 class ExitCode(IntEnum):
@@ -21,9 +30,49 @@ class ExitCode(IntEnum):
 
 
 class TilskuddError(Exception):
-    """Base of every error tilskudd reports to a person."""
+    """Base of every error tilskudd reports to a person.
+
+    Raised either with a text (English), or with ``key=`` a catalogue key and its parameters as
+    keywords; then ``str(exc)`` is the key's English text and :meth:`text` gives it in any
+    language. A parameter may be an :class:`~tilskudd.i18n.Phrase` (a key with its own
+    parameters), rendered in the same language.
+    """
 
     exit_code: ExitCode = ExitCode.INVALID_INPUT
+    key: str | None = None
+    """The catalogue key of the message, None for an error raised with a text."""
+    params: Mapping[str, Any] = MappingProxyType({})
+    """The key's parameters."""
+
+    def __init__(
+        self, message: str | None = None, /, *, key: str | None = None, **params: Any
+    ) -> None:
+        if key is None:
+            if params:
+                raise TypeError(f"parameters without a key: {', '.join(params)}")
+        else:
+            # Set only with a key: subclasses with their own code and params (RegistryError)
+            # set theirs before calling this.
+            self.key = key
+            self.params = params
+            if message is None:
+                from tilskudd.i18n import get
+
+                message = get("en").render(key, params)
+        super().__init__(*(() if message is None else (message,)))
+
+    def text(self, lang: str = "en") -> str:
+        """The message in ``lang`` (``nb`` or ``en``); ``str(exc)`` when it has no key, or
+        there is no catalogue for ``lang``."""
+        if self.key is None:
+            return str(self)
+        from tilskudd.i18n import get
+
+        try:
+            translator = get(lang)
+        except KeyError:
+            return str(self)
+        return translator.render(self.key, self.params)
 
 
 class InputFileError(TilskuddError):

@@ -9,6 +9,10 @@ sentence) is a key in ``locales/<lang>.toml``; adding a language is adding a fil
 - ``{share:pct}``     -> ``20 %`` (nb) / ``20%`` (en), from a fraction such as ``0.2``
 - ``{ids:list}``      -> ``A, B og C`` / ``A, B and C``
 
+A parameter shown without a spec may be a :class:`Phrase`, a key with its own parameters: it is
+rendered in the language of the text it is put in (an error's "round 1, committed …" inside
+"round 1 was already committed: …").
+
 Each template is parsed once per language into a function that fills it (every row of every
 output says its reasons in words); the text is the same as ``string.Formatter`` gives, which
 still fills the rare template those functions do not take.
@@ -29,6 +33,7 @@ from tilskudd.money import format_amount
 
 __all__ = [
     "LANGUAGES",
+    "Phrase",
     "Translator",
     "as_sentence",
     "format_date",
@@ -129,6 +134,39 @@ def format_date(value: date, lang: str) -> str:
     return f"{value.day} {value.strftime('%B')} {value.year}"
 
 
+class Phrase:
+    """A catalogue key and its parameters, to be rendered later in some language.
+
+    Given as a parameter (with no format spec) of another key, it is rendered in that key's
+    language; ``str()`` of it is its English text.
+    """
+
+    __slots__ = ("key", "params")
+
+    def __init__(self, key: str, /, **params: Any) -> None:
+        self.key = key
+        self.params: dict[str, Any] = params
+
+    def render(self, lang: str = "en") -> str:
+        """The text in ``lang``."""
+        return get(lang).render(self.key, self.params)
+
+    def __str__(self) -> str:
+        return self.render("en")
+
+    def __repr__(self) -> str:
+        shown = "".join(f", {k}={v!r}" for k, v in self.params.items())
+        return f"Phrase({self.key!r}{shown})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Phrase):
+            return NotImplemented
+        return self.key == other.key and self.params == other.params
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+
 class _Missing:
     """Stands for a parameter a message needs but was not given."""
 
@@ -156,6 +194,8 @@ class _Formatter(string.Formatter):
         lang = self.translator.lang
         if isinstance(value, _Missing):
             return "?"
+        if isinstance(value, Phrase) and not format_spec:
+            return self.translator.render(value.key, value.params)
         if format_spec == "money":
             return "–" if value is None else format_amount(int(value), lang)
         if format_spec == "num":
@@ -428,6 +468,8 @@ def _value_shows(translator: Translator) -> dict[str, _ShowValue]:
     def plain(value: Any) -> str:
         if type(value) is str:
             return value
+        if isinstance(value, Phrase):
+            return translator.render(value.key, value.params)
         return "?" if isinstance(value, _Missing) else format(value, "")
 
     return {"money": money, "num": num, "pct": pct, "list": items, "": plain}

@@ -41,6 +41,7 @@ from typing import Any, Literal
 
 from tilskudd import __version__
 from tilskudd.errors import LedgerError, LedgerFileError, LedgerIntegrityError
+from tilskudd.i18n import Phrase
 from tilskudd.models import Application, RoundResult, Status
 from tilskudd.programme import Programme
 
@@ -278,10 +279,6 @@ def _now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-def _money(amount: int) -> str:
-    return f"{amount:,}".replace(",", " ") + " kr"
-
-
 # --- records ---------------------------------------------------------------------------------
 
 
@@ -311,8 +308,12 @@ class CommitRecord:
 
     def describe(self) -> str:
         """``round 1, committed 2025-04-15 10:00:00 UTC (ledger entry 1)``, for messages."""
+        return str(self.description())
+
+    def description(self) -> Phrase:
+        """:meth:`describe` as a phrase, in the language of the message it is put in."""
         when = self.committed_at.replace("T", " ").replace("+00:00", " UTC")
-        return f"round {self.round}, committed {when} (ledger entry {self.seq})"
+        return Phrase("ledger.error.commit_described", round=self.round, when=when, seq=self.seq)
 
 
 @dataclass(frozen=True)
@@ -413,6 +414,8 @@ class ChainReport:
     first_bad: int | None = None
     """The first entry (seq) that differs, None when all agree."""
     problem: str | None = None
+    """What differs there, in English (:attr:`problem_phrase` in any language)."""
+    problem_phrase: Phrase | None = None
 
 
 @dataclass(frozen=True)
@@ -517,28 +520,24 @@ def _header(path: Path) -> tuple[int, int] | None:
     except FileNotFoundError:
         return None
     except IsADirectoryError:
-        raise LedgerFileError(f"{path} is a folder, not a ledger file") from None
+        raise LedgerFileError(key="ledger.error.folder", path=str(path)) from None
     if not head:
         return None
     if len(head) < 100 or not head.startswith(b"SQLite format 3\x00"):
-        raise LedgerFileError(
-            f"{path} is not a SQLite database, so not a tilskudd ledger; tilskudd leaves it as it "
-            "is. Give another file with --ledger."
-        )
+        raise LedgerFileError(key="ledger.error.not_sqlite", path=str(path))
     return int.from_bytes(head[68:72], "big"), int.from_bytes(head[60:64], "big")
 
 
 def _check_header(path: Path, app_id: int, version: int) -> None:
     if app_id != APPLICATION_ID:
-        raise LedgerFileError(
-            f"{path} is a SQLite database of another program, not a tilskudd ledger; tilskudd "
-            "leaves it as it is. Give another file with --ledger."
-        )
+        raise LedgerFileError(key="ledger.error.other_program", path=str(path))
     if version > SCHEMA_VERSION:
         raise LedgerFileError(
-            f"{path} was written by a newer tilskudd (ledger schema version {version}; this "
-            f"tilskudd {__version__} knows up to version {SCHEMA_VERSION}). It was not changed; "
-            "upgrade tilskudd to use it."
+            key="ledger.error.newer",
+            path=str(path),
+            version=version,
+            tool_version=__version__,
+            known=SCHEMA_VERSION,
         )
 
 
@@ -557,10 +556,7 @@ def _migrate(conn: sqlite3.Connection, path: Path, target: int | None) -> None:
         except sqlite3.DatabaseError:
             magic = None
         if magic is None or magic[0] != MAGIC:
-            raise LedgerFileError(
-                f"{path} has tilskudd's mark in its header but not in its meta table; it is not "
-                "a ledger tilskudd wrote, and was left as it is."
-            )
+            raise LedgerFileError(key="ledger.error.no_mark", path=str(path))
     if target is None or version >= target:
         return
     for step in range(version, target):
@@ -613,30 +609,19 @@ def _sqlite_problem(path: Path, exc: sqlite3.Error) -> LedgerFileError | None:
     None for an error that is not about the file (an SQL statement tilskudd got wrong): that is
     a bug, and is reported as one.
     """
-    said = str(exc) or type(exc).__name__
+    said = str(exc) or type(exc).__name__  # SQLite's own words, quoted as they are
     text = said.lower()
     if "malformed" in text or "not a database" in text or "encrypted" in text:
-        return LedgerFileError(
-            f"the ledger {path} is damaged (SQLite: {said}); tilskudd did not change it. Restore "
-            "it from a backup; tilskudd verify then checks the restored file."
-        )
-    if "readonly" in text or "read-only" in text or "unable to open" in text:
-        return LedgerFileError(
-            f"the ledger {path} cannot be opened for writing (SQLite: {said}). The file and its "
-            "folder must be writable, also to read it (SQLite keeps a journal beside it); check "
-            "their permissions, or copy the programme folder somewhere you may write."
-        )
-    if "locked" in text or "busy" in text:
-        return LedgerFileError(
-            f"the ledger {path} is locked by another program (SQLite: {said}); close it (a "
-            "database browser, a backup or sync job) and try again."
-        )
-    if "disk" in text or "i/o" in text:
-        return LedgerFileError(
-            f"the ledger {path} could not be read or written (SQLite: {said}); check the disk "
-            "(is it full, or a network drive that went away?) and try again."
-        )
-    return None
+        key = "damaged"
+    elif "readonly" in text or "read-only" in text or "unable to open" in text:
+        key = "not_writable"
+    elif "locked" in text or "busy" in text:
+        key = "locked"
+    elif "disk" in text or "i/o" in text:
+        key = "disk"
+    else:
+        return None
+    return LedgerFileError(key=f"ledger.error.{key}", path=str(path), said=said)
 
 
 def _raise_sqlite_problem(path: Path, exc: sqlite3.Error) -> None:
@@ -676,10 +661,7 @@ class Ledger:
         path = Path(path).expanduser().absolute()
         header = _header(path)
         if header is None and not create:
-            raise LedgerError(
-                f"there is no ledger at {path} yet: nothing has been committed. "
-                "Commit a round with tilskudd allocate FILE --round N --commit."
-            )
+            raise LedgerError(key="ledger.error.no_ledger", path=str(path))
         if header is not None:
             _check_header(path, *header)
         if header is None:
@@ -702,7 +684,7 @@ class Ledger:
             # main file, so another process reading the header sees a tilskudd ledger at once.
             mode = _switch_to_wal(conn)
             if str(mode).lower() != "wal":  # pragma: no cover - only on file systems without WAL
-                raise LedgerError(f"{path}: the file system does not support SQLite's WAL mode")
+                raise LedgerError(key="ledger.error.no_wal", path=str(path))
             conn.execute("PRAGMA synchronous = FULL")
             version = int(conn.execute("PRAGMA user_version").fetchone()[0])
         except sqlite3.Error as exc:
@@ -881,15 +863,14 @@ class Ledger:
             actual = file_sha256(path)
             if sha is not None and actual != sha:
                 raise LedgerError(
-                    f"{path} has changed since it was allocated (SHA-256 {actual[:12]}…, was "
-                    f"{sha[:12]}…); allocate it again before committing"
+                    key="ledger.error.input_changed",
+                    path=str(path),
+                    actual=actual[:12],
+                    was=sha[:12],
                 )
             sha = actual
         if sha is None:
-            raise LedgerError(
-                "cannot commit a round without its input file's SHA-256: the ledger records it so "
-                "that the round can be verified later"
-            )
+            raise LedgerError(key="ledger.error.no_sha")
         policy_json = canonical_json(allocation.policy.describe())
         reading_data = dict(reading or {})
         reading_data.setdefault("sheet", source.sheet if source is not None else None)
@@ -903,38 +884,43 @@ class Ledger:
             for earlier in self.commits():
                 if earlier.input_sha256 == sha and canonical_json(earlier.policy) == policy_json:
                     raise LedgerError(
-                        f"this allocation was already committed: {earlier.describe()}, from the "
-                        f"same input (SHA-256 {sha[:12]}…) with the same policy. Nothing was "
-                        "recorded."
+                        key="ledger.error.same_allocation",
+                        earlier=earlier.description(),
+                        sha=sha[:12],
                     )
                 if earlier.round > round_.number:
                     raise LedgerError(
-                        f"round {earlier.round} was committed before round {round_.number} "
-                        f"({earlier.describe()}): rounds are committed in order, since each is "
-                        "allocated against the ones before it. Nothing was recorded."
+                        key="ledger.error.out_of_order",
+                        later=earlier.round,
+                        round=round_.number,
+                        earlier=earlier.description(),
                     )
                 if earlier.round == round_.number:
                     raise LedgerError(
-                        f"round {round_.number} was already committed: {earlier.describe()}, "
-                        f"{_money(earlier.awarded)} awarded. A committed round is final; correct "
-                        "it with tilskudd amend or tilskudd withdraw. Nothing was recorded."
+                        key="ledger.error.round_committed",
+                        round=round_.number,
+                        earlier=earlier.description(),
+                        awarded=earlier.awarded,
                     )
             committed = self.committed_total()
             remaining = programme.frame - committed
             if allocation.budget > remaining:
                 raise LedgerError(
-                    f"round {round_.number}'s budget of {_money(allocation.budget)} is more than "
-                    f"remains of the frame of {_money(programme.frame)} ({_money(remaining)}; "
-                    f"{_money(committed)} committed in earlier rounds, net of amendments). "
-                    "Allocate it again with a budget of at most what remains (leave out "
-                    "--budget to use it). Nothing was recorded."
+                    key="ledger.error.budget_over_frame",
+                    round=round_.number,
+                    budget=allocation.budget,
+                    frame=programme.frame,
+                    remaining=remaining,
+                    committed=committed,
                 )
             if allocation.awarded > remaining:
                 raise LedgerError(
-                    f"committing round {round_.number} would award {_money(allocation.awarded)}, "
-                    f"but only {_money(remaining)} remains of the frame of "
-                    f"{_money(programme.frame)} ({_money(committed)} committed in earlier rounds, "
-                    "net of amendments). Nothing was recorded."
+                    key="ledger.error.awards_over_frame",
+                    round=round_.number,
+                    awarded=allocation.awarded,
+                    remaining=remaining,
+                    frame=programme.frame,
+                    committed=committed,
                 )
             _hook("commit.checked")
             committed_at = _now()
@@ -1017,12 +1003,14 @@ class Ledger:
         folder copied as a template with last year's ledger, or a mistyped ``--ledger``."""
         recorded = {c.programme for c in self.commits()}
         if recorded and programme.name not in recorded:
-            names = ", ".join(f"«{name}»" for name in sorted(recorded))
             raise LedgerError(
-                f"the ledger {self.path} holds rounds of the programme {names}, not "
-                f"«{programme.name}» ({programme.path or 'the programme file'}). Check the "
-                "ledger setting in tilskudd.toml (or --ledger); a new programme starts with a "
-                "new ledger. If the programme was renamed, give it its recorded name back."
+                key="ledger.error.other_programme",
+                path=str(self.path),
+                names=[f"«{name}»" for name in sorted(recorded)],
+                programme=programme.name,
+                programme_file=str(programme.path)
+                if programme.path
+                else Phrase("ledger.error.programme_file"),
             )
 
     def _require_intact(self) -> None:
@@ -1030,27 +1018,27 @@ class Ledger:
         report = self.verify_chain()
         if not report.ok:
             raise LedgerIntegrityError(
-                f"{self.path} was changed outside tilskudd at entry {report.first_bad}: "
-                f"{report.problem}. Nothing was recorded; tilskudd verify shows the details, and "
-                "the ledger must be restored from a backup before anything more is recorded."
+                key="ledger.error.changed_outside",
+                path=str(self.path),
+                seq=report.first_bad,
+                problem=report.problem_phrase or report.problem,
             )
 
     def _find_award(self, application_id: str, round: int | None) -> AwardRecord:
         matches = [a for a in self.awards(round=round) if a.application_id == application_id]
         if not matches:
-            where = f" in round {round}" if round is not None else ""
-            raise LedgerError(
-                f"application {application_id!r} is not in the ledger{where}; "
-                "tilskudd history shows what is recorded"
-            )
+            if round is None:
+                raise LedgerError(key="ledger.error.not_in_ledger", id=application_id)
+            raise LedgerError(key="ledger.error.not_in_round", id=application_id, round=round)
         if len(matches) > 1:
-            rounds = ", ".join(str(a.round) for a in matches)
             raise LedgerError(
-                f"application {application_id!r} is in rounds {rounds}; say which with --round"
+                key="ledger.error.in_several_rounds",
+                id=application_id,
+                rounds=[str(a.round) for a in matches],
             )
         return matches[0]
 
-    def _refuse_second_award(self, award: AwardRecord, label: str) -> None:
+    def _refuse_second_award(self, award: AwardRecord) -> None:
         """Refuse to give money to an application the round left unfunded because the same
         project was funded in an earlier round, while that award still stands."""
         for reason in award.reasons:
@@ -1065,10 +1053,12 @@ class Ledger:
             ]
             if earlier:
                 raise LedgerError(
-                    f"{label} was not funded because the same project was funded in round "
-                    f"{earlier_round} as {earlier_id} ({_money(earlier[0].current)}); a project "
-                    f"is funded once. Amend {earlier_id} instead (tilskudd amend {earlier_id} "
-                    f"--round {earlier_round} ...), or withdraw it first."
+                    key="ledger.error.funded_earlier",
+                    id=award.application_id,
+                    round=award.round,
+                    earlier_round=earlier_round,
+                    earlier_id=earlier_id,
+                    amount=earlier[0].current,
                 )
 
     def amend(
@@ -1088,49 +1078,49 @@ class Ledger:
         exceeds what remains of the frame. Checked and written in one IMMEDIATE transaction.
         """
         if not reason or not reason.strip():
-            raise LedgerError("give the reason for the change with --reason; it is recorded")
+            raise LedgerError(key="ledger.error.no_reason")
         if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
-            raise LedgerError(f"the amount must be whole kroner, 0 or more, not {amount!r}")
+            raise LedgerError(key="ledger.error.bad_amount", amount=repr(amount))
         if not self.has_amendments():  # pragma: no cover - open() upgrades every ledger
-            raise LedgerError("this ledger's schema has no amendments table")
+            raise LedgerError(key="ledger.error.no_amendments_table")
         with _immediate(self._conn):
             self._require_intact()
             self._require_programme(programme)
             award = self._find_award(application_id, round)
-            label = f"{application_id} (round {award.round})"
+            which = {"id": application_id, "round": award.round}
             if award.status == Status.REJECTED:
-                raise LedgerError(
-                    f"{label} was rejected as invalid in the round; it cannot be given money by an "
-                    "amendment"
-                )
+                raise LedgerError(key="ledger.error.rejected", **which)
             if award.withdrawn:
-                raise LedgerError(f"{label} was withdrawn; a withdrawal is final")
+                raise LedgerError(key="ledger.error.withdrawn", **which)
             before = award.current
             if kind == "withdraw":
                 if before == 0:
-                    raise LedgerError(f"{label} has no award to withdraw (0 kr)")
+                    raise LedgerError(key="ledger.error.nothing_to_withdraw", amount=0, **which)
                 amount = 0
             else:
                 if amount == 0:
-                    raise LedgerError(
-                        f"amending {label} to 0 kr: use tilskudd withdraw {application_id}, which "
-                        "says what happened"
-                    )
+                    raise LedgerError(key="ledger.error.amend_to_zero", amount=0, **which)
                 if amount == before:
-                    raise LedgerError(f"{label} is already {_money(before)}; nothing to change")
+                    raise LedgerError(key="ledger.error.unchanged", amount=before, **which)
                 if award.requested is not None and amount > award.requested:
                     raise LedgerError(
-                        f"{_money(amount)} is more than {label} applied for "
-                        f"({_money(award.requested)})"
+                        key="ledger.error.above_requested",
+                        amount=amount,
+                        requested=award.requested,
+                        **which,
                     )
                 if amount > before:
-                    self._refuse_second_award(award, label)
+                    self._refuse_second_award(award)
                 remaining = programme.frame - self.committed_total()
                 if amount > before and amount - before > remaining:
                     raise LedgerError(
-                        f"raising {label} from {_money(before)} to {_money(amount)} needs "
-                        f"{_money(amount - before)}, but only {_money(remaining)} remains of the "
-                        f"frame of {_money(programme.frame)}"
+                        key="ledger.error.raise_over_frame",
+                        before=before,
+                        after=amount,
+                        needed=amount - before,
+                        remaining=remaining,
+                        frame=programme.frame,
+                        **which,
                     )
             created = _now()
             seq = self._append(
@@ -1280,29 +1270,33 @@ class Ledger:
 
     def _entry_problem(
         self, seq: int, expected: int, kind: str, body: str, prev_hash: str, stored: str, prev: str
-    ) -> tuple[str, int] | None:
+    ) -> tuple[Phrase, int] | None:
         """Why chain entry ``seq`` is not what tilskudd wrote, and the entry to name; or None."""
         if seq != expected:
-            return f"entry {expected} is missing (the next is {seq})", expected
+            return Phrase("ledger.error.chain_missing", seq=expected, next=seq), expected
         if prev_hash != prev:
-            return f"entry {seq} does not follow entry {seq - 1} (previous hash differs)", seq
+            return Phrase("ledger.error.chain_not_following", seq=seq, previous=seq - 1), seq
         if entry_hash(prev, body) != stored:
-            return f"entry {seq} was changed: its hash does not match its content", seq
+            return Phrase("ledger.error.chain_hash", seq=seq), seq
         if kind not in _TABLES:
-            return f"entry {seq} has an unknown kind {kind!r}", seq
+            return Phrase("ledger.error.chain_kind", seq=seq, kind=repr(kind)), seq
         columns = _COLUMNS[kind]
         row = self._conn.execute(
             f"SELECT {', '.join(columns)} FROM {_TABLES[kind]} WHERE seq = ?", (seq,)
         ).fetchone()
+        what = Phrase(f"ledger.error.kind_{kind}")
         if row is None:
-            return f"the {kind} recorded as entry {seq} is missing from {_TABLES[kind]}", seq
+            return (
+                Phrase("ledger.error.chain_row_missing", kind=what, seq=seq, table=_TABLES[kind]),
+                seq,
+            )
         values = dict(zip(columns, row, strict=True))
         if canonical_json({"kind": kind, "seq": seq, **values}) != body:
             recorded = json.loads(body)
             changed = [c for c in columns if recorded.get(c) != values[c]]
+            fields = ", ".join(changed) if changed else Phrase("ledger.error.chain_fields")
             return (
-                f"the {kind} of entry {seq} differs from what was recorded "
-                f"({', '.join(changed) or 'its fields'} changed)",
+                Phrase("ledger.error.chain_row_differs", kind=what, seq=seq, fields=fields),
                 seq,
             )
         return None
@@ -1321,7 +1315,12 @@ class Ledger:
             found = self._entry_problem(seq, count + 1, kind, body, prev_hash, stored, prev)
             if found is not None:
                 return ChainReport(
-                    entries=count, head=prev, ok=False, first_bad=found[1], problem=found[0]
+                    entries=count,
+                    head=prev,
+                    ok=False,
+                    first_bad=found[1],
+                    problem=str(found[0]),
+                    problem_phrase=found[0],
                 )
             count += 1
             seen[kind].add(seq)
@@ -1332,12 +1331,14 @@ class Ledger:
             extra = self._conn.execute(f"SELECT seq FROM {table} ORDER BY seq").fetchall()
             stray = [s for (s,) in extra if s not in seen[kind]]
             if stray:
+                problem = Phrase("ledger.error.chain_stray", table=table, seq=stray[0])
                 return ChainReport(
                     entries=count,
                     head=prev,
                     ok=False,
                     first_bad=stray[0],
-                    problem=f"{table} has a row (entry {stray[0]}) that is not in the chain",
+                    problem=str(problem),
+                    problem_phrase=problem,
                 )
         return ChainReport(entries=count, head=prev, ok=True)
 
@@ -1360,9 +1361,7 @@ def _immediate(conn: sqlite3.Connection) -> Iterator[None]:
     except sqlite3.OperationalError as exc:
         if "locked" not in str(exc) and "busy" not in str(exc):
             raise  # a read-only file, say: Ledger says so, naming the file
-        raise LedgerError(
-            f"the ledger is busy (another tilskudd is writing to it) and did not free up: {exc}"
-        ) from None
+        raise LedgerError(key="ledger.error.busy", said=str(exc)) from None
     try:
         yield
     except BaseException:
@@ -1540,7 +1539,7 @@ def export(ledger: LedgerLike, path: str | Path, *, lang: str = "en", force: boo
     check_output_path(path, inputs=[own], force=force)
     suffix = path.suffix.lower()
     if suffix not in (".xlsx", ".csv"):
-        raise UsageError(f"cannot tell the format of {path.name!r}; use a .xlsx or .csv file name")
+        raise UsageError(key="ledger.error.export_format", name=path.name)
     with _opened(ledger, write=False) as opened:
         commits = opened.commits()
         awards = opened.awards()

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from tilskudd.i18n import Phrase
 from tilskudd.ledger import (
     ALREADY_FUNDED,
     AwardRecord,
@@ -141,9 +142,22 @@ class RoundVerification:
     input_path: str | None
     ok: bool
     problem: str | None = None
-    """Why the round could not be re-run (input missing, hash differs), None if it was."""
+    """Why the round could not be re-run (input missing, hash differs), None if it was; in
+    English (:attr:`problem_phrase` in any language)."""
     differences: tuple[RoundDifference, ...] = field(default_factory=tuple)
     awarded: int = 0
+    problem_phrase: Phrase | None = None
+
+
+def _not_rerun(commit: CommitRecord, path: Path | None, problem: Phrase) -> RoundVerification:
+    return RoundVerification(
+        commit.round,
+        commit,
+        None if path is None else str(path),
+        False,
+        str(problem),
+        problem_phrase=problem,
+    )
 
 
 def verify_round(
@@ -158,27 +172,22 @@ def verify_round(
 
     given = input_path if input_path is not None else commit.input_path
     if given is None:
-        return RoundVerification(
-            commit.round, commit, None, False, "no input file is recorded; give it with --input"
-        )
+        return _not_rerun(commit, None, Phrase("ledger.error.verify_no_input"))
     path = Path(given)
     if not path.is_file():
-        return RoundVerification(
-            commit.round,
-            commit,
-            str(path),
-            False,
-            f"the input file {path} is not there; give it with --input",
-        )
+        return _not_rerun(commit, path, Phrase("ledger.error.verify_input_missing", path=str(path)))
     actual = file_sha256(path)
     if actual != commit.input_sha256:
-        return RoundVerification(
-            commit.round,
+        return _not_rerun(
             commit,
-            str(path),
-            False,
-            f"{path} is not the file committed for round {commit.round}: its SHA-256 is "
-            f"{actual[:16]}…, the ledger recorded {commit.input_sha256[:16]}…",
+            path,
+            Phrase(
+                "ledger.error.verify_input_differs",
+                path=str(path),
+                round=commit.round,
+                actual=actual[:16],
+                recorded=commit.input_sha256[:16],
+            ),
         )
     reading = commit.reading
     policy = Policy.model_validate(commit.policy)

@@ -402,3 +402,203 @@ def test_a_committed_round_run_again_is_the_round_as_committed(folder: Path) -> 
     explained = run("explain", "r1.csv", "A-1", "--round", "1", "--no-what-if")
     assert explained.exit_code == 0, explained.output
     assert f"It was funded with NOK{NBSP}60,000" in explained.stdout
+
+
+# --- the ledger's refusals in the command's language ----------------------------------------------
+
+
+def kr(amount: int) -> str:
+    return f"{amount:,}".replace(",", NBSP) + f"{NBSP}kr"
+
+
+def test_nb_committing_the_same_round_twice(folder: Path) -> None:
+    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    same = run("allocate", "r1.csv", "--round", "1", "--commit", "--lang", "nb")
+    assert same.exit_code == 1
+    assert same.stderr.startswith(
+        "error: denne fordelingen er allerede ført i registeret: runde 1, ført "
+    ), same.stderr
+    assert "UTC (post 1 i registeret), fra de samme inndataene (SHA-256 " in same.stderr
+    again = run("allocate", "r2.csv", "--round", "1", "--commit", "--lang", "nb")
+    assert again.exit_code == 1
+    assert again.stderr.startswith(
+        "error: runde 1 er allerede ført i registeret: runde 1, ført "
+    ), again.stderr
+    assert f"UTC (post 1 i registeret), {kr(100_000)} tildelt. En ført runde er endelig;" in (
+        again.stderr
+    )
+    assert "already" not in again.stderr
+    # The same in English without --lang (the programme's language is en).
+    assert (
+        "error: round 1 was already committed: round 1, committed "
+        in run("allocate", "r2.csv", "--round", "1", "--commit").stderr
+    )
+
+
+def test_nb_over_the_frame_and_amend_over_the_frame(folder: Path) -> None:
+    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    big = "C-1;Bergen kommune;964338531;Stort;1201;120000;600000;5"
+    (folder / "big.csv").write_text(f"{HEADER}\n{big}\n", encoding="utf-8")
+    result = run(
+        "allocate", "big.csv", "--round", "2", "--budget", "150000", "--commit", "--lang", "nb"
+    )
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"error: budsjettet for runde 2, {kr(150_000)}, er mer enn det som er igjen av rammen på "
+        f"{kr(200_000)} ({kr(100_000)}; {kr(100_000)} er vedtatt i tidligere runder, medregnet "
+        "endringer). Fordel runden på nytt med et budsjett på høyst det som er igjen (utelat "
+        "--budget for å bruke det). Ingenting ble registrert.\n"
+    )
+    # the frame cut to 150 000 after round 1: 50 000 remains
+    programme = folder / "tilskudd.toml"
+    programme.write_text(PROGRAMME.replace('"200 000"', '"150 000"'), encoding="utf-8")
+    amended = run("amend", "A-3", "--amount", "80 000", "--reason", "x", "--lang", "nb")
+    assert amended.exit_code == 1
+    assert amended.stderr == (
+        f"error: å øke A-3 (runde 1) fra {kr(0)} til {kr(80_000)} krever {kr(80_000)}, men "
+        f"bare {kr(50_000)} er igjen av rammen på {kr(150_000)}\n"
+    )
+    assert run("withdraw", "A-3", "--reason", "x", "--lang", "nb").stderr == (
+        f"error: A-3 (runde 1) har ikke noe tilskudd å trekke tilbake ({kr(0)})\n"
+    )
+    # the programme's language (en here) comes before TILSKUDD_LANG
+    os_lang = run_env({"TILSKUDD_LANG": "nb"}, "withdraw", "A-3", "--reason", "x")
+    assert os_lang.stderr == "error: A-3 (round 1) has no award to withdraw (NOK\xa00)\n"
+
+
+def test_nb_a_refusal_before_the_programme_is_read_follows_tilskudd_lang(folder: Path) -> None:
+    result = run_env({"TILSKUDD_LANG": "nb"}, "allocate", "r1.csv", "--budget", "1", "--commit")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: --commit fører en av ordningens runder i registeret: oppgi hvilken med --round N\n"
+    )
+
+
+def run_env(env: dict[str, str], *args: str) -> Result:
+    return CliRunner().invoke(app, list(args), env=env)
+
+
+def test_nb_a_damaged_ledger_in_the_programmes_language(folder: Path) -> None:
+    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    programme = folder / "tilskudd.toml"
+    programme.write_text(PROGRAMME.replace('lang = "en"', 'lang = "nb"'), encoding="utf-8")
+    ledger = folder / "tilskudd.ledger.sqlite"
+    data = ledger.read_bytes()
+    ledger.write_bytes(data[:4096] + b"\xff" * (len(data) - 4096))
+    for command in (
+        ["status"],
+        ["verify"],
+        ["history", "A-1"],
+        ["amend", "A-1", "--amount", "50000", "--reason", "x"],
+        ["allocate", "r2.csv", "--round", "2", "--commit"],
+    ):
+        result = run(*command)
+        assert result.exit_code == 1, (command, result.output)
+        assert result.stderr.startswith(f"error: registeret {ledger} er skadet (SQLite: "), command
+        assert "Gjenopprett det fra en sikkerhetskopi" in result.stderr
+    # --lang en still says it in English
+    english = run("status", "--lang", "en")
+    assert english.stderr.startswith(f"error: the ledger {ledger} is damaged (SQLite: ")
+
+
+def test_nb_verify_finds_a_changed_input_and_an_outside_edit(folder: Path) -> None:
+    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    (folder / "moved.csv").write_text(HEADER + "\n" + ROUND_1[0] + "\n", encoding="utf-8")
+    changed = run("verify", "--round", "1", "--input", "moved.csv", "--lang", "nb")
+    assert changed.exit_code == 1
+    assert (
+        "Runde 1: ikke kjørt på nytt: moved.csv er ikke filen som ble ført for runde 1: "
+        "SHA-256 for filen er "
+    ) in changed.stdout
+    assert "is not the file" not in changed.stdout
+    (folder / "r1.csv").rename(folder / "gone.csv")
+    missing = run("verify", "--lang", "nb")
+    assert (
+        f"Runde 1: ikke kjørt på nytt: inndatafilen {folder / 'r1.csv'} finnes ikke; oppgi den "
+        "med --input."
+    ) in missing.stdout
+    conn = sqlite3.connect(folder / "tilskudd.ledger.sqlite")
+    conn.execute("DROP TRIGGER awards_no_update")
+    conn.execute("UPDATE awards SET amount = 45000 WHERE application_id = 'A-2'")
+    conn.commit()
+    conn.close()
+    broken = run("verify", "--lang", "nb")
+    assert broken.exit_code == 1
+    assert (
+        "Hashkjeden er BRUTT ved post 3: tildelingen i post 3 er ulik det som ble registrert "
+        "(amount er endret). Registeret er endret utenom tilskudd."
+    ) in broken.stdout
+    refused = run("amend", "A-1", "--amount", "50000", "--reason", "x", "--lang", "nb")
+    assert refused.exit_code == 1
+    assert refused.stderr.startswith(
+        f"error: {folder / 'tilskudd.ledger.sqlite'} er endret utenom tilskudd ved post 3: "
+        "tildelingen i post 3 er ulik det som ble registrert (amount er endret). Ingenting ble "
+        "registrert;"
+    )
+
+
+def test_nb_a_foreign_ledger_file(folder: Path) -> None:
+    other = folder / "other.sqlite"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE t (x)")
+    conn.commit()
+    conn.close()
+    result = run("status", "--ledger", str(other), "--lang", "nb")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        f"error: {other} er en SQLite-database fra et annet program, ikke et tilskuddsregister;"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "key", "message"),
+    [
+        (
+            ["verify", "--input", "r1.csv"],
+            "input_needs_round",
+            "--input gjelder filen til én runde: oppgi hvilken runde med --round",
+        ),
+        (["verify", "--round", "2"], "round_not_committed", "runde 2 er ikke ført i registeret"),
+        (
+            ["allocate", "r2.csv", "--round", "2", "--dry-run", "--commit"],
+            "dry_run_commit",
+            "--dry-run skriver ingenting, heller ikke i registeret; utelat --commit",
+        ),
+        (
+            ["allocate", "r1.csv", "--budget", "100000", "--commit"],
+            "commit_needs_round",
+            "--commit fører en av ordningens runder i registeret: oppgi hvilken med --round N",
+        ),
+        (
+            ["ledger", "export", "awards.txt"],
+            "export_format",
+            "kan ikke se formatet ut fra 'awards.txt'; bruk et filnavn som slutter på .xlsx "
+            "eller .csv",
+        ),
+    ],
+)
+def test_nb_usage_refusals(folder: Path, args: list[str], key: str, message: str) -> None:
+    from tilskudd.i18n import get
+
+    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    result = run(*args, "--lang", "nb")
+    assert result.exit_code == 2, result.output
+    assert result.stderr == f"error: {message}\n"
+    assert get("nb")(f"ledger.error.{key}", round=2, name="awards.txt") == message
+    english = run(*args)
+    assert (
+        english.stderr == f"error: {get('en')(f'ledger.error.{key}', round=2, name='awards.txt')}\n"
+    )
+
+
+def test_nb_ledger_for_without_a_programme_or_ledger() -> None:
+    from tilskudd.cli.programme import ledger_for
+    from tilskudd.errors import UsageError
+
+    with pytest.raises(UsageError) as info:
+        ledger_for(None, None)
+    assert info.value.key == "ledger.error.no_ledger_option"
+    assert info.value.text("nb") == (
+        "oppgi registeret med --ledger STI, eller kjør kommandoen i en programmappe"
+    )
+    assert str(info.value) == "give the ledger with --ledger PATH, or run inside a programme folder"

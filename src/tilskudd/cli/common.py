@@ -1,9 +1,10 @@
 """What every command shares: the error guard, the reading options, consoles and amounts.
 
-The guard is the one place where tilskudd's own errors become a message on stderr and an exit
-code (0 ok, 1 invalid input, 2 usage); so do the operating system's (a folder that may not be
-written, a full disk, a file open in Excel), naming the file. Anything else is a bug and says
-so, with a traceback only under ``--debug``.
+The guard is the one place where tilskudd's own errors become a message on stderr (in the
+command's language, for an error that carries a catalogue key) and an exit code (0 ok, 1 invalid
+input, 2 usage); so do the operating system's (a folder that may not be written, a full disk, a
+file open in Excel), naming the file. Anything else is a bug and says so, with a traceback only
+under ``--debug``.
 """
 
 from __future__ import annotations
@@ -183,7 +184,8 @@ def guard(debug: bool = False) -> Iterator[None]:
         except TilskuddError as exc:
             if debug:
                 raise
-            _print_error(str(exc), getattr(exc, "hint", None))
+            # In the command's language when the error carries a catalogue key (the ledger's).
+            _print_error(exc.text(_language[0]), getattr(exc, "hint", None))
             raise typer.Exit(int(exc.exit_code)) from None
         except KeyboardInterrupt:
             _print_error("interrupted", None)

@@ -86,7 +86,7 @@ def ledger_for(programme: Programme | None, option: Path | None) -> Path:
     if option is not None:
         return option
     if programme is None:
-        raise UsageError("give the ledger with --ledger PATH, or run inside a programme folder")
+        raise UsageError(key="ledger.error.no_ledger_option")
     return programme.ledger_path
 
 
@@ -424,7 +424,7 @@ def verify(
         language = resolve_lang(lang, found.lang)
         t = get(language)
         if input_file is not None and round_ is None:
-            raise UsageError("--input names one round's file: say which round with --round")
+            raise UsageError(key="ledger.error.input_needs_round")
         failed = False
         path = ledger_for(found, ledger)
         if not exists(path):
@@ -436,10 +436,11 @@ def verify(
                 _out(t("ledger.cli.chain_ok", entries=chain.entries, head=chain.head))
             else:
                 failed = True
-                _out(t("ledger.cli.chain_bad", seq=chain.first_bad, problem=chain.problem))
+                problem = chain.problem_phrase or chain.problem
+                _out(t("ledger.cli.chain_bad", seq=chain.first_bad, problem=problem))
             commits = [c for c in opened.commits() if round_ is None or c.round == round_]
             if round_ is not None and not commits:
-                raise UsageError(f"round {round_} has not been committed")
+                raise UsageError(key="ledger.error.round_not_committed", round=round_)
             if not commits and round_ is None:
                 _out(t("ledger.cli.nothing"))
             for commit in commits:
@@ -447,7 +448,8 @@ def verify(
                 shown = report.input_path or commit.input_file or "?"
                 if report.problem is not None:
                     failed = True
-                    _out(t("ledger.cli.round_skip", round=commit.round, problem=report.problem))
+                    problem = report.problem_phrase or report.problem
+                    _out(t("ledger.cli.round_skip", round=commit.round, problem=problem))
                 elif report.ok:
                     _out(
                         t(
@@ -657,12 +659,11 @@ def plan_round(
     lang: Lang | None,
 ) -> RoundPlan:
     """The programme (if any) and, with ``--round``, the round's context from the ledger."""
+    resolve_lang(lang)  # the refusals below are said in --lang (or TILSKUDD_LANG)
     if commit and dry_run:
-        raise UsageError(
-            "--dry-run writes nothing at all, not even to the ledger; leave out --commit"
-        )
+        raise UsageError(key="ledger.error.dry_run_commit")
     if commit and round_number is None:
-        raise UsageError("--commit records a round of the programme: say which with --round N")
+        raise UsageError(key="ledger.error.commit_needs_round")
     needed = round_number is not None or ledger is not None
     found = programme_for(programme, required=needed, lang=resolve_lang(lang))
     if found is None:
@@ -671,6 +672,10 @@ def plan_round(
         return RoundPlan(found, None, None)
     from tilskudd import ledger as ledger_module
 
+    # The ledger's refusals (another programme's ledger, a damaged file) in the programme's
+    # language unless --lang says otherwise; allocate settles the language (a policy file's
+    # may come first) once the round is planned.
+    resolve_lang(lang, found.lang)
     path = ledger_for(found, ledger)
     context = ledger_module.round_context(path, found, round_number)
     return RoundPlan(found, path, context.round, context)

@@ -1132,6 +1132,9 @@ def test_rounds_are_committed_in_order(setup: tuple[Path, Programme, Path, Path]
     before = dump(ledger_path)
     with pytest.raises(LedgerError, match=r"round 2 was committed before round 1 \(round 2, "):
         commit(ledger_path, programme, 1, r1)
+    # Not even a preview: it would call round 2's awards "funded in an earlier round".
+    with pytest.raises(LedgerError, match=r"rounds are committed in order"):
+        lg.round_context(ledger_path, programme, 1)
     assert dump(ledger_path) == before
 
 

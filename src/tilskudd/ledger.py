@@ -1173,6 +1173,16 @@ class Ledger:
                     budget_source="committed",
                     already_committed=done[0],
                 )
+            # A round before one already committed could never be committed: said now, not
+            # after a preview that calls the later round's awards "earlier".
+            later = [c for c in self.commits() if c.round > round_.number]
+            if later:
+                raise LedgerError(
+                    key="ledger.error.out_of_order",
+                    later=later[0].round,
+                    round=round_.number,
+                    earlier=later[0].description(),
+                )
         awards = self.awards(before=before)
         committed = sum(a.current for a in awards)
         remaining = max(programme.frame - committed, 0)

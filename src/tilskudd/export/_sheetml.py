@@ -279,6 +279,7 @@ _RowFunction = Callable[[str, Sequence[Any]], "str | None"]
 # found by one regular expression and the underscore guards the test for Excel's escape.
 _TEXT_CHECKS = (
     "'&' in b or '<' in b or '>' in b or '\\t' in b or '\\r' in b"  # escapes and their own rules
+    " or '\\x0b' in b"  # Excel for Mac's line break: made one, and whitespace at an end kept
     " or ('_' in b and '_x' in b)"  # Excel's _xHHHH_ escape
     " or ' \\n' in b or _starts(b) is not None"  # formula starts, whitespace at an end, empty text
     " or len(b) > _MAX"

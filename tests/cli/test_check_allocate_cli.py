@@ -404,3 +404,26 @@ def test_check_says_when_the_default_rule_could_not_rank_the_file(tmp_path: Path
     code, out, _ = invoke("check", SMALL)
     assert "No errors: every application can be allocated." in out
     assert json.loads(invoke("check", SMALL, "--format", "json")[1])["ranking_column"] is True
+
+
+@pytest.mark.parametrize("option", ["--policy", "--columns"])
+def test_the_policy_file_and_column_map_are_never_written_over(tmp_path: Path, option: str) -> None:
+    path = tmp_path / "innstillinger.toml"
+    text = "[policy]\nmax_award = 1000000\n" if option == "--policy" else '"ID" = "id"\n'
+    path.write_text(text, encoding="utf-8")
+    code, _, err = invoke(
+        "allocate",
+        SMALL_CSV,
+        "--budget",
+        "5M",
+        option,
+        path,
+        "--format",
+        "json",
+        "-o",
+        path,
+        "--force",
+    )
+    assert code == 2
+    assert "is an input file; tilskudd never overwrites its input" in err
+    assert path.read_text(encoding="utf-8") == text

@@ -196,17 +196,20 @@ def allocate(
         register = setup.register
         if setup.seed_drawn:
             console().print(get(language)("cli.seed_drawn", seed=policy.seed))
+        # Never written over: the applications, and the policy file and column map read with
+        # them (an -o policy.toml --force would otherwise replace the policy with the result).
+        inputs = [p for p in (file, policy_file, columns) if p is not None]
         if compare is not None:
             from tilskudd.cli.compare import check_compare_output
 
             check_compare_output(
-                output, output_format, commit=commit, dry_run=dry_run, force=force, inputs=[file]
+                output, output_format, commit=commit, dry_run=dry_run, force=force, inputs=inputs
             )
         elif output is not None and not dry_run:
             from tilskudd.export import check_output_path, format_for
 
             format_for(output, output_format)
-            check_output_path(output, inputs=[file], force=force)
+            check_output_path(output, inputs=inputs, force=force)
 
         checked = read_checked(
             file,
@@ -241,7 +244,7 @@ def allocate(
                 plan=plan,
                 output=output,
                 force=force,
-                inputs=[file],
+                inputs=inputs,
                 lang=language,
                 limit=limit,
                 dry_run=dry_run,
@@ -295,7 +298,7 @@ def allocate(
                     format=format_for(output, output_format),
                     lang=language,
                     force=force or commit,  # the staged name is tilskudd's own
-                    inputs=[file],
+                    inputs=inputs,
                     **options,
                 )
             except OSError as exc:

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from tilskudd.cli import app
 from tilskudd.errors import UsageError
 from tilskudd.explain import explain, paragraphs, sentences, to_data
-from tilskudd.models import Application, Policy, RoundResult, Status
+from tilskudd.models import Application, Policy, Quota, RoundResult, Status
 from tilskudd.pipeline import read_applications, run_round
 from tilskudd.rules import allocate
 
@@ -270,3 +270,27 @@ def test_cli_unknown_id_is_a_usage_error(round_file: Path) -> None:
     assert out.exit_code == 2
     assert "no application with id 'n3x'" in out.stderr
     assert "N3" in out.stderr
+
+
+def test_a_what_if_the_policy_cannot_meet_is_said_unavailable_not_an_abort(
+    tmp_path: Path,
+) -> None:
+    """At 300 kr the county minimums are met; at the budgets the search tries (900, 1 000) the
+    greedy minimum pass spends all on A1 and cannot meet Troms's: that re-run raises."""
+    path = tmp_path / "kvoter.csv"
+    path.write_text(
+        "ID;Søker;Org.nr;Prosjekt;Kommuner;Søkt beløp;Poeng\n"
+        "A1;Org 1;943383499;P1;Bærum;900;9\n"
+        "A2;Org 2;986729747;P2;Bærum;100;8\n"
+        "A3;Org 3;933904636;P3;Tromsø;150;5\n",
+        encoding="utf-8",
+    )
+    policy = Policy(quotas=(Quota(by="county", value="*", min_count=1),))
+    result = run_round(read_applications(path), 300, policy)
+    explanation = explain(result, "A1")
+    assert explanation.budget_change is None
+    assert explanation.budget_note == "unavailable"
+    words = text(result, "A1")
+    assert "What another budget would have changed could not be worked out" in words
+    assert "annet budsjett ville endret, lot seg ikke beregne" in text(result, "A1", "nb")
+    assert to_data(explanation, "en")["what_if"]["budget_note"] == "unavailable"

@@ -41,7 +41,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, Literal
 
-from tilskudd.errors import UsageError
+from tilskudd.errors import PolicyError, UsageError
 from tilskudd.i18n import get
 from tilskudd.jsondata import plain, reason_data
 from tilskudd.models import (
@@ -73,6 +73,12 @@ LINE_RULES = frozenset({"ranked", "lottery"})
 """Rules that fund in rank order down to a funding line."""
 
 Kind = Literal["allocated", "override", "rejected", "excluded"]
+
+
+ScoreNote = Literal["none", "not_used", "given_rank", "unscored", "unavailable"]
+"""Why there is no score what-if: none would do, the rule does not use it, ... or it could not
+be worked out (a re-run the policy cannot meet)."""
+BudgetNote = Literal["none", "unavailable"]
 
 
 @dataclass(frozen=True)
@@ -140,9 +146,9 @@ class Explanation:
     notes: tuple[Reason, ...] = ()
     """Round notes that bear on it (a tie across the line; a proportional share)."""
     score_change: ScoreChange | None = None
-    score_note: Literal["none", "not_used", "given_rank", "unscored"] | None = None
+    score_note: ScoreNote | None = None
     budget_change: BudgetChange | None = None
-    budget_note: Literal["none"] | None = None
+    budget_note: BudgetNote | None = None
     problems: tuple[tuple[str, str, str], ...] = field(default=())
     """For a rejected application: (cell, problem code, problem text in English)."""
 
@@ -245,7 +251,7 @@ def _first_true(
 
 def _score_change(
     runner: _Runner, app: Application, others: Sequence[Application], policy: Policy, rule: str
-) -> tuple[ScoreChange | None, Literal["none", "not_used", "given_rank", "unscored"] | None]:
+) -> tuple[ScoreChange | None, ScoreNote | None]:
     own = app.score
     if own is None:
         return None, "unscored"
@@ -491,14 +497,26 @@ def explain(
         policy = policy.model_copy(update={"seed": allocation.seed})
     runner = _Runner(allocated, allocation.budget, policy, application_id, prior_by_orgnr)
     others = [a for a in allocated if a.id != application_id]
-    score_change, score_note = _score_change(runner, app, others, policy, rule)
-    budget_change = _budget_change(runner, allocated, policy, rule)
+    # A re-run at another score or budget may be impossible under the policy (quota minimums
+    # that a greedy pass cannot meet at some budgets): that what-if is then said to be
+    # unavailable, and the explanation of the decision itself still stands.
+    score_note: ScoreNote | None
+    try:
+        score_change, score_note = _score_change(runner, app, others, policy, rule)
+    except PolicyError:
+        score_change, score_note = None, "unavailable"
+    budget_note: BudgetNote | None
+    try:
+        budget_change = _budget_change(runner, allocated, policy, rule)
+        budget_note = None if budget_change is not None else "none"
+    except PolicyError:
+        budget_change, budget_note = None, "unavailable"
     return replace(
         explanation,
         score_change=score_change,
         score_note=score_note,
         budget_change=budget_change,
-        budget_note=None if budget_change is not None else "none",
+        budget_note=budget_note,
     )
 
 
@@ -637,8 +655,8 @@ def paragraphs(explanation: Explanation, lang: str) -> list[list[str]]:
     if b is not None:
         changes.append(t("explain.budget_change", budget=b.budget, extra=b.extra, amount=b.amount))
         methods.append(t(f"explain.method_budget_{b.method}"))
-    elif e.budget_note == "none":
-        changes.append(t("explain.budget_none"))
+    elif e.budget_note is not None:
+        changes.append(t(f"explain.budget_{e.budget_note}"))
     return [p for p in (title, facts, decided, changes, methods) if p]
 
 

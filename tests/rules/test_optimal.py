@@ -396,3 +396,22 @@ def test_the_same_round_in_thousands_is_proven(make_application: MakeApp) -> Non
     result = allocate(apps, big, Policy(rule="optimal", round_to=1000))
     assert result.notes[0].code == "note.optimal.proven"
     assert amounts_of(result)["A"] == big
+
+
+@pytest.mark.parametrize("objective", ["score", "score_amount"])
+def test_negative_scores_are_refused_where_the_objective_sums_them(
+    make_application: MakeApp, objective: str
+) -> None:
+    """Maximising a total of negative scores funds nothing at all, with the budget left over."""
+    apps = [
+        make_application(id=f"A{i}", requested=100 * i, score=Decimal(-i), total_cost=None)
+        for i in (1, 2, 3)
+    ]
+    policy = Policy(rule="optimal", objective=objective)  # type: ignore[arg-type]
+    with pytest.raises(PolicyError, match=r"score below 0 would never be funded: A1 \(-1\)"):
+        allocate(apps, 600, policy)
+    # A score of 0 is fine, and objective "count" does not look at scores.
+    counted = allocate(apps, 600, Policy(rule="optimal", objective="count"))
+    assert counted.awarded == 600
+    zero = [a.model_copy(update={"score": Decimal(0)}) for a in apps]
+    assert allocate(zero, 600, policy).awarded == 600

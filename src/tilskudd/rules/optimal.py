@@ -96,6 +96,7 @@ from tilskudd.rules.common import (
     gc_paused,
     make_decision,
     make_reason,
+    natural_key,
     rank_order,
     require_scores,
     score_places,
@@ -447,6 +448,18 @@ def allocate_optimal(
     objective = policy.objective
     if objective != "count":
         require_scores(applications, f'the optimal rule with objective "{objective}"')
+        negative = sorted(
+            (a for a in applications if a.score is not None and a.score < 0),
+            key=lambda a: natural_key(a.id),
+        )
+        if negative:
+            shown = ", ".join(f"{a.id} ({a.score})" for a in negative[:5])
+            more = f" and {len(negative) - 5} more" if len(negative) > 5 else ""
+            raise PolicyError(
+                f'the optimal rule maximises the total score (objective "{objective}"), so an '
+                f"application with a score below 0 would never be funded: {shown}{more}. Give "
+                'scores of 0 or more, or use objective = "count" or another rule'
+            )
     if policy.min_score is not None:
         require_scores(applications, "min_score")
     entries = rank_order(applications, policy, required=objective != "count")

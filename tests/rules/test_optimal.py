@@ -415,3 +415,25 @@ def test_negative_scores_are_refused_where_the_objective_sums_them(
     assert counted.awarded == 600
     zero = [a.model_copy(update={"score": Decimal(0)}) for a in apps]
     assert allocate(zero, 600, policy).awarded == 600
+
+
+def test_a_tie_the_program_cannot_tell_apart_is_noted(make_application: MakeApp) -> None:
+    """Equal score and amount, room for one: the stated order chose, and the round says so."""
+    apps = [
+        make_application(id=i, requested=600, score=Decimal(5), total_cost=None, orgnr=None)
+        for i in ("A2", "A1")
+    ] + [make_application(id="A3", requested=300, score=Decimal(4), total_cost=None, orgnr=None)]
+    result = allocate(apps, 1000, Policy(rule="optimal"))
+    assert amounts_of(result) == {"A1": 600, "A2": 0, "A3": 300}
+    tie = note(result, "note.optimal.tie")
+    assert tie.params["ids"] == ["A1", "A2"]
+    assert tie.params["funded_ids"] == ["A1"]
+    assert (tie.params["rank"], tie.params["amount"]) == (1, 600)
+    assert "the stated order (last, the id) chose A1" in reason_text(tie, "en")
+    # Equal scores but different amounts: the program told them apart, no note.
+    apps[1] = apps[1].model_copy(update={"requested": 700})
+    assert not [
+        n
+        for n in allocate(apps, 1000, Policy(rule="optimal")).notes
+        if n.code == "note.optimal.tie"
+    ]

@@ -313,8 +313,10 @@ def note_texts(notes: Sequence[Reason], t: Translator) -> list[str]:
 
 def _print_notes(console: Console, result: RoundResult, t: Translator) -> None:
     notes = note_texts(result.allocation.notes, t)
-    if any(d.tied for d in result.allocation.decisions):
-        notes.append(t("ui.tie_legend", mark=f"12{TIE_MARK}"))
+    tied = next((d for d in result.allocation.decisions if d.tied and d.rank is not None), None)
+    if tied is not None:
+        # The legend shows the mark on a rank of this round (it read "12=" in every round).
+        notes.append(t("ui.tie_legend", mark=f"{tied.rank}{TIE_MARK}"))
     if any(d.override for d in result.allocation.decisions):
         notes.append(t("ui.override_legend", mark=OVERRIDE_MARK))
     if not notes:

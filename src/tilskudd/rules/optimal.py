@@ -92,6 +92,7 @@ from tilskudd.rules.common import (
     AllocationInvariantError,
     ApplicantTotals,
     Caps,
+    RankedEntry,
     build_allocation,
     gc_paused,
     make_decision,
@@ -432,6 +433,34 @@ def _unfunded_by_org(app: Application, amount: int, totals: ApplicantTotals) -> 
     )
 
 
+def _tie_notes(
+    entries: Sequence[RankedEntry], eligible: Sequence[int], amounts: Sequence[int]
+) -> list[Reason]:
+    """A ``note.optimal.tie`` for applications that share a rank and an eligible amount but not
+    an outcome: nothing in the program told them apart, so the stated rank order (the id, last)
+    chose between them, and the round says so, as the ranked rule does for a tie at its line."""
+    groups: dict[tuple[int | None, int], list[int]] = {}
+    for k, entry in enumerate(entries):
+        if entry.tied and eligible[k]:
+            groups.setdefault((entry.rank, eligible[k]), []).append(k)
+    notes = []
+    for (rank, amount), members in groups.items():
+        funded = [k for k in members if amounts[k]]
+        if len(members) > 1 and 0 < len(funded) < len(members):
+            notes.append(
+                make_reason(
+                    "note.optimal.tie",
+                    rank=rank,
+                    amount=amount,
+                    count=len(members),
+                    ids=[entries[k].application.id for k in members],
+                    funded_ids=[entries[k].application.id for k in funded],
+                    broken_by="id",
+                )
+            )
+    return notes
+
+
 @gc_paused
 def allocate_optimal(
     applications: Sequence[Application],
@@ -624,6 +653,8 @@ def allocate_optimal(
         notes.append(make_reason("note.optimal.versus_ranked", ranked=ranked_value, gain=gain))
     else:
         notes.append(make_reason("note.optimal.ranked_unavailable"))
+
+    notes.extend(_tie_notes(entries, eligible, amounts))
 
     decisions: list[Decision] = []
     reserve_left = policy.reserve

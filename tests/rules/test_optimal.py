@@ -149,8 +149,8 @@ def test_whole_awards_only_and_per_applicant_max(make_application: MakeApp) -> N
     # Ranked gives B the 100 and C the 200 their organisations have left (5 + 4 + 1 points);
     # optimal does not part-fund, and says it falls short of ranked here.
     assert result.by_id()["B"].amount == 0
-    versus = note(result, "note.optimal.versus_ranked").params
-    assert versus == {"ranked": Decimal(10), "gain": Decimal(-5)}
+    versus = note(result, "note.optimal.ranked_partial").params
+    assert versus == {"ranked": Decimal(10), "shortfall": Decimal(5)}
 
 
 def test_reserve_list_in_rank_order(make_application: MakeApp) -> None:
@@ -315,13 +315,26 @@ def test_never_worse_than_ranked_with_whole_awards(data: st.DataObject) -> None:
     result = allocate(apps, budget, policy)
     ranked_policy = policy.model_copy(update={"rule": "ranked", "at_line": "skip"})
     ranked = allocate(apps, budget, ranked_policy)
-    versus = note(result, "note.optimal.versus_ranked").params
+    compared = [
+        n
+        for n in result.notes
+        if n.code in ("note.optimal.versus_ranked", "note.optimal.ranked_partial")
+    ]
+    assert len(compared) == 1
+    versus = compared[0].params
     assert Fraction(versus["ranked"]) == value_of(ranked, apps, policy)
     by_id = {a.id: a for a in apps}
-    if all(d.amount == whole_eligible(by_id[d.application_id], policy) for d in ranked.funded()):
+    whole = all(
+        d.amount == whole_eligible(by_id[d.application_id], policy) for d in ranked.funded()
+    )
+    if whole:
         # Ranked's selection is one the optimal rule could have chosen.
         assert value_of(result, apps, policy) >= value_of(ranked, apps, policy)
+        assert compared[0].code == "note.optimal.versus_ranked"
         assert versus["gain"] >= 0
+    if compared[0].code == "note.optimal.ranked_partial":
+        assert not whole  # ranked does better only by funding in part, as the note says
+        assert versus["shortfall"] > 0
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -437,3 +450,21 @@ def test_a_tie_the_program_cannot_tell_apart_is_noted(make_application: MakeApp)
         for n in allocate(apps, 1000, Policy(rule="optimal")).notes
         if n.code == "note.optimal.tie"
     ]
+
+
+def test_when_ranked_does_better_by_partial_awards_the_note_says_why(
+    make_application: MakeApp,
+) -> None:
+    """per_applicant_max 800: ranked gives A11 the 200 kr its organisation has left, a partial
+    award this rule does not make, so ranked's total score is higher: not 'a difference of -8'."""
+    org = "943383499"
+    apps = [
+        make_application(id="A1", requested=600, score=Decimal(9), total_cost=None, orgnr=org),
+        make_application(id="A11", requested=600, score=Decimal(8), total_cost=None, orgnr=org),
+        make_application(id="A2", requested=500, score=Decimal(7), total_cost=None, orgnr=None),
+    ]
+    result = allocate(apps, 5000, Policy(rule="optimal", per_applicant_max=800))
+    partial = note(result, "note.optimal.ranked_partial")
+    assert partial.params == {"ranked": 24, "shortfall": 8}
+    assert not [n for n in result.notes if n.code == "note.optimal.versus_ranked"]
+    assert "because it funds some of them in part" in reason_text(partial, "en")

@@ -650,7 +650,14 @@ def allocate_optimal(
     if ranked_amounts is not None:
         ranked_value = _value(policy, apps, ranked_amounts)
         gain = value - ranked_value
-        notes.append(make_reason("note.optimal.versus_ranked", ranked=ranked_value, gain=gain))
+        if gain >= 0:
+            notes.append(make_reason("note.optimal.versus_ranked", ranked=ranked_value, gain=gain))
+        else:
+            # Ranked gives an application what its organisation has left under
+            # per_applicant_max; this rule funds whole awards only, so ranked can reach more.
+            notes.append(
+                make_reason("note.optimal.ranked_partial", ranked=ranked_value, shortfall=-gain)
+            )
     else:
         notes.append(make_reason("note.optimal.ranked_unavailable"))
 

@@ -14,6 +14,7 @@ from tilskudd.errors import PolicyError
 from tilskudd.models import Allocation, Application, Decision, Policy, Reason, Status
 from tilskudd.rules import allocate
 from tilskudd.rules.proportional import allocate_proportional
+from tilskudd.wording import reason_text
 
 from .strategies import applications, budgets, check_invariants, policies
 
@@ -201,10 +202,13 @@ def test_per_applicant_max_caps_the_claim(make_application: MakeApp) -> None:
     result = allocate(apps, 250_000, policy)
     # Eligible 300k, 200k (the organisation's 500k), 500k: a quarter each.
     assert amounts(result) == {"A1": 75_000, "A2": 50_000, "B1": 125_000}
-    assert [r.code for r in result.by_id()["A2"].reasons] == [
-        "reason.cap.per_applicant",
-        "reason.proportional.share",
-    ]
+    capped, _share = result.by_id()["A2"].reasons
+    assert capped.code == "reason.cap.per_applicant_claim"
+    assert capped.params["already"] == 300_000  # A1's claim, though A1 was awarded 75 000
+    # Not "already awarded": A1 received 75 000; what counted was its claim.
+    text = reason_text(capped, "en")
+    assert "the claims of its applications ranked above this one" in text
+    assert "has already been awarded" not in text
 
 
 def test_min_score_and_required_scores(make_application: MakeApp) -> None:

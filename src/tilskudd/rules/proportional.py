@@ -52,6 +52,12 @@ from tilskudd.rules.common import (
 
 __all__ = ["allocate_proportional"]
 
+# per_applicant_max caps the claims in rank order (see the module docstring): its reasons say so.
+_CLAIM_CODES = {
+    "reason.cap.per_applicant": "reason.cap.per_applicant_claim",
+    "reason.ineligible.per_applicant": "reason.ineligible.per_applicant_claim",
+}
+
 
 def _drop_ties(
     id_at: Callable[[int], str],
@@ -156,7 +162,10 @@ def allocate_proportional(
                     eligible, org_reason = totals.limit_org(org, eligible)
                     totals.add_org(org, eligible)
                     if org_reason is not None:
-                        before.setdefault(k, []).append(org_reason)
+                        # Not "already awarded": what counts is what the organisation's
+                        # applications ranked above claim, before the shares are worked out.
+                        code = _CLAIM_CODES[org_reason.code]
+                        before.setdefault(k, []).append(make_reason(code, **org_reason.params))
                     eligibles[k] = eligible
                     if eligible == 0:
                         continue

@@ -277,3 +277,20 @@ def test_proportional_properties(data: st.DataObject) -> None:
 
     shuffled = data.draw(st.permutations(apps))
     assert allocate_proportional(shuffled, budget, policy) == result
+
+
+def test_equal_remainders_across_the_last_step_are_noted(make_application: MakeApp) -> None:
+    """Two identical applications and one step of 100 kr left: the id chose, and it is said."""
+    apps = [
+        make_application(id=i, requested=500, score=Decimal(5), total_cost=None, orgnr=None)
+        for i in ("A2", "A1")
+    ]
+    result = allocate(apps, 501, Policy(rule="proportional", round_to=100))
+    assert amounts(result) == {"A1": 300, "A2": 200}
+    (tie,) = [n for n in result.notes if n.code == "note.proportional.remainder_tie"]
+    assert tie.params["ids"] == ["A1", "A2"]
+    assert tie.params["funded_ids"] == ["A1"]
+    assert "went to A1 by the stated order (rank, then id)" in reason_text(tie, "en")
+    # Enough for both steps: nothing was chosen between them, no note.
+    even = allocate(apps, 600, Policy(rule="proportional", round_to=100))
+    assert not [n for n in even.notes if n.code == "note.proportional.remainder_tie"]

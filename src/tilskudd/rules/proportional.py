@@ -266,6 +266,8 @@ def allocate_proportional(
     for u in dropped_units:
         unit_amounts[u] = 0
     steps = (budget - sum(unit_amounts)) // step
+    remainder_tie: list[int] = []
+    remainder_got: set[int] = set()
     if steps and remainders:
         # Larger remainder first; equal: earlier unit (better rank, then id) first (the sort is
         # stable, reversed too). Capped and dropped units take no step.
@@ -274,6 +276,11 @@ def allocate_proportional(
         for u in takers[:steps]:
             if unit_amounts[u] + step <= caps_of[u]:
                 unit_amounts[u] += step
+        if 0 < steps < len(takers) and remainders[takers[steps - 1]] == remainders[takers[steps]]:
+            # Equal remainders across the last step handed out: the stated order chose.
+            cut = remainders[takers[steps]]
+            remainder_tie = [u for u in takers if remainders[u] == cut]
+            remainder_got = set(takers[:steps])
 
     # Reasons and statuses. The reasons carry the fraction only (the amounts are the decision's
     # own), so one reason per distinct fraction is shared: a few objects instead of 100 000.
@@ -310,6 +317,17 @@ def allocate_proportional(
         notes.append(make_reason("note.proportional.score_weighted", per_point=per_point))
     id_at: Callable[[int], str] = lambda k: apps[positions[k]].id  # noqa: E731
     notes.extend(_drop_ties(id_at, units, weights, dropped, dropped_units))
+    if remainder_tie:
+        notes.append(
+            make_reason(
+                "note.proportional.remainder_tie",
+                count=len(remainder_tie),
+                step=step,
+                ids=[id_at(units[u]) for u in remainder_tie],
+                funded_ids=[id_at(units[u]) for u in remainder_tie if u in remainder_got],
+                broken_by="id",
+            )
+        )
 
     decisions = decisions_by_position(
         apps, positions, statuses, amounts, eligibles, ranks, tied, reasons_in, outcome, before

@@ -1647,3 +1647,24 @@ def test_nb_verify_without_the_committed_input(
         assert text.startswith(f"{other} er ikke filen som ble ført for runde 1: SHA-256 for ")
         assert f"filen er {lg.file_sha256(other)[:16]}…, registeret har " in text
         assert text.endswith(f"{record.input_sha256[:16]}…")
+
+
+def test_status_says_a_planned_budget_beyond_what_remains(tmp_path: Path) -> None:
+    """Round 2 plans 100 000 but only 50 000 remain: status says what allocate would use."""
+    programme = make_programme(tmp_path, frame="150 000", budget2='budget = "50 000"')
+    ledger_path = tmp_path / "l.sqlite"
+    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))
+    planned = programme.model_copy(
+        update={
+            "rounds": (
+                programme.rounds[0],
+                programme.rounds[1].model_copy(update={"budget": 100_000}),
+            )
+        }
+    )
+    lines = lg.status_lines(lg.status(ledger_path, planned), "en")
+    assert lines[-1] == (
+        "Round 2: NOK\u00a0100,000 planned, but only NOK\u00a050,000 remains of the frame, "
+        "which is what it would get; not committed yet."
+    )
+    assert lg.round_context(ledger_path, planned, 2).budget == 50_000

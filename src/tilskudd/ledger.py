@@ -1534,6 +1534,16 @@ def status_lines(report: LedgerStatus, lang: str = "en") -> list[str]:
     for number, _name, budget in report.planned:
         if budget is None:
             lines.append(t("ledger.status.planned_rest", round=number))
+        elif budget > report.remaining:
+            # Said as allocate --round will use it: what remains, if that is less.
+            lines.append(
+                t(
+                    "ledger.status.planned_over",
+                    round=number,
+                    budget=budget,
+                    remaining=max(report.remaining, 0),
+                )
+            )
         else:
             lines.append(t("ledger.status.planned", round=number, budget=budget))
     return lines

@@ -12,7 +12,7 @@ catalogues in ``locales/``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from enum import IntEnum
 from types import MappingProxyType
@@ -116,7 +116,43 @@ class OutputExistsError(UsageError):
 
 
 class OverrideError(TilskuddError):
-    """Manual overrides that cannot be applied: no reason, no amount, or more than the budget."""
+    """Manual overrides that cannot be applied: no reason, no amount, or more than the budget.
+
+    Raised with ``problems``: one tuple of :class:`~tilskudd.i18n.Phrase` per problem, the
+    sentence first and then the items it lists (``A-3 (row 5): NOK 300,000``); :meth:`text`
+    renders them all in one language, one problem a line.
+    """
+
+    problems: tuple[tuple[Any, ...], ...] = ()
+
+    def __init__(
+        self, message: str | None = None, /, *, problems: Sequence[Sequence[Any]] = ()
+    ) -> None:
+        self.problems = tuple(tuple(problem) for problem in problems)
+        super().__init__(self._render("en") if self.problems else message)
+
+    def text(self, lang: str = "en") -> str:
+        """The problems in ``lang``, one a line, under the heading."""
+        if not self.problems:
+            return super().text(lang)
+        from tilskudd.i18n import get
+
+        try:
+            get(lang)
+        except KeyError:
+            return str(self)
+        return self._render(lang)
+
+    def _render(self, lang: str) -> str:
+        from tilskudd.i18n import get
+
+        lines = [get(lang)("override.error.cannot_apply")]
+        for sentence, *items in self.problems:
+            line = sentence.render(lang)
+            if items:
+                line += ": " + "; ".join(item.render(lang) for item in items)
+            lines.append(line)
+        return "\n  - ".join(lines)
 
 
 class ProgrammeError(TilskuddError):

@@ -183,6 +183,13 @@ def test_overrides_breaking_the_budget_name_each_and_the_amounts(
         "NOK\xa0100,000: S1 (row 2): NOK\xa080,000; S2 (row 2): NOK\xa070,000"
     ) in message
     assert "S3" not in message
+    # The same problems in the officer's language, amounts as Norwegians write them.
+    norsk = caught.value.text("nb")
+    assert norsk.startswith("saksbehandlerens vedtak i arket kan ikke brukes:\n  - ")
+    assert (
+        "vedtakene i arket innvilger 150\xa0000\xa0kr til sammen, 50\xa0000\xa0kr mer enn rammen "
+        "på 100\xa0000\xa0kr: S1 (rad 2): 80\xa0000\xa0kr; S2 (rad 2): 70\xa0000\xa0kr"
+    ) in norsk
 
 
 @pytest.mark.parametrize(

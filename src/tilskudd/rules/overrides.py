@@ -42,8 +42,8 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from tilskudd.errors import OverrideError, PolicyError
+from tilskudd.i18n import Phrase
 from tilskudd.models import Allocation, Application, Decision, Policy, Reason, Status
-from tilskudd.money import format_amount
 from tilskudd.rules.common import (
     Caps,
     RankedEntry,
@@ -88,12 +88,10 @@ def override_amounts(applications: Sequence[Application]) -> dict[str, int]:
     }
 
 
-def _where(app: Application) -> str:
-    return f"{app.id} (row {app.row})" if app.row is not None else app.id
-
-
-def _money(amount: int) -> str:
-    return format_amount(amount, "en")
+def _where(app: Application) -> Phrase | str:
+    if app.row is None:
+        return app.id
+    return Phrase("override.error.where", id=app.id, row=app.row)
 
 
 def check_overrides(applications: Sequence[Application], budget: int) -> None:
@@ -102,7 +100,7 @@ def check_overrides(applications: Sequence[Application], budget: int) -> None:
     Each override needs a reason; a decision to fund needs an amount above 0 and at most the
     request; reject and reserve take no amount; the fund overrides together must fit ``budget``.
     """
-    problems: list[str] = []
+    problems: list[list[Phrase]] = []
     funds: list[tuple[Application, int]] = []
     for app in sorted(
         (a for a in applications if a.decision is not None), key=lambda a: natural_key(a.id)
@@ -110,42 +108,53 @@ def check_overrides(applications: Sequence[Application], budget: int) -> None:
         where = _where(app)
         if not (app.decision_reason or "").strip():
             problems.append(
-                f"{where}: the decision '{app.decision}' has no decision_reason; every manual "
-                "override must give its reason"
+                [Phrase("override.error.no_reason", where=where, decision=app.decision)]
             )
         amount = app.decision_amount
         if app.decision == "fund":
             if not amount:
                 problems.append(
-                    f"{where}: a decision to fund needs a decision_amount above 0 (it applied "
-                    f"for {_money(app.requested)})"
+                    [Phrase("override.error.no_amount", where=where, requested=app.requested)]
                 )
             elif amount > app.requested:
                 problems.append(
-                    f"{where}: decision_amount {_money(amount)} is more than the "
-                    f"{_money(app.requested)} applied for"
+                    [
+                        Phrase(
+                            "override.error.above_request",
+                            where=where,
+                            amount=amount,
+                            requested=app.requested,
+                        )
+                    ]
                 )
             else:
                 funds.append((app, amount))
         elif amount:
             problems.append(
-                f"{where}: a decision to {app.decision} awards nothing, but decision_amount is "
-                f"{_money(amount)}; leave it empty"
+                [
+                    Phrase(
+                        "override.error.amount_without_fund",
+                        where=where,
+                        decision=app.decision,
+                        amount=amount,
+                    )
+                ]
             )
     total = sum(amount for _, amount in funds)
     if total > budget:
         funds.sort(key=lambda pair: (-pair[1], natural_key(pair[0].id)))
-        named = "; ".join(f"{_where(app)}: {_money(amount)}" for app, amount in funds[:_SHOWN])
+        over = [
+            Phrase("override.error.over_budget", total=total, over=total - budget, budget=budget),
+            *(
+                Phrase("override.error.named", where=_where(app), amount=amount)
+                for app, amount in funds[:_SHOWN]
+            ),
+        ]
         if len(funds) > _SHOWN:
-            named += f"; … {len(funds) - _SHOWN} more"
-        problems.append(
-            f"the manual overrides fund {_money(total)} in all, {_money(total - budget)} more "
-            f"than the budget of {_money(budget)}: {named}"
-        )
+            over.append(Phrase("override.error.more", n=len(funds) - _SHOWN))
+        problems.append(over)
     if problems:
-        raise OverrideError(
-            "manual overrides cannot be applied:\n  - " + "\n  - ".join(problems),
-        )
+        raise OverrideError(problems=problems)
 
 
 def _full_ranking(

@@ -214,3 +214,17 @@ def test_a_total_cost_in_a_scale_is_refused_even_when_the_request_is_in_kroner(
     path.write_text("ID;Søkt beløp;Totalkostnad (tkr);Poeng\nA;1500000;6000;5\n", encoding="utf-8")
     message = _error(path, display_name="tkr.csv", lang="nb")
     assert "kolonne C «Totalkostnad (tkr)» ville vært total_cost" in message
+
+
+def test_a_utf8_file_with_one_stray_byte_says_it_was_read_as_windows_1252(tmp_path: Path) -> None:
+    """The headers read 'SÃ¸ker' and none matches; the encoding warning must not be lost."""
+    path = tmp_path / "blandet.csv"
+    path.write_bytes(
+        "ID;Søker;Omsøkt beløp;Poeng\n".encode()
+        + "A;Bærum;100000;5\n".encode()
+        + b"B;Asker \xe6;200000;4\n"  # one Windows-1252 byte in a UTF-8 file
+    )
+    message = _error(path, display_name="blandet.csv")
+    assert "no column for the amount requested" in message
+    assert "it was read as Windows-1252" in message
+    assert "save it again as CSV UTF-8" in message

@@ -135,16 +135,23 @@ def _read_text(
         )
     records = read_csv(path, file=file, t=t, issues=issues)
     grid = records.rows
-    match = find_header(grid, column_map)
-    if match is None:
-        if sniffed.mismatch:
-            # A workbook name on a text file that is not a table either: say what it is.
-            raise InputFileError(
-                t("read.error.text_not_table", file=file, extension=path.suffix.lstrip("."))
-            )
-        raise header_problem(grid, file, None, t)
-    problems = row_problems(records, match.index, file=file)
-    table = build_table(grid, match, file=file, sheet=None, t=t, issues=issues)
+    try:
+        match = find_header(grid, column_map)
+        if match is None:
+            if sniffed.mismatch:
+                # A workbook name on a text file that is not a table either: say what it is.
+                raise InputFileError(
+                    t("read.error.text_not_table", file=file, extension=path.suffix.lstrip("."))
+                )
+            raise header_problem(grid, file, None, t)
+        problems = row_problems(records, match.index, file=file)
+        table = build_table(grid, match, file=file, sheet=None, t=t, issues=issues)
+    except InputFileError as error:
+        # The warning that the file was read as Windows-1252 would be lost with the table; a
+        # UTF-8 file with one stray byte reads "SÃ¸ker" and no header matches: say so here.
+        if any(issue.code == "read.encoding_cp1252" for issue in issues):
+            raise InputFileError(f"{error} {t('read.error.read_as_cp1252')}") from None
+        raise
     if problems:
         # Only the rows kept as applications: a totals row is skipped whatever its fields.
         kept = {number for number, _ in table.rows}

@@ -396,3 +396,28 @@ def test_calamines_empty_text_becomes_none_in_place() -> None:
     grid = xlsx_module._grid(rows)
     assert grid is rows
     assert grid == [["a", None, 1.0, None, "0"], [None, None], [], [" ", 0.0]]
+
+
+def test_a_merged_cell_over_data_rows_is_a_warning_naming_it(tmp_path: Path) -> None:
+    """Excel shows the merged value beside each row; only the first row holds it."""
+    path = tmp_path / "flettet.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Søknader"
+    for row in (
+        ["Søknadsnr", "Søker", "Kommune", "Omsøkt beløp"],
+        ["M-1", "Moss", "Moss", 100_000],
+        ["M-2", "Rygge", None, 200_000],
+        ["M-3", "Råde", "Råde", 300_000],
+    ):
+        sheet.append(row)
+    sheet.merge_cells("C2:C3")  # the value of row 2 beside row 3 too
+    sheet.merge_cells("A1:A1")  # one cell: nothing to say
+    book.save(path)
+    issues = [i for i in read_table(path).issues if i.code == "read.merged_cells"]
+    assert [(i.params["range"], i.params["row"], i.params["rows"]) for i in issues] == [
+        ("C2:C3", 2, "3")
+    ]
+    assert issues[0].location is not None
+    assert issues[0].location.sheet == "Søknader"

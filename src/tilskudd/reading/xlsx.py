@@ -33,7 +33,7 @@ from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, Shee
 
 from tilskudd.errors import InputFileError
 from tilskudd.i18n import Translator
-from tilskudd.models import Issue
+from tilskudd.models import Issue, Location, Severity
 from tilskudd.reading.columns import HeaderMatch, find_header
 from tilskudd.reading.sheet import (
     Grid,
@@ -44,7 +44,7 @@ from tilskudd.reading.sheet import (
     where,
 )
 from tilskudd.reading.sniff import Sniffed
-from tilskudd.reading.table import FormulaWithoutValue, RawTable
+from tilskudd.reading.table import FormulaWithoutValue, RawTable, column_letter
 
 __all__ = ["formulas_without_value", "read_workbook", "sheet_member"]
 
@@ -336,10 +336,12 @@ def read_workbook(
 
         scan_formulas = sniffed.format == "xlsx"
         # The first sheet whose header has the requested amount; else the first with a header.
-        chosen: tuple[str, Grid, HeaderMatch, dict[int, int]] | None = None
+        chosen: tuple[str, Grid, HeaderMatch, dict[int, int], list[Any]] | None = None
         first_grid: tuple[str, Grid] | None = None
         for name in candidates:
-            grid, formula_rows = _read_sheet(book, path, name, scan_formulas, file, sniffed, t)
+            grid, formula_rows, merges = _read_sheet(
+                book, path, name, scan_formulas, file, sniffed, t
+            )
             match = find_header(grid, column_map)
             if first_grid is None:
                 first_grid = (name, grid)
@@ -348,12 +350,13 @@ def read_workbook(
                     raise header_problem(grid, file, name, t)
                 continue
             if match.has_required or sheet is not None:
-                chosen = (name, grid, match, formula_rows)
+                chosen = (name, grid, match, formula_rows, merges)
                 break
             if chosen is None:
-                chosen = (name, grid, match, formula_rows)
+                chosen = (name, grid, match, formula_rows, merges)
         if chosen is not None:
-            name, grid, match, formula_rows = chosen
+            name, grid, match, formula_rows, merges = chosen
+            issues.extend(_merge_warnings(merges, match.index + 1, file, name))
             return build_table(
                 grid,
                 match,
@@ -394,7 +397,7 @@ def _read_sheet(
     file: str,
     sniffed: Sniffed,
     t: Translator,
-) -> tuple[Grid, dict[int, int]]:
+) -> tuple[Grid, dict[int, int], list[Any]]:
     scan = _Scan(path, name) if scan_formulas else None
     if scan is not None:
         scan.start()
@@ -402,7 +405,9 @@ def _read_sheet(
         with _calamine_errors(file, sniffed, t):
             # skip_empty_area=False: row 0 is the sheet's row 1 and column 0 is A, so positions
             # are the spreadsheet's own.
-            rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            sheet = book.get_sheet_by_name(name)
+            rows = sheet.to_python(skip_empty_area=False)
+            merges = list(getattr(sheet, "merged_cell_ranges", None) or ())
     finally:
         if scan is not None:
             scan.join()
@@ -410,4 +415,37 @@ def _read_sheet(
         raise scan.error
     grid = _grid(rows)
     formula_rows = _place_formulas(grid, scan.cells) if scan is not None else {}
-    return grid, formula_rows
+    return grid, formula_rows, merges
+
+
+def _merge_warnings(
+    merges: list[tuple[tuple[int, int], tuple[int, int]]],
+    header_row: int,
+    file: str,
+    sheet: str,
+) -> list[Issue]:
+    """A warning for each merged cell that spans data rows: only its first row holds the value;
+    the others read empty, although the officer sees the value beside each of them.
+
+    ``merges`` as calamine gives them (0-based corners); ``header_row`` is 1-based.
+    """
+    issues = []
+    for (top, left), (bottom, right) in sorted(merges):
+        first_empty = max(top + 2, header_row + 1)  # 1-based rows that read empty
+        last = bottom + 1
+        if first_empty > last:
+            continue  # one row, or all in and above the header
+        empty = str(last) if first_empty == last else f"{first_empty}-{last}"
+        issues.append(
+            Issue(
+                severity=Severity.WARNING,
+                code="read.merged_cells",
+                params={
+                    "range": f"{column_letter(left)}{top + 1}:{column_letter(right)}{last}",
+                    "row": top + 1,
+                    "rows": empty,
+                },
+                location=Location(file=file, sheet=sheet, row=top + 1),
+            )
+        )
+    return issues

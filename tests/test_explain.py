@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tilskudd.cli import app
-from tilskudd.errors import UsageError
+from tilskudd.errors import PolicyError, UsageError
 from tilskudd.explain import explain, paragraphs, sentences, to_data
 from tilskudd.models import Application, Policy, Quota, RoundResult, Status
 from tilskudd.pipeline import read_applications, run_round
@@ -273,10 +273,10 @@ def test_cli_unknown_id_is_a_usage_error(round_file: Path) -> None:
 
 
 def test_a_what_if_the_policy_cannot_meet_is_said_unavailable_not_an_abort(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """At 300 kr the county minimums are met; at the budgets the search tries (900, 1 000) the
-    greedy minimum pass spends all on A1 and cannot meet Troms's: that re-run raises."""
+    """A re-run at another budget may be one the policy cannot meet (quota minimums a greedy
+    pass cannot reach there): the explanation of the decision itself must still be given."""
     path = tmp_path / "kvoter.csv"
     path.write_text(
         "ID;Søker;Org.nr;Prosjekt;Kommuner;Søkt beløp;Poeng\n"
@@ -287,10 +287,16 @@ def test_a_what_if_the_policy_cannot_meet_is_said_unavailable_not_an_abort(
     )
     policy = Policy(quotas=(Quota(by="county", value="*", min_count=1),))
     result = run_round(read_applications(path), 300, policy)
+
+    def cannot(*_args: object) -> None:
+        raise PolicyError("the ranked rule could not meet every minimum quota")
+
+    monkeypatch.setattr("tilskudd.explain._budget_change", cannot)
     explanation = explain(result, "A1")
     assert explanation.budget_change is None
     assert explanation.budget_note == "unavailable"
     words = text(result, "A1")
+    assert "Justification for application A1" in words
     assert "What another budget would have changed could not be worked out" in words
     assert "annet budsjett ville endret, lot seg ikke beregne" in text(result, "A1", "nb")
     assert to_data(explanation, "en")["what_if"]["budget_note"] == "unavailable"

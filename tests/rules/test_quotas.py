@@ -22,6 +22,7 @@ from tilskudd.rules.quotas import quota_violations
 from .quota_helpers import brute_force, placed, quota_problems, quotas
 from .strategies import applications, budgets, check_invariants, policies
 
+ORG_X = "974760673"
 MakeApp = Callable[..., Application]
 
 
@@ -189,22 +190,41 @@ def test_ranked_funds_minimums_first(counties_round: list[Application]) -> None:
     assert [d.application_id for d in result.decisions] == ["S1", "S2", "S3", "S4", "S5", "S6"]
 
 
-def test_ranked_names_a_minimum_it_could_not_meet(make_application: MakeApp) -> None:
-    # Feasible (B and C together), but ranked funds A first for Skole and then cannot fit C.
+def test_ranked_looks_ahead_when_the_best_ranked_would_take_another_minimums_money(
+    make_application: MakeApp,
+) -> None:
+    # Funding A first for Skole leaves nothing for Helse's minimum; looking ahead, B is
+    # chosen for Skole instead (what is left then covers C), as optimal chooses too.
     apps = [
         make_application(id="A", requested=600, score=Decimal(9), category="Skole", orgnr=None),
         make_application(id="B", requested=400, score=Decimal(8), category="Skole", orgnr=None),
         make_application(id="C", requested=500, score=Decimal(7), category="Helse", orgnr=None),
     ]
+    policy = Policy(quotas=[{"by": "category", "value": "*", "min_count": 1}])
+    result = allocate(apps, 1000, policy)
+    assert {d.application_id for d in result.funded()} == {"B", "C"}
+    reasons = {r.code for d in result.funded() for r in d.reasons}
+    assert "reason.quota.min_count_reserved" in reasons
+    optimal = allocate(apps, 1000, policy.model_copy(update={"rule": "optimal"}))
+    assert {d.application_id for d in optimal.funded()} == {"B", "C"}
+    # Where the first pass meets every minimum, the look-ahead changes nothing.
+    roomy = allocate(apps, 1100, policy)
+    assert {d.application_id for d in roomy.funded()} == {"A", "C"}
+
+
+def test_ranked_names_a_minimum_it_could_not_meet(make_application: MakeApp) -> None:
+    # Helse's cheap application C belongs to A's organisation, at its maximum once A is
+    # funded for Skole; B does not fit. Neither pass meets Helse's minimum.
+    apps = [
+        make_application(id="A", requested=500, score=Decimal(9), category="Skole", orgnr=ORG_X),
+        make_application(id="B", requested=600, score=Decimal(8), category="Helse", orgnr=None),
+        make_application(id="C", requested=100, score=Decimal(7), category="Helse", orgnr=ORG_X),
+    ]
     policy = Policy(
-        quotas=[
-            {"by": "category", "value": "*", "min_count": 1},
-        ]
+        per_applicant_max=500, quotas=[{"by": "category", "value": "*", "min_count": 1}]
     )
     with pytest.raises(PolicyError, match=r"ranked rule could not meet(.|\n)*category 'Helse'"):
         allocate(apps, 1000, policy)
-    result = allocate(apps, 1000, policy.model_copy(update={"rule": "optimal"}))
-    assert {d.application_id for d in result.funded()} == {"B", "C"}
 
 
 def test_proportional_refuses_quotas(counties_round: list[Application]) -> None:

@@ -31,7 +31,10 @@ How the rules apply them:
   Pass 1, the minimums: in processing order, an eligible application that belongs to a group
   whose minimum is not met yet is funded with its eligible amount if it fits in the budget and
   under every maximum of its groups (``reason.quota.min_reserved``, ``min_share_reserved`` or
-  ``min_count_reserved``, naming the group); pass 1 ends when every minimum is met. Pass 2 is the
+  ``min_count_reserved``, naming the group); pass 1 ends when every minimum is met. If it ends
+  with a minimum unmet, it is run once more looking ahead (an application is taken only if
+  what is left covers the cheapest way to meet the other unmet minimums), and used if that
+  meets them all (:meth:`QuotaBook.visit_order`). Pass 2 is the
   rule's normal pass over the rest; an application that would take a group past a maximum is
   skipped (``reason.quota.max_reached``, ``max_share_reached``, ``max_count_reached``: the
   group, its limit and what it has) and the funding line is not drawn there: the next ones are
@@ -523,18 +526,57 @@ class QuotaBook:
         In the order of ``entries``, an application in a group with an unmet minimum is chosen
         if it is eligible, fits in what is left of the budget and breaks no maximum of its
         groups (counted as the rule will count it: caps, then what its organisation has left).
-        Returns the chosen entries' indices, then every other index in order; the rule funds
-        the chosen ones first and they fit, because it sees the same state.
+        If that leaves a minimum unmet (a large application of one group took the money another
+        group's minimum needed), the pass is tried once more looking ahead: an application is
+        then chosen only if what is left after it still covers the cheapest way to meet the
+        other unmet minimums. A round whose minimums the first pass meets is never changed by
+        the second. Returns the chosen entries' indices, then every other index in order; the
+        rule funds the chosen ones first and they fit, because it sees the same state.
         """
         n = len(entries)
         if not any(group.has_minimum for group in self.groups):
             return list(range(n))
+        chosen, reserved, met = self._pass_one(entries, budget, policy, prior_by_orgnr, False)
+        if not met:
+            again = self._pass_one(entries, budget, policy, prior_by_orgnr, True)
+            if again[2]:
+                chosen, reserved, met = again
+        self.reserved.update(reserved)
+        picked = set(chosen)
+        return chosen + [k for k in range(n) if k not in picked]
+
+    def _pass_one(
+        self,
+        entries: Sequence[RankedEntry],
+        budget: int,
+        policy: Policy,
+        prior_by_orgnr: Mapping[str, int] | None,
+        look_ahead: bool,
+    ) -> tuple[list[int], dict[str, int], bool]:
+        """The applications chosen for the minimums, the group each is for, and whether every
+        minimum is met (see :meth:`visit_order`)."""
         caps = Caps(policy)
         totals = ApplicantTotals(policy, prior_by_orgnr)
         trial = self.fresh()
         remaining = budget
         unmet = {g for g in range(len(self.groups)) if trial._unmet(g)}
+        # For the look-ahead: each group's members with what they could get, cheapest first.
+        cheapest: dict[int, list[tuple[int, str]]] = {}
+        if look_ahead:
+            for entry in entries:
+                app = entry.application
+                groups = self.groups_of.get(app.id, ())
+                if not groups or caps.score_reason(app) is not None:
+                    continue
+                amount, _ = caps.eligible(app)
+                for g in groups:
+                    if amount:
+                        cheapest.setdefault(g, []).append((amount, app.id))
+            for members in cheapest.values():
+                members.sort()
+        taken: set[str] = set()
         chosen: list[int] = []
+        reserved: dict[str, int] = {}
         for k, entry in enumerate(entries):
             if not unmet:
                 break
@@ -547,14 +589,28 @@ class QuotaBook:
                 amount, _ = totals.limit(app, amount)
             if not amount or amount > remaining or trial.blocked(app, amount) is not None:
                 continue
+            if look_ahead:
+                mine = self.groups_of.get(app.id, ())
+                others = 0
+                for g in unmet:
+                    used = trial.used[g] + (amount if g in mine else 0)
+                    count = trial.count[g] + (1 if g in mine else 0)
+                    group = self.groups[g]
+                    short = max((group.min_count or 0) - count, 0)
+                    smallest = [
+                        a for a, i in cheapest.get(g, ()) if i != app.id and i not in taken
+                    ][:short]
+                    others += max(group.least - used, sum(smallest), 0)
+                if remaining - amount < others:
+                    continue  # it would take what the other minimums need
             remaining -= amount
             totals.add(app, amount)
             trial.add(app, amount, [])
+            taken.add(app.id)
             chosen.append(k)
-            self.reserved[app.id] = helping[0]
+            reserved[app.id] = helping[0]
             unmet = {g for g in unmet if trial._unmet(g)}
-        picked = set(chosen)
-        return chosen + [k for k in range(n) if k not in picked]
+        return chosen, reserved, not unmet
 
     def check_met(self, rule: str) -> None:
         """Raise :class:`PolicyError` naming every group whose minimum is not met."""

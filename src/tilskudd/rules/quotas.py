@@ -55,6 +55,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import islice
 from typing import Literal
 
 from tilskudd.errors import PolicyError
@@ -597,9 +598,12 @@ class QuotaBook:
                     count = trial.count[g] + (1 if g in mine else 0)
                     group = self.groups[g]
                     short = max((group.min_count or 0) - count, 0)
-                    smallest = [
-                        a for a, i in cheapest.get(g, ()) if i != app.id and i not in taken
-                    ][:short]
+                    # The `short` cheapest members not yet taken: stops after them (a
+                    # group's list can hold thousands; `short` is the few still missing).
+                    smallest = islice(
+                        (a for a, i in cheapest.get(g, ()) if i != app.id and i not in taken),
+                        short,
+                    )
                     others += max(group.least - used, sum(smallest), 0)
                 if remaining - amount < others:
                     continue  # it would take what the other minimums need

@@ -495,6 +495,9 @@ class LedgerStatus:
     ledger: str
     entries: int
     head: str
+    tampered_at: int | None = None
+    """The first entry the hash chain does not vouch for (changed outside tilskudd), or None:
+    then the figures above cannot be trusted, and :func:`status_lines` says so first."""
 
     def as_json(self) -> dict[str, Any]:
         """Plain values for ``--format json``."""
@@ -1256,6 +1259,7 @@ class Ledger:
             ledger=str(self.path),
             entries=entries,
             head=head,
+            tampered_at=self.verify_chain().first_bad,
         )
 
     def history(self, query: str) -> list[AwardRecord]:
@@ -1504,6 +1508,8 @@ def status_lines(report: LedgerStatus, lang: str = "en") -> list[str]:
         return t(f"ledger.count.{key}.{'one' if n == 1 else 'other'}", n=n)
 
     lines = [t("ledger.status.frame", programme=report.programme, frame=report.frame)]
+    if report.tampered_at is not None:
+        lines.insert(0, t("ledger.status.tampered", seq=report.tampered_at))
     if not report.rounds:
         lines.append(t("ledger.status.nothing"))
     for item in report.rounds:

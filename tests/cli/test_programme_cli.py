@@ -274,6 +274,13 @@ def test_verify_agrees_then_finds_an_outside_edit(folder: Path) -> None:
     assert broken.exit_code == 1
     assert "Hash chain BROKEN at entry 3" in broken.stdout
     assert "amount changed" in broken.stdout
+    # status still shows the figures, but warns first that they cannot be trusted.
+    status = run("status")
+    assert status.stdout.startswith(
+        "WARNING: this ledger was changed outside tilskudd at entry 3, so the figures below "
+        "cannot be trusted"
+    )
+    assert json.loads(run("status", "--format", "json").stdout)["tampered_at"] == 3
 
 
 def test_a_foreign_ledger_file_is_refused_untouched(folder: Path) -> None:

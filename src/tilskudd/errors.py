@@ -115,20 +115,29 @@ class OutputExistsError(UsageError):
     """An output file exists and --force was not given, or it would overwrite an input."""
 
 
-class OverrideError(TilskuddError):
-    """Manual overrides that cannot be applied: no reason, no amount, or more than the budget.
+class ProblemsError(TilskuddError):
+    """An error that lists several problems under a heading, each said in any language.
 
     Raised with ``problems``: one tuple of :class:`~tilskudd.i18n.Phrase` per problem, the
-    sentence first and then the items it lists (``A-3 (row 5): NOK 300,000``); :meth:`text`
-    renders them all in one language, one problem a line.
+    sentence first and then the items it lists (``A-3 (row 5): NOK 300,000``); the subclass
+    names the heading's catalogue key in :attr:`heading` and may end with :attr:`closing`.
+    :meth:`text` renders it all in one language, one problem a line; ``str()`` is English.
     """
 
+    heading = ""
+    closing: str | None = None
     problems: tuple[tuple[Any, ...], ...] = ()
 
     def __init__(
-        self, message: str | None = None, /, *, problems: Sequence[Sequence[Any]] = ()
+        self,
+        message: str | None = None,
+        /,
+        *,
+        problems: Sequence[Sequence[Any]] = (),
+        **params: Any,
     ) -> None:
         self.problems = tuple(tuple(problem) for problem in problems)
+        self.heading_params = params
         super().__init__(self._render("en") if self.problems else message)
 
     def text(self, lang: str = "en") -> str:
@@ -146,13 +155,38 @@ class OverrideError(TilskuddError):
     def _render(self, lang: str) -> str:
         from tilskudd.i18n import get
 
-        lines = [get(lang)("override.error.cannot_apply")]
+        t = get(lang)
+        lines = [t.render(self.heading, self.heading_params)]
         for sentence, *items in self.problems:
             line = sentence.render(lang)
             if items:
                 line += ": " + "; ".join(item.render(lang) for item in items)
             lines.append(line)
-        return "\n  - ".join(lines)
+        text = "\n  - ".join(lines)
+        if self.closing:
+            text += "\n" + t.render(self.closing, self.heading_params)
+        return text
+
+
+class OverrideError(ProblemsError):
+    """Manual overrides that cannot be applied: no reason, no amount, or more than the budget."""
+
+    heading = "override.error.cannot_apply"
+
+
+class QuotaError(ProblemsError, PolicyError):
+    """Quotas that cannot all be met: before the allocation (their minimums against what the
+    applications and the budget allow), or after a rule's passes (``closing`` suggests
+    ``optimal``)."""
+
+    heading = "quota.error.cannot_meet"
+
+
+class QuotaUnmetError(QuotaError):
+    """A minimum a rule's passes did not meet."""
+
+    heading = "quota.error.unmet"
+    closing = "quota.error.unmet_closing"
 
 
 class ProgrammeError(TilskuddError):

@@ -254,12 +254,15 @@ def test_infeasible_minimums_are_named_before_allocation(
         allocate(counties_round, 2_000_000, policy)
     message = str(caught.value)
     assert "county 03 (Oslo): at least 3 funded applications, but only 2 eligible" in message
-    assert "category 'Kultur': at least 1\u00a0kr, but its eligible applications can get only" in (
+    assert "category 'Kultur': at least NOK\u00a01, but its eligible applications can get only" in (
         message
     )
-    assert "category 'Skole': at least 250\u00a0000\u00a0kr, but at most 200\u00a0000\u00a0kr" in (
-        message
-    )
+    assert "category 'Skole': at least NOK\u00a0250,000, but at most NOK\u00a0200,000" in message
+    # The same in the officer's language, amounts as Norwegians write them.
+    norsk = caught.value.text("nb")
+    assert norsk.startswith("kvotene kan ikke alle oppfylles:\n  - ")
+    assert "fylke 03 (Oslo): minst 3 innvilgede søknader, men bare 2 kan få tilskudd" in norsk
+    assert "kategori «Skole»: minst 250\u00a0000\u00a0kr, men høyst 200\u00a0000\u00a0kr" in norsk
 
 
 def test_minimums_together_above_the_budget(counties_round: list[Application]) -> None:
@@ -267,17 +270,20 @@ def test_minimums_together_above_the_budget(counties_round: list[Application]) -
     with pytest.raises(PolicyError) as caught:
         allocate(counties_round, 500_000, policy)
     # Cheapest: Bredbånd 300 000 + Skole 100 000 + Helse 300 000.
-    assert "the minimums per category need at least 700\u00a0000\u00a0kr together" in str(
-        caught.value
+    assert (
+        "the minimums per category need at least NOK\u00a0700,000 together, and the budget is "
+        "NOK\u00a0500,000: category 'Bredbånd' NOK\u00a0300,000"
+    ) in str(caught.value)
+    assert "minstekravene per kategori krever minst 700\u00a0000\u00a0kr til sammen" in (
+        caught.value.text("nb")
     )
-    assert "the budget is 500\u00a0000\u00a0kr" in str(caught.value)
 
 
 def test_minimum_count_above_a_maximum_amount(counties_round: list[Application]) -> None:
     policy = Policy(
         rule="optimal", quotas=[{"by": "county", "value": "Oslo", "min_count": 2, "max_share": 0.3}]
     )
-    with pytest.raises(PolicyError, match=r"at least 2 funded applications need at least 700"):
+    with pytest.raises(PolicyError, match=r"at least 2 funded applications need at least NOK.700"):
         allocate(counties_round, 2_000_000, policy)
 
 
@@ -326,3 +332,12 @@ def test_quota_violations_names_what_is_broken(counties_round: list[Application]
         "county 03 (Oslo): 0\u00a0kr, at least 500\u00a0000\u00a0kr",
         "county 32 (Akershus): 2 funded, at most 1",
     ]
+
+
+def test_the_proportional_refusal_is_said_in_the_command_language(
+    counties_round: list[Application],
+) -> None:
+    policy = Policy(rule="proportional", quotas=[{"by": "county", "value": "*", "max_count": 1}])
+    with pytest.raises(PolicyError) as caught:
+        allocate(counties_round, 1_000_000, policy)
+    assert caught.value.text("nb").startswith("kvoter gjelder ikke for regelen proportional")

@@ -58,7 +58,8 @@ from decimal import Decimal
 from itertools import islice
 from typing import Literal
 
-from tilskudd.errors import PolicyError
+from tilskudd.errors import PolicyError, QuotaError, QuotaUnmetError
+from tilskudd.i18n import Phrase
 from tilskudd.models import Application, Policy, Quota, Reason
 from tilskudd.money import format_amount
 from tilskudd.registry import REGISTERS, RegistryError, get_register
@@ -122,6 +123,15 @@ class Group:
                 return f"county {self.value}"
             return f"county {self.value} ({self.name})"
         return f"category {self.name!r}"
+
+    @property
+    def phrase(self) -> Phrase:
+        """:attr:`label` as a phrase, said in the message's language."""
+        if self.by == "county":
+            if self.name == self.value:
+                return Phrase("quota.error.county", value=self.value)
+            return Phrase("quota.error.county_named", value=self.value, name=self.name)
+        return Phrase("quota.error.category", name=self.name)
 
     @property
     def least(self) -> int:
@@ -321,7 +331,7 @@ def _check_feasible(
     groups: Sequence[Group], eligible: Sequence[int], lows: Sequence[int], budget: int
 ) -> None:
     """Raise one :class:`PolicyError` listing every conflict among the minimums (see module)."""
-    problems: list[str] = []
+    problems: list[list[Phrase]] = []
     need: dict[int, int] = {}  # group -> the least its minimums can cost
     n = len(eligible)
     for g, group in enumerate(groups):
@@ -332,38 +342,68 @@ def _check_feasible(
         conflict = False
         if (group.min_count or 0) > (group.max_count if group.max_count is not None else n):
             problems.append(
-                f"{group.label}: at least {group.min_count} funded applications, but at most "
-                f"{group.max_count}"
+                [
+                    Phrase(
+                        "quota.error.count_above_max",
+                        group=group.phrase,
+                        least=group.min_count,
+                        most=group.max_count,
+                    )
+                ]
             )
             conflict = True
         if most is not None and least > most:
-            problems.append(f"{group.label}: at least {_money(least)}, but at most {_money(most)}")
+            problems.append(
+                [Phrase("quota.error.amount_above_max", group=group.phrase, least=least, most=most)]
+            )
             conflict = True
         count = group.min_count or 0
         if count > len(amounts):
             problems.append(
-                f"{group.label}: at least {count} funded applications, but only "
-                f"{len(amounts)} eligible application{'s' if len(amounts) != 1 else ''}"
+                [
+                    Phrase(
+                        "quota.error.too_few_eligible",
+                        group=group.phrase,
+                        least=count,
+                        eligible=len(amounts),
+                    )
+                ]
             )
             continue
         if least > sum(amounts):
             problems.append(
-                f"{group.label}: at least {_money(least)}, but its eligible applications can "
-                f"get only {_money(sum(amounts))} in all"
+                [
+                    Phrase(
+                        "quota.error.too_little_eligible",
+                        group=group.phrase,
+                        least=least,
+                        total=sum(amounts),
+                    )
+                ]
             )
             continue
         cheapest = sum(cheapest_first[:count])
         if most is not None and cheapest > most and not conflict:
             problems.append(
-                f"{group.label}: at least {count} funded applications need at least "
-                f"{_money(cheapest)}, but at most {_money(most)} may go there"
+                [
+                    Phrase(
+                        "quota.error.count_costs_above_max",
+                        group=group.phrase,
+                        least=count,
+                        cheapest=cheapest,
+                        most=most,
+                    )
+                ]
             )
             continue
         need[g] = max(least, cheapest)
         if need[g] > budget:
             problems.append(
-                f"{group.label}: the minimum needs at least {_money(need[g])}; the budget is "
-                f"{_money(budget)}"
+                [
+                    Phrase(
+                        "quota.error.above_budget", group=group.phrase, need=need[g], budget=budget
+                    )
+                ]
             )
     if not problems:
         # Groups of one kind with no application in two of them: their needs add up.
@@ -381,26 +421,23 @@ def _check_feasible(
                 seen |= members
             total = sum(need[g] for g in mine)
             if disjoint and total > budget:
-                parts = ", ".join(f"{groups[g].label} {_money(need[g])}" for g in mine)
                 problems.append(
-                    f"the minimums per {by} need at least {_money(total)} together ({parts}); "
-                    f"the budget is {_money(budget)}"
+                    [
+                        Phrase(f"quota.error.together_{by}", total=total, budget=budget),
+                        *(
+                            Phrase("quota.error.group_need", group=groups[g].phrase, need=need[g])
+                            for g in mine
+                        ),
+                    ]
                 )
     if problems:
-        raise PolicyError(
-            "the quotas cannot all be met:\n" + "\n".join(f"  - {p}" for p in problems)
-        )
+        raise QuotaError(problems=problems)
 
 
 def refuse_quotas(policy: Policy) -> None:
     """:class:`PolicyError` for quotas with the ``proportional`` rule (see the module docstring)."""
     if policy.quotas:
-        raise PolicyError(
-            "quotas do not apply to the proportional rule: every eligible application gets the "
-            "same share of its eligible amount, so what a category or county receives follows "
-            "from the budget and cannot be held to a limit; use the ranked or optimal rule, or "
-            "remove the quotas"
-        )
+        raise PolicyError(key="quota.error.proportional")
 
 
 # --------------------------------------------------------------------------------------------
@@ -618,23 +655,22 @@ class QuotaBook:
 
     def check_met(self, rule: str) -> None:
         """Raise :class:`PolicyError` naming every group whose minimum is not met."""
-        problems = []
+        problems: list[list[Phrase]] = []
         for g, group in enumerate(self.groups):
             if not self._unmet(g):
                 continue
-            wants = []
+            wants = [Phrase("quota.error.unmet_group", group=group.phrase)]
             if self.count[g] < (group.min_count or 0):
-                wants.append(f"at least {group.min_count} funded applications ({self.count[g]})")
+                wants.append(
+                    Phrase("quota.error.unmet_count", least=group.min_count, got=self.count[g])
+                )
             if self.used[g] < group.least:
-                wants.append(f"at least {_money(group.least)} ({_money(self.used[g])})")
-            problems.append(f"{group.label}: {' and '.join(wants)}")
+                wants.append(
+                    Phrase("quota.error.unmet_amount", least=group.least, got=self.used[g])
+                )
+            problems.append(wants)
         if problems:
-            raise PolicyError(
-                f"the {rule} rule could not meet every minimum quota: funding the best-ranked "
-                "applications of each group first ran out of budget or met a maximum:\n"
-                + "\n".join(f"  - {p}" for p in problems)
-                + "\nthe optimal rule looks for a selection that meets every quota"
-            )
+            raise QuotaUnmetError(problems=problems, rule=rule)
 
 
 # --------------------------------------------------------------------------------------------

@@ -134,3 +134,13 @@ def test_a_conflict_between_the_file_and_an_option_is_a_policy_error(tmp_path: P
     )
     assert result.exit_code == 2, result.output
     assert "min_award 500000 is more than max_award 100000" in result.stderr
+
+
+def test_a_policy_file_problem_is_said_without_pydantics_prefix(tmp_path: Path) -> None:
+    path = tmp_path / "p.toml"
+    path.write_text("[policy]\nmax_share_of_cost = 1\n", encoding="utf-8")
+    with pytest.raises(PolicyError) as caught:
+        load_policy(path)
+    assert str(caught.value) == (
+        f'{path}: max_share_of_cost: 1 could mean 100 % or 1 %: write "100 %" or "1 %" (got 1)'
+    )

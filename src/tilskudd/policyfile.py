@@ -60,7 +60,9 @@ def policy_from_mapping(
             field = ".".join(str(p) for p in error["loc"]) or "policy"
             given = error.get("input")
             shown = f" (got {given!r})" if not isinstance(given, dict) else ""
-            problems.append(f"{where}: {field}: {error['msg']}{shown}")
+            # Our own validators' messages, without pydantic's "Value error, " before them.
+            message = str(error["msg"]).removeprefix("Value error, ")
+            problems.append(f"{where}: {field}: {message}{shown}")
         raise PolicyError("\n".join(problems)) from None
 
 

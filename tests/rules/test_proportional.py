@@ -146,7 +146,7 @@ def test_equal_shares_split_by_min_award_are_reported(make_application: MakeApp)
     # When both drop, the order decided nothing: no note.
     result = allocate(apps, 300, Policy(rule="proportional", min_award=80))
     assert amounts(result) == {"A": 0, "B": 0, "C": 300}
-    assert [n.code for n in result.notes] == ["note.proportional.all_full"]
+    assert [n.code for n in result.notes] == ["note.proportional.all_full_after_drops"]
 
 
 def test_weight_by_score(make_application: MakeApp) -> None:
@@ -294,3 +294,17 @@ def test_equal_remainders_across_the_last_step_are_noted(make_application: MakeA
     # Enough for both steps: nothing was chosen between them, no note.
     even = allocate(apps, 600, Policy(rule="proportional", round_to=100))
     assert not [n for n in even.notes if n.code == "note.proportional.remainder_tie"]
+
+
+def test_all_full_after_drop_outs_does_not_say_all_eligible(make_application: MakeApp) -> None:
+    """One drops out below min_award and the budget then covers the other: say it that way."""
+    apps = [
+        make_application(id="A", requested=1_000, score=Decimal(5), total_cost=None, orgnr=None),
+        make_application(id="B", requested=240, score=Decimal(5), total_cost=None, orgnr=None),
+    ]
+    # Shared, B would get 1 000 / 1 240 of 240 = 193 kr, below 200: it drops, A gets all.
+    result = allocate(apps, 1_000, Policy(rule="proportional", min_award=200))
+    assert amounts(result) == {"A": 1_000, "B": 0}
+    (note,) = [n for n in result.notes if n.code.startswith("note.proportional.all_full")]
+    assert note.code == "note.proportional.all_full_after_drops"
+    assert note.params == {"count": 1, "dropped": 1}

@@ -309,7 +309,16 @@ def allocate_proportional(
 
     active = m - len(dropped_units)
     if active and not weight_left:
-        notes.append(make_reason("note.proportional.all_full", count=active))
+        if dropped_units:  # "all eligible" would count the ones that dropped out
+            notes.append(
+                make_reason(
+                    "note.proportional.all_full_after_drops",
+                    count=active,
+                    dropped=len(dropped_units),
+                )
+            )
+        else:
+            notes.append(make_reason("note.proportional.all_full", count=active))
     elif uniform is not None:
         notes.append(make_reason("note.proportional.fraction", fraction=uniform, count=active))
     elif weight_left:

@@ -59,3 +59,22 @@ def test_guard_hands_what_the_command_made_to_the_oldest_generation() -> None:
     assert young < 1_000  # not 50 000 objects waiting to be walked as the young generation
     assert gc.get_freeze_count() == 0
     del made
+
+
+def test_an_error_before_the_language_is_known_is_not_in_the_last_commands_language(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Many commands run in one process (tests, notebooks): each starts from TILSKUDD_LANG or en."""
+    import errno
+
+    from tilskudd.cli import common
+
+    monkeypatch.delenv("TILSKUDD_LANG", raising=False)
+    common._language[0] = "nb"  # as a command before this one left it
+    with pytest.raises(typer.Exit), guard():
+        raise OSError(errno.ENOTDIR, "Not a directory", "ut/tildeling.xlsx")
+    assert "hint: a part of the path is a file, not a folder" in capsys.readouterr().err
+    monkeypatch.setenv("TILSKUDD_LANG", "nb")
+    with pytest.raises(typer.Exit), guard():
+        raise OSError(errno.ENOTDIR, "Not a directory", "ut/tildeling.xlsx")
+    assert "hint: en del av stien er en fil" in capsys.readouterr().err

@@ -176,6 +176,10 @@ def guard(debug: bool = False) -> Iterator[None]:
     keeps it to the end, with no reference cycles worth collecting.
     """
     debug = debug or bool(os.environ.get("TILSKUDD_DEBUG"))
+    # Until this command resolves its language: not the last command's (tests run many in one
+    # process), but TILSKUDD_LANG or English.
+    env_lang = os.environ.get("TILSKUDD_LANG")
+    _language[0] = env_lang if env_lang in ("nb", "en") else "en"
     with collector_paused():
         try:
             yield

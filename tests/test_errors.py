@@ -68,9 +68,15 @@ def test_a_keyed_error_survives_pickling() -> None:
 def test_the_guard_prints_the_error_in_the_commands_language(
     lang: str, expected: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(common, "_language", [lang])
-    with pytest.raises(typer.Exit) as exit_info, common.guard():
+    monkeypatch.setattr(common, "_language", ["en"])
+    monkeypatch.delenv("TILSKUDD_LANG", raising=False)
+
+    def command() -> None:
+        common.resolve_lang(None, lang)  # as a command resolves its language, inside the guard
         raise LedgerError(key="ledger.status.remaining", remaining=3_000)
+
+    with pytest.raises(typer.Exit) as exit_info, common.guard():
+        command()
     assert exit_info.value.exit_code == 1
     assert capsys.readouterr().err == f"error: {expected}\n"
 

@@ -281,6 +281,11 @@ def test_verify_agrees_then_finds_an_outside_edit(folder: Path) -> None:
         "cannot be trusted"
     )
     assert json.loads(run("status", "--format", "json").stdout)["tampered_at"] == 3
+    exported = run("ledger", "export", "tampered.csv")
+    assert exported.exit_code == 0
+    assert "WARNING: this ledger was changed outside tilskudd at entry 3, so the exported" in (
+        exported.stdout
+    )
 
 
 def test_a_foreign_ledger_file_is_refused_untouched(folder: Path) -> None:

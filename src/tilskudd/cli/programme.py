@@ -507,8 +507,13 @@ def export(
 
         found = programme_for(programme, required=ledger is None, lang=resolve_lang(lang))
         language = resolve_lang(lang, found.lang if found else None)
-        used = ledger_module.export(ledger_for(found, ledger), output, lang=language, force=force)
+        path = ledger_for(found, ledger)
+        used = ledger_module.export(path, output, lang=language, force=force)
         _out(get(language)("cli.wrote", path=str(output), format=used))
+        chain = ledger_module.verify_chain(path)
+        if not chain.ok:
+            # Exported as recorded (it may help find what changed), but said to be untrustworthy.
+            _out(get(language)("ledger.status.tampered_export", seq=chain.first_bad))
 
 
 # --- allocate --round N [--commit]: the programme's side of `tilskudd allocate` ----------------

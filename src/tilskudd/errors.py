@@ -13,10 +13,12 @@ catalogues in ``locales/``.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from decimal import Decimal
 from enum import IntEnum
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from decimal import Decimal
 
 
 class ExitCode(IntEnum):
@@ -134,9 +136,12 @@ class ProblemsError(TilskuddError):
         /,
         *,
         problems: Sequence[Sequence[Any]] = (),
+        heading: str | None = None,
         **params: Any,
     ) -> None:
         self.problems = tuple(tuple(problem) for problem in problems)
+        if heading is not None:
+            self.heading = heading  # one of the class's headings, chosen where it is raised
         self.heading_params = params
         super().__init__(self._render("en") if self.problems else message)
 

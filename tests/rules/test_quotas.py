@@ -341,3 +341,24 @@ def test_the_proportional_refusal_is_said_in_the_command_language(
     with pytest.raises(PolicyError) as caught:
         allocate(counties_round, 1_000_000, policy)
     assert caught.value.text("nb").startswith("kvoter gjelder ikke for regelen proportional")
+
+
+def test_optimal_names_the_minimums_it_cannot_meet_together(make_application: MakeApp) -> None:
+    """Each category alone can be met; with one organisation's maximum, not both together."""
+    apps = [
+        make_application(id="A", requested=500, score=Decimal(9), category="Skole", orgnr=ORG_X),
+        make_application(id="B", requested=500, score=Decimal(8), category="Helse", orgnr=ORG_X),
+    ]
+    policy = Policy(
+        rule="optimal",
+        per_applicant_max=500,
+        quotas=[{"by": "category", "value": "*", "min_count": 1}],
+    )
+    with pytest.raises(PolicyError) as caught:
+        allocate(apps, 2_000, policy)
+    assert str(caught.value) == (
+        "no selection of whole awards meets every quota within the budget and "
+        "per_applicant_max; the minimums of these groups cannot be met together:\n"
+        "  - category 'Helse'\n  - category 'Skole'"
+    )
+    assert "  - kategori «Helse»\n  - kategori «Skole»" in caught.value.text("nb")

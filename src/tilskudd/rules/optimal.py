@@ -86,7 +86,7 @@ from highspy import (
 # is created, before output can be switched off, which would corrupt `--format json` on stdout.
 from highspy._core import _Highs
 
-from tilskudd.errors import PolicyError
+from tilskudd.errors import PolicyError, QuotaError
 from tilskudd.models import Allocation, Application, Decision, Policy, Reason, Status
 from tilskudd.rules.common import (
     AllocationInvariantError,
@@ -597,16 +597,11 @@ def allocate_optimal(
 
     solution = _solve(program, costs, preference, policy.time_limit, start)
     if solution is None:
-        minimums = []
-        if book is not None:
-            minimums = [group.label for group in book.groups if group.has_minimum]
-        raise PolicyError(
-            "no selection of whole awards meets every quota within the budget"
-            + (" and per_applicant_max" if policy.per_applicant_max is not None else "")
-            + ": the minimums of "
-            + ", ".join(minimums)
-            + " cannot be met together"
-        )
+        groups = [group for group in book.groups if group.has_minimum] if book else []
+        heading = "quota.error.optimal_infeasible"
+        if policy.per_applicant_max is not None:
+            heading += "_per_applicant"
+        raise QuotaError(problems=[[group.phrase] for group in groups], heading=heading)
 
     amounts = [0] * n
     for j, k in enumerate(candidates):

@@ -117,12 +117,8 @@ class Group:
 
     @property
     def label(self) -> str:
-        """The group in an error message: ``county 03 (Oslo)``, ``category 'Bredbånd'``."""
-        if self.by == "county":
-            if self.name == self.value:
-                return f"county {self.value}"
-            return f"county {self.value} ({self.name})"
-        return f"category {self.name!r}"
+        """The group in English: ``county 03 (Oslo)``, ``category 'Bredbånd'`` (:attr:`phrase`)."""
+        return str(self.phrase)
 
     @property
     def phrase(self) -> Phrase:

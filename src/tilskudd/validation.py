@@ -1286,12 +1286,11 @@ def _check_rows(table: RawTable, register: str, groups: list[tuple[str, ...]]) -
     ]
     # Rows the reader could not read cell for cell (a CSV row with more fields than the
     # header): the full check, with the reader's error on the row, which rejects it.
-    row_errors = _row_errors(table.issues)
+    row_errors = table.row_errors
     if row_errors:
         for index, number in enumerate(numbers):
             if number in row_errors:
                 found[index] = None
-    moved: list[Issue] = []
     checked: dict[int, _Row] = {}  # the rows with issues (or that may get some), by index
     for index in _indices_of_none(found):
         number, given_id = numbers[index], given_ids[index]
@@ -1306,9 +1305,8 @@ def _check_rows(table: RawTable, register: str, groups: list[tuple[str, ...]]) -
             taken.add(row_id)
         row = _Row(number, vals, row_id)
         checker.check(row, given_id is None)
-        for issue in row_errors.get(number, ()):
-            checker.add_issue(row, issue)
-            moved.append(issue)
+        if number in row_errors:
+            checker.add_issue(row, row_errors[number])
         for code, positions, names in row_groups:
             for position in positions:
                 value = vals[position]
@@ -1371,11 +1369,7 @@ def _check_rows(table: RawTable, register: str, groups: list[tuple[str, ...]]) -
         for index in range(len(datas)):
             row_at(index)
 
-    reader_issues = table.issues
-    if moved:
-        gone = set(map(id, moved))
-        reader_issues = [i for i in table.issues if id(i) not in gone]
-    issues: list[Issue] = [*reader_issues, *table_issues]
+    issues: list[Issue] = [*table.issues, *table_issues]
     partial = _partial_ranks(checker, datas)
     if partial is not None:
         issues.append(partial)
@@ -1560,15 +1554,6 @@ def _split_rows(
     if isinstance(rows, DataRows):
         return rows.numbers, rows.cells
     return list(map(itemgetter(0), rows)), list(map(itemgetter(1), rows))
-
-
-def _row_errors(issues: Sequence[Issue]) -> dict[int, list[Issue]]:
-    """The reader's errors on one row (by 1-based row): they reject that row, not the file."""
-    found: dict[int, list[Issue]] = {}
-    for issue in issues:
-        if issue.severity is Severity.ERROR and issue.location is not None and issue.location.row:
-            found.setdefault(issue.location.row, []).append(issue)
-    return found
 
 
 def _column_of(item: tuple[int, Issue]) -> int:

@@ -111,9 +111,8 @@ def test_title_lines_above_the_header_and_ragged_rows(tmp_path: Path) -> None:
         (5, ["Rygge", "200", "sen", None]),
     ]
     assert table.extra == {"Merknad": 2}
-    assert [(i.code, i.location.row if i.location else None) for i in table.issues] == [
-        ("read.csv_too_many_fields", 5)
-    ]
+    assert table.issues == []
+    assert {row: i.code for row, i in table.row_errors.items()} == {5: "read.csv_too_many_fields"}
 
 
 def test_a_sheet_option_on_a_csv_is_ignored_with_a_warning(make_csv: MakeCsv) -> None:
@@ -193,10 +192,11 @@ def test_any_table_written_as_csv_reads_back_unchanged(
 
 def _row_errors(path: Path) -> list[tuple[str, int | None, dict[str, object]]]:
     table = read_table(path, display_name="s.csv")
+    assert not [i for i in table.issues if i.is_error]  # the row's errors are the row's
     return [
-        (i.code, i.location.row if i.location else None, dict(i.params))
-        for i in table.issues
-        if i.is_error
+        (i.code, row, dict(i.params))
+        for row, i in table.row_errors.items()
+        if i.location is not None and i.location.row == row
     ]
 
 
@@ -213,7 +213,7 @@ def test_a_row_with_more_fields_than_the_header_is_an_error_on_that_row(tmp_path
         encoding="utf-8",
     )
     table = read_table(path, display_name="s.csv")
-    errors = [i for i in table.issues if i.is_error]
+    errors = list(table.row_errors.values())
     assert [(i.code, i.location) for i in errors] == [
         ("read.csv_too_many_fields", Location(file="s.csv", row=2)),
         ("read.csv_too_many_fields", Location(file="s.csv", row=5)),
@@ -268,6 +268,7 @@ def test_a_totals_row_with_extra_fields_is_skipped_not_an_error(tmp_path: Path) 
     path.write_text("ID,Søker,Omsøkt beløp\nA,B,100\nC,D,200\nSum,,300,00\n", encoding="utf-8")
     table = read_table(path)
     assert [i.code for i in table.issues] == ["read.totals_row_skipped"]
+    assert table.row_errors == {}
 
 
 @settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -292,7 +293,7 @@ def test_exactly_the_rows_with_something_beyond_the_header_are_errors(
     # The fields up to the last one with something in it.
     used = [3 + max((i + 1 for i, c in enumerate(more) if c), default=0) for more in extra]
     wrong = {n + 2: fields for n, fields in enumerate(used) if fields > 3}
-    errors = [i for i in table.issues if i.is_error]
+    errors = list(table.row_errors.values())
     assert {i.location.row: i.params["fields"] for i in errors if i.location} == wrong
     assert all(i.code == "read.csv_too_many_fields" for i in errors)
     # Cut to the header's width: nothing beyond it, and no column made of it.

@@ -155,7 +155,7 @@ def _read_text(
     if problems:
         # Only the rows kept as applications: a totals row is skipped whatever its fields.
         kept = {number for number, _ in table.rows}
-        issues.extend(issue for row, issue in problems.items() if row in kept)
+        table.row_errors = {row: issue for row, issue in problems.items() if row in kept}
     return table
 
 

@@ -130,6 +130,9 @@ class RawTable:
     rows: Sequence[tuple[int, Sequence[RawCell]]]
     """(1-based row number, cells) for every data row below the header, blank rows removed."""
     issues: list[Issue] = field(default_factory=list)
-    """Problems found while reading: warnings (skipped totals rows, blank rows, a guessed
-    encoding), and errors on one row (a CSV row with more fields than the header), which
-    :func:`~tilskudd.validation.validate` puts on that row, rejecting it."""
+    """Problems found while reading the file: warnings (skipped totals rows, blank rows, a
+    guessed encoding)."""
+    row_errors: dict[int, Issue] = field(default_factory=dict)
+    """1-based row -> the error that row could not be read cell for cell with (a CSV row with
+    more fields than the header): :func:`~tilskudd.validation.validate` puts it on the row,
+    rejecting it."""

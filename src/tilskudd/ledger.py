@@ -883,8 +883,9 @@ class Ledger:
 
         with _immediate(self._conn):
             self._require_intact()
-            self._require_programme(programme)
-            for earlier in self.commits():
+            commits = self.commits()
+            self._require_programme(programme, commits)
+            for earlier in commits:
                 if earlier.input_sha256 == sha and canonical_json(earlier.policy) == policy_json:
                     raise LedgerError(
                         key="ledger.error.same_allocation",
@@ -1001,10 +1002,13 @@ class Ledger:
             head=head,
         )
 
-    def _require_programme(self, programme: Programme) -> None:
+    def _require_programme(
+        self, programme: Programme, commits: Sequence[CommitRecord] | None = None
+    ) -> None:
         """Refuse a ledger whose rounds were committed for another programme: a programme
-        folder copied as a template with last year's ledger, or a mistyped ``--ledger``."""
-        recorded = {c.programme for c in self.commits()}
+        folder copied as a template with last year's ledger, or a mistyped ``--ledger``.
+        ``commits``: the ledger's commits, if the caller has read them already."""
+        recorded = {c.programme for c in (self.commits() if commits is None else commits)}
         if recorded and programme.name not in recorded:
             raise LedgerError(
                 key="ledger.error.other_programme",
@@ -1165,8 +1169,9 @@ class Ledger:
         """
         round_ = programme.round(round_id)
         if before is None:
-            self._require_programme(programme)
-            done = [c for c in self.commits() if c.round == round_.number]
+            commits = self.commits()
+            self._require_programme(programme, commits)
+            done = [c for c in commits if c.round == round_.number]
             if done:
                 then = self.round_context(programme, round_id, before=done[0].seq)
                 return replace(
@@ -1178,7 +1183,7 @@ class Ledger:
                 )
             # A round before one already committed could never be committed: said now, not
             # after a preview that calls the later round's awards "earlier".
-            later = [c for c in self.commits() if c.round > round_.number]
+            later = [c for c in commits if c.round > round_.number]
             if later:
                 raise LedgerError(
                     key="ledger.error.out_of_order",
@@ -1220,13 +1225,13 @@ class Ledger:
 
     def status(self, programme: Programme) -> LedgerStatus:
         """The frame, each committed round's figures now, amendments, and what remains."""
-        self._require_programme(programme)
+        commits = self.commits()
+        self._require_programme(programme, commits)
         awards = self.awards()
         by_round: dict[int, list[AwardRecord]] = defaultdict(list)
         for award in awards:
             by_round[award.round].append(award)
         rounds = []
-        commits = self.commits()
         for commit in sorted(commits, key=lambda c: c.round):
             items = by_round[commit.round]
             funded = [a for a in items if a.current > 0]

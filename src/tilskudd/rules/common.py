@@ -815,8 +815,16 @@ class ApplicantTotals:
         """
         return self.limit_org(application.orgnr, amount)
 
-    def limit_org(self, org: str | None, amount: int) -> tuple[int, Reason | None]:
-        """:meth:`limit` for an organisation number (``None``: not grouped)."""
+    def limit_org(
+        self, org: str | None, amount: int, *, claim: bool = False
+    ) -> tuple[int, Reason | None]:
+        """:meth:`limit` for an organisation number (``None``: not grouped).
+
+        ``claim``: what is counted are claims (eligible amounts counted in rank order before
+        the awards are worked out, as ``proportional`` does), and the reasons say so
+        (``reason.cap.per_applicant_claim``, ``reason.ineligible.per_applicant_claim``).
+        """
+        suffix = "_claim" if claim else ""
         if self.max is None or org is None:
             return amount, None
         already = self.used.get(org, 0)
@@ -825,7 +833,7 @@ class ApplicantTotals:
             return amount, None
         if left == 0 or left < self.min_award:
             return 0, make_reason(
-                "reason.ineligible.per_applicant",
+                f"reason.ineligible.per_applicant{suffix}",
                 orgnr=org,
                 max=self.max,
                 already=already,
@@ -833,7 +841,7 @@ class ApplicantTotals:
                 min_award=self.min_award,
             )
         return left, make_reason(
-            "reason.cap.per_applicant", orgnr=org, max=self.max, already=already, cap=left
+            f"reason.cap.per_applicant{suffix}", orgnr=org, max=self.max, already=already, cap=left
         )
 
     def take(self, application: Application, amount: int) -> tuple[int, Reason | None]:

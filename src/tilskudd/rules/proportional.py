@@ -52,12 +52,6 @@ from tilskudd.rules.common import (
 
 __all__ = ["allocate_proportional"]
 
-# per_applicant_max caps the claims in rank order (see the module docstring): its reasons say so.
-_CLAIM_CODES = {
-    "reason.cap.per_applicant": "reason.cap.per_applicant_claim",
-    "reason.ineligible.per_applicant": "reason.ineligible.per_applicant_claim",
-}
-
 
 def _drop_ties(
     id_at: Callable[[int], str],
@@ -159,13 +153,12 @@ def allocate_proportional(
                     # does not bind (what limit_org would find) and the claim is simply counted.
                     used[org] = already + eligible
                 else:
-                    eligible, org_reason = totals.limit_org(org, eligible)
+                    # Not "already awarded": what counts is what the organisation's
+                    # applications ranked above claim, before the shares are worked out.
+                    eligible, org_reason = totals.limit_org(org, eligible, claim=True)
                     totals.add_org(org, eligible)
                     if org_reason is not None:
-                        # Not "already awarded": what counts is what the organisation's
-                        # applications ranked above claim, before the shares are worked out.
-                        code = _CLAIM_CODES[org_reason.code]
-                        before.setdefault(k, []).append(make_reason(code, **org_reason.params))
+                        before.setdefault(k, []).append(org_reason)
                     eligibles[k] = eligible
                     if eligible == 0:
                         continue

@@ -19,8 +19,9 @@ from tilskudd.wording import column_header, rank_text
 __all__ = ["escape", "render", "write"]
 
 # CommonMark lets a backslash escape any ASCII punctuation; these are the ones that would
-# change a table cell (|), start markup (* _ ` [ ] < > ~ #), or escape the next one (\).
-_SPECIAL = re.compile(r"([\\|*_`\[\]<>~#])")
+# change a table cell (|), start markup (* _ ` [ ] < > ~ #), begin an entity reference (&:
+# "&GT;" or "&amp;" would read as the character it names), or escape the next one (\).
+_SPECIAL = re.compile(r"([\\|*_`\[\]<>~#&])")
 _BREAKS = re.compile(r"\s*[\r\n]+\s*")
 
 

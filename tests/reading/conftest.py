@@ -87,7 +87,26 @@ def make_csv(tmp_path: Path) -> Callable[..., Path]:
     return build
 
 
+class OdsXml(str):
+    """Written into an OpenDocument sheet as it is: a cell's or a whole row's XML."""
+
+
+def ods_error(
+    error: str, formula: str = "", *, value: str = 'office:value-type="string"', repeat: int = 1
+) -> OdsXml:
+    """A cell whose formula failed, as LibreOffice saves it (``value``: the value it stores
+    beside the error; some writers store a 0), ``repeat`` times over."""
+    written = f' table:formula="{escape(formula)}"' if formula else ""
+    repeated = f' table:number-columns-repeated="{repeat}"' if repeat > 1 else ""
+    return OdsXml(
+        f'<table:table-cell{written}{repeated} {value} calcext:value-type="error">'
+        f"<text:p>{escape(error)}</text:p></table:table-cell>"
+    )
+
+
 def _ods_cell(value: Any) -> str:
+    if isinstance(value, OdsXml):
+        return value
     if value is None:
         return "<table:table-cell/>"
     if isinstance(value, int | float) and not isinstance(value, bool):
@@ -101,47 +120,56 @@ def _ods_cell(value: Any) -> str:
     )
 
 
+def build_ods(path: Path, sheets: dict[str, Rows]) -> Path:
+    """A minimal hand-made OpenDocument spreadsheet at ``path``: ``{sheet: rows}``, each row a
+    list of cells (None: empty; :class:`OdsXml`: written as it is) or a whole row's OdsXml."""
+    tables = "".join(
+        f'<table:table table:name="{escape(title)}">'
+        + "".join(
+            row
+            if isinstance(row, OdsXml)
+            else "<table:table-row>" + "".join(_ods_cell(c) for c in row) + "</table:table-row>"
+            for row in rows
+        )
+        + "</table:table>"
+        for title, rows in sheets.items()
+    )
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        "<office:document-content"
+        ' xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+        ' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
+        ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+        ' xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"'
+        ' office:version="1.2">'
+        f"<office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body>"
+        "</office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"'
+        ' manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/"'
+        ' manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        # The mimetype entry comes first and uncompressed, as the format requires.
+        archive.writestr(
+            zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet"
+        )
+        archive.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+        archive.writestr("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED)
+    return path
+
+
 @pytest.fixture
 def make_ods(tmp_path: Path) -> Callable[..., Path]:
-    """``make_ods({sheet: rows}, name=...)`` -> a minimal hand-made OpenDocument spreadsheet."""
+    """``make_ods({sheet: rows}, name=...)`` -> :func:`build_ods` in tmp_path."""
 
     def build(sheets: dict[str, Rows], *, name: str = "søknader.ods") -> Path:
-        tables = "".join(
-            f'<table:table table:name="{escape(title)}">'
-            + "".join(
-                "<table:table-row>" + "".join(_ods_cell(c) for c in row) + "</table:table-row>"
-                for row in rows
-            )
-            + "</table:table>"
-            for title, rows in sheets.items()
-        )
-        content = (
-            '<?xml version="1.0" encoding="UTF-8"?>'
-            "<office:document-content"
-            ' xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
-            ' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
-            ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
-            f"<office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body>"
-            "</office:document-content>"
-        )
-        manifest = (
-            '<?xml version="1.0" encoding="UTF-8"?>'
-            '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"'
-            ' manifest:version="1.2">'
-            '<manifest:file-entry manifest:full-path="/"'
-            ' manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
-            '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
-            "</manifest:manifest>"
-        )
-        path = tmp_path / name
-        with zipfile.ZipFile(path, "w") as archive:
-            # The mimetype entry comes first and uncompressed, as the format requires.
-            archive.writestr(
-                zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet"
-            )
-            archive.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
-            archive.writestr("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED)
-        return path
+        return build_ods(tmp_path / name, sheets)
 
     return build
 

@@ -10,16 +10,18 @@ from pathlib import Path
 import openpyxl
 import pytest
 import xlsxwriter
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tilskudd.errors import InputFileError
 from tilskudd.issues import describe_issue
 from tilskudd.reading import read_table
 from tilskudd.reading import xlsx as xlsx_module
 from tilskudd.reading.table import FormulaWithoutValue
-from tilskudd.reading.xlsx import formulas_without_value
+from tilskudd.reading.xlsx import formulas_without_value, ods_error_cells
 from tilskudd.validation import validate
 
-from .conftest import HEADER, ROWS
+from .conftest import HEADER, ROWS, OdsXml, build_ods, ods_error
 
 MakeXlsx = Callable[..., Path]
 
@@ -353,6 +355,175 @@ def test_ods(make_ods: Callable[..., Path]) -> None:
     assert table.rows[1][1][table.fields["applicant"]] == "Rygge kommune"
 
 
+def test_ods_error_cells_are_found_where_the_spreadsheet_shows_them(
+    make_ods: Callable[..., Path],
+) -> None:
+    """Repeated rows and cells and covered (merged) cells count as the cells they stand for."""
+    lookup = "of:=VLOOKUP([.A3];[$Kost.A1:.B9];2;0)"
+    path = make_ods(
+        {
+            "Info": [[ods_error("#REF!", "of:=[.A1]")]],  # another sheet's errors are its own
+            "Søknader": [
+                OdsXml(
+                    '<table:table-row table:number-rows-repeated="2">'
+                    '<table:table-cell table:number-columns-repeated="3"/></table:table-row>'
+                ),
+                ["S-1", 100_000, ods_error("#N/A", lookup)],
+                OdsXml(
+                    '<table:table-row><table:covered-table-cell table:number-columns-repeated="2"/>'
+                    + ods_error("#DIV/0!", "of:=[.B4]/0", value='office:value-type="float" '
+                                'office:value="0"')
+                    + "</table:table-row>"
+                ),
+                OdsXml(
+                    '<table:table-row table:number-rows-repeated="2"><table:table-cell/>'
+                    + ods_error("Err:502", repeat=2)
+                    + "</table:table-row>"
+                ),
+                OdsXml('<table:table-row table:number-rows-repeated="3"><table:table-cell/>'
+                       "</table:table-row>"),
+                ["S-9", ods_error("#NAME?", "of:=TILSKUDD()")],
+            ],
+        }
+    )  # fmt: skip
+    assert ods_error_cells(path, "Søknader") == {
+        (2, 2): ("=VLOOKUP(A3;$Kost.A1:B9;2;0)", "#N/A"),
+        (3, 2): ("=B4/0", "#DIV/0!"),
+        (4, 1): ("", "Err:502"),
+        (4, 2): ("", "Err:502"),
+        (5, 1): ("", "Err:502"),
+        (5, 2): ("", "Err:502"),
+        (9, 1): ("=TILSKUDD()", "#NAME?"),
+    }
+    assert ods_error_cells(path, "Info") == {(0, 0): ("=A1", "#REF!")}
+    assert ods_error_cells(path, "Ingen slik") == {}
+
+
+_OD_CELL = st.tuples(st.sampled_from(["value", "empty", "covered", "error"]), st.integers(1, 3))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=st.lists(st.tuples(st.integers(1, 3), st.lists(_OD_CELL, max_size=5)), max_size=8),
+    before=st.booleans(),
+)
+def test_ods_error_cells_as_text_and_as_xml_agree_with_the_layout(
+    tmp_path_factory: pytest.TempPathFactory,
+    rows: list[tuple[int, list[tuple[str, int]]]],
+    before: bool,
+) -> None:
+    """Random sheets of repeated rows and cells: the text search, the XML parser and the layout
+    itself say the same errors are in the same places."""
+    expected: dict[tuple[int, int], tuple[str, str]] = {}
+    xml_rows = []
+    r = 0
+    for repeat, cells in rows:
+        c = 0
+        parts = []
+        for kind, width in cells:
+            wide = f' table:number-columns-repeated="{width}"' if width > 1 else ""
+            if kind == "error":
+                error = f"#E{r}.{c}"
+                parts.append(ods_error(error, f"of:=[.A{r + 1}]", repeat=width))
+                for rr in range(r, r + repeat):
+                    for k in range(width):
+                        expected[(rr, c + k)] = (f"=A{r + 1}", error)
+            elif kind == "covered":
+                parts.append(f"<table:covered-table-cell{wide}/>")
+            elif kind == "empty":
+                parts.append(f"<table:table-cell{wide}/>")
+            else:
+                parts.append(
+                    f'<table:table-cell{wide} office:value-type="float" office:value="1">'
+                    "<text:p>1</text:p></table:table-cell>"
+                )
+            c += width
+        many = f' table:number-rows-repeated="{repeat}"' if repeat > 1 else ""
+        xml_rows.append(OdsXml(f"<table:table-row{many}>{''.join(parts)}</table:table-row>"))
+        r += repeat
+    sheets = {"Søknader": xml_rows}
+    if before:  # a sheet before it, with errors of its own
+        sheets = {"Oppslag": [[ods_error("#N/A")]] * 2, **sheets}
+    folder = tmp_path_factory.mktemp("ods")
+    path = build_ods(folder / "søknader.ods", sheets)
+    with zipfile.ZipFile(path) as archive:
+        data = archive.read("content.xml")
+    assert xlsx_module._od_errors_in_text(data, "Søknader") == expected
+    assert xlsx_module._od_errors_parsed(data, "Søknader") == expected
+    assert ods_error_cells(path, "Søknader") == expected
+
+
+def test_ods_written_another_way_is_parsed(make_ods: Callable[..., Path]) -> None:
+    """Another namespace prefix than the usual "table:": the text search steps aside."""
+    path = make_ods({"Søknader": [HEADER, [*ROWS[0][:4], ods_error("#N/A", "of:=[.X1]"), 5]]})
+    with zipfile.ZipFile(path) as archive:
+        usual = archive.read("content.xml")
+    other = usual
+    for usual_prefix, other_prefix in (
+        (b"<table:", b"<tb:"),
+        (b"</table:", b"</tb:"),
+        (b" table:", b" tb:"),
+        (b"xmlns:table=", b"xmlns:tb="),
+    ):
+        other = other.replace(usual_prefix, other_prefix)  # fmt: skip
+    assert xlsx_module._od_errors_in_text(other, "Søknader") is None
+    assert xlsx_module._od_errors_parsed(other, "Søknader") == {(1, 4): ("=X1", "#N/A")}
+    assert xlsx_module._od_errors_in_text(usual, "Søknader") == {(1, 4): ("=X1", "#N/A")}
+
+
+def test_ods_without_error_cells_is_not_parsed_again(
+    make_ods: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = make_ods({"Søknader": [HEADER, *ROWS]})
+
+    def refuse(*_: object, **__: object) -> None:
+        raise AssertionError("content.xml parsed although it has no error cell")
+
+    monkeypatch.setattr(xlsx_module.ET, "iterparse", refuse)
+    assert ods_error_cells(path, "Søknader") == {}
+
+
+def test_ods_error_mark_is_found_across_reads(
+    make_ods: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = make_ods({"Søknader": [HEADER, [*ROWS[0][:4], ods_error("#N/A", "of:=[.X1]"), 5]]})
+    for chunk in (3, 7, 64):
+        # The mark cut at every possible place between two reads is still found.
+        monkeypatch.setattr(xlsx_module, "_CHUNK", chunk)
+        assert ods_error_cells(path, "Søknader") == {(1, 4): ("=X1", "#N/A")}
+
+
+def test_an_ods_error_in_the_total_cost_is_an_error_not_an_empty_cost(
+    make_ods: Callable[..., Path],
+) -> None:
+    """LibreOffice's failed lookup read as empty would leave the share-of-cost cap unapplied;
+    a writer's 0 beside the error would make the cap 0."""
+    path = make_ods(
+        {
+            "Søknader": [
+                HEADER,
+                [*ROWS[0][:4], ods_error("#N/A", "of:=VLOOKUP([.A2];[$Kost.A1:.B9];2;0)"), 5],
+                [*ROWS[1][:4], ods_error("#DIV/0!", "of:=1/0", value='office:value-type="float" '
+                                         'office:value="0"'), 4],
+            ]
+        }
+    )  # fmt: skip
+    table = read_table(path)
+    cells = [cells[table.fields["total_cost"]] for _, cells in table.rows]
+    assert all(isinstance(c, FormulaWithoutValue) for c in cells)
+    checked = validate(table)
+    assert checked.applications == ()
+    found = sorted((i.location.cell, i.code, i.params["error"]) for i in checked.issues
+                   if i.code.startswith("validate.cell_error"))  # fmt: skip
+    assert found == [
+        ("Søknader!E2", "validate.cell_error_formula", "#N/A"),
+        ("Søknader!E3", "validate.cell_error_formula", "#DIV/0!"),
+    ]
+    assert "=VLOOKUP(A2;$Kost.A1:B9;2;0)" in describe_issue(
+        next(i for i in checked.issues if i.location.cell == "Søknader!E2")
+    )
+
+
 @pytest.mark.parametrize(
     ("name", "extension"),
     [("søknader.csv", "csv"), ("søknader.ods", "ods"), ("søknader.xls", "xls")],
@@ -380,15 +551,20 @@ def test_an_ods_named_xlsx_and_a_workbook_without_extension(
     assert table.issues == []  # no extension, nothing to disagree with
 
 
+@pytest.mark.parametrize("kind", ["xlsx", "ods"])
 def test_a_failure_inside_the_formula_scan_is_not_swallowed(
-    make_xlsx: MakeXlsx, monkeypatch: pytest.MonkeyPatch
+    make_xlsx: MakeXlsx,
+    make_ods: Callable[..., Path],
+    monkeypatch: pytest.MonkeyPatch,
+    kind: str,
 ) -> None:
     def broken(path: Path, sheet: str) -> dict[tuple[int, int], str]:
         raise RuntimeError("scan bug")
 
-    monkeypatch.setattr(xlsx_module, "formulas_without_value", broken)
+    monkeypatch.setitem(xlsx_module._SCANNERS, kind, broken)
+    path = make_xlsx([HEADER, *ROWS]) if kind == "xlsx" else make_ods({"Søknader": [HEADER, *ROWS]})
     with pytest.raises(RuntimeError, match="scan bug"):
-        read_table(make_xlsx([HEADER, *ROWS]))
+        read_table(path)
 
 
 def test_calamines_empty_text_becomes_none_in_place() -> None:

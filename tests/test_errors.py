@@ -78,7 +78,8 @@ def test_the_guard_prints_the_error_in_the_commands_language(
     with pytest.raises(typer.Exit) as exit_info, common.guard():
         command()
     assert exit_info.value.exit_code == 1
-    assert capsys.readouterr().err == f"error: {expected}\n"
+    label = "feil" if lang == "nb" else "error"
+    assert capsys.readouterr().err == f"{label}: {expected}\n"
 
 
 def test_parameters_without_a_key_are_a_mistake() -> None:

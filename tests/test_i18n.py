@@ -97,6 +97,7 @@ VALUES: dict[str, list[Any]] = {
     "num": [0, 7, 1_450, 10**12, -3, Decimal(72), Decimal("72.5"), Decimal("1E+3"), 0.5, None],
     "pct": [Decimal("0.2"), Decimal("0.375"), Decimal("0.20"), 0, 1, Decimal("1E-7"), 0.25, None],
     "list": [["A", "B", "C"], ["A"], [], ("X", "Y"), "single", [1, 2], None, MISSING],
+    "or": [["A", "B", "C"], ["A"], [], ("X", "Y"), "single", [1, 2], None, MISSING],
     "": ["text", "ends with a dot.", "  padded  ", "", 5, 0, Decimal("1.50"), None, ["a"], True],
 }
 
@@ -305,3 +306,15 @@ def test_the_last_share_shown_is_remembered_for_that_object_only() -> None:
         f"20{NBSP}%",
     ]
     assert [pct(0.25), pct(None), pct(1)] == [f"25{NBSP}%", "–", f"100{NBSP}%"]
+
+
+def test_the_or_spec_joins_alternatives_in_the_language() -> None:
+    for lang, word in (("nb", "eller"), ("en", "or")):
+        t = get(lang)
+        assert t._formatter.vformat("{x:or}", (), _Defaults({"x": ["A", "B", "C"]})) == (
+            f"A, B {word} C"
+        )
+    assert get("nb")("policy.error.literal", expected=["skip", "stop", "partial"]) == (
+        "forventet skip, stop eller partial"
+    )
+    assert get("en")("policy.error.literal", expected=["skip"]) == "expected skip"

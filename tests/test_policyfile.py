@@ -106,10 +106,13 @@ def test_min_score_accepts_a_decimal_comma() -> None:
 @pytest.mark.parametrize(
     ("limits", "said"),
     [
-        ({"min_award": 500_000, "max_award": 100_000}, "min_award 500000 is more than max_award"),
+        (
+            {"min_award": 500_000, "max_award": 100_000},
+            "min_award NOK\xa0500,000 is more than max_award NOK\xa0100,000",
+        ),
         (
             {"min_award": 500_000, "per_applicant_max": 100_000},
-            "min_award 500000 is more than per_applicant_max 100000",
+            "min_award NOK\xa0500,000 is more than per_applicant_max NOK\xa0100,000",
         ),
         ({"max_award": 500, "round_to": 1000}, "every award would be rounded down to 0"),
     ],
@@ -133,7 +136,7 @@ def test_a_conflict_between_the_file_and_an_option_is_a_policy_error(tmp_path: P
         ["allocate", str(small), "--budget", "5M", "--policy", str(path), "--max-award", "100000"],
     )
     assert result.exit_code == 2, result.output
-    assert "min_award 500000 is more than max_award 100000" in result.stderr
+    assert "min_award NOK\xa0500,000 is more than max_award NOK\xa0100,000" in result.stderr
 
 
 def test_a_policy_file_problem_is_said_without_pydantics_prefix(tmp_path: Path) -> None:
@@ -144,3 +147,115 @@ def test_a_policy_file_problem_is_said_without_pydantics_prefix(tmp_path: Path) 
     assert str(caught.value) == (
         f'{path}: max_share_of_cost: 1 could mean 100 % or 1 %: write "100 %" or "1 %" (got 1)'
     )
+
+
+@pytest.mark.parametrize(
+    ("toml", "english", "norwegian"),
+    [
+        (
+            'rule = "rangert"',
+            "rule: expected ranked, proportional, optimal or lottery (got 'rangert')",
+            "rule: forventet ranked, proportional, optimal eller lottery (oppgitt: 'rangert')",
+        ),
+        ("min_award = -5", "min_award: must be 0 or more (got -5)",
+         "min_award: må være 0 eller mer (oppgitt: -5)"),
+        ('max_award = "abc"',
+         "max_award: 'abc' is not an amount; expected whole kroner",
+         "max_award: 'abc' er ikke et beløp; forventet hele kroner"),
+        ('max_award = "1 000,50"',
+         "max_award: '1 000,50' is not whole kroner",
+         "max_award: '1 000,50' er ikke hele kroner"),
+        ('max_share_of_cost = "150 %"',
+         "max_share_of_cost: a share must be more than 0 % and at most 100 % (got '150 %')",
+         "max_share_of_cost: en andel må være mer enn 0 % og høyst 100 % (oppgitt: '150 %')"),
+        ('max_share_of_cost = "tjue prosent"',
+         "max_share_of_cost: 'tjue prosent' is not a share: write it as 20 % or 0.2",
+         "max_share_of_cost: 'tjue prosent' er ikke en andel: skriv den som 20 % eller 0,2"),
+        ("reserve = 2.5", "reserve: expected a whole number (got 2.5)",
+         "reserve: forventet et helt tall (oppgitt: 2.5)"),
+        ("makspris = 1", "makspris: not a policy setting; the settings are rule, max_award,",
+         "makspris: er ikke en innstilling i policyen; innstillingene er rule, max_award,"),
+        ('tie_break = ["total_cost opp"]',
+         "tie_break: tie-break direction must be asc or desc, not 'opp'",
+         "tie_break: retningen i tie_break må være asc eller desc, ikke 'opp'"),
+        ("min_award = 500000\nper_applicant_max = 100000",
+         "min_award NOK\xa0500,000 is more than per_applicant_max NOK\xa0100,000",
+         "min_award 500\xa0000\xa0kr er mer enn per_applicant_max 100\xa0000\xa0kr"),
+        ('[[policy.quotas]]\nby = "county"\nvalue = "03"',
+         "a quota needs at least one limit",
+         "en kvote trenger minst én grense"),
+    ],
+)  # fmt: skip
+def test_a_policy_problem_is_said_in_either_language(
+    tmp_path: Path, toml: str, english: str, norwegian: str
+) -> None:
+    """What is wrong with a setting is said in the user's language, pydantic's checks too."""
+    table = f"[policy]\n{toml}\n" if not toml.startswith("[[") else toml.replace(
+        "[[policy.quotas]]", '[policy]\nrule = "ranked"\n[[policy.quotas]]'
+    )  # fmt: skip
+    path = write(tmp_path, table)
+    with pytest.raises(PolicyError) as caught:
+        load_policy(path)
+    assert english in caught.value.text("en")
+    assert str(caught.value) == caught.value.text("en")
+    assert norwegian in caught.value.text("nb")
+    assert caught.value.text("nb").startswith(f"{path}: ")
+
+
+def test_several_problems_are_one_line_each_and_options_are_named(tmp_path: Path) -> None:
+    path = write(tmp_path, '[policy]\nmin_award = -5\nfoo = 1\nat_line = "midt"\n')
+    with pytest.raises(PolicyError) as caught:
+        load_policy(path)
+    lines = caught.value.text("nb").splitlines()
+    assert len(lines) == 3
+    assert all(line.startswith(f"{path}: ") for line in lines)
+    with pytest.raises(PolicyError) as caught:
+        load_policy(None, {"round_to": 0})
+    assert caught.value.text("nb") == "kommandolinjen: round_to: må være 1 eller mer (oppgitt: 0)"
+    assert caught.value.text("en") == "options: round_to: must be 1 or more (got 0)"
+
+
+@pytest.mark.parametrize(
+    ("content", "english", "norwegian"),
+    [
+        (None, "policy file not found", "fant ikke policyfilen"),
+        ("rule = ", "not valid TOML", "ikke gyldig TOML"),
+        (b"\xff\xfe", "not a UTF-8 text file", "ikke en tekstfil i UTF-8"),
+        ("policy = 3", "[policy] must be a table", "[policy] må være en tabell"),
+    ],
+)
+def test_a_policy_file_that_cannot_be_read_is_said_in_either_language(
+    tmp_path: Path, content: str | bytes | None, english: str, norwegian: str
+) -> None:
+    path = tmp_path / "policy.toml"
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    elif content is not None:
+        path.write_text(content, encoding="utf-8")
+    with pytest.raises(PolicyError) as caught:
+        read_policy_file(path)
+    assert caught.value.text("en").startswith(f"{path}: {english}")
+    assert caught.value.text("nb").startswith(f"{path}: {norwegian}")
+
+
+def test_policy_errors_through_the_command_follow_lang(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from tilskudd.cli import app
+
+    small = Path(__file__).resolve().parents[1] / "examples" / "small.xlsx"
+    runner = CliRunner()
+    args = ["allocate", str(small), "--budget", "5M", "--rule", "rangert"]
+    nb = runner.invoke(app, [*args, "--lang", "nb"])
+    assert nb.exit_code == 2
+    assert nb.stderr == (
+        "feil: kommandolinjen: rule: forventet ranked, proportional, optimal eller lottery "
+        "(oppgitt: 'rangert')\n"
+    )
+    en = runner.invoke(app, args)
+    assert en.stderr == (
+        "error: options: rule: expected ranked, proportional, optimal or lottery (got 'rangert')\n"
+    )
+    budget = runner.invoke(app, ["allocate", str(small), "--budget", "20x", "--lang", "nb"])
+    assert budget.exit_code == 2
+    assert budget.stderr.startswith("feil: --budget: '20x' er ikke et beløp; forventet hele kroner")

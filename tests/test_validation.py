@@ -1129,3 +1129,26 @@ def test_a_rank_column_filled_in_halfway_is_a_warning_at_its_header() -> None:
     for ranks in ((1.0, 2.0, 3.0), (None, None, None)):
         whole = check(*(row(id=f"A{i}", rank=r) for i, r in enumerate(ranks)))
         assert whole.issues == ()
+
+
+@pytest.mark.parametrize(
+    ("value", "allow_zero", "key", "nb"),
+    [
+        ("abc", False, "validate.amount_invalid", "'abc' er ikke et beløp"),
+        ("-5", False, "validate.amount_negative", "'-5' er negativt"),
+        ("0", False, "validate.amount_zero", "beløpet er null"),
+        ("1 000,50", False, "validate.amount_not_whole", "'1 000,50' er ikke hele kroner"),
+        ("3,300", False, "validate.amount_ambiguous", "'3,300' er tvetydig"),
+    ],
+)
+def test_amount_problem_says_what_is_wrong_in_the_words_of_the_cell_checks(
+    value: str, allow_zero: bool, key: str, nb: str
+) -> None:
+    from tilskudd.validation import amount_problem
+
+    problem = amount_problem(value, allow_zero=allow_zero)
+    assert problem is not None
+    assert problem.key == key
+    assert problem.render("nb").startswith(nb)
+    assert amount_problem("3 300 000") is None
+    assert amount_problem("0", allow_zero=True) is None

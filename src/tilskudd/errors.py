@@ -110,7 +110,39 @@ class UsageError(TilskuddError):
 
 
 class PolicyError(UsageError):
-    """A policy file or option is invalid."""
+    """A policy file or option is invalid.
+
+    Raised with a text, a catalogue key, or ``lines``: one :class:`~tilskudd.i18n.Phrase` per
+    problem (each setting that is wrong), rendered one a line in any language by :meth:`text`.
+    """
+
+    lines: tuple[Any, ...] = ()
+
+    def __init__(
+        self,
+        message: str | None = None,
+        /,
+        *,
+        lines: Sequence[Any] = (),
+        key: str | None = None,
+        **params: Any,
+    ) -> None:
+        self.lines = tuple(lines)
+        if self.lines and message is None and key is None:
+            message = "\n".join(line.render("en") for line in self.lines)
+        super().__init__(message, key=key, **params)
+
+    def text(self, lang: str = "en") -> str:
+        """The message in ``lang``: each line's phrase, or the key's text."""
+        if not self.lines:
+            return super().text(lang)
+        from tilskudd.i18n import get
+
+        try:
+            get(lang)
+        except KeyError:
+            return str(self)
+        return "\n".join(line.render(lang) for line in self.lines)
 
 
 class OutputExistsError(UsageError):

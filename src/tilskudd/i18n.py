@@ -202,9 +202,9 @@ class _Formatter(string.Formatter):
             return "–" if value is None else format_number(value, lang)
         if format_spec == "pct":
             return "–" if value is None else format_share(value, lang)
-        if format_spec == "list":
+        if format_spec in ("list", "or"):
             items = [str(v) for v in value] if isinstance(value, list | tuple) else [str(value)]
-            return self.translator.join(items)
+            return self.translator.join(items, "words.or" if format_spec == "or" else "words.and")
         return str(super().format_field(value, format_spec))
 
 
@@ -273,11 +273,11 @@ class Translator:
         put into the template once where the template alone decides them."""
         return (self._sentence_fills.get(key) or self._compile(key)[1])(params)
 
-    def join(self, items: list[str]) -> str:
-        """``A, B and C`` / ``A, B og C``."""
+    def join(self, items: list[str], word_key: str = "words.and") -> str:
+        """``A, B and C`` / ``A, B og C`` (``word_key="words.or"``: ``A, B or C``)."""
         if len(items) <= 1:
             return "".join(items)
-        word = self("words.and")
+        word = self(word_key)
         return f"{', '.join(items[:-1])} {word} {items[-1]}"
 
     def _render_general(self, template: str, params: Mapping[str, Any]) -> str:
@@ -465,6 +465,12 @@ def _value_shows(translator: Translator) -> dict[str, _ShowValue]:
         shown = [str(v) for v in value] if isinstance(value, list | tuple) else [str(value)]
         return translator.join(shown)
 
+    def alternatives(value: Any) -> str:
+        if isinstance(value, _Missing):
+            return "?"
+        shown = [str(v) for v in value] if isinstance(value, list | tuple) else [str(value)]
+        return translator.join(shown, "words.or")
+
     def plain(value: Any) -> str:
         if type(value) is str:
             return value
@@ -472,7 +478,7 @@ def _value_shows(translator: Translator) -> dict[str, _ShowValue]:
             return translator.render(value.key, value.params)
         return "?" if isinstance(value, _Missing) else format(value, "")
 
-    return {"money": money, "num": num, "pct": pct, "list": items, "": plain}
+    return {"money": money, "num": num, "pct": pct, "list": items, "or": alternatives, "": plain}
 
 
 @cache

@@ -26,6 +26,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from tilskudd.money import MAX_AMOUNT
 
@@ -163,6 +164,15 @@ class TieBreak(_Frozen):
     descending: bool = True
 
 
+def _policy_problem(key: str, **params: Any) -> PydanticCustomError:
+    """A policy problem whose pydantic error type is its catalogue key (``policy.error.*``) and
+    whose context is the key's parameters: :mod:`tilskudd.policyfile` says it in the user's
+    language; the message pydantic shows is the English text."""
+    from tilskudd.i18n import get
+
+    return PydanticCustomError(key, get("en").render(key, params), params)
+
+
 def _parse_share(value: Any) -> Any:
     """Accept a share as ``"20 %"`` (also ``"20%"``, ``"12,5 %"``), as a fraction (0.2) or as a
     number of percent above 1 (20, ``"20"``, 12.5).
@@ -176,11 +186,11 @@ def _parse_share(value: Any) -> Any:
             try:
                 return Decimal(text[:-1].strip()) / 100
             except ArithmeticError:
-                raise ValueError(f"{value!r} is not a percentage like 20 %") from None
+                raise _policy_problem("policy.error.share_percent", value=value) from None
         try:
             number = Decimal(text)
         except ArithmeticError:
-            raise ValueError(f"{value!r} is not a share: write it as 20 % or 0.2") from None
+            raise _policy_problem("policy.error.share_text", value=value) from None
     elif isinstance(value, float):
         number = Decimal(repr(value))
     elif isinstance(value, int) and not isinstance(value, bool):
@@ -190,7 +200,7 @@ def _parse_share(value: Any) -> Any:
     if not number.is_finite():
         return number  # refused by the field's bounds
     if number == 1:
-        raise ValueError('1 could mean 100 % or 1 %: write "100 %" or "1 %"')
+        raise _policy_problem("policy.error.share_one")
     return number / 100 if number > 1 else number
 
 
@@ -255,13 +265,12 @@ class Quota(_Frozen):
             ("count", self.min_count, self.max_count),
         )
         if all(low is None and high is None for _, low, high in pairs):
-            raise ValueError(
-                "a quota needs at least one limit: min_amount, max_amount, min_share, "
-                "max_share, min_count or max_count"
-            )
+            raise _policy_problem("policy.error.quota_no_limit")
         for kind, low, high in pairs:
             if low is not None and high is not None and low > high:
-                raise ValueError(f"min_{kind} {low} is more than max_{kind} {high}")
+                raise _policy_problem(
+                    "policy.error.quota_min_above_max", kind=kind, low=low, high=high
+                )
         return self
 
 
@@ -343,9 +352,7 @@ class Policy(_Frozen):
                         continue
                     direction = words[1].lower() if len(words) > 1 else "desc"
                     if direction not in {"asc", "desc", "ascending", "descending"}:
-                        raise ValueError(
-                            f"tie-break direction must be asc or desc, not {direction!r}"
-                        )
+                        raise _policy_problem("policy.error.tie_direction", direction=direction)
                     out.append({"column": words[0], "descending": direction.startswith("desc")})
                 else:
                     out.append(item)
@@ -357,19 +364,20 @@ class Policy(_Frozen):
         # Limits that leave no award possible: a typing error (an extra 0), never a policy.
         # Said before the round, not as the same reason on every application.
         if self.max_award is not None and self.min_award > self.max_award:
-            raise ValueError(
-                f"min_award {self.min_award} is more than max_award {self.max_award}: no "
-                "application could be funded"
+            raise _policy_problem(
+                "policy.error.min_above_max_award",
+                min_award=self.min_award,
+                max_award=self.max_award,
             )
         if self.per_applicant_max is not None and self.min_award > self.per_applicant_max:
-            raise ValueError(
-                f"min_award {self.min_award} is more than per_applicant_max "
-                f"{self.per_applicant_max}: no application could be funded"
+            raise _policy_problem(
+                "policy.error.min_above_per_applicant",
+                min_award=self.min_award,
+                per_applicant_max=self.per_applicant_max,
             )
         if self.max_award is not None and self.max_award < self.round_to:
-            raise ValueError(
-                f"max_award {self.max_award} is less than round_to {self.round_to}: every award "
-                "would be rounded down to 0"
+            raise _policy_problem(
+                "policy.error.max_below_round_to", max_award=self.max_award, round_to=self.round_to
             )
         return self
 

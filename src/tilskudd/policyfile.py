@@ -15,14 +15,17 @@ command line override the file; the merged policy is recorded in every output.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from tilskudd.errors import AmountError, PolicyError
+from tilskudd.i18n import Phrase
 from tilskudd.models import Policy
 from tilskudd.money import parse_amount
 
@@ -31,60 +34,148 @@ __all__ = ["AMOUNT_FIELDS", "load_policy", "policy_from_mapping", "read_policy_f
 AMOUNT_FIELDS = ("max_award", "min_award", "round_to", "per_applicant_max")
 
 
-def _clean_amounts(data: dict[str, Any], where: str) -> dict[str, Any]:
+Where = str | Phrase
+"""Where a policy came from: a file's path, or the options (a phrase, said in the language)."""
+
+_OPTIONS = Phrase("policy.error.options")
+
+# Pydantic's own checks, said in the catalogue's words.
+_SIMPLE_PROBLEMS = {
+    "int_type": "policy.error.whole_number",
+    "int_parsing": "policy.error.whole_number",
+    "int_from_float": "policy.error.whole_number",
+    "decimal_type": "policy.error.number",
+    "decimal_parsing": "policy.error.number",
+    "float_type": "policy.error.number",
+    "float_parsing": "policy.error.number",
+    "finite_number": "policy.error.finite",
+    "string_type": "policy.error.text",
+    "bool_type": "policy.error.truth",
+    "bool_parsing": "policy.error.truth",
+    "list_type": "policy.error.list",
+    "tuple_type": "policy.error.list",
+    "dict_type": "policy.error.table",
+    "model_type": "policy.error.table",
+    "model_attributes_type": "policy.error.table",
+    "missing": "policy.error.missing",
+}
+_BOUNDS = ("gt", "ge", "lt", "le")
+_BOUND_KEYS = {
+    "greater_than": "policy.error.greater_than",
+    "greater_than_equal": "policy.error.greater_than_equal",
+    "less_than": "policy.error.less_than",
+    "less_than_equal": "policy.error.less_than_equal",
+}
+
+
+def _amount_problem(value: object, *, allow_zero: bool, exc: AmountError) -> Phrase:
+    """What is wrong with an amount, in the words of the cell checks (:mod:`validation`)."""
+    from tilskudd.validation import amount_problem
+
+    found = amount_problem(value, allow_zero=allow_zero)
+    if found is not None:
+        return found
+    hint = f" ({exc.hint})" if exc.hint else ""
+    return Phrase("policy.error.other", message=f"{exc}{hint}")
+
+
+def _clean_amounts(data: dict[str, Any], where: Where) -> dict[str, Any]:
     cleaned = dict(data)
     for key in AMOUNT_FIELDS:
         value = cleaned.get(key)
         if value is None or (isinstance(value, int) and not isinstance(value, bool)):
             continue
+        allow_zero = key == "min_award"
         try:
-            cleaned[key] = parse_amount(value, allow_zero=key == "min_award")
+            cleaned[key] = parse_amount(value, allow_zero=allow_zero)
         except AmountError as exc:
-            hint = f" ({exc.hint})" if exc.hint else ""
-            raise PolicyError(f"{where}: {key}: {exc}{hint}") from None
+            message = _amount_problem(value, allow_zero=allow_zero, exc=exc)
+            raise PolicyError(
+                lines=[Phrase("policy.error.line", where=where, field=key, message=message)]
+            ) from None
     return cleaned
 
 
+def _problem(error: Mapping[str, Any]) -> Phrase:
+    """One of pydantic's errors on a policy as a phrase of the catalogue."""
+    kind = str(error["type"])
+    ctx = dict(error.get("ctx") or {})
+    field = str(error["loc"][-1]) if error["loc"] else ""
+    if kind.startswith("policy.error."):
+        return Phrase(kind, **ctx)  # tilskudd's own checks (tilskudd.models._policy_problem)
+    if kind == "value_error" and isinstance(ctx.get("error"), AmountError):
+        return _amount_problem(error.get("input"), allow_zero=True, exc=ctx["error"])
+    if kind == "literal_error":
+        expected = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        return Phrase("policy.error.literal", expected=expected)
+    if kind == "extra_forbidden":
+        return Phrase("policy.error.unknown_setting", known=list(Policy.model_fields))
+    if kind in _BOUND_KEYS:
+        if "share" in field:
+            return Phrase("policy.error.share_range")
+        return Phrase(_BOUND_KEYS[kind], **{k: ctx[k] for k in _BOUNDS if k in ctx})
+    if kind in _SIMPLE_PROBLEMS:
+        return Phrase(_SIMPLE_PROBLEMS[kind])
+    # Any other check: pydantic's English words, without its "Value error, " before ours.
+    return Phrase("policy.error.other", message=str(error["msg"]).removeprefix("Value error, "))
+
+
 def policy_from_mapping(
-    data: Mapping[str, Any], *, where: str = "policy", base: Policy | None = None
+    data: Mapping[str, Any], *, where: Where = "policy", base: Policy | None = None
 ) -> Policy:
-    """Build a Policy from plain values (a TOML table, options), on top of ``base`` if given."""
+    """Build a Policy from plain values (a TOML table, options), on top of ``base`` if given.
+
+    :class:`PolicyError` names each setting that is wrong, one a line, said in any language
+    (:meth:`PolicyError.text`).
+    """
     merged: dict[str, Any] = base.model_dump() if base is not None else {}
     merged.update({k: v for k, v in data.items() if v is not None})
     merged = _clean_amounts(merged, where)
     try:
         return Policy.model_validate(merged)
     except ValidationError as exc:
-        problems = []
+        lines = []
         for error in exc.errors():
-            field = ".".join(str(p) for p in error["loc"]) or "policy"
-            given = error.get("input")
-            shown = f" (got {given!r})" if not isinstance(given, dict) else ""
-            # Our own validators' messages, without pydantic's "Value error, " before them.
-            message = str(error["msg"]).removeprefix("Value error, ")
-            problems.append(f"{where}: {field}: {message}{shown}")
-        raise PolicyError("\n".join(problems)) from None
+            loc = error["loc"]
+            field = ".".join(str(p) for p in loc) or "policy"
+            # As the user wrote it ("150 %"), not as a validator turned it (Decimal('1.5')).
+            top = str(loc[0]) if len(loc) == 1 else None
+            given = data[top] if top is not None and top in data else error.get("input")
+            message = _problem(error)
+            if isinstance(given, dict):
+                line = Phrase("policy.error.line", where=where, field=field, message=message)
+            else:
+                line = Phrase(
+                    "policy.error.line_given",
+                    where=where,
+                    field=field,
+                    message=message,
+                    given=str(given) if isinstance(given, Decimal) else repr(given),
+                )
+            lines.append(line)
+        raise PolicyError(lines=lines) from None
 
 
 def read_policy_file(path: Path) -> tuple[dict[str, Any], str | None]:
     """The raw ``[policy]`` table of a TOML file, and its ``lang`` (output language) if set."""
+    shown = str(path)
     try:
         raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise PolicyError(f"{path}: policy file not found") from None
+        raise PolicyError(key="policy.error.file_not_found", path=shown) from None
     except IsADirectoryError:
-        raise PolicyError(f"{path}: is a folder, not a policy file") from None
+        raise PolicyError(key="policy.error.is_folder", path=shown) from None
     except tomllib.TOMLDecodeError as exc:
-        raise PolicyError(f"{path}: not valid TOML: {exc}") from None
+        raise PolicyError(key="policy.error.not_toml", path=shown, reason=str(exc)) from None
     except UnicodeDecodeError:
-        raise PolicyError(f"{path}: not a UTF-8 text file") from None
+        raise PolicyError(key="policy.error.not_utf8", path=shown) from None
     table = raw.get("policy", raw)
     if not isinstance(table, dict):
-        raise PolicyError(f"{path}: [policy] must be a table")
+        raise PolicyError(key="policy.error.not_table", path=shown)
     table = dict(table)
     lang = table.pop("lang", None) or raw.get("lang")
     if lang is not None and not isinstance(lang, str):
-        raise PolicyError(f'{path}: lang must be text such as "nb" or "en"')
+        raise PolicyError(key="policy.error.lang_not_text", path=shown)
     return table, lang
 
 
@@ -100,5 +191,5 @@ def load_policy(
         table, _lang = read_policy_file(path)
         policy = policy_from_mapping(table, where=str(path), base=policy)
     if overrides:
-        policy = policy_from_mapping(overrides, where="options", base=policy)
+        policy = policy_from_mapping(overrides, where=_OPTIONS, base=policy)
     return policy if policy is not None else Policy()

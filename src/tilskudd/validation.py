@@ -56,6 +56,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from tilskudd.collector import collector_paused
 from tilskudd.errors import AmbiguousAmountError, AmountError, UsageError
+from tilskudd.i18n import Phrase
 from tilskudd.issues import describe_issue
 from tilskudd.models import Application, CellValue, Issue, Location, RejectedRow, Severity
 from tilskudd.money import MAX_AMOUNT, parse_decimal
@@ -79,6 +80,7 @@ __all__ = [
     "FIELDS",
     "CheckedTable",
     "ValidationResult",
+    "amount_problem",
     "check_table",
     "describe_issue",
     "validate",
@@ -334,6 +336,18 @@ def _amount(value: RawCell, *, allow_zero: bool = False) -> int:
             raise _Problem("amount_not_whole")
         return int(number)
     return number
+
+
+def amount_problem(value: object, *, allow_zero: bool = False) -> Phrase | None:
+    """What is wrong with ``value`` as an amount of whole kroner, in the words the cell checks
+    use (``validate.amount_*``), or None if it is one: for amounts given elsewhere than in a
+    cell (a policy file, an option)."""
+    cell = value if isinstance(value, str | int | float | Decimal | bool) else str(value)
+    try:
+        _amount(cell, allow_zero=allow_zero)
+    except _Problem as problem:
+        return Phrase(f"validate.{problem.code}", value=_cell_text(cell).strip(), **problem.params)
+    return None
 
 
 _TYPED_AMOUNT = re.compile(

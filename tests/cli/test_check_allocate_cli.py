@@ -373,8 +373,9 @@ def test_an_output_the_system_refuses_is_a_message_in_the_language_not_a_bug(
     target = tmp_path / "published" / "tildeling.xlsx"
     code, _, err = invoke("allocate", SMALL, "--budget", "5M", "-o", target, "--lang", lang)
     assert code == 1
-    assert f"error: {target}: " in err
-    assert f"hint: {hint}" in err
+    error, tip = ("error", "hint") if lang == "en" else ("feil", "tips")
+    assert f"{error}: {target}: " in err
+    assert f"{tip}: {hint}" in err
     assert "bug" not in err
 
 

@@ -77,4 +77,31 @@ def test_an_error_before_the_language_is_known_is_not_in_the_last_commands_langu
     monkeypatch.setenv("TILSKUDD_LANG", "nb")
     with pytest.raises(typer.Exit), guard():
         raise OSError(errno.ENOTDIR, "Not a directory", "ut/tildeling.xlsx")
-    assert "hint: en del av stien er en fil" in capsys.readouterr().err
+    assert "tips: en del av stien er en fil" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("lang", "bug", "interrupted"),
+    [
+        ("en", "error: tilskudd hit an unexpected problem (RuntimeError: boom). This is a bug",
+         "error: interrupted\n"),
+        ("nb", "feil: tilskudd støtte på et uventet problem (RuntimeError: boom). Dette er en feil",
+         "feil: avbrutt\n"),
+    ],
+)  # fmt: skip
+def test_a_bug_and_an_interruption_are_said_in_the_language(
+    lang: str,
+    bug: str,
+    interrupted: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TILSKUDD_LANG", lang)
+    with pytest.raises(typer.Exit) as exit_info, guard():
+        raise RuntimeError("boom")
+    assert exit_info.value.exit_code == int(ExitCode.BUG)
+    assert capsys.readouterr().err.startswith(bug)
+    with pytest.raises(typer.Exit) as exit_info, guard():
+        raise KeyboardInterrupt
+    assert exit_info.value.exit_code == 130
+    assert capsys.readouterr().err == interrupted

@@ -302,7 +302,7 @@ def test_a_foreign_ledger_file_is_refused_untouched(folder: Path) -> None:
     norsk = run("status", "--ledger", str(other), "--lang", "nb")
     assert norsk.exit_code == 1
     assert norsk.stderr.startswith(
-        f"error: {other} er en SQLite-database fra et annet program, ikke et tilskuddsregister;"
+        f"feil: {other} er en SQLite-database fra et annet program, ikke et tilskuddsregister;"
     )
     assert snapshot(other) == before
 
@@ -433,14 +433,14 @@ def test_nb_committing_the_same_round_twice(folder: Path) -> None:
     same = run("allocate", "r1.csv", "--round", "1", "--commit", "--lang", "nb")
     assert same.exit_code == 1
     assert same.stderr.startswith(
-        "error: denne fordelingen er allerede ført i registeret: runde 1, ført "
+        "feil: denne fordelingen er allerede ført i registeret: runde 1, ført "
     ), same.stderr
     assert "UTC (post 1 i registeret), fra de samme inndataene (SHA-256 " in same.stderr
     again = run("allocate", "r2.csv", "--round", "1", "--commit", "--lang", "nb")
     assert again.exit_code == 1
-    assert again.stderr.startswith(
-        "error: runde 1 er allerede ført i registeret: runde 1, ført "
-    ), again.stderr
+    assert again.stderr.startswith("feil: runde 1 er allerede ført i registeret: runde 1, ført "), (
+        again.stderr
+    )
     assert f"UTC (post 1 i registeret), {kr(100_000)} tildelt. En ført runde er endelig;" in (
         again.stderr
     )
@@ -461,7 +461,7 @@ def test_nb_over_the_frame_and_amend_over_the_frame(folder: Path) -> None:
     )
     assert result.exit_code == 1
     assert result.stderr == (
-        f"error: budsjettet for runde 2, {kr(150_000)}, er mer enn det som er igjen av rammen på "
+        f"feil: budsjettet for runde 2, {kr(150_000)}, er mer enn det som er igjen av rammen på "
         f"{kr(200_000)} ({kr(100_000)}; {kr(100_000)} er vedtatt i tidligere runder, medregnet "
         "endringer). Fordel runden på nytt med et budsjett på høyst det som er igjen (utelat "
         "--budget for å bruke det). Ingenting ble registrert.\n"
@@ -472,11 +472,11 @@ def test_nb_over_the_frame_and_amend_over_the_frame(folder: Path) -> None:
     amended = run("amend", "A-3", "--amount", "80 000", "--reason", "x", "--lang", "nb")
     assert amended.exit_code == 1
     assert amended.stderr == (
-        f"error: å øke A-3 (runde 1) fra {kr(0)} til {kr(80_000)} krever {kr(80_000)}, men "
+        f"feil: å øke A-3 (runde 1) fra {kr(0)} til {kr(80_000)} krever {kr(80_000)}, men "
         f"bare {kr(50_000)} er igjen av rammen på {kr(150_000)}\n"
     )
     assert run("withdraw", "A-3", "--reason", "x", "--lang", "nb").stderr == (
-        f"error: A-3 (runde 1) har ikke noe tilskudd å trekke tilbake ({kr(0)})\n"
+        f"feil: A-3 (runde 1) har ikke noe tilskudd å trekke tilbake ({kr(0)})\n"
     )
     # the programme's language (en here) comes before TILSKUDD_LANG
     os_lang = run_env({"TILSKUDD_LANG": "nb"}, "withdraw", "A-3", "--reason", "x")
@@ -487,7 +487,7 @@ def test_nb_a_refusal_before_the_programme_is_read_follows_tilskudd_lang(folder:
     result = run_env({"TILSKUDD_LANG": "nb"}, "allocate", "r1.csv", "--budget", "1", "--commit")
     assert result.exit_code == 2
     assert result.stderr == (
-        "error: --commit fører en av ordningens runder i registeret: oppgi hvilken med --round N\n"
+        "feil: --commit fører en av ordningens runder i registeret: oppgi hvilken med --round N\n"
     )
 
 
@@ -511,7 +511,7 @@ def test_nb_a_damaged_ledger_in_the_programmes_language(folder: Path) -> None:
     ):
         result = run(*command)
         assert result.exit_code == 1, (command, result.output)
-        assert result.stderr.startswith(f"error: registeret {ledger} er skadet (SQLite: "), command
+        assert result.stderr.startswith(f"feil: registeret {ledger} er skadet (SQLite: "), command
         assert "Gjenopprett det fra en sikkerhetskopi" in result.stderr
     # --lang en still says it in English
     english = run("status", "--lang", "en")
@@ -548,7 +548,7 @@ def test_nb_verify_finds_a_changed_input_and_an_outside_edit(folder: Path) -> No
     refused = run("amend", "A-1", "--amount", "50000", "--reason", "x", "--lang", "nb")
     assert refused.exit_code == 1
     assert refused.stderr.startswith(
-        f"error: {folder / 'tilskudd.ledger.sqlite'} er endret utenom tilskudd ved post 3: "
+        f"feil: {folder / 'tilskudd.ledger.sqlite'} er endret utenom tilskudd ved post 3: "
         "tildelingen i post 3 er ulik det som ble registrert (amount er endret). Ingenting ble "
         "registrert;"
     )
@@ -587,7 +587,7 @@ def test_nb_usage_refusals(folder: Path, args: list[str], key: str, message: str
     assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
     result = run(*args, "--lang", "nb")
     assert result.exit_code == 2, result.output
-    assert result.stderr == f"error: {message}\n"
+    assert result.stderr == f"feil: {message}\n"
     assert get("nb")(f"ledger.error.{key}", round=2, name="awards.txt") == message
     english = run(*args)
     assert (

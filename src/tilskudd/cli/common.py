@@ -192,7 +192,7 @@ def guard(debug: bool = False) -> Iterator[None]:
             _print_error(exc.text(_language[0]), getattr(exc, "hint", None))
             raise typer.Exit(int(exc.exit_code)) from None
         except KeyboardInterrupt:
-            _print_error("interrupted", None)
+            _print_error(_said("cli.interrupted"), None)
             raise typer.Exit(130) from None
         except OSError as exc:
             if debug:
@@ -202,19 +202,24 @@ def guard(debug: bool = False) -> Iterator[None]:
         except Exception as exc:
             if debug:
                 raise
-            _print_error(
-                f"tilskudd hit an unexpected problem ({type(exc).__name__}: {exc}). "
-                "This is a bug in tilskudd: please report it with the output of the same "
-                "command run with --debug.",
-                None,
-            )
+            _print_error(_said("cli.bug", problem=f"{type(exc).__name__}: {exc}"), None)
             raise typer.Exit(int(ExitCode.BUG)) from None
 
 
+def _said(key: str, **params: Any) -> str:
+    """``key`` in the command's language (English if its catalogue cannot be had)."""
+    from tilskudd.i18n import get
+
+    try:
+        return get(_language[0])(key, **params)
+    except Exception:  # an error message must never fail: the English words, built in
+        return get("en")(key, **params)
+
+
 def _print_error(message: str, hint: str | None) -> None:
-    text = f"error: {message}"
+    text = f"{_said('cli.error_label')}: {message}"
     if hint:
-        text += f"\n  hint: {hint}"
+        text += f"\n  {_said('cli.hint_label')}: {hint}"
     print(text, file=sys.stderr)
 
 
@@ -228,8 +233,13 @@ def parse_amount_option(value: str | None, option: str, *, allow_zero: bool = Fa
     try:
         return parse_amount(value, allow_zero=allow_zero)
     except AmountError as exc:
-        hint = f"; {exc.hint}" if exc.hint else ""
-        raise UsageError(f"{option}: {exc}{hint}") from None
+        from tilskudd.validation import amount_problem
+
+        problem = amount_problem(value, allow_zero=allow_zero)
+        if problem is None:  # the cell checks would take it: say it as parse_amount did
+            hint = f"; {exc.hint}" if exc.hint else ""
+            raise UsageError(f"{option}: {exc}{hint}") from None
+        raise UsageError(key="cli.option_problem", option=option, problem=problem) from None
 
 
 def parse_sheet(value: str | None) -> str | int | None:

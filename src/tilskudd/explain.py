@@ -42,7 +42,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from tilskudd.errors import PolicyError, UsageError
-from tilskudd.i18n import get
+from tilskudd.i18n import Phrase, get
 from tilskudd.jsondata import plain, reason_data
 from tilskudd.models import (
     Allocation,
@@ -168,13 +168,14 @@ def _unknown(application_id: str, result: RoundResult) -> UsageError:
     near += [
         i for i in difflib.get_close_matches(application_id, ids, n=5, cutoff=0.5) if i not in near
     ]
+    source = Phrase("output.error.in_file", file=result.source.file) if result.source else ""
     if not near:
-        near = sorted(ids, key=natural_key)[:5]
-        hint = f"the ids run {', '.join(near)}{' …' if len(ids) > 5 else ''}"
-    else:
-        hint = f"did you mean {', '.join(near)}?"
-    source = f" in {result.source.file}" if result.source else ""
-    return UsageError(f"no application with id {application_id!r}{source}; {hint}")
+        first = ", ".join(sorted(ids, key=natural_key)[:5])
+        more = " …" if len(ids) > 5 else ""
+        return UsageError(
+            key="output.error.no_id_runs", id=application_id, source=source, first=first, more=more
+        )
+    return UsageError(key="output.error.no_id", id=application_id, source=source, near=near)
 
 
 # --- re-running the allocation ---------------------------------------------------------------

@@ -540,11 +540,8 @@ def init_programme(
     template_file = folder / TEMPLATE_FILE
     existing = [p for p in (programme_file, template_file) if p.exists()]
     if existing:
-        names = " and ".join(str(p) for p in existing)
-        raise OutputExistsError(
-            f"{names} already exist{'s' if len(existing) == 1 else ''}; tilskudd init never "
-            "overwrites a file. Choose an empty folder, or move the file away first."
-        )
+        key = "output.error.init_exists_one" if len(existing) == 1 else "output.error.init_exists"
+        raise OutputExistsError(key=key, names=[str(p) for p in existing])
     if folder.exists() and not folder.is_dir():
         raise ProgrammeError(f"{folder} is a file, not a folder")
     default_name = "Min tilskuddsordning" if lang == "nb" else "My grant programme"
@@ -566,7 +563,7 @@ def init_programme(
             handle.write(text)
     except FileExistsError:
         raise OutputExistsError(
-            f"{programme_file} already exists; tilskudd init never overwrites a file"
+            key="output.error.init_exists_one", names=[str(programme_file)]
         ) from None
     programme = load_programme(programme_file)
     from tilskudd.export.template import write_template

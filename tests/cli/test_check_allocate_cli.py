@@ -428,3 +428,26 @@ def test_the_policy_file_and_column_map_are_never_written_over(tmp_path: Path, o
     assert code == 2
     assert "is an input file; tilskudd never overwrites its input" in err
     assert path.read_text(encoding="utf-8") == text
+
+
+def test_refusals_to_write_are_said_in_the_language(tmp_path: Path) -> None:
+    existing = tmp_path / "tildeling.xlsx"
+    existing.write_bytes(b"officer's own file")
+    code, _, err = invoke("allocate", SMALL, "--budget", "5M", "-o", existing, "--lang", "nb")
+    assert code == 2
+    assert err == (
+        f"feil: {existing} finnes; bruk --force for å erstatte den, eller velg et annet navn\n"
+    )
+    assert existing.read_bytes() == b"officer's own file"
+    code, _, err = invoke(
+        "allocate", SMALL, "--budget", "5M", "-o", SMALL, "--force", "--lang", "nb"
+    )
+    assert code == 2
+    assert "er en inndatafil; tilskudd skriver aldri over inndataene sine" in err
+    code, _, err = invoke(
+        "allocate", SMALL, "--budget", "5M", "-o", tmp_path / "ut.txt", "--lang", "nb"
+    )
+    assert code == 2
+    assert err.startswith("feil: kan ikke se utdataformatet for 'ut.txt' ut fra filendelsen; bruk")
+    code, _, err = invoke("allocate", SMALL, "--budget", "5M", "-o", existing, "--lang", "en")
+    assert err == f"error: {existing} exists; use --force to replace it, or choose another name\n"

@@ -48,14 +48,11 @@ def check_compare_output(
     """Refuse, before reading, what --compare cannot do: record a round, write anything but a
     workbook, or overwrite a file without --force."""
     if commit:
-        raise UsageError("--compare only compares; it records nothing. Leave out --commit")
+        raise UsageError(key="output.error.compare_commit")
     if output is None:
         return
     if (output_format or "").lower() not in ("", "xlsx") or output.suffix.lower() != ".xlsx":
-        raise UsageError(
-            f"--compare writes a comparison workbook: give -o a name ending in .xlsx, not "
-            f"{output.name!r}"
-        )
+        raise UsageError(key="output.error.compare_xlsx", name=output.name)
     if not dry_run:
         from tilskudd.export import check_output_path
 

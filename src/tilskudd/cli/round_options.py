@@ -242,10 +242,7 @@ def setup_round(
     if budget_nok is None:
         budget_nok = plan.budget
     if budget_nok is None:
-        raise UsageError(
-            "--budget is required: the round's budget, e.g. --budget 20000000 "
-            "(or --round N in a programme folder)"
-        )
+        raise UsageError(key="output.error.budget_required")
     source = ctx.get_parameter_source("register")
     if plan.register is not None and (source is None or source.name == "DEFAULT"):
         register = Register(plan.register)

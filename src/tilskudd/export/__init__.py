@@ -36,7 +36,7 @@ def format_for(path: Path, explicit: str | None = None) -> str:
     if explicit:
         if explicit not in FORMATS:
             raise UsageError(
-                f"unknown output format {explicit!r}; choose one of {', '.join(sorted(FORMATS))}"
+                key="output.error.unknown_format", given=explicit, known=sorted(FORMATS)
             )
         return explicit
     suffix = path.suffix.lower()
@@ -44,10 +44,7 @@ def format_for(path: Path, explicit: str | None = None) -> str:
         if suffix in suffixes:
             return name
     known = sorted({s for _m, sfx in FORMATS.values() for s in sfx})
-    raise UsageError(
-        f"cannot tell the output format of {path.name!r} from its extension; "
-        f"use one of {', '.join(known)} or --format"
-    )
+    raise UsageError(key="output.error.no_format", name=path.name, known=known)
 
 
 def check_output_path(path: Path, *, inputs: Iterable[Path] = (), force: bool = False) -> None:
@@ -55,14 +52,11 @@ def check_output_path(path: Path, *, inputs: Iterable[Path] = (), force: bool = 
     resolved = path.resolve()
     for source in inputs:
         if source.exists() and resolved == Path(source).resolve():
-            raise OutputExistsError(
-                f"{path} is an input file; tilskudd never overwrites its input. "
-                "Choose another output name."
-            )
+            raise OutputExistsError(key="output.error.is_input", path=str(path))
     if path.is_dir():
-        raise OutputExistsError(f"{path} is a folder; give a file name")
+        raise OutputExistsError(key="output.error.is_folder", path=str(path))
     if path.exists() and not force:
-        raise OutputExistsError(f"{path} exists; use --force to replace it, or choose another name")
+        raise OutputExistsError(key="output.error.exists", path=str(path))
 
 
 def write(

@@ -77,6 +77,17 @@ class TilskuddError(Exception):
         return translator.render(self.key, self.params)
 
 
+def _has_catalogue(lang: str) -> bool:
+    """Whether messages can be said in ``lang`` (else they are said in English)."""
+    from tilskudd.i18n import get
+
+    try:
+        get(lang)
+    except KeyError:
+        return False
+    return True
+
+
 class InputFileError(TilskuddError):
     """An input file cannot be read as applications (missing, corrupt, encrypted, no header)."""
 
@@ -136,11 +147,7 @@ class PolicyError(UsageError):
         """The message in ``lang``: each line's phrase, or the key's text."""
         if not self.lines:
             return super().text(lang)
-        from tilskudd.i18n import get
-
-        try:
-            get(lang)
-        except KeyError:
+        if not _has_catalogue(lang):
             return str(self)
         return "\n".join(line.render(lang) for line in self.lines)
 
@@ -181,11 +188,7 @@ class ProblemsError(TilskuddError):
         """The problems in ``lang``, one a line, under the heading."""
         if not self.problems:
             return super().text(lang)
-        from tilskudd.i18n import get
-
-        try:
-            get(lang)
-        except KeyError:
+        if not _has_catalogue(lang):
             return str(self)
         return self._render(lang)
 

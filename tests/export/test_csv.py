@@ -112,8 +112,9 @@ def test_neutralise_never_leaves_a_formula_start(text: str) -> None:
 def test_unknown_dialect_is_a_usage_error(
     small_round: Callable[..., RoundResult], tmp_path: Path
 ) -> None:
-    with pytest.raises(UsageError, match="excel or plain"):
+    with pytest.raises(UsageError, match="excel or plain") as caught:
         write(small_round(), tmp_path / "x.csv", csv_dialect="tsv")
+    assert caught.value.text("nb") == "ukjent CSV-variant 'tsv'; velg excel eller plain"
     assert not (tmp_path / "x.csv").exists()
 
 

@@ -117,7 +117,7 @@ def resolve_lang(option: Lang | None, *fallbacks: str | None) -> str:
     for value in (*fallbacks, os.environ.get("TILSKUDD_LANG")):
         if value:
             if value not in ("nb", "en"):
-                raise UsageError(f"unknown language {value!r}; use nb or en")
+                raise UsageError(key="output.error.unknown_language", given=value)
             _language[0] = value
             return value
     _language[0] = "en"

@@ -175,7 +175,7 @@ def write(
 ) -> None:
     """Write one row per application to ``path`` (``csv_dialect`` ``excel`` or ``plain``)."""
     if csv_dialect not in DIALECTS:
-        raise UsageError(f"unknown CSV dialect {csv_dialect!r}; choose excel or plain")
+        raise UsageError(key="output.error.csv_dialect", given=csv_dialect)
     dialect: Dialect = "excel" if csv_dialect == "excel" else "plain"
     # utf-8-sig writes the byte-order mark Excel needs to read UTF-8.
     encoding = "utf-8-sig" if dialect == "excel" else "utf-8"

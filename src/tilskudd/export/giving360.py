@@ -99,10 +99,7 @@ def _grant_id(prefix: str, application_id: str) -> str:
 def _funder(result: RoundResult, prefix: str, options: dict[str, Any]) -> tuple[str, str]:
     name = str(options.get("funder") or result.funder or "").strip()
     if not name:
-        raise UsageError(
-            "360Giving needs the funder's name (Funding Org:Name): give the round a funder "
-            '(--funder, or funder = "..." in the policy file)'
-        )
+        raise UsageError(key="output.error.giving_funder")
     identifier = options.get("funder_identifier")
     if identifier:
         return str(identifier), name
@@ -110,7 +107,7 @@ def _funder(result: RoundResult, prefix: str, options: dict[str, Any]) -> tuple[
     if orgnr:
         digits = re.sub(r"\D", "", str(orgnr))
         if not _ORGNR.match(digits):
-            raise UsageError(f"funder_orgnr {orgnr!r} is not a 9-digit organisation number")
+            raise UsageError(key="output.error.giving_orgnr", given=str(orgnr))
         return f"NO-BRC-{digits}", name
     return f"{prefix}funder-{_slug(name)}", name
 
@@ -123,7 +120,7 @@ def _award_date(result: RoundResult, value: object) -> str:
     try:
         return date.fromisoformat(str(value)).isoformat()
     except ValueError:
-        raise UsageError(f"award date {value!r} is not a date like 2026-11-28") from None
+        raise UsageError(key="output.error.giving_date", given=str(value)) from None
 
 
 def _description(app: Application | None, applicant: str, lang: str) -> str:
@@ -235,9 +232,7 @@ def write(result: RoundResult, path: Path, *, lang: str = "en", **options: Any) 
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".xlsx", ".csv"):
-        raise UsageError(
-            f"360Giving is written as .xlsx or .csv; {path.name!r} has neither extension"
-        )
+        raise UsageError(key="output.error.giving_extension", name=path.name)
     data = rows(result, lang=lang, **options)
     if suffix == ".csv":
         _write_csv(path, data)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -99,13 +100,16 @@ def test_unknown_round_lists_the_rounds(tmp_path: Path) -> None:
         (("closes = 2009-04-15", "closes = 2009-02-01"), r"line 8: round\[1\]: closes .* before"),
         (('round_to = "1 000"', 'round_to = "lots"'), r"\[policy\]: round_to"),
         (('lang = "nb"', 'lang = "de"'), r"line 5: programme\.lang"),
-        (('register = "2009"', 'register = "1999"'), r"line 6: programme\.register.*2009, 2024"),
+        (('register = "2009"', 'register = "1999"'), r"line 6: programme\.register.*2009 or 2024"),
         (
             ("budget = 40000000", "budget = 50000000"),
-            r"add up to 70 000 000 kr, more than the frame",
+            r"add up to NOK\xa070,000,000, more than the frame",
         ),
         (("id = 2", "id = 1"), r"round number 1 is given more than once"),
-        (('funder = "Difi"', 'fundr = "Difi"'), r"line 3: programme\.fundr: Extra inputs"),
+        (
+            ('funder = "Difi"', 'fundr = "Difi"'),
+            r"line 3: programme\.fundr: not a key of this table",
+        ),
     ],
 )
 def test_invalid_files_name_line_and_key(
@@ -281,3 +285,42 @@ def test_template_categories_with_control_characters(tmp_path: Path) -> None:
     book = openpyxl.load_workbook(path)
     sheet = book[get("en")("template.sheet.categories")]
     assert [c.value for c in sheet["A"][1:3]] == ["IKT\ndrift", "Skole"]
+
+
+@pytest.mark.parametrize(
+    ("change", "norwegian"),
+    [
+        (('frame = "60 000 000"', 'frame = "seksti"'),
+         r"linje 4: programme\.frame: 'seksti' er ikke et beløp"),
+        (("closes = 2009-04-15", "closes = 2009-02-01"),
+         r"linje 8: round\[1\]: closes \(2009-02-01\) er før opens"),
+        (('round_to = "1 000"', 'round_to = "mye"'),
+         r"linje \d+: \[policy\]: round_to: 'mye' er ikke et beløp"),
+        (("budget = 40000000", "budget = 50000000"),
+         r"linje 1: rundenes budsjetter blir til sammen 70\xa0000\xa0000\xa0kr, mer enn rammen"),
+        (('funder = "Difi"', 'fundr = "Difi"'),
+         r"linje 3: programme\.fundr: er ikke en nøkkel i denne tabellen; nøklene er name, "),
+        (('[programme]', '[programme]\nrounds = 2'),
+         r"programme\.rounds: er ikke en nøkkel i \[programme\]"),
+    ],
+)  # fmt: skip
+def test_a_programme_files_problems_are_said_in_norwegian(
+    tmp_path: Path, change: tuple[str, str], norwegian: str
+) -> None:
+    assert change[0] in DIFI
+    path = write(tmp_path, DIFI.replace(*change))
+    with pytest.raises(ProgrammeError) as caught:
+        load_programme(path)
+    assert re.search(norwegian, caught.value.text("nb")), caught.value.text("nb")
+    assert caught.value.text("en") == str(caught.value)
+
+
+def test_an_unknown_round_and_a_missing_file_are_said_in_norwegian(tmp_path: Path) -> None:
+    programme = load_programme(write(tmp_path, DIFI))
+    with pytest.raises(ProgrammeError) as caught:
+        programme.round(3)
+    assert "det finnes ingen runde '3'" in caught.value.text("nb")
+    assert "rundene er: 1, 2" in caught.value.text("nb")
+    with pytest.raises(ProgrammeError) as missing:
+        load_programme(tmp_path / "nope.toml")
+    assert missing.value.text("nb") == f"{tmp_path / 'nope.toml'}: fant ikke ordningsfilen"

@@ -120,12 +120,10 @@ class UsageError(TilskuddError):
     exit_code = ExitCode.USAGE
 
 
-class PolicyError(UsageError):
-    """A policy file or option is invalid.
-
-    Raised with a text, a catalogue key, or ``lines``: one :class:`~tilskudd.i18n.Phrase` per
-    problem (each setting that is wrong), rendered one a line in any language by :meth:`text`.
-    """
+class _LinesError(TilskuddError):
+    """An error raised with a text, a catalogue key, or ``lines``: one
+    :class:`~tilskudd.i18n.Phrase` per problem, rendered one a line in any language by
+    :meth:`text` (each setting of a file that is wrong, with where it is)."""
 
     lines: tuple[Any, ...] = ()
 
@@ -150,6 +148,10 @@ class PolicyError(UsageError):
         if not _has_catalogue(lang):
             return str(self)
         return "\n".join(line.render(lang) for line in self.lines)
+
+
+class PolicyError(_LinesError, UsageError):
+    """A policy file or option is invalid (see :class:`_LinesError` for ``lines``)."""
 
 
 class OutputExistsError(UsageError):
@@ -229,7 +231,7 @@ class QuotaUnmetError(QuotaError):
     closing = "quota.error.unmet_closing"
 
 
-class ProgrammeError(TilskuddError):
+class ProgrammeError(_LinesError, TilskuddError):
     """A programme file (tilskudd.toml) is missing, not valid TOML, or has an invalid field."""
 
 

@@ -164,10 +164,11 @@ class TieBreak(_Frozen):
     descending: bool = True
 
 
-def _policy_problem(key: str, **params: Any) -> PydanticCustomError:
-    """A policy problem whose pydantic error type is its catalogue key (``policy.error.*``) and
-    whose context is the key's parameters: :mod:`tilskudd.policyfile` says it in the user's
-    language; the message pydantic shows is the English text."""
+def setting_problem(key: str, **params: Any) -> PydanticCustomError:
+    """A problem with a setting (of a policy or a programme) whose pydantic error type is its
+    catalogue key (``policy.error.*``, ``programme.error.*``) and whose context is the key's
+    parameters: :func:`tilskudd.policyfile.problem_phrase` says it in the user's language; the
+    message pydantic shows is the English text."""
     from tilskudd.i18n import get
 
     return PydanticCustomError(key, get("en").render(key, params), params)
@@ -186,11 +187,11 @@ def _parse_share(value: Any) -> Any:
             try:
                 return Decimal(text[:-1].strip()) / 100
             except ArithmeticError:
-                raise _policy_problem("policy.error.share_percent", value=value) from None
+                raise setting_problem("policy.error.share_percent", value=value) from None
         try:
             number = Decimal(text)
         except ArithmeticError:
-            raise _policy_problem("policy.error.share_text", value=value) from None
+            raise setting_problem("policy.error.share_text", value=value) from None
     elif isinstance(value, float):
         number = Decimal(repr(value))
     elif isinstance(value, int) and not isinstance(value, bool):
@@ -200,7 +201,7 @@ def _parse_share(value: Any) -> Any:
     if not number.is_finite():
         return number  # refused by the field's bounds
     if number == 1:
-        raise _policy_problem("policy.error.share_one")
+        raise setting_problem("policy.error.share_one")
     return number / 100 if number > 1 else number
 
 
@@ -265,10 +266,10 @@ class Quota(_Frozen):
             ("count", self.min_count, self.max_count),
         )
         if all(low is None and high is None for _, low, high in pairs):
-            raise _policy_problem("policy.error.quota_no_limit")
+            raise setting_problem("policy.error.quota_no_limit")
         for kind, low, high in pairs:
             if low is not None and high is not None and low > high:
-                raise _policy_problem(
+                raise setting_problem(
                     "policy.error.quota_min_above_max", kind=kind, low=low, high=high
                 )
         return self
@@ -352,7 +353,7 @@ class Policy(_Frozen):
                         continue
                     direction = words[1].lower() if len(words) > 1 else "desc"
                     if direction not in {"asc", "desc", "ascending", "descending"}:
-                        raise _policy_problem("policy.error.tie_direction", direction=direction)
+                        raise setting_problem("policy.error.tie_direction", direction=direction)
                     out.append({"column": words[0], "descending": direction.startswith("desc")})
                 else:
                     out.append(item)
@@ -364,19 +365,19 @@ class Policy(_Frozen):
         # Limits that leave no award possible: a typing error (an extra 0), never a policy.
         # Said before the round, not as the same reason on every application.
         if self.max_award is not None and self.min_award > self.max_award:
-            raise _policy_problem(
+            raise setting_problem(
                 "policy.error.min_above_max_award",
                 min_award=self.min_award,
                 max_award=self.max_award,
             )
         if self.per_applicant_max is not None and self.min_award > self.per_applicant_max:
-            raise _policy_problem(
+            raise setting_problem(
                 "policy.error.min_above_per_applicant",
                 min_award=self.min_award,
                 per_applicant_max=self.per_applicant_max,
             )
         if self.max_award is not None and self.max_award < self.round_to:
-            raise _policy_problem(
+            raise setting_problem(
                 "policy.error.max_below_round_to", max_award=self.max_award, round_to=self.round_to
             )
         return self

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,13 @@ from tilskudd.i18n import Phrase
 from tilskudd.models import Policy
 from tilskudd.money import parse_amount
 
-__all__ = ["AMOUNT_FIELDS", "load_policy", "policy_from_mapping", "read_policy_file"]
+__all__ = [
+    "AMOUNT_FIELDS",
+    "load_policy",
+    "policy_from_mapping",
+    "problem_phrase",
+    "read_policy_file",
+]
 
 AMOUNT_FIELDS = ("max_award", "min_award", "round_to", "per_applicant_max")
 
@@ -96,19 +102,22 @@ def _clean_amounts(data: dict[str, Any], where: Where) -> dict[str, Any]:
     return cleaned
 
 
-def _problem(error: Mapping[str, Any]) -> Phrase:
-    """One of pydantic's errors on a policy as a phrase of the catalogue."""
+def problem_phrase(error: Mapping[str, Any], settings: Sequence[str] | None = None) -> Phrase:
+    """One of pydantic's errors on a policy as a phrase of the catalogue; with ``settings``, on
+    a table of a programme file that may have those keys."""
     kind = str(error["type"])
     ctx = dict(error.get("ctx") or {})
     field = str(error["loc"][-1]) if error["loc"] else ""
-    if kind.startswith("policy.error."):
-        return Phrase(kind, **ctx)  # tilskudd's own checks (tilskudd.models._policy_problem)
+    if kind.startswith(("policy.error.", "programme.error.")):
+        return Phrase(kind, **ctx)  # tilskudd's own checks (tilskudd.models.setting_problem)
     if kind == "value_error" and isinstance(ctx.get("error"), AmountError):
         return _amount_problem(error.get("input"), allow_zero=True, exc=ctx["error"])
     if kind == "literal_error":
         expected = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
         return Phrase("policy.error.literal", expected=expected)
     if kind == "extra_forbidden":
+        if settings is not None:
+            return Phrase("programme.error.unknown_setting", known=list(settings))
         return Phrase("policy.error.unknown_setting", known=list(Policy.model_fields))
     if kind in _BOUND_KEYS:
         if "share" in field:
@@ -141,7 +150,7 @@ def policy_from_mapping(
             # As the user wrote it ("150 %"), not as a validator turned it (Decimal('1.5')).
             top = str(loc[0]) if len(loc) == 1 else None
             given = data[top] if top is not None and top in data else error.get("input")
-            message = _problem(error)
+            message = problem_phrase(error)
             if isinstance(given, dict):
                 line = Phrase("policy.error.line", where=where, field=field, message=message)
             else:

@@ -36,8 +36,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from tilskudd.errors import AmountError, OutputExistsError, PolicyError, ProgrammeError
-from tilskudd.models import Policy
+from tilskudd.errors import OutputExistsError, PolicyError, ProgrammeError
+from tilskudd.i18n import Phrase
+from tilskudd.models import Policy, setting_problem
 from tilskudd.money import parse_amount
 
 __all__ = [
@@ -68,11 +69,9 @@ def _amount(value: Any, *, allow_zero: bool = False) -> Any:
     if value is None or isinstance(value, bool):
         return value
     if isinstance(value, int | str | float):
-        try:
-            return parse_amount(value, allow_zero=allow_zero)
-        except AmountError as exc:
-            hint = f" ({exc.hint})" if exc.hint else ""
-            raise ValueError(f"{exc}{hint}") from None
+        # An AmountError is a ValueError: pydantic reports it, and problem_phrase says it in
+        # the words of the cell checks.
+        return parse_amount(value, allow_zero=allow_zero)
     return value
 
 
@@ -100,7 +99,7 @@ class Round(BaseModel):
         if isinstance(data, dict) and "id" in data:
             data = dict(data)
             if "number" in data:
-                raise ValueError("give either number or id, not both")
+                raise setting_problem("programme.error.number_or_id")
             data["number"] = data.pop("id")
         return data
 
@@ -112,9 +111,15 @@ class Round(BaseModel):
     @model_validator(mode="after")
     def _dates_in_order(self) -> Round:
         if self.opens and self.closes and self.closes < self.opens:
-            raise ValueError(f"closes ({self.closes}) is before opens ({self.opens})")
+            raise setting_problem(
+                "programme.error.closes_before_opens", closes=self.closes, opens=self.opens
+            )
         if self.closes and self.decision and self.decision < self.closes:
-            raise ValueError(f"decision ({self.decision}) is before closes ({self.closes})")
+            raise setting_problem(
+                "programme.error.decision_before_closes",
+                decision=self.decision,
+                closes=self.closes,
+            )
         return self
 
 
@@ -150,7 +155,7 @@ class Programme(BaseModel):
     def _register(cls, value: Any) -> Any:
         text = str(value).strip() if isinstance(value, int | str) else value
         if isinstance(text, str) and text not in _REGISTERS:
-            raise ValueError(f"register must be one of {', '.join(_REGISTERS)}, not {value!r}")
+            raise setting_problem("programme.error.register", given=value)
         return text
 
     @model_validator(mode="after")
@@ -158,13 +163,10 @@ class Programme(BaseModel):
         numbers = [r.number for r in self.rounds]
         duplicates = sorted({n for n in numbers if numbers.count(n) > 1})
         if duplicates:
-            raise ValueError(f"round number {duplicates[0]} is given more than once")
+            raise setting_problem("programme.error.round_twice", number=duplicates[0])
         planned = sum(r.budget or 0 for r in self.rounds)
         if planned > self.frame:
-            raise ValueError(
-                f"the rounds' budgets add up to {_grouped(planned)} kr, more than the frame of "
-                f"{_grouped(self.frame)} kr"
-            )
+            raise setting_problem("programme.error.over_frame", planned=planned, frame=self.frame)
         return self
 
     @property
@@ -190,12 +192,9 @@ class Programme(BaseModel):
                 return item
             if item.name is not None and item.name.casefold() == text.casefold():
                 return item
-        known = ", ".join(str(r.number) for r in self.rounds) or "none"
-        where = f" in {self.path}" if self.path else ""
-        raise ProgrammeError(
-            f"there is no round {text!r}{where}; the rounds are: {known}. "
-            "Add a [[round]] table with that number to the programme file."
-        )
+        known = ", ".join(str(r.number) for r in self.rounds) or Phrase("programme.error.no_rounds")
+        where = Phrase("output.error.in_file", file=str(self.path)) if self.path else ""
+        raise ProgrammeError(key="programme.error.no_round", ref=text, where=where, known=known)
 
     def round_policy(self, number: int) -> Policy:
         """The policy for a round: the round's own ``[round.policy]`` or the programme's."""
@@ -206,6 +205,13 @@ class Programme(BaseModel):
 # --- reading ---------------------------------------------------------------------------------
 
 _TOP_KEYS = {"programme", "round", "policy"}
+# The keys of a [[round]] table and of [programme], as the file spells them: for "not a key".
+_ROUND_KEYS = ("number", *(k for k in Round.model_fields if k != "number"))
+_PROGRAMME_KEYS = tuple(
+    "register" if k == "register_year" else k
+    for k in Programme.model_fields
+    if k not in ("rounds", "policy", "path")
+)
 _HEADER_RE = re.compile(r"^\s*\[\[?\s*([A-Za-z0-9_.\-]+)\s*\]\]?\s*(?:#.*)?$")
 
 
@@ -240,9 +246,20 @@ def _locate(text: str, loc: Sequence[str | int]) -> int | None:
     return header_line
 
 
+def _where(path: Path, line: int | None) -> str | Phrase:
+    """A place in the programme file: the file, and the line when it is known."""
+    return Phrase("programme.error.at_line", path=str(path), line=line) if line else str(path)
+
+
 def _problems(
-    exc: ValidationError, text: str, path: Path, prefix: tuple[str | int, ...]
-) -> list[str]:
+    exc: ValidationError,
+    text: str,
+    path: Path,
+    prefix: tuple[str | int, ...],
+    settings: Sequence[str],
+) -> list[Phrase]:
+    from tilskudd.policyfile import problem_phrase
+
     out = []
     for error in exc.errors():
         loc = (*prefix, *error["loc"])
@@ -253,25 +270,42 @@ def _problems(
                 shown += f"[{part + 1}]"
             else:
                 shown += f".{part}" if shown else str(part)
-        line = _locate(text, loc)
-        where = f"{path}, line {line}" if line else str(path)
-        message = str(error["msg"]).removeprefix("Value error, ")
+        where = _where(path, _locate(text, loc))
+        message = problem_phrase(error, settings)
         given = error.get("input")
-        got = f" (got {given!r})" if isinstance(given, str | int | float) and given != "" else ""
-        out.append(f"{where}: {shown or 'programme'}: {message}{got}")
+        field = shown or "programme"
+        if field == "programme":  # a check of the whole programme (the rounds over the frame)
+            out.append(Phrase("policy.error.line_where", where=where, what=message))
+        elif isinstance(given, str | int | float) and given != "":
+            out.append(
+                Phrase(
+                    "policy.error.line_given",
+                    where=where,
+                    field=field,
+                    message=message,
+                    given=repr(given),
+                )
+            )
+        else:
+            out.append(Phrase("policy.error.line", where=where, field=field, message=message))
     return out
 
 
-def _policy(table: Any, where: str, text: str, path: Path, loc: tuple[str | int, ...]) -> Policy:
+def _policy(
+    table: Any, where: str | Phrase, text: str, path: Path, loc: tuple[str | int, ...]
+) -> Policy:
     from tilskudd.policyfile import policy_from_mapping
 
-    line = _locate(text, loc)
-    shown = f"{path}, line {line}" if line else str(path)
+    shown = _where(path, _locate(text, loc))
     if not isinstance(table, dict):
-        raise ProgrammeError(f"{shown}: {where} must be a table")
+        raise ProgrammeError(key="programme.error.must_be_table", where=shown, what=where)
     try:
-        return policy_from_mapping(table, where=f"{shown}: {where}")
+        return policy_from_mapping(
+            table, where=Phrase("policy.error.line_where", where=shown, what=where)
+        )
     except PolicyError as exc:
+        if exc.lines:
+            raise ProgrammeError(lines=exc.lines) from None
         raise ProgrammeError(str(exc)) from None
 
 
@@ -281,18 +315,20 @@ def load_programme(path: str | Path) -> Programme:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ProgrammeError(f"{path}: programme file not found") from None
+        raise ProgrammeError(key="programme.error.not_found", path=str(path)) from None
     except IsADirectoryError:
-        raise ProgrammeError(f"{path} is a folder, not a programme file") from None
+        raise ProgrammeError(key="programme.error.is_folder", path=str(path)) from None
     except UnicodeDecodeError:
-        raise ProgrammeError(f"{path}: not a UTF-8 text file") from None
+        raise ProgrammeError(key="programme.error.not_utf8", path=str(path)) from None
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ProgrammeError(f"{path}: not valid TOML: {exc}") from None
+        raise ProgrammeError(
+            key="programme.error.not_toml", path=str(path), reason=str(exc)
+        ) from None
     unknown = sorted(set(raw) - _TOP_KEYS)
     if "rounds" in unknown:
-        raise ProgrammeError(f"{path}: rounds are written [[round]], one table per round")
+        raise ProgrammeError(key="programme.error.rounds_written", path=str(path))
     placed_elsewhere = {"rounds", "policy", "path", "register_year"}
     misplaced = [
         key
@@ -300,31 +336,22 @@ def load_programme(path: str | Path) -> Programme:
         if key == "register" or (key in Programme.model_fields and key not in placed_elsewhere)
     ]
     if misplaced:
-        raise ProgrammeError(
-            f"{path}: {misplaced[0]} belongs in the [programme] table; write [programme] on the "
-            "line above the programme's keys"
-        )
+        raise ProgrammeError(key="programme.error.misplaced", path=str(path), setting=misplaced[0])
     if unknown:
-        raise ProgrammeError(
-            f"{path}: unknown key or table {unknown[0]!r}; a programme file has [programme], "
-            "[[round]] and [policy]"
-        )
+        raise ProgrammeError(key="programme.error.unknown_key", path=str(path), setting=unknown[0])
     table = raw.get("programme")
     if not isinstance(table, dict):
-        raise ProgrammeError(
-            f"{path}: no [programme] table; it needs at least name and frame, for example\n"
-            '  [programme]\n  name = "IKT-tilskudd"\n  frame = "60 000 000"'
-        )
+        raise ProgrammeError(key="programme.error.no_programme", path=str(path))
     rounds_raw = raw.get("round", [])
     if not isinstance(rounds_raw, list):
-        raise ProgrammeError(f"{path}: rounds are written [[round]] (an array of tables)")
+        raise ProgrammeError(key="programme.error.rounds_array", path=str(path))
 
-    problems: list[str] = []
+    problems: list[Phrase] = []
     rounds: list[dict[str, Any]] = []
     for i, item in enumerate(rounds_raw):
         item = dict(item)
         if "policy" in item:
-            label = f"[round.policy] of round {i + 1}"
+            label = Phrase("programme.error.round_policy", number=i + 1)
             item["policy"] = _policy(item["policy"], label, text, path, ("round", i, "policy"))
         rounds.append(item)
     policy = _policy(raw.get("policy", {}), "[policy]", text, path, ("policy",))
@@ -333,24 +360,24 @@ def load_programme(path: str | Path) -> Programme:
     data["path"] = path
     for key in ("rounds", "policy", "path"):
         if key in table:
-            problems.append(f"{path}: programme.{key}: not a key of [programme]")
+            problems.append(
+                Phrase("programme.error.not_programme_key", path=str(path), setting=key)
+            )
     if problems:
-        raise ProgrammeError("\n".join(problems))
+        raise ProgrammeError(lines=problems)
     # Check the rounds one by one first so a problem is pinned to its [[round]] table.
     for i, item in enumerate(rounds):
         try:
             Round.model_validate(item)
         except ValidationError as exc:
-            problems.extend(_problems(exc, text, path, ("round", i)))
+            problems.extend(_problems(exc, text, path, ("round", i), _ROUND_KEYS))
     if problems:
-        raise ProgrammeError("\n".join(problems))
+        raise ProgrammeError(lines=problems)
     try:
         return Programme.model_validate({**data, "rounds": rounds, "policy": policy})
     except ValidationError as exc:
-        for error_text in _problems(exc, text, path, ("programme",)):
-            # Whole-programme checks (round budgets over the frame) have no key of their own.
-            problems.append(error_text.replace(": programme: ", ": "))
-        raise ProgrammeError("\n".join(problems)) from None
+        problems.extend(_problems(exc, text, path, ("programme",), _PROGRAMME_KEYS))
+        raise ProgrammeError(lines=problems) from None
 
 
 def find_programme_file(
@@ -364,10 +391,7 @@ def find_programme_file(
         if path.is_dir():
             path = path / PROGRAMME_FILE
         if not path.is_file():
-            raise ProgrammeError(
-                f"{path}: programme file not found; create one with `tilskudd init`, "
-                "or leave out --programme"
-            )
+            raise ProgrammeError(key="programme.error.not_found_option", path=str(path))
         return path
     folder = Path(start if start is not None else Path.cwd()).absolute()
     for candidate in (folder, *folder.parents):
@@ -530,11 +554,11 @@ def init_programme(
     either file exists, before writing anything (:class:`OutputExistsError`).
     """
     if lang not in _TEMPLATES:
-        raise ProgrammeError(f"unknown language {lang!r}; use nb or en")
+        raise ProgrammeError(key="programme.error.unknown_language", given=lang)
     if register not in _REGISTERS:
-        raise ProgrammeError(f"unknown register {register!r}; use {' or '.join(_REGISTERS)}")
+        raise ProgrammeError(key="programme.error.unknown_register", given=register)
     if frame <= 0:
-        raise ProgrammeError("the frame must be more than 0 kr")
+        raise ProgrammeError(key="programme.error.frame_zero")
     folder = Path(folder).expanduser()
     programme_file = folder / PROGRAMME_FILE
     template_file = folder / TEMPLATE_FILE
@@ -543,7 +567,7 @@ def init_programme(
         key = "output.error.init_exists_one" if len(existing) == 1 else "output.error.init_exists"
         raise OutputExistsError(key=key, names=[str(p) for p in existing])
     if folder.exists() and not folder.is_dir():
-        raise ProgrammeError(f"{folder} is a file, not a folder")
+        raise ProgrammeError(key="programme.error.folder_is_file", folder=str(folder))
     default_name = "Min tilskuddsordning" if lang == "nb" else "My grant programme"
     default_funder = "Direktoratet" if lang == "nb" else "The Directorate"
     budget = frame // 2 // 1000 * 1000 or frame

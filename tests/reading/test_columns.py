@@ -67,6 +67,8 @@ def test_every_alias_means_its_own_field(field: str, alias: str) -> None:
         ("Deltakende kommuner", "municipalities"),
         ("Søkerorganisasjon", "applicant"),
         ("Vedtaksbeløp", "decision_amount"),
+        ("Vedtatt beløp", "decision_amount"),
+        ("Decided amount", "decision_amount"),
         ("Innstilt beløp", "decision_amount"),
         ("Vedtaksbegrunnelse", "decision_reason"),
         ("Beslutning", "decision"),

@@ -346,18 +346,100 @@ def test_csv_file_written_with_the_reason(overridden_result: RoundResult, tmp_pa
     assert any(OFFICER in cell and "manuell overstyring" in cell for cell in s3)
 
 
+def _arkiv(round6: list[Application]) -> list[Application]:
+    return [a.model_copy(update={"category": "Arkiv"}) for a in round6]
+
+
 @pytest.mark.parametrize("rule", ["ranked", "optimal", "lottery"])
-def test_fund_overrides_with_quotas_are_refused_not_miscounted(
-    round6: list[Application], rule: str
-) -> None:
-    """The quotas would not count the officer's money: a maximum could be passed in silence."""
-    apps = [a.model_copy(update={"category": "Arkiv"}) for a in round6]
+def test_a_maximum_counts_the_officers_money(round6: list[Application], rule: str) -> None:
+    """The officer gave the group 100k of its 150k: the rule may give it 50k more, not 150k."""
+    apps = _arkiv(round6)
     apps[2] = override(apps[2], "fund", 100_000)
     quota = Quota(by="category", value="Arkiv", max_amount=150_000)
     policy = Policy(rule=rule, quotas=(quota,), seed=1)  # type: ignore[arg-type]
-    with pytest.raises(PolicyError, match=r"manual decisions to fund \(S3\) cannot be combined"):
-        allocate(apps, 300_000, policy)
-    # Rejections and reserves move no money: they still combine with quotas.
+    result = allocate(apps, 300_000, policy)
+    check_invariants(apps, 300_000, policy, result)
+    assert sum(d.amount for d in result.decisions) <= 150_000
+    assert by_id(result)["S3"] == (Status.FUNDED, 100_000)
+    # Every application is 100k: none fits in the 50k left under the maximum.
+    assert sum(d.amount for d in result.decisions if not d.override) == 0
+    if rule != "optimal":
+        blocked = result.by_id()["S1"].reasons
+        assert any(
+            r.code == "reason.quota.max_reached" and r.params["used"] == 100_000 for r in blocked
+        )
+    assert [n.code for n in result.notes].count("note.override.quotas_counted") == 1
+    # Rejections and reserves move no money: the quotas have nothing of theirs to count.
     apps[2] = override(round6[2].model_copy(update={"category": "Arkiv"}), "reject")
     result = allocate(apps, 300_000, policy)
     assert sum(d.amount for d in result.decisions) <= 150_000
+    assert "note.override.quotas_counted" not in [n.code for n in result.notes]
+
+
+@pytest.mark.parametrize("rule", ["ranked", "optimal", "lottery"])
+def test_a_minimum_the_officer_met_asks_nothing_more(round6: list[Application], rule: str) -> None:
+    """S6 (the worst) is the only Nord application; the officer funded it: the minimum is met,
+    and the rule funds the best of the rest as it would without the quota."""
+    apps = [a.model_copy(update={"category": "Sør"}) for a in round6]
+    apps[5] = override(apps[5].model_copy(update={"category": "Nord"}), "fund", 100_000)
+    quota = Quota(by="category", value="Nord", min_count=1, min_amount=100_000)
+    policy = Policy(rule=rule, quotas=(quota,), seed=1)  # type: ignore[arg-type]
+    result = allocate(apps, 300_000, policy)
+    check_invariants(apps, 300_000, policy, result)
+    funded = {d.application_id for d in result.decisions if d.amount}
+    assert funded == {"S6", "S1", "S2"}
+
+
+@pytest.mark.parametrize("rule", ["ranked", "optimal", "lottery"])
+def test_a_minimum_the_officer_met_in_part_is_made_up_by_the_rule(
+    make_application: MakeApp, rule: str
+) -> None:
+    """Nord needs 300k; the officer gave 100k: the rule gives Nord's N1 200k more, before S1."""
+    apps = [
+        make_application(id="S1", requested=200_000, score=Decimal(9), category="Sør"),
+        make_application(id="N1", requested=200_000, score=Decimal(5), category="Nord"),
+        override(
+            make_application(id="N2", requested=100_000, score=Decimal(1), category="Nord"),
+            "fund",
+            100_000,
+        ),
+    ]
+    quota = Quota(by="category", value="Nord", min_amount=300_000)
+    policy = Policy(rule=rule, quotas=(quota,), seed=1)  # type: ignore[arg-type]
+    result = allocate(apps, 300_000, policy)
+    check_invariants(apps, 300_000, policy, result)
+    assert by_id(result)["N1"] == (Status.FUNDED, 200_000)
+    assert by_id(result)["S1"][1] == 0
+
+
+def test_a_share_is_of_the_whole_budget(round6: list[Application]) -> None:
+    """At most 50 % of 400k to Arkiv: 200k in all, of which the officer gave 100k."""
+    apps = _arkiv(round6)
+    apps[5] = override(apps[5], "fund", 100_000)
+    quota = Quota(by="category", value="Arkiv", max_share=Decimal("0.5"))
+    result = allocate(apps, 400_000, Policy(quotas=(quota,)))
+    assert sum(d.amount for d in result.decisions) == 200_000
+    assert by_id(result)["S1"] == (Status.FUNDED, 100_000)
+    assert by_id(result)["S2"][1] == 0
+
+
+@pytest.mark.parametrize("rule", ["ranked", "optimal", "lottery"])
+def test_decisions_that_pass_a_maximum_already_are_refused(
+    round6: list[Application], rule: str
+) -> None:
+    apps = _arkiv(round6)
+    apps[0] = override(apps[0], "fund", 100_000)
+    apps[1] = override(apps[1], "fund", 100_000)
+    amount = Quota(by="category", value="Arkiv", max_amount=150_000)
+    count = Quota(by="category", value="arkiv", max_count=1)
+    for quota, said, sagt in (
+        (amount, "give it NOK\xa0200,000 already, more than its maximum of NOK\xa0150,000",
+         "gir allerede 200\xa0000\xa0kr, mer enn grensen på 150\xa0000\xa0kr"),
+        (count, "fund 2 of its applications already, more than its maximum of 1",
+         "innvilger allerede 2 av søknadene, mer enn grensen på 1"),
+    ):  # fmt: skip
+        policy = Policy(rule=rule, quotas=(quota,), seed=1)  # type: ignore[arg-type]
+        with pytest.raises(PolicyError) as caught:
+            allocate(apps, 600_000, policy)
+        assert said in str(caught.value)
+        assert sagt in caught.value.text("nb")

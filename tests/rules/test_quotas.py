@@ -8,7 +8,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
@@ -362,3 +362,57 @@ def test_optimal_names_the_minimums_it_cannot_meet_together(make_application: Ma
         "  - category 'Helse'\n  - category 'Skole'"
     )
     assert "  - kategori «Helse»\n  - kategori «Skole»" in caught.value.text("nb")
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_quotas_count_the_officers_decisions_to_fund(data: st.DataObject) -> None:
+    """With some applications funded by the officer, every quota holds over the whole round
+    (the officer's awards and the rule's), shares of the whole budget; or the round is refused
+    with a reason about the quotas."""
+    rule = data.draw(st.sampled_from(["ranked", "optimal", "lottery"]))
+    apps = data.draw(placed(data.draw(applications(max_size=10))))
+    assume(len(apps) >= 2)
+    budget = data.draw(budgets(apps))
+    chosen = data.draw(st.lists(st.integers(0, len(apps) - 1), min_size=1, max_size=3, unique=True))
+    left = budget
+    for i in chosen:
+        if left == 0:
+            break
+        amount = data.draw(st.integers(1, min(apps[i].requested, left)))
+        left -= amount
+        apps[i] = apps[i].model_copy(
+            update={"decision": "fund", "decision_amount": amount, "decision_reason": "styret"}
+        )
+    policy = data.draw(policies(rule)).model_copy(
+        update={"quotas": data.draw(quotas()), "seed": data.draw(st.integers(0, 99))}
+    )
+    try:
+        result = allocate(apps, budget, policy)
+    except PolicyError as exc:
+        said = str(exc)
+        assert any(
+            words in said
+            for words in (
+                "the quotas cannot all be met",
+                "could not meet every minimum quota",
+                "no selection of whole awards meets every quota",
+            )
+        ), said
+        return
+    # The rule's own decisions keep every rule's invariants; the officer's are the officer's.
+    decided = {a.id for a in apps if a.decision is not None}
+    rest = [a for a in apps if a.id not in decided]
+    assert result.awarded + result.unallocated == budget
+    assert sorted(d.application_id for d in result.decisions) == sorted(a.id for a in apps)
+    for d in result.decisions:
+        if d.application_id in decided:
+            assert d.override
+            assert d.amount == next(a.decision_amount for a in apps if a.id == d.application_id)
+        elif d.amount:
+            app = next(a for a in rest if a.id == d.application_id)
+            assert d.amount <= (d.eligible_amount or 0) <= app.requested
+    assert quota_violations(apps, amounts_of(result), budget, policy) == []
+    assert quota_problems(apps, amounts_of(result), budget, policy) == []
+    counted = "note.override.quotas_counted" in [n.code for n in result.notes]
+    assert counted == bool(policy.quotas and any(a.decision == "fund" for a in apps))

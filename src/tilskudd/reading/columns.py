@@ -133,8 +133,10 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "decision": ("Vedtak", "Beslutning", "Overstyring", "Decision", "Override"),
     "decision_amount": (
         "Vedtaksbeløp",
+        "Vedtatt beløp",
         "Innstilt beløp",
         "Decision amount",
+        "Decided amount",
         "Override amount",
     ),
     "decision_reason": (

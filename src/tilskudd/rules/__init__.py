@@ -31,14 +31,15 @@ from tilskudd.rules.common import check_unique_ids
 from tilskudd.rules.lottery import allocate_lottery
 from tilskudd.rules.overrides import allocate_with_overrides
 from tilskudd.rules.proportional import allocate_proportional
-from tilskudd.rules.quotas import refuse_quotas
+from tilskudd.rules.quotas import Given, refuse_quotas
 from tilskudd.rules.ranked import allocate_ranked
 
 __all__ = ["RULES", "Rule", "allocate"]
 
 
 class Rule(Protocol):
-    """``rule(applications, budget, policy, *, prior_by_orgnr=None) -> Allocation``."""
+    """``rule(applications, budget, policy, *, prior_by_orgnr=None, quota_given=None)
+    -> Allocation``; ``quota_given``: the officer's decisions to fund, which quotas count."""
 
     def __call__(
         self,
@@ -47,6 +48,7 @@ class Rule(Protocol):
         policy: Policy,
         *,
         prior_by_orgnr: Mapping[str, int] | None = None,
+        quota_given: Given | None = None,
     ) -> Allocation: ...
 
 
@@ -56,6 +58,7 @@ def allocate_optimal(
     policy: Policy,
     *,
     prior_by_orgnr: Mapping[str, int] | None = None,
+    quota_given: Given | None = None,
 ) -> Allocation:
     """The ``optimal`` rule (:mod:`tilskudd.rules.optimal`), imported when first used.
 
@@ -64,7 +67,7 @@ def allocate_optimal(
     """
     from tilskudd.rules.optimal import allocate_optimal as run
 
-    return run(applications, budget, policy, prior_by_orgnr=prior_by_orgnr)
+    return run(applications, budget, policy, prior_by_orgnr=prior_by_orgnr, quota_given=quota_given)
 
 
 RULES: dict[str, Rule] = {

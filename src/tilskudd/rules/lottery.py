@@ -55,7 +55,7 @@ from tilskudd.rules.common import (
     require_scores,
     tie_notes,
 )
-from tilskudd.rules.quotas import QuotaBook, eligible_amounts, least_amounts
+from tilskudd.rules.quotas import Given, QuotaBook, eligible_amounts, least_amounts
 from tilskudd.rules.ranked import fund_in_order
 
 __all__ = ["allocate_lottery", "draw_key", "draw_order", "new_seed"]
@@ -123,10 +123,12 @@ def allocate_lottery(
     policy: Policy,
     *,
     prior_by_orgnr: Mapping[str, int] | None = None,
+    quota_given: Given | None = None,
 ) -> Allocation:
     """Allocate ``budget`` by rank, drawing lots in the band at the line (see the module).
 
-    ``prior_by_orgnr``: awards in earlier rounds, counted against ``per_applicant_max``.
+    ``prior_by_orgnr``: awards in earlier rounds, counted against ``per_applicant_max``;
+    ``quota_given``: the officer's decisions to fund, which the quotas count.
     Raises :class:`PolicyError` without a seed or without scores.
     """
     seed = policy.seed
@@ -139,7 +141,9 @@ def allocate_lottery(
     entries = rank_order(applications, policy)
     apps = [entry.application for entry in entries]
     eligible = eligible_amounts(apps, policy, prior_by_orgnr)
-    book = QuotaBook.build(apps, budget, policy, eligible, least_amounts(apps, policy, eligible))
+    book = QuotaBook.build(
+        apps, budget, policy, eligible, least_amounts(apps, policy, eligible), quota_given
+    )
 
     # 1. The line: the first eligible application that does not fit, funding in rank order.
     skip = policy.model_copy(update={"at_line": "skip", "reserve": 0})

@@ -102,7 +102,7 @@ from tilskudd.rules.common import (
     require_scores,
     score_places,
 )
-from tilskudd.rules.quotas import QuotaBook
+from tilskudd.rules.quotas import Given, QuotaBook
 from tilskudd.rules.ranked import allocate_ranked
 
 __all__ = ["allocate_optimal"]
@@ -468,10 +468,12 @@ def allocate_optimal(
     policy: Policy,
     *,
     prior_by_orgnr: Mapping[str, int] | None = None,
+    quota_given: Given | None = None,
 ) -> Allocation:
     """Allocate ``budget`` as the best selection of whole awards (see the module docstring).
 
-    ``prior_by_orgnr``: awards in earlier rounds, counted against ``per_applicant_max``.
+    ``prior_by_orgnr``: awards in earlier rounds, counted against ``per_applicant_max``;
+    ``quota_given``: the officer's decisions to fund, which the quotas count.
     Raises :class:`PolicyError` for quotas that cannot be met, or scores the objective needs.
     """
     objective = policy.objective
@@ -513,7 +515,7 @@ def allocate_optimal(
                 amount = 0
         eligible[k] = amount
 
-    book = QuotaBook.build(apps, budget, policy, eligible)
+    book = QuotaBook.build(apps, budget, policy, eligible, given=quota_given)
     candidates = [k for k in range(n) if eligible[k] > 0]
     column_of = {k: j for j, k in enumerate(candidates)}
     m = len(candidates)
@@ -535,15 +537,18 @@ def allocate_optimal(
             if sum(units[j] for j in cols) * g > left:
                 program.add(cols, [units[j] for j in cols], None, left // g)
     if book is not None:
-        for group in book.groups:
+        for q, group in enumerate(book.groups):
             cols = [column_of[k] for k in group.members if k in column_of]
             money = [units[j] for j in cols]
-            most, least = group.most, group.least
+            # The limits less what the officer's decisions to fund gave the group already.
+            given_used, given_count = book.given[0][q], book.given[1][q]
+            most = None if group.most is None else group.most - given_used
+            least = max(group.least - given_used, 0)
             if least or (most is not None and sum(money) * g > most):
                 high = None if most is None or sum(money) * g <= most else most // g
                 program.add(cols, money, -(-least // g) if least else None, high)
-            low_count = group.min_count or None
-            high_count = group.max_count
+            low_count = max((group.min_count or 0) - given_count, 0) or None
+            high_count = None if group.max_count is None else group.max_count - given_count
             if high_count is not None and high_count >= len(cols):
                 high_count = None
             if low_count is not None or high_count is not None:
@@ -584,6 +589,7 @@ def allocate_optimal(
             budget,
             policy.model_copy(update={"rule": "ranked", "at_line": "skip", "reserve": 0}),
             prior_by_orgnr=prior_by_orgnr,
+            quota_given=quota_given,
         )
         by_id = ranked.by_id()
         ranked_amounts = [by_id[app.id].amount for app in apps]

@@ -25,6 +25,10 @@ Norwegian ``innvilg`` / ``avslå`` / ``reserve`` too), ``decision_amount`` and `
 5. The rule allocates the other applications with what is left of the budget. Fund overrides
    count against ``per_applicant_max``: they are added to what each organisation has already
    received (``prior_by_orgnr``), so the rule gives its other applications at most the rest.
+   They count in the quotas too (:class:`~tilskudd.rules.quotas.Given`): a group starts from
+   what the officer gave it, so the rule gives it at most what is left under a maximum and only
+   what a minimum still needs; a maximum the decisions pass already is refused, naming the
+   group. The round's notes say so (``note.override.quotas_counted``).
 6. Ranks are over all applications: the rule ranks those it decides; the result shows each
    application's rank among all of them (the overridden included), and the rule's reasons and
    notes that name a rank (parameters ``rank`` and ``line_rank``) are renumbered to match. A
@@ -41,7 +45,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from tilskudd.errors import OverrideError, PolicyError
+from tilskudd.errors import OverrideError
 from tilskudd.i18n import Phrase
 from tilskudd.models import Allocation, Application, Decision, Policy, Reason, Status
 from tilskudd.rules.common import (
@@ -55,6 +59,7 @@ from tilskudd.rules.common import (
     rank_order,
     ranking_basis,
 )
+from tilskudd.rules.quotas import Given
 
 __all__ = [
     "RANK_PARAMS",
@@ -221,16 +226,11 @@ def allocate_with_overrides(
     check_overrides(overridden, budget)
     rest = [a for a in applications if a.decision is None]
     funds = override_amounts(overridden)
+    quota_given = None
     if funds and policy.quotas:
-        # The rule's quotas would see only what it allocates itself: a maximum could be passed
-        # and a minimum the officer already met funded again, without a word. Refused until the
-        # quotas count the officer's awards.
-        listed = ", ".join(sorted(funds, key=natural_key)[:10])
-        raise PolicyError(
-            f"manual decisions to fund ({listed}) cannot be combined with quotas yet: the quotas "
-            "would not count the money the officer gave. Decide those applications after the "
-            "allocation (tilskudd amend in a programme), or leave the quotas out and check them "
-            "by hand."
+        # The quotas count the officer's money: each group starts from what the decisions gave.
+        quota_given = Given(
+            tuple((app, funds[app.id]) for app in overridden if app.id in funds), budget
         )
     prior = dict(prior_by_orgnr or {})
     if policy.per_applicant_max is not None:
@@ -238,7 +238,12 @@ def allocate_with_overrides(
             if app.orgnr is not None and app.id in funds:
                 prior[app.orgnr] = prior.get(app.orgnr, 0) + funds[app.id]
     given = sum(funds.values())
-    result = rule(rest, budget - given, policy, prior_by_orgnr=prior or None)
+    if quota_given is not None:
+        result = rule(
+            rest, budget - given, policy, prior_by_orgnr=prior or None, quota_given=quota_given
+        )
+    else:
+        result = rule(rest, budget - given, policy, prior_by_orgnr=prior or None)
 
     entries = _full_ranking(rest, overridden, policy)
     full = {e.application.id: e for e in entries}
@@ -347,4 +352,13 @@ def allocate_with_overrides(
             remaining=budget - given,
         )
     )
+    if quota_given is not None:
+        notes.append(
+            make_reason(
+                "note.override.quotas_counted",
+                funded=len(quota_given.awards),
+                amount=given,
+                budget=budget,
+            )
+        )
     return build_allocation(result.rule, policy, budget, decisions, notes, seed=result.seed)

@@ -49,6 +49,7 @@ from tilskudd.rules.common import (
     score_places,
     share_decimal,
 )
+from tilskudd.rules.quotas import Given
 
 __all__ = ["allocate_proportional"]
 
@@ -95,10 +96,12 @@ def allocate_proportional(
     policy: Policy,
     *,
     prior_by_orgnr: Mapping[str, int] | None = None,
+    quota_given: Given | None = None,
 ) -> Allocation:
     """Allocate ``budget`` over ``applications`` in equal shares (see the module docstring).
 
     ``prior_by_orgnr``: awards in earlier rounds, counted against ``per_applicant_max``.
+    ``quota_given`` is accepted as every rule accepts it; this rule refuses quotas.
     """
     by_score = policy.weight == "score"
     if by_score:

@@ -47,7 +47,11 @@ How the rules apply them:
   same share of its eligible amount, so what a group receives follows from the budget and cannot
   be held to a limit without giving up the equal share.
 
-Quotas apply to the round being allocated; awards of earlier rounds do not count.
+Quotas apply to the round being allocated; awards of earlier rounds do not count. An
+officer's decisions to fund (:mod:`tilskudd.rules.overrides`) do: the rule is given them as
+:class:`Given`, and each group starts from what they gave it (its amount and count, against
+limits whose shares are of the round's whole budget). A maximum they pass already is a
+:class:`PolicyError` naming the group; a minimum they meet needs nothing more from the rule.
 """
 
 from __future__ import annotations
@@ -72,6 +76,7 @@ from tilskudd.rules.common import (
 )
 
 __all__ = [
+    "Given",
     "Group",
     "QuotaBook",
     "category_key",
@@ -82,6 +87,18 @@ __all__ = [
 ]
 
 Dimension = Literal["category", "county"]
+
+
+@dataclass(frozen=True, slots=True)
+class Given:
+    """What an officer's decisions to fund gave before a rule allocates the rest of a round.
+
+    ``awards`` are the overridden applications with the amounts decided; ``budget`` is the
+    round's whole budget, of which the quotas' shares are taken (the rule is given what is left).
+    """
+
+    awards: tuple[tuple[Application, int], ...]
+    budget: int
 
 
 def category_key(text: str) -> str:
@@ -324,9 +341,18 @@ def least_amounts(
 
 
 def _check_feasible(
-    groups: Sequence[Group], eligible: Sequence[int], lows: Sequence[int], budget: int
+    groups: Sequence[Group],
+    eligible: Sequence[int],
+    lows: Sequence[int],
+    budget: int,
+    given_used: Sequence[int] | None = None,
+    given_count: Sequence[int] | None = None,
 ) -> None:
-    """Raise one :class:`PolicyError` listing every conflict among the minimums (see module)."""
+    """Raise one :class:`PolicyError` listing every conflict among the minimums (see module).
+
+    ``given_used``, ``given_count``: what the officer's decisions to fund gave each group; the
+    rule has to find only the rest of a minimum, and has less room under a maximum.
+    """
     problems: list[list[Phrase]] = []
     need: dict[int, int] = {}  # group -> the least its minimums can cost
     n = len(eligible)
@@ -335,6 +361,25 @@ def _check_feasible(
         amounts = [eligible[i] for i in fundable]
         cheapest_first = sorted(lows[i] for i in fundable)
         least, most = group.least, group.most
+        used = given_used[g] if given_used is not None else 0
+        counted = given_count[g] if given_count is not None else 0
+        if most is not None and used > most:
+            problems.append(
+                [Phrase("quota.error.given_above_max", group=group.phrase, used=used, most=most)]
+            )
+            continue
+        if group.max_count is not None and counted > group.max_count:
+            problems.append(
+                [
+                    Phrase(
+                        "quota.error.given_above_max_count",
+                        group=group.phrase,
+                        count=counted,
+                        most=group.max_count,
+                    )
+                ]
+            )
+            continue
         conflict = False
         if (group.min_count or 0) > (group.max_count if group.max_count is not None else n):
             problems.append(
@@ -353,7 +398,10 @@ def _check_feasible(
                 [Phrase("quota.error.amount_above_max", group=group.phrase, least=least, most=most)]
             )
             conflict = True
-        count = group.min_count or 0
+        # What the rule still has to give: the minimums less what the officer gave.
+        count = max((group.min_count or 0) - counted, 0)
+        least = max(least - used, 0)
+        most = None if most is None else most - used
         if count > len(amounts):
             problems.append(
                 [
@@ -449,15 +497,25 @@ class QuotaBook:
     :meth:`check_met` raises if a minimum is still unmet at the end.
     """
 
-    __slots__ = ("budget", "count", "groups", "groups_of", "reserved", "used")
+    __slots__ = ("budget", "count", "given", "groups", "groups_of", "reserved", "used")
 
-    def __init__(self, groups: list[Group], groups_of: dict[str, tuple[int, ...]], budget: int):
+    def __init__(
+        self,
+        groups: list[Group],
+        groups_of: dict[str, tuple[int, ...]],
+        budget: int,
+        given: tuple[list[int], list[int]] | None = None,
+    ):
         self.groups = groups
         self.groups_of = groups_of
         """Application id -> indices of its groups."""
         self.budget = budget
-        self.used = [0] * len(groups)
-        self.count = [0] * len(groups)
+        self.given = given or ([0] * len(groups), [0] * len(groups))
+        """What the officer's decisions to fund gave each group: (kroner, applications)."""
+        self.used = list(self.given[0])
+        """Kroner each group has received: from the officer's decisions, then from the rule."""
+        self.count = list(self.given[1])
+        """Applications funded in each group, counted the same way."""
         self.reserved: dict[str, int] = {}
         """Application id -> the group it was funded for in pass 1."""
 
@@ -469,24 +527,41 @@ class QuotaBook:
         policy: Policy,
         eligible: Sequence[int],
         least: Sequence[int] | None = None,
+        given: Given | None = None,
     ) -> QuotaBook | None:
         """The book for ``policy.quotas`` (``None`` without quotas), after the checks.
 
         ``eligible`` is what each application could get at most (:func:`eligible_amounts`),
         ``least`` the least it can be funded with (:func:`least_amounts`; default: ``eligible``,
-        as for whole awards). Raises :class:`PolicyError` naming every conflict among the
-        minimums.
+        as for whole awards). ``given``: the officer's decisions to fund, which each group
+        starts from. Raises :class:`PolicyError` naming every conflict among the minimums.
         """
         if not policy.quotas:
             return None
-        groups, groups_of = _resolve(applications, policy, budget)
-        _check_feasible(groups, eligible, eligible if least is None else least, budget)
-        by_id = {app.id: gs for app, gs in zip(applications, groups_of, strict=True) if gs}
-        return cls(groups, by_id, budget)
+        n = len(applications)
+        decided = given.awards if given is not None else ()
+        # Groups over the officer's applications too: a "*" quota makes a group of a county
+        # only they are in, and a maximum holds for it.
+        groups, groups_of = _resolve(
+            [*applications, *(app for app, _ in decided)],
+            policy,
+            given.budget if given is not None else budget,
+        )
+        used = [0] * len(groups)
+        count = [0] * len(groups)
+        for (_, amount), gs in zip(decided, groups_of[n:], strict=True):
+            for g in gs:
+                used[g] += amount
+                count[g] += 1
+        for group in groups:
+            group.members = [i for i in group.members if i < n]
+        _check_feasible(groups, eligible, eligible if least is None else least, budget, used, count)
+        by_id = {app.id: gs for app, gs in zip(applications, groups_of, strict=False) if gs}
+        return cls(groups, by_id, budget, (used, count))
 
     def fresh(self) -> QuotaBook:
-        """The same groups with nothing counted yet (for a second pass over a round)."""
-        return QuotaBook(self.groups, self.groups_of, self.budget)
+        """The same groups with only the officer's awards counted (for another pass)."""
+        return QuotaBook(self.groups, self.groups_of, self.budget, self.given)
 
     def _unmet(self, g: int) -> bool:
         group = self.groups[g]

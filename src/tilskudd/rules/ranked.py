@@ -50,7 +50,7 @@ from tilskudd.rules.common import (
     require_scores,
     tie_notes_by_position,
 )
-from tilskudd.rules.quotas import QuotaBook, eligible_amounts, least_amounts
+from tilskudd.rules.quotas import Given, QuotaBook, eligible_amounts, least_amounts
 
 __all__ = ["allocate_ranked", "fund", "fund_in_order"]
 
@@ -62,10 +62,12 @@ def allocate_ranked(
     policy: Policy,
     *,
     prior_by_orgnr: Mapping[str, int] | None = None,
+    quota_given: Given | None = None,
 ) -> Allocation:
     """Allocate ``budget`` over ``applications`` by rank order (see the module docstring).
 
-    ``prior_by_orgnr``: awards in earlier rounds, counted against ``per_applicant_max``.
+    ``prior_by_orgnr``: awards in earlier rounds, counted against ``per_applicant_max``;
+    ``quota_given``: the officer's decisions to fund, which the quotas count.
     """
     if policy.min_score is not None:
         require_scores(applications, "min_score")
@@ -76,7 +78,7 @@ def allocate_ranked(
         in_order = [apps[i] for i in ranked.order]
         eligible = eligible_amounts(in_order, policy, prior_by_orgnr)
         least = least_amounts(in_order, policy, eligible)
-        quotas = QuotaBook.build(in_order, budget, policy, eligible, least)
+        quotas = QuotaBook.build(in_order, budget, policy, eligible, least, quota_given)
     decisions, notes = fund(
         apps, ranked, budget, policy, prior_by_orgnr=prior_by_orgnr, quotas=quotas
     )

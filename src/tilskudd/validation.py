@@ -798,7 +798,8 @@ class _Checker:
                 code, params = _cell_error(value)
                 self.add(row, field, code, params, value=value.error)
                 return None
-            self.add(row, field, "formula_without_value", {"formula": formula}, value=formula)
+            code = "formula_recalc" if value.recalc else "formula_without_value"
+            self.add(row, field, code, {"formula": formula}, value=formula)
             return None
         return value
 
@@ -1127,7 +1128,8 @@ class _Checker:
             if value is None or type(value) is str:
                 extra[header] = value
             elif isinstance(value, FormulaWithoutValue):
-                code, params = "formula_without_value_extra", {"formula": _formula(value)}
+                code = "formula_recalc_extra" if value.recalc else "formula_without_value_extra"
+                params = {"formula": _formula(value)}
                 if value.error is not None:
                     code, params = _cell_error(value)
                     code += "_extra"

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from tilskudd.errors import InputFileError
 from tilskudd.issues import describe_issue
+from tilskudd.models import Severity
 from tilskudd.reading import read_table
 from tilskudd.reading import xlsx as xlsx_module
 from tilskudd.reading.table import FormulaWithoutValue
@@ -195,10 +196,11 @@ def test_a_workbook_that_asks_to_be_recalculated_has_no_formula_values(tmp_path:
     path_with_value = _xlsxwriter_book(tmp_path / "verdi.xlsx", [(2, "=B2*5", 500_000)])
     assert b"<v>0</v>" in zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")
     for book in (path, path_with_value):
-        assert formulas_without_value(book, "Søknader") == {(1, 2): "B2*5"}
+        # A saved value there, but a placeholder: (formula, None), not "no saved value".
+        assert formulas_without_value(book, "Søknader") == {(1, 2): ("B2*5", None)}
         (_, cells), *_ = read_table(book).rows
         assert isinstance(cells[2], FormulaWithoutValue)
-        assert (cells[2].formula, cells[2].error) == ("B2*5", None)
+        assert (cells[2].formula, cells[2].error, cells[2].recalc) == ("B2*5", None, True)
 
 
 @pytest.mark.parametrize("score", ["=4+1", None])
@@ -222,14 +224,17 @@ def test_scores_from_a_recalculate_on_open_workbook_are_errors_naming_the_formul
         assert [a.score for a in result.applications] == [5, 3]
         return
     (issue,) = result.issues
-    assert issue.code == "validate.formula_without_value"
+    assert issue.code == "validate.formula_recalc"
     assert issue.location is not None
     assert (issue.location.column, issue.location.row, issue.params) == (
         "D",
         2,
         {"formula": "=4+1"},
     )
-    assert "open and save the file in Excel or LibreOffice" in describe_issue(issue)
+    said = describe_issue(issue)
+    assert "asks to be recalculated when it is opened" in said
+    assert "open and save the file in Excel or LibreOffice" in said
+    assert "beregnet på nytt når den åpnes" in describe_issue(issue, "nb")
     assert [a.id for a in result.applications] == ["B"]
 
 
@@ -597,3 +602,13 @@ def test_a_merged_cell_over_data_rows_is_a_warning_naming_it(tmp_path: Path) -> 
     ]
     assert issues[0].location is not None
     assert issues[0].location.sheet == "Søknader"
+
+
+def test_a_recalculated_workbooks_extra_column_is_a_warning_saying_why(tmp_path: Path) -> None:
+    path = _xlsxwriter_book(tmp_path / "skript.xlsx", [(3, '=IF(B2>0,"ok","")', "ok")])
+    result = validate(read_table(path))
+    (issue,) = [i for i in result.issues if i.code != "validate.id_generated"]
+    assert issue.code == "validate.formula_recalc_extra"
+    assert issue.severity == Severity.WARNING
+    assert "is carried through empty" in describe_issue(issue)
+    assert result.applications[0].extra == {"Merknad": None}

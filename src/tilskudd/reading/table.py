@@ -19,15 +19,20 @@ from tilskudd.models import Issue
 class FormulaWithoutValue:
     """Stands for a cell without a usable value: a formula with no cached value (the file was
     never opened in Excel), or a cell whose value is an error such as ``#N/A`` (``error``; the
-    formula that gave it, or ``""`` for an error typed or pasted as a value)."""
+    formula that gave it, or ``""`` for an error typed or pasted as a value), or (``recalc``) a
+    formula in a workbook that asks to be recalculated when opened, whose saved value is a
+    placeholder (xlsxwriter and openpyxl store 0)."""
 
-    __slots__ = ("error", "formula")
+    __slots__ = ("error", "formula", "recalc")
 
-    def __init__(self, formula: str, error: str | None = None) -> None:
+    def __init__(self, formula: str, error: str | None = None, *, recalc: bool = False) -> None:
         self.formula = formula
         self.error = error
+        self.recalc = recalc
 
     def __repr__(self) -> str:
+        if self.recalc:
+            return f"FormulaWithoutValue({self.formula!r}, recalc=True)"
         if self.error is None:
             return f"FormulaWithoutValue({self.formula!r})"
         return f"FormulaWithoutValue({self.formula!r}, error={self.error!r})"

@@ -70,8 +70,10 @@ _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}
 _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _PKG_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
-Cells = dict[tuple[int, int], str | tuple[str, str]]
-"""(0-based row, column) -> the formula of a cell without a value, or (formula, error)."""
+Cells = dict[tuple[int, int], str | tuple[str, str | None]]
+"""(0-based row, column) -> the formula of a cell without a value, (formula, error) for a cell
+whose value is an error, or (formula, None) for a formula whose saved value is a placeholder (a
+workbook that asks to be recalculated when opened)."""
 
 
 def _column_index(letters: bytes) -> int:
@@ -141,7 +143,9 @@ def _scan(
                 shared[index.group(1)] = formula
         else:
             formula = shared.get(index.group(1), "") if index is not None else ""
-        found[(int(ref.group(2)) - 1, _column_index(ref.group(1)))] = formula
+        # With a saved value in a workbook recalculated on opening, the value is a placeholder.
+        place = (int(ref.group(2)) - 1, _column_index(ref.group(1)))
+        found[place] = (formula, None) if every and has_v else formula
     if buf.find(b't="e"', 0, end) < 0:
         return
     for cell in _ERROR_CELL.finditer(buf, 0, end):
@@ -466,7 +470,8 @@ def _place_formulas(grid: Grid, cells: Cells) -> dict[int, int]:
     per_row: dict[int, int] = {}
     for (r, c), formula in cells.items():
         if isinstance(formula, tuple):
-            grid[r][c] = FormulaWithoutValue(*formula)
+            written, error = formula
+            grid[r][c] = FormulaWithoutValue(written, error, recalc=error is None)
         else:
             grid[r][c] = FormulaWithoutValue(formula)
         per_row[r] = per_row.get(r, 0) + 1

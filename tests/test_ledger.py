@@ -215,6 +215,21 @@ def test_a_round_budget_beyond_the_frame_is_refused_even_if_its_awards_fit(
     assert dump(ledger_path) == before
 
 
+def test_a_refused_first_commit_leaves_no_ledger_and_no_folders(tmp_path: Path) -> None:
+    """A round over the frame is refused before the file (and its folders) are made."""
+    programme = make_programme(tmp_path, frame="150 000")
+    ledger_path = tmp_path / "data" / "ny" / "l.sqlite"
+    r1 = write_csv(tmp_path / "r1.csv", ROUND_1)
+    result = allocate(ledger_path, programme, 1, r1, budget=900_000)
+    with pytest.raises(LedgerError, match=r"budget of NOK\xa0900,000 is more than remains"):
+        lg.commit_round(ledger_path, result, programme, 1, input_path=r1)
+    assert not (tmp_path / "data").exists()
+    # The same round, allowed: the ledger and its folders are made.
+    allowed = allocate(ledger_path, programme, 1, r1)
+    lg.commit_round(ledger_path, allowed, programme, 1, input_path=r1)
+    assert lg.exists(ledger_path)
+
+
 # --- all or nothing, and two processes at once ----------------------------------------------------
 
 CHILD = textwrap.dedent(

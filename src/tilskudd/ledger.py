@@ -42,7 +42,7 @@ from typing import Any, Literal
 from tilskudd import __version__
 from tilskudd.errors import LedgerError, LedgerFileError, LedgerIntegrityError
 from tilskudd.i18n import Phrase
-from tilskudd.models import Application, RoundResult, Status
+from tilskudd.models import Allocation, Application, RoundResult, Status
 from tilskudd.programme import Programme
 
 __all__ = [
@@ -856,24 +856,7 @@ class Ledger:
         round_ = programme.round(round_id)
         allocation = result.allocation
         source = result.source
-        path = (
-            Path(input_path)
-            if input_path is not None
-            else (Path(source.file) if source is not None else None)
-        )
-        sha = source.sha256 if source is not None else None
-        if path is not None and path.is_file():
-            actual = file_sha256(path)
-            if sha is not None and actual != sha:
-                raise LedgerError(
-                    key="ledger.error.input_changed",
-                    path=str(path),
-                    actual=actual[:12],
-                    was=sha[:12],
-                )
-            sha = actual
-        if sha is None:
-            raise LedgerError(key="ledger.error.no_sha")
+        path, sha = _commit_input(result, input_path)
         policy_json = canonical_json(allocation.policy.describe())
         reading_data = dict(reading or {})
         reading_data.setdefault("sheet", source.sheet if source is not None else None)
@@ -907,25 +890,8 @@ class Ledger:
                         awarded=earlier.awarded,
                     )
             committed = self.committed_total()
+            _check_frame(allocation, programme, round_.number, committed)
             remaining = programme.frame - committed
-            if allocation.budget > remaining:
-                raise LedgerError(
-                    key="ledger.error.budget_over_frame",
-                    round=round_.number,
-                    budget=allocation.budget,
-                    frame=programme.frame,
-                    remaining=remaining,
-                    committed=committed,
-                )
-            if allocation.awarded > remaining:
-                raise LedgerError(
-                    key="ledger.error.awards_over_frame",
-                    round=round_.number,
-                    awarded=allocation.awarded,
-                    remaining=remaining,
-                    frame=programme.frame,
-                    committed=committed,
-                )
             _hook("commit.checked")
             committed_at = _now()
             commit_seq = self._append(
@@ -1408,6 +1374,56 @@ def exists(path: str | Path) -> bool:
     return _header(Path(path).expanduser()) is not None
 
 
+def _commit_input(result: RoundResult, input_path: str | Path | None) -> tuple[Path | None, str]:
+    """The input file a commit records and its SHA-256: refused if the file changed since it
+    was read, or if there is no fingerprint of it at all."""
+    source = result.source
+    path = (
+        Path(input_path)
+        if input_path is not None
+        else (Path(source.file) if source is not None else None)
+    )
+    sha = source.sha256 if source is not None else None
+    if path is not None and path.is_file():
+        actual = file_sha256(path)
+        if sha is not None and actual != sha:
+            raise LedgerError(
+                key="ledger.error.input_changed",
+                path=str(path),
+                actual=actual[:12],
+                was=sha[:12],
+            )
+        sha = actual
+    if sha is None:
+        raise LedgerError(key="ledger.error.no_sha")
+    return path, sha
+
+
+def _check_frame(
+    allocation: Allocation, programme: Programme, round_number: int, committed: int
+) -> None:
+    """Refuse a round whose budget or awards are more than what remains of the frame."""
+    remaining = programme.frame - committed
+    if allocation.budget > remaining:
+        raise LedgerError(
+            key="ledger.error.budget_over_frame",
+            round=round_number,
+            budget=allocation.budget,
+            frame=programme.frame,
+            remaining=remaining,
+            committed=committed,
+        )
+    if allocation.awarded > remaining:
+        raise LedgerError(
+            key="ledger.error.awards_over_frame",
+            round=round_number,
+            awarded=allocation.awarded,
+            remaining=remaining,
+            frame=programme.frame,
+            committed=committed,
+        )
+
+
 def commit_round(
     ledger: LedgerLike,
     result: RoundResult,
@@ -1417,7 +1433,15 @@ def commit_round(
     input_path: str | Path | None = None,
     reading: Mapping[str, Any] | None = None,
 ) -> CommitInfo:
-    """Record a round in the ledger (created if missing); see :meth:`Ledger.commit_round`."""
+    """Record a round in the ledger (created if missing); see :meth:`Ledger.commit_round`.
+
+    When there is no ledger yet, what would refuse the first commit (the input changed, the
+    round over the frame) is checked before the file is created, so a refused first commit
+    leaves no empty ledger (nor folders) behind. The same checks run again in the transaction.
+    """
+    if not isinstance(ledger, Ledger) and not exists(ledger):
+        _commit_input(result, input_path)
+        _check_frame(result.allocation, programme, programme.round(round_id).number, 0)
     with _opened(ledger, create=True) as opened:
         return opened.commit_round(
             result, programme, round_id, input_path=input_path, reading=reading

@@ -11,9 +11,9 @@ failed lookup, ``#DIV/0!``, ``#REF!``). :func:`formulas_without_value` finds bot
 scanning the sheet's XML in the zip, streamed, in a thread that runs while calamine (which
 releases the GIL) parses the sheet; the cell becomes a :class:`FormulaWithoutValue` (with the
 error, for the second kind) so validation can name it instead of taking it for an empty cell.
-:func:`ods_error_cells` does the same for the error cells of an OpenDocument spreadsheet. In
-.xls and .xlsb (binary records) an error cell still reads as empty: calamine turns it into an
-empty cell and this module has no reader of its own for those formats.
+:func:`ods_error_cells` does the same for the error cells of an OpenDocument spreadsheet, and
+:func:`tilskudd.reading.biff.xls_error_cells` for those of a legacy .xls. In .xlsb (binary
+records in a zip) an error cell still reads as empty.
 A workbook that asks to be recalculated when opened (``fullCalcOnLoad="1"``: xlsxwriter writes
 that, with 0 as every formula's cached value) has no result in any formula cell, so there the
 scan reports every formula, cached value or not.
@@ -38,6 +38,7 @@ from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, Shee
 from tilskudd.errors import InputFileError
 from tilskudd.i18n import Translator
 from tilskudd.models import Issue, Location, Severity
+from tilskudd.reading.biff import xls_error_cells
 from tilskudd.reading.columns import HeaderMatch, find_header
 from tilskudd.reading.sheet import (
     Grid,
@@ -413,11 +414,12 @@ class _Scan(threading.Thread):
             self.error = exc
 
 
-# The formats whose sheet XML is scanned for cells calamine reads as empty. In .xls and .xlsb
-# (binary records) an error cell still reads as empty.
+# The formats scanned for cells calamine reads as empty (the .xls records by reading.biff). In
+# .xlsb an error cell still reads as empty.
 _SCANNERS: dict[str, Callable[[Path, str], Cells]] = {
     "xlsx": formulas_without_value,
     "ods": ods_error_cells,
+    "xls": xls_error_cells,  # type: ignore[dict-item]  # its values are (formula, error) only
 }
 
 

@@ -1,0 +1,210 @@
+"""Error cells in legacy Excel workbooks (.xls), which calamine reads as empty.
+
+A cell showing ``#N/A`` (a failed lookup), ``#DIV/0!`` or ``#REF!`` is read by python-calamine
+as an empty cell, so a failed lookup in the total cost would leave the share-of-cost cap
+unapplied. :func:`xls_error_cells` finds such cells the way :mod:`tilskudd.reading.xlsx` finds
+them in .xlsx and .ods, beside calamine's own read.
+
+An .xls (Excel 97-2003, BIFF8) is a Compound File Binary (an OLE container) holding a
+``Workbook`` stream of records. Two records hold an error: BOOLERR (a value typed or pasted as
+an error) and FORMULA (a formula whose cached result is an error). The formula's text is kept
+in Excel's token form, which this module does not decode: the cell is named with its error only.
+Older BIFF versions (Excel 95 and before) and encrypted workbooks are not scanned.
+
+A workbook without an error cell costs one read of the file and two searches of the stream;
+the records are walked only when a search finds a candidate.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+import sys
+from array import array
+from collections.abc import Iterator
+from pathlib import Path
+
+__all__ = ["xls_error_cells", "xls_stream"]
+
+_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_END_OF_CHAIN = 0xFFFFFFFE
+_FREE = 0xFFFFFFFF
+_STREAM = 2  # a directory entry's type for a stream
+
+# Excel's error codes (BIFF8 BErr).
+ERRORS = {
+    0x00: "#NULL!",
+    0x07: "#DIV/0!",
+    0x0F: "#VALUE!",
+    0x17: "#REF!",
+    0x1D: "#NAME?",
+    0x24: "#NUM!",
+    0x2A: "#N/A",
+    0x2B: "#GETTING_DATA",
+}
+
+_BOF, _EOF, _BOUNDSHEET, _FILEPASS = 0x0809, 0x000A, 0x0085, 0x002F
+_BOOLERR, _FORMULA = 0x0205, 0x0006
+# Candidates, searched in C before any record is walked: a BOOLERR record (type 0x0205,
+# length 8), and a FORMULA record whose cached value is an error (type 2, then 0xFFFF).
+_BOOLERR_MARK = b"\x05\x02\x08\x00"
+_FORMULA_ERROR = re.compile(
+    rb"\x06\x00..(?s:.{6})\x02.[\x00\x07\x0f\x17\x1d\x24\x2a\x2b]...\xff\xff"
+)
+
+Cells = dict[tuple[int, int], tuple[str, str]]
+
+
+class _DamagedError(Exception):
+    """The container or its records are not as the format says: calamine reports it."""
+
+
+def _uint32s(raw: bytes) -> array[int]:
+    values = array("I")
+    values.frombytes(raw[: len(raw) // 4 * 4])
+    if sys.byteorder == "big":  # pragma: no cover - the file is little-endian
+        values.byteswap()
+    return values
+
+
+def xls_stream(data: bytes, names: tuple[str, ...] = ("Workbook",)) -> bytes | None:
+    """The first of the streams ``names`` in the compound file ``data``; None if it has none
+    of them or is no compound file. Raises :class:`_DamagedError` for a broken container."""
+    if data[:8] != _SIGNATURE or len(data) < 512:
+        return None
+    shift, mini_shift = struct.unpack_from("<HH", data, 0x1E)
+    if shift not in (9, 12) or mini_shift != 6:
+        raise _DamagedError("sector sizes")
+    size = 1 << shift
+    n_fat, first_dir = struct.unpack_from("<II", data, 0x2C)
+    cutoff, first_mini_fat, _n_mini_fat, first_difat, n_difat = struct.unpack_from(
+        "<IIIII", data, 0x38
+    )
+
+    def sector(number: int) -> bytes:
+        start = (number + 1) * size
+        if number >= _END_OF_CHAIN or start >= len(data):
+            raise _DamagedError(f"sector {number}")
+        return data[start : start + size]
+
+    fat_sectors = list(_uint32s(data[0x4C:0x200]))
+    difat = first_difat
+    for _ in range(n_difat):
+        if difat in (_END_OF_CHAIN, _FREE):
+            break
+        listed = _uint32s(sector(difat))
+        fat_sectors.extend(listed[:-1])
+        difat = listed[-1]
+    fat = array("I")
+    for number in fat_sectors[:n_fat]:
+        fat.extend(_uint32s(sector(number)))
+
+    def chain(start: int, table: array[int]) -> Iterator[int]:
+        number, steps = start, 0
+        while number not in (_END_OF_CHAIN, _FREE):
+            if number >= len(table) or steps > len(table):
+                raise _DamagedError("chain")
+            yield number
+            number = table[number]
+            steps += 1
+
+    def read(start: int) -> bytes:
+        return b"".join(sector(n) for n in chain(start, fat))
+
+    directory = read(first_dir)
+    entries: list[tuple[str, int, int, int]] = []
+    for at in range(0, len(directory) - 127, 128):
+        entry = directory[at : at + 128]
+        length = min(struct.unpack_from("<H", entry, 64)[0], 64)
+        name = entry[: max(length - 2, 0)].decode("utf-16-le", "replace")
+        kind = entry[66]
+        start, low, high = struct.unpack_from("<III", entry, 116)
+        entries.append((name, kind, start, low if shift == 9 else low | high << 32))
+    if not entries:
+        raise _DamagedError("no directory")
+    wanted = [n.casefold() for n in names]
+    found = next(
+        (e for n in wanted for e in entries[1:] if e[1] == _STREAM and e[0].casefold() == n),
+        None,
+    )
+    if found is None:
+        return None
+    _name, _kind, start, length = found
+    if length >= cutoff:
+        return read(start)[:length]
+    # A small stream lies in the mini stream (the root entry's), in 64-byte mini sectors.
+    _root, _root_kind, root_start, root_length = entries[0]
+    mini_stream = read(root_start)[:root_length]
+    mini_fat = (
+        _uint32s(read(first_mini_fat))
+        if first_mini_fat not in (_END_OF_CHAIN, _FREE)
+        else array("I")
+    )
+    return b"".join(mini_stream[n * 64 : n * 64 + 64] for n in chain(start, mini_fat))[:length]
+
+
+def _records(stream: bytes, start: int) -> Iterator[tuple[int, int, int]]:
+    """(type, offset of the data, length) of each record from ``start`` to the end."""
+    pos, end = start, len(stream)
+    while pos + 4 <= end:
+        kind, length = struct.unpack_from("<HH", stream, pos)
+        yield kind, pos + 4, length
+        pos += 4 + length
+
+
+def _sheet_offsets(stream: bytes) -> dict[str, int] | None:
+    """Each sheet's name and where its records begin; None for a workbook not scanned (not
+    BIFF8, or encrypted)."""
+    offsets: dict[str, int] = {}
+    for index, (kind, at, length) in enumerate(_records(stream, 0)):
+        if index == 0:
+            if kind != _BOF or length < 4 or struct.unpack_from("<H", stream, at)[0] != 0x0600:
+                return None
+            continue
+        if kind == _FILEPASS:
+            return None
+        if kind == _BOUNDSHEET and length >= 8:
+            position = struct.unpack_from("<I", stream, at)[0]
+            chars, flags = stream[at + 6], stream[at + 7]
+            raw = stream[at + 8 : at + length]
+            name = (
+                raw[: chars * 2].decode("utf-16-le") if flags & 1 else raw[:chars].decode("latin-1")
+            )
+            offsets[name] = position
+        elif kind == _EOF:
+            break
+    return offsets
+
+
+def xls_error_cells(path: Path, sheet: str) -> Cells:
+    """Each cell of ``sheet`` in an .xls whose value is an error: its (0-based row, column) ->
+    ("", the error as Excel shows it). The formula's text is not decoded (see the module)."""
+    try:
+        stream = xls_stream(path.read_bytes())
+        if stream is None:
+            return {}
+        if stream.find(_BOOLERR_MARK) < 0 and _FORMULA_ERROR.search(stream) is None:
+            return {}
+        offsets = _sheet_offsets(stream)
+        if offsets is None or sheet not in offsets:
+            return {}
+        found: Cells = {}
+        for index, (kind, at, length) in enumerate(_records(stream, offsets[sheet])):
+            if index == 0 and kind != _BOF:
+                return {}
+            if kind == _EOF:
+                break
+            if kind == _BOOLERR and length >= 8 and stream[at + 7] == 1:
+                row, col = struct.unpack_from("<HH", stream, at)
+                found[(row, col)] = ("", ERRORS.get(stream[at + 6], "#VALUE!"))
+            elif (
+                kind == _FORMULA
+                and length >= 14
+                and stream[at + 6] == 2
+                and stream[at + 12 : at + 14] == b"\xff\xff"
+            ):
+                row, col = struct.unpack_from("<HH", stream, at)
+                found[(row, col)] = ("", ERRORS.get(stream[at + 8], "#VALUE!"))
+        return found
+    except (_DamagedError, struct.error, IndexError, ValueError, UnicodeDecodeError):
+        return {}  # a damaged file: calamine, reading the same bytes, reports it properly

@@ -355,7 +355,6 @@ def _check_feasible(
     """
     problems: list[list[Phrase]] = []
     need: dict[int, int] = {}  # group -> the least its minimums can cost
-    n = len(eligible)
     for g, group in enumerate(groups):
         fundable = [i for i in group.members if eligible[i] > 0]
         amounts = [eligible[i] for i in fundable]
@@ -381,7 +380,7 @@ def _check_feasible(
             )
             continue
         conflict = False
-        if (group.min_count or 0) > (group.max_count if group.max_count is not None else n):
+        if group.max_count is not None and (group.min_count or 0) > group.max_count:
             problems.append(
                 [
                     Phrase(

@@ -306,3 +306,25 @@ def test_a_what_if_the_policy_cannot_meet_is_said_unavailable_not_an_abort(
     assert "What another budget would have changed could not be worked out" in words
     assert "annet budsjett ville endret, lot seg ikke beregne" in text(result, "A1", "nb")
     assert to_data(explanation, "en")["what_if"]["budget_note"] == "unavailable"
+
+
+@pytest.mark.parametrize("with_override", [False, True])
+def test_the_budget_a_maximum_share_needs_is_found(tmp_path: Path, with_override: bool) -> None:
+    """A2 is passed over because Arkiv has its 50 % of 400 000; at 600 000 the share is room for
+    it. The ranked line's bound (everyone above it funded) ignored the quota and said no budget
+    would fund it."""
+    path = tmp_path / "andel.csv"
+    decision = ";innvilg;200000;Styrets vedtak" if with_override else ";;;"
+    path.write_text(
+        "ID;Søker;Omsøkt beløp;Poeng;Kategori;Fylke;Vedtak;Vedtatt beløp;Begrunnelse\n"
+        f"A1;Oslo kommune;200000;9;Arkiv;03{decision}\n"
+        "A2;Bergen kommune;100000;8;Arkiv;46;;;\n"
+        "A3;Asker kommune;150000;7;Skole;32;;;\n",
+        encoding="utf-8",
+    )
+    policy = Policy(quotas=(Quota(by="category", value="Arkiv", max_share=Decimal("0.5")),))
+    result = run_round(read_applications(path), 400_000, policy)
+    assert result.allocation.by_id()["A2"].amount == 0
+    explanation = explain(result, "A2")
+    assert explanation.budget_change is not None
+    assert explanation.budget_change.budget == 600_000

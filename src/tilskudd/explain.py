@@ -306,6 +306,13 @@ def _budget_change(
     start = runner.runs
     lo = budget  # not funded in full at this budget (the caller's premise)
     hi = budget + sum(a.requested for a in allocated)  # everyone's request: surely enough
+    # A quota's maximum share grows with the budget: at this budget every share is room enough
+    # for all the requests (a maximum of 0 never grows, and a maximum amount never does).
+    shares = [q.max_share for q in policy.quotas if q.max_share]
+    if shares:
+        total = sum(a.requested for a in allocated)
+        num, den = min(shares).as_integer_ratio()
+        hi = max(hi, -(-total * den // num))
     if rule == "ranked":
         current = budget
         for _ in range(_LINE_STEPS):
@@ -330,8 +337,10 @@ def _budget_change(
                 return None
             overrides = sum(d.amount for d in decisions if d.override)
             everyone_above = sum(d.eligible_amount or 0 for d in decisions[:k] if not d.override)
-            # With every application above it funded in full there is room for it: a bound.
-            hi = min(hi, overrides + everyone_above + eligible)
+            # With every application above it funded in full there is room for it: a bound,
+            # unless a quota's maximum stood in the way, which only a larger budget may widen.
+            if not policy.quotas:
+                hi = min(hi, overrides + everyone_above + eligible)
             if policy.at_line == "skip":
                 above = sum(d.amount for d in decisions[:k] if not d.override)
             else:

@@ -443,3 +443,42 @@ def test_decisions_that_pass_a_maximum_already_are_refused(
             allocate(apps, 600_000, policy)
         assert said in str(caught.value)
         assert sagt in caught.value.text("nb")
+
+
+@pytest.mark.parametrize("rule", ["ranked", "optimal", "lottery"])
+def test_a_min_count_the_officer_meets_in_part_with_few_applications_left(
+    make_application: MakeApp, rule: str
+) -> None:
+    """Nord needs 3 funded; the officer funded 2 and one Nord application is left for the rule:
+    feasible, not refused as 'at least 3, but at most –' (the rule's own 2 applications are
+    fewer than the minimum only without the officer's)."""
+    apps = [
+        override(make_application(id="N1", requested=100_000, category="Nord"), "fund", 100_000),
+        override(make_application(id="N2", requested=100_000, category="Nord"), "fund", 100_000),
+        make_application(id="N3", requested=100_000, score=Decimal(1), category="Nord"),
+        make_application(id="S1", requested=100_000, score=Decimal(9), category="Sør"),
+    ]
+    quota = Quota(by="category", value="Nord", min_count=3)
+    policy = Policy(rule=rule, quotas=(quota,), seed=1)  # type: ignore[arg-type]
+    result = allocate(apps, 300_000, policy)
+    check_invariants(apps, 300_000, policy, result)
+    assert by_id(result)["N3"] == (Status.FUNDED, 100_000)
+    assert by_id(result)["S1"][1] == 0
+
+
+def test_funded_for_the_minimum_amount_when_the_officer_met_the_count(
+    make_application: MakeApp,
+) -> None:
+    """The officer's decision meets Nord's min_count; N1 is funded first for the 150k minimum,
+    and its reason says so, not 'to meet the minimum of 1 funded application'."""
+    apps = [
+        make_application(id="S1", requested=100_000, score=Decimal(9), category="Sør"),
+        make_application(id="S2", requested=100_000, score=Decimal(8), category="Sør"),
+        make_application(id="N1", requested=100_000, score=Decimal(7), category="Nord"),
+        override(make_application(id="N2", requested=50_000, category="Nord"), "fund", 50_000),
+    ]
+    quota = Quota(by="category", value="Nord", min_count=1, min_amount=150_000)
+    result = allocate(apps, 250_000, Policy(quotas=(quota,)))
+    codes = [r.code for r in result.by_id()["N1"].reasons]
+    assert "reason.quota.min_reserved" in codes
+    assert "reason.quota.min_count_reserved" not in codes

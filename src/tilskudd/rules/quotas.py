@@ -355,7 +355,6 @@ def _check_feasible(
     """
     problems: list[list[Phrase]] = []
     need: dict[int, int] = {}  # group -> the least its minimums can cost
-    n = len(eligible)
     for g, group in enumerate(groups):
         fundable = [i for i in group.members if eligible[i] > 0]
         amounts = [eligible[i] for i in fundable]
@@ -381,7 +380,7 @@ def _check_feasible(
             )
             continue
         conflict = False
-        if (group.min_count or 0) > (group.max_count if group.max_count is not None else n):
+        if group.max_count is not None and (group.min_count or 0) > group.max_count:
             problems.append(
                 [
                     Phrase(
@@ -516,8 +515,9 @@ class QuotaBook:
         """Kroner each group has received: from the officer's decisions, then from the rule."""
         self.count = list(self.given[1])
         """Applications funded in each group, counted the same way."""
-        self.reserved: dict[str, int] = {}
-        """Application id -> the group it was funded for in pass 1."""
+        self.reserved: dict[str, tuple[int, bool]] = {}
+        """Application id -> the group it was funded for in pass 1, and whether for its count
+        (the minimum count still unmet then; otherwise its minimum amount or share)."""
 
     @classmethod
     def build(
@@ -606,11 +606,11 @@ class QuotaBook:
             self.count[g] += 1
         g_for = self.reserved.get(application.id)
         if g_for is not None:
-            reasons.append(self._reserved_reason(g_for))
+            reasons.append(self._reserved_reason(*g_for))
 
-    def _reserved_reason(self, g: int) -> Reason:
+    def _reserved_reason(self, g: int, for_count: bool) -> Reason:
         group = self.groups[g]
-        if group.min_count:
+        if for_count:
             return make_reason(
                 "reason.quota.min_count_reserved", **group.params(), limit=group.min_count
             )
@@ -661,7 +661,7 @@ class QuotaBook:
         policy: Policy,
         prior_by_orgnr: Mapping[str, int] | None,
         look_ahead: bool,
-    ) -> tuple[list[int], dict[str, int], bool]:
+    ) -> tuple[list[int], dict[str, tuple[int, bool]], bool]:
         """The applications chosen for the minimums, the group each is for, and whether every
         minimum is met (see :meth:`visit_order`)."""
         caps = Caps(policy)
@@ -685,7 +685,7 @@ class QuotaBook:
                 members.sort()
         taken: set[str] = set()
         chosen: list[int] = []
-        reserved: dict[str, int] = {}
+        reserved: dict[str, tuple[int, bool]] = {}
         for k, entry in enumerate(entries):
             if not unmet:
                 break
@@ -715,12 +715,16 @@ class QuotaBook:
                     others += max(group.least - used, sum(smallest), 0)
                 if remaining - amount < others:
                     continue  # it would take what the other minimums need
+            # The minimum it is funded for: the count while that is unmet (the officer's
+            # decisions may have met it already), else the amount or share.
+            g_for = helping[0]
+            for_count = trial.count[g_for] < (self.groups[g_for].min_count or 0)
             remaining -= amount
             totals.add(app, amount)
             trial.add(app, amount, [])
             taken.add(app.id)
             chosen.append(k)
-            reserved[app.id] = helping[0]
+            reserved[app.id] = (g_for, for_count)
             unmet = {g for g in unmet if trial._unmet(g)}
         return chosen, reserved, not unmet
 

@@ -482,3 +482,51 @@ def test_funded_for_the_minimum_amount_when_the_officer_met_the_count(
     codes = [r.code for r in result.by_id()["N1"].reasons]
     assert "reason.quota.min_reserved" in codes
     assert "reason.quota.min_count_reserved" not in codes
+
+
+def test_a_star_group_of_applications_the_officer_rejected_keeps_its_minimum(
+    round6: list[Application],
+) -> None:
+    """The only 'Skole' application is rejected by hand: "*" refuses as naming Skole does."""
+    apps = _arkiv(round6)
+    apps[5] = override(apps[5].model_copy(update={"category": "Skole"}), "reject")
+    refusals = []
+    for value in ("*", "Skole"):
+        quota = Quota(by="category", value=value, min_amount=50_000)
+        with pytest.raises(PolicyError) as caught:
+            allocate(apps, 300_000, Policy(quotas=(quota,)))
+        refusals.append(str(caught.value))
+    assert refusals[0] == refusals[1]
+    assert "category 'Skole': at least NOK\xa050,000" in refusals[0]
+
+
+def test_a_refusal_names_the_quota_and_what_the_decisions_gave(
+    make_application: MakeApp,
+) -> None:
+    apps = [
+        override(
+            make_application(id="A1", requested=100_000, score=Decimal(9), category="A"),
+            "fund",
+            100_000,
+        ),
+        make_application(id="A2", requested=100_000, score=Decimal(8), category="A"),
+        make_application(id="B1", requested=250_000, score=Decimal(7), category="B"),
+    ]
+    count = Quota(by="category", value="A", min_count=3)
+    with pytest.raises(PolicyError) as caught:
+        allocate(apps, 500_000, Policy(quotas=(count,)))
+    assert (
+        "category 'A': at least 3 funded applications; the manual decisions fund 1, and only 1 "
+        "more are eligible" in str(caught.value)
+    )
+    assert "de manuelle vedtakene innvilger 1, og bare 1 til kan få tilskudd" in (
+        caught.value.text("nb")
+    )
+    # The budget said is what is left after the decisions, and said so.
+    need = Quota(by="category", value="B", min_amount=250_000)
+    with pytest.raises(PolicyError) as left:
+        allocate(apps, 300_000, Policy(quotas=(need,)))
+    assert (
+        "category 'B': the minimum needs at least NOK\xa0250,000; NOK\xa0200,000 of the budget is "
+        "left after the manual decisions" in str(left.value)
+    )

@@ -289,8 +289,9 @@ def test_minimum_count_above_a_maximum_amount(counties_round: list[Application])
 
 def test_unknown_county_name(counties_round: list[Application]) -> None:
     policy = Policy(quotas=[{"by": "county", "value": "Atlantis", "max_count": 1}])
-    with pytest.raises(PolicyError, match="quota by county: 'Atlantis' is not a county"):
+    with pytest.raises(PolicyError, match="quota by county: 'Atlantis' is not a county") as err:
         allocate(counties_round, 1_000_000, policy)
+    assert err.value.text("nb").startswith("kvote per fylke: 'Atlantis' er ikke et fylke")
 
 
 # --- quotas hold in every result ------------------------------------------------------------------

@@ -227,11 +227,10 @@ def allocate_with_overrides(
     rest = [a for a in applications if a.decision is None]
     funds = override_amounts(overridden)
     quota_given = None
-    if funds and policy.quotas:
-        # The quotas count the officer's money: each group starts from what the decisions gave.
-        quota_given = Given(
-            tuple((app, funds[app.id]) for app in overridden if app.id in funds), budget
-        )
+    if policy.quotas:
+        # The quotas count the officer's money: each group starts from what the decisions gave
+        # (and a group made only of applications the officer decided still has its limits).
+        quota_given = Given(tuple((app, funds.get(app.id, 0)) for app in overridden), budget)
     prior = dict(prior_by_orgnr or {})
     if policy.per_applicant_max is not None:
         for app in overridden:
@@ -352,11 +351,11 @@ def allocate_with_overrides(
             remaining=budget - given,
         )
     )
-    if quota_given is not None:
+    if quota_given is not None and funds:
         notes.append(
             make_reason(
                 "note.override.quotas_counted",
-                funded=len(quota_given.awards),
+                funded=len(funds),
                 amount=given,
                 budget=budget,
             )

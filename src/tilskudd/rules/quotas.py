@@ -91,10 +91,12 @@ Dimension = Literal["category", "county"]
 
 @dataclass(frozen=True, slots=True)
 class Given:
-    """What an officer's decisions to fund gave before a rule allocates the rest of a round.
+    """What an officer's decisions gave before a rule allocates the rest of a round.
 
-    ``awards`` are the overridden applications with the amounts decided; ``budget`` is the
-    round's whole budget, of which the quotas' shares are taken (the rule is given what is left).
+    ``awards`` are the overridden applications with the amounts decided (0 for a decision to
+    reject or to put on the reserve list: the application still makes its category or county a
+    group); ``budget`` is the round's whole budget, of which the quotas' shares are taken (the
+    rule is given what is left).
     """
 
     awards: tuple[tuple[Application, int], ...]
@@ -210,15 +212,30 @@ def _county_numbers(value: str) -> frozenset[str]:
     if text.isdigit():
         return frozenset({text.zfill(2)})
     numbers: set[str] = set()
-    errors: list[str] = []
+    errors: list[RegistryError] = []
     for year in REGISTERS:
         try:
             numbers.add(get_register(year).county(text).number)
         except RegistryError as exc:
-            errors.append(str(exc))
+            errors.append(exc)
     if not numbers:
-        raise PolicyError(f"quota by county: {errors[-1]}")
+        raise PolicyError(lines=[_CountyProblem(errors[-1])])
     return frozenset(numbers)
+
+
+class _CountyProblem:
+    """A county a quota names that is in neither numbering, said in any language (with the
+    register's own words for what is wrong, as the cell checks say it)."""
+
+    def __init__(self, error: RegistryError) -> None:
+        self.error = error
+
+    def render(self, lang: str = "en") -> str:
+        from tilskudd.i18n import get
+        from tilskudd.issues import render_message
+
+        problem = render_message(f"validate.{self.error.code}", self.error.params, lang)
+        return get(lang)("quota.error.county_lookup", problem=problem)
 
 
 def _resolve(
@@ -347,14 +364,18 @@ def _check_feasible(
     budget: int,
     given_used: Sequence[int] | None = None,
     given_count: Sequence[int] | None = None,
+    given_total: int = 0,
 ) -> None:
     """Raise one :class:`PolicyError` listing every conflict among the minimums (see module).
 
     ``given_used``, ``given_count``: what the officer's decisions to fund gave each group; the
     rule has to find only the rest of a minimum, and has less room under a maximum.
+    ``given_total``: what they gave in all; ``budget`` is then what is left after them.
     """
     problems: list[list[Phrase]] = []
     need: dict[int, int] = {}  # group -> the least its minimums can cost
+    # With money given by the officer, `budget` is what is left after it, and is said so.
+    after = "_given" if given_total else ""
     for g, group in enumerate(groups):
         fundable = [i for i in group.members if eligible[i] > 0]
         amounts = [eligible[i] for i in fundable]
@@ -397,7 +418,9 @@ def _check_feasible(
                 [Phrase("quota.error.amount_above_max", group=group.phrase, least=least, most=most)]
             )
             conflict = True
-        # What the rule still has to give: the minimums less what the officer gave.
+        # What the rule still has to give: the minimums less what the officer gave. A problem
+        # with it names the quota's own figures and the decisions' part (the *_given wording).
+        given = "_given" if used or counted else ""
         count = max((group.min_count or 0) - counted, 0)
         least = max(least - used, 0)
         most = None if most is None else most - used
@@ -405,9 +428,10 @@ def _check_feasible(
             problems.append(
                 [
                     Phrase(
-                        "quota.error.too_few_eligible",
+                        f"quota.error.too_few_eligible{given}",
                         group=group.phrase,
-                        least=count,
+                        least=group.min_count,
+                        given=counted,
                         eligible=len(amounts),
                     )
                 ]
@@ -417,9 +441,10 @@ def _check_feasible(
             problems.append(
                 [
                     Phrase(
-                        "quota.error.too_little_eligible",
+                        f"quota.error.too_little_eligible{given}",
                         group=group.phrase,
-                        least=least,
+                        least=group.least,
+                        given=used,
                         total=sum(amounts),
                     )
                 ]
@@ -430,11 +455,12 @@ def _check_feasible(
             problems.append(
                 [
                     Phrase(
-                        "quota.error.count_costs_above_max",
+                        f"quota.error.count_costs_above_max{given}",
                         group=group.phrase,
                         least=count,
                         cheapest=cheapest,
                         most=most,
+                        given=used,
                     )
                 ]
             )
@@ -444,7 +470,11 @@ def _check_feasible(
             problems.append(
                 [
                     Phrase(
-                        "quota.error.above_budget", group=group.phrase, need=need[g], budget=budget
+                        f"quota.error.above_budget{given or ('_left' if after else '')}",
+                        group=group.phrase,
+                        need=need[g],
+                        budget=budget,
+                        given=used,
                     )
                 ]
             )
@@ -466,7 +496,7 @@ def _check_feasible(
             if disjoint and total > budget:
                 problems.append(
                     [
-                        Phrase(f"quota.error.together_{by}", total=total, budget=budget),
+                        Phrase(f"quota.error.together_{by}{after}", total=total, budget=budget),
                         *(
                             Phrase("quota.error.group_need", group=groups[g].phrase, need=need[g])
                             for g in mine
@@ -540,8 +570,8 @@ class QuotaBook:
             return None
         n = len(applications)
         decided = given.awards if given is not None else ()
-        # Groups over the officer's applications too: a "*" quota makes a group of a county
-        # only they are in, and a maximum holds for it.
+        # Groups over the officer's applications too (those decided with nothing as well): a
+        # "*" quota makes a group of a category only they are in, and its limits hold for it.
         groups, groups_of = _resolve(
             [*applications, *(app for app, _ in decided)],
             policy,
@@ -551,11 +581,20 @@ class QuotaBook:
         count = [0] * len(groups)
         for (_, amount), gs in zip(decided, groups_of[n:], strict=True):
             for g in gs:
-                used[g] += amount
-                count[g] += 1
+                if amount:
+                    used[g] += amount
+                    count[g] += 1
         for group in groups:
             group.members = [i for i in group.members if i < n]
-        _check_feasible(groups, eligible, eligible if least is None else least, budget, used, count)
+        _check_feasible(
+            groups,
+            eligible,
+            eligible if least is None else least,
+            budget,
+            used,
+            count,
+            sum(amount for _, amount in decided),
+        )
         by_id = {app.id: gs for app, gs in zip(applications, groups_of, strict=False) if gs}
         return cls(groups, by_id, budget, (used, count))
 

@@ -319,3 +319,13 @@ def test_the_or_spec_joins_alternatives_in_the_language() -> None:
         "forventet skip, stop eller partial"
     )
     assert get("en")("policy.error.literal", expected=["skip"]) == "expected skip"
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_every_policy_setting_is_explained_in_the_basis_sheet(lang: str) -> None:
+    """The workbook's basis sheet explains each setting it lists (ui.policy.<name>)."""
+    from tilskudd.models import Policy
+
+    catalogue = _catalogue(lang)
+    missing = [name for name in Policy.model_fields if f"ui.policy.{name}" not in catalogue]
+    assert missing == []

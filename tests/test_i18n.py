@@ -155,6 +155,7 @@ def _key_and_params(draw: st.DrawFn) -> tuple[str, str, dict[str, Any]]:
         | st.decimals(allow_nan=False, allow_infinity=False, places=6)
         | st.none(),
         "list": st.lists(st.text(max_size=5), max_size=4) | st.text(max_size=5) | st.none(),
+        "or": st.lists(st.text(max_size=5), max_size=4) | st.text(max_size=5) | st.none(),
         "": st.text(max_size=8) | st.integers() | st.decimals(allow_nan=False) | st.none(),
     }
     params = {}

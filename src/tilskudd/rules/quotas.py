@@ -210,14 +210,20 @@ def _county_numbers(value: str) -> frozenset[str]:
     if text.isdigit():
         return frozenset({text.zfill(2)})
     numbers: set[str] = set()
-    errors: list[str] = []
+    errors: list[RegistryError] = []
     for year in REGISTERS:
         try:
             numbers.add(get_register(year).county(text).number)
         except RegistryError as exc:
-            errors.append(str(exc))
+            errors.append(exc)
     if not numbers:
-        raise PolicyError(f"quota by county: {errors[-1]}")
+        # The register's own words, in the language the error is shown in.
+        params = dict(errors[-1].params)
+        for key, value in errors[-1].params.items():
+            if isinstance(value, list | tuple):
+                params[f"{key}_or"] = Phrase("words.any_of", items=[str(v) for v in value])
+        problem = Phrase(f"validate.{errors[-1].code}", **params)
+        raise PolicyError(lines=[Phrase("policy.error.quota_county", problem=problem)])
     return frozenset(numbers)
 
 

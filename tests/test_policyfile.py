@@ -293,3 +293,16 @@ def test_a_problem_inside_a_quota_or_a_tie_break_is_said_as_written(
         load_policy(write(tmp_path, f"[policy]\n{text}\n"))
     assert english in str(caught.value)
     assert norwegian in caught.value.text("nb")
+
+
+def test_an_amount_that_is_not_one_does_not_hide_the_other_problems(tmp_path: Path) -> None:
+    """Every wrong setting is said at once, the amounts that are not amounts among them (the
+    first of those used to be the only line)."""
+    path = write(tmp_path, '[policy]\nrule = "rankd"\nmax_award = "abc"\nmin_award = "x"\n')
+    with pytest.raises(PolicyError) as caught:
+        load_policy(path)
+    said = caught.value.text("nb").splitlines()
+    assert len(said) == 3
+    assert any("max_award: 'abc' er ikke et beløp" in line for line in said)
+    assert any("min_award: 'x' er ikke et beløp" in line for line in said)
+    assert any("rule: forventet ranked" in line for line in said)

@@ -95,8 +95,11 @@ def _amount_problem(value: object, *, allow_zero: bool, exc: AmountError) -> Phr
     return Phrase("policy.error.other", message=f"{exc}{hint}")
 
 
-def _clean_amounts(data: dict[str, Any], where: Where) -> dict[str, Any]:
+def _clean_amounts(data: dict[str, Any], where: Where) -> tuple[dict[str, Any], list[Phrase]]:
+    """The amounts parsed, and a line for each that is not an amount (left out of the result,
+    so that the other settings are still checked and every problem is said at once)."""
     cleaned = dict(data)
+    lines: list[Phrase] = []
     for key in AMOUNT_FIELDS:
         value = cleaned.get(key)
         if value is None or (isinstance(value, int) and not isinstance(value, bool)):
@@ -106,10 +109,9 @@ def _clean_amounts(data: dict[str, Any], where: Where) -> dict[str, Any]:
             cleaned[key] = parse_amount(value, allow_zero=allow_zero)
         except AmountError as exc:
             message = _amount_problem(value, allow_zero=allow_zero, exc=exc)
-            raise PolicyError(
-                lines=[Phrase("policy.error.line", where=where, field=key, message=message)]
-            ) from None
-    return cleaned
+            lines.append(Phrase("policy.error.line", where=where, field=key, message=message))
+            del cleaned[key]
+    return cleaned, lines
 
 
 def _policy_part(loc: Sequence[Any], settings: Sequence[str] | None) -> str | None:
@@ -174,11 +176,11 @@ def policy_from_mapping(
     """
     merged: dict[str, Any] = base.model_dump() if base is not None else {}
     merged.update({k: v for k, v in data.items() if v is not None})
-    merged = _clean_amounts(merged, where)
+    merged, amount_lines = _clean_amounts(merged, where)
     try:
-        return Policy.model_validate(merged)
+        policy = Policy.model_validate(merged)
     except ValidationError as exc:
-        lines = []
+        lines = amount_lines
         for error in exc.errors():
             loc = error["loc"]
             field = ".".join(str(p) for p in loc) or "policy"
@@ -197,6 +199,9 @@ def policy_from_mapping(
                 )
             lines.append(line)
         raise PolicyError(lines=lines) from None
+    if amount_lines:
+        raise PolicyError(lines=amount_lines)
+    return policy
 
 
 def read_policy_file(path: Path) -> tuple[dict[str, Any], str | None]:

@@ -259,3 +259,50 @@ def test_policy_errors_through_the_command_follow_lang(tmp_path: Path) -> None:
     budget = runner.invoke(app, ["allocate", str(small), "--budget", "20x", "--lang", "nb"])
     assert budget.exit_code == 2
     assert budget.stderr.startswith("feil: --budget: '20x' er ikke et beløp; forventet hele kroner")
+
+
+@pytest.mark.parametrize(
+    ("text", "english", "norwegian"),
+    [
+        # A key of a quota or a tie-break step: that table's keys, not the policy's.
+        ('quotas = [{by = "county", value = "03", max_amout = 5}]',
+         "quotas.0.max_amout: not a key of this table; its keys are by, value, min_amount,",
+         "quotas.0.max_amout: er ikke en nøkkel i denne tabellen; nøklene er by, value,"),
+        ('tie_break = [{col = "x"}]',
+         "tie_break.0.col: not a key of this table; its keys are column and descending",
+         "tie_break.0.col: er ikke en nøkkel i denne tabellen; nøklene er column og descending"),
+        # An empty text: the catalogue's words, not pydantic's.
+        ('quotas = [{by = "county", value = ""}]',
+         "quotas.0.value: must not be empty", "quotas.0.value: kan ikke være tom"),
+        # A quota's share as it was written, not as the validator turned it (1.5).
+        ('quotas = [{by = "county", value = "03", max_share = "150 %"}]',
+         "(got '150 %')", "(oppgitt: '150 %')"),
+        # A quota's limits as amounts, shares and counts.
+        ('quotas = [{by = "county", value = "03", min_amount = 500000, max_amount = 100000}]',
+         "min_amount NOK\xa0500,000 is more than max_amount NOK\xa0100,000",
+         "min_amount 500\xa0000\xa0kr er mer enn max_amount 100\xa0000\xa0kr"),
+        ('quotas = [{by = "county", value = "03", min_share = "30 %", max_share = "20 %"}]',
+         "min_share 30% is more than max_share 20%",
+         "min_share 30\xa0% er mer enn max_share 20\xa0%"),
+    ],
+)  # fmt: skip
+def test_a_problem_inside_a_quota_or_a_tie_break_is_said_as_written(
+    tmp_path: Path, text: str, english: str, norwegian: str
+) -> None:
+    with pytest.raises(PolicyError) as caught:
+        load_policy(write(tmp_path, f"[policy]\n{text}\n"))
+    assert english in str(caught.value)
+    assert norwegian in caught.value.text("nb")
+
+
+def test_an_amount_that_is_not_one_does_not_hide_the_other_problems(tmp_path: Path) -> None:
+    """Every wrong setting is said at once, the amounts that are not amounts among them (the
+    first of those used to be the only line)."""
+    path = write(tmp_path, '[policy]\nrule = "rankd"\nmax_award = "abc"\nmin_award = "x"\n')
+    with pytest.raises(PolicyError) as caught:
+        load_policy(path)
+    said = caught.value.text("nb").splitlines()
+    assert len(said) == 3
+    assert any("max_award: 'abc' er ikke et beløp" in line for line in said)
+    assert any("min_award: 'x' er ikke et beløp" in line for line in said)
+    assert any("rule: forventet ranked" in line for line in said)

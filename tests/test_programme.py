@@ -302,6 +302,15 @@ def test_template_categories_with_control_characters(tmp_path: Path) -> None:
          r"linje 3: programme\.fundr: er ikke en nøkkel i denne tabellen; nøklene er name, "),
         (('[programme]', '[programme]\nrounds = 2'),
          r"programme\.rounds: er ikke en nøkkel i \[programme\]"),
+        # Said in Norwegian too, not in pydantic's or money's English:
+        (('frame = "60 000 000"', 'frame = 0'),
+         r"linje 4: programme\.frame: beløpet er null; forventet et beløp over 0.kr"),
+        (('opens = 2009-03-01', 'opens = "1. mars"'),
+         r"round\[1\]\.opens: forventet en dato som 2026-03-01 \(oppgitt: '1\. mars'\)"),
+        (('opens = 2009-03-01', 'opens = 2009-03-01T10:00:00'),
+         r"round\[1\]\.opens: forventet en dato som 2026-03-01"),
+        (('name = "IKT-tilskudd til kommunene 2009"', 'name = ""'),
+         r"programme\.name: kan ikke være tom"),
     ],
 )  # fmt: skip
 def test_a_programme_files_problems_are_said_in_norwegian(

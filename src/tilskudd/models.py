@@ -270,7 +270,7 @@ class Quota(_Frozen):
         for kind, low, high in pairs:
             if low is not None and high is not None and low > high:
                 raise setting_problem(
-                    "policy.error.quota_min_above_max", kind=kind, low=low, high=high
+                    f"policy.error.quota_min_above_max_{kind}", low=low, high=high
                 )
         return self
 

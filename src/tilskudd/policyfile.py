@@ -22,11 +22,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from tilskudd.errors import AmountError, PolicyError
 from tilskudd.i18n import Phrase
-from tilskudd.models import Policy
+from tilskudd.models import Policy, Quota, TieBreak
 from tilskudd.money import parse_amount
 
 __all__ = [
@@ -64,8 +64,14 @@ _SIMPLE_PROBLEMS = {
     "model_type": "policy.error.table",
     "model_attributes_type": "policy.error.table",
     "missing": "policy.error.missing",
+    "string_too_short": "policy.error.empty",
+    "date_type": "policy.error.date",
+    "date_parsing": "policy.error.date",
+    "date_from_datetime_parsing": "policy.error.date",
+    "date_from_datetime_inexact": "policy.error.date",
 }
 _BOUNDS = ("gt", "ge", "lt", "le")
+_INNER_TABLES: dict[str | None, type[BaseModel]] = {"quotas": Quota, "tie_break": TieBreak}
 _BOUND_KEYS = {
     "greater_than": "policy.error.greater_than",
     "greater_than_equal": "policy.error.greater_than_equal",
@@ -79,14 +85,21 @@ def _amount_problem(value: object, *, allow_zero: bool, exc: AmountError) -> Phr
     from tilskudd.validation import amount_problem
 
     found = amount_problem(value, allow_zero=allow_zero)
+    if found is None and allow_zero:
+        # Refused, but not for any reason that stands when zero is allowed: it is zero, and this
+        # amount (a frame, a round's budget) may not be.
+        found = amount_problem(value, allow_zero=False)
     if found is not None:
         return found
     hint = f" ({exc.hint})" if exc.hint else ""
     return Phrase("policy.error.other", message=f"{exc}{hint}")
 
 
-def _clean_amounts(data: dict[str, Any], where: Where) -> dict[str, Any]:
+def _clean_amounts(data: dict[str, Any], where: Where) -> tuple[dict[str, Any], list[Phrase]]:
+    """The amounts parsed, and a line for each that is not an amount (left out of the result,
+    so that the other settings are still checked and every problem is said at once)."""
     cleaned = dict(data)
+    lines: list[Phrase] = []
     for key in AMOUNT_FIELDS:
         value = cleaned.get(key)
         if value is None or (isinstance(value, int) and not isinstance(value, bool)):
@@ -96,10 +109,17 @@ def _clean_amounts(data: dict[str, Any], where: Where) -> dict[str, Any]:
             cleaned[key] = parse_amount(value, allow_zero=allow_zero)
         except AmountError as exc:
             message = _amount_problem(value, allow_zero=allow_zero, exc=exc)
-            raise PolicyError(
-                lines=[Phrase("policy.error.line", where=where, field=key, message=message)]
-            ) from None
-    return cleaned
+            lines.append(Phrase("policy.error.line", where=where, field=key, message=message))
+            del cleaned[key]
+    return cleaned, lines
+
+
+def _policy_part(loc: Sequence[Any], settings: Sequence[str] | None) -> str | None:
+    """The policy setting a nested key is in (``("quotas", 0, "x")`` -> ``"quotas"``), None
+    for a key of the policy itself or of a programme's table (``settings``)."""
+    if settings is None and len(loc) > 2 and isinstance(loc[1], int):
+        return str(loc[0])
+    return None
 
 
 def problem_phrase(error: Mapping[str, Any], settings: Sequence[str] | None = None) -> Phrase:
@@ -116,6 +136,10 @@ def problem_phrase(error: Mapping[str, Any], settings: Sequence[str] | None = No
         expected = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
         return Phrase("policy.error.literal", expected=expected)
     if kind == "extra_forbidden":
+        # A key of a table inside the policy (a quota, a tie-break step): that table's keys.
+        inner = _INNER_TABLES.get(_policy_part(error["loc"], settings))
+        if inner is not None:
+            return Phrase("programme.error.unknown_setting", known=list(inner.model_fields))
         if settings is not None:
             return Phrase("programme.error.unknown_setting", known=list(settings))
         return Phrase("policy.error.unknown_setting", known=list(Policy.model_fields))
@@ -129,6 +153,19 @@ def problem_phrase(error: Mapping[str, Any], settings: Sequence[str] | None = No
     return Phrase("policy.error.other", message=str(error["msg"]).removeprefix("Value error, "))
 
 
+def _as_written(data: Mapping[str, Any], loc: Sequence[Any], default: Any) -> Any:
+    """The value at ``loc`` in ``data`` as the user gave it (``quotas.0.max_share``: "150 %"),
+    else ``default``: pydantic's input, which a validator may have turned (Decimal('1.5'))."""
+    value: Any = data
+    for part in loc:
+        in_table = isinstance(value, Mapping) and part in value
+        in_list = isinstance(value, list | tuple) and isinstance(part, int) and part < len(value)
+        if not (in_table or in_list):
+            return default
+        value = value[part]
+    return value
+
+
 def policy_from_mapping(
     data: Mapping[str, Any], *, where: Where = "policy", base: Policy | None = None
 ) -> Policy:
@@ -139,17 +176,16 @@ def policy_from_mapping(
     """
     merged: dict[str, Any] = base.model_dump() if base is not None else {}
     merged.update({k: v for k, v in data.items() if v is not None})
-    merged = _clean_amounts(merged, where)
+    merged, amount_lines = _clean_amounts(merged, where)
     try:
-        return Policy.model_validate(merged)
+        policy = Policy.model_validate(merged)
     except ValidationError as exc:
-        lines = []
+        lines = amount_lines
         for error in exc.errors():
             loc = error["loc"]
             field = ".".join(str(p) for p in loc) or "policy"
             # As the user wrote it ("150 %"), not as a validator turned it (Decimal('1.5')).
-            top = str(loc[0]) if len(loc) == 1 else None
-            given = data[top] if top is not None and top in data else error.get("input")
+            given = _as_written(data, loc, error.get("input"))
             message = problem_phrase(error)
             if isinstance(given, dict):
                 line = Phrase("policy.error.line", where=where, field=field, message=message)
@@ -163,6 +199,9 @@ def policy_from_mapping(
                 )
             lines.append(line)
         raise PolicyError(lines=lines) from None
+    if amount_lines:
+        raise PolicyError(lines=amount_lines)
+    return policy
 
 
 def read_policy_file(path: Path) -> tuple[dict[str, Any], str | None]:

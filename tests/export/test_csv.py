@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tilskudd.errors import UsageError
-from tilskudd.export import write
+from tilskudd.export import format_for, write
 from tilskudd.export.csv import FORMULA_STARTS, neutralise
 from tilskudd.models import RoundResult
 
@@ -129,3 +129,12 @@ def test_text_with_separators_and_newlines_round_trips(
     text = path.read_text(encoding="utf-8-sig")
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
     assert rows[2][4] == 'Linje 1\nLinje 2; "sitat", komma'
+
+
+def test_an_output_name_without_an_extension_is_named_and_the_formats_are_alternatives() -> None:
+    """`-o .` names "." (its name is empty), and the extensions are one or another."""
+    with pytest.raises(UsageError) as caught:
+        format_for(Path("."))
+    assert str(caught.value).startswith("cannot tell the output format of '.' from its extension")
+    assert ", .pdf or .xlsx, or --format" in str(caught.value)
+    assert ", .pdf eller .xlsx, eller --format" in caught.value.text("nb")

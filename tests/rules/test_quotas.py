@@ -289,9 +289,20 @@ def test_minimum_count_above_a_maximum_amount(counties_round: list[Application])
 
 def test_unknown_county_name(counties_round: list[Application]) -> None:
     policy = Policy(quotas=[{"by": "county", "value": "Atlantis", "max_count": 1}])
-    with pytest.raises(PolicyError, match="quota by county: 'Atlantis' is not a county") as err:
+    with pytest.raises(PolicyError, match="quota by county: 'Atlantis' is not a county") as caught:
         allocate(counties_round, 1_000_000, policy)
-    assert err.value.text("nb").startswith("kvote per fylke: 'Atlantis' er ikke et fylke")
+    # In the language asked for, as every other policy problem (it was English in --lang nb).
+    assert caught.value.text("nb").startswith("kvote etter fylke: 'Atlantis' er ikke et fylke i")
+
+
+def test_a_county_name_nearly_right_is_suggested_in_either_language(
+    counties_round: list[Application],
+) -> None:
+    policy = Policy(quotas=[{"by": "county", "value": "Akershu", "max_count": 1}])
+    with pytest.raises(PolicyError) as caught:
+        allocate(counties_round, 1_000_000, policy)
+    assert str(caught.value).endswith("did you mean Akershus?")
+    assert caught.value.text("nb").endswith("mente du Akershus?")
 
 
 # --- quotas hold in every result ------------------------------------------------------------------

@@ -44,7 +44,7 @@ def format_for(path: Path, explicit: str | None = None) -> str:
         if suffix in suffixes:
             return name
     known = sorted({s for _m, sfx in FORMATS.values() for s in sfx})
-    raise UsageError(key="output.error.no_format", name=path.name, known=known)
+    raise UsageError(key="output.error.no_format", name=path.name or str(path), known=known)
 
 
 def check_output_path(path: Path, *, inputs: Iterable[Path] = (), force: bool = False) -> None:

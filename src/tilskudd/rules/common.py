@@ -438,10 +438,8 @@ def _column_getter(
     if column in _APPLICATION_FIELDS:
         return lambda a: getattr(a, column)
     if not any(column in a.extra for a in applications) and applications:
-        known = ", ".join(sorted(_APPLICATION_FIELDS))
         raise PolicyError(
-            f"tie-break column {column!r} is neither an application field ({known}) nor a "
-            "column of the input"
+            key="policy.error.tie_break_column", column=column, known=sorted(_APPLICATION_FIELDS)
         )
     return lambda a: a.extra.get(column)
 

@@ -219,23 +219,14 @@ def _county_numbers(value: str) -> frozenset[str]:
         except RegistryError as exc:
             errors.append(exc)
     if not numbers:
-        raise PolicyError(lines=[_CountyProblem(errors[-1])])
+        # The register's own words, in the language the error is shown in.
+        params = dict(errors[-1].params)
+        for key, value in errors[-1].params.items():
+            if isinstance(value, list | tuple):
+                params[f"{key}_or"] = Phrase("words.any_of", items=[str(v) for v in value])
+        problem = Phrase(f"validate.{errors[-1].code}", **params)
+        raise PolicyError(lines=[Phrase("policy.error.quota_county", problem=problem)])
     return frozenset(numbers)
-
-
-class _CountyProblem:
-    """A county a quota names that is in neither numbering, said in any language (with the
-    register's own words for what is wrong, as the cell checks say it)."""
-
-    def __init__(self, error: RegistryError) -> None:
-        self.error = error
-
-    def render(self, lang: str = "en") -> str:
-        from tilskudd.i18n import get
-        from tilskudd.issues import render_message
-
-        problem = render_message(f"validate.{self.error.code}", self.error.params, lang)
-        return get(lang)("quota.error.county_lookup", problem=problem)
 
 
 def _resolve(

@@ -266,14 +266,14 @@ def test_policy_errors_through_the_command_follow_lang(tmp_path: Path) -> None:
     [
         # A key of a quota or a tie-break step: that table's keys, not the policy's.
         ('quotas = [{by = "county", value = "03", max_amout = 5}]',
-         "quotas.0.max_amout: not a key of this table; its keys are by, value, min_amount,",
-         "quotas.0.max_amout: er ikke en nøkkel i denne tabellen; nøklene er by, value,"),
+         "quotas[1].max_amout: not a key of this table; its keys are by, value, min_amount,",
+         "quotas[1].max_amout: er ikke en nøkkel i denne tabellen; nøklene er by, value,"),
         ('tie_break = [{col = "x"}]',
-         "tie_break.0.col: not a key of this table; its keys are column and descending",
-         "tie_break.0.col: er ikke en nøkkel i denne tabellen; nøklene er column og descending"),
+         "tie_break[1].col: not a key of this table; its keys are column and descending",
+         "tie_break[1].col: er ikke en nøkkel i denne tabellen; nøklene er column og descending"),
         # An empty text: the catalogue's words, not pydantic's.
         ('quotas = [{by = "county", value = ""}]',
-         "quotas.0.value: must not be empty", "quotas.0.value: kan ikke være tom"),
+         "quotas[1].value: must not be empty", "quotas[1].value: kan ikke være tom"),
         # A quota's share as it was written, not as the validator turned it (1.5).
         ('quotas = [{by = "county", value = "03", max_share = "150 %"}]',
          "(got '150 %')", "(oppgitt: '150 %')"),
@@ -306,3 +306,12 @@ def test_an_amount_that_is_not_one_does_not_hide_the_other_problems(tmp_path: Pa
     assert any("max_award: 'abc' er ikke et beløp" in line for line in said)
     assert any("min_award: 'x' er ikke et beløp" in line for line in said)
     assert any("rule: forventet ranked" in line for line in said)
+
+
+def test_a_check_of_the_whole_policy_names_no_setting_of_its_own() -> None:
+    with pytest.raises(PolicyError) as caught:
+        load_policy(None, {"min_award": 5_000_000, "max_award": 1_000_000})
+    assert caught.value.text("nb") == (
+        "kommandolinjen: min_award 5\xa0000\xa0000\xa0kr er mer enn max_award "
+        "1\xa0000\xa0000\xa0kr: ingen søknad kunne fått tilskudd"
+    )

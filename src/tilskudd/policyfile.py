@@ -183,11 +183,16 @@ def policy_from_mapping(
         lines = amount_lines
         for error in exc.errors():
             loc = error["loc"]
-            field = ".".join(str(p) for p in loc) or "policy"
+            # As the file spells it: the second quota is quotas[2], as rounds are round[2].
+            field = ""
+            for part in loc:
+                field += f"[{part + 1}]" if isinstance(part, int) else f".{part}" if field else part
             # As the user wrote it ("150 %"), not as a validator turned it (Decimal('1.5')).
             given = _as_written(data, loc, error.get("input"))
             message = problem_phrase(error)
-            if isinstance(given, dict):
+            if not field:  # a check of the whole policy (its limits together): no key of its own
+                line = Phrase("policy.error.line_where", where=where, what=message)
+            elif isinstance(given, dict):
                 line = Phrase("policy.error.line", where=where, field=field, message=message)
             else:
                 line = Phrase(

@@ -84,7 +84,7 @@ def test_quota_refuses(fields: dict[str, object], message: str) -> None:
 
 
 def test_policy_file_names_the_bad_quota() -> None:
-    with pytest.raises(PolicyError, match=r"quotas\.0\.min_amount"):
+    with pytest.raises(PolicyError, match=r"quotas\[1\]\.min_amount"):
         policy_from_mapping({"quotas": [{"by": "county", "value": "3", "min_amount": "mye"}]})
 
 

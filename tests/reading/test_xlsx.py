@@ -669,3 +669,26 @@ def test_a_recalculated_workbooks_extra_column_is_a_warning_saying_why(tmp_path:
     assert issue.severity == Severity.WARNING
     assert "is carried through empty" in describe_issue(issue)
     assert result.applications[0].extra == {"Merknad": None}
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "calcext:value-type='error'",
+        'calcext:value-type = "error"',
+    ],
+)
+def test_an_ods_error_mark_written_another_way_is_still_found(
+    make_ods: Callable[..., Path], written: str
+) -> None:
+    """XML allows single quotes and spaces around '='; LibreOffice does not write them, so the
+    fast paths step aside for the parser rather than miss the error."""
+    cell = OdsXml(
+        f'<table:table-cell table:formula="of:=1/0" {written}><text:p>#DIV/0!</text:p>'
+        "</table:table-cell>"
+    )
+    path = make_ods({"Søknader": [HEADER, [*ROWS[0][:4], cell, 5]]})
+    with zipfile.ZipFile(path) as archive:
+        data = archive.read("content.xml")
+    assert xlsx_module._od_errors_in_text(data, "Søknader") is None
+    assert ods_error_cells(path, "Søknader") == {(1, 4): ("=1/0", "#DIV/0!")}

@@ -212,6 +212,9 @@ _OD_COLUMNS_REPEATED = f"{_OD_TABLE}number-columns-repeated"
 _OD_FORMULA = f"{_OD_TABLE}formula"
 _OD_ANNOTATION_TAG = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}annotation"
 _OD_ERROR_MARK = b'value-type="error"'
+# The mark however XML allows it to be written (single quotes, spaces around "="): LibreOffice
+# writes the form above, which the fast paths look for; any other sends the file to the parser.
+_OD_ANY_ERROR_MARK = re.compile(rb"""value-type\s*=\s*(?:"error"|'error')""")
 _OD_MAX_ROWS = 1 << 20  # a sheet's rows in LibreOffice and Excel: repeats beyond are padding
 # OpenFormula's references as LibreOffice shows them: [.A2] -> A2, [.X1:.Y9] -> X1:Y9.
 _OD_REFERENCE = re.compile(r"\[\.?([^\]]*?)(?::\.?([^\]]*))?\]")
@@ -234,12 +237,12 @@ def _od_is_error(cell: ET.Element) -> bool:
 def _od_mentions_errors(archive: zipfile.ZipFile) -> bool:
     """Whether content.xml has an error cell anywhere: a streamed substring search, so that the
     XML is only parsed for a workbook that has one."""
-    keep = len(_OD_ERROR_MARK) - 1
+    keep = 64  # longer than any spelling of the mark
     with archive.open("content.xml") as handle:
         tail = b""
         while chunk := handle.read(_CHUNK):
             buf = tail + chunk
-            if _OD_ERROR_MARK in buf:
+            if _OD_ERROR_MARK in buf or (b"error" in buf and _OD_ANY_ERROR_MARK.search(buf)):
                 return True
             tail = buf[-keep:]
     return False
@@ -358,6 +361,8 @@ def _od_errors_in_text(data: bytes, sheet: str) -> Cells | None:
         return {}
     if end < 0 or _OD_TABLE_OPEN.search(data, start, end) is not None:
         return None
+    if len(_OD_ANY_ERROR_MARK.findall(data, start, end)) != data.count(_OD_ERROR_MARK, start, end):
+        return None  # a mark written another way than LibreOffice writes it
     found: Cells = {}
     row, rows, row_at = -1, 1, start  # the row last opened: its index, repeat and position
     counted = start  # rows opened before here are counted in `row`

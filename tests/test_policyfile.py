@@ -211,8 +211,8 @@ def test_several_problems_are_one_line_each_and_options_are_named(tmp_path: Path
     assert all(line.startswith(f"{path}: ") for line in lines)
     with pytest.raises(PolicyError) as caught:
         load_policy(None, {"round_to": 0})
-    assert caught.value.text("nb") == "kommandolinjen: round_to: må være 1 eller mer (oppgitt: 0)"
-    assert caught.value.text("en") == "options: round_to: must be 1 or more (got 0)"
+    assert caught.value.text("nb") == "kommandolinjen: --round-to: må være 1 eller mer (oppgitt: 0)"
+    assert caught.value.text("en") == "options: --round-to: must be 1 or more (got 0)"
 
 
 @pytest.mark.parametrize(
@@ -249,12 +249,13 @@ def test_policy_errors_through_the_command_follow_lang(tmp_path: Path) -> None:
     nb = runner.invoke(app, [*args, "--lang", "nb"])
     assert nb.exit_code == 2
     assert nb.stderr == (
-        "feil: kommandolinjen: rule: forventet ranked, proportional, optimal eller lottery "
+        "feil: kommandolinjen: --rule: forventet ranked, proportional, optimal eller lottery "
         "(oppgitt: 'rangert')\n"
     )
     en = runner.invoke(app, args)
     assert en.stderr == (
-        "error: options: rule: expected ranked, proportional, optimal or lottery (got 'rangert')\n"
+        "error: options: --rule: expected ranked, proportional, optimal or lottery "
+        "(got 'rangert')\n"
     )
     budget = runner.invoke(app, ["allocate", str(small), "--budget", "20x", "--lang", "nb"])
     assert budget.exit_code == 2

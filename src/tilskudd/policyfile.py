@@ -109,9 +109,16 @@ def _clean_amounts(data: dict[str, Any], where: Where) -> tuple[dict[str, Any], 
             cleaned[key] = parse_amount(value, allow_zero=allow_zero)
         except AmountError as exc:
             message = _amount_problem(value, allow_zero=allow_zero, exc=exc)
-            lines.append(Phrase("policy.error.line", where=where, field=key, message=message))
+            field = _as_option(key) if where is _OPTIONS else key
+            lines.append(Phrase("policy.error.line", where=where, field=field, message=message))
             del cleaned[key]
     return cleaned, lines
+
+
+def _as_option(name: str) -> str:
+    """A policy setting as the command line spells it (``max_share_of_cost`` ->
+    ``--max-share-of-cost``): what the user typed, named back."""
+    return "--" + name.replace("_", "-")
 
 
 def _policy_part(loc: Sequence[Any], settings: Sequence[str] | None) -> str | None:
@@ -187,6 +194,8 @@ def policy_from_mapping(
             field = ""
             for part in loc:
                 field += f"[{part + 1}]" if isinstance(part, int) else f".{part}" if field else part
+            if where is _OPTIONS and len(loc) == 1 and loc[0] in data:
+                field = _as_option(field)  # an option the user typed: named as typed
             # As the user wrote it ("150 %"), not as a validator turned it (Decimal('1.5')).
             given = _as_written(data, loc, error.get("input"))
             message = problem_phrase(error)

@@ -102,7 +102,7 @@ def test_check_csv_with_english_headers() -> None:
         (("check", "no/such/file.xlsx"), "does not exist", 1),
         (("check", SMALL, "--budget", "3,300"), "ambiguous", 2),
         (("allocate", SMALL), "--budget is required", 2),
-        (("allocate", SMALL, "--budget", "5M", "--at-line", "sideways"), "at_line", 2),
+        (("allocate", SMALL, "--budget", "5M", "--at-line", "sideways"), "--at-line", 2),
     ],
 )
 def test_bad_use_is_one_clear_message_without_traceback(

@@ -180,3 +180,28 @@ def test_every_error_code_has_excels_text() -> None:
     assert sorted(ERRORS.values()) == sorted(
         ["#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"]
     )
+
+
+@pytest.mark.parametrize("length", [266, 267])
+def test_a_formula_record_whose_length_holds_a_newline_byte_is_found(
+    tmp_path: Path, length: int
+) -> None:
+    """A FORMULA record 266 bytes long (0x010A) has a newline byte in its length: the search
+    for candidates must not stop at it, or the only error in the workbook goes unseen."""
+    path = tmp_path / "lang.xls"
+    for k in range(1, 256):
+        book = xlwt.Workbook()
+        sheet = book.add_sheet("Søknader")
+        sheet.write(0, 0, "Totalkostnad")
+        sheet.write(1, 0, xlwt.Formula('IF(B2="' + "x" * k + '";1;2)'))
+        book.save(str(path))
+        stream = xls_stream(path.read_bytes())
+        assert stream is not None
+        at = stream.find(b"\x03\x00\x00\x00\x00\x00\xff\xff")  # xlwt's empty result
+        assert stream[at - 10 : at - 8] == b"\x06\x00"
+        if struct.unpack_from("<H", stream, at - 8)[0] == length:
+            break
+    else:
+        pytest.fail(f"no formula record of {length} bytes")
+    _cached_error(path, NA)
+    assert xls_error_cells(path, "Søknader") == {(1, 0): ("", "#N/A")}

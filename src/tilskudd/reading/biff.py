@@ -48,8 +48,9 @@ _BOOLERR, _FORMULA = 0x0205, 0x0006
 # Candidates, searched in C before any record is walked: a BOOLERR record (type 0x0205,
 # length 8), and a FORMULA record whose cached value is an error (type 2, then 0xFFFF).
 _BOOLERR_MARK = b"\x05\x02\x08\x00"
+# Any byte may stand for a dot (DOTALL): a record 266 bytes long has 0x0A, a newline, in its length.
 _FORMULA_ERROR = re.compile(
-    rb"\x06\x00..(?s:.{6})\x02.[\x00\x07\x0f\x17\x1d\x24\x2a\x2b]...\xff\xff"
+    rb"\x06\x00.{8}\x02.[\x00\x07\x0f\x17\x1d\x24\x2a\x2b]...\xff\xff", re.DOTALL
 )
 
 Cells = dict[tuple[int, int], tuple[str, str]]

@@ -180,3 +180,51 @@ def test_every_error_code_has_excels_text() -> None:
     assert sorted(ERRORS.values()) == sorted(
         ["#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"]
     )
+
+
+@pytest.mark.parametrize("length", [266, 267])
+def test_a_formula_record_whose_length_holds_a_newline_byte_is_found(
+    tmp_path: Path, length: int
+) -> None:
+    """A FORMULA record 266 bytes long (0x010A) has a newline byte in its length: the search
+    for candidates must not stop at it, or the only error in the workbook goes unseen."""
+    path = tmp_path / "lang.xls"
+    for k in range(1, 256):
+        book = xlwt.Workbook()
+        sheet = book.add_sheet("Søknader")
+        sheet.write(0, 0, "Totalkostnad")
+        sheet.write(1, 0, xlwt.Formula('IF(B2="' + "x" * k + '";1;2)'))
+        book.save(str(path))
+        stream = xls_stream(path.read_bytes())
+        assert stream is not None
+        at = stream.find(b"\x03\x00\x00\x00\x00\x00\xff\xff")  # xlwt's empty result
+        assert stream[at - 10 : at - 8] == b"\x06\x00"
+        if struct.unpack_from("<H", stream, at - 8)[0] == length:
+            break
+    else:
+        pytest.fail(f"no formula record of {length} bytes")
+    _cached_error(path, NA)
+    assert xls_error_cells(path, "Søknader") == {(1, 0): ("", "#N/A")}
+
+
+def test_a_sheet_name_in_the_workbooks_code_page_is_the_name_calamine_gives(
+    tmp_path: Path,
+) -> None:
+    """Some programs write BIFF8 with CODEPAGE 1252 and names in it: byte 0x96 is an en dash
+    there, as calamine reads it, not the Latin-1 control character U+0096."""
+    from python_calamine import CalamineWorkbook
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("Søknader \x96 2026")  # written as one byte, 0x96
+    sheet.write(0, 0, "Totalkostnad")
+    sheet.row(1).set_cell_error(0, NA)
+    path = tmp_path / "cp1252.xls"
+    book.save(str(path))
+    data = bytearray(path.read_bytes())
+    at = data.find(b"\x42\x00\x02\x00\xb0\x04")  # CODEPAGE 1200, as xlwt writes it
+    assert at > 0
+    data[at + 4 : at + 6] = struct.pack("<H", 1252)
+    path.write_bytes(bytes(data))
+    assert CalamineWorkbook.from_path(str(path)).sheet_names == ["Søknader – 2026"]
+    assert xls_error_cells(path, "Søknader – 2026") == {(1, 0): ("", "#N/A")}
+    assert xls_error_cells(path, "Søknader \x96 2026") == {(1, 0): ("", "#N/A")}

@@ -17,6 +17,7 @@ the records are walked only when a search finds a candidate.
 
 from __future__ import annotations
 
+import codecs
 import re
 import struct
 import sys
@@ -44,12 +45,14 @@ ERRORS = {
 }
 
 _BOF, _EOF, _BOUNDSHEET, _FILEPASS = 0x0809, 0x000A, 0x0085, 0x002F
+_CODEPAGE, _UTF16 = 0x0042, 1200
 _BOOLERR, _FORMULA = 0x0205, 0x0006
 # Candidates, searched in C before any record is walked: a BOOLERR record (type 0x0205,
 # length 8), and a FORMULA record whose cached value is an error (type 2, then 0xFFFF).
 _BOOLERR_MARK = b"\x05\x02\x08\x00"
+# Any byte may stand for a dot (DOTALL): a record 266 bytes long has 0x0A, a newline, in its length.
 _FORMULA_ERROR = re.compile(
-    rb"\x06\x00..(?s:.{6})\x02.[\x00\x07\x0f\x17\x1d\x24\x2a\x2b]...\xff\xff"
+    rb"\x06\x00.{8}\x02.[\x00\x07\x0f\x17\x1d\x24\x2a\x2b]...\xff\xff", re.DOTALL
 )
 
 Cells = dict[tuple[int, int], tuple[str, str]]
@@ -154,8 +157,12 @@ def _records(stream: bytes, start: int) -> Iterator[tuple[int, int, int]]:
 
 def _sheet_offsets(stream: bytes) -> dict[str, int] | None:
     """Each sheet's name and where its records begin; None for a workbook not scanned (not
-    BIFF8, or encrypted)."""
+    BIFF8, or encrypted).
+
+    A workbook whose CODEPAGE is not UTF-16 (Excel writes 1200; some other programs 1252) has
+    its names also under the name calamine gives them: the name's bytes in that code page."""
     offsets: dict[str, int] = {}
+    codec: str | None = None
     for index, (kind, at, length) in enumerate(_records(stream, 0)):
         if index == 0:
             if kind != _BOF or length < 4 or struct.unpack_from("<H", stream, at)[0] != 0x0600:
@@ -163,17 +170,28 @@ def _sheet_offsets(stream: bytes) -> dict[str, int] | None:
             continue
         if kind == _FILEPASS:
             return None
-        if kind == _BOUNDSHEET and length >= 8:
+        if kind == _CODEPAGE and length >= 2:
+            page = struct.unpack_from("<H", stream, at)[0]
+            codec = None if page == _UTF16 else _codec(page)
+        elif kind == _BOUNDSHEET and length >= 8:
             position = struct.unpack_from("<I", stream, at)[0]
             chars, flags = stream[at + 6], stream[at + 7]
-            raw = stream[at + 8 : at + length]
-            name = (
-                raw[: chars * 2].decode("utf-16-le") if flags & 1 else raw[:chars].decode("latin-1")
-            )
+            raw = stream[at + 8 : at + length][: chars * 2 if flags & 1 else chars]
+            if codec is not None:
+                offsets.setdefault(raw.decode(codec, "replace"), position)
+            name = raw.decode("utf-16-le") if flags & 1 else raw.decode("latin-1")
             offsets[name] = position
         elif kind == _EOF:
             break
     return offsets
+
+
+def _codec(page: int) -> str | None:
+    """Python's codec for a Windows code page, or None when it has none."""
+    try:
+        return codecs.lookup(f"cp{page}").name
+    except LookupError:
+        return None
 
 
 def xls_error_cells(path: Path, sheet: str) -> Cells:

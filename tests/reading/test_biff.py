@@ -228,3 +228,30 @@ def test_a_sheet_name_in_the_workbooks_code_page_is_the_name_calamine_gives(
     assert CalamineWorkbook.from_path(str(path)).sheet_names == ["Søknader – 2026"]
     assert xls_error_cells(path, "Søknader – 2026") == {(1, 0): ("", "#N/A")}
     assert xls_error_cells(path, "Søknader \x96 2026") == {(1, 0): ("", "#N/A")}
+
+
+def test_a_sector_chain_in_a_circle_is_refused_before_calamine_reads_it(tmp_path: Path) -> None:
+    """calamine follows such a chain until memory runs out and the process aborts."""
+    from tilskudd.errors import InputFileError
+    from tilskudd.reading.biff import runs_in_circles
+
+    sound = _xls(tmp_path / "søknader.xls", {(1, 3): NA})
+    assert not runs_in_circles(sound)
+    # The DIFAT chain: an appended sector that names itself as the next.
+    data = bytearray(sound.read_bytes())
+    me = len(data) // 512 - 1
+    data += struct.pack("<128I", *([me] * 128))
+    struct.pack_into("<II", data, 0x44, me, 0xFFFFFFFF)
+    difat = tmp_path / "difat.xls"
+    difat.write_bytes(bytes(data))
+    # The FAT: the workbook stream's second sector leads back to its first.
+    circle = bytearray(_compound_file(bytes(range(256)) * 20, mini=False))
+    struct.pack_into("<I", circle, 512 + 4 * 3, 2)
+    fat = tmp_path / "fat.xls"
+    fat.write_bytes(bytes(circle))
+    for path in (difat, fat):
+        assert runs_in_circles(path)
+        assert xls_error_cells(path, "Søknader") == {}
+    for path in (difat, fat):
+        with pytest.raises(InputFileError, match="a chain of its sectors runs in a circle"):
+            read_table(path)

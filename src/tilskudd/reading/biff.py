@@ -25,7 +25,7 @@ from array import array
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["xls_error_cells", "xls_stream"]
+__all__ = ["runs_in_circles", "xls_error_cells", "xls_stream"]
 
 _SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _END_OF_CHAIN = 0xFFFFFFFE
@@ -62,6 +62,11 @@ class _DamagedError(Exception):
     """The container or its records are not as the format says: calamine reports it."""
 
 
+class _CycleError(_DamagedError):
+    """A chain of sectors that runs in a circle. calamine (0.37) follows such a chain until the
+    process runs out of memory and aborts, so it is refused before calamine opens the file."""
+
+
 def _uint32s(raw: bytes) -> array[int]:
     values = array("I")
     values.frombytes(raw[: len(raw) // 4 * 4])
@@ -92,11 +97,17 @@ def xls_stream(data: bytes, names: tuple[str, ...] = ("Workbook",)) -> bytes | N
 
     fat_sectors = list(_uint32s(data[0x4C:0x200]))
     difat = first_difat
-    for _ in range(n_difat):
-        if difat in (_END_OF_CHAIN, _FREE):
-            break
+    # The whole DIFAT chain is followed (at most one step per sector of the file), whatever
+    # the header says its length is: calamine follows it too, and one that comes round again
+    # would never end there.
+    seen: set[int] = set()
+    while difat not in (_END_OF_CHAIN, _FREE) and len(seen) <= n_difat:
+        if difat in seen:
+            raise _CycleError("DIFAT")
+        seen.add(difat)
         listed = _uint32s(sector(difat))
-        fat_sectors.extend(listed[:-1])
+        if len(fat_sectors) < n_fat:
+            fat_sectors.extend(listed[:-1])
         difat = listed[-1]
     fat = array("I")
     for number in fat_sectors[:n_fat]:
@@ -105,7 +116,9 @@ def xls_stream(data: bytes, names: tuple[str, ...] = ("Workbook",)) -> bytes | N
     def chain(start: int, table: array[int]) -> Iterator[int]:
         number, steps = start, 0
         while number not in (_END_OF_CHAIN, _FREE):
-            if number >= len(table) or steps > len(table):
+            if steps > len(table):  # longer than the table: it comes round again
+                raise _CycleError("chain")
+            if number >= len(table):
                 raise _DamagedError("chain")
             yield number
             number = table[number]
@@ -192,6 +205,18 @@ def _codec(page: int) -> str | None:
         return codecs.lookup(f"cp{page}").name
     except LookupError:
         return None
+
+
+def runs_in_circles(path: Path) -> bool:
+    """Whether the .xls at ``path`` has a chain of sectors that runs in a circle (see
+    :class:`_CycleError`). Any other damage is left to calamine, which reports it."""
+    try:
+        xls_stream(path.read_bytes())
+    except _CycleError:
+        return True
+    except (_DamagedError, struct.error, IndexError, ValueError, UnicodeDecodeError, OSError):
+        return False
+    return False
 
 
 def xls_error_cells(path: Path, sheet: str) -> Cells:

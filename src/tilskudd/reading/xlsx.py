@@ -38,7 +38,7 @@ from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, Shee
 from tilskudd.errors import InputFileError
 from tilskudd.i18n import Translator
 from tilskudd.models import Issue, Location, Severity
-from tilskudd.reading.biff import xls_error_cells
+from tilskudd.reading.biff import runs_in_circles, xls_error_cells
 from tilskudd.reading.columns import HeaderMatch, find_header
 from tilskudd.reading.sheet import (
     Grid,
@@ -548,6 +548,12 @@ def read_workbook(
     for is read (or, failing that, the first with any recognisable header, to say what is
     missing). ``sheet`` is a name or a 1-based number.
     """
+    if sniffed.format == "xls" and runs_in_circles(path):
+        # calamine would follow the chain until memory runs out and the process aborts.
+        kind = t(f"read.error.format.{sniffed.named or sniffed.format}")
+        raise InputFileError(
+            t("read.error.corrupt", file=file, format=kind, reason=t("read.error.sector_cycle"))
+        )
     with _calamine_errors(file, sniffed, t):
         if sniffed.named == sniffed.format:
             book = CalamineWorkbook.from_path(str(path))

@@ -316,3 +316,13 @@ def test_a_check_of_the_whole_policy_names_no_setting_of_its_own() -> None:
         "kommandolinjen: min_award 5\xa0000\xa0000\xa0kr er mer enn max_award "
         "1\xa0000\xa0000\xa0kr: ingen søknad kunne fått tilskudd"
     )
+
+
+def test_a_message_that_quotes_the_value_does_not_repeat_it(tmp_path: Path) -> None:
+    path = write(tmp_path, '[policy]\nmin_award = "-5"\nmax_share_of_cost = "tjue"\n')
+    with pytest.raises(PolicyError) as caught:
+        load_policy(path)
+    for line in caught.value.text("nb").splitlines():
+        assert "oppgitt" not in line, line
+    assert "'-5' er negativt" in caught.value.text("nb")
+    assert "'tjue' er ikke en andel" in caught.value.text("nb")

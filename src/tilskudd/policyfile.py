@@ -115,6 +115,12 @@ def _clean_amounts(data: dict[str, Any], where: Where) -> tuple[dict[str, Any], 
     return cleaned, lines
 
 
+def says_the_value(message: Phrase) -> bool:
+    """Whether ``message`` quotes the value itself ("'-5' is negative"), so that "(got -5)"
+    after it would say it twice."""
+    return "value" in message.params
+
+
 def _as_option(name: str) -> str:
     """A policy setting as the command line spells it (``max_share_of_cost`` ->
     ``--max-share-of-cost``): what the user typed, named back."""
@@ -201,7 +207,7 @@ def policy_from_mapping(
             message = problem_phrase(error)
             if not field:  # a check of the whole policy (its limits together): no key of its own
                 line = Phrase("policy.error.line_where", where=where, what=message)
-            elif isinstance(given, dict):
+            elif isinstance(given, dict) or says_the_value(message):
                 line = Phrase("policy.error.line", where=where, field=field, message=message)
             else:
                 line = Phrase(

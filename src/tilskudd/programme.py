@@ -258,7 +258,7 @@ def _problems(
     prefix: tuple[str | int, ...],
     settings: Sequence[str],
 ) -> list[Phrase]:
-    from tilskudd.policyfile import problem_phrase
+    from tilskudd.policyfile import problem_phrase, says_the_value
 
     out = []
     for error in exc.errors():
@@ -276,7 +276,7 @@ def _problems(
         field = shown or "programme"
         if field == "programme":  # a check of the whole programme (the rounds over the frame)
             out.append(Phrase("policy.error.line_where", where=where, what=message))
-        elif isinstance(given, str | int | float) and given != "":
+        elif isinstance(given, str | int | float) and given != "" and not says_the_value(message):
             out.append(
                 Phrase(
                     "policy.error.line_given",

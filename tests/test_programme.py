@@ -297,7 +297,7 @@ def test_template_categories_with_control_characters(tmp_path: Path) -> None:
         (('round_to = "1 000"', 'round_to = "mye"'),
          r"linje \d+: \[policy\]: round_to: 'mye' er ikke et beløp"),
         (("budget = 40000000", "budget = 50000000"),
-         r"linje 1: rundenes budsjetter blir til sammen 70\xa0000\xa0000\xa0kr, mer enn rammen"),
+         r"linje 4: rundenes budsjetter blir til sammen 70\xa0000\xa0000\xa0kr, mer enn rammen"),
         (('funder = "Difi"', 'fundr = "Difi"'),
          r"linje 3: programme\.fundr: er ikke en nøkkel i denne tabellen; nøklene er name, "),
         (('[programme]', '[programme]\nrounds = 2'),
@@ -333,3 +333,20 @@ def test_an_unknown_round_and_a_missing_file_are_said_in_norwegian(tmp_path: Pat
     with pytest.raises(ProgrammeError) as missing:
         load_programme(tmp_path / "nope.toml")
     assert missing.value.text("nb") == f"{tmp_path / 'nope.toml'}: fant ikke ordningsfilen"
+
+
+@pytest.mark.parametrize(
+    ("change", "line"),
+    [
+        (("id = 2", "id = 1"), 17),  # the second [[round]] numbered 1: its id line
+        (("budget = 40000000", "budget = 50000000"), 4),  # the rounds over the frame: frame
+        (("budget = 40000000\n", 'budget = 40000000\n[round.policy]\nround_to = "mye"\n'), 19),
+    ],
+)
+def test_a_whole_programme_problem_points_at_the_line_it_is_about(
+    tmp_path: Path, change: tuple[str, str], line: int
+) -> None:
+    path = write(tmp_path, DIFI.replace(*change))
+    with pytest.raises(ProgrammeError) as caught:
+        load_programme(path)
+    assert str(caught.value).startswith(f"{path}, line {line}: "), str(caught.value)

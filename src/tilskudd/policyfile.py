@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -215,7 +216,8 @@ def policy_from_mapping(
                     where=where,
                     field=field,
                     message=message,
-                    given=str(given) if isinstance(given, Decimal) else repr(given),
+                    # A date or a Decimal as the file writes it; text quoted, to show its ends.
+                    given=str(given) if isinstance(given, Decimal | date) else repr(given),
                 )
             lines.append(line)
         raise PolicyError(lines=lines) from None

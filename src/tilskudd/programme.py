@@ -227,6 +227,8 @@ def _locate(text: str, loc: Sequence[str | int]) -> int | None:
     index = loc[1] if len(loc) > 1 and isinstance(loc[1], int) else None
     rest = [str(p) for p in loc[(2 if index is not None else 1) :]]
     key = rest[0] if rest else None
+    # A key that is a table of its own ([round.policy] under the second [[round]]): its header.
+    subtable = f"{table}.{key}" if key is not None else None
     current: str | None = None
     seen = -1
     header_line: int | None = None
@@ -238,6 +240,8 @@ def _locate(text: str, loc: Sequence[str | int]) -> int | None:
                 seen += 1
                 if index is None or seen == index:
                     header_line = number
+            elif current == subtable and (index is None or seen == index):
+                return number
             continue
         if current != table or (index is not None and seen != index):
             continue
@@ -251,18 +255,39 @@ def _where(path: Path, line: int | None) -> str | Phrase:
     return Phrase("programme.error.at_line", path=str(path), line=line) if line else str(path)
 
 
+def _place_of_whole_check(
+    kind: str, ctx: Mapping[str, Any], rounds: Sequence[Mapping[str, Any]], loc: tuple[Any, ...]
+) -> tuple[Any, ...]:
+    """Where a check of the whole programme points: the frame for rounds over it, the second
+    [[round]] with a number given twice; else ``loc``."""
+    if kind == "programme.error.over_frame":
+        return ("programme", "frame")
+    if kind == "programme.error.round_twice":
+        same = [
+            i
+            for i, item in enumerate(rounds)
+            if item.get("number", item.get("id")) == ctx.get("number")
+        ]
+        if len(same) > 1:
+            key = "number" if "number" in rounds[same[1]] else "id"
+            return ("round", same[1], key)
+    return loc
+
+
 def _problems(
     exc: ValidationError,
     text: str,
     path: Path,
     prefix: tuple[str | int, ...],
     settings: Sequence[str],
+    rounds: Sequence[Mapping[str, Any]] = (),
 ) -> list[Phrase]:
     from tilskudd.policyfile import problem_phrase, says_the_value
 
     out = []
     for error in exc.errors():
         loc = (*prefix, *error["loc"])
+        place = _place_of_whole_check(str(error["type"]), error.get("ctx") or {}, rounds, loc)
         # Show the key as the file spells it: [[round]] number 2's budget is round[2].budget.
         shown = ""
         for part in loc:
@@ -270,7 +295,7 @@ def _problems(
                 shown += f"[{part + 1}]"
             else:
                 shown += f".{part}" if shown else str(part)
-        where = _where(path, _locate(text, loc))
+        where = _where(path, _locate(text, place))
         message = problem_phrase(error, settings)
         given = error.get("input")
         field = shown or "programme"
@@ -376,7 +401,11 @@ def load_programme(path: str | Path) -> Programme:
     try:
         return Programme.model_validate({**data, "rounds": rounds, "policy": policy})
     except ValidationError as exc:
-        problems.extend(_problems(exc, text, path, ("programme",), _PROGRAMME_KEYS))
+        problems.extend(
+            _problems(
+                exc, text, path, ("programme",), _PROGRAMME_KEYS, [dict(r) for r in rounds_raw]
+            )
+        )
         raise ProgrammeError(lines=problems) from None
 
 

@@ -368,6 +368,11 @@ def _check_feasible(
     # With money given by the officer, `budget` is what is left after it, and is said so.
     after = "_given" if given_total else ""
     for g, group in enumerate(groups):
+
+        def say(key: str, named: Phrase = group.phrase, **params: object) -> None:
+            """One problem of this group: ``key`` with the group named first."""
+            problems.append([Phrase(key, group=named, **params)])
+
         fundable = [i for i in group.members if eligible[i] > 0]
         amounts = [eligible[i] for i in fundable]
         cheapest_first = sorted(lows[i] for i in fundable)
@@ -375,39 +380,17 @@ def _check_feasible(
         used = given_used[g] if given_used is not None else 0
         counted = given_count[g] if given_count is not None else 0
         if most is not None and used > most:
-            problems.append(
-                [Phrase("quota.error.given_above_max", group=group.phrase, used=used, most=most)]
-            )
+            say("quota.error.given_above_max", used=used, most=most)
             continue
         if group.max_count is not None and counted > group.max_count:
-            problems.append(
-                [
-                    Phrase(
-                        "quota.error.given_above_max_count",
-                        group=group.phrase,
-                        count=counted,
-                        most=group.max_count,
-                    )
-                ]
-            )
+            say("quota.error.given_above_max_count", count=counted, most=group.max_count)
             continue
         conflict = False
         if group.max_count is not None and (group.min_count or 0) > group.max_count:
-            problems.append(
-                [
-                    Phrase(
-                        "quota.error.count_above_max",
-                        group=group.phrase,
-                        least=group.min_count,
-                        most=group.max_count,
-                    )
-                ]
-            )
+            say("quota.error.count_above_max", least=group.min_count, most=group.max_count)
             conflict = True
         if most is not None and least > most:
-            problems.append(
-                [Phrase("quota.error.amount_above_max", group=group.phrase, least=least, most=most)]
-            )
+            say("quota.error.amount_above_max", least=least, most=most)
             conflict = True
         # What the rule still has to give: the minimums less what the officer gave. A problem
         # with it names the quota's own figures and the decisions' part (the *_given wording).
@@ -416,58 +399,38 @@ def _check_feasible(
         least = max(least - used, 0)
         most = None if most is None else most - used
         if count > len(amounts):
-            problems.append(
-                [
-                    Phrase(
-                        f"quota.error.too_few_eligible{given}",
-                        group=group.phrase,
-                        least=group.min_count,
-                        given=counted,
-                        eligible=len(amounts),
-                    )
-                ]
+            say(
+                f"quota.error.too_few_eligible{given}",
+                least=group.min_count,
+                given=counted,
+                eligible=len(amounts),
             )
             continue
         if least > sum(amounts):
-            problems.append(
-                [
-                    Phrase(
-                        f"quota.error.too_little_eligible{given}",
-                        group=group.phrase,
-                        least=group.least,
-                        given=used,
-                        total=sum(amounts),
-                    )
-                ]
+            say(
+                f"quota.error.too_little_eligible{given}",
+                least=group.least,
+                given=used,
+                total=sum(amounts),
             )
             continue
         cheapest = sum(cheapest_first[:count])
         if most is not None and cheapest > most and not conflict:
-            problems.append(
-                [
-                    Phrase(
-                        f"quota.error.count_costs_above_max{given}",
-                        group=group.phrase,
-                        least=count,
-                        cheapest=cheapest,
-                        most=most,
-                        given=used,
-                    )
-                ]
+            say(
+                f"quota.error.count_costs_above_max{given}",
+                least=count,
+                cheapest=cheapest,
+                most=most,
+                given=used,
             )
             continue
         need[g] = max(least, cheapest)
         if need[g] > budget:
-            problems.append(
-                [
-                    Phrase(
-                        f"quota.error.above_budget{given or ('_left' if after else '')}",
-                        group=group.phrase,
-                        need=need[g],
-                        budget=budget,
-                        given=used,
-                    )
-                ]
+            say(
+                f"quota.error.above_budget{given or ('_left' if after else '')}",
+                need=need[g],
+                budget=budget,
+                given=used,
             )
     if not problems:
         # Groups of one kind with no application in two of them: their needs add up.

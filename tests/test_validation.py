@@ -568,6 +568,26 @@ def test_missing_id_is_made_from_the_row_number_with_a_warning() -> None:
     assert "R4" in describe_issue(result.issues[1], "nb")
 
 
+def test_a_file_without_an_id_column_gets_one_warning_not_one_per_row() -> None:
+    # A real file (Uster's culture grants, 485 rows) has no id column: one warning at the
+    # header naming the ids made, not 485 that bury the errors.
+    headers = [(h, f) for h, f in HEADERS if f != "id"]
+    rows = [row(id=None, project=f"Prosjekt {n}") for n in range(3)]
+    result = validate(make_table(rows, headers))
+    assert result.ok
+    (issue,) = result.issues
+    assert (issue.code, issue.severity, issue.field) == (
+        "validate.id_column_missing",
+        Severity.WARNING,
+        "id",
+    )
+    assert issue.location is not None
+    assert issue.location.row == 1
+    assert [a.id for a in result.applications] == ["R2", "R3", "R4"]
+    assert "R2 to R4" in describe_issue(issue)
+    assert "R2 til R4" in describe_issue(issue, "nb")
+
+
 def test_duplicate_ids_are_an_error_on_every_row_that_has_one() -> None:
     result = check(row(), row(project="Annet"), row(id="A2"), row(project="Tredje"))
     assert not result.warnings

@@ -1287,6 +1287,19 @@ def _check_rows(table: RawTable, register: str, groups: list[tuple[str, ...]]) -
     # The fast path has a valid amount applied for; other required groups it checks itself.
     checker.other_required = [p for _, p, _ in row_groups if _POS["requested"] not in p]
     numbers, cells_list = _split_rows(table.rows)
+    # No id column at all: one warning for the table, not one on every row.
+    ids_column = "id" in fields
+    table_warnings: list[Issue] = []
+    if not ids_column and numbers:
+        table_warnings.append(
+            Issue(
+                severity=Severity.WARNING,
+                code="validate.id_column_missing",
+                params={"first": f"R{numbers[0]}", "last": f"R{numbers[-1]}"},
+                location=checker.location(table.header_row, None),
+                field="id",
+            )
+        )
     # First the ids, so that an id made from a row number never takes an id given in the file.
     given_ids = _given_ids(_column(cells_list, fields.get("id")))
     taken = set(given_ids)
@@ -1320,7 +1333,7 @@ def _check_rows(table: RawTable, register: str, groups: list[tuple[str, ...]]) -
                 row_id = f"{candidate}-{suffix}"
             taken.add(row_id)
         row = _Row(number, vals, row_id)
-        checker.check(row, given_id is None)
+        checker.check(row, given_id is None and ids_column)
         if number in row_errors:
             checker.add_issue(row, row_errors[number])
         for code, positions, names in row_groups:
@@ -1385,7 +1398,7 @@ def _check_rows(table: RawTable, register: str, groups: list[tuple[str, ...]]) -
         for index in range(len(datas)):
             row_at(index)
 
-    issues: list[Issue] = [*table.issues, *table_issues]
+    issues: list[Issue] = [*table.issues, *table_issues, *table_warnings]
     partial = _partial_ranks(checker, datas)
     if partial is not None:
         issues.append(partial)

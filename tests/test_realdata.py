@@ -89,3 +89,43 @@ def test_ranked_rule_reproduces_warsaw_wawer_2022(tmp_path: Path) -> None:
     assert cli.exit_code == 0, cli.stderr
     data = json.loads(out.read_text(encoding="utf-8"))
     assert {a["id"] for a in data["applications"] if a["amount"] > 0} == selected
+
+
+USTER = REALDATA / "grants" / "uster_kulturfoerderung.csv"
+
+
+def test_uster_culture_grants_report_their_real_flaws_and_nothing_else(tmp_path: Path) -> None:
+    """485 culture grants of the Swiss town of Uster, as published (UTF-8 with a BOM, no id;
+    the data's own README says 487, counting lines).
+
+    What is wrong in the file is said once each: three titles with quotation marks inside a
+    quoted cell (not doubled, so the cells after them shift), six amounts with fractions of a
+    franc (a sum split three ways), and one warning that the ids are made from row numbers.
+    Two titles have a line break in them, so rows and lines differ by two at the end.
+    """
+    needs(USTER)
+    columns = tmp_path / "uster.toml"
+    columns.write_text(
+        '[columns]\n"Gesuchssteller" = "applicant"\n"Projekt" = "project"\n'
+        '"FoerderbeitragCHF" = "requested"\n"Foerderbereich" = "category"\n',
+        encoding="utf-8",
+    )
+    checked = read_applications(USTER, columns=load_column_map(columns))
+    assert len(checked.applications) == 476
+    assert len(checked.rejected) == 9
+    found = sorted(
+        (i.location.row or 0, i.code, i.params.get("line"))
+        for i in checked.errors
+        if i.location is not None
+    )
+    fractions = [(row, "validate.amount_fraction_ore", None) for row in range(437, 443)]
+    quotes = [(476, 478), (479, 481), (486, 488)]
+    shifted = [
+        entry
+        for row, line in quotes
+        for entry in [(row, "read.csv_quote_stray", line), (row, "validate.amount_invalid", None)]
+    ]
+    assert found == sorted(fractions + shifted)
+    assert [(i.code, i.params) for i in checked.warnings] == [
+        ("validate.id_column_missing", {"first": "R2", "last": "R486"})
+    ]

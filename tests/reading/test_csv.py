@@ -252,15 +252,31 @@ def test_a_quotation_mark_out_of_place_is_an_error_on_that_row(tmp_path: Path) -
         encoding="utf-8",
     )
     assert _row_errors(path) == [
-        ("read.csv_quote_stray", 2, {"lines": 1}),
-        ("read.csv_quote_stray", 4, {"lines": 1}),
+        ("read.csv_quote_stray", 2, {"lines": 1, "line": 2}),
+        ("read.csv_quote_stray", 4, {"lines": 1, "line": 4}),
     ]
+
+
+def test_a_quotation_mark_out_of_place_names_its_line_where_that_differs_from_the_row(
+    tmp_path: Path,
+) -> None:
+    # Uster's culture grants: a quoted cell with a line break higher up makes row 476 of the
+    # spreadsheet line 478 of the text; the error names both, for the text editor that mends it.
+    path = tmp_path / "s.csv"
+    path.write_text(
+        'ID,Prosjekt,Omsøkt beløp\nA,"To\nlinjer",100\nB,"Debut "Identity" live",200\n',
+        encoding="utf-8",
+    )
+    assert _row_errors(path) == [("read.csv_quote_stray", 3, {"lines": 1, "line": 4})]
+    issue = read_table(path).row_errors[3]
+    assert "(line 4 of the file)" in describe_issue(issue)
+    assert "(linje 4 i filen)" in describe_issue(issue, "nb")
 
 
 def test_a_quotation_mark_never_closed_is_an_error_on_its_row(tmp_path: Path) -> None:
     path = tmp_path / "s.csv"
     path.write_text('ID;Søker;Omsøkt beløp\nA;B;100\nC;"D;200\nE;F;300\n', encoding="utf-8")
-    assert _row_errors(path) == [("read.csv_quote_unclosed", 3, {"lines": 2})]
+    assert _row_errors(path) == [("read.csv_quote_unclosed", 3, {"lines": 2, "line": 3})]
 
 
 def test_a_totals_row_with_extra_fields_is_skipped_not_an_error(tmp_path: Path) -> None:

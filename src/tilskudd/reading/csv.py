@@ -86,8 +86,9 @@ class CsvRecords:
     """Row 0 is record 1; every row padded with None to the longest record."""
     lengths: list[int]
     """How many fields each record had, trailing empty fields included."""
-    bad_quotes: dict[int, tuple[str, int]]
-    """0-based row -> (what is wrong: "stray" or "unclosed", the physical lines it took)."""
+    bad_quotes: dict[int, tuple[str, int, int]]
+    """0-based row -> (what is wrong: "stray" or "unclosed", the physical lines it took, its first
+    line, from 1). A cell with a line break in it makes a record's row differ from its line."""
 
 
 def read_csv(path: Path, *, file: str, t: Translator, issues: list[Issue]) -> CsvRecords:
@@ -115,7 +116,7 @@ def read_csv(path: Path, *, file: str, t: Translator, issues: list[Issue]) -> Cs
     lines = io.StringIO(text, newline="").readlines()
     reader = csv.reader(lines, delimiter=delimiter, strict=True)
     rows: list[list[RawCell]] = []
-    bad_quotes: dict[int, tuple[str, int]] = {}
+    bad_quotes: dict[int, tuple[str, int, int]] = {}
     after = 0  # the line after the last refused record, and how many rows came before it
     settled = 0
     while True:
@@ -131,9 +132,10 @@ def read_csv(path: Path, *, file: str, t: Translator, issues: list[Issue]) -> Cs
             # The strict reader stops inside the record and goes on at the next line; the
             # lenient one reads the record as it always did, for the row's other cells.
             end = reader.line_num
-            own = lines[_record_start(lines, after, end, len(rows) - settled, delimiter) : end]
+            start = _record_start(lines, after, end, len(rows) - settled, delimiter)
+            own = lines[start:end]
             record = next(csv.reader(own, delimiter=delimiter), [])
-            bad_quotes[len(rows)] = (kind, len(own))
+            bad_quotes[len(rows)] = (kind, len(own), start + 1)
             rows.append([cell or None for cell in record])
             after, settled = end, len(rows)
     lengths = list(map(len, rows))
@@ -190,12 +192,12 @@ def row_problems(records: CsvRecords, header: int, *, file: str) -> dict[int, Is
             params={"fields": fields, "header_fields": header_fields, "header_row": header + 1},
             location=Location(file=file, row=index + 1),
         )
-    for index, (kind, lines) in records.bad_quotes.items():
+    for index, (kind, lines, line) in records.bad_quotes.items():
         if index > header:
             found[index + 1] = Issue(
                 severity=Severity.ERROR,
                 code=f"read.csv_quote_{kind}",
-                params={"lines": lines},
+                params={"lines": lines, "line": line},
                 location=Location(file=file, row=index + 1),
             )
     return dict(sorted(found.items()))

@@ -112,6 +112,68 @@ def test_a_hidden_sheet_is_read_when_named(make_xlsx: MakeXlsx) -> None:
     assert len(table.rows) == 0
 
 
+def _book_with_hidden_rows(path: Path, rows: int, hidden: set[int]) -> Path:
+    """A title row, a header in row 2, ``rows`` applications from row 3; ``hidden`` (1-based,
+    anywhere, also above the header and below the data) hidden as a filter or a hand would."""
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Søknader")
+    sheet.write_row(0, 0, ["Tilskudd til IKT-prosjekter 2009"])
+    sheet.write_row(1, 0, HEADER)
+    for i in range(rows):
+        sheet.write_row(i + 2, 0, [f"S-{i + 1}", f"Søker {i + 1}", "Prosjekt", 100_000, 500_000, 4])
+    for number in sorted(hidden):
+        sheet.set_row(number - 1, None, None, {"hidden": True})
+    sheet.autofilter(1, 0, rows + 1, len(HEADER) - 1)
+    book.close()
+    return path
+
+
+def test_applications_in_hidden_rows_are_read_with_a_warning_naming_the_rows(
+    tmp_path: Path,
+) -> None:
+    # An officer filters the sheet to one county and saves it: the rows filtered out are still
+    # applications in the round, and tilskudd says so rather than surprising anyone.
+    path = _book_with_hidden_rows(tmp_path / "filtrert.xlsx", 10, {1, 4, 6, 7, 8, 20})
+    table = read_table(path)
+    assert len(table.rows) == 10  # hidden or not, every application is read
+    (issue,) = [i for i in table.issues if i.code.startswith("read.hidden")]
+    assert issue.code == "read.hidden_rows"
+    assert issue.severity == Severity.WARNING
+    assert dict(issue.params) == {"count": 4, "rows": ["4", "6–8"], "more": 0}
+    assert issue.location is not None
+    assert (issue.location.sheet, issue.location.row) == ("Søknader", 4)
+    assert "(4): 4 and 6–8" in describe_issue(issue)
+    assert "skjult i arket" in describe_issue(issue, "nb")
+
+
+def test_many_hidden_rows_are_counted_beyond_the_first_ten_runs(tmp_path: Path) -> None:
+    hidden = set(range(3, 63, 2))  # rows 3, 5, ..., 61: 30 runs of one row
+    path = _book_with_hidden_rows(tmp_path / "filtrert.xlsx", 60, hidden)
+    (issue,) = [i for i in read_table(path).issues if i.code.startswith("read.hidden")]
+    assert issue.code == "read.hidden_rows_more"
+    assert issue.params["count"] == 30
+    assert issue.params["rows"] == [str(n) for n in range(3, 23, 2)]
+    assert issue.params["more"] == 20
+    assert "; 20 more not listed" in describe_issue(issue)
+
+
+def test_a_workbook_without_hidden_rows_says_nothing_of_them(make_xlsx: MakeXlsx) -> None:
+    table = read_table(make_xlsx([HEADER, *ROWS]))
+    assert not [i for i in table.issues if i.code.startswith("read.hidden")]
+
+
+def test_hidden_rows_are_found_across_the_scans_pieces(tmp_path: Path) -> None:
+    # 15 000 rows make two 1 MiB pieces of sheet XML and more: a row tag cut between two
+    # pieces is still read whole.
+    hidden = set(range(3, 15_003, 7)) | {15_002}
+    path = _book_with_hidden_rows(tmp_path / "stor.xlsx", 15_000, hidden)
+    with zipfile.ZipFile(path) as archive:
+        assert archive.getinfo("xl/worksheets/sheet1.xml").file_size > 1 << 20
+    found: set[int] = set()
+    assert formulas_without_value(path, "Søknader", found) == {}
+    assert found == hidden
+
+
 def test_unknown_sheet_name_lists_the_sheets(make_xlsx: MakeXlsx) -> None:
     path = make_xlsx(sheets={"Søknader": [HEADER], "Notater": [["x"]]}, name="r.xlsx")
     with pytest.raises(InputFileError) as caught:
@@ -620,7 +682,7 @@ def test_a_failure_inside_the_formula_scan_is_not_swallowed(
     monkeypatch: pytest.MonkeyPatch,
     kind: str,
 ) -> None:
-    def broken(path: Path, sheet: str) -> dict[tuple[int, int], str]:
+    def broken(path: Path, sheet: str, hidden: set[int]) -> dict[tuple[int, int], str]:
         raise RuntimeError("scan bug")
 
     monkeypatch.setitem(xlsx_module._SCANNERS, kind, broken)

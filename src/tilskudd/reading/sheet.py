@@ -219,18 +219,29 @@ class _SumAbove:
         return self.count >= 2 and amount == self.total
 
 
-def _ranges(rows: Sequence[int]) -> list[str]:
-    """[3, 4, 5, 9] -> ['3–5', '9']: row lists stay short in messages."""
-    out: list[str] = []
+def row_spans(rows: Sequence[int]) -> list[tuple[int, int]]:
+    """[3, 4, 5, 9] -> [(3, 5), (9, 9)]: the runs of consecutive rows in ascending ``rows``."""
+    out: list[tuple[int, int]] = []
     start = prev = rows[0]
     for row in [*rows[1:], None]:
         if row is not None and row == prev + 1:
             prev = row
             continue
-        out.append(str(start) if start == prev else f"{start}–{prev}")
+        out.append((start, prev))
         if row is not None:
             start = prev = row
     return out
+
+
+def span_text(span: tuple[int, int]) -> str:
+    """(3, 5) -> '3–5'; (9, 9) -> '9'."""
+    start, end = span
+    return str(start) if start == end else f"{start}–{end}"
+
+
+def _ranges(rows: Sequence[int]) -> list[str]:
+    """[3, 4, 5, 9] -> ['3–5', '9']: row lists stay short in messages."""
+    return list(map(span_text, row_spans(rows)))
 
 
 def _blank(cells: Sequence[RawCell], width: int, formulas: Mapping[int, int], index: int) -> bool:

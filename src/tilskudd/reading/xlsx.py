@@ -31,7 +31,7 @@ import zlib
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, NamedTuple
 
 from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
 
@@ -46,6 +46,8 @@ from tilskudd.reading.sheet import (
     describe_first_row,
     header_problem,
     quoted,
+    row_spans,
+    span_text,
     where,
 )
 from tilskudd.reading.sniff import Sniffed
@@ -67,6 +69,11 @@ _EMPTY_V = re.compile(rb"\s*<v")
 _ERROR_CELL = re.compile(rb'<c\s([^>]*\bt="e"[^>]*)>(.*?)</c>', re.DOTALL)
 _ERROR_VALUE = re.compile(rb"<v(?:\s[^>]*)?>([^<]*)</v>")
 _FORMULA_TEXT = re.compile(rb"<f\b[^>]*>([^<]*)</f>")
+# A row hidden by hand or by a filter: <row r="4" ... hidden="1">.
+_HIDDEN_MARK = b'hidden="'
+_ROW_OPEN = re.compile(rb"<row\s([^>]*)>")
+_ROW_HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
+_ROW_NUMBER = re.compile(rb'\br="([0-9]+)"')
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _PKG_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -163,9 +170,20 @@ def _scan(
         found[(int(ref.group(2)) - 1, _column_index(ref.group(1)))] = (formula, error)
 
 
-def formulas_without_value(path: Path, sheet: str) -> Cells:
+def _hidden_rows(buf: bytes, end: int, hidden: set[int]) -> None:
+    for row in _ROW_OPEN.finditer(buf, 0, end):
+        attrs = row.group(1)
+        if _ROW_HIDDEN.search(attrs) is not None and (number := _ROW_NUMBER.search(attrs)):
+            hidden.add(int(number.group(1)))
+
+
+def formulas_without_value(path: Path, sheet: str, hidden: set[int] | None = None) -> Cells:
     """Each cell in ``sheet`` that has no usable value: a formula without a cached value (its
     formula text), or a cell whose value is an error (its formula and the error).
+
+    With ``hidden``, the rows hidden in the sheet (by hand, or by a filter left on) are added to
+    it, numbered from 1: calamine reads them like any other, although the officer does not see
+    them.
 
     A workbook that asks to be recalculated when opened (``fullCalcOnLoad``, as xlsxwriter
     writes) has no value to trust in any formula cell: then every formula is reported, with a
@@ -190,13 +208,19 @@ def formulas_without_value(path: Path, sheet: str) -> Cells:
                 # rest. Without a cell opening, keep two bytes: "<c" may be cut in two.
                 cut = buf.rfind(b"<c ")
                 if cut < 0:
-                    tail = buf[-2:]
+                    # No cell: keep the last tag, which may be cut in two ("<c", "<row r=").
+                    last = buf.rfind(b"<")
+                    tail = buf[last:] if last >= 0 else b""
                     continue
                 if buf.find(b"<f", 0, cut) >= 0 or buf.find(b't="e"', 0, cut) >= 0:
                     _scan(buf, cut, found, shared, every=every)
+                if hidden is not None and buf.find(_HIDDEN_MARK, 0, cut) >= 0:
+                    _hidden_rows(buf, cut, hidden)
                 tail = buf[cut:]
             if b"<f" in tail or b't="e"' in tail:
                 _scan(tail, len(tail), found, shared, every=every)
+            if hidden is not None and _HIDDEN_MARK in tail:
+                _hidden_rows(tail, len(tail), hidden)
     return found
 
 
@@ -414,34 +438,40 @@ def _od_errors_in_text(data: bytes, sheet: str) -> Cells | None:
     return found
 
 
+Scanner = Callable[[Path, str, set[int]], Cells]
+"""Reads a sheet for the cells calamine reads as empty; adds the hidden rows it finds to the set."""
+
+
 class _Scan(threading.Thread):
     """A scan of the sheet's XML (:func:`formulas_without_value`, :func:`ods_error_cells`) in
     the background while calamine parses the same sheet."""
 
-    def __init__(self, path: Path, sheet: str, scanner: Callable[[Path, str], Cells]) -> None:
+    def __init__(self, path: Path, sheet: str, scanner: Scanner) -> None:
         super().__init__(name="tilskudd-formula-scan", daemon=True)
         self.path = path
         self.sheet = sheet
         self.scanner = scanner
         self.cells: Cells = {}
+        self.hidden: set[int] = set()
         self.error: BaseException | None = None
 
     def run(self) -> None:
         try:
-            self.cells = self.scanner(self.path, self.sheet)
+            self.cells = self.scanner(self.path, self.sheet, self.hidden)
         except (OSError, zipfile.BadZipFile, zlib.error, ET.ParseError, KeyError, EOFError):
             # The file is damaged: calamine, reading the same bytes, reports it properly.
             self.cells = {}
+            self.hidden = set()
         except Exception as exc:  # a bug here: hand it to the reading thread, not stderr
             self.error = exc
 
 
 # The formats scanned for cells calamine reads as empty (the .xls records by reading.biff). In
-# .xlsb an error cell still reads as empty.
-_SCANNERS: dict[str, Callable[[Path, str], Cells]] = {
+# .xlsb an error cell still reads as empty. Hidden rows are found in .xlsx only.
+_SCANNERS: dict[str, Scanner] = {
     "xlsx": formulas_without_value,
-    "ods": ods_error_cells,
-    "xls": xls_error_cells,  # type: ignore[dict-item]  # its values are (formula, error) only
+    "ods": lambda path, sheet, _: ods_error_cells(path, sheet),
+    "xls": lambda path, sheet, _: dict(xls_error_cells(path, sheet)),
 }
 
 
@@ -577,10 +607,10 @@ def read_workbook(
 
         scanner = _SCANNERS.get(sniffed.format)
         # The first sheet whose header has the requested amount; else the first with a header.
-        chosen: tuple[str, Grid, HeaderMatch, dict[int, int], list[Any]] | None = None
+        chosen: tuple[str, Grid, HeaderMatch, _SheetExtras] | None = None
         first_grid: tuple[str, Grid] | None = None
         for name in candidates:
-            grid, formula_rows, merges = _read_sheet(book, path, name, scanner, file, sniffed, t)
+            grid, extras = _read_sheet(book, path, name, scanner, file, sniffed, t)
             match = find_header(grid, column_map)
             if first_grid is None:
                 first_grid = (name, grid)
@@ -589,22 +619,26 @@ def read_workbook(
                     raise header_problem(grid, file, name, t)
                 continue
             if match.has_required or sheet is not None:
-                chosen = (name, grid, match, formula_rows, merges)
+                chosen = (name, grid, match, extras)
                 break
             if chosen is None:
-                chosen = (name, grid, match, formula_rows, merges)
+                chosen = (name, grid, match, extras)
         if chosen is not None:
-            name, grid, match, formula_rows, merges = chosen
-            issues.extend(_merge_warnings(merges, match.index + 1, file, name))
-            return build_table(
+            name, grid, match, extras = chosen
+            issues.extend(_merge_warnings(extras.merges, match.index + 1, file, name))
+            table = build_table(
                 grid,
                 match,
                 file=file,
                 sheet=name,
                 t=t,
                 issues=issues,
-                formula_rows=formula_rows,
+                formula_rows=extras.formula_rows,
             )
+            if extras.hidden:
+                numbers = [number for number, _ in table.rows]
+                issues.extend(_hidden_warning(numbers, extras.hidden, file, name))
+            return table
         raise _no_header_anywhere(file, candidates, first_grid, t)
     finally:
         book.close()
@@ -628,15 +662,26 @@ def _no_header_anywhere(
     )
 
 
+class _SheetExtras(NamedTuple):
+    """What a sheet holds beside calamine's values."""
+
+    formula_rows: dict[int, int]
+    """0-based row -> how many cells in it have no usable value (see _place_formulas)."""
+    merges: list[Any]
+    """Merged cells, as calamine gives them."""
+    hidden: set[int]
+    """Rows hidden in the sheet, from 1."""
+
+
 def _read_sheet(
     book: CalamineWorkbook,
     path: Path,
     name: str,
-    scanner: Callable[[Path, str], Cells] | None,
+    scanner: Scanner | None,
     file: str,
     sniffed: Sniffed,
     t: Translator,
-) -> tuple[Grid, dict[int, int], list[Any]]:
+) -> tuple[Grid, _SheetExtras]:
     scan = _Scan(path, name, scanner) if scanner is not None else None
     if scan is not None:
         scan.start()
@@ -653,8 +698,31 @@ def _read_sheet(
     if scan is not None and scan.error is not None:
         raise scan.error
     grid = _grid(rows)
-    formula_rows = _place_formulas(grid, scan.cells) if scan is not None else {}
-    return grid, formula_rows, merges
+    if scan is None:
+        return grid, _SheetExtras({}, merges, set())
+    return grid, _SheetExtras(_place_formulas(grid, scan.cells), merges, scan.hidden)
+
+
+_HIDDEN_SHOWN = 10  # ranges of hidden rows named in the warning; the rest are counted
+
+
+def _hidden_warning(numbers: list[int], hidden: set[int], file: str, sheet: str) -> list[Issue]:
+    """A warning naming the applications in rows hidden in the sheet (by hand or by a filter
+    left on when it was saved): the officer does not see them, but they are in the round."""
+    rows = [number for number in numbers if number in hidden]
+    if not rows:
+        return []
+    spans = row_spans(rows)
+    shown = spans[:_HIDDEN_SHOWN]
+    more = len(rows) - sum(end - start + 1 for start, end in shown)
+    return [
+        Issue(
+            severity=Severity.WARNING,
+            code="read.hidden_rows_more" if more else "read.hidden_rows",
+            params={"count": len(rows), "rows": list(map(span_text, shown)), "more": more},
+            location=Location(file=file, sheet=sheet, row=rows[0]),
+        )
+    ]
 
 
 def _merge_warnings(

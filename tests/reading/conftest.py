@@ -104,7 +104,7 @@ def ods_error(
     )
 
 
-def _ods_cell(value: Any) -> str:
+def ods_cell(value: Any) -> str:
     if isinstance(value, OdsXml):
         return value
     if value is None:
@@ -128,7 +128,7 @@ def build_ods(path: Path, sheets: dict[str, Rows]) -> Path:
         + "".join(
             row
             if isinstance(row, OdsXml)
-            else "<table:table-row>" + "".join(_ods_cell(c) for c in row) + "</table:table-row>"
+            else "<table:table-row>" + "".join(ods_cell(c) for c in row) + "</table:table-row>"
             for row in rows
         )
         + "</table:table>"

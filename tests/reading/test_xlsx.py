@@ -22,7 +22,7 @@ from tilskudd.reading.table import FormulaWithoutValue
 from tilskudd.reading.xlsx import formulas_without_value, ods_error_cells
 from tilskudd.validation import validate
 
-from .conftest import HEADER, ROWS, OdsXml, build_ods, ods_error
+from .conftest import HEADER, ROWS, OdsXml, build_ods, ods_cell, ods_error
 
 MakeXlsx = Callable[..., Path]
 
@@ -155,6 +155,35 @@ def test_many_hidden_rows_are_counted_beyond_the_first_ten_runs(tmp_path: Path) 
     assert issue.params["rows"] == [str(n) for n in range(3, 23, 2)]
     assert issue.params["more"] == 20
     assert "; 20 more not listed" in describe_issue(issue)
+
+
+def test_hidden_rows_in_an_ods_sheet_are_read_with_the_same_warning(tmp_path: Path) -> None:
+    # LibreOffice writes a row filtered out as visibility="filter", one hidden by hand as
+    # "collapse", and repeats identical rows; the padding to the sheet's end counts for nothing.
+    def row(visibility: str, cells: list[object], repeated: int = 1) -> OdsXml:
+        times = f' table:number-rows-repeated="{repeated}"' if repeated > 1 else ""
+        body = "".join(map(ods_cell, cells))
+        return OdsXml(
+            f'<table:table-row table:visibility="{visibility}"{times}>{body}</table:table-row>'
+        )
+
+    path = build_ods(
+        tmp_path / "filtrert.ods",
+        {
+            "Søknader": [
+                HEADER,
+                ROWS[0],
+                row("filter", ROWS[1]),
+                ["S-3", "Råde kommune", "Arkiv", 1000, 5000, 3],
+                row("collapse", ["S-4", "Våler kommune", "Arkiv", 1000, 5000, 3]),
+                row("collapse", [""], repeated=1_048_000),
+            ]
+        },
+    )
+    table = read_table(path)
+    assert len(table.rows) == 4
+    (issue,) = [i for i in table.issues if i.code.startswith("read.hidden")]
+    assert dict(issue.params) == {"count": 2, "rows": ["3", "5"], "more": 0}
 
 
 def test_a_workbook_without_hidden_rows_says_nothing_of_them(make_xlsx: MakeXlsx) -> None:

@@ -272,6 +272,64 @@ def _od_mentions_errors(archive: zipfile.ZipFile) -> bool:
     return False
 
 
+_OD_VISIBILITY = f"{_OD_TABLE}visibility"
+_OD_HIDDEN_MARK = re.compile(rb"""visibility\s*=\s*["'](?:collapse|filter)["']""")
+_OD_HIDDEN_RUN = 10_000  # a longer run of hidden repeated rows is the sheet's empty padding
+
+
+def _od_mentions_hidden(archive: zipfile.ZipFile) -> bool:
+    """Whether content.xml hides any row or column (streamed, as :func:`_od_mentions_errors`)."""
+    keep = 64
+    with archive.open("content.xml") as handle:
+        tail = b""
+        while chunk := handle.read(_CHUNK):
+            buf = tail + chunk
+            if b"visibility" in buf and _OD_HIDDEN_MARK.search(buf):
+                return True
+            tail = buf[-keep:]
+    return False
+
+
+def _od_hidden_rows(data: bytes, sheet: str, hidden: set[int]) -> None:
+    """Add to ``hidden`` the rows of ``sheet`` (from 1) that are collapsed or filtered out."""
+    inside = False
+    nested = 0
+    row = 0
+    for event, node in ET.iterparse(io.BytesIO(data), events=("start", "end")):
+        tag = node.tag
+        if event == "start":
+            if tag == _OD_TABLE_TAG:
+                if inside:
+                    nested += 1
+                elif node.get(_OD_NAME) == sheet:
+                    inside = True
+            continue
+        if tag == _OD_TABLE_TAG and inside:
+            if not nested:
+                break
+            nested -= 1
+        elif tag == _OD_ROW:
+            if inside and not nested:
+                repeat = int(node.get(_OD_ROWS_REPEATED, "1") or 1)
+                if node.get(_OD_VISIBILITY) in ("collapse", "filter") and repeat <= _OD_HIDDEN_RUN:
+                    hidden.update(range(row + 1, row + repeat + 1))
+                row += repeat
+            node.clear()
+
+
+def ods_scan(path: Path, sheet: str, hidden: set[int]) -> Cells:
+    """:func:`ods_error_cells`, and the rows hidden in ``sheet`` added to ``hidden`` (from 1).
+
+    A file that hides no row costs one more streamed substring search; one that does is parsed
+    (about 2 s at 100 000 rows)."""
+    with zipfile.ZipFile(path) as archive:
+        if "content.xml" not in archive.NameToInfo or not _od_mentions_hidden(archive):
+            return ods_error_cells(path, sheet)
+        data = archive.read("content.xml")
+    _od_hidden_rows(data, sheet, hidden)
+    return ods_error_cells(path, sheet)
+
+
 def ods_error_cells(path: Path, sheet: str) -> Cells:
     """Each cell of ``sheet`` in an OpenDocument spreadsheet whose value is an error: its
     (0-based row, column) -> (formula as shown, error as shown, such as ``#N/A`` or
@@ -467,10 +525,10 @@ class _Scan(threading.Thread):
 
 
 # The formats scanned for cells calamine reads as empty (the .xls records by reading.biff). In
-# .xlsb an error cell still reads as empty. Hidden rows are found in .xlsx only.
+# .xlsb an error cell still reads as empty. Hidden rows are found in .xlsx and .ods, not in .xls.
 _SCANNERS: dict[str, Scanner] = {
     "xlsx": formulas_without_value,
-    "ods": lambda path, sheet, _: ods_error_cells(path, sheet),
+    "ods": ods_scan,
     "xls": lambda path, sheet, _: dict(xls_error_cells(path, sheet)),
 }
 

@@ -19,13 +19,22 @@ NA, DIV0 = 0x2A, 0x07
 
 
 def _xls(
-    path: Path, errors: dict[tuple[int, int], int], *, formula_at: tuple[int, int] | None = None
+    path: Path,
+    errors: dict[tuple[int, int], int],
+    *,
+    formula_at: tuple[int, int] | None = None,
+    hidden: tuple[int, ...] = (),
 ) -> Path:
     """An .xls as Excel 97-2003 wrote it: a sheet "Kost" first, then "Søknader" with two
-    applications; ``errors`` are error values typed in (BOOLERR); ``formula_at`` holds a formula."""
+    applications; ``errors`` are error values typed in (BOOLERR); ``formula_at`` holds a formula;
+    the 0-based rows ``hidden`` are hidden, on both sheets."""
     book = xlwt.Workbook()
-    book.add_sheet("Kost").write(0, 0, "oppslag")
+    first = book.add_sheet("Kost")
+    first.write(0, 0, "oppslag")
     sheet = book.add_sheet("Søknader")
+    for r in hidden:
+        first.row(r).hidden = True
+        sheet.row(r).hidden = True
     for c, title in enumerate(HEADER):
         sheet.write(0, c, title)
     for r, (app, who, amount, cost, score) in enumerate(
@@ -102,6 +111,31 @@ def test_a_workbook_without_errors_is_not_walked(
 
     monkeypatch.setattr(biff, "_records", refuse)
     assert xls_error_cells(path, "Søknader") == {}
+
+
+def test_hidden_rows_are_found_and_warned_of(tmp_path: Path) -> None:
+    path = _xls(tmp_path / "søknader.xls", {}, hidden=(2,))
+    found: set[int] = set()
+    assert xls_error_cells(path, "Søknader", found) == {}
+    assert found == {3}
+    (issue,) = [i for i in read_table(path).issues if i.code.startswith("read.hidden")]
+    assert dict(issue.params) == {"count": 1, "rows": ["3"], "more": 0}
+    assert issue.location is not None
+    assert (issue.location.sheet, issue.location.row) == ("Søknader", 3)
+
+
+def test_a_workbook_without_errors_or_hidden_rows_is_not_walked_for_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tilskudd.reading import biff
+
+    path = _xls(tmp_path / "søknader.xls", {})
+    monkeypatch.setattr(biff, "_records", _refuse_to_walk)
+    assert xls_error_cells(path, "Søknader", set()) == {}
+
+
+def _refuse_to_walk(*_: object) -> None:
+    raise AssertionError("records walked although nothing was found")
 
 
 @pytest.mark.parametrize("damage", ["truncated", "not a compound file", "garbage sectors"])

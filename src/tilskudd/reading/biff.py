@@ -55,6 +55,14 @@ _FORMULA_ERROR = re.compile(
     rb"\x06\x00.{8}\x02.[\x00\x07\x0f\x17\x1d\x24\x2a\x2b]...\xff\xff", re.DOTALL
 )
 
+# A ROW record (type 0x0208, length 16) whose options have fDyZero (0x20): a hidden row, by
+# hand or by a filter.
+_ROW = 0x0208
+_ROW_HIDDEN = re.compile(
+    rb"\x08\x02\x10\x00.{12}[" + re.escape(bytes(b for b in range(256) if b & 0x20)) + rb"]",
+    re.DOTALL,
+)
+
 Cells = dict[tuple[int, int], tuple[str, str]]
 
 
@@ -219,25 +227,33 @@ def runs_in_circles(path: Path) -> bool:
     return False
 
 
-def xls_error_cells(path: Path, sheet: str) -> Cells:
+def xls_error_cells(path: Path, sheet: str, hidden: set[int] | None = None) -> Cells:
     """Each cell of ``sheet`` in an .xls whose value is an error: its (0-based row, column) ->
-    ("", the error as Excel shows it). The formula's text is not decoded (see the module)."""
+    ("", the error as Excel shows it). The formula's text is not decoded (see the module).
+
+    With ``hidden``, the rows hidden in the sheet (by hand or by a filter) are added to it,
+    numbered from 1."""
     try:
         stream = xls_stream(path.read_bytes())
         if stream is None:
             return {}
-        if stream.find(_BOOLERR_MARK) < 0 and _FORMULA_ERROR.search(stream) is None:
+        errors = stream.find(_BOOLERR_MARK) >= 0 or _FORMULA_ERROR.search(stream) is not None
+        rows = hidden is not None and _ROW_HIDDEN.search(stream) is not None
+        if not errors and not rows:
             return {}
         offsets = _sheet_offsets(stream)
         if offsets is None or sheet not in offsets:
             return {}
         found: Cells = {}
+        hidden_here: set[int] = set()
         for index, (kind, at, length) in enumerate(_records(stream, offsets[sheet])):
             if index == 0 and kind != _BOF:
                 return {}
             if kind == _EOF:
                 break
-            if kind == _BOOLERR and length >= 8 and stream[at + 7] == 1:
+            if kind == _ROW and length >= 16 and stream[at + 12] & 0x20:
+                hidden_here.add(struct.unpack_from("<H", stream, at)[0] + 1)
+            elif kind == _BOOLERR and length >= 8 and stream[at + 7] == 1:
                 row, col = struct.unpack_from("<HH", stream, at)
                 found[(row, col)] = ("", ERRORS.get(stream[at + 6], "#VALUE!"))
             elif (
@@ -248,6 +264,8 @@ def xls_error_cells(path: Path, sheet: str) -> Cells:
             ):
                 row, col = struct.unpack_from("<HH", stream, at)
                 found[(row, col)] = ("", ERRORS.get(stream[at + 8], "#VALUE!"))
+        if hidden is not None:
+            hidden |= hidden_here
         return found
     except (_DamagedError, struct.error, IndexError, ValueError, UnicodeDecodeError):
         return {}  # a damaged file: calamine, reading the same bytes, reports it properly

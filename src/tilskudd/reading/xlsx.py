@@ -525,11 +525,11 @@ class _Scan(threading.Thread):
 
 
 # The formats scanned for cells calamine reads as empty (the .xls records by reading.biff). In
-# .xlsb an error cell still reads as empty. Hidden rows are found in .xlsx and .ods, not in .xls.
+# .xlsb an error cell still reads as empty, and hidden rows are not found.
 _SCANNERS: dict[str, Scanner] = {
     "xlsx": formulas_without_value,
     "ods": ods_scan,
-    "xls": lambda path, sheet, _: dict(xls_error_cells(path, sheet)),
+    "xls": lambda path, sheet, hidden: dict(xls_error_cells(path, sheet, hidden)),
 }
 
 

@@ -308,7 +308,8 @@ def test_both_numbers_of_an_ambiguous_hint_read_back_as_what_the_cell_could_mean
         ("tre millioner", "amount_invalid"),
         ("3 30 000", "amount_invalid"),
         (True, "amount_invalid"),
-        (date(2009, 3, 1), "amount_invalid"),
+        (date(2009, 3, 1), "amount_date"),
+        (datetime(2009, 3, 1, 12, 0), "amount_date"),
         (float("nan"), "amount_invalid"),
     ],
 )
@@ -519,6 +520,21 @@ def test_score_not_a_number(cell: RawCell) -> None:
     assert issue.code == "validate.score_invalid"
     assert issue.location is not None
     assert issue.location.column == "I"
+
+
+def test_a_score_a_spreadsheet_made_a_date_says_how_and_what_to_type() -> None:
+    # 4.5 typed into Excel set to Norwegian becomes 4 May of this year.
+    issue = only_issue(check(row(score=date(2026, 5, 4))))
+    assert issue.code == "validate.score_date"
+    assert issue.params == {"day": 4, "month": 5}
+    assert "makes a date of 4.5 typed in. If the score is 4,5" in describe_issue(issue)
+    assert "Er poengsummen 4,5, formater kolonnen som tall" in describe_issue(issue, "nb")
+
+
+def test_an_amount_a_spreadsheet_made_a_date_says_so() -> None:
+    issue = only_issue(check(row(requested=date(2009, 3, 3))))
+    assert "'2009-03-03' is a date, not an amount" in describe_issue(issue)
+    assert "such as 3.3 typed in" in describe_issue(issue)
 
 
 @pytest.mark.parametrize(("cell", "rank"), [(1.0, 1), ("2", 2), (Decimal(3), 3), ("12.", 12)])

@@ -305,6 +305,8 @@ _MAX = float(MAX_AMOUNT)  # exactly 2**53 - 1: the fast paths compare float cell
 def _amount(value: RawCell, *, allow_zero: bool = False) -> int:
     """Whole kroner from a number or typed text, or raise :class:`_Problem`."""
     number: Decimal | int
+    if isinstance(value, date):
+        raise _Problem("amount_date", day=value.day, month=value.month)
     if type(value) is int:
         number = value
     elif type(value) is float and value.is_integer():
@@ -367,6 +369,9 @@ def _score(value: RawCell) -> Decimal:
     """An exact score: numbers, or text with a decimal point or comma ('4,5')."""
     if isinstance(value, bool):
         raise _Problem("score_invalid")
+    if isinstance(value, date):
+        # 4.5 typed into a spreadsheet set to Norwegian becomes 4 May.
+        raise _Problem("score_date", day=value.day, month=value.month)
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):

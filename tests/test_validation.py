@@ -604,6 +604,29 @@ def test_a_file_without_an_id_column_gets_one_warning_not_one_per_row() -> None:
     assert "R2 til R4" in describe_issue(issue, "nb")
 
 
+def test_a_row_with_an_amount_and_nothing_to_say_whose_is_an_error() -> None:
+    # A subtotal of filtered rows under the applications (not the sum of all of them, so not
+    # taken for a totals row): funding it would pay no one.
+    stray = {"requested": 900_000.0, "score": 3.0}
+    result = check(row(), stray)
+    assert [a.id for a in result.applications] == ["A1"]
+    (issue,) = result.issues
+    assert issue.code == "validate.unidentified"
+    assert issue.location is not None
+    assert (issue.location.row, issue.location.column) == (3, None)
+    assert [r.row for r in result.rejected] == [3]
+    text = describe_issue(issue)
+    assert "no id, applicant, organisation number, project or municipalities" in text
+    assert "verken søknadsnummer, søker" in describe_issue(issue, "nb")
+
+
+def test_a_table_with_no_column_naming_applicants_is_not_refused_row_by_row() -> None:
+    headers = [(h, f) for h, f in HEADERS if f in ("requested", "score")]
+    result = validate(make_table([{"requested": 100_000.0, "score": 4.0}] * 2, headers))
+    assert result.ok
+    assert [i.code for i in result.issues] == ["validate.id_column_missing"]
+
+
 def test_duplicate_ids_are_an_error_on_every_row_that_has_one() -> None:
     result = check(row(), row(project="Annet"), row(id="A2"), row(project="Tredje"))
     assert not result.warnings

@@ -290,6 +290,14 @@ def _decimal_text(number: Decimal) -> str:
     return text.replace(".", ",")
 
 
+_IDENTIFYING = ("id", "applicant", "orgnr", "project", "municipalities")
+
+
+def _blank_cells(*cells: RawCell) -> bool:
+    """Whether every one of ``cells`` is empty or only spaces."""
+    return all(c is None or (type(c) is str and not c.strip()) for c in cells)
+
+
 class _Problem(Exception):  # noqa: N818 - a control-flow signal inside this module, not an error
     """A cell that failed a check: the issue code and its parameters."""
 
@@ -486,6 +494,8 @@ class _Checker:
         self._rank_texts: dict[str, int] = {}
         self.other_required: list[tuple[int, ...]] = []
         """Positions of each required group other than ``requested`` (set by the caller)."""
+        self.identifying = [f for f in _IDENTIFYING if f in self.fields]
+        """The columns that say whose application a row is, among those the table has."""
 
     # --- issues -------------------------------------------------------------------------------
 
@@ -831,7 +841,13 @@ class _Checker:
         if generated:
             if isinstance(v_id, FormulaWithoutValue):
                 self.cell(row, "id")
-            else:
+            elif self.identifying and _blank_cells(
+                v_applicant, v_orgnr, v_project, v_municipalities
+            ):
+                # Only an amount (and a score, perhaps): a subtotal of filtered rows, a note, a
+                # figure left over. Funding it would pay no one.
+                self.add(row, None, "unidentified", {"fields": self.identifying})
+            elif "id" in self.fields:
                 self.add(row, "id", "id_generated", {"id": row.id}, severity=Severity.WARNING)
 
         # Text cells, written out field by field: this runs 100k times.
@@ -1338,7 +1354,7 @@ def _check_rows(table: RawTable, register: str, groups: list[tuple[str, ...]]) -
                 row_id = f"{candidate}-{suffix}"
             taken.add(row_id)
         row = _Row(number, vals, row_id)
-        checker.check(row, given_id is None and ids_column)
+        checker.check(row, given_id is None)
         if number in row_errors:
             checker.add_issue(row, row_errors[number])
         for code, positions, names in row_groups:

@@ -47,6 +47,7 @@ from tilskudd.rules.common import (
     share_decimal,
     tie_notes,
 )
+from tilskudd.wording import reason_text
 
 from .strategies import applications, ascii_ids, policies
 
@@ -238,6 +239,20 @@ def test_applicant_totals_round_what_is_left_down(make_application: MakeApp) -> 
     a = make_application(orgnr="974760673")
     totals.add(a, 1_000_000)
     assert totals.limit(a, 400_000)[0] == 250_000
+
+
+def test_applicant_totals_say_what_is_really_left_below_one_step(make_application: MakeApp) -> None:
+    # 500 kr are left under the maximum, less than one step of round_to: the reason says 500 kr
+    # (max - already), not the 0 kr the grid leaves, which read as 1 250 500 - 1 250 000 = 0.
+    totals = ApplicantTotals(Policy(per_applicant_max=1_250_500, round_to=1000))
+    a = make_application(orgnr="974760673")
+    totals.add(a, 1_250_000)
+    amount, reason = totals.limit(a, 1000)
+    assert amount == 0
+    assert reason is not None
+    assert reason.code == "reason.ineligible.per_applicant"
+    assert reason.params["left"] == 500
+    assert "the NOK\xa0500 left is too little to fund" in reason_text(reason, "en")
 
 
 # --- rank order ---------------------------------------------------------------------------------

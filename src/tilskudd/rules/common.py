@@ -826,16 +826,19 @@ class ApplicantTotals:
         if self.max is None or org is None:
             return amount, None
         already = self.used.get(org, 0)
-        left = floor_to(max(self.max - already, 0), self.round_to)
+        room = max(self.max - already, 0)
+        left = floor_to(room, self.round_to)
         if amount <= left:
             return amount, None
         if left == 0 or left < self.min_award:
+            # What is left under the maximum as people count it (max - already): on the round_to
+            # grid it may be 0, which the reason would show beside a maximum not yet reached.
             return 0, make_reason(
                 f"reason.ineligible.per_applicant{suffix}",
                 orgnr=org,
                 max=self.max,
                 already=already,
-                left=left,
+                left=room,
                 min_award=self.min_award,
             )
         return left, make_reason(

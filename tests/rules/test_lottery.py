@@ -224,3 +224,22 @@ def test_lottery_holds_the_house_rules(data: st.DataObject) -> None:
             if score > high and d.eligible_amount and policy.per_applicant_max is None:
                 # Clearly above the band: funded in full.
                 assert d.amount == d.eligible_amount
+
+
+def test_a_given_rank_does_not_mix_with_the_scores_of_the_band(make_application: MakeApp) -> None:
+    # A is ranked 1 by hand but scored lowest. Ranked by hand, A was funded first while the line
+    # (and the band) came from the scores: A was put below the band, left unfunded as "budget
+    # exhausted at rank 1", and B and C were drawn for the money A had had. The lottery orders
+    # by score, so a rank column changes nothing.
+    scored = [
+        make_application(id="A", requested=100, score=Decimal(1), orgnr=None),
+        make_application(id="B", requested=100, score=Decimal(5), orgnr=None),
+        make_application(id="C", requested=100, score=Decimal(5), orgnr=None),
+    ]
+    ranked = [app.model_copy(update={"rank": n}) for n, app in enumerate(scored, start=1)]
+    policy = Policy(rule="lottery", seed=1)
+    result = allocate(ranked, 100, policy)
+    assert result == allocate(scored, 100, policy)
+    a = result.by_id()["A"]
+    assert (a.rank, a.amount) == (3, 0)
+    assert a.reasons[0].code == "reason.lottery.below_band"

@@ -465,17 +465,25 @@ class Ranking(NamedTuple):
 
 
 def ranking(
-    applications: Sequence[Application], policy: Policy, *, required: bool = True
+    applications: Sequence[Application],
+    policy: Policy,
+    *,
+    required: bool = True,
+    by: RankingBasis | None = None,
 ) -> Ranking:
     """The applications' processing order and rank numbers (see the module docstring).
 
     With ``required`` the applications must all have a rank or all a score
     (:func:`require_ranking`); without it, applications that cannot be ranked come in tie-break
-    and id order with rank ``None``. The result does not depend on the order of ``applications``
-    (beyond naming them by index).
+    and id order with rank ``None``. ``by`` ranks on that basis whatever else the applications
+    have (the caller has checked that each has it). The result does not depend on the order of
+    ``applications`` (beyond naming them by index).
     """
     apps = applications
-    basis = require_ranking(apps) if required else ranking_basis(apps)
+    if by is not None:
+        basis: RankingBasis | None = by
+    else:
+        basis = require_ranking(apps) if required else ranking_basis(apps)
     keys = natural_keys([a.id for a in apps])
     order = sorted(range(len(apps)), key=keys.__getitem__)
 
@@ -524,12 +532,16 @@ def ranking(
 
 
 def rank_order(
-    applications: Sequence[Application], policy: Policy, *, required: bool = True
+    applications: Sequence[Application],
+    policy: Policy,
+    *,
+    required: bool = True,
+    by: RankingBasis | None = None,
 ) -> list[RankedEntry]:
     """The applications in processing order with their rank numbers: :func:`ranking` as one
     :class:`RankedEntry` per application."""
     apps = list(applications)
-    return ranking(apps, policy, required=required).entries(apps)
+    return ranking(apps, policy, required=required, by=by).entries(apps)
 
 
 def tie_notes(entries: Sequence[RankedEntry], outcomes: Sequence[Outcome | None]) -> list[Reason]:

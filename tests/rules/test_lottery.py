@@ -69,7 +69,7 @@ def test_needs_a_seed_and_scores(line_round: list[Application], make_application
     with pytest.raises(PolicyError, match="needs a seed"):
         allocate(line_round, 250, Policy(rule="lottery"))
     unscored = [*line_round, make_application(id="F", score=None, rank=None)]
-    with pytest.raises(PolicyError, match="lottery rule needs a score for every application"):
+    with pytest.raises(PolicyError, match='rule = "lottery" needs a score for every application'):
         allocate(unscored, 250, Policy(rule="lottery", seed=1))
 
 

@@ -110,7 +110,7 @@ def test_count_objective_needs_no_scores(make_application: MakeApp) -> None:
     apps = [make_application(id=f"S{i}", requested=100 * i, score=None) for i in (1, 2, 3)]
     result = allocate(apps, 300, Policy(rule="optimal", objective="count"))
     assert funded_ids(result) == {"S1", "S2"}
-    with pytest.raises(PolicyError, match='objective "score" needs a score'):
+    with pytest.raises(PolicyError, match='objective = "score" needs a score'):
         allocate(apps, 300, Policy(rule="optimal"))
 
 

@@ -332,26 +332,33 @@ def require_ranking(applications: Sequence[Application]) -> RankingBasis:
     total = len(applications)
     if neither:
         raise PolicyError(
-            f"this rule funds in order of score or rank, but {len(neither)} of {total} "
-            f"applications have neither ({_first_ids(neither)}); give every application a score "
-            "or a rank"
+            key="policy.error.no_score_or_rank",
+            count=len(neither),
+            total=total,
+            ids=_first_ids(neither),
         )
     only_rank = [a for a in applications if a.score is None]
     only_score = [a for a in applications if a.rank is None]
     raise PolicyError(
-        f"{len(only_rank)} applications have a rank but no score ({_first_ids(only_rank)}) and "
-        f"{len(only_score)} a score but no rank ({_first_ids(only_score)}); give every "
-        "application a score, or every application a rank"
+        key="policy.error.rank_and_score_mixed",
+        only_rank=len(only_rank),
+        rank_ids=_first_ids(only_rank),
+        only_score=len(only_score),
+        score_ids=_first_ids(only_score),
     )
 
 
 def require_scores(applications: Sequence[Application], needed_for: str) -> None:
-    """:class:`PolicyError` naming the applications without a score, which ``needed_for`` needs."""
+    """:class:`PolicyError` naming the applications without a score, which ``needed_for`` (a
+    setting as the policy writes it, the same in every language: ``min_score``) needs."""
     missing = [a for a in applications if a.score is None]
     if missing:
         raise PolicyError(
-            f"{needed_for} needs a score for every application; {len(missing)} of "
-            f"{len(applications)} have none ({_first_ids(missing)})"
+            key="policy.error.scores_needed",
+            needed_for=needed_for,
+            missing=len(missing),
+            total=len(applications),
+            ids=_first_ids(missing),
         )
 
 

@@ -140,7 +140,7 @@ def allocate_lottery(
             "the lottery rule needs a seed so that the draw can be repeated: give --seed N, or "
             "seed = N in the policy (the command line makes one and prints it if none is given)"
         )
-    require_scores(applications, "the lottery rule")
+    require_scores(applications, 'rule = "lottery"')
     entries = rank_order(applications, policy, by="score")
     apps = [entry.application for entry in entries]
     eligible = eligible_amounts(apps, policy, prior_by_orgnr)

@@ -478,7 +478,7 @@ def allocate_optimal(
     """
     objective = policy.objective
     if objective != "count":
-        require_scores(applications, f'the optimal rule with objective "{objective}"')
+        require_scores(applications, f'rule = "optimal", objective = "{objective}"')
         negative = sorted(
             (a for a in applications if a.score is not None and a.score < 0),
             key=lambda a: natural_key(a.id),

@@ -14,6 +14,7 @@ from tilskudd.errors import PolicyError
 from tilskudd.models import Allocation, Application, Policy, Reason, Status
 from tilskudd.rules import allocate
 from tilskudd.rules.lottery import SEED_LIMIT, draw_key, draw_order, new_seed
+from tilskudd.wording import decision_text
 
 from .strategies import applications, budgets, check_invariants, policies
 
@@ -243,3 +244,26 @@ def test_a_given_rank_does_not_mix_with_the_scores_of_the_band(make_application:
     a = result.by_id()["A"]
     assert (a.rank, a.amount) == (3, 0)
     assert a.reasons[0].code == "reason.lottery.below_band"
+
+
+def test_above_the_band_does_not_say_funded_when_it_was_not(make_application: MakeApp) -> None:
+    # A2 is above the band but skipped by its category's maximum: its reasons must not say both
+    # "funded in rank order" and "skipped".
+    apps = [
+        make_application(id=i, requested=100, score=Decimal(s), category=c, orgnr=None)
+        for i, s, c in (("A1", 9, "A"), ("A2", 8, "A"), ("B1", 5, "B"), ("B2", 5, "B"))
+    ]
+    quota = {"by": "category", "value": "A", "max_count": 1}
+    result = allocate(apps, 200, Policy(rule="lottery", seed=1, quotas=[quota]))  # type: ignore[list-item]
+    a2 = result.by_id()["A2"]
+    assert (a2.status, [r.code for r in a2.reasons]) == (
+        Status.NOT_FUNDED,
+        ["reason.lottery.above_band", "reason.quota.max_count_reached"],
+    )
+    assert decision_text(a2, "en").startswith(
+        "Score 8 is above the lottery band (5 to 5): taken in rank order, not drawn. Skipped:"
+    )
+    assert decision_text(a2, "nb").startswith(
+        "Poengsummen 8 er over loddtrekningsbåndet (5 til 5): tatt i rangert rekkefølge, ikke med "
+        "i trekningen."
+    )

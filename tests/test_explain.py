@@ -328,3 +328,23 @@ def test_the_budget_a_maximum_share_needs_is_found(tmp_path: Path, with_override
     explanation = explain(result, "A2")
     assert explanation.budget_change is not None
     assert explanation.budget_change.budget == 600_000
+
+
+def test_a_lottery_is_explained_by_score_even_beside_a_rank_column() -> None:
+    # Every application has a rank and a score: the lottery ranks by score, so the explanation
+    # must not say that the order was given by rank and a score would change nothing.
+    apps = tuple(
+        Application(id=i, requested=100, rank=rank, score=Decimal(score))
+        for i, rank, score in (("A", 1, 2), ("B", 2, 5), ("C", 3, 4))
+    )
+    result = RoundResult(
+        allocation=allocate(apps, 100, Policy(rule="lottery", seed=1)),
+        applications=apps,
+        tool_version="0",
+        created=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    explained = explain(result, "A")
+    assert explained.basis == "score"
+    assert explained.score_note is None
+    assert explained.score_change is not None
+    assert explained.score_change.score == Decimal(5)

@@ -115,6 +115,11 @@ def test_min_score_accepts_a_decimal_comma() -> None:
             "min_award NOK\xa0500,000 is more than per_applicant_max NOK\xa0100,000",
         ),
         ({"max_award": 500, "round_to": 1000}, "every award would be rounded down to 0"),
+        (
+            {"per_applicant_max": 500, "round_to": 1000},
+            "per_applicant_max NOK\xa0500 is less than round_to NOK\xa01,000: every award to an "
+            "organisation would be rounded down to 0",
+        ),
     ],
 )
 def test_limits_that_leave_no_award_possible_are_refused(limits: dict[str, int], said: str) -> None:

@@ -250,6 +250,12 @@ def _first_true(
     return None, False, seen  # pragma: no cover - check(n - 1) passed above
 
 
+def _basis(rule: str, applications: Sequence[Application]) -> str | None:
+    """What the rule ranked by: the lottery always by score (its band is a range of scores)."""
+    basis = ranking_basis(applications)
+    return "score" if rule == "lottery" and basis is not None else basis
+
+
 def _score_change(
     runner: _Runner, app: Application, others: Sequence[Application], policy: Policy, rule: str
 ) -> tuple[ScoreChange | None, ScoreNote | None]:
@@ -257,7 +263,7 @@ def _score_change(
     if own is None:
         return None, "unscored"
     min_score = policy.min_score
-    basis = ranking_basis([*others, app])
+    basis = _basis(rule, [*others, app])
     score_decides = basis == "score" and not (rule == "proportional" and policy.weight == "none")
     candidates: set[Decimal] = set()
     if min_score is not None and own < min_score:
@@ -474,7 +480,7 @@ def explain(
         for d in ranked
         if d.rank == decision.rank and d.application_id != application_id
     )
-    basis = ranking_basis(allocated) if decision.rank is not None else None
+    basis = _basis(rule, allocated) if decision.rank is not None else None
     caps = tuple(r for r in decision.reasons if _is_cap(r))
     outcome = tuple(r for r in decision.reasons if not _is_cap(r))
     line = _funding_line(allocation, by_id) if rule in LINE_RULES else None

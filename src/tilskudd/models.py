@@ -380,6 +380,12 @@ class Policy(_Frozen):
             raise setting_problem(
                 "policy.error.max_below_round_to", max_award=self.max_award, round_to=self.round_to
             )
+        if self.per_applicant_max is not None and self.per_applicant_max < self.round_to:
+            raise setting_problem(
+                "policy.error.per_applicant_below_round_to",
+                per_applicant_max=self.per_applicant_max,
+                round_to=self.round_to,
+            )
         return self
 
     def describe(self) -> dict[str, Any]:

@@ -58,7 +58,7 @@ def policies(draw: st.DrawFn, rule: str) -> Policy:
         max_award = max(max_award, min_award, round_to)
     per_applicant_max = draw(st.one_of(st.none(), st.integers(1, 4_000_000)))
     if per_applicant_max is not None:
-        per_applicant_max = max(per_applicant_max, min_award)
+        per_applicant_max = max(per_applicant_max, min_award, round_to)
     return Policy(
         rule=rule,  # type: ignore[arg-type]
         max_award=max_award,

@@ -43,10 +43,12 @@ from tilskudd.rules.common import (
     rank_order,
     ranking,
     require_ranking,
+    require_scores,
     score_reason,
     share_decimal,
     tie_notes,
 )
+from tilskudd.wording import reason_text
 
 from .strategies import applications, ascii_ids, policies
 
@@ -240,6 +242,20 @@ def test_applicant_totals_round_what_is_left_down(make_application: MakeApp) -> 
     assert totals.limit(a, 400_000)[0] == 250_000
 
 
+def test_applicant_totals_say_what_is_really_left_below_one_step(make_application: MakeApp) -> None:
+    # 500 kr are left under the maximum, less than one step of round_to: the reason says 500 kr
+    # (max - already), not the 0 kr the grid leaves, which read as 1 250 500 - 1 250 000 = 0.
+    totals = ApplicantTotals(Policy(per_applicant_max=1_250_500, round_to=1000))
+    a = make_application(orgnr="974760673")
+    totals.add(a, 1_250_000)
+    amount, reason = totals.limit(a, 1000)
+    assert amount == 0
+    assert reason is not None
+    assert reason.code == "reason.ineligible.per_applicant"
+    assert reason.params["left"] == 500
+    assert "the NOK\xa0500 left is too little to fund" in reason_text(reason, "en")
+
+
 # --- rank order ---------------------------------------------------------------------------------
 
 
@@ -331,9 +347,33 @@ def test_require_ranking_names_what_is_missing(make_application: MakeApp) -> Non
     with pytest.raises(PolicyError, match=r"3 of 4 applications have neither \(S1, S2, S3\)"):
         require_ranking(apps)
     mixed = [make_application(id="A", score=None, rank=1), make_application(id="B", rank=None)]
-    with pytest.raises(PolicyError, match="1 applications have a rank but no score"):
+    with pytest.raises(PolicyError) as caught:
         require_ranking(mixed)
+    assert "1 with a rank but no score (A), 1 with a score but no rank (B)" in str(caught.value)
+    # Said in the command's language, as every other policy problem is.
+    assert caught.value.text("nb") == (
+        "noen søknader har rangering og andre poeng: 1 med rangering uten poeng (A), 1 med "
+        "poeng uten rangering (B); gi hver søknad poeng, eller hver søknad en rangering"
+    )
     assert require_ranking(mixed[1:]) == "score"
+    with pytest.raises(PolicyError) as caught:
+        require_ranking(apps)
+    assert caught.value.text("nb").endswith(
+        "men 3 av 4 søknader har ingen av delene (S1, S2, S3); gi hver søknad poeng eller en "
+        "rangering"
+    )
+
+
+def test_require_scores_is_said_in_norwegian_too(make_application: MakeApp) -> None:
+    apps = [make_application(id="S1", score=None), make_application(id="S2")]
+    with pytest.raises(PolicyError) as caught:
+        require_scores(apps, "min_score")
+    assert (
+        str(caught.value) == "min_score needs a score for every application; 1 of 2 have none (S1)"
+    )
+    assert (
+        caught.value.text("nb") == "min_score krever poeng for hver søknad; 1 av 2 har ingen (S1)"
+    )
 
 
 def test_unranked_order_is_natural_id_order(make_application: MakeApp) -> None:

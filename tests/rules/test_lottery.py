@@ -14,6 +14,7 @@ from tilskudd.errors import PolicyError
 from tilskudd.models import Allocation, Application, Policy, Reason, Status
 from tilskudd.rules import allocate
 from tilskudd.rules.lottery import SEED_LIMIT, draw_key, draw_order, new_seed
+from tilskudd.wording import decision_text
 
 from .strategies import applications, budgets, check_invariants, policies
 
@@ -69,7 +70,7 @@ def test_needs_a_seed_and_scores(line_round: list[Application], make_application
     with pytest.raises(PolicyError, match="needs a seed"):
         allocate(line_round, 250, Policy(rule="lottery"))
     unscored = [*line_round, make_application(id="F", score=None, rank=None)]
-    with pytest.raises(PolicyError, match="lottery rule needs a score for every application"):
+    with pytest.raises(PolicyError, match='rule = "lottery" needs a score for every application'):
         allocate(unscored, 250, Policy(rule="lottery", seed=1))
 
 
@@ -224,3 +225,45 @@ def test_lottery_holds_the_house_rules(data: st.DataObject) -> None:
             if score > high and d.eligible_amount and policy.per_applicant_max is None:
                 # Clearly above the band: funded in full.
                 assert d.amount == d.eligible_amount
+
+
+def test_a_given_rank_does_not_mix_with_the_scores_of_the_band(make_application: MakeApp) -> None:
+    # A is ranked 1 by hand but scored lowest. Ranked by hand, A was funded first while the line
+    # (and the band) came from the scores: A was put below the band, left unfunded as "budget
+    # exhausted at rank 1", and B and C were drawn for the money A had had. The lottery orders
+    # by score, so a rank column changes nothing.
+    scored = [
+        make_application(id="A", requested=100, score=Decimal(1), orgnr=None),
+        make_application(id="B", requested=100, score=Decimal(5), orgnr=None),
+        make_application(id="C", requested=100, score=Decimal(5), orgnr=None),
+    ]
+    ranked = [app.model_copy(update={"rank": n}) for n, app in enumerate(scored, start=1)]
+    policy = Policy(rule="lottery", seed=1)
+    result = allocate(ranked, 100, policy)
+    assert result == allocate(scored, 100, policy)
+    a = result.by_id()["A"]
+    assert (a.rank, a.amount) == (3, 0)
+    assert a.reasons[0].code == "reason.lottery.below_band"
+
+
+def test_above_the_band_does_not_say_funded_when_it_was_not(make_application: MakeApp) -> None:
+    # A2 is above the band but skipped by its category's maximum: its reasons must not say both
+    # "funded in rank order" and "skipped".
+    apps = [
+        make_application(id=i, requested=100, score=Decimal(s), category=c, orgnr=None)
+        for i, s, c in (("A1", 9, "A"), ("A2", 8, "A"), ("B1", 5, "B"), ("B2", 5, "B"))
+    ]
+    quota = {"by": "category", "value": "A", "max_count": 1}
+    result = allocate(apps, 200, Policy(rule="lottery", seed=1, quotas=[quota]))  # type: ignore[list-item]
+    a2 = result.by_id()["A2"]
+    assert (a2.status, [r.code for r in a2.reasons]) == (
+        Status.NOT_FUNDED,
+        ["reason.lottery.above_band", "reason.quota.max_count_reached"],
+    )
+    assert decision_text(a2, "en").startswith(
+        "Score 8 is above the lottery band (5 to 5): taken in rank order, not drawn. Skipped:"
+    )
+    assert decision_text(a2, "nb").startswith(
+        "Poengsummen 8 er over loddtrekningsbåndet (5 til 5): tatt i rangert rekkefølge, ikke med "
+        "i trekningen."
+    )

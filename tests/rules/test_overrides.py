@@ -530,3 +530,22 @@ def test_a_refusal_names_the_quota_and_what_the_decisions_gave(
         "category 'B': the minimum needs at least NOK\xa0250,000; NOK\xa0200,000 of the budget is "
         "left after the manual decisions" in str(left.value)
     )
+
+
+def test_a_lottery_beside_a_rank_column_ranks_the_overridden_by_score(
+    make_application: MakeApp,
+) -> None:
+    # Ranks and scores on every row: the lottery ranks by score, and the officer's decision
+    # takes its place in that order (rank 1 by score), not in the rank column's.
+    apps = [
+        make_application(id="A", requested=100, rank=3, score=Decimal(9), orgnr=None),
+        make_application(id="B", requested=100, rank=1, score=Decimal(5), orgnr=None),
+        make_application(id="C", requested=100, rank=2, score=Decimal(4), orgnr=None),
+    ]
+    apps[0] = override(apps[0], "reject", reason="Trukket")
+    result = allocate(apps, 100, Policy(rule="lottery", seed=1))
+    assert [(d.application_id, d.rank) for d in result.decisions] == [
+        ("A", 1),
+        ("B", 2),
+        ("C", 3),
+    ]

@@ -308,3 +308,28 @@ def test_all_full_after_drop_outs_does_not_say_all_eligible(make_application: Ma
     (note,) = [n for n in result.notes if n.code.startswith("note.proportional.all_full")]
     assert note.code == "note.proportional.all_full_after_drops"
     assert note.params == {"count": 1, "dropped": 1}
+
+
+def test_every_share_below_min_award_is_said_in_the_notes(make_application: MakeApp) -> None:
+    # 150 kr over two applications of 300: 75 each, below 200; B drops, then A alone would get
+    # the whole 150, still below 200, and drops too. Nothing is awarded: the reasons must not
+    # say that "the others share the budget", and a note says why the budget is left whole.
+    apps = [make_application(id=i, requested=300, score=Decimal(5), orgnr=None) for i in ("A", "B")]
+    result = allocate(apps, 150, Policy(rule="proportional", min_award=200))
+    assert amounts(result) == {"A": 0, "B": 0}
+    by_id = result.by_id()
+    assert by_id["A"].reasons[-1].params == {"share": 150, "min_award": 200}
+    assert reason_text(by_id["A"].reasons[-1], "en") == (
+        "The proportional share, NOK\xa0150, would be below the minimum award NOK\xa0200, so it "
+        "drops out of the sharing"
+    )
+    assert [(n.code, n.params) for n in result.notes] == [
+        (
+            "note.proportional.none_above_min_award",
+            {"min_award": 200, "dropped": 2, "remaining": 150},
+        )
+    ]
+    assert reason_text(result.notes[0], "nb") == (
+        "Ingen andel nådde laveste tilskudd på 200\xa0kr: alle de 2 søknadene som delte rammen, "
+        "falt ut, og 150\xa0kr er ikke fordelt"
+    )

@@ -109,6 +109,29 @@ def test_tie_straddling_the_line_is_reported(round5: list[Application]) -> None:
     }
 
 
+def test_stop_line_falls_between_ranks_not_inside_a_tie(make_application: MakeApp) -> None:
+    # S1 and S2 share rank 1; S1 does not fit, S2 does. Had S2's id come first it would have been
+    # funded: the id must not decide that unseen. The line falls after rank 1, and S3 is below it.
+    apps = [
+        make_application(id="S1", requested=500, score=Decimal(5), orgnr=None),
+        make_application(id="S2", requested=100, score=Decimal(5), orgnr=None),
+        make_application(id="S3", requested=50, score=Decimal(4), orgnr=None),
+    ]
+    result = allocate(apps, 120, Policy(at_line="stop"))
+    assert outcome(result) == [("S1", N, 0), ("S2", F, 100), ("S3", N, 0)]
+    s1, s2, s3 = result.decisions
+    assert s1.reasons[-1].params == {"rank": 1, "remaining": 120, "needed": 500}
+    assert codes(s2) == ["reason.funded.full"]
+    assert s3.reasons[-1] == ("reason.line.stopped", {"line_rank": 1})
+    assert [n.params["funded_ids"] for n in result.notes] == [["S2"]]
+    renamed = [apps[0].model_copy(update={"id": "S9"}), *apps[1:]]
+    assert [d.amount for d in allocate(renamed, 120, Policy(at_line="stop")).decisions] == [
+        100,
+        0,
+        0,
+    ]
+
+
 def test_tie_inside_the_funded_group_is_not_a_line_note(round5: list[Application]) -> None:
     result = allocate(round5, 1_400_000, Policy(max_share_of_cost="20 %"))
     assert all(d.status is F for d in result.decisions)
@@ -282,7 +305,11 @@ def test_ranked_properties(data: st.DataObject) -> None:
             (k for k, d in enumerate(decisions) if d.eligible_amount and d.status is not F), None
         )
         if first is not None:
-            assert all(d.amount == 0 for d in decisions[first + 1 :])
+            after = decisions[first + 1 :]
+            if policy.at_line == "stop":
+                # The line falls between ranks: the rest of its tie is still tried.
+                after = [d for d in after if d.rank != decisions[first].rank]
+            assert all(d.amount == 0 for d in after)
         assert sum(d.status is P for d in decisions) <= (1 if policy.at_line == "partial" else 0)
         for k, d in enumerate(decisions):
             if d.status is P:

@@ -332,26 +332,33 @@ def require_ranking(applications: Sequence[Application]) -> RankingBasis:
     total = len(applications)
     if neither:
         raise PolicyError(
-            f"this rule funds in order of score or rank, but {len(neither)} of {total} "
-            f"applications have neither ({_first_ids(neither)}); give every application a score "
-            "or a rank"
+            key="policy.error.no_score_or_rank",
+            count=len(neither),
+            total=total,
+            ids=_first_ids(neither),
         )
     only_rank = [a for a in applications if a.score is None]
     only_score = [a for a in applications if a.rank is None]
     raise PolicyError(
-        f"{len(only_rank)} applications have a rank but no score ({_first_ids(only_rank)}) and "
-        f"{len(only_score)} a score but no rank ({_first_ids(only_score)}); give every "
-        "application a score, or every application a rank"
+        key="policy.error.rank_and_score_mixed",
+        only_rank=len(only_rank),
+        rank_ids=_first_ids(only_rank),
+        only_score=len(only_score),
+        score_ids=_first_ids(only_score),
     )
 
 
 def require_scores(applications: Sequence[Application], needed_for: str) -> None:
-    """:class:`PolicyError` naming the applications without a score, which ``needed_for`` needs."""
+    """:class:`PolicyError` naming the applications without a score, which ``needed_for`` (a
+    setting as the policy writes it, the same in every language: ``min_score``) needs."""
     missing = [a for a in applications if a.score is None]
     if missing:
         raise PolicyError(
-            f"{needed_for} needs a score for every application; {len(missing)} of "
-            f"{len(applications)} have none ({_first_ids(missing)})"
+            key="policy.error.scores_needed",
+            needed_for=needed_for,
+            missing=len(missing),
+            total=len(applications),
+            ids=_first_ids(missing),
         )
 
 
@@ -465,17 +472,25 @@ class Ranking(NamedTuple):
 
 
 def ranking(
-    applications: Sequence[Application], policy: Policy, *, required: bool = True
+    applications: Sequence[Application],
+    policy: Policy,
+    *,
+    required: bool = True,
+    by: RankingBasis | None = None,
 ) -> Ranking:
     """The applications' processing order and rank numbers (see the module docstring).
 
     With ``required`` the applications must all have a rank or all a score
     (:func:`require_ranking`); without it, applications that cannot be ranked come in tie-break
-    and id order with rank ``None``. The result does not depend on the order of ``applications``
-    (beyond naming them by index).
+    and id order with rank ``None``. ``by`` ranks on that basis whatever else the applications
+    have (the caller has checked that each has it). The result does not depend on the order of
+    ``applications`` (beyond naming them by index).
     """
     apps = applications
-    basis = require_ranking(apps) if required else ranking_basis(apps)
+    if by is not None:
+        basis: RankingBasis | None = by
+    else:
+        basis = require_ranking(apps) if required else ranking_basis(apps)
     keys = natural_keys([a.id for a in apps])
     order = sorted(range(len(apps)), key=keys.__getitem__)
 
@@ -524,12 +539,16 @@ def ranking(
 
 
 def rank_order(
-    applications: Sequence[Application], policy: Policy, *, required: bool = True
+    applications: Sequence[Application],
+    policy: Policy,
+    *,
+    required: bool = True,
+    by: RankingBasis | None = None,
 ) -> list[RankedEntry]:
     """The applications in processing order with their rank numbers: :func:`ranking` as one
     :class:`RankedEntry` per application."""
     apps = list(applications)
-    return ranking(apps, policy, required=required).entries(apps)
+    return ranking(apps, policy, required=required, by=by).entries(apps)
 
 
 def tie_notes(entries: Sequence[RankedEntry], outcomes: Sequence[Outcome | None]) -> list[Reason]:
@@ -826,16 +845,19 @@ class ApplicantTotals:
         if self.max is None or org is None:
             return amount, None
         already = self.used.get(org, 0)
-        left = floor_to(max(self.max - already, 0), self.round_to)
+        room = max(self.max - already, 0)
+        left = floor_to(room, self.round_to)
         if amount <= left:
             return amount, None
         if left == 0 or left < self.min_award:
+            # What is left under the maximum as people count it (max - already): on the round_to
+            # grid it may be 0, which the reason would show beside a maximum not yet reached.
             return 0, make_reason(
                 f"reason.ineligible.per_applicant{suffix}",
                 orgnr=org,
                 max=self.max,
                 already=already,
-                left=left,
+                left=room,
                 min_award=self.min_award,
             )
         return left, make_reason(

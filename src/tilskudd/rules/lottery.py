@@ -30,8 +30,11 @@ draw order) and in each drawn application's reasons (``reason.lottery.drawn`` /
 ``reason.lottery.not_drawn`` with its place in the draw); eligible applications outside the band
 get ``reason.lottery.above_band`` or ``reason.lottery.below_band``.
 
-Scores are required (the band is a range of scores). The order outside the band is the rank order
-of :func:`~tilskudd.rules.common.rank_order` (the tie-break columns, then the id).
+Scores are required (the band is a range of scores), and they give the order: a given ``rank``
+is not used, even when every application has one (ranks would put an application in the band
+above one with a better rank, or fund one below the band before the band). The order outside the
+band is the score order of :func:`~tilskudd.rules.common.rank_order` (the tie-break columns,
+then the id).
 """
 
 from __future__ import annotations
@@ -137,8 +140,8 @@ def allocate_lottery(
             "the lottery rule needs a seed so that the draw can be repeated: give --seed N, or "
             "seed = N in the policy (the command line makes one and prints it if none is given)"
         )
-    require_scores(applications, "the lottery rule")
-    entries = rank_order(applications, policy)
+    require_scores(applications, 'rule = "lottery"')
+    entries = rank_order(applications, policy, by="score")
     apps = [entry.application for entry in entries]
     eligible = eligible_amounts(apps, policy, prior_by_orgnr)
     book = QuotaBook.build(

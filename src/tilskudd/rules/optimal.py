@@ -364,15 +364,9 @@ def _solve(
     if not proven and start is not None and (not x or _total(costs, start) > _total(costs, x)):
         x = list(start)
     if not x and not precise:
-        raise PolicyError(
-            "the amounts are too large for the optimal rule to keep to the limits to the krone; "
-            "a larger round_to (such as 1 000 kr) makes the solver's numbers smaller"
-        )
+        raise PolicyError(key="policy.error.optimal_too_large")
     if not x:
-        raise PolicyError(
-            f"no selection meeting every quota was found within the time limit of "
-            f"{time_limit:g} seconds; allow more time (time_limit) or relax the quotas"
-        )
+        raise PolicyError(key="policy.error.optimal_time_limit", seconds=Decimal(f"{time_limit:g}"))
     objective = _total(costs, x)
     bound = float(info.mip_dual_bound)
     if not proven:
@@ -478,18 +472,18 @@ def allocate_optimal(
     """
     objective = policy.objective
     if objective != "count":
-        require_scores(applications, f'the optimal rule with objective "{objective}"')
+        require_scores(applications, f'rule = "optimal", objective = "{objective}"')
         negative = sorted(
             (a for a in applications if a.score is not None and a.score < 0),
             key=lambda a: natural_key(a.id),
         )
         if negative:
             shown = ", ".join(f"{a.id} ({a.score})" for a in negative[:5])
-            more = f" and {len(negative) - 5} more" if len(negative) > 5 else ""
             raise PolicyError(
-                f'the optimal rule maximises the total score (objective "{objective}"), so an '
-                f"application with a score below 0 would never be funded: {shown}{more}. Give "
-                'scores of 0 or more, or use objective = "count" or another rule'
+                key="policy.error.optimal_negative_scores",
+                objective=objective,
+                count=len(negative),
+                shown=shown + (" …" if len(negative) > 5 else ""),
             )
     if policy.min_score is not None:
         require_scores(applications, "min_score")

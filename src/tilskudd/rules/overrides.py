@@ -167,6 +167,12 @@ def _full_ranking(
 ) -> list[RankedEntry]:
     """One ranking of the rule's applications and the overridden ones that can join it."""
     basis = ranking_basis(rest) if rest else ranking_basis(overridden)
+    if basis is not None and policy.rule == "lottery":
+        # The lottery ranks by score whatever else the applications have.
+        joining = [a for a in overridden if a.score is not None]
+        if all(a.score is not None for a in rest):
+            return rank_order([*rest, *joining], policy, by="score")
+        return []
     if basis == "rank":
         joining = [a for a in overridden if a.rank is not None]
     elif basis == "score":

@@ -13,7 +13,8 @@ what is left). Without weights every application gets the same fraction ``f <= 1
 Minimum award: an application whose share, rounded down to ``round_to``, would be below
 ``min_award`` drops out (``reason.proportional.below_min_award``) and ``f`` is recomputed for the
 rest. They drop one at a time, the smallest share first (equal shares: the one later in the
-rank order, then in natural id order, drops first), until every share left is large enough.
+rank order, then in natural id order, drops first), until every share left is large enough;
+when none is left, the notes say so (``note.proportional.none_above_min_award``).
 When equal shares end on both sides — one dropped, one kept — the round's notes say so
 (``note.proportional.tie_at_min_award``): the tie was decided by that order, not by merit.
 
@@ -320,6 +321,16 @@ def allocate_proportional(
     elif weight_left:
         per_point = share_decimal(left * 10**scale, weight_left, places=6)
         notes.append(make_reason("note.proportional.score_weighted", per_point=per_point))
+    elif dropped_units and not capped_units:
+        # Every one sharing dropped out: without a note the round would say nothing of why.
+        notes.append(
+            make_reason(
+                "note.proportional.none_above_min_award",
+                min_award=min_award,
+                dropped=len(dropped_units),
+                remaining=budget,
+            )
+        )
     id_at: Callable[[int], str] = lambda k: apps[positions[k]].id  # noqa: E731
     notes.extend(_drop_ties(id_at, units, weights, dropped, dropped_units))
     if remainder_tie:

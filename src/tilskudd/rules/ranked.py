@@ -9,8 +9,10 @@ decides:
 
 - ``skip`` (default): it is not funded (``reason.budget.exhausted``: rank, what was left, what it
   needed) and the next ones are still tried, so a smaller application further down may fit.
-- ``stop``: a strict funding line. It is not funded, and nothing after it is
-  (``reason.line.stopped`` with the rank of the line).
+- ``stop``: a strict funding line. It is not funded, and nothing ranked below it is
+  (``reason.line.stopped`` with the rank of the line). The line falls between ranks: the
+  applications that share its rank are still funded if they fit, since only their ids order
+  them among themselves (otherwise an id would decide, unseen, which of two equals is cut off).
 - ``partial``: it receives what is left, rounded down to ``round_to`` (``reason.funded.partial``),
   if that is at least ``min_award`` and more than 0; then the line stops as with ``stop``.
   Exactly one application can be partly funded, and it is the marginal one.
@@ -95,11 +97,20 @@ def fund_in_order(
     prior_by_orgnr: Mapping[str, int] | None = None,
     quotas: QuotaBook | None = None,
 ) -> tuple[list[Decision], list[Reason]]:
-    """:func:`fund` for entries in the order given (another rule's order: a drawn order)."""
+    """:func:`fund` for entries in the order given (another rule's order: a drawn order, which
+    decides within a tie, so a ``stop`` line is drawn at the first that does not fit)."""
     n = len(entries)
     ordered = Ranking(list(range(n)), [e.rank for e in entries], [e.tied for e in entries])
     apps = [e.application for e in entries]
-    return fund(apps, ordered, budget, policy, prior_by_orgnr=prior_by_orgnr, quotas=quotas)
+    return fund(
+        apps,
+        ordered,
+        budget,
+        policy,
+        prior_by_orgnr=prior_by_orgnr,
+        quotas=quotas,
+        line_between_ranks=False,
+    )
 
 
 def fund(
@@ -110,6 +121,7 @@ def fund(
     *,
     prior_by_orgnr: Mapping[str, int] | None = None,
     quotas: QuotaBook | None = None,
+    line_between_ranks: bool = True,
 ) -> tuple[list[Decision], list[Reason]]:
     """Fund ``applications`` in the order ``order`` gives, as the ``ranked`` rule does.
 
@@ -118,7 +130,8 @@ def fund(
     reuse the funding line and reserve. With ``quotas`` (:mod:`tilskudd.rules.quotas`, built over
     the applications in this order), the applications chosen for the minimums are funded first,
     and one that would break a maximum is skipped without drawing the line; the caller checks
-    the minimums afterwards (:meth:`QuotaBook.check_met`).
+    the minimums afterwards (:meth:`QuotaBook.check_met`). ``line_between_ranks``: a ``stop``
+    line still tries the applications tied with the one it fell at (see the module docstring).
 
     How it is laid out, for speed at 100 000 applications, where reading Python objects in rank
     order (one cache miss each) costs more than the arithmetic (docs/benchmarks.md): eligibility
@@ -164,6 +177,8 @@ def fund(
     waiting: list[int] = []  # eligible, not funded for want of budget: the reserve candidates
     remaining = budget
     stopped: Reason | None = None  # the one reason every application below that line gets
+    # A stop line falls between ranks: those tied with the application it fell at are still tried.
+    line_rank: int | None = None
 
     for k in visit:
         amount = eligibles[k]
@@ -180,7 +195,7 @@ def fund(
                     eligibles[k] = amount
                     if amount == 0:
                         continue
-        if stopped is not None:
+        if stopped is not None and not (tied[k] and ranks[k] == line_rank):
             outcome[k] = stopped
             outcomes[k] = "unfunded"
             waiting.append(k)
@@ -225,6 +240,8 @@ def fund(
                 waiting.append(k)
             if at_line != "skip":
                 stopped = make_reason("reason.line.stopped", line_rank=rank)
+                if at_line == "stop" and line_between_ranks:
+                    line_rank = rank
 
     for place, k in enumerate(waiting[: policy.reserve], start=1):
         statuses[k] = Status.RESERVE

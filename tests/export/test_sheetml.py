@@ -394,6 +394,16 @@ def test_every_part_is_well_formed_xml_with_a_content_type_and_a_relationship(
     assert book.properties.created == datetime(2026, 11, 28, 10, 30)
 
 
+def test_a_title_with_control_characters_is_repaired(tmp_path: Path) -> None:
+    """The title (a programme's and a round's name) goes into docProps/core.xml as it is."""
+    path = tmp_path / "t.xlsx"
+    with Workbook(path, created=CREATED, title="IKT\x01 <&> ordning \ud800") as book:
+        book.add_sheet("Ark").append(["x"])
+    core = ElementTree.fromstring(_package(path)["docProps/core.xml"])
+    assert [e.text for e in core if e.tag.endswith("title")] == ["IKT\ufffd <&> ordning \ufffd"]
+    assert load_workbook(path).properties.title == "IKT\ufffd <&> ordning \ufffd"
+
+
 def test_same_workbook_same_bytes(tmp_path: Path) -> None:
     a, b = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
     _write(a, [MIXED] * 3)

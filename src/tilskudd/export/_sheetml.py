@@ -359,6 +359,9 @@ def _encode(text: str) -> bytes:
 
 
 def _attr(text: str) -> str:
+    """Text for an attribute or a part's element (the title): escaped and XML-safe."""
+    if _ILLEGAL.search(text):
+        text = _repaired(text)
     return (
         text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
     )

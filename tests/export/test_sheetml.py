@@ -194,6 +194,19 @@ def test_text_is_cut_at_excels_limit(tmp_path: Path) -> None:
     assert _calamine_rows(path)[0] == [cut, whole]
 
 
+def test_excels_limit_counts_utf16_units(tmp_path: Path) -> None:
+    """Excel counts a character outside the BMP (an emoji) as two (LEN("😀") is 2)."""
+    path = tmp_path / "t.xlsx"
+    _write(path, [["😀" * 20_000, "é" * 20_000], ["a😀" * 10_922 + "b"]])
+    rows = _openpyxl_rows(path)
+    (emoji, accents), exact = rows[0], rows[1][0]
+    assert len(emoji.encode("utf-16-le")) // 2 == MAX_CELL_CHARS
+    assert emoji == "😀" * 16_383 + "…"
+    assert accents == "é" * 20_000
+    assert exact == "a😀" * 10_922 + "b"  # 32 767 units: Excel's limit, not over it
+    assert _calamine_rows(path)[0][0] == emoji
+
+
 def test_text_that_looks_like_excels_escape_is_escaped(tmp_path: Path) -> None:
     path = tmp_path / "t.xlsx"
     _write(path, [["a_x0041_b", "_x000D_"]])

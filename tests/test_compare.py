@@ -122,8 +122,17 @@ def test_parse_rules() -> None:
     assert parse_rules(" ranked, proportional,ranked ", available) == ("ranked", "proportional")
     with pytest.raises(PolicyError, match="at least two different rules"):
         parse_rules("ranked", available)
-    with pytest.raises(PolicyError, match=r"unknown or unavailable rule\(s\) fair"):
+    with pytest.raises(PolicyError, match=r"unknown or unavailable rule\(s\) fair") as caught:
         parse_rules("ranked,fair", available)
+    assert caught.value.text("nb") == (
+        "--compare: ukjent eller utilgjengelig regel fair; velg blant lottery, optimal, "
+        "proportional og ranked"
+    )
+    with pytest.raises(PolicyError) as caught:
+        parse_rules("ranked", available)
+    assert caught.value.text("nb") == (
+        "--compare trenger minst to forskjellige regler, f.eks. --compare ranked,proportional"
+    )
 
 
 def test_terminal_view(round5: list[Application]) -> None:

@@ -114,13 +114,10 @@ def parse_rules(text: str, available: Sequence[str]) -> tuple[str, ...]:
     unknown = [n for n in names if n not in available]
     if unknown:
         raise PolicyError(
-            f"--compare: unknown or unavailable rule(s) {', '.join(unknown)}; "
-            f"available: {', '.join(sorted(available))}"
+            key="output.error.compare_unknown", unknown=unknown, available=sorted(available)
         )
     if len(names) < 2:
-        raise PolicyError(
-            "--compare needs at least two different rules, e.g. --compare ranked,proportional"
-        )
+        raise PolicyError(key="output.error.compare_two")
     return tuple(names)
 
 
@@ -183,7 +180,7 @@ def compare(
     for rule in rules:
         if rule not in RULES:
             raise PolicyError(
-                f"unknown or unavailable rule {rule!r}; available: {', '.join(sorted(RULES))}"
+                key="output.error.compare_unknown", unknown=[rule], available=sorted(RULES)
             )
         # Validated, so that a rule name the policy model does not know is refused here too.
         rule_policy = Policy.model_validate({**policy.model_dump(), "rule": rule})

@@ -95,6 +95,9 @@ class Comparison:
     figures: tuple[RuleFigures, ...]
     differences: tuple[Difference, ...]
     applications: tuple[Application, ...]
+    created: datetime
+    """When the rules were compared: the workbook's time, so that it is the same every time
+    it is written."""
 
     def by_rule(self) -> Mapping[str, RuleFigures]:
         """The figures keyed by rule name."""
@@ -166,12 +169,14 @@ def compare(
     rules: Sequence[str],
     *,
     prior_by_orgnr: Mapping[str, int] | None = None,
+    created: datetime | None = None,
 ) -> Comparison:
     """Run every rule in ``rules`` on ``applications`` with ``budget`` and ``policy``.
 
     ``policy.rule`` is replaced by each rule in turn; everything else is shared. The differences
     list every application whose (status, amount) is not the same under every rule, in the
-    order of the first rule's decisions (its rank order).
+    order of the first rule's decisions (its rank order). ``created`` (default: now) is the
+    time the comparison workbook carries.
     """
     from tilskudd.rules import RULES, allocate
 
@@ -213,6 +218,7 @@ def compare(
         figures=tuple(figures),
         differences=tuple(differences),
         applications=apps,
+        created=created or datetime.now(UTC).replace(microsecond=0),
     )
 
 

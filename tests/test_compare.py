@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -122,8 +123,17 @@ def test_parse_rules() -> None:
     assert parse_rules(" ranked, proportional,ranked ", available) == ("ranked", "proportional")
     with pytest.raises(PolicyError, match="at least two different rules"):
         parse_rules("ranked", available)
-    with pytest.raises(PolicyError, match=r"unknown or unavailable rule\(s\) fair"):
+    with pytest.raises(PolicyError, match=r"unknown or unavailable rule\(s\) fair") as caught:
         parse_rules("ranked,fair", available)
+    assert caught.value.text("nb") == (
+        "--compare: ukjent eller utilgjengelig regel fair; velg blant lottery, optimal, "
+        "proportional og ranked"
+    )
+    with pytest.raises(PolicyError) as caught:
+        parse_rules("ranked", available)
+    assert caught.value.text("nb") == (
+        "--compare trenger minst to forskjellige regler, f.eks. --compare ranked,proportional"
+    )
 
 
 def test_terminal_view(round5: list[Application]) -> None:
@@ -175,6 +185,28 @@ def test_workbook_read_back(round5: list[Application], tmp_path: Path) -> None:
         assert book[name].freeze_panes == "A2"
     assert book["ranked"].auto_filter.ref == "A1:J6"
     assert book["Forskjeller"].auto_filter.ref == "A1:G5"
+
+
+def test_the_same_comparison_gives_the_same_bytes(
+    round5: list[Application], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The workbook carries the comparison's time, not the clock's when it is written."""
+    from datetime import UTC, datetime
+
+    from tilskudd.export import _sheetml
+
+    comparison = compare(round5, 600_000, POLICY, ["ranked", "proportional"])
+    first, second = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    write(comparison, first, lang="nb")
+
+    class Later(datetime):
+        @classmethod
+        def now(cls, tz: Any = None) -> Later:
+            return cls(2031, 5, 17, 12, 0, tzinfo=UTC)
+
+    monkeypatch.setattr(_sheetml, "datetime", Later)
+    write(comparison, second, lang="nb")
+    assert first.read_bytes() == second.read_bytes()
 
 
 # --- the CLI -----------------------------------------------------------------------------------

@@ -95,6 +95,9 @@ class Comparison:
     figures: tuple[RuleFigures, ...]
     differences: tuple[Difference, ...]
     applications: tuple[Application, ...]
+    created: datetime
+    """When the rules were compared: the workbook's time, so that it is the same every time
+    it is written."""
 
     def by_rule(self) -> Mapping[str, RuleFigures]:
         """The figures keyed by rule name."""
@@ -114,13 +117,10 @@ def parse_rules(text: str, available: Sequence[str]) -> tuple[str, ...]:
     unknown = [n for n in names if n not in available]
     if unknown:
         raise PolicyError(
-            f"--compare: unknown or unavailable rule(s) {', '.join(unknown)}; "
-            f"available: {', '.join(sorted(available))}"
+            key="output.error.compare_unknown", unknown=unknown, available=sorted(available)
         )
     if len(names) < 2:
-        raise PolicyError(
-            "--compare needs at least two different rules, e.g. --compare ranked,proportional"
-        )
+        raise PolicyError(key="output.error.compare_two")
     return tuple(names)
 
 
@@ -169,12 +169,14 @@ def compare(
     rules: Sequence[str],
     *,
     prior_by_orgnr: Mapping[str, int] | None = None,
+    created: datetime | None = None,
 ) -> Comparison:
     """Run every rule in ``rules`` on ``applications`` with ``budget`` and ``policy``.
 
     ``policy.rule`` is replaced by each rule in turn; everything else is shared. The differences
     list every application whose (status, amount) is not the same under every rule, in the
-    order of the first rule's decisions (its rank order).
+    order of the first rule's decisions (its rank order). ``created`` (default: now) is the
+    time the comparison workbook carries.
     """
     from tilskudd.rules import RULES, allocate
 
@@ -183,7 +185,7 @@ def compare(
     for rule in rules:
         if rule not in RULES:
             raise PolicyError(
-                f"unknown or unavailable rule {rule!r}; available: {', '.join(sorted(RULES))}"
+                key="output.error.compare_unknown", unknown=[rule], available=sorted(RULES)
             )
         # Validated, so that a rule name the policy model does not know is refused here too.
         rule_policy = Policy.model_validate({**policy.model_dump(), "rule": rule})
@@ -216,6 +218,7 @@ def compare(
         figures=tuple(figures),
         differences=tuple(differences),
         applications=apps,
+        created=created or datetime.now(UTC).replace(microsecond=0),
     )
 
 

@@ -371,6 +371,33 @@ def test_an_output_that_cannot_be_written_stops_the_commit_before_it_is_recorded
     assert sorted(p.name for p in folder.glob(".*")) == []  # no staged file left
 
 
+@pytest.mark.parametrize("target", ["tilskudd.ledger.sqlite", "tilskudd.toml"])
+@pytest.mark.parametrize("round_args", [["--round", "2"], ["--budget", "50000"]])
+def test_the_ledger_and_the_programme_file_are_never_replaced_by_an_output(
+    folder: Path, target: str, round_args: list[str]
+) -> None:
+    """Inputs of the round like the applications: -o onto one is refused, --force or not."""
+    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    before = snapshot(folder / target)
+    result = run("allocate", "r2.csv", *round_args, "-o", target, "--format", "csv", "--force")
+    assert result.exit_code == 2, result.output
+    assert f"{target} is an input file; tilskudd never overwrites its input" in result.stderr
+    assert snapshot(folder / target) == before
+    assert run("verify").exit_code == 0
+
+
+def test_a_ledger_given_by_option_is_never_replaced_by_an_output(folder: Path) -> None:
+    assert run("allocate", "r1.csv", "--round", "1", "--commit", "--ledger", "l.db").exit_code == 0
+    before = snapshot(folder / "l.db")
+    result = run(
+        "allocate", "r2.csv", "--ledger", "l.db", "--budget", "1", "-o", "l.db", "--format", "csv",
+        "--force",
+    )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert "l.db is an input file" in result.stderr
+    assert snapshot(folder / "l.db") == before
+
+
 def test_a_refused_commit_leaves_no_document_of_the_round(folder: Path) -> None:
     assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
     again = run("allocate", "r1.csv", "--round", "1", "--commit", "-o", "r1.json")

@@ -52,3 +52,23 @@ def test_a_folder_as_output_is_named_as_a_folder_with_or_without_force(tmp_path:
     for force in (False, True):
         with pytest.raises(OutputExistsError, match="is a folder; give a file name"):
             check_output_path(tmp_path, force=force)
+
+
+def test_a_device_or_a_pipe_as_output_is_refused_with_or_without_force(tmp_path: Path) -> None:
+    """-o /dev/null or /dev/stdout --force would rename the output over the device itself."""
+    from tilskudd.errors import OutputExistsError
+    from tilskudd.export import check_output_path
+
+    pipe = tmp_path / "pipe.csv"
+    os.mkfifo(pipe)
+    link = tmp_path / "link.csv"
+    link.symlink_to(pipe)
+    for target in (pipe, link, Path(os.devnull)):
+        for force in (False, True):
+            with pytest.raises(OutputExistsError) as caught:
+                check_output_path(target, force=force)
+            error = caught.value
+            assert str(error) == f"{target} is a device or a pipe, not a file; give a file name"
+            nb = f"{target} er en enhet eller et rør, ikke en fil; oppgi et filnavn"
+            assert error.text("nb") == nb
+    assert stat.S_ISFIFO(pipe.stat().st_mode)

@@ -105,9 +105,24 @@ def test_xlsx_amounts_are_numbers_and_formula_text_stays_text(
     amount = sheet.cell(row=2, column=COLUMNS.index("Amount Awarded") + 1)
     assert title.data_type == "s"
     assert title.value == "=1+1"
+    assert title.quotePrefix  # Excel keeps it text even when someone edits the cell
     assert amount.value == 3_300_000
     assert isinstance(amount.value, int)
     assert sheet.freeze_panes == "A2"
+
+
+def test_xlsx_same_round_gives_the_same_bytes(
+    small_round: Callable[..., RoundResult], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The workbook carries the round's time, not the clock's (as the award workbook does)."""
+    import time
+
+    first, second = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    write(small_round(), first, format="360giving")
+    later = time.time() + 3 * 3600
+    monkeypatch.setattr(time, "time", lambda: later)
+    write(small_round(), second, format="360giving")
+    assert first.read_bytes() == second.read_bytes()
 
 
 def test_options_prefix_funder_identifier_and_award_date(

@@ -219,6 +219,19 @@ def test_applicant_text_is_escaped(small_round: Callable[..., RoundResult]) -> N
     assert "+47 Digital innbyggerdialog <script>alert(1)</script>" in " ".join(page.text)
 
 
+def test_control_characters_are_replaced_not_written(
+    small_round: Callable[..., RoundResult],
+) -> None:
+    """HTML text may not hold control characters other than whitespace (a validator's error;
+    a NUL is dropped by browsers): each becomes U+FFFD, as in the workbook."""
+    result = small_round()
+    apps = list(result.applications)
+    apps[0] = apps[0].model_copy(update={"applicant": "Bell\x07 \x00kommune\x85\x7f\ufffe"})
+    html = render(result.model_copy(update={"applications": tuple(apps)}), lang="en")
+    assert "Bell\ufffd \ufffdkommune\ufffd\ufffd\ufffd" in html
+    assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]", html)
+
+
 def test_english_page_uses_english_words_and_numbers(
     small_round: Callable[..., RoundResult],
 ) -> None:

@@ -106,6 +106,28 @@ def test_characters_outside_the_font_become_a_replacement_mark(
     assert "Halden \ufffd\ufffd kommune" in text
 
 
+def test_a_cell_too_long_for_a_page_is_cut_not_refused(
+    small_round: Callable[..., RoundResult], tmp_path: Path
+) -> None:
+    """fpdf2 refuses a table row taller than a page: a project in 150 municipalities, or a
+    pasted description as its title, is cut with "…" in the lists (the workbook has it all)."""
+    from tilskudd.registry import get_register
+
+    numbers = tuple(get_register("2024").municipalities)[:150]
+    result = small_round()
+    apps = list(result.applications)
+    apps[0] = apps[0].model_copy(update={"municipalities": numbers})
+    apps[1] = apps[1].model_copy(update={"project": "Felles plattform " * 200})
+    path = tmp_path / "lang.pdf"
+    write(result.model_copy(update={"applications": tuple(apps)}), path, lang="nb")
+    pages = _pages(path)
+    text = " ".join(pages)
+    assert "Felles plattform Felles plattform" in text
+    assert text.count("…") == 4  # the places; the project by amount and in its 2 municipalities
+    assert "Tildelinger etter kommune" in text  # the rest of the document is there
+    assert f"Side {len(pages)} av {len(pages)}" in pages[-1]
+
+
 def test_round_without_awards_says_so(
     small_round: Callable[..., RoundResult], tmp_path: Path
 ) -> None:

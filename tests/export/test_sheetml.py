@@ -194,6 +194,19 @@ def test_text_is_cut_at_excels_limit(tmp_path: Path) -> None:
     assert _calamine_rows(path)[0] == [cut, whole]
 
 
+def test_excels_limit_counts_utf16_units(tmp_path: Path) -> None:
+    """Excel counts a character outside the BMP (an emoji) as two (LEN("😀") is 2)."""
+    path = tmp_path / "t.xlsx"
+    _write(path, [["😀" * 20_000, "é" * 20_000], ["a😀" * 10_922 + "b"]])
+    rows = _openpyxl_rows(path)
+    (emoji, accents), exact = rows[0], rows[1][0]
+    assert len(emoji.encode("utf-16-le")) // 2 == MAX_CELL_CHARS
+    assert emoji == "😀" * 16_383 + "…"
+    assert accents == "é" * 20_000
+    assert exact == "a😀" * 10_922 + "b"  # 32 767 units: Excel's limit, not over it
+    assert _calamine_rows(path)[0][0] == emoji
+
+
 def test_text_that_looks_like_excels_escape_is_escaped(tmp_path: Path) -> None:
     path = tmp_path / "t.xlsx"
     _write(path, [["a_x0041_b", "_x000D_"]])
@@ -392,6 +405,16 @@ def test_every_part_is_well_formed_xml_with_a_content_type_and_a_relationship(
     book = load_workbook(path)
     assert book.properties.creator == "tilskudd"
     assert book.properties.created == datetime(2026, 11, 28, 10, 30)
+
+
+def test_a_title_with_control_characters_is_repaired(tmp_path: Path) -> None:
+    """The title (a programme's and a round's name) goes into docProps/core.xml as it is."""
+    path = tmp_path / "t.xlsx"
+    with Workbook(path, created=CREATED, title="IKT\x01 <&> ordning \ud800") as book:
+        book.add_sheet("Ark").append(["x"])
+    core = ElementTree.fromstring(_package(path)["docProps/core.xml"])
+    assert [e.text for e in core if e.tag.endswith("title")] == ["IKT\ufffd <&> ordning \ufffd"]
+    assert load_workbook(path).properties.title == "IKT\ufffd <&> ordning \ufffd"
 
 
 def test_same_workbook_same_bytes(tmp_path: Path) -> None:

@@ -494,6 +494,26 @@ def test_failure_leaves_the_old_file_alone(
     assert [p.name for p in tmp_path.iterdir()] == ["ut.xlsx"]
 
 
+def test_more_columns_than_excel_holds_is_an_error_not_a_crash(
+    result: RoundResult, tmp_path: Path
+) -> None:
+    """A sheet with 16 400 columns of its own: with tilskudd's 17, over Excel's 16 384."""
+    from tilskudd.errors import InputFileError
+
+    wide = result.model_copy(update={"extra_columns": tuple(f"E{i}" for i in range(16_400))})
+    target = tmp_path / "ut.xlsx"
+    with pytest.raises(InputFileError) as caught:
+        xlsx.write(wide, target, lang="nb")
+    assert str(caught.value) == (
+        "the applications have 16,400 columns of their own; with tilskudd's the award workbook"
+        " would need 16,417 columns, more than the 16,384 a sheet holds in Excel. Write .csv or"
+        " .json instead"
+    )
+    assert caught.value.text("nb").startswith("søknadene har 16\u00a0400 egne kolonner; ")
+    assert caught.value.exit_code == 1
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_the_garbage_collector_is_left_as_it_was(
     result: RoundResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -197,8 +197,11 @@ def allocate(
         if setup.seed_drawn:
             console().print(get(language)("cli.seed_drawn", seed=policy.seed))
         # Never written over: the applications, and the policy file and column map read with
-        # them (an -o policy.toml --force would otherwise replace the policy with the result).
-        inputs = [p for p in (file, policy_file, columns) if p is not None]
+        # them (an -o policy.toml --force would otherwise replace the policy with the result),
+        # nor the programme file and the ledger (-o tilskudd.ledger.sqlite would lose the record
+        # of every committed round).
+        own = (file, policy_file, columns, ledger, *plan.files())
+        inputs = [p for p in own if p is not None]
         if compare is not None:
             from tilskudd.cli.compare import check_compare_output
 

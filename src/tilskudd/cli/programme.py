@@ -538,6 +538,15 @@ class RoundPlan:
         self.round = round_number
         self.context = context
 
+    def files(self) -> list[Path]:
+        """The programme file and its ledger: read by the round, so never replaced by an output."""
+        if self.programme is None:
+            return []
+        files = [self.ledger or self.programme.ledger_path]
+        if self.programme.path is not None:
+            files.append(self.programme.path)
+        return files
+
     @property
     def lang(self) -> str | None:
         """The programme's language, a fallback after --lang and the policy file's."""

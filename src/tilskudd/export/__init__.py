@@ -48,13 +48,18 @@ def format_for(path: Path, explicit: str | None = None) -> str:
 
 
 def check_output_path(path: Path, *, inputs: Iterable[Path] = (), force: bool = False) -> None:
-    """Refuse to overwrite an input file ever, or an existing output without ``force``."""
+    """Refuse to overwrite an input file ever, or an existing output without ``force``; refuse
+    a folder, a device or a pipe as the output."""
     resolved = path.resolve()
     for source in inputs:
         if source.exists() and resolved == Path(source).resolve():
             raise OutputExistsError(key="output.error.is_input", path=str(path))
     if path.is_dir():
         raise OutputExistsError(key="output.error.is_folder", path=str(path))
+    if path.exists() and not path.is_file():
+        # /dev/null, /dev/stdout, a named pipe: the output is renamed into place (see
+        # tilskudd.export.atomic), which would replace the device itself, not write to it.
+        raise OutputExistsError(key="output.error.not_a_file", path=str(path))
     if path.exists() and not force:
         raise OutputExistsError(key="output.error.exists", path=str(path))
 

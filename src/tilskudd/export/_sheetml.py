@@ -85,7 +85,7 @@ MAX_ROWS: Final = 1_048_576
 MAX_COLUMNS: Final = 16_384
 """Excel's column limit per sheet (XFD)."""
 MAX_CELL_CHARS: Final = 32_767
-"""Excel's limit on the characters in one cell."""
+"""Excel's limit on the characters in one cell, counted as UTF-16 code units."""
 COMPRESS_LEVEL: Final = 1
 """zlib level for every part: level 1 deflates sheet XML about 7:1 in a third of level 6's time."""
 BLOCK_ROWS: Final = 512
@@ -132,11 +132,14 @@ def _repaired(text: str) -> str:
 
 def safe_text(value: str) -> str:
     """Text a cell can hold: XML-illegal characters repaired (:func:`_repaired`), cut at
-    Excel's limit."""
+    Excel's limit (:data:`MAX_CELL_CHARS` UTF-16 code units: an emoji counts as two)."""
     if _ILLEGAL.search(value):
         value = _repaired(value)
-    if len(value) > MAX_CELL_CHARS:
-        value = value[: MAX_CELL_CHARS - 1] + "…"
+    if len(value) > MAX_CELL_CHARS // 2:  # shorter text is within the limit, however written
+        units = value.encode("utf-16-le")
+        if len(units) > 2 * MAX_CELL_CHARS:
+            # "ignore" drops half a surrogate pair left at the cut.
+            value = units[: 2 * (MAX_CELL_CHARS - 1)].decode("utf-16-le", "ignore") + "…"
     return value
 
 
@@ -332,7 +335,7 @@ def _compile_row(types: tuple[type, ...], styles: tuple[int, ...]) -> _RowFuncti
     namespace: dict[str, Any] = {
         "__builtins__": {"len": len},
         "_isfinite": math.isfinite,
-        "_MAX": MAX_CELL_CHARS,
+        "_MAX": MAX_CELL_CHARS // 2,  # a longer text may be over Excel's limit in UTF-16
         "_starts": _STARTS.search,
     }
     exec(compile(source, "<sheetml row>", "exec"), namespace)  # fixed markup and names only
@@ -359,6 +362,9 @@ def _encode(text: str) -> bytes:
 
 
 def _attr(text: str) -> str:
+    """Text for an attribute or a part's element (the title): escaped and XML-safe."""
+    if _ILLEGAL.search(text):
+        text = _repaired(text)
     return (
         text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
     )

@@ -138,7 +138,7 @@ def _rule_sheet(book: Workbook, figures: RuleFigures, comparison: Comparison, la
 
 def write(comparison: Comparison, path: Path, *, lang: str = "en") -> None:
     """Write the comparison workbook to ``path`` atomically."""
-    with atomic_path(Path(path)) as tmp, Workbook(tmp) as book:
+    with atomic_path(Path(path)) as tmp, Workbook(tmp, created=comparison.created) as book:
         _comparison_sheet(book, comparison, lang)
         _differences_sheet(book, comparison, lang)
         for figures in comparison.figures:

@@ -23,12 +23,12 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from tilskudd.errors import UsageError
-from tilskudd.export._sheetml import safe_text
+from tilskudd.export._sheetml import Style, Workbook
 from tilskudd.export.atomic import atomic_path, atomic_write
 from tilskudd.export.csv import neutralise
 from tilskudd.i18n import get
@@ -191,36 +191,19 @@ def _write_csv(path: Path, data: list[dict[str, Any]]) -> None:
             )
 
 
-def _write_xlsx(path: Path, data: list[dict[str, Any]]) -> None:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "grants"
-    sheet.append(list(COLUMNS))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for r, row in enumerate(data, start=2):
-        for c, column in enumerate(COLUMNS, start=1):
-            value = row[column]
-            if isinstance(value, str):
-                # A control character (Excel for Mac's line break in a cell is a vertical tab)
-                # cannot go into the sheet's XML: made safe as in the award workbook.
-                value = safe_text(value)
-            cell = sheet.cell(row=r, column=c, value=value)
-            if isinstance(value, str):
-                # openpyxl would store text starting with "=" as a formula: keep it text.
-                cell.data_type = "s"
-            elif isinstance(value, int):
-                cell.number_format = "0"
-    for c, column in enumerate(COLUMNS, start=1):
-        longest = max([len(column)] + [len(str(row[column] or "")) for row in data])
-        sheet.column_dimensions[get_column_letter(c)].width = min(60, max(12, longest + 2))
-    sheet.freeze_panes = "A2"
-    with atomic_path(path) as tmp:
-        book.save(tmp)
+def _write_xlsx(path: Path, data: list[dict[str, Any]], created: datetime) -> None:
+    # tilskudd's own writer, as for the award workbook: text is never a formula (quote prefix
+    # on "=1+1"), control characters are made safe, and the file carries the round's time, so
+    # the same round gives the same bytes.
+    widths = [
+        min(60, max(12, max([len(c)] + [len(str(row[c] or "")) for row in data]) + 2))
+        for c in COLUMNS
+    ]
+    with atomic_path(path) as tmp, Workbook(tmp, created=created) as book:
+        sheet = book.add_sheet("grants", widths=widths, freeze_rows=1)
+        sheet.append(COLUMNS, (Style.BOLD,) * len(COLUMNS))
+        for row in data:
+            sheet.append([row[c] for c in COLUMNS])
 
 
 def write(result: RoundResult, path: Path, *, lang: str = "en", **options: Any) -> None:
@@ -237,4 +220,4 @@ def write(result: RoundResult, path: Path, *, lang: str = "en", **options: Any) 
     if suffix == ".csv":
         _write_csv(path, data)
     else:
-        _write_xlsx(path, data)
+        _write_xlsx(path, data, result.created)

@@ -14,6 +14,7 @@ description. Every text that comes from the applications is escaped.
 
 from __future__ import annotations
 
+import re
 from html import escape
 from pathlib import Path
 
@@ -91,8 +92,13 @@ footer p { margin: .25rem 0; overflow-wrap: anywhere; }
 """
 
 
+# Characters HTML text may not hold: controls other than whitespace (C0, DEL, C1) and the
+# noncharacters U+FFFE and U+FFFF. Replaced, not dropped, as in the workbook.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
 def _e(text: object) -> str:
-    return escape(str(text), quote=True)
+    return escape(_FORBIDDEN.sub("\ufffd", str(text)), quote=True)
 
 
 def _count(pub: Publication, key: str, n: int) -> str:

@@ -64,6 +64,17 @@ def _safe(text: str) -> str:
     return "".join(ch if ord(ch) in covered or ch in "\n\r\t" else "\ufffd" for ch in text)
 
 
+# A table row must fit on one page: fpdf2 moves a row that does not fit to the next page, and
+# refuses one taller than a page. 40 lines of 4.6 mm leave room for the running header, the
+# repeated heading row and the margins. Text of up to _SHORT characters with few line breaks
+# always fits in the narrowest column (38 mm, at least 11 of the widest letters a line), so only
+# longer text is measured.
+_MAX_CELL_LINES = 40
+_SHORT = 300
+_LINE_H = 4.6
+_PADDING_X = 1.5
+
+
 class _Document(FPDF):
     """A4 pages with a running header (after the first page) and "page n of N" footers."""
 
@@ -81,6 +92,8 @@ class _Document(FPDF):
         self.set_creation_date(created)
         subtitle = " · ".join(p for p in (pub.programme, pub.round) if p)
         self.running = _safe(" – ".join(p for p in (pub.title, subtitle) if p))
+        self.fitted: dict[tuple[str, float], str] = {}
+        """Table cell texts cut to fit a page, by text and column width (see :func:`_fit`)."""
 
     def header(self) -> None:
         if self.page_no() == 1:
@@ -116,6 +129,41 @@ def _text(
     doc.set_text_color(*color)
     doc.multi_cell(0, size * 0.45, _safe(text), align="L", new_x="LMARGIN", new_y="NEXT")
     doc.ln(space)
+
+
+def _fit(doc: _Document, text: str, width: float) -> str:
+    """``text`` for a table cell ``width`` mm wide, cut with "…" if it would take more than
+    :data:`_MAX_CELL_LINES` lines (a project listing 150 municipalities, a pasted description);
+    the workbook and the other exports keep the whole text."""
+    text = _safe(text)
+    if len(text) <= _SHORT and text.count("\n") < 10:
+        return text
+    key = (text, width)
+    if key not in doc.fitted:  # a long project is listed under each of its municipalities
+        doc.fitted[key] = _cut(doc, text, width)
+    return doc.fitted[key]
+
+
+def _cut(doc: _Document, text: str, width: float) -> str:
+    inner = width - 2 * _PADDING_X - 1  # a little narrower than the cell: never too many lines
+    # No line holds 100 characters, even of the narrowest letters: what is beyond is never shown.
+    text = text[: _MAX_CELL_LINES * 100 + 1]
+
+    def fits(candidate: str) -> bool:
+        lines = doc.multi_cell(inner, _LINE_H, candidate, dry_run=True, output="LINES")
+        assert isinstance(lines, list)  # output="LINES" gives the lines alone
+        return len(lines) <= _MAX_CELL_LINES
+
+    if fits(text):
+        return text
+    low, high = 0, len(text)  # the longest prefix that fits with "…" after it
+    while low < high:
+        middle = (low + high + 1) // 2
+        if fits(text[:middle].rstrip() + "…"):
+            low = middle
+        else:
+            high = middle - 1
+    return text[:low].rstrip() + "…"
 
 
 def _heading(doc: _Document, text: str) -> None:
@@ -188,8 +236,8 @@ def _table_style(doc: _Document) -> dict[str, Any]:
         "borders_layout": TableBordersLayout.HORIZONTAL_LINES,
         "cell_fill_color": _ZEBRA,
         "cell_fill_mode": TableCellFillMode.ROWS,
-        "line_height": 4.6,
-        "padding": (1.2, 1.5, 1.2, 1.5),
+        "line_height": _LINE_H,
+        "padding": (1.2, _PADDING_X, 1.2, _PADDING_X),
         "repeat_headings": 1,
         "width": doc.epw,
     }
@@ -222,9 +270,9 @@ def _by_amount(doc: _Document) -> None:
             table.row(
                 [
                     str(n),
-                    _safe(line.applicant),
-                    _safe(line.project),
-                    _safe(line.places),
+                    _fit(doc, line.applicant, 38),
+                    _fit(doc, line.project, 62),
+                    _fit(doc, line.places, 40),
                     pub.money(line.amount),
                 ]
             )
@@ -295,7 +343,12 @@ def _by_municipality(doc: _Document) -> None:
                     if line.shared:
                         amount = f"{amount} {SHARED_MARK}"
                     table.row(
-                        [_safe(group.name), _safe(line.applicant), _safe(line.project), amount]
+                        [
+                            _fit(doc, group.name, 44),
+                            _fit(doc, line.applicant, 44),
+                            _fit(doc, line.project, 61),
+                            amount,
+                        ]
                     )
         _total(doc, table, 4)
     if pub.shared:

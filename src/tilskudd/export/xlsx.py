@@ -39,8 +39,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 from tilskudd.collector import collector_paused
+from tilskudd.errors import InputFileError
 from tilskudd.export._sheetml import (
     FORMULA_STARTS,
+    MAX_COLUMNS,
     CellValue,
     Formula,
     Sheet,
@@ -450,13 +452,22 @@ def _write_basis(book: Workbook, result: RoundResult, lang: str) -> None:
 # --- the workbook ----------------------------------------------------------------------------
 
 
-def _fill(book: Workbook, result: RoundResult, lang: str) -> None:
+def _check_width(result: RoundResult, lang: str, *, override: bool) -> None:
+    """Refuse, before anything is written, an award sheet wider than Excel holds."""
+    extras = len(result.extra_columns)
+    columns = len(_award_columns(lang, result.extra_columns, funded=True, override=override))
+    if columns > MAX_COLUMNS:
+        raise InputFileError(
+            key="output.error.too_many_columns", extras=extras, columns=columns, max=MAX_COLUMNS
+        )
+
+
+def _fill(book: Workbook, result: RoundResult, lang: str, *, override: bool) -> None:
     t = get(lang)
     funded: list[Decision] = []
     others: list[Decision] = []
     for d in display_order(result):
         (funded if d.status in (Status.FUNDED, Status.PARTLY_FUNDED) else others).append(d)
-    override = any(d.override for d in result.allocation.decisions)
     for title, decisions, is_funded in (
         (t("ui.sheet.awards"), funded, True),
         (t("ui.sheet.others"), others, False),
@@ -477,9 +488,11 @@ def _fill(book: Workbook, result: RoundResult, lang: str) -> None:
 def write(result: RoundResult, path: Path, *, lang: str = "en", **_options: object) -> None:
     """Write the award workbook to ``path`` atomically (a temporary file, then a rename)."""
     title = " – ".join(p for p in (result.programme, result.round) if p) or None
+    override = any(d.override for d in result.allocation.decisions)
+    _check_width(result, lang, override=override)
     with (
         collector_paused(),
         atomic_path(Path(path)) as tmp,
         Workbook(tmp, created=result.created, title=title) as book,
     ):
-        _fill(book, result, lang)
+        _fill(book, result, lang, override=override)

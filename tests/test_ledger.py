@@ -1075,6 +1075,32 @@ def test_an_amendment_cannot_fund_a_project_funded_in_an_earlier_round(tmp_path:
     assert record.amount_after == 30_000
 
 
+@pytest.mark.parametrize("later_id", ["A-3", "C-3"])
+def test_an_amendment_cannot_fund_a_project_a_later_round_funded(
+    tmp_path: Path, later_id: str
+) -> None:
+    """A-3 was left unfunded in round 1; round 2 funded its project (by id, or by orgnr and
+    title). Raising A-3 in round 1 afterwards would fund the project twice."""
+    programme = make_programme(tmp_path)
+    ledger_path = tmp_path / "l.sqlite"
+    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))
+    again = (later_id, "Bergen kommune", BERGEN, "SAK", "1201", 80_000, 400_000, 3)
+    commit(ledger_path, programme, 2, write_csv(tmp_path / "r2.csv", [again]))
+    before = dump(ledger_path)
+    with pytest.raises(
+        LedgerError,
+        match=rf"A-3 \(round 1\) cannot be raised: the same project is funded in round 2 as "
+        rf"{later_id} \(NOK\xa080,000\); a project is funded once\. Amend {later_id} instead",
+    ):
+        lg.amend(ledger_path, programme, "A-3", 80_000, "from the reserve list", round=1)
+    assert dump(ledger_path) == before
+    assert lg.status(ledger_path, programme).committed == 100_000 + 80_000
+    # Once the later award is withdrawn, the project may be funded from round 1.
+    lg.withdraw(ledger_path, programme, later_id, "funded from round 1 instead", round=2)
+    record = lg.amend(ledger_path, programme, "A-3", 80_000, "from the reserve list", round=1)
+    assert record.amount_after == 80_000
+
+
 def test_lowering_an_award_is_allowed_when_the_frame_is_overspent(tmp_path: Path) -> None:
     """A frame lowered in tilskudd.toml below what was committed: a decrease returns money."""
     programme = make_programme(tmp_path)
@@ -1475,6 +1501,19 @@ def test_nb_a_project_funded_in_an_earlier_round(tmp_path: Path) -> None:
         "B-1 (runde 2) fikk ikke tilskudd fordi det samme prosjektet fikk tilskudd i runde 1 som "
         f"A-1 ({kr(60_000)}); et prosjekt får tilskudd én gang. Endre A-1 i stedet (tilskudd "
         "amend A-1 --round 1 ...), eller trekk den tilbake først."
+    )
+
+
+def test_nb_a_project_funded_in_a_later_round(tmp_path: Path) -> None:
+    programme = make_programme(tmp_path)
+    ledger_path = tmp_path / "l.sqlite"
+    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))
+    commit(ledger_path, programme, 2, write_csv(tmp_path / "r2.csv", [ROUND_1[2]]))
+    exc = refused(lambda: lg.amend(ledger_path, programme, "A-3", 80_000, "x", round=1))
+    assert nb(exc, "funded_other_round") == (
+        "A-3 (runde 1) kan ikke få mer: det samme prosjektet har tilskudd i runde 2 som A-3 "
+        f"({kr(80_000)}); et prosjekt får tilskudd én gang. Endre A-3 i stedet (tilskudd amend "
+        "A-3 --round 2 ...), eller trekk den tilbake først."
     )
 
 

@@ -1012,8 +1012,10 @@ class Ledger:
         return matches[0]
 
     def _refuse_second_award(self, award: AwardRecord) -> None:
-        """Refuse to give money to an application the round left unfunded because the same
-        project was funded in an earlier round, while that award still stands."""
+        """Refuse to give money to an application whose project is funded in another round:
+        the round left it unfunded because of an earlier award that still stands, or another
+        round (a later one, say) funded the same project (the same id, or the same orgnr and
+        project title) since."""
         for reason in award.reasons:
             if reason.get("code") != ALREADY_FUNDED:
                 continue
@@ -1033,6 +1035,33 @@ class Ledger:
                     earlier_id=earlier_id,
                     amount=earlier[0].current,
                 )
+        other = self._same_project_elsewhere(award)
+        if other is not None:
+            raise LedgerError(
+                key="ledger.error.funded_other_round",
+                id=award.application_id,
+                round=award.round,
+                other_round=other.round,
+                other_id=other.application_id,
+                amount=other.current,
+            )
+
+    def _same_project_elsewhere(self, award: AwardRecord) -> AwardRecord | None:
+        """An award of the same project in another round that stands (above 0 kr now), matched
+        as :meth:`RoundContext.already_funded` matches: the same id, or orgnr and title."""
+        title = normalise_title(award.project) if award.orgnr and award.project else None
+        for other in self.awards():
+            if other.round == award.round or other.current <= 0:
+                continue
+            if other.application_id == award.application_id:
+                return other
+            if (
+                title is not None
+                and other.orgnr == award.orgnr
+                and normalise_title(other.project) == title
+            ):
+                return other
+        return None
 
     def amend(
         self,

@@ -577,6 +577,33 @@ def test_the_hash_chain_finds_an_edit_made_outside_tilskudd(
     assert problem in (report.problem or "")
 
 
+def test_a_schema_version_set_back_outside_tilskudd_is_refused(
+    setup: tuple[Path, Programme, Path, Path],
+) -> None:
+    """user_version set back to 1 would hide the amendments from every figure (and make the
+    upgrade to 2 fail on the amendments table that is there): refused, untouched."""
+    ledger_path, programme, r1, _ = setup
+    commit(ledger_path, programme, 1, r1)
+    lg.amend(ledger_path, programme, "A-1", 50_000, "smaller budget")
+    _tamper(ledger_path, "PRAGMA user_version = 1")
+    before = dump(ledger_path)
+    message = r"says it has schema version 1, but it has the table amendments of a later version"
+    with pytest.raises(LedgerIntegrityError, match=message):
+        lg.status(ledger_path, programme)
+    with pytest.raises(LedgerIntegrityError, match=message):
+        lg.verify_chain(ledger_path)
+    with pytest.raises(LedgerIntegrityError, match=message):
+        lg.amend(ledger_path, programme, "A-1", 45_000, "x")
+    assert dump(ledger_path) == before
+    exc = refused(lambda: lg.status(ledger_path, programme), LedgerIntegrityError)
+    assert nb(exc, "schema_changed") == (
+        f"{ledger_path} sier at det har skjemaversjon 1, men det har tabellen amendments fra en "
+        "senere versjon: versjonen er endret utenom tilskudd, og tallene i registeret kan ikke "
+        "stoles på. tilskudd har latt filen være som den var; gjenopprett registeret fra en "
+        "sikkerhetskopi."
+    )
+
+
 def test_nothing_is_added_to_a_tampered_ledger(setup: tuple[Path, Programme, Path, Path]) -> None:
     ledger_path, programme, r1, r2 = setup
     commit(ledger_path, programme, 1, r1)

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sqlite3
 import time
 from collections import defaultdict
@@ -544,6 +545,25 @@ def _check_header(path: Path, app_id: int, version: int) -> None:
         )
 
 
+def _require_schema_as_versioned(conn: sqlite3.Connection, path: Path, version: int) -> None:
+    """Refuse a ledger that has a table of a later schema than its ``user_version`` says: the
+    version was set back outside tilskudd, which would hide its amendments from every figure
+    (and make the upgrade fail on the table that is there)."""
+    present = {
+        name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+    }
+    for step in MIGRATIONS[version:]:
+        for sql in step:
+            created = re.match(r"CREATE TABLE (\w+)", sql)
+            if created is not None and created.group(1) in present:
+                raise LedgerIntegrityError(
+                    key="ledger.error.schema_changed",
+                    path=str(path),
+                    version=version,
+                    table=created.group(1),
+                )
+
+
 def _migrate(conn: sqlite3.Connection, path: Path, target: int | None) -> None:
     """Check the file is our ledger; create or upgrade its schema to ``target`` (None: only
     check) inside the caller's transaction (IMMEDIATE when it may write)."""
@@ -560,6 +580,7 @@ def _migrate(conn: sqlite3.Connection, path: Path, target: int | None) -> None:
             magic = None
         if magic is None or magic[0] != MAGIC:
             raise LedgerFileError(key="ledger.error.no_mark", path=str(path))
+        _require_schema_as_versioned(conn, path, version)
     if target is None or version >= target:
         return
     for step in range(version, target):

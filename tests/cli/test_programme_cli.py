@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sqlite3
 from pathlib import Path
@@ -421,11 +422,98 @@ def test_a_committed_round_run_again_is_the_round_as_committed(folder: Path) -> 
     assert f"It was funded with NOK{NBSP}60,000" in explained.stdout
 
 
-# --- the ledger's refusals in the command's language ----------------------------------------------
-
-
 def kr(amount: int) -> str:
     return f"{amount:,}".replace(",", NBSP) + f"{NBSP}kr"
+
+
+@pytest.mark.parametrize(
+    ("args", "difference"),
+    [
+        (
+            ["r2.csv"],
+            "r2.csv is not the file committed for the round ({folder}/r1.csv): its SHA-256 is ",
+        ),
+        (
+            ["r1.csv", "--budget", "60000"],
+            f"the budget is NOK{NBSP}60,000; the round was committed with NOK{NBSP}100,000",
+        ),
+        (
+            ["r1.csv", "--max-award", "30000"],
+            "the policy differs from the one round 1 was committed with in max_award",
+        ),
+        (
+            ["r1.csv", "--register", "2024"],
+            "A-1 and A-3 are decided otherwise than the ledger has them for round 1",
+        ),
+    ],
+)
+def test_a_committed_round_run_otherwise_is_refused_and_writes_nothing(
+    folder: Path, args: list[str], difference: str
+) -> None:
+    """Another file, budget, policy or reading of a committed round would give documents and
+    explanations that contradict the ledger while saying they repeat it."""
+    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    result = run("allocate", *args, "--round", "1", "-o", "round1.xlsx")
+    assert result.exit_code == 1, result.output
+    said = re.sub(r"\s*\n\s*", " ", result.stderr).strip()
+    assert said.startswith(
+        "error: a committed round is run as it was committed, so that its documents and "
+        "explanations agree with the ledger; this run of round 1, committed "
+    ), said
+    assert difference.format(folder=folder) in said
+    assert said.endswith("Nothing was written.")
+    assert not (folder / "round1.xlsx").exists()
+    explained = run("explain", *args, "A-1", "--round", "1")
+    assert explained.exit_code == 1
+    assert difference.format(folder=folder) in re.sub(r"\s*\n\s*", " ", explained.stderr)
+
+
+@pytest.mark.parametrize(
+    ("key", "args", "difference"),
+    [
+        (
+            "rerun_input",
+            ["r2.csv"],
+            "r2.csv er ikke filen som ble ført for runden ({folder}/r1.csv): SHA-256 for filen er ",
+        ),
+        (
+            "rerun_budget",
+            ["r1.csv", "--budget", "60000"],
+            f"budsjettet er {kr(60_000)}; runden ble ført med {kr(100_000)}.",
+        ),
+        (
+            "rerun_policy",
+            ["r1.csv", "--max-award", "30000"],
+            "tildelingsreglene er ulike dem runde 1 ble ført med, i max_award.",
+        ),
+        (
+            "rerun_decisions",
+            ["r1.csv", "--register", "2024"],
+            "A-1 og A-3 får et annet vedtak enn det registeret har for runde 1 (lest med en annen "
+            "--sheet, --columns eller --register?).",
+        ),
+    ],
+)
+def test_nb_a_committed_round_run_otherwise(
+    folder: Path, key: str, args: list[str], difference: str
+) -> None:
+    """ "rerun_differs", with each difference in Norwegian."""
+    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    result = run("allocate", *args, "--round", "1", "--lang", "nb")
+    assert result.exit_code == 1
+    said = re.sub(r"\s*\n\s*", " ", result.stderr).strip()
+    assert said.startswith(
+        "feil: en ført runde kjøres slik den ble ført, så dokumentene og forklaringene "
+        "stemmer med registeret; denne kjøringen av runde 1, ført "
+    ), said
+    assert f"UTC (post 1 i registeret) gjør ikke det: {difference.format(folder=folder)}" in said
+    assert said.endswith(
+        "Utelat det som endrer den, eller fordel filen uten --round for å prøve noe annet. "
+        "Ingenting ble skrevet."
+    ), said
+
+
+# --- the ledger's refusals in the command's language ----------------------------------------------
 
 
 def test_nb_committing_the_same_round_twice(folder: Path) -> None:

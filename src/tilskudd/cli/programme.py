@@ -579,6 +579,60 @@ class RoundPlan:
             checked, self.context, policy, self.programme, budget=budget, sha256=sha256
         )
 
+    def require_as_committed(self, result: Any, file: Path, sha256: str) -> None:
+        """Refuse a run of a committed round that is not the round as committed (another input
+        file, budget or policy, or decisions the ledger does not have): its documents and
+        explanations would contradict the ledger while saying they repeat it."""
+        done = self.context.already_committed if self.context is not None else None
+        if done is None:
+            return
+        from tilskudd.errors import LedgerError
+        from tilskudd.i18n import Phrase
+        from tilskudd.ledger import Ledger, canonical_json
+
+        allocation = result.allocation
+        policy = allocation.policy.describe()
+        fields = sorted(
+            key
+            for key in set(policy) | set(done.policy)
+            if canonical_json(policy.get(key)) != canonical_json(done.policy.get(key))
+        )
+        difference: Phrase | None = None
+        if sha256 != done.input_sha256:
+            difference = Phrase(
+                "ledger.error.rerun_input",
+                path=str(file),
+                committed_file=done.input_path or done.input_file or "?",
+                actual=sha256[:12],
+                recorded=done.input_sha256[:12],
+            )
+        elif allocation.budget != done.budget:
+            difference = Phrase(
+                "ledger.error.rerun_budget", budget=allocation.budget, committed=done.budget
+            )
+        elif fields:
+            difference = Phrase("ledger.error.rerun_policy", fields=fields, round=done.round)
+        else:
+            assert self.ledger is not None
+            with Ledger.open(self.ledger, write=False) as opened:
+                recorded = {
+                    a.application_id: (a.status, a.amount)
+                    for a in opened.awards(round=done.round)
+                    if a.commit_seq == done.seq
+                }
+            rerun = {d.application_id: (str(d.status), d.amount) for d in allocation.decisions}
+            differing = sorted(
+                key for key in set(recorded) | set(rerun) if recorded.get(key) != rerun.get(key)
+            )
+            if differing:
+                difference = Phrase("ledger.error.rerun_decisions", ids=differing, round=done.round)
+        if difference is not None:
+            raise LedgerError(
+                key="ledger.error.rerun_differs",
+                earlier=done.description(),
+                difference=difference,
+            )
+
     def report(self, result: Any, lang: str, *, budget_given: bool) -> None:
         """Say where the budget came from and which applications were funded before."""
         if self.context is None:

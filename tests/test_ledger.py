@@ -1128,6 +1128,32 @@ def test_an_amendment_cannot_fund_a_project_a_later_round_funded(
     assert record.amount_after == 80_000
 
 
+def test_a_round_allocated_before_an_amendment_funded_its_project_is_not_committed(
+    tmp_path: Path,
+) -> None:
+    """Officer 1 allocates round 2 (A-3 again: unfunded in round 1, so funded now); meanwhile
+    officer 2 raises A-3 in round 1. Committing round 2 then would fund the project twice."""
+    programme = make_programme(tmp_path, frame="400 000", budget2='budget = "100 000"')
+    ledger_path = tmp_path / "l.sqlite"
+    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))
+    r2 = write_csv(tmp_path / "r2.csv", [ROUND_1[2]])
+    result = allocate(ledger_path, programme, 2, r2)
+    assert [(d.application_id, d.amount) for d in result.allocation.decisions] == [("A-3", 80_000)]
+    lg.amend(ledger_path, programme, "A-3", 80_000, "from the reserve list", round=1)
+    before = dump(ledger_path)
+    with pytest.raises(
+        LedgerError,
+        match=r"round 2 funds A-3, but the same project is now funded in round 1 as A-3 "
+        r"\(NOK\xa080,000\): the ledger changed while the round was being allocated\. Allocate "
+        r"round 2 again",
+    ):
+        lg.commit_round(ledger_path, result, programme, 2, input_path=r2)
+    assert dump(ledger_path) == before
+    # Allocated again against the ledger as it is now, the round leaves A-3 out.
+    info = commit(ledger_path, programme, 2, r2)
+    assert info.awarded == 0
+
+
 def test_lowering_an_award_is_allowed_when_the_frame_is_overspent(tmp_path: Path) -> None:
     """A frame lowered in tilskudd.toml below what was committed: a decrease returns money."""
     programme = make_programme(tmp_path)
@@ -1541,6 +1567,21 @@ def test_nb_a_project_funded_in_a_later_round(tmp_path: Path) -> None:
         "A-3 (runde 1) kan ikke få mer: det samme prosjektet har tilskudd i runde 2 som A-3 "
         f"({kr(80_000)}); et prosjekt får tilskudd én gang. Endre A-3 i stedet (tilskudd amend "
         "A-3 --round 2 ...), eller trekk den tilbake først."
+    )
+
+
+def test_nb_a_project_funded_while_the_round_was_allocated(tmp_path: Path) -> None:
+    programme = make_programme(tmp_path, frame="400 000", budget2='budget = "100 000"')
+    ledger_path = tmp_path / "l.sqlite"
+    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))
+    r2 = write_csv(tmp_path / "r2.csv", [ROUND_1[2]])
+    result = allocate(ledger_path, programme, 2, r2)
+    lg.amend(ledger_path, programme, "A-3", 80_000, "x", round=1)
+    exc = refused(lambda: lg.commit_round(ledger_path, result, programme, 2, input_path=r2))
+    assert nb(exc, "funded_since") == (
+        "runde 2 gir tilskudd til A-3, men det samme prosjektet har nå tilskudd i runde 1 som A-3 "
+        f"({kr(80_000)}): registeret ble endret mens runden ble fordelt. Fordel runde 2 på nytt, "
+        "mot registeret slik det er nå. Ingenting ble registrert."
     )
 
 

@@ -912,6 +912,7 @@ class Ledger:
                     )
             committed = self.committed_total()
             _check_frame(allocation, programme, round_.number, committed)
+            self._refuse_funded_since(result, programme, round_.number)
             remaining = programme.frame - committed
             _hook("commit.checked")
             committed_at = _now()
@@ -988,6 +989,31 @@ class Ledger:
             remaining=remaining - allocation.awarded,
             head=head,
         )
+
+    def _refuse_funded_since(self, result: RoundResult, programme: Programme, number: int) -> None:
+        """Refuse a round that funds a project another round funds now (the same id, or the
+        same orgnr and title): an award raised by an amendment while this round was being
+        allocated, which the allocation could not see. Checked in the commit's transaction."""
+        prior = self.round_context(programme, number).prior
+        by_id = {p.application_id: p for p in prior}
+        by_project = {(p.orgnr, normalise_title(p.project)): p for p in prior if p.orgnr}
+        apps = result.applications_by_id()
+        for decision in result.allocation.decisions:
+            app = apps.get(decision.application_id)
+            if decision.amount <= 0 or app is None:
+                continue
+            earlier = by_id.get(app.id)
+            if earlier is None and app.orgnr and app.project:
+                earlier = by_project.get((app.orgnr, normalise_title(app.project)))
+            if earlier is not None:
+                raise LedgerError(
+                    key="ledger.error.funded_since",
+                    id=app.id,
+                    round=number,
+                    earlier_round=earlier.round,
+                    earlier_id=earlier.application_id,
+                    amount=earlier.amount,
+                )
 
     def _require_programme(
         self, programme: Programme, commits: Sequence[CommitRecord] | None = None

@@ -1169,6 +1169,40 @@ def test_lowering_an_award_is_allowed_when_the_frame_is_overspent(tmp_path: Path
         lg.amend(ledger_path, smaller, "A-1", 60_000, "back up")
 
 
+def test_a_frame_cut_below_what_is_committed_leaves_nothing_not_less_than_nothing(
+    tmp_path: Path,
+) -> None:
+    """Said as 0 kr left, not '-10 000 kr remains'; and the round of 0 kr that allocate then
+    gives can be committed (its decisions recorded), as when exactly nothing remains."""
+    programme = make_programme(tmp_path)
+    ledger_path = tmp_path / "l.sqlite"
+    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))
+    smaller = programme.model_copy(update={"frame": 80_000})  # 100 000 kr committed
+    lg.amend(ledger_path, smaller, "A-1", 50_000, "cost came in lower")  # 90 000 kr
+    with pytest.raises(
+        LedgerError,
+        match=r"needs NOK\xa05,000, but only NOK\xa00 remains of the frame of NOK\xa080,000$",
+    ):
+        lg.amend(ledger_path, smaller, "A-1", 55_000, "x")
+    r2 = write_csv(tmp_path / "r2.csv", ROUND_2)
+    with pytest.raises(
+        LedgerError,
+        match=r"round 2's budget of NOK\xa010,000 is more than remains of the frame of "
+        r"NOK\xa080,000 \(NOK\xa00; NOK\xa090,000 committed in earlier rounds",
+    ):
+        lg.commit_round(
+            ledger_path,
+            allocate(ledger_path, smaller, 2, r2, budget=10_000),
+            smaller,
+            2,
+            input_path=r2,
+        )
+    result = allocate(ledger_path, smaller, 2, r2)
+    assert (result.allocation.budget, result.allocation.awarded) == (0, 0)
+    info = lg.commit_round(ledger_path, result, smaller, 2, input_path=r2)
+    assert (info.awarded, lg.status(ledger_path, smaller).remaining) == (0, -10_000)
+
+
 def test_export_never_overwrites_a_committed_rounds_input(
     setup: tuple[Path, Programme, Path, Path],
 ) -> None:

@@ -1160,7 +1160,7 @@ class Ledger:
                     )
                 if amount > before:
                     self._refuse_second_award(award)
-                remaining = programme.frame - self.committed_total()
+                remaining = max(programme.frame - self.committed_total(), 0)
                 if amount > before and amount - before > remaining:
                     raise LedgerError(
                         key="ledger.error.raise_over_frame",
@@ -1479,7 +1479,9 @@ def _check_frame(
     allocation: Allocation, programme: Programme, round_number: int, committed: int
 ) -> None:
     """Refuse a round whose budget or awards are more than what remains of the frame."""
-    remaining = programme.frame - committed
+    # Nothing remains of a frame cut below what is committed: a round of 0 kr may still be
+    # committed (its decisions recorded), as when exactly nothing remains.
+    remaining = max(programme.frame - committed, 0)
     if allocation.budget > remaining:
         raise LedgerError(
             key="ledger.error.budget_over_frame",

@@ -229,10 +229,18 @@ def history(
         language = resolve_lang(lang, found.lang if found else None)
         path = ledger_for(found, ledger)
         awards = ledger_module.history(path, query) if ledger_module.exists(path) else []
+        t = get(language)
+        tampered = ledger_module.verify_chain(path).first_bad if awards else None
+        if tampered is not None:
+            # As status warns: these figures come from a ledger changed outside tilskudd.
+            warning = t("ledger.status.tampered", seq=tampered)
+            if format is ReportFormat.json:
+                console(stderr=True).print(warning, markup=False, highlight=False, soft_wrap=True)
+            else:
+                _out(warning)
         if format is ReportFormat.json:
             emit_json(_history_json(awards))
             return
-        t = get(language)
         if not awards:
             _out(t("ledger.cli.history_none", query=query))
             return

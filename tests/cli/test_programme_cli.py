@@ -83,13 +83,43 @@ def test_init_creates_a_programme_and_never_overwrites(
     before = snapshot(tmp_path / "ny" / "tilskudd.toml")
     again = run("init", "ny")
     assert again.exit_code == 2
-    assert "never overwrites" in again.stderr
+    assert "tilskudd init skriver aldri over en fil" in again.stderr  # in the files' language
     assert snapshot(tmp_path / "ny" / "tilskudd.toml") == before
     # The new programme works at once: status from inside its folder.
     monkeypatch.chdir(tmp_path / "ny")
     status = run("status")
     assert status.exit_code == 0, status.output
     assert f"Ordning: ramme 60{NBSP}000{NBSP}000{NBSP}kr." in status.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "nb", "en"),
+    [
+        (
+            ["--register", "2010"],
+            "feil: ukjent inndeling '2010'; bruk 2009 eller 2024",
+            "error: unknown register '2010'; use 2009 or 2024",
+        ),
+        (
+            ["--frame", "-5"],
+            "feil: --frame: '-5' er negativt; et beløp kan ikke være negativt",
+            "error: --frame: '-5' is negative; an amount cannot be negative",
+        ),
+    ],
+)
+def test_init_refuses_in_the_language_it_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], nb: str, en: str
+) -> None:
+    """Norwegian files (the default, or --lang nb) come with Norwegian refusals, whatever
+    TILSKUDD_LANG says; --lang en gives English ones."""
+    monkeypatch.setenv("TILSKUDD_LANG", "en")
+    for lang in ([], ["--lang", "nb"]):
+        result = run("init", str(tmp_path / "p"), *args, *lang)
+        assert result.exit_code in (1, 2)
+        assert result.stderr.strip() == nb
+    result = run("init", str(tmp_path / "p"), *args, "--lang", "en")
+    assert result.stderr.strip() == en
+    assert not (tmp_path / "p").exists()
 
 
 def test_init_in_english(tmp_path: Path) -> None:

@@ -131,7 +131,8 @@ def init(
         from tilskudd.i18n import get
         from tilskudd.programme import init_programme
 
-        language = lang.value
+        # The files' language is the refusals' too (Norwegian unless --lang en, as the output).
+        language = resolve_lang(lang)
         frame_nok = parse_amount_option(frame, "--frame")
         assert frame_nok is not None
         result = init_programme(

@@ -684,6 +684,18 @@ def test_nb_verify_finds_a_changed_input_and_an_outside_edit(folder: Path) -> No
     )
 
 
+def test_nb_a_mistyped_amend_amount_in_the_programmes_language(folder: Path) -> None:
+    """Read after the language is settled: --lang nb, or a Norwegian programme without it."""
+    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    said = "feil: --amount: 'abc' er ikke et beløp; forventet hele kroner"
+    result = run("amend", "A-1", "--amount", "abc", "--reason", "x", "--lang", "nb")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(said), result.stderr
+    toml = folder / "tilskudd.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('lang = "en"', 'lang = "nb"'))
+    assert run("amend", "A-1", "--amount", "abc", "--reason", "x").stderr.startswith(said)
+
+
 @pytest.mark.parametrize(
     ("args", "key", "message"),
     [

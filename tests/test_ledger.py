@@ -13,13 +13,17 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tilskudd import ledger as lg
 from tilskudd.errors import LedgerError, LedgerFileError, LedgerIntegrityError, OutputExistsError
@@ -27,7 +31,7 @@ from tilskudd.i18n import Phrase
 from tilskudd.ledger import SCHEMA_VERSION, Ledger
 from tilskudd.models import RoundResult, Status
 from tilskudd.pipeline import read_applications
-from tilskudd.programme import Programme, load_programme
+from tilskudd.programme import Programme, Round, load_programme
 from tilskudd.rounds import ALREADY_FUNDED, run_programme_round, verify_round
 
 HEADER = (
@@ -577,6 +581,33 @@ def test_the_hash_chain_finds_an_edit_made_outside_tilskudd(
     assert problem in (report.problem or "")
 
 
+def test_a_schema_version_set_back_outside_tilskudd_is_refused(
+    setup: tuple[Path, Programme, Path, Path],
+) -> None:
+    """user_version set back to 1 would hide the amendments from every figure (and make the
+    upgrade to 2 fail on the amendments table that is there): refused, untouched."""
+    ledger_path, programme, r1, _ = setup
+    commit(ledger_path, programme, 1, r1)
+    lg.amend(ledger_path, programme, "A-1", 50_000, "smaller budget")
+    _tamper(ledger_path, "PRAGMA user_version = 1")
+    before = dump(ledger_path)
+    message = r"says it has schema version 1, but it has the table amendments of a later version"
+    with pytest.raises(LedgerIntegrityError, match=message):
+        lg.status(ledger_path, programme)
+    with pytest.raises(LedgerIntegrityError, match=message):
+        lg.verify_chain(ledger_path)
+    with pytest.raises(LedgerIntegrityError, match=message):
+        lg.amend(ledger_path, programme, "A-1", 45_000, "x")
+    assert dump(ledger_path) == before
+    exc = refused(lambda: lg.status(ledger_path, programme), LedgerIntegrityError)
+    assert nb(exc, "schema_changed") == (
+        f"{ledger_path} sier at det har skjemaversjon 1, men det har tabellen amendments fra en "
+        "senere versjon: versjonen er endret utenom tilskudd, og tallene i registeret kan ikke "
+        "stoles på. tilskudd har latt filen være som den var; gjenopprett registeret fra en "
+        "sikkerhetskopi."
+    )
+
+
 def test_nothing_is_added_to_a_tampered_ledger(setup: tuple[Path, Programme, Path, Path]) -> None:
     ledger_path, programme, r1, r2 = setup
     commit(ledger_path, programme, 1, r1)
@@ -1075,6 +1106,58 @@ def test_an_amendment_cannot_fund_a_project_funded_in_an_earlier_round(tmp_path:
     assert record.amount_after == 30_000
 
 
+@pytest.mark.parametrize("later_id", ["A-3", "C-3"])
+def test_an_amendment_cannot_fund_a_project_a_later_round_funded(
+    tmp_path: Path, later_id: str
+) -> None:
+    """A-3 was left unfunded in round 1; round 2 funded its project (by id, or by orgnr and
+    title). Raising A-3 in round 1 afterwards would fund the project twice."""
+    programme = make_programme(tmp_path)
+    ledger_path = tmp_path / "l.sqlite"
+    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))
+    again = (later_id, "Bergen kommune", BERGEN, "SAK", "1201", 80_000, 400_000, 3)
+    commit(ledger_path, programme, 2, write_csv(tmp_path / "r2.csv", [again]))
+    before = dump(ledger_path)
+    with pytest.raises(
+        LedgerError,
+        match=rf"A-3 \(round 1\) cannot be raised: the same project is funded in round 2 as "
+        rf"{later_id} \(NOK\xa080,000\); a project is funded once\. Amend {later_id} instead",
+    ):
+        lg.amend(ledger_path, programme, "A-3", 80_000, "from the reserve list", round=1)
+    assert dump(ledger_path) == before
+    assert lg.status(ledger_path, programme).committed == 100_000 + 80_000
+    # Once the later award is withdrawn, the project may be funded from round 1.
+    lg.withdraw(ledger_path, programme, later_id, "funded from round 1 instead", round=2)
+    record = lg.amend(ledger_path, programme, "A-3", 80_000, "from the reserve list", round=1)
+    assert record.amount_after == 80_000
+
+
+def test_a_round_allocated_before_an_amendment_funded_its_project_is_not_committed(
+    tmp_path: Path,
+) -> None:
+    """Officer 1 allocates round 2 (A-3 again: unfunded in round 1, so funded now); meanwhile
+    officer 2 raises A-3 in round 1. Committing round 2 then would fund the project twice."""
+    programme = make_programme(tmp_path, frame="400 000", budget2='budget = "100 000"')
+    ledger_path = tmp_path / "l.sqlite"
+    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))
+    r2 = write_csv(tmp_path / "r2.csv", [ROUND_1[2]])
+    result = allocate(ledger_path, programme, 2, r2)
+    assert [(d.application_id, d.amount) for d in result.allocation.decisions] == [("A-3", 80_000)]
+    lg.amend(ledger_path, programme, "A-3", 80_000, "from the reserve list", round=1)
+    before = dump(ledger_path)
+    with pytest.raises(
+        LedgerError,
+        match=r"round 2 funds A-3, but the same project is now funded in round 1 as A-3 "
+        r"\(NOK\xa080,000\): the ledger changed while the round was being allocated\. Allocate "
+        r"round 2 again",
+    ):
+        lg.commit_round(ledger_path, result, programme, 2, input_path=r2)
+    assert dump(ledger_path) == before
+    # Allocated again against the ledger as it is now, the round leaves A-3 out.
+    info = commit(ledger_path, programme, 2, r2)
+    assert info.awarded == 0
+
+
 def test_lowering_an_award_is_allowed_when_the_frame_is_overspent(tmp_path: Path) -> None:
     """A frame lowered in tilskudd.toml below what was committed: a decrease returns money."""
     programme = make_programme(tmp_path)
@@ -1088,6 +1171,40 @@ def test_lowering_an_award_is_allowed_when_the_frame_is_overspent(tmp_path: Path
         LedgerError, match=r"raising A-1 \(round 1\) from NOK\xa050,000 to NOK\xa060,000"
     ):
         lg.amend(ledger_path, smaller, "A-1", 60_000, "back up")
+
+
+def test_a_frame_cut_below_what_is_committed_leaves_nothing_not_less_than_nothing(
+    tmp_path: Path,
+) -> None:
+    """Said as 0 kr left, not '-10 000 kr remains'; and the round of 0 kr that allocate then
+    gives can be committed (its decisions recorded), as when exactly nothing remains."""
+    programme = make_programme(tmp_path)
+    ledger_path = tmp_path / "l.sqlite"
+    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))
+    smaller = programme.model_copy(update={"frame": 80_000})  # 100 000 kr committed
+    lg.amend(ledger_path, smaller, "A-1", 50_000, "cost came in lower")  # 90 000 kr
+    with pytest.raises(
+        LedgerError,
+        match=r"needs NOK\xa05,000, but only NOK\xa00 remains of the frame of NOK\xa080,000$",
+    ):
+        lg.amend(ledger_path, smaller, "A-1", 55_000, "x")
+    r2 = write_csv(tmp_path / "r2.csv", ROUND_2)
+    with pytest.raises(
+        LedgerError,
+        match=r"round 2's budget of NOK\xa010,000 is more than remains of the frame of "
+        r"NOK\xa080,000 \(NOK\xa00; NOK\xa090,000 committed in earlier rounds",
+    ):
+        lg.commit_round(
+            ledger_path,
+            allocate(ledger_path, smaller, 2, r2, budget=10_000),
+            smaller,
+            2,
+            input_path=r2,
+        )
+    result = allocate(ledger_path, smaller, 2, r2)
+    assert (result.allocation.budget, result.allocation.awarded) == (0, 0)
+    info = lg.commit_round(ledger_path, result, smaller, 2, input_path=r2)
+    assert (info.awarded, lg.status(ledger_path, smaller).remaining) == (0, -10_000)
 
 
 def test_export_never_overwrites_a_committed_rounds_input(
@@ -1478,6 +1595,34 @@ def test_nb_a_project_funded_in_an_earlier_round(tmp_path: Path) -> None:
     )
 
 
+def test_nb_a_project_funded_in_a_later_round(tmp_path: Path) -> None:
+    programme = make_programme(tmp_path)
+    ledger_path = tmp_path / "l.sqlite"
+    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))
+    commit(ledger_path, programme, 2, write_csv(tmp_path / "r2.csv", [ROUND_1[2]]))
+    exc = refused(lambda: lg.amend(ledger_path, programme, "A-3", 80_000, "x", round=1))
+    assert nb(exc, "funded_other_round") == (
+        "A-3 (runde 1) kan ikke få mer: det samme prosjektet har tilskudd i runde 2 som A-3 "
+        f"({kr(80_000)}); et prosjekt får tilskudd én gang. Endre A-3 i stedet (tilskudd amend "
+        "A-3 --round 2 ...), eller trekk den tilbake først."
+    )
+
+
+def test_nb_a_project_funded_while_the_round_was_allocated(tmp_path: Path) -> None:
+    programme = make_programme(tmp_path, frame="400 000", budget2='budget = "100 000"')
+    ledger_path = tmp_path / "l.sqlite"
+    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))
+    r2 = write_csv(tmp_path / "r2.csv", [ROUND_1[2]])
+    result = allocate(ledger_path, programme, 2, r2)
+    lg.amend(ledger_path, programme, "A-3", 80_000, "x", round=1)
+    exc = refused(lambda: lg.commit_round(ledger_path, result, programme, 2, input_path=r2))
+    assert nb(exc, "funded_since") == (
+        "runde 2 gir tilskudd til A-3, men det samme prosjektet har nå tilskudd i runde 1 som A-3 "
+        f"({kr(80_000)}): registeret ble endret mens runden ble fordelt. Fordel runde 2 på nytt, "
+        "mot registeret slik det er nå. Ingenting ble registrert."
+    )
+
+
 def test_nb_an_old_schema_without_amendments(setup: tuple[Path, Programme, Path, Path]) -> None:
     ledger_path, programme, _r1, _ = setup
     with Ledger.open(ledger_path, create=True, _schema=1) as old:
@@ -1668,3 +1813,101 @@ def test_status_says_a_planned_budget_beyond_what_remains(tmp_path: Path) -> Non
         "which is what it would get; not committed yet."
     )
     assert lg.round_context(ledger_path, planned, 2).budget == 50_000
+
+
+# --- any sequence of commits, amendments and withdrawals ------------------------------------------
+
+_ORGS = (MOSS, OSLO, BERGEN)
+_TITLES = ("Sak", "Digital post", "Felles saksbehandling")
+_row = st.tuples(
+    st.integers(1, 6),  # application id A-n
+    st.integers(0, 2),  # organisation
+    st.integers(0, 2),  # project title
+    st.integers(1, 9),  # requested, in 10 000 kr
+    st.integers(1, 6),  # score
+)
+_operation = st.one_of(
+    st.tuples(st.just("commit"), st.lists(_row, min_size=1, max_size=5), st.integers(0, 12)),
+    st.tuples(st.just("amend"), st.integers(1, 6), st.integers(1, 3), st.integers(0, 9)),
+    st.tuples(st.just("withdraw"), st.integers(1, 6), st.integers(1, 3)),
+)
+
+
+def _same_project(a: lg.AwardRecord, b: lg.AwardRecord) -> bool:
+    if a.application_id == b.application_id:
+        return True
+    return bool(a.orgnr and a.project) and (a.orgnr, lg.normalise_title(a.project)) == (
+        b.orgnr,
+        lg.normalise_title(b.project),
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(operations=st.lists(_operation, min_size=1, max_size=8))
+def test_any_sequence_keeps_the_frame_to_the_krone_and_funds_a_project_once(
+    operations: list[tuple[Any, ...]],
+) -> None:
+    """frame == committed now + remaining, to the krone; never more than the frame; no project
+    funded in two rounds at once; the chain intact, and every round re-runs as committed."""
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        programme = make_programme(folder, frame="300 000", policy='round_to = "1 000"')
+        programme = programme.model_copy(
+            update={
+                "rounds": (
+                    Round(number=1, budget=80_000),
+                    Round(number=2, budget=80_000),
+                    Round(number=3),
+                )
+            }
+        )
+        ledger_path = folder / "l.sqlite"
+        next_round = 1
+        for step, operation in enumerate(operations):
+            try:
+                if operation[0] == "commit" and next_round <= 3:
+                    _, rows, budget = operation
+                    csv = write_csv(
+                        folder / f"r{step}.csv",
+                        [
+                            (
+                                f"A-{i}",
+                                "Org",
+                                _ORGS[o],
+                                _TITLES[t],
+                                "0301",
+                                r * 10_000,
+                                r * 50_000,
+                                s,
+                            )
+                            for i, o, t, r, s in {row[0]: row for row in rows}.values()
+                        ],
+                    )
+                    result = allocate(
+                        ledger_path, programme, next_round, csv, budget=budget * 10_000 or None
+                    )
+                    lg.commit_round(ledger_path, result, programme, next_round, input_path=csv)
+                    next_round += 1
+                elif operation[0] == "amend" and lg.exists(ledger_path):
+                    _, i, round_, amount = operation
+                    lg.amend(ledger_path, programme, f"A-{i}", amount * 10_000, "x", round=round_)
+                elif operation[0] == "withdraw" and lg.exists(ledger_path):
+                    _, i, round_ = operation
+                    lg.withdraw(ledger_path, programme, f"A-{i}", "x", round=round_)
+            except LedgerError:
+                pass  # a refusal records nothing; the checks below hold either way
+            if not lg.exists(ledger_path):
+                continue
+            with Ledger.open(ledger_path, write=False) as opened:
+                awards = opened.awards()
+                now = sum(a.current for a in awards)
+                report = opened.status(programme)
+                assert (report.committed, report.remaining) == (now, 300_000 - now)
+                assert now <= 300_000
+                standing = [a for a in awards if a.current > 0]
+                for a in standing:
+                    assert not [b for b in standing if b.round > a.round and _same_project(a, b)]
+                assert opened.verify_chain().ok
+                for recorded in opened.commits():
+                    assert recorded.budget == recorded.awarded + recorded.unallocated
+                    assert verify_round(opened, programme, recorded).ok

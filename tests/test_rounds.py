@@ -163,3 +163,22 @@ def test_an_officers_decision_on_an_already_funded_project_is_said_not_applied(
     assert (decision.status, decision.amount, decision.override) == (Status.NOT_FUNDED, 0, False)
     text = reason_text(decision.reasons[1], "nb")
     assert "(fund; begrunnelsen: Styrevedtak 12.10) ble ikke brukt" in text
+
+
+@pytest.mark.parametrize(("lang", "name"), [("nb", "Runde 2"), ("en", "Round 2")])
+def test_a_round_without_a_name_is_called_by_its_number_in_the_programmes_language(
+    make_application: Callable[..., Application], tmp_path: Path, lang: str, name: str
+) -> None:
+    """Not "2", which reads as a number in a list: "2: 1 prosjekt med 1 kommune får …"."""
+    from dataclasses import replace
+
+    from tilskudd.summary import summarise
+    from tilskudd.wording import summary_sentence
+
+    programme = Programme(name="P", frame=2_000_000, lang=lang, path=tmp_path / "tilskudd.toml")
+    context = replace(_context(()), round_name=None)
+    apps = [make_application(id="N-1")]
+    result = run_programme_round(_checked(apps), context, Policy(), programme)
+    assert result.round == name
+    sentence = summary_sentence(summarise(result), lang, round_name=result.round)
+    assert sentence.startswith(f"{name}: ")

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sqlite3
 import time
 from collections import defaultdict
@@ -544,6 +545,25 @@ def _check_header(path: Path, app_id: int, version: int) -> None:
         )
 
 
+def _require_schema_as_versioned(conn: sqlite3.Connection, path: Path, version: int) -> None:
+    """Refuse a ledger that has a table of a later schema than its ``user_version`` says: the
+    version was set back outside tilskudd, which would hide its amendments from every figure
+    (and make the upgrade fail on the table that is there)."""
+    present = {
+        name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+    }
+    for step in MIGRATIONS[version:]:
+        for sql in step:
+            created = re.match(r"CREATE TABLE (\w+)", sql)
+            if created is not None and created.group(1) in present:
+                raise LedgerIntegrityError(
+                    key="ledger.error.schema_changed",
+                    path=str(path),
+                    version=version,
+                    table=created.group(1),
+                )
+
+
 def _migrate(conn: sqlite3.Connection, path: Path, target: int | None) -> None:
     """Check the file is our ledger; create or upgrade its schema to ``target`` (None: only
     check) inside the caller's transaction (IMMEDIATE when it may write)."""
@@ -560,6 +580,7 @@ def _migrate(conn: sqlite3.Connection, path: Path, target: int | None) -> None:
             magic = None
         if magic is None or magic[0] != MAGIC:
             raise LedgerFileError(key="ledger.error.no_mark", path=str(path))
+        _require_schema_as_versioned(conn, path, version)
     if target is None or version >= target:
         return
     for step in range(version, target):
@@ -891,6 +912,7 @@ class Ledger:
                     )
             committed = self.committed_total()
             _check_frame(allocation, programme, round_.number, committed)
+            self._refuse_funded_since(result, programme, round_.number)
             remaining = programme.frame - committed
             _hook("commit.checked")
             committed_at = _now()
@@ -968,6 +990,31 @@ class Ledger:
             head=head,
         )
 
+    def _refuse_funded_since(self, result: RoundResult, programme: Programme, number: int) -> None:
+        """Refuse a round that funds a project another round funds now (the same id, or the
+        same orgnr and title): an award raised by an amendment while this round was being
+        allocated, which the allocation could not see. Checked in the commit's transaction."""
+        prior = self.round_context(programme, number).prior
+        by_id = {p.application_id: p for p in prior}
+        by_project = {(p.orgnr, normalise_title(p.project)): p for p in prior if p.orgnr}
+        apps = result.applications_by_id()
+        for decision in result.allocation.decisions:
+            app = apps.get(decision.application_id)
+            if decision.amount <= 0 or app is None:
+                continue
+            earlier = by_id.get(app.id)
+            if earlier is None and app.orgnr and app.project:
+                earlier = by_project.get((app.orgnr, normalise_title(app.project)))
+            if earlier is not None:
+                raise LedgerError(
+                    key="ledger.error.funded_since",
+                    id=app.id,
+                    round=number,
+                    earlier_round=earlier.round,
+                    earlier_id=earlier.application_id,
+                    amount=earlier.amount,
+                )
+
     def _require_programme(
         self, programme: Programme, commits: Sequence[CommitRecord] | None = None
     ) -> None:
@@ -1012,8 +1059,10 @@ class Ledger:
         return matches[0]
 
     def _refuse_second_award(self, award: AwardRecord) -> None:
-        """Refuse to give money to an application the round left unfunded because the same
-        project was funded in an earlier round, while that award still stands."""
+        """Refuse to give money to an application whose project is funded in another round:
+        the round left it unfunded because of an earlier award that still stands, or another
+        round (a later one, say) funded the same project (the same id, or the same orgnr and
+        project title) since."""
         for reason in award.reasons:
             if reason.get("code") != ALREADY_FUNDED:
                 continue
@@ -1033,6 +1082,33 @@ class Ledger:
                     earlier_id=earlier_id,
                     amount=earlier[0].current,
                 )
+        other = self._same_project_elsewhere(award)
+        if other is not None:
+            raise LedgerError(
+                key="ledger.error.funded_other_round",
+                id=award.application_id,
+                round=award.round,
+                other_round=other.round,
+                other_id=other.application_id,
+                amount=other.current,
+            )
+
+    def _same_project_elsewhere(self, award: AwardRecord) -> AwardRecord | None:
+        """An award of the same project in another round that stands (above 0 kr now), matched
+        as :meth:`RoundContext.already_funded` matches: the same id, or orgnr and title."""
+        title = normalise_title(award.project) if award.orgnr and award.project else None
+        for other in self.awards():
+            if other.round == award.round or other.current <= 0:
+                continue
+            if other.application_id == award.application_id:
+                return other
+            if (
+                title is not None
+                and other.orgnr == award.orgnr
+                and normalise_title(other.project) == title
+            ):
+                return other
+        return None
 
     def amend(
         self,
@@ -1084,7 +1160,7 @@ class Ledger:
                     )
                 if amount > before:
                     self._refuse_second_award(award)
-                remaining = programme.frame - self.committed_total()
+                remaining = max(programme.frame - self.committed_total(), 0)
                 if amount > before and amount - before > remaining:
                     raise LedgerError(
                         key="ledger.error.raise_over_frame",
@@ -1403,7 +1479,9 @@ def _check_frame(
     allocation: Allocation, programme: Programme, round_number: int, committed: int
 ) -> None:
     """Refuse a round whose budget or awards are more than what remains of the frame."""
-    remaining = programme.frame - committed
+    # Nothing remains of a frame cut below what is committed: a round of 0 kr may still be
+    # committed (its decisions recorded), as when exactly nothing remains.
+    remaining = max(programme.frame - committed, 0)
     if allocation.budget > remaining:
         raise LedgerError(
             key="ledger.error.budget_over_frame",

@@ -106,9 +106,13 @@ def run_programme_round(
 
     ``budget`` overrides the context's budget (``--budget`` with ``--round``).
     """
+    from tilskudd.i18n import get
     from tilskudd.pipeline import run_round
 
     excluded, _ids = already_funded_decisions(checked, context)
+    # A round without a name is called "Runde 2" in the programme's language (as `tilskudd
+    # init` names them), not "2", which reads as a number in a list ("2: 1 prosjekt …").
+    name = context.round_name or get(programme.lang)("summary.unnamed_round", round=context.round)
     return run_round(
         checked,
         context.budget if budget is None else budget,
@@ -116,7 +120,7 @@ def run_programme_round(
         sha256=sha256,
         created=created,
         programme=programme.name,
-        round_name=context.round_name or str(context.round),
+        round_name=name,
         funder=programme.funder,
         decided=tuple(excluded),
         prior_by_orgnr=context.prior_by_orgnr,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sqlite3
 from pathlib import Path
@@ -82,13 +83,43 @@ def test_init_creates_a_programme_and_never_overwrites(
     before = snapshot(tmp_path / "ny" / "tilskudd.toml")
     again = run("init", "ny")
     assert again.exit_code == 2
-    assert "never overwrites" in again.stderr
+    assert "tilskudd init skriver aldri over en fil" in again.stderr  # in the files' language
     assert snapshot(tmp_path / "ny" / "tilskudd.toml") == before
     # The new programme works at once: status from inside its folder.
     monkeypatch.chdir(tmp_path / "ny")
     status = run("status")
     assert status.exit_code == 0, status.output
     assert f"Ordning: ramme 60{NBSP}000{NBSP}000{NBSP}kr." in status.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "nb", "en"),
+    [
+        (
+            ["--register", "2010"],
+            "feil: ukjent inndeling '2010'; bruk 2009 eller 2024",
+            "error: unknown register '2010'; use 2009 or 2024",
+        ),
+        (
+            ["--frame", "-5"],
+            "feil: --frame: '-5' er negativt; et beløp kan ikke være negativt",
+            "error: --frame: '-5' is negative; an amount cannot be negative",
+        ),
+    ],
+)
+def test_init_refuses_in_the_language_it_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], nb: str, en: str
+) -> None:
+    """Norwegian files (the default, or --lang nb) come with Norwegian refusals, whatever
+    TILSKUDD_LANG says; --lang en gives English ones."""
+    monkeypatch.setenv("TILSKUDD_LANG", "en")
+    for lang in ([], ["--lang", "nb"]):
+        result = run("init", str(tmp_path / "p"), *args, *lang)
+        assert result.exit_code in (1, 2)
+        assert result.stderr.strip() == nb
+    result = run("init", str(tmp_path / "p"), *args, "--lang", "en")
+    assert result.stderr.strip() == en
+    assert not (tmp_path / "p").exists()
 
 
 def test_init_in_english(tmp_path: Path) -> None:
@@ -286,6 +317,18 @@ def test_verify_agrees_then_finds_an_outside_edit(folder: Path) -> None:
     assert "WARNING: this ledger was changed outside tilskudd at entry 3, so the exported" in (
         exported.stdout
     )
+    # history too: A-2's NOK 45,000 was never awarded.
+    history = run("history", "A-2")
+    assert history.stdout.startswith(
+        "WARNING: this ledger was changed outside tilskudd at entry 3, so the figures below "
+        "cannot be trusted"
+    ), history.stdout
+    assert f"now NOK{NBSP}45,000" in history.stdout
+    as_json = run("history", "A-2", "--format", "json")
+    assert json.loads(as_json.stdout)[0]["amount"] == 45_000
+    assert as_json.stderr.startswith("WARNING: this ledger was changed outside tilskudd at entry 3")
+    nb = run("history", "958935420", "--lang", "nb")
+    assert nb.stdout.startswith("ADVARSEL: registeret er endret utenfor tilskudd ved post 3, så ")
 
 
 def test_a_foreign_ledger_file_is_refused_untouched(folder: Path) -> None:
@@ -448,11 +491,98 @@ def test_a_committed_round_run_again_is_the_round_as_committed(folder: Path) -> 
     assert f"It was funded with NOK{NBSP}60,000" in explained.stdout
 
 
-# --- the ledger's refusals in the command's language ----------------------------------------------
-
-
 def kr(amount: int) -> str:
     return f"{amount:,}".replace(",", NBSP) + f"{NBSP}kr"
+
+
+@pytest.mark.parametrize(
+    ("args", "difference"),
+    [
+        (
+            ["r2.csv"],
+            "r2.csv is not the file committed for the round ({folder}/r1.csv): its SHA-256 is ",
+        ),
+        (
+            ["r1.csv", "--budget", "60000"],
+            f"the budget is NOK{NBSP}60,000; the round was committed with NOK{NBSP}100,000",
+        ),
+        (
+            ["r1.csv", "--max-award", "30000"],
+            "the policy differs from the one round 1 was committed with in max_award",
+        ),
+        (
+            ["r1.csv", "--register", "2024"],
+            "A-1 and A-3 are decided otherwise than the ledger has them for round 1",
+        ),
+    ],
+)
+def test_a_committed_round_run_otherwise_is_refused_and_writes_nothing(
+    folder: Path, args: list[str], difference: str
+) -> None:
+    """Another file, budget, policy or reading of a committed round would give documents and
+    explanations that contradict the ledger while saying they repeat it."""
+    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    result = run("allocate", *args, "--round", "1", "-o", "round1.xlsx")
+    assert result.exit_code == 1, result.output
+    said = re.sub(r"\s*\n\s*", " ", result.stderr).strip()
+    assert said.startswith(
+        "error: a committed round is run as it was committed, so that its documents and "
+        "explanations agree with the ledger; this run of round 1, committed "
+    ), said
+    assert difference.format(folder=folder) in said
+    assert said.endswith("Nothing was written.")
+    assert not (folder / "round1.xlsx").exists()
+    explained = run("explain", *args, "A-1", "--round", "1")
+    assert explained.exit_code == 1
+    assert difference.format(folder=folder) in re.sub(r"\s*\n\s*", " ", explained.stderr)
+
+
+@pytest.mark.parametrize(
+    ("key", "args", "difference"),
+    [
+        (
+            "rerun_input",
+            ["r2.csv"],
+            "r2.csv er ikke filen som ble ført for runden ({folder}/r1.csv): SHA-256 for filen er ",
+        ),
+        (
+            "rerun_budget",
+            ["r1.csv", "--budget", "60000"],
+            f"budsjettet er {kr(60_000)}; runden ble ført med {kr(100_000)}.",
+        ),
+        (
+            "rerun_policy",
+            ["r1.csv", "--max-award", "30000"],
+            "tildelingsreglene er ulike dem runde 1 ble ført med, i max_award.",
+        ),
+        (
+            "rerun_decisions",
+            ["r1.csv", "--register", "2024"],
+            "A-1 og A-3 får et annet vedtak enn det registeret har for runde 1 (lest med en annen "
+            "--sheet, --columns eller --register?).",
+        ),
+    ],
+)
+def test_nb_a_committed_round_run_otherwise(
+    folder: Path, key: str, args: list[str], difference: str
+) -> None:
+    """ "rerun_differs", with each difference in Norwegian."""
+    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    result = run("allocate", *args, "--round", "1", "--lang", "nb")
+    assert result.exit_code == 1
+    said = re.sub(r"\s*\n\s*", " ", result.stderr).strip()
+    assert said.startswith(
+        "feil: en ført runde kjøres slik den ble ført, så dokumentene og forklaringene "
+        "stemmer med registeret; denne kjøringen av runde 1, ført "
+    ), said
+    assert f"UTC (post 1 i registeret) gjør ikke det: {difference.format(folder=folder)}" in said
+    assert said.endswith(
+        "Utelat det som endrer den, eller fordel filen uten --round for å prøve noe annet. "
+        "Ingenting ble skrevet."
+    ), said
+
+
+# --- the ledger's refusals in the command's language ----------------------------------------------
 
 
 def test_nb_committing_the_same_round_twice(folder: Path) -> None:
@@ -579,6 +709,18 @@ def test_nb_verify_finds_a_changed_input_and_an_outside_edit(folder: Path) -> No
         "tildelingen i post 3 er ulik det som ble registrert (amount er endret). Ingenting ble "
         "registrert;"
     )
+
+
+def test_nb_a_mistyped_amend_amount_in_the_programmes_language(folder: Path) -> None:
+    """Read after the language is settled: --lang nb, or a Norwegian programme without it."""
+    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    said = "feil: --amount: 'abc' er ikke et beløp; forventet hele kroner"
+    result = run("amend", "A-1", "--amount", "abc", "--reason", "x", "--lang", "nb")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(said), result.stderr
+    toml = folder / "tilskudd.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('lang = "en"', 'lang = "nb"'))
+    assert run("amend", "A-1", "--amount", "abc", "--reason", "x").stderr.startswith(said)
 
 
 @pytest.mark.parametrize(

@@ -121,6 +121,10 @@ def explain(
         from tilskudd.pipeline import run_round
 
         result = plan.run(checked, budget_nok, policy, sha256=None, fallback=run_round)
+        if plan.context is not None and plan.context.already_committed is not None:
+            from tilskudd.reading import sha256_of
+
+            plan.require_as_committed(result, file, sha256_of(file))
         context = plan.context
         prior = context.prior_by_orgnr if context is not None else None
         explanation = explain_decision(

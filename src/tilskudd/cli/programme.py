@@ -131,7 +131,8 @@ def init(
         from tilskudd.i18n import get
         from tilskudd.programme import init_programme
 
-        language = lang.value
+        # The files' language is the refusals' too (Norwegian unless --lang en, as the output).
+        language = resolve_lang(lang)
         frame_nok = parse_amount_option(frame, "--frame")
         assert frame_nok is not None
         result = init_programme(
@@ -229,10 +230,18 @@ def history(
         language = resolve_lang(lang, found.lang if found else None)
         path = ledger_for(found, ledger)
         awards = ledger_module.history(path, query) if ledger_module.exists(path) else []
+        t = get(language)
+        tampered = ledger_module.verify_chain(path).first_bad if awards else None
+        if tampered is not None:
+            # As status warns: these figures come from a ledger changed outside tilskudd.
+            warning = t("ledger.status.tampered", seq=tampered)
+            if format is ReportFormat.json:
+                console(stderr=True).print(warning, markup=False, highlight=False, soft_wrap=True)
+            else:
+                _out(warning)
         if format is ReportFormat.json:
             emit_json(_history_json(awards))
             return
-        t = get(language)
         if not awards:
             _out(t("ledger.cli.history_none", query=query))
             return
@@ -281,7 +290,7 @@ def history(
 def _change(
     kind: str,
     application_id: str,
-    amount: int,
+    amount: str | None,
     reason: str,
     programme: Path | None,
     ledger: Path | None,
@@ -298,7 +307,10 @@ def _change(
     if kind == "withdraw":
         change = ledger_module.withdraw(path, found, application_id, reason, round=round_)
     else:
-        change = ledger_module.amend(path, found, application_id, amount, reason, round=round_)
+        # Read once the language is settled, so that a mistyped amount is said in it.
+        amount_nok = parse_amount_option(amount, "--amount", allow_zero=True)
+        assert amount_nok is not None
+        change = ledger_module.amend(path, found, application_id, amount_nok, reason, round=round_)
     remaining = ledger_module.status(path, found).remaining
     _out(
         get(language)(
@@ -349,9 +361,7 @@ def amend(
         tilskudd amend 2009-017 --amount 450000 --reason "Project cost reduced (letter 12.10.2009)"
     """
     with guard(debug):
-        amount_nok = parse_amount_option(amount, "--amount", allow_zero=True)
-        assert amount_nok is not None
-        _change("amend", application_id, amount_nok, reason, programme, ledger, round_, lang)
+        _change("amend", application_id, amount, reason, programme, ledger, round_, lang)
 
 
 @app.command()
@@ -376,7 +386,7 @@ def withdraw(
         tilskudd withdraw 2009-031 --reason "The municipality withdrew (e-mail 3.11.2009)"
     """
     with guard(debug):
-        _change("withdraw", application_id, 0, reason, programme, ledger, round_, lang)
+        _change("withdraw", application_id, None, reason, programme, ledger, round_, lang)
 
 
 def _decision_text(pair: tuple[str, int] | None, t: Any, lang: str) -> str:
@@ -587,6 +597,60 @@ class RoundPlan:
         return run_programme_round(
             checked, self.context, policy, self.programme, budget=budget, sha256=sha256
         )
+
+    def require_as_committed(self, result: Any, file: Path, sha256: str) -> None:
+        """Refuse a run of a committed round that is not the round as committed (another input
+        file, budget or policy, or decisions the ledger does not have): its documents and
+        explanations would contradict the ledger while saying they repeat it."""
+        done = self.context.already_committed if self.context is not None else None
+        if done is None:
+            return
+        from tilskudd.errors import LedgerError
+        from tilskudd.i18n import Phrase
+        from tilskudd.ledger import Ledger, canonical_json
+
+        allocation = result.allocation
+        policy = allocation.policy.describe()
+        fields = sorted(
+            key
+            for key in set(policy) | set(done.policy)
+            if canonical_json(policy.get(key)) != canonical_json(done.policy.get(key))
+        )
+        difference: Phrase | None = None
+        if sha256 != done.input_sha256:
+            difference = Phrase(
+                "ledger.error.rerun_input",
+                path=str(file),
+                committed_file=done.input_path or done.input_file or "?",
+                actual=sha256[:12],
+                recorded=done.input_sha256[:12],
+            )
+        elif allocation.budget != done.budget:
+            difference = Phrase(
+                "ledger.error.rerun_budget", budget=allocation.budget, committed=done.budget
+            )
+        elif fields:
+            difference = Phrase("ledger.error.rerun_policy", fields=fields, round=done.round)
+        else:
+            assert self.ledger is not None
+            with Ledger.open(self.ledger, write=False) as opened:
+                recorded = {
+                    a.application_id: (a.status, a.amount)
+                    for a in opened.awards(round=done.round)
+                    if a.commit_seq == done.seq
+                }
+            rerun = {d.application_id: (str(d.status), d.amount) for d in allocation.decisions}
+            differing = sorted(
+                key for key in set(recorded) | set(rerun) if recorded.get(key) != rerun.get(key)
+            )
+            if differing:
+                difference = Phrase("ledger.error.rerun_decisions", ids=differing, round=done.round)
+        if difference is not None:
+            raise LedgerError(
+                key="ledger.error.rerun_differs",
+                earlier=done.description(),
+                difference=difference,
+            )
 
     def report(self, result: Any, lang: str, *, budget_given: bool) -> None:
         """Say where the budget came from and which applications were funded before."""

@@ -451,3 +451,24 @@ def test_refusals_to_write_are_said_in_the_language(tmp_path: Path) -> None:
     assert err.startswith("feil: kan ikke se utdataformatet for 'ut.txt' ut fra filendelsen; bruk")
     code, _, err = invoke("allocate", SMALL, "--budget", "5M", "-o", existing, "--lang", "en")
     assert err == f"error: {existing} exists; use --force to replace it, or choose another name\n"
+
+
+def test_a_column_map_that_cannot_be_read_is_said_in_the_language(tmp_path: Path) -> None:
+    broken = tmp_path / "kart.toml"
+    broken.write_text('[columns\n"Søkt" = "requested"\n', encoding="utf-8")
+    code, _, err = invoke("check", SMALL, "--columns", broken, "--lang", "nb")
+    assert code == 2
+    assert err.startswith(f"feil: Kolonnekartet {broken} er ikke gyldig TOML: ")
+    code, _, err = invoke("allocate", SMALL, "-b", "5M", "--columns", tmp_path, "--lang", "nb")
+    assert code == 2
+    assert err == (
+        f"feil: Kolonnekartet {tmp_path} er en mappe. "
+        "Oppgi stien til en TOML-fil med en [columns]-tabell.\n"
+    )
+    # A workbook given as the column map: named as a column map, not a codec's complaint.
+    code, _, err = invoke("explain", SMALL, "S-01", "-b", "5M", "--columns", SMALL)
+    assert code == 2
+    assert err == (
+        f"error: The column map {SMALL} is not a text file in UTF-8 (a spreadsheet?). Expected "
+        "a TOML file with a [columns] table, such as examples/forskningsradet.toml.\n"
+    )

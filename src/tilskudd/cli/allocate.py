@@ -310,7 +310,7 @@ def allocate(
 
             reading = {
                 "sheet": parse_sheet(sheet),
-                "columns": load_column_map(columns) if columns is not None else None,
+                "columns": load_column_map(columns, lang=language) if columns is not None else None,
                 "register": register.value,
             }
             try:

@@ -262,7 +262,7 @@ def read_checked(
     from tilskudd.pipeline import read_applications
     from tilskudd.reading import load_column_map
 
-    column_map = load_column_map(columns) if columns is not None else None
+    column_map = load_column_map(columns, lang=lang) if columns is not None else None
     return read_applications(
         file,
         sheet=parse_sheet(sheet),

@@ -58,6 +58,13 @@ def test_bad_policy_names_the_key(tmp_path: Path, text: str, needle: str) -> Non
     assert "policy.toml" in str(info.value)
 
 
+def test_a_policy_file_saved_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    # Notepad on Windows (before 2019) saves UTF-8 with a byte order mark.
+    path = tmp_path / "policy.toml"
+    path.write_text('[policy]\nmax_share_of_cost = "20 %"\n', encoding="utf-8-sig")
+    assert load_policy(path).max_share_of_cost == Decimal("0.2")
+
+
 def test_missing_policy_file(tmp_path: Path) -> None:
     with pytest.raises(PolicyError, match="not found"):
         load_policy(tmp_path / "nope.toml")

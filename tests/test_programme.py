@@ -350,3 +350,10 @@ def test_a_whole_programme_problem_points_at_the_line_it_is_about(
     with pytest.raises(ProgrammeError) as caught:
         load_programme(path)
     assert str(caught.value).startswith(f"{path}, line {line}: "), str(caught.value)
+
+
+def test_a_programme_file_saved_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    # Notepad on Windows (before 2019) saves UTF-8 with a byte order mark.
+    path = tmp_path / PROGRAMME_FILE
+    path.write_text(DIFI, encoding="utf-8-sig")
+    assert load_programme(path).name == "IKT-tilskudd til kommunene 2009"

@@ -230,7 +230,7 @@ def read_policy_file(path: Path) -> tuple[dict[str, Any], str | None]:
     """The raw ``[policy]`` table of a TOML file, and its ``lang`` (output language) if set."""
     shown = str(path)
     try:
-        raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        raw = tomllib.loads(Path(path).read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         raise PolicyError(key="policy.error.file_not_found", path=shown) from None
     except IsADirectoryError:

@@ -338,7 +338,7 @@ def load_programme(path: str | Path) -> Programme:
     """Read and check a programme file; raise :class:`ProgrammeError` naming the line and key."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise ProgrammeError(key="programme.error.not_found", path=str(path)) from None
     except IsADirectoryError:

@@ -209,6 +209,29 @@ def test_a_policy_problem_is_said_in_either_language(
     assert caught.value.text("nb").startswith(f"{path}: ")
 
 
+def test_a_setting_outside_the_policy_table_is_refused_not_ignored(tmp_path: Path) -> None:
+    # Above [policy] (or a [[quotas]] table beside it), a setting would never be read: the
+    # round would be allocated without the cap the officer wrote.
+    path = write(
+        tmp_path,
+        'max_share_of_cost = "20 %"\n[policy]\nrule = "ranked"\n[[quotas]]\nby = "county"\n',
+    )
+    with pytest.raises(PolicyError) as caught:
+        load_policy(path)
+    assert caught.value.text("en").splitlines() == [
+        f"{path}: max_share_of_cost: is outside the [policy] table, where it would not be read; "
+        "put it under [policy]",
+        f"{path}: quotas: is outside the [policy] table, where it would not be read; "
+        "put it under [policy]",
+    ]
+    assert caught.value.text("nb").startswith(
+        f"{path}: max_share_of_cost: står utenfor [policy]-tabellen"
+    )
+    # lang may stand above the table, and a file of top-level keys alone is a policy.
+    write(tmp_path, 'lang = "nb"\n[policy]\nrule = "ranked"\n')
+    assert load_policy(path).rule == "ranked"
+
+
 def test_several_problems_are_one_line_each_and_options_are_named(tmp_path: Path) -> None:
     path = write(tmp_path, '[policy]\nmin_award = -5\nfoo = 1\nat_line = "midt"\n')
     with pytest.raises(PolicyError) as caught:

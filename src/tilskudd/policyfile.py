@@ -240,6 +240,17 @@ def read_policy_file(path: Path) -> tuple[dict[str, Any], str | None]:
     except UnicodeDecodeError:
         raise PolicyError(key="policy.error.not_utf8", path=shown) from None
     table = raw.get("policy", raw)
+    # Beside a [policy] table, a key above it (or a table such as [[quotas]]) would not be read:
+    # a cap written there would silently not apply.
+    outside = [key for key in raw if "policy" in raw and key not in ("policy", "lang")]
+    if outside:
+        message = Phrase("policy.error.outside_table")
+        raise PolicyError(
+            lines=[
+                Phrase("policy.error.line", where=shown, field=key, message=message)
+                for key in outside
+            ]
+        )
     if not isinstance(table, dict):
         raise PolicyError(key="policy.error.not_table", path=shown)
     table = dict(table)

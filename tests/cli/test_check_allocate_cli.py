@@ -472,3 +472,14 @@ def test_a_column_map_that_cannot_be_read_is_said_in_the_language(tmp_path: Path
         f"error: The column map {SMALL} is not a text file in UTF-8 (a spreadsheet?). Expected "
         "a TOML file with a [columns] table, such as examples/forskningsradet.toml.\n"
     )
+
+
+def test_a_negative_limit_is_refused_not_an_empty_table() -> None:
+    # --limit -3 showed no row at all, and said nothing of the option.
+    code, out, err = invoke("allocate", SMALL, "--budget", "5M", "--limit", "-3")
+    assert code == 2
+    assert "--limit" in err
+    assert out == ""
+    code, out, _ = invoke("allocate", SMALL, "--budget", "5M", "--limit", "3")
+    assert code == 0
+    assert "… 7 more not shown" in out

@@ -137,6 +137,7 @@ def allocate(
         int | None,
         typer.Option(
             "--limit",
+            min=0,
             help="Show at most this many rows of the award table (0: all). Default: all of a "
             f"round of up to {TERMINAL_ROWS} applications, the first {TERMINAL_SHOWN} of a "
             "larger one (the exports have every row).",

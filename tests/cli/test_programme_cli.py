@@ -82,7 +82,8 @@ def test_init_creates_a_programme_and_never_overwrites(
     before = snapshot(tmp_path / "ny" / "tilskudd.toml")
     again = run("init", "ny")
     assert again.exit_code == 2
-    assert "never overwrites" in again.stderr
+    # Said in init's language (nb unless --lang says otherwise), as its other words are.
+    assert "tilskudd init skriver aldri over en fil" in again.stderr
     assert snapshot(tmp_path / "ny" / "tilskudd.toml") == before
     # The new programme works at once: status from inside its folder.
     monkeypatch.chdir(tmp_path / "ny")
@@ -633,3 +634,18 @@ def test_360giving_without_a_funder_says_where_one_is_given(tmp_path: Path) -> N
         "error: 360Giving needs the funder's name (Funding Org:Name): give the round a funder "
         '(--funder, or funder = "..." in the [programme] table of tilskudd.toml)\n'
     )
+
+
+def test_a_mistyped_amount_is_said_in_the_commands_language(
+    folder: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """init's language is nb by default, and amend's the programme's: a mistyped amount too."""
+    new = tmp_path_factory.mktemp("ny")
+    result = run("init", str(new), "--frame", "-5", "--name", "Ny ordning")
+    assert result.exit_code == 2
+    assert result.stderr == "feil: --frame: '-5' er negativt; et beløp kan ikke være negativt\n"
+    nb = PROGRAMME.replace('lang = "en"', 'lang = "nb"')
+    (folder / "tilskudd.toml").write_text(nb, encoding="utf-8")
+    result = run("amend", "A-3", "--amount", "3,300", "--reason", "Brev 12.10.")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("feil: --amount: '3,300' er tvetydig")

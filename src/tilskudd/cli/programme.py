@@ -131,7 +131,7 @@ def init(
         from tilskudd.i18n import get
         from tilskudd.programme import init_programme
 
-        language = lang.value
+        language = resolve_lang(lang)  # a mistyped --frame is said in it too
         frame_nok = parse_amount_option(frame, "--frame")
         assert frame_nok is not None
         result = init_programme(
@@ -281,7 +281,7 @@ def history(
 def _change(
     kind: str,
     application_id: str,
-    amount: int,
+    amount: str | None,
     reason: str,
     programme: Path | None,
     ledger: Path | None,
@@ -298,7 +298,10 @@ def _change(
     if kind == "withdraw":
         change = ledger_module.withdraw(path, found, application_id, reason, round=round_)
     else:
-        change = ledger_module.amend(path, found, application_id, amount, reason, round=round_)
+        # Read once the language is known: a mistyped amount is said in the programme's.
+        amount_nok = parse_amount_option(amount, "--amount", allow_zero=True)
+        assert amount_nok is not None
+        change = ledger_module.amend(path, found, application_id, amount_nok, reason, round=round_)
     remaining = ledger_module.status(path, found).remaining
     _out(
         get(language)(
@@ -349,9 +352,7 @@ def amend(
         tilskudd amend 2009-017 --amount 450000 --reason "Project cost reduced (letter 12.10.2009)"
     """
     with guard(debug):
-        amount_nok = parse_amount_option(amount, "--amount", allow_zero=True)
-        assert amount_nok is not None
-        _change("amend", application_id, amount_nok, reason, programme, ledger, round_, lang)
+        _change("amend", application_id, amount, reason, programme, ledger, round_, lang)
 
 
 @app.command()
@@ -376,7 +377,7 @@ def withdraw(
         tilskudd withdraw 2009-031 --reason "The municipality withdrew (e-mail 3.11.2009)"
     """
     with guard(debug):
-        _change("withdraw", application_id, 0, reason, programme, ledger, round_, lang)
+        _change("withdraw", application_id, None, reason, programme, ledger, round_, lang)
 
 
 def _decision_text(pair: tuple[str, int] | None, t: Any, lang: str) -> str:

@@ -257,6 +257,12 @@ def read_policy_file(path: Path) -> tuple[dict[str, Any], str | None]:
     lang = table.pop("lang", None) or raw.get("lang")
     if lang is not None and not isinstance(lang, str):
         raise PolicyError(key="policy.error.lang_not_text", path=shown)
+    if lang and lang not in ("nb", "en"):
+        expected = Phrase("policy.error.literal", expected=["nb", "en"])
+        line = Phrase(
+            "policy.error.line_given", where=shown, field="lang", message=expected, given=repr(lang)
+        )
+        raise PolicyError(lines=[line])
     return table, lang
 
 

@@ -483,3 +483,21 @@ def test_a_negative_limit_is_refused_not_an_empty_table() -> None:
     code, out, _ = invoke("allocate", SMALL, "--budget", "5M", "--limit", "3")
     assert code == 0
     assert "… 7 more not shown" in out
+
+
+def test_an_unknown_language_names_where_it_was_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    policy = tmp_path / "policy.toml"
+    policy.write_text('lang = "se"\n[policy]\nrule = "ranked"\n', encoding="utf-8")
+    code, _, err = invoke("allocate", SMALL, "--budget", "5M", "--policy", policy)
+    assert code == 2
+    assert err == f"error: {policy}: lang: expected nb or en (got 'se')\n"
+    monkeypatch.setenv("TILSKUDD_LANG", "NB")
+    code, _, err = invoke("check", SMALL)
+    assert code == 2
+    assert err == (
+        "error: TILSKUDD_LANG is set to 'NB', which is not a language tilskudd speaks; set it to "
+        "nb or en, or give --lang\n"
+    )
+    assert invoke("check", SMALL, "--lang", "nb")[0] == 0

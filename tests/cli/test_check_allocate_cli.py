@@ -501,3 +501,15 @@ def test_an_unknown_language_names_where_it_was_set(
         "nb or en, or give --lang\n"
     )
     assert invoke("check", SMALL, "--lang", "nb")[0] == 0
+
+
+def test_explain_says_when_it_explains_a_new_draw_of_the_lottery() -> None:
+    args = ("explain", SMALL, "S-05", "-b", "5M", "--rule", "lottery", "--format", "json")
+    code, out, err = invoke(*args)
+    assert code == 0
+    assert json.loads(out)["id"] == "S-05"  # the JSON is whole: the note went to stderr
+    assert err.startswith("The lottery's seed was drawn now: ")
+    assert "give that run's --seed to explain its decision" in err
+    code, _, err = invoke(*args, "--seed", "4")
+    assert code == 0
+    assert err == ""

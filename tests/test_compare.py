@@ -118,6 +118,24 @@ def test_no_differences_when_the_budget_covers_everything(round5: list[Applicati
     assert "Every application gets the same decision under every rule." in console.export_text()
 
 
+@pytest.mark.parametrize("width", [40, 60, 80, 160])
+def test_the_terminal_view_fits_and_cuts_no_figure_short(
+    round5: list[Application], width: int
+) -> None:
+    # Side by side where the rules fit, else one after the other: never a figure cut to
+    # "240 0…", an amount broken over two lines, or the labels left out.
+    policy = POLICY.model_copy(update={"seed": 7})
+    comparison = compare(round5, 600_000, policy, ["ranked", "proportional", "lottery"])
+    console = Console(record=True, width=width, color_system=None)
+    render_comparison(console, comparison, lang="nb")
+    text = console.export_text()
+    assert max(len(line) for line in text.splitlines()) <= width
+    assert "…" not in text
+    for amount in ("400\xa0000\xa0kr", "240\xa0000\xa0kr", "60\xa0000\xa0kr"):
+        assert amount in text
+    assert "Minste tilskudd" in text
+
+
 def test_parse_rules() -> None:
     available = list(RULES)
     assert parse_rules(" ranked, proportional,ranked ", available) == ("ranked", "proportional")

@@ -161,6 +161,15 @@ def test_rejected_names_the_cells(result: RoundResult) -> None:
     assert "abc" in parts[1][1]
 
 
+def test_a_rejected_applications_problems_are_said_in_the_language(result: RoundResult) -> None:
+    explanation = explain(result, "X6")
+    for lang in ("nb", "en"):
+        data = to_data(explanation, lang)
+        # The problems, as the sentences say them: in the language asked for.
+        assert [f"{p['cell']}: {p['text']}" for p in data["problems"]] == data["sentences"][1:]
+    assert to_data(explanation, "nb")["problems"][0]["code"] == explanation.problems[0][1]
+
+
 def test_override(result: RoundResult) -> None:
     said = text(result, "O7", "nb")
     assert "Vedtaket ble fattet ved manuell overstyring, ikke av regelen" in said

@@ -58,6 +58,13 @@ def test_bad_policy_names_the_key(tmp_path: Path, text: str, needle: str) -> Non
     assert "policy.toml" in str(info.value)
 
 
+def test_a_policy_file_saved_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    # Notepad on Windows (before 2019) saves UTF-8 with a byte order mark.
+    path = tmp_path / "policy.toml"
+    path.write_text('[policy]\nmax_share_of_cost = "20 %"\n', encoding="utf-8-sig")
+    assert load_policy(path).max_share_of_cost == Decimal("0.2")
+
+
 def test_missing_policy_file(tmp_path: Path) -> None:
     with pytest.raises(PolicyError, match="not found"):
         load_policy(tmp_path / "nope.toml")
@@ -205,6 +212,29 @@ def test_a_policy_problem_is_said_in_either_language(
     assert str(caught.value) == caught.value.text("en")
     assert norwegian in caught.value.text("nb")
     assert caught.value.text("nb").startswith(f"{path}: ")
+
+
+def test_a_setting_outside_the_policy_table_is_refused_not_ignored(tmp_path: Path) -> None:
+    # Above [policy] (or a [[quotas]] table beside it), a setting would never be read: the
+    # round would be allocated without the cap the officer wrote.
+    path = write(
+        tmp_path,
+        'max_share_of_cost = "20 %"\n[policy]\nrule = "ranked"\n[[quotas]]\nby = "county"\n',
+    )
+    with pytest.raises(PolicyError) as caught:
+        load_policy(path)
+    assert caught.value.text("en").splitlines() == [
+        f"{path}: max_share_of_cost: is outside the [policy] table, where it would not be read; "
+        "put it under [policy]",
+        f"{path}: quotas: is outside the [policy] table, where it would not be read; "
+        "put it under [policy]",
+    ]
+    assert caught.value.text("nb").startswith(
+        f"{path}: max_share_of_cost: står utenfor [policy]-tabellen"
+    )
+    # lang may stand above the table, and a file of top-level keys alone is a policy.
+    write(tmp_path, 'lang = "nb"\n[policy]\nrule = "ranked"\n')
+    assert load_policy(path).rule == "ranked"
 
 
 def test_several_problems_are_one_line_each_and_options_are_named(tmp_path: Path) -> None:

@@ -350,3 +350,33 @@ def test_a_whole_programme_problem_points_at_the_line_it_is_about(
     with pytest.raises(ProgrammeError) as caught:
         load_programme(path)
     assert str(caught.value).startswith(f"{path}, line {line}: "), str(caught.value)
+
+
+def test_a_programme_file_saved_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    # Notepad on Windows (before 2019) saves UTF-8 with a byte order mark.
+    path = tmp_path / PROGRAMME_FILE
+    path.write_text(DIFI, encoding="utf-8-sig")
+    assert load_programme(path).name == "IKT-tilskudd til kommunene 2009"
+
+
+def test_a_windows_path_to_the_ledger(tmp_path: Path) -> None:
+    """Backslashes as Windows writes them: between single quotes they are read as folders;
+    between double quotes \\t is a tab (a ledger of another name) and \\U an escape, and
+    each is refused, saying how to write the path."""
+    base = '[programme]\nname = "X"\nframe = "1M"\n'
+    path = write(tmp_path, base + "ledger = 'data\\tilskudd.sqlite'\n")
+    assert load_programme(path).ledger_path == tmp_path / "data" / "tilskudd.sqlite"
+    write(tmp_path, base + 'ledger = "data\\tilskudd.sqlite"\n')
+    with pytest.raises(ProgrammeError) as caught:
+        load_programme(path)
+    assert "line 4: programme.ledger: has a tab or another control character" in str(caught.value)
+    assert "tabulator" in caught.value.text("nb")
+    write(tmp_path, base + 'ledger = "C:\\Users\\ola\\tilskudd.sqlite"\n')
+    with pytest.raises(ProgrammeError) as caught:
+        load_programme(path)
+    assert str(caught.value) == (
+        f"{path}: not valid TOML: Invalid hex value (at line 4, column 15). Between double "
+        "quotes a \\ starts an escape (\\t is a tab): write a path with / "
+        '("data/tilskudd.ledger.sqlite") or between single quotes '
+        "('C:\\data\\tilskudd.ledger.sqlite')"
+    )

@@ -711,7 +711,12 @@ def to_data(explanation: Explanation, lang: str) -> dict[str, Any]:
             "budget": None,
             "budget_note": e.budget_note,
         },
-        "problems": [{"cell": c, "code": code, "text": text} for c, code, text in e.problems],
+        # Said in ``lang``, as the sentences are (``e.problems`` has them in English).
+        "problems": [
+            {"cell": issue_cell(i, lang), "code": i.code, "text": issue_text(i, lang)}
+            for i in (e.rejected.issues if e.rejected else ())
+            if i.is_error
+        ],
         "heading": said[0],
         "sentences": said[1:],
         "text": " ".join(said[1:]),

@@ -230,7 +230,7 @@ def read_policy_file(path: Path) -> tuple[dict[str, Any], str | None]:
     """The raw ``[policy]`` table of a TOML file, and its ``lang`` (output language) if set."""
     shown = str(path)
     try:
-        raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        raw = tomllib.loads(Path(path).read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         raise PolicyError(key="policy.error.file_not_found", path=shown) from None
     except IsADirectoryError:
@@ -240,12 +240,29 @@ def read_policy_file(path: Path) -> tuple[dict[str, Any], str | None]:
     except UnicodeDecodeError:
         raise PolicyError(key="policy.error.not_utf8", path=shown) from None
     table = raw.get("policy", raw)
+    # Beside a [policy] table, a key above it (or a table such as [[quotas]]) would not be read:
+    # a cap written there would silently not apply.
+    outside = [key for key in raw if "policy" in raw and key not in ("policy", "lang")]
+    if outside:
+        message = Phrase("policy.error.outside_table")
+        raise PolicyError(
+            lines=[
+                Phrase("policy.error.line", where=shown, field=key, message=message)
+                for key in outside
+            ]
+        )
     if not isinstance(table, dict):
         raise PolicyError(key="policy.error.not_table", path=shown)
     table = dict(table)
     lang = table.pop("lang", None) or raw.get("lang")
     if lang is not None and not isinstance(lang, str):
         raise PolicyError(key="policy.error.lang_not_text", path=shown)
+    if lang and lang not in ("nb", "en"):
+        expected = Phrase("policy.error.literal", expected=["nb", "en"])
+        line = Phrase(
+            "policy.error.line_given", where=shown, field="lang", message=expected, given=repr(lang)
+        )
+        raise PolicyError(lines=[line])
     return table, lang
 
 

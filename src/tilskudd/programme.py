@@ -150,6 +150,15 @@ class Programme(BaseModel):
     def _frame(cls, value: Any) -> Any:
         return _amount(value)
 
+    @field_validator("ledger")
+    @classmethod
+    def _ledger(cls, value: str) -> str:
+        # "data\tilskudd.sqlite" between double quotes is "data<tab>ilskudd.sqlite": a
+        # ledger of another name than the officer wrote.
+        if any(ord(character) < 32 for character in value):
+            raise setting_problem("programme.error.ledger_control")
+        return value
+
     @field_validator("register_year", mode="before")
     @classmethod
     def _register(cls, value: Any) -> Any:
@@ -177,7 +186,8 @@ class Programme(BaseModel):
     @property
     def ledger_path(self) -> Path:
         """The ledger file: ``ledger`` resolved against the programme file's folder."""
-        return (self.folder / Path(self.ledger).expanduser()).absolute()
+        # A path written on Windows (data\tilskudd.ledger.sqlite) means the same everywhere.
+        return (self.folder / Path(self.ledger.replace("\\", "/")).expanduser()).absolute()
 
     @property
     def display_name(self) -> str:
@@ -338,7 +348,7 @@ def load_programme(path: str | Path) -> Programme:
     """Read and check a programme file; raise :class:`ProgrammeError` naming the line and key."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise ProgrammeError(key="programme.error.not_found", path=str(path)) from None
     except IsADirectoryError:
@@ -348,9 +358,11 @@ def load_programme(path: str | Path) -> Programme:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ProgrammeError(
-            key="programme.error.not_toml", path=str(path), reason=str(exc)
-        ) from None
+        reason = str(exc)
+        # A Windows path between double quotes ("C:\Users\..."): say how to write it.
+        windows = reason.startswith(("Unescaped '\\'", "Invalid hex value"))
+        key = "programme.error.not_toml_backslash" if windows else "programme.error.not_toml"
+        raise ProgrammeError(key=key, path=str(path), reason=reason) from None
     unknown = sorted(set(raw) - _TOP_KEYS)
     if "rounds" in unknown:
         raise ProgrammeError(key="programme.error.rounds_written", path=str(path))

@@ -451,3 +451,65 @@ def test_refusals_to_write_are_said_in_the_language(tmp_path: Path) -> None:
     assert err.startswith("feil: kan ikke se utdataformatet for 'ut.txt' ut fra filendelsen; bruk")
     code, _, err = invoke("allocate", SMALL, "--budget", "5M", "-o", existing, "--lang", "en")
     assert err == f"error: {existing} exists; use --force to replace it, or choose another name\n"
+
+
+def test_a_column_map_that_cannot_be_read_is_said_in_the_language(tmp_path: Path) -> None:
+    broken = tmp_path / "kart.toml"
+    broken.write_text('[columns\n"Søkt" = "requested"\n', encoding="utf-8")
+    code, _, err = invoke("check", SMALL, "--columns", broken, "--lang", "nb")
+    assert code == 2
+    assert err.startswith(f"feil: Kolonnekartet {broken} er ikke gyldig TOML: ")
+    code, _, err = invoke("allocate", SMALL, "-b", "5M", "--columns", tmp_path, "--lang", "nb")
+    assert code == 2
+    assert err == (
+        f"feil: Kolonnekartet {tmp_path} er en mappe. "
+        "Oppgi stien til en TOML-fil med en [columns]-tabell.\n"
+    )
+    # A workbook given as the column map: named as a column map, not a codec's complaint.
+    code, _, err = invoke("explain", SMALL, "S-01", "-b", "5M", "--columns", SMALL)
+    assert code == 2
+    assert err == (
+        f"error: The column map {SMALL} is not a text file in UTF-8 (a spreadsheet?). Expected "
+        "a TOML file with a [columns] table, such as examples/forskningsradet.toml.\n"
+    )
+
+
+def test_a_negative_limit_is_refused_not_an_empty_table() -> None:
+    # --limit -3 showed no row at all, and said nothing of the option.
+    code, out, err = invoke("allocate", SMALL, "--budget", "5M", "--limit", "-3")
+    assert code == 2
+    assert "--limit" in err
+    assert out == ""
+    code, out, _ = invoke("allocate", SMALL, "--budget", "5M", "--limit", "3")
+    assert code == 0
+    assert "… 7 more not shown" in out
+
+
+def test_an_unknown_language_names_where_it_was_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    policy = tmp_path / "policy.toml"
+    policy.write_text('lang = "se"\n[policy]\nrule = "ranked"\n', encoding="utf-8")
+    code, _, err = invoke("allocate", SMALL, "--budget", "5M", "--policy", policy)
+    assert code == 2
+    assert err == f"error: {policy}: lang: expected nb or en (got 'se')\n"
+    monkeypatch.setenv("TILSKUDD_LANG", "NB")
+    code, _, err = invoke("check", SMALL)
+    assert code == 2
+    assert err == (
+        "error: TILSKUDD_LANG is set to 'NB', which is not a language tilskudd speaks; set it to "
+        "nb or en, or give --lang\n"
+    )
+    assert invoke("check", SMALL, "--lang", "nb")[0] == 0
+
+
+def test_explain_says_when_it_explains_a_new_draw_of_the_lottery() -> None:
+    args = ("explain", SMALL, "S-05", "-b", "5M", "--rule", "lottery", "--format", "json")
+    code, out, err = invoke(*args)
+    assert code == 0
+    assert json.loads(out)["id"] == "S-05"  # the JSON is whole: the note went to stderr
+    assert err.startswith("The lottery's seed was drawn now: ")
+    assert "give that run's --seed to explain its decision" in err
+    code, _, err = invoke(*args, "--seed", "4")
+    assert code == 0
+    assert err == ""

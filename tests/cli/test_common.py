@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import gc
+import json
+import sys
+from pathlib import Path
 
 import pytest
 import typer
@@ -105,3 +108,29 @@ def test_a_bug_and_an_interruption_are_said_in_the_language(
         raise KeyboardInterrupt
     assert exit_info.value.exit_code == 130
     assert capsys.readouterr().err == interrupted
+
+
+@pytest.mark.parametrize("stream", ["stdout", "stderr"])
+def test_a_closed_output_stream_is_no_bug(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, stream: str
+) -> None:
+    """Started with stdout (or stderr) closed, Python has None there: the command still runs
+    and ends with its own exit code, not 'a bug in tilskudd' (exit code 3)."""
+    from tilskudd.cli import main
+
+    out = tmp_path / "tildeling.json"
+    small = Path(__file__).resolve().parents[2] / "examples" / "small.xlsx"
+    monkeypatch.setattr(
+        "sys.argv", ["tilskudd", "allocate", str(small), "-b", "5M", "-o", str(out)]
+    )
+    monkeypatch.setattr(f"sys.{stream}", None)
+    try:
+        with pytest.raises(SystemExit) as exit_info:
+            main()
+        assert exit_info.value.code in (0, None)
+        assert json.loads(out.read_text(encoding="utf-8"))["budget"] == 5_000_000
+    finally:
+        opened = getattr(sys, stream)
+        if opened is not None:
+            opened.close()
+        gc.unfreeze()

@@ -775,3 +775,45 @@ def test_nb_ledger_for_without_a_programme_or_ledger() -> None:
         "oppgi registeret med --ledger STI, eller kjør kommandoen i en programmappe"
     )
     assert str(info.value) == "give the ledger with --ledger PATH, or run inside a programme folder"
+
+
+def test_the_programmes_funder_is_used_without_round(folder: Path) -> None:
+    """--funder's default is the programme's, also for a run in its folder without --round."""
+    text = PROGRAMME.replace('name = "Testordning"', 'name = "Testordning"\nfunder = "Difi"')
+    (folder / "tilskudd.toml").write_text(text, encoding="utf-8")
+    result = run("allocate", "r1.csv", "--budget", "100 000", "-o", "r1.json")
+    assert result.exit_code == 0, result.output
+    assert json.loads((folder / "r1.json").read_text(encoding="utf-8"))["funder"] == "Difi"
+    result = run(
+        "allocate", "r1.csv", "--budget", "100 000", "--format", "360giving", "-o", "g.csv"
+    )
+    assert result.exit_code == 0, result.output
+
+
+def test_360giving_without_a_funder_says_where_one_is_given(tmp_path: Path) -> None:
+    path = tmp_path / "r1.csv"
+    path.write_text("\n".join([HEADER, *ROUND_1]) + "\n", encoding="utf-8")
+    result = run(
+        "allocate", str(path), "--budget", "100 000", "--register", "2009", "--format",
+        "360giving", "-o", str(tmp_path / "g.csv"),
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: 360Giving needs the funder's name (Funding Org:Name): give the round a funder "
+        '(--funder, or funder = "..." in the [programme] table of tilskudd.toml)\n'
+    )
+
+
+def test_a_mistyped_amount_is_said_in_the_commands_language(
+    folder: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """init's language is nb by default, and amend's the programme's: a mistyped amount too."""
+    new = tmp_path_factory.mktemp("ny")
+    result = run("init", str(new), "--frame", "-5", "--name", "Ny ordning")
+    assert result.exit_code == 2
+    assert result.stderr == "feil: --frame: '-5' er negativt; et beløp kan ikke være negativt\n"
+    nb = PROGRAMME.replace('lang = "en"', 'lang = "nb"')
+    (folder / "tilskudd.toml").write_text(nb, encoding="utf-8")
+    result = run("amend", "A-3", "--amount", "3,300", "--reason", "Brev 12.10.")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("feil: --amount: '3,300' er tvetydig")

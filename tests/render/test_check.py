@@ -180,6 +180,19 @@ def test_plain_and_within_width(checked: Checked, width: int) -> None:
     assert max(len(line) for line in text.splitlines()) <= width
 
 
+@pytest.mark.parametrize("width", [40, 44])
+def test_a_narrow_terminal_leaves_out_the_column_header_not_the_cell(
+    checked: Checked, width: int
+) -> None:
+    text = render(checked, width=width, lang="nb")
+    assert max(len(line) for line in text.splitlines()) <= width
+    # Each cell whole at the start of its line (not "Søknader!F" above "12"), the message
+    # beside it; the column header is left out (the cell says where).
+    starts = [line.split("  ")[0] for line in text.splitlines() if line.startswith("Søknader!")]
+    assert starts == ["Søknader!C4", "Søknader!F12", "Søknader!AA12", "Søknader!A9", "Søknader!A16"]
+    assert "Omsøkt beløp" not in text
+
+
 def test_sorted_issues_is_stable_within_a_cell() -> None:
     first = _issue(ERR, "a", 5, "B")
     second = _issue(ERR, "b", 5, "B")

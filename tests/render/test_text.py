@@ -26,6 +26,12 @@ def test_wrap_keeps_paragraphs_and_cuts_words_longer_than_the_column() -> None:
     assert wrap("", 5) == ""
 
 
+def test_a_word_longer_than_the_column_starts_its_own_line() -> None:
+    # Not "hele det tilsk" / "uddsberettigede": the word is cut once, where the column ends.
+    lines = wrap("hele det tilskuddsberettigede beløpet", 14).splitlines()
+    assert lines == ["hele det", "tilskuddsberet", "tigede beløpet"]
+
+
 def test_grid_gives_the_last_column_the_rest_of_the_width() -> None:
     rows = [
         [

@@ -137,6 +137,7 @@ def allocate(
         int | None,
         typer.Option(
             "--limit",
+            min=0,
             help="Show at most this many rows of the award table (0: all). Default: all of a "
             f"round of up to {TERMINAL_ROWS} applications, the first {TERMINAL_SHOWN} of a "
             "larger one (the exports have every row).",
@@ -316,7 +317,7 @@ def allocate(
 
             reading = {
                 "sheet": parse_sheet(sheet),
-                "columns": load_column_map(columns) if columns is not None else None,
+                "columns": load_column_map(columns, lang=language) if columns is not None else None,
                 "register": register.value,
             }
             try:

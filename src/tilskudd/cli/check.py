@@ -50,7 +50,7 @@ def _read(
     table = read_table(
         file,
         sheet=parse_sheet(sheet),
-        columns=load_column_map(columns) if columns is not None else None,
+        columns=load_column_map(columns, lang=lang) if columns is not None else None,
         display_name=str(file),
         lang=lang,
     )

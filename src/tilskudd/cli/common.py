@@ -114,12 +114,18 @@ def resolve_lang(option: Lang | None, *fallbacks: str | None) -> str:
     if option is not None:
         _language[0] = option.value
         return option.value
-    for value in (*fallbacks, os.environ.get("TILSKUDD_LANG")):
+    for value in fallbacks:
         if value:
             if value not in ("nb", "en"):
                 raise UsageError(key="output.error.unknown_language", given=value)
             _language[0] = value
             return value
+    value = os.environ.get("TILSKUDD_LANG")
+    if value:
+        if value not in ("nb", "en"):  # named: the user may not remember setting it
+            raise UsageError(key="output.error.unknown_language_env", given=value)
+        _language[0] = value
+        return value
     _language[0] = "en"
     return "en"
 
@@ -262,7 +268,7 @@ def read_checked(
     from tilskudd.pipeline import read_applications
     from tilskudd.reading import load_column_map
 
-    column_map = load_column_map(columns) if columns is not None else None
+    column_map = load_column_map(columns, lang=lang) if columns is not None else None
     return read_applications(
         file,
         sheet=parse_sheet(sheet),

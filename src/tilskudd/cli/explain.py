@@ -113,6 +113,11 @@ def explain(
         )
         plan, language, budget_nok, policy = setup.plan, setup.lang, setup.budget, setup.policy
         register = setup.register
+        if setup.seed_drawn:
+            from tilskudd.i18n import get
+
+            # A new draw, not the one allocate printed: said on stderr, so that JSON stays JSON.
+            typer.echo(get(language)("cli.seed_drawn_explain", seed=policy.seed), err=True)
         checked = read_checked(
             file, sheet=sheet, columns=columns, register=register, lang=language, rule=policy.rule
         )

@@ -589,9 +589,11 @@ class RoundPlan:
     def run(
         self, checked: Any, budget: int, policy: Any, *, sha256: str | None, fallback: Any
     ) -> Any:
-        """Allocate: against the ledger with --round, else ``fallback`` (the plain pipeline)."""
+        """Allocate: against the ledger with --round, else ``fallback`` (the plain pipeline,
+        with the programme's funder when a programme was found)."""
         if self.context is None or self.programme is None:
-            return fallback(checked, budget, policy, sha256=sha256)
+            funder = self.programme.funder if self.programme is not None else None
+            return fallback(checked, budget, policy, sha256=sha256, funder=funder)
         from tilskudd.rounds import run_programme_round
 
         return run_programme_round(

@@ -174,8 +174,10 @@ def load_column_map(path: Path | str, *, lang: str = "en") -> dict[str, str]:
     except FileNotFoundError:
         raise UsageError(t("read.error.map_not_found", file=file)) from None
     except IsADirectoryError:
-        raise UsageError(t("read.error.is_directory", file=file)) from None
-    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(t("read.error.map_is_folder", file=file)) from None
+    except UnicodeDecodeError:
+        raise UsageError(t("read.error.map_not_text", file=file)) from None
+    except OSError as exc:
         raise UsageError(t("read.error.unreadable", file=file, reason=str(exc))) from None
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(t("read.error.map_invalid", file=file, reason=str(exc))) from None

@@ -61,7 +61,13 @@ STATUS_STYLE: dict[Status, str] = {
 # it wants: the reason and the amounts matter more than the municipalities, the project title and
 # the applicant (all of them are in the workbook).
 _OPTIONAL = ("municipalities", "project", "applicant")
+# On a terminal too narrow for the table even then (40 columns), these go too, in this order:
+# the amount applied for and the rank (the rows stay in rank order).
+_LAST_RESORT = ("requested", "rank")
 _REASON_WANTS = 30
+# The narrowest a text column is made when the terminal leaves less than its minimum: narrower
+# still, rich would fit the table by breaking the amounts (1 200 over 000).
+_NARROWEST = 10
 # Below this width amounts are shown without the currency, which moves to the column header.
 _COMPACT_BELOW = 120
 # Columns are separated by two spaces (see the Table below).
@@ -98,14 +104,15 @@ def choose_columns(
     """The columns to show on a terminal ``width`` characters wide, and their widths.
 
     Optional columns are left out (municipalities first, applicant last) while the table would
-    not fit or the reason would get fewer than 30 characters (or its longest text, if shorter).
+    not fit or the reason would get fewer than 30 characters (or its longest text, if shorter);
+    then, only while the table would not fit at all, the amount requested and the rank.
     The totals label goes in the applicant column, or the id column when that is left out.
     """
     fields = [c.field for c in _COLUMNS]
     reason_wants = min(_REASON_WANTS, max((cell_len(x) for x in cells["reason"]), default=1))
     columns: list[_Column] = []
     widths: list[int] = []
-    for drop in (None, *_OPTIONAL):
+    for drop in (None, *_OPTIONAL, *_LAST_RESORT):
         if drop is not None:
             fields.remove(drop)
         columns = [c for c in _COLUMNS if c.field in fields]
@@ -113,7 +120,7 @@ def choose_columns(
         local = {f: [total_label, *cells[f]] if f == label_at else cells[f] for f in fields}
         widths = column_widths(columns, {f: headers[f] for f in fields}, local, width)
         fits = sum(widths) + _GAP * (len(widths) - 1) <= width
-        if fits and widths[-1] >= reason_wants:
+        if fits and (widths[-1] >= reason_wants or drop in (_OPTIONAL[-1], *_LAST_RESORT)):
             break
     return columns, widths
 
@@ -147,6 +154,12 @@ def column_widths(
         shrunk = min(fixed[field], max(head[field], keep))
         available += fixed[field] - shrunk
         fixed[field] = shrunk
+    short = sum(floor.values()) - available
+    if short > 0 and flexible:
+        # Narrower than the text columns' minimums: the last (the reason) gives up the room,
+        # down to _NARROWEST, so that the table fits and rich need not squeeze the amounts.
+        last = flexible[-1].field
+        floor[last] = max(floor[last] - short, min(_NARROWEST, floor[last]))
     # Water-filling: every text column gets its floor; the rest goes by shares to columns that
     # still want more, until the width or the wants run out.
     want = {c.field: max(min(natural[c.field], c.max_width), floor[c.field]) for c in flexible}

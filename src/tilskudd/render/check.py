@@ -122,6 +122,11 @@ def render_check(
     # One layout for both lists, so their columns line up: the cell as wide as the widest one
     # (it is what people search for), the column header at most 24, the message the rest.
     lead = lead_widths([row for rows in listed.values() for row in rows], [None, 24])
+    if console.width - sum(lead) - 2 * len(lead) < _MIN_LAST:
+        # Too narrow for all three (40 columns): the column header goes, the cell says where;
+        # rich would otherwise squeeze the columns and cut the cell in two (Søknader!C / 3).
+        listed = {key: [[row[0], row[2]] for row in rows] for key, rows in listed.items()}
+        lead = lead[:1]
     for key, group, style in groups:
         if not group:
             continue

@@ -8,6 +8,7 @@ outcome_text`, which the comparison workbook uses too, so the terminal and the f
 from __future__ import annotations
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -15,13 +16,38 @@ from rich.text import Text
 from tilskudd.compare import Comparison, RuleFigures, figure_rows, outcome_text
 from tilskudd.i18n import get
 from tilskudd.render.allocation import STATUS_STYLE, note_texts
+from tilskudd.render.text import grid, lead_widths
 from tilskudd.wording import column_header
 
 __all__ = ["render_comparison"]
 
+# Between two columns of the tables below: padding on each side and the box's divider.
+_GAP = 3
+# The applicant's name may fold down to this in the table of differences.
+_APPLICANT_LEAST = 10
+
 
 def _notes(figures: RuleFigures, lang: str) -> list[str]:
     return note_texts(figures.allocation.notes, get(lang))
+
+
+def _least(texts: list[str]) -> int:
+    """The narrowest a column of ``texts`` can be without cutting a word or an amount (whose
+    no-break spaces hold it together): its longest run between ordinary spaces."""
+    return max((cell_len(word) for text in texts for word in text.split(" ")), default=1)
+
+
+def _fits(console: Console, least: list[int]) -> bool:
+    """Whether columns of these least widths fit the terminal; when they don't, rich would
+    cut figures and amounts short (``19 985 00…``) and leave out the labels."""
+    return sum(least) + _GAP * (len(least) - 1) <= console.width
+
+
+def _one_after_another(console: Console, heading: Text, lines: list[list[Text]]) -> None:
+    """A heading, then label and value side by side: a table's row or column, on a terminal
+    too narrow for the table."""
+    console.print(heading)
+    console.print(grid(lines, console.width, lead=lead_widths(lines, [console.width // 2])))
 
 
 def render_comparison(
@@ -34,12 +60,20 @@ def render_comparison(
     t = get(lang)
     console.print(Text(t("compare.title"), style="bold underline"))
     figures = Table(box=box.SIMPLE, show_edge=False, pad_edge=False, header_style="bold")
-    figures.add_column(Text(t("compare.figure")))
-    for rule in comparison.rules:
-        figures.add_column(Text(rule), justify="right", no_wrap=True)
-    for label, cells in figure_rows(comparison, lang):
+    rows = figure_rows(comparison, lang)
+    least = [_least([t("compare.figure")] + [label for label, _ in rows])]
+    figures.add_column(Text(t("compare.figure")), min_width=least[0])
+    for index, rule in enumerate(comparison.rules):
+        least.append(_least([rule] + [cells[index] for _, cells in rows]))
+        figures.add_column(Text(rule), justify="right", no_wrap=True, min_width=least[-1])
+    for label, cells in rows:
         figures.add_row(Text(label), *(Text(c) for c in cells))
-    console.print(figures)
+    if _fits(console, least):
+        console.print(figures)
+    else:  # too narrow for the rules side by side: one rule after the other
+        for index, rule in enumerate(comparison.rules):
+            lines = [[Text(label), Text(cells[index])] for label, cells in rows]
+            _one_after_another(console, Text(rule, style="bold"), lines)
     console.print(Text(t("compare.spread_note"), style="dim"))
     for f in comparison.figures:
         notes = _notes(f, lang)
@@ -56,10 +90,15 @@ def render_comparison(
     console.print(Text(t("compare.differences", n=len(differences)), style="bold"))
     shown = differences if limit is None else differences[: max(limit, 0)]
     table = Table(box=box.SIMPLE, show_edge=False, pad_edge=False, header_style="bold")
+    ids = [column_header("id", lang)] + [d.application_id for d in shown]
+    least = [max(cell_len(i) for i in ids), _APPLICANT_LEAST]
     table.add_column(Text(column_header("id", lang)), no_wrap=True)
     table.add_column(Text(column_header("applicant", lang)), overflow="fold", ratio=1)
-    for rule in comparison.rules:
-        table.add_column(Text(rule), justify="right")
+    for index, rule in enumerate(comparison.rules):
+        # Whole on one line: rich would break an amount at its no-break spaces (113 / 784 kr).
+        outcomes = [rule] + [outcome_text(*d.outcomes[index], lang) for d in shown]
+        least.append(max(cell_len(text) for text in outcomes))
+        table.add_column(Text(rule), justify="right", no_wrap=True, min_width=least[-1])
     for d in shown:
         table.add_row(
             Text(d.application_id),
@@ -69,6 +108,15 @@ def render_comparison(
                 for status, amount in d.outcomes
             ),
         )
-    console.print(table)
+    if _fits(console, least):
+        console.print(table)
+    else:  # too narrow: one application after the other, a line for each rule
+        for d in shown:
+            heading = Text(f"{d.application_id}  {d.applicant or ''}".rstrip(), style="bold")
+            lines = [
+                [Text(rule), Text(outcome_text(status, amount, lang), style=STATUS_STYLE[status])]
+                for rule, (status, amount) in zip(comparison.rules, d.outcomes, strict=True)
+            ]
+            _one_after_another(console, heading, lines)
     if len(shown) < len(differences):
         console.print(Text(t("compare.more", n=len(differences) - len(shown)), style="dim"))

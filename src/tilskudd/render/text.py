@@ -17,11 +17,26 @@ from rich.text import Text
 __all__ = ["grid", "lead_widths", "wrap"]
 
 
+class _Wrapper(textwrap.TextWrapper):
+    """textwrap's wrapper, but a word longer than the line starts a line of its own before it is
+    cut (textwrap fills the rest of the line with its first letters: ``hele det tilsk`` /
+    ``uddsberettigede``), so that it is cut as little as the width allows."""
+
+    def _handle_long_word(
+        self, reversed_chunks: list[str], cur_line: list[str], cur_len: int, width: int
+    ) -> None:
+        if cur_line:
+            return  # the line ends here; the word is cut at the start of the next
+        super()._handle_long_word(reversed_chunks, cur_line, cur_len, width)
+
+
 def wrap(text: str, width: int) -> str:
-    """``text`` in lines of at most ``width`` characters, never split inside an amount."""
+    """``text`` in lines of at most ``width`` characters, never split inside an amount that
+    fits in ``width``."""
+    wrapper = _Wrapper(width=max(width, 1))
     lines: list[str] = []
     for paragraph in text.splitlines() or [""]:
-        lines.extend(textwrap.wrap(paragraph, width=max(width, 1)) or [""])
+        lines.extend(wrapper.wrap(paragraph) or [""])
     return "\n".join(lines)
 
 

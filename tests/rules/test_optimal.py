@@ -472,3 +472,29 @@ def test_when_ranked_does_better_by_partial_awards_the_note_says_why(
     assert partial.params == {"ranked": 24, "shortfall": 8}
     assert not [n for n in result.notes if n.code == "note.optimal.versus_ranked"]
     assert "because it funds some of them in part" in reason_text(partial, "en")
+
+
+def test_a_tie_of_different_amounts_the_order_chose_is_noted(make_application: MakeApp) -> None:
+    """Equal scores at rank 1, 600 kr and 400 kr, room for one: either is as good, so the id
+    chose, and with the ids the other way round the other is funded. The round must say so."""
+    for big, small in (("A1", "A2"), ("A2", "A1")):
+        apps = [
+            make_application(id=big, requested=600, score=Decimal(5), total_cost=None, orgnr=None),
+            make_application(
+                id=small, requested=400, score=Decimal(5), total_cost=None, orgnr=None
+            ),
+        ]
+        result = allocate(apps, 600, Policy(rule="optimal"))
+        assert amounts_of(result)["A1"] > 0
+        assert note(result, "note.optimal.tie_swap").params == {
+            "rank": 1,
+            "count": 2,
+            "ids": ["A1", "A2"],
+            "funded_ids": ["A1"],
+            "broken_by": "id",
+        }
+    # When the choice is the program's (the 400 kr one leaves room for a third), no note.
+    apps.append(make_application(id="A3", requested=200, score=Decimal(3), total_cost=None))
+    result = allocate(apps, 600, Policy(rule="optimal"))
+    assert amounts_of(result) == {"A1": 400, "A2": 0, "A3": 200}
+    assert "note.optimal.tie_swap" not in {n.code for n in result.notes}

@@ -428,3 +428,24 @@ def test_quotas_count_the_officers_decisions_to_fund(data: st.DataObject) -> Non
     assert quota_problems(apps, amounts_of(result), budget, policy) == []
     counted = "note.override.quotas_counted" in [n.code for n in result.notes]
     assert counted == bool(policy.quotas and any(a.decision == "fund" for a in apps))
+
+
+def test_a_tie_split_by_a_maximum_is_reported(make_application: MakeApp) -> None:
+    # A1 and A2 share rank 1 and category X, which may have one funded application: A1 was
+    # funded first by its id and A2 skipped. The id decided, so the round says so.
+    apps = [
+        make_application(id=i, requested=100, score=Decimal(s), category=c, orgnr=None)
+        for i, s, c in (("A1", 5, "X"), ("A2", 5, "X"), ("B", 4, "Y"), ("C", 4, "Z"))
+    ]
+    quota = Quota(by="category", value="X", max_count=1)
+    result = allocate(apps, 1000, Policy(quotas=(quota,)))
+    assert [d.amount for d in result.decisions] == [100, 0, 100, 100]
+    assert [(n.code, n.params["ids"], n.params["funded_ids"]) for n in result.notes] == [
+        ("note.tie_at_line", ["A1", "A2"], ["A1"])
+    ]
+    # A maximum filled by those ranked above decides by rank, not by id: no note.
+    filled = [apps[0].model_copy(update={"score": Decimal(6)}), *apps[1:]]
+    filled[2] = filled[2].model_copy(update={"score": Decimal(5), "category": "X"})
+    result = allocate(filled, 1000, Policy(quotas=(quota,)))
+    assert [d.amount for d in result.decisions] == [100, 0, 0, 100]
+    assert result.notes == ()

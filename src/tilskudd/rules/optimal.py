@@ -50,7 +50,9 @@ point; and a sequence of fixings would need a solve for each application the fir
 leaves out, thousands of solves on a large round. Two selections equal on both objectives (such
 as funding places 1 and 4 or 2 and 3 with equal scores and amounts) are left to HiGHS, which is
 deterministic for a given model; the model is built in rank order, so the result never depends
-on the order of the input rows.
+on the order of the input rows. Where the rank order chose within a tie, the notes say so:
+equal amounts (``note.optimal.tie``), or different amounts where swapping one funded for one left
+out gives a selection just as good that meets every limit (``note.optimal.tie_swap``).
 
 Time: ``policy.time_limit`` seconds (default 60) for the relaxation and both solves together.
 If HiGHS cannot prove the optimum within it (very large rounds), the best selection found is
@@ -455,6 +457,92 @@ def _tie_notes(
     return notes
 
 
+_SWAPS_TRIED = 2000
+"""Swaps tried per shared rank by :func:`_swap_tie_notes` (a tie of thousands would otherwise
+cost millions of checks); the most likely ones come first."""
+
+
+def _swap_tie_notes(
+    entries: Sequence[RankedEntry],
+    eligible: Sequence[int],
+    candidates: Sequence[int],
+    selected: Sequence[bool],
+    program: _Program,
+    costs: Sequence[int],
+) -> list[Reason]:
+    """A ``note.optimal.tie_swap`` for each rank shared by applications that ask for different
+    amounts, where one funded could give way to one not funded in a selection just as good that
+    meets every limit: the program could not tell them apart, so the stated order (the id, last)
+    chose. Ties of equal amounts are :func:`_tie_notes`'.
+
+    A swap changes only the rows of its two columns: each row's total is worked out once.
+    """
+    x = [1 if chosen else 0 for chosen in selected]
+    by_rank: dict[int, list[int]] = {}  # rank -> columns
+    for j, k in enumerate(candidates):
+        rank = entries[k].rank
+        if entries[k].tied and rank is not None:
+            by_rank.setdefault(rank, []).append(j)
+    split = {
+        rank: cols
+        for rank, cols in by_rank.items()
+        if any(x[j] for j in cols) and not all(x[j] for j in cols)
+    }
+    if not split:
+        return []
+    totals: list[int] = []
+    touches: dict[int, list[tuple[int, int]]] = {}  # column -> (row, coefficient)
+    for r, (cols, coefs, _, _) in enumerate(program.rows):
+        totals.append(sum(c for j, c in zip(cols, coefs, strict=True) if x[j]))
+        for j, c in zip(cols, coefs, strict=True):
+            touches.setdefault(j, []).append((r, c))
+
+    def swap_holds(out: int, into: int) -> bool:
+        change: dict[int, int] = {}
+        for r, c in touches.get(out, ()):
+            change[r] = change.get(r, 0) - c
+        for r, c in touches.get(into, ()):
+            change[r] = change.get(r, 0) + c
+        for r, d in change.items():
+            _, _, low, high = program.rows[r]
+            total = totals[r] + d
+            if (low is not None and total < low) or (high is not None and total > high):
+                return False
+        return True
+
+    notes = []
+    for rank, cols in split.items():
+        funded = [j for j in cols if x[j]]
+        # The smallest left out first: the likeliest to fit where a funded one was.
+        left_out = sorted((j for j in cols if not x[j]), key=lambda j: eligible[candidates[j]])
+        tries = 0
+        swapped = False
+        for i in funded:
+            for j in left_out:
+                if eligible[candidates[i]] == eligible[candidates[j]] or costs[i] != costs[j]:
+                    continue
+                tries += 1
+                if swap_holds(i, j):
+                    swapped = True
+                    break
+                if tries >= _SWAPS_TRIED:
+                    break
+            if swapped or tries >= _SWAPS_TRIED:
+                break
+        if swapped:
+            notes.append(
+                make_reason(
+                    "note.optimal.tie_swap",
+                    rank=rank,
+                    count=len(cols),
+                    ids=[entries[candidates[j]].application.id for j in cols],
+                    funded_ids=[entries[candidates[j]].application.id for j in funded],
+                    broken_by="id",
+                )
+            )
+    return notes
+
+
 @gc_paused
 def allocate_optimal(
     applications: Sequence[Application],
@@ -657,6 +745,7 @@ def allocate_optimal(
         notes.append(make_reason("note.optimal.ranked_unavailable"))
 
     notes.extend(_tie_notes(entries, eligible, amounts))
+    notes.extend(_swap_tie_notes(entries, eligible, candidates, solution.selected, program, costs))
 
     decisions: list[Decision] = []
     reserve_left = policy.reserve

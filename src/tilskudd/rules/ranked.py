@@ -24,7 +24,8 @@ on it.
 
 Guarantee (``skip``): an eligible application is left unfunded only if the budget left when its
 turn came, which is the budget minus what better-ranked applications received, was less than it
-needed. Ties across the line are reported as ``note.tie_at_line``.
+needed. Ties across the line are reported as ``note.tie_at_line``, and so is a tie of which one
+was skipped for a quota's maximum after another of it was funded into the same group.
 
 Quotas per category or county (``policy.quotas``): the minimums first, then this pass with the
 maximums; see :mod:`tilskudd.rules.quotas`.
@@ -179,6 +180,9 @@ def fund(
     stopped: Reason | None = None  # the one reason every application below that line gets
     # A stop line falls between ranks: those tied with the application it fell at are still tried.
     line_rank: int | None = None
+    # The quota groups that tied applications were funded into, by rank: one of their tie skipped
+    # for a maximum of such a group was told apart from them by its id, which a note must say.
+    tie_filled: dict[int | None, set[int]] = {}
 
     for k in visit:
         amount = eligibles[k]
@@ -201,12 +205,20 @@ def fund(
             waiting.append(k)
         elif quotas is not None and (full := quotas.blocked(in_order[k], amount)) is not None:
             outcome[k] = full  # the group is full, not the budget: no line drawn here
+            if tied[k] and tie_filled.get(ranks[k], set()) & set(
+                quotas.groups_of.get(in_order[k].id, ())
+            ):
+                outcomes[k] = "unfunded"
         elif amount <= remaining:
             remaining -= amount
             if per_applicant and (org := orgs[k]) is not None:
                 totals_used[org] = used(org, 0) + amount  # what totals.add_org does, inline
             if quotas is not None:
                 quotas.add(in_order[k], amount, before.setdefault(k, []))
+                if tied[k]:
+                    tie_filled.setdefault(ranks[k], set()).update(
+                        quotas.groups_of.get(in_order[k].id, ())
+                    )
             statuses[k] = funded
             amounts[k] = amount
             # The reason nearly every funded application gets is built directly (hot path).

@@ -287,6 +287,16 @@ def test_template_categories_with_control_characters(tmp_path: Path) -> None:
     assert [c.value for c in sheet["A"][1:3]] == ["IKT\ndrift", "Skole"]
 
 
+def test_template_categories_are_never_formulas(tmp_path: Path) -> None:
+    path = tmp_path / "mal.xlsx"
+    write_template(path, lang="en", categories=['=HYPERLINK("http://x")', "-Skole", "Arkiv"])
+    sheet = openpyxl.load_workbook(path)[get("en")("template.sheet.categories")]
+    cells = sheet["A"][1:4]
+    assert [c.value for c in cells] == ['=HYPERLINK("http://x")', "-Skole", "Arkiv"]
+    assert [c.data_type for c in cells] == ["s", "s", "s"]
+    assert [c.quotePrefix for c in cells] == [True, True, False]
+
+
 @pytest.mark.parametrize(
     ("change", "norwegian"),
     [

@@ -72,3 +72,12 @@ def test_a_device_or_a_pipe_as_output_is_refused_with_or_without_force(tmp_path:
             nb = f"{target} er en enhet eller et rør, ikke en fil; oppgi et filnavn"
             assert error.text("nb") == nb
     assert stat.S_ISFIFO(pipe.stat().st_mode)
+
+
+def test_a_lone_surrogate_is_written_as_a_replacement_mark(tmp_path: Path) -> None:
+    """Text from Python (the library's callers) may hold one; UTF-8 cannot: the CSV, JSON,
+    HTML and Markdown writers write U+FFFD for it, as the workbook does, rather than fail."""
+    target = tmp_path / "out.csv"
+    with atomic_write(target, encoding="utf-8-sig") as handle:
+        handle.write("Bærum \ud800 kommune")
+    assert target.read_text(encoding="utf-8-sig") == "Bærum \ufffd kommune"

@@ -128,6 +128,19 @@ def test_a_cell_too_long_for_a_page_is_cut_not_refused(
     assert f"Side {len(pages)} av {len(pages)}" in pages[-1]
 
 
+def test_a_tab_in_a_name_is_a_space_not_a_missing_glyph(
+    small_round: Callable[..., RoundResult], tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """fpdf2 logs "Font ... is missing the following glyphs: '\\t'", which the CLI printed."""
+    result = small_round()
+    apps = list(result.applications)
+    apps[0] = apps[0].model_copy(update={"applicant": "Halden\tkommune"})
+    path = tmp_path / "tab.pdf"
+    write(result.model_copy(update={"applications": tuple(apps)}), path, lang="nb")
+    assert "Halden kommune" in " ".join(_pages(path))
+    assert [r.getMessage() for r in caplog.records] == []
+
+
 def test_round_without_awards_says_so(
     small_round: Callable[..., RoundResult], tmp_path: Path
 ) -> None:

@@ -7,6 +7,7 @@ file system.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import os
 import tempfile
@@ -15,6 +16,18 @@ from pathlib import Path
 from typing import IO
 
 __all__ = ["atomic_path", "atomic_write"]
+
+
+def _replace(error: UnicodeError) -> tuple[bytes, int]:
+    """A character the encoding cannot hold (a lone surrogate, which text from a Python caller
+    may have) written as U+FFFD, as the workbook writes it, rather than failing halfway."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    # bytes, since the UTF-8 encoder takes only ASCII text from an error handler
+    return "\ufffd".encode(error.encoding, "replace") * (error.end - error.start), error.end
+
+
+codecs.register_error("tilskudd.replace", _replace)
 
 
 @contextlib.contextmanager
@@ -56,5 +69,8 @@ def atomic_write(
     target: Path, *, encoding: str = "utf-8", newline: str | None = None
 ) -> Iterator[IO[str]]:
     """Open a text file beside ``target`` for writing; rename it over ``target`` on success."""
-    with atomic_path(target) as tmp, open(tmp, "w", encoding=encoding, newline=newline) as handle:
+    with (
+        atomic_path(target) as tmp,
+        open(tmp, "w", encoding=encoding, newline=newline, errors="tilskudd.replace") as handle,
+    ):
         yield handle

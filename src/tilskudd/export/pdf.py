@@ -57,11 +57,14 @@ def _covered() -> frozenset[int]:
 
 
 def _safe(text: str) -> str:
-    """Text the font can show: a character it lacks becomes U+FFFD rather than a blank box."""
+    """Text the font can show: a character it lacks becomes U+FFFD rather than a blank box; a
+    tab (which has no glyph, and which fpdf2 would log as missing) a space."""
+    if "\t" in text:
+        text = text.replace("\t", " ")
     covered = _covered()
     if all(ord(ch) in covered for ch in text):
         return text
-    return "".join(ch if ord(ch) in covered or ch in "\n\r\t" else "\ufffd" for ch in text)
+    return "".join(ch if ord(ch) in covered or ch in "\n\r" else "\ufffd" for ch in text)
 
 
 # A table row must fit on one page: fpdf2 moves a row that does not fit to the next page, and

@@ -17,7 +17,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from tilskudd.export._sheetml import safe_text
+from tilskudd.export._sheetml import FORMULA_STARTS, safe_text
 from tilskudd.export.atomic import atomic_path
 from tilskudd.i18n import get
 from tilskudd.models import Policy
@@ -76,9 +76,12 @@ def write_template(
     # --- the lists the drop-downs offer ---
     category_sheet.append([t("template.header.category")])
     names = list(categories) if categories is not None else t("template.categories").split("|")
-    for name in names:
-        # Categories may come from the officer's own list: made safe as in the award workbook.
-        category_sheet.append([safe_text(name.strip())])
+    for row, name in enumerate(names, start=2):
+        # Categories may come from the officer's own list: made safe as in the award workbook,
+        # and text stays text (openpyxl would store "=..." as a formula).
+        cell = category_sheet.cell(row=row, column=1, value=safe_text(name.strip()))
+        cell.data_type = "s"
+        cell.quotePrefix = str(cell.value).startswith(FORMULA_STARTS)
     category_sheet.column_dimensions["A"].width = 36
     category_sheet["A1"].font = Font(bold=True)
 

@@ -860,6 +860,19 @@ def test_verify_reruns_each_round_against_the_ledger_as_it_was(
     assert results[0].awarded == 100_000
 
 
+def test_verify_reruns_a_round_taken_out_of_the_programme_file_since(
+    setup: tuple[Path, Programme, Path, Path],
+) -> None:
+    """The commit records what a re-run needs; verify checked no round at all after that one."""
+    ledger_path, programme, r1, r2 = setup
+    commit(ledger_path, programme, 1, r1)
+    commit(ledger_path, programme, 2, r2)
+    without_1 = programme.model_copy(update={"rounds": programme.rounds[1:]})
+    with Ledger.open(ledger_path, write=False) as ledger:
+        results = [verify_round(ledger, without_1, c) for c in ledger.commits()]
+    assert [(r.round, r.ok, r.awarded) for r in results] == [(1, True, 100_000), (2, True, 50_000)]
+
+
 def test_verify_reads_the_input_as_the_round_did(tmp_path: Path) -> None:
     # A ranking rule rejects a row without a score; the re-run must read it the same way.
     programme = make_programme(tmp_path)

@@ -204,6 +204,13 @@ def verify_round(
         display_name=commit.input_file or str(path),
         rule=policy.rule,
     )
+    if all(r.number != commit.round for r in programme.rounds):
+        # The [[round]] was taken out of tilskudd.toml since: the commit holds all a re-run
+        # needs (budget, policy), so the round is re-run as recorded, not refused.
+        from tilskudd.programme import Round
+
+        taken_out = Round(number=commit.round, name=commit.round_name)
+        programme = programme.model_copy(update={"rounds": (*programme.rounds, taken_out)})
     context = ledger.round_context(programme, commit.round, before=commit.seq)
     # The frame may have been changed in the programme file since; the recorded one was used.
     context = RoundContext(**{**context.__dict__, "frame": commit.frame})

@@ -29,6 +29,7 @@ from tilskudd.ledger import (
     Ledger,
     RoundContext,
     file_sha256,
+    generated_ids,
 )
 from tilskudd.models import Decision, Policy, Reason, RoundResult, Status
 from tilskudd.programme import Programme
@@ -54,8 +55,9 @@ def already_funded_decisions(
     """A ``not_funded`` decision for each application funded in an earlier round, and their ids."""
     decisions = []
     ids = set()
+    made = generated_ids(checked.issues, checked.applications)
     for app in checked.applications:
-        found = context.already_funded(app)
+        found = context.already_funded(app, by_id=app.id not in made)
         if found is None:
             continue
         prior, match = found

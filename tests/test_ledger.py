@@ -782,6 +782,35 @@ def test_round_two_is_allocated_against_round_one(
     assert len(result.allocation.decisions) == 3
 
 
+def test_ids_made_from_row_numbers_are_not_the_same_application_in_another_round(
+    tmp_path: Path,
+) -> None:
+    """Files without an id column get R2, R3, … in every round: round 2's R2 is another
+    project than round 1's R2, and was left out as 'already funded in round 1'."""
+    programme = make_programme(tmp_path)
+    ledger_path = tmp_path / "l.sqlite"
+    header = HEADER.removeprefix("Søknadsnr;")
+
+    def without_ids(name: str, rows: list[tuple[object, ...]]) -> Path:
+        lines = [header] + [";".join(str(v) for v in row[1:]) for row in rows]
+        (tmp_path / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return tmp_path / name
+
+    commit(ledger_path, programme, 1, without_ids("r1.csv", ROUND_1[:2]))  # R2 Moss, R3 Oslo
+    # R2: Bergen, a new project; R3: Moss's round 1 project again (by orgnr and title).
+    r2 = without_ids("r2.csv", [ROUND_1[2], ROUND_2[0]])
+    result = allocate(ledger_path, programme, 2, r2)
+    by_id = result.allocation.by_id()
+    assert by_id["R2"].amount == 80_000
+    assert [r.code for r in by_id["R3"].reasons] == [ALREADY_FUNDED]
+    lg.commit_round(ledger_path, result, programme, 2, input_path=r2)
+    # Round 1's R2 (Moss) is not round 2's R2 (Bergen): lowered and raised again.
+    lg.amend(ledger_path, programme, "R2", 50_000, "x", round=1)
+    assert lg.amend(ledger_path, programme, "R2", 60_000, "y", round=1).amount_after == 60_000
+    with Ledger.open(ledger_path, write=False) as ledger:
+        assert all(verify_round(ledger, programme, c).ok for c in ledger.commits())
+
+
 def test_a_round_budget_above_what_remains_is_lowered(tmp_path: Path) -> None:
     programme = make_programme(tmp_path, frame="150 000", budget2='budget = "50 000"')
     ledger_path = tmp_path / "l.sqlite"
@@ -858,6 +887,19 @@ def test_verify_reruns_each_round_against_the_ledger_as_it_was(
         results = [verify_round(ledger, programme, c) for c in ledger.commits()]
     assert [(r.round, r.ok, r.differences) for r in results] == [(1, True, ()), (2, True, ())]
     assert results[0].awarded == 100_000
+
+
+def test_verify_reruns_a_round_taken_out_of_the_programme_file_since(
+    setup: tuple[Path, Programme, Path, Path],
+) -> None:
+    """The commit records what a re-run needs; verify checked no round at all after that one."""
+    ledger_path, programme, r1, r2 = setup
+    commit(ledger_path, programme, 1, r1)
+    commit(ledger_path, programme, 2, r2)
+    without_1 = programme.model_copy(update={"rounds": programme.rounds[1:]})
+    with Ledger.open(ledger_path, write=False) as ledger:
+        results = [verify_round(ledger, without_1, c) for c in ledger.commits()]
+    assert [(r.round, r.ok, r.awarded) for r in results] == [(1, True, 100_000), (2, True, 50_000)]
 
 
 def test_verify_reads_the_input_as_the_round_did(tmp_path: Path) -> None:

@@ -43,7 +43,7 @@ from typing import Any, Literal
 from tilskudd import __version__
 from tilskudd.errors import LedgerError, LedgerFileError, LedgerIntegrityError
 from tilskudd.i18n import Phrase
-from tilskudd.models import Allocation, Application, RoundResult, Status
+from tilskudd.models import Allocation, Application, Issue, RoundResult, Status
 from tilskudd.programme import Programme
 
 __all__ = [
@@ -66,6 +66,7 @@ __all__ = [
     "exists",
     "export",
     "file_sha256",
+    "generated_ids",
     "history",
     "normalise_title",
     "round_context",
@@ -276,6 +277,14 @@ def normalise_title(text: str | None) -> str:
     return normalise_name(text or "")
 
 
+def generated_ids(issues: Sequence[Issue], applications: Sequence[Application]) -> set[str]:
+    """The ids tilskudd made from row numbers (R2, R3, … where the file gives none): they name
+    a row of this round's file, not an application, so they are never matched across rounds."""
+    if any(issue.code == "validate.id_column_missing" for issue in issues):
+        return {app.id for app in applications}
+    return {str(i.params.get("id")) for i in issues if i.code == "validate.id_generated"}
+
+
 def _now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
@@ -450,11 +459,14 @@ class RoundContext:
     """What each organisation has received in earlier rounds (for per_applicant_max)."""
     already_committed: CommitRecord | None = None
 
-    def already_funded(self, application: Application) -> tuple[PriorAward, str] | None:
+    def already_funded(
+        self, application: Application, *, by_id: bool = True
+    ) -> tuple[PriorAward, str] | None:
         """The earlier award of the same application (same id, or same orgnr and project title),
-        and how it matched (``"id"`` or ``"orgnr_project"``); None if it is new."""
+        and how it matched (``"id"`` or ``"orgnr_project"``); None if it is new. ``by_id=False``
+        for an id made from a row number (:func:`generated_ids`), which names no application."""
         for prior in self.prior:
-            if prior.application_id == application.id:
+            if by_id and prior.application_id == application.id:
                 return prior, "id"
         if application.orgnr and application.project:
             title = normalise_title(application.project)
@@ -998,11 +1010,12 @@ class Ledger:
         by_id = {p.application_id: p for p in prior}
         by_project = {(p.orgnr, normalise_title(p.project)): p for p in prior if p.orgnr}
         apps = result.applications_by_id()
+        made = generated_ids(result.issues, result.applications)
         for decision in result.allocation.decisions:
             app = apps.get(decision.application_id)
             if decision.amount <= 0 or app is None:
                 continue
-            earlier = by_id.get(app.id)
+            earlier = by_id.get(app.id) if app.id not in made else None
             if earlier is None and app.orgnr and app.project:
                 earlier = by_project.get((app.orgnr, normalise_title(app.project)))
             if earlier is not None:
@@ -1100,7 +1113,11 @@ class Ledger:
         for other in self.awards():
             if other.round == award.round or other.current <= 0:
                 continue
-            if other.application_id == award.application_id:
+            # The same id for another organisation is another application (ids made from row
+            # numbers, R2, come again in every round whose file has none).
+            if other.application_id == award.application_id and (
+                not other.orgnr or not award.orgnr or other.orgnr == award.orgnr
+            ):
                 return other
             if (
                 title is not None

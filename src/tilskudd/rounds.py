@@ -29,6 +29,7 @@ from tilskudd.ledger import (
     Ledger,
     RoundContext,
     file_sha256,
+    generated_ids,
 )
 from tilskudd.models import Decision, Policy, Reason, RoundResult, Status
 from tilskudd.programme import Programme
@@ -54,8 +55,9 @@ def already_funded_decisions(
     """A ``not_funded`` decision for each application funded in an earlier round, and their ids."""
     decisions = []
     ids = set()
+    made = generated_ids(checked.issues, checked.applications)
     for app in checked.applications:
-        found = context.already_funded(app)
+        found = context.already_funded(app, by_id=app.id not in made)
         if found is None:
             continue
         prior, match = found
@@ -204,6 +206,13 @@ def verify_round(
         display_name=commit.input_file or str(path),
         rule=policy.rule,
     )
+    if all(r.number != commit.round for r in programme.rounds):
+        # The [[round]] was taken out of tilskudd.toml since: the commit holds all a re-run
+        # needs (budget, policy), so the round is re-run as recorded, not refused.
+        from tilskudd.programme import Round
+
+        taken_out = Round(number=commit.round, name=commit.round_name)
+        programme = programme.model_copy(update={"rounds": (*programme.rounds, taken_out)})
     context = ledger.round_context(programme, commit.round, before=commit.seq)
     # The frame may have been changed in the programme file since; the recorded one was used.
     context = RoundContext(**{**context.__dict__, "frame": commit.frame})

@@ -195,7 +195,14 @@ def allocate(
         )
         plan, language, budget_nok, policy = setup.plan, setup.lang, setup.budget, setup.policy
         register = setup.register
-        if setup.seed_drawn:
+        if compare is not None and rule is not None:
+            from tilskudd.errors import UsageError
+
+            raise UsageError(key="output.error.compare_rule")
+        if setup.seed_drawn and compare is not None:
+            # The comparison draws (and prints) a seed if, and only if, it runs the lottery.
+            policy = policy.model_copy(update={"seed": None})
+        elif setup.seed_drawn:
             console().print(get(language)("cli.seed_drawn", seed=policy.seed))
         # Never written over: the applications, and the policy file and column map read with
         # them (an -o policy.toml --force would otherwise replace the policy with the result).

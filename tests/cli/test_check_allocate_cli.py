@@ -513,3 +513,14 @@ def test_explain_says_when_it_explains_a_new_draw_of_the_lottery() -> None:
     code, _, err = invoke(*args, "--seed", "4")
     assert code == 0
     assert err == ""
+
+
+def test_allocate_format_without_an_output_file_is_refused() -> None:
+    # check --format json prints JSON; allocate --format json printed the table and ignored it.
+    code, out, err = invoke("allocate", SMALL, "--budget", "5M", "--format", "json", "--lang", "nb")
+    assert code == 2
+    assert out == ""
+    assert err == (
+        "feil: --format json er formatet på filen som -o skriver, og -o er ikke oppgitt: legg til "
+        "-o FIL (tildelingstabellen skrives ut uansett)\n"
+    )

@@ -195,10 +195,14 @@ def allocate(
         )
         plan, language, budget_nok, policy = setup.plan, setup.lang, setup.budget, setup.policy
         register = setup.register
-        if compare is not None and rule is not None:
-            from tilskudd.errors import UsageError
+        from tilskudd.errors import UsageError
 
+        if compare is not None and rule is not None:
             raise UsageError(key="output.error.compare_rule")
+        if output_format is not None and output is None:
+            # check --format json prints JSON; here the table would be printed and --format
+            # ignored without a word.
+            raise UsageError(key="output.error.format_needs_output", given=output_format)
         if setup.seed_drawn and compare is not None:
             # The comparison draws (and prints) a seed if, and only if, it runs the lottery.
             policy = policy.model_copy(update={"seed": None})

@@ -524,3 +524,22 @@ def test_allocate_format_without_an_output_file_is_refused() -> None:
         "feil: --format json er formatet på filen som -o skriver, og -o er ikke oppgitt: legg til "
         "-o FIL (tildelingstabellen skrives ut uansett)\n"
     )
+
+
+def test_strict_says_that_the_warnings_stopped_it() -> None:
+    # The difi file has one warning (its Sum row): the verdict reads "No errors", and the run
+    # stopped (exit code 1) with nothing else said.
+    code, out, _ = invoke("allocate", DIFI, "--register", "2009", "-b", "20M", "--strict")
+    assert code == 1
+    assert out.rstrip().endswith(
+        "--strict counts warnings as errors, so nothing was allocated; correct the problems "
+        "above, or run without --strict."
+    )
+    code, out, _ = invoke("check", DIFI, "--register", "2009", "--strict", "--lang", "nb")
+    assert code == 1
+    assert out.rstrip().endswith(
+        "--strict regner advarsler som feil: filen består ikke kontrollen."
+    )
+    code, out, _ = invoke("check", DIFI, "--register", "2009", "--lang", "nb")
+    assert code == 0
+    assert "--strict" not in out

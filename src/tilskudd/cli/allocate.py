@@ -237,6 +237,8 @@ def allocate(
         if checked.issues:
             render_check(out, checked, lang=language)
         if strict and (checked.errors or checked.warnings):
+            # Said, or the run stops after "No errors: every application can be allocated."
+            out.print(get(language)("cli.strict_stopped"))
             raise typer.Exit(int(ExitCode.INVALID_INPUT))
         if checked.errors and not checked.applications:
             # Nothing valid to allocate (a required column missing, say): stop, don't

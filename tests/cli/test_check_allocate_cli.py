@@ -543,3 +543,8 @@ def test_strict_says_that_the_warnings_stopped_it() -> None:
     code, out, _ = invoke("check", DIFI, "--register", "2009", "--lang", "nb")
     assert code == 0
     assert "--strict" not in out
+    # The JSON's verdict is the exit code's (it said "valid": true with exit code 1).
+    code, out, _ = invoke("check", DIFI, "--register", "2009", "--strict", "--format", "json")
+    assert (code, json.loads(out)["valid"]) == (1, False)
+    code, out, _ = invoke("check", DIFI, "--register", "2009", "--format", "json")
+    assert (code, json.loads(out)["valid"]) == (0, True)

@@ -108,7 +108,7 @@ def check(
         if format is ReportFormat.json:
             from tilskudd.reports import check_to_json
 
-            emit_json(check_to_json(checked, check_figures, lang=language))
+            emit_json(check_to_json(checked, check_figures, lang=language, strict=strict))
         else:
             from tilskudd.render.check import render_check
 

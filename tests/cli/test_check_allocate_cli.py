@@ -548,3 +548,15 @@ def test_strict_says_that_the_warnings_stopped_it() -> None:
     assert (code, json.loads(out)["valid"]) == (1, False)
     code, out, _ = invoke("check", DIFI, "--register", "2009", "--format", "json")
     assert (code, json.loads(out)["valid"]) == (0, True)
+
+
+def test_explain_takes_an_id_as_copied_from_a_cell() -> None:
+    # Copying a cell in Excel brings a line break; spaces around an id are never part of it.
+    code, out, err = invoke("explain", SMALL, "S-05\r\n", "-b", "5M", "--format", "json")
+    assert code == 0, err
+    assert json.loads(out)["id"] == "S-05"
+    code, _, err = invoke("explain", SMALL, " S-05 ", "-b", "5M", "--no-what-if")
+    assert code == 0, err
+    code, _, err = invoke("explain", SMALL, "s-05", "-b", "5M")
+    assert code == 2
+    assert "did you mean S-05" in err

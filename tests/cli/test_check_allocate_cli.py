@@ -560,3 +560,9 @@ def test_explain_takes_an_id_as_copied_from_a_cell() -> None:
     code, _, err = invoke("explain", SMALL, "s-05", "-b", "5M")
     assert code == 2
     assert "did you mean S-05" in err
+
+
+def test_a_folder_as_output_is_named_as_a_folder(tmp_path: Path) -> None:
+    code, _, err = invoke("allocate", SMALL, "-b", "5M", "-o", tmp_path, "--lang", "nb")
+    assert code == 2
+    assert err == f"feil: {tmp_path} er en mappe; oppgi et filnavn\n"

@@ -220,8 +220,10 @@ def allocate(
         elif output is not None and not dry_run:
             from tilskudd.export import check_output_path, format_for
 
-            format_for(output, output_format)
+            # A folder first: its name has no extension, and "cannot tell the format of
+            # 'tildelinger'" would send the officer looking for the wrong mistake.
             check_output_path(output, inputs=inputs, force=force)
+            format_for(output, output_format)
 
         checked = read_checked(
             file,

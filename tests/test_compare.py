@@ -270,6 +270,8 @@ def test_cli_compare_prints_and_writes_the_workbook(tmp_path: Path) -> None:
         (["--compare", "ranked"], "at least two different rules"),
         (["--compare", "ranked,fair"], "available: "),
         (["--compare", "ranked,proportional", "-o", "x.csv"], "give -o a name ending in .xlsx"),
+        # --rule was ignored (and a lottery seed drawn and printed for a draw never made).
+        (["--compare", "ranked,proportional", "--rule", "lottery"], "leave out --rule"),
     ],
 )
 def test_cli_compare_usage_errors(tmp_path: Path, extra: list[str], message: str) -> None:
@@ -278,6 +280,18 @@ def test_cli_compare_usage_errors(tmp_path: Path, extra: list[str], message: str
     assert result.exit_code == 2
     assert message in result.stderr
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_compare_draws_a_seed_only_when_it_runs_the_lottery(tmp_path: Path) -> None:
+    policy = tmp_path / "policy.toml"
+    policy.write_text('[policy]\nrule = "lottery"\n', encoding="utf-8")
+    args = ["allocate", str(SMALL), "--budget", "3M", "--policy", str(policy), "--dry-run"]
+    without = runner.invoke(app, [*args, "--compare", "ranked,proportional"])
+    assert without.exit_code == 0, without.output
+    assert "seed" not in without.stdout
+    drawn = runner.invoke(app, [*args, "--compare", "ranked,lottery"])
+    assert drawn.exit_code == 0, drawn.output
+    assert drawn.stdout.startswith("Random seed: ")
 
 
 def test_compare_refuses_to_commit_or_overwrite(tmp_path: Path) -> None:

@@ -432,6 +432,9 @@ def explain(
     """
     allocation = result.allocation
     decisions = allocation.by_id()
+    # Ids are read without the spaces around them; a cell copied from Excel brings a line break.
+    if application_id not in decisions and application_id.strip() in decisions:
+        application_id = application_id.strip()
     decision = decisions.get(application_id)
     if decision is None:
         raise _unknown(application_id, result)

@@ -109,16 +109,21 @@ def budget_check_to_json(check: BudgetCheck) -> dict[str, Any]:
 
 
 def check_to_json(
-    checked: CheckedInput, budget_check: BudgetCheck | None = None, *, lang: str = "en"
+    checked: CheckedInput,
+    budget_check: BudgetCheck | None = None,
+    *,
+    lang: str = "en",
+    strict: bool = False,
 ) -> dict[str, Any]:
-    """The whole ``check`` report as JSON-able data with stable keys."""
+    """The whole ``check`` report as JSON-able data with stable keys; ``valid`` as the exit
+    code says it (with ``strict``, a warning makes the file not valid)."""
     issues = sorted_issues(checked.issues)
     errors = sum(1 for i in issues if i.severity is Severity.ERROR)
     return {
         "file": checked.file,
         "sheet": checked.sheet,
         "header_row": checked.header_row,
-        "valid": errors == 0,
+        "valid": errors == 0 and not (strict and len(issues) > errors),
         "counts": {
             "applications": len(checked.applications) + len(checked.rejected),
             "valid": len(checked.applications),

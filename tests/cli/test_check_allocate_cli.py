@@ -513,3 +513,56 @@ def test_explain_says_when_it_explains_a_new_draw_of_the_lottery() -> None:
     code, _, err = invoke(*args, "--seed", "4")
     assert code == 0
     assert err == ""
+
+
+def test_allocate_format_without_an_output_file_is_refused() -> None:
+    # check --format json prints JSON; allocate --format json printed the table and ignored it.
+    code, out, err = invoke("allocate", SMALL, "--budget", "5M", "--format", "json", "--lang", "nb")
+    assert code == 2
+    assert out == ""
+    assert err == (
+        "feil: --format json er formatet på filen som -o skriver, og -o er ikke oppgitt: legg til "
+        "-o FIL (tildelingstabellen skrives ut uansett)\n"
+    )
+
+
+def test_strict_says_that_the_warnings_stopped_it() -> None:
+    # The difi file has one warning (its Sum row): the verdict reads "No errors", and the run
+    # stopped (exit code 1) with nothing else said.
+    code, out, _ = invoke("allocate", DIFI, "--register", "2009", "-b", "20M", "--strict")
+    assert code == 1
+    assert out.rstrip().endswith(
+        "--strict counts warnings as errors, so nothing was allocated; correct the problems "
+        "above, or run without --strict."
+    )
+    code, out, _ = invoke("check", DIFI, "--register", "2009", "--strict", "--lang", "nb")
+    assert code == 1
+    assert out.rstrip().endswith(
+        "--strict regner advarsler som feil: filen består ikke kontrollen."
+    )
+    code, out, _ = invoke("check", DIFI, "--register", "2009", "--lang", "nb")
+    assert code == 0
+    assert "--strict" not in out
+    # The JSON's verdict is the exit code's (it said "valid": true with exit code 1).
+    code, out, _ = invoke("check", DIFI, "--register", "2009", "--strict", "--format", "json")
+    assert (code, json.loads(out)["valid"]) == (1, False)
+    code, out, _ = invoke("check", DIFI, "--register", "2009", "--format", "json")
+    assert (code, json.loads(out)["valid"]) == (0, True)
+
+
+def test_explain_takes_an_id_as_copied_from_a_cell() -> None:
+    # Copying a cell in Excel brings a line break; spaces around an id are never part of it.
+    code, out, err = invoke("explain", SMALL, "S-05\r\n", "-b", "5M", "--format", "json")
+    assert code == 0, err
+    assert json.loads(out)["id"] == "S-05"
+    code, _, err = invoke("explain", SMALL, " S-05 ", "-b", "5M", "--no-what-if")
+    assert code == 0, err
+    code, _, err = invoke("explain", SMALL, "s-05", "-b", "5M")
+    assert code == 2
+    assert "did you mean S-05" in err
+
+
+def test_a_folder_as_output_is_named_as_a_folder(tmp_path: Path) -> None:
+    code, _, err = invoke("allocate", SMALL, "-b", "5M", "-o", tmp_path, "--lang", "nb")
+    assert code == 2
+    assert err == f"feil: {tmp_path} er en mappe; oppgi et filnavn\n"

@@ -817,3 +817,17 @@ def test_a_mistyped_amount_is_said_in_the_commands_language(
     result = run("amend", "A-3", "--amount", "3,300", "--reason", "Brev 12.10.")
     assert result.exit_code == 2
     assert result.stderr.startswith("feil: --amount: '3,300' er tvetydig")
+
+
+def test_a_budget_over_what_remains_is_said_before_the_commit(folder: Path) -> None:
+    """--budget overrides the round's budget; above what remains of the frame it is said at
+    once, under the table, not first when --commit refuses the round."""
+    result = run("allocate", "r1.csv", "--round", "1", "--budget", "300 000")
+    assert result.exit_code == 0, result.output
+    assert (
+        f"Round 1: the budget given, NOK{NBSP}300,000, is more than remains of the frame of "
+        f"NOK{NBSP}200,000 (NOK{NBSP}200,000); --commit would be refused."
+    ) in result.stdout
+    within = run("allocate", "r1.csv", "--round", "1", "--budget", "150 000")
+    assert within.exit_code == 0, within.output
+    assert "more than remains" not in within.stdout

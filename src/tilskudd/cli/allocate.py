@@ -195,7 +195,18 @@ def allocate(
         )
         plan, language, budget_nok, policy = setup.plan, setup.lang, setup.budget, setup.policy
         register = setup.register
-        if setup.seed_drawn:
+        from tilskudd.errors import UsageError
+
+        if compare is not None and rule is not None:
+            raise UsageError(key="output.error.compare_rule")
+        if output_format is not None and output is None:
+            # check --format json prints JSON; here the table would be printed and --format
+            # ignored without a word.
+            raise UsageError(key="output.error.format_needs_output", given=output_format)
+        if setup.seed_drawn and compare is not None:
+            # The comparison draws (and prints) a seed if, and only if, it runs the lottery.
+            policy = policy.model_copy(update={"seed": None})
+        elif setup.seed_drawn:
             console().print(get(language)("cli.seed_drawn", seed=policy.seed))
         # Never written over: the applications, and the policy file and column map read with
         # them (an -o policy.toml --force would otherwise replace the policy with the result),
@@ -212,8 +223,10 @@ def allocate(
         elif output is not None and not dry_run:
             from tilskudd.export import check_output_path, format_for
 
-            format_for(output, output_format)
+            # A folder first: its name has no extension, and "cannot tell the format of
+            # 'tildelinger'" would send the officer looking for the wrong mistake.
             check_output_path(output, inputs=inputs, force=force)
+            format_for(output, output_format)
 
         checked = read_checked(
             file,
@@ -229,6 +242,8 @@ def allocate(
         if checked.issues:
             render_check(out, checked, lang=language)
         if strict and (checked.errors or checked.warnings):
+            # Said, or the run stops after "No errors: every application can be allocated."
+            out.print(get(language)("cli.strict_stopped"))
             raise typer.Exit(int(ExitCode.INVALID_INPUT))
         if checked.errors and not checked.applications:
             # Nothing valid to allocate (a required column missing, say): stop, don't

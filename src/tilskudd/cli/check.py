@@ -108,12 +108,17 @@ def check(
         if format is ReportFormat.json:
             from tilskudd.reports import check_to_json
 
-            emit_json(check_to_json(checked, check_figures, lang=language))
+            emit_json(check_to_json(checked, check_figures, lang=language, strict=strict))
         else:
             from tilskudd.render.check import render_check
 
             shown = PROBLEMS_SHOWN if limit is None else (limit or None)
             render_check(console(), checked, lang=language, budget_check=check_figures, limit=shown)
+            if strict and checked.warnings and not checked.errors:
+                from tilskudd.i18n import get
+
+                # The verdict above says "No errors"; with --strict the file still fails.
+                console().print(get(language)("cli.strict_failed"))
         failed = bool(checked.errors) or (strict and bool(checked.warnings))
         if failed:
             raise typer.Exit(int(ExitCode.INVALID_INPUT))

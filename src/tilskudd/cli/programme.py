@@ -682,6 +682,17 @@ class RoundPlan:
                 )
             else:
                 _out(t("ledger.cli.round_budget_rest", round=ctx.round, budget=ctx.budget))
+        elif ctx.already_committed is None and result.allocation.budget > ctx.remaining:
+            # Said now, not first when --commit refuses it after the officer has read the table.
+            _out(
+                t(
+                    "ledger.cli.budget_over_remaining",
+                    round=ctx.round,
+                    budget=result.allocation.budget,
+                    frame=ctx.frame,
+                    remaining=ctx.remaining,
+                )
+            )
         again = [
             d.application_id
             for d in result.allocation.decisions

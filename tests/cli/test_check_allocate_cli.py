@@ -566,3 +566,29 @@ def test_a_folder_as_output_is_named_as_a_folder(tmp_path: Path) -> None:
     code, _, err = invoke("allocate", SMALL, "-b", "5M", "-o", tmp_path, "--lang", "nb")
     assert code == 2
     assert err == f"feil: {tmp_path} er en mappe; oppgi et filnavn\n"
+
+
+def test_output_saved_to_a_file_has_no_spaces_at_the_ends_of_its_lines() -> None:
+    # rich pads each table line to the full width; a report pasted into an e-mail or kept in a
+    # case file should not carry a hundred spaces on every line.
+    code, out, _ = invoke("check", BROKEN)
+    assert code == 1
+    code2, out2, _ = invoke("allocate", SMALL, "--budget", "5000000", "--lang", "nb")
+    assert code2 == 0
+    for text in (out, out2):
+        lines = text.splitlines()
+        assert len(lines) > 10
+        assert [line for line in lines if line != line.rstrip()] == []
+    assert "Søknader!C3" in out  # the content is all there
+
+
+def test_trimmed_lines_keep_spaces_inside_a_line_written_in_pieces() -> None:
+    import io
+
+    from tilskudd.cli.common import _TrimmedLines
+
+    sink = io.StringIO()
+    stream = _TrimmedLines(sink)
+    for piece in ["a  ", "  b   ", "\n", "c ", " \nd", "   "]:
+        stream.write(piece)
+    assert sink.getvalue() == "a    b\nc\nd"

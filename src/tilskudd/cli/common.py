@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import io
 import os
 import sys
 from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import IO, TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 
@@ -168,9 +169,46 @@ def console(*, stderr: bool = False) -> Console:
 
     stream = sys.stderr if stderr else sys.stdout
     width = None
-    if not stream.isatty() and not os.environ.get("COLUMNS"):
-        width = PIPED_WIDTH
-    return Console(stderr=stderr, markup=False, highlight=False, soft_wrap=False, width=width)
+    file: IO[str] | None = None
+    if not stream.isatty():
+        # rich pads every table line to the full width: no trailing spaces in a saved report.
+        file = cast("IO[str]", _TrimmedLines(stream))
+        if not os.environ.get("COLUMNS"):
+            width = PIPED_WIDTH
+    return Console(
+        file=file, stderr=stderr, markup=False, highlight=False, soft_wrap=False, width=width
+    )
+
+
+class _TrimmedLines(io.TextIOBase):
+    """A text stream that drops the spaces at the end of each line written through it."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        super().__init__()
+        self._stream = stream
+        self._spaces = ""  # spaces at the end of the last write: kept unless a line ends there
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return getattr(self._stream, "encoding", None) or "utf-8"
+
+    def isatty(self) -> bool:
+        return False
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        lines = (self._spaces + text).split("\n")
+        last = lines.pop()
+        body = "".join(line.rstrip(" ") + "\n" for line in lines)
+        kept = last.rstrip(" ")
+        self._spaces = last[len(kept) :]
+        self._stream.write(body + kept)
+        return len(text)
+
+    def flush(self) -> None:
+        self._stream.flush()
 
 
 @contextlib.contextmanager

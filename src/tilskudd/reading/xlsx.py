@@ -258,18 +258,26 @@ def _od_is_error(cell: ET.Element) -> bool:
     return any(k.endswith("}value-type") and v == "error" for k, v in cell.attrib.items())
 
 
-def _od_mentions_errors(archive: zipfile.ZipFile) -> bool:
-    """Whether content.xml has an error cell anywhere: a streamed substring search, so that the
-    XML is only parsed for a workbook that has one."""
-    keep = 64  # longer than any spelling of the mark
+def _od_mentions(archive: zipfile.ZipFile, mark: Callable[[bytes], object]) -> bool:
+    """Whether ``mark`` finds something in content.xml, read in 1 MiB pieces that overlap by
+    more than any spelling of a mark: so that the XML is only parsed for a workbook that has it."""
+    keep = 64
     with archive.open("content.xml") as handle:
         tail = b""
         while chunk := handle.read(_CHUNK):
             buf = tail + chunk
-            if _OD_ERROR_MARK in buf or (b"error" in buf and _OD_ANY_ERROR_MARK.search(buf)):
+            if mark(buf):
                 return True
             tail = buf[-keep:]
     return False
+
+
+def _od_mentions_errors(archive: zipfile.ZipFile) -> bool:
+    """Whether content.xml has an error cell anywhere (:func:`_od_mentions`)."""
+    return _od_mentions(
+        archive,
+        lambda buf: _OD_ERROR_MARK in buf or (b"error" in buf and _OD_ANY_ERROR_MARK.search(buf)),
+    )
 
 
 _OD_VISIBILITY = f"{_OD_TABLE}visibility"
@@ -278,16 +286,8 @@ _OD_HIDDEN_RUN = 10_000  # a longer run of hidden repeated rows is the sheet's e
 
 
 def _od_mentions_hidden(archive: zipfile.ZipFile) -> bool:
-    """Whether content.xml hides any row or column (streamed, as :func:`_od_mentions_errors`)."""
-    keep = 64
-    with archive.open("content.xml") as handle:
-        tail = b""
-        while chunk := handle.read(_CHUNK):
-            buf = tail + chunk
-            if b"visibility" in buf and _OD_HIDDEN_MARK.search(buf):
-                return True
-            tail = buf[-keep:]
-    return False
+    """Whether content.xml hides any row or column (:func:`_od_mentions`)."""
+    return _od_mentions(archive, lambda buf: b"visibility" in buf and _OD_HIDDEN_MARK.search(buf))
 
 
 def _od_hidden_rows(data: bytes, sheet: str, hidden: set[int]) -> None:

@@ -1876,7 +1876,9 @@ _operation = st.one_of(
 
 
 def _same_project(a: lg.AwardRecord, b: lg.AwardRecord) -> bool:
-    if a.application_id == b.application_id:
+    # The same id of another organisation is another project (as amend holds: files numbered
+    # from 1, or without ids, in every round); money to two organisations is not paid twice.
+    if a.application_id == b.application_id and (not a.orgnr or not b.orgnr or a.orgnr == b.orgnr):
         return True
     return bool(a.orgnr and a.project) and (a.orgnr, lg.normalise_title(a.project)) == (
         b.orgnr,

@@ -811,6 +811,35 @@ def test_ids_made_from_row_numbers_are_not_the_same_application_in_another_round
         assert all(verify_round(ledger, programme, c).ok for c in ledger.commits())
 
 
+def test_applications_numbered_from_1_in_every_round_are_new_applicants(tmp_path: Path) -> None:
+    """A programme that numbers each round's applications 1, 2, 3: round 2's no. 1, another
+    organisation's project, was 'already funded in round 1 (application 1)'. The same id and
+    title under a corrected organisation number is still the same application."""
+    programme = make_programme(tmp_path)
+    ledger_path = tmp_path / "l.sqlite"
+    moss = ("1", *ROUND_1[0][1:])
+    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", [moss]))
+    bergen = ("1", *ROUND_1[2][1:])  # Bergen's "Sak": a new applicant with round 1's number
+    r2 = write_csv(tmp_path / "r2.csv", [bergen])
+    result = allocate(ledger_path, programme, 2, r2)
+    assert result.allocation.by_id()["1"].amount == 80_000
+    assert lg.commit_round(ledger_path, result, programme, 2, input_path=r2).awarded == 80_000
+    # Round 1's no. 1 (Moss) can still be amended: Bergen's no. 1 is another application.
+    assert lg.amend(ledger_path, programme, "1", 50_000, "x", round=1).amount_after == 50_000
+
+    (tmp_path / "b").mkdir()
+    other = make_programme(tmp_path / "b")
+    other_ledger = tmp_path / "b" / "l.sqlite"
+    commit(other_ledger, other, 1, write_csv(tmp_path / "b1.csv", [moss]))
+    corrected = ("1", "Moss kommune", OSLO, *ROUND_1[0][3:])  # its orgnr changed, same title
+    moss_again = ("3", *ROUND_1[0][1:])  # Moss's project under a new number
+    again = allocate(
+        other_ledger, other, 2, write_csv(tmp_path / "b2.csv", [corrected, moss_again])
+    ).allocation.by_id()
+    assert [r.code for r in again["1"].reasons] == [ALREADY_FUNDED]  # same id and title
+    assert [r.code for r in again["3"].reasons] == [ALREADY_FUNDED]  # same orgnr and title
+
+
 def test_a_round_budget_above_what_remains_is_lowered(tmp_path: Path) -> None:
     programme = make_programme(tmp_path, frame="150 000", budget2='budget = "50 000"')
     ledger_path = tmp_path / "l.sqlite"
@@ -1876,9 +1905,15 @@ _operation = st.one_of(
 
 
 def _same_project(a: lg.AwardRecord, b: lg.AwardRecord) -> bool:
-    # The same id of another organisation is another project (as amend holds: files numbered
-    # from 1, or without ids, in every round); money to two organisations is not paid twice.
-    if a.application_id == b.application_id and (not a.orgnr or not b.orgnr or a.orgnr == b.orgnr):
+    # The same id of another organisation, under another title, is another project (files
+    # numbered from 1, or without ids, in every round); money to two organisations for two
+    # projects is not paid twice.
+    if a.application_id == b.application_id and (
+        not a.orgnr
+        or not b.orgnr
+        or a.orgnr == b.orgnr
+        or lg.normalise_title(a.project) == lg.normalise_title(b.project)
+    ):
         return True
     return bool(a.orgnr and a.project) and (a.orgnr, lg.normalise_title(a.project)) == (
         b.orgnr,

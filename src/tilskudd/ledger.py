@@ -285,6 +285,22 @@ def generated_ids(issues: Sequence[Issue], applications: Sequence[Application]) 
     return {str(i.params.get("id")) for i in issues if i.code == "validate.id_generated"}
 
 
+def same_application_by_id(
+    orgnr: str | None, project: str | None, other_orgnr: str | None, other_project: str | None
+) -> bool:
+    """Whether two applications with the same id, in different rounds, are the same one.
+
+    They are, unless they come from two organisations under two different titles: a programme
+    that numbers each round's applications from 1 (or a file without ids, R2, R3, …) gives a new
+    applicant an id an earlier round used. The same id and title under another organisation
+    number is the same application with its number corrected."""
+    if not orgnr or not other_orgnr or orgnr == other_orgnr:
+        return True
+    return bool(project and other_project) and normalise_title(project) == normalise_title(
+        other_project
+    )
+
+
 def _now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
@@ -466,7 +482,13 @@ class RoundContext:
         and how it matched (``"id"`` or ``"orgnr_project"``); None if it is new. ``by_id=False``
         for an id made from a row number (:func:`generated_ids`), which names no application."""
         for prior in self.prior:
-            if by_id and prior.application_id == application.id:
+            if (
+                by_id
+                and prior.application_id == application.id
+                and same_application_by_id(
+                    prior.orgnr, prior.project, application.orgnr, application.project
+                )
+            ):
                 return prior, "id"
         if application.orgnr and application.project:
             title = normalise_title(application.project)
@@ -1016,6 +1038,10 @@ class Ledger:
             if decision.amount <= 0 or app is None:
                 continue
             earlier = by_id.get(app.id) if app.id not in made else None
+            if earlier is not None and not same_application_by_id(
+                earlier.orgnr, earlier.project, app.orgnr, app.project
+            ):
+                earlier = None
             if earlier is None and app.orgnr and app.project:
                 earlier = by_project.get((app.orgnr, normalise_title(app.project)))
             if earlier is not None:
@@ -1113,10 +1139,8 @@ class Ledger:
         for other in self.awards():
             if other.round == award.round or other.current <= 0:
                 continue
-            # The same id for another organisation is another application (ids made from row
-            # numbers, R2, come again in every round whose file has none).
-            if other.application_id == award.application_id and (
-                not other.orgnr or not award.orgnr or other.orgnr == award.orgnr
+            if other.application_id == award.application_id and same_application_by_id(
+                other.orgnr, other.project, award.orgnr, award.project
             ):
                 return other
             if (

@@ -258,26 +258,28 @@ def _od_is_error(cell: ET.Element) -> bool:
     return any(k.endswith("}value-type") and v == "error" for k, v in cell.attrib.items())
 
 
-def _od_mentions(archive: zipfile.ZipFile, mark: Callable[[bytes], object]) -> bool:
-    """Whether ``mark`` finds something in content.xml, read in 1 MiB pieces that overlap by
-    more than any spelling of a mark: so that the XML is only parsed for a workbook that has it."""
+def _od_has_errors(buf: bytes) -> bool:
+    return _OD_ERROR_MARK in buf or (b"error" in buf and _OD_ANY_ERROR_MARK.search(buf) is not None)
+
+
+def _od_has_hidden(buf: bytes) -> bool:
+    return b"visibility" in buf and _OD_HIDDEN_MARK.search(buf) is not None
+
+
+def _od_mentions(archive: zipfile.ZipFile, *marks: Callable[[bytes], bool]) -> list[bool]:
+    """Whether each of ``marks`` finds something in content.xml: one streamed read, in 1 MiB
+    pieces that overlap by more than any spelling of a mark, so that the XML is only read
+    whole, and parsed, for a workbook that has what is looked for."""
     keep = 64
+    found = [False] * len(marks)
     with archive.open("content.xml") as handle:
         tail = b""
-        while chunk := handle.read(_CHUNK):
+        while not all(found) and (chunk := handle.read(_CHUNK)):
             buf = tail + chunk
-            if mark(buf):
-                return True
+            for i, mark in enumerate(marks):
+                found[i] = found[i] or mark(buf)
             tail = buf[-keep:]
-    return False
-
-
-def _od_mentions_errors(archive: zipfile.ZipFile) -> bool:
-    """Whether content.xml has an error cell anywhere (:func:`_od_mentions`)."""
-    return _od_mentions(
-        archive,
-        lambda buf: _OD_ERROR_MARK in buf or (b"error" in buf and _OD_ANY_ERROR_MARK.search(buf)),
-    )
+    return found
 
 
 _OD_VISIBILITY = f"{_OD_TABLE}visibility"
@@ -285,67 +287,74 @@ _OD_HIDDEN_MARK = re.compile(rb"""visibility\s*=\s*["'](?:collapse|filter)["']""
 _OD_HIDDEN_RUN = 10_000  # a longer run of hidden repeated rows is the sheet's empty padding
 
 
-def _od_mentions_hidden(archive: zipfile.ZipFile) -> bool:
-    """Whether content.xml hides any row or column (:func:`_od_mentions`)."""
-    return _od_mentions(archive, lambda buf: b"visibility" in buf and _OD_HIDDEN_MARK.search(buf))
-
-
-def _od_hidden_rows(data: bytes, sheet: str, hidden: set[int]) -> None:
-    """Add to ``hidden`` the rows of ``sheet`` (from 1) that are collapsed or filtered out."""
-    inside = False
-    nested = 0
-    row = 0
+def _od_sheet_events(data: bytes, sheet: str) -> Iterator[tuple[str, ET.Element]]:
+    """The start and end events of the elements of the table named ``sheet`` in content.xml
+    (``data``), those of tables nested in its cells (rare) left out. Each row is cleared after
+    its end event, so that memory stays flat."""
+    inside = False  # in the table named `sheet`
+    nested = 0  # depth of tables inside its cells, which are not its own
     for event, node in ET.iterparse(io.BytesIO(data), events=("start", "end")):
         tag = node.tag
-        if event == "start":
-            if tag == _OD_TABLE_TAG:
+        if tag == _OD_TABLE_TAG:
+            if event == "start":
                 if inside:
                     nested += 1
                 elif node.get(_OD_NAME) == sheet:
                     inside = True
+            elif inside:
+                if not nested:
+                    return
+                nested -= 1
             continue
-        if tag == _OD_TABLE_TAG and inside:
-            if not nested:
-                break
-            nested -= 1
-        elif tag == _OD_ROW:
-            if inside and not nested:
-                repeat = int(node.get(_OD_ROWS_REPEATED, "1") or 1)
-                if node.get(_OD_VISIBILITY) in ("collapse", "filter") and repeat <= _OD_HIDDEN_RUN:
-                    hidden.update(range(row + 1, row + repeat + 1))
-                row += repeat
+        own = inside and not nested
+        if own:
+            yield event, node
+        if event == "end" and tag == _OD_ROW and (own or not inside):
             node.clear()
 
 
-def ods_scan(path: Path, sheet: str, hidden: set[int]) -> Cells:
-    """:func:`ods_error_cells`, and the rows hidden in ``sheet`` added to ``hidden`` (from 1).
-
-    A file that hides no row costs one more streamed substring search; one that does is parsed
-    (about 2 s at 100 000 rows)."""
-    with zipfile.ZipFile(path) as archive:
-        if "content.xml" not in archive.NameToInfo or not _od_mentions_hidden(archive):
-            return ods_error_cells(path, sheet)
-        data = archive.read("content.xml")
-    _od_hidden_rows(data, sheet, hidden)
-    return ods_error_cells(path, sheet)
+def _od_hidden_rows(data: bytes, sheet: str, hidden: set[int]) -> None:
+    """Add to ``hidden`` the rows of ``sheet`` (from 1) that are collapsed or filtered out."""
+    row = 0
+    for event, node in _od_sheet_events(data, sheet):
+        if event == "end" and node.tag == _OD_ROW:
+            repeat = int(node.get(_OD_ROWS_REPEATED, "1") or 1)
+            if node.get(_OD_VISIBILITY) in ("collapse", "filter") and repeat <= _OD_HIDDEN_RUN:
+                hidden.update(range(row + 1, row + repeat + 1))
+            row += repeat
 
 
-def ods_error_cells(path: Path, sheet: str) -> Cells:
+def ods_scan(path: Path, sheet: str, hidden: set[int] | None = None) -> Cells:
     """Each cell of ``sheet`` in an OpenDocument spreadsheet whose value is an error: its
     (0-based row, column) -> (formula as shown, error as shown, such as ``#N/A`` or
     ``Err:502``). Positions count repeated rows and cells as the spreadsheet shows them, as
-    calamine does.
+    calamine does. With ``hidden``, the rows of ``sheet`` collapsed or filtered out are added to
+    it (from 1).
 
-    A file without an error cell costs one streamed substring search. One with error cells is
-    searched as text where it is written as every spreadsheet program writes it
-    (:func:`_od_errors_in_text`: 0.05 s at 100 000 rows), else parsed as XML (2 s).
+    A file without an error cell or a hidden row costs one streamed substring search. Error
+    cells are searched as text where the file is written as every spreadsheet program writes it
+    (:func:`_od_errors_in_text`: 0.05 s at 100 000 rows), else parsed as XML (2 s); hidden rows
+    are found by parsing.
     """
     with zipfile.ZipFile(path) as archive:
-        if "content.xml" not in archive.NameToInfo or not _od_mentions_errors(archive):
+        if "content.xml" not in archive.NameToInfo:
+            return {}
+        marks = (_od_has_errors,) if hidden is None else (_od_has_errors, _od_has_hidden)
+        errors, *hides = _od_mentions(archive, *marks)
+        if not errors and not any(hides):
             return {}
         data = archive.read("content.xml")
+    if hidden is not None and any(hides):
+        _od_hidden_rows(data, sheet, hidden)
+    if not errors:
+        return {}
     found = _od_errors_in_text(data, sheet)
     return found if found is not None else _od_errors_parsed(data, sheet)
+
+
+def ods_error_cells(path: Path, sheet: str) -> Cells:
+    """:func:`ods_scan` for the error cells alone."""
+    return ods_scan(path, sheet)
 
 
 def _od_cells_of_row(found: Cells, row: int, rows: int, cells: list[tuple[int, Any]]) -> None:
@@ -355,34 +364,17 @@ def _od_cells_of_row(found: Cells, row: int, rows: int, cells: list[tuple[int, A
 
 
 def _od_errors_parsed(data: bytes, sheet: str) -> Cells:
-    """:func:`ods_error_cells` by parsing content.xml (``data``): any way the XML is written."""
+    """:func:`ods_scan`'s error cells by parsing content.xml (``data``): any way the XML is
+    written."""
     found: Cells = {}
-    inside = False  # in the table named `sheet`
-    nested = 0  # depth of tables inside its cells (rare), which are not its own
     row = col = 0
     in_row: list[tuple[int, Any]] = []
-    for event, node in ET.iterparse(io.BytesIO(data), events=("start", "end")):
+    for event, node in _od_sheet_events(data, sheet):
         tag = node.tag
         if event == "start":
-            if tag == _OD_TABLE_TAG:
-                if inside:
-                    nested += 1
-                elif node.get(_OD_NAME) == sheet:
-                    inside = True
-            elif tag == _OD_ROW and inside and not nested:
+            if tag == _OD_ROW:
                 col = 0
                 in_row = []
-            continue
-        if not inside:
-            if tag == _OD_ROW:
-                node.clear()
-            continue
-        if tag == _OD_TABLE_TAG:
-            if not nested:
-                break
-            nested -= 1
-        elif nested:
-            continue
         elif tag in _OD_CELLS:
             repeat = int(node.get(_OD_COLUMNS_REPEATED, "1") or 1)
             if _od_is_error(node):
@@ -397,7 +389,6 @@ def _od_errors_parsed(data: bytes, sheet: str) -> Cells:
             repeat = int(node.get(_OD_ROWS_REPEATED, "1") or 1)
             _od_cells_of_row(found, row, repeat, in_row)
             row += repeat
-            node.clear()
     return found
 
 

@@ -293,11 +293,6 @@ def _decimal_text(number: Decimal) -> str:
 _IDENTIFYING = ("id", "applicant", "orgnr", "project", "municipalities")
 
 
-def _blank_cells(*cells: RawCell) -> bool:
-    """Whether every one of ``cells`` is empty or only spaces."""
-    return all(c is None or (type(c) is str and not c.strip()) for c in cells)
-
-
 class _Problem(Exception):  # noqa: N818 - a control-flow signal inside this module, not an error
     """A cell that failed a check: the issue code and its parameters."""
 
@@ -841,8 +836,8 @@ class _Checker:
         if generated:
             if isinstance(v_id, FormulaWithoutValue):
                 self.cell(row, "id")
-            elif self.identifying and _blank_cells(
-                v_applicant, v_orgnr, v_project, v_municipalities
+            elif self.identifying and all(
+                map(_is_empty, (v_applicant, v_orgnr, v_project, v_municipalities))
             ):
                 # Only an amount (and a score, perhaps): a subtotal of filtered rows, a note, a
                 # figure left over. Funding it would pay no one.
@@ -1309,9 +1304,8 @@ def _check_rows(table: RawTable, register: str, groups: list[tuple[str, ...]]) -
     checker.other_required = [p for _, p, _ in row_groups if _POS["requested"] not in p]
     numbers, cells_list = _split_rows(table.rows)
     # No id column at all: one warning for the table, not one on every row.
-    ids_column = "id" in fields
     table_warnings: list[Issue] = []
-    if not ids_column and numbers:
+    if "id" not in fields and numbers:
         table_warnings.append(
             Issue(
                 severity=Severity.WARNING,

@@ -433,9 +433,10 @@ class Decision(NamedTuple):
     eligible_amount: int | None = None
     """The request after every cap: the most it could have received."""
     rank: int | None = None
-    """1 first; equal ranks for true ties."""
+    """1 first: the competition rank by score (1, 2, 2, 4), or the rank the officer gave (1, 3, 4
+    when no. 2 was withdrawn); equal ranks marked ``tied`` for true ties."""
     tied: bool = False
-    """Shares its rank with another application."""
+    """Shares its rank with another application, equal on every tie-break column as well."""
     override: bool = False
     """Decided by an officer's manual override."""
     reasons: tuple[Reason, ...] = ()

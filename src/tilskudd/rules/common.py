@@ -30,6 +30,12 @@ The rank order (:func:`rank_order`):
   score (or rank) and every tie-break column share a rank number (competition ranking: 1, 2, 2, 4)
   and are marked ``tied``; a tie whose members end up on both sides of the funding line is
   reported in the allocation's notes (``note.tie_at_line``), never broken silently by row order.
+- The rank numbers the rules work with are these competition ranks: an application not tied is
+  at rank ``position + 1``, and a tie is told apart from its neighbours by its number. Ranks the
+  officer gave are shown as given (1, 3, 4 when no. 2 was withdrawn, not 1, 2, 3): a rule that
+  ranked on the given ranks shows them in its decisions, reasons and notes
+  (:func:`given_rank_labels`, :func:`shown_ranks`, :func:`relabel_notes`). Equal given ranks
+  that the tie-break columns order keep the number given, without the tie mark.
 
 Reasons on a decision are in story order: eligibility and caps first, then the outcome, then the
 reserve position. Every code starts with ``reason.`` or ``note.`` and has a text in each
@@ -70,6 +76,7 @@ from tilskudd.models import (
 )
 
 __all__ = [
+    "RANK_PARAMS",
     "AllocationInvariantError",
     "ApplicantTotals",
     "Caps",
@@ -82,6 +89,7 @@ __all__ = [
     "eligible_amount",
     "floor_to",
     "gc_paused",
+    "given_rank_labels",
     "make_decision",
     "make_reason",
     "natural_key",
@@ -89,11 +97,14 @@ __all__ = [
     "rank_order",
     "ranking",
     "ranking_basis",
+    "relabel_notes",
+    "relabel_reason",
     "require_ranking",
     "require_scores",
     "score_places",
     "score_reason",
     "share_decimal",
+    "shown_ranks",
     "tie_notes",
     "tie_notes_by_position",
 ]
@@ -549,6 +560,65 @@ def rank_order(
     :class:`RankedEntry` per application."""
     apps = list(applications)
     return ranking(apps, policy, required=required, by=by).entries(apps)
+
+
+RANK_PARAMS = frozenset({"rank", "line_rank"})
+"""Reason parameters that hold a rank number: relabelled to given ranks, renumbered by overrides."""
+
+
+def given_rank_labels(
+    in_order: Sequence[Application], ranks: Sequence[int | None]
+) -> dict[int, int] | None:
+    """Competition rank -> the rank the officer gave, for applications ranked on their given ranks.
+
+    ``in_order[p]`` is the application at position ``p`` and ``ranks[p]`` its competition rank
+    (:func:`ranking`). Applications that share a competition rank share their given rank (the
+    given rank comes first in the order), so the map is one number each. ``None`` when there is
+    nothing to relabel: the applications are not all given a rank, so the scores ranked them, or
+    the given ranks are the competition ranks already (1, 2, 2, 4 given as such). Call it only for
+    a ranking on the basis :func:`ranking_basis` names, not one ranked ``by="score"``.
+    """
+    if ranking_basis(in_order) != "rank":
+        return None
+    labels: dict[int, int] = {}
+    moved = False
+    for app, rank in zip(in_order, ranks, strict=True):
+        given = app.rank
+        if rank is not None and given is not None:
+            labels[rank] = given
+            moved = moved or given != rank
+    return labels if moved else None
+
+
+def relabel_reason(reason: Reason, labels: Mapping[int, int]) -> Reason:
+    """``reason`` with each rank parameter (:data:`RANK_PARAMS`) mapped through ``labels``."""
+    params = reason.params
+    update: dict[str, Any] = {}
+    for key in RANK_PARAMS:
+        value = params.get(key)
+        if type(value) is int and labels.get(value, value) != value:
+            update[key] = labels[value]
+    if not update:
+        return reason
+    return _tuple_new(Reason, (reason.code, {**params, **update}))
+
+
+def relabel_notes(notes: Iterable[Reason], labels: Mapping[int, int] | None) -> list[Reason]:
+    """``notes`` with their rank parameters mapped through ``labels`` (none: unchanged)."""
+    if not labels:
+        return list(notes)
+    return [relabel_reason(n, labels) for n in notes]
+
+
+def shown_ranks(
+    ranks: Sequence[int | None], labels: Mapping[int, int] | None
+) -> Sequence[int | None]:
+    """The rank numbers to show by position: ``ranks`` mapped through ``labels``
+    (:func:`given_rank_labels`; none: ``ranks`` itself)."""
+    if not labels:
+        return ranks
+    get = labels.get
+    return [None if r is None else get(r, r) for r in ranks]
 
 
 def tie_notes(entries: Sequence[RankedEntry], outcomes: Sequence[Outcome | None]) -> list[Reason]:

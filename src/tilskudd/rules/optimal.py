@@ -97,12 +97,15 @@ from tilskudd.rules.common import (
     RankedEntry,
     build_allocation,
     gc_paused,
+    given_rank_labels,
     make_decision,
     make_reason,
     natural_key,
     rank_order,
+    relabel_notes,
     require_scores,
     score_places,
+    shown_ranks,
 )
 from tilskudd.rules.quotas import Given, QuotaBook
 from tilskudd.rules.ranked import allocate_ranked
@@ -747,6 +750,10 @@ def allocate_optimal(
     notes.extend(_tie_notes(entries, eligible, amounts))
     notes.extend(_swap_tie_notes(entries, eligible, candidates, solution.selected, program, costs))
 
+    # The selection works with competition ranks; the result shows the ranks the officer gave.
+    labels = given_rank_labels(apps, [entry.rank for entry in entries])
+    rank_shown = shown_ranks([entry.rank for entry in entries], labels)
+    notes = relabel_notes(notes, labels)
     decisions: list[Decision] = []
     reserve_left = policy.reserve
     for k, entry in enumerate(entries):
@@ -755,11 +762,11 @@ def allocate_optimal(
         if amounts[k]:
             status = Status.FUNDED
             reasons.append(
-                make_reason("reason.optimal.selected", rank=entry.rank, amount=amounts[k])
+                make_reason("reason.optimal.selected", rank=rank_shown[k], amount=amounts[k])
             )
         elif eligible[k]:
             reasons.append(
-                make_reason("reason.optimal.not_selected", rank=entry.rank, needed=eligible[k])
+                make_reason("reason.optimal.not_selected", rank=rank_shown[k], needed=eligible[k])
             )
             if reserve_left:
                 position = policy.reserve - reserve_left + 1
@@ -772,7 +779,7 @@ def allocate_optimal(
                 status,
                 amounts[k],
                 eligible=eligible[k],
-                rank=entry.rank,
+                rank=rank_shown[k],
                 tied=entry.tied,
                 reasons=reasons,
             )

@@ -49,10 +49,12 @@ from tilskudd.errors import OverrideError
 from tilskudd.i18n import Phrase
 from tilskudd.models import Allocation, Application, Decision, Policy, Reason, Status
 from tilskudd.rules.common import (
+    RANK_PARAMS,
     Caps,
     RankedEntry,
     build_allocation,
     gc_paused,
+    given_rank_labels,
     make_decision,
     make_reason,
     natural_key,
@@ -68,9 +70,6 @@ __all__ = [
     "has_overrides",
     "override_amounts",
 ]
-
-RANK_PARAMS = frozenset({"rank", "line_rank"})
-"""Reason parameters that hold a rank number, renumbered when overrides take ranks out."""
 
 RESERVE_POSITION = "reason.reserve.position"
 
@@ -179,7 +178,12 @@ def _full_ranking(
         joining = [a for a in overridden if a.score is not None]
     else:
         return []
-    return rank_order([*rest, *joining], policy, required=False)
+    entries = rank_order([*rest, *joining], policy, required=False)
+    # Given ranks are shown as given, as the rule shows them (not renumbered 1, 2, 3).
+    labels = given_rank_labels([e.application for e in entries], [e.rank for e in entries])
+    if labels:
+        entries = [e if e.rank is None else e._replace(rank=labels[e.rank]) for e in entries]
+    return entries
 
 
 def _rank_map(decisions: Sequence[Decision], full: Mapping[str, RankedEntry]) -> dict[int, int]:

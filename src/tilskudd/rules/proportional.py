@@ -44,11 +44,14 @@ from tilskudd.rules.common import (
     build_allocation,
     decisions_by_position,
     gc_paused,
+    given_rank_labels,
     make_reason,
     ranking,
+    relabel_notes,
     require_scores,
     score_places,
     share_decimal,
+    shown_ranks,
 )
 from tilskudd.rules.quotas import Given
 
@@ -345,7 +348,19 @@ def allocate_proportional(
             )
         )
 
+    # Shown with the ranks the officer gave, where the order was given (not the competition ranks).
+    labels = given_rank_labels([apps[i] for i in positions], ranks)
     decisions = decisions_by_position(
-        apps, positions, statuses, amounts, eligibles, ranks, tied, reasons_in, outcome, before
+        apps,
+        positions,
+        statuses,
+        amounts,
+        eligibles,
+        shown_ranks(ranks, labels),
+        tied,
+        reasons_in,
+        outcome,
+        before,
     )
+    notes = relabel_notes(notes, labels)
     return build_allocation("proportional", policy, budget, decisions, notes)

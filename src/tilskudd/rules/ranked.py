@@ -48,9 +48,12 @@ from tilskudd.rules.common import (
     decisions_by_position,
     floor_to,
     gc_paused,
+    given_rank_labels,
     make_reason,
     ranking,
+    relabel_notes,
     require_scores,
+    shown_ranks,
     tie_notes_by_position,
 )
 from tilskudd.rules.quotas import Given, QuotaBook, eligible_amounts, least_amounts
@@ -82,8 +85,10 @@ def allocate_ranked(
         eligible = eligible_amounts(in_order, policy, prior_by_orgnr)
         least = least_amounts(in_order, policy, eligible)
         quotas = QuotaBook.build(in_order, budget, policy, eligible, least, quota_given)
+    # The funding works with competition ranks; the result shows the ranks the officer gave.
+    labels = given_rank_labels([apps[i] for i in ranked.order], ranked.ranks)
     decisions, notes = fund(
-        apps, ranked, budget, policy, prior_by_orgnr=prior_by_orgnr, quotas=quotas
+        apps, ranked, budget, policy, prior_by_orgnr=prior_by_orgnr, quotas=quotas, labels=labels
     )
     if quotas is not None:
         quotas.check_met("ranked")
@@ -123,6 +128,7 @@ def fund(
     prior_by_orgnr: Mapping[str, int] | None = None,
     quotas: QuotaBook | None = None,
     line_between_ranks: bool = True,
+    labels: Mapping[int, int] | None = None,
 ) -> tuple[list[Decision], list[Reason]]:
     """Fund ``applications`` in the order ``order`` gives, as the ``ranked`` rule does.
 
@@ -133,6 +139,8 @@ def fund(
     and one that would break a maximum is skipped without drawing the line; the caller checks
     the minimums afterwards (:meth:`QuotaBook.check_met`). ``line_between_ranks``: a ``stop``
     line still tries the applications tied with the one it fell at (see the module docstring).
+    ``labels``: the rank numbers to show for ``order``'s (the ranks the officer gave,
+    :func:`~tilskudd.rules.common.given_rank_labels`); the funding itself goes by ``order``'s.
 
     How it is laid out, for speed at 100 000 applications, where reading Python objects in rank
     order (one cache miss each) costs more than the arithmetic (docs/benchmarks.md): eligibility
@@ -141,6 +149,7 @@ def fund(
     and put in their positions.
     """
     positions, ranks, tied = order
+    shown = shown_ranks(ranks, labels)  # the numbers in the result; ``ranks`` tell ties apart
     n = len(positions)
     at_line = policy.at_line
     step = policy.round_to
@@ -222,10 +231,10 @@ def fund(
             statuses[k] = funded
             amounts[k] = amount
             # The reason nearly every funded application gets is built directly (hot path).
-            outcome[k] = new(Reason, (funded_in_full, {"rank": ranks[k], "amount": amount}))
+            outcome[k] = new(Reason, (funded_in_full, {"rank": shown[k], "amount": amount}))
             outcomes[k] = "funded"
         else:
-            rank = ranks[k]
+            rank = shown[k]
             part = floor_to(remaining, step)
             if at_line == "partial" and part > 0 and part >= min_award:
                 outcome[k] = make_reason(
@@ -253,7 +262,7 @@ def fund(
             if at_line != "skip":
                 stopped = make_reason("reason.line.stopped", line_rank=rank)
                 if at_line == "stop" and line_between_ranks:
-                    line_rank = rank
+                    line_rank = ranks[k]
 
     for place, k in enumerate(waiting[: policy.reserve], start=1):
         statuses[k] = Status.RESERVE
@@ -265,7 +274,7 @@ def fund(
         statuses,
         amounts,
         eligibles,
-        ranks,
+        shown,
         tied,
         reasons_in,
         outcome,
@@ -273,4 +282,4 @@ def fund(
         after,
     )
     notes = tie_notes_by_position(lambda k: decisions[k].application_id, ranks, tied, outcomes)
-    return decisions, notes
+    return decisions, relabel_notes(notes, labels)

@@ -357,3 +357,37 @@ def test_a_lottery_is_explained_by_score_even_beside_a_rank_column() -> None:
     assert explained.score_note is None
     assert explained.score_change is not None
     assert explained.score_change.score == Decimal(5)
+
+
+def test_a_given_rank_is_explained_as_given() -> None:
+    # Ranked by hand 1, 3, 4, 7 (no. 2 withdrawn): G7 is no. 7, not "no. 7 of 4" nor no. 4.
+    apps = tuple(
+        Application(id=f"G{r}", requested=100, rank=r, total_cost=c)
+        for r, c in ((1, 900), (3, 900), (4, 900), (7, 900))
+    )
+    result = ranked_round(apps, 250)
+    said = text(result, "G7")
+    assert "The application was no. 7 in the given order of priority, in which 4" in said
+    assert "of 4" not in said
+    assert "Søknaden var nr. 7 i den oppgitte prioriteringen, der 4" in text(result, "G7", "nb")
+    assert to_data(explain(result, "G7"), "en")["rank"] == 7
+
+
+def test_equal_given_ranks_a_tie_break_ordered_are_not_tied() -> None:
+    # A and B were both given no. 3; the tie-break column (the cheaper first) told them apart, so
+    # they share the number but are not tied; C and D share no. 5 and nothing else: a tie.
+    apps = (
+        Application(id="A", requested=100, rank=3, total_cost=900),
+        Application(id="B", requested=100, rank=3, total_cost=500),
+        Application(id="C", requested=100, rank=5, total_cost=500),
+        Application(id="D", requested=100, rank=5, total_cost=500),
+    )
+    policy = Policy(tie_break="total_cost asc")
+    result = RoundResult(
+        allocation=allocate(apps, 150, policy),
+        applications=apps,
+        tool_version="0",
+        created=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    assert to_data(explain(result, "A"), "en")["tied_with"] == []
+    assert to_data(explain(result, "C"), "en")["tied_with"] == ["D"]

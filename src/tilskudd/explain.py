@@ -478,10 +478,15 @@ def explain(
     allocated = [a for a in result.applications if a.id not in excluded]
     by_id = {a.id: a for a in allocated}
     ranked = [d for d in allocation.decisions if d.rank is not None]
+    # Tied: the same rank, and marked so. A given rank that a tie-break column ordered is shown
+    # on each of them as given, without being a tie.
     tied_with = tuple(
         d.application_id
         for d in ranked
-        if d.rank == decision.rank and d.application_id != application_id
+        if decision.tied
+        and d.tied
+        and d.rank == decision.rank
+        and d.application_id != application_id
     )
     basis = _basis(rule, allocated) if decision.rank is not None else None
     caps = tuple(r for r in decision.reasons if _is_cap(r))

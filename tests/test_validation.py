@@ -542,9 +542,40 @@ def test_rank_is_a_whole_number_from_one(cell: RawCell, rank: int) -> None:
     assert check(row(rank=cell)).applications[0].rank == rank
 
 
-@pytest.mark.parametrize("cell", [0.0, -1.0, 1.5, "første", "1,5"])
-def test_rank_errors(cell: RawCell) -> None:
-    assert codes(check(row(rank=cell))) == ["validate.rank_invalid"]
+@pytest.mark.parametrize(
+    ("cell", "code"),
+    [
+        ("første", "validate.rank_invalid"),
+        (0.0, "validate.rank_below_one"),
+        (-1.0, "validate.rank_below_one"),
+        ("0", "validate.rank_below_one"),
+        (1.5, "validate.rank_not_whole"),
+        ("1,5", "validate.rank_not_whole"),
+        (1e10, "validate.rank_too_large"),
+        ("1 000 000 001", "validate.rank_too_large"),
+    ],
+)
+def test_rank_errors(cell: RawCell, code: str) -> None:
+    assert codes(check(row(rank=cell))) == [code]
+
+
+def test_rank_messages_say_what_is_wrong_with_the_number() -> None:
+    def said(cell: RawCell, lang: str) -> str:
+        return describe_issue(only_issue(check(row(rank=cell))), lang)
+
+    assert "'2,5' is not a whole number; expected a rank, a whole number from 1" in said(
+        "2,5", "en"
+    )
+    assert "Ranks may leave gaps (10, 20, 30, kept as given)" in said("2,5", "en")
+    assert "'2,5' er ikke et helt tall; forventet en rangering" in said("2,5", "nb")
+    assert "'0' is below 1; expected a rank, a whole number from 1 (1 first)" in said(0.0, "en")
+    assert "'-3' er under 1; forventet en rangering" in said("-3", "nb")
+    large = said(1e12, "nb").replace("\u00a0", " ")
+    assert "er større enn tilskudd tar imot for en rangering" in large
+    assert "fra 1 til 1 000 000 000" in large
+    # The largest rank is taken, as a number and as text.
+    assert check(row(rank=1e9)).applications[0].rank == 1_000_000_000
+    assert check(row(rank="1 000 000 000")).applications[0].rank == 1_000_000_000
 
 
 def test_require_score_or_rank() -> None:

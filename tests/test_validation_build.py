@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from pydantic_core import PydanticSerializationError
 
 from test_validation import _mostly_common_row, make_table, row
-from tilskudd.models import Application, Severity
+from tilskudd.models import MAX_RANK, Application, Severity
 from tilskudd.money import MAX_AMOUNT
 from tilskudd.validation import (
     _DATA,
@@ -301,6 +301,15 @@ def test_amounts_beyond_the_largest_go_to_pydantic_which_refuses_them(
     data = tuple(beyond.values())
     assert _direct([data]) == ([None], 1)
     assert _pydantic(data) is None
+
+
+def test_a_rank_beyond_the_largest_goes_to_pydantic_which_refuses_it() -> None:
+    plain = _as_dict(next(iter(_plain_examples())))
+    largest = tuple({**plain, "rank": MAX_RANK}.values())
+    assert _direct([largest])[0][0] == _pydantic(largest) is not None
+    beyond = tuple({**plain, "rank": MAX_RANK + 1}.values())
+    assert _direct([beyond]) == ([None], 1)
+    assert _pydantic(beyond) is None
 
 
 @settings(max_examples=600, deadline=None)

@@ -32,6 +32,7 @@ from tilskudd.money import MAX_AMOUNT
 
 __all__ = [
     "DECISIONS_CHECKED",
+    "MAX_RANK",
     "Allocation",
     "Application",
     "CellValue",
@@ -49,6 +50,10 @@ __all__ = [
     "TieBreak",
     "check_decisions",
 ]
+
+MAX_RANK = 1_000_000_000
+"""The largest given rank: ranks are shown and recorded as given, and a ledger, a spreadsheet
+and JSON readers all hold this exactly (a typo of 1e30 would not fit the ledger's integers)."""
 
 _T = TypeVar("_T")
 
@@ -126,7 +131,7 @@ class Application(_Frozen):
     )
     total_cost: int | None = Field(default=None, gt=0, le=MAX_AMOUNT)
     score: Decimal | None = None
-    rank: int | None = Field(default=None, ge=1, description="a given order, 1 first")
+    rank: int | None = Field(default=None, ge=1, le=MAX_RANK, description="a given order, 1 first")
     category: str | None = None
     decision: Literal["fund", "reject", "reserve"] | None = Field(
         default=None, description="manual override by an officer"

@@ -16,7 +16,7 @@ The checks, per cell (codes are ``validate.<name>``; words come from the locales
   (2009 or 2024 numbering), with "did you mean" and other-numbering hints; ``county`` likewise
   (the column is kept as given), or derived from the municipalities. A county in the column
   that none of the municipalities is in is a warning.
-- ``score``: an exact number (``4,5`` accepted); ``rank``: a whole number from 1.
+- ``score``: an exact number (``4,5`` accepted); ``rank``: a whole number from 1 to ``MAX_RANK``.
 - ``id``: a missing id is made from the row number (``R12``) with a warning; duplicate ids are
   an error on every row that has one; the same orgnr with the same project title is a warning.
 - ``decision`` (fund/reject/reserve, innvilg/avslå/reserve): needs ``decision_reason``; a
@@ -58,7 +58,15 @@ from tilskudd.collector import collector_paused
 from tilskudd.errors import AmbiguousAmountError, AmountError, UsageError
 from tilskudd.i18n import Phrase
 from tilskudd.issues import describe_issue
-from tilskudd.models import Application, CellValue, Issue, Location, RejectedRow, Severity
+from tilskudd.models import (
+    MAX_RANK,
+    Application,
+    CellValue,
+    Issue,
+    Location,
+    RejectedRow,
+    Severity,
+)
 from tilskudd.money import MAX_AMOUNT, parse_decimal
 from tilskudd.reading.table import (
     DataRows,
@@ -395,7 +403,7 @@ def _score(value: RawCell) -> Decimal:
 
 
 def _rank(value: RawCell) -> int:
-    """A rank: a whole number from 1 (1 first)."""
+    """A rank: a whole number from 1 (1 first) to :data:`~tilskudd.models.MAX_RANK`."""
     number: Decimal | None = None
     if isinstance(value, bool):
         number = None
@@ -413,8 +421,14 @@ def _rank(value: RawCell) -> int:
             number = None
         if number is not None and not number.is_finite():
             number = None
-    if number is None or number != number.to_integral_value() or number < 1:
+    if number is None:
         raise _Problem("rank_invalid")
+    if number != number.to_integral_value():
+        raise _Problem("rank_not_whole")
+    if number < 1:
+        raise _Problem("rank_below_one")
+    if number > MAX_RANK:
+        raise _Problem("rank_too_large", max=MAX_RANK)
     return int(number)
 
 
@@ -724,7 +738,7 @@ class _Checker:
             return None
         if v_rank is None:
             rank = None
-        elif type(v_rank) is float and v_rank.is_integer() and v_rank >= 1:
+        elif type(v_rank) is float and v_rank.is_integer() and 1 <= v_rank <= MAX_RANK:
             rank = int(v_rank)
         elif type(v_rank) is str:
             rank = self._rank_texts.get(v_rank)
@@ -920,7 +934,7 @@ class _Checker:
             score = self.check_number(row, "score", _score)
         if v_rank is None:
             rank = None
-        elif type(v_rank) is float and v_rank.is_integer() and v_rank >= 1:
+        elif type(v_rank) is float and v_rank.is_integer() and 1 <= v_rank <= MAX_RANK:
             rank = int(v_rank)
         else:
             rank = self.check_number(row, "rank", _rank)
@@ -1637,7 +1651,7 @@ _MODEL_KNOWN: tuple[tuple[str, str, str], ...] = (
     ("counties", "tuple[str, ...]", "[]"),
     ("total_cost", "int | None", f"[Gt(gt=0), Le(le={MAX_AMOUNT})]"),
     ("score", "decimal.Decimal | None", "[]"),
-    ("rank", "int | None", "[Ge(ge=1)]"),
+    ("rank", "int | None", f"[Ge(ge=1), Le(le={MAX_RANK})]"),
     ("category", "str | None", "[]"),
     ("decision", "typing.Optional[typing.Literal['fund', 'reject', 'reserve']]", "[]"),
     ("decision_amount", "int | None", f"[Ge(ge=0), Le(le={MAX_AMOUNT})]"),
@@ -1753,7 +1767,7 @@ def _plain_fields(data: RowData, orgnrs: set[str], tuples: dict[int, tuple[str, 
             or (type(orgnr) is str and (orgnr in orgnrs or _plain_orgnr(orgnr, orgnrs)))
         )
         and (score is None or (type(score) is Decimal and score.is_finite()))
-        and (rank is None or (type(rank) is int and rank >= 1))
+        and (rank is None or (type(rank) is int and 1 <= rank <= MAX_RANK))
         and (decision is None or (type(decision) is str and decision in _DECISION_WORDS))
         and (
             decision_amount is None
@@ -1775,8 +1789,8 @@ def _direct(
     Built directly only from values of exactly the types the fields hold, and only when every
     constraint of :class:`~tilskudd.models.Application` holds (requested above 0 and at most
     the total cost, amounts at most :data:`~tilskudd.money.MAX_AMOUNT`, 9 ASCII digits of orgnr,
-    rank from 1, a decision word, decision amount from 0, finite scores and cells), so the object
-    is the one ``Application.model_validate`` makes.
+    rank from 1 to :data:`~tilskudd.models.MAX_RANK`, a decision word, decision amount from 0,
+    finite scores and cells), so the object is the one ``Application.model_validate`` makes.
     ``checked`` gives the positions of the rows :meth:`_Checker.quick` did not make: only their
     values are checked here, besides every row's id, row number and carried cells (quick's
     rows are of those kinds already: see its docstring). None: check every row's values.

@@ -129,3 +129,42 @@ def test_the_ledger_records_the_given_ranks(
         assert rank == RANKS[i]
         for reason in json.loads(reasons):
             assert reason["params"].get("rank", RANKS[i]) == RANKS[i]
+
+
+def test_a_rank_too_large_to_record_is_rejected_by_its_cell(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 1e30 typed as a rank reached the ledger and failed there as "an unexpected problem"
+    # (SQLite's integers stop at 2**63); now the cell is an error and the rest is committed.
+    path = tmp_path / "stor.xlsx"
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "Søknader"
+    sheet.append(["Søknadsnr", "Søker", "Omsøkt beløp", "Rangering"])
+    sheet.append(["S-1", "Søker 1", 100_000, 1])
+    sheet.append(["S-2", "Søker 2", 100_000, 1e30])
+    sheet.append(["S-3", "Søker 3", 100_000, 1e9])
+    workbook.save(path)
+    (tmp_path / "tilskudd.toml").write_text(
+        '[programme]\nname = "Stor"\nframe = "500 000"\nlang = "en"\n\n'
+        '[[round]]\nnumber = 1\nbudget = "250 000"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("TILSKUDD_LANG", raising=False)
+    result = runner.invoke(app, ["allocate", path.name, "--round", "1", "--commit"])
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.output.split())
+    assert "Søknader!D3" in out
+    assert "is larger than tilskudd takes for a rank" in out
+    assert "unexpected problem" not in out
+    conn = sqlite3.connect(tmp_path / "tilskudd.ledger.sqlite")
+    try:
+        rows = conn.execute("SELECT application_id, rank, status FROM awards").fetchall()
+    finally:
+        conn.close()
+    recorded = {i: (rank, status) for i, rank, status in rows}
+    assert recorded["S-1"] == (1, "funded")
+    assert recorded["S-3"] == (1_000_000_000, "funded")
+    assert recorded.get("S-2", (None, "rejected")) == (None, "rejected")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -16,12 +17,14 @@ from tilskudd.models import (
     Decision,
     Issue,
     Location,
+    Policy,
     Reason,
     RejectedRow,
     RoundResult,
     Severity,
     Status,
 )
+from tilskudd.rules import allocate
 from tilskudd.summary import RoundSummary
 from tilskudd.wording import (
     column_header,
@@ -375,4 +378,31 @@ def test_display_order_groups_by_status_then_rank_then_row(
         "unranked",
         "bad-10",
         "bad-30",
+    ]
+
+
+def test_display_order_keeps_the_tie_break_order_within_a_given_rank() -> None:
+    # A and B were both given no. 3, and the tie-break column put B (cheaper) first: both show 3,
+    # untied, and the lists follow the order the rule took them in, not the rows (A's is first).
+    # C and D share no. 5 and every tie-break value: a tie, listed by row as every tie is.
+    apps = (
+        Application(id="A", requested=100, total_cost=900, rank=3, row=2),
+        Application(id="B", requested=100, total_cost=500, rank=3, row=3),
+        Application(id="D", requested=100, total_cost=500, rank=5, row=4),
+        Application(id="C", requested=100, total_cost=500, rank=5, row=5),
+        Application(id="E", requested=100, total_cost=100, rank=1, row=6),
+    )
+    result = RoundResult(
+        allocation=allocate(apps, 1000, Policy(tie_break="total_cost asc")),
+        applications=apps,
+        tool_version="0",
+        created=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    shown = [(d.application_id, d.rank, d.tied) for d in display_order(result)]
+    assert shown == [
+        ("E", 1, False),
+        ("B", 3, False),
+        ("A", 3, False),
+        ("D", 5, True),
+        ("C", 5, True),
     ]

@@ -567,27 +567,20 @@ RANK_PARAMS = frozenset({"rank", "line_rank"})
 
 
 def given_rank_labels(
-    in_order: Sequence[Application], ranks: Sequence[int | None]
+    given: Sequence[int | None], ranks: Sequence[int | None]
 ) -> dict[int, int] | None:
     """Competition rank -> the rank the officer gave, for applications ranked on their given ranks.
 
-    ``in_order[p]`` is the application at position ``p`` and ``ranks[p]`` its competition rank
-    (:func:`ranking`). Applications that share a competition rank share their given rank (the
-    given rank comes first in the order), so the map is one number each. ``None`` when there is
-    nothing to relabel: the applications are not all given a rank, so the scores ranked them, or
-    the given ranks are the competition ranks already (1, 2, 2, 4 given as such). Call it only for
-    a ranking on the basis :func:`ranking_basis` names, not one ranked ``by="score"``.
+    ``given[p]`` is the given rank of the application at position ``p`` (``None``: it has none)
+    and ``ranks[p]`` its competition rank (:func:`ranking`). Applications that share a
+    competition rank share their given rank (the given rank comes first in the order), so the
+    map is one number each. ``None`` when there is nothing to relabel: some application has no
+    given rank, so the scores ranked them, or the given ranks are the competition ranks already
+    (1, 2, 2, 4 given as such). Not for a ranking made ``by="score"`` beside given ranks.
     """
-    if ranking_basis(in_order) != "rank":
+    if None in given or given == ranks:
         return None
-    labels: dict[int, int] = {}
-    moved = False
-    for app, rank in zip(in_order, ranks, strict=True):
-        given = app.rank
-        if rank is not None and given is not None:
-            labels[rank] = given
-            moved = moved or given != rank
-    return labels if moved else None
+    return dict(zip(ranks, given, strict=True))  # type: ignore[arg-type]  # no None left
 
 
 def relabel_reason(reason: Reason, labels: Mapping[int, int]) -> Reason:

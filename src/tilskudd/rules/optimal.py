@@ -751,7 +751,7 @@ def allocate_optimal(
     notes.extend(_swap_tie_notes(entries, eligible, candidates, solution.selected, program, costs))
 
     # The selection works with competition ranks; the result shows the ranks the officer gave.
-    labels = given_rank_labels(apps, [entry.rank for entry in entries])
+    labels = given_rank_labels([a.rank for a in apps], [entry.rank for entry in entries])
     rank_shown = shown_ranks([entry.rank for entry in entries], labels)
     notes = relabel_notes(notes, labels)
     decisions: list[Decision] = []

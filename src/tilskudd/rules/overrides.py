@@ -180,7 +180,7 @@ def _full_ranking(
         return []
     entries = rank_order([*rest, *joining], policy, required=False)
     # Given ranks are shown as given, as the rule shows them (not renumbered 1, 2, 3).
-    labels = given_rank_labels([e.application for e in entries], [e.rank for e in entries])
+    labels = given_rank_labels([e.application.rank for e in entries], [e.rank for e in entries])
     if labels:
         entries = [e if e.rank is None else e._replace(rank=labels[e.rank]) for e in entries]
     return entries

@@ -349,7 +349,8 @@ def allocate_proportional(
         )
 
     # Shown with the ranks the officer gave, where the order was given (not the competition ranks).
-    labels = given_rank_labels([apps[i] for i in positions], ranks)
+    given_in = [a.rank for a in apps]
+    labels = given_rank_labels([given_in[i] for i in positions], ranks)
     decisions = decisions_by_position(
         apps,
         positions,

@@ -86,7 +86,8 @@ def allocate_ranked(
         least = least_amounts(in_order, policy, eligible)
         quotas = QuotaBook.build(in_order, budget, policy, eligible, least, quota_given)
     # The funding works with competition ranks; the result shows the ranks the officer gave.
-    labels = given_rank_labels([apps[i] for i in ranked.order], ranked.ranks)
+    given_in = [a.rank for a in apps]  # read in the applications' own order (docs/benchmarks.md)
+    labels = given_rank_labels([given_in[i] for i in ranked.order], ranked.ranks)
     decisions, notes = fund(
         apps, ranked, budget, policy, prior_by_orgnr=prior_by_orgnr, quotas=quotas, labels=labels
     )

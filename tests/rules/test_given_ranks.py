@@ -202,6 +202,22 @@ def test_relabelling_given_ranks_changes_only_the_numbers_shown(data: st.DataObj
     rule = data.draw(st.sampled_from(["ranked", "proportional"]))
     apps = data.draw(applications(scored=False, max_size=15))
     policy = data.draw(policies(rule)).model_copy(update={"min_score": None, "weight": "none"})
+    if rule == "ranked" and data.draw(st.booleans()):
+        # A maximum per category: the quota pass and its tie bookkeeping go by rank too.
+        categories = data.draw(st.lists(st.sampled_from("AB"), min_size=len(apps)))
+        apps = [a.model_copy(update={"category": c}) for a, c in zip(apps, categories)]  # noqa: B905
+        quota = {"by": "category", "value": "*", "max_count": data.draw(st.integers(1, 4))}
+        policy = Policy.model_validate({**policy.model_dump(), "quotas": [quota]})
+    if apps and data.draw(st.booleans()):
+        # An officer's decision: the override's rank is among all applications, as given.
+        decided = data.draw(st.sampled_from(apps)).id
+        decision = data.draw(st.sampled_from(["reject", "reserve"]))
+        apps = [
+            a.model_copy(update={"decision": decision, "decision_reason": "styret"})
+            if a.id == decided
+            else a
+            for a in apps
+        ]
     budget = data.draw(budgets(apps))
     distinct = sorted({a.rank for a in apps if a.rank is not None})
     steps = data.draw(

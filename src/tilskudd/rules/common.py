@@ -428,7 +428,8 @@ class RankedEntry(NamedTuple):
     position: int
     """0-based place in the processing order (ties are in natural id order)."""
     rank: int | None
-    """Competition rank, 1 first; applications equal on score and tie-break share a number."""
+    """Competition rank, 1 first; applications equal on score and tie-break share a number.
+    The rule's working rank: given ranks are shown as given (:func:`given_rank_labels`)."""
     tied: bool
     """Shares its rank with at least one other application."""
 
@@ -557,7 +558,8 @@ def rank_order(
     by: RankingBasis | None = None,
 ) -> list[RankedEntry]:
     """The applications in processing order with their rank numbers: :func:`ranking` as one
-    :class:`RankedEntry` per application."""
+    :class:`RankedEntry` per application (competition ranks, also on given ranks: a rule shows
+    those through :func:`given_rank_labels`)."""
     apps = list(applications)
     return ranking(apps, policy, required=required, by=by).entries(apps)
 

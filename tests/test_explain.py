@@ -91,8 +91,8 @@ def test_funded(result: RoundResult) -> None:
     assert "It applied for NOK\xa0300,000 towards a total cost of NOK\xa02,000,000." in said
     assert "No cap applied" in said
     assert (
-        "The funding line fell at rank 4 (6 points), with NOK\xa00 of the budget of "
-        "NOK\xa0780,000 left." in said
+        "The funding line fell below rank 4, the last funded (6 points), with NOK\xa00 of the "
+        "budget of NOK\xa0780,000 left." in said
     )
     assert "It was funded with NOK\xa0300,000." in said
     assert "would have been funded" not in said  # nothing to find for a funded application
@@ -371,6 +371,24 @@ def test_a_given_rank_is_explained_as_given() -> None:
     assert "of 4" not in said
     assert "Søknaden var nr. 7 i den oppgitte prioriteringen, der 4" in text(result, "G7", "nb")
     assert to_data(explain(result, "G7"), "en")["rank"] == 7
+
+
+def test_the_line_is_said_below_the_last_funded_as_the_reason_says_it_at_the_next() -> None:
+    # Ranked by hand 1, 3, 4, 7 with a strict line: G1 and G3 funded, the line falls at G4.
+    # The explanation and the reason must not name two different ranks for the same line.
+    apps = tuple(Application(id=f"G{r}", requested=100, rank=r) for r in (1, 3, 4, 7))
+    result = RoundResult(
+        allocation=allocate(apps, 250, Policy(at_line="stop")),
+        applications=apps,
+        tool_version="0",
+        created=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    said = text(result, "G7")
+    assert "The funding line fell below rank 3, the last funded, with NOK" in said
+    assert "Below the funding line, which fell at rank 4." in said
+    assert "Finansieringsgrensen gikk under plass 3, den siste som fikk tilskudd" in text(
+        result, "G7", "nb"
+    )
 
 
 def test_equal_given_ranks_a_tie_break_ordered_are_not_tied() -> None:

@@ -82,6 +82,7 @@ __all__ = [
     "eligible_amount",
     "floor_to",
     "gc_paused",
+    "inverse_order",
     "make_decision",
     "make_reason",
     "natural_key",
@@ -191,6 +192,14 @@ def decisions_of(
     ]
 
 
+def inverse_order(positions: Sequence[int]) -> array[int]:
+    """``position_of[i]``: where application ``i`` is in ``positions`` (its inverse)."""
+    position_of = array("q", bytes(8 * len(positions)))
+    for k, i in enumerate(positions):
+        position_of[i] = k
+    return position_of
+
+
 def decisions_by_position(
     applications: Sequence[Application],
     positions: Sequence[int],
@@ -203,6 +212,8 @@ def decisions_by_position(
     outcome: Sequence[Reason | None],
     before: Mapping[int, list[Reason]] | None = None,
     after: Mapping[int, list[Reason]] | None = None,
+    *,
+    position_of: Sequence[int] | None = None,
 ) -> list[Decision]:
     """The decisions of a rule that worked by position, in processing order.
 
@@ -211,12 +222,11 @@ def decisions_by_position(
     list in ``reasons_in`` (in the applications' order: eligibility and caps, extended here),
     then ``before[k]``, ``outcome[k]`` and ``after[k]``. The decisions are made walking the
     applications in their own order, which at 100 000 of them is what keeps the objects this
-    reads close together in memory.
+    reads close together in memory; ``position_of`` is :func:`inverse_order` of ``positions``
+    if the caller has it already (it is what :func:`build_allocation` checks them in).
     """
     n = len(positions)
-    position_of = array("q", bytes(8 * n))
-    for k, i in enumerate(positions):
-        position_of[i] = k
+    position_of = inverse_order(positions) if position_of is None else position_of
     decisions: list[Decision] = [None] * n  # type: ignore[list-item]  # every slot is filled
     new = _tuple_new
     # The few applications with reasons before or after the outcome are dealt with outside the
@@ -255,6 +265,7 @@ def build_allocation(
     notes: Iterable[Reason] = (),
     *,
     seed: int | None = None,
+    made_order: Sequence[int] | None = None,
 ) -> Allocation:
     """The :class:`Allocation` of ``decisions``, with ``unallocated = budget - awarded``.
 
@@ -262,11 +273,14 @@ def build_allocation(
     could get wrong — an amount that is not a whole non-negative number of kroner, a status that
     does not fit its amount, an id twice, an award above its eligible amount or its request, off
     the ``round_to`` grid or below ``min_award`` — and raises :class:`AllocationInvariantError`
-    if a rule broke one; then the model checks the budget and the sums.
+    if a rule broke one; then the model checks the budget and the sums. ``made_order``: the
+    positions of the decisions in the order they were made (:func:`inverse_order` of the rank
+    order, for :func:`decisions_by_position`), which the check walks them in (faster, the same
+    check).
     """
     decisions = tuple(decisions)
     try:
-        awarded = check_decisions(decisions, policy)
+        awarded = check_decisions(decisions, policy, visit=made_order)
     except ValueError as error:
         raise AllocationInvariantError(str(error)) from None
     if awarded > budget:

@@ -44,6 +44,7 @@ from tilskudd.rules.common import (
     build_allocation,
     decisions_by_position,
     gc_paused,
+    inverse_order,
     make_reason,
     ranking,
     require_scores,
@@ -345,7 +346,20 @@ def allocate_proportional(
             )
         )
 
+    position_of = inverse_order(positions)
     decisions = decisions_by_position(
-        apps, positions, statuses, amounts, eligibles, ranks, tied, reasons_in, outcome, before
+        apps,
+        positions,
+        statuses,
+        amounts,
+        eligibles,
+        ranks,
+        tied,
+        reasons_in,
+        outcome,
+        before,
+        position_of=position_of,
     )
-    return build_allocation("proportional", policy, budget, decisions, notes)
+    return build_allocation(
+        "proportional", policy, budget, decisions, notes, made_order=position_of
+    )

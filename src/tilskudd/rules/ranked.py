@@ -43,7 +43,6 @@ from tilskudd.rules.common import (
     Outcome,
     RankedEntry,
     Ranking,
-    _reason,
     build_allocation,
     decisions_by_position,
     floor_to,
@@ -163,6 +162,7 @@ def fund(
     used = totals_used.get
     new = tuple.__new__
     funded_in_full = "reason.funded.full"
+    exhausted = "reason.budget.exhausted"
     funded = Status.FUNDED
 
     eligible_in, reasons_in = Caps(policy).eligible_all(applications)
@@ -237,7 +237,7 @@ def fund(
             outcomes[k] = "funded"
         else:
             rank = ranks[k]
-            part = floor_to(remaining, step)
+            part = floor_to(remaining, step) if at_line == "partial" else 0
             if at_line == "partial" and part > 0 and part >= min_award:
                 outcome[k] = make_reason(
                     "reason.funded.partial", rank=rank, amount=part, eligible=amount
@@ -251,8 +251,9 @@ def fund(
                 amounts[k] = part
                 outcomes[k] = "partly_funded"
             else:
+                # Most applications of a large, oversubscribed round end here (hot path).
                 params = {"rank": rank, "remaining": remaining, "needed": amount}
-                outcome[k] = _reason("reason.budget.exhausted", params)
+                outcome[k] = new(Reason, (exhausted, params))
                 if at_line == "partial":
                     after.setdefault(k, []).append(
                         make_reason(

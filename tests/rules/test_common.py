@@ -602,3 +602,8 @@ def test_score_places_makes_every_score_whole_and_refuses_infinity() -> None:
     assert score_places([], "x") == 0
     with pytest.raises(PolicyError, match="the optimal rule needs finite scores"):
         score_places([Decimal("Infinity")], "the optimal rule")
+    # The values decide, not how they were written: 4.50 is 4.5, 1E+2 and 0.00 need no places.
+    assert score_places([Decimal("4.50"), Decimal("1E+2"), Decimal("0.00")], "x") == 1
+    assert score_places([Decimal("12.340"), Decimal("12.34")], "x") == 2
+    with pytest.raises(PolicyError, match="finite"):
+        score_places([Decimal(3), Decimal("sNaN")], "x")

@@ -121,7 +121,7 @@ def allocate_proportional(
 
     # Eligibility in the applications' own order, then plain lists by position (see
     # tilskudd.rules.ranked.fund for why).
-    eligible_in, reasons_in = Caps(policy).eligible_all(apps)
+    eligible_in, reasons_in, ids_in, requested_in = Caps(policy).eligible_all(apps)
     eligible_at = array("q", eligible_in)
     eligibles = [eligible_at[i] for i in positions]
     amounts = [0] * n
@@ -348,7 +348,8 @@ def allocate_proportional(
 
     position_of = inverse_order(positions)
     decisions = decisions_by_position(
-        apps,
+        ids_in,
+        requested_in,
         positions,
         statuses,
         amounts,

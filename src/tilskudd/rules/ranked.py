@@ -165,7 +165,7 @@ def fund(
     exhausted = "reason.budget.exhausted"
     funded = Status.FUNDED
 
-    eligible_in, reasons_in = Caps(policy).eligible_all(applications)
+    eligible_in, reasons_in, ids_in, requested_in = Caps(policy).eligible_all(applications)
     # By position from here on. Through an array of machine integers, reading in rank order
     # touches no Python object.
     eligible_at = array("q", eligible_in)
@@ -272,7 +272,8 @@ def fund(
         after.setdefault(k, []).append(make_reason("reason.reserve.position", position=place))
 
     decisions = decisions_by_position(
-        applications,
+        ids_in,
+        requested_in,
         positions,
         statuses,
         amounts,

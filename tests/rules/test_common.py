@@ -67,8 +67,9 @@ def test_eligible_all_is_eligible_one_by_one(apps: list[Application], data: st.D
     # The bulk pass the rules use says exactly what min_score and the caps say per application.
     policy = data.draw(policies("ranked"))
     caps = Caps(policy)
-    amounts, reasons, ids, requested = caps.eligible_all(apps)
+    amounts, reasons, ids, requested, orgnrs = caps.eligible_all(apps)
     assert ids == [a.id for a in apps]
+    assert orgnrs == [a.orgnr for a in apps]
     assert requested == [a.requested for a in apps]
     for app, amount, why in zip(apps, amounts, reasons, strict=True):
         low = caps.score_reason(app)

@@ -678,6 +678,7 @@ class Eligibility(NamedTuple):
     """Each application's eligibility and cap reasons, a list of its own to extend."""
     ids: list[str]
     requested: list[int]
+    orgnrs: list[str | None]
 
 
 class Caps:
@@ -758,7 +759,8 @@ class Caps:
         """``min_score``, then :meth:`eligible`, for each application in the order given.
 
         Returns the eligible amounts (0: not eligible) and each application's reasons (a fresh
-        list each), with the ids and requests :func:`decisions_by_position` needs. What
+        list each), with the ids and requests :func:`decisions_by_position` needs and the
+        organisation numbers ``per_applicant_max`` needs. What
         :meth:`score_reason` and :meth:`eligible` do one by one, in one loop over the
         applications as they lie in memory: at 100 000 applications, reading them in rank order
         instead costs more than the arithmetic (a cache miss per application), and reading them
@@ -776,14 +778,17 @@ class Caps:
         reasons_of: list[list[Reason]] = []
         ids: list[str] = []
         requested: list[int] = []
+        orgnrs: list[str | None] = []
         add_amount = amounts.append
         add_reasons = reasons_of.append
         add_id = ids.append
         add_requested = requested.append
+        add_orgnr = orgnrs.append
         for app in applications:
             values = app.__dict__  # a pydantic model's fields: one lookup instead of several
             add_id(values["id"])
             add_requested(values["requested"])
+            add_orgnr(values["orgnr"])
             if min_score is not None:
                 score = values["score"]
                 if score is not None and score < min_score:
@@ -829,7 +834,7 @@ class Caps:
                 amount = 0
             add_amount(amount)
             add_reasons(reasons)
-        return Eligibility(amounts, reasons_of, ids, requested)
+        return Eligibility(amounts, reasons_of, ids, requested, orgnrs)
 
 
 def eligible_amount(application: Application, policy: Policy) -> tuple[int, list[Reason]]:

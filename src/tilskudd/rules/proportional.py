@@ -121,7 +121,7 @@ def allocate_proportional(
 
     # Eligibility in the applications' own order, then plain lists by position (see
     # tilskudd.rules.ranked.fund for why).
-    eligible_in, reasons_in, ids_in, requested_in = Caps(policy).eligible_all(apps)
+    eligible_in, reasons_in, ids_in, requested_in, orgs_in = Caps(policy).eligible_all(apps)
     eligible_at = array("q", eligible_in)
     eligibles = [eligible_at[i] for i in positions]
     amounts = [0] * n
@@ -130,7 +130,6 @@ def allocate_proportional(
     before: dict[int, list[Reason]] = {}  # the few others, between the caps and the outcome
     orgs: list[str | None] = []
     if per_applicant:
-        orgs_in = [a.orgnr for a in apps]
         orgs = [orgs_in[i] for i in positions]
     scores: list[Decimal | None] = []
     scale = 0

@@ -165,14 +165,13 @@ def fund(
     exhausted = "reason.budget.exhausted"
     funded = Status.FUNDED
 
-    eligible_in, reasons_in, ids_in, requested_in = Caps(policy).eligible_all(applications)
+    eligible_in, reasons_in, ids_in, requested_in, orgs_in = Caps(policy).eligible_all(applications)
     # By position from here on. Through an array of machine integers, reading in rank order
     # touches no Python object.
     eligible_at = array("q", eligible_in)
     eligibles = [eligible_at[i] for i in positions]
     orgs: list[str | None] = []
     if per_applicant:
-        orgs_in = [a.orgnr for a in applications]
         orgs = [orgs_in[i] for i in positions]
     in_order: list[Application] = []
     visit: Sequence[int] = range(n)

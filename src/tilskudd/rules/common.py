@@ -53,7 +53,9 @@ import re
 from array import array
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import ROUND_DOWN, Decimal
-from typing import Any, Literal, NamedTuple, ParamSpec, TypeVar
+from itertools import repeat
+from operator import is_
+from typing import Any, Literal, NamedTuple, ParamSpec, TypeVar, cast
 
 from tilskudd.collector import collector_paused
 from tilskudd.errors import PolicyError, TilskuddError
@@ -503,11 +505,26 @@ def ranking(
     ``applications`` (beyond naming them by index).
     """
     apps = applications
+    # The three fields ranking reads, in one pass over the application objects (at 100 000 of
+    # them each pass costs about 10 ms of reaching them in memory).
+    ids: list[str] = []
+    given: list[int | None] = []
+    scores: list[Decimal | None] = []
+    add_id, add_given, add_score = ids.append, given.append, scores.append
+    for app in apps:
+        fields = app.__dict__
+        add_id(fields["id"])
+        add_given(fields["rank"])
+        add_score(fields["score"])
     if by is not None:
         basis: RankingBasis | None = by
+    elif apps and not any(map(is_, given, repeat(None))):
+        basis = "rank"
+    elif not any(map(is_, scores, repeat(None))):
+        basis = "score"
     else:
-        basis = require_ranking(apps) if required else ranking_basis(apps)
-    keys = natural_keys([a.id for a in apps])
+        basis = require_ranking(apps) if required else None  # it says what is missing
+    keys = natural_keys(ids)
     order = sorted(range(len(apps)), key=keys.__getitem__)
 
     # Stable sorts from the least to the most significant key: the id order survives inside ties.
@@ -527,12 +544,11 @@ def ranking(
     n = len(order)
     primary: list[Any] | None = None
     if basis == "rank":
-        primary = [a.rank for a in apps]
+        primary = cast(list[Any], given)  # every one has a rank on this basis
         order.sort(key=primary.__getitem__)
     elif basis == "score":
         # Scores are exact decimals; each is replaced by its place among the distinct scores (a
         # round has few), so that the sort and the tie checks compare small ints, not Decimals.
-        scores = [a.score for a in apps]
         place = {score: at for at, score in enumerate(sorted(set(scores)))}  # type: ignore[type-var]
         primary = list(map(place.__getitem__, scores))
         order.sort(key=primary.__getitem__, reverse=True)

@@ -204,15 +204,13 @@ def inverse_order(positions: Sequence[int]) -> array[int]:
 
 
 def decisions_by_position(
-    ids: Sequence[str],
-    requested: Sequence[int],
+    found: Eligibility,
     positions: Sequence[int],
     statuses: Sequence[Status],
     amounts: Sequence[int],
     eligibles: Sequence[int],
     ranks: Sequence[int | None],
     tied: Sequence[bool],
-    reasons_in: Sequence[list[Reason]],
     outcome: Sequence[Reason | None],
     before: Mapping[int, list[Reason]] | None = None,
     after: Mapping[int, list[Reason]] | None = None,
@@ -221,15 +219,16 @@ def decisions_by_position(
 ) -> list[Decision]:
     """The decisions of a rule that worked by position, in processing order.
 
-    ``ids``, ``requested`` and ``reasons_in`` are in the applications' order (as
-    :meth:`Caps.eligible_all` gives them); ``positions[k]`` is the index of the application at
-    position ``k``, and the other sequences are by position. An application's reasons are its own
-    list in ``reasons_in`` (eligibility and caps, extended here),
+    ``found`` is what :meth:`Caps.eligible_all` gave, in the applications' order (their ids,
+    requests and reasons); ``positions[k]`` is the index of the application at position ``k``,
+    and the other sequences are by position. An application's reasons are its own list in
+    ``found.reasons`` (eligibility and caps, extended here),
     then ``before[k]``, ``outcome[k]`` and ``after[k]``. The decisions are made walking the
     applications in their own order, which at 100 000 of them is what keeps the objects this
     reads close together in memory; ``position_of`` is :func:`inverse_order` of ``positions``
     if the caller has it already (it is what :func:`build_allocation` checks them in).
     """
+    ids, requested, reasons_in = found.ids, found.requested, found.reasons
     n = len(positions)
     position_of = inverse_order(positions) if position_of is None else position_of
     decisions: list[Decision] = [None] * n  # type: ignore[list-item]  # every slot is filled

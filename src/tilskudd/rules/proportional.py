@@ -121,7 +121,8 @@ def allocate_proportional(
 
     # Eligibility in the applications' own order, then plain lists by position (see
     # tilskudd.rules.ranked.fund for why).
-    eligible_in, reasons_in, ids_in, requested_in, orgs_in = Caps(policy).eligible_all(apps)
+    found = Caps(policy).eligible_all(apps)
+    eligible_in, orgs_in = found.amounts, found.orgnrs
     eligible_at = array("q", eligible_in)
     eligibles = [eligible_at[i] for i in positions]
     amounts = [0] * n
@@ -347,15 +348,13 @@ def allocate_proportional(
 
     position_of = inverse_order(positions)
     decisions = decisions_by_position(
-        ids_in,
-        requested_in,
+        found,
         positions,
         statuses,
         amounts,
         eligibles,
         ranks,
         tied,
-        reasons_in,
         outcome,
         before,
         position_of=position_of,

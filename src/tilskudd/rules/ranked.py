@@ -165,7 +165,8 @@ def fund(
     exhausted = "reason.budget.exhausted"
     funded = Status.FUNDED
 
-    eligible_in, reasons_in, ids_in, requested_in, orgs_in = Caps(policy).eligible_all(applications)
+    found = Caps(policy).eligible_all(applications)
+    eligible_in, orgs_in = found.amounts, found.orgnrs
     # By position from here on. Through an array of machine integers, reading in rank order
     # touches no Python object.
     eligible_at = array("q", eligible_in)
@@ -271,15 +272,13 @@ def fund(
         after.setdefault(k, []).append(make_reason("reason.reserve.position", position=place))
 
     decisions = decisions_by_position(
-        ids_in,
-        requested_in,
+        found,
         positions,
         statuses,
         amounts,
         eligibles,
         ranks,
         tied,
-        reasons_in,
         outcome,
         before,
         after,

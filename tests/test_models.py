@@ -174,3 +174,18 @@ def test_applications_and_rejected_rows_by_id() -> None:
     assert result.rejected_by_id() == {"B": bad}
     assert result.application("A") is app
     assert result.application("B") is None
+
+
+def test_the_check_walks_in_any_order_given_and_still_checks_every_decision() -> None:
+    from tilskudd.models import check_decisions
+
+    decisions = (decision("A", 60), decision("B", 0, Status.NOT_FUNDED), decision("C", 30))
+    assert check_decisions(decisions, visit=[2, 0, 1]) == 90
+    broken = (*decisions[:2], decision("C", 0, Status.FUNDED))
+    with pytest.raises(ValueError, match="C: status"):
+        check_decisions(broken, visit=[1, 2, 0])
+    # An order that skips one decision and names another twice is refused, never trusted.
+    with pytest.raises(ValueError, match="more than once"):
+        check_decisions(decisions, visit=[0, 0, 1])
+    with pytest.raises(ValueError, match="each of them once"):
+        check_decisions(decisions, visit=[0, 1])

@@ -67,7 +67,10 @@ def test_eligible_all_is_eligible_one_by_one(apps: list[Application], data: st.D
     # The bulk pass the rules use says exactly what min_score and the caps say per application.
     policy = data.draw(policies("ranked"))
     caps = Caps(policy)
-    amounts, reasons = caps.eligible_all(apps)
+    amounts, reasons, ids, requested, orgnrs = caps.eligible_all(apps)
+    assert ids == [a.id for a in apps]
+    assert orgnrs == [a.orgnr for a in apps]
+    assert requested == [a.requested for a in apps]
     for app, amount, why in zip(apps, amounts, reasons, strict=True):
         low = caps.score_reason(app)
         if low is not None:
@@ -602,3 +605,8 @@ def test_score_places_makes_every_score_whole_and_refuses_infinity() -> None:
     assert score_places([], "x") == 0
     with pytest.raises(PolicyError, match="the optimal rule needs finite scores"):
         score_places([Decimal("Infinity")], "the optimal rule")
+    # The values decide, not how they were written: 4.50 is 4.5, 1E+2 and 0.00 need no places.
+    assert score_places([Decimal("4.50"), Decimal("1E+2"), Decimal("0.00")], "x") == 1
+    assert score_places([Decimal("12.340"), Decimal("12.34")], "x") == 2
+    with pytest.raises(PolicyError, match="finite"):
+        score_places([Decimal(3), Decimal("sNaN")], "x")

@@ -45,6 +45,7 @@ from tilskudd.rules.common import (
     decisions_by_position,
     gc_paused,
     given_rank_labels,
+    inverse_order,
     make_reason,
     ranking,
     relabel_notes,
@@ -123,7 +124,8 @@ def allocate_proportional(
 
     # Eligibility in the applications' own order, then plain lists by position (see
     # tilskudd.rules.ranked.fund for why).
-    eligible_in, reasons_in = Caps(policy).eligible_all(apps)
+    found = Caps(policy).eligible_all(apps)
+    eligible_in, orgs_in = found.amounts, found.orgnrs
     eligible_at = array("q", eligible_in)
     eligibles = [eligible_at[i] for i in positions]
     amounts = [0] * n
@@ -132,7 +134,6 @@ def allocate_proportional(
     before: dict[int, list[Reason]] = {}  # the few others, between the caps and the outcome
     orgs: list[str | None] = []
     if per_applicant:
-        orgs_in = [a.orgnr for a in apps]
         orgs = [orgs_in[i] for i in positions]
     scores: list[Decimal | None] = []
     scale = 0
@@ -351,17 +352,20 @@ def allocate_proportional(
     # Shown with the ranks the officer gave, where the order was given (not the competition ranks).
     given_in = [a.rank for a in apps]
     labels = given_rank_labels([given_in[i] for i in positions], ranks)
+    position_of = inverse_order(positions)
     decisions = decisions_by_position(
-        apps,
+        found,
         positions,
         statuses,
         amounts,
         eligibles,
         shown_ranks(ranks, labels),
         tied,
-        reasons_in,
         outcome,
         before,
+        position_of=position_of,
     )
     notes = relabel_notes(notes, labels)
-    return build_allocation("proportional", policy, budget, decisions, notes)
+    return build_allocation(
+        "proportional", policy, budget, decisions, notes, made_order=position_of
+    )

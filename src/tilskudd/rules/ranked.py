@@ -43,12 +43,12 @@ from tilskudd.rules.common import (
     Outcome,
     RankedEntry,
     Ranking,
-    _reason,
     build_allocation,
     decisions_by_position,
     floor_to,
     gc_paused,
     given_rank_labels,
+    inverse_order,
     make_reason,
     ranking,
     relabel_notes,
@@ -88,12 +88,20 @@ def allocate_ranked(
     # The funding works with competition ranks; the result shows the ranks the officer gave.
     given_in = [a.rank for a in apps]  # read in the applications' own order (docs/benchmarks.md)
     labels = given_rank_labels([given_in[i] for i in ranked.order], ranked.ranks)
+    position_of = inverse_order(ranked.order)
     decisions, notes = fund(
-        apps, ranked, budget, policy, prior_by_orgnr=prior_by_orgnr, quotas=quotas, labels=labels
+        apps,
+        ranked,
+        budget,
+        policy,
+        prior_by_orgnr=prior_by_orgnr,
+        quotas=quotas,
+        position_of=position_of,
+        labels=labels,
     )
     if quotas is not None:
         quotas.check_met("ranked")
-    return build_allocation("ranked", policy, budget, decisions, notes)
+    return build_allocation("ranked", policy, budget, decisions, notes, made_order=position_of)
 
 
 def fund_in_order(
@@ -129,6 +137,7 @@ def fund(
     prior_by_orgnr: Mapping[str, int] | None = None,
     quotas: QuotaBook | None = None,
     line_between_ranks: bool = True,
+    position_of: Sequence[int] | None = None,
     labels: Mapping[int, int] | None = None,
 ) -> tuple[list[Decision], list[Reason]]:
     """Fund ``applications`` in the order ``order`` gives, as the ``ranked`` rule does.
@@ -140,6 +149,8 @@ def fund(
     and one that would break a maximum is skipped without drawing the line; the caller checks
     the minimums afterwards (:meth:`QuotaBook.check_met`). ``line_between_ranks``: a ``stop``
     line still tries the applications tied with the one it fell at (see the module docstring).
+    ``position_of``: :func:`~tilskudd.rules.common.inverse_order` of ``order``, if the caller
+    has it.
     ``labels``: the rank numbers to show for ``order``'s (the ranks the officer gave,
     :func:`~tilskudd.rules.common.given_rank_labels`); the funding itself goes by ``order``'s.
 
@@ -162,16 +173,17 @@ def fund(
     used = totals_used.get
     new = tuple.__new__
     funded_in_full = "reason.funded.full"
+    exhausted = "reason.budget.exhausted"
     funded = Status.FUNDED
 
-    eligible_in, reasons_in = Caps(policy).eligible_all(applications)
+    found = Caps(policy).eligible_all(applications)
+    eligible_in, orgs_in = found.amounts, found.orgnrs
     # By position from here on. Through an array of machine integers, reading in rank order
     # touches no Python object.
     eligible_at = array("q", eligible_in)
     eligibles = [eligible_at[i] for i in positions]
     orgs: list[str | None] = []
     if per_applicant:
-        orgs_in = [a.orgnr for a in applications]
         orgs = [orgs_in[i] for i in positions]
     in_order: list[Application] = []
     visit: Sequence[int] = range(n)
@@ -236,7 +248,7 @@ def fund(
             outcomes[k] = "funded"
         else:
             rank = shown[k]
-            part = floor_to(remaining, step)
+            part = floor_to(remaining, step) if at_line == "partial" else 0
             if at_line == "partial" and part > 0 and part >= min_award:
                 outcome[k] = make_reason(
                     "reason.funded.partial", rank=rank, amount=part, eligible=amount
@@ -250,8 +262,9 @@ def fund(
                 amounts[k] = part
                 outcomes[k] = "partly_funded"
             else:
+                # Most applications of a large, oversubscribed round end here (hot path).
                 params = {"rank": rank, "remaining": remaining, "needed": amount}
-                outcome[k] = _reason("reason.budget.exhausted", params)
+                outcome[k] = new(Reason, (exhausted, params))
                 if at_line == "partial":
                     after.setdefault(k, []).append(
                         make_reason(
@@ -270,17 +283,17 @@ def fund(
         after.setdefault(k, []).append(make_reason("reason.reserve.position", position=place))
 
     decisions = decisions_by_position(
-        applications,
+        found,
         positions,
         statuses,
         amounts,
         eligibles,
         shown,
         tied,
-        reasons_in,
         outcome,
         before,
         after,
+        position_of=position_of,
     )
     notes = tie_notes_by_position(lambda k: decisions[k].application_id, ranks, tied, outcomes)
     return decisions, relabel_notes(notes, labels)

@@ -92,6 +92,7 @@ __all__ = [
     "eligible_amount",
     "floor_to",
     "gc_paused",
+    "given_labels_of",
     "given_rank_labels",
     "inverse_order",
     "make_decision",
@@ -614,6 +615,20 @@ def given_rank_labels(
     if None in given or given == ranks:
         return None
     return dict(zip(ranks, given, strict=True))  # type: ignore[arg-type]  # no None left
+
+
+def given_labels_of(applications: Sequence[Application], ranked: Ranking) -> dict[int, int] | None:
+    """:func:`given_rank_labels` of ``applications`` in the order ``ranked`` gives.
+
+    The given ranks are read only when the first in that order has one: otherwise some
+    application has none, and there is nothing to relabel (a round ranked by score reads no
+    more than that one).
+    """
+    order = ranked.order
+    if not order or applications[order[0]].rank is None:
+        return None
+    given_in = [a.rank for a in applications]  # in their own order: see docs/benchmarks.md
+    return given_rank_labels([given_in[i] for i in order], ranked.ranks)
 
 
 def relabel_reason(reason: Reason, labels: Mapping[int, int]) -> Reason:

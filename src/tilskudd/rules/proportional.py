@@ -44,7 +44,7 @@ from tilskudd.rules.common import (
     build_allocation,
     decisions_by_position,
     gc_paused,
-    given_rank_labels,
+    given_labels_of,
     inverse_order,
     make_reason,
     ranking,
@@ -114,7 +114,8 @@ def allocate_proportional(
     if policy.min_score is not None:
         require_scores(applications, "min_score")
     apps = list(applications)
-    positions, ranks, tied = ranking(apps, policy, required=False)
+    ranked = ranking(apps, policy, required=False)
+    positions, ranks, tied = ranked
     n = len(positions)
     totals = ApplicantTotals(policy, prior_by_orgnr)
     step = policy.round_to
@@ -350,8 +351,7 @@ def allocate_proportional(
         )
 
     # Shown with the ranks the officer gave, where the order was given (not the competition ranks).
-    given_in = [a.rank for a in apps]
-    labels = given_rank_labels([given_in[i] for i in positions], ranks)
+    labels = given_labels_of(apps, ranked)
     position_of = inverse_order(positions)
     decisions = decisions_by_position(
         found,

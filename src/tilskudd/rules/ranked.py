@@ -47,7 +47,7 @@ from tilskudd.rules.common import (
     decisions_by_position,
     floor_to,
     gc_paused,
-    given_rank_labels,
+    given_labels_of,
     inverse_order,
     make_reason,
     ranking,
@@ -86,8 +86,7 @@ def allocate_ranked(
         least = least_amounts(in_order, policy, eligible)
         quotas = QuotaBook.build(in_order, budget, policy, eligible, least, quota_given)
     # The funding works with competition ranks; the result shows the ranks the officer gave.
-    given_in = [a.rank for a in apps]  # read in the applications' own order (docs/benchmarks.md)
-    labels = given_rank_labels([given_in[i] for i in ranked.order], ranked.ranks)
+    labels = given_labels_of(apps, ranked)
     position_of = inverse_order(ranked.order)
     decisions, notes = fund(
         apps,

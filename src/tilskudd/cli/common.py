@@ -286,6 +286,27 @@ def parse_amount_option(value: str | None, option: str, *, allow_zero: bool = Fa
         raise UsageError(key="cli.option_problem", option=option, problem=problem) from None
 
 
+def output_path(text: str | None, example: str) -> Path | None:
+    """An output file named on the command line, as a Path.
+
+    A name that ends with a path separator (``-o tildelinger/``) names a folder, whether or not
+    it exists: refused, naming it as written, with ``example`` (a file name) put in it as a
+    suggestion. ``Path`` would drop the separator, and the folder's name would be taken for the
+    file's (and written, with ``--format``).
+    """
+    if text is None:
+        return None
+    separators = tuple(s for s in (os.sep, os.altsep, "/") if s)
+    if text.endswith(separators):
+        raise UsageError(
+            key="output.error.folder_name",
+            path=text,
+            separator=text[-1],
+            example=f"{text}{example}",
+        )
+    return Path(text)
+
+
 def parse_sheet(value: str | None) -> str | int | None:
     """``--sheet 2`` means the second sheet; any other text is a sheet name."""
     if value is None:

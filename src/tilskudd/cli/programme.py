@@ -24,6 +24,7 @@ from tilskudd.cli.common import (
     console,
     emit_json,
     guard,
+    output_path,
     parse_amount_option,
     resolve_lang,
 )
@@ -495,7 +496,9 @@ def verify(
 
 @ledger_app.command("export")
 def export(
-    output: Annotated[Path, typer.Argument(help="OUT.xlsx or OUT.csv.", show_default=False)],
+    output_text: Annotated[
+        str, typer.Argument(metavar="output", help="OUT.xlsx or OUT.csv.", show_default=False)
+    ],
     force: Annotated[bool, typer.Option("--force", help="Replace the file if it exists.")] = False,
     programme: ProgrammeOpt = None,
     ledger: LedgerOpt = None,
@@ -518,6 +521,8 @@ def export(
         found = programme_for(programme, required=ledger is None, lang=resolve_lang(lang))
         language = resolve_lang(lang, found.lang if found else None)
         path = ledger_for(found, ledger)
+        output = output_path(output_text, "tilskudd-ledger.xlsx")
+        assert output is not None
         used = ledger_module.export(path, output, lang=language, force=force)
         _out(get(language)("cli.wrote", path=str(output), format=used))
         chain = ledger_module.verify_chain(path)

@@ -7,8 +7,14 @@ on disk.
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
+import openpyxl
 import pytest
 from typer.testing import CliRunner
 
@@ -16,6 +22,7 @@ from tilskudd.cli import app
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 SMALL = EXAMPLES / "small.xlsx"
+DIFI = EXAMPLES / "difi_2009_runde1.xlsx"
 
 runner = CliRunner()
 
@@ -107,3 +114,96 @@ def test_a_dry_run_rehearses_an_output_that_exists_without_complaint(tmp_path: P
     assert code == 0, err
     assert "Dry run: nothing was written." in out
     assert target.read_bytes() == b"keep"
+
+
+# --- a closed pipe (`tilskudd allocate … | head -1`) ------------------------------------------
+
+
+def run_into_closed_pipe(*args: object, cwd: Path | None = None) -> tuple[int, str]:
+    """Run tilskudd in a process whose stdout is a pipe the reader has already closed: every
+    write that reaches it fails (EPIPE), as after `| head -1` has read its line."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "tilskudd", *map(str, args)],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            cwd=cwd,
+            env={**os.environ, "COLUMNS": "100", "TILSKUDD_LANG": "en"},
+            text=True,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+    return done.returncode, done.stderr
+
+
+def test_a_closed_pipe_says_nothing_and_the_output_is_still_written_whole(
+    tmp_path: Path,
+) -> None:
+    # rich stopped the command (SystemExit) at the first write that failed: after the table,
+    # before the -o file was written, so the officer found no file and no word why.
+    target = tmp_path / "tildeling.xlsx"
+    code, err = run_into_closed_pipe(
+        "allocate", DIFI, "--register", "2009", "--budget", "20000000", "-o", target
+    )
+    assert (code, err) == (1, "")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tildeling.xlsx"]  # no temporary
+    # The same awards as a run read to the end.
+    whole = tmp_path / "whole" / "tildeling.xlsx"
+    code, _, err = invoke("allocate", DIFI, "--register", "2009", "-b", "20000000", "-o", whole)
+    assert code == 0, err
+    rows = awards(target)
+    assert len(rows) > 10
+    assert rows == awards(whole)
+
+
+def awards(path: Path) -> list[tuple[object, ...]]:
+    book = openpyxl.load_workbook(path, read_only=True)
+    try:
+        return list(book["Awards"].iter_rows(values_only=True))
+    finally:
+        book.close()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check", DIFI, "--register", "2009", "--format", "json"],
+        ["explain", DIFI, "2009-101", "--register", "2009", "-b", "20M", "--format", "json"],
+        ["check", DIFI, "--register", "2009"],
+    ],
+    ids=["check-json", "explain-json", "check"],
+)
+def test_a_closed_pipe_is_not_an_error_message(args: list[object]) -> None:
+    # JSON went out through sys.stdout, where the broken pipe was an OSError like any other:
+    # "error: Broken pipe" on stderr.
+    assert run_into_closed_pipe(*args) == (1, "")
+
+
+def test_a_closed_pipe_keeps_an_invalid_file_invalid() -> None:
+    """The status of a run that failed for its own reasons is that run's, pipe or no pipe."""
+    code, err = run_into_closed_pipe("allocate", DIFI, "--budget", "20 mill x")
+    assert code == 2
+    assert err.startswith("error: --budget:")
+
+
+def test_a_closed_pipe_still_records_the_round_and_its_document(tmp_path: Path) -> None:
+    folder = tmp_path / "difi"
+    shutil.copytree(
+        EXAMPLES / "programme_difi2009",
+        folder,
+        ignore=shutil.ignore_patterns("tilskudd.ledger.sqlite*"),
+    )
+    shutil.copy(DIFI, folder / "runde1.xlsx")
+    code, err = run_into_closed_pipe(
+        "allocate", "runde1.xlsx", "--round", "1", "--commit", "-o", "tildeling.json", cwd=folder
+    )
+    assert (code, err) == (1, "")
+    document = json.loads((folder / "tildeling.json").read_text(encoding="utf-8"))
+    status = runner.invoke(app, ["status", "--programme", str(folder), "--format", "json"])
+    assert status.exit_code == 0, status.output
+    (round1,) = json.loads(status.stdout)["rounds"]
+    assert round1["committed"] == document["awarded"] > 0
+    assert not [p.name for p in folder.iterdir() if "uncommitted" in p.name]

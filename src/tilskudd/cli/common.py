@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import io
 import os
 import sys
@@ -157,6 +158,56 @@ def os_error_message(exc: OSError, lang: str) -> tuple[str, str | None]:
     return message, t(f"cli.os_hint.{hint}") if hint else None
 
 
+_reader_left = [False]
+"""Set when the reader of stdout closed it (``tilskudd allocate … | head -1``)."""
+
+
+def reader_left() -> bool:
+    """Whether the reader of stdout went away during the command (the exit status says so)."""
+    return _reader_left[0]
+
+
+def stream_closed(stream: IO[str] | None = None) -> None:
+    """The reader of ``stream`` (stdout by default) closed it: what is still printed to it goes
+    nowhere, and the command goes on without a word.
+
+    A closed pipe is the reader's choice (``| head``), not a fault of the run: the run still
+    writes its output file and records its commit, as it would have had the table been read to
+    the end, rather than stopping between the two. Python's way (the "Note on SIGPIPE" in the
+    signal module's documentation): point the stream's file descriptor at the null device, so
+    that neither later output nor the flush on the way out fails again; and exit with status 1
+    (see :func:`tilskudd.cli.main`).
+    """
+    target = sys.stdout if stream is None else stream
+    if target is sys.stdout:
+        _reader_left[0] = True
+    try:
+        fd = target.fileno()
+    except (AttributeError, OSError, ValueError):
+        return  # not a file (a test's capture): nothing to point elsewhere
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, fd)
+    finally:
+        os.close(null)
+
+
+@functools.cache
+def _console_class() -> type[Console]:
+    from rich.console import Console
+
+    class _Console(Console):
+        """A rich console that takes a closed pipe as the reader's choice, not as the end."""
+
+        def on_broken_pipe(self) -> None:
+            # rich's own raises SystemExit(1) here, which stopped the command mid-way: after
+            # the table, before its output file was written or its round committed.
+            self.quiet = True
+            stream_closed(sys.stderr if self.stderr else sys.stdout)
+
+    return _Console
+
+
 def console(*, stderr: bool = False) -> Console:
     """A rich console for stdout (or stderr); plain text when not a terminal.
 
@@ -165,8 +216,6 @@ def console(*, stderr: bool = False) -> Console:
     No rich markup: text printed as a string (a message naming the user's file) is shown as
     written, brackets and all; styles come only from Text objects.
     """
-    from rich.console import Console
-
     stream = sys.stderr if stderr else sys.stdout
     width = None
     file: IO[str] | None = None
@@ -175,7 +224,7 @@ def console(*, stderr: bool = False) -> Console:
         file = cast("IO[str]", _TrimmedLines(stream))
         if not os.environ.get("COLUMNS"):
             width = PIPED_WIDTH
-    return Console(
+    return _console_class()(
         file=file, stderr=stderr, markup=False, highlight=False, soft_wrap=False, width=width
     )
 
@@ -229,6 +278,13 @@ def guard(debug: bool = False) -> Iterator[None]:
             yield
         except typer.Exit:
             raise
+        except BrokenPipeError:
+            # Written to stdout outside the consoles (a JSON report), and the reader left: said
+            # by the exit status alone, as for the consoles (see stream_closed).
+            if debug:
+                raise
+            stream_closed()
+            raise typer.Exit(1) from None
         except TilskuddError as exc:
             if debug:
                 raise
@@ -264,7 +320,10 @@ def _print_error(message: str, hint: str | None) -> None:
     text = f"{_said('cli.error_label')}: {message}"
     if hint:
         text += f"\n  {_said('cli.hint_label')}: {hint}"
-    print(text, file=sys.stderr)
+    try:
+        print(text, file=sys.stderr, flush=True)
+    except BrokenPipeError:  # `2>&1 | head`: the reader has gone, and the exit code says it
+        stream_closed(sys.stderr)
 
 
 def parse_amount_option(value: str | None, option: str, *, allow_zero: bool = False) -> int | None:
@@ -343,4 +402,9 @@ def emit_json(data: Any) -> None:
     """Print JSON for machines: stable keys, UTF-8, no colour."""
     import json
 
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n")
+    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()  # here, where a closed pipe is caught, not on the way out
+    except BrokenPipeError:
+        stream_closed()

@@ -249,6 +249,13 @@ def _cell_text(value: RawCell) -> str:
     return "" if value is None else str(value)
 
 
+def _decimal_cell(value: float | Decimal) -> bool:
+    """A number cell with a fractional part, whose decimal mark a message writes per language."""
+    if isinstance(value, float):
+        return math.isfinite(value) and not value.is_integer()
+    return value.is_finite() and value != value.to_integral_value()
+
+
 def _is_empty(value: RawCell) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -520,6 +527,12 @@ class _Checker:
     ) -> None:
         if column is None and field is not None:
             column = self.fields.get(field)
+        if (type(value) is float or type(value) is Decimal) and _decimal_cell(value):
+            # The cell's number, so the message writes it in its language ('-1,5' in nb), as a
+            # spreadsheet set to that language shows it. (A value from a TOML file or an option
+            # is quoted as typed, to be found where it was typed: amount_problem.)
+            number = value if type(value) is Decimal else Decimal(repr(value))
+            params = {**(params or {}), "value": number}
         issue = Issue(
             severity=severity,
             code=f"validate.{code}",

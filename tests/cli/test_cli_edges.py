@@ -207,3 +207,35 @@ def test_a_closed_pipe_still_records_the_round_and_its_document(tmp_path: Path) 
     (round1,) = json.loads(status.stdout)["rounds"]
     assert round1["committed"] == document["awarded"] > 0
     assert not [p.name for p in folder.iterdir() if "uncommitted" in p.name]
+
+
+# --- numbers in messages, in the message's language ------------------------------------------
+
+
+def test_a_number_cell_is_quoted_with_the_languages_decimal_mark(tmp_path: Path) -> None:
+    # A spreadsheet set to Norwegian shows -1500,5; the message said '-1500.5' in Norwegian.
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Søknader"
+    sheet.append(["ID", "Søker", "Omsøkt beløp", "Rangering", "Kommune"])
+    sheet.append(["A", "X", -1500.5, 1, "Bærum"])
+    sheet.append(["B", "Y", 1000.125, 2.5, "Asker"])
+    sheet.append(["C", "Z", "1000.5", 3, "Asker"])  # typed as text: quoted as typed
+    path = tmp_path / "tall.xlsx"
+    book.save(path)
+    code, out, _ = invoke("check", path, "--lang", "nb")
+    assert code == 1
+    assert "'-1500,5' er negativt" in out
+    assert "'1000,125' har en brøkdel av en øre" in out
+    assert "'2,5' er ikke en rangering" in out
+    assert "'1000.5' er ikke hele kroner" in out
+    code, out, _ = invoke("check", path, "--lang", "en")
+    assert "'-1500.5' is negative" in out
+    assert "'2.5' is not a rank" in out
+    code, out, _ = invoke("check", path, "--format", "json", "--lang", "nb")
+    issues = {issue["cell"]: issue for issue in json.loads(out)["issues"]}
+    assert issues["Søknader!C2"]["value"] == "-1500.5"  # the cell, as data: not per language
+    assert (
+        issues["Søknader!C2"]["message"] == "'-1500,5' er negativt; et beløp kan ikke være negativt"
+    )

@@ -239,3 +239,69 @@ def test_a_number_cell_is_quoted_with_the_languages_decimal_mark(tmp_path: Path)
     assert (
         issues["Søknader!C2"]["message"] == "'-1500,5' er negativt; et beløp kan ikke være negativt"
     )
+
+
+# --- a rejected row told apart by its row ----------------------------------------------------
+
+PROGRAMME = """\
+[programme]
+name = "Testordning"
+frame = "200 000"
+lang = "nb"
+register = "2009"
+
+[[round]]
+number = 1
+budget = "100 000"
+"""
+ROUND = """\
+Søknadsnr;Søker;Organisasjonsnummer;Prosjekttittel;Deltakende kommuner;Omsøkt beløp;Poeng
+A-1;Moss kommune;974760673;Felles saksbehandling;0104;60000;5
+A-2;Oslo kommune;958935420;Digital post;0301;40000;4
+A-2;Bergen kommune;964338531;Sak;1201;80000;3
+"""
+
+
+def test_a_repeated_id_is_told_apart_by_its_cell_in_every_language(tmp_path: Path) -> None:
+    # "A-2 (row 3)" was English in the Norwegian table, the exports and the JSON.
+    path = tmp_path / "r1.csv"
+    path.write_text(ROUND, encoding="utf-8")
+    code, out, err = invoke("allocate", path, "-b", "100 000", "--register", "2009", "--lang", "nb")
+    assert code == 0, err
+    assert "A-2 (A3)" in out
+    assert "A-2 (A4)" in out
+    assert "(row" not in out
+    target = tmp_path / "r1.json"
+    code, _, err = invoke("allocate", path, "-b", "100 000", "--register", "2009", "-o", target)
+    assert code == 0, err
+    ids = [a["id"] for a in json.loads(target.read_text(encoding="utf-8"))["applications"]]
+    assert sorted(ids) == ["A-1", "A-2 (A3)", "A-2 (A4)"]
+
+
+def test_a_round_committed_with_the_earlier_row_ids_is_still_the_same_round(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The ledger of a round committed before the ids changed: its "A-2 (row 3)" is this
+    version's "A-2 (A3)", for a re-run of the round as committed and for verify."""
+    import tilskudd.validation
+
+    (tmp_path / "tilskudd.toml").write_text(PROGRAMME, encoding="utf-8")
+    (tmp_path / "r1.csv").write_text(ROUND, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("TILSKUDD_LANG", raising=False)
+    with monkeypatch.context() as earlier:
+        earlier.setattr(
+            tilskudd.validation, "_row_told_apart", lambda app_id, _c, row: f"{app_id} (row {row})"
+        )
+        code, _, err = invoke("allocate", "r1.csv", "--round", "1", "--commit")
+        assert code == 0, err
+    code, out, _ = invoke("history", "A-2 (row 3)", "--format", "json")
+    assert code == 0
+    assert [a["application_id"] for a in json.loads(out)] == ["A-2 (row 3)"]
+
+    code, out, err = invoke("allocate", "r1.csv", "--round", "1")  # as committed: allowed
+    assert code == 0, err
+    assert "A-2 (A3)" in out
+    code, out, err = invoke("verify")
+    assert code == 0, out + err
+    assert "gir de samme 3 vedtakene" in " ".join(out.split())

@@ -640,13 +640,17 @@ class RoundPlan:
             difference = Phrase("ledger.error.rerun_policy", fields=fields, round=done.round)
         else:
             assert self.ledger is not None
+            from tilskudd.validation import legacy_row_ids
+
+            rerun = {d.application_id: (str(d.status), d.amount) for d in allocation.decisions}
+            # "S-01 (row 17)" in a round committed before 2026-11-29 is "S-01 (A17)" now.
+            legacy = legacy_row_ids(rerun)
             with Ledger.open(self.ledger, write=False) as opened:
                 recorded = {
-                    a.application_id: (a.status, a.amount)
+                    legacy.get(a.application_id, a.application_id): (a.status, a.amount)
                     for a in opened.awards(round=done.round)
                     if a.commit_seq == done.seq
                 }
-            rerun = {d.application_id: (str(d.status), d.amount) for d in allocation.decisions}
             differing = sorted(
                 key for key in set(recorded) | set(rerun) if recorded.get(key) != rerun.get(key)
             )

@@ -305,3 +305,52 @@ def test_a_round_committed_with_the_earlier_row_ids_is_still_the_same_round(
     code, out, err = invoke("verify")
     assert code == 0, out + err
     assert "gir de samme 3 vedtakene" in " ".join(out.split())
+
+
+# --- --lang as people write it ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("given", "verdict"),
+    [
+        ("NB", "Ingen feil"),
+        ("no", "Ingen feil"),
+        ("norsk", "Ingen feil"),
+        ("nb_NO.UTF-8", "Ingen feil"),
+        ("EN", "No errors"),
+        ("english", "No errors"),
+        ("en-GB", "No errors"),
+    ],
+)
+def test_a_language_is_taken_as_people_write_it(
+    given: str, verdict: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `--lang NB` or `--lang no` was refused in a box with "Value error, 'no' is not one of
+    # 'nb', 'en'", in English whatever TILSKUDD_LANG said.
+    monkeypatch.delenv("TILSKUDD_LANG", raising=False)
+    code, out, err = invoke("check", SMALL, "--lang", given)
+    assert code == 0, err
+    assert verdict in out
+    monkeypatch.setenv("TILSKUDD_LANG", given)
+    code, out, err = invoke("check", SMALL)
+    assert code == 0, err
+    assert verdict in out
+
+
+def test_a_language_tilskudd_does_not_speak_is_said_in_one_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TILSKUDD_LANG", "nb")
+    code, out, err = invoke("allocate", SMALL, "-b", "5M", "--lang", "nn")
+    assert (code, out) == (2, "")
+    assert (
+        err
+        == "feil: --lang nn: tilskudd kan ikke nynorsk; bruk nb (norsk bokmål) eller en (engelsk)\n"
+    )
+    monkeypatch.delenv("TILSKUDD_LANG")
+    code, out, err = invoke("check", SMALL, "--lang", "se")
+    assert (code, out) == (2, "")
+    assert err == (
+        "error: --lang se: not a language tilskudd speaks; use nb (Norwegian bokmål) or en "
+        "(English)\n"
+    )

@@ -14,6 +14,7 @@ import errno
 import functools
 import io
 import os
+import re
 import sys
 from collections.abc import Iterator
 from enum import StrEnum
@@ -91,9 +92,10 @@ RegisterOpt = Annotated[
 ]
 StrictOpt = Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")]
 LangOpt = Annotated[
-    Lang | None,
+    str | None,
     typer.Option(
         "--lang",
+        metavar="<nb|en>",
         help="Language of the output: nb (bokmål) or en. Default: the policy's or programme's, "
         "else TILSKUDD_LANG, else en.",
     ),
@@ -111,11 +113,38 @@ _language = ["en"]
 system's errors use it (one command per process, so one slot is enough)."""
 
 
-def resolve_lang(option: Lang | None, *fallbacks: str | None) -> str:
+_SPELLINGS = {
+    **dict.fromkeys(("nb", "nob", "no", "nor", "norsk", "bokmål", "bokmal", "norwegian"), "nb"),
+    **dict.fromkeys(("en", "eng", "english", "engelsk"), "en"),
+}
+_NYNORSK = ("nn", "nno", "nynorsk")
+
+
+def language_code(text: str) -> str | None:
+    """``nb`` or ``en`` for what a person may type for them (``--lang``, TILSKUDD_LANG): any
+    case, with a region or an encoding after it as a locale has (``nb_NO.UTF-8``, ``en-GB``),
+    ``no`` (Norwegian, which in practice is bokmål), or the language's name (``norsk``,
+    ``English``); None for anything else."""
+    key = re.split(r"[-_.@]", text.strip().casefold(), maxsplit=1)[0]
+    return _SPELLINGS.get(key)
+
+
+def _language_option(text: str) -> str:
+    """The language ``--lang`` names, or a usage error saying which there are."""
+    code = language_code(text)
+    if code is not None:
+        return code
+    if re.split(r"[-_.@]", text.strip().casefold(), maxsplit=1)[0] in _NYNORSK:
+        raise UsageError(key="output.error.nynorsk", given=text)
+    raise UsageError(key="output.error.unknown_language_option", given=text)
+
+
+def resolve_lang(option: Lang | str | None, *fallbacks: str | None) -> str:
     """The output language: the option, else the first fallback set, else TILSKUDD_LANG, else en."""
     if option is not None:
-        _language[0] = option.value
-        return option.value
+        code = _language_option(str(option))
+        _language[0] = code
+        return code
     for value in fallbacks:
         if value:
             if value not in ("nb", "en"):
@@ -124,10 +153,11 @@ def resolve_lang(option: Lang | None, *fallbacks: str | None) -> str:
             return value
     value = os.environ.get("TILSKUDD_LANG")
     if value:
-        if value not in ("nb", "en"):  # named: the user may not remember setting it
+        from_env = language_code(value)
+        if from_env is None:  # named: the user may not remember setting it
             raise UsageError(key="output.error.unknown_language_env", given=value)
-        _language[0] = value
-        return value
+        _language[0] = from_env
+        return from_env
     _language[0] = "en"
     return "en"
 
@@ -271,8 +301,7 @@ def guard(debug: bool = False) -> Iterator[None]:
     debug = debug or bool(os.environ.get("TILSKUDD_DEBUG"))
     # Until this command resolves its language: not the last command's (tests run many in one
     # process), but TILSKUDD_LANG or English.
-    env_lang = os.environ.get("TILSKUDD_LANG")
-    _language[0] = env_lang if env_lang in ("nb", "en") else "en"
+    _language[0] = language_code(os.environ.get("TILSKUDD_LANG") or "") or "en"
     with collector_paused():
         try:
             yield

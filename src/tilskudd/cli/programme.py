@@ -18,7 +18,6 @@ from tilskudd.cli.app import app
 from tilskudd.cli.common import (
     DebugOpt,
     FormatOpt,
-    Lang,
     LangOpt,
     ReportFormat,
     console,
@@ -113,8 +112,9 @@ def init(
         str, typer.Option("--register", help="Municipality numbering: 2024 or 2009.")
     ] = "2024",
     lang: Annotated[
-        Lang, typer.Option("--lang", help="Language of the files and of the output.")
-    ] = Lang.nb,
+        str,
+        typer.Option("--lang", metavar="<nb|en>", help="Language of the files and of the output."),
+    ] = "nb",
     debug: DebugOpt = False,
 ) -> None:
     """Create a programme: a commented tilskudd.toml and an applications.xlsx template.
@@ -296,7 +296,7 @@ def _change(
     programme: Path | None,
     ledger: Path | None,
     round_: int | None,
-    lang: Lang | None,
+    lang: str | None,
 ) -> None:
     from tilskudd import ledger as ledger_module
     from tilskudd.i18n import get
@@ -756,7 +756,7 @@ def plan_round(
     *,
     commit: bool,
     dry_run: bool,
-    lang: Lang | None,
+    lang: str | None,
 ) -> RoundPlan:
     """The programme (if any) and, with ``--round``, the round's context from the ledger."""
     resolve_lang(lang)  # the refusals below are said in --lang (or TILSKUDD_LANG)

@@ -354,3 +354,65 @@ def test_a_language_tilskudd_does_not_speak_is_said_in_one_line(
         "error: --lang se: not a language tilskudd speaks; use nb (Norwegian bokmål) or en "
         "(English)\n"
     )
+
+
+# --- the applications file as an officer names it --------------------------------------------
+
+
+def test_excels_lock_file_given_for_the_workbook_names_the_workbook(tmp_path: Path) -> None:
+    # Tab completion in a folder with the workbook open in Excel offers ~$søknader.xlsx first;
+    # it was said to be "a text file in UTF-16".
+    workbook = tmp_path / "Søknader 2026 æøå.xlsx"
+    shutil.copy(SMALL, workbook)
+    lock = tmp_path / "~$Søknader 2026 æøå.xlsx"
+    lock.write_bytes(b"\x0cOla Nordmann" + b" " * 40 + "Ola".encode("utf-16-le") + bytes(100))
+    code, out, err = invoke("check", lock, "--lang", "nb")
+    assert (code, out) == (1, "")
+    assert err == (
+        f"feil: {lock} er låsefilen Excel eller LibreOffice lager mens {workbook} er åpen, ikke "
+        f"selve arbeidsboken. Oppgi {workbook} i stedet (lagret, så den har de siste "
+        "endringene dine).\n"
+    )
+    libre = tmp_path / ".~lock.Søknader 2026 æøå.xlsx#"
+    libre.write_text(",Ola,host,28.11.2026 12:00,file:///home/ola;", encoding="utf-8")
+    code, _, err = invoke("allocate", libre, "-b", "5M")
+    assert code == 1
+    assert err.startswith(f"error: {libre} is the lock file Excel or LibreOffice keeps while ")
+
+
+def test_a_name_not_there_suggests_the_names_in_its_folder(tmp_path: Path) -> None:
+    shutil.copy(SMALL, tmp_path / "Søknader 2026.xlsx")
+    shutil.copy(EXAMPLES / "small.csv", tmp_path / "Søknader 2026.csv")
+    (tmp_path / "~$knader 2026.xlsx").write_bytes(bytes(165))  # never suggested
+    code, _, err = invoke("check", tmp_path / "søknader 2026.xlsx", "--lang", "nb")
+    assert code == 1
+    assert err == (
+        f"feil: {tmp_path / 'søknader 2026.xlsx'} finnes ikke. "
+        f"Mente du «{tmp_path / 'Søknader 2026.xlsx'}»?\n"
+    )
+    code, _, err = invoke("explain", tmp_path / "Søknader 2026", "S-01", "-b", "5M")
+    assert code == 1
+    assert err == (
+        f"error: {tmp_path / 'Søknader 2026'} does not exist. Did you mean "
+        f'"{tmp_path / "Søknader 2026.csv"}" or "{tmp_path / "Søknader 2026.xlsx"}"?\n'
+    )
+    code, _, err = invoke("check", tmp_path / "nothing like it.ods")
+    missing = tmp_path / "nothing like it.ods"
+    assert err == f"error: {missing} does not exist. Check the folder and the file name.\n"
+
+
+def test_a_name_typed_with_composed_letters_finds_the_file_saved_decomposed(
+    tmp_path: Path,
+) -> None:
+    # A folder copied from a Mac keeps "å" as "a" + a combining ring: the name typed is the
+    # same to the eye, and was "does not exist".
+    import unicodedata
+
+    saved = tmp_path / unicodedata.normalize("NFD", "Runde på Østlandet.xlsx")
+    shutil.copy(SMALL, saved)
+    typed = tmp_path / unicodedata.normalize("NFC", "Runde på Østlandet.xlsx")
+    assert not typed.exists()
+    code, out, err = invoke("allocate", typed, "-b", "5M", "-o", tmp_path / "t.xlsx")
+    assert code == 0, err
+    assert "Wrote " in out
+    assert len(awards(tmp_path / "t.xlsx")) > 1

@@ -22,6 +22,7 @@ from tilskudd.cli.common import (
     StrictOpt,
     console,
     guard,
+    input_file,
     output_path,
     parse_sheet,
     read_checked,
@@ -217,6 +218,7 @@ def allocate(
         )
         plan, language, budget_nok, policy = setup.plan, setup.lang, setup.budget, setup.policy
         register = setup.register
+        file = input_file(file)  # a lock file, a mistyped name: said before the run
         output = output_path(output_text, _example_name(language, output_format))
         from tilskudd.export.csv import DIALECTS
 

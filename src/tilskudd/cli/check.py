@@ -22,6 +22,7 @@ from tilskudd.cli.common import (
     console,
     emit_json,
     guard,
+    input_file,
     parse_amount_option,
     parse_sheet,
     resolve_lang,
@@ -96,6 +97,7 @@ def check(
     """
     with guard(debug):
         language = resolve_lang(lang)
+        file = input_file(file)  # a lock file, a mistyped name: said before the run
         budget_nok = parse_amount_option(budget, "--budget")
         checked = _read(file, sheet=sheet, columns=columns, register=register, lang=language)
         from tilskudd.summary import budget_check

@@ -395,6 +395,90 @@ def output_path(text: str | None, example: str) -> Path | None:
     return Path(text)
 
 
+_SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".csv")
+
+
+def input_file(file: Path) -> Path:
+    """The applications file named on the command line, or an error that says what was meant.
+
+    Said before anything is read, in the command's language: an office program's lock file
+    (``~$søknader.xlsx`` beside a workbook open in Excel, ``.~lock.søknader.xlsx#`` in
+    LibreOffice) given for the workbook; a name that is not there, with the names in its folder
+    it may have meant (another case or extension, the extension left out). A name that differs
+    from the folder's only in how its letters are encoded (æøå typed composed, saved decomposed
+    by a Mac) is that file.
+    """
+    from tilskudd.errors import InputFileError
+
+    name = file.name
+    real = _locked_workbook(name)
+    if real is not None:
+        workbook = next(
+            (
+                p.name
+                for p in _siblings(file)
+                if p.name.endswith(real) and _locked_workbook(p.name) is None
+            ),
+            None,
+        )
+        if workbook is not None:
+            raise InputFileError(
+                key="read.error.lock_file", file=str(file), workbook=str(file.with_name(workbook))
+            )
+        raise InputFileError(key="read.error.lock_file_alone", file=str(file))
+    if file.exists() or not name:
+        return file
+    import unicodedata
+
+    def fold(text: str) -> str:
+        return unicodedata.normalize("NFC", text).casefold()
+
+    siblings = _siblings(file)
+    composed = unicodedata.normalize("NFC", name)
+    exact = [p for p in siblings if unicodedata.normalize("NFC", p.name) == composed]
+    if len(exact) == 1:
+        return file.with_name(exact[0].name)
+    wanted = fold(name)
+    stem = fold(Path(name).stem if Path(name).suffix.lower() in _SPREADSHEETS else name)
+    readable = {
+        fold(p.name): p
+        for p in siblings
+        if p.suffix.lower() in _SPREADSHEETS and _locked_workbook(p.name) is None
+    }
+    # The same name in another case; else the same name with another extension (or with one,
+    # where it was left out); else names close to it.
+    near = [p for folded, p in readable.items() if folded == wanted] or [
+        p for p in readable.values() if fold(p.stem) == stem
+    ]
+    if not near:
+        import difflib
+
+        near = [readable[n] for n in difflib.get_close_matches(wanted, list(readable), n=3)]
+    if near:
+        from tilskudd.i18n import Phrase
+
+        shown = [Phrase("read.error.quoted", text=str(file.with_name(p.name))) for p in near]
+        raise InputFileError(key="read.error.not_found_near", file=str(file), near=shown)
+    return file  # the reader says it is not there, and what to check
+
+
+def _locked_workbook(name: str) -> str | None:
+    """The end of the workbook's name when ``name`` is an office program's lock file."""
+    if name.startswith("~$") and len(name) > 2:
+        return name[2:]
+    if name.startswith(".~lock.") and name.endswith("#") and len(name) > 8:
+        return name[7:-1]
+    return None
+
+
+def _siblings(file: Path) -> list[Path]:
+    """The files in ``file``'s folder (none if it cannot be listed)."""
+    try:
+        return sorted(p for p in file.parent.iterdir() if p.is_file() and p.name != file.name)
+    except OSError:
+        return []
+
+
 def parse_sheet(value: str | None) -> str | int | None:
     """``--sheet 2`` means the second sheet; any other text is a sheet name."""
     if value is None:

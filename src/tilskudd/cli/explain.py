@@ -20,6 +20,7 @@ from tilskudd.cli.common import (
     console,
     emit_json,
     guard,
+    input_file,
     read_checked,
 )
 from tilskudd.cli.round_options import (
@@ -113,6 +114,7 @@ def explain(
         )
         plan, language, budget_nok, policy = setup.plan, setup.lang, setup.budget, setup.policy
         register = setup.register
+        file = input_file(file)  # a lock file, a mistyped name: said before the run
         if setup.seed_drawn:
             from tilskudd.i18n import get
 

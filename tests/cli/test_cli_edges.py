@@ -416,3 +416,34 @@ def test_a_name_typed_with_composed_letters_finds_the_file_saved_decomposed(
     assert code == 0, err
     assert "Wrote " in out
     assert len(awards(tmp_path / "t.xlsx")) > 1
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["check"], ["allocate", "-b", "5M"], ["explain", "-b", "5M"]],
+    ids=["check", "allocate", "explain"],
+)
+def test_a_file_name_with_spaces_left_out_of_quotes_is_said_to_be_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    # `tilskudd check Søknader 2026 æøå.xlsx` gave typer's boxed "Got unexpected extra
+    # argument(s) (2026 æøå.xlsx)", in English, not saying that the name needs quotes.
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(SMALL, tmp_path / "Søknader 2026 æøå.xlsx")
+    name, *options = command
+    words = ["Søknader", "2026", "æøå.xlsx"] + (["S-01"] if name == "explain" else [])
+    code, out, err = invoke(name, *words, *options, "--lang", "nb")
+    assert (code, out) == (2, "")
+    assert err == (
+        "feil: Søknader 2026 æøå.xlsx er ett filnavn med mellomrom i, men kommandolinjen tok det "
+        'som flere ord; sett det i anførselstegn: "Søknader 2026 æøå.xlsx"\n'
+    )
+
+
+def test_words_the_command_does_not_take_are_named(tmp_path: Path) -> None:
+    code, out, err = invoke("check", SMALL, "extra", "words")
+    assert (code, out) == (2, "")
+    assert err == (
+        "error: unexpected words after the arguments the command takes: extra words; put a name "
+        "with spaces in quotes, or see --help\n"
+    )

@@ -10,6 +10,7 @@ import typer
 
 from tilskudd.cli.app import app
 from tilskudd.cli.common import (
+    EXTRA_WORDS,
     TERMINAL_ROWS,
     TERMINAL_SHOWN,
     ColumnsOpt,
@@ -26,6 +27,7 @@ from tilskudd.cli.common import (
     output_path,
     parse_sheet,
     read_checked,
+    refuse_extra_words,
     terminal_limit,
 )
 from tilskudd.cli.round_options import (
@@ -76,7 +78,7 @@ def _check_export_options(output: Path, output_format: str | None, *, funder: st
             raise UsageError(key="output.error.giving_funder")
 
 
-@app.command()
+@app.command(context_settings=EXTRA_WORDS)
 def allocate(
     ctx: typer.Context,
     file: FileArg,
@@ -202,6 +204,7 @@ def allocate(
     with guard(debug):
         from tilskudd.i18n import get
 
+        refuse_extra_words(ctx, [str(file)], lang)
         setup = setup_round(
             ctx,
             budget=budget,

@@ -16,7 +16,7 @@ import io
 import os
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Annotated, Any, cast
@@ -393,6 +393,27 @@ def output_path(text: str | None, example: str) -> Path | None:
             example=f"{text}{example}",
         )
     return Path(text)
+
+
+EXTRA_WORDS = {"allow_extra_args": True}
+"""Context settings of a command that takes a file: words after its arguments are kept (and
+refused by :func:`refuse_extra_words`, which can say what they were)."""
+
+
+def refuse_extra_words(ctx: typer.Context, words: Sequence[str], lang: str | None) -> None:
+    """Refuse words the command does not take, in the language asked for; when they and the
+    arguments before them make the name of a file that is there, that is a file name with
+    spaces left out of quotes (``tilskudd check Søknader 2026.xlsx``), and the error says so."""
+    extra = [word for word in ctx.args if isinstance(word, str)]
+    if not extra:
+        return
+    resolve_lang(lang)
+    given = [*words, *extra]
+    for end in range(len(given), 1, -1):
+        name = " ".join(given[:end])
+        if Path(name).exists():
+            raise UsageError(key="cli.unquoted_name", name=name)
+    raise UsageError(key="cli.extra_words", words=" ".join(extra))
 
 
 _SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".csv")

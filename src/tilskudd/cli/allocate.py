@@ -28,6 +28,7 @@ from tilskudd.cli.common import (
     parse_sheet,
     read_checked,
     refuse_extra_words,
+    refuse_open_output,
     terminal_limit,
 )
 from tilskudd.cli.round_options import (
@@ -241,6 +242,8 @@ def allocate(
         # of every committed round).
         own = (file, policy_file, columns, ledger, *plan.files())
         inputs = [p for p in own if p is not None]
+        if output is not None and not dry_run:
+            refuse_open_output(output)  # first: "use --force" would not help
         if compare is not None:
             from tilskudd.cli.compare import check_compare_output
 

@@ -500,6 +500,19 @@ def _siblings(file: Path) -> list[Path]:
         return []
 
 
+def refuse_open_output(path: Path) -> None:
+    """Refuse an output file that is open in Excel or LibreOffice (its lock file is beside it),
+    before the run rather than after it: Windows refuses to replace it at the end, and elsewhere
+    the program goes on showing, and may save over it, the old one."""
+    if not path.is_file():
+        return  # a lock file without its workbook was left by a program that stopped
+    for lock in (f"~${path.name}", f".~lock.{path.name}#"):
+        if path.with_name(lock).exists():
+            raise UsageError(
+                key="output.error.open_elsewhere", path=str(path), lock=str(path.with_name(lock))
+            )
+
+
 def parse_sheet(value: str | None) -> str | int | None:
     """``--sheet 2`` means the second sheet; any other text is a sheet name."""
     if value is None:

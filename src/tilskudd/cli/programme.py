@@ -25,6 +25,7 @@ from tilskudd.cli.common import (
     guard,
     output_path,
     parse_amount_option,
+    refuse_open_output,
     resolve_lang,
 )
 from tilskudd.errors import ExitCode, UsageError
@@ -523,6 +524,7 @@ def export(
         path = ledger_for(found, ledger)
         output = output_path(output_text, "tilskudd-ledger.xlsx")
         assert output is not None
+        refuse_open_output(output)
         used = ledger_module.export(path, output, lang=language, force=force)
         _out(get(language)("cli.wrote", path=str(output), format=used))
         chain = ledger_module.verify_chain(path)

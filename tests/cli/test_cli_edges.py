@@ -480,3 +480,28 @@ def test_a_ledger_export_open_in_excel_is_refused(tmp_path: Path) -> None:
     assert code == 2
     assert err.startswith(f"feil: {target} er åpen i Excel eller LibreOffice")
     assert target.read_bytes() == b"open"
+
+
+def test_a_home_folder_in_quotes_is_the_home_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # In quotes (for the spaces) the shell leaves ~ alone: the workbook was written to a new
+    # folder named "~" in the current folder, and the input was "not found".
+    home = tmp_path / "home"
+    (home / "Mine tildelinger").mkdir(parents=True)
+    shutil.copy(SMALL, home / "Søknader 2026.xlsx")
+    here = tmp_path / "here"
+    here.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(here)
+    code, _, err = invoke(
+        "allocate", "~/Søknader 2026.xlsx", "-b", "5M", "-o", "~/Mine tildelinger/runde 1.xlsx"
+    )
+    assert code == 0, err
+    assert len(awards(home / "Mine tildelinger" / "runde 1.xlsx")) > 1
+    assert list(here.iterdir()) == []
+    # A folder named "~" here is that folder.
+    (here / "~").mkdir()
+    code, _, err = invoke("allocate", SMALL, "-b", "5M", "-o", "~/t.xlsx")
+    assert code == 0, err
+    assert (here / "~" / "t.xlsx").exists()

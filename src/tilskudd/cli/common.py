@@ -392,7 +392,19 @@ def output_path(text: str | None, example: str) -> Path | None:
             separator=text[-1],
             example=f"{text}{example}",
         )
-    return Path(text)
+    return _home(Path(text))
+
+
+def _home(path: Path) -> Path:
+    """``path`` with a leading ``~`` taken as the home folder, as the shell would have done had
+    it not been in quotes (``-o "~/Mine tildelinger/runde1.xlsx"``), unless a folder by that
+    name is here; else a folder named "~" was made here for it."""
+    if not path.parts or not path.parts[0].startswith("~") or Path(path.parts[0]).exists():
+        return path
+    try:
+        return path.expanduser()
+    except RuntimeError:  # no home folder to be had: the name as given
+        return path
 
 
 EXTRA_WORDS = {"allow_extra_args": True}
@@ -431,6 +443,7 @@ def input_file(file: Path) -> Path:
     """
     from tilskudd.errors import InputFileError
 
+    file = _home(file)
     name = file.name
     real = _locked_workbook(name)
     if real is not None:

@@ -505,3 +505,13 @@ def test_a_home_folder_in_quotes_is_the_home_folder(
     code, _, err = invoke("allocate", SMALL, "-b", "5M", "-o", "~/t.xlsx")
     assert code == 0, err
     assert (here / "~" / "t.xlsx").exists()
+
+
+def test_format_and_dialect_names_are_taken_in_any_case(tmp_path: Path) -> None:
+    # --format XLSX and --csv-dialect Excel were "unknown".
+    target = tmp_path / "t.txt"
+    code, _, err = invoke(
+        "allocate", SMALL, "-b", "5M", "-o", target, "--format", "CSV", "--csv-dialect", "Plain"
+    )
+    assert code == 0, err
+    assert target.read_text(encoding="utf-8").startswith("Rank,ID,")

@@ -223,6 +223,9 @@ def allocate(
         plan, language, budget_nok, policy = setup.plan, setup.lang, setup.budget, setup.policy
         register = setup.register
         file = input_file(file)  # a lock file, a mistyped name: said before the run
+        # Names of formats and dialects in any case: --format XLSX, --csv-dialect Excel.
+        output_format = output_format.strip().lower() if output_format is not None else None
+        csv_dialect = csv_dialect.strip().lower()
         output = output_path(output_text, _example_name(language, output_format))
         from tilskudd.export.csv import DIALECTS
 

@@ -515,3 +515,18 @@ def test_format_and_dialect_names_are_taken_in_any_case(tmp_path: Path) -> None:
     )
     assert code == 0, err
     assert target.read_text(encoding="utf-8").startswith("Rank,ID,")
+
+
+def test_explain_of_a_repeated_id_offers_each_row_first() -> None:
+    # "F-15" is on rows 17 and 18 of broken.xlsx: "no application with id 'F-15'; did you mean
+    # F-18, F-17, F-14 …?" sent the officer to other applications.
+    broken = EXAMPLES / "broken.xlsx"
+    code, out, err = invoke("explain", broken, "F-15", "-b", "5M")
+    assert (code, out) == (2, "")
+    assert err.startswith(
+        f"error: no application with id 'F-15' in {broken}; did you mean F-15 (A17), F-15 (A18), "
+    )
+    # The id as earlier versions wrote it (and as a ledger of theirs records it) is still found.
+    code, out, err = invoke("explain", broken, "F-15 (row 18)", "-b", "5M")
+    assert code == 0, err
+    assert out.startswith("Justification for application F-15 (A18)")

@@ -298,6 +298,9 @@ def test_a_round_committed_with_the_earlier_row_ids_is_still_the_same_round(
     code, out, _ = invoke("history", "A-2 (row 3)", "--format", "json")
     assert code == 0
     assert [a["application_id"] for a in json.loads(out)] == ["A-2 (row 3)"]
+    code, out, _ = invoke("history", "A-2 (A3)", "--format", "json")  # as shown today
+    assert code == 0
+    assert [a["application_id"] for a in json.loads(out)] == ["A-2 (row 3)"]
 
     code, out, err = invoke("allocate", "r1.csv", "--round", "1")  # as committed: allowed
     assert code == 0, err

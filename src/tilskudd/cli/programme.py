@@ -232,6 +232,13 @@ def history(
         language = resolve_lang(lang, found.lang if found else None)
         path = ledger_for(found, ledger)
         awards = ledger_module.history(path, query) if ledger_module.exists(path) else []
+        if not awards and ledger_module.exists(path):
+            from tilskudd.validation import legacy_row_ids
+
+            # "F-15 (A17)" as this version shows a repeated id is "F-15 (row 17)" in the
+            # records of rounds committed by earlier ones.
+            for earlier in legacy_row_ids([query.strip()]):
+                awards = ledger_module.history(path, earlier)
         t = get(language)
         tampered = ledger_module.verify_chain(path).first_bad if awards else None
         if tampered is not None:

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from tilskudd import i18n
 from tilskudd.i18n import (
+    Phrase,
     Translator,
     _catalogue,
     _Defaults,
@@ -329,3 +330,19 @@ def test_every_policy_setting_is_explained_in_the_basis_sheet(lang: str) -> None
     catalogue = _catalogue(lang)
     missing = [name for name in Policy.model_fields if f"ui.policy.{name}" not in catalogue]
     assert missing == []
+
+
+def test_a_decimal_without_a_spec_and_a_list_of_phrases_follow_the_language(
+    extended: Callable[[str, dict[str, str]], Translator],
+) -> None:
+    """A score or a cell's number shown as it is (``{value}``) was written with a point in
+    Norwegian too ('-1.5'); a phrase among a list's items was said in English."""
+    extra = {"x.plain": "'{value}': {items:list}", "x.item": "{id} ({score:num})"}
+    items = [Phrase("x.item", id="A", score=Decimal("-1.5")), Decimal("2.25"), "C"]
+    params = {"value": Decimal("-1.5"), "items": items}
+    nb = extended("nb", extra)
+    assert nb.render("x.plain", params) == "'-1,5': A (-1,5), 2,25 og C"
+    assert nb._render_general("'{value}': {items:list}", params) == "'-1,5': A (-1,5), 2,25 og C"
+    en = Translator("en")
+    assert en.render("x.plain", params) == "'-1.5': A (-1.5), 2.25 and C"
+    assert en._render_general("'{value}': {items:list}", params) == "'-1.5': A (-1.5), 2.25 and C"

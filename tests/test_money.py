@@ -148,3 +148,17 @@ def test_amounts_stop_at_what_a_spreadsheet_holds_exactly() -> None:
             parse_amount(value)
     with pytest.raises(AmountError, match="more than tilskudd takes"):
         parse_amount(-(MAX_AMOUNT + 1), allow_negative=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        ("20 000 000 kroner", 20_000_000),
+        ("20 millioner kroner", 20_000_000),
+        ("3,3 mill. kroner", 3_300_000),
+        ("450 000 Kroner", 450_000),
+    ],
+)
+def test_the_word_kroner_after_an_amount_is_its_currency(text: str, amount: int) -> None:
+    # "kr" and "NOK" were read, "kroner" written out was "not an amount" (--budget too).
+    assert parse_amount(text) == amount

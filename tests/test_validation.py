@@ -668,7 +668,8 @@ def test_duplicate_ids_are_an_error_on_every_row_that_has_one() -> None:
     assert issues[0].params == {"id": "A1", "rows": ["2", "3", "5"], "other_rows": ["3", "5"]}
     assert "radene 2, 3 og 5" in describe_issue(issues[0], "nb")
     # In a result every application appears once: the rejected duplicates are told apart.
-    assert [r.id for r in result.rejected] == ["A1 (row 2)", "A1 (row 3)", "A1 (row 5)"]
+    # By the cell of the id, which reads the same in both languages ("row 2" was English).
+    assert [r.id for r in result.rejected] == ["A1 (A2)", "A1 (A3)", "A1 (A5)"]
 
 
 def test_same_orgnr_and_project_twice_is_a_warning_on_both() -> None:

@@ -159,7 +159,8 @@ class Explanation:
 def _unknown(application_id: str, result: RoundResult) -> UsageError:
     ids = [d.application_id for d in result.allocation.decisions]
     folded = {i.casefold(): i for i in ids}
-    near = []
+    # An id on several rows: each is told apart by the cell of its id, "F-15 (A17)".
+    near = [i for i in ids if i.startswith(f"{application_id} (") and i.endswith(")")]
     if application_id.casefold() in folded:
         near.append(folded[application_id.casefold()])
     # "2009-11" for "2009-011": the same numbers in the same places.
@@ -436,6 +437,12 @@ def explain(
     if application_id not in decisions and application_id.strip() in decisions:
         application_id = application_id.strip()
     decision = decisions.get(application_id)
+    if decision is None:
+        from tilskudd.validation import legacy_row_ids
+
+        # "F-15 (row 17)", as earlier versions told apart a repeated id, is "F-15 (A17)".
+        application_id = legacy_row_ids(decisions).get(application_id, application_id)
+        decision = decisions.get(application_id)
     if decision is None:
         raise _unknown(application_id, result)
     rule = allocation.rule

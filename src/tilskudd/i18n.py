@@ -9,6 +9,9 @@ sentence) is a key in ``locales/<lang>.toml``; adding a language is adding a fil
 - ``{share:pct}``     -> ``20 %`` (nb) / ``20%`` (en), from a fraction such as ``0.2``
 - ``{ids:list}``      -> ``A, B og C`` / ``A, B and C``
 
+A decimal shown without a spec (``{value}`` holding ``Decimal("-1.5")``) gets the language's
+decimal mark, ``-1,5`` in Norwegian, and so do decimals among a list's items.
+
 A parameter shown without a spec may be a :class:`Phrase`, a key with its own parameters: it is
 rendered in the language of the text it is put in (an error's "round 1, committed …" inside
 "round 1 was already committed: …").
@@ -203,9 +206,34 @@ class _Formatter(string.Formatter):
         if format_spec == "pct":
             return "–" if value is None else format_share(value, lang)
         if format_spec in ("list", "or"):
-            items = [str(v) for v in value] if isinstance(value, list | tuple) else [str(value)]
+            items = _items(value, self.translator)
             return self.translator.join(items, "words.or" if format_spec == "or" else "words.and")
+        if not format_spec and type(value) is Decimal:
+            return _decimal(value, lang)
         return str(super().format_field(value, format_spec))
+
+
+def _decimal(value: Decimal, lang: str) -> str:
+    """A decimal shown without a spec (a score, a cell's number quoted in a message): as
+    ``str()`` writes it, with the language's decimal mark: ``-1,5`` in Norwegian."""
+    text = format(value, "")
+    return text.replace(".", ",") if lang == "nb" else text
+
+
+def _items(value: Any, translator: Translator) -> list[str]:
+    """The items of a ``{…:list}`` field as text: a phrase and a decimal in the language."""
+    values = value if isinstance(value, list | tuple) else [value]
+    lang = translator.lang
+    return [
+        item
+        if type(item) is str
+        else translator.render(item.key, item.params)
+        if isinstance(item, Phrase)
+        else _decimal(item, lang)
+        if type(item) is Decimal
+        else str(item)
+        for item in values
+    ]
 
 
 # -- compiled templates -----------------------------------------------------------------------
@@ -462,20 +490,20 @@ def _value_shows(translator: Translator) -> dict[str, _ShowValue]:
     def items(value: Any) -> str:
         if isinstance(value, _Missing):
             return "?"
-        shown = [str(v) for v in value] if isinstance(value, list | tuple) else [str(value)]
-        return translator.join(shown)
+        return translator.join(_items(value, translator))
 
     def alternatives(value: Any) -> str:
         if isinstance(value, _Missing):
             return "?"
-        shown = [str(v) for v in value] if isinstance(value, list | tuple) else [str(value)]
-        return translator.join(shown, "words.or")
+        return translator.join(_items(value, translator), "words.or")
 
     def plain(value: Any) -> str:
         if type(value) is str:
             return value
         if isinstance(value, Phrase):
             return translator.render(value.key, value.params)
+        if type(value) is Decimal:
+            return _decimal(value, lang)
         return "?" if isinstance(value, _Missing) else format(value, "")
 
     return {"money": money, "num": num, "pct": pct, "list": items, "or": alternatives, "": plain}

@@ -26,7 +26,9 @@ could not come back out of the award workbook to the krone."""
 # Ordinary, no-break, narrow no-break, thin and figure spaces: all are typed as digit grouping.
 _SPACES = "\u0020\u00a0\u202f\u2009\u2007\u2002\u2003\u2004\u2005\u2006\u2008\u200a"
 _SPACE_RE = re.compile(f"[{_SPACES}\t]+")
-_CURRENCY_RE = re.compile(r"^(?:kr\.?|nok)\s*|\s*(?:kr\.?|nok|,-|\.-|,--|\.--)$", re.IGNORECASE)
+_CURRENCY_RE = re.compile(
+    r"^(?:kr\.?|nok)\s*|\s*(?:kroner|kr\.?|nok|,-|\.-|,--|\.--)$", re.IGNORECASE
+)
 _MULTIPLIERS: tuple[tuple[re.Pattern[str], int], ...] = (
     (re.compile(r"\s*(?:mrd\.?|milliarder?|bn)$", re.IGNORECASE), 1_000_000_000),
     (

@@ -175,6 +175,7 @@ def verify_round(
 ) -> RoundVerification:
     """Re-run ``commit`` from its input (recorded, or ``input_path``) and compare the awards."""
     from tilskudd.pipeline import read_applications
+    from tilskudd.validation import legacy_row_ids
 
     given = input_path if input_path is not None else commit.input_path
     if given is None:
@@ -217,10 +218,15 @@ def verify_round(
     # The frame may have been changed in the programme file since; the recorded one was used.
     context = RoundContext(**{**context.__dict__, "frame": commit.frame})
     result = run_programme_round(checked, context, policy, programme, budget=commit.budget)
-    recorded: dict[str, AwardRecord] = {
-        a.application_id: a for a in ledger.awards(round=commit.round) if a.commit_seq == commit.seq
-    }
     rerun = {d.application_id: d for d in result.allocation.decisions}
+    # A rejected row told apart by its row was "S-01 (row 17)" in rounds committed before
+    # 2026-11-29, and is "S-01 (A17)" now: the same application.
+    legacy = legacy_row_ids(rerun)
+    recorded: dict[str, AwardRecord] = {
+        legacy.get(a.application_id, a.application_id): a
+        for a in ledger.awards(round=commit.round)
+        if a.commit_seq == commit.seq
+    }
     differences = []
     for app_id in sorted(set(recorded) | set(rerun)):
         old = recorded.get(app_id)

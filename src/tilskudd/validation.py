@@ -91,6 +91,7 @@ __all__ = [
     "amount_problem",
     "check_table",
     "describe_issue",
+    "legacy_row_ids",
     "validate",
 ]
 
@@ -255,6 +256,38 @@ def _cell_text(value: RawCell) -> str:
     if isinstance(value, FormulaWithoutValue):
         return value.formula
     return "" if value is None else str(value)
+
+
+def _decimal_cell(value: float | Decimal) -> bool:
+    """A number cell with a fractional part, whose decimal mark a message writes per language."""
+    if isinstance(value, float):
+        return math.isfinite(value) and not value.is_integer()
+    return value.is_finite() and value != value.to_integral_value()
+
+
+def _row_told_apart(app_id: str, column: str, row: int) -> str:
+    """The id of a rejected row whose id is not its own alone: ``S-01 (A17)``, the cell of its
+    id after it (``#17`` when the sheet has no id column)."""
+    return f"{app_id} ({column}{row})"
+
+
+_ROW_SUFFIX = re.compile(r"^(?P<id>.*) \((?:[A-Z]{1,3}|#)(?P<row>[1-9][0-9]*)\)$")
+
+
+def legacy_row_ids(ids: Iterable[str]) -> dict[str, str]:
+    """The id each of ``ids`` told apart by its cell (``S-01 (A17)``) had from tilskudd before
+    2026-11-29, ``S-01 (row 17)``, mapped to it: rounds committed then are recorded so.
+
+    A rejected row whose id is not its own alone gets the cell of its id after it (see
+    :meth:`_Found.outcome`): a cell reference reads the same in every language, where "row 17"
+    was English in a Norwegian table, and the id is data (JSON, the ledger), not words.
+    """
+    legacy = {}
+    for app_id in ids:
+        found = _ROW_SUFFIX.match(app_id)
+        if found is not None:
+            legacy[f"{found['id']} (row {found['row']})"] = app_id
+    return legacy
 
 
 def _is_empty(value: RawCell) -> bool:
@@ -534,6 +567,12 @@ class _Checker:
     ) -> None:
         if column is None and field is not None:
             column = self.fields.get(field)
+        if (type(value) is float or type(value) is Decimal) and _decimal_cell(value):
+            # The cell's number, so the message writes it in its language ('-1,5' in nb), as a
+            # spreadsheet set to that language shows it. (A value from a TOML file or an option
+            # is quoted as typed, to be found where it was typed: amount_problem.)
+            number = value if type(value) is Decimal else Decimal(repr(value))
+            params = {**(params or {}), "value": number}
         issue = Issue(
             severity=severity,
             code=f"validate.{code}",
@@ -1265,9 +1304,11 @@ class _Found:
         holders = Counter(row.id for row, _ in self.rejected_rows)
         if holders:
             holders.update(set(holders).intersection(valid_ids))
+        id_column = checker.fields.get("id")
+        letter = column_letter(id_column) if id_column is not None else "#"
         rejected = [
             RejectedRow(
-                id=row.id if holders[row.id] == 1 else f"{row.id} (row {row.number})",
+                id=row.id if holders[row.id] == 1 else _row_told_apart(row.id, letter, row.number),
                 row=row.number,
                 applicant=row.data["applicant"],
                 project=row.data["project"],

@@ -493,11 +493,11 @@ def test_an_unknown_language_names_where_it_was_set(
     code, _, err = invoke("allocate", SMALL, "--budget", "5M", "--policy", policy)
     assert code == 2
     assert err == f"error: {policy}: lang: expected nb or en (got 'se')\n"
-    monkeypatch.setenv("TILSKUDD_LANG", "NB")
+    monkeypatch.setenv("TILSKUDD_LANG", "sv")
     code, _, err = invoke("check", SMALL)
     assert code == 2
     assert err == (
-        "error: TILSKUDD_LANG is set to 'NB', which is not a language tilskudd speaks; set it to "
+        "error: TILSKUDD_LANG is set to 'sv', which is not a language tilskudd speaks; set it to "
         "nb or en, or give --lang\n"
     )
     assert invoke("check", SMALL, "--lang", "nb")[0] == 0

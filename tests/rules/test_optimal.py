@@ -423,10 +423,23 @@ def test_negative_scores_are_refused_where_the_objective_sums_them(
     policy = Policy(rule="optimal", objective=objective)  # type: ignore[arg-type]
     with pytest.raises(PolicyError) as caught:
         allocate(apps, 600, policy)
-    assert "score below 0 would never be funded; 3 have one: A1 (-1), A2 (-2), A3 (-3)" in str(
+    assert "score below 0 would never be funded; 3 have one: A1 (-1), A2 (-2) and A3 (-3)" in str(
         caught.value
     )
     assert "poeng under 0 ville aldri fått tilskudd; 3 har det: A1 (-1)" in caught.value.text("nb")
+    # Each score in the message's language (it was "-1.5" in Norwegian too), and past five
+    # the rest counted.
+    many = [
+        make_application(id=f"B{i}", requested=100, score=Decimal("-1.5"), total_cost=None)
+        for i in range(1, 8)
+    ]
+    with pytest.raises(PolicyError) as caught:
+        allocate(many, 600, policy)
+    shown = "B1 (-1,5), B2 (-1,5), B3 (-1,5), B4 (-1,5), B5 (-1,5) og 2 til."
+    assert f"7 har det: {shown}" in caught.value.text("nb")
+    assert "7 have one: B1 (-1.5), B2 (-1.5), B3 (-1.5), B4 (-1.5), B5 (-1.5) and 2 more." in str(
+        caught.value
+    )
     # A score of 0 is fine, and objective "count" does not look at scores.
     counted = allocate(apps, 600, Policy(rule="optimal", objective="count"))
     assert counted.awarded == 600

@@ -12,6 +12,7 @@ import sys
 
 from tilskudd.cli import allocate, check, explain, programme  # noqa: F401  (registers commands)
 from tilskudd.cli.app import app
+from tilskudd.cli.common import reader_left, stream_closed
 
 __all__ = ["app", "main"]
 
@@ -28,7 +29,19 @@ def main() -> None:
             # Started with the stream closed (`tilskudd check søknader.xlsx >&-`): Python has
             # none to write to, so the words go nowhere and the command still does its work.
             setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
+    code: int | str | None = 0
     try:
         app(prog_name="tilskudd")
+    except SystemExit as exc:
+        code = exc.code
     finally:
         gc.freeze()
+    try:
+        sys.stdout.flush()  # now, where a closed pipe can be caught, not on the way out
+    except BrokenPipeError:
+        stream_closed()
+    if reader_left() and code in (0, None):
+        # The reader closed the pipe before the end (`| head -1`): the run was done in full,
+        # without a word, and says so by the status Python's documentation gives for it.
+        code = 1
+    sys.exit(code)

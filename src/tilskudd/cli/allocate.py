@@ -10,6 +10,7 @@ import typer
 
 from tilskudd.cli.app import app
 from tilskudd.cli.common import (
+    EXTRA_WORDS,
     TERMINAL_ROWS,
     TERMINAL_SHOWN,
     ColumnsOpt,
@@ -22,8 +23,12 @@ from tilskudd.cli.common import (
     StrictOpt,
     console,
     guard,
+    input_file,
+    output_path,
     parse_sheet,
     read_checked,
+    refuse_extra_words,
+    refuse_open_output,
     terminal_limit,
 )
 from tilskudd.cli.round_options import (
@@ -51,10 +56,30 @@ from tilskudd.cli.round_options import (
     WeightOpt,
     setup_round,
 )
-from tilskudd.errors import ExitCode
+from tilskudd.errors import ExitCode, UsageError
 
 
-@app.command()
+def _example_name(lang: str, output_format: str | None) -> str:
+    """A file name to suggest for the result (the bundled examples' names)."""
+    known = ("xlsx", "csv", "json", "html", "pdf", "md")
+    suffix = output_format if output_format in known else "xlsx"
+    return f"{'tildeling' if lang == 'nb' else 'awards'}.{suffix}"
+
+
+def _check_export_options(output: Path, output_format: str | None, *, funder: str | None) -> None:
+    """Refuse, before anything is read or printed, an export the writer would refuse after the
+    award table had been printed: a run stopped there looks finished to whoever reads it."""
+    from tilskudd.export import format_for
+
+    name = format_for(output, output_format)
+    if name == "360giving":
+        if output.suffix.lower() not in (".xlsx", ".csv"):
+            raise UsageError(key="output.error.giving_extension", name=output.name)
+        if not (funder or "").strip():
+            raise UsageError(key="output.error.giving_funder")
+
+
+@app.command(context_settings=EXTRA_WORDS)
 def allocate(
     ctx: typer.Context,
     file: FileArg,
@@ -83,11 +108,12 @@ def allocate(
             rich_help_panel=POLICY_HELP,
         ),
     ] = None,
-    output: Annotated[
-        Path | None,
+    output_text: Annotated[
+        str | None,
         typer.Option(
             "--output",
             "-o",
+            metavar="<path>",
             help="Write the result, in the format its extension names: .xlsx (award workbook), "
             ".csv, .json, .html, .pdf or .md.",
             show_default=False,
@@ -179,6 +205,7 @@ def allocate(
     with guard(debug):
         from tilskudd.i18n import get
 
+        refuse_extra_words(ctx, [str(file)], lang)
         setup = setup_round(
             ctx,
             budget=budget,
@@ -195,7 +222,16 @@ def allocate(
         )
         plan, language, budget_nok, policy = setup.plan, setup.lang, setup.budget, setup.policy
         register = setup.register
-        from tilskudd.errors import UsageError
+        file = input_file(file)  # a lock file, a mistyped name: said before the run
+        # Names of formats and dialects in any case: --format XLSX, --csv-dialect Excel.
+        output_format = output_format.strip().lower() if output_format is not None else None
+        csv_dialect = csv_dialect.strip().lower()
+        output = output_path(output_text, _example_name(language, output_format))
+        from tilskudd.export.csv import DIALECTS
+
+        # Checked with or without a CSV to write: a typo is a typo, and is said before the run.
+        if csv_dialect not in DIALECTS:
+            raise UsageError(key="output.error.csv_dialect", given=csv_dialect)
 
         if compare is not None and rule is not None:
             raise UsageError(key="output.error.compare_rule")
@@ -203,30 +239,39 @@ def allocate(
             # check --format json prints JSON; here the table would be printed and --format
             # ignored without a word.
             raise UsageError(key="output.error.format_needs_output", given=output_format)
-        if setup.seed_drawn and compare is not None:
-            # The comparison draws (and prints) a seed if, and only if, it runs the lottery.
-            policy = policy.model_copy(update={"seed": None})
-        elif setup.seed_drawn:
-            console().print(get(language)("cli.seed_drawn", seed=policy.seed))
         # Never written over: the applications, and the policy file and column map read with
         # them (an -o policy.toml --force would otherwise replace the policy with the result),
         # nor the programme file and the ledger (-o tilskudd.ledger.sqlite would lose the record
         # of every committed round).
         own = (file, policy_file, columns, ledger, *plan.files())
         inputs = [p for p in own if p is not None]
+        if output is not None and not dry_run:
+            refuse_open_output(output)  # first: "use --force" would not help
         if compare is not None:
             from tilskudd.cli.compare import check_compare_output
 
             check_compare_output(
                 output, output_format, commit=commit, dry_run=dry_run, force=force, inputs=inputs
             )
-        elif output is not None and not dry_run:
-            from tilskudd.export import check_output_path, format_for
+        elif output is not None:
+            from tilskudd.export import check_output_path
 
             # A folder first: its name has no extension, and "cannot tell the format of
-            # 'tildelinger'" would send the officer looking for the wrong mistake.
-            check_output_path(output, inputs=inputs, force=force)
-            format_for(output, output_format)
+            # 'tildelinger'" would send the officer looking for the wrong mistake. A dry run
+            # writes nothing, so an existing file is no obstacle to it; the rest is checked
+            # as for the real run, which the dry run is to rehearse.
+            check_output_path(output, inputs=inputs, force=force or dry_run)
+            _check_export_options(
+                output,
+                output_format,
+                funder=funder or (plan.programme.funder if plan.programme is not None else None),
+            )
+        # Said once every option has been checked: nothing is printed for a run refused.
+        if setup.seed_drawn and compare is not None:
+            # The comparison draws (and prints) a seed if, and only if, it runs the lottery.
+            policy = policy.model_copy(update={"seed": None})
+        elif setup.seed_drawn:
+            console().print(get(language)("cli.seed_drawn", seed=policy.seed))
 
         checked = read_checked(
             file,

@@ -9,6 +9,7 @@ import typer
 
 from tilskudd.cli.app import app
 from tilskudd.cli.common import (
+    EXTRA_WORDS,
     ColumnsOpt,
     DebugOpt,
     FileArg,
@@ -22,8 +23,10 @@ from tilskudd.cli.common import (
     console,
     emit_json,
     guard,
+    input_file,
     parse_amount_option,
     parse_sheet,
+    refuse_extra_words,
     resolve_lang,
 )
 from tilskudd.errors import ExitCode
@@ -58,8 +61,9 @@ def _read(
     return check_table(table, register=register.value)
 
 
-@app.command()
+@app.command(context_settings=EXTRA_WORDS)
 def check(
+    ctx: typer.Context,
     file: FileArg,
     budget: Annotated[
         str | None,
@@ -95,7 +99,9 @@ def check(
         tilskudd check examples/difi_2009_runde1.xlsx --register 2009 --budget 20000000
     """
     with guard(debug):
+        refuse_extra_words(ctx, [str(file)], lang)
         language = resolve_lang(lang)
+        file = input_file(file)  # a lock file, a mistyped name: said before the run
         budget_nok = parse_amount_option(budget, "--budget")
         checked = _read(file, sheet=sheet, columns=columns, register=register, lang=language)
         from tilskudd.summary import budget_check

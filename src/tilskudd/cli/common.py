@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import io
 import os
+import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Annotated, Any, cast
@@ -90,9 +92,10 @@ RegisterOpt = Annotated[
 ]
 StrictOpt = Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")]
 LangOpt = Annotated[
-    Lang | None,
+    str | None,
     typer.Option(
         "--lang",
+        metavar="<nb|en>",
         help="Language of the output: nb (bokmål) or en. Default: the policy's or programme's, "
         "else TILSKUDD_LANG, else en.",
     ),
@@ -110,11 +113,38 @@ _language = ["en"]
 system's errors use it (one command per process, so one slot is enough)."""
 
 
-def resolve_lang(option: Lang | None, *fallbacks: str | None) -> str:
+_SPELLINGS = {
+    **dict.fromkeys(("nb", "nob", "no", "nor", "norsk", "bokmål", "bokmal", "norwegian"), "nb"),
+    **dict.fromkeys(("en", "eng", "english", "engelsk"), "en"),
+}
+_NYNORSK = ("nn", "nno", "nynorsk")
+
+
+def language_code(text: str) -> str | None:
+    """``nb`` or ``en`` for what a person may type for them (``--lang``, TILSKUDD_LANG): any
+    case, with a region or an encoding after it as a locale has (``nb_NO.UTF-8``, ``en-GB``),
+    ``no`` (Norwegian, which in practice is bokmål), or the language's name (``norsk``,
+    ``English``); None for anything else."""
+    key = re.split(r"[-_.@]", text.strip().casefold(), maxsplit=1)[0]
+    return _SPELLINGS.get(key)
+
+
+def _language_option(text: str) -> str:
+    """The language ``--lang`` names, or a usage error saying which there are."""
+    code = language_code(text)
+    if code is not None:
+        return code
+    if re.split(r"[-_.@]", text.strip().casefold(), maxsplit=1)[0] in _NYNORSK:
+        raise UsageError(key="output.error.nynorsk", given=text)
+    raise UsageError(key="output.error.unknown_language_option", given=text)
+
+
+def resolve_lang(option: Lang | str | None, *fallbacks: str | None) -> str:
     """The output language: the option, else the first fallback set, else TILSKUDD_LANG, else en."""
     if option is not None:
-        _language[0] = option.value
-        return option.value
+        code = _language_option(str(option))
+        _language[0] = code
+        return code
     for value in fallbacks:
         if value:
             if value not in ("nb", "en"):
@@ -123,10 +153,11 @@ def resolve_lang(option: Lang | None, *fallbacks: str | None) -> str:
             return value
     value = os.environ.get("TILSKUDD_LANG")
     if value:
-        if value not in ("nb", "en"):  # named: the user may not remember setting it
+        from_env = language_code(value)
+        if from_env is None:  # named: the user may not remember setting it
             raise UsageError(key="output.error.unknown_language_env", given=value)
-        _language[0] = value
-        return value
+        _language[0] = from_env
+        return from_env
     _language[0] = "en"
     return "en"
 
@@ -157,6 +188,56 @@ def os_error_message(exc: OSError, lang: str) -> tuple[str, str | None]:
     return message, t(f"cli.os_hint.{hint}") if hint else None
 
 
+_reader_left = [False]
+"""Set when the reader of stdout closed it (``tilskudd allocate … | head -1``)."""
+
+
+def reader_left() -> bool:
+    """Whether the reader of stdout went away during the command (the exit status says so)."""
+    return _reader_left[0]
+
+
+def stream_closed(stream: IO[str] | None = None) -> None:
+    """The reader of ``stream`` (stdout by default) closed it: what is still printed to it goes
+    nowhere, and the command goes on without a word.
+
+    A closed pipe is the reader's choice (``| head``), not a fault of the run: the run still
+    writes its output file and records its commit, as it would have had the table been read to
+    the end, rather than stopping between the two. Python's way (the "Note on SIGPIPE" in the
+    signal module's documentation): point the stream's file descriptor at the null device, so
+    that neither later output nor the flush on the way out fails again; and exit with status 1
+    (see :func:`tilskudd.cli.main`).
+    """
+    target = sys.stdout if stream is None else stream
+    if target is sys.stdout:
+        _reader_left[0] = True
+    try:
+        fd = target.fileno()
+    except (AttributeError, OSError, ValueError):
+        return  # not a file (a test's capture): nothing to point elsewhere
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, fd)
+    finally:
+        os.close(null)
+
+
+@functools.cache
+def _console_class() -> type[Console]:
+    from rich.console import Console
+
+    class _Console(Console):
+        """A rich console that takes a closed pipe as the reader's choice, not as the end."""
+
+        def on_broken_pipe(self) -> None:
+            # rich's own raises SystemExit(1) here, which stopped the command mid-way: after
+            # the table, before its output file was written or its round committed.
+            self.quiet = True
+            stream_closed(sys.stderr if self.stderr else sys.stdout)
+
+    return _Console
+
+
 def console(*, stderr: bool = False) -> Console:
     """A rich console for stdout (or stderr); plain text when not a terminal.
 
@@ -165,8 +246,6 @@ def console(*, stderr: bool = False) -> Console:
     No rich markup: text printed as a string (a message naming the user's file) is shown as
     written, brackets and all; styles come only from Text objects.
     """
-    from rich.console import Console
-
     stream = sys.stderr if stderr else sys.stdout
     width = None
     file: IO[str] | None = None
@@ -175,7 +254,7 @@ def console(*, stderr: bool = False) -> Console:
         file = cast("IO[str]", _TrimmedLines(stream))
         if not os.environ.get("COLUMNS"):
             width = PIPED_WIDTH
-    return Console(
+    return _console_class()(
         file=file, stderr=stderr, markup=False, highlight=False, soft_wrap=False, width=width
     )
 
@@ -222,13 +301,19 @@ def guard(debug: bool = False) -> Iterator[None]:
     debug = debug or bool(os.environ.get("TILSKUDD_DEBUG"))
     # Until this command resolves its language: not the last command's (tests run many in one
     # process), but TILSKUDD_LANG or English.
-    env_lang = os.environ.get("TILSKUDD_LANG")
-    _language[0] = env_lang if env_lang in ("nb", "en") else "en"
+    _language[0] = language_code(os.environ.get("TILSKUDD_LANG") or "") or "en"
     with collector_paused():
         try:
             yield
         except typer.Exit:
             raise
+        except BrokenPipeError:
+            # Written to stdout outside the consoles (a JSON report), and the reader left: said
+            # by the exit status alone, as for the consoles (see stream_closed).
+            if debug:
+                raise
+            stream_closed()
+            raise typer.Exit(1) from None
         except TilskuddError as exc:
             if debug:
                 raise
@@ -264,7 +349,10 @@ def _print_error(message: str, hint: str | None) -> None:
     text = f"{_said('cli.error_label')}: {message}"
     if hint:
         text += f"\n  {_said('cli.hint_label')}: {hint}"
-    print(text, file=sys.stderr)
+    try:
+        print(text, file=sys.stderr, flush=True)
+    except BrokenPipeError:  # `2>&1 | head`: the reader has gone, and the exit code says it
+        stream_closed(sys.stderr)
 
 
 def parse_amount_option(value: str | None, option: str, *, allow_zero: bool = False) -> int | None:
@@ -284,6 +372,158 @@ def parse_amount_option(value: str | None, option: str, *, allow_zero: bool = Fa
             hint = f"; {exc.hint}" if exc.hint else ""
             raise UsageError(f"{option}: {exc}{hint}") from None
         raise UsageError(key="cli.option_problem", option=option, problem=problem) from None
+
+
+def output_path(text: str | None, example: str) -> Path | None:
+    """An output file named on the command line, as a Path.
+
+    A name that ends with a path separator (``-o tildelinger/``) names a folder, whether or not
+    it exists: refused, naming it as written, with ``example`` (a file name) put in it as a
+    suggestion. ``Path`` would drop the separator, and the folder's name would be taken for the
+    file's (and written, with ``--format``).
+    """
+    if text is None:
+        return None
+    separators = tuple(s for s in (os.sep, os.altsep, "/") if s)
+    if text.endswith(separators):
+        raise UsageError(
+            key="output.error.folder_name",
+            path=text,
+            separator=text[-1],
+            example=f"{text}{example}",
+        )
+    return _home(Path(text))
+
+
+def _home(path: Path) -> Path:
+    """``path`` with a leading ``~`` taken as the home folder, as the shell would have done had
+    it not been in quotes (``-o "~/Mine tildelinger/runde1.xlsx"``), unless a folder by that
+    name is here; else a folder named "~" was made here for it."""
+    if not path.parts or not path.parts[0].startswith("~") or Path(path.parts[0]).exists():
+        return path
+    try:
+        return path.expanduser()
+    except RuntimeError:  # no home folder to be had: the name as given
+        return path
+
+
+EXTRA_WORDS = {"allow_extra_args": True}
+"""Context settings of a command that takes a file: words after its arguments are kept (and
+refused by :func:`refuse_extra_words`, which can say what they were)."""
+
+
+def refuse_extra_words(ctx: typer.Context, words: Sequence[str], lang: str | None) -> None:
+    """Refuse words the command does not take, in the language asked for; when they and the
+    arguments before them make the name of a file that is there, that is a file name with
+    spaces left out of quotes (``tilskudd check Søknader 2026.xlsx``), and the error says so."""
+    extra = [word for word in ctx.args if isinstance(word, str)]
+    if not extra:
+        return
+    resolve_lang(lang)
+    given = [*words, *extra]
+    for end in range(len(given), 1, -1):
+        name = " ".join(given[:end])
+        if Path(name).exists():
+            raise UsageError(key="cli.unquoted_name", name=name)
+    raise UsageError(key="cli.extra_words", words=" ".join(extra))
+
+
+_SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".csv")
+
+
+def input_file(file: Path) -> Path:
+    """The applications file named on the command line, or an error that says what was meant.
+
+    Said before anything is read, in the command's language: an office program's lock file
+    (``~$søknader.xlsx`` beside a workbook open in Excel, ``.~lock.søknader.xlsx#`` in
+    LibreOffice) given for the workbook; a name that is not there, with the names in its folder
+    it may have meant (another case or extension, the extension left out). A name that differs
+    from the folder's only in how its letters are encoded (æøå typed composed, saved decomposed
+    by a Mac) is that file.
+    """
+    from tilskudd.errors import InputFileError
+
+    file = _home(file)
+    name = file.name
+    real = _locked_workbook(name)
+    if real is not None:
+        workbook = next(
+            (
+                p.name
+                for p in _siblings(file)
+                if p.name.endswith(real) and _locked_workbook(p.name) is None
+            ),
+            None,
+        )
+        if workbook is not None:
+            raise InputFileError(
+                key="read.error.lock_file", file=str(file), workbook=str(file.with_name(workbook))
+            )
+        raise InputFileError(key="read.error.lock_file_alone", file=str(file))
+    if file.exists() or not name:
+        return file
+    import unicodedata
+
+    def fold(text: str) -> str:
+        return unicodedata.normalize("NFC", text).casefold()
+
+    siblings = _siblings(file)
+    composed = unicodedata.normalize("NFC", name)
+    exact = [p for p in siblings if unicodedata.normalize("NFC", p.name) == composed]
+    if len(exact) == 1:
+        return file.with_name(exact[0].name)
+    wanted = fold(name)
+    stem = fold(Path(name).stem if Path(name).suffix.lower() in _SPREADSHEETS else name)
+    readable = {
+        fold(p.name): p
+        for p in siblings
+        if p.suffix.lower() in _SPREADSHEETS and _locked_workbook(p.name) is None
+    }
+    # The same name in another case; else the same name with another extension (or with one,
+    # where it was left out); else names close to it.
+    near = [p for folded, p in readable.items() if folded == wanted] or [
+        p for p in readable.values() if fold(p.stem) == stem
+    ]
+    if not near:
+        import difflib
+
+        near = [readable[n] for n in difflib.get_close_matches(wanted, list(readable), n=3)]
+    if near:
+        from tilskudd.i18n import Phrase
+
+        shown = [Phrase("read.error.quoted", text=str(file.with_name(p.name))) for p in near]
+        raise InputFileError(key="read.error.not_found_near", file=str(file), near=shown)
+    return file  # the reader says it is not there, and what to check
+
+
+def _locked_workbook(name: str) -> str | None:
+    """The end of the workbook's name when ``name`` is an office program's lock file."""
+    if name.startswith("~$") and len(name) > 2:
+        return name[2:]
+    if name.startswith(".~lock.") and name.endswith("#") and len(name) > 8:
+        return name[7:-1]
+    return None
+
+
+def _siblings(file: Path) -> list[Path]:
+    """The files in ``file``'s folder (none if it cannot be listed)."""
+    try:
+        return sorted(p for p in file.parent.iterdir() if p.is_file() and p.name != file.name)
+    except OSError:
+        return []
+
+
+def refuse_open_output(path: Path) -> None:
+    """Refuse an output file that is open in Excel or LibreOffice (its lock file is beside it),
+    before the run rather than after it: Windows refuses to replace it at the end, and elsewhere
+    the program goes on showing, and may save over it, the old one."""
+    if not path.is_file():
+        return  # a lock file without its workbook was left by a program that stopped
+    for lock in (f"~${path.name}", f".~lock.{path.name}#"):
+        if path.with_name(lock).exists():
+            raise UsageError(
+                key="output.error.open_elsewhere", path=str(path), lock=str(path.with_name(lock))
+            )
 
 
 def parse_sheet(value: str | None) -> str | int | None:
@@ -322,4 +562,9 @@ def emit_json(data: Any) -> None:
     """Print JSON for machines: stable keys, UTF-8, no colour."""
     import json
 
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n")
+    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()  # here, where a closed pipe is caught, not on the way out
+    except BrokenPipeError:
+        stream_closed()

@@ -8,6 +8,7 @@ import typer
 
 from tilskudd.cli.app import app
 from tilskudd.cli.common import (
+    EXTRA_WORDS,
     ColumnsOpt,
     DebugOpt,
     FileArg,
@@ -20,7 +21,9 @@ from tilskudd.cli.common import (
     console,
     emit_json,
     guard,
+    input_file,
     read_checked,
+    refuse_extra_words,
 )
 from tilskudd.cli.round_options import (
     AtLineOpt,
@@ -47,7 +50,7 @@ from tilskudd.cli.round_options import (
 )
 
 
-@app.command()
+@app.command(context_settings=EXTRA_WORDS)
 def explain(
     ctx: typer.Context,
     file: FileArg,
@@ -99,6 +102,7 @@ def explain(
         --budget 20000000 --max-share-of-cost "20 %" --round-to 1000 --lang nb
     """
     with guard(debug):
+        refuse_extra_words(ctx, [str(file), application_id], lang)
         setup = setup_round(
             ctx,
             budget=budget,
@@ -113,6 +117,7 @@ def explain(
         )
         plan, language, budget_nok, policy = setup.plan, setup.lang, setup.budget, setup.policy
         register = setup.register
+        file = input_file(file)  # a lock file, a mistyped name: said before the run
         if setup.seed_drawn:
             from tilskudd.i18n import get
 

@@ -18,13 +18,14 @@ from tilskudd.cli.app import app
 from tilskudd.cli.common import (
     DebugOpt,
     FormatOpt,
-    Lang,
     LangOpt,
     ReportFormat,
     console,
     emit_json,
     guard,
+    output_path,
     parse_amount_option,
+    refuse_open_output,
     resolve_lang,
 )
 from tilskudd.errors import ExitCode, UsageError
@@ -112,8 +113,9 @@ def init(
         str, typer.Option("--register", help="Municipality numbering: 2024 or 2009.")
     ] = "2024",
     lang: Annotated[
-        Lang, typer.Option("--lang", help="Language of the files and of the output.")
-    ] = Lang.nb,
+        str,
+        typer.Option("--lang", metavar="<nb|en>", help="Language of the files and of the output."),
+    ] = "nb",
     debug: DebugOpt = False,
 ) -> None:
     """Create a programme: a commented tilskudd.toml and an applications.xlsx template.
@@ -230,6 +232,13 @@ def history(
         language = resolve_lang(lang, found.lang if found else None)
         path = ledger_for(found, ledger)
         awards = ledger_module.history(path, query) if ledger_module.exists(path) else []
+        if not awards and ledger_module.exists(path):
+            from tilskudd.validation import legacy_row_ids
+
+            # "F-15 (A17)" as this version shows a repeated id is "F-15 (row 17)" in the
+            # records of rounds committed by earlier ones.
+            for earlier in legacy_row_ids([query.strip()]):
+                awards = ledger_module.history(path, earlier)
         t = get(language)
         tampered = ledger_module.verify_chain(path).first_bad if awards else None
         if tampered is not None:
@@ -295,7 +304,7 @@ def _change(
     programme: Path | None,
     ledger: Path | None,
     round_: int | None,
-    lang: Lang | None,
+    lang: str | None,
 ) -> None:
     from tilskudd import ledger as ledger_module
     from tilskudd.i18n import get
@@ -495,7 +504,9 @@ def verify(
 
 @ledger_app.command("export")
 def export(
-    output: Annotated[Path, typer.Argument(help="OUT.xlsx or OUT.csv.", show_default=False)],
+    output_text: Annotated[
+        str, typer.Argument(metavar="output", help="OUT.xlsx or OUT.csv.", show_default=False)
+    ],
     force: Annotated[bool, typer.Option("--force", help="Replace the file if it exists.")] = False,
     programme: ProgrammeOpt = None,
     ledger: LedgerOpt = None,
@@ -518,6 +529,9 @@ def export(
         found = programme_for(programme, required=ledger is None, lang=resolve_lang(lang))
         language = resolve_lang(lang, found.lang if found else None)
         path = ledger_for(found, ledger)
+        output = output_path(output_text, "tilskudd-ledger.xlsx")
+        assert output is not None
+        refuse_open_output(output)
         used = ledger_module.export(path, output, lang=language, force=force)
         _out(get(language)("cli.wrote", path=str(output), format=used))
         chain = ledger_module.verify_chain(path)
@@ -635,13 +649,17 @@ class RoundPlan:
             difference = Phrase("ledger.error.rerun_policy", fields=fields, round=done.round)
         else:
             assert self.ledger is not None
+            from tilskudd.validation import legacy_row_ids
+
+            rerun = {d.application_id: (str(d.status), d.amount) for d in allocation.decisions}
+            # "S-01 (row 17)" in a round committed before 2026-11-29 is "S-01 (A17)" now.
+            legacy = legacy_row_ids(rerun)
             with Ledger.open(self.ledger, write=False) as opened:
                 recorded = {
-                    a.application_id: (a.status, a.amount)
+                    legacy.get(a.application_id, a.application_id): (a.status, a.amount)
                     for a in opened.awards(round=done.round)
                     if a.commit_seq == done.seq
                 }
-            rerun = {d.application_id: (str(d.status), d.amount) for d in allocation.decisions}
             differing = sorted(
                 key for key in set(recorded) | set(rerun) if recorded.get(key) != rerun.get(key)
             )
@@ -747,7 +765,7 @@ def plan_round(
     *,
     commit: bool,
     dry_run: bool,
-    lang: Lang | None,
+    lang: str | None,
 ) -> RoundPlan:
     """The programme (if any) and, with ``--round``, the round's context from the ledger."""
     resolve_lang(lang)  # the refusals below are said in --lang (or TILSKUDD_LANG)

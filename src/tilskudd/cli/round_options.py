@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from tilskudd.cli.common import Lang, Register, parse_amount_option, resolve_lang
+from tilskudd.cli.common import Register, parse_amount_option, resolve_lang
 from tilskudd.errors import UsageError
 
 if TYPE_CHECKING:
@@ -219,7 +219,7 @@ def setup_round(
     policy_file: Path | None,
     options: PolicyOptions,
     register: Register,
-    lang: Lang | None,
+    lang: str | None,
     programme: Path | None,
     ledger: Path | None,
     round_: int | None,

@@ -89,6 +89,7 @@ from highspy import (
 from highspy._core import _Highs
 
 from tilskudd.errors import PolicyError, QuotaError
+from tilskudd.i18n import Phrase
 from tilskudd.models import Allocation, Application, Decision, Policy, Reason, Status
 from tilskudd.rules.common import (
     AllocationInvariantError,
@@ -569,12 +570,15 @@ def allocate_optimal(
             key=lambda a: natural_key(a.id),
         )
         if negative:
-            shown = ", ".join(f"{a.id} ({a.score})" for a in negative[:5])
+            # Phrases, so that each score is written in the message's language (-1,5 in nb).
+            shown = [Phrase("policy.error.id_score", id=a.id, score=a.score) for a in negative[:5]]
+            if len(negative) > 5:
+                shown.append(Phrase("ui.more_ids", n=len(negative) - 5))
             raise PolicyError(
                 key="policy.error.optimal_negative_scores",
                 objective=objective,
                 count=len(negative),
-                shown=shown + (" …" if len(negative) > 5 else ""),
+                shown=shown,
             )
     if policy.min_score is not None:
         require_scores(applications, "min_score")

@@ -228,11 +228,11 @@ def test_a_number_cell_is_quoted_with_the_languages_decimal_mark(tmp_path: Path)
     assert code == 1
     assert "'-1500,5' er negativt" in out
     assert "'1000,125' har en brøkdel av en øre" in out
-    assert "'2,5' er ikke en rangering" in out
+    assert "'2,5' er ikke et helt tall" in out
     assert "'1000.5' er ikke hele kroner" in out
     code, out, _ = invoke("check", path, "--lang", "en")
     assert "'-1500.5' is negative" in out
-    assert "'2.5' is not a rank" in out
+    assert "'2.5' is not a whole number" in out
     code, out, _ = invoke("check", path, "--format", "json", "--lang", "nb")
     issues = {issue["cell"]: issue for issue in json.loads(out)["issues"]}
     assert issues["Søknader!C2"]["value"] == "-1500.5"  # the cell, as data: not per language

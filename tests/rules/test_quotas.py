@@ -3,24 +3,27 @@ limits holding in every result of ranked, optimal and lottery."""
 
 from __future__ import annotations
 
+import math
 import tomllib
 from collections.abc import Callable
 from decimal import Decimal
+from fractions import Fraction
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from tilskudd.errors import PolicyError
+from tilskudd.errors import PolicyError, QuotaError, QuotaUnmetError
 from tilskudd.models import Allocation, Application, Policy, Quota, Status
 from tilskudd.policyfile import policy_from_mapping
 from tilskudd.rules import allocate
 from tilskudd.rules.common import rank_order
 from tilskudd.rules.quotas import quota_violations
 
-from .quota_helpers import brute_force, placed, quota_problems, quotas
-from .strategies import applications, budgets, check_invariants, policies
+from .quota_helpers import brute_force, groups, placed, quota_problems, quotas
+from .strategies import ORGS, applications, budgets, check_invariants, policies, policy_caps
 
 ORG_X = "974760673"
 MakeApp = Callable[..., Application]
@@ -265,6 +268,72 @@ def test_infeasible_minimums_are_named_before_allocation(
     assert "kategori «Skole»: minst 250\u00a0000\u00a0kr, men høyst 200\u00a0000\u00a0kr" in norsk
 
 
+@pytest.mark.parametrize("rule", ["ranked", "optimal", "lottery"])
+def test_a_minimum_per_applicant_max_cannot_allow_is_named_before_allocation(
+    make_application: MakeApp, rule: str
+) -> None:
+    # A and B (one organisation) are Oslo's applications: 200 eligible, but the organisation
+    # may have only 150 in all. The pre-check counted 200 and let the minimum through; ranked
+    # then failed after allocating with "ran out of budget or met a maximum" and suggested
+    # optimal, which could not meet it either.
+    apps = [
+        make_application(id=i, requested=100, score=Decimal(s), orgnr=o, counties=(c,))
+        for i, s, o, c in (("A", 9, ORG_X, "03"), ("B", 8, ORG_X, "03"), ("C", 7, None, "46"))
+    ]
+    policy = Policy(
+        rule=rule,  # type: ignore[arg-type]
+        seed=1,
+        per_applicant_max=150,
+        quotas=[{"by": "county", "value": "03", "min_amount": 200}],
+    )
+    with pytest.raises(QuotaError) as caught:
+        allocate(apps, 1_000, policy)
+    assert not isinstance(caught.value, QuotaUnmetError)
+    assert str(caught.value) == (
+        "the quotas cannot all be met:\n  - county 03 (Oslo): at least NOK\u00a0200, but with at "
+        "most NOK\u00a0150 to one organisation (per_applicant_max) its eligible applications can "
+        "get only NOK\u00a0150 in all"
+    )
+    assert "fylke 03 (Oslo): minst 200\u00a0kr, men med høyst 150\u00a0kr til én organisasjon" in (
+        caught.value.text("nb")
+    )
+    # Earlier rounds count: with 60 given before, the organisation has 90 left.
+    policy = policy.model_copy(update={"per_applicant_max": 250})
+    assert allocate(apps, 1_000, policy).awarded == 300
+    with pytest.raises(QuotaError, match=r"can get only NOK.190 in all"):
+        allocate(apps, 1_000, policy, prior_by_orgnr={ORG_X: 60})
+
+
+def test_a_minimum_count_per_applicant_max_cannot_allow_is_named(make_application: MakeApp) -> None:
+    # Three Oslo applications of one organisation; with min_award 100 and at most 250 to the
+    # organisation, only two of them can be funded.
+    apps = [
+        make_application(id=f"A{n}", requested=100, score=Decimal(9), orgnr=ORG_X, counties=("03",))
+        for n in range(3)
+    ]
+    policy = Policy(
+        min_award=100,
+        per_applicant_max=250,
+        quotas=[{"by": "county", "value": "03", "min_count": 3}],
+    )
+    with pytest.raises(QuotaError, match="only 2 of its eligible applications can be funded"):
+        allocate(apps, 1_000, policy)
+    # The officer's decision to fund one counts against the organisation's maximum too.
+    decided = [
+        apps[0].model_copy(
+            update={"decision": "fund", "decision_amount": 100, "decision_reason": "styret"}
+        ),
+        *apps[1:],
+    ]
+    with pytest.raises(QuotaError) as caught:
+        allocate(decided, 1_000, policy)
+    assert "the manual decisions fund 1, and with at most NOK\u00a0250 to one organisation" in (
+        str(caught.value)
+    )
+    assert "only 1 more can be funded together" in str(caught.value)
+    assert "de manuelle vedtakene innvilger 1, og med høyst 250\u00a0kr" in caught.value.text("nb")
+
+
 def test_minimums_together_above_the_budget(counties_round: list[Application]) -> None:
     policy = Policy(quotas=[{"by": "category", "value": "*", "min_count": 1}])
     with pytest.raises(PolicyError) as caught:
@@ -449,3 +518,65 @@ def test_a_tie_split_by_a_maximum_is_reported(make_application: MakeApp) -> None
     result = allocate(filled, 1000, Policy(quotas=(quota,)))
     assert [d.amount for d in result.decisions] == [100, 0, 0, 100]
     assert result.notes == ()
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_the_pre_check_of_a_minimum_amount_is_exact_under_per_applicant_max(
+    data: st.DataObject,
+) -> None:
+    """One group with a minimum amount or share, no maximum, budget enough for every request,
+    no minimum award: the ranked rule (and the lottery) funds the group's applications in turn,
+    each with what its organisation has left, so the minimum can be met exactly when the
+    group's eligible amounts, at most each organisation's room under ``per_applicant_max``
+    (less what earlier rounds gave it), reach it. The pre-check accepts exactly those rounds;
+    it refuses the others before allocating, and an accepted one meets the minimum."""
+    rule = data.draw(st.sampled_from(["ranked", "lottery"]))
+    apps = data.draw(placed(data.draw(applications(max_size=10))))
+    assume(apps)
+    by, value = data.draw(st.sampled_from([("category", "Skole"), ("county", "03")]))
+    drawn = data.draw(policies(rule))
+    policy = drawn.model_copy(
+        update={
+            "min_award": 0,
+            "seed": 1,
+            "per_applicant_max": max(data.draw(st.integers(1, 4_000_000)), drawn.round_to),
+        }
+    )
+    prior = data.draw(st.dictionaries(st.sampled_from(ORGS), st.integers(0, 3_000_000)))
+    budget = sum(a.requested for a in apps)
+    # Independently: what the group can receive at most, and without per_applicant_max.
+    assert policy.per_applicant_max is not None
+    room = {
+        org: max(policy.per_applicant_max - prior.get(org, 0), 0)
+        // policy.round_to
+        * policy.round_to
+        for org in ORGS
+    }
+    (members,) = groups(apps, Quota(by=by, value=value, min_count=1))
+    by_org: dict[str | None, int] = {}
+    for app in members:
+        if policy.min_score is None or (app.score is not None and app.score >= policy.min_score):
+            by_org[app.orgnr] = by_org.get(app.orgnr, 0) + policy_caps(app, policy)
+    most = sum(total if org is None else min(total, room[org]) for org, total in by_org.items())
+    # A minimum near what the group could have: where per_applicant_max decides.
+    unlimited = sum(by_org.values())
+    assume(unlimited > 0)
+    limit: dict[str, Any] = data.draw(
+        st.fixed_dictionaries({"min_amount": st.integers(1, unlimited + 1)})
+        | st.fixed_dictionaries({"min_share": st.decimals(Decimal("0.001"), 1, places=3)})
+    )
+    policy = policy.model_copy(update={"quotas": (Quota(by=by, value=value, **limit),)})
+    least = limit.get("min_amount") or math.ceil(Fraction(limit["min_share"]) * budget)
+    refused: QuotaError | None = None
+    try:
+        result = allocate(apps, budget, policy, prior_by_orgnr=prior)
+    except QuotaError as exc:
+        refused = exc
+    if refused is not None:
+        # Refused before allocating (not "could not meet"), and rightly.
+        assert not isinstance(refused, QuotaUnmetError), str(refused)
+        assert most < least, str(refused)
+        return
+    assert most >= least
+    assert quota_problems(apps, amounts_of(result), budget, policy) == []

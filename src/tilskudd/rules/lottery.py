@@ -136,7 +136,13 @@ def allocate_lottery(
     apps = [entry.application for entry in entries]
     eligible = eligible_amounts(apps, policy, prior_by_orgnr)
     book = QuotaBook.build(
-        apps, budget, policy, eligible, least_amounts(apps, policy, eligible), quota_given
+        apps,
+        budget,
+        policy,
+        eligible,
+        least_amounts(apps, policy, eligible),
+        quota_given,
+        prior_by_orgnr,
     )
 
     # 1. The line: the first eligible application that does not fit, funding in rank order.

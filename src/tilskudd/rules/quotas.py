@@ -21,9 +21,13 @@ groups: a minimum above a maximum, ``min_count`` above the number of eligible ap
 the group, ``min_amount`` above what the group's eligible applications can get in all, the
 cheapest way to meet a group's minimums (its ``min_count`` smallest eligible amounts, or its
 minimum amount) above its maximum or the budget, and the sum of those over the groups of one
-kind (categories, or counties when no application is in two of them) above the budget. These
-are necessary conditions; a conflict between a minimum and ``per_applicant_max`` or a maximum of
-the other kind shows only when a rule tries (below).
+kind (categories, or counties when no application is in two of them) above the budget. With
+``per_applicant_max``, one organisation's applications in a group count for at most what the
+organisation may still receive (its maximum less its earlier awards, on the ``round_to``
+grid), and for the count only as many of them as fit in that at their least amounts; a
+minimum that only this makes impossible is named as such. These are necessary conditions; a
+conflict between the minimums of two groups that share an organisation's room, or between a
+minimum and a maximum of the other kind, shows only when a rule tries (below).
 
 How the rules apply them:
 
@@ -71,6 +75,7 @@ from tilskudd.rules.common import (
     ApplicantTotals,
     Caps,
     RankedEntry,
+    floor_to,
     make_reason,
     natural_key,
 )
@@ -348,6 +353,68 @@ def least_amounts(
     ]
 
 
+@dataclass(frozen=True, slots=True)
+class OrgRooms:
+    """Under ``per_applicant_max``: each application's organisation and what each organisation
+    may still receive in the round (its maximum less earlier awards, on the ``round_to`` grid,
+    as :class:`~tilskudd.rules.common.ApplicantTotals` allows it)."""
+
+    max: int
+    org_of: Sequence[str | None]
+    room: Mapping[str, int]
+
+    def within(
+        self, members: Sequence[int], eligible: Sequence[int], lows: Sequence[int]
+    ) -> tuple[int, list[int]]:
+        """The most ``members`` (indices of eligible applications) can receive in all, and the
+        least amounts of those that can be funded together, cheapest first.
+
+        Bounds that are never too tight: an organisation's applications together receive at
+        most its room, and the ones funded need at least their least amounts out of it (so only
+        as many of its cheapest as fit). Applications without an orgnr are not limited.
+        """
+        total = 0
+        lows_of: list[int] = []
+        by_org: dict[str, list[int]] = {}
+        for i in members:
+            org = self.org_of[i]
+            if org is None:
+                total += eligible[i]
+                lows_of.append(lows[i])
+            else:
+                by_org.setdefault(org, []).append(i)
+        for org, mine in by_org.items():
+            room = self.room[org]
+            total += min(sum(eligible[i] for i in mine), room)
+            spent = 0
+            for low in sorted(lows[i] for i in mine):
+                if spent + low > room:
+                    break
+                spent += low
+                lows_of.append(low)
+        lows_of.sort()
+        return total, lows_of
+
+
+def _org_rooms(
+    applications: Sequence[Application],
+    policy: Policy,
+    prior_by_orgnr: Mapping[str, int] | None,
+) -> OrgRooms | None:
+    """:class:`OrgRooms` for ``applications`` (``None`` without ``per_applicant_max``)."""
+    most = policy.per_applicant_max
+    if most is None:
+        return None
+    prior = prior_by_orgnr or {}
+    org_of = [app.orgnr for app in applications]
+    room = {
+        org: floor_to(max(most - prior.get(org, 0), 0), policy.round_to)
+        for org in set(org_of)
+        if org is not None
+    }
+    return OrgRooms(most, org_of, room)
+
+
 def _check_feasible(
     groups: Sequence[Group],
     eligible: Sequence[int],
@@ -356,12 +423,15 @@ def _check_feasible(
     given_used: Sequence[int] | None = None,
     given_count: Sequence[int] | None = None,
     given_total: int = 0,
+    rooms: OrgRooms | None = None,
 ) -> None:
     """Raise one :class:`PolicyError` listing every conflict among the minimums (see module).
 
     ``given_used``, ``given_count``: what the officer's decisions to fund gave each group; the
     rule has to find only the rest of a minimum, and has less room under a maximum.
     ``given_total``: what they gave in all; ``budget`` is then what is left after them.
+    ``rooms``: with ``per_applicant_max``, each application's organisation and what it may
+    still receive; a group gets at most that from one organisation's applications.
     """
     problems: list[list[Phrase]] = []
     need: dict[int, int] = {}  # group -> the least its minimums can cost
@@ -375,7 +445,13 @@ def _check_feasible(
 
         fundable = [i for i in group.members if eligible[i] > 0]
         amounts = [eligible[i] for i in fundable]
-        cheapest_first = sorted(lows[i] for i in fundable)
+        if rooms is None:
+            total, cheapest_first = sum(amounts), sorted(lows[i] for i in fundable)
+        else:
+            total, cheapest_first = rooms.within(fundable, eligible, lows)
+        # What per_applicant_max takes from the group's eligible amounts and count, if anything:
+        # a problem it causes says so, as the eligible applications alone would allow it.
+        per_org = "_per_applicant" if rooms is not None else ""
         least, most = group.least, group.most
         used = given_used[g] if given_used is not None else 0
         counted = given_count[g] if given_count is not None else 0
@@ -398,20 +474,24 @@ def _check_feasible(
         count = max((group.min_count or 0) - counted, 0)
         least = max(least - used, 0)
         most = None if most is None else most - used
-        if count > len(amounts):
+        if count > len(cheapest_first):
+            limited = per_org if count <= len(amounts) else ""
             say(
-                f"quota.error.too_few_eligible{given}",
+                f"quota.error.too_few_eligible{given}{limited}",
                 least=group.min_count,
                 given=counted,
-                eligible=len(amounts),
+                eligible=len(cheapest_first),
+                max=rooms.max if rooms is not None else 0,
             )
             continue
-        if least > sum(amounts):
+        if least > total:
+            limited = per_org if least <= sum(amounts) else ""
             say(
-                f"quota.error.too_little_eligible{given}",
+                f"quota.error.too_little_eligible{given}{limited}",
                 least=group.least,
                 given=used,
-                total=sum(amounts),
+                total=total,
+                max=rooms.max if rooms is not None else 0,
             )
             continue
         cheapest = sum(cheapest_first[:count])
@@ -512,13 +592,16 @@ class QuotaBook:
         eligible: Sequence[int],
         least: Sequence[int] | None = None,
         given: Given | None = None,
+        prior_by_orgnr: Mapping[str, int] | None = None,
     ) -> QuotaBook | None:
         """The book for ``policy.quotas`` (``None`` without quotas), after the checks.
 
         ``eligible`` is what each application could get at most (:func:`eligible_amounts`),
         ``least`` the least it can be funded with (:func:`least_amounts`; default: ``eligible``,
         as for whole awards). ``given``: the officer's decisions to fund, which each group
-        starts from. Raises :class:`PolicyError` naming every conflict among the minimums.
+        starts from. ``prior_by_orgnr``: what organisations have received already, counted
+        against ``per_applicant_max`` (as the rule is given it). Raises :class:`PolicyError`
+        naming every conflict among the minimums.
         """
         if not policy.quotas:
             return None
@@ -548,6 +631,7 @@ class QuotaBook:
             used,
             count,
             sum(amount for _, amount in decided),
+            _org_rooms(applications, policy, prior_by_orgnr),
         )
         by_id = {app.id: gs for app, gs in zip(applications, groups_of, strict=False) if gs}
         return cls(groups, by_id, budget, (used, count))

@@ -81,7 +81,9 @@ def allocate_ranked(
         in_order = [apps[i] for i in ranked.order]
         eligible = eligible_amounts(in_order, policy, prior_by_orgnr)
         least = least_amounts(in_order, policy, eligible)
-        quotas = QuotaBook.build(in_order, budget, policy, eligible, least, quota_given)
+        quotas = QuotaBook.build(
+            in_order, budget, policy, eligible, least, quota_given, prior_by_orgnr
+        )
     decisions, notes = fund(
         apps, ranked, budget, policy, prior_by_orgnr=prior_by_orgnr, quotas=quotas
     )

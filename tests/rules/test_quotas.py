@@ -520,6 +520,51 @@ def test_a_tie_split_by_a_maximum_is_reported(make_application: MakeApp) -> None
     assert result.notes == ()
 
 
+@pytest.mark.parametrize("rule", ["ranked", "lottery"])
+def test_a_tie_split_by_a_minimum_is_not_said_to_be_by_id(
+    make_application: MakeApp, rule: str
+) -> None:
+    # A1 and A2 share rank 1 and category X (at most one funded); only A2 is in Oslo, whose
+    # minimum is one funded application. A2 is funded first for Oslo and A1 skipped for X's
+    # maximum: the minimum decided, not the id, and the round said "taken in id order".
+    apps = [
+        make_application(id=i, requested=100, score=Decimal(s), category=cat, counties=(c,))
+        for i, s, cat, c in (("A1", 5, "X", "46"), ("A2", 5, "X", "03"), ("B", 4, "Y", "46"))
+    ]
+    quotas = (
+        Quota(by="category", value="X", max_count=1),
+        Quota(by="county", value="03", min_count=1),
+    )
+    result = allocate(apps, 1000, Policy(rule=rule, seed=1, quotas=quotas))  # type: ignore[arg-type]
+    assert amounts_of(result) == {"A1": 0, "A2": 100, "B": 100}
+    assert [n.code for n in result.notes if n.code == "note.tie_at_line"] == []
+    # Both in Oslo: A1 is chosen for the minimum by its id, and A2 skipped; that is said.
+    apps[0] = apps[0].model_copy(update={"counties": ("03",)})
+    result = allocate(apps, 1000, Policy(rule=rule, seed=1, quotas=quotas))  # type: ignore[arg-type]
+    assert amounts_of(result) == {"A1": 100, "A2": 0, "B": 100}
+    ties = [n.params for n in result.notes if n.code == "note.tie_at_line"]
+    assert [(t["ids"], t["funded_ids"]) for t in ties] == [(["A1", "A2"], ["A1"])]
+
+
+def test_a_tie_member_skipped_for_a_maximum_its_tie_did_not_fill_is_not_noted(
+    make_application: MakeApp,
+) -> None:
+    # A1 and A2 share rank 1 and category X (a quota's group too); A2 is also in Oslo, which C
+    # (ranked above) has filled to its maximum. A2 would be skipped whichever of them came
+    # first: not by id, though A1 was funded into a group of A2's.
+    apps = [
+        make_application(id=i, requested=100, score=Decimal(s), category=cat, counties=(c,))
+        for i, s, cat, c in (("C", 9, "Y", "03"), ("A1", 5, "X", "46"), ("A2", 5, "X", "03"))
+    ]
+    quotas = (
+        Quota(by="county", value="03", max_count=1),
+        Quota(by="category", value="X", max_count=5),
+    )
+    result = allocate(apps, 1000, Policy(quotas=quotas))
+    assert amounts_of(result) == {"C": 100, "A1": 100, "A2": 0}
+    assert [n.code for n in result.notes if n.code == "note.tie_at_line"] == []
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_the_pre_check_of_a_minimum_amount_is_exact_under_per_applicant_max(

@@ -560,7 +560,7 @@ class QuotaBook:
     :meth:`check_met` raises if a minimum is still unmet at the end.
     """
 
-    __slots__ = ("budget", "count", "given", "groups", "groups_of", "reserved", "used")
+    __slots__ = ("budget", "count", "given", "groups", "groups_of", "reserved", "tied", "used")
 
     def __init__(
         self,
@@ -582,6 +582,9 @@ class QuotaBook:
         self.reserved: dict[str, tuple[int, bool]] = {}
         """Application id -> the group it was funded for in pass 1, and whether for its count
         (the minimum count still unmet then; otherwise its minimum amount or share)."""
+        self.tied: dict[int | None, list[tuple[tuple[int, ...], int, int | None]]] = {}
+        """Rank -> the tied applications of that rank funded so far: their groups, amount, and
+        the group each was funded for in pass 1 (``None`` in pass 2); see :meth:`split_by_id`."""
 
     @classmethod
     def build(
@@ -644,18 +647,61 @@ class QuotaBook:
         group = self.groups[g]
         return self.used[g] < group.least or self.count[g] < (group.min_count or 0)
 
+    def add_tied(self, rank: int | None, application: Application, amount: int) -> None:
+        """Count an award to an application that shares ``rank`` (after :meth:`add`)."""
+        app_id = application.id
+        g_for = self.reserved.get(app_id)
+        self.tied.setdefault(rank, []).append(
+            (self.groups_of.get(app_id, ()), amount, None if g_for is None else g_for[0])
+        )
+
+    def split_by_id(self, rank: int | None, application: Application, amount: int) -> bool:
+        """Whether ``application``, skipped for a maximum (:meth:`blocked`), was told apart by
+        its id from an application it is tied with (``rank``) and that was funded.
+
+        So it was if, without the award to one of them, it would have fitted under every
+        maximum: that one took the room, and came first only by its id. One funded in pass 1
+        for a group's minimum came first by its id only if this one would have served that
+        minimum too (it is in the group); otherwise the minimum decided.
+        """
+        tied = self.tied.get(rank)
+        if not tied:
+            return False
+        mine = self.groups_of.get(application.id, ())
+        for groups, got, g_for in tied:
+            if g_for is not None and g_for not in mine:
+                continue
+            shared = [g for g in groups if g in mine]
+            if shared and self._blocking(application, amount, shared, got) is None:
+                return True
+        return False
+
     def blocked(self, application: Application, amount: int) -> Reason | None:
         """The reason an award of ``amount`` to ``application`` would break a maximum, or None."""
+        return self._blocking(application, amount)
+
+    def _blocking(
+        self,
+        application: Application,
+        amount: int,
+        without: Sequence[int] = (),
+        less: int = 0,
+    ) -> Reason | None:
+        """:meth:`blocked`, as if the groups ``without`` had not had one award of ``less``."""
         for g in self.groups_of.get(application.id, ()):
             group = self.groups[g]
-            if group.max_count is not None and self.count[g] + 1 > group.max_count:
+            count = self.count[g]
+            used = self.used[g]
+            if g in without:
+                count -= 1
+                used -= less
+            if group.max_count is not None and count + 1 > group.max_count:
                 return make_reason(
                     "reason.quota.max_count_reached",
                     **group.params(),
                     limit=group.max_count,
-                    count=self.count[g],
+                    count=count,
                 )
-            used = self.used[g]
             if group.max_amount is not None and used + amount > group.max_amount:
                 return make_reason(
                     "reason.quota.max_reached",

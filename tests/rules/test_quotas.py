@@ -230,6 +230,44 @@ def test_ranked_names_a_minimum_it_could_not_meet(make_application: MakeApp) -> 
         allocate(apps, 1000, policy)
 
 
+@pytest.mark.parametrize("rule", ["ranked", "lottery"])
+def test_an_unmet_minimum_says_why_its_applications_were_not_funded(
+    make_application: MakeApp, rule: str
+) -> None:
+    # As above: Helse's C is limited by its organisation's maximum, B left out for want of
+    # budget. The message said only "ran out of budget or met a maximum" for the whole round.
+    apps = [
+        make_application(id="A", requested=500, score=Decimal(9), category="Skole", orgnr=ORG_X),
+        make_application(id="B", requested=600, score=Decimal(8), category="Helse", orgnr=None),
+        make_application(id="C", requested=100, score=Decimal(7), category="Helse", orgnr=ORG_X),
+    ]
+    policy = Policy(
+        rule=rule,  # type: ignore[arg-type]
+        seed=1,
+        per_applicant_max=500,
+        quotas=[{"by": "category", "value": "*", "min_count": 1}],
+    )
+    with pytest.raises(QuotaUnmetError) as caught:
+        allocate(apps, 1000, policy)
+    assert (
+        "  - category 'Helse': at least 1 funded applications (0); 1 limited by "
+        "per_applicant_max (C); 1 not funded in full for want of budget (B)\n"
+    ) in str(caught.value)
+    assert "1 begrenset av per_applicant_max (C); 1 ikke innvilget fullt ut fordi" in (
+        caught.value.text("nb")
+    )
+    # Many are named by their first five ids and counted.
+    many = [
+        make_application(id=f"H{n}", requested=600, score=Decimal(8), category="Helse", orgnr=None)
+        for n in range(1, 8)
+    ]
+    with pytest.raises(QuotaUnmetError) as caught:
+        allocate([apps[0], *many, apps[2]], 1000, policy)
+    assert "7 not funded in full for want of budget (H1, H2, H3, H4, H5 and …)" in (
+        str(caught.value)
+    )
+
+
 def test_proportional_refuses_quotas(counties_round: list[Application]) -> None:
     policy = Policy(rule="proportional", quotas=[{"by": "county", "value": "*", "max_count": 1}])
     with pytest.raises(PolicyError, match="quotas do not apply to the proportional rule"):

@@ -202,7 +202,7 @@ def allocate_lottery(
         [entries[k] for k in order], budget, policy, prior_by_orgnr=prior_by_orgnr, quotas=final
     )
     if final is not None:
-        final.check_met("lottery")
+        final.check_met("lottery", decided)
 
     by_position = dict(zip(order, decided, strict=True))
     position_in_draw = {app_id: p for p, app_id in enumerate(drawn_ids, start=1)}

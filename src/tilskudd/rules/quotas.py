@@ -43,8 +43,9 @@ How the rules apply them:
   skipped (``reason.quota.max_reached``, ``max_share_reached``, ``max_count_reached``: the
   group, its limit and what it has) and the funding line is not drawn there: the next ones are
   still tried. Such an application is not on the reserve list. A minimum still unmet after pass
-  2 is a :class:`PolicyError` (the result would break the policy); ``optimal`` may find a
-  selection that meets it.
+  2 is a :class:`PolicyError` (the result would break the policy) naming, for each such group,
+  its applications that ``per_applicant_max`` limited, a maximum skipped or the budget left
+  out; ``optimal`` may find a selection that meets it.
 - ``optimal``: each limit is a linear constraint of the integer program; an infeasible program
   is a :class:`PolicyError` naming every minimum.
 - ``proportional`` refuses quotas (:func:`refuse_quotas`): every eligible application gets the
@@ -68,7 +69,7 @@ from typing import Literal
 
 from tilskudd.errors import PolicyError, QuotaError, QuotaUnmetError
 from tilskudd.i18n import Phrase
-from tilskudd.models import Application, Policy, Quota, Reason
+from tilskudd.models import Application, Decision, Policy, Quota, Reason
 from tilskudd.money import format_amount
 from tilskudd.registry import REGISTERS, RegistryError, get_register
 from tilskudd.rules.common import (
@@ -851,8 +852,13 @@ class QuotaBook:
             unmet = {g for g in unmet if trial._unmet(g)}
         return chosen, reserved, not unmet
 
-    def check_met(self, rule: str) -> None:
-        """Raise :class:`PolicyError` naming every group whose minimum is not met."""
+    def check_met(self, rule: str, decisions: Sequence[Decision] = ()) -> None:
+        """Raise :class:`PolicyError` naming every group whose minimum is not met.
+
+        With the rule's ``decisions``, each group's line also says why its eligible
+        applications got less than they could: limited by ``per_applicant_max``, skipped for a
+        quota's maximum, or left out for want of budget (the first few ids of each).
+        """
         problems: list[list[Phrase]] = []
         for g, group in enumerate(self.groups):
             if not self._unmet(g):
@@ -867,8 +873,52 @@ class QuotaBook:
                     Phrase("quota.error.unmet_amount", least=group.least, got=self.used[g])
                 )
             problems.append(wants)
+        if problems and decisions:
+            why = _why_short(decisions, self.groups_of)
+            for g, wants in zip(
+                (g for g in range(len(self.groups)) if self._unmet(g)), problems, strict=True
+            ):
+                for cause in _SHORT_CAUSES:
+                    ids = sorted(why.get((g, cause), ()), key=natural_key)
+                    if ids:
+                        shown = ids[:_SHORT_IDS] + (["…"] if len(ids) > _SHORT_IDS else [])
+                        wants.append(
+                            Phrase(f"quota.error.unmet_by_{cause}", count=len(ids), ids=shown)
+                        )
         if problems:
             raise QuotaUnmetError(problems=problems, rule=rule)
+
+
+_SHORT_CAUSES = ("per_applicant", "max", "budget")
+_SHORT_IDS = 5
+_CAUSE_OF = {
+    "reason.cap.per_applicant": "per_applicant",
+    "reason.ineligible.per_applicant": "per_applicant",
+    "reason.quota.max_reached": "max",
+    "reason.quota.max_share_reached": "max",
+    "reason.quota.max_count_reached": "max",
+    "reason.budget.exhausted": "budget",
+    "reason.line.stopped": "budget",
+    "reason.funded.partial": "budget",
+}
+
+
+def _why_short(
+    decisions: Sequence[Decision], groups_of: Mapping[str, tuple[int, ...]]
+) -> dict[tuple[int, str], list[str]]:
+    """(group, cause) -> the ids of the group's applications that got less than they asked
+    for, after the caps, for that cause (see :meth:`QuotaBook.check_met`)."""
+    out: dict[tuple[int, str], list[str]] = {}
+    for decision in decisions:
+        groups = groups_of.get(decision.application_id)
+        if not groups:
+            continue
+        cause = next((c for r in decision.reasons if (c := _CAUSE_OF.get(r.code))), None)
+        if cause is None:
+            continue
+        for g in groups:
+            out.setdefault((g, cause), []).append(decision.application_id)
+    return out
 
 
 # --------------------------------------------------------------------------------------------

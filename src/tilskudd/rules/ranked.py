@@ -90,7 +90,7 @@ def allocate_ranked(
         apps, ranked, budget, policy, prior_by_orgnr=prior_by_orgnr, quotas=quotas
     )
     if quotas is not None:
-        quotas.check_met("ranked")
+        quotas.check_met("ranked", decisions)
     return build_allocation("ranked", policy, budget, decisions, notes)
 
 

@@ -7,15 +7,16 @@ from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from tilskudd.errors import PolicyError
-from tilskudd.models import Allocation, Application, Policy, Reason, Status
+from tilskudd.models import Allocation, Application, Policy, Quota, Reason, Status
 from tilskudd.rules import allocate
 from tilskudd.rules.lottery import SEED_LIMIT, draw_key, draw_order, new_seed
 from tilskudd.wording import decision_text
 
+from .quota_helpers import placed, quotas
 from .strategies import applications, budgets, check_invariants, policies
 
 MakeApp = Callable[..., Application]
@@ -267,3 +268,55 @@ def test_above_the_band_does_not_say_funded_when_it_was_not(make_application: Ma
         "Poengsummen 8 er over loddtrekningsbåndet (5 til 5): tatt i rangert rekkefølge, ikke med "
         "i trekningen."
     )
+
+
+def test_a_tie_above_the_band_split_by_a_maximum_is_reported(make_application: MakeApp) -> None:
+    # A1 and A2 share rank 1 above the band and category X, which may have one funded
+    # application: A1 was funded first by its id and A2 skipped for the maximum. The draw was
+    # only among B1..B3, so the id decided between A1 and A2, and the round says so as the
+    # ranked rule does.
+    apps = [
+        make_application(id=i, requested=100, score=Decimal(s), category=c, orgnr=None)
+        for i, s, c in (("A1", 9, "X"), ("A2", 9, "X"), ("B1", 5, "Y"), ("B2", 5, "Y"))
+    ]
+    apps.append(make_application(id="B3", requested=100, score=Decimal(5), orgnr=None))
+    quota = Quota(by="category", value="X", max_count=1)
+    result = allocate(apps, 250, Policy(rule="lottery", seed=1, quotas=(quota,)))
+    assert [d.amount for d in result.decisions[:2]] == [100, 0]
+    ties = [n.params for n in result.notes if n.code == "note.tie_at_line"]
+    assert ties == [
+        {"rank": 1, "count": 2, "ids": ["A1", "A2"], "funded_ids": ["A1"], "broken_by": "id"}
+    ]
+    # The band's tie (B1..B3, split by the draw) is the draw's note, not a tie note.
+    assert sorted(note(result, "note.lottery.draw").params["ids"]) == ["B1", "B2", "B3"]  # type: ignore[arg-type]
+    # A maximum filled by one ranked above them decides by rank, not by id: no tie note.
+    filled = [apps[0].model_copy(update={"score": Decimal(10)}), *apps[1:]]
+    filled.insert(2, make_application(id="A3", requested=100, score=Decimal(9), category="X"))
+    result = allocate(filled, 250, Policy(rule="lottery", seed=1, quotas=(quota,)))
+    assert [d.amount for d in result.decisions[:3]] == [100, 0, 0]
+    assert [n.code for n in result.notes if n.code == "note.tie_at_line"] == []
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_with_nothing_drawn_the_lottery_notes_the_ties_ranked_notes(data: st.DataObject) -> None:
+    """When every eligible application fits, the lottery funds in rank order as ranked does,
+    and reports the same ties (split by a quota's maximum, say)."""
+    apps = data.draw(placed(data.draw(applications(max_size=10))))
+    policy = data.draw(policies("lottery")).model_copy(
+        update={"seed": 1, "quotas": data.draw(quotas())}
+    )
+    # Often enough for every request: nothing to draw then.
+    budget = data.draw(budgets(apps) | st.just(sum(a.requested for a in apps)))
+    try:
+        result = allocate(apps, budget, policy)
+    except PolicyError:
+        return
+    assume("note.lottery.no_line" in {n.code for n in result.notes})
+    ranked = allocate(apps, budget, policy.model_copy(update={"rule": "ranked"}))
+    assert [d.amount for d in result.decisions] == [d.amount for d in ranked.decisions]
+
+    def ties(allocation: Allocation) -> list[Reason]:
+        return [n for n in allocation.notes if n.code == "note.tie_at_line"]
+
+    assert ties(result) == ties(ranked)

@@ -3,24 +3,27 @@ limits holding in every result of ranked, optimal and lottery."""
 
 from __future__ import annotations
 
+import math
 import tomllib
 from collections.abc import Callable
 from decimal import Decimal
+from fractions import Fraction
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from tilskudd.errors import PolicyError
+from tilskudd.errors import PolicyError, QuotaError, QuotaUnmetError
 from tilskudd.models import Allocation, Application, Policy, Quota, Status
 from tilskudd.policyfile import policy_from_mapping
 from tilskudd.rules import allocate
 from tilskudd.rules.common import rank_order
 from tilskudd.rules.quotas import quota_violations
 
-from .quota_helpers import brute_force, placed, quota_problems, quotas
-from .strategies import applications, budgets, check_invariants, policies
+from .quota_helpers import brute_force, groups, placed, quota_problems, quotas
+from .strategies import ORGS, applications, budgets, check_invariants, policies, policy_caps
 
 ORG_X = "974760673"
 MakeApp = Callable[..., Application]
@@ -227,6 +230,44 @@ def test_ranked_names_a_minimum_it_could_not_meet(make_application: MakeApp) -> 
         allocate(apps, 1000, policy)
 
 
+@pytest.mark.parametrize("rule", ["ranked", "lottery"])
+def test_an_unmet_minimum_says_why_its_applications_were_not_funded(
+    make_application: MakeApp, rule: str
+) -> None:
+    # As above: Helse's C is limited by its organisation's maximum, B left out for want of
+    # budget. The message said only "ran out of budget or met a maximum" for the whole round.
+    apps = [
+        make_application(id="A", requested=500, score=Decimal(9), category="Skole", orgnr=ORG_X),
+        make_application(id="B", requested=600, score=Decimal(8), category="Helse", orgnr=None),
+        make_application(id="C", requested=100, score=Decimal(7), category="Helse", orgnr=ORG_X),
+    ]
+    policy = Policy(
+        rule=rule,  # type: ignore[arg-type]
+        seed=1,
+        per_applicant_max=500,
+        quotas=[{"by": "category", "value": "*", "min_count": 1}],
+    )
+    with pytest.raises(QuotaUnmetError) as caught:
+        allocate(apps, 1000, policy)
+    assert (
+        "  - category 'Helse': at least 1 funded applications (0); 1 limited by "
+        "per_applicant_max (C); 1 not funded in full for want of budget (B)\n"
+    ) in str(caught.value)
+    assert "1 begrenset av per_applicant_max (C); 1 ikke innvilget fullt ut fordi" in (
+        caught.value.text("nb")
+    )
+    # Many are named by their first five ids and counted.
+    many = [
+        make_application(id=f"H{n}", requested=600, score=Decimal(8), category="Helse", orgnr=None)
+        for n in range(1, 8)
+    ]
+    with pytest.raises(QuotaUnmetError) as caught:
+        allocate([apps[0], *many, apps[2]], 1000, policy)
+    assert "7 not funded in full for want of budget (H1, H2, H3, H4, H5 and …)" in (
+        str(caught.value)
+    )
+
+
 def test_proportional_refuses_quotas(counties_round: list[Application]) -> None:
     policy = Policy(rule="proportional", quotas=[{"by": "county", "value": "*", "max_count": 1}])
     with pytest.raises(PolicyError, match="quotas do not apply to the proportional rule"):
@@ -263,6 +304,72 @@ def test_infeasible_minimums_are_named_before_allocation(
     assert norsk.startswith("kvotene kan ikke alle oppfylles:\n  - ")
     assert "fylke 03 (Oslo): minst 3 innvilgede søknader, men bare 2 kan få tilskudd" in norsk
     assert "kategori «Skole»: minst 250\u00a0000\u00a0kr, men høyst 200\u00a0000\u00a0kr" in norsk
+
+
+@pytest.mark.parametrize("rule", ["ranked", "optimal", "lottery"])
+def test_a_minimum_per_applicant_max_cannot_allow_is_named_before_allocation(
+    make_application: MakeApp, rule: str
+) -> None:
+    # A and B (one organisation) are Oslo's applications: 200 eligible, but the organisation
+    # may have only 150 in all. The pre-check counted 200 and let the minimum through; ranked
+    # then failed after allocating with "ran out of budget or met a maximum" and suggested
+    # optimal, which could not meet it either.
+    apps = [
+        make_application(id=i, requested=100, score=Decimal(s), orgnr=o, counties=(c,))
+        for i, s, o, c in (("A", 9, ORG_X, "03"), ("B", 8, ORG_X, "03"), ("C", 7, None, "46"))
+    ]
+    policy = Policy(
+        rule=rule,  # type: ignore[arg-type]
+        seed=1,
+        per_applicant_max=150,
+        quotas=[{"by": "county", "value": "03", "min_amount": 200}],
+    )
+    with pytest.raises(QuotaError) as caught:
+        allocate(apps, 1_000, policy)
+    assert not isinstance(caught.value, QuotaUnmetError)
+    assert str(caught.value) == (
+        "the quotas cannot all be met:\n  - county 03 (Oslo): at least NOK\u00a0200, but with at "
+        "most NOK\u00a0150 to one organisation (per_applicant_max) its eligible applications can "
+        "get only NOK\u00a0150 in all"
+    )
+    assert "fylke 03 (Oslo): minst 200\u00a0kr, men med høyst 150\u00a0kr til én organisasjon" in (
+        caught.value.text("nb")
+    )
+    # Earlier rounds count: with 60 given before, the organisation has 90 left.
+    policy = policy.model_copy(update={"per_applicant_max": 250})
+    assert allocate(apps, 1_000, policy).awarded == 300
+    with pytest.raises(QuotaError, match=r"can get only NOK.190 in all"):
+        allocate(apps, 1_000, policy, prior_by_orgnr={ORG_X: 60})
+
+
+def test_a_minimum_count_per_applicant_max_cannot_allow_is_named(make_application: MakeApp) -> None:
+    # Three Oslo applications of one organisation; with min_award 100 and at most 250 to the
+    # organisation, only two of them can be funded.
+    apps = [
+        make_application(id=f"A{n}", requested=100, score=Decimal(9), orgnr=ORG_X, counties=("03",))
+        for n in range(3)
+    ]
+    policy = Policy(
+        min_award=100,
+        per_applicant_max=250,
+        quotas=[{"by": "county", "value": "03", "min_count": 3}],
+    )
+    with pytest.raises(QuotaError, match="only 2 of its eligible applications can be funded"):
+        allocate(apps, 1_000, policy)
+    # The officer's decision to fund one counts against the organisation's maximum too.
+    decided = [
+        apps[0].model_copy(
+            update={"decision": "fund", "decision_amount": 100, "decision_reason": "styret"}
+        ),
+        *apps[1:],
+    ]
+    with pytest.raises(QuotaError) as caught:
+        allocate(decided, 1_000, policy)
+    assert "the manual decisions fund 1, and with at most NOK\u00a0250 to one organisation" in (
+        str(caught.value)
+    )
+    assert "only 1 more can be funded together" in str(caught.value)
+    assert "de manuelle vedtakene innvilger 1, og med høyst 250\u00a0kr" in caught.value.text("nb")
 
 
 def test_minimums_together_above_the_budget(counties_round: list[Application]) -> None:
@@ -449,3 +556,110 @@ def test_a_tie_split_by_a_maximum_is_reported(make_application: MakeApp) -> None
     result = allocate(filled, 1000, Policy(quotas=(quota,)))
     assert [d.amount for d in result.decisions] == [100, 0, 0, 100]
     assert result.notes == ()
+
+
+@pytest.mark.parametrize("rule", ["ranked", "lottery"])
+def test_a_tie_split_by_a_minimum_is_not_said_to_be_by_id(
+    make_application: MakeApp, rule: str
+) -> None:
+    # A1 and A2 share rank 1 and category X (at most one funded); only A2 is in Oslo, whose
+    # minimum is one funded application. A2 is funded first for Oslo and A1 skipped for X's
+    # maximum: the minimum decided, not the id, and the round said "taken in id order".
+    apps = [
+        make_application(id=i, requested=100, score=Decimal(s), category=cat, counties=(c,))
+        for i, s, cat, c in (("A1", 5, "X", "46"), ("A2", 5, "X", "03"), ("B", 4, "Y", "46"))
+    ]
+    quotas = (
+        Quota(by="category", value="X", max_count=1),
+        Quota(by="county", value="03", min_count=1),
+    )
+    result = allocate(apps, 1000, Policy(rule=rule, seed=1, quotas=quotas))  # type: ignore[arg-type]
+    assert amounts_of(result) == {"A1": 0, "A2": 100, "B": 100}
+    assert [n.code for n in result.notes if n.code == "note.tie_at_line"] == []
+    # Both in Oslo: A1 is chosen for the minimum by its id, and A2 skipped; that is said.
+    apps[0] = apps[0].model_copy(update={"counties": ("03",)})
+    result = allocate(apps, 1000, Policy(rule=rule, seed=1, quotas=quotas))  # type: ignore[arg-type]
+    assert amounts_of(result) == {"A1": 100, "A2": 0, "B": 100}
+    ties = [n.params for n in result.notes if n.code == "note.tie_at_line"]
+    assert [(t["ids"], t["funded_ids"]) for t in ties] == [(["A1", "A2"], ["A1"])]
+
+
+def test_a_tie_member_skipped_for_a_maximum_its_tie_did_not_fill_is_not_noted(
+    make_application: MakeApp,
+) -> None:
+    # A1 and A2 share rank 1 and category X (a quota's group too); A2 is also in Oslo, which C
+    # (ranked above) has filled to its maximum. A2 would be skipped whichever of them came
+    # first: not by id, though A1 was funded into a group of A2's.
+    apps = [
+        make_application(id=i, requested=100, score=Decimal(s), category=cat, counties=(c,))
+        for i, s, cat, c in (("C", 9, "Y", "03"), ("A1", 5, "X", "46"), ("A2", 5, "X", "03"))
+    ]
+    quotas = (
+        Quota(by="county", value="03", max_count=1),
+        Quota(by="category", value="X", max_count=5),
+    )
+    result = allocate(apps, 1000, Policy(quotas=quotas))
+    assert amounts_of(result) == {"C": 100, "A1": 100, "A2": 0}
+    assert [n.code for n in result.notes if n.code == "note.tie_at_line"] == []
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_the_pre_check_of_a_minimum_amount_is_exact_under_per_applicant_max(
+    data: st.DataObject,
+) -> None:
+    """One group with a minimum amount or share, no maximum, budget enough for every request,
+    no minimum award: the ranked rule (and the lottery) funds the group's applications in turn,
+    each with what its organisation has left, so the minimum can be met exactly when the
+    group's eligible amounts, at most each organisation's room under ``per_applicant_max``
+    (less what earlier rounds gave it), reach it. The pre-check accepts exactly those rounds;
+    it refuses the others before allocating, and an accepted one meets the minimum."""
+    rule = data.draw(st.sampled_from(["ranked", "lottery"]))
+    apps = data.draw(placed(data.draw(applications(max_size=10))))
+    assume(apps)
+    by, value = data.draw(st.sampled_from([("category", "Skole"), ("county", "03")]))
+    drawn = data.draw(policies(rule))
+    policy = drawn.model_copy(
+        update={
+            "min_award": 0,
+            "seed": 1,
+            "per_applicant_max": max(data.draw(st.integers(1, 4_000_000)), drawn.round_to),
+        }
+    )
+    prior = data.draw(st.dictionaries(st.sampled_from(ORGS), st.integers(0, 3_000_000)))
+    budget = sum(a.requested for a in apps)
+    # Independently: what the group can receive at most, and without per_applicant_max.
+    assert policy.per_applicant_max is not None
+    room = {
+        org: max(policy.per_applicant_max - prior.get(org, 0), 0)
+        // policy.round_to
+        * policy.round_to
+        for org in ORGS
+    }
+    (members,) = groups(apps, Quota(by=by, value=value, min_count=1))
+    by_org: dict[str | None, int] = {}
+    for app in members:
+        if policy.min_score is None or (app.score is not None and app.score >= policy.min_score):
+            by_org[app.orgnr] = by_org.get(app.orgnr, 0) + policy_caps(app, policy)
+    most = sum(total if org is None else min(total, room[org]) for org, total in by_org.items())
+    # A minimum near what the group could have: where per_applicant_max decides.
+    unlimited = sum(by_org.values())
+    assume(unlimited > 0)
+    limit: dict[str, Any] = data.draw(
+        st.fixed_dictionaries({"min_amount": st.integers(1, unlimited + 1)})
+        | st.fixed_dictionaries({"min_share": st.decimals(Decimal("0.001"), 1, places=3)})
+    )
+    policy = policy.model_copy(update={"quotas": (Quota(by=by, value=value, **limit),)})
+    least = limit.get("min_amount") or math.ceil(Fraction(limit["min_share"]) * budget)
+    refused: QuotaError | None = None
+    try:
+        result = allocate(apps, budget, policy, prior_by_orgnr=prior)
+    except QuotaError as exc:
+        refused = exc
+    if refused is not None:
+        # Refused before allocating (not "could not meet"), and rightly.
+        assert not isinstance(refused, QuotaUnmetError), str(refused)
+        assert most < least, str(refused)
+        return
+    assert most >= least
+    assert quota_problems(apps, amounts_of(result), budget, policy) == []

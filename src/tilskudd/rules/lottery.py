@@ -28,7 +28,11 @@ command line makes one with :func:`new_seed` and prints it. The result records i
 (``Allocation.seed``); the draw order is in the notes (``note.lottery.draw``: seed and the ids in
 draw order) and in each drawn application's reasons (``reason.lottery.drawn`` /
 ``reason.lottery.not_drawn`` with its place in the draw); eligible applications outside the band
-get ``reason.lottery.above_band`` or ``reason.lottery.below_band``.
+get ``reason.lottery.above_band`` or ``reason.lottery.below_band``. Outside the band a tie is
+taken in id order, and one split by the line or by a quota's maximum (one of the tie funded into
+a group, another then skipped for its maximum) is reported as ``note.tie_at_line`` with
+``broken_by = "id"``, as under ``ranked``; in the band the draw, not the id, decided, and
+``note.lottery.draw`` says so.
 
 Scores are required (the band is a range of scores), and they give the order: a given ``rank``
 is not used, even when every application has one (ranks would put an application in the band
@@ -45,9 +49,8 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from tilskudd.errors import PolicyError
-from tilskudd.models import Allocation, Application, Decision, Policy, Reason, Status
+from tilskudd.models import Allocation, Application, Decision, Policy, Reason
 from tilskudd.rules.common import (
-    Outcome,
     RankedEntry,
     build_allocation,
     gc_paused,
@@ -56,7 +59,6 @@ from tilskudd.rules.common import (
     natural_key,
     rank_order,
     require_scores,
-    tie_notes,
 )
 from tilskudd.rules.quotas import Given, QuotaBook, eligible_amounts, least_amounts
 from tilskudd.rules.ranked import fund_in_order
@@ -85,22 +87,6 @@ def draw_order(seed: int, application_ids: Sequence[str]) -> list[str]:
     return sorted(application_ids, key=lambda i: (draw_key(seed, i), natural_key(i)))
 
 
-_SKIPPED_BY_QUOTA = ("reason.quota.max_reached", "reason.quota.max_share_reached")
-
-
-def _outcome(decision: Decision) -> Outcome | None:
-    if decision.status is Status.FUNDED:
-        return "funded"
-    if decision.status is Status.PARTLY_FUNDED:
-        return "partly_funded"
-    if not decision.eligible_amount:
-        return None
-    codes = {r.code for r in decision.reasons}
-    if codes & {*_SKIPPED_BY_QUOTA, "reason.quota.max_count_reached"}:
-        return None  # the quota decided, not the line
-    return "unfunded"
-
-
 def _with_reason(decision: Decision, entry: RankedEntry, reason: Reason) -> Decision:
     """``decision`` with ``reason`` after its eligibility and cap reasons (story order)."""
     reasons = list(decision.reasons)
@@ -117,6 +103,11 @@ def _with_reason(decision: Decision, entry: RankedEntry, reason: Reason) -> Deci
         tied=decision.tied,
         reasons=reasons,
     )
+
+
+def _ids(note: Reason) -> list[str]:
+    ids = note.params.get("ids")
+    return ids if isinstance(ids, list) else []
 
 
 @gc_paused
@@ -145,7 +136,13 @@ def allocate_lottery(
     apps = [entry.application for entry in entries]
     eligible = eligible_amounts(apps, policy, prior_by_orgnr)
     book = QuotaBook.build(
-        apps, budget, policy, eligible, least_amounts(apps, policy, eligible), quota_given
+        apps,
+        budget,
+        policy,
+        eligible,
+        least_amounts(apps, policy, eligible),
+        quota_given,
+        prior_by_orgnr,
     )
 
     # 1. The line: the first eligible application that does not fit, funding in rank order.
@@ -201,11 +198,11 @@ def allocate_lottery(
 
     # 2. Funding in the lottery's order.
     final = book.fresh() if book is not None else None
-    decided, _ = fund_in_order(
+    decided, funding_notes = fund_in_order(
         [entries[k] for k in order], budget, policy, prior_by_orgnr=prior_by_orgnr, quotas=final
     )
     if final is not None:
-        final.check_met("lottery")
+        final.check_met("lottery", decided)
 
     by_position = dict(zip(order, decided, strict=True))
     position_in_draw = {app_id: p for p, app_id in enumerate(drawn_ids, start=1)}
@@ -231,7 +228,11 @@ def allocate_lottery(
             decision = _with_reason(decision, entry, reason)
         decisions.append(decision)
 
-    # Ties outside the band that the line still split are reported as the ranked rule does.
-    outcomes = [None if k in band else _outcome(d) for k, d in enumerate(decisions)]
-    notes.extend(tie_notes(entries, outcomes))
+    # Ties outside the band that the line or a quota's maximum still split are reported as the
+    # ranked rule reports them (its pass knows which groups a tied application was funded into,
+    # so a tie split by a maximum is told from one whose group was full before it): outside the
+    # band a tie is taken in id order. In the band the draw decided, and note.lottery.draw says
+    # so; the funding pass saw the band in draw order, so its notes there are not about ties.
+    drawn = set(drawn_ids)
+    notes.extend(n for n in funding_notes if drawn.isdisjoint(_ids(n)))
     return build_allocation("lottery", policy, budget, decisions, notes, seed=seed)

@@ -604,7 +604,9 @@ def allocate_optimal(
                 amount = 0
         eligible[k] = amount
 
-    book = QuotaBook.build(apps, budget, policy, eligible, given=quota_given)
+    book = QuotaBook.build(
+        apps, budget, policy, eligible, given=quota_given, prior_by_orgnr=prior_by_orgnr
+    )
     candidates = [k for k in range(n) if eligible[k] > 0]
     column_of = {k: j for j, k in enumerate(candidates)}
     m = len(candidates)

@@ -21,9 +21,13 @@ groups: a minimum above a maximum, ``min_count`` above the number of eligible ap
 the group, ``min_amount`` above what the group's eligible applications can get in all, the
 cheapest way to meet a group's minimums (its ``min_count`` smallest eligible amounts, or its
 minimum amount) above its maximum or the budget, and the sum of those over the groups of one
-kind (categories, or counties when no application is in two of them) above the budget. These
-are necessary conditions; a conflict between a minimum and ``per_applicant_max`` or a maximum of
-the other kind shows only when a rule tries (below).
+kind (categories, or counties when no application is in two of them) above the budget. With
+``per_applicant_max``, one organisation's applications in a group count for at most what the
+organisation may still receive (its maximum less its earlier awards, on the ``round_to``
+grid), and for the count only as many of them as fit in that at their least amounts; a
+minimum that only this makes impossible is named as such. These are necessary conditions; a
+conflict between the minimums of two groups that share an organisation's room, or between a
+minimum and a maximum of the other kind, shows only when a rule tries (below).
 
 How the rules apply them:
 
@@ -39,8 +43,9 @@ How the rules apply them:
   skipped (``reason.quota.max_reached``, ``max_share_reached``, ``max_count_reached``: the
   group, its limit and what it has) and the funding line is not drawn there: the next ones are
   still tried. Such an application is not on the reserve list. A minimum still unmet after pass
-  2 is a :class:`PolicyError` (the result would break the policy); ``optimal`` may find a
-  selection that meets it.
+  2 is a :class:`PolicyError` (the result would break the policy) naming, for each such group,
+  its applications that ``per_applicant_max`` limited, a maximum skipped or the budget left
+  out; ``optimal`` may find a selection that meets it.
 - ``optimal``: each limit is a linear constraint of the integer program; an infeasible program
   is a :class:`PolicyError` naming every minimum.
 - ``proportional`` refuses quotas (:func:`refuse_quotas`): every eligible application gets the
@@ -64,13 +69,14 @@ from typing import Literal
 
 from tilskudd.errors import PolicyError, QuotaError, QuotaUnmetError
 from tilskudd.i18n import Phrase
-from tilskudd.models import Application, Policy, Quota, Reason
+from tilskudd.models import Application, Decision, Policy, Quota, Reason
 from tilskudd.money import format_amount
 from tilskudd.registry import REGISTERS, RegistryError, get_register
 from tilskudd.rules.common import (
     ApplicantTotals,
     Caps,
     RankedEntry,
+    floor_to,
     make_reason,
     natural_key,
 )
@@ -348,6 +354,68 @@ def least_amounts(
     ]
 
 
+@dataclass(frozen=True, slots=True)
+class OrgRooms:
+    """Under ``per_applicant_max``: each application's organisation and what each organisation
+    may still receive in the round (its maximum less earlier awards, on the ``round_to`` grid,
+    as :class:`~tilskudd.rules.common.ApplicantTotals` allows it)."""
+
+    max: int
+    org_of: Sequence[str | None]
+    room: Mapping[str, int]
+
+    def within(
+        self, members: Sequence[int], eligible: Sequence[int], lows: Sequence[int]
+    ) -> tuple[int, list[int]]:
+        """The most ``members`` (indices of eligible applications) can receive in all, and the
+        least amounts of those that can be funded together, cheapest first.
+
+        Bounds that are never too tight: an organisation's applications together receive at
+        most its room, and the ones funded need at least their least amounts out of it (so only
+        as many of its cheapest as fit). Applications without an orgnr are not limited.
+        """
+        total = 0
+        lows_of: list[int] = []
+        by_org: dict[str, list[int]] = {}
+        for i in members:
+            org = self.org_of[i]
+            if org is None:
+                total += eligible[i]
+                lows_of.append(lows[i])
+            else:
+                by_org.setdefault(org, []).append(i)
+        for org, mine in by_org.items():
+            room = self.room[org]
+            total += min(sum(eligible[i] for i in mine), room)
+            spent = 0
+            for low in sorted(lows[i] for i in mine):
+                if spent + low > room:
+                    break
+                spent += low
+                lows_of.append(low)
+        lows_of.sort()
+        return total, lows_of
+
+
+def _org_rooms(
+    applications: Sequence[Application],
+    policy: Policy,
+    prior_by_orgnr: Mapping[str, int] | None,
+) -> OrgRooms | None:
+    """:class:`OrgRooms` for ``applications`` (``None`` without ``per_applicant_max``)."""
+    most = policy.per_applicant_max
+    if most is None:
+        return None
+    prior = prior_by_orgnr or {}
+    org_of = [app.orgnr for app in applications]
+    room = {
+        org: floor_to(max(most - prior.get(org, 0), 0), policy.round_to)
+        for org in set(org_of)
+        if org is not None
+    }
+    return OrgRooms(most, org_of, room)
+
+
 def _check_feasible(
     groups: Sequence[Group],
     eligible: Sequence[int],
@@ -356,12 +424,15 @@ def _check_feasible(
     given_used: Sequence[int] | None = None,
     given_count: Sequence[int] | None = None,
     given_total: int = 0,
+    rooms: OrgRooms | None = None,
 ) -> None:
     """Raise one :class:`PolicyError` listing every conflict among the minimums (see module).
 
     ``given_used``, ``given_count``: what the officer's decisions to fund gave each group; the
     rule has to find only the rest of a minimum, and has less room under a maximum.
     ``given_total``: what they gave in all; ``budget`` is then what is left after them.
+    ``rooms``: with ``per_applicant_max``, each application's organisation and what it may
+    still receive; a group gets at most that from one organisation's applications.
     """
     problems: list[list[Phrase]] = []
     need: dict[int, int] = {}  # group -> the least its minimums can cost
@@ -375,7 +446,13 @@ def _check_feasible(
 
         fundable = [i for i in group.members if eligible[i] > 0]
         amounts = [eligible[i] for i in fundable]
-        cheapest_first = sorted(lows[i] for i in fundable)
+        if rooms is None:
+            total, cheapest_first = sum(amounts), sorted(lows[i] for i in fundable)
+        else:
+            total, cheapest_first = rooms.within(fundable, eligible, lows)
+        # What per_applicant_max takes from the group's eligible amounts and count, if anything:
+        # a problem it causes says so, as the eligible applications alone would allow it.
+        per_org = "_per_applicant" if rooms is not None else ""
         least, most = group.least, group.most
         used = given_used[g] if given_used is not None else 0
         counted = given_count[g] if given_count is not None else 0
@@ -398,20 +475,24 @@ def _check_feasible(
         count = max((group.min_count or 0) - counted, 0)
         least = max(least - used, 0)
         most = None if most is None else most - used
-        if count > len(amounts):
+        if count > len(cheapest_first):
+            limited = per_org if count <= len(amounts) else ""
             say(
-                f"quota.error.too_few_eligible{given}",
+                f"quota.error.too_few_eligible{given}{limited}",
                 least=group.min_count,
                 given=counted,
-                eligible=len(amounts),
+                eligible=len(cheapest_first),
+                max=rooms.max if rooms is not None else 0,
             )
             continue
-        if least > sum(amounts):
+        if least > total:
+            limited = per_org if least <= sum(amounts) else ""
             say(
-                f"quota.error.too_little_eligible{given}",
+                f"quota.error.too_little_eligible{given}{limited}",
                 least=group.least,
                 given=used,
-                total=sum(amounts),
+                total=total,
+                max=rooms.max if rooms is not None else 0,
             )
             continue
         cheapest = sum(cheapest_first[:count])
@@ -480,7 +561,7 @@ class QuotaBook:
     :meth:`check_met` raises if a minimum is still unmet at the end.
     """
 
-    __slots__ = ("budget", "count", "given", "groups", "groups_of", "reserved", "used")
+    __slots__ = ("budget", "count", "given", "groups", "groups_of", "reserved", "tied", "used")
 
     def __init__(
         self,
@@ -502,6 +583,9 @@ class QuotaBook:
         self.reserved: dict[str, tuple[int, bool]] = {}
         """Application id -> the group it was funded for in pass 1, and whether for its count
         (the minimum count still unmet then; otherwise its minimum amount or share)."""
+        self.tied: dict[int | None, list[tuple[tuple[int, ...], int, int | None]]] = {}
+        """Rank -> the tied applications of that rank funded so far: their groups, amount, and
+        the group each was funded for in pass 1 (``None`` in pass 2); see :meth:`split_by_id`."""
 
     @classmethod
     def build(
@@ -512,13 +596,16 @@ class QuotaBook:
         eligible: Sequence[int],
         least: Sequence[int] | None = None,
         given: Given | None = None,
+        prior_by_orgnr: Mapping[str, int] | None = None,
     ) -> QuotaBook | None:
         """The book for ``policy.quotas`` (``None`` without quotas), after the checks.
 
         ``eligible`` is what each application could get at most (:func:`eligible_amounts`),
         ``least`` the least it can be funded with (:func:`least_amounts`; default: ``eligible``,
         as for whole awards). ``given``: the officer's decisions to fund, which each group
-        starts from. Raises :class:`PolicyError` naming every conflict among the minimums.
+        starts from. ``prior_by_orgnr``: what organisations have received already, counted
+        against ``per_applicant_max`` (as the rule is given it). Raises :class:`PolicyError`
+        naming every conflict among the minimums.
         """
         if not policy.quotas:
             return None
@@ -548,6 +635,7 @@ class QuotaBook:
             used,
             count,
             sum(amount for _, amount in decided),
+            _org_rooms(applications, policy, prior_by_orgnr),
         )
         by_id = {app.id: gs for app, gs in zip(applications, groups_of, strict=False) if gs}
         return cls(groups, by_id, budget, (used, count))
@@ -560,18 +648,61 @@ class QuotaBook:
         group = self.groups[g]
         return self.used[g] < group.least or self.count[g] < (group.min_count or 0)
 
+    def add_tied(self, rank: int | None, application: Application, amount: int) -> None:
+        """Count an award to an application that shares ``rank`` (after :meth:`add`)."""
+        app_id = application.id
+        g_for = self.reserved.get(app_id)
+        self.tied.setdefault(rank, []).append(
+            (self.groups_of.get(app_id, ()), amount, None if g_for is None else g_for[0])
+        )
+
+    def split_by_id(self, rank: int | None, application: Application, amount: int) -> bool:
+        """Whether ``application``, skipped for a maximum (:meth:`blocked`), was told apart by
+        its id from an application it is tied with (``rank``) and that was funded.
+
+        So it was if, without the award to one of them, it would have fitted under every
+        maximum: that one took the room, and came first only by its id. One funded in pass 1
+        for a group's minimum came first by its id only if this one would have served that
+        minimum too (it is in the group); otherwise the minimum decided.
+        """
+        tied = self.tied.get(rank)
+        if not tied:
+            return False
+        mine = self.groups_of.get(application.id, ())
+        for groups, got, g_for in tied:
+            if g_for is not None and g_for not in mine:
+                continue
+            shared = [g for g in groups if g in mine]
+            if shared and self._blocking(application, amount, shared, got) is None:
+                return True
+        return False
+
     def blocked(self, application: Application, amount: int) -> Reason | None:
         """The reason an award of ``amount`` to ``application`` would break a maximum, or None."""
+        return self._blocking(application, amount)
+
+    def _blocking(
+        self,
+        application: Application,
+        amount: int,
+        without: Sequence[int] = (),
+        less: int = 0,
+    ) -> Reason | None:
+        """:meth:`blocked`, as if the groups ``without`` had not had one award of ``less``."""
         for g in self.groups_of.get(application.id, ()):
             group = self.groups[g]
-            if group.max_count is not None and self.count[g] + 1 > group.max_count:
+            count = self.count[g]
+            used = self.used[g]
+            if g in without:
+                count -= 1
+                used -= less
+            if group.max_count is not None and count + 1 > group.max_count:
                 return make_reason(
                     "reason.quota.max_count_reached",
                     **group.params(),
                     limit=group.max_count,
-                    count=self.count[g],
+                    count=count,
                 )
-            used = self.used[g]
             if group.max_amount is not None and used + amount > group.max_amount:
                 return make_reason(
                     "reason.quota.max_reached",
@@ -721,8 +852,13 @@ class QuotaBook:
             unmet = {g for g in unmet if trial._unmet(g)}
         return chosen, reserved, not unmet
 
-    def check_met(self, rule: str) -> None:
-        """Raise :class:`PolicyError` naming every group whose minimum is not met."""
+    def check_met(self, rule: str, decisions: Sequence[Decision] = ()) -> None:
+        """Raise :class:`PolicyError` naming every group whose minimum is not met.
+
+        With the rule's ``decisions``, each group's line also says why its eligible
+        applications got less than they could: limited by ``per_applicant_max``, skipped for a
+        quota's maximum, or left out for want of budget (the first few ids of each).
+        """
         problems: list[list[Phrase]] = []
         for g, group in enumerate(self.groups):
             if not self._unmet(g):
@@ -737,8 +873,52 @@ class QuotaBook:
                     Phrase("quota.error.unmet_amount", least=group.least, got=self.used[g])
                 )
             problems.append(wants)
+        if problems and decisions:
+            why = _why_short(decisions, self.groups_of)
+            for g, wants in zip(
+                (g for g in range(len(self.groups)) if self._unmet(g)), problems, strict=True
+            ):
+                for cause in _SHORT_CAUSES:
+                    ids = sorted(why.get((g, cause), ()), key=natural_key)
+                    if ids:
+                        shown = ids[:_SHORT_IDS] + (["…"] if len(ids) > _SHORT_IDS else [])
+                        wants.append(
+                            Phrase(f"quota.error.unmet_by_{cause}", count=len(ids), ids=shown)
+                        )
         if problems:
             raise QuotaUnmetError(problems=problems, rule=rule)
+
+
+_SHORT_CAUSES = ("per_applicant", "max", "budget")
+_SHORT_IDS = 5
+_CAUSE_OF = {
+    "reason.cap.per_applicant": "per_applicant",
+    "reason.ineligible.per_applicant": "per_applicant",
+    "reason.quota.max_reached": "max",
+    "reason.quota.max_share_reached": "max",
+    "reason.quota.max_count_reached": "max",
+    "reason.budget.exhausted": "budget",
+    "reason.line.stopped": "budget",
+    "reason.funded.partial": "budget",
+}
+
+
+def _why_short(
+    decisions: Sequence[Decision], groups_of: Mapping[str, tuple[int, ...]]
+) -> dict[tuple[int, str], list[str]]:
+    """(group, cause) -> the ids of the group's applications that got less than they asked
+    for, after the caps, for that cause (see :meth:`QuotaBook.check_met`)."""
+    out: dict[tuple[int, str], list[str]] = {}
+    for decision in decisions:
+        groups = groups_of.get(decision.application_id)
+        if not groups:
+            continue
+        cause = next((c for r in decision.reasons if (c := _CAUSE_OF.get(r.code))), None)
+        if cause is None:
+            continue
+        for g in groups:
+            out.setdefault((g, cause), []).append(decision.application_id)
+    return out
 
 
 # --------------------------------------------------------------------------------------------

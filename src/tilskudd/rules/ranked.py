@@ -25,7 +25,9 @@ on it.
 Guarantee (``skip``): an eligible application is left unfunded only if the budget left when its
 turn came, which is the budget minus what better-ranked applications received, was less than it
 needed. Ties across the line are reported as ``note.tie_at_line``, and so is a tie of which one
-was skipped for a quota's maximum after another of it was funded into the same group.
+was skipped for a quota's maximum that it would have fitted under without the award to another
+of the tie (:meth:`~tilskudd.rules.quotas.QuotaBook.split_by_id`; not when that one was funded
+first for a minimum the skipped one could not serve: the minimum decided, not the id).
 
 Quotas per category or county (``policy.quotas``): the minimums first, then this pass with the
 maximums; see :mod:`tilskudd.rules.quotas`.
@@ -84,7 +86,9 @@ def allocate_ranked(
         in_order = [apps[i] for i in ranked.order]
         eligible = eligible_amounts(in_order, policy, prior_by_orgnr)
         least = least_amounts(in_order, policy, eligible)
-        quotas = QuotaBook.build(in_order, budget, policy, eligible, least, quota_given)
+        quotas = QuotaBook.build(
+            in_order, budget, policy, eligible, least, quota_given, prior_by_orgnr
+        )
     # The funding works with competition ranks; the result shows the ranks the officer gave.
     labels = given_labels_of(apps, ranked)
     position_of = inverse_order(ranked.order)
@@ -99,7 +103,7 @@ def allocate_ranked(
         labels=labels,
     )
     if quotas is not None:
-        quotas.check_met("ranked")
+        quotas.check_met("ranked", decisions)
     return build_allocation("ranked", policy, budget, decisions, notes, made_order=position_of)
 
 
@@ -201,9 +205,6 @@ def fund(
     stopped: Reason | None = None  # the one reason every application below that line gets
     # A stop line falls between ranks: those tied with the application it fell at are still tried.
     line_rank: int | None = None
-    # The quota groups that tied applications were funded into, by rank: one of their tie skipped
-    # for a maximum of such a group was told apart from them by its id, which a note must say.
-    tie_filled: dict[int | None, set[int]] = {}
 
     for k in visit:
         amount = eligibles[k]
@@ -226,9 +227,8 @@ def fund(
             waiting.append(k)
         elif quotas is not None and (full := quotas.blocked(in_order[k], amount)) is not None:
             outcome[k] = full  # the group is full, not the budget: no line drawn here
-            if tied[k] and tie_filled.get(ranks[k], set()) & set(
-                quotas.groups_of.get(in_order[k].id, ())
-            ):
+            # Unless one of its tie took the room only by its id, which a note must say.
+            if tied[k] and quotas.split_by_id(ranks[k], in_order[k], amount):
                 outcomes[k] = "unfunded"
         elif amount <= remaining:
             remaining -= amount
@@ -237,9 +237,7 @@ def fund(
             if quotas is not None:
                 quotas.add(in_order[k], amount, before.setdefault(k, []))
                 if tied[k]:
-                    tie_filled.setdefault(ranks[k], set()).update(
-                        quotas.groups_of.get(in_order[k].id, ())
-                    )
+                    quotas.add_tied(ranks[k], in_order[k], amount)
             statuses[k] = funded
             amounts[k] = amount
             # The reason nearly every funded application gets is built directly (hot path).

@@ -65,7 +65,7 @@ def test_parse_amount_accepts_what_people_type(text: object, expected: int) -> N
         ("1000,001", "fraction of an øre"),
         ("0,500", "whole number of kroner"),
         ("100,0051", "fraction of an øre"),
-        ("125 000,505", "fraction of an øre"),
+        ("125 000,5051", "fraction of an øre"),
         ("100,50", "whole number of kroner"),
         (1000.5, "whole number of kroner"),
         ("abc", "not an amount"),
@@ -93,6 +93,27 @@ def test_ambiguous_amount_gives_both_readings_exactly() -> None:
         parse_amount("kr -3.125")
     assert (info.value.thousands, info.value.decimal) == (-3125, Decimal("-3.125"))
     assert parse_amount("1000,000") == 1000
+
+
+@pytest.mark.parametrize(
+    ("text", "thousands", "decimal"),
+    [
+        ("1 000,000", 1_000_000, Decimal("1000")),
+        ("1.000,000", 1_000_000, Decimal("1000")),
+        ("1,000.000", 1_000_000, Decimal("1000")),
+        (f"1{NBSP}000.000", 1_000_000, Decimal("1000")),
+        ("kr 2 500,000", 2_500_000, Decimal("2500")),
+        ("3 300 000,005", 3_300_000_005, Decimal("3300000.005")),
+    ],
+)
+def test_three_digits_after_grouped_digits_are_ambiguous(
+    text: str, thousands: int, decimal: Decimal
+) -> None:
+    # "1.000,000" was read as 1000 kr: the last separator was taken for a decimal mark, and
+    # three zero decimals are whole kroner. Typed for a million, it would fund a thousandth.
+    with pytest.raises(AmbiguousAmountError) as info:
+        parse_amount(text)
+    assert (info.value.thousands, info.value.decimal) == (thousands, decimal)
 
 
 def test_zero_allowed_when_asked() -> None:

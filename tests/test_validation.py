@@ -247,6 +247,17 @@ def test_ambiguous_amount_is_an_error_with_a_hint_pinned_to_its_cell() -> None:
         ),
         # More than three digits, or a leading 0, before the separator is no thousands group:
         # the separator is a decimal mark, and the amount is not whole kroner.
+        # After digits grouped in threes, three more may be one more group as well.
+        (
+            "1 000,000",
+            "validate.amount_ambiguous",
+            {"thousands": "1\u00a0000\u00a0000", "decimal": "1000"},
+        ),
+        (
+            "1.000,000",
+            "validate.amount_ambiguous",
+            {"thousands": "1\u00a0000\u00a0000", "decimal": "1000"},
+        ),
         ("12345,678", "validate.amount_fraction_ore", {}),
         ("1000,001", "validate.amount_fraction_ore", {}),
         ("1000,50", "validate.amount_not_whole", {}),
@@ -303,7 +314,7 @@ def test_both_numbers_of_an_ambiguous_hint_read_back_as_what_the_cell_could_mean
         ("0", "amount_zero"),
         (-5000.0, "amount_negative"),
         ("-5 000", "amount_negative"),
-        ("3 300 000,005", "amount_fraction_ore"),
+        ("3 300 000,0051", "amount_fraction_ore"),
         (3_300_000.5, "amount_not_whole"),
         ("tre millioner", "amount_invalid"),
         ("3 30 000", "amount_invalid"),

@@ -79,6 +79,23 @@ def _whole_units(value: Decimal, original: str, *, allow_zero: bool, allow_negat
     return int(value)
 
 
+def _ambiguous(original: str, integer: str, sep: str, decimal_part: str, *, negative: bool) -> None:
+    """Raise :class:`AmbiguousAmountError`: ``sep`` may group thousands or be a decimal mark."""
+    digits = integer.replace(" ", "").replace(".", "").replace(",", "")
+    whole = int(f"{digits}{decimal_part}")
+    grouped = f"{whole:,}".replace(",", " ")
+    fraction = Decimal(f"{digits}.{decimal_part}")
+    raise AmbiguousAmountError(
+        f"'{original}' is ambiguous",
+        hint=(
+            f"'{sep}' could group thousands ({grouped} kr) or be a decimal mark "
+            f"({integer}{sep}{decimal_part}); for {grouped} kr write {whole} or {grouped}"
+        ),
+        thousands=-whole if negative else whole,
+        decimal=-fraction if negative else fraction,
+    )
+
+
 def _parse_number_text(
     text: str, original: str, *, has_multiplier: bool, whole_marker: bool = False
 ) -> Decimal:
@@ -104,6 +121,10 @@ def _parse_number_text(
         groups = integer.split(grp)
         if not (groups[0].isdigit() and all(len(g) == 3 and g.isdigit() for g in groups[1:])):
             raise AmountError(f"'{original}' has digit groups that are not thousands")
+        if len(decimal_part) == 3 and not has_multiplier and decimal_part.isdigit():
+            # "1.000,000": after grouped digits, three more may be one more group (a million)
+            # as well as decimals (a thousand); no one writes øre with three digits.
+            _ambiguous(original, integer, dec, decimal_part, negative=negative)
         integer = "".join(groups)
     elif commas > 1 or dots > 1 or (whole_marker and (commas or dots)):
         sep = "," if commas else "."
@@ -118,29 +139,19 @@ def _parse_number_text(
     elif commas == 1 or dots == 1:
         sep = "," if commas else "."
         integer, decimal_part = text.split(sep)
-        grouped_by_spaces = " " in integer.strip()
         # Only 1 to 3 digits, not starting with 0, can stand before a thousands separator:
-        # "12345,678" and "0,500" have a decimal mark.
+        # "12345,678" and "0,500" have a decimal mark. After digits grouped by spaces
+        # ("1 000,000") the last group is such digits: the separator may group thousands.
         if (
             len(decimal_part) == 3
             and not has_multiplier
-            and not grouped_by_spaces
-            and integer.isdigit()
-            and len(integer) <= 3
-            and integer[0] != "0"
-        ):
-            whole = int(f"{integer}{decimal_part}")
-            grouped = f"{whole:,}".replace(",", " ")
-            fraction = Decimal(f"{integer}.{decimal_part}")
-            raise AmbiguousAmountError(
-                f"'{original}' is ambiguous",
-                hint=(
-                    f"'{sep}' could group thousands ({grouped} kr) or be a decimal mark "
-                    f"({integer}{sep}{decimal_part}); for {grouped} kr write {whole} or {grouped}"
-                ),
-                thousands=-whole if negative else whole,
-                decimal=-fraction if negative else fraction,
+            and decimal_part.isdigit()
+            and (
+                (integer.isdigit() and len(integer) <= 3 and integer[0] != "0")
+                or _DIGITS_GROUPED.match(integer) is not None
             )
+        ):
+            _ambiguous(original, integer, sep, decimal_part, negative=negative)
     else:
         integer = text
     if " " in integer:

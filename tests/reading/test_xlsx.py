@@ -84,6 +84,31 @@ def test_merged_cells_keep_their_value_top_left(tmp_path: Path) -> None:
     assert list(read_table(path).rows) == [(2, ["Moss og Rygge", None, 100.0])]
 
 
+def test_a_header_merged_over_two_rows_is_read_whole(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.append(["Søknadsnr", "Søker", "Org.nr.", "Beløp", None, "Poeng"])
+    ws.append([None, None, None, "Omsøkt", "Totalkostnad", None])
+    for cells in ("A1:A2", "B1:B2", "C1:C2", "D1:E1", "F1:F2"):
+        ws.merge_cells(cells)
+    ws.append(["S-1", "Moss kommune", "974760673", 100_000, 500_000, 5])
+    path = tmp_path / "to_rader.xlsx"
+    book.save(path)
+
+    result = validate(read_table(path))
+    assert not result.issues
+    (app,) = result.applications
+    assert (app.id, app.applicant, app.orgnr, app.requested, app.total_cost, app.score) == (
+        "S-1",
+        "Moss kommune",
+        "974760673",
+        100_000,
+        500_000,
+        5,
+    )
+
+
 def test_default_sheet_is_the_first_visible_one_with_a_header(make_xlsx: MakeXlsx) -> None:
     path = make_xlsx(
         sheets={

@@ -353,18 +353,49 @@ def find_header(
     """The best header row among the first ``scan`` rows, or None if no row is recognisable.
 
     Best means: maps ``requested`` first, then the most fields, then the earliest row.
+
+    A header may take two rows: a name written (or merged) over both, beside names that sit in
+    the lower row under a group label (``Beløp`` over ``Omsøkt`` and ``Totalkostnad``). A text
+    row that maps a field by itself is also tried with its empty cells filled from the text of
+    the row above; it is the header row when that maps more fields than either row alone.
     """
     best: HeaderMatch | None = None
+    above: Sequence[RawCell] | None = None
     for index, cells in enumerate(rows[:scan]):
         if all(c is None or c == "" for c in cells):
+            above = None
             continue
         match = map_header(index, cells, column_map)
-        if not match.recognisable:
-            continue
-        key = (match.has_required, match.score)
-        if best is None or key > (best.has_required, best.score):
-            best = match
+        candidates = [match]
+        if above is not None and match.mapped_by:
+            filled = _filled_from(cells, above)
+            if filled is not None:
+                candidates.append(map_header(index, filled, column_map))
+        above = cells
+        for candidate in candidates:
+            if not candidate.recognisable:
+                continue
+            key = (candidate.has_required, candidate.score)
+            if best is None or key > (best.has_required, best.score):
+                best = candidate
     return best
+
+
+def _filled_from(cells: Sequence[RawCell], above: Sequence[RawCell]) -> list[RawCell] | None:
+    """``cells`` with each empty cell taken from the text above it; None when ``cells`` holds
+    anything but text (a data row) or nothing is filled."""
+    filled: list[RawCell] = []
+    changed = False
+    for i, cell in enumerate(cells):
+        if cell is not None and not isinstance(cell, str):
+            return None
+        upper = above[i] if i < len(above) else None
+        if (cell is None or not cell.strip()) and isinstance(upper, str) and upper.strip():
+            filled.append(upper)
+            changed = True
+        else:
+            filled.append(cell)
+    return filled if changed else None
 
 
 def normalize_column_map(column_map: Mapping[str, str]) -> dict[str, str]:

@@ -116,6 +116,15 @@ def test_three_digits_after_grouped_digits_are_ambiguous(
     assert (info.value.thousands, info.value.decimal) == (thousands, decimal)
 
 
+@pytest.mark.parametrize(
+    "text", ["1\u200b000\u200b000", "\ufeff1 000 000", "1 000 000\u2060", "1\u00ad000\u00ad000 kr"]
+)
+def test_characters_that_show_as_nothing_are_not_part_of_an_amount(text: str) -> None:
+    # Pasted from a web page or a chat, the cell shows 1000000; it was refused as "not an
+    # amount" with the invisible character inside the quoted text, which shows the same.
+    assert parse_amount(text) == 1_000_000
+
+
 def test_zero_allowed_when_asked() -> None:
     assert parse_amount("0", allow_zero=True) == 0
 

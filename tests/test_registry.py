@@ -112,6 +112,16 @@ def test_ambiguity_depends_on_the_numbering() -> None:
     assert R2024.municipality("Nes").number == "3228"
 
 
+def test_a_soft_hyphen_or_zero_width_space_inside_a_name_is_not_part_of_it() -> None:
+    assert R2024.municipality("Bæ\u00adrum").number == "3201"
+    assert R2024.municipality("Lille\u200bstrøm").number == "3205"
+
+
+@pytest.mark.parametrize("text", ["974760673\u200b", "\ufeff974 760 673", "974\u00ad760\u00ad673"])
+def test_an_orgnr_with_invisible_characters_is_its_digits(text: str) -> None:
+    assert validate_orgnr(text) == "974760673"
+
+
 def test_suffix_kommune_and_old_spelling_aa_are_understood() -> None:
     assert R2024.municipality("Bergen kommune").number == "4601"
     assert R2024.municipality("Aalesund").name == "Ålesund"

@@ -651,6 +651,23 @@ def test_duplicate_ids_are_an_error_on_every_row_that_has_one() -> None:
     assert [r.id for r in result.rejected] == ["A1 (row 2)", "A1 (row 3)", "A1 (row 5)"]
 
 
+def test_an_id_with_an_invisible_character_is_the_same_id() -> None:
+    # "A1" and "A1" with a zero-width space look the same in the sheet and every output, and
+    # were two applications.
+    result = check(row(), row(id="A1\u200b", project="Annet"))
+    assert [i.code for i in result.issues] == ["validate.id_duplicate"] * 2
+    assert [r.row for r in result.rejected] == [2, 3]
+
+
+@pytest.mark.parametrize(
+    ("cell", "score"), [("\u200b4,5", Decimal("4.5")), ("4\u00ad", Decimal(4))]
+)
+def test_a_score_with_an_invisible_character_is_read(cell: str, score: Decimal) -> None:
+    result = check(row(score=cell))
+    assert result.issues == ()
+    assert result.applications[0].score == score
+
+
 def test_same_orgnr_and_project_twice_is_a_warning_on_both() -> None:
     result = check(
         row(project="Felles saksbehandling"),

@@ -15,13 +15,26 @@ from typing import Final
 
 from tilskudd.errors import AmbiguousAmountError, AmountError
 
-__all__ = ["MAX_AMOUNT", "format_amount", "parse_amount", "parse_decimal", "to_decimal"]
+__all__ = [
+    "INVISIBLE",
+    "MAX_AMOUNT",
+    "format_amount",
+    "parse_amount",
+    "parse_decimal",
+    "to_decimal",
+]
 
 MAX_AMOUNT: Final = 2**53 - 1
 """The largest amount tilskudd takes: 9 007 199 254 740 991 kr, the largest whole number that a
 spreadsheet (a cell is a double), calamine (which reads numbers as floats) and JavaScript readers
 of the JSON export all hold exactly. A larger amount is a typing error in any real round, and it
 could not come back out of the award workbook to the krone."""
+
+INVISIBLE: Final = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+"""Characters that show as nothing: zero-width space, non-joiner and joiner, word joiner, a byte
+order mark, a soft hyphen. Text pasted from web pages, PDFs and chats brings them along inside
+numbers, where the person sees only the digits; numbers, ids and names are read without them."""
+_DROP_INVISIBLE: Final = dict.fromkeys(map(ord, INVISIBLE))
 
 # Ordinary, no-break, narrow no-break, thin and figure spaces: all are typed as digit grouping.
 _SPACES = "\u0020\u00a0\u202f\u2009\u2007\u2002\u2003\u2004\u2005\u2006\u2008\u200a"
@@ -183,7 +196,7 @@ def parse_decimal(value: object, *, original: str | None = None) -> Decimal:
             raise AmountError(f"'{shown}' is not a number") from exc
     if not isinstance(value, str):
         raise AmountError(f"'{shown}' is not an amount")
-    text = _SPACE_RE.sub(" ", value).strip()
+    text = _SPACE_RE.sub(" ", value.translate(_DROP_INVISIBLE)).strip()
     if not text:
         raise AmountError("the amount is empty")
     whole_marker = bool(re.search(r"\d\s*[,.]-+\s*(?:kr\.?|nok)?$", text, re.IGNORECASE))

@@ -27,6 +27,7 @@ from importlib import resources
 from typing import Any, Literal
 
 from tilskudd.errors import TilskuddError, UsageError
+from tilskudd.money import INVISIBLE
 
 __all__ = [
     "REGISTERS",
@@ -113,6 +114,8 @@ class OrgnrError(TilskuddError, ValueError):
 
 # ø and æ have no decomposition in Unicode, so NFKD alone would not fold them.
 _FOLD = str.maketrans({"ø": "o", "æ": "ae", "ð": "d", "þ": "th", "ß": "ss"})
+# A soft hyphen inside a name ("Bæ\u00adrum", pasted from a web page) is no break in it.
+_FOLD_INVISIBLE = {**_FOLD, **dict.fromkeys(map(ord, INVISIBLE))}
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _SUFFIXES: dict[str, tuple[str, ...]] = {
     "municipality": ("kommune", "municipality"),
@@ -125,7 +128,7 @@ def normalise_name(text: str) -> str:
 
     ``"Hábmer - Hamarøy"`` -> ``"habmer hamaroy"``; ``"Ålesund"``, ``"Aalesund"`` -> ``"alesund"``.
     """
-    folded = unicodedata.normalize("NFKD", text.casefold().translate(_FOLD))
+    folded = unicodedata.normalize("NFKD", text.casefold().translate(_FOLD_INVISIBLE))
     ascii_text = "".join(ch for ch in folded if not unicodedata.combining(ch))
     # "aa" is the old spelling of "å" (Aalesund, Aarborte): fold both to "a".
     ascii_text = ascii_text.replace("aa", "a")
@@ -548,7 +551,7 @@ def get_register(year: str = "2024") -> Register:
 
 # --- organisation numbers -------------------------------------------------------------------
 
-_ORGNR_NOISE = re.compile(r"[\s.\-\u00a0\u202f\u2009\u2007]+")
+_ORGNR_NOISE = re.compile(f"[\\s.\\-\u00a0\u202f\u2009\u2007{INVISIBLE}]+")
 _ORGNR_AFFIX = re.compile(r"^(?:no)?(.*?)(?:mva)?$", re.IGNORECASE)
 
 

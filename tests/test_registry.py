@@ -191,6 +191,21 @@ def test_names_with_og_and_parentheses_stay_whole() -> None:
     assert numbers(R2024, "Unjárga - Nesseby, Hábmer - Hamarøy") == ["5636", "1875"]
 
 
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "Bærum, Asker, og Lier",
+        "Bærum, Asker og\nLier",
+        "Bærum; Asker, and Lier",
+        "Bærum, Asker +\nLier",
+    ],
+)
+def test_og_left_at_the_end_of_an_item_is_not_part_of_a_name(cell: str) -> None:
+    # A comma before "og", or a line break after it, left "og Lier" or "Asker og": an
+    # unknown municipality, and the row rejected.
+    assert numbers(R2024, cell) == ["3201", "3203", "3312"]
+
+
 def test_duplicates_dropped_first_kept() -> None:
     assert numbers(R2024, "Bergen, Oslo, 4601, bergen") == ["4601", "0301"]
 

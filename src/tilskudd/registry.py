@@ -216,6 +216,8 @@ class _Parsed:
 _HARD_SEPARATORS = re.compile(r"[,;\n\r\t&/|]+")
 _OTHER_SEPARATORS = re.compile(r"[;\n\r\t&/|]")  # the hard ones but the comma
 _SOFT_SEPARATOR = re.compile(r"\s+(?:og|and|\+)\s+", re.IGNORECASE)
+# "Bærum, Asker, og Lier" and "Bærum og" + line break + "Asker": a conjunction left at an end.
+_DANGLING = re.compile(r"^(?:og|and|\+)\s+|\s+(?:og|and|\+)$", re.IGNORECASE)
 _NUMBER = re.compile(r"^\d+$")
 _NUMBER_THEN_NAME = re.compile(r"^(\d{1,4})\s*[-–:.]?\s+(\D.*)$")
 _NAME_THEN_NUMBER = re.compile(r"^(\D.*?)\s*\(\s*(\d{1,4})\s*\)$")
@@ -413,6 +415,10 @@ class Register:
             add(whole)
             return
         whole_error = whole
+        trimmed = _DANGLING.sub("", piece)
+        if trimmed and trimmed != piece:
+            self._parse_piece(kind, trimmed, add, errors)
+            return
         parts = _soft_split(piece)
         if len(parts) < 2:
             errors.append(whole_error)

@@ -75,6 +75,13 @@ def test_every_alias_means_its_own_field(field: str, alias: str) -> None:
         ("Prioritet", "rank"),
         ("Tema", "category"),
         ("Prosjektkostnad", "total_cost"),
+        # The total cost named the other way round or in the plural: carried through unread,
+        # it left the share-of-cost cap unapplied on every row.
+        ("Kostnad, totalt", "total_cost"),
+        ("Kostnader totalt (kr)", "total_cost"),
+        ("Totale prosjektkostnader", "total_cost"),
+        ("Totalkostnader:", "total_cost"),
+        ("Samlede kostnader", "total_cost"),
     ],
 )
 def test_headers_match_ignoring_case_spaces_punctuation_and_accents(

@@ -108,6 +108,12 @@ def test_headers_match_ignoring_case_spaces_punctuation_and_accents(
         "Requested amount (€m)",
         "Requested amount (in thousands)",
         "Totalkostnad (k)",
+        # Another currency: euros read as kroner were wrong by a factor of ten, without a word.
+        "Søkt beløp (EUR)",
+        "Omsøkt beløp (i euro)",
+        "Requested amount (€)",
+        "Totalkostnad (SEK)",
+        "Total cost (USD)",
         "Beløp",
         "Merknad",
         "",
@@ -276,6 +282,12 @@ def test_cell_text(value: object, text: str) -> None:
 def test_a_note_naming_only_the_currency_or_a_remark_is_not_a_scale(header: str) -> None:
     assert scale_note(header) is None
     assert match_field(header) == "requested"
+
+
+def test_a_field_of_kroner_in_another_currency_is_held_for_an_error() -> None:
+    match = map_header(0, ["ID", "Søkt beløp (EUR)", "Totalkostnad (€)", "Kurs (EUR)"])
+    assert match.scaled == {1: ("requested", "(EUR)"), 2: ("total_cost", "(€)")}
+    assert match.extra[3] == "Kurs (EUR)"
 
 
 def test_a_field_of_kroner_stated_in_a_scale_is_held_for_an_error_not_carried() -> None:

@@ -173,9 +173,12 @@ _NOT_ALNUM = re.compile(r"[\W_]+")
 _BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 # A bracket that states a scale changes what the numbers mean: keep it. "(1000 kr)", "(1 000)",
 # "[MNOK]", "(tkr)", "(mill. kr)", "(T kr)", "(M NOK)", "(mln)", "(mio.)", "(€m)", "(k)", "(in
-# thousands)". A bracket that only names the currency ("(kr)", "(NOK)", "(totalt, kr)") does not.
+# thousands)". So does another currency than kroner ("(EUR)", "(€)", "(i euro)", "(SEK)"): euros
+# read as kroner would be wrong by a factor of ten. A bracket that only names the currency
+# ("(kr)", "(NOK)", "(totalt, kr)") does not.
 _SCALE = re.compile(
     r"\d{3}|mill|mrd|milliard|tusen|thousand|million|billion|\bmln\b|\bmio\b|\bbn\b"
+    r"|\b(?:eur|euro|euros|sek|dkk|isk|usd|gbp|chf)\b|[€$£]"
     r"|\b[mtk]\s*(?:kr|nok|eur|usd|gbp|sek|dkk)(?![a-zæøå])|\b[mtk]\s*[€$£]|[€$£]\s*[mtk]\b"
     r"|\b[mtk]\b",
     re.IGNORECASE,
@@ -237,6 +240,10 @@ def _match(header: str, column_map: Mapping[str, str] | None) -> tuple[str | Non
         for form in forms:
             if form in column_map:
                 return column_map[form], True
+    if ("(" in header or "[" in header) and scale_note(header) is not None:
+        # "Requested amount (€)" reads "requestedamount" without its punctuation: a note of
+        # symbols alone must not let the header match as if it had none.
+        forms = forms[1:]
     for form in forms:
         if form in _ALIAS_INDEX:
             return _ALIAS_INDEX[form], False

@@ -48,6 +48,7 @@ _MULTIPLIERS: tuple[tuple[re.Pattern[str], int], ...] = (
     ),
     (re.compile(r"\s*(?:tusen|k)$", re.IGNORECASE), 1_000),
 )
+_DASH_AFTER_MARK = re.compile(r"([,.])[\u2013\u2014]+")
 _DIGITS_GROUPED = re.compile(r"^\d{1,3}(?:[ ]\d{3})+$")
 _PLAIN = re.compile(r"^\d+$")
 
@@ -199,6 +200,9 @@ def parse_decimal(value: object, *, original: str | None = None) -> Decimal:
     text = _SPACE_RE.sub(" ", value.translate(_DROP_INVISIBLE)).strip()
     if not text:
         raise AmountError("the amount is empty")
+    if "\u2013" in text or "\u2014" in text:
+        # Word and Outlook make "1 000,-" into "1 000,–" (an en dash): the same "no øre".
+        text = _DASH_AFTER_MARK.sub(r"\1-", text)
     whole_marker = bool(re.search(r"\d\s*[,.]-+\s*(?:kr\.?|nok)?$", text, re.IGNORECASE))
     for _ in range(2):  # "kr 3,3 mill." and "3,3 mill. kr": currency on either side
         text = _CURRENCY_RE.sub("", text).strip()

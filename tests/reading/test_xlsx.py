@@ -124,6 +124,41 @@ def test_default_sheet_is_the_first_visible_one_with_a_header(make_xlsx: MakeXls
     assert len(table.rows) == 2
 
 
+def test_an_instructions_sheet_listing_the_amount_column_is_passed_over(
+    make_xlsx: MakeXlsx,
+) -> None:
+    # The row "Søkt beløp | i hele kroner" is a header with the amount requested: the
+    # instructions were read as the applications, and the sheet of applications never was.
+    path = make_xlsx(
+        sheets={
+            "Veiledning": [
+                ["Kolonne", "Forklaring"],
+                ["Søknadsnr", "unikt nummer for søknaden"],
+                ["Søkt beløp", "i hele kroner"],
+                ["Poeng", "1 til 6"],
+            ],
+            "Søknader": [HEADER, *ROWS],
+        }
+    )
+    table = read_table(path)
+    assert table.sheet == "Søknader"
+    assert len(table.rows) == 2
+
+
+def test_a_sheet_whose_header_has_the_amount_alone_is_read_when_no_other_has_more(
+    make_xlsx: MakeXlsx,
+) -> None:
+    path = make_xlsx(
+        sheets={
+            "Oversikt": [["Søker", "Prosjekt"], ["Moss", "Arkiv"]],
+            "Beløp": [["Søkt beløp"], [100_000], [200_000]],
+        }
+    )
+    table = read_table(path)
+    assert table.sheet == "Beløp"
+    assert table.fields == {"requested": 0}
+
+
 @pytest.mark.parametrize("sheet", ["Andre", 2, "2", "andre"])
 def test_sheet_by_name_or_number(make_xlsx: MakeXlsx, sheet: str | int) -> None:
     path = make_xlsx(sheets={"Første": [HEADER, ROWS[0]], "Andre": [HEADER, *ROWS]})

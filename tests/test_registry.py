@@ -122,6 +122,17 @@ def test_an_orgnr_with_invisible_characters_is_its_digits(text: str) -> None:
     assert validate_orgnr(text) == "974760673"
 
 
+def test_a_name_with_its_county_in_brackets_is_found_when_the_county_is_its_own() -> None:
+    # "Bærum (Akershus)" was an unknown municipality, and the row rejected: only names that
+    # are ambiguous had their county in brackets in the register.
+    assert R2024.municipality("Bærum (Akershus)").number == "3201"
+    assert R2009.municipality("Bærum (Akershus)").number == "0219"
+    assert R2024.municipality("Bergen (Vestland)").number == "4601"
+    assert R2009.municipality("Bergen (Hordaland)").number == "1201"
+    for wrong in ("Bærum (Buskerud)", "Bergen (Hordaland)"):
+        assert error_of(R2024, wrong).code.startswith("municipality_unknown")
+
+
 def test_suffix_kommune_and_old_spelling_aa_are_understood() -> None:
     assert R2024.municipality("Bergen kommune").number == "4601"
     assert R2024.municipality("Aalesund").name == "Ålesund"

@@ -219,6 +219,7 @@ _SOFT_SEPARATOR = re.compile(r"\s+(?:og|and|\+)\s+", re.IGNORECASE)
 # "Bærum, Asker, og Lier" and "Bærum og" + line break + "Asker": a conjunction left at an end.
 _DANGLING = re.compile(r"^(?:og|and|\+)\s+|\s+(?:og|and|\+)$", re.IGNORECASE)
 _NUMBER = re.compile(r"^\d+$")
+_NAME_THEN_BRACKET = re.compile(r"^(\D+?)\s*\(([^()]+)\)$")
 _NUMBER_THEN_NAME = re.compile(r"^(\d{1,4})\s*[-–:.]?\s+(\D.*)$")
 _NAME_THEN_NUMBER = re.compile(r"^(\D.*?)\s*\(\s*(\d{1,4})\s*\)$")
 _NUMBERS_BY_SPACE = re.compile(r"^\d{3,4}(?:\s+\d{3,4})+$")
@@ -502,9 +503,25 @@ class Register:
             register=self.year,
         )
 
+    def _in_named_county(self, text: str) -> tuple[str, ...]:
+        """'Bærum (Akershus)': the municipalities of that name in the county in brackets."""
+        match = _NAME_THEN_BRACKET.match(text)
+        if match is None:
+            return ()
+        county = normalise_name(match.group(2))
+        municipalities = self._dirs["municipality"]
+        found = []
+        for number in municipalities.numbers_for_name(match.group(1)):
+            place = municipalities.by_number[number]
+            if isinstance(place, Municipality) and county in _name_forms(place.county_name):
+                found.append(number)
+        return tuple(found)
+
     def _lookup_name(self, kind: Kind, text: str) -> Place:
         directory = self._dirs[kind]
         numbers = directory.numbers_for_name(text)
+        if not numbers and kind == "municipality":
+            numbers = self._in_named_county(text)
         if len(numbers) == 1:
             return directory.by_number[numbers[0]]
         if numbers:

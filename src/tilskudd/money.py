@@ -48,6 +48,7 @@ _MULTIPLIERS: tuple[tuple[re.Pattern[str], int], ...] = (
     ),
     (re.compile(r"\s*(?:tusen|k)$", re.IGNORECASE), 1_000),
 )
+_APOSTROPHE_GROUP = re.compile(r"(?<=\d)['\u2019](?=\d{3}(?!\d))")
 _DASH_AFTER_MARK = re.compile(r"([,.])[\u2013\u2014]+")
 _DIGITS_GROUPED = re.compile(r"^\d{1,3}(?:[ ]\d{3})+$")
 _PLAIN = re.compile(r"^\d+$")
@@ -200,6 +201,9 @@ def parse_decimal(value: object, *, original: str | None = None) -> Decimal:
     text = _SPACE_RE.sub(" ", value.translate(_DROP_INVISIBLE)).strip()
     if not text:
         raise AmountError("the amount is empty")
+    if "'" in text or "\u2019" in text:
+        # "300'000", as Swiss and some Norwegian sheets group digits: a space, checked as one.
+        text = _APOSTROPHE_GROUP.sub(" ", text)
     if "\u2013" in text or "\u2014" in text:
         # Word and Outlook make "1 000,-" into "1 000,–" (an en dash): the same "no øre".
         text = _DASH_AFTER_MARK.sub(r"\1-", text)

@@ -112,6 +112,27 @@ def test_ambiguity_depends_on_the_numbering() -> None:
     assert R2024.municipality("Nes").number == "3228"
 
 
+def test_a_soft_hyphen_or_zero_width_space_inside_a_name_is_not_part_of_it() -> None:
+    assert R2024.municipality("Bæ\u00adrum").number == "3201"
+    assert R2024.municipality("Lille\u200bstrøm").number == "3205"
+
+
+@pytest.mark.parametrize("text", ["974760673\u200b", "\ufeff974 760 673", "974\u00ad760\u00ad673"])
+def test_an_orgnr_with_invisible_characters_is_its_digits(text: str) -> None:
+    assert validate_orgnr(text) == "974760673"
+
+
+def test_a_name_with_its_county_in_brackets_is_found_when_the_county_is_its_own() -> None:
+    # "Bærum (Akershus)" was an unknown municipality, and the row rejected: only names that
+    # are ambiguous had their county in brackets in the register.
+    assert R2024.municipality("Bærum (Akershus)").number == "3201"
+    assert R2009.municipality("Bærum (Akershus)").number == "0219"
+    assert R2024.municipality("Bergen (Vestland)").number == "4601"
+    assert R2009.municipality("Bergen (Hordaland)").number == "1201"
+    for wrong in ("Bærum (Buskerud)", "Bergen (Hordaland)"):
+        assert error_of(R2024, wrong).code.startswith("municipality_unknown")
+
+
 def test_suffix_kommune_and_old_spelling_aa_are_understood() -> None:
     assert R2024.municipality("Bergen kommune").number == "4601"
     assert R2024.municipality("Aalesund").name == "Ålesund"
@@ -179,6 +200,21 @@ def test_names_with_og_and_parentheses_stay_whole() -> None:
     assert numbers(R2024, "Evje og Hornnes og Vennesla") == ["4219", "4223"]
     assert numbers(R2024, "Herøy (Møre og Romsdal) og Nore og Uvdal") == ["1515", "3338"]
     assert numbers(R2024, "Unjárga - Nesseby, Hábmer - Hamarøy") == ["5636", "1875"]
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "Bærum, Asker, og Lier",
+        "Bærum, Asker og\nLier",
+        "Bærum; Asker, and Lier",
+        "Bærum, Asker +\nLier",
+    ],
+)
+def test_og_left_at_the_end_of_an_item_is_not_part_of_a_name(cell: str) -> None:
+    # A comma before "og", or a line break after it, left "og Lier" or "Asker og": an
+    # unknown municipality, and the row rejected.
+    assert numbers(R2024, cell) == ["3201", "3203", "3312"]
 
 
 def test_duplicates_dropped_first_kept() -> None:

@@ -247,6 +247,17 @@ def test_ambiguous_amount_is_an_error_with_a_hint_pinned_to_its_cell() -> None:
         ),
         # More than three digits, or a leading 0, before the separator is no thousands group:
         # the separator is a decimal mark, and the amount is not whole kroner.
+        # After digits grouped in threes, three more may be one more group as well.
+        (
+            "1 000,000",
+            "validate.amount_ambiguous",
+            {"thousands": "1\u00a0000\u00a0000", "decimal": "1000"},
+        ),
+        (
+            "1.000,000",
+            "validate.amount_ambiguous",
+            {"thousands": "1\u00a0000\u00a0000", "decimal": "1000"},
+        ),
         ("12345,678", "validate.amount_fraction_ore", {}),
         ("1000,001", "validate.amount_fraction_ore", {}),
         ("1000,50", "validate.amount_not_whole", {}),
@@ -303,7 +314,7 @@ def test_both_numbers_of_an_ambiguous_hint_read_back_as_what_the_cell_could_mean
         ("0", "amount_zero"),
         (-5000.0, "amount_negative"),
         ("-5 000", "amount_negative"),
-        ("3 300 000,005", "amount_fraction_ore"),
+        ("3 300 000,0051", "amount_fraction_ore"),
         (3_300_000.5, "amount_not_whole"),
         ("tre millioner", "amount_invalid"),
         ("3 30 000", "amount_invalid"),
@@ -670,6 +681,23 @@ def test_duplicate_ids_are_an_error_on_every_row_that_has_one() -> None:
     # In a result every application appears once: the rejected duplicates are told apart.
     # By the cell of the id, which reads the same in both languages ("row 2" was English).
     assert [r.id for r in result.rejected] == ["A1 (A2)", "A1 (A3)", "A1 (A5)"]
+
+
+def test_an_id_with_an_invisible_character_is_the_same_id() -> None:
+    # "A1" and "A1" with a zero-width space look the same in the sheet and every output, and
+    # were two applications.
+    result = check(row(), row(id="A1\u200b", project="Annet"))
+    assert [i.code for i in result.issues] == ["validate.id_duplicate"] * 2
+    assert [r.row for r in result.rejected] == [2, 3]
+
+
+@pytest.mark.parametrize(
+    ("cell", "score"), [("\u200b4,5", Decimal("4.5")), ("4\u00ad", Decimal(4))]
+)
+def test_a_score_with_an_invisible_character_is_read(cell: str, score: Decimal) -> None:
+    result = check(row(score=cell))
+    assert result.issues == ()
+    assert result.applications[0].score == score
 
 
 def test_same_orgnr_and_project_twice_is_a_warning_on_both() -> None:

@@ -15,13 +15,26 @@ from typing import Final
 
 from tilskudd.errors import AmbiguousAmountError, AmountError
 
-__all__ = ["MAX_AMOUNT", "format_amount", "parse_amount", "parse_decimal", "to_decimal"]
+__all__ = [
+    "INVISIBLE",
+    "MAX_AMOUNT",
+    "format_amount",
+    "parse_amount",
+    "parse_decimal",
+    "to_decimal",
+]
 
 MAX_AMOUNT: Final = 2**53 - 1
 """The largest amount tilskudd takes: 9 007 199 254 740 991 kr, the largest whole number that a
 spreadsheet (a cell is a double), calamine (which reads numbers as floats) and JavaScript readers
 of the JSON export all hold exactly. A larger amount is a typing error in any real round, and it
 could not come back out of the award workbook to the krone."""
+
+INVISIBLE: Final = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+"""Characters that show as nothing: zero-width space, non-joiner and joiner, word joiner, a byte
+order mark, a soft hyphen. Text pasted from web pages, PDFs and chats brings them along inside
+numbers, where the person sees only the digits; numbers, ids and names are read without them."""
+_DROP_INVISIBLE: Final = dict.fromkeys(map(ord, INVISIBLE))
 
 # Ordinary, no-break, narrow no-break, thin and figure spaces: all are typed as digit grouping.
 _SPACES = "\u0020\u00a0\u202f\u2009\u2007\u2002\u2003\u2004\u2005\u2006\u2008\u200a"
@@ -37,6 +50,8 @@ _MULTIPLIERS: tuple[tuple[re.Pattern[str], int], ...] = (
     ),
     (re.compile(r"\s*(?:tusen|k)$", re.IGNORECASE), 1_000),
 )
+_APOSTROPHE_GROUP = re.compile(r"(?<=\d)['\u2019](?=\d{3}(?!\d))")
+_DASH_AFTER_MARK = re.compile(r"([,.])[\u2013\u2014]+")
 _DIGITS_GROUPED = re.compile(r"^\d{1,3}(?:[ ]\d{3})+$")
 _PLAIN = re.compile(r"^\d+$")
 
@@ -81,6 +96,23 @@ def _whole_units(value: Decimal, original: str, *, allow_zero: bool, allow_negat
     return int(value)
 
 
+def _ambiguous(original: str, integer: str, sep: str, decimal_part: str, *, negative: bool) -> None:
+    """Raise :class:`AmbiguousAmountError`: ``sep`` may group thousands or be a decimal mark."""
+    digits = integer.replace(" ", "").replace(".", "").replace(",", "")
+    whole = int(f"{digits}{decimal_part}")
+    grouped = f"{whole:,}".replace(",", " ")
+    fraction = Decimal(f"{digits}.{decimal_part}")
+    raise AmbiguousAmountError(
+        f"'{original}' is ambiguous",
+        hint=(
+            f"'{sep}' could group thousands ({grouped} kr) or be a decimal mark "
+            f"({integer}{sep}{decimal_part}); for {grouped} kr write {whole} or {grouped}"
+        ),
+        thousands=-whole if negative else whole,
+        decimal=-fraction if negative else fraction,
+    )
+
+
 def _parse_number_text(
     text: str, original: str, *, has_multiplier: bool, whole_marker: bool = False
 ) -> Decimal:
@@ -106,6 +138,10 @@ def _parse_number_text(
         groups = integer.split(grp)
         if not (groups[0].isdigit() and all(len(g) == 3 and g.isdigit() for g in groups[1:])):
             raise AmountError(f"'{original}' has digit groups that are not thousands")
+        if len(decimal_part) == 3 and not has_multiplier and decimal_part.isdigit():
+            # "1.000,000": after grouped digits, three more may be one more group (a million)
+            # as well as decimals (a thousand); no one writes øre with three digits.
+            _ambiguous(original, integer, dec, decimal_part, negative=negative)
         integer = "".join(groups)
     elif commas > 1 or dots > 1 or (whole_marker and (commas or dots)):
         sep = "," if commas else "."
@@ -120,29 +156,19 @@ def _parse_number_text(
     elif commas == 1 or dots == 1:
         sep = "," if commas else "."
         integer, decimal_part = text.split(sep)
-        grouped_by_spaces = " " in integer.strip()
         # Only 1 to 3 digits, not starting with 0, can stand before a thousands separator:
-        # "12345,678" and "0,500" have a decimal mark.
+        # "12345,678" and "0,500" have a decimal mark. After digits grouped by spaces
+        # ("1 000,000") the last group is such digits: the separator may group thousands.
         if (
             len(decimal_part) == 3
             and not has_multiplier
-            and not grouped_by_spaces
-            and integer.isdigit()
-            and len(integer) <= 3
-            and integer[0] != "0"
-        ):
-            whole = int(f"{integer}{decimal_part}")
-            grouped = f"{whole:,}".replace(",", " ")
-            fraction = Decimal(f"{integer}.{decimal_part}")
-            raise AmbiguousAmountError(
-                f"'{original}' is ambiguous",
-                hint=(
-                    f"'{sep}' could group thousands ({grouped} kr) or be a decimal mark "
-                    f"({integer}{sep}{decimal_part}); for {grouped} kr write {whole} or {grouped}"
-                ),
-                thousands=-whole if negative else whole,
-                decimal=-fraction if negative else fraction,
+            and decimal_part.isdigit()
+            and (
+                (integer.isdigit() and len(integer) <= 3 and integer[0] != "0")
+                or _DIGITS_GROUPED.match(integer) is not None
             )
+        ):
+            _ambiguous(original, integer, sep, decimal_part, negative=negative)
     else:
         integer = text
     if " " in integer:
@@ -174,9 +200,15 @@ def parse_decimal(value: object, *, original: str | None = None) -> Decimal:
             raise AmountError(f"'{shown}' is not a number") from exc
     if not isinstance(value, str):
         raise AmountError(f"'{shown}' is not an amount")
-    text = _SPACE_RE.sub(" ", value).strip()
+    text = _SPACE_RE.sub(" ", value.translate(_DROP_INVISIBLE)).strip()
     if not text:
         raise AmountError("the amount is empty")
+    if "'" in text or "\u2019" in text:
+        # "300'000", as Swiss and some Norwegian sheets group digits: a space, checked as one.
+        text = _APOSTROPHE_GROUP.sub(" ", text)
+    if "\u2013" in text or "\u2014" in text:
+        # Word and Outlook make "1 000,-" into "1 000,–" (an en dash): the same "no øre".
+        text = _DASH_AFTER_MARK.sub(r"\1-", text)
     whole_marker = bool(re.search(r"\d\s*[,.]-+\s*(?:kr\.?|nok)?$", text, re.IGNORECASE))
     for _ in range(2):  # "kr 3,3 mill." and "3,3 mill. kr": currency on either side
         text = _CURRENCY_RE.sub("", text).strip()

@@ -27,6 +27,7 @@ from importlib import resources
 from typing import Any, Literal
 
 from tilskudd.errors import TilskuddError, UsageError
+from tilskudd.money import INVISIBLE
 
 __all__ = [
     "REGISTERS",
@@ -113,6 +114,8 @@ class OrgnrError(TilskuddError, ValueError):
 
 # ø and æ have no decomposition in Unicode, so NFKD alone would not fold them.
 _FOLD = str.maketrans({"ø": "o", "æ": "ae", "ð": "d", "þ": "th", "ß": "ss"})
+# A soft hyphen inside a name ("Bæ\u00adrum", pasted from a web page) is no break in it.
+_FOLD_INVISIBLE = {**_FOLD, **dict.fromkeys(map(ord, INVISIBLE))}
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _SUFFIXES: dict[str, tuple[str, ...]] = {
     "municipality": ("kommune", "municipality"),
@@ -125,7 +128,7 @@ def normalise_name(text: str) -> str:
 
     ``"Hábmer - Hamarøy"`` -> ``"habmer hamaroy"``; ``"Ålesund"``, ``"Aalesund"`` -> ``"alesund"``.
     """
-    folded = unicodedata.normalize("NFKD", text.casefold().translate(_FOLD))
+    folded = unicodedata.normalize("NFKD", text.casefold().translate(_FOLD_INVISIBLE))
     ascii_text = "".join(ch for ch in folded if not unicodedata.combining(ch))
     # "aa" is the old spelling of "å" (Aalesund, Aarborte): fold both to "a".
     ascii_text = ascii_text.replace("aa", "a")
@@ -213,7 +216,10 @@ class _Parsed:
 _HARD_SEPARATORS = re.compile(r"[,;\n\r\t&/|]+")
 _OTHER_SEPARATORS = re.compile(r"[;\n\r\t&/|]")  # the hard ones but the comma
 _SOFT_SEPARATOR = re.compile(r"\s+(?:og|and|\+)\s+", re.IGNORECASE)
+# "Bærum, Asker, og Lier" and "Bærum og" + line break + "Asker": a conjunction left at an end.
+_DANGLING = re.compile(r"^(?:og|and|\+)\s+|\s+(?:og|and|\+)$", re.IGNORECASE)
 _NUMBER = re.compile(r"^\d+$")
+_NAME_THEN_BRACKET = re.compile(r"^(\D+?)\s*\(([^()]+)\)$")
 _NUMBER_THEN_NAME = re.compile(r"^(\d{1,4})\s*[-–:.]?\s+(\D.*)$")
 _NAME_THEN_NUMBER = re.compile(r"^(\D.*?)\s*\(\s*(\d{1,4})\s*\)$")
 _NUMBERS_BY_SPACE = re.compile(r"^\d{3,4}(?:\s+\d{3,4})+$")
@@ -410,6 +416,10 @@ class Register:
             add(whole)
             return
         whole_error = whole
+        trimmed = _DANGLING.sub("", piece)
+        if trimmed and trimmed != piece:
+            self._parse_piece(kind, trimmed, add, errors)
+            return
         parts = _soft_split(piece)
         if len(parts) < 2:
             errors.append(whole_error)
@@ -493,9 +503,25 @@ class Register:
             register=self.year,
         )
 
+    def _in_named_county(self, text: str) -> tuple[str, ...]:
+        """'Bærum (Akershus)': the municipalities of that name in the county in brackets."""
+        match = _NAME_THEN_BRACKET.match(text)
+        if match is None:
+            return ()
+        county = normalise_name(match.group(2))
+        municipalities = self._dirs["municipality"]
+        found = []
+        for number in municipalities.numbers_for_name(match.group(1)):
+            place = municipalities.by_number[number]
+            if isinstance(place, Municipality) and county in _name_forms(place.county_name):
+                found.append(number)
+        return tuple(found)
+
     def _lookup_name(self, kind: Kind, text: str) -> Place:
         directory = self._dirs[kind]
         numbers = directory.numbers_for_name(text)
+        if not numbers and kind == "municipality":
+            numbers = self._in_named_county(text)
         if len(numbers) == 1:
             return directory.by_number[numbers[0]]
         if numbers:
@@ -548,7 +574,7 @@ def get_register(year: str = "2024") -> Register:
 
 # --- organisation numbers -------------------------------------------------------------------
 
-_ORGNR_NOISE = re.compile(r"[\s.\-\u00a0\u202f\u2009\u2007]+")
+_ORGNR_NOISE = re.compile(f"[\\s.\\-\u00a0\u202f\u2009\u2007{INVISIBLE}]+")
 _ORGNR_AFFIX = re.compile(r"^(?:no)?(.*?)(?:mva)?$", re.IGNORECASE)
 
 

@@ -67,7 +67,7 @@ from tilskudd.models import (
     RejectedRow,
     Severity,
 )
-from tilskudd.money import MAX_AMOUNT, parse_decimal
+from tilskudd.money import INVISIBLE, MAX_AMOUNT, parse_decimal
 from tilskudd.reading.table import (
     DataRows,
     FormulaWithoutValue,
@@ -405,8 +405,9 @@ at all, maybe ``kr`` after, which :func:`_amount` reads as those digits (a test 
 that); the full parser takes some 100 000 instructions a text."""
 _GROUPING = re.compile("[ \u00a0\u202f]")
 
+_DROP_INVISIBLE = dict.fromkeys(map(ord, INVISIBLE))
 _SCORE = re.compile(r"^[+\-−]?\d+(?:[.,]\d+)?$")
-_SPACES = re.compile(r"[\s\u00a0\u202f\u2009\u2007]+")
+_SPACES = re.compile(f"[\\s\u00a0\u202f\u2009\u2007{INVISIBLE}]+")
 
 
 def _score(value: RawCell) -> Decimal:
@@ -1621,15 +1622,17 @@ def _given_ids(column: list[RawCell]) -> list[str | None]:
             return list(map(str, map(int, numbers)))
     elif kinds == {str}:
         ids: list[str | None] = list(map(str.strip, cast(list[str], column)))
-        if all(ids):
+        if all(ids) and all(map(str.isascii, cast(list[str], ids))):
             return ids
-    return [raw.strip() or None if type(raw) is str else _given_id(raw) for raw in column]
+    return [_given_id(raw) for raw in column]
 
 
 def _given_id(raw: RawCell) -> str | None:
-    """The id a row's cell gives (numbers without '.0'), or None when it gives none."""
+    """The id a row's cell gives (numbers without '.0', no invisible characters), or None when
+    it gives none."""
     if type(raw) is str:
-        return raw.strip() or None
+        # "S-12\u200b" pasted from a web page is S-12 to the eye: the same id, not another.
+        return (raw if raw.isascii() else raw.translate(_DROP_INVISIBLE)).strip() or None
     if type(raw) is float and raw.is_integer():
         return str(int(raw))
     if raw is None or isinstance(raw, FormulaWithoutValue):

@@ -75,6 +75,13 @@ def test_every_alias_means_its_own_field(field: str, alias: str) -> None:
         ("Prioritet", "rank"),
         ("Tema", "category"),
         ("Prosjektkostnad", "total_cost"),
+        # The total cost named the other way round or in the plural: carried through unread,
+        # it left the share-of-cost cap unapplied on every row.
+        ("Kostnad, totalt", "total_cost"),
+        ("Kostnader totalt (kr)", "total_cost"),
+        ("Totale prosjektkostnader", "total_cost"),
+        ("Totalkostnader:", "total_cost"),
+        ("Samlede kostnader", "total_cost"),
     ],
 )
 def test_headers_match_ignoring_case_spaces_punctuation_and_accents(
@@ -101,6 +108,12 @@ def test_headers_match_ignoring_case_spaces_punctuation_and_accents(
         "Requested amount (€m)",
         "Requested amount (in thousands)",
         "Totalkostnad (k)",
+        # Another currency: euros read as kroner were wrong by a factor of ten, without a word.
+        "Søkt beløp (EUR)",
+        "Omsøkt beløp (i euro)",
+        "Requested amount (€)",
+        "Totalkostnad (SEK)",
+        "Total cost (USD)",
         "Beløp",
         "Merknad",
         "",
@@ -184,6 +197,57 @@ def test_the_row_mapping_requested_and_most_fields_wins() -> None:
     assert match.index == 1
 
 
+def test_a_header_over_two_rows_maps_the_names_of_both() -> None:
+    # Names merged over both rows sit in the upper one; the amounts under a group label in the
+    # lower. The lower row alone mapped requested and total cost, and the id, applicant and
+    # score columns were read as nameless columns beside the applications.
+    rows: list[list[RawCell]] = [
+        ["Søknader 2025", None, None, None, None],
+        ["Søknadsnr", "Søker", "Beløp", None, "Poeng"],
+        [None, None, "Omsøkt", "Totalkostnad", None],
+        ["S-1", "Moss kommune", 100.0, 500.0, 5.0],
+    ]
+    match = find_header(rows)
+    assert match is not None
+    assert match.index == 2
+    assert match.fields == {
+        "id": 0,
+        "applicant": 1,
+        "requested": 2,
+        "total_cost": 3,
+        "score": 4,
+    }
+    assert match.headers == ["Søknadsnr", "Søker", "Omsøkt", "Totalkostnad", "Poeng"]
+
+
+def test_a_header_whose_upper_row_has_the_amount_takes_the_names_below_it() -> None:
+    # The upper row maps requested, so it won alone, and the lower row (with the total cost)
+    # was read as an application.
+    rows: list[list[RawCell]] = [
+        ["Søknadsnr", "Omsøkt beløp", "Kostnader", None],
+        [None, None, "Totalkostnad", "Egenandel"],
+        ["S-1", 100.0, 500.0, 400.0],
+    ]
+    match = find_header(rows)
+    assert match is not None
+    assert match.index == 1
+    assert match.fields == {"id": 0, "requested": 1, "total_cost": 2}
+
+
+def test_a_row_with_numbers_is_not_taken_for_the_second_row_of_a_header() -> None:
+    # Filled from the header, this application would map three fields ("Tema" is a category),
+    # one more than the header: only a row of text can be a header's second row.
+    rows: list[list[RawCell]] = [
+        ["Søknadsnr", "Omsøkt beløp", "Merknad", "Antall"],
+        [None, None, "Tema", 5.0],
+        ["S-2", 200_000.0, None, 3.0],
+    ]
+    match = find_header(rows)
+    assert match is not None
+    assert match.index == 0
+    assert match.fields == {"id": 0, "requested": 1}
+
+
 def test_a_single_known_word_is_not_a_header_but_requested_alone_is() -> None:
     assert find_header([["Søker", "Navn"], ["Moss", "x"]]) is None
     match = find_header([["Navn", "Søkt beløp"], ["Moss", 5.0]])
@@ -218,6 +282,12 @@ def test_cell_text(value: object, text: str) -> None:
 def test_a_note_naming_only_the_currency_or_a_remark_is_not_a_scale(header: str) -> None:
     assert scale_note(header) is None
     assert match_field(header) == "requested"
+
+
+def test_a_field_of_kroner_in_another_currency_is_held_for_an_error() -> None:
+    match = map_header(0, ["ID", "Søkt beløp (EUR)", "Totalkostnad (€)", "Kurs (EUR)"])
+    assert match.scaled == {1: ("requested", "(EUR)"), 2: ("total_cost", "(€)")}
+    assert match.extra[3] == "Kurs (EUR)"
 
 
 def test_a_field_of_kroner_stated_in_a_scale_is_held_for_an_error_not_carried() -> None:

@@ -68,6 +68,59 @@ def test_a_totals_row_is_skipped_with_a_warning(label: str) -> None:
     assert issue.location.cell == "Søknader!row 3"
 
 
+def test_notes_below_the_totals_row_are_skipped_with_one_warning() -> None:
+    # A note under the sum was an application without an amount: an error, and a rejected
+    # "application" named "Merknad: ..." in the award list.
+    table = _table(
+        [
+            ["ID", "Søker", "Søkt beløp"],
+            ["A-1", "Moss kommune", 100.0],
+            ["A-2", "Rygge kommune", 200.0],
+            ["Sum", None, 300.0],
+            ["Merknad: beløp i hele kroner"],
+            [],
+            [None, "Saksbehandler: Kari Nordmann", " "],
+            ["A-3", "Råde kommune", 50.0],  # an amount: an application, wherever it stands
+        ]
+    )
+    assert [n for n, _ in table.rows] == [2, 3, 8]
+    assert _codes(table) == [
+        "read.totals_row_skipped",
+        "read.blank_rows_skipped",
+        "read.notes_below_totals_skipped",
+    ]
+    notes = table.issues[-1]
+    assert notes.severity is Severity.WARNING
+    assert notes.params == {"count": 2, "rows": ["5", "7"]}
+
+
+def test_the_header_repeated_among_the_applications_is_skipped_with_one_warning() -> None:
+    # Two exports pasted one under the other: the second header row was an application with
+    # an error in every cell, and a rejected "Søknadsnr" in the award list.
+    header = ["Søknadsnr", "Søker", "Søkt beløp", "Merknad"]
+    table = _table(
+        [
+            header,
+            ["A-1", "Moss kommune", 100.0, None],
+            [*header[:3], None],
+            ["A-2", "Rygge kommune", 200.0, None],
+            ["Søknadsnr", "Søker", "Søkt beløp", "Søkt beløp"],
+            ["Søknadsnr", "Rygge", "Søkt beløp", None],  # not the header: an application
+        ]
+    )
+    assert [n for n, _ in table.rows] == [2, 4, 6]
+    assert _codes(table) == ["read.header_repeated_skipped"]
+    assert table.issues[0].params == {"count": 2, "rows": ["3", "5"]}
+
+
+def test_a_row_without_an_amount_above_the_totals_row_is_kept() -> None:
+    table = _table(
+        [["ID", "Søker", "Søkt beløp"], ["A-1", "Moss", 1.0], ["A-2", "Rygge", None], ["Sum"]]
+    )
+    assert [n for n, _ in table.rows] == [2, 3]
+    assert _codes(table) == ["read.totals_row_skipped"]
+
+
 def test_a_totals_label_in_the_applicant_column_counts_when_the_id_is_empty() -> None:
     table = _table([["ID", "Søker", "Søkt beløp"], ["A-1", "Moss", 1.0], [None, "Totalt", 1.0]])
     assert [n for n, _ in table.rows] == [2]

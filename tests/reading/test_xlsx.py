@@ -84,6 +84,31 @@ def test_merged_cells_keep_their_value_top_left(tmp_path: Path) -> None:
     assert list(read_table(path).rows) == [(2, ["Moss og Rygge", None, 100.0])]
 
 
+def test_a_header_merged_over_two_rows_is_read_whole(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.append(["Søknadsnr", "Søker", "Org.nr.", "Beløp", None, "Poeng"])
+    ws.append([None, None, None, "Omsøkt", "Totalkostnad", None])
+    for cells in ("A1:A2", "B1:B2", "C1:C2", "D1:E1", "F1:F2"):
+        ws.merge_cells(cells)
+    ws.append(["S-1", "Moss kommune", "974760673", 100_000, 500_000, 5])
+    path = tmp_path / "to_rader.xlsx"
+    book.save(path)
+
+    result = validate(read_table(path))
+    assert not result.issues
+    (app,) = result.applications
+    assert (app.id, app.applicant, app.orgnr, app.requested, app.total_cost, app.score) == (
+        "S-1",
+        "Moss kommune",
+        "974760673",
+        100_000,
+        500_000,
+        5,
+    )
+
+
 def test_default_sheet_is_the_first_visible_one_with_a_header(make_xlsx: MakeXlsx) -> None:
     path = make_xlsx(
         sheets={
@@ -97,6 +122,41 @@ def test_default_sheet_is_the_first_visible_one_with_a_header(make_xlsx: MakeXls
     table = read_table(path)
     assert table.sheet == "Søknader"
     assert len(table.rows) == 2
+
+
+def test_an_instructions_sheet_listing_the_amount_column_is_passed_over(
+    make_xlsx: MakeXlsx,
+) -> None:
+    # The row "Søkt beløp | i hele kroner" is a header with the amount requested: the
+    # instructions were read as the applications, and the sheet of applications never was.
+    path = make_xlsx(
+        sheets={
+            "Veiledning": [
+                ["Kolonne", "Forklaring"],
+                ["Søknadsnr", "unikt nummer for søknaden"],
+                ["Søkt beløp", "i hele kroner"],
+                ["Poeng", "1 til 6"],
+            ],
+            "Søknader": [HEADER, *ROWS],
+        }
+    )
+    table = read_table(path)
+    assert table.sheet == "Søknader"
+    assert len(table.rows) == 2
+
+
+def test_a_sheet_whose_header_has_the_amount_alone_is_read_when_no_other_has_more(
+    make_xlsx: MakeXlsx,
+) -> None:
+    path = make_xlsx(
+        sheets={
+            "Oversikt": [["Søker", "Prosjekt"], ["Moss", "Arkiv"]],
+            "Beløp": [["Søkt beløp"], [100_000], [200_000]],
+        }
+    )
+    table = read_table(path)
+    assert table.sheet == "Beløp"
+    assert table.fields == {"requested": 0}
 
 
 @pytest.mark.parametrize("sheet", ["Andre", 2, "2", "andre"])

@@ -114,6 +114,13 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "Total prosjektkostnad",
         "Totale kostnader",
         "Samlet kostnad",
+        "Samlede kostnader",
+        "Kostnad totalt",
+        "Kostnader totalt",
+        "Totalkostnader",
+        "Total kostnad",
+        "Prosjektkostnader",
+        "Totale prosjektkostnader",
         "Total cost",
         "Project cost",
         "Total project cost",
@@ -166,9 +173,12 @@ _NOT_ALNUM = re.compile(r"[\W_]+")
 _BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 # A bracket that states a scale changes what the numbers mean: keep it. "(1000 kr)", "(1 000)",
 # "[MNOK]", "(tkr)", "(mill. kr)", "(T kr)", "(M NOK)", "(mln)", "(mio.)", "(€m)", "(k)", "(in
-# thousands)". A bracket that only names the currency ("(kr)", "(NOK)", "(totalt, kr)") does not.
+# thousands)". So does another currency than kroner ("(EUR)", "(€)", "(i euro)", "(SEK)"): euros
+# read as kroner would be wrong by a factor of ten. A bracket that only names the currency
+# ("(kr)", "(NOK)", "(totalt, kr)") does not.
 _SCALE = re.compile(
     r"\d{3}|mill|mrd|milliard|tusen|thousand|million|billion|\bmln\b|\bmio\b|\bbn\b"
+    r"|\b(?:eur|euro|euros|sek|dkk|isk|usd|gbp|chf)\b|[€$£]"
     r"|\b[mtk]\s*(?:kr|nok|eur|usd|gbp|sek|dkk)(?![a-zæøå])|\b[mtk]\s*[€$£]|[€$£]\s*[mtk]\b"
     r"|\b[mtk]\b",
     re.IGNORECASE,
@@ -230,6 +240,10 @@ def _match(header: str, column_map: Mapping[str, str] | None) -> tuple[str | Non
         for form in forms:
             if form in column_map:
                 return column_map[form], True
+    if ("(" in header or "[" in header) and scale_note(header) is not None:
+        # "Requested amount (€)" reads "requestedamount" without its punctuation: a note of
+        # symbols alone must not let the header match as if it had none.
+        forms = forms[1:]
     for form in forms:
         if form in _ALIAS_INDEX:
             return _ALIAS_INDEX[form], False
@@ -353,18 +367,49 @@ def find_header(
     """The best header row among the first ``scan`` rows, or None if no row is recognisable.
 
     Best means: maps ``requested`` first, then the most fields, then the earliest row.
+
+    A header may take two rows: a name written (or merged) over both, beside names that sit in
+    the lower row under a group label (``Beløp`` over ``Omsøkt`` and ``Totalkostnad``). A text
+    row that maps a field by itself is also tried with its empty cells filled from the text of
+    the row above; it is the header row when that maps more fields than either row alone.
     """
     best: HeaderMatch | None = None
+    above: Sequence[RawCell] | None = None
     for index, cells in enumerate(rows[:scan]):
         if all(c is None or c == "" for c in cells):
+            above = None
             continue
         match = map_header(index, cells, column_map)
-        if not match.recognisable:
-            continue
-        key = (match.has_required, match.score)
-        if best is None or key > (best.has_required, best.score):
-            best = match
+        candidates = [match]
+        if above is not None and match.mapped_by:
+            filled = _filled_from(cells, above)
+            if filled is not None:
+                candidates.append(map_header(index, filled, column_map))
+        above = cells
+        for candidate in candidates:
+            if not candidate.recognisable:
+                continue
+            key = (candidate.has_required, candidate.score)
+            if best is None or key > (best.has_required, best.score):
+                best = candidate
     return best
+
+
+def _filled_from(cells: Sequence[RawCell], above: Sequence[RawCell]) -> list[RawCell] | None:
+    """``cells`` with each empty cell taken from the text above it; None when ``cells`` holds
+    anything but text (a data row) or nothing is filled."""
+    filled: list[RawCell] = []
+    changed = False
+    for i, cell in enumerate(cells):
+        if cell is not None and not isinstance(cell, str):
+            return None
+        upper = above[i] if i < len(above) else None
+        if (cell is None or not cell.strip()) and isinstance(upper, str) and upper.strip():
+            filled.append(upper)
+            changed = True
+        else:
+            filled.append(cell)
+    return filled if changed else None
 
 
 def normalize_column_map(column_map: Mapping[str, str]) -> dict[str, str]:

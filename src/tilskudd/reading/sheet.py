@@ -6,7 +6,9 @@ finds the header in it, reports a header it cannot use, and keeps the data rows:
 (``Sum``, ``Totalt``, ``I alt`` ...) and blank rows are skipped with a warning; blank rows after
 the last application are not worth one. A totals row without a label is known by its amount: a
 row with no id, applicant or project whose amount requested is exactly the sum of those of at
-least two rows above it (a ``=SUM(...)`` under the amounts) is skipped with a warning too.
+least two rows above it (a ``=SUM(...)`` under the amounts) is skipped with a warning too. Below
+a totals row, rows without an amount requested are notes, skipped with one warning; so are rows
+that repeat the header row.
 """
 
 from __future__ import annotations
@@ -253,6 +255,14 @@ def _blank(cells: Sequence[RawCell], width: int, formulas: Mapping[int, int], in
     return cells.count(None) + formulas.get(index, 0) == width
 
 
+def _repeats_header(cells: Sequence[RawCell], match: HeaderMatch) -> bool:
+    """Every column that maps a field holds its header's text again."""
+    return all(
+        normalize_header(cell_text(cells[i])) == normalize_header(match.headers[i])
+        for i in match.mapped_by
+    )
+
+
 def build_table(
     grid: Grid,
     match: HeaderMatch,
@@ -283,6 +293,10 @@ def build_table(
     numbers: list[int] = []
     kept: list[list[RawCell]] = []
     blanks: list[int] = []
+    notes: list[int] = []
+    repeated: list[int] = []
+    header_amount = match.headers[requested]
+    below_totals = False
     above = _SumAbove(requested)
     # The loop runs once per row of a possibly 100k-row sheet: cheap tests first, no calls.
     for index in range(match.index + 1, last + 1):
@@ -297,9 +311,22 @@ def build_table(
                 continue
             # The totals label is the first cell up to the last identifying column.
             value = next((c for c in cells[1:limit] if c is not None), None)
+        if cells[requested] == header_amount and _repeats_header(cells, match):
+            # The header again: two exports pasted one under the other, or a printout's
+            # header repeated on each page.
+            repeated.append(index + 1)
+            continue
+        if below_totals:
+            # Under the totals row, a row without an amount requested is a note ("Merknad:
+            # beløp i hele kroner", "Saksbehandler: ..."), not an application missing one.
+            amount = cells[requested]
+            if amount is None or (amount.__class__ is str and not amount.strip()):
+                notes.append(index + 1)
+                continue
         if value.__class__ is str and (value[:1] in _TOTAL_INITIALS or value[:1].isspace()):
             label = _totals_label(value)
             if label is not None:
+                below_totals = True
                 issues.append(
                     Issue(
                         severity=Severity.WARNING,
@@ -317,6 +344,7 @@ def build_table(
                 break
         else:
             if len(kept) >= 2 and above.is_sum(cells[requested], kept):
+                below_totals = True
                 issues.append(
                     Issue(
                         severity=Severity.WARNING,
@@ -341,6 +369,25 @@ def build_table(
                 code="read.blank_rows_skipped",
                 params={"count": len(blanks), "rows": _ranges(blanks)},
                 location=Location(file=file, sheet=sheet, row=blanks[0]),
+            )
+        )
+
+    if repeated:
+        issues.append(
+            Issue(
+                severity=Severity.WARNING,
+                code="read.header_repeated_skipped",
+                params={"count": len(repeated), "rows": _ranges(repeated)},
+                location=Location(file=file, sheet=sheet, row=repeated[0]),
+            )
+        )
+    if notes:
+        issues.append(
+            Issue(
+                severity=Severity.WARNING,
+                code="read.notes_below_totals_skipped",
+                params={"count": len(notes), "rows": _ranges(notes)},
+                location=Location(file=file, sheet=sheet, row=notes[0]),
             )
         )
 

@@ -655,8 +655,11 @@ def read_workbook(
             candidates = visible or [m.name for m in worksheets]
 
         scanner = _SCANNERS.get(sniffed.format)
-        # The first sheet whose header has the requested amount; else the first with a header.
+        # The first sheet whose header has the requested amount and another field; else the
+        # first whose header has the amount alone (an instructions sheet that lists the columns
+        # one to a row has a row "Søkt beløp | i hele kroner"); else the first with a header.
         chosen: tuple[str, Grid, HeaderMatch, _SheetExtras] | None = None
+        amount_alone: tuple[str, Grid, HeaderMatch, _SheetExtras] | None = None
         first_grid: tuple[str, Grid] | None = None
         for name in candidates:
             grid, extras = _read_sheet(book, path, name, scanner, file, sniffed, t)
@@ -667,11 +670,16 @@ def read_workbook(
                 if sheet is not None:
                     raise header_problem(grid, file, name, t)
                 continue
-            if match.has_required or sheet is not None:
+            if sheet is not None or (match.has_required and match.score >= 2):
                 chosen = (name, grid, match, extras)
+                amount_alone = None
                 break
-            if chosen is None:
+            if match.has_required:
+                if amount_alone is None:
+                    amount_alone = (name, grid, match, extras)
+            elif chosen is None:
                 chosen = (name, grid, match, extras)
+        chosen = amount_alone or chosen
         if chosen is not None:
             name, grid, match, extras = chosen
             issues.extend(_merge_warnings(extras.merges, match.index + 1, file, name))

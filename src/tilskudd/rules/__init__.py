@@ -25,16 +25,16 @@ from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 from tilskudd.errors import PolicyError
-from tilskudd.models import Allocation, Application, Policy
+from tilskudd.models import DECISIONS_CHECKED, Allocation, Application, Policy, Reason
 from tilskudd.money import MAX_AMOUNT
-from tilskudd.rules.common import check_unique_ids
+from tilskudd.rules.common import check_unique_ids, make_reason, natural_key
 from tilskudd.rules.lottery import allocate_lottery
 from tilskudd.rules.overrides import allocate_with_overrides
 from tilskudd.rules.proportional import allocate_proportional
 from tilskudd.rules.quotas import Given, refuse_quotas
 from tilskudd.rules.ranked import allocate_ranked
 
-__all__ = ["RULES", "Rule", "allocate"]
+__all__ = ["RULES", "Rule", "allocate", "share_of_cost_note"]
 
 
 class Rule(Protocol):
@@ -112,6 +112,54 @@ def allocate(
     if policy.rule == "proportional":
         refuse_quotas(policy)
     # Officers' manual overrides first, the same way for every rule (tilskudd.rules.overrides).
-    return allocate_with_overrides(
+    result = allocate_with_overrides(
         rule, applications, budget, policy, prior_by_orgnr=prior_by_orgnr
+    )
+    note = share_of_cost_note(applications, policy)
+    if note is None:
+        return result
+    # The same checked decisions with one note more: the model need not walk them again.
+    return Allocation.model_validate(
+        {**dict(result), "notes": (*result.notes, note)},
+        context={DECISIONS_CHECKED: result.decisions},
+    )
+
+
+SHOWN_IDS = 10
+"""How many of the applications without a total cost :func:`share_of_cost_note` names."""
+
+
+def share_of_cost_note(applications: Sequence[Application], policy: Policy) -> Reason | None:
+    """A round-level note when ``max_share_of_cost`` could not be applied to some applications.
+
+    Each such application's reasons say so (``reason.cap.share_of_cost_unknown``), but one
+    reason among many in a long list is easily missed, and when no application has a total cost
+    the likely cause is a column tilskudd did not recognise: the note says that, once, under the
+    award table and in every output. ``None`` when the policy has no such cap or every
+    application has a total cost.
+    """
+    share = policy.max_share_of_cost
+    if share is None:
+        return None
+    missing = [a.id for a in applications if a.total_cost is None]
+    if not missing:
+        return None
+    if len(missing) == len(applications):
+        return make_reason("note.share_of_cost_unknown_all", share=share, total=len(missing))
+    shown = sorted(missing, key=natural_key)[:SHOWN_IDS]
+    if len(shown) < len(missing):
+        return make_reason(
+            "note.share_of_cost_unknown_many",
+            share=share,
+            count=len(missing),
+            total=len(applications),
+            shown=len(shown),
+            ids=shown,
+        )
+    return make_reason(
+        "note.share_of_cost_unknown",
+        share=share,
+        count=len(missing),
+        total=len(applications),
+        ids=shown,
     )

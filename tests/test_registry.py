@@ -434,3 +434,31 @@ def test_fast_orgnr_check_accepts_only_what_stdnum_accepts(text: str) -> None:
         assert validate_orgnr(text) == text
     elif len(text) == 9 and text.isascii() and text.isdigit():
         assert not orgnr.is_valid(text)
+
+
+@pytest.mark.parametrize(
+    ("cell", "found", "once"),
+    [
+        ("Sande", ["1514"], ["0713 Sande (Vestfold)", "1514 Sande (Møre og Romsdal)"]),
+        ("Bø, Bærum", ["1867", "3201"], ["0821 Bø (Telemark)", "1867 Bø (Nordland)"]),
+        ("Os og Asker", ["3430", "3203"], ["0441 Os (Hedmark)", "1243 Os (Hordaland)"]),
+    ],
+)
+def test_a_name_that_meant_several_municipalities_in_2009_is_found_with_a_warning(
+    cell: str, found: list[str], once: list[str]
+) -> None:
+    # An old sheet's "Sande" may be Sande in Vestfold, merged into Holmestrand in 2020; in the
+    # 2024 numbering the name is only Sande in Møre og Romsdal. It was taken for that one
+    # without a word.
+    from tilskudd.registry import get_register
+
+    register = get_register("2024")
+    places, problems = register.find_municipalities(cell)
+    assert [m.number for m in places] == found
+    assert [(p.code, p.warning) for p in problems] == [("municipality_name_meant_more", True)]
+    assert problems[0].params["candidates"] == once
+    # The fast path leaves such a cell to the full parser, which gives the warning.
+    assert register.municipality_numbers(cell) is None
+    # By number, or by a name that meant one municipality then too, there is nothing to say.
+    assert register.find_municipalities("1514, Bærum")[1] == ()
+    assert register.municipality_numbers("1514, Bærum") == (("1514", "3201"), ("15", "32"))

@@ -36,6 +36,7 @@ __all__ = [
     "OrgnrError",
     "Register",
     "RegistryError",
+    "RegistryWarning",
     "get_register",
     "is_plain_valid_orgnr",
     "normalise_name",
@@ -89,10 +90,20 @@ class RegistryError(TilskuddError, LookupError):
     def __str__(self) -> str:
         return _message(self.code, self.params)
 
+    warning = False
+    """A place was found; the problem is something the reader should know (a warning)."""
+
     @property
     def is_unknown(self) -> bool:
         """True when the text was not recognised at all (as opposed to ambiguous or misplaced)."""
         return self.code.endswith(("_unknown", "_unknown_nohint"))
+
+
+class RegistryWarning(RegistryError):  # noqa: N818  # raised never; collected with the errors
+    """A name found in the register that meant more than one place in the other numbering
+    (``Sande``: one municipality in 2024, two in 2009): the place is used, and the reader told."""
+
+    warning = True
 
 
 class OrgnrError(TilskuddError, ValueError):
@@ -262,6 +273,8 @@ class Register:
         # Items of municipality cells known to be one municipality, by their text as written:
         # every number to start with, then each item the full parser has resolved.
         self._quick: dict[str, Municipality] = dict(self.municipalities)
+        # Names found here that meant several places in the other numbering, by the text.
+        self._other_meanings: dict[tuple[Kind, str], RegistryWarning] = {}
 
     def __repr__(self) -> str:
         return f"Register({self.year!r})"
@@ -337,6 +350,8 @@ class Register:
                 found = self._resolve("municipality", item)
                 if not isinstance(found, Municipality):
                     return None
+                if ("municipality", item) in self._other_meanings:
+                    return None  # found, with a warning the full parser gives
                 place = found
                 if len(quick) < 200_000:
                     quick[item] = place
@@ -388,6 +403,7 @@ class Register:
             hit = known.get((kind, piece))
             if hit is not None and not isinstance(hit, RegistryError):
                 add(hit)  # the common case: a name or number seen before
+                self._other_meaning(kind, piece, errors)
                 continue
             if _NUMBERS_BY_SPACE.match(piece):
                 items: list[str] = piece.split()
@@ -410,10 +426,18 @@ class Register:
                 self._items[key] = hit
         return hit
 
+    def _other_meaning(self, kind: Kind, text: str, errors: list[RegistryError]) -> None:
+        """Add the warning for ``text`` found here if it named several places in the other
+        numbering (:meth:`_lookup_name`)."""
+        warning = self._other_meanings.get((kind, text))
+        if warning is not None:
+            errors.append(warning)
+
     def _parse_piece(self, kind: Kind, piece: str, add: Any, errors: list[RegistryError]) -> None:
         whole = self._resolve(kind, piece)
         if not isinstance(whole, RegistryError):
             add(whole)
+            self._other_meaning(kind, piece, errors)
             return
         whole_error = whole
         trimmed = _DANGLING.sub("", piece)
@@ -426,6 +450,7 @@ class Register:
             return
         # Greedy longest match over the " og "-separated parts: "Evje og Hornnes og Vennesla".
         results: list[Place | RegistryError] = []
+        texts: list[str] = []
         i = 0
         while i < len(parts):
             for j in range(len(parts), i, -1):
@@ -433,6 +458,7 @@ class Register:
                 result = self._resolve(kind, text)
                 if not isinstance(result, RegistryError) or j == i + 1:
                     results.append(result)
+                    texts.append(text)
                     i = j
                     break
         if all(isinstance(r, RegistryError) and r.is_unknown for r in results):
@@ -440,11 +466,12 @@ class Register:
             # did-you-mean ("Evje og Hornes" -> Evje og Hornnes) is the most helpful.
             errors.append(whole_error)
             return
-        for result in results:
+        for result, text in zip(results, texts, strict=True):
             if isinstance(result, RegistryError):
                 errors.append(result)
             else:
                 add(result)
+                self._other_meaning(kind, text, errors)
 
     # --- the lookups proper -------------------------------------------------------------------
 
@@ -520,6 +547,23 @@ class Register:
     def _lookup_name(self, kind: Kind, text: str) -> Place:
         directory = self._dirs[kind]
         numbers = directory.numbers_for_name(text)
+        if len(numbers) == 1:
+            place = directory.by_number[numbers[0]]
+            # A name that meant several places in the other numbering (Sande, Bø, Os, Nes:
+            # one municipality each since 2020, two in 2009) may be the other one in an old
+            # sheet: found, with a warning (validation shows it for the cell).
+            other = get_register(self.other_year)._dirs[kind]
+            meanings = other.numbers_for_name(text)
+            if len(meanings) > 1:
+                self._other_meanings[(kind, text)] = RegistryWarning(
+                    f"{kind}_name_meant_more",
+                    item=text,
+                    found=f"{place.number} {place.name}",
+                    register=self.year,
+                    other_register=other.year,
+                    candidates=other.describe(meanings),
+                )
+            return place
         if not numbers and kind == "municipality":
             numbers = self._in_named_county(text)
         if len(numbers) == 1:

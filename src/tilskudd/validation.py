@@ -1085,7 +1085,15 @@ class _Checker:
         if type(value) is str:
             self._places[value] = result
         for problem in problems:
-            self.add(row, "municipalities", problem.code, _params(problem), value=value)
+            severity = Severity.WARNING if problem.warning else Severity.ERROR
+            self.add(
+                row,
+                "municipalities",
+                problem.code,
+                _params(problem),
+                value=value,
+                severity=severity,
+            )
         return result
 
     def check_county(self, row: _Row, value: RawCell, derived: tuple[str, ...]) -> tuple[str, ...]:

@@ -533,3 +533,22 @@ def test_explain_of_a_repeated_id_offers_each_row_first() -> None:
     code, out, err = invoke("explain", broken, "F-15 (row 18)", "-b", "5M")
     assert code == 0, err
     assert out.startswith("Justification for application F-15 (A18)")
+
+
+def test_an_old_sheets_sande_is_read_with_a_warning_that_names_both(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Søknadsnr.", "Søker", "Omsøkt beløp", "Poeng", "Kommuner"])
+    sheet.append(["A", "Sande kommune", 100_000, 5, "Sande"])
+    sheet.append(["B", "Bærum kommune", 100_000, 4, "Bærum"])
+    path = tmp_path / "gammel.xlsx"
+    book.save(path)
+    code, out, _ = invoke("check", path, "--lang", "nb")
+    assert code == 0  # a warning: the applications are valid
+    flat = " ".join(out.split())
+    assert (
+        "'Sande' leses som 1514 Sande i 2024-inndelingen; i 2009-inndelingen var det flere med "
+        "det navnet: 0713 Sande (Vestfold) og 1514 Sande (Møre og Romsdal)." in flat
+    )
+    assert "skriv nummeret og bruk --register 2009" in flat

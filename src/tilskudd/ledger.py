@@ -37,6 +37,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from decimal import Decimal
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -481,21 +482,32 @@ class RoundContext:
         """The earlier award of the same application (same id, or same orgnr and project title),
         and how it matched (``"id"`` or ``"orgnr_project"``); None if it is new. ``by_id=False``
         for an id made from a row number (:func:`generated_ids`), which names no application."""
-        for prior in self.prior:
-            if (
-                by_id
-                and prior.application_id == application.id
-                and same_application_by_id(
+        by_application, by_project = self._prior_index
+        if by_id:
+            for prior in by_application.get(application.id, ()):
+                if same_application_by_id(
                     prior.orgnr, prior.project, application.orgnr, application.project
-                )
-            ):
-                return prior, "id"
+                ):
+                    return prior, "id"
         if application.orgnr and application.project:
-            title = normalise_title(application.project)
-            for prior in self.prior:
-                if prior.orgnr == application.orgnr and normalise_title(prior.project) == title:
-                    return prior, "orgnr_project"
+            found = by_project.get((application.orgnr, normalise_title(application.project)))
+            if found is not None:
+                return found, "orgnr_project"
         return None
+
+    @cached_property
+    def _prior_index(
+        self,
+    ) -> tuple[dict[str, list[PriorAward]], dict[tuple[str | None, str], PriorAward]]:
+        """The earlier awards by application id (in order) and the first by (orgnr, title),
+        made once per context. Walking every earlier award for each application took about
+        25 minutes of CPU for a round of 100 000 applications against 12 000 earlier awards."""
+        by_application: dict[str, list[PriorAward]] = defaultdict(list)
+        by_project: dict[tuple[str | None, str], PriorAward] = {}
+        for prior in self.prior:
+            by_application[prior.application_id].append(prior)
+            by_project.setdefault((prior.orgnr, normalise_title(prior.project)), prior)
+        return dict(by_application), by_project
 
 
 @dataclass(frozen=True)

@@ -1383,9 +1383,18 @@ class Ledger:
         ]
 
     def _entry_problem(
-        self, seq: int, expected: int, kind: str, body: str, prev_hash: str, stored: str, prev: str
+        self,
+        seq: int,
+        expected: int,
+        kind: str,
+        body: str,
+        prev_hash: str,
+        stored: str,
+        prev: str,
+        tables: Mapping[str, _TableRows],
     ) -> tuple[Phrase, int] | None:
-        """Why chain entry ``seq`` is not what tilskudd wrote, and the entry to name; or None."""
+        """Why chain entry ``seq`` is not what tilskudd wrote, and the entry to name; or None.
+        ``tables``: each recorded table's rows, read in step with the chain."""
         if seq != expected:
             return Phrase("ledger.error.chain_missing", seq=expected, next=seq), expected
         if prev_hash != prev:
@@ -1395,9 +1404,13 @@ class Ledger:
         if kind not in _TABLES:
             return Phrase("ledger.error.chain_kind", seq=seq, kind=repr(kind)), seq
         columns = _COLUMNS[kind]
-        row = self._conn.execute(
-            f"SELECT {', '.join(columns)} FROM {_TABLES[kind]} WHERE seq = ?", (seq,)
-        ).fetchone()
+        rows = tables.get(kind)
+        if rows is not None:
+            row = rows.take(seq)
+        else:  # an amendment entry in a ledger without the table: SQLite says so, as before
+            row = self._conn.execute(
+                f"SELECT {', '.join(columns)} FROM {_TABLES[kind]} WHERE seq = ?", (seq,)
+            ).fetchone()
         what = Phrase(f"ledger.error.kind_{kind}")
         if row is None:
             return (
@@ -1423,38 +1436,85 @@ class Ledger:
         """
         prev = GENESIS
         count = 0
-        seen: dict[str, set[int]] = defaultdict(set)
-        rows = self._conn.execute("SELECT seq, kind, body, prev_hash, hash FROM chain ORDER BY seq")
-        for seq, kind, body, prev_hash, stored in rows:
-            found = self._entry_problem(seq, count + 1, kind, body, prev_hash, stored, prev)
-            if found is not None:
-                return ChainReport(
-                    entries=count,
-                    head=prev,
-                    ok=False,
-                    first_bad=found[1],
-                    problem=str(found[0]),
-                    problem_phrase=found[0],
+        # Each table is read once in seq order beside the chain: one query per entry was a third
+        # of the check's time at 100 000 entries.
+        tables = {
+            kind: _TableRows(self._conn, kind)
+            for kind in _TABLES
+            if kind != "amendment" or self.has_amendments()
+        }
+        try:
+            rows = self._conn.execute(
+                "SELECT seq, kind, body, prev_hash, hash FROM chain ORDER BY seq"
+            )
+            for seq, kind, body, prev_hash, stored in rows:
+                found = self._entry_problem(
+                    seq, count + 1, kind, body, prev_hash, stored, prev, tables
                 )
-            count += 1
-            seen[kind].add(seq)
-            prev = stored
-        for kind, table in _TABLES.items():
-            if kind == "amendment" and not self.has_amendments():
-                continue
-            extra = self._conn.execute(f"SELECT seq FROM {table} ORDER BY seq").fetchall()
-            stray = [s for (s,) in extra if s not in seen[kind]]
-            if stray:
-                problem = Phrase("ledger.error.chain_stray", table=table, seq=stray[0])
-                return ChainReport(
-                    entries=count,
-                    head=prev,
-                    ok=False,
-                    first_bad=stray[0],
-                    problem=str(problem),
-                    problem_phrase=problem,
-                )
+                if found is not None:
+                    rows.close()
+                    return ChainReport(
+                        entries=count,
+                        head=prev,
+                        ok=False,
+                        first_bad=found[1],
+                        problem=str(found[0]),
+                        problem_phrase=found[0],
+                    )
+                count += 1
+                prev = stored
+            for kind, table_rows in tables.items():
+                stray = table_rows.first_stray()
+                if stray is not None:
+                    problem = Phrase("ledger.error.chain_stray", table=_TABLES[kind], seq=stray)
+                    return ChainReport(
+                        entries=count,
+                        head=prev,
+                        ok=False,
+                        first_bad=stray,
+                        problem=str(problem),
+                        problem_phrase=problem,
+                    )
+        finally:
+            for table_rows in tables.values():
+                table_rows.close()
         return ChainReport(entries=count, head=prev, ok=True)
+
+
+class _TableRows:
+    """A recorded table's rows in seq order, taken one by one as the chain's entries name them:
+    the rows no entry of their kind names are strays (the first one is kept)."""
+
+    def __init__(self, conn: sqlite3.Connection, kind: str) -> None:
+        self._cursor = conn.execute(
+            f"SELECT seq, {', '.join(_COLUMNS[kind])} FROM {_TABLES[kind]} ORDER BY seq"
+        )
+        self._rows: Iterator[tuple[Any, ...]] = iter(self._cursor)
+        self._next: tuple[Any, ...] | None = next(self._rows, None)
+        self._stray: int | None = None
+
+    def take(self, seq: int) -> tuple[Any, ...] | None:
+        """The row of entry ``seq`` (its columns after seq), or None when the table has none."""
+        row = self._next
+        while row is not None and row[0] < seq:
+            if self._stray is None:
+                self._stray = row[0]
+            row = next(self._rows, None)
+        if row is None or row[0] != seq:
+            self._next = row
+            return None
+        self._next = next(self._rows, None)
+        return row[1:]
+
+    def first_stray(self) -> int | None:
+        """The lowest seq of a row that no entry of the chain named (after the whole chain)."""
+        if self._stray is not None:
+            return self._stray
+        return None if self._next is None else int(self._next[0])
+
+    def close(self) -> None:
+        """End the read (a statement left open would hold the table in the caller's write)."""
+        self._cursor.close()
 
 
 @contextmanager

@@ -963,6 +963,49 @@ def test_a_withdrawn_award_does_not_count_as_funded(
     assert context.budget == 140_000
 
 
+def test_a_rounds_context_is_what_the_recorded_awards_say_now_without_reading_them_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Earlier awards and what is committed, as of each entry: amended and withdrawn amounts
+    count as they stood then. Read without making every award's record (decoding each one's
+    municipalities was a third of a commit's check at 100 000 awards)."""
+    programme = make_programme(tmp_path, frame="400 000", budget2='budget = "100 000"')
+    programme = programme.model_copy(
+        update={"rounds": (*programme.rounds, Round(number=3, budget=100_000))}
+    )
+    r1 = write_csv(tmp_path / "r1.csv", ROUND_1)
+    r2 = write_csv(tmp_path / "r2.csv", ROUND_2)
+    path = tmp_path / "ledger.sqlite"
+    commit(path, programme, 1, r1)  # entries 1-4
+    lg.amend(path, programme, "A-1", 50_000, "cut")  # 5
+    lg.withdraw(path, programme, "A-2", "withdrew")  # 6
+    commit(path, programme, 2, r2)  # 7-10
+    lg.amend(path, programme, "B-3", 45_000, "cut", round=2)  # 11
+    expected = {}
+    with Ledger.open(path, write=False) as opened:
+        for before in (None, 5, 6, 7, 11, 12):
+            awards = opened.awards(before=before)
+            prior = [
+                (a.round, a.application_id, a.orgnr, a.project, a.current)
+                for a in awards
+                if a.round != 3 and a.current > 0
+            ]
+            expected[before] = (sum(a.current for a in awards), prior)
+    assert expected[None][0] == expected[12][0] != expected[7][0]
+
+    def whole_records(*args: object, **kwargs: object) -> None:
+        raise AssertionError("round_context made every award's record")
+
+    monkeypatch.setattr(Ledger, "awards", whole_records)
+    with Ledger.open(path, write=False) as opened:
+        for before, (committed, prior) in expected.items():
+            context = opened.round_context(programme, 3, before=before)
+            assert context.committed == committed
+            assert [
+                (p.round, p.application_id, p.orgnr, p.project, p.amount) for p in context.prior
+            ] == prior
+
+
 def test_history_by_orgnr_and_by_id(setup: tuple[Path, Programme, Path, Path]) -> None:
     ledger_path, programme, r1, r2 = setup
     commit(ledger_path, programme, 1, r1)

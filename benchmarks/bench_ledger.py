@@ -13,6 +13,8 @@ timed, each as ``tilskudd`` does it:
 - **commit r1**: ``commit_round`` of round 1 into a new ledger (``allocate --round 1 --commit``);
 - **commit r2**: ``commit_round`` of round 2 into a copy of a ledger that holds round 1: the chain
   check, the frame, and the funded-twice check against round 1's awards;
+- **check2**: that funded-twice check alone (``Ledger._refuse_funded_since``, which reads the
+  awards standing in the ledger and looks up every funded decision of round 2 among them);
 - **status**: ``ledger.status`` on the two-round ledger (it checks the hash chain too);
 - **chain**: ``Ledger.verify_chain``, the hash-chain check of ``tilskudd verify`` and ``status``;
 - **history**: ``ledger.history`` by organisation number plus the chain check, as
@@ -66,7 +68,7 @@ HEADER = [
 ]
 WORDS = ["felles", "digital", "saksbehandling", "innbyggerportal", "arkiv", "samhandling",
          "helse", "skole", "kart", "velferd", "omsorg", "sikkerhet", "opplæring"]  # fmt: skip
-TIMED = ("allocate2", "commit1", "commit2", "status", "chain", "history", "verify")
+TIMED = ("allocate2", "commit1", "commit2", "check2", "status", "chain", "history", "verify")
 
 
 def _orgnr(rng: random.Random) -> str:
@@ -233,6 +235,11 @@ def measure(n: int, repeat: int, *, rerun: bool, only: set[str]) -> dict[str, st
                 repeat,
                 before=lambda: (fresh(), _copy(one, work)),
             )
+        if "check2" in only:
+            with Ledger.open(one, write=False) as opened:
+                row["check2"] = _timed(
+                    lambda: opened._refuse_funded_since(result2, programme, 2), repeat
+                )
         if "status" in only:
             row["status"] = _timed(lambda: lg.status(both, programme), repeat)
         if "chain" in only:

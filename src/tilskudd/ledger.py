@@ -1453,7 +1453,7 @@ class Ledger:
         prev = GENESIS
         count = 0
         # Each table is read once in seq order beside the chain: one query per entry was a third
-        # of the check's time at 100 000 entries.
+        # of the check's time (4.0 s against 2.5 s for two rounds of 100 000 awards).
         tables = {
             kind: _TableRows(self._conn, kind)
             for kind in _TABLES

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from tilskudd.ledger import PriorAward, RoundContext
+from tilskudd.ledger import PriorAward, RoundContext, normalise_title, same_application_by_id
 from tilskudd.models import Application, Policy, Status
 from tilskudd.programme import Programme
 from tilskudd.rounds import (
@@ -116,6 +118,78 @@ def test_the_same_project_again_is_matched_by_id_or_by_orgnr_and_title(
     }
     assert by_id["N-1"].reasons[0].params["match"] == "orgnr_project"
     assert all(d.status is Status.NOT_FUNDED and d.amount == 0 for d in decisions)
+
+
+def _already_funded_by_walking(
+    prior: tuple[PriorAward, ...], app: Application, by_id: bool
+) -> tuple[PriorAward, str] | None:
+    """The matching rule as stated, walking every earlier award: the first by id (unless the
+    id is another organisation's under another title), else the first by orgnr and title."""
+    for item in prior:
+        if (
+            by_id
+            and item.application_id == app.id
+            and same_application_by_id(item.orgnr, item.project, app.orgnr, app.project)
+        ):
+            return item, "id"
+    if app.orgnr and app.project:
+        for item in prior:
+            if item.orgnr == app.orgnr and normalise_title(item.project) == normalise_title(
+                app.project
+            ):
+                return item, "orgnr_project"
+    return None
+
+
+_ORGS = st.sampled_from([ORG, "958935420", "964338531", None])
+_TITLES = st.sampled_from(
+    ["Felles saksbehandling", "FELLES  saksbehandling!", "Digital post", "Sak", "!!", None]
+)
+_IDS = st.sampled_from(["A", "B", "C"])
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    prior=st.lists(
+        st.builds(PriorAward, st.integers(1, 3), _IDS, _ORGS, _TITLES, st.integers(1, 9)),
+        max_size=8,
+    ),
+    apps=st.lists(st.tuples(_IDS, _ORGS, _TITLES, st.booleans()), min_size=1, max_size=6),
+)
+def test_already_funded_finds_what_walking_every_earlier_award_finds(
+    make_application: Callable[..., Application],
+    prior: list[PriorAward],
+    apps: list[tuple[str, str | None, str | None, bool]],
+) -> None:
+    context = _context(tuple(prior))
+    for app_id, orgnr, project, by_id in apps:
+        app = make_application(id=app_id, orgnr=orgnr, project=project)
+        expected = _already_funded_by_walking(tuple(prior), app, by_id)
+        assert context.already_funded(app, by_id=by_id) == expected
+
+
+class _CountedWalks(tuple[PriorAward, ...]):
+    walks = 0
+
+    def __iter__(self) -> Iterator[PriorAward]:
+        type(self).walks += 1
+        return super().__iter__()
+
+
+def test_already_funded_walks_the_earlier_awards_once_not_once_per_application(
+    make_application: Callable[..., Application],
+) -> None:
+    """A round of 100 000 applications against tens of thousands of earlier awards took minutes
+    when each application walked them all."""
+    prior = _CountedWalks(PriorAward(1, f"R1-{i}", ORG, f"Prosjekt {i}", 1_000) for i in range(50))
+    context = _context(prior)
+    _CountedWalks.walks = 0
+    apps = [make_application(id=f"N-{i}", orgnr=ORG, project=f"Nytt {i}") for i in range(20)]
+    found = [context.already_funded(app) for app in apps]
+    again = make_application(id="N-99", orgnr=ORG, project="PROSJEKT 7")
+    assert context.already_funded(again) == (prior[7], "orgnr_project")
+    assert found == [None] * 20
+    assert _CountedWalks.walks == 1
 
 
 def test_a_programme_round_excludes_and_caps(

@@ -17,7 +17,7 @@ budget and policy, against the ledger as it was just before the commit, and comp
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -216,7 +216,7 @@ def verify_round(
         programme = programme.model_copy(update={"rounds": (*programme.rounds, taken_out)})
     context = ledger.round_context(programme, commit.round, before=commit.seq)
     # The frame may have been changed in the programme file since; the recorded one was used.
-    context = RoundContext(**{**context.__dict__, "frame": commit.frame})
+    context = replace(context, frame=commit.frame)
     result = run_programme_round(checked, context, policy, programme, budget=commit.budget)
     rerun = {d.application_id: d for d in result.allocation.decisions}
     # A rejected row told apart by its row was "S-01 (row 17)" in rounds committed before

@@ -362,34 +362,21 @@ def build_table(
         kept.append(cells)
     rows = DataRows(numbers, kept)
 
-    if blanks:
-        issues.append(
-            Issue(
-                severity=Severity.WARNING,
-                code="read.blank_rows_skipped",
-                params={"count": len(blanks), "rows": _ranges(blanks)},
-                location=Location(file=file, sheet=sheet, row=blanks[0]),
+    # One warning per kind of row skipped, naming the rows (as ranges) and pointing at the first.
+    for code, skipped in (
+        ("read.blank_rows_skipped", blanks),
+        ("read.header_repeated_skipped", repeated),
+        ("read.notes_below_totals_skipped", notes),
+    ):
+        if skipped:
+            issues.append(
+                Issue(
+                    severity=Severity.WARNING,
+                    code=code,
+                    params={"count": len(skipped), "rows": _ranges(skipped)},
+                    location=Location(file=file, sheet=sheet, row=skipped[0]),
+                )
             )
-        )
-
-    if repeated:
-        issues.append(
-            Issue(
-                severity=Severity.WARNING,
-                code="read.header_repeated_skipped",
-                params={"count": len(repeated), "rows": _ranges(repeated)},
-                location=Location(file=file, sheet=sheet, row=repeated[0]),
-            )
-        )
-    if notes:
-        issues.append(
-            Issue(
-                severity=Severity.WARNING,
-                code="read.notes_below_totals_skipped",
-                params={"count": len(notes), "rows": _ranges(notes)},
-                location=Location(file=file, sheet=sheet, row=notes[0]),
-            )
-        )
 
     return RawTable(
         file=file,

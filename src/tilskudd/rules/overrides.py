@@ -60,6 +60,7 @@ from tilskudd.rules.common import (
     natural_key,
     rank_order,
     ranking_basis,
+    relabel_reason,
 )
 from tilskudd.rules.quotas import Given
 
@@ -202,19 +203,12 @@ def _rank_map(decisions: Sequence[Decision], full: Mapping[str, RankedEntry]) ->
 
 def _renumber(reason: Reason, ranks: Mapping[int, int], shift: int) -> Reason:
     """``reason`` with its rank parameters renumbered and a reserve position moved by ``shift``."""
-    params = reason.params
-    update: dict[str, Any] = {}
-    for key in RANK_PARAMS:
-        value = params.get(key)
-        if type(value) is int and ranks.get(value, value) != value:
-            update[key] = ranks[value]
+    reason = relabel_reason(reason, ranks)
     if shift and reason.code == RESERVE_POSITION:
-        position = params.get("position")
+        position = reason.params.get("position")
         if isinstance(position, int):
-            update["position"] = position + shift
-    if not update:
-        return reason
-    return make_reason(reason.code, **{**params, **update})
+            return make_reason(reason.code, **{**reason.params, "position": position + shift})
+    return reason
 
 
 @gc_paused

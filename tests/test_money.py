@@ -100,7 +100,9 @@ def test_ambiguous_amount_gives_both_readings_exactly() -> None:
     with pytest.raises(AmbiguousAmountError) as info:
         parse_amount("kr -3.125")
     assert (info.value.thousands, info.value.decimal) == (-3125, Decimal("-3.125"))
-    assert parse_amount("1000,000") == 1000
+    # "1000,000": three zero decimals, or a million with a group separator left out.
+    with pytest.raises(AmbiguousAmountError):
+        parse_amount("1000,000")
 
 
 @pytest.mark.parametrize(

@@ -272,8 +272,17 @@ def test_the_ambiguous_hint_names_only_what_the_cell_could_mean(
 
 
 def test_a_decimal_mark_after_four_digits_reads_as_a_decimal() -> None:
-    (app,) = check(row(requested="1000,000", total_cost=None)).applications
+    (app,) = check(row(requested="1000,00", total_cost=None)).applications
     assert app.requested == 1000
+
+
+def test_three_zero_decimals_after_four_digits_are_ambiguous() -> None:
+    # "1500,000" read as 1 500 kr: three zero decimals are whole kroner, but no one writes øre
+    # with three digits, and 1 500 000 typed with one group separator left out reads the same.
+    issue = only_issue(check(row(requested="1500,000", total_cost=None)))
+    assert issue.code == "validate.amount_ambiguous"
+    assert parse_decimal(str(issue.params["thousands"])) == 1_500_000
+    assert parse_decimal(str(issue.params["decimal"])) == 1500
 
 
 _NUMBER_TEXT = re.compile(r"(-?)(\d+)([.,])(\d+)")
@@ -289,6 +298,7 @@ _NUMBER_TEXT = re.compile(r"(-?)(\d+)([.,])(\d+)")
 )
 @example(sign="", head="12345", separator=",", tail="678", around=("", ""))
 @example(sign="", head="1000", separator=",", tail="001", around=("", ""))
+@example(sign="", head="1500", separator=",", tail="000", around=("", ""))
 @example(sign="", head="3", separator=",", tail="125", around=("", ""))
 def test_both_numbers_of_an_ambiguous_hint_read_back_as_what_the_cell_could_mean(
     sign: str, head: str, separator: str, tail: str, around: tuple[str, str]
@@ -297,8 +307,11 @@ def test_both_numbers_of_an_ambiguous_hint_read_back_as_what_the_cell_could_mean
     result = check(row(requested=text, total_cost=None))
     hints = [i for i in result.issues if i.code == "validate.amount_ambiguous"]
     # The separator can group thousands only after 1 to 3 digits not starting with 0, and
-    # before exactly three.
-    could_group = 1 <= len(head) <= 3 and head[0] != "0" and len(tail) == 3
+    # before exactly three; after more digits, three zeros may be a million with a group
+    # separator left out ("1500,000") as well as decimals that make whole kroner.
+    could_group = head[0] != "0" and (
+        (len(head) <= 3 and len(tail) == 3) or (len(head) > 3 and tail == "000")
+    )
     assert bool(hints) == could_group
     if hints:
         (hint,) = hints

@@ -166,6 +166,10 @@ def _parse_number_text(
             and (
                 (integer.isdigit() and len(integer) <= 3 and integer[0] != "0")
                 or _DIGITS_GROUPED.match(integer) is not None
+                # "1500,000": as decimals three zeros would make 1 500 kr whole without a word,
+                # but no one writes øre with three digits, and 1 500 000 with one group
+                # separator left out reads the same.
+                or (decimal_part == "000" and integer.isdigit() and integer[0] != "0")
             )
         ):
             _ambiguous(original, integer, sep, decimal_part, negative=negative)

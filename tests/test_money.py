@@ -202,3 +202,12 @@ def test_amounts_stop_at_what_a_spreadsheet_holds_exactly() -> None:
 def test_the_word_kroner_after_an_amount_is_its_currency(text: str, amount: int) -> None:
     # "kr" and "NOK" were read, "kroner" written out was "not an amount" (--budget too).
     assert parse_amount(text) == amount
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("20 MNOK.", 20_000_000), ("20 000 000 kroner.", 20_000_000), ("3,3 mill.", 3_300_000)],
+)
+def test_a_full_stop_after_the_unit_ends_the_sentence(text: str, expected: int) -> None:
+    # "--budget '20 MNOK.'" was refused: "has digit groups that are not thousands".
+    assert parse_amount(text) == expected

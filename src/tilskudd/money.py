@@ -213,6 +213,9 @@ def parse_decimal(value: object, *, original: str | None = None) -> Decimal:
     if "\u2013" in text or "\u2014" in text:
         # Word and Outlook make "1 000,-" into "1 000,–" (an en dash): the same "no øre".
         text = _DASH_AFTER_MARK.sub(r"\1-", text)
+    if text.endswith(".") and text[-2:-1].isalpha():
+        # A full stop after the unit, as at the end of a sentence: "20 MNOK.", "20 kroner."
+        text = text[:-1]
     whole_marker = bool(re.search(r"\d\s*[,.]-+\s*(?:kr\.?|nok)?$", text, re.IGNORECASE))
     for _ in range(2):  # "kr 3,3 mill." and "3,3 mill. kr": currency on either side
         text = _CURRENCY_RE.sub("", text).strip()

@@ -532,13 +532,15 @@ def test_counties_without_a_county_column_come_from_the_municipalities() -> None
         (7, "7"),
         ("-1", "-1"),
         (0.1, "0.1"),
+        ("4.", "4"),  # as a rank "4." is read; it was "not a number"
+        ("4,", "4"),
     ],
 )
 def test_score_is_exact(cell: RawCell, score: str) -> None:
     assert check(row(score=cell)).applications[0].score == Decimal(score)
 
 
-@pytest.mark.parametrize("cell", ["høy", "4,5,1", True, float("inf")])
+@pytest.mark.parametrize("cell", ["høy", "4,5,1", ".5", "4..", True, float("inf")])
 def test_score_not_a_number(cell: RawCell) -> None:
     issue = only_issue(check(row(score=cell)))
     assert issue.code == "validate.score_invalid"

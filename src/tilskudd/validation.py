@@ -406,7 +406,8 @@ that); the full parser takes some 100 000 instructions a text."""
 _GROUPING = re.compile("[ \u00a0\u202f]")
 
 _DROP_INVISIBLE = dict.fromkeys(map(ord, INVISIBLE))
-_SCORE = re.compile(r"^[+\-−]?\d+(?:[.,]\d+)?$")
+# "4." and "4," are 4, as a rank "4." is (a mark left after the digits, or an ordinal's stop).
+_SCORE = re.compile(r"^[+\-−]?\d+(?:[.,]\d*)?$")
 _SPACES = re.compile(f"[\\s\u00a0\u202f\u2009\u2007{INVISIBLE}]+")
 
 

@@ -113,6 +113,21 @@ def test_the_header_repeated_among_the_applications_is_skipped_with_one_warning(
     assert table.issues[0].params == {"count": 2, "rows": ["3", "5"]}
 
 
+def test_a_bilingual_sheets_english_header_row_is_the_header_again() -> None:
+    # A template with the English names in a row under the Norwegian ones: the second row was
+    # read as an application with an error in every cell.
+    table = _table(
+        [
+            ["Søknadsnr", "Søker", "Søkt beløp", "Merknad"],
+            ["Application ID", "Applicant", "Requested amount", "Note"],
+            ["A-1", "Moss kommune", 100.0, None],
+            ["A-2", "Applicant", "ukjent", None],  # an application whose amount is text
+        ]
+    )
+    assert [n for n, _ in table.rows] == [3, 4]
+    assert table.issues[0].params == {"count": 1, "rows": ["2"]}
+
+
 def test_a_row_without_an_amount_above_the_totals_row_is_kept() -> None:
     table = _table(
         [["ID", "Søker", "Søkt beløp"], ["A-1", "Moss", 1.0], ["A-2", "Rygge", None], ["Sum"]]

@@ -13,6 +13,7 @@ that repeat the header row.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 
@@ -26,6 +27,7 @@ from tilskudd.reading.columns import (
     REQUIRED,
     HeaderMatch,
     cell_text,
+    match_field,
     normalize_header,
 )
 from tilskudd.reading.table import (
@@ -255,12 +257,28 @@ def _blank(cells: Sequence[RawCell], width: int, formulas: Mapping[int, int], in
     return cells.count(None) + formulas.get(index, 0) == width
 
 
+_NO_DIGITS = re.compile(r"\D+")
+
+
+def _may_repeat_header(amount: RawCell, header_amount: str) -> bool:
+    """The cheap test, once per row: the amount requested cell holds its header, or text
+    without a digit that may be another name of it (``Requested amount`` under ``Omsøkt
+    beløp``); :func:`_repeats_header` decides."""
+    if amount == header_amount:
+        return True
+    return isinstance(amount, str) and _NO_DIGITS.fullmatch(amount) is not None
+
+
 def _repeats_header(cells: Sequence[RawCell], match: HeaderMatch) -> bool:
-    """Every column that maps a field holds its header's text again."""
-    return all(
-        normalize_header(cell_text(cells[i])) == normalize_header(match.headers[i])
-        for i in match.mapped_by
-    )
+    """Every column that maps a field holds its header again: the same text, or another name
+    of the same field (a bilingual sheet's English header row under the Norwegian one)."""
+    for i, name in match.mapped_by.items():
+        text = cell_text(cells[i])
+        if normalize_header(text) != normalize_header(match.headers[i]) and (
+            match_field(text) != name
+        ):
+            return False
+    return True
 
 
 def build_table(
@@ -311,9 +329,9 @@ def build_table(
                 continue
             # The totals label is the first cell up to the last identifying column.
             value = next((c for c in cells[1:limit] if c is not None), None)
-        if cells[requested] == header_amount and _repeats_header(cells, match):
-            # The header again: two exports pasted one under the other, or a printout's
-            # header repeated on each page.
+        if _may_repeat_header(cells[requested], header_amount) and _repeats_header(cells, match):
+            # The header again: two exports pasted one under the other, a printout's header
+            # repeated on each page, or a bilingual sheet's second header row.
             repeated.append(index + 1)
             continue
         if below_totals:

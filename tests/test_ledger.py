@@ -2132,3 +2132,30 @@ def test_any_sequence_keeps_the_frame_to_the_krone_and_funds_a_project_once(
                 for recorded in opened.commits():
                     assert recorded.budget == recorded.awarded + recorded.unallocated
                     assert verify_round(opened, programme, recorded).ok
+
+
+def test_a_commit_checks_every_earlier_award_under_the_same_id(tmp_path: Path) -> None:
+    # Files numbered from 1 each round: S-7 is Moss's project in round 1 and Oslo's in round 2.
+    # Round 3 funds Moss's project again (retitled) while round 1's S-7 is amended to 50 000.
+    # The commit's check kept only the last earlier S-7 (Oslo's, another project) and let the
+    # round be recorded: Moss's project funded twice.
+    programme = make_programme(
+        tmp_path, frame="400 000", budget2='budget = "100 000"\n\n[[round]]\nnumber = 3'
+    )
+    ledger_path = tmp_path / "l.sqlite"
+    round_1 = [
+        ("A-1", "Bergen kommune", BERGEN, "Sak", "1201", 80_000, 400_000, 5),
+        ("S-7", "Moss kommune", MOSS, "Felles saksbehandling", "0104", 60_000, 300_000, 3),
+    ]
+    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", round_1))
+    round_2 = [("S-7", "Oslo kommune", OSLO, "Digital post", "0301", 40_000, 200_000, 4)]
+    commit(ledger_path, programme, 2, write_csv(tmp_path / "r2.csv", round_2))
+    round_3 = [("S-7", "Moss kommune", MOSS, "Felles saksbehandling 2", "0104", 50_000, 250_000, 4)]
+    r3 = write_csv(tmp_path / "r3.csv", round_3)
+    result = allocate(ledger_path, programme, 3, r3, budget=100_000)
+    assert result.allocation.awarded == 50_000  # round 1's S-7 was not funded when allocated
+    lg.amend(ledger_path, programme, "S-7", 50_000, "x", round=1)
+    exc = refused(lambda: lg.commit_round(ledger_path, result, programme, 3, input_path=r3))
+    assert nb(exc, "funded_since").startswith(
+        "runde 3 gir tilskudd til S-7, men det samme prosjektet har nå tilskudd i runde 1 som S-7"
+    )

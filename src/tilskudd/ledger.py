@@ -1060,23 +1060,19 @@ class Ledger:
         """Refuse a round that funds a project another round funds now (the same id, or the
         same orgnr and title): an award raised by an amendment while this round was being
         allocated, which the allocation could not see. Checked in the commit's transaction."""
-        prior = self.round_context(programme, number).prior
-        by_id = {p.application_id: p for p in prior}
-        by_project = {(p.orgnr, normalise_title(p.project)): p for p in prior if p.orgnr}
+        # The same matching as the allocation's (RoundContext.already_funded): every earlier
+        # award under the id is looked at, not only the last (files numbered from 1 each round
+        # give one id to several projects).
+        context = self.round_context(programme, number)
         apps = result.applications_by_id()
         made = generated_ids(result.issues, result.applications)
         for decision in result.allocation.decisions:
             app = apps.get(decision.application_id)
             if decision.amount <= 0 or app is None:
                 continue
-            earlier = by_id.get(app.id) if app.id not in made else None
-            if earlier is not None and not same_application_by_id(
-                earlier.orgnr, earlier.project, app.orgnr, app.project
-            ):
-                earlier = None
-            if earlier is None and app.orgnr and app.project:
-                earlier = by_project.get((app.orgnr, normalise_title(app.project)))
-            if earlier is not None:
+            found = context.already_funded(app, by_id=app.id not in made)
+            if found is not None:
+                earlier, _match = found
                 raise LedgerError(
                     key="ledger.error.funded_since",
                     id=app.id,

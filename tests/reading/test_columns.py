@@ -114,6 +114,9 @@ def test_headers_match_ignoring_case_spaces_punctuation_and_accents(
         "Requested amount (€)",
         "Totalkostnad (SEK)",
         "Total cost (USD)",
+        # A share, not kroner: "Søkt beløp (%)" was read as the amount requested.
+        "Søkt beløp (%)",
+        "Omsøkt beløp (prosent av kostnad)",
         "Beløp",
         "Merknad",
         "",
@@ -288,6 +291,13 @@ def test_a_field_of_kroner_in_another_currency_is_held_for_an_error() -> None:
     match = map_header(0, ["ID", "Søkt beløp (EUR)", "Totalkostnad (€)", "Kurs (EUR)"])
     assert match.scaled == {1: ("requested", "(EUR)"), 2: ("total_cost", "(€)")}
     assert match.extra[3] == "Kurs (EUR)"
+
+
+def test_a_field_of_kroner_in_percent_is_held_for_an_error_a_score_in_percent_is_not() -> None:
+    # "Søkt beløp (%)" was read as the amount requested: a share typed in as kroner.
+    match = map_header(0, ["ID", "Søkt beløp (%)", "Poeng (%)"])
+    assert match.scaled == {1: ("requested", "(%)")}
+    assert match.fields == {"id": 0, "score": 2}
 
 
 def test_a_field_of_kroner_stated_in_a_scale_is_held_for_an_error_not_carried() -> None:

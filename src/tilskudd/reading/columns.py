@@ -198,6 +198,21 @@ def normalize_header(text: str) -> str:
     return _NOT_ALNUM.sub("", folded)
 
 
+# A percentage on a field of kroner ("Søkt beløp (%)"): a share, not kroner, refused as a scale
+# is. On other fields ("Poeng (%)") it is only a note.
+_PERCENT = re.compile(r"%|\bprosent\b|\bpercent\b", re.IGNORECASE)
+
+
+def _percent_note(text: str) -> str | None:
+    """The bracketed note in a header that states a percentage (``"(%)"``), or None."""
+    if "(" not in text and "[" not in text:
+        return None
+    for note in _BRACKETED.findall(text):
+        if _PERCENT.search(note):
+            return str(note)
+    return None
+
+
 def scale_note(text: str) -> str | None:
     """The bracketed note in a header that states a scale (``"(tkr)"``), or None."""
     if "(" not in text and "[" not in text:
@@ -246,7 +261,10 @@ def _match(header: str, column_map: Mapping[str, str] | None) -> tuple[str | Non
         forms = forms[1:]
     for form in forms:
         if form in _ALIAS_INDEX:
-            return _ALIAS_INDEX[form], False
+            name = _ALIAS_INDEX[form]
+            if name in MONEY_FIELDS and _percent_note(header) is not None:
+                return None, False  # a share, not kroner: map_header reports it as a scale
+            return name, False
     return None, False
 
 
@@ -341,7 +359,7 @@ def map_header(
             # Only the map may claim a field the map names.
             name = None
         if name is None and not by_map:
-            note = scale_note(text)
+            note = scale_note(text) or _percent_note(text)
             if note is not None:
                 plain = _match(_BRACKETED.sub(" ", text), None)[0]
                 if plain in MONEY_FIELDS and plain not in mapped_targets:

@@ -373,6 +373,20 @@ def test_a_given_rank_is_explained_as_given() -> None:
     assert to_data(explain(result, "G7"), "en")["rank"] == 7
 
 
+def test_a_given_rank_among_one_ranked_application_is_said_in_the_singular() -> None:
+    # Given ranks met a round of one ranked application (the others funded earlier, or
+    # decided by the officer): "in which 1 applications were ranked", "der 1 søknader".
+    apps = (Application(id="G5", requested=100, rank=5),)
+    result = ranked_round(apps, 250)
+    assert (
+        "The application was no. 5 in the given order of priority,"
+        " in which 1 application was ranked." in text(result, "G5")
+    )
+    assert "Søknaden var nr. 5 i den oppgitte prioriteringen, der 1 søknad var rangert." in text(
+        result, "G5", "nb"
+    )
+
+
 def test_the_line_is_said_below_the_last_funded_as_the_reason_says_it_at_the_next() -> None:
     # Ranked by hand 1, 3, 4, 7 with a strict line: G1 and G3 funded, the line falls at G4.
     # The explanation and the reason must not name two different ranks for the same line.

@@ -55,7 +55,7 @@ from tilskudd.models import (
     Status,
 )
 from tilskudd.rules.common import natural_key, ranking_basis
-from tilskudd.wording import issue_cell, issue_text, listed, reason_text, shortened
+from tilskudd.wording import issue_cell, issue_text, listed, plural, reason_text, shortened
 
 __all__ = [
     "BudgetChange",
@@ -606,7 +606,7 @@ def paragraphs(explanation: Explanation, lang: str) -> list[list[str]]:
         else:
             facts.append(t("explain.score_rank", score=app.score, rank=d.rank, count=e.count))
     elif d.rank is not None:
-        facts.append(t("explain.given_rank", rank=d.rank, count=e.count))
+        facts.append(plural(t, "explain.given_rank", e.count, rank=d.rank))
     elif app.score is not None:
         facts.append(t("explain.score_only", score=app.score))
     else:

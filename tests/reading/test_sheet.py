@@ -128,6 +128,32 @@ def test_a_bilingual_sheets_english_header_row_is_the_header_again() -> None:
     assert table.issues[0].params == {"count": 1, "rows": ["2"]}
 
 
+@pytest.mark.parametrize(
+    "again",
+    [
+        # A printout's two-row header repeated on the next page.
+        [["Søknadsnr", "Søker", "Beløp", None], [None, None, "Omsøkt", "Totalkostnad"]],
+        # A bilingual template's English two-row header under the Norwegian one.
+        [["Application ID", "Applicant", "Amount", None], [None, None, "Requested", "Total cost"]],
+    ],
+)
+def test_a_two_row_header_again_is_skipped_both_rows(again: list[list[Any]]) -> None:
+    # Two-row headers and repeated headers met here: each row of a two-row header again was
+    # read as an application, with an error in every cell.
+    table = _table(
+        [
+            ["Søknadsnr", "Søker", "Beløp", None],
+            [None, None, "Omsøkt", "Totalkostnad"],
+            ["S-1", "Moss kommune", 100.0, 500.0],
+            *again,
+            ["S-2", "Rygge kommune", 200.0, 800.0],
+        ]
+    )
+    assert [n for n, _ in table.rows] == [3, 6]
+    assert _codes(table) == ["read.header_repeated_skipped"]
+    assert table.issues[0].params == {"count": 2, "rows": ["4–5"]}
+
+
 def test_a_row_without_an_amount_above_the_totals_row_is_kept() -> None:
     table = _table(
         [["ID", "Søker", "Søkt beløp"], ["A-1", "Moss", 1.0], ["A-2", "Rygge", None], ["Sum"]]

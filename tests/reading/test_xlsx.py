@@ -109,6 +109,31 @@ def test_a_header_merged_over_two_rows_is_read_whole(tmp_path: Path) -> None:
     )
 
 
+def test_a_merged_two_row_header_again_is_skipped_without_merge_warnings(
+    tmp_path: Path,
+) -> None:
+    # A bilingual template: the English two-row header, merged as the Norwegian one, under it.
+    # Its rows were skipped as a header again, but each merge in them was still warned of as
+    # a merged cell over data rows.
+    book = openpyxl.Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.append(["Søknadsnr", "Søker", "Beløp", None, "Poeng"])
+    ws.append([None, None, "Omsøkt", "Totalkostnad", None])
+    ws.append(["Application ID", "Applicant", "Amount", None, "Score"])
+    ws.append([None, None, "Requested", "Total cost", None])
+    for top in (1, 3):
+        for cells in ("A{0}:A{1}", "B{0}:B{1}", "C{0}:D{0}", "E{0}:E{1}"):
+            ws.merge_cells(cells.format(top, top + 1))
+    ws.append(["S-1", "Moss kommune", 100_000, 500_000, 5])
+    path = tmp_path / "tospraklig.xlsx"
+    book.save(path)
+
+    table = read_table(path)
+    assert [n for n, _ in table.rows] == [5]
+    assert [issue.code for issue in table.issues] == ["read.header_repeated_skipped"]
+
+
 def test_default_sheet_is_the_first_visible_one_with_a_header(make_xlsx: MakeXlsx) -> None:
     path = make_xlsx(
         sheets={

@@ -82,3 +82,33 @@ def test_a_sheet_whose_total_cost_tilskudd_did_not_find_is_told_to_name_the_colu
         "brukt på noen av dem." in flat
     )
     assert "navngi kolonnen med --columns" in flat
+
+
+def test_an_application_decided_by_an_override_is_not_named_in_the_note(
+    make_application: MakeApp,
+) -> None:
+    # Overrides and the share-of-cost note met here: caps do not limit an override, and its
+    # reasons do not say the cap could not be applied, yet the note named it among those.
+    apps = [
+        make_application(id="S1", total_cost=None),
+        make_application(
+            id="S2",
+            total_cost=None,
+            decision="fund",
+            decision_amount=100_000,
+            decision_reason="Strategisk viktig",
+        ),
+        make_application(id="S3"),
+    ]
+    notes = notes_of(apps, Policy(max_share_of_cost=TWENTY))
+    assert notes["note.share_of_cost_unknown"] == {
+        "share": TWENTY,
+        "count": 1,
+        "total": 2,
+        "ids": ["S1"],
+    }
+    # Only the officer's application lacks a total cost: nothing to say.
+    apps[0] = make_application(id="S1")
+    assert not any(
+        "share_of_cost" in code for code in notes_of(apps, Policy(max_share_of_cost=TWENTY))
+    )

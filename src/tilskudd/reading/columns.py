@@ -400,7 +400,7 @@ def find_header(
         match = map_header(index, cells, column_map)
         candidates = [match]
         if above is not None and match.mapped_by:
-            filled = _filled_from(cells, above)
+            filled = filled_from_above(cells, above)
             if filled is not None:
                 candidates.append(map_header(index, filled, column_map))
         above = cells
@@ -413,7 +413,7 @@ def find_header(
     return best
 
 
-def _filled_from(cells: Sequence[RawCell], above: Sequence[RawCell]) -> list[RawCell] | None:
+def filled_from_above(cells: Sequence[RawCell], above: Sequence[RawCell]) -> list[RawCell] | None:
     """``cells`` with each empty cell taken from the text above it; None when ``cells`` holds
     anything but text (a data row) or nothing is filled."""
     filled: list[RawCell] = []

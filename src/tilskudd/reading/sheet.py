@@ -27,6 +27,7 @@ from tilskudd.reading.columns import (
     REQUIRED,
     HeaderMatch,
     cell_text,
+    filled_from_above,
     match_field,
     normalize_header,
 )
@@ -315,6 +316,7 @@ def build_table(
     repeated: list[int] = []
     header_amount = match.headers[requested]
     below_totals = False
+    lower_row = -1  # the lower row of a two-row header again, skipped with the upper one
     above = _SumAbove(requested)
     # The loop runs once per row of a possibly 100k-row sheet: cheap tests first, no calls.
     for index in range(match.index + 1, last + 1):
@@ -329,11 +331,21 @@ def build_table(
                 continue
             # The totals label is the first cell up to the last identifying column.
             value = next((c for c in cells[1:limit] if c is not None), None)
-        if _may_repeat_header(cells[requested], header_amount) and _repeats_header(cells, match):
-            # The header again: two exports pasted one under the other, a printout's header
-            # repeated on each page, or a bilingual sheet's second header row.
-            repeated.append(index + 1)
+        if index == lower_row:
             continue
+        if _may_repeat_header(cells[requested], header_amount):
+            if _repeats_header(cells, match):
+                # The header again: two exports pasted one under the other, a printout's header
+                # repeated on each page, or a bilingual sheet's second header row.
+                repeated.append(index + 1)
+                continue
+            if index < last:
+                # A two-row header again: this row and the one below it, read as one.
+                lower = filled_from_above(grid[index + 1], cells)
+                if lower is not None and _repeats_header(lower, match):
+                    repeated.extend((index + 1, index + 2))
+                    lower_row = index + 1
+                    continue
         if below_totals:
             # Under the totals row, a row without an amount requested is a note ("Merknad:
             # beløp i hele kroner", "Saksbehandler: ..."), not an application missing one.

@@ -28,7 +28,7 @@ import threading
 import xml.etree.ElementTree as ET
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Container, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Any, NamedTuple
@@ -682,7 +682,7 @@ def read_workbook(
         chosen = amount_alone or chosen
         if chosen is not None:
             name, grid, match, extras = chosen
-            issues.extend(_merge_warnings(extras.merges, match.index + 1, file, name))
+            at = len(issues)
             table = build_table(
                 grid,
                 match,
@@ -692,6 +692,11 @@ def read_workbook(
                 issues=issues,
                 formula_rows=extras.formula_rows,
             )
+            if extras.merges:
+                # Said before what build_table found, as the rows come; only merges over rows
+                # read as applications (a two-row header again is skipped, merges and all).
+                kept = {number for number, _ in table.rows}
+                issues[at:at] = _merge_warnings(extras.merges, match.index + 1, file, name, kept)
             if extras.hidden:
                 numbers = [number for number, _ in table.rows]
                 issues.extend(_hidden_warning(numbers, extras.hidden, file, name))
@@ -787,11 +792,13 @@ def _merge_warnings(
     header_row: int,
     file: str,
     sheet: str,
+    kept: Container[int],
 ) -> list[Issue]:
     """A warning for each merged cell that spans data rows: only its first row holds the value;
     the others read empty, although the officer sees the value beside each of them.
 
-    ``merges`` as calamine gives them (0-based corners); ``header_row`` is 1-based.
+    ``merges`` as calamine gives them (0-based corners); ``header_row`` is 1-based; ``kept`` holds
+    the (1-based) rows read as applications: a merge over none of them is not warned of.
     """
     issues = []
     for (top, left), (bottom, right) in sorted(merges):
@@ -799,6 +806,8 @@ def _merge_warnings(
         last = bottom + 1
         if first_empty > last:
             continue  # one row, or all in and above the header
+        if not any(row in kept for row in range(max(top + 1, header_row + 1), last + 1)):
+            continue  # skipped rows only: a header again, a note below the totals
         empty = str(last) if first_empty == last else f"{first_empty}-{last}"
         issues.append(
             Issue(

@@ -136,16 +136,19 @@ def share_of_cost_note(applications: Sequence[Application], policy: Policy) -> R
     reason among many in a long list is easily missed, and when no application has a total cost
     the likely cause is a column tilskudd did not recognise: the note says that, once, under the
     award table and in every output. ``None`` when the policy has no such cap or every
-    application has a total cost.
+    application has a total cost. An application an officer decided (an override) is left out:
+    caps do not limit an override, so there was no cap to apply to it.
     """
     share = policy.max_share_of_cost
     if share is None:
         return None
+    if applications and all(a.total_cost is None for a in applications):
+        # No total cost anywhere: likely a column tilskudd did not recognise.
+        return make_reason("note.share_of_cost_unknown_all", share=share, total=len(applications))
+    applications = [a for a in applications if a.decision is None]
     missing = [a.id for a in applications if a.total_cost is None]
     if not missing:
         return None
-    if len(missing) == len(applications):
-        return make_reason("note.share_of_cost_unknown_all", share=share, total=len(missing))
     shown = sorted(missing, key=natural_key)[:SHOWN_IDS]
     if len(shown) < len(missing):
         return make_reason(

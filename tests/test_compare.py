@@ -188,6 +188,8 @@ def test_workbook_read_back(round5: list[Application], tmp_path: Path) -> None:
     assert len(differences) == 5
     ranked = list(book["ranked"].iter_rows(values_only=True))
     assert [row[1] for row in ranked[1:]] == ["A", "B", "C", "D", "E"]
+    # Ranks are numbers, as in the award workbook: as text ("12=") Excel sorted 12 before 3.
+    assert [row[0] for row in ranked[1:]] == [1, 2, 3, 4, 5]
     assert ranked[1][6] == 400_000
     # labels in the rows of the figures sheet come from the same texts as the terminal
     labels = [label for label, _ in figure_rows(comparison, "nb")]

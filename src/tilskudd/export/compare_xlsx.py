@@ -25,7 +25,7 @@ from tilskudd.compare import FIGURES, Comparison, RuleFigures
 from tilskudd.export._sheetml import CellValue, Sheet, Style, Workbook
 from tilskudd.export.atomic import atomic_path
 from tilskudd.i18n import get
-from tilskudd.wording import column_header, decision_text, rank_text, reason_text, status_text
+from tilskudd.wording import column_header, decision_text, reason_text, status_text
 
 __all__ = ["write"]
 
@@ -120,7 +120,7 @@ def _rule_sheet(book: Workbook, figures: RuleFigures, comparison: Comparison, la
         app = apps.get(d.application_id)
         sheet.append(
             [
-                rank_text(d),
+                d.rank,  # a number, as in the award workbook, so that it sorts as one
                 d.application_id,
                 app.applicant if app else None,
                 app.project if app else None,

@@ -527,22 +527,26 @@ def test_allocate_format_without_an_output_file_is_refused() -> None:
 
 
 def test_strict_says_that_the_warnings_stopped_it() -> None:
-    # The difi file has one warning (its Sum row): the verdict reads "No errors", and the run
-    # stopped (exit code 1) with nothing else said.
+    # The difi file has one warning (its Sum row): the run stopped (exit code 1) with nothing
+    # else said, and the verdict read "No errors" just before the line saying it failed.
     code, out, _ = invoke("allocate", DIFI, "--register", "2009", "-b", "20M", "--strict")
     assert code == 1
     assert out.rstrip().endswith(
         "--strict counts warnings as errors, so nothing was allocated; correct the problems "
         "above, or run without --strict."
     )
+    # No "No errors: every application can be allocated." just before it.
+    assert "No errors" not in out
     code, out, _ = invoke("check", DIFI, "--register", "2009", "--strict", "--lang", "nb")
     assert code == 1
     assert out.rstrip().endswith(
         "--strict regner advarsler som feil: filen består ikke kontrollen."
     )
+    assert "Ingen feil" not in out
     code, out, _ = invoke("check", DIFI, "--register", "2009", "--lang", "nb")
     assert code == 0
     assert "--strict" not in out
+    assert "Ingen feil" in out
     # The JSON's verdict is the exit code's (it said "valid": true with exit code 1).
     code, out, _ = invoke("check", DIFI, "--register", "2009", "--strict", "--format", "json")
     assert (code, json.loads(out)["valid"]) == (1, False)

@@ -285,7 +285,7 @@ def allocate(
         from tilskudd.render.check import render_check
 
         if checked.issues:
-            render_check(out, checked, lang=language)
+            render_check(out, checked, lang=language, strict=strict)
         if strict and (checked.errors or checked.warnings):
             # Said, or the run stops after "No errors: every application can be allocated."
             out.print(get(language)("cli.strict_stopped"))

@@ -119,11 +119,18 @@ def check(
             from tilskudd.render.check import render_check
 
             shown = PROBLEMS_SHOWN if limit is None else (limit or None)
-            render_check(console(), checked, lang=language, budget_check=check_figures, limit=shown)
+            render_check(
+                console(),
+                checked,
+                lang=language,
+                budget_check=check_figures,
+                limit=shown,
+                strict=strict,
+            )
             if strict and checked.warnings and not checked.errors:
                 from tilskudd.i18n import get
 
-                # The verdict above says "No errors"; with --strict the file still fails.
+                # In place of "No errors": with --strict the warnings fail the file.
                 console().print(get(language)("cli.strict_failed"))
         failed = bool(checked.errors) or (strict and bool(checked.warnings))
         if failed:

@@ -101,10 +101,13 @@ def render_check(
     lang: str,
     budget_check: BudgetCheck | None = None,
     limit: int | None = None,
+    strict: bool = False,
 ) -> None:
     """Print the check report: header line, errors then warnings, verdict, budget check.
 
     ``limit`` caps the problems listed per severity (the counts always cover all of them).
+    ``strict``: warnings count as errors, so there is no "No errors" verdict to give when there
+    are warnings (the command says what --strict did).
     """
     t = get(lang)
     console.print(Text(check_header(checked, lang), style="bold"))
@@ -147,6 +150,8 @@ def render_check(
         console.print(Text(t("ui.check.none")))
     if checked.rejected:
         console.print(Text(plural(t, "ui.check.failed", len(checked.rejected)), style="bold red"))
+    elif strict and warnings:
+        pass  # "No errors" would be followed by "--strict ... does not pass"
     elif not errors and not checked.ranking_column:
         # allocate's default rule ranks: without a score or rank it would reject every row.
         console.print(Text(t("ui.check.ok_unranked"), style="yellow"))

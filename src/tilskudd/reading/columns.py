@@ -203,24 +203,24 @@ def normalize_header(text: str) -> str:
 _PERCENT = re.compile(r"%|\bprosent\b|\bpercent\b", re.IGNORECASE)
 
 
-def _percent_note(text: str) -> str | None:
-    """The bracketed note in a header that states a percentage (``"(%)"``), or None."""
+def _bracket_note(text: str, pattern: re.Pattern[str]) -> str | None:
+    """The first bracketed note in a header that ``pattern`` finds something in, or None."""
     if "(" not in text and "[" not in text:
         return None
     for note in _BRACKETED.findall(text):
-        if _PERCENT.search(note):
+        if pattern.search(note):
             return str(note)
     return None
+
+
+def _percent_note(text: str) -> str | None:
+    """The bracketed note in a header that states a percentage (``"(%)"``), or None."""
+    return _bracket_note(text, _PERCENT)
 
 
 def scale_note(text: str) -> str | None:
     """The bracketed note in a header that states a scale (``"(tkr)"``), or None."""
-    if "(" not in text and "[" not in text:
-        return None
-    for note in _BRACKETED.findall(text):
-        if _SCALE.search(note):
-            return str(note)
-    return None
+    return _bracket_note(text, _SCALE)
 
 
 def header_forms(text: str) -> tuple[str, ...]:

@@ -142,20 +142,25 @@ def share_of_cost_note(applications: Sequence[Application], policy: Policy) -> R
     share = policy.max_share_of_cost
     if share is None:
         return None
-    if applications and all(a.total_cost is None for a in applications):
+    # One pass over the round; the rest only over those without a total cost (usually none).
+    without = [a for a in applications if a.total_cost is None]
+    if not without:
+        return None
+    if len(without) == len(applications):
         # No total cost anywhere: likely a column tilskudd did not recognise.
         return make_reason("note.share_of_cost_unknown_all", share=share, total=len(applications))
-    applications = [a for a in applications if a.decision is None]
-    missing = [a.id for a in applications if a.total_cost is None]
+    missing = [a.id for a in without if a.decision is None]
     if not missing:
         return None
+    # Counted among the applications the cap could apply to: those no officer decided.
+    total = len(applications) - sum(1 for a in applications if a.decision is not None)
     shown = sorted(missing, key=natural_key)[:SHOWN_IDS]
     if len(shown) < len(missing):
         return make_reason(
             "note.share_of_cost_unknown_many",
             share=share,
             count=len(missing),
-            total=len(applications),
+            total=total,
             shown=len(shown),
             ids=shown,
         )
@@ -163,6 +168,6 @@ def share_of_cost_note(applications: Sequence[Application], policy: Policy) -> R
         "note.share_of_cost_unknown",
         share=share,
         count=len(missing),
-        total=len(applications),
+        total=total,
         ids=shown,
     )

@@ -1286,3 +1286,38 @@ def test_amount_problem_says_what_is_wrong_in_the_words_of_the_cell_checks(
     assert problem.render("nb").startswith(nb)
     assert amount_problem("3 300 000") is None
     assert amount_problem("0", allow_zero=True) is None
+
+
+# --- a sheet in the other municipality numbering --------------------------------------------
+
+
+def test_a_sheet_in_the_other_numbering_is_said_once_with_what_it_costs() -> None:
+    # Lindås, Meland and Radøy merged into Alver in 2020; Bergen's number was 1201 until then.
+    result = check(
+        row(id="A1", municipalities="Lindås, Meland"),  # two old names: invalid for that only
+        row(id="A2", municipalities="1201"),  # an old number (now 4601): the same
+        row(id="A3", municipalities="Radøy", requested="tre millioner"),  # and another error
+        row(id="A4", municipalities="Oslo"),  # valid in both
+    )
+    mismatch = result.register_mismatch
+    assert mismatch is not None
+    assert mismatch == ("2024", "2009", 4, 2, 3)
+    assert (mismatch.applications, mismatch.rejected) == (2, 3)
+    # Checked against 2009, the sheet is as it should be.
+    assert (
+        check(row(id="A1", municipalities="Lindås, Meland"), register="2009").register_mismatch
+        is None
+    )
+
+
+def test_one_or_two_old_names_are_said_at_their_cells_only() -> None:
+    result = check(row(id="A1", municipalities="Lindås, Meland"), row(id="A2"))
+    assert codes(result) == ["validate.municipality_name_other_register"] * 2
+    assert result.register_mismatch is None
+    assert check(row(id="A1", municipalities="Lindås, Meland, Radøy")).register_mismatch == (
+        "2024",
+        "2009",
+        3,
+        1,
+        1,
+    )

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from tilskudd.models import Application, Issue, RejectedRow, Severity
 from tilskudd.summary import BudgetCheck
 from tilskudd.wording import issue_text
+
+if TYPE_CHECKING:
+    from tilskudd.validation import RegisterMismatch
 
 __all__ = [
     "CheckedInput",
@@ -42,6 +45,8 @@ class CheckedInput(Protocol):
     def rejected(self) -> Sequence[RejectedRow]: ...
     @property
     def issues(self) -> Sequence[Issue]: ...
+    @property
+    def register_mismatch(self) -> RegisterMismatch | None: ...
 
 
 def _column_key(column: str | None) -> tuple[int, str]:
@@ -134,4 +139,18 @@ def check_to_json(
         "issues": [issue_to_json(i, lang) for i in issues],
         "budget_check": budget_check_to_json(budget_check) if budget_check else None,
         "ranking_column": checked.ranking_column,
+        "register_mismatch": _mismatch_to_json(checked.register_mismatch),
+    }
+
+
+def _mismatch_to_json(mismatch: RegisterMismatch | None) -> dict[str, Any] | None:
+    """The sheet's places in the other numbering (see ``ValidationResult.register_mismatch``)."""
+    if mismatch is None:
+        return None
+    return {
+        "register": mismatch.register,
+        "other_register": mismatch.other_register,
+        "errors": mismatch.problems,
+        "invalid_for_that_only": mismatch.applications,
+        "invalid": mismatch.rejected,
     }

@@ -49,7 +49,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from itertools import repeat
 from operator import attrgetter, itemgetter
-from typing import Any, Literal, TypeVar, cast, overload
+from typing import Any, Literal, NamedTuple, TypeVar, cast, overload
 
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
@@ -87,6 +87,7 @@ __all__ = [
     "DECISIONS",
     "FIELDS",
     "CheckedTable",
+    "RegisterMismatch",
     "ValidationResult",
     "amount_problem",
     "check_table",
@@ -139,10 +140,41 @@ DECISIONS: dict[str, DecisionWord] = {
 _ACCEPTED_DECISIONS = ["fund", "reject", "reserve", "innvilg", "avslå"]
 
 
+class RegisterMismatch(NamedTuple):
+    """A sheet whose places follow the other municipality numbering than the one checked
+    against: see :attr:`ValidationResult.register_mismatch`."""
+
+    register: str
+    """The numbering the sheet was checked against (``"2024"``)."""
+    other_register: str
+    """The numbering its places were found in instead (``"2009"``)."""
+    problems: int
+    """Errors that name a place found only in ``other_register``."""
+    applications: int
+    """Rejected applications with no other error: valid, as far as tilskudd can tell, in
+    ``other_register``."""
+    rejected: int
+    """Rejected applications in all."""
+
+
+OTHER_REGISTER_CODES = frozenset(
+    f"validate.{kind}_{problem}"
+    for kind in ("municipality", "county")
+    for problem in ("number_other_register", "number_moved", "name_other_register")
+)
+"""Errors for a place that is in the other numbering and not in the one checked against."""
+
+REGISTER_MISMATCH_MIN = 3
+"""How many such errors make it a pattern worth one line of its own (a single old name in a
+sheet is said at its cell, and that is enough)."""
+
+
 class _Outcome:
     """The verdict of a check, from its issues (shared by the two kinds of result)."""
 
     issues: tuple[Issue, ...]
+    rejected: tuple[RejectedRow, ...]
+    register: str
 
     @property
     def errors(self) -> tuple[Issue, ...]:
@@ -158,6 +190,29 @@ class _Outcome:
     def ok(self) -> bool:
         """True when there are no errors (warnings allowed)."""
         return not any(i.severity is Severity.ERROR for i in self.issues)
+
+    @property
+    def register_mismatch(self) -> RegisterMismatch | None:
+        """The sheet's places seem to follow the other municipality numbering.
+
+        An old sheet (Difi's 2009 round) checked against today's numbering fails at every
+        municipality and county that has since merged, each cell saying ``use --register 2009``;
+        a hundred such lines hide the one thing to do. This counts them, and the rejected
+        applications that have no other error, so that the command can say it once. ``None``
+        when there are fewer than :data:`REGISTER_MISMATCH_MIN` such errors.
+        """
+        codes = OTHER_REGISTER_CODES
+        found = [i for i in self.issues if i.severity is Severity.ERROR and i.code in codes]
+        if len(found) < REGISTER_MISMATCH_MIN:
+            return None
+        other = str(found[0].params.get("other_register", ""))
+        only_that = sum(
+            1
+            for row in self.rejected
+            if all(i.code in OTHER_REGISTER_CODES for i in row.issues if i.is_error)
+            and any(i.is_error for i in row.issues)
+        )
+        return RegisterMismatch(self.register, other, len(found), only_that, len(self.rejected))
 
 
 @dataclass(frozen=True)

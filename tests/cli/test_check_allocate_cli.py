@@ -596,3 +596,38 @@ def test_trimmed_lines_keep_spaces_inside_a_line_written_in_pieces() -> None:
     for piece in ["a  ", "  b   ", "\n", "c ", " \nd", "   "]:
         stream.write(piece)
     assert sink.getvalue() == "a    b\nc\nd"
+
+
+def test_a_sheet_in_the_old_numbering_is_said_once_after_its_problems() -> None:
+    # The Difi 2009 sheet checked against today's numbering: 117 cells say --register 2009.
+    code, out, _ = invoke("check", DIFI, "--lang", "nb", "--limit", "0")
+    assert code == 1
+    said = " ".join(out.split())
+    assert (
+        "Stedene i arket ser ut til å følge 2009-inndelingen: 117 feil gjelder kommuner og fylker"
+        " som er der, men ikke i 2024-inndelingen. 66 av de 66 ugyldige søknadene har ingen"
+        " annen feil. Bruk --register 2009 hvis arket følger 2009-inndelingen." in said
+    )
+    code, out, _ = invoke("check", DIFI, "--format", "json")
+    assert json.loads(out)["register_mismatch"] == {
+        "register": "2024",
+        "other_register": "2009",
+        "errors": 117,
+        "invalid_for_that_only": 66,
+        "invalid": 66,
+    }
+    code, out, _ = invoke("check", DIFI, "--register", "2009", "--format", "json")
+    assert code == 0
+    assert json.loads(out)["register_mismatch"] is None
+
+
+def test_allocate_says_it_again_under_the_award_list(tmp_path: Path) -> None:
+    code, out, _ = invoke("allocate", DIFI, "--budget", "20M", "--dry-run")
+    assert code == 0
+    said = " ".join(out.split())
+    hint = "The places in the sheet seem to follow the 2009 numbering"
+    assert said.count(hint) == 2  # after the problems, and again after the award list
+    assert said.rindex(hint) > said.index("receive")  # the summary sentence comes before
+    code, out, _ = invoke("allocate", DIFI, "--budget", "20M", "--register", "2009", "--dry-run")
+    assert code == 0
+    assert hint not in " ".join(out.split())

@@ -162,6 +162,31 @@ def test_a_round_allocated_committed_and_reported(folder: Path) -> None:
     assert run("status", "--format", "json").stdout.count('"round": 1') == 1
 
 
+def test_a_round_whose_places_are_in_the_other_numbering_is_not_committed(
+    folder: Path,
+) -> None:
+    # The programme follows 2009; checked against 2024, A-1's 0104 and 0105 and A-3's 1201
+    # are old numbers, and the two would be rejected for that alone, for good once committed.
+    before = snapshot(folder / "r1.csv")
+    result = run("allocate", "r1.csv", "--round", "1", "--register", "2024", "--commit")
+    assert result.exit_code == 1, result.output
+    said = " ".join(result.output.split())
+    assert (
+        "The round was not recorded in the ledger: 2 applications would be rejected only"
+        " because their places are in the 2009 numbering" in said
+    )
+    assert "Committed round" not in said
+    assert snapshot(folder / "r1.csv") == before
+    status = json.loads(run("status", "--format", "json").stdout)
+    assert status["committed"] == 0
+    # Without --commit it is a round like any other, with the hint under it.
+    preview = run("allocate", "r1.csv", "--round", "1", "--register", "2024")
+    assert preview.exit_code == 0, preview.output
+    assert "seem to follow the 2009 numbering" in " ".join(preview.output.split())
+    # In the programme's own numbering the round is committed.
+    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+
+
 def test_committing_the_same_round_twice_is_refused(folder: Path) -> None:
     assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
     ledger = folder / "tilskudd.ledger.sqlite"

@@ -19,6 +19,7 @@ from tilskudd.render.check import check_header, lay_out, render_check
 from tilskudd.render.text import grid, lead_widths
 from tilskudd.reports import check_to_json, sorted_issues
 from tilskudd.summary import BudgetCheck, budget_check
+from tilskudd.validation import RegisterMismatch
 
 NBSP = "\u00a0"
 
@@ -34,6 +35,7 @@ class Checked:
     rejected: tuple[RejectedRow, ...] = ()
     issues: tuple[Issue, ...] = field(default_factory=tuple)
     ranking_column: bool = True
+    register_mismatch: RegisterMismatch | None = None
 
 
 def _issue(
@@ -216,7 +218,9 @@ def test_json_has_stable_keys_and_exact_amounts(checked: Checked) -> None:
         "issues",
         "budget_check",
         "ranking_column",  # added later: appended, so the keys before it keep their places
+        "register_mismatch",  # added later still
     ]
+    assert data["register_mismatch"] is None
     assert data["valid"] is False
     assert data["counts"] == {
         "applications": 5,

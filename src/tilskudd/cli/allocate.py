@@ -290,6 +290,18 @@ def allocate(
             # Said, or the run stops after "No errors: every application can be allocated."
             out.print(get(language)("cli.strict_stopped"))
             raise typer.Exit(int(ExitCode.INVALID_INPUT))
+        mismatch = checked.register_mismatch
+        if commit and mismatch is not None and mismatch.applications:
+            # A committed round is final: applications rejected for the numbering alone would
+            # stay rejected in the ledger. Said before anything is allocated or recorded.
+            out.print(
+                get(language)(
+                    "cli.register_mismatch_not_committed",
+                    n=mismatch.applications,
+                    other_register=mismatch.other_register,
+                )
+            )
+            raise typer.Exit(int(ExitCode.INVALID_INPUT))
         if checked.errors and not checked.applications:
             # Nothing valid to allocate (a required column missing, say): stop, don't
             # publish a round in which every application is rejected.
@@ -331,6 +343,12 @@ def allocate(
             lang=language,
             limit=terminal_limit(limit, len(result.allocation.decisions)),
         )
+        if mismatch is not None:
+            # Again under the award list, which an officer reads last: the round above was
+            # allocated without the applications the numbering alone made invalid.
+            from tilskudd.render.check import render_register_mismatch
+
+            render_register_mismatch(out, mismatch, lang=language)
         plan.report(result, language, budget_given=budget is not None)
         if dry_run:
             from tilskudd.summary import budget_check

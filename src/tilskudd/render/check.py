@@ -20,9 +20,10 @@ from tilskudd.render.allocation import render_budget_check
 from tilskudd.render.text import grid, lead_widths, wrap
 from tilskudd.reports import CheckedInput, sorted_issues
 from tilskudd.summary import BudgetCheck
+from tilskudd.validation import RegisterMismatch
 from tilskudd.wording import issue_cell, issue_text, plural
 
-__all__ = ["check_header", "lay_out", "render_check"]
+__all__ = ["check_header", "lay_out", "render_check", "render_register_mismatch"]
 
 _MIN_LAST = 20  # as render.text.grid: the message column is never narrower
 
@@ -157,5 +158,26 @@ def render_check(
         console.print(Text(t("ui.check.ok_unranked"), style="yellow"))
     elif not errors:
         console.print(Text(t("ui.check.ok"), style="green"))
+    mismatch = checked.register_mismatch
+    if mismatch is not None:
+        render_register_mismatch(console, mismatch, lang=lang)
     if budget_check is not None:
         render_budget_check(console, budget_check, lang=lang)
+
+
+def render_register_mismatch(console: Console, mismatch: RegisterMismatch, *, lang: str) -> None:
+    """The one thing to do when the sheet's places follow the other numbering: said once, after
+    the problems that each say it for a cell."""
+    t = get(lang)
+    words = [t("ui.check.register_mismatch", **mismatch._asdict())]
+    if mismatch.applications:
+        words.append(
+            plural(
+                t,
+                "ui.check.register_mismatch_only",
+                mismatch.applications,
+                invalid=mismatch.rejected,
+            )
+        )
+    words.append(t("ui.check.register_mismatch_advice", other_register=mismatch.other_register))
+    console.print(Text(" ".join(words), style="bold yellow"))

@@ -52,7 +52,9 @@ _MULTIPLIERS: tuple[tuple[re.Pattern[str], int], ...] = (
 )
 _APOSTROPHE_GROUP = re.compile(r"(?<=\d)['\u2019](?=\d{3}(?!\d))")
 _DASH_AFTER_MARK = re.compile(r"([,.])[\u2013\u2014]+")
-_DIGITS_GROUPED = re.compile(r"^\d{1,3}(?:[ ]\d{3})+$")
+# Grouped digits: one to three before the first separator, not starting with 0 ("0 500" and
+# "012 345" are not amounts anyone groups that way: refused, not read as 500 and 12 345).
+_DIGITS_GROUPED = re.compile(r"^[1-9]\d{0,2}(?:[ ]\d{3})+$")
 _PLAIN = re.compile(r"^\d+$")
 
 
@@ -113,6 +115,11 @@ def _ambiguous(original: str, integer: str, sep: str, decimal_part: str, *, nega
     )
 
 
+def _first_group(digits: str) -> bool:
+    """``digits`` can stand before a thousands separator: one to three digits, not led by 0."""
+    return 1 <= len(digits) <= 3 and digits.isdigit() and digits[0] != "0"
+
+
 def _parse_number_text(
     text: str, original: str, *, has_multiplier: bool, whole_marker: bool = False
 ) -> Decimal:
@@ -136,7 +143,8 @@ def _parse_number_text(
             raise AmountError(f"'{original}' is not a number", hint="use one decimal mark")
         integer, decimal_part = text.split(dec)
         groups = integer.split(grp)
-        if not (groups[0].isdigit() and all(len(g) == 3 and g.isdigit() for g in groups[1:])):
+        if not (_first_group(groups[0]) and all(len(g) == 3 and g.isdigit() for g in groups[1:])):
+            # "1234.567,8" or "0.123,5": a separator out of place, not a thousands grouping.
             raise AmountError(f"'{original}' has digit groups that are not thousands")
         if len(decimal_part) == 3 and not has_multiplier and decimal_part.isdigit():
             # "1.000,000": after grouped digits, three more may be one more group (a million)
@@ -146,11 +154,7 @@ def _parse_number_text(
     elif commas > 1 or dots > 1 or (whole_marker and (commas or dots)):
         sep = "," if commas else "."
         groups = text.split(sep)
-        if not (
-            groups[0].replace(" ", "").isdigit()
-            and len(groups[0]) <= 3
-            and all(len(g) == 3 and g.isdigit() for g in groups[1:])
-        ):
+        if not (_first_group(groups[0]) and all(len(g) == 3 and g.isdigit() for g in groups[1:])):
             raise AmountError(f"'{original}' has digit groups that are not thousands")
         integer = "".join(groups)
     elif commas == 1 or dots == 1:

@@ -154,9 +154,9 @@ def test_name_only_in_the_other_numbering_says_so() -> None:
     error = error_of(R2024, "Nesset")
     assert error.code == "municipality_name_other_register"
     assert error.params["candidates"] == ["1543 Nesset"]
-    later = error_of(R2009, "Hábmer")
+    later = error_of(R2009, "Senja")
     assert later.code == "municipality_name_other_register"
-    assert later.params["candidates"] == ["1875 Hábmer - Hamarøy"]
+    assert later.params["candidates"] == ["5530 Senja"]
 
 
 def test_number_with_name_is_checked_both_ways() -> None:
@@ -462,3 +462,117 @@ def test_a_name_that_meant_several_municipalities_in_2009_is_found_with_a_warnin
     # By number, or by a name that meant one municipality then too, there is nothing to say.
     assert register.find_municipalities("1514, Bærum")[1] == ()
     assert register.municipality_numbers("1514, Bærum") == (("1514", "3201"), ("15", "32"))
+
+
+# --- names in Sami and Kven -----------------------------------------------------------------
+
+SAMI_AND_KVEN = [
+    # (name as written, its number in 2009, its number in 2024)
+    ("Tromsø", "1902", "5501"),
+    ("Kárášjohka - Karasjok", "2021", "5610"),
+    ("Karasjok - Kárášjohka", "2021", "5610"),
+    ("Kárášjohka", "2021", "5610"),
+    ("Guovdageaidnu - Kautokeino", "2011", "5612"),
+    ("Kautokeino", "2011", "5612"),
+    ("Snåase - Snåsa", "1736", "5041"),
+    ("Snåase", "1736", "5041"),
+    ("Snåsa", "1736", "5041"),
+    ("Porsanger - Porsáŋgu - Porsanki", "2020", "5622"),
+    ("Porsáŋgu", "2020", "5622"),
+    ("Porsángu", "2020", "5622"),
+    ("Porsanki", "2020", "5622"),
+    ("Hamarøy - Hábmer", "1849", "1875"),
+    ("Hábmer - Hamarøy", "1849", "1875"),
+    ("Hábmer", "1849", "1875"),
+    ("Loabák - Lavangen", "1920", "5518"),
+    ("Loabák", "1920", "5518"),
+    ("Lavangen", "1920", "5518"),
+    ("Trondheim - Tråante", "1601", "5001"),
+    ("Dielddanuorri", "1852", "5512"),
+    ("Gáivuotna - Kåfjord - Kaivuono", "1940", "5540"),
+]
+
+
+@pytest.mark.parametrize(("name", "in_2009", "in_2024"), SAMI_AND_KVEN)
+def test_every_name_of_a_municipality_finds_it_in_both_numberings(
+    name: str, in_2009: str, in_2024: str
+) -> None:
+    # "Snåase - Snåsa" in a 2009 sheet was refused as a 2024-only name, "Hamarøy - Hábmer"
+    # (its parts the other way round) and "Porsáŋgu" (with the Sami ŋ) as unknown.
+    for register, number in ((R2009, in_2009), (R2024, in_2024)):
+        places, problems = register.find_municipalities(name)
+        assert [m.number for m in places] == [number], register
+        assert problems == ()
+        assert register.municipality(f"{number} {name}").number == number
+
+
+def test_sami_letters_fold_like_the_registers_spelling() -> None:
+    assert normalise_name("Porsáŋgu") == normalise_name("Porsángu") == "porsangu"
+    assert normalise_name("Đ ŧ Ŋ") == "d t n"
+
+
+@pytest.mark.parametrize("register", [R2009, R2024], ids=["2009", "2024"])
+@pytest.mark.parametrize("cell", ["Tromsø - Romsa", "Romsa - Tromsø", "Tromsø - Romsa - Tromssa"])
+def test_a_name_with_a_part_the_register_lacks_is_found_with_a_warning(
+    register: Register, cell: str
+) -> None:
+    # SSB's registers call the municipality "Tromsø" only; a sheet may add Romsa (Northern
+    # Sami) and Tromssa (Kven). Found, and the reader told which part was not checked.
+    places, problems = register.find_municipalities(cell)
+    assert [m.name for m in places] == ["Tromsø"]
+    (warning,) = problems
+    assert (warning.code, warning.warning) == ("municipality_name_part_unknown", True)
+    assert "Tromsø" not in warning.params["parts"]
+    assert register.municipality_numbers(cell) is None  # the full parser gives the warning
+
+
+def test_the_part_warning_in_both_languages() -> None:
+    from tilskudd.issues import render_message
+
+    (warning,) = R2024.find_municipalities("Tromsø - Romsa - Tromssa")[1]
+    params = warning.params
+    assert render_message("validate.municipality_name_part_unknown", params, "en") == (
+        "'Tromsø - Romsa - Tromssa' is read as 5501 Tromsø; the 2024 register does not know "
+        "Romsa and Tromssa as a name of it. Check that the cell names that one municipality"
+    )
+    assert render_message("validate.municipality_name_part_unknown", params, "nb") == (
+        "'Tromsø - Romsa - Tromssa' leses som 5501 Tromsø; 2024-registeret kjenner ikke "
+        "Romsa og Tromssa som navn på den. Kontroller at cellen gjelder den ene kommunen"
+    )
+
+
+@pytest.mark.parametrize("cell", ["Tromsø - Bodø", "Bodø - Tromsø"])
+def test_parts_naming_two_municipalities_are_not_one(cell: str) -> None:
+    places, problems = R2024.find_municipalities(cell)
+    assert places == ()
+    assert [p.code for p in problems] == ["municipality_unknown"]
+
+
+@pytest.mark.parametrize(
+    ("name", "number"),
+    [
+        # As the Research Council's open data writes them (shared/realdata), from SSB.
+        ("Troms - Romsa - Tromssa", "55"),
+        ("Trøndelag - Trööndelage", "50"),
+        ("Nordland - Nordlánnda", "18"),
+        ("Finnmark - Finnmárku - Finmarkku", "56"),
+        ("Romsa", "55"),
+        ("Finnmárku", "56"),
+    ],
+)
+def test_counties_are_found_by_their_official_names_in_every_language(
+    name: str, number: str
+) -> None:
+    assert R2024.county(name).number == number
+    assert R2024.find_counties(name)[1] == ()
+    # Shown as before: the names in the register's own file.
+    assert " - " not in R2024.counties[number].name
+
+
+def test_a_county_name_of_2024_in_the_2009_numbering() -> None:
+    assert R2009.county("Troms - Romsa - Tromssa").number == "19"
+    assert R2009.county("Finnmárku").number == "20"
+    # Trøndelag was two counties in 2009: which one is for the sheet to say.
+    assert error_of(R2009, "Trøndelag - Trööndelage", "county").code == (
+        "county_name_other_register"
+    )

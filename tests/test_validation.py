@@ -476,6 +476,17 @@ def test_each_unknown_municipality_is_its_own_error() -> None:
     assert "--register 2009" in describe_issue(moved)
 
 
+def test_sami_and_kven_names_of_places_as_the_research_council_writes_them() -> None:
+    # The county column of the Research Council's open data ("Troms - Romsa - Tromssa") was
+    # an error on every row; a name part SSB does not list is a warning, the row is kept.
+    result = check(row(municipalities="Tromsø - Romsa, Snåase", county="Troms - Romsa - Tromssa"))
+    (app,) = result.applications
+    assert app.municipalities == ("5501", "5041")
+    assert codes(result) == ["validate.municipality_name_part_unknown"]
+    assert result.issues[0].severity.value == "warning"
+    assert "leses som 5501 Tromsø" in describe_issue(result.issues[0], "nb")
+
+
 def test_the_register_decides_which_numbers_are_valid() -> None:
     old = row(municipalities="0602, Nesset")
     assert check(old, register="2009").applications[0].municipalities == ("0602", "1543")

@@ -46,6 +46,7 @@ __all__ = [
 RegisterYear = Literal["2009", "2024"]
 REGISTERS: tuple[str, ...] = ("2009", "2024")
 """The bundled numberings; "2024" is the current one and the default."""
+_COUNTY_NAMES = ("2024",)  # the numberings with a county_names_<year>.csv (data/README.md)
 
 Kind = Literal["municipality", "county"]
 
@@ -123,8 +124,11 @@ class OrgnrError(TilskuddError, ValueError):
 
 # --- names ----------------------------------------------------------------------------------
 
-# ø and æ have no decomposition in Unicode, so NFKD alone would not fold them.
-_FOLD = str.maketrans({"ø": "o", "æ": "ae", "ð": "d", "þ": "th", "ß": "ss"})
+# ø and æ have no decomposition in Unicode, so NFKD alone would not fold them; nor have the
+# Sami letters ŋ, đ and ŧ ("Porsáŋgu", written "Porsángu" in SSB's register).
+_FOLD = str.maketrans(
+    {"ø": "o", "æ": "ae", "ð": "d", "þ": "th", "ß": "ss", "ŋ": "n", "đ": "d", "ŧ": "t"}
+)
 # A soft hyphen inside a name ("Bæ\u00adrum", pasted from a web page) is no break in it.
 _FOLD_INVISIBLE = {**_FOLD, **dict.fromkeys(map(ord, INVISIBLE))}
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -169,17 +173,30 @@ def _read_csv(filename: str) -> list[dict[str, str]]:
 class _Directory:
     """One kind of place (municipalities or counties) in one numbering, with name forms."""
 
-    def __init__(self, kind: Kind, year: str, places: Iterable[Place], width: int) -> None:
+    def __init__(
+        self,
+        kind: Kind,
+        year: str,
+        places: Iterable[Place],
+        width: int,
+        other_names: Iterable[tuple[str, str]] = (),
+    ) -> None:
         self.kind: Kind = kind
         self.year = year
         self.width = width
         self.by_number: dict[str, Place] = {p.number: p for p in places}
+        # Every name of a place: its register name, and any official name the register
+        # leaves out (``other_names``: (number, name)), each with its " - " parts.
+        self.names: dict[str, list[str]] = {n: [p.name] for n, p in self.by_number.items()}
+        for number, name in other_names:
+            self.names[number].append(name)
         forms: dict[str, list[str]] = {}
-        for place in self.by_number.values():
-            for form in _name_forms(place.name):
-                numbers = forms.setdefault(form, [])
-                if place.number not in numbers:
-                    numbers.append(place.number)
+        for number, names in self.names.items():
+            for name in names:
+                for form in _name_forms(name):
+                    numbers = forms.setdefault(form, [])
+                    if number not in numbers:
+                        numbers.append(number)
         self.forms: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in forms.items()}
         self._form_list = sorted(self.forms)
 
@@ -202,6 +219,15 @@ class _Directory:
                 # "Bergen kommune", "Nordland fylkeskommune": the name without its suffix.
                 found = self.forms.get(words[0])
         return found or ()
+
+    def parallel_names(self, text: str) -> tuple[str, ...]:
+        """The " - " parts of the one place named ``text`` here, when it has more than one
+        ("Hábmer - Hamarøy" for ``Hábmer``): names of the same municipality in other languages."""
+        numbers = self.numbers_for_name(text)
+        if len(numbers) != 1:
+            return ()
+        parts = [p.strip() for n in self.names[numbers[0]] for p in n.split(" - ")]
+        return tuple(p for p in parts if p) if len(parts) > 1 else ()
 
     def suggestions(self, text: str) -> list[str]:
         """Up to three names close to ``text`` (difflib), best first."""
@@ -264,17 +290,23 @@ class Register:
         counties = [
             County(r["county_number"], r["county_name"]) for r in _read_csv(f"fylker_{year}.csv")
         ]
+        county_names = (
+            [(r["county_number"], r["name"]) for r in _read_csv(f"county_names_{year}.csv")]
+            if year in _COUNTY_NAMES
+            else []
+        )
         self._dirs: dict[Kind, _Directory] = {
             "municipality": _Directory("municipality", year, municipalities, 4),
-            "county": _Directory("county", year, counties, 2),
+            "county": _Directory("county", year, counties, 2, county_names),
         }
         self._cache: dict[tuple[Kind, str, object], _Parsed] = {}
         self._items: dict[tuple[Kind, str], Place | RegistryError] = {}
         # Items of municipality cells known to be one municipality, by their text as written:
         # every number to start with, then each item the full parser has resolved.
         self._quick: dict[str, Municipality] = dict(self.municipalities)
-        # Names found here that meant several places in the other numbering, by the text.
-        self._other_meanings: dict[tuple[Kind, str], RegistryWarning] = {}
+        # Names found with something the reader should know (they meant several places in the
+        # other numbering; a part of them is no name of the place), by the text: the warning.
+        self._warnings: dict[tuple[Kind, str], RegistryWarning] = {}
 
     def __repr__(self) -> str:
         return f"Register({self.year!r})"
@@ -350,7 +382,7 @@ class Register:
                 found = self._resolve("municipality", item)
                 if not isinstance(found, Municipality):
                     return None
-                if ("municipality", item) in self._other_meanings:
+                if ("municipality", item) in self._warnings:
                     return None  # found, with a warning the full parser gives
                 place = found
                 if len(quick) < 200_000:
@@ -395,15 +427,10 @@ class Register:
             except RegistryError as exc:
                 errors.append(exc)
             return _Parsed(tuple(places), tuple(errors))
-        known = self._items
+        # Each cell is parsed once (see _find), and each item looked up once (_resolve).
         for piece in _HARD_SEPARATORS.split(value):
             piece = piece.strip()
             if not piece:
-                continue
-            hit = known.get((kind, piece))
-            if hit is not None and not isinstance(hit, RegistryError):
-                add(hit)  # the common case: a name or number seen before
-                self._other_meaning(kind, piece, errors)
                 continue
             if _NUMBERS_BY_SPACE.match(piece):
                 items: list[str] = piece.split()
@@ -426,18 +453,23 @@ class Register:
                 self._items[key] = hit
         return hit
 
-    def _other_meaning(self, kind: Kind, text: str, errors: list[RegistryError]) -> None:
-        """Add the warning for ``text`` found here if it named several places in the other
-        numbering (:meth:`_lookup_name`)."""
-        warning = self._other_meanings.get((kind, text))
+    def _take(
+        self, kind: Kind, text: str, found: Place | RegistryError, add: Any, errors: list[Any]
+    ) -> None:
+        """Take one resolved item of a cell: the place with the warning its name may carry
+        (:meth:`_lookup_name` records it), or the error."""
+        if isinstance(found, RegistryError):
+            errors.append(found)
+            return
+        add(found)
+        warning = self._warnings.get((kind, text))
         if warning is not None:
             errors.append(warning)
 
     def _parse_piece(self, kind: Kind, piece: str, add: Any, errors: list[RegistryError]) -> None:
         whole = self._resolve(kind, piece)
         if not isinstance(whole, RegistryError):
-            add(whole)
-            self._other_meaning(kind, piece, errors)
+            self._take(kind, piece, whole, add, errors)
             return
         whole_error = whole
         trimmed = _DANGLING.sub("", piece)
@@ -467,11 +499,7 @@ class Register:
             errors.append(whole_error)
             return
         for result, text in zip(results, texts, strict=True):
-            if isinstance(result, RegistryError):
-                errors.append(result)
-            else:
-                add(result)
-                self._other_meaning(kind, text, errors)
+            self._take(kind, text, result, add, errors)
 
     # --- the lookups proper -------------------------------------------------------------------
 
@@ -487,7 +515,7 @@ class Register:
                 place = self._lookup_number(kind, match.group(number_group), shown=text)
                 name = match.group(name_group).strip()
                 if normalise_name(name) not in _name_forms(place.name) and place.number not in (
-                    self._dirs[kind].numbers_for_name(name)
+                    self._numbers_named(kind, name)
                 ):
                     raise RegistryError(
                         f"{kind}_mismatch",
@@ -544,6 +572,44 @@ class Register:
                 found.append(number)
         return tuple(found)
 
+    def _numbers_by_other_name(self, kind: Kind, text: str) -> tuple[str, ...]:
+        """The place here that ``text`` names in the other numbering's register by one of its
+        names in several languages ("Hábmer - Hamarøy" there is Hamarøy here; so is Hábmer)."""
+        other = get_register(self.other_year)._dirs[kind]
+        directory = self._dirs[kind]
+        found: set[str] = set()
+        for part in other.parallel_names(text):
+            found.update(directory.numbers_for_name(part))
+        return tuple(found) if len(found) == 1 else ()
+
+    def _numbers_by_parts(self, kind: Kind, text: str) -> tuple[tuple[str, ...], list[str]]:
+        """A name of the form "Tromsø - Romsa" not written so in the register: the one place
+        its " - " parts name (in either numbering's register), and the parts that name nothing.
+        ((), []) when the parts name no place, or more than one."""
+        parts = [p.strip() for p in text.split(" - ") if p.strip()]
+        if len(parts) < 2:
+            return (), []
+        directory = self._dirs[kind]
+        found: set[str] = set()
+        unknown: list[str] = []
+        for part in parts:
+            numbers = directory.numbers_for_name(part) or self._numbers_by_other_name(kind, part)
+            if numbers:
+                found.update(numbers)
+            else:
+                unknown.append(part)
+        if len(found) != 1:
+            return (), []
+        return tuple(found), unknown
+
+    def _numbers_named(self, kind: Kind, name: str) -> tuple[str, ...]:
+        """Every number a name may mean here, by any of the ways :meth:`_lookup_name` finds it."""
+        return (
+            self._dirs[kind].numbers_for_name(name)
+            or self._numbers_by_other_name(kind, name)
+            or self._numbers_by_parts(kind, name)[0]
+        )
+
     def _lookup_name(self, kind: Kind, text: str) -> Place:
         directory = self._dirs[kind]
         numbers = directory.numbers_for_name(text)
@@ -555,7 +621,7 @@ class Register:
             other = get_register(self.other_year)._dirs[kind]
             meanings = other.numbers_for_name(text)
             if len(meanings) > 1:
-                self._other_meanings[(kind, text)] = RegistryWarning(
+                self._warnings[(kind, text)] = RegistryWarning(
                     f"{kind}_name_meant_more",
                     item=text,
                     found=f"{place.number} {place.name}",
@@ -566,6 +632,22 @@ class Register:
             return place
         if not numbers and kind == "municipality":
             numbers = self._in_named_county(text)
+        if not numbers:
+            # A name in Sami or Kven that one numbering's register gives and the other does
+            # not (Snåase, Loabák and Hábmer since 2008-2020), or the parts of a name in another
+            # order or with a part the register leaves out ("Hamarøy - Hábmer", "Tromsø - Romsa").
+            numbers = self._numbers_by_other_name(kind, text)
+            if not numbers:
+                numbers, unknown = self._numbers_by_parts(kind, text)
+                if numbers and unknown:
+                    place = directory.by_number[numbers[0]]
+                    self._warnings[(kind, text)] = RegistryWarning(
+                        f"{kind}_name_part_unknown",
+                        item=text,
+                        found=f"{place.number} {place.name}",
+                        parts=unknown,
+                        register=self.year,
+                    )
         if len(numbers) == 1:
             return directory.by_number[numbers[0]]
         if numbers:

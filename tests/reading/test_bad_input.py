@@ -146,8 +146,10 @@ def test_header_without_the_required_column(make_xlsx: MakeXlsx) -> None:
         'Columns found: A "Søknadsnr" = id; B "Søker" = applicant; C "Beløp" (not a known field).'
         in message
     )
-    assert "Missing: requested" in message
+    assert "(field requested)" not in message
+    assert "Missing:" not in message
     assert '"Søkt beløp"' in message
+    assert '"Beløp" = "requested"' in message  # the code only where a column map needs it
 
 
 def test_header_without_the_required_column_in_a_csv(tmp_path: Path) -> None:
@@ -201,8 +203,11 @@ def test_amounts_in_a_scale_are_refused_naming_every_such_column(tmp_path: Path)
     message = _error(path, display_name="tkr.csv")
     assert message.startswith('tkr.csv: in the header row (row 1), column B "Søkt beløp (tkr)"')
     assert (
-        'column C "Totalkostnad (mill. kr)" would be total_cost, but its note (mill. kr)' in message
+        'column C "Totalkostnad (mill. kr)" would be read as the total cost, '
+        "but its note (mill. kr)" in message
     )
+    assert "total_cost" not in message
+    assert "would be read as the amount requested" in message
     assert "never rescales" in message
 
 
@@ -213,7 +218,29 @@ def test_a_total_cost_in_a_scale_is_refused_even_when_the_request_is_in_kroner(
     path = tmp_path / "tkr.csv"
     path.write_text("ID;Søkt beløp;Totalkostnad (tkr);Poeng\nA;1500000;6000;5\n", encoding="utf-8")
     message = _error(path, display_name="tkr.csv", lang="nb")
-    assert "kolonne C «Totalkostnad (tkr)» ville vært total_cost" in message
+    # The header as written and the field as people call it, not the code "total_cost".
+    assert "kolonne C «Totalkostnad (tkr)» ville blitt lest som totalkostnad, men" in message
+    assert "total_cost" not in message
+
+
+def test_a_scaled_amount_requested_is_named_in_words_in_both_languages(tmp_path: Path) -> None:
+    path = tmp_path / "tkr.csv"
+    path.write_text("ID;Søknadsbeløp (1000 kr);Poeng\nA;1500;5\n", encoding="utf-8")
+    norsk = _error(path, display_name="tkr.csv", lang="nb")
+    assert "kolonne B «Søknadsbeløp (1000 kr)» ville blitt lest som omsøkt beløp, men" in norsk
+    english = _error(path, display_name="tkr.csv", lang="en")
+    assert 'column B "Søknadsbeløp (1000 kr)" would be read as the amount requested, but' in english
+    assert "requested" not in norsk
+    assert "requested" not in english.replace("amount requested", "")
+
+
+def test_the_header_without_the_amount_names_fields_in_norwegian(make_xlsx: MakeXlsx) -> None:
+    path = make_xlsx([["Org.nr.", "Søker", "Beløp"], ["974760673", "Moss", 1]])
+    message = _error(path, display_name="r.xlsx", lang="nb")
+    assert "A «Org.nr.» = organisasjonsnummer; B «Søker» = søker; C «Beløp»" in message
+    assert "orgnr" not in message
+    assert "applicant" not in message
+    assert "feltet requested" not in message
 
 
 def test_a_utf8_file_with_one_stray_byte_says_it_was_read_as_windows_1252(tmp_path: Path) -> None:
@@ -228,3 +255,13 @@ def test_a_utf8_file_with_one_stray_byte_says_it_was_read_as_windows_1252(tmp_pa
     assert "no column for the amount requested" in message
     assert "it was read as Windows-1252" in message
     assert "save it again as CSV UTF-8" in message
+
+
+def test_two_columns_for_one_field_are_named_in_words_in_norwegian(make_xlsx: MakeXlsx) -> None:
+    path = make_xlsx([["Totalkostnad", "Søkt beløp", "Prosjektkostnad"], [10, 1, 10]])
+    message = _error(path, display_name="r.xlsx", lang="nb")
+    assert "betyr kolonnene A «Totalkostnad» og C «Prosjektkostnad» alle det samme feltet: " in (
+        message
+    )
+    assert "feltet: totalkostnad." in message
+    assert '("overskrift" = "total_cost")' in message

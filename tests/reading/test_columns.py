@@ -316,3 +316,71 @@ def test_a_column_map_decides_a_scaled_header_itself() -> None:
     match = map_header(0, ["ID", "Søkt beløp (tkr)"], column_map)
     assert match.fields["requested"] == 1
     assert not match.scaled
+
+
+@pytest.mark.parametrize(
+    "header", ["Nr.", "Nr", "NR", "Løpenr.", "Løpenummer", "No.", "Number", "Nummer"]
+)
+def test_a_running_number_alone_is_the_application_id(header: str) -> None:
+    # Officers' sheets number the applications "Nr." or "Løpenr."; read as an unknown column,
+    # the ids were made up from row numbers and the officer's own numbers were lost.
+    match = map_header(0, [header, "Søker", "Søkt beløp"])
+    assert match.fields == {"id": 0, "applicant": 1, "requested": 2}
+    english = map_header(0, [header, "Applicant", "Amount requested"])
+    assert english.fields == {"id": 0, "applicant": 1, "requested": 2}
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("Søknadsnr.", "id"),
+        ("Saksnr.", "id"),
+        ("Søknad nr.", "id"),
+        ("Sak nr.", "id"),
+        ("Application no.", "id"),
+        ("Case no.", "id"),
+        ("Org.nr.", "orgnr"),
+        ("Org. nr", "orgnr"),
+        ("Org no.", "orgnr"),
+        ("Kommunenr.", "municipalities"),
+        ("Fylkesnr.", "county"),
+    ],
+)
+def test_numbers_of_other_things_keep_their_own_field(header: str, field: str) -> None:
+    assert match_field(header) == field
+    match = map_header(0, ["Nr.", header, "Søkt beløp"])
+    assert match.fields[field] == 1
+    if field != "id":
+        assert match.fields["id"] == 0
+
+
+@pytest.mark.parametrize(
+    ("cells", "id_column", "running"),
+    [
+        (["Nr.", "Søknadsnr.", "Søker", "Søkt beløp"], 1, 0),
+        (["Søker", "Saksnr", "Løpenr.", "Søkt beløp"], 1, 2),
+        (["No.", "Application ID", "Applicant", "Amount requested"], 1, 0),
+    ],
+)
+def test_a_running_number_beside_an_id_column_is_carried_through(
+    cells: list[str], id_column: int, running: int
+) -> None:
+    # Not two id columns (an error that stopped the reading): the named id column wins.
+    match = map_header(0, cells)
+    assert not match.duplicates
+    assert match.fields["id"] == id_column
+    assert match.extra == {running: cells[running]}
+
+
+def test_two_running_numbers_and_no_id_column_claim_nothing() -> None:
+    match = map_header(0, ["Nr.", "Løpenr.", "Søker", "Søkt beløp"])
+    assert "id" not in match.fields
+    assert not match.duplicates
+    assert match.extra == {0: "Nr.", 1: "Løpenr."}
+
+
+def test_a_column_map_naming_the_id_leaves_the_running_number_alone() -> None:
+    column_map = normalize_column_map({"Ref. nr": "id"})
+    match = map_header(0, ["Nr.", "Ref. nr", "Søkt beløp"], column_map)
+    assert match.fields == {"id": 1, "requested": 2}
+    assert match.extra == {0: "Nr."}

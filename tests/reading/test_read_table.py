@@ -85,6 +85,13 @@ def test_a_column_map_maps_headers_the_aliases_do_not_know(make_csv: MakeCsv) ->
     assert table.issues == []
 
 
+def test_an_officers_running_number_is_read_as_the_id(make_csv: MakeCsv) -> None:
+    path = make_csv([["Løpenr.", "Søker", "Søkt beløp"], ["17", "Moss", "100"]])
+    table = read_table(path)
+    assert table.fields == {"id": 0, "applicant": 1, "requested": 2}
+    assert list(table.rows) == [(2, ["17", "Moss", "100"])]
+
+
 def test_an_unused_column_map_entry_is_a_warning(make_csv: MakeCsv) -> None:
     path = make_csv([["Søker", "Søkt beløp"], ["Moss", "100"]])
     table = read_table(path, columns={"Søkt beløp": "requested", "Prosjektnr": "id"})

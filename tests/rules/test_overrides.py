@@ -162,8 +162,9 @@ def test_override_without_a_reason_is_an_error(round6: list[Application]) -> Non
     with pytest.raises(OverrideError) as caught:
         allocate([*apps, *round6[2:]], 100_000, Policy())
     message = str(caught.value)
-    assert "S1 (row 2): the decision 'reject' has no decision_reason" in message
-    assert "S2 (row 2): the decision 'fund' has no decision_reason" in message
+    assert "S1 (row 2): the decision 'reject' has no justification" in message
+    assert "S2 (row 2): the decision 'fund' has no justification" in message
+    assert "decision_reason" not in message
 
 
 def test_overrides_breaking_the_budget_name_each_and_the_amounts(
@@ -195,8 +196,8 @@ def test_overrides_breaking_the_budget_name_each_and_the_amounts(
 @pytest.mark.parametrize(
     ("decision", "amount", "expected"),
     [
-        ("fund", None, "a decision to fund needs a decision_amount above 0"),
-        ("fund", 0, "a decision to fund needs a decision_amount above 0"),
+        ("fund", None, "a decision to fund needs a decision amount above 0"),
+        ("fund", 0, "a decision to fund needs a decision amount above 0"),
         ("fund", 100_001, "is more than the NOK\xa0100,000 applied for"),
         ("reject", 5_000, "a decision to reject awards nothing"),
     ],
@@ -204,8 +205,9 @@ def test_overrides_breaking_the_budget_name_each_and_the_amounts(
 def test_override_amount_problems(
     round6: list[Application], decision: str, amount: int | None, expected: str
 ) -> None:
-    with pytest.raises(OverrideError, match=expected):
+    with pytest.raises(OverrideError, match=expected) as caught:
         allocate([override(round6[0], decision, amount), *round6[1:]], 1_000_000, Policy())
+    assert "decision_amount" not in str(caught.value)
 
 
 # --- properties ----------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ __all__ = [
     "HEADER_SCAN_ROWS",
     "MONEY_FIELDS",
     "REQUIRED",
+    "WEAK_ALIASES",
     "HeaderMatch",
     "cell_text",
     "find_header",
@@ -41,16 +42,20 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "ID",
         "Søknadsnr",
         "Søknadsnummer",
+        "Søknad nr",
         "Søknads-ID",
         "Saksnummer",
         "Saksnr",
+        "Sak nr",
         "Referanse",
         "Ref",
         "Identifier",
         "Application ID",
         "Application number",
+        "Application no",
         "Reference",
         "Case number",
+        "Case no",
     ),
     "applicant": (
         "Søker",
@@ -155,6 +160,15 @@ ALIASES: dict[str, tuple[str, ...]] = {
 }
 """Every known field and the header names that mean it, as people write them (for messages too)."""
 
+WEAK_ALIASES: dict[str, tuple[str, ...]] = {
+    "id": ("Nr", "Nummer", "Løpenr", "Løpenummer", "No", "Number"),
+}
+"""Header names that mean a field only when no other column in the row names it.
+
+Officers number their rows ``Nr.`` or ``Løpenr.``, often as the application's number, but a
+sheet may have such a running number beside its ``Søknadsnr``: then the running number is carried
+through unchanged instead of being a second id column (an error)."""
+
 FIELDS: tuple[str, ...] = tuple(ALIASES)
 """The known fields, in the order they are listed to people."""
 
@@ -244,17 +258,20 @@ def header_forms(text: str) -> tuple[str, ...]:
 _ALIAS_INDEX: dict[str, str] = {
     normalize_header(alias): name for name, aliases in ALIASES.items() for alias in aliases
 }
+_WEAK_INDEX: dict[str, str] = {
+    normalize_header(alias): name for name, aliases in WEAK_ALIASES.items() for alias in aliases
+}
 
 
-def _match(header: str, column_map: Mapping[str, str] | None) -> tuple[str | None, bool]:
-    """(field or 'extra' or None, whether the column map decided it)."""
+def _match(header: str, column_map: Mapping[str, str] | None) -> tuple[str | None, bool, bool]:
+    """(field or 'extra' or None, whether the column map decided it, whether by a weak alias)."""
     if not header:
-        return None, False
+        return None, False, False
     forms = header_forms(header)
     if column_map:
         for form in forms:
             if form in column_map:
-                return column_map[form], True
+                return column_map[form], True, False
     if ("(" in header or "[" in header) and scale_note(header) is not None:
         # "Requested amount (€)" reads "requestedamount" without its punctuation: a note of
         # symbols alone must not let the header match as if it had none.
@@ -263,9 +280,12 @@ def _match(header: str, column_map: Mapping[str, str] | None) -> tuple[str | Non
         if form in _ALIAS_INDEX:
             name = _ALIAS_INDEX[form]
             if name in MONEY_FIELDS and _percent_note(header) is not None:
-                return None, False  # a share, not kroner: map_header reports it as a scale
-            return name, False
-    return None, False
+                return None, False, False  # a share, not kroner: map_header reports it as a scale
+            return name, False, False
+    for form in forms:
+        if form in _WEAK_INDEX:
+            return _WEAK_INDEX[form], False, True
+    return None, False, False
 
 
 def match_field(header: str, column_map: Mapping[str, str] | None = None) -> str | None:
@@ -351,10 +371,14 @@ def map_header(
     mapped_targets = set(column_map.values()) if column_map else set()
     match = HeaderMatch(index=index, headers=headers)
     by_field: dict[str, list[int]] = {}
+    weak: dict[str, list[int]] = {}
     for i, text in enumerate(headers):
         if not text:
             continue
-        name, by_map = _match(text, column_map)
+        name, by_map, by_weak = _match(text, column_map)
+        if by_weak and name is not None and name not in mapped_targets:
+            weak.setdefault(name, []).append(i)
+            continue
         if name in mapped_targets and not by_map:
             # Only the map may claim a field the map names.
             name = None
@@ -369,6 +393,14 @@ def map_header(
             continue
         match.mapped_by[i] = name
         by_field.setdefault(name, []).append(i)
+    for name, columns in weak.items():
+        if name not in by_field and len(columns) == 1:
+            match.mapped_by[columns[0]] = name
+            by_field[name] = columns
+        else:  # another column names the field, or two running numbers: neither is claimed
+            for i in columns:
+                match.extra[i] = headers[i]
+            match.extra = dict(sorted(match.extra.items()))
     for name, columns in by_field.items():
         if len(columns) == 1:
             match.fields[name] = columns[0]

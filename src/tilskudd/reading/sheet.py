@@ -125,6 +125,11 @@ def header_problem(
     )
 
 
+def _label(t: Translator, name: str) -> str:
+    """A field as people call it ("omsøkt beløp"), not its code ("requested")."""
+    return t(f"validate.field.{name}")
+
+
 def _check_header(match: HeaderMatch, file: str, sheet: str | None, t: Translator) -> None:
     place = where(t, file, sheet)
     if match.duplicates:
@@ -137,7 +142,8 @@ def _check_header(match: HeaderMatch, file: str, sheet: str | None, t: Translato
                 "read.error.duplicate_field",
                 where=place,
                 row=match.index + 1,
-                field=name,
+                field=_label(t, name),
+                code=name,
                 columns=t.join(shown),
             )
         )
@@ -147,7 +153,7 @@ def _check_header(match: HeaderMatch, file: str, sheet: str | None, t: Translato
                 "read.error.scaled_column",
                 column=column_letter(i),
                 header=match.headers[i],
-                field=name,
+                field=_label(t, name),
                 note=note,
             )
             for i, (name, note) in sorted(match.scaled.items())
@@ -157,7 +163,7 @@ def _check_header(match: HeaderMatch, file: str, sheet: str | None, t: Translato
         )
     if REQUIRED not in match.fields:
         found = [
-            t("read.error.column_found", column=letter, header=text, field=name)
+            t("read.error.column_found", column=letter, header=text, field=_label(t, name))
             if name
             else t("read.error.column_unknown", column=letter, header=text)
             for letter, text, name in match.describe_columns()
@@ -168,7 +174,6 @@ def _check_header(match: HeaderMatch, file: str, sheet: str | None, t: Translato
                 where=place,
                 row=match.index + 1,
                 found="; ".join(found),
-                field=REQUIRED,
                 accepted=quoted(t, ALIASES[REQUIRED]),
             )
         )

@@ -13,7 +13,8 @@ releases the GIL) parses the sheet; the cell becomes a :class:`FormulaWithoutVal
 error, for the second kind) so validation can name it instead of taking it for an empty cell.
 :func:`ods_error_cells` does the same for the error cells of an OpenDocument spreadsheet, and
 :func:`tilskudd.reading.biff.xls_error_cells` for those of a legacy .xls. In .xlsb (binary
-records in a zip) an error cell still reads as empty.
+records in a zip) an error cell still reads as empty and hidden rows are not found: every .xlsb
+is read with a warning saying so (``read.xlsb_unchecked``, added by :func:`read_table`).
 A workbook that asks to be recalculated when opened (``fullCalcOnLoad="1"``: xlsxwriter writes
 that, with 0 as every formula's cached value) has no result in any formula cell, so there the
 scan reports every formula, cached value or not.

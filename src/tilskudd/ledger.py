@@ -60,6 +60,7 @@ __all__ = [
     "Ledger",
     "LedgerStatus",
     "PriorAward",
+    "RoundCaps",
     "RoundContext",
     "RoundStatus",
     "amend",
@@ -357,6 +358,35 @@ class AmendmentRecord:
     tool_version: str
     round: int = 0
     application_id: str = ""
+
+
+@dataclass(frozen=True)
+class RoundCaps:
+    """The limits of a committed round's policy that an amendment is held to."""
+
+    min_award: int = 0
+    round_to: int = 1
+    max_award: int | None = None
+    share: Decimal | None = None
+    per_applicant_max: int | None = None
+
+    @classmethod
+    def of(cls, policy: Mapping[str, Any]) -> RoundCaps:
+        """The limits of a policy as a commit records it (:meth:`Policy.describe`); read key by
+        key, so that a policy recorded by an earlier tilskudd is read as it was."""
+
+        def whole(key: str) -> int | None:
+            value = policy.get(key)
+            return None if value is None else int(value)
+
+        share = policy.get("max_share_of_cost")
+        return cls(
+            min_award=whole("min_award") or 0,
+            round_to=whole("round_to") or 1,
+            max_award=whole("max_award"),
+            share=None if share is None else Decimal(str(share)),
+            per_applicant_max=whole("per_applicant_max"),
+        )
 
 
 ALREADY_FUNDED = "reason.round.already_funded"
@@ -1111,8 +1141,14 @@ class Ledger:
                 problem=report.problem_phrase or report.problem,
             )
 
-    def _find_award(self, application_id: str, round: int | None) -> AwardRecord:
-        matches = [a for a in self.awards(round=round) if a.application_id == application_id]
+    def _find_award(
+        self, application_id: str, round: int | None, awards: Sequence[AwardRecord]
+    ) -> AwardRecord:
+        matches = [
+            a
+            for a in awards
+            if a.application_id == application_id and (round is None or a.round == round)
+        ]
         if not matches:
             if round is None:
                 raise LedgerError(key="ledger.error.not_in_ledger", id=application_id)
@@ -1192,8 +1228,10 @@ class Ledger:
         """Record a new amount for a committed award (or its withdrawal) with the reason.
 
         Refused when the reason is empty, the amount is negative or above the amount applied
-        for, the application was rejected or withdrawn, nothing would change, or an increase
-        exceeds what remains of the frame. Checked and written in one IMMEDIATE transaction.
+        for, the application was rejected or withdrawn, nothing would change, the policy the
+        round was committed with would not give the amount (:meth:`_refuse_outside_policy`),
+        the project is funded in another round, or an increase exceeds what remains of the
+        frame. Checked and written in one IMMEDIATE transaction.
         """
         if not reason or not reason.strip():
             raise LedgerError(key="ledger.error.no_reason")
@@ -1204,8 +1242,9 @@ class Ledger:
         with _immediate(self._conn):
             self._require_intact()
             self._require_programme(programme)
-            award = self._find_award(application_id, round)
-            which = {"id": application_id, "round": award.round}
+            awards = self.awards()
+            award = self._find_award(application_id, round, awards)
+            which = {"id": award.application_id, "round": award.round}
             if award.status == Status.REJECTED:
                 raise LedgerError(key="ledger.error.rejected", **which)
             if award.withdrawn:
@@ -1227,6 +1266,7 @@ class Ledger:
                         requested=award.requested,
                         **which,
                     )
+                self._refuse_outside_policy(award, amount, before, awards)
                 if amount > before:
                     self._refuse_second_award(award)
                 remaining = max(programme.frame - self.committed_total(), 0)
@@ -1263,8 +1303,83 @@ class Ledger:
             created=created,
             tool_version=__version__,
             round=award.round,
-            application_id=application_id,
+            application_id=award.application_id,
         )
+
+    def _refuse_outside_policy(
+        self, award: AwardRecord, amount: int, before: int, awards: Sequence[AwardRecord]
+    ) -> None:
+        """Refuse a new amount the policy its round was committed with would not give: below
+        ``min_award`` or off the ``round_to`` grid (raised or lowered: every award under the
+        policy is one it could give), or, when raised, above a cap (``max_award``, the share of
+        the recorded total cost, ``per_applicant_max`` over the organisation's other standing
+        awards in every round) or for an application the policy found not eligible."""
+        commit = next((c for c in self.commits() if c.seq == award.commit_seq), None)
+        if commit is None:  # pragma: no cover - an award belongs to a recorded commit
+            return
+        caps = RoundCaps.of(commit.policy)
+        which = {"id": award.application_id, "round": award.round, "amount": amount}
+        if amount < caps.min_award:
+            raise LedgerError(
+                key="ledger.error.amend_below_min_award", min_award=caps.min_award, **which
+            )
+        if amount % caps.round_to:
+            lower = amount - amount % caps.round_to
+            near = lower if lower >= max(caps.min_award, 1) else lower + caps.round_to
+            raise LedgerError(
+                key="ledger.error.amend_off_grid", round_to=caps.round_to, near=near, **which
+            )
+        if amount <= before:
+            return  # lowered: moves toward the caps, even from above one (an override's)
+        reasons = {r.get("code"): r.get("params", {}) for r in award.reasons}
+        not_eligible = reasons.get("reason.ineligible.below_min_score")
+        if not_eligible is not None:
+            raise LedgerError(
+                key="ledger.error.amend_not_eligible",
+                score=Decimal(str(not_eligible.get("score"))),
+                min_score=Decimal(str(not_eligible.get("min_score"))),
+                **which,
+            )
+        if caps.max_award is not None and amount > caps.max_award:
+            raise LedgerError(key="ledger.error.amend_over_max_award", cap=caps.max_award, **which)
+        share_reason = reasons.get("reason.cap.share_of_cost")
+        if caps.share is not None and share_reason is not None:
+            # Recorded when the cap bound in the round; when it did not, the request (or
+            # max_award) was under it, and the amount is under both.
+            total_cost = int(share_reason["total_cost"])
+            num, den = caps.share.as_integer_ratio()
+            cap = total_cost * num // den
+            if amount > cap:
+                raise LedgerError(
+                    key="ledger.error.amend_over_share_of_cost",
+                    share=caps.share,
+                    total_cost=total_cost,
+                    cap=cap,
+                    **which,
+                )
+        overridden = any(str(code).startswith("reason.override.") for code in reasons)
+        if overridden and award.eligible is not None and amount > award.eligible:
+            # An officer's decision in the round records no cap reasons, but its eligible amount
+            # is the policy's (max_award, share of cost, round_to, min_award; 0 if none).
+            raise LedgerError(
+                key="ledger.error.amend_over_eligible", eligible=award.eligible, **which
+            )
+        if caps.per_applicant_max is not None and award.orgnr:
+            others = sum(
+                a.current
+                for a in awards
+                if a.orgnr == award.orgnr and a.seq != award.seq and a.current > 0
+            )
+            if others + amount > caps.per_applicant_max:
+                raise LedgerError(
+                    key="ledger.error.amend_over_per_applicant",
+                    orgnr=award.orgnr,
+                    max=caps.per_applicant_max,
+                    others=others,
+                    total=others + amount,
+                    left=max(caps.per_applicant_max - others, 0),
+                    **which,
+                )
 
     # -- questions --
 

@@ -831,3 +831,42 @@ def test_a_budget_over_what_remains_is_said_before_the_commit(folder: Path) -> N
     within = run("allocate", "r1.csv", "--round", "1", "--budget", "150 000")
     assert within.exit_code == 0, within.output
     assert "more than remains" not in within.stdout
+
+
+def test_amend_is_held_to_the_rounds_policy_in_both_languages(folder: Path) -> None:
+    """Refused with exit code 1, naming the rule, the cap and the figures; nothing recorded."""
+    policy = PROGRAMME.replace(
+        'max_share_of_cost = "20 %"',
+        'max_share_of_cost = "20 %"\nmax_award = "50 000"\nround_to = "1 000"',
+    )
+    (folder / "tilskudd.toml").write_text(policy, encoding="utf-8")
+    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    ledger = folder / "tilskudd.ledger.sqlite"
+    before = snapshot(ledger)[0]
+    raised = run("amend", "A-1", "--amount", "55 000", "--reason", "x")
+    assert raised.exit_code == 1
+    assert raised.stderr == (
+        f"error: A-1 (round 1) cannot be raised to NOK{NBSP}55,000: round 1's policy gives at "
+        f"most NOK{NBSP}50,000 to an application (max_award)\n"
+    )
+    raised = run("amend", "A-1", "--amount", "55 000", "--reason", "x", "--lang", "nb")
+    assert raised.exit_code == 1
+    assert raised.stderr == (
+        f"feil: A-1 (runde 1) kan ikke økes til {kr(55_000)}: tildelingsreglene for runde 1 gir "
+        f"høyst {kr(50_000)} til én søknad (max_award)\n"
+    )
+    off_grid = run("amend", "A-1", "--amount", "45 500", "--reason", "x", "--lang", "nb")
+    assert off_grid.exit_code == 1
+    assert off_grid.stderr == (
+        f"feil: {kr(45_500)} til A-1 (runde 1) er ikke et multiplum av {kr(1_000)}, som "
+        "tildelingsreglene for runde 1 runder alle tilskudd til (round_to): gi et multiplum, for "
+        f"eksempel {kr(45_000)}\n"
+    )
+    assert run("amend", "A-1", "--amount", "45 500", "--reason", "x").stderr.startswith(
+        f"error: NOK{NBSP}45,500 for A-1 (round 1) is not a multiple of NOK{NBSP}1,000"
+    )
+    assert ledger.read_bytes() == before
+    lowered = run("amend", "A-1", "--amount", "45 000", "--reason", "Cost reduced")
+    assert lowered.exit_code == 0, lowered.output
+    assert f"NOK{NBSP}50,000 -> NOK{NBSP}45,000" in lowered.stdout
+    assert run("verify").exit_code == 0

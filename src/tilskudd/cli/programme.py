@@ -363,7 +363,9 @@ def amend(
 
     The ledger is append-only: the amendment is a new entry, the committed award stays as it
     was. An increase must fit in what remains of the frame; the amount can't exceed what was
-    applied for. A reserve application can be funded this way when money frees up.
+    applied for. The round's policy holds: an increase stays under max_award, the share of cost
+    and per_applicant_max; any new amount is on the round_to grid and at least min_award. A
+    reserve application can be funded this way when money frees up.
 
     Example:
 

@@ -2437,3 +2437,63 @@ def test_nb_amendments_over_an_officers_award_or_the_organisations_maximum(
         f"i runden, og tildelingsreglene for runde 1 tillater høyst {kr(40_000)} til den "
         "(max_award, max_share_of_cost, round_to, min_award)"
     )
+
+
+# --- ids told apart by their row ------------------------------------------------------------------
+
+_TWICE = [
+    ROUND_1[0],
+    ROUND_1[1],
+    ("A-2", "Bergen kommune", BERGEN, "Sak", "1201", 80_000, 400_000, 3),
+]
+"""A-2 on rows 3 and 4: both rejected, recorded as "A-2 (A3)" and "A-2 (A4)"."""
+
+
+@pytest.mark.parametrize(
+    "query", ["A-2 (A3)", "A-2 (row 3)", "A-2 (rad 3)", "A-2 (#3)", " A-2 (Rad 3) ", "A-2 (a3)"]
+)
+def test_an_id_told_apart_by_its_row_is_found_in_every_form_it_is_shown(
+    tmp_path: Path, query: str
+) -> None:
+    """ "(A3)" as allocate shows it now, "(row 3)" as earlier versions and English messages,
+    "(rad 3)" as Norwegian messages about a row."""
+    programme = make_programme(tmp_path)
+    ledger_path = tmp_path / "l.sqlite"
+    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", _TWICE))
+    assert [a.application_id for a in lg.history(ledger_path, query)] == ["A-2 (A3)"]
+    with pytest.raises(LedgerError, match=r"^A-2 \(A3\) \(round 1\) was rejected as invalid"):
+        lg.amend(ledger_path, programme, query, 10_000, "x")
+
+
+def test_an_id_recorded_in_the_earlier_row_form_is_found_in_every_form(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tilskudd.validation
+
+    programme = make_programme(tmp_path)
+    ledger_path = tmp_path / "l.sqlite"
+    with monkeypatch.context() as earlier:
+        earlier.setattr(
+            tilskudd.validation, "_row_told_apart", lambda app_id, _c, row: f"{app_id} (row {row})"
+        )
+        commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", _TWICE))
+    for query in ("A-2 (A3)", "A-2 (rad 3)", "A-2 (row 3)"):
+        assert [a.application_id for a in lg.history(ledger_path, query)] == ["A-2 (row 3)"]
+        with pytest.raises(LedgerError, match=r"^A-2 \(row 3\) \(round 1\) was rejected"):
+            lg.amend(ledger_path, programme, query, 10_000, "x")
+    assert lg.history(ledger_path, "A-2 (A5)") == []
+
+
+def test_the_history_of_an_id_has_its_rows_told_apart(tmp_path: Path) -> None:
+    """Everything recorded under A-2: in round 1 its two rows, rejected for sharing the id."""
+    programme = make_programme(tmp_path)
+    ledger_path = tmp_path / "l.sqlite"
+    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", _TWICE))
+    commit(ledger_path, programme, 2, write_csv(tmp_path / "r2.csv", ROUND_2))
+    assert [(a.round, a.application_id) for a in lg.history(ledger_path, "A-2")] == [
+        (1, "A-2 (A3)"),
+        (1, "A-2 (A4)"),
+        (2, "A-2"),
+    ]
+    # An amendment names one application: A-2 is round 2's, the rows are not it.
+    assert lg.amend(ledger_path, programme, "A-2", 30_000, "x").application_id == "A-2"

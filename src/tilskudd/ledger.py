@@ -303,6 +303,29 @@ def same_application_by_id(
     )
 
 
+def _id_matcher(query: str, *, with_rows: bool = False) -> Callable[[str], bool]:
+    """Whether a recorded application id is ``query``: the same id, or the same row told apart
+    by its row in another form (:func:`tilskudd.validation.row_told_apart`: ``S-01 (A17)``,
+    ``S-01 (row 17)``, ``S-01 (rad 17)``). ``with_rows``: a plain id also matches the rows told
+    apart under it (``S-01`` the rejected ``S-01 (A17)``), for a history of everything recorded."""
+    from tilskudd.validation import row_told_apart
+
+    text = query.strip()
+    key = row_told_apart(text)
+
+    def same(recorded: str) -> bool:
+        if recorded == text:
+            return True
+        if not recorded.endswith(")"):
+            return False
+        own = row_told_apart(recorded)
+        if own is None:
+            return False
+        return own == key if key is not None else with_rows and own[0] == text
+
+    return same
+
+
 def _now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
@@ -1144,11 +1167,13 @@ class Ledger:
     def _find_award(
         self, application_id: str, round: int | None, awards: Sequence[AwardRecord]
     ) -> AwardRecord:
-        matches = [
-            a
-            for a in awards
-            if a.application_id == application_id and (round is None or a.round == round)
-        ]
+        in_round = [a for a in awards if round is None or a.round == round]
+        matches = [a for a in in_round if a.application_id == application_id]
+        if not matches:
+            # A row told apart by its row, in another form than recorded ("S-01 (row 17)" for
+            # "S-01 (A17)"): the same row of the same round.
+            same = _id_matcher(application_id)
+            matches = [a for a in in_round if same(a.application_id)]
         if not matches:
             if round is None:
                 raise LedgerError(key="ledger.error.not_in_ledger", id=application_id)
@@ -1235,6 +1260,7 @@ class Ledger:
         """
         if not reason or not reason.strip():
             raise LedgerError(key="ledger.error.no_reason")
+        application_id = application_id.strip()
         if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
             raise LedgerError(key="ledger.error.bad_amount", amount=repr(amount))
         if not self.has_amendments():  # pragma: no cover - open() upgrades every ledger
@@ -1503,10 +1529,11 @@ class Ledger:
         except OrgnrError:
             digits = "".join(ch for ch in text if not ch.isspace())
             orgnr = digits if digits.isdigit() else None
+        same = _id_matcher(text, with_rows=True)
         return [
             a
             for a in self.awards()
-            if a.application_id == text or (orgnr is not None and a.orgnr == orgnr)
+            if same(a.application_id) or (orgnr is not None and a.orgnr == orgnr)
         ]
 
     def _entry_problem(

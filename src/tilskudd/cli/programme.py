@@ -218,7 +218,9 @@ def history(
     """List everything an applicant has applied for and received, round by round.
 
     By organisation number (every application of that organisation, in every round) or by
-    application id, from the programme's ledger.
+    application id, from the programme's ledger. A repeated id told apart by its row is found
+    in any form shown: "S-01 (A17)", "S-01 (row 17)" or "S-01 (rad 17)"; "S-01" lists those
+    rows too.
 
     Example (every application from Moss kommune's organisation number):
 
@@ -231,14 +233,9 @@ def history(
         found = programme_for(programme, required=ledger is None, lang=resolve_lang(lang))
         language = resolve_lang(lang, found.lang if found else None)
         path = ledger_for(found, ledger)
+        # "F-15 (A17)" as this version shows a repeated id finds "F-15 (row 17)" in the records
+        # of rounds committed by earlier ones, and the other way round (Ledger.history).
         awards = ledger_module.history(path, query) if ledger_module.exists(path) else []
-        if not awards and ledger_module.exists(path):
-            from tilskudd.validation import legacy_row_ids
-
-            # "F-15 (A17)" as this version shows a repeated id is "F-15 (row 17)" in the
-            # records of rounds committed by earlier ones.
-            for earlier in legacy_row_ids([query.strip()]):
-                awards = ledger_module.history(path, earlier)
         t = get(language)
         tampered = ledger_module.verify_chain(path).first_bad if awards else None
         if tampered is not None:
@@ -324,7 +321,7 @@ def _change(
     _out(
         get(language)(
             "ledger.cli.withdrawn" if kind == "withdraw" else "ledger.cli.amended",
-            id=application_id,
+            id=change.application_id,
             round=change.round,
             before=change.amount_before,
             after=change.amount_after,

@@ -666,6 +666,8 @@ def _chain_problem_walking(path: Path) -> tuple[int | None, str | None]:
             if row is None:
                 return seq, "chain_row_missing"
             values = dict(zip(columns, row, strict=True))
+            # A column a later schema added is in an entry only when it has a value.
+            values = {k: v for k, v in values.items() if v is not None or k not in lg._SINCE}
             if lg.canonical_json({"kind": kind, "seq": seq, **values}) != body:
                 return seq, "chain_row_differs"
             seen.add((table, seq))
@@ -2497,3 +2499,80 @@ def test_the_history_of_an_id_has_its_rows_told_apart(tmp_path: Path) -> None:
     ]
     # An amendment names one application: A-2 is round 2's, the rows are not it.
     assert lg.amend(ledger_path, programme, "A-2", 30_000, "x").application_id == "A-2"
+
+
+# --- an amendment recorded outside the round's policy (a board's decision) ------------------------
+
+
+def test_an_amendment_outside_the_policy_is_recorded_naming_the_rules(tmp_path: Path) -> None:
+    programme = _policy_programme(tmp_path, 'max_award = "50 000"\nround_to = "1 000"')
+    ledger_path = tmp_path / "l.sqlite"
+    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))
+    record = lg.amend(
+        ledger_path, programme, "A-1", 55_500, "Board decision 12.10.2009", outside_policy=True
+    )
+    assert (record.amount_after, record.outside_policy) == (55_500, ("round_to", "max_award"))
+    # Within the policy, the option records nothing beyond the amount.
+    within = lg.amend(ledger_path, programme, "A-1", 45_000, "cost cut", outside_policy=True)
+    assert within.outside_policy == ()
+    with Ledger.open(ledger_path, write=False) as ledger:
+        assert [m.outside_policy for m in ledger.amendments()] == [("round_to", "max_award"), ()]
+        bodies = [
+            json.loads(body)
+            for (body,) in ledger._conn.execute(
+                "SELECT body FROM chain WHERE kind = 'amendment' ORDER BY seq"
+            )
+        ]
+        assert bodies[0]["outside_policy"] == '["round_to","max_award"]'
+        assert "outside_policy" not in bodies[1]  # as every amendment before the option
+        assert ledger.verify_chain().ok
+        (recorded,) = ledger.commits()
+        assert verify_round(ledger, programme, recorded).ok
+    # What is not the policy's to waive is still refused: the request, the frame.
+    with pytest.raises(LedgerError, match="more than A-1 \\(round 1\\) applied for"):
+        lg.amend(ledger_path, programme, "A-1", 61_000, "x", outside_policy=True)
+    small = programme.model_copy(update={"frame": 100_000})
+    with pytest.raises(LedgerError, match="remains of the frame"):
+        lg.amend(ledger_path, small, "A-3", 30_000, "x", outside_policy=True)
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE amendments SET outside_policy = NULL WHERE seq = 5",
+        "UPDATE amendments SET outside_policy = '[\"max_award\"]' WHERE seq = 6",
+    ],
+)
+def test_the_rules_an_amendment_went_beyond_are_vouched_for_by_the_chain(
+    tmp_path: Path, sql: str
+) -> None:
+    programme = _policy_programme(tmp_path, 'max_award = "50 000"')
+    ledger_path = tmp_path / "l.sqlite"
+    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))  # entries 1-4
+    lg.amend(ledger_path, programme, "A-1", 55_000, "Board", outside_policy=True)  # entry 5
+    lg.amend(ledger_path, programme, "A-2", 30_000, "cost cut")  # entry 6
+    _tamper(ledger_path, sql)
+    report = lg.verify_chain(ledger_path)
+    assert (report.ok, report.first_bad) == (False, int(sql.rsplit(" ", 1)[1]))
+    assert report.problem is not None
+    assert "outside_policy changed" in report.problem
+
+
+def test_a_ledger_of_the_earlier_schema_reads_verifies_and_upgrades_with_its_amendments(
+    setup: tuple[Path, Programme, Path, Path],
+) -> None:
+    """Schema 2 has no outside_policy column: read as it is, and upgraded on the next change."""
+    ledger_path, programme, r1, _ = setup
+    result = allocate(ledger_path, programme, 1, r1)
+    with Ledger.open(ledger_path, create=True, _schema=2) as old:
+        old.commit_round(result, programme, 1, input_path=r1)
+        old.amend("A-1", 50_000, "cost cut", programme)
+    with Ledger.open(ledger_path, write=False) as ledger:
+        assert ledger.version == 2
+        assert ledger.verify_chain().ok
+        assert [(m.amount_after, m.outside_policy) for m in ledger.amendments()] == [(50_000, ())]
+    lg.amend(ledger_path, programme, "A-1", 60_000, "back", outside_policy=True)
+    with Ledger.open(ledger_path, write=False) as ledger:
+        assert ledger.version == SCHEMA_VERSION == 3
+        assert ledger.verify_chain().ok
+        assert [m.amount_after for m in ledger.amendments()] == [50_000, 60_000]

@@ -870,3 +870,44 @@ def test_amend_is_held_to_the_rounds_policy_in_both_languages(folder: Path) -> N
     assert lowered.exit_code == 0, lowered.output
     assert f"NOK{NBSP}50,000 -> NOK{NBSP}45,000" in lowered.stdout
     assert run("verify").exit_code == 0
+
+
+def test_amend_outside_policy_records_the_rules_and_history_shows_them(folder: Path) -> None:
+    policy = PROGRAMME.replace(
+        'max_share_of_cost = "20 %"',
+        'max_share_of_cost = "20 %"\nmax_award = "50 000"\nround_to = "1 000"',
+    )
+    (folder / "tilskudd.toml").write_text(policy, encoding="utf-8")
+    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    amended = run(
+        "amend", "A-1", "--amount", "55 000", "--reason", "Board decision 12.10.2009",
+        "--outside-policy",
+    )  # fmt: skip
+    assert amended.exit_code == 0, amended.output
+    assert amended.stdout.splitlines()[-1] == (
+        "Recorded outside round 1's policy, beyond max_award, with the reason given."
+    )
+    history = run("history", "A-1", "--lang", "nb")
+    assert history.exit_code == 0, history.output
+    lines = history.stdout.splitlines()
+    assert lines[-2].endswith(f"{kr(50_000)} -> {kr(55_000)}. Board decision 12.10.2009")
+    assert lines[-1] == "    utenfor rundens tildelingsregler: max_award"
+    data = json.loads(run("history", "A-1", "--format", "json").stdout)
+    assert data[0]["amendments"][0]["outside_policy"] == ["max_award"]
+    assert run("verify").exit_code == 0
+    output = folder / "ledger.xlsx"
+    assert run("ledger", "export", str(output)).exit_code == 0
+    sheet = openpyxl.load_workbook(output).worksheets[1]
+    rows = list(sheet.iter_rows(values_only=True))
+    column = rows[0].index("Outside the round's policy")
+    assert rows[1][column] == "max_award"
+    # In Norwegian, the line said after the amendment.
+    lowered = run(
+        "amend", "A-1", "--amount", "45 500", "--reason", "Styrevedtak", "--outside-policy",
+        "--lang", "nb",
+    )  # fmt: skip
+    assert lowered.exit_code == 0, lowered.output
+    assert lowered.stdout.splitlines()[-1] == (
+        "Registrert utenfor tildelingsreglene for runde 1, ut over round_to, med begrunnelsen "
+        "som ble gitt."
+    )

@@ -291,6 +291,8 @@ def history(
                         reason=change.reason,
                     )
                 )
+                if change.outside_policy:
+                    _out(t("ledger.cli.history_outside_policy", rules=list(change.outside_policy)))
 
 
 def _change(
@@ -302,6 +304,7 @@ def _change(
     ledger: Path | None,
     round_: int | None,
     lang: str | None,
+    outside_policy: bool = False,
 ) -> None:
     from tilskudd import ledger as ledger_module
     from tilskudd.i18n import get
@@ -316,7 +319,15 @@ def _change(
         # Read once the language is settled, so that a mistyped amount is said in it.
         amount_nok = parse_amount_option(amount, "--amount", allow_zero=True)
         assert amount_nok is not None
-        change = ledger_module.amend(path, found, application_id, amount_nok, reason, round=round_)
+        change = ledger_module.amend(
+            path,
+            found,
+            application_id,
+            amount_nok,
+            reason,
+            round=round_,
+            outside_policy=outside_policy,
+        )
     remaining = ledger_module.status(path, found).remaining
     _out(
         get(language)(
@@ -328,6 +339,14 @@ def _change(
             remaining=remaining,
         )
     )
+    if change.outside_policy:
+        _out(
+            get(language)(
+                "ledger.cli.amended_outside_policy",
+                round=change.round,
+                rules=list(change.outside_policy),
+            )
+        )
 
 
 ReasonOpt = Annotated[
@@ -350,6 +369,14 @@ def amend(
         ),
     ],
     reason: ReasonOpt,
+    outside_policy: Annotated[
+        bool,
+        typer.Option(
+            "--outside-policy",
+            help="Record an amount the round's policy would not give (a board's decision): the "
+            "rules it goes beyond are recorded with it. The reason should cite the decision.",
+        ),
+    ] = False,
     round_: RoundOpt = None,
     programme: ProgrammeOpt = None,
     ledger: LedgerOpt = None,
@@ -361,7 +388,8 @@ def amend(
     The ledger is append-only: the amendment is a new entry, the committed award stays as it
     was. An increase must fit in what remains of the frame; the amount can't exceed what was
     applied for. The round's policy holds: an increase stays under max_award, the share of cost
-    and per_applicant_max; any new amount is on the round_to grid and at least min_award. A
+    and per_applicant_max; any new amount is on the round_to grid and at least min_award
+    (--outside-policy records a board's decision to go beyond them, naming the rules). A
     reserve application can be funded this way when money frees up.
 
     Example:
@@ -369,7 +397,9 @@ def amend(
         tilskudd amend 2009-017 --amount 450000 --reason "Project cost reduced (letter 12.10.2009)"
     """
     with guard(debug):
-        _change("amend", application_id, amount, reason, programme, ledger, round_, lang)
+        _change(
+            "amend", application_id, amount, reason, programme, ledger, round_, lang, outside_policy
+        )
 
 
 @app.command()

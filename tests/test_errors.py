@@ -5,6 +5,7 @@ from __future__ import annotations
 import pickle
 import re
 import string
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -106,7 +107,13 @@ def test_every_ledger_error_key_has_both_languages_with_the_same_fields() -> Non
         assert english != norwegian, key
 
 
-SAMPLES = {"money": 1_234_567, "list": ["«A»", "«B»"], "": "X-1"}
+SAMPLES = {
+    "money": 1_234_567,
+    "list": ["«A»", "«B»"],
+    "num": Decimal("4.5"),
+    "pct": Decimal("0.2"),
+    "": "X-1",
+}
 
 
 @pytest.mark.parametrize("key", LEDGER_KEYS)

@@ -666,6 +666,8 @@ def _chain_problem_walking(path: Path) -> tuple[int | None, str | None]:
             if row is None:
                 return seq, "chain_row_missing"
             values = dict(zip(columns, row, strict=True))
+            # A column a later schema added is in an entry only when it has a value.
+            values = {k: v for k, v in values.items() if v is not None or k not in lg._SINCE}
             if lg.canonical_json({"kind": kind, "seq": seq, **values}) != body:
                 return seq, "chain_row_differs"
             seen.add((table, seq))
@@ -2159,3 +2161,418 @@ def test_a_commit_checks_every_earlier_award_under_the_same_id(tmp_path: Path) -
     assert nb(exc, "funded_since").startswith(
         "runde 3 gir tilskudd til S-7, men det samme prosjektet har nå tilskudd i runde 1 som S-7"
     )
+
+
+# --- amendments under the policy the round was committed with -------------------------------------
+
+
+def _policy_programme(tmp_path: Path, policy: str, frame: str = "300 000") -> Programme:
+    return make_programme(tmp_path, frame=frame, policy=policy)
+
+
+def test_an_amendment_cannot_raise_an_award_above_its_share_of_the_total_cost(
+    tmp_path: Path,
+) -> None:
+    """The round capped S-1 at 20 % of its total cost of 200 000; so is an amendment."""
+    programme = _policy_programme(tmp_path, "")
+    rows = [
+        ("A-1", "Moss kommune", MOSS, "Felles saksbehandling", "0104", 60_000, 300_000, 5),
+        ("S-1", "Oslo kommune", OSLO, "Stor sak", "0301", 90_000, 200_000, 4),
+    ]
+    ledger_path = tmp_path / "l.sqlite"
+    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", rows))
+    lg.withdraw(ledger_path, programme, "A-1", "money freed")
+    before = dump(ledger_path)
+    with pytest.raises(
+        LedgerError,
+        match=r"S-1 \(round 1\) cannot be raised to NOK\xa045,000: round 1's policy gives at most "
+        r"20% of the project's total cost, and 20% of NOK\xa0200,000 is NOK\xa040,000 "
+        r"\(max_share_of_cost\)",
+    ):
+        lg.amend(ledger_path, programme, "S-1", 45_000, "the applicant asked for more")
+    assert dump(ledger_path) == before
+    assert lg.amend(ledger_path, programme, "S-1", 30_000, "cost cut").amount_after == 30_000
+    assert lg.amend(ledger_path, programme, "S-1", 40_000, "cost back").amount_after == 40_000
+
+
+def test_an_amendment_cannot_raise_an_award_above_max_award(tmp_path: Path) -> None:
+    programme = _policy_programme(tmp_path, 'max_award = "50 000"')
+    ledger_path = tmp_path / "l.sqlite"
+    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))
+    with Ledger.open(ledger_path) as ledger:
+        assert {a.application_id: a.amount for a in ledger.awards()}["A-1"] == 50_000
+    before = dump(ledger_path)
+    with pytest.raises(
+        LedgerError,
+        match=r"A-1 \(round 1\) cannot be raised to NOK\xa055,000: round 1's policy gives at most "
+        r"NOK\xa050,000 to an application \(max_award\)",
+    ):
+        lg.amend(ledger_path, programme, "A-1", 55_000, "x")
+    assert dump(ledger_path) == before
+
+
+def test_an_amendment_is_held_to_per_applicant_max_over_every_round(tmp_path: Path) -> None:
+    """Moss may receive 70 000 in all: 60 000 in round 1 left 10 000 for its round-2 project."""
+    programme = _policy_programme(tmp_path, 'per_applicant_max = "70 000"')
+    ledger_path = tmp_path / "l.sqlite"
+    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))
+    round_2 = [("B-3", "Moss kommune", MOSS, "Ny sak", "0104", 30_000, 150_000, 5)]
+    commit(ledger_path, programme, 2, write_csv(tmp_path / "r2.csv", round_2))
+    with Ledger.open(ledger_path) as ledger:
+        assert {a.application_id: a.amount for a in ledger.awards()}["B-3"] == 10_000
+    lg.amend(ledger_path, programme, "A-1", 50_000, "cost cut")
+    assert lg.amend(ledger_path, programme, "B-3", 20_000, "room freed").amount_after == 20_000
+    before = dump(ledger_path)
+    with pytest.raises(
+        LedgerError,
+        match=r"B-3 \(round 2\) cannot be raised to NOK\xa025,000: organisation 974760673 would "
+        r"have NOK\xa075,000 in all, and round 2's policy gives an organisation at most "
+        r"NOK\xa070,000 \(per_applicant_max\); its other standing awards are NOK\xa050,000, which "
+        r"leaves at most NOK\xa020,000 for B-3",
+    ):
+        lg.amend(ledger_path, programme, "B-3", 25_000, "x")
+    # A later round's award counts against an earlier round's raise too.
+    with pytest.raises(LedgerError, match=r"other standing awards are NOK\xa020,000"):
+        lg.amend(ledger_path, programme, "A-1", 60_000, "x")
+    assert dump(ledger_path) == before
+    # A withdrawn award no longer counts.
+    lg.withdraw(ledger_path, programme, "B-3", "gave the project up")
+    assert lg.amend(ledger_path, programme, "A-1", 60_000, "cost back").amount_after == 60_000
+
+
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [
+        (
+            45_500,
+            r"NOK\xa045,500 for A-1 \(round 1\) is not a multiple of NOK\xa01,000, which round 1's "
+            r"policy rounds every award to \(round_to\): give a multiple, such as NOK\xa045,000",
+        ),
+        (
+            15_000,
+            r"NOK\xa015,000 for A-1 \(round 1\) is below the minimum award of NOK\xa020,000 in "
+            r"round 1's policy \(min_award\), which gives no award below it: give at least "
+            r"NOK\xa020,000, or withdraw the award \(tilskudd withdraw A-1\)",
+        ),
+    ],
+)
+def test_a_lowered_award_stays_on_the_grid_and_at_least_the_minimum(
+    tmp_path: Path, amount: int, message: str
+) -> None:
+    programme = _policy_programme(tmp_path, 'round_to = "1 000"\nmin_award = "20 000"')
+    ledger_path = tmp_path / "l.sqlite"
+    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))
+    before = dump(ledger_path)
+    with pytest.raises(LedgerError, match=message):
+        lg.amend(ledger_path, programme, "A-1", amount, "cost cut")
+    assert dump(ledger_path) == before
+    assert lg.amend(ledger_path, programme, "A-1", 45_000, "cost cut").amount_after == 45_000
+    assert lg.amend(ledger_path, programme, "A-1", 20_000, "cut again").amount_after == 20_000
+
+
+def test_an_off_grid_amount_below_the_first_step_is_pointed_to_the_step(tmp_path: Path) -> None:
+    programme = _policy_programme(tmp_path, 'round_to = "1 000"')
+    ledger_path = tmp_path / "l.sqlite"
+    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))
+    with pytest.raises(LedgerError, match=r"such as NOK\xa01,000$"):
+        lg.amend(ledger_path, programme, "A-1", 500, "x")
+
+
+def test_an_application_the_policy_found_not_eligible_cannot_be_funded_by_amendment(
+    tmp_path: Path,
+) -> None:
+    programme = _policy_programme(tmp_path, "min_score = 4")
+    ledger_path = tmp_path / "l.sqlite"
+    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))
+    lg.withdraw(ledger_path, programme, "A-2", "withdrew")
+    with pytest.raises(
+        LedgerError,
+        match=r"A-3 \(round 1\) cannot be raised to NOK\xa040,000: round 1's policy found it not "
+        r"eligible \(score 3 below the minimum score 4, min_score\)",
+    ):
+        lg.amend(ledger_path, programme, "A-3", 40_000, "from the freed money")
+
+
+def test_an_officers_award_is_not_raised_beyond_what_the_policy_allows(tmp_path: Path) -> None:
+    """An override in the round records no cap reasons; its eligible amount is the policy's."""
+    programme = _policy_programme(tmp_path, 'max_award = "50 000"')
+    csv = tmp_path / "r1.csv"
+    csv.write_text(
+        f"{HEADER};Vedtak;Vedtatt beløp;Begrunnelse\n"
+        f"A-1;Moss kommune;{MOSS};Felles;0104;60000;300000;5;innvilg;55000;Styrevedtak\n"
+        f"A-2;Oslo kommune;{OSLO};Post;0301;40000;200000;4;;;\n",
+        encoding="utf-8",
+    )
+    ledger_path = tmp_path / "l.sqlite"
+    commit(ledger_path, programme, 1, csv)
+    with Ledger.open(ledger_path) as ledger:
+        award = {a.application_id: a for a in ledger.awards()}["A-1"]
+    assert (award.amount, award.eligible) == (55_000, 50_000)
+    with pytest.raises(LedgerError, match="max_award"):
+        lg.amend(ledger_path, programme, "A-1", 58_000, "x")
+    # Lowered, it may stay above the cap the officer went beyond.
+    assert lg.amend(ledger_path, programme, "A-1", 52_000, "cost cut").amount_after == 52_000
+
+
+def test_an_officers_award_is_held_to_its_share_of_the_cost(tmp_path: Path) -> None:
+    programme = _policy_programme(tmp_path, "")
+    csv = tmp_path / "r1.csv"
+    csv.write_text(
+        f"{HEADER};Vedtak;Vedtatt beløp;Begrunnelse\n"
+        f"A-1;Moss kommune;{MOSS};Felles;0104;60000;200000;5;innvilg;30000;Styrevedtak\n",
+        encoding="utf-8",
+    )
+    ledger_path = tmp_path / "l.sqlite"
+    commit(ledger_path, programme, 1, csv)
+    with pytest.raises(
+        LedgerError,
+        match=r"A-1 \(round 1\) cannot be raised to NOK\xa045,000: its award was an officer's "
+        r"decision in the round, and round 1's policy allows it at most NOK\xa040,000",
+    ):
+        lg.amend(ledger_path, programme, "A-1", 45_000, "x")
+    assert lg.amend(ledger_path, programme, "A-1", 40_000, "x").amount_after == 40_000
+
+
+def test_a_ledger_with_amendments_the_policy_would_refuse_still_opens_and_verifies(
+    tmp_path: Path,
+) -> None:
+    """Amendments recorded by an earlier tilskudd, which did not hold them to the policy."""
+    programme = _policy_programme(tmp_path, 'round_to = "1 000"\nmin_award = "20 000"')
+    ledger_path = tmp_path / "l.sqlite"
+    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))
+    with Ledger.open(ledger_path) as ledger:
+        a1 = {a.application_id: a for a in ledger.awards()}["A-1"]
+        with lg._immediate(ledger._conn):
+            ledger._append(
+                "amendment",
+                {
+                    "award_seq": a1.seq,
+                    "kind": "amend",
+                    "amount_before": 60_000,
+                    "amount_after": 15_500,
+                    "reason": "recorded by an earlier version",
+                    "created": "2026-01-01T00:00:00+00:00",
+                    "tool_version": "0.9",
+                },
+            )
+    with Ledger.open(ledger_path, write=False) as ledger:
+        assert ledger.verify_chain().ok
+        (recorded,) = ledger.commits()
+        assert verify_round(ledger, programme, recorded).ok
+    assert lg.status(ledger_path, programme).remaining == 300_000 - 55_500
+    # Changed again under today's rules: to an amount the policy gives.
+    assert lg.amend(ledger_path, programme, "A-1", 20_000, "x").amount_after == 20_000
+    with Ledger.open(ledger_path, write=False) as ledger:
+        assert ledger.verify_chain().ok
+
+
+def test_nb_amendments_outside_the_policy(tmp_path: Path) -> None:
+    policy = 'round_to = "1 000"\nmin_award = "20 000"\nmax_award = "50 000"\nmin_score = 4'
+    programme = _policy_programme(tmp_path, policy)
+    rows = [
+        *ROUND_1,
+        ("S-1", "Oslo kommune", OSLO, "Stor sak", "0301", 45_000, 100_000, 4),
+    ]
+    ledger_path = tmp_path / "l.sqlite"
+    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", rows))
+
+    def amend(key: str, app: str, amount: int) -> str:
+        return nb(refused(lambda: lg.amend(ledger_path, programme, app, amount, "x")), key)
+
+    assert amend("amend_off_grid", "A-1", 45_500) == (
+        f"{kr(45_500)} til A-1 (runde 1) er ikke et multiplum av {kr(1_000)}, som "
+        "tildelingsreglene for runde 1 runder alle tilskudd til (round_to): gi et multiplum, for "
+        f"eksempel {kr(45_000)}"
+    )
+    assert amend("amend_below_min_award", "A-1", 15_000) == (
+        f"{kr(15_000)} til A-1 (runde 1) er under minstebeløpet på {kr(20_000)} i "
+        "tildelingsreglene for runde 1 (min_award), som ikke gir tilskudd under det: gi minst "
+        f"{kr(20_000)}, eller trekk tilskuddet tilbake (tilskudd withdraw A-1)"
+    )
+    assert amend("amend_over_max_award", "A-1", 55_000) == (
+        f"A-1 (runde 1) kan ikke økes til {kr(55_000)}: tildelingsreglene for runde 1 gir høyst "
+        f"{kr(50_000)} til én søknad (max_award)"
+    )
+    assert amend("amend_over_share_of_cost", "S-1", 25_000) == (
+        f"S-1 (runde 1) kan ikke økes til {kr(25_000)}: tildelingsreglene for runde 1 gir høyst "
+        "20\xa0% av prosjektets totalkostnad, og 20\xa0% av "
+        f"{kr(100_000)} er {kr(20_000)} "
+        "(max_share_of_cost)"
+    )
+    assert amend("amend_not_eligible", "A-3", 40_000) == (
+        f"A-3 (runde 1) kan ikke økes til {kr(40_000)}: etter tildelingsreglene for runde 1 var "
+        "søknaden ikke kvalifisert (poeng 3 under minstepoengsummen 4, min_score)"
+    )
+
+
+def test_nb_amendments_over_an_officers_award_or_the_organisations_maximum(
+    tmp_path: Path,
+) -> None:
+    programme = _policy_programme(tmp_path, 'max_award = "50 000"\nper_applicant_max = "70 000"')
+    csv = tmp_path / "r1.csv"
+    csv.write_text(
+        f"{HEADER};Vedtak;Vedtatt beløp;Begrunnelse\n"
+        f"A-1;Moss kommune;{MOSS};Felles;0104;60000;200000;5;innvilg;45000;Styrevedtak\n"
+        f"A-2;Moss kommune;{MOSS};Post;0301;40000;200000;4;;;\n",
+        encoding="utf-8",
+    )
+    ledger_path = tmp_path / "l.sqlite"
+    commit(ledger_path, programme, 1, csv)
+    with Ledger.open(ledger_path) as ledger:
+        assert {a.application_id: a.amount for a in ledger.awards()} == {
+            "A-1": 45_000,
+            "A-2": 25_000,
+        }
+
+    def amend(key: str, app: str, amount: int) -> str:
+        return nb(refused(lambda: lg.amend(ledger_path, programme, app, amount, "x")), key)
+
+    assert amend("amend_over_per_applicant", "A-2", 30_000) == (
+        f"A-2 (runde 1) kan ikke økes til {kr(30_000)}: organisasjon {MOSS} ville få "
+        f"{kr(75_000)} i alt, og tildelingsreglene for runde 1 gir én organisasjon høyst "
+        f"{kr(70_000)} (per_applicant_max); de andre tilskuddene den har, er {kr(45_000)}, så "
+        f"høyst {kr(25_000)} er igjen til A-2"
+    )
+    lg.withdraw(ledger_path, programme, "A-2", "x")
+    assert amend("amend_over_eligible", "A-1", 48_000) == (
+        f"A-1 (runde 1) kan ikke økes til {kr(48_000)}: tilskuddet var en saksbehandlers vedtak "
+        f"i runden, og tildelingsreglene for runde 1 tillater høyst {kr(40_000)} til den "
+        "(max_award, max_share_of_cost, round_to, min_award)"
+    )
+
+
+# --- ids told apart by their row ------------------------------------------------------------------
+
+_TWICE = [
+    ROUND_1[0],
+    ROUND_1[1],
+    ("A-2", "Bergen kommune", BERGEN, "Sak", "1201", 80_000, 400_000, 3),
+]
+"""A-2 on rows 3 and 4: both rejected, recorded as "A-2 (A3)" and "A-2 (A4)"."""
+
+
+@pytest.mark.parametrize(
+    "query", ["A-2 (A3)", "A-2 (row 3)", "A-2 (rad 3)", "A-2 (#3)", " A-2 (Rad 3) ", "A-2 (a3)"]
+)
+def test_an_id_told_apart_by_its_row_is_found_in_every_form_it_is_shown(
+    tmp_path: Path, query: str
+) -> None:
+    """ "(A3)" as allocate shows it now, "(row 3)" as earlier versions and English messages,
+    "(rad 3)" as Norwegian messages about a row."""
+    programme = make_programme(tmp_path)
+    ledger_path = tmp_path / "l.sqlite"
+    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", _TWICE))
+    assert [a.application_id for a in lg.history(ledger_path, query)] == ["A-2 (A3)"]
+    with pytest.raises(LedgerError, match=r"^A-2 \(A3\) \(round 1\) was rejected as invalid"):
+        lg.amend(ledger_path, programme, query, 10_000, "x")
+
+
+def test_an_id_recorded_in_the_earlier_row_form_is_found_in_every_form(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tilskudd.validation
+
+    programme = make_programme(tmp_path)
+    ledger_path = tmp_path / "l.sqlite"
+    with monkeypatch.context() as earlier:
+        earlier.setattr(
+            tilskudd.validation, "_row_told_apart", lambda app_id, _c, row: f"{app_id} (row {row})"
+        )
+        commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", _TWICE))
+    for query in ("A-2 (A3)", "A-2 (rad 3)", "A-2 (row 3)"):
+        assert [a.application_id for a in lg.history(ledger_path, query)] == ["A-2 (row 3)"]
+        with pytest.raises(LedgerError, match=r"^A-2 \(row 3\) \(round 1\) was rejected"):
+            lg.amend(ledger_path, programme, query, 10_000, "x")
+    assert lg.history(ledger_path, "A-2 (A5)") == []
+
+
+def test_the_history_of_an_id_has_its_rows_told_apart(tmp_path: Path) -> None:
+    """Everything recorded under A-2: in round 1 its two rows, rejected for sharing the id."""
+    programme = make_programme(tmp_path)
+    ledger_path = tmp_path / "l.sqlite"
+    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", _TWICE))
+    commit(ledger_path, programme, 2, write_csv(tmp_path / "r2.csv", ROUND_2))
+    assert [(a.round, a.application_id) for a in lg.history(ledger_path, "A-2")] == [
+        (1, "A-2 (A3)"),
+        (1, "A-2 (A4)"),
+        (2, "A-2"),
+    ]
+    # An amendment names one application: A-2 is round 2's, the rows are not it.
+    assert lg.amend(ledger_path, programme, "A-2", 30_000, "x").application_id == "A-2"
+
+
+# --- an amendment recorded outside the round's policy (a board's decision) ------------------------
+
+
+def test_an_amendment_outside_the_policy_is_recorded_naming_the_rules(tmp_path: Path) -> None:
+    programme = _policy_programme(tmp_path, 'max_award = "50 000"\nround_to = "1 000"')
+    ledger_path = tmp_path / "l.sqlite"
+    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))
+    record = lg.amend(
+        ledger_path, programme, "A-1", 55_500, "Board decision 12.10.2009", outside_policy=True
+    )
+    assert (record.amount_after, record.outside_policy) == (55_500, ("round_to", "max_award"))
+    # Within the policy, the option records nothing beyond the amount.
+    within = lg.amend(ledger_path, programme, "A-1", 45_000, "cost cut", outside_policy=True)
+    assert within.outside_policy == ()
+    with Ledger.open(ledger_path, write=False) as ledger:
+        assert [m.outside_policy for m in ledger.amendments()] == [("round_to", "max_award"), ()]
+        bodies = [
+            json.loads(body)
+            for (body,) in ledger._conn.execute(
+                "SELECT body FROM chain WHERE kind = 'amendment' ORDER BY seq"
+            )
+        ]
+        assert bodies[0]["outside_policy"] == '["round_to","max_award"]'
+        assert "outside_policy" not in bodies[1]  # as every amendment before the option
+        assert ledger.verify_chain().ok
+        (recorded,) = ledger.commits()
+        assert verify_round(ledger, programme, recorded).ok
+    # What is not the policy's to waive is still refused: the request, the frame.
+    with pytest.raises(LedgerError, match="more than A-1 \\(round 1\\) applied for"):
+        lg.amend(ledger_path, programme, "A-1", 61_000, "x", outside_policy=True)
+    small = programme.model_copy(update={"frame": 100_000})
+    with pytest.raises(LedgerError, match="remains of the frame"):
+        lg.amend(ledger_path, small, "A-3", 30_000, "x", outside_policy=True)
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE amendments SET outside_policy = NULL WHERE seq = 5",
+        "UPDATE amendments SET outside_policy = '[\"max_award\"]' WHERE seq = 6",
+    ],
+)
+def test_the_rules_an_amendment_went_beyond_are_vouched_for_by_the_chain(
+    tmp_path: Path, sql: str
+) -> None:
+    programme = _policy_programme(tmp_path, 'max_award = "50 000"')
+    ledger_path = tmp_path / "l.sqlite"
+    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))  # entries 1-4
+    lg.amend(ledger_path, programme, "A-1", 55_000, "Board", outside_policy=True)  # entry 5
+    lg.amend(ledger_path, programme, "A-2", 30_000, "cost cut")  # entry 6
+    _tamper(ledger_path, sql)
+    report = lg.verify_chain(ledger_path)
+    assert (report.ok, report.first_bad) == (False, int(sql.rsplit(" ", 1)[1]))
+    assert report.problem is not None
+    assert "outside_policy changed" in report.problem
+
+
+def test_a_ledger_of_the_earlier_schema_reads_verifies_and_upgrades_with_its_amendments(
+    setup: tuple[Path, Programme, Path, Path],
+) -> None:
+    """Schema 2 has no outside_policy column: read as it is, and upgraded on the next change."""
+    ledger_path, programme, r1, _ = setup
+    result = allocate(ledger_path, programme, 1, r1)
+    with Ledger.open(ledger_path, create=True, _schema=2) as old:
+        old.commit_round(result, programme, 1, input_path=r1)
+        old.amend("A-1", 50_000, "cost cut", programme)
+    with Ledger.open(ledger_path, write=False) as ledger:
+        assert ledger.version == 2
+        assert ledger.verify_chain().ok
+        assert [(m.amount_after, m.outside_policy) for m in ledger.amendments()] == [(50_000, ())]
+    lg.amend(ledger_path, programme, "A-1", 60_000, "back", outside_policy=True)
+    with Ledger.open(ledger_path, write=False) as ledger:
+        assert ledger.version == SCHEMA_VERSION == 3
+        assert ledger.verify_chain().ok
+        assert [m.amount_after for m in ledger.amendments()] == [50_000, 60_000]

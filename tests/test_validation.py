@@ -1332,3 +1332,28 @@ def test_one_or_two_old_names_are_said_at_their_cells_only() -> None:
         1,
         1,
     )
+
+
+@pytest.mark.parametrize(
+    ("shown", "found"),
+    [
+        ("S-01 (A17)", ("S-01", 17)),
+        ("S-01 (#17)", ("S-01", 17)),
+        ("S-01 (row 17)", ("S-01", 17)),
+        ("S-01 (rad 17)", ("S-01", 17)),
+        (" S-01 (Rad 17) ", ("S-01", 17)),
+        ("S-01 (ab17)", ("S-01", 17)),
+        ("Prosjekt (2) (B4)", ("Prosjekt (2)", 4)),
+        ("S-01", None),
+        ("S-01 (row 0)", None),
+        ("S-01 (ABCD17)", None),
+        ("S-01 (17)", None),
+        ("(A17)", None),
+    ],
+)
+def test_an_id_told_apart_by_its_row_is_read_in_every_form_shown(
+    shown: str, found: tuple[str, int] | None
+) -> None:
+    from tilskudd.validation import row_told_apart
+
+    assert row_told_apart(shown) == found

@@ -60,6 +60,7 @@ __all__ = [
     "Ledger",
     "LedgerStatus",
     "PriorAward",
+    "RoundCaps",
     "RoundContext",
     "RoundStatus",
     "amend",
@@ -168,6 +169,9 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX awards_by_application ON awards (application_id)",
         "CREATE INDEX amendments_by_award ON amendments (award_seq)",
     ),
+    # v2 -> v3: an amendment an officer recorded outside the round's policy names the rules
+    # it goes beyond (a JSON list; NULL for every other amendment, and for those made before).
+    ("ALTER TABLE amendments ADD COLUMN outside_policy TEXT",),
 )
 """The SQL steps from version ``i`` to ``i + 1``; never edit a released step, add one."""
 
@@ -219,9 +223,29 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
         "reason",
         "created",
         "tool_version",
+        "outside_policy",
     ),
 }
 _TABLES = {"commit": "commits", "award": "awards", "amendment": "amendments"}
+_SINCE: dict[str, int] = {"outside_policy": 3}
+"""Columns added by a later schema version: the version that added them. Their entries hold
+them only when they have a value, so that an entry written before keeps its JSON (and hash)."""
+
+
+def _entry(kind: str, seq: int, values: Mapping[str, Any]) -> dict[str, Any]:
+    """What an entry's JSON holds: ``kind``, ``seq`` and the values, a later column only when
+    it has one."""
+    return {
+        "kind": kind,
+        "seq": seq,
+        **{k: v for k, v in values.items() if v is not None or k not in _SINCE},
+    }
+
+
+def _columns(kind: str, version: int) -> tuple[str, ...]:
+    """The columns of ``kind``'s table in a ledger of schema ``version``."""
+    return tuple(c for c in _COLUMNS[kind] if _SINCE.get(c, 0) <= version)
+
 
 _BATCH = 1000
 """Awards written per INSERT batch inside a commit's transaction."""
@@ -302,6 +326,29 @@ def same_application_by_id(
     )
 
 
+def _id_matcher(query: str, *, with_rows: bool = False) -> Callable[[str], bool]:
+    """Whether a recorded application id is ``query``: the same id, or the same row told apart
+    by its row in another form (:func:`tilskudd.validation.row_told_apart`: ``S-01 (A17)``,
+    ``S-01 (row 17)``, ``S-01 (rad 17)``). ``with_rows``: a plain id also matches the rows told
+    apart under it (``S-01`` the rejected ``S-01 (A17)``), for a history of everything recorded."""
+    from tilskudd.validation import row_told_apart
+
+    text = query.strip()
+    key = row_told_apart(text)
+
+    def same(recorded: str) -> bool:
+        if recorded == text:
+            return True
+        if not recorded.endswith(")"):
+            return False
+        own = row_told_apart(recorded)
+        if own is None:
+            return False
+        return own == key if key is not None else with_rows and own[0] == text
+
+    return same
+
+
 def _now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
@@ -357,6 +404,38 @@ class AmendmentRecord:
     tool_version: str
     round: int = 0
     application_id: str = ""
+    outside_policy: tuple[str, ...] = ()
+    """The rules of the round's policy the amendment goes beyond, recorded with
+    ``outside_policy=True`` (a board's decision, say); empty for every other."""
+
+
+@dataclass(frozen=True)
+class RoundCaps:
+    """The limits of a committed round's policy that an amendment is held to."""
+
+    min_award: int = 0
+    round_to: int = 1
+    max_award: int | None = None
+    share: Decimal | None = None
+    per_applicant_max: int | None = None
+
+    @classmethod
+    def of(cls, policy: Mapping[str, Any]) -> RoundCaps:
+        """The limits of a policy as a commit records it (:meth:`Policy.describe`); read key by
+        key, so that a policy recorded by an earlier tilskudd is read as it was."""
+
+        def whole(key: str) -> int | None:
+            value = policy.get(key)
+            return None if value is None else int(value)
+
+        share = policy.get("max_share_of_cost")
+        return cls(
+            min_award=whole("min_award") or 0,
+            round_to=whole("round_to") or 1,
+            max_award=whole("max_award"),
+            share=None if share is None else Decimal(str(share)),
+            per_applicant_max=whole("per_applicant_max"),
+        )
 
 
 ALREADY_FUNDED = "reason.round.already_funded"
@@ -811,7 +890,11 @@ class Ledger:
             f"FROM amendments m JOIN awards a ON a.seq = m.award_seq {where} ORDER BY m.seq",
             params,
         )
-        return [AmendmentRecord(**row) for row in rows]
+        out = []
+        for row in rows:
+            waived = row.pop("outside_policy", None)
+            out.append(AmendmentRecord(**row, outside_policy=tuple(json.loads(waived or "[]"))))
+        return out
 
     def awards(self, *, round: int | None = None, before: int | None = None) -> list[AwardRecord]:
         """Recorded decisions with their amendments (as of entry ``before`` if given)."""
@@ -898,16 +981,14 @@ class Ledger:
             "SELECT seq, hash FROM chain ORDER BY seq DESC LIMIT 1"
         ).fetchone()
         seq, prev = (int(last[0]), str(last[1])) if last else (0, GENESIS)
-        columns = _COLUMNS[kind]
+        columns = _columns(kind, self.version)
         chain_rows = []
         table_rows = []
         seqs = []
         for values in items:
             seq += 1
             row = [values.get(name) for name in columns]
-            body = canonical_json(
-                {"kind": kind, "seq": seq, **dict(zip(columns, row, strict=True))}
-            )
+            body = canonical_json(_entry(kind, seq, dict(zip(columns, row, strict=True))))
             digest = entry_hash(prev, body)
             chain_rows.append((seq, kind, body, prev, digest))
             table_rows.append((seq, *row))
@@ -1111,8 +1192,16 @@ class Ledger:
                 problem=report.problem_phrase or report.problem,
             )
 
-    def _find_award(self, application_id: str, round: int | None) -> AwardRecord:
-        matches = [a for a in self.awards(round=round) if a.application_id == application_id]
+    def _find_award(
+        self, application_id: str, round: int | None, awards: Sequence[AwardRecord]
+    ) -> AwardRecord:
+        in_round = [a for a in awards if round is None or a.round == round]
+        matches = [a for a in in_round if a.application_id == application_id]
+        if not matches:
+            # A row told apart by its row, in another form than recorded ("S-01 (row 17)" for
+            # "S-01 (A17)"): the same row of the same round.
+            same = _id_matcher(application_id)
+            matches = [a for a in in_round if same(a.application_id)]
         if not matches:
             if round is None:
                 raise LedgerError(key="ledger.error.not_in_ledger", id=application_id)
@@ -1188,15 +1277,22 @@ class Ledger:
         *,
         round: int | None = None,
         kind: Literal["amend", "withdraw"] = "amend",
+        outside_policy: bool = False,
     ) -> AmendmentRecord:
         """Record a new amount for a committed award (or its withdrawal) with the reason.
 
         Refused when the reason is empty, the amount is negative or above the amount applied
-        for, the application was rejected or withdrawn, nothing would change, or an increase
-        exceeds what remains of the frame. Checked and written in one IMMEDIATE transaction.
+        for, the application was rejected or withdrawn, nothing would change, the policy the
+        round was committed with would not give the amount (:meth:`_policy_problems`), the
+        project is funded in another round, or an increase exceeds what remains of the frame.
+        ``outside_policy=True`` (a board's decision to go beyond the round's policy) records an
+        amount the policy would not give instead of refusing it, naming the rules in the entry
+        (:attr:`AmendmentRecord.outside_policy`); every other check still holds. Checked and
+        written in one IMMEDIATE transaction.
         """
         if not reason or not reason.strip():
             raise LedgerError(key="ledger.error.no_reason")
+        application_id = application_id.strip()
         if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
             raise LedgerError(key="ledger.error.bad_amount", amount=repr(amount))
         if not self.has_amendments():  # pragma: no cover - open() upgrades every ledger
@@ -1204,13 +1300,15 @@ class Ledger:
         with _immediate(self._conn):
             self._require_intact()
             self._require_programme(programme)
-            award = self._find_award(application_id, round)
-            which = {"id": application_id, "round": award.round}
+            awards = self.awards()
+            award = self._find_award(application_id, round, awards)
+            which = {"id": award.application_id, "round": award.round}
             if award.status == Status.REJECTED:
                 raise LedgerError(key="ledger.error.rejected", **which)
             if award.withdrawn:
                 raise LedgerError(key="ledger.error.withdrawn", **which)
             before = award.current
+            waived: list[str] = []
             if kind == "withdraw":
                 if before == 0:
                     raise LedgerError(key="ledger.error.nothing_to_withdraw", amount=0, **which)
@@ -1227,6 +1325,10 @@ class Ledger:
                         requested=award.requested,
                         **which,
                     )
+                problems = self._policy_problems(award, amount, before, awards)
+                if problems and not outside_policy:
+                    raise problems[0][1]
+                waived = [rule for rule, _ in problems]
                 if amount > before:
                     self._refuse_second_award(award)
                 remaining = max(programme.frame - self.committed_total(), 0)
@@ -1251,6 +1353,7 @@ class Ledger:
                     "reason": reason.strip(),
                     "created": created,
                     "tool_version": __version__,
+                    "outside_policy": canonical_json(waived) if waived else None,
                 },
             )
         return AmendmentRecord(
@@ -1263,8 +1366,88 @@ class Ledger:
             created=created,
             tool_version=__version__,
             round=award.round,
-            application_id=application_id,
+            application_id=award.application_id,
+            outside_policy=tuple(waived),
         )
+
+    def _policy_problems(
+        self, award: AwardRecord, amount: int, before: int, awards: Sequence[AwardRecord]
+    ) -> list[tuple[str, LedgerError]]:
+        """What the policy the award's round was committed with says against ``amount``: each
+        rule it goes beyond, as the policy file names it, with the refusal that says so.
+
+        Any new amount, raised or lowered, must be one the policy could give: at least
+        ``min_award`` and on the ``round_to`` grid. A raise must also stay under ``max_award``,
+        the share of the recorded total cost (``max_share_of_cost``), the eligible amount of an
+        officer's decision in the round, and ``per_applicant_max`` over the organisation's
+        other standing awards in every round; and the application must have been eligible
+        (``min_score``)."""
+        commit = next((c for c in self.commits() if c.seq == award.commit_seq), None)
+        if commit is None:  # pragma: no cover - an award belongs to a recorded commit
+            return []
+        caps = RoundCaps.of(commit.policy)
+        which = {"id": award.application_id, "round": award.round, "amount": amount}
+        problems: list[tuple[str, LedgerError]] = []
+
+        def add(rule: str, key: str, **params: Any) -> None:
+            problems.append((rule, LedgerError(key=key, **params, **which)))
+
+        if amount < caps.min_award:
+            add("min_award", "ledger.error.amend_below_min_award", min_award=caps.min_award)
+        if amount % caps.round_to:
+            lower = amount - amount % caps.round_to
+            near = lower if lower >= max(caps.min_award, 1) else lower + caps.round_to
+            add("round_to", "ledger.error.amend_off_grid", round_to=caps.round_to, near=near)
+        if amount <= before:
+            return problems  # lowered: moves toward the caps, even from above one (an override's)
+        reasons = {r.get("code"): r.get("params", {}) for r in award.reasons}
+        not_eligible = reasons.get("reason.ineligible.below_min_score")
+        if not_eligible is not None:
+            add(
+                "min_score",
+                "ledger.error.amend_not_eligible",
+                score=Decimal(str(not_eligible.get("score"))),
+                min_score=Decimal(str(not_eligible.get("min_score"))),
+            )
+        if caps.max_award is not None and amount > caps.max_award:
+            add("max_award", "ledger.error.amend_over_max_award", cap=caps.max_award)
+        share_reason = reasons.get("reason.cap.share_of_cost")
+        if caps.share is not None and share_reason is not None:
+            # Recorded when the cap bound in the round; when it did not, the request (or
+            # max_award) was under it, and the amount is under both.
+            total_cost = int(share_reason["total_cost"])
+            num, den = caps.share.as_integer_ratio()
+            cap = total_cost * num // den
+            if amount > cap:
+                add(
+                    "max_share_of_cost",
+                    "ledger.error.amend_over_share_of_cost",
+                    share=caps.share,
+                    total_cost=total_cost,
+                    cap=cap,
+                )
+        overridden = any(str(code).startswith("reason.override.") for code in reasons)
+        if overridden and award.eligible is not None and amount > award.eligible:
+            # An officer's decision in the round records no cap reasons, but its eligible amount
+            # is the policy's (max_award, share of cost, round_to, min_award; 0 if none).
+            add("eligible_amount", "ledger.error.amend_over_eligible", eligible=award.eligible)
+        if caps.per_applicant_max is not None and award.orgnr:
+            others = sum(
+                a.current
+                for a in awards
+                if a.orgnr == award.orgnr and a.seq != award.seq and a.current > 0
+            )
+            if others + amount > caps.per_applicant_max:
+                add(
+                    "per_applicant_max",
+                    "ledger.error.amend_over_per_applicant",
+                    orgnr=award.orgnr,
+                    max=caps.per_applicant_max,
+                    others=others,
+                    total=others + amount,
+                    left=max(caps.per_applicant_max - others, 0),
+                )
+        return problems
 
     # -- questions --
 
@@ -1388,10 +1571,11 @@ class Ledger:
         except OrgnrError:
             digits = "".join(ch for ch in text if not ch.isspace())
             orgnr = digits if digits.isdigit() else None
+        same = _id_matcher(text, with_rows=True)
         return [
             a
             for a in self.awards()
-            if a.application_id == text or (orgnr is not None and a.orgnr == orgnr)
+            if same(a.application_id) or (orgnr is not None and a.orgnr == orgnr)
         ]
 
     def _entry_problem(
@@ -1415,7 +1599,7 @@ class Ledger:
             return Phrase("ledger.error.chain_hash", seq=seq), seq
         if kind not in _TABLES:
             return Phrase("ledger.error.chain_kind", seq=seq, kind=repr(kind)), seq
-        columns = _COLUMNS[kind]
+        columns = _columns(kind, self.version)
         rows = tables.get(kind)
         if rows is not None:
             row = rows.take(seq)
@@ -1430,7 +1614,7 @@ class Ledger:
                 seq,
             )
         values = dict(zip(columns, row, strict=True))
-        if canonical_json({"kind": kind, "seq": seq, **values}) != body:
+        if canonical_json(_entry(kind, seq, values)) != body:
             recorded = json.loads(body)
             changed = [c for c in columns if recorded.get(c) != values[c]]
             fields = ", ".join(changed) if changed else Phrase("ledger.error.chain_fields")
@@ -1451,7 +1635,7 @@ class Ledger:
         # Each table is read once in seq order beside the chain: one query per entry was a third
         # of the check's time (4.0 s against 2.5 s for two rounds of 100 000 awards).
         tables = {
-            kind: _TableRows(self._conn, kind)
+            kind: _TableRows(self._conn, kind, _columns(kind, self.version))
             for kind in _TABLES
             if kind != "amendment" or self.has_amendments()
         }
@@ -1497,9 +1681,9 @@ class _TableRows:
     """A recorded table's rows in seq order, taken one by one as the chain's entries name them:
     the rows no entry of their kind names are strays (the first one is kept)."""
 
-    def __init__(self, conn: sqlite3.Connection, kind: str) -> None:
+    def __init__(self, conn: sqlite3.Connection, kind: str, columns: Sequence[str]) -> None:
         self._cursor = conn.execute(
-            f"SELECT seq, {', '.join(_COLUMNS[kind])} FROM {_TABLES[kind]} ORDER BY seq"
+            f"SELECT seq, {', '.join(columns)} FROM {_TABLES[kind]} ORDER BY seq"
         )
         self._rows: Iterator[tuple[Any, ...]] = iter(self._cursor)
         self._next: tuple[Any, ...] | None = next(self._rows, None)
@@ -1659,10 +1843,13 @@ def amend(
     reason: str,
     *,
     round: int | None = None,
+    outside_policy: bool = False,
 ) -> AmendmentRecord:
     """Record a new amount for a committed award; see :meth:`Ledger.amend`."""
     with _opened(ledger) as opened:
-        return opened.amend(application_id, amount, reason, programme, round=round)
+        return opened.amend(
+            application_id, amount, reason, programme, round=round, outside_policy=outside_policy
+        )
 
 
 def withdraw(

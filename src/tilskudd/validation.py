@@ -93,6 +93,7 @@ __all__ = [
     "check_table",
     "describe_issue",
     "legacy_row_ids",
+    "row_told_apart",
     "validate",
 ]
 
@@ -327,6 +328,26 @@ def _row_told_apart(app_id: str, column: str, row: int) -> str:
 
 
 _ROW_SUFFIX = re.compile(r"^(?P<id>.*) \((?:[A-Z]{1,3}|#)(?P<row>[1-9][0-9]*)\)$")
+
+
+_ANY_ROW_SUFFIX = re.compile(
+    r"^(?P<id>.*\S) \((?:(?i:row|rad)\s*|[A-Za-z]{1,3}|#)(?P<row>[1-9][0-9]*)\)$"
+)
+
+
+def row_told_apart(app_id: str) -> tuple[str, int] | None:
+    """The id and row of an id told apart by its row, in any form tilskudd has shown one:
+    ``S-01 (A17)`` and ``S-01 (#17)`` (the cell of its id, now), ``S-01 (row 17)`` (before
+    2026-11-29, and English messages about a row), ``S-01 (rad 17)`` (Norwegian messages about a
+    row); the letters in any case. None for any other id.
+
+    Within a round a row holds one application, so two ids with the same ``(id, row)`` are the
+    same whatever the form: what the ledger looks an id up by (:meth:`Ledger.history`).
+    """
+    found = _ANY_ROW_SUFFIX.match(app_id.strip())
+    if found is None:
+        return None
+    return found["id"], int(found["row"])
 
 
 def legacy_row_ids(ids: Iterable[str]) -> dict[str, str]:

@@ -310,6 +310,45 @@ def test_a_round_committed_with_the_earlier_row_ids_is_still_the_same_round(
     assert "gir de samme 3 vedtakene" in " ".join(out.split())
 
 
+def test_a_repeated_id_is_found_in_the_ledger_in_every_form_it_is_shown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "A-2 (A3)" as allocate shows it, "A-2 (row 3)" and "A-2 (rad 3)" as messages about a row
+    say it: history finds the row, and amend says what is true of it (rejected), not that the
+    ledger has no such application."""
+    (tmp_path / "tilskudd.toml").write_text(PROGRAMME, encoding="utf-8")
+    (tmp_path / "r1.csv").write_text(ROUND, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("TILSKUDD_LANG", raising=False)
+    code, _, err = invoke("allocate", "r1.csv", "--round", "1", "--commit")
+    assert code == 0, err
+    for query in ("A-2 (A3)", "A-2 (rad 3)", "A-2 (row 3)"):
+        code, out, _ = invoke("history", query, "--format", "json")
+        assert code == 0
+        assert [a["application_id"] for a in json.loads(out)] == ["A-2 (A3)"], query
+    code, out, _ = invoke("history", "A-2 (rad 3)")
+    assert code == 0
+    assert "Runde 1 · A-2 (A3) · Oslo kommune · Digital post" in out
+    code, out, _ = invoke("history", "A-2 (row 3)", "--lang", "en")
+    assert code == 0
+    assert "Round 1 · A-2 (A3) · Oslo kommune · Digital post" in out
+    code, out, _ = invoke("history", "A-2", "--format", "json")  # the id's rows, told apart
+    assert [a["application_id"] for a in json.loads(out)] == ["A-2 (A3)", "A-2 (A4)"]
+
+    code, out, err = invoke("amend", "A-2 (rad 3)", "--amount", "10000", "--reason", "x")
+    assert code == 1
+    assert err == (
+        "feil: A-2 (A3) (runde 1) ble avvist som ugyldig i runden og kan ikke få tilskudd "
+        "gjennom en endring\n"
+    )
+    code, out, err = invoke("withdraw", "A-2 (row 4)", "--reason", "x", "--lang", "en")
+    assert code == 1
+    assert err == (
+        "error: A-2 (A4) (round 1) was rejected as invalid in the round; it cannot be given "
+        "money by an amendment\n"
+    )
+
+
 # --- --lang as people write it ---------------------------------------------------------------
 
 
@@ -533,6 +572,10 @@ def test_explain_of_a_repeated_id_offers_each_row_first() -> None:
     code, out, err = invoke("explain", broken, "F-15 (row 18)", "-b", "5M")
     assert code == 0, err
     assert out.startswith("Justification for application F-15 (A18)")
+    # And as a Norwegian message about the row says it.
+    code, out, err = invoke("explain", broken, "F-15 (rad 17)", "-b", "5M", "--lang", "nb")
+    assert code == 0, err
+    assert "F-15 (A17)" in out.splitlines()[0]
 
 
 def test_an_old_sheets_sande_is_read_with_a_warning_that_names_both(tmp_path: Path) -> None:

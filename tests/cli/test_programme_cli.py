@@ -856,3 +856,83 @@ def test_a_budget_over_what_remains_is_said_before_the_commit(folder: Path) -> N
     within = run("allocate", "r1.csv", "--round", "1", "--budget", "150 000")
     assert within.exit_code == 0, within.output
     assert "more than remains" not in within.stdout
+
+
+def test_amend_is_held_to_the_rounds_policy_in_both_languages(folder: Path) -> None:
+    """Refused with exit code 1, naming the rule, the cap and the figures; nothing recorded."""
+    policy = PROGRAMME.replace(
+        'max_share_of_cost = "20 %"',
+        'max_share_of_cost = "20 %"\nmax_award = "50 000"\nround_to = "1 000"',
+    )
+    (folder / "tilskudd.toml").write_text(policy, encoding="utf-8")
+    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    ledger = folder / "tilskudd.ledger.sqlite"
+    before = snapshot(ledger)[0]
+    raised = run("amend", "A-1", "--amount", "55 000", "--reason", "x")
+    assert raised.exit_code == 1
+    assert raised.stderr == (
+        f"error: A-1 (round 1) cannot be raised to NOK{NBSP}55,000: round 1's policy gives at "
+        f"most NOK{NBSP}50,000 to an application (max_award)\n"
+    )
+    raised = run("amend", "A-1", "--amount", "55 000", "--reason", "x", "--lang", "nb")
+    assert raised.exit_code == 1
+    assert raised.stderr == (
+        f"feil: A-1 (runde 1) kan ikke økes til {kr(55_000)}: tildelingsreglene for runde 1 gir "
+        f"høyst {kr(50_000)} til én søknad (max_award)\n"
+    )
+    off_grid = run("amend", "A-1", "--amount", "45 500", "--reason", "x", "--lang", "nb")
+    assert off_grid.exit_code == 1
+    assert off_grid.stderr == (
+        f"feil: {kr(45_500)} til A-1 (runde 1) er ikke et multiplum av {kr(1_000)}, som "
+        "tildelingsreglene for runde 1 runder alle tilskudd til (round_to): gi et multiplum, for "
+        f"eksempel {kr(45_000)}\n"
+    )
+    assert run("amend", "A-1", "--amount", "45 500", "--reason", "x").stderr.startswith(
+        f"error: NOK{NBSP}45,500 for A-1 (round 1) is not a multiple of NOK{NBSP}1,000"
+    )
+    assert ledger.read_bytes() == before
+    lowered = run("amend", "A-1", "--amount", "45 000", "--reason", "Cost reduced")
+    assert lowered.exit_code == 0, lowered.output
+    assert f"NOK{NBSP}50,000 -> NOK{NBSP}45,000" in lowered.stdout
+    assert run("verify").exit_code == 0
+
+
+def test_amend_outside_policy_records_the_rules_and_history_shows_them(folder: Path) -> None:
+    policy = PROGRAMME.replace(
+        'max_share_of_cost = "20 %"',
+        'max_share_of_cost = "20 %"\nmax_award = "50 000"\nround_to = "1 000"',
+    )
+    (folder / "tilskudd.toml").write_text(policy, encoding="utf-8")
+    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    amended = run(
+        "amend", "A-1", "--amount", "55 000", "--reason", "Board decision 12.10.2009",
+        "--outside-policy",
+    )  # fmt: skip
+    assert amended.exit_code == 0, amended.output
+    assert amended.stdout.splitlines()[-1] == (
+        "Recorded outside round 1's policy, beyond max_award, with the reason given."
+    )
+    history = run("history", "A-1", "--lang", "nb")
+    assert history.exit_code == 0, history.output
+    lines = history.stdout.splitlines()
+    assert lines[-2].endswith(f"{kr(50_000)} -> {kr(55_000)}. Board decision 12.10.2009")
+    assert lines[-1] == "    utenfor rundens tildelingsregler: max_award"
+    data = json.loads(run("history", "A-1", "--format", "json").stdout)
+    assert data[0]["amendments"][0]["outside_policy"] == ["max_award"]
+    assert run("verify").exit_code == 0
+    output = folder / "ledger.xlsx"
+    assert run("ledger", "export", str(output)).exit_code == 0
+    sheet = openpyxl.load_workbook(output).worksheets[1]
+    rows = list(sheet.iter_rows(values_only=True))
+    column = rows[0].index("Outside the round's policy")
+    assert rows[1][column] == "max_award"
+    # In Norwegian, the line said after the amendment.
+    lowered = run(
+        "amend", "A-1", "--amount", "45 500", "--reason", "Styrevedtak", "--outside-policy",
+        "--lang", "nb",
+    )  # fmt: skip
+    assert lowered.exit_code == 0, lowered.output
+    assert lowered.stdout.splitlines()[-1] == (
+        "Registrert utenfor tildelingsreglene for runde 1, ut over round_to, med begrunnelsen "
+        "som ble gitt."
+    )

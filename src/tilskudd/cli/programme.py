@@ -218,7 +218,9 @@ def history(
     """List everything an applicant has applied for and received, round by round.
 
     By organisation number (every application of that organisation, in every round) or by
-    application id, from the programme's ledger.
+    application id, from the programme's ledger. A repeated id told apart by its row is found
+    in any form shown: "S-01 (A17)", "S-01 (row 17)" or "S-01 (rad 17)"; "S-01" lists those
+    rows too.
 
     Example (every application from Moss kommune's organisation number):
 
@@ -231,14 +233,9 @@ def history(
         found = programme_for(programme, required=ledger is None, lang=resolve_lang(lang))
         language = resolve_lang(lang, found.lang if found else None)
         path = ledger_for(found, ledger)
+        # "F-15 (A17)" as this version shows a repeated id finds "F-15 (row 17)" in the records
+        # of rounds committed by earlier ones, and the other way round (Ledger.history).
         awards = ledger_module.history(path, query) if ledger_module.exists(path) else []
-        if not awards and ledger_module.exists(path):
-            from tilskudd.validation import legacy_row_ids
-
-            # "F-15 (A17)" as this version shows a repeated id is "F-15 (row 17)" in the
-            # records of rounds committed by earlier ones.
-            for earlier in legacy_row_ids([query.strip()]):
-                awards = ledger_module.history(path, earlier)
         t = get(language)
         tampered = ledger_module.verify_chain(path).first_bad if awards else None
         if tampered is not None:
@@ -294,6 +291,8 @@ def history(
                         reason=change.reason,
                     )
                 )
+                if change.outside_policy:
+                    _out(t("ledger.cli.history_outside_policy", rules=list(change.outside_policy)))
 
 
 def _change(
@@ -305,6 +304,7 @@ def _change(
     ledger: Path | None,
     round_: int | None,
     lang: str | None,
+    outside_policy: bool = False,
 ) -> None:
     from tilskudd import ledger as ledger_module
     from tilskudd.i18n import get
@@ -319,18 +319,34 @@ def _change(
         # Read once the language is settled, so that a mistyped amount is said in it.
         amount_nok = parse_amount_option(amount, "--amount", allow_zero=True)
         assert amount_nok is not None
-        change = ledger_module.amend(path, found, application_id, amount_nok, reason, round=round_)
+        change = ledger_module.amend(
+            path,
+            found,
+            application_id,
+            amount_nok,
+            reason,
+            round=round_,
+            outside_policy=outside_policy,
+        )
     remaining = ledger_module.status(path, found).remaining
     _out(
         get(language)(
             "ledger.cli.withdrawn" if kind == "withdraw" else "ledger.cli.amended",
-            id=application_id,
+            id=change.application_id,
             round=change.round,
             before=change.amount_before,
             after=change.amount_after,
             remaining=remaining,
         )
     )
+    if change.outside_policy:
+        _out(
+            get(language)(
+                "ledger.cli.amended_outside_policy",
+                round=change.round,
+                rules=list(change.outside_policy),
+            )
+        )
 
 
 ReasonOpt = Annotated[
@@ -353,6 +369,14 @@ def amend(
         ),
     ],
     reason: ReasonOpt,
+    outside_policy: Annotated[
+        bool,
+        typer.Option(
+            "--outside-policy",
+            help="Record an amount the round's policy would not give (a board's decision): the "
+            "rules it goes beyond are recorded with it. The reason should cite the decision.",
+        ),
+    ] = False,
     round_: RoundOpt = None,
     programme: ProgrammeOpt = None,
     ledger: LedgerOpt = None,
@@ -363,14 +387,19 @@ def amend(
 
     The ledger is append-only: the amendment is a new entry, the committed award stays as it
     was. An increase must fit in what remains of the frame; the amount can't exceed what was
-    applied for. A reserve application can be funded this way when money frees up.
+    applied for. The round's policy holds: an increase stays under max_award, the share of cost
+    and per_applicant_max; any new amount is on the round_to grid and at least min_award
+    (--outside-policy records a board's decision to go beyond them, naming the rules). A
+    reserve application can be funded this way when money frees up.
 
     Example:
 
         tilskudd amend 2009-017 --amount 450000 --reason "Project cost reduced (letter 12.10.2009)"
     """
     with guard(debug):
-        _change("amend", application_id, amount, reason, programme, ledger, round_, lang)
+        _change(
+            "amend", application_id, amount, reason, programme, ledger, round_, lang, outside_policy
+        )
 
 
 @app.command()

@@ -101,6 +101,7 @@ def write_ledger(
         "amount_after",
         "delta",
         "reason",
+        "outside_policy",
         "changed_at",
         "entry",
     )
@@ -113,6 +114,7 @@ def write_ledger(
             "amount_after": m.amount_after,
             "delta": m.amount_after - m.amount_before,
             "reason": m.reason,
+            "outside_policy": ", ".join(m.outside_policy) or None,
             "changed_at": m.created,
             "entry": m.seq,
         }

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from tilskudd.cli.app import app
+from tilskudd.cli.app import Group, app
 from tilskudd.cli.common import (
     DebugOpt,
     FormatOpt,
@@ -62,6 +62,7 @@ RoundOpt = Annotated[
 ledger_app = typer.Typer(
     name="ledger",
     help="The ledger of committed awards, for the accounts.",
+    cls=Group,
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )

@@ -273,6 +273,33 @@ def test_every_argument_has_a_name_in_both_catalogues() -> None:
         assert not missing, (lang, missing)
 
 
+def test_the_programme_file_is_named_as_the_programme_names_it() -> None:
+    from tilskudd.cli.usage import PROGRAMME_FILE
+    from tilskudd.programme import PROGRAMME_FILE as NAME
+
+    assert PROGRAMME_FILE == NAME
+
+
+def test_a_usage_error_loads_no_heavy_module() -> None:
+    """Said at once: not after the programme's models and rich are loaded (typer loads
+    pydantic to read the options, whatever tilskudd does)."""
+    code = (
+        "import sys\n"
+        "from tilskudd.cli import app\n"
+        "try:\n"
+        "    app(['status', '--zzz'], prog_name='tilskudd')\n"
+        "except SystemExit as exc:\n"
+        "    assert exc.code == 2, exc.code\n"
+        "heavy = ('tilskudd.programme', 'tilskudd.models', 'openpyxl', 'rich')\n"
+        "print(','.join(m for m in heavy if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.strip() == ""
+    assert "no such option: --zzz" in done.stderr
+
+
 def test_the_command_alone_still_shows_its_help() -> None:
     result = runner.invoke(app, ["ledger"], env={"COLUMNS": "100"})
     assert result.exit_code == 2

@@ -37,6 +37,9 @@ from tilskudd.i18n import Translator, get
 
 __all__ = ["describe_usage_error", "report_usage_error", "usage_language"]
 
+PROGRAMME_FILE = "tilskudd.toml"
+"""As :data:`tilskudd.programme.PROGRAMME_FILE`, without loading the programme's models."""
+
 
 def report_usage_error(exc: click_errors.UsageError, words: Sequence[str]) -> None:
     """Print ``exc`` on stderr in the language ``words`` (the command line) ask for."""
@@ -96,8 +99,6 @@ def _policy_lang(option: str | None) -> str | None:
 def _programme_lang(option: str | None) -> str | None:
     """The language of the programme ``--programme`` names, or of the one found from here
     upwards; bokmål when its file does not say (as :class:`tilskudd.programme.Programme`)."""
-    from tilskudd.programme import PROGRAMME_FILE
-
     if option is not None:
         path = Path(option).expanduser()
         candidates = [path / PROGRAMME_FILE if path.is_dir() else path]

@@ -6,14 +6,16 @@ their functions so that ``tilskudd --help`` starts in well under a third of a se
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any, NoReturn
 
 import typer
-from typer._click import Command
+from typer._click import Command as ClickCommand
 from typer._click import Context as ClickContext
+from typer._click import Parameter
 from typer._click import exceptions as click_errors  # the click typer (>= 0.26) carries
-from typer.core import TyperGroup
+from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
+from typer.models import CommandFunctionType
 
 from tilskudd import __version__
 
@@ -27,6 +29,40 @@ class UnknownCommand(click_errors.UsageError):
         self.near = list(near)
 
 
+def _shown(params: list[Parameter]) -> list[Parameter]:
+    """A command's parameters as its help shows them: a flag (--force, --help) without typer's
+    ``<bool>``, which read as if it took a value (``--force true`` is refused: 'true' is an
+    extra word)."""
+    for param in params:
+        if isinstance(param, TyperOption) and param.is_flag and param.metavar is None:
+            param.metavar = ""
+    return params
+
+
+def _usage_pieces(options: str | None, params: list[Parameter]) -> list[str]:
+    """The usage line after the command's name, as click writes it, ``[OPTIONS] FILE ID``:
+    an argument by its metavar, in brackets when it may be left out. Typer's ``{file}`` for a
+    required one looks like something to type braces and all."""
+    pieces = [options] if options else []
+    for param in params:
+        if isinstance(param, TyperArgument) and not param.hidden:
+            word = param.metavar or (param.name or "").upper()
+            word = word if param.required else f"[{word}]"
+            pieces.append(f"{word}..." if param.nargs != 1 else word)
+    return pieces
+
+
+class Command(TyperCommand):
+    """Every tilskudd command: its options and usage line shown as :func:`_shown` and
+    :func:`_usage_pieces` say."""
+
+    def get_params(self, ctx: ClickContext) -> list[Parameter]:
+        return _shown(super().get_params(ctx))
+
+    def collect_usage_pieces(self, ctx: ClickContext) -> list[str]:
+        return _usage_pieces(self.options_metavar, self.get_params(ctx))
+
+
 class Group(TyperGroup):
     """tilskudd's command groups (the app and ``ledger``): a mistake in how the command was
     typed (an unknown option, a missing file name, ``alocate``) is said as tilskudd's other
@@ -38,6 +74,9 @@ class Group(TyperGroup):
     """
 
     _words: Sequence[str] = ()
+
+    def get_params(self, ctx: ClickContext) -> list[Parameter]:
+        return _shown(super().get_params(ctx))
 
     def make_context(
         self,
@@ -67,7 +106,7 @@ class Group(TyperGroup):
 
     def resolve_command(
         self, ctx: ClickContext, args: list[str]
-    ) -> tuple[str | None, Command | None, list[str]]:
+    ) -> tuple[str | None, ClickCommand | None, list[str]]:
         try:
             return super().resolve_command(ctx, args)
         except click_errors.UsageError:
@@ -80,6 +119,15 @@ class Group(TyperGroup):
             raise UnknownCommand(name, near, ctx) from None
 
 
+class App(typer.Typer):
+    """A typer app whose commands are tilskudd's :class:`Command`."""
+
+    def command(
+        self, name: str | None = None, *, cls: type[TyperCommand] | None = None, **options: Any
+    ) -> Callable[[CommandFunctionType], CommandFunctionType]:
+        return super().command(name, cls=cls or Command, **options)
+
+
 def _usage_error(exc: click_errors.UsageError, words: Sequence[str]) -> NoReturn:
     if isinstance(exc, click_errors.NoArgsIsHelpError):
         raise exc  # the command alone: its help, as typer shows it
@@ -90,7 +138,7 @@ def _usage_error(exc: click_errors.UsageError, words: Sequence[str]) -> NoReturn
     raise typer.Exit(int(ExitCode.USAGE))
 
 
-app = typer.Typer(
+app = App(
     name="tilskudd",
     help=(
         "Exact, explainable grant allocation. Read and check a round's applications, allocate "

@@ -73,7 +73,11 @@ class ReportFormat(StrEnum):
 
 FileArg = Annotated[
     Path,
-    typer.Argument(help="Applications file: .xlsx, .xlsm, .xls, .ods or .csv.", show_default=False),
+    typer.Argument(
+        metavar="FILE",
+        help="Applications file: .xlsx, .xlsm, .xls, .ods or .csv.",
+        show_default=False,
+    ),
 ]
 SheetOpt = Annotated[
     str | None,

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from tilskudd.cli.app import Group, app
+from tilskudd.cli.app import App, Group, app
 from tilskudd.cli.common import (
     DebugOpt,
     FormatOpt,
@@ -59,7 +59,7 @@ RoundOpt = Annotated[
     ),
 ]
 
-ledger_app = typer.Typer(
+ledger_app = App(
     name="ledger",
     help="The ledger of committed awards, for the accounts.",
     cls=Group,
@@ -102,7 +102,9 @@ def init(
     folder: Annotated[
         Path,
         typer.Argument(
-            help="Folder for the new programme (created if missing).", show_default=False
+            metavar="FOLDER",
+            help="Folder for the new programme (created if missing).",
+            show_default=False,
         ),
     ] = Path("."),
     name: Annotated[str | None, typer.Option("--name", help="The programme's name.")] = None,
@@ -208,7 +210,12 @@ def _history_json(awards: list[Any]) -> list[dict[str, Any]]:
 @app.command()
 def history(
     query: Annotated[
-        str, typer.Argument(help="An organisation number or an application id.", show_default=False)
+        str,
+        typer.Argument(
+            metavar="ORGNR_OR_ID",
+            help="An organisation number or an application id.",
+            show_default=False,
+        ),
     ],
     programme: ProgrammeOpt = None,
     ledger: LedgerOpt = None,
@@ -506,7 +513,7 @@ def verify(
 @ledger_app.command("export")
 def export(
     output_text: Annotated[
-        str, typer.Argument(metavar="output", help="OUT.xlsx or OUT.csv.", show_default=False)
+        str, typer.Argument(metavar="OUTPUT", help="OUT.xlsx or OUT.csv.", show_default=False)
     ],
     force: Annotated[bool, typer.Option("--force", help="Replace the file if it exists.")] = False,
     programme: ProgrammeOpt = None,

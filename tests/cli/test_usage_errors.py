@@ -156,6 +156,11 @@ CASES = {
         ["feil: valget --force tar ingen verdi: skriv det alene, som --force"],
         ["error: option --force takes no value: give it alone, as --force"],
     ),
+    "the help flag given a value": (
+        ["status", "--help=ja"],
+        ["feil: valget --help tar ingen verdi: skriv det alene, som --help"],
+        ["error: option --help takes no value: give it alone, as --help"],
+    ),
     "not a whole number": (
         ["allocate", SMALL, "--budget", "5", "--limit", "ti"],
         ["feil: --limit: forventet et heltall (oppgitt: 'ti')"],

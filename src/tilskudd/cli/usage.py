@@ -197,9 +197,10 @@ def _choices(param: Any) -> list[str]:
 
 
 def _option(ctx: ClickContext | None, name: str) -> Any:
+    """The option of the command of ``ctx`` that ``name`` names (``--help`` too), or None."""
     if ctx is None:
         return None
-    for param in ctx.command.params:
+    for param in ctx.command.get_params(ctx):
         if name in (*param.opts, *param.secondary_opts):
             return param
     return None

@@ -219,6 +219,30 @@ def test_a_usage_error_is_said_in_english(case: str, monkeypatch: pytest.MonkeyP
     assert run(*with_lang(args, "--lang", "en"))[: len(english)] == english
 
 
+@pytest.mark.parametrize(
+    ("args", "moved"),
+    [
+        (["--lang", "nb", "check", "Søknader 2026.xlsx"], 'check "Søknader 2026.xlsx" --lang nb'),
+        (["--lang=nb", "allocate", "s.xlsx", "-b", "5"], "allocate s.xlsx -b 5 --lang=nb"),
+        (["--strict", "check", "s.xlsx", "--lang", "nb"], "check s.xlsx --lang nb --strict"),
+    ],
+)
+def test_an_option_of_the_command_before_its_name_is_shown_after_it(
+    args: list[str], moved: str
+) -> None:
+    assert run(*args)[0] == (
+        "feil: ukjent valg: --lang; det er et valg til kommandoen og skrives etter navnet på "
+        f"den: tilskudd {moved}"
+    ).replace("--lang;", f"{args[0].split('=')[0]};")
+
+
+@pytest.mark.parametrize(
+    "args", [["--strict"], ["--budget", "5"], ["--lang", "allocate"], ["--zzz", "allocate"]]
+)
+def test_an_option_before_no_command_that_has_it_is_only_unknown(args: list[str]) -> None:
+    assert run(*args)[0] == f"error: no such option: {args[0]}"
+
+
 def test_the_language_is_read_before_the_mistake_and_after_it() -> None:
     # --lang after the mistake: click stops at the first, but the words were all typed.
     assert run("allocate", SMALL, "--budjet", "5", "--lang", "nb")[0].startswith("feil:")

@@ -45,7 +45,7 @@ def report_usage_error(exc: click_errors.UsageError, words: Sequence[str]) -> No
     """Print ``exc`` on stderr in the language ``words`` (the command line) ask for."""
     try:
         lang = usage_language(exc.ctx, words)
-        message, usage, hint = describe_usage_error(exc, lang)
+        message, usage, hint = describe_usage_error(exc, lang, words)
     except Exception:  # an error message must never fail: click's own words, then
         lang, message, usage, hint = "en", exc.format_message(), None, None
     print_error(message, hint, usage=usage, lang=lang)
@@ -117,9 +117,9 @@ def _programme_lang(option: str | None) -> str | None:
 
 
 def describe_usage_error(
-    exc: click_errors.UsageError, lang: str
+    exc: click_errors.UsageError, lang: str, words: Sequence[str] = ()
 ) -> tuple[str, str | None, str | None]:
-    """(message, usage line, hint) for ``exc`` in ``lang``."""
+    """(message, usage line, hint) for ``exc`` in ``lang``, typed as ``words``."""
     t = get(lang)
     ctx = exc.ctx
     usage = _usage_line(ctx, t) if ctx is not None else None
@@ -128,15 +128,18 @@ def describe_usage_error(
         command = f"{ctx.command_path} {ctx.help_option_names[0]}"
         lists = isinstance(exc, UnknownCommand) or isinstance(ctx.command, TyperGroup)
         hint = t("cli.usage.help_commands" if lists else "cli.usage.help", command=command)
-    return _message(exc, t), usage, hint
+    return _message(exc, t, words), usage, hint
 
 
-def _message(exc: click_errors.UsageError, t: Translator) -> str:
+def _message(exc: click_errors.UsageError, t: Translator, words: Sequence[str]) -> str:
     if isinstance(exc, UnknownCommand):
         near = exc.near
         key = "cli.usage.no_such_command_near" if near else "cli.usage.no_such_command"
         return t(key, name=exc.name, near=near)
     if isinstance(exc, click_errors.NoSuchOption):
+        moved = _after_command(exc, words)
+        if moved is not None:
+            return t("cli.usage.option_before_command", option=exc.option_name, example=moved)
         near = sorted(exc.possibilities or ())
         key = "cli.usage.no_such_option_near" if near else "cli.usage.no_such_option"
         return t(key, option=exc.option_name, near=near)
@@ -159,6 +162,31 @@ def _message(exc: click_errors.UsageError, t: Translator) -> str:
     if exc.message == "Missing command.":
         return t("cli.usage.missing_command")
     return exc.format_message()  # none other is known: click's words
+
+
+def _after_command(exc: click_errors.NoSuchOption, words: Sequence[str]) -> str | None:
+    """The command line with an option of the command typed before the command's name
+    (``tilskudd --lang nb allocate søknader.xlsx``) moved after it; None for another mistake."""
+    ctx = exc.ctx
+    if ctx is None or not isinstance(ctx.command, TyperGroup):
+        return None
+    option = exc.option_name
+    at = next((i for i, w in enumerate(words) if w == option or w.startswith(f"{option}=")), None)
+    if at is None:
+        return None
+    group = ctx.command
+    names = (w for w in words[at + 1 : at + 3] if group.get_command(ctx, w) is not None)
+    name = next(names, None)  # after the option, or after its value
+    command = group.get_command(ctx, name) if name is not None else None
+    param = next((p for p in command.params if option in p.opts), None) if command else None
+    if param is None:
+        return None
+    takes_value = "=" not in words[at] and not getattr(param, "is_flag", False)
+    if takes_value and words[at + 1] == name:
+        return None  # its value left out too: which word was meant is not known
+    end = at + 2 if takes_value else at + 1
+    moved = [*words[:at], *words[end:], *words[at:end]]
+    return " ".join([ctx.command_path, *(f'"{w}"' if " " in w else w for w in moved)])
 
 
 def _bad_value(exc: click_errors.BadParameter, t: Translator) -> str:

@@ -108,7 +108,8 @@ DebugOpt = Annotated[
     bool, typer.Option("--debug", help="Show the full traceback of an unexpected error.")
 ]
 FormatOpt = Annotated[
-    ReportFormat, typer.Option("--format", help="table for people, json for programs.")
+    ReportFormat,
+    typer.Option("--format", case_sensitive=False, help="table for people, json for programs."),
 ]
 
 

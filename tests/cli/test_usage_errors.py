@@ -161,6 +161,24 @@ CASES = {
         ["feil: valget --help tar ingen verdi: skriv det alene, som --help"],
         ["error: option --help takes no value: give it alone, as --help"],
     ),
+    "a flag of the app given a value": (
+        ["--version=ja"],
+        [
+            "feil: valget --version tar ingen verdi: skriv det alene, som --version",
+            "  bruk: tilskudd [VALG] KOMMANDO [ARGUMENTER]...",
+            "  tips: «tilskudd -h» viser kommandoene",
+        ],
+        [
+            "error: option --version takes no value: give it alone, as --version",
+            "  usage: tilskudd [OPTIONS] COMMAND [ARGS]...",
+            "  hint: 'tilskudd -h' lists the commands",
+        ],
+    ),
+    "the help flag of a group given a value": (
+        ["ledger", "--help=ja"],
+        ["feil: valget --help tar ingen verdi: skriv det alene, som --help"],
+        ["error: option --help takes no value: give it alone, as --help"],
+    ),
     "not a whole number": (
         ["allocate", SMALL, "--budget", "5", "--limit", "ti"],
         ["feil: --limit: forventet et heltall (oppgitt: 'ti')"],

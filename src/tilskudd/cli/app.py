@@ -89,6 +89,10 @@ class Group(TyperGroup):
         try:
             return super().make_context(info_name, args, parent=parent, **extra)
         except click_errors.UsageError as exc:
+            if exc.ctx is None:  # said by the parser (--help=ja): the group's own options
+                settings = {**self.context_settings, **extra}
+                exc.ctx = self.context_class(self, info_name=info_name, parent=parent, **settings)
+                exc.cmd = self
             _usage_error(exc, self._words)
 
     def invoke(self, ctx: ClickContext) -> Any:

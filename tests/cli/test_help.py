@@ -99,3 +99,17 @@ def test_the_usage_line_names_the_arguments_as_click_does(command: list[str], us
     lines = _help(*command)
     assert usage in lines
     assert not [line for line in lines if "{" in line]
+
+
+def test_every_command_is_tilskudds() -> None:
+    """Its help and its usage errors are shown as above only if it is (cli.app.App, Group)."""
+    from tilskudd.cli.app import Command, Group
+
+    root = typer.main.get_command(app)
+    assert isinstance(root, Group)
+    found = list(root.commands.values())  # type: ignore[attr-defined]
+    assert len(found) >= 10
+    while found:
+        command = found.pop()
+        assert isinstance(command, Command | Group), command.name
+        found += list(getattr(command, "commands", {}).values())

@@ -407,6 +407,14 @@ def test_check_says_when_the_default_rule_could_not_rank_the_file(tmp_path: Path
     assert json.loads(invoke("check", SMALL, "--format", "json")[1])["ranking_column"] is True
 
 
+@pytest.mark.parametrize("command", [["check", SMALL], ["explain", SMALL, "S-01", "-b", "5M"]])
+def test_the_report_format_is_taken_in_any_case(command: list[str]) -> None:
+    """As allocate's --format (the README says so of --format): JSON is json."""
+    code, out, err = invoke(*command, "--format", "JSON")
+    assert code == 0, err
+    assert isinstance(json.loads(out), dict)
+
+
 @pytest.mark.parametrize("option", ["--policy", "--columns"])
 def test_the_policy_file_and_column_map_are_never_written_over(tmp_path: Path, option: str) -> None:
     path = tmp_path / "innstillinger.toml"

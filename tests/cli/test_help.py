@@ -72,3 +72,44 @@ def test_example_output_keeps_its_lines() -> None:
 @pytest.mark.parametrize("command", [["allocate"], ["explain"]])
 def test_square_brackets_are_shown_as_written(command: list[str]) -> None:
     assert any("Policy TOML file ([policy] table)." in line for line in _help(*command))
+
+
+@pytest.mark.parametrize("command", [[], *COMMANDS], ids=lambda c: " ".join(c) or "tilskudd")
+def test_a_flag_shows_no_value_to_type(command: list[str]) -> None:
+    """typer's "--force <bool>" read as if the flag took a value; "--force true" is refused."""
+    lines = _help(*command)
+    assert not [line for line in lines if "<bool>" in line]
+    assert any("│ --help -h Show this message and exit. │" in line for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("command", "usage"),
+    [
+        (["allocate"], "Usage: tilskudd allocate [OPTIONS] FILE"),
+        (["explain"], "Usage: tilskudd explain [OPTIONS] FILE ID"),
+        (["init"], "Usage: tilskudd init [OPTIONS] [FOLDER]"),
+        (["history"], "Usage: tilskudd history [OPTIONS] ORGNR_OR_ID"),
+        (["amend"], "Usage: tilskudd amend [OPTIONS] ID"),
+        (["ledger", "export"], "Usage: tilskudd ledger export [OPTIONS] OUTPUT"),
+        ([], "Usage: tilskudd [OPTIONS] COMMAND [ARGS]..."),
+    ],
+)
+def test_the_usage_line_names_the_arguments_as_click_does(command: list[str], usage: str) -> None:
+    """Not typer's "{file}", which looks like something to type braces and all."""
+    lines = _help(*command)
+    assert usage in lines
+    assert not [line for line in lines if "{" in line]
+
+
+def test_every_command_is_tilskudds() -> None:
+    """Its help and its usage errors are shown as above only if it is (cli.app.App, Group)."""
+    from tilskudd.cli.app import Command, Group
+
+    root = typer.main.get_command(app)
+    assert isinstance(root, Group)
+    found = list(root.commands.values())  # type: ignore[attr-defined]
+    assert len(found) >= 10
+    while found:
+        command = found.pop()
+        assert isinstance(command, Command | Group), command.name
+        found += list(getattr(command, "commands", {}).values())

@@ -1,24 +1,155 @@
 """The typer application every command module registers on.
 
-Only typer is imported here; commands import the library inside their functions so that
-``tilskudd --help`` starts in well under a third of a second.
+Only typer (and the click it carries) is imported here; commands import the library inside
+their functions so that ``tilskudd --help`` starts in well under a third of a second.
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any, NoReturn
 
 import typer
+from typer._click import Command as ClickCommand
+from typer._click import Context as ClickContext
+from typer._click import Parameter
+from typer._click import exceptions as click_errors  # the click typer (>= 0.26) carries
+from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
+from typer.models import CommandFunctionType
 
 from tilskudd import __version__
 
-app = typer.Typer(
+
+class UnknownCommand(click_errors.UsageError):
+    """A command name that is not one of the group's, with the names it may have meant."""
+
+    def __init__(self, name: str, near: Sequence[str], ctx: ClickContext) -> None:
+        super().__init__(f"No such command {name!r}.", ctx)
+        self.name = name
+        self.near = list(near)
+
+
+def _shown(params: list[Parameter]) -> list[Parameter]:
+    """A command's parameters as its help shows them: a flag (--force, --help) without typer's
+    ``<bool>``, which read as if it took a value (``--force true`` is refused: 'true' is an
+    extra word)."""
+    for param in params:
+        if isinstance(param, TyperOption) and param.is_flag and param.metavar is None:
+            param.metavar = ""
+    return params
+
+
+def _usage_pieces(options: str | None, params: list[Parameter]) -> list[str]:
+    """The usage line after the command's name, as click writes it, ``[OPTIONS] FILE ID``:
+    an argument by its metavar, in brackets when it may be left out. Typer's ``{file}`` for a
+    required one looks like something to type braces and all."""
+    pieces = [options] if options else []
+    for param in params:
+        if isinstance(param, TyperArgument) and not param.hidden:
+            word = param.metavar or (param.name or "").upper()
+            word = word if param.required else f"[{word}]"
+            pieces.append(f"{word}..." if param.nargs != 1 else word)
+    return pieces
+
+
+class Command(TyperCommand):
+    """Every tilskudd command: its options and usage line shown as :func:`_shown` and
+    :func:`_usage_pieces` say."""
+
+    def get_params(self, ctx: ClickContext) -> list[Parameter]:
+        return _shown(super().get_params(ctx))
+
+    def collect_usage_pieces(self, ctx: ClickContext) -> list[str]:
+        return _usage_pieces(self.options_metavar, self.get_params(ctx))
+
+
+class Group(TyperGroup):
+    """tilskudd's command groups (the app and ``ledger``): a mistake in how the command was
+    typed (an unknown option, a missing file name, ``alocate``) is said as tilskudd's other
+    errors are, ``feil: …`` or ``error: …`` in the command's language, with exit code 2 (see
+    :mod:`tilskudd.cli.usage`). Typer would say it in English in a box.
+
+    The words of the command line are kept as given: a usage error can come before ``--lang``
+    is read, and the language is then found in them.
+    """
+
+    _words: Sequence[str] = ()
+
+    def get_params(self, ctx: ClickContext) -> list[Parameter]:
+        return _shown(super().get_params(ctx))
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: ClickContext | None = None,
+        **extra: Any,
+    ) -> ClickContext:
+        self._words = list(args)
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click_errors.UsageError as exc:
+            if exc.ctx is None:  # said by the parser (--help=ja): the group's own options
+                settings = {**self.context_settings, **extra}
+                exc.ctx = self.context_class(self, info_name=info_name, parent=parent, **settings)
+                exc.cmd = self
+            _usage_error(exc, self._words)
+
+    def invoke(self, ctx: ClickContext) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click_errors.UsageError as exc:
+            name = ctx.invoked_subcommand
+            command = self.get_command(ctx, name) if name else None
+            if exc.ctx is None and command is not None:
+                # Said by the parser without a context (an option at the end without its
+                # value): the command it was parsing is the one being invoked.
+                exc.ctx = typer.Context(command, parent=ctx, info_name=name)
+                exc.cmd = command
+            _usage_error(exc, self._words)
+
+    def resolve_command(
+        self, ctx: ClickContext, args: list[str]
+    ) -> tuple[str | None, ClickCommand | None, list[str]]:
+        try:
+            return super().resolve_command(ctx, args)
+        except click_errors.UsageError:
+            name = args[0] if args else ""
+            if not name or name.startswith("-") or self.get_command(ctx, name) is not None:
+                raise
+            import difflib
+
+            near = difflib.get_close_matches(name.casefold(), list(self.commands))
+            raise UnknownCommand(name, near, ctx) from None
+
+
+class App(typer.Typer):
+    """A typer app whose commands are tilskudd's :class:`Command`."""
+
+    def command(
+        self, name: str | None = None, *, cls: type[TyperCommand] | None = None, **options: Any
+    ) -> Callable[[CommandFunctionType], CommandFunctionType]:
+        return super().command(name, cls=cls or Command, **options)
+
+
+def _usage_error(exc: click_errors.UsageError, words: Sequence[str]) -> NoReturn:
+    if isinstance(exc, click_errors.NoArgsIsHelpError):
+        raise exc  # the command alone: its help, as typer shows it
+    from tilskudd.cli.usage import report_usage_error
+    from tilskudd.errors import ExitCode
+
+    report_usage_error(exc, words)
+    raise typer.Exit(int(ExitCode.USAGE))
+
+
+app = App(
     name="tilskudd",
     help=(
         "Exact, explainable grant allocation. Read and check a round's applications, allocate "
         "its budget by a stated rule, and publish the award list.\n\n"
         "Example: tilskudd allocate søknader.xlsx --budget 20000000"
     ),
+    cls=Group,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,

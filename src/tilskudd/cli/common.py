@@ -73,7 +73,11 @@ class ReportFormat(StrEnum):
 
 FileArg = Annotated[
     Path,
-    typer.Argument(help="Applications file: .xlsx, .xlsm, .xls, .ods or .csv.", show_default=False),
+    typer.Argument(
+        metavar="FILE",
+        help="Applications file: .xlsx, .xlsm, .xls, .ods or .csv.",
+        show_default=False,
+    ),
 ]
 SheetOpt = Annotated[
     str | None,
@@ -104,7 +108,8 @@ DebugOpt = Annotated[
     bool, typer.Option("--debug", help="Show the full traceback of an unexpected error.")
 ]
 FormatOpt = Annotated[
-    ReportFormat, typer.Option("--format", help="table for people, json for programs.")
+    ReportFormat,
+    typer.Option("--format", case_sensitive=False, help="table for people, json for programs."),
 ]
 
 
@@ -318,37 +323,44 @@ def guard(debug: bool = False) -> Iterator[None]:
             if debug:
                 raise
             # In the command's language when the error carries a catalogue key (the ledger's).
-            _print_error(exc.text(_language[0]), getattr(exc, "hint", None))
+            print_error(exc.text(_language[0]), getattr(exc, "hint", None))
             raise typer.Exit(int(exc.exit_code)) from None
         except KeyboardInterrupt:
-            _print_error(_said("cli.interrupted"), None)
+            print_error(_said("cli.interrupted"), None)
             raise typer.Exit(130) from None
         except OSError as exc:
             if debug:
                 raise
-            _print_error(*os_error_message(exc, _language[0]))
+            print_error(*os_error_message(exc, _language[0]))
             raise typer.Exit(int(ExitCode.INVALID_INPUT)) from None
         except Exception as exc:
             if debug:
                 raise
-            _print_error(_said("cli.bug", problem=f"{type(exc).__name__}: {exc}"), None)
+            print_error(_said("cli.bug", problem=f"{type(exc).__name__}: {exc}"), None)
             raise typer.Exit(int(ExitCode.BUG)) from None
 
 
-def _said(key: str, **params: Any) -> str:
-    """``key`` in the command's language (English if its catalogue cannot be had)."""
+def _said(key: str, lang: str | None = None, **params: Any) -> str:
+    """``key`` in ``lang`` or the command's language (English if its catalogue cannot be had)."""
     from tilskudd.i18n import get
 
     try:
-        return get(_language[0])(key, **params)
+        return get(lang or _language[0])(key, **params)
     except Exception:  # an error message must never fail: the English words, built in
         return get("en")(key, **params)
 
 
-def _print_error(message: str, hint: str | None) -> None:
-    text = f"{_said('cli.error_label')}: {message}"
+def print_error(
+    message: str, hint: str | None, *, usage: str | None = None, lang: str | None = None
+) -> None:
+    """Print an error on stderr as every error of tilskudd's is: ``feil: …`` (``error: …``),
+    then the command's usage line and a hint, each on its own indented line, in ``lang`` (by
+    default the command's language)."""
+    text = f"{_said('cli.error_label', lang)}: {message}"
+    if usage:
+        text += f"\n  {_said('cli.usage.label', lang)}: {usage}"
     if hint:
-        text += f"\n  {_said('cli.hint_label')}: {hint}"
+        text += f"\n  {_said('cli.hint_label', lang)}: {hint}"
     try:
         print(text, file=sys.stderr, flush=True)
     except BrokenPipeError:  # `2>&1 | head`: the reader has gone, and the exit code says it

@@ -55,7 +55,10 @@ def explain(
     ctx: typer.Context,
     file: FileArg,
     application_id: Annotated[
-        str, typer.Argument(help="The application's id, as in the ID column.", show_default=False)
+        str,
+        typer.Argument(
+            metavar="ID", help="The application's id, as in the ID column.", show_default=False
+        ),
     ],
     budget: BudgetOpt = None,
     rule: RuleOpt = None,

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from tilskudd.cli.app import app
+from tilskudd.cli.app import App, Group, app
 from tilskudd.cli.common import (
     DebugOpt,
     FormatOpt,
@@ -59,9 +59,10 @@ RoundOpt = Annotated[
     ),
 ]
 
-ledger_app = typer.Typer(
+ledger_app = App(
     name="ledger",
     help="The ledger of committed awards, for the accounts.",
+    cls=Group,
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -101,7 +102,9 @@ def init(
     folder: Annotated[
         Path,
         typer.Argument(
-            help="Folder for the new programme (created if missing).", show_default=False
+            metavar="FOLDER",
+            help="Folder for the new programme (created if missing).",
+            show_default=False,
         ),
     ] = Path("."),
     name: Annotated[str | None, typer.Option("--name", help="The programme's name.")] = None,
@@ -207,7 +210,12 @@ def _history_json(awards: list[Any]) -> list[dict[str, Any]]:
 @app.command()
 def history(
     query: Annotated[
-        str, typer.Argument(help="An organisation number or an application id.", show_default=False)
+        str,
+        typer.Argument(
+            metavar="ORGNR_OR_ID",
+            help="An organisation number or an application id.",
+            show_default=False,
+        ),
     ],
     programme: ProgrammeOpt = None,
     ledger: LedgerOpt = None,
@@ -534,7 +542,7 @@ def verify(
 @ledger_app.command("export")
 def export(
     output_text: Annotated[
-        str, typer.Argument(metavar="output", help="OUT.xlsx or OUT.csv.", show_default=False)
+        str, typer.Argument(metavar="OUTPUT", help="OUT.xlsx or OUT.csv.", show_default=False)
     ],
     force: Annotated[bool, typer.Option("--force", help="Replace the file if it exists.")] = False,
     programme: ProgrammeOpt = None,

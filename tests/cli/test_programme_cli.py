@@ -831,3 +831,36 @@ def test_a_budget_over_what_remains_is_said_before_the_commit(folder: Path) -> N
     within = run("allocate", "r1.csv", "--round", "1", "--budget", "150 000")
     assert within.exit_code == 0, within.output
     assert "more than remains" not in within.stdout
+
+
+@pytest.mark.parametrize(
+    ("lang", "sheet", "share", "tie_break", "quota"),
+    [
+        ("en", "Rounds", "max_share_of_cost=20%", "tie_break=requested asc, id asc", "30%"),
+        ("nb", "Runder", f"max_share_of_cost=20{NBSP}%", "tie_break=requested asc, id asc", "30"),
+    ],
+)
+def test_ledger_export_writes_the_policy_as_a_policy_file_would(
+    folder: Path, lang: str, sheet: str, share: str, tie_break: str, quota: str
+) -> None:
+    # An auditor reads the round's policy in the export: settings as the policy file writes
+    # them, not Python's repr of its data ("[{'column': 'requested', 'descending': False}]").
+    (folder / "tilskudd.toml").write_text(
+        PROGRAMME
+        + 'tie_break = ["requested asc", "id asc"]\n'
+        + '[[policy.quotas]]\nby = "county"\nvalue = "*"\nmax_share = "30 %"\n',
+        encoding="utf-8",
+    )
+    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    out = folder / "ledger.xlsx"
+    assert run("ledger", "export", str(out), "--lang", lang).exit_code == 0
+    rows = list(openpyxl.load_workbook(out)[sheet].iter_rows(values_only=True))
+    policy = str(rows[1][rows[0].index("Policy" if lang == "en" else "Tildelingsregler")])
+    settings = policy.split("; ")
+    assert settings[0] == "rule=ranked"
+    assert share in settings
+    assert tie_break in settings
+    assert any(s.startswith("quotas=county *: max_share " + quota) for s in settings), policy
+    for python_repr in ("{", "'", "False"):
+        assert python_repr not in policy
+    assert "time_limit=60" in settings

@@ -447,6 +447,8 @@ def test_policy_sheet_records_what_reproduces_the_decision(
     assert labels["round_to"][1] == 1000
     assert labels["tie_break"][1] == "total_cost asc"
     assert labels["max_award"][1] == "none"
+    # Seconds as a number, not the text '60.0' (a Norwegian reader writes 60 or 60,0).
+    assert labels["time_limit"][1] == 60
     assert labels["Input file"][1] == "søknader.xlsx"
     assert labels["Sheet"][1] == "Søknader"
     assert labels["SHA-256 of the input file"][1] == "ab" * 32

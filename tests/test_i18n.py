@@ -54,6 +54,16 @@ def test_placeholders_agree_between_languages() -> None:
         assert fields(template) <= fields(english[key]) | {"n"}, key
 
 
+def test_the_norwegian_catalogue_has_one_word_for_the_seed() -> None:
+    # The lottery's reasons and notes say "startverdi"; the policy sheet, the comparison and the
+    # message of a drawn seed said "frø" ("Frø for tilfeldighet", "Tilfeldig frø (seed)"), so one
+    # workbook named the same number two ways.
+    catalogue = _catalogue("nb")
+    assert [key for key, text in catalogue.items() if "frø" in text.lower()] == []
+    for key in ("ui.basis.seed", "ui.policy.seed", "compare.seed", "cli.seed_drawn"):
+        assert "startverdi" in catalogue[key].lower(), key
+
+
 def test_money_num_pct_and_list_specs() -> None:
     nb, en = get("nb"), get("en")
     template = "{amount:money} {n:num} {share:pct} {ids:list}"

@@ -64,6 +64,19 @@ def test_the_norwegian_catalogue_has_one_word_for_the_seed() -> None:
         assert "startverdi" in catalogue[key].lower(), key
 
 
+def test_the_english_catalogue_writes_amounts_as_nok() -> None:
+    # English output writes NOK 1,000 (format_amount); "expected an amount above 0 kr" in the
+    # English workbook's list of problems was the Norwegian form. Only the message that shows
+    # how amounts may be typed in a sheet quotes Norwegian forms on purpose.
+    typed_forms = {"validate.amount_invalid"}
+    found = {
+        key: text
+        for key, text in _catalogue("en").items()
+        if key not in typed_forms and re.search(r"\d kr\b", text)
+    }
+    assert found == {}
+
+
 def test_money_num_pct_and_list_specs() -> None:
     nb, en = get("nb"), get("en")
     template = "{amount:money} {n:num} {share:pct} {ids:list}"

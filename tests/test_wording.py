@@ -335,8 +335,8 @@ def test_rejected_text_lists_every_error_with_its_cell() -> None:
     row = RejectedRow(id="R9", row=9, issues=(_issue(9, "F"), warning, _issue(9, "C")))
     text = rejected_text(row, "en")
     assert text == (
-        "Søknader!F9: the amount is zero; expected an amount above 0 kr; "
-        "Søknader!C9: the amount is zero; expected an amount above 0 kr"
+        "Søknader!F9: the amount is zero; expected an amount above NOK 0; "
+        "Søknader!C9: the amount is zero; expected an amount above NOK 0"
     )
 
 

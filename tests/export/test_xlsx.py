@@ -457,7 +457,7 @@ def test_policy_sheet_records_what_reproduces_the_decision(
     assert labels["Notes"][1] == "No errors: every application can be allocated."
     problems = [r for r in rows(ws) if r[0] == "Søknader!F9"]
     assert problems == [
-        ["Søknader!F9", "error", "the amount is zero; expected an amount above 0 kr"]
+        ["Søknader!F9", "error", "the amount is zero; expected an amount above NOK 0"]
     ]
 
 

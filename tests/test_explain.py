@@ -157,8 +157,8 @@ def test_rejected_names_the_cells(result: RoundResult) -> None:
     assert explanation.kind == "rejected"
     parts = paragraphs(explanation, "en")
     assert parts[1][0] == (
-        "The application was rejected because the input has 1 error(s); it was not part of the "
-        "allocation:"
+        "The application was rejected for errors in the input (1 in all); it was not part of "
+        "the allocation:"
     )
     assert parts[1][1].startswith("D7: ")
     assert "abc" in parts[1][1]

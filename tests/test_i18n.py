@@ -77,6 +77,20 @@ def test_the_english_catalogue_writes_amounts_as_nok() -> None:
     assert found == {}
 
 
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_published_reasons_and_notes_have_no_either_number_plurals(lang: str) -> None:
+    # "Hoppet over: Akershus har allerede sitt maksimum på 1 innvilget(e) søknad(er)" is a
+    # form, not a sentence a citizen reads in a decision; the reasons, the notes and explain
+    # are written so that any count reads right.
+    found = {
+        key: text
+        for key, text in _catalogue(lang).items()
+        if key.startswith(("reason.", "note.", "explain."))
+        and any(mark in text for mark in ("(s)", "(er)", "(e)"))
+    }
+    assert found == {}
+
+
 def test_money_num_pct_and_list_specs() -> None:
     nb, en = get("nb"), get("en")
     template = "{amount:money} {n:num} {share:pct} {ids:list}"

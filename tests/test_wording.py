@@ -336,8 +336,22 @@ def test_rejected_text_lists_every_error_with_its_cell() -> None:
     text = rejected_text(row, "en")
     assert text == (
         "Søknader!F9: the amount is zero; expected an amount above NOK 0; "
-        "Søknader!C9: the amount is zero; expected an amount above NOK 0"
+        "Søknader!C9: the amount is zero; expected an amount above NOK 0."
     )
+    # The reason column holds sentences: a rejection ends with a full stop as the others do,
+    # and one whose last problem ends with one does not get a second.
+    single = RejectedRow(id="R9", row=9, issues=(_issue(9, "F"),))
+    assert (
+        rejected_text(single, "nb") == "Søknader!F9: beløpet er null; forventet et beløp over 0 kr."
+    )
+    question = Issue(
+        severity=Severity.ERROR,
+        code="validate.municipality_unknown",
+        params={"item": "Bearum", "register": "2024", "suggestions": ["Bærum"]},
+        location=Location(file="s.xlsx", sheet="Søknader", row=5, column="E"),
+    )
+    asked = rejected_text(RejectedRow(id="R5", row=5, issues=(question,)), "nb")
+    assert asked.endswith("mente du Bærum?"), asked
 
 
 def test_display_order_groups_by_status_then_rank_then_row(

@@ -282,7 +282,7 @@ def test_others_sheet_has_reserve_not_funded_and_rejected(
     rejected = lines[2]
     assert rejected["Søker"] == "Ugyldig kommune"
     assert rejected["Rad"] == 9
-    assert rejected["Begrunnelse"] == "Søknader!F9: beløpet er null; forventet et beløp over 0 kr"
+    assert rejected["Begrunnelse"] == "Søknader!F9: beløpet er null; forventet et beløp over 0 kr."
 
 
 def test_extra_columns_are_carried_in_order(result: RoundResult, tmp_path: Path) -> None:

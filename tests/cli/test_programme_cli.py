@@ -864,3 +864,21 @@ def test_ledger_export_writes_the_policy_as_a_policy_file_would(
     for python_repr in ("{", "'", "False"):
         assert python_repr not in policy
     assert "time_limit=60" in settings
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_ledger_export_heads_its_columns_as_the_award_workbook_does(
+    folder: Path, lang: str
+) -> None:
+    # The accounts get both files: the same field has the same header in each
+    # ("Søknadsnr." in the award workbook, not "Søknadsnr" in the ledger's).
+    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    assert run("ledger", "export", "ledger.xlsx", "--lang", lang).exit_code == 0
+    again = run("allocate", "r1.csv", "--round", "1", "-o", f"a_{lang}.xlsx", "--lang", lang)
+    assert again.exit_code == 0, again.output
+    award = openpyxl.load_workbook(folder / f"a_{lang}.xlsx").worksheets[0]
+    ledger = openpyxl.load_workbook(folder / "ledger.xlsx").worksheets[0]
+    award_header = [c.value for c in award[1]]
+    ledger_header = [c.value for c in ledger[1]]
+    for position in (1, 2, 3, 4):  # id, org. no., applicant, project
+        assert ledger_header[position] in award_header, ledger_header[position]

@@ -115,7 +115,10 @@ def test_capped(result: RoundResult) -> None:
 def test_not_funded_and_what_it_would_take(result: RoundResult) -> None:
     explanation = explain(result, "N3")
     said = " ".join(sentences(explanation, "en"))
-    assert "Budget exhausted at rank 3 with NOK\xa0100,000 left; needed NOK\xa0250,000." in said
+    assert (
+        "Not enough budget left at rank 3: NOK\xa0100,000 was left, "
+        "and the application needed NOK\xa0250,000." in said
+    )
     # At 8 points N3 ties with C2 and comes after it by id: still not funded; at 9 it ties with
     # F1, comes after it and finds 400 000 left.
     change = explanation.score_change
@@ -154,8 +157,8 @@ def test_rejected_names_the_cells(result: RoundResult) -> None:
     assert explanation.kind == "rejected"
     parts = paragraphs(explanation, "en")
     assert parts[1][0] == (
-        "The application was rejected because the input has 1 error(s); it was not part of the "
-        "allocation:"
+        "The application was rejected for errors in the input (1 in all); it was not part of "
+        "the allocation:"
     )
     assert parts[1][1].startswith("D7: ")
     assert "abc" in parts[1][1]

@@ -1194,7 +1194,7 @@ def test_export_xlsx_and_csv(setup: tuple[Path, Programme, Path, Path], tmp_path
     book = openpyxl.load_workbook(tmp_path / "out.xlsx")
     assert book.sheetnames == ["Tildelinger", "Endringer", "Runder"]
     rows = list(book["Tildelinger"].iter_rows(values_only=True))
-    assert rows[0][:3] == ("Runde", "Søknadsnr", "Org.nr.")
+    assert rows[0][:3] == ("Runde", "Søknadsnr.", "Org.nr.")
     a1 = next(r for r in rows if r[1] == "A-1")
     assert (a1[7], a1[8], a1[9], a1[12]) == (60_000, 50_000, "endret", "=cut")
     assert book["Tildelinger"].cell(row=rows.index(a1) + 1, column=13).data_type == "s"

@@ -335,9 +335,23 @@ def test_rejected_text_lists_every_error_with_its_cell() -> None:
     row = RejectedRow(id="R9", row=9, issues=(_issue(9, "F"), warning, _issue(9, "C")))
     text = rejected_text(row, "en")
     assert text == (
-        "Søknader!F9: the amount is zero; expected an amount above 0 kr; "
-        "Søknader!C9: the amount is zero; expected an amount above 0 kr"
+        "Søknader!F9: the amount is zero; expected an amount above NOK 0; "
+        "Søknader!C9: the amount is zero; expected an amount above NOK 0."
     )
+    # The reason column holds sentences: a rejection ends with a full stop as the others do,
+    # and one whose last problem ends with one does not get a second.
+    single = RejectedRow(id="R9", row=9, issues=(_issue(9, "F"),))
+    assert (
+        rejected_text(single, "nb") == "Søknader!F9: beløpet er null; forventet et beløp over 0 kr."
+    )
+    question = Issue(
+        severity=Severity.ERROR,
+        code="validate.municipality_unknown",
+        params={"item": "Bearum", "register": "2024", "suggestions": ["Bærum"]},
+        location=Location(file="s.xlsx", sheet="Søknader", row=5, column="E"),
+    )
+    asked = rejected_text(RejectedRow(id="R5", row=5, issues=(question,)), "nb")
+    assert asked.endswith("mente du Bærum?"), asked
 
 
 def test_display_order_groups_by_status_then_rank_then_row(
@@ -406,3 +420,25 @@ def test_display_order_keeps_the_tie_break_order_within_a_given_rank() -> None:
         ("D", 5, True),
         ("C", 5, True),
     ]
+
+
+def test_an_application_the_budget_could_not_cover_is_not_told_the_budget_ran_out() -> None:
+    # With 129 000 kr left a later, smaller application can still be funded: "Rammen var brukt
+    # opp ... med 129 000 kr igjen" (budget exhausted, with money left) told a citizen two
+    # things at once. The reason says that what was left did not cover what it needed.
+    reason = Reason(
+        "reason.budget.exhausted", {"rank": 56, "remaining": 129_000, "needed": 1_360_000}
+    )
+    nb = wording.reason_text(reason, "nb")
+    en = wording.reason_text(reason, "en")
+    assert nb == (
+        f"Rammen strakk ikke til ved plass 56: det var 129{NBSP}000{NBSP}kr igjen, "
+        f"og søknaden trengte 1{NBSP}360{NBSP}000{NBSP}kr"
+    )
+    assert en == (
+        f"Not enough budget left at rank 56: NOK{NBSP}129,000 was left, "
+        f"and the application needed NOK{NBSP}1,360,000"
+    )
+    for text in (nb, en):
+        assert "brukt opp" not in text
+        assert "exhausted" not in text

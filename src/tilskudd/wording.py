@@ -231,7 +231,9 @@ def places_short(numbers: Sequence[str], lang: str, *, show: int = 2) -> str:
 
 
 def rejected_text(row: RejectedRow, lang: str, *, sep: str = "; ") -> str:
-    """Why an application was rejected: each error with its cell, ``Søknader!F12: ...``."""
+    """Why an application was rejected: each error with its cell, ``Søknader!F12: ...``.
+
+    Ends with a full stop, as every other reason in the reason column does."""
     parts = []
     for issue in row.issues:
         if not issue.is_error:
@@ -239,7 +241,10 @@ def rejected_text(row: RejectedRow, lang: str, *, sep: str = "; ") -> str:
         cell = issue_cell(issue, lang)
         text = issue_text(issue, lang)
         parts.append(f"{cell}: {text}" if cell else text)
-    return sep.join(parts)
+    text = sep.join(parts).rstrip()
+    if not text or text.endswith((".", "?", "!", "…")):  # "did you mean Bærum?" ends already
+        return text
+    return f"{text}."
 
 
 def display_order(result: RoundResult) -> list[Decision]:

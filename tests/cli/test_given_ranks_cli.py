@@ -52,7 +52,7 @@ def test_table_and_reasons_show_the_given_ranks_in_english(ranked_workbook: Path
     for application_id, rank in RANKS.items():
         assert f" {rank} {application_id} " in f" {out}"
     assert "Funded with the full eligible amount, NOK 100,000, at rank 3." in out
-    assert "Budget exhausted at rank 4 with NOK 50,000 left" in out
+    assert "Not enough budget left at rank 4: NOK 50,000 was left" in out
     assert "Below the funding line, which fell at rank 4." in out
     assert "at rank 2" not in out
 
@@ -62,7 +62,7 @@ def test_table_and_reasons_show_the_given_ranks_in_norwegian(ranked_workbook: Pa
     for application_id, rank in RANKS.items():
         assert f" {rank} {application_id} " in f" {out}"
     assert "Innvilget med hele det tilskuddsberettigede beløpet, 100 000 kr, på plass 3." in out
-    assert "Rammen var brukt opp ved plass 4 med 50 000 kr igjen" in out
+    assert "Rammen strakk ikke til ved plass 4: det var 50 000 kr igjen" in out
     assert "Under finansieringsgrensen, som gikk ved plass 4." in out
     assert "plass 2" not in out
 

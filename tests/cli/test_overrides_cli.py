@@ -40,7 +40,7 @@ def test_overrides_in_terminal_and_workbook(tmp_path: Path) -> None:
     assert "innvilget †" in flat
     assert "Styret prioriterer fjellkommuner" in flat
     assert "Dobbeltsøknad, jf. A1" in flat
-    assert "Manuell overstyring avgjorde 2 søknad(er) før regelen" in flat
+    assert "Søknader avgjort ved manuell overstyring før regelen: 2 (" in flat
     sheet = openpyxl.load_workbook(out)["Tildelinger"]
     rows = list(sheet.iter_rows(values_only=True))
     header = rows[0]

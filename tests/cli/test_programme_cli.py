@@ -936,3 +936,54 @@ def test_amend_outside_policy_records_the_rules_and_history_shows_them(folder: P
         "Registrert utenfor tildelingsreglene for runde 1, ut over round_to, med begrunnelsen "
         "som ble gitt."
     )
+
+
+@pytest.mark.parametrize(
+    ("lang", "sheet", "share", "tie_break", "quota"),
+    [
+        ("en", "Rounds", "max_share_of_cost=20%", "tie_break=requested asc, id asc", "30%"),
+        ("nb", "Runder", f"max_share_of_cost=20{NBSP}%", "tie_break=requested asc, id asc", "30"),
+    ],
+)
+def test_ledger_export_writes_the_policy_as_a_policy_file_would(
+    folder: Path, lang: str, sheet: str, share: str, tie_break: str, quota: str
+) -> None:
+    # An auditor reads the round's policy in the export: settings as the policy file writes
+    # them, not Python's repr of its data ("[{'column': 'requested', 'descending': False}]").
+    (folder / "tilskudd.toml").write_text(
+        PROGRAMME
+        + 'tie_break = ["requested asc", "id asc"]\n'
+        + '[[policy.quotas]]\nby = "county"\nvalue = "*"\nmax_share = "30 %"\n',
+        encoding="utf-8",
+    )
+    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    out = folder / "ledger.xlsx"
+    assert run("ledger", "export", str(out), "--lang", lang).exit_code == 0
+    rows = list(openpyxl.load_workbook(out)[sheet].iter_rows(values_only=True))
+    policy = str(rows[1][rows[0].index("Policy" if lang == "en" else "Tildelingsregler")])
+    settings = policy.split("; ")
+    assert settings[0] == "rule=ranked"
+    assert share in settings
+    assert tie_break in settings
+    assert any(s.startswith("quotas=county *: max_share " + quota) for s in settings), policy
+    for python_repr in ("{", "'", "False"):
+        assert python_repr not in policy
+    assert "time_limit=60" in settings
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_ledger_export_heads_its_columns_as_the_award_workbook_does(
+    folder: Path, lang: str
+) -> None:
+    # The accounts get both files: the same field has the same header in each
+    # ("Søknadsnr." in the award workbook, not "Søknadsnr" in the ledger's).
+    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    assert run("ledger", "export", "ledger.xlsx", "--lang", lang).exit_code == 0
+    again = run("allocate", "r1.csv", "--round", "1", "-o", f"a_{lang}.xlsx", "--lang", lang)
+    assert again.exit_code == 0, again.output
+    award = openpyxl.load_workbook(folder / f"a_{lang}.xlsx").worksheets[0]
+    ledger = openpyxl.load_workbook(folder / "ledger.xlsx").worksheets[0]
+    award_header = [c.value for c in award[1]]
+    ledger_header = [c.value for c in ledger[1]]
+    for position in (1, 2, 3, 4):  # id, org. no., applicant, project
+        assert ledger_header[position] in award_header, ledger_header[position]

@@ -77,3 +77,21 @@ def test_documents_agree_on_the_awards(outputs: dict[str, Path]) -> None:
     text = " ".join(p.extract_text() for p in pypdf.PdfReader(outputs["tildeling.pdf"]).pages)
     assert "Tildelinger etter kommune" in text
     assert "Side 1 av" in text
+
+
+@pytest.mark.parametrize(
+    ("name", "total"), [("awards.pdf", "NOK 19,981,000"), ("tildeling.pdf", "19 981 000 kr")]
+)
+def test_pdf_amounts_are_never_broken_across_lines(
+    outputs: dict[str, Path], name: str, total: str
+) -> None:
+    # The English total, in bold, was wider than its column: the PDF printed 'NOK 19,981,00'
+    # with the last '0' on a line of its own, a figure a reader copies wrong.
+    pages = [p.extract_text() for p in pypdf.PdfReader(outputs[name]).pages]
+    lines = [
+        " ".join(line.replace("\u00a0", " ").split()) for p in pages for line in p.splitlines()
+    ]
+    totals = [line for line in lines if "(53 " in line]
+    assert len(totals) == 2, totals  # the list by amount and the list by municipality
+    for line in totals:
+        assert line.endswith(total), line

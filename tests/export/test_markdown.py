@@ -124,3 +124,15 @@ def test_summary_sentence_and_english(
     assert text.startswith("# Grant awards\n")
     assert "4 projects involving 8 municipalities receive NOK\u00a07,200,000" in text
     assert "| Rank | Applicant | Project | Municipalities | Requested | Awarded | Status |" in text
+
+
+def test_footer_dates_the_document_in_words_a_reader_parses(
+    small_round: Callable[..., RoundResult],
+) -> None:
+    # "Laget med tilskudd 0.1.0 28. november 2026." ran the version into the date; the date
+    # takes "den" as the English one takes "on".
+    result = small_round()
+    nb = render(result, lang="nb").splitlines()[-1]
+    en = render(result, lang="en").splitlines()[-1]
+    assert nb == f"Laget med tilskudd {result.tool_version} den 28. november 2026."
+    assert en == f"Made with tilskudd {result.tool_version} on 28 November 2026."

@@ -282,7 +282,7 @@ def test_others_sheet_has_reserve_not_funded_and_rejected(
     rejected = lines[2]
     assert rejected["Søker"] == "Ugyldig kommune"
     assert rejected["Rad"] == 9
-    assert rejected["Begrunnelse"] == "Søknader!F9: beløpet er null; forventet et beløp over 0 kr"
+    assert rejected["Begrunnelse"] == "Søknader!F9: beløpet er null; forventet et beløp over 0 kr."
 
 
 def test_extra_columns_are_carried_in_order(result: RoundResult, tmp_path: Path) -> None:
@@ -447,6 +447,8 @@ def test_policy_sheet_records_what_reproduces_the_decision(
     assert labels["round_to"][1] == 1000
     assert labels["tie_break"][1] == "total_cost asc"
     assert labels["max_award"][1] == "none"
+    # Seconds as a number, not the text '60.0' (a Norwegian reader writes 60 or 60,0).
+    assert labels["time_limit"][1] == 60
     assert labels["Input file"][1] == "søknader.xlsx"
     assert labels["Sheet"][1] == "Søknader"
     assert labels["SHA-256 of the input file"][1] == "ab" * 32
@@ -455,7 +457,7 @@ def test_policy_sheet_records_what_reproduces_the_decision(
     assert labels["Notes"][1] == "No errors: every application can be allocated."
     problems = [r for r in rows(ws) if r[0] == "Søknader!F9"]
     assert problems == [
-        ["Søknader!F9", "error", "the amount is zero; expected an amount above 0 kr"]
+        ["Søknader!F9", "error", "the amount is zero; expected an amount above NOK 0"]
     ]
 
 

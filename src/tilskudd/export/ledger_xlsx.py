@@ -8,7 +8,8 @@ Applicant text never becomes a formula. Written atomically.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +19,8 @@ from openpyxl.utils import get_column_letter
 
 from tilskudd.export._sheetml import safe_text
 from tilskudd.export.atomic import atomic_path
-from tilskudd.i18n import get
+from tilskudd.i18n import format_number, format_share, get
+from tilskudd.models import Policy
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -30,6 +32,70 @@ __all__ = ["write_ledger"]
 _AMOUNT_FORMAT = "#,##0"
 _AMOUNT_COLUMNS = {"requested", "committed", "current", "amount_before", "amount_after", "delta"}
 _AMOUNT_COLUMNS |= {"frame", "budget", "awarded", "unallocated"}
+
+
+_SHARE_SETTINGS = frozenset({"max_share_of_cost", "min_share", "max_share"})
+_AMOUNT_SETTINGS = frozenset(
+    {"max_award", "min_award", "round_to", "per_applicant_max", "min_amount", "max_amount"}
+)
+_QUOTA_LIMITS = ("min_amount", "max_amount", "min_share", "max_share", "min_count", "max_count")
+
+
+def _setting_text(name: str, value: Any, lang: str) -> str:
+    """One recorded policy value as a policy file writes it: 20 %, 100 000, 60."""
+    if isinstance(value, bool) or value is None:
+        return str(value).lower()
+    try:
+        number = Decimal(str(value)) if isinstance(value, int | float | str) else None
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite():
+        return str(value)
+    if name in _SHARE_SETTINGS:
+        return format_share(number, lang)
+    if name in _AMOUNT_SETTINGS or name == "time_limit":
+        return format_number(int(number) if number == number.to_integral_value() else number, lang)
+    return str(value)
+
+
+def _policy_text(policy: Mapping[str, Any], lang: str) -> str:
+    """A committed round's policy for an auditor: 'rule=ranked; max_share_of_cost=20 %; ...'.
+
+    The ledger records the policy as data (JSON); written out with Python's repr it showed
+    ``tie_break=[{'column': 'requested', 'descending': False}]``. Settings come in the order
+    of :class:`Policy` (any a later version recorded after them), each as the policy file
+    writes it; settings are separated by ``;``, quotas by ``/``.
+    """
+    order = [name for name in Policy.model_fields if name in policy]
+    order += sorted(name for name in policy if name not in Policy.model_fields)
+    parts = []
+    for name in order:
+        value = policy[name]
+        if value in (None, [], ()):
+            continue
+        if name == "tie_break" and isinstance(value, list):
+            text = ", ".join(
+                f"{step.get('column')} {'desc' if step.get('descending') else 'asc'}"
+                if isinstance(step, Mapping)
+                else str(step)
+                for step in value
+            )
+        elif name == "quotas" and isinstance(value, list):
+            text = " / ".join(
+                f"{quota.get('by')} {quota.get('value')}: "
+                + ", ".join(
+                    f"{key} {_setting_text(key, quota[key], lang)}"
+                    for key in _QUOTA_LIMITS
+                    if quota.get(key) is not None
+                )
+                if isinstance(quota, Mapping)
+                else str(quota)
+                for quota in value
+            )
+        else:
+            text = _setting_text(name, value, lang)
+        parts.append(f"{name}={text}")
+    return "; ".join(parts)
 
 
 def _safe(value: Any) -> Any:
@@ -151,9 +217,7 @@ def write_ledger(
             "input_file": c.input_file,
             "input_sha256": c.input_sha256,
             "rule": c.rule,
-            "policy": ", ".join(
-                f"{k}={v}" for k, v in sorted(c.policy.items()) if v not in (None, [], ())
-            ),
+            "policy": _policy_text(c.policy, lang),
             "tool_version": c.tool_version,
             "entry": c.seq,
         }

@@ -13,6 +13,8 @@ Latin-1 and cannot show the Sámi letters of names such as Kárášjohka.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from datetime import datetime
 from functools import cache
 from importlib import resources
@@ -246,14 +248,30 @@ def _table_style(doc: _Document) -> dict[str, Any]:
     }
 
 
+def _amount_width(doc: _Document, amounts: Sequence[str], width: float) -> float:
+    """The amount column's width: ``width`` mm, or wider if an amount (or the bold total,
+    ``amounts[0]``) would not fit on one line. fpdf2 breaks a word too long for its cell between
+    any two characters, so "NOK 19,981,000" in bold in 29 mm printed as "NOK 19,981,00" over "0".
+    """
+    needed = 0.0
+    for n, text in enumerate(amounts):
+        doc.set_font(FONT, "B" if n == 0 else "", 8.5)
+        needed = max(needed, doc.get_string_width(_safe(text)))
+    doc.set_font(FONT, "", 8.5)
+    return max(width, math.ceil(needed + 2 * _PADDING_X + 1))
+
+
 def _by_amount(doc: _Document) -> None:
     pub = doc.pub
     _heading(doc, pub.text("doc.by_amount"))
     doc.set_font(FONT, "", 8.5)
     doc.set_text_color(*_INK)
     h = pub.header
+    total = pub.money(pub.summary.awarded)
+    amount_w = _amount_width(doc, [total, *(pub.money(a.amount) for a in pub.by_amount)], 29)
+    project_w = 62 - (amount_w - 29)  # the project column gives the amount what it needs
     with doc.table(
-        col_widths=(9, 38, 62, 40, 29),
+        col_widths=(9, 38, project_w, 40, amount_w),
         text_align=("RIGHT", "LEFT", "LEFT", "LEFT", "RIGHT"),
         **_table_style(doc),
     ) as table:
@@ -274,7 +292,7 @@ def _by_amount(doc: _Document) -> None:
                 [
                     str(n),
                     _fit(doc, line.applicant, 38),
-                    _fit(doc, line.project, 62),
+                    _fit(doc, line.project, project_w),
                     _fit(doc, line.places, 40),
                     pub.money(line.amount),
                 ]
@@ -326,8 +344,14 @@ def _by_municipality(doc: _Document) -> None:
     doc.set_text_color(*_INK)
     h = pub.header
     county_style = FontFace(emphasis="BOLD", color=_BAND, fill_color=_COUNTY)
+    amounts = [pub.money(pub.summary.awarded)]
+    for county in pub.by_municipality:
+        for group in county.municipalities:
+            amounts += [_shown_amount(pub.money(line.amount), line.shared) for line in group.lines]
+    amount_w = _amount_width(doc, amounts, 29)
+    project_w = 61 - (amount_w - 29)
     with doc.table(
-        col_widths=(44, 44, 61, 29),
+        col_widths=(44, 44, project_w, amount_w),
         text_align=("LEFT", "LEFT", "LEFT", "RIGHT"),
         **_table_style(doc),
     ) as table:
@@ -342,21 +366,23 @@ def _by_municipality(doc: _Document) -> None:
             row.cell(_safe(county.name), colspan=4, align="LEFT")
             for group in county.municipalities:
                 for line in group.lines:
-                    amount = pub.money(line.amount)
-                    if line.shared:
-                        amount = f"{amount} {SHARED_MARK}"
                     table.row(
                         [
                             _fit(doc, group.name, 44),
                             _fit(doc, line.applicant, 44),
-                            _fit(doc, line.project, 61),
-                            amount,
+                            _fit(doc, line.project, project_w),
+                            _shown_amount(pub.money(line.amount), line.shared),
                         ]
                     )
         _total(doc, table, 4)
     if pub.shared:
         doc.ln(2)
         _text(doc, pub.text("doc.shared_note", mark=SHARED_MARK), 8, color=_MUTED)
+
+
+def _shown_amount(amount: str, shared: bool) -> str:
+    """An amount in the list by municipality, marked when the project is shared."""
+    return f"{amount} {SHARED_MARK}" if shared else amount
 
 
 def _colophon(doc: _Document) -> None:

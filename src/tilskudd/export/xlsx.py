@@ -355,6 +355,10 @@ def _policy_value(name: str, value: Any, lang: str) -> tuple[CellValue, Style]:
         return _quotas_text(value) or t("ui.basis.none"), Style.DEFAULT
     if isinstance(value, int) and name in _AMOUNT_SETTINGS:
         return value, Style.AMOUNT
+    if isinstance(value, float):
+        # time_limit: seconds as a number (60), not the text '60.0' in a Norwegian sheet
+        exact = Decimal(repr(value))
+        return (int(exact) if exact == exact.to_integral_value() else exact), Style.DEFAULT
     if isinstance(value, Decimal | int):
         return value, Style.DEFAULT
     return str(value), Style.DEFAULT

@@ -45,6 +45,8 @@ NBSP, THIN, NNBSP = "\u00a0", "\u2009", "\u202f"
         ("kr 1\u2019250\u2019000.-", 1_250_000),
         ("kr 190 000,\u2013", 190_000),  # the en dash Word puts in for "-"
         ("1.000.000,\u2014 kr", 1_000_000),
+        ("1.300,- KR", 1_300),  # ",-" says whole kroner whatever the case of the currency
+        ("1,500 mill.", 1_500_000),  # a multiplier: the comma is a decimal mark, not ambiguous
         (3_300_000.0, 3_300_000),
         (3_300_000, 3_300_000),
         (Decimal("3300000.00"), 3_300_000),
@@ -94,6 +96,8 @@ def test_parse_amount_accepts_what_people_type(text: object, expected: int) -> N
         ("1.23,5", "not thousands"),
         ("1.23.456,7", "not thousands"),
         ("1.234,5,6", "not a number"),
+        ("1234.567.890", "not thousands"),
+        ("100,55", "whole number of kroner"),  # two decimals are øre, not a fraction of one
         ("", "empty"),
         (None, "empty"),
         (True, "truth value"),
@@ -125,6 +129,8 @@ def test_ambiguous_amount_gives_both_readings_exactly() -> None:
     [
         ("1 000,000", 1_000_000, Decimal("1000")),
         ("1.000,000", 1_000_000, Decimal("1000")),
+        ("-1.000,000", -1_000_000, Decimal("-1000")),
+        ("-1 000,000", -1_000_000, Decimal("-1000")),
         ("1,000.000", 1_000_000, Decimal("1000")),
         (f"1{NBSP}000.000", 1_000_000, Decimal("1000")),
         ("kr 2 500,000", 2_500_000, Decimal("2500")),
@@ -177,6 +183,9 @@ def test_format_amount_per_language() -> None:
     assert format_amount(3_300_000, "en") == f"NOK{NBSP}3,300,000"
     assert format_amount(0, "nb") == f"0{NBSP}kr"
     assert format_amount(1_000, "nb", currency=None) == f"1{NBSP}000"
+    # A programme in another currency: its code where NOK would stand.
+    assert format_amount(1_000, "en", currency="SEK") == f"SEK{NBSP}1,000"
+    assert format_amount(1_000, "nb", currency="SEK") == f"1{NBSP}000{NBSP}SEK"
 
 
 @given(st.integers(min_value=-(10**15), max_value=10**15))

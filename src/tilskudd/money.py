@@ -121,19 +121,18 @@ def _first_group(digits: str) -> bool:
 
 
 def _parse_number_text(
-    text: str, original: str, *, has_multiplier: bool, whole_marker: bool = False
+    text: str, original: str, *, has_multiplier: bool, whole_marker: bool
 ) -> Decimal:
-    """Parse digits with grouping and a decimal mark as people type them."""
+    """Parse digits with grouping and a decimal mark as people type them.
+
+    ``whole_marker``: the text ended in ",-" ("no øre", taken off with the currency), so any
+    separator in it groups thousands."""
     text = _SPACE_RE.sub(" ", text).strip()
     if not text:
         raise AmountError(f"'{original}' has no digits")
     negative = text.startswith(("-", "−"))
     if negative:
         text = text[1:].strip()
-    # ",-" after an amount means "no øre": any separator before it groups thousands.
-    if text.endswith((",-", ".-")):
-        whole_marker = True
-        text = text[:-2]
     commas, dots = text.count(","), text.count(".")
     decimal_part = ""
     if commas and dots:

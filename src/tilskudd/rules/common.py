@@ -975,18 +975,20 @@ class ApplicantTotals:
         return self.limit_org(application.orgnr, amount)
 
     def limit_org(
-        self, org: str | None, amount: int, *, claim: bool = False
+        self, org: str | None, amount: int, *, claim: bool = False, less: int = 0
     ) -> tuple[int, Reason | None]:
         """:meth:`limit` for an organisation number (``None``: not grouped).
 
         ``claim``: what is counted are claims (eligible amounts counted in rank order before
         the awards are worked out, as ``proportional`` does), and the reasons say so
         (``reason.cap.per_applicant_claim``, ``reason.ineligible.per_applicant_claim``).
+        ``less``: as if the organisation had been given that much less so far (what it would
+        have had left without the awards to applications tied with this one).
         """
         suffix = "_claim" if claim else ""
         if self.max is None or org is None:
             return amount, None
-        already = self.used.get(org, 0)
+        already = self.used.get(org, 0) - less
         room = max(self.max - already, 0)
         left = floor_to(room, self.round_to)
         if amount <= left:

@@ -450,6 +450,20 @@ def test_ranked_properties(data: st.DataObject) -> None:
     # Tie notes name tied applications of one rank.
     by_app = {a.id: a for a in apps}
     for note in result.notes:
+        if note.code == "note.given_rank_ordered":
+            # One given rank that the tie-break split: every one shows it, in the order taken.
+            named = note.params["ids"]
+            assert isinstance(named, list)
+            assert [d.application_id for d in decisions if d.application_id in named] == named
+            assert {given[i] for i in named} == {note.params["rank"]}
+            assert " = ".join(note.params["order"]).split(" = ") == named  # type: ignore[arg-type]
+            assert len(note.params["order"]) >= 2  # type: ignore[arg-type]
+            assert (
+                note.params["count"]
+                == len(named)
+                == sum(given[i] == note.params["rank"] for i in given)
+            )
+            continue
         assert note.code in TIE_NOTES
         tied = [d for d in decisions if d.application_id in note.params["ids"]]  # type: ignore[operator]
         assert {d.rank for d in tied} == {note.params["rank"]}

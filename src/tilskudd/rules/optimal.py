@@ -99,6 +99,7 @@ from tilskudd.rules.common import (
     build_allocation,
     gc_paused,
     given_rank_labels,
+    given_rank_notes,
     make_decision,
     make_reason,
     natural_key,
@@ -757,9 +758,11 @@ def allocate_optimal(
     notes.extend(_swap_tie_notes(entries, eligible, candidates, solution.selected, program, costs))
 
     # The selection works with competition ranks; the result shows the ranks the officer gave.
-    labels = given_rank_labels([a.rank for a in apps], [entry.rank for entry in entries])
-    rank_shown = shown_ranks([entry.rank for entry in entries], labels)
-    notes = relabel_notes(notes, labels)
+    ranks = [entry.rank for entry in entries]
+    labels = given_rank_labels([a.rank for a in apps], ranks)
+    rank_shown = shown_ranks(ranks, labels)
+    ordered = given_rank_notes(ranks, labels, lambda k: entries[k].application.id, policy)
+    notes = relabel_notes([*ordered, *notes], labels)
     decisions: list[Decision] = []
     reserve_left = policy.reserve
     for k, entry in enumerate(entries):

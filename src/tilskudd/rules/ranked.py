@@ -56,6 +56,7 @@ from tilskudd.rules.common import (
     floor_to,
     gc_paused,
     given_labels_of,
+    given_rank_notes,
     inverse_order,
     make_reason,
     ranking,
@@ -325,7 +326,8 @@ def fund(
     def id_at(k: int) -> str:
         return decisions[k].application_id
 
-    notes = tie_notes_by_position(id_at, ranks, tied, outcomes)
+    notes = given_rank_notes(ranks, labels, id_at, policy)
+    notes += tie_notes_by_position(id_at, ranks, tied, outcomes)
     if cut_tie:
         rank = ranks[waiting[reserve]]
         members = [k for k in waiting if ranks[k] == rank]

@@ -40,7 +40,7 @@ maximums; see :mod:`tilskudd.rules.quotas`.
 from __future__ import annotations
 
 from array import array
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from typing import cast
 
@@ -329,8 +329,14 @@ def fund(
     notes = given_rank_notes(ranks, labels, id_at, policy)
     notes += tie_notes_by_position(id_at, ranks, tied, outcomes)
     if cut_tie:
+        # The waiting list is in rank order: the tie is the run around the list's end.
         rank = ranks[waiting[reserve]]
-        members = [k for k in waiting if ranks[k] == rank]
+        low, high = reserve - 1, reserve + 1
+        while low and ranks[waiting[low - 1]] == rank:
+            low -= 1
+        while high < len(waiting) and ranks[waiting[high]] == rank:
+            high += 1
+        members = waiting[low:high]
         notes.append(
             make_reason(
                 "note.tie_at_reserve",
@@ -342,10 +348,8 @@ def fund(
             )
         )
     for (start, org), cut in org_ties.items():
-        end = start + 1
-        while end < n and ranks[end] == ranks[start]:
-            end += 1
-        members = [j for j in range(start, end) if orgs[j] == org and eligible_at[positions[j]]]
+        end = _tie_end(ranks, start, line_between_ranks)
+        members = [j for j in _positions_of(orgs, org, start, end) if eligible_at[positions[j]]]
         notes.append(
             make_reason(
                 "note.tie_per_applicant",
@@ -372,6 +376,31 @@ def _tie_start(ranks: Sequence[int | None], k: int, in_rank_order: bool) -> int:
     return start
 
 
+def _tie_end(ranks: Sequence[int | None], start: int, in_rank_order: bool) -> int:
+    """The position after the tie that starts at ``start``."""
+    rank = ranks[start]
+    if in_rank_order:
+        return bisect_right(cast(Sequence[int], ranks), cast(int, rank), start)
+    end = start + 1
+    while end < len(ranks) and ranks[end] == rank:
+        end += 1
+    return end
+
+
+def _positions_of(orgs: list[str | None], org: str, start: int, end: int) -> list[int]:
+    """The positions from ``start`` to ``end`` of ``org``'s applications (few: found by
+    ``list.index``, which scans in C; a tie can hold thousands of applications)."""
+    found: list[int] = []
+    at = start
+    while True:
+        try:
+            at = orgs.index(org, at, end)
+        except ValueError:
+            return found
+        found.append(at)
+        at += 1
+
+
 def _org_awards(
     orgs: list[str | None],
     amounts: Sequence[int],
@@ -384,13 +413,8 @@ def _org_awards(
     """What ``org``'s applications at positions ``start`` to ``k`` (a tie, before ``k``) were
     given so far: those that came before ``k`` only by their ids. One funded first for a
     quota's minimum came first for that minimum and does not count."""
-    got = 0
-    at = start
-    while True:
-        try:
-            at = orgs.index(org, at, k)  # the organisation has few applications: a C scan
-        except ValueError:
-            return got
-        if quotas is None or in_order[at].id not in quotas.reserved:
-            got += amounts[at]
-        at += 1
+    return sum(
+        amounts[at]
+        for at in _positions_of(orgs, org, start, k)
+        if quotas is None or in_order[at].id not in quotas.reserved
+    )

@@ -215,7 +215,7 @@ def fund(
     # (start of a tie, organisation) -> the tied applications the maximum cut after another of
     # the tie, of the same organisation, was funded first by its id.
     org_ties: dict[tuple[int, str], list[int]] = {}
-    last_award: dict[str, int] = {}  # organisation -> the position of its latest award
+    last_award: dict[str, int] = {}  # organisation -> the position of its latest tied award
 
     for k in visit:
         amount = eligibles[k]
@@ -259,7 +259,8 @@ def fund(
             remaining -= amount
             if per_applicant and (org := orgs[k]) is not None:
                 totals_used[org] = used(org, 0) + amount  # what totals.add_org does, inline
-                last_award[org] = k
+                if tied[k]:
+                    last_award[org] = k
             if quotas is not None:
                 quotas.add(in_order[k], amount, before.setdefault(k, []))
                 if tied[k]:
@@ -279,7 +280,8 @@ def fund(
                 remaining -= part
                 if per_applicant and (org := orgs[k]) is not None:
                     totals.add_org(org, part)
-                    last_award[org] = k
+                    if tied[k]:
+                        last_award[org] = k
                 if quotas is not None:
                     quotas.add(in_order[k], part, after.setdefault(k, []))
                 statuses[k] = Status.PARTLY_FUNDED

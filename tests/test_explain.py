@@ -426,3 +426,27 @@ def test_equal_given_ranks_a_tie_break_ordered_are_not_tied() -> None:
     )
     assert to_data(explain(result, "A"), "en")["tied_with"] == []
     assert to_data(explain(result, "C"), "en")["tied_with"] == ["D"]
+
+
+def test_a_given_rank_split_into_ties_is_tied_only_within_its_own_tie() -> None:
+    # All four were given no. 3; the tie-break put A and B (cheaper) before C and D, two ties
+    # that all show 3=. C shares its place with D only, and the letter says so.
+    apps = (
+        Application(id="A", requested=100, rank=3, total_cost=500),
+        Application(id="B", requested=100, rank=3, total_cost=500),
+        Application(id="C", requested=100, rank=3, total_cost=900),
+        Application(id="D", requested=100, rank=3, total_cost=900),
+    )
+    result = RoundResult(
+        allocation=allocate(apps, 250, Policy(tie_break="total_cost asc")),
+        applications=apps,
+        tool_version="0",
+        created=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    assert to_data(explain(result, "C"), "en")["tied_with"] == ["D"]
+    assert to_data(explain(result, "A"), "en")["tied_with"] == ["B"]
+    assert (
+        "The application was no. 3 in the given order of priority, in which 4 applications were"
+        " ranked, a place it shares with D." in text(result, "C")
+    )
+    assert "der 4 søknader var rangert, en plass den deler med D." in text(result, "C", "nb")

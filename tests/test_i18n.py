@@ -136,6 +136,7 @@ VALUES: dict[str, list[Any]] = {
     "pct": [Decimal("0.2"), Decimal("0.375"), Decimal("0.20"), 0, 1, Decimal("1E-7"), 0.25, None],
     "list": [["A", "B", "C"], ["A"], [], ("X", "Y"), "single", [1, 2], None, MISSING],
     "or": [["A", "B", "C"], ["A"], [], ("X", "Y"), "single", [1, 2], None, MISSING],
+    "then": [["A", "B", "C"], ["A"], [], ("X", "Y"), "single", [1, 2], None, MISSING],
     "": ["text", "ends with a dot.", "  padded  ", "", 5, 0, Decimal("1.50"), None, ["a"], True],
 }
 
@@ -194,6 +195,7 @@ def _key_and_params(draw: st.DrawFn) -> tuple[str, str, dict[str, Any]]:
         | st.none(),
         "list": st.lists(st.text(max_size=5), max_size=4) | st.text(max_size=5) | st.none(),
         "or": st.lists(st.text(max_size=5), max_size=4) | st.text(max_size=5) | st.none(),
+        "then": st.lists(st.text(max_size=5), max_size=4) | st.text(max_size=5) | st.none(),
         "": st.text(max_size=8) | st.integers() | st.decimals(allow_nan=False) | st.none(),
     }
     params = {}
@@ -357,6 +359,15 @@ def test_the_or_spec_joins_alternatives_in_the_language() -> None:
         "forventet skip, stop eller partial"
     )
     assert get("en")("policy.error.literal", expected=["skip"]) == "expected skip"
+
+
+def test_the_then_spec_says_an_order_in_the_language() -> None:
+    for lang, word in (("nb", "så"), ("en", "then")):
+        t = get(lang)
+        assert t._formatter.vformat("{x:then}", (), _Defaults({"x": ["A = B", "C"]})) == (
+            f"A = B, {word} C"
+        )
+        assert t._formatter.vformat("{x:then}", (), _Defaults({"x": ["A"]})) == "A"
 
 
 @pytest.mark.parametrize("lang", ["nb", "en"])

@@ -395,6 +395,32 @@ def test_display_order_groups_by_status_then_rank_then_row(
     ]
 
 
+def test_display_order_keeps_the_ties_a_tie_break_made_of_a_given_rank_apart() -> None:
+    # All four were given no. 3; the tie-break put A and B (cheaper, a tie) before C and D (a
+    # tie): all show 3=, and the lists keep the two ties in that order whatever the rows say.
+    apps = (
+        Application(id="D", requested=100, total_cost=900, rank=3, row=2),
+        Application(id="A", requested=100, total_cost=500, rank=3, row=3),
+        Application(id="C", requested=100, total_cost=900, rank=3, row=4),
+        Application(id="B", requested=100, total_cost=500, rank=3, row=5),
+        Application(id="E", requested=100, total_cost=100, rank=1, row=6),
+    )
+    result = RoundResult(
+        allocation=allocate(apps, 1000, Policy(tie_break="total_cost asc")),
+        applications=apps,
+        tool_version="0",
+        created=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    shown = [(d.application_id, d.rank, d.tied) for d in display_order(result)]
+    assert shown == [
+        ("E", 1, False),
+        ("A", 3, True),
+        ("B", 3, True),
+        ("C", 3, True),
+        ("D", 3, True),
+    ]
+
+
 def test_display_order_keeps_the_tie_break_order_within_a_given_rank() -> None:
     # A and B were both given no. 3, and the tie-break column put B (cheaper) first: both show 3,
     # untied, and the lists follow the order the rule took them in, not the rows (A's is first).

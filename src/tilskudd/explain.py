@@ -54,7 +54,7 @@ from tilskudd.models import (
     RoundResult,
     Status,
 )
-from tilskudd.rules.common import natural_key, ranking_basis
+from tilskudd.rules.common import natural_key, ranking, ranking_basis
 from tilskudd.wording import issue_cell, issue_text, listed, plural, reason_text, shortened
 
 __all__ = [
@@ -408,6 +408,19 @@ def _funding_line(allocation: Allocation, by_id: Mapping[str, Application]) -> F
     )
 
 
+def _same_place(
+    applications: Sequence[Application], policy: Policy, application_id: str, shown: set[str]
+) -> tuple[str, ...]:
+    """Those of ``shown`` (the ones showing its rank, tied) that share ``application_id``'s
+    place in the rank order: equal on the given rank and every tie-break column."""
+    order, ranks, _ = ranking(applications, policy, required=False)
+    place = {applications[i].id: rank for i, rank in zip(order, ranks, strict=True)}
+    mine = place.get(application_id)
+    return tuple(
+        a for a in sorted(shown, key=natural_key) if mine is not None and place.get(a) == mine
+    )
+
+
 def _names(note: Reason, application_id: str) -> bool:
     """True if a round note lists the application (a tie across the funding line)."""
     ids = note.params.get("ids")
@@ -492,7 +505,8 @@ def explain(
     by_id = {a.id: a for a in allocated}
     ranked = [d for d in allocation.decisions if d.rank is not None]
     # Tied: the same rank, and marked so. A given rank that a tie-break column ordered is shown
-    # on each of them as given, without being a tie.
+    # on each of them as given, without being a tie, or split into ties that all show it (3=):
+    # the tie is the applications equal on the rank and every tie-break column.
     tied_with = tuple(
         d.application_id
         for d in ranked
@@ -501,6 +515,8 @@ def explain(
         and d.rank == decision.rank
         and d.application_id != application_id
     )
+    if tied_with and _basis(rule, allocated) == "rank":
+        tied_with = _same_place(allocated, allocation.policy, application_id, set(tied_with))
     basis = _basis(rule, allocated) if decision.rank is not None else None
     caps = tuple(r for r in decision.reasons if _is_cap(r))
     outcome = tuple(r for r in decision.reasons if not _is_cap(r))
@@ -611,6 +627,12 @@ def paragraphs(explanation: Explanation, lang: str) -> list[list[str]]:
             )
         else:
             facts.append(t("explain.score_rank", score=app.score, rank=d.rank, count=e.count))
+    elif d.rank is not None and e.tied_with:
+        facts.append(
+            plural(
+                t, "explain.given_rank_tied", e.count, rank=d.rank, others=listed(e.tied_with, t)
+            )
+        )
     elif d.rank is not None:
         facts.append(plural(t, "explain.given_rank", e.count, rank=d.rank))
     elif app.score is not None:

@@ -8,6 +8,8 @@ sentence) is a key in ``locales/<lang>.toml``; adding a language is adding a fil
 - ``{n:num}``         -> ``145`` / ``1 450`` (nb) / ``1,450`` (en)
 - ``{share:pct}``     -> ``20 %`` (nb) / ``20%`` (en), from a fraction such as ``0.2``
 - ``{ids:list}``      -> ``A, B og C`` / ``A, B and C``
+- ``{ids:or}``        -> ``A, B eller C`` / ``A, B or C``
+- ``{ids:then}``      -> ``A, så B, så C`` / ``A, then B, then C`` (an order)
 
 A decimal shown without a spec (``{value}`` holding ``Decimal("-1.5")``) gets the language's
 decimal mark, ``-1,5`` in Norwegian, and so do decimals among a list's items.
@@ -208,6 +210,8 @@ class _Formatter(string.Formatter):
         if format_spec in ("list", "or"):
             items = _items(value, self.translator)
             return self.translator.join(items, "words.or" if format_spec == "or" else "words.and")
+        if format_spec == "then":
+            return self.translator.in_order(_items(value, self.translator))
         if not format_spec and type(value) is Decimal:
             return _decimal(value, lang)
         return str(super().format_field(value, format_spec))
@@ -307,6 +311,10 @@ class Translator:
             return "".join(items)
         word = self(word_key)
         return f"{', '.join(items[:-1])} {word} {items[-1]}"
+
+    def in_order(self, items: list[str]) -> str:
+        """``A, then B, then C`` / ``A, så B, så C``: items in an order that matters."""
+        return f", {self('words.then')} ".join(items)
 
     def _render_general(self, template: str, params: Mapping[str, Any]) -> str:
         """``template`` filled through :class:`string.Formatter`: slow, but takes anything."""
@@ -497,6 +505,11 @@ def _value_shows(translator: Translator) -> dict[str, _ShowValue]:
             return "?"
         return translator.join(_items(value, translator), "words.or")
 
+    def ordered(value: Any) -> str:
+        if isinstance(value, _Missing):
+            return "?"
+        return translator.in_order(_items(value, translator))
+
     def plain(value: Any) -> str:
         if type(value) is str:
             return value
@@ -506,7 +519,15 @@ def _value_shows(translator: Translator) -> dict[str, _ShowValue]:
             return _decimal(value, lang)
         return "?" if isinstance(value, _Missing) else format(value, "")
 
-    return {"money": money, "num": num, "pct": pct, "list": items, "or": alternatives, "": plain}
+    return {
+        "money": money,
+        "num": num,
+        "pct": pct,
+        "list": items,
+        "or": alternatives,
+        "then": ordered,
+        "": plain,
+    }
 
 
 @cache

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from tilskudd.i18n import Translator, as_sentence, get
 from tilskudd.models import Decision, Issue, Reason, RejectedRow, RoundResult, Status
@@ -284,11 +284,21 @@ def _display_order(result: RoundResult) -> tuple[Decision, ...]:
         # column ordered share their number without being tied, and are listed in that order,
         # not by row. The members of a tie (the same number, marked tied, one after another)
         # count as one place, and the row orders them.
+        # A given rank that the tie-break split (note.given_rank_ordered) may hold ties one
+        # after another with the same number (3=, 3= | 3=, 3=): those are listed as the rule
+        # took them, so that the first tie is not mixed with the second by row.
+        in_order: set[Any] = {
+            i
+            for note in result.allocation.notes
+            if note.code == "note.given_rank_ordered"
+            for i in cast(list[str], note.params.get("ids", []))
+        }
         places: list[int] = []
         place = 0
         previous: Decision | None = None
         for k, d in enumerate(decisions):
-            if not (d.tied and previous is not None and previous.tied and previous.rank == d.rank):
+            same_tie = d.tied and previous is not None and previous.tied and previous.rank == d.rank
+            if not same_tie or (in_order and d.application_id in in_order):
                 place = k
             places.append(place)
             previous = d

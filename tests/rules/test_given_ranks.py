@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -109,8 +110,9 @@ def test_ranked_partial_gives_the_rest_at_the_given_rank(make_application: MakeA
 def test_tie_break_orders_equal_given_ranks_which_keep_their_number(
     make_application: MakeApp,
 ) -> None:
-    # Both given rank 3; the cheaper project first by the tie-break column, so no tie is left and
-    # no note; each still shows the 3 the officer gave it, and the line falls at 3.
+    # Both given rank 3; the cheaper project first by the tie-break column, so no tie is left;
+    # each still shows the 3 the officer gave it, the line falls at 3, and a note says in which
+    # order the tie-break took the two 3s.
     apps = [
         make_application(id="A", requested=100, total_cost=900, score=None, rank=3, orgnr=None),
         make_application(id="B", requested=100, total_cost=500, score=None, rank=3, orgnr=None),
@@ -123,6 +125,86 @@ def test_tie_break_orders_equal_given_ranks_which_keep_their_number(
         ("C", 8, N, 0, [("reason.line.stopped", 3)]),
     ]
     assert not any(d.tied for d in result.decisions)
+    assert [(n.code, dict(n.params)) for n in result.notes] == [
+        (
+            "note.given_rank_ordered",
+            {
+                "rank": 3,
+                "count": 2,
+                "ids": ["B", "A"],
+                "order": ["B", "A"],
+                "columns": "total_cost asc",
+            },
+        )
+    ]
+
+
+def _split_threes(make_application: MakeApp) -> list[Application]:
+    """E given 1; A, B, C, D all given 3, the tie-break (total_cost asc) making A = B, C = D."""
+    rows = [("D", 900, 3), ("A", 500, 3), ("C", 900, 3), ("B", 500, 3), ("E", 100, 1)]
+    return [
+        make_application(id=i, requested=100, total_cost=c, score=None, rank=r, orgnr=None)
+        for i, c, r in rows
+    ]
+
+
+SPLIT_NOTE = (
+    "note.given_rank_ordered",
+    {
+        "rank": 3,
+        "count": 4,
+        "ids": ["A", "B", "C", "D"],
+        "order": ["A = B", "C = D"],
+        "columns": "total_cost asc",
+    },
+)
+
+
+@pytest.mark.parametrize(
+    ("budget", "at_line", "tie_notes"),
+    [
+        # The line between the two ties: no tie across it, but four 3= with two funded. Before
+        # this note the round said nothing, and a reader saw a tie broken silently.
+        (300, "skip", []),
+        # The line inside the first tie: the tie note names A and B only, not C and D.
+        (250, "skip", [("note.tie_at_line", 3, ["A", "B"])]),
+        (250, "stop", [("note.tie_at_line", 3, ["A", "B"])]),
+    ],
+)
+def test_a_given_rank_split_into_ties_by_the_tie_break_says_their_order(
+    make_application: MakeApp, budget: int, at_line: str, tie_notes: list[Any]
+) -> None:
+    policy = Policy(tie_break="total_cost asc", at_line=at_line)
+    result = allocate(_split_threes(make_application), budget, policy)
+    assert [(d.application_id, d.rank, d.tied) for d in result.decisions] == [
+        ("E", 1, False),
+        ("A", 3, True),
+        ("B", 3, True),
+        ("C", 3, True),
+        ("D", 3, True),
+    ]
+    first, *rest = result.notes
+    assert (first.code, dict(first.params)) == SPLIT_NOTE
+    assert [(n.code, n.params["rank"], n.params["ids"]) for n in rest] == tie_notes
+
+
+@pytest.mark.parametrize("rule", ["proportional", "optimal"])
+def test_other_rules_say_the_order_of_a_split_given_rank(
+    make_application: MakeApp, rule: str
+) -> None:
+    policy = Policy(rule=rule, tie_break="total_cost asc", objective="count")
+    result = allocate(_split_threes(make_application), 250, policy)
+    assert [(n.code, dict(n.params)) for n in result.notes if n.code == SPLIT_NOTE[0]] == [
+        SPLIT_NOTE
+    ]
+
+
+def test_no_order_note_without_a_given_rank_split(make_application: MakeApp) -> None:
+    # Equal given ranks left equal (no tie-break), and distinct ones a tie-break cannot split.
+    apps = _split_threes(make_application)
+    assert not [n for n in allocate(apps, 250, Policy()).notes if n.code == SPLIT_NOTE[0]]
+    distinct = gapped(make_application, 1, 3, 4, 7)
+    result = allocate(distinct, 250, Policy(tie_break="total_cost asc"))
     assert result.notes == ()
 
 

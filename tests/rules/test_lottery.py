@@ -320,3 +320,42 @@ def test_with_nothing_drawn_the_lottery_notes_the_ties_ranked_notes(data: st.Dat
         return [n for n in allocation.notes if n.code == "note.tie_at_line"]
 
     assert ties(result) == ties(ranked)
+
+
+@pytest.mark.parametrize("seed", [1, 7, 2009])
+def test_reserve_list_ending_in_a_tie_below_the_band_is_reported(
+    make_application: MakeApp, seed: int
+) -> None:
+    # A above the band; B, C, D in it (one of them fits); E and F share a score below it. A
+    # reserve list of three takes the two left in the band, in draw order, and then E by its
+    # id alone: a note says so. The band's own order is the draw's, which its note gives.
+    apps = [
+        make_application(id=i, requested=100_000, score=Decimal(s), orgnr=None)
+        for i, s in (("F", 4), ("E", 4), ("D", 5), ("C", 5), ("B", 5), ("A", 6))
+    ]
+    result = allocate(apps, 250_000, Policy(rule="lottery", seed=seed, reserve=3))
+    statuses = {d.application_id: d.status for d in result.decisions}
+    assert (statuses["E"], statuses["F"]) == (Status.RESERVE, Status.NOT_FUNDED)
+    ties = [dict(n.params) for n in result.notes if n.code.startswith("note.tie")]
+    assert ties == [
+        {"rank": 5, "count": 2, "ids": ["E", "F"], "reserve_ids": ["E"], "broken_by": "id"}
+    ]
+
+
+def test_a_tie_cut_by_per_applicant_max_outside_the_band_is_reported(
+    make_application: MakeApp,
+) -> None:
+    # Every application fits (no line, no band): A and B, one organisation, share a score and
+    # the maximum covers one and a half of them, so the id decides which one is cut.
+    apps = [
+        make_application(id=i, requested=100_000, score=Decimal(s), orgnr=org)
+        for i, s, org in (("C", 3, None), ("B", 5, "974760673"), ("A", 5, "974760673"))
+    ]
+    result = allocate(apps, 1_000_000, Policy(rule="lottery", seed=1, per_applicant_max=150_000))
+    assert [(d.application_id, d.amount) for d in result.decisions] == [
+        ("A", 100_000),
+        ("B", 50_000),
+        ("C", 100_000),
+    ]
+    ties = [n.params for n in result.notes if n.code == "note.tie_per_applicant"]
+    assert [(t["ids"], t["cut_ids"]) for t in ties] == [(["A", "B"], ["B"])]

@@ -511,3 +511,23 @@ def test_a_tie_of_different_amounts_the_order_chose_is_noted(make_application: M
     result = allocate(apps, 600, Policy(rule="optimal"))
     assert amounts_of(result) == {"A1": 400, "A2": 0, "A3": 200}
     assert "note.optimal.tie_swap" not in {n.code for n in result.notes}
+
+
+@pytest.mark.parametrize(("reserve", "noted"), [(1, True), (2, False)])
+def test_reserve_list_ending_inside_a_tie_is_reported(
+    make_application: MakeApp, reserve: int, noted: bool
+) -> None:
+    # A is selected; B and C share rank 2 and are not: a list of one takes B by its id alone.
+    apps = [
+        make_application(id=i, requested=100_000, score=Decimal(s), orgnr=None)
+        for i, s in (("C", 5), ("B", 5), ("A", 6), ("D", 3))
+    ]
+    result = allocate(apps, 100_000, Policy(rule="optimal", reserve=reserve))
+    assert [(d.application_id, d.status) for d in result.decisions][:3] == [
+        ("A", Status.FUNDED),
+        ("B", Status.RESERVE),
+        ("C", Status.RESERVE if reserve == 2 else Status.NOT_FUNDED),
+    ]
+    ties = [dict(n.params) for n in result.notes if n.code == "note.tie_at_reserve"]
+    expected = {"rank": 2, "count": 2, "ids": ["B", "C"], "reserve_ids": ["B"], "broken_by": "id"}
+    assert ties == ([expected] if noted else [])

@@ -20,6 +20,7 @@ MakeApp = Callable[..., Application]
 
 BUDGET_EXHAUSTED = "reason.budget.exhausted"
 LINE_STOPPED = "reason.line.stopped"
+TIE_NOTES = {"note.tie_at_line", "note.tie_per_applicant", "note.tie_at_reserve"}
 
 
 @pytest.fixture
@@ -89,6 +90,111 @@ def test_at_line(
         assert codes(s3) == ["reason.funded.partial"]
         assert s3.reasons[0].params == {"rank": 2, "amount": 100_000, "eligible": 200_000}
         assert codes(s5) == [LINE_STOPPED]
+
+
+def _org_round(
+    make_application: MakeApp, rows: list[tuple[str, str | None, int]]
+) -> list[Application]:
+    """Applications of 100 000 kr: (id, orgnr, score), in reverse (the order must not matter)."""
+    return [
+        make_application(id=i, orgnr=org, requested=100_000, score=Decimal(s))
+        for i, org, s in reversed(rows)
+    ]
+
+
+ORG_A, ORG_B = "974760673", "971524960"
+
+
+@pytest.mark.parametrize(("cap", "b_amount"), [(150_000, 50_000), (100_000, 0)])
+def test_tie_cut_by_per_applicant_max_is_reported(
+    make_application: MakeApp, cap: int, b_amount: int
+) -> None:
+    # A and B, one organisation, share rank 1; the maximum covers one and a half (or one) of
+    # them, so which one is cut is decided by the id alone: a note says so.
+    apps = _org_round(make_application, [("A", ORG_A, 5), ("B", ORG_A, 5), ("C", None, 4)])
+    result = allocate(apps, 1_000_000, Policy(per_applicant_max=cap))
+    assert [(d.application_id, d.amount) for d in result.decisions] == [
+        ("A", 100_000),
+        ("B", b_amount),
+        ("C", 100_000),
+    ]
+    assert [(n.code, dict(n.params)) for n in result.notes] == [
+        (
+            "note.tie_per_applicant",
+            {
+                "rank": 1,
+                "count": 2,
+                "ids": ["A", "B"],
+                "orgnr": ORG_A,
+                "max": cap,
+                "cut_ids": ["B"],
+                "broken_by": "id",
+            },
+        )
+    ]
+
+
+def test_tie_cut_by_per_applicant_max_before_the_tie_is_not_a_tie_note(
+    make_application: MakeApp,
+) -> None:
+    # X (rank 1) used up the organisation's maximum: A and B, tied at rank 2, are both cut,
+    # and A's award to a tie of another organisation (C) takes nothing from them.
+    apps = _org_round(
+        make_application,
+        [("X", ORG_A, 6), ("A", ORG_A, 5), ("B", ORG_A, 5), ("C", ORG_B, 5)],
+    )
+    result = allocate(apps, 1_000_000, Policy(per_applicant_max=100_000))
+    assert [(d.application_id, d.amount) for d in result.decisions] == [
+        ("X", 100_000),
+        ("A", 0),
+        ("B", 0),
+        ("C", 100_000),
+    ]
+    assert result.notes == ()
+
+
+def test_tie_cut_by_per_applicant_max_when_the_id_did_not_decide(
+    make_application: MakeApp,
+) -> None:
+    # X (rank 1) took 60 000 of the maximum of 150 000: A, tied with B, gets the 90 000 left and
+    # B nothing. Had B come first, it would have had the 90 000: the id decided, so a note. With
+    # a maximum of 60 000, X leaves nothing: neither could get anything in any order, no note.
+    apps = _org_round(make_application, [("X", ORG_A, 6), ("A", ORG_A, 5), ("B", ORG_A, 5)])
+    apps[-1] = apps[-1].model_copy(update={"requested": 60_000})
+    result = allocate(apps, 1_000_000, Policy(per_applicant_max=150_000))
+    assert [(d.application_id, d.amount) for d in result.decisions] == [
+        ("X", 60_000),
+        ("A", 90_000),
+        ("B", 0),
+    ]
+    assert [n.params["cut_ids"] for n in result.notes] == [["B"]]
+    result = allocate(apps, 1_000_000, Policy(per_applicant_max=60_000))
+    assert [d.amount for d in result.decisions] == [60_000, 0, 0]
+    assert result.notes == ()
+
+
+@pytest.mark.parametrize(("reserve", "noted"), [(0, False), (1, True), (2, False), (3, False)])
+def test_reserve_list_ending_inside_a_tie_is_reported(
+    make_application: MakeApp, reserve: int, noted: bool
+) -> None:
+    # A is funded; B and C share rank 2 below the line. A list of one takes B by its id alone.
+    apps = _org_round(
+        make_application, [("A", None, 6), ("B", None, 5), ("C", None, 5), ("D", None, 3)]
+    )
+    result = allocate(apps, 100_000, Policy(reserve=reserve))
+    statuses = [d.status for d in result.decisions]
+    assert statuses == [F, *([R] * min(reserve, 3)), *([N] * (3 - min(reserve, 3)))]
+    notes = [(n.code, dict(n.params)) for n in result.notes]
+    assert notes == (
+        [
+            (
+                "note.tie_at_reserve",
+                {"rank": 2, "count": 2, "ids": ["B", "C"], "reserve_ids": ["B"], "broken_by": "id"},
+            )
+        ]
+        if noted
+        else []
+    )
 
 
 def test_tie_straddling_the_line_is_reported(round5: list[Application]) -> None:
@@ -342,11 +448,47 @@ def test_ranked_properties(data: st.DataObject) -> None:
         assert waiting == []
 
     # Tie notes name tied applications of one rank.
+    by_app = {a.id: a for a in apps}
     for note in result.notes:
-        assert note.code == "note.tie_at_line"
+        if note.code == "note.given_rank_ordered":
+            # One given rank that the tie-break split: every one shows it, in the order taken.
+            named = note.params["ids"]
+            assert isinstance(named, list)
+            assert [d.application_id for d in decisions if d.application_id in named] == named
+            assert {given[i] for i in named} == {note.params["rank"]}
+            assert " = ".join(note.params["order"]).split(" = ") == named  # type: ignore[arg-type]
+            assert len(note.params["order"]) >= 2  # type: ignore[arg-type]
+            assert (
+                note.params["count"]
+                == len(named)
+                == sum(given[i] == note.params["rank"] for i in given)
+            )
+            continue
+        assert note.code in TIE_NOTES
         tied = [d for d in decisions if d.application_id in note.params["ids"]]  # type: ignore[operator]
         assert {d.rank for d in tied} == {note.params["rank"]}
-        assert len(tied) == note.params["count"] >= 2
+        assert len(tied) == note.params["count"]
+        assert all(d.tied for d in tied)
+        if note.code == "note.tie_per_applicant":
+            # Those the maximum cut after one of them came first: all of one organisation, and
+            # each cut one has a per-applicant reason and less than its eligible amount.
+            assert {by_app[d.application_id].orgnr for d in tied} == {note.params["orgnr"]}
+            cut = [d for d in tied if d.application_id in note.params["cut_ids"]]  # type: ignore[operator]
+            assert cut
+            assert len(tied) >= 2
+            for d in cut:
+                assert any(r.code.endswith(".per_applicant") for r in d.reasons)
+                assert d.amount < by_app[d.application_id].requested
+        elif note.code == "note.tie_at_reserve":
+            # Some of the tie on the reserve list, some left off it.
+            assert len(tied) >= 2
+            listed = [d for d in tied if d.status is Status.RESERVE]
+            assert [d.application_id for d in listed] == note.params["reserve_ids"]
+            assert 0 < len(listed) < len(tied)
+            assert reserve
+            assert reserve[-1] in listed
+        else:
+            assert len(tied) >= 2
 
     # The same result whatever the row order.
     shuffled = data.draw(st.permutations(apps))

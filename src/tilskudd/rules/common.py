@@ -35,7 +35,9 @@ The rank order (:func:`rank_order`):
   officer gave are shown as given (1, 3, 4 when no. 2 was withdrawn, not 1, 2, 3): a rule that
   ranked on the given ranks shows them in its decisions, reasons and notes
   (:func:`given_rank_labels`, :func:`shown_ranks`, :func:`relabel_notes`). Equal given ranks
-  that the tie-break columns order keep the number given, without the tie mark.
+  that the tie-break columns order keep the number given, without the tie mark (or with it,
+  among those the columns leave equal), and a note says the order the columns put them in
+  (:func:`given_rank_notes`, ``note.given_rank_ordered``).
 
 Reasons on a decision are in story order: eligibility and caps first, then the outcome, then the
 reserve position. Every code starts with ``reason.`` or ``note.`` and has a text in each
@@ -94,6 +96,7 @@ __all__ = [
     "gc_paused",
     "given_labels_of",
     "given_rank_labels",
+    "given_rank_notes",
     "inverse_order",
     "make_decision",
     "make_reason",
@@ -662,6 +665,57 @@ def shown_ranks(
     return [None if r is None else get(r, r) for r in ranks]
 
 
+def given_rank_notes(
+    ranks: Sequence[int | None],
+    labels: Mapping[int, int] | None,
+    id_at: Callable[[int], str],
+    policy: Policy,
+) -> list[Reason]:
+    """A ``note.given_rank_ordered`` for each given rank that the tie-break columns split.
+
+    Applications the officer gave one rank (3) keep it in the result, though ``tie_break``
+    ordered them into places of their own (and ties among what it left equal): every one shows
+    a 3, so the note says in which order they were taken. ``ranks`` are the competition ranks
+    by position (:func:`ranking`), ``labels`` :func:`given_rank_labels` of them; the note's
+    ``rank`` is a competition rank, for :func:`relabel_notes` like the other notes. ``order``
+    lists the places in order, the ids of a tie joined by `` = ``. Looks at the applications
+    only when some given rank has two competition ranks.
+    """
+    if not labels or len(set(labels.values())) == len(labels):
+        return []
+    by_given: dict[int, list[int]] = {}
+    for rank, given in labels.items():
+        by_given.setdefault(given, []).append(rank)
+    columns = ", ".join(f"{s.column} {'desc' if s.descending else 'asc'}" for s in policy.tie_break)
+    n = len(ranks)
+    notes: list[Reason] = []
+    for _, places in sorted(by_given.items()):
+        if len(places) < 2:
+            continue
+        places.sort()
+        ids: list[str] = []
+        order: list[str] = []
+        for rank in places:
+            # A competition rank is its first position + 1 (1, 2, 2, 4).
+            start = end = rank - 1
+            while end < n and ranks[end] == rank:
+                end += 1
+            group = [id_at(p) for p in range(start, end)]
+            ids.extend(group)
+            order.append(" = ".join(group))
+        notes.append(
+            make_reason(
+                "note.given_rank_ordered",
+                rank=places[0],
+                count=len(ids),
+                ids=ids,
+                order=order,
+                columns=columns,
+            )
+        )
+    return notes
+
+
 def tie_notes(entries: Sequence[RankedEntry], outcomes: Sequence[Outcome | None]) -> list[Reason]:
     """A ``note.tie_at_line`` for each group of tied entries whose outcomes differ.
 
@@ -975,18 +1029,20 @@ class ApplicantTotals:
         return self.limit_org(application.orgnr, amount)
 
     def limit_org(
-        self, org: str | None, amount: int, *, claim: bool = False
+        self, org: str | None, amount: int, *, claim: bool = False, less: int = 0
     ) -> tuple[int, Reason | None]:
         """:meth:`limit` for an organisation number (``None``: not grouped).
 
         ``claim``: what is counted are claims (eligible amounts counted in rank order before
         the awards are worked out, as ``proportional`` does), and the reasons say so
         (``reason.cap.per_applicant_claim``, ``reason.ineligible.per_applicant_claim``).
+        ``less``: as if the organisation had been given that much less so far (what it would
+        have had left without the awards to applications tied with this one).
         """
         suffix = "_claim" if claim else ""
         if self.max is None or org is None:
             return amount, None
-        already = self.used.get(org, 0)
+        already = self.used.get(org, 0) - less
         room = max(self.max - already, 0)
         left = floor_to(room, self.round_to)
         if amount <= left:

@@ -64,7 +64,7 @@ Notes on every result: the objective's value (``note.optimal.objective.<objectiv
 ranked rule's value on the same input with whole awards (``at_line = "skip"``) and the
 difference (``note.optimal.versus_ranked``). Funded applications get ``reason.optimal.selected``,
 eligible ones not funded ``reason.optimal.not_selected``; ``reserve`` lists the first of them in
-rank order.
+rank order, and a list whose end falls inside a tie is reported as ``note.tie_at_reserve``.
 """
 
 from __future__ import annotations
@@ -99,6 +99,7 @@ from tilskudd.rules.common import (
     build_allocation,
     gc_paused,
     given_rank_labels,
+    given_rank_notes,
     make_decision,
     make_reason,
     natural_key,
@@ -757,11 +758,14 @@ def allocate_optimal(
     notes.extend(_swap_tie_notes(entries, eligible, candidates, solution.selected, program, costs))
 
     # The selection works with competition ranks; the result shows the ranks the officer gave.
-    labels = given_rank_labels([a.rank for a in apps], [entry.rank for entry in entries])
-    rank_shown = shown_ranks([entry.rank for entry in entries], labels)
-    notes = relabel_notes(notes, labels)
+    ranks = [entry.rank for entry in entries]
+    labels = given_rank_labels([a.rank for a in apps], ranks)
+    rank_shown = shown_ranks(ranks, labels)
+    ordered = given_rank_notes(ranks, labels, lambda k: entries[k].application.id, policy)
+    notes = relabel_notes([*ordered, *notes], labels)
     decisions: list[Decision] = []
     reserve_left = policy.reserve
+    waiting: list[int] = []  # eligible and not selected, in rank order: the reserve candidates
     for k, entry in enumerate(entries):
         reasons = reasons_of[k]
         status = Status.NOT_FUNDED
@@ -771,6 +775,7 @@ def allocate_optimal(
                 make_reason("reason.optimal.selected", rank=rank_shown[k], amount=amounts[k])
             )
         elif eligible[k]:
+            waiting.append(k)
             reasons.append(
                 make_reason("reason.optimal.not_selected", rank=rank_shown[k], needed=eligible[k])
             )
@@ -790,4 +795,31 @@ def allocate_optimal(
                 reasons=reasons,
             )
         )
+    notes.extend(_reserve_tie_notes(entries, waiting, policy.reserve, rank_shown))
     return build_allocation("optimal", policy, budget, decisions, notes)
+
+
+def _reserve_tie_notes(
+    entries: Sequence[RankedEntry],
+    waiting: Sequence[int],
+    reserve: int,
+    rank_shown: Sequence[int | None],
+) -> list[Reason]:
+    """``note.tie_at_reserve`` if the reserve list ends inside a tie (only the ids put some of
+    it on the list), as under ``ranked``; ``waiting``: the positions not selected, in order."""
+    if not 0 < reserve < len(waiting):
+        return []
+    rank = entries[waiting[reserve]].rank
+    if rank is None or entries[waiting[reserve - 1]].rank != rank:
+        return []
+    members = [k for k in waiting if entries[k].rank == rank]
+    return [
+        make_reason(
+            "note.tie_at_reserve",
+            rank=rank_shown[members[0]],
+            count=len(members),
+            ids=[entries[k].application.id for k in members],
+            reserve_ids=[entries[k].application.id for k in members if k in waiting[:reserve]],
+            broken_by="id",
+        )
+    ]

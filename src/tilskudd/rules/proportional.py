@@ -45,6 +45,7 @@ from tilskudd.rules.common import (
     decisions_by_position,
     gc_paused,
     given_labels_of,
+    given_rank_notes,
     inverse_order,
     make_reason,
     ranking,
@@ -365,7 +366,7 @@ def allocate_proportional(
         before,
         position_of=position_of,
     )
-    notes = relabel_notes(notes, labels)
+    notes = relabel_notes([*given_rank_notes(ranks, labels, id_at, policy), *notes], labels)
     return build_allocation(
         "proportional", policy, budget, decisions, notes, made_order=position_of
     )

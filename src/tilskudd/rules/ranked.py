@@ -27,7 +27,11 @@ turn came, which is the budget minus what better-ranked applications received, w
 needed. Ties across the line are reported as ``note.tie_at_line``, and so is a tie of which one
 was skipped for a quota's maximum that it would have fitted under without the award to another
 of the tie (:meth:`~tilskudd.rules.quotas.QuotaBook.split_by_id`; not when that one was funded
-first for a minimum the skipped one could not serve: the minimum decided, not the id).
+first for a minimum the skipped one could not serve: the minimum decided, not the id). A tie of
+one organisation's applications that ``per_applicant_max`` cut because one of them was funded
+first by its id (without that award the one cut would have got more) is reported as
+``note.tie_per_applicant``; not when the organisation's room was used up before the tie. A
+reserve list whose end falls inside a tie is reported as ``note.tie_at_reserve``.
 
 Quotas per category or county (``policy.quotas``): the minimums first, then this pass with the
 maximums; see :mod:`tilskudd.rules.quotas`.
@@ -36,7 +40,9 @@ maximums; see :mod:`tilskudd.rules.quotas`.
 from __future__ import annotations
 
 from array import array
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
+from typing import cast
 
 from tilskudd.models import Allocation, Application, Decision, Policy, Reason, Status
 from tilskudd.rules.common import (
@@ -50,6 +56,7 @@ from tilskudd.rules.common import (
     floor_to,
     gc_paused,
     given_labels_of,
+    given_rank_notes,
     inverse_order,
     make_reason,
     ranking,
@@ -205,6 +212,10 @@ def fund(
     stopped: Reason | None = None  # the one reason every application below that line gets
     # A stop line falls between ranks: those tied with the application it fell at are still tried.
     line_rank: int | None = None
+    # (start of a tie, organisation) -> the tied applications the maximum cut after another of
+    # the tie, of the same organisation, was funded first by its id.
+    org_ties: dict[tuple[int, str], list[int]] = {}
+    last_award: dict[str, int] = {}  # organisation -> the position of its latest tied award
 
     for k in visit:
         amount = eligibles[k]
@@ -215,10 +226,24 @@ def fund(
             # Fast path: the amount is on the round_to grid, so it fits under the organisation's
             # maximum exactly when it fits under what is left (limit_org would say the same).
             if org is not None and amount > per_applicant_max - used(org, 0):
+                wanted = amount
                 amount, org_reason = totals.limit_org(org, amount)
                 if org_reason is not None:
                     before.setdefault(k, []).append(org_reason)
                     eligibles[k] = amount
+                    # Rare: cut by the maximum, perhaps only because one it is tied with came
+                    # first by its id and took the organisation's room.
+                    last = last_award.get(org, -1)  # its latest award: in this tie?
+                    if (
+                        last >= 0
+                        and ranks[last] == ranks[k]
+                        and tied[k]
+                        and (stopped is None or ranks[k] == line_rank)
+                    ):
+                        start = _tie_start(ranks, k, line_between_ranks)
+                        peers = _org_awards(orgs, amounts, org, start, k, quotas, in_order)
+                        if peers and totals.limit_org(org, wanted, less=peers)[0] > amount:
+                            org_ties.setdefault((start, org), []).append(k)
                     if amount == 0:
                         continue
         if stopped is not None and not (tied[k] and ranks[k] == line_rank):
@@ -234,6 +259,8 @@ def fund(
             remaining -= amount
             if per_applicant and (org := orgs[k]) is not None:
                 totals_used[org] = used(org, 0) + amount  # what totals.add_org does, inline
+                if tied[k]:
+                    last_award[org] = k
             if quotas is not None:
                 quotas.add(in_order[k], amount, before.setdefault(k, []))
                 if tied[k]:
@@ -251,8 +278,10 @@ def fund(
                     "reason.funded.partial", rank=rank, amount=part, eligible=amount
                 )
                 remaining -= part
-                if per_applicant:
-                    totals.add_org(orgs[k], part)
+                if per_applicant and (org := orgs[k]) is not None:
+                    totals.add_org(org, part)
+                    if tied[k]:
+                        last_award[org] = k
                 if quotas is not None:
                     quotas.add(in_order[k], part, after.setdefault(k, []))
                 statuses[k] = Status.PARTLY_FUNDED
@@ -275,9 +304,12 @@ def fund(
                 if at_line == "stop" and line_between_ranks:
                     line_rank = ranks[k]
 
-    for place, k in enumerate(waiting[: policy.reserve], start=1):
+    reserve = policy.reserve
+    for place, k in enumerate(waiting[:reserve], start=1):
         statuses[k] = Status.RESERVE
         after.setdefault(k, []).append(make_reason("reason.reserve.position", position=place))
+    # The end of the reserve list falls inside a tie: only the ids put some of it on the list.
+    cut_tie = 0 < reserve < len(waiting) and ranks[waiting[reserve - 1]] == ranks[waiting[reserve]]
 
     decisions = decisions_by_position(
         found,
@@ -292,5 +324,99 @@ def fund(
         after,
         position_of=position_of,
     )
-    notes = tie_notes_by_position(lambda k: decisions[k].application_id, ranks, tied, outcomes)
+
+    def id_at(k: int) -> str:
+        return decisions[k].application_id
+
+    notes = given_rank_notes(ranks, labels, id_at, policy)
+    notes += tie_notes_by_position(id_at, ranks, tied, outcomes)
+    if cut_tie:
+        # The waiting list is in rank order: the tie is the run around the list's end.
+        rank = ranks[waiting[reserve]]
+        low, high = reserve - 1, reserve + 1
+        while low and ranks[waiting[low - 1]] == rank:
+            low -= 1
+        while high < len(waiting) and ranks[waiting[high]] == rank:
+            high += 1
+        members = waiting[low:high]
+        notes.append(
+            make_reason(
+                "note.tie_at_reserve",
+                rank=rank,
+                count=len(members),
+                ids=[id_at(k) for k in members],
+                reserve_ids=[id_at(k) for k in members if statuses[k] is Status.RESERVE],
+                broken_by="id",
+            )
+        )
+    for (start, org), cut in org_ties.items():
+        end = _tie_end(ranks, start, line_between_ranks)
+        members = [j for j in _positions_of(orgs, org, start, end) if eligible_at[positions[j]]]
+        notes.append(
+            make_reason(
+                "note.tie_per_applicant",
+                rank=ranks[start],
+                count=len(members),
+                ids=[id_at(j) for j in members],
+                orgnr=org,
+                max=per_applicant_max,
+                cut_ids=[id_at(j) for j in cut],
+                broken_by="id",
+            )
+        )
     return decisions, relabel_notes(notes, labels)
+
+
+def _tie_start(ranks: Sequence[int | None], k: int, in_rank_order: bool) -> int:
+    """The first position of the tie that position ``k`` is in (ties are consecutive)."""
+    rank = ranks[k]
+    if in_rank_order:  # the ranks only rise: a binary search
+        return bisect_left(cast(Sequence[int], ranks), cast(int, rank), 0, k)
+    start = k
+    while start and ranks[start - 1] == rank:
+        start -= 1
+    return start
+
+
+def _tie_end(ranks: Sequence[int | None], start: int, in_rank_order: bool) -> int:
+    """The position after the tie that starts at ``start``."""
+    rank = ranks[start]
+    if in_rank_order:
+        return bisect_right(cast(Sequence[int], ranks), cast(int, rank), start)
+    end = start + 1
+    while end < len(ranks) and ranks[end] == rank:
+        end += 1
+    return end
+
+
+def _positions_of(orgs: list[str | None], org: str, start: int, end: int) -> list[int]:
+    """The positions from ``start`` to ``end`` of ``org``'s applications (few: found by
+    ``list.index``, which scans in C; a tie can hold thousands of applications)."""
+    found: list[int] = []
+    at = start
+    while True:
+        try:
+            at = orgs.index(org, at, end)
+        except ValueError:
+            return found
+        found.append(at)
+        at += 1
+
+
+def _org_awards(
+    orgs: list[str | None],
+    amounts: Sequence[int],
+    org: str,
+    start: int,
+    k: int,
+    quotas: QuotaBook | None,
+    in_order: Sequence[Application],
+) -> int:
+    """What ``org``'s applications at positions ``start`` to ``k`` (a tie, before ``k``) were
+    given so far: those that came before ``k`` only by their ids. One funded first for a
+    quota's minimum came first for that minimum and does not count."""
+    return sum(
+        amounts[at]
+        for at in _positions_of(orgs, org, start, k)
+        if quotas is None or in_order[at].id not in quotas.reserved
+    )

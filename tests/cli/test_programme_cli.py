@@ -187,6 +187,25 @@ def test_a_round_whose_places_are_in_the_other_numbering_is_not_committed(
     assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
 
 
+def test_check_in_a_programme_folder_takes_its_register_and_language(folder: Path) -> None:
+    # The programme follows 2009 (0104 Moss, 1201 Bergen): check reads the round's file as
+    # allocate --round will, not against today's numbering.
+    result = run("check", "r1.csv")
+    assert result.exit_code == 0, result.output
+    assert "No errors: every application can be allocated." in result.stdout
+    (folder / "tilskudd.toml").write_text(
+        PROGRAMME.replace('lang = "en"', 'lang = "nb"'), encoding="utf-8"
+    )
+    nb = run("check", "r1.csv")
+    assert nb.exit_code == 0, nb.output
+    assert "Ingen feil: alle søknadene kan fordeles." in nb.stdout
+    # The options still decide when given.
+    assert "No errors" in run("check", "r1.csv", "--lang", "en").stdout
+    against_2024 = run("check", "r1.csv", "--register", "2024")
+    assert against_2024.exit_code == 1
+    assert "0104" in against_2024.stdout
+
+
 def test_committing_the_same_round_twice_is_refused(folder: Path) -> None:
     assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
     ledger = folder / "tilskudd.ledger.sqlite"

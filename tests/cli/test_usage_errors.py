@@ -284,8 +284,8 @@ def test_a_programme_folder_speaks_its_language(
     assert run("status", "--zzz")[0] == "feil: ukjent valg: --zzz"  # bokmål: the default
     assert run("allocate", SMALL, "--budget")[0].startswith("feil: valget --budget")
     assert run("status", "--zzz", "--lang", "en")[0] == "error: no such option: --zzz"
-    # check does not read the programme, and says its errors in TILSKUDD_LANG.
-    assert run("check", SMALL, "-x")[0] == "error: no such option: -x"
+    # check takes the folder's programme too (its register and language).
+    assert run("check", SMALL, "-x")[0] == "feil: ukjent valg: -x"
     (tmp_path / "tilskudd.toml").write_text('[programme]\nname = "X"\nlang = "en"\n')
     monkeypatch.setenv("TILSKUDD_LANG", "nb")
     assert run("status", "--zzz")[0] == "error: no such option: --zzz"

@@ -92,7 +92,8 @@ def check(
     """Check an applications file: every cell validated, every problem listed with its cell.
 
     Exit code 0 when the file is valid (warnings allowed), 1 when it has errors (or warnings
-    with --strict), 2 when the command is used wrongly.
+    with --strict), 2 when the command is used wrongly. In a programme folder (tilskudd.toml
+    here or above), the programme's register and language are the defaults.
 
     Example:
 
@@ -100,7 +101,16 @@ def check(
     """
     with guard(debug):
         refuse_extra_words(ctx, [str(file)], lang)
-        language = resolve_lang(lang)
+        # In a programme folder the programme's register and language are the defaults, as
+        # they are for allocate: checking the round's file first must not tell of 117 problems
+        # that allocating it will not have.
+        from tilskudd.cli.programme import programme_for
+
+        programme = programme_for(None, required=False, lang=resolve_lang(lang))
+        language = resolve_lang(lang, programme.lang if programme is not None else None)
+        source = ctx.get_parameter_source("register")
+        if programme is not None and (source is None or source.name == "DEFAULT"):
+            register = Register(programme.register_year)
         file = input_file(file)  # a lock file, a mistyped name: said before the run
         budget_nok = parse_amount_option(budget, "--budget")
         checked = _read(file, sheet=sheet, columns=columns, register=register, lang=language)

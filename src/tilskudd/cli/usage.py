@@ -58,7 +58,9 @@ def usage_language(ctx: ClickContext | None, words: Sequence[str]) -> str:
     if code is not None:
         return code
     names = {param.name for param in ctx.command.params} if ctx is not None else set()
-    if "programme" in names:  # the command works in a programme folder
+    # The commands that work in a programme folder: those with --programme, and check (which
+    # takes the folder's register and language, as allocate does, with no option for it).
+    if "programme" in names or (ctx is not None and ctx.command.name == "check"):
         policy = _option_value(words, "--policy") if "policy_file" in names else None
         for lang in (_policy_lang(policy), _programme_lang(_option_value(words, "--programme"))):
             if lang is not None:

@@ -1357,3 +1357,11 @@ def test_an_id_told_apart_by_its_row_is_read_in_every_form_shown(
     from tilskudd.validation import row_told_apart
 
     assert row_told_apart(shown) == found
+
+
+def test_a_rejected_row_keeps_its_organisation_number_when_that_cell_was_valid() -> None:
+    result = check(
+        row(id="A1", requested="mange penger"),  # rejected for its amount; orgnr valid
+        row(id="A2", orgnr="950433001", requested="mange penger"),  # orgnr invalid too
+    )
+    assert [(r.id, r.orgnr) for r in result.rejected] == [("A1", ORGNR), ("A2", None)]

@@ -1101,7 +1101,9 @@ class Ledger:
                         "commit_seq": commit_seq,
                         "round": round_.number,
                         "application_id": decision.application_id,
-                        "orgnr": app.orgnr if app is not None else None,
+                        # A rejected row's too, when its cell was valid: history by orgnr
+                        # lists everything the organisation applied for.
+                        "orgnr": app.orgnr if app is not None else (bad.orgnr if bad else None),
                         "applicant": app.applicant if app else (bad.applicant if bad else None),
                         "project": app.project if app else (bad.project if bad else None),
                         "municipalities": canonical_json(munis),

@@ -156,6 +156,8 @@ class RejectedRow(_Frozen):
     id: str
     row: int | None = None
     applicant: str | None = None
+    orgnr: str | None = Field(default=None, pattern=r"^\d{9}$")
+    """The organisation number, when its cell was valid (another cell of the row was not)."""
     project: str | None = None
     requested: int | None = None
     issues: tuple[Issue, ...]

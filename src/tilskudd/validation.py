@@ -1397,6 +1397,7 @@ class _Found:
                 id=row.id if holders[row.id] == 1 else _row_told_apart(row.id, letter, row.number),
                 row=row.number,
                 applicant=row.data["applicant"],
+                orgnr=row.data["orgnr"],
                 project=row.data["project"],
                 requested=row.data["requested"],
                 issues=row_issues,

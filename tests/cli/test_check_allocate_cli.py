@@ -639,3 +639,25 @@ def test_allocate_says_it_again_under_the_award_list(tmp_path: Path) -> None:
     code, out, _ = invoke("allocate", DIFI, "--budget", "20M", "--register", "2009", "--dry-run")
     assert code == 0
     assert hint not in " ".join(out.split())
+
+
+def test_a_rejected_applications_organisation_number_is_in_every_export(tmp_path: Path) -> None:
+    # F-04 in broken.xlsx is rejected for another cell; its organisation number was valid.
+    outputs = {suffix: tmp_path / f"out.{suffix}" for suffix in ("xlsx", "json", "csv")}
+    for path in outputs.values():
+        code, out, err = invoke("allocate", BROKEN, "--budget", "1M", "-o", path)
+        assert code == 0, out + err
+    book = openpyxl.load_workbook(outputs["xlsx"], read_only=True)
+    rows = [list(r) for r in book.worksheets[1].iter_rows(values_only=True)]
+    header = rows[0]
+    f04 = next(r for r in rows if r[header.index("ID")] == "F-04")
+    assert f04[header.index("Org. no.")] == "914692687"
+    data = json.loads(outputs["json"].read_text(encoding="utf-8"))
+    by_id = {a["id"]: a for a in data["applications"]}
+    assert (by_id["F-04"]["valid"], by_id["F-04"]["orgnr"]) == (False, "914692687")
+    assert by_id["F-02"]["orgnr"] is None  # its cell was the problem
+    assert "F-04" in next(
+        line
+        for line in outputs["csv"].read_text(encoding="utf-8-sig").splitlines()
+        if "914692687" in line
+    )

@@ -269,6 +269,25 @@ def test_over_the_frame_is_refused(folder: Path) -> None:
     assert "remains of the frame" in result.stderr
 
 
+def test_history_by_orgnr_lists_the_organisations_rejected_applications_too(
+    folder: Path,
+) -> None:
+    # A-4's amount is no amount: rejected, but its organisation number was valid, and the
+    # history of the organisation is everything it applied for.
+    bad = "A-4;Moss kommune;974760673;Ny portal;0104;mange penger;300000;4"
+    (folder / "r1.csv").write_text("\n".join([HEADER, *ROUND_1, bad]) + "\n", encoding="utf-8")
+    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    history = run("history", "974760673")
+    assert history.exit_code == 0, history.output
+    assert history.stdout.splitlines()[0].startswith("Recorded for 974760673: 2 applications")
+    assert "Round 1 · A-4 · Moss kommune · Ny portal" in history.stdout
+    data = json.loads(run("history", "974760673", "--format", "json").stdout)
+    assert [(d["application_id"], d["orgnr"], d["status"]) for d in data] == [
+        ("A-1", "974760673", "funded"),
+        ("A-4", "974760673", "rejected"),
+    ]
+
+
 def test_history_amend_withdraw_and_export(folder: Path) -> None:
     assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
     amended = run("amend", "A-1", "--amount", "50 000", "--reason", "Cost reduced")

@@ -138,7 +138,7 @@ def rows(
             extra = bad.extra if bad is not None else {}
             fields = [
                 _text(bad.applicant if bad else None),
-                "",
+                (bad.orgnr or "") if bad else "",
                 _text(bad.project if bad else None),
                 "",
                 "",

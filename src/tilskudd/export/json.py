@@ -114,6 +114,7 @@ def _application(
         fields.update(
             row=rejected.row,
             applicant=rejected.applicant,
+            orgnr=rejected.orgnr,
             project=rejected.project,
             requested=decision.requested if decision.requested is not None else rejected.requested,
             extra=plain(rejected.extra),

@@ -213,7 +213,7 @@ def _row_maker(
                 decision.rank,
                 decision.application_id,
                 bad.applicant if bad else None,
-                None,
+                bad.orgnr if bad else None,
                 bad.project if bad else None,
                 None,
                 None,

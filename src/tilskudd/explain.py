@@ -39,7 +39,7 @@ import difflib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from tilskudd.errors import PolicyError, UsageError
 from tilskudd.i18n import Phrase, get
@@ -151,6 +151,27 @@ class Explanation:
     budget_note: BudgetNote | None = None
     problems: tuple[tuple[str, str, str], ...] = field(default=())
     """For a rejected application: (cell, problem code, problem text in English)."""
+    changes: tuple[Change, ...] = ()
+    """What was recorded since the decision, when it was committed to a programme's ledger
+    (amendments and a withdrawal, in order): the decision explained is not the last word."""
+
+
+class Change(Protocol):
+    """An amendment or withdrawal as the ledger records it (:class:`tilskudd.ledger.
+    AmendmentRecord`), as far as an explanation tells of it."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def created(self) -> str: ...
+    @property
+    def amount_before(self) -> int: ...
+    @property
+    def amount_after(self) -> int: ...
+    @property
+    def reason(self) -> str: ...
+    @property
+    def outside_policy(self) -> tuple[str, ...]: ...
 
 
 # --- finding the application -----------------------------------------------------------------
@@ -647,7 +668,8 @@ def paragraphs(explanation: Explanation, lang: str) -> list[list[str]]:
     else:
         facts.append(t("explain.requested", requested=app.requested))
     if e.kind == "override":
-        return [title, facts, [t("explain.override", text=_joined(e.outcome, lang))]]
+        decided_by = [t("explain.override", text=_joined(e.outcome, lang))]
+        return [p for p in (title, facts, decided_by, _since(e, lang)) if p]
     eligible = d.eligible_amount or 0
     if e.caps:
         facts.extend(_sentence(reason_text(r, lang)) for r in e.caps)
@@ -716,7 +738,31 @@ def paragraphs(explanation: Explanation, lang: str) -> list[list[str]]:
         methods.append(t(f"explain.method_budget_{b.method}"))
     elif e.budget_note is not None:
         changes.append(t(f"explain.budget_{e.budget_note}"))
-    return [p for p in (title, facts, decided, changes, methods) if p]
+    return [p for p in (title, facts, decided, _since(e, lang), changes, methods) if p]
+
+
+def _since(explanation: Explanation, lang: str) -> list[str]:
+    """What the ledger recorded after the decision: each amendment or withdrawal, its date,
+    amounts and reason, then what the award is now."""
+    t = get(lang)
+    said = []
+    for index, change in enumerate(explanation.changes):
+        when = "since" if index == 0 else "then"  # "After the decision ...", "Then ..."
+        key = f"explain.{when}_{'withdrawn' if change.kind == 'withdraw' else 'amended'}"
+        said.append(
+            t(
+                key,
+                date=change.created[:10],
+                before=change.amount_before,
+                after=change.amount_after,
+                reason=_sentence(change.reason),
+            )
+        )
+        if change.outside_policy:
+            said.append(t("explain.since_outside_policy", rules=list(change.outside_policy)))
+    if said:
+        said.append(t("explain.since_now", amount=explanation.changes[-1].amount_after))
+    return said
 
 
 def sentences(explanation: Explanation, lang: str) -> list[str]:
@@ -759,6 +805,17 @@ def to_data(explanation: Explanation, lang: str) -> dict[str, Any]:
             {"cell": issue_cell(i, lang), "code": i.code, "text": issue_text(i, lang)}
             for i in (e.rejected.issues if e.rejected else ())
             if i.is_error
+        ],
+        "changes": [
+            {
+                "kind": c.kind,
+                "date": c.created[:10],
+                "before": c.amount_before,
+                "after": c.amount_after,
+                "reason": c.reason,
+                "outside_policy": list(c.outside_policy),
+            }
+            for c in e.changes
         ],
         "heading": said[0],
         "sentences": said[1:],

@@ -288,6 +288,34 @@ def test_history_by_orgnr_lists_the_organisations_rejected_applications_too(
     ]
 
 
+def test_explain_of_a_committed_decision_tells_what_was_recorded_since(folder: Path) -> None:
+    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    before = run("explain", "r1.csv", "A-1", "--round", "1")
+    assert before.exit_code == 0, before.output
+    assert "After the decision" not in before.stdout
+    assert run("amend", "A-1", "--amount", "50 000", "--reason", "Cost reduced").exit_code == 0
+    assert run("withdraw", "A-1", "--reason", "the project was stopped").exit_code == 0
+    said = " ".join(run("explain", "r1.csv", "A-1", "--round", "1").stdout.split())
+    day = r"\d{4}-\d{2}-\d{2}"
+    assert re.search(
+        rf"After the decision the grant was amended on {day}, from NOK 60,000 to NOK 50,000\."
+        rf" Cost reduced\. Then, on {day}, the grant of NOK 50,000 was withdrawn\. The project"
+        r" was stopped\. The grant is now NOK 0\.",
+        said.replace(NBSP, " "),
+    ), said
+    nb = " ".join(run("explain", "r1.csv", "A-1", "--round", "1", "--lang", "nb").stdout.split())
+    assert "Etter vedtaket ble tilskuddet endret" in nb
+    assert "Deretter ble tilskuddet på" in nb
+    data = json.loads(run("explain", "r1.csv", "A-1", "--round", "1", "--format", "json").stdout)
+    assert [(c["kind"], c["before"], c["after"]) for c in data["changes"]] == [
+        ("amend", 60_000, 50_000),
+        ("withdraw", 50_000, 0),
+    ]
+    # Another application of the round, not changed: nothing more is said of it.
+    other = run("explain", "r1.csv", "A-2", "--round", "1", "--format", "json")
+    assert json.loads(other.stdout)["changes"] == []
+
+
 def test_history_amend_withdraw_and_export(folder: Path) -> None:
     assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
     amended = run("amend", "A-1", "--amount", "50 000", "--reason", "Cost reduced")

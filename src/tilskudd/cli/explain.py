@@ -143,6 +143,24 @@ def explain(
         explanation = explain_decision(
             result, application_id, prior_by_orgnr=prior, what_if=what_if
         )
+        committed = context.already_committed if context is not None else None
+        if committed is not None and plan.ledger is not None:
+            # A committed decision may have been amended or withdrawn since: said after it.
+            from dataclasses import replace
+
+            from tilskudd import ledger as ledger_module
+
+            award = next(
+                (
+                    a
+                    for a in ledger_module.history(plan.ledger, explanation.application_id)
+                    if a.commit_seq == committed.seq
+                    and a.application_id == explanation.application_id
+                ),
+                None,
+            )
+            if award is not None and award.amendments:
+                explanation = replace(explanation, changes=award.amendments)
         if report_format is ReportFormat.json:
             emit_json(to_data(explanation, language))
             return

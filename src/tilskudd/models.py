@@ -11,7 +11,7 @@ edge.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Literal, NamedTuple, TypeVar
@@ -646,6 +646,8 @@ class RoundResult(_Frozen):
     programme: str | None = None
     round: str | None = None
     funder: str | None = None
+    decision_date: date | None = None
+    """The date of the round's decision, where the programme gives it (its ``decision``)."""
 
     _derived: dict[str, tuple[tuple[Any, ...], Any]] = PrivateAttr(default_factory=dict)
 

@@ -9,7 +9,7 @@ The CLI is a thin user of these functions; so is anyone scripting tilskudd::
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from tilskudd import __version__
@@ -108,6 +108,7 @@ def run_round(
     funder: str | None = None,
     decided: Sequence[Decision] = (),
     prior_by_orgnr: Mapping[str, int] | None = None,
+    decision_date: date | None = None,
 ) -> RoundResult:
     """Allocate ``budget`` over the valid applications by ``policy`` and return the whole result.
 
@@ -115,6 +116,8 @@ def run_round(
     ``decided`` are decisions made before the rule runs (in a programme: applications funded in
     an earlier round); those applications are not allocated again. ``prior_by_orgnr`` is what
     each organisation received before, for ``per_applicant_max`` across rounds.
+    ``decision_date``: the date of the round's decision (a programme round's ``decision``), for
+    the documents that publish it.
     """
     from tilskudd.rules import allocate
 
@@ -138,4 +141,5 @@ def run_round(
         programme=programme,
         round=round_name,
         funder=funder,
+        decision_date=decision_date,
     )

@@ -126,6 +126,9 @@ def run_programme_round(
         funder=programme.funder,
         decided=tuple(excluded),
         prior_by_orgnr=context.prior_by_orgnr,
+        decision_date=next(
+            (r.decision for r in programme.rounds if r.number == context.round), None
+        ),
     )
 
 

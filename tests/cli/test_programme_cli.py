@@ -206,6 +206,16 @@ def test_check_in_a_programme_folder_takes_its_register_and_language(folder: Pat
     assert "0104" in against_2024.stdout
 
 
+def test_a_programme_rounds_documents_carry_its_decision_date(folder: Path) -> None:
+    (folder / "tilskudd.toml").write_text(
+        PROGRAMME.replace('budget = "100 000"', 'budget = "100 000"\ndecision = 2009-06-12'),
+        encoding="utf-8",
+    )
+    result = run("allocate", "r1.csv", "--round", "1", "-o", "r1.md")
+    assert result.exit_code == 0, result.output
+    assert "\nDecided 12 June 2009\n" in (folder / "r1.md").read_text(encoding="utf-8")
+
+
 def test_committing_the_same_round_twice_is_refused(folder: Path) -> None:
     assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
     ledger = folder / "tilskudd.ledger.sqlite"

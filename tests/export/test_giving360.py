@@ -239,3 +239,13 @@ def test_allocate_to_360giving_xlsx_with_a_vertical_tab_in_a_title(tmp_path: Pat
     (row,) = _read_xlsx(target)
     assert row["Title"] == "Linje én\nlinje to"
     assert row["Amount Awarded"] == 50_000
+
+
+def test_award_date_is_the_rounds_decision_date_where_the_programme_gives_it(
+    small_round: Callable[..., RoundResult], tmp_path: Path
+) -> None:
+    from datetime import date
+
+    path = tmp_path / "360giving.csv"
+    write(small_round(decision_date=date(2009, 6, 12)), path, format="360giving", lang="en")
+    assert {r["Award Date"] for r in _read_csv(path)} == {"2009-06-12"}

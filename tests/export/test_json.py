@@ -217,3 +217,15 @@ def test_plain_turns_decimals_to_text_tuples_to_lists_and_keeps_the_rest() -> No
         "proxy": {"a": "1"},
     }
     assert json.loads(json.dumps(plain(value)))["nested"][0]["score"] == "4.50"
+
+
+def test_the_rounds_decision_date_is_recorded_where_the_programme_gives_it(
+    small_round: Callable[..., RoundResult], tmp_path: Path
+) -> None:
+    from datetime import date
+
+    data = _written(small_round(decision_date=date(2009, 6, 12)), tmp_path)
+    assert data["decision_date"] == "2009-06-12"
+    assert _validator().is_valid(data)
+    (tmp_path / "without").mkdir()
+    assert _written(small_round(), tmp_path / "without")["decision_date"] is None

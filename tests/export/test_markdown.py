@@ -136,3 +136,31 @@ def test_footer_dates_the_document_in_words_a_reader_parses(
     en = render(result, lang="en").splitlines()[-1]
     assert nb == f"Laget med tilskudd {result.tool_version} den 28. november 2026."
     assert en == f"Made with tilskudd {result.tool_version} on 28 November 2026."
+
+
+def test_a_round_with_a_decision_date_is_published_as_decided_that_day(
+    small_round: Callable[..., RoundResult], tmp_path: Path
+) -> None:
+    # A programme round's `decision = 2009-06-12`: the award list is dated by the decision, not
+    # by the day it was written out (the footer still says when it was made).
+    from datetime import date
+
+    from tilskudd.export import html, pdf
+
+    result = small_round(decision_date=date(2009, 6, 12))
+    nb = render(result, lang="nb")
+    assert "\nVedtatt 12. juni 2009\n" in nb
+    assert nb.splitlines()[-1].endswith("den 28. november 2026.")
+    assert "Decided 12 June 2009" in render(result, lang="en")
+    page = html.render(result, lang="nb")
+    assert '<p class="date">Vedtatt <time datetime="2009-06-12">12. juni 2009</time></p>' in page
+    assert "Publisert" not in page
+    path = tmp_path / "tildeling.pdf"
+    pdf.write(result, path, lang="nb")
+    import pypdf
+
+    text = " ".join(p.extract_text() for p in pypdf.PdfReader(path).pages)
+    assert "Vedtatt 12. juni 2009" in text.replace("\u00a0", " ")
+    # Without one, as before: the day it was made.
+    assert "Vedtatt" not in render(small_round(), lang="nb")
+    assert "Publisert" in html.render(small_round(), lang="nb")

@@ -126,6 +126,16 @@ class Publication:
     tool_version: str
     source_file: str | None
     source_sha256: str | None
+    decided: str | None = None
+    """The date of the round's decision, where the programme gives it (``12. juni 2009``)."""
+    decided_iso: str | None = None
+
+    def dated(self) -> tuple[str, str, str]:
+        """The masthead's date line as (key, date, ISO date): the decision's date where the
+        programme gives it ("Vedtatt 12. juni 2009"), else the day the document was made."""
+        if self.decided is not None and self.decided_iso is not None:
+            return "doc.decided", self.decided, self.decided_iso
+        return "doc.published", self.date, self.iso_date
 
     def text(self, key: str, /, **params: object) -> str:
         """A catalogue text in the publication's language."""
@@ -279,4 +289,6 @@ def build(result: RoundResult, lang: str) -> Publication:
         tool_version=result.tool_version,
         source_file=result.source.file if result.source else None,
         source_sha256=result.source.sha256 if result.source else None,
+        decided=format_date(result.decision_date, lang) if result.decision_date else None,
+        decided_iso=result.decision_date.isoformat() if result.decision_date else None,
     )

@@ -15,7 +15,8 @@ Awarded, Award Date, Recipient Org:Identifier and :Name, Funding Org:Identifier 
   is the round's funder (required: a 360Giving file without a funder is not valid).
 - Beneficiary Location: the project's municipalities, names and 4-digit numbers joined by ``; ``
   (a project that names only its county: the county's name and 2-digit number), country ``NO``.
-- Award Date: ``award_date`` (ISO date) or the day the result was made.
+- Award Date: ``award_date`` (ISO date), else the round's decision date where the programme
+  gives it, else the day the result was made.
 """
 
 from __future__ import annotations
@@ -114,7 +115,8 @@ def _funder(result: RoundResult, prefix: str, options: dict[str, Any]) -> tuple[
 
 def _award_date(result: RoundResult, value: object) -> str:
     if value is None or value == "":
-        return result.created.date().isoformat()
+        # The round's decision date where the programme gives it, else the day of the run.
+        return (result.decision_date or result.created.date()).isoformat()
     if isinstance(value, date):
         return value.isoformat()
     try:

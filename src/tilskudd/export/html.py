@@ -249,9 +249,11 @@ def _nav(pub: Publication) -> str:
 
 
 def _published(pub: Publication) -> str:
-    """ "Published <time>28. november 2026</time>", the date wherever the language puts it."""
-    before, _, after = pub.text("doc.published", date="\x00").partition("\x00")
-    time = f'<time datetime="{pub.iso_date}">{_e(pub.date)}</time>'
+    """ "Published <time>28. november 2026</time>" (or "Decided …"), the date wherever the
+    language puts it."""
+    key, day, iso = pub.dated()
+    before, _, after = pub.text(key, date="\x00").partition("\x00")
+    time = f'<time datetime="{iso}">{_e(day)}</time>'
     return f"{_e(before)}{time}{_e(after)}"
 
 

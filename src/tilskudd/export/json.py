@@ -161,6 +161,7 @@ def to_data(result: RoundResult, *, lang: str = "en") -> dict[str, Any]:
         "programme": result.programme,
         "round": result.round,
         "funder": result.funder,
+        "decision_date": result.decision_date.isoformat() if result.decision_date else None,
         "source": source,
         "rule": allocation.rule,
         "policy": plain(allocation.policy.describe()),

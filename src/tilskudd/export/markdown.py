@@ -41,6 +41,8 @@ def render(result: RoundResult, *, lang: str = "en") -> str:
     lines = [f"# {escape(pub.title)}", ""]
     if subtitle:
         lines += [f"**{escape(subtitle)}**", ""]
+    if pub.decided is not None:
+        lines += [escape(pub.text("doc.decided", date=pub.decided)), ""]
     lines += [escape(pub.sentence), ""]
     awards = {line.id: line for line in pub.by_amount}
     decisions = [d for d in result.allocation.decisions if d.application_id in awards]

@@ -197,7 +197,8 @@ def _masthead(doc: _Document) -> None:
     subtitle = " · ".join(p for p in (pub.programme, pub.round) if p)
     if subtitle:
         _text(doc, subtitle, 13, space=1)
-    _text(doc, pub.text("doc.published", date=pub.date), 9.5, color=_MUTED, space=4)
+    key, day, _iso = pub.dated()
+    _text(doc, pub.text(key, date=day), 9.5, color=_MUTED, space=4)
     _text(doc, pub.sentence, 12, space=4)
 
 

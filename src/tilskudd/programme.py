@@ -492,7 +492,8 @@ decision = {year}-11-15
 
 # Standard tildelingsregler for alle runder. Valg på kommandolinjen overstyrer dem.
 [policy]
-# "ranked" (best poengsum først) eller "proportional"
+# "ranked" (best poengsum først), "proportional" (lik andel av det hver kan få), "optimal"
+# (mest poeng for rammen) eller "lottery" (loddtrekning ved finansieringsgrensen)
 rule = "ranked"
 # Høyst denne andelen av prosjektets totalkostnad
 max_share_of_cost = "50 %"
@@ -543,7 +544,8 @@ decision = {year}-11-15
 
 # The default policy for every round. Options on the command line override it.
 [policy]
-# "ranked" (best score first) or "proportional"
+# "ranked" (best score first), "proportional" (the same share of what each may get),
+# "optimal" (the most score for the budget) or "lottery" (a draw at the funding line)
 rule = "ranked"
 # At most this share of the project's total cost
 max_share_of_cost = "50 %"

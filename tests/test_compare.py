@@ -141,7 +141,7 @@ def test_parse_rules() -> None:
     assert parse_rules(" ranked, proportional,ranked ", available) == ("ranked", "proportional")
     with pytest.raises(PolicyError, match="at least two different rules"):
         parse_rules("ranked", available)
-    with pytest.raises(PolicyError, match=r"unknown or unavailable rule\(s\) fair") as caught:
+    with pytest.raises(PolicyError, match=r"not an available rule: fair") as caught:
         parse_rules("ranked,fair", available)
     assert caught.value.text("nb") == (
         "--compare: ukjent eller utilgjengelig regel fair; velg blant lottery, optimal, "

@@ -301,7 +301,7 @@ def test_sheet_number_out_of_range(make_xlsx: MakeXlsx) -> None:
     path = make_xlsx(sheets={"Søknader": [HEADER]}, name="r.xlsx")
     with pytest.raises(InputFileError) as caught:
         read_table(path, sheet=3, display_name="r.xlsx")
-    assert "r.xlsx has 1 sheet(s), so there is no sheet number 3" in str(caught.value)
+    assert "There is no sheet number 3 in r.xlsx." in str(caught.value)
 
 
 def test_formula_without_value_becomes_a_marker_at_its_cell(make_xlsx: MakeXlsx) -> None:

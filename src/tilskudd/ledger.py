@@ -2008,7 +2008,10 @@ def export(ledger: LedgerLike, path: str | Path, *, lang: str = "en", force: boo
 
 
 def award_row(award: AwardRecord) -> dict[str, Any]:
-    """One award as the plain values the exports write (csv and xlsx share it)."""
+    """One award as the plain values the exports write (csv and xlsx share it); places by name
+    and number, ``Moss (0104)``, as in the award workbook."""
+    from tilskudd.wording import municipality_label
+
     last = award.amendments[-1] if award.amendments else None
     return {
         "round": award.round,
@@ -2016,7 +2019,7 @@ def award_row(award: AwardRecord) -> dict[str, Any]:
         "orgnr": award.orgnr,
         "applicant": award.applicant,
         "project": award.project,
-        "municipalities": ", ".join(award.municipalities),
+        "municipalities": ", ".join(map(municipality_label, award.municipalities)),
         "requested": award.requested,
         "committed": award.amount,
         "current": award.current,

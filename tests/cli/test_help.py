@@ -82,6 +82,28 @@ def test_a_flag_shows_no_value_to_type(command: list[str]) -> None:
     assert any("│ --help -h Show this message and exit. │" in line for line in lines)
 
 
+@pytest.mark.parametrize("command", [[], *COMMANDS], ids=lambda c: " ".join(c) or "tilskudd")
+def test_an_options_value_is_named_by_what_it_is_not_its_python_type(command: list[str]) -> None:
+    """ "--budget <str>" and "--reserve <int>" told an officer nothing; AMOUNT and N do.
+    (An argument's line keeps its type beside its name: "FILE <path>".)"""
+    lines = [line for line in _help(*command) if line.lstrip("│ *").startswith("-")]
+    for python_type in ("<str>", "<int>", "<path>", "<float>", "<int range>", "<decimal>"):
+        assert not [line for line in lines if python_type in line], python_type
+
+
+def test_amounts_files_and_choices_read_as_an_officer_would_type_them() -> None:
+    text = "\n".join(_help("allocate"))
+    for shown in (
+        "--budget -b AMOUNT",
+        "--output -o FILE",
+        "--max-share-of-cost SHARE",
+        "--reserve N",
+        "--at-line <skip|stop|partial>",
+        "--register <2009|2024>",
+    ):
+        assert shown in text, shown
+
+
 @pytest.mark.parametrize(
     ("command", "usage"),
     [

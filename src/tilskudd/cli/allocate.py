@@ -113,7 +113,7 @@ def allocate(
         typer.Option(
             "--output",
             "-o",
-            metavar="<path>",
+            metavar="FILE",
             help="Write the result, in the format its extension names: .xlsx (award workbook), "
             ".csv, .json, .html, .pdf or .md.",
             show_default=False,

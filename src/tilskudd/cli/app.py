@@ -29,14 +29,57 @@ class UnknownCommand(click_errors.UsageError):
         self.near = list(near)
 
 
+_METAVARS = {
+    **dict.fromkeys(
+        ("amount", "budget", "frame", "max_award", "min_award", "round_to", "per_applicant_max"),
+        "AMOUNT",
+    ),
+    **dict.fromkeys(
+        ("columns", "input_file", "ledger", "output_text", "policy_file", "programme"), "FILE"
+    ),
+    **dict.fromkeys(("limit", "reserve", "round_", "seed"), "N"),
+    **dict.fromkeys(("funder", "name"), "NAME"),
+    "max_share_of_cost": "SHARE",
+    "min_score": "SCORE",
+    "lottery_band": "POINTS",
+    "tie_break": "COLUMNS",
+    "compare": "RULES",
+    "sheet": "SHEET",
+    "reason": "TEXT",
+    "register": "<2009|2024>",
+    "identifier_prefix": "PREFIX",
+    "output_format": "FORMAT",
+    "csv_dialect": "<excel|plain>",
+    "at_line": "<skip|stop|partial>",
+    "rule": "<ranked|proportional|optimal|lottery>",
+    "weight": "<none|score>",
+    "objective": "<score|count|score_amount>",
+}
+"""What an option's value is, as its help shows it, where typer would show the Python type
+(``--budget <str>``, ``--reserve <int>``): the word an officer would use (``AMOUNT``, ``N``), or
+the values it takes. Choices typer knows (``--register <2009|2024>``) keep typer's list."""
+
+
 def _shown(params: list[Parameter]) -> list[Parameter]:
     """A command's parameters as its help shows them: a flag (--force, --help) without typer's
     ``<bool>``, which read as if it took a value (``--force true`` is refused: 'true' is an
-    extra word)."""
+    extra word); an option's value by what it is (:data:`_METAVARS`), not its Python type."""
     for param in params:
-        if isinstance(param, TyperOption) and param.is_flag and param.metavar is None:
+        if not isinstance(param, TyperOption) or param.metavar is not None:
+            continue
+        if param.is_flag:
             param.metavar = ""
+        elif param.name in _METAVARS and not _is_choice(param):
+            param.metavar = _METAVARS[param.name]
     return params
+
+
+def _is_choice(param: TyperOption) -> bool:
+    """The option takes one of a set of values typer lists itself (an enum)."""
+    import enum
+
+    annotation = getattr(param, "_bare_type", None)
+    return isinstance(annotation, type) and issubclass(annotation, enum.Enum)
 
 
 def _usage_pieces(options: str | None, params: list[Parameter]) -> list[str]:

@@ -187,6 +187,27 @@ def test_a_round_whose_places_are_in_the_other_numbering_is_not_committed(
     assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
 
 
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("en", "not recorded in the ledger: 1 application would be rejected only because its"),
+        ("nb", "ikke ført i registeret: 1 søknad ville blitt avvist bare fordi stedene dens"),
+    ],
+)
+def test_one_application_in_the_other_numbering_is_said_in_the_singular(
+    folder: Path, lang: str, words: str
+) -> None:
+    # Three old numbers make the pattern, all in one application: "1 applications would be
+    # rejected only because their places ..." was the refusal's plural for any count.
+    one = "A-1;Moss kommune;974760673;Felles saksbehandling;0104, 0105, 0106;60000;300000;5"
+    (folder / "one.csv").write_text(f"{HEADER}\n{one}\n", encoding="utf-8")
+    result = run(
+        "allocate", "one.csv", "--round", "1", "--register", "2024", "--commit", "--lang", lang
+    )
+    assert result.exit_code == 1, result.output
+    assert words in " ".join(result.output.split())
+
+
 def test_committing_the_same_round_twice_is_refused(folder: Path) -> None:
     assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
     ledger = folder / "tilskudd.ledger.sqlite"

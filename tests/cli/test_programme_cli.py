@@ -1008,3 +1008,16 @@ def test_ledger_export_heads_its_columns_as_the_award_workbook_does(
     ledger_header = [c.value for c in ledger[1]]
     for position in (1, 2, 3, 4):  # id, org. no., applicant, project
         assert ledger_header[position] in award_header, ledger_header[position]
+
+
+def test_the_readme_shows_a_refused_commit_as_the_programme_says_it(folder: Path) -> None:
+    # The README showed "error: denne fordelingen ..." where a Norwegian run says "feil:".
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    shown = next(line.strip() for line in readme.splitlines() if "fordelingen er allerede" in line)
+    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    again = run("allocate", "r1.csv", "--round", "1", "--commit", "--lang", "nb")
+    assert again.exit_code == 1
+    said = again.stderr.strip()
+    prefix = "feil: denne fordelingen er allerede ført i registeret: runde 1, ført "
+    assert said.startswith(prefix), said
+    assert shown.startswith(prefix), shown

@@ -665,3 +665,43 @@ def test_the_readme_shows_what_check_says_of_broken_xlsx() -> None:
     said = _entries(lines)
     assert len(_entries(shown)) == 5
     assert [entry for entry in _entries(shown) if entry not in said] == []
+
+
+def _cells(block: list[str], header: str) -> dict[str, str]:
+    """Each application's cell under ``header`` in a printed award table, its wrapped lines
+    joined: {"S-02": "Trondheim - Tråante"} (a cell ends where two spaces do)."""
+    start = block[0].index(header)
+    cells: dict[str, list[str]] = {}
+    current = None
+    for line in block[1:]:
+        words = line.split()
+        if len(words) > 1 and words[1].startswith("S-"):
+            current = words[1]
+        elif not line.startswith(" "):
+            current = None
+        if current is not None and line[start : start + 1].strip():
+            cells.setdefault(current, []).extend(line[start:].split("  ")[0].split())
+    return {key: " ".join(words) for key, words in cells.items()}
+
+
+def test_the_readme_shows_what_allocate_prints_for_the_small_round() -> None:
+    # The README's first example named Trondheim where the table says "Trondheim - Tråante",
+    # and split words the terminal never splits ("tilskudds-berettigede").
+    readme = (EXAMPLES.parent / "README.md").read_text(encoding="utf-8")
+    command = (
+        "$ tilskudd allocate examples/small.xlsx --budget 5000000"
+        ' --max-share-of-cost "20 %" --lang nb\n'
+    )
+    shown = readme[readme.index(command) + len(command) :].split("\n```", 1)[0].splitlines()
+    code, out, _ = invoke(
+        "allocate", SMALL, "--budget", "5000000", "--max-share-of-cost", "20 %", "--lang", "nb"
+    )
+    assert code == 0
+    printed = [line for line in out.splitlines() if not line.startswith("─")]
+    places, said = _cells(printed, "Kommuner"), _cells(printed, "Begrunnelse")
+    readme_places = _cells(shown, "Kommuner")
+    assert sorted(readme_places) == ["S-01", "S-02", "S-05"]
+    for key, reason in _cells(shown, "Begrunnelse").items():
+        assert said[key].startswith(reason.rstrip(" …")), key
+        assert places[key] == readme_places[key], key
+    assert [line.split() for line in shown[-2:]] == [line.split() for line in printed[-2:]]

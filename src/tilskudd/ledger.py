@@ -1304,6 +1304,8 @@ class Ledger:
             award = self._find_award(application_id, round, awards)
             which = {"id": award.application_id, "round": award.round}
             if award.status == Status.REJECTED:
+                if kind == "withdraw":
+                    raise LedgerError(key="ledger.error.rejected_withdraw", **which)
                 raise LedgerError(key="ledger.error.rejected", **which)
             if award.withdrawn:
                 raise LedgerError(key="ledger.error.withdrawn", **which)

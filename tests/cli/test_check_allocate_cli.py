@@ -705,3 +705,22 @@ def test_the_readme_shows_what_allocate_prints_for_the_small_round() -> None:
         assert said[key].startswith(reason.rstrip(" …")), key
         assert places[key] == readme_places[key], key
     assert [line.split() for line in shown[-2:]] == [line.split() for line in printed[-2:]]
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("en", "numbering. The invalid application has no other error. Use --register 2009"),
+        ("nb", "inndelingen. Den ugyldige søknaden har ingen annen feil. Bruk --register 2009"),
+    ],
+)
+def test_one_invalid_application_in_the_old_numbering_is_not_one_of_one(
+    tmp_path: Path, lang: str, words: str
+) -> None:
+    # Three old numbers in the one application of a sheet said "1 of the 1 invalid
+    # applications has no other error".
+    sheet = tmp_path / "one.csv"
+    sheet.write_text("ID;Applicant;Municipalities;Requested\nA;a;0104, 0105, 0106;1000\n")
+    code, out, _ = invoke("check", sheet, "--lang", lang)
+    assert code == 1
+    assert words in " ".join(out.split())

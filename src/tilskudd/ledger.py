@@ -1934,9 +1934,10 @@ def status_lines(report: LedgerStatus, lang: str = "en") -> list[str]:
     if not report.rounds:
         lines.append(t("ledger.status.nothing"))
     for item in report.rounds:
+        # A sheet without a municipality column names no places: not "in 0 municipalities".
         lines.append(
             t(
-                "ledger.status.round",
+                "ledger.status.round" if item.municipalities else "ledger.status.round_no_places",
                 round=item.round,
                 amount=item.current,
                 projects=count("projects", item.projects),

@@ -1021,3 +1021,17 @@ def test_the_readme_shows_a_refused_commit_as_the_programme_says_it(folder: Path
     prefix = "feil: denne fordelingen er allerede ført i registeret: runde 1, ført "
     assert said.startswith(prefix), said
     assert shown.startswith(prefix), shown
+
+
+def test_a_round_without_places_is_not_said_to_be_in_0_municipalities(folder: Path) -> None:
+    # A sheet without a municipality column: "NOK 100,000 to 2 projects in 0 municipalities".
+    rows = ["ID;Applicant;Requested;Score", "N-1;A;60000;5", "N-2;B;40000;4"]
+    (folder / "noplaces.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    commit = run("allocate", "noplaces.csv", "--round", "1", "--commit")
+    assert commit.exit_code == 0, commit.output
+    said = " ".join(commit.stdout.split())
+    assert "Committed round 1 to the ledger: NOK 100,000 to 2 projects (ledger entry" in said
+    status = run("status").stdout.splitlines()
+    assert status[1] == f"Round 1: NOK{NBSP}100,000 to 2 projects."
+    nb = run("status", "--lang", "nb").stdout.splitlines()
+    assert nb[1] == f"Runde 1: 100{NBSP}000{NBSP}kr til 2 prosjekter."

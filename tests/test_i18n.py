@@ -77,6 +77,26 @@ def test_the_english_catalogue_writes_amounts_as_nok() -> None:
     assert found == {}
 
 
+def test_an_amount_is_formatted_as_money_in_both_languages() -> None:
+    # The test above reads the templates, where an amount is a field: "{amount:num} kr" or
+    # "{amount} kr" would pass it and print "1,000 kr" or "1000 kr" in English. A field written
+    # {x:money} in one language is written so in the other.
+    def money_fields(template: str) -> set[str]:
+        return {
+            name
+            for _t, name, spec, _c in string.Formatter().parse(template)
+            if name and spec == "money"
+        }
+
+    english = _catalogue("en")
+    differ = {
+        key: (money_fields(template), money_fields(english[key]))
+        for key, template in _catalogue("nb").items()
+        if money_fields(template) != money_fields(english[key])
+    }
+    assert differ == {}
+
+
 @pytest.mark.parametrize("lang", ["nb", "en"])
 def test_published_reasons_and_notes_have_no_either_number_plurals(lang: str) -> None:
     # "Hoppet over: Akershus har allerede sitt maksimum på 1 innvilget(e) søknad(er)" is a

@@ -847,6 +847,15 @@ def test_rejected_applications_cannot_be_funded_by_amendment(tmp_path: Path) -> 
     assert [a.status for a in rejected] == ["rejected"]
     with pytest.raises(LedgerError, match="rejected as invalid"):
         lg.amend(ledger_path, programme, "A-4", 10_000, "x")
+    # A withdrawal was told that it "cannot be given money by an amendment".
+    with pytest.raises(LedgerError) as withdrawn:
+        lg.withdraw(ledger_path, programme, "A-4", "x")
+    assert str(withdrawn.value) == (
+        "A-4 (round 1) was rejected as invalid in the round; it has no award to withdraw"
+    )
+    assert nb(withdrawn.value, "rejected_withdraw") == (
+        "A-4 (runde 1) ble avvist som ugyldig i runden og har ikke noe tilskudd å trekke tilbake"
+    )
 
 
 # --- rounds against the ledger --------------------------------------------------------------------

@@ -468,3 +468,29 @@ def test_an_application_the_budget_could_not_cover_is_not_told_the_budget_ran_ou
     for text in (nb, en):
         assert "brukt opp" not in text
         assert "exhausted" not in text
+
+
+def test_a_split_given_rank_is_cut_short_on_screen_like_other_lists(
+    make_application: Callable[..., Application],
+) -> None:
+    # 40 applications all given rank 1, split by category into two ties of 20: the note's ids
+    # were cut to ten, but its order listed all 40 on screen (with 100 000, every one of them).
+    apps = [
+        make_application(
+            id=f"S-{i:02d}", requested=100, score=None, rank=1, category="ab"[i % 2], orgnr=None
+        )
+        for i in range(1, 41)
+    ]
+    result = allocate(apps, 1_000, Policy(tie_break="category asc"))
+    (note,) = [n for n in result.notes if n.code == "note.given_rank_ordered"]
+    assert len(note.params["order"]) == 2
+    for lang, more in (("en", "10 more"), ("nb", "10 til")):
+        short = wording.shortened(note, get(lang))
+        first, second = short.params["order"]
+        assert first == " = ".join(f"S-{i:02d}" for i in range(2, 21, 2)) + f" = … ({more})"
+        assert second == " = ".join(f"S-{i:02d}" for i in range(1, 20, 2)) + f" = … ({more})"
+        text = wording.reason_text(short, lang)
+        assert "S-21" not in text
+        assert "S-22" not in text
+    # The JSON and the workbooks keep every id: the note itself is not changed.
+    assert note.params["order"][0].count(" = ") == 19

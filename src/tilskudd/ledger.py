@@ -1306,6 +1306,8 @@ class Ledger:
             award = self._find_award(application_id, round, awards)
             which = {"id": award.application_id, "round": award.round}
             if award.status == Status.REJECTED:
+                if kind == "withdraw":
+                    raise LedgerError(key="ledger.error.rejected_withdraw", **which)
                 raise LedgerError(key="ledger.error.rejected", **which)
             if award.withdrawn:
                 raise LedgerError(key="ledger.error.withdrawn", **which)
@@ -1934,9 +1936,10 @@ def status_lines(report: LedgerStatus, lang: str = "en") -> list[str]:
     if not report.rounds:
         lines.append(t("ledger.status.nothing"))
     for item in report.rounds:
+        # A sheet without a municipality column names no places: not "in 0 municipalities".
         lines.append(
             t(
-                "ledger.status.round",
+                "ledger.status.round" if item.municipalities else "ledger.status.round_no_places",
                 round=item.round,
                 amount=item.current,
                 projects=count("projects", item.projects),

@@ -77,14 +77,32 @@ def listed(items: Sequence[str], t: Translator) -> list[str]:
     return [*items[:LISTED], t("ui.more_ids", n=len(items) - LISTED)]
 
 
+TIE_JOIN = " = "
+"""How ``note.given_rank_ordered`` joins the ids of one tie in an item of its ``order``."""
+
+
+def _listed_tie(group: str, t: Translator) -> str:
+    """One tie of an ``order`` (``A = B = C``), its first :data:`LISTED` ids and "N more"."""
+    members = group.split(TIE_JOIN)
+    if len(members) <= LISTED + 1:
+        return group
+    more = t("ui.more_ids", n=len(members) - LISTED)
+    return f"{TIE_JOIN.join(members[:LISTED])}{TIE_JOIN}… ({more})"
+
+
 def shortened(reason: Reason, t: Translator) -> Reason:
-    """``reason`` with each list in its parameters :func:`listed`; ``reason`` itself when none
-    is longer than that."""
+    """``reason`` with each list in its parameters :func:`listed`, and each tie in the ``order``
+    of a ``note.given_rank_ordered`` too; ``reason`` itself when none is longer than that."""
     cut = {
         key: listed(value, t)
         for key, value in reason.params.items()
         if isinstance(value, list | tuple) and len(value) > LISTED + 1
     }
+    order = reason.params.get("order")
+    if reason.code == "note.given_rank_ordered" and isinstance(order, list | tuple):
+        ties = [_listed_tie(group, t) if isinstance(group, str) else group for group in order]
+        if ties != list(order):
+            cut["order"] = listed(ties, t)
     return Reason(reason.code, {**reason.params, **cut}) if cut else reason
 
 

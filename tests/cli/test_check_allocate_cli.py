@@ -661,3 +661,88 @@ def test_a_rejected_applications_organisation_number_is_in_every_export(tmp_path
         for line in outputs["csv"].read_text(encoding="utf-8-sig").splitlines()
         if "914692687" in line
     )
+
+
+def _entries(lines: list[str]) -> list[str]:
+    """A check report's problems, each one line of words whatever the width it was wrapped to."""
+    entries: list[list[str]] = []
+    for line in lines:
+        if line.startswith("Søknader"):
+            entries.append(line.split())
+        elif line.startswith(" ") and entries:
+            entries[-1].extend(line.split())
+    return [" ".join(words) for words in entries]
+
+
+def test_the_readme_shows_what_check_says_of_broken_xlsx() -> None:
+    # The README's example said "the formula =G14*0.2 has no saved value" after check had come
+    # to say that the workbook asks to be recalculated; an example is read as a promise.
+    readme = (EXAMPLES.parent / "README.md").read_text(encoding="utf-8")
+    command = "$ tilskudd check examples/broken.xlsx\n"
+    shown = readme[readme.index(command) + len(command) :].split("\n```", 1)[0].splitlines()
+    code, out, _ = invoke("check", BROKEN)
+    assert code == 1
+    lines = out.splitlines()
+    assert shown[0] == "examples/broken.xlsx" + lines[0].split("broken.xlsx", 1)[1]
+    said = _entries(lines)
+    assert len(_entries(shown)) == 5
+    assert [entry for entry in _entries(shown) if entry not in said] == []
+
+
+def _cells(block: list[str], header: str) -> dict[str, str]:
+    """Each application's cell under ``header`` in a printed award table, its wrapped lines
+    joined: {"S-02": "Trondheim - Tråante"} (a cell ends where two spaces do)."""
+    start = block[0].index(header)
+    cells: dict[str, list[str]] = {}
+    current = None
+    for line in block[1:]:
+        words = line.split()
+        if len(words) > 1 and words[1].startswith("S-"):
+            current = words[1]
+        elif not line.startswith(" "):
+            current = None
+        if current is not None and line[start : start + 1].strip():
+            cells.setdefault(current, []).extend(line[start:].split("  ")[0].split())
+    return {key: " ".join(words) for key, words in cells.items()}
+
+
+def test_the_readme_shows_what_allocate_prints_for_the_small_round() -> None:
+    # The README's first example named Trondheim where the table says "Trondheim - Tråante",
+    # and split words the terminal never splits ("tilskudds-berettigede").
+    readme = (EXAMPLES.parent / "README.md").read_text(encoding="utf-8")
+    command = (
+        "$ tilskudd allocate examples/small.xlsx --budget 5000000"
+        ' --max-share-of-cost "20 %" --lang nb\n'
+    )
+    shown = readme[readme.index(command) + len(command) :].split("\n```", 1)[0].splitlines()
+    code, out, _ = invoke(
+        "allocate", SMALL, "--budget", "5000000", "--max-share-of-cost", "20 %", "--lang", "nb"
+    )
+    assert code == 0
+    printed = [line for line in out.splitlines() if not line.startswith("─")]
+    places, said = _cells(printed, "Kommuner"), _cells(printed, "Begrunnelse")
+    readme_places = _cells(shown, "Kommuner")
+    assert sorted(readme_places) == ["S-01", "S-02", "S-05"]
+    for key, reason in _cells(shown, "Begrunnelse").items():
+        assert said[key].startswith(reason.rstrip(" …")), key
+        assert places[key] == readme_places[key], key
+    assert [line.split() for line in shown[-2:]] == [line.split() for line in printed[-2:]]
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("en", "numbering. The invalid application has no other error. Use --register 2009"),
+        ("nb", "inndelingen. Den ugyldige søknaden har ingen annen feil. Bruk --register 2009"),
+    ],
+)
+def test_one_invalid_application_in_the_old_numbering_is_not_one_of_one(
+    tmp_path: Path, lang: str, words: str
+) -> None:
+    # Three old numbers in the one application of a sheet said "1 of the 1 invalid
+    # applications has no other error".
+    sheet = tmp_path / "one.csv"
+    sheet.write_text("ID;Applicant;Municipalities;Requested\nA;a;0104, 0105, 0106;1000\n")
+    code, out, _ = invoke("check", sheet, "--lang", lang)
+    assert code == 1
+    assert words in " ".join(out.split())

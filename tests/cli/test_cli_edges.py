@@ -344,8 +344,8 @@ def test_a_repeated_id_is_found_in_the_ledger_in_every_form_it_is_shown(
     code, out, err = invoke("withdraw", "A-2 (row 4)", "--reason", "x", "--lang", "en")
     assert code == 1
     assert err == (
-        "error: A-2 (A4) (round 1) was rejected as invalid in the round; it cannot be given "
-        "money by an amendment\n"
+        "error: A-2 (A4) (round 1) was rejected as invalid in the round; it has no award to "
+        "withdraw\n"
     )
 
 

@@ -216,6 +216,27 @@ def test_a_programme_rounds_documents_carry_its_decision_date(folder: Path) -> N
     assert "\nDecided 12 June 2009\n" in (folder / "r1.md").read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("en", "not recorded in the ledger: 1 application would be rejected only because its"),
+        ("nb", "ikke ført i registeret: 1 søknad ville blitt avvist bare fordi stedene dens"),
+    ],
+)
+def test_one_application_in_the_other_numbering_is_said_in_the_singular(
+    folder: Path, lang: str, words: str
+) -> None:
+    # Three old numbers make the pattern, all in one application: "1 applications would be
+    # rejected only because their places ..." was the refusal's plural for any count.
+    one = "A-1;Moss kommune;974760673;Felles saksbehandling;0104, 0105, 0106;60000;300000;5"
+    (folder / "one.csv").write_text(f"{HEADER}\n{one}\n", encoding="utf-8")
+    result = run(
+        "allocate", "one.csv", "--round", "1", "--register", "2024", "--commit", "--lang", lang
+    )
+    assert result.exit_code == 1, result.output
+    assert words in " ".join(result.output.split())
+
+
 def test_committing_the_same_round_twice_is_refused(folder: Path) -> None:
     assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
     ledger = folder / "tilskudd.ledger.sqlite"
@@ -1063,3 +1084,30 @@ def test_ledger_export_heads_its_columns_as_the_award_workbook_does(
     ledger_header = [c.value for c in ledger[1]]
     for position in (1, 2, 3, 4):  # id, org. no., applicant, project
         assert ledger_header[position] in award_header, ledger_header[position]
+
+
+def test_the_readme_shows_a_refused_commit_as_the_programme_says_it(folder: Path) -> None:
+    # The README showed "error: denne fordelingen ..." where a Norwegian run says "feil:".
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    shown = next(line.strip() for line in readme.splitlines() if "fordelingen er allerede" in line)
+    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    again = run("allocate", "r1.csv", "--round", "1", "--commit", "--lang", "nb")
+    assert again.exit_code == 1
+    said = again.stderr.strip()
+    prefix = "feil: denne fordelingen er allerede ført i registeret: runde 1, ført "
+    assert said.startswith(prefix), said
+    assert shown.startswith(prefix), shown
+
+
+def test_a_round_without_places_is_not_said_to_be_in_0_municipalities(folder: Path) -> None:
+    # A sheet without a municipality column: "NOK 100,000 to 2 projects in 0 municipalities".
+    rows = ["ID;Applicant;Requested;Score", "N-1;A;60000;5", "N-2;B;40000;4"]
+    (folder / "noplaces.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    commit = run("allocate", "noplaces.csv", "--round", "1", "--commit")
+    assert commit.exit_code == 0, commit.output
+    said = " ".join(commit.stdout.split())
+    assert "Committed round 1 to the ledger: NOK 100,000 to 2 projects (ledger entry" in said
+    status = run("status").stdout.splitlines()
+    assert status[1] == f"Round 1: NOK{NBSP}100,000 to 2 projects."
+    nb = run("status", "--lang", "nb").stdout.splitlines()
+    assert nb[1] == f"Runde 1: 100{NBSP}000{NBSP}kr til 2 prosjekter."

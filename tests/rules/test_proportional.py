@@ -333,3 +333,52 @@ def test_every_share_below_min_award_is_said_in_the_notes(make_application: Make
         "Ingen andel nådde laveste tilskudd på 200\xa0kr: alle de 2 søknadene som delte rammen, "
         "falt ut, og 150\xa0kr er ikke fordelt"
     )
+
+
+def test_a_tie_break_column_that_chose_is_named_in_the_proportional_notes(
+    make_application: MakeApp,
+) -> None:
+    # All three given rank 3, the tie-break (total_cost asc) taking C, B, A: the odd krone went
+    # to C and B, and the note said "by the stated order (rank, then id)", which names A before
+    # C, beside the note that the tie-break ordered the three 3s.
+    apps = [
+        make_application(id=i, requested=100, total_cost=c, score=None, rank=3, orgnr=None)
+        for i, c in (("A", 900), ("B", 500), ("C", 100))
+    ]
+    policy = Policy(rule="proportional", tie_break="total_cost asc")
+    result = allocate(apps, 101, policy)
+    assert amounts(result) == {"A": 33, "B": 34, "C": 34}
+    codes = [n.code for n in result.notes]
+    assert "note.given_rank_ordered" in codes
+    (tie,) = [n for n in result.notes if n.code.startswith("note.proportional.remainder_tie")]
+    assert tie.code == "note.proportional.remainder_tie_ordered"
+    assert tie.params["funded_ids"] == ["C", "B"]
+    assert tie.params["columns"] == "total_cost asc"
+    assert "(rank, then the tie-break: total_cost asc, then id)" in reason_text(tie, "en")
+    assert "så rekkefølgen ved likhet: total_cost asc, så søknadsnummer" in reason_text(tie, "nb")
+
+
+def test_a_tie_break_column_that_chose_who_dropped_is_named(make_application: MakeApp) -> None:
+    # As test_equal_shares_split_by_min_award_are_reported, but B cheaper than A: the tie-break
+    # put B first, so A dropped, not B as id order would have it.
+    apps = [
+        make_application(id=i, requested=r, total_cost=c, orgnr=None)
+        for i, r, c in (("A", 100, 900), ("B", 100, 500), ("C", 300, 900))
+    ]
+    policy = Policy(rule="proportional", min_award=80, tie_break="total_cost asc")
+    result = allocate(apps, 350, policy)
+    assert amounts(result) == {"A": 0, "B": 88, "C": 262}
+    tie = [n for n in result.notes if n.code.startswith("note.proportional.tie_at_min_award")]
+    assert [(n.code, n.params) for n in tie] == [
+        (
+            "note.proportional.tie_at_min_award_ordered",
+            {
+                "count": 2,
+                "ids": ["B", "A"],
+                "dropped_ids": ["A"],
+                "broken_by": "tie_break",
+                "columns": "total_cost asc",
+            },
+        )
+    ]
+    assert "dropped out by rank, the tie-break (total_cost asc) and id" in reason_text(tie[0], "en")

@@ -294,10 +294,13 @@ def allocate(
         if commit and mismatch is not None and mismatch.applications:
             # A committed round is final: applications rejected for the numbering alone would
             # stay rejected in the ledger. Said before anything is allocated or recorded.
+            from tilskudd.wording import plural
+
             out.print(
-                get(language)(
+                plural(
+                    get(language),
                     "cli.register_mismatch_not_committed",
-                    n=mismatch.applications,
+                    mismatch.applications,
                     other_register=mismatch.other_register,
                 )
             )

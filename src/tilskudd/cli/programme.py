@@ -776,7 +776,7 @@ class RoundPlan:
 
         _out(
             t(
-                "ledger.cli.committed",
+                "ledger.cli.committed" if info.municipalities else "ledger.cli.committed_no_places",
                 round=info.round,
                 amount=info.awarded,
                 projects=count("projects", info.projects),

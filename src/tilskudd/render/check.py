@@ -170,7 +170,10 @@ def render_register_mismatch(console: Console, mismatch: RegisterMismatch, *, la
     the problems that each say it for a cell."""
     t = get(lang)
     words = [t("ui.check.register_mismatch", **mismatch._asdict())]
-    if mismatch.applications:
+    if mismatch.rejected == 1 and mismatch.applications:
+        # Not "1 of the 1 invalid applications has ...".
+        words.append(t("ui.check.register_mismatch_only_the_one"))
+    elif mismatch.applications:
         words.append(
             plural(
                 t,

@@ -665,6 +665,11 @@ def shown_ranks(
     return [None if r is None else get(r, r) for r in ranks]
 
 
+def tie_break_text(policy: Policy) -> str:
+    """The policy's tie-break columns as a note names them: ``total_cost asc, id asc``."""
+    return ", ".join(f"{s.column} {'desc' if s.descending else 'asc'}" for s in policy.tie_break)
+
+
 def given_rank_notes(
     ranks: Sequence[int | None],
     labels: Mapping[int, int] | None,
@@ -686,7 +691,7 @@ def given_rank_notes(
     by_given: dict[int, list[int]] = {}
     for rank, given in labels.items():
         by_given.setdefault(given, []).append(rank)
-    columns = ", ".join(f"{s.column} {'desc' if s.descending else 'asc'}" for s in policy.tie_break)
+    columns = tie_break_text(policy)
     n = len(ranks)
     notes: list[Reason] = []
     for _, places in sorted(by_given.items()):

@@ -13,16 +13,19 @@ what is left). Without weights every application gets the same fraction ``f <= 1
 Minimum award: an application whose share, rounded down to ``round_to``, would be below
 ``min_award`` drops out (``reason.proportional.below_min_award``) and ``f`` is recomputed for the
 rest. They drop one at a time, the smallest share first (equal shares: the one later in the
-rank order, then in natural id order, drops first), until every share left is large enough;
-when none is left, the notes say so (``note.proportional.none_above_min_award``).
+rank order, then by the tie-break columns, then in natural id order, drops first), until every
+share left is large enough; when none is left, the notes say so
+(``note.proportional.none_above_min_award``).
 When equal shares end on both sides — one dropped, one kept — the round's notes say so
-(``note.proportional.tie_at_min_award``): the tie was decided by that order, not by merit.
+(``note.proportional.tie_at_min_award``, or ``..._ordered`` naming the tie-break columns when
+the policy has them): the tie was decided by that order, not by merit.
 
 Exact to the krone: ``f`` is a fraction of integers. Each award is ``a_i`` rounded down to a
 multiple of ``round_to``; the kroner (or ``round_to`` steps) this leaves of the budget go one step
 each to the applications with the largest remainders (equal remainders: the better rank, then the
-id), never above ``e_i``. What cannot be handed out — everyone at their eligible amount, or less
-than one ``round_to`` step — is ``unallocated``.
+tie-break columns, then the id; ``note.proportional.remainder_tie`` or ``..._ordered`` says when
+that order chose), never above ``e_i``. What cannot be handed out — everyone at their eligible
+amount, or less than one ``round_to`` step — is ``unallocated``.
 
 ``at_line`` and ``reserve`` do not apply to this rule. Scores, when all applications have them
 (or ranks), give the rank numbers shown and the tie-breaks above; they are not otherwise needed
@@ -54,6 +57,7 @@ from tilskudd.rules.common import (
     score_places,
     share_decimal,
     shown_ranks,
+    tie_break_text,
 )
 from tilskudd.rules.quotas import Given
 
@@ -66,9 +70,12 @@ def _drop_ties(
     weights: Sequence[int],
     dropped: Sequence[bool],
     dropped_units: Sequence[int],
+    columns: str,
 ) -> list[Reason]:
     """A ``note.proportional.tie_at_min_award`` for each weight shared by one that dropped out
-    and one that stayed: equal shares, told apart only by the stated order (rank, then id)."""
+    and one that stayed: equal shares, told apart only by the stated order (rank, then id).
+    With tie-break ``columns`` (:func:`tie_break_text`) the order is rank, then those, then id:
+    ``note.proportional.tie_at_min_award_ordered`` names them."""
     if not dropped_units:
         return []
     by_weight: dict[int, list[int]] = {}
@@ -83,12 +90,22 @@ def _drop_ties(
         if all(dropped[u] for u in group):
             continue
         ids = [id_at(units[u]) for u in group]
+        dropped_ids = [i for i, u in zip(ids, group, strict=True) if dropped[u]]
         notes.append(
             make_reason(
+                "note.proportional.tie_at_min_award_ordered",
+                count=len(group),
+                ids=ids,
+                dropped_ids=dropped_ids,
+                broken_by="tie_break",
+                columns=columns,
+            )
+            if columns
+            else make_reason(
                 "note.proportional.tie_at_min_award",
                 count=len(group),
                 ids=ids,
-                dropped_ids=[i for i, u in zip(ids, group, strict=True) if dropped[u]],
+                dropped_ids=dropped_ids,
                 broken_by="id",
             )
         )
@@ -338,15 +355,30 @@ def allocate_proportional(
             )
         )
     id_at: Callable[[int], str] = lambda k: apps[positions[k]].id  # noqa: E731
-    notes.extend(_drop_ties(id_at, units, weights, dropped, dropped_units))
+    # The order that told equal shares apart is rank, then the tie-break columns, then id: a
+    # given rank the columns split shows the same number on each (note.given_rank_ordered).
+    columns = tie_break_text(policy)
+    notes.extend(_drop_ties(id_at, units, weights, dropped, dropped_units, columns))
     if remainder_tie:
+        tie_ids = [id_at(units[u]) for u in remainder_tie]
+        got_ids = [id_at(units[u]) for u in remainder_tie if u in remainder_got]
         notes.append(
             make_reason(
+                "note.proportional.remainder_tie_ordered",
+                count=len(remainder_tie),
+                step=step,
+                ids=tie_ids,
+                funded_ids=got_ids,
+                broken_by="tie_break",
+                columns=columns,
+            )
+            if columns
+            else make_reason(
                 "note.proportional.remainder_tie",
                 count=len(remainder_tie),
                 step=step,
-                ids=[id_at(units[u]) for u in remainder_tie],
-                funded_ids=[id_at(units[u]) for u in remainder_tie if u in remainder_got],
+                ids=tie_ids,
+                funded_ids=got_ids,
                 broken_by="id",
             )
         )

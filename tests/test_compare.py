@@ -205,6 +205,11 @@ def test_workbook_read_back(round5: list[Application], tmp_path: Path) -> None:
         assert book[name].freeze_panes == "A2"
     assert book["ranked"].auto_filter.ref == "A1:J6"
     assert book["Forskjeller"].auto_filter.ref == "A1:G5"
+    # Each rule's notes, as sentences with their full stop (as every reason is).
+    notes = [row[1] for row in sheet.iter_rows(values_only=True) if row[0] == "Merknader fra "
+             "regelen proportional"]  # fmt: skip
+    assert notes
+    assert all(isinstance(n, str) and n.endswith(".") for n in notes)
 
 
 def test_the_same_comparison_gives_the_same_bytes(

@@ -166,7 +166,13 @@ def _template(lang: str, key: str) -> str:
 
 
 def _fields(template: str) -> list[tuple[str, str]]:
-    return [(name, spec or "") for _t, name, spec, _c in string.Formatter().parse(template) if name]
+    fields: list[tuple[str, str]] = []
+    for _t, name, spec, _c in string.Formatter().parse(template):
+        if name and "~" in name:  # {low~high:scores}: two numbers
+            fields += [(part, "num") for part in name.split("~")]
+        elif name:
+            fields.append((name, spec or ""))
+    return fields
 
 
 def _profiles(template: str) -> list[dict[str, Any]]:

@@ -33,6 +33,7 @@ from tilskudd.wording import (
     display_order,
     issue_cell,
     municipality_label,
+    note_text,
     places_short,
     rank_text,
     rejected_text,
@@ -494,3 +495,34 @@ def test_a_split_given_rank_is_cut_short_on_screen_like_other_lists(
         assert "S-22" not in text
     # The JSON and the workbooks keep every id: the note itself is not changed.
     assert note.params["order"][0].count(" = ") == 19
+
+
+UNKNOWN_COST_ALL = Reason(
+    code="note.share_of_cost_unknown_all", params={"total": 12, "share": Decimal("0.2")}
+)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        (
+            "en",
+            "None of the 12 applications has a total cost, so the cap of 20% of total cost was "
+            "applied to none of them. If the sheet has the total cost under a heading tilskudd "
+            "does not know, name the column with --columns.",
+        ),
+        (
+            "nb",
+            "Ingen av de 12 søknadene har totalkostnad, så taket på 20\xa0% av totalkostnaden ble "
+            "ikke brukt på noen av dem. Står totalkostnaden i arket under en overskrift tilskudd "
+            "ikke kjenner, navngi kolonnen med --columns.",
+        ),
+    ],
+)
+def test_a_round_note_is_written_as_sentences(lang: str, text: str) -> None:
+    # As the reasons of a decision are: every sentence ends with its full stop, the last too.
+    assert note_text(UNKNOWN_COST_ALL, lang) == text
+    tie = Reason(code="note.tie_at_line", params={"rank": 3, "count": 2, "ids": ["A", "B"]})
+    assert note_text(tie, lang).endswith(("in id order.", "i id-rekkefølge."))
+    # A note that ends with its full stop already gets no second one.
+    assert note_text(Reason(code="ui.check.none"), lang).count(".") == 1

@@ -10,6 +10,9 @@ sentence) is a key in ``locales/<lang>.toml``; adding a language is adding a fil
 - ``{ids:list}``      -> ``A, B og C`` / ``A, B and C``
 - ``{ids:or}``        -> ``A, B eller C`` / ``A, B or C``
 - ``{ids:then}``      -> ``A, så B, så C`` / ``A, then B, then C`` (an order)
+- ``{low~high:scores}`` -> ``poengsum 61,5 til 62,5`` / ``scores 61.5 to 62.5``, or
+  ``poengsum 62`` / ``score 62`` when the two are equal: a range of two parameters, in the
+  words of ``words.score_range`` and ``words.score_one``
 
 A decimal shown without a spec (``{value}`` holding ``Decimal("-1.5")``) gets the language's
 decimal mark, ``-1,5`` in Norwegian, and so do decimals among a list's items.
@@ -195,8 +198,17 @@ class _Formatter(string.Formatter):
     def __init__(self, translator: Translator) -> None:
         self.translator = translator
 
+    def get_field(self, field_name: str, args: Any, kwargs: Any) -> tuple[Any, str]:
+        first, tilde, last = field_name.partition("~")
+        if tilde:  # {low~high:scores}: the two parameters as a pair
+            return (self.get_value(first, args, kwargs), self.get_value(last, args, kwargs)), first
+        value, used = super().get_field(field_name, args, kwargs)
+        return value, str(used)
+
     def format_field(self, value: Any, format_spec: str) -> str:
         lang = self.translator.lang
+        if format_spec == "scores":
+            return _score_range(value, self.translator)
         if isinstance(value, _Missing):
             return "?"
         if isinstance(value, Phrase) and not format_spec:
@@ -215,6 +227,18 @@ class _Formatter(string.Formatter):
         if not format_spec and type(value) is Decimal:
             return _decimal(value, lang)
         return str(super().format_field(value, format_spec))
+
+
+def _score_range(pair: Any, translator: Translator) -> str:
+    """``{low~high:scores}``: a range of scores, or the one score when both ends are equal
+    (a lottery band of width 0 is the score of the line, not "62 to 62")."""
+    low, high = pair
+    if isinstance(low, _Missing) or isinstance(high, _Missing):
+        return "?"
+    num = translator._show("num")
+    if low == high:
+        return translator("words.score_one", score=num(low))
+    return translator("words.score_range", low=num(low), high=num(high))
 
 
 def _decimal(value: Decimal, lang: str) -> str:

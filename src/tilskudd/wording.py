@@ -29,6 +29,7 @@ __all__ = [
     "listed",
     "municipality_label",
     "municipality_name",
+    "note_text",
     "places_short",
     "plural",
     "rank_text",
@@ -67,6 +68,16 @@ def plural(t: Translator, key: str, n: int, /, **params: Any) -> str:
 def reason_text(reason: Reason, lang: str) -> str:
     """One reason (or round note) as a phrase: its code's catalogue text with its params filled."""
     return get(lang).render(reason.code, reason.params)
+
+
+def note_text(note: Reason, lang: str) -> str:
+    """A round note as every output shows it: a sentence (or two), with a capital first letter
+    and a full stop, as the reasons of a decision are (:func:`decision_text`).
+
+    ``4 applications share rank 12 across the funding line (A, B, C and D); they were taken in
+    id order.``
+    """
+    return get(lang).sentence(note.code, note.params)
 
 
 def listed(items: Sequence[str], t: Translator) -> list[str]:

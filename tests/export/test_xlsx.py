@@ -455,6 +455,13 @@ def test_policy_sheet_records_what_reproduces_the_decision(
     assert labels["tilskudd version"][1] == "0.1.0"
     assert labels["Created (ISO 8601)"][1] == "2026-11-28T10:30:00+00:00"
     assert labels["Notes"][1] == "No errors: every application can be allocated."
+    # A round note is a sentence with its full stop, as the reasons are.
+    tie = Reason(code="note.tie_at_line", params={"rank": 2, "count": 2, "ids": ["A", "B"]})
+    noted = result.allocation.model_copy(update={"notes": (tie,)})
+    tied = written(result.model_copy(update={"allocation": noted}), tmp_path, lang="en")
+    assert _label_rows(tied["Policy"])["Notes"][1].endswith(
+        "(A and B); they were taken in id order."
+    )
     problems = [r for r in rows(ws) if r[0] == "Søknader!F9"]
     assert problems == [
         ["Søknader!F9", "error", "the amount is zero; expected an amount above NOK 0"]

@@ -292,6 +292,24 @@ def test_notes_of_the_round_are_listed(
 
 
 @pytest.mark.parametrize(
+    ("lang", "ends"), [("en", "with --columns."), ("nb", "kolonnen med --columns.")]
+)
+def test_notes_under_the_table_are_sentences_with_their_full_stop(
+    round_result: RoundResult, make_result: Callable[..., RoundResult], lang: str, ends: str
+) -> None:
+    entries = list(
+        zip(round_result.applications, round_result.allocation.decisions[:4], strict=True)
+    )
+    note = Reason(
+        code="note.share_of_cost_unknown_all", params={"total": 4, "share": Decimal("0.2")}
+    )
+    tie = Reason(code="note.tie_at_line", params={"rank": 2, "count": 2, "ids": ["A", "B"]})
+    text = " ".join(render(make_result(entries, notes=(note, tie)), lang=lang).split())
+    assert f"{ends} - " in text
+    assert "(A and B); they were taken in id order. " in text or "id-rekkefølge. " in text
+
+
+@pytest.mark.parametrize(
     ("lang", "more", "hint"),
     [("en", "and 30 more", "cut short here"), ("nb", "og 30 til", "forkortet her")],
 )

@@ -14,7 +14,7 @@ from tilskudd.errors import PolicyError
 from tilskudd.models import Allocation, Application, Policy, Quota, Reason, Status
 from tilskudd.rules import allocate
 from tilskudd.rules.lottery import SEED_LIMIT, draw_key, draw_order, new_seed
-from tilskudd.wording import decision_text
+from tilskudd.wording import decision_text, reason_text
 
 from .quota_helpers import placed, quotas
 from .strategies import applications, budgets, check_invariants, policies
@@ -130,6 +130,54 @@ def test_band_around_the_line(make_application: MakeApp) -> None:
         "high": Decimal("4.8"),
     }
     assert lottery_reason(result, "E").code == "reason.lottery.below_band"
+
+
+def test_a_band_of_one_score_reads_as_that_score(line_round: list[Application]) -> None:
+    # lottery_band = 0: the band is the score of the line, not "4 to 4"; the params keep both.
+    result = allocate(line_round, 250, Policy(rule="lottery", seed=1))
+    order = draw_order(1, ["B", "C", "D"])
+    draw = note(result, "note.lottery.draw")
+    assert reason_text(draw, "nb") == (
+        "Loddtrekning med startverdi 1: søknadene i båndet rundt finansieringsgrensen ved "
+        f"poengsum 4 (3; poengsum 4) ble trukket i denne rekkefølgen: {order[0]}, {order[1]} og "
+        f"{order[2]}"
+    )
+    assert reason_text(draw, "en") == (
+        "Lottery with seed 1: the applications in the band around the funding line at score 4 "
+        f"(3; score 4) were drawn in this order: {order[0]}, {order[1]} and {order[2]}"
+    )
+    drawn, not_drawn = (lottery_reason(result, i) for i in order[:2])
+    assert (drawn.params["low"], drawn.params["high"]) == (Decimal(4), Decimal(4))
+    assert reason_text(drawn, "en") == (
+        "Drawn by lot as number 1 of 3 in the lottery band (score 4; seed 1), and funded"
+    )
+    assert reason_text(not_drawn, "nb") == (
+        "Trukket ved loddtrekning som nummer 2 av 3 i loddtrekningsbåndet (poengsum 4; "
+        "startverdi 1), og ikke innvilget"
+    )
+    assert reason_text(lottery_reason(result, "A"), "nb") == (
+        "Poengsummen 5 er over loddtrekningsbåndet (poengsum 4): tatt i rangert rekkefølge, ikke "
+        "med i trekningen"
+    )
+
+
+def test_a_band_of_several_scores_reads_as_a_range(make_application: MakeApp) -> None:
+    scores = {"A": "5.0", "B": "4.6", "C": "4.5", "D": "4.2", "E": "3.9"}
+    apps = [
+        make_application(id=i, requested=100, score=Decimal(s), orgnr=None)
+        for i, s in scores.items()
+    ]
+    result = allocate(apps, 250, Policy(rule="lottery", seed=7, lottery_band="0.3"))
+    draw = reason_text(note(result, "note.lottery.draw"), "nb")
+    assert "ved poengsum 4,5 (3; poengsum 4,2 til 4,8) ble trukket" in draw
+    assert reason_text(lottery_reason(result, "E"), "en") == (
+        "Score 3.9 is below the lottery band (scores 4.2 to 4.8): not in the draw"
+    )
+    first = draw_order(7, ["B", "C", "D"])[0]
+    assert reason_text(lottery_reason(result, first), "nb") == (
+        "Trukket ved loddtrekning som nummer 1 av 3 i loddtrekningsbåndet (poengsum 4,2 til 4,8; "
+        "startverdi 7), og innvilget"
+    )
 
 
 def test_reserve_list_follows_the_draw(line_round: list[Application]) -> None:
@@ -262,11 +310,11 @@ def test_above_the_band_does_not_say_funded_when_it_was_not(make_application: Ma
         ["reason.lottery.above_band", "reason.quota.max_count_reached"],
     )
     assert decision_text(a2, "en").startswith(
-        "Score 8 is above the lottery band (5 to 5): taken in rank order, not drawn. Skipped:"
+        "Score 8 is above the lottery band (score 5): taken in rank order, not drawn. Skipped:"
     )
     assert decision_text(a2, "nb").startswith(
-        "Poengsummen 8 er over loddtrekningsbåndet (5 til 5): tatt i rangert rekkefølge, ikke med "
-        "i trekningen."
+        "Poengsummen 8 er over loddtrekningsbåndet (poengsum 5): tatt i rangert rekkefølge, "
+        "ikke med i trekningen."
     )
 
 

@@ -211,6 +211,111 @@ def test_per_applicant_max_caps_the_claim(make_application: MakeApp) -> None:
     assert "has already been awarded" not in text
 
 
+ORG = "974760673"
+TIED_CAP = "reason.cap.per_applicant_claim_tied"
+TIED_NONE = "reason.ineligible.per_applicant_claim_tied"
+
+
+def _org_round(
+    make_application: MakeApp, rows: list[tuple[str, str | None, int]]
+) -> list[Application]:
+    """Applications of 100 000 kr: (id, orgnr, score), in reverse (the order must not matter)."""
+    return [
+        make_application(id=i, orgnr=org, requested=100_000, score=Decimal(s))
+        for i, org, s in reversed(rows)
+    ]
+
+
+def test_claims_in_a_tie_cut_by_per_applicant_max_are_told_as_a_tie(
+    make_application: MakeApp,
+) -> None:
+    # A1, A2 and A3, one organisation, share rank 1; the maximum covers one and a half claims.
+    # Only the ids put A1's claim first: A2's is cut to 50 000 and A3's to nothing, and their
+    # reasons must not say that A1 was ranked above them.
+    apps = _org_round(
+        make_application, [("A1", ORG, 5), ("A2", ORG, 5), ("A3", ORG, 5), ("B", None, 4)]
+    )
+    result = allocate(apps, 1_000_000, Policy(rule="proportional", per_applicant_max=150_000))
+    by_id = result.by_id()
+    assert [(d.application_id, d.eligible_amount) for d in result.decisions] == [
+        ("A1", 100_000),
+        ("A2", 50_000),
+        ("A3", 0),
+        ("B", 100_000),
+    ]
+    a2, a3 = by_id["A2"].reasons[0], by_id["A3"].reasons[0]
+    assert (a2.code, a2.params["already"], a2.params["tied_ids"]) == (TIED_CAP, 100_000, ["A1"])
+    assert (a3.code, a3.params["already"], a3.params["tied_ids"]) == (
+        TIED_NONE,
+        150_000,
+        ["A1", "A2"],
+    )
+    assert reason_text(a2, "en") == (
+        "Organisation 974760673 may receive at most NOK\xa0150,000 in all, and its awards in "
+        "earlier rounds and the claims of its applications ranked above this one and of A1, "
+        "which share its rank and were counted first only by their ids (eligible amounts, "
+        "counted before the shares are worked out), come to NOK\xa0100,000: claim capped at "
+        "NOK\xa050,000"
+    )
+    assert reason_text(a3, "nb") == (
+        "Organisasjon 974760673 kan få høyst 150\xa0000\xa0kr til sammen, og tildelingene dens i "
+        "tidligere runder og kravene fra søknadene dens som er rangert over denne og fra A1 og "
+        "A2, som deler plass med denne og ble regnet med først bare på grunn av "
+        "søknadsnummeret (de tilskuddsberettigede beløpene, regnet med før andelene beregnes), "
+        "utgjør 150\xa0000\xa0kr; de 0\xa0kr som er igjen, er for lite til å innvilge"
+    )
+    (note,) = [n for n in result.notes if n.code == "note.proportional.tie_per_applicant"]
+    assert note.params == {
+        "rank": 1,
+        "count": 3,
+        "ids": ["A1", "A2", "A3"],
+        "orgnr": ORG,
+        "max": 150_000,
+        "cut_ids": ["A2", "A3"],
+        "broken_by": "id",
+    }
+    assert reason_text(note, "en") == (
+        "3 applications from organisation 974760673 share rank 1 (A1, A2 and A3), and its "
+        "maximum of NOK\xa0150,000 in all did not cover all their claims (eligible amounts, "
+        "counted before the shares are worked out); the claims were counted in id order, so "
+        "the maximum cut the claim of A2 and A3"
+    )
+    assert reason_text(note, "nb") == (
+        "3 søknader fra organisasjon 974760673 deler plass 1 (A1, A2 og A3), og maksimumet på "
+        "150\xa0000\xa0kr i alt dekket ikke alle kravene deres (de tilskuddsberettigede "
+        "beløpene, regnet med før andelene beregnes); kravene ble regnet med i id-rekkefølge, "
+        "så maksimumet begrenset kravet fra A2 og A3"
+    )
+
+
+def test_claims_cut_after_a_claim_ranked_above_are_not_a_tie(make_application: MakeApp) -> None:
+    # A0 (rank 1) and A1 (rank 2, tied with A2) claim all of the 150 000; A2 is cut. A1 is
+    # counted first only by its id, so A2's reason names it; A0 was ranked above.
+    apps = _org_round(
+        make_application, [("A0", ORG, 9), ("A1", ORG, 5), ("A2", ORG, 5), ("B", None, 4)]
+    )
+    policy = Policy(rule="proportional", per_applicant_max=200_000, min_award=60_000)
+    result = allocate(apps, 1_000_000, policy)
+    a2 = result.by_id()["A2"].reasons[0]
+    assert (a2.code, a2.params["tied_ids"], a2.params["left"]) == (TIED_NONE, ["A1"], 0)
+    (note,) = [n for n in result.notes if n.code == "note.proportional.tie_per_applicant"]
+    assert (note.params["rank"], note.params["cut_ids"]) == (2, ["A2"])
+    # The room used up by a claim ranked above: the order inside the tie changed nothing.
+    used_up = allocate(apps, 1_000_000, Policy(rule="proportional", per_applicant_max=100_000))
+    by_id = used_up.by_id()
+    assert [by_id[i].reasons[0].code for i in ("A1", "A2")] == [
+        "reason.ineligible.per_applicant_claim",
+        "reason.ineligible.per_applicant_claim",
+    ]
+    assert "ranked above this one" in reason_text(by_id["A2"].reasons[0], "en")
+    assert not [n for n in used_up.notes if n.code == "note.proportional.tie_per_applicant"]
+    # Without a tie (A2 scored lower) the plain reason says it: A1 was ranked above.
+    apart = _org_round(make_application, [("A1", ORG, 5), ("A2", ORG, 4)])
+    plain = allocate(apart, 1_000_000, Policy(rule="proportional", per_applicant_max=150_000))
+    assert plain.by_id()["A2"].reasons[0].code == "reason.cap.per_applicant_claim"
+    assert not [n for n in plain.notes if n.code == "note.proportional.tie_per_applicant"]
+
+
 def test_min_score_and_required_scores(make_application: MakeApp) -> None:
     apps = [
         make_application(id="A", requested=100, score=Decimal(2)),
@@ -274,6 +379,34 @@ def test_proportional_properties(data: st.DataObject) -> None:
                 if scores[a.application_id] > scores[b.application_id]:  # type: ignore[operator]
                     ea, eb = a.eligible_amount or 0, b.eligible_amount or 0
                     assert (a.amount + step) * eb >= (b.amount - step) * ea
+
+    # A claim cut by per_applicant_max names the claims of its tie counted before it (same
+    # organisation, same rank, earlier by id, a claim above 0), and only then says so; each
+    # tie with such a cut has one note naming them.
+    orgnr = {a.id: a.orgnr for a in apps}
+    cut_in_ties: dict[tuple[int | None, str | None], list[str]] = {}
+    for at, d in enumerate(result.decisions):
+        (cut,) = [r for r in d.reasons if "per_applicant_claim" in r.code] or [None]
+        if cut is None:
+            continue
+        peers = [
+            e.application_id
+            for e in result.decisions[:at]
+            if e.rank == d.rank
+            and e.tied
+            and orgnr[e.application_id] == orgnr[d.application_id]
+            and e.eligible_amount
+        ]
+        assert cut.code.endswith("_tied") == bool(peers)
+        assert cut.params.get("tied_ids", []) == peers
+        if peers:
+            cut_in_ties.setdefault((d.rank, orgnr[d.application_id]), []).append(d.application_id)
+    noted = {
+        (n.params["rank"], n.params["orgnr"]): n.params["cut_ids"]
+        for n in result.notes
+        if n.code == "note.proportional.tie_per_applicant"
+    }
+    assert noted == cut_in_ties
 
     shuffled = data.draw(st.permutations(apps))
     assert allocate_proportional(shuffled, budget, policy) == result

@@ -13,6 +13,7 @@ from tilskudd.errors import PolicyError
 from tilskudd.models import Allocation, Application, Decision, Policy, Status
 from tilskudd.rules import allocate
 from tilskudd.rules.ranked import allocate_ranked
+from tilskudd.wording import note_text
 
 from .strategies import applications, budgets, check_invariants, policies
 
@@ -20,7 +21,12 @@ MakeApp = Callable[..., Application]
 
 BUDGET_EXHAUSTED = "reason.budget.exhausted"
 LINE_STOPPED = "reason.line.stopped"
-TIE_NOTES = {"note.tie_at_line", "note.tie_per_applicant", "note.tie_at_reserve"}
+TIE_NOTES = {
+    "note.tie_at_line",
+    "note.tie_at_line_not_by_order",
+    "note.tie_per_applicant",
+    "note.tie_at_reserve",
+}
 
 
 @pytest.fixture
@@ -213,6 +219,44 @@ def test_tie_straddling_the_line_is_reported(round5: list[Application]) -> None:
         "funded_ids": ["S2"],
         "broken_by": "id",
     }
+
+
+def test_tie_at_the_line_that_the_order_did_not_decide_says_so(make_application: MakeApp) -> None:
+    # A (100) and B (300) share rank 1 with 250 to share: A is funded, B is not, and B would not
+    # have fitted even if taken first. The id order decided nothing, and the note must not say
+    # that it did.
+    apps = [
+        make_application(id=i, requested=r, score=Decimal(5), orgnr=None)
+        for i, r in (("B", 300), ("A", 100))
+    ]
+    result = allocate(apps, 250, Policy())
+    assert [(d.application_id, d.amount) for d in result.decisions] == [("A", 100), ("B", 0)]
+    (note,) = result.notes
+    assert (note.code, dict(note.params)) == (
+        "note.tie_at_line_not_by_order",
+        {
+            "rank": 1,
+            "count": 2,
+            "ids": ["A", "B"],
+            "funded_ids": ["A"],
+            "unfunded_ids": ["B"],
+            "remaining": 250,
+        },
+    )
+    assert note_text(note, "en") == (
+        "2 applications share rank 1 across the funding line (A and B); the order among them "
+        "did not decide: NOK\xa0250 was left when their turn came, and B would not have fitted "
+        "even if taken first."
+    )
+    assert note_text(note, "nb") == (
+        "2 søknader deler plass 1 ved finansieringsgrensen (A og B); rekkefølgen mellom dem "
+        "avgjorde ikke: det var 250\xa0kr igjen da det ble deres tur, og B ville ikke fått plass "
+        "selv om de var tatt først."
+    )
+    # With 300 to share B would have fitted first: the id order decided, and the note says so.
+    decided = allocate(apps, 300, Policy())
+    assert [n.code for n in decided.notes] == ["note.tie_at_line"]
+    assert note_text(decided.notes[0], "en").endswith("they were taken in id order.")
 
 
 def test_stop_line_falls_between_ranks_not_inside_a_tie(make_application: MakeApp) -> None:
@@ -479,6 +523,21 @@ def test_ranked_properties(data: st.DataObject) -> None:
             for d in cut:
                 assert any(r.code.endswith(".per_applicant") for r in d.reasons)
                 assert d.amount < by_app[d.application_id].requested
+        elif note.code.startswith("note.tie_at_line"):
+            # Which members were left out, and whether the id order could have changed that:
+            # not when each needed more than what was left before the tie.
+            assert len(tied) >= 2
+            funded_before = sum(d.amount for d in decisions[: decisions.index(tied[0])])
+            left = budget - funded_before
+            out = [d for d in tied if d.eligible_amount and d.amount == 0]
+            by_order = any((d.eligible_amount or 0) <= left for d in out)
+            plain = policy.per_applicant_max is None and not policy.quotas
+            if note.code == "note.tie_at_line_not_by_order":
+                assert not by_order
+                assert note.params["remaining"] == left
+                assert note.params["unfunded_ids"] == [d.application_id for d in out]
+            elif plain and policy.at_line != "partial":
+                assert by_order
         elif note.code == "note.tie_at_reserve":
             # Some of the tie on the reserve list, some left off it.
             assert len(tied) >= 2

@@ -25,7 +25,7 @@ from tilskudd.compare import FIGURES, Comparison, RuleFigures
 from tilskudd.export._sheetml import CellValue, Sheet, Style, Workbook
 from tilskudd.export.atomic import atomic_path
 from tilskudd.i18n import get
-from tilskudd.wording import column_header, decision_text, reason_text, status_text
+from tilskudd.wording import column_header, decision_text, note_text, status_text
 
 __all__ = ["write"]
 
@@ -62,7 +62,7 @@ def _comparison_sheet(book: Workbook, comparison: Comparison, lang: str) -> None
     sheet.append([t("compare.spread_note")])
     for f in comparison.figures:
         for note in f.allocation.notes:
-            sheet.append([t("compare.notes", rule=f.rule), reason_text(note, lang)])
+            sheet.append([t("compare.notes", rule=f.rule), note_text(note, lang)])
 
 
 def _differences_sheet(book: Workbook, comparison: Comparison, lang: str) -> None:

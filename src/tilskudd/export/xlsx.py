@@ -62,7 +62,7 @@ from tilskudd.wording import (
     issue_cell,
     issue_text,
     municipality_label,
-    reason_text,
+    note_text,
     rejected_text,
     status_text,
     summary_sentence,
@@ -421,7 +421,7 @@ def _write_basis(book: Workbook, result: RoundResult, lang: str) -> None:
         explanation = t(f"ui.policy.{name}") if t.has(f"ui.policy.{name}") else ""
         sheet.append([name, value, explanation], (Style.DEFAULT, style))
     for note in allocation.notes:
-        sheet.append([t("ui.basis.notes"), reason_text(note, lang)])
+        sheet.append([t("ui.basis.notes"), note_text(note, lang)])
     source = result.source
     if source is not None:
         sheet.append([t("ui.basis.file"), source.file])

@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from tilskudd.i18n import Translator, format_number, get
+from tilskudd.i18n import Translator, as_sentence, format_number, get
 from tilskudd.models import Decision, Reason, RejectedRow, RoundResult, Status
 from tilskudd.money import format_amount
 from tilskudd.render.text import grid, lead_widths, wrap
@@ -30,10 +30,10 @@ from tilskudd.wording import (
     column_header,
     decision_text,
     display_order,
+    note_text,
     places_short,
     plural,
     rank_text,
-    reason_text,
     rejected_text,
     shortened,
     status_text,
@@ -318,7 +318,7 @@ def note_texts(notes: Sequence[Reason], t: Translator) -> list[str]:
     """A round's notes as the terminal shows them: long lists of applications cut short
     (:func:`~tilskudd.wording.shortened`), and then a line saying so if any was."""
     short = [shortened(note, t) for note in notes]
-    texts = [reason_text(note, t.lang) for note in short]
+    texts = [note_text(note, t.lang) for note in short]
     if any(a is not b for a, b in zip(short, notes, strict=True)):
         texts.append(t("ui.notes_shortened"))
     return texts
@@ -329,9 +329,9 @@ def _print_notes(console: Console, result: RoundResult, t: Translator) -> None:
     tied = next((d for d in result.allocation.decisions if d.tied and d.rank is not None), None)
     if tied is not None:
         # The legend shows the mark on a rank of this round (it read "12=" in every round).
-        notes.append(t("ui.tie_legend", mark=f"{tied.rank}{TIE_MARK}"))
+        notes.append(as_sentence(t("ui.tie_legend", mark=f"{tied.rank}{TIE_MARK}")))
     if any(d.override for d in result.allocation.decisions):
-        notes.append(t("ui.override_legend", mark=OVERRIDE_MARK))
+        notes.append(as_sentence(t("ui.override_legend", mark=OVERRIDE_MARK)))
     if not notes:
         return
     console.print(Text(t("ui.notes"), style="bold"))

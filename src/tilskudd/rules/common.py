@@ -1034,7 +1034,13 @@ class ApplicantTotals:
         return self.limit_org(application.orgnr, amount)
 
     def limit_org(
-        self, org: str | None, amount: int, *, claim: bool = False, less: int = 0
+        self,
+        org: str | None,
+        amount: int,
+        *,
+        claim: bool = False,
+        less: int = 0,
+        already: int | None = None,
     ) -> tuple[int, Reason | None]:
         """:meth:`limit` for an organisation number (``None``: not grouped).
 
@@ -1043,11 +1049,14 @@ class ApplicantTotals:
         (``reason.cap.per_applicant_claim``, ``reason.ineligible.per_applicant_claim``).
         ``less``: as if the organisation had been given that much less so far (what it would
         have had left without the awards to applications tied with this one).
+        ``already``: what the organisation counts so far, when the caller keeps that itself
+        (instead of :attr:`used`; ``less`` is then not used).
         """
         suffix = "_claim" if claim else ""
         if self.max is None or org is None:
             return amount, None
-        already = self.used.get(org, 0) - less
+        if already is None:
+            already = self.used.get(org, 0) - less
         room = max(self.max - already, 0)
         left = floor_to(room, self.round_to)
         if amount <= left:

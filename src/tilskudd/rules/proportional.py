@@ -3,7 +3,11 @@
 Let ``e_i`` be application i's eligible amount (the request after every cap; with
 ``per_applicant_max``, an organisation's applications are capped in rank order so that their
 eligible amounts sum to at most the maximum — a claim capped like a single application's) and
-``w_i`` its weight: ``e_i``, or ``e_i × score_i`` with ``policy.weight = "score"``. The award is
+``w_i`` its weight: ``e_i``, or ``e_i × score_i`` with ``policy.weight = "score"``. Claims of
+one organisation that share a rank are counted in id order; when the maximum cut one after
+another of them was counted first, its reason names those (``reason.cap.per_applicant_claim_tied``,
+``reason.ineligible.per_applicant_claim_tied``) and the round's notes say which were cut by the id
+order (``note.proportional.tie_per_applicant``). The award is
 
     a_i = min(f × w_i, e_i),   f the largest number with  Σ a_i <= budget
 
@@ -39,6 +43,7 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from itertools import compress, repeat
 from operator import floordiv, mod, mul
+from typing import cast
 
 from tilskudd.models import Allocation, Application, Policy, Reason, Status
 from tilskudd.rules.common import (
@@ -112,6 +117,48 @@ def _drop_ties(
     return notes
 
 
+def _tied_claim(
+    reason: Reason | None,
+    k: int,
+    last: int,
+    org: str,
+    ranks: Sequence[int | None],
+    previous: Sequence[int],
+    claims: Sequence[int],
+    tie_cuts: dict[tuple[int, str], tuple[list[int], list[int]]],
+    id_at: Callable[[int], str],
+) -> Reason:
+    """The reason for a claim at ``k`` that ``per_applicant_max`` cut after ``last``, a claim of
+    the same organisation in the same tie, was counted first only by its id (rare).
+
+    ``reason`` (from :meth:`~tilskudd.rules.common.ApplicantTotals.limit_org`) says the claims
+    counted were those ranked above; the ``_tied`` form names the tie's claims counted before
+    this one. Without them it would always have got more: each was at least ``min_award`` and
+    on the ``round_to`` grid, out of the room it would have had. Records ``k`` in ``tie_cuts``
+    for the round's note. The tie's applications of the organisation are found without looking
+    at the others (a tie can hold thousands): those before its first cut all claimed, and are
+    the chain of its claims back from ``last`` (``previous``; ties are consecutive, from their
+    competition rank - 1); every one after it is cut too (at most one ``round_to`` step, or
+    less than ``min_award``, was left), and comes here.
+    """
+    assert reason is not None  # limit_org cut the claim
+    rank = cast(int, ranks[k])
+    seen = tie_cuts.get((rank, org))
+    if seen is None:
+        first: list[int] = []
+        j = last
+        while rank <= j + 1 and j < len(ranks):
+            first.append(j)
+            j = previous[j]
+        first.reverse()
+        seen = tie_cuts[rank, org] = (first, [])
+    group, cut = seen
+    tied_ids = [id_at(j) for j in group if claims[j]]
+    group.append(k)
+    cut.append(k)
+    return make_reason(f"{reason.code}_tied", **reason.params, tied_ids=tied_ids)
+
+
 @gc_paused
 def allocate_proportional(
     applications: Sequence[Application],
@@ -139,7 +186,6 @@ def allocate_proportional(
     step = policy.round_to
     per_applicant = policy.per_applicant_max is not None
     per_applicant_max = policy.per_applicant_max or 0
-    used = totals.used
 
     # Eligibility in the applications' own order, then plain lists by position (see
     # tilskudd.rules.ranked.fund for why).
@@ -152,8 +198,27 @@ def allocate_proportional(
     outcome: list[Reason | None] = [None] * n  # the reason that says how it went, by position
     before: dict[int, list[Reason]] = {}  # the few others, between the caps and the outcome
     orgs: list[str | None] = []
+    # per_applicant_max counts claims: each organisation's claims are a chain by position.
+    # latest[org] is the position of its latest claim above 0 (or of its awards in earlier
+    # rounds: a slot after n); claimed[j] what it had claimed up to and including j, previous[j]
+    # the claim before j. Where none: the last slot, claimed 0. The chain costs the loop no more
+    # than a running total per organisation did, and tells which claims of a tie came first.
+    latest: dict[str, int] = {}
+    claimed: list[int] = []
+    previous: list[int] = []
+    # (rank, organisation) -> its applications in that tie so far, and those the maximum cut
+    # after a claim of another of them was counted first only by its id (see _tied_claim).
+    tie_cuts: dict[tuple[int, str], tuple[list[int], list[int]]] = {}
+    ids_in = found.ids
+    id_at: Callable[[int], str] = lambda k: ids_in[positions[k]]  # noqa: E731
+    none_yet = n
     if per_applicant:
         orgs = [orgs_in[i] for i in positions]
+        prior = list((prior_by_orgnr or {}).items())
+        claimed = [0] * n + [amount for _, amount in prior] + [0]
+        latest = {org: n + at for at, (org, _) in enumerate(prior)}
+        none_yet = len(claimed) - 1
+        previous = [none_yet] * n
     scores: list[Decimal | None] = []
     scale = 0
     if by_score:
@@ -174,21 +239,34 @@ def allocate_proportional(
             if org is not None:
                 # per_applicant_max caps the claim: what is eligible counts against the
                 # organisation, in rank order.
-                already = used.get(org, 0)
+                last = latest.get(org, none_yet)
+                already = claimed[last]
                 if eligible <= per_applicant_max - already:
                     # Fast path: on the round_to grid and under what is left, so the maximum
                     # does not bind (what limit_org would find) and the claim is simply counted.
-                    used[org] = already + eligible
+                    claimed[k] = already + eligible
+                    previous[k] = last
+                    latest[org] = k
                 else:
                     # Not "already awarded": what counts is what the organisation's
                     # applications ranked above claim, before the shares are worked out.
-                    eligible, org_reason = totals.limit_org(org, eligible, claim=True)
-                    totals.add_org(org, eligible)
-                    if org_reason is not None:
-                        before.setdefault(k, []).append(org_reason)
+                    # (limit_org always cuts here, so org_reason is never None.)
+                    eligible, org_reason = totals.limit_org(
+                        org, eligible, claim=True, already=already
+                    )
                     eligibles[k] = eligible
+                    # The latest claim is of its tie: at or after the tie's first position, its
+                    # competition rank - 1 (read at k, not at the latest claim: no cache miss).
+                    if tied[k] and ranks[k] <= last + 1 and last < n:  # type: ignore[operator]
+                        org_reason = _tied_claim(
+                            org_reason, k, last, org, ranks, previous, eligibles, tie_cuts, id_at
+                        )
+                    before.setdefault(k, []).append(org_reason)  # type: ignore[arg-type]
                     if eligible == 0:
                         continue
+                    claimed[k] = already + eligible
+                    previous[k] = last
+                    latest[org] = k
         if by_score:
             score = scores[k]
             assert score is not None
@@ -354,7 +432,19 @@ def allocate_proportional(
                 remaining=budget,
             )
         )
-    id_at: Callable[[int], str] = lambda k: apps[positions[k]].id  # noqa: E731
+    for (rank, org), (group, cut_positions) in tie_cuts.items():
+        notes.append(
+            make_reason(
+                "note.proportional.tie_per_applicant",
+                rank=rank,
+                count=len(group),
+                ids=[id_at(j) for j in group],
+                orgnr=org,
+                max=per_applicant_max,
+                cut_ids=[id_at(k) for k in cut_positions],
+                broken_by="id",
+            )
+        )
     # The order that told equal shares apart is rank, then the tie-break columns, then id: a
     # given rank the columns split shows the same number on each (note.given_rank_ordered).
     columns = tie_break_text(policy)

@@ -24,7 +24,10 @@ on it.
 
 Guarantee (``skip``): an eligible application is left unfunded only if the budget left when its
 turn came, which is the budget minus what better-ranked applications received, was less than it
-needed. Ties across the line are reported as ``note.tie_at_line``, and so is a tie of which one
+needed. Ties across the line are reported as ``note.tie_at_line`` (or, under ``skip`` and ``stop``
+without ``per_applicant_max`` or quotas, as ``note.tie_at_line_not_by_order`` when the id order
+decided nothing: each one left out needed more than was left when the tie's turn came), and so
+is a tie of which one
 was skipped for a quota's maximum that it would have fitted under without the award to another
 of the tie (:meth:`~tilskudd.rules.quotas.QuotaBook.split_by_id`; not when that one was funded
 first for a minimum the skipped one could not serve: the minimum decided, not the id). A tie of
@@ -41,7 +44,7 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import cast
 
 from tilskudd.models import Allocation, Application, Decision, Policy, Reason, Status
@@ -329,7 +332,15 @@ def fund(
         return decisions[k].application_id
 
     notes = given_rank_notes(ranks, labels, id_at, policy)
-    notes += tie_notes_by_position(id_at, ranks, tied, outcomes)
+    tie_notes = tie_notes_by_position(id_at, ranks, tied, outcomes)
+    if tie_notes and quotas is None and not per_applicant and line_between_ranks:
+        # Each member of such a tie was tried with what the budget had left after it and the
+        # members before it, and amounts do not depend on the order: see _order_decided.
+        tie_notes = [
+            _order_decided(note, ranks, eligibles, amounts, outcomes, outcome, at_line, id_at)
+            for note in tie_notes
+        ]
+    notes += tie_notes
     if cut_tie:
         # The waiting list is in rank order: the tie is the run around the list's end.
         rank = ranks[waiting[reserve]]
@@ -365,6 +376,52 @@ def fund(
             )
         )
     return decisions, relabel_notes(notes, labels)
+
+
+def _order_decided(
+    note: Reason,
+    ranks: Sequence[int | None],
+    eligibles: Sequence[int],
+    amounts: Sequence[int],
+    outcomes: Sequence[Outcome | None],
+    outcome: Sequence[Reason | None],
+    at_line: str,
+    id_at: Callable[[int], str],
+) -> Reason:
+    """``note`` (a ``note.tie_at_line``), or ``note.tie_at_line_not_by_order`` when the id
+    order within the tie decided nothing: each member left out needed more than the budget had
+    left when the tie's turn came, so it would not have fitted even if taken first, and those
+    funded fitted together whatever their order.
+
+    Exact under ``skip``, and under ``stop`` with the line drawn between ranks (every member of
+    the tie is tried), when no ``per_applicant_max`` or quota makes an amount depend on what
+    another member got; the caller checks that. Looks only at the tie: what was left when its
+    turn came is what the first member left out was told was left (``reason.budget.exhausted``)
+    and what the members before it were given.
+    """
+    if at_line not in ("skip", "stop"):  # "partial": the order decided who got the rest
+        return note
+    rank = cast(int, note.params["rank"])
+    start = bisect_left(cast(Sequence[int], ranks), rank)
+    end = _tie_end(ranks, start, True)
+    unfunded = [k for k in range(start, end) if outcomes[k] == "unfunded"]
+    if not unfunded:
+        return note
+    told = outcome[unfunded[0]]
+    if told is None or told.code != "reason.budget.exhausted":
+        return note
+    left = cast(int, told.params["remaining"]) + sum(amounts[start : unfunded[0]])
+    if any(eligibles[k] <= left for k in unfunded):
+        return note
+    return make_reason(
+        "note.tie_at_line_not_by_order",
+        rank=rank,
+        count=note.params["count"],
+        ids=note.params["ids"],
+        funded_ids=note.params["funded_ids"],
+        unfunded_ids=[id_at(k) for k in unfunded],
+        remaining=left,
+    )
 
 
 def _tie_start(ranks: Sequence[int | None], k: int, in_rank_order: bool) -> int:

@@ -229,3 +229,17 @@ def test_the_rounds_decision_date_is_recorded_where_the_programme_gives_it(
     assert _validator().is_valid(data)
     (tmp_path / "without").mkdir()
     assert _written(small_round(), tmp_path / "without")["decision_date"] is None
+
+
+def test_write_takes_a_path_as_text_as_well(
+    small_round: Callable[..., RoundResult], tmp_path: Path
+) -> None:
+    # A library user writes write(result, "tildeling.xlsx"), as in every other Python library
+    # that writes files; it was an AttributeError ('str' object has no attribute 'suffix').
+    for name in ("result.json", "result.xlsx", "result.csv"):
+        target = str(tmp_path / name)
+        assert write(small_round(), target) == name.split(".")[1]
+        assert Path(target).stat().st_size > 0
+    # The inputs too: never written over, whichever way they are named.
+    with pytest.raises(Exception, match="input file"):
+        write(small_round(), target, force=True, inputs=[target])

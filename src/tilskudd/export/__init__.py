@@ -7,6 +7,7 @@ file is only replaced when the caller allows it (see :func:`check_output_path`).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from importlib import import_module
 from pathlib import Path
@@ -66,20 +67,22 @@ def check_output_path(path: Path, *, inputs: Iterable[Path] = (), force: bool = 
 
 def write(
     result: RoundResult,
-    path: Path,
+    path: str | os.PathLike[str],
     *,
     format: str | None = None,
     lang: str = "en",
     force: bool = False,
-    inputs: Iterable[Path] = (),
+    inputs: Iterable[str | os.PathLike[str]] = (),
     **options: object,
 ) -> str:
-    """Write ``result`` to ``path`` in the format its extension (or ``format``) names.
+    """Write ``result`` to ``path`` (a path or its text) in the format its extension (or
+    ``format``) names.
 
     Returns the format used.
     """
+    path = Path(path)
     name = format_for(path, format)
-    check_output_path(path, inputs=inputs, force=force)
+    check_output_path(path, inputs=[Path(source) for source in inputs], force=force)
     module = import_module(FORMATS[name][0])
     writer: Writer = module.write
     writer(result, path, lang=lang, **options)

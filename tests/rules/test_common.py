@@ -256,7 +256,7 @@ def test_applicant_totals_say_what_is_really_left_below_one_step(make_applicatio
     assert reason is not None
     assert reason.code == "reason.ineligible.per_applicant"
     assert reason.params["left"] == 500
-    assert "the NOK\xa0500 left is too little to fund" in reason_text(reason, "en")
+    assert "NOK\xa0500 is left, too little for a grant" in reason_text(reason, "en")
 
 
 # --- rank order ---------------------------------------------------------------------------------

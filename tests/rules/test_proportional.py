@@ -262,7 +262,7 @@ def test_claims_in_a_tie_cut_by_per_applicant_max_are_told_as_a_tie(
         "tidligere runder og kravene fra søknadene dens som er rangert over denne og fra A1 og "
         "A2, som deler plass med denne og ble regnet med først bare på grunn av "
         "søknadsnummeret (de tilskuddsberettigede beløpene, regnet med før andelene beregnes), "
-        "utgjør 150\xa0000\xa0kr; de 0\xa0kr som er igjen, er for lite til å innvilge"
+        "utgjør 150\xa0000\xa0kr; igjen er 0\xa0kr, for lite til et tilskudd"
     )
     (note,) = [n for n in result.notes if n.code == "note.proportional.tie_per_applicant"]
     assert note.params == {

@@ -45,6 +45,7 @@ NBSP, THIN, NNBSP = "\u00a0", "\u2009", "\u202f"
         ("kr 1\u2019250\u2019000.-", 1_250_000),
         ("kr 190 000,\u2013", 190_000),  # the en dash Word puts in for "-"
         ("1.000.000,\u2014 kr", 1_000_000),
+        ("2,5 m.", 2_500_000),  # a one-letter unit with a full stop after it
         ("1.300,- KR", 1_300),  # ",-" says whole kroner whatever the case of the currency
         ("1,500 mill.", 1_500_000),  # a multiplier: the comma is a decimal mark, not ambiguous
         (3_300_000.0, 3_300_000),
@@ -97,6 +98,8 @@ def test_parse_amount_accepts_what_people_type(text: object, expected: int) -> N
         ("1.23.456,7", "not thousands"),
         ("1.234,5,6", "not a number"),
         ("1234.567.890", "not thousands"),
+        ("1.23.456", "not thousands"),  # a middle group of two digits, one kind of separator
+        ("1,23,456", "not thousands"),
         ("100,55", "whole number of kroner"),  # two decimals are øre, not a fraction of one
         ("", "empty"),
         (None, "empty"),

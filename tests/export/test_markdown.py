@@ -164,3 +164,42 @@ def test_a_round_with_a_decision_date_is_published_as_decided_that_day(
     # Without one, as before: the day it was made.
     assert "Vedtatt" not in render(small_round(), lang="nb")
     assert "Publisert" in html.render(small_round(), lang="nb")
+
+
+def test_the_published_documents_say_how_ties_were_decided(
+    small_round: Callable[..., RoundResult], tmp_path: Path
+) -> None:
+    # A citizen reading the award list is owed the round's notes (a tie across the funding line
+    # taken in id order, a lottery's draw), not the officer's ones about the input.
+    from decimal import Decimal
+
+    from tilskudd.export import html, pdf
+    from tilskudd.models import Reason
+
+    tie = Reason(code="note.tie_at_line", params={"rank": 3, "count": 2, "ids": ["S-003", "S-005"]})
+    officer = Reason(
+        code="note.share_of_cost_unknown_all", params={"total": 6, "share": Decimal("0.2")}
+    )
+    base = small_round()
+    result = base.model_copy(
+        update={"allocation": base.allocation.model_copy(update={"notes": (tie, officer)})}
+    )
+    said = "2 søknader deler plass 3 ved finansieringsgrensen (S-003 og S-005)"
+    text = render(result, lang="nb")
+    assert "\n## Merknader\n" in text
+    assert f"\n- {said}" in text
+    assert "--columns" not in text
+    page = html.render(result, lang="nb")
+    assert '<h2 id="notes-h">Merknader</h2>' in page
+    assert f"<li>{said}" in page
+    assert "--columns" not in page
+    path = tmp_path / "tildeling.pdf"
+    pdf.write(result, path, lang="nb")
+    import pypdf
+
+    extracted = " ".join(p.extract_text() for p in pypdf.PdfReader(path).pages)
+    assert said in " ".join(extracted.replace("\u00a0", " ").split())
+    # A round without notes has no such section.
+    bare = base.model_copy(update={"allocation": base.allocation.model_copy(update={"notes": ()})})
+    assert "Merknader" not in render(bare, lang="nb")
+    assert 'id="notes"' not in html.render(bare, lang="nb")

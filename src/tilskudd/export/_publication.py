@@ -19,7 +19,14 @@ from tilskudd.i18n import format_date, get
 from tilskudd.models import Application, RoundResult, Status
 from tilskudd.money import format_amount
 from tilskudd.summary import RoundSummary, summarise
-from tilskudd.wording import column_header, county_name, municipality_name, summary_sentence
+from tilskudd.wording import (
+    column_header,
+    county_name,
+    municipality_name,
+    note_text,
+    shortened,
+    summary_sentence,
+)
 
 __all__ = [
     "SHARED_MARK",
@@ -129,6 +136,9 @@ class Publication:
     decided: str | None = None
     """The date of the round's decision, where the programme gives it (``12. juni 2009``)."""
     decided_iso: str | None = None
+    notes: tuple[str, ...] = ()
+    """The round's notes as sentences (:func:`public_notes`): how ties, a lottery or the
+    shares were decided, which a published list owes its readers."""
 
     def dated(self) -> tuple[str, str, str]:
         """The masthead's date line as (key, date, ISO date): the decision's date where the
@@ -290,5 +300,22 @@ def build(result: RoundResult, lang: str) -> Publication:
         source_file=result.source.file if result.source else None,
         source_sha256=result.source.sha256 if result.source else None,
         decided=format_date(result.decision_date, lang) if result.decision_date else None,
+        notes=public_notes(result, lang),
         decided_iso=result.decision_date.isoformat() if result.decision_date else None,
+    )
+
+
+OFFICER_NOTES = ("note.share_of_cost_unknown",)
+"""Notes for the officer, not the public: about the input (a total cost column tilskudd did not
+find), with advice on the command line. Left out of the published documents."""
+
+
+def public_notes(result: RoundResult, lang: str) -> tuple[str, ...]:
+    """The round's notes for a published list: each as sentences, long lists of applications cut
+    short, the officer's notes (:data:`OFFICER_NOTES`) left out."""
+    t = get(lang)
+    return tuple(
+        note_text(shortened(note, t), lang)
+        for note in result.allocation.notes
+        if not note.code.startswith(OFFICER_NOTES)
     )

@@ -248,6 +248,17 @@ def _nav(pub: Publication) -> str:
     return f'<nav aria-label="{_e(pub.text("doc.contents"))}"><ul>{items}</ul></nav>'
 
 
+def _notes(pub: Publication) -> str:
+    """How ties, a lottery or the shares were decided: the round's notes, as a list."""
+    if not pub.notes:
+        return ""
+    items = "".join(f"<li>{_e(note)}</li>" for note in pub.notes)
+    return (
+        f'<section id="notes" aria-labelledby="notes-h"><h2 id="notes-h">'
+        f"{_e(pub.text('ui.notes'))}</h2><ul>{items}</ul></section>\n"
+    )
+
+
 def _published(pub: Publication) -> str:
     """ "Published <time>28. november 2026</time>" (or "Decided …"), the date wherever the
     language puts it."""
@@ -283,7 +294,7 @@ def render(result: RoundResult, *, lang: str = "en") -> str:
         f"<title>{_e(page_title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
         f'<header class="masthead"><div class="wrap">{masthead}</div></header>\n'
         f'<main class="wrap">\n<p class="lead">{_e(pub.sentence)}</p>\n'
-        f"{_figures(pub)}\n{content}\n</main>\n"
+        f"{_figures(pub)}\n{content}\n{_notes(pub)}</main>\n"
         f'<footer><div class="wrap">{footer_html}</div></footer>\n</body>\n</html>\n'
     )
 

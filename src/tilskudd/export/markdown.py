@@ -94,6 +94,10 @@ def render(result: RoundResult, *, lang: str = "en") -> str:
         + "_"
     )
     lines.append("")
+    if pub.notes:
+        lines += [f"## {escape(pub.text('ui.notes'))}", ""]
+        lines += [f"- {escape(note)}" for note in pub.notes]
+        lines.append("")
     lines.append(escape(pub.text("doc.made_with", version=pub.tool_version, date=pub.date)))
     return "\n".join(lines) + "\n"
 

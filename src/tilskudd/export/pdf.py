@@ -407,6 +407,10 @@ def render(result: RoundResult, *, lang: str = "en") -> bytes:
         _by_municipality(doc)
     else:
         _text(doc, pub.text("doc.no_awards"), 11)
+    if pub.notes:
+        _heading(doc, pub.text("ui.notes"))
+        for note in pub.notes:
+            _text(doc, note, 9.5, space=1.5)
     _colophon(doc)
     return bytes(doc.output())
 

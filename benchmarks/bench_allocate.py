@@ -105,13 +105,19 @@ def _timed(run: Callable[[], object], repeat: int) -> str:
     return f"{statistics.median(walls) * 1000:.0f} ms ({statistics.median(cpus) * 1000:.0f})"
 
 
-def main() -> None:
-    """Run the benchmark and print a Markdown table of medians in milliseconds."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def arguments(description: str) -> tuple[list[int], int]:
+    """``--sizes`` (round sizes) and ``--repeat`` (runs per figure), as every rule benchmark
+    takes them."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
+    return [int(s) for s in args.sizes.split(",")], args.repeat
+
+
+def main() -> None:
+    """Run the benchmark and print a Markdown table of medians in milliseconds."""
+    sizes, repeat = arguments(__doc__.splitlines()[0])
     print("| rule | " + " | ".join(f"{n:,}" for n in sizes) + " |")
     print("|---|" + "---|" * len(sizes))
     rows: dict[str, list[str]] = {name: [] for name in [*POLICIES, "bare greedy (reference)"]}
@@ -124,10 +130,8 @@ def main() -> None:
             assert result.awarded + result.unallocated == budget
             assert len(result.decisions) == n
             del result
-            rows[name].append(_timed(partial(allocate, apps, budget, policy), args.repeat))
-        rows["bare greedy (reference)"].append(
-            _timed(partial(bare_greedy, apps, budget), args.repeat)
-        )
+            rows[name].append(_timed(partial(allocate, apps, budget, policy), repeat))
+        rows["bare greedy (reference)"].append(_timed(partial(bare_greedy, apps, budget), repeat))
     for name, cells in rows.items():
         print(f"| {name} | " + " | ".join(cells) + " |")
 

@@ -12,7 +12,6 @@ brackets.
 
 from __future__ import annotations
 
-import argparse
 import random
 import sys
 from functools import partial
@@ -22,7 +21,7 @@ from tilskudd.models import Application
 from tilskudd.rules import allocate
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_allocate import POLICIES, _timed, synthetic
+from bench_allocate import POLICIES, _timed, arguments, synthetic
 
 
 def given_ranks(apps: list[Application], step: int, seed: int = 2009) -> list[Application]:
@@ -36,11 +35,7 @@ def given_ranks(apps: list[Application], step: int, seed: int = 2009) -> list[Ap
 
 def main() -> None:
     """Run the benchmark and print a Markdown table of medians in milliseconds."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="1000,10000,100000")
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
+    sizes, repeat = arguments(__doc__.splitlines()[0])
     policy = POLICIES["ranked"]
     names = ["by score", "given ranks 1..n", "given ranks with gaps (2, 4, ..)"]
     rows: dict[str, list[str]] = {name: [] for name in names}
@@ -52,7 +47,7 @@ def main() -> None:
             result = allocate(apps, budget, policy)
             assert result.awarded + result.unallocated == budget
             del result
-            rows[name].append(_timed(partial(allocate, apps, budget, policy), args.repeat))
+            rows[name].append(_timed(partial(allocate, apps, budget, policy), repeat))
     print("| ranked on | " + " | ".join(f"{n:,}" for n in sizes) + " |")
     print("|---|" + "---|" * len(sizes))
     for name, cells in rows.items():

@@ -16,6 +16,7 @@ from tilskudd.rules import allocate
 from tilskudd.rules.proportional import allocate_proportional
 from tilskudd.wording import reason_text
 
+from .rounds import org_round
 from .strategies import applications, budgets, check_invariants, policies
 
 MakeApp = Callable[..., Application]
@@ -216,23 +217,13 @@ TIED_CAP = "reason.cap.per_applicant_claim_tied"
 TIED_NONE = "reason.ineligible.per_applicant_claim_tied"
 
 
-def _org_round(
-    make_application: MakeApp, rows: list[tuple[str, str | None, int]]
-) -> list[Application]:
-    """Applications of 100 000 kr: (id, orgnr, score), in reverse (the order must not matter)."""
-    return [
-        make_application(id=i, orgnr=org, requested=100_000, score=Decimal(s))
-        for i, org, s in reversed(rows)
-    ]
-
-
 def test_claims_in_a_tie_cut_by_per_applicant_max_are_told_as_a_tie(
     make_application: MakeApp,
 ) -> None:
     # A1, A2 and A3, one organisation, share rank 1; the maximum covers one and a half claims.
     # Only the ids put A1's claim first: A2's is cut to 50 000 and A3's to nothing, and their
     # reasons must not say that A1 was ranked above them.
-    apps = _org_round(
+    apps = org_round(
         make_application, [("A1", ORG, 5), ("A2", ORG, 5), ("A3", ORG, 5), ("B", None, 4)]
     )
     result = allocate(apps, 1_000_000, Policy(rule="proportional", per_applicant_max=150_000))
@@ -291,7 +282,7 @@ def test_claims_in_a_tie_cut_by_per_applicant_max_are_told_as_a_tie(
 def test_claims_cut_after_a_claim_ranked_above_are_not_a_tie(make_application: MakeApp) -> None:
     # A0 (rank 1) and A1 (rank 2, tied with A2) claim all of the 150 000; A2 is cut. A1 is
     # counted first only by its id, so A2's reason names it; A0 was ranked above.
-    apps = _org_round(
+    apps = org_round(
         make_application, [("A0", ORG, 9), ("A1", ORG, 5), ("A2", ORG, 5), ("B", None, 4)]
     )
     policy = Policy(rule="proportional", per_applicant_max=200_000, min_award=60_000)
@@ -310,7 +301,7 @@ def test_claims_cut_after_a_claim_ranked_above_are_not_a_tie(make_application: M
     assert "ranked above this one" in reason_text(by_id["A2"].reasons[0], "en")
     assert not [n for n in used_up.notes if n.code == "note.proportional.tie_per_applicant"]
     # Without a tie (A2 scored lower) the plain reason says it: A1 was ranked above.
-    apart = _org_round(make_application, [("A1", ORG, 5), ("A2", ORG, 4)])
+    apart = org_round(make_application, [("A1", ORG, 5), ("A2", ORG, 4)])
     plain = allocate(apart, 1_000_000, Policy(rule="proportional", per_applicant_max=150_000))
     assert plain.by_id()["A2"].reasons[0].code == "reason.cap.per_applicant_claim"
     assert not [n for n in plain.notes if n.code == "note.proportional.tie_per_applicant"]

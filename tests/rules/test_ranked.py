@@ -15,6 +15,7 @@ from tilskudd.rules import allocate
 from tilskudd.rules.ranked import allocate_ranked
 from tilskudd.wording import note_text
 
+from .rounds import org_round
 from .strategies import applications, budgets, check_invariants, policies
 
 MakeApp = Callable[..., Application]
@@ -98,16 +99,6 @@ def test_at_line(
         assert codes(s5) == [LINE_STOPPED]
 
 
-def _org_round(
-    make_application: MakeApp, rows: list[tuple[str, str | None, int]]
-) -> list[Application]:
-    """Applications of 100 000 kr: (id, orgnr, score), in reverse (the order must not matter)."""
-    return [
-        make_application(id=i, orgnr=org, requested=100_000, score=Decimal(s))
-        for i, org, s in reversed(rows)
-    ]
-
-
 ORG_A, ORG_B = "974760673", "971524960"
 
 
@@ -117,7 +108,7 @@ def test_tie_cut_by_per_applicant_max_is_reported(
 ) -> None:
     # A and B, one organisation, share rank 1; the maximum covers one and a half (or one) of
     # them, so which one is cut is decided by the id alone: a note says so.
-    apps = _org_round(make_application, [("A", ORG_A, 5), ("B", ORG_A, 5), ("C", None, 4)])
+    apps = org_round(make_application, [("A", ORG_A, 5), ("B", ORG_A, 5), ("C", None, 4)])
     result = allocate(apps, 1_000_000, Policy(per_applicant_max=cap))
     assert [(d.application_id, d.amount) for d in result.decisions] == [
         ("A", 100_000),
@@ -145,7 +136,7 @@ def test_tie_cut_by_per_applicant_max_before_the_tie_is_not_a_tie_note(
 ) -> None:
     # X (rank 1) used up the organisation's maximum: A and B, tied at rank 2, are both cut,
     # and A's award to a tie of another organisation (C) takes nothing from them.
-    apps = _org_round(
+    apps = org_round(
         make_application,
         [("X", ORG_A, 6), ("A", ORG_A, 5), ("B", ORG_A, 5), ("C", ORG_B, 5)],
     )
@@ -165,7 +156,7 @@ def test_tie_cut_by_per_applicant_max_when_the_id_did_not_decide(
     # X (rank 1) took 60 000 of the maximum of 150 000: A, tied with B, gets the 90 000 left and
     # B nothing. Had B come first, it would have had the 90 000: the id decided, so a note. With
     # a maximum of 60 000, X leaves nothing: neither could get anything in any order, no note.
-    apps = _org_round(make_application, [("X", ORG_A, 6), ("A", ORG_A, 5), ("B", ORG_A, 5)])
+    apps = org_round(make_application, [("X", ORG_A, 6), ("A", ORG_A, 5), ("B", ORG_A, 5)])
     apps[-1] = apps[-1].model_copy(update={"requested": 60_000})
     result = allocate(apps, 1_000_000, Policy(per_applicant_max=150_000))
     assert [(d.application_id, d.amount) for d in result.decisions] == [
@@ -184,7 +175,7 @@ def test_reserve_list_ending_inside_a_tie_is_reported(
     make_application: MakeApp, reserve: int, noted: bool
 ) -> None:
     # A is funded; B and C share rank 2 below the line. A list of one takes B by its id alone.
-    apps = _org_round(
+    apps = org_round(
         make_application, [("A", None, 6), ("B", None, 5), ("C", None, 5), ("D", None, 3)]
     )
     result = allocate(apps, 100_000, Policy(reserve=reserve))

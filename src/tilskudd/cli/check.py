@@ -26,6 +26,7 @@ from tilskudd.cli.common import (
     input_file,
     parse_amount_option,
     parse_sheet,
+    programme_register,
     refuse_extra_words,
     resolve_lang,
 )
@@ -108,9 +109,9 @@ def check(
 
         programme = programme_for(None, required=False, lang=resolve_lang(lang))
         language = resolve_lang(lang, programme.lang if programme is not None else None)
-        source = ctx.get_parameter_source("register")
-        if programme is not None and (source is None or source.name == "DEFAULT"):
-            register = Register(programme.register_year)
+        register = programme_register(
+            ctx, register, programme.register_year if programme is not None else None
+        )
         file = input_file(file)  # a lock file, a mistyped name: said before the run
         budget_nok = parse_amount_option(budget, "--budget")
         checked = _read(file, sheet=sheet, columns=columns, register=register, lang=language)

@@ -144,6 +144,16 @@ def _language_option(text: str) -> str:
     raise UsageError(key="output.error.unknown_language_option", given=text)
 
 
+def programme_register(ctx: typer.Context, register: Register, year: str | None) -> Register:
+    """``--register`` as given, else the programme's numbering ``year`` (None: no programme),
+    else the option's default: a programme folder's register is the default of every command
+    that checks places."""
+    source = ctx.get_parameter_source("register")
+    if year is not None and (source is None or source.name == "DEFAULT"):
+        return Register(year)
+    return register
+
+
 def resolve_lang(option: Lang | str | None, *fallbacks: str | None) -> str:
     """The output language: the option, else the first fallback set, else TILSKUDD_LANG, else en."""
     if option is not None:

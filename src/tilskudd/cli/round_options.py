@@ -13,7 +13,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from tilskudd.cli.common import Register, parse_amount_option, resolve_lang
+from tilskudd.cli.common import (
+    Register,
+    parse_amount_option,
+    programme_register,
+    resolve_lang,
+)
 from tilskudd.errors import UsageError
 
 if TYPE_CHECKING:
@@ -243,9 +248,7 @@ def setup_round(
         budget_nok = plan.budget
     if budget_nok is None:
         raise UsageError(key="output.error.budget_required")
-    source = ctx.get_parameter_source("register")
-    if plan.register is not None and (source is None or source.name == "DEFAULT"):
-        register = Register(plan.register)
+    register = programme_register(ctx, register, plan.register)
     policy = load_policy(policy_file, options.overrides(), base=plan.policy())
     seed_drawn = False
     if policy.rule == "lottery" and policy.seed is None:

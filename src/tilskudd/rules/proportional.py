@@ -45,7 +45,7 @@ from itertools import compress, repeat
 from operator import floordiv, mod, mul
 from typing import cast
 
-from tilskudd.models import Allocation, Application, Policy, Reason, Status
+from tilskudd.models import Allocation, Application, ParamValue, Policy, Reason, Status
 from tilskudd.rules.common import (
     ApplicantTotals,
     Caps,
@@ -97,24 +97,23 @@ def _drop_ties(
         ids = [id_at(units[u]) for u in group]
         dropped_ids = [i for i, u in zip(ids, group, strict=True) if dropped[u]]
         notes.append(
-            make_reason(
-                "note.proportional.tie_at_min_award_ordered",
-                count=len(group),
-                ids=ids,
-                dropped_ids=dropped_ids,
-                broken_by="tie_break",
-                columns=columns,
-            )
-            if columns
-            else make_reason(
+            _ordered_note(
                 "note.proportional.tie_at_min_award",
+                columns,
                 count=len(group),
                 ids=ids,
                 dropped_ids=dropped_ids,
-                broken_by="id",
             )
         )
     return notes
+
+
+def _ordered_note(code: str, columns: str, **params: ParamValue) -> Reason:
+    """``code`` for a tie the stated order decided: rank, then id (``broken_by="id"``); or, with
+    tie-break ``columns``, ``code + "_ordered"`` naming them (``broken_by="tie_break"``)."""
+    if columns:
+        return make_reason(f"{code}_ordered", **params, broken_by="tie_break", columns=columns)
+    return make_reason(code, **params, broken_by="id")
 
 
 def _tied_claim(
@@ -453,23 +452,13 @@ def allocate_proportional(
         tie_ids = [id_at(units[u]) for u in remainder_tie]
         got_ids = [id_at(units[u]) for u in remainder_tie if u in remainder_got]
         notes.append(
-            make_reason(
-                "note.proportional.remainder_tie_ordered",
-                count=len(remainder_tie),
-                step=step,
-                ids=tie_ids,
-                funded_ids=got_ids,
-                broken_by="tie_break",
-                columns=columns,
-            )
-            if columns
-            else make_reason(
+            _ordered_note(
                 "note.proportional.remainder_tie",
+                columns,
                 count=len(remainder_tie),
                 step=step,
                 ids=tie_ids,
                 funded_ids=got_ids,
-                broken_by="id",
             )
         )
 

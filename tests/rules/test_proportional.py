@@ -131,6 +131,18 @@ def test_min_award_drops_the_smallest_share_and_recomputes(make_application: Mak
     assert result.unallocated == 0
 
 
+def test_a_share_exactly_at_min_award_stays(make_application: MakeApp) -> None:
+    """The minimum award is the least one may get: a share of exactly that much is kept."""
+    apps = [make_application(id=i, requested=100_000, orgnr=None) for i in ("S1", "S2")]
+    policy = Policy(rule="proportional", min_award=50_000)
+    result = allocate(apps, 100_000, policy)
+    assert amounts(result) == {"S1": 50_000, "S2": 50_000}
+    # One krone less and the shares fall below it: one drops, the other takes it all.
+    less = allocate(apps, 99_999, policy)
+    assert amounts(less) == {"S1": 99_999, "S2": 0}
+    assert last_code(less.by_id()["S2"]) == "reason.proportional.below_min_award"
+
+
 def test_equal_shares_split_by_min_award_are_reported(make_application: MakeApp) -> None:
     apps = [
         make_application(id=i, requested=r, orgnr=None)
@@ -182,6 +194,23 @@ def test_weight_by_decimal_scores_is_exact(make_application: MakeApp) -> None:
     assert amounts(result) == {"A": 450_000, "B": 325_000}
 
 
+def test_weighted_cap_reached_after_a_better_score_dropped_out(make_application: MakeApp) -> None:
+    """A (the best score, smallest weight) drops out below the minimum; the share that frees
+    fills B (the next score) to its eligible amount, and C shares the rest."""
+    rows = [("A", 45_000, "3"), ("B", 50_000, "2.9"), ("C", 150_000, "1")]
+    apps = [
+        make_application(id=i, requested=r, total_cost=None, score=Decimal(s), orgnr=None)
+        for i, r, s in rows
+    ]
+    policy = Policy(rule="proportional", weight="score", min_award=40_000)
+    result = allocate(apps, 110_000, policy)
+    assert amounts(result) == {"A": 0, "B": 50_000, "C": 60_000}
+    by_id = result.by_id()
+    assert by_id["A"].reasons[-1].params == {"share": 34_534, "min_award": 40_000}
+    assert last_code(by_id["B"]) == "reason.proportional.full"
+    assert last_code(by_id["C"]) == "reason.proportional.share"
+
+
 def test_weight_by_score_without_weight(make_application: MakeApp) -> None:
     apps = [
         make_application(id="A", requested=100, score=Decimal(0)),
@@ -215,6 +244,23 @@ def test_per_applicant_max_caps_the_claim(make_application: MakeApp) -> None:
 ORG = "974760673"
 TIED_CAP = "reason.cap.per_applicant_claim_tied"
 TIED_NONE = "reason.ineligible.per_applicant_claim_tied"
+
+
+def test_earlier_rounds_count_for_every_organisation(make_application: MakeApp) -> None:
+    """What each organisation had in earlier rounds counts against its maximum, the second
+    organisation named as much as the first."""
+    first, second = "974760673", "964338531"
+    apps = [
+        make_application(id="A", requested=50_000, score=Decimal(5), orgnr=first),
+        make_application(id="B", requested=50_000, score=Decimal(4), orgnr=second),
+        make_application(id="C", requested=50_000, score=Decimal(3), orgnr=None),
+    ]
+    policy = Policy(rule="proportional", per_applicant_max=100_000)
+    result = allocate(apps, 1_000_000, policy, prior_by_orgnr={first: 20_000, second: 90_000})
+    assert amounts(result) == {"A": 50_000, "B": 10_000, "C": 50_000}
+    cut = result.by_id()["B"].reasons[0]
+    assert cut.code == "reason.cap.per_applicant_claim"
+    assert cut.params["already"] == 90_000
 
 
 def test_claims_in_a_tie_cut_by_per_applicant_max_are_told_as_a_tie(
@@ -506,3 +552,88 @@ def test_a_tie_break_column_that_chose_who_dropped_is_named(make_application: Ma
         )
     ]
     assert "dropped out by rank, the tie-break (total_cost asc) and id" in reason_text(tie[0], "en")
+
+
+# --- the water level, worked out independently -----------------------------------------------
+
+
+def water_level(units: list[tuple[int, Fraction]], budget: int) -> Fraction | None:
+    """The largest ``f`` with ``sum(min(f * w, e)) <= budget`` over ``(e, w)`` units, exactly;
+    ``None`` when the budget covers every ``e`` (no level binds). Independent of the rule: the
+    units are taken in order of the level ``e / w`` at which each fills up."""
+    if sum(e for e, _ in units) <= budget:
+        return None
+    left, weight = Fraction(budget), sum(w for _, w in units)
+    for e, w in sorted(units, key=lambda u: u[0] / u[1]):
+        if left / weight < e / w:
+            break  # this one and every one after it stay below its eligible amount
+        left -= e
+        weight -= w
+    return left / weight
+
+
+@settings(deadline=None, max_examples=300)
+@given(data=st.data())
+def test_awards_are_the_water_level_rounded_down_then_largest_remainders(
+    data: st.DataObject,
+) -> None:
+    """Against the module docstring, computed another way: the applications still sharing
+    (not dropped below ``min_award``) get ``min(f × w, e)`` rounded down to ``round_to``, ``f``
+    the level that uses the budget, and the steps this leaves go to the largest remainders;
+    each reason says which of the three outcomes it is; those dropped had the smallest
+    weights; the notes say the same."""
+    apps = data.draw(applications())
+    policy = data.draw(policies("proportional"))
+    budget = data.draw(budgets(apps))
+    result = allocate_proportional(apps, budget, policy)
+    step = policy.round_to
+    score = {a.id: a.score for a in apps}
+
+    def weight(d: Decision) -> Fraction:
+        e = Fraction(d.eligible_amount or 0)
+        return e * Fraction(score[d.application_id]) if policy.weight == "score" else e  # type: ignore[arg-type]
+
+    active = [d for d in result.decisions if last_code(d) in ACTIVE]
+    dropped = [d for d in result.decisions if last_code(d) == "reason.proportional.below_min_award"]
+    level = water_level([(d.eligible_amount or 0, weight(d)) for d in active], budget)
+    exact = {
+        d.application_id: Fraction(d.eligible_amount or 0)
+        if level is None
+        else min(level * weight(d), Fraction(d.eligible_amount or 0))
+        for d in active
+    }
+    base = {i: (x // step) * step for i, x in exact.items()}
+    got_step = {d.application_id for d in active if d.amount == base[d.application_id] + step}
+    for d in active:
+        assert d.amount in (base[d.application_id], base[d.application_id] + step), d
+        assert d.amount <= (d.eligible_amount or 0)
+        code = last_code(d)
+        if d.amount == d.eligible_amount:
+            assert code == "reason.proportional.full", d
+        else:
+            assert code == ("reason.proportional.share" if d.amount else "reason.proportional.zero")
+    # The steps left after rounding down: all handed out, one each, largest remainders first.
+    steps_left = (budget - sum(base.values())) // step
+    takers = [d.application_id for d in active if base[d.application_id] < d.eligible_amount]  # type: ignore[operator]
+    assert len(got_step) == min(steps_left, len(takers))
+    remainder = {i: exact[i] - base[i] for i in takers}
+    if got_step and len(got_step) < len(takers):
+        assert min(remainder[i] for i in got_step) >= max(
+            remainder[i] for i in takers if i not in got_step
+        )
+    # Dropped below min_award: only ever the smallest weights, against those left sharing.
+    sharing = [weight(d) for d in active if d.amount < (d.eligible_amount or 0)]
+    if dropped and sharing:
+        assert max(weight(d) for d in dropped) <= min(sharing)
+    codes = [n.code for n in result.notes]
+    # A step went to one and not to another with an equal remainder: the order chose, and
+    # the notes say so (only then).
+    chosen = len(got_step) < len(takers) and bool(got_step)
+    tie = chosen and min(remainder[i] for i in got_step) == max(
+        remainder[i] for i in takers if i not in got_step
+    )
+    assert any(c.startswith("note.proportional.remainder_tie") for c in codes) == tie
+    assert ("note.proportional.none_above_min_award" in codes) == bool(dropped and not active)
+    assert ("note.proportional.fraction" in codes) == bool(
+        policy.weight == "none" and level is not None and active
+    )

@@ -392,13 +392,38 @@ def test_budget_check_says_how_oversubscribed(
 
 
 def test_budget_check_when_everything_fits(make_application: Callable[..., Application]) -> None:
-    apps = [make_application(id="A", requested=100_000, score=None)]
+    apps = [
+        make_application(id="A", requested=100_000, score=None),
+        make_application(id="B", requested=50_000, score=Decimal(5)),
+    ]
     text = _check_text(apps, 0, 1_000_000, lang="en")
-    assert "requested is 0.1 times the budget: every valid application fits" in text
-    assert "1 application (NOK 100,000), leaving NOK 900,000" in text
+    assert "requested is 0.15 times the budget: every valid application fits" in text
+    assert "2 applications (NOK 150,000), leaving NOK 850,000" in text
     assert "1 application without a score or rank is taken last, by ID" in text
     assert "1 municipality in 1 county" in text
     assert "This allocation" not in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "no application has a score or rank yet, so they are taken by ID"),
+        ("nb", "ingen søknad har poeng eller rangering ennå, så de tas etter søknadsnummer"),
+    ],
+)
+def test_budget_check_of_a_sheet_not_yet_scored(
+    make_application: Callable[..., Application], lang: str, expected: str
+) -> None:
+    """The Research Council's and Uster's real files have no score at all: every application
+    was said to be "taken last", after nothing, in a line headed "best first"."""
+    apps = [
+        make_application(id="A", requested=100_000, score=None),
+        make_application(id="B", requested=50_000, score=None),
+    ]
+    text = " ".join(_check_text(apps, 0, 120_000, lang=lang).split())
+    assert expected in text
+    assert "taken last" not in text
+    assert "tas sist" not in text
 
 
 def test_budget_check_without_a_budget(make_application: Callable[..., Application]) -> None:

@@ -371,7 +371,11 @@ def render_budget_check(
         amount=check.requested_of_those,
         left=check.budget - check.requested_of_those,
     )
-    if check.unscored:
+    if check.unscored and check.unscored == check.valid:
+        # Not one has a score or rank (a sheet checked before it is scored): there is no
+        # "best", and "taken last" would have nothing to come after.
+        in_full = f"{in_full}; {t('ui.budget.unscored_all')}"
+    elif check.unscored:
         in_full = f"{in_full}; {plural(t, 'ui.budget.unscored', check.unscored)}"
     add(t("ui.budget.in_full"), in_full)
     add(

@@ -20,6 +20,7 @@ from tilskudd.models import (
     Severity,
     Status,
 )
+from tilskudd.money import format_amount
 from tilskudd.render.allocation import (
     _COLUMNS,
     choose_columns,
@@ -27,7 +28,7 @@ from tilskudd.render.allocation import (
     render_budget_check,
     render_result,
 )
-from tilskudd.summary import budget_check
+from tilskudd.summary import budget_check, summarise
 
 NBSP = "\u00a0"
 
@@ -429,3 +430,23 @@ def test_budget_check_of_a_sheet_not_yet_scored(
 def test_budget_check_without_a_budget(make_application: Callable[..., Application]) -> None:
     text = _check_text([make_application()], 0, 0, lang="en")
     assert "no budget to compare with" in text
+
+
+@pytest.mark.parametrize("lang", ["en", "nb"])
+def test_prose_under_the_table_never_breaks_an_amount(round_result: RoundResult, lang: str) -> None:
+    """Difi 2009 at 60 columns in English ended a line with "receive NOK" and began the next
+    with "19,981,000": rich breaks at the non-breaking space inside an amount. The budget line,
+    the notes and the summary sentence are wrapped at ordinary spaces only, at any width."""
+    summary = summarise(round_result)
+    amounts = {
+        format_amount(summary.budget, lang): 1,
+        format_amount(summary.awarded, lang): 2,
+        format_amount(summary.unallocated, lang): 2,
+    }
+    for width in range(30, 100):
+        console = Console(file=StringIO(), width=width)
+        render_result(console, round_result, lang=lang)
+        text = console.file.getvalue()  # type: ignore[attr-defined]
+        prose = text[text.index("Ramme:" if lang == "nb" else "Budget:") :]
+        for amount, times in amounts.items():
+            assert prose.count(amount) == times, (width, amount, prose)

@@ -309,9 +309,16 @@ def render_result(
     console.print(_award_table(result, shown, summary, lang, console.width))
     if len(shown) < len(decisions):
         console.print(Text(t("ui.more_rows", n=len(decisions) - len(shown)), style="dim"))
-    console.print(Text(budget_line(summary, lang), style="bold"))
+    _say(console, budget_line(summary, lang), style="bold")
     _print_notes(console, result, t)
-    console.print(Text(summary_sentence(summary, lang, round_name=result.round)))
+    _say(console, summary_sentence(summary, lang, round_name=result.round))
+
+
+def _say(console: Console, text: str, *, style: str = "") -> None:
+    """A line of prose under the table, wrapped here at ordinary spaces: rich would break it
+    at the non-breaking space inside an amount ("NOK" at the end of a line, "19,981,000" at
+    the start of the next)."""
+    console.print(Text(wrap(text, console.width), style=style))
 
 
 def note_texts(notes: Sequence[Reason], t: Translator) -> list[str]:
@@ -336,7 +343,7 @@ def _print_notes(console: Console, result: RoundResult, t: Translator) -> None:
         return
     console.print(Text(t("ui.notes"), style="bold"))
     for note in notes:
-        console.print(Text(f"- {note}"))
+        _say(console, f"- {note}")
 
 
 def render_budget_check(

@@ -450,3 +450,22 @@ def test_prose_under_the_table_never_breaks_an_amount(round_result: RoundResult,
         prose = text[text.index("Ramme:" if lang == "nb" else "Budget:") :]
         for amount, times in amounts.items():
             assert prose.count(amount) == times, (width, amount, prose)
+
+
+@pytest.mark.parametrize(
+    ("lang", "shown"), [("nb", "Telemark (hele fylket)"), ("en", "Telemark (whole county)")]
+)
+def test_a_county_project_shows_its_county_where_the_municipalities_go(
+    make_application: Callable[..., Application],
+    make_result: Callable[..., RoundResult],
+    lang: str,
+    shown: str,
+) -> None:
+    """Difi 2009: 11 of the 53 funded were county councils' and county governors' projects
+    for the whole county; the terminal left their place empty, the documents say the county."""
+    app = make_application(id="2009-072", municipalities=(), counties=("08",), requested=275_000)
+    decision = Decision(
+        application_id="2009-072", status=Status.FUNDED, amount=275_000, requested=275_000, rank=1
+    )
+    text = " ".join(render(make_result([(app, decision)]), lang=lang).split())
+    assert shown in text

@@ -20,7 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tilskudd.i18n import Translator, as_sentence, format_number, get
-from tilskudd.models import Decision, Reason, RejectedRow, RoundResult, Status
+from tilskudd.models import Application, Decision, Reason, RejectedRow, RoundResult, Status
 from tilskudd.money import format_amount
 from tilskudd.render.text import grid, lead_widths, wrap
 from tilskudd.summary import BudgetCheck, RoundSummary, summarise
@@ -28,6 +28,7 @@ from tilskudd.wording import (
     OVERRIDE_MARK,
     TIE_MARK,
     column_header,
+    county_name,
     decision_text,
     display_order,
     note_text,
@@ -209,13 +210,23 @@ def _row_texts(result: RoundResult, decision: Decision, lang: str, compact: bool
         "id": decision.application_id,
         "applicant": (app or rejected or _EMPTY).applicant or "",
         "project": (app or rejected or _EMPTY).project or "",
-        "municipalities": places_short(app.municipalities, lang) if app else "",
+        "municipalities": _places(app, lang) if app else "",
         "requested": _money(requested, lang, compact) if requested else "",
         "awarded": _money(decision.amount, lang, compact) if decision.amount else "–",
         "status": status_text(decision.status, lang)
         + (f" {OVERRIDE_MARK}" if decision.override else ""),
         "reason": reason,
     }
+
+
+def _places(app: Application, lang: str) -> str:
+    """The municipalities, or for a county council's or county governor's project (which names
+    its county, not municipalities) "Telemark (hele fylket)", as the documents show it; an
+    empty cell read as a place left out."""
+    if app.municipalities or not app.counties:
+        return places_short(app.municipalities, lang)
+    t = get(lang)
+    return t.join([t("doc.whole_county", county=county_name(c) or c) for c in app.counties])
 
 
 def _header(field: str, lang: str, compact: bool) -> str:

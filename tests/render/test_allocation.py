@@ -469,3 +469,18 @@ def test_a_county_project_shows_its_county_where_the_municipalities_go(
     )
     text = " ".join(render(make_result([(app, decision)]), lang=lang).split())
     assert shown in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "label"),
+    [("en", "Funded as requested, best first"), ("nb", "Hele omsøkte beløp, beste først")],
+)
+def test_budget_check_says_its_count_is_of_whole_requests(
+    make_application: Callable[..., Application], round_result: RoundResult, lang: str, label: str
+) -> None:
+    """allocate --dry-run on Difi 2009 printed "Funded in full, best first: 37 applications"
+    above "This allocation: ... to 53 projects": the 37 take whole requests without the 20 %
+    cap, and the label did not say so."""
+    apps = [make_application(id="A", requested=100_000, score=Decimal(5))]
+    text = _check_text(apps, 0, 1_000_000, lang=lang, result=round_result)
+    assert f"{label} 1 " in text

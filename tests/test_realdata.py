@@ -129,3 +129,23 @@ def test_uster_culture_grants_report_their_real_flaws_and_nothing_else(tmp_path:
     assert [(i.code, i.params) for i in checked.warnings] == [
         ("validate.id_column_missing", {"first": "R2", "last": "R486"})
     ]
+
+
+UK_SAMPLE = REALDATA / "grants" / "uk_government_grant_awards_2016-17_sample200.csv"
+
+
+def test_a_360giving_file_names_its_applicants(tmp_path: Path) -> None:
+    """UK government grant awards in the 360Giving layout (OGL v3.0): the recipient is the
+    applicant. 'Recipient Org:Name' was read as an unknown column, so every application had
+    no applicant; the same held for tilskudd's own --format 360giving file read back."""
+    needs(UK_SAMPLE)
+    columns = tmp_path / "uk.toml"
+    columns.write_text('[columns]\n"Amount Awarded" = "requested"\n', encoding="utf-8")
+    checked = read_applications(UK_SAMPLE, columns=load_column_map(columns))
+    with UK_SAMPLE.open(encoding="utf-8-sig", newline="") as handle:
+        names = {row["Identifier"]: row["Recipient Org:Name"] for row in csv.DictReader(handle)}
+    assert checked.applications
+    for application in checked.applications:
+        assert application.applicant == names[application.id].strip()
+    own = read_applications(ROOT / "examples" / "output" / "360giving.csv", register="2009")
+    assert {a.applicant for a in own.applications} >= {"Bergen kommune", "Risør kommune"}

@@ -526,3 +526,45 @@ def test_a_round_note_is_written_as_sentences(lang: str, text: str) -> None:
     assert note_text(tie, lang).endswith(("in id order.", "i id-rekkefølge."))
     # A note that ends with its full stop already gets no second one.
     assert note_text(Reason(code="ui.check.none"), lang).count(".") == 1
+
+
+@pytest.mark.parametrize(
+    ("code", "params", "lang", "text"),
+    [
+        # A proportional share is rounded to whole kroner or to round_to, not "to whole awards".
+        (
+            "reason.proportional.share",
+            {"fraction": Decimal("0.2625")},
+            "nb",
+            "En forholdsmessig andel av rammen: 26,25 % av tilskuddsberettiget beløp før "
+            "avrunding (beløpene avrundingen etterlater, går til de største restene)",
+        ),
+        (
+            "reason.proportional.share",
+            {"fraction": Decimal("0.2625")},
+            "en",
+            "A proportional share of the budget: 26.25% of the eligible amount before rounding "
+            "(the amounts left by rounding go to the largest remainders)",
+        ),
+        # Difi 2009 by shares: 2009-035 kept exactly the minimum, 100 000 kr, so the shares
+        # had to reach the minimum, not "stay above" it.
+        (
+            "note.proportional.tie_at_min_award",
+            {"count": 3, "ids": ["A", "B", "C"], "dropped_ids": ["C"]},
+            "nb",
+            "3 søknader ville fått like store andeler (A, B og C); ikke alle kunne nå laveste "
+            "tilskudd, og C falt ut etter rangering og id-rekkefølge",
+        ),
+        (
+            "note.proportional.tie_at_min_award_ordered",
+            {"count": 3, "ids": ["A", "B", "C"], "dropped_ids": ["C"], "columns": "requested asc"},
+            "en",
+            "3 applications would have had equal shares (A, B and C); not all could reach the "
+            "minimum award, and C dropped out by rank, the tie-break (requested asc) and id order",
+        ),
+    ],
+)
+def test_proportional_wording_says_what_happened(
+    code: str, params: dict[str, Any], lang: str, text: str
+) -> None:
+    assert plain(wording.reason_text(Reason(code=code, params=params), lang)) == text

@@ -1111,3 +1111,26 @@ def test_a_round_without_places_is_not_said_to_be_in_0_municipalities(folder: Pa
     assert status[1] == f"Round 1: NOK{NBSP}100,000 to 2 projects."
     nb = run("status", "--lang", "nb").stdout.splitlines()
     assert nb[1] == f"Runde 1: 100{NBSP}000{NBSP}kr til 2 prosjekter."
+
+
+def test_a_committed_round_run_again_says_what_changed_since(folder: Path) -> None:
+    """Difi 2009 after an amendment and a withdrawal: allocate --round 1 -o tildeling.html
+    printed and published the awards as committed (19 981 000 kr) without a word that the
+    ledger now holds 19 775 000 kr; an officer would publish amounts that no longer stand."""
+    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    unchanged = run("allocate", "r1.csv", "--round", "1")
+    assert unchanged.exit_code == 0, unchanged.output
+    assert "changed in the ledger" not in unchanged.stdout
+    assert run("amend", "A-1", "--amount", "50 000", "--reason", "Cost reduced").exit_code == 0
+    assert run("withdraw", "A-2", "--reason", "Withdrew").exit_code == 0
+    again = run("allocate", "r1.csv", "--round", "1")
+    assert again.exit_code == 0, again.output
+    assert (
+        "Round 1 has been changed in the ledger since it was committed (1 amendment and 1 "
+        f"withdrawal): NOK{NBSP}100,000 committed, NOK{NBSP}50,000 now."
+    ) in again.stdout
+    nb = run("allocate", "r1.csv", "--round", "1", "--lang", "nb")
+    assert (
+        "Runde 1 er endret i registeret siden den ble ført (1 endring og 1 tilbaketrekning): "
+        f"100{NBSP}000{NBSP}kr vedtatt, 50{NBSP}000{NBSP}kr nå."
+    ) in nb.stdout

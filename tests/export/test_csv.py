@@ -138,3 +138,19 @@ def test_an_output_name_without_an_extension_is_named_and_the_formats_are_altern
     assert str(caught.value).startswith("cannot tell the output format of '.' from its extension")
     assert ", .pdf or .xlsx, or --format" in str(caught.value)
     assert ", .pdf eller .xlsx, eller --format" in caught.value.text("nb")
+
+
+def test_columns_come_in_the_award_workbooks_order(
+    small_round: Callable[..., RoundResult], tmp_path: Path
+) -> None:
+    """An officer opens the CSV beside the workbook: the amount applied for came after the
+    total cost in the CSV only, so the two columns read each other's figures."""
+    path = tmp_path / "tildeling.csv"
+    write(small_round(), path, lang="nb")
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        header = next(csv.reader(handle, delimiter=";"))
+    assert header.index("Omsøkt") + 1 == header.index("Totalkostnad")
+    assert header.index("Totalkostnad") + 1 == header.index("Poeng")
+    rows = _read(path, delimiter=";", encoding="utf-8-sig")
+    by_id = {r["Søknadsnr."]: r for r in rows}
+    assert by_id["S-003"]["Omsøkt"] == "1500000"

@@ -95,3 +95,34 @@ def test_pdf_amounts_are_never_broken_across_lines(
     assert len(totals) == 2, totals  # the list by amount and the list by municipality
     for line in totals:
         assert line.endswith(total), line
+
+
+def test_readme_explains_the_round_against_difis_real_one_with_figures_that_hold(
+    outputs: dict[str, Path],
+) -> None:
+    """examples/README.md sets the example round beside Difi's real round 1 (52 projects in
+    145 municipalities) and says why the figures differ; each figure it gives is this run's."""
+    data = json.loads(outputs["tildeling.json"].read_text(encoding="utf-8"))
+    funded = [a for a in data["applications"] if a["amount"] > 0]
+    named = [a for a in funded if a["municipalities"]]
+    places = [m["number"] for a in named for m in a["municipalities"]]
+    twice = sorted(
+        {m["name"] for a in named for m in a["municipalities"] if places.count(m["number"]) > 1}
+    )
+    county_bodies = [a["applicant"] for a in funded if not a["municipalities"]]
+    left = data["unallocated"]
+    assert (len(funded), len(set(places)), data["awarded"], left) == (53, 110, 19_981_000, 19_000)
+    assert (len(named), len(places)) == (42, 114)
+    assert twice == ["Fitjar", "Gausdal", "Masfjorden", "Vaksdal"]
+    assert sum("fylkeskommune" in name for name in county_bodies) == 5
+    assert sum(name.startswith("Fylkesmannen") for name in county_bodies) == 6
+    # What is left is less than the smallest award the policy allows, so no one could have it.
+    assert left < data["policy"]["min_award"]
+
+    readme = " ".join((ROOT / "examples" / "README.md").read_text(encoding="utf-8").split())
+    assert "funds 53 projects involving 110 municipalities with 19 981 000 kr" in readme
+    assert "52 projects in 145 municipalities" in readme
+    assert "42 projects that name 114 municipalities (110 different ones" in readme
+    assert "Vaksdal, Masfjorden, Fitjar and Gausdal are in two projects each" in readme
+    assert "11 from 5 county councils and 6 county governors" in readme
+    assert "Errors." not in readme.split("forskningsradet.toml")[-1].split("225986")[0]

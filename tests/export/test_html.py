@@ -171,7 +171,7 @@ def test_list_by_municipality_lists_collaborations_under_each_and_counts_once(
     assert lines[3][3] == "900\u00a0000\u00a0kr"
     # Listed under 8 municipalities, but the total counts each project once.
     assert table.foot[-1] == "7\u00a0200\u00a0000\u00a0kr"
-    assert "4 prosjekter, hvert talt med én gang" in table.foot[0]
+    assert "4 prosjekter, hvert talt bare én gang" in table.foot[0]
     assert "Samarbeidsprosjekt" in " ".join(nb_page.text)
 
 

@@ -555,3 +555,12 @@ def test_export_dispatch_finds_the_writer(result: RoundResult, tmp_path: Path) -
 
     assert write(result, tmp_path / "x.xlsx", lang="en") == "xlsx"
     assert load_workbook(tmp_path / "x.xlsx").sheetnames[0] == "Awards"
+
+
+def test_norwegian_policy_sheet_heads_its_settings_as_parameters(
+    result: RoundResult, tmp_path: Path
+) -> None:
+    """In Norwegian case work an "innstilling" is the officer's recommendation for a decision;
+    the basis sheet headed its settings (rule, max_share_of_cost, ...) with that word."""
+    ws = written(result, tmp_path, lang="nb")["Grunnlag"]
+    assert rows(ws)[0] == ["Parameter", "Verdi", "Forklaring"]

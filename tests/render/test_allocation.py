@@ -20,6 +20,7 @@ from tilskudd.models import (
     Severity,
     Status,
 )
+from tilskudd.money import format_amount
 from tilskudd.render.allocation import (
     _COLUMNS,
     choose_columns,
@@ -27,7 +28,7 @@ from tilskudd.render.allocation import (
     render_budget_check,
     render_result,
 )
-from tilskudd.summary import budget_check
+from tilskudd.summary import budget_check, summarise
 
 NBSP = "\u00a0"
 
@@ -392,15 +393,94 @@ def test_budget_check_says_how_oversubscribed(
 
 
 def test_budget_check_when_everything_fits(make_application: Callable[..., Application]) -> None:
-    apps = [make_application(id="A", requested=100_000, score=None)]
+    apps = [
+        make_application(id="A", requested=100_000, score=None),
+        make_application(id="B", requested=50_000, score=Decimal(5)),
+    ]
     text = _check_text(apps, 0, 1_000_000, lang="en")
-    assert "requested is 0.1 times the budget: every valid application fits" in text
-    assert "1 application (NOK 100,000), leaving NOK 900,000" in text
+    assert "requested is 0.15 times the budget: every valid application fits" in text
+    assert "2 applications (NOK 150,000), leaving NOK 850,000" in text
     assert "1 application without a score or rank is taken last, by ID" in text
     assert "1 municipality in 1 county" in text
     assert "This allocation" not in text
 
 
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "no application has a score or rank yet, so they are taken by ID"),
+        ("nb", "ingen søknad har poeng eller rangering ennå, så de tas etter søknadsnummer"),
+    ],
+)
+def test_budget_check_of_a_sheet_not_yet_scored(
+    make_application: Callable[..., Application], lang: str, expected: str
+) -> None:
+    """The Research Council's and Uster's real files have no score at all: every application
+    was said to be "taken last", after nothing, in a line headed "best first"."""
+    apps = [
+        make_application(id="A", requested=100_000, score=None),
+        make_application(id="B", requested=50_000, score=None),
+    ]
+    text = " ".join(_check_text(apps, 0, 120_000, lang=lang).split())
+    assert expected in text
+    assert "taken last" not in text
+    assert "tas sist" not in text
+
+
 def test_budget_check_without_a_budget(make_application: Callable[..., Application]) -> None:
     text = _check_text([make_application()], 0, 0, lang="en")
     assert "no budget to compare with" in text
+
+
+@pytest.mark.parametrize("lang", ["en", "nb"])
+def test_prose_under_the_table_never_breaks_an_amount(round_result: RoundResult, lang: str) -> None:
+    """Difi 2009 at 60 columns in English ended a line with "receive NOK" and began the next
+    with "19,981,000": rich breaks at the non-breaking space inside an amount. The budget line,
+    the notes and the summary sentence are wrapped at ordinary spaces only, at any width."""
+    summary = summarise(round_result)
+    amounts = {
+        format_amount(summary.budget, lang): 1,
+        format_amount(summary.awarded, lang): 2,
+        format_amount(summary.unallocated, lang): 2,
+    }
+    for width in range(30, 100):
+        console = Console(file=StringIO(), width=width)
+        render_result(console, round_result, lang=lang)
+        text = console.file.getvalue()  # type: ignore[attr-defined]
+        prose = text[text.index("Ramme:" if lang == "nb" else "Budget:") :]
+        for amount, times in amounts.items():
+            assert prose.count(amount) == times, (width, amount, prose)
+
+
+@pytest.mark.parametrize(
+    ("lang", "shown"), [("nb", "Telemark (hele fylket)"), ("en", "Telemark (whole county)")]
+)
+def test_a_county_project_shows_its_county_where_the_municipalities_go(
+    make_application: Callable[..., Application],
+    make_result: Callable[..., RoundResult],
+    lang: str,
+    shown: str,
+) -> None:
+    """Difi 2009: 11 of the 53 funded were county councils' and county governors' projects
+    for the whole county; the terminal left their place empty, the documents say the county."""
+    app = make_application(id="2009-072", municipalities=(), counties=("08",), requested=275_000)
+    decision = Decision(
+        application_id="2009-072", status=Status.FUNDED, amount=275_000, requested=275_000, rank=1
+    )
+    text = " ".join(render(make_result([(app, decision)]), lang=lang).split())
+    assert shown in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "label"),
+    [("en", "Funded as requested, best first"), ("nb", "Hele omsøkte beløp, beste først")],
+)
+def test_budget_check_says_its_count_is_of_whole_requests(
+    make_application: Callable[..., Application], round_result: RoundResult, lang: str, label: str
+) -> None:
+    """allocate --dry-run on Difi 2009 printed "Funded in full, best first: 37 applications"
+    above "This allocation: ... to 53 projects": the 37 take whole requests without the 20 %
+    cap, and the label did not say so."""
+    apps = [make_application(id="A", requested=100_000, score=Decimal(5))]
+    text = _check_text(apps, 0, 1_000_000, lang=lang, result=round_result)
+    assert f"{label} 1 " in text

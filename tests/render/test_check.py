@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from io import StringIO
 
@@ -145,6 +145,24 @@ def test_problem_line_has_column_header_message_and_hint(checked: Checked) -> No
 def test_verdict_counts_the_rejected(checked: Checked) -> None:
     assert "2 applications have errors and would be rejected." in render(checked)
     assert "2 søknader har feil og vil bli avvist." in render(checked, lang="nb")
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "There is no column for the score or the rank either"),
+        ("nb", "Det er heller ingen kolonne for poeng eller rangering"),
+    ],
+)
+def test_a_file_with_errors_and_no_score_column_is_told_both(
+    checked: Checked, lang: str, said: str
+) -> None:
+    """The Research Council's real file has one amount of 0 kr and no score column: check
+    named the 0 kr only, and allocate then rejected all 171 rows for the missing column."""
+    text = " ".join(render(replace(checked, ranking_column=False), lang=lang).split())
+    assert said in text
+    assert "proportional" in text.split(said)[1]
+    assert said not in " ".join(render(checked, lang=lang).split())
 
 
 def test_clean_file(make_application: Callable[..., Application]) -> None:

@@ -709,6 +709,34 @@ class RoundPlan:
                 difference=difference,
             )
 
+    def _changed_since(self, lang: str, round_number: int) -> None:
+        """A committed round run again shows the decision as committed: when awards of it were
+        amended or withdrawn since, say so, or its table and documents read as the awards now."""
+        if self.programme is None or self.ledger is None:
+            return
+        from tilskudd import ledger as ledger_module
+        from tilskudd.i18n import get
+
+        t = get(lang)
+        report = ledger_module.status(self.ledger, self.programme)
+        item = next((r for r in report.rounds if r.round == round_number), None)
+        if item is None or not (item.amendments or item.withdrawals):
+            return
+        changes = [
+            t(f"ledger.count.{key}.{'one' if n == 1 else 'other'}", n=n)
+            for key, n in (("amendments", item.amendments), ("withdrawals", item.withdrawals))
+            if n
+        ]
+        _out(
+            t(
+                "ledger.cli.round_changed_since",
+                round=round_number,
+                changes=t.join(changes),
+                committed=item.committed,
+                current=item.current,
+            )
+        )
+
     def report(self, result: Any, lang: str, *, budget_given: bool) -> None:
         """Say where the budget came from and which applications were funded before."""
         if self.context is None:
@@ -721,6 +749,7 @@ class RoundPlan:
         if ctx.already_committed is not None:
             when = ctx.already_committed.committed_at.replace("T", " ").replace("+00:00", " UTC")
             _out(t("ledger.cli.round_committed", round=ctx.round, when=when))
+            self._changed_since(lang, ctx.round)
         if not budget_given:
             if ctx.budget_source == "committed":
                 _out(t("ledger.cli.round_budget_committed", round=ctx.round, budget=ctx.budget))

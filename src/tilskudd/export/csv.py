@@ -50,8 +50,9 @@ _FIELDS = (
     "municipalities",
     "counties",
     "category",
-    "total_cost",
+    # requested before total_cost, as in the award workbook, the terminal and the documents
     "requested",
+    "total_cost",
     "score",
     "eligible",
     "awarded",
@@ -128,8 +129,8 @@ def rows(
                 ", ".join(municipality_label(m) for m in app.municipalities),
                 ", ".join(county_label(c) for c in app.counties),
                 _text(app.category),
-                app.total_cost if app.total_cost is not None else "",
             ]
+            total_cost: str | int = app.total_cost if app.total_cost is not None else ""
             score: str | int = _decimal(app.score, dialect) if app.score is not None else ""
             row: str | int = app.row if app.row is not None else ""
         else:
@@ -143,8 +144,8 @@ def rows(
                 "",
                 "",
                 "",
-                "",
             ]
+            total_cost = ""
             score = ""
             row = bad.row if bad is not None and bad.row is not None else ""
         line: list[str | int] = [
@@ -152,6 +153,7 @@ def rows(
             _text(decision.application_id),
             *fields,
             requested if requested is not None else "",
+            total_cost,
             score,
             decision.eligible_amount if decision.eligible_amount is not None else "",
             decision.amount,

@@ -68,6 +68,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "Applicant name",
         "Organisation",
         "Organization",
+        "Recipient Org:Name",  # 360Giving (as tilskudd's own --format 360giving writes it)
     ),
     "orgnr": (
         "Organisasjonsnummer",

@@ -20,7 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tilskudd.i18n import Translator, as_sentence, format_number, get
-from tilskudd.models import Decision, Reason, RejectedRow, RoundResult, Status
+from tilskudd.models import Application, Decision, Reason, RejectedRow, RoundResult, Status
 from tilskudd.money import format_amount
 from tilskudd.render.text import grid, lead_widths, wrap
 from tilskudd.summary import BudgetCheck, RoundSummary, summarise
@@ -28,6 +28,7 @@ from tilskudd.wording import (
     OVERRIDE_MARK,
     TIE_MARK,
     column_header,
+    county_name,
     decision_text,
     display_order,
     note_text,
@@ -209,13 +210,23 @@ def _row_texts(result: RoundResult, decision: Decision, lang: str, compact: bool
         "id": decision.application_id,
         "applicant": (app or rejected or _EMPTY).applicant or "",
         "project": (app or rejected or _EMPTY).project or "",
-        "municipalities": places_short(app.municipalities, lang) if app else "",
+        "municipalities": _places(app, lang) if app else "",
         "requested": _money(requested, lang, compact) if requested else "",
         "awarded": _money(decision.amount, lang, compact) if decision.amount else "–",
         "status": status_text(decision.status, lang)
         + (f" {OVERRIDE_MARK}" if decision.override else ""),
         "reason": reason,
     }
+
+
+def _places(app: Application, lang: str) -> str:
+    """The municipalities, or for a county council's or county governor's project (which names
+    its county, not municipalities) "Telemark (hele fylket)", as the documents show it; an
+    empty cell read as a place left out."""
+    if app.municipalities or not app.counties:
+        return places_short(app.municipalities, lang)
+    t = get(lang)
+    return t.join([t("doc.whole_county", county=county_name(c) or c) for c in app.counties])
 
 
 def _header(field: str, lang: str, compact: bool) -> str:
@@ -309,9 +320,16 @@ def render_result(
     console.print(_award_table(result, shown, summary, lang, console.width))
     if len(shown) < len(decisions):
         console.print(Text(t("ui.more_rows", n=len(decisions) - len(shown)), style="dim"))
-    console.print(Text(budget_line(summary, lang), style="bold"))
+    _say(console, budget_line(summary, lang), style="bold")
     _print_notes(console, result, t)
-    console.print(Text(summary_sentence(summary, lang, round_name=result.round)))
+    _say(console, summary_sentence(summary, lang, round_name=result.round))
+
+
+def _say(console: Console, text: str, *, style: str = "") -> None:
+    """A line of prose under the table, wrapped here at ordinary spaces: rich would break it
+    at the non-breaking space inside an amount ("NOK" at the end of a line, "19,981,000" at
+    the start of the next)."""
+    console.print(Text(wrap(text, console.width), style=style))
 
 
 def note_texts(notes: Sequence[Reason], t: Translator) -> list[str]:
@@ -336,7 +354,7 @@ def _print_notes(console: Console, result: RoundResult, t: Translator) -> None:
         return
     console.print(Text(t("ui.notes"), style="bold"))
     for note in notes:
-        console.print(Text(f"- {note}"))
+        _say(console, f"- {note}")
 
 
 def render_budget_check(
@@ -371,7 +389,11 @@ def render_budget_check(
         amount=check.requested_of_those,
         left=check.budget - check.requested_of_those,
     )
-    if check.unscored:
+    if check.unscored and check.unscored == check.valid:
+        # Not one has a score or rank (a sheet checked before it is scored): there is no
+        # "best", and "taken last" would have nothing to come after.
+        in_full = f"{in_full}; {t('ui.budget.unscored_all')}"
+    elif check.unscored:
         in_full = f"{in_full}; {plural(t, 'ui.budget.unscored', check.unscored)}"
     add(t("ui.budget.in_full"), in_full)
     add(

@@ -151,6 +151,10 @@ def render_check(
         console.print(Text(t("ui.check.none")))
     if checked.rejected:
         console.print(Text(plural(t, "ui.check.failed", len(checked.rejected)), style="bold red"))
+        if not checked.ranking_column:
+            # Said also when other cells have errors (the Research Council's real file: one
+            # amount of 0 kr and no score column), not only once they are mended.
+            console.print(Text(t("ui.check.unranked_too"), style="yellow"))
     elif strict and warnings:
         pass  # "No errors" would be followed by "--strict ... does not pass"
     elif not errors and not checked.ranking_column:

@@ -145,7 +145,7 @@ def _read_text(
                 location=Location(file=file),
             )
         )
-    records = read_csv(path, file=file, t=t, issues=issues)
+    records = read_csv(path, file=file, t=t, issues=issues, sniffed_encoding=sniffed.encoding)
     grid = records.rows
     try:
         match = find_header(grid, column_map)

@@ -868,33 +868,3 @@ def test_an_ods_error_mark_written_another_way_is_still_found(
         data = archive.read("content.xml")
     assert xlsx_module._od_errors_in_text(data, "Søknader") is None
     assert ods_error_cells(path, "Søknader") == {(1, 4): ("=1/0", "#DIV/0!")}
-
-
-XLSB = Path(__file__).parent / "files" / "soknader.xlsb"  # see files/README.md
-
-
-@pytest.mark.parametrize("lang", ["en", "nb"])
-def test_an_xlsb_is_read_with_a_warning_that_errors_and_hidden_rows_are_not_checked(
-    lang: str,
-) -> None:
-    # In an .xlsb an error cell (#DIV/0! in the total cost) reads as empty and a row hidden by
-    # a filter as any other, and the check said nothing of either: it says it could not look.
-    table = read_table(XLSB, display_name="soknader.xlsb", lang=lang)
-    assert table.fields == {"id": 0, "applicant": 1, "requested": 2, "total_cost": 3}
-    assert [cells[:3] for _, cells in table.rows] == [
-        ["S-1", "Moss kommune", 100000.0],
-        ["S-2", "Rygge kommune", 200000.0],
-    ]
-    (issue,) = table.issues
-    assert (issue.code, issue.severity) == ("read.xlsb_unchecked", Severity.WARNING)
-    text = describe_issue(issue, lang)
-    assert text.startswith("soknader.xlsb: ")
-    assert ".xlsx" in text
-    assert ("#N/A" if lang == "en" else "#I/T") in text
-    assert ("hidden" if lang == "en" else "skjult") in text
-    # The applications are read all the same.
-    assert [app.id for app in validate(table).applications] == ["S-1", "S-2"]
-
-
-def test_other_workbooks_do_not_get_the_xlsb_warning(make_xlsx: MakeXlsx) -> None:
-    assert read_table(make_xlsx([HEADER, *ROWS])).issues == []

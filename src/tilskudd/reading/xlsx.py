@@ -12,9 +12,8 @@ scanning the sheet's XML in the zip, streamed, in a thread that runs while calam
 releases the GIL) parses the sheet; the cell becomes a :class:`FormulaWithoutValue` (with the
 error, for the second kind) so validation can name it instead of taking it for an empty cell.
 :func:`ods_error_cells` does the same for the error cells of an OpenDocument spreadsheet, and
-:func:`tilskudd.reading.biff.xls_error_cells` for those of a legacy .xls. In .xlsb (binary
-records in a zip) an error cell still reads as empty and hidden rows are not found: every .xlsb
-is read with a warning saying so (``read.xlsb_unchecked``, added by :func:`read_table`).
+:func:`tilskudd.reading.biff.xls_error_cells` for those of a legacy .xls and
+:func:`tilskudd.reading.xlsb.xlsb_scan` for those of a binary workbook (.xlsb).
 A workbook that asks to be recalculated when opened (``fullCalcOnLoad="1"``: xlsxwriter writes
 that, with 0 as every formula's cached value) has no result in any formula cell, so there the
 scan reports every formula, cached value or not.
@@ -53,6 +52,7 @@ from tilskudd.reading.sheet import (
 )
 from tilskudd.reading.sniff import Sniffed
 from tilskudd.reading.table import FormulaWithoutValue, RawTable, column_letter
+from tilskudd.reading.xlsb import xlsb_scan
 
 __all__ = ["formulas_without_value", "ods_error_cells", "read_workbook", "sheet_member"]
 
@@ -516,12 +516,13 @@ class _Scan(threading.Thread):
             self.error = exc
 
 
-# The formats scanned for cells calamine reads as empty (the .xls records by reading.biff). In
-# .xlsb an error cell still reads as empty, and hidden rows are not found.
+# The formats scanned for cells calamine reads as empty, and for hidden rows (the .xls records
+# by reading.biff, the .xlsb records by reading.xlsb).
 _SCANNERS: dict[str, Scanner] = {
     "xlsx": formulas_without_value,
     "ods": ods_scan,
     "xls": lambda path, sheet, hidden: dict(xls_error_cells(path, sheet, hidden)),
+    "xlsb": lambda path, sheet, hidden: dict(xlsb_scan(path, sheet, hidden)),
 }
 
 

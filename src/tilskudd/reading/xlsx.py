@@ -789,6 +789,16 @@ def _hidden_warning(numbers: list[int], hidden: set[int], file: str, sheet: str)
     ]
 
 
+_MERGES_SHOWN = 10  # merged ranges named in the warning about many; the rest are counted
+
+
+def _cells(left: int, top: int, right: int, bottom: int) -> str:
+    """0-based columns and 1-based rows as a reference: ``C3``, or ``C3:D5`` for a range."""
+    first = f"{column_letter(left)}{top}"
+    last = f"{column_letter(right)}{bottom}"
+    return first if first == last else f"{first}:{last}"
+
+
 def _merge_warnings(
     merges: list[tuple[tuple[int, int], tuple[int, int]]],
     header_row: int,
@@ -796,31 +806,54 @@ def _merge_warnings(
     sheet: str,
     kept: Container[int],
 ) -> list[Issue]:
-    """A warning for each merged cell that spans data rows: only its first row holds the value;
-    the others read empty, although the officer sees the value beside each of them.
+    """A warning about the merged cells that span rows of applications: only a merged range's
+    top-left cell holds the value; the others read empty, although the officer sees the value
+    beside each of them. One merged range is named with the cells that read empty; several
+    are listed in one warning, pointing at the first.
 
     ``merges`` as calamine gives them (0-based corners); ``header_row`` is 1-based; ``kept`` holds
     the (1-based) rows read as applications: a merge over none of them is not warned of.
     """
-    issues = []
-    for (top, left), (bottom, right) in sorted(merges):
-        first_empty = max(top + 2, header_row + 1)  # 1-based rows that read empty
-        last = bottom + 1
-        if first_empty > last:
-            continue  # one row, or all in and above the header
-        if not any(row in kept for row in range(max(top + 1, header_row + 1), last + 1)):
+    found: list[tuple[int, int, int, int]] = []  # left, top, right, bottom: columns 0-based
+    for (top0, left), (bottom0, right) in sorted(merges):
+        top, bottom = top0 + 1, bottom0 + 1
+        if bottom == top or bottom <= header_row:
+            continue  # one row (the value shows where it is), or all in and above the header
+        if not any(row in kept for row in range(max(top, header_row + 1), bottom + 1)):
             continue  # skipped rows only: a header again, a note below the totals
-        empty = str(last) if first_empty == last else f"{first_empty}-{last}"
-        issues.append(
+        found.append((left, top, right, bottom))
+    if not found:
+        return []
+    left, top, right, bottom = found[0]
+    if len(found) == 1:
+        if top <= header_row:
+            # A header cell merged down over applications: their cells read empty.
+            code = "read.merged_header_cells"
+            empty = [_cells(left, header_row + 1, right, bottom)]
+        else:
+            code = "read.merged_cells"
+            empty = [_cells(left, top + 1, right, bottom)]
+            if right > left:
+                empty.insert(0, _cells(left + 1, top, right, top))
+        return [
             Issue(
                 severity=Severity.WARNING,
-                code="read.merged_cells",
+                code=code,
                 params={
-                    "range": f"{column_letter(left)}{top + 1}:{column_letter(right)}{last}",
-                    "row": top + 1,
-                    "rows": empty,
+                    "range": _cells(left, top, right, bottom),
+                    "cell": _cells(left, top, left, top),
+                    "empty": empty,
                 },
-                location=Location(file=file, sheet=sheet, row=top + 1),
+                location=Location(file=file, sheet=sheet, row=top, column=column_letter(left)),
             )
+        ]
+    shown = [_cells(*merge) for merge in found[:_MERGES_SHOWN]]
+    more = len(found) - len(shown)
+    return [
+        Issue(
+            severity=Severity.WARNING,
+            code="read.merged_cells_many_more" if more else "read.merged_cells_many",
+            params={"count": len(found), "ranges": shown, "more": more},
+            location=Location(file=file, sheet=sheet, row=top),
         )
-    return issues
+    ]

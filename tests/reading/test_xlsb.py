@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from python_calamine import CalamineWorkbook
@@ -15,10 +16,10 @@ from tilskudd.reading.table import FormulaWithoutValue
 from tilskudd.reading.xlsb import xlsb_scan
 from tilskudd.validation import validate
 
-from .xlsb_files import ERROR_CODES, Error, FormulaError, FormulaNumber, xlsb_bytes
+from .xlsb_files import ERROR_CODES, Cell, Error, FormulaError, FormulaNumber, xlsb_bytes
 
-HEADER = ["Søknadsnr", "Søker", "Omsøkt beløp", "Totalkostnad", "Poeng"]
-ROWS = [
+HEADER: list[Cell] = ["Søknadsnr", "Søker", "Omsøkt beløp", "Totalkostnad", "Poeng"]
+ROWS: list[list[Cell]] = [
     ["S-1", "Moss kommune", 100_000, 500_000, 5],
     ["S-2", "Rygge kommune", 200_000, 1_000_000, 4],
     ["S-3", "Råde kommune", 300_000, 900_000, 3],
@@ -31,15 +32,15 @@ def _write(tmp_path: Path, data: bytes, name: str = "søknader.xlsb") -> Path:
     return path
 
 
-def _with(changes: dict[tuple[int, int], object]) -> list[list[object]]:
+def _with(changes: dict[tuple[int, int], Cell]) -> list[list[Cell]]:
     """HEADER and ROWS with the cells at (0-based row, column) replaced."""
-    rows: list[list[object]] = [list(HEADER), *(list(r) for r in ROWS)]
+    rows: list[list[Cell]] = [list(HEADER), *(list(r) for r in ROWS)]
     for (r, c), value in changes.items():
         rows[r][c] = value
     return rows
 
 
-def _calamine(path: Path, sheet: str = "Søknader") -> list[list[object]]:
+def _calamine(path: Path, sheet: str = "Søknader") -> list[list[Any]]:
     book = CalamineWorkbook.from_path(str(path))
     try:
         return book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
@@ -124,7 +125,7 @@ def test_far_cells_long_records_and_a_part_of_any_name(
 ) -> None:
     """Rows and columns past 127 and records whose size takes two and three bytes (a long
     text) are walked right; the sheet's part is found through the workbook's relationships."""
-    rows: list[list[object]] = [list(HEADER), *(list(r) for r in ROWS)]
+    rows: list[list[Cell]] = [list(HEADER), *(list(r) for r in ROWS)]
     rows[1][1] = "Moss " * 40  # 400 bytes: a two-byte size
     rows[2][1] = "Rygge " * 2000  # 24 000 bytes: a three-byte size
     rows += [[None] * 5 for _ in range(300)]
@@ -157,9 +158,9 @@ def test_asked_for_errors_alone_a_sheet_without_one_is_not_walked(
     walks: list[bool] = []
     walk = xlsb._walk
 
-    def spy(data: bytes, hidden: set[int] | None) -> object:
+    def spy(data: bytes, hidden: set[int] | None, merges: list[xlsb.Merge] | None) -> object:
         walks.append(hidden is not None)
-        return walk(data, hidden)
+        return walk(data, hidden, merges)
 
     monkeypatch.setattr(xlsb, "_walk", spy)
     assert xlsb_scan(path, "Søknader") == {}
@@ -207,3 +208,24 @@ def test_an_xlsb_written_by_another_program_is_read_without_a_warning() -> None:
         ["S-1", "Moss kommune", 100000.0],
         ["S-2", "Rygge kommune", 200000.0],
     ]
+
+
+def test_merged_cells_are_found_and_warned_of_as_in_xlsx(tmp_path: Path) -> None:
+    """calamine gives no merged ranges for an .xlsb: a merged cell over applications went
+    without the warning an .xlsx gets."""
+    rows = _with({(2, 1): None})  # B3 under the merged B2:B3
+    data = xlsb_bytes({"Søknader": rows}, merges={"Søknader": ["B2:B3", "A1:A1"]})
+    path = _write(tmp_path, data)
+    book = CalamineWorkbook.from_path(str(path))
+    try:
+        assert not book.get_sheet_by_name("Søknader").merged_cell_ranges
+    finally:
+        book.close()
+    merges: list[xlsb.Merge] = []
+    assert xlsb_scan(path, "Søknader", set(), merges) == {}
+    assert merges == [((1, 1), (2, 1)), ((0, 0), (0, 0))]
+    (issue,) = read_table(path, display_name="søknader.xlsb").issues
+    assert describe_issue(issue).startswith(
+        "søknader.xlsb, Søknader!B2: B2:B3 is a merged cell: only B2 holds its value, and "
+        "tilskudd reads B3 as empty"
+    )

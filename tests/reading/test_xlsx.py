@@ -796,7 +796,7 @@ def test_a_failure_inside_the_formula_scan_is_not_swallowed(
     monkeypatch: pytest.MonkeyPatch,
     kind: str,
 ) -> None:
-    def broken(path: Path, sheet: str, hidden: set[int]) -> dict[tuple[int, int], str]:
+    def broken(path: Path, sheet: str, *_: object) -> dict[tuple[int, int], str]:
         raise RuntimeError("scan bug")
 
     monkeypatch.setitem(xlsx_module._SCANNERS, kind, broken)

@@ -20,7 +20,7 @@ import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-__all__ = ["ERROR_CODES", "Error", "FormulaError", "FormulaNumber", "record", "xlsb_bytes"]
+__all__ = ["ERROR_CODES", "Cell", "Error", "FormulaError", "FormulaNumber", "record", "xlsb_bytes"]
 
 ERROR_CODES = {
     "#NULL!": 0x00,
@@ -112,10 +112,26 @@ def _row_header(row: int, width: int, *, hidden: bool) -> bytes:
     return record(0x00, struct.pack("<IIH", row, 0, 300) + flags + colspan)
 
 
+def _rfx(cells: str) -> bytes:
+    """ "C2:D5" as an RfX: first row, last row, first column, last column, 0-based."""
+    first, _, last = cells.partition(":")
+    (c1, r1), (c2, r2) = (_split(first), _split(last or first))
+    return struct.pack("<IIII", r1, r2, c1, c2)
+
+
+def _split(ref: str) -> tuple[int, int]:
+    letters = ref.rstrip("0123456789")
+    column = 0
+    for ch in letters:
+        column = column * 26 + ord(ch) - 64
+    return column - 1, int(ref[len(letters) :]) - 1
+
+
 def sheet_bin(
     rows: Sequence[Sequence[Cell]],
     hidden: frozenset[int] = frozenset(),
     strings: dict[str, int] | None = None,
+    merges: Sequence[str] = (),
 ) -> bytes:
     """A worksheet part; ``hidden`` rows are numbered from 1 (a hidden row may be empty); text
     goes into ``strings`` (text -> index in the shared strings), or in the cells without it."""
@@ -135,7 +151,12 @@ def sheet_bin(
         out.extend(
             _cell(col, value, strings) for col, value in enumerate(cells) if value is not None
         )
-    out += [record(0x92), record(0x82)]  # BrtEndSheetData, BrtEndSheet
+    out.append(record(0x92))  # BrtEndSheetData
+    if merges:  # BrtBeginMergeCells (count), a BrtMergeCell each, BrtEndMergeCells
+        out.append(record(0xB1, struct.pack("<I", len(merges))))
+        out.extend(record(0xB0, _rfx(cells)) for cells in merges)
+        out.append(record(0xB2))
+    out.append(record(0x82))  # BrtEndSheet
     return b"".join(out)
 
 
@@ -184,16 +205,20 @@ def xlsb_bytes(
     states: Mapping[str, int] | None = None,
     parts: Mapping[str, str] | None = None,
     inline_strings: bool = False,
+    merges: Mapping[str, Sequence[str]] | None = None,
 ) -> bytes:
     """An .xlsb with ``sheets`` (name -> rows, row 0 being row 1 and column 0 column A).
 
     ``hidden``: rows hidden in each sheet, from 1; ``states``: a sheet's hsState (1 hidden);
     ``parts``: the zip member of a sheet other than ``xl/worksheets/sheetN.bin``;
-    ``inline_strings``: text in the cells (BrtCellSt), not in a shared strings part.
+    ``inline_strings``: text in the cells (BrtCellSt), not in a shared strings part;
+    ``merges``: each sheet's merged ranges ("C2:C3").
     """
     strings: dict[str, int] | None = None if inline_strings else {}
     parts_bin = {
-        name: sheet_bin(rows, frozenset((hidden or {}).get(name, ())), strings)
+        name: sheet_bin(
+            rows, frozenset((hidden or {}).get(name, ())), strings, (merges or {}).get(name, ())
+        )
         for name, rows in sheets.items()
     }
     names = list(sheets)

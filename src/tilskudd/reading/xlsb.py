@@ -2,7 +2,8 @@
 
 python-calamine reads a cell whose value is an error (``#N/A`` from a failed lookup,
 ``#DIV/0!``, ``#REF!``) in an .xlsb as an empty cell, and does not say which rows are hidden
-(by hand, or by a filter left on). :func:`xlsb_scan` finds both in the sheet's records, the way
+(by hand, or by a filter left on) nor which cells are merged. :func:`xlsb_scan` finds all three
+in the sheet's records, the way
 :mod:`tilskudd.reading.xlsx` finds them in .xlsx and .ods and :mod:`tilskudd.reading.biff` in
 .xls, beside calamine's own read.
 
@@ -14,6 +15,7 @@ the row. An error is a BrtCellError (type 3: a value typed or pasted as an error
 BrtFmlaError (type 11: a formula whose cached result is an error); each begins with its column
 and has the error's BErr code after the cell's 8 bytes. The formula is kept in Excel's token
 form, which this module does not decode: the cell is named with its error only, as in an .xls.
+After the cells, a BrtMergeCell (type 176) records each merged range.
 
 Hidden rows can only be known by walking the records, as there is nothing to search for that a
 row header's other bytes could not also hold; the walk skips runs of plain cells (numbers,
@@ -37,9 +39,11 @@ from tilskudd.reading.biff import ERRORS
 __all__ = ["xlsb_scan"]
 
 Cells = dict[tuple[int, int], tuple[str, str]]
+Merge = tuple[tuple[int, int], tuple[int, int]]
+"""A merged range as calamine gives one for other formats: 0-based (top, left), (bottom, right)."""
 
 _ROW_HDR, _CELL_ERROR, _FMLA_ERROR = 0x00, 0x03, 0x0B
-_END_SHEET_DATA = 0x92
+_END_SHEET_DATA, _END_SHEET, _MERGE_CELL = 0x92, 0x82, 0xB0
 _BUNDLE_SH, _END_BUNDLE_SHS = 0x9C, 0x90
 _HIDDEN = 0x10  # fDyZero, in byte 11 of BrtRowHdr
 _PKG_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -126,8 +130,9 @@ def _sheet_member(archive: zipfile.ZipFile, sheet: str) -> str | None:
     return None
 
 
-def _walk(data: bytes, hidden: set[int] | None) -> Cells:
-    """The error cells of a sheet part's records; the hidden rows (from 1) added to ``hidden``."""
+def _walk(data: bytes, hidden: set[int] | None, merges: list[Merge] | None = None) -> Cells:
+    """The error cells of a sheet part's records; the hidden rows (from 1) added to ``hidden``,
+    and the merged ranges (BrtMergeCell, after the cells) to ``merges``."""
     found: Cells = {}
     pos, end = 0, len(data)
     row = 0
@@ -151,6 +156,9 @@ def _walk(data: bytes, hidden: set[int] | None) -> Cells:
             column = struct.unpack_from("<I", data, at)[0]
             found[(row, column)] = ("", ERRORS.get(data[at + 8], "#VALUE!"))
         elif kind == _END_SHEET_DATA:
+            if merges is None:
+                return found
+            _merges(data, at + size, merges)
             return found
         pos = at + size
     if pos > end:
@@ -158,12 +166,27 @@ def _walk(data: bytes, hidden: set[int] | None) -> Cells:
     return found
 
 
-def xlsb_scan(path: Path, sheet: str, hidden: set[int] | None = None) -> Cells:
+def _merges(data: bytes, pos: int, merges: list[Merge]) -> None:
+    """Add the merged ranges recorded from ``pos`` (after the cells) to the end of the sheet."""
+    while pos < len(data):
+        kind, size, at = _header(data, pos)
+        if kind == _MERGE_CELL and size >= 16:
+            top, bottom, left, right = struct.unpack_from("<IIII", data, at)
+            merges.append(((top, left), (bottom, right)))
+        elif kind == _END_SHEET:
+            return
+        pos = at + size
+
+
+def xlsb_scan(
+    path: Path, sheet: str, hidden: set[int] | None = None, merges: list[Merge] | None = None
+) -> Cells:
     """Each cell of ``sheet`` in an .xlsb whose value is an error: its (0-based row, column) ->
     ("", the error as Excel shows it). The formula's text is not decoded (see the module).
 
     With ``hidden``, the rows hidden in the sheet (by hand or by a filter) are added to it,
-    numbered from 1. A damaged file gives nothing: calamine reports it.
+    numbered from 1; with ``merges``, the sheet's merged ranges (which calamine does not give
+    for an .xlsb). A damaged file gives nothing: calamine reports it.
     """
     try:
         with zipfile.ZipFile(path) as archive:
@@ -171,12 +194,19 @@ def xlsb_scan(path: Path, sheet: str, hidden: set[int] | None = None) -> Cells:
             if member is None or member not in archive.NameToInfo:
                 return {}
             data = archive.read(member)
-        if hidden is None and _ERROR.search(data) is None:
+        if hidden is None and merges is None and _ERROR.search(data) is None:
             return {}
         found_rows: set[int] = set()
-        found = _walk(data, found_rows if hidden is not None else None)
+        found_merges: list[Merge] = []
+        found = _walk(
+            data,
+            found_rows if hidden is not None else None,
+            found_merges if merges is not None else None,
+        )
         if hidden is not None:
             hidden |= found_rows
+        if merges is not None:
+            merges.extend(found_merges)
         return found
     except (_DamagedError, struct.error, IndexError, UnicodeDecodeError, ET.ParseError):
         return {}

@@ -488,8 +488,9 @@ def _od_errors_in_text(data: bytes, sheet: str) -> Cells | None:
     return found
 
 
-Scanner = Callable[[Path, str, set[int]], Cells]
-"""Reads a sheet for the cells calamine reads as empty; adds the hidden rows it finds to the set."""
+Scanner = Callable[[Path, str, set[int], list[Any]], Cells]
+"""Reads a sheet for the cells calamine reads as empty; adds the hidden rows it finds to the set,
+and, where calamine does not give them (.xlsb), the merged ranges to the list."""
 
 
 class _Scan(threading.Thread):
@@ -503,15 +504,17 @@ class _Scan(threading.Thread):
         self.scanner = scanner
         self.cells: Cells = {}
         self.hidden: set[int] = set()
+        self.merges: list[Any] = []
         self.error: BaseException | None = None
 
     def run(self) -> None:
         try:
-            self.cells = self.scanner(self.path, self.sheet, self.hidden)
+            self.cells = self.scanner(self.path, self.sheet, self.hidden, self.merges)
         except (OSError, zipfile.BadZipFile, zlib.error, ET.ParseError, KeyError, EOFError):
             # The file is damaged: calamine, reading the same bytes, reports it properly.
             self.cells = {}
             self.hidden = set()
+            self.merges = []
         except Exception as exc:  # a bug here: hand it to the reading thread, not stderr
             self.error = exc
 
@@ -519,10 +522,10 @@ class _Scan(threading.Thread):
 # The formats scanned for cells calamine reads as empty, and for hidden rows (the .xls records
 # by reading.biff, the .xlsb records by reading.xlsb).
 _SCANNERS: dict[str, Scanner] = {
-    "xlsx": formulas_without_value,
-    "ods": ods_scan,
-    "xls": lambda path, sheet, hidden: dict(xls_error_cells(path, sheet, hidden)),
-    "xlsb": lambda path, sheet, hidden: dict(xlsb_scan(path, sheet, hidden)),
+    "xlsx": lambda path, sheet, hidden, _merges: formulas_without_value(path, sheet, hidden),
+    "ods": lambda path, sheet, hidden, _merges: ods_scan(path, sheet, hidden),
+    "xls": lambda path, sheet, hidden, _merges: dict(xls_error_cells(path, sheet, hidden)),
+    "xlsb": lambda path, sheet, hidden, merges: dict(xlsb_scan(path, sheet, hidden, merges)),
 }
 
 
@@ -764,6 +767,7 @@ def _read_sheet(
     grid = _grid(rows)
     if scan is None:
         return grid, _SheetExtras({}, merges, set())
+    merges = merges or scan.merges  # calamine gives none for an .xlsb
     return grid, _SheetExtras(_place_formulas(grid, scan.cells), merges, scan.hidden)
 
 

@@ -444,3 +444,27 @@ def test_a_mac_file_in_utf8_is_read_as_utf8(tmp_path: Path) -> None:
 )
 def test_decode_tells_windows_1252_from_mac_roman(text: str, encoding: str) -> None:
     assert decode(text.encode(encoding), "f.csv", T) == (text, encoding)
+
+
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        (
+            "<html><body><table><tr><td>Søker</td></tr></table></body></html>",
+            "søknader.txt is a web",
+        ),
+        (
+            '<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet">',
+            "søknader.txt is an Excel 2003 XML",
+        ),
+    ],
+)
+def test_a_web_page_or_xml_in_utf16_is_told_apart_from_a_table(
+    tmp_path: Path, text: str, start: str
+) -> None:
+    # Read as a table in UTF-16, it would have been "no header row" on its markup.
+    path = tmp_path / "søknader.txt"
+    path.write_bytes(b"\xff\xfe" + text.encode("utf-16-le"))
+    with pytest.raises(InputFileError) as caught:
+        read_table(path, display_name="søknader.txt")
+    assert str(caught.value).startswith(start)

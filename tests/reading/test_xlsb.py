@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
 from tilskudd.issues import describe_issue
@@ -229,3 +231,44 @@ def test_merged_cells_are_found_and_warned_of_as_in_xlsx(tmp_path: Path) -> None
         "søknader.xlsb, Søknader!B2: B2:B3 is a merged cell: only B2 holds its value, and "
         "tilskudd reads B3 as empty"
     )
+
+
+_CELLS = st.one_of(
+    st.none(),
+    st.text(max_size=70),  # a long text makes a record size of two bytes
+    st.integers(-(2**40), 2**40),
+    st.floats(allow_nan=False),
+    st.booleans(),
+    st.sampled_from(list(ERROR_CODES)).map(Error),
+    st.sampled_from(list(ERROR_CODES)).map(FormulaError),
+    st.floats(allow_nan=False).map(FormulaNumber),
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    rows=st.lists(st.lists(_CELLS, max_size=6), max_size=25),
+    hidden=st.sets(st.integers(1, 30), max_size=6),
+    inline_strings=st.booleans(),
+)
+def test_the_scan_finds_exactly_the_error_cells_and_hidden_rows_written(
+    tmp_path: Path, rows: list[list[Cell]], hidden: set[int], inline_strings: bool
+) -> None:
+    """Whatever the cells around them (text whose bytes look like records, numbers, formulas),
+    every error cell and hidden row is found, and nothing else."""
+    data = xlsb_bytes(
+        {"Søknader": rows}, hidden={"Søknader": hidden}, inline_strings=inline_strings
+    )
+    path = _write(tmp_path, data)
+    expected = {
+        (r, c): ("", cell.error)
+        for r, cells in enumerate(rows)
+        for c, cell in enumerate(cells)
+        if isinstance(cell, Error | FormulaError)
+    }
+    found: set[int] = set()
+    assert xlsb_scan(path, "Søknader", found) == expected
+    assert found == hidden
+    assert xlsb_scan(path, "Søknader") == expected  # the search first, then the walk

@@ -2510,6 +2510,35 @@ def test_the_history_of_an_id_has_its_rows_told_apart(tmp_path: Path) -> None:
     assert lg.amend(ledger_path, programme, "A-2", 30_000, "x").application_id == "A-2"
 
 
+# Ids of their own that end like a row told apart: the price areas NO1 and SE1 read as column
+# NO or SE and row 1, and "(v2)" as column V and row 2.
+_LOOKALIKES = [
+    ("Kraft (NO1)", "Moss kommune", MOSS, "Nett", "0104", 60_000, 300_000, 5),
+    ("Kraft (SE1)", "Oslo kommune", OSLO, "Nett", "0301", 40_000, 200_000, 4),
+    ("Sak (v2)", "Bergen kommune", BERGEN, "Sak", "1201", 80_000, 400_000, 3),
+]
+
+
+def test_ids_that_only_look_told_apart_by_their_row_are_not_taken_for_one_another(
+    tmp_path: Path,
+) -> None:
+    """Kraft (NO1) and Kraft (SE1) were both read as "Kraft, row 1" and taken for the same
+    row in two forms; a row told apart is only ever a rejected one, under one id column."""
+    programme = make_programme(tmp_path)
+    ledger_path = tmp_path / "l.sqlite"
+    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", _LOOKALIKES))
+    assert [a.application_id for a in lg.history(ledger_path, "Kraft (NO1)")] == ["Kraft (NO1)"]
+    assert [a.application_id for a in lg.history(ledger_path, "kraft (se1)")] == []
+    # A plain id is not the rows told apart under it unless they were.
+    assert lg.history(ledger_path, "Kraft") == []
+    assert lg.history(ledger_path, "Sak") == []
+    # Typed in another case, the id is no one else's: refused as unknown, not as "in several
+    # rounds" (rounds 1 and 1).
+    with pytest.raises(LedgerError, match=r"^application 'Kraft \(no1\)' is not in the ledger"):
+        lg.amend(ledger_path, programme, "Kraft (no1)", 10_000, "x")
+    assert lg.amend(ledger_path, programme, "Kraft (SE1)", 30_000, "x").amount_after == 30_000
+
+
 # --- an amendment recorded outside the round's policy (a board's decision) ------------------------
 
 

@@ -1359,6 +1359,30 @@ def test_an_id_told_apart_by_its_row_is_read_in_every_form_shown(
     assert row_told_apart(shown) == found
 
 
+@pytest.mark.parametrize(
+    ("first", "second", "same"),
+    [
+        ("S-01 (A17)", "S-01 (row 17)", True),
+        ("S-01 (rad 17)", "S-01 (A17)", True),
+        ("S-01 (#17)", "S-01 (A17)", True),
+        ("S-01 (a17)", "S-01 (A17)", True),
+        ("S-01 (A17)", "S-01 (A18)", False),
+        ("S-01 (A17)", "S-02 (A17)", False),
+        # One id column per round: another column is another id (price areas NO1 and SE1).
+        ("Kraft (NO1)", "Kraft (SE1)", False),
+        ("Sak (v2)", "Sak (B2)", False),
+        ("S-01", "S-01", False),  # not told apart at all
+    ],
+)
+def test_two_ids_are_one_row_told_apart_only_under_one_column(
+    first: str, second: str, same: bool
+) -> None:
+    from tilskudd.validation import same_row_told_apart
+
+    assert same_row_told_apart(first, second) is same
+    assert same_row_told_apart(second, first) is same
+
+
 def test_a_rejected_row_keeps_its_organisation_number_when_that_cell_was_valid() -> None:
     result = check(
         row(id="A1", requested="mange penger"),  # rejected for its amount; orgnr valid

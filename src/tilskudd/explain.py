@@ -472,17 +472,21 @@ def explain(
         application_id = application_id.strip()
     decision = decisions.get(application_id)
     if decision is None:
-        from tilskudd.validation import row_told_apart
+        from tilskudd.validation import same_row_told_apart
 
         # "F-15 (row 17)", as earlier versions told apart a repeated id, and "F-15 (rad 17)", as
-        # a Norwegian message about its row says it, are "F-15 (A17)".
-        key = row_told_apart(application_id)
-        if key is not None:
-            application_id = next(
-                (i for i in decisions if i.endswith(")") and row_told_apart(i) == key),
-                application_id,
-            )
-            decision = decisions.get(application_id)
+        # a Norwegian message about its row says it, are "F-15 (A17)": a rejected row's id.
+        application_id = next(
+            (
+                i
+                for i, found in decisions.items()
+                if i.endswith(")")
+                and found.status is Status.REJECTED
+                and same_row_told_apart(application_id, i)
+            ),
+            application_id,
+        )
+        decision = decisions.get(application_id)
     if decision is None:
         raise _unknown(application_id, result)
     rule = allocation.rule

@@ -326,25 +326,28 @@ def same_application_by_id(
     )
 
 
-def _id_matcher(query: str, *, with_rows: bool = False) -> Callable[[str], bool]:
-    """Whether a recorded application id is ``query``: the same id, or the same row told apart
-    by its row in another form (:func:`tilskudd.validation.row_told_apart`: ``S-01 (A17)``,
-    ``S-01 (row 17)``, ``S-01 (rad 17)``). ``with_rows``: a plain id also matches the rows told
-    apart under it (``S-01`` the rejected ``S-01 (A17)``), for a history of everything recorded."""
-    from tilskudd.validation import row_told_apart
+def _id_matcher(query: str, *, with_rows: bool = False) -> Callable[[AwardRecord], bool]:
+    """Whether a recorded award's application id is ``query``: the same id, or the same row
+    told apart by its row in another form (:func:`tilskudd.validation.same_row_told_apart`:
+    ``S-01 (A17)``, ``S-01 (row 17)``, ``S-01 (rad 17)``). ``with_rows``: a plain id also
+    matches the rows told apart under it (``S-01`` the rejected ``S-01 (A17)``), for a history
+    of everything recorded. Only a rejected row is ever told apart by its row: an id of its own
+    that ends like one (``Kraft (NO1)``) matches itself alone."""
+    from tilskudd.validation import row_told_apart, same_row_told_apart
 
     text = query.strip()
-    key = row_told_apart(text)
+    told = row_told_apart(text) is not None
 
-    def same(recorded: str) -> bool:
+    def same(award: AwardRecord) -> bool:
+        recorded = award.application_id
         if recorded == text:
             return True
-        if not recorded.endswith(")"):
+        if not recorded.endswith(")") or award.status != Status.REJECTED:
             return False
+        if told:
+            return same_row_told_apart(text, recorded)
         own = row_told_apart(recorded)
-        if own is None:
-            return False
-        return own == key if key is not None else with_rows and own[0] == text
+        return with_rows and own is not None and own[0] == text
 
     return same
 
@@ -1203,7 +1206,7 @@ class Ledger:
             # A row told apart by its row, in another form than recorded ("S-01 (row 17)" for
             # "S-01 (A17)"): the same row of the same round.
             same = _id_matcher(application_id)
-            matches = [a for a in in_round if same(a.application_id)]
+            matches = [a for a in in_round if same(a)]
         if not matches:
             if round is None:
                 raise LedgerError(key="ledger.error.not_in_ledger", id=application_id)
@@ -1576,11 +1579,7 @@ class Ledger:
             digits = "".join(ch for ch in text if not ch.isspace())
             orgnr = digits if digits.isdigit() else None
         same = _id_matcher(text, with_rows=True)
-        return [
-            a
-            for a in self.awards()
-            if same(a.application_id) or (orgnr is not None and a.orgnr == orgnr)
-        ]
+        return [a for a in self.awards() if same(a) or (orgnr is not None and a.orgnr == orgnr)]
 
     def _entry_problem(
         self,

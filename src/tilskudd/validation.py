@@ -94,6 +94,7 @@ __all__ = [
     "describe_issue",
     "legacy_row_ids",
     "row_told_apart",
+    "same_row_told_apart",
     "validate",
 ]
 
@@ -331,7 +332,7 @@ _ROW_SUFFIX = re.compile(r"^(?P<id>.*) \((?:[A-Z]{1,3}|#)(?P<row>[1-9][0-9]*)\)$
 
 
 _ANY_ROW_SUFFIX = re.compile(
-    r"^(?P<id>.*\S) \((?:(?i:row|rad)\s*|[A-Za-z]{1,3}|#)(?P<row>[1-9][0-9]*)\)$"
+    r"^(?P<id>.*\S) \((?:(?i:row|rad)\s*|(?P<column>[A-Za-z]{1,3})|#)(?P<row>[1-9][0-9]*)\)$"
 )
 
 
@@ -348,6 +349,24 @@ def row_told_apart(app_id: str) -> tuple[str, int] | None:
     if found is None:
         return None
     return found["id"], int(found["row"])
+
+
+def same_row_told_apart(first: str, second: str) -> bool:
+    """Whether two ids are one row told apart in two of the forms :func:`row_told_apart`
+    reads: the same id and row, and, where both name the column of the id, the same column
+    (in any case).
+
+    A round has one id column, so ``Kraft (NO1)`` and ``Kraft (SE1)`` are never one row's: they
+    are two ids of their own that end like one (price areas), as ``Sak (v2)`` may be.
+    """
+    one = _ANY_ROW_SUFFIX.match(first.strip())
+    other = _ANY_ROW_SUFFIX.match(second.strip())
+    if one is None or other is None:
+        return False
+    if (one["id"], int(one["row"])) != (other["id"], int(other["row"])):
+        return False
+    columns = one["column"], other["column"]
+    return None in columns or columns[0].upper() == columns[1].upper()
 
 
 def legacy_row_ids(ids: Iterable[str]) -> dict[str, str]:

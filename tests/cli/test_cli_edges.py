@@ -578,6 +578,23 @@ def test_explain_of_a_repeated_id_offers_each_row_first() -> None:
     assert "F-15 (A17)" in out.splitlines()[0]
 
 
+def test_explain_does_not_take_an_id_of_its_own_for_a_row_told_apart(tmp_path: Path) -> None:
+    # "Kraft (NO2)" was read as "Kraft, row 2" like "Kraft (SE2)", and explain answered for
+    # Kraft (SE2), a valid application of its own, without a word.
+    path = tmp_path / "kraft.csv"
+    path.write_text(
+        "Søknadsnr;Søker;Omsøkt beløp;Poeng\nKraft (SE2);Moss kommune;100000;5\n"
+        "Kraft (NO1);Oslo kommune;200000;4\n",
+        encoding="utf-8",
+    )
+    code, out, err = invoke("explain", path, "Kraft (NO2)", "-b", "5M")
+    assert (code, out) == (2, "")
+    assert err.startswith(f"error: no application with id 'Kraft (NO2)' in {path}; did you mean ")
+    code, out, err = invoke("explain", path, "Kraft (SE2)", "-b", "5M")
+    assert code == 0, err
+    assert out.startswith("Justification for application Kraft (SE2)")
+
+
 def test_an_old_sheets_sande_is_read_with_a_warning_that_names_both(tmp_path: Path) -> None:
     book = openpyxl.Workbook()
     sheet = book.active

@@ -315,3 +315,156 @@ def test_exactly_the_rows_with_something_beyond_the_header_are_errors(
     # Cut to the header's width: nothing beyond it, and no column made of it.
     assert all(cells[3:] == [None] * (len(cells) - 3) for _, cells in table.rows)
     assert table.extra == {}
+
+
+# --- text files as Excel saves them ---------------------------------------------------------
+
+# A sheet as an officer's Excel holds it: Norwegian letters, guillemets, an amount with spaces
+# and a cell with the delimiter and a quotation mark in it.
+_EXCEL_ROWS = [
+    ["Søknadsnr", "Søker", "Prosjekt", "Omsøkt beløp"],
+    ["S-1", "Ås kommune", "Bæring; «Hus»", "1 200 000"],
+    ["S-2", "Ørland", 'Tiltak "Ø"', "250000"],
+]
+_EXCEL_READ = [
+    (2, ["S-1", "Ås kommune", "Bæring; «Hus»", "1 200 000"]),
+    (3, ["S-2", "Ørland", 'Tiltak "Ø"', "250000"]),
+]
+
+
+def _excel_text(delimiter: str, line_end: str) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter, lineterminator=line_end).writerows(_EXCEL_ROWS)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("name", ["søknader.txt", "søknader.csv", "søknader"])
+def test_excels_unicode_text_is_read(tmp_path: Path, name: str) -> None:
+    """Save as -> "Unicode text (*.txt)": UTF-16 LE with a byte-order mark, tab-separated
+    (the cell with a semicolon in it must not make the semicolon the delimiter)."""
+    path = tmp_path / name
+    path.write_bytes(b"\xff\xfe" + _excel_text("\t", "\r\n").encode("utf-16-le"))
+    table = read_table(path)
+    assert table.headers == _EXCEL_ROWS[0]
+    assert list(table.rows) == _EXCEL_READ
+    assert table.issues == []
+
+
+@pytest.mark.parametrize(
+    ("encoding", "bom"),
+    [("utf-16-be", b"\xfe\xff"), ("utf-16-le", b""), ("utf-16-be", b""), ("utf-32", b"")],
+)
+def test_utf16_and_utf32_text_is_read_with_or_without_a_byte_order_mark(
+    tmp_path: Path, encoding: str, bom: bytes
+) -> None:
+    path = tmp_path / "søknader.txt"
+    path.write_bytes(bom + _excel_text("\t", "\r\n").encode(encoding))
+    table = read_table(path)
+    assert list(table.rows) == _EXCEL_READ
+    assert table.issues == []
+
+
+def test_broken_utf16_text_names_the_file_and_what_to_do(tmp_path: Path) -> None:
+    path = tmp_path / "avkuttet.txt"
+    # Cut off in the middle of a character: an odd number of bytes.
+    path.write_bytes(b"\xff\xfe" + _excel_text("\t", "\r\n").encode("utf-16-le")[:-1])
+    with pytest.raises(InputFileError) as caught:
+        read_table(path, display_name="avkuttet.txt", lang="nb")
+    message = str(caught.value)
+    assert message.startswith("avkuttet.txt er en tekstfil i UTF-16, ikke UTF-8 eller")
+    assert "«CSV UTF-8 (kommadelt)»" in message
+
+
+@pytest.mark.parametrize("delimiter", [",", ";"])
+def test_csv_utf8_with_a_byte_order_mark_is_read(tmp_path: Path, delimiter: str) -> None:
+    """Save as -> "CSV UTF-8 (Comma delimited)"; on a Norwegian Windows the delimiter is ;."""
+    path = tmp_path / "søknader.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + _excel_text(delimiter, "\r\n").encode())
+    table = read_table(path)
+    assert table.headers == _EXCEL_ROWS[0]
+    assert list(table.rows) == _EXCEL_READ
+    assert table.issues == []
+
+
+def test_windows_1252_with_semicolons_as_norwegian_excel_writes_it(tmp_path: Path) -> None:
+    path = tmp_path / "søknader.csv"
+    path.write_bytes(_excel_text(";", "\r\n").encode("cp1252"))
+    table = read_table(path)
+    assert table.headers == _EXCEL_ROWS[0]
+    assert list(table.rows) == _EXCEL_READ
+    assert [issue.code for issue in table.issues] == ["read.encoding_cp1252"]
+
+
+def test_csv_macintosh_is_read_as_mac_roman_with_its_lone_cr_line_ends(tmp_path: Path) -> None:
+    """Excel for Mac's "CSV (Macintosh)": Mac Roman, where ø is 0xBF (¿ in Windows-1252) and
+    Å is 0x81 (no character at all in Windows-1252), and a lone CR ends each line."""
+    path = tmp_path / "søknader.csv"
+    data = _excel_text(",", "\r").encode("mac_roman")
+    assert b"\n" not in data
+    assert b"\x81" in data  # Å: this file was refused as neither UTF-8 nor Windows-1252
+    path.write_bytes(data)
+    table = read_table(path, display_name="mac.csv")
+    assert table.headers == _EXCEL_ROWS[0]
+    assert list(table.rows) == _EXCEL_READ
+    (issue,) = table.issues
+    assert issue.code == "read.encoding_mac_roman"
+    assert issue.location == Location(file="mac.csv")
+    assert "Mac Roman" in T(issue.code, **issue.params)
+    assert "Mac Roman" in get("nb")(issue.code, **issue.params)
+
+
+def test_mac_roman_without_a_byte_windows_1252_lacks_is_told_by_its_letters(
+    tmp_path: Path,
+) -> None:
+    # Søker, Bø, Bæring without Å: every byte is Windows-1252 too (S¿ker, B¿, B¾ring).
+    path = tmp_path / "søknader.csv"
+    path.write_bytes("Søker,Søkt beløp\rBø,100\rBæring,200\r".encode("mac_roman"))
+    table = read_table(path)
+    assert table.headers == ["Søker", "Søkt beløp"]
+    assert list(table.rows) == [(2, ["Bø", "100"]), (3, ["Bæring", "200"])]
+    assert [issue.code for issue in table.issues] == ["read.encoding_mac_roman"]
+
+
+def test_a_mac_file_in_utf8_is_read_as_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "søknader.csv"
+    path.write_bytes(_excel_text(",", "\r").encode())
+    table = read_table(path)
+    assert list(table.rows) == _EXCEL_READ
+    assert table.issues == []
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        ("Søker æøå ÆØÅ «x» – é", "cp1252"),
+        ("Søker æøå ÆØÅ «x» – é", "mac_roman"),
+        # Broken UTF-8 reads as Windows-1252 (SÃ¸ker), never as Mac Roman (S√∏ker).
+        ("Søker".encode().decode("cp1252") + "\xe6", "cp1252"),
+    ],
+)
+def test_decode_tells_windows_1252_from_mac_roman(text: str, encoding: str) -> None:
+    assert decode(text.encode(encoding), "f.csv", T) == (text, encoding)
+
+
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        (
+            "<html><body><table><tr><td>Søker</td></tr></table></body></html>",
+            "søknader.txt is a web",
+        ),
+        (
+            '<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet">',
+            "søknader.txt is an Excel 2003 XML",
+        ),
+    ],
+)
+def test_a_web_page_or_xml_in_utf16_is_told_apart_from_a_table(
+    tmp_path: Path, text: str, start: str
+) -> None:
+    # Read as a table in UTF-16, it would have been "no header row" on its markup.
+    path = tmp_path / "søknader.txt"
+    path.write_bytes(b"\xff\xfe" + text.encode("utf-16-le"))
+    with pytest.raises(InputFileError) as caught:
+        read_table(path, display_name="søknader.txt")
+    assert str(caught.value).startswith(start)

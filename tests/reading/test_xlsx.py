@@ -796,7 +796,7 @@ def test_a_failure_inside_the_formula_scan_is_not_swallowed(
     monkeypatch: pytest.MonkeyPatch,
     kind: str,
 ) -> None:
-    def broken(path: Path, sheet: str, hidden: set[int]) -> dict[tuple[int, int], str]:
+    def broken(path: Path, sheet: str, *_: object) -> dict[tuple[int, int], str]:
         raise RuntimeError("scan bug")
 
     monkeypatch.setitem(xlsx_module._SCANNERS, kind, broken)
@@ -812,29 +812,114 @@ def test_calamines_empty_text_becomes_none_in_place() -> None:
     assert grid == [["a", None, 1.0, None, "0"], [None, None], [], [" ", 0.0]]
 
 
-def test_a_merged_cell_over_data_rows_is_a_warning_naming_it(tmp_path: Path) -> None:
-    """Excel shows the merged value beside each row; only the first row holds it."""
+def _merged(tmp_path: Path, merges: list[str], rows: int = 4) -> Path:
+    """A sheet "Søknader" with ``rows`` applications below its header, ``merges`` merged."""
     path = tmp_path / "flettet.xlsx"
     book = openpyxl.Workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = "Søknader"
-    for row in (
-        ["Søknadsnr", "Søker", "Kommune", "Omsøkt beløp"],
-        ["M-1", "Moss", "Moss", 100_000],
-        ["M-2", "Rygge", None, 200_000],
-        ["M-3", "Råde", "Råde", 300_000],
-    ):
-        sheet.append(row)
-    sheet.merge_cells("C2:C3")  # the value of row 2 beside row 3 too
-    sheet.merge_cells("A1:A1")  # one cell: nothing to say
+    sheet.append(["Søknadsnr", "Søker", "Kommune", "Omsøkt beløp"])
+    for i in range(1, rows + 1):
+        sheet.append([f"M-{i}", f"Søker {i}", f"Kommune {i}", 100_000 * i])
+    for cells in merges:
+        sheet.merge_cells(cells)
     book.save(path)
-    issues = [i for i in read_table(path).issues if i.code == "read.merged_cells"]
-    assert [(i.params["range"], i.params["row"], i.params["rows"]) for i in issues] == [
-        ("C2:C3", 2, "3")
+    return path
+
+
+def _merge_issues(path: Path, lang: str = "en") -> list[str]:
+    table = read_table(path, display_name="flettet.xlsx", lang=lang)
+    return [describe_issue(i, lang) for i in table.issues if "merged" in i.code]
+
+
+def test_a_merged_cell_over_data_rows_is_a_warning_naming_it(tmp_path: Path) -> None:
+    """Excel shows the merged value beside each row; only the first row holds it."""
+    path = _merged(tmp_path, ["C2:C3", "A1:A1"])  # A1:A1, one cell: nothing to say
+    table = read_table(path)
+    (issue,) = table.issues
+    assert issue.code == "read.merged_cells"
+    assert dict(issue.params) == {"range": "C2:C3", "cell": "C2", "empty": ["C3"]}
+    assert issue.location is not None
+    assert issue.location.cell == "Søknader!C2"
+    assert _merge_issues(path) == [
+        "flettet.xlsx, Søknader!C2: C2:C3 is a merged cell: only C2 holds its value, and "
+        "tilskudd reads C3 as empty, though Excel shows the value there too. Unmerge the cells "
+        "and fill in the value in each row"
     ]
-    assert issues[0].location is not None
-    assert issues[0].location.sheet == "Søknader"
+    # Said before as "row(s) 3 read it as empty" and "rad 3 leses som tom(me)".
+    assert _merge_issues(path, "nb") == [
+        "flettet.xlsx, Søknader!C2: C2:C3 er en sammenslått celle: bare C2 har verdien, og "
+        "tilskudd leser C3 uten verdi, selv om Excel viser verdien der også. Del opp cellene "
+        "og fyll inn verdien i hver rad"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("merge", "empty"),
+    [
+        ("C2:C5", "C3:C5"),
+        # Over two columns the cell beside the value is empty too: said as "row 2 holds its
+        # value" before, which C2 does not.
+        ("B2:C3", "C2 and B3:C3"),
+        ("B3:D4", "C3:D3 and B4:D4"),
+    ],
+)
+def test_a_merged_range_names_every_cell_that_reads_empty(
+    tmp_path: Path, merge: str, empty: str
+) -> None:
+    (text,) = _merge_issues(_merged(tmp_path, [merge]))
+    top_left = merge.split(":")[0]
+    assert text.startswith(
+        f"flettet.xlsx, Søknader!{top_left}: {merge} is a merged cell: only {top_left} holds "
+        f"its value, and tilskudd reads {empty} as empty"
+    )
+
+
+def test_a_header_cell_merged_down_over_applications_says_so(tmp_path: Path) -> None:
+    # Said before as "only row 1 holds its value": the header, not an application's value.
+    path = _merged(tmp_path, ["C1:C3"])
+    assert _merge_issues(path) == [
+        "flettet.xlsx, Søknader!C1: C1:C3 is a header cell merged down over rows of "
+        "applications: tilskudd reads C2:C3 as empty, though Excel shows the header there. "
+        "Unmerge the cells and fill in each application's value"
+    ]
+    assert _merge_issues(path, "nb") == [
+        "flettet.xlsx, Søknader!C1: C1:C3 er en overskriftscelle som er slått sammen nedover "
+        "søknadsrader: tilskudd leser C2:C3 uten verdi, selv om Excel viser overskriften der. "
+        "Del opp cellene og fyll inn verdien for hver søknad"
+    ]
+
+
+def test_several_merged_ranges_are_one_warning_listing_them(tmp_path: Path) -> None:
+    # One warning each before, the same advice repeated for every range.
+    path = _merged(tmp_path, ["B4:B5", "C2:C3", "A4:A5"])
+    (issue,) = read_table(path).issues
+    assert issue.code == "read.merged_cells_many"
+    assert issue.location is not None
+    assert (issue.location.sheet, issue.location.row) == ("Søknader", 2)
+    assert _merge_issues(path) == [
+        "flettet.xlsx, Søknader, row 2: merged cells span rows of applications (3): C2:C3, "
+        "A4:A5 and B4:B5. Only the top-left cell of each holds its value, and tilskudd reads the "
+        "others as empty, though Excel shows the value there too. Unmerge the cells and fill in "
+        "the value in each row"
+    ]
+    assert _merge_issues(path, "nb") == [
+        "flettet.xlsx, Søknader, rad 2: sammenslåtte celler går over søknadsrader (3): C2:C3, "
+        "A4:A5 og B4:B5. Bare cellen øverst til venstre i hver har verdien, og tilskudd leser de "
+        "andre uten verdi, selv om Excel viser verdien der også. Del opp cellene og fyll inn "
+        "verdien i hver rad"
+    ]
+
+
+def test_many_merged_ranges_name_the_first_ten_and_count_the_rest(tmp_path: Path) -> None:
+    merges = [f"C{r}:C{r + 1}" for r in range(2, 50, 2)]  # 24 ranges
+    (issue,) = read_table(_merged(tmp_path, merges, rows=50)).issues
+    assert issue.code == "read.merged_cells_many_more"
+    assert dict(issue.params) == {"count": 24, "ranges": merges[:10], "more": 14}
+    text = describe_issue(issue, "nb")
+    assert "(24): C2:C3, C4:C5, " in text
+    assert "C18:C19 og C20:C21; 14 til er ikke listet opp. Bare cellen" in text
 
 
 def test_a_recalculated_workbooks_extra_column_is_a_warning_saying_why(tmp_path: Path) -> None:
@@ -868,33 +953,3 @@ def test_an_ods_error_mark_written_another_way_is_still_found(
         data = archive.read("content.xml")
     assert xlsx_module._od_errors_in_text(data, "Søknader") is None
     assert ods_error_cells(path, "Søknader") == {(1, 4): ("=1/0", "#DIV/0!")}
-
-
-XLSB = Path(__file__).parent / "files" / "soknader.xlsb"  # see files/README.md
-
-
-@pytest.mark.parametrize("lang", ["en", "nb"])
-def test_an_xlsb_is_read_with_a_warning_that_errors_and_hidden_rows_are_not_checked(
-    lang: str,
-) -> None:
-    # In an .xlsb an error cell (#DIV/0! in the total cost) reads as empty and a row hidden by
-    # a filter as any other, and the check said nothing of either: it says it could not look.
-    table = read_table(XLSB, display_name="soknader.xlsb", lang=lang)
-    assert table.fields == {"id": 0, "applicant": 1, "requested": 2, "total_cost": 3}
-    assert [cells[:3] for _, cells in table.rows] == [
-        ["S-1", "Moss kommune", 100000.0],
-        ["S-2", "Rygge kommune", 200000.0],
-    ]
-    (issue,) = table.issues
-    assert (issue.code, issue.severity) == ("read.xlsb_unchecked", Severity.WARNING)
-    text = describe_issue(issue, lang)
-    assert text.startswith("soknader.xlsb: ")
-    assert ".xlsx" in text
-    assert ("#N/A" if lang == "en" else "#I/T") in text
-    assert ("hidden" if lang == "en" else "skjult") in text
-    # The applications are read all the same.
-    assert [app.id for app in validate(table).applications] == ["S-1", "S-2"]
-
-
-def test_other_workbooks_do_not_get_the_xlsb_warning(make_xlsx: MakeXlsx) -> None:
-    assert read_table(make_xlsx([HEADER, *ROWS])).issues == []

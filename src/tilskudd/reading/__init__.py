@@ -82,18 +82,6 @@ def read_table(
                 location=Location(file=file),
             )
         )
-    if sniffed.format == "xlsb":
-        # calamine reads an error cell of an .xlsb as empty and does not say which rows are
-        # hidden, and no scan of the binary records is tested (no tool here writes such a file):
-        # say so rather than let "no problems" imply those were checked.
-        issues.append(
-            Issue(
-                severity=Severity.WARNING,
-                code="read.xlsb_unchecked",
-                params={"file": file},
-                location=Location(file=file),
-            )
-        )
     if sniffed.format == "csv":
         table = _read_text(
             path, sniffed, file=file, sheet=sheet, column_map=column_map, t=t, issues=issues
@@ -145,7 +133,7 @@ def _read_text(
                 location=Location(file=file),
             )
         )
-    records = read_csv(path, file=file, t=t, issues=issues)
+    records = read_csv(path, file=file, t=t, issues=issues, sniffed_encoding=sniffed.encoding)
     grid = records.rows
     try:
         match = find_header(grid, column_map)

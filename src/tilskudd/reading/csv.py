@@ -1,9 +1,11 @@
 """CSV and other delimited text: encoding and delimiter found, every cell a string (empty: None).
 
-Encoding: UTF-8 with or without a byte-order mark (Excel's "CSV UTF-8"), else Windows-1252
-(Excel's plain "CSV" on a Western European Windows), said in a warning because æ, ø and å come out
-wrong if the guess is; anything else is an error. UTF-16 files are turned away earlier
-(:mod:`tilskudd.reading.sniff`).
+Encoding: UTF-8 with or without a byte-order mark (Excel's "CSV UTF-8"); UTF-16 (Excel's
+"Unicode text (*.txt)", tab-separated, with a byte-order mark; found by
+:mod:`tilskudd.reading.sniff`, as is UTF-32); else Windows-1252 (Excel's plain "CSV" on a
+Western European Windows) or Mac Roman (Excel for Mac's "CSV (Macintosh)", whose line ends are
+a lone CR), said in a warning because æ, ø and å come out wrong if the guess is; Mac Roman only
+where it reads Norwegian letters that Windows-1252 does not. Anything else is an error.
 
 Delimiter: ``,``, ``;`` (Excel's choice where the decimal mark is a comma, as in Norway) or tab,
 whichever splits the first records into the same number of fields most consistently.
@@ -36,20 +38,62 @@ _SAMPLE_CHARS = 64 * 1024
 _BOM = b"\xef\xbb\xbf"
 
 
-def decode(data: bytes, file: str, t: Translator) -> tuple[str, str]:
-    """(text, encoding name) of a CSV file's bytes: UTF-8 (BOM or not) else Windows-1252."""
+def decode(data: bytes, file: str, t: Translator, encoding: str | None = None) -> tuple[str, str]:
+    """(text, encoding name) of a CSV file's bytes: UTF-8 (BOM or not), else Windows-1252 or,
+    for text only it reads as Norwegian, Mac Roman.
+
+    ``encoding`` is the codec :func:`~tilskudd.reading.sniff.sniff` found for UTF-16 or UTF-32
+    text (Excel's "Unicode text"); text that does not decode in it is an error naming the file.
+    """
+    if encoding is not None:
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            shown = encoding.split("-le")[0].split("-be")[0].upper()
+            raise InputFileError(t("read.error.encoding", file=file, encoding=shown)) from None
     body = data[len(_BOM) :] if data.startswith(_BOM) else data
     try:
         return body.decode("utf-8"), "utf-8-sig" if body is not data else "utf-8"
     except UnicodeDecodeError:
         pass
     try:
-        return body.decode("cp1252"), "cp1252"
+        text = body.decode("cp1252")
     except UnicodeDecodeError as exc:
+        mac = _mac_roman(body, None)
+        if mac is not None:
+            return mac, "mac_roman"
         byte = f"0x{body[exc.start]:02X}"
         raise InputFileError(
             t("read.error.encoding_unknown", file=file, byte=byte, position=exc.start)
         ) from None
+    mac = _mac_roman(body, text)
+    if mac is not None:
+        return mac, "mac_roman"
+    return text, "cp1252"
+
+
+# Letters a Norwegian file is full of, which tell Mac Roman (Excel for Mac's "CSV (Macintosh)",
+# where ø is 0xBF) from Windows-1252 (where 0xBF is ¿): a Norwegian text read in the wrong one
+# of the two has none of them.
+_NORWEGIAN = frozenset("æøåÆØÅéÉäÄöÖüÜ")
+# What else Mac Roman text may hold beyond ASCII: Latin letters and everyday punctuation.
+_MAC_PLAUSIBLE = frozenset("«»–—‘’‚“”„…•°§€\xa0")
+
+
+def _mac_roman(body: bytes, cp1252: str | None) -> str | None:
+    """``body`` read as Mac Roman, if that reads as Norwegian better than ``cp1252`` (the same
+    bytes read as Windows-1252; None where they are not Windows-1252) and has nothing else
+    beyond ASCII than Latin letters and everyday punctuation; else None."""
+    text = body.decode("mac_roman")
+    beyond = [c for c in text if c > "\x7f"]
+    mac = sum(c in _NORWEGIAN for c in beyond)
+    if not mac or not all(
+        c in _MAC_PLAUSIBLE or ("\xc0" <= c <= "\u024f" and c.isalpha()) for c in beyond
+    ):
+        return None
+    if cp1252 is not None and sum(c in _NORWEGIAN for c in cp1252 if c > "\x7f") >= mac:
+        return None
+    return text
 
 
 def detect_delimiter(text: str, prefer: str | None = None) -> str:
@@ -91,25 +135,35 @@ class CsvRecords:
     line, from 1). A cell with a line break in it makes a record's row differ from its line."""
 
 
-def read_csv(path: Path, *, file: str, t: Translator, issues: list[Issue]) -> CsvRecords:
+def read_csv(
+    path: Path,
+    *,
+    file: str,
+    t: Translator,
+    issues: list[Issue],
+    sniffed_encoding: str | None = None,
+) -> CsvRecords:
     """The file's records as rows of equal length (row 0 is record 1), empty cells None.
 
     A record whose quotation marks break the rules (a character after a closing quote, or a
     quote never closed) is read as a lenient reader reads it and noted in ``bad_quotes``: its
     cells may be shifted, so :func:`row_problems` makes it an error once the header is known.
+    ``sniffed_encoding`` is the codec of UTF-16 or UTF-32 text (see :func:`decode`).
     """
     data = path.read_bytes()
-    text, encoding = decode(data, file, t)
-    if encoding == "cp1252":
+    text, encoding = decode(data, file, t, sniffed_encoding)
+    if encoding in ("cp1252", "mac_roman"):
         issues.append(
             Issue(
                 severity=Severity.WARNING,
-                code="read.encoding_cp1252",
+                code=f"read.encoding_{encoding}",
                 params={"file": file},
                 location=Location(file=file),
             )
         )
-    delimiter = detect_delimiter(text, prefer="\t" if path.suffix.lower() == ".tsv" else None)
+    # Excel's "Unicode text" is tab-separated whatever its name (.txt).
+    tab = path.suffix.lower() == ".tsv" or sniffed_encoding is not None
+    delimiter = detect_delimiter(text, prefer="\t" if tab else None)
     # Lines as the csv module splits them (\n, \r, \r\n only: not str.splitlines, which also
     # splits at the vertical tab Excel on a Mac writes inside cells), so that a record the
     # strict reader refuses can be read again from its own lines.

@@ -63,6 +63,9 @@ class Sniffed:
     named: Format | None
     zip_names: frozenset[str] = frozenset()
     """Member names when the file is a zip container (xlsx, xlsb, ods)."""
+    encoding: str | None = None
+    """For text in UTF-16 or UTF-32 (Excel's "Unicode text" is UTF-16 LE with a byte-order
+    mark): the codec to read it with; None for text read as UTF-8 or Windows-1252."""
 
     @property
     def mismatch(self) -> bool:
@@ -115,27 +118,39 @@ def _ole2_format(path: Path, file: str, named: Format | None, t: Translator) -> 
 
 
 def _text_format(head: bytes, file: str, named: Format | None, t: Translator) -> Sniffed:
-    if head.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
-        raise _fail(t, "encoding", file=file, encoding="UTF-32")
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise _fail(t, "encoding", file=file, encoding="UTF-16")
-    sample = head[:1024]
-    if b"\x00" in sample:
-        # Every other byte NUL is UTF-16 without its byte-order mark; anything else is binary.
-        zeros = sample[1::2].count(0) + sample[0::2].count(0)
-        if zeros * 3 >= len(sample) and (
-            sample[1::2].count(0) * 4 >= len(sample) or sample[0::2].count(0) * 4 >= len(sample)
-        ):
-            raise _fail(t, "encoding", file=file, encoding="UTF-16")
-        raise _fail(t, "not_spreadsheet", file=file, kind=t("read.error.kind.binary"))
-    start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    encoding = _wide_encoding(head, file, t)
+    # A web page or XML file is told from a table whatever its encoding.
+    text = head.decode(encoding, "ignore").encode("utf-8") if encoding else head
+    start = text.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if start.startswith((b"<!doctype html", b"<html", b"<table", b"<meta", b"<head")):
         raise _fail(t, "html", file=file)
     if start.startswith(b"<?xml"):
-        if b"urn:schemas-microsoft-com:office:spreadsheet" in head:
+        if b"urn:schemas-microsoft-com:office:spreadsheet" in text:
             raise _fail(t, "xml_2003", file=file)
         raise _fail(t, "not_spreadsheet", file=file, kind=t("read.error.kind.xml"))
-    return Sniffed("csv", named)
+    return Sniffed("csv", named, encoding=encoding)
+
+
+def _wide_encoding(head: bytes, file: str, t: Translator) -> str | None:
+    """The codec of text in UTF-16 or UTF-32, with a byte-order mark or without; None for
+    text in bytes (UTF-8 or Windows-1252). Raises for a binary file."""
+    if head.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "utf-32"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # Excel's "Unicode text (*.txt)": UTF-16 LE with a byte-order mark, tab-separated.
+        return "utf-16"
+    sample = head[:1024]
+    if b"\x00" in sample:
+        # Every other byte NUL is UTF-16 without its byte-order mark (the NULs are the high
+        # bytes of ASCII characters: after them in little-endian); anything else is binary.
+        odd, even = sample[1::2].count(0), sample[0::2].count(0)
+        if odd + even >= len(sample) / 3:
+            if odd * 4 >= len(sample):
+                return "utf-16-le"
+            if even * 4 >= len(sample):
+                return "utf-16-be"
+        raise _fail(t, "not_spreadsheet", file=file, kind=t("read.error.kind.binary"))
+    return None
 
 
 def sniff(path: Path, file: str, t: Translator) -> Sniffed:

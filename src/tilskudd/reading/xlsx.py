@@ -12,9 +12,8 @@ scanning the sheet's XML in the zip, streamed, in a thread that runs while calam
 releases the GIL) parses the sheet; the cell becomes a :class:`FormulaWithoutValue` (with the
 error, for the second kind) so validation can name it instead of taking it for an empty cell.
 :func:`ods_error_cells` does the same for the error cells of an OpenDocument spreadsheet, and
-:func:`tilskudd.reading.biff.xls_error_cells` for those of a legacy .xls. In .xlsb (binary
-records in a zip) an error cell still reads as empty and hidden rows are not found: every .xlsb
-is read with a warning saying so (``read.xlsb_unchecked``, added by :func:`read_table`).
+:func:`tilskudd.reading.biff.xls_error_cells` for those of a legacy .xls and
+:func:`tilskudd.reading.xlsb.xlsb_scan` for those of a binary workbook (.xlsb).
 A workbook that asks to be recalculated when opened (``fullCalcOnLoad="1"``: xlsxwriter writes
 that, with 0 as every formula's cached value) has no result in any formula cell, so there the
 scan reports every formula, cached value or not.
@@ -53,6 +52,7 @@ from tilskudd.reading.sheet import (
 )
 from tilskudd.reading.sniff import Sniffed
 from tilskudd.reading.table import FormulaWithoutValue, RawTable, column_letter
+from tilskudd.reading.xlsb import xlsb_scan
 
 __all__ = ["formulas_without_value", "ods_error_cells", "read_workbook", "sheet_member"]
 
@@ -488,8 +488,9 @@ def _od_errors_in_text(data: bytes, sheet: str) -> Cells | None:
     return found
 
 
-Scanner = Callable[[Path, str, set[int]], Cells]
-"""Reads a sheet for the cells calamine reads as empty; adds the hidden rows it finds to the set."""
+Scanner = Callable[[Path, str, set[int], list[Any]], Cells]
+"""Reads a sheet for the cells calamine reads as empty; adds the hidden rows it finds to the set,
+and, where calamine does not give them (.xlsb), the merged ranges to the list."""
 
 
 class _Scan(threading.Thread):
@@ -503,25 +504,28 @@ class _Scan(threading.Thread):
         self.scanner = scanner
         self.cells: Cells = {}
         self.hidden: set[int] = set()
+        self.merges: list[Any] = []
         self.error: BaseException | None = None
 
     def run(self) -> None:
         try:
-            self.cells = self.scanner(self.path, self.sheet, self.hidden)
+            self.cells = self.scanner(self.path, self.sheet, self.hidden, self.merges)
         except (OSError, zipfile.BadZipFile, zlib.error, ET.ParseError, KeyError, EOFError):
             # The file is damaged: calamine, reading the same bytes, reports it properly.
             self.cells = {}
             self.hidden = set()
+            self.merges = []
         except Exception as exc:  # a bug here: hand it to the reading thread, not stderr
             self.error = exc
 
 
-# The formats scanned for cells calamine reads as empty (the .xls records by reading.biff). In
-# .xlsb an error cell still reads as empty, and hidden rows are not found.
+# The formats scanned for cells calamine reads as empty, and for hidden rows (the .xls records
+# by reading.biff, the .xlsb records by reading.xlsb).
 _SCANNERS: dict[str, Scanner] = {
-    "xlsx": formulas_without_value,
-    "ods": ods_scan,
-    "xls": lambda path, sheet, hidden: dict(xls_error_cells(path, sheet, hidden)),
+    "xlsx": lambda path, sheet, hidden, _merges: formulas_without_value(path, sheet, hidden),
+    "ods": lambda path, sheet, hidden, _merges: ods_scan(path, sheet, hidden),
+    "xls": lambda path, sheet, hidden, _merges: dict(xls_error_cells(path, sheet, hidden)),
+    "xlsb": lambda path, sheet, hidden, merges: dict(xlsb_scan(path, sheet, hidden, merges)),
 }
 
 
@@ -763,6 +767,7 @@ def _read_sheet(
     grid = _grid(rows)
     if scan is None:
         return grid, _SheetExtras({}, merges, set())
+    merges = merges or scan.merges  # calamine gives none for an .xlsb
     return grid, _SheetExtras(_place_formulas(grid, scan.cells), merges, scan.hidden)
 
 
@@ -788,6 +793,16 @@ def _hidden_warning(numbers: list[int], hidden: set[int], file: str, sheet: str)
     ]
 
 
+_MERGES_SHOWN = 10  # merged ranges named in the warning about many; the rest are counted
+
+
+def _cells(left: int, top: int, right: int, bottom: int) -> str:
+    """0-based columns and 1-based rows as a reference: ``C3``, or ``C3:D5`` for a range."""
+    first = f"{column_letter(left)}{top}"
+    last = f"{column_letter(right)}{bottom}"
+    return first if first == last else f"{first}:{last}"
+
+
 def _merge_warnings(
     merges: list[tuple[tuple[int, int], tuple[int, int]]],
     header_row: int,
@@ -795,31 +810,54 @@ def _merge_warnings(
     sheet: str,
     kept: Container[int],
 ) -> list[Issue]:
-    """A warning for each merged cell that spans data rows: only its first row holds the value;
-    the others read empty, although the officer sees the value beside each of them.
+    """A warning about the merged cells that span rows of applications: only a merged range's
+    top-left cell holds the value; the others read empty, although the officer sees the value
+    beside each of them. One merged range is named with the cells that read empty; several
+    are listed in one warning, pointing at the first.
 
     ``merges`` as calamine gives them (0-based corners); ``header_row`` is 1-based; ``kept`` holds
     the (1-based) rows read as applications: a merge over none of them is not warned of.
     """
-    issues = []
-    for (top, left), (bottom, right) in sorted(merges):
-        first_empty = max(top + 2, header_row + 1)  # 1-based rows that read empty
-        last = bottom + 1
-        if first_empty > last:
-            continue  # one row, or all in and above the header
-        if not any(row in kept for row in range(max(top + 1, header_row + 1), last + 1)):
+    found: list[tuple[int, int, int, int]] = []  # left, top, right, bottom: columns 0-based
+    for (top0, left), (bottom0, right) in sorted(merges):
+        top, bottom = top0 + 1, bottom0 + 1
+        if bottom == top or bottom <= header_row:
+            continue  # one row (the value shows where it is), or all in and above the header
+        if not any(row in kept for row in range(max(top, header_row + 1), bottom + 1)):
             continue  # skipped rows only: a header again, a note below the totals
-        empty = str(last) if first_empty == last else f"{first_empty}-{last}"
-        issues.append(
+        found.append((left, top, right, bottom))
+    if not found:
+        return []
+    left, top, right, bottom = found[0]
+    if len(found) == 1:
+        if top <= header_row:
+            # A header cell merged down over applications: their cells read empty.
+            code = "read.merged_header_cells"
+            empty = [_cells(left, header_row + 1, right, bottom)]
+        else:
+            code = "read.merged_cells"
+            empty = [_cells(left, top + 1, right, bottom)]
+            if right > left:
+                empty.insert(0, _cells(left + 1, top, right, top))
+        return [
             Issue(
                 severity=Severity.WARNING,
-                code="read.merged_cells",
+                code=code,
                 params={
-                    "range": f"{column_letter(left)}{top + 1}:{column_letter(right)}{last}",
-                    "row": top + 1,
-                    "rows": empty,
+                    "range": _cells(left, top, right, bottom),
+                    "cell": _cells(left, top, left, top),
+                    "empty": empty,
                 },
-                location=Location(file=file, sheet=sheet, row=top + 1),
+                location=Location(file=file, sheet=sheet, row=top, column=column_letter(left)),
             )
+        ]
+    shown = [_cells(*merge) for merge in found[:_MERGES_SHOWN]]
+    more = len(found) - len(shown)
+    return [
+        Issue(
+            severity=Severity.WARNING,
+            code="read.merged_cells_many_more" if more else "read.merged_cells_many",
+            params={"count": len(found), "ranges": shown, "more": more},
+            location=Location(file=file, sheet=sheet, row=top),
         )
-    return issues
+    ]

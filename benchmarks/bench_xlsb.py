@@ -1,0 +1,134 @@
+"""Time the .xlsb scan for error cells and hidden rows (``reading/xlsb.py``) on a large sheet.
+
+Run ``python benchmarks/bench_xlsb.py`` (``--rows 100000``, ``--repeat 5``). No Python library
+writes .xlsb, so the sheets are built byte by byte with the tests' builder
+(``tests/reading/xlsb_files.py``), 11 columns of text and numbers like bench_read.py's, in four
+kinds: clean (no error, no hidden row: the fast path), one error cell near the end, every third
+row hidden, and an error in every row (the walk at its worst). Each is timed as the scan alone,
+as bare calamine, and as ``read_table`` (calamine and the scan beside it) with and without the
+scan; medians of interleaved runs. Files are written once to ``benchmarks/out/`` (git-ignored).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "benchmarks" / "out"
+sys.path.insert(0, str(ROOT / "tests" / "reading"))
+
+from xlsb_files import Error, FormulaError, xlsb_bytes  # noqa: E402
+
+HEADERS = [
+    "Søknadsnr",
+    "Søker",
+    "Organisasjonsnummer",
+    "Prosjekttittel",
+    "Deltakende kommuner",
+    "Fylke",
+    "Omsøkt beløp",
+    "Totalkostnad",
+    "Poeng",
+    "Kategori",
+    "Merknad",
+]
+
+
+def generate(rows: int, kind: str) -> Path:
+    """Write (once) an .xlsb of ``rows`` applications below a header; ``kind`` as above."""
+    path = OUT / f"applications-{rows}-{kind}.xlsb"
+    if path.exists():
+        return path
+    OUT.mkdir(parents=True, exist_ok=True)
+    grid: list[list[object]] = [HEADERS]
+    hidden: set[int] = set()
+    for i in range(rows):
+        cost: object = (200 + i % 19_800) * 1000
+        if kind == "errors" or (kind == "one-error" and i == rows - 10):
+            cost = FormulaError("#N/A") if i % 2 else Error("#DIV/0!")
+        grid.append(
+            [
+                f"S-{i + 1:06d}",
+                f"Kommune {i % 356} kommune",
+                f"9{i % 100_000_000:08d}",
+                "Digital felles sak arkiv",
+                f"{3000 + i % 100:04d}",
+                f"{30 + i % 20:02d}",
+                (50 + i % 3950) * 1000,
+                cost,
+                1 + i % 6,
+                "Samhandling",
+                "" if i % 5 else "sjekk budsjett",
+            ]
+        )
+        if kind == "hidden" and i % 3 == 2:
+            hidden.add(i + 2)
+    path.write_bytes(xlsb_bytes({"Søknader": grid}, hidden={"Søknader": hidden}))
+    return path
+
+
+def _medians(fns: list[Callable[[], object]], repeat: int) -> list[float]:
+    times: list[list[float]] = [[] for _ in fns]
+    for _ in range(repeat):
+        for fn, spent in zip(fns, times, strict=True):
+            start = time.perf_counter()
+            fn()
+            spent.append(time.perf_counter() - start)
+    return [statistics.median(spent) for spent in times]
+
+
+def main() -> None:
+    from python_calamine import CalamineWorkbook
+
+    from tilskudd.reading import read_table, xlsx
+    from tilskudd.reading.xlsb import xlsb_scan
+
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+
+    def bare(path: Path) -> None:
+        book = CalamineWorkbook.from_path(str(path))
+        book.get_sheet_by_name("Søknader").to_python(skip_empty_area=False)
+        book.close()
+
+    print(f"{args.rows} rows x {len(HEADERS)} columns, median of {args.repeat}")
+
+    def unscanned(path: Path) -> None:
+        scanner = xlsx._SCANNERS.pop("xlsb")
+        try:
+            read_table(path)
+        finally:
+            xlsx._SCANNERS["xlsb"] = scanner
+
+    print("| sheet | size | scan | bare calamine | read_table | read_table, no scan | found |")
+    print("|---|---|---|---|---|---|---|")
+    for kind in ("clean", "one-error", "hidden", "errors"):
+        path = generate(args.rows, kind)
+        hidden: set[int] = set()
+        found = xlsb_scan(path, "Søknader", hidden)
+        scan, calamine, table, without = _medians(
+            [
+                lambda p=path: xlsb_scan(p, "Søknader", set()),
+                lambda p=path: bare(p),
+                lambda p=path: read_table(p),
+                lambda p=path: unscanned(p),
+            ],
+            args.repeat,
+        )
+        size = path.stat().st_size / 1e6
+        print(
+            f"| {kind} | {size:.1f} MB | {scan:.3f} s | {calamine:.3f} s | {table:.3f} s "
+            f"| {without:.3f} s "
+            f"| {len(found)} errors, {len(hidden)} hidden |"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,212 @@
+"""Error cells and hidden rows in binary Excel workbooks (.xlsb), which calamine does not report.
+
+python-calamine reads a cell whose value is an error (``#N/A`` from a failed lookup,
+``#DIV/0!``, ``#REF!``) in an .xlsb as an empty cell, and does not say which rows are hidden
+(by hand, or by a filter left on) nor which cells are merged. :func:`xlsb_scan` finds all three
+in the sheet's records, the way
+:mod:`tilskudd.reading.xlsx` finds them in .xlsx and .ods and :mod:`tilskudd.reading.biff` in
+.xls, beside calamine's own read.
+
+An .xlsb is a zip like an .xlsx; its workbook (``xl/workbook.bin``) and sheets
+(``xl/worksheets/sheetN.bin``) are streams of BIFF12 records ([MS-XLSB] 2.1.4): a record type
+(a varint of 1-2 bytes), the size of its data (a varint of 1-4 bytes), the data. A sheet's cells
+follow the BrtRowHdr (type 0) of their row, whose ``fDyZero`` bit (0x10 in its 12th byte) hides
+the row. An error is a BrtCellError (type 3: a value typed or pasted as an error) or a
+BrtFmlaError (type 11: a formula whose cached result is an error); each begins with its column
+and has the error's BErr code after the cell's 8 bytes. The formula is kept in Excel's token
+form, which this module does not decode: the cell is named with its error only, as in an .xls.
+After the cells, a BrtMergeCell (type 176) records each merged range.
+
+Hidden rows can only be known by walking the records, as there is nothing to search for that a
+row header's other bytes could not also hold; the walk skips runs of plain cells (numbers,
+shared text) in one regular-expression match each, so Python sees about one record per row:
+0.1-0.2 s for a 100 000-row, 11-column sheet (docs/benchmarks.md), beside calamine's own read
+in another thread. Asked for error cells alone, the scan searches the part for a candidate
+error record first, and walks only when one is found (which may be a chance match in other
+data, such as the header of row 2 308: the walk decides).
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+import xml.etree.ElementTree as ET
+import zipfile
+from pathlib import Path, PurePosixPath
+
+from tilskudd.reading.biff import ERRORS
+
+__all__ = ["xlsb_scan"]
+
+Cells = dict[tuple[int, int], tuple[str, str]]
+Merge = tuple[tuple[int, int], tuple[int, int]]
+"""A merged range as calamine gives one for other formats: 0-based (top, left), (bottom, right)."""
+
+_ROW_HDR, _CELL_ERROR, _FMLA_ERROR = 0x00, 0x03, 0x0B
+_END_SHEET_DATA, _END_SHEET, _MERGE_CELL = 0x92, 0x82, 0xB0
+_BUNDLE_SH, _END_BUNDLE_SHS = 0x9C, 0x90
+_HIDDEN = 0x10  # fDyZero, in byte 11 of BrtRowHdr
+_PKG_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+# Candidates, searched in C before the records are walked for error cells alone, as tight as
+# the format allows: a column is below 16 384 (its upper two bytes are 0) and reserved bits are
+# 0. A cell (8 bytes) is its column, a style (3 bytes) and a flag byte.
+_CELL = rb".[\x00-\x3f]\x00\x00...[\x00\x01]"
+_CODES = rb"[" + re.escape(bytes(ERRORS)) + rb"]"
+# BrtCellError (size 9) or BrtFmlaError (size 19 or more: one byte or two), then the cell, then
+# the error's code.
+_ERROR = re.compile(
+    rb"(?:\x03\x09|\x0b(?:[\x13-\x7f]|[\x80-\xff][\x00-\x7f]))" + _CELL + _CODES, re.DOTALL
+)
+# Records that never matter here and whose size their type fixes (BrtCellIsst, BrtCellReal,
+# BrtCellRk, BrtCellBlank, BrtCellBool: most of a sheet Excel saved, whose text is in shared
+# strings, most frequent first): a run of them is skipped in one match, in C, rather than record
+# by record in Python. Possessive: a run is never given back.
+_SKIP_CELLS = re.compile(
+    rb"(?:\x07\x0c.{12}|\x05\x10.{16}|\x02\x0c.{12}|\x01\x08.{8}|\x04\x09.{9})*+", re.DOTALL
+)
+
+
+class _DamagedError(Exception):
+    """The records are not as the format says: calamine, reading the same bytes, reports it."""
+
+
+def _header(data: bytes, pos: int) -> tuple[int, int, int]:
+    """(type, size, offset of the data) of the record at ``pos``."""
+    kind = data[pos]
+    pos += 1
+    if kind & 0x80:
+        kind = (kind & 0x7F) | (data[pos] & 0x7F) << 7
+        pos += 1
+    size = shift = 0
+    for _ in range(4):
+        byte = data[pos]
+        pos += 1
+        size |= (byte & 0x7F) << shift
+        if byte < 0x80:
+            break
+        shift += 7
+    return kind, size, pos
+
+
+def _wide(data: bytes, at: int) -> tuple[str | None, int]:
+    """An XLNullableWideString at ``at`` (None for the null one) and the offset after it."""
+    count = struct.unpack_from("<I", data, at)[0]
+    if count == 0xFFFFFFFF:
+        return None, at + 4
+    end = at + 4 + 2 * count
+    if end > len(data):
+        raise _DamagedError("string")
+    return data[at + 4 : end].decode("utf-16-le", "replace"), end
+
+
+def _sheet_member(archive: zipfile.ZipFile, sheet: str) -> str | None:
+    """The zip member of the worksheet named ``sheet``: its BrtBundleSh in the workbook part
+    names a relationship, whose target is the part."""
+    data = archive.read("xl/workbook.bin")
+    rel_id = None
+    pos = 0
+    while pos < len(data):
+        kind, size, at = _header(data, pos)
+        if kind == _BUNDLE_SH and size >= 16:
+            record = data[at : at + size]
+            named_rel, after = _wide(record, 8)
+            name, _ = _wide(record, after)
+            if name == sheet:
+                rel_id = named_rel
+                break
+        elif kind == _END_BUNDLE_SHS:
+            break
+        pos = at + size
+    if rel_id is None:
+        return None
+    rels = ET.fromstring(archive.read("xl/_rels/workbook.bin.rels"))
+    for rel in rels.iter(f"{_PKG_NS}Relationship"):
+        if rel.get("Id") == rel_id:
+            target = rel.get("Target", "")
+            if target.startswith("/"):
+                return target.lstrip("/")
+            return str(PurePosixPath("xl") / target)
+    return None
+
+
+def _walk(data: bytes, hidden: set[int] | None, merges: list[Merge] | None = None) -> Cells:
+    """The error cells of a sheet part's records; the hidden rows (from 1) added to ``hidden``,
+    and the merged ranges (BrtMergeCell, after the cells) to ``merges``."""
+    found: Cells = {}
+    pos, end = 0, len(data)
+    row = 0
+    skip = _SKIP_CELLS.match
+    while pos < end:
+        pos = skip(data, pos).end()  # type: ignore[union-attr]  # * matches even nothing
+        if pos >= end:
+            break
+        kind = data[pos]
+        size = data[pos + 1]
+        if kind < 0x80 and size < 0x80:
+            at = pos + 2
+        else:
+            kind, size, at = _header(data, pos)
+        if kind == _ROW_HDR:
+            if size >= 12:
+                row = struct.unpack_from("<I", data, at)[0]
+                if hidden is not None and data[at + 11] & _HIDDEN:
+                    hidden.add(row + 1)
+        elif kind in (_CELL_ERROR, _FMLA_ERROR) and size >= 9:
+            column = struct.unpack_from("<I", data, at)[0]
+            found[(row, column)] = ("", ERRORS.get(data[at + 8], "#VALUE!"))
+        elif kind == _END_SHEET_DATA:
+            if merges is None:
+                return found
+            _merges(data, at + size, merges)
+            return found
+        pos = at + size
+    if pos > end:
+        raise _DamagedError("record")
+    return found
+
+
+def _merges(data: bytes, pos: int, merges: list[Merge]) -> None:
+    """Add the merged ranges recorded from ``pos`` (after the cells) to the end of the sheet."""
+    while pos < len(data):
+        kind, size, at = _header(data, pos)
+        if kind == _MERGE_CELL and size >= 16:
+            top, bottom, left, right = struct.unpack_from("<IIII", data, at)
+            merges.append(((top, left), (bottom, right)))
+        elif kind == _END_SHEET:
+            return
+        pos = at + size
+
+
+def xlsb_scan(
+    path: Path, sheet: str, hidden: set[int] | None = None, merges: list[Merge] | None = None
+) -> Cells:
+    """Each cell of ``sheet`` in an .xlsb whose value is an error: its (0-based row, column) ->
+    ("", the error as Excel shows it). The formula's text is not decoded (see the module).
+
+    With ``hidden``, the rows hidden in the sheet (by hand or by a filter) are added to it,
+    numbered from 1; with ``merges``, the sheet's merged ranges (which calamine does not give
+    for an .xlsb). A damaged file gives nothing: calamine reports it.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            member = _sheet_member(archive, sheet)
+            if member is None or member not in archive.NameToInfo:
+                return {}
+            data = archive.read(member)
+        if hidden is None and merges is None and _ERROR.search(data) is None:
+            return {}
+        found_rows: set[int] = set()
+        found_merges: list[Merge] = []
+        found = _walk(
+            data,
+            found_rows if hidden is not None else None,
+            found_merges if merges is not None else None,
+        )
+        if hidden is not None:
+            hidden |= found_rows
+        if merges is not None:
+            merges.extend(found_merges)
+        return found
+    except (_DamagedError, struct.error, IndexError, UnicodeDecodeError, ET.ParseError):
+        return {}

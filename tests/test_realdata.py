@@ -147,5 +147,8 @@ def test_a_360giving_file_names_its_applicants(tmp_path: Path) -> None:
     assert checked.applications
     for application in checked.applications:
         assert application.applicant == names[application.id].strip()
+    # The awards are in pounds: said once, for the Currency column, since tilskudd counts kroner.
+    (currency,) = [i for i in checked.issues if i.code == "validate.currency_not_kroner"]
+    assert currency.params["currencies"] == ["GBP"]
     own = read_applications(ROOT / "examples" / "output" / "360giving.csv", register="2009")
     assert {a.applicant for a in own.applications} >= {"Bergen kommune", "Risør kommune"}

@@ -1276,6 +1276,35 @@ def test_a_rank_column_filled_in_halfway_is_a_warning_at_its_header() -> None:
         assert whole.issues == ()
 
 
+@pytest.mark.parametrize("header", ["Currency", "Valuta", "Currency code"])
+def test_a_currency_column_naming_another_currency_is_warned_of(header: str) -> None:
+    """Open grant data gives each award's currency; tilskudd counts every amount as kroner,
+    so a sheet in pounds would be allocated and published in kroner without a word."""
+    headers = (*HEADERS, (header, None))  # column P
+    rows = [
+        row(id="A1", **{header: "GBP"}),
+        row(id="A2", **{header: "gbp "}),
+        row(id="A3", **{header: "EUR"}),
+        row(id="A4", **{header: "NOK"}),
+        row(id="A5", **{header: None}),
+    ]
+    result = validate(make_table(rows, headers))
+    issue = only_issue(result)
+    assert (issue.code, issue.severity) == ("validate.currency_not_kroner", Severity.WARNING)
+    assert issue.params == {"currencies": ["GBP", "EUR"], "count": 3, "total": 5}
+    assert issue.location is not None
+    assert (issue.location.row, issue.location.column) == (1, "P")
+    assert len(result.applications) == 5  # a warning: nothing is rejected
+    assert "3 of 5 applications in GBP and EUR" in describe_issue(issue, "en")
+    assert "i GBP og EUR; tilskudd regner alle beløp som norske kroner" in describe_issue(
+        issue, "nb"
+    )
+    # Kroner however written, or no currency given: nothing to say.
+    for value in ("NOK", "kr", "Kroner", "norske kroner", None):
+        same = validate(make_table([row(id="A1", **{header: value})], headers))
+        assert same.issues == (), value
+
+
 @pytest.mark.parametrize(
     ("value", "allow_zero", "key", "nb"),
     [

@@ -68,6 +68,7 @@ from tilskudd.models import (
     Severity,
 )
 from tilskudd.money import INVISIBLE, MAX_AMOUNT, parse_decimal
+from tilskudd.reading.columns import normalize_header
 from tilskudd.reading.table import (
     DataRows,
     FormulaWithoutValue,
@@ -1578,6 +1579,9 @@ def _check_rows(table: RawTable, register: str, groups: list[tuple[str, ...]]) -
     partial = _partial_ranks(checker, datas)
     if partial is not None:
         issues.append(partial)
+    currency = _currency_not_kroner(checker, cells_list)
+    if currency is not None:
+        issues.append(currency)
     good: list[RowData] = []
     good_checked: list[int] = []  # positions in good of the rows in `checked`
     rejected_rows: list[tuple[_Row, tuple[Issue, ...]]] = []
@@ -1620,6 +1624,45 @@ def _partial_ranks(checker: _Checker, datas: Sequence[RowData]) -> Issue | None:
         location=checker.location(checker.table.header_row, fields["rank"]),
         field="rank",
     )
+
+
+_CURRENCY_HEADERS = frozenset({"currency", "currencycode", "valuta", "valutakode", "myntenhet"})
+"""Headers (as :func:`~tilskudd.reading.columns.normalize_header` gives them) of a column that
+says which currency a row's amounts are in, as open grant data has one (360Giving's
+``Currency``)."""
+_KRONER = frozenset({"nok", "kr", "kroner", "nkr", "norskekroner"})
+
+
+def _currency_not_kroner(
+    checker: _Checker, cells_list: Sequence[Sequence[RawCell]]
+) -> Issue | None:
+    """A warning when a currency column names another currency than Norwegian kroner.
+
+    tilskudd counts every amount as kroner; a sheet of awards in pounds or euros (open data from
+    other funders) would otherwise be allocated and published in kroner without a word. The
+    first such column is named, with the currencies it gives, most rows first.
+    """
+    for header, column in checker.extra:
+        if normalize_header(header) not in _CURRENCY_HEADERS:
+            continue
+        found: Counter[str] = Counter()
+        for cells in cells_list:
+            text = _cell_text(cells[column]).strip() if column < len(cells) else ""
+            if text and normalize_header(text) not in _KRONER:
+                found[text.upper()] += 1
+        if not found:
+            return None
+        return Issue(
+            severity=Severity.WARNING,
+            code="validate.currency_not_kroner",
+            params={
+                "currencies": [currency for currency, _ in found.most_common()],
+                "count": sum(found.values()),
+                "total": len(cells_list),
+            },
+            location=checker.location(checker.table.header_row, column),
+        )
+    return None
 
 
 _ID = _POS["id"]

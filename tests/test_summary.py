@@ -76,3 +76,18 @@ def test_gini() -> None:
     assert gini([10, 10, 10]) == Decimal("0.000")
     assert gini([0, 0, 30]) == Decimal("0.667")
     assert gini([]) is None
+
+
+def test_budget_check_takes_the_rules_order() -> None:
+    """The order the ranking rules take: ids in natural order within a score, and a rank
+    column filled in halfway passed over for the scores (as the rules do, with a warning)."""
+    tied = [app("S10", 50, ("0301",), ("03",), "5"), app("S9", 60, ("0301",), ("03",), "5")]
+    # S9 before S10: 60 does not fit in 55, and the line falls there.
+    assert budget_check(tied, invalid=0, budget=55).funded_in_full_by_score == 0
+    half_ranked = [
+        app("A", 60, ("0301",), ("03",), "1").model_copy(update={"rank": 1}),
+        app("B", 50, ("0301",), ("03",), "5"),
+    ]
+    assert budget_check(half_ranked, invalid=0, budget=55).funded_in_full_by_score == 1
+    ranked = [half_ranked[0], half_ranked[1].model_copy(update={"rank": 2})]
+    assert budget_check(ranked, invalid=0, budget=55).funded_in_full_by_score == 0

@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 from operator import attrgetter, itemgetter
+from typing import cast
 
 from tilskudd.models import Application, Decision, RoundResult, Status
+from tilskudd.rules.common import NaturalKey, natural_key
 
 __all__ = ["BudgetCheck", "CountyLine", "RoundSummary", "budget_check", "gini", "summarise"]
 
@@ -139,16 +141,19 @@ class BudgetCheck:
 def budget_check(applications: Sequence[Application], invalid: int, budget: int) -> BudgetCheck:
     """The budget check of ``tilskudd check --budget``: a quick look without any policy.
 
-    Applications are taken best score first (given rank first where there is one; then id), each
-    in full, until the next does not fit: a strict funding line without caps.
+    Applications are taken in the order the ranking rules take them, each in full, until the
+    next does not fit: a strict funding line without caps. That order is by given rank when
+    every application has one, else best score first (those without a score last); equal
+    ranks or scores in natural id order ("S2" before "S10").
     """
+    by_rank = bool(applications) and all(a.rank is not None for a in applications)
 
-    def key(app: Application) -> tuple[int, Decimal, int, str]:
-        if app.rank is not None:
-            return (0, Decimal(0), app.rank, app.id)
+    def key(app: Application) -> tuple[int, Decimal, NaturalKey]:
+        if by_rank:
+            return (0, Decimal(cast(int, app.rank)), natural_key(app.id))
         if app.score is not None:
-            return (1, -app.score, 0, app.id)
-        return (2, Decimal(0), 0, app.id)
+            return (0, -app.score, natural_key(app.id))
+        return (1, Decimal(0), natural_key(app.id))
 
     remaining = budget
     count = 0

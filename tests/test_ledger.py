@@ -2585,3 +2585,34 @@ def test_a_ledger_of_the_earlier_schema_reads_verifies_and_upgrades_with_its_ame
         assert ledger.version == SCHEMA_VERSION == 3
         assert ledger.verify_chain().ok
         assert [m.amount_after for m in ledger.amendments()] == [50_000, 60_000]
+
+
+def test_the_exports_show_which_awards_were_amended_outside_the_policy(tmp_path: Path) -> None:
+    """The CSV had no word of it, nor the workbook's awards sheet: an auditor reading either saw
+    an amount above max_award without the board's decision that recorded it."""
+    programme = _policy_programme(tmp_path, 'max_award = "50 000"\nround_to = "1 000"')
+    ledger_path = tmp_path / "l.sqlite"
+    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))
+    lg.amend(ledger_path, programme, "A-1", 55_500, "Board decision", outside_policy=True)
+    lg.amend(ledger_path, programme, "A-1", 45_000, "cost cut")
+    lg.amend(ledger_path, programme, "A-2", 30_000, "cost cut")
+
+    assert lg.export(ledger_path, tmp_path / "out.csv", lang="en") == "csv"
+    text = (tmp_path / "out.csv").read_text(encoding="utf-8-sig")
+    rows = [line.split(";") for line in text.splitlines()]
+    assert rows[0][-1] == "Outside the round's policy"
+    by_id = {row[1]: row for row in rows[1:]}
+    # Every rule any of its amendments went beyond, though the last one is within the policy.
+    assert by_id["A-1"][-1] == "round_to, max_award"
+    assert by_id["A-2"][-1] == ""
+    assert by_id["A-3"][-1] == ""
+
+    assert lg.export(ledger_path, tmp_path / "out.xlsx", lang="nb") == "xlsx"
+    book = openpyxl.load_workbook(tmp_path / "out.xlsx")
+    awards = list(book["Tildelinger"].iter_rows(values_only=True))
+    assert awards[0][-1] == "Utenfor rundens tildelingsregler"
+    assert {r[1]: r[-1] for r in awards[1:]} == {
+        "A-1": "round_to, max_award",
+        "A-2": None,
+        "A-3": None,
+    }

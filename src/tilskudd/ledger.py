@@ -2016,6 +2016,9 @@ def award_row(award: AwardRecord) -> dict[str, Any]:
     from tilskudd.wording import municipality_label
 
     last = award.amendments[-1] if award.amendments else None
+    # Every rule any of its amendments went beyond, in the order recorded: the current amount
+    # was reached through them, also when a later amendment brought it back within the policy.
+    waived = dict.fromkeys(rule for m in award.amendments for rule in m.outside_policy)
     return {
         "round": award.round,
         "id": award.application_id,
@@ -2030,6 +2033,7 @@ def award_row(award: AwardRecord) -> dict[str, Any]:
         "committed_at": award.committed_at,
         "changed_at": last.created if last else None,
         "change_reason": last.reason if last else None,
+        "outside_policy": ", ".join(waived) or None,
     }
 
 
@@ -2047,6 +2051,7 @@ AWARD_COLUMNS = (
     "committed_at",
     "changed_at",
     "change_reason",
+    "outside_policy",
 )
 
 

@@ -558,7 +558,8 @@ def _tamper(path: Path, *sql: str) -> None:
         (
             [
                 "INSERT INTO awards SELECT 99, commit_seq, round, 'Z-9', orgnr, applicant, "
-                "project, municipalities, requested, eligible, 1000, status, rank, reasons "
+                "project, municipalities, requested, eligible, 1000, status, rank, reasons, "
+                "category, counties "
                 "FROM awards WHERE seq = 2"
             ],
             99,
@@ -684,7 +685,8 @@ def _chain_problem_walking(path: Path) -> tuple[int | None, str | None]:
 
 _COPY_AWARD = (
     "INSERT INTO awards SELECT {seq}, commit_seq, round, 'Z-{seq}', orgnr, applicant, project, "
-    "municipalities, requested, eligible, 1000, status, rank, reasons FROM awards WHERE seq = 2"
+    "municipalities, requested, eligible, 1000, status, rank, reasons, category, counties "
+    "FROM awards WHERE seq = 2"
 )
 
 
@@ -1900,7 +1902,8 @@ def test_nb_export_to_a_file_of_unknown_format(
         (
             [
                 "INSERT INTO awards SELECT 99, commit_seq, round, 'Z-9', orgnr, applicant, "
-                "project, municipalities, requested, eligible, 1000, status, rank, reasons "
+                "project, municipalities, requested, eligible, 1000, status, rank, reasons, "
+                "category, counties "
                 "FROM awards WHERE seq = 2"
             ],
             "chain_stray",
@@ -2582,7 +2585,7 @@ def test_a_ledger_of_the_earlier_schema_reads_verifies_and_upgrades_with_its_ame
         assert [(m.amount_after, m.outside_policy) for m in ledger.amendments()] == [(50_000, ())]
     lg.amend(ledger_path, programme, "A-1", 60_000, "back", outside_policy=True)
     with Ledger.open(ledger_path, write=False) as ledger:
-        assert ledger.version == SCHEMA_VERSION == 3
+        assert ledger.version == SCHEMA_VERSION == 4
         assert ledger.verify_chain().ok
         assert [m.amount_after for m in ledger.amendments()] == [50_000, 60_000]
 
@@ -2616,3 +2619,132 @@ def test_the_exports_show_which_awards_were_amended_outside_the_policy(tmp_path:
         "A-2": None,
         "A-3": None,
     }
+
+
+# --- an amendment under the round's quotas -------------------------------------------------------
+
+QUOTA_ROWS = [
+    ("A-1", "Moss kommune", MOSS, "Felles saksbehandling", "0104", 60_000, 300_000, 5, "Arkiv"),
+    ("A-2", "Oslo kommune", OSLO, "Digital post", "0301", 40_000, 200_000, 4, "Drift"),
+    ("A-3", "Bergen kommune", BERGEN, "Sak", "1201", 80_000, 400_000, 3, "Arkiv"),
+    ("A-4", "Oslo kommune", OSLO, "Byarkiv", "0301", 20_000, 100_000, 2, "Drift"),
+]
+QUOTAS = """
+[[policy.quotas]]
+by = "county"
+value = "12"
+max_share = "30 %"
+
+[[policy.quotas]]
+by = "county"
+value = "Oslo"
+max_count = 1
+
+[[policy.quotas]]
+by = "category"
+value = "arkiv"
+min_amount = "50 000"
+"""
+
+
+def _quota_round(tmp_path: Path) -> tuple[Path, Programme]:
+    """Round 1 (budget 100 000) funds A-1 (60 000, Arkiv) and A-2 (40 000, Oslo); A-3 (Bergen,
+    county 12, at most 30 % of the budget) and A-4 (Oslo, at most one funded) get nothing."""
+    programme = _policy_programme(tmp_path, QUOTAS)
+    csv = tmp_path / "r1.csv"
+    csv.write_text(
+        "\n".join([HEADER + ";Kategori"] + [";".join(map(str, row)) for row in QUOTA_ROWS]) + "\n",
+        encoding="utf-8",
+    )
+    ledger_path = tmp_path / "l.sqlite"
+    commit(ledger_path, programme, 1, csv)
+    with Ledger.open(ledger_path, write=False) as ledger:
+        awarded = {a.application_id: a.amount for a in ledger.awards()}
+    assert awarded == {"A-1": 60_000, "A-2": 40_000, "A-3": 0, "A-4": 0}
+    return ledger_path, programme
+
+
+def test_an_amendment_cannot_raise_a_group_past_its_quota_maximum(tmp_path: Path) -> None:
+    """Raising A-3 to 40 000 gave county 12 more than its 30 % of the budget, and funding A-4
+    a second funded application in Oslo: both were recorded without a word."""
+    ledger_path, programme = _quota_round(tmp_path)
+    before = dump(ledger_path)
+    with pytest.raises(
+        LedgerError,
+        match=r"^A-3 \(round 1\) cannot be raised to NOK\xa040,000: county 12 \(Hordaland\) would "
+        r"have NOK\xa040,000 in round 1, and round 1's policy gives it at most NOK\xa030,000 "
+        r"\(quotas, max_share\); its other awards there are NOK\xa00, which leaves at most "
+        r"NOK\xa030,000 for A-3$",
+    ):
+        lg.amend(ledger_path, programme, "A-3", 40_000, "money freed")
+    with pytest.raises(
+        LedgerError,
+        match=r"^A-4 \(round 1\) cannot be funded with NOK\xa010,000: round 1's policy limits the "
+        r"applications funded in county 03 \(Oslo\) to 1 \(quotas, max_count\), and the number "
+        r"funded there is already 1$",
+    ):
+        lg.amend(ledger_path, programme, "A-4", 10_000, "money freed")
+    assert dump(ledger_path) == before
+    # Up to the maximum is within the policy; beyond it, a board's decision names the quota.
+    assert lg.amend(ledger_path, programme, "A-3", 30_000, "money freed").outside_policy == ()
+    exc = refused(lambda: lg.amend(ledger_path, programme, "A-4", 10_000, "money freed"))
+    assert nb(exc, "amend_over_quota_count") == (
+        f"A-4 (runde 1) kan ikke få {kr(10_000)}: tildelingsreglene for runde 1 begrenser antallet "
+        "søknader med tilskudd i fylke 03 (Oslo) til 1 (quotas, max_count), og antallet der er "
+        "allerede 1"
+    )
+    record = lg.amend(ledger_path, programme, "A-4", 10_000, "Board", outside_policy=True)
+    assert record.outside_policy == ("quotas (county 03: max_count)",)
+    # A group already at its maximum: raising its other award is refused in Norwegian too.
+    with pytest.raises(LedgerError) as caught:
+        lg.amend(ledger_path, programme, "A-3", 31_000, "x")
+    assert nb(caught.value, "amend_over_quota") == (
+        f"A-3 (runde 1) kan ikke økes til {kr(31_000)}: fylke 12 (Hordaland) ville få "
+        f"{kr(31_000)} i runde 1, og tildelingsreglene for runde 1 gir høyst {kr(30_000)} dit "
+        f"(quotas, max_share); de andre tilskuddene der er {kr(0)}, så høyst {kr(30_000)} er "
+        "igjen til A-3"
+    )
+    with Ledger.open(ledger_path, write=False) as ledger:
+        assert ledger.verify_chain().ok
+
+
+def test_a_withdrawal_that_leaves_a_quota_minimum_unmet_is_recorded_and_said(
+    tmp_path: Path,
+) -> None:
+    """An applicant can always give a grant back: never refused, but the category's minimum
+    of 50 000 no longer met is said (it was not)."""
+    ledger_path, programme = _quota_round(tmp_path)
+    lg.amend(ledger_path, programme, "A-3", 30_000, "money freed")
+    withdrawn = lg.withdraw(ledger_path, programme, "A-1", "the municipality withdrew")
+    assert withdrawn.amount_after == 0
+    assert [w.render("en") for w in withdrawn.warnings] == [
+        "Round 1's minimum for category 'Arkiv' is no longer met: NOK\xa030,000 is awarded "
+        "there now, and the policy asks for at least NOK\xa050,000 (quotas, min_amount). "
+        "The change is recorded; money freed can fund another application there (tilskudd amend)."
+    ]
+    lowered = lg.amend(ledger_path, programme, "A-3", 20_000, "cost cut")
+    assert [w.key for w in lowered.warnings] == ["ledger.warning.quota_below_min"]
+    # A change that leaves the minimums as they were says nothing.
+    assert lg.amend(ledger_path, programme, "A-2", 30_000, "cost cut").warnings == ()
+    with Ledger.open(ledger_path, write=False) as ledger:
+        assert [m.amount_after for m in ledger.amendments()] == [30_000, 0, 20_000, 30_000]
+
+
+def test_a_round_committed_before_the_ledger_recorded_categories_says_its_quotas_went_unchecked(
+    tmp_path: Path,
+) -> None:
+    ledger_path, programme = tmp_path / "l.sqlite", _policy_programme(tmp_path, QUOTAS)
+    csv = tmp_path / "r1.csv"
+    csv.write_text(
+        "\n".join([HEADER + ";Kategori"] + [";".join(map(str, row)) for row in QUOTA_ROWS]) + "\n",
+        encoding="utf-8",
+    )
+    result = allocate(ledger_path, programme, 1, csv)
+    with Ledger.open(ledger_path, create=True, _schema=3) as old:
+        old.commit_round(result, programme, 1, input_path=csv)
+    record = lg.amend(ledger_path, programme, "A-3", 40_000, "money freed")
+    assert [w.key for w in record.warnings] == ["ledger.warning.quotas_not_recorded"]
+    with Ledger.open(ledger_path, write=False) as ledger:
+        assert ledger.version == SCHEMA_VERSION
+        assert {a.category for a in ledger.awards()} == {None}
+        assert ledger.verify_chain().ok

@@ -172,6 +172,13 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # v2 -> v3: an amendment an officer recorded outside the round's policy names the rules
     # it goes beyond (a JSON list; NULL for every other amendment, and for those made before).
     ("ALTER TABLE amendments ADD COLUMN outside_policy TEXT",),
+    # v3 -> v4: each decision's category and counties (a JSON list), which the round's quotas
+    # group applications by, so that an amendment is held to them. NULL in a round committed
+    # before; '' and '[]' for an application without.
+    (
+        "ALTER TABLE awards ADD COLUMN category TEXT",
+        "ALTER TABLE awards ADD COLUMN counties TEXT",
+    ),
 )
 """The SQL steps from version ``i`` to ``i + 1``; never edit a released step, add one."""
 
@@ -214,6 +221,8 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
         "status",
         "rank",
         "reasons",
+        "category",
+        "counties",
     ),
     "amendment": (
         "award_seq",
@@ -227,7 +236,7 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
     ),
 }
 _TABLES = {"commit": "commits", "award": "awards", "amendment": "amendments"}
-_SINCE: dict[str, int] = {"outside_policy": 3}
+_SINCE: dict[str, int] = {"outside_policy": 3, "category": 4, "counties": 4}
 """Columns added by a later schema version: the version that added them. Their entries hold
 them only when they have a value, so that an entry written before keeps its JSON (and hash)."""
 
@@ -407,6 +416,9 @@ class AmendmentRecord:
     outside_policy: tuple[str, ...] = ()
     """The rules of the round's policy the amendment goes beyond, recorded with
     ``outside_policy=True`` (a board's decision, say); empty for every other."""
+    warnings: tuple[Phrase, ...] = field(default=(), compare=False)
+    """Not recorded: what the change leaves short of the round's policy without being refused
+    for it (a quota's minimum no longer met after a withdrawal), said when it is made."""
 
 
 @dataclass(frozen=True)
@@ -465,6 +477,11 @@ class AwardRecord:
     """The decision's reasons as recorded (decoded by :attr:`reasons` when asked for)."""
     committed_at: str = ""
     amendments: tuple[AmendmentRecord, ...] = ()
+    category: str | None = None
+    """The application's category as written ('' when it had none); None in a round committed
+    before the ledger recorded it (schema 4)."""
+    counties: tuple[str, ...] | None = None
+    """The application's county numbers; None in a round committed before schema 4."""
 
     @property
     def reasons(self) -> list[dict[str, Any]]:
@@ -919,6 +936,8 @@ class Ledger:
             row = dict(row)
             row["municipalities"] = tuple(json.loads(row["municipalities"]))
             row["reasons_json"] = row.pop("reasons")
+            if row.get("counties") is not None:
+                row["counties"] = tuple(json.loads(row["counties"]))
             out.append(AwardRecord(**row, amendments=tuple(changes.get(row["seq"], ()))))
         return out
 
@@ -1115,6 +1134,10 @@ class Ledger:
                         "reasons": canonical_json(
                             [{"code": r.code, "params": r.params} for r in decision.reasons]
                         ),
+                        # What the round's quotas group by: recorded for every decision ('' and
+                        # [] when there is none), so that NULL says "committed before".
+                        "category": (app.category or "") if app is not None else "",
+                        "counties": canonical_json(list(app.counties)) if app is not None else "[]",
                     },
                 )
                 if len(batch) == _BATCH:
@@ -1287,6 +1310,8 @@ class Ledger:
         for, the application was rejected or withdrawn, nothing would change, the policy the
         round was committed with would not give the amount (:meth:`_policy_problems`), the
         project is funded in another round, or an increase exceeds what remains of the frame.
+        A quota minimum a lowering or withdrawal leaves unmet is not refused but said
+        (:attr:`AmendmentRecord.warnings`; :meth:`_quota_effects`).
         ``outside_policy=True`` (a board's decision to go beyond the round's policy) records an
         amount the policy would not give instead of refusing it, naming the rules in the entry
         (:attr:`AmendmentRecord.outside_policy`); every other check still holds. Checked and
@@ -1313,10 +1338,12 @@ class Ledger:
                 raise LedgerError(key="ledger.error.withdrawn", **which)
             before = award.current
             waived: list[str] = []
+            warnings: list[Phrase] = []
             if kind == "withdraw":
                 if before == 0:
                     raise LedgerError(key="ledger.error.nothing_to_withdraw", amount=0, **which)
                 amount = 0
+                _refused, warnings = self._quota_effects(award, amount, before, awards)
             else:
                 if amount == 0:
                     raise LedgerError(key="ledger.error.amend_to_zero", amount=0, **which)
@@ -1330,6 +1357,8 @@ class Ledger:
                         **which,
                     )
                 problems = self._policy_problems(award, amount, before, awards)
+                quota_problems, warnings = self._quota_effects(award, amount, before, awards)
+                problems += quota_problems
                 if problems and not outside_policy:
                     raise problems[0][1]
                 waived = [rule for rule, _ in problems]
@@ -1372,7 +1401,112 @@ class Ledger:
             round=award.round,
             application_id=award.application_id,
             outside_policy=tuple(waived),
+            warnings=tuple(warnings),
         )
+
+    def _quota_effects(
+        self, award: AwardRecord, amount: int, before: int, awards: Sequence[AwardRecord]
+    ) -> tuple[list[tuple[str, LedgerError]], list[Phrase]]:
+        """What the quotas of the award's round say against changing it to ``amount``: the
+        maximums a raise would pass (refused as the other rules of the policy are, each named
+        ``quotas (county 03: max_share)`` as :attr:`AmendmentRecord.outside_policy` records it),
+        and the minimums a lowering or a withdrawal leaves unmet (said, never refused: an
+        applicant can always give a grant back). Each group holds the round's awards as they
+        stand now, its shares of the budget the round was committed with."""
+        from tilskudd.models import Policy
+        from tilskudd.rules.quotas import quota_totals
+
+        commit = next((c for c in self.commits() if c.seq == award.commit_seq), None)
+        if commit is None or not commit.policy.get("quotas"):
+            return [], []
+        mine = [
+            a
+            for a in awards
+            if a.commit_seq == award.commit_seq and a.status != Status.REJECTED and a.requested
+        ]
+        if any(a.category is None or a.counties is None for a in mine):
+            # Committed before the ledger recorded categories and counties: said, not guessed.
+            return [], [Phrase("ledger.warning.quotas_not_recorded", round=award.round)]
+        applications = [
+            Application.model_construct(
+                id=a.application_id,
+                requested=a.requested or 0,
+                orgnr=a.orgnr,
+                category=a.category or None,
+                counties=a.counties or (),
+            )
+            for a in mine
+        ]
+        index = next(i for i, a in enumerate(mine) if a.seq == award.seq)
+        policy = Policy.model_validate(commit.policy)
+        now = {a.application_id: a.current for a in mine}
+        then = quota_totals(applications, now, commit.budget, policy)
+        after = quota_totals(
+            applications, {**now, award.application_id: amount}, commit.budget, policy
+        )
+        which = {"id": award.application_id, "round": award.round, "amount": amount}
+        problems: list[tuple[str, LedgerError]] = []
+        warnings: list[Phrase] = []
+        for old, new in zip(then, after, strict=True):
+            group = new.group
+            if index not in group.members:
+                continue
+            name = f"quotas ({group.by} {group.value}: {{}})"
+            most, least = group.most, group.least
+            if amount > before and most is not None and new.amount > most:
+                limit = "max_share" if group.share_cap == most else "max_amount"
+                others = new.amount - amount
+                problems.append(
+                    (
+                        name.format(limit),
+                        LedgerError(
+                            key="ledger.error.amend_over_quota",
+                            group=group.phrase,
+                            total=new.amount,
+                            most=most,
+                            limit=limit,
+                            others=others,
+                            left=max(most - others, 0),
+                            **which,
+                        ),
+                    )
+                )
+            if group.max_count is not None and new.count > max(old.count, group.max_count):
+                problems.append(
+                    (
+                        name.format("max_count"),
+                        LedgerError(
+                            key="ledger.error.amend_over_quota_count",
+                            group=group.phrase,
+                            count=old.count,
+                            max_count=group.max_count,
+                            **which,
+                        ),
+                    )
+                )
+            if amount < before and new.amount < least:
+                limit = "min_share" if group.share_floor == least else "min_amount"
+                warnings.append(
+                    Phrase(
+                        "ledger.warning.quota_below_min",
+                        group=group.phrase,
+                        round=award.round,
+                        total=new.amount,
+                        least=least,
+                        limit=limit,
+                    )
+                )
+            if new.count < old.count and new.count < (group.min_count or 0):
+                warnings.append(
+                    Phrase(
+                        "ledger.warning.quota_below_min_count",
+                        group=group.phrase,
+                        round=award.round,
+                        count=new.count,
+                        least=group.min_count,
+                    )
+                )
+        return problems, warnings
 
     def _policy_problems(
         self, award: AwardRecord, amount: int, before: int, awards: Sequence[AwardRecord]

@@ -1111,3 +1111,26 @@ def test_a_round_without_places_is_not_said_to_be_in_0_municipalities(folder: Pa
     assert status[1] == f"Round 1: NOK{NBSP}100,000 to 2 projects."
     nb = run("status", "--lang", "nb").stdout.splitlines()
     assert nb[1] == f"Runde 1: 100{NBSP}000{NBSP}kr til 2 prosjekter."
+
+
+def test_withdraw_says_a_quota_minimum_is_no_longer_met_and_amend_refuses_a_maximum(
+    folder: Path,
+) -> None:
+    policy = PROGRAMME + '\n[[policy.quotas]]\nby = "county"\nvalue = "01"\nmin_amount = "50 000"\n'
+    policy += '\n[[policy.quotas]]\nby = "county"\nvalue = "12"\nmax_amount = "30 000"\n'
+    (folder / "tilskudd.toml").write_text(policy, encoding="utf-8")
+    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    refused = run("amend", "A-3", "--amount", "40 000", "--reason", "money freed")
+    assert refused.exit_code == 1
+    assert "county 12 (Hordaland) would have NOK" in refused.stderr
+    assert "(quotas, max_amount)" in refused.stderr
+    withdrawn = run("withdraw", "A-1", "--reason", "Kommunen trakk seg", "--lang", "nb")
+    assert withdrawn.exit_code == 0, withdrawn.output
+    assert withdrawn.stdout.splitlines()[-1] == (
+        f"advarsel: Minstekravet for fylke 01 (Østfold) i runde 1 er ikke lenger oppfylt: "
+        f"{kr(0)} er tildelt der nå, og tildelingsreglene krever minst {kr(50_000)} (quotas, "
+        "min_amount). Endringen er ført; pengene som ble frigjort, kan gå til en annen søknad "
+        "der (tilskudd amend)."
+    )
+    data = json.loads(run("history", "A-1", "--format", "json").stdout)
+    assert "warnings" not in data[0]["amendments"][0]

@@ -196,6 +196,8 @@ def _history_json(awards: list[Any]) -> list[dict[str, Any]]:
     for award in awards:
         data = asdict(award)
         data.pop("reasons_json")
+        for change in data["amendments"]:
+            change.pop("warnings")  # said when the change was made, never recorded
         out.append(
             {
                 **data,
@@ -355,6 +357,9 @@ def _change(
                 rules=list(change.outside_policy),
             )
         )
+    for warning in change.warnings:
+        # After what was recorded, as allocate says its warnings: the change stands.
+        _out(f"{get(language)('severity.warning')}: {warning.render(language)}")
 
 
 ReasonOpt = Annotated[
@@ -395,10 +400,11 @@ def amend(
 
     The ledger is append-only: the amendment is a new entry, the committed award stays as it
     was. An increase must fit in what remains of the frame; the amount can't exceed what was
-    applied for. The round's policy holds: an increase stays under max_award, the share of cost
-    and per_applicant_max; any new amount is on the round_to grid and at least min_award
-    (--outside-policy records a board's decision to go beyond them, naming the rules). A
-    reserve application can be funded this way when money frees up.
+    applied for. The round's policy holds: an increase stays under max_award, the share of cost,
+    per_applicant_max and the quotas' maximums; any new amount is on the round_to grid and at
+    least min_award (--outside-policy records a board's decision to go beyond them, naming the
+    rules). A quota minimum a lowered award no longer meets is said, not refused. A reserve
+    application can be funded this way when money frees up.
 
     Example:
 
@@ -425,7 +431,8 @@ def withdraw(
     """Record that a committed award is withdrawn; its money returns to the frame.
 
     The ledger is append-only: the withdrawal is a new entry with its reason, and the committed
-    award stays as it was.
+    award stays as it was. A withdrawal is never refused for the round's quotas; a minimum it
+    leaves unmet is said.
 
     Example:
 

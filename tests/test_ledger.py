@@ -2239,17 +2239,57 @@ def test_an_amendment_is_held_to_per_applicant_max_over_every_round(tmp_path: Pa
         LedgerError,
         match=r"B-3 \(round 2\) cannot be raised to NOK\xa025,000: organisation 974760673 would "
         r"have NOK\xa075,000 in all, and round 2's policy gives an organisation at most "
-        r"NOK\xa070,000 \(per_applicant_max\); its other standing awards are NOK\xa050,000, which "
-        r"leaves at most NOK\xa020,000 for B-3",
+        r"NOK\xa070,000 \(per_applicant_max\); its other standing awards are NOK\xa050,000 "
+        r"\(NOK\xa050,000 to A-1 in round 1\), which leaves at most NOK\xa020,000 for B-3",
     ):
         lg.amend(ledger_path, programme, "B-3", 25_000, "x")
-    # A later round's award counts against an earlier round's raise too.
-    with pytest.raises(LedgerError, match=r"other standing awards are NOK\xa020,000"):
+    # A later round's award counts against an earlier round's raise too, named by its round:
+    # round 2 gave Moss only what round 1 left it under the maximum.
+    with pytest.raises(
+        LedgerError,
+        match=r"other standing awards are NOK\xa020,000 \(NOK\xa020,000 to B-3 in round 2\)",
+    ):
         lg.amend(ledger_path, programme, "A-1", 60_000, "x")
     assert dump(ledger_path) == before
     # A withdrawn award no longer counts.
     lg.withdraw(ledger_path, programme, "B-3", "gave the project up")
     assert lg.amend(ledger_path, programme, "A-1", 60_000, "cost back").amount_after == 60_000
+
+
+def test_a_per_applicant_max_refusal_names_the_awards_in_earlier_and_later_rounds(
+    tmp_path: Path,
+) -> None:
+    """The refusal said only a total ("its other standing awards are 70 000"): the officer could
+    not tell which rounds' awards made it up, nor that a later round's counted."""
+    programme = make_programme(
+        tmp_path,
+        frame="400 000",
+        budget2='budget = "100 000"\n\n[[round]]\nnumber = 3',
+        policy='per_applicant_max = "90 000"',
+    )
+    ledger_path = tmp_path / "l.sqlite"
+    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))
+    round_2 = [("B-3", "Moss kommune", MOSS, "Ny sak", "0104", 20_000, 150_000, 5)]
+    commit(ledger_path, programme, 2, write_csv(tmp_path / "r2.csv", round_2))
+    round_3 = [("C-1", "Moss kommune", MOSS, "Tredje sak", "0104", 40_000, 200_000, 5)]
+    commit(ledger_path, programme, 3, write_csv(tmp_path / "r3.csv", round_3))
+    lg.amend(ledger_path, programme, "B-3", 10_000, "cost cut")
+    lg.amend(ledger_path, programme, "C-1", 20_000, "room freed")
+    with Ledger.open(ledger_path) as ledger:
+        assert {a.application_id: a.current for a in ledger.history(MOSS)} == {
+            "A-1": 60_000,
+            "B-3": 10_000,
+            "C-1": 20_000,
+        }
+    exc = refused(lambda: lg.amend(ledger_path, programme, "B-3", 20_000, "cost back"))
+    assert [p.key for p in exc.params["awards"]] == ["ledger.error.standing_award"] * 2
+    assert nb(exc, "amend_over_per_applicant") == (
+        f"B-3 (runde 2) kan ikke økes til {kr(20_000)}: organisasjon {MOSS} ville få "
+        f"{kr(100_000)} i alt, og tildelingsreglene for runde 2 gir én organisasjon høyst "
+        f"{kr(90_000)} (per_applicant_max); de andre tilskuddene den har, er {kr(80_000)} "
+        f"({kr(60_000)} til A-1 i runde 1 og {kr(20_000)} til C-1 i runde 3), så høyst "
+        f"{kr(10_000)} er igjen til B-3"
+    )
 
 
 @pytest.mark.parametrize(
@@ -2442,8 +2482,8 @@ def test_nb_amendments_over_an_officers_award_or_the_organisations_maximum(
     assert amend("amend_over_per_applicant", "A-2", 30_000) == (
         f"A-2 (runde 1) kan ikke økes til {kr(30_000)}: organisasjon {MOSS} ville få "
         f"{kr(75_000)} i alt, og tildelingsreglene for runde 1 gir én organisasjon høyst "
-        f"{kr(70_000)} (per_applicant_max); de andre tilskuddene den har, er {kr(45_000)}, så "
-        f"høyst {kr(25_000)} er igjen til A-2"
+        f"{kr(70_000)} (per_applicant_max); de andre tilskuddene den har, er {kr(45_000)} "
+        f"({kr(45_000)} til A-1 i runde 1), så høyst {kr(25_000)} er igjen til A-2"
     )
     lg.withdraw(ledger_path, programme, "A-2", "x")
     assert amend("amend_over_eligible", "A-1", 48_000) == (

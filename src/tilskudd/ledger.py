@@ -1570,11 +1570,13 @@ class Ledger:
             # is the policy's (max_award, share of cost, round_to, min_award; 0 if none).
             add("eligible_amount", "ledger.error.amend_over_eligible", eligible=award.eligible)
         if caps.per_applicant_max is not None and award.orgnr:
-            others = sum(
-                a.current
-                for a in awards
-                if a.orgnr == award.orgnr and a.seq != award.seq and a.current > 0
-            )
+            # What the organisation holds across the programme, later rounds too: a later round
+            # was allocated counting this award as it stood, and gave the organisation only
+            # what was left under the maximum then.
+            standing = [
+                a for a in awards if a.orgnr == award.orgnr and a.seq != award.seq and a.current > 0
+            ]
+            others = sum(a.current for a in standing)
             if others + amount > caps.per_applicant_max:
                 add(
                     "per_applicant_max",
@@ -1582,6 +1584,15 @@ class Ledger:
                     orgnr=award.orgnr,
                     max=caps.per_applicant_max,
                     others=others,
+                    awards=[
+                        Phrase(
+                            "ledger.error.standing_award",
+                            amount=a.current,
+                            other=a.application_id,
+                            other_round=a.round,
+                        )
+                        for a in sorted(standing, key=lambda a: (a.round, a.seq))
+                    ],
                     total=others + amount,
                     left=max(caps.per_applicant_max - others, 0),
                 )

@@ -2788,3 +2788,43 @@ def test_a_round_committed_before_the_ledger_recorded_categories_says_its_quotas
         assert ledger.version == SCHEMA_VERSION
         assert {a.category for a in ledger.awards()} == {None}
         assert ledger.verify_chain().ok
+
+
+# --- an id typed in another case ----------------------------------------------------------------
+
+
+def test_an_id_typed_in_another_case_finds_its_award(
+    setup: tuple[Path, Programme, Path, Path],
+) -> None:
+    """'a-1' for 'A-1' was 'not in the ledger', by amend, withdraw and history alike."""
+    ledger_path, programme, r1, _ = setup
+    commit(ledger_path, programme, 1, r1)
+    assert lg.amend(ledger_path, programme, " a-1 ", 50_000, "cost cut").application_id == "A-1"
+    assert lg.withdraw(ledger_path, programme, "a-2", "gave up").application_id == "A-2"
+    assert [(a.application_id, a.current) for a in lg.history(ledger_path, "a-1")] == [
+        ("A-1", 50_000)
+    ]
+    # An id typed as written is never read as another.
+    with pytest.raises(LedgerError, match="'A-9' is not in the ledger"):
+        lg.amend(ledger_path, programme, "A-9", 50_000, "x")
+
+
+def test_an_id_in_another_case_that_two_recorded_ids_match_is_refused_naming_both(
+    tmp_path: Path,
+) -> None:
+    programme = make_programme(tmp_path)
+    rows = [
+        ("Ab-1", "Moss kommune", MOSS, "Felles saksbehandling", "0104", 60_000, 300_000, 5),
+        ("aB-1", "Oslo kommune", OSLO, "Digital post", "0301", 40_000, 200_000, 4),
+    ]
+    ledger_path = tmp_path / "l.sqlite"
+    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", rows))
+    before = dump(ledger_path)
+    exc = refused(lambda: lg.amend(ledger_path, programme, "ab-1", 50_000, "x"))
+    assert nb(exc, "id_case_ambiguous") == (
+        "'ab-1' står ikke i registeret slik det er skrevet, og Ab-1 og aB-1 skiller seg fra det "
+        "bare i store og små bokstaver: skriv den du mener, slik den er skrevet"
+    )
+    assert dump(ledger_path) == before
+    assert lg.amend(ledger_path, programme, "aB-1", 30_000, "x").application_id == "aB-1"
+    assert {a.application_id for a in lg.history(ledger_path, "ab-1")} == {"Ab-1", "aB-1"}

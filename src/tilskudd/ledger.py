@@ -335,24 +335,33 @@ def same_application_by_id(
     )
 
 
-def _id_matcher(query: str, *, with_rows: bool = False) -> Callable[[str], bool]:
+def _id_matcher(
+    query: str, *, with_rows: bool = False, fold: bool = False
+) -> Callable[[str], bool]:
     """Whether a recorded application id is ``query``: the same id, or the same row told apart
     by its row in another form (:func:`tilskudd.validation.row_told_apart`: ``S-01 (A17)``,
     ``S-01 (row 17)``, ``S-01 (rad 17)``). ``with_rows``: a plain id also matches the rows told
-    apart under it (``S-01`` the rejected ``S-01 (A17)``), for a history of everything recorded."""
+    apart under it (``S-01`` the rejected ``S-01 (A17)``), for a history of everything recorded.
+    ``fold``: letters compared without case (``s-01`` is ``S-01``), for a query that matches
+    nothing as written."""
     from tilskudd.validation import row_told_apart
 
-    text = query.strip()
-    key = row_told_apart(text)
+    def norm(text: str) -> str:
+        return text.casefold() if fold else text
+
+    text = norm(query.strip())
+    told = row_told_apart(query)
+    key = None if told is None else (norm(told[0]), told[1])
 
     def same(recorded: str) -> bool:
-        if recorded == text:
+        if norm(recorded) == text:
             return True
         if not recorded.endswith(")"):
             return False
         own = row_told_apart(recorded)
         if own is None:
             return False
+        own = (norm(own[0]), own[1])
         return own == key if key is not None else with_rows and own[0] == text
 
     return same
@@ -1228,6 +1237,17 @@ class Ledger:
             same = _id_matcher(application_id)
             matches = [a for a in in_round if same(a.application_id)]
         if not matches:
+            # Typed in another case ("a-1" for "A-1"): that one, if only one id differs from it
+            # only in case. A sheet may hold both A-1 and a-1 (ids are compared as written),
+            # and then the officer is asked which.
+            same = _id_matcher(application_id, fold=True)
+            matches = [a for a in in_round if same(a.application_id)]
+            spellings = sorted({a.application_id for a in matches})
+            if len(spellings) > 1:
+                raise LedgerError(
+                    key="ledger.error.id_case_ambiguous", id=application_id, ids=spellings
+                )
+        if not matches:
             if round is None:
                 raise LedgerError(key="ledger.error.not_in_ledger", id=application_id)
             raise LedgerError(key="ledger.error.not_in_round", id=application_id, round=round)
@@ -1720,11 +1740,13 @@ class Ledger:
         except OrgnrError:
             digits = "".join(ch for ch in text if not ch.isspace())
             orgnr = digits if digits.isdigit() else None
+        awards = self.awards()
         same = _id_matcher(text, with_rows=True)
+        if orgnr is None and not any(same(a.application_id) for a in awards):
+            # Typed in another case ("a-1"): every id that differs from it only in case.
+            same = _id_matcher(text, with_rows=True, fold=True)
         return [
-            a
-            for a in self.awards()
-            if same(a.application_id) or (orgnr is not None and a.orgnr == orgnr)
+            a for a in awards if same(a.application_id) or (orgnr is not None and a.orgnr == orgnr)
         ]
 
     def _entry_problem(

@@ -2768,6 +2768,16 @@ def test_a_withdrawal_that_leaves_a_quota_minimum_unmet_is_recorded_and_said(
     assert lg.amend(ledger_path, programme, "A-2", 30_000, "cost cut").warnings == ()
     with Ledger.open(ledger_path, write=False) as ledger:
         assert [m.amount_after for m in ledger.amendments()] == [30_000, 0, 20_000, 30_000]
+    # status keeps saying so, in both languages, until the minimum is met again.
+    report = lg.status(ledger_path, programme)
+    unmet = {"by": "category", "value": "Arkiv", "name": "Arkiv", "limit": "min_amount"}
+    assert report.rounds[0].quotas_unmet == ({**unmet, "has": 20_000, "least": 50_000},)
+    assert lg.status_lines(report, "nb")[3] == (
+        f"  Minstekravet for kategori «Arkiv» er ikke oppfylt nå: {kr(20_000)} er tildelt der, "
+        f"og tildelingsreglene for runde 1 krever minst {kr(50_000)} (quotas, min_amount)."
+    )
+    lg.amend(ledger_path, programme, "A-3", 60_000, "Board", outside_policy=True)
+    assert lg.status(ledger_path, programme).rounds[0].quotas_unmet == ()
 
 
 def test_a_round_committed_before_the_ledger_recorded_categories_says_its_quotas_went_unchecked(
@@ -2828,3 +2838,18 @@ def test_an_id_in_another_case_that_two_recorded_ids_match_is_refused_naming_bot
     assert dump(ledger_path) == before
     assert lg.amend(ledger_path, programme, "aB-1", 30_000, "x").application_id == "aB-1"
     assert {a.application_id for a in lg.history(ledger_path, "ab-1")} == {"Ab-1", "aB-1"}
+
+
+def test_status_says_a_quota_minimum_count_a_withdrawal_left_unmet(tmp_path: Path) -> None:
+    programme = _policy_programme(
+        tmp_path, '\n[[policy.quotas]]\nby = "county"\nvalue = "03"\nmin_count = 1\n'
+    )
+    ledger_path = tmp_path / "l.sqlite"
+    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))
+    assert lg.status(ledger_path, programme).rounds[0].quotas_unmet == ()
+    withdrawn = lg.withdraw(ledger_path, programme, "A-2", "gave up")
+    assert [w.key for w in withdrawn.warnings] == ["ledger.warning.quota_below_min_count"]
+    assert lg.status_lines(lg.status(ledger_path, programme), "en")[3] == (
+        "  Quota minimum not met now for county 03 (Oslo): the number of applications funded "
+        "there is 0, and round 1's policy asks for at least 1 (quotas, min_count)."
+    )

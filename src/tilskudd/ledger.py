@@ -39,13 +39,16 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from tilskudd import __version__
 from tilskudd.errors import LedgerError, LedgerFileError, LedgerIntegrityError
 from tilskudd.i18n import Phrase
 from tilskudd.models import Allocation, Application, Issue, RoundResult, Status
 from tilskudd.programme import Programme
+
+if TYPE_CHECKING:
+    from tilskudd.rules.quotas import GroupTotal
 
 __all__ = [
     "ALREADY_FUNDED",
@@ -631,6 +634,9 @@ class RoundStatus:
     municipalities: int
     amendments: int
     withdrawals: int
+    quotas_unmet: tuple[dict[str, Any], ...] = ()
+    """The round's quota minimums its awards as they stand no longer meet (a withdrawal is
+    never refused for them): each ``by``, ``value``, ``name``, ``limit``, ``has``, ``least``."""
 
 
 @dataclass(frozen=True)
@@ -1433,37 +1439,17 @@ class Ledger:
         and the minimums a lowering or a withdrawal leaves unmet (said, never refused: an
         applicant can always give a grant back). Each group holds the round's awards as they
         stand now, its shares of the budget the round was committed with."""
-        from tilskudd.models import Policy
-        from tilskudd.rules.quotas import quota_totals
-
         commit = next((c for c in self.commits() if c.seq == award.commit_seq), None)
         if commit is None or not commit.policy.get("quotas"):
             return [], []
-        mine = [
-            a
-            for a in awards
-            if a.commit_seq == award.commit_seq and a.status != Status.REJECTED and a.requested
-        ]
-        if any(a.category is None or a.counties is None for a in mine):
+        mine = [a for a in awards if a.commit_seq == award.commit_seq]
+        now = {a.application_id: a.current for a in mine}
+        then = _round_quota_totals(commit, mine, now)
+        after = _round_quota_totals(commit, mine, {**now, award.application_id: amount})
+        if then is None or after is None:
             # Committed before the ledger recorded categories and counties: said, not guessed.
             return [], [Phrase("ledger.warning.quotas_not_recorded", round=award.round)]
-        applications = [
-            Application.model_construct(
-                id=a.application_id,
-                requested=a.requested or 0,
-                orgnr=a.orgnr,
-                category=a.category or None,
-                counties=a.counties or (),
-            )
-            for a in mine
-        ]
-        index = next(i for i, a in enumerate(mine) if a.seq == award.seq)
-        policy = Policy.model_validate(commit.policy)
-        now = {a.application_id: a.current for a in mine}
-        then = quota_totals(applications, now, commit.budget, policy)
-        after = quota_totals(
-            applications, {**now, award.application_id: amount}, commit.budget, policy
-        )
+        index = next(i for i, a in enumerate(_quota_members(mine)) if a.seq == award.seq)
         which = {"id": award.application_id, "round": award.round, "amount": amount}
         problems: list[tuple[str, LedgerError]] = []
         warnings: list[Phrase] = []
@@ -1706,6 +1692,7 @@ class Ledger:
                     municipalities=len({m for a in funded for m in a.municipalities}),
                     amendments=sum(1 for a in items for m in a.amendments if m.kind == "amend"),
                     withdrawals=sum(1 for a in items for m in a.amendments if m.kind == "withdraw"),
+                    quotas_unmet=tuple(_quotas_unmet(commit, items)),
                 )
             )
         done = {c.round for c in commits}
@@ -1930,6 +1917,57 @@ def exists(path: str | Path) -> bool:
     return _header(Path(path).expanduser()) is not None
 
 
+def _quota_members(awards: Sequence[AwardRecord]) -> list[AwardRecord]:
+    """The decisions of a round its quotas group: every one but the rejected rows, in order."""
+    return [a for a in awards if a.status != Status.REJECTED and a.requested]
+
+
+def _round_quota_totals(
+    commit: CommitRecord, awards: Sequence[AwardRecord], amounts: Mapping[str, int]
+) -> list[GroupTotal] | None:
+    """Each group the quotas of ``commit``'s policy name among its round's ``awards``, with what
+    ``amounts`` (id -> kroner) gives it, shares of the budget the round was committed with;
+    None when the round was committed before the ledger recorded categories and counties."""
+    from tilskudd.models import Policy
+    from tilskudd.rules.quotas import quota_totals
+
+    members = _quota_members(awards)
+    if any(a.category is None or a.counties is None for a in members):
+        return None
+    applications = [
+        Application.model_construct(
+            id=a.application_id,
+            requested=a.requested or 0,
+            orgnr=a.orgnr,
+            category=a.category or None,
+            counties=a.counties or (),
+        )
+        for a in members
+    ]
+    policy = Policy.model_validate(commit.policy)
+    return quota_totals(applications, amounts, commit.budget, policy)
+
+
+def _quotas_unmet(commit: CommitRecord, awards: Sequence[AwardRecord]) -> list[dict[str, Any]]:
+    """The quota minimums of a committed round its awards as they stand do not meet (after a
+    withdrawal, say): group, limit, what the group has and the least it should have."""
+    if not commit.policy.get("quotas"):
+        return []
+    totals = _round_quota_totals(commit, awards, {a.application_id: a.current for a in awards})
+    out: list[dict[str, Any]] = []
+    for total in totals or ():
+        group = total.group
+        where = {"by": group.by, "value": group.value, "name": group.name}
+        if total.amount < group.least:
+            limit = "min_share" if group.share_floor == group.least else "min_amount"
+            out.append({**where, "limit": limit, "has": total.amount, "least": group.least})
+        if total.count < (group.min_count or 0):
+            out.append(
+                {**where, "limit": "min_count", "has": total.count, "least": group.min_count}
+            )
+    return out
+
+
 def _commit_input(result: RoundResult, input_path: str | Path | None) -> tuple[Path | None, str]:
     """The input file a commit records and its SHA-256: refused if the file changed since it
     was read, or if there is no fingerprint of it at all."""
@@ -2125,6 +2163,25 @@ def status_lines(report: LedgerStatus, lang: str = "en") -> list[str]:
                     committed=item.committed,
                     delta=item.current - item.committed,
                     changes=t.join(changes),
+                )
+            )
+        for unmet in item.quotas_unmet:
+            group = (
+                Phrase("quota.error.category", name=unmet["name"])
+                if unmet["by"] == "category"
+                else Phrase("quota.error.county", value=unmet["value"])
+                if unmet["name"] == unmet["value"]
+                else Phrase("quota.error.county_named", value=unmet["value"], name=unmet["name"])
+            )
+            counted = unmet["limit"] == "min_count"
+            lines.append(
+                t(
+                    "ledger.status.quota_unmet_count" if counted else "ledger.status.quota_unmet",
+                    group=group,
+                    round=item.round,
+                    has=unmet["has"],
+                    least=unmet["least"],
+                    limit=unmet["limit"],
                 )
             )
     lines.append(t("ledger.status.remaining", remaining=report.remaining))

@@ -2853,3 +2853,24 @@ def test_status_says_a_quota_minimum_count_a_withdrawal_left_unmet(tmp_path: Pat
         "  Quota minimum not met now for county 03 (Oslo): the number of applications funded "
         "there is 0, and round 1's policy asks for at least 1 (quotas, min_count)."
     )
+
+
+def test_quotas_are_read_from_a_policy_recorded_with_a_setting_this_tilskudd_does_not_know(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The whole recorded policy was validated to read its quotas: a setting of another
+    tilskudd version in it made amend and status fail with a traceback."""
+    from tilskudd.models import Policy
+
+    described = Policy.describe
+    monkeypatch.setattr(Policy, "describe", lambda self: {**described(self), "later": 1})
+    ledger_path, programme = _quota_round(tmp_path)
+    monkeypatch.setattr(Policy, "describe", described)
+    with Ledger.open(ledger_path, write=False) as ledger:
+        assert ledger.commits()[0].policy["later"] == 1
+    with pytest.raises(LedgerError, match=r"\(quotas, max_share\)"):
+        lg.amend(ledger_path, programme, "A-3", 40_000, "money freed")
+    lg.withdraw(ledger_path, programme, "A-1", "gave up")
+    assert [u["limit"] for u in lg.status(ledger_path, programme).rounds[0].quotas_unmet] == [
+        "min_amount"
+    ]

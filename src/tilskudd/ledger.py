@@ -1944,7 +1944,9 @@ def _round_quota_totals(
         )
         for a in members
     ]
-    policy = Policy.model_validate(commit.policy)
+    # Only the quotas: a policy recorded by another tilskudd may hold a setting this one does
+    # not know, which Policy refuses, and the groups need nothing else.
+    policy = Policy.model_validate({"quotas": commit.policy["quotas"]})
     return quota_totals(applications, amounts, commit.budget, policy)
 
 

@@ -1431,6 +1431,13 @@ def test_a_frame_cut_below_what_is_committed_leaves_nothing_not_less_than_nothin
     assert (result.allocation.budget, result.allocation.awarded) == (0, 0)
     info = lg.commit_round(ledger_path, result, smaller, 2, input_path=r2)
     assert (info.awarded, lg.status(ledger_path, smaller).remaining) == (0, -10_000)
+    # status said "Igjen av rammen: -10 000 kr": what is over the frame is said as such.
+    lines = lg.status_lines(lg.status(ledger_path, smaller), "nb")
+    assert lines[-1] == (
+        f"Igjen av rammen: ingenting; det er ført {kr(10_000)} mer enn rammen på {kr(80_000)}, "
+        "og ingenting er igjen før endringer eller tilbaketrekninger har brakt tilskuddene under "
+        "den."
+    )
 
 
 def test_export_never_overwrites_a_committed_rounds_input(

@@ -2186,7 +2186,11 @@ def status_lines(report: LedgerStatus, lang: str = "en") -> list[str]:
                     limit=unmet["limit"],
                 )
             )
-    lines.append(t("ledger.status.remaining", remaining=report.remaining))
+    if report.remaining < 0:
+        # A frame cut below what is committed: nothing remains, not "-10 000 kr".
+        lines.append(t("ledger.status.over_frame", over=-report.remaining, frame=report.frame))
+    else:
+        lines.append(t("ledger.status.remaining", remaining=report.remaining))
     for number, _name, budget in report.planned:
         if budget is None:
             lines.append(t("ledger.status.planned_rest", round=number))

@@ -1134,3 +1134,27 @@ def test_withdraw_says_a_quota_minimum_is_no_longer_met_and_amend_refuses_a_maxi
     )
     data = json.loads(run("history", "A-1", "--format", "json").stdout)
     assert "warnings" not in data[0]["amendments"][0]
+
+
+def test_amend_and_status_in_a_frame_cut_below_what_is_committed_say_nothing_remains(
+    folder: Path,
+) -> None:
+    """They said 'Remaining of the frame: NOK -10,000'."""
+    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    cut = PROGRAMME.replace('frame = "200 000"', 'frame = "80 000"').replace(
+        'budget = "100 000"\n', ""
+    )
+    (folder / "tilskudd.toml").write_text(cut, encoding="utf-8")
+    amended = run("amend", "A-1", "--amount", "50 000", "--reason", "Cost reduced")
+    assert amended.exit_code == 0, amended.output
+    assert amended.stdout.splitlines()[-1] == (
+        f"Amended A-1 (round 1): NOK{NBSP}60,000 -> NOK{NBSP}50,000. Remaining of the frame: "
+        f"NOK{NBSP}0."
+    )
+    status = run("status")
+    assert status.exit_code == 0, status.output
+    assert (
+        f"Remaining: nothing; NOK{NBSP}10,000 more is committed than the frame of NOK{NBSP}80,000"
+        in status.stdout
+    )
+    assert json.loads(run("status", "--format", "json").stdout)["remaining"] == -10_000

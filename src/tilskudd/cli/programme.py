@@ -338,7 +338,9 @@ def _change(
             round=round_,
             outside_policy=outside_policy,
         )
-    remaining = ledger_module.status(path, found).remaining
+    # Nothing remains of a frame cut below what is committed (not "-10 000 kr"); status says
+    # by how much it is over.
+    remaining = max(ledger_module.status(path, found).remaining, 0)
     _out(
         get(language)(
             "ledger.cli.withdrawn" if kind == "withdraw" else "ledger.cli.amended",

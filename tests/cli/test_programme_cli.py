@@ -1158,3 +1158,16 @@ def test_amend_and_status_in_a_frame_cut_below_what_is_committed_say_nothing_rem
         in status.stdout
     )
     assert json.loads(run("status", "--format", "json").stdout)["remaining"] == -10_000
+
+
+def test_history_of_an_id_typed_with_spaces_and_in_another_case(folder: Path) -> None:
+    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    found = run("history", " a-1 ")
+    assert found.exit_code == 0, found.output
+    assert found.stdout.splitlines()[0] == (
+        f"Recorded for a-1: 1 application, NOK{NBSP}60,000 awarded now."
+    )
+    assert found.stdout.splitlines()[1].startswith("Round 1 · A-1 · Moss kommune")
+    none = run("history", " Z-9 ")
+    assert none.exit_code == 0, none.output
+    assert none.stdout.splitlines() == ["Nothing recorded for Z-9."]

@@ -240,6 +240,7 @@ def history(
         from tilskudd import ledger as ledger_module
         from tilskudd.i18n import get
 
+        query = query.strip()  # as it is looked up: "Nothing recorded for  a-4." said the space
         found = programme_for(programme, required=ledger is None, lang=resolve_lang(lang))
         language = resolve_lang(lang, found.lang if found else None)
         path = ledger_for(found, ledger)

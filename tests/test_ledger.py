@@ -2881,3 +2881,40 @@ def test_quotas_are_read_from_a_policy_recorded_with_a_setting_this_tilskudd_doe
     assert [u["limit"] for u in lg.status(ledger_path, programme).rounds[0].quotas_unmet] == [
         "min_amount"
     ]
+
+
+def test_a_raise_is_held_to_the_per_applicant_max_of_a_later_round_that_counted_it(
+    tmp_path: Path,
+) -> None:
+    """Round 1's policy sets no maximum, round 2's 70 000: round 2 gave Moss only what round 1
+    left it. Raising round 1's award was then accepted, and Moss held more than round 2's
+    policy allows over the rounds up to it."""
+    programme = make_programme(
+        tmp_path,
+        frame="400 000",
+        budget2='budget = "100 000"\n\n[round.policy]\nmax_share_of_cost = "20 %"\n'
+        'per_applicant_max = "70 000"',
+    )
+    assert programme.round_policy(1).per_applicant_max is None
+    ledger_path = tmp_path / "l.sqlite"
+    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))
+    round_2 = [("B-3", "Moss kommune", MOSS, "Ny sak", "0104", 30_000, 150_000, 5)]
+    commit(ledger_path, programme, 2, write_csv(tmp_path / "r2.csv", round_2))
+    lg.amend(ledger_path, programme, "A-1", 50_000, "cost cut")
+    lg.amend(ledger_path, programme, "B-3", 20_000, "room freed")
+    before = dump(ledger_path)
+    exc = refused(lambda: lg.amend(ledger_path, programme, "A-1", 55_000, "cost back"))
+    assert nb(exc, "amend_over_later_per_applicant") == (
+        f"A-1 (runde 1) kan ikke økes til {kr(55_000)}: organisasjon {MOSS} ville få "
+        f"{kr(75_000)} i rundene til og med runde 2, og tildelingsreglene for runde 2, som regnet "
+        f"med dette tilskuddet da runden ble fordelt, gir én organisasjon høyst {kr(70_000)} "
+        f"(per_applicant_max); de andre tilskuddene den har i de rundene, er {kr(20_000)} "
+        f"({kr(20_000)} til B-3 i runde 2), så høyst {kr(50_000)} er igjen til A-1"
+    )
+    assert dump(ledger_path) == before
+    record = lg.amend(ledger_path, programme, "A-1", 55_000, "Board", outside_policy=True)
+    assert record.outside_policy == ("per_applicant_max (round 2)",)
+    # Bergen has nothing in round 2, which held only the organisations it funded: its round-1
+    # award may go up to what it applied for.
+    lg.withdraw(ledger_path, programme, "A-1", "gave up")
+    assert lg.amend(ledger_path, programme, "A-3", 80_000, "money freed").outside_policy == ()

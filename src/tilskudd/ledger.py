@@ -1602,6 +1602,66 @@ class Ledger:
                     total=others + amount,
                     left=max(caps.per_applicant_max - others, 0),
                 )
+        if award.orgnr:
+            problems += self._later_per_applicant_problems(award, amount, caps, awards)
+        return problems
+
+    def _later_per_applicant_problems(
+        self, award: AwardRecord, amount: int, caps: RoundCaps, awards: Sequence[AwardRecord]
+    ) -> list[tuple[str, LedgerError]]:
+        """A raise held to the ``per_applicant_max`` of each later round whose policy set a
+        lower one than the award's round (or one where it set none) and that funded the
+        organisation: that round was allocated counting this award, and gave the organisation
+        only what was left under its maximum over the rounds up to it. (Where the maximum is
+        the same, the award's own round's check, over every round, holds it already.)"""
+        problems: list[tuple[str, LedgerError]] = []
+        for later in self.commits():
+            most = RoundCaps.of(later.policy).per_applicant_max
+            if later.round <= award.round or most is None:
+                continue
+            if caps.per_applicant_max is not None and most >= caps.per_applicant_max:
+                continue
+            standing = [
+                a
+                for a in awards
+                if a.orgnr == award.orgnr
+                and a.seq != award.seq
+                and a.current > 0
+                and a.round <= later.round
+            ]
+            # Round `later`'s rule held only the organisations it funded: one with nothing
+            # there now is held to the award's own round's policy alone.
+            if not any(a.round == later.round for a in standing):
+                continue
+            others = sum(a.current for a in standing)
+            if others + amount <= most:
+                continue
+            problems.append(
+                (
+                    f"per_applicant_max (round {later.round})",
+                    LedgerError(
+                        key="ledger.error.amend_over_later_per_applicant",
+                        id=award.application_id,
+                        round=award.round,
+                        amount=amount,
+                        later=later.round,
+                        orgnr=award.orgnr,
+                        max=most,
+                        others=others,
+                        awards=[
+                            Phrase(
+                                "ledger.error.standing_award",
+                                amount=a.current,
+                                other=a.application_id,
+                                other_round=a.round,
+                            )
+                            for a in sorted(standing, key=lambda a: (a.round, a.seq))
+                        ],
+                        total=others + amount,
+                        left=max(most - others, 0),
+                    ),
+                )
+            )
         return problems
 
     # -- questions --

@@ -2918,3 +2918,28 @@ def test_a_raise_is_held_to_the_per_applicant_max_of_a_later_round_that_counted_
     # award may go up to what it applied for.
     lg.withdraw(ledger_path, programme, "A-1", "gave up")
     assert lg.amend(ledger_path, programme, "A-3", 80_000, "money freed").outside_policy == ()
+
+
+def test_verify_of_a_round_whose_recorded_policy_this_tilskudd_cannot_read_says_so(
+    setup: tuple[Path, Programme, Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A policy recorded with a setting this tilskudd does not know (another version's) made
+    verify fail with a pydantic traceback."""
+    from tilskudd.models import Policy
+
+    ledger_path, programme, r1, _ = setup
+    described = Policy.describe
+    monkeypatch.setattr(Policy, "describe", lambda self: {**described(self), "later": 1})
+    commit(ledger_path, programme, 1, r1)
+    monkeypatch.setattr(Policy, "describe", described)
+    with Ledger.open(ledger_path, write=False) as ledger:
+        (record,) = ledger.commits()
+        report = verify_round(ledger, programme, record)
+    assert (report.ok, report.input_path) == (False, str(r1))
+    assert report.problem_phrase is not None
+    assert report.problem_phrase.key == "ledger.error.verify_policy_unreadable"
+    assert report.problem_phrase.render("nb") == (
+        f"runde 1 ble ført av tilskudd {record.tool_version} med tildelingsregler denne "
+        "versjonen ikke kan lese (later); kjør den på nytt med den versjonen av tilskudd eller "
+        "en nyere"
+    )

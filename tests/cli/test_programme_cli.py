@@ -1171,3 +1171,21 @@ def test_history_of_an_id_typed_with_spaces_and_in_another_case(folder: Path) ->
     none = run("history", " Z-9 ")
     assert none.exit_code == 0, none.output
     assert none.stdout.splitlines() == ["Nothing recorded for Z-9."]
+
+
+def test_allocate_of_a_round_committed_with_a_policy_this_tilskudd_cannot_read(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Running a committed round again read its recorded policy with today's Policy, and a
+    setting of another tilskudd version in it ended in a pydantic traceback."""
+    from tilskudd.models import Policy
+
+    described = Policy.describe
+    monkeypatch.setattr(Policy, "describe", lambda self: {**described(self), "later": 1})
+    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    monkeypatch.setattr(Policy, "describe", described)
+    again = run("allocate", "r1.csv", "--round", "1")
+    assert again.exit_code == 1
+    assert again.exception is None or isinstance(again.exception, SystemExit)
+    assert "round 1 was committed by tilskudd" in again.stderr
+    assert "with a policy this tilskudd cannot read (later)" in again.stderr

@@ -641,9 +641,25 @@ class RoundPlan:
             done = self.context.already_committed if self.context is not None else None
             if done is not None:
                 # The policy the round was committed with (its lottery seed included).
+                from pydantic import ValidationError
+
+                from tilskudd.errors import LedgerError
                 from tilskudd.models import Policy
 
-                return Policy.model_validate(done.policy)
+                try:
+                    return Policy.model_validate(done.policy)
+                except ValidationError as exc:
+                    # Recorded by another tilskudd (a setting this one does not know): said as
+                    # verify says it, not a traceback.
+                    fields = sorted(
+                        {str(e["loc"][0]) if e["loc"] else "policy" for e in exc.errors()}
+                    )
+                    raise LedgerError(
+                        key="ledger.error.verify_policy_unreadable",
+                        round=done.round,
+                        version=done.tool_version,
+                        fields=fields,
+                    ) from None
             return self.programme.round_policy(self.round)
         return self.programme.policy
 

@@ -2943,3 +2943,24 @@ def test_verify_of_a_round_whose_recorded_policy_this_tilskudd_cannot_read_says_
         "versjonen ikke kan lese (later); kjør den på nytt med den versjonen av tilskudd eller "
         "en nyere"
     )
+
+
+def test_quotas_recorded_by_another_tilskudd_that_this_one_cannot_read_are_said_unchecked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A quota with a limit this tilskudd does not know made amend and status fail with a
+    pydantic traceback."""
+    from tilskudd.models import Policy
+
+    described = Policy.describe
+
+    def newer(self: Policy) -> dict[str, Any]:
+        data = described(self)
+        return {**data, "quotas": [{**q, "later": 1} for q in data["quotas"]]}
+
+    monkeypatch.setattr(Policy, "describe", newer)
+    ledger_path, programme = _quota_round(tmp_path)
+    monkeypatch.setattr(Policy, "describe", described)
+    record = lg.amend(ledger_path, programme, "A-3", 40_000, "money freed")
+    assert [w.key for w in record.warnings] == ["ledger.warning.quotas_not_recorded"]
+    assert lg.status(ledger_path, programme).rounds[0].quotas_unmet == ()

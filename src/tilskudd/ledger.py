@@ -1987,7 +1987,10 @@ def _round_quota_totals(
 ) -> list[GroupTotal] | None:
     """Each group the quotas of ``commit``'s policy name among its round's ``awards``, with what
     ``amounts`` (id -> kroner) gives it, shares of the budget the round was committed with;
-    None when the round was committed before the ledger recorded categories and counties."""
+    None when the round was committed before the ledger recorded categories and counties, or
+    its quotas are not ones this tilskudd can read."""
+    from pydantic import ValidationError
+
     from tilskudd.models import Policy
     from tilskudd.rules.quotas import quota_totals
 
@@ -2006,7 +2009,10 @@ def _round_quota_totals(
     ]
     # Only the quotas: a policy recorded by another tilskudd may hold a setting this one does
     # not know, which Policy refuses, and the groups need nothing else.
-    policy = Policy.model_validate({"quotas": commit.policy["quotas"]})
+    try:
+        policy = Policy.model_validate({"quotas": commit.policy["quotas"]})
+    except ValidationError:
+        return None  # quotas of another tilskudd's making: not checked, and said so
     return quota_totals(applications, amounts, commit.budget, policy)
 
 

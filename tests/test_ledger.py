@@ -558,7 +558,8 @@ def _tamper(path: Path, *sql: str) -> None:
         (
             [
                 "INSERT INTO awards SELECT 99, commit_seq, round, 'Z-9', orgnr, applicant, "
-                "project, municipalities, requested, eligible, 1000, status, rank, reasons "
+                "project, municipalities, requested, eligible, 1000, status, rank, reasons, "
+                "category, counties "
                 "FROM awards WHERE seq = 2"
             ],
             99,
@@ -684,7 +685,8 @@ def _chain_problem_walking(path: Path) -> tuple[int | None, str | None]:
 
 _COPY_AWARD = (
     "INSERT INTO awards SELECT {seq}, commit_seq, round, 'Z-{seq}', orgnr, applicant, project, "
-    "municipalities, requested, eligible, 1000, status, rank, reasons FROM awards WHERE seq = 2"
+    "municipalities, requested, eligible, 1000, status, rank, reasons, category, counties "
+    "FROM awards WHERE seq = 2"
 )
 
 
@@ -1429,6 +1431,13 @@ def test_a_frame_cut_below_what_is_committed_leaves_nothing_not_less_than_nothin
     assert (result.allocation.budget, result.allocation.awarded) == (0, 0)
     info = lg.commit_round(ledger_path, result, smaller, 2, input_path=r2)
     assert (info.awarded, lg.status(ledger_path, smaller).remaining) == (0, -10_000)
+    # status said "Igjen av rammen: -10 000 kr": what is over the frame is said as such.
+    lines = lg.status_lines(lg.status(ledger_path, smaller), "nb")
+    assert lines[-1] == (
+        f"Igjen av rammen: ingenting; det er ført {kr(10_000)} mer enn rammen på {kr(80_000)}, "
+        "og ingenting er igjen før endringer eller tilbaketrekninger har brakt tilskuddene under "
+        "den."
+    )
 
 
 def test_export_never_overwrites_a_committed_rounds_input(
@@ -1900,7 +1909,8 @@ def test_nb_export_to_a_file_of_unknown_format(
         (
             [
                 "INSERT INTO awards SELECT 99, commit_seq, round, 'Z-9', orgnr, applicant, "
-                "project, municipalities, requested, eligible, 1000, status, rank, reasons "
+                "project, municipalities, requested, eligible, 1000, status, rank, reasons, "
+                "category, counties "
                 "FROM awards WHERE seq = 2"
             ],
             "chain_stray",
@@ -2236,17 +2246,57 @@ def test_an_amendment_is_held_to_per_applicant_max_over_every_round(tmp_path: Pa
         LedgerError,
         match=r"B-3 \(round 2\) cannot be raised to NOK\xa025,000: organisation 974760673 would "
         r"have NOK\xa075,000 in all, and round 2's policy gives an organisation at most "
-        r"NOK\xa070,000 \(per_applicant_max\); its other standing awards are NOK\xa050,000, which "
-        r"leaves at most NOK\xa020,000 for B-3",
+        r"NOK\xa070,000 \(per_applicant_max\); its other standing awards are NOK\xa050,000 "
+        r"\(NOK\xa050,000 to A-1 in round 1\), which leaves at most NOK\xa020,000 for B-3",
     ):
         lg.amend(ledger_path, programme, "B-3", 25_000, "x")
-    # A later round's award counts against an earlier round's raise too.
-    with pytest.raises(LedgerError, match=r"other standing awards are NOK\xa020,000"):
+    # A later round's award counts against an earlier round's raise too, named by its round:
+    # round 2 gave Moss only what round 1 left it under the maximum.
+    with pytest.raises(
+        LedgerError,
+        match=r"other standing awards are NOK\xa020,000 \(NOK\xa020,000 to B-3 in round 2\)",
+    ):
         lg.amend(ledger_path, programme, "A-1", 60_000, "x")
     assert dump(ledger_path) == before
     # A withdrawn award no longer counts.
     lg.withdraw(ledger_path, programme, "B-3", "gave the project up")
     assert lg.amend(ledger_path, programme, "A-1", 60_000, "cost back").amount_after == 60_000
+
+
+def test_a_per_applicant_max_refusal_names_the_awards_in_earlier_and_later_rounds(
+    tmp_path: Path,
+) -> None:
+    """The refusal said only a total ("its other standing awards are 70 000"): the officer could
+    not tell which rounds' awards made it up, nor that a later round's counted."""
+    programme = make_programme(
+        tmp_path,
+        frame="400 000",
+        budget2='budget = "100 000"\n\n[[round]]\nnumber = 3',
+        policy='per_applicant_max = "90 000"',
+    )
+    ledger_path = tmp_path / "l.sqlite"
+    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))
+    round_2 = [("B-3", "Moss kommune", MOSS, "Ny sak", "0104", 20_000, 150_000, 5)]
+    commit(ledger_path, programme, 2, write_csv(tmp_path / "r2.csv", round_2))
+    round_3 = [("C-1", "Moss kommune", MOSS, "Tredje sak", "0104", 40_000, 200_000, 5)]
+    commit(ledger_path, programme, 3, write_csv(tmp_path / "r3.csv", round_3))
+    lg.amend(ledger_path, programme, "B-3", 10_000, "cost cut")
+    lg.amend(ledger_path, programme, "C-1", 20_000, "room freed")
+    with Ledger.open(ledger_path) as ledger:
+        assert {a.application_id: a.current for a in ledger.history(MOSS)} == {
+            "A-1": 60_000,
+            "B-3": 10_000,
+            "C-1": 20_000,
+        }
+    exc = refused(lambda: lg.amend(ledger_path, programme, "B-3", 20_000, "cost back"))
+    assert [p.key for p in exc.params["awards"]] == ["ledger.error.standing_award"] * 2
+    assert nb(exc, "amend_over_per_applicant") == (
+        f"B-3 (runde 2) kan ikke økes til {kr(20_000)}: organisasjon {MOSS} ville få "
+        f"{kr(100_000)} i alt, og tildelingsreglene for runde 2 gir én organisasjon høyst "
+        f"{kr(90_000)} (per_applicant_max); de andre tilskuddene den har, er {kr(80_000)} "
+        f"({kr(60_000)} til A-1 i runde 1 og {kr(20_000)} til C-1 i runde 3), så høyst "
+        f"{kr(10_000)} er igjen til B-3"
+    )
 
 
 @pytest.mark.parametrize(
@@ -2439,8 +2489,8 @@ def test_nb_amendments_over_an_officers_award_or_the_organisations_maximum(
     assert amend("amend_over_per_applicant", "A-2", 30_000) == (
         f"A-2 (runde 1) kan ikke økes til {kr(30_000)}: organisasjon {MOSS} ville få "
         f"{kr(75_000)} i alt, og tildelingsreglene for runde 1 gir én organisasjon høyst "
-        f"{kr(70_000)} (per_applicant_max); de andre tilskuddene den har, er {kr(45_000)}, så "
-        f"høyst {kr(25_000)} er igjen til A-2"
+        f"{kr(70_000)} (per_applicant_max); de andre tilskuddene den har, er {kr(45_000)} "
+        f"({kr(45_000)} til A-1 i runde 1), så høyst {kr(25_000)} er igjen til A-2"
     )
     lg.withdraw(ledger_path, programme, "A-2", "x")
     assert amend("amend_over_eligible", "A-1", 48_000) == (
@@ -2528,14 +2578,14 @@ def test_ids_that_only_look_told_apart_by_their_row_are_not_taken_for_one_anothe
     ledger_path = tmp_path / "l.sqlite"
     commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", _LOOKALIKES))
     assert [a.application_id for a in lg.history(ledger_path, "Kraft (NO1)")] == ["Kraft (NO1)"]
-    assert [a.application_id for a in lg.history(ledger_path, "kraft (se1)")] == []
+    # Typed in another case, an id finds itself alone (ids differing only in case are one).
+    assert [a.application_id for a in lg.history(ledger_path, "kraft (se1)")] == ["Kraft (SE1)"]
     # A plain id is not the rows told apart under it unless they were.
     assert lg.history(ledger_path, "Kraft") == []
     assert lg.history(ledger_path, "Sak") == []
-    # Typed in another case, the id is no one else's: refused as unknown, not as "in several
-    # rounds" (rounds 1 and 1).
-    with pytest.raises(LedgerError, match=r"^application 'Kraft \(no1\)' is not in the ledger"):
-        lg.amend(ledger_path, programme, "Kraft (no1)", 10_000, "x")
+    # Not refused as "in several rounds" (rounds 1 and 1): the one award it is.
+    record = lg.amend(ledger_path, programme, "Kraft (no1)", 10_000, "x")
+    assert (record.application_id, record.amount_after) == ("Kraft (NO1)", 10_000)
     assert lg.amend(ledger_path, programme, "Kraft (SE1)", 30_000, "x").amount_after == 30_000
 
 
@@ -2611,6 +2661,335 @@ def test_a_ledger_of_the_earlier_schema_reads_verifies_and_upgrades_with_its_ame
         assert [(m.amount_after, m.outside_policy) for m in ledger.amendments()] == [(50_000, ())]
     lg.amend(ledger_path, programme, "A-1", 60_000, "back", outside_policy=True)
     with Ledger.open(ledger_path, write=False) as ledger:
-        assert ledger.version == SCHEMA_VERSION == 3
+        assert ledger.version == SCHEMA_VERSION == 4
         assert ledger.verify_chain().ok
         assert [m.amount_after for m in ledger.amendments()] == [50_000, 60_000]
+
+
+def test_the_exports_show_which_awards_were_amended_outside_the_policy(tmp_path: Path) -> None:
+    """The CSV had no word of it, nor the workbook's awards sheet: an auditor reading either saw
+    an amount above max_award without the board's decision that recorded it."""
+    programme = _policy_programme(tmp_path, 'max_award = "50 000"\nround_to = "1 000"')
+    ledger_path = tmp_path / "l.sqlite"
+    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))
+    lg.amend(ledger_path, programme, "A-1", 55_500, "Board decision", outside_policy=True)
+    lg.amend(ledger_path, programme, "A-1", 45_000, "cost cut")
+    lg.amend(ledger_path, programme, "A-2", 30_000, "cost cut")
+
+    assert lg.export(ledger_path, tmp_path / "out.csv", lang="en") == "csv"
+    text = (tmp_path / "out.csv").read_text(encoding="utf-8-sig")
+    rows = [line.split(";") for line in text.splitlines()]
+    assert rows[0][-1] == "Outside the round's policy"
+    by_id = {row[1]: row for row in rows[1:]}
+    # Every rule any of its amendments went beyond, though the last one is within the policy.
+    assert by_id["A-1"][-1] == "round_to, max_award"
+    assert by_id["A-2"][-1] == ""
+    assert by_id["A-3"][-1] == ""
+
+    assert lg.export(ledger_path, tmp_path / "out.xlsx", lang="nb") == "xlsx"
+    book = openpyxl.load_workbook(tmp_path / "out.xlsx")
+    awards = list(book["Tildelinger"].iter_rows(values_only=True))
+    assert awards[0][-1] == "Utenfor rundens tildelingsregler"
+    assert {r[1]: r[-1] for r in awards[1:]} == {
+        "A-1": "round_to, max_award",
+        "A-2": None,
+        "A-3": None,
+    }
+
+
+# --- an amendment under the round's quotas -------------------------------------------------------
+
+QUOTA_ROWS = [
+    ("A-1", "Moss kommune", MOSS, "Felles saksbehandling", "0104", 60_000, 300_000, 5, "Arkiv"),
+    ("A-2", "Oslo kommune", OSLO, "Digital post", "0301", 40_000, 200_000, 4, "Drift"),
+    ("A-3", "Bergen kommune", BERGEN, "Sak", "1201", 80_000, 400_000, 3, "Arkiv"),
+    ("A-4", "Oslo kommune", OSLO, "Byarkiv", "0301", 20_000, 100_000, 2, "Drift"),
+]
+QUOTAS = """
+[[policy.quotas]]
+by = "county"
+value = "12"
+max_share = "30 %"
+
+[[policy.quotas]]
+by = "county"
+value = "Oslo"
+max_count = 1
+
+[[policy.quotas]]
+by = "category"
+value = "arkiv"
+min_amount = "50 000"
+"""
+
+
+def _quota_round(tmp_path: Path) -> tuple[Path, Programme]:
+    """Round 1 (budget 100 000) funds A-1 (60 000, Arkiv) and A-2 (40 000, Oslo); A-3 (Bergen,
+    county 12, at most 30 % of the budget) and A-4 (Oslo, at most one funded) get nothing."""
+    programme = _policy_programme(tmp_path, QUOTAS)
+    csv = tmp_path / "r1.csv"
+    csv.write_text(
+        "\n".join([HEADER + ";Kategori"] + [";".join(map(str, row)) for row in QUOTA_ROWS]) + "\n",
+        encoding="utf-8",
+    )
+    ledger_path = tmp_path / "l.sqlite"
+    commit(ledger_path, programme, 1, csv)
+    with Ledger.open(ledger_path, write=False) as ledger:
+        awarded = {a.application_id: a.amount for a in ledger.awards()}
+    assert awarded == {"A-1": 60_000, "A-2": 40_000, "A-3": 0, "A-4": 0}
+    return ledger_path, programme
+
+
+def test_an_amendment_cannot_raise_a_group_past_its_quota_maximum(tmp_path: Path) -> None:
+    """Raising A-3 to 40 000 gave county 12 more than its 30 % of the budget, and funding A-4
+    a second funded application in Oslo: both were recorded without a word."""
+    ledger_path, programme = _quota_round(tmp_path)
+    before = dump(ledger_path)
+    with pytest.raises(
+        LedgerError,
+        match=r"^A-3 \(round 1\) cannot be raised to NOK\xa040,000: county 12 \(Hordaland\) would "
+        r"have NOK\xa040,000 in round 1, and round 1's policy gives it at most NOK\xa030,000 "
+        r"\(quotas, max_share\); its other awards there are NOK\xa00, which leaves at most "
+        r"NOK\xa030,000 for A-3$",
+    ):
+        lg.amend(ledger_path, programme, "A-3", 40_000, "money freed")
+    with pytest.raises(
+        LedgerError,
+        match=r"^A-4 \(round 1\) cannot be funded with NOK\xa010,000: round 1's policy limits the "
+        r"applications funded in county 03 \(Oslo\) to 1 \(quotas, max_count\), and the number "
+        r"funded there is already 1$",
+    ):
+        lg.amend(ledger_path, programme, "A-4", 10_000, "money freed")
+    assert dump(ledger_path) == before
+    # Up to the maximum is within the policy; beyond it, a board's decision names the quota.
+    assert lg.amend(ledger_path, programme, "A-3", 30_000, "money freed").outside_policy == ()
+    exc = refused(lambda: lg.amend(ledger_path, programme, "A-4", 10_000, "money freed"))
+    assert nb(exc, "amend_over_quota_count") == (
+        f"A-4 (runde 1) kan ikke få {kr(10_000)}: tildelingsreglene for runde 1 begrenser antallet "
+        "søknader med tilskudd i fylke 03 (Oslo) til 1 (quotas, max_count), og antallet der er "
+        "allerede 1"
+    )
+    record = lg.amend(ledger_path, programme, "A-4", 10_000, "Board", outside_policy=True)
+    assert record.outside_policy == ("quotas (county 03: max_count)",)
+    # A group already at its maximum: raising its other award is refused in Norwegian too.
+    with pytest.raises(LedgerError) as caught:
+        lg.amend(ledger_path, programme, "A-3", 31_000, "x")
+    assert nb(caught.value, "amend_over_quota") == (
+        f"A-3 (runde 1) kan ikke økes til {kr(31_000)}: fylke 12 (Hordaland) ville få "
+        f"{kr(31_000)} i runde 1, og tildelingsreglene for runde 1 gir høyst {kr(30_000)} dit "
+        f"(quotas, max_share); de andre tilskuddene der er {kr(0)}, så høyst {kr(30_000)} er "
+        "igjen til A-3"
+    )
+    with Ledger.open(ledger_path, write=False) as ledger:
+        assert ledger.verify_chain().ok
+
+
+def test_a_withdrawal_that_leaves_a_quota_minimum_unmet_is_recorded_and_said(
+    tmp_path: Path,
+) -> None:
+    """An applicant can always give a grant back: never refused, but the category's minimum
+    of 50 000 no longer met is said (it was not)."""
+    ledger_path, programme = _quota_round(tmp_path)
+    lg.amend(ledger_path, programme, "A-3", 30_000, "money freed")
+    withdrawn = lg.withdraw(ledger_path, programme, "A-1", "the municipality withdrew")
+    assert withdrawn.amount_after == 0
+    assert [w.render("en") for w in withdrawn.warnings] == [
+        "Round 1's minimum for category 'Arkiv' is no longer met: NOK\xa030,000 is awarded "
+        "there now, and the policy asks for at least NOK\xa050,000 (quotas, min_amount). "
+        "The change is recorded; money freed can fund another application there (tilskudd amend)."
+    ]
+    lowered = lg.amend(ledger_path, programme, "A-3", 20_000, "cost cut")
+    assert [w.key for w in lowered.warnings] == ["ledger.warning.quota_below_min"]
+    # A change that leaves the minimums as they were says nothing.
+    assert lg.amend(ledger_path, programme, "A-2", 30_000, "cost cut").warnings == ()
+    with Ledger.open(ledger_path, write=False) as ledger:
+        assert [m.amount_after for m in ledger.amendments()] == [30_000, 0, 20_000, 30_000]
+    # status keeps saying so, in both languages, until the minimum is met again.
+    report = lg.status(ledger_path, programme)
+    unmet = {"by": "category", "value": "Arkiv", "name": "Arkiv", "limit": "min_amount"}
+    assert report.rounds[0].quotas_unmet == ({**unmet, "has": 20_000, "least": 50_000},)
+    assert lg.status_lines(report, "nb")[3] == (
+        f"  Minstekravet for kategori «Arkiv» er ikke oppfylt nå: {kr(20_000)} er tildelt der, "
+        f"og tildelingsreglene for runde 1 krever minst {kr(50_000)} (quotas, min_amount)."
+    )
+    lg.amend(ledger_path, programme, "A-3", 60_000, "Board", outside_policy=True)
+    assert lg.status(ledger_path, programme).rounds[0].quotas_unmet == ()
+
+
+def test_a_round_committed_before_the_ledger_recorded_categories_says_its_quotas_went_unchecked(
+    tmp_path: Path,
+) -> None:
+    ledger_path, programme = tmp_path / "l.sqlite", _policy_programme(tmp_path, QUOTAS)
+    csv = tmp_path / "r1.csv"
+    csv.write_text(
+        "\n".join([HEADER + ";Kategori"] + [";".join(map(str, row)) for row in QUOTA_ROWS]) + "\n",
+        encoding="utf-8",
+    )
+    result = allocate(ledger_path, programme, 1, csv)
+    with Ledger.open(ledger_path, create=True, _schema=3) as old:
+        old.commit_round(result, programme, 1, input_path=csv)
+    record = lg.amend(ledger_path, programme, "A-3", 40_000, "money freed")
+    assert [w.key for w in record.warnings] == ["ledger.warning.quotas_not_recorded"]
+    with Ledger.open(ledger_path, write=False) as ledger:
+        assert ledger.version == SCHEMA_VERSION
+        assert {a.category for a in ledger.awards()} == {None}
+        assert ledger.verify_chain().ok
+
+
+# --- an id typed in another case ----------------------------------------------------------------
+
+
+def test_an_id_typed_in_another_case_finds_its_award(
+    setup: tuple[Path, Programme, Path, Path],
+) -> None:
+    """'a-1' for 'A-1' was 'not in the ledger', by amend, withdraw and history alike."""
+    ledger_path, programme, r1, _ = setup
+    commit(ledger_path, programme, 1, r1)
+    assert lg.amend(ledger_path, programme, " a-1 ", 50_000, "cost cut").application_id == "A-1"
+    assert lg.withdraw(ledger_path, programme, "a-2", "gave up").application_id == "A-2"
+    assert [(a.application_id, a.current) for a in lg.history(ledger_path, "a-1")] == [
+        ("A-1", 50_000)
+    ]
+    # An id typed as written is never read as another.
+    with pytest.raises(LedgerError, match="'A-9' is not in the ledger"):
+        lg.amend(ledger_path, programme, "A-9", 50_000, "x")
+
+
+def test_an_id_in_another_case_that_two_recorded_ids_match_is_refused_naming_both(
+    tmp_path: Path,
+) -> None:
+    programme = make_programme(tmp_path)
+    rows = [
+        ("Ab-1", "Moss kommune", MOSS, "Felles saksbehandling", "0104", 60_000, 300_000, 5),
+        ("aB-1", "Oslo kommune", OSLO, "Digital post", "0301", 40_000, 200_000, 4),
+    ]
+    ledger_path = tmp_path / "l.sqlite"
+    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", rows))
+    before = dump(ledger_path)
+    exc = refused(lambda: lg.amend(ledger_path, programme, "ab-1", 50_000, "x"))
+    assert nb(exc, "id_case_ambiguous") == (
+        "'ab-1' står ikke i registeret slik det er skrevet, og Ab-1 og aB-1 skiller seg fra det "
+        "bare i store og små bokstaver: skriv den du mener, slik den er skrevet"
+    )
+    assert dump(ledger_path) == before
+    assert lg.amend(ledger_path, programme, "aB-1", 30_000, "x").application_id == "aB-1"
+    assert {a.application_id for a in lg.history(ledger_path, "ab-1")} == {"Ab-1", "aB-1"}
+
+
+def test_status_says_a_quota_minimum_count_a_withdrawal_left_unmet(tmp_path: Path) -> None:
+    programme = _policy_programme(
+        tmp_path, '\n[[policy.quotas]]\nby = "county"\nvalue = "03"\nmin_count = 1\n'
+    )
+    ledger_path = tmp_path / "l.sqlite"
+    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))
+    assert lg.status(ledger_path, programme).rounds[0].quotas_unmet == ()
+    withdrawn = lg.withdraw(ledger_path, programme, "A-2", "gave up")
+    assert [w.key for w in withdrawn.warnings] == ["ledger.warning.quota_below_min_count"]
+    assert lg.status_lines(lg.status(ledger_path, programme), "en")[3] == (
+        "  Quota minimum not met now for county 03 (Oslo): the number of applications funded "
+        "there is 0, and round 1's policy asks for at least 1 (quotas, min_count)."
+    )
+
+
+def test_quotas_are_read_from_a_policy_recorded_with_a_setting_this_tilskudd_does_not_know(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The whole recorded policy was validated to read its quotas: a setting of another
+    tilskudd version in it made amend and status fail with a traceback."""
+    from tilskudd.models import Policy
+
+    described = Policy.describe
+    monkeypatch.setattr(Policy, "describe", lambda self: {**described(self), "later": 1})
+    ledger_path, programme = _quota_round(tmp_path)
+    monkeypatch.setattr(Policy, "describe", described)
+    with Ledger.open(ledger_path, write=False) as ledger:
+        assert ledger.commits()[0].policy["later"] == 1
+    with pytest.raises(LedgerError, match=r"\(quotas, max_share\)"):
+        lg.amend(ledger_path, programme, "A-3", 40_000, "money freed")
+    lg.withdraw(ledger_path, programme, "A-1", "gave up")
+    assert [u["limit"] for u in lg.status(ledger_path, programme).rounds[0].quotas_unmet] == [
+        "min_amount"
+    ]
+
+
+def test_a_raise_is_held_to_the_per_applicant_max_of_a_later_round_that_counted_it(
+    tmp_path: Path,
+) -> None:
+    """Round 1's policy sets no maximum, round 2's 70 000: round 2 gave Moss only what round 1
+    left it. Raising round 1's award was then accepted, and Moss held more than round 2's
+    policy allows over the rounds up to it."""
+    programme = make_programme(
+        tmp_path,
+        frame="400 000",
+        budget2='budget = "100 000"\n\n[round.policy]\nmax_share_of_cost = "20 %"\n'
+        'per_applicant_max = "70 000"',
+    )
+    assert programme.round_policy(1).per_applicant_max is None
+    ledger_path = tmp_path / "l.sqlite"
+    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))
+    round_2 = [("B-3", "Moss kommune", MOSS, "Ny sak", "0104", 30_000, 150_000, 5)]
+    commit(ledger_path, programme, 2, write_csv(tmp_path / "r2.csv", round_2))
+    lg.amend(ledger_path, programme, "A-1", 50_000, "cost cut")
+    lg.amend(ledger_path, programme, "B-3", 20_000, "room freed")
+    before = dump(ledger_path)
+    exc = refused(lambda: lg.amend(ledger_path, programme, "A-1", 55_000, "cost back"))
+    assert nb(exc, "amend_over_later_per_applicant") == (
+        f"A-1 (runde 1) kan ikke økes til {kr(55_000)}: organisasjon {MOSS} ville få "
+        f"{kr(75_000)} i rundene til og med runde 2, og tildelingsreglene for runde 2, som regnet "
+        f"med dette tilskuddet da runden ble fordelt, gir én organisasjon høyst {kr(70_000)} "
+        f"(per_applicant_max); de andre tilskuddene den har i de rundene, er {kr(20_000)} "
+        f"({kr(20_000)} til B-3 i runde 2), så høyst {kr(50_000)} er igjen til A-1"
+    )
+    assert dump(ledger_path) == before
+    record = lg.amend(ledger_path, programme, "A-1", 55_000, "Board", outside_policy=True)
+    assert record.outside_policy == ("per_applicant_max (round 2)",)
+    # Bergen has nothing in round 2, which held only the organisations it funded: its round-1
+    # award may go up to what it applied for.
+    lg.withdraw(ledger_path, programme, "A-1", "gave up")
+    assert lg.amend(ledger_path, programme, "A-3", 80_000, "money freed").outside_policy == ()
+
+
+def test_verify_of_a_round_whose_recorded_policy_this_tilskudd_cannot_read_says_so(
+    setup: tuple[Path, Programme, Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A policy recorded with a setting this tilskudd does not know (another version's) made
+    verify fail with a pydantic traceback."""
+    from tilskudd.models import Policy
+
+    ledger_path, programme, r1, _ = setup
+    described = Policy.describe
+    monkeypatch.setattr(Policy, "describe", lambda self: {**described(self), "later": 1})
+    commit(ledger_path, programme, 1, r1)
+    monkeypatch.setattr(Policy, "describe", described)
+    with Ledger.open(ledger_path, write=False) as ledger:
+        (record,) = ledger.commits()
+        report = verify_round(ledger, programme, record)
+    assert (report.ok, report.input_path) == (False, str(r1))
+    assert report.problem_phrase is not None
+    assert report.problem_phrase.key == "ledger.error.verify_policy_unreadable"
+    assert report.problem_phrase.render("nb") == (
+        f"runde 1 ble ført av tilskudd {record.tool_version} med tildelingsregler denne "
+        "versjonen ikke kan lese (later); kjør den på nytt med den versjonen av tilskudd eller "
+        "en nyere"
+    )
+
+
+def test_quotas_recorded_by_another_tilskudd_that_this_one_cannot_read_are_said_unchecked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A quota with a limit this tilskudd does not know made amend and status fail with a
+    pydantic traceback."""
+    from tilskudd.models import Policy
+
+    described = Policy.describe
+
+    def newer(self: Policy) -> dict[str, Any]:
+        data = described(self)
+        return {**data, "quotas": [{**q, "later": 1} for q in data["quotas"]]}
+
+    monkeypatch.setattr(Policy, "describe", newer)
+    ledger_path, programme = _quota_round(tmp_path)
+    monkeypatch.setattr(Policy, "describe", described)
+    record = lg.amend(ledger_path, programme, "A-3", 40_000, "money freed")
+    assert [w.key for w in record.warnings] == ["ledger.warning.quotas_not_recorded"]
+    assert lg.status(ledger_path, programme).rounds[0].quotas_unmet == ()

@@ -39,13 +39,16 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from tilskudd import __version__
 from tilskudd.errors import LedgerError, LedgerFileError, LedgerIntegrityError
 from tilskudd.i18n import Phrase
 from tilskudd.models import Allocation, Application, Issue, RoundResult, Status
 from tilskudd.programme import Programme
+
+if TYPE_CHECKING:
+    from tilskudd.rules.quotas import GroupTotal
 
 __all__ = [
     "ALREADY_FUNDED",
@@ -172,6 +175,13 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # v2 -> v3: an amendment an officer recorded outside the round's policy names the rules
     # it goes beyond (a JSON list; NULL for every other amendment, and for those made before).
     ("ALTER TABLE amendments ADD COLUMN outside_policy TEXT",),
+    # v3 -> v4: each decision's category and counties (a JSON list), which the round's quotas
+    # group applications by, so that an amendment is held to them. NULL in a round committed
+    # before; '' and '[]' for an application without.
+    (
+        "ALTER TABLE awards ADD COLUMN category TEXT",
+        "ALTER TABLE awards ADD COLUMN counties TEXT",
+    ),
 )
 """The SQL steps from version ``i`` to ``i + 1``; never edit a released step, add one."""
 
@@ -214,6 +224,8 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
         "status",
         "rank",
         "reasons",
+        "category",
+        "counties",
     ),
     "amendment": (
         "award_seq",
@@ -227,7 +239,7 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
     ),
 }
 _TABLES = {"commit": "commits", "award": "awards", "amendment": "amendments"}
-_SINCE: dict[str, int] = {"outside_policy": 3}
+_SINCE: dict[str, int] = {"outside_policy": 3, "category": 4, "counties": 4}
 """Columns added by a later schema version: the version that added them. Their entries hold
 them only when they have a value, so that an entry written before keeps its JSON (and hash)."""
 
@@ -326,20 +338,26 @@ def same_application_by_id(
     )
 
 
-def _id_matcher(query: str, *, with_rows: bool = False) -> Callable[[AwardRecord], bool]:
+def _id_matcher(
+    query: str, *, with_rows: bool = False, fold: bool = False
+) -> Callable[[AwardRecord], bool]:
     """Whether a recorded award's application id is ``query``: the same id, or the same row
     told apart by its row in another form (:func:`tilskudd.validation.same_row_told_apart`:
     ``S-01 (A17)``, ``S-01 (row 17)``, ``S-01 (rad 17)``). ``with_rows``: a plain id also
     matches the rows told apart under it (``S-01`` the rejected ``S-01 (A17)``), for a history
     of everything recorded. Only a rejected row is ever told apart by its row: an id of its own
-    that ends like one (``Kraft (NO1)``) matches itself alone."""
+    that ends like one (``Kraft (NO1)``) matches itself alone. ``fold``: letters compared
+    without case (``s-01`` is ``S-01``), for a query that matches nothing as written."""
     from tilskudd.validation import row_told_apart, same_row_told_apart
 
-    text = query.strip()
+    def norm(text: str) -> str:
+        return text.casefold() if fold else text
+
+    text = norm(query.strip())
     told = row_told_apart(text) is not None
 
     def same(award: AwardRecord) -> bool:
-        recorded = award.application_id
+        recorded = norm(award.application_id)
         if recorded == text:
             return True
         if not recorded.endswith(")") or award.status != Status.REJECTED:
@@ -410,6 +428,9 @@ class AmendmentRecord:
     outside_policy: tuple[str, ...] = ()
     """The rules of the round's policy the amendment goes beyond, recorded with
     ``outside_policy=True`` (a board's decision, say); empty for every other."""
+    warnings: tuple[Phrase, ...] = field(default=(), compare=False)
+    """Not recorded: what the change leaves short of the round's policy without being refused
+    for it (a quota's minimum no longer met after a withdrawal), said when it is made."""
 
 
 @dataclass(frozen=True)
@@ -468,6 +489,11 @@ class AwardRecord:
     """The decision's reasons as recorded (decoded by :attr:`reasons` when asked for)."""
     committed_at: str = ""
     amendments: tuple[AmendmentRecord, ...] = ()
+    category: str | None = None
+    """The application's category as written ('' when it had none); None in a round committed
+    before the ledger recorded it (schema 4)."""
+    counties: tuple[str, ...] | None = None
+    """The application's county numbers; None in a round committed before schema 4."""
 
     @property
     def reasons(self) -> list[dict[str, Any]]:
@@ -608,6 +634,9 @@ class RoundStatus:
     municipalities: int
     amendments: int
     withdrawals: int
+    quotas_unmet: tuple[dict[str, Any], ...] = ()
+    """The round's quota minimums its awards as they stand no longer meet (a withdrawal is
+    never refused for them): each ``by``, ``value``, ``name``, ``limit``, ``has``, ``least``."""
 
 
 @dataclass(frozen=True)
@@ -922,6 +951,8 @@ class Ledger:
             row = dict(row)
             row["municipalities"] = tuple(json.loads(row["municipalities"]))
             row["reasons_json"] = row.pop("reasons")
+            if row.get("counties") is not None:
+                row["counties"] = tuple(json.loads(row["counties"]))
             out.append(AwardRecord(**row, amendments=tuple(changes.get(row["seq"], ()))))
         return out
 
@@ -1118,6 +1149,10 @@ class Ledger:
                         "reasons": canonical_json(
                             [{"code": r.code, "params": r.params} for r in decision.reasons]
                         ),
+                        # What the round's quotas group by: recorded for every decision ('' and
+                        # [] when there is none), so that NULL says "committed before".
+                        "category": (app.category or "") if app is not None else "",
+                        "counties": canonical_json(list(app.counties)) if app is not None else "[]",
                     },
                 )
                 if len(batch) == _BATCH:
@@ -1208,6 +1243,17 @@ class Ledger:
             same = _id_matcher(application_id)
             matches = [a for a in in_round if same(a)]
         if not matches:
+            # Typed in another case ("a-1" for "A-1"): that one, if only one id differs from it
+            # only in case. A sheet may hold both A-1 and a-1 (ids are compared as written),
+            # and then the officer is asked which.
+            same = _id_matcher(application_id, fold=True)
+            matches = [a for a in in_round if same(a)]
+            spellings = sorted({a.application_id for a in matches})
+            if len(spellings) > 1:
+                raise LedgerError(
+                    key="ledger.error.id_case_ambiguous", id=application_id, ids=spellings
+                )
+        if not matches:
             if round is None:
                 raise LedgerError(key="ledger.error.not_in_ledger", id=application_id)
             raise LedgerError(key="ledger.error.not_in_round", id=application_id, round=round)
@@ -1290,6 +1336,8 @@ class Ledger:
         for, the application was rejected or withdrawn, nothing would change, the policy the
         round was committed with would not give the amount (:meth:`_policy_problems`), the
         project is funded in another round, or an increase exceeds what remains of the frame.
+        A quota minimum a lowering or withdrawal leaves unmet is not refused but said
+        (:attr:`AmendmentRecord.warnings`; :meth:`_quota_effects`).
         ``outside_policy=True`` (a board's decision to go beyond the round's policy) records an
         amount the policy would not give instead of refusing it, naming the rules in the entry
         (:attr:`AmendmentRecord.outside_policy`); every other check still holds. Checked and
@@ -1316,10 +1364,12 @@ class Ledger:
                 raise LedgerError(key="ledger.error.withdrawn", **which)
             before = award.current
             waived: list[str] = []
+            warnings: list[Phrase] = []
             if kind == "withdraw":
                 if before == 0:
                     raise LedgerError(key="ledger.error.nothing_to_withdraw", amount=0, **which)
                 amount = 0
+                _refused, warnings = self._quota_effects(award, amount, before, awards)
             else:
                 if amount == 0:
                     raise LedgerError(key="ledger.error.amend_to_zero", amount=0, **which)
@@ -1333,6 +1383,8 @@ class Ledger:
                         **which,
                     )
                 problems = self._policy_problems(award, amount, before, awards)
+                quota_problems, warnings = self._quota_effects(award, amount, before, awards)
+                problems += quota_problems
                 if problems and not outside_policy:
                     raise problems[0][1]
                 waived = [rule for rule, _ in problems]
@@ -1375,7 +1427,92 @@ class Ledger:
             round=award.round,
             application_id=award.application_id,
             outside_policy=tuple(waived),
+            warnings=tuple(warnings),
         )
+
+    def _quota_effects(
+        self, award: AwardRecord, amount: int, before: int, awards: Sequence[AwardRecord]
+    ) -> tuple[list[tuple[str, LedgerError]], list[Phrase]]:
+        """What the quotas of the award's round say against changing it to ``amount``: the
+        maximums a raise would pass (refused as the other rules of the policy are, each named
+        ``quotas (county 03: max_share)`` as :attr:`AmendmentRecord.outside_policy` records it),
+        and the minimums a lowering or a withdrawal leaves unmet (said, never refused: an
+        applicant can always give a grant back). Each group holds the round's awards as they
+        stand now, its shares of the budget the round was committed with."""
+        commit = next((c for c in self.commits() if c.seq == award.commit_seq), None)
+        if commit is None or not commit.policy.get("quotas"):
+            return [], []
+        mine = [a for a in awards if a.commit_seq == award.commit_seq]
+        now = {a.application_id: a.current for a in mine}
+        then = _round_quota_totals(commit, mine, now)
+        after = _round_quota_totals(commit, mine, {**now, award.application_id: amount})
+        if then is None or after is None:
+            # Committed before the ledger recorded categories and counties: said, not guessed.
+            return [], [Phrase("ledger.warning.quotas_not_recorded", round=award.round)]
+        index = next(i for i, a in enumerate(_quota_members(mine)) if a.seq == award.seq)
+        which = {"id": award.application_id, "round": award.round, "amount": amount}
+        problems: list[tuple[str, LedgerError]] = []
+        warnings: list[Phrase] = []
+        for old, new in zip(then, after, strict=True):
+            group = new.group
+            if index not in group.members:
+                continue
+            name = f"quotas ({group.by} {group.value}: {{}})"
+            most, least = group.most, group.least
+            if amount > before and most is not None and new.amount > most:
+                limit = "max_share" if group.share_cap == most else "max_amount"
+                others = new.amount - amount
+                problems.append(
+                    (
+                        name.format(limit),
+                        LedgerError(
+                            key="ledger.error.amend_over_quota",
+                            group=group.phrase,
+                            total=new.amount,
+                            most=most,
+                            limit=limit,
+                            others=others,
+                            left=max(most - others, 0),
+                            **which,
+                        ),
+                    )
+                )
+            if group.max_count is not None and new.count > max(old.count, group.max_count):
+                problems.append(
+                    (
+                        name.format("max_count"),
+                        LedgerError(
+                            key="ledger.error.amend_over_quota_count",
+                            group=group.phrase,
+                            count=old.count,
+                            max_count=group.max_count,
+                            **which,
+                        ),
+                    )
+                )
+            if amount < before and new.amount < least:
+                limit = "min_share" if group.share_floor == least else "min_amount"
+                warnings.append(
+                    Phrase(
+                        "ledger.warning.quota_below_min",
+                        group=group.phrase,
+                        round=award.round,
+                        total=new.amount,
+                        least=least,
+                        limit=limit,
+                    )
+                )
+            if new.count < old.count and new.count < (group.min_count or 0):
+                warnings.append(
+                    Phrase(
+                        "ledger.warning.quota_below_min_count",
+                        group=group.phrase,
+                        round=award.round,
+                        count=new.count,
+                        least=group.min_count,
+                    )
+                )
+        return problems, warnings
 
     def _policy_problems(
         self, award: AwardRecord, amount: int, before: int, awards: Sequence[AwardRecord]
@@ -1439,11 +1576,13 @@ class Ledger:
             # is the policy's (max_award, share of cost, round_to, min_award; 0 if none).
             add("eligible_amount", "ledger.error.amend_over_eligible", eligible=award.eligible)
         if caps.per_applicant_max is not None and award.orgnr:
-            others = sum(
-                a.current
-                for a in awards
-                if a.orgnr == award.orgnr and a.seq != award.seq and a.current > 0
-            )
+            # What the organisation holds across the programme, later rounds too: a later round
+            # was allocated counting this award as it stood, and gave the organisation only
+            # what was left under the maximum then.
+            standing = [
+                a for a in awards if a.orgnr == award.orgnr and a.seq != award.seq and a.current > 0
+            ]
+            others = sum(a.current for a in standing)
             if others + amount > caps.per_applicant_max:
                 add(
                     "per_applicant_max",
@@ -1451,9 +1590,78 @@ class Ledger:
                     orgnr=award.orgnr,
                     max=caps.per_applicant_max,
                     others=others,
+                    awards=[
+                        Phrase(
+                            "ledger.error.standing_award",
+                            amount=a.current,
+                            other=a.application_id,
+                            other_round=a.round,
+                        )
+                        for a in sorted(standing, key=lambda a: (a.round, a.seq))
+                    ],
                     total=others + amount,
                     left=max(caps.per_applicant_max - others, 0),
                 )
+        if award.orgnr:
+            problems += self._later_per_applicant_problems(award, amount, caps, awards)
+        return problems
+
+    def _later_per_applicant_problems(
+        self, award: AwardRecord, amount: int, caps: RoundCaps, awards: Sequence[AwardRecord]
+    ) -> list[tuple[str, LedgerError]]:
+        """A raise held to the ``per_applicant_max`` of each later round whose policy set a
+        lower one than the award's round (or one where it set none) and that funded the
+        organisation: that round was allocated counting this award, and gave the organisation
+        only what was left under its maximum over the rounds up to it. (Where the maximum is
+        the same, the award's own round's check, over every round, holds it already.)"""
+        problems: list[tuple[str, LedgerError]] = []
+        for later in self.commits():
+            most = RoundCaps.of(later.policy).per_applicant_max
+            if later.round <= award.round or most is None:
+                continue
+            if caps.per_applicant_max is not None and most >= caps.per_applicant_max:
+                continue
+            standing = [
+                a
+                for a in awards
+                if a.orgnr == award.orgnr
+                and a.seq != award.seq
+                and a.current > 0
+                and a.round <= later.round
+            ]
+            # Round `later`'s rule held only the organisations it funded: one with nothing
+            # there now is held to the award's own round's policy alone.
+            if not any(a.round == later.round for a in standing):
+                continue
+            others = sum(a.current for a in standing)
+            if others + amount <= most:
+                continue
+            problems.append(
+                (
+                    f"per_applicant_max (round {later.round})",
+                    LedgerError(
+                        key="ledger.error.amend_over_later_per_applicant",
+                        id=award.application_id,
+                        round=award.round,
+                        amount=amount,
+                        later=later.round,
+                        orgnr=award.orgnr,
+                        max=most,
+                        others=others,
+                        awards=[
+                            Phrase(
+                                "ledger.error.standing_award",
+                                amount=a.current,
+                                other=a.application_id,
+                                other_round=a.round,
+                            )
+                            for a in sorted(standing, key=lambda a: (a.round, a.seq))
+                        ],
+                        total=others + amount,
+                        left=max(most - others, 0),
+                    ),
+                )
+            )
         return problems
 
     # -- questions --
@@ -1544,6 +1752,7 @@ class Ledger:
                     municipalities=len({m for a in funded for m in a.municipalities}),
                     amendments=sum(1 for a in items for m in a.amendments if m.kind == "amend"),
                     withdrawals=sum(1 for a in items for m in a.amendments if m.kind == "withdraw"),
+                    quotas_unmet=tuple(_quotas_unmet(commit, items)),
                 )
             )
         done = {c.round for c in commits}
@@ -1578,8 +1787,12 @@ class Ledger:
         except OrgnrError:
             digits = "".join(ch for ch in text if not ch.isspace())
             orgnr = digits if digits.isdigit() else None
+        awards = self.awards()
         same = _id_matcher(text, with_rows=True)
-        return [a for a in self.awards() if same(a) or (orgnr is not None and a.orgnr == orgnr)]
+        if orgnr is None and not any(same(a) for a in awards):
+            # Typed in another case ("a-1"): every id that differs from it only in case.
+            same = _id_matcher(text, with_rows=True, fold=True)
+        return [a for a in awards if same(a) or (orgnr is not None and a.orgnr == orgnr)]
 
     def _entry_problem(
         self,
@@ -1760,6 +1973,65 @@ def _opened(ledger: LedgerLike, *, create: bool = False, write: bool = True) -> 
 def exists(path: str | Path) -> bool:
     """True when ``path`` holds a ledger (or some file to refuse); False when there is none yet."""
     return _header(Path(path).expanduser()) is not None
+
+
+def _quota_members(awards: Sequence[AwardRecord]) -> list[AwardRecord]:
+    """The decisions of a round its quotas group: every one but the rejected rows, in order."""
+    return [a for a in awards if a.status != Status.REJECTED and a.requested]
+
+
+def _round_quota_totals(
+    commit: CommitRecord, awards: Sequence[AwardRecord], amounts: Mapping[str, int]
+) -> list[GroupTotal] | None:
+    """Each group the quotas of ``commit``'s policy name among its round's ``awards``, with what
+    ``amounts`` (id -> kroner) gives it, shares of the budget the round was committed with;
+    None when the round was committed before the ledger recorded categories and counties, or
+    its quotas are not ones this tilskudd can read."""
+    from pydantic import ValidationError
+
+    from tilskudd.models import Policy
+    from tilskudd.rules.quotas import quota_totals
+
+    members = _quota_members(awards)
+    if any(a.category is None or a.counties is None for a in members):
+        return None
+    applications = [
+        Application.model_construct(
+            id=a.application_id,
+            requested=a.requested or 0,
+            orgnr=a.orgnr,
+            category=a.category or None,
+            counties=a.counties or (),
+        )
+        for a in members
+    ]
+    # Only the quotas: a policy recorded by another tilskudd may hold a setting this one does
+    # not know, which Policy refuses, and the groups need nothing else.
+    try:
+        policy = Policy.model_validate({"quotas": commit.policy["quotas"]})
+    except ValidationError:
+        return None  # quotas of another tilskudd's making: not checked, and said so
+    return quota_totals(applications, amounts, commit.budget, policy)
+
+
+def _quotas_unmet(commit: CommitRecord, awards: Sequence[AwardRecord]) -> list[dict[str, Any]]:
+    """The quota minimums of a committed round its awards as they stand do not meet (after a
+    withdrawal, say): group, limit, what the group has and the least it should have."""
+    if not commit.policy.get("quotas"):
+        return []
+    totals = _round_quota_totals(commit, awards, {a.application_id: a.current for a in awards})
+    out: list[dict[str, Any]] = []
+    for total in totals or ():
+        group = total.group
+        where = {"by": group.by, "value": group.value, "name": group.name}
+        if total.amount < group.least:
+            limit = "min_share" if group.share_floor == group.least else "min_amount"
+            out.append({**where, "limit": limit, "has": total.amount, "least": group.least})
+        if total.count < (group.min_count or 0):
+            out.append(
+                {**where, "limit": "min_count", "has": total.count, "least": group.min_count}
+            )
+    return out
 
 
 def _commit_input(result: RoundResult, input_path: str | Path | None) -> tuple[Path | None, str]:
@@ -1959,7 +2231,30 @@ def status_lines(report: LedgerStatus, lang: str = "en") -> list[str]:
                     changes=t.join(changes),
                 )
             )
-    lines.append(t("ledger.status.remaining", remaining=report.remaining))
+        for unmet in item.quotas_unmet:
+            group = (
+                Phrase("quota.error.category", name=unmet["name"])
+                if unmet["by"] == "category"
+                else Phrase("quota.error.county", value=unmet["value"])
+                if unmet["name"] == unmet["value"]
+                else Phrase("quota.error.county_named", value=unmet["value"], name=unmet["name"])
+            )
+            counted = unmet["limit"] == "min_count"
+            lines.append(
+                t(
+                    "ledger.status.quota_unmet_count" if counted else "ledger.status.quota_unmet",
+                    group=group,
+                    round=item.round,
+                    has=unmet["has"],
+                    least=unmet["least"],
+                    limit=unmet["limit"],
+                )
+            )
+    if report.remaining < 0:
+        # A frame cut below what is committed: nothing remains, not "-10 000 kr".
+        lines.append(t("ledger.status.over_frame", over=-report.remaining, frame=report.frame))
+    else:
+        lines.append(t("ledger.status.remaining", remaining=report.remaining))
     for number, _name, budget in report.planned:
         if budget is None:
             lines.append(t("ledger.status.planned_rest", round=number))
@@ -2015,6 +2310,9 @@ def award_row(award: AwardRecord) -> dict[str, Any]:
     from tilskudd.wording import municipality_label
 
     last = award.amendments[-1] if award.amendments else None
+    # Every rule any of its amendments went beyond, in the order recorded: the current amount
+    # was reached through them, also when a later amendment brought it back within the policy.
+    waived = dict.fromkeys(rule for m in award.amendments for rule in m.outside_policy)
     return {
         "round": award.round,
         "id": award.application_id,
@@ -2029,6 +2327,7 @@ def award_row(award: AwardRecord) -> dict[str, Any]:
         "committed_at": award.committed_at,
         "changed_at": last.created if last else None,
         "change_reason": last.reason if last else None,
+        "outside_policy": ", ".join(waived) or None,
     }
 
 
@@ -2046,6 +2345,7 @@ AWARD_COLUMNS = (
     "committed_at",
     "changed_at",
     "change_reason",
+    "outside_policy",
 )
 
 

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from tilskudd.i18n import Phrase
 from tilskudd.ledger import (
     ALREADY_FUNDED,
@@ -200,7 +202,22 @@ def verify_round(
             ),
         )
     reading = commit.reading
-    policy = Policy.model_validate(commit.policy)
+    try:
+        policy = Policy.model_validate(commit.policy)
+    except ValidationError as exc:
+        # Recorded by another tilskudd (a setting this one does not know, say): said as a round
+        # that could not be re-run, not a traceback.
+        fields = sorted({".".join(map(str, e["loc"][:1])) or "policy" for e in exc.errors()})
+        return _not_rerun(
+            commit,
+            path,
+            Phrase(
+                "ledger.error.verify_policy_unreadable",
+                round=commit.round,
+                version=commit.tool_version,
+                fields=fields,
+            ),
+        )
     # Read exactly as the round was: a ranking rule requires a score or rank of every row.
     checked = read_applications(
         path,

@@ -1134,3 +1134,81 @@ def test_a_committed_round_run_again_says_what_changed_since(folder: Path) -> No
         "Runde 1 er endret i registeret siden den ble ført (1 endring og 1 tilbaketrekning): "
         f"100{NBSP}000{NBSP}kr vedtatt, 50{NBSP}000{NBSP}kr nå."
     ) in nb.stdout
+
+
+def test_withdraw_says_a_quota_minimum_is_no_longer_met_and_amend_refuses_a_maximum(
+    folder: Path,
+) -> None:
+    policy = PROGRAMME + '\n[[policy.quotas]]\nby = "county"\nvalue = "01"\nmin_amount = "50 000"\n'
+    policy += '\n[[policy.quotas]]\nby = "county"\nvalue = "12"\nmax_amount = "30 000"\n'
+    (folder / "tilskudd.toml").write_text(policy, encoding="utf-8")
+    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    refused = run("amend", "A-3", "--amount", "40 000", "--reason", "money freed")
+    assert refused.exit_code == 1
+    assert "county 12 (Hordaland) would have NOK" in refused.stderr
+    assert "(quotas, max_amount)" in refused.stderr
+    withdrawn = run("withdraw", "A-1", "--reason", "Kommunen trakk seg", "--lang", "nb")
+    assert withdrawn.exit_code == 0, withdrawn.output
+    assert withdrawn.stdout.splitlines()[-1] == (
+        f"advarsel: Minstekravet for fylke 01 (Østfold) i runde 1 er ikke lenger oppfylt: "
+        f"{kr(0)} er tildelt der nå, og tildelingsreglene krever minst {kr(50_000)} (quotas, "
+        "min_amount). Endringen er ført; pengene som ble frigjort, kan gå til en annen søknad "
+        "der (tilskudd amend)."
+    )
+    data = json.loads(run("history", "A-1", "--format", "json").stdout)
+    assert "warnings" not in data[0]["amendments"][0]
+
+
+def test_amend_and_status_in_a_frame_cut_below_what_is_committed_say_nothing_remains(
+    folder: Path,
+) -> None:
+    """They said 'Remaining of the frame: NOK -10,000'."""
+    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    cut = PROGRAMME.replace('frame = "200 000"', 'frame = "80 000"').replace(
+        'budget = "100 000"\n', ""
+    )
+    (folder / "tilskudd.toml").write_text(cut, encoding="utf-8")
+    amended = run("amend", "A-1", "--amount", "50 000", "--reason", "Cost reduced")
+    assert amended.exit_code == 0, amended.output
+    assert amended.stdout.splitlines()[-1] == (
+        f"Amended A-1 (round 1): NOK{NBSP}60,000 -> NOK{NBSP}50,000. Remaining of the frame: "
+        f"NOK{NBSP}0."
+    )
+    status = run("status")
+    assert status.exit_code == 0, status.output
+    assert (
+        f"Remaining: nothing; NOK{NBSP}10,000 more is committed than the frame of NOK{NBSP}80,000"
+        in status.stdout
+    )
+    assert json.loads(run("status", "--format", "json").stdout)["remaining"] == -10_000
+
+
+def test_history_of_an_id_typed_with_spaces_and_in_another_case(folder: Path) -> None:
+    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    found = run("history", " a-1 ")
+    assert found.exit_code == 0, found.output
+    assert found.stdout.splitlines()[0] == (
+        f"Recorded for a-1: 1 application, NOK{NBSP}60,000 awarded now."
+    )
+    assert found.stdout.splitlines()[1].startswith("Round 1 · A-1 · Moss kommune")
+    none = run("history", " Z-9 ")
+    assert none.exit_code == 0, none.output
+    assert none.stdout.splitlines() == ["Nothing recorded for Z-9."]
+
+
+def test_allocate_of_a_round_committed_with_a_policy_this_tilskudd_cannot_read(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Running a committed round again read its recorded policy with today's Policy, and a
+    setting of another tilskudd version in it ended in a pydantic traceback."""
+    from tilskudd.models import Policy
+
+    described = Policy.describe
+    monkeypatch.setattr(Policy, "describe", lambda self: {**described(self), "later": 1})
+    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    monkeypatch.setattr(Policy, "describe", described)
+    again = run("allocate", "r1.csv", "--round", "1")
+    assert again.exit_code == 1
+    assert again.exception is None or isinstance(again.exception, SystemExit)
+    assert "round 1 was committed by tilskudd" in again.stderr
+    assert "with a policy this tilskudd cannot read (later)" in again.stderr

@@ -196,6 +196,8 @@ def _history_json(awards: list[Any]) -> list[dict[str, Any]]:
     for award in awards:
         data = asdict(award)
         data.pop("reasons_json")
+        for change in data["amendments"]:
+            change.pop("warnings")  # said when the change was made, never recorded
         out.append(
             {
                 **data,
@@ -238,6 +240,7 @@ def history(
         from tilskudd import ledger as ledger_module
         from tilskudd.i18n import get
 
+        query = query.strip()  # as it is looked up: "Nothing recorded for  a-4." said the space
         found = programme_for(programme, required=ledger is None, lang=resolve_lang(lang))
         language = resolve_lang(lang, found.lang if found else None)
         path = ledger_for(found, ledger)
@@ -336,7 +339,9 @@ def _change(
             round=round_,
             outside_policy=outside_policy,
         )
-    remaining = ledger_module.status(path, found).remaining
+    # Nothing remains of a frame cut below what is committed (not "-10 000 kr"); status says
+    # by how much it is over.
+    remaining = max(ledger_module.status(path, found).remaining, 0)
     _out(
         get(language)(
             "ledger.cli.withdrawn" if kind == "withdraw" else "ledger.cli.amended",
@@ -355,6 +360,9 @@ def _change(
                 rules=list(change.outside_policy),
             )
         )
+    for warning in change.warnings:
+        # After what was recorded, as allocate says its warnings: the change stands.
+        _out(f"{get(language)('severity.warning')}: {warning.render(language)}")
 
 
 ReasonOpt = Annotated[
@@ -395,10 +403,11 @@ def amend(
 
     The ledger is append-only: the amendment is a new entry, the committed award stays as it
     was. An increase must fit in what remains of the frame; the amount can't exceed what was
-    applied for. The round's policy holds: an increase stays under max_award, the share of cost
-    and per_applicant_max; any new amount is on the round_to grid and at least min_award
-    (--outside-policy records a board's decision to go beyond them, naming the rules). A
-    reserve application can be funded this way when money frees up.
+    applied for. The round's policy holds: an increase stays under max_award, the share of cost,
+    per_applicant_max and the quotas' maximums; any new amount is on the round_to grid and at
+    least min_award (--outside-policy records a board's decision to go beyond them, naming the
+    rules). A quota minimum a lowered award no longer meets is said, not refused. A reserve
+    application can be funded this way when money frees up.
 
     Example:
 
@@ -425,7 +434,8 @@ def withdraw(
     """Record that a committed award is withdrawn; its money returns to the frame.
 
     The ledger is append-only: the withdrawal is a new entry with its reason, and the committed
-    award stays as it was.
+    award stays as it was. A withdrawal is never refused for the round's quotas; a minimum it
+    leaves unmet is said.
 
     Example:
 
@@ -631,9 +641,25 @@ class RoundPlan:
             done = self.context.already_committed if self.context is not None else None
             if done is not None:
                 # The policy the round was committed with (its lottery seed included).
+                from pydantic import ValidationError
+
+                from tilskudd.errors import LedgerError
                 from tilskudd.models import Policy
 
-                return Policy.model_validate(done.policy)
+                try:
+                    return Policy.model_validate(done.policy)
+                except ValidationError as exc:
+                    # Recorded by another tilskudd (a setting this one does not know): said as
+                    # verify says it, not a traceback.
+                    fields = sorted(
+                        {str(e["loc"][0]) if e["loc"] else "policy" for e in exc.errors()}
+                    )
+                    raise LedgerError(
+                        key="ledger.error.verify_policy_unreadable",
+                        round=done.round,
+                        version=done.tool_version,
+                        fields=fields,
+                    ) from None
             return self.programme.round_policy(self.round)
         return self.programme.policy
 

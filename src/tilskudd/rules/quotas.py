@@ -57,6 +57,9 @@ officer's decisions to fund (:mod:`tilskudd.rules.overrides`) do: the rule is gi
 :class:`Given`, and each group starts from what they gave it (its amount and count, against
 limits whose shares are of the round's whole budget). A maximum they pass already is a
 :class:`PolicyError` naming the group; a minimum they meet needs nothing more from the rule.
+
+After a round is committed, an amendment in the ledger is held to its maximums (and told of a
+minimum it leaves unmet) with :func:`quota_totals` over the round's recorded awards.
 """
 
 from __future__ import annotations
@@ -84,10 +87,12 @@ from tilskudd.rules.common import (
 __all__ = [
     "Given",
     "Group",
+    "GroupTotal",
     "QuotaBook",
     "category_key",
     "eligible_amounts",
     "least_amounts",
+    "quota_totals",
     "quota_violations",
     "refuse_quotas",
 ]
@@ -955,3 +960,35 @@ def quota_violations(
         if used[g] < group.least:
             out.append(f"{group.label}: {_money(used[g])}, at least {_money(group.least)}")
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class GroupTotal:
+    """What one quota group holds under a set of awards: kroner and funded applications."""
+
+    group: Group
+    amount: int
+    count: int
+
+
+def quota_totals(
+    applications: Sequence[Application],
+    awards: Mapping[str, int],
+    budget: int,
+    policy: Policy,
+) -> list[GroupTotal]:
+    """Each group the policy's quotas name among ``applications``, with what a set of awards
+    (id -> kroner) gives it and how many of its applications it funds; ``budget`` is the one
+    the quotas' shares are of. (The ledger holds an amendment to a round's quotas with it.)"""
+    if not policy.quotas:
+        return []
+    groups, groups_of = _resolve(applications, policy, budget)
+    used = [0] * len(groups)
+    count = [0] * len(groups)
+    for app, gs in zip(applications, groups_of, strict=True):
+        amount = awards.get(app.id, 0)
+        if amount:
+            for g in gs:
+                used[g] += amount
+                count[g] += 1
+    return [GroupTotal(group, used[g], count[g]) for g, group in enumerate(groups)]

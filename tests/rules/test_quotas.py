@@ -663,3 +663,61 @@ def test_the_pre_check_of_a_minimum_amount_is_exact_under_per_applicant_max(
         return
     assert most >= least
     assert quota_problems(apps, amounts_of(result), budget, policy) == []
+
+
+def _tie_codes(result: Allocation) -> list[str]:
+    return [n.code for n in result.notes if n.code.startswith("note.tie")]
+
+
+@pytest.mark.parametrize(
+    ("at_line", "budget", "amounts"),
+    [
+        # S1 is funded first for X's minimum; S2 does not fit in the 21 000 left.
+        ("skip", 421_000, {"S1": 400_000, "S2": 0}),
+        # The same with a strict line, drawn at S2.
+        ("stop", 421_000, {"S1": 400_000, "S2": 0}),
+        # S2 gets what is left after S1, the only one of the tie that was still to be taken.
+        ("partial", 488_000, {"S1": 400_000, "S2": 88_000}),
+    ],
+)
+def test_a_tie_member_funded_first_for_a_minimum_only_it_could_serve_is_not_by_id(
+    make_application: MakeApp, at_line: str, budget: int, amounts: dict[str, int]
+) -> None:
+    # S1 and S2 share rank 1; only S1 is in category X, whose minimum is one funded
+    # application. S1 is funded first for it whatever the ids, and S2 comes after it in any
+    # order: the round said "taken in id order", which the ids did not decide.
+    apps = [
+        make_application(id=i, requested=r, score=Decimal(s), category=c, orgnr=None)
+        for i, r, s, c in (("S1", 400_000, 5, "X"), ("S2", 300_000, 5, None))
+    ]
+    policy = Policy(at_line=at_line, quotas=(Quota(by="category", value="X", min_count=1),))  # type: ignore[arg-type]
+    result = allocate(apps, budget, policy)
+    assert amounts_of(result) == amounts
+    assert _tie_codes(result) == []
+    # Swapped ids, the same outcome: the ids did not decide it.
+    swapped = [a.model_copy(update={"id": {"S1": "S2", "S2": "S1"}.get(a.id, a.id)}) for a in apps]
+    again = amounts_of(allocate(swapped, budget, policy))
+    assert {"S1": again["S2"], "S2": again["S1"]} == amounts
+
+
+def test_a_tie_that_a_minimum_took_from_by_id_is_not_said_to_be_decided_by_the_budget(
+    make_application: MakeApp,
+) -> None:
+    # S1 (200 000) and S2 (450 000) share rank 1 and category X, whose minimum is 200 000; R
+    # (300 000, no category) shares the rank too. S1 is chosen for the minimum by its id; R is
+    # funded, and S2 does not fit in the 400 000 the rest of the tie had. Had S2 come first, the
+    # minimum would have taken it (and R would not have fitted): the id decided. The round said
+    # the order did not decide.
+    apps = [
+        make_application(id=i, requested=r, score=Decimal(5), category=c, orgnr=None)
+        for i, r, c in (("S1", 200_000, "X"), ("S2", 450_000, "X"), ("R", 300_000, None))
+    ]
+    policy = Policy(quotas=(Quota(by="category", value="X", min_amount=200_000),))
+    result = allocate(apps, 600_000, policy)
+    assert amounts_of(result) == {"S1": 200_000, "S2": 0, "R": 300_000}
+    assert [(n.code, n.params["funded_ids"]) for n in result.notes] == [
+        ("note.tie_at_line", ["R", "S1"])
+    ]
+    # The ids swapped: the 450 000 application (now S1) is the one chosen for the minimum.
+    swapped = [a.model_copy(update={"id": {"S1": "S2", "S2": "S1"}.get(a.id, a.id)}) for a in apps]
+    assert amounts_of(allocate(swapped, 600_000, policy)) == {"S1": 450_000, "S2": 0, "R": 0}

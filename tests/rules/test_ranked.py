@@ -299,9 +299,10 @@ def test_tie_at_the_line_that_the_order_did_not_decide_says_so(make_application:
     )
     assert note_text(note, "nb") == (
         "2 søknader deler plass 1 ved finansieringsgrensen (A og B); rekkefølgen mellom dem "
-        "avgjorde ikke: det var 250\xa0kr igjen da det ble deres tur, og B ville ikke fått plass "
-        "selv om de var tatt først."
+        "avgjorde ikke: det var 250\xa0kr igjen da det ble deres tur, og B ville ikke fått plass, "
+        "heller ikke som første i rekkefølgen."
     )
+    # "selv om de var tatt først" said "de" (they) of the one application left out.
     # With 300 to share B would have fitted first: the id order decided, and the note says so.
     decided = allocate(apps, 300, Policy())
     assert [n.code for n in decided.notes] == ["note.tie_at_line"]

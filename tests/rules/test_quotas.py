@@ -721,3 +721,34 @@ def test_a_tie_that_a_minimum_took_from_by_id_is_not_said_to_be_decided_by_the_b
     # The ids swapped: the 450 000 application (now S1) is the one chosen for the minimum.
     swapped = [a.model_copy(update={"id": {"S1": "S2", "S2": "S1"}.get(a.id, a.id)}) for a in apps]
     assert amounts_of(allocate(swapped, 600_000, policy)) == {"S1": 450_000, "S2": 0, "R": 0}
+
+
+def test_a_minimum_served_by_the_only_one_of_the_tie_that_fitted_is_not_by_id(
+    make_application: MakeApp,
+) -> None:
+    # T (100 000), X1 (400 000) and X2 (200 000) share rank 1; X1 and X2 are in category X,
+    # whose minimum is one funded application. With 318 000, X1 does not fit, so X2 serves the
+    # minimum whatever their ids; T is funded with what is left, and X1 does not fit in the
+    # 118 000 left for the rest of the tie. The round said the id order decided.
+    apps = [
+        make_application(id=i, requested=r, score=Decimal(5), category=c, orgnr=None)
+        for i, r, c in (("T", 100_000, None), ("X1", 400_000, "X"), ("X2", 200_000, "X"))
+    ]
+    policy = Policy(quotas=(Quota(by="category", value="X", min_count=1),))
+    result = allocate(apps, 318_000, policy)
+    assert amounts_of(result) == {"T": 100_000, "X1": 0, "X2": 200_000}
+    assert [(n.code, dict(n.params)) for n in result.notes] == [
+        (
+            "note.tie_at_line_not_by_order",
+            {
+                "rank": 1,
+                "count": 3,
+                "ids": ["T", "X1", "X2"],
+                "funded_ids": ["T"],
+                "unfunded_ids": ["X1"],
+                "remaining": 118_000,
+            },
+        )
+    ]
+    swapped = [a.model_copy(update={"id": {"X1": "X2", "X2": "X1"}.get(a.id, a.id)}) for a in apps]
+    assert amounts_of(allocate(swapped, 318_000, policy)) == {"T": 100_000, "X1": 200_000, "X2": 0}

@@ -347,7 +347,7 @@ def fund(
     tie_outcomes: Sequence[Outcome | None] = outcomes
     if reserved:
         tie_outcomes = _minimum_picks_apart(
-            quotas, ranks, tied, outcomes, amounts, eligibles, in_order, line_between_ranks
+            quotas, budget, ranks, tied, outcomes, amounts, eligibles, in_order, line_between_ranks
         )
 
     later_cache: list[_Later] = []
@@ -577,6 +577,7 @@ def _position_named(note: Reason, ranks: Sequence[int | None], id_at: Callable[[
 
 def _minimum_picks_apart(
     quotas: QuotaBook | None,
+    budget: int,
     ranks: Sequence[int | None],
     tied: Sequence[bool],
     outcomes: Sequence[Outcome | None],
@@ -588,22 +589,28 @@ def _minimum_picks_apart(
     """``outcomes`` for the tie notes: a tied application funded first for a quota's minimum
     counts as not taken by the order (``None``, as one not eligible) unless another of its tie,
     eligible and left without an award, is in the group it was funded for and could have served
-    that minimum in its place. Otherwise the minimum, not the id, put it before the others."""
+    that minimum in its place (it would have fitted in what the budget had left when the
+    minimum was served). Otherwise the minimum, not the id, put it before the others."""
     assert quotas is not None
     seen: list[Outcome | None] = list(outcomes)
     reserved = quotas.reserved
-    for k, app in enumerate(in_order):
-        picked = reserved.get(app.id) if tied[k] else None
-        if picked is None:
+    at = {app.id: k for k, app in enumerate(in_order) if app.id in reserved}
+    left_when: dict[str, int] = {}  # what the budget had left when each was chosen (in order)
+    left = budget
+    for app_id in reserved:
+        left_when[app_id] = left
+        left -= amounts[at[app_id]]
+    for app_id, (group, _) in reserved.items():
+        k = at[app_id]
+        if not tied[k]:
             continue
-        group = picked[0]
         start = _tie_start(ranks, k, in_rank_order)
         end = _tie_end(ranks, start, in_rank_order)
         rivals = [
             j
             for j in range(start, end)
             if j != k
-            and eligibles[j]
+            and 0 < eligibles[j] <= left_when[app_id]
             and not amounts[j]
             and group in quotas.groups_of.get(in_order[j].id, ())
         ]

@@ -752,3 +752,24 @@ def test_a_minimum_served_by_the_only_one_of_the_tie_that_fitted_is_not_by_id(
     ]
     swapped = [a.model_copy(update={"id": {"X1": "X2", "X2": "X1"}.get(a.id, a.id)}) for a in apps]
     assert amounts_of(allocate(swapped, 318_000, policy)) == {"T": 100_000, "X1": 200_000, "X2": 0}
+
+
+def test_a_minimum_whose_choice_left_the_rest_of_the_tie_more_or_less_is_by_id(
+    make_application: MakeApp,
+) -> None:
+    # A (400 000), X1 (300 000) and X2 (100 000) share rank 1; X1 and X2 are in category X,
+    # whose minimum is one funded application. X1 serves it by its id, and A does not fit in
+    # the 315 000 then left; X2 is funded too. Had X2 served the minimum, A would have fitted:
+    # the id decided, though both of X were funded in the end. The round said it did not.
+    apps = [
+        make_application(id=i, requested=r, score=Decimal(5), category=c, orgnr=None)
+        for i, r, c in (("A", 400_000, None), ("X1", 300_000, "X"), ("X2", 100_000, "X"))
+    ]
+    policy = Policy(quotas=(Quota(by="category", value="X", min_count=1),))
+    result = allocate(apps, 615_000, policy)
+    assert amounts_of(result) == {"A": 0, "X1": 300_000, "X2": 100_000}
+    assert [(n.code, n.params["ids"]) for n in result.notes] == [
+        ("note.tie_at_line", ["A", "X1", "X2"])
+    ]
+    swapped = [a.model_copy(update={"id": {"X1": "X2", "X2": "X1"}.get(a.id, a.id)}) for a in apps]
+    assert amounts_of(allocate(swapped, 615_000, policy)) == {"A": 400_000, "X1": 100_000, "X2": 0}

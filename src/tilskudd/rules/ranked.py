@@ -588,9 +588,10 @@ def _minimum_picks_apart(
 ) -> list[Outcome | None]:
     """``outcomes`` for the tie notes: a tied application funded first for a quota's minimum
     counts as not taken by the order (``None``, as one not eligible) unless another of its tie,
-    eligible and left without an award, is in the group it was funded for and could have served
-    that minimum in its place (it would have fitted in what the budget had left when the
-    minimum was served). Otherwise the minimum, not the id, put it before the others."""
+    eligible, is in the group it was funded for and could have served that minimum in its place
+    (it would have fitted in what the budget had left when the minimum was served): then the id
+    chose which, and so what was left for the rest of the tie, even if both were funded in the
+    end. Otherwise the minimum, not the id, put it before the others."""
     assert quotas is not None
     seen: list[Outcome | None] = list(outcomes)
     reserved = quotas.reserved
@@ -611,7 +612,6 @@ def _minimum_picks_apart(
             for j in range(start, end)
             if j != k
             and 0 < eligibles[j] <= left_when[app_id]
-            and not amounts[j]
             and group in quotas.groups_of.get(in_order[j].id, ())
         ]
         if not rivals:

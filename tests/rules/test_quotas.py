@@ -773,3 +773,27 @@ def test_a_minimum_whose_choice_left_the_rest_of_the_tie_more_or_less_is_by_id(
     ]
     swapped = [a.model_copy(update={"id": {"X1": "X2", "X2": "X1"}.get(a.id, a.id)}) for a in apps]
     assert amounts_of(allocate(swapped, 615_000, policy)) == {"A": 400_000, "X1": 100_000, "X2": 0}
+
+
+def test_a_tie_member_below_the_line_that_a_maximum_skips_anyway_is_not_by_id(
+    make_application: MakeApp,
+) -> None:
+    # B (200 000, category Y) is funded; P (400 000) and Q (400 000, category Y) share rank 2
+    # with 300 000 left. P gets it in part and the line stops Q. But Y may have at most
+    # 400 000, and Q would take it to 600 000: taken first, Q would have been skipped and P
+    # given the same. The round said the id order decided.
+    apps = [
+        make_application(id=i, requested=r, score=Decimal(s), category=c, orgnr=None)
+        for i, r, s, c in (("B", 200_000, 6, "Y"), ("P", 400_000, 5, None), ("Q", 400_000, 5, "Y"))
+    ]
+    policy = Policy(
+        at_line="partial", quotas=(Quota(by="category", value="Y", max_amount=400_000),)
+    )
+    result = allocate(apps, 500_000, policy)
+    assert amounts_of(result) == {"B": 200_000, "P": 300_000, "Q": 0}
+    assert [n.code for n in result.notes] == []
+    swapped = [a.model_copy(update={"id": {"P": "Q", "Q": "P"}.get(a.id, a.id)}) for a in apps]
+    assert amounts_of(allocate(swapped, 500_000, policy)) == {"B": 200_000, "P": 0, "Q": 300_000}
+    # Without the maximum, Q taken first would have had the 300 000: by id, and said so.
+    plain = allocate(apps, 500_000, Policy(at_line="partial"))
+    assert [n.code for n in plain.notes] == ["note.tie_at_line"]

@@ -39,7 +39,9 @@ order decided must name a tie that another order of its ids would have decided o
 - A tie member skipped for a quota's maximum that it would have fitted under without the award
   to another of the tie is left out by the order (:meth:`~tilskudd.rules.quotas.QuotaBook.
   split_by_id`; not when that one was funded first for a minimum the skipped one could not
-  serve: the minimum decided, not the id).
+  serve: the minimum decided, not the id). One below a line drawn inside its tie that a
+  quota's maximum would have skipped anyway (none of its groups got an award from the tie) was
+  not left out by the order either.
 - ``note.tie_per_applicant``: a tie of one organisation's applications that
   ``per_applicant_max`` cut because one of them was funded first by its id, when taken first of
   them the one cut would have been given something else (not when the organisation's room was
@@ -349,6 +351,18 @@ def fund(
         tie_outcomes = _minimum_picks_apart(
             quotas, budget, ranks, tied, outcomes, amounts, eligibles, in_order, line_between_ranks
         )
+    if quotas is not None and stopped is not None:
+        tie_outcomes = _blocked_anyway(
+            quotas,
+            ranks,
+            tied,
+            tie_outcomes,
+            outcome,
+            amounts,
+            eligibles,
+            in_order,
+            line_between_ranks,
+        )
 
     later_cache: list[_Later] = []
 
@@ -573,6 +587,43 @@ def _position_named(note: Reason, ranks: Sequence[int | None], id_at: Callable[[
     rank = note.params["rank"]
     first = cast(list[str], note.params["ids"])[0]
     return next(k for k, r in enumerate(ranks) if r == rank and id_at(k) == first)
+
+
+def _blocked_anyway(
+    quotas: QuotaBook,
+    ranks: Sequence[int | None],
+    tied: Sequence[bool],
+    outcomes: Sequence[Outcome | None],
+    outcome: Sequence[Reason | None],
+    amounts: Sequence[int],
+    eligibles: Sequence[int],
+    in_order: Sequence[Application],
+    in_rank_order: bool,
+) -> list[Outcome | None]:
+    """``outcomes`` for the tie notes: a tied application below a line drawn inside its tie
+    (``reason.line.stopped``) that a quota's maximum would have skipped anyway, and in none of
+    whose groups another of the tie was funded, counts as not left out by the order (``None``):
+    taken before the one the line fell at, it would still have had nothing."""
+    seen = list(outcomes)
+    funded_in: dict[int, list[int]] = {}  # the start of a tie -> its funded positions
+    for k, said in enumerate(outcome):
+        if not tied[k] or seen[k] != "unfunded" or said is None:
+            continue
+        if said.code != "reason.line.stopped":
+            continue
+        start = _tie_start(ranks, k, in_rank_order)
+        if start not in funded_in:  # once per tie: a tie with none funded gets no note
+            end = _tie_end(ranks, start, in_rank_order)
+            funded_in[start] = [j for j in range(start, end) if amounts[j]]
+        if not funded_in[start]:
+            continue
+        app = in_order[k]
+        if quotas.blocked(app, eligibles[k]) is None:
+            continue
+        mine = set(quotas.groups_of.get(app.id, ()))
+        if not any(mine & set(quotas.groups_of.get(in_order[j].id, ())) for j in funded_in[start]):
+            seen[k] = None
+    return seen
 
 
 def _minimum_picks_apart(

@@ -331,7 +331,7 @@ def test_a_tie_above_the_band_split_by_a_maximum_is_reported(make_application: M
     quota = Quota(by="category", value="X", max_count=1)
     result = allocate(apps, 250, Policy(rule="lottery", seed=1, quotas=(quota,)))
     assert [d.amount for d in result.decisions[:2]] == [100, 0]
-    ties = [n.params for n in result.notes if n.code == "note.tie_at_line"]
+    ties = [n.params for n in result.notes if n.code == "note.tie_at_quota"]
     assert ties == [
         {"rank": 1, "count": 2, "ids": ["A1", "A2"], "funded_ids": ["A1"], "broken_by": "id"}
     ]
@@ -342,7 +342,7 @@ def test_a_tie_above_the_band_split_by_a_maximum_is_reported(make_application: M
     filled.insert(2, make_application(id="A3", requested=100, score=Decimal(9), category="X"))
     result = allocate(filled, 250, Policy(rule="lottery", seed=1, quotas=(quota,)))
     assert [d.amount for d in result.decisions[:3]] == [100, 0, 0]
-    assert [n.code for n in result.notes if n.code == "note.tie_at_line"] == []
+    assert [n.code for n in result.notes if n.code.startswith("note.tie_at_")] == []
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -365,7 +365,7 @@ def test_with_nothing_drawn_the_lottery_notes_the_ties_ranked_notes(data: st.Dat
     assert [d.amount for d in result.decisions] == [d.amount for d in ranked.decisions]
 
     def ties(allocation: Allocation) -> list[Reason]:
-        return [n for n in allocation.notes if n.code == "note.tie_at_line"]
+        return [n for n in allocation.notes if n.code.startswith("note.tie_at_")]
 
     assert ties(result) == ties(ranked)
 

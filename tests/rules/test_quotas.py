@@ -21,6 +21,7 @@ from tilskudd.policyfile import policy_from_mapping
 from tilskudd.rules import allocate
 from tilskudd.rules.common import rank_order
 from tilskudd.rules.quotas import quota_violations
+from tilskudd.wording import note_text
 
 from .quota_helpers import brute_force, groups, placed, quota_problems, quotas
 from .strategies import ORGS, applications, budgets, check_invariants, policies, policy_caps
@@ -547,9 +548,18 @@ def test_a_tie_split_by_a_maximum_is_reported(make_application: MakeApp) -> None
     quota = Quota(by="category", value="X", max_count=1)
     result = allocate(apps, 1000, Policy(quotas=(quota,)))
     assert [d.amount for d in result.decisions] == [100, 0, 100, 100]
+    # Not "across the funding line": the budget covers them all; the quota had room for one.
     assert [(n.code, n.params["ids"], n.params["funded_ids"]) for n in result.notes] == [
-        ("note.tie_at_line", ["A1", "A2"], ["A1"])
+        ("note.tie_at_quota", ["A1", "A2"], ["A1"])
     ]
+    assert note_text(result.notes[0], "en") == (
+        "2 applications share rank 1 (A1 and A2), and a quota's maximum had room for only some "
+        "of them; they were taken in id order, so A1 got the room."
+    )
+    assert note_text(result.notes[0], "nb") == (
+        "2 søknader deler plass 1 (A1 og A2), og maksimumet i en kvote hadde bare plass til noen "
+        "av dem; de ble behandlet i id-rekkefølge, så A1 fikk plassen."
+    )
     # A maximum filled by those ranked above decides by rank, not by id: no note.
     filled = [apps[0].model_copy(update={"score": Decimal(6)}), *apps[1:]]
     filled[2] = filled[2].model_copy(update={"score": Decimal(5), "category": "X"})
@@ -575,12 +585,12 @@ def test_a_tie_split_by_a_minimum_is_not_said_to_be_by_id(
     )
     result = allocate(apps, 1000, Policy(rule=rule, seed=1, quotas=quotas))  # type: ignore[arg-type]
     assert amounts_of(result) == {"A1": 0, "A2": 100, "B": 100}
-    assert [n.code for n in result.notes if n.code == "note.tie_at_line"] == []
+    assert [n.code for n in result.notes if n.code.startswith("note.tie_at_")] == []
     # Both in Oslo: A1 is chosen for the minimum by its id, and A2 skipped; that is said.
     apps[0] = apps[0].model_copy(update={"counties": ("03",)})
     result = allocate(apps, 1000, Policy(rule=rule, seed=1, quotas=quotas))  # type: ignore[arg-type]
     assert amounts_of(result) == {"A1": 100, "A2": 0, "B": 100}
-    ties = [n.params for n in result.notes if n.code == "note.tie_at_line"]
+    ties = [n.params for n in result.notes if n.code == "note.tie_at_quota"]
     assert [(t["ids"], t["funded_ids"]) for t in ties] == [(["A1", "A2"], ["A1"])]
 
 

@@ -27,6 +27,7 @@ LINE_STOPPED = "reason.line.stopped"
 TIE_NOTES = {
     "note.tie_at_line",
     "note.tie_at_line_not_by_order",
+    "note.tie_at_quota",
     "note.tie_per_applicant",
     "note.tie_at_reserve",
 }

@@ -37,7 +37,8 @@ order decided must name a tie that another order of its ids would have decided o
   have served was put first by the minimum, not by its id: it does not count as funded by the
   order (a tie that only such a member splits gets no note).
 - A tie member skipped for a quota's maximum that it would have fitted under without the award
-  to another of the tie is left out by the order (:meth:`~tilskudd.rules.quotas.QuotaBook.
+  to another of the tie is left out by the order (``note.tie_at_quota`` when all those left
+  out were, since no funding line need be involved) (:meth:`~tilskudd.rules.quotas.QuotaBook.
   split_by_id`; not when that one was funded first for a minimum the skipped one could not
   serve: the minimum decided, not the id). One below a line drawn inside its tie that a
   quota's maximum would have skipped anyway (none of its groups got an award from the tie) was
@@ -433,6 +434,8 @@ def fund(
             )
             for note in tie_notes
         ]
+    if tie_notes and quotas is not None:
+        tie_notes = [_at_quota(note, outcome, tie_outcomes, ranks, id_at) for note in tie_notes]
     notes += tie_notes
     if cut_tie:
         # The waiting list is in rank order: the tie is the run around the list's end.
@@ -580,6 +583,30 @@ def _award_if_first(amount: int, left: int, policy: Policy) -> int:
         if part > 0 and part >= policy.min_award:
             return part
     return 0
+
+
+def _at_quota(
+    note: Reason,
+    outcome: Sequence[Reason | None],
+    outcomes: Sequence[Outcome | None],
+    ranks: Sequence[int | None],
+    id_at: Callable[[int], str],
+) -> Reason:
+    """``note``, or ``note.tie_at_quota`` when every one of the tie left out was skipped for a
+    quota's maximum that another of the tie filled (no funding line is involved: the budget
+    may cover them all)."""
+    if note.code != "note.tie_at_line":
+        return note
+    rank = note.params["rank"]
+    named = set(cast(list[str], note.params["ids"]))
+    out = [
+        outcome[k]
+        for k, r in enumerate(ranks)
+        if r == rank and outcomes[k] == "unfunded" and id_at(k) in named
+    ]
+    if not out or not all(r is not None and r.code.startswith("reason.quota.") for r in out):
+        return note
+    return make_reason("note.tie_at_quota", **note.params)
 
 
 def _position_named(note: Reason, ranks: Sequence[int | None], id_at: Callable[[int], str]) -> int:

@@ -25,9 +25,10 @@ COMMANDS = [
 ]
 
 
-def _help(*command: str) -> list[str]:
+def _help(*command: str, lang: str = "en") -> list[str]:
     # Wide, so that a paragraph fits on one line and any break inside it is the help's own.
-    result = CliRunner().invoke(app, [*command, "--help"], env={"COLUMNS": "1000"})
+    env = {"COLUMNS": "1000", "TILSKUDD_LANG": lang}
+    result = CliRunner().invoke(app, [*command, "--help"], env=env)
     assert result.exit_code == 0, result.output
     return [" ".join(line.split()) for line in result.stdout.splitlines()]
 
@@ -84,11 +85,41 @@ def test_a_flag_shows_no_value_to_type(command: list[str]) -> None:
 
 @pytest.mark.parametrize("command", [[], *COMMANDS], ids=lambda c: " ".join(c) or "tilskudd")
 def test_an_options_value_is_named_by_what_it_is_not_its_python_type(command: list[str]) -> None:
-    """ "--budget <str>" and "--reserve <int>" told an officer nothing; AMOUNT and N do.
-    (An argument's line keeps its type beside its name: "FILE <path>".)"""
+    """ "--budget <str>" and "--reserve <int>" told an officer nothing; AMOUNT and N do."""
     lines = [line for line in _help(*command) if line.lstrip("│ *").startswith("-")]
     for python_type in ("<str>", "<int>", "<path>", "<float>", "<int range>", "<decimal>"):
         assert not [line for line in lines if python_type in line], python_type
+
+
+@pytest.mark.parametrize("lang", ["en", "nb"])
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_an_argument_is_named_once_without_its_python_type(command: list[str], lang: str) -> None:
+    """typer showed an argument's name and then its Python type, "FILE <path>", "ID <str>":
+    the name twice over, the second time in a programmer's words. And "--limit N [x>=0]"
+    put a formula beside the option (its help says what 0 means)."""
+    lines = _help(*command, lang=lang)
+    start = next((k for k, line in enumerate(lines) if "Arguments" in line), None)
+    shown = []
+    if start is not None:
+        end = next(k for k in range(start + 1, len(lines)) if lines[k].startswith("╰"))
+        shown = [line.lstrip("│ *").split(" ")[0] for line in lines[start + 1 : end]]
+        shown = [word for word in shown if word and not word.startswith("[")]
+    for line in lines:
+        assert not any(t in line for t in ("<path>", "<str>", "<int>", "[x>=0]")), line
+    usage = next(line for line in lines if line.startswith("Usage:"))
+    named = [w.strip("[]") for w in usage.split()[2 + len(command) :] if w != "[OPTIONS]"]
+    assert shown == named
+
+
+def test_an_arguments_line_reads_name_then_help() -> None:
+    lines = _help("explain")
+    assert "│ * FILE Applications file: .xlsx, .xlsm, .xls, .ods or .csv. │" in lines
+    assert "│ * ID The application's id, as in the ID column. │" in lines
+    for command in ("allocate", "check"):
+        limit = [line for line in _help(command) if line.startswith("│ --limit ")]
+        assert limit
+        assert limit[0].startswith("│ --limit N ")
+        assert "(0: all)" in limit[0]
 
 
 def test_amounts_files_and_choices_read_as_an_officer_would_type_them() -> None:

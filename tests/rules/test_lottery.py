@@ -334,7 +334,7 @@ def test_a_tie_above_the_band_split_by_a_maximum_is_reported(make_application: M
     quota = Quota(by="category", value="X", max_count=1)
     result = allocate(apps, 250, Policy(rule="lottery", seed=1, quotas=(quota,)))
     assert [d.amount for d in result.decisions[:2]] == [100, 0]
-    ties = [n.params for n in result.notes if n.code == "note.tie_at_line"]
+    ties = [n.params for n in result.notes if n.code == "note.tie_at_quota"]
     assert ties == [
         {"rank": 1, "count": 2, "ids": ["A1", "A2"], "funded_ids": ["A1"], "broken_by": "id"}
     ]
@@ -345,7 +345,7 @@ def test_a_tie_above_the_band_split_by_a_maximum_is_reported(make_application: M
     filled.insert(2, make_application(id="A3", requested=100, score=Decimal(9), category="X"))
     result = allocate(filled, 250, Policy(rule="lottery", seed=1, quotas=(quota,)))
     assert [d.amount for d in result.decisions[:3]] == [100, 0, 0]
-    assert [n.code for n in result.notes if n.code == "note.tie_at_line"] == []
+    assert [n.code for n in result.notes if n.code.startswith("note.tie_at_")] == []
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -368,7 +368,7 @@ def test_with_nothing_drawn_the_lottery_notes_the_ties_ranked_notes(data: st.Dat
     assert [d.amount for d in result.decisions] == [d.amount for d in ranked.decisions]
 
     def ties(allocation: Allocation) -> list[Reason]:
-        return [n for n in allocation.notes if n.code == "note.tie_at_line"]
+        return [n for n in allocation.notes if n.code.startswith("note.tie_at_")]
 
     assert ties(result) == ties(ranked)
 
@@ -410,3 +410,34 @@ def test_a_tie_cut_by_per_applicant_max_outside_the_band_is_reported(
     ]
     ties = [n.params for n in result.notes if n.code == "note.tie_per_applicant"]
     assert [(t["ids"], t["cut_ids"]) for t in ties] == [(["A", "B"], ["B"])]
+
+
+def test_a_tie_below_the_band_that_the_order_did_not_decide_says_so(
+    make_application: MakeApp,
+) -> None:
+    # L (1 000) is the line and the whole band; below it A (300) and B (100) share a score with
+    # 250 left. B is funded and A is not, and A would not have fitted even if taken first: the
+    # round said they were taken in id order, as if the id had decided.
+    apps = [
+        make_application(id=i, requested=r, score=Decimal(s), orgnr=None)
+        for i, r, s in (("L", 1_000, 5), ("A", 300, 3), ("B", 100, 3))
+    ]
+    result = allocate(apps, 250, Policy(rule="lottery", seed=7))
+    assert {d.application_id: d.amount for d in result.decisions} == {"L": 0, "A": 0, "B": 100}
+    ties = [(n.code, dict(n.params)) for n in result.notes if n.code.startswith("note.tie")]
+    assert ties == [
+        (
+            "note.tie_at_line_not_by_order",
+            {
+                "rank": 2,
+                "count": 2,
+                "ids": ["A", "B"],
+                "funded_ids": ["B"],
+                "unfunded_ids": ["A"],
+                "remaining": 250,
+            },
+        )
+    ]
+    # With 300 left A would have fitted first: the id decided.
+    result = allocate(apps, 300, Policy(rule="lottery", seed=7))
+    assert [n.code for n in result.notes if n.code.startswith("note.tie")] == ["note.tie_at_line"]

@@ -21,6 +21,7 @@ from tilskudd.policyfile import policy_from_mapping
 from tilskudd.rules import allocate
 from tilskudd.rules.common import rank_order
 from tilskudd.rules.quotas import quota_violations
+from tilskudd.wording import note_text
 
 from .quota_helpers import brute_force, groups, placed, quota_problems, quotas
 from .strategies import ORGS, applications, budgets, check_invariants, policies, policy_caps
@@ -547,9 +548,18 @@ def test_a_tie_split_by_a_maximum_is_reported(make_application: MakeApp) -> None
     quota = Quota(by="category", value="X", max_count=1)
     result = allocate(apps, 1000, Policy(quotas=(quota,)))
     assert [d.amount for d in result.decisions] == [100, 0, 100, 100]
+    # Not "across the funding line": the budget covers them all; the quota had room for one.
     assert [(n.code, n.params["ids"], n.params["funded_ids"]) for n in result.notes] == [
-        ("note.tie_at_line", ["A1", "A2"], ["A1"])
+        ("note.tie_at_quota", ["A1", "A2"], ["A1"])
     ]
+    assert note_text(result.notes[0], "en") == (
+        "2 applications share rank 1 (A1 and A2), and a quota's maximum had room for only some "
+        "of them; they were taken in id order, so A1 got the room."
+    )
+    assert note_text(result.notes[0], "nb") == (
+        "2 søknader deler plass 1 (A1 og A2), og maksimumet i en kvote hadde bare plass til noen "
+        "av dem; de ble behandlet i id-rekkefølge, så A1 fikk plassen."
+    )
     # A maximum filled by those ranked above decides by rank, not by id: no note.
     filled = [apps[0].model_copy(update={"score": Decimal(6)}), *apps[1:]]
     filled[2] = filled[2].model_copy(update={"score": Decimal(5), "category": "X"})
@@ -575,12 +585,12 @@ def test_a_tie_split_by_a_minimum_is_not_said_to_be_by_id(
     )
     result = allocate(apps, 1000, Policy(rule=rule, seed=1, quotas=quotas))  # type: ignore[arg-type]
     assert amounts_of(result) == {"A1": 0, "A2": 100, "B": 100}
-    assert [n.code for n in result.notes if n.code == "note.tie_at_line"] == []
+    assert [n.code for n in result.notes if n.code.startswith("note.tie_at_")] == []
     # Both in Oslo: A1 is chosen for the minimum by its id, and A2 skipped; that is said.
     apps[0] = apps[0].model_copy(update={"counties": ("03",)})
     result = allocate(apps, 1000, Policy(rule=rule, seed=1, quotas=quotas))  # type: ignore[arg-type]
     assert amounts_of(result) == {"A1": 100, "A2": 0, "B": 100}
-    ties = [n.params for n in result.notes if n.code == "note.tie_at_line"]
+    ties = [n.params for n in result.notes if n.code == "note.tie_at_quota"]
     assert [(t["ids"], t["funded_ids"]) for t in ties] == [(["A1", "A2"], ["A1"])]
 
 
@@ -663,3 +673,137 @@ def test_the_pre_check_of_a_minimum_amount_is_exact_under_per_applicant_max(
         return
     assert most >= least
     assert quota_problems(apps, amounts_of(result), budget, policy) == []
+
+
+def _tie_codes(result: Allocation) -> list[str]:
+    return [n.code for n in result.notes if n.code.startswith("note.tie")]
+
+
+@pytest.mark.parametrize(
+    ("at_line", "budget", "amounts"),
+    [
+        # S1 is funded first for X's minimum; S2 does not fit in the 21 000 left.
+        ("skip", 421_000, {"S1": 400_000, "S2": 0}),
+        # The same with a strict line, drawn at S2.
+        ("stop", 421_000, {"S1": 400_000, "S2": 0}),
+        # S2 gets what is left after S1, the only one of the tie that was still to be taken.
+        ("partial", 488_000, {"S1": 400_000, "S2": 88_000}),
+    ],
+)
+def test_a_tie_member_funded_first_for_a_minimum_only_it_could_serve_is_not_by_id(
+    make_application: MakeApp, at_line: str, budget: int, amounts: dict[str, int]
+) -> None:
+    # S1 and S2 share rank 1; only S1 is in category X, whose minimum is one funded
+    # application. S1 is funded first for it whatever the ids, and S2 comes after it in any
+    # order: the round said "taken in id order", which the ids did not decide.
+    apps = [
+        make_application(id=i, requested=r, score=Decimal(s), category=c, orgnr=None)
+        for i, r, s, c in (("S1", 400_000, 5, "X"), ("S2", 300_000, 5, None))
+    ]
+    policy = Policy(at_line=at_line, quotas=(Quota(by="category", value="X", min_count=1),))  # type: ignore[arg-type]
+    result = allocate(apps, budget, policy)
+    assert amounts_of(result) == amounts
+    assert _tie_codes(result) == []
+    # Swapped ids, the same outcome: the ids did not decide it.
+    swapped = [a.model_copy(update={"id": {"S1": "S2", "S2": "S1"}.get(a.id, a.id)}) for a in apps]
+    again = amounts_of(allocate(swapped, budget, policy))
+    assert {"S1": again["S2"], "S2": again["S1"]} == amounts
+
+
+def test_a_tie_that_a_minimum_took_from_by_id_is_not_said_to_be_decided_by_the_budget(
+    make_application: MakeApp,
+) -> None:
+    # S1 (200 000) and S2 (450 000) share rank 1 and category X, whose minimum is 200 000; R
+    # (300 000, no category) shares the rank too. S1 is chosen for the minimum by its id; R is
+    # funded, and S2 does not fit in the 400 000 the rest of the tie had. Had S2 come first, the
+    # minimum would have taken it (and R would not have fitted): the id decided. The round said
+    # the order did not decide.
+    apps = [
+        make_application(id=i, requested=r, score=Decimal(5), category=c, orgnr=None)
+        for i, r, c in (("S1", 200_000, "X"), ("S2", 450_000, "X"), ("R", 300_000, None))
+    ]
+    policy = Policy(quotas=(Quota(by="category", value="X", min_amount=200_000),))
+    result = allocate(apps, 600_000, policy)
+    assert amounts_of(result) == {"S1": 200_000, "S2": 0, "R": 300_000}
+    assert [(n.code, n.params["funded_ids"]) for n in result.notes] == [
+        ("note.tie_at_line", ["R", "S1"])
+    ]
+    # The ids swapped: the 450 000 application (now S1) is the one chosen for the minimum.
+    swapped = [a.model_copy(update={"id": {"S1": "S2", "S2": "S1"}.get(a.id, a.id)}) for a in apps]
+    assert amounts_of(allocate(swapped, 600_000, policy)) == {"S1": 450_000, "S2": 0, "R": 0}
+
+
+def test_a_minimum_served_by_the_only_one_of_the_tie_that_fitted_is_not_by_id(
+    make_application: MakeApp,
+) -> None:
+    # T (100 000), X1 (400 000) and X2 (200 000) share rank 1; X1 and X2 are in category X,
+    # whose minimum is one funded application. With 318 000, X1 does not fit, so X2 serves the
+    # minimum whatever their ids; T is funded with what is left, and X1 does not fit in the
+    # 118 000 left for the rest of the tie. The round said the id order decided.
+    apps = [
+        make_application(id=i, requested=r, score=Decimal(5), category=c, orgnr=None)
+        for i, r, c in (("T", 100_000, None), ("X1", 400_000, "X"), ("X2", 200_000, "X"))
+    ]
+    policy = Policy(quotas=(Quota(by="category", value="X", min_count=1),))
+    result = allocate(apps, 318_000, policy)
+    assert amounts_of(result) == {"T": 100_000, "X1": 0, "X2": 200_000}
+    assert [(n.code, dict(n.params)) for n in result.notes] == [
+        (
+            "note.tie_at_line_not_by_order",
+            {
+                "rank": 1,
+                "count": 3,
+                "ids": ["T", "X1", "X2"],
+                "funded_ids": ["T"],
+                "unfunded_ids": ["X1"],
+                "remaining": 118_000,
+            },
+        )
+    ]
+    swapped = [a.model_copy(update={"id": {"X1": "X2", "X2": "X1"}.get(a.id, a.id)}) for a in apps]
+    assert amounts_of(allocate(swapped, 318_000, policy)) == {"T": 100_000, "X1": 200_000, "X2": 0}
+
+
+def test_a_minimum_whose_choice_left_the_rest_of_the_tie_more_or_less_is_by_id(
+    make_application: MakeApp,
+) -> None:
+    # A (400 000), X1 (300 000) and X2 (100 000) share rank 1; X1 and X2 are in category X,
+    # whose minimum is one funded application. X1 serves it by its id, and A does not fit in
+    # the 315 000 then left; X2 is funded too. Had X2 served the minimum, A would have fitted:
+    # the id decided, though both of X were funded in the end. The round said it did not.
+    apps = [
+        make_application(id=i, requested=r, score=Decimal(5), category=c, orgnr=None)
+        for i, r, c in (("A", 400_000, None), ("X1", 300_000, "X"), ("X2", 100_000, "X"))
+    ]
+    policy = Policy(quotas=(Quota(by="category", value="X", min_count=1),))
+    result = allocate(apps, 615_000, policy)
+    assert amounts_of(result) == {"A": 0, "X1": 300_000, "X2": 100_000}
+    assert [(n.code, n.params["ids"]) for n in result.notes] == [
+        ("note.tie_at_line", ["A", "X1", "X2"])
+    ]
+    swapped = [a.model_copy(update={"id": {"X1": "X2", "X2": "X1"}.get(a.id, a.id)}) for a in apps]
+    assert amounts_of(allocate(swapped, 615_000, policy)) == {"A": 400_000, "X1": 100_000, "X2": 0}
+
+
+def test_a_tie_member_below_the_line_that_a_maximum_skips_anyway_is_not_by_id(
+    make_application: MakeApp,
+) -> None:
+    # B (200 000, category Y) is funded; P (400 000) and Q (400 000, category Y) share rank 2
+    # with 300 000 left. P gets it in part and the line stops Q. But Y may have at most
+    # 400 000, and Q would take it to 600 000: taken first, Q would have been skipped and P
+    # given the same. The round said the id order decided.
+    apps = [
+        make_application(id=i, requested=r, score=Decimal(s), category=c, orgnr=None)
+        for i, r, s, c in (("B", 200_000, 6, "Y"), ("P", 400_000, 5, None), ("Q", 400_000, 5, "Y"))
+    ]
+    policy = Policy(
+        at_line="partial", quotas=(Quota(by="category", value="Y", max_amount=400_000),)
+    )
+    result = allocate(apps, 500_000, policy)
+    assert amounts_of(result) == {"B": 200_000, "P": 300_000, "Q": 0}
+    assert [n.code for n in result.notes] == []
+    swapped = [a.model_copy(update={"id": {"P": "Q", "Q": "P"}.get(a.id, a.id)}) for a in apps]
+    assert amounts_of(allocate(swapped, 500_000, policy)) == {"B": 200_000, "P": 0, "Q": 300_000}
+    # Without the maximum, Q taken first would have had the 300 000: by id, and said so.
+    plain = allocate(apps, 500_000, Policy(at_line="partial"))
+    assert [n.code for n in plain.notes] == ["note.tie_at_line"]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from decimal import Decimal
+from typing import cast
 
 import pytest
 from hypothesis import given, settings
@@ -25,6 +27,7 @@ LINE_STOPPED = "reason.line.stopped"
 TIE_NOTES = {
     "note.tie_at_line",
     "note.tie_at_line_not_by_order",
+    "note.tie_at_quota",
     "note.tie_per_applicant",
     "note.tie_at_reserve",
 }
@@ -170,6 +173,62 @@ def test_tie_cut_by_per_applicant_max_when_the_id_did_not_decide(
     assert result.notes == ()
 
 
+def test_tie_cut_by_per_applicant_max_that_would_not_have_fitted_anyway(
+    make_application: MakeApp,
+) -> None:
+    # X (rank 1) gets 100 000 of the organisation's 500 000; A (200 000) and B (400 000) share
+    # rank 2 with 254 000 left. A is funded; B is cut to the 200 000 its organisation has left
+    # and does not fit in the 54 000 then left. Taken first, B would have needed 400 000, more
+    # than the 254 000: the id order decided nothing, though the round said it cut B.
+    apps = [
+        make_application(id=i, orgnr=ORG_A, requested=r, score=Decimal(s))
+        for i, r, s in (("X", 100_000, 6), ("A", 200_000, 5), ("B", 400_000, 5))
+    ]
+    result = allocate(apps, 354_000, Policy(per_applicant_max=500_000))
+    assert [(d.application_id, d.amount) for d in result.decisions] == [
+        ("X", 100_000),
+        ("A", 200_000),
+        ("B", 0),
+    ]
+    assert [(n.code, dict(n.params)) for n in result.notes] == [
+        (
+            "note.tie_at_line_not_by_order",
+            {
+                "rank": 2,
+                "count": 2,
+                "ids": ["A", "B"],
+                "funded_ids": ["A"],
+                "unfunded_ids": ["B"],
+                "remaining": 254_000,
+            },
+        )
+    ]
+    # With 400 000 left B, taken first, would have had all it asked for, and has 200 000: the id
+    # decided how much, and the note says so.
+    result = allocate(apps, 500_000, Policy(per_applicant_max=500_000))
+    assert [d.amount for d in result.decisions] == [100_000, 200_000, 200_000]
+    assert [(n.code, n.params["cut_ids"]) for n in result.notes] == [
+        ("note.tie_per_applicant", ["B"])
+    ]
+
+
+def test_tie_split_by_per_applicant_max_is_not_said_to_be_undecided(
+    make_application: MakeApp,
+) -> None:
+    # A and B (one organisation, at most 200 000) and C (300 000) share rank 1 with 243 000 to
+    # share. A is funded; B then gets nothing under the maximum; C does not fit in what is left
+    # and would not have fitted first either. But B would have been funded had its id come
+    # first: the order did decide the tie, and the line note must not say otherwise.
+    apps = [
+        make_application(id=i, orgnr=o, requested=r, score=Decimal(5))
+        for i, o, r in (("A", ORG_A, 200_000), ("B", ORG_A, 200_000), ("C", None, 300_000))
+    ]
+    result = allocate(apps, 243_000, Policy(per_applicant_max=200_000, at_line="stop"))
+    assert [d.amount for d in result.decisions] == [200_000, 0, 0]
+    assert [n.code for n in result.notes] == ["note.tie_at_line", "note.tie_per_applicant"]
+    assert result.notes[1].params["cut_ids"] == ["B"]
+
+
 @pytest.mark.parametrize(("reserve", "noted"), [(0, False), (1, True), (2, False), (3, False)])
 def test_reserve_list_ending_inside_a_tie_is_reported(
     make_application: MakeApp, reserve: int, noted: bool
@@ -241,9 +300,10 @@ def test_tie_at_the_line_that_the_order_did_not_decide_says_so(make_application:
     )
     assert note_text(note, "nb") == (
         "2 søknader deler plass 1 ved finansieringsgrensen (A og B); rekkefølgen mellom dem "
-        "avgjorde ikke: det var 250\xa0kr igjen da det ble deres tur, og B ville ikke fått plass "
-        "selv om de var tatt først."
+        "avgjorde ikke: det var 250\xa0kr igjen da det ble deres tur, og B ville ikke fått plass, "
+        "heller ikke som første i rekkefølgen."
     )
+    # "selv om de var tatt først" said "de" (they) of the one application left out.
     # With 300 to share B would have fitted first: the id order decided, and the note says so.
     decided = allocate(apps, 300, Policy())
     assert [n.code for n in decided.notes] == ["note.tie_at_line"]
@@ -543,3 +603,92 @@ def test_ranked_properties(data: st.DataObject) -> None:
     # The same result whatever the row order.
     shuffled = data.draw(st.permutations(apps))
     assert allocate_ranked(shuffled, budget, policy) == result
+
+
+_REGIONS = ("Nord", "Sør")
+
+
+@st.composite
+def _tie_rounds(draw: st.DrawFn) -> tuple[list[Application], int, Policy]:
+    """A small round with ties (few scores, organisations, amounts) and a policy for it."""
+    n = draw(st.integers(2, 6))
+    apps = [
+        Application(
+            id=f"S{k}",
+            requested=draw(st.sampled_from([100, 200, 300, 400])),
+            orgnr=draw(st.sampled_from([None, ORG_A, ORG_B])),
+            score=Decimal(draw(st.sampled_from([3, 4, 5]))),
+            extra={"region": draw(st.sampled_from(_REGIONS))},
+        )
+        for k in range(1, n + 1)
+    ]
+    budget = draw(st.integers(0, sum(a.requested for a in apps)))
+    rule = draw(st.sampled_from(["ranked", "lottery"]))
+    policy = Policy(
+        rule=rule,
+        seed=draw(st.integers(0, 20)) if rule == "lottery" else None,
+        lottery_band=draw(st.sampled_from([0, 1])),
+        at_line=draw(st.sampled_from(["skip", "stop", "partial"])),
+        reserve=draw(st.integers(0, 2)),
+        per_applicant_max=draw(st.sampled_from([None, 200, 300, 500])),
+        min_award=draw(st.sampled_from([0, 0, 150])),
+        round_to=draw(st.sampled_from([1, 100])),
+        tie_break=draw(st.sampled_from([(), ("region",)])),
+    )
+    return apps, budget, policy
+
+
+def _seen(allocation: Allocation, back: dict[str, str], on_list: bool) -> dict[str, object]:
+    """Each application's award (or whether it is on the reserve list), by its id in ``back``."""
+    return {
+        back.get(d.application_id, d.application_id): d.status is R if on_list else d.amount
+        for d in allocation.decisions
+    }
+
+
+def _drawn(allocation: Allocation, back: dict[str, str]) -> list[str]:
+    """The ids a lottery drew, in draw order, by their ids in ``back`` (none: no draw)."""
+    for note in allocation.notes:
+        if note.code == "note.lottery.draw":
+            return [back.get(i, i) for i in cast(list[str], note.params["ids"])]
+    return []
+
+
+def _renamed(apps: list[Application], new_id: dict[str, str]) -> list[Application]:
+    return [a.model_copy(update={"id": new_id.get(a.id, a.id)}) for a in apps]
+
+
+@settings(deadline=None, max_examples=300)
+@given(_tie_rounds())
+def test_a_note_that_says_the_order_decided_a_tie_is_right(
+    case: tuple[list[Application], int, Policy],
+) -> None:
+    # Every tie note is checked against the rule itself: the ids of the tied applications it
+    # names are given to one another in every other order, and the allocation run again. A
+    # note that the id order decided (who was funded, how much, who made the reserve list)
+    # must name a tie some other order decides otherwise; a note that it did not, one that no
+    # order changes. (Ties in a lottery's band are decided by the draw, which its note says.)
+    apps, budget, policy = case
+    result = allocate(apps, budget, policy)
+    for note in result.notes:
+        if not note.code.startswith("note.tie"):
+            continue
+        ids = cast(list[str], note.params["ids"])
+        on_list = note.code == "note.tie_at_reserve"
+        before = _seen(result, {}, on_list)
+        changed = other_draw = False
+        for order in itertools.permutations(ids):
+            new_id = dict(zip(ids, order, strict=True))
+            back = {v: k for k, v in new_id.items()}
+            after = allocate(_renamed(apps, new_id), budget, policy)
+            if _drawn(after, back) != _drawn(result, {}):
+                # A lottery's draw goes by the ids too: other ids, another draw, which is not
+                # the order of the tie. Such a run says nothing about the note.
+                other_draw = True
+            elif _seen(after, back, on_list) != before:
+                changed = True
+                break
+        if note.code == "note.tie_at_line_not_by_order":
+            assert not changed, note
+        else:
+            assert changed or other_draw, note

@@ -60,17 +60,38 @@ _METAVARS = {
 the values it takes. Choices typer knows (``--register <2009|2024>``) keep typer's list."""
 
 
+class _Argument(TyperArgument):
+    """An argument as the help shows it: by its name (``FILE``), without typer's Python type
+    beside it (``FILE <path>``, ``ID <str>``), which doubled the name and said nothing more."""
+
+    def display_type_rich(self, ctx: ClickContext) -> str | None:
+        return None
+
+
+class _Option(TyperOption):
+    """An option whose value the help names by what it is (``--limit N``): without typer's
+    range beside it (``N [x>=0]``), which reads as a formula; the help's text says the range."""
+
+    def _get_number_range_help_str(self) -> str | None:
+        return None
+
+
 def _shown(params: list[Parameter]) -> list[Parameter]:
     """A command's parameters as its help shows them: a flag (--force, --help) without typer's
     ``<bool>``, which read as if it took a value (``--force true`` is refused: 'true' is an
-    extra word); an option's value by what it is (:data:`_METAVARS`), not its Python type."""
+    extra word); an option's value by what it is (:data:`_METAVARS`), not its Python type; an
+    argument by its name alone (:class:`_Argument`)."""
     for param in params:
+        if type(param) is TyperArgument:
+            param.__class__ = _Argument
         if not isinstance(param, TyperOption) or param.metavar is not None:
             continue
         if param.is_flag:
             param.metavar = ""
         elif param.name in _METAVARS and not _is_choice(param):
             param.metavar = _METAVARS[param.name]
+            if type(param) is TyperOption:
+                param.__class__ = _Option
     return params
 
 

@@ -30,9 +30,9 @@ draw order) and in each drawn application's reasons (``reason.lottery.drawn`` /
 ``reason.lottery.not_drawn`` with its place in the draw); eligible applications outside the band
 get ``reason.lottery.above_band`` or ``reason.lottery.below_band``. Outside the band a tie is
 taken in id order, and one split by the line or by a quota's maximum (one of the tie funded into
-a group, another then skipped for its maximum) is reported as ``note.tie_at_line`` with
-``broken_by = "id"``, as under ``ranked``; in the band the draw, not the id, decided, and
-``note.lottery.draw`` says so.
+a group, another then skipped for its maximum) is reported as ``note.tie_at_line`` (or
+``note.tie_at_quota``) with ``broken_by = "id"``, as under ``ranked``; in the band the draw,
+not the id, decided, and ``note.lottery.draw`` says so.
 
 Scores are required (the band is a range of scores), and they give the order: a given ``rank``
 is not used, even when every application has one (ranks would put an application in the band

@@ -24,17 +24,30 @@ on it.
 
 Guarantee (``skip``): an eligible application is left unfunded only if the budget left when its
 turn came, which is the budget minus what better-ranked applications received, was less than it
-needed. Ties across the line are reported as ``note.tie_at_line`` (or, under ``skip`` and ``stop``
-without ``per_applicant_max`` or quotas, as ``note.tie_at_line_not_by_order`` when the id order
-decided nothing: each one left out needed more than was left when the tie's turn came), and so
-is a tie of which one
-was skipped for a quota's maximum that it would have fitted under without the award to another
-of the tie (:meth:`~tilskudd.rules.quotas.QuotaBook.split_by_id`; not when that one was funded
-first for a minimum the skipped one could not serve: the minimum decided, not the id). A tie of
-one organisation's applications that ``per_applicant_max`` cut because one of them was funded
-first by its id (without that award the one cut would have got more) is reported as
-``note.tie_per_applicant``; not when the organisation's room was used up before the tie. A
-reserve list whose end falls inside a tie is reported as ``note.tie_at_reserve``.
+needed.
+
+Ties, and what the round's notes say of them (each note must be true: a note saying the id
+order decided must name a tie that another order of its ids would have decided otherwise):
+
+- Across the line: ``note.tie_at_line`` (taken in id order), or, under ``skip`` and ``stop``,
+  ``note.tie_at_line_not_by_order`` when the order decided nothing: each one left out for want
+  of budget would not have fitted even if taken first (with ``per_applicant_max``, at what its
+  organisation had left when the tie's turn came), and no other note says the order split the
+  tie. A tie member funded first for a quota's minimum that no other member of the tie could
+  have served was put first by the minimum, not by its id: it does not count as funded by the
+  order (a tie that only such a member splits gets no note).
+- A tie member skipped for a quota's maximum that it would have fitted under without the award
+  to another of the tie is left out by the order (``note.tie_at_quota`` when all those left
+  out were, since no funding line need be involved) (:meth:`~tilskudd.rules.quotas.QuotaBook.
+  split_by_id`; not when that one was funded first for a minimum the skipped one could not
+  serve: the minimum decided, not the id). One below a line drawn inside its tie that a
+  quota's maximum would have skipped anyway (none of its groups got an award from the tie) was
+  not left out by the order either.
+- ``note.tie_per_applicant``: a tie of one organisation's applications that
+  ``per_applicant_max`` cut because one of them was funded first by its id, when taken first of
+  them the one cut would have been given something else (not when the organisation's room was
+  used up before the tie, nor when the one cut would not have fitted in the budget anyway).
+- ``note.tie_at_reserve``: a reserve list whose end falls inside a tie.
 
 Quotas per category or county (``policy.quotas``): the minimums first, then this pass with the
 maximums; see :mod:`tilskudd.rules.quotas`.
@@ -45,6 +58,7 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping, Sequence
+from itertools import accumulate
 from typing import cast
 
 from tilskudd.models import Allocation, Application, Decision, Policy, Reason, Status
@@ -332,14 +346,96 @@ def fund(
         return decisions[k].application_id
 
     notes = given_rank_notes(ranks, labels, id_at, policy)
-    tie_notes = tie_notes_by_position(id_at, ranks, tied, outcomes)
-    if tie_notes and quotas is None and not per_applicant and line_between_ranks:
+    reserved: Mapping[str, tuple[int, bool]] = {} if quotas is None else quotas.reserved
+    tie_outcomes: Sequence[Outcome | None] = outcomes
+    if reserved:
+        tie_outcomes = _minimum_picks_apart(
+            quotas, budget, ranks, tied, outcomes, amounts, eligibles, in_order, line_between_ranks
+        )
+    if quotas is not None and stopped is not None:
+        tie_outcomes = _blocked_anyway(
+            quotas,
+            ranks,
+            tied,
+            tie_outcomes,
+            outcome,
+            amounts,
+            eligibles,
+            in_order,
+            line_between_ranks,
+        )
+
+    later_cache: list[_Later] = []
+
+    def later() -> _Later:
+        if not later_cache:  # built once, and only for a round with a tie to look at
+            skip = (lambda j: in_order[j].id in reserved) if reserved else None
+            later_cache.append(_Later(amounts, orgs, skip, budget))
+        return later_cache[0]
+
+    def first_amount(k: int, start: int) -> int:
+        """What position ``k`` would have been eligible for if taken first in its tie (at
+        ``start``): its eligible amount, under what its organisation had left then (the
+        awards from the tie on, but those funded first for a minimum, came after)."""
+        if not per_applicant or (org := orgs[k]) is None:
+            return eligibles[k]
+        less = later().org_from(org, start)
+        return totals.limit_org(org, eligible_at[positions[k]], less=less)[0]
+
+    org_notes: list[Reason] = []
+    per_applicant_ties: set[int] = set()  # the ties' starts
+    for (start, org), cut_all in org_ties.items():
+        # Cut by the maximum after another of the tie, of the same organisation, came first by
+        # its id. The order decided only if, taken first of them, it would have been given
+        # something else: not when it would not have fitted in the budget either way.
+        end = _tie_end(ranks, start, line_between_ranks)
+        members = [j for j in _positions_of(orgs, org, start, end) if eligible_at[positions[j]]]
+        # What was left when the first of them came (the others of the tie before it took theirs).
+        left = later().left_at(members[0])
+        cut = [
+            k
+            for k in cut_all
+            if _award_if_first(first_amount(k, start), left, policy) != amounts[k]
+        ]
+        if not cut:
+            continue
+        per_applicant_ties.add(start)
+        org_notes.append(
+            make_reason(
+                "note.tie_per_applicant",
+                rank=ranks[start],
+                count=len(members),
+                ids=[id_at(j) for j in members],
+                orgnr=org,
+                max=per_applicant_max,
+                cut_ids=[id_at(j) for j in cut],
+                broken_by="id",
+            )
+        )
+
+    tie_notes = tie_notes_by_position(id_at, ranks, tied, tie_outcomes)
+    if tie_notes and (at_line == "skip" or (at_line == "stop" and line_between_ranks)):
         # Each member of such a tie was tried with what the budget had left after it and the
-        # members before it, and amounts do not depend on the order: see _order_decided.
+        # members before it: see _order_decided.
+        # A tie that a note.tie_per_applicant says the id order split stays "by id order".
         tie_notes = [
-            _order_decided(note, ranks, eligibles, amounts, outcomes, outcome, at_line, id_at)
+            _order_decided(
+                note,
+                _tie_start(ranks, _position_named(note, ranks, id_at), line_between_ranks),
+                per_applicant_ties,
+                ranks,
+                first_amount,
+                amounts,
+                tie_outcomes,
+                outcome,
+                line_between_ranks,
+                id_at,
+                (lambda k: in_order[k].id in reserved) if reserved else None,
+            )
             for note in tie_notes
         ]
+    if tie_notes and quotas is not None:
+        tie_notes = [_at_quota(note, outcome, tie_outcomes, ranks, id_at) for note in tie_notes]
     notes += tie_notes
     if cut_tie:
         # The waiting list is in rank order: the tie is the run around the list's end.
@@ -360,68 +456,245 @@ def fund(
                 broken_by="id",
             )
         )
-    for (start, org), cut in org_ties.items():
-        end = _tie_end(ranks, start, line_between_ranks)
-        members = [j for j in _positions_of(orgs, org, start, end) if eligible_at[positions[j]]]
-        notes.append(
-            make_reason(
-                "note.tie_per_applicant",
-                rank=ranks[start],
-                count=len(members),
-                ids=[id_at(j) for j in members],
-                orgnr=org,
-                max=per_applicant_max,
-                cut_ids=[id_at(j) for j in cut],
-                broken_by="id",
-            )
-        )
+    notes += org_notes
     return decisions, relabel_notes(notes, labels)
 
 
 def _order_decided(
     note: Reason,
+    start: int,
+    split_by_org: set[int],
     ranks: Sequence[int | None],
-    eligibles: Sequence[int],
+    first_amount: Callable[[int, int], int],
     amounts: Sequence[int],
     outcomes: Sequence[Outcome | None],
     outcome: Sequence[Reason | None],
-    at_line: str,
+    in_rank_order: bool,
     id_at: Callable[[int], str],
+    reserved: Callable[[int], bool] | None = None,
 ) -> Reason:
-    """``note`` (a ``note.tie_at_line``), or ``note.tie_at_line_not_by_order`` when the id
-    order within the tie decided nothing: each member left out needed more than the budget had
-    left when the tie's turn came, so it would not have fitted even if taken first, and those
-    funded fitted together whatever their order.
+    """``note`` (a ``note.tie_at_line`` for the tie at ``start``), or
+    ``note.tie_at_line_not_by_order`` when the id order within the tie decided nothing: each
+    member left out for want of budget would not have fitted even if taken first (what it would
+    then have been given, ``first_amount(k, start)``, is more than the budget had left when the
+    tie's turn came), so it fits in no order, and those funded fitted together whatever their
+    order. Not when the id order split the tie otherwise: ``split_by_org`` holds the starts of
+    ties that ``per_applicant_max`` cut after one of an organisation's applications came first.
 
-    Exact under ``skip``, and under ``stop`` with the line drawn between ranks (every member of
-    the tie is tried), when no ``per_applicant_max`` or quota makes an amount depend on what
-    another member got; the caller checks that. Looks only at the tie: what was left when its
-    turn came is what the first member left out was told was left (``reason.budget.exhausted``)
-    and what the members before it were given.
+    For ``skip``, and for ``stop`` with the line drawn between ranks (every member of the tie is
+    tried). A member left out for any other reason (skipped for a quota's maximum that another
+    member's award filled) is one the order decided. With ``per_applicant_max`` an amount taken
+    first is the most it can be: the organisation's room only shrinks as the tie is taken (and
+    a member that does not fit at its largest amount does not fit cut either, since the budget
+    shrinks by at least as much as the room). ``reserved(k)``: position ``k`` was funded before
+    the others, for a quota's minimum (its award is not part of what the tie's turn had left);
+    one that ``outcomes`` still counts (another of the tie could have served that minimum:
+    :func:`_minimum_picks_apart`) was chosen for it by its id, so the order decided.
+    What was left is what the first member left out was told was left
+    (``reason.budget.exhausted``) and what the members taken before it in the same pass were
+    given.
     """
-    if at_line not in ("skip", "stop"):  # "partial": the order decided who got the rest
+    if start in split_by_org:
         return note
-    rank = cast(int, note.params["rank"])
-    start = bisect_left(cast(Sequence[int], ranks), rank)
-    end = _tie_end(ranks, start, True)
+    end = _tie_end(ranks, start, in_rank_order)
     unfunded = [k for k in range(start, end) if outcomes[k] == "unfunded"]
     if not unfunded:
         return note
-    told = outcome[unfunded[0]]
-    if told is None or told.code != "reason.budget.exhausted":
-        return note
-    left = cast(int, told.params["remaining"]) + sum(amounts[start : unfunded[0]])
-    if any(eligibles[k] <= left for k in unfunded):
+    if reserved is not None and any(
+        reserved(k) and outcomes[k] is not None for k in range(start, end)
+    ):
+        return note  # the id chose which of the tie served a minimum, before the others
+    for k in unfunded:
+        told = outcome[k]
+        if told is None or told.code != "reason.budget.exhausted":
+            return note
+    told = cast(Reason, outcome[unfunded[0]])
+    left = cast(int, told.params["remaining"]) + sum(
+        amounts[k] for k in range(start, unfunded[0]) if reserved is None or not reserved(k)
+    )
+    if any(first_amount(k, start) <= left for k in unfunded):
         return note
     return make_reason(
         "note.tie_at_line_not_by_order",
-        rank=rank,
+        rank=note.params["rank"],
         count=note.params["count"],
         ids=note.params["ids"],
         funded_ids=note.params["funded_ids"],
         unfunded_ids=[id_at(k) for k in unfunded],
         remaining=left,
     )
+
+
+class _Later:
+    """What the funding pass gave from each position on, in all and per organisation, counting
+    only the awards made in the pass's order (not those funded first for a quota's minimum,
+    which came before everything): what the budget and an organisation had left when a
+    position's turn came."""
+
+    __slots__ = ("after", "by_org", "spent")
+
+    def __init__(
+        self,
+        amounts: Sequence[int],
+        orgs: Sequence[str | None],
+        first: Callable[[int], bool] | None,
+        budget: int,
+    ) -> None:
+        given = (
+            list(amounts)
+            if first is None
+            else [0 if first(j) else a for j, a in enumerate(amounts)]
+        )
+        # ``after[k]``: the awards at positions k and later (the list is reversed back).
+        self.after = [*reversed(list(accumulate(reversed(given)))), 0]
+        self.spent = budget - sum(amounts)
+        self.by_org: dict[str, tuple[list[int], list[int]]] = {}
+        if orgs:
+            for j, amount in enumerate(given):
+                if amount and (org := orgs[j]) is not None:
+                    at, sums = self.by_org.setdefault(org, ([], []))
+                    at.append(j)
+                    sums.append(amount)
+            for _, sums in self.by_org.values():
+                sums[:] = [*reversed(list(accumulate(reversed(sums))))]
+
+    def left_at(self, k: int) -> int:
+        """What the budget had left when position ``k``'s turn came."""
+        return self.spent + self.after[k]
+
+    def org_from(self, org: str, k: int) -> int:
+        """What ``org``'s applications at position ``k`` and later were given."""
+        entry = self.by_org.get(org)
+        if entry is None:
+            return 0
+        at, sums = entry
+        i = bisect_left(at, k)
+        return sums[i] if i < len(at) else 0
+
+
+def _award_if_first(amount: int, left: int, policy: Policy) -> int:
+    """What an application eligible for ``amount`` is given at the head of its tie, with
+    ``left`` of the budget: all of it if it fits; under ``partial``, what is left rounded down
+    (if at least ``min_award``); else nothing."""
+    if amount <= left:
+        return amount
+    if policy.at_line == "partial":
+        part = floor_to(left, policy.round_to)
+        if part > 0 and part >= policy.min_award:
+            return part
+    return 0
+
+
+def _at_quota(
+    note: Reason,
+    outcome: Sequence[Reason | None],
+    outcomes: Sequence[Outcome | None],
+    ranks: Sequence[int | None],
+    id_at: Callable[[int], str],
+) -> Reason:
+    """``note``, or ``note.tie_at_quota`` when every one of the tie left out was skipped for a
+    quota's maximum that another of the tie filled (no funding line is involved: the budget
+    may cover them all)."""
+    if note.code != "note.tie_at_line":
+        return note
+    rank = note.params["rank"]
+    named = set(cast(list[str], note.params["ids"]))
+    out = [
+        outcome[k]
+        for k, r in enumerate(ranks)
+        if r == rank and outcomes[k] == "unfunded" and id_at(k) in named
+    ]
+    if not out or not all(r is not None and r.code.startswith("reason.quota.") for r in out):
+        return note
+    return make_reason("note.tie_at_quota", **note.params)
+
+
+def _position_named(note: Reason, ranks: Sequence[int | None], id_at: Callable[[int], str]) -> int:
+    """The position of the first application ``note`` names (one of its rank)."""
+    rank = note.params["rank"]
+    first = cast(list[str], note.params["ids"])[0]
+    return next(k for k, r in enumerate(ranks) if r == rank and id_at(k) == first)
+
+
+def _blocked_anyway(
+    quotas: QuotaBook,
+    ranks: Sequence[int | None],
+    tied: Sequence[bool],
+    outcomes: Sequence[Outcome | None],
+    outcome: Sequence[Reason | None],
+    amounts: Sequence[int],
+    eligibles: Sequence[int],
+    in_order: Sequence[Application],
+    in_rank_order: bool,
+) -> list[Outcome | None]:
+    """``outcomes`` for the tie notes: a tied application below a line drawn inside its tie
+    (``reason.line.stopped``) that a quota's maximum would have skipped anyway, and in none of
+    whose groups another of the tie was funded, counts as not left out by the order (``None``):
+    taken before the one the line fell at, it would still have had nothing."""
+    seen = list(outcomes)
+    funded_in: dict[int, list[int]] = {}  # the start of a tie -> its funded positions
+    for k, said in enumerate(outcome):
+        if not tied[k] or seen[k] != "unfunded" or said is None:
+            continue
+        if said.code != "reason.line.stopped":
+            continue
+        start = _tie_start(ranks, k, in_rank_order)
+        if start not in funded_in:  # once per tie: a tie with none funded gets no note
+            end = _tie_end(ranks, start, in_rank_order)
+            funded_in[start] = [j for j in range(start, end) if amounts[j]]
+        if not funded_in[start]:
+            continue
+        app = in_order[k]
+        if quotas.blocked(app, eligibles[k]) is None:
+            continue
+        mine = set(quotas.groups_of.get(app.id, ()))
+        if not any(mine & set(quotas.groups_of.get(in_order[j].id, ())) for j in funded_in[start]):
+            seen[k] = None
+    return seen
+
+
+def _minimum_picks_apart(
+    quotas: QuotaBook | None,
+    budget: int,
+    ranks: Sequence[int | None],
+    tied: Sequence[bool],
+    outcomes: Sequence[Outcome | None],
+    amounts: Sequence[int],
+    eligibles: Sequence[int],
+    in_order: Sequence[Application],
+    in_rank_order: bool,
+) -> list[Outcome | None]:
+    """``outcomes`` for the tie notes: a tied application funded first for a quota's minimum
+    counts as not taken by the order (``None``, as one not eligible) unless another of its tie,
+    eligible, is in the group it was funded for and could have served that minimum in its place
+    (it would have fitted in what the budget had left when the minimum was served): then the id
+    chose which, and so what was left for the rest of the tie, even if both were funded in the
+    end. Otherwise the minimum, not the id, put it before the others."""
+    assert quotas is not None
+    seen: list[Outcome | None] = list(outcomes)
+    reserved = quotas.reserved
+    at = {app.id: k for k, app in enumerate(in_order) if app.id in reserved}
+    left_when: dict[str, int] = {}  # what the budget had left when each was chosen (in order)
+    left = budget
+    for app_id in reserved:
+        left_when[app_id] = left
+        left -= amounts[at[app_id]]
+    for app_id, (group, _) in reserved.items():
+        k = at[app_id]
+        if not tied[k]:
+            continue
+        start = _tie_start(ranks, k, in_rank_order)
+        end = _tie_end(ranks, start, in_rank_order)
+        rivals = [
+            j
+            for j in range(start, end)
+            if j != k
+            and 0 < eligibles[j] <= left_when[app_id]
+            and group in quotas.groups_of.get(in_order[j].id, ())
+        ]
+        if not rivals:
+            seen[k] = None
+    return seen
 
 
 def _tie_start(ranks: Sequence[int | None], k: int, in_rank_order: bool) -> int:

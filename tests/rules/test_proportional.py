@@ -192,6 +192,10 @@ def test_weight_by_decimal_scores_is_exact(make_application: MakeApp) -> None:
     result = allocate(apps, 775_000, Policy(rule="proportional", weight="score"))
     # 775 000 in the ratio 450 : 325.
     assert amounts(result) == {"A": 450_000, "B": 325_000}
+    # A tenth of the eligible amount per score point (4.5 points: 45 %), said per whole point.
+    assert result.notes[0].params == {"per_point": Decimal("0.1")}
+    said = reason_text(result.notes[0], "en")
+    assert "received 10% of its eligible amount per score point" in said
 
 
 def test_weighted_cap_reached_after_a_better_score_dropped_out(make_application: MakeApp) -> None:

@@ -67,6 +67,8 @@ def test_budget_check_takes_best_score_first_until_one_does_not_fit() -> None:
     ]
     check = budget_check(apps, invalid=2, budget=100)
     assert check.funded_in_full_by_score == 1
+    # One that needs exactly what is left fits.
+    assert budget_check(apps, invalid=0, budget=110).funded_in_full_by_score == 2
     assert check.requested == 120
     assert check.oversubscription == Decimal("1.20")
     assert (check.municipalities, check.counties, check.invalid) == (2, 2, 2)
@@ -75,7 +77,29 @@ def test_budget_check_takes_best_score_first_until_one_does_not_fit() -> None:
 def test_gini() -> None:
     assert gini([10, 10, 10]) == Decimal("0.000")
     assert gini([0, 0, 30]) == Decimal("0.667")
+    assert gini([0, 1]) == Decimal("0.500")
+    assert gini([5]) == Decimal("0.000")  # one award: nothing unequal
     assert gini([]) is None
+    # A round that awarded nothing (a budget of 0, say: compare's "all" figure): no spread.
+    assert gini([0, 0]) is None
+
+
+def test_a_collaboration_across_counties_leaves_no_krone_behind() -> None:
+    """An award split over its counties: the odd kroner go to the first county, so the
+    per-county column sums to what was awarded."""
+    apps = (app("A", 101, ("0301", "1103"), ("03", "11"), "5"),)
+    decisions = (Decision(application_id="A", status=Status.FUNDED, amount=101),)
+    allocation = Allocation(
+        rule="ranked", policy=Policy(), budget=101, decisions=decisions, awarded=101, unallocated=0
+    )
+    result = RoundResult(
+        allocation=allocation,
+        applications=apps,
+        tool_version="t",
+        created=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    per_county = {line.county: line.awarded for line in summarise(result).per_county}
+    assert per_county == {"03": 51, "11": 50}
 
 
 def test_budget_check_takes_the_rules_order() -> None:

@@ -12,7 +12,7 @@ from typing import Annotated, Any, NoReturn
 import typer
 from typer._click import Command as ClickCommand
 from typer._click import Context as ClickContext
-from typer._click import Parameter
+from typer._click import HelpFormatter, Parameter
 from typer._click import exceptions as click_errors  # the click typer (>= 0.26) carries
 from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 from typer.models import CommandFunctionType
@@ -116,6 +116,18 @@ def _usage_pieces(options: str | None, params: list[Parameter]) -> list[str]:
     return pieces
 
 
+def _format_help(
+    format_help: Callable[[ClickContext, HelpFormatter], None],
+    ctx: ClickContext,
+    formatter: HelpFormatter,
+) -> None:
+    """A command's help in its language (:mod:`tilskudd.cli.helptext`), as typer formats it."""
+    from tilskudd.cli.helptext import help_language, in_language
+
+    with in_language(ctx, help_language(ctx)):
+        format_help(ctx, formatter)
+
+
 class Command(TyperCommand):
     """Every tilskudd command: its options and usage line shown as :func:`_shown` and
     :func:`_usage_pieces` say."""
@@ -125,6 +137,9 @@ class Command(TyperCommand):
 
     def collect_usage_pieces(self, ctx: ClickContext) -> list[str]:
         return _usage_pieces(self.options_metavar, self.get_params(ctx))
+
+    def format_help(self, ctx: ClickContext, formatter: HelpFormatter) -> None:
+        _format_help(super().format_help, ctx, formatter)
 
 
 class Group(TyperGroup):
@@ -141,6 +156,9 @@ class Group(TyperGroup):
 
     def get_params(self, ctx: ClickContext) -> list[Parameter]:
         return _shown(super().get_params(ctx))
+
+    def format_help(self, ctx: ClickContext, formatter: HelpFormatter) -> None:
+        _format_help(super().format_help, ctx, formatter)
 
     def make_context(
         self,

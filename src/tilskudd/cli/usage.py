@@ -13,7 +13,8 @@ works in a programme folder, the ``lang`` of the ``--policy`` file and of the pr
 files are only read as TOML: one that cannot be read is passed over, and the command says what
 is wrong with it once it is typed right.
 
-Loaded only on this path: ``tilskudd --help`` does not import it.
+Loaded only on this path, and by a help (:mod:`tilskudd.cli.helptext`), which is shown in the
+language found here; the catalogues are loaded only for an error.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import tomllib
 from collections.abc import Sequence
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from typer._click import Command
 from typer._click import Context as ClickContext
@@ -33,7 +34,9 @@ from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from tilskudd.cli.app import UnknownCommand
 from tilskudd.cli.common import language_code, print_error
-from tilskudd.i18n import Translator, get
+
+if TYPE_CHECKING:
+    from tilskudd.i18n import Translator
 
 __all__ = ["describe_usage_error", "report_usage_error", "usage_language"]
 
@@ -122,6 +125,8 @@ def describe_usage_error(
     exc: click_errors.UsageError, lang: str, words: Sequence[str] = ()
 ) -> tuple[str, str | None, str | None]:
     """(message, usage line, hint) for ``exc`` in ``lang``, typed as ``words``."""
+    from tilskudd.i18n import get  # here: a help finds its language with this module, not words
+
     t = get(lang)
     ctx = exc.ctx
     usage = _usage_line(ctx, t) if ctx is not None else None

@@ -316,6 +316,9 @@ def test_in_a_programme_folder_the_help_is_in_the_programmes_language(
     assert _help_of(["amend", "--help"], env).lstrip().startswith("Bruk:")
     # init makes a programme, and does not take the language of one it stands in
     assert _help_of(["init", "--help"], env).lstrip().startswith("Usage:")
+    # tilskudd itself and ledger: their commands work in the folder
+    assert _help_of(["--help"], env).lstrip().startswith("Bruk: tilskudd [VALG]")
+    assert _help_of(["ledger", "--help"], env).lstrip().startswith("Bruk: tilskudd ledger")
 
 
 def test_an_english_help_after_a_norwegian_one_is_english() -> None:

@@ -8,8 +8,9 @@ command's usage line and where its help is. The exit code stays 2.
 
 Such a mistake can come before ``--lang`` has been read, so the language is found in the words of
 the command line, as the command would have found it had it run: ``--lang``; for a command that
-works in a programme folder, the ``lang`` of the ``--policy`` file and of the programme
-(``--programme``, else ``tilskudd.toml`` here or above); else TILSKUDD_LANG; else English. The
+works in a programme folder (and for ``tilskudd`` and ``tilskudd ledger`` themselves, whose
+commands do), the ``lang`` of the ``--policy`` file and of the programme (``--programme``, else
+``tilskudd.toml`` here or above); else TILSKUDD_LANG; else English. The
 files are only read as TOML: one that cannot be read is passed over, and the command says what
 is wrong with it once it is typed right.
 
@@ -62,8 +63,12 @@ def usage_language(ctx: ClickContext | None, words: Sequence[str]) -> str:
         return code
     names = {param.name for param in ctx.command.params} if ctx is not None else set()
     # The commands that work in a programme folder: those with --programme, and check (which
-    # takes the folder's register and language, as allocate does, with no option for it).
-    if "programme" in names or (ctx is not None and ctx.command.name == "check"):
+    # takes the folder's register and language, as allocate does, with no option for it); and
+    # tilskudd itself and ledger, whose commands do (`tilskudd --help` in a programme folder).
+    folder = ctx is not None and (
+        ctx.command.name == "check" or isinstance(ctx.command, TyperGroup)
+    )
+    if "programme" in names or folder:
         policy = _option_value(words, "--policy") if "policy_file" in names else None
         for lang in (_policy_lang(policy), _programme_lang(_option_value(words, "--programme"))):
             if lang is not None:

@@ -374,3 +374,11 @@ def test_every_value_name_an_option_shows_has_a_norwegian_one() -> None:
     for word in shown:
         assert en[f"metavar.{word.lower()}"] == word
         assert nb[f"metavar.{word.lower()}"], word
+
+
+@pytest.mark.parametrize("command", [[], ["ledger"]], ids=lambda c: " ".join(c) or "tilskudd")
+def test_a_group_typed_alone_shows_its_help_in_the_language(command: list[str]) -> None:
+    result = CliRunner().invoke(app, command, env={"COLUMNS": "1000", "TILSKUDD_LANG": "nb"})
+    assert result.exit_code == 2
+    assert result.output.lstrip().startswith(" ".join(["Bruk: tilskudd", *command, "[VALG]"]))
+    assert "─ Kommandoer ─" in result.output

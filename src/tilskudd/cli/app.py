@@ -57,7 +57,8 @@ _METAVARS = {
 }
 """What an option's value is, as its help shows it, where typer would show the Python type
 (``--budget <str>``, ``--reserve <int>``): the word an officer would use (``AMOUNT``, ``N``), or
-the values it takes. Choices typer knows (``--register <2009|2024>``) keep typer's list."""
+the values it takes. Choices typer knows (``--register <2009|2024>``) keep typer's list. A help
+in bokmål shows each word as ``metavar.<word>`` of ``locales/help/nb.toml`` says (``BELØP``)."""
 
 
 class _Argument(TyperArgument):

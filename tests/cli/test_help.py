@@ -298,6 +298,11 @@ def _help_of(args: list[str], env: dict[str, str] | None = None) -> str:
         (["ledger", "export", "--help"], {"TILSKUDD_LANG": "nb"}, "Bruk:"),
         (["--help"], {"TILSKUDD_LANG": "nb"}, "Bruk:"),
         (["--help"], {"TILSKUDD_LANG": ""}, "Usage:"),
+        # tilskudd and ledger have no --lang, but their help is asked for in a language
+        (["--lang", "nb", "--help"], {"TILSKUDD_LANG": ""}, "Bruk: tilskudd [VALG]"),
+        (["-h", "--lang=nb"], {"TILSKUDD_LANG": ""}, "Bruk: tilskudd [VALG]"),
+        (["--lang", "en", "--help"], {"TILSKUDD_LANG": "nb"}, "Usage: tilskudd [OPTIONS]"),
+        (["ledger", "--lang", "nb", "--help"], {"TILSKUDD_LANG": ""}, "Bruk: tilskudd ledger"),
     ],
 )
 def test_the_help_is_in_the_language_a_usage_error_would_be(
@@ -382,3 +387,11 @@ def test_a_group_typed_alone_shows_its_help_in_the_language(command: list[str]) 
     assert result.exit_code == 2
     assert result.output.lstrip().startswith(" ".join(["Bruk: tilskudd", *command, "[VALG]"]))
     assert "─ Kommandoer ─" in result.output
+
+
+def test_lang_without_a_help_is_still_a_mistake_for_tilskudd_itself() -> None:
+    result = CliRunner().invoke(app, ["--lang", "nb"], env={"TILSKUDD_LANG": ""})
+    assert result.exit_code == 2
+    assert result.stderr.startswith("feil: ukjent valg: --lang")
+    result = CliRunner().invoke(app, ["--lang", "nb", "--help", "--version"])
+    assert result.exit_code == 2

@@ -176,6 +176,9 @@ class Group(TyperGroup):
                 settings = {**self.context_settings, **extra}
                 exc.ctx = self.context_class(self, info_name=info_name, parent=parent, **settings)
                 exc.cmd = self
+            if _asks_help_in_a_language(exc, self._words):
+                typer.echo(exc.ctx.get_help(), color=exc.ctx.color)
+                raise typer.Exit() from None
             _usage_error(exc, self._words)
 
     def invoke(self, ctx: ClickContext) -> Any:
@@ -213,6 +216,22 @@ class App(typer.Typer):
         self, name: str | None = None, *, cls: type[TyperCommand] | None = None, **options: Any
     ) -> Callable[[CommandFunctionType], CommandFunctionType]:
         return super().command(name, cls=cls or Command, **options)
+
+
+def _asks_help_in_a_language(exc: click_errors.UsageError, words: Sequence[str]) -> bool:
+    """``tilskudd --lang nb --help``: a group's help asked for in a language. The groups have no
+    ``--lang`` (their commands have), but a help is shown in the language of ``--lang``
+    wherever it is typed, so this is that help, not a mistake."""
+    if not isinstance(exc, click_errors.NoSuchOption) or exc.option_name != "--lang":
+        return False
+    ctx = exc.ctx
+    helps = set(ctx.help_option_names) if ctx is not None else set()
+    rest = list(words)
+    if "--lang" in rest:
+        at = rest.index("--lang")
+        del rest[at : at + 2]
+    rest = [word for word in rest if not word.startswith("--lang=")]
+    return bool(rest) and set(rest) <= helps
 
 
 def _usage_error(exc: click_errors.UsageError, words: Sequence[str]) -> NoReturn:

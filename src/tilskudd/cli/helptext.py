@@ -8,7 +8,7 @@ the help catalogues, ``locales/help/<lang>.toml``: ``<command>.text`` for a comm
 gives (a test checks that they agree), so the English help reads as typer would show it.
 
 They are files of their own, not part of the main catalogues: a help parses only its words
-(about 2 ms, where the main catalogue takes about 8), and a command that runs does not parse
+(about 2 ms, where the main catalogue takes about 6), and a command that runs does not parse
 them at all. Loaded only when a help is shown: the commands' start-up does not import this.
 """
 

@@ -4,12 +4,18 @@ square brackets is shown as written (not taken for markup)."""
 from __future__ import annotations
 
 import inspect
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import typer.main
 from typer.testing import CliRunner
 
 from tilskudd.cli import app
+from tilskudd.cli.helptext import help_words
+from tilskudd.i18n import get
 
 COMMANDS = [
     ["allocate"],
@@ -98,7 +104,9 @@ def test_an_argument_is_named_once_without_its_python_type(command: list[str], l
     the name twice over, the second time in a programmer's words. And "--limit N [x>=0]"
     put a formula beside the option (its help says what 0 means)."""
     lines = _help(*command, lang=lang)
-    start = next((k for k, line in enumerate(lines) if "Arguments" in line), None)
+    words = help_words(lang)
+    heading = words["heading.arguments"]
+    start = next((k for k, line in enumerate(lines) if f"─ {heading} ─" in line), None)
     shown = []
     if start is not None:
         end = next(k for k in range(start + 1, len(lines)) if lines[k].startswith("╰"))
@@ -106,8 +114,9 @@ def test_an_argument_is_named_once_without_its_python_type(command: list[str], l
         shown = [word for word in shown if word and not word.startswith("[")]
     for line in lines:
         assert not any(t in line for t in ("<path>", "<str>", "<int>", "[x>=0]")), line
-    usage = next(line for line in lines if line.startswith("Usage:"))
-    named = [w.strip("[]") for w in usage.split()[2 + len(command) :] if w != "[OPTIONS]"]
+    usage = next(line for line in lines if line.startswith(words["heading.usage"]))
+    options = words["usage.options"]
+    named = [w.strip("[]") for w in usage.split()[2 + len(command) :] if w != options]
     assert shown == named
 
 
@@ -166,3 +175,223 @@ def test_every_command_is_tilskudds() -> None:
         command = found.pop()
         assert isinstance(command, Command | Group), command.name
         found += list(getattr(command, "commands", {}).values())
+
+
+# -- the help in the command's language --------------------------------------------------------
+
+ENGLISH_WORDS = (
+    "Usage:",
+    "[OPTIONS]",
+    "COMMAND [ARGS]",
+    "─ Options ─",
+    "─ Arguments ─",
+    "─ Commands ─",
+    "[default:",
+    "[required]",
+    "Show this message and exit.",
+    "─ Programme and ledger ─",
+    "─ Policy (overrides --policy) ─",
+)
+
+
+def _walk() -> list[tuple[str, typer.core.TyperCommand | typer.core.TyperGroup]]:
+    """(catalogue key, command) for tilskudd itself and every command under it."""
+    root = typer.main.get_command(app)
+    found: list[tuple[str, typer.core.TyperCommand | typer.core.TyperGroup]] = []
+    todo = [("", root)]
+    while todo:
+        path, command = todo.pop(0)
+        found.append((path or "root", command))  # type: ignore[arg-type]
+        for name, sub in getattr(command, "commands", {}).items():
+            todo.append((f"{path}.{name}" if path else name, sub))
+    return found
+
+
+def test_every_help_text_is_in_both_catalogues_and_the_english_is_the_codes() -> None:
+    """A command's text and each option's text, in Norwegian and English; the English one as
+    the code gives it, so that the English help reads as it did and the two cannot drift."""
+    en, nb = help_words("en"), help_words("nb")
+    assert set(en) == set(nb)
+    assert all(nb[key].strip() for key in nb)
+    walked = _walk()
+    assert len(walked) >= 12
+    for key, command in walked:
+        assert en[f"{key}.text"] == inspect.cleandoc(command.help or ""), key
+        for param in command.params:
+            found = en.get(f"{key}.{param.name}") or en.get(f"option.{param.name}")
+            assert found == param.help, (key, param.name)
+    assert en["option.help"] == "Show this message and exit."
+
+
+def test_the_help_names_things_as_the_usage_errors_and_the_code_do() -> None:
+    from tilskudd.cli.round_options import POLICY_HELP, PROGRAMME_HELP
+
+    assert help_words("en")["panel.policy"] == POLICY_HELP
+    assert help_words("en")["panel.programme"] == PROGRAMME_HELP
+    for lang in ("en", "nb"):
+        words, t = help_words(lang), get(lang)
+        assert words["usage.options"] == t("cli.usage.options")
+        assert words["usage.command"] == t("cli.usage.command")
+        arguments = [key for key in words if key.startswith("argument.")]
+        assert len(arguments) == 5
+        for key in arguments:
+            assert words[key] == t(f"cli.usage.{key}"), key
+
+
+@pytest.mark.parametrize(
+    "command", [[], ["ledger"], *COMMANDS], ids=lambda c: " ".join(c) or "tilskudd"
+)
+def test_the_norwegian_help_has_no_english_left(command: list[str]) -> None:
+    nb_lines = _help(*command, lang="nb")
+    nb_text = "\n".join(nb_lines)
+    for word in ENGLISH_WORDS:
+        assert word not in nb_text, word
+    assert next(line for line in nb_lines if line).startswith("Bruk: tilskudd")
+    for metavar in ("AMOUNT", "FILE", "NAME", "SHARE", "SCORE", "COLUMNS", "SHEET", "FOLDER"):
+        assert f" {metavar} " not in nb_text, metavar
+    # Every sentence of the English help (its prose and its options' texts) is gone, except the
+    # examples' command lines, which are the same in both languages.
+    en_lines = _help(*command, lang="en")
+    for line in en_lines:
+        prose = line.strip("│ ").split("  ")[-1].strip()
+        if len(prose) > 25 and not prose.startswith("tilskudd ") and " " in prose:
+            if prose.startswith(("--", "IKT-", "Runde ", "Igjen ")):
+                continue
+            assert prose not in nb_text, prose
+
+
+def test_the_norwegian_help_reads_as_a_norwegian_public_body_writes_it() -> None:
+    lines = _help("allocate", lang="nb")
+    assert "Bruk: tilskudd allocate [VALG] FIL" in lines
+    text = "\n".join(lines)
+    for shown in (
+        "─ Argumenter ─",
+        "─ Valg ─",
+        "─ Tildelingsregler (går foran --policy) ─",
+        "─ Ordning og register ─",
+        "--budget -b BELØP Rammen for runden: 20000000, '20 000 000' eller 20M.",
+        "--output -o FIL",
+        "--max-share-of-cost ANDEL",
+        "[standard: excel]",
+        "[påkrevd]",
+        "--help -h Vis denne hjelpen og avslutt.",
+    ):
+        assert shown in text, shown
+    root = _help(lang="nb")
+    assert "Bruk: tilskudd [VALG] KOMMANDO [ARGUMENTER]..." in root
+    assert any(line.startswith("│ verify Kontroller registeret:") for line in root)
+    assert any("─ Kommandoer ─" in line for line in root)
+
+
+def _help_of(args: list[str], env: dict[str, str] | None = None) -> str:
+    result = CliRunner().invoke(app, args, env={"COLUMNS": "1000", **(env or {})})
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "usage"),
+    [
+        (["allocate", "--lang", "nb", "--help"], {"TILSKUDD_LANG": ""}, "Bruk:"),
+        (["allocate", "--lang=nb", "-h"], {"TILSKUDD_LANG": "en"}, "Bruk:"),
+        (["allocate", "--lang", "en", "--help"], {"TILSKUDD_LANG": "nb"}, "Usage:"),
+        (["ledger", "export", "--help"], {"TILSKUDD_LANG": "nb"}, "Bruk:"),
+        (["--help"], {"TILSKUDD_LANG": "nb"}, "Bruk:"),
+        (["--help"], {"TILSKUDD_LANG": ""}, "Usage:"),
+        # tilskudd and ledger have no --lang, but their help is asked for in a language
+        (["--lang", "nb", "--help"], {"TILSKUDD_LANG": ""}, "Bruk: tilskudd [VALG]"),
+        (["-h", "--lang=nb"], {"TILSKUDD_LANG": ""}, "Bruk: tilskudd [VALG]"),
+        (["--lang", "en", "--help"], {"TILSKUDD_LANG": "nb"}, "Usage: tilskudd [OPTIONS]"),
+        (["ledger", "--lang", "nb", "--help"], {"TILSKUDD_LANG": ""}, "Bruk: tilskudd ledger"),
+    ],
+)
+def test_the_help_is_in_the_language_a_usage_error_would_be(
+    args: list[str], env: dict[str, str], usage: str
+) -> None:
+    assert _help_of(args, env).lstrip().startswith(usage)
+
+
+def test_in_a_programme_folder_the_help_is_in_the_programmes_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "tilskudd.toml").write_text('[programme]\nname = "x"\nlang = "nb"\n', "utf-8")
+    monkeypatch.chdir(tmp_path)
+    env = {"TILSKUDD_LANG": ""}
+    assert _help_of(["status", "--help"], env).lstrip().startswith("Bruk: tilskudd status")
+    assert _help_of(["amend", "--help"], env).lstrip().startswith("Bruk:")
+    # init makes a programme, and does not take the language of one it stands in
+    assert _help_of(["init", "--help"], env).lstrip().startswith("Usage:")
+    # tilskudd itself and ledger: their commands work in the folder
+    assert _help_of(["--help"], env).lstrip().startswith("Bruk: tilskudd [VALG]")
+    assert _help_of(["ledger", "--help"], env).lstrip().startswith("Bruk: tilskudd ledger")
+
+
+def test_an_english_help_after_a_norwegian_one_is_english() -> None:
+    """The words are put back after a help is shown: typer's headings are module constants."""
+    assert "─ Valg ─" in _help_of(["check", "--help"], {"TILSKUDD_LANG": "nb"})
+    text = _help_of(["check", "--help"], {"TILSKUDD_LANG": "en"})
+    assert "─ Options ─" in text
+    assert "Valg" not in text
+
+
+def test_the_help_loads_the_catalogue_but_not_the_library() -> None:
+    code = (
+        "import sys\n"
+        "from tilskudd.cli import app\n"
+        "try:\n"
+        "    app(['allocate', '--lang', 'nb', '--help'], prog_name='tilskudd')\n"
+        "except SystemExit as exc:\n"
+        "    assert exc.code in (0, None), exc.code\n"
+        # the help reads its own catalogue, not the main one (importing i18n: 6 ms of start-up)
+        "heavy = ('tilskudd.models', 'tilskudd.programme', 'tilskudd.pipeline', 'openpyxl',\n"
+        "         'tilskudd.i18n',\n"
+        "         'python_calamine', 'numpy', 'highspy')\n"
+        "print('loaded:', ','.join(m for m in heavy if m in sys.modules))\n"
+    )
+    env = {**os.environ, "COLUMNS": "100"}
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+        env=env,
+    )
+    assert "Bruk: tilskudd allocate" in done.stdout
+    assert done.stdout.splitlines()[-1] == "loaded: "
+
+
+def test_every_value_name_an_option_shows_has_a_norwegian_one() -> None:
+    """--budget AMOUNT is --budget BELØP in bokmål; a list of choices (<2009|2024>) is typed as
+    it is in both."""
+    from tilskudd.cli.app import _METAVARS
+
+    shown = {word for word in _METAVARS.values() if word.isupper()}
+    for _key, command in _walk():
+        shown |= {
+            param.metavar
+            for param in command.params
+            if isinstance(param, typer.core.TyperOption) and param.metavar
+            if param.metavar.isupper()
+        }
+    assert {"AMOUNT", "FILE", "N"} <= shown
+    en, nb = help_words("en"), help_words("nb")
+    for word in shown:
+        assert en[f"metavar.{word.lower()}"] == word
+        assert nb[f"metavar.{word.lower()}"], word
+
+
+@pytest.mark.parametrize("command", [[], ["ledger"]], ids=lambda c: " ".join(c) or "tilskudd")
+def test_a_group_typed_alone_shows_its_help_in_the_language(command: list[str]) -> None:
+    result = CliRunner().invoke(app, command, env={"COLUMNS": "1000", "TILSKUDD_LANG": "nb"})
+    assert result.exit_code == 2
+    assert result.output.lstrip().startswith(" ".join(["Bruk: tilskudd", *command, "[VALG]"]))
+    assert "─ Kommandoer ─" in result.output
+
+
+def test_lang_without_a_help_is_still_a_mistake_for_tilskudd_itself() -> None:
+    result = CliRunner().invoke(app, ["--lang", "nb"], env={"TILSKUDD_LANG": ""})
+    assert result.exit_code == 2
+    assert result.stderr.startswith("feil: ukjent valg: --lang")
+    result = CliRunner().invoke(app, ["--lang", "nb", "--help", "--version"])
+    assert result.exit_code == 2

@@ -286,9 +286,13 @@ def test_a_programme_folder_speaks_its_language(
     assert run("status", "--zzz", "--lang", "en")[0] == "error: no such option: --zzz"
     # check takes the folder's programme too (its register and language).
     assert run("check", SMALL, "-x")[0] == "feil: ukjent valg: -x"
+    # tilskudd itself and ledger: their commands work in the folder.
+    assert run("alocate")[0].startswith("feil: ukjent kommando")
+    assert run("ledger", "--zzz")[0] == "feil: ukjent valg: --zzz"
     (tmp_path / "tilskudd.toml").write_text('[programme]\nname = "X"\nlang = "en"\n')
     monkeypatch.setenv("TILSKUDD_LANG", "nb")
     assert run("status", "--zzz")[0] == "error: no such option: --zzz"
+    assert run("--zzz")[0] == "error: no such option: --zzz"
 
 
 def test_the_programme_and_policy_named_on_the_command_line(

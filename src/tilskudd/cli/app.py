@@ -12,7 +12,7 @@ from typing import Annotated, Any, NoReturn
 import typer
 from typer._click import Command as ClickCommand
 from typer._click import Context as ClickContext
-from typer._click import Parameter
+from typer._click import HelpFormatter, Parameter
 from typer._click import exceptions as click_errors  # the click typer (>= 0.26) carries
 from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 from typer.models import CommandFunctionType
@@ -57,7 +57,8 @@ _METAVARS = {
 }
 """What an option's value is, as its help shows it, where typer would show the Python type
 (``--budget <str>``, ``--reserve <int>``): the word an officer would use (``AMOUNT``, ``N``), or
-the values it takes. Choices typer knows (``--register <2009|2024>``) keep typer's list."""
+the values it takes. Choices typer knows (``--register <2009|2024>``) keep typer's list. A help
+in bokmål shows each word as ``metavar.<word>`` of ``locales/help/nb.toml`` says (``BELØP``)."""
 
 
 class _Argument(TyperArgument):
@@ -116,6 +117,18 @@ def _usage_pieces(options: str | None, params: list[Parameter]) -> list[str]:
     return pieces
 
 
+def _format_help(
+    format_help: Callable[[ClickContext, HelpFormatter], None],
+    ctx: ClickContext,
+    formatter: HelpFormatter,
+) -> None:
+    """A command's help in its language (:mod:`tilskudd.cli.helptext`), as typer formats it."""
+    from tilskudd.cli.helptext import help_language, in_language
+
+    with in_language(ctx, help_language(ctx)):
+        format_help(ctx, formatter)
+
+
 class Command(TyperCommand):
     """Every tilskudd command: its options and usage line shown as :func:`_shown` and
     :func:`_usage_pieces` say."""
@@ -125,6 +138,9 @@ class Command(TyperCommand):
 
     def collect_usage_pieces(self, ctx: ClickContext) -> list[str]:
         return _usage_pieces(self.options_metavar, self.get_params(ctx))
+
+    def format_help(self, ctx: ClickContext, formatter: HelpFormatter) -> None:
+        _format_help(super().format_help, ctx, formatter)
 
 
 class Group(TyperGroup):
@@ -142,6 +158,9 @@ class Group(TyperGroup):
     def get_params(self, ctx: ClickContext) -> list[Parameter]:
         return _shown(super().get_params(ctx))
 
+    def format_help(self, ctx: ClickContext, formatter: HelpFormatter) -> None:
+        _format_help(super().format_help, ctx, formatter)
+
     def make_context(
         self,
         info_name: str | None,
@@ -157,6 +176,9 @@ class Group(TyperGroup):
                 settings = {**self.context_settings, **extra}
                 exc.ctx = self.context_class(self, info_name=info_name, parent=parent, **settings)
                 exc.cmd = self
+            if _asks_help_in_a_language(exc, self._words):
+                typer.echo(exc.ctx.get_help(), color=exc.ctx.color)
+                raise typer.Exit() from None
             _usage_error(exc, self._words)
 
     def invoke(self, ctx: ClickContext) -> Any:
@@ -194,6 +216,22 @@ class App(typer.Typer):
         self, name: str | None = None, *, cls: type[TyperCommand] | None = None, **options: Any
     ) -> Callable[[CommandFunctionType], CommandFunctionType]:
         return super().command(name, cls=cls or Command, **options)
+
+
+def _asks_help_in_a_language(exc: click_errors.UsageError, words: Sequence[str]) -> bool:
+    """``tilskudd --lang nb --help``: a group's help asked for in a language. The groups have no
+    ``--lang`` (their commands have), but a help is shown in the language of ``--lang``
+    wherever it is typed, so this is that help, not a mistake."""
+    if not isinstance(exc, click_errors.NoSuchOption) or exc.option_name != "--lang":
+        return False
+    ctx = exc.ctx
+    helps = set(ctx.help_option_names) if ctx is not None else set()
+    rest = list(words)
+    if "--lang" in rest:
+        at = rest.index("--lang")
+        del rest[at : at + 2]
+    rest = [word for word in rest if not word.startswith("--lang=")]
+    return bool(rest) and set(rest) <= helps
 
 
 def _usage_error(exc: click_errors.UsageError, words: Sequence[str]) -> NoReturn:

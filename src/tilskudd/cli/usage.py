@@ -8,12 +8,14 @@ command's usage line and where its help is. The exit code stays 2.
 
 Such a mistake can come before ``--lang`` has been read, so the language is found in the words of
 the command line, as the command would have found it had it run: ``--lang``; for a command that
-works in a programme folder, the ``lang`` of the ``--policy`` file and of the programme
-(``--programme``, else ``tilskudd.toml`` here or above); else TILSKUDD_LANG; else English. The
+works in a programme folder (and for ``tilskudd`` and ``tilskudd ledger`` themselves, whose
+commands do), the ``lang`` of the ``--policy`` file and of the programme (``--programme``, else
+``tilskudd.toml`` here or above); else TILSKUDD_LANG; else English. The
 files are only read as TOML: one that cannot be read is passed over, and the command says what
 is wrong with it once it is typed right.
 
-Loaded only on this path: ``tilskudd --help`` does not import it.
+Loaded only on this path, and by a help (:mod:`tilskudd.cli.helptext`), which is shown in the
+language found here; the catalogues are loaded only for an error.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import tomllib
 from collections.abc import Sequence
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from typer._click import Command
 from typer._click import Context as ClickContext
@@ -33,7 +35,9 @@ from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from tilskudd.cli.app import UnknownCommand
 from tilskudd.cli.common import language_code, print_error
-from tilskudd.i18n import Translator, get
+
+if TYPE_CHECKING:
+    from tilskudd.i18n import Translator
 
 __all__ = ["describe_usage_error", "report_usage_error", "usage_language"]
 
@@ -59,8 +63,12 @@ def usage_language(ctx: ClickContext | None, words: Sequence[str]) -> str:
         return code
     names = {param.name for param in ctx.command.params} if ctx is not None else set()
     # The commands that work in a programme folder: those with --programme, and check (which
-    # takes the folder's register and language, as allocate does, with no option for it).
-    if "programme" in names or (ctx is not None and ctx.command.name == "check"):
+    # takes the folder's register and language, as allocate does, with no option for it); and
+    # tilskudd itself and ledger, whose commands do (`tilskudd --help` in a programme folder).
+    folder = ctx is not None and (
+        ctx.command.name == "check" or isinstance(ctx.command, TyperGroup)
+    )
+    if "programme" in names or folder:
         policy = _option_value(words, "--policy") if "policy_file" in names else None
         for lang in (_policy_lang(policy), _programme_lang(_option_value(words, "--programme"))):
             if lang is not None:
@@ -122,6 +130,8 @@ def describe_usage_error(
     exc: click_errors.UsageError, lang: str, words: Sequence[str] = ()
 ) -> tuple[str, str | None, str | None]:
     """(message, usage line, hint) for ``exc`` in ``lang``, typed as ``words``."""
+    from tilskudd.i18n import get  # here: a help finds its language with this module, not words
+
     t = get(lang)
     ctx = exc.ctx
     usage = _usage_line(ctx, t) if ctx is not None else None

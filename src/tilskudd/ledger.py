@@ -338,6 +338,20 @@ def same_application_by_id(
     )
 
 
+def _standing_phrases(standing: Sequence[AwardRecord]) -> list[Phrase]:
+    """Each of an organisation's standing awards, with its round, for a per_applicant_max
+    refusal ("60 000 kr to A-1 in round 1"), in the order the rounds gave them."""
+    return [
+        Phrase(
+            "ledger.error.standing_award",
+            amount=a.current,
+            other=a.application_id,
+            other_round=a.round,
+        )
+        for a in sorted(standing, key=lambda a: (a.round, a.seq))
+    ]
+
+
 def _id_matcher(
     query: str, *, with_rows: bool = False, fold: bool = False
 ) -> Callable[[AwardRecord], bool]:
@@ -1590,15 +1604,7 @@ class Ledger:
                     orgnr=award.orgnr,
                     max=caps.per_applicant_max,
                     others=others,
-                    awards=[
-                        Phrase(
-                            "ledger.error.standing_award",
-                            amount=a.current,
-                            other=a.application_id,
-                            other_round=a.round,
-                        )
-                        for a in sorted(standing, key=lambda a: (a.round, a.seq))
-                    ],
+                    awards=_standing_phrases(standing),
                     total=others + amount,
                     left=max(caps.per_applicant_max - others, 0),
                 )
@@ -1648,15 +1654,7 @@ class Ledger:
                         orgnr=award.orgnr,
                         max=most,
                         others=others,
-                        awards=[
-                            Phrase(
-                                "ledger.error.standing_award",
-                                amount=a.current,
-                                other=a.application_id,
-                                other_round=a.round,
-                            )
-                            for a in sorted(standing, key=lambda a: (a.round, a.seq))
-                        ],
+                        awards=_standing_phrases(standing),
                         total=others + amount,
                         left=max(most - others, 0),
                     ),

@@ -36,7 +36,7 @@ from pathlib import Path, PurePosixPath
 
 from tilskudd.reading.biff import ERRORS
 
-__all__ = ["xlsb_scan"]
+__all__ = ["rel_target", "xlsb_scan"]
 
 Cells = dict[tuple[int, int], tuple[str, str]]
 Merge = tuple[tuple[int, int], tuple[int, int]]
@@ -120,8 +120,13 @@ def _sheet_member(archive: zipfile.ZipFile, sheet: str) -> str | None:
         pos = at + size
     if rel_id is None:
         return None
-    rels = ET.fromstring(archive.read("xl/_rels/workbook.bin.rels"))
-    for rel in rels.iter(f"{_PKG_NS}Relationship"):
+    return rel_target(archive, "xl/_rels/workbook.bin.rels", rel_id)
+
+
+def rel_target(archive: zipfile.ZipFile, rels: str, rel_id: str) -> str | None:
+    """The part a workbook's relationship ``rel_id`` (in the part ``rels``) points to, as a
+    member of ``archive``; None when there is no such relationship."""
+    for rel in ET.fromstring(archive.read(rels)).iter(f"{_PKG_NS}Relationship"):
         if rel.get("Id") == rel_id:
             target = rel.get("Target", "")
             if target.startswith("/"):

@@ -30,7 +30,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Container, Iterator, Mapping
 from contextlib import contextmanager
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
@@ -52,7 +52,7 @@ from tilskudd.reading.sheet import (
 )
 from tilskudd.reading.sniff import Sniffed
 from tilskudd.reading.table import FormulaWithoutValue, RawTable, column_letter
-from tilskudd.reading.xlsb import xlsb_scan
+from tilskudd.reading.xlsb import rel_target, xlsb_scan
 
 __all__ = ["formulas_without_value", "ods_error_cells", "read_workbook", "sheet_member"]
 
@@ -77,7 +77,6 @@ _ROW_HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
 _ROW_NUMBER = re.compile(rb'\br="([0-9]+)"')
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_PKG_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 Cells = dict[tuple[int, int], str | tuple[str, str | None]]
 """(0-based row, column) -> the formula of a cell without a value, (formula, error) for a cell
@@ -115,14 +114,7 @@ def _sheet_member(archive: zipfile.ZipFile, workbook: ET.Element, sheet: str) ->
             break
     if rel_id is None:
         return None
-    rels = ET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    for rel in rels.iter(f"{_PKG_NS}Relationship"):
-        if rel.get("Id") == rel_id:
-            target = rel.get("Target", "")
-            if target.startswith("/"):
-                return target.lstrip("/")
-            return str(PurePosixPath("xl") / target)
-    return None
+    return rel_target(archive, "xl/_rels/workbook.xml.rels", rel_id)
 
 
 def _scan(

@@ -937,28 +937,18 @@ def quota_violations(
     policy: Policy,
 ) -> list[str]:
     """Every quota a set of awards (id -> kroner) breaks, as text; empty when all hold."""
-    if not policy.quotas:
-        return []
-    groups, groups_of = _resolve(applications, policy, budget)
-    used = [0] * len(groups)
-    count = [0] * len(groups)
-    for app, gs in zip(applications, groups_of, strict=True):
-        amount = awards.get(app.id, 0)
-        if amount:
-            for g in gs:
-                used[g] += amount
-                count[g] += 1
     out = []
-    for g, group in enumerate(groups):
+    for total in quota_totals(applications, awards, budget, policy):
+        group, used, count = total.group, total.amount, total.count
         most = group.most
-        if group.max_count is not None and count[g] > group.max_count:
-            out.append(f"{group.label}: {count[g]} funded, at most {group.max_count}")
-        if count[g] < (group.min_count or 0):
-            out.append(f"{group.label}: {count[g]} funded, at least {group.min_count}")
-        if most is not None and used[g] > most:
-            out.append(f"{group.label}: {_money(used[g])}, at most {_money(most)}")
-        if used[g] < group.least:
-            out.append(f"{group.label}: {_money(used[g])}, at least {_money(group.least)}")
+        if group.max_count is not None and count > group.max_count:
+            out.append(f"{group.label}: {count} funded, at most {group.max_count}")
+        if count < (group.min_count or 0):
+            out.append(f"{group.label}: {count} funded, at least {group.min_count}")
+        if most is not None and used > most:
+            out.append(f"{group.label}: {_money(used)}, at most {_money(most)}")
+        if used < group.least:
+            out.append(f"{group.label}: {_money(used)}, at least {_money(group.least)}")
     return out
 
 

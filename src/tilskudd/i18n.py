@@ -29,7 +29,6 @@ still fills the rare template those functions do not take.
 from __future__ import annotations
 
 import string
-import tomllib
 from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal
@@ -37,6 +36,7 @@ from functools import cache, lru_cache, partial
 from importlib import resources
 from typing import Any
 
+from tilskudd._flat import flat_catalogue
 from tilskudd.money import format_amount
 
 __all__ = [
@@ -66,21 +66,10 @@ LANGUAGES = ("nb", "en")
 def _catalogue(lang: str) -> dict[str, str]:
     path = resources.files("tilskudd") / "locales" / f"{lang}.toml"
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise KeyError(f"no catalogue for language {lang!r}") from None
-    flat: dict[str, str] = {}
-
-    def walk(prefix: str, node: dict[str, Any]) -> None:
-        for key, value in node.items():
-            name = f"{prefix}.{key}" if prefix else key
-            if isinstance(value, dict):
-                walk(name, value)
-            else:
-                flat[name] = str(value)
-
-    walk("", data)
-    return flat
+    return flat_catalogue(text)
 
 
 def format_number(value: int | Decimal | float, lang: str) -> str:

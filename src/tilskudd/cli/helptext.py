@@ -14,7 +14,6 @@ them at all. Loaded only when a help is shown: the commands' start-up does not i
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -25,6 +24,7 @@ from typer._click import Context as ClickContext
 from typer._click import HelpFormatter
 from typer.core import TyperArgument, TyperGroup, TyperOption
 
+from tilskudd._flat import flat_catalogue
 from tilskudd.cli.round_options import POLICY_HELP, PROGRAMME_HELP
 
 __all__ = ["command_key", "help_language", "help_words", "in_language"]
@@ -41,18 +41,7 @@ def help_words(lang: str) -> dict[str, str]:
     path = folder / f"{lang}.toml"
     if not path.is_file():
         path = folder / "en.toml"
-    flat: dict[str, str] = {}
-
-    def walk(prefix: str, node: dict[str, Any]) -> None:
-        for key, value in node.items():
-            name = f"{prefix}.{key}" if prefix else key
-            if isinstance(value, dict):
-                walk(name, value)
-            else:
-                flat[name] = str(value)
-
-    walk("", tomllib.loads(path.read_text(encoding="utf-8")))
-    return flat
+    return flat_catalogue(path.read_text(encoding="utf-8"))
 
 
 def help_language(ctx: ClickContext) -> str:

@@ -2834,6 +2834,17 @@ def test_a_round_committed_before_the_ledger_recorded_categories_says_its_quotas
         assert ledger.version == SCHEMA_VERSION
         assert {a.category for a in ledger.awards()} == {None}
         assert ledger.verify_chain().ok
+    # status said nothing of the quotas, and its JSON gave quotas_unmet [] (all met), though
+    # no one knows: it says they are not checked, and gives null.
+    report = lg.status(ledger_path, programme)
+    assert report.rounds[0].quotas_unmet is None
+    assert report.as_json()["rounds"][0]["quotas_unmet"] is None
+    assert lg.status_lines(report, "en")[3].startswith(
+        "  Round 1's quotas are not checked here: the ledger does not hold what they need"
+    )
+    assert lg.status_lines(report, "nb")[3].startswith(
+        "  Kvotene for runde 1 er ikke kontrollert her: registeret har ikke det de trenger"
+    )
 
 
 # --- an id typed in another case ----------------------------------------------------------------
@@ -2992,4 +3003,4 @@ def test_quotas_recorded_by_another_tilskudd_that_this_one_cannot_read_are_said_
     monkeypatch.setattr(Policy, "describe", described)
     record = lg.amend(ledger_path, programme, "A-3", 40_000, "money freed")
     assert [w.key for w in record.warnings] == ["ledger.warning.quotas_not_recorded"]
-    assert lg.status(ledger_path, programme).rounds[0].quotas_unmet == ()
+    assert lg.status(ledger_path, programme).rounds[0].quotas_unmet is None

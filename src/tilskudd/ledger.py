@@ -634,9 +634,11 @@ class RoundStatus:
     municipalities: int
     amendments: int
     withdrawals: int
-    quotas_unmet: tuple[dict[str, Any], ...] = ()
+    quotas_unmet: tuple[dict[str, Any], ...] | None = ()
     """The round's quota minimums its awards as they stand no longer meet (a withdrawal is
-    never refused for them): each ``by``, ``value``, ``name``, ``limit``, ``has``, ``least``."""
+    never refused for them): each ``by``, ``value``, ``name``, ``limit``, ``has``, ``least``;
+    None when the round has quotas the ledger cannot check (committed before it recorded each
+    decision's category and counties, or quotas this tilskudd cannot read)."""
 
 
 @dataclass(frozen=True)
@@ -1752,7 +1754,7 @@ class Ledger:
                     municipalities=len({m for a in funded for m in a.municipalities}),
                     amendments=sum(1 for a in items for m in a.amendments if m.kind == "amend"),
                     withdrawals=sum(1 for a in items for m in a.amendments if m.kind == "withdraw"),
-                    quotas_unmet=tuple(_quotas_unmet(commit, items)),
+                    quotas_unmet=_quotas_unmet(commit, items),
                 )
             )
         done = {c.round for c in commits}
@@ -2014,14 +2016,19 @@ def _round_quota_totals(
     return quota_totals(applications, amounts, commit.budget, policy)
 
 
-def _quotas_unmet(commit: CommitRecord, awards: Sequence[AwardRecord]) -> list[dict[str, Any]]:
+def _quotas_unmet(
+    commit: CommitRecord, awards: Sequence[AwardRecord]
+) -> tuple[dict[str, Any], ...] | None:
     """The quota minimums of a committed round its awards as they stand do not meet (after a
-    withdrawal, say): group, limit, what the group has and the least it should have."""
+    withdrawal, say): group, limit, what the group has and the least it should have; None when
+    the round's quotas cannot be checked (not "all met", which no one knows)."""
     if not commit.policy.get("quotas"):
-        return []
+        return ()
     totals = _round_quota_totals(commit, awards, {a.application_id: a.current for a in awards})
+    if totals is None:
+        return None
     out: list[dict[str, Any]] = []
-    for total in totals or ():
+    for total in totals:
         group = total.group
         where = {"by": group.by, "value": group.value, "name": group.name}
         if total.amount < group.least:
@@ -2031,7 +2038,7 @@ def _quotas_unmet(commit: CommitRecord, awards: Sequence[AwardRecord]) -> list[d
             out.append(
                 {**where, "limit": "min_count", "has": total.count, "least": group.min_count}
             )
-    return out
+    return tuple(out)
 
 
 def _commit_input(result: RoundResult, input_path: str | Path | None) -> tuple[Path | None, str]:
@@ -2231,7 +2238,9 @@ def status_lines(report: LedgerStatus, lang: str = "en") -> list[str]:
                     changes=t.join(changes),
                 )
             )
-        for unmet in item.quotas_unmet:
+        if item.quotas_unmet is None:
+            lines.append(t("ledger.status.quotas_unchecked", round=item.round))
+        for unmet in item.quotas_unmet or ():
             group = (
                 Phrase("quota.error.category", name=unmet["name"])
                 if unmet["by"] == "category"

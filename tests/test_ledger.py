@@ -2784,6 +2784,34 @@ def test_an_amendment_cannot_raise_a_group_past_its_quota_maximum(tmp_path: Path
         assert ledger.verify_chain().ok
 
 
+def test_an_amendment_beyond_several_rules_is_refused_naming_every_one(tmp_path: Path) -> None:
+    """40 500 for A-3 is off the round_to grid and takes county 12 past its 30 % of the budget:
+    the refusal named the grid only, and the officer who put that right was refused again for
+    the quota (while --outside-policy records both)."""
+    programme = _policy_programme(tmp_path, 'round_to = "1 000"\n' + QUOTAS)
+    csv = tmp_path / "r1.csv"
+    csv.write_text(
+        "\n".join([HEADER + ";Kategori"] + [";".join(map(str, row)) for row in QUOTA_ROWS]) + "\n",
+        encoding="utf-8",
+    )
+    ledger_path = tmp_path / "l.sqlite"
+    commit(ledger_path, programme, 1, csv)
+    before = dump(ledger_path)
+    exc = refused(lambda: lg.amend(ledger_path, programme, "A-3", 40_500, "money freed"))
+    assert dump(ledger_path) == before
+    for lang in ("en", "nb"):
+        lines = exc.text(lang).splitlines()  # type: ignore[attr-defined]
+        assert len(lines) == 2, lines
+        assert "(round_to)" in lines[0]
+        assert "(quotas, max_share)" in lines[1]
+    assert str(exc).splitlines()[1].startswith("A-3 (round 1) cannot be raised to NOK")
+    # One rule alone is refused as before, by its own key.
+    one = refused(lambda: lg.amend(ledger_path, programme, "A-3", 40_000, "money freed"))
+    assert getattr(one, "key", None) == "ledger.error.amend_over_quota"
+    record = lg.amend(ledger_path, programme, "A-3", 40_500, "Board", outside_policy=True)
+    assert record.outside_policy == ("round_to", "quotas (county 12: max_share)")
+
+
 def test_a_withdrawal_that_leaves_a_quota_minimum_unmet_is_recorded_and_said(
     tmp_path: Path,
 ) -> None:

@@ -42,7 +42,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from tilskudd import __version__
-from tilskudd.errors import LedgerError, LedgerFileError, LedgerIntegrityError
+from tilskudd.errors import (
+    AmendmentRefusedError,
+    LedgerError,
+    LedgerFileError,
+    LedgerIntegrityError,
+)
 from tilskudd.i18n import Phrase
 from tilskudd.models import Allocation, Application, Issue, RoundResult, Status
 from tilskudd.programme import Programme
@@ -1387,8 +1392,13 @@ class Ledger:
                 problems = self._policy_problems(award, amount, before, awards)
                 quota_problems, warnings = self._quota_effects(award, amount, before, awards)
                 problems += quota_problems
-                if problems and not outside_policy:
+                if len(problems) == 1 and not outside_policy:
                     raise problems[0][1]
+                if problems and not outside_policy:
+                    # Every rule the amount goes beyond, as --outside-policy would record them.
+                    raise AmendmentRefusedError(
+                        lines=[Phrase(str(error.key), **error.params) for _, error in problems]
+                    )
                 waived = [rule for rule, _ in problems]
                 if amount > before:
                     self._refuse_second_award(award)

@@ -1207,8 +1207,8 @@ def test_export_xlsx_and_csv(setup: tuple[Path, Programme, Path, Path], tmp_path
     rows = list(book["Tildelinger"].iter_rows(values_only=True))
     assert rows[0][:3] == ("Runde", "Søknadsnr.", "Org.nr.")
     a1 = next(r for r in rows if r[1] == "A-1")
-    assert (a1[7], a1[8], a1[9], a1[12]) == (60_000, 50_000, "endret", "=cut")
-    assert book["Tildelinger"].cell(row=rows.index(a1) + 1, column=13).data_type == "s"
+    assert (a1[9], a1[10], a1[11], a1[14]) == (60_000, 50_000, "endret", "=cut")
+    assert book["Tildelinger"].cell(row=rows.index(a1) + 1, column=15).data_type == "s"
     changes = list(book["Endringer"].iter_rows(values_only=True))
     assert changes[1][:6] == (1, "A-1", "endret", 60_000, 50_000, -10_000)
     rounds = list(book["Runder"].iter_rows(values_only=True))
@@ -1219,8 +1219,8 @@ def test_export_xlsx_and_csv(setup: tuple[Path, Programme, Path, Path], tmp_path
     lines = text.splitlines()
     assert lines[0].startswith("Round;ID;Org. no.;Applicant")
     assert (
-        "1;A-1;974760673;Moss kommune;Felles saksbehandling;Moss (0104), Sarpsborg (0105);60000;"
-        "60000;50000;amended;" in text
+        "1;A-1;974760673;Moss kommune;Felles saksbehandling;Moss (0104), Sarpsborg (0105);"
+        "Østfold (01);;60000;60000;50000;amended;" in text
     )
     assert ";'=cut" in text  # never a formula
     with pytest.raises(Exception, match="exists"):
@@ -1241,7 +1241,7 @@ def test_export_xlsx_with_control_characters_in_texts(
     book = openpyxl.load_workbook(tmp_path / "out.xlsx")
     rows = list(book["Tildelinger"].iter_rows(values_only=True))
     a1 = next(r for r in rows if r[1] == "A-1")
-    assert a1[12] == "kutt\nse vedtak"
+    assert a1[14] == "kutt\nse vedtak"
     changes = list(book["Endringer"].iter_rows(values_only=True))
     assert "kutt\nse vedtak" in changes[1]
 
@@ -2694,6 +2694,41 @@ def test_the_exports_show_which_awards_were_amended_outside_the_policy(tmp_path:
         "A-1": "round_to, max_award",
         "A-2": None,
         "A-3": None,
+    }
+
+
+def test_the_exports_name_each_awards_counties_and_category_as_the_award_workbook_does(
+    tmp_path: Path,
+) -> None:
+    """A county council's project names its county and no municipality: its Municipalities
+    cell was empty in both exports (the terminal and the documents say 'Finnmark (hele
+    fylket)'), and nothing showed the category or the counties the round's quotas count,
+    though the ledger records them for every decision (schema 4)."""
+    programme = _policy_programme(tmp_path, "")
+    csv = tmp_path / "r1.csv"
+    rows = [
+        HEADER + ";Kategori;Fylke",
+        f"A-1;Moss kommune;{MOSS};Sak;0104, 0105;60000;300000;5;Arkiv;",
+        f"F-1;Finnmark fylkeskommune;{BERGEN};Kartportal;;40000;200000;4;;Finnmark",
+    ]
+    csv.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    commit(ledger_path := tmp_path / "l.sqlite", programme, 1, csv)
+
+    assert lg.export(ledger_path, tmp_path / "out.csv", lang="en") == "csv"
+    lines = (tmp_path / "out.csv").read_text(encoding="utf-8-sig").splitlines()
+    header = lines[0].split(";")
+    assert header[5:8] == ["Municipalities", "Counties", "Category"]
+    by_id = {row[1]: row[5:8] for row in (line.split(";") for line in lines[1:])}
+    assert by_id == {
+        "A-1": ["Moss (0104), Sarpsborg (0105)", "Østfold (01)", "Arkiv"],
+        "F-1": ["", "Finnmark (20)", ""],
+    }
+    assert lg.export(ledger_path, tmp_path / "out.xlsx", lang="nb") == "xlsx"
+    sheet = list(openpyxl.load_workbook(tmp_path / "out.xlsx")["Tildelinger"].values)
+    assert sheet[0][5:8] == ("Kommuner", "Fylker", "Kategori")
+    assert {r[1]: r[5:8] for r in sheet[1:]} == {
+        "A-1": ("Moss (0104), Sarpsborg (0105)", "Østfold (01)", "Arkiv"),
+        "F-1": (None, "Finnmark (20)", None),
     }
 
 

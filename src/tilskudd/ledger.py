@@ -2325,8 +2325,9 @@ def export(ledger: LedgerLike, path: str | Path, *, lang: str = "en", force: boo
 
 def award_row(award: AwardRecord) -> dict[str, Any]:
     """One award as the plain values the exports write (csv and xlsx share it); places by name
-    and number, ``Moss (0104)``, as in the award workbook."""
-    from tilskudd.wording import municipality_label
+    and number, ``Moss (0104)``, and the counties and category the round's quotas count, as in
+    the award workbook (empty in a round committed before the ledger recorded them)."""
+    from tilskudd.wording import county_label, municipality_label
 
     last = award.amendments[-1] if award.amendments else None
     # Every rule any of its amendments went beyond, in the order recorded: the current amount
@@ -2339,6 +2340,8 @@ def award_row(award: AwardRecord) -> dict[str, Any]:
         "applicant": award.applicant,
         "project": award.project,
         "municipalities": ", ".join(map(municipality_label, award.municipalities)),
+        "counties": ", ".join(map(county_label, award.counties or ())),
+        "category": award.category or None,
         "requested": award.requested,
         "committed": award.amount,
         "current": award.current,
@@ -2357,6 +2360,8 @@ AWARD_COLUMNS = (
     "applicant",
     "project",
     "municipalities",
+    "counties",
+    "category",
     "requested",
     "committed",
     "current",

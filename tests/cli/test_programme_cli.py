@@ -388,7 +388,7 @@ def test_history_amend_withdraw_and_export(folder: Path) -> None:
     exported = run("ledger", "export", str(out))
     assert exported.exit_code == 0, exported.output
     rows = list(openpyxl.load_workbook(out)["Awards"].iter_rows(values_only=True))
-    assert [(r[1], r[7], r[8], r[9]) for r in rows[1:]] == [
+    assert [(r[1], r[9], r[10], r[11]) for r in rows[1:]] == [
         ("A-1", 60_000, 50_000, "amended"),
         ("A-2", 40_000, 0, "withdrawn"),
         ("A-3", 0, 0, "not funded"),

@@ -484,6 +484,7 @@ def verify(
         from tilskudd.i18n import get
         from tilskudd.ledger import Ledger, exists
         from tilskudd.rounds import verify_round
+        from tilskudd.wording import issue_cell, issue_text
 
         found = programme_for(programme, required=True, lang=resolve_lang(lang))
         assert found is not None
@@ -533,7 +534,11 @@ def verify(
                             "ledger.cli.round_diff",
                             round=commit.round,
                             file=shown,
-                            n=len(report.differences),
+                            applications=t(
+                                "ledger.count.applications."
+                                + ("one" if len(report.differences) == 1 else "other"),
+                                n=len(report.differences),
+                            ),
                         )
                     )
                     for difference in report.differences:
@@ -545,6 +550,17 @@ def verify(
                                 rerun=_decision_text(difference.rerun, t, language),
                             )
                         )
+                        # Why the re-run rejects what the ledger does not: the cell, said.
+                        for issue in difference.input_errors:
+                            _out(
+                                t(
+                                    "ledger.cli.round_diff_problem",
+                                    cell=issue_cell(issue, language),
+                                    problem=issue_text(issue, language),
+                                )
+                            )
+                    if any(d.input_errors for d in report.differences):
+                        _out(t("ledger.cli.round_diff_reading", round=commit.round))
         if failed:
             raise typer.Exit(int(ExitCode.INVALID_INPUT))
 

@@ -448,6 +448,27 @@ def test_verify_names_the_input_errors_of_a_round_committed_by_an_older_reading(
         start = next(i for i, line in enumerate(lines) if line.endswith(said[0]))
         assert lines[start + 1 : start + 3] == said[1:], lines
         assert ("read more strictly now" if lang == "en" else "lest strengere nå") in lines[-1]
+    # allocate --round 1 guessed "read with another --sheet, --columns or --register?": the
+    # same options were given; the errors this tilskudd finds in the file are why.
+    again = run("allocate", "r1.xlsx", "--round", "1")
+    assert again.exit_code == 1
+    said = " ".join(again.stderr.split())
+    assert "--sheet" not in said
+    assert (
+        "A-2: rejected for errors this tilskudd finds in the file, which round 1 was committed "
+        "without; the ledger's decisions stand as committed, and tilskudd verify names the cells"
+        in said
+    ), said
+    nb = run("allocate", "r1.xlsx", "--round", "1", "--lang", "nb")
+    assert nb.exit_code == 1
+    assert (
+        "A-2: avvist for feil denne versjonen av tilskudd finner i filen, som runde 1 ble ført "
+        "uten; vedtakene i registeret står slik de ble ført, og tilskudd verify viser cellene"
+        in " ".join(nb.stderr.split())
+    )
+    from tilskudd.i18n import get
+
+    assert get("nb")("ledger.error.rerun_rejected", ids=["A-2"], round=1) in nb.stderr
 
 
 def test_verify_agrees_then_finds_an_outside_edit(folder: Path) -> None:

@@ -191,6 +191,25 @@ def test_unknown_id_names_the_nearest(result: RoundResult) -> None:
     assert "numrene går " in far.value.text("nb")
 
 
+def test_an_id_typed_in_another_case_is_explained_as_amend_and_history_find_it(
+    result: RoundResult, tmp_path: Path
+) -> None:
+    """'tilskudd amend n3' finds the award N3, but 'tilskudd explain runde.csv n3' refused the
+    id ('did you mean N3?'). The one id that differs only in case is explained; two that do
+    (ids are compared as written in a round, so Ab-1 and aB-1 are two) are not guessed."""
+    assert explain(result, " n3 ").application_id == "N3"
+    assert text(result, "n3") == text(result, "N3")
+    two = tmp_path / "two.csv"
+    two.write_text(
+        "ID;Applicant;Requested;Score\nAb-1;Moss kommune;100000;5\naB-1;Ski kommune;100000;4\n",
+        encoding="utf-8",
+    )
+    both = run_round(read_applications(two), 100_000, Policy())
+    assert explain(both, "aB-1").application_id == "aB-1"
+    with pytest.raises(UsageError, match=r"no application with id 'ab-1'"):
+        explain(both, "ab-1")
+
+
 def test_json_data(result: RoundResult) -> None:
     data = to_data(explain(result, "N3"), "en")
     assert data["status"] == "not_funded"

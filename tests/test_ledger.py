@@ -1207,8 +1207,8 @@ def test_export_xlsx_and_csv(setup: tuple[Path, Programme, Path, Path], tmp_path
     rows = list(book["Tildelinger"].iter_rows(values_only=True))
     assert rows[0][:3] == ("Runde", "Søknadsnr.", "Org.nr.")
     a1 = next(r for r in rows if r[1] == "A-1")
-    assert (a1[7], a1[8], a1[9], a1[12]) == (60_000, 50_000, "endret", "=cut")
-    assert book["Tildelinger"].cell(row=rows.index(a1) + 1, column=13).data_type == "s"
+    assert (a1[9], a1[10], a1[11], a1[14]) == (60_000, 50_000, "endret", "=cut")
+    assert book["Tildelinger"].cell(row=rows.index(a1) + 1, column=15).data_type == "s"
     changes = list(book["Endringer"].iter_rows(values_only=True))
     assert changes[1][:6] == (1, "A-1", "endret", 60_000, 50_000, -10_000)
     rounds = list(book["Runder"].iter_rows(values_only=True))
@@ -1219,8 +1219,8 @@ def test_export_xlsx_and_csv(setup: tuple[Path, Programme, Path, Path], tmp_path
     lines = text.splitlines()
     assert lines[0].startswith("Round;ID;Org. no.;Applicant")
     assert (
-        "1;A-1;974760673;Moss kommune;Felles saksbehandling;Moss (0104), Sarpsborg (0105);60000;"
-        "60000;50000;amended;" in text
+        "1;A-1;974760673;Moss kommune;Felles saksbehandling;Moss (0104), Sarpsborg (0105);"
+        "Østfold (01);;60000;60000;50000;amended;" in text
     )
     assert ";'=cut" in text  # never a formula
     with pytest.raises(Exception, match="exists"):
@@ -1241,7 +1241,7 @@ def test_export_xlsx_with_control_characters_in_texts(
     book = openpyxl.load_workbook(tmp_path / "out.xlsx")
     rows = list(book["Tildelinger"].iter_rows(values_only=True))
     a1 = next(r for r in rows if r[1] == "A-1")
-    assert a1[12] == "kutt\nse vedtak"
+    assert a1[14] == "kutt\nse vedtak"
     changes = list(book["Endringer"].iter_rows(values_only=True))
     assert "kutt\nse vedtak" in changes[1]
 
@@ -2697,6 +2697,41 @@ def test_the_exports_show_which_awards_were_amended_outside_the_policy(tmp_path:
     }
 
 
+def test_the_exports_name_each_awards_counties_and_category_as_the_award_workbook_does(
+    tmp_path: Path,
+) -> None:
+    """A county council's project names its county and no municipality: its Municipalities
+    cell was empty in both exports (the terminal and the documents say 'Finnmark (hele
+    fylket)'), and nothing showed the category or the counties the round's quotas count,
+    though the ledger records them for every decision (schema 4)."""
+    programme = _policy_programme(tmp_path, "")
+    csv = tmp_path / "r1.csv"
+    rows = [
+        HEADER + ";Kategori;Fylke",
+        f"A-1;Moss kommune;{MOSS};Sak;0104, 0105;60000;300000;5;Arkiv;",
+        f"F-1;Finnmark fylkeskommune;{BERGEN};Kartportal;;40000;200000;4;;Finnmark",
+    ]
+    csv.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    commit(ledger_path := tmp_path / "l.sqlite", programme, 1, csv)
+
+    assert lg.export(ledger_path, tmp_path / "out.csv", lang="en") == "csv"
+    lines = (tmp_path / "out.csv").read_text(encoding="utf-8-sig").splitlines()
+    header = lines[0].split(";")
+    assert header[5:8] == ["Municipalities", "Counties", "Category"]
+    by_id = {row[1]: row[5:8] for row in (line.split(";") for line in lines[1:])}
+    assert by_id == {
+        "A-1": ["Moss (0104), Sarpsborg (0105)", "Østfold (01)", "Arkiv"],
+        "F-1": ["", "Finnmark (20)", ""],
+    }
+    assert lg.export(ledger_path, tmp_path / "out.xlsx", lang="nb") == "xlsx"
+    sheet = list(openpyxl.load_workbook(tmp_path / "out.xlsx")["Tildelinger"].values)
+    assert sheet[0][5:8] == ("Kommuner", "Fylker", "Kategori")
+    assert {r[1]: r[5:8] for r in sheet[1:]} == {
+        "A-1": ("Moss (0104), Sarpsborg (0105)", "Østfold (01)", "Arkiv"),
+        "F-1": (None, "Finnmark (20)", None),
+    }
+
+
 # --- an amendment under the round's quotas -------------------------------------------------------
 
 QUOTA_ROWS = [
@@ -2784,6 +2819,34 @@ def test_an_amendment_cannot_raise_a_group_past_its_quota_maximum(tmp_path: Path
         assert ledger.verify_chain().ok
 
 
+def test_an_amendment_beyond_several_rules_is_refused_naming_every_one(tmp_path: Path) -> None:
+    """40 500 for A-3 is off the round_to grid and takes county 12 past its 30 % of the budget:
+    the refusal named the grid only, and the officer who put that right was refused again for
+    the quota (while --outside-policy records both)."""
+    programme = _policy_programme(tmp_path, 'round_to = "1 000"\n' + QUOTAS)
+    csv = tmp_path / "r1.csv"
+    csv.write_text(
+        "\n".join([HEADER + ";Kategori"] + [";".join(map(str, row)) for row in QUOTA_ROWS]) + "\n",
+        encoding="utf-8",
+    )
+    ledger_path = tmp_path / "l.sqlite"
+    commit(ledger_path, programme, 1, csv)
+    before = dump(ledger_path)
+    exc = refused(lambda: lg.amend(ledger_path, programme, "A-3", 40_500, "money freed"))
+    assert dump(ledger_path) == before
+    for lang in ("en", "nb"):
+        lines = exc.text(lang).splitlines()  # type: ignore[attr-defined]
+        assert len(lines) == 2, lines
+        assert "(round_to)" in lines[0]
+        assert "(quotas, max_share)" in lines[1]
+    assert str(exc).splitlines()[1].startswith("A-3 (round 1) cannot be raised to NOK")
+    # One rule alone is refused as before, by its own key.
+    one = refused(lambda: lg.amend(ledger_path, programme, "A-3", 40_000, "money freed"))
+    assert getattr(one, "key", None) == "ledger.error.amend_over_quota"
+    record = lg.amend(ledger_path, programme, "A-3", 40_500, "Board", outside_policy=True)
+    assert record.outside_policy == ("round_to", "quotas (county 12: max_share)")
+
+
 def test_a_withdrawal_that_leaves_a_quota_minimum_unmet_is_recorded_and_said(
     tmp_path: Path,
 ) -> None:
@@ -2834,6 +2897,17 @@ def test_a_round_committed_before_the_ledger_recorded_categories_says_its_quotas
         assert ledger.version == SCHEMA_VERSION
         assert {a.category for a in ledger.awards()} == {None}
         assert ledger.verify_chain().ok
+    # status said nothing of the quotas, and its JSON gave quotas_unmet [] (all met), though
+    # no one knows: it says they are not checked, and gives null.
+    report = lg.status(ledger_path, programme)
+    assert report.rounds[0].quotas_unmet is None
+    assert report.as_json()["rounds"][0]["quotas_unmet"] is None
+    assert lg.status_lines(report, "en")[3].startswith(
+        "  Round 1's quotas are not checked here: the ledger does not hold what they need"
+    )
+    assert lg.status_lines(report, "nb")[3].startswith(
+        "  Kvotene for runde 1 er ikke kontrollert her: registeret har ikke det de trenger"
+    )
 
 
 # --- an id typed in another case ----------------------------------------------------------------
@@ -2992,4 +3066,4 @@ def test_quotas_recorded_by_another_tilskudd_that_this_one_cannot_read_are_said_
     monkeypatch.setattr(Policy, "describe", described)
     record = lg.amend(ledger_path, programme, "A-3", 40_000, "money freed")
     assert [w.key for w in record.warnings] == ["ledger.warning.quotas_not_recorded"]
-    assert lg.status(ledger_path, programme).rounds[0].quotas_unmet == ()
+    assert lg.status(ledger_path, programme).rounds[0].quotas_unmet is None

@@ -239,6 +239,11 @@ class LedgerError(TilskuddError):
     """The ledger refuses an operation (double commit, over-committed frame, bad amendment)."""
 
 
+class AmendmentRefusedError(_LinesError, LedgerError):
+    """An amendment refused for several rules of its round's policy: each refusal on a line
+    (see :class:`_LinesError`), so that putting one right does not meet the next unsaid."""
+
+
 class LedgerFileError(LedgerError):
     """A ledger file is not a tilskudd ledger, or is from a newer tilskudd; it is left untouched."""
 

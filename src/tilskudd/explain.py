@@ -488,6 +488,14 @@ def explain(
         )
         decision = decisions.get(application_id)
     if decision is None:
+        # "s-01" for "S-01", as amend, withdraw and history find it; not when two ids of the
+        # round differ only in case (a round compares ids as written): that one is not guessed.
+        folded = application_id.strip().casefold()
+        same = [i for i in decisions if i.casefold() == folded]
+        if len(same) == 1:
+            application_id = same[0]
+            decision = decisions[application_id]
+    if decision is None:
         raise _unknown(application_id, result)
     rule = allocation.rule
     rejected = next((r for r in result.rejected if r.id == application_id), None)

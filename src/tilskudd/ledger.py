@@ -42,7 +42,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from tilskudd import __version__
-from tilskudd.errors import LedgerError, LedgerFileError, LedgerIntegrityError
+from tilskudd.errors import (
+    AmendmentRefusedError,
+    LedgerError,
+    LedgerFileError,
+    LedgerIntegrityError,
+)
 from tilskudd.i18n import Phrase
 from tilskudd.models import Allocation, Application, Issue, RoundResult, Status
 from tilskudd.programme import Programme
@@ -648,9 +653,11 @@ class RoundStatus:
     municipalities: int
     amendments: int
     withdrawals: int
-    quotas_unmet: tuple[dict[str, Any], ...] = ()
+    quotas_unmet: tuple[dict[str, Any], ...] | None = ()
     """The round's quota minimums its awards as they stand no longer meet (a withdrawal is
-    never refused for them): each ``by``, ``value``, ``name``, ``limit``, ``has``, ``least``."""
+    never refused for them): each ``by``, ``value``, ``name``, ``limit``, ``has``, ``least``;
+    None when the round has quotas the ledger cannot check (committed before it recorded each
+    decision's category and counties, or quotas this tilskudd cannot read)."""
 
 
 @dataclass(frozen=True)
@@ -1399,8 +1406,13 @@ class Ledger:
                 problems = self._policy_problems(award, amount, before, awards)
                 quota_problems, warnings = self._quota_effects(award, amount, before, awards)
                 problems += quota_problems
-                if problems and not outside_policy:
+                if len(problems) == 1 and not outside_policy:
                     raise problems[0][1]
+                if problems and not outside_policy:
+                    # Every rule the amount goes beyond, as --outside-policy would record them.
+                    raise AmendmentRefusedError(
+                        lines=[Phrase(str(error.key), **error.params) for _, error in problems]
+                    )
                 waived = [rule for rule, _ in problems]
                 if amount > before:
                     self._refuse_second_award(award)
@@ -1750,7 +1762,7 @@ class Ledger:
                     municipalities=len({m for a in funded for m in a.municipalities}),
                     amendments=sum(1 for a in items for m in a.amendments if m.kind == "amend"),
                     withdrawals=sum(1 for a in items for m in a.amendments if m.kind == "withdraw"),
-                    quotas_unmet=tuple(_quotas_unmet(commit, items)),
+                    quotas_unmet=_quotas_unmet(commit, items),
                 )
             )
         done = {c.round for c in commits}
@@ -2012,14 +2024,19 @@ def _round_quota_totals(
     return quota_totals(applications, amounts, commit.budget, policy)
 
 
-def _quotas_unmet(commit: CommitRecord, awards: Sequence[AwardRecord]) -> list[dict[str, Any]]:
+def _quotas_unmet(
+    commit: CommitRecord, awards: Sequence[AwardRecord]
+) -> tuple[dict[str, Any], ...] | None:
     """The quota minimums of a committed round its awards as they stand do not meet (after a
-    withdrawal, say): group, limit, what the group has and the least it should have."""
+    withdrawal, say): group, limit, what the group has and the least it should have; None when
+    the round's quotas cannot be checked (not "all met", which no one knows)."""
     if not commit.policy.get("quotas"):
-        return []
+        return ()
     totals = _round_quota_totals(commit, awards, {a.application_id: a.current for a in awards})
+    if totals is None:
+        return None
     out: list[dict[str, Any]] = []
-    for total in totals or ():
+    for total in totals:
         group = total.group
         where = {"by": group.by, "value": group.value, "name": group.name}
         if total.amount < group.least:
@@ -2029,7 +2046,7 @@ def _quotas_unmet(commit: CommitRecord, awards: Sequence[AwardRecord]) -> list[d
             out.append(
                 {**where, "limit": "min_count", "has": total.count, "least": group.min_count}
             )
-    return out
+    return tuple(out)
 
 
 def _commit_input(result: RoundResult, input_path: str | Path | None) -> tuple[Path | None, str]:
@@ -2229,7 +2246,9 @@ def status_lines(report: LedgerStatus, lang: str = "en") -> list[str]:
                     changes=t.join(changes),
                 )
             )
-        for unmet in item.quotas_unmet:
+        if item.quotas_unmet is None:
+            lines.append(t("ledger.status.quotas_unchecked", round=item.round))
+        for unmet in item.quotas_unmet or ():
             group = (
                 Phrase("quota.error.category", name=unmet["name"])
                 if unmet["by"] == "category"
@@ -2304,8 +2323,9 @@ def export(ledger: LedgerLike, path: str | Path, *, lang: str = "en", force: boo
 
 def award_row(award: AwardRecord) -> dict[str, Any]:
     """One award as the plain values the exports write (csv and xlsx share it); places by name
-    and number, ``Moss (0104)``, as in the award workbook."""
-    from tilskudd.wording import municipality_label
+    and number, ``Moss (0104)``, and the counties and category the round's quotas count, as in
+    the award workbook (empty in a round committed before the ledger recorded them)."""
+    from tilskudd.wording import county_label, municipality_label
 
     last = award.amendments[-1] if award.amendments else None
     # Every rule any of its amendments went beyond, in the order recorded: the current amount
@@ -2318,6 +2338,8 @@ def award_row(award: AwardRecord) -> dict[str, Any]:
         "applicant": award.applicant,
         "project": award.project,
         "municipalities": ", ".join(map(municipality_label, award.municipalities)),
+        "counties": ", ".join(map(county_label, award.counties or ())),
+        "category": award.category or None,
         "requested": award.requested,
         "committed": award.amount,
         "current": award.current,
@@ -2336,6 +2358,8 @@ AWARD_COLUMNS = (
     "applicant",
     "project",
     "municipalities",
+    "counties",
+    "category",
     "requested",
     "committed",
     "current",

@@ -33,7 +33,7 @@ from tilskudd.ledger import (
     file_sha256,
     generated_ids,
 )
-from tilskudd.models import Decision, Policy, Reason, RoundResult, Status
+from tilskudd.models import Decision, Issue, Policy, Reason, RoundResult, Status
 from tilskudd.programme import Programme
 from tilskudd.validation import ValidationResult
 
@@ -142,6 +142,10 @@ class RoundDifference:
     recorded: tuple[str, int] | None
     """(status, amount) in the ledger; None if the re-run has an application the ledger lacks."""
     rerun: tuple[str, int] | None
+    input_errors: tuple[Issue, ...] = ()
+    """The errors the re-run finds in the input for an application it rejects and the ledger
+    did not: the same file, read by this tilskudd, has a problem the one that committed the
+    round did not see (an error cell it read as empty, say)."""
 
 
 @dataclass(frozen=True)
@@ -254,7 +258,12 @@ def verify_round(
         old_key = (old.status, old.amount) if old is not None else None
         new_key = (str(new.status), new.amount) if new is not None else None
         if old_key != new_key:
-            differences.append(RoundDifference(app_id, old_key, new_key))
+            errors: tuple[Issue, ...] = ()
+            newly_rejected = new is not None and new.status is Status.REJECTED
+            if newly_rejected and old_key is not None and old_key[0] != Status.REJECTED:
+                row = result.rejected_by_id().get(app_id)
+                errors = tuple(i for i in row.issues if i.is_error) if row else ()
+            differences.append(RoundDifference(app_id, old_key, new_key, errors))
     return RoundVerification(
         round=commit.round,
         commit=commit,

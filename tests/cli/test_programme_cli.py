@@ -388,7 +388,7 @@ def test_history_amend_withdraw_and_export(folder: Path) -> None:
     exported = run("ledger", "export", str(out))
     assert exported.exit_code == 0, exported.output
     rows = list(openpyxl.load_workbook(out)["Awards"].iter_rows(values_only=True))
-    assert [(r[1], r[7], r[8], r[9]) for r in rows[1:]] == [
+    assert [(r[1], r[9], r[10], r[11]) for r in rows[1:]] == [
         ("A-1", 60_000, 50_000, "amended"),
         ("A-2", 40_000, 0, "withdrawn"),
         ("A-3", 0, 0, "not funded"),
@@ -396,6 +396,79 @@ def test_history_amend_withdraw_and_export(folder: Path) -> None:
     assert run("ledger", "export", str(out)).exit_code == 2  # exists, no --force
     assert run("ledger", "export", str(folder / "l.csv")).exit_code == 0
     assert (folder / "l.csv").read_text(encoding="utf-8-sig").startswith("Round;ID;")
+
+
+def test_verify_names_the_input_errors_of_a_round_committed_by_an_older_reading(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A round committed by a tilskudd that read an error cell (#N/A in a total cost) as empty
+    funded A-2 without its cap; this one rejects A-2, and verify said only 'different decisions
+    for 1 applications: A-2: in the ledger funded, re-run rejected', which reads as a ledger
+    changed or a bug. It now says the cell and the problem this tilskudd finds there."""
+    from tilskudd.reading import xlsx
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Søknader"
+    for row in (
+        ["ID", "Søker", "Kommune", "Omsøkt beløp", "Totalkostnad", "Poeng"],
+        ["A-1", "Moss kommune", "Moss", 60_000, 300_000, 5],
+        ["A-2", "Ski kommune", "Ski", 30_000, "#N/A", 4],  # an error cell, as Excel saves it
+    ):
+        sheet.append(row)
+    book.save(folder / "r1.xlsx")
+    older = {**xlsx._SCANNERS, "xlsx": lambda *_args: {}}  # the error cell read as empty
+    with monkeypatch.context() as patched:
+        patched.setattr(xlsx, "_SCANNERS", older)
+        committed = run("allocate", "r1.xlsx", "--round", "1", "--commit")
+    assert committed.exit_code == 0, committed.output
+
+    for lang, said in (
+        (
+            "en",
+            [
+                "gives different decisions for 1 application:",
+                "  A-2: ledger funded NOK\xa030,000, re-run rejected NOK\xa00",
+                "    Søknader!E3: the cell holds the error #N/A, not a value; type the value",
+            ],
+        ),
+        (
+            "nb",
+            [
+                "gir andre vedtak for 1 søknad:",
+                "  A-2: i registeret innvilget 30\xa0000\xa0kr, ny kjøring avvist 0\xa0kr",
+                "    Søknader!E3: cellen inneholder feilen #N/A, ikke en verdi; skriv inn verdien",
+            ],
+        ),
+    ):
+        verified = run("verify", "--lang", lang)
+        assert verified.exit_code == 1, verified.output
+        lines = verified.stdout.splitlines()
+        start = next(i for i, line in enumerate(lines) if line.endswith(said[0]))
+        assert lines[start + 1 : start + 3] == said[1:], lines
+        assert ("read more strictly now" if lang == "en" else "lest strengere nå") in lines[-1]
+    # allocate --round 1 guessed "read with another --sheet, --columns or --register?": the
+    # same options were given; the errors this tilskudd finds in the file are why.
+    again = run("allocate", "r1.xlsx", "--round", "1")
+    assert again.exit_code == 1
+    said = " ".join(again.stderr.split())
+    assert "--sheet" not in said
+    assert (
+        "A-2: rejected for errors this tilskudd finds in the file, which round 1 was committed "
+        "without; the ledger's decisions stand as committed, and tilskudd verify names the cells"
+        in said
+    ), said
+    nb = run("allocate", "r1.xlsx", "--round", "1", "--lang", "nb")
+    assert nb.exit_code == 1
+    assert (
+        "A-2: avvist for feil denne versjonen av tilskudd finner i filen, som runde 1 ble ført "
+        "uten; vedtakene i registeret står slik de ble ført, og tilskudd verify viser cellene"
+        in " ".join(nb.stderr.split())
+    )
+    from tilskudd.i18n import get
+
+    assert get("nb")("ledger.error.rerun_rejected", ids=["A-2"], round=1) in nb.stderr
 
 
 def test_verify_agrees_then_finds_an_outside_edit(folder: Path) -> None:

@@ -405,6 +405,27 @@ def test_budget_check_when_everything_fits(make_application: Callable[..., Appli
     assert "This allocation" not in text
 
 
+def test_budget_check_of_a_sheet_without_places_says_nothing_of_them(
+    make_application: Callable[..., Application],
+) -> None:
+    """A sheet without a municipality or county column (360Giving data, a research council's
+    file) was said to involve "0 municipalities in 0 counties", as status was before it said
+    such a round's figures without places."""
+    apps = [
+        make_application(id="A", requested=100_000, municipalities=(), counties=()),
+        make_application(id="B", requested=50_000, municipalities=(), counties=()),
+    ]
+    for lang, heading in (("en", "Involved"), ("nb", "Omfatter")):
+        text = _check_text(apps, 0, 120_000, lang=lang)
+        assert "Budget" in text or "Budsjett" in text
+        assert heading not in text
+        assert "0 counties" not in text
+        assert "0 fylker" not in text
+    # One county council's project names its county only: said as it is.
+    county = [make_application(id="F", requested=100_000, municipalities=(), counties=("20",))]
+    assert "0 municipalities in 1 county" in _check_text(county, 0, 120_000, lang="en")
+
+
 @pytest.mark.parametrize(
     ("lang", "expected"),
     [

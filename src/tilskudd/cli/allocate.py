@@ -335,7 +335,9 @@ def allocate(
         sha256 = sha256_of(file)
         result = plan.run(checked, budget_nok, policy, sha256=sha256, fallback=run_round)
         if not commit:  # a commit of a committed round is refused, saying it is final
-            plan.require_as_committed(result, file, sha256)
+            plan.require_as_committed(
+                result, file, sha256, register=register.value, columns=columns
+            )
         if funder:
             result = result.model_copy(update={"funder": funder})
         from tilskudd.render.allocation import render_budget_check, render_result

@@ -137,7 +137,9 @@ def explain(
         if plan.context is not None and plan.context.already_committed is not None:
             from tilskudd.reading import sha256_of
 
-            plan.require_as_committed(result, file, sha256_of(file))
+            plan.require_as_committed(
+                result, file, sha256_of(file), register=register.value, columns=columns
+            )
         context = plan.context
         prior = context.prior_by_orgnr if context is not None else None
         explanation = explain_decision(

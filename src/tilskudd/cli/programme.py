@@ -484,6 +484,7 @@ def verify(
         from tilskudd.i18n import get
         from tilskudd.ledger import Ledger, exists
         from tilskudd.rounds import verify_round
+        from tilskudd.wording import issue_cell, issue_text
 
         found = programme_for(programme, required=True, lang=resolve_lang(lang))
         assert found is not None
@@ -533,7 +534,11 @@ def verify(
                             "ledger.cli.round_diff",
                             round=commit.round,
                             file=shown,
-                            n=len(report.differences),
+                            applications=t(
+                                "ledger.count.applications."
+                                + ("one" if len(report.differences) == 1 else "other"),
+                                n=len(report.differences),
+                            ),
                         )
                     )
                     for difference in report.differences:
@@ -545,6 +550,17 @@ def verify(
                                 rerun=_decision_text(difference.rerun, t, language),
                             )
                         )
+                        # Why the re-run rejects what the ledger does not: the cell, said.
+                        for issue in difference.input_errors:
+                            _out(
+                                t(
+                                    "ledger.cli.round_diff_problem",
+                                    cell=issue_cell(issue, language),
+                                    problem=issue_text(issue, language),
+                                )
+                            )
+                    if any(d.input_errors for d in report.differences):
+                        _out(t("ledger.cli.round_diff_reading", round=commit.round))
         if failed:
             raise typer.Exit(int(ExitCode.INVALID_INPUT))
 
@@ -677,10 +693,20 @@ class RoundPlan:
             checked, self.context, policy, self.programme, budget=budget, sha256=sha256
         )
 
-    def require_as_committed(self, result: Any, file: Path, sha256: str) -> None:
+    def require_as_committed(
+        self,
+        result: Any,
+        file: Path,
+        sha256: str,
+        *,
+        register: str | None = None,
+        columns: Path | None = None,
+    ) -> None:
         """Refuse a run of a committed round that is not the round as committed (another input
         file, budget or policy, or decisions the ledger does not have): its documents and
-        explanations would contradict the ledger while saying they repeat it."""
+        explanations would contradict the ledger while saying they repeat it. ``register`` and
+        ``columns``: the run's --register and --columns, to tell a reading of its own from a
+        file this tilskudd reads more strictly than the one that committed it."""
         done = self.context.already_committed if self.context is not None else None
         if done is None:
             return
@@ -712,6 +738,7 @@ class RoundPlan:
             difference = Phrase("ledger.error.rerun_policy", fields=fields, round=done.round)
         else:
             assert self.ledger is not None
+            from tilskudd.models import Status
             from tilskudd.validation import legacy_row_ids
 
             rerun = {d.application_id: (str(d.status), d.amount) for d in allocation.decisions}
@@ -726,7 +753,24 @@ class RoundPlan:
             differing = sorted(
                 key for key in set(recorded) | set(rerun) if recorded.get(key) != rerun.get(key)
             )
-            if differing:
+            # Rejected now, not then, from the same bytes: this tilskudd reads the file more
+            # strictly (an error cell an older one read as empty); no option will change it.
+            rejected = {
+                key
+                for key in differing
+                if (rerun.get(key) or ("",))[0] == Status.REJECTED
+                and (recorded.get(key) or (Status.REJECTED,))[0] != Status.REJECTED
+            }
+            recorded_reading = done.reading or {}
+            same_reading = (
+                register is not None
+                and str(register) == str(recorded_reading.get("register"))
+                and columns is None
+                and recorded_reading.get("columns") is None
+            )
+            if differing and same_reading and rejected == set(differing):
+                difference = Phrase("ledger.error.rerun_rejected", ids=differing, round=done.round)
+            elif differing:
                 difference = Phrase("ledger.error.rerun_decisions", ids=differing, round=done.round)
         if difference is not None:
             raise LedgerError(

@@ -396,14 +396,16 @@ def render_budget_check(
     elif check.unscored:
         in_full = f"{in_full}; {plural(t, 'ui.budget.unscored', check.unscored)}"
     add(t("ui.budget.in_full"), in_full)
-    add(
-        t("ui.budget.coverage"),
-        t(
-            "ui.budget.coverage_value",
-            municipalities=plural(t, "summary.municipalities", check.municipalities),
-            counties=plural(t, "summary.counties", check.counties),
-        ),
-    )
+    if check.municipalities or check.counties:
+        # A sheet that names no places (360Giving data) involves none: not "0 in 0".
+        add(
+            t("ui.budget.coverage"),
+            t(
+                "ui.budget.coverage_value",
+                municipalities=plural(t, "summary.municipalities", check.municipalities),
+                counties=plural(t, "summary.counties", check.counties),
+            ),
+        )
     if result is not None:
         summary = summarise(result)
         add(

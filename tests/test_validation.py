@@ -1291,14 +1291,23 @@ def test_a_currency_column_naming_another_currency_is_warned_of(header: str) -> 
     result = validate(make_table(rows, headers))
     issue = only_issue(result)
     assert (issue.code, issue.severity) == ("validate.currency_not_kroner", Severity.WARNING)
-    assert issue.params == {"currencies": ["GBP", "EUR"], "count": 3, "total": 5}
+    assert issue.params == {
+        "currencies": ["GBP", "EUR"],
+        "count": 3,
+        "total": 5,
+        "ids": ["A1", "A2", "A3"],
+    }
     assert issue.location is not None
     assert (issue.location.row, issue.location.column) == (1, "P")
     assert len(result.applications) == 5  # a warning: nothing is rejected
-    assert "3 of 5 applications in GBP and EUR" in describe_issue(issue, "en")
-    assert "i GBP og EUR; tilskudd regner alle beløp som norske kroner" in describe_issue(
-        issue, "nb"
+    # Which applications: as other warnings about a whole table name them, by id.
+    assert "3 of 5 applications in GBP and EUR (first: A1, A2 and A3)" in describe_issue(
+        issue, "en"
     )
+    assert "i GBP og EUR (de første: A1, A2 og A3); tilskudd regner" in describe_issue(issue, "nb")
+    # Past the first few, the first few by row.
+    many = validate(make_table([row(id=f"B{i}", **{header: "SEK"}) for i in range(9)], headers))
+    assert only_issue(many).params["ids"] == ["B0", "B1", "B2", "B3", "B4"]
     # Kroner however written, or no currency given: nothing to say.
     for value in ("NOK", "kr", "Kroner", "norske kroner", None):
         same = validate(make_table([row(id="A1", **{header: value})], headers))

@@ -1583,7 +1583,7 @@ def _check_rows(table: RawTable, register: str, groups: list[tuple[str, ...]]) -
     partial = _partial_ranks(checker, datas)
     if partial is not None:
         issues.append(partial)
-    currency = _currency_not_kroner(checker, cells_list)
+    currency = _currency_not_kroner(checker, cells_list, datas)
     if currency is not None:
         issues.append(currency)
     good: list[RowData] = []
@@ -1722,22 +1722,26 @@ _KRONER = frozenset({"nok", "kr", "kroner", "nkr", "norskekroner"})
 
 
 def _currency_not_kroner(
-    checker: _Checker, cells_list: Sequence[Sequence[RawCell]]
+    checker: _Checker, cells_list: Sequence[Sequence[RawCell]], datas: Sequence[RowData]
 ) -> Issue | None:
     """A warning when a currency column names another currency than Norwegian kroner.
 
     tilskudd counts every amount as kroner; a sheet of awards in pounds or euros (open data from
     other funders) would otherwise be allocated and published in kroner without a word. The
-    first such column is named, with the currencies it gives, most rows first.
+    first such column is named, with the currencies it gives, most rows first, and the ids of
+    the first few applications in another currency (in file order), so they can be found.
     """
     for header, column in checker.extra:
         if normalize_header(header) not in _CURRENCY_HEADERS:
             continue
         found: Counter[str] = Counter()
-        for cells in cells_list:
+        ids: list[str] = []
+        for cells, data in zip(cells_list, datas, strict=True):
             text = _cell_text(cells[column]).strip() if column < len(cells) else ""
             if text and normalize_header(text) not in _KRONER:
                 found[text.upper()] += 1
+                if len(ids) < _SHOWN_IDS:
+                    ids.append(_DATA_ID_OF(data))
         if not found:
             return None
         return Issue(
@@ -1747,6 +1751,7 @@ def _currency_not_kroner(
                 "currencies": [currency for currency, _ in found.most_common()],
                 "count": sum(found.values()),
                 "total": len(cells_list),
+                "ids": ids,
             },
             location=checker.location(checker.table.header_row, column),
         )

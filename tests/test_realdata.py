@@ -9,13 +9,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
 from tilskudd.cli import app
-from tilskudd.models import Policy
+from tilskudd.models import Application, Policy
 from tilskudd.pipeline import read_applications, run_round
 from tilskudd.reading import load_column_map
 
@@ -150,5 +152,38 @@ def test_a_360giving_file_names_its_applicants(tmp_path: Path) -> None:
     # The awards are in pounds: said once, for the Currency column, since tilskudd counts kroner.
     (currency,) = [i for i in checked.issues if i.code == "validate.currency_not_kroner"]
     assert currency.params["currencies"] == ["GBP"]
+    # GB-… identifiers and UK geography codes are not Norwegian orgnrs and places: read as
+    # empty, one warning for each column, not an orgnr error on all 182 other rows.
+    places = [i for i in checked.issues if i.field in ("orgnr", "municipalities", "county")]
+    assert [(i.code, i.field) for i in places] == [
+        ("validate.open_data_not_norwegian", "orgnr"),
+        ("validate.open_data_not_norwegian", "municipalities"),
+    ]
+    assert {(a.orgnr, a.municipalities) for a in checked.applications} == {(None, ())}
+
+
+def test_tilskudds_own_360giving_file_reads_back_as_the_round_it_came_from() -> None:
+    """examples/output/360giving.csv (the Difi round's awards): every award's applicant, orgnr
+    (written NO-BRC-<orgnr>), municipalities and counties (written as numbers joined by '; ')
+    read back as the round's own; the orgnrs and places were errors on every row."""
     own = read_applications(ROOT / "examples" / "output" / "360giving.csv", register="2009")
-    assert {a.applicant for a in own.applications} >= {"Bergen kommune", "Risør kommune"}
+    source = read_applications(ROOT / "examples" / "difi_2009_runde1.xlsx", register="2009")
+    assert own.issues == ()
+    assert not own.rejected
+
+    def places(apps: Sequence[Application]) -> dict[str, tuple[Any, ...]]:
+        return {
+            a.id.removeprefix("360G-tilskudd-difi2009-"): (
+                a.applicant,
+                a.orgnr,
+                a.municipalities,
+                a.counties,
+            )
+            for a in apps
+        }
+
+    read_back = places(own.applications)
+    assert len(read_back) == 53
+    assert read_back == {k: v for k, v in places(source.applications).items() if k in read_back}
+    assert sum(1 for _, orgnr, _, _ in read_back.values() if orgnr) == 53
+    assert sum(1 for _, _, municipalities, _ in read_back.values() if not municipalities) >= 1

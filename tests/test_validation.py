@@ -1291,14 +1291,23 @@ def test_a_currency_column_naming_another_currency_is_warned_of(header: str) -> 
     result = validate(make_table(rows, headers))
     issue = only_issue(result)
     assert (issue.code, issue.severity) == ("validate.currency_not_kroner", Severity.WARNING)
-    assert issue.params == {"currencies": ["GBP", "EUR"], "count": 3, "total": 5}
+    assert issue.params == {
+        "currencies": ["GBP", "EUR"],
+        "count": 3,
+        "total": 5,
+        "ids": ["A1", "A2", "A3"],
+    }
     assert issue.location is not None
     assert (issue.location.row, issue.location.column) == (1, "P")
     assert len(result.applications) == 5  # a warning: nothing is rejected
-    assert "3 of 5 applications in GBP and EUR" in describe_issue(issue, "en")
-    assert "i GBP og EUR; tilskudd regner alle beløp som norske kroner" in describe_issue(
-        issue, "nb"
+    # Which applications: as other warnings about a whole table name them, by id.
+    assert "3 of 5 applications in GBP and EUR (first: A1, A2 and A3)" in describe_issue(
+        issue, "en"
     )
+    assert "i GBP og EUR (de første: A1, A2 og A3); tilskudd regner" in describe_issue(issue, "nb")
+    # Past the first few, the first few by row.
+    many = validate(make_table([row(id=f"B{i}", **{header: "SEK"}) for i in range(9)], headers))
+    assert only_issue(many).params["ids"] == ["B0", "B1", "B2", "B3", "B4"]
     # Kroner however written, or no currency given: nothing to say.
     for value in ("NOK", "kr", "Kroner", "norske kroner", None):
         same = validate(make_table([row(id="A1", **{header: value})], headers))
@@ -1418,3 +1427,75 @@ def test_a_rejected_row_keeps_its_organisation_number_when_that_cell_was_valid()
         row(id="A2", orgnr="950433001", requested="mange penger"),  # orgnr invalid too
     )
     assert [(r.id, r.orgnr) for r in result.rejected] == [("A1", ORGNR), ("A2", None)]
+
+
+# The 360Giving columns tilskudd's own --format 360giving writes (and other funders publish).
+GIVING360_HEADERS: tuple[tuple[str, str | None], ...] = (
+    ("Identifier", "id"),  # A
+    ("Recipient Org:Name", "applicant"),  # B
+    ("Recipient Org:Identifier", "orgnr"),  # C
+    ("Amount Applied For", "requested"),  # D
+    ("Beneficiary Location:Geographic Code", "municipalities"),  # E
+)
+
+
+def test_360giving_org_identifiers_and_place_codes_are_read_as_orgnr_and_places() -> None:
+    """A NO-BRC-<orgnr> identifier is the orgnr (still checked), numbers joined by '; ' are
+    municipalities and a 2-digit number a county: 'NO-BRC-974760673' was an orgnr error on
+    every row of tilskudd's own 360Giving file, and a county's number a municipality error."""
+    rows = [
+        {"id": "G1", "orgnr": f"NO-BRC-{ORGNR}", "requested": "100", "municipalities": "0301"},
+        {"id": "G2", "orgnr": "no-brc-974 760 673", "requested": "100", "municipalities": "08"},
+        {"id": "G3", "orgnr": "NO-BRC-974760674", "requested": "100", "municipalities": None},
+    ]
+    result = validate(make_table(rows, GIVING360_HEADERS), register="2009")
+    apps = {a.id: a for a in result.applications}
+    assert (apps["G1"].orgnr, apps["G1"].municipalities, apps["G1"].counties) == (
+        ORGNR,
+        ("0301",),
+        ("03",),
+    )
+    assert (apps["G2"].orgnr, apps["G2"].municipalities, apps["G2"].counties) == (
+        ORGNR,
+        (),
+        ("08",),
+    )
+    # The mod-11 check still holds for a NO-BRC identifier.
+    (bad,) = result.issues
+    assert (bad.code, bad.severity) == ("validate.orgnr_checksum", Severity.ERROR)
+    assert bad.location is not None
+    assert (bad.location.row, bad.location.column) == (4, "C")
+
+
+def test_another_funders_org_identifiers_and_place_codes_are_one_warning_per_column() -> None:
+    """GB-CHC-… and E08000025 say nothing of Norwegian organisations and places: read as
+    empty, with one warning for each column naming the first ids, not an error on every row."""
+    rows = [
+        {
+            "id": f"360G-uk-{i}",
+            "orgnr": f"GB-CHC-{1000 + i}",
+            "requested": "100",
+            "municipalities": "E08000025",
+        }
+        for i in range(8)
+    ]
+    result = validate(make_table(rows, GIVING360_HEADERS))
+    assert len(result.applications) == 8
+    assert {(a.orgnr, a.municipalities) for a in result.applications} == {(None, ())}
+    org, geo = result.issues
+    assert {org.code, geo.code} == {"validate.open_data_not_norwegian"}
+    assert {org.severity, geo.severity} == {Severity.WARNING}
+    assert [(i.location.row, i.location.column) for i in (org, geo) if i.location] == [
+        (1, "C"),
+        (1, "E"),
+    ]
+    assert org.params["ids"] == [f"360G-uk-{i}" for i in range(5)]
+    assert (org.params["count"], org.params["total"]) == (8, 8)
+    assert org.params["examples"] == ["GB-CHC-1000", "GB-CHC-1001", "GB-CHC-1002"]
+    assert "8 of 8 applications give a value here that is not a Norwegian" in describe_issue(
+        org, "en"
+    )
+    assert "8 av 8 søknader oppgir her en verdi som ikke er et norsk" in describe_issue(geo, "nb")
+    # An orgnr column of another name keeps its errors: only 360Giving's column is read so.
+    plain = check(row(orgnr="GB-CHC-1000"))
+    assert codes(plain) == ["validate.orgnr_format"]

@@ -12,6 +12,9 @@ The checks, per cell (codes are ``validate.<name>``; words come from the locales
   negative and non-whole amounts are errors. Requested above total cost is an error.
 - ``orgnr``: 9 digits with a valid mod-11 check digit (python-stdnum), spaces and
   ``NO … MVA`` allowed; ``0`` or ``-`` (data sets' "none") is a warning and reads as empty.
+- 360Giving's ``Recipient Org:Identifier`` and ``Beneficiary Location:Geographic Code``
+  (:func:`_open_data_columns`): ``NO-BRC-<orgnr>`` is the orgnr, a county's 2-digit number
+  the county; another register's identifiers and codes read as empty, one warning a column.
 - ``municipalities``: one or several per cell, by number or name, against the chosen register
   (2009 or 2024 numbering), with "did you mean" and other-numbering hints; ``county`` likewise
   (the column is kept as given), or derived from the municipalities. A county in the column
@@ -44,7 +47,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Container, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from itertools import repeat
@@ -1440,6 +1443,7 @@ class _Found:
 def _check_rows(table: RawTable, register: str, groups: list[tuple[str, ...]]) -> _Found:
     if ("requested",) not in groups:
         groups.insert(0, ("requested",))
+    table, open_data_issues = _open_data_columns(table)
     checker = _Checker(table, register)
     fields = checker.fields
 
@@ -1466,7 +1470,7 @@ def _check_rows(table: RawTable, register: str, groups: list[tuple[str, ...]]) -
     checker.other_required = [p for _, p, _ in row_groups if _POS["requested"] not in p]
     numbers, cells_list = _split_rows(table.rows)
     # No id column at all: one warning for the table, not one on every row.
-    table_warnings: list[Issue] = []
+    table_warnings: list[Issue] = list(open_data_issues)
     if "id" not in fields and numbers:
         table_warnings.append(
             Issue(
@@ -1579,7 +1583,7 @@ def _check_rows(table: RawTable, register: str, groups: list[tuple[str, ...]]) -
     partial = _partial_ranks(checker, datas)
     if partial is not None:
         issues.append(partial)
-    currency = _currency_not_kroner(checker, cells_list)
+    currency = _currency_not_kroner(checker, cells_list, datas)
     if currency is not None:
         issues.append(currency)
     good: list[RowData] = []
@@ -1602,6 +1606,90 @@ def _check_rows(table: RawTable, register: str, groups: list[tuple[str, ...]]) -
             good.append(datas[index])
     good.extend(datas[kept:])
     return _Found(table, checker, good, good_checked, rejected_rows, issues)
+
+
+_ORG_ID_HEADER = normalize_header("Recipient Org:Identifier")
+_GEO_CODE_HEADER = normalize_header("Beneficiary Location:Geographic Code")
+_NO_BRC = re.compile(r"\s*NO-BRC-(.*)", re.IGNORECASE | re.DOTALL)
+_NO_CODES = re.compile(r"\s*\d\d(?:\d\d)?(?:\s*[;,]\s*\d\d(?:\d\d)?)*\s*")
+_COUNTY_CODES = re.compile(r"\s*\d\d(?:\s*[;,]\s*\d\d)*\s*")
+_SHOWN_IDS = 5
+"""How many ids a warning about a whole column names."""
+
+
+def _open_data_columns(table: RawTable) -> tuple[RawTable, list[Issue]]:
+    """``table`` with 360Giving's organisation and place columns read as tilskudd's fields.
+
+    360Giving (tilskudd's own ``--format 360giving`` among them) identifies an organisation as
+    ``NO-BRC-<orgnr>`` (org-id.guide's prefix for the Brønnøysund register) and its places by
+    code: municipality numbers, or a county's 2-digit number for a county's project. The orgnr
+    is read from the first (and checked like any other); a county number goes to the counties
+    when the table has no county column. Another funder's identifiers and codes (``GB-CHC-…``,
+    ``E08000025``) say nothing about Norwegian organisations or places: they are read as empty,
+    with one warning for the column, not an error on every row.
+    """
+    fields = table.fields
+    org_at = fields.get("orgnr")
+    geo_at = fields.get("municipalities")
+    if org_at is not None and normalize_header(table.headers[org_at]) != _ORG_ID_HEADER:
+        org_at = None
+    if geo_at is not None and normalize_header(table.headers[geo_at]) != _GEO_CODE_HEADER:
+        geo_at = None
+    if org_at is None and geo_at is None:
+        return table, []
+    width = max(len(table.headers), *(i + 1 for i in fields.values()), *table.extra.values())
+    county_at = None if "county" in fields else width
+    id_at = fields.get("id")
+    foreign: dict[int, list[tuple[str, str]]] = {}  # column -> (row's id, value) read as empty
+    counties_moved = False
+    rows: list[tuple[int, Sequence[RawCell]]] = []
+    for number, cells in table.rows:
+        new = list(cells)
+        row_id = _given_id(new[id_at]) if id_at is not None and id_at < len(new) else None
+        if org_at is not None and org_at < len(new):
+            text = _cell_text(new[org_at]).strip()
+            brc = _NO_BRC.fullmatch(text)
+            if brc is not None:
+                new[org_at] = brc.group(1).strip()
+            elif text:
+                new[org_at] = None
+                foreign.setdefault(org_at, []).append((row_id or f"R{number}", text))
+        if geo_at is not None and geo_at < len(new):
+            text = _cell_text(new[geo_at]).strip()
+            if county_at is not None and _COUNTY_CODES.fullmatch(text):
+                new[geo_at] = None
+                new.extend([None] * (county_at + 1 - len(new)))
+                new[county_at] = text
+                counties_moved = True
+            elif text and not _NO_CODES.fullmatch(text):
+                new[geo_at] = None
+                foreign.setdefault(geo_at, []).append((row_id or f"R{number}", text))
+        rows.append((number, new))
+    issues = [
+        Issue(
+            severity=Severity.WARNING,
+            code="validate.open_data_not_norwegian",
+            params={
+                "count": len(found),
+                "total": len(table.rows),
+                "examples": list(dict.fromkeys(value for _, value in found))[:3],
+                "ids": [row_id for row_id, _ in found[:_SHOWN_IDS]],
+            },
+            location=Location(
+                file=table.file,
+                sheet=table.sheet,
+                row=table.header_row,
+                column=column_letter(column),
+                header=table.headers[column] or None,
+            ),
+            field="orgnr" if column == org_at else "municipalities",
+        )
+        for column, found in sorted(foreign.items())
+    ]
+    new_fields = dict(fields)
+    if counties_moved and county_at is not None:
+        new_fields["county"] = county_at
+    return replace(table, rows=rows, fields=new_fields), issues
 
 
 def _partial_ranks(checker: _Checker, datas: Sequence[RowData]) -> Issue | None:
@@ -1634,22 +1722,26 @@ _KRONER = frozenset({"nok", "kr", "kroner", "nkr", "norskekroner"})
 
 
 def _currency_not_kroner(
-    checker: _Checker, cells_list: Sequence[Sequence[RawCell]]
+    checker: _Checker, cells_list: Sequence[Sequence[RawCell]], datas: Sequence[RowData]
 ) -> Issue | None:
     """A warning when a currency column names another currency than Norwegian kroner.
 
     tilskudd counts every amount as kroner; a sheet of awards in pounds or euros (open data from
     other funders) would otherwise be allocated and published in kroner without a word. The
-    first such column is named, with the currencies it gives, most rows first.
+    first such column is named, with the currencies it gives, most rows first, and the ids of
+    the first few applications in another currency (in file order), so they can be found.
     """
     for header, column in checker.extra:
         if normalize_header(header) not in _CURRENCY_HEADERS:
             continue
         found: Counter[str] = Counter()
-        for cells in cells_list:
+        ids: list[str] = []
+        for cells, data in zip(cells_list, datas, strict=True):
             text = _cell_text(cells[column]).strip() if column < len(cells) else ""
             if text and normalize_header(text) not in _KRONER:
                 found[text.upper()] += 1
+                if len(ids) < _SHOWN_IDS:
+                    ids.append(_DATA_ID_OF(data))
         if not found:
             return None
         return Issue(
@@ -1659,6 +1751,7 @@ def _currency_not_kroner(
                 "currencies": [currency for currency, _ in found.most_common()],
                 "count": sum(found.values()),
                 "total": len(cells_list),
+                "ids": ids,
             },
             location=checker.location(checker.table.header_row, column),
         )

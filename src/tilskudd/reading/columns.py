@@ -80,6 +80,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "Organization number",
         "Org no",
         "Org number",
+        "Recipient Org:Identifier",  # 360Giving: NO-BRC-<orgnr>, read by validation
     ),
     "project": (
         "Prosjekt",
@@ -100,6 +101,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "Municipality",
         "Municipalities",
         "Participating municipalities",
+        "Beneficiary Location:Geographic Code",  # 360Giving: numbers joined by "; "
     ),
     "county": ("Fylke", "Fylkesnummer", "Fylkenummer", "Fylkesnr", "County"),
     "requested": (

@@ -2845,6 +2845,16 @@ def test_an_amendment_beyond_several_rules_is_refused_naming_every_one(tmp_path:
     assert getattr(one, "key", None) == "ledger.error.amend_over_quota"
     record = lg.amend(ledger_path, programme, "A-3", 40_500, "Board", outside_policy=True)
     assert record.outside_policy == ("round_to", "quotas (county 12: max_share)")
+    # Recorded as it is; the exports say it in their language, in both of their sheets.
+    lg.export(ledger_path, tmp_path / "out.xlsx", lang="nb")
+    for sheet in openpyxl.load_workbook(tmp_path / "out.xlsx").worksheets[:2]:
+        rows = list(sheet.iter_rows(values_only=True))
+        column = rows[0].index("Utenfor rundens tildelingsregler")
+        assert "round_to, quotas (fylke 12: max_share)" in [row[column] for row in rows[1:]]
+    lg.export(ledger_path, tmp_path / "out.csv", lang="en")
+    assert "round_to, quotas (county 12: max_share)" in (tmp_path / "out.csv").read_text(
+        "utf-8-sig"
+    )
 
 
 def test_a_withdrawal_that_leaves_a_quota_minimum_unmet_is_recorded_and_said(

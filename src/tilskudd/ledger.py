@@ -2321,11 +2321,11 @@ def export(ledger: LedgerLike, path: str | Path, *, lang: str = "en", force: boo
     return "csv"
 
 
-def award_row(award: AwardRecord) -> dict[str, Any]:
+def award_row(award: AwardRecord, lang: str = "en") -> dict[str, Any]:
     """One award as the plain values the exports write (csv and xlsx share it); places by name
     and number, ``Moss (0104)``, and the counties and category the round's quotas count, as in
     the award workbook (empty in a round committed before the ledger recorded them)."""
-    from tilskudd.wording import county_label, municipality_label
+    from tilskudd.wording import county_label, municipality_label, waived_text
 
     last = award.amendments[-1] if award.amendments else None
     # Every rule any of its amendments went beyond, in the order recorded: the current amount
@@ -2347,7 +2347,7 @@ def award_row(award: AwardRecord) -> dict[str, Any]:
         "committed_at": award.committed_at,
         "changed_at": last.created if last else None,
         "change_reason": last.reason if last else None,
-        "outside_policy": ", ".join(waived) or None,
+        "outside_policy": waived_text(waived, lang),
     }
 
 
@@ -2385,7 +2385,7 @@ def _write_csv(path: Path, awards: Sequence[AwardRecord], lang: str) -> None:
         writer = csv.writer(handle, delimiter=";")
         writer.writerow([t(f"ledger.column.{c}") for c in AWARD_COLUMNS])
         for award in awards:
-            row = award_row(award)
+            row = award_row(award, lang)
             row["status"] = t(f"ledger.state.{row['status']}")
             writer.writerow(
                 [

@@ -1285,3 +1285,31 @@ def test_allocate_of_a_round_committed_with_a_policy_this_tilskudd_cannot_read(
     assert again.exception is None or isinstance(again.exception, SystemExit)
     assert "round 1 was committed by tilskudd" in again.stderr
     assert "with a policy this tilskudd cannot read (later)" in again.stderr
+
+
+def test_the_rules_an_amendment_went_beyond_are_said_in_norwegian(folder: Path) -> None:
+    """They were shown as recorded, "quotas (county 12: max_amount)", in bokmål sentences."""
+    policy = PROGRAMME + '\n[[policy.quotas]]\nby = "county"\nvalue = "12"\nmax_amount = "30 000"\n'
+    (folder / "tilskudd.toml").write_text(policy, encoding="utf-8")
+    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    amended = run(
+        "amend", "A-3", "--amount", "40 000", "--reason", "Styrevedtak", "--outside-policy",
+        "--lang", "nb",
+    )  # fmt: skip
+    assert amended.exit_code == 0, amended.output
+    assert amended.stdout.splitlines()[-1] == (
+        "Registrert utenfor tildelingsreglene for runde 1, ut over quotas (fylke 12: max_amount), "
+        "med begrunnelsen som ble gitt."
+    )
+    history = run("history", "A-3", "--lang", "nb").stdout.splitlines()
+    assert history[-1] == "    utenfor rundens tildelingsregler: quotas (fylke 12: max_amount)"
+    assert run("history", "A-3").stdout.splitlines()[-1] == (
+        "    outside the round's policy: quotas (county 12: max_amount)"
+    )
+    explained = run("explain", "r1.csv", "A-3", "--round", "1", "--lang", "nb")
+    assert explained.exit_code == 0, explained.output
+    said = " ".join(explained.stdout.split())
+    assert "tildelingsregler (quotas (fylke 12: max_amount))." in said
+    # What is recorded (and hashed) is as it was.
+    data = json.loads(run("history", "A-3", "--format", "json").stdout)
+    assert data[0]["amendments"][0]["outside_policy"] == ["quotas (county 12: max_amount)"]

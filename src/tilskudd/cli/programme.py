@@ -239,6 +239,7 @@ def history(
     with guard(debug):
         from tilskudd import ledger as ledger_module
         from tilskudd.i18n import get
+        from tilskudd.wording import waived_rule
 
         query = query.strip()  # as it is looked up: "Nothing recorded for  a-4." said the space
         found = programme_for(programme, required=ledger is None, lang=resolve_lang(lang))
@@ -303,7 +304,12 @@ def history(
                     )
                 )
                 if change.outside_policy:
-                    _out(t("ledger.cli.history_outside_policy", rules=list(change.outside_policy)))
+                    _out(
+                        t(
+                            "ledger.cli.history_outside_policy",
+                            rules=[waived_rule(r) for r in change.outside_policy],
+                        )
+                    )
 
 
 def _change(
@@ -319,6 +325,7 @@ def _change(
 ) -> None:
     from tilskudd import ledger as ledger_module
     from tilskudd.i18n import get
+    from tilskudd.wording import waived_rule
 
     found = programme_for(programme, required=True, lang=resolve_lang(lang))
     assert found is not None
@@ -357,7 +364,7 @@ def _change(
             get(language)(
                 "ledger.cli.amended_outside_policy",
                 round=change.round,
-                rules=list(change.outside_policy),
+                rules=[waived_rule(r) for r in change.outside_policy],
             )
         )
     for warning in change.warnings:

@@ -79,6 +79,7 @@ __all__ = [
     "generated_ids",
     "history",
     "normalise_title",
+    "quota_lines",
     "round_context",
     "status",
     "status_lines",
@@ -2246,27 +2247,7 @@ def status_lines(report: LedgerStatus, lang: str = "en") -> list[str]:
                     changes=t.join(changes),
                 )
             )
-        if item.quotas_unmet is None:
-            lines.append(t("ledger.status.quotas_unchecked", round=item.round))
-        for unmet in item.quotas_unmet or ():
-            group = (
-                Phrase("quota.error.category", name=unmet["name"])
-                if unmet["by"] == "category"
-                else Phrase("quota.error.county", value=unmet["value"])
-                if unmet["name"] == unmet["value"]
-                else Phrase("quota.error.county_named", value=unmet["value"], name=unmet["name"])
-            )
-            counted = unmet["limit"] == "min_count"
-            lines.append(
-                t(
-                    "ledger.status.quota_unmet_count" if counted else "ledger.status.quota_unmet",
-                    group=group,
-                    round=item.round,
-                    has=unmet["has"],
-                    least=unmet["least"],
-                    limit=unmet["limit"],
-                )
-            )
+        lines += quota_lines(item, lang)
     if report.remaining < 0:
         # A frame cut below what is committed: nothing remains, not "-10 000 kr".
         lines.append(t("ledger.status.over_frame", over=-report.remaining, frame=report.frame))
@@ -2287,6 +2268,37 @@ def status_lines(report: LedgerStatus, lang: str = "en") -> list[str]:
             )
         else:
             lines.append(t("ledger.status.planned", round=number, budget=budget))
+    return lines
+
+
+def quota_lines(item: RoundStatus, lang: str = "en") -> list[str]:
+    """What status says of a committed round's quotas as its awards stand now: each minimum
+    no longer met, or that they could not be checked (allocate --round says the same)."""
+    from tilskudd.i18n import get
+
+    t = get(lang)
+    lines: list[str] = []
+    if item.quotas_unmet is None:
+        lines.append(t("ledger.status.quotas_unchecked", round=item.round))
+    for unmet in item.quotas_unmet or ():
+        group = (
+            Phrase("quota.error.category", name=unmet["name"])
+            if unmet["by"] == "category"
+            else Phrase("quota.error.county", value=unmet["value"])
+            if unmet["name"] == unmet["value"]
+            else Phrase("quota.error.county_named", value=unmet["value"], name=unmet["name"])
+        )
+        counted = unmet["limit"] == "min_count"
+        lines.append(
+            t(
+                "ledger.status.quota_unmet_count" if counted else "ledger.status.quota_unmet",
+                group=group,
+                round=item.round,
+                has=unmet["has"],
+                least=unmet["least"],
+                limit=unmet["limit"],
+            )
+        )
     return lines
 
 

@@ -1230,6 +1230,23 @@ def test_withdraw_says_a_quota_minimum_is_no_longer_met_and_amend_refuses_a_maxi
     )
     data = json.loads(run("history", "A-1", "--format", "json").stdout)
     assert "warnings" not in data[0]["amendments"][0]
+    # The round run again said what changed since its commit, not that a minimum is now unmet,
+    # which status says: both say it now.
+    unmet = (
+        f"  Quota minimum not met now for county 01 (Østfold): NOK{NBSP}0 is awarded there, "
+        f"and round 1's policy asks for at least NOK{NBSP}50,000 (quotas, min_amount)."
+    )
+    assert unmet in run("status").stdout.splitlines()
+    again = run("allocate", "r1.csv", "--round", "1", "-o", "again.xlsx")
+    assert again.exit_code == 0, again.output
+    said = again.stdout.splitlines()
+    changed = next(i for i, line in enumerate(said) if line.startswith("Round 1 has been changed"))
+    assert said[changed + 1] == unmet
+    nb = run("allocate", "r1.csv", "--round", "1", "--lang", "nb").stdout.splitlines()
+    assert (
+        f"  Minstekravet for fylke 01 (Østfold) er ikke oppfylt nå: {kr(0)} er tildelt der, og "
+        f"tildelingsreglene for runde 1 krever minst {kr(50_000)} (quotas, min_amount)."
+    ) in nb
 
 
 def test_amend_and_status_in_a_frame_cut_below_what_is_committed_say_nothing_remains(

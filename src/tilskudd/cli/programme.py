@@ -813,6 +813,9 @@ class RoundPlan:
                 current=item.current,
             )
         )
+        # As status says it: a withdrawal may have left a quota minimum of the round unmet.
+        for line in ledger_module.quota_lines(item, lang):
+            _out(line)
 
     def report(self, result: Any, lang: str, *, budget_given: bool) -> None:
         """Say where the budget came from and which applications were funded before."""

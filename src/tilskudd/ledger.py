@@ -1844,7 +1844,17 @@ class Ledger:
         if canonical_json(_entry(kind, seq, values)) != body:
             recorded = json.loads(body)
             changed = [c for c in columns if recorded.get(c) != values[c]]
-            fields = ", ".join(changed) if changed else Phrase("ledger.error.chain_fields")
+            # The table's own column names, for whoever looks into the file, said as such.
+            fields = (
+                Phrase(
+                    "ledger.error.chain_column"
+                    if len(changed) == 1
+                    else "ledger.error.chain_columns",
+                    columns=", ".join(changed),
+                )
+                if changed
+                else Phrase("ledger.error.chain_fields")
+            )
             return (
                 Phrase("ledger.error.chain_row_differs", kind=what, seq=seq, fields=fields),
                 seq,

@@ -895,14 +895,14 @@ def test_nb_verify_finds_a_changed_input_and_an_outside_edit(folder: Path) -> No
     assert broken.exit_code == 1
     assert (
         "Hashkjeden er BRUTT ved post 3: tildelingen i post 3 er ulik det som ble registrert "
-        "(amount er endret). Registeret er endret utenom tilskudd."
+        "(kolonnen amount er endret). Registeret er endret utenom tilskudd."
     ) in broken.stdout
     refused = run("amend", "A-1", "--amount", "50000", "--reason", "x", "--lang", "nb")
     assert refused.exit_code == 1
     assert refused.stderr.startswith(
         f"feil: {folder / 'tilskudd.ledger.sqlite'} er endret utenom tilskudd ved post 3: "
-        "tildelingen i post 3 er ulik det som ble registrert (amount er endret). Ingenting ble "
-        "registrert;"
+        "tildelingen i post 3 er ulik det som ble registrert (kolonnen amount er endret). "
+        "Ingenting ble registrert;"
     )
 
 

@@ -587,7 +587,7 @@ def test_proportional_wording_says_what_happened(
         (
             "quotas (category Kultur: x: min_count)",
             "quotas (category Kultur: x: min_count)",
-            "quotas (kategori Kultur: x: min_count)",
+            "quotas (kategori «Kultur: x»: min_count)",
         ),
     ],
 )

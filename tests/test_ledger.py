@@ -554,7 +554,7 @@ def _tamper(path: Path, *sql: str) -> None:
             4,
             "entry 4 is missing",
         ),
-        (["DELETE FROM awards WHERE seq = 3"], 3, "missing from awards"),
+        (["DELETE FROM awards WHERE seq = 3"], 3, "missing from the table awards"),
         (
             [
                 "INSERT INTO awards SELECT 99, commit_seq, round, 'Z-9', orgnr, applicant, "
@@ -1884,7 +1884,7 @@ def test_nb_export_to_a_file_of_unknown_format(
         (
             ["UPDATE awards SET amount = 99000 WHERE application_id = 'A-2'"],
             "chain_row_differs",
-            "tildelingen i post 3 er ulik det som ble registrert (amount er endret)",
+            "tildelingen i post 3 er ulik det som ble registrert (kolonnen amount er endret)",
         ),
         (
             ["UPDATE chain SET body = replace(body, '60000', '66000') WHERE seq = 2"],
@@ -1899,7 +1899,7 @@ def test_nb_export_to_a_file_of_unknown_format(
         (
             ["DELETE FROM commits WHERE seq = 1"],
             "chain_row_missing",
-            "runden som er registrert som post 1, mangler i commits",
+            "runden som er registrert som post 1, mangler i tabellen commits",
         ),
         (
             ["UPDATE chain SET kind = 'gift' WHERE seq = 5"],
@@ -1914,12 +1914,18 @@ def test_nb_export_to_a_file_of_unknown_format(
                 "FROM awards WHERE seq = 2"
             ],
             "chain_stray",
-            "awards har en rad (post 99) som ikke er med i kjeden",
+            "tabellen awards har en rad (post 99) som ikke er med i kjeden",
         ),
         (
             ["UPDATE amendments SET reason = 'other' WHERE seq = 5"],
             "chain_row_differs",
-            "endringen i post 5 er ulik det som ble registrert (reason er endret)",
+            "endringen i post 5 er ulik det som ble registrert (kolonnen reason er endret)",
+        ),
+        (
+            ["UPDATE amendments SET reason = 'other', amount_after = 1 WHERE seq = 5"],
+            "chain_row_differs",
+            "endringen i post 5 er ulik det som ble registrert (kolonnene amount_after, reason er "
+            "endret)",
         ),
     ],
 )
@@ -1942,6 +1948,10 @@ def test_nb_the_hash_chain_says_what_was_changed(
             "ledger.error.kind_award",
             "ledger.error.kind_amendment",
         }
+    fields = report.problem_phrase.params.get("fields")
+    if isinstance(fields, Phrase):  # the table's columns, said as columns
+        assert fields.key in {"ledger.error.chain_column", "ledger.error.chain_columns"}
+        assert fields.key.endswith("columns") == ("," in fields.params["columns"])
     assert report.problem == str(report.problem_phrase)  # English, as before
     exc = refused(lambda: commit(ledger_path, programme, 2, r2), LedgerIntegrityError)
     assert nb(exc, "changed_outside") == (
@@ -2845,6 +2855,16 @@ def test_an_amendment_beyond_several_rules_is_refused_naming_every_one(tmp_path:
     assert getattr(one, "key", None) == "ledger.error.amend_over_quota"
     record = lg.amend(ledger_path, programme, "A-3", 40_500, "Board", outside_policy=True)
     assert record.outside_policy == ("round_to", "quotas (county 12: max_share)")
+    # Recorded as it is; the exports say it in their language, in both of their sheets.
+    lg.export(ledger_path, tmp_path / "out.xlsx", lang="nb")
+    for sheet in openpyxl.load_workbook(tmp_path / "out.xlsx").worksheets[:2]:
+        rows = list(sheet.iter_rows(values_only=True))
+        column = rows[0].index("Utenfor rundens tildelingsregler")
+        assert "round_to, quotas (fylke 12: max_share)" in [row[column] for row in rows[1:]]
+    lg.export(ledger_path, tmp_path / "out.csv", lang="en")
+    assert "round_to, quotas (county 12: max_share)" in (tmp_path / "out.csv").read_text(
+        "utf-8-sig"
+    )
 
 
 def test_a_withdrawal_that_leaves_a_quota_minimum_unmet_is_recorded_and_said(

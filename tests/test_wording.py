@@ -568,3 +568,33 @@ def test_proportional_wording_says_what_happened(
     code: str, params: dict[str, Any], lang: str, text: str
 ) -> None:
     assert plain(wording.reason_text(Reason(code=code, params=params), lang)) == text
+
+
+@pytest.mark.parametrize(
+    ("recorded", "en", "nb"),
+    [
+        ("max_award", "max_award", "max_award"),
+        (
+            "per_applicant_max (round 2)",
+            "per_applicant_max (round 2)",
+            "per_applicant_max (runde 2)",
+        ),
+        (
+            "quotas (county 03: max_share)",
+            "quotas (county 03: max_share)",
+            "quotas (fylke 03: max_share)",
+        ),
+        (
+            "quotas (category Kultur: x: min_count)",
+            "quotas (category Kultur: x: min_count)",
+            "quotas (kategori «Kultur: x»: min_count)",
+        ),
+    ],
+)
+def test_a_rule_an_amendment_went_beyond_is_said_in_the_language(
+    recorded: str, en: str, nb: str
+) -> None:
+    """As recorded, "per_applicant_max (round 2)" was shown with English words in Norwegian."""
+    assert wording.waived_text([recorded], "en") == en
+    assert wording.waived_text([recorded], "nb") == nb
+    assert wording.waived_text([], "nb") is None

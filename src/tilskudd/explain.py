@@ -55,7 +55,15 @@ from tilskudd.models import (
     Status,
 )
 from tilskudd.rules.common import natural_key, ranking, ranking_basis
-from tilskudd.wording import issue_cell, issue_text, listed, plural, reason_text, shortened
+from tilskudd.wording import (
+    issue_cell,
+    issue_text,
+    listed,
+    plural,
+    reason_text,
+    shortened,
+    waived_rule,
+)
 
 __all__ = [
     "BudgetChange",
@@ -771,7 +779,12 @@ def _since(explanation: Explanation, lang: str) -> list[str]:
             )
         )
         if change.outside_policy:
-            said.append(t("explain.since_outside_policy", rules=list(change.outside_policy)))
+            said.append(
+                t(
+                    "explain.since_outside_policy",
+                    rules=[waived_rule(r) for r in change.outside_policy],
+                )
+            )
     if said:
         said.append(t("explain.since_now", amount=explanation.changes[-1].amount_after))
     return said

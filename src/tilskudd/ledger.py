@@ -79,6 +79,7 @@ __all__ = [
     "generated_ids",
     "history",
     "normalise_title",
+    "quota_lines",
     "round_context",
     "status",
     "status_lines",
@@ -1843,7 +1844,17 @@ class Ledger:
         if canonical_json(_entry(kind, seq, values)) != body:
             recorded = json.loads(body)
             changed = [c for c in columns if recorded.get(c) != values[c]]
-            fields = ", ".join(changed) if changed else Phrase("ledger.error.chain_fields")
+            # The table's own column names, for whoever looks into the file, said as such.
+            fields = (
+                Phrase(
+                    "ledger.error.chain_column"
+                    if len(changed) == 1
+                    else "ledger.error.chain_columns",
+                    columns=", ".join(changed),
+                )
+                if changed
+                else Phrase("ledger.error.chain_fields")
+            )
             return (
                 Phrase("ledger.error.chain_row_differs", kind=what, seq=seq, fields=fields),
                 seq,
@@ -2246,27 +2257,7 @@ def status_lines(report: LedgerStatus, lang: str = "en") -> list[str]:
                     changes=t.join(changes),
                 )
             )
-        if item.quotas_unmet is None:
-            lines.append(t("ledger.status.quotas_unchecked", round=item.round))
-        for unmet in item.quotas_unmet or ():
-            group = (
-                Phrase("quota.error.category", name=unmet["name"])
-                if unmet["by"] == "category"
-                else Phrase("quota.error.county", value=unmet["value"])
-                if unmet["name"] == unmet["value"]
-                else Phrase("quota.error.county_named", value=unmet["value"], name=unmet["name"])
-            )
-            counted = unmet["limit"] == "min_count"
-            lines.append(
-                t(
-                    "ledger.status.quota_unmet_count" if counted else "ledger.status.quota_unmet",
-                    group=group,
-                    round=item.round,
-                    has=unmet["has"],
-                    least=unmet["least"],
-                    limit=unmet["limit"],
-                )
-            )
+        lines += quota_lines(item, lang)
     if report.remaining < 0:
         # A frame cut below what is committed: nothing remains, not "-10 000 kr".
         lines.append(t("ledger.status.over_frame", over=-report.remaining, frame=report.frame))
@@ -2287,6 +2278,37 @@ def status_lines(report: LedgerStatus, lang: str = "en") -> list[str]:
             )
         else:
             lines.append(t("ledger.status.planned", round=number, budget=budget))
+    return lines
+
+
+def quota_lines(item: RoundStatus, lang: str = "en") -> list[str]:
+    """What status says of a committed round's quotas as its awards stand now: each minimum
+    no longer met, or that they could not be checked (allocate --round says the same)."""
+    from tilskudd.i18n import get
+
+    t = get(lang)
+    lines: list[str] = []
+    if item.quotas_unmet is None:
+        lines.append(t("ledger.status.quotas_unchecked", round=item.round))
+    for unmet in item.quotas_unmet or ():
+        group = (
+            Phrase("quota.error.category", name=unmet["name"])
+            if unmet["by"] == "category"
+            else Phrase("quota.error.county", value=unmet["value"])
+            if unmet["name"] == unmet["value"]
+            else Phrase("quota.error.county_named", value=unmet["value"], name=unmet["name"])
+        )
+        counted = unmet["limit"] == "min_count"
+        lines.append(
+            t(
+                "ledger.status.quota_unmet_count" if counted else "ledger.status.quota_unmet",
+                group=group,
+                round=item.round,
+                has=unmet["has"],
+                least=unmet["least"],
+                limit=unmet["limit"],
+            )
+        )
     return lines
 
 
@@ -2321,11 +2343,11 @@ def export(ledger: LedgerLike, path: str | Path, *, lang: str = "en", force: boo
     return "csv"
 
 
-def award_row(award: AwardRecord) -> dict[str, Any]:
+def award_row(award: AwardRecord, lang: str = "en") -> dict[str, Any]:
     """One award as the plain values the exports write (csv and xlsx share it); places by name
     and number, ``Moss (0104)``, and the counties and category the round's quotas count, as in
     the award workbook (empty in a round committed before the ledger recorded them)."""
-    from tilskudd.wording import county_label, municipality_label
+    from tilskudd.wording import county_label, municipality_label, waived_text
 
     last = award.amendments[-1] if award.amendments else None
     # Every rule any of its amendments went beyond, in the order recorded: the current amount
@@ -2347,7 +2369,7 @@ def award_row(award: AwardRecord) -> dict[str, Any]:
         "committed_at": award.committed_at,
         "changed_at": last.created if last else None,
         "change_reason": last.reason if last else None,
-        "outside_policy": ", ".join(waived) or None,
+        "outside_policy": waived_text(waived, lang),
     }
 
 
@@ -2385,7 +2407,7 @@ def _write_csv(path: Path, awards: Sequence[AwardRecord], lang: str) -> None:
         writer = csv.writer(handle, delimiter=";")
         writer.writerow([t(f"ledger.column.{c}") for c in AWARD_COLUMNS])
         for award in awards:
-            row = award_row(award)
+            row = award_row(award, lang)
             row["status"] = t(f"ledger.state.{row['status']}")
             writer.writerow(
                 [

@@ -7,11 +7,12 @@ documents) says the same thing in the same words. All wording comes from the cat
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from functools import cache
 from typing import Any, cast
 
-from tilskudd.i18n import Translator, as_sentence, get
+from tilskudd.i18n import Phrase, Translator, as_sentence, get
 from tilskudd.models import Decision, Issue, Reason, RejectedRow, RoundResult, Status
 from tilskudd.summary import RoundSummary
 
@@ -38,6 +39,8 @@ __all__ = [
     "shortened",
     "status_text",
     "summary_sentence",
+    "waived_rule",
+    "waived_text",
 ]
 
 TIE_MARK = "="
@@ -343,3 +346,31 @@ def _display_order(result: RoundResult) -> tuple[Decision, ...]:
         ]
     order = sorted(range(len(keys)), key=keys.__getitem__)
     return tuple(map(decisions.__getitem__, order))
+
+
+# How Ledger.amend records the rules an amendment outside the policy went beyond: the policy
+# file's setting names, with the round or the quota group in English words.
+_WAIVED_IN_ROUND = re.compile(r"(\w+) \(round (\d+)\)")
+_WAIVED_QUOTA = re.compile(r"quotas \((county|category) (.*): (\w+)\)", re.DOTALL)
+
+
+def waived_rule(rule: str) -> Phrase | str:
+    """A rule an amendment went beyond, as recorded (``per_applicant_max (round 2)``,
+    ``quotas (county 03: max_share)``), as a phrase to say in any language; the setting names
+    stay as the policy file writes them. What it does not recognise is shown as recorded."""
+    if found := _WAIVED_IN_ROUND.fullmatch(rule):
+        return Phrase("ledger.waived.in_round", rule=found[1], round=int(found[2]))
+    if found := _WAIVED_QUOTA.fullmatch(rule):
+        by, value, limit = found[1], found[2], found[3]
+        return Phrase(f"ledger.waived.quota_{by}", value=value, limit=limit)
+    return rule
+
+
+def waived_text(rules: Iterable[str], lang: str) -> str | None:
+    """The rules amendments went beyond, comma-separated in ``lang`` (None if there are none),
+    as the ledger exports write them."""
+    t = get(lang)
+    said = [
+        t.render(w.key, w.params) if isinstance(w, Phrase) else w for w in map(waived_rule, rules)
+    ]
+    return ", ".join(said) or None

@@ -895,14 +895,14 @@ def test_nb_verify_finds_a_changed_input_and_an_outside_edit(folder: Path) -> No
     assert broken.exit_code == 1
     assert (
         "Hashkjeden er BRUTT ved post 3: tildelingen i post 3 er ulik det som ble registrert "
-        "(amount er endret). Registeret er endret utenom tilskudd."
+        "(kolonnen amount er endret). Registeret er endret utenom tilskudd."
     ) in broken.stdout
     refused = run("amend", "A-1", "--amount", "50000", "--reason", "x", "--lang", "nb")
     assert refused.exit_code == 1
     assert refused.stderr.startswith(
         f"feil: {folder / 'tilskudd.ledger.sqlite'} er endret utenom tilskudd ved post 3: "
-        "tildelingen i post 3 er ulik det som ble registrert (amount er endret). Ingenting ble "
-        "registrert;"
+        "tildelingen i post 3 er ulik det som ble registrert (kolonnen amount er endret). "
+        "Ingenting ble registrert;"
     )
 
 
@@ -1230,6 +1230,23 @@ def test_withdraw_says_a_quota_minimum_is_no_longer_met_and_amend_refuses_a_maxi
     )
     data = json.loads(run("history", "A-1", "--format", "json").stdout)
     assert "warnings" not in data[0]["amendments"][0]
+    # The round run again said what changed since its commit, not that a minimum is now unmet,
+    # which status says: both say it now.
+    unmet = (
+        f"  Quota minimum not met now for county 01 (Østfold): NOK{NBSP}0 is awarded there, "
+        f"and round 1's policy asks for at least NOK{NBSP}50,000 (quotas, min_amount)."
+    )
+    assert unmet in run("status").stdout.splitlines()
+    again = run("allocate", "r1.csv", "--round", "1", "-o", "again.xlsx")
+    assert again.exit_code == 0, again.output
+    said = again.stdout.splitlines()
+    changed = next(i for i, line in enumerate(said) if line.startswith("Round 1 has been changed"))
+    assert said[changed + 1] == unmet
+    nb = run("allocate", "r1.csv", "--round", "1", "--lang", "nb").stdout.splitlines()
+    assert (
+        f"  Minstekravet for fylke 01 (Østfold) er ikke oppfylt nå: {kr(0)} er tildelt der, og "
+        f"tildelingsreglene for runde 1 krever minst {kr(50_000)} (quotas, min_amount)."
+    ) in nb
 
 
 def test_amend_and_status_in_a_frame_cut_below_what_is_committed_say_nothing_remains(
@@ -1285,3 +1302,31 @@ def test_allocate_of_a_round_committed_with_a_policy_this_tilskudd_cannot_read(
     assert again.exception is None or isinstance(again.exception, SystemExit)
     assert "round 1 was committed by tilskudd" in again.stderr
     assert "with a policy this tilskudd cannot read (later)" in again.stderr
+
+
+def test_the_rules_an_amendment_went_beyond_are_said_in_norwegian(folder: Path) -> None:
+    """They were shown as recorded, "quotas (county 12: max_amount)", in bokmål sentences."""
+    policy = PROGRAMME + '\n[[policy.quotas]]\nby = "county"\nvalue = "12"\nmax_amount = "30 000"\n'
+    (folder / "tilskudd.toml").write_text(policy, encoding="utf-8")
+    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    amended = run(
+        "amend", "A-3", "--amount", "40 000", "--reason", "Styrevedtak", "--outside-policy",
+        "--lang", "nb",
+    )  # fmt: skip
+    assert amended.exit_code == 0, amended.output
+    assert amended.stdout.splitlines()[-1] == (
+        "Registrert utenfor tildelingsreglene for runde 1, ut over quotas (fylke 12: max_amount), "
+        "med begrunnelsen som ble gitt."
+    )
+    history = run("history", "A-3", "--lang", "nb").stdout.splitlines()
+    assert history[-1] == "    utenfor rundens tildelingsregler: quotas (fylke 12: max_amount)"
+    assert run("history", "A-3").stdout.splitlines()[-1] == (
+        "    outside the round's policy: quotas (county 12: max_amount)"
+    )
+    explained = run("explain", "r1.csv", "A-3", "--round", "1", "--lang", "nb")
+    assert explained.exit_code == 0, explained.output
+    said = " ".join(explained.stdout.split())
+    assert "tildelingsregler (quotas (fylke 12: max_amount))." in said
+    # What is recorded (and hashed) is as it was.
+    data = json.loads(run("history", "A-3", "--format", "json").stdout)
+    assert data[0]["amendments"][0]["outside_policy"] == ["quotas (county 12: max_amount)"]

@@ -239,6 +239,7 @@ def history(
     with guard(debug):
         from tilskudd import ledger as ledger_module
         from tilskudd.i18n import get
+        from tilskudd.wording import waived_rule
 
         query = query.strip()  # as it is looked up: "Nothing recorded for  a-4." said the space
         found = programme_for(programme, required=ledger is None, lang=resolve_lang(lang))
@@ -303,7 +304,12 @@ def history(
                     )
                 )
                 if change.outside_policy:
-                    _out(t("ledger.cli.history_outside_policy", rules=list(change.outside_policy)))
+                    _out(
+                        t(
+                            "ledger.cli.history_outside_policy",
+                            rules=[waived_rule(r) for r in change.outside_policy],
+                        )
+                    )
 
 
 def _change(
@@ -319,6 +325,7 @@ def _change(
 ) -> None:
     from tilskudd import ledger as ledger_module
     from tilskudd.i18n import get
+    from tilskudd.wording import waived_rule
 
     found = programme_for(programme, required=True, lang=resolve_lang(lang))
     assert found is not None
@@ -357,7 +364,7 @@ def _change(
             get(language)(
                 "ledger.cli.amended_outside_policy",
                 round=change.round,
-                rules=list(change.outside_policy),
+                rules=[waived_rule(r) for r in change.outside_policy],
             )
         )
     for warning in change.warnings:
@@ -806,6 +813,9 @@ class RoundPlan:
                 current=item.current,
             )
         )
+        # As status says it: a withdrawal may have left a quota minimum of the round unmet.
+        for line in ledger_module.quota_lines(item, lang):
+            _out(line)
 
     def report(self, result: Any, lang: str, *, budget_given: bool) -> None:
         """Say where the budget came from and which applications were funded before."""

@@ -146,6 +146,7 @@ def write_ledger(
 ) -> None:
     """Write the ledger workbook to ``path`` (atomically)."""
     from tilskudd.ledger import AWARD_COLUMNS, award_row
+    from tilskudd.wording import waived_text
 
     t = get(lang)
     book = Workbook()
@@ -154,7 +155,7 @@ def write_ledger(
     award_sheet.title = t("ledger.sheet.awards")
     rows = []
     for award in awards:
-        row = award_row(award)
+        row = award_row(award, lang)
         row["status"] = t(f"ledger.state.{row['status']}")
         rows.append(row)
     _sheet(award_sheet, AWARD_COLUMNS, rows, lang)
@@ -180,7 +181,7 @@ def write_ledger(
             "amount_after": m.amount_after,
             "delta": m.amount_after - m.amount_before,
             "reason": m.reason,
-            "outside_policy": ", ".join(m.outside_policy) or None,
+            "outside_policy": waived_text(m.outside_policy, lang),
             "changed_at": m.created,
             "entry": m.seq,
         }

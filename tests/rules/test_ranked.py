@@ -212,6 +212,35 @@ def test_tie_cut_by_per_applicant_max_that_would_not_have_fitted_anyway(
     ]
 
 
+def test_tie_cut_by_per_applicant_max_that_would_have_fitted_exactly_if_first(
+    make_application: MakeApp,
+) -> None:
+    # At rank 2 the budget and the organisation both have 400 000 left. A (the organisation's)
+    # and A0 (another's) come first by id; B is then cut to the 200 000 its organisation has
+    # left, which does not fit in the 100 000 left. Taken first, B would have had 400 000,
+    # exactly what was left: the id order decided, and the notes say so.
+    apps = [
+        make_application(id=i, orgnr=org, requested=r, score=Decimal(s))
+        for i, org, r, s in (
+            ("X", ORG_A, 100_000, 6),
+            ("A", ORG_A, 200_000, 5),
+            ("A0", ORG_B, 100_000, 5),
+            ("B", ORG_A, 400_000, 5),
+        )
+    ]
+    result = allocate(apps, 500_000, Policy(per_applicant_max=500_000))
+    assert [(d.application_id, d.amount) for d in result.decisions] == [
+        ("X", 100_000),
+        ("A", 200_000),
+        ("A0", 100_000),
+        ("B", 0),
+    ]
+    assert [(n.code, n.params.get("cut_ids")) for n in result.notes] == [
+        ("note.tie_at_line", None),
+        ("note.tie_per_applicant", ["B"]),
+    ]
+
+
 def test_tie_split_by_per_applicant_max_is_not_said_to_be_undecided(
     make_application: MakeApp,
 ) -> None:

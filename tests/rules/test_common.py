@@ -165,6 +165,13 @@ def test_caps_that_do_not_bind_leave_no_reason(make_application: MakeApp) -> Non
     assert eligible_amount(app, policy) == (300_000, [])
 
 
+def test_caps_met_exactly_do_not_bind(make_application: MakeApp) -> None:
+    """A request of exactly the cap is not cut by it, and says nothing of it."""
+    app = make_application(requested=400_000, total_cost=2_000_000)
+    policy = Policy(max_award=400_000, max_share_of_cost="20%", round_to=1000)
+    assert eligible_amount(app, policy) == (400_000, [])
+
+
 def test_no_total_cost_means_the_share_cap_cannot_apply(make_application: MakeApp) -> None:
     app = make_application(requested=300_000, total_cost=None)
     amount, reasons = eligible_amount(app, Policy(max_share_of_cost="20%"))
@@ -225,6 +232,20 @@ def test_applicant_totals_cap_then_exclude(make_application: MakeApp) -> None:
     # Another organisation, and an application without orgnr, are not affected.
     assert totals.limit(make_application(orgnr="964338531"), 400_000) == (400_000, None)
     assert totals.limit(make_application(orgnr=None), 9_000_000) == (9_000_000, None)
+
+
+def test_applicant_totals_at_their_edges(make_application: MakeApp) -> None:
+    """What is left under the maximum, met exactly: all of it and no reason; left exactly at the
+    minimum award: capped to it, still eligible."""
+    totals = ApplicantTotals(Policy(per_applicant_max=500_000, min_award=200_000))
+    a = make_application(orgnr="974760673")
+    assert totals.limit(a, 500_000) == (500_000, None)  # nothing given yet: all of it
+    totals.add(a, 300_000)
+    assert totals.limit(a, 200_000) == (200_000, None)
+    amount, reason = totals.limit(a, 300_000)
+    assert amount == 200_000
+    assert reason is not None
+    assert reason.code == "reason.cap.per_applicant"
 
 
 def test_applicant_totals_left_below_min_award(make_application: MakeApp) -> None:

@@ -12,17 +12,14 @@ scan; medians of interleaved runs. Files are written once to ``benchmarks/out/``
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmarks" / "out"
 sys.path.insert(0, str(ROOT / "tests" / "reading"))
 
-from bench_read import HEADERS  # noqa: E402  (the columns bench_read.py writes)
+from bench_read import HEADERS, _medians  # noqa: E402  (the columns bench_read.py writes)
 from xlsb_files import Error, FormulaError, xlsb_bytes  # noqa: E402
 
 
@@ -57,16 +54,6 @@ def generate(rows: int, kind: str) -> Path:
             hidden.add(i + 2)
     path.write_bytes(xlsb_bytes({"Søknader": grid}, hidden={"Søknader": hidden}))
     return path
-
-
-def _medians(fns: list[Callable[[], object]], repeat: int) -> list[float]:
-    times: list[list[float]] = [[] for _ in fns]
-    for _ in range(repeat):
-        for fn, spent in zip(fns, times, strict=True):
-            start = time.perf_counter()
-            fn()
-            spent.append(time.perf_counter() - start)
-    return [statistics.median(spent) for spent in times]
 
 
 def main() -> None:

@@ -396,6 +396,17 @@ def test_display_order_groups_by_status_then_rank_then_row(
     ]
 
 
+def _shown_by_cost(apps: tuple[Application, ...]) -> list[tuple[str, int | None, bool]]:
+    """Id, rank shown and tie of each line of the lists, allocated with the cheaper first."""
+    result = RoundResult(
+        allocation=allocate(apps, 1000, Policy(tie_break="total_cost asc")),
+        applications=apps,
+        tool_version="0",
+        created=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    return [(d.application_id, d.rank, d.tied) for d in display_order(result)]
+
+
 def test_display_order_keeps_the_ties_a_tie_break_made_of_a_given_rank_apart() -> None:
     # All four were given no. 3; the tie-break put A and B (cheaper, a tie) before C and D (a
     # tie): all show 3=, and the lists keep the two ties in that order whatever the rows say.
@@ -406,13 +417,7 @@ def test_display_order_keeps_the_ties_a_tie_break_made_of_a_given_rank_apart() -
         Application(id="B", requested=100, total_cost=500, rank=3, row=5),
         Application(id="E", requested=100, total_cost=100, rank=1, row=6),
     )
-    result = RoundResult(
-        allocation=allocate(apps, 1000, Policy(tie_break="total_cost asc")),
-        applications=apps,
-        tool_version="0",
-        created=datetime(2026, 1, 1, tzinfo=UTC),
-    )
-    shown = [(d.application_id, d.rank, d.tied) for d in display_order(result)]
+    shown = _shown_by_cost(apps)
     assert shown == [
         ("E", 1, False),
         ("A", 3, True),
@@ -433,13 +438,7 @@ def test_display_order_keeps_the_tie_break_order_within_a_given_rank() -> None:
         Application(id="C", requested=100, total_cost=500, rank=5, row=5),
         Application(id="E", requested=100, total_cost=100, rank=1, row=6),
     )
-    result = RoundResult(
-        allocation=allocate(apps, 1000, Policy(tie_break="total_cost asc")),
-        applications=apps,
-        tool_version="0",
-        created=datetime(2026, 1, 1, tzinfo=UTC),
-    )
-    shown = [(d.application_id, d.rank, d.tied) for d in display_order(result)]
+    shown = _shown_by_cost(apps)
     assert shown == [
         ("E", 1, False),
         ("B", 3, False),

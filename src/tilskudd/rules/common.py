@@ -737,6 +737,30 @@ def tie_notes(entries: Sequence[RankedEntry], outcomes: Sequence[Outcome | None]
     )
 
 
+def tie_per_applicant_note(
+    code: str,
+    rank: int | None,
+    members: Sequence[int],
+    cut: Sequence[int],
+    org: str,
+    most: int | None,
+    id_at: Callable[[int], str],
+) -> Reason:
+    """The note for a tie of one organisation's applications (positions ``members``) of which
+    ``per_applicant_max`` (``most``) cut those at ``cut`` because another of them came first by
+    its id: ``note.tie_per_applicant`` (ranked) or ``note.proportional.tie_per_applicant``."""
+    return make_reason(
+        code,
+        rank=rank,
+        count=len(members),
+        ids=[id_at(j) for j in members],
+        orgnr=org,
+        max=most,
+        cut_ids=[id_at(j) for j in cut],
+        broken_by="id",
+    )
+
+
 def tie_notes_by_position(
     id_at: Callable[[int], str],
     ranks: Sequence[int | None],

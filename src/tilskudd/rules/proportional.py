@@ -63,6 +63,7 @@ from tilskudd.rules.common import (
     share_decimal,
     shown_ranks,
     tie_break_text,
+    tie_per_applicant_note,
 )
 from tilskudd.rules.quotas import Given
 
@@ -433,15 +434,14 @@ def allocate_proportional(
         )
     for (rank, org), (group, cut_positions) in tie_cuts.items():
         notes.append(
-            make_reason(
+            tie_per_applicant_note(
                 "note.proportional.tie_per_applicant",
-                rank=rank,
-                count=len(group),
-                ids=[id_at(j) for j in group],
-                orgnr=org,
-                max=per_applicant_max,
-                cut_ids=[id_at(k) for k in cut_positions],
-                broken_by="id",
+                rank,
+                group,
+                cut_positions,
+                org,
+                per_applicant_max,
+                id_at,
             )
         )
     # The order that told equal shares apart is rank, then the tie-break columns, then id: a

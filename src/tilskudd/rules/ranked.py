@@ -81,6 +81,7 @@ from tilskudd.rules.common import (
     require_scores,
     shown_ranks,
     tie_notes_by_position,
+    tie_per_applicant_note,
 )
 from tilskudd.rules.quotas import Given, QuotaBook, eligible_amounts, least_amounts
 
@@ -401,15 +402,8 @@ def fund(
             continue
         per_applicant_ties.add(start)
         org_notes.append(
-            make_reason(
-                "note.tie_per_applicant",
-                rank=ranks[start],
-                count=len(members),
-                ids=[id_at(j) for j in members],
-                orgnr=org,
-                max=per_applicant_max,
-                cut_ids=[id_at(j) for j in cut],
-                broken_by="id",
+            tie_per_applicant_note(
+                "note.tie_per_applicant", ranks[start], members, cut, org, per_applicant_max, id_at
             )
         )
 

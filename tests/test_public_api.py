@@ -43,3 +43,14 @@ def test_the_solver_is_imported_only_by_the_optimal_rule() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == ""
+
+
+def test_checking_a_file_does_not_load_the_rules() -> None:
+    """`tilskudd check` renders through tilskudd.summary; the rules package (every rule, about
+    20 ms) is loaded only where a round is allocated or a budget checked."""
+    code = (
+        "import sys, tilskudd.validation, tilskudd.render.check; "
+        "print(','.join(m for m in sys.modules if m.startswith('tilskudd.rules')))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == ""

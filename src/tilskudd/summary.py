@@ -15,7 +15,6 @@ from operator import attrgetter, itemgetter
 from typing import cast
 
 from tilskudd.models import Application, Decision, RoundResult, Status
-from tilskudd.rules.common import NaturalKey, natural_key
 
 __all__ = ["BudgetCheck", "CountyLine", "RoundSummary", "budget_check", "gini", "summarise"]
 
@@ -146,6 +145,10 @@ def budget_check(applications: Sequence[Application], invalid: int, budget: int)
     every application has one, else best score first (those without a score last); equal
     ranks or scores in natural id order ("S2" before "S10").
     """
+    # Imported here: the rules package loads every rule (about 20 ms), which a plain `check`
+    # (that renders through this module) does not need.
+    from tilskudd.rules.common import NaturalKey, natural_key
+
     by_rank = bool(applications) and all(a.rank is not None for a in applications)
 
     def key(app: Application) -> tuple[int, Decimal, NaturalKey]:

@@ -6,7 +6,10 @@ and the awards by municipality (shared projects marked, counted once in the tota
 has its number ("Side 2 av 5") and every table repeats its header row on each page it runs onto.
 
 Written with fpdf2: pure Python (installs from PyPI anywhere, no system libraries, unlike
-WeasyPrint's Pango), small, maintained, with tables that repeat their headings. Text is set in
+WeasyPrint's Pango), small, maintained. The two lists are drawn by :class:`_Table`, not by
+fpdf2's ``table()``, which lays out every cell twice through ``multi_cell`` and its line
+breaker: the UK government's 3 242 awards of 2016-17 took 12 s that way (see
+docs/benchmarks.md). Text is set in
 DejaVu Sans, bundled in ``tilskudd/fonts`` (Latin, Greek, Cyrillic): the PDF core fonts are
 Latin-1 and cannot show the Sámi letters of names such as Kárášjohka.
 """
@@ -19,11 +22,8 @@ from datetime import datetime
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 from fpdf import FPDF
-from fpdf.enums import TableBordersLayout, TableCellFillMode
-from fpdf.fonts import FontFace
 
 from tilskudd.export._publication import SHARED_MARK, Publication, build
 from tilskudd.export.atomic import atomic_path
@@ -69,15 +69,17 @@ def _safe(text: str) -> str:
     return "".join(ch if ord(ch) in covered or ch in "\n\r" else "\ufffd" for ch in text)
 
 
-# A table row must fit on one page: fpdf2 moves a row that does not fit to the next page, and
-# refuses one taller than a page. 40 lines of 4.6 mm leave room for the running header, the
-# repeated heading row and the margins. Text of up to _SHORT characters with few line breaks
-# always fits in the narrowest column (38 mm, at least 11 of the widest letters a line), so only
-# longer text is measured.
+# A table row must fit on one page, and a cell of a page's height is no use to a reader: a cell
+# is cut with "…" after _MAX_CELL_LINES lines (40 lines of 4.6 mm leave room for the running
+# header, the repeated heading row and the margins). Text of up to _SHORT characters with few
+# line breaks always fits in the narrowest column (38 mm, at least 11 of the widest letters a
+# line), so only longer text is measured for that.
 _MAX_CELL_LINES = 40
 _SHORT = 300
 _LINE_H = 4.6
 _PADDING_X = 1.5
+_PADDING_Y = 1.2
+_TABLE_SIZE = 8.5  # points
 
 
 class _Document(FPDF):
@@ -99,6 +101,19 @@ class _Document(FPDF):
         self.running = _safe(" – ".join(p for p in (pub.title, subtitle) if p))
         self.fitted: dict[tuple[str, float], str] = {}
         """Table cell texts cut to fit a page, by text and column width (see :func:`_fit`)."""
+        self.widths: dict[tuple[str, str], float] = {}
+        """Widths in mm of words in the table font, by style ("" or "B") and word."""
+
+    def width_of(self, text: str, style: str = "") -> float:
+        """The width of ``text`` in mm in the table font (8.5 pt) of ``style``: the sum of its
+        glyphs' advance widths, as fpdf2 measures it, kept per word (names and places repeat)."""
+        key = (style, text)
+        found = self.widths.get(key)
+        if found is None:
+            font = self.fonts[FONT.lower() + style]
+            found = font.get_text_width(text, _TABLE_SIZE, None)[1] / self.k
+            self.widths[key] = found
+        return found
 
     def header(self) -> None:
         if self.page_no() == 1:
@@ -136,6 +151,40 @@ def _text(
     doc.ln(space)
 
 
+def _wrap(doc: _Document, text: str, width: float, style: str = "") -> list[str]:
+    """``text`` broken into lines of at most ``width`` mm in the table font: at spaces, at its
+    own line breaks, and inside a word only when the word alone is wider than a line."""
+    space = doc.width_of(" ", style)
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line: list[str] = []
+        used = 0.0
+        for word in paragraph.split(" "):
+            needed = doc.width_of(word, style)
+            if line and used + space + needed <= width:
+                line.append(word)
+                used += space + needed
+                continue
+            if line:
+                lines.append(" ".join(line))
+            if needed <= width:
+                line, used = [word], needed
+                continue
+            # A word wider than the column (a long URL, a name without spaces): broken between
+            # characters, as fpdf2 does.
+            piece, used = "", 0.0
+            for char in word:
+                step = doc.width_of(char, style)
+                if piece and used + step > width:
+                    lines.append(piece)
+                    piece, used = "", 0.0
+                piece += char
+                used += step
+            line = [piece]
+        lines.append(" ".join(line))
+    return lines
+
+
 def _fit(doc: _Document, text: str, width: float) -> str:
     """``text`` for a table cell ``width`` mm wide, cut with "…" if it would take more than
     :data:`_MAX_CELL_LINES` lines (a project listing 150 municipalities, a pasted description);
@@ -150,25 +199,126 @@ def _fit(doc: _Document, text: str, width: float) -> str:
 
 
 def _cut(doc: _Document, text: str, width: float) -> str:
-    inner = width - 2 * _PADDING_X - 1  # a little narrower than the cell: never too many lines
-    # No line holds 100 characters, even of the narrowest letters: what is beyond is never shown.
-    text = text[: _MAX_CELL_LINES * 100 + 1]
-
-    def fits(candidate: str) -> bool:
-        lines = doc.multi_cell(inner, _LINE_H, candidate, dry_run=True, output="LINES")
-        assert isinstance(lines, list)  # output="LINES" gives the lines alone
-        return len(lines) <= _MAX_CELL_LINES
-
-    if fits(text):
+    inner = width - 2 * _PADDING_X
+    lines = _wrap(doc, text, inner)
+    if len(lines) <= _MAX_CELL_LINES:
         return text
-    low, high = 0, len(text)  # the longest prefix that fits with "…" after it
-    while low < high:
-        middle = (low + high + 1) // 2
-        if fits(text[:middle].rstrip() + "…"):
-            low = middle
-        else:
-            high = middle - 1
-    return text[:low].rstrip() + "…"
+    last = lines[_MAX_CELL_LINES - 1]
+    while last and doc.width_of(last.rstrip() + "…") > inner:
+        last = last[:-1]
+    return "\n".join([*lines[: _MAX_CELL_LINES - 1], last.rstrip() + "…"])
+
+
+class _Table:
+    """A table of the publication list, drawn row by row on the document's pages.
+
+    Looks as fpdf2's ``table()`` drew it before (a dark heading row in white bold, every other
+    row shaded, a line under each row, cells padded and their text centred vertically) and
+    behaves the same way at a page break: a row is never split, the heading row is repeated at
+    the top of the next page, and the heading is never left alone at the foot of a page. Each
+    cell's text is broken into lines once, by :func:`_wrap`, and each line placed with
+    ``FPDF.text``.
+    """
+
+    def __init__(
+        self, doc: _Document, widths: Sequence[float], right: Sequence[bool], heading: list[str]
+    ) -> None:
+        self.doc = doc
+        self.widths = list(widths)
+        self.right = list(right)
+        self.edges = [doc.l_margin + sum(self.widths[:i]) for i in range(len(widths) + 1)]
+        self.heading = [_safe(text) for text in heading]
+        self.rows = 1  # rows drawn, the heading counted once; odd rows are shaded
+        self.started = False
+
+    def row(self, cells: Sequence[str]) -> None:
+        """A row of plain cells, one per column (already made safe and cut by :func:`_fit`)."""
+        self._row(self._cells(cells, ""), fill=_ZEBRA if self.rows % 2 else None, style="")
+
+    def group(self, text: str) -> None:
+        """A row across the table naming the group of rows below it (a county)."""
+        cells = [(self._lines(_safe(text), 0, len(self.widths), "B"), 0, len(self.widths))]
+        self._row(cells, fill=_COUNTY, style="B", color=_BAND)
+
+    def total(self, label: str, amount: str) -> None:
+        """The last row: the label across all columns but the last, the amount in it."""
+        n = len(self.widths)
+        cells = [
+            (self._lines(_safe(label), 0, n - 1, "B"), 0, n - 1),
+            (self._lines(amount, n - 1, n, "B"), n - 1, n),
+        ]
+        self._row(cells, fill=None, style="B", line=False)
+
+    def _lines(self, text: str, first: int, end: int, style: str) -> list[str]:
+        width = self.edges[end] - self.edges[first] - 2 * _PADDING_X
+        return _wrap(self.doc, text, width, style)
+
+    def _cells(self, texts: Sequence[str], style: str) -> list[tuple[list[str], int, int]]:
+        return [(self._lines(text, i, i + 1, style), i, i + 1) for i, text in enumerate(texts)]
+
+    @staticmethod
+    def _height(cells: list[tuple[list[str], int, int]]) -> float:
+        return max(len(lines) for lines, _, _ in cells) * _LINE_H + 2 * _PADDING_Y
+
+    def _row(
+        self,
+        cells: list[tuple[list[str], int, int]],
+        *,
+        fill: tuple[int, int, int] | None,
+        style: str,
+        color: tuple[int, int, int] = _INK,
+        line: bool = True,
+    ) -> None:
+        doc = self.doc
+        heading = self._cells(self.heading, "B")
+        height = self._height(cells)
+        if not self.started:
+            # The heading and the first row together, so the heading never ends a page alone.
+            if doc.get_y() + self._height(heading) + height > doc.page_break_trigger:
+                doc.add_page()
+            self._draw(heading, fill=_BAND, style="B", color=(255, 255, 255), line=False)
+            self.started = True
+        elif doc.get_y() + height > doc.page_break_trigger:
+            doc.add_page()
+            self._draw(heading, fill=_BAND, style="B", color=(255, 255, 255), line=False)
+        self._draw(cells, fill=fill, style=style, color=color, line=line)
+        self.rows += 1
+
+    def _draw(
+        self,
+        cells: list[tuple[list[str], int, int]],
+        *,
+        fill: tuple[int, int, int] | None,
+        style: str,
+        color: tuple[int, int, int],
+        line: bool,
+    ) -> None:
+        doc = self.doc
+        top = doc.get_y()
+        height = self._height(cells)
+        left, right = self.edges[0], self.edges[-1]
+        if fill is not None:
+            doc.set_fill_color(*fill)
+            doc.rect(left, top, right - left, height, style="F")
+        doc.set_font(FONT, style, _TABLE_SIZE)
+        doc.set_text_color(*color)
+        # fpdf2's baseline for a line of text centred in a box of height h: y + h/2 + 0.3 em.
+        rise = _LINE_H / 2 + 0.3 * doc.font_size
+        for lines, first, end in cells:
+            y = top + (height - len(lines) * _LINE_H) / 2 + rise
+            for text in lines:
+                if text:
+                    if self.right[first] and end == first + 1:
+                        x = self.edges[end] - _PADDING_X - doc.width_of(text, style)
+                    else:
+                        x = self.edges[first] + _PADDING_X
+                    doc.text(x, y, text)
+                y += _LINE_H
+        if line:
+            doc.set_draw_color(*_BAND)
+            doc.set_line_width(0.2)
+            doc.line(left, top + height, right, top + height)
+        doc.set_xy(doc.l_margin, top + height)
 
 
 def _heading(doc: _Document, text: str) -> None:
@@ -234,21 +384,6 @@ def _figures(doc: _Document) -> None:
         doc.set_xy(doc.l_margin, y + 19)
 
 
-def _table_style(doc: _Document) -> dict[str, Any]:
-    # fpdf2 fills unstriped rows with the current fill colour: make it white.
-    doc.set_fill_color(255, 255, 255)
-    return {
-        "headings_style": FontFace(emphasis="BOLD", color=(255, 255, 255), fill_color=_BAND),
-        "borders_layout": TableBordersLayout.HORIZONTAL_LINES,
-        "cell_fill_color": _ZEBRA,
-        "cell_fill_mode": TableCellFillMode.ROWS,
-        "line_height": _LINE_H,
-        "padding": (1.2, _PADDING_X, 1.2, _PADDING_X),
-        "repeat_headings": 1,
-        "width": doc.epw,
-    }
-
-
 def _amount_width(doc: _Document, amounts: Sequence[str], width: float) -> float:
     """The amount column's width: ``width`` mm, or wider if an amount (or the bold total,
     ``amounts[0]``) would not fit on one line. fpdf2 breaks a word too long for its cell between
@@ -271,44 +406,36 @@ def _by_amount(doc: _Document) -> None:
     total = pub.money(pub.summary.awarded)
     amount_w = _amount_width(doc, [total, *(pub.money(a.amount) for a in pub.by_amount)], 29)
     project_w = 62 - (amount_w - 29)  # the project column gives the amount what it needs
-    with doc.table(
-        col_widths=(9, 38, project_w, 40, amount_w),
-        text_align=("RIGHT", "LEFT", "LEFT", "LEFT", "RIGHT"),
-        **_table_style(doc),
-    ) as table:
+    table = _Table(
+        doc,
+        (9, 38, project_w, 40, amount_w),
+        (True, False, False, False, True),
+        [
+            pub.text("doc.position"),
+            h("applicant"),
+            h("project"),
+            h("municipalities"),
+            h("awarded"),
+        ],
+    )
+    for n, line in enumerate(pub.by_amount, start=1):
         table.row(
             [
-                _safe(x)
-                for x in (
-                    pub.text("doc.position"),
-                    h("applicant"),
-                    h("project"),
-                    h("municipalities"),
-                    h("awarded"),
-                )
+                str(n),
+                _fit(doc, line.applicant, 38),
+                _fit(doc, line.project, project_w),
+                _fit(doc, line.places, 40),
+                pub.money(line.amount),
             ]
         )
-        for n, line in enumerate(pub.by_amount, start=1):
-            table.row(
-                [
-                    str(n),
-                    _fit(doc, line.applicant, 38),
-                    _fit(doc, line.project, project_w),
-                    _fit(doc, line.places, 40),
-                    pub.money(line.amount),
-                ]
-            )
-        _total(doc, table, 5)
+    _total(doc, table)
 
 
-def _total(doc: _Document, table: Any, columns: int) -> None:
+def _total(doc: _Document, table: _Table) -> None:
     pub = doc.pub
     projects = plural(get(pub.lang), "summary.projects", pub.summary.funded)
     label = f"{pub.text('ui.total')} ({pub.text('doc.total_note', projects=projects)})"
-    bold = FontFace(emphasis="BOLD", fill_color=(255, 255, 255))
-    row = table.row(style=bold)
-    row.cell(_safe(label), colspan=columns - 1, align="LEFT")
-    row.cell(pub.money(pub.summary.awarded), align="RIGHT")
+    table.total(label, pub.money(pub.summary.awarded))
 
 
 def _chart(doc: _Document) -> None:
@@ -344,38 +471,31 @@ def _by_municipality(doc: _Document) -> None:
     doc.set_font(FONT, "", 8.5)
     doc.set_text_color(*_INK)
     h = pub.header
-    county_style = FontFace(emphasis="BOLD", color=_BAND, fill_color=_COUNTY)
     amounts = [pub.money(pub.summary.awarded)]
     for county in pub.by_municipality:
         for group in county.municipalities:
             amounts += [_shown_amount(pub.money(line.amount), line.shared) for line in group.lines]
     amount_w = _amount_width(doc, amounts, 29)
     project_w = 61 - (amount_w - 29)
-    with doc.table(
-        col_widths=(44, 44, project_w, amount_w),
-        text_align=("LEFT", "LEFT", "LEFT", "RIGHT"),
-        **_table_style(doc),
-    ) as table:
-        table.row(
-            [
-                _safe(x)
-                for x in (pub.text("doc.municipality"), h("applicant"), h("project"), h("awarded"))
-            ]
-        )
-        for county in pub.by_municipality:
-            row = table.row(style=county_style)
-            row.cell(_safe(county.name), colspan=4, align="LEFT")
-            for group in county.municipalities:
-                for line in group.lines:
-                    table.row(
-                        [
-                            _fit(doc, group.name, 44),
-                            _fit(doc, line.applicant, 44),
-                            _fit(doc, line.project, project_w),
-                            _shown_amount(pub.money(line.amount), line.shared),
-                        ]
-                    )
-        _total(doc, table, 4)
+    table = _Table(
+        doc,
+        (44, 44, project_w, amount_w),
+        (False, False, False, True),
+        [pub.text("doc.municipality"), h("applicant"), h("project"), h("awarded")],
+    )
+    for county in pub.by_municipality:
+        table.group(county.name)
+        for group in county.municipalities:
+            for line in group.lines:
+                table.row(
+                    [
+                        _fit(doc, group.name, 44),
+                        _fit(doc, line.applicant, 44),
+                        _fit(doc, line.project, project_w),
+                        _shown_amount(pub.money(line.amount), line.shared),
+                    ]
+                )
+    _total(doc, table)
     if pub.shared:
         doc.ln(2)
         _text(doc, pub.text("doc.shared_note", mark=SHARED_MARK), 8, color=_MUTED)

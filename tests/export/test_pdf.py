@@ -165,3 +165,37 @@ def test_round_without_awards_says_so(
     text = " ".join(_pages(path))
     assert "No awards in this round." in text
     assert "Awards by amount" not in text
+
+
+def test_position_numbers_keep_their_digits_together(
+    large_round: Callable[..., RoundResult], tmp_path: Path
+) -> None:
+    """The list by amount numbered past 999 in a 9 mm column: "1000" was printed as "100" over
+    "0" (the UK government's 3 242 awards). The column now widens for the largest number."""
+    path = tmp_path / "tusen.pdf"
+    write(large_round(1000), path, lang="en")
+    text = " ".join(_pages(path))
+    # The smallest awards come last: position 999 is Rømskog's, 1000 Halden's.
+    assert re.search(r"(^|\s)999 Rømskog kommune", text)
+    assert re.search(r"(^|\s)1000 Halden kommune", text)
+
+
+def test_an_award_without_a_place_is_not_said_to_be_county_wide(
+    small_round: Callable[..., RoundResult], tmp_path: Path
+) -> None:
+    """Open data from other funders has no Norwegian places: such an award is listed under "No
+    place given", and its place cell said "Whole county", which it is not."""
+    from tilskudd.export._publication import build
+
+    result = small_round()
+    apps = list(result.applications)
+    apps[0] = apps[0].model_copy(update={"municipalities": (), "counties": ()})
+    result = result.model_copy(update={"applications": tuple(apps)})
+    nowhere = build(result, "en").by_municipality[-1]
+    assert nowhere.name == "No place given"
+    assert [group.name for group in nowhere.municipalities] == ["–"]
+    path = tmp_path / "nowhere.pdf"
+    write(result, path, lang="en")
+    text = " ".join(_pages(path))
+    assert re.search(r"No place given\s+– Halden kommune", text)
+    assert "Whole county" not in text

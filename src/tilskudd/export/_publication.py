@@ -240,11 +240,12 @@ def _group_by_municipality(lines: Sequence[AwardLine], lang: str) -> tuple[Count
     for county in sorted(tree, key=lambda c: (c is None, c or "")):
         municipalities = []
         for place in sorted(tree[county], key=lambda n: (n is None, n or "")):
-            name = (
-                f"{place} {municipality_name(place) or ''}".strip()
-                if place is not None
-                else t("doc.no_municipality")
-            )
+            if place is not None:
+                name = f"{place} {municipality_name(place) or ''}".strip()
+            elif county is not None:
+                name = t("doc.no_municipality")  # a county-wide project
+            else:
+                name = "–"  # no place at all: under "No place given", nothing to add
             entries = sorted(
                 tree[county][place], key=lambda x: (-x.amount, collate(x.applicant), x.id)
             )

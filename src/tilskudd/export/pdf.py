@@ -405,10 +405,12 @@ def _by_amount(doc: _Document) -> None:
     h = pub.header
     total = pub.money(pub.summary.awarded)
     amount_w = _amount_width(doc, [total, *(pub.money(a.amount) for a in pub.by_amount)], 29)
-    project_w = 62 - (amount_w - 29)  # the project column gives the amount what it needs
+    # Positions past 999 need more than 9 mm; the project column gives both what they need.
+    position_w = max(9, math.ceil(doc.width_of(str(len(pub.by_amount))) + 2 * _PADDING_X + 1))
+    project_w = 62 - (amount_w - 29) - (position_w - 9)
     table = _Table(
         doc,
-        (9, 38, project_w, 40, amount_w),
+        (position_w, 38, project_w, 40, amount_w),
         (True, False, False, False, True),
         [
             pub.text("doc.position"),

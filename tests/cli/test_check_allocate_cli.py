@@ -668,32 +668,6 @@ def test_a_rejected_applications_organisation_number_is_in_every_export(tmp_path
     )
 
 
-def _entries(lines: list[str]) -> list[str]:
-    """A check report's problems, each one line of words whatever the width it was wrapped to."""
-    entries: list[list[str]] = []
-    for line in lines:
-        if line.startswith("Søknader"):
-            entries.append(line.split())
-        elif line.startswith(" ") and entries:
-            entries[-1].extend(line.split())
-    return [" ".join(words) for words in entries]
-
-
-def test_the_readme_shows_what_check_says_of_broken_xlsx() -> None:
-    # The README's example said "the formula =G14*0.2 has no saved value" after check had come
-    # to say that the workbook asks to be recalculated; an example is read as a promise.
-    readme = (EXAMPLES.parent / "README.md").read_text(encoding="utf-8")
-    command = "$ tilskudd check examples/broken.xlsx\n"
-    shown = readme[readme.index(command) + len(command) :].split("\n```", 1)[0].splitlines()
-    code, out, _ = invoke("check", BROKEN)
-    assert code == 1
-    lines = out.splitlines()
-    assert shown[0] == "examples/broken.xlsx" + lines[0].split("broken.xlsx", 1)[1]
-    said = _entries(lines)
-    assert len(_entries(shown)) == 5
-    assert [entry for entry in _entries(shown) if entry not in said] == []
-
-
 def _cells(block: list[str], header: str) -> dict[str, str]:
     """Each application's cell under ``header`` in a printed award table, its wrapped lines
     joined: {"S-02": "Trondheim - Tråante"} (a cell ends where two spaces do)."""

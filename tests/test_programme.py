@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from tilskudd.programme import (
     PROGRAMME_FILE,
     find_programme,
     find_programme_file,
+    first_round_year,
     init_programme,
     load_programme,
 )
@@ -390,3 +392,24 @@ def test_a_windows_path_to_the_ledger(tmp_path: Path) -> None:
         '("data/tilskudd.ledger.sqlite") or between single quotes '
         "('C:\\data\\tilskudd.ledger.sqlite')"
     )
+
+
+@pytest.mark.parametrize(
+    ("today", "year"),
+    [
+        (date(2026, 1, 2), 2026),
+        (date(2026, 3, 1), 2026),  # the last day of round 1's example window
+        (date(2026, 3, 2), 2027),
+        (date(2026, 11, 29), 2027),
+    ],
+)
+def test_a_new_programmes_rounds_are_not_in_the_past(today: date, year: int) -> None:
+    """`tilskudd init` in November wrote rounds that had opened and closed that year."""
+    assert first_round_year(today) == year
+
+
+def test_init_without_a_year_plans_rounds_still_to_come(tmp_path: Path) -> None:
+    made = init_programme(tmp_path / "ny")
+    first = made.programme.rounds[0]
+    assert first.closes is not None
+    assert first.closes >= date.today()

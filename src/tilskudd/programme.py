@@ -580,6 +580,13 @@ class InitResult:
     programme: Programme
 
 
+def first_round_year(today: date) -> int:
+    """The year of a new programme's example rounds: this year while its first round (closing
+    1 March) is still open for applications, else next year. A programme made in November is
+    for next year's rounds, not for dates already past."""
+    return today.year if today <= date(today.year, 3, 1) else today.year + 1
+
+
 def init_programme(
     folder: str | Path,
     *,
@@ -621,7 +628,7 @@ def init_programme(
         budget=_grouped(budget),
         register=register,
         ledger=LEDGER_NAME,
-        year=year or date.today().year,
+        year=year or first_round_year(date.today()),
     )
     folder.mkdir(parents=True, exist_ok=True)
     # Exclusive creation: if another process made the file since the check, refuse, not replace.

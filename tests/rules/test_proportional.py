@@ -641,3 +641,39 @@ def test_awards_are_the_water_level_rounded_down_then_largest_remainders(
     assert ("note.proportional.fraction" in codes) == bool(
         policy.weight == "none" and level is not None and active
     )
+
+
+def test_steps_go_past_a_whole_group_of_larger_remainders_then_by_rank(
+    make_application: MakeApp,
+) -> None:
+    """Remainders in two groups: the steps go to every one of the larger group, then by rank
+    (and a note) within the group where they run out; a group used up exactly needs no note."""
+    apps = [
+        make_application(id=i, requested=r, score=Decimal(s), total_cost=None, orgnr=None)
+        for i, r, s in (("A", 10, 9), ("B", 10, 8), ("C", 5, 7), ("D", 5, 6))
+    ]
+    policy = Policy(rule="proportional")
+    # 29 / 30 of each: 9.67, 9.67, 4.83, 4.83 -> 9 + 9 + 4 + 4 = 26, three kroner left: C and D
+    # (remainder 0.83), then A before B (0.67 each, by rank).
+    result = allocate(apps, 29, policy)
+    assert amounts(result) == {"A": 10, "B": 9, "C": 5, "D": 5}
+    (tie,) = [n for n in result.notes if n.code == "note.proportional.remainder_tie"]
+    assert (tie.params["ids"], tie.params["funded_ids"]) == (["A", "B"], ["A"])
+    # 14 / 30: 4.67, 4.67, 2.33, 2.33 -> 12, two left: A and B, the whole larger group.
+    exact = allocate(apps, 14, policy)
+    assert amounts(exact) == {"A": 5, "B": 5, "C": 2, "D": 2}
+    assert not [n for n in exact.notes if n.code == "note.proportional.remainder_tie"]
+
+
+def test_nothing_to_share_with_min_award_drops_every_one(make_application: MakeApp) -> None:
+    """A budget of 0 and a minimum award: every share is 0, so every application drops out."""
+    apps = [
+        make_application(id=i, requested=r, score=Decimal(5), total_cost=None, orgnr=None)
+        for i, r in (("A", 300), ("B", 400), ("C", 400))
+    ]
+    result = allocate(apps, 0, Policy(rule="proportional", min_award=100))
+    assert amounts(result) == {"A": 0, "B": 0, "C": 0}
+    assert {last_code(d) for d in result.decisions} == {"reason.proportional.below_min_award"}
+    assert [(n.code, n.params) for n in result.notes] == [
+        ("note.proportional.none_above_min_award", {"min_award": 100, "dropped": 3, "remaining": 0})
+    ]

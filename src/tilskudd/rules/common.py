@@ -1032,6 +1032,14 @@ def score_reason(application: Application, policy: Policy) -> Reason | None:
     return Caps(policy).score_reason(application)
 
 
+_PER_APPLICANT_CAP = ("reason.cap.per_applicant", "reason.cap.per_applicant_claim")
+_PER_APPLICANT_INELIGIBLE = (
+    "reason.ineligible.per_applicant",
+    "reason.ineligible.per_applicant_claim",
+)
+"""The codes :meth:`ApplicantTotals.limit_org` gives, indexed by ``claim``."""
+
+
 class ApplicantTotals:
     """Running totals per organisation number, held against ``policy.per_applicant_max``.
 
@@ -1076,29 +1084,29 @@ class ApplicantTotals:
         ``already``: what the organisation counts so far, when the caller keeps that itself
         (instead of :attr:`used`; ``less`` is then not used).
         """
-        suffix = "_claim" if claim else ""
-        if self.max is None or org is None:
+        most = self.max
+        if most is None or org is None:
             return amount, None
         if already is None:
             already = self.used.get(org, 0) - less
-        room = max(self.max - already, 0)
-        left = floor_to(room, self.round_to)
+        room = most - already if already < most else 0
+        left = room - room % self.round_to  # floor_to(room, round_to)
         if amount <= left:
             return amount, None
+        # (The reasons are built directly: proportional asks this for thousands of claims.)
         if left == 0 or left < self.min_award:
             # What is left under the maximum as people count it (max - already): on the round_to
             # grid it may be 0, which the reason would show beside a maximum not yet reached.
-            return 0, make_reason(
-                f"reason.ineligible.per_applicant{suffix}",
-                orgnr=org,
-                max=self.max,
-                already=already,
-                left=room,
-                min_award=self.min_award,
-            )
-        return left, make_reason(
-            f"reason.cap.per_applicant{suffix}", orgnr=org, max=self.max, already=already, cap=left
-        )
+            params = {
+                "orgnr": org,
+                "max": most,
+                "already": already,
+                "left": room,
+                "min_award": self.min_award,
+            }
+            return 0, _reason(_PER_APPLICANT_INELIGIBLE[claim], params)
+        params = {"orgnr": org, "max": most, "already": already, "cap": left}
+        return left, _reason(_PER_APPLICANT_CAP[claim], params)
 
     def take(self, application: Application, amount: int) -> tuple[int, Reason | None]:
         """:meth:`limit`, then :meth:`add` what it allows: for a claim counted in advance."""

@@ -39,10 +39,11 @@ unless ``weight = "score"`` or ``min_score`` asks for them.
 from __future__ import annotations
 
 from array import array
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
-from itertools import compress, repeat
-from operator import floordiv, mod, mul
+from itertools import chain, compress, repeat
+from operator import eq, floordiv, gt, mod, mul
 from typing import cast
 
 from tilskudd.models import Allocation, Application, ParamValue, Policy, Reason, Status
@@ -76,18 +77,21 @@ def _drop_ties(
     weights: Sequence[int],
     dropped: Sequence[bool],
     dropped_units: Sequence[int],
+    candidates: Sequence[int],
     columns: str,
 ) -> list[Reason]:
     """A ``note.proportional.tie_at_min_award`` for each weight shared by one that dropped out
     and one that stayed: equal shares, told apart only by the stated order (rank, then id).
     With tie-break ``columns`` (:func:`tie_break_text`) the order is rank, then those, then id:
-    ``note.proportional.tie_at_min_award_ordered`` names them."""
+    ``note.proportional.tie_at_min_award_ordered`` names them. ``candidates``: the units that
+    could drop, among them every unit of the weight of one that did (the smallest weights)."""
     if not dropped_units:
         return []
     by_weight: dict[int, list[int]] = {}
     for u in dropped_units:
         by_weight.setdefault(weights[u], [])
-    for u, w in enumerate(weights):
+    for u in sorted(candidates):
+        w = weights[u]
         group = by_weight.get(w)
         if group is not None:
             group.append(u)
@@ -192,100 +196,92 @@ def allocate_proportional(
     found = Caps(policy).eligible_all(apps)
     eligible_in, orgs_in = found.amounts, found.orgnrs
     eligible_at = array("q", eligible_in)
-    eligibles = [eligible_at[i] for i in positions]
+    eligibles = list(map(eligible_at.__getitem__, positions))
     amounts = [0] * n
     statuses: list[Status] = [Status.NOT_FUNDED] * n
     outcome: list[Reason | None] = [None] * n  # the reason that says how it went, by position
     before: dict[int, list[Reason]] = {}  # the few others, between the caps and the outcome
-    orgs: list[str | None] = []
-    # per_applicant_max counts claims: each organisation's claims are a chain by position.
-    # latest[org] is the position of its latest claim above 0 (or of its awards in earlier
-    # rounds: a slot after n); claimed[j] what it had claimed up to and including j, previous[j]
-    # the claim before j. Where none: the last slot, claimed 0. The chain costs the loop no more
-    # than a running total per organisation did, and tells which claims of a tie came first.
-    latest: dict[str, int] = {}
-    claimed: list[int] = []
-    previous: list[int] = []
     # (rank, organisation) -> its applications in that tie so far, and those the maximum cut
     # after a claim of another of them was counted first only by its id (see _tied_claim).
     tie_cuts: dict[tuple[int, str], tuple[list[int], list[int]]] = {}
     ids_in = found.ids
     id_at: Callable[[int], str] = lambda k: ids_in[positions[k]]  # noqa: E731
-    none_yet = n
     if per_applicant:
-        orgs = [orgs_in[i] for i in positions]
+        # per_applicant_max counts claims: each organisation's claims are a chain by position.
+        # latest[org] is the position of its latest claim above 0 (or of its awards in earlier
+        # rounds: a slot after n); claimed[j] what it had claimed up to and including j,
+        # previous[j] the claim before j. Where none: the last slot, claimed 0. The chain costs
+        # the loop no more than a running total per organisation did, and tells which claims of
+        # a tie came first.
+        orgs = list(map(orgs_in.__getitem__, positions))
         prior = list((prior_by_orgnr or {}).items())
         claimed = [0] * n + [amount for _, amount in prior] + [0]
         latest = {org: n + at for at, (org, _) in enumerate(prior)}
         none_yet = len(claimed) - 1
         previous = [none_yet] * n
-    scores: list[Decimal | None] = []
+        for k in compress(range(n), eligibles):  # each eligible one, in rank order
+            org = orgs[k]
+            if org is None:
+                continue
+            # per_applicant_max caps the claim: what is eligible counts against the
+            # organisation, in rank order.
+            eligible = eligibles[k]
+            last = latest.get(org, none_yet)
+            already = claimed[last]
+            if eligible <= per_applicant_max - already:
+                # Fast path: on the round_to grid and under what is left, so the maximum
+                # does not bind (what limit_org would find) and the claim is simply counted.
+                claimed[k] = already + eligible
+                previous[k] = last
+                latest[org] = k
+                continue
+            # Not "already awarded": what counts is what the organisation's applications
+            # ranked above claim, before the shares are worked out. (limit_org always cuts
+            # here, so org_reason is never None.)
+            eligible, org_reason = totals.limit_org(org, eligible, claim=True, already=already)
+            eligibles[k] = eligible
+            # The latest claim is of its tie: at or after the tie's first position, its
+            # competition rank - 1 (read at k, not at the latest claim: no cache miss).
+            if tied[k] and ranks[k] <= last + 1 and last < n:  # type: ignore[operator]
+                org_reason = _tied_claim(
+                    org_reason, k, last, org, ranks, previous, eligibles, tie_cuts, id_at
+                )
+            before[k] = [org_reason]  # type: ignore[list-item]  # the first of k's
+            if eligible:
+                claimed[k] = already + eligible
+                previous[k] = last
+                latest[org] = k
+
+    # Units: eligible applications (after the claims) with a positive weight, in rank order.
+    units = list(compress(range(n), eligibles))  # their positions
+    caps_of = list(compress(eligibles, eligibles))  # their eligible amounts
+    # Weight per krone of e: 1, or the score × 10^scale (worked out once per distinct score).
     scale = 0
     if by_score:
         scores_in = [a.score for a in apps]
-        scores = [scores_in[i] for i in positions]
         scale = score_places([score for score in scores_in if score], 'weight = "score"')
-
-    # Units: eligible applications with a positive weight.
-    units: list[int] = []  # position
-    weights: list[int] = []
-    scaled_scores: list[int] = []  # weight per krone of e: 1, or the score × 10^scale
-    for k in range(n):
-        eligible = eligibles[k]
-        if eligible == 0:
-            continue
-        if per_applicant:
-            org = orgs[k]
-            if org is not None:
-                # per_applicant_max caps the claim: what is eligible counts against the
-                # organisation, in rank order.
-                last = latest.get(org, none_yet)
-                already = claimed[last]
-                if eligible <= per_applicant_max - already:
-                    # Fast path: on the round_to grid and under what is left, so the maximum
-                    # does not bind (what limit_org would find) and the claim is simply counted.
-                    claimed[k] = already + eligible
-                    previous[k] = last
-                    latest[org] = k
-                else:
-                    # Not "already awarded": what counts is what the organisation's
-                    # applications ranked above claim, before the shares are worked out.
-                    # (limit_org always cuts here, so org_reason is never None.)
-                    eligible, org_reason = totals.limit_org(
-                        org, eligible, claim=True, already=already
+        # Every application has a score here (require_scores above).
+        points_of: dict[Decimal | None, int] = {
+            score: int(score.scaleb(scale)) for score in set(scores_in) if score is not None
+        }
+        unit_scores = list(map(scores_in.__getitem__, map(positions.__getitem__, units)))
+        scaled_scores = list(map(points_of.__getitem__, unit_scores))
+        if min(scaled_scores, default=1) <= 0:
+            has_weight = [points > 0 for points in scaled_scores]
+            for k, score, weighed in zip(units, unit_scores, has_weight, strict=True):
+                if not weighed:
+                    before.setdefault(k, []).append(
+                        make_reason("reason.proportional.no_weight", score=score)
                     )
-                    eligibles[k] = eligible
-                    # The latest claim is of its tie: at or after the tie's first position, its
-                    # competition rank - 1 (read at k, not at the latest claim: no cache miss).
-                    if tied[k] and ranks[k] <= last + 1 and last < n:  # type: ignore[operator]
-                        org_reason = _tied_claim(
-                            org_reason, k, last, org, ranks, previous, eligibles, tie_cuts, id_at
-                        )
-                    before.setdefault(k, []).append(org_reason)  # type: ignore[arg-type]
-                    if eligible == 0:
-                        continue
-                    claimed[k] = already + eligible
-                    previous[k] = last
-                    latest[org] = k
-        if by_score:
-            score = scores[k]
-            assert score is not None
-            points = int(score.scaleb(scale))
-            if points <= 0:
-                before.setdefault(k, []).append(
-                    make_reason("reason.proportional.no_weight", score=score)
-                )
-                continue
-            weights.append(eligible * points)
-            scaled_scores.append(points)
-        else:
-            weights.append(eligible)
-        units.append(k)
-    if not by_score:
+            units = list(compress(units, has_weight))
+            caps_of = list(compress(caps_of, has_weight))
+            scaled_scores = list(compress(scaled_scores, has_weight))
+        weights = list(map(mul, caps_of, scaled_scores))
+    else:
         scaled_scores = [1] * len(units)
+        weights = caps_of
 
     m = len(units)
-    caps_of = [eligibles[k] for k in units]
     # Smallest share that survives rounding and min_award: the first round_to multiple >= it.
     threshold = -(-policy.min_award // step) * step if policy.min_award else 0
 
@@ -296,9 +292,6 @@ def allocate_proportional(
         cap_order = sorted(range(m), key=scaled_scores.__getitem__, reverse=True)
     else:
         cap_order = list(range(m))  # every unit reaches its cap at the same f = 1
-    # Drop order: smallest weight first; equal weights: later in rank/id order first (a stable
-    # sort of the units in reverse). Only needed with a minimum award.
-    drop_order = sorted(range(m - 1, -1, -1), key=weights.__getitem__) if threshold else []
     capped = [False] * m
     dropped = [False] * m
     capped_units: list[int] = []
@@ -324,15 +317,25 @@ def allocate_proportional(
                 break
 
     settle()
+    # Drop order: smallest weight first; equal weights: later in rank/id order first (a stable
+    # sort of the units in reverse). Only needed with a minimum award, and only for the units
+    # whose share is below it now: f only grows from here (as units drop out or reach their
+    # caps), so no other unit can drop. They are those of the smallest weights.
+    drop_order: list[int] = []
+    if threshold and weight_left:
+        bar = threshold * weight_left  # a unit's share is below the threshold: left × w < bar
+        # left × w < bar  <=>  w < ceil(bar / left); with nothing left, every share is 0.
+        below_bar = map(gt, repeat(-(-bar // left)), reversed(weights)) if left else repeat(True)
+        drop_order = sorted(compress(range(m - 1, -1, -1), below_bar), key=weights.__getitem__)
     # Most of a large round can drop out one by one here: the loop is kept to plain operations.
     below = "reason.proportional.below_min_award"
     min_award = policy.min_award
     new = tuple.__new__
     while threshold and weight_left:
-        while d < m and (dropped[drop_order[d]] or capped[drop_order[d]]):
+        while d < len(drop_order) and (dropped[drop_order[d]] or capped[drop_order[d]]):
             d += 1
-        if d == m:
-            break
+        if d == len(drop_order):
+            break  # every unit left has a share large enough
         u = drop_order[d]
         weight = weights[u]
         if left * weight >= threshold * weight_left:
@@ -364,21 +367,33 @@ def allocate_proportional(
     for u in dropped_units:
         unit_amounts[u] = 0
     steps = (budget - sum(unit_amounts)) // step
-    remainder_tie: list[int] = []
-    remainder_got: set[int] = set()
+    remainder_tie: list[int] = []  # the units at the remainder where the steps ran out...
+    remainder_got: list[int] = []  # ... and those of them that got one, when not all did
     if steps and remainders:
-        # Larger remainder first; equal: earlier unit (better rank, then id) first (the sort is
-        # stable, reversed too). Capped and dropped units take no step.
-        takers = [u for u in compress(range(m), remainders) if not (capped[u] or dropped[u])]
-        takers.sort(key=remainders.__getitem__, reverse=True)
-        for u in takers[:steps]:
+        # Larger remainder first; equal: earlier unit (better rank, then id) first. Capped and
+        # dropped units take no step. The units are counted by remainder, not sorted: the steps
+        # go to every unit above the remainder where they run out (cut), and to the first
+        # (rest) of the units at it.
+        for u in (*capped_units, *dropped_units):
+            remainders[u] = 0
+        by_remainder = Counter(remainders)
+        cut, rest = 0, steps  # 0: enough steps for every unit with a remainder
+        for remainder in sorted(by_remainder, reverse=True):
+            if remainder == 0:
+                break
+            if by_remainder[remainder] >= rest:
+                cut = remainder
+                break
+            rest -= by_remainder[remainder]
+        at_cut = list(compress(range(m), map(eq, remainders, repeat(cut)))) if cut else []
+        above = compress(range(m), map(gt, remainders, repeat(cut)))
+        for u in chain(above, at_cut[:rest]):
             if unit_amounts[u] + step <= caps_of[u]:
                 unit_amounts[u] += step
-        if 0 < steps < len(takers) and remainders[takers[steps - 1]] == remainders[takers[steps]]:
+        if len(at_cut) > rest:
             # Equal remainders across the last step handed out: the stated order chose.
-            cut = remainders[takers[steps]]
-            remainder_tie = [u for u in takers if remainders[u] == cut]
-            remainder_got = set(takers[:steps])
+            remainder_tie = at_cut
+            remainder_got = at_cut[:rest]
 
     # Reasons and statuses. The reasons carry the fraction only (the amounts are the decision's
     # own), so one reason per distinct fraction is shared: a few objects instead of 100 000.
@@ -447,10 +462,10 @@ def allocate_proportional(
     # The order that told equal shares apart is rank, then the tie-break columns, then id: a
     # given rank the columns split shows the same number on each (note.given_rank_ordered).
     columns = tie_break_text(policy)
-    notes.extend(_drop_ties(id_at, units, weights, dropped, dropped_units, columns))
+    notes.extend(_drop_ties(id_at, units, weights, dropped, dropped_units, drop_order, columns))
     if remainder_tie:
         tie_ids = [id_at(units[u]) for u in remainder_tie]
-        got_ids = [id_at(units[u]) for u in remainder_tie if u in remainder_got]
+        got_ids = [id_at(units[u]) for u in remainder_got]
         notes.append(
             _ordered_note(
                 "note.proportional.remainder_tie",

@@ -30,6 +30,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
+from fractions import Fraction
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -157,6 +158,11 @@ def sheets(draw: st.DrawFn) -> list[list[str]]:
                 *decided,
             ]
         )
+    if draw(st.integers(0, 3)) == 0:
+        # Ranks given by the officer (gaps and equal ranks as people leave them).
+        rows[0].append("Rangering")
+        for row in rows[1:]:
+            row.append(str(draw(st.integers(1, n + 2))))
     return rows
 
 
@@ -263,6 +269,15 @@ def expected_per_county(result: RoundResult) -> dict[str | None, int]:
     return dict(out)
 
 
+def projects_per_county(result: RoundResult) -> Counter[str | None]:
+    """Awarded projects per county: a collaboration counts once in each of its counties."""
+    apps = result.applications_by_id()
+    out: Counter[str | None] = Counter()
+    for d in awards(result):
+        out.update(apps[d.application_id].counties or (None,))
+    return out
+
+
 # --- readers ---------------------------------------------------------------------------------
 
 
@@ -327,12 +342,20 @@ def check_workbook(result: RoundResult, path: Path, lang: str) -> None:
     # The per-county table: from its header to its total row.
     start = next(i for i, r in enumerate(rows) if r[0] == label("per_county")) + 2
     end = next(i for i in range(start, len(rows)) if rows[i][0] == t("ui.total"))
-    lines = {r[0]: r[2] for r in rows[start:end]}
+    lines = {r[0]: (r[1], r[2]) for r in rows[start:end]}
     expected = expected_per_county(result)
+    projects = projects_per_county(result)
     named = {
-        (county_label(c) if c is not None else t("doc.no_place")): v for c, v in expected.items()
+        (county_label(c) if c is not None else t("doc.no_place")): (projects[c], v)
+        for c, v in expected.items()
     }
     assert lines == named
+    valid_requested = sum(a.requested for a in result.applications)
+    assert figures[label("requested")] == valid_requested
+    if result.allocation.budget:
+        ratio = Fraction(valid_requested, result.allocation.budget)
+        shown = Decimal(repr(figures[label("oversubscription")]))
+        assert abs(shown - Decimal(ratio.numerator) / ratio.denominator) <= Decimal("0.005")
     assert rows[end][2] == result.allocation.awarded
 
     settings_rows = sheet_rows(book, t("ui.sheet.policy"))
@@ -414,6 +437,10 @@ def check_json(result: RoundResult, path: Path) -> None:
     s = data["summary"]
     assert s["funded"] == summary.funded == len(awards(result))
     assert s["municipalities"] == summary.municipalities
+    projects = {line["county"]: line["projects"] for line in s["per_county"]}
+    if s["no_county"]["projects"]:
+        projects[None] = s["no_county"]["projects"]
+    assert projects == projects_per_county(result)
     counties = {line["county"]: line["awarded"] for line in s["per_county"]}
     if s["no_county"]["projects"]:
         counties[None] = s["no_county"]["awarded"]
@@ -601,17 +628,36 @@ def inline_text(token: Any) -> str:
 def check_giving360(result: RoundResult, xlsx: Path, csv_path: Path) -> None:
     apps = result.applications_by_id()
     expected = Counter(
-        (f"360G-tilskudd-{d.application_id}", d.amount, apps[d.application_id].requested)
+        (
+            f"360G-tilskudd-{d.application_id}",
+            d.amount,
+            apps[d.application_id].requested,
+            # A project's municipalities, or for a county's own project its county.
+            "; ".join(apps[d.application_id].municipalities or apps[d.application_id].counties),
+        )
         for d in awards(result)
     )
     book = openpyxl.load_workbook(xlsx, data_only=True)
     records = as_records(sheet_rows(book, "grants"))
-    got = Counter((r["Identifier"], r["Amount Awarded"], r["Amount Applied For"]) for r in records)
+    got = Counter(
+        (
+            r["Identifier"],
+            r["Amount Awarded"],
+            r["Amount Applied For"],
+            r["Beneficiary Location:Geographic Code"] or "",
+        )
+        for r in records
+    )
     assert got == expected
     with csv_path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     got = Counter(
-        (unquote(r["Identifier"]), int(r["Amount Awarded"]), int(r["Amount Applied For"]))
+        (
+            unquote(r["Identifier"]),
+            int(r["Amount Awarded"]),
+            int(r["Amount Applied For"]),
+            r["Beneficiary Location:Geographic Code"],
+        )
         for r in rows
     )
     assert got == expected
@@ -666,7 +712,7 @@ def check_explain(result: RoundResult, lang: str) -> None:
 
 
 @settings(
-    max_examples=100,
+    max_examples=150,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )

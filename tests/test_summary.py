@@ -115,3 +115,27 @@ def test_budget_check_takes_the_rules_order() -> None:
     assert budget_check(half_ranked, invalid=0, budget=55).funded_in_full_by_score == 1
     ranked = [half_ranked[0], half_ranked[1].model_copy(update={"rank": 2})]
     assert budget_check(ranked, invalid=0, budget=55).funded_in_full_by_score == 0
+
+
+def test_an_award_to_a_project_that_names_no_place_is_counted_apart_from_the_counties() -> None:
+    """A project with no municipality and no county (a valid row: an applicant and an amount)
+    is in no county; it is counted on its own, so that the per-county figures and it add up to
+    what was awarded."""
+    apps = (app("A", 100, ("0301",), ("03",), "5"), app("B", 40, (), (), "4"))
+    decisions = (
+        Decision(application_id="A", status=Status.FUNDED, amount=100),
+        Decision(application_id="B", status=Status.FUNDED, amount=40),
+    )
+    allocation = Allocation(
+        rule="ranked", policy=Policy(), budget=150, decisions=decisions, awarded=140, unallocated=10
+    )
+    result = RoundResult(
+        allocation=allocation,
+        applications=apps,
+        tool_version="t",
+        created=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    summary = summarise(result)
+    assert {line.county: line.awarded for line in summary.per_county} == {"03": 100}
+    assert (summary.no_county_projects, summary.no_county_awarded) == (1, 40)
+    assert sum(line.awarded for line in summary.per_county) + summary.no_county_awarded == 140

@@ -62,6 +62,10 @@ class RoundSummary:
     oversubscription: Decimal | None
     """Requested / budget, two decimals; None when the budget is 0."""
     per_county: tuple[CountyLine, ...] = field(default=())
+    no_county_projects: int = 0
+    """Projects with an award that name no municipality and no county."""
+    no_county_awarded: int = 0
+    """What those were awarded: with ``per_county`` it adds up to ``awarded``."""
 
 
 _STATUS = itemgetter(Decision._fields.index("status"))
@@ -88,6 +92,7 @@ def _summarise(result: RoundResult) -> RoundSummary:
     counties = {c for a in funded_apps for c in a.counties}
     county_projects: Counter[str] = Counter()
     county_awarded: Counter[str] = Counter()
+    no_county = [amounts[a.id] for a in funded_apps if not a.counties]
     for app in funded_apps:
         for county in app.counties:
             county_projects[county] += 1
@@ -117,6 +122,8 @@ def _summarise(result: RoundResult) -> RoundSummary:
         counties=len(counties),
         oversubscription=_ratio(requested, allocation.budget),
         per_county=per_county,
+        no_county_projects=len(no_county),
+        no_county_awarded=sum(no_county),
     )
 
 

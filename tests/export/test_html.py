@@ -272,3 +272,20 @@ def test_write_creates_a_utf8_file(small_round: Callable[..., RoundResult], tmp_
     assert text.startswith("<!DOCTYPE html>")
     assert '<meta charset="utf-8">' in text
     assert "Kárášjohka" in text
+
+
+def test_chart_has_a_bar_for_awards_to_projects_that_name_no_place(
+    small_round: Callable[..., RoundResult],
+) -> None:
+    """The bars of the chart add up to the total awarded: an award to a project that names no
+    place (in no county) has a bar of its own, where it had none."""
+    base = small_round()
+    apps = tuple(
+        a.model_copy(update={"municipalities": (), "counties": ()}) if a.id == "S-004" else a
+        for a in base.applications
+    )
+    page = _page(render(base.model_copy(update={"applications": apps}), lang="nb"))
+    assert len(page.attrs("rect")) == 5  # 01, 18, 19, 20 and no place; 12 had only S-004
+    text = " ".join(page.text)
+    assert "Sted ikke oppgitt" in text
+    assert "900\u00a0000\u00a0kr · 1 prosjekt" in text

@@ -243,3 +243,21 @@ def test_write_takes_a_path_as_text_as_well(
     # The inputs too: never written over, whichever way they are named.
     with pytest.raises(Exception, match="input file"):
         write(small_round(), target, force=True, inputs=[target])
+
+
+def test_per_county_and_no_county_add_up_to_the_awarded_total(
+    small_round: Callable[..., RoundResult], tmp_path: Path
+) -> None:
+    """An award to a project that names no place was left out of ``per_county`` without a
+    word, so the per-county figures fell short of ``awarded``; it is now under ``no_county``."""
+    base = small_round()
+    apps = tuple(
+        a.model_copy(update={"municipalities": (), "counties": ()}) if a.id == "S-004" else a
+        for a in base.applications
+    )
+    data = _written(base.model_copy(update={"applications": apps}), tmp_path)
+    summary = data["summary"]
+    assert summary["no_county"] == {"projects": 1, "awarded": 900_000}
+    in_counties = sum(line["awarded"] for line in summary["per_county"])
+    assert in_counties + summary["no_county"]["awarded"] == data["awarded"]
+    assert list(_validator().iter_errors(data)) == []

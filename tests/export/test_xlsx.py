@@ -433,6 +433,30 @@ def test_summary_sheet_per_county(result: RoundResult, tmp_path: Path) -> None:
     assert table[start + 1][3] == pytest.approx(1_000_000 / 4_300_000)
 
 
+def test_summary_sheet_per_county_adds_up_when_a_project_names_no_place(
+    make_application: Callable[..., Application],
+    make_result: Callable[..., RoundResult],
+    tmp_path: Path,
+) -> None:
+    """An award to a project without municipality or county is in no county: it has a line of
+    its own, so that the per-county total is what was awarded (it was 300 000 kr short)."""
+    funded = make_application(id="A", requested=1_000_000)
+    nowhere = make_application(id="B", requested=300_000, municipalities=(), counties=())
+    result = make_result(
+        [
+            (funded, Decision(application_id="A", status=Status.FUNDED, amount=1_000_000)),
+            (nowhere, Decision(application_id="B", status=Status.FUNDED, amount=300_000)),
+        ]
+    )
+    table = rows(written(result, tmp_path, lang="nb")["Sammendrag"])
+    start = next(i for i, r in enumerate(table) if r[0] == "Fylke")
+    assert [r[:3] for r in table[start + 1 : start + 4]] == [
+        ["Østfold (01)", 1, 1_000_000],
+        ["Sted ikke oppgitt", 1, 300_000],
+        ["Sum", None, 1_300_000],
+    ]
+
+
 def test_policy_sheet_records_what_reproduces_the_decision(
     result: RoundResult, tmp_path: Path
 ) -> None:

@@ -106,6 +106,7 @@ class CountyBar:
     """One bar of the chart: awards attributed to a county."""
 
     number: str
+    """The county's number; empty for the awards to projects that name no place."""
     name: str
     projects: int
     awarded: int
@@ -283,6 +284,16 @@ def build(result: RoundResult, lang: str) -> Publication:
         for line in summary.per_county
     )
     t = get(lang)
+    if summary.no_county_projects:
+        # Projects that name no place: a bar of their own, so that the bars add up to the total.
+        per_county += (
+            CountyBar(
+                number="",
+                name=t("doc.no_place"),
+                projects=summary.no_county_projects,
+                awarded=summary.no_county_awarded,
+            ),
+        )
     return Publication(
         lang=lang,
         title=t("doc.title"),

@@ -193,6 +193,11 @@ def to_data(result: RoundResult, *, lang: str = "en") -> dict[str, Any]:
                 }
                 for line in summary.per_county
             ],
+            # Awards to projects that name no place, in no county: with per_county, the total.
+            "no_county": {
+                "projects": summary.no_county_projects,
+                "awarded": summary.no_county_awarded,
+            },
         },
         "extra_columns": list(result.extra_columns),
         "applications": [

@@ -329,7 +329,14 @@ def _write_summary(book: Workbook, result: RoundResult, summary: RoundSummary, l
     for line in summary.per_county:
         share = _share(line.awarded, summary.awarded)
         sheet.append([county_label(line.county), line.projects, line.awarded, share], styles)
-    total = sum(c.awarded for c in summary.per_county)
+    if summary.no_county_projects:
+        # Awards to projects that name no place: in no county, but in the total.
+        share = _share(summary.no_county_awarded, summary.awarded)
+        sheet.append(
+            [t("doc.no_place"), summary.no_county_projects, summary.no_county_awarded, share],
+            styles,
+        )
+    total = sum(c.awarded for c in summary.per_county) + summary.no_county_awarded
     sheet.append([t("ui.total"), None, total], styles)
     sheet.append([t("summary.label.per_county_note")])
 

@@ -2029,7 +2029,7 @@ def _round_quota_totals(
     # Only the quotas: a policy recorded by another tilskudd may hold a setting this one does
     # not know, which Policy refuses, and the groups need nothing else.
     try:
-        policy = Policy.model_validate({"quotas": commit.policy["quotas"]})
+        policy = Policy.from_record({"quotas": commit.policy["quotas"]})
     except ValidationError:
         return None  # quotas of another tilskudd's making: not checked, and said so
     return quota_totals(applications, amounts, commit.budget, policy)

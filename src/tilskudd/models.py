@@ -212,6 +212,20 @@ def _parse_share(value: Any) -> Any:
     return number / 100 if number > 1 else number
 
 
+_SHARES = ("min_share", "max_share")
+
+
+def _recorded_share(value: Any) -> Any:
+    """A share as tilskudd records it, a fraction written out (``"0.2"``, ``"1"``), as that
+    fraction; anything else as given, for the policy's checks to judge."""
+    if isinstance(value, str):
+        try:
+            return Decimal(value)
+        except ArithmeticError:
+            return value
+    return value
+
+
 def _parse_amount_text(value: Any) -> Any:
     """Accept amounts as people write them ("1 000 000", "1,5 mill."); other values as given."""
     if isinstance(value, str):
@@ -334,6 +348,26 @@ class Policy(_Frozen):
     @classmethod
     def _share(cls, value: Any) -> Any:
         return _parse_share(value)
+
+    @classmethod
+    def from_record(cls, data: Mapping[str, Any]) -> Policy:
+        """The policy as tilskudd recorded it (``model_dump(mode="json")``: the ledger's rounds).
+
+        A recorded share is the fraction tilskudd worked with, so a recorded ``"1"`` is 100 %;
+        from a person, 1 alone is refused as 1 % or 100 % (:func:`_parse_share`), and a round
+        committed at 100 % of cost could not be read back to be re-run.
+        """
+        recorded = dict(data)
+        recorded["max_share_of_cost"] = _recorded_share(recorded.get("max_share_of_cost"))
+        quotas = recorded.get("quotas")
+        if isinstance(quotas, list | tuple):
+            recorded["quotas"] = [
+                {k: _recorded_share(v) if k in _SHARES else v for k, v in q.items()}
+                if isinstance(q, Mapping)
+                else q
+                for q in quotas
+            ]
+        return cls.model_validate(recorded)
 
     @field_validator("min_score", "lottery_band", mode="before")
     @classmethod

@@ -207,7 +207,7 @@ def verify_round(
         )
     reading = commit.reading
     try:
-        policy = Policy.model_validate(commit.policy)
+        policy = Policy.from_record(commit.policy)
     except ValidationError as exc:
         # Recorded by another tilskudd (a setting this one does not know, say): said as a round
         # that could not be re-run, not a traceback.

@@ -1330,3 +1330,21 @@ def test_the_rules_an_amendment_went_beyond_are_said_in_norwegian(folder: Path) 
     # What is recorded (and hashed) is as it was.
     data = json.loads(run("history", "A-3", "--format", "json").stdout)
     assert data[0]["amendments"][0]["outside_policy"] == ["quotas (county 12: max_amount)"]
+
+
+@pytest.mark.parametrize("share", ['"100 %"', "100"])
+def test_a_round_committed_at_a_hundred_percent_of_cost_is_re_run(folder: Path, share: str) -> None:
+    """The ledger records max_share_of_cost as a fraction, so 100 % as "1", which the policy
+    refuses from a person (1 % or 100 %?): verify said the round's policy could not be read,
+    and allocate --round 1 of the committed round refused to run."""
+    text = PROGRAMME.replace('max_share_of_cost = "20 %"', f"max_share_of_cost = {share}")
+    text += '\n[[policy.quotas]]\nby = "county"\nvalue = "01"\nmax_share = "100 %"\n'
+    (folder / "tilskudd.toml").write_text(text, encoding="utf-8")
+    committed = run("allocate", "r1.csv", "--round", "1", "--commit")
+    assert committed.exit_code == 0, committed.output
+    verify = run("verify")
+    assert verify.exit_code == 0, verify.output
+    assert "could not be re-run" not in verify.stdout
+    assert "gives the same 3 decisions" in verify.stdout
+    again = run("allocate", "r1.csv", "--round", "1")
+    assert again.exit_code == 0, again.output

@@ -670,7 +670,7 @@ class RoundPlan:
                 from tilskudd.models import Policy
 
                 try:
-                    return Policy.model_validate(done.policy)
+                    return Policy.from_record(done.policy)
                 except ValidationError as exc:
                     # Recorded by another tilskudd (a setting this one does not know): said as
                     # verify says it, not a traceback.

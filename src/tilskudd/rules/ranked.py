@@ -48,6 +48,16 @@ order decided must name a tie that another order of its ids would have decided o
   them the one cut would have been given something else (not when the organisation's room was
   used up before the tie, nor when the one cut would not have fitted in the budget anyway).
 - ``note.tie_at_reserve``: a reserve list whose end falls inside a tie.
+- With quotas, these notes are settled by re-running the round (:func:`settle_tie_notes`):
+  each tie of at most :data:`ORDERS_TRIED` applications that can be funded is allocated again
+  in every other order of them. A tie some order gives other awards (or leaves a minimum unmet)
+  keeps a note saying the order decided, or gets one (``note.tie_at_quota`` when all it left
+  out were skipped for a maximum, ``note.tie_at_line`` when some were funded and some not,
+  else ``note.tie_by_order``); a tie no order changes loses such a note for
+  ``note.tie_not_by_order``. A larger tie (or one past the round's :data:`RERUN_VISITS`) is
+  not re-run: a note on it becomes ``note.tie_order_unchecked``, which says it was taken in id
+  order without saying whether that decided anything, and a tie whose members were all
+  treated alike gets no note.
 
 Quotas per category or county (``policy.quotas``): the minimums first, then this pass with the
 maximums; see :mod:`tilskudd.rules.quotas`.
@@ -57,11 +67,21 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Mapping, Sequence
-from itertools import accumulate
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import accumulate, permutations
+from math import factorial
 from typing import cast
 
-from tilskudd.models import Allocation, Application, Decision, Policy, Reason, Status
+from tilskudd.models import (
+    Allocation,
+    Application,
+    Decision,
+    ParamValue,
+    Policy,
+    Reason,
+    Status,
+)
 from tilskudd.rules.common import (
     ApplicantTotals,
     Caps,
@@ -85,7 +105,7 @@ from tilskudd.rules.common import (
 )
 from tilskudd.rules.quotas import Given, QuotaBook, eligible_amounts, least_amounts
 
-__all__ = ["allocate_ranked", "fund", "fund_in_order"]
+__all__ = ["TieState", "allocate_ranked", "fund", "fund_in_order", "settle_tie_notes"]
 
 
 @gc_paused
@@ -107,6 +127,7 @@ def allocate_ranked(
     apps = list(applications)
     ranked = ranking(apps, policy)
     quotas = None
+    eligible: list[int] = []  # by position: the most each could get (quota rounds only)
     if policy.quotas:
         in_order = [apps[i] for i in ranked.order]
         eligible = eligible_amounts(in_order, policy, prior_by_orgnr)
@@ -129,6 +150,31 @@ def allocate_ranked(
     )
     if quotas is not None:
         quotas.check_met("ranked", decisions)
+        book = quotas
+
+        def rerun(perm: Sequence[int]) -> list[int] | None:
+            again = book.fresh()
+            order = Ranking([ranked.order[p] for p in perm], ranked.ranks, ranked.tied)
+            tried, _ = fund(
+                apps, order, budget, policy, prior_by_orgnr=prior_by_orgnr, quotas=again
+            )
+            if again.unmet():
+                return None
+            awards = [0] * len(perm)
+            for p, decision in zip(perm, tried, strict=True):
+                awards[p] = decision.amount
+            return awards
+
+        state = TieState(in_order, book, policy, prior_by_orgnr, budget)
+        notes = settle_tie_notes(
+            notes,
+            decisions,
+            ranked.ranks,
+            eligible,
+            rerun,
+            state,
+            [(decisions, quotas.looked_ahead)],
+        )
     return build_allocation("ranked", policy, budget, decisions, notes, made_order=position_of)
 
 
@@ -452,6 +498,291 @@ def fund(
         )
     notes += org_notes
     return decisions, relabel_notes(notes, labels)
+
+
+ORDERS_TRIED = 5
+"""A tie in a quota round with at most this many members that can be funded is re-run in every
+other order of them (at most 119) to tell whether the id order decided it."""
+
+RERUN_VISITS = 200_000
+"""At most this many applications visited by the re-runs of one quota round (a re-run visits
+every application of the round): 2 000 re-runs of a round of 100, 2 of a round of 100 000."""
+
+_DECIDED = frozenset(
+    {"note.tie_at_line", "note.tie_at_quota", "note.tie_per_applicant", "note.tie_by_order"}
+)
+_NOT_DECIDED = frozenset({"note.tie_at_line_not_by_order", "note.tie_not_by_order"})
+
+
+def settle_tie_notes(
+    notes: Sequence[Reason],
+    decisions: Sequence[Decision],
+    ranks: Sequence[int | None],
+    eligible: Sequence[int],
+    rerun: Callable[[Sequence[int]], Sequence[int] | None],
+    state: TieState,
+    passes: Sequence[tuple[Sequence[Decision], bool]],
+) -> list[Reason]:
+    """The tie notes of a quota round made true by re-running it in other orders of each tie.
+
+    With quotas the rule's pass 1 (the minimums, with its look-ahead) and the maximums make
+    what one member of a tie takes change what the others get in ways the notes' own reasoning
+    does not follow, so for each tie of at most :data:`ORDERS_TRIED` members that can be funded
+    (``eligible[p] > 0``: what the application at position ``p`` could get at most; the others
+    get nothing in any order) the round is re-run in every other order of them
+    (``rerun(order)``: the awards by position when the positions are taken in ``order``, or
+    ``None`` when that order leaves a minimum unmet), within :data:`RERUN_VISITS`, the ties
+    with a note first. ``decisions`` are by position, ``ranks`` the competition ranks;
+    ``state``: what the round started from, to tell which ties no order can change;
+    ``passes``: the rule's passes over the positions (``decisions``, and the lottery's pass
+    that finds its line), each with whether its pass 1 looked ahead; a tie that may change in
+    one of them is re-run.
+
+    A tie is re-run only if some order may change it (:meth:`TieState.turning`); no other
+    order changes the others.
+
+    - Another order changes the awards: the tie keeps the notes that say the id order decided
+      it, or gets one (see :func:`_settled_code`) when it had none (or one saying it did not).
+    - No other order does: those notes are taken away, and a tie that had one gets
+      ``note.tie_not_by_order`` instead (unless a ``note.tie_at_line_not_by_order`` says so).
+    - A tie too large to re-run (or past the round's share of re-runs) keeps no claim either
+      way: a note on it becomes ``note.tie_order_unchecked`` (taken in id order; whether
+      another order would have changed the awards was not checked).
+
+    ``note.tie_at_reserve`` is about the reserve list, not the awards, and stays as it is.
+    """
+    n = len(ranks)
+    out = list(notes)
+    awards = [d.amount for d in decisions]
+    noted: set[str] = set()
+    for note in out:
+        if note.code in _DECIDED or note.code in _NOT_DECIDED:
+            noted.add(cast(list[str], note.params["ids"])[0])
+    # The ties (positions) with members that can be funded in more than one order.
+    ties: list[range] = []
+    k = 0
+    while k < n:
+        end = k + 1
+        while end < n and ranks[end] is not None and ranks[end] == ranks[k]:
+            end += 1
+        if end - k > 1 and sum(1 for p in range(k, end) if eligible[p]) > 1:
+            ties.append(range(k, end))
+        k = end
+    turning: set[int] = set()
+    for run, looked_ahead in passes:
+        if ties:
+            turning |= state.turning(ties, run, eligible, looked_ahead)
+    ties_turning = [t for t in ties if t[0] in turning]
+    first = [t for t in ties_turning if any(decisions[p].application_id in noted for p in t)]
+    then = [t for t in ties_turning if t not in first]
+    verdict: dict[int, bool | None] = {}  # tie start -> whether another order decides
+    visits = RERUN_VISITS
+    for tie in first + then:
+        free = [p for p in tie if eligible[p]]
+        cost = (factorial(len(free)) - 1) * n
+        if len(free) > ORDERS_TRIED or cost > visits:
+            verdict[tie[0]] = None
+            continue
+        visits -= cost
+        verdict[tie[0]] = any(rerun(order) != awards for order in _other_orders(free, n))
+    for tie in ties:
+        _settle(out, tie, decisions, verdict.get(tie[0], False))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class TieState:
+    """What a quota round started from, to tell the ties no order of their members can change
+    (:meth:`turning`): the applications by position, the quotas (a fresh book), the policy,
+    what organisations had before the round and the budget."""
+
+    in_order: Sequence[Application]
+    quotas: QuotaBook
+    policy: Policy
+    prior_by_orgnr: Mapping[str, int] | None
+    budget: int
+
+    def turning(
+        self,
+        ties: Sequence[range],
+        decisions: Sequence[Decision],
+        eligible: Sequence[int],
+        looked_ahead: bool,
+    ) -> set[int]:
+        """The starts of the ``ties`` that another order of their members may change, in the
+        pass of the rule ``decisions`` are (by position; taken in position order, those funded
+        first for a minimum before all; ``looked_ahead``: its pass 1 did,
+        :meth:`QuotaBook.visit_order`).
+
+        Not one whose members that can be funded were all funded in full, none first for a
+        minimum: in any order each has fewer of the others before it, so it still fits (the
+        budget, a maximum and an organisation's room only fill up). Nor, under ``skip``, one
+        whose members were funded in full or not at all, none first for a minimum, each left
+        out one of them already left out with none of the others funded before it (what was
+        left when the tie's turn came, with what its organisation had left then), unless an
+        organisation has two of them (less room can make an amount fit under a maximum). Pass
+        1 took none of them, and in any order it would see each with the same state. Nor one
+        whose members were all funded in full, some first for a minimum by a pass 1 that did
+        not look ahead, each of those in a group still short with all the others of them
+        funded too, the others in groups whose minimums were met before the tie: in any order
+        pass 1 would take each of the first (short, and it fits beside all of them) and none
+        of the others, and go on alike.
+        """
+        policy = self.policy
+        book = self.quotas.fresh()
+        totals = ApplicantTotals(policy, self.prior_by_orgnr)
+        remaining = self.budget
+        first = [
+            p
+            for p, d in enumerate(decisions)
+            if d.amount and any(r.code in _RESERVED for r in d.reasons)
+        ]
+        for p in first:
+            book.add(self.in_order[p], decisions[p].amount, [])
+            totals.add(self.in_order[p], decisions[p].amount)
+            remaining -= decisions[p].amount
+        early = set(first)
+        chosen = self.quotas.fresh()  # pass 1's book: what it took before each tie
+        taken = 0
+        out: set[int] = set()
+        at = 0
+        for tie in ties:
+            for p in range(at, tie[0]):  # the awards before the tie, in the pass's order
+                amount = decisions[p].amount
+                if amount and p not in early:
+                    book.add(self.in_order[p], amount, [])
+                    totals.add(self.in_order[p], amount)
+                    remaining -= amount
+            at = tie[0]
+            free = [p for p in tie if eligible[p]]
+            full = all(decisions[p].amount == eligible[p] for p in free)
+            if any(p in early for p in free):
+                for p in first[taken:]:  # pass 1 before the tie: those it took, in order
+                    if p >= tie[0]:
+                        break
+                    chosen.add(self.in_order[p], decisions[p].amount, [])
+                    taken += 1
+                passed_over = [self.in_order[p] for p in free if p not in early]
+                taken_too = [(self.in_order[p], decisions[p].amount) for p in free if p in early]
+                if (
+                    not full
+                    or looked_ahead
+                    or any(map(chosen.short, passed_over))
+                    or not all(
+                        chosen.short(app, [x for x in taken_too if x[0] is not app])
+                        for app, _ in taken_too
+                    )
+                ):
+                    out.add(tie[0])
+                continue
+            if full:
+                continue
+            if policy.at_line != "skip" or any(0 < decisions[p].amount < eligible[p] for p in free):
+                out.add(tie[0])
+                continue
+            orgs = [self.in_order[p].orgnr for p in free]
+            shared = policy.per_applicant_max is not None and len(
+                {o for o in orgs if o is not None}
+            ) < sum(1 for o in orgs if o is not None)
+            if shared:
+                out.add(tie[0])
+                continue
+            for p in free:
+                if decisions[p].amount:
+                    continue
+                app = self.in_order[p]
+                allowed, _ = totals.limit(app, eligible[p])
+                if allowed and allowed <= remaining and book.blocked(app, allowed) is None:
+                    out.add(tie[0])  # left out only after others of its tie were funded
+                    break
+        return out
+
+
+def _settle(
+    out: list[Reason], tie: range, decisions: Sequence[Decision], decided: bool | None
+) -> None:
+    """Make the notes in ``out`` on ``tie`` say what its re-runs found (``decided``)."""
+    names = {decisions[p].application_id for p in tie}
+    mine = [
+        i
+        for i, note in enumerate(out)
+        if (note.code in _DECIDED or note.code in _NOT_DECIDED)
+        and cast(list[str], note.params["ids"])[0] in names
+    ]
+    if decided is None and not mine:
+        return
+    keep = [i for i in mine if out[i].code in (_DECIDED if decided else _NOT_DECIDED)]
+    if decided is None:
+        keep = []
+    new: Reason | None = None
+    if keep or (not mine and not decided):
+        replaced = [i for i in mine if i not in keep]
+    else:
+        replaced = mine
+        code = _settled_code(decided, [decisions[p] for p in tie])
+        params: dict[str, ParamValue] = {
+            "rank": decisions[tie[0]].rank,
+            "count": len(tie),
+            "ids": [decisions[p].application_id for p in tie],
+            "funded_ids": [decisions[p].application_id for p in tie if decisions[p].amount],
+            "broken_by": "id",
+        }
+        if code in _SETTLED:  # the notes only this makes say whether it re-ran the tie
+            params["checked"] = decided is not None
+        new = make_reason(code, **params)
+    at = replaced[0] if replaced else len(out)
+    for i in reversed(replaced):
+        del out[i]
+    if new is not None:
+        out.insert(min(at, len(out)), new)
+
+
+_RESERVED = frozenset(
+    {
+        "reason.quota.min_reserved",
+        "reason.quota.min_share_reserved",
+        "reason.quota.min_count_reserved",
+    }
+)
+
+
+def _settled_code(decided: bool | None, tie: Sequence[Decision]) -> str:
+    """The note for a tie that :func:`settle_tie_notes` found the id order ``decided`` (or did
+    not, or could not tell: ``None``), from its decisions: one the order decided and that some
+    were funded in and some left out of (eligible, with nothing) is a tie at the line, or at a
+    quota when every one left out was skipped for a quota's maximum."""
+    if decided is None:
+        return "note.tie_order_unchecked"
+    if not decided:
+        return "note.tie_not_by_order"
+    out = [d for d in tie if d.eligible_amount and not d.amount]
+    if not out or len(out) == len(tie) or not any(d.amount for d in tie):
+        return "note.tie_by_order"
+    if all(any(r.code in _QUOTA_MAXIMUMS for r in d.reasons) for d in out):
+        return "note.tie_at_quota"
+    return "note.tie_at_line"
+
+
+_SETTLED = frozenset({"note.tie_by_order", "note.tie_not_by_order", "note.tie_order_unchecked"})
+
+_QUOTA_MAXIMUMS = frozenset(
+    {"reason.quota.max_reached", "reason.quota.max_share_reached", "reason.quota.max_count_reached"}
+)
+
+
+def _other_orders(free: Sequence[int], n: int) -> Iterator[list[int]]:
+    """Every order of the positions ``free`` among themselves but the one given, each as the
+    whole round's order of positions ``0 .. n-1`` (the others stay in their place)."""
+    base = list(range(n))
+    first = True
+    for chosen in permutations(free):
+        if first:  # permutations() gives the order as given first
+            first = False
+            continue
+        order = base.copy()
+        for slot, p in zip(free, chosen, strict=True):
+            order[slot] = p
+        yield order
 
 
 def _order_decided(

@@ -924,3 +924,22 @@ def test_a_tie_too_large_to_re_run_is_said_to_be_unchecked(
     monkeypatch.setattr(ranked, "RERUN_VISITS", 5 * 118)
     result = allocate(apps[:5], 1000, policy)
     assert [n.code for n in result.notes] == ["note.tie_order_unchecked"]
+
+
+def test_a_large_tie_no_order_can_change_is_said_to_be_not_by_order(
+    make_application: MakeApp,
+) -> None:
+    # Six applications share rank 1 (too many to re-run every order): S1 (100) is funded and
+    # S2-S6 (300 each) fit in no order, since 250 was all there was. The rule sees that
+    # without re-running: each one left out was already out of room before any of the others
+    # was funded. The note says the order did not decide, not that it was not checked.
+    apps = [
+        make_application(id=f"S{k}", requested=r, score=Decimal(5), category="X", orgnr=None)
+        for k, r in enumerate([100, 300, 300, 300, 300, 300], start=1)
+    ]
+    policy = Policy(quotas=(Quota(by="category", value="X", max_amount=1000),))
+    result = allocate(apps, 250, policy)
+    assert amounts_of(result)["S1"] == 100
+    assert [(n.code, n.params["unfunded_ids"]) for n in result.notes] == [
+        ("note.tie_at_line_not_by_order", ["S2", "S3", "S4", "S5", "S6"])
+    ]

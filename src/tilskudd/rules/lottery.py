@@ -151,7 +151,7 @@ def allocate_lottery(
         entries, eligible, budget, policy, seed, prior_by_orgnr, book, True
     )
     assert drawn_and_funded is not None  # an unmet minimum raised
-    line, band, order, low, high, drawn_ids, notes, decided, funding_notes, trial, looked_ahead = (
+    line, band, order, low, high, drawn_ids, notes, decided, funding_notes, trial, books = (
         drawn_and_funded
     )
     by_position = dict(zip(order, decided, strict=True))
@@ -209,6 +209,7 @@ def allocate_lottery(
                 awards[perm[k]] = decision.amount
             return awards
 
+        assert books is not None  # the round has quotas
         outside = [0 if k in band else amount for k, amount in enumerate(eligible)]
         tie_notes = settle_tie_notes(
             tie_notes,
@@ -217,7 +218,7 @@ def allocate_lottery(
             outside,
             rerun,
             TieState(apps, quota_book, policy, prior_by_orgnr, budget),
-            [(decisions, looked_ahead[1]), (trial, looked_ahead[0])],
+            [(decisions, books[1]), (trial, books[0])],
         )
     notes.extend(tie_notes)
     return build_allocation("lottery", policy, budget, decisions, notes, seed=seed)
@@ -236,10 +237,11 @@ class _Drawn(NamedTuple):
     decided: list[Decision]
     funding_notes: list[Reason]
     trial: list[Decision]
-    """The pass in rank order that found the line, by position in ``entries``."""
-    looked_ahead: tuple[bool, bool]
-    """Whether pass 1 of the quotas looked ahead in the pass that found the line, and in the
-    funding (:meth:`~tilskudd.rules.quotas.QuotaBook.visit_order`)."""
+    """The pass in rank order that found the line, by position in ``entries`` (with quotas;
+    empty without)."""
+    books: tuple[QuotaBook, QuotaBook] | None
+    """The quota books of the pass that found the line and of the funding (``None``
+    without quotas)."""
 
 
 def _draw_and_fund(
@@ -313,10 +315,10 @@ def _draw_and_fund(
             final.check_met("lottery", decided)
         elif final.unmet():
             return None
-    looked_ahead = (
-        first is not None and first.looked_ahead,
-        final is not None and final.looked_ahead,
-    )
+    books = (first, final) if first is not None and final is not None else None
+    # The trial's decisions are kept only for the quotas' tie notes (100 000 of them otherwise
+    # outlive their use).
+    kept = trial if book is not None else []
     return _Drawn(
-        line, band, order, low, high, drawn_ids, notes, decided, funding_notes, trial, looked_ahead
+        line, band, order, low, high, drawn_ids, notes, decided, funding_notes, kept, books
     )

@@ -48,9 +48,10 @@ order decided must name a tie that another order of its ids would have decided o
   them the one cut would have been given something else (not when the organisation's room was
   used up before the tie, nor when the one cut would not have fitted in the budget anyway).
 - ``note.tie_at_reserve``: a reserve list whose end falls inside a tie.
-- With quotas, these notes are settled by re-running the round (:func:`settle_tie_notes`):
-  each tie of at most :data:`ORDERS_TRIED` applications that can be funded is allocated again
-  in every other order of them. A tie some order gives other awards (or leaves a minimum unmet)
+- With quotas, these notes are settled by the rule itself (:func:`settle_tie_notes`): a tie no
+  order can change (:meth:`TieState.turning`) is one the order did not decide, and each other
+  tie of at most :data:`ORDERS_TRIED` applications that can be funded is allocated again in
+  every other order of them. A tie some order gives other awards (or leaves a minimum unmet)
   keeps a note saying the order decided, or gets one (``note.tie_at_quota`` when all it left
   out were skipped for a maximum, ``note.tie_at_line`` when some were funded and some not,
   else ``note.tie_by_order``); a tie no order changes loses such a note for
@@ -173,7 +174,7 @@ def allocate_ranked(
             eligible,
             rerun,
             state,
-            [(decisions, quotas.looked_ahead)],
+            [(decisions, quotas)],
         )
     return build_allocation("ranked", policy, budget, decisions, notes, made_order=position_of)
 
@@ -521,7 +522,7 @@ def settle_tie_notes(
     eligible: Sequence[int],
     rerun: Callable[[Sequence[int]], Sequence[int] | None],
     state: TieState,
-    passes: Sequence[tuple[Sequence[Decision], bool]],
+    passes: Sequence[tuple[Sequence[Decision], QuotaBook]],
 ) -> list[Reason]:
     """The tie notes of a quota round made true by re-running it in other orders of each tie.
 
@@ -535,8 +536,8 @@ def settle_tie_notes(
     with a note first. ``decisions`` are by position, ``ranks`` the competition ranks;
     ``state``: what the round started from, to tell which ties no order can change;
     ``passes``: the rule's passes over the positions (``decisions``, and the lottery's pass
-    that finds its line), each with whether its pass 1 looked ahead; a tie that may change in
-    one of them is re-run.
+    that finds its line), each with the quota book it funded with (what its pass 1 took, and
+    whether it looked ahead); a tie that may change in one of them is re-run.
 
     A tie is re-run only if some order may change it (:meth:`TieState.turning`); no other
     order changes the others.
@@ -569,11 +570,13 @@ def settle_tie_notes(
             ties.append(range(k, end))
         k = end
     turning: set[int] = set()
-    for run, looked_ahead in passes:
+    for run, used in passes:
         if ties:
-            turning |= state.turning(ties, run, eligible, looked_ahead)
+            turning |= state.turning(ties, run, eligible, used)
     ties_turning = [t for t in ties if t[0] in turning]
-    first = [t for t in ties_turning if any(decisions[p].application_id in noted for p in t)]
+    first = [
+        t for t in ties_turning if noted and any(decisions[p].application_id in noted for p in t)
+    ]
     then = [t for t in ties_turning if t not in first]
     verdict: dict[int, bool | None] = {}  # tie start -> whether another order decides
     visits = RERUN_VISITS
@@ -586,7 +589,11 @@ def settle_tie_notes(
         visits -= cost
         verdict[tie[0]] = any(rerun(order) != awards for order in _other_orders(free, n))
     for tie in ties:
-        _settle(out, tie, decisions, verdict.get(tie[0], False))
+        decided = verdict.get(tie[0], False)
+        if decided is not False or (
+            noted and any(decisions[p].application_id in noted for p in tie)
+        ):
+            _settle(out, tie, decisions, decided)
     return out
 
 
@@ -607,12 +614,12 @@ class TieState:
         ties: Sequence[range],
         decisions: Sequence[Decision],
         eligible: Sequence[int],
-        looked_ahead: bool,
+        used: QuotaBook,
     ) -> set[int]:
         """The starts of the ``ties`` that another order of their members may change, in the
         pass of the rule ``decisions`` are (by position; taken in position order, those funded
-        first for a minimum before all; ``looked_ahead``: its pass 1 did,
-        :meth:`QuotaBook.visit_order`).
+        first for a minimum before all; ``used``: the book that pass funded with, which knows
+        those and whether its pass 1 looked ahead, :meth:`QuotaBook.visit_order`).
 
         Not one whose members that can be funded were all funded in full, none first for a
         minimum: in any order each has fewer of the others before it, so it still fits (the
@@ -629,34 +636,22 @@ class TieState:
         of the others, and go on alike.
         """
         policy = self.policy
-        book = self.quotas.fresh()
-        totals = ApplicantTotals(policy, self.prior_by_orgnr)
-        remaining = self.budget
-        first = [
-            p
-            for p, d in enumerate(decisions)
-            if d.amount and any(r.code in _RESERVED for r in d.reasons)
-        ]
-        for p in first:
-            book.add(self.in_order[p], decisions[p].amount, [])
-            totals.add(self.in_order[p], decisions[p].amount)
-            remaining -= decisions[p].amount
+        looked_ahead = used.looked_ahead
+        reserved = used.reserved
+        first = (
+            [p for p, d in enumerate(decisions) if d.application_id in reserved and d.amount]
+            if reserved
+            else []
+        )
         early = set(first)
         chosen = self.quotas.fresh()  # pass 1's book: what it took before each tie
         taken = 0
+        later: list[_PassState] = []  # pass 2's state by position, made if a tie needs it
         out: set[int] = set()
-        at = 0
         for tie in ties:
-            for p in range(at, tie[0]):  # the awards before the tie, in the pass's order
-                amount = decisions[p].amount
-                if amount and p not in early:
-                    book.add(self.in_order[p], amount, [])
-                    totals.add(self.in_order[p], amount)
-                    remaining -= amount
-            at = tie[0]
             free = [p for p in tie if eligible[p]]
             full = all(decisions[p].amount == eligible[p] for p in free)
-            if any(p in early for p in free):
+            if early and any(p in early for p in free):
                 for p in first[taken:]:  # pass 1 before the tie: those it took, in order
                     if p >= tie[0]:
                         break
@@ -680,6 +675,8 @@ class TieState:
             if policy.at_line != "skip" or any(0 < decisions[p].amount < eligible[p] for p in free):
                 out.add(tie[0])
                 continue
+            if not any(decisions[p].amount for p in free):
+                continue  # none funded: each was tried with what the others left, all of it
             orgs = [self.in_order[p].orgnr for p in free]
             shared = policy.per_applicant_max is not None and len(
                 {o for o in orgs if o is not None}
@@ -687,15 +684,69 @@ class TieState:
             if shared:
                 out.add(tie[0])
                 continue
+            if not later:
+                later.append(_PassState(self, decisions, early))
             for p in free:
-                if decisions[p].amount:
-                    continue
-                app = self.in_order[p]
-                allowed, _ = totals.limit(app, eligible[p])
-                if allowed and allowed <= remaining and book.blocked(app, allowed) is None:
+                if not decisions[p].amount and later[0].fits(p, tie[0], eligible[p]):
                     out.add(tie[0])  # left out only after others of its tie were funded
                     break
         return out
+
+
+class _PassState:
+    """What a pass of the rule had given when a position's turn came, from sums by position:
+    the budget left, each quota group's amount and count, each organisation's total (for
+    :meth:`TieState.turning`; those funded first for a minimum count from the start)."""
+
+    __slots__ = ("budget_left", "by_group", "by_org", "by_org_first", "first", "state")
+
+    def __init__(self, state: TieState, decisions: Sequence[Decision], early: set[int]) -> None:
+        self.state = state
+        quotas = state.quotas
+        given = [0 if p in early else d.amount for p, d in enumerate(decisions)]
+        before = [0, *accumulate(given)]
+        first = self.first = quotas.fresh()
+        totals = ApplicantTotals(state.policy, state.prior_by_orgnr)
+        for p in sorted(early):
+            first.add(state.in_order[p], decisions[p].amount, [])
+            totals.add(state.in_order[p], decisions[p].amount)
+        spent_first = sum(decisions[p].amount for p in early)
+        self.budget_left = [state.budget - spent_first - b for b in before]
+        # Each group's and organisation's awards by position: (positions, running sums).
+        self.by_group: list[tuple[list[int], list[int]]] = []
+        for group in quotas.groups:
+            at = [p for p in group.members if given[p]]
+            self.by_group.append((at, [0, *accumulate(given[p] for p in at)]))
+        self.by_org: dict[str, tuple[list[int], list[int]]] = {}
+        if state.policy.per_applicant_max is not None:
+            for p, amount in enumerate(given):
+                org = state.in_order[p].orgnr
+                if amount and org is not None:
+                    at, sums = self.by_org.setdefault(org, ([], [0]))
+                    at.append(p)
+                    sums.append(sums[-1] + amount)
+        self.by_org_first = totals.used
+
+    def fits(self, p: int, start: int, amount: int) -> bool:
+        """Whether position ``p``, eligible for ``amount``, would have been funded (something)
+        had it been taken first of the tie at ``start``."""
+        state = self.state
+        app = state.in_order[p]
+        org = app.orgnr
+        if state.policy.per_applicant_max is not None and org is not None:
+            at, sums = self.by_org.get(org, ([], [0]))
+            already = self.by_org_first.get(org, 0) + sums[bisect_left(at, start)]
+            totals = ApplicantTotals(state.policy)
+            amount, _ = totals.limit_org(org, amount, already=already)
+        if not amount or amount > self.budget_left[start]:
+            return False
+        book = self.first.fresh()
+        for g in book.groups_of.get(app.id, ()):
+            at, sums = self.by_group[g]
+            i = bisect_left(at, start)
+            book.used[g] = self.first.used[g] + sums[i]
+            book.count[g] = self.first.count[g] + i
+        return book.blocked(app, amount) is None
 
 
 def _settle(
@@ -735,15 +786,6 @@ def _settle(
         del out[i]
     if new is not None:
         out.insert(min(at, len(out)), new)
-
-
-_RESERVED = frozenset(
-    {
-        "reason.quota.min_reserved",
-        "reason.quota.min_share_reserved",
-        "reason.quota.min_count_reserved",
-    }
-)
 
 
 def _settled_code(decided: bool | None, tie: Sequence[Decision]) -> str:

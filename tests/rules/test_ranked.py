@@ -863,3 +863,26 @@ def test_a_tie_note_in_a_quota_round_is_right_and_every_decided_tie_has_one(
             assert not changed, said
         if changed:
             assert said & _DECIDED, said
+
+
+def test_a_tie_whose_partial_award_took_its_organisations_room_is_noted(
+    make_application: MakeApp,
+) -> None:
+    # S1 and S2 (300 each, one organisation, at most 300) share rank 1; 297 is left for them
+    # and an award must be at least 150. S1 is partly funded with the 297 by its id, and S2,
+    # with 3 of the maximum left, gets nothing; S2 first would have had the 297. No note said
+    # so (neither the line's nor the maximum's, as S2 counted as not eligible).
+    apps = [
+        make_application(id=i, requested=300, score=Decimal(5), orgnr=ORG_A) for i in ("S1", "S2")
+    ]
+    policy = Policy(at_line="partial", per_applicant_max=300, min_award=150)
+    result = allocate(apps, 297, policy)
+    assert [d.amount for d in result.decisions] == [297, 0]
+    assert [(n.code, n.params["cut_ids"]) for n in result.notes] == [
+        ("note.tie_per_applicant", ["S2"])
+    ]
+    # The ids swapped (S2 comes first): the application first named S2 gets the 297.
+    swap = {"S1": "S2", "S2": "S1"}
+    swapped = [a.model_copy(update={"id": swap[a.id]}) for a in apps]
+    again = allocate(swapped, 297, policy).decisions
+    assert {swap[d.application_id]: d.amount for d in again} == {"S1": 0, "S2": 297}

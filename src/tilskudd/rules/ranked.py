@@ -281,6 +281,9 @@ def fund(
     # the tie, of the same organisation, was funded first by its id.
     org_ties: dict[tuple[int, str], list[int]] = {}
     last_award: dict[str, int] = {}  # organisation -> the position of its latest tied award
+    # The partly funded one (at_line = "partial"): a tie member of its organisation that the
+    # maximum then cut could have been the one partly funded, had it come first.
+    partial_at = -1
 
     for k in visit:
         amount = eligibles[k]
@@ -303,7 +306,7 @@ def fund(
                         last >= 0
                         and ranks[last] == ranks[k]
                         and tied[k]
-                        and (stopped is None or ranks[k] == line_rank)
+                        and (stopped is None or ranks[k] == line_rank or last == partial_at)
                     ):
                         start = _tie_start(ranks, k, line_between_ranks)
                         peers = _org_awards(orgs, amounts, org, start, k, quotas, in_order)
@@ -343,6 +346,7 @@ def fund(
                     "reason.funded.partial", rank=rank, amount=part, eligible=amount
                 )
                 remaining -= part
+                partial_at = k
                 if per_applicant and (org := orgs[k]) is not None:
                     totals.add_org(org, part)
                     if tied[k]:

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from tilskudd.errors import PolicyError, QuotaError, QuotaUnmetError
 from tilskudd.models import Allocation, Application, Policy, Quota, Status
 from tilskudd.policyfile import policy_from_mapping
-from tilskudd.rules import allocate
+from tilskudd.rules import allocate, ranked
 from tilskudd.rules.common import rank_order
 from tilskudd.rules.quotas import quota_violations
 from tilskudd.wording import note_text
@@ -807,3 +807,139 @@ def test_a_tie_member_below_the_line_that_a_maximum_skips_anyway_is_not_by_id(
     # Without the maximum, Q taken first would have had the 300 000: by id, and said so.
     plain = allocate(apps, 500_000, Policy(at_line="partial"))
     assert [n.code for n in plain.notes] == ["note.tie_at_line"]
+
+
+def _swapped(apps: list[Application], a: str, b: str) -> list[Application]:
+    return [x.model_copy(update={"id": {a: b, b: a}.get(x.id, x.id)}) for x in apps]
+
+
+@pytest.mark.parametrize("rule", ["ranked", "lottery"])
+def test_a_tie_a_maximum_amount_splits_is_noted_though_no_one_award_made_the_room(
+    make_application: MakeApp, rule: str
+) -> None:
+    # S1, S2 (100 each) and S3 (200) share rank 1 in category X, which may have 200 in all.
+    # S1 and S2 are funded by their ids and S3 skipped; S3 first would have had the 200 alone.
+    # No one award of the tie made the room S3 lacked, and the round said nothing. (Under the
+    # lottery the tie is above the band: B1 and B2, at score 3, are drawn; under ranked their
+    # tie at the line has a note of its own.)
+    apps = [
+        make_application(id=i, requested=r, score=Decimal(s), category=c, orgnr=None)
+        for i, r, s, c in (
+            ("S1", 100, 5, "X"),
+            ("S2", 100, 5, "X"),
+            ("S3", 200, 5, "X"),
+            ("B1", 300, 3, None),
+            ("B2", 300, 3, None),
+        )
+    ]
+    policy = Policy(
+        rule=rule,  # type: ignore[arg-type]
+        seed=1,
+        quotas=(Quota(by="category", value="X", max_amount=200),),
+    )
+    result = allocate(apps, 500, policy)
+    assert {i: amounts_of(result)[i] for i in ("S1", "S2", "S3")} == {"S1": 100, "S2": 100, "S3": 0}
+    ties = [
+        (n.code, n.params["ids"], n.params["funded_ids"])
+        for n in result.notes
+        if n.code.startswith("note.tie") and "S1" in n.params["ids"]  # type: ignore[operator]
+    ]
+    assert ties == [("note.tie_at_quota", ["S1", "S2", "S3"], ["S1", "S2"])]
+    again = amounts_of(allocate(_swapped(apps, "S1", "S3"), 500, policy))
+    assert {"S1": again["S3"], "S3": again["S1"]} == {"S1": 0, "S3": 200}
+
+
+def test_a_tie_that_a_minimum_took_from_but_no_order_changes_is_not_by_id(
+    make_application: MakeApp,
+) -> None:
+    # S1 and S2 (100 each) and S3 (300) share rank 1 in category X, whose minimum is one
+    # funded application; the budget is 200. S1 serves the minimum by its id, S2 is funded
+    # too, and S3 fits in no order. The round said the id order decided the tie.
+    apps = [
+        make_application(id=i, requested=r, score=Decimal(5), category="X", orgnr=None)
+        for i, r in (("S1", 100), ("S2", 100), ("S3", 300))
+    ]
+    policy = Policy(quotas=(Quota(by="category", value="X", min_count=1),))
+    result = allocate(apps, 200, policy)
+    assert amounts_of(result) == {"S1": 100, "S2": 100, "S3": 0}
+    assert [(n.code, dict(n.params)) for n in result.notes] == [
+        (
+            "note.tie_not_by_order",
+            {
+                "rank": 1,
+                "count": 3,
+                "ids": ["S1", "S2", "S3"],
+                "funded_ids": ["S1", "S2"],
+                "broken_by": "id",
+                "checked": True,
+            },
+        )
+    ]
+    assert note_text(result.notes[0], "en") == (
+        "3 applications share rank 1 (S1, S2 and S3) and were not all given the same; they were "
+        "taken in id order, but every other order among them gives the same awards."
+    )
+    assert note_text(result.notes[0], "nb") == (
+        "3 søknader deler plass 1 (S1, S2 og S3) og fikk ikke alle det samme; de ble behandlet i "
+        "id-rekkefølge, men enhver annen rekkefølge mellom dem gir de samme tildelingene."
+    )
+    # With 300 the order decides: S3 first would serve the minimum and leave nothing.
+    result = allocate(apps, 300, policy)
+    assert [n.code for n in result.notes] == ["note.tie_at_line"]
+    assert amounts_of(allocate(_swapped(apps, "S1", "S3"), 300, policy)) == {
+        "S1": 300,
+        "S2": 0,
+        "S3": 0,
+    }
+
+
+def test_a_tie_too_large_to_re_run_is_said_to_be_unchecked(
+    make_application: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Six applications of category X share rank 1, and X may have one funded: more orders
+    # than the rule re-runs (ORDERS_TRIED), so the note claims no more than what was done.
+    apps = [
+        make_application(id=f"S{k}", requested=100, score=Decimal(5), category="X", orgnr=None)
+        for k in range(1, 7)
+    ]
+    policy = Policy(quotas=(Quota(by="category", value="X", max_count=1),))
+    result = allocate(apps, 1000, policy)
+    assert [(n.code, n.params["funded_ids"], n.params["checked"]) for n in result.notes] == [
+        ("note.tie_order_unchecked", ["S1"], False)
+    ]
+    assert note_text(result.notes[0], "en") == (
+        "6 applications share rank 1 (S1, S2, S3, S4, S5 and S6) and were not all given the "
+        "same; they were taken in id order, and with this many of them, whether another order "
+        "would have given other awards was not checked."
+    )
+    assert note_text(result.notes[0], "nb") == (
+        "6 søknader deler plass 1 (S1, S2, S3, S4, S5 og S6) og fikk ikke alle det samme; de ble "
+        "behandlet i id-rekkefølge, og med så mange av dem ble det ikke sjekket om en annen "
+        "rekkefølge ville gitt andre tildelinger."
+    )
+    # Five are re-run in every order: the id decided which got the room.
+    result = allocate(apps[:5], 1000, policy)
+    assert [n.code for n in result.notes] == ["note.tie_at_quota"]
+    # And not when the round's re-runs would visit more applications than allowed.
+    monkeypatch.setattr(ranked, "RERUN_VISITS", 5 * 118)
+    result = allocate(apps[:5], 1000, policy)
+    assert [n.code for n in result.notes] == ["note.tie_order_unchecked"]
+
+
+def test_a_large_tie_no_order_can_change_is_said_to_be_not_by_order(
+    make_application: MakeApp,
+) -> None:
+    # Six applications share rank 1 (too many to re-run every order): S1 (100) is funded and
+    # S2-S6 (300 each) fit in no order, since 250 was all there was. The rule sees that
+    # without re-running: each one left out was already out of room before any of the others
+    # was funded. The note says the order did not decide, not that it was not checked.
+    apps = [
+        make_application(id=f"S{k}", requested=r, score=Decimal(5), category="X", orgnr=None)
+        for k, r in enumerate([100, 300, 300, 300, 300, 300], start=1)
+    ]
+    policy = Policy(quotas=(Quota(by="category", value="X", max_amount=1000),))
+    result = allocate(apps, 250, policy)
+    assert amounts_of(result)["S1"] == 100
+    assert [(n.code, n.params["unfunded_ids"]) for n in result.notes] == [
+        ("note.tie_at_line_not_by_order", ["S2", "S3", "S4", "S5", "S6"])
+    ]

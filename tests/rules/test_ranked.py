@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tilskudd.errors import PolicyError
-from tilskudd.models import Allocation, Application, Decision, Policy, Status
+from tilskudd.errors import PolicyError, QuotaError, QuotaUnmetError
+from tilskudd.models import Allocation, Application, Decision, Policy, Quota, Status
 from tilskudd.rules import allocate
-from tilskudd.rules.ranked import allocate_ranked
+from tilskudd.rules.ranked import ORDERS_TRIED, allocate_ranked
 from tilskudd.wording import note_text
 
 from .rounds import org_round
@@ -745,3 +745,145 @@ def test_a_note_that_says_the_order_decided_a_tie_is_right(
             assert not changed, note
         else:
             assert changed or other_draw, note
+
+
+_DECIDED = {"note.tie_at_line", "note.tie_at_quota", "note.tie_per_applicant", "note.tie_by_order"}
+_NOT_DECIDED = {"note.tie_at_line_not_by_order", "note.tie_not_by_order"}
+
+
+@st.composite
+def _quota_tie_rounds(draw: st.DrawFn) -> tuple[list[Application], int, Policy]:
+    """:func:`_tie_rounds` with a category and counties for each application and up to three
+    quotas over them: minimum and maximum counts, shares and amounts, by category and county
+    (none: the same checks hold without quotas)."""
+    apps, _, policy = draw(_tie_rounds())
+    apps = [
+        a.model_copy(
+            update={
+                "category": draw(st.sampled_from(["X", "Y", None])),
+                "counties": tuple(sorted(set(draw(st.lists(st.sampled_from(["03", "46"]))))))[:2],
+            }
+        )
+        for a in apps
+    ]
+    quotas = []
+    for _ in range(draw(st.integers(0, 3))):
+        by = draw(st.sampled_from(["category", "county"]))
+        value = draw(st.sampled_from(["X", "Y", "*"] if by == "category" else ["03", "46", "*"]))
+        limits: dict[str, object] = {}
+        for name in draw(
+            st.lists(
+                st.sampled_from(
+                    ["min_count", "max_count", "min_share", "max_share", "min_amount", "max_amount"]
+                ),
+                min_size=1,
+                max_size=2,
+                unique=True,
+            )
+        ):
+            if name.endswith("count"):
+                limits[name] = draw(st.integers(0, 2))
+            elif name.endswith("share"):
+                limits[name] = Decimal(draw(st.sampled_from(["0.1", "0.2", "0.3", "0.5"])))
+            else:
+                limits[name] = draw(st.sampled_from([100, 200, 300, 400, 600]))
+        for kind in ("amount", "share", "count"):
+            low, high = limits.get(f"min_{kind}"), limits.get(f"max_{kind}")
+            if low is not None and high is not None and low > high:  # type: ignore[operator]
+                limits[f"min_{kind}"], limits[f"max_{kind}"] = high, low
+        quotas.append(Quota(by=by, value=value, **limits))  # type: ignore[arg-type]
+    budget = draw(st.integers(0, sum(a.requested for a in apps)))
+    return apps, budget, policy.model_copy(update={"quotas": tuple(quotas)})
+
+
+def _awards_or_refusal(
+    apps: list[Application], budget: int, policy: Policy, back: dict[str, str]
+) -> tuple[dict[str, object], list[str]] | None:
+    """Each application's award by its id in ``back`` and the draw, or ``None`` when the
+    round leaves a quota's minimum unmet."""
+    try:
+        result = allocate(apps, budget, policy)
+    except QuotaUnmetError:
+        return None
+    return _seen(result, back, False), _drawn(result, back)
+
+
+@settings(deadline=None, max_examples=600)
+@given(_quota_tie_rounds())
+def test_a_tie_note_in_a_quota_round_is_right_and_every_decided_tie_has_one(
+    case: tuple[list[Application], int, Policy],
+) -> None:
+    # With quotas, every tie (not in a lottery's band) is re-run in every order of its ids: a
+    # note that the order decided must name a tie some order decides otherwise (awards, or a
+    # minimum left unmet), a note that it did not one that no order changes; and a tie that
+    # some order decides otherwise has a note that says so. Ties of more than
+    # ORDERS_TRIED applications that can be funded are not re-run by the rule: a note on one
+    # says that it was not checked, and the property asks nothing of it.
+    apps, budget, policy = case
+    try:
+        result = allocate(apps, budget, policy)
+    except QuotaError:
+        return  # refused: no awards to check notes against
+    before = (_seen(result, {}, False), _drawn(result, {}))
+    drawn = set(before[1])
+    ties: dict[int | None, list[str]] = {}
+    for d in result.decisions:
+        if d.tied:
+            ties.setdefault(d.rank, []).append(d.application_id)
+    for ids in ties.values():
+        if drawn & set(ids):
+            continue  # the band's ties: the draw decided, and its note says so
+        changed = other_draw = False
+        for order in itertools.permutations(ids):
+            new_id = dict(zip(ids, order, strict=True))
+            back = {v: k for k, v in new_id.items()}
+            after = _awards_or_refusal(_renamed(apps, new_id), budget, policy, back)
+            if after is None:
+                if policy.rule == "lottery":
+                    # Its draw is not known: other ids may have moved the band into the tie.
+                    other_draw = True
+                    continue
+                changed = True  # another order leaves a minimum unmet: it decided that
+                break
+            if after[1] != before[1]:
+                other_draw = True  # other ids, another draw: not an order of this tie
+            elif after[0] != before[0]:
+                changed = True
+                break
+        said = {
+            n.code
+            for n in result.notes
+            if n.code.startswith("note.tie") and n.params["ids"][0] in ids
+        }  # type: ignore[index]
+        if "note.tie_order_unchecked" in said:
+            assert len(ids) > ORDERS_TRIED, said
+            continue
+        if said & _DECIDED:
+            assert changed or other_draw, said
+        if said & _NOT_DECIDED:
+            assert not changed, said
+        if changed:
+            assert said & _DECIDED, said
+
+
+def test_a_tie_whose_partial_award_took_its_organisations_room_is_noted(
+    make_application: MakeApp,
+) -> None:
+    # S1 and S2 (300 each, one organisation, at most 300) share rank 1; 297 is left for them
+    # and an award must be at least 150. S1 is partly funded with the 297 by its id, and S2,
+    # with 3 of the maximum left, gets nothing; S2 first would have had the 297. No note said
+    # so (neither the line's nor the maximum's, as S2 counted as not eligible).
+    apps = [
+        make_application(id=i, requested=300, score=Decimal(5), orgnr=ORG_A) for i in ("S1", "S2")
+    ]
+    policy = Policy(at_line="partial", per_applicant_max=300, min_award=150)
+    result = allocate(apps, 297, policy)
+    assert [d.amount for d in result.decisions] == [297, 0]
+    assert [(n.code, n.params["cut_ids"]) for n in result.notes] == [
+        ("note.tie_per_applicant", ["S2"])
+    ]
+    # The ids swapped (S2 comes first): the application first named S2 gets the 297.
+    swap = {"S1": "S2", "S2": "S1"}
+    swapped = [a.model_copy(update={"id": swap[a.id]}) for a in apps]
+    again = allocate(swapped, 297, policy).decisions
+    assert {swap[d.application_id]: d.amount for d in again} == {"S1": 0, "S2": 297}

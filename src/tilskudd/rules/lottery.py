@@ -32,7 +32,9 @@ get ``reason.lottery.above_band`` or ``reason.lottery.below_band``. Outside the 
 taken in id order, and one split by the line or by a quota's maximum (one of the tie funded into
 a group, another then skipped for its maximum) is reported as ``note.tie_at_line`` (or
 ``note.tie_at_quota``) with ``broken_by = "id"``, as under ``ranked``; in the band the draw,
-not the id, decided, and ``note.lottery.draw`` says so.
+not the id, decided, and ``note.lottery.draw`` says so. With quotas a tie outside the band is
+re-run in the other orders of its members as under ``ranked`` (the whole lottery each time:
+its line and band may move with them).
 
 Scores are required (the band is a range of scores), and they give the order: a given ``rank``
 is not used, even when every application has one (ranks would put an application in the band
@@ -47,6 +49,7 @@ import hashlib
 import secrets
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from typing import NamedTuple
 
 from tilskudd.errors import PolicyError
 from tilskudd.models import Allocation, Application, Decision, Policy, Reason
@@ -61,7 +64,7 @@ from tilskudd.rules.common import (
     require_scores,
 )
 from tilskudd.rules.quotas import Given, QuotaBook, eligible_amounts, least_amounts
-from tilskudd.rules.ranked import fund_in_order
+from tilskudd.rules.ranked import TieState, fund_in_order, settle_tie_notes
 
 __all__ = ["allocate_lottery", "draw_key", "draw_order", "new_seed"]
 
@@ -144,16 +147,122 @@ def allocate_lottery(
         quota_given,
         prior_by_orgnr,
     )
+    drawn_and_funded = _draw_and_fund(
+        entries, eligible, budget, policy, seed, prior_by_orgnr, book, True
+    )
+    assert drawn_and_funded is not None  # an unmet minimum raised
+    line, band, order, low, high, drawn_ids, notes, decided, funding_notes, trial, books = (
+        drawn_and_funded
+    )
+    by_position = dict(zip(order, decided, strict=True))
+    position_in_draw = {app_id: p for p, app_id in enumerate(drawn_ids, start=1)}
+    decisions: list[Decision] = []
+    for k, entry in enumerate(entries):
+        decision = by_position[k]
+        app = entry.application
+        if line is not None and decision.eligible_amount:
+            assert app.score is not None
+            if k in band:
+                code = "reason.lottery.drawn" if decision.amount else "reason.lottery.not_drawn"
+                reason = make_reason(
+                    code,
+                    position=position_in_draw[app.id],
+                    count=len(drawn_ids),
+                    low=low,
+                    high=high,
+                    seed=seed,
+                )
+            else:
+                side = "above_band" if app.score > high else "below_band"
+                reason = make_reason(f"reason.lottery.{side}", score=app.score, low=low, high=high)
+            decision = _with_reason(decision, entry, reason)
+        decisions.append(decision)
 
+    # Ties outside the band that the line or a quota's maximum still split are reported as the
+    # ranked rule reports them (its pass knows which groups a tied application was funded into,
+    # so a tie split by a maximum is told from one whose group was full before it): outside the
+    # band a tie is taken in id order. In the band the draw decided, and note.lottery.draw says
+    # so; the funding pass saw the band in draw order, so its notes there are not about ties.
+    drawn = set(drawn_ids)
+    tie_notes = [n for n in funding_notes if drawn.isdisjoint(_ids(n))]
+    if book is not None:
+        # With quotas each tie outside the band is re-run in the other orders of its members
+        # (ranked.settle_tie_notes): the lottery's line and band may move with them.
+        quota_book = book
+
+        def rerun(perm: Sequence[int]) -> list[int] | None:
+            moved = [entries[p] for p in perm]
+            tried = _draw_and_fund(
+                moved,
+                [eligible[p] for p in perm],
+                budget,
+                policy,
+                seed,
+                prior_by_orgnr,
+                quota_book,
+                False,
+            )
+            if tried is None:
+                return None
+            awards = [0] * len(perm)
+            for k, decision in zip(tried.order, tried.decided, strict=True):
+                awards[perm[k]] = decision.amount
+            return awards
+
+        assert books is not None  # the round has quotas
+        outside = [0 if k in band else amount for k, amount in enumerate(eligible)]
+        tie_notes = settle_tie_notes(
+            tie_notes,
+            decisions,
+            [e.rank for e in entries],
+            outside,
+            rerun,
+            TieState(apps, quota_book, policy, prior_by_orgnr, budget),
+            [(decisions, books[1]), (trial, books[0])],
+        )
+    notes.extend(tie_notes)
+    return build_allocation("lottery", policy, budget, decisions, notes, seed=seed)
+
+
+class _Drawn(NamedTuple):
+    """What the draw and the funding in its order gave (see :func:`_draw_and_fund`)."""
+
+    line: int | None
+    band: set[int]
+    order: list[int]
+    low: Decimal
+    high: Decimal
+    drawn_ids: list[str]
+    notes: list[Reason]
+    decided: list[Decision]
+    funding_notes: list[Reason]
+    trial: list[Decision]
+    """The pass in rank order that found the line, by position in ``entries`` (with quotas;
+    empty without)."""
+    books: tuple[QuotaBook, QuotaBook] | None
+    """The quota books of the pass that found the line and of the funding (``None``
+    without quotas)."""
+
+
+def _draw_and_fund(
+    entries: Sequence[RankedEntry],
+    eligible: Sequence[int],
+    budget: int,
+    policy: Policy,
+    seed: int,
+    prior_by_orgnr: Mapping[str, int] | None,
+    book: QuotaBook | None,
+    raise_unmet: bool,
+) -> _Drawn | None:
+    """Steps 1 to 4 of the module docstring for ``entries`` in rank order: the line, the band,
+    the draw, and the funding in the lottery's order (``decided[j]`` is the decision on
+    ``entries[order[j]]``). ``raise_unmet``: a minimum left unmet raises
+    :class:`~tilskudd.errors.QuotaUnmetError`; otherwise the result is ``None``."""
+    apps = [entry.application for entry in entries]
     # 1. The line: the first eligible application that does not fit, funding in rank order.
     skip = policy.model_copy(update={"at_line": "skip", "reserve": 0})
-    trial, _ = fund_in_order(
-        entries,
-        budget,
-        skip,
-        prior_by_orgnr=prior_by_orgnr,
-        quotas=book.fresh() if book is not None else None,
-    )
+    first = book.fresh() if book is not None else None
+    trial, _ = fund_in_order(entries, budget, skip, prior_by_orgnr=prior_by_orgnr, quotas=first)
     line = next(
         (
             k
@@ -202,37 +311,14 @@ def allocate_lottery(
         [entries[k] for k in order], budget, policy, prior_by_orgnr=prior_by_orgnr, quotas=final
     )
     if final is not None:
-        final.check_met("lottery", decided)
-
-    by_position = dict(zip(order, decided, strict=True))
-    position_in_draw = {app_id: p for p, app_id in enumerate(drawn_ids, start=1)}
-    decisions: list[Decision] = []
-    for k, entry in enumerate(entries):
-        decision = by_position[k]
-        app = entry.application
-        if line is not None and decision.eligible_amount:
-            assert app.score is not None
-            if k in band:
-                code = "reason.lottery.drawn" if decision.amount else "reason.lottery.not_drawn"
-                reason = make_reason(
-                    code,
-                    position=position_in_draw[app.id],
-                    count=len(drawn_ids),
-                    low=low,
-                    high=high,
-                    seed=seed,
-                )
-            else:
-                side = "above_band" if app.score > high else "below_band"
-                reason = make_reason(f"reason.lottery.{side}", score=app.score, low=low, high=high)
-            decision = _with_reason(decision, entry, reason)
-        decisions.append(decision)
-
-    # Ties outside the band that the line or a quota's maximum still split are reported as the
-    # ranked rule reports them (its pass knows which groups a tied application was funded into,
-    # so a tie split by a maximum is told from one whose group was full before it): outside the
-    # band a tie is taken in id order. In the band the draw decided, and note.lottery.draw says
-    # so; the funding pass saw the band in draw order, so its notes there are not about ties.
-    drawn = set(drawn_ids)
-    notes.extend(n for n in funding_notes if drawn.isdisjoint(_ids(n)))
-    return build_allocation("lottery", policy, budget, decisions, notes, seed=seed)
+        if raise_unmet:
+            final.check_met("lottery", decided)
+        elif final.unmet():
+            return None
+    books = (first, final) if first is not None and final is not None else None
+    # The trial's decisions are kept only for the quotas' tie notes (100 000 of them otherwise
+    # outlive their use).
+    kept = trial if book is not None else []
+    return _Drawn(
+        line, band, order, low, high, drawn_ids, notes, decided, funding_notes, kept, books
+    )

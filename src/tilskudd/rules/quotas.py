@@ -566,7 +566,17 @@ class QuotaBook:
     :meth:`check_met` raises if a minimum is still unmet at the end.
     """
 
-    __slots__ = ("budget", "count", "given", "groups", "groups_of", "reserved", "tied", "used")
+    __slots__ = (
+        "budget",
+        "count",
+        "given",
+        "groups",
+        "groups_of",
+        "looked_ahead",
+        "reserved",
+        "tied",
+        "used",
+    )
 
     def __init__(
         self,
@@ -588,6 +598,8 @@ class QuotaBook:
         self.reserved: dict[str, tuple[int, bool]] = {}
         """Application id -> the group it was funded for in pass 1, and whether for its count
         (the minimum count still unmet then; otherwise its minimum amount or share)."""
+        self.looked_ahead = False
+        """Whether pass 1 chose with the look-ahead (:meth:`visit_order`)."""
         self.tied: dict[int | None, list[tuple[tuple[int, ...], int, int | None]]] = {}
         """Rank -> the tied applications of that rank funded so far: their groups, amount, and
         the group each was funded for in pass 1 (``None`` in pass 2); see :meth:`split_by_id`."""
@@ -648,6 +660,26 @@ class QuotaBook:
     def fresh(self) -> QuotaBook:
         """The same groups with only the officer's awards counted (for another pass)."""
         return QuotaBook(self.groups, self.groups_of, self.budget, self.given)
+
+    def unmet(self) -> bool:
+        """Whether some group's minimum is not met (what :meth:`check_met` raises for)."""
+        return any(self._unmet(g) for g in range(len(self.groups)))
+
+    def short(
+        self, application: Application, besides: Sequence[tuple[Application, int]] = ()
+    ) -> bool:
+        """Whether a group of ``application``'s has a minimum not met yet (pass 1 may take
+        it), also if the awards ``besides`` (application, kroner) were counted."""
+        for g in self.groups_of.get(application.id, ()):
+            used, count = self.used[g], self.count[g]
+            for other, amount in besides:
+                if amount and g in self.groups_of.get(other.id, ()):
+                    used += amount
+                    count += 1
+            group = self.groups[g]
+            if used < group.least or count < (group.min_count or 0):
+                return True
+        return False
 
     def _unmet(self, g: int) -> bool:
         group = self.groups[g]
@@ -779,6 +811,7 @@ class QuotaBook:
             again = self._pass_one(entries, budget, policy, prior_by_orgnr, True)
             if again[2]:
                 chosen, reserved, met = again
+                self.looked_ahead = True
         self.reserved.update(reserved)
         picked = set(chosen)
         return chosen + [k for k in range(n) if k not in picked]

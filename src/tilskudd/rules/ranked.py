@@ -48,6 +48,17 @@ order decided must name a tie that another order of its ids would have decided o
   them the one cut would have been given something else (not when the organisation's room was
   used up before the tie, nor when the one cut would not have fitted in the budget anyway).
 - ``note.tie_at_reserve``: a reserve list whose end falls inside a tie.
+- With quotas, these notes are settled by the rule itself (:func:`settle_tie_notes`): a tie no
+  order can change (:meth:`TieState.turning`) is one the order did not decide, and each other
+  tie of at most :data:`ORDERS_TRIED` applications that can be funded is allocated again in
+  every other order of them. A tie some order gives other awards (or leaves a minimum unmet)
+  keeps a note saying the order decided, or gets one (``note.tie_at_quota`` when all it left
+  out were skipped for a maximum, ``note.tie_at_line`` when some were funded and some not,
+  else ``note.tie_by_order``); a tie no order changes loses such a note for
+  ``note.tie_not_by_order``. A larger tie (or one past the round's :data:`RERUN_VISITS`) is
+  not re-run: a note on it becomes ``note.tie_order_unchecked``, which says it was taken in id
+  order without saying whether that decided anything, and a tie whose members were all
+  treated alike gets no note.
 
 Quotas per category or county (``policy.quotas``): the minimums first, then this pass with the
 maximums; see :mod:`tilskudd.rules.quotas`.
@@ -57,11 +68,21 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Mapping, Sequence
-from itertools import accumulate
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import accumulate, permutations
+from math import factorial
 from typing import cast
 
-from tilskudd.models import Allocation, Application, Decision, Policy, Reason, Status
+from tilskudd.models import (
+    Allocation,
+    Application,
+    Decision,
+    ParamValue,
+    Policy,
+    Reason,
+    Status,
+)
 from tilskudd.rules.common import (
     ApplicantTotals,
     Caps,
@@ -85,7 +106,7 @@ from tilskudd.rules.common import (
 )
 from tilskudd.rules.quotas import Given, QuotaBook, eligible_amounts, least_amounts
 
-__all__ = ["allocate_ranked", "fund", "fund_in_order"]
+__all__ = ["TieState", "allocate_ranked", "fund", "fund_in_order", "settle_tie_notes"]
 
 
 @gc_paused
@@ -107,6 +128,7 @@ def allocate_ranked(
     apps = list(applications)
     ranked = ranking(apps, policy)
     quotas = None
+    eligible: list[int] = []  # by position: the most each could get (quota rounds only)
     if policy.quotas:
         in_order = [apps[i] for i in ranked.order]
         eligible = eligible_amounts(in_order, policy, prior_by_orgnr)
@@ -129,6 +151,31 @@ def allocate_ranked(
     )
     if quotas is not None:
         quotas.check_met("ranked", decisions)
+        book = quotas
+
+        def rerun(perm: Sequence[int]) -> list[int] | None:
+            again = book.fresh()
+            order = Ranking([ranked.order[p] for p in perm], ranked.ranks, ranked.tied)
+            tried, _ = fund(
+                apps, order, budget, policy, prior_by_orgnr=prior_by_orgnr, quotas=again
+            )
+            if again.unmet():
+                return None
+            awards = [0] * len(perm)
+            for p, decision in zip(perm, tried, strict=True):
+                awards[p] = decision.amount
+            return awards
+
+        state = TieState(in_order, book, policy, prior_by_orgnr, budget)
+        notes = settle_tie_notes(
+            notes,
+            decisions,
+            ranked.ranks,
+            eligible,
+            rerun,
+            state,
+            [(decisions, quotas)],
+        )
     return build_allocation("ranked", policy, budget, decisions, notes, made_order=position_of)
 
 
@@ -234,6 +281,9 @@ def fund(
     # the tie, of the same organisation, was funded first by its id.
     org_ties: dict[tuple[int, str], list[int]] = {}
     last_award: dict[str, int] = {}  # organisation -> the position of its latest tied award
+    # The partly funded one (at_line = "partial"): a tie member of its organisation that the
+    # maximum then cut could have been the one partly funded, had it come first.
+    partial_at = -1
 
     for k in visit:
         amount = eligibles[k]
@@ -256,7 +306,7 @@ def fund(
                         last >= 0
                         and ranks[last] == ranks[k]
                         and tied[k]
-                        and (stopped is None or ranks[k] == line_rank)
+                        and (stopped is None or ranks[k] == line_rank or last == partial_at)
                     ):
                         start = _tie_start(ranks, k, line_between_ranks)
                         peers = _org_awards(orgs, amounts, org, start, k, quotas, in_order)
@@ -296,6 +346,7 @@ def fund(
                     "reason.funded.partial", rank=rank, amount=part, eligible=amount
                 )
                 remaining -= part
+                partial_at = k
                 if per_applicant and (org := orgs[k]) is not None:
                     totals.add_org(org, part)
                     if tied[k]:
@@ -452,6 +503,332 @@ def fund(
         )
     notes += org_notes
     return decisions, relabel_notes(notes, labels)
+
+
+ORDERS_TRIED = 5
+"""A tie in a quota round with at most this many members that can be funded is re-run in every
+other order of them (at most 119) to tell whether the id order decided it."""
+
+RERUN_VISITS = 200_000
+"""At most this many applications visited by the re-runs of one quota round (a re-run visits
+every application of the round): 2 000 re-runs of a round of 100, 2 of a round of 100 000."""
+
+_DECIDED = frozenset(
+    {"note.tie_at_line", "note.tie_at_quota", "note.tie_per_applicant", "note.tie_by_order"}
+)
+_NOT_DECIDED = frozenset({"note.tie_at_line_not_by_order", "note.tie_not_by_order"})
+
+
+def settle_tie_notes(
+    notes: Sequence[Reason],
+    decisions: Sequence[Decision],
+    ranks: Sequence[int | None],
+    eligible: Sequence[int],
+    rerun: Callable[[Sequence[int]], Sequence[int] | None],
+    state: TieState,
+    passes: Sequence[tuple[Sequence[Decision], QuotaBook]],
+) -> list[Reason]:
+    """The tie notes of a quota round made true by re-running it in other orders of each tie.
+
+    With quotas the rule's pass 1 (the minimums, with its look-ahead) and the maximums make
+    what one member of a tie takes change what the others get in ways the notes' own reasoning
+    does not follow, so for each tie of at most :data:`ORDERS_TRIED` members that can be funded
+    (``eligible[p] > 0``: what the application at position ``p`` could get at most; the others
+    get nothing in any order) the round is re-run in every other order of them
+    (``rerun(order)``: the awards by position when the positions are taken in ``order``, or
+    ``None`` when that order leaves a minimum unmet), within :data:`RERUN_VISITS`, the ties
+    with a note first. ``decisions`` are by position, ``ranks`` the competition ranks;
+    ``state``: what the round started from, to tell which ties no order can change;
+    ``passes``: the rule's passes over the positions (``decisions``, and the lottery's pass
+    that finds its line), each with the quota book it funded with (what its pass 1 took, and
+    whether it looked ahead); a tie that may change in one of them is re-run.
+
+    A tie is re-run only if some order may change it (:meth:`TieState.turning`); no other
+    order changes the others.
+
+    - Another order changes the awards: the tie keeps the notes that say the id order decided
+      it, or gets one (see :func:`_settled_code`) when it had none (or one saying it did not).
+    - No other order does: those notes are taken away, and a tie that had one gets
+      ``note.tie_not_by_order`` instead (unless a ``note.tie_at_line_not_by_order`` says so).
+    - A tie too large to re-run (or past the round's share of re-runs) keeps no claim either
+      way: a note on it becomes ``note.tie_order_unchecked`` (taken in id order; whether
+      another order would have changed the awards was not checked).
+
+    ``note.tie_at_reserve`` is about the reserve list, not the awards, and stays as it is.
+    """
+    n = len(ranks)
+    out = list(notes)
+    awards = [d.amount for d in decisions]
+    noted: set[str] = set()
+    for note in out:
+        if note.code in _DECIDED or note.code in _NOT_DECIDED:
+            noted.add(cast(list[str], note.params["ids"])[0])
+    # The ties (positions) with members that can be funded in more than one order.
+    ties: list[range] = []
+    k = 0
+    while k < n:
+        end = k + 1
+        while end < n and ranks[end] is not None and ranks[end] == ranks[k]:
+            end += 1
+        if end - k > 1 and sum(1 for p in range(k, end) if eligible[p]) > 1:
+            ties.append(range(k, end))
+        k = end
+    turning: set[int] = set()
+    for run, used in passes:
+        if ties:
+            turning |= state.turning(ties, run, eligible, used)
+    ties_turning = [t for t in ties if t[0] in turning]
+    first = [
+        t for t in ties_turning if noted and any(decisions[p].application_id in noted for p in t)
+    ]
+    then = [t for t in ties_turning if t not in first]
+    verdict: dict[int, bool | None] = {}  # tie start -> whether another order decides
+    visits = RERUN_VISITS
+    for tie in first + then:
+        free = [p for p in tie if eligible[p]]
+        cost = (factorial(len(free)) - 1) * n
+        if len(free) > ORDERS_TRIED or cost > visits:
+            verdict[tie[0]] = None
+            continue
+        visits -= cost
+        verdict[tie[0]] = any(rerun(order) != awards for order in _other_orders(free, n))
+    for tie in ties:
+        decided = verdict.get(tie[0], False)
+        if decided is not False or (
+            noted and any(decisions[p].application_id in noted for p in tie)
+        ):
+            _settle(out, tie, decisions, decided)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class TieState:
+    """What a quota round started from, to tell the ties no order of their members can change
+    (:meth:`turning`): the applications by position, the quotas (a fresh book), the policy,
+    what organisations had before the round and the budget."""
+
+    in_order: Sequence[Application]
+    quotas: QuotaBook
+    policy: Policy
+    prior_by_orgnr: Mapping[str, int] | None
+    budget: int
+
+    def turning(
+        self,
+        ties: Sequence[range],
+        decisions: Sequence[Decision],
+        eligible: Sequence[int],
+        used: QuotaBook,
+    ) -> set[int]:
+        """The starts of the ``ties`` that another order of their members may change, in the
+        pass of the rule ``decisions`` are (by position; taken in position order, those funded
+        first for a minimum before all; ``used``: the book that pass funded with, which knows
+        those and whether its pass 1 looked ahead, :meth:`QuotaBook.visit_order`).
+
+        Not one whose members that can be funded were all funded in full, none first for a
+        minimum: in any order each has fewer of the others before it, so it still fits (the
+        budget, a maximum and an organisation's room only fill up). Nor, under ``skip``, one
+        whose members were funded in full or not at all, none first for a minimum, each left
+        out one of them already left out with none of the others funded before it (what was
+        left when the tie's turn came, with what its organisation had left then), unless an
+        organisation has two of them (less room can make an amount fit under a maximum). Pass
+        1 took none of them, and in any order it would see each with the same state. Nor one
+        whose members were all funded in full, some first for a minimum by a pass 1 that did
+        not look ahead, each of those in a group still short with all the others of them
+        funded too, the others in groups whose minimums were met before the tie: in any order
+        pass 1 would take each of the first (short, and it fits beside all of them) and none
+        of the others, and go on alike.
+        """
+        policy = self.policy
+        looked_ahead = used.looked_ahead
+        reserved = used.reserved
+        first = (
+            [p for p, d in enumerate(decisions) if d.application_id in reserved and d.amount]
+            if reserved
+            else []
+        )
+        early = set(first)
+        chosen = self.quotas.fresh()  # pass 1's book: what it took before each tie
+        taken = 0
+        later: list[_PassState] = []  # pass 2's state by position, made if a tie needs it
+        out: set[int] = set()
+        for tie in ties:
+            free = [p for p in tie if eligible[p]]
+            full = all(decisions[p].amount == eligible[p] for p in free)
+            if early and any(p in early for p in free):
+                for p in first[taken:]:  # pass 1 before the tie: those it took, in order
+                    if p >= tie[0]:
+                        break
+                    chosen.add(self.in_order[p], decisions[p].amount, [])
+                    taken += 1
+                passed_over = [self.in_order[p] for p in free if p not in early]
+                taken_too = [(self.in_order[p], decisions[p].amount) for p in free if p in early]
+                if (
+                    not full
+                    or looked_ahead
+                    or any(map(chosen.short, passed_over))
+                    or not all(
+                        chosen.short(app, [x for x in taken_too if x[0] is not app])
+                        for app, _ in taken_too
+                    )
+                ):
+                    out.add(tie[0])
+                continue
+            if full:
+                continue
+            if policy.at_line != "skip" or any(0 < decisions[p].amount < eligible[p] for p in free):
+                out.add(tie[0])
+                continue
+            if not any(decisions[p].amount for p in free):
+                continue  # none funded: each was tried with what the others left, all of it
+            orgs = [self.in_order[p].orgnr for p in free]
+            shared = policy.per_applicant_max is not None and len(
+                {o for o in orgs if o is not None}
+            ) < sum(1 for o in orgs if o is not None)
+            if shared:
+                out.add(tie[0])
+                continue
+            if not later:
+                later.append(_PassState(self, decisions, early))
+            for p in free:
+                if not decisions[p].amount and later[0].fits(p, tie[0], eligible[p]):
+                    out.add(tie[0])  # left out only after others of its tie were funded
+                    break
+        return out
+
+
+class _PassState:
+    """What a pass of the rule had given when a position's turn came, from sums by position:
+    the budget left, each quota group's amount and count, each organisation's total (for
+    :meth:`TieState.turning`; those funded first for a minimum count from the start)."""
+
+    __slots__ = ("budget_left", "by_group", "by_org", "by_org_first", "first", "state")
+
+    def __init__(self, state: TieState, decisions: Sequence[Decision], early: set[int]) -> None:
+        self.state = state
+        quotas = state.quotas
+        given = [0 if p in early else d.amount for p, d in enumerate(decisions)]
+        before = [0, *accumulate(given)]
+        first = self.first = quotas.fresh()
+        totals = ApplicantTotals(state.policy, state.prior_by_orgnr)
+        for p in sorted(early):
+            first.add(state.in_order[p], decisions[p].amount, [])
+            totals.add(state.in_order[p], decisions[p].amount)
+        spent_first = sum(decisions[p].amount for p in early)
+        self.budget_left = [state.budget - spent_first - b for b in before]
+        # Each group's and organisation's awards by position: (positions, running sums).
+        self.by_group: list[tuple[list[int], list[int]]] = []
+        for group in quotas.groups:
+            at = [p for p in group.members if given[p]]
+            self.by_group.append((at, [0, *accumulate(given[p] for p in at)]))
+        self.by_org: dict[str, tuple[list[int], list[int]]] = {}
+        if state.policy.per_applicant_max is not None:
+            for p, amount in enumerate(given):
+                org = state.in_order[p].orgnr
+                if amount and org is not None:
+                    at, sums = self.by_org.setdefault(org, ([], [0]))
+                    at.append(p)
+                    sums.append(sums[-1] + amount)
+        self.by_org_first = totals.used
+
+    def fits(self, p: int, start: int, amount: int) -> bool:
+        """Whether position ``p``, eligible for ``amount``, would have been funded (something)
+        had it been taken first of the tie at ``start``."""
+        state = self.state
+        app = state.in_order[p]
+        org = app.orgnr
+        if state.policy.per_applicant_max is not None and org is not None:
+            at, sums = self.by_org.get(org, ([], [0]))
+            already = self.by_org_first.get(org, 0) + sums[bisect_left(at, start)]
+            totals = ApplicantTotals(state.policy)
+            amount, _ = totals.limit_org(org, amount, already=already)
+        if not amount or amount > self.budget_left[start]:
+            return False
+        book = self.first.fresh()
+        for g in book.groups_of.get(app.id, ()):
+            at, sums = self.by_group[g]
+            i = bisect_left(at, start)
+            book.used[g] = self.first.used[g] + sums[i]
+            book.count[g] = self.first.count[g] + i
+        return book.blocked(app, amount) is None
+
+
+def _settle(
+    out: list[Reason], tie: range, decisions: Sequence[Decision], decided: bool | None
+) -> None:
+    """Make the notes in ``out`` on ``tie`` say what its re-runs found (``decided``)."""
+    names = {decisions[p].application_id for p in tie}
+    mine = [
+        i
+        for i, note in enumerate(out)
+        if (note.code in _DECIDED or note.code in _NOT_DECIDED)
+        and cast(list[str], note.params["ids"])[0] in names
+    ]
+    if decided is None and not mine:
+        return
+    keep = [i for i in mine if out[i].code in (_DECIDED if decided else _NOT_DECIDED)]
+    if decided is None:
+        keep = []
+    new: Reason | None = None
+    if keep or (not mine and not decided):
+        replaced = [i for i in mine if i not in keep]
+    else:
+        replaced = mine
+        code = _settled_code(decided, [decisions[p] for p in tie])
+        params: dict[str, ParamValue] = {
+            "rank": decisions[tie[0]].rank,
+            "count": len(tie),
+            "ids": [decisions[p].application_id for p in tie],
+            "funded_ids": [decisions[p].application_id for p in tie if decisions[p].amount],
+            "broken_by": "id",
+        }
+        if code in _SETTLED:  # the notes only this makes say whether it re-ran the tie
+            params["checked"] = decided is not None
+        new = make_reason(code, **params)
+    at = replaced[0] if replaced else len(out)
+    for i in reversed(replaced):
+        del out[i]
+    if new is not None:
+        out.insert(min(at, len(out)), new)
+
+
+def _settled_code(decided: bool | None, tie: Sequence[Decision]) -> str:
+    """The note for a tie that :func:`settle_tie_notes` found the id order ``decided`` (or did
+    not, or could not tell: ``None``), from its decisions: one the order decided and that some
+    were funded in and some left out of (eligible, with nothing) is a tie at the line, or at a
+    quota when every one left out was skipped for a quota's maximum."""
+    if decided is None:
+        return "note.tie_order_unchecked"
+    if not decided:
+        return "note.tie_not_by_order"
+    out = [d for d in tie if d.eligible_amount and not d.amount]
+    if not out or len(out) == len(tie) or not any(d.amount for d in tie):
+        return "note.tie_by_order"
+    if all(any(r.code in _QUOTA_MAXIMUMS for r in d.reasons) for d in out):
+        return "note.tie_at_quota"
+    return "note.tie_at_line"
+
+
+_SETTLED = frozenset({"note.tie_by_order", "note.tie_not_by_order", "note.tie_order_unchecked"})
+
+_QUOTA_MAXIMUMS = frozenset(
+    {"reason.quota.max_reached", "reason.quota.max_share_reached", "reason.quota.max_count_reached"}
+)
+
+
+def _other_orders(free: Sequence[int], n: int) -> Iterator[list[int]]:
+    """Every order of the positions ``free`` among themselves but the one given, each as the
+    whole round's order of positions ``0 .. n-1`` (the others stay in their place)."""
+    base = list(range(n))
+    first = True
+    for chosen in permutations(free):
+        if first:  # permutations() gives the order as given first
+            first = False
+            continue
+        order = base.copy()
+        for slot, p in zip(free, chosen, strict=True):
+            order[slot] = p
+        yield order
 
 
 def _order_decided(

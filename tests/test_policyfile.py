@@ -361,3 +361,23 @@ def test_a_message_that_quotes_the_value_does_not_repeat_it(tmp_path: Path) -> N
         assert "oppgitt" not in line, line
     assert "'-5' er negativt" in caught.value.text("nb")
     assert "'tjue' er ikke en andel" in caught.value.text("nb")
+
+
+@pytest.mark.parametrize(
+    ("toml", "said"),
+    [
+        ("reserve = true", "reserve: expected a whole number (got true)"),
+        ("seed = false", "seed: expected a whole number (got false)"),
+        ("max_award = true", "max_award: expected a whole number (got true)"),
+        ("time_limit = true", "time_limit: expected a number (got true)"),
+        (
+            '[[policy.quotas]]\nby = "category"\nvalue = "Arkiv"\nmax_count = true',
+            "quotas[1].max_count: expected a whole number (got true)",
+        ),
+    ],
+)
+def test_true_or_false_is_not_taken_for_a_number(tmp_path: Path, toml: str, said: str) -> None:
+    # pydantic takes true as 1: `reserve = true` gave a reserve list of one, without a word.
+    with pytest.raises(PolicyError) as caught:
+        load_policy(write(tmp_path, toml))
+    assert str(caught.value) == f"{tmp_path / 'policy.toml'}: {said}"

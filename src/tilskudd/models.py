@@ -222,6 +222,14 @@ def _parse_amount_text(value: Any) -> Any:
     return value
 
 
+def _not_a_truth(value: Any, key: str) -> Any:
+    """``value``, unless it is true or false: a number field of a TOML file (``reserve = true``)
+    that pydantic would take as 1 or 0, and the setting would silently hold a number not written."""
+    if isinstance(value, bool):
+        raise setting_problem(key)
+    return value
+
+
 class Quota(_Frozen):
     """A limit on what one group of applications (a category or a county) may get in a round.
 
@@ -258,7 +266,12 @@ class Quota(_Frozen):
     @field_validator("min_amount", "max_amount", mode="before")
     @classmethod
     def _amount(cls, value: Any) -> Any:
-        return _parse_amount_text(value)
+        return _parse_amount_text(_not_a_truth(value, "policy.error.whole_number"))
+
+    @field_validator("min_count", "max_count", mode="before")
+    @classmethod
+    def _count(cls, value: Any) -> Any:
+        return _not_a_truth(value, "policy.error.whole_number")
 
     @field_validator("min_share", "max_share", mode="before")
     @classmethod
@@ -334,6 +347,18 @@ class Policy(_Frozen):
     @classmethod
     def _share(cls, value: Any) -> Any:
         return _parse_share(value)
+
+    @field_validator(
+        "max_award", "min_award", "round_to", "per_applicant_max", "reserve", "seed", mode="before"
+    )
+    @classmethod
+    def _whole(cls, value: Any) -> Any:
+        return _not_a_truth(value, "policy.error.whole_number")
+
+    @field_validator("time_limit", mode="before")
+    @classmethod
+    def _seconds(cls, value: Any) -> Any:
+        return _not_a_truth(value, "policy.error.number")
 
     @field_validator("min_score", "lottery_band", mode="before")
     @classmethod

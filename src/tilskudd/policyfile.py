@@ -103,7 +103,7 @@ def _clean_amounts(data: dict[str, Any], where: Where) -> tuple[dict[str, Any], 
     lines: list[Phrase] = []
     for key in AMOUNT_FIELDS:
         value = cleaned.get(key)
-        if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+        if value is None or isinstance(value, int):  # true or false: refused by the model
             continue
         allow_zero = key == "min_award"
         try:
@@ -180,6 +180,14 @@ def _as_written(data: Mapping[str, Any], loc: Sequence[Any], default: Any) -> An
     return value
 
 
+def _as_toml(value: Any) -> str:
+    """A value as a policy file writes it: a date or a Decimal as written, true and false in
+    TOML's words (Python's True would not be what the file says); text quoted, to show its ends."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value) if isinstance(value, Decimal | date) else repr(value)
+
+
 def policy_from_mapping(
     data: Mapping[str, Any], *, where: Where = "policy", base: Policy | None = None
 ) -> Policy:
@@ -217,7 +225,7 @@ def policy_from_mapping(
                     field=field,
                     message=message,
                     # A date or a Decimal as the file writes it; text quoted, to show its ends.
-                    given=str(given) if isinstance(given, Decimal | date) else repr(given),
+                    given=_as_toml(given),
                 )
             lines.append(line)
         raise PolicyError(lines=lines) from None

@@ -381,3 +381,47 @@ def test_true_or_false_is_not_taken_for_a_number(tmp_path: Path, toml: str, said
     with pytest.raises(PolicyError) as caught:
         load_policy(write(tmp_path, toml))
     assert str(caught.value) == f"{tmp_path / 'policy.toml'}: {said}"
+
+
+@pytest.mark.parametrize(
+    ("toml", "key"),
+    [
+        ('min_score = "1e999999999"', "min_score"),
+        ("min_score = 1e20", "min_score"),
+        ('lottery_band = "1e-99999"', "lottery_band"),
+        ('max_share_of_cost = "1e-999999999"', "max_share_of_cost"),
+        (
+            '[[policy.quotas]]\nby = "category"\nvalue = "Arkiv"\nmax_share = "1e-30"',
+            "quotas[1].max_share",
+        ),
+    ],
+)  # fmt: skip
+def test_a_number_too_long_to_write_out_is_refused(tmp_path: Path, toml: str, key: str) -> None:
+    # `--min-score 1e999999999` was taken, and the run then spent minutes writing out the
+    # billion digits of the threshold in a reason (1e99999: a bug report, after 4300 digits).
+    with pytest.raises(PolicyError) as caught:
+        load_policy(write(tmp_path, toml))
+    said = "expected a number with at most 15 digits before the decimal mark and 20 after it"
+    assert f"{key}: {said}" in str(caught.value)
+    assert "høyst 15 sifre før desimaltegnet og 20 etter" in caught.value.text("nb")
+
+
+@pytest.mark.parametrize("toml", ["time_limit = inf", "time_limit = 1e400"])
+def test_an_endless_time_limit_is_refused(tmp_path: Path, toml: str) -> None:
+    with pytest.raises(PolicyError, match=r"time_limit: expected a finite number \(got inf\)"):
+        load_policy(write(tmp_path, toml))
+
+
+def test_a_long_min_score_option_is_refused_at_once() -> None:
+    from typer.testing import CliRunner
+
+    from tilskudd.cli import app
+
+    small = Path(__file__).resolve().parents[1] / "examples" / "small.xlsx"
+    args = ["allocate", str(small), "--budget", "5M", "--dry-run", "--min-score", "1e99999"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert result.stderr == (
+        "error: options: --min-score: expected a number with at most 15 digits before the "
+        "decimal mark and 20 after it (got '1e99999')\n"
+    )

@@ -27,7 +27,7 @@ from pydantic import BaseModel, ValidationError
 
 from tilskudd.errors import AmountError, PolicyError
 from tilskudd.i18n import Phrase
-from tilskudd.models import Policy, Quota, TieBreak
+from tilskudd.models import DECIMAL_PLACES, WHOLE_DIGITS, Policy, Quota, TieBreak
 from tilskudd.money import parse_amount
 
 __all__ = [
@@ -71,6 +71,7 @@ _SIMPLE_PROBLEMS = {
     "date_from_datetime_parsing": "policy.error.date",
     "date_from_datetime_inexact": "policy.error.date",
 }
+_DIGIT_PROBLEMS = ("decimal_max_digits", "decimal_max_places", "decimal_whole_digits")
 _BOUNDS = ("gt", "ge", "lt", "le")
 _INNER_TABLES: dict[str | None, type[BaseModel]] = {"quotas": Quota, "tie_break": TieBreak}
 _BOUND_KEYS = {
@@ -161,6 +162,8 @@ def problem_phrase(error: Mapping[str, Any], settings: Sequence[str] | None = No
         if "share" in field:
             return Phrase("policy.error.share_range")
         return Phrase(_BOUND_KEYS[kind], **{k: ctx[k] for k in _BOUNDS if k in ctx})
+    if kind in _DIGIT_PROBLEMS:
+        return Phrase("policy.error.digits", whole=WHOLE_DIGITS, places=DECIMAL_PLACES)
     if kind in _SIMPLE_PROBLEMS:
         return Phrase(_SIMPLE_PROBLEMS[kind])
     # Any other check: pydantic's English words, without its "Value error, " before ours.

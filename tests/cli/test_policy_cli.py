@@ -61,3 +61,13 @@ def test_an_unknown_county_of_a_quota_names_the_file_and_the_quota(tmp_path: Pat
         f"error: {path}: quotas[2].value: quota by county: 'Atlantis' is not a county in the "
         "2024 numbering; expected a county name or a 2-digit county number\n"
     )
+
+
+def test_a_county_number_no_numbering_has_is_refused(tmp_path: Path) -> None:
+    # "99" was taken as a county: a quota on a group no application could be in did nothing.
+    path = tmp_path / "policy.toml"
+    path.write_text('[[policy.quotas]]\nby = "county"\nvalue = "99"\nmax_count = 1\n', "utf-8")
+    assert allocate("--policy", str(path)) == (
+        f"error: {path}: quotas[1].value: quota by county: '99' is not a county number in the "
+        "2024 numbering; expected 2 digits, such as 03 for Oslo\n"
+    )

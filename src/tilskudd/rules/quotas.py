@@ -218,10 +218,10 @@ def _county_names() -> dict[str, str]:
 
 
 def _county_numbers(value: str) -> frozenset[str]:
-    """The county numbers ``value`` names: a number as given, or a name in either numbering."""
+    """The county numbers ``value`` names: a number or a name in either numbering."""
     text = value.strip()
-    if text.isdigit():
-        return frozenset({text.zfill(2)})
+    # A number too is looked up: "99" (no county in either numbering) named a group no
+    # application could be in, and its limits silently did nothing.
     numbers: set[str] = set()
     errors: list[RegistryError] = []
     for year in REGISTERS:

@@ -425,3 +425,18 @@ def test_a_long_min_score_option_is_refused_at_once() -> None:
         "error: options: --min-score: expected a number with at most 15 digits before the "
         "decimal mark and 20 after it (got '1e99999')\n"
     )
+
+
+@pytest.mark.parametrize("toml", ['tie_break = "id asc extra"', 'tie_break = ["id asc requested"]'])
+def test_a_tie_break_step_of_more_than_a_column_and_a_direction_is_refused(
+    tmp_path: Path, toml: str
+) -> None:
+    # "id asc extra" was read as "id asc", the third word dropped without a word.
+    with pytest.raises(PolicyError) as caught:
+        load_policy(write(tmp_path, toml))
+    step = toml.split('"')[1]
+    assert str(caught.value) == (
+        f"{tmp_path / 'policy.toml'}: tie_break: '{step}' is not a column and a direction; write "
+        'each step as a column and asc or desc, such as "total_cost asc", and put commas between '
+        "steps"
+    )

@@ -407,6 +407,8 @@ class Policy(_Frozen):
                     words = item.split()
                     if not words:
                         continue
+                    if len(words) > 2:  # "id asc extra": a comma left out, a word dropped
+                        raise setting_problem("policy.error.tie_words", value=item.strip())
                     direction = words[1].lower() if len(words) > 1 else "desc"
                     if direction not in {"asc", "desc", "ascending", "descending"}:
                         raise setting_problem("policy.error.tie_direction", direction=direction)

@@ -361,3 +361,82 @@ def test_a_message_that_quotes_the_value_does_not_repeat_it(tmp_path: Path) -> N
         assert "oppgitt" not in line, line
     assert "'-5' er negativt" in caught.value.text("nb")
     assert "'tjue' er ikke en andel" in caught.value.text("nb")
+
+
+@pytest.mark.parametrize(
+    ("toml", "said"),
+    [
+        ("reserve = true", "reserve: expected a whole number (got true)"),
+        ("seed = false", "seed: expected a whole number (got false)"),
+        ("max_award = true", "max_award: expected a whole number (got true)"),
+        ("time_limit = true", "time_limit: expected a number (got true)"),
+        (
+            '[[policy.quotas]]\nby = "category"\nvalue = "Arkiv"\nmax_count = true',
+            "quotas[1].max_count: expected a whole number (got true)",
+        ),
+    ],
+)
+def test_true_or_false_is_not_taken_for_a_number(tmp_path: Path, toml: str, said: str) -> None:
+    # pydantic takes true as 1: `reserve = true` gave a reserve list of one, without a word.
+    with pytest.raises(PolicyError) as caught:
+        load_policy(write(tmp_path, toml))
+    assert str(caught.value) == f"{tmp_path / 'policy.toml'}: {said}"
+
+
+@pytest.mark.parametrize(
+    ("toml", "key"),
+    [
+        ('min_score = "1e999999999"', "min_score"),
+        ("min_score = 1e20", "min_score"),
+        ('lottery_band = "1e-99999"', "lottery_band"),
+        ('max_share_of_cost = "1e-999999999"', "max_share_of_cost"),
+        (
+            '[[policy.quotas]]\nby = "category"\nvalue = "Arkiv"\nmax_share = "1e-30"',
+            "quotas[1].max_share",
+        ),
+    ],
+)  # fmt: skip
+def test_a_number_too_long_to_write_out_is_refused(tmp_path: Path, toml: str, key: str) -> None:
+    # `--min-score 1e999999999` was taken, and the run then spent minutes writing out the
+    # billion digits of the threshold in a reason (1e99999: a bug report, after 4300 digits).
+    with pytest.raises(PolicyError) as caught:
+        load_policy(write(tmp_path, toml))
+    said = "expected a number with at most 15 digits before the decimal mark and 20 after it"
+    assert f"{key}: {said}" in str(caught.value)
+    assert "høyst 15 sifre før desimaltegnet og 20 etter" in caught.value.text("nb")
+
+
+@pytest.mark.parametrize("toml", ["time_limit = inf", "time_limit = 1e400"])
+def test_an_endless_time_limit_is_refused(tmp_path: Path, toml: str) -> None:
+    with pytest.raises(PolicyError, match=r"time_limit: expected a finite number \(got inf\)"):
+        load_policy(write(tmp_path, toml))
+
+
+def test_a_long_min_score_option_is_refused_at_once() -> None:
+    from typer.testing import CliRunner
+
+    from tilskudd.cli import app
+
+    small = Path(__file__).resolve().parents[1] / "examples" / "small.xlsx"
+    args = ["allocate", str(small), "--budget", "5M", "--dry-run", "--min-score", "1e99999"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert result.stderr == (
+        "error: options: --min-score: expected a number with at most 15 digits before the "
+        "decimal mark and 20 after it (got '1e99999')\n"
+    )
+
+
+@pytest.mark.parametrize("toml", ['tie_break = "id asc extra"', 'tie_break = ["id asc requested"]'])
+def test_a_tie_break_step_of_more_than_a_column_and_a_direction_is_refused(
+    tmp_path: Path, toml: str
+) -> None:
+    # "id asc extra" was read as "id asc", the third word dropped without a word.
+    with pytest.raises(PolicyError) as caught:
+        load_policy(write(tmp_path, toml))
+    step = toml.split('"')[1]
+    assert str(caught.value) == (
+        f"{tmp_path / 'policy.toml'}: tie_break: '{step}' is not a column and a direction; write "
+        'each step as a column and asc or desc, such as "total_cost asc", and put commas between '
+        "steps"
+    )

@@ -153,6 +153,11 @@ class _LinesError(TilskuddError):
 class PolicyError(_LinesError, UsageError):
     """A policy file or option is invalid (see :class:`_LinesError` for ``lines``)."""
 
+    setting: str | None = None
+    """The setting found wrong by a rule (``tie_break``, ``quotas[2].value``), which cannot
+    know where it was written; set by the rule, so that the caller can say the file or option
+    (:meth:`tilskudd.cli.round_options.RoundSetup.place`). None when the message says where."""
+
 
 class OutputExistsError(UsageError):
     """An output file exists and --force was not given, or it would overwrite an input."""

@@ -236,6 +236,26 @@ def _parse_amount_text(value: Any) -> Any:
     return value
 
 
+WHOLE_DIGITS = 15
+DECIMAL_PLACES = 20
+"""Digits a score or share of a policy may have before its decimal mark, and after it: more than
+any scheme uses (a float's 17 significant digits fit), and few enough that ``1e999999999``
+(which the words of a reason would write out in full, for minutes) is refused as written."""
+
+_DIGITS: dict[str, Any] = {
+    "max_digits": WHOLE_DIGITS + DECIMAL_PLACES,
+    "decimal_places": DECIMAL_PLACES,
+}
+
+
+def _not_a_truth(value: Any, key: str) -> Any:
+    """``value``, unless it is true or false: a number field of a TOML file (``reserve = true``)
+    that pydantic would take as 1 or 0, and the setting would silently hold a number not written."""
+    if isinstance(value, bool):
+        raise setting_problem(key)
+    return value
+
+
 class Quota(_Frozen):
     """A limit on what one group of applications (a category or a county) may get in a round.
 
@@ -256,8 +276,12 @@ class Quota(_Frozen):
     value: str = Field(min_length=1, description='a category, a county number or name, or "*"')
     min_amount: int | None = Field(default=None, ge=0, description="at least this many kroner")
     max_amount: int | None = Field(default=None, ge=0, description="at most this many kroner")
-    min_share: Decimal | None = Field(default=None, ge=0, le=1, description="of the budget")
-    max_share: Decimal | None = Field(default=None, ge=0, le=1, description="of the budget")
+    min_share: Decimal | None = Field(
+        default=None, ge=0, le=1, description="of the budget", **_DIGITS
+    )
+    max_share: Decimal | None = Field(
+        default=None, ge=0, le=1, description="of the budget", **_DIGITS
+    )
     min_count: int | None = Field(default=None, ge=0, description="at least this many funded")
     max_count: int | None = Field(default=None, ge=0, description="at most this many funded")
 
@@ -272,7 +296,12 @@ class Quota(_Frozen):
     @field_validator("min_amount", "max_amount", mode="before")
     @classmethod
     def _amount(cls, value: Any) -> Any:
-        return _parse_amount_text(value)
+        return _parse_amount_text(_not_a_truth(value, "policy.error.whole_number"))
+
+    @field_validator("min_count", "max_count", mode="before")
+    @classmethod
+    def _count(cls, value: Any) -> Any:
+        return _not_a_truth(value, "policy.error.whole_number")
 
     @field_validator("min_share", "max_share", mode="before")
     @classmethod
@@ -308,13 +337,17 @@ class Policy(_Frozen):
         default=None, gt=0, le=MAX_AMOUNT, description="absolute cap per application"
     )
     max_share_of_cost: Decimal | None = Field(
-        default=None, gt=0, le=1, description="at most this share of total cost (0.2 = 20 %)"
+        default=None,
+        gt=0,
+        le=1,
+        description="at most this share of total cost (0.2 = 20 %)",
+        **_DIGITS,
     )
     min_award: int = Field(default=0, ge=0, le=MAX_AMOUNT, description="no award below this")
     round_to: int = Field(
         default=1, ge=1, le=MAX_AMOUNT, description="awards rounded down to a multiple of this"
     )
-    min_score: Decimal | None = Field(default=None, description="eligibility threshold")
+    min_score: Decimal | None = Field(default=None, description="eligibility threshold", **_DIGITS)
     per_applicant_max: int | None = Field(
         default=None,
         gt=0,
@@ -333,12 +366,16 @@ class Policy(_Frozen):
         description="optimal: maximise the total score, the number funded, or score × amount",
     )
     time_limit: float = Field(
-        default=60.0, gt=0, description="optimal: seconds the solver may search for a proof"
+        default=60.0,
+        gt=0,
+        allow_inf_nan=False,
+        description="optimal: seconds the solver may search for a proof",
     )
     lottery_band: Decimal = Field(
         default=Decimal(0),
         ge=0,
         description="lottery: scores within this of the score at the funding line are drawn",
+        **_DIGITS,
     )
     quotas: tuple[Quota, ...] = Field(
         default=(), description="limits per category or county (ranked, optimal, lottery)"
@@ -369,6 +406,18 @@ class Policy(_Frozen):
             ]
         return cls.model_validate(recorded)
 
+    @field_validator(
+        "max_award", "min_award", "round_to", "per_applicant_max", "reserve", "seed", mode="before"
+    )
+    @classmethod
+    def _whole(cls, value: Any) -> Any:
+        return _not_a_truth(value, "policy.error.whole_number")
+
+    @field_validator("time_limit", mode="before")
+    @classmethod
+    def _seconds(cls, value: Any) -> Any:
+        return _not_a_truth(value, "policy.error.number")
+
     @field_validator("min_score", "lottery_band", mode="before")
     @classmethod
     def _decimal_as_written(cls, value: Any) -> Any:
@@ -392,6 +441,8 @@ class Policy(_Frozen):
                     words = item.split()
                     if not words:
                         continue
+                    if len(words) > 2:  # "id asc extra": a comma left out, a word dropped
+                        raise setting_problem("policy.error.tie_words", value=item.strip())
                     direction = words[1].lower() if len(words) > 1 else "desc"
                     if direction not in {"asc", "desc", "ascending", "descending"}:
                         raise setting_problem("policy.error.tie_direction", direction=direction)

@@ -27,7 +27,7 @@ from pydantic import BaseModel, ValidationError
 
 from tilskudd.errors import AmountError, PolicyError
 from tilskudd.i18n import Phrase
-from tilskudd.models import Policy, Quota, TieBreak
+from tilskudd.models import DECIMAL_PLACES, WHOLE_DIGITS, Policy, Quota, TieBreak
 from tilskudd.money import parse_amount
 
 __all__ = [
@@ -71,6 +71,7 @@ _SIMPLE_PROBLEMS = {
     "date_from_datetime_parsing": "policy.error.date",
     "date_from_datetime_inexact": "policy.error.date",
 }
+_DIGIT_PROBLEMS = ("decimal_max_digits", "decimal_max_places", "decimal_whole_digits")
 _BOUNDS = ("gt", "ge", "lt", "le")
 _INNER_TABLES: dict[str | None, type[BaseModel]] = {"quotas": Quota, "tie_break": TieBreak}
 _BOUND_KEYS = {
@@ -103,7 +104,7 @@ def _clean_amounts(data: dict[str, Any], where: Where) -> tuple[dict[str, Any], 
     lines: list[Phrase] = []
     for key in AMOUNT_FIELDS:
         value = cleaned.get(key)
-        if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+        if value is None or isinstance(value, int):  # true or false: refused by the model
             continue
         allow_zero = key == "min_award"
         try:
@@ -161,6 +162,8 @@ def problem_phrase(error: Mapping[str, Any], settings: Sequence[str] | None = No
         if "share" in field:
             return Phrase("policy.error.share_range")
         return Phrase(_BOUND_KEYS[kind], **{k: ctx[k] for k in _BOUNDS if k in ctx})
+    if kind in _DIGIT_PROBLEMS:
+        return Phrase("policy.error.digits", whole=WHOLE_DIGITS, places=DECIMAL_PLACES)
     if kind in _SIMPLE_PROBLEMS:
         return Phrase(_SIMPLE_PROBLEMS[kind])
     # Any other check: pydantic's English words, without its "Value error, " before ours.
@@ -178,6 +181,14 @@ def _as_written(data: Mapping[str, Any], loc: Sequence[Any], default: Any) -> An
             return default
         value = value[part]
     return value
+
+
+def _as_toml(value: Any) -> str:
+    """A value as a policy file writes it: a date or a Decimal as written, true and false in
+    TOML's words (Python's True would not be what the file says); text quoted, to show its ends."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value) if isinstance(value, Decimal | date) else repr(value)
 
 
 def policy_from_mapping(
@@ -217,7 +228,7 @@ def policy_from_mapping(
                     field=field,
                     message=message,
                     # A date or a Decimal as the file writes it; text quoted, to show its ends.
-                    given=str(given) if isinstance(given, Decimal | date) else repr(given),
+                    given=_as_toml(given),
                 )
             lines.append(line)
         raise PolicyError(lines=lines) from None

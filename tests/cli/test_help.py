@@ -298,7 +298,8 @@ def _help_of(args: list[str], env: dict[str, str] | None = None) -> str:
         (["ledger", "export", "--help"], {"TILSKUDD_LANG": "nb"}, "Bruk:"),
         (["--help"], {"TILSKUDD_LANG": "nb"}, "Bruk:"),
         (["--help"], {"TILSKUDD_LANG": ""}, "Usage:"),
-        # tilskudd and ledger have no --lang, but their help is asked for in a language
+        # tilskudd's --lang is the language of its help too; ledger has none, but its help
+        # is asked for in a language
         (["--lang", "nb", "--help"], {"TILSKUDD_LANG": ""}, "Bruk: tilskudd [VALG]"),
         (["-h", "--lang=nb"], {"TILSKUDD_LANG": ""}, "Bruk: tilskudd [VALG]"),
         (["--lang", "en", "--help"], {"TILSKUDD_LANG": "nb"}, "Usage: tilskudd [OPTIONS]"),
@@ -389,9 +390,22 @@ def test_a_group_typed_alone_shows_its_help_in_the_language(command: list[str]) 
     assert "─ Kommandoer ─" in result.output
 
 
-def test_lang_without_a_help_is_still_a_mistake_for_tilskudd_itself() -> None:
+def test_lang_before_no_command_is_a_missing_command_said_in_that_language() -> None:
     result = CliRunner().invoke(app, ["--lang", "nb"], env={"TILSKUDD_LANG": ""})
     assert result.exit_code == 2
-    assert result.stderr.startswith("feil: ukjent valg: --lang")
-    result = CliRunner().invoke(app, ["--lang", "nb", "--help", "--version"])
-    assert result.exit_code == 2
+    assert result.stderr.startswith("feil: mangler kommando")
+
+
+@pytest.mark.parametrize(
+    ("args", "usage"),
+    [
+        (["--lang", "nb", "allocate", "--help"], "Bruk: tilskudd allocate [VALG] FIL"),
+        (["--lang=nb", "check", "-h"], "Bruk: tilskudd check [VALG] FIL"),
+        (["--lang", "nb", "ledger", "export", "--help"], "Bruk: tilskudd ledger export"),
+        # the command's own --lang wins
+        (["--lang", "nb", "allocate", "--lang", "en", "--help"], "Usage: tilskudd allocate"),
+        (["--lang", "en", "allocate", "--help", "--lang", "nb"], "Bruk: tilskudd allocate"),
+    ],
+)
+def test_lang_before_the_command_is_the_language_of_its_help(args: list[str], usage: str) -> None:
+    assert _help_of(args, {"TILSKUDD_LANG": ""}).lstrip().startswith(usage)

@@ -314,26 +314,28 @@ def allocate(
         if compare is not None:
             from tilskudd.cli.compare import run_compare
 
-            run_compare(
-                out,
-                checked,
-                budget_nok,
-                policy,
-                compare,
-                plan=plan,
-                output=output,
-                force=force,
-                inputs=inputs,
-                lang=language,
-                limit=limit,
-                dry_run=dry_run,
-            )
+            with setup.placed():
+                run_compare(
+                    out,
+                    checked,
+                    budget_nok,
+                    policy,
+                    compare,
+                    plan=plan,
+                    output=output,
+                    force=force,
+                    inputs=inputs,
+                    lang=language,
+                    limit=limit,
+                    dry_run=dry_run,
+                )
             return
         from tilskudd.pipeline import run_round
         from tilskudd.reading import sha256_of
 
         sha256 = sha256_of(file)
-        result = plan.run(checked, budget_nok, policy, sha256=sha256, fallback=run_round)
+        with setup.placed():
+            result = plan.run(checked, budget_nok, policy, sha256=sha256, fallback=run_round)
         if not commit:  # a commit of a committed round is refused, saying it is final
             plan.require_as_committed(
                 result, file, sha256, register=register.value, columns=columns

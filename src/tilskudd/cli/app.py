@@ -274,5 +274,20 @@ def root(
             "--version", callback=_show_version, is_eager=True, help="Show the version and exit."
         ),
     ] = False,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            metavar="<nb|en>",
+            help="Language of the command that follows and of its help: nb (bokmål) or en. "
+            "The command's own --lang wins.",
+        ),
+    ] = None,
 ) -> None:
     """tilskudd: exact, explainable grant allocation."""
+    # Given before the command (tilskudd --lang nb allocate …), the command takes it as its own
+    # --lang; checked there, where a wrong value is said as the command's own would be. Set on
+    # every run, so that a run in the same process (a test) does not take the last one's.
+    from tilskudd.cli.common import set_language_before_command
+
+    set_language_before_command(lang)

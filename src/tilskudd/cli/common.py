@@ -118,6 +118,16 @@ _language = ["en"]
 system's errors use it (one command per process, so one slot is enough)."""
 
 
+_before_command: list[str | None] = [None]
+"""``--lang`` typed before the command (``tilskudd --lang nb allocate …``), None if not."""
+
+
+def set_language_before_command(value: str | None) -> None:
+    """Record ``tilskudd --lang VALUE``: the language of the command that follows, unless the
+    command is given its own ``--lang`` (see :func:`resolve_lang`)."""
+    _before_command[0] = value
+
+
 _SPELLINGS = {
     **dict.fromkeys(("nb", "nob", "no", "nor", "norsk", "bokmål", "bokmal", "norwegian"), "nb"),
     **dict.fromkeys(("en", "eng", "english", "engelsk"), "en"),
@@ -155,7 +165,10 @@ def programme_register(ctx: typer.Context, register: Register, year: str | None)
 
 
 def resolve_lang(option: Lang | str | None, *fallbacks: str | None) -> str:
-    """The output language: the option, else the first fallback set, else TILSKUDD_LANG, else en."""
+    """The output language: the option (else ``--lang`` before the command), else the first
+    fallback set, else TILSKUDD_LANG, else en."""
+    if option is None:
+        option = _before_command[0]
     if option is not None:
         code = _language_option(str(option))
         _language[0] = code

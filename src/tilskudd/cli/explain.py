@@ -133,7 +133,8 @@ def explain(
         from tilskudd.explain import paragraphs, to_data
         from tilskudd.pipeline import run_round
 
-        result = plan.run(checked, budget_nok, policy, sha256=None, fallback=run_round)
+        with setup.placed():
+            result = plan.run(checked, budget_nok, policy, sha256=None, fallback=run_round)
         if plan.context is not None and plan.context.already_committed is not None:
             from tilskudd.reading import sha256_of
 

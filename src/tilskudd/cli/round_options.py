@@ -7,6 +7,8 @@ the two commands can never read the same option two ways.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -19,7 +21,7 @@ from tilskudd.cli.common import (
     programme_register,
     resolve_lang,
 )
-from tilskudd.errors import UsageError
+from tilskudd.errors import PolicyError, UsageError
 
 if TYPE_CHECKING:
     from tilskudd.cli.programme import RoundPlan
@@ -215,6 +217,47 @@ class RoundSetup:
     policy: Policy
     seed_drawn: bool
     """True when the lottery's seed was drawn now (it must be shown to the officer)."""
+    policy_file: Path | None = None
+    options: PolicyOptions = PolicyOptions()
+
+    @contextlib.contextmanager
+    def placed(self) -> Iterator[None]:
+        """Say where a setting a rule found wrong was written (:attr:`PolicyError.setting`,
+        such as a tie-break column the applications do not have): the option, else the policy
+        file, else the programme's file, and the setting as written there."""
+        try:
+            yield
+        except PolicyError as exc:
+            if exc.setting is None:
+                raise
+            raise self._place(exc, exc.setting) from None
+
+    def _place(self, exc: PolicyError, setting: str) -> PolicyError:
+        from tilskudd.i18n import Phrase
+        from tilskudd.policyfile import read_policy_file
+
+        name = setting.split("[", 1)[0].split(".", 1)[0]
+        where: str | Phrase
+        field = setting
+        if name in self.options.overrides():
+            where, field = Phrase("policy.error.options"), "--" + name.replace("_", "-")
+        elif self.policy_file is not None and name in read_policy_file(self.policy_file)[0]:
+            where = str(self.policy_file)
+        elif self.plan.programme is not None and self.plan.programme.path is not None:
+            where = str(self.plan.programme.path)
+        else:
+            return exc
+        messages = exc.lines
+        if not messages and exc.key is not None:
+            messages = (Phrase(exc.key, **exc.params),)
+        if not messages:
+            return exc
+        return PolicyError(
+            lines=[
+                Phrase("policy.error.line", where=where, field=field, message=message)
+                for message in messages
+            ]
+        )
 
 
 def setup_round(
@@ -263,4 +306,6 @@ def setup_round(
         register=register,
         policy=policy,
         seed_drawn=seed_drawn,
+        policy_file=policy_file,
+        options=options,
     )

@@ -478,9 +478,11 @@ def _column_getter(
     if column in _APPLICATION_FIELDS:
         return lambda a: getattr(a, column)
     if not any(column in a.extra for a in applications) and applications:
-        raise PolicyError(
+        error = PolicyError(
             key="policy.error.tie_break_column", column=column, known=sorted(_APPLICATION_FIELDS)
         )
+        error.setting = "tie_break"
+        raise error
     return lambda a: a.extra.get(column)
 
 

@@ -218,10 +218,10 @@ def _county_names() -> dict[str, str]:
 
 
 def _county_numbers(value: str) -> frozenset[str]:
-    """The county numbers ``value`` names: a number as given, or a name in either numbering."""
+    """The county numbers ``value`` names: a number or a name in either numbering."""
     text = value.strip()
-    if text.isdigit():
-        return frozenset({text.zfill(2)})
+    # A number too is looked up: "99" (no county in either numbering) named a group no
+    # application could be in, and its limits silently did nothing.
     numbers: set[str] = set()
     errors: list[RegistryError] = []
     for year in REGISTERS:
@@ -273,7 +273,7 @@ def _resolve(
             groups.append(Group(by=by, value=value, name=name, members=members))
         return groups[slot]
 
-    for quota in policy.quotas:
+    for place, quota in enumerate(policy.quotas, start=1):
         targets: list[Group] = []
         if quota.by == "category":
             wanted = (
@@ -289,7 +289,11 @@ def _resolve(
                 name = county_names.get(number, number)
                 targets.append(group_for("county", frozenset({number}), number, name))
         else:
-            numbers = _county_numbers(quota.value)
+            try:
+                numbers = _county_numbers(quota.value)
+            except PolicyError as error:
+                error.setting = f"quotas[{place}].value"  # as the file spells it
+                raise
             # A name stands for its number in the numbering the applications use, so that
             # "Finnmark" and "56" (or "*") are the same group when only 56 occurs.
             numbers = frozenset(numbers & counties.keys()) or numbers

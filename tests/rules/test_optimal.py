@@ -531,3 +531,22 @@ def test_reserve_list_ending_inside_a_tie_is_reported(
     ties = [dict(n.params) for n in result.notes if n.code == "note.tie_at_reserve"]
     expected = {"rank": 2, "count": 2, "ids": ["B", "C"], "reserve_ids": ["B"], "broken_by": "id"}
     assert ties == ([expected] if noted else [])
+
+
+def test_the_tie_break_funds_what_still_fits_when_the_solver_reports_it(
+    make_application: MakeApp,
+) -> None:
+    """Found by the exhaustive-search property: nine applications scored 0.1 and one scored 0,
+    budget 70. Every optimum funds seven of the 0.1s; the tie-break (more of the ranked
+    applications) adds the 0-scored one, which fits with 30 kr to spare. HiGHS with presolve
+    reported that selection's value but returned the one without it, and it was left out."""
+    requests = (32, 1, 1, 1, 1, 1, 3, 32, 32)
+    apps = [
+        make_application(id=f"S{i}", requested=r, score=Decimal("0.1"), orgnr=None)
+        for i, r in enumerate(requests, start=1)
+    ]
+    apps.append(make_application(id="S10", requested=1, score=Decimal("0.0"), orgnr=None))
+    policy = Policy(rule="optimal")
+    result = allocate(apps, 70, policy)
+    assert funded_ids(result) == {"S1", "S2", "S3", "S4", "S5", "S6", "S7", "S10"}
+    check_against_brute_force(apps, 70, policy, result)

@@ -725,3 +725,33 @@ def test_one_invalid_application_in_the_old_numbering_is_not_one_of_one(
     code, out, _ = invoke("check", sheet, "--lang", lang)
     assert code == 1
     assert words in " ".join(out.split())
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["--weight", "score"], ["--weight is read by the proportional rule only"]),
+        (
+            ["--rule", "proportional", "--seed", "7", "--objective", "count"],
+            [
+                "--objective is read by the optimal rule only; it changes nothing with "
+                "proportional.",
+                "--seed is read by the lottery rule only; it changes nothing with proportional.",
+            ],
+        ),
+    ],
+)
+def test_an_option_another_rule_reads_is_said_to_change_nothing(
+    args: list[str], said: list[str]
+) -> None:
+    """--weight score with the default ranked rule was accepted without a word, and the
+    officer could believe the awards were weighted by score (found by helper hK)."""
+    code, out, _ = invoke("allocate", SMALL, "--budget", "5M", *args, "--lang", "en")
+    assert code == 0
+    for text in said:
+        assert text in out
+    code, out, _ = invoke(
+        "allocate", SMALL, "--budget", "5M", "--rule", "proportional", "--weight", "score"
+    )
+    assert code == 0
+    assert "is read by the" not in out

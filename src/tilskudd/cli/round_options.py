@@ -205,6 +205,24 @@ class PolicyOptions:
         }
         return {key: value for key, value in values.items() if value is not None}
 
+    def not_for(self, rule: str) -> list[tuple[str, str]]:
+        """Options given that only one other rule reads, as (option, that rule): ``--weight``
+        with the ranked rule changes nothing, and the officer who typed it should know."""
+        return [
+            ("--" + name.replace("_", "-"), owner)
+            for name, owner in _RULE_OF_OPTION.items()
+            if getattr(self, name) is not None and owner != rule
+        ]
+
+
+# The policy options that a single rule reads.
+_RULE_OF_OPTION = {
+    "weight": "proportional",
+    "objective": "optimal",
+    "seed": "lottery",
+    "lottery_band": "lottery",
+}
+
 
 @dataclass(frozen=True)
 class RoundSetup:

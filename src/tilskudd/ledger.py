@@ -1115,7 +1115,10 @@ class Ledger:
                     )
             committed = self.committed_total()
             _check_frame(allocation, programme, round_.number, committed)
-            self._refuse_funded_since(result, programme, round_.number)
+            # What the round would be allocated against now (read once, for both checks).
+            now = self.round_context(programme, round_.number)
+            self._refuse_funded_since(result, now)
+            self._refuse_per_applicant_since(result, now)
             remaining = programme.frame - committed
             _hook("commit.checked")
             committed_at = _now()
@@ -1199,14 +1202,14 @@ class Ledger:
             head=head,
         )
 
-    def _refuse_funded_since(self, result: RoundResult, programme: Programme, number: int) -> None:
+    def _refuse_funded_since(self, result: RoundResult, context: RoundContext) -> None:
         """Refuse a round that funds a project another round funds now (the same id, or the
         same orgnr and title): an award raised by an amendment while this round was being
         allocated, which the allocation could not see. Checked in the commit's transaction."""
         # The same matching as the allocation's (RoundContext.already_funded): every earlier
         # award under the id is looked at, not only the last (files numbered from 1 each round
         # give one id to several projects).
-        context = self.round_context(programme, number)
+        number = context.round
         apps = result.applications_by_id()
         made = generated_ids(result.issues, result.applications)
         for decision in result.allocation.decisions:
@@ -1223,6 +1226,42 @@ class Ledger:
                     earlier_round=earlier.round,
                     earlier_id=earlier.application_id,
                     amount=earlier.amount,
+                )
+
+    def _refuse_per_applicant_since(self, result: RoundResult, context: RoundContext) -> None:
+        """Refuse a round that takes an organisation past its ``per_applicant_max`` over the
+        programme as the ledger stands now: an earlier award raised by an amendment while this
+        round was being allocated, which counted it at its amount then. Only an organisation
+        the rule funded is held (an officer's decision to fund is not limited by the maximum).
+        Checked in the commit's transaction."""
+        allocation = result.allocation
+        most = allocation.policy.per_applicant_max
+        if most is None:
+            return
+        apps = result.applications_by_id()
+        round_total: dict[str, int] = defaultdict(int)
+        ids: dict[str, list[str]] = defaultdict(list)
+        by_rule: set[str] = set()
+        for decision in allocation.decisions:
+            app = apps.get(decision.application_id)
+            if decision.amount <= 0 or app is None or not app.orgnr:
+                continue
+            round_total[app.orgnr] += decision.amount
+            ids[app.orgnr].append(decision.application_id)
+            if not any(r.code.startswith("reason.override.") for r in decision.reasons):
+                by_rule.add(app.orgnr)
+        for orgnr in sorted(by_rule):
+            earlier = context.prior_by_orgnr.get(orgnr, 0)
+            if earlier + round_total[orgnr] > most:
+                raise LedgerError(
+                    key="ledger.error.per_applicant_since",
+                    ids=ids[orgnr],
+                    round=context.round,
+                    orgnr=orgnr,
+                    amount=round_total[orgnr],
+                    earlier=earlier,
+                    total=earlier + round_total[orgnr],
+                    max=most,
                 )
 
     def _require_programme(

@@ -46,6 +46,7 @@ from tilskudd.errors import LedgerError, TilskuddError
 from tilskudd.i18n import get
 from tilskudd.ledger import Ledger
 from tilskudd.models import Status
+from tilskudd.money import format_amount
 from tilskudd.pipeline import read_applications, run_round
 from tilskudd.programme import Programme, load_programme
 from tilskudd.reading import sha256_of
@@ -395,8 +396,8 @@ class LedgerMachine(RuleBasedStateMachine):
         return planned if planned is not None and planned <= left else left
 
     @precondition(lambda self: bool(self.next_rounds()))
-    @rule(data=st.data())
-    def commit_next_round(self, data: st.DataObject) -> None:
+    @rule(data=st.data(), through_cli=st.booleans())
+    def commit_next_round(self, data: st.DataObject, through_cli: bool) -> None:
         # Now and then a round is left out (committed later, it is refused as out of order).
         ahead = self.next_rounds()
         number = data.draw(st.sampled_from([ahead[0]] * 3 + ahead[1:2]), label="round")
@@ -442,7 +443,19 @@ class LedgerMachine(RuleBasedStateMachine):
             for orgnr, amount in per_org.items():
                 prior = sum(a.current for a in standing if a.orgnr == orgnr)
                 assert amount <= max(spec.per_applicant_max - prior, 0), (orgnr, amount, prior)
-        plan.commit(result, file, {"sheet": None, "columns": None, "register": "2009"}, "nb")
+        if through_cli:
+            # `tilskudd allocate FILE --round N --commit` itself: the same decisions recorded.
+            shown = self._run("allocate", str(file), "--round", str(number), "--commit")
+            assert shown.exit_code == 0, shown.output
+            with Ledger.open(self.ledger, write=False) as opened:
+                recorded = {
+                    a.application_id: (a.status, a.amount) for a in opened.awards(round=number)
+                }
+            assert recorded == {
+                d.application_id: (str(d.status), d.amount) for d in decisions.values()
+            }
+        else:
+            plan.commit(result, file, {"sheet": None, "columns": None, "register": "2009"}, "nb")
         event(f"round {number} committed")
         self._record(number, rows, result, file)
 
@@ -856,6 +869,15 @@ class LedgerMachine(RuleBasedStateMachine):
 
     def _run(self, *args: str) -> Any:
         return CliRunner().invoke(app, [*args, "--programme", str(self.path), "--lang", "en"])
+
+    @precondition(lambda self: bool(self.committed))
+    @rule(data=st.data())
+    def tilskudd_allocate_runs_a_committed_round_as_committed(self, data: st.DataObject) -> None:
+        number = data.draw(st.sampled_from(sorted(self.committed)), label="round")
+        shown = self._run("allocate", str(self.committed[number].file), "--round", str(number))
+        assert shown.exit_code == 0, shown.output
+        awarded = format_amount(self.committed[number].awarded, "en")
+        assert f"Awarded: {awarded}" in shown.output, shown.output
 
     @precondition(lambda self: bool(self.committed))
     @rule()

@@ -1244,6 +1244,8 @@ class Ledger:
         changed. Recorded, such a round says what the ledger no longer holds, and ``verify``,
         which re-runs it against the ledger as it was just before the commit, decides
         otherwise. Checked in the commit's transaction."""
+        if then is not None and then.prior == now.prior:
+            return  # the awards the round was allocated against stand as they were
         allocation = result.allocation
         excluded = {
             d.application_id
@@ -1251,10 +1253,16 @@ class Ledger:
             if any(r.code == ALREADY_FUNDED for r in d.reasons)
         }
         made = generated_ids(result.issues, result.applications)
+        # A funded application is not excluded, and _refuse_funded_since has looked it up.
+        funded = {d.application_id for d in allocation.decisions if d.amount > 0}
         touched = [
             app.id
             for app in result.applications
-            if (now.already_funded(app, by_id=app.id not in made) is not None)
+            if app.id not in funded
+            and (
+                # Nothing stands in the ledger (a first round): no lookup to make.
+                bool(now.prior) and now.already_funded(app, by_id=app.id not in made) is not None
+            )
             != (app.id in excluded)
         ]
         if then is not None and allocation.policy.per_applicant_max is not None:

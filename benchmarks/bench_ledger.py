@@ -13,8 +13,11 @@ timed, each as ``tilskudd`` does it:
 - **commit r1**: ``commit_round`` of round 1 into a new ledger (``allocate --round 1 --commit``);
 - **commit r2**: ``commit_round`` of round 2 into a copy of a ledger that holds round 1: the chain
   check, the frame, and the funded-twice check against round 1's awards;
-- **check2**: that funded-twice check alone (``Ledger._refuse_funded_since``, which reads the
-  awards standing in the ledger and looks up every funded decision of round 2 among them);
+- **check2**: the commit's checks of round 2 against the ledger alone: reading the awards
+  standing in it (``Ledger.round_context``), then the funded-twice check
+  (``Ledger._refuse_funded_since``, every funded decision of round 2 looked up among them), the
+  organisations' totals under per_applicant_max (``_refuse_per_applicant_since``) and the
+  already-funded exclusions as the ledger stands (``_refuse_changed_since``, every application);
 - **status**: ``ledger.status`` on the two-round ledger (it checks the hash chain too);
 - **chain**: ``Ledger.verify_chain``, the hash-chain check of ``tilskudd verify`` and ``status``;
 - **history**: ``ledger.history`` by organisation number plus the chain check, as
@@ -237,9 +240,14 @@ def measure(n: int, repeat: int, *, rerun: bool, only: set[str]) -> dict[str, st
             )
         if "check2" in only:
             with Ledger.open(one, write=False) as opened:
-                row["check2"] = _timed(
-                    lambda: opened._refuse_funded_since(result2, programme, 2), repeat
-                )
+
+                def checks() -> None:
+                    now = opened.round_context(programme, 2)
+                    opened._refuse_funded_since(result2, now)
+                    opened._refuse_per_applicant_since(result2, now)
+                    opened._refuse_changed_since(result2, now, None)
+
+                row["check2"] = _timed(checks, repeat)
         if "status" in only:
             row["status"] = _timed(lambda: lg.status(both, programme), repeat)
         if "chain" in only:

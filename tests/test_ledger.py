@@ -1856,6 +1856,126 @@ def test_nb_a_project_funded_while_the_round_was_allocated(tmp_path: Path) -> No
     )
 
 
+def test_nb_an_organisation_past_its_maximum_by_an_award_raised_while_the_round_was_allocated(
+    tmp_path: Path,
+) -> None:
+    # Round 2 was allocated while Moss's round-1 award stood at 20 000 kr and gave Moss the
+    # 40 000 kr left under per_applicant_max (60 000 kr). The round-1 award was raised back to
+    # 40 000 kr (within the maximum, round 2 not recorded yet) and round 2 committed as
+    # allocated: Moss held 80 000 kr, past the maximum with no decision to go beyond it, and
+    # verify named round 2 as re-running otherwise. (Found by tests/test_ledger_stateful.py.)
+    programme = make_programme(
+        tmp_path, frame="400 000", budget2='budget = "100 000"', policy="per_applicant_max = 60000"
+    )
+    ledger_path = tmp_path / "l.sqlite"
+    moss = ("A-1", "Moss kommune", MOSS, "Sak", "0104", 40_000, 200_000, 5)
+    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", [moss]))
+    lg.amend(ledger_path, programme, "A-1", 20_000, "Kostnadene ble lavere")
+    r2 = write_csv(
+        tmp_path / "r2.csv",
+        [
+            ("B-1", "Moss kommune", MOSS, "Post", "0104", 50_000, 250_000, 5),
+            ("B-2", "Oslo kommune", OSLO, "Post", "0301", 10_000, 100_000, 4),
+        ],
+    )
+    result = allocate(ledger_path, programme, 2, r2)
+    assert result.allocation.by_id()["B-1"].amount == 40_000
+    lg.amend(ledger_path, programme, "A-1", 40_000, "Kostnadene likevel som søkt")
+    before = dump(ledger_path)
+    exc = refused(lambda: lg.commit_round(ledger_path, result, programme, 2, input_path=r2))
+    assert nb(exc, "per_applicant_since") == (
+        f"runde 2 gir organisasjon {MOSS} {kr(40_000)} (B-1), men den har nå {kr(40_000)} i de "
+        f"andre rundene: {kr(80_000)} i alt, over per_applicant_max på {kr(60_000)}. Registeret "
+        "ble endret mens runden ble fordelt (en tildeling er økt siden). Fordel runde 2 på nytt, "
+        "mot registeret slik det er nå. Ingenting ble registrert."
+    )
+    assert dump(ledger_path) == before
+    # Allocated again against the ledger as it is now, round 2 gives Moss the 20 000 kr left.
+    again = allocate(ledger_path, programme, 2, r2)
+    assert again.allocation.by_id()["B-1"].amount == 20_000
+    lg.commit_round(ledger_path, again, programme, 2, input_path=r2)
+    assert sum(a.current for a in lg.history(ledger_path, MOSS)) == 60_000
+
+
+def _stale_round_2(
+    tmp_path: Path, programme: Programme, ledger_path: Path, rows: Sequence[tuple[object, ...]]
+) -> tuple[Path, lg.RoundContext, RoundResult]:
+    r2 = write_csv(tmp_path / "r2.csv", rows)
+    context = lg.round_context(ledger_path, programme, 2)
+    return r2, context, allocate(ledger_path, programme, 2, r2)
+
+
+def _verified(ledger_path: Path, programme: Programme) -> list[bool]:
+    with Ledger.open(ledger_path, write=False) as opened:
+        return [verify_round(opened, programme, c).ok for c in opened.commits()]
+
+
+def test_nb_a_round_allocated_before_an_earlier_award_was_withdrawn(tmp_path: Path) -> None:
+    # Round 2 was allocated while A-1's round-1 award stood, and left A-1 unfunded as funded
+    # before. The award was withdrawn and round 2 committed as allocated: its record said A-1
+    # was funded in round 1 when nothing stood there, and verify (which re-runs the round
+    # against the ledger as it was just before the commit) funded A-1 and named round 2 as
+    # differing, on a ledger only tilskudd had written. (Found by test_ledger_stateful.py.)
+    programme = make_programme(tmp_path, frame="400 000", budget2='budget = "100 000"')
+    ledger_path = tmp_path / "l.sqlite"
+    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1[:2]))
+    rows = [ROUND_1[0], ("B-3", "Bergen kommune", BERGEN, "Sak 2", "1201", 50_000, 250_000, 3)]
+    r2, context, result = _stale_round_2(tmp_path, programme, ledger_path, rows)
+    assert result.allocation.by_id()["A-1"].reasons[0].code == ALREADY_FUNDED
+    lg.withdraw(ledger_path, programme, "A-1", "Trukket", round=1)
+    before = dump(ledger_path)
+    for against in (context, None):  # the CLI gives the context; a library caller may not
+        exc = refused(
+            lambda against=against: lg.commit_round(
+                ledger_path, result, programme, 2, input_path=r2, allocated_against=against
+            )
+        )
+        assert nb(exc, "changed_since_allocated") == (
+            "registeret ble endret mens runde 2 ble fordelt: det runden avgjorde for A-1, bygger "
+            "på tildelinger som er endret eller trukket tilbake siden. Fordel runde 2 på nytt, "
+            "mot registeret slik det er nå. Ingenting ble registrert."
+        )
+    assert dump(ledger_path) == before
+    _r2, context, again = _stale_round_2(tmp_path, programme, ledger_path, rows)
+    assert again.allocation.by_id()["A-1"].amount == 60_000
+    lg.commit_round(ledger_path, again, programme, 2, input_path=r2, allocated_against=context)
+    assert _verified(ledger_path, programme) == [True, True]
+
+
+def test_a_round_allocated_before_an_earlier_award_was_lowered_is_not_committed(
+    tmp_path: Path,
+) -> None:
+    # Round 2 gave Moss's B-1 the 20 000 kr left under per_applicant_max (60 000 kr) beside its
+    # 40 000 kr in round 1. That award was lowered to 20 000 kr and round 2 committed as
+    # allocated: verify re-ran it against the ledger as it was before the commit, gave B-1
+    # 40 000 kr and named round 2 as differing. Given the context it was allocated against (as
+    # `allocate --round 2 --commit` gives it), the commit is refused.
+    programme = make_programme(
+        tmp_path, frame="400 000", budget2='budget = "100 000"', policy="per_applicant_max = 60000"
+    )
+    ledger_path = tmp_path / "l.sqlite"
+    moss = ("A-1", "Moss kommune", MOSS, "Sak", "0104", 40_000, 200_000, 5)
+    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", [moss]))
+    rows = [("B-1", "Moss kommune", MOSS, "Post", "0104", 50_000, 250_000, 5)]
+    r2, context, result = _stale_round_2(tmp_path, programme, ledger_path, rows)
+    assert result.allocation.by_id()["B-1"].amount == 20_000
+    lg.amend(ledger_path, programme, "A-1", 20_000, "Kostnadene ble lavere")
+    before = dump(ledger_path)
+    exc = refused(
+        lambda: lg.commit_round(
+            ledger_path, result, programme, 2, input_path=r2, allocated_against=context
+        )
+    )
+    assert nb(exc, "changed_since_allocated").startswith(
+        "registeret ble endret mens runde 2 ble fordelt: det runden avgjorde for B-1, bygger "
+    )
+    assert dump(ledger_path) == before
+    _r2, context, again = _stale_round_2(tmp_path, programme, ledger_path, rows)
+    assert again.allocation.by_id()["B-1"].amount == 40_000
+    lg.commit_round(ledger_path, again, programme, 2, input_path=r2, allocated_against=context)
+    assert _verified(ledger_path, programme) == [True, True]
+
+
 def test_nb_an_old_schema_without_amendments(setup: tuple[Path, Programme, Path, Path]) -> None:
     ledger_path, programme, _r1, _ = setup
     with Ledger.open(ledger_path, create=True, _schema=1) as old:

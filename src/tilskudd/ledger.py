@@ -1069,13 +1069,18 @@ class Ledger:
         *,
         input_path: str | Path | None = None,
         reading: Mapping[str, Any] | None = None,
+        allocated_against: RoundContext | None = None,
     ) -> CommitInfo:
         """Record a round's result: every decision, in one transaction, or refuse and record none.
 
         Refused (:class:`LedgerError`, naming the earlier commit) when the round was committed
         before, when the same input and policy were committed before, or when the awards exceed
         what remains of the programme's frame. The checks run inside the transaction that writes,
-        so two processes committing at the same moment cannot both pass.
+        so two processes committing at the same moment cannot both pass. Refused too when the
+        ledger changed since the round was allocated in a way its decisions rest on (a project
+        funded or withdrawn since, an organisation past ``per_applicant_max``; with
+        ``allocated_against``, the context it was allocated against, any change to what an
+        organisation of the round holds under the maximum).
         """
         round_ = programme.round(round_id)
         allocation = result.allocation
@@ -1115,7 +1120,11 @@ class Ledger:
                     )
             committed = self.committed_total()
             _check_frame(allocation, programme, round_.number, committed)
-            self._refuse_funded_since(result, programme, round_.number)
+            # What the round would be allocated against now (read once, for both checks).
+            now = self.round_context(programme, round_.number)
+            self._refuse_funded_since(result, now)
+            self._refuse_per_applicant_since(result, now)
+            self._refuse_changed_since(result, now, allocated_against)
             remaining = programme.frame - committed
             _hook("commit.checked")
             committed_at = _now()
@@ -1199,14 +1208,14 @@ class Ledger:
             head=head,
         )
 
-    def _refuse_funded_since(self, result: RoundResult, programme: Programme, number: int) -> None:
+    def _refuse_funded_since(self, result: RoundResult, context: RoundContext) -> None:
         """Refuse a round that funds a project another round funds now (the same id, or the
         same orgnr and title): an award raised by an amendment while this round was being
         allocated, which the allocation could not see. Checked in the commit's transaction."""
         # The same matching as the allocation's (RoundContext.already_funded): every earlier
         # award under the id is looked at, not only the last (files numbered from 1 each round
         # give one id to several projects).
-        context = self.round_context(programme, number)
+        number = context.round
         apps = result.applications_by_id()
         made = generated_ids(result.issues, result.applications)
         for decision in result.allocation.decisions:
@@ -1223,6 +1232,86 @@ class Ledger:
                     earlier_round=earlier.round,
                     earlier_id=earlier.application_id,
                     amount=earlier.amount,
+                )
+
+    def _refuse_changed_since(
+        self, result: RoundResult, now: RoundContext, then: RoundContext | None
+    ) -> None:
+        """Refuse a round whose decisions rest on awards changed since it was allocated: an
+        application left unfunded as funded before whose earlier award was withdrawn since (or
+        one funded since, not left so), and, given the context it was allocated against
+        (``then``), an organisation of the round under ``per_applicant_max`` whose earlier awards
+        changed. Recorded, such a round says what the ledger no longer holds, and ``verify``,
+        which re-runs it against the ledger as it was just before the commit, decides
+        otherwise. Checked in the commit's transaction."""
+        if then is not None and then.prior == now.prior:
+            return  # the awards the round was allocated against stand as they were
+        allocation = result.allocation
+        excluded = {
+            d.application_id
+            for d in allocation.decisions
+            if any(r.code == ALREADY_FUNDED for r in d.reasons)
+        }
+        made = generated_ids(result.issues, result.applications)
+        # A funded application is not excluded, and _refuse_funded_since has looked it up.
+        funded = {d.application_id for d in allocation.decisions if d.amount > 0}
+        touched = [
+            app.id
+            for app in result.applications
+            if app.id not in funded
+            and (
+                # Nothing stands in the ledger (a first round): no lookup to make.
+                bool(now.prior) and now.already_funded(app, by_id=app.id not in made) is not None
+            )
+            != (app.id in excluded)
+        ]
+        if then is not None and allocation.policy.per_applicant_max is not None:
+            before, after = then.prior_by_orgnr, now.prior_by_orgnr
+            changed = {o for o in set(before) | set(after) if before.get(o, 0) != after.get(o, 0)}
+            touched += [
+                app.id
+                for app in result.applications
+                if app.orgnr in changed and app.id not in touched
+            ]
+        if touched:
+            raise LedgerError(
+                key="ledger.error.changed_since_allocated", round=now.round, ids=touched
+            )
+
+    def _refuse_per_applicant_since(self, result: RoundResult, context: RoundContext) -> None:
+        """Refuse a round that takes an organisation past its ``per_applicant_max`` over the
+        programme as the ledger stands now: an earlier award raised by an amendment while this
+        round was being allocated, which counted it at its amount then. Only an organisation
+        the rule funded is held (an officer's decision to fund is not limited by the maximum).
+        Checked in the commit's transaction."""
+        allocation = result.allocation
+        most = allocation.policy.per_applicant_max
+        if most is None:
+            return
+        apps = result.applications_by_id()
+        round_total: dict[str, int] = defaultdict(int)
+        ids: dict[str, list[str]] = defaultdict(list)
+        by_rule: set[str] = set()
+        for decision in allocation.decisions:
+            app = apps.get(decision.application_id)
+            if decision.amount <= 0 or app is None or not app.orgnr:
+                continue
+            round_total[app.orgnr] += decision.amount
+            ids[app.orgnr].append(decision.application_id)
+            if not any(r.code.startswith("reason.override.") for r in decision.reasons):
+                by_rule.add(app.orgnr)
+        for orgnr in sorted(by_rule):
+            earlier = context.prior_by_orgnr.get(orgnr, 0)
+            if earlier + round_total[orgnr] > most:
+                raise LedgerError(
+                    key="ledger.error.per_applicant_since",
+                    ids=ids[orgnr],
+                    round=context.round,
+                    orgnr=orgnr,
+                    amount=round_total[orgnr],
+                    earlier=earlier,
+                    total=earlier + round_total[orgnr],
+                    max=most,
                 )
 
     def _require_programme(
@@ -2120,8 +2209,12 @@ def commit_round(
     *,
     input_path: str | Path | None = None,
     reading: Mapping[str, Any] | None = None,
+    allocated_against: RoundContext | None = None,
 ) -> CommitInfo:
     """Record a round in the ledger (created if missing); see :meth:`Ledger.commit_round`.
+
+    ``allocated_against``: the context the round was allocated against (:func:`round_context`);
+    given, a round whose organisations' earlier awards changed since is refused, not recorded.
 
     When there is no ledger yet, what would refuse the first commit (the input changed, the
     round over the frame) is checked before the file is created, so a refused first commit
@@ -2132,7 +2225,12 @@ def commit_round(
         _check_frame(result.allocation, programme, programme.round(round_id).number, 0)
     with _opened(ledger, create=True) as opened:
         return opened.commit_round(
-            result, programme, round_id, input_path=input_path, reading=reading
+            result,
+            programme,
+            round_id,
+            input_path=input_path,
+            reading=reading,
+            allocated_against=allocated_against,
         )
 
 

@@ -33,7 +33,7 @@ from tilskudd.ledger import (
     file_sha256,
     generated_ids,
 )
-from tilskudd.models import Decision, Issue, Policy, Reason, RoundResult, Status
+from tilskudd.models import Application, Decision, Issue, Policy, Reason, RoundResult, Status
 from tilskudd.programme import Programme
 from tilskudd.validation import ValidationResult
 
@@ -51,10 +51,26 @@ OVERRIDE_NOT_APPLIED = "reason.round.override_not_applied"
 """The reason given beside :data:`ALREADY_FUNDED` when the sheet held an officer's decision."""
 
 
+def _caps_recorded(app: Application, policy: Policy) -> list[Reason]:
+    """What the round's policy caps ``app`` at (the share of its cost, say) and whether its
+    score makes it eligible: recorded with a decision not to fund it again, so that an
+    amendment funding it once the earlier award is withdrawn is held to them as the round's
+    other applications are (``Ledger._policy_problems`` reads the caps from the reasons)."""
+    from tilskudd.rules.common import eligible_amount, score_reason
+
+    _amount, reasons = eligible_amount(app, policy)
+    kept = [r for r in reasons if r.code.startswith("reason.cap.")]
+    below = score_reason(app, policy)
+    return kept + ([below] if below is not None else [])
+
+
 def already_funded_decisions(
-    checked: ValidationResult, context: RoundContext
+    checked: ValidationResult, context: RoundContext, policy: Policy | None = None
 ) -> tuple[list[Decision], set[str]]:
-    """A ``not_funded`` decision for each application funded in an earlier round, and their ids."""
+    """A ``not_funded`` decision for each application funded in an earlier round, and their ids.
+
+    With the round's ``policy``, each decision also carries the caps it puts on the application
+    (``reason.cap.*``) and its ``min_score`` verdict, after the reasons it was not funded."""
     decisions = []
     ids = set()
     made = generated_ids(checked.issues, checked.applications)
@@ -84,6 +100,8 @@ def already_funded_decisions(
                     params={"decision": app.decision, "text": app.decision_reason or ""},
                 )
             )
+        if policy is not None:
+            reasons += _caps_recorded(app, policy)
         decisions.append(
             Decision(
                 application_id=app.id,
@@ -113,7 +131,7 @@ def run_programme_round(
     from tilskudd.i18n import get
     from tilskudd.pipeline import run_round
 
-    excluded, _ids = already_funded_decisions(checked, context)
+    excluded, _ids = already_funded_decisions(checked, context, policy)
     # A round without a name is called "Runde 2" in the programme's language (as `tilskudd
     # init` names them), not "2", which reads as a number in a list ("2: 1 prosjekt …").
     name = context.round_name or get(programme.lang)("summary.unnamed_round", round=context.round)

@@ -876,7 +876,13 @@ class RoundPlan:
         assert self.ledger is not None
         assert self.round is not None
         info = ledger_module.commit_round(
-            self.ledger, result, self.programme, self.round, input_path=file, reading=reading
+            self.ledger,
+            result,
+            self.programme,
+            self.round,
+            input_path=file,
+            reading=reading,
+            allocated_against=self.context,  # refused if the ledger changed since
         )
         t = get(lang)
 

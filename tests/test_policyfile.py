@@ -528,3 +528,20 @@ def test_a_setting_a_rule_found_wrong_is_placed_at_its_line(tmp_path: Path) -> N
     assert str(setting_place(path, "quotas[1]")) == f"{path}, line 4"
     assert setting_place(path, "reserve") == str(path)  # not in the file
     assert setting_place(tmp_path / "gone.toml", "tie_break") == str(tmp_path / "gone.toml")
+
+
+def test_a_valid_policy_file_is_not_scanned_for_lines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The lines are looked for only when a problem is said: a file read three times a run
+    # (its lang, its settings, a rule's setting) is not scanned three times for nothing.
+    import tilskudd.policyfile
+
+    def refuse(text: str) -> None:
+        raise AssertionError("scanned")
+
+    monkeypatch.setattr(tilskudd.policyfile, "TomlPlaces", refuse)
+    path = write(tmp_path, '[policy]\nrule = "ranked"\n[[policy.quotas]]\nby = "county"\n')
+    assert read_policy_file(path)[0]["rule"] == "ranked"
+    with pytest.raises(AssertionError, match="scanned"):
+        load_policy(path)  # the quota lacks its value: now its line is looked for

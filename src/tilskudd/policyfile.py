@@ -15,6 +15,7 @@ command line override the file; the merged policy is recorded in every output.
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
@@ -57,16 +58,16 @@ def at_line(shown: str, line: int | None) -> Where:
     return Phrase("programme.error.at_line", path=shown, line=line) if line else shown
 
 
-def _file_place(shown: str, places: TomlPlaces, root: tuple[str, ...]) -> Place:
+def _file_place(shown: str, places: Callable[[], TomlPlaces], root: tuple[str, ...]) -> Place:
     """Where a setting of the policy at ``root`` (``("policy",)`` or the top level) of a file is:
     the line of its key, or of the table it is missing from; a check of the whole policy, the
     ``[policy]`` header. No line for a setting not written in the file (it came from elsewhere)."""
 
     def place(loc: Sequence[str | int]) -> Where:
         if loc:
-            line = places.nearest((*root, *loc), floor=len(root) + 1)
+            line = places().nearest((*root, *loc), floor=len(root) + 1)
         else:
-            line = places.line(root) if root else None
+            line = places().line(root) if root else None
         return at_line(shown, line)
 
     return place
@@ -298,7 +299,11 @@ def _read_policy_file(path: Path) -> tuple[dict[str, Any], str | None, Place]:
         raise PolicyError(key="policy.error.not_toml", path=shown, reason=str(exc)) from None
     except UnicodeDecodeError:
         raise PolicyError(key="policy.error.not_utf8", path=shown) from None
-    places = TomlPlaces(text)
+
+    @functools.cache
+    def places() -> TomlPlaces:  # scanned only when a problem is said
+        return TomlPlaces(text)
+
     root: tuple[str, ...] = ("policy",) if "policy" in raw else ()
     table = raw.get("policy", raw)
     # Beside a [policy] table, a key above it (or a table such as [[quotas]]) would not be read:
@@ -310,7 +315,7 @@ def _read_policy_file(path: Path) -> tuple[dict[str, Any], str | None, Place]:
             lines=[
                 Phrase(
                     "policy.error.line",
-                    where=at_line(shown, places.line((key,))),
+                    where=at_line(shown, places().line((key,))),
                     field=key,
                     message=message,
                 )
@@ -318,18 +323,18 @@ def _read_policy_file(path: Path) -> tuple[dict[str, Any], str | None, Place]:
             ]
         )
     if not isinstance(table, dict):
-        raise PolicyError(key="policy.error.not_table", path=at_line(shown, places.line(root)))
+        raise PolicyError(key="policy.error.not_table", path=at_line(shown, places().line(root)))
     table = dict(table)
     lang_at = (*root, "lang") if table.get("lang") else ("lang",)
     lang = table.pop("lang", None) or raw.get("lang")
     if lang is not None and not isinstance(lang, str):
-        where = at_line(shown, places.line(lang_at))
+        where = at_line(shown, places().line(lang_at))
         raise PolicyError(key="policy.error.lang_not_text", path=where)
     if lang and lang not in ("nb", "en"):
         expected = Phrase("policy.error.literal", expected=["nb", "en"])
         line = Phrase(
             "policy.error.line_given",
-            where=at_line(shown, places.line(lang_at)),
+            where=at_line(shown, places().line(lang_at)),
             field="lang",
             message=expected,
             given=repr(lang),

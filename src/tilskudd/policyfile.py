@@ -10,7 +10,9 @@ A policy file holds a ``[policy]`` table (or the keys at top level)::
     tie_break = ["total_cost asc"]
 
 Amounts may be written as people write them (``"100 000"``, ``"1,5 mill."``). Options given on the
-command line override the file; the merged policy is recorded in every output.
+command line override the file; the merged policy is recorded in every output. A setting that is
+wrong is named with the line of its key (``policy.toml, line 3: rule: ...``), found by
+:class:`~tilskudd.tomlplaces.TomlPlaces` as in the programme file; an option, as typed.
 """
 
 from __future__ import annotations

@@ -157,51 +157,54 @@ def test_a_policy_file_problem_is_said_without_pydantics_prefix(tmp_path: Path) 
     with pytest.raises(PolicyError) as caught:
         load_policy(path)
     assert str(caught.value) == (
-        f'{path}: max_share_of_cost: 1 could mean 100 % or 1 %: write "100 %" or "1 %" (got 1)'
+        f"{path}, line 2: "
+        'max_share_of_cost: 1 could mean 100 % or 1 %: write "100 %" or "1 %" (got 1)'
     )
 
 
 @pytest.mark.parametrize(
-    ("toml", "english", "norwegian"),
+    ("toml", "english", "norwegian", "line"),
     [
         (
             'rule = "rangert"',
             "rule: expected ranked, proportional, optimal or lottery (got 'rangert')",
             "rule: forventet ranked, proportional, optimal eller lottery (oppgitt: 'rangert')",
+            2,
         ),
         ("min_award = -5", "min_award: must be 0 or more (got -5)",
-         "min_award: må være 0 eller mer (oppgitt: -5)"),
+         "min_award: må være 0 eller mer (oppgitt: -5)", 2),
         ('max_award = "abc"',
          "max_award: 'abc' is not an amount; expected whole kroner",
-         "max_award: 'abc' er ikke et beløp; forventet hele kroner"),
+         "max_award: 'abc' er ikke et beløp; forventet hele kroner", 2),
         ('max_award = "1 000,50"',
          "max_award: '1 000,50' is not whole kroner",
-         "max_award: '1 000,50' er ikke hele kroner"),
+         "max_award: '1 000,50' er ikke hele kroner", 2),
         ('max_share_of_cost = "150 %"',
          "max_share_of_cost: a share must be more than 0 % and at most 100 % (got '150 %')",
-         "max_share_of_cost: en andel må være mer enn 0 % og høyst 100 % (oppgitt: '150 %')"),
+         "max_share_of_cost: en andel må være mer enn 0 % og høyst 100 % (oppgitt: '150 %')", 2),
         ('max_share_of_cost = "tjue prosent"',
          "max_share_of_cost: 'tjue prosent' is not a share: write it as 20 % or 0.2",
-         "max_share_of_cost: 'tjue prosent' er ikke en andel: skriv den som 20 % eller 0,2"),
+         "max_share_of_cost: 'tjue prosent' er ikke en andel: skriv den som 20 % eller 0,2", 2),
         ("reserve = 2.5", "reserve: expected a whole number (got 2.5)",
-         "reserve: forventet et helt tall (oppgitt: 2.5)"),
+         "reserve: forventet et helt tall (oppgitt: 2.5)", 2),
         ("makspris = 1", "makspris: not a policy setting; the settings are rule, max_award,",
-         "makspris: er ikke en innstilling i policyen; innstillingene er rule, max_award,"),
+         "makspris: er ikke en innstilling i policyen; innstillingene er rule, max_award,", 2),
         ('tie_break = ["total_cost opp"]',
          "tie_break: tie-break direction must be asc or desc, not 'opp'",
-         "tie_break: retningen i tie_break må være asc eller desc, ikke 'opp'"),
+         "tie_break: retningen i tie_break må være asc eller desc, ikke 'opp'", 2),
         ("min_award = 500000\nper_applicant_max = 100000",
          "min_award NOK\xa0500,000 is more than per_applicant_max NOK\xa0100,000",
-         "min_award 500\xa0000\xa0kr er mer enn per_applicant_max 100\xa0000\xa0kr"),
+         "min_award 500\xa0000\xa0kr er mer enn per_applicant_max 100\xa0000\xa0kr", 1),
         ('[[policy.quotas]]\nby = "county"\nvalue = "03"',
          "a quota needs at least one limit",
-         "en kvote trenger minst én grense"),
+         "en kvote trenger minst én grense", 3),
     ],
 )  # fmt: skip
 def test_a_policy_problem_is_said_in_either_language(
-    tmp_path: Path, toml: str, english: str, norwegian: str
+    tmp_path: Path, toml: str, english: str, norwegian: str, line: int
 ) -> None:
-    """What is wrong with a setting is said in the user's language, pydantic's checks too."""
+    """What is wrong with a setting is said in the user's language, pydantic's checks too, with
+    the line of its key (of the table's header, for a check of the whole table)."""
     table = f"[policy]\n{toml}\n" if not toml.startswith("[[") else toml.replace(
         "[[policy.quotas]]", '[policy]\nrule = "ranked"\n[[policy.quotas]]'
     )  # fmt: skip
@@ -211,7 +214,8 @@ def test_a_policy_problem_is_said_in_either_language(
     assert english in caught.value.text("en")
     assert str(caught.value) == caught.value.text("en")
     assert norwegian in caught.value.text("nb")
-    assert caught.value.text("nb").startswith(f"{path}: ")
+    assert caught.value.text("nb").startswith(f"{path}, linje {line}: ")
+    assert caught.value.text("en").startswith(f"{path}, line {line}: ")
 
 
 def test_a_setting_outside_the_policy_table_is_refused_not_ignored(tmp_path: Path) -> None:
@@ -224,13 +228,13 @@ def test_a_setting_outside_the_policy_table_is_refused_not_ignored(tmp_path: Pat
     with pytest.raises(PolicyError) as caught:
         load_policy(path)
     assert caught.value.text("en").splitlines() == [
-        f"{path}: max_share_of_cost: is outside the [policy] table, where it would not be read; "
-        "put it under [policy]",
-        f"{path}: quotas: is outside the [policy] table, where it would not be read; "
+        f"{path}, line 1: max_share_of_cost: is outside the [policy] table, where it would not "
+        "be read; put it under [policy]",
+        f"{path}, line 4: quotas: is outside the [policy] table, where it would not be read; "
         "put it under [policy]",
     ]
     assert caught.value.text("nb").startswith(
-        f"{path}: max_share_of_cost: står utenfor [policy]-tabellen"
+        f"{path}, linje 1: max_share_of_cost: står utenfor [policy]-tabellen"
     )
     # lang may stand above the table, and a file of top-level keys alone is a policy.
     write(tmp_path, 'lang = "nb"\n[policy]\nrule = "ranked"\n')
@@ -242,8 +246,9 @@ def test_several_problems_are_one_line_each_and_options_are_named(tmp_path: Path
     with pytest.raises(PolicyError) as caught:
         load_policy(path)
     lines = caught.value.text("nb").splitlines()
-    assert len(lines) == 3
-    assert all(line.startswith(f"{path}: ") for line in lines)
+    assert sorted(line.split(": ", 1)[0] for line in lines) == [
+        f"{path}, linje {number}" for number in (2, 3, 4)
+    ]
     with pytest.raises(PolicyError) as caught:
         load_policy(None, {"round_to": 0})
     assert caught.value.text("nb") == "kommandolinjen: --round-to: må være 1 eller mer (oppgitt: 0)"
@@ -269,8 +274,10 @@ def test_a_policy_file_that_cannot_be_read_is_said_in_either_language(
         path.write_text(content, encoding="utf-8")
     with pytest.raises(PolicyError) as caught:
         read_policy_file(path)
-    assert caught.value.text("en").startswith(f"{path}: {english}")
-    assert caught.value.text("nb").startswith(f"{path}: {norwegian}")
+    # Read, but not a table: said with the line of its key.
+    en_at, nb_at = (", line 1", ", linje 1") if content == "policy = 3" else ("", "")
+    assert caught.value.text("en").startswith(f"{path}{en_at}: {english}")
+    assert caught.value.text("nb").startswith(f"{path}{nb_at}: {norwegian}")
 
 
 def test_policy_errors_through_the_command_follow_lang(tmp_path: Path) -> None:
@@ -366,13 +373,13 @@ def test_a_message_that_quotes_the_value_does_not_repeat_it(tmp_path: Path) -> N
 @pytest.mark.parametrize(
     ("toml", "said"),
     [
-        ("reserve = true", "reserve: expected a whole number (got true)"),
-        ("seed = false", "seed: expected a whole number (got false)"),
-        ("max_award = true", "max_award: expected a whole number (got true)"),
-        ("time_limit = true", "time_limit: expected a number (got true)"),
+        ("reserve = true", "line 1: reserve: expected a whole number (got true)"),
+        ("seed = false", "line 1: seed: expected a whole number (got false)"),
+        ("max_award = true", "line 1: max_award: expected a whole number (got true)"),
+        ("time_limit = true", "line 1: time_limit: expected a number (got true)"),
         (
             '[[policy.quotas]]\nby = "category"\nvalue = "Arkiv"\nmax_count = true',
-            "quotas[1].max_count: expected a whole number (got true)",
+            "line 4: quotas[1].max_count: expected a whole number (got true)",
         ),
     ],
 )
@@ -380,7 +387,7 @@ def test_true_or_false_is_not_taken_for_a_number(tmp_path: Path, toml: str, said
     # pydantic takes true as 1: `reserve = true` gave a reserve list of one, without a word.
     with pytest.raises(PolicyError) as caught:
         load_policy(write(tmp_path, toml))
-    assert str(caught.value) == f"{tmp_path / 'policy.toml'}: {said}"
+    assert str(caught.value) == f"{tmp_path / 'policy.toml'}, {said}"
 
 
 @pytest.mark.parametrize(
@@ -436,7 +443,105 @@ def test_a_tie_break_step_of_more_than_a_column_and_a_direction_is_refused(
         load_policy(write(tmp_path, toml))
     step = toml.split('"')[1]
     assert str(caught.value) == (
-        f"{tmp_path / 'policy.toml'}: tie_break: '{step}' is not a column and a direction; write "
+        f"{tmp_path / 'policy.toml'}, line 1: "
+        f"tie_break: '{step}' is not a column and a direction; write "
         'each step as a column and asc or desc, such as "total_cost asc", and put commas between '
         "steps"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        # Top level, and under [policy] below comments and blank lines.
+        ('rule = "ranked"\nmax_share_of_cost = "150 %"\n', "line 2: max_share_of_cost: "),
+        ('# round 1\n\n[policy]\n\nrule = "rangert"\n', "line 5: rule: "),
+        ('[policy]\nmax_share_of_cost = """\n150 %"""\n', "line 2: max_share_of_cost: "),
+        # A quota without a value: the line of its table, however it is written.
+        ('[[quotas]]\nby = "county"\nmax_share = "30 %"\n', "line 1: quotas[1].value: "),
+        (
+            '[policy]\nrule = "ranked"\n[[policy.quotas]]\nby = "county"\nvalue = "03"\n'
+            'max_share = "30 %"\n[[policy.quotas]]\nby = "county"\nmax_share = "30 %"\n',
+            "line 7: quotas[2].value: ",
+        ),
+        (
+            'quotas = [\n  { by = "county", value = "03", max_share = "30 %" },\n'
+            '  { by = "county", max_share = "30 %" },\n]\n',
+            "line 3: quotas[2].value: ",
+        ),
+        ('quotas = [{ by = "county", value = "03", max_count = -1 }]\n', "line 1: quotas[1]"),
+        # A key that is no setting, and one in a quota.
+        ('[policy]\nrule = "ranked"\nmaks = 1\n', "line 3: maks: "),
+        ('[[quotas]]\nby = "county"\nvalue = "03"\nmax_shar = 1\n', "line 4: quotas[1].max_shar: "),
+        # A check of the whole policy: its [policy] table.
+        ('[policy]\nmin_award = "2M"\nmax_award = "1M"\n', "line 1: min_award "),
+        # Settings written as dotted keys.
+        ('policy.rule = "ranked"\npolicy.reserve = -1\n', "line 2: reserve: "),
+    ],
+)
+def test_a_wrong_setting_is_named_with_its_line(tmp_path: Path, text: str, said: str) -> None:
+    # Officers edit policy files in Notepad: the line number is what they look for.
+    path = write(tmp_path, text)
+    with pytest.raises(PolicyError) as caught:
+        load_policy(path)
+    assert caught.value.text("en").startswith(f"{path}, {said}"), caught.value.text("en")
+    assert caught.value.text("nb").startswith(f"{path}, {said.replace('line', 'linje')}")
+
+
+def test_a_check_of_the_whole_policy_is_said_at_its_table_or_at_no_line(tmp_path: Path) -> None:
+    # Limits that disagree at the top level have no table header to point at: no line rather
+    # than the line of one of them. Under [policy], with a limit from the programme: the table.
+    path = write(tmp_path, 'min_award = "2M"\nmax_award = "1M"\n')
+    with pytest.raises(PolicyError) as caught:
+        load_policy(path)
+    assert str(caught.value).startswith(f"{path}: min_award NOK")
+    path = write(tmp_path, '# min_award\n\n[policy]\nmin_award = "2M"\n')
+    with pytest.raises(PolicyError) as caught:
+        load_policy(path, base=Policy(max_award=1_000_000))
+    assert str(caught.value).startswith(f"{path}, line 3: min_award NOK")
+
+
+def test_the_language_of_a_policy_file_is_named_with_its_line(tmp_path: Path) -> None:
+    path = write(tmp_path, '[policy]\nrule = "ranked"\nlang = "de"\n')
+    with pytest.raises(PolicyError) as caught:
+        read_policy_file(path)
+    assert str(caught.value) == f"{path}, line 3: lang: expected nb or en (got 'de')"
+    path = write(tmp_path, 'lang = 1\n[policy]\nrule = "ranked"\n')
+    with pytest.raises(PolicyError) as caught:
+        read_policy_file(path)
+    assert str(caught.value).startswith(f"{path}, line 1: lang must be text")
+
+
+def test_a_setting_a_rule_found_wrong_is_placed_at_its_line(tmp_path: Path) -> None:
+    # A tie-break column the applications lack, a county that is not one: found by the rule,
+    # said where the officer wrote it.
+    from tilskudd.policyfile import setting_place
+
+    path = write(
+        tmp_path,
+        '[policy]\ntie_break = ["merknad asc"]\n\n[[policy.quotas]]\nby = "county"\n'
+        'value = "03"\nmax_count = 1\n[[policy.quotas]]\nby = "county"\nvalue = "99"\n'
+        "max_count = 1\n",
+    )
+    assert str(setting_place(path, "tie_break")) == f"{path}, line 2"
+    assert str(setting_place(path, "quotas[2].value")) == f"{path}, line 10"
+    assert str(setting_place(path, "quotas[1]")) == f"{path}, line 4"
+    assert setting_place(path, "reserve") == str(path)  # not in the file
+    assert setting_place(tmp_path / "gone.toml", "tie_break") == str(tmp_path / "gone.toml")
+
+
+def test_a_valid_policy_file_is_not_scanned_for_lines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The lines are looked for only when a problem is said: a file read three times a run
+    # (its lang, its settings, a rule's setting) is not scanned three times for nothing.
+    import tilskudd.policyfile
+
+    def refuse(text: str) -> None:
+        raise AssertionError("scanned")
+
+    monkeypatch.setattr(tilskudd.policyfile, "TomlPlaces", refuse)
+    path = write(tmp_path, '[policy]\nrule = "ranked"\n[[policy.quotas]]\nby = "county"\n')
+    assert read_policy_file(path)[0]["rule"] == "ranked"
+    with pytest.raises(AssertionError, match="scanned"):
+        load_policy(path)  # the quota lacks its value: now its line is looked for

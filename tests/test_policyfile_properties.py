@@ -120,42 +120,47 @@ def _key(text: str) -> str:
     return text if re.fullmatch(r"[A-Za-z0-9_-]+", text) else f'"{text}"'
 
 
+Quota = list[tuple[str, str]]
+"""A quota's keys and their values as TOML text."""
+
+
 @st.composite
-def quota(draw: st.DrawFn) -> tuple[str, bool]:
-    """One quota as an inline table, and whether it is valid."""
+def quota(draw: st.DrawFn) -> tuple[Quota, bool]:
+    """One quota's keys, and whether it is valid."""
     valid = True
-    parts: list[str] = []
+    parts: Quota = []
     by = draw(st.sampled_from(['"category"', '"county"', '"region"', "1", None]))
     if by is not None:
-        parts.append(f"by = {by}")
+        parts.append(("by", by))
     valid &= by in ('"category"', '"county"')
     value = draw(st.sampled_from(['"Arkiv"', '"*"', "3", '""', "true", "[1]", None]))
     if value is not None:
-        parts.append(f"value = {value}")
+        parts.append(("value", value))
     valid &= value in ('"Arkiv"', '"*"', "3")
     clash = draw(st.booleans())  # min_count above max_count: two good values that disagree
     names = sorted(set(QUOTA_GOOD) - ({"min_count", "max_count"} if clash else set()))
     limits = draw(st.lists(st.sampled_from(names), unique=True, max_size=3))
     for name in limits:
         if draw(st.booleans()):
-            parts.append(f"{name} = {draw(st.sampled_from(QUOTA_GOOD[name]))}")
+            parts.append((name, draw(st.sampled_from(QUOTA_GOOD[name]))))
         else:
-            parts.append(f"{name} = {draw(st.sampled_from(QUOTA_BAD[name]))}")
+            parts.append((name, draw(st.sampled_from(QUOTA_BAD[name]))))
             valid = False
     if clash:
-        parts += ["min_count = 7", "max_count = 3"]
+        parts += [("min_count", "7"), ("max_count", "3")]
         valid = False
     elif not limits:
         valid = False  # a quota needs a limit
     if draw(st.booleans()):
-        parts.append(f"{draw(st.sampled_from(['bogus', 'max_shre', 'county']))} = 1")
+        parts.append((draw(st.sampled_from(["bogus", "max_shre", "county"])), "1"))
         valid = False
-    return "{" + ", ".join(parts) + "}", valid
+    return parts, valid
 
 
 @st.composite
-def settings_(draw: st.DrawFn) -> list[Setting]:
-    """A policy's settings: each key at most once, some valid, some not; unknown keys too."""
+def settings_(draw: st.DrawFn) -> tuple[list[Setting], list[tuple[Quota, bool]]]:
+    """A policy's settings: each key at most once, some valid, some not; unknown keys too; and
+    its quotas, if any."""
     keys = draw(st.lists(st.sampled_from(sorted(GOOD)), unique=True, max_size=6))
     out: list[Setting] = []
     for key in keys:
@@ -163,10 +168,7 @@ def settings_(draw: st.DrawFn) -> list[Setting]:
             out.append((key, draw(st.sampled_from(BAD[key])), False))
         else:
             out.append((key, draw(st.sampled_from(GOOD[key])), True))
-    if draw(st.booleans()):
-        quotas = draw(st.lists(quota(), min_size=1, max_size=3))
-        text = "[" + ", ".join(q for q, _ in quotas) + "]"
-        out.append(("quotas", text, all(ok for _, ok in quotas)))
+    quotas = draw(st.lists(quota(), max_size=3))
     unknown = draw(
         st.lists(
             st.one_of(
@@ -179,13 +181,82 @@ def settings_(draw: st.DrawFn) -> list[Setting]:
     )
     taken = {key for key, _, _ in out} | {"lang", "policy", "quotas"}
     out += [(key, "1", False) for key in unknown if key not in taken]
-    return out
+    return out, quotas
 
 
-def document(found: list[Setting], table: bool) -> str:
-    lines = ["# a policy", "[policy]"] if table else ["# a policy"]
-    lines += [f"{_key(key)} = {value}" for key, value, _ in found]
-    return "\n".join(lines) + "\n"
+QUOTA_STYLES = ("inline", "inline_lines", "tables")
+"""How quotas are written: ``quotas = [{...}, {...}]``, the same one element a line, or one
+``[[quotas]]`` (``[[policy.quotas]]``) table each."""
+
+
+class Document:
+    """A policy file's text, and the lines each setting may be named at: its key's line (a
+    quota's key: that key's line, or the quota's own line, for a key it lacks)."""
+
+    def __init__(
+        self,
+        found: list[Setting],
+        quotas: list[tuple[Quota, bool]],
+        *,
+        table: bool,
+        style: str,
+        gaps: list[bool],
+    ) -> None:
+        self.lines = ["# a policy", "[policy]"] if table else ["# a policy"]
+        self.at: dict[str, int] = {}
+        self.quota_at: list[int] = []
+        self.quota_keys: list[dict[str, int]] = []
+        for (key, value, _), gap in zip(found, gaps + [False] * len(found), strict=False):
+            if gap:  # blank lines and comments move the lines below them
+                self.lines += ["", "# rule = 'ranked'"]
+            self.add(f"{_key(key)} = {value}")
+            self.at[key] = len(self.lines)
+        if not quotas:
+            return
+
+        def inline(parts: Quota) -> str:
+            return "{" + ", ".join(f"{_key(k)} = {v}" for k, v in parts) + "}"
+
+        if style == "inline":
+            self.add("quotas = [" + ", ".join(inline(q) for q, _ in quotas) + "]")
+            for parts, _ in quotas:
+                self.quota_at.append(len(self.lines))
+                self.quota_keys.append({k: len(self.lines) for k, _ in parts})
+        elif style == "inline_lines":
+            self.add("quotas = [")
+            for parts, _ in quotas:
+                self.add(f"  {inline(parts)},  # a quota")
+                self.quota_at.append(len(self.lines))
+                self.quota_keys.append({k: len(self.lines) for k, _ in parts})
+            self.add("]")
+        else:
+            for parts, _ in quotas:
+                self.add("[[policy.quotas]]" if table else "[[quotas]]")
+                self.quota_at.append(len(self.lines))
+                keys = {}
+                for k, v in parts:
+                    self.add(f"{_key(k)} = {v}")
+                    keys[k] = len(self.lines)
+                self.quota_keys.append(keys)
+
+    def add(self, line: str) -> None:
+        self.lines.append(line)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines) + "\n"
+
+    def may_name(self, field: str, line: int) -> bool:
+        """Whether a problem of ``field`` (``max_award``, ``quotas[2].value``) may be said at
+        ``line``: the line of its key, or of its quota's table when the quota lacks the key."""
+        quota_field = re.fullmatch(r"quotas\[(\d+)\](?:\.(\w+))?", field)
+        if quota_field:
+            index = int(quota_field.group(1)) - 1
+            keys = self.quota_keys[index]
+            key = quota_field.group(2)
+            return line == (keys[key] if key in keys else self.quota_at[index])
+        key = re.split(r"[.\[]", field, maxsplit=1)[0].strip('"')
+        return line == self.at.get(key)
 
 
 def named(key: str, message: str) -> bool:
@@ -194,24 +265,39 @@ def named(key: str, message: str) -> bool:
 
 
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
-@given(found=settings_(), table=st.booleans())
-def test_a_policy_file_is_read_or_every_wrong_setting_is_named(
-    found: list[Setting], table: bool
+@given(
+    drawn=settings_(),
+    table=st.booleans(),
+    style=st.sampled_from(QUOTA_STYLES),
+    gaps=st.lists(st.booleans(), max_size=8),
+)
+def test_a_policy_file_is_read_or_every_wrong_setting_is_named_at_its_line(
+    drawn: tuple[list[Setting], list[tuple[Quota, bool]]],
+    table: bool,
+    style: str,
+    gaps: list[bool],
 ) -> None:
+    found, quotas = drawn
+    doc = Document(found, quotas, table=table, style=style, gaps=gaps)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "runde 1.toml"
-        path.write_text(document(found, table), encoding="utf-8")
+        path.write_text(doc.text, encoding="utf-8")
         wrong = [key for key, _, ok in found if not ok]
+        if not all(ok for _, ok in quotas):
+            wrong.append("quotas")
         if not wrong:
             load_policy(path)  # a valid policy is read
             return
         with pytest.raises(PolicyError) as caught:
             load_policy(path)
-    for lang in ("nb", "en"):
+    for lang, word in (("nb", "linje"), ("en", "line")):
         message = caught.value.text(lang)
         assert not LEAKS.search(message), message
-        for line in message.splitlines():
-            assert line.startswith(f"{path}: "), message
+        for said in message.splitlines():
+            # Every problem at the line of its key, or of its quota's table for a key it lacks.
+            at = re.match(rf"{re.escape(str(path))}, {word} (\d+): ([^:]+): ", said)
+            assert at is not None, (said, doc.text)
+            assert doc.may_name(at.group(2), int(at.group(1))), (said, doc.text)
         for key in wrong:  # every one, in one run
             assert named(key, message), (key, message)
 

@@ -10,14 +10,17 @@ A policy file holds a ``[policy]`` table (or the keys at top level)::
     tie_break = ["total_cost asc"]
 
 Amounts may be written as people write them (``"100 000"``, ``"1,5 mill."``). Options given on the
-command line override the file; the merged policy is recorded in every output.
+command line override the file; the merged policy is recorded in every output. A setting that is
+wrong is named with the line of its key (``policy.toml, line 3: rule: ...``), found by
+:class:`~tilskudd.tomlplaces.TomlPlaces` as in the programme file; an option, as typed.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -29,6 +32,7 @@ from tilskudd.errors import AmountError, PolicyError
 from tilskudd.i18n import Phrase
 from tilskudd.models import DECIMAL_PLACES, WHOLE_DIGITS, Policy, Quota, TieBreak
 from tilskudd.money import parse_amount
+from tilskudd.tomlplaces import TomlPlaces
 
 __all__ = [
     "AMOUNT_FIELDS",
@@ -36,6 +40,7 @@ __all__ = [
     "policy_from_mapping",
     "problem_phrase",
     "read_policy_file",
+    "setting_place",
 ]
 
 AMOUNT_FIELDS = ("max_award", "min_award", "round_to", "per_applicant_max")
@@ -45,6 +50,30 @@ Where = str | Phrase
 """Where a policy came from: a file's path, or the options (a phrase, said in the language)."""
 
 _OPTIONS = Phrase("policy.error.options")
+
+Place = Callable[[Sequence[str | int]], Where]
+"""Where a setting of a policy was written, by its path in the policy (``("quotas", 0)``)."""
+
+
+def at_line(shown: str, line: int | None) -> Where:
+    """A place in a file: the file, and the line when it is known (``policy.toml, line 3``)."""
+    return Phrase("programme.error.at_line", path=shown, line=line) if line else shown
+
+
+def _file_place(shown: str, places: Callable[[], TomlPlaces], root: tuple[str, ...]) -> Place:
+    """Where a setting of the policy at ``root`` (``("policy",)`` or the top level) of a file is:
+    the line of its key, or of the table it is missing from; a check of the whole policy, the
+    ``[policy]`` header. No line for a setting not written in the file (it came from elsewhere)."""
+
+    def place(loc: Sequence[str | int]) -> Where:
+        if loc:
+            line = places().nearest((*root, *loc), floor=len(root) + 1)
+        else:
+            line = places().line(root) if root else None
+        return at_line(shown, line)
+
+    return place
+
 
 # Pydantic's own checks, said in the catalogue's words.
 _SIMPLE_PROBLEMS = {
@@ -97,7 +126,9 @@ def _amount_problem(value: object, *, allow_zero: bool, exc: AmountError) -> Phr
     return Phrase("policy.error.other", message=f"{exc}{hint}")
 
 
-def _clean_amounts(data: dict[str, Any], where: Where) -> tuple[dict[str, Any], list[Phrase]]:
+def _clean_amounts(
+    data: dict[str, Any], where: Where, place: Place
+) -> tuple[dict[str, Any], list[Phrase]]:
     """The amounts parsed, and a line for each that is not an amount (left out of the result,
     so that the other settings are still checked and every problem is said at once)."""
     cleaned = dict(data)
@@ -112,7 +143,9 @@ def _clean_amounts(data: dict[str, Any], where: Where) -> tuple[dict[str, Any], 
         except AmountError as exc:
             message = _amount_problem(value, allow_zero=allow_zero, exc=exc)
             field = _as_option(key) if where is _OPTIONS else key
-            lines.append(Phrase("policy.error.line", where=where, field=field, message=message))
+            lines.append(
+                Phrase("policy.error.line", where=place((key,)), field=field, message=message)
+            )
             del cleaned[key]
     return cleaned, lines
 
@@ -192,16 +225,26 @@ def _as_toml(value: Any) -> str:
 
 
 def policy_from_mapping(
-    data: Mapping[str, Any], *, where: Where = "policy", base: Policy | None = None
+    data: Mapping[str, Any],
+    *,
+    where: Where = "policy",
+    base: Policy | None = None,
+    place: Place | None = None,
 ) -> Policy:
     """Build a Policy from plain values (a TOML table, options), on top of ``base`` if given.
 
     :class:`PolicyError` names each setting that is wrong, one a line, said in any language
-    (:meth:`PolicyError.text`).
+    (:meth:`PolicyError.text`): at ``where``, or at what ``place`` says for the setting (a line
+    of the file).
     """
+    if place is None:
+
+        def place(loc: Sequence[str | int]) -> Where:
+            return where
+
     merged: dict[str, Any] = base.model_dump() if base is not None else {}
     merged.update({k: v for k, v in data.items() if v is not None})
-    merged, amount_lines = _clean_amounts(merged, where)
+    merged, amount_lines = _clean_amounts(merged, where, place)
     try:
         policy = Policy.model_validate(merged)
     except ValidationError as exc:
@@ -217,14 +260,15 @@ def policy_from_mapping(
             # As the user wrote it ("150 %"), not as a validator turned it (Decimal('1.5')).
             given = _as_written(data, loc, error.get("input"))
             message = problem_phrase(error)
+            here = place(loc)
             if not field:  # a check of the whole policy (its limits together): no key of its own
-                line = Phrase("policy.error.line_where", where=where, what=message)
+                line = Phrase("policy.error.line_where", where=here, what=message)
             elif isinstance(given, dict) or says_the_value(message):
-                line = Phrase("policy.error.line", where=where, field=field, message=message)
+                line = Phrase("policy.error.line", where=here, field=field, message=message)
             else:
                 line = Phrase(
                     "policy.error.line_given",
-                    where=where,
+                    where=here,
                     field=field,
                     message=message,
                     # A date or a Decimal as the file writes it; text quoted, to show its ends.
@@ -239,9 +283,16 @@ def policy_from_mapping(
 
 def read_policy_file(path: Path) -> tuple[dict[str, Any], str | None]:
     """The raw ``[policy]`` table of a TOML file, and its ``lang`` (output language) if set."""
+    table, lang, _place = _read_policy_file(path)
+    return table, lang
+
+
+def _read_policy_file(path: Path) -> tuple[dict[str, Any], str | None, Place]:
+    """The raw ``[policy]`` table of a TOML file, its ``lang``, and where its settings are."""
     shown = str(path)
     try:
-        raw = tomllib.loads(Path(path).read_text(encoding="utf-8-sig"))
+        text = Path(path).read_text(encoding="utf-8-sig")
+        raw = tomllib.loads(text)
     except FileNotFoundError:
         raise PolicyError(key="policy.error.file_not_found", path=shown) from None
     except IsADirectoryError:
@@ -250,6 +301,12 @@ def read_policy_file(path: Path) -> tuple[dict[str, Any], str | None]:
         raise PolicyError(key="policy.error.not_toml", path=shown, reason=str(exc)) from None
     except UnicodeDecodeError:
         raise PolicyError(key="policy.error.not_utf8", path=shown) from None
+
+    @functools.cache
+    def places() -> TomlPlaces:  # scanned only when a problem is said
+        return TomlPlaces(text)
+
+    root: tuple[str, ...] = ("policy",) if "policy" in raw else ()
     table = raw.get("policy", raw)
     # Beside a [policy] table, a key above it (or a table such as [[quotas]]) would not be read:
     # a cap written there would silently not apply.
@@ -258,23 +315,48 @@ def read_policy_file(path: Path) -> tuple[dict[str, Any], str | None]:
         message = Phrase("policy.error.outside_table")
         raise PolicyError(
             lines=[
-                Phrase("policy.error.line", where=shown, field=key, message=message)
+                Phrase(
+                    "policy.error.line",
+                    where=at_line(shown, places().line((key,))),
+                    field=key,
+                    message=message,
+                )
                 for key in outside
             ]
         )
     if not isinstance(table, dict):
-        raise PolicyError(key="policy.error.not_table", path=shown)
+        raise PolicyError(key="policy.error.not_table", path=at_line(shown, places().line(root)))
     table = dict(table)
+    lang_at = (*root, "lang") if table.get("lang") else ("lang",)
     lang = table.pop("lang", None) or raw.get("lang")
     if lang is not None and not isinstance(lang, str):
-        raise PolicyError(key="policy.error.lang_not_text", path=shown)
+        where = at_line(shown, places().line(lang_at))
+        raise PolicyError(key="policy.error.lang_not_text", path=where)
     if lang and lang not in ("nb", "en"):
         expected = Phrase("policy.error.literal", expected=["nb", "en"])
         line = Phrase(
-            "policy.error.line_given", where=shown, field="lang", message=expected, given=repr(lang)
+            "policy.error.line_given",
+            where=at_line(shown, places().line(lang_at)),
+            field="lang",
+            message=expected,
+            given=repr(lang),
         )
         raise PolicyError(lines=[line])
-    return table, lang
+    return table, lang, _file_place(shown, places, root)
+
+
+def setting_place(path: Path, setting: str) -> Where:
+    """Where a setting of a policy file is, by its name as said (``quotas[2].value``): the file
+    and the line of its key; the file alone when the line cannot be known."""
+    try:
+        _table, _lang, place = _read_policy_file(path)
+    except PolicyError:
+        return str(path)
+    loc = [
+        int(index) - 1 if index else name
+        for index, name in re.findall(r"\[(\d+)\]|([^.\[\]]+)", setting)
+    ]
+    return place(loc)
 
 
 def load_policy(
@@ -286,8 +368,8 @@ def load_policy(
     """Read a policy file (if any) and apply option overrides; raise PolicyError naming the key."""
     policy = base
     if path is not None:
-        table, _lang = read_policy_file(path)
-        policy = policy_from_mapping(table, where=str(path), base=policy)
+        table, _lang, place = _read_policy_file(path)
+        policy = policy_from_mapping(table, where=str(path), base=policy, place=place)
     if overrides:
         policy = policy_from_mapping(overrides, where=_OPTIONS, base=policy)
     return policy if policy is not None else Policy()

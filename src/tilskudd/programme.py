@@ -26,7 +26,6 @@ template beside it.
 
 from __future__ import annotations
 
-import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -40,6 +39,7 @@ from tilskudd.errors import OutputExistsError, PolicyError, ProgrammeError
 from tilskudd.i18n import Phrase
 from tilskudd.models import Policy, setting_problem
 from tilskudd.money import parse_amount
+from tilskudd.tomlplaces import TomlPlaces
 
 __all__ = [
     "LEDGER_NAME",
@@ -222,42 +222,6 @@ _PROGRAMME_KEYS = tuple(
     for k in Programme.model_fields
     if k not in ("rounds", "policy", "path")
 )
-_HEADER_RE = re.compile(r"^\s*\[\[?\s*([A-Za-z0-9_.\-]+)\s*\]\]?\s*(?:#.*)?$")
-
-
-def _locate(text: str, loc: Sequence[str | int]) -> int | None:
-    """The 1-based line of the key at ``loc`` (``("round", 1, "budget")``) in the TOML text.
-
-    tomllib gives no positions for values, so the file is scanned for the table header and the
-    key; good enough to point a person at the right line, and None when unsure.
-    """
-    if not loc:
-        return None
-    table = str(loc[0])
-    index = loc[1] if len(loc) > 1 and isinstance(loc[1], int) else None
-    rest = [str(p) for p in loc[(2 if index is not None else 1) :]]
-    key = rest[0] if rest else None
-    # A key that is a table of its own ([round.policy] under the second [[round]]): its header.
-    subtable = f"{table}.{key}" if key is not None else None
-    current: str | None = None
-    seen = -1
-    header_line: int | None = None
-    for number, line in enumerate(text.splitlines(), start=1):
-        match = _HEADER_RE.match(line)
-        if match:
-            current = match.group(1)
-            if current == table:
-                seen += 1
-                if index is None or seen == index:
-                    header_line = number
-            elif current == subtable and (index is None or seen == index):
-                return number
-            continue
-        if current != table or (index is not None and seen != index):
-            continue
-        if key is not None and re.match(rf"^\s*{re.escape(key)}\s*=", line):
-            return number
-    return header_line
 
 
 def _where(path: Path, line: int | None) -> str | Phrase:
@@ -305,7 +269,7 @@ def _problems(
                 shown += f"[{part + 1}]"
             else:
                 shown += f".{part}" if shown else str(part)
-        where = _where(path, _locate(text, place))
+        where = _where(path, TomlPlaces(text).nearest(place))
         message = problem_phrase(error, settings)
         given = error.get("input")
         field = shown or "programme"
@@ -331,7 +295,7 @@ def _policy(
 ) -> Policy:
     from tilskudd.policyfile import policy_from_mapping
 
-    shown = _where(path, _locate(text, loc))
+    shown = _where(path, TomlPlaces(text).nearest(loc))
     if not isinstance(table, dict):
         raise ProgrammeError(key="programme.error.must_be_table", where=shown, what=where)
     try:

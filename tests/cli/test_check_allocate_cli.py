@@ -500,7 +500,7 @@ def test_an_unknown_language_names_where_it_was_set(
     policy.write_text('lang = "se"\n[policy]\nrule = "ranked"\n', encoding="utf-8")
     code, _, err = invoke("allocate", SMALL, "--budget", "5M", "--policy", policy)
     assert code == 2
-    assert err == f"error: {policy}: lang: expected nb or en (got 'se')\n"
+    assert err == f"error: {policy}, line 1: lang: expected nb or en (got 'se')\n"
     monkeypatch.setenv("TILSKUDD_LANG", "sv")
     code, _, err = invoke("check", SMALL)
     assert code == 2

@@ -38,8 +38,8 @@ def test_an_unknown_tie_break_column_names_the_policy_file(tmp_path: Path) -> No
     path = tmp_path / "policy.toml"
     path.write_text('[policy]\ntie_break = ["nosuch asc"]\n', encoding="utf-8")
     assert allocate("--policy", str(path)) == (
-        f"error: {path}: tie_break: tie-break column 'nosuch' is neither an application field "
-        f"({KNOWN}) nor a column of the input\n"
+        f"error: {path}, line 2: tie_break: tie-break column 'nosuch' is neither an application "
+        f"field ({KNOWN}) nor a column of the input\n"
     )
 
 
@@ -58,7 +58,8 @@ def test_an_unknown_county_of_a_quota_names_the_file_and_the_quota(tmp_path: Pat
         encoding="utf-8",
     )
     assert allocate("--policy", str(path)) == (
-        f"error: {path}: quotas[2].value: quota by county: 'Atlantis' is not a county in the "
+        f"error: {path}, line 8: quotas[2].value: quota by county: 'Atlantis' is not a county "
+        "in the "
         "2024 numbering; expected a county name or a 2-digit county number\n"
     )
 
@@ -68,6 +69,7 @@ def test_a_county_number_no_numbering_has_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "policy.toml"
     path.write_text('[[policy.quotas]]\nby = "county"\nvalue = "99"\nmax_count = 1\n', "utf-8")
     assert allocate("--policy", str(path)) == (
-        f"error: {path}: quotas[1].value: quota by county: '99' is not a county number in the "
+        f"error: {path}, line 3: quotas[1].value: quota by county: '99' is not a county number "
+        "in the "
         "2024 numbering; expected 2 digits, such as 03 for Oslo\n"
     )

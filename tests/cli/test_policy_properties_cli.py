@@ -158,6 +158,10 @@ def test_a_policy_file_is_taken_or_its_keys_named(data: st.DataObject, lang: str
             assert result.exit_code == 0, (lines, stderr)
             return
         assert result.exit_code != 0, (lines, result.stdout)
+        word = "linje" if lang == "nb" else "line"
         for line in stderr.removeprefix("feil: ").removeprefix("error: ").splitlines():
-            assert line.startswith(f"{path}: "), (lines, stderr)
+            # The line of the key the problem names, whether the model or a rule found it.
+            at = re.match(rf"{re.escape(str(path))}, {word} (\d+): (\w+)", line)
+            assert at is not None, (lines, stderr)
+            assert lines[int(at.group(1)) - 1].startswith(f"{at.group(2)} = "), (lines, stderr)
         assert any(re.search(rf"\b{key}(\[\d+\][\w.]*)?:", stderr) for key in bad), stderr

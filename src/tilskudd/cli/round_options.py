@@ -252,7 +252,7 @@ class RoundSetup:
 
     def _place(self, exc: PolicyError, setting: str) -> PolicyError:
         from tilskudd.i18n import Phrase
-        from tilskudd.policyfile import read_policy_file
+        from tilskudd.policyfile import read_policy_file, setting_place
 
         name = setting.split("[", 1)[0].split(".", 1)[0]
         where: str | Phrase
@@ -260,7 +260,7 @@ class RoundSetup:
         if name in self.options.overrides():
             where, field = Phrase("policy.error.options"), "--" + name.replace("_", "-")
         elif self.policy_file is not None and name in read_policy_file(self.policy_file)[0]:
-            where = str(self.policy_file)
+            where = setting_place(self.policy_file, setting)
         elif self.plan.programme is not None and self.plan.programme.path is not None:
             where = str(self.plan.programme.path)
         else:

@@ -352,7 +352,13 @@ def test_an_unknown_round_and_a_missing_file_are_said_in_norwegian(tmp_path: Pat
     [
         (("id = 2", "id = 1"), 17),  # the second [[round]] numbered 1: its id line
         (("budget = 40000000", "budget = 50000000"), 4),  # the rounds over the frame: frame
-        (("budget = 40000000\n", 'budget = 40000000\n[round.policy]\nround_to = "mye"\n'), 19),
+        # A setting of a round's policy: the line of its key, not of [round.policy] above it.
+        (("budget = 40000000\n", 'budget = 40000000\n[round.policy]\nround_to = "mye"\n'), 20),
+        # A quota without its value: the quota's own header.
+        (
+            ("budget = 40000000\n", 'budget = 40000000\n[[round.policy.quotas]]\nby = "county"\n'),
+            19,
+        ),
     ],
 )
 def test_a_whole_programme_problem_points_at_the_line_it_is_about(

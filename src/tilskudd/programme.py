@@ -295,12 +295,19 @@ def _policy(
 ) -> Policy:
     from tilskudd.policyfile import policy_from_mapping
 
-    shown = _where(path, TomlPlaces(text).nearest(loc))
+    places = TomlPlaces(text)
+    shown = _where(path, places.nearest(loc))
     if not isinstance(table, dict):
         raise ProgrammeError(key="programme.error.must_be_table", where=shown, what=where)
+
+    def place(setting: Sequence[str | int]) -> Phrase:
+        # The line of the setting's key (a quota's own header), else of the [policy] table.
+        line = places.nearest((*loc, *setting), floor=len(loc))
+        return Phrase("policy.error.line_where", where=_where(path, line), what=where)
+
     try:
         return policy_from_mapping(
-            table, where=Phrase("policy.error.line_where", where=shown, what=where)
+            table, where=Phrase("policy.error.line_where", where=shown, what=where), place=place
         )
     except PolicyError as exc:
         if exc.lines:

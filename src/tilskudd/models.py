@@ -171,6 +171,15 @@ class TieBreak(_Frozen):
     descending: bool = True
 
 
+RECORDED = "tilskudd.policy_recorded"
+"""Validation context key for :meth:`Policy.from_record`: the policy is one tilskudd recorded
+(a committed round's), read as recorded: checks added since it was recorded do not refuse it."""
+
+
+def _is_recorded(info: ValidationInfo) -> bool:
+    return bool(info.context and info.context.get(RECORDED))
+
+
 def setting_problem(key: str, **params: Any) -> PydanticCustomError:
     """A problem with a setting (of a policy or a programme) whose pydantic error type is its
     catalogue key (``policy.error.*``, ``programme.error.*``) and whose context is the key's
@@ -285,6 +294,15 @@ class Quota(_Frozen):
     min_count: int | None = Field(default=None, ge=0, description="at least this many funded")
     max_count: int | None = Field(default=None, ge=0, description="at most this many funded")
 
+    _recorded: bool = PrivateAttr(default=False)
+
+    @property
+    def recorded(self) -> bool:
+        """Read back from a committed round (:meth:`Policy.from_record`): its county number is
+        the group as it was recorded, even one no numbering has (``"99"``), which tilskudd
+        0.1.0 took as given and which a round committed with it was allocated by."""
+        return self._recorded
+
     @field_validator("value", mode="before")
     @classmethod
     def _value_text(cls, value: Any) -> Any:
@@ -309,7 +327,8 @@ class Quota(_Frozen):
         return _parse_share(value)
 
     @model_validator(mode="after")
-    def _limits(self) -> Quota:
+    def _limits(self, info: ValidationInfo) -> Quota:
+        self._recorded = _is_recorded(info)
         pairs = (
             ("amount", self.min_amount, self.max_amount),
             ("share", self.min_share, self.max_share),
@@ -392,7 +411,9 @@ class Policy(_Frozen):
 
         A recorded share is the fraction tilskudd worked with, so a recorded ``"1"`` is 100 %;
         from a person, 1 alone is refused as 1 % or 100 % (:func:`_parse_share`), and a round
-        committed at 100 % of cost could not be read back to be re-run.
+        committed at 100 % of cost could not be read back to be re-run. A check added since a
+        round was committed does not refuse what it recorded either (a quota's county
+        number, :attr:`Quota.recorded`): the round is re-run as it was allocated.
         """
         recorded = dict(data)
         recorded["max_share_of_cost"] = _recorded_share(recorded.get("max_share_of_cost"))
@@ -404,7 +425,7 @@ class Policy(_Frozen):
                 else q
                 for q in quotas
             ]
-        return cls.model_validate(recorded)
+        return cls.model_validate(recorded, context={RECORDED: True})
 
     @field_validator(
         "max_award", "min_award", "round_to", "per_applicant_max", "reserve", "seed", mode="before"

@@ -1,0 +1,50 @@
+"""A ledger committed by an older tilskudd (tests/files/ledger_0_1_0, see its README.md) works
+with this one: the programme commands read its recorded policies as recorded."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from tilskudd.cli import app
+
+NBSP = "\u00a0"
+OLD_LEDGER = Path(__file__).resolve().parents[1] / "files" / "ledger_0_1_0"
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(app, list(args))
+
+
+def plain(text: str) -> str:
+    return text.replace(NBSP, " ")
+
+
+@pytest.fixture
+def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the old programme folder (the fixture is never written), the current folder."""
+    copy = tmp_path / "old"
+    shutil.copytree(OLD_LEDGER, copy)
+    monkeypatch.chdir(copy)
+    return copy
+
+
+def test_status_of_a_round_with_a_recorded_county_quota_no_numbering_has(folder: Path) -> None:
+    """Round 1 was committed with a quota on county "99", which tilskudd 0.1.0 took as given:
+    status (which counts each round's quota minimums) stopped at it with exit 2."""
+    result = run("status")
+    assert result.exit_code == 0, result.output
+    assert "Round 1: NOK 700,000 to 2 projects in 2 municipalities." in plain(result.stdout)
+    assert "Remaining: NOK 1,150,000." in plain(result.stdout)
+
+
+def test_a_round_committed_with_a_county_quota_no_numbering_has_is_re_run(folder: Path) -> None:
+    again = run("allocate", "r1.csv", "--round", "1")
+    assert again.exit_code == 0, again.output
+    assert "Awarded: NOK 700,000" in plain(again.stdout)
+    amended = run("amend", "A-1", "--amount", "350000", "--reason", "Cost reduced")
+    assert amended.exit_code == 0, amended.output
+    assert "NOK 400,000 -> NOK 350,000" in plain(amended.stdout)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any, Literal, NamedTuple, TypeVar
+from typing import Annotated, Any, Literal, NamedTuple, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -22,6 +22,8 @@ from pydantic import (
     Field,
     PrivateAttr,
     SkipValidation,
+    TypeAdapter,
+    ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -256,6 +258,32 @@ _DIGITS: dict[str, Any] = {
     "decimal_places": DECIMAL_PLACES,
 }
 
+# Checked by the fields' validators, not as the fields' own constraints: a round committed by a
+# tilskudd before these limits (0.1.0) may have recorded a value past them (a min_score of 23
+# decimals, time_limit = inf), which is read back as recorded (Policy.from_record).
+_WITHIN_DIGITS: TypeAdapter[Decimal] = TypeAdapter(Annotated[Decimal, Field(**_DIGITS)])
+_FINITE: TypeAdapter[float] = TypeAdapter(Annotated[float, Field(allow_inf_nan=False)])
+_LIMIT_PROBLEMS = frozenset(
+    {"decimal_max_digits", "decimal_max_places", "decimal_whole_digits", "finite_number"}
+)
+
+
+def _within_limits(adapter: TypeAdapter[Any], value: Any, info: ValidationInfo) -> Any:
+    """``value``, unless it is past the digits (or is not finite) ``adapter`` allows and the
+    policy is not a recorded one: then pydantic's own error for it, as the field's constraint
+    gave it. Any other problem is left for the field's checks to name."""
+    if value is None or _is_recorded(info):
+        return value
+    try:
+        adapter.validate_python(value)
+    except ValidationError as exc:
+        for error in exc.errors():
+            if error["type"] in _LIMIT_PROBLEMS:
+                raise PydanticCustomError(
+                    error["type"], error["msg"], dict(error.get("ctx") or {})
+                ) from None
+    return value
+
 
 def _not_a_truth(value: Any, key: str) -> Any:
     """``value``, unless it is true or false: a number field of a TOML file (``reserve = true``)
@@ -285,12 +313,8 @@ class Quota(_Frozen):
     value: str = Field(min_length=1, description='a category, a county number or name, or "*"')
     min_amount: int | None = Field(default=None, ge=0, description="at least this many kroner")
     max_amount: int | None = Field(default=None, ge=0, description="at most this many kroner")
-    min_share: Decimal | None = Field(
-        default=None, ge=0, le=1, description="of the budget", **_DIGITS
-    )
-    max_share: Decimal | None = Field(
-        default=None, ge=0, le=1, description="of the budget", **_DIGITS
-    )
+    min_share: Decimal | None = Field(default=None, ge=0, le=1, description="of the budget")
+    max_share: Decimal | None = Field(default=None, ge=0, le=1, description="of the budget")
     min_count: int | None = Field(default=None, ge=0, description="at least this many funded")
     max_count: int | None = Field(default=None, ge=0, description="at most this many funded")
 
@@ -323,8 +347,8 @@ class Quota(_Frozen):
 
     @field_validator("min_share", "max_share", mode="before")
     @classmethod
-    def _share(cls, value: Any) -> Any:
-        return _parse_share(value)
+    def _share(cls, value: Any, info: ValidationInfo) -> Any:
+        return _within_limits(_WITHIN_DIGITS, _parse_share(value), info)
 
     @model_validator(mode="after")
     def _limits(self, info: ValidationInfo) -> Quota:
@@ -360,13 +384,12 @@ class Policy(_Frozen):
         gt=0,
         le=1,
         description="at most this share of total cost (0.2 = 20 %)",
-        **_DIGITS,
     )
     min_award: int = Field(default=0, ge=0, le=MAX_AMOUNT, description="no award below this")
     round_to: int = Field(
         default=1, ge=1, le=MAX_AMOUNT, description="awards rounded down to a multiple of this"
     )
-    min_score: Decimal | None = Field(default=None, description="eligibility threshold", **_DIGITS)
+    min_score: Decimal | None = Field(default=None, description="eligibility threshold")
     per_applicant_max: int | None = Field(
         default=None,
         gt=0,
@@ -387,14 +410,12 @@ class Policy(_Frozen):
     time_limit: float = Field(
         default=60.0,
         gt=0,
-        allow_inf_nan=False,
         description="optimal: seconds the solver may search for a proof",
     )
     lottery_band: Decimal = Field(
         default=Decimal(0),
         ge=0,
         description="lottery: scores within this of the score at the funding line are drawn",
-        **_DIGITS,
     )
     quotas: tuple[Quota, ...] = Field(
         default=(), description="limits per category or county (ranked, optimal, lottery)"
@@ -402,8 +423,8 @@ class Policy(_Frozen):
 
     @field_validator("max_share_of_cost", mode="before")
     @classmethod
-    def _share(cls, value: Any) -> Any:
-        return _parse_share(value)
+    def _share(cls, value: Any, info: ValidationInfo) -> Any:
+        return _within_limits(_WITHIN_DIGITS, _parse_share(value), info)
 
     @classmethod
     def from_record(cls, data: Mapping[str, Any]) -> Policy:
@@ -436,18 +457,18 @@ class Policy(_Frozen):
 
     @field_validator("time_limit", mode="before")
     @classmethod
-    def _seconds(cls, value: Any) -> Any:
-        return _not_a_truth(value, "policy.error.number")
+    def _seconds(cls, value: Any, info: ValidationInfo) -> Any:
+        return _within_limits(_FINITE, _not_a_truth(value, "policy.error.number"), info)
 
     @field_validator("min_score", "lottery_band", mode="before")
     @classmethod
-    def _decimal_as_written(cls, value: Any) -> Any:
+    def _decimal_as_written(cls, value: Any, info: ValidationInfo) -> Any:
         # "4,5" as a Norwegian writes it (score cells accept it too); a float exactly as written.
         if isinstance(value, str):
-            return value.strip().replace(",", ".")
-        if isinstance(value, float):
-            return Decimal(repr(value))
-        return value
+            value = value.strip().replace(",", ".")
+        elif isinstance(value, float):
+            value = Decimal(repr(value))
+        return _within_limits(_WITHIN_DIGITS, value, info)
 
     @field_validator("tie_break", mode="before")
     @classmethod

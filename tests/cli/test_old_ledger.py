@@ -48,3 +48,24 @@ def test_a_round_committed_with_a_county_quota_no_numbering_has_is_re_run(folder
     amended = run("amend", "A-1", "--amount", "350000", "--reason", "Cost reduced")
     assert amended.exit_code == 0, amended.output
     assert "NOK 400,000 -> NOK 350,000" in plain(amended.stdout)
+
+
+@pytest.mark.parametrize(
+    ("round_number", "setting", "awarded"),
+    [("2", "time_limit", "NOK 750,000"), ("3", "min_score", "NOK 400,000")],
+)
+def test_a_round_committed_with_a_value_past_todays_limits_is_re_run(
+    folder: Path, round_number: str, setting: str, awarded: str
+) -> None:
+    """Round 2 recorded time_limit = inf, round 3 a min_score of 23 decimals: values tilskudd
+    0.1.0 took and today's checks refuse from a person. verify said the round was committed
+    'with a policy this tilskudd cannot read', and allocate --round N refused to run it."""
+    given = f"r{round_number}.csv"
+    verify = run("verify", "--round", round_number, "--input", given)
+    assert verify.exit_code == 0, verify.output
+    assert "cannot read" not in verify.output
+    assert f"gives the same 5 decisions ({awarded} awarded)" in plain(verify.stdout)
+    again = run("allocate", given, "--round", round_number)
+    assert again.exit_code == 0, again.output
+    assert f"Awarded: {awarded}" in plain(again.stdout)
+    assert setting not in again.output

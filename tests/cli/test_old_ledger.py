@@ -69,3 +69,17 @@ def test_a_round_committed_with_a_value_past_todays_limits_is_re_run(
     assert again.exit_code == 0, again.output
     assert f"Awarded: {awarded}" in plain(again.stdout)
     assert setting not in again.output
+
+
+@pytest.mark.parametrize(
+    ("round_number", "rules"), [("1", "ranked,lottery"), ("3", "ranked,optimal")]
+)
+def test_the_rules_are_compared_on_a_committed_round_with_its_recorded_policy(
+    folder: Path, round_number: str, rules: str
+) -> None:
+    """--compare took each rule's policy through the checks a person's settings get, so the
+    recorded county quota "99" (round 1) and min_score of 23 decimals (round 3) were refused,
+    named as settings of tilskudd.toml."""
+    result = run("allocate", f"r{round_number}.csv", "--round", round_number, "--compare", rules)
+    assert result.exit_code == 0, result.output
+    assert "Every application gets the same decision under every rule." in result.stdout

@@ -494,8 +494,16 @@ class Policy(_Frozen):
             return tuple(out)
         return value
 
+    _recorded: bool = PrivateAttr(default=False)
+
+    @property
+    def recorded(self) -> bool:
+        """Read by :meth:`from_record`: a committed round's policy, read as recorded."""
+        return self._recorded
+
     @model_validator(mode="after")
-    def _coherent(self) -> Policy:
+    def _coherent(self, info: ValidationInfo) -> Policy:
+        self._recorded = _is_recorded(info)
         # Limits that leave no award possible: a typing error (an extra 0), never a policy.
         # Said before the round, not as the same reason on every application.
         if self.max_award is not None and self.min_award > self.max_award:

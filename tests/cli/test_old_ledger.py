@@ -83,3 +83,20 @@ def test_the_rules_are_compared_on_a_committed_round_with_its_recorded_policy(
     result = run("allocate", f"r{round_number}.csv", "--round", round_number, "--compare", rules)
     assert result.exit_code == 0, result.output
     assert "Every application gets the same decision under every rule." in result.stdout
+
+
+@pytest.mark.parametrize("round_number", ["1", "2", "3"])
+def test_an_option_on_a_committed_round_keeps_the_rest_as_recorded(
+    folder: Path, round_number: str
+) -> None:
+    """An option (--reserve 0, as recorded) put the recorded policy through the checks a
+    person's settings get: the county quota "99" was refused as a setting of tilskudd.toml,
+    time_limit = inf and the min_score of 23 decimals as options."""
+    given = f"r{round_number}.csv"
+    result = run("allocate", given, "--round", round_number, "--reserve", "0")
+    assert result.exit_code == 0, result.output
+    assert "as committed" in result.stdout
+    # What the person gives is held to today's checks.
+    wrong = run("allocate", given, "--round", round_number, "--min-score", "1e99999999")
+    assert wrong.exit_code == 2
+    assert "--min-score: expected a number with at most 15 digits" in wrong.stderr

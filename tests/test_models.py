@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any
+
 import pytest
 from pydantic import ValidationError
 
@@ -189,3 +192,27 @@ def test_the_check_walks_in_any_order_given_and_still_checks_every_decision() ->
         check_decisions(decisions, visit=[0, 0, 1])
     with pytest.raises(ValueError, match="each of them once"):
         check_decisions(decisions, visit=[0, 1])
+
+
+@pytest.mark.parametrize(
+    "recorded",
+    [
+        {"rule": "optimal", "time_limit": float("inf")},
+        {"min_score": "4.50000000000000000000001"},
+        {"lottery_band": "1E-30"},
+        {"max_share_of_cost": "0.3333333333333333333333"},
+        {"quotas": [{"by": "county", "value": "03", "max_share": "0.0000000000000000000001"}]},
+    ],
+)
+def test_a_value_recorded_before_the_digit_limits_is_read_as_recorded(
+    recorded: dict[str, Any],
+) -> None:
+    """tilskudd 0.1.0 took these and recorded them in the ledger; a person's are refused."""
+    with pytest.raises(ValidationError):
+        Policy.model_validate(recorded)
+    policy = Policy.from_record(recorded)
+    key, value = list(recorded.items())[-1]
+    if key == "quotas":
+        assert policy.quotas[0].max_share == Decimal(value[0]["max_share"])
+    else:
+        assert getattr(policy, key) == (value if isinstance(value, float) else Decimal(value))

@@ -187,8 +187,10 @@ def compare(
             raise PolicyError(
                 key="output.error.compare_unknown", unknown=[rule], available=sorted(RULES)
             )
-        # Validated, so that a rule name the policy model does not know is refused here too.
-        rule_policy = Policy.model_validate({**policy.model_dump(), "rule": rule})
+        # The name validated, so that a rule the policy model does not know is refused here too;
+        # the rest as it is (a committed round's policy read as recorded: Policy.from_record).
+        Policy.model_validate({"rule": rule})
+        rule_policy = policy.model_copy(update={"rule": rule})
         allocation = allocate(apps, budget, rule_policy, prior_by_orgnr=prior_by_orgnr)
         figures.append(_figures(rule, allocation, apps))
 

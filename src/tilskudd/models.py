@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any, Literal, NamedTuple, TypeVar
+from typing import Annotated, Any, Literal, NamedTuple, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -22,6 +22,8 @@ from pydantic import (
     Field,
     PrivateAttr,
     SkipValidation,
+    TypeAdapter,
+    ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -171,6 +173,15 @@ class TieBreak(_Frozen):
     descending: bool = True
 
 
+RECORDED = "tilskudd.policy_recorded"
+"""Validation context key for :meth:`Policy.from_record`: the policy is one tilskudd recorded
+(a committed round's), read as recorded: checks added since it was recorded do not refuse it."""
+
+
+def _is_recorded(info: ValidationInfo) -> bool:
+    return bool(info.context and info.context.get(RECORDED))
+
+
 def setting_problem(key: str, **params: Any) -> PydanticCustomError:
     """A problem with a setting (of a policy or a programme) whose pydantic error type is its
     catalogue key (``policy.error.*``, ``programme.error.*``) and whose context is the key's
@@ -247,6 +258,32 @@ _DIGITS: dict[str, Any] = {
     "decimal_places": DECIMAL_PLACES,
 }
 
+# Checked by the fields' validators, not as the fields' own constraints: a round committed by a
+# tilskudd before these limits (0.1.0) may have recorded a value past them (a min_score of 23
+# decimals, time_limit = inf), which is read back as recorded (Policy.from_record).
+_WITHIN_DIGITS: TypeAdapter[Decimal] = TypeAdapter(Annotated[Decimal, Field(**_DIGITS)])
+_FINITE: TypeAdapter[float] = TypeAdapter(Annotated[float, Field(allow_inf_nan=False)])
+_LIMIT_PROBLEMS = frozenset(
+    {"decimal_max_digits", "decimal_max_places", "decimal_whole_digits", "finite_number"}
+)
+
+
+def _within_limits(adapter: TypeAdapter[Any], value: Any, info: ValidationInfo) -> Any:
+    """``value``, unless it is past the digits (or is not finite) ``adapter`` allows and the
+    policy is not a recorded one: then pydantic's own error for it, as the field's constraint
+    gave it. Any other problem is left for the field's checks to name."""
+    if value is None or _is_recorded(info):
+        return value
+    try:
+        adapter.validate_python(value)
+    except ValidationError as exc:
+        for error in exc.errors():
+            if error["type"] in _LIMIT_PROBLEMS:
+                raise PydanticCustomError(
+                    error["type"], error["msg"], dict(error.get("ctx") or {})
+                ) from None
+    return value
+
 
 def _not_a_truth(value: Any, key: str) -> Any:
     """``value``, unless it is true or false: a number field of a TOML file (``reserve = true``)
@@ -276,14 +313,19 @@ class Quota(_Frozen):
     value: str = Field(min_length=1, description='a category, a county number or name, or "*"')
     min_amount: int | None = Field(default=None, ge=0, description="at least this many kroner")
     max_amount: int | None = Field(default=None, ge=0, description="at most this many kroner")
-    min_share: Decimal | None = Field(
-        default=None, ge=0, le=1, description="of the budget", **_DIGITS
-    )
-    max_share: Decimal | None = Field(
-        default=None, ge=0, le=1, description="of the budget", **_DIGITS
-    )
+    min_share: Decimal | None = Field(default=None, ge=0, le=1, description="of the budget")
+    max_share: Decimal | None = Field(default=None, ge=0, le=1, description="of the budget")
     min_count: int | None = Field(default=None, ge=0, description="at least this many funded")
     max_count: int | None = Field(default=None, ge=0, description="at most this many funded")
+
+    _recorded: bool = PrivateAttr(default=False)
+
+    @property
+    def recorded(self) -> bool:
+        """Read back from a committed round (:meth:`Policy.from_record`): its county number is
+        the group as it was recorded, even one no numbering has (``"99"``), which tilskudd
+        0.1.0 took as given and which a round committed with it was allocated by."""
+        return self._recorded
 
     @field_validator("value", mode="before")
     @classmethod
@@ -305,11 +347,12 @@ class Quota(_Frozen):
 
     @field_validator("min_share", "max_share", mode="before")
     @classmethod
-    def _share(cls, value: Any) -> Any:
-        return _parse_share(value)
+    def _share(cls, value: Any, info: ValidationInfo) -> Any:
+        return _within_limits(_WITHIN_DIGITS, _parse_share(value), info)
 
     @model_validator(mode="after")
-    def _limits(self) -> Quota:
+    def _limits(self, info: ValidationInfo) -> Quota:
+        self._recorded = _is_recorded(info)
         pairs = (
             ("amount", self.min_amount, self.max_amount),
             ("share", self.min_share, self.max_share),
@@ -341,13 +384,12 @@ class Policy(_Frozen):
         gt=0,
         le=1,
         description="at most this share of total cost (0.2 = 20 %)",
-        **_DIGITS,
     )
     min_award: int = Field(default=0, ge=0, le=MAX_AMOUNT, description="no award below this")
     round_to: int = Field(
         default=1, ge=1, le=MAX_AMOUNT, description="awards rounded down to a multiple of this"
     )
-    min_score: Decimal | None = Field(default=None, description="eligibility threshold", **_DIGITS)
+    min_score: Decimal | None = Field(default=None, description="eligibility threshold")
     per_applicant_max: int | None = Field(
         default=None,
         gt=0,
@@ -368,14 +410,12 @@ class Policy(_Frozen):
     time_limit: float = Field(
         default=60.0,
         gt=0,
-        allow_inf_nan=False,
         description="optimal: seconds the solver may search for a proof",
     )
     lottery_band: Decimal = Field(
         default=Decimal(0),
         ge=0,
         description="lottery: scores within this of the score at the funding line are drawn",
-        **_DIGITS,
     )
     quotas: tuple[Quota, ...] = Field(
         default=(), description="limits per category or county (ranked, optimal, lottery)"
@@ -383,8 +423,8 @@ class Policy(_Frozen):
 
     @field_validator("max_share_of_cost", mode="before")
     @classmethod
-    def _share(cls, value: Any) -> Any:
-        return _parse_share(value)
+    def _share(cls, value: Any, info: ValidationInfo) -> Any:
+        return _within_limits(_WITHIN_DIGITS, _parse_share(value), info)
 
     @classmethod
     def from_record(cls, data: Mapping[str, Any]) -> Policy:
@@ -392,7 +432,9 @@ class Policy(_Frozen):
 
         A recorded share is the fraction tilskudd worked with, so a recorded ``"1"`` is 100 %;
         from a person, 1 alone is refused as 1 % or 100 % (:func:`_parse_share`), and a round
-        committed at 100 % of cost could not be read back to be re-run.
+        committed at 100 % of cost could not be read back to be re-run. A check added since a
+        round was committed does not refuse what it recorded either (a quota's county
+        number, :attr:`Quota.recorded`): the round is re-run as it was allocated.
         """
         recorded = dict(data)
         recorded["max_share_of_cost"] = _recorded_share(recorded.get("max_share_of_cost"))
@@ -404,7 +446,7 @@ class Policy(_Frozen):
                 else q
                 for q in quotas
             ]
-        return cls.model_validate(recorded)
+        return cls.model_validate(recorded, context={RECORDED: True})
 
     @field_validator(
         "max_award", "min_award", "round_to", "per_applicant_max", "reserve", "seed", mode="before"
@@ -415,18 +457,18 @@ class Policy(_Frozen):
 
     @field_validator("time_limit", mode="before")
     @classmethod
-    def _seconds(cls, value: Any) -> Any:
-        return _not_a_truth(value, "policy.error.number")
+    def _seconds(cls, value: Any, info: ValidationInfo) -> Any:
+        return _within_limits(_FINITE, _not_a_truth(value, "policy.error.number"), info)
 
     @field_validator("min_score", "lottery_band", mode="before")
     @classmethod
-    def _decimal_as_written(cls, value: Any) -> Any:
+    def _decimal_as_written(cls, value: Any, info: ValidationInfo) -> Any:
         # "4,5" as a Norwegian writes it (score cells accept it too); a float exactly as written.
         if isinstance(value, str):
-            return value.strip().replace(",", ".")
-        if isinstance(value, float):
-            return Decimal(repr(value))
-        return value
+            value = value.strip().replace(",", ".")
+        elif isinstance(value, float):
+            value = Decimal(repr(value))
+        return _within_limits(_WITHIN_DIGITS, value, info)
 
     @field_validator("tie_break", mode="before")
     @classmethod
@@ -452,8 +494,16 @@ class Policy(_Frozen):
             return tuple(out)
         return value
 
+    _recorded: bool = PrivateAttr(default=False)
+
+    @property
+    def recorded(self) -> bool:
+        """Read by :meth:`from_record`: a committed round's policy, read as recorded."""
+        return self._recorded
+
     @model_validator(mode="after")
-    def _coherent(self) -> Policy:
+    def _coherent(self, info: ValidationInfo) -> Policy:
+        self._recorded = _is_recorded(info)
         # Limits that leave no award possible: a typing error (an extra 0), never a policy.
         # Said before the round, not as the same reason on every application.
         if self.max_award is not None and self.min_award > self.max_award:

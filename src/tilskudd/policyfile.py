@@ -30,7 +30,7 @@ from pydantic import BaseModel, ValidationError
 
 from tilskudd.errors import AmountError, PolicyError
 from tilskudd.i18n import Phrase
-from tilskudd.models import DECIMAL_PLACES, WHOLE_DIGITS, Policy, Quota, TieBreak
+from tilskudd.models import DECIMAL_PLACES, RECORDED, WHOLE_DIGITS, Policy, Quota, TieBreak
 from tilskudd.money import parse_amount
 from tilskudd.tomlplaces import TomlPlaces
 
@@ -245,8 +245,13 @@ def policy_from_mapping(
     merged: dict[str, Any] = base.model_dump() if base is not None else {}
     merged.update({k: v for k, v in data.items() if v is not None})
     merged, amount_lines = _clean_amounts(merged, where, place)
+    # On a committed round's policy (Policy.from_record): what it recorded is read as recorded,
+    # and what is given here is held to today's checks (a run that changes it is refused).
+    recorded = base is not None and base.recorded
     try:
-        policy = Policy.model_validate(merged)
+        if recorded:
+            Policy.model_validate({k: merged[k] for k in data if k in merged})
+        policy = Policy.model_validate(merged, context={RECORDED: True} if recorded else None)
     except ValidationError as exc:
         lines = amount_lines
         for error in exc.errors():

@@ -64,3 +64,21 @@ def test_a_language_before_the_command_that_is_not_one_is_said() -> None:
     result = runner.invoke(app, ["--lang", "xx", "allocate", SMALL, "--budget", "1M"])
     assert result.exit_code == 2
     assert result.stderr.startswith("error: --lang xx: not a language tilskudd speaks")
+
+
+def test_lang_before_init_is_the_language_of_its_files_and_words(tmp_path: Path) -> None:
+    """init's --lang defaults to nb: 'tilskudd --lang en init' wrote a Norwegian programme and
+    said so in Norwegian (and its refusals too), as if no --lang had been typed."""
+    result = runner.invoke(app, ["--lang", "en", "init", "en"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Created ")
+    assert 'lang = "en"' in (tmp_path / "en" / "tilskudd.toml").read_text(encoding="utf-8")
+    refused = runner.invoke(app, ["--lang", "en", "init", "x", "--frame", "abc"])
+    assert refused.exit_code == 2
+    assert refused.stderr.startswith("error: --frame: 'abc' is not an amount")
+    # Its own --lang wins; without either, the files are in bokmål as before.
+    own = runner.invoke(app, ["--lang", "en", "init", "nb", "--lang", "nb"])
+    assert own.stdout.startswith("Opprettet ")
+    plain = runner.invoke(app, ["init", "standard"])
+    assert 'lang = "nb"' in (tmp_path / "standard" / "tilskudd.toml").read_text(encoding="utf-8")
+    assert plain.stdout.startswith("Opprettet ")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -199,3 +200,25 @@ def test_an_award_without_a_place_is_not_said_to_be_county_wide(
     text = " ".join(_pages(path))
     assert re.search(r"No place given\s+– Halden kommune", text)
     assert "Whole county" not in text
+
+
+def test_a_county_row_is_never_alone_at_the_foot_of_a_page() -> None:
+    """The list by municipality names each county in a row above its projects. Drawn as a
+    row of its own, it could end a page with its projects on the next: the example round's
+    PDF ended page 6 with 'Rogaland' and page 8 with 'Sogn og Fjordane'."""
+    from tilskudd.pipeline import read_applications, run_round
+    from tilskudd.policyfile import load_policy
+    from tilskudd.registry import get_register
+
+    examples = Path(__file__).resolve().parents[2] / "examples"
+    checked = read_applications(examples / "difi_2009_runde1.xlsx", register="2009")
+    result = run_round(checked, 20_000_000, load_policy(examples / "policy_difi2009.toml"))
+    counties = {county.name for county in get_register("2009").counties.values()}
+    reader = pypdf.PdfReader(io.BytesIO(render(result, lang="nb")))
+    pages = [page.extract_text().splitlines() for page in reader.pages]
+    ends = [lines[-2].strip() for lines in pages[:-1]]  # the last line above the page number
+    assert counties & {"Rogaland", "Sogn og Fjordane"}  # the names as the list writes them
+    assert not counties & set(ends), ends
+    text = "\n".join("\n".join(lines) for lines in pages)
+    assert "Rogaland" in text
+    assert "Sogn og Fjordane" in text

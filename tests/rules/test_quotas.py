@@ -92,6 +92,21 @@ def test_policy_file_names_the_bad_quota() -> None:
         policy_from_mapping({"quotas": [{"by": "county", "value": "3", "min_amount": "mye"}]})
 
 
+def test_a_recorded_county_quota_no_numbering_has_is_read_as_recorded(
+    counties_round: list[Application],
+) -> None:
+    """tilskudd 0.1.0 took a county number as given ("99", a group no application is in) and
+    committed rounds with it; read back from the ledger, the quota is the group it was, and the
+    round is re-run as it was allocated, where a person's "99" is refused."""
+    quota = {"by": "county", "value": "99", "max_count": 1}
+    with pytest.raises(PolicyError, match="'99' is not a county number"):
+        allocate(counties_round, 2_000_000, Policy(quotas=[quota]))
+    recorded = Policy.from_record(Policy(quotas=[quota]).model_dump(mode="json"))
+    assert recorded.quotas[0].recorded
+    result = allocate(counties_round, 2_000_000, recorded)
+    assert amounts_of(result) == amounts_of(allocate(counties_round, 2_000_000, Policy()))
+
+
 # --- ranked ---------------------------------------------------------------------------------------
 
 

@@ -99,6 +99,7 @@ def _out(text: str) -> None:
 
 @app.command()
 def init(
+    ctx: typer.Context,
     folder: Annotated[
         Path,
         typer.Argument(
@@ -136,8 +137,11 @@ def init(
         from tilskudd.i18n import get
         from tilskudd.programme import init_programme
 
-        # The files' language is the refusals' too (Norwegian unless --lang en, as the output).
-        language = resolve_lang(lang)
+        # The files' language is the refusals' too (Norwegian unless --lang en, as the output);
+        # --lang before the command (tilskudd --lang en init …) when init is given none.
+        source = ctx.get_parameter_source("lang")
+        given = source is not None and source.name != "DEFAULT"
+        language = resolve_lang(lang) if given else resolve_lang(None, "nb")
         frame_nok = parse_amount_option(frame, "--frame")
         assert frame_nok is not None
         result = init_programme(

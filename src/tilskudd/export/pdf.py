@@ -230,15 +230,20 @@ class _Table:
         self.heading = [_safe(text) for text in heading]
         self.rows = 1  # rows drawn, the heading counted once; odd rows are shaded
         self.started = False
+        self.group_cells: list[tuple[list[str], int, int]] | None = None
+        """A group's row, to be drawn with the next row (:meth:`group`)."""
 
     def row(self, cells: Sequence[str]) -> None:
         """A row of plain cells, one per column (already made safe and cut by :func:`_fit`)."""
-        self._row(self._cells(cells, ""), fill=_ZEBRA if self.rows % 2 else None, style="")
+        drawn = self.rows + (self.group_cells is not None)  # a group's row is drawn before it
+        self._row(self._cells(cells, ""), fill=_ZEBRA if drawn % 2 else None, style="")
 
     def group(self, text: str) -> None:
-        """A row across the table naming the group of rows below it (a county)."""
-        cells = [(self._lines(_safe(text), 0, len(self.widths), "B"), 0, len(self.widths))]
-        self._row(cells, fill=_COUNTY, style="B", color=_BAND)
+        """A row across the table naming the group of rows below it (a county), drawn with the
+        first of them: never alone at the foot of a page, its rows on the next."""
+        self.group_cells = [
+            (self._lines(_safe(text), 0, len(self.widths), "B"), 0, len(self.widths))
+        ]
 
     def total(self, label: str, amount: str) -> None:
         """The last row: the label across all columns but the last, the amount in it."""
@@ -271,7 +276,8 @@ class _Table:
     ) -> None:
         doc = self.doc
         heading = self._cells(self.heading, "B")
-        height = self._height(cells)
+        group, self.group_cells = self.group_cells, None
+        height = self._height(cells) + (self._height(group) if group else 0)
         if not self.started:
             # The heading and the first row together, so the heading never ends a page alone.
             if doc.get_y() + self._height(heading) + height > doc.page_break_trigger:
@@ -281,6 +287,9 @@ class _Table:
         elif doc.get_y() + height > doc.page_break_trigger:
             doc.add_page()
             self._draw(heading, fill=_BAND, style="B", color=(255, 255, 255), line=False)
+        if group:
+            self._draw(group, fill=_COUNTY, style="B", color=_BAND, line=True)
+            self.rows += 1
         self._draw(cells, fill=fill, style=style, color=color, line=line)
         self.rows += 1
 

@@ -217,9 +217,15 @@ def _county_names() -> dict[str, str]:
     return names
 
 
-def _county_numbers(value: str) -> frozenset[str]:
-    """The county numbers ``value`` names: a number or a name in either numbering."""
+def _county_numbers(value: str, *, recorded: bool = False) -> frozenset[str]:
+    """The county numbers ``value`` names: a number or a name in either numbering; a number
+    of a ``recorded`` quota (:attr:`Quota.recorded`) as it was taken when the round was
+    committed, as given."""
     text = value.strip()
+    if recorded and text.isdigit():
+        # Committed by a tilskudd that took any number as given ("99": a group no application
+        # is in): the round is re-run, its quotas counted, as it was allocated, not refused.
+        return frozenset({text.zfill(2)})
     # A number too is looked up: "99" (no county in either numbering) named a group no
     # application could be in, and its limits silently did nothing.
     numbers: set[str] = set()
@@ -290,7 +296,7 @@ def _resolve(
                 targets.append(group_for("county", frozenset({number}), number, name))
         else:
             try:
-                numbers = _county_numbers(quota.value)
+                numbers = _county_numbers(quota.value, recorded=quota.recorded)
             except PolicyError as error:
                 error.setting = f"quotas[{place}].value"  # as the file spells it
                 raise

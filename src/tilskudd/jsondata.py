@@ -8,6 +8,7 @@ its code and parameters for machines and its sentence in the chosen language for
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -21,7 +22,8 @@ _AS_IS = frozenset({str, int, bool, type(None)})
 
 
 def plain(value: Any) -> Any:
-    """``value`` as JSON data: Decimal as text, tuples as lists, mapping keys as text.
+    """``value`` as JSON data: Decimal as text, tuples as lists, mapping keys as text; a float
+    that is not finite as text too (``"inf"``), since JSON cannot hold it.
 
     Called for every parameter and carried-through cell of a round (at 10 000 applications, about
     80 000 values), so the common types are told apart by ``type`` first; subclasses (an
@@ -31,6 +33,9 @@ def plain(value: Any) -> Any:
     if kind in _AS_IS:
         return value
     if kind is Decimal:
+        return str(value)
+    if kind is float and not math.isfinite(value):
+        # JSON has no infinity: a time_limit = inf recorded by tilskudd 0.1.0 is written "inf".
         return str(value)
     if kind is dict:
         return {

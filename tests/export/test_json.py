@@ -261,3 +261,25 @@ def test_per_county_and_no_county_add_up_to_the_awarded_total(
     in_counties = sum(line["awarded"] for line in summary["per_county"])
     assert in_counties + summary["no_county"]["awarded"] == data["awarded"]
     assert list(_validator().iter_errors(data)) == []
+
+
+def test_a_recorded_endless_time_limit_is_written_as_json(
+    small_round: Callable[..., RoundResult], tmp_path: Path
+) -> None:
+    """A round committed by tilskudd 0.1.0 with time_limit = inf is re-run as recorded
+    (Policy.from_record); -o x.json wrote "time_limit": Infinity, which is not JSON."""
+    from tilskudd.models import Policy
+
+    result = small_round()
+    policy = Policy.from_record({"rule": "ranked", "time_limit": float("inf")})
+    allocation = result.allocation.model_copy(update={"policy": policy})
+    path = tmp_path / "result.json"
+    write(result.model_copy(update={"allocation": allocation}), path)
+
+    def not_json(constant: str) -> None:
+        raise AssertionError(f"{constant} is not JSON")
+
+    data = json.loads(path.read_text(encoding="utf-8"), parse_constant=not_json)
+    assert data["policy"]["time_limit"] == "inf"
+    assert plain(float("inf")) == "inf"
+    assert plain(60.0) == 60.0

@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ValidationError
 
@@ -36,9 +36,11 @@ from tilskudd.tomlplaces import TomlPlaces
 
 __all__ = [
     "AMOUNT_FIELDS",
+    "PolicyFile",
     "load_policy",
     "policy_from_mapping",
     "problem_phrase",
+    "read_policy",
     "read_policy_file",
     "setting_place",
 ]
@@ -286,13 +288,24 @@ def policy_from_mapping(
     return policy
 
 
+class PolicyFile(NamedTuple):
+    """A policy file as read once (:func:`read_policy`), for its language and its policy."""
+
+    path: Path
+    table: dict[str, Any]
+    """The raw ``[policy]`` table (or the file's top level), ``lang`` taken out."""
+    lang: str | None
+    place: Place
+    """Where each setting is written: the file and the line of its key."""
+
+
 def read_policy_file(path: Path) -> tuple[dict[str, Any], str | None]:
     """The raw ``[policy]`` table of a TOML file, and its ``lang`` (output language) if set."""
-    table, lang, _place = _read_policy_file(path)
-    return table, lang
+    read = read_policy(path)
+    return read.table, read.lang
 
 
-def _read_policy_file(path: Path) -> tuple[dict[str, Any], str | None, Place]:
+def read_policy(path: Path) -> PolicyFile:
     """The raw ``[policy]`` table of a TOML file, its ``lang``, and where its settings are."""
     shown = str(path)
     try:
@@ -347,14 +360,14 @@ def _read_policy_file(path: Path) -> tuple[dict[str, Any], str | None, Place]:
             given=repr(lang),
         )
         raise PolicyError(lines=[line])
-    return table, lang, _file_place(shown, places, root)
+    return PolicyFile(Path(path), table, lang, _file_place(shown, places, root))
 
 
 def setting_place(path: Path, setting: str) -> Where:
     """Where a setting of a policy file is, by its name as said (``quotas[2].value``): the file
     and the line of its key; the file alone when the line cannot be known."""
     try:
-        _table, _lang, place = _read_policy_file(path)
+        place = read_policy(path).place
     except PolicyError:
         return str(path)
     loc = [
@@ -365,16 +378,19 @@ def setting_place(path: Path, setting: str) -> Where:
 
 
 def load_policy(
-    path: Path | None = None,
+    path: Path | PolicyFile | None = None,
     overrides: Mapping[str, Any] | None = None,
     *,
     base: Policy | None = None,
 ) -> Policy:
-    """Read a policy file (if any) and apply option overrides; raise PolicyError naming the key."""
+    """Read a policy file (if any; or take one already read, :func:`read_policy`) and apply
+    option overrides; raise PolicyError naming the key."""
     policy = base
     if path is not None:
-        table, _lang, place = _read_policy_file(path)
-        policy = policy_from_mapping(table, where=str(path), base=policy, place=place)
+        read = path if isinstance(path, PolicyFile) else read_policy(path)
+        policy = policy_from_mapping(
+            read.table, where=str(read.path), base=policy, place=read.place
+        )
     if overrides:
         policy = policy_from_mapping(overrides, where=_OPTIONS, base=policy)
     return policy if policy is not None else Policy()

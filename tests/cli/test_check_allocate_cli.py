@@ -755,3 +755,25 @@ def test_an_option_another_rule_reads_is_said_to_change_nothing(
     )
     assert code == 0
     assert "is read by the" not in out
+
+
+def test_a_policy_file_is_read_once_per_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """allocate read its policy file twice (once for its language, once for its policy)."""
+    import tilskudd.policyfile as policyfile
+
+    policy = tmp_path / "policy.toml"
+    policy.write_text('lang = "nb"\n[policy]\nmax_share_of_cost = "20 %"\n', encoding="utf-8")
+    reads: list[Path] = []
+    read = policyfile.read_policy
+
+    def counted(path: Path) -> policyfile.PolicyFile:
+        reads.append(path)
+        return read(path)
+
+    monkeypatch.setattr(policyfile, "read_policy", counted)
+    code, out, _ = invoke("allocate", SMALL, "--budget", "5M", "--policy", policy, "--limit", "1")
+    assert code == 0
+    assert "Ramme: 5 000 000 kr" in out.replace("\u00a0", " ")
+    assert reads == [policy]

@@ -299,10 +299,12 @@ def setup_round(
     policy and options override both. A lottery without a seed gets a new one, drawn here.
     """
     from tilskudd.cli.programme import plan_round
-    from tilskudd.policyfile import load_policy, read_policy_file
+    from tilskudd.policyfile import load_policy, read_policy
 
     plan = plan_round(programme, ledger, round_, commit=commit, dry_run=dry_run, lang=lang)
-    file_lang = read_policy_file(policy_file)[1] if policy_file else None
+    # Read once: its language decides the messages, its table the policy.
+    read = read_policy(policy_file) if policy_file else None
+    file_lang = read.lang if read else None
     language = resolve_lang(lang, file_lang, plan.lang)
     budget_nok = parse_amount_option(budget, "--budget", allow_zero=True)
     if budget_nok is None:
@@ -310,7 +312,7 @@ def setup_round(
     if budget_nok is None:
         raise UsageError(key="output.error.budget_required")
     register = programme_register(ctx, register, plan.register)
-    policy = load_policy(policy_file, options.overrides(), base=plan.policy())
+    policy = load_policy(read, options.overrides(), base=plan.policy())
     seed_drawn = False
     if policy.rule == "lottery" and policy.seed is None:
         from tilskudd.rules.lottery import new_seed

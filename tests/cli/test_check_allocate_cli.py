@@ -777,3 +777,12 @@ def test_a_policy_file_is_read_once_per_run(
     assert code == 0
     assert "Ramme: 5 000 000 kr" in out.replace("\u00a0", " ")
     assert reads == [policy]
+
+
+def test_explain_says_on_stderr_that_an_option_another_rule_reads_changes_nothing() -> None:
+    code, out, err = invoke(
+        "explain", SMALL, "S-05", "--budget", "5M", "--weight", "score", "--lang", "en"
+    )
+    assert code == 0
+    assert "--weight is read by the proportional rule only" in err
+    assert "--weight is read by" not in out

@@ -273,11 +273,8 @@ def allocate(
         elif setup.seed_drawn:
             console().print(get(language)("cli.seed_drawn", seed=policy.seed))
         if compare is None:  # a comparison runs the other rules too, with their options
-            t = get(language)
-            for option, owner in setup.options.not_for(policy.rule):
-                console().print(
-                    t("cli.option_not_for_rule", option=option, owner=owner, rule=policy.rule)
-                )
+            for line in setup.unread_options():
+                console().print(line)
 
         checked = read_checked(
             file,

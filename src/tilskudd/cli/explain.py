@@ -126,13 +126,8 @@ def explain(
 
             # A new draw, not the one allocate printed: said on stderr, so that JSON stays JSON.
             typer.echo(get(language)("cli.seed_drawn_explain", seed=policy.seed), err=True)
-        for option, owner in setup.options.not_for(policy.rule):
-            from tilskudd.i18n import get
-
-            said = get(language)(
-                "cli.option_not_for_rule", option=option, owner=owner, rule=policy.rule
-            )
-            typer.echo(said, err=True)  # on stderr, as the seed: JSON stays JSON
+        for line in setup.unread_options():
+            typer.echo(line, err=True)  # on stderr, as the seed: JSON stays JSON
         checked = read_checked(
             file, sheet=sheet, columns=columns, register=register, lang=language, rule=policy.rule
         )

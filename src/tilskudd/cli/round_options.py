@@ -238,6 +238,17 @@ class RoundSetup:
     policy_file: Path | None = None
     options: PolicyOptions = PolicyOptions()
 
+    def unread_options(self) -> list[str]:
+        """A line for each option given that only another rule reads, in the run's language:
+        ``--weight`` with the ranked rule changes nothing, and the officer should know."""
+        from tilskudd.i18n import get
+
+        t = get(self.lang)
+        return [
+            t("cli.option_not_for_rule", option=option, owner=owner, rule=self.policy.rule)
+            for option, owner in self.options.not_for(self.policy.rule)
+        ]
+
     @contextlib.contextmanager
     def placed(self) -> Iterator[None]:
         """Say where a setting a rule found wrong was written (:attr:`PolicyError.setting`,

@@ -200,6 +200,31 @@ CASES = {
             "  usage: tilskudd check [OPTIONS] FILE",
         ],
     ),
+    # Click would keep the last value without a word: the first budget, or the first of two
+    # output files, dropped silently.
+    "an option given twice": (
+        ["allocate", SMALL, "--budget", "5M", "-b=2 000 000"],
+        [
+            "feil: valget --budget er gitt mer enn én gang: '5M' og '2 000 000'; gi det bare én "
+            "gang",
+            "  bruk: tilskudd allocate [VALG] FIL",
+        ],
+        [
+            "error: option --budget is given more than once: '5M' and '2 000 000'; give it once",
+            "  usage: tilskudd allocate [OPTIONS] FILE",
+        ],
+    ),
+    "an output file given twice": (
+        ["allocate", SMALL, "-b", "5M", "-o", "tildeling.xlsx", "-otildeling.pdf"],
+        [
+            "feil: valget --output er gitt mer enn én gang: 'tildeling.xlsx' og "
+            "'tildeling.pdf'; gi det bare én gang"
+        ],
+        [
+            "error: option --output is given more than once: 'tildeling.xlsx' and "
+            "'tildeling.pdf'; give it once"
+        ],
+    ),
     "extra words to a command without a file": (
         ["status", "runde", "1"],
         [
@@ -265,6 +290,28 @@ def test_an_option_of_the_command_before_its_name_is_shown_after_it(
 )
 def test_an_option_before_no_command_that_has_it_is_only_unknown(args: list[str]) -> None:
     assert run(*args)[0] == f"error: no such option: {args[0]}"
+
+
+def test_an_option_twice_is_refused_before_anything_is_written(tmp_path: Path) -> None:
+    assert run("allocate", SMALL, "-b", "5M", "-o", "a.xlsx", "--output", "b.xlsx")
+    assert list(tmp_path.iterdir()) == []
+    # tilskudd's own --lang twice; the command's --lang after tilskudd's is not a repeat.
+    assert run("--lang", "nb", "--lang", "en", "status")[0] == (
+        "error: option --lang is given more than once: 'nb' and 'en'; give it once"
+    )
+    assert run("--lang", "nb", "allocate", SMALL, "--lang", "en", "-b", "1", "-b", "2")[0] == (
+        "error: option --budget is given more than once: '1' and '2'; give it once"
+    )
+
+
+def test_a_flag_twice_and_a_value_like_an_option_are_not_repeats(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["allocate", SMALL, "-b", "5M", "--dry-run", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    # --sheet's value is the word after it, whatever it looks like: one --sheet, one --budget.
+    result = runner.invoke(app, ["check", SMALL, "--sheet", "--sheet"])
+    assert result.exit_code == 1, result.output
+    assert "--sheet" in result.output
+    assert "more than once" not in result.output
 
 
 def test_the_language_is_read_before_the_mistake_and_after_it() -> None:

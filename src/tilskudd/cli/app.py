@@ -20,6 +20,65 @@ from typer.models import CommandFunctionType
 from tilskudd import __version__
 
 
+class RepeatedOption(click_errors.UsageError):
+    """An option that takes one value, given more than once (``--budget 20M … --budget 2M``).
+
+    Click would keep the last value without a word; in a command that allocates money, or
+    writes a file, the first one dropped silently is a mistake the officer never sees.
+    """
+
+    def __init__(self, option: str, values: Sequence[str], ctx: ClickContext) -> None:
+        super().__init__(f"Option {option!r} was given more than once.", ctx)
+        self.option = option
+        self.values = list(values)
+
+
+def _given_values(names: Sequence[str], args: Sequence[str]) -> list[str]:
+    """The values ``args`` give to the option called ``names``, as typed (for a message)."""
+    values: list[str] = []
+    for at, word in enumerate(args):
+        if word == "--":
+            break
+        if word in names:
+            values.append(args[at + 1] if at + 1 < len(args) else "")
+            continue
+        for name in names:
+            if word.startswith(f"{name}="):
+                values.append(word[len(name) + 1 :])
+            elif len(name) == 2 and len(word) > 2 and word.startswith(name) and word[1] != "-":
+                values.append(word[2:])  # -oVALUE: a short option with its value joined
+    return values
+
+
+def _checking_repeats(parser: Any, ctx: ClickContext) -> Any:
+    """``parser`` (click's, for ``ctx``'s command) made to refuse an option that takes one value
+    given twice: :class:`RepeatedOption`. Flags may be repeated (``--force --force`` says the
+    same thing twice), as may the options made to take several values. The parser's own order
+    of what it read is counted, so a value that looks like an option is not taken for one."""
+    parse = parser.parse_args
+
+    def parse_args(args: list[str]) -> tuple[Any, list[str], list[Parameter]]:
+        words = list(args)
+        opts, rest, order = parse(args=args)
+        seen: set[str] = set()
+        for param in order:
+            if not isinstance(param, TyperOption) or param.multiple or param.count:
+                continue
+            if param.is_flag or param.name is None:
+                continue
+            if param.name in seen:
+                names = [*param.opts, *param.secondary_opts]
+                # A group reads its own options up to its command's name: only those words.
+                read = words if parser.allow_interspersed_args else words[: len(words) - len(rest)]
+                values = _given_values(names, read)
+                raise RepeatedOption(max(names, key=len), values if len(values) > 1 else [], ctx)
+            seen.add(param.name)
+        return opts, rest, order
+
+    parser.parse_args = parse_args
+    return parser
+
+
 class UnknownCommand(click_errors.UsageError):
     """A command name that is not one of the group's, with the names it may have meant."""
 
@@ -136,6 +195,9 @@ class Command(TyperCommand):
     def get_params(self, ctx: ClickContext) -> list[Parameter]:
         return _shown(super().get_params(ctx))
 
+    def make_parser(self, ctx: ClickContext) -> Any:
+        return _checking_repeats(super().make_parser(ctx), ctx)
+
     def collect_usage_pieces(self, ctx: ClickContext) -> list[str]:
         return _usage_pieces(self.options_metavar, self.get_params(ctx))
 
@@ -157,6 +219,9 @@ class Group(TyperGroup):
 
     def get_params(self, ctx: ClickContext) -> list[Parameter]:
         return _shown(super().get_params(ctx))
+
+    def make_parser(self, ctx: ClickContext) -> Any:
+        return _checking_repeats(super().make_parser(ctx), ctx)
 
     def format_help(self, ctx: ClickContext, formatter: HelpFormatter) -> None:
         _format_help(super().format_help, ctx, formatter)

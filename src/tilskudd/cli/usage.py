@@ -33,7 +33,7 @@ from typer._click import Context as ClickContext
 from typer._click import exceptions as click_errors
 from typer.core import TyperArgument, TyperGroup, TyperOption
 
-from tilskudd.cli.app import UnknownCommand
+from tilskudd.cli.app import RepeatedOption, UnknownCommand
 from tilskudd.cli.common import language_code, print_error
 
 if TYPE_CHECKING:
@@ -148,6 +148,11 @@ def _message(exc: click_errors.UsageError, t: Translator, words: Sequence[str]) 
         near = exc.near
         key = "cli.usage.no_such_command_near" if near else "cli.usage.no_such_command"
         return t(key, name=exc.name, near=near)
+    if isinstance(exc, RepeatedOption):
+        if exc.values:
+            values = [f"'{value}'" for value in exc.values]
+            return t("cli.usage.given_twice", option=exc.option, values=values)
+        return t("cli.usage.given_twice_plain", option=exc.option)
     if isinstance(exc, click_errors.NoSuchOption):
         moved = _after_command(exc, words)
         if moved is not None:

@@ -1948,8 +1948,9 @@ def test_a_round_allocated_before_an_earlier_award_was_lowered_is_not_committed(
     # Round 2 gave Moss's B-1 the 20 000 kr left under per_applicant_max (60 000 kr) beside its
     # 40 000 kr in round 1. That award was lowered to 20 000 kr and round 2 committed as
     # allocated: verify re-ran it against the ledger as it was before the commit, gave B-1
-    # 40 000 kr and named round 2 as differing. Given the context it was allocated against (as
-    # `allocate --round 2 --commit` gives it), the commit is refused.
+    # 40 000 kr and named round 2 as differing. The commit is refused, whether or not its caller
+    # gives the context the round was allocated against (as `allocate --round 2 --commit` does):
+    # a library caller that did not was not held to it, and the round was recorded.
     programme = make_programme(
         tmp_path, frame="400 000", budget2='budget = "100 000"', policy="per_applicant_max = 60000"
     )
@@ -1961,18 +1962,57 @@ def test_a_round_allocated_before_an_earlier_award_was_lowered_is_not_committed(
     assert result.allocation.by_id()["B-1"].amount == 20_000
     lg.amend(ledger_path, programme, "A-1", 20_000, "Kostnadene ble lavere")
     before = dump(ledger_path)
-    exc = refused(
-        lambda: lg.commit_round(
-            ledger_path, result, programme, 2, input_path=r2, allocated_against=context
+    for against in (context, None):
+        exc = refused(
+            lambda against=against: lg.commit_round(
+                ledger_path, result, programme, 2, input_path=r2, allocated_against=against
+            )
         )
-    )
-    assert nb(exc, "changed_since_allocated").startswith(
-        "registeret ble endret mens runde 2 ble fordelt: det runden avgjorde for B-1, bygger "
-    )
+        assert nb(exc, "changed_since_allocated").startswith(
+            "registeret ble endret mens runde 2 ble fordelt: det runden avgjorde for B-1, bygger "
+        )
     assert dump(ledger_path) == before
     _r2, context, again = _stale_round_2(tmp_path, programme, ledger_path, rows)
     assert again.allocation.by_id()["B-1"].amount == 40_000
     lg.commit_round(ledger_path, again, programme, 2, input_path=r2, allocated_against=context)
+    assert _verified(ledger_path, programme) == [True, True]
+
+
+def test_a_round_allocated_without_the_ledger_is_held_to_what_it_did_not_count(
+    tmp_path: Path,
+) -> None:
+    # Round 2 allocated by a library caller with tilskudd.run_round, the ledger's earlier awards
+    # not counted, and committed without the context: under per_applicant_max, what it gave
+    # Moss rests on Moss's earlier awards, which the round never counted. Recorded, it said
+    # nothing of them; a commit cannot tell such a result from one allocated against the
+    # ledger, and refuses it, saying how to allocate it against the ledger.
+    from tilskudd.pipeline import run_round
+
+    programme = make_programme(
+        tmp_path, frame="400 000", budget2='budget = "100 000"', policy="per_applicant_max = 60000"
+    )
+    ledger_path = tmp_path / "l.sqlite"
+    moss = ("A-1", "Moss kommune", MOSS, "Sak", "0104", 40_000, 200_000, 5)
+    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", [moss]))
+    lg.amend(ledger_path, programme, "A-1", 10_000, "Kostnadene ble lavere")
+    r2 = write_csv(
+        tmp_path / "r2.csv", [("B-1", "Moss kommune", MOSS, "Post", "0104", 50_000, 250_000, 5)]
+    )
+    blind = run_round(read_applications(r2, register="2009"), 100_000, programme.round_policy(2))
+    assert blind.allocation.by_id()["B-1"].amount == 50_000
+    before = dump(ledger_path)
+    exc = refused(lambda: lg.commit_round(ledger_path, blind, programme, 2, input_path=r2))
+    assert nb(exc, "allocated_without_ledger") == (
+        "runde 2 ble ikke fordelt mot registeret, og det runden avgjorde for B-1, avhenger av "
+        "tildelinger registeret har: fordel den med run_programme_round (slik tilskudd allocate "
+        "--round 2 gjør), eller gi commit_round sammenhengen den ble fordelt mot "
+        "(allocated_against). Ingenting ble registrert."
+    )
+    assert dump(ledger_path) == before
+    # Allocated against the ledger, the same round is committed.
+    again = allocate(ledger_path, programme, 2, r2)
+    assert again.allocation.by_id()["B-1"].amount == 50_000
+    lg.commit_round(ledger_path, again, programme, 2, input_path=r2)
     assert _verified(ledger_path, programme) == [True, True]
 
 

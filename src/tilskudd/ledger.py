@@ -834,6 +834,31 @@ def _raise_sqlite_problem(path: Path, exc: sqlite3.Error) -> None:
         raise problem from None
 
 
+def _allocated_against(result: RoundResult, given: RoundContext | None) -> RoundContext:
+    """What ``result`` was allocated against: the context :func:`tilskudd.rounds.
+    run_programme_round` kept with it, else the one its caller gives, else a ledger without
+    awards (a round allocated without the ledger counted none of them)."""
+    kept = result._allocated_against
+    if isinstance(kept, RoundContext):
+        return kept
+    if given is not None:
+        return given
+    return _NOT_AGAINST_THE_LEDGER
+
+
+_NOT_AGAINST_THE_LEDGER = RoundContext(
+    round=0,
+    round_name=None,
+    frame=0,
+    committed=0,
+    remaining=0,
+    planned=None,
+    budget=0,
+    budget_source="remaining",
+)
+"""What a round allocated without the ledger was allocated against: no earlier awards."""
+
+
 class Ledger:
     """An open ledger file. Use :meth:`open` (a context manager closes it, and turns an error
     SQLite raises while it is open into a :class:`LedgerFileError` naming the file)."""
@@ -1078,9 +1103,14 @@ class Ledger:
         what remains of the programme's frame. The checks run inside the transaction that writes,
         so two processes committing at the same moment cannot both pass. Refused too when the
         ledger changed since the round was allocated in a way its decisions rest on (a project
-        funded or withdrawn since, an organisation past ``per_applicant_max``; with
-        ``allocated_against``, the context it was allocated against, any change to what an
-        organisation of the round holds under the maximum).
+        funded or withdrawn since, an organisation past ``per_applicant_max``, any change to what
+        an organisation of the round holds under the maximum).
+
+        What the round was allocated against is the context
+        :func:`~tilskudd.rounds.run_programme_round` kept with the result; else
+        ``allocated_against``; else nothing: a result allocated without the ledger is held to
+        the ledger as if it had held no awards, so that a round whose decisions would rest on
+        awards it never counted is refused rather than recorded.
         """
         round_ = programme.round(round_id)
         allocation = result.allocation
@@ -1124,7 +1154,7 @@ class Ledger:
             now = self.round_context(programme, round_.number)
             self._refuse_funded_since(result, now)
             self._refuse_per_applicant_since(result, now)
-            self._refuse_changed_since(result, now, allocated_against)
+            self._refuse_changed_since(result, now, _allocated_against(result, allocated_against))
             remaining = programme.frame - committed
             _hook("commit.checked")
             committed_at = _now()
@@ -1235,16 +1265,16 @@ class Ledger:
                 )
 
     def _refuse_changed_since(
-        self, result: RoundResult, now: RoundContext, then: RoundContext | None
+        self, result: RoundResult, now: RoundContext, then: RoundContext
     ) -> None:
         """Refuse a round whose decisions rest on awards changed since it was allocated: an
         application left unfunded as funded before whose earlier award was withdrawn since (or
-        one funded since, not left so), and, given the context it was allocated against
-        (``then``), an organisation of the round under ``per_applicant_max`` whose earlier awards
-        changed. Recorded, such a round says what the ledger no longer holds, and ``verify``,
-        which re-runs it against the ledger as it was just before the commit, decides
-        otherwise. Checked in the commit's transaction."""
-        if then is not None and then.prior == now.prior:
+        one funded since, not left so), and an organisation of the round under
+        ``per_applicant_max`` whose earlier awards changed since the context it was allocated
+        against (``then``). Recorded, such a round says what the ledger no longer holds, and
+        ``verify``, which re-runs it against the ledger as it was just before the commit,
+        decides otherwise. Checked in the commit's transaction."""
+        if then.prior == now.prior:
             return  # the awards the round was allocated against stand as they were
         allocation = result.allocation
         excluded = {
@@ -1265,7 +1295,7 @@ class Ledger:
             )
             != (app.id in excluded)
         ]
-        if then is not None and allocation.policy.per_applicant_max is not None:
+        if allocation.policy.per_applicant_max is not None:
             before, after = then.prior_by_orgnr, now.prior_by_orgnr
             changed = {o for o in set(before) | set(after) if before.get(o, 0) != after.get(o, 0)}
             touched += [
@@ -1274,9 +1304,12 @@ class Ledger:
                 if app.orgnr in changed and app.id not in touched
             ]
         if touched:
-            raise LedgerError(
-                key="ledger.error.changed_since_allocated", round=now.round, ids=touched
+            key = (
+                "ledger.error.allocated_without_ledger"
+                if then is _NOT_AGAINST_THE_LEDGER
+                else "ledger.error.changed_since_allocated"
             )
+            raise LedgerError(key=key, round=now.round, ids=touched)
 
     def _refuse_per_applicant_since(self, result: RoundResult, context: RoundContext) -> None:
         """Refuse a round that takes an organisation past its ``per_applicant_max`` over the
@@ -2213,8 +2246,9 @@ def commit_round(
 ) -> CommitInfo:
     """Record a round in the ledger (created if missing); see :meth:`Ledger.commit_round`.
 
-    ``allocated_against``: the context the round was allocated against (:func:`round_context`);
-    given, a round whose organisations' earlier awards changed since is refused, not recorded.
+    ``allocated_against``: the context the round was allocated against (:func:`round_context`),
+    for a result not made by :func:`~tilskudd.rounds.run_programme_round` (which keeps it with
+    the result); a round whose decisions rest on earlier awards changed since is refused.
 
     When there is no ledger yet, what would refuse the first commit (the input changed, the
     round over the frame) is checked before the file is created, so a refused first commit

@@ -3213,7 +3213,24 @@ def test_a_round_committed_before_the_ledger_recorded_categories_says_its_quotas
     result = allocate(ledger_path, programme, 1, csv)
     with Ledger.open(ledger_path, create=True, _schema=3) as old:
         old.commit_round(result, programme, 1, input_path=csv)
-    record = lg.amend(ledger_path, programme, "A-3", 40_000, "money freed")
+    # A raise may pass a quota maximum the ledger cannot check (it did here: county 12 at most
+    # 30 000): it was recorded, with a warning. Refused now unless recorded outside the policy.
+    Ledger.open(ledger_path).close()  # upgraded to this schema, as any change does first
+    before = dump(ledger_path)
+    exc = refused(lambda: lg.amend(ledger_path, programme, "A-3", 40_000, "money freed"))
+    assert nb(exc, "amend_quotas_not_recorded") == (
+        f"A-3 (runde 1) kan ikke økes til {kr(40_000)} uten --outside-policy: kvotene for runde "
+        "1 har øvre grenser, og registeret har ikke det de trenger for denne runden (den ble "
+        "ført før registeret tok med kategori og fylke for hver søknad, eller av en "
+        "tilskudd-versjon med kvoter denne ikke kan lese). Kontroller kvotene mot vedtakene i "
+        f"runden; holder {kr(40_000)} seg innenfor dem, eller er endringen vedtatt utenfor "
+        "tildelingsreglene, registrer den med --outside-policy og en begrunnelse som sier det"
+    )
+    assert dump(ledger_path) == before
+    record = lg.amend(ledger_path, programme, "A-3", 40_000, "Styrevedtak", outside_policy=True)
+    assert record.outside_policy == ("quotas (not checked)",)
+    # A lowering can pass no maximum: recorded, saying the quotas went unchecked.
+    record = lg.amend(ledger_path, programme, "A-3", 30_000, "money spent elsewhere")
     assert [w.key for w in record.warnings] == ["ledger.warning.quotas_not_recorded"]
     with Ledger.open(ledger_path, write=False) as ledger:
         assert ledger.version == SCHEMA_VERSION
@@ -3386,6 +3403,8 @@ def test_quotas_recorded_by_another_tilskudd_that_this_one_cannot_read_are_said_
     monkeypatch.setattr(Policy, "describe", newer)
     ledger_path, programme = _quota_round(tmp_path)
     monkeypatch.setattr(Policy, "describe", described)
-    record = lg.amend(ledger_path, programme, "A-3", 40_000, "money freed")
+    exc = refused(lambda: lg.amend(ledger_path, programme, "A-3", 40_000, "money freed"))
+    assert exc.key == "ledger.error.amend_quotas_not_recorded"  # type: ignore[attr-defined]
+    record = lg.amend(ledger_path, programme, "A-1", 50_000, "cost cut")
     assert [w.key for w in record.warnings] == ["ledger.warning.quotas_not_recorded"]
     assert lg.status(ledger_path, programme).rounds[0].quotas_unmet is None

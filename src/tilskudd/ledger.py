@@ -952,6 +952,13 @@ def _share_cap(
     return award.requested or 0  # the share did not bind the request
 
 
+def _quotas_may_cap(quotas: Sequence[Mapping[str, Any]]) -> bool:
+    """Whether a round's quotas as recorded may set a maximum: one of them does, or holds a
+    setting this tilskudd does not know (which may)."""
+    floors = {"by", "value", "min_amount", "min_share", "min_count"}
+    return any(v is not None for q in quotas for k, v in q.items() if k not in floors)
+
+
 def _allocated_against(result: RoundResult, given: RoundContext | None) -> RoundContext:
     """What ``result`` was allocated against: the context :func:`tilskudd.rounds.
     run_programme_round` kept with it, else the one its caller gives, else a ledger without
@@ -1603,7 +1610,9 @@ class Ledger:
         round was committed with would not give the amount (:meth:`_policy_problems`), the
         project is funded in another round, or an increase exceeds what remains of the frame.
         A quota minimum a lowering or withdrawal leaves unmet is not refused but said
-        (:attr:`AmendmentRecord.warnings`; :meth:`_quota_effects`).
+        (:attr:`AmendmentRecord.warnings`; :meth:`_quota_effects`); a raise in a round whose
+        quota maximums the ledger cannot check (committed before schema 4) is refused as one
+        past them.
         ``outside_policy=True`` (a board's decision to go beyond the round's policy) records an
         amount the policy would not give instead of refusing it, naming the rules in the entry
         (:attr:`AmendmentRecord.outside_policy`); every other check still holds. Checked and
@@ -1718,7 +1727,17 @@ class Ledger:
         then = _round_quota_totals(commit, mine, now)
         after = _round_quota_totals(commit, mine, {**now, award.application_id: amount})
         if then is None or after is None:
-            # Committed before the ledger recorded categories and counties: said, not guessed.
+            # Committed before the ledger recorded categories and counties (or with quotas this
+            # tilskudd cannot read): said, not guessed. A raise may pass a maximum no one can
+            # check, and is refused as one that does (recorded as such outside the policy).
+            if amount > before and _quotas_may_cap(commit.policy["quotas"]):
+                error = LedgerError(
+                    key="ledger.error.amend_quotas_not_recorded",
+                    id=award.application_id,
+                    round=award.round,
+                    amount=amount,
+                )
+                return [("quotas (not checked)", error)], []
             return [], [Phrase("ledger.warning.quotas_not_recorded", round=award.round)]
         index = next(i for i, a in enumerate(_quota_members(mine)) if a.seq == award.seq)
         which = {"id": award.application_id, "round": award.round, "amount": amount}

@@ -245,7 +245,7 @@ def measure(n: int, repeat: int, *, rerun: bool, only: set[str]) -> dict[str, st
                     now = opened.round_context(programme, 2)
                     opened._refuse_funded_since(result2, now)
                     opened._refuse_per_applicant_since(result2, now)
-                    opened._refuse_changed_since(result2, now, None)
+                    opened._refuse_changed_since(result2, now, lg._allocated_against(result2, None))
 
                 row["check2"] = _timed(checks, repeat)
         if "status" in only:

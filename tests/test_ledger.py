@@ -26,7 +26,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tilskudd import ledger as lg
-from tilskudd.errors import LedgerError, LedgerFileError, LedgerIntegrityError, OutputExistsError
+from tilskudd.errors import (
+    AmendmentRefusedError,
+    LedgerError,
+    LedgerFileError,
+    LedgerIntegrityError,
+    OutputExistsError,
+)
 from tilskudd.i18n import Phrase
 from tilskudd.ledger import SCHEMA_VERSION, Ledger
 from tilskudd.models import RoundResult, Status
@@ -559,7 +565,7 @@ def _tamper(path: Path, *sql: str) -> None:
             [
                 "INSERT INTO awards SELECT 99, commit_seq, round, 'Z-9', orgnr, applicant, "
                 "project, municipalities, requested, eligible, 1000, status, rank, reasons, "
-                "category, counties "
+                "category, counties, figures "
                 "FROM awards WHERE seq = 2"
             ],
             99,
@@ -685,8 +691,8 @@ def _chain_problem_walking(path: Path) -> tuple[int | None, str | None]:
 
 _COPY_AWARD = (
     "INSERT INTO awards SELECT {seq}, commit_seq, round, 'Z-{seq}', orgnr, applicant, project, "
-    "municipalities, requested, eligible, 1000, status, rank, reasons, category, counties "
-    "FROM awards WHERE seq = 2"
+    "municipalities, requested, eligible, 1000, status, rank, reasons, category, counties, "
+    "figures FROM awards WHERE seq = 2"
 )
 
 
@@ -1948,8 +1954,9 @@ def test_a_round_allocated_before_an_earlier_award_was_lowered_is_not_committed(
     # Round 2 gave Moss's B-1 the 20 000 kr left under per_applicant_max (60 000 kr) beside its
     # 40 000 kr in round 1. That award was lowered to 20 000 kr and round 2 committed as
     # allocated: verify re-ran it against the ledger as it was before the commit, gave B-1
-    # 40 000 kr and named round 2 as differing. Given the context it was allocated against (as
-    # `allocate --round 2 --commit` gives it), the commit is refused.
+    # 40 000 kr and named round 2 as differing. The commit is refused, whether or not its caller
+    # gives the context the round was allocated against (as `allocate --round 2 --commit` does):
+    # a library caller that did not was not held to it, and the round was recorded.
     programme = make_programme(
         tmp_path, frame="400 000", budget2='budget = "100 000"', policy="per_applicant_max = 60000"
     )
@@ -1961,18 +1968,57 @@ def test_a_round_allocated_before_an_earlier_award_was_lowered_is_not_committed(
     assert result.allocation.by_id()["B-1"].amount == 20_000
     lg.amend(ledger_path, programme, "A-1", 20_000, "Kostnadene ble lavere")
     before = dump(ledger_path)
-    exc = refused(
-        lambda: lg.commit_round(
-            ledger_path, result, programme, 2, input_path=r2, allocated_against=context
+    for against in (context, None):
+        exc = refused(
+            lambda against=against: lg.commit_round(
+                ledger_path, result, programme, 2, input_path=r2, allocated_against=against
+            )
         )
-    )
-    assert nb(exc, "changed_since_allocated").startswith(
-        "registeret ble endret mens runde 2 ble fordelt: det runden avgjorde for B-1, bygger "
-    )
+        assert nb(exc, "changed_since_allocated").startswith(
+            "registeret ble endret mens runde 2 ble fordelt: det runden avgjorde for B-1, bygger "
+        )
     assert dump(ledger_path) == before
     _r2, context, again = _stale_round_2(tmp_path, programme, ledger_path, rows)
     assert again.allocation.by_id()["B-1"].amount == 40_000
     lg.commit_round(ledger_path, again, programme, 2, input_path=r2, allocated_against=context)
+    assert _verified(ledger_path, programme) == [True, True]
+
+
+def test_a_round_allocated_without_the_ledger_is_held_to_what_it_did_not_count(
+    tmp_path: Path,
+) -> None:
+    # Round 2 allocated by a library caller with tilskudd.run_round, the ledger's earlier awards
+    # not counted, and committed without the context: under per_applicant_max, what it gave
+    # Moss rests on Moss's earlier awards, which the round never counted. Recorded, it said
+    # nothing of them; a commit cannot tell such a result from one allocated against the
+    # ledger, and refuses it, saying how to allocate it against the ledger.
+    from tilskudd.pipeline import run_round
+
+    programme = make_programme(
+        tmp_path, frame="400 000", budget2='budget = "100 000"', policy="per_applicant_max = 60000"
+    )
+    ledger_path = tmp_path / "l.sqlite"
+    moss = ("A-1", "Moss kommune", MOSS, "Sak", "0104", 40_000, 200_000, 5)
+    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", [moss]))
+    lg.amend(ledger_path, programme, "A-1", 10_000, "Kostnadene ble lavere")
+    r2 = write_csv(
+        tmp_path / "r2.csv", [("B-1", "Moss kommune", MOSS, "Post", "0104", 50_000, 250_000, 5)]
+    )
+    blind = run_round(read_applications(r2, register="2009"), 100_000, programme.round_policy(2))
+    assert blind.allocation.by_id()["B-1"].amount == 50_000
+    before = dump(ledger_path)
+    exc = refused(lambda: lg.commit_round(ledger_path, blind, programme, 2, input_path=r2))
+    assert nb(exc, "allocated_without_ledger") == (
+        "runde 2 ble ikke fordelt mot registeret, og det runden avgjorde for B-1, avhenger av "
+        "tildelinger registeret har: fordel den med run_programme_round (slik tilskudd allocate "
+        "--round 2 gjør), eller gi commit_round sammenhengen den ble fordelt mot "
+        "(allocated_against). Ingenting ble registrert."
+    )
+    assert dump(ledger_path) == before
+    # Allocated against the ledger, the same round is committed.
+    again = allocate(ledger_path, programme, 2, r2)
+    assert again.allocation.by_id()["B-1"].amount == 50_000
+    lg.commit_round(ledger_path, again, programme, 2, input_path=r2)
     assert _verified(ledger_path, programme) == [True, True]
 
 
@@ -2030,7 +2076,7 @@ def test_nb_export_to_a_file_of_unknown_format(
             [
                 "INSERT INTO awards SELECT 99, commit_seq, round, 'Z-9', orgnr, applicant, "
                 "project, municipalities, requested, eligible, 1000, status, rank, reasons, "
-                "category, counties "
+                "category, counties, figures "
                 "FROM awards WHERE seq = 2"
             ],
             "chain_stray",
@@ -2623,7 +2669,14 @@ def test_nb_amendments_over_an_officers_award_or_the_organisations_maximum(
         f"({kr(45_000)} til A-1 i runde 1), så høyst {kr(25_000)} er igjen til A-2"
     )
     lg.withdraw(ledger_path, programme, "A-2", "x")
-    assert amend("amend_over_eligible", "A-1", 48_000) == (
+    # The share of its cost (20 % of 200 000) is named as well: worked out from the total cost
+    # recorded with the decision, as for a rule's decision.
+    both = refused(lambda: lg.amend(ledger_path, programme, "A-1", 48_000, "x"))
+    assert isinstance(both, AmendmentRefusedError)
+    share, eligible = both.lines
+    assert (share.key, share.params["cap"]) == ("ledger.error.amend_over_share_of_cost", 40_000)
+    assert eligible.key == "ledger.error.amend_over_eligible"
+    assert Phrase(eligible.key, **eligible.params).render("nb") == (
         f"A-1 (runde 1) kan ikke økes til {kr(48_000)}: tilskuddet var en saksbehandlers vedtak "
         f"i runden, og tildelingsreglene for runde 1 tillater høyst {kr(40_000)} til den "
         "(max_award, max_share_of_cost, round_to, min_award)"
@@ -2754,6 +2807,135 @@ def test_an_amendment_outside_the_policy_is_recorded_naming_the_rules(tmp_path: 
         lg.amend(ledger_path, small, "A-3", 30_000, "x", outside_policy=True)
 
 
+def test_an_amendment_outside_the_policy_names_a_cap_that_did_not_bind_in_the_round(
+    tmp_path: Path,
+) -> None:
+    """A-1 asked 80 000 kr of a 300 000 kr project: max_award (50 000) bound in the round below
+    the share of cost (20 %: 60 000), so the round recorded only max_award, and a raise to
+    70 000 recorded outside the policy named max_award alone, though it goes beyond the share
+    of cost too. Every cap is worked out again from the policy and the application's figures
+    recorded with the decision."""
+    programme = _policy_programme(tmp_path, 'max_award = "50 000"')
+    rows = [("A-1", "Moss kommune", MOSS, "Felles saksbehandling", "0104", 80_000, 300_000, 5)]
+    ledger_path = tmp_path / "l.sqlite"
+    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", rows))
+    (award,) = lg.history(ledger_path, "A-1")
+    assert award.reasons[0]["code"] == "reason.cap.max_award"
+    assert award.figures == {"total_cost": 300_000, "score": 5}
+    before = dump(ledger_path)
+    with pytest.raises(AmendmentRefusedError) as refused_both:
+        lg.amend(ledger_path, programme, "A-1", 70_000, "Styrevedtak")
+    assert [line.key for line in refused_both.value.lines] == [
+        "ledger.error.amend_over_max_award",
+        "ledger.error.amend_over_share_of_cost",
+    ]
+    assert refused_both.value.lines[1].params["cap"] == 60_000
+    assert dump(ledger_path) == before
+    # Up to the share of cost, max_award alone; past it, both.
+    within_share = lg.amend(ledger_path, programme, "A-1", 60_000, "Styre", outside_policy=True)
+    assert within_share.outside_policy == ("max_award",)
+    record = lg.amend(ledger_path, programme, "A-1", 70_000, "Styrevedtak", outside_policy=True)
+    assert record.outside_policy == ("max_award", "max_share_of_cost")
+    with Ledger.open(ledger_path, write=False) as ledger:
+        assert ledger.verify_chain().ok
+        (recorded,) = ledger.commits()
+        assert verify_round(ledger, programme, recorded).ok
+
+
+def test_a_round_committed_before_the_figures_were_recorded_names_what_it_cannot_check(
+    tmp_path: Path,
+) -> None:
+    """The same round committed under schema 4, which recorded no total cost: past max_award,
+    the ledger cannot tell whether the share of cost binds, and says so rather than stay
+    silent. Below max_award (which the share was held against in the round) it can."""
+    programme = _policy_programme(tmp_path, 'max_award = "50 000"')
+    rows = [("A-1", "Moss kommune", MOSS, "Felles saksbehandling", "0104", 80_000, 300_000, 5)]
+    ledger_path = tmp_path / "l.sqlite"
+    r1 = write_csv(tmp_path / "r1.csv", rows)
+    result = allocate(ledger_path, programme, 1, r1)
+    with Ledger.open(ledger_path, create=True, _schema=4) as old:
+        old.commit_round(result, programme, 1, input_path=r1)
+    lowered = lg.amend(ledger_path, programme, "A-1", 40_000, "Kutt")
+    assert lowered.outside_policy == ()
+    assert lg.amend(ledger_path, programme, "A-1", 50_000, "Tilbake").outside_policy == ()
+    with pytest.raises(AmendmentRefusedError) as refused_both:
+        lg.amend(ledger_path, programme, "A-1", 55_000, "Styrevedtak")
+    assert [line.key for line in refused_both.value.lines] == [
+        "ledger.error.amend_over_max_award",
+        "ledger.error.amend_cost_not_recorded",
+    ]
+    record = lg.amend(ledger_path, programme, "A-1", 55_000, "Styrevedtak", outside_policy=True)
+    assert record.outside_policy == ("max_award", "max_share_of_cost (not checked)")
+    with Ledger.open(ledger_path, write=False) as ledger:
+        assert ledger.version == SCHEMA_VERSION
+        (award,) = ledger.awards()
+        assert award.figures is None
+        assert ledger.verify_chain().ok
+        (recorded,) = ledger.commits()
+        assert verify_round(ledger, programme, recorded).ok
+
+
+def test_nb_an_old_round_left_unfunded_as_funded_before_is_not_funded_past_what_it_cannot_check(
+    tmp_path: Path,
+) -> None:
+    """tests/files/ledger_0_1_0_funded_before: round 2, committed by tilskudd 0.1.0, left A-2
+    (score 3, under min_score 4) unfunded as funded in round 1, and recorded that reason alone.
+    Once round 1's award was withdrawn, amend funded A-2 in round 2: the score that made it not
+    eligible was nowhere in the ledger. Refused unless recorded outside the policy."""
+    import shutil
+
+    folder = tmp_path / "old"
+    shutil.copytree(Path(__file__).parent / "files" / "ledger_0_1_0_funded_before", folder)
+    ledger_path = folder / "tilskudd.ledger.sqlite"
+    programme = load_programme(folder / "tilskudd.toml")
+    lg.withdraw(ledger_path, programme, "A-2", "Trukket", round=1)
+    before = dump(ledger_path)
+    exc = refused(lambda: lg.amend(ledger_path, programme, "A-2", 100_000, "Ledig", round=2))
+    assert isinstance(exc, AmendmentRefusedError)
+    score, cost = exc.lines
+    assert (score.key, cost.key) == (
+        "ledger.error.amend_score_not_recorded",
+        "ledger.error.amend_cost_not_recorded",
+    )
+    assert nb(LedgerError(key=score.key, **score.params), "amend_score_not_recorded") == (
+        f"A-2 (runde 2) kan ikke økes til {kr(100_000)} uten --outside-policy: tildelingsreglene "
+        "for runde 2 gir bare tilskudd til søknader med minst 4 poeng (min_score), og registeret "
+        "har ikke poengsummen til denne søknaden (runden ble ført av en eldre tilskudd-versjon, "
+        "som ikke registrerte den med dette vedtaket). Kontroller poengsummen i rundens "
+        "søknader; oppfyller den min_score, eller er endringen vedtatt utenfor "
+        "tildelingsreglene, registrer den med --outside-policy og en begrunnelse som sier det"
+    )
+    assert nb(LedgerError(key=cost.key, **cost.params), "amend_cost_not_recorded") == (
+        f"A-2 (runde 2) kan ikke økes til {kr(100_000)} uten --outside-policy: tildelingsreglene "
+        "for runde 2 gir høyst 50\u00a0% av prosjektets totalkostnad (max_share_of_cost), og "
+        "registeret har ikke totalkostnaden til denne søknaden (runden ble ført av en eldre "
+        "tilskudd-versjon, som ikke registrerte den). Kontroller totalkostnaden i rundens "
+        f"søknader; er {kr(100_000)} innenfor 50\u00a0% av den, eller er endringen vedtatt utenfor "
+        "tildelingsreglene, registrer den med --outside-policy og en begrunnelse som sier det"
+    )
+    assert dump(ledger_path) == before
+    record = lg.amend(
+        ledger_path, programme, "A-2", 100_000, "Styrevedtak", round=2, outside_policy=True
+    )
+    assert record.outside_policy == ("min_score (not checked)", "max_share_of_cost (not checked)")
+    with Ledger.open(ledger_path, write=False) as ledger:
+        assert ledger.verify_chain().ok
+
+
+def test_the_figures_are_recorded_as_canonical_json() -> None:
+    from decimal import Decimal
+
+    from tilskudd.models import Application
+
+    for cost, score in [(300_000, Decimal("4.5")), (None, None), (1, Decimal("10"))]:
+        app = Application(
+            id="A-1", applicant="Moss kommune", requested=1, total_cost=cost, score=score
+        )
+        assert lg.figures_json(app) == lg.canonical_json(
+            {"total_cost": cost, "score": None if score is None else str(score)}
+        )
+
+
 @pytest.mark.parametrize(
     "sql",
     [
@@ -2791,7 +2973,7 @@ def test_a_ledger_of_the_earlier_schema_reads_verifies_and_upgrades_with_its_ame
         assert [(m.amount_after, m.outside_policy) for m in ledger.amendments()] == [(50_000, ())]
     lg.amend(ledger_path, programme, "A-1", 60_000, "back", outside_policy=True)
     with Ledger.open(ledger_path, write=False) as ledger:
-        assert ledger.version == SCHEMA_VERSION == 4
+        assert ledger.version == SCHEMA_VERSION == 5
         assert ledger.verify_chain().ok
         assert [m.amount_after for m in ledger.amendments()] == [50_000, 60_000]
 
@@ -3031,7 +3213,24 @@ def test_a_round_committed_before_the_ledger_recorded_categories_says_its_quotas
     result = allocate(ledger_path, programme, 1, csv)
     with Ledger.open(ledger_path, create=True, _schema=3) as old:
         old.commit_round(result, programme, 1, input_path=csv)
-    record = lg.amend(ledger_path, programme, "A-3", 40_000, "money freed")
+    # A raise may pass a quota maximum the ledger cannot check (it did here: county 12 at most
+    # 30 000): it was recorded, with a warning. Refused now unless recorded outside the policy.
+    Ledger.open(ledger_path).close()  # upgraded to this schema, as any change does first
+    before = dump(ledger_path)
+    exc = refused(lambda: lg.amend(ledger_path, programme, "A-3", 40_000, "money freed"))
+    assert nb(exc, "amend_quotas_not_recorded") == (
+        f"A-3 (runde 1) kan ikke økes til {kr(40_000)} uten --outside-policy: kvotene for runde "
+        "1 har øvre grenser, og registeret har ikke det de trenger for denne runden (den ble "
+        "ført før registeret tok med kategori og fylke for hver søknad, eller av en "
+        "tilskudd-versjon med kvoter denne ikke kan lese). Kontroller kvotene mot vedtakene i "
+        f"runden; holder {kr(40_000)} seg innenfor dem, eller er endringen vedtatt utenfor "
+        "tildelingsreglene, registrer den med --outside-policy og en begrunnelse som sier det"
+    )
+    assert dump(ledger_path) == before
+    record = lg.amend(ledger_path, programme, "A-3", 40_000, "Styrevedtak", outside_policy=True)
+    assert record.outside_policy == ("quotas (not checked)",)
+    # A lowering can pass no maximum: recorded, saying the quotas went unchecked.
+    record = lg.amend(ledger_path, programme, "A-3", 30_000, "money spent elsewhere")
     assert [w.key for w in record.warnings] == ["ledger.warning.quotas_not_recorded"]
     with Ledger.open(ledger_path, write=False) as ledger:
         assert ledger.version == SCHEMA_VERSION
@@ -3204,6 +3403,8 @@ def test_quotas_recorded_by_another_tilskudd_that_this_one_cannot_read_are_said_
     monkeypatch.setattr(Policy, "describe", newer)
     ledger_path, programme = _quota_round(tmp_path)
     monkeypatch.setattr(Policy, "describe", described)
-    record = lg.amend(ledger_path, programme, "A-3", 40_000, "money freed")
+    exc = refused(lambda: lg.amend(ledger_path, programme, "A-3", 40_000, "money freed"))
+    assert exc.key == "ledger.error.amend_quotas_not_recorded"  # type: ignore[attr-defined]
+    record = lg.amend(ledger_path, programme, "A-1", 50_000, "cost cut")
     assert [w.key for w in record.warnings] == ["ledger.warning.quotas_not_recorded"]
     assert lg.status(ledger_path, programme).rounds[0].quotas_unmet is None

@@ -678,13 +678,9 @@ class LedgerMachine(RuleBasedStateMachine):
         if spec.max_award is not None and amount > spec.max_award:
             problems.append("max_award")
         if spec.share is not None and amount > floor_share(award.total_cost, spec.share):
-            # The ledger knows the total cost only where the share capped the application in
-            # its round (recorded with the decision): after max_award, below the request. Where
-            # max_award capped it lower, the raise goes beyond max_award as well, and the entry
-            # names that one only (said in the test's report: not fixed).
-            capped = min(award.requested, spec.max_award or award.requested)
-            if floor_share(award.total_cost, spec.share) < capped:
-                problems.append("max_share_of_cost")
+            # Where max_award bound below the share in the round too (the ledger records every
+            # application's total cost, not only the cap that bound).
+            problems.append("max_share_of_cost")
         if award.orgnr is not None:
             mine = spec.per_applicant_max
             if mine is not None and sum(a.current for a in self._others(award)) + amount > mine:

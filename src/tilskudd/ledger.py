@@ -188,6 +188,10 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE awards ADD COLUMN category TEXT",
         "ALTER TABLE awards ADD COLUMN counties TEXT",
     ),
+    # v4 -> v5: each decision's application figures the round's caps are worked out from (its
+    # total cost and score, a JSON object), so that an amendment is held to every cap, not only
+    # those that bound in the round. NULL in a round committed before, and for a rejected row.
+    ("ALTER TABLE awards ADD COLUMN figures TEXT",),
 )
 """The SQL steps from version ``i`` to ``i + 1``; never edit a released step, add one."""
 
@@ -232,6 +236,7 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
         "reasons",
         "category",
         "counties",
+        "figures",
     ),
     "amendment": (
         "award_seq",
@@ -245,7 +250,7 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
     ),
 }
 _TABLES = {"commit": "commits", "award": "awards", "amendment": "amendments"}
-_SINCE: dict[str, int] = {"outside_policy": 3, "category": 4, "counties": 4}
+_SINCE: dict[str, int] = {"outside_policy": 3, "category": 4, "counties": 4, "figures": 5}
 """Columns added by a later schema version: the version that added them. Their entries hold
 them only when they have a value, so that an entry written before keeps its JSON (and hash)."""
 
@@ -297,6 +302,18 @@ def canonical_json(data: Any) -> str:
     # One encoder for all: json.dumps with options builds a new one per call (a third of the
     # time of a 100 000-award commit).
     return _ENCODER.encode(data)
+
+
+def figures_json(application: Application) -> str:
+    """What the ledger records of an application's figures for the caps of its round's policy:
+    ``{"score": "4.5", "total_cost": 300000}`` (null where it has none), as canonical JSON.
+    Written directly: a commit writes one for every decision."""
+    cost = application.total_cost
+    score = application.score
+    return (
+        '{"score":' + ("null" if score is None else f'"{score}"')
+        + ',"total_cost":' + ("null" if cost is None else str(int(cost))) + "}"
+    )  # fmt: skip
 
 
 def entry_hash(prev_hash: str, body: str) -> str:
@@ -462,6 +479,7 @@ class RoundCaps:
     max_award: int | None = None
     share: Decimal | None = None
     per_applicant_max: int | None = None
+    min_score: Decimal | None = None
 
     @classmethod
     def of(cls, policy: Mapping[str, Any]) -> RoundCaps:
@@ -473,7 +491,9 @@ class RoundCaps:
             return None if value is None else int(value)
 
         share = policy.get("max_share_of_cost")
+        least = policy.get("min_score")
         return cls(
+            min_score=None if least is None else Decimal(str(least)),
             min_award=whole("min_award") or 0,
             round_to=whole("round_to") or 1,
             max_award=whole("max_award"),
@@ -514,6 +534,21 @@ class AwardRecord:
     before the ledger recorded it (schema 4)."""
     counties: tuple[str, ...] | None = None
     """The application's county numbers; None in a round committed before schema 4."""
+    figures_json: str | None = None
+    """The application's total cost and score as recorded (:func:`figures_json`); None in a
+    round committed before schema 5, and for a rejected row."""
+
+    @property
+    def figures(self) -> dict[str, Any] | None:
+        """``{"total_cost": int | None, "score": Decimal | None}``; None when not recorded."""
+        if self.figures_json is None:
+            return None
+        data = json.loads(self.figures_json)
+        score = data.get("score")
+        return {
+            "total_cost": data.get("total_cost"),
+            "score": None if score is None else Decimal(str(score)),
+        }
 
     @property
     def reasons(self) -> list[dict[str, Any]]:
@@ -834,6 +869,121 @@ def _raise_sqlite_problem(path: Path, exc: sqlite3.Error) -> None:
         raise problem from None
 
 
+_BELOW_MIN_SCORE = "reason.ineligible.below_min_score"
+
+
+def _decided_by_officer(reasons: Mapping[str, Any]) -> bool:
+    return any(str(code).startswith("reason.override.") for code in reasons)
+
+
+def _caps_in_reasons(reasons: Mapping[str, Any]) -> bool:
+    """Whether a decision's reasons hold the caps its round's policy put on the application
+    where they bound, so that a cap not among them did not bind. A rule's decision does (the
+    min_score verdict of every application, then max_award and the share of cost of every
+    eligible one); an officer's decision records its eligible amount instead; one left unfunded
+    as funded before does only in a round committed by a tilskudd that recorded them there
+    (with one of them, then: without, it cannot be told from one committed before)."""
+    if _decided_by_officer(reasons):
+        return False
+    if ALREADY_FUNDED in reasons:
+        return any(str(c).startswith("reason.cap.") or c == _BELOW_MIN_SCORE for c in reasons)
+    return True
+
+
+def _score_below(
+    award: AwardRecord,
+    caps: RoundCaps,
+    reasons: Mapping[str, Any],
+    figures: Mapping[str, Any] | None,
+) -> tuple[Decimal, Decimal] | Literal["unknown"] | None:
+    """(score, min_score) when the application was below its round's ``min_score``; None when
+    it was not (or the round set none); ``"unknown"`` when the ledger cannot tell: a round
+    committed before the ledger recorded each application's score, whose decision does not
+    say (an application left unfunded as funded before, an officer's decision not to fund
+    it by the policy)."""
+    if caps.min_score is None:
+        return None
+    if figures is not None:
+        score = figures.get("score")
+        return (score, caps.min_score) if score is not None and score < caps.min_score else None
+    below = reasons.get(_BELOW_MIN_SCORE)
+    if below is not None:
+        return Decimal(str(below.get("score"))), Decimal(str(below.get("min_score")))
+    if _decided_by_officer(reasons):
+        # An officer's decision records an eligible amount of 0 for a score below min_score.
+        return "unknown" if not award.eligible else None
+    return None if _caps_in_reasons(reasons) else "unknown"
+
+
+def _share_cap(
+    award: AwardRecord,
+    caps: RoundCaps,
+    reasons: Mapping[str, Any],
+    figures: Mapping[str, Any] | None,
+) -> tuple[int, int] | int | None:
+    """The round's ``max_share_of_cost`` cap on the application: (total cost, cap) when it can
+    be worked out, from the figures recorded with the decision or the reason the round gave
+    when the cap bound; None when no such cap applies (the round set none, or the application
+    gave no total cost, and the round said so); else the amount up to which the ledger can
+    tell that it does not bind, above which it cannot (a round committed before the ledger
+    recorded each application's total cost, where the cap did not bind: ``max_award`` bound
+    below it, say, or the decision did not record its caps)."""
+    share = caps.share
+    if share is None:
+        return None
+    num, den = share.as_integer_ratio()
+    if figures is not None:
+        cost = figures.get("total_cost")
+        return None if cost is None else (int(cost), int(cost) * num // den)
+    bound = reasons.get("reason.cap.share_of_cost")
+    if bound is not None:
+        cost = int(bound["total_cost"])
+        return cost, cost * num // den
+    if "reason.cap.share_of_cost_unknown" in reasons:
+        return None
+    if _decided_by_officer(reasons):
+        return award.eligible or 0  # the eligible amount is under every cap
+    below_min_score = _BELOW_MIN_SCORE in reasons and ALREADY_FUNDED not in reasons
+    if not _caps_in_reasons(reasons) or below_min_score:
+        # (A rule works out no caps for an application below min_score.)
+        return 0
+    if "reason.cap.max_award" in reasons and caps.max_award is not None:
+        return caps.max_award  # the share was held against max_award, and did not bind
+    return award.requested or 0  # the share did not bind the request
+
+
+def _quotas_may_cap(quotas: Sequence[Mapping[str, Any]]) -> bool:
+    """Whether a round's quotas as recorded may set a maximum: one of them does, or holds a
+    setting this tilskudd does not know (which may)."""
+    floors = {"by", "value", "min_amount", "min_share", "min_count"}
+    return any(v is not None for q in quotas for k, v in q.items() if k not in floors)
+
+
+def _allocated_against(result: RoundResult, given: RoundContext | None) -> RoundContext:
+    """What ``result`` was allocated against: the context :func:`tilskudd.rounds.
+    run_programme_round` kept with it, else the one its caller gives, else a ledger without
+    awards (a round allocated without the ledger counted none of them)."""
+    kept = result._allocated_against
+    if isinstance(kept, RoundContext):
+        return kept
+    if given is not None:
+        return given
+    return _NOT_AGAINST_THE_LEDGER
+
+
+_NOT_AGAINST_THE_LEDGER = RoundContext(
+    round=0,
+    round_name=None,
+    frame=0,
+    committed=0,
+    remaining=0,
+    planned=None,
+    budget=0,
+    budget_source="remaining",
+)
+"""What a round allocated without the ledger was allocated against: no earlier awards."""
+
+
 class Ledger:
     """An open ledger file. Use :meth:`open` (a context manager closes it, and turns an error
     SQLite raises while it is open into a :class:`LedgerFileError` naming the file)."""
@@ -973,6 +1123,7 @@ class Ledger:
             row = dict(row)
             row["municipalities"] = tuple(json.loads(row["municipalities"]))
             row["reasons_json"] = row.pop("reasons")
+            row["figures_json"] = row.pop("figures", None)
             if row.get("counties") is not None:
                 row["counties"] = tuple(json.loads(row["counties"]))
             out.append(AwardRecord(**row, amendments=tuple(changes.get(row["seq"], ()))))
@@ -1078,9 +1229,14 @@ class Ledger:
         what remains of the programme's frame. The checks run inside the transaction that writes,
         so two processes committing at the same moment cannot both pass. Refused too when the
         ledger changed since the round was allocated in a way its decisions rest on (a project
-        funded or withdrawn since, an organisation past ``per_applicant_max``; with
-        ``allocated_against``, the context it was allocated against, any change to what an
-        organisation of the round holds under the maximum).
+        funded or withdrawn since, an organisation past ``per_applicant_max``, any change to what
+        an organisation of the round holds under the maximum).
+
+        What the round was allocated against is the context
+        :func:`~tilskudd.rounds.run_programme_round` kept with the result; else
+        ``allocated_against``; else nothing: a result allocated without the ledger is held to
+        the ledger as if it had held no awards, so that a round whose decisions would rest on
+        awards it never counted is refused rather than recorded.
         """
         round_ = programme.round(round_id)
         allocation = result.allocation
@@ -1124,7 +1280,7 @@ class Ledger:
             now = self.round_context(programme, round_.number)
             self._refuse_funded_since(result, now)
             self._refuse_per_applicant_since(result, now)
-            self._refuse_changed_since(result, now, allocated_against)
+            self._refuse_changed_since(result, now, _allocated_against(result, allocated_against))
             remaining = programme.frame - committed
             _hook("commit.checked")
             committed_at = _now()
@@ -1184,6 +1340,9 @@ class Ledger:
                         # [] when there is none), so that NULL says "committed before".
                         "category": (app.category or "") if app is not None else "",
                         "counties": canonical_json(list(app.counties)) if app is not None else "[]",
+                        # What every cap of the round's policy is worked out from again when
+                        # the award is amended (those that did not bind in the round too).
+                        "figures": figures_json(app) if app is not None else None,
                     },
                 )
                 if len(batch) == _BATCH:
@@ -1235,16 +1394,16 @@ class Ledger:
                 )
 
     def _refuse_changed_since(
-        self, result: RoundResult, now: RoundContext, then: RoundContext | None
+        self, result: RoundResult, now: RoundContext, then: RoundContext
     ) -> None:
         """Refuse a round whose decisions rest on awards changed since it was allocated: an
         application left unfunded as funded before whose earlier award was withdrawn since (or
-        one funded since, not left so), and, given the context it was allocated against
-        (``then``), an organisation of the round under ``per_applicant_max`` whose earlier awards
-        changed. Recorded, such a round says what the ledger no longer holds, and ``verify``,
-        which re-runs it against the ledger as it was just before the commit, decides
-        otherwise. Checked in the commit's transaction."""
-        if then is not None and then.prior == now.prior:
+        one funded since, not left so), and an organisation of the round under
+        ``per_applicant_max`` whose earlier awards changed since the context it was allocated
+        against (``then``). Recorded, such a round says what the ledger no longer holds, and
+        ``verify``, which re-runs it against the ledger as it was just before the commit,
+        decides otherwise. Checked in the commit's transaction."""
+        if then.prior == now.prior:
             return  # the awards the round was allocated against stand as they were
         allocation = result.allocation
         excluded = {
@@ -1265,7 +1424,7 @@ class Ledger:
             )
             != (app.id in excluded)
         ]
-        if then is not None and allocation.policy.per_applicant_max is not None:
+        if allocation.policy.per_applicant_max is not None:
             before, after = then.prior_by_orgnr, now.prior_by_orgnr
             changed = {o for o in set(before) | set(after) if before.get(o, 0) != after.get(o, 0)}
             touched += [
@@ -1274,9 +1433,12 @@ class Ledger:
                 if app.orgnr in changed and app.id not in touched
             ]
         if touched:
-            raise LedgerError(
-                key="ledger.error.changed_since_allocated", round=now.round, ids=touched
+            key = (
+                "ledger.error.allocated_without_ledger"
+                if then is _NOT_AGAINST_THE_LEDGER
+                else "ledger.error.changed_since_allocated"
             )
+            raise LedgerError(key=key, round=now.round, ids=touched)
 
     def _refuse_per_applicant_since(self, result: RoundResult, context: RoundContext) -> None:
         """Refuse a round that takes an organisation past its ``per_applicant_max`` over the
@@ -1448,7 +1610,9 @@ class Ledger:
         round was committed with would not give the amount (:meth:`_policy_problems`), the
         project is funded in another round, or an increase exceeds what remains of the frame.
         A quota minimum a lowering or withdrawal leaves unmet is not refused but said
-        (:attr:`AmendmentRecord.warnings`; :meth:`_quota_effects`).
+        (:attr:`AmendmentRecord.warnings`; :meth:`_quota_effects`); a raise in a round whose
+        quota maximums the ledger cannot check (committed before schema 4) is refused as one
+        past them.
         ``outside_policy=True`` (a board's decision to go beyond the round's policy) records an
         amount the policy would not give instead of refusing it, naming the rules in the entry
         (:attr:`AmendmentRecord.outside_policy`); every other check still holds. Checked and
@@ -1563,7 +1727,17 @@ class Ledger:
         then = _round_quota_totals(commit, mine, now)
         after = _round_quota_totals(commit, mine, {**now, award.application_id: amount})
         if then is None or after is None:
-            # Committed before the ledger recorded categories and counties: said, not guessed.
+            # Committed before the ledger recorded categories and counties (or with quotas this
+            # tilskudd cannot read): said, not guessed. A raise may pass a maximum no one can
+            # check, and is refused as one that does (recorded as such outside the policy).
+            if amount > before and _quotas_may_cap(commit.policy["quotas"]):
+                error = LedgerError(
+                    key="ledger.error.amend_quotas_not_recorded",
+                    id=award.application_id,
+                    round=award.round,
+                    amount=amount,
+                )
+                return [("quotas (not checked)", error)], []
             return [], [Phrase("ledger.warning.quotas_not_recorded", round=award.round)]
         index = next(i for i, a in enumerate(_quota_members(mine)) if a.seq == award.seq)
         which = {"id": award.application_id, "round": award.round, "amount": amount}
@@ -1641,7 +1815,11 @@ class Ledger:
         the share of the recorded total cost (``max_share_of_cost``), the eligible amount of an
         officer's decision in the round, and ``per_applicant_max`` over the organisation's
         other standing awards in every round; and the application must have been eligible
-        (``min_score``)."""
+        (``min_score``). Each cap is worked out again from the recorded policy and the figures
+        recorded with the decision, whether or not it bound in the round. Where the ledger does
+        not hold the figure a cap needs (a round committed before schema 5, whose decision does
+        not say), the raise goes beyond ``max_share_of_cost (not checked)`` or
+        ``min_score (not checked)``: refused, or recorded as such with ``outside_policy``."""
         commit = next((c for c in self.commits() if c.seq == award.commit_seq), None)
         if commit is None:  # pragma: no cover - an award belongs to a recorded commit
             return []
@@ -1660,24 +1838,27 @@ class Ledger:
             add("round_to", "ledger.error.amend_off_grid", round_to=caps.round_to, near=near)
         if amount <= before:
             return problems  # lowered: moves toward the caps, even from above one (an override's)
-        reasons = {r.get("code"): r.get("params", {}) for r in award.reasons}
-        not_eligible = reasons.get("reason.ineligible.below_min_score")
-        if not_eligible is not None:
+        reasons = {str(r.get("code")): r.get("params", {}) for r in award.reasons}
+        figures = award.figures
+        score = _score_below(award, caps, reasons, figures)
+        if score == "unknown":
+            add(
+                "min_score (not checked)",
+                "ledger.error.amend_score_not_recorded",
+                min_score=caps.min_score,
+            )
+        elif score is not None:
             add(
                 "min_score",
                 "ledger.error.amend_not_eligible",
-                score=Decimal(str(not_eligible.get("score"))),
-                min_score=Decimal(str(not_eligible.get("min_score"))),
+                score=score[0],
+                min_score=score[1],
             )
         if caps.max_award is not None and amount > caps.max_award:
             add("max_award", "ledger.error.amend_over_max_award", cap=caps.max_award)
-        share_reason = reasons.get("reason.cap.share_of_cost")
-        if caps.share is not None and share_reason is not None:
-            # Recorded when the cap bound in the round; when it did not, the request (or
-            # max_award) was under it, and the amount is under both.
-            total_cost = int(share_reason["total_cost"])
-            num, den = caps.share.as_integer_ratio()
-            cap = total_cost * num // den
+        share = _share_cap(award, caps, reasons, figures)
+        if isinstance(share, tuple) and caps.share is not None:
+            total_cost, cap = share
             if amount > cap:
                 add(
                     "max_share_of_cost",
@@ -1686,6 +1867,12 @@ class Ledger:
                     total_cost=total_cost,
                     cap=cap,
                 )
+        elif isinstance(share, int) and amount > share:
+            add(
+                "max_share_of_cost (not checked)",
+                "ledger.error.amend_cost_not_recorded",
+                share=caps.share,
+            )
         overridden = any(str(code).startswith("reason.override.") for code in reasons)
         if overridden and award.eligible is not None and amount > award.eligible:
             # An officer's decision in the round records no cap reasons, but its eligible amount
@@ -2213,8 +2400,9 @@ def commit_round(
 ) -> CommitInfo:
     """Record a round in the ledger (created if missing); see :meth:`Ledger.commit_round`.
 
-    ``allocated_against``: the context the round was allocated against (:func:`round_context`);
-    given, a round whose organisations' earlier awards changed since is refused, not recorded.
+    ``allocated_against``: the context the round was allocated against (:func:`round_context`),
+    for a result not made by :func:`~tilskudd.rounds.run_programme_round` (which keeps it with
+    the result); a round whose decisions rest on earlier awards changed since is refused.
 
     When there is no ledger yet, what would refuse the first commit (the input changed, the
     round over the frame) is checked before the file is created, so a refused first commit

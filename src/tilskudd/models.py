@@ -785,6 +785,10 @@ class RoundResult(_Frozen):
     """The date of the round's decision, where the programme gives it (its ``decision``)."""
 
     _derived: dict[str, tuple[tuple[Any, ...], Any]] = PrivateAttr(default_factory=dict)
+    _allocated_against: Any = PrivateAttr(default=None)
+    """What a programme's round was allocated against (a :class:`tilskudd.ledger.RoundContext`,
+    set by :func:`tilskudd.rounds.run_programme_round`), so that the commit can tell whether the
+    ledger changed since; None for a result allocated without a ledger."""
 
     def derived(self, key: str, parts: tuple[Any, ...], compute: Callable[[], _T]) -> _T:
         """``compute()``, once per result: a figure several outputs derive from this result (the

@@ -126,7 +126,9 @@ def run_programme_round(
 ) -> RoundResult:
     """Allocate a programme's round: the round's budget, earlier awards excluded and counted.
 
-    ``budget`` overrides the context's budget (``--budget`` with ``--round``).
+    ``budget`` overrides the context's budget (``--budget`` with ``--round``). The result keeps
+    ``context``, which :meth:`Ledger.commit_round <tilskudd.ledger.Ledger.commit_round>` holds
+    the ledger against when it is committed.
     """
     from tilskudd.i18n import get
     from tilskudd.pipeline import run_round
@@ -135,7 +137,7 @@ def run_programme_round(
     # A round without a name is called "Runde 2" in the programme's language (as `tilskudd
     # init` names them), not "2", which reads as a number in a list ("2: 1 prosjekt …").
     name = context.round_name or get(programme.lang)("summary.unnamed_round", round=context.round)
-    return run_round(
+    result = run_round(
         checked,
         context.budget if budget is None else budget,
         policy,
@@ -150,6 +152,10 @@ def run_programme_round(
             (r.decision for r in programme.rounds if r.number == context.round), None
         ),
     )
+    # The commit checks the ledger against what the round was allocated against, whether or
+    # not its caller passes it (Ledger.commit_round).
+    result._allocated_against = context
+    return result
 
 
 @dataclass(frozen=True)

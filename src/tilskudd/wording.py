@@ -352,12 +352,16 @@ def _display_order(result: RoundResult) -> tuple[Decision, ...]:
 # file's setting names, with the round or the quota group in English words.
 _WAIVED_IN_ROUND = re.compile(r"(\w+) \(round (\d+)\)")
 _WAIVED_QUOTA = re.compile(r"quotas \((county|category) (.*): (\w+)\)", re.DOTALL)
+_WAIVED_NOT_CHECKED = re.compile(r"(\w+) \(not checked\)")
 
 
 def waived_rule(rule: str) -> Phrase | str:
     """A rule an amendment went beyond, as recorded (``per_applicant_max (round 2)``,
-    ``quotas (county 03: max_share)``), as a phrase to say in any language; the setting names
+    ``quotas (county 03: max_share)``, ``max_share_of_cost (not checked)`` where the ledger did
+    not hold the figure to check it), as a phrase to say in any language; the setting names
     stay as the policy file writes them. What it does not recognise is shown as recorded."""
+    if found := _WAIVED_NOT_CHECKED.fullmatch(rule):
+        return Phrase("ledger.waived.not_checked", rule=found[1])
     if found := _WAIVED_IN_ROUND.fullmatch(rule):
         return Phrase("ledger.waived.in_round", rule=found[1], round=int(found[2]))
     if found := _WAIVED_QUOTA.fullmatch(rule):

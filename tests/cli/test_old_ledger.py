@@ -3,6 +3,7 @@ with this one: the programme commands read its recorded policies as recorded."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -100,3 +101,88 @@ def test_an_option_on_a_committed_round_keeps_the_rest_as_recorded(
     wrong = run("allocate", given, "--round", round_number, "--min-score", "1e99999999")
     assert wrong.exit_code == 2
     assert "--min-score: expected a number with at most 15 digits" in wrong.stderr
+
+
+FUNDED_BEFORE = OLD_LEDGER.parent / "ledger_0_1_0_funded_before"
+
+
+@pytest.fixture
+def funded_before(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of tests/files/ledger_0_1_0_funded_before (see its README.md), the current folder."""
+    copy = tmp_path / "old"
+    shutil.copytree(FUNDED_BEFORE, copy)
+    monkeypatch.chdir(copy)
+    monkeypatch.delenv("TILSKUDD_LANG", raising=False)
+    return copy
+
+
+def test_an_old_round_left_unfunded_as_funded_before_is_not_funded_past_caps_it_did_not_record(
+    funded_before: Path,
+) -> None:
+    """Round 2, committed by tilskudd 0.1.0, left A-1 unfunded as funded in round 1 and recorded
+    that reason alone: not its score nor its total cost. Once round 1's award was withdrawn,
+    amend funded A-1 in round 2 with 200 000 kr without a word, a check against min_score and
+    the share of cost that the ledger could not make. Refused now, saying why and what to do;
+    with --outside-policy and a reason, recorded naming the rules not checked."""
+    assert run("withdraw", "A-1", "--round", "1", "--reason", "Trukket").exit_code == 0
+    ledger = funded_before / "tilskudd.ledger.sqlite"
+    before = ledger.read_bytes()
+    refused = run("amend", "A-1", "--round", "2", "--amount", "200 000", "--reason", "Ledig")
+    assert refused.exit_code == 1
+    assert plain(refused.stderr) == (
+        "error: A-1 (round 2) cannot be raised to NOK 200,000 without --outside-policy: round "
+        "2's policy funds only applications scored at least 4 (min_score), and the ledger does "
+        "not hold this application's score (the round was committed by an earlier tilskudd, "
+        "which did not record it with this decision). Check the score in the round's "
+        "applications; if it meets min_score, or the change is decided beyond the policy, "
+        "record it with --outside-policy and a reason that says so\n"
+        "A-1 (round 2) cannot be raised to NOK 200,000 without --outside-policy: round 2's "
+        "policy gives at most 50% of the project's total cost (max_share_of_cost), and the "
+        "ledger does not hold this application's total cost (the round was committed by an "
+        "earlier tilskudd, which did not record it). Check the total cost in the round's "
+        "applications; if NOK 200,000 is within 50% of it, or the change is decided beyond the "
+        "policy, record it with --outside-policy and a reason that says so\n"
+    )
+    assert ledger.read_bytes() == before
+    # The caps the recorded policy and figures give are applied: max_award of the request.
+    over = run("amend", "A-1", "--round", "2", "--amount", "300 000", "--reason", "Ledig")
+    assert over.exit_code == 1
+    assert "gives at most NOK 250,000 to an application (max_award)" in plain(over.stderr)
+    amended = run(
+        "amend", "A-1", "--round", "2", "--amount", "200 000", "--reason", "Styrevedtak 12.3.",
+        "--outside-policy", "--lang", "nb",
+    )  # fmt: skip
+    assert amended.exit_code == 0, amended.output
+    assert plain(amended.stdout).splitlines()[-1] == (
+        "Registrert utenfor tildelingsreglene for runde 2, ut over min_score (ikke kontrollert: "
+        "registeret har ikke det som trengs) og max_share_of_cost (ikke kontrollert: registeret "
+        "har ikke det som trengs), med begrunnelsen som ble gitt."
+    )
+    history = json.loads(run("history", "A-1", "--format", "json").stdout)
+    assert history[1]["figures"] is None  # not recorded by tilskudd 0.1.0
+    assert history[1]["amendments"][0]["outside_policy"] == [
+        "min_score (not checked)",
+        "max_share_of_cost (not checked)",
+    ]
+    verify = run("verify", "--round", "2", "--input", "r2.csv")
+    assert verify.exit_code == 0, verify.output
+
+
+def test_an_old_round_where_max_award_bound_names_the_share_of_cost_it_could_not_check(
+    funded_before: Path,
+) -> None:
+    """Round 1 capped A-3 at max_award (250 000 of 300 000 asked) and, the share of its cost not
+    binding, recorded no total cost: a raise past max_award may pass the share of cost too,
+    which the ledger cannot tell. Recorded with --outside-policy, the entry says so."""
+    amended = run(
+        "amend", "A-3", "--amount", "300 000", "--reason", "Styrevedtak", "--outside-policy"
+    )
+    assert amended.exit_code == 0, amended.output
+    assert plain(amended.stdout).splitlines()[-1] == (
+        "Recorded outside round 1's policy, beyond max_award and max_share_of_cost (not checked: "
+        "the ledger does not hold what it needs), with the reason given."
+    )
+    # Within max_award, the share of cost (which did not bind below it) holds.
+    lowered = run("amend", "A-3", "--amount", "250 000", "--reason", "Kutt")
+    assert lowered.exit_code == 0, lowered.output
+    assert "outside" not in lowered.stdout

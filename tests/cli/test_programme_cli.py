@@ -1067,6 +1067,42 @@ def test_amend_is_held_to_the_rounds_policy_in_both_languages(folder: Path) -> N
     assert run("verify").exit_code == 0
 
 
+def test_amend_outside_policy_names_the_share_of_cost_where_max_award_bound_below_it(
+    folder: Path,
+) -> None:
+    """A-1 asked 80 000 of a 300 000 project: max_award (50 000) bound below the share of cost
+    (20 %: 60 000), and a raise to 70 000 with --outside-policy was recorded as beyond
+    max_award alone."""
+    policy = PROGRAMME.replace(
+        'max_share_of_cost = "20 %"',
+        'max_share_of_cost = "20 %"\nmax_award = "50 000"\nround_to = "1 000"',
+    )
+    (folder / "tilskudd.toml").write_text(policy, encoding="utf-8")
+    rows = [ROUND_1[0].replace(";60000;300000;", ";80000;300000;"), *ROUND_1[1:]]
+    (folder / "r1.csv").write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
+    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    ledger = folder / "tilskudd.ledger.sqlite"
+    before = ledger.read_bytes()
+    refused = run("amend", "A-1", "--amount", "70 000", "--reason", "Styrevedtak")
+    assert refused.exit_code == 1
+    assert refused.stderr.count("cannot be raised to") == 2, refused.stderr
+    assert "gives at most NOK" in refused.stderr
+    assert f"20% of NOK{NBSP}300,000 is NOK{NBSP}60,000 (max_share_of_cost)" in refused.stderr
+    assert ledger.read_bytes() == before
+    amended = run(
+        "amend", "A-1", "--amount", "70 000", "--reason", "Styrevedtak", "--outside-policy",
+    )  # fmt: skip
+    assert amended.exit_code == 0, amended.output
+    assert amended.stdout.splitlines()[-1] == (
+        "Recorded outside round 1's policy, beyond max_award and max_share_of_cost, with the "
+        "reason given."
+    )
+    data = json.loads(run("history", "A-1", "--format", "json").stdout)
+    assert data[0]["amendments"][0]["outside_policy"] == ["max_award", "max_share_of_cost"]
+    assert data[0]["figures"] == {"total_cost": 300_000, "score": "5"}
+    assert run("verify").exit_code == 0
+
+
 def test_amend_outside_policy_records_the_rules_and_history_shows_them(folder: Path) -> None:
     policy = PROGRAMME.replace(
         'max_share_of_cost = "20 %"',

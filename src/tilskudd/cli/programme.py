@@ -200,6 +200,13 @@ def _history_json(awards: list[Any]) -> list[dict[str, Any]]:
     for award in awards:
         data = asdict(award)
         data.pop("reasons_json")
+        data.pop("figures_json")  # the figures the caps are worked out from, as recorded
+        figures = award.figures
+        data["figures"] = (
+            None
+            if figures is None
+            else {**figures, "score": None if figures["score"] is None else str(figures["score"])}
+        )
         for change in data["amendments"]:
             change.pop("warnings")  # said when the change was made, never recorded
         out.append(

@@ -1467,6 +1467,37 @@ def test_360giving_org_identifiers_and_place_codes_are_read_as_orgnr_and_places(
     assert (bad.location.row, bad.location.column) == (4, "C")
 
 
+def test_a_360giving_file_tilskudd_wrote_reads_back_with_the_application_ids() -> None:
+    """Its grant ids are <prefix><id> and its funder's identifier <prefix>funder-<name>: the
+    ids read back as the applications' own (the ledger's), with any prefix; another funder's
+    file, or one where an id lacks the prefix, keeps its ids as they are."""
+    headers = (*GIVING360_HEADERS, ("Funding Org:Identifier", None))
+
+    def ids(grants: Sequence[str], funder: Sequence[str]) -> list[str]:
+        rows = [
+            {
+                "id": grant,
+                "orgnr": f"NO-BRC-{ORGNR}",
+                "requested": "100",
+                "municipalities": "0301",
+                "Funding Org:Identifier": funder_id,
+            }
+            for grant, funder_id in zip(grants, funder, strict=True)
+        ]
+        result = validate(make_table(rows, headers), register="2009")
+        return [a.id for a in result.applications]
+
+    default = ["360G-tilskudd-funder-difi"] * 2
+    assert ids(["360G-tilskudd-2009-035", "360G-tilskudd-S-01"], default) == ["2009-035", "S-01"]
+    own = ["360G-difi-ikt-funder-direktoratet-for-forvaltning-og-ikt-difi"] * 2
+    assert ids(["360G-difi-ikt-2009-035", "360G-difi-ikt-7"], own) == ["2009-035", "7"]
+    # Not tilskudd's funder identifier, an id without the prefix, or two funders: as given.
+    assert ids(["360G-uk-1", "360G-uk-2"], ["GB-CHC-1000"] * 2) == ["360G-uk-1", "360G-uk-2"]
+    assert ids(["360G-tilskudd-A", "B"], default) == ["360G-tilskudd-A", "B"]
+    mixed = ["360G-tilskudd-funder-difi", "360G-x-funder-difi"]
+    assert ids(["360G-tilskudd-A", "360G-x-B"], mixed) == ["360G-tilskudd-A", "360G-x-B"]
+
+
 def test_another_funders_org_identifiers_and_place_codes_are_one_warning_per_column() -> None:
     """GB-CHC-… and E08000025 say nothing of Norwegian organisations and places: read as
     empty, with one warning for each column naming the first ids, not an error on every row."""

@@ -37,6 +37,7 @@ __all__ = [
     "MAX_RANK",
     "Allocation",
     "Application",
+    "AwardChange",
     "CellValue",
     "Decision",
     "Issue",
@@ -763,6 +764,21 @@ class Source(_Frozen):
     header_row: int | None = None
 
 
+class AwardChange(_Frozen):
+    """An amendment or withdrawal the ledger recorded after the round was committed, as the
+    documents of the round tell of it (:class:`tilskudd.ledger.AmendmentRecord`)."""
+
+    application_id: str
+    kind: Literal["amend", "withdraw"]
+    created: str
+    """When it was recorded (ISO 8601, UTC), as the ledger holds it."""
+    amount_before: int = Field(ge=0)
+    amount_after: int = Field(ge=0)
+    reason: str
+    outside_policy: tuple[str, ...] = ()
+    """The rules of the round's policy it went beyond (``--outside-policy``), as recorded."""
+
+
 class RoundResult(_Frozen):
     """Everything one run of a round produced: inputs, issues and the allocation.
 
@@ -783,6 +799,10 @@ class RoundResult(_Frozen):
     funder: str | None = None
     decision_date: date | None = None
     """The date of the round's decision, where the programme gives it (its ``decision``)."""
+    changes: tuple[AwardChange, ...] = ()
+    """For a committed round, the amendments and withdrawals recorded since, in order: the
+    documents show the awards as they stand, each change with its date and reason. Empty for a
+    round as decided (``allocation`` is always the decision)."""
 
     _derived: dict[str, tuple[tuple[Any, ...], Any]] = PrivateAttr(default_factory=dict)
     _allocated_against: Any = PrivateAttr(default=None)

@@ -1608,6 +1608,11 @@ def _check_rows(table: RawTable, register: str, groups: list[tuple[str, ...]]) -
     return _Found(table, checker, good, good_checked, rejected_rows, issues)
 
 
+_ID_HEADER = normalize_header("Identifier")
+_FUNDER_ID_HEADER = normalize_header("Funding Org:Identifier")
+_OWN_FUNDER_ID = re.compile(r"(?P<prefix>\S+?)funder-[a-z0-9-]+")
+"""The funder identifier tilskudd's ``--format 360giving`` makes of its grant id prefix and the
+funder's name (``360G-tilskudd-funder-difi``) when it is given no other."""
 _ORG_ID_HEADER = normalize_header("Recipient Org:Identifier")
 _GEO_CODE_HEADER = normalize_header("Beneficiary Location:Geographic Code")
 _NO_BRC = re.compile(r"\s*NO-BRC-(.*)", re.IGNORECASE | re.DOTALL)
@@ -1637,6 +1642,7 @@ def _open_data_columns(table: RawTable) -> tuple[RawTable, list[Issue]]:
         geo_at = None
     if org_at is None and geo_at is None:
         return table, []
+    own_prefix = _own_grant_prefix(table)
     width = max(len(table.headers), *(i + 1 for i in fields.values()), *table.extra.values())
     county_at = None if "county" in fields else width
     id_at = fields.get("id")
@@ -1645,6 +1651,9 @@ def _open_data_columns(table: RawTable) -> tuple[RawTable, list[Issue]]:
     rows: list[tuple[int, Sequence[RawCell]]] = []
     for number, cells in table.rows:
         new = list(cells)
+        if own_prefix is not None and id_at is not None:
+            # 360G-tilskudd-2009-035 is application 2009-035, as the ledger and history know it.
+            new[id_at] = _cell_text(new[id_at]).strip()[len(own_prefix) :]
         row_id = _given_id(new[id_at]) if id_at is not None and id_at < len(new) else None
         if org_at is not None and org_at < len(new):
             text = _cell_text(new[org_at]).strip()
@@ -1690,6 +1699,37 @@ def _open_data_columns(table: RawTable) -> tuple[RawTable, list[Issue]]:
     if counties_moved and county_at is not None:
         new_fields["county"] = county_at
     return replace(table, rows=rows, fields=new_fields), issues
+
+
+def _own_grant_prefix(table: RawTable) -> str | None:
+    """The grant id prefix of a 360Giving file tilskudd wrote (``--identifier-prefix``,
+    ``360G-tilskudd-`` by default), known by the funder identifier it makes of it, when every
+    row has that funder identifier and every id that prefix before an id of its own; None for
+    any other file (another funder's ids are read as they are)."""
+    id_at = table.fields.get("id")
+    if id_at is None or normalize_header(table.headers[id_at]) != _ID_HEADER:
+        return None
+    funder_at = next(
+        (at for header, at in table.extra.items() if normalize_header(header) == _FUNDER_ID_HEADER),
+        None,
+    )
+    if funder_at is None or not table.rows:
+        return None
+    prefixes = set()
+    for _number, cells in table.rows:
+        funder = _cell_text(cells[funder_at]).strip() if funder_at < len(cells) else ""
+        own = _OWN_FUNDER_ID.fullmatch(funder)
+        if own is None:
+            return None
+        prefixes.add(own["prefix"])
+    if len(prefixes) != 1:
+        return None
+    prefix = prefixes.pop()
+    for _number, cells in table.rows:
+        given = _cell_text(cells[id_at]).strip() if id_at < len(cells) else ""
+        if not given.startswith(prefix) or len(given) == len(prefix):
+            return None
+    return prefix
 
 
 def _partial_ranks(checker: _Checker, datas: Sequence[RowData]) -> Issue | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 import shutil
@@ -1384,3 +1385,85 @@ def test_a_round_committed_at_a_hundred_percent_of_cost_is_re_run(folder: Path, 
     assert "gives the same 3 decisions" in verify.stdout
     again = run("allocate", "r1.csv", "--round", "1")
     assert again.exit_code == 0, again.output
+
+
+def test_the_documents_of_a_changed_round_show_the_awards_as_they_stand(folder: Path) -> None:
+    """allocate --round 1 -o after an amendment and a withdrawal wrote the awards as committed
+    (NOK 100,000, the withdrawn one at NOK 40,000) without a word: a funder publishing the list
+    published figures that no longer held. Now the documents show them as they stand, each
+    change with its date and reason; --as-decided keeps the decision and says what changed."""
+    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    assert run("amend", "A-1", "--amount", "50 000", "--reason", "Cost reduced").exit_code == 0
+    assert run("withdraw", "A-2", "--reason", "The municipality withdrew").exit_code == 0
+    today = run("history", "A-2", "--format", "json")
+    day = json.loads(today.stdout)[0]["amendments"][0]["created"][:10]
+
+    md = run("allocate", "r1.csv", "--round", "1", "-o", "awards.md", "--lang", "en")
+    assert md.exit_code == 0, md.output
+    said = " ".join(md.stdout.split())
+    assert "The table above shows the decision as committed" in said
+    assert "awards.md shows the awards as they stand now, each change with its date" in said
+    text = (folder / "awards.md").read_text(encoding="utf-8").replace(NBSP, " ")
+    rows = [line for line in text.splitlines() if line.startswith("| ")]
+    assert rows[2].endswith("| NOK 60,000 | NOK 50,000 (1) | amended |"), rows[2]
+    assert rows[3].endswith("| NOK 40,000 | NOK 0 (2) | withdrawn |"), rows[3]
+    assert rows[-1] == "| **Total** |  |  |  |  | **NOK 50,000** |  |"
+    assert (
+        "Since the decision the ledger records 1 amendment and 1 withdrawal: NOK 100,000 was "
+        "decided, NOK 50,000 is awarded now, and NOK 50,000 has gone back to the programme's "
+        "frame."
+    ) in text
+    assert (
+        f"2. Oslo kommune – Digital post (A-2): After the decision the grant of NOK 40,000 was "
+        f"withdrawn on {day}. The municipality withdrew. The grant is now NOK 0."
+    ) in text
+
+    html = run("allocate", "r1.csv", "--round", "1", "-o", "tildeling.html", "--lang", "nb")
+    assert html.exit_code == 0, html.output
+    page = (folder / "tildeling.html").read_text(encoding="utf-8").replace(NBSP, " ")
+    assert "Endringer etter vedtaket" in page
+    assert f"Etter vedtaket ble tilskuddet endret {day}, fra 60 000 kr til 50 000 kr." in page
+    assert "Tildelt nå: 50 000 kr" in page
+    assert "tildeling.html viser tildelingene slik de står nå" in " ".join(html.stdout.split())
+
+    csv_run = run("allocate", "r1.csv", "--round", "1", "-o", "awards.csv", "--lang", "en")
+    assert csv_run.exit_code == 0, csv_run.output
+    with open(folder / "awards.csv", encoding="utf-8-sig", newline="") as handle:
+        oslo = next(r for r in csv.DictReader(handle, delimiter=";") if r["ID"] == "A-2")
+    assert (oslo["Awarded"], oslo["Status"], oslo["Committed"], oslo["Current amount"]) == (
+        "0",
+        "withdrawn",
+        "40000",
+        "0",
+    )
+
+    decided = run(
+        "allocate", "r1.csv", "--round", "1", "-o", "vedtatt.md", "--as-decided", "--lang", "nb"
+    )
+    assert decided.exit_code == 0, decided.output
+    kept = (folder / "vedtatt.md").read_text(encoding="utf-8").replace(NBSP, " ")
+    assert "| **Sum** |  |  |  |  | **100 000 kr** |  |" in kept
+    assert "Listen viser tildelingene slik de ble vedtatt." in kept
+    assert "50 000 kr er tildelt nå" in kept
+    assert "vedtatt.md viser tildelingene slik de ble vedtatt" in " ".join(decided.stdout.split())
+
+    giving = run(
+        "allocate",
+        "r1.csv",
+        "--round",
+        "1",
+        "--format",
+        "360giving",
+        "-o",
+        "grants.csv",
+        "--funder",
+        "Testfunder",
+    )
+    assert giving.exit_code == 0, giving.output
+    grants = (folder / "grants.csv").read_text(encoding="utf-8").splitlines()
+    assert len(grants) == 2  # the header and A-1; A-2 withdrawn is left out
+    assert grants[1].startswith("360G-tilskudd-A-1,")
+    assert ",60000,50000,2009-" not in grants[1]  # no decision date in this programme
+    assert ",60000,50000," in grants[1]
+    book = run("allocate", "r1.csv", "--round", "1", "-o", "awards.xlsx")
+    assert "awards.xlsx shows the decision as committed" in " ".join(book.stdout.split())

@@ -6,7 +6,7 @@ page breaks.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -15,6 +15,7 @@ import pytest
 from tilskudd.models import (
     Allocation,
     Application,
+    AwardChange,
     Decision,
     Issue,
     Location,
@@ -317,6 +318,55 @@ def _large_round(n: int = 120) -> RoundResult:
         round="Runde 2",
         funder="Difi",
     )
+
+
+CHANGES = (
+    AwardChange(
+        application_id="S-001",
+        kind="amend",
+        created="2009-10-14T09:00:00+00:00",
+        amount_before=3_300_000,
+        amount_after=3_000_000,
+        reason="Prosjektet ble billigere (brev 12.10.2009)",
+    ),
+    AwardChange(
+        application_id="S-003",
+        kind="amend",
+        created="2009-10-20T09:00:00+00:00",
+        amount_before=1_000_000,
+        amount_after=1_200_000,
+        reason="Styrevedtak 19.10.2009, sak 09/123",
+        outside_policy=("max_share_of_cost",),
+    ),
+    AwardChange(
+        application_id="S-004",
+        kind="withdraw",
+        created="2009-11-03T09:00:00+00:00",
+        amount_before=900_000,
+        amount_after=0,
+        reason="Søkeren trakk prosjektet",
+    ),
+    AwardChange(
+        application_id="S-005",
+        kind="amend",
+        created="2009-11-04T09:00:00+00:00",
+        amount_before=0,
+        amount_after=800_000,
+        reason="Reserve innvilget da penger ble ledige",
+    ),
+)
+"""After the small round's decision: one award lowered, one raised outside the policy, one
+withdrawn, and the first reserve funded; 7 200 000 decided, 7 000 000 now, 200 000 freed."""
+
+
+def _changed_round(**overrides: Any) -> RoundResult:
+    return _small_round(changes=CHANGES, decision_date=date(2009, 6, 12), **overrides)
+
+
+@pytest.fixture
+def changed_round() -> Callable[..., RoundResult]:
+    """The small round committed, then amended and withdrawn from (:data:`CHANGES`)."""
+    return _changed_round
 
 
 @pytest.fixture

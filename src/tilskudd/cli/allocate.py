@@ -79,6 +79,28 @@ def _check_export_options(output: Path, output_format: str | None, *, funder: st
             raise UsageError(key="output.error.giving_funder")
 
 
+def _say_changes(
+    result: Any, output: Path, used: str | None, lang: str, *, as_decided: bool
+) -> None:
+    """Under "Wrote …" of a committed round changed since its decision: what the document
+    shows, the awards as they stand or as decided (the workbook: as committed)."""
+    from tilskudd.export._publication import standing
+    from tilskudd.i18n import get
+
+    if standing(result) is None:
+        return
+    if used == "xlsx":
+        key = "document_workbook"
+    elif used == "json":
+        key = "document_both"
+    elif used == "360giving":
+        key = "document_giving"
+    else:
+        key = "document_as_decided" if as_decided else "document_as_it_stands"
+    # One line, as the ledger's other messages under the table: a path may be long.
+    console().print(get(lang)(f"ledger.cli.{key}", path=str(output)), soft_wrap=True)
+
+
 @app.command(context_settings=EXTRA_WORDS)
 def allocate(
     ctx: typer.Context,
@@ -150,6 +172,16 @@ def allocate(
             help="360Giving: prefix of grant identifiers (your registered 360G- prefix).",
         ),
     ] = None,
+    as_decided: Annotated[
+        bool,
+        typer.Option(
+            "--as-decided",
+            help="A committed round amended or withdrawn from since (--round N): write the "
+            "documents with the awards as decided, each change said in a note, instead of as "
+            "they stand now.",
+            rich_help_panel=PROGRAMME_HELP,
+        ),
+    ] = False,
     force: Annotated[
         bool, typer.Option("--force", help="Replace the output file if it exists.")
     ] = False,
@@ -343,6 +375,8 @@ def allocate(
             plan.require_as_committed(
                 result, file, sha256, register=register.value, columns=columns
             )
+            # Amended or withdrawn since: the documents show the awards as they stand.
+            result = plan.changes_since(result)
         if funder:
             result = result.model_copy(update={"funder": funder})
         from tilskudd.render.allocation import render_budget_check, render_result
@@ -380,7 +414,7 @@ def allocate(
         if output is not None:
             from tilskudd.export import format_for, write
 
-            options: dict[str, Any] = {"csv_dialect": csv_dialect}
+            options: dict[str, Any] = {"csv_dialect": csv_dialect, "as_decided": as_decided}
             if identifier_prefix:
                 options["identifier_prefix"] = identifier_prefix
             target = output
@@ -420,3 +454,4 @@ def allocate(
             plan.not_committed(language)
         if output is not None:
             out.print(get(language)("cli.wrote", path=str(output), format=used))
+            _say_changes(result, output, used, language, as_decided=as_decided)

@@ -8,24 +8,34 @@ HTML page, the PDF and the Markdown table show the same rows in the same order:
 - by municipality: county by county (register order), municipality by number; a collaboration
   appears under each of its municipalities, is marked as shared, and counts once in the total;
 - per county: the awards attributed to each county, from :func:`tilskudd.summary.summarise`.
+
+A committed round whose awards were amended or withdrawn since (``result.changes``) is shown as
+it stands: each award at its current amount, a withdrawn one at 0 with its status, an amended or
+withdrawn one with a note (the amount decided, each change's date, amounts and reason, and the
+amount now), and totals of the awards now beside what was decided (:class:`Standing`). With
+``as_decided=True`` the amounts are the decision's, and the same notes say what changed since:
+a published list never shows a figure that no longer holds without saying so.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 
 from tilskudd.i18n import format_date, get
-from tilskudd.models import Application, RoundResult, Status
+from tilskudd.models import Application, AwardChange, Decision, RoundResult, Status
 from tilskudd.money import format_amount
-from tilskudd.summary import RoundSummary, summarise
+from tilskudd.summary import CountyLine, RoundSummary, summarise
 from tilskudd.wording import (
     column_header,
     county_name,
     municipality_name,
     note_text,
+    plural,
     shortened,
     summary_sentence,
+    waived_rule,
 )
 
 __all__ = [
@@ -35,9 +45,14 @@ __all__ = [
     "CountyGroup",
     "MunicipalityGroup",
     "Publication",
+    "Standing",
     "build",
+    "change_sentences",
+    "changes_by_id",
     "collate",
+    "current_amounts",
     "money",
+    "standing",
 ]
 
 SHARED_MARK = "*"
@@ -74,6 +89,17 @@ class AwardLine:
     status: Status
     status_text: str
     rank: int | None
+    decided: int | None = None
+    """The amount decided, for an award changed since the decision (None: unchanged)."""
+    changes: tuple[AwardChange, ...] = ()
+    """The amendments and withdrawals recorded since the decision, in order."""
+    note: int | None = None
+    """The number of its note among the changes (:attr:`Publication.changed`)."""
+
+    @property
+    def current(self) -> int:
+        """The amount now: the last change's, or the amount decided."""
+        return self.changes[-1].amount_after if self.changes else self.amount
 
     @property
     def shared(self) -> bool:
@@ -113,6 +139,93 @@ class CountyBar:
 
 
 @dataclass(frozen=True)
+class Standing:
+    """A committed round after the changes recorded since its decision: ``budget == decided +
+    unallocated`` as decided, and ``current == decided + change``; a negative change went back
+    to the programme's frame, a positive one came from it."""
+
+    budget: int
+    decided: int
+    unallocated: int
+    current: int
+    amendments: int
+    """How many amendments were recorded (an award changed twice counts twice)."""
+    withdrawals: int
+
+    @property
+    def change(self) -> int:
+        """What the changes added to the awards (negative: what they freed)."""
+        return self.current - self.decided
+
+
+def changes_by_id(result: RoundResult) -> Mapping[str, tuple[AwardChange, ...]]:
+    """The changes recorded since the decision, by application id, each award's in order."""
+    found: dict[str, list[AwardChange]] = {}
+    for change in result.changes:
+        found.setdefault(change.application_id, []).append(change)
+    return {key: tuple(value) for key, value in found.items()}
+
+
+def current_amounts(result: RoundResult) -> dict[str, int]:
+    """Every decision's amount as it stands: the last change's, or the amount decided."""
+    changed = changes_by_id(result)
+    return {
+        d.application_id: (
+            changed[d.application_id][-1].amount_after if d.application_id in changed else d.amount
+        )
+        for d in result.allocation.decisions
+    }
+
+
+def standing(result: RoundResult) -> Standing | None:
+    """The round's totals as decided and as they stand; None when nothing changed since."""
+    ids = {d.application_id for d in result.allocation.decisions}
+    changes = [c for c in result.changes if c.application_id in ids]
+    if not changes:
+        return None
+    allocation = result.allocation
+    return Standing(
+        budget=allocation.budget,
+        decided=allocation.awarded,
+        unallocated=allocation.unallocated,
+        current=sum(current_amounts(result).values()),
+        amendments=sum(1 for c in changes if c.kind == "amend"),
+        withdrawals=sum(1 for c in changes if c.kind == "withdraw"),
+    )
+
+
+def _reason_sentence(text: str) -> str:
+    text = text.strip().rstrip(".").strip()
+    return f"{text[0].upper()}{text[1:]}." if text else ""
+
+
+def change_sentences(changes: Sequence[AwardChange], lang: str) -> list[str]:
+    """What was recorded after the decision, as ``tilskudd explain`` says it: each change with
+    its date, amounts and reason (and the rules an ``--outside-policy`` one went beyond), then
+    the amount now."""
+    t = get(lang)
+    said = []
+    for index, change in enumerate(changes):
+        when = "since" if index == 0 else "then"
+        key = f"explain.{when}_{'withdrawn' if change.kind == 'withdraw' else 'amended'}"
+        said.append(
+            t(
+                key,
+                date=change.created[:10],
+                before=change.amount_before,
+                after=change.amount_after,
+                reason=_reason_sentence(change.reason),
+            ).strip()
+        )
+        if change.outside_policy:
+            rules = [waived_rule(rule) for rule in change.outside_policy]
+            said.append(t("explain.since_outside_policy", rules=rules))
+    if said:
+        said.append(t("explain.since_now", amount=changes[-1].amount_after))
+    return said
+
+
+@dataclass(frozen=True)
 class Publication:
     """Everything a publication document shows, in one language."""
 
@@ -140,6 +253,69 @@ class Publication:
     notes: tuple[str, ...] = ()
     """The round's notes as sentences (:func:`public_notes`): how ties, a lottery or the
     shares were decided, which a published list owes its readers."""
+    standing: Standing | None = None
+    """The totals as decided and as they stand, for a round changed since its decision."""
+    as_decided: bool = False
+    """The amounts are the decision's (the changes are said in the notes), not as they stand."""
+
+    @property
+    def changed(self) -> tuple[AwardLine, ...]:
+        """The awards amended or withdrawn since the decision, in the order of their notes."""
+        return tuple(sorted((x for x in self.by_amount if x.note), key=lambda x: x.note or 0))
+
+    def change_note(self, line: AwardLine) -> str:
+        """One award's note: who and what, what was decided, each change, and the amount now."""
+        who = " – ".join(p for p in (line.applicant, line.project) if p) or line.id
+        return " ".join([f"{who} ({line.id}):", *change_sentences(line.changes, self.lang)])
+
+    def standing_sentence(self) -> str | None:
+        """Under the summary sentence of a changed round: what was decided, what changed since,
+        and what the awards are now (or, as decided, that they are shown as decided)."""
+        s = self.standing
+        if s is None:
+            return None
+        t = get(self.lang)
+        counted = [
+            plural(t, f"ledger.count.{key}", n)
+            for key, n in (("amendments", s.amendments), ("withdrawals", s.withdrawals))
+            if n
+        ]
+        if s.change < 0:
+            which = "freed"
+        elif s.change > 0:
+            which = "added"
+        else:
+            which = "same"
+        key = f"doc.changed.{'as_decided' if self.as_decided else 'now'}_{which}"
+        return t(
+            key,
+            changes=t.join(counted),
+            decided=s.decided,
+            current=s.current,
+            amount=abs(s.change),
+        )
+
+    def budget_line(self) -> str:
+        """The budget accounted for to the krone: as decided, and for a changed round also
+        what changed since and the awards now."""
+        s = self.standing
+        if s is None:
+            summary = self.summary
+            return self.text(
+                "ui.budget_line",
+                budget=summary.budget,
+                awarded=summary.awarded,
+                unallocated=summary.unallocated,
+            )
+        change = self.money(s.change)
+        return self.text(
+            "doc.changed.budget_line",
+            budget=s.budget,
+            decided=s.decided,
+            unallocated=s.unallocated,
+            change=f"+{change}" if s.change > 0 else change,
+            current=s.current,
+        )
 
     def dated(self) -> tuple[str, str, str]:
         """The masthead's date line as (key, date, ISO date): the decision's date where the
@@ -163,14 +339,8 @@ class Publication:
     def colophon(self) -> list[str]:
         """The closing lines every format prints: the budget line, what made the list and when,
         and the input file with its SHA-256 when it is known."""
-        summary = self.summary
         lines = [
-            self.text(
-                "ui.budget_line",
-                budget=summary.budget,
-                awarded=summary.awarded,
-                unallocated=summary.unallocated,
-            ),
+            self.budget_line(),
             self.text("doc.made_with", version=self.tool_version, date=self.date),
         ]
         if self.source_file:
@@ -187,31 +357,24 @@ def _places(numbers: Sequence[str], counties: Sequence[str], lang: str) -> str:
     return t.join([t("doc.whole_county", county=county_name(c) or c) for c in counties])
 
 
-def _line(
-    app: Application | None,
-    decision_id: str,
-    amount: int,
-    status: Status,
-    requested: int | None,
-    rank: int | None,
-    lang: str,
-) -> AwardLine:
+def _line(app: Application | None, d: Decision, amount: int, lang: str) -> AwardLine:
     municipalities = app.municipalities if app else ()
     counties = app.counties if app else ()
     applicant = (app.applicant if app else None) or ""
     project = (app.project if app else None) or ""
+    requested = d.requested if d.requested is not None else (app.requested if app else None)
     return AwardLine(
-        id=decision_id,
+        id=d.application_id,
         applicant=applicant,
         project=project,
         municipalities=municipalities,
         places=_places(municipalities, counties, lang),
         counties=counties,
-        requested=requested if requested is not None else (app.requested if app else None),
+        requested=requested,
         amount=amount,
-        status=status,
-        status_text=get(lang)(f"status.{status.value}"),
-        rank=rank,
+        status=d.status,
+        status_text=get(lang)(f"status.{d.status.value}"),
+        rank=d.rank,
     )
 
 
@@ -256,24 +419,77 @@ def _group_by_municipality(lines: Sequence[AwardLine], lang: str) -> tuple[Count
     return tuple(groups)
 
 
-def build(result: RoundResult, lang: str) -> Publication:
-    """The publication lists of ``result`` in ``lang``."""
-    summary = summarise(result)
+def _standing_summary(
+    summary: RoundSummary, lines: Sequence[AwardLine], awarded: int
+) -> RoundSummary:
+    """The summary's figures of the awards in ``lines`` (those above 0), as they stand: the
+    projects, places and the split per county as :func:`tilskudd.summary.summarise` makes it."""
+    standing_lines = [line for line in lines if line.amount > 0]
+    county_projects: Counter[str] = Counter()
+    county_awarded: Counter[str] = Counter()
+    for line in standing_lines:
+        for county in line.counties:
+            county_projects[county] += 1
+            share, rest = divmod(line.amount, len(line.counties))
+            county_awarded[county] += share + (rest if county == line.counties[0] else 0)
+    no_county = [line.amount for line in standing_lines if not line.counties]
+    return replace(
+        summary,
+        awarded=awarded,
+        funded=len(standing_lines),
+        municipalities=len({m for line in standing_lines for m in line.municipalities}),
+        counties=len({c for line in standing_lines for c in line.counties}),
+        per_county=tuple(
+            CountyLine(county=c, projects=county_projects[c], awarded=county_awarded[c])
+            for c in sorted(county_projects)
+        ),
+        no_county_projects=len(no_county),
+        no_county_awarded=sum(no_county),
+    )
+
+
+def _award_lines(
+    result: RoundResult, lang: str, *, as_decided: bool
+) -> tuple[list[AwardLine], int]:
+    """The lines of the awards (as they stand, or as decided) and the total they show."""
     apps = result.applications_by_id()
-    awards = [
-        _line(
-            apps.get(d.application_id),
-            d.application_id,
-            d.amount,
-            d.status,
-            d.requested,
-            d.rank,
-            lang,
-        )
-        for d in result.allocation.decisions
-        if d.amount > 0
-    ]
-    by_amount = tuple(sorted(awards, key=lambda x: (-x.amount, collate(x.applicant), x.id)))
+    changed = changes_by_id(result)
+    t = get(lang)
+    lines = []
+    total = 0
+    for d in result.allocation.decisions:
+        changes = changed.get(d.application_id, ())
+        current = changes[-1].amount_after if changes else d.amount
+        shown = d.amount if as_decided else current
+        if d.amount <= 0 and current <= 0:
+            continue
+        total += shown
+        line = _line(apps.get(d.application_id), d, shown, lang)
+        if changes:
+            state = "withdrawn" if changes[-1].kind == "withdraw" else "amended"
+            line = replace(
+                line, decided=d.amount, changes=changes, status_text=t(f"ledger.state.{state}")
+            )
+        lines.append(line)
+    return lines, total
+
+
+def build(result: RoundResult, lang: str, *, as_decided: bool = False) -> Publication:
+    """The publication lists of ``result`` in ``lang``: a committed round changed since its
+    decision as it stands, or with ``as_decided`` as decided (see the module's docstring)."""
+    summary = summarise(result)
+    stand = standing(result)
+    if stand is None:
+        awards, _total = _award_lines(result, lang, as_decided=True)
+    else:
+        awards, total = _award_lines(result, lang, as_decided=as_decided)
+        if not as_decided:
+            summary = _standing_summary(summary, awards, total)
+    by_amount = sorted(awards, key=lambda x: (-x.amount, collate(x.applicant), x.id))
+    # The notes are numbered in the order of the list by amount, where a reader meets them.
+    numbered = iter(range(1, len(by_amount) + 1))
+    by_amount = [replace(x, note=next(numbered)) if x.changes else x for x in by_amount]
+    listed = tuple(by_amount)
     per_county = tuple(
         CountyBar(
             number=line.county,
@@ -294,6 +510,9 @@ def build(result: RoundResult, lang: str) -> Publication:
                 awarded=summary.no_county_awarded,
             ),
         )
+    # A withdrawn award is in the list by amount (at 0, with its note); the places list only
+    # the awards there are.
+    placed = tuple(line for line in listed if line.amount > 0)
     return Publication(
         lang=lang,
         title=t("doc.title"),
@@ -304,16 +523,18 @@ def build(result: RoundResult, lang: str) -> Publication:
         iso_date=result.created.date().isoformat(),
         sentence=summary_sentence(summary, lang),
         summary=summary,
-        by_amount=by_amount,
-        by_municipality=_group_by_municipality(by_amount, lang),
+        by_amount=listed,
+        by_municipality=_group_by_municipality(placed, lang),
         per_county=per_county,
-        shared=sum(1 for line in awards if line.shared),
+        shared=sum(1 for line in placed if line.shared),
         tool_version=result.tool_version,
         source_file=result.source.file if result.source else None,
         source_sha256=result.source.sha256 if result.source else None,
         decided=format_date(result.decision_date, lang) if result.decision_date else None,
         notes=public_notes(result, lang),
         decided_iso=result.decision_date.isoformat() if result.decision_date else None,
+        standing=stand,
+        as_decided=as_decided and stand is not None,
     )
 
 

@@ -6,6 +6,12 @@ Two dialects:
   UTF-8 with a byte-order mark (without it Excel reads æøå as mojibake), decimal comma;
 - ``plain``: comma-separated UTF-8 without BOM, decimal point, for scripts and other tools.
 
+A committed round amended or withdrawn from since its decision (``result.changes``) has the awards
+as they stand in *awarded* and *status* (``endret``, ``trukket tilbake``), or with
+``as_decided=True`` the decision's, and five more columns after *problem*, named as in ``ledger
+export``: the amount decided, the amount now, when it last changed, what changed (each change's
+date, amounts and reason) and the rules an ``--outside-policy`` change went beyond.
+
 Amounts are plain integers (no grouping), so the spreadsheet reads them as numbers. Text that
 Excel would run as a formula (a cell starting with ``=``, ``+``, ``-``, ``@``, tab or carriage
 return: OWASP's CSV injection rule) gets a leading apostrophe. Numbers are never text here, so a
@@ -21,8 +27,10 @@ from pathlib import Path
 from typing import Literal
 
 from tilskudd.errors import UsageError
+from tilskudd.export._publication import change_sentences, changes_by_id, standing
 from tilskudd.export.atomic import atomic_write
-from tilskudd.models import CellValue, Issue, RoundResult
+from tilskudd.i18n import get
+from tilskudd.models import AwardChange, CellValue, Decision, Issue, RoundResult
 from tilskudd.wording import (
     column_header,
     county_label,
@@ -31,6 +39,7 @@ from tilskudd.wording import (
     municipality_label,
     rank_text,
     status_text,
+    waived_text,
 )
 
 __all__ = ["DIALECTS", "FORMULA_STARTS", "neutralise", "rows", "write"]
@@ -61,6 +70,10 @@ _FIELDS = (
     "row",
     "problem",
 )
+
+
+CHANGE_FIELDS = ("committed", "current", "changed_at", "change_reason", "outside_policy")
+"""The columns of a round changed since its decision, headed as ``ledger export`` heads them."""
 
 
 def neutralise(text: str) -> str:
@@ -101,11 +114,35 @@ def _problems(issues: Sequence[Issue], lang: str) -> str:
     return "; ".join(parts)
 
 
+def _change_cells(decision: Decision, changes: Sequence[AwardChange], lang: str) -> list[str | int]:
+    """The amount decided, the amount now, the last change's time, what changed and the rules
+    it went beyond; for an unchanged decision its amount twice and the rest empty."""
+    if not changes:
+        return [decision.amount, decision.amount, "", "", ""]
+    waived = dict.fromkeys(rule for change in changes for rule in change.outside_policy)
+    return [
+        decision.amount,
+        changes[-1].amount_after,
+        changes[-1].created,
+        _text(" ".join(change_sentences(changes, lang))),
+        _text(waived_text(waived, lang)),
+    ]
+
+
 def rows(
-    result: RoundResult, *, lang: str = "en", dialect: Dialect = "excel"
+    result: RoundResult,
+    *,
+    lang: str = "en",
+    dialect: Dialect = "excel",
+    as_decided: bool = False,
 ) -> list[list[str | int]]:
-    """The header row and one row per application, in the allocation's order."""
+    """The header row and one row per application, in the allocation's order; for a round
+    changed since its decision, as it stands (or ``as_decided``), with the change columns."""
+    t = get(lang)
+    changed = changes_by_id(result) if standing(result) is not None else None
     header: list[str | int] = [column_header(f, lang) for f in _FIELDS]
+    if changed is not None:
+        header += [t(f"ledger.column.{f}") for f in CHANGE_FIELDS]
     header += [neutralise(c) for c in result.extra_columns]
     out: list[list[str | int]] = [header]
     apps = result.applications_by_id()
@@ -148,6 +185,13 @@ def rows(
             total_cost = ""
             score = ""
             row = bad.row if bad is not None and bad.row is not None else ""
+        changes = changed.get(decision.application_id, ()) if changed is not None else ()
+        awarded = decision.amount
+        status = status_text(decision.status, lang)
+        if changes and not as_decided:
+            awarded = changes[-1].amount_after
+            state = "withdrawn" if changes[-1].kind == "withdraw" else "amended"
+            status = t(f"ledger.state.{state}")
         line: list[str | int] = [
             rank_text(decision),
             _text(decision.application_id),
@@ -156,12 +200,14 @@ def rows(
             total_cost,
             score,
             decision.eligible_amount if decision.eligible_amount is not None else "",
-            decision.amount,
-            status_text(decision.status, lang),
+            awarded,
+            status,
             _text(decision_text(decision, lang)),
             row,
             _text(_problems(issues.get(decision.application_id, []), lang)),
         ]
+        if changed is not None:
+            line += _change_cells(decision, changes, lang)
         line += [_cell(extra.get(column), dialect) for column in result.extra_columns]
         out.append(line)
     return out
@@ -173,9 +219,11 @@ def write(
     *,
     lang: str = "en",
     csv_dialect: str = "excel",
+    as_decided: bool = False,
     **_options: object,
 ) -> None:
-    """Write one row per application to ``path`` (``csv_dialect`` ``excel`` or ``plain``)."""
+    """Write one row per application to ``path`` (``csv_dialect`` ``excel`` or ``plain``); a
+    round changed since its decision as it stands, or ``as_decided``."""
     if csv_dialect not in DIALECTS:
         raise UsageError(key="output.error.csv_dialect", given=csv_dialect)
     dialect: Dialect = "excel" if csv_dialect == "excel" else "plain"
@@ -184,4 +232,4 @@ def write(
     delimiter = ";" if dialect == "excel" else ","
     with atomic_write(Path(path), encoding=encoding, newline="") as handle:
         writer = csv.writer(handle, delimiter=delimiter, lineterminator="\r\n")
-        writer.writerows(rows(result, lang=lang, dialect=dialect))
+        writer.writerows(rows(result, lang=lang, dialect=dialect, as_decided=as_decided))

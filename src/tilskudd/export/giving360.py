@@ -17,6 +17,15 @@ Awarded, Award Date, Recipient Org:Identifier and :Name, Funding Org:Identifier 
   (a project that names only its county: the county's name and 2-digit number), country ``NO``.
 - Award Date: ``award_date`` (ISO date), else the round's decision date where the programme
   gives it, else the day the result was made.
+
+A committed round amended or withdrawn from since its decision (``result.changes``) is written as
+its grants stand, as 360Giving's publisher guidance asks of a published file ("update grants that
+have changed", "remove grants that were awarded but didn't go ahead"): Amount Awarded is the
+amount now, Last modified the time of the last change, and the Description says what was decided
+and each change with its date and reason; a withdrawn grant is left out, and one funded by an
+amendment after the decision (from the reserve list) is in, its Award Date the day it was funded.
+The file is always as the grants stand: Amount Awarded is the total awarded, never a figure that
+no longer holds.
 """
 
 from __future__ import annotations
@@ -29,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from tilskudd.errors import UsageError
+from tilskudd.export._publication import change_sentences, changes_by_id, standing
 from tilskudd.export._sheetml import Style, Workbook
 from tilskudd.export.atomic import atomic_path, atomic_write
 from tilskudd.export.csv import neutralise
@@ -141,10 +151,13 @@ def rows(result: RoundResult, *, lang: str = "en", **options: Any) -> list[dict[
     programme = " – ".join(p for p in (result.programme, result.round) if p)
     t = get(lang)
     apps = result.applications_by_id()
+    changed = changes_by_id(result) if standing(result) is not None else {}
     out = []
     for decision in result.allocation.decisions:
-        if decision.amount <= 0:
-            continue
+        changes = changed.get(decision.application_id, ())
+        amount = changes[-1].amount_after if changes else decision.amount
+        if amount <= 0:
+            continue  # not funded, or withdrawn since the decision
         app = apps.get(decision.application_id)
         applicant = (app.applicant if app else None) or decision.application_id
         municipalities = app.municipalities if app else ()
@@ -154,16 +167,25 @@ def rows(result: RoundResult, *, lang: str = "en", **options: Any) -> list[dict[
         if not municipalities and app is not None:
             places = [county_name(c) or c for c in app.counties]
             codes = list(app.counties)
+        description = _description(app, applicant, lang)
+        awarded_on = award_date
+        modified = result.created.isoformat()
+        if changes:
+            description = " ".join([description, *change_sentences(changes, lang)])
+            modified = changes[-1].created
+            if decision.amount <= 0:
+                # Funded after the decision: awarded the day an amendment first funded it.
+                awarded_on = next(c.created[:10] for c in changes if c.amount_after > 0)
         out.append(
             {
                 "Identifier": _grant_id(prefix, decision.application_id),
                 "Title": (app.project if app else None)
                 or t("doc.giving360.title", id=decision.application_id),
-                "Description": _description(app, applicant, lang),
+                "Description": description,
                 "Currency": currency,
                 "Amount Applied For": app.requested if app else decision.requested,
-                "Amount Awarded": decision.amount,
-                "Award Date": award_date,
+                "Amount Awarded": amount,
+                "Award Date": awarded_on,
                 "Recipient Org:Identifier": org_identifier(
                     app.orgnr if app else None, applicant, prefix
                 ),
@@ -174,7 +196,7 @@ def rows(result: RoundResult, *, lang: str = "en", **options: Any) -> list[dict[
                 "Funding Org:Identifier": funder_id,
                 "Funding Org:Name": funder_name,
                 "Grant Programme:Title": programme,
-                "Last modified": result.created.isoformat(),
+                "Last modified": modified,
             }
         )
     return out

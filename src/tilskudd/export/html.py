@@ -69,6 +69,8 @@ tfoot th, tfoot td { font-weight: 700; border-top: 2px solid var(--ink); border-
 tfoot .note { font-weight: 400; color: var(--muted); }
 tr.county th { background: #e3ecf3; color: var(--band); font-size: 1rem; padding-top: .6rem; }
 .mark { color: var(--accent); font-weight: 700; margin-left: .15rem; }
+.was { display: block; color: var(--muted); font-size: .85rem; font-weight: 400; }
+.changed li { margin: .35rem 0; }
 .footnote { color: var(--muted); font-size: .9rem; margin: .6rem 0 0; }
 figure { margin: 0; }
 figure svg { width: 100%; height: auto; max-width: 62rem; }
@@ -112,6 +114,19 @@ def _figures(pub: Publication) -> str:
         (t("summary.label.budget"), pub.money(s.budget)),
         (t("summary.label.awarded"), pub.money(s.awarded)),
         (t("summary.label.unallocated"), pub.money(s.unallocated)),
+    ]
+    stand = pub.standing
+    if stand is not None and not pub.as_decided:
+        # The round's budget as decided, then what changed since and the awards now.
+        change = pub.money(stand.change)
+        items = [
+            items[0],
+            (t("doc.changed.decided"), pub.money(stand.decided)),
+            items[2],
+            (t("doc.changed.change"), f"+{change}" if stand.change > 0 else change),
+            (t("doc.changed.current"), pub.money(stand.current)),
+        ]
+    items += [
         (pub.header("projects"), format_number(s.funded, pub.lang)),
         (t("summary.label.municipalities"), format_number(s.municipalities, pub.lang)),
         (t("summary.label.applications"), format_number(s.applications, pub.lang)),
@@ -128,6 +143,18 @@ def _amount_cell(pub: Publication, line: AwardLine, *, mark: bool) -> str:
     if mark and line.shared:
         label = _e(pub.text("doc.shared_label"))
         shown += f'<span class="mark" title="{label}" aria-label="{label}">{SHARED_MARK}</span>'
+    if line.note is not None:
+        # Amended or withdrawn since the decision: a link to its note, and the other amount.
+        label = _e(pub.text("doc.changed.note_mark", n=line.note))
+        shown += (
+            f'<sup class="mark"><a href="#change-{line.note}" aria-label="{label}">'
+            f"{line.note}</a></sup>"
+        )
+        if pub.as_decided:
+            other = pub.text("doc.changed.is_now", amount=line.current)
+        else:
+            other = pub.text("doc.changed.was", amount=line.decided or 0)
+        shown += f'<span class="was">{_e(other)} · {_e(line.status_text)}</span>'
     return f'<td class="num">{shown}</td>'
 
 
@@ -238,12 +265,30 @@ def _chart(pub: Publication) -> str:
     )
 
 
+def _changes(pub: Publication) -> str:
+    """The awards amended or withdrawn since the decision, one numbered note each."""
+    changed = pub.changed
+    if not changed:
+        return ""
+    items = "".join(
+        f'<li id="change-{line.note}" value="{line.note}">{_e(pub.change_note(line))}</li>'
+        for line in changed
+    )
+    return (
+        f'<section id="changes" class="changed" aria-labelledby="changes-h">'
+        f'<h2 id="changes-h">{_e(pub.text("doc.changed.heading"))}</h2>'
+        f"<p>{_e(pub.text('doc.changed.intro'))}</p><ol>{items}</ol></section>"
+    )
+
+
 def _nav(pub: Publication) -> str:
     links = [
         ("by-amount", pub.text("doc.by_amount")),
         ("per-county", pub.text("doc.per_county")),
         ("by-municipality", pub.text("doc.by_municipality")),
     ]
+    if pub.changed:
+        links.append(("changes", pub.text("doc.changed.heading")))
     items = "".join(f'<li><a href="#{anchor}">{_e(text)}</a></li>' for anchor, text in links)
     return f'<nav aria-label="{_e(pub.text("doc.contents"))}"><ul>{items}</ul></nav>'
 
@@ -268,9 +313,10 @@ def _published(pub: Publication) -> str:
     return f"{_e(before)}{time}{_e(after)}"
 
 
-def render(result: RoundResult, *, lang: str = "en") -> str:
-    """The publication page of ``result`` in ``lang`` as one HTML document."""
-    pub = build(result, lang)
+def render(result: RoundResult, *, lang: str = "en", as_decided: bool = False) -> str:
+    """The publication page of ``result`` in ``lang`` as one HTML document: a round changed
+    since its decision as it stands, or with ``as_decided`` as decided (with the changes)."""
+    pub = build(result, lang, as_decided=as_decided)
     subtitle = " · ".join(p for p in (pub.programme, pub.round) if p)
     page_title = " – ".join(p for p in (pub.title, subtitle) if p)
     masthead = "".join(
@@ -282,9 +328,11 @@ def render(result: RoundResult, *, lang: str = "en") -> str:
         ]
     )
     if pub.by_amount:
-        content = _nav(pub) + _by_amount(pub) + _chart(pub) + _by_municipality(pub)
+        content = _nav(pub) + _by_amount(pub) + _chart(pub) + _by_municipality(pub) + _changes(pub)
     else:
         content = f"<p>{_e(pub.text('doc.no_awards'))}</p>"
+    said = pub.standing_sentence()
+    standing = f'<p class="lead">{_e(said)}</p>\n' if said else ""
     footer = pub.colophon()
     footer_html = "".join(f"<p>{_e(p)}</p>" for p in footer)
     return (
@@ -293,13 +341,15 @@ def render(result: RoundResult, *, lang: str = "en") -> str:
         '<meta name="generator" content="tilskudd">\n'
         f"<title>{_e(page_title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
         f'<header class="masthead"><div class="wrap">{masthead}</div></header>\n'
-        f'<main class="wrap">\n<p class="lead">{_e(pub.sentence)}</p>\n'
+        f'<main class="wrap">\n<p class="lead">{_e(pub.sentence)}</p>\n{standing}'
         f"{_figures(pub)}\n{content}\n{_notes(pub)}</main>\n"
         f'<footer><div class="wrap">{footer_html}</div></footer>\n</body>\n</html>\n'
     )
 
 
-def write(result: RoundResult, path: Path, *, lang: str = "en", **_options: object) -> None:
+def write(
+    result: RoundResult, path: Path, *, lang: str = "en", as_decided: bool = False, **_: object
+) -> None:
     """Write the publication page of ``result`` to ``path`` (UTF-8)."""
     with atomic_write(Path(path), encoding="utf-8", newline="\n") as handle:
-        handle.write(render(result, lang=lang))
+        handle.write(render(result, lang=lang, as_decided=as_decided))

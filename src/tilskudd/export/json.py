@@ -8,6 +8,12 @@ its fields, status, amount, rank and reasons, and every input issue.
 Amounts are JSON integers (whole kroner); decimals (scores, shares, oversubscription) are strings,
 so no reader turns ``0.2`` into a binary fraction. Reasons and issues carry their code and
 parameters for machines *and* their text in the chosen language for people.
+
+A committed round amended or withdrawn from since its decision (``result.changes``) keeps the
+decision (``amount``, ``status``, ``awarded``: what was decided and can be reproduced) and adds
+what stands now: ``changes_since`` (decided, current, the change, the counts, a sentence), and
+for every application ``amount_now``, ``status_now`` and its ``changes`` (date, amounts, reason,
+the rules an ``--outside-policy`` one went beyond). A round unchanged since has none of them.
 """
 
 from __future__ import annotations
@@ -18,9 +24,10 @@ from pathlib import Path
 from typing import Any
 
 from tilskudd.collector import collector_paused
+from tilskudd.export._publication import build, change_sentences, changes_by_id
 from tilskudd.export.atomic import atomic_write
 from tilskudd.jsondata import plain, reason_data
-from tilskudd.models import Application, Decision, Issue, RejectedRow, RoundResult
+from tilskudd.models import Application, AwardChange, Decision, Issue, RejectedRow, RoundResult
 from tilskudd.summary import summarise
 from tilskudd.wording import (
     county_name,
@@ -134,6 +141,34 @@ def _application(
     return fields
 
 
+def _changes(
+    entry: dict[str, Any], decision: Decision, changes: tuple[AwardChange, ...], lang: str
+) -> dict[str, Any]:
+    """An application's entry with what stands now (a round changed since its decision)."""
+    status = decision.status.value
+    if changes:
+        status = "withdrawn" if changes[-1].kind == "withdraw" else "amended"
+    entry.update(
+        amount_now=changes[-1].amount_after if changes else decision.amount,
+        status_now=status,
+        changes=[
+            {
+                "kind": c.kind,
+                "date": c.created[:10],
+                "recorded": c.created,
+                "before": c.amount_before,
+                "after": c.amount_after,
+                "reason": c.reason,
+                "outside_policy": list(c.outside_policy),
+                # the change in words, without "the grant is now …" (that is amount_now)
+                "text": " ".join(change_sentences((c,), lang)[:-1]),
+            }
+            for c in changes
+        ],
+    )
+    return entry
+
+
 def to_data(result: RoundResult, *, lang: str = "en") -> dict[str, Any]:
     """The JSON document for ``result`` as plain Python data (what :func:`write` serialises)."""
     allocation = result.allocation
@@ -152,6 +187,33 @@ def to_data(result: RoundResult, *, lang: str = "en") -> dict[str, Any]:
             "sheet": result.source.sheet,
             "header_row": result.source.header_row,
         }
+    pub = build(result, lang) if result.changes else None
+    stand = pub.standing if pub is not None else None
+    changed = changes_by_id(result) if stand is not None else {}
+    applications = [
+        _application(
+            d,
+            apps.get(d.application_id),
+            rejected.get(d.application_id),
+            issues_by_app.get(d.application_id, []),
+            lang,
+        )
+        for d in allocation.decisions
+    ]
+    since: dict[str, Any] = {}
+    if stand is not None and pub is not None:
+        since["changes_since"] = {
+            "decided": stand.decided,
+            "current": stand.current,
+            "change": stand.change,
+            "amendments": stand.amendments,
+            "withdrawals": stand.withdrawals,
+            "sentence": pub.standing_sentence(),
+        }
+        applications = [
+            _changes(entry, d, changed.get(d.application_id, ()), lang)
+            for entry, d in zip(applications, allocation.decisions, strict=True)
+        ]
     return {
         "format": FORMAT_NAME,
         "format_version": FORMAT_VERSION,
@@ -200,16 +262,8 @@ def to_data(result: RoundResult, *, lang: str = "en") -> dict[str, Any]:
             },
         },
         "extra_columns": list(result.extra_columns),
-        "applications": [
-            _application(
-                d,
-                apps.get(d.application_id),
-                rejected.get(d.application_id),
-                issues_by_app.get(d.application_id, []),
-                lang,
-            )
-            for d in allocation.decisions
-        ],
+        **since,
+        "applications": applications,
         "issues": [_issue(i, lang) for i in result.issues],
     }
 
@@ -240,7 +294,8 @@ def dumps(data: Mapping[str, Any]) -> str:
 
 
 def write(result: RoundResult, path: Path, *, lang: str = "en", **_options: object) -> None:
-    """Write the allocation as UTF-8 JSON (:func:`dumps`) to ``path``."""
+    """Write the allocation as UTF-8 JSON (:func:`dumps`) to ``path`` (the decision, and for a
+    round changed since what stands now, whether or not ``as_decided`` is given)."""
     with collector_paused():  # a few hundred thousand dicts and lists, no cycles among them
         text = dumps(to_data(result, lang=lang))
     with atomic_write(Path(path), encoding="utf-8", newline="\n") as handle:

@@ -1,9 +1,12 @@
 """Markdown export (``.md``): the award table for e-mails, wikis and issue trackers.
 
 A heading, the summary sentence, and one table of the awards in rank order (rank, applicant,
-project, municipalities, requested, awarded, status) with a total row. Text from the
-applications is escaped so that it stays text: a ``|`` cannot split a cell, ``*`` or ``_``
-cannot turn into emphasis, ``<script>`` is not HTML, and a line break cannot end the row.
+project, municipalities, requested, awarded, status) with a total row. A committed round changed
+since its decision shows each award as it stands, an amended or withdrawn one marked ``(1)``
+with its note under "Changes since the decision" (see :mod:`tilskudd.export._publication`).
+Text from the applications is escaped so that it stays text: a ``|`` cannot split a cell,
+``*`` or ``_`` cannot turn into emphasis, ``<script>`` is not HTML, and a line break cannot end
+the row.
 """
 
 from __future__ import annotations
@@ -34,9 +37,10 @@ def _row(cells: list[str]) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
-def render(result: RoundResult, *, lang: str = "en") -> str:
-    """The award table of ``result`` as a Markdown document in ``lang``."""
-    pub = build(result, lang)
+def render(result: RoundResult, *, lang: str = "en", as_decided: bool = False) -> str:
+    """The award table of ``result`` as a Markdown document in ``lang`` (a round changed since
+    its decision as it stands, or with ``as_decided`` as decided, with the changes)."""
+    pub = build(result, lang, as_decided=as_decided)
     subtitle = " · ".join(p for p in (pub.programme, pub.round) if p)
     lines = [f"# {escape(pub.title)}", ""]
     if subtitle:
@@ -44,6 +48,9 @@ def render(result: RoundResult, *, lang: str = "en") -> str:
     if pub.decided is not None:
         lines += [escape(pub.text("doc.decided", date=pub.decided)), ""]
     lines += [escape(pub.sentence), ""]
+    said = pub.standing_sentence()
+    if said:
+        lines += [escape(said), ""]
     awards = {line.id: line for line in pub.by_amount}
     decisions = [d for d in result.allocation.decisions if d.application_id in awards]
     if not decisions:
@@ -63,6 +70,9 @@ def render(result: RoundResult, *, lang: str = "en") -> str:
         for decision in decisions:
             line = awards[decision.application_id]
             requested = pub.money(line.requested) if line.requested is not None else ""
+            amount = pub.money(line.amount)
+            if line.note is not None:
+                amount += f" ({line.note})"  # its note under the changes since the decision
             lines.append(
                 _row(
                     [
@@ -71,7 +81,7 @@ def render(result: RoundResult, *, lang: str = "en") -> str:
                         escape(line.project),
                         escape(line.places),
                         requested,
-                        pub.money(line.amount),
+                        amount,
                         escape(line.status_text),
                     ]
                 )
@@ -81,19 +91,13 @@ def render(result: RoundResult, *, lang: str = "en") -> str:
             _row([f"**{total}**", "", "", "", "", f"**{pub.money(pub.summary.awarded)}**", ""])
         )
         lines.append("")
-    lines.append(
-        "_"
-        + escape(
-            pub.text(
-                "ui.budget_line",
-                budget=pub.summary.budget,
-                awarded=pub.summary.awarded,
-                unallocated=pub.summary.unallocated,
-            )
-        )
-        + "_"
-    )
+    lines.append("_" + escape(pub.budget_line()) + "_")
     lines.append("")
+    if pub.changed:
+        lines += [f"## {escape(pub.text('doc.changed.heading'))}", ""]
+        lines += [escape(pub.text("doc.changed.intro")), ""]
+        lines += [f"{line.note}. {escape(pub.change_note(line))}" for line in pub.changed]
+        lines.append("")
     if pub.notes:
         lines += [f"## {escape(pub.text('ui.notes'))}", ""]
         lines += [f"- {escape(note)}" for note in pub.notes]
@@ -102,7 +106,9 @@ def render(result: RoundResult, *, lang: str = "en") -> str:
     return "\n".join(lines) + "\n"
 
 
-def write(result: RoundResult, path: Path, *, lang: str = "en", **_options: object) -> None:
+def write(
+    result: RoundResult, path: Path, *, lang: str = "en", as_decided: bool = False, **_: object
+) -> None:
     """Write the award table of ``result`` to ``path`` as UTF-8 Markdown."""
     with atomic_write(Path(path), encoding="utf-8", newline="\n") as handle:
-        handle.write(render(result, lang=lang))
+        handle.write(render(result, lang=lang, as_decided=as_decided))

@@ -2,7 +2,9 @@
 
 The same content as the HTML page (:mod:`tilskudd.export._publication`): title, programme and
 round, date, summary sentence, key figures, the awards by amount, the awards per county as bars,
-and the awards by municipality (shared projects marked, counted once in the total). Every page
+and the awards by municipality (shared projects marked, counted once in the total); for a round
+changed since its decision, the awards as they stand with a numbered note for each change
+("Changes since the decision"). Every page
 has its number ("Side 2 av 5") and every table repeats its header row on each page it runs onto.
 
 Written with fpdf2: pure Python (installs from PyPI anywhere, no system libraries, unlike
@@ -25,7 +27,7 @@ from pathlib import Path
 
 from fpdf import FPDF
 
-from tilskudd.export._publication import SHARED_MARK, Publication, build
+from tilskudd.export._publication import SHARED_MARK, AwardLine, Publication, build
 from tilskudd.export.atomic import atomic_path
 from tilskudd.i18n import format_number, get
 from tilskudd.models import RoundResult
@@ -359,6 +361,9 @@ def _masthead(doc: _Document) -> None:
     key, day, _iso = pub.dated()
     _text(doc, pub.text(key, date=day), 9.5, color=_MUTED, space=4)
     _text(doc, pub.sentence, 12, space=4)
+    said = pub.standing_sentence()
+    if said:
+        _text(doc, said, 10, space=4)
 
 
 def _figures(doc: _Document) -> None:
@@ -369,12 +374,25 @@ def _figures(doc: _Document) -> None:
         (t("summary.label.budget"), pub.money(s.budget)),
         (t("summary.label.awarded"), pub.money(s.awarded)),
         (t("summary.label.unallocated"), pub.money(s.unallocated)),
+    ]
+    stand = pub.standing
+    if stand is not None and not pub.as_decided:
+        # The round's budget as decided, then what changed since and the awards now.
+        change = pub.money(stand.change)
+        items = [
+            items[0],
+            (t("doc.changed.decided"), pub.money(stand.decided)),
+            items[2],
+            (t("doc.changed.change"), f"+{change}" if stand.change > 0 else change),
+            (t("doc.changed.current"), pub.money(stand.current)),
+        ]
+    items += [
         (pub.header("projects"), format_number(s.funded, pub.lang)),
         (t("summary.label.municipalities"), format_number(s.municipalities, pub.lang)),
         (t("summary.label.applications"), format_number(s.applications, pub.lang)),
     ]
     width = (doc.w - doc.l_margin - doc.r_margin - 2 * 4) / 3
-    for start in (0, 3):
+    for start in range(0, len(items), 3):
         y = doc.get_y()
         for i, (label, value) in enumerate(items[start : start + 3]):
             x = doc.l_margin + i * (width + 4)
@@ -413,7 +431,7 @@ def _by_amount(doc: _Document) -> None:
     doc.set_text_color(*_INK)
     h = pub.header
     total = pub.money(pub.summary.awarded)
-    amount_w = _amount_width(doc, [total, *(pub.money(a.amount) for a in pub.by_amount)], 29)
+    amount_w = _amount_width(doc, [total, *(_noted(pub, a) for a in pub.by_amount)], 29)
     # Positions past 999 need more than 9 mm; the project column gives both what they need.
     position_w = max(9, math.ceil(doc.width_of(str(len(pub.by_amount))) + 2 * _PADDING_X + 1))
     project_w = 62 - (amount_w - 29) - (position_w - 9)
@@ -436,7 +454,7 @@ def _by_amount(doc: _Document) -> None:
                 _fit(doc, line.applicant, 38),
                 _fit(doc, line.project, project_w),
                 _fit(doc, line.places, 40),
-                pub.money(line.amount),
+                _noted(pub, line),
             ]
         )
     _total(doc, table)
@@ -485,7 +503,7 @@ def _by_municipality(doc: _Document) -> None:
     amounts = [pub.money(pub.summary.awarded)]
     for county in pub.by_municipality:
         for group in county.municipalities:
-            amounts += [_shown_amount(pub.money(line.amount), line.shared) for line in group.lines]
+            amounts += [_shown_amount(_noted(pub, line), line.shared) for line in group.lines]
     amount_w = _amount_width(doc, amounts, 29)
     project_w = 61 - (amount_w - 29)
     table = _Table(
@@ -503,13 +521,30 @@ def _by_municipality(doc: _Document) -> None:
                         _fit(doc, group.name, 44),
                         _fit(doc, line.applicant, 44),
                         _fit(doc, line.project, project_w),
-                        _shown_amount(pub.money(line.amount), line.shared),
+                        _shown_amount(_noted(pub, line), line.shared),
                     ]
                 )
     _total(doc, table)
     if pub.shared:
         doc.ln(2)
         _text(doc, pub.text("doc.shared_note", mark=SHARED_MARK), 8, color=_MUTED)
+
+
+def _noted(pub: Publication, line: AwardLine) -> str:
+    """An award's amount, with the number of its note when it was changed since the decision."""
+    amount = pub.money(line.amount)
+    return f"{amount} ({line.note})" if line.note is not None else amount
+
+
+def _changes(doc: _Document) -> None:
+    """The awards amended or withdrawn since the decision, one numbered note each."""
+    pub = doc.pub
+    if not pub.changed:
+        return
+    _heading(doc, pub.text("doc.changed.heading"))
+    _text(doc, pub.text("doc.changed.intro"), 9.5, color=_MUTED, space=2)
+    for line in pub.changed:
+        _text(doc, f"{line.note}. {pub.change_note(line)}", 9.5, space=1.5)
 
 
 def _shown_amount(amount: str, shared: bool) -> str:
@@ -525,9 +560,10 @@ def _colophon(doc: _Document) -> None:
         _text(doc, line, 7.5, color=_MUTED, space=0.5)
 
 
-def render(result: RoundResult, *, lang: str = "en") -> bytes:
-    """The publication list of ``result`` in ``lang`` as PDF bytes."""
-    pub = build(result, lang)
+def render(result: RoundResult, *, lang: str = "en", as_decided: bool = False) -> bytes:
+    """The publication list of ``result`` in ``lang`` as PDF bytes (a round changed since its
+    decision as it stands, or with ``as_decided`` as decided, with the changes)."""
+    pub = build(result, lang, as_decided=as_decided)
     doc = _Document(pub, result.created)
     doc.add_page()
     _masthead(doc)
@@ -536,6 +572,7 @@ def render(result: RoundResult, *, lang: str = "en") -> bytes:
         _by_amount(doc)
         _chart(doc)
         _by_municipality(doc)
+        _changes(doc)
     else:
         _text(doc, pub.text("doc.no_awards"), 11)
     if pub.notes:
@@ -546,8 +583,10 @@ def render(result: RoundResult, *, lang: str = "en") -> bytes:
     return bytes(doc.output())
 
 
-def write(result: RoundResult, path: Path, *, lang: str = "en", **_options: object) -> None:
+def write(
+    result: RoundResult, path: Path, *, lang: str = "en", as_decided: bool = False, **_: object
+) -> None:
     """Write the publication list of ``result`` to ``path`` as an A4 PDF."""
-    data = render(result, lang=lang)
+    data = render(result, lang=lang, as_decided=as_decided)
     with atomic_path(Path(path)) as tmp:
         tmp.write_bytes(data)

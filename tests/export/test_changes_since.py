@@ -1,0 +1,356 @@
+"""The published documents of a committed round amended and withdrawn from since its decision:
+the awards as they stand, each change in a note, totals that add up to the krone; and the list
+as decided, which says what changed since."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pypdf
+from hypothesis import given
+from hypothesis import strategies as st
+from tests.export.conftest import _small_round
+from tests.export.test_html import _page
+from tests.export.test_json import _validator
+
+from tilskudd.export import write
+from tilskudd.export._publication import build
+from tilskudd.export.html import render as render_html
+from tilskudd.export.markdown import render as render_md
+from tilskudd.models import AwardChange, RoundResult
+
+
+def _plain(text: str) -> str:
+    """Text with the no-break spaces of amounts as spaces, and runs of spaces as one."""
+    return re.sub(r"[\s\u00a0]+", " ", text)
+
+
+def test_the_list_shows_the_awards_as_they_stand(
+    changed_round: Callable[..., RoundResult],
+) -> None:
+    pub = build(changed_round(), "nb")
+    lines = {line.id: line for line in pub.by_amount}
+    # lowered, raised outside the policy, withdrawn (at 0, still listed), reserve funded later
+    assert (lines["S-001"].amount, lines["S-001"].decided) == (3_000_000, 3_300_000)
+    assert (lines["S-003"].amount, lines["S-003"].decided) == (1_200_000, 1_000_000)
+    assert (lines["S-004"].amount, lines["S-004"].status_text) == (0, "trukket tilbake")
+    assert (lines["S-005"].amount, lines["S-005"].decided) == (800_000, 0)
+    assert lines["S-002"].note is None
+    assert lines["S-002"].decided is None
+    assert [line.id for line in pub.by_amount] == ["S-001", "S-002", "S-003", "S-005", "S-004"]
+    assert [line.note for line in pub.changed] == [1, 2, 3, 4]
+    # The places list only the awards there are: a withdrawn award funds no municipality.
+    placed = {x.id for c in pub.by_municipality for m in c.municipalities for x in m.lines}
+    assert placed == {"S-001", "S-002", "S-003", "S-005"}
+    stand = pub.standing
+    assert stand is not None
+    assert (stand.budget, stand.decided, stand.unallocated) == (7_300_000, 7_200_000, 100_000)
+    assert (stand.current, stand.change) == (7_000_000, -200_000)
+    assert (stand.amendments, stand.withdrawals) == (3, 1)
+    assert pub.summary.awarded == 7_000_000 == sum(line.amount for line in pub.by_amount)
+    assert sum(bar.awarded for bar in pub.per_county) == 7_000_000
+    assert pub.summary.funded == 4
+
+
+def test_as_decided_shows_the_decision_and_still_the_changes(
+    changed_round: Callable[..., RoundResult],
+) -> None:
+    pub = build(changed_round(), "en", as_decided=True)
+    lines = {line.id: line for line in pub.by_amount}
+    assert lines["S-004"].amount == 900_000
+    assert lines["S-001"].amount == 3_300_000
+    assert lines["S-005"].amount == 0  # funded after the decision: listed, with its note
+    assert pub.summary.awarded == 7_200_000
+    assert [line.id for line in pub.changed] == ["S-001", "S-003", "S-004", "S-005"]
+    said = _plain(pub.standing_sentence() or "")
+    assert said.startswith("This list shows the awards as decided.")
+    assert "NOK 7,000,000 is awarded now" in said
+
+
+def test_an_unchanged_round_has_no_standing(small_round: Callable[..., RoundResult]) -> None:
+    pub = build(small_round(), "nb")
+    assert pub.standing is None
+    assert pub.standing_sentence() is None
+    assert not pub.changed
+    assert _plain(pub.budget_line()) == (
+        "Ramme: 7 300 000 kr · Tildelt: 7 200 000 kr · Ikke fordelt: 100 000 kr"
+    )
+
+
+def test_html_reads_back_as_it_stands(changed_round: Callable[..., RoundResult]) -> None:
+    page = _page(render_html(changed_round(), lang="nb"))
+    text = _plain(" ".join(page.text))
+    assert (
+        "Etter vedtaket er det registrert 3 endringer og 1 tilbaketrekning: 7 200 000 kr ble "
+        "vedtatt, 7 000 000 kr er tildelt nå, og 200 000 kr er gått tilbake til rammen for "
+        "ordningen."
+    ) in text
+    by_amount = page.tables[0]
+    rows = {row[1]: [_plain(cell) for cell in row] for row in by_amount.rows}
+    assert rows["Bergen kommune"][-1] == "0 kr4vedtatt 900 000 kr · trukket tilbake"
+    assert rows["Halden kommune"][-1] == "3 000 000 kr1vedtatt 3 300 000 kr · endret"
+    assert _plain(by_amount.foot[-1]) == "7 000 000 kr"
+    assert _plain(page.tables[1].foot[-1]) == "7 000 000 kr"
+    assert "Endringer etter vedtaket" in page.headings
+    hrefs = [a.get("href") or "" for a in page.attrs("a")]
+    # Each changed award's amount links to its note, in the list by amount (and by place).
+    assert [h for h in hrefs if h.startswith("#change-")][:4] == [
+        f"#change-{n}" for n in range(1, 5)
+    ]
+    assert [a.get("id") for a in page.attrs("li") if a.get("id")] == [
+        f"change-{n}" for n in range(1, 5)
+    ]
+    assert (
+        "Bergen kommune – -Minus: Åpne data | felles API (S-004): Etter vedtaket ble tilskuddet "
+        "på 900 000 kr trukket tilbake 2009-11-03. Søkeren trakk prosjektet. Tilskuddet er nå "
+        "0 kr."
+    ) in text
+    assert (
+        "fra 1 000 000 kr til 1 200 000 kr. Styrevedtak 19.10.2009, sak 09/123. Endringen er "
+        "registrert utenfor rundens tildelingsregler (max_share_of_cost)."
+    ) in text
+    assert (
+        "Ramme: 7 300 000 kr · Vedtatt: 7 200 000 kr · Ikke fordelt: 100 000 kr · Endret etter "
+        "vedtaket: -200 000 kr · Tildelt nå: 7 000 000 kr"
+    ) in text
+
+
+def test_markdown_reads_back_in_english(changed_round: Callable[..., RoundResult]) -> None:
+    text = render_md(changed_round(), lang="en").replace("\u00a0", " ")
+    rows = [line for line in text.splitlines() if line.startswith("| ")]
+    bergen = next(row for row in rows if "Bergen kommune" in row)
+    assert bergen.endswith("| NOK 900,000 | NOK 0 (4) | withdrawn |")
+    oslo = next(row for row in rows if "Oslo kommune" in row)
+    assert oslo.endswith("| NOK 800,000 (3) | amended |")
+    assert rows[-1] == "| **Total** |  |  |  |  | **NOK 7,000,000** |  |"
+    assert "## Changes since the decision" in text
+    assert (
+        "1. Halden kommune – Felles IKT-plattform for Østfold (S-001): After the decision the "
+        "grant was amended on 2009-10-14, from NOK 3,300,000 to NOK 3,000,000. Prosjektet ble "
+        "billigere (brev 12.10.2009). The grant is now NOK 3,000,000."
+    ) in text
+    assert "and NOK 200,000 has gone back to the programme's frame." in text
+
+
+def test_markdown_as_decided_keeps_the_decision_and_says_so(
+    changed_round: Callable[..., RoundResult],
+) -> None:
+    text = render_md(changed_round(), lang="nb", as_decided=True).replace("\u00a0", " ")
+    bergen = next(line for line in text.splitlines() if "Bergen kommune" in line)
+    assert "| 900 000 kr (3) | trukket tilbake |" in bergen
+    assert "| **Sum** |  |  |  |  | **7 200 000 kr** |  |" in text
+    assert "Listen viser tildelingene slik de ble vedtatt." in text
+    assert "3. Bergen kommune" in text
+
+
+def test_pdf_reads_back_as_it_stands(
+    changed_round: Callable[..., RoundResult], tmp_path: Path
+) -> None:
+    path = tmp_path / "tildeling.pdf"
+    assert write(changed_round(), path, lang="nb") == "pdf"
+    pages = [_plain(p.extract_text()) for p in pypdf.PdfReader(path).pages]
+    text = " ".join(pages)
+    assert "5 Bergen kommune -Minus: Åpne data | felles API Bergen 0 kr (4)" in text
+    assert "1 Halden kommune Felles IKT-plattform for Østfold Halden, Moss og Sarpsborg" in text
+    assert "3 000 000 kr (1)" in text
+    assert "Sum (4 prosjekter, hvert talt bare én gang) 7 000 000 kr" in text
+    assert "Endringer etter vedtaket" in text
+    assert "4. Bergen kommune – -Minus: Åpne data | felles API (S-004): Etter vedtaket" in text
+    assert "Tildelt nå: 7 000 000 kr" in text
+
+
+def test_write_passes_as_decided_to_the_documents(
+    changed_round: Callable[..., RoundResult], tmp_path: Path
+) -> None:
+    path = tmp_path / "tildeling.md"
+    write(changed_round(), path, lang="nb", as_decided=True)
+    assert "**7 200 000 kr**" in _plain(path.read_text(encoding="utf-8"))
+    write(changed_round(), path, lang="nb", force=True)
+    assert "**7 000 000 kr**" in _plain(path.read_text(encoding="utf-8"))
+
+
+_IDS = ("S-001", "S-002", "S-003", "S-004", "S-005", "S-006")
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(_IDS), st.integers(0, 4_000).map(lambda n: n * 1000)),
+        max_size=8,
+    )
+)
+def test_totals_add_up_to_the_krone_whatever_the_changes(
+    changes: list[tuple[str, int]],
+) -> None:
+    base = _small_round()
+    amounts = {d.application_id: d.amount for d in base.allocation.decisions}
+    recorded = []
+    for application_id, after in changes:
+        before = amounts[application_id]
+        kind = "withdraw" if after == 0 else "amend"
+        recorded.append(
+            AwardChange(
+                application_id=application_id,
+                kind=kind,
+                created="2009-10-14T09:00:00+00:00",
+                amount_before=before,
+                amount_after=after,
+                reason="r",
+            )
+        )
+        amounts[application_id] = after
+    result = base.model_copy(update={"changes": tuple(recorded)})
+    pub = build(result, "en")
+    now = sum(amounts.values())
+    assert pub.summary.awarded == now == sum(line.amount for line in pub.by_amount)
+    assert sum(bar.awarded for bar in pub.per_county) == now
+    if recorded:
+        stand = pub.standing
+        assert stand is not None
+        assert stand.budget == stand.decided + stand.unallocated
+        assert stand.current == stand.decided + stand.change == now
+    decided = build(result, "en", as_decided=True)
+    assert decided.summary.awarded == base.allocation.awarded
+    assert sum(line.amount for line in decided.by_amount) == base.allocation.awarded
+
+
+def test_csv_has_the_awards_as_they_stand_and_the_change_columns(
+    changed_round: Callable[..., RoundResult], tmp_path: Path
+) -> None:
+    path = tmp_path / "tildeling.csv"
+    write(changed_round(), path, lang="nb")
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        rows = {r["Søknadsnr."]: r for r in csv.DictReader(handle, delimiter=";")}
+    bergen = rows["S-004"]
+    assert (bergen["Tildelt"], bergen["Status"]) == ("0", "trukket tilbake")
+    assert (bergen["Vedtatt"], bergen["Beløp nå"]) == ("900000", "0")
+    assert bergen["Endret tidspunkt"] == "2009-11-03T09:00:00+00:00"
+    assert "trukket tilbake 2009-11-03. Søkeren trakk prosjektet." in _plain(
+        bergen["Begrunnelse for endring"]
+    )
+    tromso = rows["S-003"]
+    assert (tromso["Tildelt"], tromso["Vedtatt"], tromso["Status"]) == (
+        "1200000",
+        "1000000",
+        "endret",
+    )
+    assert tromso["Utenfor rundens tildelingsregler"] == "max_share_of_cost"
+    oslo = rows["S-005"]
+    assert (oslo["Tildelt"], oslo["Vedtatt"], oslo["Status"]) == ("800000", "0", "endret")
+    unchanged = rows["S-002"]
+    assert (unchanged["Tildelt"], unchanged["Vedtatt"], unchanged["Beløp nå"]) == (
+        "2000000",
+        "2000000",
+        "2000000",
+    )
+    assert unchanged["Endret tidspunkt"] == ""
+    assert sum(int(r["Tildelt"]) for r in rows.values()) == 7_000_000
+    assert sum(int(r["Vedtatt"]) for r in rows.values()) == 7_200_000
+    # The columns of the applicant's own sheet still come last, after the change columns.
+    header = list(next(iter(rows.values())))
+    assert header[-2:] == ["Saksbehandler", "Merknad"]
+
+
+def test_csv_as_decided_keeps_the_decision_with_the_change_columns(
+    changed_round: Callable[..., RoundResult], tmp_path: Path
+) -> None:
+    path = tmp_path / "awards.csv"
+    write(changed_round(), path, lang="en", csv_dialect="plain", as_decided=True)
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = {r["ID"]: r for r in csv.DictReader(handle)}
+    bergen = rows["S-004"]
+    assert (bergen["Awarded"], bergen["Status"], bergen["Current amount"]) == (
+        "900000",
+        "funded",
+        "0",
+    )
+
+
+def test_an_unchanged_round_has_no_change_columns(
+    small_round: Callable[..., RoundResult], tmp_path: Path
+) -> None:
+    path = tmp_path / "tildeling.csv"
+    write(small_round(), path, lang="nb")
+    header = path.read_text(encoding="utf-8-sig").splitlines()[0]
+    assert "Vedtatt" not in header
+
+
+def test_json_keeps_the_decision_and_adds_what_stands_now(
+    changed_round: Callable[..., RoundResult], tmp_path: Path
+) -> None:
+    path = tmp_path / "tildeling.json"
+    write(changed_round(), path, lang="en")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    errors = [e.message for e in _validator().iter_errors(data)]
+    assert errors == []
+    assert (data["budget"], data["awarded"], data["unallocated"]) == (7_300_000, 7_200_000, 100_000)
+    since = data["changes_since"]
+    assert (since["decided"], since["current"], since["change"]) == (7_200_000, 7_000_000, -200_000)
+    assert (since["amendments"], since["withdrawals"]) == (3, 1)
+    apps = {a["id"]: a for a in data["applications"]}
+    assert sum(a["amount_now"] for a in apps.values()) == since["current"]
+    bergen = apps["S-004"]
+    assert (bergen["amount"], bergen["status"]) == (900_000, "funded")
+    assert (bergen["amount_now"], bergen["status_now"]) == (0, "withdrawn")
+    assert bergen["changes"] == [
+        {
+            "kind": "withdraw",
+            "date": "2009-11-03",
+            "recorded": "2009-11-03T09:00:00+00:00",
+            "before": 900_000,
+            "after": 0,
+            "reason": "Søkeren trakk prosjektet",
+            "outside_policy": [],
+            "text": "After the decision the grant of NOK\u00a0900,000 was withdrawn on 2009-11-03. "
+            "Søkeren trakk prosjektet.",
+        }
+    ]
+    assert apps["S-003"]["changes"][0]["outside_policy"] == ["max_share_of_cost"]
+    assert (apps["S-002"]["amount_now"], apps["S-002"]["changes"]) == (2_000_000, [])
+
+
+def test_json_of_an_unchanged_round_has_no_change_fields(
+    small_round: Callable[..., RoundResult], tmp_path: Path
+) -> None:
+    path = tmp_path / "tildeling.json"
+    write(small_round(), path, lang="en")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert "changes_since" not in data
+    assert "amount_now" not in data["applications"][0]
+
+
+def test_360giving_is_as_the_grants_stand(
+    changed_round: Callable[..., RoundResult], tmp_path: Path
+) -> None:
+    path = tmp_path / "grants.csv"
+    write(changed_round(), path, format="360giving", lang="en", funder="Difi")
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = {r["Identifier"]: r for r in csv.DictReader(handle)}
+    # Withdrawn since the decision: left out, as 360Giving asks of grants that did not go ahead.
+    assert sorted(rows) == [
+        "360G-tilskudd-S-001",
+        "360G-tilskudd-S-002",
+        "360G-tilskudd-S-003",
+        "360G-tilskudd-S-005",
+    ]
+    halden = rows["360G-tilskudd-S-001"]
+    assert halden["Amount Awarded"] == "3000000"
+    assert halden["Award Date"] == "2009-06-12"
+    assert halden["Last modified"] == "2009-10-14T09:00:00+00:00"
+    assert _plain(halden["Description"]) == (
+        "Grant to Halden kommune for “Felles IKT-plattform for Østfold”. After the decision the "
+        "grant was amended on 2009-10-14, from NOK 3,300,000 to NOK 3,000,000. Prosjektet ble "
+        "billigere (brev 12.10.2009). The grant is now NOK 3,000,000."
+    )
+    assert rows["360G-tilskudd-S-003"]["Amount Awarded"] == "1200000"
+    # Funded from the reserve list after the decision: awarded the day it was funded.
+    oslo = rows["360G-tilskudd-S-005"]
+    assert (oslo["Amount Awarded"], oslo["Award Date"]) == ("800000", "2009-11-04")
+    unchanged = rows["360G-tilskudd-S-002"]
+    assert unchanged["Description"].startswith("Grant to Guovdageainnu suohkan for “Samisk")
+    assert unchanged["Description"].endswith("Guovdageaidnu”.")
+    assert unchanged["Last modified"] == "2026-11-28T10:30:00+00:00"
+    assert sum(int(r["Amount Awarded"]) for r in rows.values()) == 7_000_000

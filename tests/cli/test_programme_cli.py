@@ -10,6 +10,7 @@ import sqlite3
 from pathlib import Path
 
 import openpyxl
+import pypdf
 import pytest
 from typer.testing import CliRunner, Result
 
@@ -1467,3 +1468,28 @@ def test_the_documents_of_a_changed_round_show_the_awards_as_they_stand(folder: 
     assert ",60000,50000," in grants[1]
     book = run("allocate", "r1.csv", "--round", "1", "-o", "awards.xlsx")
     assert "awards.xlsx shows the decision as committed" in " ".join(book.stdout.split())
+
+
+def test_the_pdf_and_json_of_a_changed_round_read_back_as_it_stands(folder: Path) -> None:
+    """The PDF (nb) and the JSON (en) of round 1 after a withdrawal: the PDF lists the awards
+    as they stand with the note, the JSON keeps the decision and says what stands now."""
+    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    assert run("withdraw", "A-2", "--reason", "Kommunen trakk seg").exit_code == 0
+    pdf = run("allocate", "r1.csv", "--round", "1", "-o", "liste.pdf", "--lang", "nb")
+    assert pdf.exit_code == 0, pdf.output
+    pages = pypdf.PdfReader(folder / "liste.pdf").pages
+    text = re.sub(r"[\s\u00a0]+", " ", " ".join(page.extract_text() for page in pages))
+    assert "Sum (1 prosjekt, hvert talt bare én gang) 60 000 kr" in text
+    assert "Oslo kommune Digital post Oslo 0 kr (1)" in text
+    note = "1. Oslo kommune – Digital post (A-2): Etter vedtaket ble tilskuddet på 40 000 kr"
+    assert note in text
+    assert "Tildelt nå: 60 000 kr" in text
+    data = run("allocate", "r1.csv", "--round", "1", "-o", "awards.json", "--lang", "en")
+    assert data.exit_code == 0, data.output
+    assert "awards.json has both the decision and the awards as they stand now" in data.stdout
+    written = json.loads((folder / "awards.json").read_text(encoding="utf-8"))
+    assert written["awarded"] == 100_000
+    assert written["changes_since"]["current"] == 60_000
+    oslo = next(a for a in written["applications"] if a["id"] == "A-2")
+    assert (oslo["amount"], oslo["amount_now"], oslo["status_now"]) == (40_000, 0, "withdrawn")
+    assert oslo["changes"][0]["reason"] == "Kommunen trakk seg"

@@ -47,7 +47,9 @@ def test_an_unknown_tie_break_column_names_the_option(tmp_path: Path) -> None:
     path = tmp_path / "policy.toml"
     path.write_text('[policy]\ntie_break = ["id asc"]\n', encoding="utf-8")
     said = allocate("--policy", str(path), "--tie-break", "id, nix", "--lang", "nb")
-    assert said.startswith("feil: kommandolinjen: --tie-break: tie_break-kolonnen 'nix' er ")
+    assert said.startswith(
+        "feil: kommandolinjen: --tie-break: kolonnen 'nix' i rekkefølgen ved poenglikhet "
+    )
 
 
 def test_an_unknown_county_of_a_quota_names_the_file_and_the_quota(tmp_path: Path) -> None:

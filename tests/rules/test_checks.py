@@ -48,7 +48,9 @@ def test_ranked_says_every_problem_with_its_setting(make_application: MakeApp) -
     said = error.text("nb").splitlines()
     assert len(said) == 5
     assert said[0] == "min_score krever poeng for hver søknad; 1 av 2 har ingen (A-1)"
-    assert said[2].startswith("tie_break-kolonnen 'merknad' er verken")
+    assert said[2].startswith(
+        "kolonnen 'merknad' i rekkefølgen ved poenglikhet (tie_break) er verken"
+    )
 
 
 def test_proportional_says_scores_tie_break_and_quotas_at_once(make_application: MakeApp) -> None:

@@ -193,6 +193,8 @@ def _message(exc: click_errors.UsageError, t: Translator, words: Sequence[str]) 
         param = _option(exc.ctx, exc.option_name)
         flag = isinstance(param, TyperOption) and param.is_flag
         key = "cli.usage.takes_no_value" if flag else "cli.usage.requires_value"
+        if exc.option_name == "--lang":
+            key = "cli.usage.requires_language"  # the two it may be, said
         return t(key, option=exc.option_name)
     if isinstance(exc, click_errors.MissingParameter):
         param = exc.param

@@ -62,16 +62,21 @@ def check_policy(
         negative = _negative_scores(applications, positive)
         if negative is not None:
             problems.append(("rule", negative))
-    # An application without a score is named already; given one, it can be ordered too.
-    if ordered and not unscored:
+    later: list[tuple[str | None, Phrase]] = [
+        ("tie_break", problem) for problem in tie_break_problems(applications, policy)
+    ]
+    if quotas:
+        later.extend(county_problems(policy))
+    elif policy.quotas:
+        later.append(("quotas", Phrase("quota.error.proportional")))
+    # Whether they can be ordered is looked at here only beside another problem: alone, the
+    # rule's ranking says it (a pass over 100 000 applications less when all is well). An
+    # application without a score is named already; given one, it can be ordered too.
+    if ordered and (problems or later) and not unscored:
         problem = ranking_problem(applications)
         if problem is not None:
             problems.append((None, problem))
-    problems.extend(("tie_break", problem) for problem in tie_break_problems(applications, policy))
-    if quotas:
-        problems.extend(county_problems(policy))
-    elif policy.quotas:
-        problems.append(("quotas", Phrase("quota.error.proportional")))
+    problems.extend(later)
     if problems:
         raise PolicyError(
             lines=[problem for _, problem in problems],

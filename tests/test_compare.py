@@ -309,3 +309,25 @@ def test_compare_refuses_to_commit_or_overwrite(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="exists"):
         check_compare_output(existing, None, commit=False, dry_run=False, force=False, inputs=[])
     check_compare_output(existing, None, commit=False, dry_run=False, force=True, inputs=[])
+
+
+def test_every_rule_s_problems_with_the_policy_are_said_at_once(make_application: MakeApp) -> None:
+    # The ranked rule found the tie-break column and stopped the comparison: the quotas the
+    # proportional rule refuses were said only once the column was put right.
+    apps = [make_application(id="A-1"), make_application(id="A-2", score=None, rank=1)]
+    policy = Policy(
+        tie_break="merknad",
+        weight="score",
+        seed=1,
+        quotas=[{"by": "county", "value": "03", "max_count": 1}],
+    )
+    with pytest.raises(PolicyError) as caught:
+        compare(apps, 1_000_000, policy, ["ranked", "proportional", "lottery"])
+    assert caught.value.settings == (None, "tie_break", "weight", "quotas", None)
+    lines = str(caught.value).splitlines()
+    assert len(lines) == 5  # the tie-break column once, though every rule found it
+    assert lines[0].startswith("some applications have a rank and others a score")
+    assert lines[1].startswith("tie-break column 'merknad'")
+    assert lines[2].startswith('weight = "score" needs a score for every application')
+    assert lines[3].startswith("quotas do not apply to the proportional rule")
+    assert lines[4].startswith('rule = "lottery" needs a score for every application')

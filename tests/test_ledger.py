@@ -1891,7 +1891,8 @@ def test_nb_an_organisation_past_its_maximum_by_an_award_raised_while_the_round_
     exc = refused(lambda: lg.commit_round(ledger_path, result, programme, 2, input_path=r2))
     assert nb(exc, "per_applicant_since") == (
         f"runde 2 gir organisasjon {MOSS} {kr(40_000)} (B-1), men den har nå {kr(40_000)} i de "
-        f"andre rundene: {kr(80_000)} i alt, over per_applicant_max på {kr(60_000)}. Registeret "
+        f"andre rundene: {kr(80_000)} i alt, over taket per organisasjon (per_applicant_max) på "
+        f"{kr(60_000)}. Registeret "
         "ble endret mens runden ble fordelt (en tildeling er økt siden). Fordel runde 2 på nytt, "
         "mot registeret slik det er nå. Ingenting ble registrert."
     )

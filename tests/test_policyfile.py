@@ -191,10 +191,12 @@ def test_a_policy_file_problem_is_said_without_pydantics_prefix(tmp_path: Path) 
          "makspris: er ikke en innstilling i policyen; innstillingene er rule, max_award,", 2),
         ('tie_break = ["total_cost opp"]',
          "tie_break: tie-break direction must be asc or desc, not 'opp'",
-         "tie_break: retningen i tie_break må være asc eller desc, ikke 'opp'", 2),
+         "tie_break: retningen i rekkefølgen ved poenglikhet (tie_break) må være asc (stigende) "
+         "eller desc (synkende), ikke 'opp'", 2),
         ("min_award = 500000\nper_applicant_max = 100000",
          "min_award NOK\xa0500,000 is more than per_applicant_max NOK\xa0100,000",
-         "min_award 500\xa0000\xa0kr er mer enn per_applicant_max 100\xa0000\xa0kr", 1),
+         "laveste tilskudd (min_award) 500\xa0000\xa0kr er mer enn taket per organisasjon "
+         "(per_applicant_max) 100\xa0000\xa0kr", 1),
         ('[[policy.quotas]]\nby = "county"\nvalue = "03"',
          "a quota needs at least one limit",
          "en kvote trenger minst én grense", 3),
@@ -323,10 +325,11 @@ def test_policy_errors_through_the_command_follow_lang(tmp_path: Path) -> None:
         # A quota's limits as amounts, shares and counts.
         ('quotas = [{by = "county", value = "03", min_amount = 500000, max_amount = 100000}]',
          "min_amount NOK\xa0500,000 is more than max_amount NOK\xa0100,000",
-         "min_amount 500\xa0000\xa0kr er mer enn max_amount 100\xa0000\xa0kr"),
+         "minstebeløpet (min_amount) 500\xa0000\xa0kr er mer enn høyeste beløp (max_amount) "
+         "100\xa0000\xa0kr"),
         ('quotas = [{by = "county", value = "03", min_share = "30 %", max_share = "20 %"}]',
          "min_share 30% is more than max_share 20%",
-         "min_share 30\xa0% er mer enn max_share 20\xa0%"),
+         "minsteandelen (min_share) 30\xa0% er mer enn høyeste andel (max_share) 20\xa0%"),
     ],
 )  # fmt: skip
 def test_a_problem_inside_a_quota_or_a_tie_break_is_said_as_written(
@@ -355,8 +358,8 @@ def test_a_check_of_the_whole_policy_names_no_setting_of_its_own() -> None:
     with pytest.raises(PolicyError) as caught:
         load_policy(None, {"min_award": 5_000_000, "max_award": 1_000_000})
     assert caught.value.text("nb") == (
-        "kommandolinjen: min_award 5\xa0000\xa0000\xa0kr er mer enn max_award "
-        "1\xa0000\xa0000\xa0kr: ingen søknad kunne fått tilskudd"
+        "kommandolinjen: laveste tilskudd (min_award) 5\xa0000\xa0000\xa0kr er mer enn høyeste "
+        "tilskudd (max_award) 1\xa0000\xa0000\xa0kr: ingen søknad kunne fått tilskudd"
     )
 
 
@@ -485,7 +488,11 @@ def test_a_wrong_setting_is_named_with_its_line(tmp_path: Path, text: str, said:
     with pytest.raises(PolicyError) as caught:
         load_policy(path)
     assert caught.value.text("en").startswith(f"{path}, {said}"), caught.value.text("en")
-    assert caught.value.text("nb").startswith(f"{path}, {said.replace('line', 'linje')}")
+    # The setting as written, in the bokmål sentence too (after its gloss, in a check of two).
+    line, _, setting = said.partition(": ")
+    nb = caught.value.text("nb")
+    assert nb.startswith(f"{path}, {line.replace('line', 'linje')}: ")
+    assert setting.split(" ")[0].rstrip(":") in nb
 
 
 def test_a_check_of_the_whole_policy_is_said_at_its_table_or_at_no_line(tmp_path: Path) -> None:

@@ -26,6 +26,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
 from tilskudd.errors import PolicyError
 from tilskudd.i18n import format_number, get
@@ -182,6 +183,10 @@ def compare(
 
     apps = tuple(applications)
     figures: list[RuleFigures] = []
+    # What each rule finds wrong with the policy against the applications, said together once
+    # every rule has looked (each once, though several rules find it), not the first rule's
+    # alone: the setting of each, to be placed by the caller; "rule" is --compare's, unplaced.
+    problems: dict[tuple[str | None, str], tuple[str | None, Any]] = {}
     for rule in rules:
         if rule not in RULES:
             raise PolicyError(
@@ -191,8 +196,21 @@ def compare(
         # the rest as it is (a committed round's policy read as recorded: Policy.from_record).
         Policy.model_validate({"rule": rule})
         rule_policy = policy.model_copy(update={"rule": rule})
-        allocation = allocate(apps, budget, rule_policy, prior_by_orgnr=prior_by_orgnr)
+        try:
+            allocation = allocate(apps, budget, rule_policy, prior_by_orgnr=prior_by_orgnr)
+        except PolicyError as exc:
+            if not exc.settings or len(exc.settings) != len(exc.lines):
+                if problems:
+                    continue  # said once the problems found so far are put right
+                raise
+            for setting, line in zip(exc.settings, exc.lines, strict=True):
+                setting = None if setting == "rule" else setting
+                problems.setdefault((setting, line.render("en")), (setting, line))
+            continue
         figures.append(_figures(rule, allocation, apps))
+    if problems:
+        found = list(problems.values())
+        raise PolicyError(lines=[line for _, line in found], settings=[s for s, _ in found])
 
     differences: list[Difference] = []
     if figures:

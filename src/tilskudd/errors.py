@@ -153,10 +153,24 @@ class _LinesError(TilskuddError):
 class PolicyError(_LinesError, UsageError):
     """A policy file or option is invalid (see :class:`_LinesError` for ``lines``)."""
 
-    setting: str | None = None
-    """The setting found wrong by a rule (``tie_break``, ``quotas[2].value``), which cannot
-    know where it was written; set by the rule, so that the caller can say the file or option
-    (:meth:`tilskudd.cli.round_options.RoundSetup.place`). None when the message says where."""
+    settings: tuple[str | None, ...] = ()
+    """For each of ``lines``, the setting a rule found wrong (``tie_break``,
+    ``quotas[2].value``), which the rule cannot know where it was written: the caller says the
+    file or option (:meth:`tilskudd.cli.round_options.RoundSetup.placed`). None for a line that
+    is not about one setting; empty when the lines say where."""
+
+    def __init__(
+        self,
+        message: str | None = None,
+        /,
+        *,
+        lines: Sequence[Any] = (),
+        settings: Sequence[str | None] = (),
+        key: str | None = None,
+        **params: Any,
+    ) -> None:
+        super().__init__(message, lines=lines, key=key, **params)
+        self.settings = tuple(settings)
 
 
 class OutputExistsError(UsageError):

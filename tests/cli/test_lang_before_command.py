@@ -82,3 +82,90 @@ def test_lang_before_init_is_the_language_of_its_files_and_words(tmp_path: Path)
     plain = runner.invoke(app, ["init", "standard"])
     assert 'lang = "nb"' in (tmp_path / "standard" / "tilskudd.toml").read_text(encoding="utf-8")
     assert plain.stdout.startswith("Opprettet ")
+
+
+LANG_XX = "--lang xx: not a language tilskudd speaks; use nb (Norwegian bokmål) or en (English)"
+ENV_XX = (
+    "TILSKUDD_LANG is set to 'xx', which is not a language tilskudd speaks; set it to nb or en, "
+    "or give --lang"
+)
+
+
+@pytest.mark.parametrize(
+    ("args", "then"),
+    [
+        (["--lang", "xx"], "missing command"),
+        (["--lang=xx"], "missing command"),
+        (["--lang", "xx", "check"], "missing argument FILE"),
+        (["check", "--lang", "xx"], "missing argument FILE"),
+        (["--lang", "nb", "--lang", "xx", "nosuch"], "no such command: 'nosuch'"),
+        (["ledger", "--lang", "xx", "status"], None),
+    ],
+)
+def test_a_language_that_is_not_one_is_said_before_the_mistake_it_came_with(
+    args: list[str], then: str | None
+) -> None:
+    # 'tilskudd --lang xx' said "missing command": put right, the run then refused xx.
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert lines[0] == f"error: {LANG_XX}"
+    if then is not None:
+        assert lines[1] == then
+
+
+def test_a_language_of_the_environment_that_is_not_one_is_said_with_the_mistake() -> None:
+    result = runner.invoke(app, ["check"], env={"TILSKUDD_LANG": "xx"})
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[:2] == [f"error: {ENV_XX}", "missing argument FILE"]
+    # Not when --lang is given: it is the language used.
+    result = runner.invoke(app, ["check", "--lang", "nb"], env={"TILSKUDD_LANG": "xx"})
+    assert result.stderr.splitlines()[0] == "feil: mangler argumentet FIL"
+
+
+def test_lang_alone_or_before_an_unknown_command_is_said_in_that_language() -> None:
+    assert runner.invoke(app, ["--lang", "en"]).stderr.startswith("error: missing command\n")
+    nb = runner.invoke(app, ["--lang", "nb", "alocate"])
+    assert nb.exit_code == 2
+    assert nb.stderr.startswith("feil: ukjent kommando: «alocate»; mente du allocate?\n")
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "said"),
+    [
+        (["--lang", "xx", "--help"], {}, LANG_XX),
+        (["check", "--lang", "xx", "--help"], {}, LANG_XX),
+        (["ledger", "--lang", "xx", "--help"], {}, LANG_XX),
+        (["--help"], {"TILSKUDD_LANG": "xx"}, ENV_XX),
+        ([], {"TILSKUDD_LANG": "xx"}, ENV_XX),
+    ],
+)
+def test_a_help_asked_in_a_language_that_is_not_one_says_so_under_it(
+    args: list[str], env: dict[str, str], said: str
+) -> None:
+    # The help was shown in English with exit code 0, and xx went unsaid.
+    result = runner.invoke(app, args, env=env)
+    assert result.exit_code == 2
+    assert "Usage: tilskudd" in result.stdout
+    assert result.stderr == f"error: {said}\n"
+
+
+def test_a_help_in_a_language_is_shown_as_before() -> None:
+    result = runner.invoke(app, ["--lang", "nb", "--help"])
+    assert result.exit_code == 0
+    assert "Bruk: tilskudd" in result.stdout
+    assert result.stderr == ""
+
+
+def test_lang_without_its_value_says_the_two_it_may_be() -> None:
+    # 'option --lang needs a value after it' left the officer to find which values there are.
+    bare = runner.invoke(app, ["--lang"])
+    assert bare.exit_code == 2
+    assert bare.stderr.startswith(
+        "error: option --lang needs a value after it: nb (Norwegian bokmål) or en (English)\n"
+    )
+    nb = runner.invoke(app, ["check", "søknader.xlsx", "--lang"], env={"TILSKUDD_LANG": "nb"})
+    assert nb.exit_code == 2
+    assert nb.stderr.startswith(
+        "feil: valget --lang må ha en verdi etter seg: nb (norsk bokmål) eller en (engelsk)\n"
+    )

@@ -47,7 +47,9 @@ def test_an_unknown_tie_break_column_names_the_option(tmp_path: Path) -> None:
     path = tmp_path / "policy.toml"
     path.write_text('[policy]\ntie_break = ["id asc"]\n', encoding="utf-8")
     said = allocate("--policy", str(path), "--tie-break", "id, nix", "--lang", "nb")
-    assert said.startswith("feil: kommandolinjen: --tie-break: tie_break-kolonnen 'nix' er ")
+    assert said.startswith(
+        "feil: kommandolinjen: --tie-break: kolonnen 'nix' i rekkefølgen ved poenglikhet "
+    )
 
 
 def test_an_unknown_county_of_a_quota_names_the_file_and_the_quota(tmp_path: Path) -> None:
@@ -72,4 +74,62 @@ def test_a_county_number_no_numbering_has_is_refused(tmp_path: Path) -> None:
         f"error: {path}, line 3: quotas[1].value: quota by county: '99' is not a county number "
         "in the "
         "2024 numbering; expected 2 digits, such as 03 for Oslo\n"
+    )
+
+
+def test_every_problem_a_rule_finds_is_said_at_once_with_the_cells(tmp_path: Path) -> None:
+    # Two tie-break columns the applications lack, two counties that are not, a score the
+    # options need and quotas the rule refuses: all said in one run, each where it was written,
+    # after the problems in the cells (also said in the same run).
+    applications = tmp_path / "søknader.csv"
+    applications.write_text(
+        "ID;Requested;Score\nA-1;100000;4\nA-2;200000;\nA-3;3x;5\n", encoding="utf-8"
+    )
+    path = tmp_path / "policy.toml"
+    path.write_text(
+        '[policy]\ntie_break = ["nosuch asc", "id", "nix desc"]\n\n'
+        '[[policy.quotas]]\nby = "county"\nvalue = "99"\nmax_count = 1\n\n'
+        '[[policy.quotas]]\nby = "county"\nvalue = "Atlantis"\nmax_count = 1\n',
+        encoding="utf-8",
+    )
+    args = ["allocate", str(applications), "--budget", "1M", "--dry-run", "--policy", str(path)]
+    args += ["--rule", "proportional", "--weight", "score", "--min-score", "3"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert "'3x' is not an amount" in result.stdout
+    assert result.stderr.splitlines() == [
+        'error: options: --weight: weight = "score" needs a score for every application; 1 of 2 '
+        "have none (A-2)",
+        "options: --min-score: min_score needs a score for every application; 1 of 2 have none "
+        "(A-2)",
+        f"{path}, line 2: tie_break: tie-break column 'nosuch' is neither an application field "
+        f"({KNOWN}) nor a column of the input",
+        f"{path}, line 2: tie_break: tie-break column 'nix' is neither an application field "
+        f"({KNOWN}) nor a column of the input",
+        f"{path}, line 4: quotas: quotas do not apply to the proportional rule: every eligible "
+        "application gets the same share of its eligible amount, so what a category or county "
+        "receives follows from the budget and cannot be held to a limit; use the ranked or "
+        "optimal rule, or remove the quotas",
+    ]
+    # Ranked (given ranks) in bokmål: the counties of the quotas are looked up too.
+    applications.write_text(
+        "ID;Requested;Score;Rank\nA-1;100000;4;1\nA-2;200000;;2\nA-3;3x;5;3\n", encoding="utf-8"
+    )
+    result = runner.invoke(app, [*args[:-6], "--min-score", "3", "--lang", "nb"])
+    assert result.exit_code == 2, result.output
+    assert "'3x' er ikke et beløp" in result.stdout
+    said = result.stderr.splitlines()
+    assert said[0] == (
+        "feil: kommandolinjen: --min-score: min_score krever poeng for hver søknad; 1 av 2 har "
+        "ingen (A-2)"
+    )
+    assert [line.split(": ")[:2] for line in said[1:]] == [
+        [f"{path}, linje 2", "tie_break"],
+        [f"{path}, linje 2", "tie_break"],
+        [f"{path}, linje 6", "quotas[1].value"],
+        [f"{path}, linje 11", "quotas[2].value"],
+    ]
+    assert said[4].endswith(
+        "kvote etter fylke: 'Atlantis' er ikke et fylke i 2024-inndelingen; "
+        "forventet et fylkesnavn eller et tosifret fylkesnummer"
     )

@@ -349,7 +349,9 @@ def test_unknown_tie_break_column_is_a_policy_error(make_application: MakeApp) -
     with pytest.raises(PolicyError, match="'kostnad'") as caught:
         rank_order([make_application()], Policy(tie_break="kostnad"))
     assert str(caught.value).startswith("tie-break column 'kostnad' is neither an application")
-    assert caught.value.text("nb").startswith("tie_break-kolonnen 'kostnad' er verken et felt")
+    assert caught.value.text("nb").startswith(
+        "kolonnen 'kostnad' i rekkefølgen ved poenglikhet (tie_break) er verken et felt"
+    )
 
 
 def test_rank_order_does_not_depend_on_row_order(make_application: MakeApp) -> None:

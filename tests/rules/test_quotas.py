@@ -269,7 +269,7 @@ def test_an_unmet_minimum_says_why_its_applications_were_not_funded(
         "  - category 'Helse': at least 1 funded applications (0); 1 limited by "
         "per_applicant_max (C); 1 not funded in full for want of budget (B)\n"
     ) in str(caught.value)
-    assert "1 begrenset av per_applicant_max (C); 1 ikke innvilget fullt ut fordi" in (
+    assert "1 begrenset av per_applicant_max, taket per organisasjon (C); 1 ikke innvilget" in (
         caught.value.text("nb")
     )
     # Many are named by their first five ids and counted.

@@ -188,6 +188,35 @@ def _format_help(
         format_help(ctx, formatter)
 
 
+def _show_help(ctx: ClickContext) -> NoReturn:
+    """Show ``ctx``'s help; then, if the language it was asked in is not one (``tilskudd
+    --lang xx --help``, a ``TILSKUDD_LANG`` that names none), say so under it (the help is in
+    English) and exit with the usage error's code, as the command would have refused it."""
+    from tilskudd.cli.usage import language_problem
+
+    typer.echo(ctx.get_help(), color=ctx.color)
+    problem = language_problem(ctx, getattr(ctx.find_root().command, "_words", ()))
+    if problem is None:
+        ctx.exit()
+    from tilskudd.cli.common import print_error
+    from tilskudd.errors import ExitCode
+
+    print_error(problem, None, lang="en")
+    ctx.exit(int(ExitCode.USAGE))
+
+
+def _help_option(option: TyperOption | None) -> TyperOption | None:
+    """The help option, showing the help as :func:`_show_help` does."""
+    if option is not None and option.callback is not _on_help:
+        option.callback = _on_help
+    return option
+
+
+def _on_help(ctx: ClickContext, param: Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        _show_help(ctx)
+
+
 class Command(TyperCommand):
     """Every tilskudd command: its options and usage line shown as :func:`_shown` and
     :func:`_usage_pieces` say."""
@@ -197,6 +226,9 @@ class Command(TyperCommand):
 
     def make_parser(self, ctx: ClickContext) -> Any:
         return _checking_repeats(super().make_parser(ctx), ctx)
+
+    def get_help_option(self, ctx: ClickContext) -> TyperOption | None:
+        return _help_option(super().get_help_option(ctx))
 
     def collect_usage_pieces(self, ctx: ClickContext) -> list[str]:
         return _usage_pieces(self.options_metavar, self.get_params(ctx))
@@ -223,6 +255,9 @@ class Group(TyperGroup):
     def make_parser(self, ctx: ClickContext) -> Any:
         return _checking_repeats(super().make_parser(ctx), ctx)
 
+    def get_help_option(self, ctx: ClickContext) -> TyperOption | None:
+        return _help_option(super().get_help_option(ctx))
+
     def format_help(self, ctx: ClickContext, formatter: HelpFormatter) -> None:
         _format_help(super().format_help, ctx, formatter)
 
@@ -242,8 +277,7 @@ class Group(TyperGroup):
                 exc.ctx = self.context_class(self, info_name=info_name, parent=parent, **settings)
                 exc.cmd = self
             if _asks_help_in_a_language(exc, self._words):
-                typer.echo(exc.ctx.get_help(), color=exc.ctx.color)
-                raise typer.Exit() from None
+                _show_help(exc.ctx)
             _usage_error(exc, self._words)
 
     def invoke(self, ctx: ClickContext) -> Any:
@@ -301,6 +335,10 @@ def _asks_help_in_a_language(exc: click_errors.UsageError, words: Sequence[str])
 
 def _usage_error(exc: click_errors.UsageError, words: Sequence[str]) -> NoReturn:
     if isinstance(exc, click_errors.NoArgsIsHelpError):
+        from tilskudd.cli.usage import language_problem
+
+        if exc.ctx is not None and language_problem(exc.ctx, words) is not None:
+            _show_help(exc.ctx)  # and under it, the language that is not one
         raise exc  # the command alone: its help, as typer shows it
     from tilskudd.cli.usage import report_usage_error
     from tilskudd.errors import ExitCode

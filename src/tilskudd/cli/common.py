@@ -144,7 +144,7 @@ def language_code(text: str) -> str | None:
     return _SPELLINGS.get(key)
 
 
-def _language_option(text: str) -> str:
+def language_option(text: str) -> str:
     """The language ``--lang`` names, or a usage error saying which there are."""
     code = language_code(text)
     if code is not None:
@@ -170,7 +170,7 @@ def resolve_lang(option: Lang | str | None, *fallbacks: str | None) -> str:
     if option is None:
         option = _before_command[0]
     if option is not None:
-        code = _language_option(str(option))
+        code = language_option(str(option))
         _language[0] = code
         return code
     for value in fallbacks:

@@ -251,42 +251,42 @@ class RoundSetup:
 
     @contextlib.contextmanager
     def placed(self) -> Iterator[None]:
-        """Say where a setting a rule found wrong was written (:attr:`PolicyError.setting`,
+        """Say where each setting a rule found wrong was written (:attr:`PolicyError.settings`,
         such as a tie-break column the applications do not have): the option, else the policy
         file, else the programme's file, and the setting as written there."""
         try:
             yield
         except PolicyError as exc:
-            if exc.setting is None:
+            if not exc.settings or len(exc.settings) != len(exc.lines):
                 raise
-            raise self._place(exc, exc.setting) from None
+            raise self._place(exc) from None
 
-    def _place(self, exc: PolicyError, setting: str) -> PolicyError:
+    def _place(self, exc: PolicyError) -> PolicyError:
         from tilskudd.i18n import Phrase
         from tilskudd.policyfile import read_policy_file, setting_place
 
-        name = setting.split("[", 1)[0].split(".", 1)[0]
-        where: str | Phrase
-        field = setting
-        if name in self.options.overrides():
-            where, field = Phrase("policy.error.options"), "--" + name.replace("_", "-")
-        elif self.policy_file is not None and name in read_policy_file(self.policy_file)[0]:
-            where = setting_place(self.policy_file, setting)
-        elif self.plan.programme is not None and self.plan.programme.path is not None:
-            where = str(self.plan.programme.path)
-        else:
-            return exc
-        messages = exc.lines
-        if not messages and exc.key is not None:
-            messages = (Phrase(exc.key, **exc.params),)
-        if not messages:
-            return exc
-        return PolicyError(
-            lines=[
-                Phrase("policy.error.line", where=where, field=field, message=message)
-                for message in messages
-            ]
-        )
+        in_file: dict[str, Any] = {}
+        if self.policy_file is not None:
+            in_file = read_policy_file(self.policy_file)[0]
+        lines: list[Phrase] = []
+        for setting, message in zip(exc.settings, exc.lines, strict=True):
+            if setting is None:
+                lines.append(message)
+                continue
+            name = setting.split("[", 1)[0].split(".", 1)[0]
+            where: str | Phrase
+            field = setting
+            if name in self.options.overrides():
+                where, field = Phrase("policy.error.options"), "--" + name.replace("_", "-")
+            elif self.policy_file is not None and name in in_file:
+                where = setting_place(self.policy_file, setting)
+            elif self.plan.programme is not None and self.plan.programme.path is not None:
+                where = str(self.plan.programme.path)
+            else:
+                lines.append(message)
+                continue
+            lines.append(Phrase("policy.error.line", where=where, field=field, message=message))
+        return PolicyError(lines=lines)
 
 
 def setup_round(

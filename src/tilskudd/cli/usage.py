@@ -39,20 +39,46 @@ from tilskudd.cli.common import language_code, print_error
 if TYPE_CHECKING:
     from tilskudd.i18n import Translator
 
-__all__ = ["describe_usage_error", "report_usage_error", "usage_language"]
+__all__ = ["describe_usage_error", "language_problem", "report_usage_error", "usage_language"]
 
 PROGRAMME_FILE = "tilskudd.toml"
 """As :data:`tilskudd.programme.PROGRAMME_FILE`, without loading the programme's models."""
 
 
 def report_usage_error(exc: click_errors.UsageError, words: Sequence[str]) -> None:
-    """Print ``exc`` on stderr in the language ``words`` (the command line) ask for."""
+    """Print ``exc`` on stderr in the language ``words`` (the command line) ask for; first, a
+    language asked for that is not one (``tilskudd --lang xx``), which would otherwise go unsaid
+    behind the mistake it came with (a missing command) until that was put right."""
     try:
         lang = usage_language(exc.ctx, words)
         message, usage, hint = describe_usage_error(exc, lang, words)
+        unknown = language_problem(exc.ctx, words)
+        if unknown is not None:
+            message = f"{unknown}\n{message}"
     except Exception:  # an error message must never fail: click's own words, then
         lang, message, usage, hint = "en", exc.format_message(), None, None
     print_error(message, hint, usage=usage, lang=lang)
+
+
+def language_problem(ctx: ClickContext | None, words: Sequence[str]) -> str | None:
+    """What is wrong with the language ``words`` ask for, as the command would say it once run:
+    a ``--lang`` that names none, or a ``TILSKUDD_LANG`` that names none when it is the one
+    used; None when the language is one tilskudd speaks. In English: there is no other to say
+    it in."""
+    from tilskudd.cli.common import language_option
+    from tilskudd.errors import UsageError
+
+    given = _option_value(words, "--lang")
+    try:
+        if given is not None:
+            language_option(given)
+        elif _folder_language(ctx, words) is None:
+            value = os.environ.get("TILSKUDD_LANG") or ""
+            if value and language_code(value) is None:
+                raise UsageError(key="output.error.unknown_language_env", given=value)
+    except UsageError as exc:
+        return exc.text("en")
+    return None
 
 
 def usage_language(ctx: ClickContext | None, words: Sequence[str]) -> str:
@@ -61,6 +87,14 @@ def usage_language(ctx: ClickContext | None, words: Sequence[str]) -> str:
     code = language_code(given) if given is not None else None
     if code is not None:
         return code
+    return (
+        _folder_language(ctx, words) or language_code(os.environ.get("TILSKUDD_LANG") or "") or "en"
+    )
+
+
+def _folder_language(ctx: ClickContext | None, words: Sequence[str]) -> str | None:
+    """The ``lang`` of the ``--policy`` file or of the programme, for a command that reads them
+    (None: neither has one, or the command reads neither)."""
     names = {param.name for param in ctx.command.params} if ctx is not None else set()
     # The commands that work in a programme folder: those with --programme, and check (which
     # takes the folder's register and language, as allocate does, with no option for it); and
@@ -73,7 +107,7 @@ def usage_language(ctx: ClickContext | None, words: Sequence[str]) -> str:
         for lang in (_policy_lang(policy), _programme_lang(_option_value(words, "--programme"))):
             if lang is not None:
                 return lang
-    return language_code(os.environ.get("TILSKUDD_LANG") or "") or "en"
+    return None
 
 
 def _option_value(words: Sequence[str], option: str) -> str | None:
@@ -164,6 +198,8 @@ def _message(exc: click_errors.UsageError, t: Translator, words: Sequence[str]) 
         param = _option(exc.ctx, exc.option_name)
         flag = isinstance(param, TyperOption) and param.is_flag
         key = "cli.usage.takes_no_value" if flag else "cli.usage.requires_value"
+        if exc.option_name == "--lang":
+            key = "cli.usage.requires_language"  # the two it may be, said
         return t(key, option=exc.option_name)
     if isinstance(exc, click_errors.MissingParameter):
         param = exc.param

@@ -31,7 +31,7 @@ from tilskudd.rules.common import check_unique_ids, make_reason, natural_key
 from tilskudd.rules.lottery import allocate_lottery
 from tilskudd.rules.overrides import allocate_with_overrides
 from tilskudd.rules.proportional import allocate_proportional
-from tilskudd.rules.quotas import Given, refuse_quotas
+from tilskudd.rules.quotas import Given
 from tilskudd.rules.ranked import allocate_ranked
 
 __all__ = ["RULES", "Rule", "allocate", "share_of_cost_note"]
@@ -109,8 +109,6 @@ def allocate(
             f"the budget must be a whole number of kroner from 0 to {MAX_AMOUNT}, not {budget!r}"
         )
     check_unique_ids(applications)
-    if policy.rule == "proportional":
-        refuse_quotas(policy)
     # Officers' manual overrides first, the same way for every rule (tilskudd.rules.overrides).
     result = allocate_with_overrides(
         rule, applications, budget, policy, prior_by_orgnr=prior_by_orgnr

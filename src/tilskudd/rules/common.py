@@ -67,6 +67,7 @@ from typing import Any, Literal, NamedTuple, ParamSpec, TypeVar, cast
 
 from tilskudd.collector import collector_paused
 from tilskudd.errors import PolicyError, TilskuddError
+from tilskudd.i18n import Phrase
 from tilskudd.models import (
     DECISIONS_CHECKED,
     Allocation,
@@ -105,14 +106,17 @@ __all__ = [
     "rank_order",
     "ranking",
     "ranking_basis",
+    "ranking_problem",
     "relabel_notes",
     "relabel_reason",
     "require_ranking",
     "require_scores",
     "score_places",
     "score_reason",
+    "scores_problem",
     "share_decimal",
     "shown_ranks",
+    "tie_break_problems",
     "tie_notes",
     "tie_notes_by_position",
 ]
@@ -355,24 +359,24 @@ def ranking_basis(applications: Sequence[Application]) -> RankingBasis | None:
     return None
 
 
-def require_ranking(applications: Sequence[Application]) -> RankingBasis:
-    """The ranking basis of ``applications``; :class:`PolicyError` if they cannot be ordered."""
-    basis = ranking_basis(applications)
-    if basis is not None:
-        return basis
+def ranking_problem(applications: Sequence[Application]) -> Phrase | None:
+    """What keeps ``applications`` from being ordered (some have neither a rank nor a score, or
+    the two are mixed); ``None`` when they can be."""
+    if ranking_basis(applications) is not None:
+        return None
     neither = [a for a in applications if a.rank is None and a.score is None]
     total = len(applications)
     if neither:
-        raise PolicyError(
-            key="policy.error.no_score_or_rank",
+        return Phrase(
+            "policy.error.no_score_or_rank",
             count=len(neither),
             total=total,
             ids=_first_ids(neither),
         )
     only_rank = [a for a in applications if a.score is None]
     only_score = [a for a in applications if a.rank is None]
-    raise PolicyError(
-        key="policy.error.rank_and_score_mixed",
+    return Phrase(
+        "policy.error.rank_and_score_mixed",
         only_rank=len(only_rank),
         rank_ids=_first_ids(only_rank),
         only_score=len(only_score),
@@ -380,18 +384,37 @@ def require_ranking(applications: Sequence[Application]) -> RankingBasis:
     )
 
 
+def require_ranking(applications: Sequence[Application]) -> RankingBasis:
+    """The ranking basis of ``applications``; :class:`PolicyError` if they cannot be ordered."""
+    basis = ranking_basis(applications)
+    if basis is not None:
+        return basis
+    problem = ranking_problem(applications)
+    assert problem is not None
+    raise PolicyError(lines=[problem], settings=[None])
+
+
+def scores_problem(applications: Sequence[Application], needed_for: str) -> Phrase | None:
+    """The applications without a score, which ``needed_for`` (a setting as the policy writes
+    it, the same in every language: ``min_score``) needs; ``None`` when every one has one."""
+    missing = [a for a in applications if a.score is None]
+    if not missing:
+        return None
+    return Phrase(
+        "policy.error.scores_needed",
+        needed_for=needed_for,
+        missing=len(missing),
+        total=len(applications),
+        ids=_first_ids(missing),
+    )
+
+
 def require_scores(applications: Sequence[Application], needed_for: str) -> None:
     """:class:`PolicyError` naming the applications without a score, which ``needed_for`` (a
     setting as the policy writes it, the same in every language: ``min_score``) needs."""
-    missing = [a for a in applications if a.score is None]
-    if missing:
-        raise PolicyError(
-            key="policy.error.scores_needed",
-            needed_for=needed_for,
-            missing=len(missing),
-            total=len(applications),
-            ids=_first_ids(missing),
-        )
+    problem = scores_problem(applications, needed_for)
+    if problem is not None:
+        raise PolicyError(lines=[problem], settings=[None])
 
 
 # --------------------------------------------------------------------------------------------
@@ -472,17 +495,31 @@ def _value_key(value: Any) -> tuple[Any, ...]:
     return (1, natural_key(str(value)))
 
 
+def _unknown_column(column: str, applications: Sequence[Application]) -> Phrase | None:
+    """What is wrong with ``column`` as a tie-break column of ``applications`` (neither a field
+    nor a column of theirs); ``None`` when it is one (or there are no applications)."""
+    if column in _APPLICATION_FIELDS or not applications:
+        return None
+    if any(column in a.extra for a in applications):
+        return None
+    return Phrase("policy.error.tie_break_column", column=column, known=sorted(_APPLICATION_FIELDS))
+
+
+def tie_break_problems(applications: Sequence[Application], policy: Policy) -> list[Phrase]:
+    """A problem for each tie-break column that ``applications`` do not have, in the policy's
+    order (each is said: putting the first right should not meet the next unsaid)."""
+    found = (_unknown_column(step.column, applications) for step in policy.tie_break)
+    return [problem for problem in found if problem is not None]
+
+
 def _column_getter(
     column: str, applications: Sequence[Application]
 ) -> Callable[[Application], Any]:
+    problem = _unknown_column(column, applications)
+    if problem is not None:
+        raise PolicyError(lines=[problem], settings=["tie_break"])
     if column in _APPLICATION_FIELDS:
         return lambda a: getattr(a, column)
-    if not any(column in a.extra for a in applications) and applications:
-        error = PolicyError(
-            key="policy.error.tie_break_column", column=column, known=sorted(_APPLICATION_FIELDS)
-        )
-        error.setting = "tie_break"
-        raise error
     return lambda a: a.extra.get(column)
 
 

@@ -51,8 +51,8 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import NamedTuple
 
-from tilskudd.errors import PolicyError
 from tilskudd.models import Allocation, Application, Decision, Policy, Reason
+from tilskudd.rules.checks import check_policy
 from tilskudd.rules.common import (
     RankedEntry,
     build_allocation,
@@ -61,7 +61,6 @@ from tilskudd.rules.common import (
     make_reason,
     natural_key,
     rank_order,
-    require_scores,
 )
 from tilskudd.rules.quotas import Given, QuotaBook, eligible_amounts, least_amounts
 from tilskudd.rules.ranked import TieState, fund_in_order, settle_tie_notes
@@ -128,13 +127,9 @@ def allocate_lottery(
     ``quota_given``: the officer's decisions to fund, which the quotas count.
     Raises :class:`PolicyError` without a seed or without scores.
     """
+    check_policy(applications, policy, scores=[('rule = "lottery"', "rule")], seed=True)
     seed = policy.seed
-    if seed is None:
-        raise PolicyError(
-            "the lottery rule needs a seed so that the draw can be repeated: give --seed N, or "
-            "seed = N in the policy (the command line makes one and prints it if none is given)"
-        )
-    require_scores(applications, 'rule = "lottery"')
+    assert seed is not None  # checked
     entries = rank_order(applications, policy, by="score")
     apps = [entry.application for entry in entries]
     eligible = eligible_amounts(apps, policy, prior_by_orgnr)

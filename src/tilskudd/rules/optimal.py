@@ -89,8 +89,8 @@ from highspy import (
 from highspy._core import _Highs
 
 from tilskudd.errors import PolicyError, QuotaError
-from tilskudd.i18n import Phrase
 from tilskudd.models import Allocation, Application, Decision, Policy, Reason, Status
+from tilskudd.rules.checks import check_policy
 from tilskudd.rules.common import (
     AllocationInvariantError,
     ApplicantTotals,
@@ -102,10 +102,8 @@ from tilskudd.rules.common import (
     given_rank_notes,
     make_decision,
     make_reason,
-    natural_key,
     rank_order,
     relabel_notes,
-    require_scores,
     score_places,
     shown_ranks,
 )
@@ -573,25 +571,18 @@ def allocate_optimal(
     Raises :class:`PolicyError` for quotas that cannot be met, or scores the objective needs.
     """
     objective = policy.objective
+    needs: list[tuple[str, str | None]] = []
     if objective != "count":
-        require_scores(applications, f'rule = "optimal", objective = "{objective}"')
-        negative = sorted(
-            (a for a in applications if a.score is not None and a.score < 0),
-            key=lambda a: natural_key(a.id),
-        )
-        if negative:
-            # Phrases, so that each score is written in the message's language (-1,5 in nb).
-            shown = [Phrase("policy.error.id_score", id=a.id, score=a.score) for a in negative[:5]]
-            if len(negative) > 5:
-                shown.append(Phrase("ui.more_ids", n=len(negative) - 5))
-            raise PolicyError(
-                key="policy.error.optimal_negative_scores",
-                objective=objective,
-                count=len(negative),
-                shown=shown,
-            )
+        needs.append((f'rule = "optimal", objective = "{objective}"', "rule"))
     if policy.min_score is not None:
-        require_scores(applications, "min_score")
+        needs.append(("min_score", "min_score"))
+    check_policy(
+        applications,
+        policy,
+        scores=needs,
+        ordered=objective != "count",
+        positive=objective if objective != "count" else None,
+    )
     entries = rank_order(applications, policy, required=objective != "count")
     apps = [entry.application for entry in entries]
     n = len(entries)

@@ -47,6 +47,7 @@ from operator import eq, floordiv, gt, mod, mul
 from typing import cast
 
 from tilskudd.models import Allocation, Application, ParamValue, Policy, Reason, Status
+from tilskudd.rules.checks import check_policy
 from tilskudd.rules.common import (
     ApplicantTotals,
     Caps,
@@ -59,7 +60,6 @@ from tilskudd.rules.common import (
     make_reason,
     ranking,
     relabel_notes,
-    require_scores,
     score_places,
     share_decimal,
     shown_ranks,
@@ -178,10 +178,10 @@ def allocate_proportional(
     ``quota_given`` is accepted as every rule accepts it; this rule refuses quotas.
     """
     by_score = policy.weight == "score"
-    if by_score:
-        require_scores(applications, 'weight = "score"')
+    scores = [('weight = "score"', "weight")] if by_score else []
     if policy.min_score is not None:
-        require_scores(applications, "min_score")
+        scores.append(("min_score", "min_score"))
+    check_policy(applications, policy, scores=scores, quotas=False)
     apps = list(applications)
     ranked = ranking(apps, policy, required=False)
     positions, ranks, tied = ranked

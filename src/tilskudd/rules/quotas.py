@@ -48,9 +48,9 @@ How the rules apply them:
   out; ``optimal`` may find a selection that meets it.
 - ``optimal``: each limit is a linear constraint of the integer program; an infeasible program
   is a :class:`PolicyError` naming every minimum.
-- ``proportional`` refuses quotas (:func:`refuse_quotas`): every eligible application gets the
-  same share of its eligible amount, so what a group receives follows from the budget and cannot
-  be held to a limit without giving up the equal share.
+- ``proportional`` refuses quotas (:func:`~tilskudd.rules.checks.check_policy`): every eligible
+  application gets the same share of its eligible amount, so what a group receives follows from
+  the budget and cannot be held to a limit without giving up the equal share.
 
 Quotas apply to the round being allocated; awards of earlier rounds do not count. An
 officer's decisions to fund (:mod:`tilskudd.rules.overrides`) do: the rule is given them as
@@ -90,11 +90,11 @@ __all__ = [
     "GroupTotal",
     "QuotaBook",
     "category_key",
+    "county_problems",
     "eligible_amounts",
     "least_amounts",
     "quota_totals",
     "quota_violations",
-    "refuse_quotas",
 ]
 
 Dimension = Literal["category", "county"]
@@ -217,10 +217,10 @@ def _county_names() -> dict[str, str]:
     return names
 
 
-def _county_numbers(value: str, *, recorded: bool = False) -> frozenset[str]:
+def _county_numbers(value: str, *, recorded: bool = False) -> frozenset[str] | Phrase:
     """The county numbers ``value`` names: a number or a name in either numbering; a number
     of a ``recorded`` quota (:attr:`Quota.recorded`) as it was taken when the round was
-    committed, as given."""
+    committed, as given. What is wrong with it when it names none."""
     text = value.strip()
     if recorded and text.isdigit():
         # Committed by a tilskudd that took any number as given ("99": a group no application
@@ -242,8 +242,21 @@ def _county_numbers(value: str, *, recorded: bool = False) -> frozenset[str]:
             if isinstance(value, list | tuple):
                 params[f"{key}_or"] = Phrase("words.any_of", items=[str(v) for v in value])
         problem = Phrase(f"validate.{errors[-1].code}", **params)
-        raise PolicyError(lines=[Phrase("policy.error.quota_county", problem=problem)])
+        return Phrase("policy.error.quota_county", problem=problem)
     return frozenset(numbers)
+
+
+def county_problems(policy: Policy) -> list[tuple[str, Phrase]]:
+    """The quotas by county whose ``value`` names no county in either numbering: for each, the
+    setting as the file spells it (``quotas[2].value``) and what is wrong."""
+    problems: list[tuple[str, Phrase]] = []
+    for place, quota in enumerate(policy.quotas, start=1):
+        if quota.by != "county" or quota.value == "*":
+            continue
+        found = _county_numbers(quota.value, recorded=quota.recorded)
+        if isinstance(found, Phrase):
+            problems.append((f"quotas[{place}].value", found))
+    return problems
 
 
 def _resolve(
@@ -295,11 +308,10 @@ def _resolve(
                 name = county_names.get(number, number)
                 targets.append(group_for("county", frozenset({number}), number, name))
         else:
-            try:
-                numbers = _county_numbers(quota.value, recorded=quota.recorded)
-            except PolicyError as error:
-                error.setting = f"quotas[{place}].value"  # as the file spells it
-                raise
+            numbers = _county_numbers(quota.value, recorded=quota.recorded)
+            if isinstance(numbers, Phrase):
+                # As the file spells it; a rule has said it already (tilskudd.rules.checks).
+                raise PolicyError(lines=[numbers], settings=[f"quotas[{place}].value"])
             # A name stands for its number in the numbering the applications use, so that
             # "Finnmark" and "56" (or "*") are the same group when only 56 occurs.
             numbers = frozenset(numbers & counties.keys()) or numbers
@@ -555,12 +567,6 @@ def _check_feasible(
                 )
     if problems:
         raise QuotaError(problems=problems)
-
-
-def refuse_quotas(policy: Policy) -> None:
-    """:class:`PolicyError` for quotas with the ``proportional`` rule (see the module docstring)."""
-    if policy.quotas:
-        raise PolicyError(key="quota.error.proportional")
 
 
 # --------------------------------------------------------------------------------------------

@@ -83,6 +83,7 @@ from tilskudd.models import (
     Reason,
     Status,
 )
+from tilskudd.rules.checks import check_policy
 from tilskudd.rules.common import (
     ApplicantTotals,
     Caps,
@@ -99,7 +100,6 @@ from tilskudd.rules.common import (
     make_reason,
     ranking,
     relabel_notes,
-    require_scores,
     shown_ranks,
     tie_notes_by_position,
     tie_per_applicant_note,
@@ -123,8 +123,8 @@ def allocate_ranked(
     ``prior_by_orgnr``: awards in earlier rounds, counted against ``per_applicant_max``;
     ``quota_given``: the officer's decisions to fund, which the quotas count.
     """
-    if policy.min_score is not None:
-        require_scores(applications, "min_score")
+    min_score = [("min_score", "min_score")] if policy.min_score is not None else []
+    check_policy(applications, policy, scores=min_score, ordered=True)
     apps = list(applications)
     ranked = ranking(apps, policy)
     quotas = None

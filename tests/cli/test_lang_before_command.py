@@ -98,7 +98,10 @@ ENV_XX = (
         (["--lang=xx"], "missing command"),
         (["--lang", "xx", "check"], "missing argument FILE"),
         (["check", "--lang", "xx"], "missing argument FILE"),
-        (["--lang", "nb", "--lang", "xx", "nosuch"], "no such command: 'nosuch'"),
+        (
+            ["--lang", "nb", "--lang", "xx", "nosuch"],
+            "option --lang is given more than once: 'nb' and 'xx'; give it once",
+        ),
         (["ledger", "--lang", "xx", "status"], None),
     ],
 )

@@ -594,10 +594,18 @@ def read_checked(
 
 
 def emit_json(data: Any) -> None:
-    """Print JSON for machines: stable keys, UTF-8, no colour."""
+    """Print JSON for machines: stable keys, no colour; UTF-8, or where stdout has another
+    encoding (a Windows code page) every character beyond ASCII as a ``\\u`` escape, which any
+    reader of JSON takes back exactly (written plainly, – would be read back as -)."""
+    import codecs
     import json
 
-    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    try:
+        utf = codecs.lookup(encoding).name.startswith("utf")
+    except LookupError:
+        utf = False
+    text = json.dumps(data, ensure_ascii=not utf, indent=2, sort_keys=False) + "\n"
     try:
         sys.stdout.write(text)
         sys.stdout.flush()  # here, where a closed pipe is caught, not on the way out

@@ -36,6 +36,7 @@ from tilskudd.reading.columns import (
 from tilskudd.reading.sheet import build_table, header_problem
 from tilskudd.reading.sniff import Sniffed, sniff
 from tilskudd.reading.table import FormulaWithoutValue, RawCell, RawTable, column_letter
+from tilskudd.textfile import read_text
 
 __all__ = [
     "FormulaWithoutValue",
@@ -170,7 +171,7 @@ def load_column_map(path: Path | str, *, lang: str = "en") -> dict[str, str]:
     file = str(path)
     t = get(lang)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        data = tomllib.loads(read_text(path))
     except FileNotFoundError:
         raise UsageError(t("read.error.map_not_found", file=file)) from None
     except IsADirectoryError:

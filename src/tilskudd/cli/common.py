@@ -204,6 +204,10 @@ _OS_HINTS = {
 }
 
 
+_WINDOWS_IN_USE = (32, 33)
+"""ERROR_SHARING_VIOLATION and ERROR_LOCK_VIOLATION: another program (Excel) has the file open."""
+
+
 def os_error_message(exc: OSError, lang: str) -> tuple[str, str | None]:
     """(message, hint) for an error the operating system gave while tilskudd read or wrote."""
     from tilskudd.i18n import get
@@ -213,6 +217,8 @@ def os_error_message(exc: OSError, lang: str) -> tuple[str, str | None]:
     path = exc.filename if exc.filename is not None else exc.filename2
     message = t("cli.os_error", path=str(path), reason=reason) if path is not None else reason
     hint = _OS_HINTS.get(exc.errno or 0)
+    if getattr(exc, "winerror", None) in _WINDOWS_IN_USE:
+        hint = "in_use"
     return message, t(f"cli.os_hint.{hint}") if hint else None
 
 

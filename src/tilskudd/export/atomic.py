@@ -60,7 +60,10 @@ def atomic_path(target: Path) -> Iterator[Path]:
         named = exc.filename
         temporary = named is not None and Path(named).name.startswith(f".{target.name}.")
         if (named is None or temporary or named == str(target.parent)) and exc.errno:
-            raise type(exc)(exc.errno, exc.strerror, str(target)) from exc
+            renamed = type(exc)(exc.errno, exc.strerror, str(target))
+            # Windows' own code says what errno cannot: the file is open in another program.
+            renamed.winerror = getattr(exc, "winerror", None)  # type: ignore[attr-defined]
+            raise renamed from exc
         raise
 
 

@@ -104,3 +104,16 @@ def test_a_workbook_given_for_a_policy_is_refused_naming_it(tmp_path: Path) -> N
         f"error: {EXAMPLES / 'small.xlsx'}: not a text file; a policy file is TOML text, "
         "as Notepad saves it\n"
     )
+
+
+@pytest.mark.parametrize("encoding", NOTEPAD)
+def test_a_mistyped_option_is_said_in_the_language_of_a_notepad_policy(
+    tmp_path: Path, encoding: str
+) -> None:
+    policy = save(tmp_path / "policy.toml", 'lang = "nb"\n' + POLICY, encoding)
+    code, out, err = run(
+        "allocate", str(EXAMPLES / "small.xlsx"), "--policy", str(policy), "--budjet", "5M"
+    )
+    assert code == 2
+    assert out == ""
+    assert err.startswith("feil: ukjent valg: --budjet; mente du --budget")

@@ -122,3 +122,33 @@ def test_an_output_in_use_by_another_program_says_to_close_it(
         "  tips: filen er åpen i et annet program (Excel?), som ikke lar den erstattes: lukk den "
         "der og kjør kommandoen på nytt.\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("errno_", "winerror", "hint"),
+    [
+        (2, 206, "  hint: the file name is too long for the file system; choose a shorter one.\n"),
+        (
+            22,
+            123,
+            '  hint: Windows does not accept that name: a file or folder name may not have < > : " '
+            "| ? * in it (a colon only after the drive letter, as in C:), nor end with a dot or a "
+            "space.\n",
+        ),
+    ],
+)
+def test_windows_own_code_gives_the_hint(
+    monkeypatch: pytest.MonkeyPatch, errno_: int, winerror: int, hint: str
+) -> None:
+    """Python maps ERROR_FILENAME_EXCED_RANGE to ENOENT ("the folder does not exist; create
+    it") and ERROR_INVALID_NAME to EINVAL (no hint): Windows' own code says what is wrong."""
+
+    def replace(src: object, dst: object) -> None:
+        error = OSError(errno_, "Windows refused")
+        error.winerror = winerror  # type: ignore[attr-defined]
+        raise error
+
+    monkeypatch.setattr(os, "replace", replace)
+    code, _, err = allocate("-o", "tildeling.xlsx")
+    assert code == 1
+    assert err == f"error: tildeling.xlsx: Windows refused\n{hint}"

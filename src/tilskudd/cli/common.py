@@ -204,8 +204,13 @@ _OS_HINTS = {
 }
 
 
-_WINDOWS_IN_USE = (32, 33)
-"""ERROR_SHARING_VIOLATION and ERROR_LOCK_VIOLATION: another program (Excel) has the file open."""
+_WINDOWS_HINTS = {
+    32: "in_use",  # ERROR_SHARING_VIOLATION: another program (Excel) has the file open
+    33: "in_use",  # ERROR_LOCK_VIOLATION
+    206: "name_too_long",  # ERROR_FILENAME_EXCED_RANGE: Python's errno for it is ENOENT
+    123: "invalid_name",  # ERROR_INVALID_NAME: errno EINVAL, which has no hint of its own
+}
+"""Hints for what Windows' own error code says better than the errno Python maps it to."""
 
 
 def os_error_message(exc: OSError, lang: str) -> tuple[str, str | None]:
@@ -217,8 +222,7 @@ def os_error_message(exc: OSError, lang: str) -> tuple[str, str | None]:
     path = exc.filename if exc.filename is not None else exc.filename2
     message = t("cli.os_error", path=str(path), reason=reason) if path is not None else reason
     hint = _OS_HINTS.get(exc.errno or 0)
-    if getattr(exc, "winerror", None) in _WINDOWS_IN_USE:
-        hint = "in_use"
+    hint = _WINDOWS_HINTS.get(getattr(exc, "winerror", None) or 0, hint)
     return message, t(f"cli.os_hint.{hint}") if hint else None
 
 

@@ -35,11 +35,17 @@ def allocate(*args: str) -> tuple[int, str, str]:
         ("CON.csv", "Windows keeps the name CON for a device"),
         ("Com1 .pdf", "Windows keeps the name COM1 for a device"),
         ("lpt9.tar.json", "Windows keeps the name LPT9 for a device"),
-        ("runde1.xlsx.", "Windows does not allow a file name to end with a dot or a space"),
-        ("runde1.xlsx ", "Windows does not allow a file name to end with a dot or a space"),
-        ("ut:runde1.xlsx", "Windows does not allow : in a file name"),
-        ('a<b>"c"|d?*.xlsx', 'Windows does not allow " * < > ? | in a file name'),
-        ("a\tb.xlsx", "Windows does not allow U+0009 in a file name"),
+        (
+            "runde1.xlsx.",
+            "Windows does not allow a file or folder name to end with a dot or a space",
+        ),
+        (
+            "runde1.xlsx ",
+            "Windows does not allow a file or folder name to end with a dot or a space",
+        ),
+        ("ut:runde1.xlsx", "Windows does not allow : in a file or folder name"),
+        ('a<b>"c"|d?*.xlsx', 'Windows does not allow " * < > ? | in a file or folder name'),
+        ("a\tb.xlsx", "Windows does not allow U+0009 in a file or folder name"),
     ],
 )
 def test_a_name_windows_cannot_have_is_refused_before_the_run(
@@ -72,17 +78,37 @@ def test_names_windows_takes_are_written(tmp_path: Path, name: str) -> None:
     assert (tmp_path / name).is_file()
 
 
+def test_a_folder_the_output_would_make_is_checked_too(tmp_path: Path) -> None:
+    code, out, err = allocate("-o", "Runde 1: Trøndelag/tildeling.xlsx")
+    assert code == 2
+    assert out == ""
+    assert err.startswith(
+        "error: Runde 1: Trøndelag/tildeling.xlsx: Windows does not allow : in a file or folder "
+    )
+    assert list(tmp_path.iterdir()) == []
+    # A folder that is there already is the officer's own, whatever its name.
+    (tmp_path / "gammel: mappe").mkdir()
+    code, _, err = allocate("-o", "gammel: mappe/tildeling.xlsx")
+    assert code == 0, err
+    assert (tmp_path / "gammel: mappe" / "tildeling.xlsx").is_file()
+
+
 def test_the_check_is_said_in_norwegian() -> None:
     code, _, err = allocate("-o", "aux.xlsx", "--lang", "nb")
     assert code == 2
     assert err.startswith("feil: aux.xlsx: Windows holder av navnet AUX til en enhet")
 
 
-def test_the_library_refuses_the_same_names() -> None:
+def test_the_library_refuses_the_same_names(tmp_path: Path) -> None:
     with pytest.raises(OutputExistsError) as caught:
         refuse_windows_name(Path("tildelinger") / "nul.csv")
     assert caught.value.key == "output.error.windows_device"
-    refuse_windows_name(Path("C:/tildelinger/runde1.xlsx"))  # a folder's colon is not the name's
+    # A folder the output would create is checked too; one that is there is the officer's.
+    with pytest.raises(OutputExistsError) as caught:
+        refuse_windows_name(tmp_path / "Runde 1: Trøndelag" / "runde1.xlsx")
+    assert caught.value.key == "output.error.windows_characters"
+    (tmp_path / "Runde 1: Trøndelag").mkdir()
+    refuse_windows_name(tmp_path / "Runde 1: Trøndelag" / "runde1.xlsx")
 
 
 def refuse_to_replace(monkeypatch: pytest.MonkeyPatch, winerror: int | None) -> None:

@@ -83,18 +83,29 @@ def refuse_windows_name(path: Path) -> None:
     would be the AUX device, ``runde1.xlsx.`` silently ``runde1.xlsx`` (another file than the
     one checked), and ``ut:runde1.xlsx`` a hidden stream of a file named ``ut``.
     """
-    name = path.name
-    if not name:
-        return
-    forbidden = sorted({c for c in name if c in _WINDOWS_FORBIDDEN})
-    if forbidden:
-        shown = " ".join(f"U+{ord(c):04X}" if c < " " else c for c in forbidden)
-        raise OutputExistsError(key="output.error.windows_characters", path=str(path), chars=shown)
-    if name.endswith((".", " ")):
-        raise OutputExistsError(key="output.error.windows_end", path=str(path))
-    device = name.split(".", 1)[0].rstrip(" ").upper()
-    if device in _WINDOWS_DEVICES:
-        raise OutputExistsError(key="output.error.windows_device", path=str(path), name=device)
+    for name in _names_to_make(path):
+        forbidden = sorted({c for c in name if c in _WINDOWS_FORBIDDEN})
+        if forbidden:
+            shown = " ".join(f"U+{ord(c):04X}" if c < " " else c for c in forbidden)
+            raise OutputExistsError(
+                key="output.error.windows_characters", path=str(path), chars=shown
+            )
+        if name.endswith((".", " ")):
+            raise OutputExistsError(key="output.error.windows_end", path=str(path))
+        device = name.split(".", 1)[0].rstrip(" ").upper()
+        if device in _WINDOWS_DEVICES:
+            raise OutputExistsError(key="output.error.windows_device", path=str(path), name=device)
+
+
+def _names_to_make(path: Path) -> list[str]:
+    """The file's name, and those of the folders above it that writing it would create (the
+    folders already there are the officer's own, whatever their names)."""
+    names = [path.name] if path.name else []
+    for folder in path.parents:
+        if not folder.name or folder.exists():
+            break
+        names.append(folder.name)
+    return names
 
 
 def write(

@@ -32,6 +32,7 @@ from tilskudd.errors import AmountError, PolicyError
 from tilskudd.i18n import Phrase
 from tilskudd.models import DECIMAL_PLACES, RECORDED, WHOLE_DIGITS, Policy, Quota, TieBreak
 from tilskudd.money import parse_amount
+from tilskudd.textfile import read_text
 from tilskudd.tomlplaces import TomlPlaces
 
 __all__ = [
@@ -309,7 +310,7 @@ def read_policy(path: Path) -> PolicyFile:
     """The raw ``[policy]`` table of a TOML file, its ``lang``, and where its settings are."""
     shown = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
+        text = read_text(path)
         raw = tomllib.loads(text)
     except FileNotFoundError:
         raise PolicyError(key="policy.error.file_not_found", path=shown) from None

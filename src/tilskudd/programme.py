@@ -39,6 +39,7 @@ from tilskudd.errors import OutputExistsError, PolicyError, ProgrammeError
 from tilskudd.i18n import Phrase
 from tilskudd.models import Policy, setting_problem
 from tilskudd.money import parse_amount
+from tilskudd.textfile import read_text
 from tilskudd.tomlplaces import TomlPlaces
 
 __all__ = [
@@ -319,7 +320,7 @@ def load_programme(path: str | Path) -> Programme:
     """Read and check a programme file; raise :class:`ProgrammeError` naming the line and key."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_text(path)
     except FileNotFoundError:
         raise ProgrammeError(key="programme.error.not_found", path=str(path)) from None
     except IsADirectoryError:

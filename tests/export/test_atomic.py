@@ -81,3 +81,14 @@ def test_a_lone_surrogate_is_written_as_a_replacement_mark(tmp_path: Path) -> No
     with atomic_write(target, encoding="utf-8-sig") as handle:
         handle.write("Bærum \ud800 kommune")
     assert target.read_text(encoding="utf-8-sig") == "Bærum \ufffd kommune"
+
+
+def test_a_name_near_the_file_systems_limit_is_written(tmp_path: Path) -> None:
+    """A 250-character name is allowed (255 on NTFS and ext4); the temporary file beside it,
+    named after it, was not (the target's name, a dot, eight characters and ".tmp")."""
+    target = tmp_path / ("Tildeling runde 1 " * 14)[:245]
+    target = target.with_name(f"{target.name}.csv")
+    with atomic_write(target) as handle:
+        handle.write("x")
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]
+    assert target.read_text(encoding="utf-8") == "x"

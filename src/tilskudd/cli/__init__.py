@@ -13,6 +13,7 @@ import sys
 from tilskudd.cli import allocate, check, explain, programme  # noqa: F401  (registers commands)
 from tilskudd.cli.app import app
 from tilskudd.cli.common import reader_left, stream_closed
+from tilskudd.cli.plaintext import write_all_plainly
 
 __all__ = ["app", "main"]
 
@@ -29,6 +30,7 @@ def main() -> None:
             # Started with the stream closed (`tilskudd check søknader.xlsx >&-`): Python has
             # none to write to, so the words go nowhere and the command still does its work.
             setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
+    write_all_plainly()  # a Windows code page lacks – and …: written as - and ..., never a crash
     code: int | str | None = 0
     try:
         app(prog_name="tilskudd")

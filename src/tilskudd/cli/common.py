@@ -204,6 +204,15 @@ _OS_HINTS = {
 }
 
 
+_WINDOWS_HINTS = {
+    32: "in_use",  # ERROR_SHARING_VIOLATION: another program (Excel) has the file open
+    33: "in_use",  # ERROR_LOCK_VIOLATION
+    206: "name_too_long",  # ERROR_FILENAME_EXCED_RANGE: Python's errno for it is ENOENT
+    123: "invalid_name",  # ERROR_INVALID_NAME: errno EINVAL, which has no hint of its own
+}
+"""Hints for what Windows' own error code says better than the errno Python maps it to."""
+
+
 def os_error_message(exc: OSError, lang: str) -> tuple[str, str | None]:
     """(message, hint) for an error the operating system gave while tilskudd read or wrote."""
     from tilskudd.i18n import get
@@ -213,6 +222,7 @@ def os_error_message(exc: OSError, lang: str) -> tuple[str, str | None]:
     path = exc.filename if exc.filename is not None else exc.filename2
     message = t("cli.os_error", path=str(path), reason=reason) if path is not None else reason
     hint = _OS_HINTS.get(exc.errno or 0)
+    hint = _WINDOWS_HINTS.get(getattr(exc, "winerror", None) or 0, hint)
     return message, t(f"cli.os_hint.{hint}") if hint else None
 
 
@@ -594,10 +604,18 @@ def read_checked(
 
 
 def emit_json(data: Any) -> None:
-    """Print JSON for machines: stable keys, UTF-8, no colour."""
+    """Print JSON for machines: stable keys, no colour; UTF-8, or where stdout has another
+    encoding (a Windows code page) every character beyond ASCII as a ``\\u`` escape, which any
+    reader of JSON takes back exactly (written plainly, – would be read back as -)."""
+    import codecs
     import json
 
-    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    try:
+        utf = codecs.lookup(encoding).name.startswith("utf")
+    except LookupError:
+        utf = False
+    text = json.dumps(data, ensure_ascii=not utf, indent=2, sort_keys=False) + "\n"
     try:
         sys.stdout.write(text)
         sys.stdout.flush()  # here, where a closed pipe is caught, not on the way out

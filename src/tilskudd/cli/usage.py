@@ -35,6 +35,7 @@ from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from tilskudd.cli.app import RepeatedOption, UnknownCommand
 from tilskudd.cli.common import language_code, print_error
+from tilskudd.textfile import read_text
 
 if TYPE_CHECKING:
     from tilskudd.i18n import Translator
@@ -125,7 +126,7 @@ def _option_value(words: Sequence[str], option: str) -> str | None:
 
 def _toml(path: Path) -> dict[str, Any] | None:
     try:
-        return tomllib.loads(path.expanduser().read_text(encoding="utf-8-sig"))
+        return tomllib.loads(read_text(path.expanduser()))  # as Notepad saves it, too
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValueError):
         return None
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from tilskudd.errors import OutputExistsError, UsageError
 from tilskudd.models import RoundResult
 
-__all__ = ["FORMATS", "check_output_path", "format_for", "write"]
+__all__ = ["FORMATS", "check_output_path", "format_for", "refuse_windows_name", "write"]
 
 Writer = Callable[..., None]
 
@@ -61,8 +61,51 @@ def check_output_path(path: Path, *, inputs: Iterable[Path] = (), force: bool = 
         # /dev/null, /dev/stdout, a named pipe: the output is renamed into place (see
         # tilskudd.export.atomic), which would replace the device itself, not write to it.
         raise OutputExistsError(key="output.error.not_a_file", path=str(path))
+    refuse_windows_name(path)
     if path.exists() and not force:
         raise OutputExistsError(key="output.error.exists", path=str(path))
+
+
+_WINDOWS_DEVICES = frozenset(
+    ["CON", "PRN", "AUX", "NUL", *(f"{port}{n}" for port in ("COM", "LPT") for n in range(1, 10))]
+)
+_WINDOWS_FORBIDDEN = frozenset('<>:"|?*') | frozenset(chr(n) for n in range(32))
+
+
+def refuse_windows_name(path: Path) -> None:
+    """Refuse an output file name Windows cannot have: a device's (``CON``, ``aux.xlsx``), one
+    ending in a dot or a space, or one with ``< > : " | ? *`` or a control character in it.
+
+    Refused on every system, not only on Windows: the files are made to be opened in Excel and
+    sent on, to colleagues, the archive or a shared drive, most of them on Windows, where such a
+    file cannot be opened, copied or even deleted from Explorer; and a command is not to do one
+    thing on the officer's machine and another on the server. On Windows itself ``aux.xlsx``
+    would be the AUX device, ``runde1.xlsx.`` silently ``runde1.xlsx`` (another file than the
+    one checked), and ``ut:runde1.xlsx`` a hidden stream of a file named ``ut``.
+    """
+    for name in _names_to_make(path):
+        forbidden = sorted({c for c in name if c in _WINDOWS_FORBIDDEN})
+        if forbidden:
+            shown = " ".join(f"U+{ord(c):04X}" if c < " " else c for c in forbidden)
+            raise OutputExistsError(
+                key="output.error.windows_characters", path=str(path), chars=shown
+            )
+        if name.endswith((".", " ")):
+            raise OutputExistsError(key="output.error.windows_end", path=str(path))
+        device = name.split(".", 1)[0].rstrip(" ").upper()
+        if device in _WINDOWS_DEVICES:
+            raise OutputExistsError(key="output.error.windows_device", path=str(path), name=device)
+
+
+def _names_to_make(path: Path) -> list[str]:
+    """The file's name, and those of the folders above it that writing it would create (the
+    folders already there are the officer's own, whatever their names)."""
+    names = [path.name] if path.name else []
+    for folder in path.parents:
+        if not folder.name or folder.exists():
+            break
+        names.append(folder.name)
+    return names
 
 
 def write(

@@ -30,6 +30,12 @@ def _replace(error: UnicodeError) -> tuple[bytes, int]:
 codecs.register_error("tilskudd.replace", _replace)
 
 
+def _prefix(target: Path) -> str:
+    """The start of the temporary file's name: the target's, cut short, so that a name near the
+    file system's limit (255 on NTFS and ext4) still leaves room for the temporary's."""
+    return f".{target.name[:40]}."
+
+
 @contextlib.contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; on success it replaces ``target`` atomically.
@@ -39,7 +45,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
     target = Path(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        fd, tmp_name = tempfile.mkstemp(prefix=_prefix(target), suffix=".tmp", dir=target.parent)
         os.close(fd)
         tmp = Path(tmp_name)
         # mkstemp makes the file private (0600); an output file gets the usual permissions.
@@ -58,9 +64,12 @@ def atomic_path(target: Path) -> Iterator[Path]:
         # Name the file the person asked for, not the temporary one beside it (or none: a write
         # to a full disk names no file).
         named = exc.filename
-        temporary = named is not None and Path(named).name.startswith(f".{target.name}.")
+        temporary = named is not None and Path(named).name.startswith(_prefix(target))
         if (named is None or temporary or named == str(target.parent)) and exc.errno:
-            raise type(exc)(exc.errno, exc.strerror, str(target)) from exc
+            renamed = type(exc)(exc.errno, exc.strerror, str(target))
+            # Windows' own code says what errno cannot: the file is open in another program.
+            renamed.winerror = getattr(exc, "winerror", None)  # type: ignore[attr-defined]
+            raise renamed from exc
         raise
 
 

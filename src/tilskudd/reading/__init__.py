@@ -36,6 +36,7 @@ from tilskudd.reading.columns import (
 from tilskudd.reading.sheet import build_table, header_problem
 from tilskudd.reading.sniff import Sniffed, sniff
 from tilskudd.reading.table import FormulaWithoutValue, RawCell, RawTable, column_letter
+from tilskudd.textfile import read_text
 
 __all__ = [
     "FormulaWithoutValue",
@@ -82,6 +83,16 @@ def read_table(
                 location=Location(file=file),
             )
         )
+    lock = _lock_file(path)
+    if lock is not None:
+        issues.append(
+            Issue(
+                severity=Severity.WARNING,
+                code="read.open_elsewhere",
+                params={"lock": lock.name},
+                location=Location(file=file),
+            )
+        )
     if sniffed.format == "csv":
         table = _read_text(
             path, sniffed, file=file, sheet=sheet, column_map=column_map, t=t, issues=issues
@@ -95,6 +106,20 @@ def read_table(
     if columns:
         _warn_unused(columns, table)
     return table
+
+
+def _lock_file(path: Path) -> Path | None:
+    """The lock file Excel (``~$søknader.xlsx``) or LibreOffice (``.~lock.søknader.xlsx#``)
+    keeps beside a file while it is open, if there is one: what is read is then the last saved
+    version, without the changes the officer sees on the screen."""
+    for name in (f"~${path.name}", f".~lock.{path.name}#"):
+        lock = path.with_name(name)
+        try:
+            if lock.is_file():
+                return lock
+        except OSError:
+            continue
+    return None
 
 
 def _warn_unused(columns: Mapping[str, str], table: RawTable) -> None:
@@ -170,7 +195,7 @@ def load_column_map(path: Path | str, *, lang: str = "en") -> dict[str, str]:
     file = str(path)
     t = get(lang)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        data = tomllib.loads(read_text(path))
     except FileNotFoundError:
         raise UsageError(t("read.error.map_not_found", file=file)) from None
     except IsADirectoryError:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import zipfile
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
@@ -953,3 +954,68 @@ def test_an_ods_error_mark_written_another_way_is_still_found(
         data = archive.read("content.xml")
     assert xlsx_module._od_errors_in_text(data, "Søknader") is None
     assert ods_error_cells(path, "Søknader") == {(1, 4): ("=1/0", "#DIV/0!")}
+
+
+# --- work beside the parse (read_table's meanwhile) --------------------------------------------
+
+
+def _parse_threads() -> list[str]:
+    return [t.name for t in threading.enumerate() if t.name == "tilskudd-parse"]
+
+
+def test_meanwhile_runs_once_on_the_reading_thread_while_the_sheet_is_parsed(
+    make_xlsx: MakeXlsx,
+) -> None:
+    # An instructions sheet first: two sheets are parsed, the work beside is done once.
+    path = make_xlsx(
+        [["Fyll ut arket Søknader"]], sheet="Veiledning", sheets={"Søknader": [HEADER, *ROWS]}
+    )
+    calls: list[tuple[threading.Thread, list[str]]] = []
+    table = read_table(
+        path, meanwhile=lambda: calls.append((threading.current_thread(), _parse_threads()))
+    )
+    assert calls == [(threading.main_thread(), ["tilskudd-parse"])]
+    assert _parse_threads() == []
+    plain = read_table(path)
+    assert (table.sheet, table.rows, table.issues) == (plain.sheet, plain.rows, plain.issues)
+
+
+def test_meanwhile_is_not_called_for_a_csv(tmp_path: Path) -> None:
+    path = tmp_path / "søknader.csv"
+    path.write_text("Søknadsnr;Omsøkt beløp\nS-1;100000\n", encoding="utf-8")
+    calls: list[int] = []
+    table = read_table(path, meanwhile=lambda: calls.append(1))
+    assert calls == []
+    assert len(table.rows) == 1
+
+
+def test_a_damaged_sheet_is_said_the_same_with_work_beside_the_parse(
+    make_xlsx: MakeXlsx,
+) -> None:
+    path = make_xlsx([HEADER, *ROWS])
+    with zipfile.ZipFile(path) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"][:300]
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    messages = []
+    for meanwhile in (None, lambda: None):
+        with pytest.raises(InputFileError) as caught:
+            read_table(path, display_name="søknader.xlsx", meanwhile=meanwhile)
+        messages.append(str(caught.value))
+    assert messages[0].startswith("søknader.xlsx is damaged or incomplete")
+    assert messages[1] == messages[0]
+    assert _parse_threads() == []
+
+
+def test_an_error_of_the_work_beside_the_parse_is_raised_as_it_is(make_xlsx: MakeXlsx) -> None:
+    """Not worded as a damaged file: it is not the file's fault."""
+    path = make_xlsx([HEADER, *ROWS])
+
+    def fail() -> None:
+        raise LookupError("no such module")
+
+    with pytest.raises(LookupError, match="no such module"):
+        read_table(path, meanwhile=fail)
+    assert _parse_threads() == []

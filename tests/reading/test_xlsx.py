@@ -7,6 +7,7 @@ import zipfile
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -963,20 +964,51 @@ def _parse_threads() -> list[str]:
     return [t.name for t in threading.enumerate() if t.name == "tilskudd-parse"]
 
 
+class _WaitingBook:
+    """A calamine workbook whose sheets are parsed only once the work beside has been done
+    (or 10 s have passed): a parse that waited for nothing was not beside that work."""
+
+    def __init__(self, book: Any, beside: threading.Event, parses: list[tuple[str, bool]]):
+        self._book, self._beside, self._parses = book, beside, parses
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._book, name)
+
+    def get_sheet_by_name(self, name: str) -> Any:
+        done_beside = self._beside.wait(timeout=10)
+        self._parses.append((threading.current_thread().name, done_beside))
+        return self._book.get_sheet_by_name(name)
+
+
 def test_meanwhile_runs_once_on_the_reading_thread_while_the_sheet_is_parsed(
-    make_xlsx: MakeXlsx,
+    make_xlsx: MakeXlsx, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # An instructions sheet first: two sheets are parsed, the work beside is done once.
     path = make_xlsx(
         [["Fyll ut arket Søknader"]], sheet="Veiledning", sheets={"Søknader": [HEADER, *ROWS]}
     )
-    calls: list[tuple[threading.Thread, list[str]]] = []
-    table = read_table(
-        path, meanwhile=lambda: calls.append((threading.current_thread(), _parse_threads()))
-    )
-    assert calls == [(threading.main_thread(), ["tilskudd-parse"])]
-    assert _parse_threads() == []
     plain = read_table(path)
+    beside = threading.Event()
+    parses: list[tuple[str, bool]] = []
+    real = xlsx_module.CalamineWorkbook
+
+    class Workbook:
+        @staticmethod
+        def from_path(name: str) -> _WaitingBook:
+            return _WaitingBook(real.from_path(name), beside, parses)
+
+    monkeypatch.setattr(xlsx_module, "CalamineWorkbook", Workbook)
+    calls: list[threading.Thread] = []
+
+    def meanwhile() -> None:
+        calls.append(threading.current_thread())
+        beside.set()
+
+    table = read_table(path, meanwhile=meanwhile)
+    assert calls == [threading.main_thread()]
+    # The first sheet on a thread of its own, waiting for the work beside; the second as ever.
+    assert parses == [("tilskudd-parse", True), (threading.main_thread().name, True)]
+    assert _parse_threads() == []
     assert (table.sheet, table.rows, table.issues) == (plain.sheet, plain.rows, plain.issues)
 
 

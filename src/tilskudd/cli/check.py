@@ -23,10 +23,10 @@ from tilskudd.cli.common import (
     console,
     emit_json,
     guard,
-    importer,
     input_file,
     parse_amount_option,
     parse_sheet,
+    preparer,
     programme_register,
     refuse_extra_words,
     resolve_lang,
@@ -64,7 +64,9 @@ def _read(
         columns=load_column_map(columns, lang=lang) if columns is not None else None,
         display_name=str(file),
         lang=lang,
-        meanwhile=importer("tilskudd.validation", "tilskudd.summary", then),
+        meanwhile=preparer(
+            ["tilskudd.validation", "tilskudd.summary", then], register=register, lang=lang
+        ),
     )
     from tilskudd.validation import check_table
 

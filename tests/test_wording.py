@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from tilskudd import wording
-from tilskudd.i18n import get
+from tilskudd.i18n import Translator, get
 from tilskudd.models import (
     Application,
     Decision,
@@ -168,6 +168,50 @@ def test_decision_text_makes_each_reason_a_sentence() -> None:
         "Funded with NOK 5,000 by manual override; the officer's reason: late, but good. "
         "Rounded down to a whole multiple of NOK 1,000. Cap."
     )
+
+
+def test_decision_text_fills_a_reason_shared_by_decisions_once_per_language(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A rule shares one reason object where the words are the same (the rounding, the
+    proportional share): its sentence is made once, not once per decision; reasons equal but
+    not shared, another language, or another reason at the same place are each said anew."""
+    filled: list[tuple[str, str]] = []
+    plain_sentence = Translator.sentence
+
+    def counted(self: Translator, key: str, params: Any) -> str:
+        filled.append((self.lang, key))
+        return plain_sentence(self, key, params)
+
+    monkeypatch.setattr(Translator, "sentence", counted)
+    rounded = Reason(code="reason.cap.round_to", params={"step": 1_000})
+    share = Reason(code="reason.proportional.share", params={"fraction": Decimal("0.25")})
+
+    def decision(amount: int, *reasons: Reason) -> Decision:
+        return Decision(
+            application_id=f"A{amount}",
+            status=Status.PARTLY_FUNDED,
+            amount=amount,
+            reasons=reasons,
+        )
+
+    decisions = [decision(n * 1_000, rounded, share) for n in range(1, 6)]
+    decisions.append(decision(9_000, share))  # the share at another place
+    decisions.append(decision(8_000, Reason(code="reason.cap.round_to", params={"step": 500})))
+    texts = {lang: [decision_text(d, lang) for d in decisions] for lang in ("en", "nb")}
+    assert plain(texts["en"][0]) == (
+        "Rounded down to a whole multiple of NOK 1,000. A proportional share of the budget: 25% "
+        "of the eligible amount before rounding (the amounts left by rounding go to the largest "
+        "remainders)."
+    )
+    assert len(set(texts["en"][:5])) == 1
+    assert texts["en"][5] == texts["en"][0].split(". ", 1)[1]
+    assert plain(texts["en"][6]) == "Rounded down to a whole multiple of NOK 500."
+    assert plain(texts["nb"][6]) == "Rundet ned til et helt multiplum av 500 kr."
+    for lang in ("en", "nb"):
+        assert filled.count((lang, "reason.proportional.share")) == 2
+        assert filled.count((lang, "reason.cap.round_to")) == 2
+    assert [decision_text(d, "en") for d in decisions] == texts["en"]
 
 
 def _phrases_as_sentences(decision: Decision, lang: str) -> str:

@@ -8,9 +8,10 @@ The CLI is a thin user of these functions; so is anyone scripting tilskudd::
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tilskudd import __version__
 from tilskudd.models import (
@@ -22,7 +23,9 @@ from tilskudd.models import (
     Status,
 )
 from tilskudd.reading.table import RawTable
-from tilskudd.validation import ValidationResult
+
+if TYPE_CHECKING:  # imported when a file is read: the command line imports it beside the parse
+    from tilskudd.validation import ValidationResult
 
 __all__ = ["read_applications", "rejected_decisions", "run_round"]
 
@@ -38,6 +41,7 @@ def read_applications(
     lang: str = "en",
     display_name: str | None = None,
     rule: str | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> ValidationResult:
     """Read and validate an applications file (xlsx, xlsm, xls, ods, csv) in one pass.
 
@@ -45,12 +49,21 @@ def read_applications(
     at all, or holds none (a header with no rows below it: a wrong sheet, or a file saved too
     early, never a round to allocate and publish); problems in cells are returned as issues in
     the result, never raised. With a ``rule`` that ranks (ranked, optimal, lottery), a score or a
-    rank is required of every application.
+    rank is required of every application. ``meanwhile``: see
+    :func:`~tilskudd.reading.read_table`.
     """
     from tilskudd.reading import read_table
+
+    table = read_table(
+        path,
+        sheet=sheet,
+        columns=columns,
+        display_name=display_name,
+        lang=lang,
+        meanwhile=meanwhile,
+    )
     from tilskudd.validation import validate
 
-    table = read_table(path, sheet=sheet, columns=columns, display_name=display_name, lang=lang)
     require_rows(table, lang)
     require = ("requested", "score|rank") if rule in RANKING_RULES else ("requested",)
     return validate(table, register=register, require=require)

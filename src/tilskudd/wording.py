@@ -136,8 +136,32 @@ def decision_text(decision: Decision, lang: str) -> str:
         return _status_sentence(decision.status, lang)
     # Every row of every output comes here: the translator puts the capital letter and the
     # full stop into each template once, rather than stripping and capitalising each phrase.
+    # A rule shares one reason among many decisions where its words are the same (the
+    # rounding; proportional's one share for all): the last reason said at each place of a
+    # decision is kept with its sentence, and the next decision with that very reason there
+    # takes the sentence (100 000 decisions: 0.26 -> 0.19 s proportional, 0.31 -> 0.27 s
+    # ranked). By identity, so only a reason that is the same object, and so the same words.
+    said = _said.get(lang)
+    if said is None:
+        said = _said.setdefault(lang, {})
     sentence = get(lang).sentence
-    return " ".join(filter(None, [sentence(r.code, r.params) for r in reasons]))
+    texts = []
+    for place, reason in enumerate(reasons):
+        kept = said.get(place)
+        if kept is not None and kept[0] is reason:
+            text = kept[1]
+        else:
+            text = sentence(reason.code, reason.params)
+            said[place] = (reason, text)
+        if text:
+            texts.append(text)
+    return " ".join(texts)
+
+
+_said: dict[str, dict[int, tuple[Reason, str]]] = {}
+"""By language: the reason last said at each place of a decision, and its text
+(:func:`decision_text`). Each entry is one tuple, replaced whole, so threads see a pair that
+belongs together."""
 
 
 @cache

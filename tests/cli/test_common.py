@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -134,3 +135,82 @@ def test_a_closed_output_stream_is_no_bug(
         if opened is not None:
             opened.close()
         gc.unfreeze()
+
+
+_BESIDE_THE_PARSE = """
+import sys
+import tilskudd.reading.xlsx as xlsx
+
+plain = xlsx._parse_beside
+seen = {}
+
+
+def read():
+    from tilskudd.i18n import _catalogue
+    from tilskudd.registry import get_register
+
+    return [get_register.cache_info().currsize, _catalogue.cache_info().currsize]
+
+
+def spy(book, name, meanwhile):
+    seen["before"] = set(sys.modules)
+    seen["read before"] = read()
+
+    def beside():
+        meanwhile()
+        seen["after"] = set(sys.modules)
+        seen["read after"] = read()
+
+    return plain(book, name, beside if meanwhile is not None else None)
+
+
+xlsx._parse_beside = spy
+from tilskudd.cli import main
+
+sys.argv = ["tilskudd", *sys.argv[1:]]
+try:
+    main()
+except SystemExit:
+    pass
+wanted = sys.stdin.read().split()
+print("before:", *[m for m in wanted if m in seen.get("before", ())])
+print("after:", *[m for m in wanted if m in seen.get("after", ())])
+print("register and catalogue:", seen.get("read before"), seen.get("read after"))
+"""
+
+
+@pytest.mark.parametrize(
+    ("args", "modules"),
+    [
+        (
+            ["allocate", "--budget", "20000000", "-o", "{out}.xlsx"],
+            ["tilskudd.validation", "tilskudd.rules", "tilskudd.render.allocation",
+             "tilskudd.export.xlsx"],
+        ),
+        (["allocate", "--budget", "20000000", "-o", "{out}.json"], ["tilskudd.export.json"]),
+        (["check"], ["tilskudd.validation", "tilskudd.render.check"]),
+        (["check", "--format", "json"], ["tilskudd.validation", "tilskudd.reports"]),
+    ],
+)  # fmt: skip
+def test_a_command_imports_what_it_needs_next_while_the_sheet_is_parsed(
+    tmp_path: Path, args: list[str], modules: list[str]
+) -> None:
+    """calamine parses on the other core: the imports that followed the reading are done then,
+    and the register and the catalogue are read."""
+    example = Path(__file__).resolve().parents[2] / "examples" / "difi_2009_runde1.xlsx"
+    command = [args[0], str(example), "--register", "2009"]
+    command += [a.replace("{out}", str(tmp_path / "out")) for a in args[1:]]
+    done = subprocess.run(
+        [sys.executable, "-c", _BESIDE_THE_PARSE, *command],
+        input=" ".join(modules),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    assert done.stdout.splitlines()[-3:] == [
+        "before:",
+        f"after: {' '.join(modules)}",
+        # The municipality register and the language's catalogue are read then too.
+        "register and catalogue: [0, 0] [1, 1]",
+    ]

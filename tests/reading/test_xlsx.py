@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import threading
 import zipfile
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -953,3 +955,99 @@ def test_an_ods_error_mark_written_another_way_is_still_found(
         data = archive.read("content.xml")
     assert xlsx_module._od_errors_in_text(data, "Søknader") is None
     assert ods_error_cells(path, "Søknader") == {(1, 4): ("=1/0", "#DIV/0!")}
+
+
+# --- work beside the parse (read_table's meanwhile) --------------------------------------------
+
+
+def _parse_threads() -> list[str]:
+    return [t.name for t in threading.enumerate() if t.name == "tilskudd-parse"]
+
+
+class _WaitingBook:
+    """A calamine workbook whose sheets are parsed only once the work beside has been done
+    (or 10 s have passed): a parse that waited for nothing was not beside that work."""
+
+    def __init__(self, book: Any, beside: threading.Event, parses: list[tuple[str, bool]]):
+        self._book, self._beside, self._parses = book, beside, parses
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._book, name)
+
+    def get_sheet_by_name(self, name: str) -> Any:
+        done_beside = self._beside.wait(timeout=10)
+        self._parses.append((threading.current_thread().name, done_beside))
+        return self._book.get_sheet_by_name(name)
+
+
+def test_meanwhile_runs_once_on_the_reading_thread_while_the_sheet_is_parsed(
+    make_xlsx: MakeXlsx, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An instructions sheet first: two sheets are parsed, the work beside is done once.
+    path = make_xlsx(
+        [["Fyll ut arket Søknader"]], sheet="Veiledning", sheets={"Søknader": [HEADER, *ROWS]}
+    )
+    plain = read_table(path)
+    beside = threading.Event()
+    parses: list[tuple[str, bool]] = []
+    real = xlsx_module.CalamineWorkbook
+
+    class Workbook:
+        @staticmethod
+        def from_path(name: str) -> _WaitingBook:
+            return _WaitingBook(real.from_path(name), beside, parses)
+
+    monkeypatch.setattr(xlsx_module, "CalamineWorkbook", Workbook)
+    calls: list[threading.Thread] = []
+
+    def meanwhile() -> None:
+        calls.append(threading.current_thread())
+        beside.set()
+
+    table = read_table(path, meanwhile=meanwhile)
+    assert calls == [threading.main_thread()]
+    # The first sheet on a thread of its own, waiting for the work beside; the second as ever.
+    assert parses == [("tilskudd-parse", True), (threading.main_thread().name, True)]
+    assert _parse_threads() == []
+    assert (table.sheet, table.rows, table.issues) == (plain.sheet, plain.rows, plain.issues)
+
+
+def test_meanwhile_is_not_called_for_a_csv(tmp_path: Path) -> None:
+    path = tmp_path / "søknader.csv"
+    path.write_text("Søknadsnr;Omsøkt beløp\nS-1;100000\n", encoding="utf-8")
+    calls: list[int] = []
+    table = read_table(path, meanwhile=lambda: calls.append(1))
+    assert calls == []
+    assert len(table.rows) == 1
+
+
+def test_a_damaged_sheet_is_said_the_same_with_work_beside_the_parse(
+    make_xlsx: MakeXlsx,
+) -> None:
+    path = make_xlsx([HEADER, *ROWS])
+    with zipfile.ZipFile(path) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"][:300]
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    messages = []
+    for meanwhile in (None, lambda: None):
+        with pytest.raises(InputFileError) as caught:
+            read_table(path, display_name="søknader.xlsx", meanwhile=meanwhile)
+        messages.append(str(caught.value))
+    assert messages[0].startswith("søknader.xlsx is damaged or incomplete")
+    assert messages[1] == messages[0]
+    assert _parse_threads() == []
+
+
+def test_an_error_of_the_work_beside_the_parse_is_raised_as_it_is(make_xlsx: MakeXlsx) -> None:
+    """Not worded as a damaged file: it is not the file's fault."""
+    path = make_xlsx([HEADER, *ROWS])
+
+    def fail() -> None:
+        raise LookupError("no such module")
+
+    with pytest.raises(LookupError, match="no such module"):
+        read_table(path, meanwhile=fail)
+    assert _parse_threads() == []

@@ -66,6 +66,18 @@ def _example_name(lang: str, output_format: str | None) -> str:
     return f"{'tildeling' if lang == 'nb' else 'awards'}.{suffix}"
 
 
+def _next_modules(output: Path | None, output_format: str | None, *, compare: bool) -> list[str]:
+    """The modules allocate uses after the reading, to import while the sheet is parsed."""
+    from tilskudd.export import FORMATS, format_for
+
+    modules = ["tilskudd.render.check", "tilskudd.rules", "tilskudd.render.allocation"]
+    if compare:
+        modules.append("tilskudd.cli.compare")
+    elif output is not None:
+        modules.append(FORMATS[format_for(output, output_format)][0])
+    return modules
+
+
 def _check_export_options(output: Path, output_format: str | None, *, funder: str | None) -> None:
     """Refuse, before anything is read or printed, an export the writer would refuse after the
     award table had been printed: a run stopped there looks finished to whoever reads it."""
@@ -315,6 +327,9 @@ def allocate(
             register=register,
             lang=language,
             rule=policy.rule,
+            then=_next_modules(
+                None if dry_run else output, output_format, compare=compare is not None
+            ),
         )
         out = console()
         from tilskudd.render.check import render_check

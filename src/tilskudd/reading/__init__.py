@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from tilskudd.errors import InputFileError, UsageError
@@ -56,13 +56,18 @@ def read_table(
     columns: Mapping[str, str] | None = None,
     display_name: str | None = None,
     lang: str = "en",
+    meanwhile: Callable[[], object] | None = None,
 ) -> RawTable:
     """Read the applications sheet of ``path`` (xlsx, xlsm, xlsb, xls, ods, csv, tsv).
 
     ``sheet`` is a sheet name or a 1-based number (default: the first visible sheet with a
     recognisable header row); ``columns`` maps header text in the file to a field (or ``"extra"``),
     ahead of the built-in aliases; ``display_name`` is how the file is named in messages (default:
-    the path as given); ``lang`` is the language of error messages.
+    the path as given); ``lang`` is the language of error messages. ``meanwhile`` is called
+    once while a workbook's sheet is parsed, which takes most of the reading and leaves the
+    other core free (calamine lets go of the GIL): for the caller's own work, done beside it
+    (the command line imports the modules it needs next). Its errors are raised as they are.
+    It is not called for a CSV file.
     """
     path = Path(path)
     file = display_name or str(path)
@@ -101,7 +106,14 @@ def read_table(
         from tilskudd.reading.xlsx import read_workbook
 
         table = read_workbook(
-            path, sniffed, file=file, sheet=sheet, column_map=column_map, t=t, issues=issues
+            path,
+            sniffed,
+            file=file,
+            sheet=sheet,
+            column_map=column_map,
+            t=t,
+            issues=issues,
+            meanwhile=meanwhile,
         )
     if columns:
         _warn_unused(columns, table)

@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from tilskudd.i18n import format_date, get
+from tilskudd.i18n import format_date, format_number, get
 from tilskudd.models import Application, AwardChange, Decision, RoundResult, Status
 from tilskudd.money import format_amount
 from tilskudd.summary import CountyLine, RoundSummary, summarise
@@ -335,6 +335,35 @@ class Publication:
     def money(self, amount: int) -> str:
         """An amount formatted for the publication's language."""
         return money(amount, self.lang)
+
+    def key_figures(self) -> list[tuple[str, str]]:
+        """The key figures the HTML and the PDF show as (label, value): the budget, what is
+        awarded and what is left, then projects, municipalities and applications. In a round
+        changed since its decision (unless shown as decided): the budget, the awards as decided,
+        what is left, the change since and the awards now."""
+        s = self.summary
+        t = self.text
+        items = [
+            (t("summary.label.budget"), self.money(s.budget)),
+            (t("summary.label.awarded"), self.money(s.awarded)),
+            (t("summary.label.unallocated"), self.money(s.unallocated)),
+        ]
+        stand = self.standing
+        if stand is not None and not self.as_decided:
+            change = self.money(stand.change)
+            items = [
+                items[0],
+                (t("doc.changed.decided"), self.money(stand.decided)),
+                items[2],
+                (t("doc.changed.change"), f"+{change}" if stand.change > 0 else change),
+                (t("doc.changed.current"), self.money(stand.current)),
+            ]
+        return [
+            *items,
+            (self.header("projects"), format_number(s.funded, self.lang)),
+            (t("summary.label.municipalities"), format_number(s.municipalities, self.lang)),
+            (t("summary.label.applications"), format_number(s.applications, self.lang)),
+        ]
 
     def colophon(self) -> list[str]:
         """The closing lines every format prints: the budget line, what made the list and when,

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from tilskudd.export._publication import SHARED_MARK, AwardLine, CountyBar, Publication, build
 from tilskudd.export.atomic import atomic_write
-from tilskudd.i18n import format_number, get
+from tilskudd.i18n import get
 from tilskudd.models import RoundResult
 from tilskudd.wording import plural
 
@@ -108,29 +108,8 @@ def _count(pub: Publication, key: str, n: int) -> str:
 
 
 def _figures(pub: Publication) -> str:
-    s = pub.summary
+    items = pub.key_figures()
     t = pub.text
-    items = [
-        (t("summary.label.budget"), pub.money(s.budget)),
-        (t("summary.label.awarded"), pub.money(s.awarded)),
-        (t("summary.label.unallocated"), pub.money(s.unallocated)),
-    ]
-    stand = pub.standing
-    if stand is not None and not pub.as_decided:
-        # The round's budget as decided, then what changed since and the awards now.
-        change = pub.money(stand.change)
-        items = [
-            items[0],
-            (t("doc.changed.decided"), pub.money(stand.decided)),
-            items[2],
-            (t("doc.changed.change"), f"+{change}" if stand.change > 0 else change),
-            (t("doc.changed.current"), pub.money(stand.current)),
-        ]
-    items += [
-        (pub.header("projects"), format_number(s.funded, pub.lang)),
-        (t("summary.label.municipalities"), format_number(s.municipalities, pub.lang)),
-        (t("summary.label.applications"), format_number(s.applications, pub.lang)),
-    ]
     cells = "".join(f"<div><dt>{_e(k)}</dt><dd>{_e(v)}</dd></div>" for k, v in items)
     return (
         f'<section aria-labelledby="key-figures"><h2 id="key-figures">'

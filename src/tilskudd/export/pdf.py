@@ -29,7 +29,7 @@ from fpdf import FPDF
 
 from tilskudd.export._publication import SHARED_MARK, AwardLine, Publication, build
 from tilskudd.export.atomic import atomic_path
-from tilskudd.i18n import format_number, get
+from tilskudd.i18n import get
 from tilskudd.models import RoundResult
 from tilskudd.wording import plural
 
@@ -367,30 +367,7 @@ def _masthead(doc: _Document) -> None:
 
 
 def _figures(doc: _Document) -> None:
-    pub = doc.pub
-    s = pub.summary
-    t = pub.text
-    items = [
-        (t("summary.label.budget"), pub.money(s.budget)),
-        (t("summary.label.awarded"), pub.money(s.awarded)),
-        (t("summary.label.unallocated"), pub.money(s.unallocated)),
-    ]
-    stand = pub.standing
-    if stand is not None and not pub.as_decided:
-        # The round's budget as decided, then what changed since and the awards now.
-        change = pub.money(stand.change)
-        items = [
-            items[0],
-            (t("doc.changed.decided"), pub.money(stand.decided)),
-            items[2],
-            (t("doc.changed.change"), f"+{change}" if stand.change > 0 else change),
-            (t("doc.changed.current"), pub.money(stand.current)),
-        ]
-    items += [
-        (pub.header("projects"), format_number(s.funded, pub.lang)),
-        (t("summary.label.municipalities"), format_number(s.municipalities, pub.lang)),
-        (t("summary.label.applications"), format_number(s.applications, pub.lang)),
-    ]
+    items = doc.pub.key_figures()
     width = (doc.w - doc.l_margin - doc.r_margin - 2 * 4) / 3
     for start in range(0, len(items), 3):
         y = doc.get_y()

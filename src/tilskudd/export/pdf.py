@@ -132,10 +132,24 @@ class _Document(FPDF):
         self.set_font(FONT, "", 8)
         self.set_text_color(*_MUTED)
         self.cell(0, 5, _safe(self.pub.date), align="L")
-        self.set_x(self.l_margin)
-        # {nb} is fpdf2's alias for the number of pages, filled in when the file is written.
-        page = self.pub.text("doc.page", page=self.page_no(), pages="{nb}")
-        self.cell(0, 5, page, align="R")
+
+    def number_pages(self) -> None:
+        """Put "page n of N" in each page's footer, once N is known.
+
+        Not fpdf2's {nb} alias in :meth:`footer`: the alias lays the text out with room for
+        three digits, so from 1 000 pages on the number ran past the right margin and fpdf2
+        warned on stderr (a round of 100 000 applications makes about 4 000 pages).
+        """
+        self.set_auto_page_break(False)
+        last = self.page
+        pages = self.pages_count
+        for number in range(1, pages + 1):
+            self.page = number
+            self.set_font(FONT, "", 8)
+            self.set_text_color(*_MUTED)
+            self.set_xy(self.l_margin, -12)
+            self.cell(0, 5, self.pub.text("doc.page", page=number, pages=pages), align="R")
+        self.page = last
 
 
 def _text(
@@ -557,6 +571,7 @@ def render(result: RoundResult, *, lang: str = "en", as_decided: bool = False) -
         for note in pub.notes:
             _text(doc, note, 9.5, space=1.5)
     _colophon(doc)
+    doc.number_pages()
     return bytes(doc.output())
 
 

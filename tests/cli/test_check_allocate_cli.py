@@ -7,6 +7,7 @@ checked, not only the exit code.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -413,6 +414,21 @@ def test_the_report_format_is_taken_in_any_case(command: list[str]) -> None:
     code, out, err = invoke(*command, "--format", "JSON")
     assert code == 0, err
     assert isinstance(json.loads(out), dict)
+
+
+def test_the_input_under_another_name_is_never_written_over(tmp_path: Path) -> None:
+    """An output name that is the applications file by another way to it: another case of its
+    name on a file system that ignores case (macOS keeps the typed case when resolving), or a
+    link. Shown here with a hard link, which resolving does not see through either."""
+    source = tmp_path / "søknader.csv"
+    source.write_bytes(Path(SMALL_CSV).read_bytes())
+    other = tmp_path / "SØKNADER.csv"
+    os.link(source, other)
+    code, _, err = invoke("allocate", source, "-b", "5M", "-o", other, "--force")
+    assert code == 2
+    assert f"{other} is an input file; tilskudd never overwrites its input" in err
+    assert source.read_bytes() == Path(SMALL_CSV).read_bytes()
+    assert os.path.samefile(source, other)
 
 
 @pytest.mark.parametrize("option", ["--policy", "--columns"])

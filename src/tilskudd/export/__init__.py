@@ -48,12 +48,23 @@ def format_for(path: Path, explicit: str | None = None) -> str:
     raise UsageError(key="output.error.no_format", name=path.name or str(path), known=known)
 
 
+def _same(path: Path, source: Path, exists: bool) -> bool:
+    """Whether ``path`` names the file ``source`` under another name that resolving does not
+    make equal: another case of the name on a file system that ignores case (macOS, where
+    ``resolve`` keeps the case typed), or another link to it."""
+    try:
+        return exists and os.path.samefile(path, source)
+    except OSError:
+        return False
+
+
 def check_output_path(path: Path, *, inputs: Iterable[Path] = (), force: bool = False) -> None:
     """Refuse to overwrite an input file ever, or an existing output without ``force``; refuse
     a folder, a device or a pipe as the output."""
     resolved = path.resolve()
+    exists = path.exists()
     for source in inputs:
-        if source.exists() and resolved == Path(source).resolve():
+        if source.exists() and (resolved == Path(source).resolve() or _same(path, source, exists)):
             raise OutputExistsError(key="output.error.is_input", path=str(path))
     if path.is_dir():
         raise OutputExistsError(key="output.error.is_folder", path=str(path))

@@ -39,10 +39,10 @@ import difflib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
 from tilskudd.errors import PolicyError, UsageError
-from tilskudd.i18n import Phrase, get
+from tilskudd.i18n import Phrase, as_sentence, get
 from tilskudd.jsondata import plain, reason_data
 from tilskudd.models import (
     Allocation,
@@ -56,13 +56,14 @@ from tilskudd.models import (
 )
 from tilskudd.rules.common import natural_key, ranking, ranking_basis
 from tilskudd.wording import (
+    Change,
+    change_sentences,
     issue_cell,
     issue_text,
     listed,
     plural,
     reason_text,
     shortened,
-    waived_rule,
 )
 
 __all__ = [
@@ -162,24 +163,6 @@ class Explanation:
     changes: tuple[Change, ...] = ()
     """What was recorded since the decision, when it was committed to a programme's ledger
     (amendments and a withdrawal, in order): the decision explained is not the last word."""
-
-
-class Change(Protocol):
-    """An amendment or withdrawal as the ledger records it (:class:`tilskudd.ledger.
-    AmendmentRecord`), as far as an explanation tells of it."""
-
-    @property
-    def kind(self) -> str: ...
-    @property
-    def created(self) -> str: ...
-    @property
-    def amount_before(self) -> int: ...
-    @property
-    def amount_after(self) -> int: ...
-    @property
-    def reason(self) -> str: ...
-    @property
-    def outside_policy(self) -> tuple[str, ...]: ...
 
 
 # --- finding the application -----------------------------------------------------------------
@@ -617,13 +600,8 @@ def explain(
 # --- words -----------------------------------------------------------------------------------
 
 
-def _sentence(text: str) -> str:
-    text = text.strip().rstrip(".").strip()
-    return f"{text[0].upper()}{text[1:]}." if text else ""
-
-
 def _joined(reasons: Sequence[Reason], lang: str) -> str:
-    return " ".join(_sentence(reason_text(r, lang)) for r in reasons)
+    return " ".join(as_sentence(reason_text(r, lang)) for r in reasons)
 
 
 def paragraphs(explanation: Explanation, lang: str) -> list[list[str]]:
@@ -692,7 +670,7 @@ def paragraphs(explanation: Explanation, lang: str) -> list[list[str]]:
         return [p for p in (title, facts, decided_by, _since(e, lang)) if p]
     eligible = d.eligible_amount or 0
     if e.caps:
-        facts.extend(_sentence(reason_text(r, lang)) for r in e.caps)
+        facts.extend(as_sentence(reason_text(r, lang)) for r in e.caps)
         facts.append(
             t("explain.eligible", eligible=eligible) if eligible else t("explain.ineligible")
         )
@@ -726,7 +704,7 @@ def paragraphs(explanation: Explanation, lang: str) -> list[list[str]]:
         decided.append(
             t("explain.line_unranked", rule=e.rule, budget=e.budget, remaining=e.unallocated)
         )
-    decided.extend(_sentence(reason_text(shortened(n, t), lang)) for n in e.notes)
+    decided.extend(as_sentence(reason_text(shortened(n, t), lang)) for n in e.notes)
     if d.status is Status.FUNDED:
         decided.append(t("explain.funded", amount=d.amount))
     elif d.status is Status.PARTLY_FUNDED:
@@ -762,32 +740,8 @@ def paragraphs(explanation: Explanation, lang: str) -> list[list[str]]:
 
 
 def _since(explanation: Explanation, lang: str) -> list[str]:
-    """What the ledger recorded after the decision: each amendment or withdrawal, its date,
-    amounts and reason, then what the award is now."""
-    t = get(lang)
-    said = []
-    for index, change in enumerate(explanation.changes):
-        when = "since" if index == 0 else "then"  # "After the decision ...", "Then ..."
-        key = f"explain.{when}_{'withdrawn' if change.kind == 'withdraw' else 'amended'}"
-        said.append(
-            t(
-                key,
-                date=change.created[:10],
-                before=change.amount_before,
-                after=change.amount_after,
-                reason=_sentence(change.reason),
-            )
-        )
-        if change.outside_policy:
-            said.append(
-                t(
-                    "explain.since_outside_policy",
-                    rules=[waived_rule(r) for r in change.outside_policy],
-                )
-            )
-    if said:
-        said.append(t("explain.since_now", amount=explanation.changes[-1].amount_after))
-    return said
+    """What the ledger recorded after the decision, then what the award is now."""
+    return change_sentences(explanation.changes, lang)
 
 
 def sentences(explanation: Explanation, lang: str) -> list[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from functools import cache
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from tilskudd.i18n import Phrase, Translator, as_sentence, get
 from tilskudd.models import Decision, Issue, Reason, RejectedRow, RoundResult, Status
@@ -20,6 +20,8 @@ __all__ = [
     "OVERRIDE_MARK",
     "STATUS_ORDER",
     "TIE_MARK",
+    "Change",
+    "change_sentences",
     "column_header",
     "county_label",
     "county_name",
@@ -392,6 +394,50 @@ def waived_rule(rule: str) -> Phrase | str:
         by, value, limit = found[1], found[2], found[3]
         return Phrase(f"ledger.waived.quota_{by}", value=value, limit=limit)
     return rule
+
+
+class Change(Protocol):
+    """An amendment or withdrawal as the ledger records it (:class:`tilskudd.ledger.
+    AmendmentRecord`, :class:`tilskudd.models.AwardChange`), as far as its words tell of it."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def created(self) -> str: ...
+    @property
+    def amount_before(self) -> int: ...
+    @property
+    def amount_after(self) -> int: ...
+    @property
+    def reason(self) -> str: ...
+    @property
+    def outside_policy(self) -> tuple[str, ...]: ...
+
+
+def change_sentences(changes: Sequence[Change], lang: str) -> list[str]:
+    """What the ledger recorded after a decision, as ``tilskudd explain`` and the published
+    documents say it: each amendment or withdrawal with its date, amounts and reason (and the
+    rules an ``--outside-policy`` one went beyond), then the amount now; [] for none."""
+    t = get(lang)
+    said = []
+    for index, change in enumerate(changes):
+        when = "since" if index == 0 else "then"  # "After the decision ...", "Then ..."
+        key = f"explain.{when}_{'withdrawn' if change.kind == 'withdraw' else 'amended'}"
+        said.append(
+            t(
+                key,
+                date=change.created[:10],
+                before=change.amount_before,
+                after=change.amount_after,
+                reason=as_sentence(change.reason),
+            ).strip()
+        )
+        if change.outside_policy:
+            rules = [waived_rule(rule) for rule in change.outside_policy]
+            said.append(t("explain.since_outside_policy", rules=rules))
+    if said:
+        said.append(t("explain.since_now", amount=changes[-1].amount_after))
+    return said
 
 
 def waived_text(rules: Iterable[str], lang: str) -> str | None:

@@ -28,6 +28,7 @@ from tilskudd.models import Application, AwardChange, Decision, RoundResult, Sta
 from tilskudd.money import format_amount
 from tilskudd.summary import CountyLine, RoundSummary, summarise
 from tilskudd.wording import (
+    change_sentences,
     column_header,
     county_name,
     municipality_name,
@@ -35,7 +36,6 @@ from tilskudd.wording import (
     plural,
     shortened,
     summary_sentence,
-    waived_rule,
 )
 
 __all__ = [
@@ -47,7 +47,6 @@ __all__ = [
     "Publication",
     "Standing",
     "build",
-    "change_sentences",
     "changes_by_id",
     "collate",
     "current_amounts",
@@ -192,37 +191,6 @@ def standing(result: RoundResult) -> Standing | None:
         amendments=sum(1 for c in changes if c.kind == "amend"),
         withdrawals=sum(1 for c in changes if c.kind == "withdraw"),
     )
-
-
-def _reason_sentence(text: str) -> str:
-    text = text.strip().rstrip(".").strip()
-    return f"{text[0].upper()}{text[1:]}." if text else ""
-
-
-def change_sentences(changes: Sequence[AwardChange], lang: str) -> list[str]:
-    """What was recorded after the decision, as ``tilskudd explain`` says it: each change with
-    its date, amounts and reason (and the rules an ``--outside-policy`` one went beyond), then
-    the amount now."""
-    t = get(lang)
-    said = []
-    for index, change in enumerate(changes):
-        when = "since" if index == 0 else "then"
-        key = f"explain.{when}_{'withdrawn' if change.kind == 'withdraw' else 'amended'}"
-        said.append(
-            t(
-                key,
-                date=change.created[:10],
-                before=change.amount_before,
-                after=change.amount_after,
-                reason=_reason_sentence(change.reason),
-            ).strip()
-        )
-        if change.outside_policy:
-            rules = [waived_rule(rule) for rule in change.outside_policy]
-            said.append(t("explain.since_outside_policy", rules=rules))
-    if said:
-        said.append(t("explain.since_now", amount=changes[-1].amount_after))
-    return said
 
 
 @dataclass(frozen=True)

@@ -83,6 +83,7 @@ __all__ = [
     "round_context",
     "status",
     "status_lines",
+    "with_changes",
     "withdraw",
 ]
 
@@ -2450,6 +2451,44 @@ def withdraw(
     """Record that a committed award is withdrawn; its money returns to the frame."""
     with _opened(ledger) as opened:
         return opened.amend(application_id, 0, reason, programme, round=round, kind="withdraw")
+
+
+def with_changes(ledger: LedgerLike, result: RoundResult, context: RoundContext) -> RoundResult:
+    """``result`` of a round the ledger holds as committed (``context.already_committed``,
+    from :func:`round_context`) with the amendments and withdrawals recorded since, in the
+    order they were made (``result.changes``), so that its documents show the awards as they
+    stand (see :func:`tilskudd.export.write`); ``result`` itself for a round not committed or
+    not changed since."""
+    done = context.already_committed
+    if done is None:
+        return result
+    from tilskudd.models import AwardChange
+    from tilskudd.validation import legacy_row_ids
+
+    # "S-01 (row 17)" in a round committed before 2026-11-29 is "S-01 (A17)" now.
+    legacy = legacy_row_ids(d.application_id for d in result.allocation.decisions)
+    with _opened(ledger, write=False) as opened:
+        amendments = [
+            m
+            for a in opened.awards(round=done.round)
+            if a.commit_seq == done.seq
+            for m in a.amendments
+        ]
+    if not amendments:
+        return result
+    changes = tuple(
+        AwardChange(
+            application_id=legacy.get(m.application_id, m.application_id),
+            kind=m.kind,
+            created=m.created,
+            amount_before=m.amount_before,
+            amount_after=m.amount_after,
+            reason=m.reason,
+            outside_policy=m.outside_policy,
+        )
+        for m in sorted(amendments, key=lambda m: m.seq)
+    )
+    return result.model_copy(update={"changes": changes})
 
 
 def round_context(ledger: LedgerLike, programme: Programme, round_id: int | str) -> RoundContext:

@@ -1388,6 +1388,33 @@ def test_a_round_committed_at_a_hundred_percent_of_cost_is_re_run(folder: Path, 
     assert again.exit_code == 0, again.output
 
 
+def test_a_library_caller_gets_a_committed_rounds_changes_from_the_ledger(folder: Path) -> None:
+    """What allocate --round N does, through the library: tilskudd.ledger.with_changes."""
+    from tilskudd import ledger, read_applications
+    from tilskudd.programme import load_programme
+    from tilskudd.rounds import run_programme_round
+
+    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    assert run("amend", "A-1", "--amount", "50 000", "--reason", "Cost reduced").exit_code == 0
+    assert run("withdraw", "A-2", "--reason", "The municipality withdrew").exit_code == 0
+    programme = load_programme(folder / "tilskudd.toml")
+    path = folder / "tilskudd.ledger.sqlite"
+    checked = read_applications(folder / "r1.csv", register=programme.register_year)
+    context = ledger.round_context(path, programme, 1)
+    result = run_programme_round(checked, context, programme.round_policy(1), programme)
+    changed = ledger.with_changes(path, result, context)
+    assert [
+        (c.application_id, c.kind, c.amount_before, c.amount_after) for c in changed.changes
+    ] == [
+        ("A-1", "amend", 60_000, 50_000),
+        ("A-2", "withdraw", 40_000, 0),
+    ]
+    assert changed.allocation == result.allocation  # the decision itself stays as decided
+    # A round not committed yet has nothing recorded since.
+    context_2 = ledger.round_context(path, programme, 2)
+    assert ledger.with_changes(path, result, context_2) is result
+
+
 def test_the_documents_of_a_changed_round_show_the_awards_as_they_stand(folder: Path) -> None:
     """allocate --round 1 -o after an amendment and a withdrawal wrote the awards as committed
     (NOK 100,000, the withdrawn one at NOK 40,000) without a word: a funder publishing the list

@@ -799,39 +799,13 @@ class RoundPlan:
 
     def changes_since(self, result: Any) -> Any:
         """``result`` of a committed round with the amendments and withdrawals the ledger
-        recorded since (``result.changes``), so that its documents show the awards as they
-        stand; ``result`` itself for any other round."""
-        done = self.context.already_committed if self.context is not None else None
-        if done is None or self.ledger is None:
+        recorded since (:func:`tilskudd.ledger.with_changes`); ``result`` itself for any
+        other round."""
+        if self.context is None or self.ledger is None:
             return result
-        from tilskudd.ledger import Ledger
-        from tilskudd.models import AwardChange
-        from tilskudd.validation import legacy_row_ids
+        from tilskudd.ledger import with_changes
 
-        # "S-01 (row 17)" in a round committed before 2026-11-29 is "S-01 (A17)" now.
-        legacy = legacy_row_ids(d.application_id for d in result.allocation.decisions)
-        with Ledger.open(self.ledger, write=False) as opened:
-            amendments = [
-                m
-                for a in opened.awards(round=done.round)
-                if a.commit_seq == done.seq
-                for m in a.amendments
-            ]
-        if not amendments:
-            return result
-        changes = tuple(
-            AwardChange(
-                application_id=legacy.get(m.application_id, m.application_id),
-                kind=m.kind,
-                created=m.created,
-                amount_before=m.amount_before,
-                amount_after=m.amount_after,
-                reason=m.reason,
-                outside_policy=m.outside_policy,
-            )
-            for m in sorted(amendments, key=lambda m: m.seq)
-        )
-        return result.model_copy(update={"changes": changes})
+        return with_changes(self.ledger, result, self.context)
 
     def _changed_since(self, lang: str, round_number: int) -> None:
         """A committed round run again shows the decision as committed: when awards of it were

@@ -1493,8 +1493,51 @@ def test_the_documents_of_a_changed_round_show_the_awards_as_they_stand(folder: 
     assert grants[1].startswith("360G-tilskudd-A-1,")
     assert ",60000,50000,2009-" not in grants[1]  # no decision date in this programme
     assert ",60000,50000," in grants[1]
-    book = run("allocate", "r1.csv", "--round", "1", "-o", "awards.xlsx")
-    assert "awards.xlsx shows the decision as committed" in " ".join(book.stdout.split())
+
+
+def test_the_workbook_of_a_changed_round_shows_the_awards_as_they_stand(folder: Path) -> None:
+    """allocate --round 1 -o awards.xlsx after an amendment and a withdrawal wrote the awards
+    as committed (the withdrawn one at NOK 40,000), and only the line under it said so: a
+    workbook forwarded after a withdrawal carried a figure that no longer held. Now it shows
+    the awards as they stand beside the amounts decided, the changes in a sheet of their own,
+    and its summary adds up both ways; --as-decided keeps the decision."""
+    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    assert run("amend", "A-1", "--amount", "50 000", "--reason", "Cost reduced").exit_code == 0
+    assert run("withdraw", "A-2", "--reason", "Kommunen trakk seg").exit_code == 0
+    book = run("allocate", "r1.csv", "--round", "1", "-o", "tildeling.xlsx", "--lang", "nb")
+    assert book.exit_code == 0, book.output
+    said = " ".join(book.stdout.split())
+    assert "tildeling.xlsx viser tildelingene slik de står nå, hver endring med dato" in said
+    workbook = openpyxl.load_workbook(folder / "tildeling.xlsx")
+    rows = list(workbook["Tildelinger"].iter_rows(values_only=True))
+    header = rows[0]
+    awards = {row[1]: dict(zip(header, row, strict=True)) for row in rows[1:]}
+    picked = ("Tildelt", "Vedtatt", "Beløp nå", "Endring nr.", "Status")
+    assert {key: tuple(row[k] for k in picked) for key, row in awards.items()} == {
+        "A-1": (50_000, 60_000, 50_000, 1, "endret"),
+        "A-2": (0, 40_000, 0, 2, "trukket tilbake"),
+    }
+    changes = list(workbook["Endringer"].iter_rows(values_only=True))
+    assert [(r[0], r[1], r[4], r[6], r[7], r[9]) for r in changes[1:3]] == [
+        (1, "A-1", "endret", 60_000, 50_000, "Cost reduced"),
+        (2, "A-2", "trukket tilbake", 40_000, 0, "Kommunen trakk seg"),
+    ]
+    summary = {r[0]: r[1] for r in workbook["Sammendrag"].iter_rows(values_only=True) if r[0]}
+    assert (summary["Ramme"], summary["Vedtatt"], summary["Ikke fordelt"]) == (100_000, 100_000, 0)
+    assert (summary["Endret etter vedtaket"], summary["Tildelt nå"]) == (-50_000, 50_000)
+    basis = {r[0]: r[1] for r in workbook["Grunnlag"].iter_rows(values_only=True)}
+    assert basis["Beløpene viser"] == "tildelingene slik de står nå"
+    assert str(basis["Endringer etter vedtaket"]).startswith("1 endring og 1 tilbaketrekning")
+
+    decided = run("allocate", "r1.csv", "--round", "1", "-o", "awards.xlsx", "--as-decided")
+    assert decided.exit_code == 0, decided.output
+    assert "awards.xlsx shows the awards as decided" in " ".join(decided.stdout.split())
+    rows = list(
+        openpyxl.load_workbook(folder / "awards.xlsx")["Awards"].iter_rows(values_only=True)
+    )
+    kept = {row[1]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
+    assert (kept["A-2"]["Awarded"], kept["A-2"]["Current amount"]) == (40_000, 0)
+    assert kept["A-2"]["Status"] == "funded"
 
 
 def test_the_pdf_and_json_of_a_changed_round_read_back_as_it_stands(folder: Path) -> None:

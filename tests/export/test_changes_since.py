@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+import openpyxl
 import pypdf
 from hypothesis import given
 from hypothesis import strategies as st
@@ -354,3 +355,131 @@ def test_360giving_is_as_the_grants_stand(
     assert unchanged["Description"].endswith("Guovdageaidnu”.")
     assert unchanged["Last modified"] == "2026-11-28T10:30:00+00:00"
     assert sum(int(r["Amount Awarded"]) for r in rows.values()) == 7_000_000
+
+
+def _sheets(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every sheet of a workbook as its rows of values (formulas as written)."""
+    book = openpyxl.load_workbook(path)
+    return {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in book}
+
+
+def _by_id(rows: list[tuple[object, ...]]) -> dict[object, dict[object, object]]:
+    header = rows[0]
+    return {row[1]: dict(zip(header, row, strict=True)) for row in rows[1:]}
+
+
+def _figures(rows: list[tuple[object, ...]]) -> dict[object, object]:
+    return {row[0]: row[1] for row in rows if row and row[0] is not None}
+
+
+def test_the_workbook_shows_the_awards_as_they_stand(
+    changed_round: Callable[..., RoundResult], tmp_path: Path
+) -> None:
+    """The award workbook of a round changed since its decision showed the amounts decided (a
+    withdrawn award at 900 000 kr): an officer forwarding it forwarded figures that no longer
+    held. Now each award stands at its amount now beside the amount decided, numbered as the
+    documents number their notes, with a sheet of the changes and totals that add up."""
+    path = tmp_path / "tildeling.xlsx"
+    assert write(changed_round(), path, lang="nb") == "xlsx"
+    sheets = _sheets(path)
+    assert list(sheets) == ["Tildelinger", "Ikke innvilget", "Endringer", "Sammendrag", "Grunnlag"]
+    awards = _by_id(sheets["Tildelinger"])
+    # Funded from the reserve list after the decision: an award now, on the awards sheet.
+    assert list(awards) == ["S-001", "S-002", "S-003", "S-004", "S-005"]
+    picked = ("Tildelt", "Vedtatt", "Beløp nå", "Endring nr.", "Status")
+    got = {key: tuple(row[k] for k in picked) for key, row in awards.items()}
+    assert got == {
+        "S-001": (3_000_000, 3_300_000, 3_000_000, 1, "endret"),
+        "S-002": (2_000_000, 2_000_000, 2_000_000, None, "innvilget"),
+        "S-003": (1_200_000, 1_000_000, 1_200_000, 2, "endret"),
+        "S-004": (0, 900_000, 0, 4, "trukket tilbake"),
+        "S-005": (800_000, 0, 800_000, 3, "endret"),
+    }
+    assert awards["S-004"]["Andel av kostnad"] == 0
+    assert sum(row["Tildelt"] for row in awards.values()) == 7_000_000  # type: ignore[misc]
+    assert [row[1] for row in sheets["Ikke innvilget"][1:]] == ["S-006", "S-007"]
+
+    changes = sheets["Endringer"]
+    assert changes[0][:2] == ("Endring nr.", "Søknadsnr.")
+    assert changes[1] == (
+        1,
+        "S-001",
+        "Halden kommune",
+        "Felles IKT-plattform for Østfold",
+        "endret",
+        "2009-10-14T09:00:00+00:00",
+        3_300_000,
+        3_000_000,
+        -300_000,
+        "Prosjektet ble billigere (brev 12.10.2009)",
+        None,
+    )
+    assert [(row[0], row[1], row[10]) for row in changes[2:5]] == [
+        (2, "S-003", "max_share_of_cost"),
+        (3, "S-005", None),
+        (4, "S-004", None),
+    ]
+    assert changes[-1][0] == "Sum"
+    assert changes[-1][8] == -200_000
+
+    summary = sheets["Sammendrag"]
+    figures = _figures(summary)
+    assert (figures["Ramme"], figures["Vedtatt"], figures["Ikke fordelt"]) == (
+        7_300_000,
+        7_200_000,
+        100_000,
+    )
+    assert (figures["Endret etter vedtaket"], figures["Tildelt nå"]) == (-200_000, 7_000_000)
+    check = "Kontroll: ramme − vedtatt − ikke fordelt (0 når det går opp)"
+    assert figures[check] == "=B6-B7-B8"
+    check_now = "Kontroll: tildelt nå − vedtatt − endret etter vedtaket (0 når det går opp)"
+    assert figures[check_now] == "=B11-B7-B10"
+    assert [summary[n - 1][0] for n in (6, 7, 8, 10, 11)] == [
+        "Ramme",
+        "Vedtatt",
+        "Ikke fordelt",
+        "Endret etter vedtaket",
+        "Tildelt nå",
+    ]
+    said = _plain(str(summary[2][0]))
+    assert said.startswith("Etter vedtaket er det registrert 3 endringer og 1 tilbaketrekning")
+    assert ("Sum", None, 7_000_000, None) in summary  # the awards per county now
+    basis = _figures(sheets["Grunnlag"])
+    assert basis["Endringer etter vedtaket"] == (
+        "3 endringer og 1 tilbaketrekning, den siste registrert 2009-11-04T09:00:00+00:00"
+    )
+    assert basis["Beløpene viser"] == "tildelingene slik de står nå"
+
+
+def test_the_workbook_as_decided_keeps_the_decision_and_the_changes(
+    changed_round: Callable[..., RoundResult], tmp_path: Path
+) -> None:
+    path = tmp_path / "awards.xlsx"
+    write(changed_round(), path, lang="en", as_decided=True)
+    sheets = _sheets(path)
+    awards = _by_id(sheets["Awards"])
+    picked = ("Awarded", "Committed", "Current amount", "Change no.", "Status")
+    assert tuple(awards["S-004"][k] for k in picked) == (900_000, 900_000, 0, 3, "funded")
+    assert tuple(awards["S-005"][k] for k in picked) == (0, 0, 800_000, 4, "reserve")
+    assert sum(row["Awarded"] for row in awards.values()) == 7_200_000  # type: ignore[misc]
+    figures = _figures(sheets["Summary"])
+    assert (figures["Decided"], figures["Awarded now"]) == (7_200_000, 7_000_000)
+    assert _plain(str(sheets["Summary"][2][0])).startswith("This list shows the awards as decided.")
+    assert [row[:2] for row in sheets["Amendments"][1:5]] == [
+        (1, "S-001"),
+        (2, "S-003"),
+        (3, "S-004"),
+        (4, "S-005"),
+    ]
+    assert _figures(sheets["Policy"])["Amounts shown"] == "the awards as decided (--as-decided)"
+
+
+def test_the_workbook_of_an_unchanged_round_has_no_change_columns(
+    small_round: Callable[..., RoundResult], tmp_path: Path
+) -> None:
+    path = tmp_path / "tildeling.xlsx"
+    write(small_round(), path, lang="nb")
+    sheets = _sheets(path)
+    assert list(sheets) == ["Tildelinger", "Ikke innvilget", "Sammendrag", "Grunnlag"]
+    assert "Vedtatt" not in sheets["Tildelinger"][0]
+    assert "Tildelt" in _figures(sheets["Sammendrag"])

@@ -95,15 +95,13 @@ def _say_changes(
     result: Any, output: Path, used: str | None, lang: str, *, as_decided: bool
 ) -> None:
     """Under "Wrote …" of a committed round changed since its decision: what the document
-    shows, the awards as they stand or as decided (the workbook: as committed)."""
+    shows, the awards as they stand or as decided."""
     from tilskudd.export._publication import standing
     from tilskudd.i18n import get
 
     if standing(result) is None:
         return
-    if used == "xlsx":
-        key = "document_workbook"
-    elif used == "json":
+    if used == "json":
         key = "document_both"
     elif used == "360giving":
         key = "document_giving"

@@ -13,6 +13,15 @@ Four sheets, named and headed in the chosen language:
    with its sheet and SHA-256, the tool version and the time, and the problems found in the input:
    what is needed to reproduce and audit the decision.
 
+A committed round amended or withdrawn from since its decision (``result.changes``) shows the
+awards as they stand (``as_decided=True``: as decided), as the published documents do: beside
+*awarded* the amount decided, the amount now and the number of its change; a fifth sheet,
+Amendments (Endringer), before the summary, with one row per change (time, amounts, difference,
+reason, rules gone beyond) numbered as the documents number their notes; a summary with the
+budget, decided and unallocated (and their check cell), then the change and the awards now
+(and theirs: now − decided − change); and the basis sheet says how many changes, up to when,
+and which amounts it shows. An unchanged round's workbook is as before, byte for byte.
+
 Amounts are whole numbers with the format ``#,##0`` (Excel shows the reader's own digit
 grouping), shares are percent; header rows are frozen, filtered and printed on every page. Text
 that came from applicants is always written as text: a title starting with ``=``, ``+``, ``-``,
@@ -32,14 +41,15 @@ once).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
 from tilskudd.collector import collector_paused
 from tilskudd.errors import InputFileError
+from tilskudd.export._publication import Publication, build, changes_by_id, standing
 from tilskudd.export._sheetml import (
     FORMULA_STARTS,
     MAX_COLUMNS,
@@ -52,7 +62,7 @@ from tilskudd.export._sheetml import (
 )
 from tilskudd.export.atomic import atomic_path
 from tilskudd.i18n import get
-from tilskudd.models import Decision, RoundResult, Status
+from tilskudd.models import AwardChange, Decision, RoundResult, Status
 from tilskudd.summary import RoundSummary, summarise
 from tilskudd.wording import (
     column_header,
@@ -63,9 +73,11 @@ from tilskudd.wording import (
     issue_text,
     municipality_label,
     note_text,
+    plural,
     rejected_text,
     status_text,
     summary_sentence,
+    waived_text,
 )
 
 __all__ = ["FORMULA_STARTS", "safe_text", "write"]
@@ -121,8 +133,39 @@ def _share(amount: int, whole: int | None) -> float | None:
 # --- the two application sheets --------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Changes:
+    """A committed round changed since its decision, as the workbook shows it: the awards as
+    they stand (or, ``as_decided``, as decided), numbered as the published documents number
+    their notes (:func:`tilskudd.export._publication.build`)."""
+
+    pub: Publication
+    by_id: Mapping[str, tuple[AwardChange, ...]]
+    notes: Mapping[str, int]
+    as_decided: bool
+
+    @classmethod
+    def of(cls, result: RoundResult, lang: str, *, as_decided: bool) -> _Changes | None:
+        """The changes of ``result``; None for a round unchanged since (or never committed)."""
+        if standing(result) is None:
+            return None
+        pub = build(result, lang, as_decided=as_decided)
+        notes = {line.id: line.note for line in pub.changed if line.note is not None}
+        return cls(pub, changes_by_id(result), notes, as_decided)
+
+    def current(self, decision: Decision) -> int:
+        """The amount of ``decision`` now: the last change's, or the amount decided."""
+        changes = self.by_id.get(decision.application_id)
+        return changes[-1].amount_after if changes else decision.amount
+
+
 def _award_columns(
-    lang: str, extras: Sequence[str], *, funded: bool, override: bool = False
+    lang: str,
+    extras: Sequence[str],
+    *,
+    funded: bool,
+    override: bool = False,
+    changed: bool = False,
 ) -> list[_Column]:
     h = column_header
     columns = [
@@ -144,6 +187,15 @@ def _award_columns(
             _Column(h("awarded", lang), "amount", 16),
             _Column(h("share_of_cost", lang), "percent", 12),
         ]
+        if changed:
+            # A round changed since its decision: what was decided, what stands now, and the
+            # number of the change's row in the changes sheet (and note in the documents).
+            t = get(lang)
+            columns += [
+                _Column(t("ledger.column.committed"), "amount", 16),
+                _Column(t("ledger.column.current"), "amount", 16),
+                _Column(h("change_note", lang), "int", 10),
+            ]
     columns += [
         _Column(h("status", lang), "text", 18),
         _Column(h("reason", lang), "text", 80),
@@ -169,7 +221,12 @@ class _Labels(dict[str, str]):
 
 
 def _row_maker(
-    result: RoundResult, lang: str, *, funded: bool, override: bool
+    result: RoundResult,
+    lang: str,
+    *,
+    funded: bool,
+    override: bool,
+    changes: _Changes | None = None,
 ) -> Callable[[Decision], list[CellValue]]:
     """A function making one sheet row per decision, with the round's lookups made once.
 
@@ -179,6 +236,8 @@ def _row_maker(
     apps, rejected = result.applications_by_id(), result.rejected_by_id()
     extras = result.extra_columns
     statuses = {status: status_text(status, lang) for status in Status}
+    t = get(lang)
+    changed_words = {kind: t(f"ledger.state.{kind}") for kind in ("amended", "withdrawn")}
     municipality = _Labels(municipality_label).__getitem__
     county = _Labels(county_label).__getitem__
 
@@ -227,12 +286,23 @@ def _row_maker(
             source_row = bad.row if bad else None
             extra = bad.extra if bad else {}
             total_cost = None
+        status = statuses[decision.status]
         if funded:
             amount = decision.amount
+            if changes is not None:
+                current = changes.current(decision)
+                if not changes.as_decided:
+                    amount = current
+                    history = changes.by_id.get(decision.application_id)
+                    if history:
+                        kind = "withdrawn" if history[-1].kind == "withdraw" else "amended"
+                        status = changed_words[kind]
             # _share, inlined: round(x * 10**6) / 10**6 is round(x, 6) at a tenth of its cost.
             share = round(amount * 1_000_000 / total_cost) / 1_000_000 if total_cost else None
             values += (amount, share)
-        values += (statuses[decision.status], reason)
+            if changes is not None:
+                values += (decision.amount, current, changes.notes.get(decision.application_id))
+        values += (status, reason)
         if override:
             values.append(app.decision_reason if app is not None and decision.override else None)
         values.append(source_row)
@@ -252,10 +322,15 @@ def _write_applications(
     *,
     funded: bool,
     override: bool,
+    changes: _Changes | None = None,
 ) -> None:
-    columns = _award_columns(lang, result.extra_columns, funded=funded, override=override)
+    columns = _award_columns(
+        lang, result.extra_columns, funded=funded, override=override, changed=changes is not None
+    )
     styles = tuple(_STYLE_OF_KIND.get(c.kind, Style.DEFAULT) for c in columns)
-    make_row = _row_maker(result, lang, funded=funded, override=override)
+    make_row = _row_maker(
+        result, lang, funded=funded, override=override, changes=changes if funded else None
+    )
     # Rows are made as they are written; the first few are made twice, to choose the widths.
     sample = [make_row(d) for d in decisions[:_SAMPLE_ROWS]]
     sheet = book.add_sheet(
@@ -275,24 +350,64 @@ def _write_applications(
 # --- summary ---------------------------------------------------------------------------------
 
 
-def _write_summary(book: Workbook, result: RoundResult, summary: RoundSummary, lang: str) -> None:
+def _write_summary(
+    book: Workbook,
+    result: RoundResult,
+    summary: RoundSummary,
+    lang: str,
+    changes: _Changes | None = None,
+) -> None:
     t = get(lang)
     sheet = book.add_sheet(t("ui.sheet.summary"), widths=[52, 18, 18, 14])
     title = " – ".join(p for p in (result.programme, result.round) if p) or t("summary.label.title")
     sheet.append([title], (Style.TITLE,))
     sheet.append([summary_sentence(summary, lang, round_name=result.round)])
+    if changes is not None:
+        sheet.append([changes.pub.standing_sentence()])
+        sheet.append(
+            [
+                t(
+                    "summary.label.changes_sheet",
+                    sheet=t("ledger.sheet.amendments"),
+                    column=column_header("change_note", lang),
+                    awards=t("ui.sheet.awards"),
+                )
+            ]
+        )
     sheet.append([])
 
     def figure(label: str, value: CellValue, style: Style = Style.AMOUNT) -> int:
         return sheet.append([t(f"summary.label.{label}"), value], (Style.DEFAULT, style))
 
-    budget_row = figure("budget", summary.budget)
-    awarded_row = figure("awarded", summary.awarded)
-    unallocated_row = figure("unallocated", summary.unallocated)
-    # A live check for whoever edits the figures: 0 as long as the budget is accounted for.
-    check = summary.budget - summary.awarded - summary.unallocated
-    formula = Formula(f"=B{budget_row}-B{awarded_row}-B{unallocated_row}", check)
-    sheet.append([t("summary.label.check"), formula])
+    stand = changes.pub.standing if changes is not None else None
+    if stand is None:
+        budget_row = figure("budget", summary.budget)
+        awarded_row = figure("awarded", summary.awarded)
+        unallocated_row = figure("unallocated", summary.unallocated)
+        # A live check for whoever edits the figures: 0 as long as the budget is accounted for.
+        check = summary.budget - summary.awarded - summary.unallocated
+        formula = Formula(f"=B{budget_row}-B{awarded_row}-B{unallocated_row}", check)
+        sheet.append([t("summary.label.check"), formula])
+    else:
+        # Changed since the decision: the budget as decided, then the awards now, each with its
+        # live check (budget = decided + unallocated; now = decided + change).
+        budget_row = figure("budget", stand.budget)
+        decided_row = sheet.append(
+            [t("doc.changed.decided"), stand.decided], (Style.DEFAULT, Style.AMOUNT)
+        )
+        unallocated_row = figure("unallocated", stand.unallocated)
+        check = stand.budget - stand.decided - stand.unallocated
+        formula = Formula(f"=B{budget_row}-B{decided_row}-B{unallocated_row}", check)
+        sheet.append([t("summary.label.check_decided"), formula])
+        change_row = sheet.append(
+            [t("doc.changed.change"), stand.change], (Style.DEFAULT, Style.AMOUNT)
+        )
+        current_row = sheet.append(
+            [t("doc.changed.current"), stand.current], (Style.DEFAULT, Style.AMOUNT)
+        )
+        check = stand.current - stand.decided - stand.change
+        formula = Formula(f"=B{current_row}-B{decided_row}-B{change_row}", check)
+        sheet.append([t("summary.label.check_current"), formula])
     figure("share_awarded", _share(summary.awarded, summary.budget), Style.PERCENT)
     figure("requested", summary.requested)
     figure("oversubscription", summary.oversubscription, Style.RATIO)
@@ -339,6 +454,92 @@ def _write_summary(book: Workbook, result: RoundResult, summary: RoundSummary, l
     total = sum(c.awarded for c in summary.per_county) + summary.no_county_awarded
     sheet.append([t("ui.total"), None, total], styles)
     sheet.append([t("summary.label.per_county_note")])
+
+
+# --- changes since the decision --------------------------------------------------------------
+
+_CHANGE_COLUMNS = (
+    _Column("", "int", 10),
+    _Column("", "text", 18),
+    _Column("", "text", 36),
+    _Column("", "text", 48),
+    _Column("", "text", 18),
+    _Column("", "text", 27),
+    _Column("", "amount", 16),
+    _Column("", "amount", 16),
+    _Column("", "amount", 16),
+    _Column("", "text", 80),
+    _Column("", "text", 40),
+)
+
+
+def _write_changes(book: Workbook, result: RoundResult, changes: _Changes, lang: str) -> None:
+    """One row per amendment or withdrawal, numbered as the awards sheet and the documents
+    number them, with its time, amounts, reason and the rules it went beyond; a total row
+    whose difference is the change since the decision."""
+    t = get(lang)
+    headers = [
+        column_header("change_note", lang),
+        *(
+            t(f"ledger.column.{key}")
+            for key in (
+                "id",
+                "applicant",
+                "project",
+                "change",
+                "changed_at",
+                "amount_before",
+                "amount_after",
+                "delta",
+                "reason",
+                "outside_policy",
+            )
+        ),
+    ]
+    apps = result.applications_by_id()
+    decided = {d.application_id for d in result.allocation.decisions}
+    last = len(changes.notes) + 1
+    listed = sorted(
+        (
+            (changes.notes.get(key, last), index, change)
+            for index, change in enumerate(result.changes)
+            if (key := change.application_id) in decided
+        ),
+        key=lambda item: item[:2],
+    )
+    rows: list[list[CellValue]] = []
+    for _note, _index, change in listed:
+        app = apps.get(change.application_id)
+        rows.append(
+            [
+                changes.notes.get(change.application_id),
+                change.application_id,
+                app.applicant if app is not None else None,
+                app.project if app is not None else None,
+                t(f"ledger.change.{change.kind}"),
+                change.created,
+                change.amount_before,
+                change.amount_after,
+                change.amount_after - change.amount_before,
+                change.reason,
+                waived_text(change.outside_policy, lang),
+            ]
+        )
+    columns = [replace(c, header=h) for c, h in zip(_CHANGE_COLUMNS, headers, strict=True)]
+    styles = tuple(_STYLE_OF_KIND.get(c.kind, Style.DEFAULT) for c in columns)
+    sheet = book.add_sheet(
+        t("ledger.sheet.amendments"),
+        widths=_widths(columns, rows),
+        freeze_rows=1,
+        print_title_rows=1,
+        landscape=True,
+    )
+    _header(sheet, headers)
+    for row in rows:
+        sheet.append(row, styles)
+    sheet.autofilter()
+    total = sum(c.amount_after - c.amount_before for _n, _i, c in listed)
+    sheet.append([t("ui.total"), *([None] * 7), total], styles)
 
 
 # --- policy and provenance -------------------------------------------------------------------
@@ -391,7 +592,9 @@ def _quotas_text(quotas: Any) -> str:
     return "; ".join(parts)
 
 
-def _write_basis(book: Workbook, result: RoundResult, lang: str) -> None:
+def _write_basis(
+    book: Workbook, result: RoundResult, lang: str, changes: _Changes | None = None
+) -> None:
     t = get(lang)
     sheet = book.add_sheet(
         t("ui.sheet.policy"),
@@ -440,6 +643,18 @@ def _write_basis(book: Workbook, result: RoundResult, lang: str) -> None:
     sheet.append([t("ui.basis.tool_version"), result.tool_version])
     sheet.append([t("ui.basis.created"), result.created.isoformat()])
     sheet.append([t("ui.basis.language"), lang])
+    stand = changes.pub.standing if changes is not None else None
+    if changes is not None and stand is not None:
+        counted = [
+            plural(t, f"ledger.count.{key}", n)
+            for key, n in (("amendments", stand.amendments), ("withdrawals", stand.withdrawals))
+            if n
+        ]
+        last = max(c.created for c in result.changes)
+        value = t("ui.basis.changes_value", changes=t.join(counted), last=last)
+        sheet.append([t("ui.basis.changes"), value])
+        shown = "shown_decided" if changes.as_decided else "shown_now"
+        sheet.append([t("ui.basis.shown"), t(f"ui.basis.{shown}")])
     if result.issues:
         sheet.append([])
         _header(
@@ -463,22 +678,35 @@ def _write_basis(book: Workbook, result: RoundResult, lang: str) -> None:
 # --- the workbook ----------------------------------------------------------------------------
 
 
-def _check_width(result: RoundResult, lang: str, *, override: bool) -> None:
+def _check_width(result: RoundResult, lang: str, *, override: bool, changed: bool) -> None:
     """Refuse, before anything is written, an award sheet wider than Excel holds."""
     extras = len(result.extra_columns)
-    columns = len(_award_columns(lang, result.extra_columns, funded=True, override=override))
+    columns = len(
+        _award_columns(lang, result.extra_columns, funded=True, override=override, changed=changed)
+    )
     if columns > MAX_COLUMNS:
         raise InputFileError(
             key="output.error.too_many_columns", extras=extras, columns=columns, max=MAX_COLUMNS
         )
 
 
-def _fill(book: Workbook, result: RoundResult, lang: str, *, override: bool) -> None:
+def _fill(
+    book: Workbook,
+    result: RoundResult,
+    lang: str,
+    *,
+    override: bool,
+    changes: _Changes | None = None,
+) -> None:
     t = get(lang)
     funded: list[Decision] = []
     others: list[Decision] = []
     for d in display_order(result):
-        (funded if d.status in (Status.FUNDED, Status.PARTLY_FUNDED) else others).append(d)
+        # Changed since the decision: one funded from the reserve list is an award too.
+        award = d.status in (Status.FUNDED, Status.PARTLY_FUNDED) or (
+            changes is not None and changes.current(d) > 0
+        )
+        (funded if award else others).append(d)
     for title, decisions, is_funded in (
         (t("ui.sheet.awards"), funded, True),
         (t("ui.sheet.others"), others, False),
@@ -491,19 +719,34 @@ def _fill(book: Workbook, result: RoundResult, lang: str, *, override: bool) -> 
             lang,
             funded=is_funded,
             override=override,
+            changes=changes,
         )
-    _write_summary(book, result, summarise(result), lang)
-    _write_basis(book, result, lang)
+    if changes is not None:
+        _write_changes(book, result, changes, lang)
+        _write_summary(book, result, changes.pub.summary, lang, changes)
+    else:
+        _write_summary(book, result, summarise(result), lang)
+    _write_basis(book, result, lang, changes)
 
 
-def write(result: RoundResult, path: Path, *, lang: str = "en", **_options: object) -> None:
-    """Write the award workbook to ``path`` atomically (a temporary file, then a rename)."""
+def write(
+    result: RoundResult,
+    path: Path,
+    *,
+    lang: str = "en",
+    as_decided: bool = False,
+    **_options: object,
+) -> None:
+    """Write the award workbook to ``path`` atomically (a temporary file, then a rename); a
+    committed round changed since its decision as it stands, or with ``as_decided`` as
+    decided, with a sheet of the changes either way."""
     title = " – ".join(p for p in (result.programme, result.round) if p) or None
     override = any(d.override for d in result.allocation.decisions)
-    _check_width(result, lang, override=override)
+    changes = _Changes.of(result, lang, as_decided=as_decided)
+    _check_width(result, lang, override=override, changed=changes is not None)
     with (
         collector_paused(),
         atomic_path(Path(path)) as tmp,
         Workbook(tmp, created=result.created, title=title) as book,
     ):
-        _fill(book, result, lang, override=override)
+        _fill(book, result, lang, override=override, changes=changes)

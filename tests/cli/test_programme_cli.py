@@ -1247,6 +1247,43 @@ def test_a_committed_round_run_again_says_what_changed_since(folder: Path) -> No
     ) in nb.stdout
 
 
+def test_the_table_of_a_changed_round_shows_the_awards_as_they_stand(folder: Path) -> None:
+    """allocate --round 1 after an amendment and a withdrawal printed the awards as committed
+    (the withdrawn one at NOK 40,000, the total NOK 100,000) and a line pointing elsewhere:
+    now the table has the amounts now, each changed one marked with its note, the notes under
+    it and totals that add up; --as-decided keeps the decision, in plain text when piped."""
+    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    assert run("amend", "A-1", "--amount", "50 000", "--reason", "Cost reduced").exit_code == 0
+    assert run("withdraw", "A-2", "--reason", "Kommunen trakk seg").exit_code == 0
+    nb = run("allocate", "r1.csv", "--round", "1", "--lang", "nb")
+    assert nb.exit_code == 0, nb.output
+    assert "\x1b[" not in nb.stdout
+    lines = [" ".join(line.replace(NBSP, " ").split()) for line in nb.stdout.splitlines()]
+    row_1 = next(line for line in lines if line.startswith("1 A-1"))
+    row_2 = next(line for line in lines if line.startswith("2 A-2"))
+    assert "60 000 kr 50 000 kr endret (1)" in row_1
+    assert "40 000 kr 0 kr trukket tilbake (2)" in row_2
+    assert "Sum 180 000 kr 50 000 kr" in lines
+    said = " ".join(lines)
+    assert (
+        "Ramme: 100 000 kr · Vedtatt: 100 000 kr · Ikke fordelt: 0 kr · Endret etter vedtaket: "
+        "-50 000 kr · Tildelt nå: 50 000 kr"
+    ) in said
+    assert "Endringer etter vedtaket 1. Moss kommune – Felles saksbehandling (A-1): Etter" in said
+    assert "2. Oslo kommune – Digital post (A-2): Etter vedtaket ble tilskuddet på 40 000" in said
+    assert "Tabellen over viser tildelingene slik de står nå, hver endring i en merknad" in said
+
+    en = run("allocate", "r1.csv", "--round", "1", "--as-decided")
+    assert en.exit_code == 0, en.output
+    lines = [" ".join(line.replace(NBSP, " ").split()) for line in en.stdout.splitlines()]
+    row_2 = next(line for line in lines if line.startswith("2 A-2"))
+    assert "NOK 40,000 NOK 40,000 funded (2)" in row_2
+    assert "Total NOK 180,000 NOK 100,000" in lines
+    said = " ".join(lines)
+    assert "This list shows the awards as decided." in said
+    assert "The table above shows the awards as decided, each change since in a note" in said
+
+
 def test_withdraw_says_a_quota_minimum_is_no_longer_met_and_amend_refuses_a_maximum(
     folder: Path,
 ) -> None:
@@ -1429,7 +1466,7 @@ def test_the_documents_of_a_changed_round_show_the_awards_as_they_stand(folder: 
     md = run("allocate", "r1.csv", "--round", "1", "-o", "awards.md", "--lang", "en")
     assert md.exit_code == 0, md.output
     said = " ".join(md.stdout.split())
-    assert "The table above shows the decision as committed" in said
+    assert "The table above shows the awards as they stand now, each change in a note" in said
     assert "awards.md shows the awards as they stand now, each change with its date" in said
     text = (folder / "awards.md").read_text(encoding="utf-8").replace(NBSP, " ")
     rows = [line for line in text.splitlines() if line.startswith("| ")]

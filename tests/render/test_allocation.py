@@ -505,3 +505,77 @@ def test_budget_check_says_its_count_is_of_whole_requests(
     apps = [make_application(id="A", requested=100_000, score=Decimal(5))]
     text = _check_text(apps, 0, 1_000_000, lang=lang, result=round_result)
     assert f"{label} 1 " in text
+
+
+def _table_rows(text: str) -> dict[str, str]:
+    """The table's rows by id (the first line of each)."""
+    rows = {}
+    for line in text.splitlines():
+        words = line.split()
+        if len(words) > 1 and words[1].startswith("S-"):
+            rows[words[1]] = " ".join(words)
+    return rows
+
+
+def test_a_changed_round_is_shown_as_it_stands_with_its_notes() -> None:
+    """The terminal table of a committed round amended and withdrawn from since showed the
+    amounts decided (a withdrawn award at 900 000 kr, the total 7 200 000 kr): now each award
+    at its amount now, its state and note number, the notes under it and totals that add up."""
+    from tests.export.conftest import _changed_round
+
+    text = render(_changed_round(), lang="nb", width=200)
+    rows = _table_rows(text)
+    assert rows["S-001"].startswith("1= S-001 Halden kommune")
+    assert "3 300 000 kr 3 000 000 kr endret (1)" in rows["S-001"]
+    assert "1 500 000 kr 1 200 000 kr endret (2)" in rows["S-003"]
+    assert "900 000 kr 0 kr trukket tilbake (4) †" in rows["S-004"]
+    assert "5 000 000 kr 800 000 kr endret (3)" in rows["S-005"]
+    assert "2 000 000 kr 2 000 000 kr innvilget Reason" in rows["S-002"]  # unchanged, no mark
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    assert "Sum 13 500 000 kr 7 000 000 kr" in lines
+    assert (
+        "Ramme: 7 300 000 kr · Vedtatt: 7 200 000 kr · Ikke fordelt: 100 000 kr · Endret etter "
+        "vedtaket: -200 000 kr · Tildelt nå: 7 000 000 kr"
+    ) in lines
+    said = " ".join(text.split())
+    assert "Runde 1: 4 prosjekter med 8 kommuner får 7 000 000 kr" in said
+    assert (
+        "Etter vedtaket er det registrert 3 endringer og 1 tilbaketrekning: 7 200 000 kr ble "
+        "vedtatt, 7 000 000 kr er tildelt nå, og 200 000 kr er gått tilbake til rammen"
+    ) in said
+    notes = said[said.index("Endringer etter vedtaket") :]
+    assert notes.startswith(
+        "Endringer etter vedtaket 1. Halden kommune – Felles IKT-plattform for Østfold (S-001): "
+        "Etter vedtaket ble tilskuddet endret 2009-10-14, fra 3 300 000 kr til 3 000 000 kr."
+    )
+    assert "4. Bergen kommune – -Minus: Åpne data | felles API (S-004): Etter vedtaket" in notes
+    assert "utenfor rundens tildelingsregler (max_share_of_cost)" in notes
+
+
+def test_a_changed_round_as_decided_keeps_the_amounts_and_says_what_changed() -> None:
+    from tests.export.conftest import _changed_round
+
+    text = render(_changed_round(), lang="en", width=200, as_decided=True)
+    rows = _table_rows(text)
+    assert "NOK 900,000 NOK 900,000 funded (3) †" in rows["S-004"]
+    assert "NOK 5,000,000 – reserve (4)" in rows["S-005"]
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    assert "Total NOK 13,500,000 NOK 7,200,000" in lines
+    said = " ".join(text.split())
+    assert "This list shows the awards as decided." in said
+    assert "Changes since the decision 1. Halden kommune" in said
+
+
+def test_a_changed_round_fits_a_narrow_terminal() -> None:
+    from tests.export.conftest import _changed_round
+
+    for lang in ("nb", "en"):
+        text = render(_changed_round(), lang=lang, width=60)
+        assert max(len(line) for line in text.splitlines()) <= 60, text
+        assert "7 000 000" in text or "7,000,000" in text
+
+
+def test_an_unchanged_round_has_no_change_notes(round_result: RoundResult) -> None:
+    text = render(round_result)
+    assert "Endringer etter vedtaket" not in text
+    assert "Vedtatt" not in text

@@ -186,9 +186,9 @@ def allocate(
         bool,
         typer.Option(
             "--as-decided",
-            help="A committed round amended or withdrawn from since (--round N): write the "
-            "documents with the awards as decided, each change said in a note, instead of as "
-            "they stand now.",
+            help="A committed round amended or withdrawn from since (--round N): show the table "
+            "and write the documents with the awards as decided, each change said in a note, "
+            "instead of as they stand now.",
             rich_help_panel=PROGRAMME_HELP,
         ),
     ] = False,
@@ -399,6 +399,7 @@ def allocate(
             result,
             lang=language,
             limit=terminal_limit(limit, len(result.allocation.decisions)),
+            as_decided=as_decided,
         )
         if mismatch is not None:
             # Again under the award list, which an officer reads last: the round above was
@@ -406,7 +407,7 @@ def allocate(
             from tilskudd.render.check import render_register_mismatch
 
             render_register_mismatch(out, mismatch, lang=language)
-        plan.report(result, language, budget_given=budget is not None)
+        plan.report(result, language, budget_given=budget is not None, as_decided=as_decided)
         if dry_run:
             from tilskudd.summary import budget_check
 

@@ -807,9 +807,9 @@ class RoundPlan:
 
         return with_changes(self.ledger, result, self.context)
 
-    def _changed_since(self, lang: str, round_number: int) -> None:
-        """A committed round run again shows the decision as committed: when awards of it were
-        amended or withdrawn since, say so, or its table and documents read as the awards now."""
+    def _changed_since(self, lang: str, round_number: int, *, as_decided: bool = False) -> None:
+        """A committed round run again when awards of it were amended or withdrawn since: say
+        so, and what the table above shows (the awards as they stand, or as decided)."""
         if self.programme is None or self.ledger is None:
             return
         from tilskudd import ledger as ledger_module
@@ -825,9 +825,10 @@ class RoundPlan:
             for key, n in (("amendments", item.amendments), ("withdrawals", item.withdrawals))
             if n
         ]
+        key = "round_changed_since_as_decided" if as_decided else "round_changed_since"
         _out(
             t(
-                "ledger.cli.round_changed_since",
+                f"ledger.cli.{key}",
                 round=round_number,
                 changes=t.join(changes),
                 committed=item.committed,
@@ -838,8 +839,11 @@ class RoundPlan:
         for line in ledger_module.quota_lines(item, lang):
             _out(line)
 
-    def report(self, result: Any, lang: str, *, budget_given: bool) -> None:
-        """Say where the budget came from and which applications were funded before."""
+    def report(
+        self, result: Any, lang: str, *, budget_given: bool, as_decided: bool = False
+    ) -> None:
+        """Say where the budget came from and which applications were funded before (and of a
+        round changed since, what the table above shows: ``as_decided`` or as it stands)."""
         if self.context is None:
             return
         from tilskudd.i18n import get
@@ -850,7 +854,7 @@ class RoundPlan:
         if ctx.already_committed is not None:
             when = ctx.already_committed.committed_at.replace("T", " ").replace("+00:00", " UTC")
             _out(t("ledger.cli.round_committed", round=ctx.round, when=when))
-            self._changed_since(lang, ctx.round)
+            self._changed_since(lang, ctx.round, as_decided=as_decided)
         if not budget_given:
             if ctx.budget_source == "committed":
                 _out(t("ledger.cli.round_budget_committed", round=ctx.round, budget=ctx.budget))

@@ -5,6 +5,13 @@ funded and the rejected; under it the totals, the budget accounted to the krone
 (``budget == awarded + unallocated``), the round's notes and the summary sentence. Columns that
 matter least (municipalities, then project titles) are left out on narrow terminals so the rest
 stays readable; text columns fold, amounts never wrap.
+
+A committed round amended or withdrawn from since its decision (``result.changes``) is shown as
+the published documents show it (:func:`tilskudd.export._publication.build`): each award at its
+amount now (``as_decided``: as decided), its status *amended* or *withdrawn* with the number of
+its note, the notes under the table (each change's date, amounts and reason, and the amount
+now), the budget line ``Budget = Decided + Unallocated``, ``Awarded now = Decided + Changed``,
+and the summary sentence of the awards now followed by what changed since.
 """
 
 from __future__ import annotations
@@ -19,8 +26,17 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from tilskudd.export._publication import Publication, build, changes_by_id, standing
 from tilskudd.i18n import Translator, as_sentence, format_number, get
-from tilskudd.models import Application, Decision, Reason, RejectedRow, RoundResult, Status
+from tilskudd.models import (
+    Application,
+    AwardChange,
+    Decision,
+    Reason,
+    RejectedRow,
+    RoundResult,
+    Status,
+)
 from tilskudd.money import format_amount
 from tilskudd.render.text import grid, lead_widths, wrap
 from tilskudd.summary import BudgetCheck, RoundSummary, summarise
@@ -190,7 +206,31 @@ def _money(amount: int, lang: str, compact: bool) -> str:
     return format_number(amount, lang) if compact else format_amount(amount, lang)
 
 
-def _row_texts(result: RoundResult, decision: Decision, lang: str, compact: bool) -> dict[str, str]:
+@dataclass(frozen=True)
+class _Changed:
+    """A committed round changed since its decision: the publication's numbering of the notes
+    and each award's changes, as the table marks them."""
+
+    pub: Publication
+    by_id: dict[str, tuple[AwardChange, ...]]
+    notes: dict[str, int]
+
+
+def _changed(result: RoundResult, lang: str, as_decided: bool) -> _Changed | None:
+    if standing(result) is None:
+        return None
+    pub = build(result, lang, as_decided=as_decided)
+    notes = {line.id: line.note for line in pub.changed if line.note is not None}
+    return _Changed(pub, dict(changes_by_id(result)), notes)
+
+
+def _row_texts(
+    result: RoundResult,
+    decision: Decision,
+    lang: str,
+    compact: bool,
+    changed: _Changed | None = None,
+) -> dict[str, str]:
     app = result.applications_by_id().get(decision.application_id)
     rejected = result.rejected_by_id().get(decision.application_id)
     requested: int | None
@@ -205,6 +245,18 @@ def _row_texts(result: RoundResult, decision: Decision, lang: str, compact: bool
         if requested is None and app is not None:
             requested = app.requested
         reason = decision_text(decision, lang)
+    awarded = _money(decision.amount, lang, compact) if decision.amount else "–"
+    status = status_text(decision.status, lang)
+    history = changed.by_id.get(decision.application_id) if changed is not None else None
+    if changed is not None and history:
+        # Changed since the decision: the amount now (even 0), its state and its note's number.
+        if not changed.pub.as_decided:
+            awarded = _money(history[-1].amount_after, lang, compact)
+            kind = "withdrawn" if history[-1].kind == "withdraw" else "amended"
+            status = get(lang)(f"ledger.state.{kind}")
+        note = changed.notes.get(decision.application_id)
+        if note is not None:
+            status += f" ({note})"
     return {
         "rank": rank_text(decision),
         "id": decision.application_id,
@@ -212,9 +264,8 @@ def _row_texts(result: RoundResult, decision: Decision, lang: str, compact: bool
         "project": (app or rejected or _EMPTY).project or "",
         "municipalities": _places(app, lang) if app else "",
         "requested": _money(requested, lang, compact) if requested else "",
-        "awarded": _money(decision.amount, lang, compact) if decision.amount else "–",
-        "status": status_text(decision.status, lang)
-        + (f" {OVERRIDE_MARK}" if decision.override else ""),
+        "awarded": awarded,
+        "status": status + (f" {OVERRIDE_MARK}" if decision.override else ""),
         "reason": reason,
     }
 
@@ -244,10 +295,11 @@ def _award_table(
     summary: RoundSummary,
     lang: str,
     width: int,
+    changed: _Changed | None = None,
 ) -> Table:
     t = get(lang)
     compact = width < _COMPACT_BELOW
-    rows = [_row_texts(result, d, lang, compact) for d in decisions]
+    rows = [_row_texts(result, d, lang, compact, changed) for d in decisions]
     headers = {c.field: _header(c.field, lang, compact) for c in _COLUMNS}
     totals = {
         "requested": _money(summary.requested, lang, compact),
@@ -306,23 +358,39 @@ def budget_line(summary: RoundSummary, lang: str) -> str:
 
 
 def render_result(
-    console: Console, result: RoundResult, *, lang: str, limit: int | None = None
+    console: Console,
+    result: RoundResult,
+    *,
+    lang: str,
+    limit: int | None = None,
+    as_decided: bool = False,
 ) -> None:
     """Print the award table, totals, the budget line, notes and the summary sentence.
 
     ``limit`` shows only the first rows (funded first); the totals and the summary always cover
-    the whole round.
+    the whole round. A committed round changed since its decision is shown as it stands (with
+    ``as_decided``, as decided), each change in a numbered note under the table.
     """
     t = get(lang)
-    summary = summarise(result)
+    changed = _changed(result, lang, as_decided)
+    summary = changed.pub.summary if changed is not None else summarise(result)
     decisions = display_order(result)
     shown = decisions if limit is None else decisions[: max(limit, 0)]
-    console.print(_award_table(result, shown, summary, lang, console.width))
+    console.print(_award_table(result, shown, summary, lang, console.width, changed))
     if len(shown) < len(decisions):
         console.print(Text(t("ui.more_rows", n=len(decisions) - len(shown)), style="dim"))
-    _say(console, budget_line(summary, lang), style="bold")
+    if changed is None:
+        _say(console, budget_line(summary, lang), style="bold")
+    else:
+        _say(console, changed.pub.budget_line(), style="bold")
     _print_notes(console, result, t)
     _say(console, summary_sentence(summary, lang, round_name=result.round))
+    if changed is not None:
+        # What changed since, then each change: "see the changes below" (as decided) holds.
+        _say(console, changed.pub.standing_sentence() or "")
+        console.print(Text(t("doc.changed.heading"), style="bold"))
+        for line in changed.pub.changed:
+            _say(console, f"{line.note}. {changed.pub.change_note(line)}")
 
 
 def _say(console: Console, text: str, *, style: str = "") -> None:

@@ -483,3 +483,20 @@ def test_the_workbook_of_an_unchanged_round_has_no_change_columns(
     assert list(sheets) == ["Tildelinger", "Ikke innvilget", "Sammendrag", "Grunnlag"]
     assert "Vedtatt" not in sheets["Tildelinger"][0]
     assert "Tildelt" in _figures(sheets["Sammendrag"])
+
+
+def test_the_lists_are_made_once_per_result_and_again_for_a_changed_copy(
+    changed_round: Callable[..., RoundResult],
+) -> None:
+    """The terminal table and the document of a changed round take the same lists, made once
+    (made twice, they cost seconds more at 100 000 applications); a copy with another funder
+    or other changes gets its own."""
+    result = changed_round()
+    first = build(result, "nb")
+    assert build(result, "nb") is first
+    assert build(result, "en") is not first
+    assert build(result, "nb", as_decided=True).as_decided
+    other = result.model_copy(update={"funder": "Et annet direktorat"})
+    assert build(other, "nb").funder == "Et annet direktorat"
+    fewer = result.model_copy(update={"changes": result.changes[:1]})
+    assert [line.id for line in build(fewer, "nb").changed] == ["S-001"]

@@ -473,7 +473,27 @@ def _award_lines(
 
 def build(result: RoundResult, lang: str, *, as_decided: bool = False) -> Publication:
     """The publication lists of ``result`` in ``lang``: a committed round changed since its
-    decision as it stands, or with ``as_decided`` as decided (see the module's docstring)."""
+    decision as it stands, or with ``as_decided`` as decided (see the module's docstring).
+
+    Made once per result, language and choice: the terminal table of a changed round and the
+    document written after it take the same lists (1-2 s at 100 000 applications)."""
+    parts = (
+        result.allocation,
+        result.applications,
+        result.changes,
+        result.programme,
+        result.round,
+        result.funder,
+        result.decision_date,
+        result.created,
+        result.source,
+        result.tool_version,
+    )
+    key = f"publication:{lang}:{as_decided}"
+    return result.derived(key, parts, lambda: _build(result, lang, as_decided=as_decided))
+
+
+def _build(result: RoundResult, lang: str, *, as_decided: bool) -> Publication:
     summary = summarise(result)
     stand = standing(result)
     if stand is None:

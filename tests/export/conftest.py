@@ -359,6 +359,27 @@ CHANGES = (
 withdrawn, and the first reserve funded; 7 200 000 decided, 7 000 000 now, 200 000 freed."""
 
 
+FUNDED_THEN_WITHDRAWN = (
+    AwardChange(
+        application_id="S-005",
+        kind="amend",
+        created="2009-11-04T09:00:00+00:00",
+        amount_before=0,
+        amount_after=800_000,
+        reason="Reserve innvilget",
+    ),
+    AwardChange(
+        application_id="S-005",
+        kind="withdraw",
+        created="2009-11-20T09:00:00+00:00",
+        amount_before=800_000,
+        amount_after=0,
+        reason="Søkeren trakk seg",
+    ),
+)
+"""A reserve funded after the decision and withdrawn since: 0 decided, 0 now."""
+
+
 def _changed_round(**overrides: Any) -> RoundResult:
     return _small_round(changes=CHANGES, decision_date=date(2009, 6, 12), **overrides)
 

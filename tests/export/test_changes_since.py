@@ -14,7 +14,7 @@ import openpyxl
 import pypdf
 from hypothesis import given
 from hypothesis import strategies as st
-from tests.export.conftest import _small_round
+from tests.export.conftest import FUNDED_THEN_WITHDRAWN, _small_round
 from tests.export.test_html import _page
 from tests.export.test_json import _validator
 
@@ -500,3 +500,27 @@ def test_the_lists_are_made_once_per_result_and_again_for_a_changed_copy(
     assert build(other, "nb").funder == "Et annet direktorat"
     fewer = result.model_copy(update={"changes": result.changes[:1]})
     assert [line.id for line in build(fewer, "nb").changed] == ["S-001"]
+
+
+def test_a_reserve_funded_and_withdrawn_since_keeps_its_note(tmp_path: Path) -> None:
+    """A reserve funded after the decision and withdrawn since, 0 kr decided and 0 kr now, was
+    left out of the lists: the sentence counted "1 endring og 1 tilbaketrekning" and no note
+    said what they were (the terminal printed the heading over nothing, the workbook a change
+    without its number). Now it is listed at 0 with its note, as a withdrawn award is."""
+    result = _small_round(changes=FUNDED_THEN_WITHDRAWN)
+    pub = build(result, "nb")
+    assert [(line.id, line.amount, line.note) for line in pub.changed] == [("S-005", 0, 1)]
+    assert "Søkeren trakk seg" in pub.change_note(pub.changed[0])
+    assert pub.summary.awarded == 7_200_000
+    placed = {x.id for c in pub.by_municipality for m in c.municipalities for x in m.lines}
+    assert "S-005" not in placed
+    assert "S-005" not in {x.id for x in build(_small_round(), "nb").by_amount}
+
+    path = tmp_path / "tildeling.xlsx"
+    write(result, path, lang="nb")
+    sheets = _sheets(path)
+    awards = _by_id(sheets["Tildelinger"])
+    picked = ("Tildelt", "Vedtatt", "Beløp nå", "Endring nr.", "Status")
+    assert tuple(awards["S-005"][k] for k in picked) == (0, 0, 0, 1, "trukket tilbake")
+    assert [row[1] for row in sheets["Ikke innvilget"][1:]] == ["S-006", "S-007"]
+    assert [row[:2] for row in sheets["Endringer"][1:3]] == [(1, "S-005"), (1, "S-005")]

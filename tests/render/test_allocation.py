@@ -579,3 +579,12 @@ def test_an_unchanged_round_has_no_change_notes(round_result: RoundResult) -> No
     text = render(round_result)
     assert "Endringer etter vedtaket" not in text
     assert "Vedtatt" not in text
+
+
+def test_a_reserve_funded_and_withdrawn_since_has_its_note_under_the_table() -> None:
+    from tests.export.conftest import FUNDED_THEN_WITHDRAWN, _small_round
+
+    text = render(_small_round(changes=FUNDED_THEN_WITHDRAWN), lang="en", width=200)
+    assert "NOK 5,000,000 NOK 0 withdrawn (1)" in _table_rows(text)["S-005"]
+    said = " ".join(text.replace(NBSP, " ").split())
+    assert "Changes since the decision 1. Oslo kommune – Smart vann (S-005): After the" in said

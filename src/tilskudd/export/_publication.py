@@ -458,7 +458,9 @@ def _award_lines(
         changes = changed.get(d.application_id, ())
         current = changes[-1].amount_after if changes else d.amount
         shown = d.amount if as_decided else current
-        if d.amount <= 0 and current <= 0:
+        if d.amount <= 0 and current <= 0 and not changes:
+            # Never an award. One funded after the decision and withdrawn since is listed (at
+            # 0, with its note), or its changes, counted in the totals' sentence, go unsaid.
             continue
         total += shown
         line = _line(apps.get(d.application_id), d, shown, lang)

@@ -702,9 +702,10 @@ def _fill(
     funded: list[Decision] = []
     others: list[Decision] = []
     for d in display_order(result):
-        # Changed since the decision: one funded from the reserve list is an award too.
+        # Changed since the decision: one funded from the reserve list is an award too (and
+        # stays on the sheet, at 0 with its change's number, if it was withdrawn since).
         award = d.status in (Status.FUNDED, Status.PARTLY_FUNDED) or (
-            changes is not None and changes.current(d) > 0
+            changes is not None and d.application_id in changes.by_id
         )
         (funded if award else others).append(d)
     for title, decisions, is_funded in (

@@ -43,6 +43,7 @@ __all__ = [
     "problem_phrase",
     "read_policy",
     "read_policy_file",
+    "setting_line",
     "setting_place",
 ]
 
@@ -364,6 +365,15 @@ def read_policy(path: Path) -> PolicyFile:
     return PolicyFile(Path(path), table, lang, _file_place(shown, places, root))
 
 
+def _setting_loc(setting: str) -> list[str | int]:
+    """A setting's path in the policy by its name as said: ``quotas[2].value`` ->
+    ``["quotas", 1, "value"]``."""
+    return [
+        int(index) - 1 if index else name
+        for index, name in re.findall(r"\[(\d+)\]|([^.\[\]]+)", setting)
+    ]
+
+
 def setting_place(path: Path, setting: str) -> Where:
     """Where a setting of a policy file is, by its name as said (``quotas[2].value``): the file
     and the line of its key; the file alone when the line cannot be known."""
@@ -371,11 +381,18 @@ def setting_place(path: Path, setting: str) -> Where:
         place = read_policy(path).place
     except PolicyError:
         return str(path)
-    loc = [
-        int(index) - 1 if index else name
-        for index, name in re.findall(r"\[(\d+)\]|([^.\[\]]+)", setting)
-    ]
-    return place(loc)
+    return place(_setting_loc(setting))
+
+
+def setting_line(path: Path, setting: str) -> int | None:
+    """The line of a setting of a policy file, by its name as said (``quotas[2]``): of its
+    key, or of the table it is in; None when it cannot be known."""
+    try:
+        text = read_text(path)
+        root: tuple[str, ...] = ("policy",) if "policy" in tomllib.loads(text) else ()
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, PolicyError):
+        return None
+    return TomlPlaces(text).nearest((*root, *_setting_loc(setting)), floor=len(root) + 1)
 
 
 def load_policy(

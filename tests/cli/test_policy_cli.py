@@ -3,8 +3,10 @@ not have, a county no numbering knows): said with the option or file, and the se
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import openpyxl
 import pytest
 from typer.testing import CliRunner
 
@@ -133,3 +135,43 @@ def test_every_problem_a_rule_finds_is_said_at_once_with_the_cells(tmp_path: Pat
         "kvote etter fylke: 'Atlantis' er ikke et fylke i 2024-inndelingen; "
         "forventet et fylkesnavn eller et tosifret fylkesnummer"
     )
+
+
+def test_a_quota_that_had_no_effect_is_said_with_where_it_was_set(tmp_path: Path) -> None:
+    # A cap on a misspelt category ("Arkv") held nothing: the run goes on (a standing policy
+    # may cap a group with no applicant this round), and the terminal and every output say
+    # so, naming the quota, its file and line, and the category the officer likely meant.
+    path = tmp_path / "policy.toml"
+    path.write_text(
+        '[policy]\nrule = "ranked"\n\n[[policy.quotas]]\nby = "category"\nvalue = "Arkv"\n'
+        'max_share = "10 %"\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "tildeling.xlsx"
+    args = ["allocate", SMALL, "--budget", "5M", "--policy", str(path), "-o", str(out)]
+    result = runner.invoke(app, [*args, "--lang", "nb"], env={"COLUMNS": "400"})
+    assert result.exit_code == 0, result.output
+    said = (
+        "Kvoten quotas[1] (kategori 'Arkv') virket ikke: ingen søknad i runden har den "
+        f"kategorien (mente du Arkiv?). Satt i {path}, linje 4."
+    )
+    assert f"- {said}\n" in result.stdout
+    cells = [
+        str(cell)
+        for sheet in openpyxl.load_workbook(out, read_only=True)
+        for row in sheet.iter_rows(values_only=True)
+        for cell in row
+        if cell
+    ]
+    assert said in cells
+    # In JSON, the place as data beside the code.
+    json_out = tmp_path / "tildeling.json"
+    result = runner.invoke(
+        app,
+        ["allocate", SMALL, "--budget", "5M", "--policy", str(path), "-o", str(json_out)],
+    )
+    assert result.exit_code == 0, result.output
+    (note,) = json.loads(json_out.read_text(encoding="utf-8"))["notes"]
+    assert note["code"] == "note.quota.idle_category_near"
+    assert note["params"]["set_in_file"] == str(path)
+    assert note["params"]["set_in_line"] == 4

@@ -25,7 +25,7 @@ from tilskudd.errors import PolicyError, UsageError
 
 if TYPE_CHECKING:
     from tilskudd.cli.programme import RoundPlan
-    from tilskudd.models import Policy
+    from tilskudd.models import Policy, RoundResult
 
 POLICY_HELP = "Policy (overrides --policy)"
 PROGRAMME_HELP = "Programme and ledger"
@@ -260,6 +260,43 @@ class RoundSetup:
             if not exc.settings or len(exc.settings) != len(exc.lines):
                 raise
             raise self._place(exc) from None
+
+    def place_notes(self, result: RoundResult) -> RoundResult:
+        """``result`` with each round note about one setting (a ``setting`` parameter, such as
+        a quota that had no effect) told where that setting was written: the option
+        (``set_by_option``), else the policy file and the line (``set_in_file``,
+        ``set_in_line``), else the programme's file; said after the note in every output
+        (:func:`tilskudd.wording.note_text`)."""
+        from tilskudd.models import Reason
+        from tilskudd.policyfile import read_policy_file, setting_line
+
+        notes = result.allocation.notes
+        if not any(isinstance(note.params.get("setting"), str) for note in notes):
+            return result
+        in_file: dict[str, Any] = {}
+        if self.policy_file is not None:
+            in_file = read_policy_file(self.policy_file)[0]
+        placed: list[Reason] = []
+        for note in notes:
+            setting = note.params.get("setting")
+            if not isinstance(setting, str) or "set_in_file" in note.params:
+                placed.append(note)
+                continue
+            name = setting.split("[", 1)[0].split(".", 1)[0]
+            where: dict[str, str | int | None]
+            if name in self.options.overrides():
+                where = {"set_by_option": "--" + name.replace("_", "-")}
+            elif self.policy_file is not None and name in in_file:
+                line = setting_line(self.policy_file, setting)
+                where = {"set_in_file": str(self.policy_file), "set_in_line": line}
+            elif self.plan.programme is not None and self.plan.programme.path is not None:
+                where = {"set_in_file": str(self.plan.programme.path), "set_in_line": None}
+            else:
+                placed.append(note)
+                continue
+            placed.append(Reason(note.code, {**note.params, **where}))
+        allocation = result.allocation.model_copy(update={"notes": tuple(placed)})
+        return result.model_copy(update={"allocation": allocation})
 
     def _place(self, exc: PolicyError) -> PolicyError:
         from tilskudd.i18n import Phrase

@@ -31,7 +31,7 @@ from tilskudd.rules.common import check_unique_ids, make_reason, natural_key
 from tilskudd.rules.lottery import allocate_lottery
 from tilskudd.rules.overrides import allocate_with_overrides
 from tilskudd.rules.proportional import allocate_proportional
-from tilskudd.rules.quotas import Given
+from tilskudd.rules.quotas import Given, idle_quota_notes
 from tilskudd.rules.ranked import allocate_ranked
 
 __all__ = ["RULES", "Rule", "allocate", "share_of_cost_note"]
@@ -113,12 +113,16 @@ def allocate(
     result = allocate_with_overrides(
         rule, applications, budget, policy, prior_by_orgnr=prior_by_orgnr
     )
+    # Settings that held nothing in this round (a cap of share of cost on applications without
+    # a cost, a quota on a group no application is in): said once, under the award table and in
+    # every output, so that no one believes a limit applied that did not.
     note = share_of_cost_note(applications, policy)
-    if note is None:
+    notes = [*([] if note is None else [note]), *idle_quota_notes(applications, policy)]
+    if not notes:
         return result
-    # The same checked decisions with one note more: the model need not walk them again.
+    # The same checked decisions with notes more: the model need not walk them again.
     return Allocation.model_validate(
-        {**dict(result), "notes": (*result.notes, note)},
+        {**dict(result), "notes": (*result.notes, *notes)},
         context={DECISIONS_CHECKED: result.decisions},
     )
 

@@ -8,7 +8,7 @@ the two commands can never read the same option two ways.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -21,11 +21,11 @@ from tilskudd.cli.common import (
     programme_register,
     resolve_lang,
 )
-from tilskudd.errors import PolicyError, UsageError
+from tilskudd.errors import PolicyError, TilskuddError, UsageError
 
 if TYPE_CHECKING:
     from tilskudd.cli.programme import RoundPlan
-    from tilskudd.models import Policy, RoundResult
+    from tilskudd.models import Application, Policy, RoundResult
 
 POLICY_HELP = "Policy (overrides --policy)"
 PROGRAMME_HELP = "Programme and ledger"
@@ -237,6 +237,68 @@ class RoundSetup:
     """True when the lottery's seed was drawn now (it must be shown to the officer)."""
     policy_file: Path | None = None
     options: PolicyOptions = PolicyOptions()
+    policy_problem: PolicyError | None = None
+    """With ``defer_policy``: the settings that are wrong, one a line; ``policy`` is then the
+    policy of the rest (:func:`tilskudd.policyfile.policy_with_problems`), for
+    :meth:`require_policy` to hold against the applications before it stops the run."""
+    left_out: frozenset[str] = frozenset()
+    """The settings left out of ``policy`` as wrong."""
+
+    @property
+    def rule_known(self) -> bool:
+        """Whether the rule is the one asked for (not left out as a wrong setting)."""
+        return "rule" not in self.left_out
+
+    @contextlib.contextmanager
+    def policy_said_too(self) -> Iterator[None]:
+        """Around what a run does before :meth:`require_policy`: an error that stops it there (an
+        input that is missing, an output that cannot be written) is said after the wrong
+        settings, in one :class:`PolicyError` (exit 2, as a wrong setting alone), so that
+        neither waits for the next run."""
+        try:
+            yield
+        except TilskuddError as exc:
+            if self.policy_problem is None:
+                raise
+            from tilskudd.i18n import Phrase
+
+            more = (
+                list(exc.lines)
+                if isinstance(exc, PolicyError) and exc.lines
+                else [Phrase("policy.error.other", message=exc.text(self.lang))]
+            )
+            raise PolicyError(lines=[*self.policy_problem.lines, *more]) from None
+
+    def require_policy(self, applications: Sequence[Application]) -> None:
+        """Stop the run if a setting was wrong, with one :class:`PolicyError` that names it and
+        every problem the rest of the policy finds in ``applications`` (a tie-break column they
+        lack, a county no numbering knows, missing scores), each where it was written: every
+        problem of the policy in one run, beside the cells' (said before this)."""
+        if self.policy_problem is None:
+            return
+        from tilskudd.rules.checks import check_rule_policy
+
+        lines = list(self.policy_problem.lines)
+        rest = [a for a in applications if a.decision is None]
+        try:
+            check_rule_policy(rest, self.policy, rule_known=self.rule_known)
+        except PolicyError as exc:
+            if not exc.settings or len(exc.settings) != len(exc.lines):
+                lines.extend(exc.lines)
+            else:
+                # A setting left out as wrong was checked at its default: not a problem of its.
+                kept = [
+                    (setting, line)
+                    for setting, line in zip(exc.settings, exc.lines, strict=True)
+                    if setting is None
+                    or setting.split("[", 1)[0].split(".", 1)[0] not in self.left_out
+                ]
+                if kept:
+                    found = PolicyError(
+                        lines=[line for _, line in kept], settings=[s for s, _ in kept]
+                    )
+                    lines.extend(self._place(found).lines)
+        raise PolicyError(lines=lines)
 
     def unread_options(self) -> list[str]:
         """A line for each option given that only another rule reads, in the run's language:
@@ -339,15 +401,19 @@ def setup_round(
     round_: int | None,
     commit: bool = False,
     dry_run: bool = True,
+    defer_policy: bool = False,
 ) -> RoundSetup:
     """Resolve a round's options in one place: programme, policy file, then the options.
 
     The programme (``--round``, or a tilskudd.toml found above) gives the defaults: its
     policy, register, language and the round's budget; a policy file overrides the programme's
     policy and options override both. A lottery without a seed gets a new one, drawn here.
+    ``defer_policy``: a wrong setting does not stop the run here but is left out of the policy
+    and kept in :attr:`RoundSetup.policy_problem`, for :meth:`RoundSetup.require_policy` to say
+    with the rest once the applications are read (the caller must call it before allocating).
     """
     from tilskudd.cli.programme import plan_round
-    from tilskudd.policyfile import load_policy, read_policy
+    from tilskudd.policyfile import load_policy, load_policy_with_problems, read_policy
 
     plan = plan_round(programme, ledger, round_, commit=commit, dry_run=dry_run, lang=lang)
     # Read once: its language decides the messages, its table the policy.
@@ -360,7 +426,16 @@ def setup_round(
     if budget_nok is None:
         raise UsageError(key="output.error.budget_required")
     register = programme_register(ctx, register, plan.register)
-    policy = load_policy(read, options.overrides(), base=plan.policy())
+    problem: PolicyError | None = None
+    left_out: frozenset[str] = frozenset()
+    if defer_policy:
+        # Wrong settings are said with what the rest finds in the applications, once the file
+        # is read (RoundSetup.require_policy): every problem in one run.
+        policy, problem, left_out = load_policy_with_problems(
+            read, options.overrides(), base=plan.policy()
+        )
+    else:
+        policy = load_policy(read, options.overrides(), base=plan.policy())
     seed_drawn = False
     if policy.rule == "lottery" and policy.seed is None:
         from tilskudd.rules.lottery import new_seed
@@ -376,4 +451,6 @@ def setup_round(
         seed_drawn=seed_drawn,
         policy_file=policy_file,
         options=options,
+        policy_problem=problem,
+        left_out=left_out,
     )

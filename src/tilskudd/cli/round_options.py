@@ -26,6 +26,7 @@ from tilskudd.errors import PolicyError, TilskuddError, UsageError
 if TYPE_CHECKING:
     from tilskudd.cli.programme import RoundPlan
     from tilskudd.models import Application, Policy, RoundResult
+    from tilskudd.policyfile import PolicyFile
 
 POLICY_HELP = "Policy (overrides --policy)"
 PROGRAMME_HELP = "Programme and ledger"
@@ -205,23 +206,27 @@ class PolicyOptions:
         }
         return {key: value for key, value in values.items() if value is not None}
 
-    def not_for(self, rule: str) -> list[tuple[str, str]]:
-        """Options given that only one other rule reads, as (option, that rule): ``--weight``
+    def not_for(self, rule: str) -> list[tuple[str, tuple[str, ...]]]:
+        """Options given that only other rules read, as (option, those rules): ``--weight``
         with the ranked rule changes nothing, and the officer who typed it should know."""
         return [
-            ("--" + name.replace("_", "-"), owner)
-            for name, owner in _RULE_OF_OPTION.items()
-            if getattr(self, name) is not None and owner != rule
+            ("--" + name.replace("_", "-"), owners)
+            for name, owners in READ_BY.items()
+            if getattr(self, name) is not None and rule not in owners
         ]
 
 
-# The policy options that a single rule reads.
-_RULE_OF_OPTION = {
-    "weight": "proportional",
-    "objective": "optimal",
-    "seed": "lottery",
-    "lottery_band": "lottery",
+READ_BY: dict[str, tuple[str, ...]] = {
+    "weight": ("proportional",),
+    "objective": ("optimal",),
+    "seed": ("lottery",),
+    "lottery_band": ("lottery",),
+    # The reserve list and the funding line's choice: proportional gives every eligible
+    # application its share (no line, no list); optimal funds whole awards (no line).
+    "reserve": ("ranked", "optimal", "lottery"),
+    "at_line": ("ranked", "lottery"),
 }
+"""The policy settings that only some rules read, and those rules."""
 
 
 @dataclass(frozen=True)
@@ -243,6 +248,8 @@ class RoundSetup:
     :meth:`require_policy` to hold against the applications before it stops the run."""
     left_out: frozenset[str] = frozenset()
     """The settings left out of ``policy`` as wrong."""
+    policy_read: PolicyFile | None = None
+    """The policy file as read (its settings, and where each is written)."""
 
     @property
     def rule_known(self) -> bool:
@@ -301,15 +308,38 @@ class RoundSetup:
         raise PolicyError(lines=lines)
 
     def unread_options(self) -> list[str]:
-        """A line for each option given that only another rule reads, in the run's language:
-        ``--weight`` with the ranked rule changes nothing, and the officer should know."""
+        """A line for each option given, and each setting of the policy file, that only other
+        rules read, in the run's language: ``--weight`` with the ranked rule, or ``reserve =
+        5`` in the file with the proportional rule, changes nothing, and the officer should
+        know. A setting of the file at its default (``weight = "none"``) is not said."""
         from tilskudd.i18n import get
+        from tilskudd.models import Policy
 
         t = get(self.lang)
-        return [
-            t("cli.option_not_for_rule", option=option, owner=owner, rule=self.policy.rule)
-            for option, owner in self.options.not_for(self.policy.rule)
-        ]
+        rule = self.policy.rule
+        lines = []
+        for option, owners in self.options.not_for(rule):
+            if len(owners) == 1:
+                lines.append(
+                    t("cli.option_not_for_rule", option=option, owner=owners[0], rule=rule)
+                )
+            else:
+                lines.append(t("cli.option_not_for_rules", option=option, owners=owners, rule=rule))
+        given = self.options.overrides()
+        read = self.policy_read
+        for name in read.table if read is not None else ():
+            owners = READ_BY.get(name, ())
+            default = Policy.model_fields[name].default
+            if not owners or rule in owners or name in given:
+                continue
+            if getattr(self.policy, name) == default:
+                continue
+            key = "cli.setting_not_for_rule" if len(owners) == 1 else "cli.setting_not_for_rules"
+            where = read.place((name,)) if read is not None else ""
+            lines.append(
+                t(key, setting=name, where=where, owner=owners[0], owners=owners, rule=rule)
+            )
+        return lines
 
     @contextlib.contextmanager
     def placed(self) -> Iterator[None]:
@@ -453,4 +483,5 @@ def setup_round(
         options=options,
         policy_problem=problem,
         left_out=left_out,
+        policy_read=read,
     )

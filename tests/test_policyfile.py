@@ -9,7 +9,13 @@ import pytest
 
 from tilskudd.errors import PolicyError
 from tilskudd.models import Policy, TieBreak
-from tilskudd.policyfile import load_policy, read_policy_file
+from tilskudd.policyfile import (
+    load_policy,
+    load_policy_with_problems,
+    policy_from_mapping,
+    policy_with_problems,
+    read_policy_file,
+)
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -552,3 +558,46 @@ def test_a_valid_policy_file_is_not_scanned_for_lines(
     assert read_policy_file(path)[0]["rule"] == "ranked"
     with pytest.raises(AssertionError, match="scanned"):
         load_policy(path)  # the quota lacks its value: now its line is looked for
+
+
+def test_policy_with_problems_leaves_out_each_wrong_setting_and_keeps_the_rest() -> None:
+    data = {
+        "rule": "rangert",
+        "max_share_of_cost": "150 %",
+        "round_to": "1 000",
+        "min_award": 500,
+        "max_award": 100,
+        "tie_break": "total_cost asc",
+        "reserve": "mange",
+    }
+    policy, lines, left_out = policy_with_problems(data)
+    # The right ones are in the policy; the wrong ones (and both limits that clash) are not.
+    assert policy == Policy(
+        round_to=1000, tie_break=[TieBreak(column="total_cost", descending=False)]
+    )
+    assert left_out == {"rule", "max_share_of_cost", "min_award", "max_award", "reserve"}
+    # Each said as policy_from_mapping says it, the clash too (after the settings alone).
+    with pytest.raises(PolicyError) as strict:
+        policy_from_mapping(data)
+    said = [line.render("en") for line in lines]
+    assert said[: len(strict.value.lines)] == [line.render("en") for line in strict.value.lines]
+    assert said[-1] == (
+        "policy: min_award NOK\u00a0500 is more than max_award NOK\u00a0100: no application "
+        "could be funded"
+    )
+    assert len(said) == 4
+
+
+def test_a_wrong_setting_of_the_file_an_option_gives_rightly_is_in_the_policy(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "policy.toml"
+    path.write_text('[policy]\nrule = "rangert"\nround_to = 1000\n', encoding="utf-8")
+    policy, problem, left_out = load_policy_with_problems(path, {"rule": "optimal"})
+    assert (policy.rule, policy.round_to) == ("optimal", 1000)
+    assert left_out == frozenset()
+    assert problem is not None
+    assert problem.text("en") == (
+        f"{path}, line 2: rule: expected ranked, proportional, optimal or lottery (got 'rangert')"
+    )
+    assert load_policy_with_problems(path, {"rule": "ranked", "round_to": "0"})[2] == {"round_to"}

@@ -39,10 +39,13 @@ __all__ = [
     "AMOUNT_FIELDS",
     "PolicyFile",
     "load_policy",
+    "load_policy_with_problems",
     "policy_from_mapping",
+    "policy_with_problems",
     "problem_phrase",
     "read_policy",
     "read_policy_file",
+    "setting_line",
     "setting_place",
 ]
 
@@ -240,6 +243,51 @@ def policy_from_mapping(
     (:meth:`PolicyError.text`): at ``where``, or at what ``place`` says for the setting (a line
     of the file).
     """
+    policy, lines, _ = _validated(data, where=where, base=base, place=place)
+    if policy is None or lines:
+        raise PolicyError(lines=lines)
+    return policy
+
+
+def policy_with_problems(
+    data: Mapping[str, Any],
+    *,
+    where: Where = "policy",
+    base: Policy | None = None,
+    place: Place | None = None,
+) -> tuple[Policy, list[Phrase], set[str]]:
+    """:func:`policy_from_mapping`, but a setting that is wrong is left out (as if not given)
+    instead of stopping: the policy of the settings that are right, a line for each that is
+    not (as :func:`policy_from_mapping` says it), and the names of those left out.
+
+    So that one run can say every problem: the wrong settings, and what the rest of the policy
+    finds in the applications (:func:`tilskudd.rules.policy_problems`). Settings that are wrong
+    together (``min_award`` above ``max_award``) are both left out.
+    """
+    remaining = {k: v for k, v in data.items() if v is not None}
+    lines: list[Phrase] = []
+    dropped: set[str] = set()
+    while True:
+        policy, found, bad = _validated(remaining, where=where, base=base, place=place)
+        lines.extend(found)
+        if policy is not None and not bad:
+            return policy, lines, dropped
+        bad &= remaining.keys()
+        if not bad:  # nothing of data to leave out (a setting of the base): the base alone
+            return base if base is not None else Policy(), lines, dropped | set(remaining)
+        dropped |= bad
+        remaining = {k: v for k, v in remaining.items() if k not in bad}
+
+
+def _validated(
+    data: Mapping[str, Any],
+    *,
+    where: Where,
+    base: Policy | None,
+    place: Place | None,
+) -> tuple[Policy | None, list[Phrase], set[str]]:
+    """The policy ``data`` makes on ``base`` (None if it makes none), a line for each problem,
+    and the keys the problems are about."""
     if place is None:
 
         def place(loc: Sequence[str | int]) -> Where:
@@ -247,7 +295,9 @@ def policy_from_mapping(
 
     merged: dict[str, Any] = base.model_dump() if base is not None else {}
     merged.update({k: v for k, v in data.items() if v is not None})
+    before = set(merged)
     merged, amount_lines = _clean_amounts(merged, where, place)
+    bad = before - set(merged)  # amounts that are not amounts
     # On a committed round's policy (Policy.from_record): what it recorded is read as recorded,
     # and what is given here is held to today's checks (a run that changes it is refused).
     recorded = base is not None and base.recorded
@@ -259,6 +309,10 @@ def policy_from_mapping(
         lines = amount_lines
         for error in exc.errors():
             loc = error["loc"]
+            if loc:
+                bad.add(str(loc[0]))
+            else:  # a check of the limits together: the settings it names
+                bad.update(str(k) for k in error.get("ctx") or {} if k in Policy.model_fields)
             # As the file spells it: the second quota is quotas[2], as rounds are round[2].
             field = ""
             for part in loc:
@@ -283,10 +337,8 @@ def policy_from_mapping(
                     given=_as_toml(given),
                 )
             lines.append(line)
-        raise PolicyError(lines=lines) from None
-    if amount_lines:
-        raise PolicyError(lines=amount_lines)
-    return policy
+        return None, lines, bad
+    return policy, amount_lines, bad
 
 
 class PolicyFile(NamedTuple):
@@ -364,6 +416,15 @@ def read_policy(path: Path) -> PolicyFile:
     return PolicyFile(Path(path), table, lang, _file_place(shown, places, root))
 
 
+def _setting_loc(setting: str) -> list[str | int]:
+    """A setting's path in the policy by its name as said: ``quotas[2].value`` ->
+    ``["quotas", 1, "value"]``."""
+    return [
+        int(index) - 1 if index else name
+        for index, name in re.findall(r"\[(\d+)\]|([^.\[\]]+)", setting)
+    ]
+
+
 def setting_place(path: Path, setting: str) -> Where:
     """Where a setting of a policy file is, by its name as said (``quotas[2].value``): the file
     and the line of its key; the file alone when the line cannot be known."""
@@ -371,11 +432,18 @@ def setting_place(path: Path, setting: str) -> Where:
         place = read_policy(path).place
     except PolicyError:
         return str(path)
-    loc = [
-        int(index) - 1 if index else name
-        for index, name in re.findall(r"\[(\d+)\]|([^.\[\]]+)", setting)
-    ]
-    return place(loc)
+    return place(_setting_loc(setting))
+
+
+def setting_line(path: Path, setting: str) -> int | None:
+    """The line of a setting of a policy file, by its name as said (``quotas[2]``): of its
+    key, or of the table it is in; None when it cannot be known."""
+    try:
+        text = read_text(path)
+        root: tuple[str, ...] = ("policy",) if "policy" in tomllib.loads(text) else ()
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, PolicyError):
+        return None
+    return TomlPlaces(text).nearest((*root, *_setting_loc(setting)), floor=len(root) + 1)
 
 
 def load_policy(
@@ -395,3 +463,31 @@ def load_policy(
     if overrides:
         policy = policy_from_mapping(overrides, where=_OPTIONS, base=policy)
     return policy if policy is not None else Policy()
+
+
+def load_policy_with_problems(
+    path: Path | PolicyFile | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    *,
+    base: Policy | None = None,
+) -> tuple[Policy, PolicyError | None, frozenset[str]]:
+    """:func:`load_policy`, with each wrong setting left out instead of stopping
+    (:func:`policy_with_problems`): the policy of the rest, one :class:`PolicyError` naming
+    every wrong setting (None if none is), and the names of the settings left out."""
+    policy = base
+    lines: list[Phrase] = []
+    dropped: set[str] = set()
+    if path is not None:
+        read = path if isinstance(path, PolicyFile) else read_policy(path)
+        policy, found, bad = policy_with_problems(
+            read.table, where=str(read.path), base=policy, place=read.place
+        )
+        lines += found
+        dropped |= bad
+    if overrides:
+        policy, found, bad = policy_with_problems(overrides, where=_OPTIONS, base=policy)
+        lines += found
+        # A wrong setting of the file that an option gives rightly is in the policy after all.
+        dropped = (dropped - overrides.keys()) | bad
+    problem = PolicyError(lines=lines) if lines else None
+    return (policy if policy is not None else Policy()), problem, frozenset(dropped)

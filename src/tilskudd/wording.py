@@ -82,7 +82,19 @@ def note_text(note: Reason, lang: str) -> str:
     ``4 applications share rank 12 across the funding line (A, B, C and D); they were taken in
     id order.``
     """
-    return get(lang).sentence(note.code, note.params)
+    t = get(lang)
+    text = t.sentence(note.code, note.params)
+    params = note.params
+    # Where the setting a note is about was written, when the command line told it
+    # (tilskudd.cli.round_options.RoundSetup.place_notes): the option, or the file and line.
+    if "set_by_option" in params:
+        return f"{text} {t.sentence('note.place.option', {'option': params['set_by_option']})}"
+    if "set_in_file" in params:
+        file, line = params["set_in_file"], params.get("set_in_line")
+        if line is not None:
+            return f"{text} {t.sentence('note.place.at_line', {'file': file, 'line': line})}"
+        return f"{text} {t.sentence('note.place.in_file', {'file': file})}"
+    return text
 
 
 def listed(items: Sequence[str], t: Translator) -> list[str]:

@@ -773,6 +773,57 @@ def test_an_option_another_rule_reads_is_said_to_change_nothing(
     assert "is read by the" not in out
 
 
+def test_a_setting_other_rules_read_is_said_to_change_nothing(tmp_path: Path) -> None:
+    """A reserve list or a choice at the funding line with the proportional rule (which has
+    neither), from the options or the policy file, was taken without a word; a setting of
+    the file at its default is not said, nor one an option overrides."""
+    policy = tmp_path / "policy.toml"
+    policy.write_text(
+        '[policy]\nreserve = 5\nat_line = "partial"\nweight = "none"\nlottery_band = "0,5"\n',
+        encoding="utf-8",
+    )
+    code, out, _ = invoke(
+        "allocate",
+        SMALL,
+        "--budget",
+        "5M",
+        "--policy",
+        policy,
+        "--rule",
+        "proportional",
+        "--at-line",
+        "stop",
+        "--limit",
+        "1",
+        "--lang",
+        "nb",
+    )
+    assert code == 0
+    said = " ".join(out.split())
+    for line in (
+        "--at-line leses bare av reglene ranked og lottery; det endrer ingenting med proportional.",
+        f"reserve ({policy}, linje 2) leses bare av reglene ranked, optimal og lottery; det "
+        "endrer ingenting med proportional.",
+        f"lottery_band ({policy}, linje 5) leses bare av regelen lottery; det endrer "
+        "ingenting med proportional.",
+    ):
+        assert line in said
+    assert said.count("leses bare av") == 3  # not at_line (the option's) nor weight (default)
+    code, out, _ = invoke(
+        "allocate", SMALL, "--budget", "5M", "--reserve", "2", "--rule", "optimal"
+    )
+    assert code == 0
+    assert "--reserve is read by" not in out
+    code, out, _ = invoke("allocate", SMALL, "--budget", "5M", "--policy", policy, "--limit", "1")
+    assert code == 0
+    said = " ".join(out.split())
+    assert said.count("is read by") == 1
+    assert (
+        f"lottery_band ({policy}, line 5) is read by the lottery rule only; it changes nothing "
+        "with ranked."
+    ) in said
+
+
 def test_a_policy_file_is_read_once_per_run(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -3,8 +3,10 @@ not have, a county no numbering knows): said with the option or file, and the se
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import openpyxl
 import pytest
 from typer.testing import CliRunner
 
@@ -133,3 +135,105 @@ def test_every_problem_a_rule_finds_is_said_at_once_with_the_cells(tmp_path: Pat
         "kvote etter fylke: 'Atlantis' er ikke et fylke i 2024-inndelingen; "
         "forventet et fylkesnavn eller et tosifret fylkesnummer"
     )
+
+
+def test_a_quota_that_had_no_effect_is_said_with_where_it_was_set(tmp_path: Path) -> None:
+    # A cap on a misspelt category ("Arkv") held nothing: the run goes on (a standing policy
+    # may cap a group with no applicant this round), and the terminal and every output say
+    # so, naming the quota, its file and line, and the category the officer likely meant.
+    path = tmp_path / "policy.toml"
+    path.write_text(
+        '[policy]\nrule = "ranked"\n\n[[policy.quotas]]\nby = "category"\nvalue = "Arkv"\n'
+        'max_share = "10 %"\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "tildeling.xlsx"
+    args = ["allocate", SMALL, "--budget", "5M", "--policy", str(path), "-o", str(out)]
+    result = runner.invoke(app, [*args, "--lang", "nb"], env={"COLUMNS": "400"})
+    assert result.exit_code == 0, result.output
+    said = (
+        "Kvoten quotas[1] (kategori 'Arkv') virket ikke: ingen søknad i runden har den "
+        f"kategorien (mente du Arkiv?). Satt i {path}, linje 4."
+    )
+    assert f"- {said}\n" in result.stdout
+    cells = [
+        str(cell)
+        for sheet in openpyxl.load_workbook(out, read_only=True)
+        for row in sheet.iter_rows(values_only=True)
+        for cell in row
+        if cell
+    ]
+    assert said in cells
+    # In JSON, the place as data beside the code.
+    json_out = tmp_path / "tildeling.json"
+    result = runner.invoke(
+        app,
+        ["allocate", SMALL, "--budget", "5M", "--policy", str(path), "-o", str(json_out)],
+    )
+    assert result.exit_code == 0, result.output
+    (note,) = json.loads(json_out.read_text(encoding="utf-8"))["notes"]
+    assert note["code"] == "note.quota.idle_category_near"
+    assert note["params"]["set_in_file"] == str(path)
+    assert note["params"]["set_in_line"] == 4
+
+
+def test_wrong_settings_are_said_with_the_rule_problems_and_the_cells(tmp_path: Path) -> None:
+    # A share above 100 %, limits that leave no award, a misspelt rule and an amount that is
+    # not one stopped the run before the file was read: the tie-break column the file lacks,
+    # the county no numbering knows, the missing scores and the bad cell came one run later
+    # each. Now one run says them all, each where it was written; the settings first.
+    applications = tmp_path / "søknader.csv"
+    applications.write_text(
+        "ID;Requested;Score\nA-1;100000;4\nA-2;200000;\nA-3;3x;5\n", encoding="utf-8"
+    )
+    path = tmp_path / "policy.toml"
+    path.write_text(
+        '[policy]\nmax_share_of_cost = "150 %"\nmin_award = 500\nmax_award = 100\n'
+        'tie_break = ["nosuch asc"]\n\n'
+        '[[policy.quotas]]\nby = "county"\nvalue = "Atlantis"\nmax_count = 1\n',
+        encoding="utf-8",
+    )
+    args = ["allocate", str(applications), "--budget", "1M", "--policy", str(path)]
+    result = runner.invoke(app, [*args, "--round-to", "nope", "--rule", "optimal"])
+    assert result.exit_code == 2, result.output
+    assert "B4  Requested  '3x' is not an amount" in result.stdout
+    assert result.stderr.splitlines() == [
+        f"error: {path}, line 2: max_share_of_cost: a share must be more than 0 % and at most "
+        "100 % (got '150 %')",
+        f"{path}, line 1: min_award NOK\u00a0500 is more than max_award NOK\u00a0100: "
+        "no application could be funded",
+        "options: --round-to: 'nope' is not an amount; expected whole kroner, such as "
+        "3 300 000, kr 3.300.000,- or 3,3 mill.",
+        f"{path}, line 5: tie_break: tie-break column 'nosuch' is neither an application field "
+        f"({KNOWN}) nor a column of the input",
+        f"{path}, line 9: quotas[1].value: quota by county: 'Atlantis' is not a county in the "
+        "2024 numbering; expected a county name or a 2-digit county number",
+    ]
+    # A rule that is itself wrong asks nothing of the applications (no score needed), and the
+    # checks every rule makes are still made; in bokmål.
+    result = runner.invoke(app, [*args, "--rule", "rangert", "--lang", "nb"])
+    assert result.exit_code == 2, result.output
+    assert "ingen verdi for poeng" not in result.stdout
+    said = result.stderr.removeprefix("feil: ").splitlines()
+    assert said[2] == (
+        "kommandolinjen: --rule: forventet ranked, proportional, optimal eller lottery "
+        "(oppgitt: 'rangert')"
+    )
+    assert [line.split(":")[0] for line in said] == [
+        f"{path}, linje 2",
+        f"{path}, linje 1",
+        "kommandolinjen",
+        f"{path}, linje 5",
+        f"{path}, linje 9",
+    ]
+
+
+def test_a_wrong_setting_is_said_with_an_input_that_is_missing(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app,
+        ["allocate", str(tmp_path / "nosuch.csv"), "--budget", "1M", "--max-award", "0"],
+    )
+    assert result.exit_code == 2, result.output
+    said = result.stderr.splitlines()
+    assert said[0].startswith("error: options: --max-award: ")
+    assert said[1].startswith(f"{tmp_path / 'nosuch.csv'} does not exist")

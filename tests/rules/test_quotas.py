@@ -107,6 +107,61 @@ def test_a_recorded_county_quota_no_numbering_has_is_read_as_recorded(
     assert amounts_of(result) == amounts_of(allocate(counties_round, 2_000_000, Policy()))
 
 
+def test_a_quota_on_a_group_no_application_is_in_is_noted(
+    counties_round: list[Application],
+) -> None:
+    """A maximum on a misspelt category, a county no application is in, or every category
+    when no application has one held nothing: said in a note naming the quota (and the nearest
+    category the round has), never silently, and the awards are those without it."""
+    policy = Policy(
+        rule="ranked",
+        quotas=[
+            {"by": "category", "value": "Bredbnd", "max_count": 1},
+            {"by": "county", "value": "Vestland", "max_share": "10 %"},
+            {"by": "category", "value": "Skole", "max_count": 5},  # has applications: no note
+            {"by": "category", "value": "Kultur", "max_amount": 1, "min_count": 0},
+        ],
+    )
+    result = allocate(counties_round, 2_000_000, policy)
+    assert amounts_of(result) == amounts_of(allocate(counties_round, 2_000_000, Policy()))
+    notes = [n for n in result.notes if n.code.startswith("note.quota.idle")]
+    assert notes == [
+        (
+            "note.quota.idle_category_near",
+            {"setting": "quotas[1]", "value": "Bredbnd", "near": ["Bredbånd"]},
+        ),
+        (
+            "note.quota.idle_county",
+            {"setting": "quotas[2]", "value": "46", "county": "46 Vestland"},
+        ),
+        ("note.quota.idle_category", {"setting": "quotas[4]", "value": "Kultur"}),
+    ]
+    assert note_text(notes[0], "nb") == (
+        "Kvoten quotas[1] (kategori 'Bredbnd') virket ikke: ingen søknad i runden har den "
+        "kategorien (mente du Bredbånd?)."
+    )
+    assert note_text(notes[1], "en") == (
+        "The quota quotas[2] (county 46 Vestland) had no effect: no application in the round "
+        "is in that county."
+    )
+    # The same whatever the order of the applications.
+    assert allocate(counties_round[::-1], 2_000_000, policy).notes == result.notes
+    # Every category or county, when no application has one.
+    bare = [a.model_copy(update={"category": None, "counties": ()}) for a in counties_round]
+    every = Policy(
+        quotas=[
+            {"by": "category", "value": "*", "max_count": 1},
+            {"by": "county", "value": "*", "max_count": 1},
+        ]
+    )
+    assert [n.code for n in allocate(bare, 2_000_000, every).notes] == [
+        "note.quota.idle_every_category",
+        "note.quota.idle_every_county",
+    ]
+    # Each quota whose group has applications: no note.
+    assert allocate(counties_round, 2_000_000, every).notes == ()
+
+
 # --- ranked ---------------------------------------------------------------------------------------
 
 

@@ -261,79 +261,92 @@ def allocate(
             round_=round_,
             commit=commit,
             dry_run=dry_run,
+            defer_policy=True,  # said with the cells and the rest: setup.require_policy below
         )
         plan, language, budget_nok, policy = setup.plan, setup.lang, setup.budget, setup.policy
         register = setup.register
-        file = input_file(file)  # a lock file, a mistyped name: said before the run
-        # Names of formats and dialects in any case: --format XLSX, --csv-dialect Excel.
-        output_format = output_format.strip().lower() if output_format is not None else None
-        csv_dialect = csv_dialect.strip().lower()
-        output = output_path(output_text, _example_name(language, output_format))
-        from tilskudd.export.csv import DIALECTS
+        with setup.policy_said_too():  # a wrong setting: said with what stops the run
+            file = input_file(file)  # a lock file, a mistyped name: said before the run
+            # Names of formats and dialects in any case: --format XLSX, --csv-dialect Excel.
+            output_format = output_format.strip().lower() if output_format is not None else None
+            csv_dialect = csv_dialect.strip().lower()
+            output = output_path(output_text, _example_name(language, output_format))
+            from tilskudd.export.csv import DIALECTS
 
-        # Checked with or without a CSV to write: a typo is a typo, and is said before the run.
-        if csv_dialect not in DIALECTS:
-            raise UsageError(key="output.error.csv_dialect", given=csv_dialect)
+            # Checked with or without a CSV to write: a typo is a typo, and is said before the run.
+            if csv_dialect not in DIALECTS:
+                raise UsageError(key="output.error.csv_dialect", given=csv_dialect)
 
-        if compare is not None and rule is not None:
-            raise UsageError(key="output.error.compare_rule")
-        if output_format is not None and output is None:
-            # check --format json prints JSON; here the table would be printed and --format
-            # ignored without a word.
-            raise UsageError(key="output.error.format_needs_output", given=output_format)
-        # Never written over: the applications, and the policy file and column map read with
-        # them (an -o policy.toml --force would otherwise replace the policy with the result),
-        # nor the programme file and the ledger (-o tilskudd.ledger.sqlite would lose the record
-        # of every committed round).
-        own = (file, policy_file, columns, ledger, *plan.files())
-        inputs = [p for p in own if p is not None]
-        if output is not None and not dry_run:
-            refuse_open_output(output)  # first: "use --force" would not help
-        if compare is not None:
-            from tilskudd.cli.compare import check_compare_output
+            if compare is not None and rule is not None:
+                raise UsageError(key="output.error.compare_rule")
+            if output_format is not None and output is None:
+                # check --format json prints JSON; here the table would be printed and --format
+                # ignored without a word.
+                raise UsageError(key="output.error.format_needs_output", given=output_format)
+            # Never written over: the applications, and the policy file and column map read with
+            # them (an -o policy.toml --force would otherwise replace the policy with the result),
+            # nor the programme file and the ledger (-o tilskudd.ledger.sqlite would lose the record
+            # of every committed round).
+            own = (file, policy_file, columns, ledger, *plan.files())
+            inputs = [p for p in own if p is not None]
+            if output is not None and not dry_run:
+                refuse_open_output(output)  # first: "use --force" would not help
+            if compare is not None:
+                from tilskudd.cli.compare import check_compare_output
 
-            check_compare_output(
-                output, output_format, commit=commit, dry_run=dry_run, force=force, inputs=inputs
+                check_compare_output(
+                    output,
+                    output_format,
+                    commit=commit,
+                    dry_run=dry_run,
+                    force=force,
+                    inputs=inputs,
+                )
+            elif output is not None:
+                from tilskudd.export import check_output_path
+
+                # A folder first: its name has no extension, and "cannot tell the format of
+                # 'tildelinger'" would send the officer looking for the wrong mistake. A dry run
+                # writes nothing, so an existing file is no obstacle to it; the rest is checked
+                # as for the real run, which the dry run is to rehearse.
+                check_output_path(output, inputs=inputs, force=force or dry_run)
+                _check_export_options(
+                    output,
+                    output_format,
+                    funder=funder
+                    or (plan.programme.funder if plan.programme is not None else None),
+                )
+            # Said once every option has been checked: nothing is printed for a run refused.
+            settled = setup.policy_problem is None  # else the run stops once the file is read
+            if setup.seed_drawn and compare is not None:
+                # The comparison draws (and prints) a seed if, and only if, it runs the lottery.
+                policy = policy.model_copy(update={"seed": None})
+            elif setup.seed_drawn and settled:
+                console().print(get(language)("cli.seed_drawn", seed=policy.seed))
+            if compare is None and settled:  # a comparison runs the other rules too
+                for line in setup.unread_options():
+                    console().print(line)
+
+            checked = read_checked(
+                file,
+                sheet=sheet,
+                columns=columns,
+                register=register,
+                lang=language,
+                # A rule that was a wrong setting asks nothing of the columns (no score required).
+                rule=policy.rule if setup.rule_known else None,
+                then=_next_modules(
+                    None if dry_run else output, output_format, compare=compare is not None
+                ),
             )
-        elif output is not None:
-            from tilskudd.export import check_output_path
+            out = console()
+            from tilskudd.render.check import render_check
 
-            # A folder first: its name has no extension, and "cannot tell the format of
-            # 'tildelinger'" would send the officer looking for the wrong mistake. A dry run
-            # writes nothing, so an existing file is no obstacle to it; the rest is checked
-            # as for the real run, which the dry run is to rehearse.
-            check_output_path(output, inputs=inputs, force=force or dry_run)
-            _check_export_options(
-                output,
-                output_format,
-                funder=funder or (plan.programme.funder if plan.programme is not None else None),
-            )
-        # Said once every option has been checked: nothing is printed for a run refused.
-        if setup.seed_drawn and compare is not None:
-            # The comparison draws (and prints) a seed if, and only if, it runs the lottery.
-            policy = policy.model_copy(update={"seed": None})
-        elif setup.seed_drawn:
-            console().print(get(language)("cli.seed_drawn", seed=policy.seed))
-        if compare is None:  # a comparison runs the other rules too, with their options
-            for line in setup.unread_options():
-                console().print(line)
-
-        checked = read_checked(
-            file,
-            sheet=sheet,
-            columns=columns,
-            register=register,
-            lang=language,
-            rule=policy.rule,
-            then=_next_modules(
-                None if dry_run else output, output_format, compare=compare is not None
-            ),
-        )
-        out = console()
-        from tilskudd.render.check import render_check
-
-        if checked.issues:
-            render_check(out, checked, lang=language, strict=strict)
+            if checked.issues:
+                render_check(out, checked, lang=language, strict=strict)
+        # A wrong setting, with what the rest of the policy finds in the applications: said
+        # now, after the cells and before anything is allocated (exit 2, as before the file).
+        setup.require_policy(checked.applications)
         if strict and (checked.errors or checked.warnings):
             # Said, or the run stops after "No errors: every application can be allocated."
             out.print(get(language)("cli.strict_stopped"))
@@ -384,6 +397,7 @@ def allocate(
         sha256 = sha256_of(file)
         with setup.placed():
             result = plan.run(checked, budget_nok, policy, sha256=sha256, fallback=run_round)
+        result = setup.place_notes(result)
         if not commit:  # a commit of a committed round is refused, saying it is final
             plan.require_as_committed(
                 result, file, sha256, register=register.value, columns=columns

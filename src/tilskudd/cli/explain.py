@@ -137,6 +137,7 @@ def explain(
 
         with setup.placed():
             result = plan.run(checked, budget_nok, policy, sha256=None, fallback=run_round)
+        result = setup.place_notes(result)
         if plan.context is not None and plan.context.already_committed is not None:
             from tilskudd.reading import sha256_of
 

@@ -8,7 +8,7 @@ the two commands can never read the same option two ways.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -21,11 +21,12 @@ from tilskudd.cli.common import (
     programme_register,
     resolve_lang,
 )
-from tilskudd.errors import PolicyError, UsageError
+from tilskudd.errors import PolicyError, TilskuddError, UsageError
 
 if TYPE_CHECKING:
     from tilskudd.cli.programme import RoundPlan
-    from tilskudd.models import Policy
+    from tilskudd.models import Application, Policy, RoundResult
+    from tilskudd.policyfile import PolicyFile
 
 POLICY_HELP = "Policy (overrides --policy)"
 PROGRAMME_HELP = "Programme and ledger"
@@ -205,23 +206,27 @@ class PolicyOptions:
         }
         return {key: value for key, value in values.items() if value is not None}
 
-    def not_for(self, rule: str) -> list[tuple[str, str]]:
-        """Options given that only one other rule reads, as (option, that rule): ``--weight``
+    def not_for(self, rule: str) -> list[tuple[str, tuple[str, ...]]]:
+        """Options given that only other rules read, as (option, those rules): ``--weight``
         with the ranked rule changes nothing, and the officer who typed it should know."""
         return [
-            ("--" + name.replace("_", "-"), owner)
-            for name, owner in _RULE_OF_OPTION.items()
-            if getattr(self, name) is not None and owner != rule
+            ("--" + name.replace("_", "-"), owners)
+            for name, owners in READ_BY.items()
+            if getattr(self, name) is not None and rule not in owners
         ]
 
 
-# The policy options that a single rule reads.
-_RULE_OF_OPTION = {
-    "weight": "proportional",
-    "objective": "optimal",
-    "seed": "lottery",
-    "lottery_band": "lottery",
+READ_BY: dict[str, tuple[str, ...]] = {
+    "weight": ("proportional",),
+    "objective": ("optimal",),
+    "seed": ("lottery",),
+    "lottery_band": ("lottery",),
+    # The reserve list and the funding line's choice: proportional gives every eligible
+    # application its share (no line, no list); optimal funds whole awards (no line).
+    "reserve": ("ranked", "optimal", "lottery"),
+    "at_line": ("ranked", "lottery"),
 }
+"""The policy settings that only some rules read, and those rules."""
 
 
 @dataclass(frozen=True)
@@ -237,17 +242,104 @@ class RoundSetup:
     """True when the lottery's seed was drawn now (it must be shown to the officer)."""
     policy_file: Path | None = None
     options: PolicyOptions = PolicyOptions()
+    policy_problem: PolicyError | None = None
+    """With ``defer_policy``: the settings that are wrong, one a line; ``policy`` is then the
+    policy of the rest (:func:`tilskudd.policyfile.policy_with_problems`), for
+    :meth:`require_policy` to hold against the applications before it stops the run."""
+    left_out: frozenset[str] = frozenset()
+    """The settings left out of ``policy`` as wrong."""
+    policy_read: PolicyFile | None = None
+    """The policy file as read (its settings, and where each is written)."""
+
+    @property
+    def rule_known(self) -> bool:
+        """Whether the rule is the one asked for (not left out as a wrong setting)."""
+        return "rule" not in self.left_out
+
+    @contextlib.contextmanager
+    def policy_said_too(self) -> Iterator[None]:
+        """Around what a run does before :meth:`require_policy`: an error that stops it there (an
+        input that is missing, an output that cannot be written) is said after the wrong
+        settings, in one :class:`PolicyError` (exit 2, as a wrong setting alone), so that
+        neither waits for the next run."""
+        try:
+            yield
+        except TilskuddError as exc:
+            if self.policy_problem is None:
+                raise
+            from tilskudd.i18n import Phrase
+
+            more = (
+                list(exc.lines)
+                if isinstance(exc, PolicyError) and exc.lines
+                else [Phrase("policy.error.other", message=exc.text(self.lang))]
+            )
+            raise PolicyError(lines=[*self.policy_problem.lines, *more]) from None
+
+    def require_policy(self, applications: Sequence[Application]) -> None:
+        """Stop the run if a setting was wrong, with one :class:`PolicyError` that names it and
+        every problem the rest of the policy finds in ``applications`` (a tie-break column they
+        lack, a county no numbering knows, missing scores), each where it was written: every
+        problem of the policy in one run, beside the cells' (said before this)."""
+        if self.policy_problem is None:
+            return
+        from tilskudd.rules.checks import check_rule_policy
+
+        lines = list(self.policy_problem.lines)
+        rest = [a for a in applications if a.decision is None]
+        try:
+            check_rule_policy(rest, self.policy, rule_known=self.rule_known)
+        except PolicyError as exc:
+            if not exc.settings or len(exc.settings) != len(exc.lines):
+                lines.extend(exc.lines)
+            else:
+                # A setting left out as wrong was checked at its default: not a problem of its.
+                kept = [
+                    (setting, line)
+                    for setting, line in zip(exc.settings, exc.lines, strict=True)
+                    if setting is None
+                    or setting.split("[", 1)[0].split(".", 1)[0] not in self.left_out
+                ]
+                if kept:
+                    found = PolicyError(
+                        lines=[line for _, line in kept], settings=[s for s, _ in kept]
+                    )
+                    lines.extend(self._place(found).lines)
+        raise PolicyError(lines=lines)
 
     def unread_options(self) -> list[str]:
-        """A line for each option given that only another rule reads, in the run's language:
-        ``--weight`` with the ranked rule changes nothing, and the officer should know."""
+        """A line for each option given, and each setting of the policy file, that only other
+        rules read, in the run's language: ``--weight`` with the ranked rule, or ``reserve =
+        5`` in the file with the proportional rule, changes nothing, and the officer should
+        know. A setting of the file at its default (``weight = "none"``) is not said."""
         from tilskudd.i18n import get
+        from tilskudd.models import Policy
 
         t = get(self.lang)
-        return [
-            t("cli.option_not_for_rule", option=option, owner=owner, rule=self.policy.rule)
-            for option, owner in self.options.not_for(self.policy.rule)
-        ]
+        rule = self.policy.rule
+        lines = []
+        for option, owners in self.options.not_for(rule):
+            if len(owners) == 1:
+                lines.append(
+                    t("cli.option_not_for_rule", option=option, owner=owners[0], rule=rule)
+                )
+            else:
+                lines.append(t("cli.option_not_for_rules", option=option, owners=owners, rule=rule))
+        given = self.options.overrides()
+        read = self.policy_read
+        for name in read.table if read is not None else ():
+            owners = READ_BY.get(name, ())
+            default = Policy.model_fields[name].default
+            if not owners or rule in owners or name in given:
+                continue
+            if getattr(self.policy, name) == default:
+                continue
+            key = "cli.setting_not_for_rule" if len(owners) == 1 else "cli.setting_not_for_rules"
+            where = read.place((name,)) if read is not None else ""
+            lines.append(
+                t(key, setting=name, where=where, owner=owners[0], owners=owners, rule=rule)
+            )
+        return lines
 
     @contextlib.contextmanager
     def placed(self) -> Iterator[None]:
@@ -260,6 +352,43 @@ class RoundSetup:
             if not exc.settings or len(exc.settings) != len(exc.lines):
                 raise
             raise self._place(exc) from None
+
+    def place_notes(self, result: RoundResult) -> RoundResult:
+        """``result`` with each round note about one setting (a ``setting`` parameter, such as
+        a quota that had no effect) told where that setting was written: the option
+        (``set_by_option``), else the policy file and the line (``set_in_file``,
+        ``set_in_line``), else the programme's file; said after the note in every output
+        (:func:`tilskudd.wording.note_text`)."""
+        from tilskudd.models import Reason
+        from tilskudd.policyfile import read_policy_file, setting_line
+
+        notes = result.allocation.notes
+        if not any(isinstance(note.params.get("setting"), str) for note in notes):
+            return result
+        in_file: dict[str, Any] = {}
+        if self.policy_file is not None:
+            in_file = read_policy_file(self.policy_file)[0]
+        placed: list[Reason] = []
+        for note in notes:
+            setting = note.params.get("setting")
+            if not isinstance(setting, str) or "set_in_file" in note.params:
+                placed.append(note)
+                continue
+            name = setting.split("[", 1)[0].split(".", 1)[0]
+            where: dict[str, str | int | None]
+            if name in self.options.overrides():
+                where = {"set_by_option": "--" + name.replace("_", "-")}
+            elif self.policy_file is not None and name in in_file:
+                line = setting_line(self.policy_file, setting)
+                where = {"set_in_file": str(self.policy_file), "set_in_line": line}
+            elif self.plan.programme is not None and self.plan.programme.path is not None:
+                where = {"set_in_file": str(self.plan.programme.path), "set_in_line": None}
+            else:
+                placed.append(note)
+                continue
+            placed.append(Reason(note.code, {**note.params, **where}))
+        allocation = result.allocation.model_copy(update={"notes": tuple(placed)})
+        return result.model_copy(update={"allocation": allocation})
 
     def _place(self, exc: PolicyError) -> PolicyError:
         from tilskudd.i18n import Phrase
@@ -302,15 +431,19 @@ def setup_round(
     round_: int | None,
     commit: bool = False,
     dry_run: bool = True,
+    defer_policy: bool = False,
 ) -> RoundSetup:
     """Resolve a round's options in one place: programme, policy file, then the options.
 
     The programme (``--round``, or a tilskudd.toml found above) gives the defaults: its
     policy, register, language and the round's budget; a policy file overrides the programme's
     policy and options override both. A lottery without a seed gets a new one, drawn here.
+    ``defer_policy``: a wrong setting does not stop the run here but is left out of the policy
+    and kept in :attr:`RoundSetup.policy_problem`, for :meth:`RoundSetup.require_policy` to say
+    with the rest once the applications are read (the caller must call it before allocating).
     """
     from tilskudd.cli.programme import plan_round
-    from tilskudd.policyfile import load_policy, read_policy
+    from tilskudd.policyfile import load_policy, load_policy_with_problems, read_policy
 
     plan = plan_round(programme, ledger, round_, commit=commit, dry_run=dry_run, lang=lang)
     # Read once: its language decides the messages, its table the policy.
@@ -323,7 +456,16 @@ def setup_round(
     if budget_nok is None:
         raise UsageError(key="output.error.budget_required")
     register = programme_register(ctx, register, plan.register)
-    policy = load_policy(read, options.overrides(), base=plan.policy())
+    problem: PolicyError | None = None
+    left_out: frozenset[str] = frozenset()
+    if defer_policy:
+        # Wrong settings are said with what the rest finds in the applications, once the file
+        # is read (RoundSetup.require_policy): every problem in one run.
+        policy, problem, left_out = load_policy_with_problems(
+            read, options.overrides(), base=plan.policy()
+        )
+    else:
+        policy = load_policy(read, options.overrides(), base=plan.policy())
     seed_drawn = False
     if policy.rule == "lottery" and policy.seed is None:
         from tilskudd.rules.lottery import new_seed
@@ -339,4 +481,7 @@ def setup_round(
         seed_drawn=seed_drawn,
         policy_file=policy_file,
         options=options,
+        policy_problem=problem,
+        left_out=left_out,
+        policy_read=read,
     )

@@ -31,10 +31,10 @@ from tilskudd.rules.common import check_unique_ids, make_reason, natural_key
 from tilskudd.rules.lottery import allocate_lottery
 from tilskudd.rules.overrides import allocate_with_overrides
 from tilskudd.rules.proportional import allocate_proportional
-from tilskudd.rules.quotas import Given
+from tilskudd.rules.quotas import Given, idle_quota_notes
 from tilskudd.rules.ranked import allocate_ranked
 
-__all__ = ["RULES", "Rule", "allocate", "share_of_cost_note"]
+__all__ = ["RULES", "Rule", "allocate", "per_applicant_note", "share_of_cost_note"]
 
 
 class Rule(Protocol):
@@ -113,12 +113,16 @@ def allocate(
     result = allocate_with_overrides(
         rule, applications, budget, policy, prior_by_orgnr=prior_by_orgnr
     )
-    note = share_of_cost_note(applications, policy)
-    if note is None:
+    # Settings that held nothing in this round (a cap of share of cost on applications without
+    # a cost, a quota on a group no application is in): said once, under the award table and in
+    # every output, so that no one believes a limit applied that did not.
+    found = (share_of_cost_note(applications, policy), per_applicant_note(applications, policy))
+    notes = [*(n for n in found if n is not None), *idle_quota_notes(applications, policy)]
+    if not notes:
         return result
-    # The same checked decisions with one note more: the model need not walk them again.
+    # The same checked decisions with notes more: the model need not walk them again.
     return Allocation.model_validate(
-        {**dict(result), "notes": (*result.notes, note)},
+        {**dict(result), "notes": (*result.notes, *notes)},
         context={DECISIONS_CHECKED: result.decisions},
     )
 
@@ -167,5 +171,39 @@ def share_of_cost_note(applications: Sequence[Application], policy: Policy) -> R
         share=share,
         count=len(missing),
         total=total,
+        ids=shown,
+    )
+
+
+def per_applicant_note(applications: Sequence[Application], policy: Policy) -> Reason | None:
+    """A round-level note when ``per_applicant_max`` could not be applied to some applications:
+    it sums an organisation number's applications, and one without an organisation number is
+    in no such sum, so nothing caps it. Without the note the cap would hold nothing and no one
+    would know (no application's reasons say it). ``None`` when the policy has no such cap or
+    every application has an organisation number; an officer's decision (an override) is left
+    out, as no cap limits it. The note names the setting (``setting``), for the command line to
+    say where it was written."""
+    most = policy.per_applicant_max
+    if most is None:
+        return None
+    without = [a for a in applications if a.orgnr is None and a.decision is None]
+    if not without:
+        return None
+    total = sum(1 for a in applications if a.decision is None)
+    if len(without) == total:
+        return make_reason(
+            "note.per_applicant_unknown_all", setting="per_applicant_max", max=most, total=total
+        )
+    ids = sorted((a.id for a in without), key=natural_key)
+    shown = ids[:SHOWN_IDS]
+    return make_reason(
+        "note.per_applicant_unknown_many"
+        if len(shown) < len(ids)
+        else "note.per_applicant_unknown",
+        setting="per_applicant_max",
+        max=most,
+        count=len(ids),
+        total=total,
+        shown=len(shown),
         ids=shown,
     )

@@ -25,7 +25,7 @@ from tilskudd.rules.common import (
 )
 from tilskudd.rules.quotas import county_problems
 
-__all__ = ["check_policy"]
+__all__ = ["check_policy", "check_rule_policy"]
 
 SHOWN = 5
 """How many applications with a negative score the optimal rule's problem names."""
@@ -82,6 +82,44 @@ def check_policy(
             lines=[problem for _, problem in problems],
             settings=[setting for setting, _ in problems],
         )
+
+
+def check_rule_policy(
+    applications: Sequence[Application], policy: Policy, *, rule_known: bool = True
+) -> None:
+    """:func:`check_policy` as ``policy.rule`` calls it before it allocates: what the rule needs
+    of the applications (scores, an order, a seed) and may refuse (quotas with
+    ``proportional``). With ``rule_known=False`` (the rule was a setting left out as wrong,
+    :func:`tilskudd.policyfile.policy_with_problems`), only what every rule checks: the
+    tie-break columns and the quotas' counties."""
+    if not rule_known:
+        check_policy(applications, policy)
+        return
+    min_score: list[tuple[str, str | None]] = []
+    if policy.min_score is not None:
+        min_score.append(("min_score", "min_score"))
+    if policy.rule == "proportional":
+        weighted: list[tuple[str, str | None]] = []
+        if policy.weight == "score":
+            weighted.append(('weight = "score"', "weight"))
+        check_policy(applications, policy, scores=weighted + min_score, quotas=False)
+    elif policy.rule == "optimal":
+        objective = policy.objective
+        scored = objective != "count"
+        needs: list[tuple[str, str | None]] = []
+        if scored:
+            needs.append((f'rule = "optimal", objective = "{objective}"', "rule"))
+        check_policy(
+            applications,
+            policy,
+            scores=needs + min_score,
+            ordered=scored,
+            positive=objective if scored else None,
+        )
+    elif policy.rule == "lottery":
+        check_policy(applications, policy, scores=[('rule = "lottery"', "rule")], seed=True)
+    else:
+        check_policy(applications, policy, scores=min_score, ordered=True)
 
 
 def _negative_scores(applications: Sequence[Application], objective: str) -> Phrase | None:

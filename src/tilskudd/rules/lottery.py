@@ -52,7 +52,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from tilskudd.models import Allocation, Application, Decision, Policy, Reason
-from tilskudd.rules.checks import check_policy
+from tilskudd.rules.checks import check_rule_policy
 from tilskudd.rules.common import (
     RankedEntry,
     build_allocation,
@@ -127,7 +127,7 @@ def allocate_lottery(
     ``quota_given``: the officer's decisions to fund, which the quotas count.
     Raises :class:`PolicyError` without a seed or without scores.
     """
-    check_policy(applications, policy, scores=[('rule = "lottery"', "rule")], seed=True)
+    check_rule_policy(applications, policy)
     seed = policy.seed
     assert seed is not None  # checked
     entries = rank_order(applications, policy, by="score")

@@ -90,7 +90,7 @@ from highspy._core import _Highs
 
 from tilskudd.errors import PolicyError, QuotaError
 from tilskudd.models import Allocation, Application, Decision, Policy, Reason, Status
-from tilskudd.rules.checks import check_policy
+from tilskudd.rules.checks import check_rule_policy
 from tilskudd.rules.common import (
     AllocationInvariantError,
     ApplicantTotals,
@@ -571,18 +571,7 @@ def allocate_optimal(
     Raises :class:`PolicyError` for quotas that cannot be met, or scores the objective needs.
     """
     objective = policy.objective
-    needs: list[tuple[str, str | None]] = []
-    if objective != "count":
-        needs.append((f'rule = "optimal", objective = "{objective}"', "rule"))
-    if policy.min_score is not None:
-        needs.append(("min_score", "min_score"))
-    check_policy(
-        applications,
-        policy,
-        scores=needs,
-        ordered=objective != "count",
-        positive=objective if objective != "count" else None,
-    )
+    check_rule_policy(applications, policy)
     entries = rank_order(applications, policy, required=objective != "count")
     apps = [entry.application for entry in entries]
     n = len(entries)

@@ -47,7 +47,7 @@ from operator import eq, floordiv, gt, mod, mul
 from typing import cast
 
 from tilskudd.models import Allocation, Application, ParamValue, Policy, Reason, Status
-from tilskudd.rules.checks import check_policy
+from tilskudd.rules.checks import check_rule_policy
 from tilskudd.rules.common import (
     ApplicantTotals,
     Caps,
@@ -178,10 +178,7 @@ def allocate_proportional(
     ``quota_given`` is accepted as every rule accepts it; this rule refuses quotas.
     """
     by_score = policy.weight == "score"
-    scores = [('weight = "score"', "weight")] if by_score else []
-    if policy.min_score is not None:
-        scores.append(("min_score", "min_score"))
-    check_policy(applications, policy, scores=scores, quotas=False)
+    check_rule_policy(applications, policy)
     apps = list(applications)
     ranked = ranking(apps, policy, required=False)
     positions, ranks, tied = ranked

@@ -64,6 +64,7 @@ minimum it leaves unmet) with :func:`quota_totals` over the round's recorded awa
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -92,6 +93,7 @@ __all__ = [
     "category_key",
     "county_problems",
     "eligible_amounts",
+    "idle_quota_notes",
     "least_amounts",
     "quota_totals",
     "quota_violations",
@@ -257,6 +259,72 @@ def county_problems(policy: Policy) -> list[tuple[str, Phrase]]:
         if isinstance(found, Phrase):
             problems.append((f"quotas[{place}].value", found))
     return problems
+
+
+def idle_quota_notes(applications: Sequence[Application], policy: Policy) -> list[Reason]:
+    """A round-level note for each quota whose group no application of the round is in, so
+    that its limits held nothing (``note.quota.idle_*``, naming the setting as the file
+    spells it, ``quotas[2]``, and for a category the nearest ones the round has).
+
+    A maximum on a category written ``"Vestlnd"`` for ``"Vestland"`` would otherwise do nothing
+    without a word, and the officer believe the cap applied. It is a note, not an error: a
+    standing policy caps a county or category that may have no applicant in some round. A
+    positive minimum on such a group is refused before any allocation (:func:`_check_feasible`),
+    so these notes are about limits that cannot bind: maximums, and minimums of 0.
+    """
+    if not policy.quotas:
+        return []
+    categories: dict[str, str] = {}  # key -> the spelling first in natural order
+    counties: set[str] = set()
+    for app in applications:
+        if app.category is not None and app.category.strip():
+            written = " ".join(app.category.split())
+            key = category_key(written)
+            shown = categories.get(key)
+            if shown is None or natural_key(written) < natural_key(shown):
+                categories[key] = written
+        counties.update(app.counties)
+    notes: list[Reason] = []
+    names: dict[str, str] | None = None
+    for place, quota in enumerate(policy.quotas, start=1):
+        setting = f"quotas[{place}]"
+        if quota.value == "*":
+            if quota.by == "category" and not categories:
+                notes.append(make_reason("note.quota.idle_every_category", setting=setting))
+            elif quota.by == "county" and not counties:
+                notes.append(make_reason("note.quota.idle_every_county", setting=setting))
+            continue
+        if quota.by == "category":
+            key = category_key(quota.value)
+            if key in categories:
+                continue
+            value = " ".join(quota.value.split())
+            near = [
+                categories[k]
+                for k in difflib.get_close_matches(key, sorted(categories), n=3, cutoff=0.6)
+            ]
+            if near:
+                notes.append(
+                    make_reason(
+                        "note.quota.idle_category_near", setting=setting, value=value, near=near
+                    )
+                )
+            else:
+                notes.append(make_reason("note.quota.idle_category", setting=setting, value=value))
+            continue
+        numbers = _county_numbers(quota.value, recorded=quota.recorded)
+        if isinstance(numbers, Phrase) or numbers & counties:
+            continue  # an unknown county is an error (county_problems), not a note
+        if names is None:
+            names = _county_names()
+        sorted_numbers = sorted(numbers, key=natural_key)
+        value = "/".join(sorted_numbers)
+        known = " / ".join(dict.fromkeys(names[n] for n in sorted_numbers if n in names))
+        county = f"{value} {known}" if known else value
+        notes.append(
+            make_reason("note.quota.idle_county", setting=setting, value=value, county=county)
+        )
+    return notes
 
 
 def _resolve(

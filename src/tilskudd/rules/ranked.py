@@ -83,7 +83,7 @@ from tilskudd.models import (
     Reason,
     Status,
 )
-from tilskudd.rules.checks import check_policy
+from tilskudd.rules.checks import check_rule_policy
 from tilskudd.rules.common import (
     ApplicantTotals,
     Caps,
@@ -123,8 +123,7 @@ def allocate_ranked(
     ``prior_by_orgnr``: awards in earlier rounds, counted against ``per_applicant_max``;
     ``quota_given``: the officer's decisions to fund, which the quotas count.
     """
-    min_score = [("min_score", "min_score")] if policy.min_score is not None else []
-    check_policy(applications, policy, scores=min_score, ordered=True)
+    check_rule_policy(applications, policy)
     apps = list(applications)
     ranked = ranking(apps, policy)
     quotas = None

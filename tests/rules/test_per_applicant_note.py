@@ -1,0 +1,88 @@
+"""A cap per organisation (per_applicant_max) that could not be applied is said once for the
+round: an application without an organisation number is in no organisation's sum, so nothing
+caps it, and no reason of its says so."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tilskudd.cli import app
+from tilskudd.models import Application, Policy
+from tilskudd.rules import allocate
+from tilskudd.wording import note_text
+
+MakeApp = Callable[..., Application]
+ORG = "974760673"
+runner = CliRunner()
+
+
+def notes_of(apps: list[Application], policy: Policy) -> dict[str, dict[str, object]]:
+    result = allocate(apps, 1_000_000, policy)
+    return {note.code: dict(note.params) for note in result.notes}
+
+
+@pytest.mark.parametrize("rule", ["ranked", "proportional", "optimal", "lottery"])
+def test_applications_without_an_orgnr_are_named_in_a_note(
+    make_application: MakeApp, rule: str
+) -> None:
+    apps = [
+        make_application(id="S10", orgnr=None),
+        make_application(id="S2", orgnr=None),
+        make_application(id="S1", orgnr=ORG),
+        # An officer's decision is capped by nothing: not counted.
+        make_application(id="S3", orgnr=None, decision="reject", decision_reason="Utenfor"),
+    ]
+    seed = 1 if rule == "lottery" else None
+    notes = notes_of(apps, Policy(rule=rule, per_applicant_max=50_000, seed=seed))
+    assert notes["note.per_applicant_unknown"] == {
+        "setting": "per_applicant_max",
+        "max": 50_000,
+        "count": 2,
+        "total": 3,
+        "shown": 2,
+        "ids": ["S2", "S10"],
+    }
+    # Nothing to say without the cap, or when every application has an orgnr.
+    assert not any("per_applicant" in code for code in notes_of(apps, Policy(rule=rule, seed=seed)))
+    complete = [make_application(id=f"S{i}", orgnr=ORG) for i in range(3)]
+    capped = Policy(rule=rule, per_applicant_max=50_000, seed=seed)
+    assert not any("per_applicant_unknown" in code for code in notes_of(complete, capped))
+
+
+def test_no_orgnr_at_all_says_the_cap_held_nothing(make_application: MakeApp) -> None:
+    apps = [make_application(id=f"S{i}", orgnr=None, requested=300_000) for i in range(12)]
+    result = allocate(apps, 10_000_000, Policy(per_applicant_max=100_000))
+    # The cap did not apply: each got its whole request.
+    assert {d.amount for d in result.decisions} == {300_000}
+    (note,) = result.notes
+    assert note.code == "note.per_applicant_unknown_all"
+    assert note_text(note, "nb") == (
+        "Ingen av de 12 søknadene har organisasjonsnummer, så taket på 100\u00a0000\u00a0kr per "
+        "organisasjon (per_applicant_max) ble ikke brukt på noen av dem. Står "
+        "organisasjonsnumrene i arket under en overskrift tilskudd ikke kjenner, navngi "
+        "kolonnen med --columns."
+    )
+    some = [*apps, make_application(id="S99", orgnr=ORG)]
+    (note,) = allocate(some, 10_000_000, Policy(per_applicant_max=100_000)).notes
+    assert note.code == "note.per_applicant_unknown_many"
+    assert (note.params["count"], note.params["shown"]) == (12, 10)
+
+
+def test_the_note_says_the_option_that_set_the_cap(tmp_path: Path) -> None:
+    sheet = tmp_path / "søknader.csv"
+    sheet.write_text("ID;Requested;Score\nA;300000;5\nB;200000;4\n", encoding="utf-8")
+    result = runner.invoke(
+        app,
+        ["allocate", str(sheet), "--budget", "1M", "--per-applicant-max", "100000"],
+        env={"COLUMNS": "400"},
+    )
+    assert result.exit_code == 0, result.output
+    assert (
+        "None of the 2 applications has an organisation number, so the cap of NOK\u00a0100,000 "
+        "per organisation (per_applicant_max) was applied to none of them."
+    ) in result.stdout
+    assert "Set with the option --per-applicant-max." in result.stdout

@@ -1064,6 +1064,48 @@ def test_status_figures_and_sentences(setup: tuple[Path, Programme, Path, Path])
     assert en[2] == "Remaining: NOK\u00a0100,000."
 
 
+def test_status_counts_in_sqlite_what_the_awards_say_without_reading_each_award(
+    setup: tuple[Path, Programme, Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """status made a record of every award of every round to count them: about half of its
+    5 s of CPU at 100 000 awards a round. Now SQLite counts them, and each figure is what the
+    awards say: amounts now, projects and municipalities funded now, amendments, withdrawals."""
+    ledger_path, programme, r1, r2 = setup
+    commit(ledger_path, programme, 1, r1)
+    lg.amend(ledger_path, programme, "A-1", 30_000, "Kostnadene ble lavere")
+    lg.amend(ledger_path, programme, "A-1", 20_000, "Enda lavere")
+    lg.withdraw(ledger_path, programme, "A-2", "Trukket", round=1)
+    commit(ledger_path, programme, 2, r2)
+    lg.amend(ledger_path, programme, "B-3", 20_000, "Kutt", round=2)
+    with Ledger.open(ledger_path, write=False) as ledger:
+        awards = ledger.awards()
+    expected = []
+    for number in (1, 2):
+        mine = [a for a in awards if a.round == number]
+        funded = [a for a in mine if a.current > 0]
+        changes = [m.kind for a in mine for m in a.amendments]
+        expected.append(
+            (
+                number,
+                sum(a.current for a in mine),
+                len(funded),
+                len({m for a in funded for m in a.municipalities}),
+                changes.count("amend"),
+                changes.count("withdraw"),
+            )
+        )
+    assert expected[0] == (1, 20_000, 1, 2, 2, 1)  # A-1 in Moss and Rygge; A-2 withdrawn
+    with monkeypatch.context() as patched:
+        patched.setattr(Ledger, "awards", lambda *a, **k: pytest.fail("every award read"))
+        report = lg.status(ledger_path, programme)
+    assert [
+        (r.round, r.current, r.projects, r.municipalities, r.amendments, r.withdrawals)
+        for r in report.rounds
+    ] == expected
+    assert report.committed == sum(e[1] for e in expected)
+    assert report.tampered_at is None
+
+
 # --- verify: re-running committed rounds --------------------------------------------------------
 
 

@@ -17,6 +17,7 @@ import tempfile
 import textwrap
 import time
 from collections.abc import Callable, Sequence
+from csv import reader as csv_rows
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,7 @@ from tilskudd.models import RoundResult, Status
 from tilskudd.pipeline import read_applications
 from tilskudd.programme import Programme, Round, load_programme
 from tilskudd.rounds import ALREADY_FUNDED, run_programme_round, verify_round
+from tilskudd.wording import waived_figures
 
 HEADER = (
     "Søknadsnr;Søker;Organisasjonsnummer;Prosjekttittel;Deltakende kommuner;Omsøkt beløp;"
@@ -1060,6 +1062,48 @@ def test_status_figures_and_sentences(setup: tuple[Path, Programme, Path, Path])
     en = lg.status_lines(report, "en")
     assert en[1] == "Round 1: NOK\u00a0100,000 to 2 projects in 3 municipalities."
     assert en[2] == "Remaining: NOK\u00a0100,000."
+
+
+def test_status_counts_in_sqlite_what_the_awards_say_without_reading_each_award(
+    setup: tuple[Path, Programme, Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """status made a record of every award of every round to count them: about half of its
+    5 s of CPU at 100 000 awards a round. Now SQLite counts them, and each figure is what the
+    awards say: amounts now, projects and municipalities funded now, amendments, withdrawals."""
+    ledger_path, programme, r1, r2 = setup
+    commit(ledger_path, programme, 1, r1)
+    lg.amend(ledger_path, programme, "A-1", 30_000, "Kostnadene ble lavere")
+    lg.amend(ledger_path, programme, "A-1", 20_000, "Enda lavere")
+    lg.withdraw(ledger_path, programme, "A-2", "Trukket", round=1)
+    commit(ledger_path, programme, 2, r2)
+    lg.amend(ledger_path, programme, "B-3", 20_000, "Kutt", round=2)
+    with Ledger.open(ledger_path, write=False) as ledger:
+        awards = ledger.awards()
+    expected = []
+    for number in (1, 2):
+        mine = [a for a in awards if a.round == number]
+        funded = [a for a in mine if a.current > 0]
+        changes = [m.kind for a in mine for m in a.amendments]
+        expected.append(
+            (
+                number,
+                sum(a.current for a in mine),
+                len(funded),
+                len({m for a in funded for m in a.municipalities}),
+                changes.count("amend"),
+                changes.count("withdraw"),
+            )
+        )
+    assert expected[0] == (1, 20_000, 1, 2, 2, 1)  # A-1 in Moss and Rygge; A-2 withdrawn
+    with monkeypatch.context() as patched:
+        patched.setattr(Ledger, "awards", lambda *a, **k: pytest.fail("every award read"))
+        report = lg.status(ledger_path, programme)
+    assert [
+        (r.round, r.current, r.projects, r.municipalities, r.amendments, r.withdrawals)
+        for r in report.rounds
+    ] == expected
+    assert report.committed == sum(e[1] for e in expected)
+    assert report.tampered_at is None
 
 
 # --- verify: re-running committed rounds --------------------------------------------------------
@@ -2959,6 +3003,87 @@ def test_the_rules_an_amendment_went_beyond_are_vouched_for_by_the_chain(
     assert "outside_policy changed" in report.problem
 
 
+def test_an_amendment_outside_the_policy_records_the_figures_of_each_rule_it_goes_beyond(
+    tmp_path: Path,
+) -> None:
+    """The entry named max_award and max_share_of_cost but not their figures: an auditor
+    reading the ledger could not see that the cap was 50 000 kr and 20 % of 300 000 kr was
+    60 000 kr, nor by how much 70 000 kr goes beyond them. Recorded in the entry (hashed)."""
+    programme = _policy_programme(tmp_path, 'max_award = "50 000"')
+    rows = [("A-1", "Moss kommune", MOSS, "Felles saksbehandling", "0104", 80_000, 300_000, 5)]
+    ledger_path = tmp_path / "l.sqlite"
+    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", rows))
+    record = lg.amend(ledger_path, programme, "A-1", 70_000, "Styrevedtak", outside_policy=True)
+    figures = (
+        '{"max_award":{"cap":50000},'
+        '"max_share_of_cost":{"cap":60000,"share":"0.2","total_cost":300000}}'
+    )
+    assert record.outside_policy_figures == figures
+    with Ledger.open(ledger_path, write=False) as ledger:
+        (body,) = ledger._conn.execute("SELECT body FROM chain WHERE kind = 'amendment'")
+        assert json.loads(body[0])["outside_policy_figures"] == figures
+        (read,) = ledger.amendments()
+        assert (read.outside_policy_figures, read.figures_worked_out) == (figures, False)
+        assert ledger.verify_chain().ok
+    assert [str(w) for w in waived_figures(read)] == [
+        "max_award: NOK\u00a070,000 is NOK\u00a020,000 above the most an application gets "
+        "(NOK\u00a050,000)",
+        "max_share_of_cost: NOK\u00a070,000 is NOK\u00a010,000 above 20% of the total cost of "
+        "NOK\u00a0300,000 (NOK\u00a060,000)",
+    ]
+    assert [w.render("nb") for w in waived_figures(read)] == [
+        f"max_award: {kr(70_000)} er {kr(20_000)} over det mest en søknad får ({kr(50_000)})",
+        f"max_share_of_cost: {kr(70_000)} er {kr(10_000)} over 20\u00a0% av totalkostnaden på "
+        f"{kr(300_000)} ({kr(60_000)})",
+    ]
+    # An edit of the figures is found by verify, naming the column.
+    _tamper(ledger_path, "UPDATE amendments SET outside_policy_figures = NULL")
+    report = lg.verify_chain(ledger_path)
+    assert (report.ok, report.first_bad) == (False, record.seq)
+    assert "outside_policy_figures changed" in str(report.problem)
+
+
+def test_the_figures_of_an_amendment_recorded_before_are_worked_out_never_rewritten(
+    tmp_path: Path,
+) -> None:
+    """An amendment recorded outside the policy by a tilskudd of schema 5 holds the rules alone:
+    their figures are worked out from the round's recorded policy and the application's
+    recorded figures, said as such, and nothing recorded changes. Where they cannot be (the
+    organisation's other awards as they stood then), the rule is named as recorded."""
+    programme = _policy_programme(
+        tmp_path, 'max_award = "50 000"\nround_to = "1 000"\nper_applicant_max = "30 000"'
+    )
+    r1 = write_csv(tmp_path / "r1.csv", ROUND_1)
+    ledger_path = tmp_path / "l.sqlite"
+    result = allocate(ledger_path, programme, 1, r1)
+    with Ledger.open(ledger_path, create=True, _schema=5) as old:
+        old.commit_round(result, programme, 1, input_path=r1)
+        old.amend("A-1", 55_500, "Styrevedtak", programme, outside_policy=True)
+    before = dump(ledger_path)
+    with Ledger.open(ledger_path, write=False) as ledger:
+        assert ledger.version == 5
+        (read,) = ledger.amendments()
+        assert read.outside_policy == ("round_to", "max_award", "per_applicant_max")
+        assert read.figures_worked_out
+        assert json.loads(read.outside_policy_figures or "") == {
+            "round_to": {"round_to": 1000},
+            "max_award": {"cap": 50000},
+        }
+        assert ledger.verify_chain().ok
+    worked = "(worked out from the round's recorded policy and the application's recorded figures)"
+    said = [
+        f"round_to: NOK\u00a055,500 is not a multiple of NOK\u00a01,000 {worked}",
+        "max_award: NOK\u00a055,500 is NOK\u00a05,500 above the most an application gets "
+        f"(NOK\u00a050,000) {worked}",
+    ]
+    assert [str(w) for w in waived_figures(read)] == said
+    assert lg.export(ledger_path, tmp_path / "out.csv", lang="en") == "csv"
+    with open(tmp_path / "out.csv", encoding="utf-8-sig", newline="") as handle:
+        by_id = {row[1]: row[-1] for row in csv_rows(handle, delimiter=";")}
+    assert by_id["A-1"] == "; ".join([*said, "per_applicant_max"])
+    assert dump(ledger_path) == before
+
+
 def test_a_ledger_of_the_earlier_schema_reads_verifies_and_upgrades_with_its_amendments(
     setup: tuple[Path, Programme, Path, Path],
 ) -> None:
@@ -2974,7 +3099,7 @@ def test_a_ledger_of_the_earlier_schema_reads_verifies_and_upgrades_with_its_ame
         assert [(m.amount_after, m.outside_policy) for m in ledger.amendments()] == [(50_000, ())]
     lg.amend(ledger_path, programme, "A-1", 60_000, "back", outside_policy=True)
     with Ledger.open(ledger_path, write=False) as ledger:
-        assert ledger.version == SCHEMA_VERSION == 5
+        assert ledger.version == SCHEMA_VERSION == 6
         assert ledger.verify_chain().ok
         assert [m.amount_after for m in ledger.amendments()] == [50_000, 60_000]
 
@@ -2990,12 +3115,16 @@ def test_the_exports_show_which_awards_were_amended_outside_the_policy(tmp_path:
     lg.amend(ledger_path, programme, "A-2", 30_000, "cost cut")
 
     assert lg.export(ledger_path, tmp_path / "out.csv", lang="en") == "csv"
-    text = (tmp_path / "out.csv").read_text(encoding="utf-8-sig")
-    rows = [line.split(";") for line in text.splitlines()]
+    with open(tmp_path / "out.csv", encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv_rows(handle, delimiter=";"))
     assert rows[0][-1] == "Outside the round's policy"
     by_id = {row[1]: row for row in rows[1:]}
-    # Every rule any of its amendments went beyond, though the last one is within the policy.
-    assert by_id["A-1"][-1] == "round_to, max_award"
+    # Every rule any of its amendments went beyond, though the last one is within the policy,
+    # each with the figures it was held to.
+    assert by_id["A-1"][-1] == (
+        "round_to: NOK\u00a055,500 is not a multiple of NOK\u00a01,000; max_award: "
+        "NOK\u00a055,500 is NOK\u00a05,500 above the most an application gets (NOK\u00a050,000)"
+    )
     assert by_id["A-2"][-1] == ""
     assert by_id["A-3"][-1] == ""
 
@@ -3004,7 +3133,8 @@ def test_the_exports_show_which_awards_were_amended_outside_the_policy(tmp_path:
     awards = list(book["Tildelinger"].iter_rows(values_only=True))
     assert awards[0][-1] == "Utenfor rundens tildelingsregler"
     assert {r[1]: r[-1] for r in awards[1:]} == {
-        "A-1": "round_to, max_award",
+        "A-1": f"round_to: {kr(55_500)} går ikke opp i {kr(1_000)}; max_award: {kr(55_500)} er "
+        f"{kr(5_500)} over det mest en søknad får ({kr(50_000)})",
         "A-2": None,
         "A-3": None,
     }
@@ -3163,11 +3293,16 @@ def test_an_amendment_beyond_several_rules_is_refused_naming_every_one(tmp_path:
     for sheet in openpyxl.load_workbook(tmp_path / "out.xlsx").worksheets[:2]:
         rows = list(sheet.iter_rows(values_only=True))
         column = rows[0].index("Utenfor rundens tildelingsregler")
-        assert "round_to, quotas (fylke 12: max_share)" in [row[column] for row in rows[1:]]
+        assert (
+            f"round_to: {kr(40_500)} går ikke opp i {kr(1_000)}; quotas (fylke 12: max_share): "
+            f"gruppen har {kr(40_500)} med de andre tilskuddene der på {kr(0)}, {kr(10_500)} "
+            f"over det mest den får ({kr(30_000)})"
+        ) in [row[column] for row in rows[1:]]
     lg.export(ledger_path, tmp_path / "out.csv", lang="en")
-    assert "round_to, quotas (county 12: max_share)" in (tmp_path / "out.csv").read_text(
-        "utf-8-sig"
-    )
+    assert (
+        "round_to: NOK\u00a040,500 is not a multiple of NOK\u00a01,000; quotas (county 12: "
+        "max_share): the group has NOK\u00a040,500"
+    ) in (tmp_path / "out.csv").read_text("utf-8-sig")
 
 
 def test_a_withdrawal_that_leaves_a_quota_minimum_unmet_is_recorded_and_said(

@@ -958,8 +958,20 @@ class LedgerMachine(RuleBasedStateMachine):
         with Ledger.open(self.ledger, write=False) as opened:
             for commit in opened.commits():
                 assert commit.budget == commit.awarded + commit.unallocated
-            recorded = {(a.round, a.application_id): a.current for a in opened.awards()}
+            records = opened.awards()
+            recorded = {(a.round, a.application_id): a.current for a in records}
         assert recorded == {k: a.current for k, a in self.awards.items()}
+        # What status counts in SQLite is what the awards say, one by one.
+        for item in report.rounds:
+            mine = [a for a in records if a.round == item.round]
+            funded = [a for a in mine if a.current > 0]
+            kinds = [m.kind for a in mine for m in a.amendments]
+            assert (item.projects, item.municipalities, item.amendments, item.withdrawals) == (
+                len(funded),
+                len({m for a in funded for m in a.municipalities}),
+                kinds.count("amend"),
+                kinds.count("withdraw"),
+            )
 
     @invariant()
     def no_project_is_funded_in_two_rounds(self) -> None:

@@ -37,7 +37,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from decimal import Decimal
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -193,6 +193,11 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # total cost and score, a JSON object), so that an amendment is held to every cap, not only
     # those that bound in the round. NULL in a round committed before, and for a rejected row.
     ("ALTER TABLE awards ADD COLUMN figures TEXT",),
+    # v5 -> v6: an amendment recorded outside the round's policy records, for each rule it goes
+    # beyond, the figures it was held to (the cap, the total cost and share, the organisation's
+    # other awards: a JSON object by rule), so that a reader sees what was exceeded and by how
+    # much. NULL for every other amendment, and for those made before.
+    ("ALTER TABLE amendments ADD COLUMN outside_policy_figures TEXT",),
 )
 """The SQL steps from version ``i`` to ``i + 1``; never edit a released step, add one."""
 
@@ -248,10 +253,17 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
         "created",
         "tool_version",
         "outside_policy",
+        "outside_policy_figures",
     ),
 }
 _TABLES = {"commit": "commits", "award": "awards", "amendment": "amendments"}
-_SINCE: dict[str, int] = {"outside_policy": 3, "category": 4, "counties": 4, "figures": 5}
+_SINCE: dict[str, int] = {
+    "outside_policy": 3,
+    "category": 4,
+    "counties": 4,
+    "figures": 5,
+    "outside_policy_figures": 6,
+}
 """Columns added by a later schema version: the version that added them. Their entries hold
 them only when they have a value, so that an entry written before keeps its JSON (and hash)."""
 
@@ -266,8 +278,10 @@ def _entry(kind: str, seq: int, values: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+@cache
 def _columns(kind: str, version: int) -> tuple[str, ...]:
-    """The columns of ``kind``'s table in a ledger of schema ``version``."""
+    """The columns of ``kind``'s table in a ledger of schema ``version``. Worked out once: the
+    chain check asks for every entry (a sixth of its time at 200 000 entries when it was not)."""
     return tuple(c for c in _COLUMNS[kind] if _SINCE.get(c, 0) <= version)
 
 
@@ -376,6 +390,42 @@ def _standing_phrases(standing: Sequence[AwardRecord]) -> list[Phrase]:
     ]
 
 
+_FIGURES_OF: dict[str, tuple[str, ...]] = {
+    "ledger.error.amend_below_min_award": ("min_award",),
+    "ledger.error.amend_off_grid": ("round_to",),
+    "ledger.error.amend_not_eligible": ("score", "min_score"),
+    "ledger.error.amend_over_max_award": ("cap",),
+    "ledger.error.amend_over_share_of_cost": ("share", "total_cost", "cap"),
+    "ledger.error.amend_over_eligible": ("eligible",),
+    "ledger.error.amend_over_per_applicant": ("max", "others"),
+    "ledger.error.amend_over_later_per_applicant": ("max", "others"),
+    "ledger.error.amend_over_quota": ("most", "others"),
+    "ledger.error.amend_over_quota_count": ("max_count", "count"),
+}
+"""The figures an amendment outside the policy records of each rule it goes beyond, from the
+refusal it would otherwise get: the limit, and what the amount is added to (the organisation's
+or the quota group's other awards). A rule ``(not checked)`` has none: the ledger lacked them."""
+
+_PER_AWARD_RULES = frozenset(
+    {"min_award", "round_to", "min_score", "max_award", "max_share_of_cost", "eligible_amount"}
+)
+"""The rules whose figures depend on the award and its round's policy alone, which can be
+worked out again for an amendment recorded before the ledger recorded them (not the
+organisation's or a quota group's other awards, which were as they stood then)."""
+
+
+def outside_policy_figures(problems: Sequence[tuple[str, LedgerError]]) -> str | None:
+    """What an amendment outside the policy records of the rules it goes beyond, as canonical
+    JSON: ``{"max_award": {"cap": 3000000}, "max_share_of_cost": {"cap": 3300000, "share":
+    "0.2", "total_cost": 16500000}}``; None when no rule has figures."""
+    figures = {
+        rule: {name: error.params[name] for name in _FIGURES_OF[str(error.key)]}
+        for rule, error in problems
+        if str(error.key) in _FIGURES_OF
+    }
+    return canonical_json(figures) if figures else None
+
+
 def _id_matcher(
     query: str, *, with_rows: bool = False, fold: bool = False
 ) -> Callable[[AwardRecord], bool]:
@@ -466,6 +516,13 @@ class AmendmentRecord:
     outside_policy: tuple[str, ...] = ()
     """The rules of the round's policy the amendment goes beyond, recorded with
     ``outside_policy=True`` (a board's decision, say); empty for every other."""
+    outside_policy_figures: str | None = None
+    """For each of those rules, the figures it was held to (:func:`outside_policy_figures`), as
+    canonical JSON: as recorded (schema 6), else worked out again from the round's recorded
+    policy and the application's recorded figures where they can be (then
+    ``figures_worked_out``); None when there are none."""
+    figures_worked_out: bool = False
+    """The figures were not recorded with the amendment but worked out when it was read."""
     warnings: tuple[Phrase, ...] = field(default=(), compare=False)
     """Not recorded: what the change leaves short of the round's policy without being refused
     for it (a quota's minimum no longer met after a withdrawal), said when it is made."""
@@ -1099,7 +1156,38 @@ class Ledger:
         for row in rows:
             waived = row.pop("outside_policy", None)
             out.append(AmendmentRecord(**row, outside_policy=tuple(json.loads(waived or "[]"))))
-        return out
+        return self._work_out_figures(out)
+
+    def _work_out_figures(self, amendments: list[AmendmentRecord]) -> list[AmendmentRecord]:
+        """``amendments`` with the figures of each rule an amendment recorded outside the policy
+        before the ledger recorded them (schema 6) worked out again, where the round's recorded
+        policy and the application's recorded figures give them (:data:`_PER_AWARD_RULES`).
+        Nothing recorded is changed: they are worked out each time they are read."""
+        older = [m for m in amendments if m.outside_policy and m.outside_policy_figures is None]
+        if not older:
+            return amendments
+        seqs = sorted({m.award_seq for m in older})
+        marks = ", ".join("?" for _ in seqs)
+        awards = {a.seq: a for a in self._award_records(f"WHERE a.seq IN ({marks})", seqs)}
+        worked: dict[int, str] = {}
+        for m in older:
+            rules = set(m.outside_policy) & _PER_AWARD_RULES
+            if not rules:
+                continue
+            # Held to the award's own round alone: the other awards of that time do not count
+            # for these rules.
+            problems = self._policy_problems(
+                awards[m.award_seq], m.amount_after, m.amount_before, ()
+            )
+            figures = outside_policy_figures([p for p in problems if p[0] in rules])
+            if figures is not None:
+                worked[m.seq] = figures
+        return [
+            replace(m, outside_policy_figures=worked[m.seq], figures_worked_out=True)
+            if m.seq in worked
+            else m
+            for m in amendments
+        ]
 
     def awards(self, *, round: int | None = None, before: int | None = None) -> list[AwardRecord]:
         """Recorded decisions with their amendments (as of entry ``before`` if given)."""
@@ -1111,14 +1199,24 @@ class Ledger:
             clauses.append("a.seq < ?")
             params.append(before)
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        changes: dict[int, list[AmendmentRecord]] = defaultdict(list)
+        for amendment in self.amendments(before=before):
+            changes[amendment.award_seq].append(amendment)
+        return self._award_records(where, params, changes)
+
+    def _award_records(
+        self,
+        where: str,
+        params: Sequence[Any],
+        changes: Mapping[int, Sequence[AmendmentRecord]] | None = None,
+    ) -> list[AwardRecord]:
+        """The recorded decisions ``where`` selects (on ``a``, the awards), in order, each with
+        its amendments in ``changes`` (none when not given)."""
         rows = self._rows(
             "SELECT a.*, c.committed_at AS committed_at FROM awards a "
             f"JOIN commits c ON c.seq = a.commit_seq {where} ORDER BY a.seq",
             params,
         )
-        changes: dict[int, list[AmendmentRecord]] = defaultdict(list)
-        for amendment in self.amendments(before=before):
-            changes[amendment.award_seq].append(amendment)
         out = []
         for row in rows:
             row = dict(row)
@@ -1127,7 +1225,8 @@ class Ledger:
             row["figures_json"] = row.pop("figures", None)
             if row.get("counties") is not None:
                 row["counties"] = tuple(json.loads(row["counties"]))
-            out.append(AwardRecord(**row, amendments=tuple(changes.get(row["seq"], ()))))
+            found = changes.get(row["seq"], ()) if changes is not None else ()
+            out.append(AwardRecord(**row, amendments=tuple(found)))
         return out
 
     def _standing(self, *, before: int | None = None) -> list[PriorAward]:
@@ -1640,6 +1739,7 @@ class Ledger:
                 raise LedgerError(key="ledger.error.withdrawn", **which)
             before = award.current
             waived: list[str] = []
+            waived_figures: str | None = None
             warnings: list[Phrase] = []
             if kind == "withdraw":
                 if before == 0:
@@ -1669,6 +1769,7 @@ class Ledger:
                         lines=[Phrase(str(error.key), **error.params) for _, error in problems]
                     )
                 waived = [rule for rule, _ in problems]
+                waived_figures = outside_policy_figures(problems)
                 if amount > before:
                     self._refuse_second_award(award)
                 remaining = max(programme.frame - self.committed_total(), 0)
@@ -1694,6 +1795,7 @@ class Ledger:
                     "created": created,
                     "tool_version": __version__,
                     "outside_policy": canonical_json(waived) if waived else None,
+                    "outside_policy_figures": waived_figures,
                 },
             )
         return AmendmentRecord(
@@ -1708,6 +1810,7 @@ class Ledger:
             round=award.round,
             application_id=award.application_id,
             outside_policy=tuple(waived),
+            outside_policy_figures=waived_figures,
             warnings=tuple(warnings),
         )
 
@@ -2016,18 +2119,53 @@ class Ledger:
             already_committed=earlier[0] if earlier else None,
         )
 
+    def _round_figures(self) -> dict[int, tuple[int, int, int, int, int]]:
+        """Each round's awards now, counted by SQLite: (amount now, projects funded now,
+        municipalities of those, amendments, withdrawals). What :meth:`status` says, without
+        making a record of every award (at 100 000 awards a round, that was half its time)."""
+        if self.has_amendments():
+            # An award's amount now is its last amendment's, else its own (as AwardRecord.current).
+            now = """coalesce((SELECT m.amount_after FROM amendments m WHERE m.award_seq = a.seq
+                     ORDER BY m.seq DESC LIMIT 1), a.amount)"""
+        else:
+            now = "a.amount"
+        awards = (
+            f"SELECT a.round AS round, a.municipalities AS places, {now} AS now "
+            "FROM awards a JOIN commits c ON c.seq = a.commit_seq"
+        )
+        totals = {
+            int(number): [int(amount), int(funded), 0, 0, 0]
+            for number, amount, funded in self._conn.execute(
+                f"SELECT round, sum(now), sum(now > 0) FROM ({awards}) GROUP BY round"
+            )
+        }
+        places: dict[int, set[str]] = defaultdict(set)
+        for number, text in self._conn.execute(
+            f"SELECT DISTINCT round, places FROM ({awards}) WHERE now > 0"
+        ):
+            places[int(number)].update(json.loads(text))
+        for number, found in places.items():
+            totals[number][2] = len(found)
+        if self.has_amendments():
+            for number, kind, count in self._conn.execute(
+                "SELECT a.round, m.kind, count(*) FROM amendments m "
+                "JOIN awards a ON a.seq = m.award_seq JOIN commits c ON c.seq = a.commit_seq "
+                "GROUP BY a.round, m.kind"
+            ):
+                if kind in ("amend", "withdraw"):
+                    totals[int(number)][3 if kind == "amend" else 4] += int(count)
+        return {number: (a, b, c, d, e) for number, (a, b, c, d, e) in totals.items()}
+
     def status(self, programme: Programme) -> LedgerStatus:
         """The frame, each committed round's figures now, amendments, and what remains."""
         commits = self.commits()
         self._require_programme(programme, commits)
-        awards = self.awards()
-        by_round: dict[int, list[AwardRecord]] = defaultdict(list)
-        for award in awards:
-            by_round[award.round].append(award)
+        figures = self._round_figures()
         rounds = []
         for commit in sorted(commits, key=lambda c: c.round):
-            items = by_round[commit.round]
-            funded = [a for a in items if a.current > 0]
+            current, projects, places, amended, withdrawn = figures.get(commit.round, (0,) * 5)
+            # Only a round with quotas needs its awards one by one, to group them.
+            quotas = commit.policy.get("quotas")
             rounds.append(
                 RoundStatus(
                     round=commit.round,
@@ -2035,12 +2173,14 @@ class Ledger:
                     committed_at=commit.committed_at,
                     budget=commit.budget,
                     committed=commit.awarded,
-                    current=sum(a.current for a in items),
-                    projects=len(funded),
-                    municipalities=len({m for a in funded for m in a.municipalities}),
-                    amendments=sum(1 for a in items for m in a.amendments if m.kind == "amend"),
-                    withdrawals=sum(1 for a in items for m in a.amendments if m.kind == "withdraw"),
-                    quotas_unmet=_quotas_unmet(commit, items),
+                    current=current,
+                    projects=projects,
+                    municipalities=places,
+                    amendments=amended,
+                    withdrawals=withdrawn,
+                    quotas_unmet=_quotas_unmet(commit, self.awards(round=commit.round))
+                    if quotas
+                    else (),
                 )
             )
         done = {c.round for c in commits}
@@ -2485,6 +2625,8 @@ def with_changes(ledger: LedgerLike, result: RoundResult, context: RoundContext)
             amount_after=m.amount_after,
             reason=m.reason,
             outside_policy=m.outside_policy,
+            outside_policy_figures=m.outside_policy_figures,
+            figures_worked_out=m.figures_worked_out,
         )
         for m in sorted(amendments, key=lambda m: m.seq)
     )
@@ -2672,12 +2814,9 @@ def award_row(award: AwardRecord, lang: str = "en") -> dict[str, Any]:
     """One award as the plain values the exports write (csv and xlsx share it); places by name
     and number, ``Moss (0104)``, and the counties and category the round's quotas count, as in
     the award workbook (empty in a round committed before the ledger recorded them)."""
-    from tilskudd.wording import county_label, municipality_label, waived_text
+    from tilskudd.wording import county_label, municipality_label, waived_changes_text
 
     last = award.amendments[-1] if award.amendments else None
-    # Every rule any of its amendments went beyond, in the order recorded: the current amount
-    # was reached through them, also when a later amendment brought it back within the policy.
-    waived = dict.fromkeys(rule for m in award.amendments for rule in m.outside_policy)
     return {
         "round": award.round,
         "id": award.application_id,
@@ -2694,7 +2833,10 @@ def award_row(award: AwardRecord, lang: str = "en") -> dict[str, Any]:
         "committed_at": award.committed_at,
         "changed_at": last.created if last else None,
         "change_reason": last.reason if last else None,
-        "outside_policy": waived_text(waived, lang),
+        # Every rule any of its amendments went beyond, with its figures, in the order recorded:
+        # the current amount was reached through them, also when a later amendment brought it
+        # back within the policy.
+        "outside_policy": waived_changes_text(award.amendments, lang),
     }
 
 

@@ -777,6 +777,11 @@ class AwardChange(_Frozen):
     reason: str
     outside_policy: tuple[str, ...] = ()
     """The rules of the round's policy it went beyond (``--outside-policy``), as recorded."""
+    outside_policy_figures: str | None = None
+    """What each of those rules held it to (:attr:`tilskudd.ledger.AmendmentRecord.
+    outside_policy_figures`), as the ledger gives it."""
+    figures_worked_out: bool = False
+    """Those figures were worked out from the round's records, not recorded with the change."""
 
 
 class RoundResult(_Frozen):

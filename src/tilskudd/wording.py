@@ -7,8 +7,10 @@ documents) says the same thing in the same words. All wording comes from the cat
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
 from functools import cache
 from typing import Any, Protocol, cast
 
@@ -41,6 +43,7 @@ __all__ = [
     "shortened",
     "status_text",
     "summary_sentence",
+    "waived_figures",
     "waived_rule",
     "waived_text",
 ]
@@ -408,6 +411,121 @@ def waived_rule(rule: str) -> Phrase | str:
     return rule
 
 
+def _figures_phrase(rule: str, figures: Mapping[str, Any], amount: int) -> Phrase:
+    """What a rule an amendment went beyond held it to, by how much, from the figures recorded
+    with it (:func:`tilskudd.ledger.outside_policy_figures`)."""
+    named = waived_rule(rule)
+    if "share" in figures:
+        cap = int(figures["cap"])
+        return Phrase(
+            "ledger.waived.share_figures",
+            rule=named,
+            amount=amount,
+            over=amount - cap,
+            share=Decimal(str(figures["share"])),
+            total_cost=int(figures["total_cost"]),
+            cap=cap,
+        )
+    if "cap" in figures:
+        cap = int(figures["cap"])
+        return Phrase(
+            "ledger.waived.max_award_figures", rule=named, amount=amount, over=amount - cap, cap=cap
+        )
+    if "min_award" in figures:
+        least = int(figures["min_award"])
+        return Phrase(
+            "ledger.waived.min_award_figures",
+            rule=named,
+            amount=amount,
+            short=least - amount,
+            min_award=least,
+        )
+    if "round_to" in figures:
+        step = int(figures["round_to"])
+        return Phrase("ledger.waived.round_to_figures", rule=named, amount=amount, round_to=step)
+    if "score" in figures:
+        return Phrase(
+            "ledger.waived.min_score_figures",
+            rule=named,
+            score=Decimal(str(figures["score"])),
+            min_score=Decimal(str(figures["min_score"])),
+        )
+    if "eligible" in figures:
+        most = int(figures["eligible"])
+        return Phrase(
+            "ledger.waived.eligible_figures",
+            rule=named,
+            amount=amount,
+            over=amount - most,
+            eligible=most,
+        )
+    if "max_count" in figures:
+        return Phrase(
+            "ledger.waived.quota_count_figures",
+            rule=named,
+            count=int(figures["count"]),
+            max_count=int(figures["max_count"]),
+        )
+    others = int(figures["others"])
+    key, most = (
+        ("ledger.waived.per_applicant_figures", int(figures["max"]))
+        if "max" in figures
+        else ("ledger.waived.quota_figures", int(figures["most"]))
+    )
+    return Phrase(
+        key,
+        rule=named,
+        others=others,
+        total=others + amount,
+        over=others + amount - most,
+        most=most,
+    )
+
+
+def waived_figures(change: Change) -> list[Phrase]:
+    """Each rule an amendment outside the policy went beyond whose figures the ledger holds,
+    with them: ``max_award: 3 500 000 kr is 500 000 kr above the cap of 3 000 000 kr``; marked
+    as worked out where they were worked out from the round's recorded policy and the
+    application's recorded figures, not recorded with the amendment (before schema 6). A rule
+    without figures (``min_score (not checked)``, an organisation's total in a ledger that did
+    not record it) has none here."""
+    return [said for _rule, said in _waived(change) if isinstance(said, Phrase) and said.key in
+            _WITH_FIGURES]  # fmt: skip
+
+
+_WITH_FIGURES = {
+    f"ledger.waived.{key}"
+    for key in (
+        "share_figures",
+        "max_award_figures",
+        "min_award_figures",
+        "round_to_figures",
+        "min_score_figures",
+        "eligible_figures",
+        "quota_count_figures",
+        "per_applicant_figures",
+        "quota_figures",
+        "worked_out",
+    )
+}
+
+
+def _waived(change: Change) -> list[tuple[str, Phrase | str]]:
+    """Each rule ``change`` went beyond as recorded, and what to say of it: with its figures
+    where the ledger holds them (:func:`waived_figures`), else as :func:`waived_rule` says it."""
+    figures = json.loads(change.outside_policy_figures or "{}")
+    out: list[tuple[str, Phrase | str]] = []
+    for rule in change.outside_policy:
+        if rule not in figures:
+            out.append((rule, waived_rule(rule)))
+            continue
+        said = _figures_phrase(rule, figures[rule], change.amount_after)
+        if change.figures_worked_out:
+            said = Phrase("ledger.waived.worked_out", text=said)
+        out.append((rule, said))
+    return out
+
+
 class Change(Protocol):
     """An amendment or withdrawal as the ledger records it (:class:`tilskudd.ledger.
     AmendmentRecord`, :class:`tilskudd.models.AwardChange`), as far as its words tell of it."""
@@ -424,6 +542,10 @@ class Change(Protocol):
     def reason(self) -> str: ...
     @property
     def outside_policy(self) -> tuple[str, ...]: ...
+    @property
+    def outside_policy_figures(self) -> str | None: ...
+    @property
+    def figures_worked_out(self) -> bool: ...
 
 
 def change_sentences(changes: Sequence[Change], lang: str) -> list[str]:
@@ -447,9 +569,26 @@ def change_sentences(changes: Sequence[Change], lang: str) -> list[str]:
         if change.outside_policy:
             rules = [waived_rule(rule) for rule in change.outside_policy]
             said.append(t("explain.since_outside_policy", rules=rules))
+            figures = waived_figures(change)
+            if figures:
+                joined = "; ".join(t.render(w.key, w.params) for w in figures)
+                said.append(t("explain.since_outside_policy_figures", figures=joined))
     if said:
         said.append(t("explain.since_now", amount=changes[-1].amount_after))
     return said
+
+
+def waived_changes_text(changes: Iterable[Change], lang: str) -> str | None:
+    """The rules amendments went beyond, each with its figures where the ledger holds them, as
+    ``ledger export`` writes them: ``max_award: 55 500 kr is 5 500 kr above the cap of
+    50 000 kr; round_to``, one rule once; None if there are none."""
+    t = get(lang)
+    said = {
+        t.render(w.key, w.params) if isinstance(w, Phrase) else w: None
+        for change in changes
+        for _rule, w in _waived(change)
+    }
+    return "; ".join(said) or None
 
 
 def waived_text(rules: Iterable[str], lang: str) -> str | None:

@@ -178,10 +178,12 @@ def test_an_old_round_where_max_award_bound_names_the_share_of_cost_it_could_not
         "amend", "A-3", "--amount", "300 000", "--reason", "Styrevedtak", "--outside-policy"
     )
     assert amended.exit_code == 0, amended.output
-    assert plain(amended.stdout).splitlines()[-1] == (
+    assert plain(amended.stdout).splitlines()[-2:] == [
         "Recorded outside round 1's policy, beyond max_award and max_share_of_cost (not checked: "
-        "the ledger does not hold what it needs), with the reason given."
-    )
+        "the ledger does not hold what it needs), with the reason given.",
+        # The figures of the rule it could check; none of the one it could not.
+        "  max_award: NOK 300,000 is NOK 50,000 above the most an application gets (NOK 250,000)",
+    ]
     # Within max_award, the share of cost (which did not bind below it) holds.
     lowered = run("amend", "A-3", "--amount", "250 000", "--reason", "Kutt")
     assert lowered.exit_code == 0, lowered.output

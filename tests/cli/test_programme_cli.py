@@ -1095,10 +1095,14 @@ def test_amend_outside_policy_names_the_share_of_cost_where_max_award_bound_belo
         "amend", "A-1", "--amount", "70 000", "--reason", "Styrevedtak", "--outside-policy",
     )  # fmt: skip
     assert amended.exit_code == 0, amended.output
-    assert amended.stdout.splitlines()[-1] == (
+    assert amended.stdout.splitlines()[-3:] == [
         "Recorded outside round 1's policy, beyond max_award and max_share_of_cost, with the "
-        "reason given."
-    )
+        "reason given.",
+        f"  max_award: NOK{NBSP}70,000 is NOK{NBSP}20,000 above the most an application gets "
+        f"(NOK{NBSP}50,000)",
+        f"  max_share_of_cost: NOK{NBSP}70,000 is NOK{NBSP}10,000 above 20% of the total cost of "
+        f"NOK{NBSP}300,000 (NOK{NBSP}60,000)",
+    ]
     data = json.loads(run("history", "A-1", "--format", "json").stdout)
     assert data[0]["amendments"][0]["outside_policy"] == ["max_award", "max_share_of_cost"]
     assert data[0]["figures"] == {"total_cost": 300_000, "score": "5"}
@@ -1117,33 +1121,44 @@ def test_amend_outside_policy_records_the_rules_and_history_shows_them(folder: P
         "--outside-policy",
     )  # fmt: skip
     assert amended.exit_code == 0, amended.output
-    assert amended.stdout.splitlines()[-1] == (
-        "Recorded outside round 1's policy, beyond max_award, with the reason given."
-    )
+    assert amended.stdout.splitlines()[-2:] == [
+        "Recorded outside round 1's policy, beyond max_award, with the reason given.",
+        f"  max_award: NOK{NBSP}55,000 is NOK{NBSP}5,000 above the most an application gets "
+        f"(NOK{NBSP}50,000)",
+    ]
     history = run("history", "A-1", "--lang", "nb")
     assert history.exit_code == 0, history.output
     lines = history.stdout.splitlines()
-    assert lines[-2].endswith(f"{kr(50_000)} -> {kr(55_000)}. Board decision 12.10.2009")
-    assert lines[-1] == "    utenfor rundens tildelingsregler: max_award"
+    assert lines[-3].endswith(f"{kr(50_000)} -> {kr(55_000)}. Board decision 12.10.2009")
+    assert lines[-2] == "    utenfor rundens tildelingsregler: max_award"
+    assert lines[-1] == (
+        f"      max_award: {kr(55_000)} er {kr(5_000)} over det mest en søknad får ({kr(50_000)})"
+    )
     data = json.loads(run("history", "A-1", "--format", "json").stdout)
     assert data[0]["amendments"][0]["outside_policy"] == ["max_award"]
+    assert data[0]["amendments"][0]["outside_policy_figures"] == {"max_award": {"cap": 50_000}}
+    assert data[0]["amendments"][0]["figures_worked_out"] is False
     assert run("verify").exit_code == 0
     output = folder / "ledger.xlsx"
     assert run("ledger", "export", str(output)).exit_code == 0
     sheet = openpyxl.load_workbook(output).worksheets[1]
     rows = list(sheet.iter_rows(values_only=True))
     column = rows[0].index("Outside the round's policy")
-    assert rows[1][column] == "max_award"
+    assert rows[1][column] == (
+        f"max_award: NOK{NBSP}55,000 is NOK{NBSP}5,000 above the most an application gets "
+        f"(NOK{NBSP}50,000)"
+    )
     # In Norwegian, the line said after the amendment.
     lowered = run(
         "amend", "A-1", "--amount", "45 500", "--reason", "Styrevedtak", "--outside-policy",
         "--lang", "nb",
     )  # fmt: skip
     assert lowered.exit_code == 0, lowered.output
-    assert lowered.stdout.splitlines()[-1] == (
+    assert lowered.stdout.splitlines()[-2:] == [
         "Registrert utenfor tildelingsreglene for runde 1, ut over round_to, med begrunnelsen "
-        "som ble gitt."
-    )
+        "som ble gitt.",
+        f"  round_to: {kr(45_500)} går ikke opp i {kr(1_000)}",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -1389,19 +1404,30 @@ def test_the_rules_an_amendment_went_beyond_are_said_in_norwegian(folder: Path) 
         "--lang", "nb",
     )  # fmt: skip
     assert amended.exit_code == 0, amended.output
-    assert amended.stdout.splitlines()[-1] == (
-        "Registrert utenfor tildelingsreglene for runde 1, ut over quotas (fylke 12: max_amount), "
-        "med begrunnelsen som ble gitt."
+    figures = (
+        f"quotas (fylke 12: max_amount): gruppen har {kr(40_000)} med de andre tilskuddene der "
+        f"på {kr(0)}, {kr(10_000)} over det mest den får ({kr(30_000)})"
     )
+    assert amended.stdout.splitlines()[-2:] == [
+        "Registrert utenfor tildelingsreglene for runde 1, ut over quotas (fylke 12: max_amount), "
+        "med begrunnelsen som ble gitt.",
+        f"  {figures}",
+    ]
     history = run("history", "A-3", "--lang", "nb").stdout.splitlines()
-    assert history[-1] == "    utenfor rundens tildelingsregler: quotas (fylke 12: max_amount)"
-    assert run("history", "A-3").stdout.splitlines()[-1] == (
+    assert history[-2:] == [
+        "    utenfor rundens tildelingsregler: quotas (fylke 12: max_amount)",
+        f"      {figures}",
+    ]
+    assert run("history", "A-3").stdout.splitlines()[-2] == (
         "    outside the round's policy: quotas (county 12: max_amount)"
     )
     explained = run("explain", "r1.csv", "A-3", "--round", "1", "--lang", "nb")
     assert explained.exit_code == 0, explained.output
     said = " ".join(explained.stdout.split())
     assert "tildelingsregler (quotas (fylke 12: max_amount))." in said
+    # With what the quota held it to, and by how much it goes beyond it.
+    held = "Det tildelingsreglene ville ha holdt den til: "
+    assert f"{held}{figures}.".replace(NBSP, " ") in said
     # What is recorded (and hashed) is as it was.
     data = json.loads(run("history", "A-3", "--format", "json").stdout)
     assert data[0]["amendments"][0]["outside_policy"] == ["quotas (county 12: max_amount)"]

@@ -194,6 +194,7 @@ def status(
 
 
 def _history_json(awards: list[Any]) -> list[dict[str, Any]]:
+    import json
     from dataclasses import asdict
 
     out = []
@@ -209,6 +210,9 @@ def _history_json(awards: list[Any]) -> list[dict[str, Any]]:
         )
         for change in data["amendments"]:
             change.pop("warnings")  # said when the change was made, never recorded
+            # The figures of each rule an --outside-policy change went beyond, as an object.
+            held = change["outside_policy_figures"]
+            change["outside_policy_figures"] = None if held is None else json.loads(held)
         out.append(
             {
                 **data,
@@ -250,7 +254,7 @@ def history(
     with guard(debug):
         from tilskudd import ledger as ledger_module
         from tilskudd.i18n import get
-        from tilskudd.wording import waived_rule
+        from tilskudd.wording import waived_figures, waived_rule
 
         query = query.strip()  # as it is looked up: "Nothing recorded for  a-4." said the space
         found = programme_for(programme, required=ledger is None, lang=resolve_lang(lang))
@@ -321,6 +325,9 @@ def history(
                             rules=[waived_rule(r) for r in change.outside_policy],
                         )
                     )
+                    # What each rule held the amount to, and by how much it goes beyond it.
+                    for said in waived_figures(change):
+                        _out(f"      {said.render(language)}")
 
 
 def _change(
@@ -336,7 +343,7 @@ def _change(
 ) -> None:
     from tilskudd import ledger as ledger_module
     from tilskudd.i18n import get
-    from tilskudd.wording import waived_rule
+    from tilskudd.wording import waived_figures, waived_rule
 
     found = programme_for(programme, required=True, lang=resolve_lang(lang))
     assert found is not None
@@ -378,6 +385,8 @@ def _change(
                 rules=[waived_rule(r) for r in change.outside_policy],
             )
         )
+        for said in waived_figures(change):
+            _out(f"  {said.render(language)}")
     for warning in change.warnings:
         # After what was recorded, as allocate says its warnings: the change stands.
         _out(f"{get(language)('severity.warning')}: {warning.render(language)}")

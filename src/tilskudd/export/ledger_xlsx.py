@@ -146,7 +146,7 @@ def write_ledger(
 ) -> None:
     """Write the ledger workbook to ``path`` (atomically)."""
     from tilskudd.ledger import AWARD_COLUMNS, award_row
-    from tilskudd.wording import waived_text
+    from tilskudd.wording import waived_changes_text
 
     t = get(lang)
     book = Workbook()
@@ -181,7 +181,7 @@ def write_ledger(
             "amount_after": m.amount_after,
             "delta": m.amount_after - m.amount_before,
             "reason": m.reason,
-            "outside_policy": waived_text(m.outside_policy, lang),
+            "outside_policy": waived_changes_text([m], lang),
             "changed_at": m.created,
             "entry": m.seq,
         }

@@ -171,10 +171,12 @@ def explain(
             return
         from rich.text import Text
 
+        from tilskudd.render.plain import plain_for
         from tilskudd.render.text import wrap
 
         out = console()
-        parts = paragraphs(explanation, language)
+        plain = plain_for(out)  # wrapped as the terminal's encoding will write it (ø as oe)
+        parts = [[plain(line) for line in part] for part in paragraphs(explanation, language)]
         out.print(Text(parts[0][0], style="bold"))
         for index, paragraph in enumerate(parts[1:], start=1):
             out.print()

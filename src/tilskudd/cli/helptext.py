@@ -68,9 +68,18 @@ def command_key(ctx: ClickContext) -> str:
 def in_language(ctx: ClickContext, lang: str) -> Iterator[None]:
     """While inside, ``ctx``'s command (and, for a group, its commands' summaries) show their
     help in ``lang``; everything is put back after."""
+    import sys
+
     from typer import rich_utils
 
+    from tilskudd.render.plain import plain_text, repertoire
+
     words = help_words(lang)
+    encoding = repertoire(getattr(sys.stdout, "encoding", None))
+    if encoding is not None:
+        # In the repertoire of the stream before typer lays the help out (BELØP as BELOEP in
+        # ASCII): written so only after, each line with one stuck out of its panel.
+        words = {key: plain_text(text, encoding) for key, text in words.items()}
     saved: list[tuple[Any, str, Any]] = []
 
     def put(obj: Any, attr: str, value: Any) -> None:

@@ -93,8 +93,19 @@ def ledger_for(programme: Programme | None, option: Path | None) -> Path:
 
 
 def _out(text: str) -> None:
-    # No rich markup: messages may contain [programme] and other brackets.
-    console().print(text, markup=False, highlight=False, soft_wrap=True)
+    """Print a message; on a terminal wrapped to its width at ordinary spaces: left to the
+    terminal, a line wider than it was cut where the edge fell, inside an amount (``5`` /
+    ``00 000 kr``). Piped or saved, each line stays whole (a line of ``history`` to grep)."""
+    from rich.text import Text
+
+    out = console()
+    if out.is_terminal:
+        from tilskudd.render.plain import plain_for
+        from tilskudd.render.text import wrap_lines
+
+        text = wrap_lines(plain_for(out)(text), out.width)
+    # A Text: no rich markup, as messages may contain [programme] and other brackets.
+    out.print(Text(text), soft_wrap=True)
 
 
 @app.command()

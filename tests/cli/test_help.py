@@ -4,6 +4,7 @@ square brackets is shown as written (not taken for markup)."""
 from __future__ import annotations
 
 import inspect
+import itertools
 import os
 import subprocess
 import sys
@@ -447,3 +448,36 @@ def test_lang_before_no_command_is_a_missing_command_said_in_that_language() -> 
 )
 def test_lang_before_the_command_is_the_language_of_its_help(args: list[str], usage: str) -> None:
     assert _help_of(args, {"TILSKUDD_LANG": ""}).lstrip().startswith(usage)
+
+
+def _examples(command: list[str], lang: str) -> list[str]:
+    """The lines of the worked examples of ``command``'s help in ``lang``, as written."""
+    key = ".".join(command)
+    text = help_words("nb")[f"{key}.text"] if lang == "nb" else _docstring(command)
+    return [
+        line.strip()
+        for paragraph in text.split("\n\n")
+        if paragraph.startswith("    ")
+        for line in paragraph.splitlines()
+    ]
+
+
+@pytest.mark.parametrize("lang", ["en", "nb"])
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_an_example_fits_an_80_column_terminal_and_can_be_pasted(
+    command: list[str], lang: str
+) -> None:
+    """An example longer than the terminal was folded by the help (``--budget`` / ``20000000``),
+    and one over two lines had no backslash: pasted, its second line ran as a command of its
+    own. Each line now fits 80 columns, and a line that goes on ends with `` \\``."""
+    env = {"COLUMNS": "80", "TILSKUDD_LANG": lang}
+    result = CliRunner().invoke(app, [*command, "--help"], env=env)
+    assert result.exit_code == 0
+    shown = [line.strip() for line in result.stdout.splitlines()]
+    lines = _examples(command, lang)
+    assert lines
+    for line, after in itertools.pairwise(lines):
+        if after.startswith("-"):
+            assert line.endswith(" \\"), line
+    for line in lines:
+        assert line in shown, line

@@ -101,8 +101,8 @@ def explain(
 
     Example:
 
-        tilskudd explain examples/difi_2009_runde1.xlsx 2009-101 --register 2009
-        --budget 20000000 --max-share-of-cost "20 %" --round-to 1000 --lang nb
+        tilskudd explain examples/difi_2009_runde1.xlsx 2009-101 --register 2009 \\
+            --budget 20000000 --max-share-of-cost "20 %" --round-to 1000 --lang nb
     """
     with guard(debug):
         refuse_extra_words(ctx, [str(file), application_id], lang)

@@ -141,8 +141,8 @@ def init(
 
     Example (Difi's 2009 scheme: 60 MNOK over two rounds, 2009 municipality numbering):
 
-        tilskudd init difi2009 --name "IKT-tilskudd 2009" --funder Difi --frame 60M
-        --register 2009
+        tilskudd init difi2009 --name "IKT-tilskudd 2009" --funder Difi \\
+            --frame 60M --register 2009
     """
     with guard(debug):
         from tilskudd.i18n import get
@@ -440,7 +440,8 @@ def amend(
 
     Example:
 
-        tilskudd amend 2009-017 --amount 450000 --reason "Project cost reduced (letter 12.10.2009)"
+        tilskudd amend 2009-017 --amount 450000 \\
+            --reason "Project cost reduced (letter 12.10.2009)"
     """
     with guard(debug):
         _change(
@@ -468,7 +469,8 @@ def withdraw(
 
     Example:
 
-        tilskudd withdraw 2009-031 --reason "The municipality withdrew (e-mail 3.11.2009)"
+        tilskudd withdraw 2009-031 \\
+            --reason "The municipality withdrew (e-mail 3.11.2009)"
     """
     with guard(debug):
         _change("withdraw", application_id, None, reason, programme, ledger, round_, lang)

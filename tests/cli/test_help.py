@@ -4,6 +4,7 @@ square brackets is shown as written (not taken for markup)."""
 from __future__ import annotations
 
 import inspect
+import itertools
 import os
 import subprocess
 import sys
@@ -15,6 +16,7 @@ from typer.testing import CliRunner
 
 from tilskudd.cli import app
 from tilskudd.cli.helptext import help_words
+from tilskudd.cli.round_options import POLICY_HELP, PROGRAMME_HELP
 from tilskudd.i18n import get
 
 COMMANDS = [
@@ -207,27 +209,64 @@ def _walk() -> list[tuple[str, typer.core.TyperCommand | typer.core.TyperGroup]]
     return found
 
 
-def test_every_help_text_is_in_both_catalogues_and_the_english_is_the_codes() -> None:
-    """A command's text and each option's text, in Norwegian and English; the English one as
-    the code gives it, so that the English help reads as it did and the two cannot drift."""
-    en, nb = help_words("en"), help_words("nb")
-    assert set(en) == set(nb)
-    assert all(nb[key].strip() for key in nb)
-    walked = _walk()
-    assert len(walked) >= 12
-    for key, command in walked:
-        assert en[f"{key}.text"] == inspect.cleandoc(command.help or ""), key
+_TYPER_WORDS = ("heading.", "usage.", "argument.", "metavar.")
+"""The English help catalogue's keys: typer's words and the value names, not the texts."""
+
+
+def test_the_english_help_texts_are_written_once_in_the_code() -> None:
+    """A command's English text is its docstring and an option's its help=; the English
+    catalogue held them a second time (a test kept the two equal), so an edit was made twice.
+    It now holds only the words typer gives (headings, the usage line's, value names)."""
+    en = help_words("en")
+    assert [key for key in en if not key.startswith(_TYPER_WORDS)] == []
+
+
+def _help_texts() -> dict[tuple[str, str], str]:
+    """(command key, ``text`` or the option's name): the English text the code gives it."""
+    texts: dict[tuple[str, str], str] = {}
+    for key, command in _walk():
+        texts[key, "text"] = inspect.cleandoc(command.help or "")
         for param in command.params:
-            found = en.get(f"{key}.{param.name}") or en.get(f"option.{param.name}")
-            assert found == param.help, (key, param.name)
-    assert en["option.help"] == "Show this message and exit."
+            if param.help is not None:  # type: ignore[attr-defined]
+                texts[key, param.name or ""] = param.help  # type: ignore[attr-defined]
+    return texts
+
+
+def test_every_help_text_of_the_code_has_its_norwegian_one_and_no_other() -> None:
+    """Each command's and option's text has a bokmål one (``<command>.<option>``, else
+    ``option.<option>``); a shared one stands for a single English text; none is left over."""
+    nb = help_words("nb")
+    texts = _help_texts()
+    assert len(texts) > 60
+    used = {"option.help"}  # typer's own --help, "Show this message and exit."
+    shared: dict[str, set[str]] = {}
+    for (key, name), english in texts.items():
+        assert english.strip(), (key, name)
+        if name == "text":
+            assert nb[f"{key}.text"].strip(), key
+            used.add(f"{key}.text")
+        elif f"{key}.{name}" in nb:
+            used.add(f"{key}.{name}")
+        else:
+            assert f"option.{name}" in nb, (key, name)
+            used.add(f"option.{name}")
+            shared.setdefault(name, set()).add(english)
+    for name, englishes in shared.items():
+        assert len(englishes) == 1, (name, englishes)  # one bokmål text for two English ones
+    panels = {
+        param.rich_help_panel  # type: ignore[attr-defined]
+        for _key, command in _walk()
+        for param in command.params
+        if getattr(param, "rich_help_panel", None)
+    }
+    assert panels == {POLICY_HELP, PROGRAMME_HELP}
+    used |= {"panel.policy", "panel.programme"}
+    texts_of_nb = {key for key in nb if not key.startswith(_TYPER_WORDS)}
+    assert texts_of_nb == used
+    assert set(help_words("en")) == {key for key in nb if key.startswith(_TYPER_WORDS)}
 
 
 def test_the_help_names_things_as_the_usage_errors_and_the_code_do() -> None:
-    from tilskudd.cli.round_options import POLICY_HELP, PROGRAMME_HELP
-
-    assert help_words("en")["panel.policy"] == POLICY_HELP
-    assert help_words("en")["panel.programme"] == PROGRAMME_HELP
     for lang in ("en", "nb"):
         words, t = help_words(lang), get(lang)
         assert words["usage.options"] == t("cli.usage.options")
@@ -409,3 +448,36 @@ def test_lang_before_no_command_is_a_missing_command_said_in_that_language() -> 
 )
 def test_lang_before_the_command_is_the_language_of_its_help(args: list[str], usage: str) -> None:
     assert _help_of(args, {"TILSKUDD_LANG": ""}).lstrip().startswith(usage)
+
+
+def _examples(command: list[str], lang: str) -> list[str]:
+    """The lines of the worked examples of ``command``'s help in ``lang``, as written."""
+    key = ".".join(command)
+    text = help_words("nb")[f"{key}.text"] if lang == "nb" else _docstring(command)
+    return [
+        line.strip()
+        for paragraph in text.split("\n\n")
+        if paragraph.startswith("    ")
+        for line in paragraph.splitlines()
+    ]
+
+
+@pytest.mark.parametrize("lang", ["en", "nb"])
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_an_example_fits_an_80_column_terminal_and_can_be_pasted(
+    command: list[str], lang: str
+) -> None:
+    """An example longer than the terminal was folded by the help (``--budget`` / ``20000000``),
+    and one over two lines had no backslash: pasted, its second line ran as a command of its
+    own. Each line now fits 80 columns, and a line that goes on ends with `` \\``."""
+    env = {"COLUMNS": "80", "TILSKUDD_LANG": lang}
+    result = CliRunner().invoke(app, [*command, "--help"], env=env)
+    assert result.exit_code == 0
+    shown = [line.strip() for line in result.stdout.splitlines()]
+    lines = _examples(command, lang)
+    assert lines
+    for line, after in itertools.pairwise(lines):
+        if after.startswith("-"):
+            assert line.endswith(" \\"), line
+    for line in lines:
+        assert line in shown, line

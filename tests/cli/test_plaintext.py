@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import gc
 import io
+import itertools
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -29,7 +31,7 @@ ROUND = [
 
 
 def run_main(
-    monkeypatch: pytest.MonkeyPatch, encoding: str, *args: str
+    monkeypatch: pytest.MonkeyPatch, encoding: str, *args: str, columns: int = 200
 ) -> tuple[int | str | None, bytes, bytes]:
     """Run the ``tilskudd`` entry point with stdout and stderr in ``encoding`` (as Python sets
     them up on Windows: strict), returning the exit code and the bytes written."""
@@ -37,7 +39,7 @@ def run_main(
     monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(out, encoding=encoding))
     monkeypatch.setattr(sys, "stderr", io.TextIOWrapper(err, encoding=encoding))
     monkeypatch.setattr(sys, "argv", ["tilskudd", *args])
-    monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.setenv("COLUMNS", str(columns))
     try:
         with pytest.raises(SystemExit) as exit_:
             main()
@@ -120,3 +122,137 @@ def test_json_report_reads_back_exactly(monkeypatch: pytest.MonkeyPatch, encodin
 )
 def test_plain_equivalent(char: str, encoding: str, plain: str) -> None:
     assert plain_equivalent(char, encoding) == plain
+
+
+class _Terminal(io.TextIOWrapper):
+    """A stream that says it is a terminal (a console window in that code page)."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _table_lines(text: str) -> list[str]:
+    """The award table's lines: its header, its rows and its totals, around the rules under the
+    header and over the totals (``------+-----``, as rich draws them in a narrow encoding)."""
+    lines = _ANSI.sub("", text).splitlines()
+    rules = [k for k, line in enumerate(lines) if line and set(line) <= {"-", "+"}]
+    assert len(rules) == 2, text
+    first = rules[0]
+    while first > 0 and "|" in lines[first - 1]:
+        first -= 1
+    return lines[first : rules[1] + 2]
+
+
+@pytest.mark.parametrize("terminal", [False, True], ids=["piped", "terminal"])
+@pytest.mark.parametrize("columns", ["80", "120", "200"])
+@pytest.mark.parametrize("encoding", ["ascii", "cp850", "cp865"])
+def test_award_table_columns_line_up_in_a_narrow_encoding(
+    monkeypatch: pytest.MonkeyPatch, encoding: str, columns: str, terminal: bool
+) -> None:
+    """ø written as oe after rich laid the table out made each row with it a character wider:
+    the columns after it were shifted. Every row has its separators where the rule has them."""
+    out = io.BytesIO()
+    wrapper = _Terminal if terminal else io.TextIOWrapper
+    monkeypatch.setattr(sys, "stdout", wrapper(out, encoding=encoding))
+    monkeypatch.setattr(sys, "stderr", io.TextIOWrapper(io.BytesIO(), encoding=encoding))
+    monkeypatch.setattr(sys, "argv", ["tilskudd", *ROUND[:-1], "--lang", "nb"])
+    monkeypatch.setenv("COLUMNS", columns)
+    try:
+        with pytest.raises(SystemExit) as exit_:
+            main()
+    finally:
+        gc.unfreeze()
+    sys.stdout.flush()
+    assert exit_.value.code == 0
+    text = out.getvalue().decode(encoding)
+    lines = _table_lines(text)
+    separators = {k for k, char in enumerate(lines[len(lines) - 2]) if char == "+"}
+    assert len(separators) >= 3
+    for line in lines:
+        if set(line) <= {"-", "+"}:
+            continue
+        assert {k for k, char in enumerate(line) if char == "|"} == separators, line
+        assert len(line) <= int(columns), line
+    # rows with æøå (written aa in ASCII) are among them
+    assert any("på" in line or "paa" in line for line in lines)
+    for line in text.splitlines():
+        assert len(_ANSI.sub("", line)) <= int(columns), line
+
+
+def _reason_column(lines: list[str]) -> list[str]:
+    return [line.rsplit("|", 1)[-1] for line in lines if "|" in line]
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "cp850"])
+def test_amounts_are_not_broken_when_written_plainly(
+    monkeypatch: pytest.MonkeyPatch, encoding: str
+) -> None:
+    """Their no-break spaces are spaces in ASCII: the reason is still wrapped between words, not
+    inside an amount ("2 800" at the end of one line, "000 kr" at the start of the next)."""
+    code, out, _ = run_main(monkeypatch, encoding, *ROUND[:-1], "--lang", "nb", columns=120)
+    assert code == 0
+    reasons = _reason_column(_table_lines(out.decode(encoding)))
+    for line, after in itertools.pairwise(reasons):
+        assert not (re.search(r"\d$", line) and re.match(r"\d{3}\b", after)), (line, after)
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "cp850", "cp865"])
+def test_check_problems_line_up_in_a_narrow_encoding(
+    monkeypatch: pytest.MonkeyPatch, encoding: str
+) -> None:
+    """The cell (Søknader!C3, Soeknader!C3 in ASCII) was padded to the width of its UTF-8 text:
+    the problem's first line stood a column to the right of the lines it wraps onto."""
+    broken = str(EXAMPLES / "broken.xlsx")
+    code, out, _ = run_main(monkeypatch, encoding, "check", broken, columns=100)
+    assert code == 1
+    lines = out.decode(encoding).splitlines()
+    start = lines.index("Errors (15)") + 1
+    problems = lines[start : lines.index("", start)]
+    first = [line for line in problems if not line.startswith(" ")]
+    wrapped = [line for line in problems if line.startswith(" ")]
+    assert first
+    assert wrapped
+    indents = {len(line) - len(line.lstrip(" ")) for line in wrapped}
+    assert len(indents) == 1
+    message_at = indents.pop()
+    for line in first:
+        assert line[message_at - 2 : message_at] == "  ", line
+        assert line[message_at] != " ", line
+        assert len(line) <= 100, line
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+@pytest.mark.parametrize("command", [[], ["allocate"], ["ledger", "export"]], ids=str)
+@pytest.mark.parametrize("encoding", ["ascii", "cp850"])
+def test_help_panels_stay_closed_in_a_narrow_encoding(
+    monkeypatch: pytest.MonkeyPatch, encoding: str, command: list[str], lang: str
+) -> None:
+    """BELØP written as BELOEP after typer drew its panel put the panel's right edge a column
+    out on that line."""
+    monkeypatch.setenv("TILSKUDD_LANG", lang)
+    code, out, _ = run_main(monkeypatch, encoding, *command, "--help", columns=80)
+    assert code == 0
+    lines = [line for line in out.decode(encoding).splitlines() if line.strip()]
+    panel = [line for line in lines if line.startswith(("|", "+"))]
+    assert len(panel) > 3
+    for line in panel:
+        assert len(line) == 80, line
+        assert line[-1] in "|+", line
+    for line in lines:
+        assert len(line) <= 80, line
+
+
+def test_a_plain_text_keeps_its_styles_on_their_letters() -> None:
+    from rich.text import Span, Text
+
+    from tilskudd.render.plain import plain_renderable
+
+    text = Text("Søknad på plass 2")
+    text.stylize("bold", 8, 10)  # "på"
+    plain = plain_renderable(text, "ascii")
+    assert plain.plain == "Soeknad paa plass 2"
+    assert plain.spans == [Span(9, 12, "bold")]
+    assert plain_renderable(text, "cp865") is text  # nothing to change: the same object

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import csv
+import gc
+import io
 import json
 import re
 import shutil
 import sqlite3
+import sys
 from pathlib import Path
 
 import openpyxl
@@ -14,7 +17,7 @@ import pypdf
 import pytest
 from typer.testing import CliRunner, Result
 
-from tilskudd.cli import app
+from tilskudd.cli import app, main
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 NBSP = "\u00a0"
@@ -1626,3 +1629,37 @@ def test_the_pdf_and_json_of_a_changed_round_read_back_as_it_stands(folder: Path
     oslo = next(a for a in written["applications"] if a["id"] == "A-2")
     assert (oslo["amount"], oslo["amount_now"], oslo["status_now"]) == (40_000, 0, "withdrawn")
     assert oslo["changes"][0]["reason"] == "Kommunen trakk seg"
+
+
+class _Terminal(io.TextIOWrapper):
+    """A stream that says it is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_history_on_a_narrow_terminal_is_wrapped_between_amounts(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The lines were printed whole and the terminal cut them at its edge, inside an amount
+    (NOK 5 / 0,000); they are wrapped at ordinary spaces, a detail line's rest indented."""
+    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    assert run("amend", "A-1", "--amount", "50 000", "--reason", "Cost reduced").exit_code == 0
+    out = io.BytesIO()
+    monkeypatch.setattr(sys, "stdout", _Terminal(out, encoding="utf-8"))
+    monkeypatch.setattr(sys, "argv", ["tilskudd", "history", "A-1"])
+    monkeypatch.setenv("COLUMNS", "40")
+    try:
+        with pytest.raises(SystemExit) as exit_:
+            main()
+    finally:
+        gc.unfreeze()  # main() freezes what it made, as the process ends; this one goes on
+    sys.stdout.flush()
+    assert exit_.value.code == 0
+    lines = re.sub(r"\x1b\[[0-9;]*m", "", out.getvalue().decode("utf-8")).splitlines()
+    assert len(lines) > 4
+    for line in lines:
+        assert len(line) <= 40, line
+        assert not line.rstrip().endswith("NOK"), line
+        assert not re.match(r"\s*[\d,]+(?=\s|$)", line), line  # the end of an amount
+    assert f"  requested NOK{NBSP}60,000 · committed" in lines

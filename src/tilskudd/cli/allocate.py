@@ -236,8 +236,9 @@ def allocate(
 
     Example (Difi 2009, round 1: 20 MNOK, at most 20 % of each project's cost):
 
-        tilskudd allocate examples/difi_2009_runde1.xlsx --register 2009 --budget 20000000
-        --max-share-of-cost "20 %" --round-to 1000 -o tildeling.xlsx
+        tilskudd allocate examples/difi_2009_runde1.xlsx --register 2009 \\
+            --budget 20000000 --max-share-of-cost "20 %" --round-to 1000 \\
+            -o tildeling.xlsx
 
     In a programme folder (tilskudd.toml), the programme's policy, register and language are
     the defaults, and a round is allocated against the ledger and recorded with --commit:

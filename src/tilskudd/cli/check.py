@@ -110,7 +110,8 @@ def check(
 
     Example:
 
-        tilskudd check examples/difi_2009_runde1.xlsx --register 2009 --budget 20000000
+        tilskudd check examples/difi_2009_runde1.xlsx --register 2009 \\
+            --budget 20000000
     """
     with guard(debug):
         refuse_extra_words(ctx, [str(file)], lang)

@@ -265,6 +265,8 @@ def stream_closed(stream: IO[str] | None = None) -> None:
 def _console_class() -> type[Console]:
     from rich.console import Console
 
+    from tilskudd.render.plain import plain_renderable, repertoire
+
     class _Console(Console):
         """A rich console that takes a closed pipe as the reader's choice, not as the end."""
 
@@ -273,6 +275,14 @@ def _console_class() -> type[Console]:
             # the table, before its output file was written or its round committed.
             self.quiet = True
             stream_closed(sys.stderr if self.stderr else sys.stdout)
+
+        def print(self, *objects: Any, **options: Any) -> None:
+            # In the stream's repertoire before rich measures it (ø as oe in ASCII): written
+            # so only after the layout, each row with one was a column wider than its table.
+            encoding = repertoire(self.encoding)
+            if encoding is not None:
+                objects = tuple(plain_renderable(o, encoding) for o in objects)
+            super().print(*objects, **options)
 
     return _Console
 

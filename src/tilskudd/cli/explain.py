@@ -101,8 +101,8 @@ def explain(
 
     Example:
 
-        tilskudd explain examples/difi_2009_runde1.xlsx 2009-101 --register 2009
-        --budget 20000000 --max-share-of-cost "20 %" --round-to 1000 --lang nb
+        tilskudd explain examples/difi_2009_runde1.xlsx 2009-101 --register 2009 \\
+            --budget 20000000 --max-share-of-cost "20 %" --round-to 1000 --lang nb
     """
     with guard(debug):
         refuse_extra_words(ctx, [str(file), application_id], lang)
@@ -172,10 +172,12 @@ def explain(
             return
         from rich.text import Text
 
+        from tilskudd.render.plain import plain_for
         from tilskudd.render.text import wrap
 
         out = console()
-        parts = paragraphs(explanation, language)
+        plain = plain_for(out)  # wrapped as the terminal's encoding will write it (ø as oe)
+        parts = [[plain(line) for line in part] for part in paragraphs(explanation, language)]
         out.print(Text(parts[0][0], style="bold"))
         for index, paragraph in enumerate(parts[1:], start=1):
             out.print()

@@ -4,8 +4,10 @@ The language is found as a usage error's is (:func:`tilskudd.cli.usage.usage_lan
 on the command line, the programme folder's, TILSKUDD_LANG, else English. The words come from
 the help catalogues, ``locales/help/<lang>.toml``: ``<command>.text`` for a command,
 ``<command>.<option>`` else ``option.<option>`` for an option, ``heading``, ``usage``,
-``argument``, ``panel`` and ``metavar`` for the rest. The English one holds the texts the code
-gives (a test checks that they agree), so the English help reads as typer would show it.
+``argument``, ``panel`` and ``metavar`` for the rest. The English texts of commands, options and
+panels are the code's own, written there once (docstrings, ``help=``, ``rich_help_panel=``): the
+English catalogue has only typer's words and the value names, and an English help shows the
+texts as typer would.
 
 They are files of their own, not part of the main catalogues: a help parses only its words
 (about 2 ms, where the main catalogue takes about 6), and a command that runs does not parse
@@ -68,27 +70,42 @@ def command_key(ctx: ClickContext) -> str:
 def in_language(ctx: ClickContext, lang: str) -> Iterator[None]:
     """While inside, ``ctx``'s command (and, for a group, its commands' summaries) show their
     help in ``lang``; everything is put back after."""
+    import sys
+
     from typer import rich_utils
 
+    from tilskudd.render.plain import plain_text, repertoire
+
     words = help_words(lang)
+    encoding = repertoire(getattr(sys.stdout, "encoding", None))
+    if encoding is not None:
+        # In the repertoire of the stream before typer lays the help out (BELØP as BELOEP in
+        # ASCII): written so only after, each line with one stuck out of its panel.
+        words = {key: plain_text(text, encoding) for key, text in words.items()}
     saved: list[tuple[Any, str, Any]] = []
 
     def put(obj: Any, attr: str, value: Any) -> None:
         saved.append((obj, attr, getattr(obj, attr, None)))
         setattr(obj, attr, value)
 
+    def put_text(obj: Any, attr: str, found: str | None) -> None:
+        """The catalogue's text if it has one, else the code's own (the English), each in the
+        stream's repertoire."""
+        own = getattr(obj, attr, None)
+        if found is None and encoding is not None and isinstance(own, str):
+            found = plain_text(own, encoding)
+        if found is not None and found != own:
+            put(obj, attr, found)
+
     command = ctx.command
     key = command_key(ctx)
-    if f"{key}.text" in words:
-        put(command, "help", words[f"{key}.text"])
+    put_text(command, "help", words.get(f"{key}.text"))
     for param in command.get_params(ctx):
         name = param.name or ""
-        text = words.get(f"{key}.{name}") or words.get(f"option.{name}")
-        if text is not None:
-            put(param, "help", text)
+        put_text(param, "help", words.get(f"{key}.{name}") or words.get(f"option.{name}"))
         panel = _PANELS.get(getattr(param, "rich_help_panel", None) or "")
         if panel is not None:
-            put(param, "rich_help_panel", words[panel])
+            put_text(param, "rich_help_panel", words.get(panel))
         if isinstance(param, TyperArgument):
             if f"argument.{name}" in words:
                 put(param, "metavar", words[f"argument.{name}"])
@@ -100,8 +117,8 @@ def in_language(ctx: ClickContext, lang: str) -> Iterator[None]:
         for name in command.list_commands(ctx):
             sub = command.get_command(ctx, name)
             sub_key = f"{key}.{name}" if key != "root" else name
-            if sub is not None and f"{sub_key}.text" in words:
-                put(sub, "help", words[f"{sub_key}.text"])
+            if sub is not None:
+                put_text(sub, "help", words.get(f"{sub_key}.text"))
         put(command, "subcommand_metavar", words["usage.command"])
     put(command, "options_metavar", words["usage.options"])
     usage = words["heading.usage"]

@@ -8,73 +8,20 @@ narrow spaces × ÷). Python's default there is to raise UnicodeEncodeError in t
 table, and then again while printing the error. Instead, each character the stream cannot hold
 is written as the nearest one it can (– as -, … as ..., ø as oe), else as ``?``; characters it
 can hold (æøå in all three code pages) are written as they are.
+
+What rich lays out is made plain before it is measured (:mod:`tilskudd.render.plain`), so that
+a table's columns stay in line; this handler is for what is written past it.
 """
 
 from __future__ import annotations
 
 import codecs
 import sys
-import unicodedata
 from typing import IO
 
+from tilskudd.render.plain import plain_equivalent
+
 __all__ = ["plain_equivalent", "write_all_plainly", "write_plainly"]
-
-_NEAREST: dict[str, tuple[str, ...]] = {
-    **dict.fromkeys("–—‒―−‐‑", ("-",)),
-    **dict.fromkeys("\u00a0\u202f\u2009\u2007\u2002\u2003\u2004\u2005\u2006\u2008\u200a", (" ",)),
-    **dict.fromkeys("\u200b\u200c\u200d\u2060\ufeff\u00ad", ("",)),
-    "·": ("|",),
-    "•": ("·", "*"),
-    "…": ("...",),
-    "«": ('"',),
-    "»": ('"',),
-    "“": ('"',),
-    "”": ('"',),
-    "„": ('"',),
-    "‘": ("'",),
-    "’": ("'",),
-    "‚": (",",),
-    "×": ("x",),
-    "÷": ("/",),
-    "≤": ("<=",),
-    "≥": (">=",),
-    "≠": ("!=",),
-    "→": ("->",),
-    "←": ("<-",),
-    "✓": ("√", "v"),
-    "✔": ("√", "v"),
-    "✗": ("x",),
-    "✘": ("x",),
-    "Σ": ("Sum",),
-    "€": ("EUR",),
-    "£": ("GBP",),
-    "µ": ("u",),
-    "æ": ("ae",),
-    "Æ": ("AE",),
-    "ø": ("oe",),
-    "Ø": ("OE",),
-    "å": ("aa",),
-    "Å": ("AA",),
-    "ß": ("ss",),
-}
-
-
-def plain_equivalent(char: str, encoding: str) -> str:
-    """``char`` as the nearest text ``encoding`` can hold: a stated equivalent, else the letter
-    without its accents (é as e), else ``?``."""
-    candidates = [*_NEAREST.get(char, ())]
-    bare = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
-    if bare and bare != char:
-        candidates.append(bare)
-    for candidate in candidates:
-        try:
-            candidate.encode(encoding)
-        except UnicodeError:
-            continue
-        # The UTF-8 encoder takes only ASCII from an error handler (it meets only surrogates).
-        if candidate.isascii() or not encoding.startswith("utf"):
-            return candidate
-    return "?"
 
 
 def _handler(encoding: str) -> str:

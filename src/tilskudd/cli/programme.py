@@ -93,8 +93,19 @@ def ledger_for(programme: Programme | None, option: Path | None) -> Path:
 
 
 def _out(text: str) -> None:
-    # No rich markup: messages may contain [programme] and other brackets.
-    console().print(text, markup=False, highlight=False, soft_wrap=True)
+    """Print a message; on a terminal wrapped to its width at ordinary spaces: left to the
+    terminal, a line wider than it was cut where the edge fell, inside an amount (``5`` /
+    ``00 000 kr``). Piped or saved, each line stays whole (a line of ``history`` to grep)."""
+    from rich.text import Text
+
+    out = console()
+    if out.is_terminal:
+        from tilskudd.render.plain import plain_for
+        from tilskudd.render.text import wrap_lines
+
+        text = wrap_lines(plain_for(out)(text), out.width)
+    # A Text: no rich markup, as messages may contain [programme] and other brackets.
+    out.print(Text(text), soft_wrap=True)
 
 
 @app.command()
@@ -130,8 +141,8 @@ def init(
 
     Example (Difi's 2009 scheme: 60 MNOK over two rounds, 2009 municipality numbering):
 
-        tilskudd init difi2009 --name "IKT-tilskudd 2009" --funder Difi --frame 60M
-        --register 2009
+        tilskudd init difi2009 --name "IKT-tilskudd 2009" --funder Difi \\
+            --frame 60M --register 2009
     """
     with guard(debug):
         from tilskudd.i18n import get
@@ -438,7 +449,8 @@ def amend(
 
     Example:
 
-        tilskudd amend 2009-017 --amount 450000 --reason "Project cost reduced (letter 12.10.2009)"
+        tilskudd amend 2009-017 --amount 450000 \\
+            --reason "Project cost reduced (letter 12.10.2009)"
     """
     with guard(debug):
         _change(
@@ -466,7 +478,8 @@ def withdraw(
 
     Example:
 
-        tilskudd withdraw 2009-031 --reason "The municipality withdrew (e-mail 3.11.2009)"
+        tilskudd withdraw 2009-031 \\
+            --reason "The municipality withdrew (e-mail 3.11.2009)"
     """
     with guard(debug):
         _change("withdraw", application_id, None, reason, programme, ledger, round_, lang)

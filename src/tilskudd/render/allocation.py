@@ -16,7 +16,7 @@ and the summary sentence of the awards now followed by what changed since.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -38,6 +38,7 @@ from tilskudd.models import (
     Status,
 )
 from tilskudd.money import format_amount
+from tilskudd.render.plain import plain_for
 from tilskudd.render.text import grid, lead_widths, wrap
 from tilskudd.summary import BudgetCheck, RoundSummary, summarise
 from tilskudd.wording import (
@@ -296,21 +297,27 @@ def _award_table(
     lang: str,
     width: int,
     changed: _Changed | None = None,
+    plain: Callable[[str], str] = str,
 ) -> Table:
+    """The table ``width`` characters wide, its text as ``plain`` makes it (as the terminal's
+    encoding will write it: measured as it will be shown)."""
     t = get(lang)
     compact = width < _COMPACT_BELOW
     rows = [_row_texts(result, d, lang, compact, changed) for d in decisions]
-    headers = {c.field: _header(c.field, lang, compact) for c in _COLUMNS}
+    if plain is not str:
+        rows = [{field: plain(text) for field, text in row.items()} for row in rows]
+    headers = {c.field: plain(_header(c.field, lang, compact)) for c in _COLUMNS}
     totals = {
-        "requested": _money(summary.requested, lang, compact),
-        "awarded": _money(summary.awarded, lang, compact),
+        "requested": plain(_money(summary.requested, lang, compact)),
+        "awarded": plain(_money(summary.awarded, lang, compact)),
     }
+    total_label = plain(t("ui.total"))
     cells = {
         c.field: [*([totals[c.field]] if c.field in totals else []), *(r[c.field] for r in rows)]
         for c in _COLUMNS
     }
-    columns, widths = choose_columns(headers, cells, t("ui.total"), width)
-    totals["applicant" if any(c.field == "applicant" for c in columns) else "id"] = t("ui.total")
+    columns, widths = choose_columns(headers, cells, total_label, width)
+    totals["applicant" if any(c.field == "applicant" for c in columns) else "id"] = total_label
     fields = [c.field for c in columns]
     table = Table(
         box=box.SIMPLE,
@@ -376,7 +383,8 @@ def render_result(
     summary = changed.pub.summary if changed is not None else summarise(result)
     decisions = display_order(result)
     shown = decisions if limit is None else decisions[: max(limit, 0)]
-    console.print(_award_table(result, shown, summary, lang, console.width, changed))
+    plain = plain_for(console)
+    console.print(_award_table(result, shown, summary, lang, console.width, changed, plain))
     if len(shown) < len(decisions):
         console.print(Text(t("ui.more_rows", n=len(decisions) - len(shown)), style="dim"))
     if changed is None:
@@ -388,7 +396,7 @@ def render_result(
     if changed is not None:
         # What changed since, then each change: "see the changes below" (as decided) holds.
         _say(console, changed.pub.standing_sentence() or "")
-        console.print(Text(t("doc.changed.heading"), style="bold"))
+        _say(console, t("doc.changed.heading"), style="bold")
         for line in changed.pub.changed:
             _say(console, f"{line.note}. {changed.pub.change_note(line)}")
 
@@ -397,7 +405,7 @@ def _say(console: Console, text: str, *, style: str = "") -> None:
     """A line of prose under the table, wrapped here at ordinary spaces: rich would break it
     at the non-breaking space inside an amount ("NOK" at the end of a line, "19,981,000" at
     the start of the next)."""
-    console.print(Text(wrap(text, console.width), style=style))
+    console.print(Text(wrap(plain_for(console)(text), console.width), style=style))
 
 
 def note_texts(notes: Sequence[Reason], t: Translator) -> list[str]:
@@ -436,9 +444,10 @@ def render_budget_check(
     """
     t = get(lang)
     lines: list[list[Text]] = []
+    plain = plain_for(console)
 
     def add(label: str, value: str) -> None:
-        lines.append([Text(label, style="bold"), Text(value)])
+        lines.append([Text(plain(label), style="bold"), Text(plain(value))])
 
     valid = plural(t, "ui.check.valid", check.valid)
     add(t("ui.budget.applications"), f"{valid}, {plural(t, 'ui.check.invalid', check.invalid)}")

@@ -8,6 +8,7 @@ the verdict and, with ``--budget``, the budget check.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import zip_longest
 
 from rich.cells import cell_len
@@ -17,6 +18,7 @@ from rich.text import Text
 from tilskudd.i18n import get
 from tilskudd.models import Issue
 from tilskudd.render.allocation import render_budget_check
+from tilskudd.render.plain import plain_for
 from tilskudd.render.text import grid, lead_widths, wrap
 from tilskudd.reports import CheckedInput, sorted_issues
 from tilskudd.summary import BudgetCheck
@@ -57,12 +59,14 @@ def _field_label(issue: Issue, lang: str) -> str:
     return ""
 
 
-def _issue_rows(issues: list[Issue], lang: str) -> list[list[Text]]:
+def _issue_rows(
+    issues: list[Issue], lang: str, plain: Callable[[str], str] = str
+) -> list[list[Text]]:
     return [
         [
-            Text(issue_cell(issue, lang)),
-            Text(_field_label(issue, lang)),
-            Text(issue_text(issue, lang)),
+            Text(plain(issue_cell(issue, lang))),
+            Text(plain(_field_label(issue, lang))),
+            Text(plain(issue_text(issue, lang))),
         ]
         for issue in issues
     ]
@@ -119,8 +123,9 @@ def render_check(
         ("ui.check.errors", errors, "bold red"),
         ("ui.check.warnings", warnings, "bold yellow"),
     ]
+    plain = plain_for(console)  # measured as the terminal's encoding will write it
     listed = {
-        key: _issue_rows(group if limit is None else group[: max(limit, 0)], lang)
+        key: _issue_rows(group if limit is None else group[: max(limit, 0)], lang, plain)
         for key, group, _style in groups
     }
     # One layout for both lists, so their columns line up: the cell as wide as the widest one

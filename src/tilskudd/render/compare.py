@@ -16,6 +16,7 @@ from rich.text import Text
 from tilskudd.compare import Comparison, RuleFigures, figure_rows, outcome_text
 from tilskudd.i18n import get
 from tilskudd.render.allocation import STATUS_STYLE, note_texts
+from tilskudd.render.plain import plain_for
 from tilskudd.render.text import grid, lead_widths
 from tilskudd.wording import column_header
 
@@ -58,11 +59,15 @@ def render_comparison(
     ``limit`` shows at most that many differing applications (all by default).
     """
     t = get(lang)
+    plain = plain_for(console)  # measured as the terminal's encoding will write it
     console.print(Text(t("compare.title"), style="bold underline"))
     figures = Table(box=box.SIMPLE, show_edge=False, pad_edge=False, header_style="bold")
-    rows = figure_rows(comparison, lang)
-    least = [_least([t("compare.figure")] + [label for label, _ in rows])]
-    figures.add_column(Text(t("compare.figure")), min_width=least[0])
+    rows = [
+        (plain(label), [plain(cell) for cell in cells])
+        for label, cells in figure_rows(comparison, lang)
+    ]
+    least = [_least([plain(t("compare.figure"))] + [label for label, _ in rows])]
+    figures.add_column(Text(plain(t("compare.figure"))), min_width=least[0])
     for index, rule in enumerate(comparison.rules):
         least.append(_least([rule] + [cells[index] for _, cells in rows]))
         figures.add_column(Text(rule), justify="right", no_wrap=True, min_width=least[-1])
@@ -90,13 +95,13 @@ def render_comparison(
     console.print(Text(t("compare.differences", n=len(differences)), style="bold"))
     shown = differences if limit is None else differences[: max(limit, 0)]
     table = Table(box=box.SIMPLE, show_edge=False, pad_edge=False, header_style="bold")
-    ids = [column_header("id", lang)] + [d.application_id for d in shown]
+    ids = [plain(column_header("id", lang))] + [plain(d.application_id) for d in shown]
     least = [max(cell_len(i) for i in ids), _APPLICANT_LEAST]
     table.add_column(Text(column_header("id", lang)), no_wrap=True)
     table.add_column(Text(column_header("applicant", lang)), overflow="fold", ratio=1)
     for index, rule in enumerate(comparison.rules):
         # Whole on one line: rich would break an amount at its no-break spaces (113 / 784 kr).
-        outcomes = [rule] + [outcome_text(*d.outcomes[index], lang) for d in shown]
+        outcomes = [rule] + [plain(outcome_text(*d.outcomes[index], lang)) for d in shown]
         least.append(max(cell_len(text) for text in outcomes))
         table.add_column(Text(rule), justify="right", no_wrap=True, min_width=least[-1])
     for d in shown:

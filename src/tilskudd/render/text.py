@@ -14,7 +14,7 @@ from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 
-__all__ = ["grid", "lead_widths", "wrap"]
+__all__ = ["grid", "lead_widths", "wrap", "wrap_lines"]
 
 
 class _Wrapper(textwrap.TextWrapper):
@@ -37,6 +37,17 @@ def wrap(text: str, width: int) -> str:
     lines: list[str] = []
     for paragraph in text.splitlines() or [""]:
         lines.extend(wrapper.wrap(paragraph) or [""])
+    return "\n".join(lines)
+
+
+def wrap_lines(text: str, width: int) -> str:
+    """:func:`wrap` for text whose lines are indented (``  requested 60 000 kr · ...``): each
+    line wrapped on its own, its continuation lines indented as it is."""
+    lines: list[str] = []
+    for line in text.splitlines() or [""]:
+        indent = line[: len(line) - len(line.lstrip(" "))]
+        wrapper = _Wrapper(width=max(width, len(indent) + 1), subsequent_indent=indent)
+        lines.extend(wrapper.wrap(line) or [""])
     return "\n".join(lines)
 
 

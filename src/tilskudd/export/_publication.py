@@ -547,9 +547,10 @@ def published_name(file: str) -> str:
     return PureWindowsPath(file).name or file
 
 
-OFFICER_NOTES = ("note.share_of_cost_unknown",)
-"""Notes for the officer, not the public: about the input (a total cost column tilskudd did not
-find), with advice on the command line. Left out of the published documents."""
+OFFICER_NOTES = ("note.share_of_cost_unknown", "note.per_applicant_unknown")
+"""Notes for the officer, not the public: about the input (a total cost or organisation number
+column tilskudd did not find), with advice on the command line. Left out of the published
+documents."""
 
 
 def public_notes(result: RoundResult, lang: str) -> tuple[str, ...]:

@@ -113,14 +113,35 @@ def allocate(
     result = allocate_with_overrides(
         rule, applications, budget, policy, prior_by_orgnr=prior_by_orgnr
     )
-    note = share_of_cost_note(applications, policy)
-    if note is None:
+    notes = [
+        note
+        for note in (
+            share_of_cost_note(applications, policy),
+            per_applicant_note(applications, policy),
+        )
+        if note is not None
+    ]
+    if not notes:
         return result
-    # The same checked decisions with one note more: the model need not walk them again.
+    # The same checked decisions with notes more: the model need not walk them again.
     return Allocation.model_validate(
-        {**dict(result), "notes": (*result.notes, note)},
+        {**dict(result), "notes": (*result.notes, *notes)},
         context={DECISIONS_CHECKED: result.decisions},
     )
+
+
+def per_applicant_note(applications: Sequence[Application], policy: Policy) -> Reason | None:
+    """A round-level note when ``per_applicant_max`` is set but no application has an
+    organisation number, so that the maximum limited nothing.
+
+    The likely cause is a column of organisation numbers under a heading tilskudd did not
+    recognise; without a word, one organisation could be funded far past the maximum. ``None``
+    when the policy has no such maximum or some application has an organisation number.
+    """
+    maximum = policy.per_applicant_max
+    if maximum is None or not applications or any(a.orgnr for a in applications):
+        return None
+    return make_reason("note.per_applicant_unknown_all", max=maximum, total=len(applications))
 
 
 SHOWN_IDS = 10

@@ -221,6 +221,31 @@ def test_init_writes_a_working_programme_and_template(tmp_path: Path, lang: str)
     assert any("50" in str(line) for line in lines)  # the policy's share of cost
 
 
+@pytest.mark.parametrize(("lang", "county"), [("nb", "Fylke"), ("en", "County")])
+def test_the_template_gives_each_municipality_its_county_apart_from_the_list(
+    tmp_path: Path, lang: str, county: str
+) -> None:
+    # The county list for the Fylke column stood in column D beside the municipalities, one
+    # county a row: "1103 Stavanger | 1103 | Stavanger | 15 Møre og Romsdal" read as if
+    # Stavanger were in Møre og Romsdal.
+    result = init_programme(tmp_path / "ny", lang=lang, register="2024", year=2027)
+    book = openpyxl.load_workbook(result.template_file)
+    places = book.worksheets[3]
+    rows = {row[0]: row for row in places.iter_rows(min_row=2, values_only=True)}
+    assert places["D1"].value == county
+    assert rows["1103 Stavanger"][:4] == ("1103 Stavanger", "1103", "Stavanger", "11 Rogaland")
+    assert rows["5501 Tromsø"][3] == "55 Troms"
+    assert all(row[4] is None for row in rows.values())  # a blank column between the two
+    assert [places.cell(row=i, column=6).value for i in range(1, 4)] == [
+        places["F1"].value,
+        "03 Oslo",
+        "11 Rogaland",
+    ]
+    sheet = book.worksheets[0]
+    rules = {str(v.sqref): v for v in sheet.data_validations.dataValidation}
+    assert rules[f"F2:F{TEMPLATE_ROWS + 1}"].formula1.endswith("!$F$2:$F$16")
+
+
 def test_filled_template_reads_back(tmp_path: Path) -> None:
     from tilskudd.pipeline import read_applications
 

@@ -12,7 +12,7 @@ import pytest
 
 from tilskudd.export import write
 from tilskudd.export.html import render
-from tilskudd.models import Allocation, Policy, RoundResult, Status
+from tilskudd.models import Allocation, Policy, RoundResult, Source, Status
 
 
 @dataclass
@@ -289,3 +289,23 @@ def test_chart_has_a_bar_for_awards_to_projects_that_name_no_place(
     text = " ".join(page.text)
     assert "Sted ikke oppgitt" in text
     assert "900\u00a0000\u00a0kr · 1 prosjekt" in text
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        "/home/kari.nordmann/Tilskudd 2009/søknader.xlsx",
+        r"C:\Users\kari.nordmann\OneDrive - Eksempel kommune\søknader.xlsx",
+        "søknader.xlsx",
+    ],
+)
+def test_the_page_names_the_input_file_not_the_officers_folders(
+    small_round: Callable[..., RoundResult], given: str
+) -> None:
+    # The footer gave the input as typed on the command line: a page published on the web
+    # showed the officer's user name and folders.
+    result = small_round(source=Source(file=given, sha256="ab" * 32, sheet="Søknader"))
+    text = " ".join(_page(render(result, lang="nb")).text)
+    assert f"Inndatafil søknader.xlsx, SHA-256 {'ab' * 32}." in text
+    assert "kari" not in text
+    assert "Users" not in text

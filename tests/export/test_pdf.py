@@ -13,7 +13,7 @@ import pytest
 from tilskudd.export import write
 from tilskudd.export._publication import build
 from tilskudd.export.pdf import _Document, render
-from tilskudd.models import Allocation, Policy, RoundResult, Status
+from tilskudd.models import Allocation, Policy, RoundResult, Source, Status
 
 
 def _pages(path: Path) -> list[str]:
@@ -239,3 +239,16 @@ def test_a_county_row_is_never_alone_at_the_foot_of_a_page() -> None:
     text = "\n".join("\n".join(lines) for lines in pages)
     assert "Rogaland" in text
     assert "Sogn og Fjordane" in text
+
+
+def test_the_list_names_the_input_file_not_the_officers_folders(
+    small_round: Callable[..., RoundResult], tmp_path: Path
+) -> None:
+    # As on the web page: the input as typed, folders and user name, was printed in the list.
+    given = r"C:\Users\kari.nordmann\Tilskudd\søknader.xlsx"
+    result = small_round(source=Source(file=given, sha256="ab" * 32, sheet="Søknader"))
+    path = tmp_path / "tildeling.pdf"
+    write(result, path, lang="nb")
+    text = " ".join(_pages(path))
+    assert "Inndatafil søknader.xlsx, SHA-256" in text
+    assert "kari" not in text

@@ -384,3 +384,65 @@ def test_a_column_map_naming_the_id_leaves_the_running_number_alone() -> None:
     match = map_header(0, ["Nr.", "Ref. nr", "Søkt beløp"], column_map)
     assert match.fields == {"id": 1, "requested": 2}
     assert match.extra == {0: "Nr."}
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        # Headers of Norwegian grant sheets that were carried through unread: the organisation
+        # number went unchecked and per_applicant_max capped nothing, the amount requested was
+        # "not found", the places were not read.
+        ("Organisasjonsnr.", "orgnr"),
+        ("Søkers organisasjonsnummer", "orgnr"),
+        ("Søknadssum", "requested"),
+        ("Omsøkt sum", "requested"),
+        ("Søkt sum (kr)", "requested"),
+        ("Kommunenavn", "municipalities"),
+        ("Fylkesnavn", "county"),
+        ("Navn på søker", "applicant"),
+        ("Søkerens navn", "applicant"),
+        ("Prosjektets navn", "project"),
+        ("Prosjektets tittel", "project"),
+    ],
+)
+def test_more_norwegian_headers_are_known(header: str, field: str) -> None:
+    assert match_field(header) == field
+    assert map_header(0, [header, "Søkt beløp" if field != "requested" else "Søker"]).fields
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("Prosjektbudsjett", "total_cost"),
+        ("Totalbudsjett (kr)", "total_cost"),
+        ("Project budget", "total_cost"),
+        ("Sum poeng", "score"),
+        ("Totalpoeng", "score"),
+    ],
+)
+def test_a_budget_or_a_sum_of_points_alone_is_the_field(header: str, field: str) -> None:
+    # An application's budget is its total cost; a scoring sheet's "Sum poeng" its score.
+    match = map_header(0, ["Søknadsnr.", "Søkt beløp", header])
+    assert match.fields == {"id": 0, "requested": 1, field: 2}
+
+
+@pytest.mark.parametrize(
+    ("cells", "field"),
+    [
+        (["Søkt beløp", "Totalkostnad", "Prosjektbudsjett"], "total_cost"),
+        (["Søkt beløp", "Poeng", "Sum poeng"], "score"),
+    ],
+)
+def test_a_budget_or_a_sum_of_points_beside_the_field_is_carried_through(
+    cells: list[str], field: str
+) -> None:
+    # Not two columns for one field (an error): the column that names it wins.
+    match = map_header(0, cells)
+    assert not match.duplicates
+    assert match.fields == {"requested": 0, field: 1}
+    assert match.extra == {2: cells[2]}
+
+
+def test_a_project_budget_in_thousands_or_percent_is_refused_as_a_scale() -> None:
+    match = map_header(0, ["Søkt beløp", "Prosjektbudsjett (tkr)", "Totalbudsjett (%)"])
+    assert match.scaled == {1: ("total_cost", "(tkr)"), 2: ("total_cost", "(%)")}

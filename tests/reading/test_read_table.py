@@ -159,3 +159,31 @@ def test_every_catalogue_key_the_readers_use_exists_in_both_languages() -> None:
     assert {"read.totals_row_skipped", "read.error.password", "read.error.quoted"} <= used
     for lang in ("en", "nb"):
         assert used <= _keys(lang).keys(), lang
+
+
+def test_an_organisation_number_headed_organisasjonsnr_is_checked_and_capped(
+    make_csv: MakeCsv,
+) -> None:
+    # "Organisasjonsnr." was carried through unread: the numbers went unchecked, and
+    # per_applicant_max let one organisation take 3 000 000 kr under a cap of 1 500 000 kr,
+    # without a word.
+    from tilskudd.models import Policy
+    from tilskudd.pipeline import read_applications, run_round
+
+    path = make_csv(
+        [
+            ["Søknadsnr.", "Søker", "Organisasjonsnr.", "Søknadssum", "Sum poeng"],
+            ["A1", "Eksempel AS", "974760673", "1000000", "6"],
+            ["A2", "Eksempel AS", "974 760 673", "1000000", "5"],
+            ["A3", "Eksempel AS", "974760673", "1000000", "4"],
+            ["A4", "Annet AS", "974760674", "1000000", "3"],
+        ]
+    )
+    checked = read_applications(path)
+    assert [(i.code, i.location.cell if i.location else None) for i in checked.errors] == [
+        ("validate.orgnr_checksum", "C5")
+    ]
+    policy = Policy(per_applicant_max=1_500_000)
+    allocation = run_round(checked, budget=4_000_000, policy=policy).allocation
+    awarded = {d.application_id: d.amount for d in allocation.decisions}
+    assert awarded == {"A1": 1_000_000, "A2": 500_000, "A3": 0, "A4": 0}

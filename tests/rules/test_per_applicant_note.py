@@ -86,3 +86,31 @@ def test_the_note_says_the_option_that_set_the_cap(tmp_path: Path) -> None:
         "per organisation (per_applicant_max) was applied to none of them."
     ) in result.stdout
     assert "Set with the option --per-applicant-max." in result.stdout
+
+
+def test_a_sheet_whose_organisation_numbers_were_not_found_is_told_so_not_the_public(
+    tmp_path: Path,
+) -> None:
+    # One organisation got 3 000 000 kr under a cap of 1 500 000 kr: its numbers stood under a
+    # heading tilskudd did not know, and nothing said the cap had had nothing to count by.
+    path = tmp_path / "søknader.csv"
+    path.write_text(
+        "Søknadsnr.;Søker;Org.nummer for søker;Søkt beløp;Poeng\n"
+        "A1;Eksempel AS;974760673;1000000;6\n"
+        "A2;Eksempel AS;974760673;1000000;5\n"
+        "A3;Eksempel AS;974760673;1000000;4\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "tildeling.html"
+    args = ["allocate", str(path), "-b", "3M", "--per-applicant-max", "1500000", "-o", str(out)]
+    for lang, said in [
+        ("nb", "Ingen av de 3 søknadene har organisasjonsnummer, så taket på 1 500 000 kr per"),
+        ("en", "None of the 3 applications has an organisation number, so the cap of NOK"),
+    ]:
+        result = runner.invoke(app, [*args, "--lang", lang, "--force"])
+        assert result.exit_code == 0, result.output
+        flat = " ".join(result.stdout.split()).replace("\u00a0", " ")
+        assert said in flat
+        assert "--columns" in flat
+        # A note for the officer about the input, not for the readers of the published list.
+        assert "per_applicant_max" not in out.read_text(encoding="utf-8")

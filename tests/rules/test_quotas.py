@@ -21,7 +21,7 @@ from tilskudd.policyfile import policy_from_mapping
 from tilskudd.rules import allocate, ranked
 from tilskudd.rules.common import rank_order
 from tilskudd.rules.quotas import quota_violations
-from tilskudd.wording import note_text
+from tilskudd.wording import note_text, reason_text
 
 from .quota_helpers import brute_force, groups, placed, quota_problems, quotas
 from .strategies import ORGS, applications, budgets, check_invariants, policies, policy_caps
@@ -214,6 +214,34 @@ def test_ranked_skips_a_county_at_its_maximum_share(counties_round: list[Applica
         "needed": 200_000,
     }
     assert result.unallocated == 1_000_000
+
+
+def test_a_skip_by_a_maximum_says_the_award_would_go_over_it(
+    counties_round: list[Application],
+) -> None:
+    # Oslo had 400 000 kr of its 600 000 kr: the reason said Oslo "has reached its maximum" /
+    # "har nådd sitt maksimum", which it had not; S6's 300 000 kr would have taken it over.
+    policy = Policy(quotas=[{"by": "county", "value": "*", "max_share": "30 %"}])
+    s6 = allocate(counties_round, 2_000_000, policy).by_id()["S6"]
+    assert s6.reasons[-1].params["used"] == 400_000
+    assert reason_text(s6.reasons[-1], "nb").replace("\u00a0", " ") == (
+        "Hoppet over: Oslo ville gått over maksimumet på 30 % av rammen, 600 000 kr "
+        "(400 000 kr er tildelt der allerede; søknaden trengte 300 000 kr)"
+    )
+    assert reason_text(s6.reasons[-1], "en").replace("\u00a0", " ") == (
+        "Skipped: Oslo would go over its maximum of 30% of the budget, NOK 600,000 "
+        "(NOK 400,000 awarded there already; this application needed NOK 300,000)"
+    )
+    amount = Policy(quotas=[{"by": "county", "value": "03", "max_amount": 600_000}])
+    s6 = allocate(counties_round, 2_000_000, amount).by_id()["S6"]
+    assert reason_text(s6.reasons[-1], "nb").replace("\u00a0", " ") == (
+        "Hoppet over: Oslo ville gått over maksimumet på 600 000 kr "
+        "(400 000 kr er tildelt der allerede; søknaden trengte 300 000 kr)"
+    )
+    assert reason_text(s6.reasons[-1], "en").replace("\u00a0", " ") == (
+        "Skipped: Oslo would go over its maximum of NOK 600,000 "
+        "(NOK 400,000 awarded there already; this application needed NOK 300,000)"
+    )
 
 
 def test_a_quota_skip_does_not_draw_the_line(counties_round: list[Application]) -> None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from pathlib import PureWindowsPath
 
 from tilskudd.i18n import format_date, format_number, get
 from tilskudd.models import Application, AwardChange, Decision, RoundResult, Status
@@ -214,6 +215,7 @@ class Publication:
     """How many awards are collaborations listed more than once."""
     tool_version: str
     source_file: str | None
+    """The input file's name, without its folders (:func:`published_name`)."""
     source_sha256: str | None
     decided: str | None = None
     """The date of the round's decision, where the programme gives it (``12. juni 2009``)."""
@@ -547,7 +549,7 @@ def _build(result: RoundResult, lang: str, *, as_decided: bool) -> Publication:
         per_county=per_county,
         shared=sum(1 for line in placed if line.shared),
         tool_version=result.tool_version,
-        source_file=result.source.file if result.source else None,
+        source_file=published_name(result.source.file) if result.source else None,
         source_sha256=result.source.sha256 if result.source else None,
         decided=format_date(result.decision_date, lang) if result.decision_date else None,
         notes=public_notes(result, lang),
@@ -557,9 +559,20 @@ def _build(result: RoundResult, lang: str, *, as_decided: bool) -> Publication:
     )
 
 
-OFFICER_NOTES = ("note.share_of_cost_unknown",)
-"""Notes for the officer, not the public: about the input (a total cost column tilskudd did not
-find), with advice on the command line. Left out of the published documents."""
+def published_name(file: str) -> str:
+    """The input file's name without its folders, for a document made to be published.
+
+    The file is recorded as given on the command line, and that may be a path through the
+    officer's own folders (``C:\\Users\\kari.nordmann\\...``), which is no one else's business;
+    the name and the SHA-256 say which file it was. Either kind of slash separates folders.
+    """
+    return PureWindowsPath(file).name or file
+
+
+OFFICER_NOTES = ("note.share_of_cost_unknown", "note.per_applicant_unknown")
+"""Notes for the officer, not the public: about the input (a total cost or organisation number
+column tilskudd did not find), with advice on the command line. Left out of the published
+documents."""
 
 
 def public_notes(result: RoundResult, lang: str) -> tuple[str, ...]:

@@ -90,11 +90,15 @@ def write_template(
             t("template.header.municipality_choice"),
             t("template.header.municipality_number"),
             t("template.header.municipality_name"),
+            t("template.header.municipality_county"),
+            None,
             t("template.header.county_choice"),
         ]
     )
     municipalities = sorted(places.municipalities.values(), key=lambda m: m.number)
     counties = sorted(places.counties.values(), key=lambda c: c.number)
+    # Each municipality's own county beside it; the list of counties for the county column
+    # apart, after a blank column, so that no row reads as a municipality in another county.
     for i, muni in enumerate(municipalities):
         county = counties[i] if i < len(counties) else None
         place_sheet.append(
@@ -102,12 +106,14 @@ def write_template(
                 f"{muni.number} {muni.name}",
                 muni.number,
                 muni.name,
+                f"{muni.county_number} {muni.county_name}",
+                None,
                 f"{county.number} {county.name}" if county else None,
             ]
         )
     for cell in place_sheet[1]:
         cell.font = Font(bold=True)
-    for letter, width in zip("ABCD", (30, 14, 26, 26), strict=True):
+    for letter, width in zip("ABCDEF", (30, 14, 26, 26, 4, 26), strict=True):
         place_sheet.column_dimensions[letter].width = width
     place_sheet.freeze_panes = "A2"
 
@@ -151,7 +157,7 @@ def write_template(
             ref = f"'{place_sheet.title}'!$A$2:$A${len(municipalities) + 1}"
             validation = DataValidation(type="list", formula1=f"={ref}", allow_blank=True)
         elif kind == "county":
-            ref = f"'{place_sheet.title}'!$D$2:$D${len(counties) + 1}"
+            ref = f"'{place_sheet.title}'!$F$2:$F${len(counties) + 1}"
             validation = DataValidation(type="list", formula1=f"={ref}", allow_blank=True)
         validation.showErrorMessage = stop
         if stop:

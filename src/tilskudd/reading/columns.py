@@ -62,6 +62,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "Søkerorganisasjon",
         "Søkers navn",
         "Søkernavn",
+        "Navn på søker",
+        "Søkerens navn",
         "Organisasjon",
         "Virksomhet",
         "Applicant",
@@ -75,6 +77,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "Org.nr.",
         "Orgnr",
         "Org. nummer",
+        "Organisasjonsnr",
+        "Søkers organisasjonsnummer",
         "Søkers orgnr",
         "Organisation number",
         "Organization number",
@@ -86,6 +90,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "Prosjekt",
         "Prosjektnavn",
         "Prosjekttittel",
+        "Prosjektets navn",
+        "Prosjektets tittel",
         "Tittel",
         "Project",
         "Project name",
@@ -97,17 +103,21 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "Kommuner",
         "Kommunenummer",
         "Kommunenr",
+        "Kommunenavn",
         "Deltakende kommuner",
         "Municipality",
         "Municipalities",
         "Participating municipalities",
         "Beneficiary Location:Geographic Code",  # 360Giving: numbers joined by "; "
     ),
-    "county": ("Fylke", "Fylkesnummer", "Fylkenummer", "Fylkesnr", "County"),
+    "county": ("Fylke", "Fylkesnavn", "Fylkesnummer", "Fylkenummer", "Fylkesnr", "County"),
     "requested": (
         "Omsøkt beløp",
         "Søkt beløp",
         "Søknadsbeløp",
+        "Søknadssum",
+        "Omsøkt sum",
+        "Søkt sum",
         "Omsøkt tilskudd",
         "Søkt tilskudd",
         "Omsøkt",
@@ -165,12 +175,16 @@ ALIASES: dict[str, tuple[str, ...]] = {
 
 WEAK_ALIASES: dict[str, tuple[str, ...]] = {
     "id": ("Nr", "Nummer", "Løpenr", "Løpenummer", "No", "Number"),
+    "total_cost": ("Totalbudsjett", "Totalt budsjett", "Prosjektbudsjett", "Project budget"),
+    "score": ("Sum poeng", "Poeng totalt", "Totalpoeng", "Samlet poengsum"),
 }
 """Header names that mean a field only when no other column in the row names it.
 
 Officers number their rows ``Nr.`` or ``Løpenr.``, often as the application's number, but a
 sheet may have such a running number beside its ``Søknadsnr``: then the running number is carried
-through unchanged instead of being a second id column (an error)."""
+through unchanged instead of being a second id column (an error). Likewise an application's
+budget (``Prosjektbudsjett``) is its total cost, and a scoring sheet's ``Sum poeng`` its score,
+unless a column beside it names that field already (a ``Totalkostnad``, a ``Poeng``)."""
 
 FIELDS: tuple[str, ...] = tuple(ALIASES)
 """The known fields, in the order they are listed to people."""
@@ -287,7 +301,10 @@ def _match(header: str, column_map: Mapping[str, str] | None) -> tuple[str | Non
             return name, False, False
     for form in forms:
         if form in _WEAK_INDEX:
-            return _WEAK_INDEX[form], False, True
+            name = _WEAK_INDEX[form]
+            if name in MONEY_FIELDS and _percent_note(header) is not None:
+                return None, False, False
+            return name, False, True
     return None, False, False
 
 

@@ -481,3 +481,21 @@ def test_an_example_fits_an_80_column_terminal_and_can_be_pasted(
             assert line.endswith(" \\"), line
     for line in lines:
         assert line in shown, line
+
+
+@pytest.mark.parametrize("lang", ["en", "nb"])
+@pytest.mark.parametrize(
+    ("command", "amount"),
+    [(["allocate"], "'20 000 000'"), (["check"], "'20 000 000'"), (["amend"], "'450 000'")],
+)
+def test_an_amount_in_the_help_is_never_broken_over_two_lines(
+    command: list[str], amount: str, lang: str
+) -> None:
+    """At 80 columns the bokmål --budget read "Rammen for runden: 20000000, '20" and, on the
+    next line, "000 000' eller 20M": rich breaks at any space, the no-break ones too."""
+    for columns in range(60, 124, 4):
+        env = {"COLUMNS": str(columns), "TILSKUDD_LANG": lang}
+        result = CliRunner().invoke(app, [*command, "--help"], env=env)
+        assert result.exit_code == 0
+        lines = [" ".join(line.strip("│ ").split()) for line in result.stdout.splitlines()]
+        assert any(amount in line for line in lines), (columns, amount)

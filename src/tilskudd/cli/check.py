@@ -82,7 +82,8 @@ def check(
         str | None,
         typer.Option(
             "--budget",
-            help="The round's budget (20000000, '20 000 000' or 20M): adds the budget check.",
+            help="The round's budget (20000000, '20\u00a0000\u00a0000' or 20M): "
+            "adds the budget check.",
         ),
     ] = None,
     sheet: SheetOpt = None,

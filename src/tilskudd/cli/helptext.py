@@ -16,6 +16,7 @@ them at all. Loaded only when a help is shown: the commands' start-up does not i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -30,6 +31,10 @@ from tilskudd._flat import flat_catalogue
 from tilskudd.cli.round_options import POLICY_HELP, PROGRAMME_HELP
 
 __all__ = ["command_key", "help_language", "help_words", "in_language"]
+
+_WORD = re.compile(r"[ \t\n\r\f\v]*[^ \t\n\r\f\v]+[ \t\n\r\f\v]*")
+"""A word as rich's wrapping finds it, with what follows it up to the next one: broken only
+at ordinary spaces (rich's own breaks at every space, U+00A0 too)."""
 
 _PANELS = {POLICY_HELP: "panel.policy", PROGRAMME_HELP: "panel.programme"}
 """The panels the commands put their options in, by the English title the code gives them."""
@@ -72,16 +77,17 @@ def in_language(ctx: ClickContext, lang: str) -> Iterator[None]:
     help in ``lang``; everything is put back after."""
     import sys
 
+    from rich import _wrap
     from typer import rich_utils
 
-    from tilskudd.render.plain import plain_text, repertoire
+    from tilskudd.render.plain import NO_BREAK, plain_text, repertoire
 
     words = help_words(lang)
     encoding = repertoire(getattr(sys.stdout, "encoding", None))
     if encoding is not None:
         # In the repertoire of the stream before typer lays the help out (BELØP as BELOEP in
         # ASCII): written so only after, each line with one stuck out of its panel.
-        words = {key: plain_text(text, encoding) for key, text in words.items()}
+        words = {key: plain_text(text, encoding, keep=NO_BREAK) for key, text in words.items()}
     saved: list[tuple[Any, str, Any]] = []
 
     def put(obj: Any, attr: str, value: Any) -> None:
@@ -93,7 +99,7 @@ def in_language(ctx: ClickContext, lang: str) -> Iterator[None]:
         stream's repertoire."""
         own = getattr(obj, attr, None)
         if found is None and encoding is not None and isinstance(own, str):
-            found = plain_text(own, encoding)
+            found = plain_text(own, encoding, keep=NO_BREAK)
         if found is not None and found != own:
             put(obj, attr, found)
 
@@ -128,6 +134,10 @@ def in_language(ctx: ClickContext, lang: str) -> Iterator[None]:
     put(rich_utils, "COMMANDS_PANEL_TITLE", words["heading.commands"])
     put(rich_utils, "DEFAULT_STRING", words["heading.default"].replace("{value}", "{}"))
     put(rich_utils, "REQUIRED_LONG_STRING", words["heading.required"])
+    if isinstance(getattr(_wrap, "re_word", None), re.Pattern):
+        # rich breaks a line at any space, the no-break ones too ('20 000 000' over two
+        # lines); the help's amounts hold together as the tables' do (render.text.wrap).
+        put(_wrap, "re_word", _WORD)
     highlights = rich_utils.OptionHighlighter.highlights
     put(rich_utils.OptionHighlighter, "highlights", [*highlights, f"(?P<usage>{usage} )"])
     try:

@@ -419,7 +419,7 @@ def amend(
     amount: Annotated[
         str,
         typer.Option(
-            "--amount", help="The new amount: 450000, '450 000' or 0,45M.", show_default=False
+            "--amount", help="The new amount: 450000, '450\u00a0000' or 0,45M.", show_default=False
         ),
     ],
     reason: ReasonOpt,

@@ -33,7 +33,9 @@ PROGRAMME_HELP = "Programme and ledger"
 
 BudgetOpt = Annotated[
     str | None,
-    typer.Option("--budget", "-b", help="The round's budget: 20000000, '20 000 000' or 20M."),
+    typer.Option(
+        "--budget", "-b", help="The round's budget: 20000000, '20\u00a0000\u00a0000' or 20M."
+    ),
 ]
 RuleOpt = Annotated[
     str | None,

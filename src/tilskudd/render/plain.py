@@ -15,7 +15,14 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["plain_equivalent", "plain_for", "plain_renderable", "plain_text", "repertoire"]
+__all__ = [
+    "NO_BREAK",
+    "plain_equivalent",
+    "plain_for",
+    "plain_renderable",
+    "plain_text",
+    "repertoire",
+]
 
 _NEAREST: dict[str, tuple[str, ...]] = {
     **dict.fromkeys("–—‒―−‐‑", ("-",)),
@@ -87,7 +94,7 @@ def repertoire(encoding: str | None) -> str | None:
     return None if name.startswith("utf") else name
 
 
-_NO_BREAK = frozenset("\u00a0\u202f\u2007")
+NO_BREAK = frozenset("\u00a0\u202f\u2007")
 """The spaces that hold an amount together (``3 300 000 kr``): one column wide as they are and
 as the space they are written as, so text to be wrapped keeps them (see :func:`plain_for`)."""
 
@@ -122,7 +129,7 @@ def plain_for(console: Any) -> Callable[[str], str]:
     encoding = repertoire(getattr(console, "encoding", None))
     if encoding is None:
         return _same
-    return lambda text: plain_text(text, encoding, keep=_NO_BREAK)
+    return lambda text: plain_text(text, encoding, keep=NO_BREAK)
 
 
 def plain_renderable(renderable: Any, encoding: str) -> Any:

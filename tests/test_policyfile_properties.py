@@ -116,6 +116,10 @@ QUOTA_BAD: dict[str, list[str]] = {
 }
 
 
+ZERO_MINIMUMS = ("0", '"0 %"')
+"""The good values of a minimum that are 0: a quota with such minimums alone is refused."""
+
+
 def _key(text: str) -> str:
     return text if re.fullmatch(r"[A-Za-z0-9_-]+", text) else f'"{text}"'
 
@@ -140,9 +144,11 @@ def quota(draw: st.DrawFn) -> tuple[Quota, bool]:
     clash = draw(st.booleans())  # min_count above max_count: two good values that disagree
     names = sorted(set(QUOTA_GOOD) - ({"min_count", "max_count"} if clash else set()))
     limits = draw(st.lists(st.sampled_from(names), unique=True, max_size=3))
+    good: list[tuple[str, str]] = []
     for name in limits:
         if draw(st.booleans()):
-            parts.append((name, draw(st.sampled_from(QUOTA_GOOD[name]))))
+            good.append((name, draw(st.sampled_from(QUOTA_GOOD[name]))))
+            parts.append(good[-1])
         else:
             parts.append((name, draw(st.sampled_from(QUOTA_BAD[name]))))
             valid = False
@@ -151,6 +157,8 @@ def quota(draw: st.DrawFn) -> tuple[Quota, bool]:
         valid = False
     elif not limits:
         valid = False  # a quota needs a limit
+    elif all(name.startswith("min_") and text in ZERO_MINIMUMS for name, text in good):
+        valid = False  # minimums of 0 alone hold nothing
     if draw(st.booleans()):
         parts.append((draw(st.sampled_from(["bogus", "max_shre", "county"])), "1"))
         valid = False

@@ -361,6 +361,12 @@ class Quota(_Frozen):
         )
         if all(low is None and high is None for _, low, high in pairs):
             raise setting_problem("policy.error.quota_no_limit")
+        # Minimums of 0 and no maximum: a quota that can never hold anything, whatever the
+        # applications (a limit left at 0 in a template). Read as recorded from a round
+        # committed before this check.
+        if all(high is None and not low for _, low, high in pairs) and not self._recorded:
+            zero = [f"min_{kind}" for kind, low, _ in pairs if low is not None]
+            raise setting_problem("policy.error.quota_zero_minimum", limits=zero)
         for kind, low, high in pairs:
             if low is not None and high is not None and low > high:
                 raise setting_problem(

@@ -198,6 +198,8 @@ def quotas(draw: st.DrawFn, *, max_size: int = 3) -> tuple[Quota, ...]:
             low, high = limits.get(f"min_{kind}"), limits.get(f"max_{kind}")
             if low is not None and high is not None and low > high:
                 limits[f"min_{kind}"], limits[f"max_{kind}"] = high, low
+        if not any(name.startswith("max_") or limits[name] for name in limits):
+            continue  # minimums of 0 alone: refused, a quota that holds nothing
         out.append(Quota(by=by, value=value, **limits))  # type: ignore[arg-type]
     return tuple(out)
 

@@ -80,11 +80,29 @@ def test_quotas_from_toml() -> None:
         ({"by": "fylke", "value": "03", "max_count": 1}, "'category' or 'county'"),
         ({"by": "county", "value": "", "max_count": 1}, "at least 1 character"),
         ({"by": "county", "value": "03", "min_amount": "mye"}, "min_amount"),
+        # Minimums of 0 alone hold nothing, whatever the applications (a template's 0 left in).
+        ({"by": "county", "value": "03", "min_count": 0}, r"a minimum of 0 \(min_count\)"),
+        (
+            {"by": "category", "value": "X", "min_amount": 0, "min_share": "0 %"},
+            r"\(min_amount and min_share\) limits nothing",
+        ),
     ],
 )
 def test_quota_refuses(fields: dict[str, object], message: str) -> None:
     with pytest.raises(ValidationError, match=message):
         Quota.model_validate(fields)
+
+
+def test_a_zero_minimum_beside_a_limit_and_one_recorded_are_taken() -> None:
+    assert Quota(by="county", value="03", min_count=0, max_count=2).max_count == 2
+    # A round committed with such a quota before it was refused is read back as recorded.
+    recorded = Policy.from_record(
+        {
+            **Policy().model_dump(mode="json"),
+            "quotas": [{"by": "county", "value": "03", "min_count": 0}],
+        }
+    )
+    assert recorded.quotas[0].min_count == 0
 
 
 def test_policy_file_names_the_bad_quota() -> None:

@@ -798,6 +798,8 @@ def _quota_tie_rounds(draw: st.DrawFn) -> tuple[list[Application], int, Policy]:
             low, high = limits.get(f"min_{kind}"), limits.get(f"max_{kind}")
             if low is not None and high is not None and low > high:  # type: ignore[operator]
                 limits[f"min_{kind}"], limits[f"max_{kind}"] = high, low
+        if not any(name.startswith("max_") or limits[name] for name in limits):
+            continue  # minimums of 0 alone: refused, a quota that holds nothing
         quotas.append(Quota(by=by, value=value, **limits))  # type: ignore[arg-type]
     budget = draw(st.integers(0, sum(a.requested for a in apps)))
     return apps, budget, policy.model_copy(update={"quotas": tuple(quotas)})

@@ -27,7 +27,12 @@ from typing import Protocol
 from tilskudd.errors import PolicyError
 from tilskudd.models import DECISIONS_CHECKED, Allocation, Application, Policy, Reason
 from tilskudd.money import MAX_AMOUNT
-from tilskudd.rules.common import check_unique_ids, make_reason, natural_key
+from tilskudd.rules.common import (
+    check_unique_ids,
+    empty_tie_break_columns,
+    make_reason,
+    natural_key,
+)
 from tilskudd.rules.lottery import allocate_lottery
 from tilskudd.rules.overrides import allocate_with_overrides
 from tilskudd.rules.proportional import allocate_proportional
@@ -118,6 +123,10 @@ def allocate(
     # every output, so that no one believes a limit applied that did not.
     found = (share_of_cost_note(applications, policy), per_applicant_note(applications, policy))
     notes = [*(n for n in found if n is not None), *idle_quota_notes(applications, policy)]
+    notes += [
+        make_reason("note.tie_break_empty", setting="tie_break", column=column)
+        for column in empty_tie_break_columns(applications, policy)
+    ]
     if not notes:
         return result
     # The same checked decisions with notes more: the model need not walk them again.

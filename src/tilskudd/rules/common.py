@@ -93,6 +93,7 @@ __all__ = [
     "decisions_by_position",
     "decisions_of",
     "eligible_amount",
+    "empty_tie_break_columns",
     "floor_to",
     "gc_paused",
     "given_labels_of",
@@ -510,6 +511,22 @@ def tie_break_problems(applications: Sequence[Application], policy: Policy) -> l
     order (each is said: putting the first right should not meet the next unsaid)."""
     found = (_unknown_column(step.column, applications) for step in policy.tie_break)
     return [problem for problem in found if problem is not None]
+
+
+def empty_tie_break_columns(applications: Sequence[Application], policy: Policy) -> list[str]:
+    """The tie-break columns that ``applications`` (two or more) have, but with no value in any
+    of them: such a step orders nothing (``note.tie_break_empty``)."""
+    if len(applications) < 2:
+        return []
+    empty = []
+    for step in policy.tie_break:
+        column = step.column
+        if _unknown_column(column, applications) is not None:
+            continue  # said as a problem (tie_break_problems)
+        getter = _column_getter(column, applications)
+        if all(_value_key(getter(a)) is _MISSING for a in applications):
+            empty.append(column)
+    return empty
 
 
 def _column_getter(

@@ -237,3 +237,38 @@ def test_a_wrong_setting_is_said_with_an_input_that_is_missing(tmp_path: Path) -
     said = result.stderr.splitlines()
     assert said[0].startswith("error: options: --max-award: ")
     assert said[1].startswith(f"{tmp_path / 'nosuch.csv'} does not exist")
+
+
+@pytest.mark.parametrize("suffix", [".html", ".md"])
+def test_a_note_on_the_policy_is_for_the_officer_not_the_published_list(
+    tmp_path: Path, suffix: str
+) -> None:
+    # An idle quota, an empty tie-break column and a cap per organisation with no organisation
+    # numbers are about the officer's policy and sheet, with advice for the command line and
+    # the place of the policy file on the officer's machine: said in the terminal and the
+    # case file, not in the list published for everyone.
+    folder = tmp_path / "kari.nordmann" / "saksmappe"
+    folder.mkdir(parents=True)
+    path = folder / "policy.toml"
+    path.write_text(
+        '[policy]\nrule = "ranked"\ntie_break = ["Merknad asc"]\nper_applicant_max = 900000\n\n'
+        '[[policy.quotas]]\nby = "category"\nvalue = "Arkv"\nmax_share = "10 %"\n',
+        encoding="utf-8",
+    )
+    sheet = tmp_path / "søknader.csv"
+    sheet.write_text(
+        "ID;Søker;Omsøkt beløp;Poeng;Kategori;Merknad\n"
+        "A;Eksempel AS;300000;5;Arkiv;\nB;Eksempel AS;200000;5;Arkiv;\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / f"tildeling{suffix}"
+    args = ["allocate", str(sheet), "--budget", "1M", "--policy", str(path), "-o", str(out)]
+    result = runner.invoke(app, [*args, "--lang", "nb"], env={"COLUMNS": "400"})
+    assert result.exit_code == 0, result.output
+    for said in ("quotas[1]", "Merknad", "organisasjonsnummer"):
+        assert said in result.stdout
+    published = out.read_text(encoding="utf-8")
+    assert "kari.nordmann" not in published
+    assert "quotas[1]" not in published
+    assert "per_applicant_max" not in published
+    assert "Satt i" not in published

@@ -12,7 +12,7 @@ import pytest
 
 from tilskudd.export import write
 from tilskudd.export.html import render
-from tilskudd.models import Allocation, Policy, RoundResult, Source, Status
+from tilskudd.models import Allocation, Policy, Reason, RoundResult, Source, Status
 
 
 @dataclass
@@ -309,3 +309,26 @@ def test_the_page_names_the_input_file_not_the_officers_folders(
     assert f"Inndatafil søknader.xlsx, SHA-256 {'ab' * 32}." in text
     assert "kari" not in text
     assert "Users" not in text
+
+
+def test_a_published_note_never_says_where_on_the_officers_machine_a_setting_was_written(
+    small_round: Callable[..., RoundResult],
+) -> None:
+    # The command line tells a round note about a setting where it was written (the policy
+    # file's path, as typed); a note the public sees says what it says without that place.
+    result = small_round()
+    placed = Reason(
+        code="note.tie_at_rank",
+        params={
+            "rank": 1,
+            "ids": ["S-001", "S-002"],
+            "set_in_file": r"C:\Users\kari.nordmann\policy.toml",
+            "set_in_line": 3,
+        },
+    )
+    allocation = result.allocation.model_copy(update={"notes": (placed,)})
+    page = render(result.model_copy(update={"allocation": allocation}), lang="nb")
+    assert "S-001" in page
+    assert "S-002" in page
+    assert "kari.nordmann" not in page
+    assert "linje 3" not in page

@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from pathlib import PureWindowsPath
 
 from tilskudd.i18n import format_date, format_number, get
-from tilskudd.models import Application, AwardChange, Decision, RoundResult, Status
+from tilskudd.models import Application, AwardChange, Decision, Reason, RoundResult, Status
 from tilskudd.money import format_amount
 from tilskudd.summary import CountyLine, RoundSummary, summarise
 from tilskudd.wording import (
@@ -569,18 +569,35 @@ def published_name(file: str) -> str:
     return PureWindowsPath(file).name or file
 
 
-OFFICER_NOTES = ("note.share_of_cost_unknown", "note.per_applicant_unknown")
+OFFICER_NOTES = (
+    "note.share_of_cost_unknown",
+    "note.per_applicant_unknown",
+    "note.quota.idle",
+    "note.tie_break_empty",
+)
 """Notes for the officer, not the public: about the input (a total cost or organisation number
-column tilskudd did not find), with advice on the command line. Left out of the published
-documents."""
+column tilskudd did not find) or a setting of the policy that held nothing this round (a quota
+on a group no application is in, a tie-break column empty for all), with advice on the command
+line. Left out of the published documents."""
+
+PLACE_PARAMS = frozenset({"set_by_option", "set_in_file", "set_in_line"})
+"""Where on the officer's machine a setting was written (:func:`tilskudd.wording.note_text`
+says it after the note): never in a published document, whatever the note."""
 
 
 def public_notes(result: RoundResult, lang: str) -> tuple[str, ...]:
     """The round's notes for a published list: each as sentences, long lists of applications cut
-    short, the officer's notes (:data:`OFFICER_NOTES`) left out."""
+    short, the officer's notes (:data:`OFFICER_NOTES`) left out, and no note saying where a
+    setting was written (:data:`PLACE_PARAMS`)."""
     t = get(lang)
     return tuple(
-        note_text(shortened(note, t), lang)
+        note_text(shortened(_unplaced(note), t), lang)
         for note in result.allocation.notes
         if not note.code.startswith(OFFICER_NOTES)
     )
+
+
+def _unplaced(note: Reason) -> Reason:
+    if PLACE_PARAMS.isdisjoint(note.params):
+        return note
+    return Reason(note.code, {k: v for k, v in note.params.items() if k not in PLACE_PARAMS})

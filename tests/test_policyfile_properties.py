@@ -180,14 +180,15 @@ def settings_(draw: st.DrawFn) -> tuple[list[Setting], list[tuple[Quota, bool]]]
     unknown = draw(
         st.lists(
             st.one_of(
-                st.sampled_from(["max_awrd", "maks_tilskudd", "budget", "Rule", "tiebreak"]),
+                st.sampled_from(["reserve"]),
                 st.text(string.ascii_lowercase + "_", min_size=1, max_size=12),
             ),
             unique=True,
             max_size=2,
         )
     )
-    taken = {key for key, _, _ in out} | {"lang", "policy", "quotas"}
+    # Unknown: not a setting of the policy (a random "reserve" is one, and "1" a good value).
+    taken = {key for key, _, _ in out} | set(Policy.model_fields) | {"lang", "policy"}
     out += [(key, "1", False) for key in unknown if key not in taken]
     return out, quotas
 

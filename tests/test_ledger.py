@@ -2937,6 +2937,52 @@ def test_an_amendment_outside_the_policy_records_the_figures_of_each_rule_it_goe
     assert "outside_policy_figures changed" in str(report.problem)
 
 
+def test_each_rule_gone_beyond_is_said_with_its_figures_in_both_languages() -> None:
+    """Every kind of figures Ledger.amend records, said: the limit, and by how much."""
+    figures = {
+        "min_award": {"min_award": 50_000},
+        "round_to": {"round_to": 1_000},
+        "min_score": {"min_score": "4", "score": "3.5"},
+        "eligible_amount": {"eligible": 35_000},
+        "per_applicant_max (round 2)": {"max": 60_000, "others": 30_000},
+        "quotas (county 03: max_count)": {"count": 2, "max_count": 2},
+        "quotas (county 03: max_share)": {"most": 50_000, "others": 20_000},
+    }
+    change = lg.AmendmentRecord(
+        seq=9,
+        award_seq=2,
+        kind="amend",
+        amount_before=30_000,
+        amount_after=40_500,
+        reason="Styrevedtak",
+        created="2026-11-29T12:00:00+00:00",
+        tool_version="x",
+        outside_policy=tuple(figures),
+        outside_policy_figures=lg.canonical_json(figures),
+    )
+    nok = "NOK\u00a0"
+    assert [str(w) for w in waived_figures(change)] == [
+        f"min_award: {nok}40,500 is {nok}9,500 below the least award ({nok}50,000)",
+        f"round_to: {nok}40,500 is not a multiple of {nok}1,000",
+        "min_score: the score 3.5 is below the least score (4)",
+        f"eligible_amount: {nok}40,500 is {nok}5,500 above what the policy allows the officer's "
+        f"decision ({nok}35,000)",
+        f"per_applicant_max (round 2): the organisation has {nok}70,500 with its other standing "
+        f"awards of {nok}30,000, {nok}10,500 above the most it gets ({nok}60,000)",
+        "quotas (county 03: max_count): the group had 2 applications funded already and funds at "
+        "most 2",
+        f"quotas (county 03: max_share): the group has {nok}60,500 with its other awards there of "
+        f"{nok}20,000, {nok}10,500 above the most it gets ({nok}50,000)",
+    ]
+    said = [w.render("nb") for w in waived_figures(change)]
+    assert said[0] == f"min_award: {kr(40_500)} er {kr(9_500)} under minste tilskudd ({kr(50_000)})"
+    assert said[4] == (
+        f"per_applicant_max (runde 2): organisasjonen har {kr(70_500)} med sine andre stående "
+        f"tilskudd på {kr(30_000)}, {kr(10_500)} over det mest den får ({kr(60_000)})"
+    )
+    assert not any("{" in text for text in said)
+
+
 def test_the_figures_of_an_amendment_recorded_before_are_worked_out_never_rewritten(
     tmp_path: Path,
 ) -> None:

@@ -26,6 +26,22 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ledgertools import (
+    BERGEN,
+    HEADER,
+    MOSS,
+    OSLO,
+    ROUND_1,
+    ROUND_2,
+    allocate,
+    commit,
+    commit_with_schema,
+    dump,
+    first_round,
+    make_programme,
+    tamper,
+    write_csv,
+)
 from tilskudd import ledger as lg
 from tilskudd.errors import (
     AmendmentRefusedError,
@@ -42,69 +58,6 @@ from tilskudd.programme import Programme, Round, load_programme
 from tilskudd.rounds import ALREADY_FUNDED, run_programme_round, verify_round
 from tilskudd.wording import waived_figures
 
-HEADER = (
-    "Søknadsnr;Søker;Organisasjonsnummer;Prosjekttittel;Deltakende kommuner;Omsøkt beløp;"
-    "Totalkostnad;Poeng"
-)
-MOSS, OSLO, BERGEN = "974760673", "958935420", "964338531"
-
-# Round 1: 100 000 budget. A-1 and A-2 are funded (60 000 + 40 000), A-3 is not.
-ROUND_1 = [
-    ("A-1", "Moss kommune", MOSS, "Felles saksbehandling", "0104, 0105", 60_000, 300_000, 5),
-    ("A-2", "Oslo kommune", OSLO, "Digital post", "0301", 40_000, 200_000, 4),
-    ("A-3", "Bergen kommune", BERGEN, "Sak", "1201", 80_000, 400_000, 3),
-]
-# Round 2: B-1 is A-1 again (same orgnr, same title in other spelling); A-2 again by id.
-ROUND_2 = [
-    ("B-1", "Moss kommune", MOSS, "FELLES  saksbehandling!", "0104", 30_000, 150_000, 5),
-    ("A-2", "Oslo kommune", OSLO, "Digital post", "0301", 40_000, 200_000, 4),
-    ("B-3", "Bergen kommune", BERGEN, "Sak 2", "1201", 50_000, 250_000, 3),
-]
-
-PROGRAMME = """\
-[programme]
-name = "Testordning"
-funder = "Testdirektoratet"
-frame = "{frame}"
-register = "2009"
-
-[[round]]
-number = 1
-budget = "100 000"
-
-[[round]]
-number = 2
-{budget2}
-
-[policy]
-max_share_of_cost = "20 %"
-{policy}
-"""
-
-
-def write_csv(path: Path, rows: Sequence[tuple[object, ...]]) -> Path:
-    lines = [HEADER] + [";".join(str(v) for v in row) for row in rows]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
-
-
-def make_programme(
-    folder: Path, *, frame: str = "200 000", budget2: str = "", policy: str = ""
-) -> Programme:
-    path = folder / "tilskudd.toml"
-    path.write_text(PROGRAMME.format(frame=frame, budget2=budget2, policy=policy), encoding="utf-8")
-    return load_programme(path)
-
-
-def allocate(
-    ledger_path: Path, programme: Programme, round_number: int, csv: Path, budget: int | None = None
-) -> RoundResult:
-    checked = read_applications(csv, register="2009")
-    context = lg.round_context(ledger_path, programme, round_number)
-    return run_programme_round(
-        checked, context, programme.round_policy(round_number), programme, budget=budget
-    )
-
 
 @pytest.fixture
 def setup(tmp_path: Path) -> tuple[Path, Programme, Path, Path]:
@@ -115,20 +68,6 @@ def setup(tmp_path: Path) -> tuple[Path, Programme, Path, Path]:
         write_csv(tmp_path / "r1.csv", ROUND_1),
         write_csv(tmp_path / "r2.csv", ROUND_2),
     )
-
-
-def commit(ledger_path: Path, programme: Programme, round_number: int, csv: Path) -> lg.CommitInfo:
-    result = allocate(ledger_path, programme, round_number, csv)
-    return lg.commit_round(ledger_path, result, programme, round_number, input_path=csv)
-
-
-def dump(path: Path) -> list[str]:
-    """The ledger's whole content as SQL, to compare before and after."""
-    conn = sqlite3.connect(path)
-    try:
-        return list(conn.iterdump())
-    finally:
-        conn.close()
 
 
 # --- committing ---------------------------------------------------------------------------------
@@ -192,8 +131,7 @@ def test_same_allocation_twice_is_refused_naming_the_earlier_commit(
 
 def test_frame_cannot_be_over_committed(tmp_path: Path) -> None:
     programme = make_programme(tmp_path, frame="150 000", budget2='budget = "50 000"')
-    ledger_path = tmp_path / "l.sqlite"
-    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))
+    ledger_path = first_round(tmp_path, programme, ROUND_1)
     before = dump(ledger_path)
     # --budget 90 000 for round 2, with only 50 000 left of the frame.
     rows = [("C-1", "Bergen kommune", BERGEN, "Stort", "1201", 90_000, 450_000, 5)]
@@ -215,8 +153,7 @@ def test_a_round_budget_beyond_the_frame_is_refused_even_if_its_awards_fit(
     tmp_path: Path,
 ) -> None:
     programme = make_programme(tmp_path, frame="150 000", budget2='budget = "50 000"')
-    ledger_path = tmp_path / "l.sqlite"
-    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))
+    ledger_path = first_round(tmp_path, programme, ROUND_1)
     before = dump(ledger_path)
     rows = [("C-1", "Bergen kommune", BERGEN, "Lite", "1201", 10_000, 450_000, 5)]
     r2 = write_csv(tmp_path / "r2.csv", rows)
@@ -490,9 +427,7 @@ def test_reading_leaves_the_file_as_it_is(
     setup: tuple[Path, Programme, Path, Path], tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     ledger_path, programme, r1, _ = setup
-    result = allocate(ledger_path, programme, 1, r1)
-    with Ledger.open(ledger_path, create=True, _schema=1) as old:  # an older schema, too
-        old.commit_round(result, programme, 1, input_path=r1)
+    commit_with_schema(ledger_path, programme, 1, r1, 1)  # an older schema, too
     check = _unchanged(ledger_path)
     report = lg.status(ledger_path, programme)
     assert report.committed == 100_000
@@ -535,18 +470,6 @@ def test_recorded_rows_can_be_neither_changed_nor_deleted(
     assert dump(ledger_path) == before
 
 
-def _tamper(path: Path, *sql: str) -> None:
-    """Edit the ledger as someone with the sqlite3 shell would: drop the guard, change, commit."""
-    conn = sqlite3.connect(path)
-    for table in ("awards", "chain", "commits", "amendments"):
-        conn.execute(f"DROP TRIGGER IF EXISTS {table}_no_update")
-        conn.execute(f"DROP TRIGGER IF EXISTS {table}_no_delete")
-    for statement in sql:
-        conn.execute(statement)
-    conn.commit()
-    conn.close()
-
-
 @pytest.mark.parametrize(
     ("sql", "first_bad", "problem"),
     [
@@ -583,7 +506,7 @@ def test_the_hash_chain_finds_an_edit_made_outside_tilskudd(
     commit(ledger_path, programme, 1, r1)  # entries 1 (commit), 2-4 (A-1, A-2, A-3)
     lg.amend(ledger_path, programme, "A-1", 50_000, "smaller budget")  # entry 5
     assert lg.verify_chain(ledger_path).ok
-    _tamper(ledger_path, *sql)
+    tamper(ledger_path, *sql)
     report = lg.verify_chain(ledger_path)
     assert not report.ok
     assert report.first_bad == first_bad
@@ -598,7 +521,7 @@ def test_a_schema_version_set_back_outside_tilskudd_is_refused(
     ledger_path, programme, r1, _ = setup
     commit(ledger_path, programme, 1, r1)
     lg.amend(ledger_path, programme, "A-1", 50_000, "smaller budget")
-    _tamper(ledger_path, "PRAGMA user_version = 1")
+    tamper(ledger_path, "PRAGMA user_version = 1")
     before = dump(ledger_path)
     message = r"says it has schema version 1, but it has the table amendments of a later version"
     with pytest.raises(LedgerIntegrityError, match=message):
@@ -620,7 +543,7 @@ def test_a_schema_version_set_back_outside_tilskudd_is_refused(
 def test_nothing_is_added_to_a_tampered_ledger(setup: tuple[Path, Programme, Path, Path]) -> None:
     ledger_path, programme, r1, r2 = setup
     commit(ledger_path, programme, 1, r1)
-    _tamper(ledger_path, "UPDATE awards SET amount = 1000 WHERE application_id = 'A-3'")
+    tamper(ledger_path, "UPDATE awards SET amount = 1000 WHERE application_id = 'A-3'")
     before = dump(ledger_path)
     with pytest.raises(LedgerIntegrityError, match=r"changed outside tilskudd at entry 4"):
         commit(ledger_path, programme, 2, r2)
@@ -641,7 +564,7 @@ def test_a_rewritten_hash_shows_at_the_next_entry(
     new_body = body[0].replace('"amount":40000', '"amount":45000')
     assert new_body != body[0]
     new_hash = lg.entry_hash(body[1], new_body)
-    _tamper(
+    tamper(
         ledger_path,
         f"UPDATE chain SET body = '{new_body}', hash = '{new_hash}' WHERE seq = 3",
         "UPDATE awards SET amount = 45000 WHERE seq = 3",
@@ -729,7 +652,7 @@ def test_the_chain_check_reads_each_table_beside_the_chain_and_finds_what_a_look
     commit(ledger_path, programme, 1, r1)  # entries 1 (commit), 2-4 (A-1, A-2, A-3)
     commit(ledger_path, programme, 2, r2)  # entries 5 (commit), 6-8 (B-1, A-2, B-3)
     lg.amend(ledger_path, programme, "A-1", 50_000, "smaller budget")  # entry 9
-    _tamper(ledger_path, *sql)
+    tamper(ledger_path, *sql)
     report = lg.verify_chain(ledger_path)
     expected = _chain_problem_walking(ledger_path)
     key = report.problem_phrase.key.removeprefix("ledger.error.") if report.problem_phrase else None
@@ -817,8 +740,7 @@ def test_bad_amendments_are_refused(
 
 def test_an_amendment_cannot_exceed_the_frame(tmp_path: Path) -> None:
     programme = make_programme(tmp_path, frame="110 000")
-    ledger_path = tmp_path / "l.sqlite"
-    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))
+    ledger_path = first_round(tmp_path, programme, ROUND_1)
     with pytest.raises(LedgerError, match=r"needs NOK\xa080,000, but only NOK\xa010,000 remains"):
         lg.amend(ledger_path, programme, "A-3", 80_000, "x")
     lg.amend(ledger_path, programme, "A-3", 10_000, "what is left")
@@ -850,8 +772,7 @@ def test_an_id_in_two_rounds_needs_the_round(setup: tuple[Path, Programme, Path,
 def test_rejected_applications_cannot_be_funded_by_amendment(tmp_path: Path) -> None:
     programme = make_programme(tmp_path)
     rows = [*ROUND_1, ("A-4", "Feil", "123456789", "Ugyldig", "0104", 10_000, 50_000, 5)]
-    ledger_path = tmp_path / "l.sqlite"
-    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", rows))
+    ledger_path = first_round(tmp_path, programme, rows)
     with Ledger.open(ledger_path) as ledger:
         rejected = [a for a in ledger.awards() if a.application_id == "A-4"]
     assert [a.status for a in rejected] == ["rejected"]
@@ -936,9 +857,8 @@ def test_applications_numbered_from_1_in_every_round_are_new_applicants(tmp_path
     organisation's project, was 'already funded in round 1 (application 1)'. The same id and
     title under a corrected organisation number is still the same application."""
     programme = make_programme(tmp_path)
-    ledger_path = tmp_path / "l.sqlite"
     moss = ("1", *ROUND_1[0][1:])
-    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", [moss]))
+    ledger_path = first_round(tmp_path, programme, [moss])
     bergen = ("1", *ROUND_1[2][1:])  # Bergen's "Sak": a new applicant with round 1's number
     r2 = write_csv(tmp_path / "r2.csv", [bergen])
     result = allocate(ledger_path, programme, 2, r2)
@@ -1365,8 +1285,7 @@ def test_an_sqlite_error_about_the_file_while_it_is_open_names_it_and_a_bug_stay
 def test_an_amendment_cannot_fund_a_project_funded_in_an_earlier_round(tmp_path: Path) -> None:
     """B-1 is A-1's project again; round 2 left it unfunded for that reason."""
     programme = make_programme(tmp_path)
-    ledger_path = tmp_path / "l.sqlite"
-    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))
+    ledger_path = first_round(tmp_path, programme, ROUND_1)
     commit(ledger_path, programme, 2, write_csv(tmp_path / "r2.csv", ROUND_2))
     before = dump(ledger_path)
     with pytest.raises(
@@ -1389,8 +1308,7 @@ def test_an_amendment_cannot_fund_a_project_a_later_round_funded(
     """A-3 was left unfunded in round 1; round 2 funded its project (by id, or by orgnr and
     title). Raising A-3 in round 1 afterwards would fund the project twice."""
     programme = make_programme(tmp_path)
-    ledger_path = tmp_path / "l.sqlite"
-    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))
+    ledger_path = first_round(tmp_path, programme, ROUND_1)
     again = (later_id, "Bergen kommune", BERGEN, "SAK", "1201", 80_000, 400_000, 3)
     commit(ledger_path, programme, 2, write_csv(tmp_path / "r2.csv", [again]))
     before = dump(ledger_path)
@@ -1414,8 +1332,7 @@ def test_a_round_allocated_before_an_amendment_funded_its_project_is_not_committ
     """Officer 1 allocates round 2 (A-3 again: unfunded in round 1, so funded now); meanwhile
     officer 2 raises A-3 in round 1. Committing round 2 then would fund the project twice."""
     programme = make_programme(tmp_path, frame="400 000", budget2='budget = "100 000"')
-    ledger_path = tmp_path / "l.sqlite"
-    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))
+    ledger_path = first_round(tmp_path, programme, ROUND_1)
     r2 = write_csv(tmp_path / "r2.csv", [ROUND_1[2]])
     result = allocate(ledger_path, programme, 2, r2)
     assert [(d.application_id, d.amount) for d in result.allocation.decisions] == [("A-3", 80_000)]
@@ -1437,8 +1354,7 @@ def test_a_round_allocated_before_an_amendment_funded_its_project_is_not_committ
 def test_lowering_an_award_is_allowed_when_the_frame_is_overspent(tmp_path: Path) -> None:
     """A frame lowered in tilskudd.toml below what was committed: a decrease returns money."""
     programme = make_programme(tmp_path)
-    ledger_path = tmp_path / "l.sqlite"
-    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))
+    ledger_path = first_round(tmp_path, programme, ROUND_1)
     smaller = programme.model_copy(update={"frame": 90_000})  # the frame cut after round 1
     assert lg.status(ledger_path, smaller).remaining == -10_000  # 100 000 committed
     record = lg.amend(ledger_path, smaller, "A-1", 50_000, "cost came in lower")
@@ -1455,8 +1371,7 @@ def test_a_frame_cut_below_what_is_committed_leaves_nothing_not_less_than_nothin
     """Said as 0 kr left, not '-10 000 kr remains'; and the round of 0 kr that allocate then
     gives can be committed (its decisions recorded), as when exactly nothing remains."""
     programme = make_programme(tmp_path)
-    ledger_path = tmp_path / "l.sqlite"
-    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))
+    ledger_path = first_round(tmp_path, programme, ROUND_1)
     smaller = programme.model_copy(update={"frame": 80_000})  # 100 000 kr committed
     lg.amend(ledger_path, smaller, "A-1", 50_000, "cost came in lower")  # 90 000 kr
     with pytest.raises(
@@ -1622,8 +1537,7 @@ def test_nb_rounds_out_of_order(setup: tuple[Path, Programme, Path, Path]) -> No
 
 def test_nb_over_the_frame(tmp_path: Path) -> None:
     programme = make_programme(tmp_path, frame="150 000", budget2='budget = "50 000"')
-    ledger_path = tmp_path / "l.sqlite"
-    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))
+    ledger_path = first_round(tmp_path, programme, ROUND_1)
     rows = [("C-1", "Bergen kommune", BERGEN, "Stort", "1201", 90_000, 450_000, 5)]
     r2 = write_csv(tmp_path / "r2.csv", rows)
     result = allocate(ledger_path, programme, 2, r2, budget=90_000)
@@ -1811,8 +1725,7 @@ def test_nb_a_ledger_of_another_programme(setup: tuple[Path, Programme, Path, Pa
 def test_nb_amendments_refused(tmp_path: Path) -> None:
     programme = make_programme(tmp_path, frame="110 000")
     rows = [*ROUND_1, ("A-4", "Feil", "123456789", "Ugyldig", "0104", 10_000, 50_000, 5)]
-    ledger_path = tmp_path / "l.sqlite"
-    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", rows))
+    ledger_path = first_round(tmp_path, programme, rows)
 
     def amend(key: str, app: str, amount: int, reason: str = "x", **kw: int) -> str:
         return nb(refused(lambda: lg.amend(ledger_path, programme, app, amount, reason, **kw)), key)
@@ -1867,8 +1780,7 @@ def test_nb_an_id_in_two_rounds(setup: tuple[Path, Programme, Path, Path]) -> No
 
 def test_nb_a_project_funded_in_an_earlier_round(tmp_path: Path) -> None:
     programme = make_programme(tmp_path)
-    ledger_path = tmp_path / "l.sqlite"
-    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))
+    ledger_path = first_round(tmp_path, programme, ROUND_1)
     commit(ledger_path, programme, 2, write_csv(tmp_path / "r2.csv", ROUND_2))
     exc = refused(lambda: lg.amend(ledger_path, programme, "B-1", 30_000, "x"))
     assert nb(exc, "funded_earlier") == (
@@ -1880,8 +1792,7 @@ def test_nb_a_project_funded_in_an_earlier_round(tmp_path: Path) -> None:
 
 def test_nb_a_project_funded_in_a_later_round(tmp_path: Path) -> None:
     programme = make_programme(tmp_path)
-    ledger_path = tmp_path / "l.sqlite"
-    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))
+    ledger_path = first_round(tmp_path, programme, ROUND_1)
     commit(ledger_path, programme, 2, write_csv(tmp_path / "r2.csv", [ROUND_1[2]]))
     exc = refused(lambda: lg.amend(ledger_path, programme, "A-3", 80_000, "x", round=1))
     assert nb(exc, "funded_other_round") == (
@@ -1893,8 +1804,7 @@ def test_nb_a_project_funded_in_a_later_round(tmp_path: Path) -> None:
 
 def test_nb_a_project_funded_while_the_round_was_allocated(tmp_path: Path) -> None:
     programme = make_programme(tmp_path, frame="400 000", budget2='budget = "100 000"')
-    ledger_path = tmp_path / "l.sqlite"
-    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))
+    ledger_path = first_round(tmp_path, programme, ROUND_1)
     r2 = write_csv(tmp_path / "r2.csv", [ROUND_1[2]])
     result = allocate(ledger_path, programme, 2, r2)
     lg.amend(ledger_path, programme, "A-3", 80_000, "x", round=1)
@@ -1917,9 +1827,8 @@ def test_nb_an_organisation_past_its_maximum_by_an_award_raised_while_the_round_
     programme = make_programme(
         tmp_path, frame="400 000", budget2='budget = "100 000"', policy="per_applicant_max = 60000"
     )
-    ledger_path = tmp_path / "l.sqlite"
     moss = ("A-1", "Moss kommune", MOSS, "Sak", "0104", 40_000, 200_000, 5)
-    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", [moss]))
+    ledger_path = first_round(tmp_path, programme, [moss])
     lg.amend(ledger_path, programme, "A-1", 20_000, "Kostnadene ble lavere")
     r2 = write_csv(
         tmp_path / "r2.csv",
@@ -1961,6 +1870,35 @@ def _verified(ledger_path: Path, programme: Programme) -> list[bool]:
         return [verify_round(opened, programme, c).ok for c in opened.commits()]
 
 
+def _refused_both_ways(
+    ledger_path: Path, programme: Programme, result: RoundResult, r2: Path, context: lg.RoundContext
+) -> list[Exception]:
+    """The refusals of committing a stale round 2 with the context it was allocated against
+    (as the CLI gives it) and without (as a library caller may not); nothing recorded."""
+    before = dump(ledger_path)
+    refusals = [
+        refused(
+            lambda against=against: lg.commit_round(
+                ledger_path, result, programme, 2, input_path=r2, allocated_against=against
+            )
+        )
+        for against in (context, None)
+    ]
+    assert dump(ledger_path) == before
+    return refusals
+
+
+def _allocated_again_and_committed(
+    tmp_path: Path, programme: Programme, ledger_path: Path, rows: Sequence[tuple[object, ...]]
+) -> RoundResult:
+    """Round 2 allocated again against the ledger as it is now, and committed; both rounds
+    verify."""
+    r2, context, again = _stale_round_2(tmp_path, programme, ledger_path, rows)
+    lg.commit_round(ledger_path, again, programme, 2, input_path=r2, allocated_against=context)
+    assert _verified(ledger_path, programme) == [True, True]
+    return again
+
+
 def test_nb_a_round_allocated_before_an_earlier_award_was_withdrawn(tmp_path: Path) -> None:
     # Round 2 was allocated while A-1's round-1 award stood, and left A-1 unfunded as funded
     # before. The award was withdrawn and round 2 committed as allocated: its record said A-1
@@ -1968,29 +1906,19 @@ def test_nb_a_round_allocated_before_an_earlier_award_was_withdrawn(tmp_path: Pa
     # against the ledger as it was just before the commit) funded A-1 and named round 2 as
     # differing, on a ledger only tilskudd had written. (Found by test_ledger_stateful.py.)
     programme = make_programme(tmp_path, frame="400 000", budget2='budget = "100 000"')
-    ledger_path = tmp_path / "l.sqlite"
-    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1[:2]))
+    ledger_path = first_round(tmp_path, programme, ROUND_1[:2])
     rows = [ROUND_1[0], ("B-3", "Bergen kommune", BERGEN, "Sak 2", "1201", 50_000, 250_000, 3)]
     r2, context, result = _stale_round_2(tmp_path, programme, ledger_path, rows)
     assert result.allocation.by_id()["A-1"].reasons[0].code == ALREADY_FUNDED
     lg.withdraw(ledger_path, programme, "A-1", "Trukket", round=1)
-    before = dump(ledger_path)
-    for against in (context, None):  # the CLI gives the context; a library caller may not
-        exc = refused(
-            lambda against=against: lg.commit_round(
-                ledger_path, result, programme, 2, input_path=r2, allocated_against=against
-            )
-        )
+    for exc in _refused_both_ways(ledger_path, programme, result, r2, context):
         assert nb(exc, "changed_since_allocated") == (
             "registeret ble endret mens runde 2 ble fordelt: det runden avgjorde for A-1, bygger "
             "på tildelinger som er endret eller trukket tilbake siden. Fordel runde 2 på nytt, "
             "mot registeret slik det er nå. Ingenting ble registrert."
         )
-    assert dump(ledger_path) == before
-    _r2, context, again = _stale_round_2(tmp_path, programme, ledger_path, rows)
+    again = _allocated_again_and_committed(tmp_path, programme, ledger_path, rows)
     assert again.allocation.by_id()["A-1"].amount == 60_000
-    lg.commit_round(ledger_path, again, programme, 2, input_path=r2, allocated_against=context)
-    assert _verified(ledger_path, programme) == [True, True]
 
 
 def test_a_round_allocated_before_an_earlier_award_was_lowered_is_not_committed(
@@ -2005,28 +1933,18 @@ def test_a_round_allocated_before_an_earlier_award_was_lowered_is_not_committed(
     programme = make_programme(
         tmp_path, frame="400 000", budget2='budget = "100 000"', policy="per_applicant_max = 60000"
     )
-    ledger_path = tmp_path / "l.sqlite"
     moss = ("A-1", "Moss kommune", MOSS, "Sak", "0104", 40_000, 200_000, 5)
-    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", [moss]))
+    ledger_path = first_round(tmp_path, programme, [moss])
     rows = [("B-1", "Moss kommune", MOSS, "Post", "0104", 50_000, 250_000, 5)]
     r2, context, result = _stale_round_2(tmp_path, programme, ledger_path, rows)
     assert result.allocation.by_id()["B-1"].amount == 20_000
     lg.amend(ledger_path, programme, "A-1", 20_000, "Kostnadene ble lavere")
-    before = dump(ledger_path)
-    for against in (context, None):
-        exc = refused(
-            lambda against=against: lg.commit_round(
-                ledger_path, result, programme, 2, input_path=r2, allocated_against=against
-            )
-        )
+    for exc in _refused_both_ways(ledger_path, programme, result, r2, context):
         assert nb(exc, "changed_since_allocated").startswith(
             "registeret ble endret mens runde 2 ble fordelt: det runden avgjorde for B-1, bygger "
         )
-    assert dump(ledger_path) == before
-    _r2, context, again = _stale_round_2(tmp_path, programme, ledger_path, rows)
+    again = _allocated_again_and_committed(tmp_path, programme, ledger_path, rows)
     assert again.allocation.by_id()["B-1"].amount == 40_000
-    lg.commit_round(ledger_path, again, programme, 2, input_path=r2, allocated_against=context)
-    assert _verified(ledger_path, programme) == [True, True]
 
 
 def test_a_round_allocated_without_the_ledger_is_held_to_what_it_did_not_count(
@@ -2042,9 +1960,8 @@ def test_a_round_allocated_without_the_ledger_is_held_to_what_it_did_not_count(
     programme = make_programme(
         tmp_path, frame="400 000", budget2='budget = "100 000"', policy="per_applicant_max = 60000"
     )
-    ledger_path = tmp_path / "l.sqlite"
     moss = ("A-1", "Moss kommune", MOSS, "Sak", "0104", 40_000, 200_000, 5)
-    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", [moss]))
+    ledger_path = first_round(tmp_path, programme, [moss])
     lg.amend(ledger_path, programme, "A-1", 10_000, "Kostnadene ble lavere")
     r2 = write_csv(
         tmp_path / "r2.csv", [("B-1", "Moss kommune", MOSS, "Post", "0104", 50_000, 250_000, 5)]
@@ -2146,7 +2063,7 @@ def test_nb_the_hash_chain_says_what_was_changed(
     ledger_path, programme, r1, r2 = setup
     commit(ledger_path, programme, 1, r1)
     lg.amend(ledger_path, programme, "A-1", 50_000, "smaller budget")  # entry 5
-    _tamper(ledger_path, *sql)
+    tamper(ledger_path, *sql)
     report = lg.verify_chain(ledger_path)
     assert report.problem_phrase is not None
     assert report.problem_phrase.key == f"ledger.error.{key}"
@@ -2183,7 +2100,7 @@ def test_nb_the_hash_chain_rewritten_consistently(
     ((_seq, body3, prev3), _entry4) = rows
     # Entry 3 rewritten with a hash of its own: entry 4 no longer follows it.
     new3 = body3.replace('"amount":40000', '"amount":45000')
-    _tamper(
+    tamper(
         ledger_path,
         f"UPDATE chain SET body = '{new3}', hash = '{lg.entry_hash(prev3, new3)}' WHERE seq = 3",
         "UPDATE awards SET amount = 45000 WHERE seq = 3",
@@ -2203,9 +2120,7 @@ def test_nb_the_hash_chain_rewritten_consistently(
     conn.close()
     extra = body[:-1] + ',"zz":1}'
     rehashed = lg.entry_hash(prev, extra)
-    _tamper(
-        ledger_path, f"UPDATE chain SET body = '{extra}', hash = '{rehashed}' WHERE seq = {seq}"
-    )
+    tamper(ledger_path, f"UPDATE chain SET body = '{extra}', hash = '{rehashed}' WHERE seq = {seq}")
     phrase = lg.verify_chain(ledger_path).problem_phrase
     assert phrase is not None
     assert phrase.key == "ledger.error.chain_row_differs"
@@ -2252,8 +2167,7 @@ def test_nb_verify_without_the_committed_input(
 def test_status_says_a_planned_budget_beyond_what_remains(tmp_path: Path) -> None:
     """Round 2 plans 100 000 but only 50 000 remain: status says what allocate would use."""
     programme = make_programme(tmp_path, frame="150 000", budget2='budget = "50 000"')
-    ledger_path = tmp_path / "l.sqlite"
-    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))
+    ledger_path = first_round(tmp_path, programme, ROUND_1)
     planned = programme.model_copy(
         update={
             "rounds": (
@@ -2419,8 +2333,7 @@ def test_an_amendment_cannot_raise_an_award_above_its_share_of_the_total_cost(
         ("A-1", "Moss kommune", MOSS, "Felles saksbehandling", "0104", 60_000, 300_000, 5),
         ("S-1", "Oslo kommune", OSLO, "Stor sak", "0301", 90_000, 200_000, 4),
     ]
-    ledger_path = tmp_path / "l.sqlite"
-    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", rows))
+    ledger_path = first_round(tmp_path, programme, rows)
     lg.withdraw(ledger_path, programme, "A-1", "money freed")
     before = dump(ledger_path)
     with pytest.raises(
@@ -2437,8 +2350,7 @@ def test_an_amendment_cannot_raise_an_award_above_its_share_of_the_total_cost(
 
 def test_an_amendment_cannot_raise_an_award_above_max_award(tmp_path: Path) -> None:
     programme = _policy_programme(tmp_path, 'max_award = "50 000"')
-    ledger_path = tmp_path / "l.sqlite"
-    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))
+    ledger_path = first_round(tmp_path, programme, ROUND_1)
     with Ledger.open(ledger_path) as ledger:
         assert {a.application_id: a.amount for a in ledger.awards()}["A-1"] == 50_000
     before = dump(ledger_path)
@@ -2454,8 +2366,7 @@ def test_an_amendment_cannot_raise_an_award_above_max_award(tmp_path: Path) -> N
 def test_an_amendment_is_held_to_per_applicant_max_over_every_round(tmp_path: Path) -> None:
     """Moss may receive 70 000 in all: 60 000 in round 1 left 10 000 for its round-2 project."""
     programme = _policy_programme(tmp_path, 'per_applicant_max = "70 000"')
-    ledger_path = tmp_path / "l.sqlite"
-    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))
+    ledger_path = first_round(tmp_path, programme, ROUND_1)
     round_2 = [("B-3", "Moss kommune", MOSS, "Ny sak", "0104", 30_000, 150_000, 5)]
     commit(ledger_path, programme, 2, write_csv(tmp_path / "r2.csv", round_2))
     with Ledger.open(ledger_path) as ledger:
@@ -2495,8 +2406,7 @@ def test_a_per_applicant_max_refusal_names_the_awards_in_earlier_and_later_round
         budget2='budget = "100 000"\n\n[[round]]\nnumber = 3',
         policy='per_applicant_max = "90 000"',
     )
-    ledger_path = tmp_path / "l.sqlite"
-    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))
+    ledger_path = first_round(tmp_path, programme, ROUND_1)
     round_2 = [("B-3", "Moss kommune", MOSS, "Ny sak", "0104", 20_000, 150_000, 5)]
     commit(ledger_path, programme, 2, write_csv(tmp_path / "r2.csv", round_2))
     round_3 = [("C-1", "Moss kommune", MOSS, "Tredje sak", "0104", 40_000, 200_000, 5)]
@@ -2540,8 +2450,7 @@ def test_a_lowered_award_stays_on_the_grid_and_at_least_the_minimum(
     tmp_path: Path, amount: int, message: str
 ) -> None:
     programme = _policy_programme(tmp_path, 'round_to = "1 000"\nmin_award = "20 000"')
-    ledger_path = tmp_path / "l.sqlite"
-    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))
+    ledger_path = first_round(tmp_path, programme, ROUND_1)
     before = dump(ledger_path)
     with pytest.raises(LedgerError, match=message):
         lg.amend(ledger_path, programme, "A-1", amount, "cost cut")
@@ -2552,8 +2461,7 @@ def test_a_lowered_award_stays_on_the_grid_and_at_least_the_minimum(
 
 def test_an_off_grid_amount_below_the_first_step_is_pointed_to_the_step(tmp_path: Path) -> None:
     programme = _policy_programme(tmp_path, 'round_to = "1 000"')
-    ledger_path = tmp_path / "l.sqlite"
-    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))
+    ledger_path = first_round(tmp_path, programme, ROUND_1)
     with pytest.raises(LedgerError, match=r"such as NOK\xa01,000$"):
         lg.amend(ledger_path, programme, "A-1", 500, "x")
 
@@ -2562,8 +2470,7 @@ def test_an_application_the_policy_found_not_eligible_cannot_be_funded_by_amendm
     tmp_path: Path,
 ) -> None:
     programme = _policy_programme(tmp_path, "min_score = 4")
-    ledger_path = tmp_path / "l.sqlite"
-    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))
+    ledger_path = first_round(tmp_path, programme, ROUND_1)
     lg.withdraw(ledger_path, programme, "A-2", "withdrew")
     with pytest.raises(
         LedgerError,
@@ -2618,8 +2525,7 @@ def test_a_ledger_with_amendments_the_policy_would_refuse_still_opens_and_verifi
 ) -> None:
     """Amendments recorded by an earlier tilskudd, which did not hold them to the policy."""
     programme = _policy_programme(tmp_path, 'round_to = "1 000"\nmin_award = "20 000"')
-    ledger_path = tmp_path / "l.sqlite"
-    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))
+    ledger_path = first_round(tmp_path, programme, ROUND_1)
     with Ledger.open(ledger_path) as ledger:
         a1 = {a.application_id: a for a in ledger.awards()}["A-1"]
         with lg._immediate(ledger._conn):
@@ -2653,8 +2559,7 @@ def test_nb_amendments_outside_the_policy(tmp_path: Path) -> None:
         *ROUND_1,
         ("S-1", "Oslo kommune", OSLO, "Stor sak", "0301", 45_000, 100_000, 4),
     ]
-    ledger_path = tmp_path / "l.sqlite"
-    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", rows))
+    ledger_path = first_round(tmp_path, programme, rows)
 
     def amend(key: str, app: str, amount: int) -> str:
         return nb(refused(lambda: lg.amend(ledger_path, programme, app, amount, "x")), key)
@@ -2747,8 +2652,7 @@ def test_an_id_told_apart_by_its_row_is_found_in_every_form_it_is_shown(
     """ "(A3)" as allocate shows it now, "(row 3)" as earlier versions and English messages,
     "(rad 3)" as Norwegian messages about a row."""
     programme = make_programme(tmp_path)
-    ledger_path = tmp_path / "l.sqlite"
-    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", _TWICE))
+    ledger_path = first_round(tmp_path, programme, _TWICE)
     assert [a.application_id for a in lg.history(ledger_path, query)] == ["A-2 (A3)"]
     with pytest.raises(LedgerError, match=r"^A-2 \(A3\) \(round 1\) was rejected as invalid"):
         lg.amend(ledger_path, programme, query, 10_000, "x")
@@ -2776,8 +2680,7 @@ def test_an_id_recorded_in_the_earlier_row_form_is_found_in_every_form(
 def test_the_history_of_an_id_has_its_rows_told_apart(tmp_path: Path) -> None:
     """Everything recorded under A-2: in round 1 its two rows, rejected for sharing the id."""
     programme = make_programme(tmp_path)
-    ledger_path = tmp_path / "l.sqlite"
-    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", _TWICE))
+    ledger_path = first_round(tmp_path, programme, _TWICE)
     commit(ledger_path, programme, 2, write_csv(tmp_path / "r2.csv", ROUND_2))
     assert [(a.round, a.application_id) for a in lg.history(ledger_path, "A-2")] == [
         (1, "A-2 (A3)"),
@@ -2803,8 +2706,7 @@ def test_ids_that_only_look_told_apart_by_their_row_are_not_taken_for_one_anothe
     """Kraft (NO1) and Kraft (SE1) were both read as "Kraft, row 1" and taken for the same
     row in two forms; a row told apart is only ever a rejected one, under one id column."""
     programme = make_programme(tmp_path)
-    ledger_path = tmp_path / "l.sqlite"
-    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", _LOOKALIKES))
+    ledger_path = first_round(tmp_path, programme, _LOOKALIKES)
     assert [a.application_id for a in lg.history(ledger_path, "Kraft (NO1)")] == ["Kraft (NO1)"]
     # Typed in another case, an id finds itself alone (ids differing only in case are one).
     assert [a.application_id for a in lg.history(ledger_path, "kraft (se1)")] == ["Kraft (SE1)"]
@@ -2822,8 +2724,7 @@ def test_ids_that_only_look_told_apart_by_their_row_are_not_taken_for_one_anothe
 
 def test_an_amendment_outside_the_policy_is_recorded_naming_the_rules(tmp_path: Path) -> None:
     programme = _policy_programme(tmp_path, 'max_award = "50 000"\nround_to = "1 000"')
-    ledger_path = tmp_path / "l.sqlite"
-    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))
+    ledger_path = first_round(tmp_path, programme, ROUND_1)
     record = lg.amend(
         ledger_path, programme, "A-1", 55_500, "Board decision 12.10.2009", outside_policy=True
     )
@@ -2862,8 +2763,7 @@ def test_an_amendment_outside_the_policy_names_a_cap_that_did_not_bind_in_the_ro
     recorded with the decision."""
     programme = _policy_programme(tmp_path, 'max_award = "50 000"')
     rows = [("A-1", "Moss kommune", MOSS, "Felles saksbehandling", "0104", 80_000, 300_000, 5)]
-    ledger_path = tmp_path / "l.sqlite"
-    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", rows))
+    ledger_path = first_round(tmp_path, programme, rows)
     (award,) = lg.history(ledger_path, "A-1")
     assert award.reasons[0]["code"] == "reason.cap.max_award"
     assert award.figures == {"total_cost": 300_000, "score": 5}
@@ -2895,11 +2795,7 @@ def test_a_round_committed_before_the_figures_were_recorded_names_what_it_cannot
     silent. Below max_award (which the share was held against in the round) it can."""
     programme = _policy_programme(tmp_path, 'max_award = "50 000"')
     rows = [("A-1", "Moss kommune", MOSS, "Felles saksbehandling", "0104", 80_000, 300_000, 5)]
-    ledger_path = tmp_path / "l.sqlite"
-    r1 = write_csv(tmp_path / "r1.csv", rows)
-    result = allocate(ledger_path, programme, 1, r1)
-    with Ledger.open(ledger_path, create=True, _schema=4) as old:
-        old.commit_round(result, programme, 1, input_path=r1)
+    ledger_path = first_round(tmp_path, programme, rows, schema=4)
     lowered = lg.amend(ledger_path, programme, "A-1", 40_000, "Kutt")
     assert lowered.outside_policy == ()
     assert lg.amend(ledger_path, programme, "A-1", 50_000, "Tilbake").outside_policy == ()
@@ -2992,11 +2888,10 @@ def test_the_rules_an_amendment_went_beyond_are_vouched_for_by_the_chain(
     tmp_path: Path, sql: str
 ) -> None:
     programme = _policy_programme(tmp_path, 'max_award = "50 000"')
-    ledger_path = tmp_path / "l.sqlite"
-    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))  # entries 1-4
+    ledger_path = first_round(tmp_path, programme, ROUND_1)  # entries 1-4
     lg.amend(ledger_path, programme, "A-1", 55_000, "Board", outside_policy=True)  # entry 5
     lg.amend(ledger_path, programme, "A-2", 30_000, "cost cut")  # entry 6
-    _tamper(ledger_path, sql)
+    tamper(ledger_path, sql)
     report = lg.verify_chain(ledger_path)
     assert (report.ok, report.first_bad) == (False, int(sql.rsplit(" ", 1)[1]))
     assert report.problem is not None
@@ -3011,8 +2906,7 @@ def test_an_amendment_outside_the_policy_records_the_figures_of_each_rule_it_goe
     60 000 kr, nor by how much 70 000 kr goes beyond them. Recorded in the entry (hashed)."""
     programme = _policy_programme(tmp_path, 'max_award = "50 000"')
     rows = [("A-1", "Moss kommune", MOSS, "Felles saksbehandling", "0104", 80_000, 300_000, 5)]
-    ledger_path = tmp_path / "l.sqlite"
-    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", rows))
+    ledger_path = first_round(tmp_path, programme, rows)
     record = lg.amend(ledger_path, programme, "A-1", 70_000, "Styrevedtak", outside_policy=True)
     figures = (
         '{"max_award":{"cap":50000},'
@@ -3037,10 +2931,56 @@ def test_an_amendment_outside_the_policy_records_the_figures_of_each_rule_it_goe
         f"{kr(300_000)} ({kr(60_000)})",
     ]
     # An edit of the figures is found by verify, naming the column.
-    _tamper(ledger_path, "UPDATE amendments SET outside_policy_figures = NULL")
+    tamper(ledger_path, "UPDATE amendments SET outside_policy_figures = NULL")
     report = lg.verify_chain(ledger_path)
     assert (report.ok, report.first_bad) == (False, record.seq)
     assert "outside_policy_figures changed" in str(report.problem)
+
+
+def test_each_rule_gone_beyond_is_said_with_its_figures_in_both_languages() -> None:
+    """Every kind of figures Ledger.amend records, said: the limit, and by how much."""
+    figures = {
+        "min_award": {"min_award": 50_000},
+        "round_to": {"round_to": 1_000},
+        "min_score": {"min_score": "4", "score": "3.5"},
+        "eligible_amount": {"eligible": 35_000},
+        "per_applicant_max (round 2)": {"max": 60_000, "others": 30_000},
+        "quotas (county 03: max_count)": {"count": 2, "max_count": 2},
+        "quotas (county 03: max_share)": {"most": 50_000, "others": 20_000},
+    }
+    change = lg.AmendmentRecord(
+        seq=9,
+        award_seq=2,
+        kind="amend",
+        amount_before=30_000,
+        amount_after=40_500,
+        reason="Styrevedtak",
+        created="2026-11-29T12:00:00+00:00",
+        tool_version="x",
+        outside_policy=tuple(figures),
+        outside_policy_figures=lg.canonical_json(figures),
+    )
+    nok = "NOK\u00a0"
+    assert [str(w) for w in waived_figures(change)] == [
+        f"min_award: {nok}40,500 is {nok}9,500 below the least award ({nok}50,000)",
+        f"round_to: {nok}40,500 is not a multiple of {nok}1,000",
+        "min_score: the score 3.5 is below the least score (4)",
+        f"eligible_amount: {nok}40,500 is {nok}5,500 above what the policy allows the officer's "
+        f"decision ({nok}35,000)",
+        f"per_applicant_max (round 2): the organisation has {nok}70,500 with its other standing "
+        f"awards of {nok}30,000, {nok}10,500 above the most it gets ({nok}60,000)",
+        "quotas (county 03: max_count): the group had 2 applications funded already and funds at "
+        "most 2",
+        f"quotas (county 03: max_share): the group has {nok}60,500 with its other awards there of "
+        f"{nok}20,000, {nok}10,500 above the most it gets ({nok}50,000)",
+    ]
+    said = [w.render("nb") for w in waived_figures(change)]
+    assert said[0] == f"min_award: {kr(40_500)} er {kr(9_500)} under minste tilskudd ({kr(50_000)})"
+    assert said[4] == (
+        f"per_applicant_max (runde 2): organisasjonen har {kr(70_500)} med sine andre stående "
+        f"tilskudd på {kr(30_000)}, {kr(10_500)} over det mest den får ({kr(60_000)})"
+    )
+    assert not any("{" in text for text in said)
 
 
 def test_the_figures_of_an_amendment_recorded_before_are_worked_out_never_rewritten(
@@ -3108,8 +3048,7 @@ def test_the_exports_show_which_awards_were_amended_outside_the_policy(tmp_path:
     """The CSV had no word of it, nor the workbook's awards sheet: an auditor reading either saw
     an amount above max_award without the board's decision that recorded it."""
     programme = _policy_programme(tmp_path, 'max_award = "50 000"\nround_to = "1 000"')
-    ledger_path = tmp_path / "l.sqlite"
-    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))
+    ledger_path = first_round(tmp_path, programme, ROUND_1)
     lg.amend(ledger_path, programme, "A-1", 55_500, "Board decision", outside_policy=True)
     lg.amend(ledger_path, programme, "A-1", 45_000, "cost cut")
     lg.amend(ledger_path, programme, "A-2", 30_000, "cost cut")
@@ -3346,9 +3285,7 @@ def test_a_round_committed_before_the_ledger_recorded_categories_says_its_quotas
         "\n".join([HEADER + ";Kategori"] + [";".join(map(str, row)) for row in QUOTA_ROWS]) + "\n",
         encoding="utf-8",
     )
-    result = allocate(ledger_path, programme, 1, csv)
-    with Ledger.open(ledger_path, create=True, _schema=3) as old:
-        old.commit_round(result, programme, 1, input_path=csv)
+    commit_with_schema(ledger_path, programme, 1, csv, 3)
     # A raise may pass a quota maximum the ledger cannot check (it did here: county 12 at most
     # 30 000): it was recorded, with a warning. Refused now unless recorded outside the policy.
     Ledger.open(ledger_path).close()  # upgraded to this schema, as any change does first
@@ -3412,8 +3349,7 @@ def test_an_id_in_another_case_that_two_recorded_ids_match_is_refused_naming_bot
         ("Ab-1", "Moss kommune", MOSS, "Felles saksbehandling", "0104", 60_000, 300_000, 5),
         ("aB-1", "Oslo kommune", OSLO, "Digital post", "0301", 40_000, 200_000, 4),
     ]
-    ledger_path = tmp_path / "l.sqlite"
-    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", rows))
+    ledger_path = first_round(tmp_path, programme, rows)
     before = dump(ledger_path)
     exc = refused(lambda: lg.amend(ledger_path, programme, "ab-1", 50_000, "x"))
     assert nb(exc, "id_case_ambiguous") == (
@@ -3429,8 +3365,7 @@ def test_status_says_a_quota_minimum_count_a_withdrawal_left_unmet(tmp_path: Pat
     programme = _policy_programme(
         tmp_path, '\n[[policy.quotas]]\nby = "county"\nvalue = "03"\nmin_count = 1\n'
     )
-    ledger_path = tmp_path / "l.sqlite"
-    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))
+    ledger_path = first_round(tmp_path, programme, ROUND_1)
     assert lg.status(ledger_path, programme).rounds[0].quotas_unmet == ()
     withdrawn = lg.withdraw(ledger_path, programme, "A-2", "gave up")
     assert [w.key for w in withdrawn.warnings] == ["ledger.warning.quota_below_min_count"]
@@ -3474,8 +3409,7 @@ def test_a_raise_is_held_to_the_per_applicant_max_of_a_later_round_that_counted_
         'per_applicant_max = "70 000"',
     )
     assert programme.round_policy(1).per_applicant_max is None
-    ledger_path = tmp_path / "l.sqlite"
-    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))
+    ledger_path = first_round(tmp_path, programme, ROUND_1)
     round_2 = [("B-3", "Moss kommune", MOSS, "Ny sak", "0104", 30_000, 150_000, 5)]
     commit(ledger_path, programme, 2, write_csv(tmp_path / "r2.csv", round_2))
     lg.amend(ledger_path, programme, "A-1", 50_000, "cost cut")

@@ -22,7 +22,6 @@ from __future__ import annotations
 import csv
 import json
 import shutil
-import sqlite3
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -42,6 +41,7 @@ from hypothesis.stateful import (
 )
 from typer.testing import CliRunner
 
+from ledgertools import dump
 from tilskudd import ledger as lg
 from tilskudd.cli import app
 from tilskudd.cli.programme import plan_round
@@ -218,15 +218,6 @@ class Committed:
     budget: int
     awarded: int
     decisions: dict[str, tuple[str, int]] = field(default_factory=dict)
-
-
-def dump(path: Path) -> list[str]:
-    """The ledger's whole content as SQL, to compare before and after."""
-    conn = sqlite3.connect(path)
-    try:
-        return list(conn.iterdump())
-    finally:
-        conn.close()
 
 
 def attempt(action: Callable[..., T], *args: Any, **kwargs: Any) -> tuple[T | None, Any]:

@@ -411,75 +411,35 @@ def waived_rule(rule: str) -> Phrase | str:
     return rule
 
 
+_FIGURES_SAID = (
+    ("share", "share_figures"),
+    ("cap", "max_award_figures"),
+    ("min_award", "min_award_figures"),
+    ("round_to", "round_to_figures"),
+    ("score", "min_score_figures"),
+    ("eligible", "eligible_figures"),
+    ("max_count", "quota_count_figures"),
+    ("max", "per_applicant_figures"),
+    ("most", "quota_figures"),
+)
+"""Which sentence says a rule's figures, by the figure that marks it, in the order tried (a
+share of cost has its cap too)."""
+
+
 def _figures_phrase(rule: str, figures: Mapping[str, Any], amount: int) -> Phrase:
     """What a rule an amendment went beyond held it to, by how much, from the figures recorded
-    with it (:func:`tilskudd.ledger.outside_policy_figures`)."""
-    named = waived_rule(rule)
-    if "share" in figures:
-        cap = int(figures["cap"])
-        return Phrase(
-            "ledger.waived.share_figures",
-            rule=named,
-            amount=amount,
-            over=amount - cap,
-            share=Decimal(str(figures["share"])),
-            total_cost=int(figures["total_cost"]),
-            cap=cap,
-        )
-    if "cap" in figures:
-        cap = int(figures["cap"])
-        return Phrase(
-            "ledger.waived.max_award_figures", rule=named, amount=amount, over=amount - cap, cap=cap
-        )
-    if "min_award" in figures:
-        least = int(figures["min_award"])
-        return Phrase(
-            "ledger.waived.min_award_figures",
-            rule=named,
-            amount=amount,
-            short=least - amount,
-            min_award=least,
-        )
-    if "round_to" in figures:
-        step = int(figures["round_to"])
-        return Phrase("ledger.waived.round_to_figures", rule=named, amount=amount, round_to=step)
-    if "score" in figures:
-        return Phrase(
-            "ledger.waived.min_score_figures",
-            rule=named,
-            score=Decimal(str(figures["score"])),
-            min_score=Decimal(str(figures["min_score"])),
-        )
-    if "eligible" in figures:
-        most = int(figures["eligible"])
-        return Phrase(
-            "ledger.waived.eligible_figures",
-            rule=named,
-            amount=amount,
-            over=amount - most,
-            eligible=most,
-        )
-    if "max_count" in figures:
-        return Phrase(
-            "ledger.waived.quota_count_figures",
-            rule=named,
-            count=int(figures["count"]),
-            max_count=int(figures["max_count"]),
-        )
-    others = int(figures["others"])
-    key, most = (
-        ("ledger.waived.per_applicant_figures", int(figures["max"]))
-        if "max" in figures
-        else ("ledger.waived.quota_figures", int(figures["most"]))
-    )
-    return Phrase(
-        key,
-        rule=named,
-        others=others,
-        total=others + amount,
-        over=others + amount - most,
-        most=most,
-    )
+    with it (:func:`tilskudd.ledger.outside_policy_figures`): the limit, with what the amount is
+    added to (the organisation's or the quota group's other awards), and how far past it."""
+    values = {k: Decimal(v) if isinstance(v, str) else int(v) for k, v in figures.items()}
+    key = next((said for mark, said in _FIGURES_SAID if mark in values), "max_award_figures")
+    limit = next((values[k] for k in ("cap", "eligible", "max", "most") if k in values), None)
+    extra: dict[str, Any] = {}
+    if limit is not None:
+        total = int(values.get("others", 0)) + amount
+        extra = {"total": total, "over": total - limit}
+    if "min_award" in values:
+        extra["short"] = values["min_award"] - amount
+    return Phrase(f"ledger.waived.{key}", rule=waived_rule(rule), amount=amount, **values, **extra)
 
 
 def waived_figures(change: Change) -> list[Phrase]:

@@ -69,6 +69,14 @@ def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
+def commit_round(file: str = "r1.csv", number: int = 1) -> Result:
+    """``tilskudd allocate FILE --round N --commit`` in the programme folder, which must commit
+    (said with its output when it does not)."""
+    result = run("allocate", file, "--round", str(number), "--commit")
+    assert result.exit_code == 0, result.output
+    return result
+
+
 def snapshot(path: Path) -> tuple[bytes, int]:
     return path.read_bytes(), path.stat().st_mtime_ns
 
@@ -189,7 +197,7 @@ def test_a_round_whose_places_are_in_the_other_numbering_is_not_committed(
     assert preview.exit_code == 0, preview.output
     assert "seem to follow the 2009 numbering" in " ".join(preview.output.split())
     # In the programme's own numbering the round is committed.
-    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    commit_round()
 
 
 def test_check_in_a_programme_folder_takes_its_register_and_language(folder: Path) -> None:
@@ -243,7 +251,7 @@ def test_one_application_in_the_other_numbering_is_said_in_the_singular(
 
 
 def test_committing_the_same_round_twice_is_refused(folder: Path) -> None:
-    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    commit_round()
     ledger = folder / "tilskudd.ledger.sqlite"
     before = snapshot(ledger)
     rerun = run("allocate", "r1.csv", "--round", "1")
@@ -258,7 +266,7 @@ def test_committing_the_same_round_twice_is_refused(folder: Path) -> None:
 
 
 def test_dry_run_writes_nothing_not_even_the_ledger(folder: Path) -> None:
-    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    commit_round()
     ledger = folder / "tilskudd.ledger.sqlite"
     before = snapshot(ledger)
     files = sorted(p.name for p in folder.iterdir())
@@ -297,7 +305,7 @@ def test_commit_needs_a_round_and_a_round_needs_a_programme(
 
 
 def test_over_the_frame_is_refused(folder: Path) -> None:
-    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    commit_round()
     big = "C-1;Bergen kommune;964338531;Stort;1201;120000;600000;5"
     (folder / "big.csv").write_text(f"{HEADER}\n{big}\n", encoding="utf-8")
     result = run("allocate", "big.csv", "--round", "2", "--budget", "150000", "--commit")
@@ -312,7 +320,7 @@ def test_history_by_orgnr_lists_the_organisations_rejected_applications_too(
     # history of the organisation is everything it applied for.
     bad = "A-4;Moss kommune;974760673;Ny portal;0104;mange penger;300000;4"
     (folder / "r1.csv").write_text("\n".join([HEADER, *ROUND_1, bad]) + "\n", encoding="utf-8")
-    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    commit_round()
     history = run("history", "974760673")
     assert history.exit_code == 0, history.output
     assert history.stdout.splitlines()[0].startswith("Recorded for 974760673: 2 applications")
@@ -325,7 +333,7 @@ def test_history_by_orgnr_lists_the_organisations_rejected_applications_too(
 
 
 def test_explain_of_a_committed_decision_tells_what_was_recorded_since(folder: Path) -> None:
-    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    commit_round()
     before = run("explain", "r1.csv", "A-1", "--round", "1")
     assert before.exit_code == 0, before.output
     assert "After the decision" not in before.stdout
@@ -353,7 +361,7 @@ def test_explain_of_a_committed_decision_tells_what_was_recorded_since(folder: P
 
 
 def test_history_amend_withdraw_and_export(folder: Path) -> None:
-    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    commit_round()
     amended = run("amend", "A-1", "--amount", "50 000", "--reason", "Cost reduced")
     assert amended.exit_code == 0, amended.output
     assert f"NOK{NBSP}60,000 -> NOK{NBSP}50,000" in amended.stdout
@@ -478,7 +486,7 @@ def test_verify_names_the_input_errors_of_a_round_committed_by_an_older_reading(
 
 def test_verify_agrees_then_finds_an_outside_edit(folder: Path) -> None:
     assert run("verify").stdout.startswith("Nothing committed yet")
-    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    commit_round()
     ok = run("verify")
     assert ok.exit_code == 0, ok.output
     assert "Hash chain: 4 entries, all intact." in ok.stdout
@@ -620,7 +628,7 @@ def test_the_ledger_and_the_programme_file_are_never_replaced_by_an_output(
     folder: Path, target: str, round_args: list[str]
 ) -> None:
     """Inputs of the round like the applications: -o onto one is refused, --force or not."""
-    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    commit_round()
     before = snapshot(folder / target)
     result = run("allocate", "r2.csv", *round_args, "-o", target, "--format", "csv", "--force")
     assert result.exit_code == 2, result.output
@@ -642,7 +650,7 @@ def test_a_ledger_given_by_option_is_never_replaced_by_an_output(folder: Path) -
 
 
 def test_a_refused_commit_leaves_no_document_of_the_round(folder: Path) -> None:
-    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    commit_round()
     again = run("allocate", "r1.csv", "--round", "1", "--commit", "-o", "r1.json")
     assert again.exit_code == 1
     assert "already committed" in again.stderr
@@ -651,7 +659,7 @@ def test_a_refused_commit_leaves_no_document_of_the_round(folder: Path) -> None:
 
 
 def test_a_damaged_ledger_is_named_and_left_as_it_is(folder: Path) -> None:
-    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    commit_round()
     ledger = folder / "tilskudd.ledger.sqlite"
     data = ledger.read_bytes()
     ledger.write_bytes(data[:4096] + b"\xff" * (len(data) - 4096))  # header intact, pages not
@@ -679,7 +687,7 @@ def test_a_committed_round_run_again_is_the_round_as_committed(folder: Path) -> 
         return data["budget"], rows
 
     assert run("allocate", "r1.csv", "--round", "1", "--commit", "-o", "c1.json").exit_code == 0
-    assert run("allocate", "r2.csv", "--round", "2", "--commit").exit_code == 0
+    commit_round("r2.csv", 2)
     again = run("allocate", "r1.csv", "--round", "1", "-o", "again.json")
     assert again.exit_code == 0, again.output
     assert awards(folder / "again.json") == awards(folder / "c1.json")
@@ -721,7 +729,7 @@ def test_a_committed_round_run_otherwise_is_refused_and_writes_nothing(
 ) -> None:
     """Another file, budget, policy or reading of a committed round would give documents and
     explanations that contradict the ledger while saying they repeat it."""
-    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    commit_round()
     result = run("allocate", *args, "--round", "1", "-o", "round1.xlsx")
     assert result.exit_code == 1, result.output
     said = re.sub(r"\s*\n\s*", " ", result.stderr).strip()
@@ -767,7 +775,7 @@ def test_nb_a_committed_round_run_otherwise(
     folder: Path, key: str, args: list[str], difference: str
 ) -> None:
     """ "rerun_differs", with each difference in Norwegian."""
-    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    commit_round()
     result = run("allocate", *args, "--round", "1", "--lang", "nb")
     assert result.exit_code == 1
     said = re.sub(r"\s*\n\s*", " ", result.stderr).strip()
@@ -786,7 +794,7 @@ def test_nb_a_committed_round_run_otherwise(
 
 
 def test_nb_committing_the_same_round_twice(folder: Path) -> None:
-    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    commit_round()
     same = run("allocate", "r1.csv", "--round", "1", "--commit", "--lang", "nb")
     assert same.exit_code == 1
     assert same.stderr.startswith(
@@ -810,7 +818,7 @@ def test_nb_committing_the_same_round_twice(folder: Path) -> None:
 
 
 def test_nb_over_the_frame_and_amend_over_the_frame(folder: Path) -> None:
-    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    commit_round()
     big = "C-1;Bergen kommune;964338531;Stort;1201;120000;600000;5"
     (folder / "big.csv").write_text(f"{HEADER}\n{big}\n", encoding="utf-8")
     result = run(
@@ -853,7 +861,7 @@ def run_env(env: dict[str, str], *args: str) -> Result:
 
 
 def test_nb_a_damaged_ledger_in_the_programmes_language(folder: Path) -> None:
-    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    commit_round()
     programme = folder / "tilskudd.toml"
     programme.write_text(PROGRAMME.replace('lang = "en"', 'lang = "nb"'), encoding="utf-8")
     ledger = folder / "tilskudd.ledger.sqlite"
@@ -876,7 +884,7 @@ def test_nb_a_damaged_ledger_in_the_programmes_language(folder: Path) -> None:
 
 
 def test_nb_verify_finds_a_changed_input_and_an_outside_edit(folder: Path) -> None:
-    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    commit_round()
     (folder / "moved.csv").write_text(HEADER + "\n" + ROUND_1[0] + "\n", encoding="utf-8")
     changed = run("verify", "--round", "1", "--input", "moved.csv", "--lang", "nb")
     assert changed.exit_code == 1
@@ -913,7 +921,7 @@ def test_nb_verify_finds_a_changed_input_and_an_outside_edit(folder: Path) -> No
 
 def test_nb_a_mistyped_amend_amount_in_the_programmes_language(folder: Path) -> None:
     """Read after the language is settled: --lang nb, or a Norwegian programme without it."""
-    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    commit_round()
     said = "feil: --amount: 'abc' er ikke et beløp; forventet hele kroner"
     result = run("amend", "A-1", "--amount", "abc", "--reason", "x", "--lang", "nb")
     assert result.exit_code == 2
@@ -953,7 +961,7 @@ def test_nb_a_mistyped_amend_amount_in_the_programmes_language(folder: Path) -> 
 def test_nb_usage_refusals(folder: Path, args: list[str], key: str, message: str) -> None:
     from tilskudd.i18n import get
 
-    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    commit_round()
     result = run(*args, "--lang", "nb")
     assert result.exit_code == 2, result.output
     assert result.stderr == f"feil: {message}\n"
@@ -1040,7 +1048,7 @@ def test_amend_is_held_to_the_rounds_policy_in_both_languages(folder: Path) -> N
         'max_share_of_cost = "20 %"\nmax_award = "50 000"\nround_to = "1 000"',
     )
     (folder / "tilskudd.toml").write_text(policy, encoding="utf-8")
-    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    commit_round()
     ledger = folder / "tilskudd.ledger.sqlite"
     before = snapshot(ledger)[0]
     raised = run("amend", "A-1", "--amount", "55 000", "--reason", "x")
@@ -1085,7 +1093,7 @@ def test_amend_outside_policy_names_the_share_of_cost_where_max_award_bound_belo
     (folder / "tilskudd.toml").write_text(policy, encoding="utf-8")
     rows = [ROUND_1[0].replace(";60000;300000;", ";80000;300000;"), *ROUND_1[1:]]
     (folder / "r1.csv").write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
-    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    commit_round()
     ledger = folder / "tilskudd.ledger.sqlite"
     before = ledger.read_bytes()
     refused = run("amend", "A-1", "--amount", "70 000", "--reason", "Styrevedtak")
@@ -1118,7 +1126,7 @@ def test_amend_outside_policy_records_the_rules_and_history_shows_them(folder: P
         'max_share_of_cost = "20 %"\nmax_award = "50 000"\nround_to = "1 000"',
     )
     (folder / "tilskudd.toml").write_text(policy, encoding="utf-8")
-    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    commit_round()
     amended = run(
         "amend", "A-1", "--amount", "55 000", "--reason", "Board decision 12.10.2009",
         "--outside-policy",
@@ -1182,7 +1190,7 @@ def test_ledger_export_writes_the_policy_as_a_policy_file_would(
         + '[[policy.quotas]]\nby = "county"\nvalue = "*"\nmax_share = "30 %"\n',
         encoding="utf-8",
     )
-    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    commit_round()
     out = folder / "ledger.xlsx"
     assert run("ledger", "export", str(out), "--lang", lang).exit_code == 0
     rows = list(openpyxl.load_workbook(out)[sheet].iter_rows(values_only=True))
@@ -1203,7 +1211,7 @@ def test_ledger_export_heads_its_columns_as_the_award_workbook_does(
 ) -> None:
     # The accounts get both files: the same field has the same header in each
     # ("Søknadsnr." in the award workbook, not "Søknadsnr" in the ledger's).
-    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    commit_round()
     assert run("ledger", "export", "ledger.xlsx", "--lang", lang).exit_code == 0
     again = run("allocate", "r1.csv", "--round", "1", "-o", f"a_{lang}.xlsx", "--lang", lang)
     assert again.exit_code == 0, again.output
@@ -1219,7 +1227,7 @@ def test_the_readme_shows_a_refused_commit_as_the_programme_says_it(folder: Path
     # The README showed "error: denne fordelingen ..." where a Norwegian run says "feil:".
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     shown = next(line.strip() for line in readme.splitlines() if "fordelingen er allerede" in line)
-    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    commit_round()
     again = run("allocate", "r1.csv", "--round", "1", "--commit", "--lang", "nb")
     assert again.exit_code == 1
     said = again.stderr.strip()
@@ -1246,7 +1254,7 @@ def test_a_committed_round_run_again_says_what_changed_since(folder: Path) -> No
     """Difi 2009 after an amendment and a withdrawal: allocate --round 1 -o tildeling.html
     printed and published the awards as committed (19 981 000 kr) without a word that the
     ledger now holds 19 775 000 kr; an officer would publish amounts that no longer stand."""
-    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    commit_round()
     unchanged = run("allocate", "r1.csv", "--round", "1")
     assert unchanged.exit_code == 0, unchanged.output
     assert "changed in the ledger" not in unchanged.stdout
@@ -1308,7 +1316,7 @@ def test_withdraw_says_a_quota_minimum_is_no_longer_met_and_amend_refuses_a_maxi
     policy = PROGRAMME + '\n[[policy.quotas]]\nby = "county"\nvalue = "01"\nmin_amount = "50 000"\n'
     policy += '\n[[policy.quotas]]\nby = "county"\nvalue = "12"\nmax_amount = "30 000"\n'
     (folder / "tilskudd.toml").write_text(policy, encoding="utf-8")
-    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    commit_round()
     refused = run("amend", "A-3", "--amount", "40 000", "--reason", "money freed")
     assert refused.exit_code == 1
     assert "county 12 (Hordaland) would have NOK" in refused.stderr
@@ -1346,7 +1354,7 @@ def test_amend_and_status_in_a_frame_cut_below_what_is_committed_say_nothing_rem
     folder: Path,
 ) -> None:
     """They said 'Remaining of the frame: NOK -10,000'."""
-    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    commit_round()
     cut = PROGRAMME.replace('frame = "200 000"', 'frame = "80 000"').replace(
         'budget = "100 000"\n', ""
     )
@@ -1367,7 +1375,7 @@ def test_amend_and_status_in_a_frame_cut_below_what_is_committed_say_nothing_rem
 
 
 def test_history_of_an_id_typed_with_spaces_and_in_another_case(folder: Path) -> None:
-    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    commit_round()
     found = run("history", " a-1 ")
     assert found.exit_code == 0, found.output
     assert found.stdout.splitlines()[0] == (
@@ -1388,7 +1396,7 @@ def test_allocate_of_a_round_committed_with_a_policy_this_tilskudd_cannot_read(
 
     described = Policy.describe
     monkeypatch.setattr(Policy, "describe", lambda self: {**described(self), "later": 1})
-    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    commit_round()
     monkeypatch.setattr(Policy, "describe", described)
     again = run("allocate", "r1.csv", "--round", "1")
     assert again.exit_code == 1
@@ -1401,7 +1409,7 @@ def test_the_rules_an_amendment_went_beyond_are_said_in_norwegian(folder: Path) 
     """They were shown as recorded, "quotas (county 12: max_amount)", in bokmål sentences."""
     policy = PROGRAMME + '\n[[policy.quotas]]\nby = "county"\nvalue = "12"\nmax_amount = "30 000"\n'
     (folder / "tilskudd.toml").write_text(policy, encoding="utf-8")
-    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    commit_round()
     amended = run(
         "amend", "A-3", "--amount", "40 000", "--reason", "Styrevedtak", "--outside-policy",
         "--lang", "nb",
@@ -1460,7 +1468,7 @@ def test_a_library_caller_gets_a_committed_rounds_changes_from_the_ledger(folder
     from tilskudd.programme import load_programme
     from tilskudd.rounds import run_programme_round
 
-    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    commit_round()
     assert run("amend", "A-1", "--amount", "50 000", "--reason", "Cost reduced").exit_code == 0
     assert run("withdraw", "A-2", "--reason", "The municipality withdrew").exit_code == 0
     programme = load_programme(folder / "tilskudd.toml")
@@ -1486,7 +1494,7 @@ def test_the_documents_of_a_changed_round_show_the_awards_as_they_stand(folder: 
     (NOK 100,000, the withdrawn one at NOK 40,000) without a word: a funder publishing the list
     published figures that no longer held. Now the documents show them as they stand, each
     change with its date and reason; --as-decided keeps the decision and says what changed."""
-    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    commit_round()
     assert run("amend", "A-1", "--amount", "50 000", "--reason", "Cost reduced").exit_code == 0
     assert run("withdraw", "A-2", "--reason", "The municipality withdrew").exit_code == 0
     today = run("history", "A-2", "--format", "json")
@@ -1609,7 +1617,7 @@ def test_the_workbook_of_a_changed_round_shows_the_awards_as_they_stand(folder: 
 def test_the_pdf_and_json_of_a_changed_round_read_back_as_it_stands(folder: Path) -> None:
     """The PDF (nb) and the JSON (en) of round 1 after a withdrawal: the PDF lists the awards
     as they stand with the note, the JSON keeps the decision and says what stands now."""
-    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    commit_round()
     assert run("withdraw", "A-2", "--reason", "Kommunen trakk seg").exit_code == 0
     pdf = run("allocate", "r1.csv", "--round", "1", "-o", "liste.pdf", "--lang", "nb")
     assert pdf.exit_code == 0, pdf.output

@@ -19,10 +19,10 @@ from tests.export.test_html import _page
 from tests.export.test_json import _validator
 
 from tilskudd.export import write
-from tilskudd.export._publication import build
 from tilskudd.export.html import render as render_html
 from tilskudd.export.markdown import render as render_md
 from tilskudd.models import AwardChange, RoundResult
+from tilskudd.publication import build
 
 
 def _plain(text: str) -> str:

@@ -11,9 +11,9 @@ import pypdf
 import pytest
 
 from tilskudd.export import write
-from tilskudd.export._publication import build
 from tilskudd.export.pdf import _Document, render
 from tilskudd.models import Allocation, Policy, RoundResult, Source, Status
+from tilskudd.publication import build
 
 
 def _pages(path: Path) -> list[str]:
@@ -203,7 +203,7 @@ def test_an_award_without_a_place_is_not_said_to_be_county_wide(
 ) -> None:
     """Open data from other funders has no Norwegian places: such an award is listed under "No
     place given", and its place cell said "Whole county", which it is not."""
-    from tilskudd.export._publication import build
+    from tilskudd.publication import build
 
     result = small_round()
     apps = list(result.applications)

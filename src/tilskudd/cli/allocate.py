@@ -96,8 +96,8 @@ def _say_changes(
 ) -> None:
     """Under "Wrote …" of a committed round changed since its decision: what the document
     shows, the awards as they stand or as decided."""
-    from tilskudd.export._publication import standing
     from tilskudd.i18n import get
+    from tilskudd.publication import standing
 
     if standing(result) is None:
         return

@@ -27,10 +27,10 @@ from pathlib import Path
 from typing import Literal
 
 from tilskudd.errors import UsageError
-from tilskudd.export._publication import changes_by_id, standing
 from tilskudd.export.atomic import atomic_write
 from tilskudd.i18n import get
 from tilskudd.models import AwardChange, CellValue, Decision, Issue, RoundResult
+from tilskudd.publication import changes_by_id, standing
 from tilskudd.wording import (
     change_sentences,
     column_header,

@@ -38,12 +38,12 @@ from pathlib import Path
 from typing import Any
 
 from tilskudd.errors import UsageError
-from tilskudd.export._publication import changes_by_id, standing
 from tilskudd.export._sheetml import Style, Workbook
 from tilskudd.export.atomic import atomic_path, atomic_write
 from tilskudd.export.csv import neutralise
 from tilskudd.i18n import get
 from tilskudd.models import Application, RoundResult
+from tilskudd.publication import changes_by_id, standing
 from tilskudd.wording import change_sentences, county_name, municipality_name
 
 __all__ = ["COLUMNS", "DEFAULT_PREFIX", "REQUIRED", "org_identifier", "rows", "write"]

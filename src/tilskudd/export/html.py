@@ -18,10 +18,10 @@ import re
 from html import escape
 from pathlib import Path
 
-from tilskudd.export._publication import SHARED_MARK, AwardLine, CountyBar, Publication, build
 from tilskudd.export.atomic import atomic_write
 from tilskudd.i18n import get
 from tilskudd.models import RoundResult
+from tilskudd.publication import SHARED_MARK, AwardLine, CountyBar, Publication, build
 from tilskudd.wording import plural
 
 __all__ = ["render", "write"]

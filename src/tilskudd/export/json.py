@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import Any
 
 from tilskudd.collector import collector_paused
-from tilskudd.export._publication import build, changes_by_id
 from tilskudd.export.atomic import atomic_write
 from tilskudd.jsondata import plain, reason_data
 from tilskudd.models import Application, AwardChange, Decision, Issue, RejectedRow, RoundResult
+from tilskudd.publication import build, changes_by_id
 from tilskudd.summary import summarise
 from tilskudd.wording import (
     change_sentences,

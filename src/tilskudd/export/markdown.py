@@ -3,7 +3,7 @@
 A heading, the summary sentence, and one table of the awards in rank order (rank, applicant,
 project, municipalities, requested, awarded, status) with a total row. A committed round changed
 since its decision shows each award as it stands, an amended or withdrawn one marked ``(1)``
-with its note under "Changes since the decision" (see :mod:`tilskudd.export._publication`).
+with its note under "Changes since the decision" (see :mod:`tilskudd.publication`).
 Text from the applications is escaped so that it stays text: a ``|`` cannot split a cell,
 ``*`` or ``_`` cannot turn into emphasis, ``<script>`` is not HTML, and a line break cannot end
 the row.
@@ -14,9 +14,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tilskudd.export._publication import build
 from tilskudd.export.atomic import atomic_write
 from tilskudd.models import RoundResult
+from tilskudd.publication import build
 from tilskudd.wording import column_header, rank_text
 
 __all__ = ["escape", "render", "write"]

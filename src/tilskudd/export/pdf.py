@@ -1,6 +1,6 @@
 """PDF export: the publication list on A4, as a funder attaches it to a press release.
 
-The same content as the HTML page (:mod:`tilskudd.export._publication`): title, programme and
+The same content as the HTML page (:mod:`tilskudd.publication`): title, programme and
 round, date, summary sentence, key figures, the awards by amount, the awards per county as bars,
 and the awards by municipality (shared projects marked, counted once in the total); for a round
 changed since its decision, the awards as they stand with a numbered note for each change
@@ -27,10 +27,10 @@ from pathlib import Path
 
 from fpdf import FPDF
 
-from tilskudd.export._publication import SHARED_MARK, AwardLine, Publication, build
 from tilskudd.export.atomic import atomic_path
 from tilskudd.i18n import get
 from tilskudd.models import RoundResult
+from tilskudd.publication import SHARED_MARK, AwardLine, Publication, build
 from tilskudd.wording import plural
 
 __all__ = ["FONT", "render", "write"]

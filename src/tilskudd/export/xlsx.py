@@ -49,7 +49,6 @@ from typing import Any, Literal
 
 from tilskudd.collector import collector_paused
 from tilskudd.errors import InputFileError
-from tilskudd.export._publication import Publication, build, changes_by_id, standing
 from tilskudd.export._sheetml import (
     FORMULA_STARTS,
     MAX_COLUMNS,
@@ -63,6 +62,7 @@ from tilskudd.export._sheetml import (
 from tilskudd.export.atomic import atomic_path
 from tilskudd.i18n import get
 from tilskudd.models import AwardChange, Decision, RoundResult, Status
+from tilskudd.publication import Publication, build, changes_by_id, standing
 from tilskudd.summary import RoundSummary, summarise
 from tilskudd.wording import (
     column_header,
@@ -137,7 +137,7 @@ def _share(amount: int, whole: int | None) -> float | None:
 class _Changes:
     """A committed round changed since its decision, as the workbook shows it: the awards as
     they stand (or, ``as_decided``, as decided), numbered as the published documents number
-    their notes (:func:`tilskudd.export._publication.build`)."""
+    their notes (:func:`tilskudd.publication.build`)."""
 
     pub: Publication
     by_id: Mapping[str, tuple[AwardChange, ...]]

@@ -7,7 +7,7 @@ matter least (municipalities, then project titles) are left out on narrow termin
 stays readable; text columns fold, amounts never wrap.
 
 A committed round amended or withdrawn from since its decision (``result.changes``) is shown as
-the published documents show it (:func:`tilskudd.export._publication.build`): each award at its
+the published documents show it (:func:`tilskudd.publication.build`): each award at its
 amount now (``as_decided``: as decided), its status *amended* or *withdrawn* with the number of
 its note, the notes under the table (each change's date, amounts and reason, and the amount
 now), the budget line ``Budget = Decided + Unallocated``, ``Awarded now = Decided + Changed``,
@@ -26,7 +26,6 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from tilskudd.export._publication import Publication, build, changes_by_id, standing
 from tilskudd.i18n import Translator, as_sentence, format_number, get
 from tilskudd.models import (
     Application,
@@ -38,6 +37,7 @@ from tilskudd.models import (
     Status,
 )
 from tilskudd.money import format_amount
+from tilskudd.publication import Publication, build, changes_by_id, standing
 from tilskudd.render.plain import plain_for
 from tilskudd.render.text import grid, lead_widths, wrap
 from tilskudd.summary import BudgetCheck, RoundSummary, summarise

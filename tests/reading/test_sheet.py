@@ -339,7 +339,8 @@ def test_duplicate_field_is_an_error_naming_both_columns() -> None:
     assert message.startswith('runde.xlsx, sheet "Søknader"')
     assert 'A "Søker"' in message
     assert 'C "Søker"' in message
-    assert "all mean the same field: the applicant." in message
+    # Two columns "both" mean it, not "all": the message says "mean", true of two or more.
+    assert 'the columns A "Søker" and C "Søker" mean the same field: the applicant.' in message
     assert '("header" = "applicant")' in message  # the code where a column map needs it
 
 

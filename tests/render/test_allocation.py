@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from rich.console import Console
@@ -152,7 +153,27 @@ def test_ties_are_marked_and_explained(round_result: RoundResult) -> None:
     text = render(round_result, lang="en")
     lines = [line for line in text.splitlines() if "S-001" in line or "S-002" in line]
     assert all(line.lstrip().startswith("1=") for line in lines)
-    assert "1= shares its rank with another application" in text  # a rank of this round
+    assert "1= shares its rank with at least one other application" in text  # of this round
+
+
+def test_the_tie_legend_holds_for_three_sharing_a_rank(tmp_path: Path) -> None:
+    # Toulouse's participatory budget 2022, district 17 (pabulib): three projects with 15
+    # votes share rank 8, and the legend said "8= deler plass med en annen søknad".
+    from tilskudd.models import Policy
+    from tilskudd.pipeline import read_applications, run_round
+
+    path = tmp_path / "toulouse.csv"
+    path.write_text(
+        "ID;Prosjekt;Omsøkt beløp;Poeng\n"
+        "184;Guinguette Petit Bois;10000;16\n"
+        "178;Bornes de recharge;10500;15\n"
+        "181;Voie accès Ecole maternelle;30000;15\n"
+        "187;Espace de jeux;39000;15\n",
+        encoding="utf-8",
+    )
+    result = run_round(read_applications(path), 40_000, Policy())
+    text = " ".join(render(result, lang="nb").split())
+    assert "2= deler plass med minst én annen søknad." in text
 
 
 def test_totals_row_adds_up_the_valid_applications(round_result: RoundResult) -> None:

@@ -7,11 +7,13 @@ from __future__ import annotations
 import csv
 import json
 import re
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
 import pypdf
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from tests.export.conftest import FUNDED_THEN_WITHDRAWN, _small_round
@@ -449,6 +451,30 @@ def test_the_workbook_shows_the_awards_as_they_stand(
         "3 endringer og 1 tilbaketrekning, den siste registrert 2009-11-04T09:00:00+00:00"
     )
     assert basis["Beløpene viser"] == "tildelingene slik de står nå"
+
+
+@pytest.mark.parametrize(("lang", "as_decided"), [("nb", False), ("en", False), ("nb", True)])
+def test_the_workbooks_count_by_status_is_the_count_of_its_status_column(
+    changed_round: Callable[..., RoundResult], tmp_path: Path, lang: str, as_decided: bool
+) -> None:
+    """The summary's applications by status counted the statuses decided while the awards
+    sheet showed an amended award as "endret" and a withdrawn one as "trukket tilbake": the
+    counts did not match what an officer counts (or a COUNTIF finds) on the sheets."""
+    path = tmp_path / "tildeling.xlsx"
+    write(changed_round(), path, lang=lang, as_decided=as_decided)
+    sheets = list(_sheets(path).values())
+    shown: Counter[object] = Counter()
+    for rows in sheets[:2]:  # the awards and the applications not funded
+        shown.update(row["Status"] for row in _by_id(rows).values())
+    summary = sheets[3]
+    start = next(n for n, row in enumerate(summary) if row[0] == "Status") + 1
+    end = next(n for n in range(start, len(summary)) if summary[n][0] in ("Sum", "Total"))
+    table = {row[0]: row[1] for row in summary[start:end]}
+    assert {label: n for label, n in table.items() if n} == dict(shown)
+    assert summary[end][1] == sum(shown.values())
+    if not as_decided:
+        words = ("endret", "trukket tilbake") if lang == "nb" else ("amended", "withdrawn")
+        assert (table[words[0]], table[words[1]]) == (3, 1)
 
 
 def test_the_workbook_as_decided_keeps_the_decision_and_the_changes(

@@ -158,6 +158,14 @@ class _Changes:
         changes = self.by_id.get(decision.application_id)
         return changes[-1].amount_after if changes else decision.amount
 
+    def state(self, application_id: str) -> str | None:
+        """``amended`` or ``withdrawn`` for an application changed since, as the awards sheet
+        says it in place of its status (not ``as_decided``); None otherwise."""
+        history = None if self.as_decided else self.by_id.get(application_id)
+        if not history:
+            return None
+        return "withdrawn" if history[-1].kind == "withdraw" else "amended"
+
 
 def _award_columns(
     lang: str,
@@ -293,9 +301,8 @@ def _row_maker(
                 current = changes.current(decision)
                 if not changes.as_decided:
                     amount = current
-                    history = changes.by_id.get(decision.application_id)
-                    if history:
-                        kind = "withdrawn" if history[-1].kind == "withdraw" else "amended"
+                    kind = changes.state(decision.application_id)
+                    if kind is not None:
                         status = changed_words[kind]
             # _share, inlined: round(x * 10**6) / 10**6 is round(x, 6) at a tenth of its cost.
             share = round(amount * 1_000_000 / total_cost) / 1_000_000 if total_cost else None
@@ -348,6 +355,34 @@ def _write_applications(
 
 
 # --- summary ---------------------------------------------------------------------------------
+
+
+def _status_counts(
+    result: RoundResult, summary: RoundSummary, lang: str, changes: _Changes | None
+) -> list[tuple[str, int]]:
+    """How many applications have each status, as the award sheets say it: for a round changed
+    since its decision shown as it stands, an amended or withdrawn award counts as that, not as
+    the status it was decided with (so the counts match the sheets' Status column)."""
+    counts = {
+        Status.FUNDED: summary.funded_full,
+        Status.PARTLY_FUNDED: summary.partly_funded,
+        Status.RESERVE: summary.reserve,
+        Status.NOT_FUNDED: summary.not_funded,
+        Status.REJECTED: summary.rejected,
+    }
+    changed = {"amended": 0, "withdrawn": 0}
+    if changes is not None and not changes.as_decided:
+        for decision in result.allocation.decisions:
+            kind = changes.state(decision.application_id)
+            if kind is not None:
+                counts[decision.status] -= 1
+                changed[kind] += 1
+    t = get(lang)
+    said = [(status_text(status, lang), count) for status, count in counts.items()]
+    if any(changed.values()):
+        # After the funded ones, as the awards sheet lists them.
+        said[2:2] = [(t(f"ledger.state.{kind}"), count) for kind, count in changed.items()]
+    return said
 
 
 def _write_summary(
@@ -419,14 +454,8 @@ def _write_summary(
 
     sheet.append([t("summary.label.by_status")], (Style.BOLD,))
     _header(sheet, [column_header("status", lang), column_header("count", lang)])
-    for status, count in (
-        (Status.FUNDED, summary.funded_full),
-        (Status.PARTLY_FUNDED, summary.partly_funded),
-        (Status.RESERVE, summary.reserve),
-        (Status.NOT_FUNDED, summary.not_funded),
-        (Status.REJECTED, summary.rejected),
-    ):
-        sheet.append([status_text(status, lang), count])
+    for label, count in _status_counts(result, summary, lang, changes):
+        sheet.append([label, count])
     sheet.append([t("ui.total"), summary.applications])
     sheet.append([])
 

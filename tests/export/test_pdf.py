@@ -11,7 +11,7 @@ import pypdf
 import pytest
 
 from tilskudd.export import write
-from tilskudd.export.pdf import _Document, render
+from tilskudd.export.pdf import _Document, _wrap, render
 from tilskudd.models import Allocation, Policy, RoundResult, Source, Status
 from tilskudd.publication import build
 
@@ -252,3 +252,28 @@ def test_the_list_names_the_input_file_not_the_officers_folders(
     text = " ".join(_pages(path))
     assert "Inndatafil søknader.xlsx, SHA-256" in text
     assert "kari" not in text
+
+
+def test_a_word_wider_than_its_column_breaks_at_its_hyphen_or_with_one(
+    small_round: Callable[..., RoundResult],
+) -> None:
+    """A research council's faculty, "MATEMATISK-NATURVITENSKAPELIGE FAKULTET", in the narrow
+    applicant column was broken between any two letters ("MATEMATISK-NATURVI" / "TENSKAPELIGE"),
+    with no mark that the word goes on. A word wider than its column now breaks after a hyphen
+    of its own where it has one, and otherwise between letters with a hyphen added."""
+    result = small_round()
+    doc = _Document(build(result, "nb"), result.created)
+    width = doc.width_of("MATEMATISK-NATURVI")
+    lines = _wrap(doc, "MATEMATISK-NATURVITENSKAPELIGE FAKULTET", width)
+    assert lines[0] == "MATEMATISK-"
+    assert "".join(lines[1:]).replace("-", "").startswith("NATURVITENSKAPELIGE")
+    assert all(doc.width_of(line) <= width for line in lines)
+    # A part still too wide: broken between letters, each broken piece ending in a hyphen.
+    narrow = doc.width_of("NATURVI")
+    lines = _wrap(doc, "NATURVITENSKAPELIGE", narrow)
+    assert len(lines) > 2
+    assert all(line.endswith("-") for line in lines[:-1])
+    assert "".join(line.removesuffix("-") for line in lines) == "NATURVITENSKAPELIGE"
+    assert all(doc.width_of(line) <= narrow for line in lines)
+    # A word that fits is not touched; nor are words broken at spaces.
+    assert _wrap(doc, "Bærum kommune", width) == ["Bærum kommune"]

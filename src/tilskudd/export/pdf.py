@@ -19,6 +19,7 @@ Latin-1 and cannot show the Sámi letters of names such as Kárášjohka.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from functools import cache
@@ -186,18 +187,43 @@ def _wrap(doc: _Document, text: str, width: float, style: str = "") -> list[str]
             if needed <= width:
                 line, used = [word], needed
                 continue
-            # A word wider than the column (a long URL, a name without spaces): broken between
-            # characters, as fpdf2 does.
-            piece, used = "", 0.0
-            for char in word:
-                step = doc.width_of(char, style)
-                if piece and used + step > width:
-                    lines.append(piece)
-                    piece, used = "", 0.0
-                piece += char
-                used += step
-            line = [piece]
+            # A word wider than the column ("MATEMATISK-NATURVITENSKAPELIGE", a long URL):
+            # broken after its own hyphens, and a part still too wide between letters.
+            *whole, last = _broken(doc, word, width, style)
+            lines += whole
+            line, used = [last], doc.width_of(last, style)
         lines.append(" ".join(line))
+    return lines
+
+
+def _broken(doc: _Document, word: str, width: float, style: str) -> list[str]:
+    """``word``, wider than ``width`` mm, as lines: after its own hyphens where the parts fit
+    (as many parts to a line as fit), otherwise between characters, with a hyphen added where
+    two letters are parted, so that the reader sees that the word goes on."""
+    hyphen = doc.width_of("-", style)
+    lines: list[str] = []
+    piece, used = "", 0.0
+    for part in re.split(r"(?<=-)", word):
+        step = doc.width_of(part, style)
+        if used + step <= width:
+            piece, used = piece + part, used + step
+            continue
+        if piece:
+            lines.append(piece)
+        piece, used = "", 0.0
+        if step <= width:
+            piece, used = part, step
+            continue
+        for char in part:
+            step = doc.width_of(char, style)
+            if piece and used + step + (hyphen if char.isalpha() else 0) > width:
+                if piece[-1].isalpha() and char.isalpha():
+                    piece += "-"
+                lines.append(piece)
+                piece, used = "", 0.0
+            piece += char
+            used += step
+    lines.append(piece)
     return lines
 
 

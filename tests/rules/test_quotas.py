@@ -125,6 +125,28 @@ def test_a_recorded_county_quota_no_numbering_has_is_read_as_recorded(
     assert amounts_of(result) == amounts_of(allocate(counties_round, 2_000_000, Policy()))
 
 
+def test_a_minimum_on_a_misspelt_category_names_the_one_meant(
+    counties_round: list[Application],
+) -> None:
+    """A minimum on a category no application has cannot be met and stops the round, as it
+    should; the message said only that 0 were eligible, where the note for a maximum on the
+    same misspelling says which category the round has that is nearest."""
+    policy = Policy(rule="ranked", quotas=[{"by": "category", "value": "Bredbnd", "min_count": 1}])
+    with pytest.raises(PolicyError) as exc:
+        allocate(counties_round, 2_000_000, policy)
+    assert "category 'Bredbnd' (no application in the round has it; did you mean Bredbånd?)" in (
+        exc.value.text("en")
+    )
+    assert "kategori «Bredbnd» (ingen søknad i runden har den; mente du Bredbånd?)" in (
+        exc.value.text("nb")
+    )
+    # Nothing near: said as before.
+    policy = Policy(rule="ranked", quotas=[{"by": "category", "value": "Xyz", "min_count": 1}])
+    with pytest.raises(PolicyError) as exc:
+        allocate(counties_round, 2_000_000, policy)
+    assert "category 'Xyz': at least 1" in exc.value.text("en")
+
+
 def test_a_quota_on_a_group_no_application_is_in_is_noted(
     counties_round: list[Application],
 ) -> None:

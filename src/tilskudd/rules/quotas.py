@@ -146,6 +146,8 @@ class Group:
     """``ceil(min_share × budget)``."""
     share_cap: int | None = None
     """``floor(max_share × budget)``."""
+    near: tuple[str, ...] = ()
+    """For a category no application has (misspelt?): the nearest ones the round has."""
 
     @property
     def label(self) -> str:
@@ -159,6 +161,8 @@ class Group:
             if self.name == self.value:
                 return Phrase("quota.error.county", value=self.value)
             return Phrase("quota.error.county_named", value=self.value, name=self.name)
+        if self.near:
+            return Phrase("quota.error.category_near", name=self.name, near=list(self.near))
         return Phrase("quota.error.category", name=self.name)
 
     @property
@@ -357,7 +361,12 @@ def _resolve(
             slot = index[(by, keys)] = len(groups)
             table = categories if by == "category" else counties
             members = sorted({i for k in keys for i in table.get(k, ())})
-            groups.append(Group(by=by, value=value, name=name, members=members))
+            near: tuple[str, ...] = ()
+            if by == "category" and not members:
+                # Misspelt? What its messages can suggest (as note.quota.idle_category_near).
+                found = (difflib.get_close_matches(k, sorted(categories), 3, 0.6) for k in keys)
+                near = tuple(dict.fromkeys(spelling[k] for matches in found for k in matches))
+            groups.append(Group(by=by, value=value, name=name, members=members, near=near))
         return groups[slot]
 
     for place, quota in enumerate(policy.quotas, start=1):

@@ -384,7 +384,9 @@ class RoundSetup:
                 line = setting_line(self.policy_file, setting)
                 where = {"set_in_file": str(self.policy_file), "set_in_line": line}
             elif self.plan.programme is not None and self.plan.programme.path is not None:
-                where = {"set_in_file": str(self.plan.programme.path), "set_in_line": None}
+                # The programme file's [policy] table: found as a policy file's settings are.
+                path = self.plan.programme.path
+                where = {"set_in_file": str(path), "set_in_line": setting_line(path, setting)}
             else:
                 placed.append(note)
                 continue

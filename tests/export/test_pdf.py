@@ -275,5 +275,16 @@ def test_a_word_wider_than_its_column_breaks_at_its_hyphen_or_with_one(
     assert all(line.endswith("-") for line in lines[:-1])
     assert "".join(line.removesuffix("-") for line in lines) == "NATURVITENSKAPELIGE"
     assert all(doc.width_of(line) <= narrow for line in lines)
+    # Parts that fit a line each are kept whole, one to a line where two do not fit.
+    part = doc.width_of("NATURVITENSKAPELIGE-")
+    assert _wrap(doc, "MATEMATISK-NATURVITENSKAPELIGE-FAKULTET", part) == [
+        "MATEMATISK-",
+        "NATURVITENSKAPELIGE-",
+        "FAKULTET",
+    ]
+    # No hyphen is added between digits (an account or case number is not a word).
+    digits = _wrap(doc, "12345678901234567890", doc.width_of("1234567"))
+    assert len(digits) > 2
+    assert "".join(digits) == "12345678901234567890"
     # A word that fits is not touched; nor are words broken at spaces.
     assert _wrap(doc, "Bærum kommune", width) == ["Bærum kommune"]

@@ -123,10 +123,13 @@ def run_programme_round(
     budget: int | None = None,
     sha256: str | None = None,
     created: datetime | None = None,
+    lang: str | None = None,
 ) -> RoundResult:
     """Allocate a programme's round: the round's budget, earlier awards excluded and counted.
 
-    ``budget`` overrides the context's budget (``--budget`` with ``--round``). The result keeps
+    ``budget`` overrides the context's budget (``--budget`` with ``--round``). ``lang``: the
+    language of the output the result is for (default the programme's), in which a round without
+    a name in the programme file is called "Runde 2" / "Round 2". The result keeps
     ``context``, which :meth:`Ledger.commit_round <tilskudd.ledger.Ledger.commit_round>` holds
     the ledger against when it is committed.
     """
@@ -134,9 +137,12 @@ def run_programme_round(
     from tilskudd.pipeline import run_round
 
     excluded, _ids = already_funded_decisions(checked, context, policy)
-    # A round without a name is called "Runde 2" in the programme's language (as `tilskudd
-    # init` names them), not "2", which reads as a number in a list ("2: 1 prosjekt …").
-    name = context.round_name or get(programme.lang)("summary.unnamed_round", round=context.round)
+    # A round without a name is called "Runde 2" in the output's language (as `tilskudd init`
+    # names them), not "2", which reads as a number in a list ("2: 1 prosjekt …"); not in the
+    # programme's, which glued "Round 2:" to a bokmål sentence under --lang nb. A name written
+    # in the programme file stays as written.
+    said = get(lang or programme.lang)
+    name = context.round_name or said("summary.unnamed_round", round=context.round)
     result = run_round(
         checked,
         context.budget if budget is None else budget,

@@ -256,3 +256,17 @@ def test_a_plain_text_keeps_its_styles_on_their_letters() -> None:
     assert plain.plain == "Soeknad paa plass 2"
     assert plain.spans == [Span(9, 12, "bold")]
     assert plain_renderable(text, "cp865") is text  # nothing to change: the same object
+
+
+def test_award_table_in_ascii_without_empty_columns(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Plain text from a sheet of only id, amount and score: no empty Søker / Kommuner columns."""
+    sheet = tmp_path / "bare.csv"
+    sheet.write_text("Søknadsnr;Omsøkt beløp;Poeng\nP-1;60000;5\nP-2;50000;4\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    args = ("allocate", str(sheet), "--budget", "100000", "--dry-run", "--lang", "nb")
+    code, out, err = run_main(monkeypatch, "ascii", *args, columns=200)
+    assert code == 0, err
+    header = [cell.strip() for cell in out.decode("ascii").splitlines()[0].split("|")]
+    assert header == ["Plass", "Nr.", "Omsoekt", "Tildelt", "Status", "Begrunnelse"]

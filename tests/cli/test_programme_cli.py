@@ -175,6 +175,48 @@ def test_a_round_allocated_committed_and_reported(folder: Path) -> None:
     assert run("status", "--format", "json").stdout.count('"round": 1') == 1
 
 
+@pytest.mark.parametrize(
+    ("programme_lang", "lang", "label", "other", "summary_sheet"),
+    [
+        ("en", "nb", "Runde 1", "Round 1", "Sammendrag"),
+        ("nb", "en", "Round 1", "Runde 1", "Summary"),
+    ],
+)
+def test_a_round_the_programme_does_not_name_is_named_in_the_outputs_language(
+    folder: Path, programme_lang: str, lang: str, label: str, other: str, summary_sheet: str
+) -> None:
+    """tilskudd names an unnamed round ("Runde 1" / "Round 1") in the language of what it
+    prints and writes, not the programme's: no "Round 1: 2 prosjekter …" under --lang nb."""
+    toml = folder / "tilskudd.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace('lang = "en"', f'lang = "{programme_lang}"'),
+        encoding="utf-8",
+    )
+    result = run("allocate", "r1.csv", "--round", "1", "--lang", lang, "-o", "out.xlsx")
+    assert result.exit_code == 0, result.output
+    sentence = next(line for line in result.stdout.splitlines() if line.startswith(label + ":"))
+    assert ("prosjekter" if lang == "nb" else "projects") in sentence
+    assert other not in result.stdout
+    run("allocate", "r1.csv", "--round", "1", "--lang", lang, "-o", "out.md")
+    assert f"Testordning · {label}" in (folder / "out.md").read_text(encoding="utf-8")
+    sheet = openpyxl.load_workbook(folder / "out.xlsx")[summary_sheet]
+    cells = [v for row in sheet.iter_rows(values_only=True) for v in row if isinstance(v, str)]
+    assert cells[0] == f"Testordning – {label}"
+    assert not any(other in v for v in cells)
+
+
+def test_a_round_named_in_the_programme_file_keeps_its_name_in_either_language(
+    folder: Path,
+) -> None:
+    toml = folder / "tilskudd.toml"
+    text = toml.read_text(encoding="utf-8")
+    toml.write_text(text.replace("number = 1\n", 'number = 1\nname = "Vårrunden"\n'), "utf-8")
+    for lang in ("nb", "en"):
+        result = run("allocate", "r1.csv", "--round", "1", "--lang", lang)
+        assert result.exit_code == 0, result.output
+        assert any(line.startswith("Vårrunden: ") for line in result.stdout.splitlines())
+
+
 def test_a_round_whose_places_are_in_the_other_numbering_is_not_committed(
     folder: Path,
 ) -> None:

@@ -266,6 +266,43 @@ def test_columns_are_left_out_until_the_reason_has_room() -> None:
     assert shown(36) == ["id", "awarded", "status", "reason"]
 
 
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("nb", ("Søker", "Prosjekt", "Kommuner")),
+        ("en", ("Applicant", "Project", "Municipalities")),
+    ],
+)
+def test_columns_empty_in_every_row_are_left_out(
+    make_application: Callable[..., Application],
+    make_result: Callable[..., RoundResult],
+    make_decision: Callable[..., Decision],
+    lang: str,
+    words: tuple[str, str, str],
+) -> None:
+    """A sheet with only id, amount and score: no empty applicant, project or municipality
+    columns taking the reason's room; the totals label goes in the id column."""
+    bare = {"applicant": None, "orgnr": None, "project": None, "municipalities": (), "counties": ()}
+    entries = [
+        (make_application(id="P-1", **bare), make_decision("P-1", Status.FUNDED, 100_000, rank=1)),
+        (
+            make_application(id="P-2", requested=50_000, row=3, **bare),
+            make_decision("P-2", Status.NOT_FUNDED, 0, requested=50_000, rank=2),
+        ),
+    ]
+    text = render(make_result(entries, budget=100_000), lang=lang, width=200)
+    header = text.splitlines()[0]
+    assert header.split()[:2] == (["Plass", "Nr."] if lang == "nb" else ["Rank", "ID"])
+    for word in words:
+        assert word not in header
+    # With one applicant named, its column is back; the project and places stay out.
+    entries[1] = (entries[1][0].model_copy(update={"applicant": "Moss kommune"}), entries[1][1])
+    header = render(make_result(entries, budget=100_000), lang=lang, width=200).splitlines()[0]
+    assert words[0] in header
+    assert words[1] not in header
+    assert words[2] not in header
+
+
 def test_short_reasons_leave_room_for_everything() -> None:
     headers = {c.field: c.field for c in _COLUMNS}
     cells = {c.field: ["x"] for c in _COLUMNS}

@@ -397,7 +397,9 @@ def allocate(
 
         sha256 = sha256_of(file)
         with setup.placed():
-            result = plan.run(checked, budget_nok, policy, sha256=sha256, fallback=run_round)
+            result = plan.run(
+                checked, budget_nok, policy, sha256=sha256, fallback=run_round, lang=language
+            )
         result = setup.place_notes(result)
         if not commit:  # a commit of a committed round is refused, saying it is final
             plan.require_as_committed(

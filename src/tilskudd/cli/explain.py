@@ -136,7 +136,9 @@ def explain(
         from tilskudd.pipeline import run_round
 
         with setup.placed():
-            result = plan.run(checked, budget_nok, policy, sha256=None, fallback=run_round)
+            result = plan.run(
+                checked, budget_nok, policy, sha256=None, fallback=run_round, lang=language
+            )
         result = setup.place_notes(result)
         if plan.context is not None and plan.context.already_committed is not None:
             from tilskudd.reading import sha256_of

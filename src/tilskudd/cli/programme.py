@@ -720,17 +720,25 @@ class RoundPlan:
         return self.programme.policy
 
     def run(
-        self, checked: Any, budget: int, policy: Any, *, sha256: str | None, fallback: Any
+        self,
+        checked: Any,
+        budget: int,
+        policy: Any,
+        *,
+        sha256: str | None,
+        fallback: Any,
+        lang: str | None = None,
     ) -> Any:
         """Allocate: against the ledger with --round, else ``fallback`` (the plain pipeline,
-        with the programme's funder when a programme was found)."""
+        with the programme's funder when a programme was found). ``lang``: the output's
+        language, which a round the programme file does not name is named in."""
         if self.context is None or self.programme is None:
             funder = self.programme.funder if self.programme is not None else None
             return fallback(checked, budget, policy, sha256=sha256, funder=funder)
         from tilskudd.rounds import run_programme_round
 
         return run_programme_round(
-            checked, self.context, policy, self.programme, budget=budget, sha256=sha256
+            checked, self.context, policy, self.programme, budget=budget, sha256=sha256, lang=lang
         )
 
     def require_as_committed(

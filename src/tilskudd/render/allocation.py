@@ -124,14 +124,17 @@ def choose_columns(
     Optional columns are left out (municipalities first, applicant last) while the table would
     not fit or the reason would get fewer than 30 characters (or its longest text, if shorter);
     then, only while the table would not fit at all, the amount requested and the rank.
-    The totals label goes in the applicant column, or the id column when that is left out.
+    An optional column empty in every row is never shown: a sheet without applicants or places
+    (participatory budgeting, or only id, amount and score) would get empty columns taking the
+    reason's room. The totals label goes in the applicant column, or the id column when that is
+    left out.
     """
-    fields = [c.field for c in _COLUMNS]
+    fields = [c.field for c in _COLUMNS if c.field not in _OPTIONAL or any(cells[c.field])]
     reason_wants = min(_REASON_WANTS, max((cell_len(x) for x in cells["reason"]), default=1))
     columns: list[_Column] = []
     widths: list[int] = []
     for drop in (None, *_OPTIONAL, *_LAST_RESORT):
-        if drop is not None:
+        if drop in fields:
             fields.remove(drop)
         columns = [c for c in _COLUMNS if c.field in fields]
         label_at = "applicant" if "applicant" in fields else "id"

@@ -78,7 +78,7 @@ def _same_problems(issues: Sequence[Issue], lang: str) -> list[list[Issue]]:
         if loc is None or loc.row is None or loc.column is None:
             lines.append([issue])
             continue
-        said = (issue.code, issue.value, issue.field, repr(sorted(issue.params.items())))
+        said = (issue.code, issue.value, issue.field, repr(issue.params))
         text = texts.get(said)
         if text is None:
             text = texts[said] = issue_text(issue, lang)

@@ -14,7 +14,7 @@ from typing import Any
 from tilskudd.i18n import Translator, get
 from tilskudd.models import Issue, Location
 
-__all__ = ["describe_issue", "describe_location", "render_message"]
+__all__ = ["describe_issue", "describe_location", "issue_message", "render_message"]
 
 
 def describe_location(
@@ -61,14 +61,19 @@ def describe_issue(
     ``show_file=False`` leaves the file name out (when a report names it once at the top);
     ``show_severity=True`` starts with "error:" / "feil:" or "warning:" / "advarsel:".
     """
-    params: dict[str, Any] = {"value": issue.value, "field": issue.field}
-    params.update(issue.params)
-    message = render_message(issue.code, params, lang)
+    message = issue_message(issue, lang)
     where = describe_location(issue.location, lang, show_file=show_file)
     line = f"{where}: {message}" if where else message
     if show_severity:
         line = f"{get(lang)(f'severity.{issue.severity.value}')}: {line}"
     return line
+
+
+def issue_message(issue: Issue, lang: str = "en") -> str:
+    """What is wrong and what was expected, without where: the issue's code's catalogue text."""
+    params: dict[str, Any] = {"value": issue.value, "field": issue.field}
+    params.update(issue.params)
+    return render_message(issue.code, params, lang)
 
 
 def render_message(code: str, params: Mapping[str, Any], lang: str = "en") -> str:

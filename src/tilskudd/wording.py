@@ -231,9 +231,11 @@ def summary_sentence(summary: RoundSummary, lang: str, *, round_name: str | None
 
 def issue_text(issue: Issue, lang: str) -> str:
     """An input problem's message without its place (lists show the cell in its own column)."""
-    from tilskudd.issues import describe_issue
+    from tilskudd.issues import issue_message
 
-    return describe_issue(issue.model_copy(update={"location": None}), lang)
+    # Not describe_issue on a copy without the location: a copy of every issue of a sheet
+    # with 100 000 problems took 0.3 s of the check report's grouping.
+    return issue_message(issue, lang)
 
 
 def issue_cell(issue: Issue, lang: str) -> str:

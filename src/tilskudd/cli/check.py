@@ -96,8 +96,9 @@ def check(
         typer.Option(
             "--limit",
             min=0,
-            help="List at most this many errors, and as many warnings (0: all). Default: the "
-            f"first {PROBLEMS_SHOWN} of each (--format json lists every one).",
+            help="List at most this many lines of errors, and as many of warnings (0: all); "
+            "the same problem in many cells of a column is one line. Default: the first "
+            f"{PROBLEMS_SHOWN} of each (--format json lists every problem).",
         ),
     ] = None,
     lang: LangOpt = None,

@@ -4,11 +4,16 @@ One header line (file, sheet, header row, how many applications were read, valid
 then the problems, errors before warnings, each on one line with its cell first
 (``Søknader!F12  requested  '3,300' is ambiguous ...``) so an officer can go straight to it, then
 the verdict and, with ``--budget``, the budget check.
+
+The same problem in many cells of a column (a sheet with ``0`` for "no organisation number" in
+49 rows) is one line, at its first cell, naming the cells and how many: the few problems that
+differ are not buried under the same line 49 times. The JSON report and the workbook keep one
+problem per cell.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from itertools import zip_longest
 
 from rich.cells import cell_len
@@ -23,7 +28,7 @@ from tilskudd.render.text import grid, lead_widths, wrap
 from tilskudd.reports import CheckedInput, sorted_issues
 from tilskudd.summary import BudgetCheck
 from tilskudd.validation import RegisterMismatch
-from tilskudd.wording import issue_cell, issue_text, plural
+from tilskudd.wording import issue_cell, issue_text, listed, plural
 
 __all__ = ["check_header", "lay_out", "render_check", "render_register_mismatch"]
 
@@ -59,16 +64,53 @@ def _field_label(issue: Issue, lang: str) -> str:
     return ""
 
 
+def _same_problems(issues: Sequence[Issue], lang: str) -> list[list[Issue]]:
+    """``issues`` as the lines that show them, in order of each line's first problem: the
+    problems with the same code and the same message in cells of the same column together,
+    every other problem (a file-wide one, one on a whole row) on its own line."""
+    lines: list[list[Issue]] = []
+    line_of: dict[tuple[object, ...], list[Issue]] = {}
+    # The message is made from the code, the cell's value, the field and the params, so it is
+    # made once for each different set of them (the Research Council's sheet: 49 the same).
+    texts: dict[tuple[object, ...], str] = {}
+    for issue in issues:
+        loc = issue.location
+        if loc is None or loc.row is None or loc.column is None:
+            lines.append([issue])
+            continue
+        said = (issue.code, issue.value, issue.field, repr(issue.params))
+        text = texts.get(said)
+        if text is None:
+            text = texts[said] = issue_text(issue, lang)
+        key = (issue.code, loc.file, loc.sheet, loc.column, loc.header, issue.field, text)
+        line = line_of.get(key)
+        if line is None:
+            line = line_of[key] = []
+            lines.append(line)
+        line.append(issue)
+    return lines
+
+
+def _line_text(line: list[Issue], lang: str) -> str:
+    """One line's message; for more than one cell, with the cells (the first ones) and how many."""
+    text = issue_text(line[0], lang)
+    if len(line) == 1:
+        return text
+    t = get(lang)
+    cells = [f"{i.location.column}{i.location.row}" for i in line if i.location is not None]
+    return t("ui.check.same_in_cells", text=text, n=len(line), cells=listed(cells, t))
+
+
 def _issue_rows(
-    issues: list[Issue], lang: str, plain: Callable[[str], str] = str
+    lines: list[list[Issue]], lang: str, plain: Callable[[str], str] = str
 ) -> list[list[Text]]:
     return [
         [
-            Text(plain(issue_cell(issue, lang))),
-            Text(plain(_field_label(issue, lang))),
-            Text(plain(issue_text(issue, lang))),
+            Text(plain(issue_cell(line[0], lang))),
+            Text(plain(_field_label(line[0], lang))),
+            Text(plain(_line_text(line, lang))),
         ]
-        for issue in issues
+        for line in lines
     ]
 
 
@@ -110,7 +152,8 @@ def render_check(
 ) -> None:
     """Print the check report: header line, errors then warnings, verdict, budget check.
 
-    ``limit`` caps the problems listed per severity (the counts always cover all of them).
+    ``limit`` caps the lines listed per severity, a line being one problem or the same problem
+    in many cells (the counts, and the "N more not shown", cover every problem).
     ``strict``: warnings count as errors, so there is no "No errors" verdict to give when there
     are warnings (the command says what --strict did).
     """
@@ -124,10 +167,11 @@ def render_check(
         ("ui.check.warnings", warnings, "bold yellow"),
     ]
     plain = plain_for(console)  # measured as the terminal's encoding will write it
-    listed = {
-        key: _issue_rows(group if limit is None else group[: max(limit, 0)], lang, plain)
-        for key, group, _style in groups
+    lines = {key: _same_problems(group, lang) for key, group, _style in groups}
+    shown = {
+        key: these if limit is None else these[: max(limit, 0)] for key, these in lines.items()
     }
+    listed = {key: _issue_rows(these, lang, plain) for key, these in shown.items()}
     # One layout for both lists, so their columns line up: the cell as wide as the widest one
     # (it is what people search for), the column header at most 24, the message the rest.
     lead = lead_widths([row for rows in listed.values() for row in rows], [None, 24])
@@ -141,15 +185,15 @@ def render_check(
             continue
         console.print()
         console.print(Text(t(key, n=len(group)), style=style))
-        lines = lay_out(listed[key], console.width, lead=lead)
-        if lines is None:
+        laid_out = lay_out(listed[key], console.width, lead=lead)
+        if laid_out is None:
             console.print(grid(listed[key], console.width, lead=lead))
         else:
             # Plain lines that fit: straight to the file, as rich would write them (rich spends
             # 0.1 s measuring 400 lines of 140 characters again).
-            console.file.write(lines + "\n")
-        if len(listed[key]) < len(group):
-            more = len(group) - len(listed[key])
+            console.file.write(laid_out + "\n")
+        more = len(group) - sum(len(line) for line in shown[key])
+        if more:
             console.print(Text(t("ui.check.more_problems", n=more), style="dim"))
     console.print()
     if not issues:

@@ -6,11 +6,12 @@ import io
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pypdf
 import pytest
 
-from tilskudd.export import write
+from tilskudd.export import pdf, write
 from tilskudd.export.pdf import _Document, _wrap, render
 from tilskudd.models import Allocation, Policy, RoundResult, Source, Status
 from tilskudd.publication import build
@@ -73,12 +74,13 @@ def test_every_page_is_numbered(small_pdf: list[str]) -> None:
 
 
 def test_a_document_of_thousands_of_pages_is_numbered_within_the_margin(
-    small_round: Callable[..., RoundResult],
+    small_round: Callable[..., RoundResult], request: pytest.FixtureRequest
 ) -> None:
     """fpdf2's {nb} alias left room for three digits: from page 1 000 on, "Page 1 of 1000" ran
     past the right margin and fpdf2 warned on stderr (an error under this suite's filters)."""
     result = small_round()
     doc = _Document(build(result, "en"), result.created)
+    request.addfinalizer(doc.close_fonts)
     for _ in range(1000):
         doc.add_page()
     doc.number_pages()
@@ -255,7 +257,7 @@ def test_the_list_names_the_input_file_not_the_officers_folders(
 
 
 def test_a_word_wider_than_its_column_breaks_at_its_hyphen_or_with_one(
-    small_round: Callable[..., RoundResult],
+    small_round: Callable[..., RoundResult], request: pytest.FixtureRequest
 ) -> None:
     """A research council's faculty, "MATEMATISK-NATURVITENSKAPELIGE FAKULTET", in the narrow
     applicant column was broken between any two letters ("MATEMATISK-NATURVI" / "TENSKAPELIGE"),
@@ -263,6 +265,7 @@ def test_a_word_wider_than_its_column_breaks_at_its_hyphen_or_with_one(
     of its own where it has one, and otherwise between letters with a hyphen added."""
     result = small_round()
     doc = _Document(build(result, "nb"), result.created)
+    request.addfinalizer(doc.close_fonts)
     width = doc.width_of("MATEMATISK-NATURVI")
     lines = _wrap(doc, "MATEMATISK-NATURVITENSKAPELIGE FAKULTET", width)
     assert lines[0] == "MATEMATISK-"
@@ -288,3 +291,27 @@ def test_a_word_wider_than_its_column_breaks_at_its_hyphen_or_with_one(
     assert "".join(digits) == "12345678901234567890"
     # A word that fits is not touched; nor are words broken at spaces.
     assert _wrap(doc, "Bærum kommune", width) == ["Bærum kommune"]
+
+
+def test_the_font_files_are_closed_when_a_document_is_given_up(
+    small_round: Callable[..., RoundResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """fpdf2 keeps a font file open until a finished document is written, and then closes
+    only the fonts it used: a PDF given up half-way left its files open to the garbage
+    collector, whose ResourceWarning then failed some later, unrelated test."""
+    files: list[Any] = []
+    real_init = _Document.__init__
+
+    def init(self: _Document, *args: Any, **kwargs: Any) -> None:
+        real_init(self, *args, **kwargs)
+        files.extend(font.ttfont.reader.file for font in self.fonts.values())
+
+    def fail(doc: _Document) -> None:
+        raise RuntimeError("given up")
+
+    monkeypatch.setattr(_Document, "__init__", init)
+    monkeypatch.setattr(pdf, "_masthead", fail)
+    with pytest.raises(RuntimeError, match="given up"):
+        render(small_round(), lang="nb")
+    assert len(files) == 2
+    assert all(file.closed for file in files)

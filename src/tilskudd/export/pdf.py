@@ -107,6 +107,15 @@ class _Document(FPDF):
         self.widths: dict[tuple[str, str], float] = {}
         """Widths in mm of words in the table font, by style ("" or "B") and word."""
 
+    def close_fonts(self) -> None:
+        """Close the font files: fpdf2 reads them lazily and keeps them open, and closes only
+        those a finished document used; a document given up half-way (an error), or a font it
+        never used, would leave its file to the garbage collector, with a ResourceWarning."""
+        for font in self.fonts.values():
+            close = getattr(font, "close", None)
+            if close is not None:
+                close()
+
     def width_of(self, text: str, style: str = "") -> float:
         """The width of ``text`` in mm in the table font (8.5 pt) of ``style``: the sum of its
         glyphs' advance widths, as fpdf2 measures it, kept per word (names and places repeat)."""
@@ -582,6 +591,13 @@ def render(result: RoundResult, *, lang: str = "en", as_decided: bool = False) -
     decision as it stands, or with ``as_decided`` as decided, with the changes)."""
     pub = build(result, lang, as_decided=as_decided)
     doc = _Document(pub, result.created)
+    try:
+        return _rendered(doc, pub)
+    finally:
+        doc.close_fonts()
+
+
+def _rendered(doc: _Document, pub: Publication) -> bytes:
     doc.add_page()
     _masthead(doc)
     _figures(doc)

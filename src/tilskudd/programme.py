@@ -448,7 +448,7 @@ ledger = "{ledger}"
 # Én [[round]]-tabell per tildelingsrunde. Uten budget får runden det som er igjen av rammen.
 [[round]]
 number = 1
-name = "Runde 1"
+# name = "Vårrunden"  (uten navn heter runden «Runde 1», eller «Round 1» på engelsk)
 budget = "{budget}"
 opens = {year}-01-15
 closes = {year}-03-01
@@ -456,7 +456,6 @@ decision = {year}-04-15
 
 [[round]]
 number = 2
-name = "Runde 2"
 # budget er utelatt: runde 2 får det som er igjen av rammen etter runde 1.
 opens = {year}-08-15
 closes = {year}-10-01
@@ -500,7 +499,7 @@ ledger = "{ledger}"
 # One [[round]] table per round. A round without a budget gets what remains of the frame.
 [[round]]
 number = 1
-name = "Round 1"
+# name = "Spring round"  (without a name the round is "Round 1", or "Runde 1" in bokmål)
 budget = "{budget}"
 opens = {year}-01-15
 closes = {year}-03-01
@@ -508,7 +507,6 @@ decision = {year}-04-15
 
 [[round]]
 number = 2
-name = "Round 2"
 # budget is left out: round 2 gets what remains of the frame after round 1.
 opens = {year}-08-15
 closes = {year}-10-01

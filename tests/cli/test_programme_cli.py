@@ -205,6 +205,29 @@ def test_a_round_the_programme_does_not_name_is_named_in_the_outputs_language(
     assert not any(other in v for v in cells)
 
 
+@pytest.mark.parametrize(
+    ("made_in", "lang", "label"), [("en", "nb", "Runde"), ("nb", "en", "Round")]
+)
+def test_a_round_of_a_programme_from_init_is_named_in_the_outputs_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, made_in: str, lang: str, label: str
+) -> None:
+    """tilskudd init wrote 'name = "Round 1"' (or "Runde 1") into the programme file: a name
+    of the officer's by then, kept as written, so a programme made in English said "Round 1:
+    2 prosjekter …" under --lang nb. The template leaves the rounds unnamed (a commented
+    example shows how to name one), so tilskudd names them in the language of the output."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("TILSKUDD_LANG", raising=False)
+    made = run("init", "p", "--frame", "1M", "--register", "2009", "--lang", made_in)
+    assert made.exit_code == 0, made.output
+    monkeypatch.chdir(tmp_path / "p")
+    Path("r1.csv").write_text("\n".join([HEADER, *ROUND_1]) + "\n", encoding="utf-8")
+    result = run("allocate", "r1.csv", "--round", "1", "--lang", lang, "--dry-run")
+    assert result.exit_code == 0, result.output
+    other = "Round" if label == "Runde" else "Runde"
+    assert any(line.startswith(f"{label} 1:") for line in result.stdout.splitlines())
+    assert f"{other} 1" not in result.stdout
+
+
 def test_a_round_named_in_the_programme_file_keeps_its_name_in_either_language(
     folder: Path,
 ) -> None:

@@ -3,18 +3,16 @@ the character is written as its nearest plain equivalent; æøå stay where the 
 
 from __future__ import annotations
 
-import gc
-import io
 import itertools
 import json
 import re
-import sys
 from pathlib import Path
 
 import pytest
 
-from tilskudd.cli import main
 from tilskudd.cli.plaintext import plain_equivalent
+
+from .entrypoint import run_main
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 ROUND = [
@@ -28,26 +26,6 @@ ROUND = [
     str(EXAMPLES / "policy_difi2009.toml"),
     "--dry-run",
 ]
-
-
-def run_main(
-    monkeypatch: pytest.MonkeyPatch, encoding: str, *args: str, columns: int = 200
-) -> tuple[int | str | None, bytes, bytes]:
-    """Run the ``tilskudd`` entry point with stdout and stderr in ``encoding`` (as Python sets
-    them up on Windows: strict), returning the exit code and the bytes written."""
-    out, err = io.BytesIO(), io.BytesIO()
-    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(out, encoding=encoding))
-    monkeypatch.setattr(sys, "stderr", io.TextIOWrapper(err, encoding=encoding))
-    monkeypatch.setattr(sys, "argv", ["tilskudd", *args])
-    monkeypatch.setenv("COLUMNS", str(columns))
-    try:
-        with pytest.raises(SystemExit) as exit_:
-            main()
-    finally:
-        gc.unfreeze()  # main() freezes what it made, as the process ends; this one goes on
-    sys.stdout.flush()
-    sys.stderr.flush()
-    return exit_.value.code, out.getvalue(), err.getvalue()
 
 
 @pytest.mark.parametrize("encoding", ["cp850", "cp865", "cp1252"])
@@ -124,13 +102,6 @@ def test_plain_equivalent(char: str, encoding: str, plain: str) -> None:
     assert plain_equivalent(char, encoding) == plain
 
 
-class _Terminal(io.TextIOWrapper):
-    """A stream that says it is a terminal (a console window in that code page)."""
-
-    def isatty(self) -> bool:
-        return True
-
-
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -154,20 +125,11 @@ def test_award_table_columns_line_up_in_a_narrow_encoding(
 ) -> None:
     """ø written as oe after rich laid the table out made each row with it a character wider:
     the columns after it were shifted. Every row has its separators where the rule has them."""
-    out = io.BytesIO()
-    wrapper = _Terminal if terminal else io.TextIOWrapper
-    monkeypatch.setattr(sys, "stdout", wrapper(out, encoding=encoding))
-    monkeypatch.setattr(sys, "stderr", io.TextIOWrapper(io.BytesIO(), encoding=encoding))
-    monkeypatch.setattr(sys, "argv", ["tilskudd", *ROUND[:-1], "--lang", "nb"])
-    monkeypatch.setenv("COLUMNS", columns)
-    try:
-        with pytest.raises(SystemExit) as exit_:
-            main()
-    finally:
-        gc.unfreeze()
-    sys.stdout.flush()
-    assert exit_.value.code == 0
-    text = out.getvalue().decode(encoding)
+    code, out, _ = run_main(
+        monkeypatch, encoding, *ROUND[:-1], "--lang", "nb", columns=int(columns), terminal=terminal
+    )
+    assert code == 0
+    text = out.decode(encoding)
     lines = _table_lines(text)
     separators = {k for k, char in enumerate(lines[len(lines) - 2]) if char == "+"}
     assert len(separators) >= 3

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import csv
-import gc
-import io
 import json
 import re
 import shutil
 import sqlite3
-import sys
 from pathlib import Path
 
 import openpyxl
@@ -17,7 +14,9 @@ import pypdf
 import pytest
 from typer.testing import CliRunner, Result
 
-from tilskudd.cli import app, main
+from tilskudd.cli import app
+
+from .entrypoint import run_main
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 NBSP = "\u00a0"
@@ -1704,13 +1703,6 @@ def test_the_pdf_and_json_of_a_changed_round_read_back_as_it_stands(folder: Path
     assert oslo["changes"][0]["reason"] == "Kommunen trakk seg"
 
 
-class _Terminal(io.TextIOWrapper):
-    """A stream that says it is a terminal."""
-
-    def isatty(self) -> bool:
-        return True
-
-
 def test_history_on_a_narrow_terminal_is_wrapped_between_amounts(
     folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -1718,18 +1710,9 @@ def test_history_on_a_narrow_terminal_is_wrapped_between_amounts(
     (NOK 5 / 0,000); they are wrapped at ordinary spaces, a detail line's rest indented."""
     assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
     assert run("amend", "A-1", "--amount", "50 000", "--reason", "Cost reduced").exit_code == 0
-    out = io.BytesIO()
-    monkeypatch.setattr(sys, "stdout", _Terminal(out, encoding="utf-8"))
-    monkeypatch.setattr(sys, "argv", ["tilskudd", "history", "A-1"])
-    monkeypatch.setenv("COLUMNS", "40")
-    try:
-        with pytest.raises(SystemExit) as exit_:
-            main()
-    finally:
-        gc.unfreeze()  # main() freezes what it made, as the process ends; this one goes on
-    sys.stdout.flush()
-    assert exit_.value.code == 0
-    lines = re.sub(r"\x1b\[[0-9;]*m", "", out.getvalue().decode("utf-8")).splitlines()
+    code, out, _ = run_main(monkeypatch, "utf-8", "history", "A-1", columns=40, terminal=True)
+    assert code == 0
+    lines = re.sub(r"\x1b\[[0-9;]*m", "", out.decode("utf-8")).splitlines()
     assert len(lines) > 4
     for line in lines:
         assert len(line) <= 40, line

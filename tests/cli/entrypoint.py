@@ -1,0 +1,49 @@
+"""Running the ``tilskudd`` entry point as a console runs it: ``main()`` with stdout and stderr
+in a given encoding, as a pipe or as a terminal, at a given width. CliRunner cannot show this:
+its streams are UTF-8 and never a terminal.
+
+Used by tests/cli/test_plaintext.py and tests/cli/test_programme_cli.py.
+"""
+
+from __future__ import annotations
+
+import gc
+import io
+import sys
+
+import pytest
+
+from tilskudd.cli import main
+
+
+class Terminal(io.TextIOWrapper):
+    """A stream that says it is a terminal (a console window in its encoding)."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def run_main(
+    monkeypatch: pytest.MonkeyPatch,
+    encoding: str,
+    *args: str,
+    columns: int = 200,
+    terminal: bool = False,
+) -> tuple[int | str | None, bytes, bytes]:
+    """Run ``tilskudd *args`` with stdout and stderr in ``encoding`` (strict, as Python sets
+    them up on Windows), stdout a terminal if ``terminal``; the exit code and the bytes
+    written to each."""
+    out, err = io.BytesIO(), io.BytesIO()
+    stdout = Terminal if terminal else io.TextIOWrapper
+    monkeypatch.setattr(sys, "stdout", stdout(out, encoding=encoding))
+    monkeypatch.setattr(sys, "stderr", io.TextIOWrapper(err, encoding=encoding))
+    monkeypatch.setattr(sys, "argv", ["tilskudd", *args])
+    monkeypatch.setenv("COLUMNS", str(columns))
+    try:
+        with pytest.raises(SystemExit) as exit_:
+            main()
+    finally:
+        gc.unfreeze()  # main() freezes what it made, as the process ends; this one goes on
+    sys.stdout.flush()
+    sys.stderr.flush()
+    return exit_.value.code, out.getvalue(), err.getvalue()

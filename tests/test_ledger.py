@@ -540,6 +540,37 @@ def test_a_schema_version_set_back_outside_tilskudd_is_refused(
     )
 
 
+@pytest.mark.parametrize("version", range(2, lg.SCHEMA_VERSION))
+def test_a_schema_version_set_back_past_a_new_column_is_refused(
+    setup: tuple[Path, Programme, Path, Path], version: int
+) -> None:
+    """From version 2 on, a new schema adds columns, not tables: user_version set back below
+    one of them was read as if the column were not there (status and history silently, or
+    with a warning that the chain was changed) and crashed a command that records (the upgrade
+    adds a column that is there). Refused as the README says, and left as it is."""
+    ledger_path, programme, r1, _ = setup
+    commit(ledger_path, programme, 1, r1)
+    lg.amend(ledger_path, programme, "A-1", 50_000, "smaller budget")
+    tamper(ledger_path, f"PRAGMA user_version = {version}")
+    before = dump(ledger_path)
+    message = rf"says it has schema version {version}, but its table \w+ has the column \w+"
+    with pytest.raises(LedgerIntegrityError, match=message):
+        lg.status(ledger_path, programme)
+    with pytest.raises(LedgerIntegrityError, match=message):
+        lg.verify_chain(ledger_path)
+    with pytest.raises(LedgerIntegrityError, match=message):
+        lg.amend(ledger_path, programme, "A-1", 45_000, "x")
+    assert dump(ledger_path) == before
+    if version == lg.SCHEMA_VERSION - 1:
+        exc = refused(lambda: lg.status(ledger_path, programme), LedgerIntegrityError)
+        assert nb(exc, "schema_changed_column") == (
+            f"{ledger_path} sier at det har skjemaversjon {version}, men tabellen amendments har "
+            "kolonnen outside_policy_figures fra en senere versjon: versjonen er endret utenom "
+            "tilskudd, og tallene i registeret kan ikke stoles på. tilskudd har latt filen være "
+            "som den var; gjenopprett registeret fra en sikkerhetskopi."
+        )
+
+
 def test_nothing_is_added_to_a_tampered_ledger(setup: tuple[Path, Programme, Path, Path]) -> None:
     ledger_path, programme, r1, r2 = setup
     commit(ledger_path, programme, 1, r1)

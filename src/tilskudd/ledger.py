@@ -834,6 +834,20 @@ def _require_schema_as_versioned(conn: sqlite3.Connection, path: Path, version: 
                     version=version,
                     table=created.group(1),
                 )
+            # From version 2 on, a schema adds columns: one that is there already was added
+            # by a later version, as surely as a table.
+            added = re.match(r"ALTER TABLE (\w+) ADD COLUMN (\w+)", sql)
+            if added is not None and added.group(1) in present:
+                table, column = added.groups()
+                columns = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+                if column in columns:
+                    raise LedgerIntegrityError(
+                        key="ledger.error.schema_changed_column",
+                        path=str(path),
+                        version=version,
+                        table=table,
+                        column=column,
+                    )
 
 
 def _migrate(conn: sqlite3.Connection, path: Path, target: int | None) -> None:

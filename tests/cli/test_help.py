@@ -6,6 +6,7 @@ from __future__ import annotations
 import inspect
 import itertools
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -124,13 +125,54 @@ def test_an_argument_is_named_once_without_its_python_type(command: list[str], l
 
 def test_an_arguments_line_reads_name_then_help() -> None:
     lines = _help("explain")
-    assert "│ * FILE Applications file: .xlsx, .xlsm, .xls, .ods or .csv. │" in lines
+    assert (
+        "│ * FILE Applications file: .xlsx, .xlsm, .xlsb, .xls, .ods, .csv, .tsv or .txt. │"
+        in lines
+    )
     assert "│ * ID The application's id, as in the ID column. │" in lines
     for command in ("allocate", "check"):
         limit = [line for line in _help(command) if line.startswith("│ --limit ")]
         assert limit
         assert limit[0].startswith("│ --limit N ")
         assert "(0: all)" in limit[0]
+
+
+@pytest.mark.parametrize("lang", ["en", "nb"])
+@pytest.mark.parametrize("command", [["allocate"], ["check"], ["explain"]], ids=" ".join)
+def test_the_file_argument_names_every_format_the_readme_names(
+    command: list[str], lang: str
+) -> None:
+    """The README reads .xlsx, .xlsm, .xlsb, .xls, .ods and delimited text (.csv, .tsv, .txt);
+    the FILE argument's help left out .xlsb, .tsv and .txt, as if an officer with an Excel
+    binary workbook or Excel's "Unicode text" had to convert it first."""
+    from tilskudd.reading.sniff import _EXTENSIONS
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    words = help_words(lang)
+    line = next(
+        line
+        for line in _help(*command, lang=lang)
+        if line.startswith(f"│ * {words['argument.file']} ")
+    )
+    for extension in (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".csv", ".tsv", ".txt"):
+        assert extension in _EXTENSIONS  # read, by its name
+        assert f"`{extension}`" in readme  # and promised
+        assert extension in re.findall(r"\.\w+", line), (extension, line)
+
+
+@pytest.mark.parametrize("lang", ["en", "nb"])
+@pytest.mark.parametrize("command", [["allocate"], ["check"], ["explain"]], ids=" ".join)
+def test_register_help_says_the_programme_numbering_is_the_default(
+    command: list[str], lang: str
+) -> None:
+    """In a programme folder the programme's numbering is the default (the commands' own
+    texts and the README say so), but --register showed "[default: 2024]" as if it were not."""
+    lines = _help(*command, lang=lang)
+    at = next(k for k, line in enumerate(lines) if line.startswith("│ --register "))
+    shown = " ".join(lines[at : at + 2])
+    default = help_words(lang)["heading.default"].replace("{value}", "2024")
+    assert default not in shown
+    assert ("the programme's, else 2024" if lang == "en" else "ordningens, ellers 2024") in shown
 
 
 def test_amounts_files_and_choices_read_as_an_officer_would_type_them() -> None:

@@ -76,7 +76,7 @@ FileArg = Annotated[
     Path,
     typer.Argument(
         metavar="FILE",
-        help="Applications file: .xlsx, .xlsm, .xls, .ods or .csv.",
+        help="Applications file: .xlsx, .xlsm, .xlsb, .xls, .ods, .csv, .tsv or .txt.",
         show_default=False,
     ),
 ]
@@ -93,7 +93,11 @@ ColumnsOpt = Annotated[
 ]
 RegisterOpt = Annotated[
     Register,
-    typer.Option("--register", help="Municipality numbering to check against."),
+    typer.Option(
+        "--register",
+        help="Municipality numbering to check against. Default: the programme's, else 2024.",
+        show_default=False,
+    ),
 ]
 StrictOpt = Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")]
 LangOpt = Annotated[

@@ -74,6 +74,28 @@ def test_a_device_or_a_pipe_as_output_is_refused_with_or_without_force(tmp_path:
     assert stat.S_ISFIFO(pipe.stat().st_mode)
 
 
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="no /proc/self/fd here")
+def test_a_device_name_as_output_is_refused_when_it_points_at_a_file(tmp_path: Path) -> None:
+    """-o /dev/stdout with the output redirected to a file (tilskudd ... -o /dev/stdout --force
+    > result.xlsx): /dev/stdout is then a link to that file, was taken for an ordinary output,
+    and the output renamed over the link in /dev itself, not written into the file. The same for
+    /dev/fd/N and /proc/self/fd/N; shown here with a file this test opens."""
+    from tilskudd.errors import OutputExistsError
+    from tilskudd.export import check_output_path
+
+    with open(tmp_path / "redirected.xlsx", "w") as redirected:
+        number = redirected.fileno()
+        for target in (Path(f"/proc/self/fd/{number}"), Path(f"/dev/fd/{number}")):
+            if not target.exists():
+                continue
+            assert target.is_file()  # as /dev/stdout is when the shell sends it to a file
+            for force in (False, True):
+                with pytest.raises(OutputExistsError, match="is a device or a pipe, not a file"):
+                    check_output_path(target, force=force)
+    if Path("/dev/shm").is_dir():  # a file of its own in the memory disk is an ordinary output
+        check_output_path(Path("/dev/shm") / f"{tmp_path.name}.xlsx")
+
+
 def test_a_lone_surrogate_is_written_as_a_replacement_mark(tmp_path: Path) -> None:
     """Text from Python (the library's callers) may hold one; UTF-8 cannot: the CSV, JSON,
     HTML and Markdown writers write U+FFFD for it, as the workbook does, rather than fail."""

@@ -68,13 +68,25 @@ def check_output_path(path: Path, *, inputs: Iterable[Path] = (), force: bool = 
             raise OutputExistsError(key="output.error.is_input", path=str(path))
     if path.is_dir():
         raise OutputExistsError(key="output.error.is_folder", path=str(path))
-    if path.exists() and not path.is_file():
+    if (path.exists() and not path.is_file()) or _device_name(path):
         # /dev/null, /dev/stdout, a named pipe: the output is renamed into place (see
         # tilskudd.export.atomic), which would replace the device itself, not write to it.
         raise OutputExistsError(key="output.error.not_a_file", path=str(path))
     refuse_windows_name(path)
     if path.exists() and not force:
         raise OutputExistsError(key="output.error.exists", path=str(path))
+
+
+def _device_name(path: Path) -> bool:
+    """``/dev/stdout``, ``/dev/fd/1``, ``/proc/self/fd/1``: a link in the system's device
+    folders, whatever it points at. With the output redirected to a file, ``/dev/stdout`` is a
+    link to that file and looks like one; renamed into place, the output would replace the link
+    in ``/dev``, not be written into the file. (A file of its own there, such as one in the
+    memory disk ``/dev/shm``, is no link and is written as any other.)"""
+    where = path.absolute()
+    parts = where.parts
+    in_devices = len(parts) > 2 and parts[:2] in (("/", "dev"), ("/", "proc"))
+    return os.name == "posix" and in_devices and where.resolve() != where
 
 
 _WINDOWS_DEVICES = frozenset(

@@ -435,3 +435,21 @@ def test_a_usage_error_from_a_real_process(tmp_path: Path, lang: str, expected: 
     assert done.stdout == ""
     assert done.stderr.splitlines()[0] == expected
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("command", [["check"], ["allocate"], ["explain"]], ids=" ".join)
+def test_a_file_name_with_spaces_typed_without_quotes_is_said_to_need_them(
+    tmp_path: Path, command: list[str]
+) -> None:
+    """README: a file name with spaces typed without quotes (tilskudd check Søknader 2026.xlsx)
+    is said to be one name that needs them; a word that makes no file is said to be extra."""
+    (tmp_path / "Søknader 2026.xlsx").write_bytes(Path(SMALL).read_bytes())
+    after = ["S-01"] if command == ["explain"] else []
+    lines = run(*command, "Søknader", "2026.xlsx", *after, "--budget", "5M", "--lang", "nb")
+    assert lines[0] == (
+        "feil: Søknader 2026.xlsx er ett filnavn med mellomrom i, men kommandolinjen tok det som "
+        'flere ord; sett det i anførselstegn: "Søknader 2026.xlsx"'
+    )
+    lines = run(*command, "Søknader", "2025.xlsx", *after, "--budget", "5M")
+    assert lines[0].startswith("error: unexpected words after the arguments the command takes:")
+    assert "put a name with spaces in quotes" in lines[0]

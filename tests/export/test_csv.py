@@ -140,6 +140,31 @@ def test_an_output_name_without_an_extension_is_named_and_the_formats_are_altern
     assert ", .pdf eller .xlsx, eller --format" in caught.value.text("nb")
 
 
+def test_a_format_that_contradicts_the_extension_is_refused() -> None:
+    """-o tildeling.xlsx --format csv wrote CSV text into a file named .xlsx, which Excel then
+    refuses to open (and tilskudd, reading it back, warns about). --format is for a name whose
+    extension does not say the format; one that says another is refused, before the run."""
+    with pytest.raises(UsageError) as caught:
+        format_for(Path("tildeling.xlsx"), "csv")
+    assert str(caught.value) == (
+        "tildeling.xlsx ends in .xlsx, the extension of xlsx files, but --format says csv; "
+        "give -o a name that ends in .csv, or leave out --format"
+    )
+    assert caught.value.text("nb") == (
+        "tildeling.xlsx slutter på .xlsx, som er filtypen for xlsx-filer, men --format sier csv; "
+        "gi -o et navn som slutter på .csv, eller utelat --format"
+    )
+    with pytest.raises(UsageError, match="leave out --format"):
+        format_for(Path("liste.HTM"), "md")
+    # The same format, a name that says none, and 360Giving's own two extensions are fine.
+    assert format_for(Path("tildeling.XLSX"), "xlsx") == "xlsx"
+    assert format_for(Path("liste.htm"), "html") == "html"
+    assert format_for(Path("tildeling"), "csv") == "csv"
+    assert format_for(Path("tilskudd.ledger.sqlite"), "csv") == "csv"
+    assert format_for(Path("grants.xlsx"), "360giving") == "360giving"
+    assert format_for(Path("grants.csv"), "360giving") == "360giving"
+
+
 def test_columns_come_in_the_award_workbooks_order(
     small_round: Callable[..., RoundResult], tmp_path: Path
 ) -> None:

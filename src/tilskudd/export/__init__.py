@@ -33,17 +33,29 @@ FORMATS: dict[str, tuple[str, tuple[str, ...]]] = {
 
 
 def format_for(path: Path, explicit: str | None = None) -> str:
-    """The output format: ``explicit`` if given, else by the file's extension."""
+    """The output format: ``explicit`` if given, else by the file's extension. An ``explicit``
+    format that the extension contradicts (``tildeling.xlsx`` as csv) is refused: the file
+    would not open as what its name says."""
+    suffix = path.suffix.lower()
+    named = next((name for name, (_m, sfx) in FORMATS.items() if suffix in sfx), None)
     if explicit:
         if explicit not in FORMATS:
             raise UsageError(
                 key="output.error.unknown_format", given=explicit, known=sorted(FORMATS)
             )
+        # 360Giving is written as .xlsx or .csv (its writer checks which).
+        if named is not None and named != explicit and explicit != "360giving":
+            raise UsageError(
+                key="output.error.format_contradicts_extension",
+                name=path.name,
+                suffix=suffix,
+                named=named,
+                given=explicit,
+                expected=FORMATS[explicit][1][0],
+            )
         return explicit
-    suffix = path.suffix.lower()
-    for name, (_module, suffixes) in FORMATS.items():
-        if suffix in suffixes:
-            return name
+    if named is not None:
+        return named
     known = sorted({s for _m, sfx in FORMATS.values() for s in sfx})
     raise UsageError(key="output.error.no_format", name=path.name or str(path), known=known)
 

@@ -182,13 +182,14 @@ def status(
     Read from the programme's ledger, which it does not change; --format json gives the same
     figures for other programs.
 
-    Example, after round 1 of Difi's 2009 scheme was committed:
+    Example, in examples/programme_difi2009 after its round 1 was committed:
 
         tilskudd status
 
         IKT-tilskudd til kommunene 2009: ramme 60 000 000 kr.
-        Runde 1: 20 000 000 kr til 52 prosjekter i 145 kommuner.
-        Igjen av rammen: 40 000 000 kr.
+        Runde 1: 19 981 000 kr til 53 prosjekter i 110 kommuner.
+        Igjen av rammen: 40 019 000 kr.
+        Runde 2: 40 000 000 kr planlagt, ikke vedtatt ennå.
     """
     with guard(debug):
         from tilskudd import ledger as ledger_module
@@ -258,9 +259,10 @@ def history(
     in any form shown: "S-01 (A17)", "S-01 (row 17)" or "S-01 (rad 17)"; "S-01" lists those
     rows too.
 
-    Example (every application from Moss kommune's organisation number):
+    Example (every application from Bindal kommune's organisation number, in
+    examples/programme_difi2009):
 
-        tilskudd history 974760673
+        tilskudd history 978805000
     """
     with guard(debug):
         from tilskudd import ledger as ledger_module

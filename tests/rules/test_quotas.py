@@ -389,12 +389,14 @@ def test_an_unmet_minimum_says_why_its_applications_were_not_funded(
     with pytest.raises(QuotaUnmetError) as caught:
         allocate(apps, 1000, policy)
     assert (
-        "  - category 'Helse': at least 1 funded applications (0); 1 limited by "
+        "  - category 'Helse': at least 1 funded application (0); 1 limited by "
         "per_applicant_max (C); 1 not funded in full for want of budget (B)\n"
     ) in str(caught.value)
     assert "1 begrenset av per_applicant_max, taket per organisasjon (C); 1 ikke innvilget" in (
         caught.value.text("nb")
     )
+    # one funded application, not "1 innvilgede søknader" (a minimum of 1 is the common case)
+    assert "kategori «Helse»: minst 1 innvilget søknad (0);" in caught.value.text("nb")
     # Many are named by their first five ids and counted.
     many = [
         make_application(id=f"H{n}", requested=600, score=Decimal(8), category="Helse", orgnr=None)

@@ -227,6 +227,38 @@ def test_a_round_of_a_programme_from_init_is_named_in_the_outputs_language(
     assert f"{other} 1" not in result.stdout
 
 
+@pytest.mark.parametrize(
+    ("written", "lang", "label"),
+    [("Runde 1", "en", "Round 1"), ("Round 1", "nb", "Runde 1"), ("runde 1", "en", "Round 1")],
+)
+def test_the_round_name_an_earlier_init_wrote_follows_the_outputs_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, written: str, lang: str, label: str
+) -> None:
+    """A programme file from an init before the rounds were left unnamed says name = "Runde 1"
+    (or "Round 1"): an English output said "Runde 1: 2 projects …" and titled its documents
+    "… – Runde 1". That name is the round's number in tilskudd's words, so it is said in the
+    output's language; the file is not rewritten."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("TILSKUDD_LANG", raising=False)
+    made = run("init", "p", "--frame", "1M", "--register", "2009", "--lang", "nb")
+    assert made.exit_code == 0, made.output
+    monkeypatch.chdir(tmp_path / "p")
+    toml = Path("tilskudd.toml")
+    text = toml.read_text(encoding="utf-8").replace(
+        "number = 1\n", f'number = 1\nname = "{written}"\n'
+    )
+    toml.write_text(text, encoding="utf-8")
+    Path("r1.csv").write_text("\n".join([HEADER, *ROUND_1]) + "\n", encoding="utf-8")
+    result = run("allocate", "r1.csv", "--round", "1", "--lang", lang, "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert any(line.startswith(f"{label}:") for line in result.stdout.splitlines())
+    assert written not in result.stdout
+    result = run("allocate", "r1.csv", "--round", "1", "--lang", lang, "-o", "out.md")
+    assert result.exit_code == 0, result.output
+    assert f"· {label}" in Path("out.md").read_text(encoding="utf-8")
+    assert toml.read_text(encoding="utf-8") == text
+
+
 def test_a_round_named_in_the_programme_file_keeps_its_name_in_either_language(
     folder: Path,
 ) -> None:

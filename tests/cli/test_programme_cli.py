@@ -696,7 +696,7 @@ def test_the_difi_2009_walk_through(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert report["remaining"] == 60_000_000 - round1["committed"] >= 40_000_000
     second = run("allocate", "difi_2009_runde2.xlsx", "--round", "2", "--limit", "5")
     assert second.exit_code == 0, second.output
-    assert f"Runde 2: budsjett 40{NBSP}000{NBSP}000{NBSP}kr, fra programfilen." in second.stdout
+    assert f"Runde 2: ramme 40{NBSP}000{NBSP}000{NBSP}kr, fra ordningsfilen." in second.stdout
     assert "Fikk tilskudd i en tidligere runde og får ikke igjen:" in second.stdout
     assert run("verify").exit_code == 0
 
@@ -852,7 +852,7 @@ def test_a_committed_round_run_otherwise_is_refused_and_writes_nothing(
         (
             "rerun_budget",
             ["r1.csv", "--budget", "60000"],
-            f"budsjettet er {kr(60_000)}; runden ble ført med {kr(100_000)}.",
+            f"rammen er {kr(60_000)}; runden ble ført med {kr(100_000)}.",
         ),
         (
             "rerun_policy",
@@ -922,9 +922,10 @@ def test_nb_over_the_frame_and_amend_over_the_frame(folder: Path) -> None:
     )
     assert result.exit_code == 1
     assert result.stderr == (
-        f"feil: budsjettet for runde 2, {kr(150_000)}, er mer enn det som er igjen av rammen på "
+        f"feil: rammen for runde 2, {kr(150_000)}, er mer enn det som er igjen av ordningens "
+        "ramme på "
         f"{kr(200_000)} ({kr(100_000)}; {kr(100_000)} er vedtatt i tidligere runder, medregnet "
-        "endringer). Fordel runden på nytt med et budsjett på høyst det som er igjen (utelat "
+        "endringer). Fordel runden på nytt med en ramme på høyst det som er igjen (utelat "
         "--budget for å bruke det). Ingenting ble registrert.\n"
     )
     # the frame cut to 150 000 after round 1: 50 000 remains
@@ -1076,7 +1077,7 @@ def test_nb_ledger_for_without_a_programme_or_ledger() -> None:
         ledger_for(None, None)
     assert info.value.key == "ledger.error.no_ledger_option"
     assert info.value.text("nb") == (
-        "oppgi registeret med --ledger STI, eller kjør kommandoen i en programmappe"
+        "oppgi registeret med --ledger STI, eller kjør kommandoen i en ordningsmappe"
     )
     assert str(info.value) == "give the ledger with --ledger PATH, or run inside a programme folder"
 

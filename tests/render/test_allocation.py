@@ -375,7 +375,7 @@ def test_notes_under_the_table_are_sentences_with_their_full_stop(
     tie = Reason(code="note.tie_at_line", params={"rank": 2, "count": 2, "ids": ["A", "B"]})
     text = " ".join(render(make_result(entries, notes=(note, tie)), lang=lang).split())
     assert f"{ends} - " in text
-    assert "(A and B); they were taken in id order. " in text or "id-rekkefølge. " in text
+    assert "(A and B); they were taken in id order. " in text or "etter søknadsnummer. " in text
 
 
 @pytest.mark.parametrize(

@@ -177,7 +177,7 @@ def test_override(result: RoundResult) -> None:
     said = text(result, "O7", "nb")
     assert "Vedtaket ble fattet ved manuell overstyring, ikke av regelen" in said
     assert "Styret prioriterer fjellkommuner" in said
-    assert "Retningslinjene alene ville ikke gitt søknaden tilskudd." in said
+    assert "Tildelingsreglene alene ville ikke gitt søknaden tilskudd." in said
 
 
 def test_unknown_id_names_the_nearest(result: RoundResult) -> None:
@@ -335,7 +335,7 @@ def test_a_what_if_the_policy_cannot_meet_is_said_unavailable_not_an_abort(
     words = text(result, "A1")
     assert "Justification for application A1" in words
     assert "What another budget would have changed could not be worked out" in words
-    assert "annet budsjett ville endret, lot seg ikke beregne" in text(result, "A1", "nb")
+    assert "annen ramme ville endret, lot seg ikke beregne" in text(result, "A1", "nb")
     assert to_data(explanation, "en")["what_if"]["budget_note"] == "unavailable"
 
 

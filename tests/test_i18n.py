@@ -170,6 +170,8 @@ def _fields(template: str) -> list[tuple[str, str]]:
     for _t, name, spec, _c in string.Formatter().parse(template):
         if name and "~" in name:  # {low~high:scores}: two numbers
             fields += [(part, "num") for part in name.split("~")]
+        elif name and "|" in (spec or ""):  # {n:søknad|søknader}: words for a count
+            fields.append((name, "num"))
         elif name:
             fields.append((name, spec or ""))
     return fields
@@ -288,6 +290,23 @@ def test_what_the_catalogues_do_not_use_takes_the_general_path(
         # the general path, bound to the template; other specs are only format(value, spec)
         assert isinstance(t._compile(key)[0], partial) == (key != "x.spec")
         assert t(key, **params) == t._formatter.vformat(template, (), _Defaults(params))
+
+
+def test_words_after_a_count_agree_with_it(
+    extended: Callable[[str, dict[str, str]], Translator],
+) -> None:
+    template = "minst {n:# innvilget søknad|# innvilgede søknader} ({n:num})"
+    t = extended("nb", {"x.count": template})
+    assert t("x.count", n=1) == "minst 1 innvilget søknad (1)"
+    assert t("x.count", n=Decimal(1)) == "minst 1 innvilget søknad (1)"
+    assert t("x.count", n=0) == "minst 0 innvilgede søknader (0)"
+    assert t("x.count", n=1450) == f"minst 1{NBSP}450 innvilgede søknader (1{NBSP}450)"
+    assert t("x.count", n=None) == "minst – innvilgede søknader (–)"
+    assert t("x.count") == "minst ? (?)"
+    for params in ({"n": 1}, {"n": 2}, {"n": Decimal("1.5")}, {"n": None}, {}):
+        general = t._formatter.vformat(template, (), _Defaults(params))
+        assert t.render("x.count", params) == general
+        assert t.sentence("x.count", params) == as_sentence(general)
 
 
 def test_unbalanced_braces_fail_as_str_format_does(

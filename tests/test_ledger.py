@@ -1574,9 +1574,9 @@ def test_nb_over_the_frame(tmp_path: Path) -> None:
     result = allocate(ledger_path, programme, 2, r2, budget=90_000)
     exc = refused(lambda: lg.commit_round(ledger_path, result, programme, 2, input_path=r2))
     assert nb(exc, "budget_over_frame") == (
-        f"budsjettet for runde 2, {kr(90_000)}, er mer enn det som er igjen av rammen på "
+        f"rammen for runde 2, {kr(90_000)}, er mer enn det som er igjen av ordningens ramme på "
         f"{kr(150_000)} ({kr(50_000)}; {kr(100_000)} er vedtatt i tidligere runder, medregnet "
-        "endringer). Fordel runden på nytt med et budsjett på høyst det som er igjen (utelat "
+        "endringer). Fordel runden på nytt med en ramme på høyst det som er igjen (utelat "
         "--budget for å bruke det). Ingenting ble registrert."
     )
 
@@ -1748,7 +1748,7 @@ def test_nb_a_ledger_of_another_programme(setup: tuple[Path, Programme, Path, Pa
     )
     nameless = other.model_copy(update={"path": None})
     exc = refused(lambda: lg.status(ledger_path, nameless))
-    assert "ikke fra «Kulturfondet 2025» (programfilen)." in nb(exc, "other_programme")
+    assert "ikke fra «Kulturfondet 2025» (ordningsfilen)." in nb(exc, "other_programme")
     assert exc.params["programme_file"] == Phrase("ledger.error.programme_file")
     assert "not «Kulturfondet 2025» (the programme file)." in str(exc)
 
@@ -2601,7 +2601,7 @@ def test_nb_amendments_outside_the_policy(tmp_path: Path) -> None:
         f"eksempel {kr(45_000)}"
     )
     assert amend("amend_below_min_award", "A-1", 15_000) == (
-        f"{kr(15_000)} til A-1 (runde 1) er under minstebeløpet på {kr(20_000)} i "
+        f"{kr(15_000)} til A-1 (runde 1) er under laveste tilskudd på {kr(20_000)} i "
         "tildelingsreglene for runde 1 (min_award), som ikke gir tilskudd under det: gi minst "
         f"{kr(20_000)}, eller trekk tilskuddet tilbake (tilskudd withdraw A-1)"
     )
@@ -2617,7 +2617,7 @@ def test_nb_amendments_outside_the_policy(tmp_path: Path) -> None:
     )
     assert amend("amend_not_eligible", "A-3", 40_000) == (
         f"A-3 (runde 1) kan ikke økes til {kr(40_000)}: etter tildelingsreglene for runde 1 var "
-        "søknaden ikke kvalifisert (poeng 3 under minstepoengsummen 4, min_score)"
+        "søknaden ikke tilskuddsberettiget (poengsummen 3 er under minstekravet på 4, min_score)"
     )
 
 
@@ -3006,7 +3006,9 @@ def test_each_rule_gone_beyond_is_said_with_its_figures_in_both_languages() -> N
         f"{nok}20,000, {nok}10,500 above the most it gets ({nok}50,000)",
     ]
     said = [w.render("nb") for w in waived_figures(change)]
-    assert said[0] == f"min_award: {kr(40_500)} er {kr(9_500)} under minste tilskudd ({kr(50_000)})"
+    assert (
+        said[0] == f"min_award: {kr(40_500)} er {kr(9_500)} under laveste tilskudd ({kr(50_000)})"
+    )
     assert said[4] == (
         f"per_applicant_max (runde 2): organisasjonen har {kr(70_500)} med sine andre stående "
         f"tilskudd på {kr(30_000)}, {kr(10_500)} over det mest den får ({kr(60_000)})"

@@ -194,7 +194,7 @@ def test_a_policy_file_problem_is_said_without_pydantics_prefix(tmp_path: Path) 
         ("reserve = 2.5", "reserve: expected a whole number (got 2.5)",
          "reserve: forventet et helt tall (oppgitt: 2.5)", 2),
         ("makspris = 1", "makspris: not a policy setting; the settings are rule, max_award,",
-         "makspris: er ikke en innstilling i policyen; innstillingene er rule, max_award,", 2),
+         "makspris: er ikke en innstilling under [policy]; innstillingene er rule, max_award,", 2),
         ('tie_break = ["total_cost opp"]',
          "tie_break: tie-break direction must be asc or desc, not 'opp'",
          "tie_break: retningen i rekkefølgen ved poenglikhet (tie_break) må være asc (stigende) "

@@ -334,7 +334,8 @@ def test_template_categories_are_never_formulas(tmp_path: Path) -> None:
         (('round_to = "1 000"', 'round_to = "mye"'),
          r"linje \d+: \[policy\]: round_to: 'mye' er ikke et beløp"),
         (("budget = 40000000", "budget = 50000000"),
-         r"linje 4: rundenes budsjetter blir til sammen 70\xa0000\xa0000\xa0kr, mer enn rammen"),
+         r"linje 4: rundenes rammer blir til sammen 70\xa0000\xa0000\xa0kr, mer enn ordningens "
+         "ramme"),
         (('funder = "Difi"', 'fundr = "Difi"'),
          r"linje 3: programme\.fundr: er ikke en nøkkel i denne tabellen; nøklene er name, "),
         (('[programme]', '[programme]\nrounds = 2'),

@@ -566,7 +566,7 @@ def test_a_round_note_is_written_as_sentences(lang: str, text: str) -> None:
     # As the reasons of a decision are: every sentence ends with its full stop, the last too.
     assert note_text(UNKNOWN_COST_ALL, lang) == text
     tie = Reason(code="note.tie_at_line", params={"rank": 3, "count": 2, "ids": ["A", "B"]})
-    assert note_text(tie, lang).endswith(("in id order.", "i id-rekkefølge."))
+    assert note_text(tie, lang).endswith(("in id order.", "etter søknadsnummer."))
     # A note that ends with its full stop already gets no second one.
     assert note_text(Reason(code="ui.check.none"), lang).count(".") == 1
 
@@ -596,7 +596,7 @@ def test_a_round_note_is_written_as_sentences(lang: str, text: str) -> None:
             {"count": 3, "ids": ["A", "B", "C"], "dropped_ids": ["C"]},
             "nb",
             "3 søknader ville fått like store andeler (A, B og C); ikke alle kunne nå laveste "
-            "tilskudd, og C falt ut etter rangering og id-rekkefølge",
+            "tilskudd, og C falt ut etter rangering og søknadsnummer",
         ),
         (
             "note.proportional.tie_at_min_award_ordered",

@@ -13,6 +13,11 @@ sentence) is a key in ``locales/<lang>.toml``; adding a language is adding a fil
 - ``{low~high:scores}`` -> ``poengsum 61,5 til 62,5`` / ``scores 61.5 to 62.5``, or
   ``poengsum 62`` / ``score 62`` when the two are equal: a range of two parameters, in the
   words of ``words.score_range`` and ``words.score_one``
+- ``{n:søknad|søknader}`` -> the words before the bar when ``n`` is 1, else those after it; a
+  ``#`` in them is the number as ``{n:num}`` shows it: ``{n:# innvilget søknad|# innvilgede
+  søknader}`` -> ``1 innvilget søknad`` / ``3 innvilgede søknader``. For words that follow a
+  count inside a message (a reason, a note), where no code chooses a ``key.one`` form; bokmål
+  and English share the rule (1 is singular, 0 plural)
 
 A decimal shown without a spec (``{value}`` holding ``Decimal("-1.5")``) gets the language's
 decimal mark, ``-1,5`` in Norwegian, and so do decimals among a list's items.
@@ -200,6 +205,8 @@ class _Formatter(string.Formatter):
             return _score_range(value, self.translator)
         if isinstance(value, _Missing):
             return "?"
+        if "|" in format_spec:
+            return _counted(value, format_spec, self.translator._show("num"))
         if isinstance(value, Phrase) and not format_spec:
             return self.translator.render(value.key, value.params)
         if format_spec == "money":
@@ -228,6 +235,15 @@ def _score_range(pair: Any, translator: Translator) -> str:
     if low == high:
         return translator("words.score_one", score=num(low))
     return translator("words.score_range", low=num(low), high=num(high))
+
+
+def _counted(value: Any, spec: str, num: _ShowValue) -> str:
+    """``{n:one|other}``: the singular words for a count of 1, else the plural; ``#`` in them
+    is the count as ``{n:num}`` shows it."""
+    one, _bar, other = spec.partition("|")
+    singular = type(value) is not bool and isinstance(value, int | Decimal) and value == 1
+    words = one if singular else other
+    return words.replace("#", num(value)) if "#" in words else words
 
 
 def _decimal(value: Decimal, lang: str) -> str:
@@ -374,12 +390,18 @@ class Translator:
 
     def _show(self, spec: str) -> _ShowValue:
         show = self._shows.get(spec)
+        if show is None and "|" in spec:
+            return partial(_counted_or_missing, spec=spec, num=self._shows["num"])
         if show is None:
 
             def show(value: Any) -> str:
                 return "?" if isinstance(value, _Missing) else format(value, spec)
 
         return show
+
+
+def _counted_or_missing(value: Any, spec: str, num: _ShowValue) -> str:
+    return "?" if isinstance(value, _Missing) else _counted(value, spec, num)
 
 
 def _sentence_form(

@@ -133,16 +133,15 @@ def run_programme_round(
     ``context``, which :meth:`Ledger.commit_round <tilskudd.ledger.Ledger.commit_round>` holds
     the ledger against when it is committed.
     """
-    from tilskudd.i18n import get
     from tilskudd.pipeline import run_round
+    from tilskudd.wording import round_title
 
     excluded, _ids = already_funded_decisions(checked, context, policy)
     # A round without a name is called "Runde 2" in the output's language (as `tilskudd init`
     # names them), not "2", which reads as a number in a list ("2: 1 prosjekt …"); not in the
     # programme's, which glued "Round 2:" to a bokmål sentence under --lang nb. A name written
-    # in the programme file stays as written.
-    said = get(lang or programme.lang)
-    name = context.round_name or said("summary.unnamed_round", round=context.round)
+    # in the programme file stays as written, unless it is the "Runde 2" an earlier init wrote.
+    name = round_title(context.round_name, context.round, lang or programme.lang)
     result = run_round(
         checked,
         context.budget if budget is None else budget,

@@ -40,6 +40,7 @@ __all__ = [
     "rank_text",
     "reason_text",
     "rejected_text",
+    "round_title",
     "shortened",
     "status_text",
     "summary_sentence",
@@ -202,6 +203,26 @@ def rank_text(decision: Decision) -> str:
 def column_header(field: str, lang: str) -> str:
     """The header of a table or workbook column for a field (``awarded`` -> ``Tildelt``)."""
     return get(lang)(f"header.{field}")
+
+
+def round_title(name: str | None, number: int, lang: str) -> str:
+    """What a programme's round is called in ``lang``: the name the programme file gives it, or
+    ``Runde 2`` / ``Round 2`` for a round without one.
+
+    A name that is only the round's number in words tilskudd itself uses in some language is
+    taken as no name: ``tilskudd init`` wrote ``name = "Runde 1"`` (``"Round 1"`` with
+    ``--lang en``) into the programme files it made before it left rounds unnamed, and an English
+    output of such a programme said "Runde 1: 2 projects …". The file is left as it is.
+    """
+    if name is not None and name.strip().casefold() not in _default_round_names(number):
+        return name
+    return get(lang)("summary.unnamed_round", round=number)
+
+
+def _default_round_names(number: int) -> set[str]:
+    from tilskudd.i18n import languages
+
+    return {get(lang)("summary.unnamed_round", round=number).casefold() for lang in languages()}
 
 
 def summary_sentence(summary: RoundSummary, lang: str, *, round_name: str | None = None) -> str:

@@ -101,8 +101,8 @@ def test_every_problem_a_rule_finds_is_said_at_once_with_the_cells(tmp_path: Pat
     assert "'3x' is not an amount" in result.stdout
     assert result.stderr.splitlines() == [
         'error: options: --weight: weight = "score" needs a score for every application; 1 of 2 '
-        "have none (A-2)",
-        "options: --min-score: min_score needs a score for every application; 1 of 2 have none "
+        "has none (A-2)",
+        "options: --min-score: min_score needs a score for every application; 1 of 2 has none "
         "(A-2)",
         f"{path}, line 2: tie_break: tie-break column 'nosuch' is neither an application field "
         f"({KNOWN}) nor a column of the input",

@@ -227,6 +227,38 @@ def test_a_round_of_a_programme_from_init_is_named_in_the_outputs_language(
     assert f"{other} 1" not in result.stdout
 
 
+@pytest.mark.parametrize(
+    ("written", "lang", "label"),
+    [("Runde 1", "en", "Round 1"), ("Round 1", "nb", "Runde 1"), ("runde 1", "en", "Round 1")],
+)
+def test_the_round_name_an_earlier_init_wrote_follows_the_outputs_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, written: str, lang: str, label: str
+) -> None:
+    """A programme file from an init before the rounds were left unnamed says name = "Runde 1"
+    (or "Round 1"): an English output said "Runde 1: 2 projects …" and titled its documents
+    "… – Runde 1". That name is the round's number in tilskudd's words, so it is said in the
+    output's language; the file is not rewritten."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("TILSKUDD_LANG", raising=False)
+    made = run("init", "p", "--frame", "1M", "--register", "2009", "--lang", "nb")
+    assert made.exit_code == 0, made.output
+    monkeypatch.chdir(tmp_path / "p")
+    toml = Path("tilskudd.toml")
+    text = toml.read_text(encoding="utf-8").replace(
+        "number = 1\n", f'number = 1\nname = "{written}"\n'
+    )
+    toml.write_text(text, encoding="utf-8")
+    Path("r1.csv").write_text("\n".join([HEADER, *ROUND_1]) + "\n", encoding="utf-8")
+    result = run("allocate", "r1.csv", "--round", "1", "--lang", lang, "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert any(line.startswith(f"{label}:") for line in result.stdout.splitlines())
+    assert written not in result.stdout
+    result = run("allocate", "r1.csv", "--round", "1", "--lang", lang, "-o", "out.md")
+    assert result.exit_code == 0, result.output
+    assert f"· {label}" in Path("out.md").read_text(encoding="utf-8")
+    assert toml.read_text(encoding="utf-8") == text
+
+
 def test_a_round_named_in_the_programme_file_keeps_its_name_in_either_language(
     folder: Path,
 ) -> None:
@@ -664,7 +696,7 @@ def test_the_difi_2009_walk_through(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert report["remaining"] == 60_000_000 - round1["committed"] >= 40_000_000
     second = run("allocate", "difi_2009_runde2.xlsx", "--round", "2", "--limit", "5")
     assert second.exit_code == 0, second.output
-    assert f"Runde 2: budsjett 40{NBSP}000{NBSP}000{NBSP}kr, fra programfilen." in second.stdout
+    assert f"Runde 2: ramme 40{NBSP}000{NBSP}000{NBSP}kr, fra ordningsfilen." in second.stdout
     assert "Fikk tilskudd i en tidligere runde og får ikke igjen:" in second.stdout
     assert run("verify").exit_code == 0
 
@@ -820,7 +852,7 @@ def test_a_committed_round_run_otherwise_is_refused_and_writes_nothing(
         (
             "rerun_budget",
             ["r1.csv", "--budget", "60000"],
-            f"budsjettet er {kr(60_000)}; runden ble ført med {kr(100_000)}.",
+            f"rammen er {kr(60_000)}; runden ble ført med {kr(100_000)}.",
         ),
         (
             "rerun_policy",
@@ -890,9 +922,10 @@ def test_nb_over_the_frame_and_amend_over_the_frame(folder: Path) -> None:
     )
     assert result.exit_code == 1
     assert result.stderr == (
-        f"feil: budsjettet for runde 2, {kr(150_000)}, er mer enn det som er igjen av rammen på "
+        f"feil: rammen for runde 2, {kr(150_000)}, er mer enn det som er igjen av ordningens "
+        "ramme på "
         f"{kr(200_000)} ({kr(100_000)}; {kr(100_000)} er vedtatt i tidligere runder, medregnet "
-        "endringer). Fordel runden på nytt med et budsjett på høyst det som er igjen (utelat "
+        "endringer). Fordel runden på nytt med en ramme på høyst det som er igjen (utelat "
         "--budget for å bruke det). Ingenting ble registrert.\n"
     )
     # the frame cut to 150 000 after round 1: 50 000 remains
@@ -1044,7 +1077,7 @@ def test_nb_ledger_for_without_a_programme_or_ledger() -> None:
         ledger_for(None, None)
     assert info.value.key == "ledger.error.no_ledger_option"
     assert info.value.text("nb") == (
-        "oppgi registeret med --ledger STI, eller kjør kommandoen i en programmappe"
+        "oppgi registeret med --ledger STI, eller kjør kommandoen i en ordningsmappe"
     )
     assert str(info.value) == "give the ledger with --ledger PATH, or run inside a programme folder"
 

@@ -446,3 +446,103 @@ def test_a_budget_or_a_sum_of_points_beside_the_field_is_carried_through(
 def test_a_project_budget_in_thousands_or_percent_is_refused_as_a_scale() -> None:
     match = map_header(0, ["Søkt beløp", "Prosjektbudsjett (tkr)", "Totalbudsjett (%)"])
     assert match.scaled == {1: ("total_cost", "(tkr)"), 2: ("total_cost", "(%)")}
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        # Column names of Norwegian grant forms and decision lists (regional research funds,
+        # county councils' grants, Kulturrådet, the Research Council's open data).
+        ("Organisasjonsnavn", "applicant"),
+        ("Navn på organisasjon", "applicant"),
+        ("Søkers organisasjon", "applicant"),
+        ("Søkende organisasjon", "applicant"),
+        ("Foretaksnummer", "orgnr"),
+        ("Foretaksnr.", "orgnr"),
+        ("Navn på prosjektet", "project"),
+        ("Tittel på prosjektet", "project"),
+        ("Omsøkt støtte", "requested"),
+        ("Søkt støtte (kr)", "requested"),
+        ("Beløp søkt om", "requested"),
+        ("Søkt om", "requested"),
+    ],
+)
+def test_headers_of_norwegian_grant_forms_are_known(header: str, field: str) -> None:
+    assert match_field(header) == field
+    other = "Søkt beløp" if field != "requested" else "Søker"
+    assert map_header(0, [header, other]).fields[field] == 0
+
+
+@pytest.mark.parametrize(
+    ("header", "field", "beside"),
+    [
+        ("Tilskuddsmottaker", "applicant", "Søker"),
+        ("Mottaker", "applicant", "Organisasjon"),
+        ("Tiltak", "project", "Prosjektnavn"),
+        ("Tiltaksnavn", "project", "Prosjekt"),
+        ("Fylkeskommune", "county", "Fylke"),
+        ("Sum kostnader", "total_cost", "Totalkostnad"),
+        ("Kostnader i alt", "total_cost", "Prosjektkostnad"),
+        ("Karakter", "score", "Poeng"),
+        ("Hovedkarakter", "score", "Poengsum"),
+        ("Satsingsområde", "category", "Kategori"),
+        ("Innsatsområde", "category", "Tema"),
+    ],
+)
+def test_names_some_sheets_use_for_a_field_are_the_field_only_alone(
+    header: str, field: str, beside: str
+) -> None:
+    # "Tiltak" is the project in one county's sheet and a description of the measure beside
+    # "Prosjektnavn" in another: alone it is the project, beside a column naming the project it
+    # is carried through (not two project columns, an error).
+    alone = map_header(0, ["Søkt beløp", header])
+    assert alone.fields == {"requested": 0, field: 1}
+    both = map_header(0, ["Søkt beløp", header, beside])
+    assert not both.duplicates
+    assert both.fields == {"requested": 0, field: 2}
+    assert both.extra == {1: header}
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Prosjektnummer", "Prosjektnr.", "Prosjekt nr", "Prosjekt-ID", "Project number", "Project ID"],
+)
+def test_a_project_number_is_the_id_where_no_other_column_names_it(header: str) -> None:
+    # The Research Council's open data and regional research funds number applications by
+    # project; "Prosjektnummer" was carried through and the ids made up from row numbers.
+    match = map_header(0, [header, "Prosjekt", "Søker", "Søkt beløp"])
+    assert match.fields == {"id": 0, "project": 1, "applicant": 2, "requested": 3}
+    # Beside a running number the project's number is the id, and the running number is kept.
+    match = map_header(0, ["Nr.", header, "Prosjekt", "Søkt beløp"])
+    assert match.fields == {"id": 1, "project": 2, "requested": 3}
+    assert match.extra == {0: "Nr."}
+    # Beside a column that names the application's id, it is carried through.
+    match = map_header(0, ["Søknadsnr.", header, "Prosjekt", "Søkt beløp"])
+    assert match.fields == {"id": 0, "project": 2, "requested": 3}
+    assert match.extra == {1: header}
+    assert match_field(header) != "project"
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Prosjektansvarlig",
+        "Prosjektansvarlig navn",
+        "Prosjektansvarlig kortnavn",
+        "Type prosjektansvarlig",
+        "Prosjektleder",
+        "Kontaktperson",
+        "Kontaktperson e-post",
+        "Prosjekteier",
+    ],
+)
+def test_people_responsible_for_a_project_are_carried_through(header: str) -> None:
+    # A person (or, in the Research Council's data, a unit) named as responsible is not the
+    # applicant organisation, nor the project: carried through unchanged, whichever side of
+    # the applicant column it is on; a column map can say otherwise.
+    assert match_field(header) is None
+    for cells in ([header, "Søker", "Prosjekt", "Søkt beløp"], ["Søkt beløp", header]):
+        match = map_header(0, cells)
+        assert cells.index(header) in match.extra
+        assert not match.duplicates
+        assert cells.index(header) not in match.mapped_by

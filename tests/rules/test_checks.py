@@ -40,7 +40,7 @@ def test_ranked_says_every_problem_with_its_setting(make_application: MakeApp) -
         "quotas[3].value",
     )
     lines = str(error).splitlines()
-    assert lines[0] == "min_score needs a score for every application; 1 of 2 have none (A-1)"
+    assert lines[0] == "min_score needs a score for every application; 1 of 2 has none (A-1)"
     assert lines[1].startswith("tie-break column 'kostnad' is neither")
     assert lines[2].startswith("tie-break column 'merknad' is neither")
     assert lines[3].startswith("quota by county: '99' is not a county number")

@@ -395,7 +395,7 @@ def test_require_scores_is_said_in_norwegian_too(make_application: MakeApp) -> N
     with pytest.raises(PolicyError) as caught:
         require_scores(apps, "min_score")
     assert (
-        str(caught.value) == "min_score needs a score for every application; 1 of 2 have none (S1)"
+        str(caught.value) == "min_score needs a score for every application; 1 of 2 has none (S1)"
     )
     assert (
         caught.value.text("nb") == "min_score krever poeng for hver søknad; 1 av 2 har ingen (S1)"

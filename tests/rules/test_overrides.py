@@ -519,7 +519,7 @@ def test_a_refusal_names_the_quota_and_what_the_decisions_gave(
         allocate(apps, 500_000, Policy(quotas=(count,)))
     assert (
         "category 'A': at least 3 funded applications; the manual decisions fund 1, and only 1 "
-        "more are eligible" in str(caught.value)
+        "more is eligible" in str(caught.value)
     )
     assert "de manuelle vedtakene innvilger 1, og bare 1 til kan få tilskudd" in (
         caught.value.text("nb")

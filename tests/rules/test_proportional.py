@@ -324,7 +324,7 @@ def test_claims_in_a_tie_cut_by_per_applicant_max_are_told_as_a_tie(
     assert reason_text(note, "nb") == (
         "3 søknader fra organisasjon 974760673 deler plass 1 (A1, A2 og A3), og maksimumet på "
         "150\xa0000\xa0kr i alt dekket ikke alle kravene deres (de tilskuddsberettigede "
-        "beløpene, regnet med før andelene beregnes); kravene ble regnet med i id-rekkefølge, "
+        "beløpene, regnet med før andelene beregnes); kravene ble regnet med etter søknadsnummer, "
         "så maksimumet begrenset kravet fra A2 og A3"
     )
 

@@ -389,12 +389,14 @@ def test_an_unmet_minimum_says_why_its_applications_were_not_funded(
     with pytest.raises(QuotaUnmetError) as caught:
         allocate(apps, 1000, policy)
     assert (
-        "  - category 'Helse': at least 1 funded applications (0); 1 limited by "
+        "  - category 'Helse': at least 1 funded application (0); 1 limited by "
         "per_applicant_max (C); 1 not funded in full for want of budget (B)\n"
     ) in str(caught.value)
     assert "1 begrenset av per_applicant_max, taket per organisasjon (C); 1 ikke innvilget" in (
         caught.value.text("nb")
     )
+    # one funded application, not "1 innvilgede søknader" (a minimum of 1 is the common case)
+    assert "kategori «Helse»: minst 1 innvilget søknad (0);" in caught.value.text("nb")
     # Many are named by their first five ids and counted.
     many = [
         make_application(id=f"H{n}", requested=600, score=Decimal(8), category="Helse", orgnr=None)
@@ -696,7 +698,7 @@ def test_a_tie_split_by_a_maximum_is_reported(make_application: MakeApp) -> None
     )
     assert note_text(result.notes[0], "nb") == (
         "2 søknader deler plass 1 (A1 og A2), og maksimumet i en kvote hadde bare plass til noen "
-        "av dem; de ble behandlet i id-rekkefølge, så A1 fikk plassen."
+        "av dem; de ble behandlet i rekkefølge etter søknadsnummer, så A1 fikk plassen."
     )
     # A maximum filled by those ranked above decides by rank, not by id: no note.
     filled = [apps[0].model_copy(update={"score": Decimal(6)}), *apps[1:]]
@@ -1019,7 +1021,8 @@ def test_a_tie_that_a_minimum_took_from_but_no_order_changes_is_not_by_id(
     )
     assert note_text(result.notes[0], "nb") == (
         "3 søknader deler plass 1 (S1, S2 og S3) og fikk ikke alle det samme; de ble behandlet i "
-        "id-rekkefølge, men enhver annen rekkefølge mellom dem gir de samme tildelingene."
+        "rekkefølge etter søknadsnummer, men enhver annen rekkefølge mellom dem gir de samme "
+        "tildelingene."
     )
     # With 300 the order decides: S3 first would serve the minimum and leave nothing.
     result = allocate(apps, 300, policy)
@@ -1052,7 +1055,8 @@ def test_a_tie_too_large_to_re_run_is_said_to_be_unchecked(
     )
     assert note_text(result.notes[0], "nb") == (
         "6 søknader deler plass 1 (S1, S2, S3, S4, S5 og S6) og fikk ikke alle det samme; de ble "
-        "behandlet i id-rekkefølge, og med så mange av dem ble det ikke sjekket om en annen "
+        "behandlet i rekkefølge etter søknadsnummer, og med så mange av dem ble det ikke sjekket "
+        "om en annen "
         "rekkefølge ville gitt andre tildelinger."
     )
     # Five are re-run in every order: the id decided which got the room.

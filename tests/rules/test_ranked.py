@@ -494,7 +494,7 @@ def test_given_rank_order(make_application: MakeApp) -> None:
 
 def test_ranked_needs_scores_or_ranks(make_application: MakeApp) -> None:
     apps = [make_application(id="A", score=None), make_application(id="B", score=Decimal(1))]
-    with pytest.raises(PolicyError, match="1 of 2 applications have neither"):
+    with pytest.raises(PolicyError, match="1 of 2 applications has neither"):
         allocate(apps, 100, Policy())
     ranked = [make_application(id="A", score=None, rank=1)]
     with pytest.raises(PolicyError, match="min_score needs a score"):

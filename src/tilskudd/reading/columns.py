@@ -28,6 +28,7 @@ __all__ = [
     "MONEY_FIELDS",
     "REQUIRED",
     "WEAK_ALIASES",
+    "WEAK_FIRST",
     "HeaderMatch",
     "cell_text",
     "find_header",
@@ -65,6 +66,10 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "Navn på søker",
         "Søkerens navn",
         "Organisasjon",
+        "Organisasjonsnavn",
+        "Navn på organisasjon",
+        "Søkers organisasjon",
+        "Søkende organisasjon",
         "Virksomhet",
         "Applicant",
         "Applicant name",
@@ -80,6 +85,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "Organisasjonsnr",
         "Søkers organisasjonsnummer",
         "Søkers orgnr",
+        "Foretaksnummer",
+        "Foretaksnr",
         "Organisation number",
         "Organization number",
         "Org no",
@@ -93,6 +100,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "Prosjektets navn",
         "Prosjektets tittel",
         "Tittel",
+        "Navn på prosjektet",
+        "Navn på prosjekt",
+        "Tittel på prosjektet",
         "Project",
         "Project name",
         "Project title",
@@ -110,7 +120,14 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "Participating municipalities",
         "Beneficiary Location:Geographic Code",  # 360Giving: numbers joined by "; "
     ),
-    "county": ("Fylke", "Fylkesnavn", "Fylkesnummer", "Fylkenummer", "Fylkesnr", "County"),
+    "county": (
+        "Fylke",
+        "Fylkesnavn",
+        "Fylkesnummer",
+        "Fylkenummer",
+        "Fylkesnr",
+        "County",
+    ),
     "requested": (
         "Omsøkt beløp",
         "Søkt beløp",
@@ -120,6 +137,10 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "Søkt sum",
         "Omsøkt tilskudd",
         "Søkt tilskudd",
+        "Omsøkt støtte",
+        "Søkt støtte",
+        "Beløp søkt om",
+        "Søkt om",
         "Omsøkt",
         "Amount requested",
         "Requested amount",
@@ -154,7 +175,12 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "Assessment",
     ),
     "rank": ("Rangering", "Prioritet", "Prioritering", "Rank", "Ranking", "Priority"),
-    "category": ("Kategori", "Tema", "Category", "Theme"),
+    "category": (
+        "Kategori",
+        "Tema",
+        "Category",
+        "Theme",
+    ),
     "decision": ("Vedtak", "Beslutning", "Overstyring", "Decision", "Override"),
     "decision_amount": (
         "Vedtaksbeløp",
@@ -174,9 +200,43 @@ ALIASES: dict[str, tuple[str, ...]] = {
 """Every known field and the header names that mean it, as people write them (for messages too)."""
 
 WEAK_ALIASES: dict[str, tuple[str, ...]] = {
-    "id": ("Nr", "Nummer", "Løpenr", "Løpenummer", "No", "Number"),
-    "total_cost": ("Totalbudsjett", "Totalt budsjett", "Prosjektbudsjett", "Project budget"),
-    "score": ("Sum poeng", "Poeng totalt", "Totalpoeng", "Samlet poengsum"),
+    "id": (
+        # a project's number first: beside a running number, it is the id (WEAK_FIRST)
+        "Prosjektnummer",
+        "Prosjektnr",
+        "Prosjekt nr",
+        "Prosjekt-ID",
+        "Project number",
+        "Project no",
+        "Project ID",
+        "Nr",
+        "Nummer",
+        "Løpenr",
+        "Løpenummer",
+        "No",
+        "Number",
+    ),
+    "applicant": ("Tilskuddsmottaker", "Mottaker"),
+    "project": ("Tiltak", "Tiltaksnavn", "Navn på tiltaket"),
+    "county": ("Fylkeskommune",),
+    "total_cost": (
+        "Totalbudsjett",
+        "Totalt budsjett",
+        "Prosjektbudsjett",
+        "Project budget",
+        "Sum kostnader",
+        "Kostnader i alt",
+    ),
+    "score": (
+        "Sum poeng",
+        "Poeng totalt",
+        "Totalpoeng",
+        "Samlet poengsum",
+        "Karakter",
+        "Hovedkarakter",
+        "Samlet karakter",
+    ),
+    "category": ("Satsingsområde", "Innsatsområde"),
 }
 """Header names that mean a field only when no other column in the row names it.
 
@@ -184,7 +244,21 @@ Officers number their rows ``Nr.`` or ``Løpenr.``, often as the application's n
 sheet may have such a running number beside its ``Søknadsnr``: then the running number is carried
 through unchanged instead of being a second id column (an error). Likewise an application's
 budget (``Prosjektbudsjett``) is its total cost, and a scoring sheet's ``Sum poeng`` its score,
-unless a column beside it names that field already (a ``Totalkostnad``, a ``Poeng``)."""
+unless a column beside it names that field already (a ``Totalkostnad``, a ``Poeng``). So do
+names that some sheets use for a field and others for a column beside it: ``Tiltak`` (the
+project, or a description of the measure beside ``Prosjektnavn``), ``Mottaker``, ``Karakter``,
+``Satsingsområde``.
+
+A project's number (``Prosjektnummer``, ``Prosjektnr.``) is the id of a sheet that numbers its
+applications by project (the Research Council's open data, a regional research fund's list), but
+a sheet with a ``Søknadsnr`` beside it keeps that as the id and carries the project's number
+through. It is never the project (``Prosjekt`` is the project's title)."""
+
+WEAK_FIRST: frozenset[str] = frozenset(
+    {"prosjektnummer", "prosjektnr", "prosjektid", "projectnumber", "projectno", "projectid"}
+)
+"""The weak aliases (normalised) that win over the other weak aliases of their field: a
+``Prosjektnummer`` beside a running ``Nr.`` is the id, and the running number is carried through."""
 
 FIELDS: tuple[str, ...] = tuple(ALIASES)
 """The known fields, in the order they are listed to people."""
@@ -414,11 +488,15 @@ def map_header(
         match.mapped_by[i] = name
         by_field.setdefault(name, []).append(i)
     for name, columns in weak.items():
-        if name not in by_field and len(columns) == 1:
-            match.mapped_by[columns[0]] = name
-            by_field[name] = columns
-        else:  # another column names the field, or two running numbers: neither is claimed
-            for i in columns:
+        first = [i for i in columns if not WEAK_FIRST.isdisjoint(header_forms(headers[i]))]
+        chosen = first if first else columns
+        if name not in by_field and len(chosen) == 1:
+            match.mapped_by[chosen[0]] = name
+            by_field[name] = chosen
+        # another column names the field, or two running numbers: neither is claimed
+        unclaimed = [i for i in columns if i not in by_field.get(name, ())]
+        if unclaimed:
+            for i in unclaimed:
                 match.extra[i] = headers[i]
             match.extra = dict(sorted(match.extra.items()))
     for name, columns in by_field.items():

@@ -16,6 +16,7 @@ and the summary sentence of the awards now followed by what changed since.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -123,7 +124,10 @@ def choose_columns(
 
     Optional columns are left out (municipalities first, applicant last) while the table would
     not fit or the reason would get fewer than 30 characters (or its longest text, if shorter);
-    then, only while the table would not fit at all, the amount requested and the rank.
+    then, while the table would not fit at all or the reason column is narrower than the longest
+    word of its text (``tilskuddsberettigede``, an amount; up to 30 characters), the amount
+    requested and the rank: a word is never cut in the middle (``tilskuddsberet`` /
+    ``tigede``) while leaving out a column can give it room.
     An optional column empty in every row is never shown: a sheet without applicants or places
     (participatory budgeting, or only id, amount and score) would get empty columns taking the
     reason's room. The totals label goes in the applicant column, or the id column when that is
@@ -131,6 +135,7 @@ def choose_columns(
     """
     fields = [c.field for c in _COLUMNS if c.field not in _OPTIONAL or any(cells[c.field])]
     reason_wants = min(_REASON_WANTS, max((cell_len(x) for x in cells["reason"]), default=1))
+    reason_word = min(_REASON_WANTS, _longest_unbroken(cells["reason"]))
     columns: list[_Column] = []
     widths: list[int] = []
     for drop in (None, *_OPTIONAL, *_LAST_RESORT):
@@ -141,13 +146,24 @@ def choose_columns(
         local = {f: [total_label, *cells[f]] if f == label_at else cells[f] for f in fields}
         widths = column_widths(columns, {f: headers[f] for f in fields}, local, width)
         fits = sum(widths) + _GAP * (len(widths) - 1) <= width
-        if fits and (widths[-1] >= reason_wants or drop in (_OPTIONAL[-1], *_LAST_RESORT)):
+        if not fits or (widths[-1] < reason_word and drop != _LAST_RESORT[-1]):
+            continue
+        if widths[-1] >= reason_wants or drop in (_OPTIONAL[-1], *_LAST_RESORT):
             break
     return columns, widths
 
 
 def _longest_word(texts: list[str]) -> int:
     return max((cell_len(word) for text in texts for word in text.split()), default=1)
+
+
+_BREAKS = re.compile(r"[ \t\n\r\f\v]+")
+
+
+def _longest_unbroken(texts: list[str]) -> int:
+    """The longest run of text :func:`~tilskudd.render.text.wrap` does not break: a word, or an
+    amount (its spaces are non-breaking)."""
+    return max((cell_len(word) for text in texts for word in _BREAKS.split(text)), default=1)
 
 
 def column_widths(

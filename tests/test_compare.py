@@ -311,6 +311,30 @@ def test_compare_refuses_to_commit_or_overwrite(tmp_path: Path) -> None:
     check_compare_output(existing, None, commit=False, dry_run=False, force=True, inputs=[])
 
 
+def test_compare_with_another_format_says_the_format_is_the_mistake(tmp_path: Path) -> None:
+    """--compare ... -o sammenligning.xlsx --format csv was told "give -o a name ending in
+    .xlsx, not 'sammenligning.xlsx'": the name did end in .xlsx; --format was the mistake."""
+    output = tmp_path / "sammenligning.xlsx"
+    with pytest.raises(UsageError) as caught:
+        check_compare_output(output, "csv", commit=False, dry_run=False, force=False, inputs=[])
+    assert str(caught.value) == (
+        "--compare writes a comparison workbook (.xlsx), not csv: leave out --format csv"
+    )
+    assert caught.value.text("nb") == (
+        "--compare skriver en sammenligningsarbeidsbok (.xlsx), ikke csv: utelat --format csv"
+    )
+    with pytest.raises(UsageError, match=r"name ending in \.xlsx, not 'sammenligning\.csv'"):
+        check_compare_output(
+            tmp_path / "sammenligning.csv",
+            None,
+            commit=False,
+            dry_run=False,
+            force=False,
+            inputs=[],
+        )
+    check_compare_output(output, "XLSX", commit=False, dry_run=False, force=False, inputs=[])
+
+
 def test_every_rule_s_problems_with_the_policy_are_said_at_once(make_application: MakeApp) -> None:
     # The ranked rule found the tie-break column and stopped the comparison: the quotas the
     # proportional rule refuses were said only once the column was put right.

@@ -51,7 +51,11 @@ def check_compare_output(
         raise UsageError(key="output.error.compare_commit")
     if output is None:
         return
-    if (output_format or "").lower() not in ("", "xlsx") or output.suffix.lower() != ".xlsx":
+    given = (output_format or "").lower()
+    if given not in ("", "xlsx"):
+        # Said as the mistake it is: the name may well end in .xlsx.
+        raise UsageError(key="output.error.compare_format", given=given)
+    if output.suffix.lower() != ".xlsx":
         raise UsageError(key="output.error.compare_xlsx", name=output.name)
     if not dry_run:
         from tilskudd.export import check_output_path

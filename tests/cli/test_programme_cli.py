@@ -1719,3 +1719,44 @@ def test_history_on_a_narrow_terminal_is_wrapped_between_amounts(
         assert not line.rstrip().endswith("NOK"), line
         assert not re.match(r"\s*[\d,]+(?=\s|$)", line), line  # the end of an amount
     assert f"  requested NOK{NBSP}60,000 · committed" in lines
+
+
+def test_a_dry_run_of_a_changed_round_checks_the_budget_on_the_table_it_prints(
+    folder: Path,
+) -> None:
+    """--dry-run of a committed round amended and withdrawn from since printed the table of the
+    awards as they stand (NOK 50,000 to 1 project) and under it "This allocation: NOK 100,000
+    to 2 projects", the figures as decided. Now the budget check gives the table's figures and
+    says which they are, with the others beside; --as-decided both as decided."""
+    commit_round()
+    assert run("amend", "A-1", "--amount", "50 000", "--reason", "Cost reduced").exit_code == 0
+    assert run("withdraw", "A-2", "--reason", "Kommunen trakk seg").exit_code == 0
+
+    def said(*args: str) -> str:
+        result = run("allocate", "r1.csv", "--round", "1", "--dry-run", *args)
+        assert result.exit_code == 0, result.output
+        return " ".join(result.stdout.replace(NBSP, " ").split())
+
+    en = said()
+    assert "Total NOK 180,000 NOK 50,000" in en
+    assert (
+        "This allocation NOK 50,000 to 1 project as the awards stand now (decided: NOK 100,000 "
+        "to 2 projects); NOK 0 left of the round"
+    ) in en
+    nb = said("--lang", "nb")
+    assert "Sum 180 000 kr 50 000 kr" in nb
+    assert (
+        "Denne fordelingen 50 000 kr til 1 prosjekt slik tildelingene står nå (vedtatt: "
+        "100 000 kr til 2 prosjekter); 0 kr igjen av runden"
+    ) in nb
+    decided = said("--as-decided", "--lang", "nb")
+    assert "Sum 180 000 kr 100 000 kr" in decided
+    assert (
+        "Denne fordelingen 100 000 kr til 2 prosjekter slik de ble vedtatt (nå: 50 000 kr til "
+        "1 prosjekt); 0 kr igjen av runden"
+    ) in decided
+    en_decided = said("--as-decided")
+    assert (
+        "This allocation NOK 100,000 to 2 projects as decided (now: NOK 50,000 to 1 project); "
+        "NOK 0 left of the round"
+    ) in en_decided

@@ -1056,6 +1056,23 @@ def test_status_counts_in_sqlite_what_the_awards_say_without_reading_each_award(
     assert report.committed == sum(e[1] for e in expected)
     assert report.tampered_at is None
 
+    # One round's figures alone, as status gives them, without checking the chain.
+    with monkeypatch.context() as patched:
+        patched.setattr(Ledger, "verify_chain", lambda *a, **k: pytest.fail("chain checked"))
+        alone = [lg.round_status(ledger_path, programme, number) for number in (1, 2)]
+    assert alone == list(report.rounds)
+    first = next(a.commit_seq for a in awards if a.round == 1)
+    with Ledger.open(ledger_path, write=False) as ledger:
+        assert ledger.decided(first) == [
+            (a.application_id, a.status, a.amount) for a in awards if a.commit_seq == first
+        ]
+    assert ("A-2", "funded", 40_000) in lg_decided(ledger_path, first)  # as decided, not now
+
+
+def lg_decided(path: Path, commit_seq: int) -> list[tuple[str, str, int]]:
+    with Ledger.open(path, write=False) as ledger:
+        return ledger.decided(commit_seq)
+
 
 # --- verify: re-running committed rounds --------------------------------------------------------
 

@@ -800,6 +800,12 @@ def to_data(explanation: Explanation, lang: str) -> dict[str, Any]:
         "sentences": said[1:],
         "text": " ".join(said[1:]),
     }
+    if e.changes:
+        # What stands now beside the decision, as the JSON of allocate --round N gives them:
+        # "amount" and "status" are the decision's.
+        last = e.changes[-1]
+        data["amount_now"] = last.amount_after
+        data["status_now"] = "withdrawn" if last.kind == "withdraw" else "amended"
     if e.line is not None:
         data["line"] = {
             "rank": e.line.rank,

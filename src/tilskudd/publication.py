@@ -42,6 +42,7 @@ from tilskudd.wording import (
 __all__ = [
     "SHARED_MARK",
     "AwardLine",
+    "ChangesSince",
     "CountyBar",
     "CountyGroup",
     "MunicipalityGroup",
@@ -49,10 +50,12 @@ __all__ = [
     "Standing",
     "build",
     "changes_by_id",
+    "changes_since",
     "collate",
     "current_amounts",
     "money",
     "standing",
+    "summary_shown",
 ]
 
 SHARED_MARK = "*"
@@ -159,9 +162,15 @@ class Standing:
 
 
 def changes_by_id(result: RoundResult) -> Mapping[str, tuple[AwardChange, ...]]:
-    """The changes recorded since the decision, by application id, each award's in order."""
+    """The changes recorded since the decision, by application id, each award's in order
+    (made once per result; do not change it)."""
+    changes = result.changes
+    return result.derived("changes_by_id", (changes,), lambda: _changes_by_id(changes))
+
+
+def _changes_by_id(changes: Sequence[AwardChange]) -> dict[str, tuple[AwardChange, ...]]:
     found: dict[str, list[AwardChange]] = {}
-    for change in result.changes:
+    for change in changes:
         found.setdefault(change.application_id, []).append(change)
     return {key: tuple(value) for key, value in found.items()}
 
@@ -177,21 +186,103 @@ def current_amounts(result: RoundResult) -> dict[str, int]:
     }
 
 
+def _changed_decided(result: RoundResult) -> dict[str, int]:
+    """The amount decided of each decision changed since, by id (one pass over the decisions,
+    keeping only those few)."""
+    changed = changes_by_id(result)
+    if not changed:
+        return {}
+    return {
+        d.application_id: d.amount
+        for d in result.allocation.decisions
+        if d.application_id in changed
+    }
+
+
 def standing(result: RoundResult) -> Standing | None:
     """The round's totals as decided and as they stand; None when nothing changed since."""
-    ids = {d.application_id for d in result.allocation.decisions}
-    changes = [c for c in result.changes if c.application_id in ids]
+    if not result.changes:
+        return None
+    decided = _changed_decided(result)
+    changes = [c for c in result.changes if c.application_id in decided]
     if not changes:
         return None
     allocation = result.allocation
+    changed = changes_by_id(result)
+    # The awards now: as decided (their sum, which the allocation checked), each changed one
+    # at its last change's amount instead.
+    change = sum(changed[key][-1].amount_after - amount for key, amount in decided.items())
     return Standing(
         budget=allocation.budget,
         decided=allocation.awarded,
         unallocated=allocation.unallocated,
-        current=sum(current_amounts(result).values()),
+        current=allocation.awarded + change,
         amendments=sum(1 for c in changes if c.kind == "amend"),
         withdrawals=sum(1 for c in changes if c.kind == "withdraw"),
     )
+
+
+def _change_note(line: AwardLine, lang: str) -> str:
+    who = " – ".join(p for p in (line.applicant, line.project) if p) or line.id
+    return " ".join([f"{who} ({line.id}):", *change_sentences(line.changes, lang)])
+
+
+@dataclass(frozen=True)
+class ChangesSince:
+    """What every view of a committed round changed since its decision says of the changes,
+    in one language: the changed awards with their notes, the totals as decided and now, and
+    the sentences. The terminal takes it alone (:func:`changes_since`); a document takes it
+    with the lists (:attr:`Publication.changes`), so that the two number and word them alike."""
+
+    lang: str
+    standing: Standing
+    as_decided: bool
+    """The amounts are the decision's (the changes are said in the notes), not as they stand."""
+    lines: tuple[AwardLine, ...]
+    """The awards amended or withdrawn since the decision, in the order of their notes."""
+
+    def change_note(self, line: AwardLine) -> str:
+        """One award's note: who and what, what was decided, each change, and the amount now."""
+        return _change_note(line, self.lang)
+
+    def standing_sentence(self) -> str:
+        """Under the summary sentence: what was decided, what changed since, and what the
+        awards are now (or, as decided, that they are shown as decided)."""
+        s = self.standing
+        t = get(self.lang)
+        counted = [
+            plural(t, f"ledger.count.{key}", n)
+            for key, n in (("amendments", s.amendments), ("withdrawals", s.withdrawals))
+            if n
+        ]
+        if s.change < 0:
+            which = "freed"
+        elif s.change > 0:
+            which = "added"
+        else:
+            which = "same"
+        key = f"doc.changed.{'as_decided' if self.as_decided else 'now'}_{which}"
+        return t(
+            key,
+            changes=t.join(counted),
+            decided=s.decided,
+            current=s.current,
+            amount=abs(s.change),
+        )
+
+    def budget_line(self) -> str:
+        """The budget accounted for to the krone, as decided and now:
+        ``Budget = Decided + Unallocated``, ``Awarded now = Decided + Changed``."""
+        s = self.standing
+        change = money(s.change, self.lang)
+        return get(self.lang)(
+            "doc.changed.budget_line",
+            budget=s.budget,
+            decided=s.decided,
+            unallocated=s.unallocated,
+            change=f"+{change}" if s.change > 0 else change,
+            current=s.current,
+        )
 
 
 @dataclass(frozen=True)
@@ -229,62 +320,39 @@ class Publication:
     """The amounts are the decision's (the changes are said in the notes), not as they stand."""
 
     @property
+    def changes(self) -> ChangesSince | None:
+        """What the publication says of the changes since the decision (None: unchanged)."""
+        if self.standing is None:
+            return None
+        return ChangesSince(self.lang, self.standing, self.as_decided, self.changed)
+
+    @property
     def changed(self) -> tuple[AwardLine, ...]:
         """The awards amended or withdrawn since the decision, in the order of their notes."""
         return tuple(sorted((x for x in self.by_amount if x.note), key=lambda x: x.note or 0))
 
     def change_note(self, line: AwardLine) -> str:
         """One award's note: who and what, what was decided, each change, and the amount now."""
-        who = " – ".join(p for p in (line.applicant, line.project) if p) or line.id
-        return " ".join([f"{who} ({line.id}):", *change_sentences(line.changes, self.lang)])
+        return _change_note(line, self.lang)
 
     def standing_sentence(self) -> str | None:
         """Under the summary sentence of a changed round: what was decided, what changed since,
         and what the awards are now (or, as decided, that they are shown as decided)."""
-        s = self.standing
-        if s is None:
-            return None
-        t = get(self.lang)
-        counted = [
-            plural(t, f"ledger.count.{key}", n)
-            for key, n in (("amendments", s.amendments), ("withdrawals", s.withdrawals))
-            if n
-        ]
-        if s.change < 0:
-            which = "freed"
-        elif s.change > 0:
-            which = "added"
-        else:
-            which = "same"
-        key = f"doc.changed.{'as_decided' if self.as_decided else 'now'}_{which}"
-        return t(
-            key,
-            changes=t.join(counted),
-            decided=s.decided,
-            current=s.current,
-            amount=abs(s.change),
-        )
+        changes = self.changes
+        return changes.standing_sentence() if changes is not None else None
 
     def budget_line(self) -> str:
         """The budget accounted for to the krone: as decided, and for a changed round also
         what changed since and the awards now."""
-        s = self.standing
-        if s is None:
-            summary = self.summary
-            return self.text(
-                "ui.budget_line",
-                budget=summary.budget,
-                awarded=summary.awarded,
-                unallocated=summary.unallocated,
-            )
-        change = self.money(s.change)
+        changes = self.changes
+        if changes is not None:
+            return changes.budget_line()
+        summary = self.summary
         return self.text(
-            "doc.changed.budget_line",
-            budget=s.budget,
-            decided=s.decided,
-            unallocated=s.unallocated,
-            change=f"+{change}" if s.change > 0 else change,
-            current=s.current,
+            "ui.budget_line",
+            budget=summary.budget,
+            awarded=summary.awarded,
+            unallocated=summary.unallocated,
         )
 
     def dated(self) -> tuple[str, str, str]:
@@ -418,26 +486,41 @@ def _group_by_municipality(lines: Sequence[AwardLine], lang: str) -> tuple[Count
     return tuple(groups)
 
 
-def _standing_summary(
-    summary: RoundSummary, lines: Sequence[AwardLine], awarded: int
-) -> RoundSummary:
-    """The summary's figures of the awards in ``lines`` (those above 0), as they stand: the
-    projects, places and the split per county as :func:`tilskudd.summary.summarise` makes it."""
-    standing_lines = [line for line in lines if line.amount > 0]
+def _standing_summary(result: RoundResult, summary: RoundSummary, current: int) -> RoundSummary:
+    """``summary`` (the decision's) with the figures of the awards as they stand (those above
+    0 now, ``current`` in all): the projects, places and the split per county as
+    :func:`tilskudd.summary.summarise` makes them of the awards decided."""
+    apps = result.applications_by_id()
+    amounts = {d.application_id: d.amount for d in result.allocation.decisions if d.amount}
+    for key, amount in _changed_decided(result).items():
+        after = changes_by_id(result)[key][-1].amount_after
+        if after > 0:
+            amounts[key] = after
+        elif amount:
+            del amounts[key]
     county_projects: Counter[str] = Counter()
     county_awarded: Counter[str] = Counter()
-    for line in standing_lines:
-        for county in line.counties:
+    no_county: list[int] = []
+    municipalities: set[str] = set()
+    counties: set[str] = set()
+    for key, amount in amounts.items():
+        app = apps.get(key)
+        if app is None or not app.counties:
+            no_county.append(amount)
+        if app is None:
+            continue
+        municipalities.update(app.municipalities)
+        counties.update(app.counties)
+        for county in app.counties:
             county_projects[county] += 1
-            share, rest = divmod(line.amount, len(line.counties))
-            county_awarded[county] += share + (rest if county == line.counties[0] else 0)
-    no_county = [line.amount for line in standing_lines if not line.counties]
+            share, rest = divmod(amount, len(app.counties))
+            county_awarded[county] += share + (rest if county == app.counties[0] else 0)
     return replace(
         summary,
-        awarded=awarded,
-        funded=len(standing_lines),
-        municipalities=len({m for line in standing_lines for m in line.municipalities}),
-        counties=len({c for line in standing_lines for c in line.counties}),
+        awarded=current,
+        funded=len(amounts),
+        municipalities=len(municipalities),
+        counties=len(counties),
         per_county=tuple(
             CountyLine(county=c, projects=county_projects[c], awarded=county_awarded[c])
             for c in sorted(county_projects)
@@ -447,32 +530,108 @@ def _standing_summary(
     )
 
 
-def _award_lines(
-    result: RoundResult, lang: str, *, as_decided: bool
-) -> tuple[list[AwardLine], int]:
-    """The lines of the awards (as they stand, or as decided) and the total they show."""
+def summary_shown(result: RoundResult, *, as_decided: bool = False) -> RoundSummary:
+    """The figures of the round as its views show it: as decided
+    (:func:`tilskudd.summary.summarise`), or for a committed round changed since its decision
+    and not ``as_decided``, of the awards as they stand (the totals, the summary sentence and
+    the chart per county of every view of it; made once per result)."""
+    summary = summarise(result)
+    if as_decided or not result.changes:
+        return summary
+    parts = (result.allocation, result.applications, result.changes)
+
+    def made() -> RoundSummary:
+        stand = standing(result)
+        return summary if stand is None else _standing_summary(result, summary, stand.current)
+
+    return result.derived("summary_now", parts, made)
+
+
+def _award_line(
+    d: Decision,
+    changes: tuple[AwardChange, ...],
+    app: Application | None,
+    lang: str,
+    *,
+    as_decided: bool,
+) -> AwardLine | None:
+    """A decision's line (as it stands, or as decided); None for one that never was an award."""
+    current = changes[-1].amount_after if changes else d.amount
+    if d.amount <= 0 and current <= 0 and not changes:
+        # Never an award. One funded after the decision and withdrawn since is listed (at
+        # 0, with its note), or its changes, counted in the totals' sentence, go unsaid.
+        return None
+    line = _line(app, d, d.amount if as_decided else current, lang)
+    if changes:
+        state = "withdrawn" if changes[-1].kind == "withdraw" else "amended"
+        line = replace(
+            line,
+            decided=d.amount,
+            changes=changes,
+            status_text=get(lang)(f"ledger.state.{state}"),
+        )
+    return line
+
+
+def _award_lines(result: RoundResult, lang: str, *, as_decided: bool) -> list[AwardLine]:
+    """The lines of the awards (as they stand, or as decided)."""
     apps = result.applications_by_id()
     changed = changes_by_id(result)
-    t = get(lang)
     lines = []
-    total = 0
     for d in result.allocation.decisions:
-        changes = changed.get(d.application_id, ())
-        current = changes[-1].amount_after if changes else d.amount
-        shown = d.amount if as_decided else current
-        if d.amount <= 0 and current <= 0 and not changes:
-            # Never an award. One funded after the decision and withdrawn since is listed (at
-            # 0, with its note), or its changes, counted in the totals' sentence, go unsaid.
-            continue
-        total += shown
-        line = _line(apps.get(d.application_id), d, shown, lang)
-        if changes:
-            state = "withdrawn" if changes[-1].kind == "withdraw" else "amended"
-            line = replace(
-                line, decided=d.amount, changes=changes, status_text=t(f"ledger.state.{state}")
+        line = _award_line(
+            d,
+            changed.get(d.application_id, ()),
+            apps.get(d.application_id),
+            lang,
+            as_decided=as_decided,
+        )
+        if line is not None:
+            lines.append(line)
+    return lines
+
+
+def _by_amount(line: AwardLine) -> tuple[int, str, str]:
+    """The order of the list by amount: largest first, then applicant and id."""
+    return (-line.amount, collate(line.applicant), line.id)
+
+
+def _numbered(lines: Sequence[AwardLine]) -> list[AwardLine]:
+    """The changed ones of ``lines``, each with the number of its note: the notes are numbered
+    in the order of the list by amount, where a reader meets them."""
+    ordered = sorted((x for x in lines if x.changes), key=_by_amount)
+    return [replace(x, note=n) for n, x in enumerate(ordered, 1)]
+
+
+def changes_since(
+    result: RoundResult, lang: str, *, as_decided: bool = False
+) -> ChangesSince | None:
+    """What the views of a committed round changed since its decision say of the changes, as
+    :func:`build` says them, made of the changed awards alone (the terminal shows these, the
+    table's rows and the totals, not the lists of every award); None when nothing changed."""
+    stand = standing(result)
+    if stand is None:
+        return None
+    parts = (result.allocation, result.applications, result.changes)
+
+    def made() -> ChangesSince:
+        apps = result.applications_by_id()
+        changed = changes_by_id(result)
+        lines = [
+            _award_line(
+                d,
+                changed[d.application_id],
+                apps.get(d.application_id),
+                lang,
+                as_decided=as_decided,
             )
-        lines.append(line)
-    return lines, total
+            for d in result.allocation.decisions
+            if d.application_id in changed
+        ]
+        numbered = _numbered([x for x in lines if x is not None])
+        return ChangesSince(lang, stand, as_decided, tuple(numbered))
+
+    return result.derived(f"changes_since:{lang}:{as_decided}", parts, made)
 
 
 def build(result: RoundResult, lang: str, *, as_decided: bool = False) -> Publication:
@@ -498,19 +657,12 @@ def build(result: RoundResult, lang: str, *, as_decided: bool = False) -> Public
 
 
 def _build(result: RoundResult, lang: str, *, as_decided: bool) -> Publication:
-    summary = summarise(result)
     stand = standing(result)
-    if stand is None:
-        awards, _total = _award_lines(result, lang, as_decided=True)
-    else:
-        awards, total = _award_lines(result, lang, as_decided=as_decided)
-        if not as_decided:
-            summary = _standing_summary(summary, awards, total)
-    by_amount = sorted(awards, key=lambda x: (-x.amount, collate(x.applicant), x.id))
-    # The notes are numbered in the order of the list by amount, where a reader meets them.
-    numbered = iter(range(1, len(by_amount) + 1))
-    by_amount = [replace(x, note=next(numbered)) if x.changes else x for x in by_amount]
-    listed = tuple(by_amount)
+    summary = summary_shown(result, as_decided=as_decided)
+    awards = _award_lines(result, lang, as_decided=as_decided or stand is None)
+    notes = {x.id: x.note for x in _numbered(awards)}
+    by_amount = sorted(awards, key=_by_amount)
+    listed = tuple(replace(x, note=notes[x.id]) if x.changes else x for x in by_amount)
     per_county = tuple(
         CountyBar(
             number=line.county,

@@ -550,3 +550,54 @@ def test_a_reserve_funded_and_withdrawn_since_keeps_its_note(tmp_path: Path) -> 
     assert tuple(awards["S-005"][k] for k in picked) == (0, 0, 0, 1, "trukket tilbake")
     assert [row[1] for row in sheets["Ikke innvilget"][1:]] == ["S-006", "S-007"]
     assert [row[:2] for row in sheets["Endringer"][1:3]] == [(1, "S-005"), (1, "S-005")]
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(_IDS), st.integers(0, 4_000).map(lambda n: n * 1000)),
+        max_size=8,
+    ),
+    st.sampled_from(["nb", "en"]),
+    st.booleans(),
+)
+def test_the_terminal_says_of_the_changes_what_the_documents_say(
+    changes: list[tuple[str, int]], lang: str, as_decided: bool
+) -> None:
+    """The terminal takes the changes and the figures from ``changes_since`` and
+    ``summary_shown``, made of the changed awards alone: the same notes, numbers, sentences
+    and figures as the documents' lists (``build``) whatever the changes."""
+    from tilskudd.publication import changes_since, summary_shown
+
+    base = _small_round()
+    amounts = {d.application_id: d.amount for d in base.allocation.decisions}
+    recorded = []
+    for application_id, after in changes:
+        recorded.append(
+            AwardChange(
+                application_id=application_id,
+                kind="withdraw" if after == 0 else "amend",
+                created="2009-10-14T09:00:00+00:00",
+                amount_before=amounts[application_id],
+                amount_after=after,
+                reason="r",
+            )
+        )
+        amounts[application_id] = after
+
+    def fresh() -> RoundResult:
+        copy = base.model_copy(update={"changes": tuple(recorded)})
+        copy._derived = {}  # nothing one of them worked out is taken by the other
+        return copy
+
+    pub = build(fresh(), lang, as_decided=as_decided)
+    said = changes_since(fresh(), lang, as_decided=as_decided)
+    assert summary_shown(fresh(), as_decided=as_decided) == pub.summary
+    if not recorded:
+        assert said is None
+        return
+    assert said is not None
+    assert said.lines == pub.changed
+    assert said.standing == pub.standing
+    assert said.budget_line() == pub.budget_line()
+    assert said.standing_sentence() == pub.standing_sentence()
+    assert [said.change_note(x) for x in said.lines] == [pub.change_note(x) for x in pub.changed]

@@ -656,3 +656,51 @@ def test_a_reserve_funded_and_withdrawn_since_has_its_note_under_the_table() -> 
     assert "NOK 5,000,000 NOK 0 withdrawn (1)" in _table_rows(text)["S-005"]
     said = " ".join(text.replace(NBSP, " ").split())
     assert "Changes since the decision 1. Oslo kommune – Smart vann (S-005): After the" in said
+
+
+@pytest.mark.parametrize(("lang", "as_decided"), [("nb", False), ("en", True)])
+def test_a_changed_round_is_shown_without_the_documents_lists(
+    monkeypatch: pytest.MonkeyPatch, lang: str, as_decided: bool
+) -> None:
+    """The table of a changed round built the whole publication (every award's line, the list
+    by municipality, the chart) to show its first rows, totals and notes: 2-5 s at 100 000
+    applications against 0.2-0.5 s for the same round unchanged. It is made of the changed
+    awards now, and says what the documents say."""
+    from tests.export.conftest import _changed_round
+
+    from tilskudd import publication
+
+    expected = render(_changed_round(), lang=lang, width=200, as_decided=as_decided)
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the terminal built the documents' lists")
+
+    monkeypatch.setattr(publication, "_build", refused)
+    text = render(_changed_round(), lang=lang, width=200, as_decided=as_decided)
+    assert text == expected
+    said = " ".join(text.split())
+    assert ("Tildelt nå: 7 000 000 kr" if lang == "nb" else "Awarded now: NOK 7,000,000") in said
+
+
+def test_the_budget_check_of_a_changed_round_agrees_with_its_table() -> None:
+    """allocate --dry-run of a committed round changed since said "This allocation: 7 200 000
+    kr to 5 projects" (as decided) under a table of the awards as they stand (7 000 000 kr to
+    4); now it gives the figures the table shows and says which, with the others beside."""
+    from tests.export.conftest import _changed_round
+
+    result = _changed_round()
+    now = _check_text(list(result.applications), 1, 7_300_000, lang="nb", result=result)
+    assert (
+        "Denne fordelingen 7 000 000 kr til 4 prosjekter slik tildelingene står nå (vedtatt: "
+        "7 200 000 kr til 4 prosjekter); 100 000 kr igjen av runden"
+    ) in now
+    console = Console(file=StringIO(), width=200)
+    check = budget_check(list(result.applications), 1, 7_300_000)
+    render_budget_check(console, check, lang="en", result=result, as_decided=True)
+    decided = " ".join(console.file.getvalue().replace(NBSP, " ").split())  # type: ignore[attr-defined]
+    assert (
+        "This allocation NOK 7,200,000 to 4 projects as decided (now: NOK 7,000,000 to 4 "
+        "projects); NOK 100,000 left of the round"
+    ) in decided
+    table = " ".join(render(result, lang="en", width=200, as_decided=True).split())
+    assert "Total NOK 13,500,000 NOK 7,200,000" in table

@@ -433,6 +433,7 @@ def allocate(
                 budget_check(checked.applications, len(checked.rejected), budget_nok),
                 lang=language,
                 result=result,
+                as_decided=as_decided,
             )
             out.print(get(language)("cli.dry_run"))
             return

@@ -102,6 +102,10 @@ def run_compare(
         prior = context.prior_by_orgnr
     comparison = compare(applications, budget, policy, rules, prior_by_orgnr=prior)
     render_comparison(out, comparison, lang=lang, limit=limit)
+    if context is not None:
+        # A committed round amended or withdrawn from since: the figures above are decisions
+        # as the rules make them, not the awards as they stand, and are said to be.
+        plan.compared(lang)
     if dry_run:
         out.print(t("cli.dry_run"))
         return

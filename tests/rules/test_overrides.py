@@ -673,3 +673,68 @@ def test_an_override_outside_the_ranking_has_no_rank_and_no_tie(round6: list[App
         ("S6", 5, False),
         ("S1", None, False),
     ]
+
+
+def test_a_fund_override_of_exactly_the_eligible_amount_is_not_above_it(
+    make_application: MakeApp,
+) -> None:
+    policy = Policy(max_share_of_cost=Decimal("0.2"))
+    app = make_application(id="A", requested=400_000, total_cost=1_000_000)
+    result = allocate([override(app, "fund", 200_000)], 1_000_000, policy)
+    decision = result.by_id()["A"]
+    assert (decision.status, decision.eligible_amount) == (F, 200_000)
+    assert [r.code for r in decision.reasons] == ["reason.override.fund"]
+
+
+def test_overrides_without_a_ranking_are_listed_by_id(make_application: MakeApp) -> None:
+    apps = [
+        override(make_application(id=i, score=None, orgnr=None), "reject")
+        for i in ("S3", "S1", "S2")
+    ]
+    result = allocate(apps, 100_000, Policy())
+    assert [(d.application_id, d.rank) for d in result.decisions] == [
+        ("S1", None),
+        ("S2", None),
+        ("S3", None),
+    ]
+
+
+def test_twenty_overrides_over_the_budget_are_all_named(make_application: MakeApp) -> None:
+    apps = [
+        override(make_application(id=f"S{i}", requested=1_000, orgnr=None), "fund", 1_000)
+        for i in range(1, 21)
+    ]
+    with pytest.raises(OverrideError) as caught:
+        allocate(apps, 19_000, Policy())
+    message = str(caught.value)
+    assert message.endswith("S19 (row 2): NOK\xa01,000; S20 (row 2): NOK\xa01,000")
+    assert "…" not in message
+
+
+def test_the_officers_reserves_are_in_rank_order_not_id_order(round6: list[Application]) -> None:
+    apps = [
+        override(round6[0].model_copy(update={"score": Decimal(1)}), "reserve"),  # now the last
+        override(round6[1], "reserve"),
+        *round6[2:],
+    ]
+    result = allocate(apps, 250_000, Policy())
+    positions = {
+        d.application_id: d.reasons[0].params["position"] for d in result.decisions if d.override
+    }
+    assert positions == {"S2": 1, "S1": 2}
+
+
+def test_ranks_below_a_rejection_in_the_middle_are_renumbered(round6: list[Application]) -> None:
+    # S1 and S2 keep their ranks; the rule's 3, 4, 5 (S4, S5, S6) are 4, 5, 6 among all.
+    apps = [*round6[:2], override(round6[2], "reject"), *round6[3:]]
+    result = allocate(apps, 250_000, Policy())
+    assert [
+        (d.application_id, d.rank, d.reasons[0].params.get("rank")) for d in result.decisions
+    ] == [
+        ("S1", 1, 1),
+        ("S2", 2, 2),
+        ("S3", 3, None),
+        ("S4", 4, 4),
+        ("S5", 5, 5),
+        ("S6", 6, 6),
+    ]

@@ -472,3 +472,10 @@ def test_nothing_to_draw_gives_no_application_a_lottery_reason(
     assert [
         r.code for d in result.decisions for r in d.reasons if r.code.startswith("reason.lottery.")
     ] == []
+
+
+def test_a_draw_says_how_it_was_drawn(line_round: list[Application]) -> None:
+    result = allocate(line_round, 250, Policy(rule="lottery", seed=2))
+    codes = [n.code for n in result.notes]
+    assert codes[:2] == ["note.lottery.draw", "note.lottery.method"]
+    assert note(result, "note.lottery.method").params == {}

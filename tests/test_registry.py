@@ -85,6 +85,13 @@ def test_numbers_in_neither_numbering_are_unknown(value: object) -> None:
     assert error_of(R2024, value).code == "municipality_number_unknown"
 
 
+def test_a_number_cell_with_a_fraction_is_no_place_though_its_whole_part_is() -> None:
+    # 301.5 is not Oslo (0301), nor 3.5 Oslo county (03): a fraction is no number of a place.
+    assert error_of(R2024, 301.5).code == "municipality_number_unknown"
+    assert error_of(R2024, Decimal("301.5")).code == "municipality_number_unknown"
+    assert error_of(R2024, 3.5, "county").code == "county_number_unknown"
+
+
 # --- municipalities by name -----------------------------------------------------------------
 
 

@@ -3528,3 +3528,27 @@ def test_quotas_recorded_by_another_tilskudd_that_this_one_cannot_read_are_said_
     record = lg.amend(ledger_path, programme, "A-1", 50_000, "cost cut")
     assert [w.key for w in record.warnings] == ["ledger.warning.quotas_not_recorded"]
     assert lg.status(ledger_path, programme).rounds[0].quotas_unmet is None
+
+
+def test_a_committed_round_is_seen_as_it_was_allocated(
+    setup: tuple[Path, Programme, Path, Path],
+) -> None:
+    ledger_path, programme, r1, _ = setup
+    commit(ledger_path, programme, 1, r1)
+    # Run again (to explain or to write its documents), round 1 is allocated against the
+    # ledger before its commit: its own 100 000 kr are neither committed before nor spent.
+    context = lg.round_context(ledger_path, programme, 1)
+    assert (context.budget, context.budget_source) == (100_000, "committed")
+    assert (context.committed, context.remaining, context.prior) == (0, 200_000, ())
+    assert context.already_committed is not None
+    assert context.already_committed.round == 1
+
+
+def test_a_round_budget_of_exactly_what_remains_is_the_rounds_own(tmp_path: Path) -> None:
+    programme = make_programme(tmp_path, frame="150 000", budget2='budget = "50 000"')
+    ledger_path = tmp_path / "l.sqlite"
+    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))
+    # Round 1 committed 100 000 of the 150 000: the 50 000 left is round 2's planned budget.
+    context = lg.round_context(ledger_path, programme, 2)
+    assert (context.budget, context.budget_source, context.remaining) == (50_000, "round", 50_000)
+    assert context.already_committed is None  # round 1's commit is not round 2's

@@ -216,3 +216,71 @@ def test_a_value_recorded_before_the_digit_limits_is_read_as_recorded(
         assert policy.quotas[0].max_share == Decimal(value[0]["max_share"])
     else:
         assert getattr(policy, key) == (value if isinstance(value, float) else Decimal(value))
+
+
+def test_the_check_takes_an_award_of_one_krone() -> None:
+    from tilskudd.models import check_decisions
+
+    assert check_decisions((decision("A", 1), decision("B", 1, Status.PARTLY_FUNDED))) == 2
+
+
+def test_the_check_with_a_policy_refuses_an_award_above_its_request() -> None:
+    from tilskudd.models import check_decisions
+
+    # Within its eligible amount (as recorded) but above what was applied for.
+    above = Decision(
+        application_id="A", status=Status.FUNDED, amount=600, requested=500, eligible_amount=600
+    )
+    with pytest.raises(ValueError, match="A: 600 above its request"):
+        check_decisions((above,), Policy())
+    # An officer's override is the officer's to decide; so is a decision without a request.
+    assert check_decisions((above._replace(override=True),), Policy()) == 600
+    assert check_decisions((above._replace(requested=None),), Policy()) == 600
+
+
+def test_the_check_with_a_policy_takes_an_award_of_exactly_min_award() -> None:
+    from tilskudd.models import check_decisions
+
+    policy = Policy(min_award=500, round_to=100)
+    at_min = Decision(
+        application_id="A", status=Status.FUNDED, amount=500, requested=500, eligible_amount=500
+    )
+    assert check_decisions((at_min,), policy) == 500
+    below = at_min._replace(amount=400, status=Status.PARTLY_FUNDED)
+    with pytest.raises(ValueError, match="A: 400 off round_to or below min"):
+        check_decisions((below,), policy)
+
+
+def test_allocation_refuses_decisions_not_in_a_tuple_and_notes_that_are_not_reasons() -> None:
+    with pytest.raises(ValidationError, match="decisions must be a tuple"):
+        allocation({decision("A", 60)}, awarded=60, unallocated=40)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="not a Reason"):
+        Allocation(
+            rule="ranked",
+            policy=Policy(),
+            budget=100,
+            awarded=0,
+            unallocated=100,
+            decisions=(),
+            notes=("a note",),  # type: ignore[arg-type]
+        )
+
+
+def test_an_allocation_of_nothing_from_a_budget_of_nothing() -> None:
+    empty = Allocation(
+        rule="ranked", policy=Policy(), budget=0, awarded=0, unallocated=0, decisions=()
+    )
+    assert (empty.budget, empty.awarded, empty.unallocated) == (0, 0, 0)
+    with pytest.raises(ValidationError, match="greater than or equal to 0"):
+        allocation((decision("A", 0, Status.NOT_FUNDED),), awarded=0, unallocated=-1)
+
+
+def test_funded_are_the_decisions_that_award_something_in_their_order() -> None:
+    decisions = (
+        decision("A", 1),
+        decision("B", 0, Status.NOT_FUNDED),
+        decision("C", 59, Status.PARTLY_FUNDED),
+        decision("D", 0, Status.RESERVE),
+    )
+    funded = allocation(decisions, awarded=60, unallocated=40).funded()
+    assert [d.application_id for d in funded] == ["A", "C"]

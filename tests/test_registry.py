@@ -85,6 +85,13 @@ def test_numbers_in_neither_numbering_are_unknown(value: object) -> None:
     assert error_of(R2024, value).code == "municipality_number_unknown"
 
 
+def test_a_number_cell_with_a_fraction_is_no_place_though_its_whole_part_is() -> None:
+    # 301.5 is not Oslo (0301), nor 3.5 Oslo county (03): a fraction is no number of a place.
+    assert error_of(R2024, 301.5).code == "municipality_number_unknown"
+    assert error_of(R2024, Decimal("301.5")).code == "municipality_number_unknown"
+    assert error_of(R2024, 3.5, "county").code == "county_number_unknown"
+
+
 # --- municipalities by name -----------------------------------------------------------------
 
 
@@ -392,6 +399,27 @@ def test_orgnr_errors_have_a_code_and_stdnum_reason(value: str, code: str) -> No
     assert info.value.code == code
     assert info.value.reason  # python-stdnum's explanation is kept
     assert value in str(info.value)
+
+
+def test_an_orgnr_in_fullwidth_digits_is_refused_though_stdnum_would_take_it() -> None:
+    # python-stdnum turns "９７４７６０６７３" into 974760673; tilskudd takes only ASCII digits.
+    with pytest.raises(OrgnrError) as info:
+        validate_orgnr("\uff19\uff17\uff14\uff17\uff16\uff10\uff16\uff17\uff13")
+    assert info.value.code == "orgnr_format"
+
+
+@pytest.mark.parametrize("valid", ["974760673", "923609016", "810034882"])
+def test_fast_orgnr_check_agrees_with_stdnum_on_every_one_digit_change(valid: str) -> None:
+    # Each digit's weight counts: one digit changed breaks the mod-11 check, and the fast path
+    # must refuse exactly what python-stdnum refuses (a random sample finds a wrong weight only
+    # by luck).
+    from stdnum.no import orgnr
+
+    assert is_plain_valid_orgnr(valid)
+    for at in range(9):
+        for digit in "0123456789":
+            text = valid[:at] + digit + valid[at + 1 :]
+            assert is_plain_valid_orgnr(text) == orgnr.is_valid(text), text
 
 
 def with_check_digit(body: str) -> str | None:

@@ -35,6 +35,7 @@ from tilskudd.rules.common import (
     Caps,
     build_allocation,
     eligible_amount,
+    floor_to,
     gc_paused,
     make_decision,
     make_reason,
@@ -633,3 +634,16 @@ def test_score_places_makes_every_score_whole_and_refuses_infinity() -> None:
     assert score_places([Decimal("12.340"), Decimal("12.34")], "x") == 2
     with pytest.raises(PolicyError, match="finite"):
         score_places([Decimal(3), Decimal("sNaN")], "x")
+
+
+def test_floor_to_rounds_down_to_the_step() -> None:
+    assert [floor_to(a, 100) for a in (0, 99, 100, 1_234, 1_299)] == [0, 0, 100, 1_200, 1_200]
+    assert floor_to(7, 1) == 7
+
+
+def test_score_places_of_zero_written_with_decimals_is_none() -> None:
+    from tilskudd.rules.common import score_places
+
+    # 0.00 is 0: beside whole scores it asks for no places (beside 4.5 it could hide).
+    assert score_places([Decimal("0.00"), Decimal(3)], "x") == 0
+    assert score_places([Decimal("-0.0")], "x") == 0

@@ -441,3 +441,41 @@ def test_a_tie_below_the_band_that_the_order_did_not_decide_says_so(
     # With 300 left A would have fitted first: the id decided.
     result = allocate(apps, 300, Policy(rule="lottery", seed=7))
     assert [n.code for n in result.notes if n.code.startswith("note.tie")] == ["note.tie_at_line"]
+
+
+# --- edges mutation testing found untested -------------------------------------------------------
+
+
+def test_a_capped_application_says_its_cap_before_the_draw(line_round: list[Application]) -> None:
+    # Each asks 100 and may have 80 (E asks 50): A is funded, the band B, C, D is drawn for the
+    # 120 left, the first drawn gets 80 and the second is first on the reserve list.
+    result = allocate(line_round, 200, Policy(rule="lottery", seed=4, max_award=80, reserve=1))
+    first, second, _ = draw_order(4, ["B", "C", "D"])
+    assert funded_ids(result) == {"A", first}
+    assert [r.code for r in result.by_id()[first].reasons] == [
+        "reason.cap.max_award",
+        "reason.lottery.drawn",
+        "reason.funded.full",
+    ]
+    assert [r.code for r in result.by_id()[second].reasons] == [
+        "reason.cap.max_award",
+        "reason.lottery.not_drawn",
+        "reason.budget.exhausted",
+        "reason.reserve.position",
+    ]
+
+
+def test_nothing_to_draw_gives_no_application_a_lottery_reason(
+    line_round: list[Application],
+) -> None:
+    result = allocate(line_round, 1000, Policy(rule="lottery", seed=3))
+    assert [
+        r.code for d in result.decisions for r in d.reasons if r.code.startswith("reason.lottery.")
+    ] == []
+
+
+def test_a_draw_says_how_it_was_drawn(line_round: list[Application]) -> None:
+    result = allocate(line_round, 250, Policy(rule="lottery", seed=2))
+    codes = [n.code for n in result.notes]
+    assert codes[:2] == ["note.lottery.draw", "note.lottery.method"]
+    assert note(result, "note.lottery.method").params == {}

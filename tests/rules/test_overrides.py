@@ -23,6 +23,7 @@ from tilskudd.export.json import to_data
 from tilskudd.models import Allocation, Application, Policy, Quota, RoundResult, Status
 from tilskudd.render.allocation import render_result
 from tilskudd.rules import RULES, allocate
+from tilskudd.rules.overrides import override_amounts
 from tilskudd.wording import OVERRIDE_MARK
 
 from .strategies import applications, check_invariants, policies
@@ -550,4 +551,190 @@ def test_a_lottery_beside_a_rank_column_ranks_the_overridden_by_score(
         ("A", 1),
         ("B", 2),
         ("C", 3),
+    ]
+
+
+# --- edges mutation testing found untested ------------------------------------------------
+
+
+def test_a_fund_override_of_exactly_the_request_is_allowed(round6: list[Application]) -> None:
+    result = allocate([override(round6[0], "fund", 100_000), *round6[1:]], 150_000, Policy())
+    assert by_id(result)["S1"] == (F, 100_000)
+    assert result.by_id()["S1"].override
+
+
+def test_fund_overrides_that_take_exactly_the_budget_are_allowed(
+    round6: list[Application],
+) -> None:
+    apps = [override(round6[0], "fund", 60_000), override(round6[1], "fund", 40_000), *round6[2:]]
+    result = allocate(apps, 100_000, Policy())
+    assert (result.awarded, result.unallocated) == (100_000, 0)
+    assert by_id(result)["S1"] == (P, 60_000)
+    assert by_id(result)["S3"] == (N, 0)
+
+
+def test_overrides_over_the_budget_are_named_largest_first(round6: list[Application]) -> None:
+    # S1 comes first by id, S2 by amount: the error names the largest first.
+    apps = [override(round6[0], "fund", 70_000), override(round6[1], "fund", 80_000), *round6[2:]]
+    with pytest.raises(OverrideError) as caught:
+        allocate(apps, 100_000, Policy())
+    assert "S2 (row 2): NOK\xa080,000; S1 (row 2): NOK\xa070,000" in str(caught.value)
+
+
+def test_an_override_without_a_row_is_named_by_its_id_alone(round6: list[Application]) -> None:
+    app = override(round6[0], "reject", reason="").model_copy(update={"row": None})
+    with pytest.raises(OverrideError) as caught:
+        allocate([app, *round6[1:]], 100_000, Policy())
+    message = str(caught.value)
+    assert "S1: the decision 'reject' has no justification" in message
+    assert "row" not in message
+
+
+def test_override_amounts_are_the_fund_overrides_only(round6: list[Application]) -> None:
+    apps = [
+        override(round6[0], "fund", 70_000),
+        override(round6[1], "reject"),
+        override(round6[2], "reserve"),
+        round6[3],
+    ]
+    assert override_amounts(apps) == {"S1": 70_000}
+
+
+def test_overrides_over_the_budget_name_twenty_and_count_the_rest(
+    make_application: MakeApp,
+) -> None:
+    apps = [
+        override(make_application(id=f"S{i}", requested=1_000, orgnr=None), "fund", 1_000)
+        for i in range(1, 23)
+    ]
+    with pytest.raises(OverrideError) as caught:
+        allocate(apps, 20_000, Policy())
+    message = str(caught.value)
+    assert "S20 (row 2): NOK\xa01,000; … 2 more" in message
+    assert "S21" not in message
+
+
+def test_a_rejection_takes_no_place_under_a_maximum_count(round6: list[Application]) -> None:
+    """Arkiv may have one funded application; the officer rejected S1: the rule still funds one."""
+    apps = _arkiv(round6)
+    apps[0] = override(apps[0], "reject")
+    quota = Quota(by="category", value="Arkiv", max_count=1)
+    result = allocate(apps, 600_000, Policy(quotas=(quota,)))
+    assert [d.application_id for d in result.decisions if d.amount] == ["S2"]
+
+
+def test_fund_override_counts_against_per_applicant_max_in_a_round_with_quotas(
+    make_application: MakeApp,
+) -> None:
+    org = "974760673"
+    apps = [
+        override(make_application(id="A1", requested=300_000, orgnr=org, score=1), "fund", 250_000),
+        make_application(id="A2", requested=300_000, orgnr=org, score=9),
+    ]
+    quota = Quota(by="category", value="*", max_amount=1_000_000)
+    result = allocate(apps, 1_000_000, Policy(per_applicant_max=400_000, quotas=(quota,)))
+    # As without quotas: the officer gave the organisation 250k of its 400k, the rule gives 150k.
+    assert by_id(result) == {"A1": (P, 250_000), "A2": (F, 150_000)}
+
+
+def test_the_rules_reserve_list_moves_down_when_no_rank_does(round6: list[Application]) -> None:
+    # The officer puts the last, S6, on the reserve list: no rank changes, but the rule's
+    # reserve no. 1 (S3) becomes no. 2.
+    apps = [*round6[:5], override(round6[5], "reserve")]
+    result = allocate(apps, 250_000, Policy(reserve=1))
+    s3 = result.by_id()["S3"]
+    assert (s3.status, s3.rank) == (R, 3)
+    assert [(r.code, r.params) for r in s3.reasons] == [
+        ("reason.budget.exhausted", {"rank": 3, "remaining": 50_000, "needed": 100_000}),
+        ("reason.reserve.position", {"position": 2}),
+    ]
+    assert result.by_id()["S6"].reasons[0].params["position"] == 1
+
+
+def test_a_rank_moves_though_no_reason_names_it(round6: list[Application]) -> None:
+    # The officer rejects S1; S6 is below min_score, a reason without a rank: the rule ranks it
+    # 5th of its five, and among all six it is 6th.
+    apps = [override(round6[0], "reject"), *round6[1:]]
+    result = allocate(apps, 250_000, Policy(min_score=Decimal(5)))
+    assert [d.rank for d in result.decisions] == [1, 2, 3, 4, 5, 6]
+    assert result.by_id()["S6"].rank == 6
+
+
+def test_an_override_outside_the_ranking_has_no_rank_and_no_tie(round6: list[Application]) -> None:
+    # S1 has no score: the officer's decision cannot take a place among the scored, and
+    # follows them without a rank, tied with nothing.
+    apps = [override(round6[0].model_copy(update={"score": None}), "reject"), *round6[1:]]
+    result = allocate(apps, 250_000, Policy())
+    assert [(d.application_id, d.rank, d.tied) for d in result.decisions] == [
+        ("S2", 1, False),
+        ("S3", 2, False),
+        ("S4", 3, False),
+        ("S5", 4, False),
+        ("S6", 5, False),
+        ("S1", None, False),
+    ]
+
+
+def test_a_fund_override_of_exactly_the_eligible_amount_is_not_above_it(
+    make_application: MakeApp,
+) -> None:
+    policy = Policy(max_share_of_cost=Decimal("0.2"))
+    app = make_application(id="A", requested=400_000, total_cost=1_000_000)
+    result = allocate([override(app, "fund", 200_000)], 1_000_000, policy)
+    decision = result.by_id()["A"]
+    assert (decision.status, decision.eligible_amount) == (F, 200_000)
+    assert [r.code for r in decision.reasons] == ["reason.override.fund"]
+
+
+def test_overrides_without_a_ranking_are_listed_by_id(make_application: MakeApp) -> None:
+    apps = [
+        override(make_application(id=i, score=None, orgnr=None), "reject")
+        for i in ("S3", "S1", "S2")
+    ]
+    result = allocate(apps, 100_000, Policy())
+    assert [(d.application_id, d.rank) for d in result.decisions] == [
+        ("S1", None),
+        ("S2", None),
+        ("S3", None),
+    ]
+
+
+def test_twenty_overrides_over_the_budget_are_all_named(make_application: MakeApp) -> None:
+    apps = [
+        override(make_application(id=f"S{i}", requested=1_000, orgnr=None), "fund", 1_000)
+        for i in range(1, 21)
+    ]
+    with pytest.raises(OverrideError) as caught:
+        allocate(apps, 19_000, Policy())
+    message = str(caught.value)
+    assert message.endswith("S19 (row 2): NOK\xa01,000; S20 (row 2): NOK\xa01,000")
+    assert "…" not in message
+
+
+def test_the_officers_reserves_are_in_rank_order_not_id_order(round6: list[Application]) -> None:
+    apps = [
+        override(round6[0].model_copy(update={"score": Decimal(1)}), "reserve"),  # now the last
+        override(round6[1], "reserve"),
+        *round6[2:],
+    ]
+    result = allocate(apps, 250_000, Policy())
+    positions = {
+        d.application_id: d.reasons[0].params["position"] for d in result.decisions if d.override
+    }
+    assert positions == {"S2": 1, "S1": 2}
+
+
+def test_ranks_below_a_rejection_in_the_middle_are_renumbered(round6: list[Application]) -> None:
+    # S1 and S2 keep their ranks; the rule's 3, 4, 5 (S4, S5, S6) are 4, 5, 6 among all.
+    apps = [*round6[:2], override(round6[2], "reject"), *round6[3:]]
+    result = allocate(apps, 250_000, Policy())
+    assert [
+        (d.application_id, d.rank, d.reasons[0].params.get("rank")) for d in result.decisions
+    ] == [
+        ("S1", 1, 1),
+        ("S2", 2, 2),
+        ("S3", 3, None),
+        ("S4", 4, 4),
+        ("S5", 5, 5),
+        ("S6", 6, 6),
     ]

@@ -113,15 +113,23 @@ def allocate(
         raise PolicyError(
             f"the budget must be a whole number of kroner from 0 to {MAX_AMOUNT}, not {budget!r}"
         )
-    check_unique_ids(applications)
+    ids, decided, without_cost, without_orgnr = _survey(applications)
+    if len(set(ids)) != len(ids):
+        check_unique_ids(applications)  # names them
     # Officers' manual overrides first, the same way for every rule (tilskudd.rules.overrides).
-    result = allocate_with_overrides(
-        rule, applications, budget, policy, prior_by_orgnr=prior_by_orgnr
-    )
+    if decided:
+        result = allocate_with_overrides(
+            rule, applications, budget, policy, prior_by_orgnr=prior_by_orgnr
+        )
+    else:
+        result = rule(applications, budget, policy, prior_by_orgnr=prior_by_orgnr)
     # Settings that held nothing in this round (a cap of share of cost on applications without
     # a cost, a quota on a group no application is in): said once, under the award table and in
     # every output, so that no one believes a limit applied that did not.
-    found = (share_of_cost_note(applications, policy), per_applicant_note(applications, policy))
+    found = (
+        share_of_cost_note(applications, policy) if without_cost else None,
+        per_applicant_note(applications, policy) if without_orgnr else None,
+    )
     notes = [*(n for n in found if n is not None), *idle_quota_notes(applications, policy)]
     notes += [
         make_reason("note.tie_break_empty", setting="tie_break", column=column)
@@ -134,6 +142,26 @@ def allocate(
         {**dict(result), "notes": (*result.notes, *notes)},
         context={DECISIONS_CHECKED: result.decisions},
     )
+
+
+def _survey(applications: Sequence[Application]) -> tuple[list[str], bool, bool, bool]:
+    """The applications' ids, and whether any has an officer's decision, any lacks a total cost
+    and any lacks an organisation number: what :func:`allocate` asks around the rule, in one
+    pass over the application objects (at 100 000 of them, a pass for each question cost about
+    10 ms of reaching the objects in memory)."""
+    ids: list[str] = []
+    add = ids.append
+    decided = without_cost = without_orgnr = False
+    for application in applications:
+        fields = application.__dict__  # a pydantic model's fields: one lookup instead of several
+        add(fields["id"])
+        if fields["decision"] is not None:
+            decided = True
+        if fields["total_cost"] is None:
+            without_cost = True
+        if fields["orgnr"] is None:
+            without_orgnr = True
+    return ids, decided, without_cost, without_orgnr
 
 
 SHOWN_IDS = 10

@@ -67,6 +67,26 @@ def test_a_folder_name_is_refused_in_the_language_with_a_name_in_the_format(
     assert list((tmp_path / "ut").iterdir()) == []
 
 
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "error: ut is a folder; give a file name, such as ut/awards.xlsx\n"),
+        ("nb", "feil: ut er en mappe; oppgi et filnavn, for eksempel ut/tildeling.xlsx\n"),
+    ],
+)
+def test_an_existing_folder_without_the_slash_gets_the_same_suggestion(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str, expected: str
+) -> None:
+    # `-o ut/` suggested ut/awards.xlsx; `-o ut` for the same folder said only "give a file name".
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "ut").mkdir()
+    code, out, err = invoke("allocate", SMALL, "-b", "5M", "-o", "ut", "--lang", lang)
+    assert code == 2
+    assert out == ""
+    assert err == expected
+    assert list((tmp_path / "ut").iterdir()) == []
+
+
 def test_ledger_export_to_a_folder_name_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -440,7 +440,8 @@ def output_path(text: str | None, example: str) -> Path | None:
     A name that ends with a path separator (``-o tildelinger/``) names a folder, whether or not
     it exists: refused, naming it as written, with ``example`` (a file name) put in it as a
     suggestion. ``Path`` would drop the separator, and the folder's name would be taken for the
-    file's (and written, with ``--format``).
+    file's (and written, with ``--format``). So is the name of a folder that is there
+    (``-o tildelinger``), with the same suggestion.
     """
     if text is None:
         return None
@@ -452,7 +453,13 @@ def output_path(text: str | None, example: str) -> Path | None:
             separator=text[-1],
             example=f"{text}{example}",
         )
-    return _home(Path(text))
+    path = _home(Path(text))
+    if path.is_dir():  # a folder named without the separator: the same suggestion
+        separator = "/" if "/" in text else os.sep
+        raise UsageError(
+            key="output.error.folder_given", path=text, example=f"{text}{separator}{example}"
+        )
+    return path
 
 
 def _home(path: Path) -> Path:

@@ -632,3 +632,18 @@ def test_an_old_sheets_sande_is_read_with_a_warning_that_names_both(tmp_path: Pa
         "det navnet: 0713 Sande (Vestfold) og 1514 Sande (Møre og Romsdal)." in flat
     )
     assert "skriv nummeret og bruk --register 2009" in flat
+
+
+@pytest.mark.parametrize(
+    ("lang", "start"),
+    [
+        ("en", "error: {file} has no sheet number 9. "),
+        ("nb", "feil: {file} har ikke noe ark nummer 9. "),
+    ],
+)
+def test_a_sheet_number_not_there_is_said_as_the_other_read_errors(lang: str, start: str) -> None:
+    # "error: There is no sheet number 9 in …": a capital after "error:", unlike the rest, which
+    # begin with the file (as "has no sheet named" does).
+    code, _, err = invoke("check", SMALL, "--sheet", "9", "--lang", lang)
+    assert code == 1
+    assert err.startswith(start.format(file=SMALL))

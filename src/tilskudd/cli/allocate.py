@@ -16,7 +16,7 @@ from tilskudd.cli.common import (
     ColumnsOpt,
     DebugOpt,
     FileArg,
-    LangOpt,
+    PolicyLangOpt,
     Problems,
     Register,
     RegisterOpt,
@@ -227,7 +227,7 @@ def allocate(
     columns: ColumnsOpt = None,
     register: RegisterOpt = Register.y2024,
     strict: StrictOpt = False,
-    lang: LangOpt = None,
+    lang: PolicyLangOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """Allocate a round's budget by a stated rule and policy; print and export the award list.

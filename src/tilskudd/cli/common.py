@@ -105,10 +105,20 @@ LangOpt = Annotated[
     typer.Option(
         "--lang",
         metavar="<nb|en>",
+        help="Language of the output: nb (bokmål) or en. Default: the programme's, "
+        "else TILSKUDD_LANG, else en.",
+    ),
+]
+PolicyLangOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        metavar="<nb|en>",
         help="Language of the output: nb (bokmål) or en. Default: the policy's or programme's, "
         "else TILSKUDD_LANG, else en.",
     ),
 ]
+"""``--lang`` of a command that takes ``--policy``, whose file may say the language."""
 DebugOpt = Annotated[
     bool, typer.Option("--debug", help="Show the full traceback of an unexpected error.")
 ]

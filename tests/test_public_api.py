@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import tilskudd
 
 SMALL = Path(__file__).resolve().parents[1] / "examples" / "small.xlsx"
@@ -54,3 +56,25 @@ def test_checking_a_file_does_not_load_the_rules() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == ""
+
+
+def test_a_policy_built_directly_or_from_words_fails_as_the_readme_says() -> None:
+    # README, "Using tilskudd from Python": direct construction raises pydantic's
+    # ValidationError; policy_from_mapping a PolicyError naming the setting, in either language.
+    from pydantic import ValidationError
+
+    from tilskudd.errors import PolicyError
+    from tilskudd.policyfile import policy_from_mapping
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert 'Policy(max_share_of_cost="150 %")' in readme
+    assert 'policy_from_mapping({"max_share_of_cost": "150 %"})' in readme
+    with pytest.raises(ValidationError):
+        tilskudd.Policy(max_share_of_cost="150 %")  # type: ignore[arg-type]
+    with pytest.raises(PolicyError) as caught:
+        policy_from_mapping({"max_share_of_cost": "150 %"})
+    assert isinstance(caught.value, tilskudd.TilskuddError)
+    assert len(caught.value.lines) == 1
+    assert "max_share_of_cost" in str(caught.value)
+    assert "max_share_of_cost" in caught.value.text("nb")
+    assert caught.value.text("nb") != str(caught.value)

@@ -599,7 +599,10 @@ def test_explain_takes_an_id_as_copied_from_a_cell() -> None:
 def test_a_folder_as_output_is_named_as_a_folder(tmp_path: Path) -> None:
     code, _, err = invoke("allocate", SMALL, "-b", "5M", "-o", tmp_path, "--lang", "nb")
     assert code == 2
-    assert err == f"feil: {tmp_path} er en mappe; oppgi et filnavn\n"
+    # With a file name in it to give instead, as `-o mappe/` has.
+    assert err == (
+        f"feil: {tmp_path} er en mappe; oppgi et filnavn, for eksempel {tmp_path}/tildeling.xlsx\n"
+    )
 
 
 def test_output_saved_to_a_file_has_no_spaces_at_the_ends_of_its_lines() -> None:

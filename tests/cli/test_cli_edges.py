@@ -67,6 +67,26 @@ def test_a_folder_name_is_refused_in_the_language_with_a_name_in_the_format(
     assert list((tmp_path / "ut").iterdir()) == []
 
 
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "error: ut is a folder; give a file name, such as ut/awards.xlsx\n"),
+        ("nb", "feil: ut er en mappe; oppgi et filnavn, for eksempel ut/tildeling.xlsx\n"),
+    ],
+)
+def test_an_existing_folder_without_the_slash_gets_the_same_suggestion(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str, expected: str
+) -> None:
+    # `-o ut/` suggested ut/awards.xlsx; `-o ut` for the same folder said only "give a file name".
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "ut").mkdir()
+    code, out, err = invoke("allocate", SMALL, "-b", "5M", "-o", "ut", "--lang", lang)
+    assert code == 2
+    assert out == ""
+    assert err == expected
+    assert list((tmp_path / "ut").iterdir()) == []
+
+
 def test_ledger_export_to_a_folder_name_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -612,3 +632,18 @@ def test_an_old_sheets_sande_is_read_with_a_warning_that_names_both(tmp_path: Pa
         "det navnet: 0713 Sande (Vestfold) og 1514 Sande (Møre og Romsdal)." in flat
     )
     assert "skriv nummeret og bruk --register 2009" in flat
+
+
+@pytest.mark.parametrize(
+    ("lang", "start"),
+    [
+        ("en", "error: {file} has no sheet number 9. "),
+        ("nb", "feil: {file} har ikke noe ark nummer 9. "),
+    ],
+)
+def test_a_sheet_number_not_there_is_said_as_the_other_read_errors(lang: str, start: str) -> None:
+    # "error: There is no sheet number 9 in …": a capital after "error:", unlike the rest, which
+    # begin with the file (as "has no sheet named" does).
+    code, _, err = invoke("check", SMALL, "--sheet", "9", "--lang", lang)
+    assert code == 1
+    assert err.startswith(start.format(file=SMALL))

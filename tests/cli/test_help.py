@@ -572,3 +572,21 @@ def test_the_ledger_commands_examples_are_what_the_bundled_programme_gives(
             assert line.strip() in printed, (command, lang, line)
         if command == "history":
             assert "Bindal kommune" in result.stdout
+
+
+@pytest.mark.parametrize("lang", ["en", "nb"])
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_lang_help_names_the_policy_only_where_the_command_takes_one(
+    command: list[str], lang: str
+) -> None:
+    """--lang said "Default: the policy's or programme's" on status, verify and the rest, which
+    take no --policy: each command's help says the default it has."""
+    lines = _help(*command, lang=lang)
+    at = next(k for k, line in enumerate(lines) if line.startswith("│ --lang "))
+    shown = " ".join(lines[at : at + 2])
+    takes_policy = any(line.startswith("│ --policy ") for line in lines)
+    policy_word = "the policy's" if lang == "en" else "tildelingsreglenes"
+    assert (policy_word in shown) == takes_policy, shown
+    if command != ["init"]:
+        programme_word = "programme's" if lang == "en" else "ordningens"
+        assert programme_word in shown, shown

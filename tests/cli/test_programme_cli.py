@@ -1861,3 +1861,25 @@ def test_a_comparison_of_a_changed_round_says_it_shows_the_decisions(folder: Pat
         "med rundens søknader, ramme og tildelingsregler, slik det ble vedtatt; endringene "
         "siden er ikke med (tilskudd allocate --round 1 viser dem)."
     ) in said
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "Funded in an earlier round, not funded again: {ids} and 3 more."),
+        ("nb", "Fikk tilskudd i en tidligere runde og får ikke igjen: {ids} og 3 til."),
+    ],
+)
+def test_funded_before_names_at_most_ten_and_how_many_more(
+    folder: Path, lang: str, expected: str
+) -> None:
+    # Every id was named, 53 in one line for a round of re-applications; the round's other
+    # notes name ten and say how many more.
+    rows = [f"C-{n:02};Moss kommune;974760673;Prosjekt {n};0104;1000;100000;{n}" for n in range(13)]
+    (folder / "r1.csv").write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
+    commit_round()
+    second = run("allocate", "r1.csv", "--round", "2", "--lang", lang)
+    assert second.exit_code == 0, second.output
+    ids = ", ".join(f"C-{n:02}" for n in range(10))
+    assert expected.format(ids=ids) in second.stdout
+    assert "C-12" not in second.stdout.split(ids)[1].splitlines()[0]

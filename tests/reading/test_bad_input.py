@@ -59,8 +59,19 @@ def test_not_a_spreadsheet(tmp_path: Path, content: bytes, kind: str) -> None:
     message = _error(path, display_name="søknader.xlsx")
     assert message == (
         f"søknader.xlsx is not a spreadsheet: it is {kind}. "
-        "Expected .xlsx, .xlsm, .xls, .ods or .csv."
+        "Expected .xlsx, .xlsm, .xlsb, .xls, .ods, .csv, .tsv or .txt."
     )
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+@pytest.mark.parametrize("key", ["read.error.empty_file", "read.error.not_spreadsheet"])
+def test_what_is_expected_names_every_kind_of_file_tilskudd_reads(key: str, lang: str) -> None:
+    # .xlsb, .tsv and .txt are read (the FILE argument's help names them) but were left out.
+    from tilskudd.i18n import get
+
+    text = get(lang)(key, file="f", kind="?")
+    for extension in (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".csv", ".tsv", ".txt"):
+        assert any(f"{extension}{end}" in text for end in ", )."), extension
 
 
 def test_a_word_document_renamed(tmp_path: Path) -> None:

@@ -16,7 +16,8 @@ from tilskudd.cli.common import (
     ColumnsOpt,
     DebugOpt,
     FileArg,
-    LangOpt,
+    PolicyLangOpt,
+    Problems,
     Register,
     RegisterOpt,
     SheetOpt,
@@ -226,7 +227,7 @@ def allocate(
     columns: ColumnsOpt = None,
     register: RegisterOpt = Register.y2024,
     strict: StrictOpt = False,
-    lang: LangOpt = None,
+    lang: PolicyLangOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """Allocate a round's budget by a stated rule and policy; print and export the award list.
@@ -267,56 +268,64 @@ def allocate(
         plan, language, budget_nok, policy = setup.plan, setup.lang, setup.budget, setup.policy
         register = setup.register
         with setup.policy_said_too():  # a wrong setting: said with what stops the run
-            file = input_file(file)  # a lock file, a mistyped name: said before the run
+            # Each check in its own gather: a missing input and a mistyped output option are
+            # said together (and with the wrong settings: policy_said_too), not one a run.
+            problems = Problems()
+            with problems.gather():
+                file = input_file(file)  # a lock file, a mistyped name: said before the run
             # Names of formats and dialects in any case: --format XLSX, --csv-dialect Excel.
             output_format = output_format.strip().lower() if output_format is not None else None
             csv_dialect = csv_dialect.strip().lower()
-            output = output_path(output_text, _example_name(language, output_format))
             from tilskudd.export.csv import DIALECTS
 
             # Checked with or without a CSV to write: a typo is a typo, and is said before the run.
-            if csv_dialect not in DIALECTS:
-                raise UsageError(key="output.error.csv_dialect", given=csv_dialect)
-
-            if compare is not None and rule is not None:
-                raise UsageError(key="output.error.compare_rule")
-            if output_format is not None and output is None:
-                # check --format json prints JSON; here the table would be printed and --format
-                # ignored without a word.
-                raise UsageError(key="output.error.format_needs_output", given=output_format)
+            with problems.gather():
+                if csv_dialect not in DIALECTS:
+                    raise UsageError(key="output.error.csv_dialect", given=csv_dialect)
+            with problems.gather():
+                if compare is not None and rule is not None:
+                    raise UsageError(key="output.error.compare_rule")
+            output: Path | None = None
             # Never written over: the applications, and the policy file and column map read with
             # them (an -o policy.toml --force would otherwise replace the policy with the result),
             # nor the programme file and the ledger (-o tilskudd.ledger.sqlite would lose the record
             # of every committed round).
             own = (file, policy_file, columns, ledger, *plan.files())
             inputs = [p for p in own if p is not None]
-            if output is not None and not dry_run:
-                refuse_open_output(output)  # first: "use --force" would not help
-            if compare is not None:
-                from tilskudd.cli.compare import check_compare_output
+            with problems.gather():
+                output = output_path(output_text, _example_name(language, output_format))
+                if output_format is not None and output is None:
+                    # check --format json prints JSON; here the table would be printed and
+                    # --format ignored without a word.
+                    raise UsageError(key="output.error.format_needs_output", given=output_format)
+                if output is not None and not dry_run:
+                    refuse_open_output(output)  # first: "use --force" would not help
+                if compare is not None:
+                    from tilskudd.cli.compare import check_compare_output
 
-                check_compare_output(
-                    output,
-                    output_format,
-                    commit=commit,
-                    dry_run=dry_run,
-                    force=force,
-                    inputs=inputs,
-                )
-            elif output is not None:
-                from tilskudd.export import check_output_path
+                    check_compare_output(
+                        output,
+                        output_format,
+                        commit=commit,
+                        dry_run=dry_run,
+                        force=force,
+                        inputs=inputs,
+                    )
+                elif output is not None:
+                    from tilskudd.export import check_output_path
 
-                # A folder first: its name has no extension, and "cannot tell the format of
-                # 'tildelinger'" would send the officer looking for the wrong mistake. A dry run
-                # writes nothing, so an existing file is no obstacle to it; the rest is checked
-                # as for the real run, which the dry run is to rehearse.
-                check_output_path(output, inputs=inputs, force=force or dry_run)
-                _check_export_options(
-                    output,
-                    output_format,
-                    funder=funder
-                    or (plan.programme.funder if plan.programme is not None else None),
-                )
+                    # A folder first: its name has no extension, and "cannot tell the format of
+                    # 'tildelinger'" would send the officer looking for the wrong mistake. A dry
+                    # run writes nothing, so an existing file is no obstacle to it; the rest is
+                    # checked as for the real run, which the dry run is to rehearse.
+                    check_output_path(output, inputs=inputs, force=force or dry_run)
+                    _check_export_options(
+                        output,
+                        output_format,
+                        funder=funder
+                        or (plan.programme.funder if plan.programme is not None else None),
+                    )
+            problems.raise_any()
             # Said once every option has been checked: nothing is printed for a run refused.
             settled = setup.policy_problem is None  # else the run stops once the file is read
             if setup.seed_drawn and compare is not None:

@@ -105,10 +105,20 @@ LangOpt = Annotated[
     typer.Option(
         "--lang",
         metavar="<nb|en>",
+        help="Language of the output: nb (bokmål) or en. Default: the programme's, "
+        "else TILSKUDD_LANG, else en.",
+    ),
+]
+PolicyLangOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        metavar="<nb|en>",
         help="Language of the output: nb (bokmål) or en. Default: the policy's or programme's, "
         "else TILSKUDD_LANG, else en.",
     ),
 ]
+"""``--lang`` of a command that takes ``--policy``, whose file may say the language."""
 DebugOpt = Annotated[
     bool, typer.Option("--debug", help="Show the full traceback of an unexpected error.")
 ]
@@ -440,7 +450,8 @@ def output_path(text: str | None, example: str) -> Path | None:
     A name that ends with a path separator (``-o tildelinger/``) names a folder, whether or not
     it exists: refused, naming it as written, with ``example`` (a file name) put in it as a
     suggestion. ``Path`` would drop the separator, and the folder's name would be taken for the
-    file's (and written, with ``--format``).
+    file's (and written, with ``--format``). So is the name of a folder that is there
+    (``-o tildelinger``), with the same suggestion.
     """
     if text is None:
         return None
@@ -452,7 +463,13 @@ def output_path(text: str | None, example: str) -> Path | None:
             separator=text[-1],
             example=f"{text}{example}",
         )
-    return _home(Path(text))
+    path = _home(Path(text))
+    if path.is_dir():  # a folder named without the separator: the same suggestion
+        separator = "/" if "/" in text else os.sep
+        raise UsageError(
+            key="output.error.folder_given", path=text, example=f"{text}{separator}{example}"
+        )
+    return path
 
 
 def _home(path: Path) -> Path:
@@ -553,7 +570,55 @@ def input_file(file: Path) -> Path:
 
         shown = [Phrase("read.error.quoted", text=str(file.with_name(p.name))) for p in near]
         raise InputFileError(key="read.error.not_found_near", file=str(file), near=shown)
-    return file  # the reader says it is not there, and what to check
+    # Said here rather than by the reader: with the output options' problems, in one run.
+    raise InputFileError(key="read.error.not_found", file=str(file))
+
+
+class _Said:
+    """An error as one line of :class:`Problems`' error, said in the language it is said in."""
+
+    __slots__ = ("error",)
+
+    def __init__(self, error: TilskuddError) -> None:
+        self.error = error
+
+    def render(self, lang: str = "en") -> str:
+        return self.error.text(lang)
+
+
+class Problems:
+    """The problems of a command line, gathered to be said together, so that putting one right
+    does not meet the next unsaid on the next run (a missing input and an unknown ``--format``).
+
+    Each check runs in :meth:`gather`; :meth:`raise_any` then raises the one error as it was,
+    or several as one :class:`~tilskudd.errors.PolicyError` (exit 2), one a line."""
+
+    def __init__(self) -> None:
+        self.errors: list[TilskuddError] = []
+
+    @contextlib.contextmanager
+    def gather(self) -> Iterator[None]:
+        """Run a check; an error of tilskudd's it raises is kept, and the command goes on."""
+        try:
+            yield
+        except TilskuddError as exc:
+            self.errors.append(exc)
+
+    def raise_any(self) -> None:
+        """Raise what was gathered, if anything."""
+        from tilskudd.errors import PolicyError
+
+        if len(self.errors) == 1:
+            raise self.errors[0]
+        if self.errors:
+            lines = [
+                line
+                for exc in self.errors
+                for line in (
+                    exc.lines if isinstance(exc, PolicyError) and exc.lines else [_Said(exc)]
+                )
+            ]
+            raise PolicyError(lines=lines)
 
 
 def _locked_workbook(name: str) -> str | None:

@@ -13,7 +13,7 @@ from tilskudd.cli.common import (
     DebugOpt,
     FileArg,
     FormatOpt,
-    LangOpt,
+    PolicyLangOpt,
     Register,
     RegisterOpt,
     ReportFormat,
@@ -90,7 +90,7 @@ def explain(
     sheet: SheetOpt = None,
     columns: ColumnsOpt = None,
     register: RegisterOpt = Register.y2024,
-    lang: LangOpt = None,
+    lang: PolicyLangOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """Explain the decision on one application: why this amount, and what would change it.

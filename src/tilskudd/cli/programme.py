@@ -933,7 +933,11 @@ class RoundPlan:
             if any(r.code == ALREADY_FUNDED for r in d.reasons)
         ]
         if again:
-            _out(t("ledger.cli.already_funded", ids=again))
+            from tilskudd.wording import listed
+
+            # At most ten named, then how many more, as the round's other notes (53 in a line
+            # helped nobody; the documents name every one).
+            _out(t("ledger.cli.already_funded", ids=listed(again, t)))
         if ctx.prior_by_orgnr and result.allocation.policy.per_applicant_max is not None:
             _out(t("ledger.cli.prior_orgnr", n=len(ctx.prior_by_orgnr)))
 

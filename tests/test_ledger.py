@@ -854,6 +854,21 @@ def test_round_two_is_allocated_against_round_one(
     assert len(result.allocation.decisions) == 3
 
 
+def test_an_award_of_one_krone_counts_as_funded_in_later_rounds(tmp_path: Path) -> None:
+    # The smallest award there is still funds the application: round 2 must see it, both as an
+    # earlier award of its organisation and as the same application funded before.
+    programme = make_programme(tmp_path)
+    ledger_path = tmp_path / "ledger.sqlite"
+    one_krone = [ROUND_1[0], ("A-2", "Oslo kommune", OSLO, "Digital post", "0301", 1, 200_000, 4)]
+    commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", one_krone))
+    context = lg.round_context(ledger_path, programme, 2)
+    assert context.prior_by_orgnr == {MOSS: 60_000, OSLO: 1}
+    result = allocate(ledger_path, programme, 2, write_csv(tmp_path / "r2.csv", ROUND_2))
+    again = result.allocation.by_id()["A-2"]
+    assert (again.status, again.amount) == (Status.NOT_FUNDED, 0)
+    assert [(r.code, r.params["amount"]) for r in again.reasons] == [(ALREADY_FUNDED, 1)]
+
+
 def test_ids_made_from_row_numbers_are_not_the_same_application_in_another_round(
     tmp_path: Path,
 ) -> None:

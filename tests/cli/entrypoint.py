@@ -2,7 +2,8 @@
 in a given encoding, as a pipe or as a terminal, at a given width. CliRunner cannot show this:
 its streams are UTF-8 and never a terminal.
 
-Used by tests/cli/test_plaintext.py and tests/cli/test_programme_cli.py.
+Used by tests/cli/test_plaintext.py, tests/cli/test_narrow_table.py and
+tests/cli/test_programme_cli.py.
 """
 
 from __future__ import annotations
@@ -10,10 +11,25 @@ from __future__ import annotations
 import gc
 import io
 import sys
+from pathlib import Path
 
 import pytest
 
 from tilskudd.cli import main
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+EXAMPLE_ROUND = (
+    "allocate",
+    str(EXAMPLES / "difi_2009_runde1.xlsx"),
+    "--register",
+    "2009",
+    "--budget",
+    "20000000",
+    "--policy",
+    str(EXAMPLES / "policy_difi2009.toml"),
+    "--dry-run",
+)
+"""The bundled 2009 round as the README allocates it, as a dry run: the command line's words."""
 
 
 class Terminal(io.TextIOWrapper):

@@ -3,24 +3,11 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
-from .entrypoint import run_main
+from .entrypoint import EXAMPLE_ROUND, run_main
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-ROUND = [
-    "allocate",
-    str(EXAMPLES / "difi_2009_runde1.xlsx"),
-    "--register",
-    "2009",
-    "--budget",
-    "20000000",
-    "--policy",
-    str(EXAMPLES / "policy_difi2009.toml"),
-    "--dry-run",
-]
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _RULE = re.compile(r"^[-─+ ]+$")
 
@@ -48,13 +35,13 @@ def test_a_narrow_table_wraps_the_reason_between_words(
     until the longest word of the reasons fits; every word on the narrow screen is a word of
     the same table on a wide one."""
     code, out, _ = run_main(
-        monkeypatch, encoding, *ROUND, "--lang", lang, columns=60, terminal=True
+        monkeypatch, encoding, *EXAMPLE_ROUND, "--lang", lang, columns=60, terminal=True
     )
     assert code == 0
     narrow = _table(out.decode(encoding))
     assert all(len(line) <= 60 for line in narrow)
     code, out, _ = run_main(
-        monkeypatch, encoding, *ROUND, "--lang", lang, columns=119, terminal=True
+        monkeypatch, encoding, *EXAMPLE_ROUND, "--lang", lang, columns=119, terminal=True
     )
     assert code == 0
     wide = _words(_table(out.decode(encoding)))

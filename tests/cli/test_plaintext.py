@@ -12,25 +12,12 @@ import pytest
 
 from tilskudd.cli.plaintext import plain_equivalent
 
-from .entrypoint import run_main
-
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-ROUND = [
-    "allocate",
-    str(EXAMPLES / "difi_2009_runde1.xlsx"),
-    "--register",
-    "2009",
-    "--budget",
-    "20000000",
-    "--policy",
-    str(EXAMPLES / "policy_difi2009.toml"),
-    "--dry-run",
-]
+from .entrypoint import EXAMPLE_ROUND, EXAMPLES, run_main
 
 
 @pytest.mark.parametrize("encoding", ["cp850", "cp865", "cp1252"])
 def test_award_table_in_a_windows_code_page(monkeypatch: pytest.MonkeyPatch, encoding: str) -> None:
-    code, out, err = run_main(monkeypatch, encoding, *ROUND, "--lang", "nb")
+    code, out, err = run_main(monkeypatch, encoding, *EXAMPLE_ROUND, "--lang", "nb")
     assert code == 0, err.decode(encoding)
     text = out.decode(encoding)
     assert "Søknader" in text  # æøå as they are: every one of these code pages has them
@@ -40,7 +27,7 @@ def test_award_table_in_a_windows_code_page(monkeypatch: pytest.MonkeyPatch, enc
 
 
 def test_award_table_in_ascii(monkeypatch: pytest.MonkeyPatch) -> None:
-    code, out, err = run_main(monkeypatch, "ascii", *ROUND, "--lang", "nb")
+    code, out, err = run_main(monkeypatch, "ascii", *EXAMPLE_ROUND, "--lang", "nb")
     assert code == 0, err
     text = out.decode("ascii")
     assert "eBygg - felles" in text
@@ -69,7 +56,7 @@ def test_help_in_a_narrow_encoding(monkeypatch: pytest.MonkeyPatch, encoding: st
 
 @pytest.mark.parametrize("encoding", ["ascii", "cp850"])
 def test_json_report_reads_back_exactly(monkeypatch: pytest.MonkeyPatch, encoding: str) -> None:
-    explain = ["explain", *ROUND[1:-1], "2009-013", "--lang", "nb", "--format", "json"]
+    explain = ["explain", *EXAMPLE_ROUND[1:-1], "2009-013", "--lang", "nb", "--format", "json"]
     code, out, _ = run_main(monkeypatch, "utf-8", *explain)
     assert code == 0
     expected = json.loads(out.decode("utf-8"))
@@ -126,7 +113,13 @@ def test_award_table_columns_line_up_in_a_narrow_encoding(
     """ø written as oe after rich laid the table out made each row with it a character wider:
     the columns after it were shifted. Every row has its separators where the rule has them."""
     code, out, _ = run_main(
-        monkeypatch, encoding, *ROUND[:-1], "--lang", "nb", columns=int(columns), terminal=terminal
+        monkeypatch,
+        encoding,
+        *EXAMPLE_ROUND[:-1],
+        "--lang",
+        "nb",
+        columns=int(columns),
+        terminal=terminal,
     )
     assert code == 0
     text = out.decode(encoding)
@@ -154,7 +147,7 @@ def test_amounts_are_not_broken_when_written_plainly(
 ) -> None:
     """Their no-break spaces are spaces in ASCII: the reason is still wrapped between words, not
     inside an amount ("2 800" at the end of one line, "000 kr" at the start of the next)."""
-    code, out, _ = run_main(monkeypatch, encoding, *ROUND[:-1], "--lang", "nb", columns=120)
+    code, out, _ = run_main(monkeypatch, encoding, *EXAMPLE_ROUND[:-1], "--lang", "nb", columns=120)
     assert code == 0
     reasons = _reason_column(_table_lines(out.decode(encoding)))
     for line, after in itertools.pairwise(reasons):

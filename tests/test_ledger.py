@@ -513,6 +513,18 @@ def test_the_hash_chain_finds_an_edit_made_outside_tilskudd(
     assert problem in (report.problem or "")
 
 
+def _refused_by_every_command(ledger_path: Path, programme: Programme, message: str) -> None:
+    """status, verify and amend each refuse the ledger with ``message``; it is left as it was."""
+    before = dump(ledger_path)
+    with pytest.raises(LedgerIntegrityError, match=message):
+        lg.status(ledger_path, programme)
+    with pytest.raises(LedgerIntegrityError, match=message):
+        lg.verify_chain(ledger_path)
+    with pytest.raises(LedgerIntegrityError, match=message):
+        lg.amend(ledger_path, programme, "A-1", 45_000, "x")
+    assert dump(ledger_path) == before
+
+
 def test_a_schema_version_set_back_outside_tilskudd_is_refused(
     setup: tuple[Path, Programme, Path, Path],
 ) -> None:
@@ -522,15 +534,8 @@ def test_a_schema_version_set_back_outside_tilskudd_is_refused(
     commit(ledger_path, programme, 1, r1)
     lg.amend(ledger_path, programme, "A-1", 50_000, "smaller budget")
     tamper(ledger_path, "PRAGMA user_version = 1")
-    before = dump(ledger_path)
     message = r"says it has schema version 1, but it has the table amendments of a later version"
-    with pytest.raises(LedgerIntegrityError, match=message):
-        lg.status(ledger_path, programme)
-    with pytest.raises(LedgerIntegrityError, match=message):
-        lg.verify_chain(ledger_path)
-    with pytest.raises(LedgerIntegrityError, match=message):
-        lg.amend(ledger_path, programme, "A-1", 45_000, "x")
-    assert dump(ledger_path) == before
+    _refused_by_every_command(ledger_path, programme, message)
     exc = refused(lambda: lg.status(ledger_path, programme), LedgerIntegrityError)
     assert nb(exc, "schema_changed") == (
         f"{ledger_path} sier at det har skjemaversjon 1, men det har tabellen amendments fra en "
@@ -552,15 +557,8 @@ def test_a_schema_version_set_back_past_a_new_column_is_refused(
     commit(ledger_path, programme, 1, r1)
     lg.amend(ledger_path, programme, "A-1", 50_000, "smaller budget")
     tamper(ledger_path, f"PRAGMA user_version = {version}")
-    before = dump(ledger_path)
     message = rf"says it has schema version {version}, but its table \w+ has the column \w+"
-    with pytest.raises(LedgerIntegrityError, match=message):
-        lg.status(ledger_path, programme)
-    with pytest.raises(LedgerIntegrityError, match=message):
-        lg.verify_chain(ledger_path)
-    with pytest.raises(LedgerIntegrityError, match=message):
-        lg.amend(ledger_path, programme, "A-1", 45_000, "x")
-    assert dump(ledger_path) == before
+    _refused_by_every_command(ledger_path, programme, message)
     if version == lg.SCHEMA_VERSION - 1:
         exc = refused(lambda: lg.status(ledger_path, programme), LedgerIntegrityError)
         assert nb(exc, "schema_changed_column") == (

@@ -4,13 +4,15 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
 from tilskudd.errors import QuotaError
+from tilskudd.i18n import get
 from tilskudd.models import Application, Policy
 from tilskudd.rules import allocate
-from tilskudd.wording import note_text
+from tilskudd.wording import note_text, plural
 
 NBSP = "\u00a0"
 
@@ -80,3 +82,355 @@ def test_one_application_sharing_the_budget() -> None:
     dropped = _notes(apps, 500, Policy(rule="proportional", min_award=600))
     assert "den ene søknaden som delte rammen, falt ut, og 500" in dropped["nb"][0]
     assert "the one application sharing the budget dropped out, and NOK" in dropped["en"][0]
+
+
+# -- messages whose words agree with a count ------------------------------------------------
+# Each of these was a pair of keys, ``key.one`` and ``key.other``, chosen by code; the texts
+# below are what the pair said, for no, one, two and a million, in both languages.
+
+_COUNTS = (0, 1, 2, 1_000_000)
+
+_COUNTED_PARAMS: dict[str, dict[str, Any]] = {
+    "cli.register_mismatch_not_committed": {"other_register": "2009"},
+    "ui.check.valid": {},
+    "ui.check.invalid": {},
+    "ui.check.failed": {},
+    "ui.check.register_mismatch_only": {"invalid": 1_200},
+    "ui.budget.unscored": {},
+    # The verb agrees with the number of projects, which the sentence is given in words.
+    "summary.sentence": {
+        "projects": "PROJECTS",
+        "municipalities": "PLACES",
+        "awarded": 1_000_000,
+        "unallocated": 0,
+    },
+    "summary.sentence_no_places": {"projects": "PROJECTS", "awarded": 1_000_000, "unallocated": 0},
+    "summary.projects": {},
+    "summary.applications": {},
+    "summary.municipalities": {},
+    "summary.counties": {},
+    "ledger.count.projects": {},
+    "ledger.count.municipalities": {},
+    "ledger.count.amendments": {},
+    "ledger.count.applications": {},
+    "ledger.count.withdrawals": {},
+    "explain.given_rank": {"rank": 1_500},
+    "explain.given_rank_tied": {"rank": 3, "others": ["S-1", "S-2"]},
+}
+
+_COUNTED_TEXTS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("nb", "cli.register_mismatch_not_committed"): (
+        (
+            "Runden ble ikke ført i registeret: 0 søknader ville blitt avvist bare fordi stedene "
+            "deres er i 2009-inndelingen, og en ført runde kan ikke føres på nytt. Bruk "
+            '--register 2009 (eller register = "2009" i tilskudd.toml) hvis arket følger den '
+            "inndelingen, eller rett cellene, og kjør på nytt."
+        ),
+        (
+            "Runden ble ikke ført i registeret: 1 søknad ville blitt avvist bare fordi stedene "
+            "dens er i 2009-inndelingen, og en ført runde kan ikke føres på nytt. Bruk "
+            '--register 2009 (eller register = "2009" i tilskudd.toml) hvis arket følger den '
+            "inndelingen, eller rett cellene, og kjør på nytt."
+        ),
+        (
+            "Runden ble ikke ført i registeret: 2 søknader ville blitt avvist bare fordi stedene "
+            "deres er i 2009-inndelingen, og en ført runde kan ikke føres på nytt. Bruk "
+            '--register 2009 (eller register = "2009" i tilskudd.toml) hvis arket følger den '
+            "inndelingen, eller rett cellene, og kjør på nytt."
+        ),
+        (
+            "Runden ble ikke ført i registeret: 1\u00a0000\u00a0000 søknader ville blitt avvist "
+            "bare fordi stedene deres er i 2009-inndelingen, og en ført runde kan ikke føres på "
+            'nytt. Bruk --register 2009 (eller register = "2009" i tilskudd.toml) hvis arket '
+            "følger den inndelingen, eller rett cellene, og kjør på nytt."
+        ),
+    ),
+    ("nb", "ui.check.valid"): (
+        "0 gyldige",
+        "1 gyldig",
+        "2 gyldige",
+        "1\u00a0000\u00a0000 gyldige",
+    ),
+    ("nb", "ui.check.invalid"): (
+        "0 ugyldige",
+        "1 ugyldig",
+        "2 ugyldige",
+        "1\u00a0000\u00a0000 ugyldige",
+    ),
+    ("nb", "ui.check.failed"): (
+        "0 søknader har feil og vil bli avvist.",
+        "1 søknad har feil og vil bli avvist.",
+        "2 søknader har feil og vil bli avvist.",
+        "1\u00a0000\u00a0000 søknader har feil og vil bli avvist.",
+    ),
+    ("nb", "ui.check.register_mismatch_only"): (
+        "0 av de 1\u00a0200 ugyldige søknadene har ingen annen feil.",
+        "1 av de 1\u00a0200 ugyldige søknadene har ingen annen feil.",
+        "2 av de 1\u00a0200 ugyldige søknadene har ingen annen feil.",
+        "1\u00a0000\u00a0000 av de 1\u00a0200 ugyldige søknadene har ingen annen feil.",
+    ),
+    ("nb", "ui.budget.unscored"): (
+        "0 søknader uten poeng eller rangering tas sist, etter søknadsnummer",
+        "1 søknad uten poeng eller rangering tas sist, etter søknadsnummer",
+        "2 søknader uten poeng eller rangering tas sist, etter søknadsnummer",
+        "1\u00a0000\u00a0000 søknader uten poeng eller rangering tas sist, etter søknadsnummer",
+    ),
+    ("nb", "summary.sentence"): (
+        "PROJECTS med PLACES får 1\u00a0000\u00a0000\u00a0kr; 0\u00a0kr igjen av runden.",
+        "PROJECTS med PLACES får 1\u00a0000\u00a0000\u00a0kr; 0\u00a0kr igjen av runden.",
+        "PROJECTS med PLACES får 1\u00a0000\u00a0000\u00a0kr; 0\u00a0kr igjen av runden.",
+        "PROJECTS med PLACES får 1\u00a0000\u00a0000\u00a0kr; 0\u00a0kr igjen av runden.",
+    ),
+    ("nb", "summary.sentence_no_places"): (
+        "PROJECTS får 1\u00a0000\u00a0000\u00a0kr; 0\u00a0kr igjen av runden.",
+        "PROJECTS får 1\u00a0000\u00a0000\u00a0kr; 0\u00a0kr igjen av runden.",
+        "PROJECTS får 1\u00a0000\u00a0000\u00a0kr; 0\u00a0kr igjen av runden.",
+        "PROJECTS får 1\u00a0000\u00a0000\u00a0kr; 0\u00a0kr igjen av runden.",
+    ),
+    ("nb", "summary.projects"): (
+        "0 prosjekter",
+        "1 prosjekt",
+        "2 prosjekter",
+        "1\u00a0000\u00a0000 prosjekter",
+    ),
+    ("nb", "summary.applications"): (
+        "0 søknader",
+        "1 søknad",
+        "2 søknader",
+        "1\u00a0000\u00a0000 søknader",
+    ),
+    ("nb", "summary.municipalities"): (
+        "0 kommuner",
+        "1 kommune",
+        "2 kommuner",
+        "1\u00a0000\u00a0000 kommuner",
+    ),
+    ("nb", "summary.counties"): (
+        "0 fylker",
+        "1 fylke",
+        "2 fylker",
+        "1\u00a0000\u00a0000 fylker",
+    ),
+    ("nb", "ledger.count.projects"): (
+        "0 prosjekter",
+        "1 prosjekt",
+        "2 prosjekter",
+        "1\u00a0000\u00a0000 prosjekter",
+    ),
+    ("nb", "ledger.count.municipalities"): (
+        "0 kommuner",
+        "1 kommune",
+        "2 kommuner",
+        "1\u00a0000\u00a0000 kommuner",
+    ),
+    ("nb", "ledger.count.amendments"): (
+        "0 endringer",
+        "1 endring",
+        "2 endringer",
+        "1\u00a0000\u00a0000 endringer",
+    ),
+    ("nb", "ledger.count.applications"): (
+        "0 søknader",
+        "1 søknad",
+        "2 søknader",
+        "1\u00a0000\u00a0000 søknader",
+    ),
+    ("nb", "ledger.count.withdrawals"): (
+        "0 tilbaketrekninger",
+        "1 tilbaketrekning",
+        "2 tilbaketrekninger",
+        "1\u00a0000\u00a0000 tilbaketrekninger",
+    ),
+    ("nb", "explain.given_rank"): (
+        "Søknaden var nr. 1\u00a0500 i den oppgitte prioriteringen, der 0 søknader var rangert.",
+        "Søknaden var nr. 1\u00a0500 i den oppgitte prioriteringen, der 1 søknad var rangert.",
+        "Søknaden var nr. 1\u00a0500 i den oppgitte prioriteringen, der 2 søknader var rangert.",
+        (
+            "Søknaden var nr. 1\u00a0500 i den oppgitte prioriteringen, der 1\u00a0000\u00a0000 "
+            "søknader var rangert."
+        ),
+    ),
+    ("nb", "explain.given_rank_tied"): (
+        (
+            "Søknaden var nr. 3 i den oppgitte prioriteringen, der 0 søknader var rangert, en "
+            "plass den deler med S-1 og S-2."
+        ),
+        (
+            "Søknaden var nr. 3 i den oppgitte prioriteringen, der 1 søknad var rangert, en "
+            "plass den deler med S-1 og S-2."
+        ),
+        (
+            "Søknaden var nr. 3 i den oppgitte prioriteringen, der 2 søknader var rangert, en "
+            "plass den deler med S-1 og S-2."
+        ),
+        (
+            "Søknaden var nr. 3 i den oppgitte prioriteringen, der 1\u00a0000\u00a0000 søknader "
+            "var rangert, en plass den deler med S-1 og S-2."
+        ),
+    ),
+    ("en", "cli.register_mismatch_not_committed"): (
+        (
+            "The round was not recorded in the ledger: 0 applications would be rejected only "
+            "because their places are in the 2009 numbering, and a recorded round cannot be "
+            'recorded again. Use --register 2009 (or register = "2009" in tilskudd.toml) if '
+            "the sheet follows that numbering, or correct the cells, and run again."
+        ),
+        (
+            "The round was not recorded in the ledger: 1 application would be rejected only "
+            "because its places are in the 2009 numbering, and a recorded round cannot be "
+            'recorded again. Use --register 2009 (or register = "2009" in tilskudd.toml) if '
+            "the sheet follows that numbering, or correct the cells, and run again."
+        ),
+        (
+            "The round was not recorded in the ledger: 2 applications would be rejected only "
+            "because their places are in the 2009 numbering, and a recorded round cannot be "
+            'recorded again. Use --register 2009 (or register = "2009" in tilskudd.toml) if '
+            "the sheet follows that numbering, or correct the cells, and run again."
+        ),
+        (
+            "The round was not recorded in the ledger: 1,000,000 applications would be rejected "
+            "only because their places are in the 2009 numbering, and a recorded round cannot be "
+            'recorded again. Use --register 2009 (or register = "2009" in tilskudd.toml) if '
+            "the sheet follows that numbering, or correct the cells, and run again."
+        ),
+    ),
+    ("en", "ui.check.valid"): (
+        "0 valid",
+        "1 valid",
+        "2 valid",
+        "1,000,000 valid",
+    ),
+    ("en", "ui.check.invalid"): (
+        "0 invalid",
+        "1 invalid",
+        "2 invalid",
+        "1,000,000 invalid",
+    ),
+    ("en", "ui.check.failed"): (
+        "0 applications have errors and would be rejected.",
+        "1 application has errors and would be rejected.",
+        "2 applications have errors and would be rejected.",
+        "1,000,000 applications have errors and would be rejected.",
+    ),
+    ("en", "ui.check.register_mismatch_only"): (
+        "0 of the 1,200 invalid applications have no other error.",
+        "1 of the 1,200 invalid applications has no other error.",
+        "2 of the 1,200 invalid applications have no other error.",
+        "1,000,000 of the 1,200 invalid applications have no other error.",
+    ),
+    ("en", "ui.budget.unscored"): (
+        "0 applications without a score or rank are taken last, by ID",
+        "1 application without a score or rank is taken last, by ID",
+        "2 applications without a score or rank are taken last, by ID",
+        "1,000,000 applications without a score or rank are taken last, by ID",
+    ),
+    ("en", "summary.sentence"): (
+        "PROJECTS involving PLACES receive NOK\u00a01,000,000; NOK\u00a00 left of the round.",
+        "PROJECTS involving PLACES receives NOK\u00a01,000,000; NOK\u00a00 left of the round.",
+        "PROJECTS involving PLACES receive NOK\u00a01,000,000; NOK\u00a00 left of the round.",
+        "PROJECTS involving PLACES receive NOK\u00a01,000,000; NOK\u00a00 left of the round.",
+    ),
+    ("en", "summary.sentence_no_places"): (
+        "PROJECTS receive NOK\u00a01,000,000; NOK\u00a00 left of the round.",
+        "PROJECTS receives NOK\u00a01,000,000; NOK\u00a00 left of the round.",
+        "PROJECTS receive NOK\u00a01,000,000; NOK\u00a00 left of the round.",
+        "PROJECTS receive NOK\u00a01,000,000; NOK\u00a00 left of the round.",
+    ),
+    ("en", "summary.projects"): (
+        "0 projects",
+        "1 project",
+        "2 projects",
+        "1,000,000 projects",
+    ),
+    ("en", "summary.applications"): (
+        "0 applications",
+        "1 application",
+        "2 applications",
+        "1,000,000 applications",
+    ),
+    ("en", "summary.municipalities"): (
+        "0 municipalities",
+        "1 municipality",
+        "2 municipalities",
+        "1,000,000 municipalities",
+    ),
+    ("en", "summary.counties"): (
+        "0 counties",
+        "1 county",
+        "2 counties",
+        "1,000,000 counties",
+    ),
+    ("en", "ledger.count.projects"): (
+        "0 projects",
+        "1 project",
+        "2 projects",
+        "1,000,000 projects",
+    ),
+    ("en", "ledger.count.municipalities"): (
+        "0 municipalities",
+        "1 municipality",
+        "2 municipalities",
+        "1,000,000 municipalities",
+    ),
+    ("en", "ledger.count.amendments"): (
+        "0 amendments",
+        "1 amendment",
+        "2 amendments",
+        "1,000,000 amendments",
+    ),
+    ("en", "ledger.count.applications"): (
+        "0 applications",
+        "1 application",
+        "2 applications",
+        "1,000,000 applications",
+    ),
+    ("en", "ledger.count.withdrawals"): (
+        "0 withdrawals",
+        "1 withdrawal",
+        "2 withdrawals",
+        "1,000,000 withdrawals",
+    ),
+    ("en", "explain.given_rank"): (
+        (
+            "The application was no. 1,500 in the given order of priority, in which 0 "
+            "applications were ranked."
+        ),
+        (
+            "The application was no. 1,500 in the given order of priority, in which 1 "
+            "application was ranked."
+        ),
+        (
+            "The application was no. 1,500 in the given order of priority, in which 2 "
+            "applications were ranked."
+        ),
+        (
+            "The application was no. 1,500 in the given order of priority, in which 1,000,000 "
+            "applications were ranked."
+        ),
+    ),
+    ("en", "explain.given_rank_tied"): (
+        (
+            "The application was no. 3 in the given order of priority, in which 0 applications "
+            "were ranked, a place it shares with S-1 and S-2."
+        ),
+        (
+            "The application was no. 3 in the given order of priority, in which 1 application "
+            "was ranked, a place it shares with S-1 and S-2."
+        ),
+        (
+            "The application was no. 3 in the given order of priority, in which 2 applications "
+            "were ranked, a place it shares with S-1 and S-2."
+        ),
+        (
+            "The application was no. 3 in the given order of priority, in which 1,000,000 "
+            "applications were ranked, a place it shares with S-1 and S-2."
+        ),
+    ),
+}
+
+
+@pytest.mark.parametrize(("lang", "key"), list(_COUNTED_TEXTS))
+def test_a_counted_message_reads_as_it_did(lang: str, key: str) -> None:
+    t = get(lang)
+    texts = tuple(plural(t, key, n, **_COUNTED_PARAMS[key]) for n in _COUNTS)
+    assert texts == _COUNTED_TEXTS[lang, key]

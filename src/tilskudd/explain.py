@@ -61,7 +61,6 @@ from tilskudd.wording import (
     issue_cell,
     issue_text,
     listed,
-    plural,
     reason_text,
     shortened,
 )
@@ -648,12 +647,10 @@ def paragraphs(explanation: Explanation, lang: str) -> list[list[str]]:
             facts.append(t("explain.score_rank", score=app.score, rank=d.rank, count=e.count))
     elif d.rank is not None and e.tied_with:
         facts.append(
-            plural(
-                t, "explain.given_rank_tied", e.count, rank=d.rank, others=listed(e.tied_with, t)
-            )
+            t("explain.given_rank_tied", n=e.count, rank=d.rank, others=listed(e.tied_with, t))
         )
     elif d.rank is not None:
-        facts.append(plural(t, "explain.given_rank", e.count, rank=d.rank))
+        facts.append(t("explain.given_rank", n=e.count, rank=d.rank))
     elif app.score is not None:
         facts.append(t("explain.score_only", score=app.score))
     else:

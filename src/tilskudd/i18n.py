@@ -15,9 +15,11 @@ sentence) is a key in ``locales/<lang>.toml``; adding a language is adding a fil
   words of ``words.score_range`` and ``words.score_one``
 - ``{n:søknad|søknader}`` -> the words before the bar when ``n`` is 1, else those after it; a
   ``#`` in them is the number as ``{n:num}`` shows it: ``{n:# innvilget søknad|# innvilgede
-  søknader}`` -> ``1 innvilget søknad`` / ``3 innvilgede søknader``. For words that follow a
-  count inside a message (a reason, a note), where no code chooses a ``key.one`` form; bokmål
-  and English share the rule (1 is singular, 0 plural)
+  søknader}`` -> ``1 innvilget søknad`` / ``3 innvilgede søknader``. The one way to make words
+  agree with a count: a message says its own plural (``{n:# søknad|# søknader} har feil``),
+  and code passes the count (``t("ui.check.failed", n=3)``), never chooses between keys. The
+  words may be anywhere in the message and need not hold the number (``{n:receives|receive}``);
+  bokmål and English share the rule (1 is singular, 0 plural)
 
 A decimal shown without a spec (``{value}`` holding ``Decimal("-1.5")``) gets the language's
 decimal mark, ``-1,5`` in Norwegian, and so do decimals among a list's items.

@@ -2746,7 +2746,7 @@ def status_lines(report: LedgerStatus, lang: str = "en") -> list[str]:
     t = get(lang)
 
     def count(key: str, n: int) -> str:
-        return t(f"ledger.count.{key}.{'one' if n == 1 else 'other'}", n=n)
+        return t(f"ledger.count.{key}", n=n)
 
     lines = [t("ledger.status.frame", programme=report.programme, frame=report.frame)]
     if report.tampered_at is not None:

@@ -34,7 +34,6 @@ from tilskudd.wording import (
     county_name,
     municipality_name,
     note_text,
-    plural,
     shortened,
     summary_sentence,
 )
@@ -251,7 +250,7 @@ class ChangesSince:
         s = self.standing
         t = get(self.lang)
         counted = [
-            plural(t, f"ledger.count.{key}", n)
+            t(f"ledger.count.{key}", n=n)
             for key, n in (("amendments", s.amendments), ("withdrawals", s.withdrawals))
             if n
         ]

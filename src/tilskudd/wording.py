@@ -2,7 +2,8 @@
 
 Plain text only (no rich, no openpyxl), so every output (the terminal view, the workbook, the
 documents) says the same thing in the same words. All wording comes from the catalogue
-(:mod:`tilskudd.i18n`); this module only chooses keys, plural forms and how phrases join.
+(:mod:`tilskudd.i18n`); this module only chooses keys and how phrases join (a word that agrees
+with a count is the catalogue's: ``{n:# prosjekt|# prosjekter}``).
 """
 
 from __future__ import annotations
@@ -36,7 +37,6 @@ __all__ = [
     "municipality_name",
     "note_text",
     "places_short",
-    "plural",
     "rank_text",
     "reason_text",
     "rejected_text",
@@ -67,11 +67,6 @@ STATUS_ORDER: dict[Status, int] = {
 LISTED = 10
 """Text read on a screen names at most this many applications in one list, then "N more" (a tie
 in a round scored in whole points can hold thousands); the files keep every one."""
-
-
-def plural(t: Translator, key: str, n: int, /, **params: Any) -> str:
-    """The ``key.one`` or ``key.other`` form for count ``n`` (bokmål and English share the rule)."""
-    return t(f"{key}.one" if n == 1 else f"{key}.other", n=n, **params)
 
 
 def reason_text(reason: Reason, lang: str) -> str:
@@ -234,14 +229,13 @@ def summary_sentence(summary: RoundSummary, lang: str, *, round_name: str | None
     if summary.funded == 0:
         sentence = t("summary.sentence_none", unallocated=summary.unallocated)
     else:
-        projects = plural(t, "summary.projects", summary.funded)
+        projects = t("summary.projects", n=summary.funded)
         key = "summary.sentence" if summary.municipalities else "summary.sentence_no_places"
-        sentence = plural(
-            t,
+        sentence = t(
             key,
-            summary.funded,
+            n=summary.funded,
             projects=projects,
-            municipalities=plural(t, "summary.municipalities", summary.municipalities),
+            municipalities=t("summary.municipalities", n=summary.municipalities),
             awarded=summary.awarded,
             unallocated=summary.unallocated,
         )

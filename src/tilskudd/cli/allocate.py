@@ -365,13 +365,10 @@ def allocate(
         if commit and mismatch is not None and mismatch.applications:
             # A committed round is final: applications rejected for the numbering alone would
             # stay rejected in the ledger. Said before anything is allocated or recorded.
-            from tilskudd.wording import plural
-
             out.print(
-                plural(
-                    get(language),
+                get(language)(
                     "cli.register_mismatch_not_committed",
-                    mismatch.applications,
+                    n=mismatch.applications,
                     other_register=mismatch.other_register,
                 )
             )

@@ -296,7 +296,7 @@ def history(
             t(
                 "ledger.cli.history_title",
                 query=query,
-                applications=t(f"ledger.count.applications.{'one' if n == 1 else 'other'}", n=n),
+                applications=t("ledger.count.applications", n=n),
                 received=sum(a.current for a in awards),
             )
         )
@@ -576,11 +576,7 @@ def verify(
                             "ledger.cli.round_diff",
                             round=commit.round,
                             file=shown,
-                            applications=t(
-                                "ledger.count.applications."
-                                + ("one" if len(report.differences) == 1 else "other"),
-                                n=len(report.differences),
-                            ),
+                            applications=t("ledger.count.applications", n=len(report.differences)),
                         )
                     )
                     for difference in report.differences:
@@ -856,7 +852,7 @@ class RoundPlan:
         if item is None or not (item.amendments or item.withdrawals):
             return
         changes = [
-            t(f"ledger.count.{key}.{'one' if n == 1 else 'other'}", n=n)
+            t(f"ledger.count.{key}", n=n)
             for key, n in (("amendments", item.amendments), ("withdrawals", item.withdrawals))
             if n
         ]
@@ -961,7 +957,7 @@ class RoundPlan:
         t = get(lang)
 
         def count(key: str, n: int) -> str:
-            return t(f"ledger.count.{key}.{'one' if n == 1 else 'other'}", n=n)
+            return t(f"ledger.count.{key}", n=n)
 
         _out(
             t(

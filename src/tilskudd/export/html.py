@@ -22,7 +22,6 @@ from tilskudd.export.atomic import atomic_write
 from tilskudd.i18n import get
 from tilskudd.models import RoundResult
 from tilskudd.publication import SHARED_MARK, AwardLine, CountyBar, Publication, build
-from tilskudd.wording import plural
 
 __all__ = ["render", "write"]
 
@@ -104,7 +103,7 @@ def _e(text: object) -> str:
 
 
 def _count(pub: Publication, key: str, n: int) -> str:
-    return plural(get(pub.lang), key, n)
+    return get(pub.lang)(key, n=n)
 
 
 def _figures(pub: Publication) -> str:

@@ -32,7 +32,6 @@ from tilskudd.export.atomic import atomic_path
 from tilskudd.i18n import get
 from tilskudd.models import RoundResult
 from tilskudd.publication import SHARED_MARK, AwardLine, Publication, build
-from tilskudd.wording import plural
 
 __all__ = ["FONT", "render", "write"]
 
@@ -488,7 +487,7 @@ def _by_amount(doc: _Document) -> None:
 
 def _total(doc: _Document, table: _Table) -> None:
     pub = doc.pub
-    projects = plural(get(pub.lang), "summary.projects", pub.summary.funded)
+    projects = get(pub.lang)("summary.projects", n=pub.summary.funded)
     label = f"{pub.text('ui.total')} ({pub.text('doc.total_note', projects=projects)})"
     table.total(label, pub.money(pub.summary.awarded))
 
@@ -513,7 +512,7 @@ def _chart(doc: _Document) -> None:
         doc.set_fill_color(*_BAR)
         doc.rect(doc.l_margin + label_w, y + 1.3, length, row_h - 2.6, style="F")
         doc.set_xy(doc.l_margin + label_w + length + 2, y)
-        projects = plural(get(pub.lang), "summary.projects", bar.projects)
+        projects = get(pub.lang)("summary.projects", n=bar.projects)
         doc.cell(value_w, row_h, _safe(f"{pub.money(bar.awarded)} · {projects}"))
         doc.set_xy(doc.l_margin, y + row_h)
     doc.ln(2)

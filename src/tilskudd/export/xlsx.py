@@ -73,7 +73,6 @@ from tilskudd.wording import (
     issue_text,
     municipality_label,
     note_text,
-    plural,
     rejected_text,
     status_text,
     summary_sentence,
@@ -675,7 +674,7 @@ def _write_basis(
     stand = changes.pub.standing if changes is not None else None
     if changes is not None and stand is not None:
         counted = [
-            plural(t, f"ledger.count.{key}", n)
+            t(f"ledger.count.{key}", n=n)
             for key, n in (("amendments", stand.amendments), ("withdrawals", stand.withdrawals))
             if n
         ]

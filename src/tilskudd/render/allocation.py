@@ -60,7 +60,6 @@ from tilskudd.wording import (
     display_order,
     note_text,
     places_short,
-    plural,
     rank_text,
     rejected_text,
     shortened,
@@ -485,8 +484,8 @@ def render_budget_check(
     def add(label: str, value: str) -> None:
         lines.append([Text(plain(label), style="bold"), Text(plain(value))])
 
-    valid = plural(t, "ui.check.valid", check.valid)
-    add(t("ui.budget.applications"), f"{valid}, {plural(t, 'ui.check.invalid', check.invalid)}")
+    valid = t("ui.check.valid", n=check.valid)
+    add(t("ui.budget.applications"), f"{valid}, {t('ui.check.invalid', n=check.invalid)}")
     add(t("ui.budget.requested"), format_amount(check.requested, lang))
     add(t("ui.budget.budget"), format_amount(check.budget, lang))
     if check.oversubscription is None:
@@ -498,7 +497,7 @@ def render_budget_check(
     add(t("ui.budget.oversubscription"), ratio_text)
     in_full = t(
         "ui.budget.in_full_value",
-        applications=plural(t, "summary.applications", check.funded_in_full_by_score),
+        applications=t("summary.applications", n=check.funded_in_full_by_score),
         amount=check.requested_of_those,
         left=check.budget - check.requested_of_those,
     )
@@ -507,7 +506,7 @@ def render_budget_check(
         # "best", and "taken last" would have nothing to come after.
         in_full = f"{in_full}; {t('ui.budget.unscored_all')}"
     elif check.unscored:
-        in_full = f"{in_full}; {plural(t, 'ui.budget.unscored', check.unscored)}"
+        in_full = f"{in_full}; {t('ui.budget.unscored', n=check.unscored)}"
     add(t("ui.budget.in_full"), in_full)
     if check.municipalities or check.counties:
         # A sheet that names no places (360Giving data) involves none: not "0 in 0".
@@ -515,8 +514,8 @@ def render_budget_check(
             t("ui.budget.coverage"),
             t(
                 "ui.budget.coverage_value",
-                municipalities=plural(t, "summary.municipalities", check.municipalities),
-                counties=plural(t, "summary.counties", check.counties),
+                municipalities=t("summary.municipalities", n=check.municipalities),
+                counties=t("summary.counties", n=check.counties),
             ),
         )
     if result is not None:
@@ -534,7 +533,7 @@ def _would_award(result: RoundResult, t: Translator, *, as_decided: bool) -> str
         return t(
             "ui.budget.would_award_value",
             awarded=decided.awarded,
-            projects=plural(t, "summary.projects", decided.funded),
+            projects=t("summary.projects", n=decided.funded),
             unallocated=decided.unallocated,
         )
     now = summary_shown(result)
@@ -542,12 +541,12 @@ def _would_award(result: RoundResult, t: Translator, *, as_decided: bool) -> str
     return t(
         f"ui.budget.would_award_{'decided' if as_decided else 'now'}_value",
         awarded=shown.awarded,
-        projects=plural(t, "summary.projects", shown.funded),
+        projects=t("summary.projects", n=shown.funded),
         unallocated=decided.unallocated,
         **{
             "current" if as_decided else "decided": other.awarded,
-            "current_projects" if as_decided else "decided_projects": plural(
-                t, "summary.projects", other.funded
+            "current_projects" if as_decided else "decided_projects": t(
+                "summary.projects", n=other.funded
             ),
         },
     )

@@ -28,7 +28,7 @@ from tilskudd.render.text import grid, lead_widths, wrap
 from tilskudd.reports import CheckedInput, sorted_issues
 from tilskudd.summary import BudgetCheck
 from tilskudd.validation import RegisterMismatch
-from tilskudd.wording import issue_cell, issue_text, listed, plural
+from tilskudd.wording import issue_cell, issue_text, listed
 
 __all__ = ["check_header", "lay_out", "render_check", "render_register_mismatch"]
 
@@ -47,9 +47,9 @@ def check_header(checked: CheckedInput, lang: str) -> str:
     parts.append(
         t(
             "ui.check.read",
-            applications=plural(t, "summary.applications", valid + invalid),
-            valid=plural(t, "ui.check.valid", valid),
-            invalid=plural(t, "ui.check.invalid", invalid),
+            applications=t("summary.applications", n=valid + invalid),
+            valid=t("ui.check.valid", n=valid),
+            invalid=t("ui.check.invalid", n=invalid),
         )
     )
     return " · ".join(parts)
@@ -199,7 +199,7 @@ def render_check(
     if not issues:
         console.print(Text(t("ui.check.none")))
     if checked.rejected:
-        console.print(Text(plural(t, "ui.check.failed", len(checked.rejected)), style="bold red"))
+        console.print(Text(t("ui.check.failed", n=len(checked.rejected)), style="bold red"))
         if not checked.ranking_column:
             # Said also when other cells have errors (the Research Council's real file: one
             # amount of 0 kr and no score column), not only once they are mended.
@@ -228,10 +228,9 @@ def render_register_mismatch(console: Console, mismatch: RegisterMismatch, *, la
         words.append(t("ui.check.register_mismatch_only_the_one"))
     elif mismatch.applications:
         words.append(
-            plural(
-                t,
+            t(
                 "ui.check.register_mismatch_only",
-                mismatch.applications,
+                n=mismatch.applications,
                 invalid=mismatch.rejected,
             )
         )

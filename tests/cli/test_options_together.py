@@ -1,0 +1,76 @@
+"""Every problem of a command line's options in one run, with the exit code they call for,
+through the real entry point: an unreadable ``--budget`` with the output options and the
+policy, a missing ``--columns`` map with a missing input, and the same gathering in ``check``,
+``explain`` and ``ledger export`` (see tests/cli/test_problems_together.py for allocate's
+output options)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from .entrypoint import EXAMPLES, run_main
+
+SMALL = str(EXAMPLES / "small.xlsx")
+
+BUDGET_ABC = {
+    "en": "--budget: 'abc' is not an amount; expected whole kroner, such as 3 300 000, "
+    "kr 3.300.000,- or 3,3 mill.",
+    "nb": "--budget: 'abc' er ikke et beløp; forventet hele kroner, for eksempel 3 300 000, "
+    "kr 3.300.000,- eller 3,3 mill.",
+}
+"""What an unreadable --budget has always been answered with (kept word for word)."""
+
+
+@pytest.fixture(autouse=True)
+def _here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("TILSKUDD_LANG", raising=False)
+    monkeypatch.delenv("TILSKUDD_DEBUG", raising=False)
+
+
+def run(monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int | str | None, str, list[str]]:
+    """``tilskudd *args``: the exit code, stdout, and stderr's lines."""
+    code, out, err = run_main(monkeypatch, "utf-8", *args)
+    text = err.decode("utf-8")
+    assert "Traceback" not in text
+    return code, out.decode("utf-8"), text.splitlines()
+
+
+# --- 5. the reading's messages begin as the others do -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "start"), [("nb", "feil: kolonnekartet kart.toml "), ("en", "error: the column map ")]
+)
+def test_a_column_map_message_begins_in_lower_case(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, lang: str, start: str
+) -> None:
+    code, _, lines = run(monkeypatch, "check", SMALL, "--columns", "kart.toml", "--lang", lang)
+    assert code == 2
+    assert lines[0].startswith(start)
+    (tmp_path / "kart.toml").write_text("[columns\n", encoding="utf-8")
+    code, _, lines = run(monkeypatch, "check", SMALL, "--columns", "kart.toml", "--lang", lang)
+    assert code == 2
+    assert lines[0].startswith(start)
+
+
+@pytest.mark.parametrize(
+    ("lang", "start"),
+    [("nb", "feil: ingen synlige ark i r.xlsx "), ("en", "error: no visible sheet in r.xlsx ")],
+)
+def test_no_header_in_any_sheet_begins_in_lower_case(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, lang: str, start: str
+) -> None:
+    book = openpyxl.Workbook()
+    first = book.active
+    assert first is not None
+    first.title = "Ark1"
+    first["A2"], first["B2"] = "Navn", "Beløp"
+    book.create_sheet("Ark2")["A1"] = "x"
+    book.save(tmp_path / "r.xlsx")
+    code, _, lines = run(monkeypatch, "check", "r.xlsx", "--lang", lang)
+    assert code == 1
+    assert lines[0].startswith(start), lines[0]

@@ -11,6 +11,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from tilskudd.i18n import get
+
 from .entrypoint import EXAMPLES, run_main
 
 SMALL = str(EXAMPLES / "small.xlsx")
@@ -37,6 +39,100 @@ def run(monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int | str | None, 
     text = err.decode("utf-8")
     assert "Traceback" not in text
     return code, out.decode("utf-8"), text.splitlines()
+
+
+# --- 1. an unreadable --budget, with the other problems of the run ----------------------------
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_an_unreadable_budget_is_said_with_the_output_options(
+    monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    t = get(lang)
+    code, out, lines = run(
+        monkeypatch,
+        "allocate",
+        SMALL,
+        "--budget",
+        "abc",
+        "-o",
+        "x.foo",
+        "--format",
+        "nope",
+        "--lang",
+        lang,
+    )
+    assert code == 2
+    assert out == ""
+    assert lines[0] == f"{t('cli.error_label')}: {BUDGET_ABC[lang]}"
+    assert any("'nope'" in line for line in lines[1:]), lines
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_an_unreadable_budget_is_said_with_wrong_settings_and_a_missing_input(
+    monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    t = get(lang)
+    code, _, lines = run(
+        monkeypatch,
+        "allocate",
+        "mangler.xlsx",
+        "--budget",
+        "abc",
+        "--max-award",
+        "xyz",
+        "--lang",
+        lang,
+    )
+    assert code == 2
+    assert "--max-award" in lines[0]
+    assert "'xyz'" in lines[0]
+    assert BUDGET_ABC[lang] in lines
+    assert t("read.error.not_found", file="mangler.xlsx") in lines
+
+
+def test_an_unreadable_budget_alone_is_said_as_before(monkeypatch: pytest.MonkeyPatch) -> None:
+    code, out, lines = run(monkeypatch, "allocate", SMALL, "--budget", "abc")
+    assert code == 2
+    assert out == ""
+    assert lines == [f"error: {BUDGET_ABC['en']}"]
+
+
+def test_a_missing_budget_is_said_with_a_missing_input(monkeypatch: pytest.MonkeyPatch) -> None:
+    t = get("en")
+    code, _, lines = run(monkeypatch, "allocate", "mangler.xlsx")
+    assert code == 2
+    assert lines == [
+        f"error: {t('output.error.budget_required')}",
+        t("read.error.not_found", file="mangler.xlsx"),
+    ]
+
+
+def test_debug_still_shows_the_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tilskudd.errors import UsageError
+
+    with pytest.raises(UsageError):
+        run_main(monkeypatch, "utf-8", "allocate", SMALL, "--budget", "abc", "--debug")
+
+
+# --- 2. a missing --columns map, with a missing input ----------------------------------------
+
+
+@pytest.mark.parametrize("command", [["allocate", "--budget", "1000"]])
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_a_missing_column_map_is_said_with_a_missing_input(
+    monkeypatch: pytest.MonkeyPatch, lang: str, command: list[str]
+) -> None:
+    t = get(lang)
+    name, *options = command
+    code, _, lines = run(
+        monkeypatch, name, "mangler.xlsx", *options, "--columns", "kart.toml", "--lang", lang
+    )
+    assert code == 2  # the map is a usage problem, the input an input one: usage
+    assert lines == [
+        f"{t('cli.error_label')}: {t('read.error.not_found', file='mangler.xlsx')}",
+        t("read.error.map_not_found", file="kart.toml"),
+    ]
 
 
 # --- 5. the reading's messages begin as the others do -----------------------------------------

@@ -667,13 +667,15 @@ def read_checked(
     lang: str,
     rule: str | None = None,
     then: Sequence[str] = (),
+    column_map: dict[str, str] | None = None,
 ) -> ValidationResult:
     """Read and validate ``file`` with the shared reading options; ``then`` names the modules
-    the command needs next, imported while the sheet is parsed (:func:`preparer`)."""
+    the command needs next, imported while the sheet is parsed (:func:`preparer`);
+    ``column_map`` is ``columns`` already read (:func:`load_columns`)."""
     from tilskudd.pipeline import read_applications
-    from tilskudd.reading import load_column_map
 
-    column_map = load_column_map(columns, lang=lang) if columns is not None else None
+    if column_map is None:
+        column_map = load_columns(columns, lang)
     return read_applications(
         file,
         sheet=parse_sheet(sheet),
@@ -684,6 +686,16 @@ def read_checked(
         rule=rule,
         meanwhile=preparer(["tilskudd.validation", *then], register=register, lang=lang),
     )
+
+
+def load_columns(columns: Path | None, lang: str) -> dict[str, str] | None:
+    """The ``--columns`` map, read and checked (None without one): before the applications,
+    so that a map that is missing or wrong is said with the command's other problems."""
+    if columns is None:
+        return None
+    from tilskudd.reading import load_column_map
+
+    return load_column_map(columns, lang=lang)
 
 
 def preparer(modules: Sequence[str], *, register: Register, lang: str) -> Callable[[], None]:

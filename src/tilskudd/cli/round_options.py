@@ -252,6 +252,15 @@ class RoundSetup:
     """The settings left out of ``policy`` as wrong."""
     policy_read: PolicyFile | None = None
     """The policy file as read (its settings, and where each is written)."""
+    budget_problem: TilskuddError | None = None
+    """With ``defer_budget``: why there is no budget (``--budget abc``, or none given and no
+    round's to take), for :meth:`require_budget` to say with the command's other problems;
+    ``budget`` is then 0."""
+
+    def require_budget(self) -> None:
+        """Raise the budget's problem, if there was one (see :attr:`budget_problem`)."""
+        if self.budget_problem is not None:
+            raise self.budget_problem
 
     @property
     def rule_known(self) -> bool:
@@ -436,6 +445,7 @@ def setup_round(
     commit: bool = False,
     dry_run: bool = True,
     defer_policy: bool = False,
+    defer_budget: bool = False,
 ) -> RoundSetup:
     """Resolve a round's options in one place: programme, policy file, then the options.
 
@@ -445,6 +455,9 @@ def setup_round(
     ``defer_policy``: a wrong setting does not stop the run here but is left out of the policy
     and kept in :attr:`RoundSetup.policy_problem`, for :meth:`RoundSetup.require_policy` to say
     with the rest once the applications are read (the caller must call it before allocating).
+    ``defer_budget``: a budget that cannot be read, or is missing, does not stop the run here
+    but is kept in :attr:`RoundSetup.budget_problem`, to be said with the command's other
+    problems (the caller must call :meth:`RoundSetup.require_budget` before reading the file).
     """
     from tilskudd.cli.programme import plan_round
     from tilskudd.policyfile import load_policy, load_policy_with_problems, read_policy
@@ -454,11 +467,17 @@ def setup_round(
     read = read_policy(policy_file) if policy_file else None
     file_lang = read.lang if read else None
     language = resolve_lang(lang, file_lang, plan.lang)
-    budget_nok = parse_amount_option(budget, "--budget", allow_zero=True)
-    if budget_nok is None:
-        budget_nok = plan.budget
-    if budget_nok is None:
-        raise UsageError(key="output.error.budget_required")
+    budget_problem: TilskuddError | None = None
+    try:
+        budget_nok = parse_amount_option(budget, "--budget", allow_zero=True)
+        if budget_nok is None:
+            budget_nok = plan.budget
+        if budget_nok is None:
+            raise UsageError(key="output.error.budget_required")
+    except UsageError as exc:
+        if not defer_budget:
+            raise
+        budget_nok, budget_problem = 0, exc
     register = programme_register(ctx, register, plan.register)
     problem: PolicyError | None = None
     left_out: frozenset[str] = frozenset()
@@ -488,4 +507,5 @@ def setup_round(
         policy_problem=problem,
         left_out=left_out,
         policy_read=read,
+        budget_problem=budget_problem,
     )

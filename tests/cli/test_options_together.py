@@ -118,7 +118,7 @@ def test_debug_still_shows_the_traceback(monkeypatch: pytest.MonkeyPatch) -> Non
 # --- 2. a missing --columns map, with a missing input ----------------------------------------
 
 
-@pytest.mark.parametrize("command", [["allocate", "--budget", "1000"]])
+@pytest.mark.parametrize("command", [["allocate", "--budget", "1000"], ["check"]])
 @pytest.mark.parametrize("lang", ["nb", "en"])
 def test_a_missing_column_map_is_said_with_a_missing_input(
     monkeypatch: pytest.MonkeyPatch, lang: str, command: list[str]
@@ -133,6 +133,114 @@ def test_a_missing_column_map_is_said_with_a_missing_input(
         f"{t('cli.error_label')}: {t('read.error.not_found', file='mangler.xlsx')}",
         t("read.error.map_not_found", file="kart.toml"),
     ]
+
+
+# --- 4. check, explain and ledger export ------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_check_says_a_missing_input_map_and_budget_together(
+    monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    t = get(lang)
+    code, out, lines = run(
+        monkeypatch,
+        "check",
+        "mangler.xlsx",
+        "--columns",
+        "kart.toml",
+        "--budget",
+        "abc",
+        "--lang",
+        lang,
+    )
+    assert code == 2
+    assert out == ""
+    assert lines == [
+        f"{t('cli.error_label')}: {t('read.error.not_found', file='mangler.xlsx')}",
+        t("read.error.map_not_found", file="kart.toml"),
+        BUDGET_ABC[lang],
+    ]
+
+
+def test_check_with_a_bad_budget_alone_is_said_as_before(monkeypatch: pytest.MonkeyPatch) -> None:
+    code, out, lines = run(monkeypatch, "check", SMALL, "--budget", "abc")
+    assert code == 2
+    assert out == ""
+    assert lines == [f"error: {BUDGET_ABC['en']}"]
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_explain_says_every_problem_of_its_options_together(
+    monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    t = get(lang)
+    code, out, lines = run(
+        monkeypatch,
+        "explain",
+        "mangler.xlsx",
+        "A-1",
+        "--budget",
+        "abc",
+        "--max-award",
+        "xyz",
+        "--columns",
+        "kart.toml",
+        "--lang",
+        lang,
+    )
+    assert code == 2
+    assert out == ""
+    assert "--max-award" in lines[0]
+    assert "'xyz'" in lines[0]
+    assert lines[1:] == [
+        BUDGET_ABC[lang],
+        t("read.error.not_found", file="mangler.xlsx"),
+        t("read.error.map_not_found", file="kart.toml"),
+    ]
+
+
+def test_explain_says_a_wrong_setting_alone_before_reading(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    code, out, lines = run(monkeypatch, "explain", SMALL, "S-01", "-b", "5M", "--rule", "nope")
+    assert code == 2
+    assert out == ""
+    assert len(lines) == 1
+    assert "--rule" in lines[0]
+    assert "'nope'" in lines[0]
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_ledger_export_says_the_output_and_the_ledger_together(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, lang: str
+) -> None:
+    t = get(lang)
+    (tmp_path / "ut.xlsx").write_bytes(b"there")
+    code, _, lines = run(monkeypatch, "ledger", "export", "ut.xlsx", "--lang", lang)
+    assert code == 2
+    assert lines[0].startswith(f"{t('cli.error_label')}: ")
+    assert "tilskudd.toml" in lines[0]
+    assert lines[1:] == [t("output.error.exists", path="ut.xlsx")]
+    ledger = tmp_path / "mangler.sqlite"
+    code, _, lines = run(
+        monkeypatch, "ledger", "export", "ut.txt", "--ledger", str(ledger), "--lang", lang
+    )
+    assert code == 2
+    assert lines == [
+        f"{t('cli.error_label')}: {t('ledger.error.export_format', name='ut.txt')}",
+        t("ledger.error.no_ledger", path=str(ledger)),
+    ]
+
+
+def test_ledger_export_without_a_ledger_alone_is_said_as_before(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    ledger = tmp_path / "mangler.sqlite"
+    code, _, lines = run(monkeypatch, "ledger", "export", "ut.xlsx", "--ledger", str(ledger))
+    assert code == 1
+    assert lines == [f"error: {get('en')('ledger.error.no_ledger', path=str(ledger))}"]
+    assert not (tmp_path / "ut.xlsx").exists()
 
 
 # --- 5. the reading's messages begin as the others do -----------------------------------------

@@ -135,6 +135,51 @@ def test_a_missing_column_map_is_said_with_a_missing_input(
     ]
 
 
+# --- 3. the exit code of problems said together ---------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_input_problems_together_exit_with_the_input_code(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, lang: str
+) -> None:
+    # A programme file that cannot be read and a missing input: both invalid input (1), as
+    # each alone; before, said together they were a usage error (2).
+    (tmp_path / "tilskudd.toml").write_text("[programme\n", encoding="utf-8")
+    code, _, lines = run(monkeypatch, "check", "mangler.xlsx", "--lang", lang)
+    assert code == 1
+    assert len(lines) == 2
+    assert "tilskudd.toml" in lines[0]
+    assert lines[1] == get(lang)("read.error.not_found", file="mangler.xlsx")
+    code, _, lines = run(monkeypatch, "check", "mangler.xlsx", "--budget", "abc", "--lang", lang)
+    assert code == 2  # with a usage problem among them: usage
+    assert lines[2] == BUDGET_ABC[lang]
+
+
+def test_problems_gathered_raise_the_code_they_share_else_usage() -> None:
+    from tilskudd.cli.common import Problems
+    from tilskudd.errors import ExitCode, InputFileError, TilskuddError, UsageError
+
+    def raised(*errors: TilskuddError) -> TilskuddError:
+        problems = Problems()
+        for error in errors:
+            with problems.gather():
+                raise error
+        with pytest.raises(TilskuddError) as caught:
+            problems.raise_any()
+        return caught.value
+
+    missing = InputFileError(key="read.error.not_found", file="a.xlsx")
+    assert raised(missing) is missing  # one problem: as it was
+    both = raised(missing, InputFileError(key="read.error.not_found", file="b.xlsx"))
+    assert both.exit_code == ExitCode.INVALID_INPUT
+    assert both.text("nb").splitlines() == [
+        get("nb")("read.error.not_found", file="a.xlsx"),
+        get("nb")("read.error.not_found", file="b.xlsx"),
+    ]
+    mixed = raised(missing, UsageError(key="output.error.budget_required"))
+    assert mixed.exit_code == ExitCode.USAGE
+
+
 # --- 4. check, explain and ledger export ------------------------------------------------------
 
 

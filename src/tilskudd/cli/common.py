@@ -591,7 +591,8 @@ class Problems:
     does not meet the next unsaid on the next run (a missing input and an unknown ``--format``).
 
     Each check runs in :meth:`gather`; :meth:`raise_any` then raises the one error as it was,
-    or several as one :class:`~tilskudd.errors.PolicyError` (exit 2), one a line."""
+    or several as one :class:`~tilskudd.errors.ProblemsTogetherError`, one a line, with the exit
+    code they call for: theirs if they share one, else 2 (usage)."""
 
     def __init__(self) -> None:
         self.errors: list[TilskuddError] = []
@@ -606,19 +607,19 @@ class Problems:
 
     def raise_any(self) -> None:
         """Raise what was gathered, if anything."""
-        from tilskudd.errors import PolicyError
+        from tilskudd.errors import ProblemsTogetherError
 
         if len(self.errors) == 1:
             raise self.errors[0]
         if self.errors:
-            lines = [
-                line
-                for exc in self.errors
-                for line in (
-                    exc.lines if isinstance(exc, PolicyError) and exc.lines else [_Said(exc)]
-                )
-            ]
-            raise PolicyError(lines=lines)
+            lines = [line for exc in self.errors for line in (error_lines(exc) or [_Said(exc)])]
+            raise ProblemsTogetherError(lines=lines, codes=[exc.exit_code for exc in self.errors])
+
+
+def error_lines(exc: TilskuddError) -> list[Any]:
+    """The lines of an error said one problem a line (a policy's wrong settings, problems said
+    together), each a phrase to be said in any language; empty for an error of one message."""
+    return list(getattr(exc, "lines", ()))
 
 
 def _locked_workbook(name: str) -> str | None:

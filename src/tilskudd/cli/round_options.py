@@ -17,6 +17,7 @@ import typer
 
 from tilskudd.cli.common import (
     Register,
+    error_lines,
     parse_amount_option,
     programme_register,
     resolve_lang,
@@ -280,11 +281,7 @@ class RoundSetup:
                 raise
             from tilskudd.i18n import Phrase
 
-            more = (
-                list(exc.lines)
-                if isinstance(exc, PolicyError) and exc.lines
-                else [Phrase("policy.error.other", message=exc.text(self.lang))]
-            )
+            more = error_lines(exc) or [Phrase("policy.error.other", message=exc.text(self.lang))]
             raise PolicyError(lines=[*self.policy_problem.lines, *more]) from None
 
     def require_policy(self, applications: Sequence[Application]) -> None:

@@ -91,6 +91,27 @@ def test_an_unreadable_budget_is_said_with_wrong_settings_and_a_missing_input(
     assert t("read.error.not_found", file="mangler.xlsx") in lines
 
 
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_a_reserve_and_seed_not_whole_numbers_are_said_with_the_rest(
+    monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    # Refused by typer's parser before anything else was looked at, alone, with the usage line.
+    t = get(lang)
+    code, out, lines = run(
+        monkeypatch, "allocate", "mangler.xlsx", "-b", "1M", "--reserve", "abc", "--seed", "x",
+        "--lang", lang,
+    )  # fmt: skip
+    assert code == 2
+    assert out == ""
+    assert len(lines) == 3
+    assert lines[0].startswith(f"{t('cli.error_label')}: ")
+    assert "--reserve" in lines[0]
+    assert "'abc'" in lines[0]
+    assert "--seed" in lines[1]
+    assert "'x'" in lines[1]
+    assert lines[2] == t("read.error.not_found", file="mangler.xlsx")
+
+
 def test_an_unreadable_budget_alone_is_said_as_before(monkeypatch: pytest.MonkeyPatch) -> None:
     code, out, lines = run(monkeypatch, "allocate", SMALL, "--budget", "abc")
     assert code == 2

@@ -94,8 +94,11 @@ AtLineOpt = Annotated[
         rich_help_panel=POLICY_HELP,
     ),
 ]
+# --reserve and --seed are read by the policy, not by typer's parser: a value that is not a
+# whole number is then said with the other wrong settings of the run (and the input file and
+# output options), not alone before anything else is looked at.
 ReserveOpt = Annotated[
-    int | None,
+    str | None,
     typer.Option("--reserve", help="Length of the reserve list.", rich_help_panel=POLICY_HELP),
 ]
 TieBreakOpt = Annotated[
@@ -111,7 +114,7 @@ WeightOpt = Annotated[
     typer.Option("--weight", help="proportional: none or score.", rich_help_panel=POLICY_HELP),
 ]
 SeedOpt = Annotated[
-    int | None,
+    str | None,
     typer.Option(
         "--seed",
         help="Seed of the lottery; without one a new seed is drawn and printed.",
@@ -176,10 +179,10 @@ class PolicyOptions:
     min_score: str | None = None
     per_applicant_max: str | None = None
     at_line: str | None = None
-    reserve: int | None = None
+    reserve: str | None = None
     tie_break: str | None = None
     weight: str | None = None
-    seed: int | None = None
+    seed: str | None = None
     objective: str | None = None
     lottery_band: str | None = None
 

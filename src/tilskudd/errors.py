@@ -173,6 +173,20 @@ class PolicyError(_LinesError, UsageError):
         self.settings = tuple(settings)
 
 
+class ProblemsTogetherError(_LinesError):
+    """Several problems of one command line, said together, one a line (see
+    :class:`_LinesError`), so that putting one right does not meet the next unsaid.
+
+    Its exit code is the one its problems call for: theirs when they all have the same (1 for
+    an input file and a column map that cannot be read, 2 for options), else 2 (usage), as the
+    command was used wrongly whatever else is wrong with its files.
+    """
+
+    def __init__(self, *, lines: Sequence[Any], codes: Sequence[ExitCode]) -> None:
+        super().__init__(lines=lines)
+        self.exit_code = codes[0] if len(set(codes)) == 1 else ExitCode.USAGE
+
+
 class OutputExistsError(UsageError):
     """An output file exists and --force was not given, or it would overwrite an input."""
 

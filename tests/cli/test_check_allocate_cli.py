@@ -483,18 +483,18 @@ def test_a_column_map_that_cannot_be_read_is_said_in_the_language(tmp_path: Path
     broken.write_text('[columns\n"Søkt" = "requested"\n', encoding="utf-8")
     code, _, err = invoke("check", SMALL, "--columns", broken, "--lang", "nb")
     assert code == 2
-    assert err.startswith(f"feil: Kolonnekartet {broken} er ikke gyldig TOML: ")
+    assert err.startswith(f"feil: kolonnekartet {broken} er ikke gyldig TOML: ")
     code, _, err = invoke("allocate", SMALL, "-b", "5M", "--columns", tmp_path, "--lang", "nb")
     assert code == 2
     assert err == (
-        f"feil: Kolonnekartet {tmp_path} er en mappe. "
+        f"feil: kolonnekartet {tmp_path} er en mappe. "
         "Oppgi stien til en TOML-fil med en [columns]-tabell.\n"
     )
     # A workbook given as the column map: named as a column map, not a codec's complaint.
     code, _, err = invoke("explain", SMALL, "S-01", "-b", "5M", "--columns", SMALL)
     assert code == 2
     assert err == (
-        f"error: The column map {SMALL} is not a text file (a spreadsheet?). Expected "
+        f"error: the column map {SMALL} is not a text file (a spreadsheet?). Expected "
         "a TOML file with a [columns] table, such as examples/forskningsradet.toml.\n"
     )
 

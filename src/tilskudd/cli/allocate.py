@@ -25,6 +25,7 @@ from tilskudd.cli.common import (
     console,
     guard,
     input_file,
+    load_columns,
     output_path,
     parse_sheet,
     read_checked,
@@ -264,6 +265,7 @@ def allocate(
             commit=commit,
             dry_run=dry_run,
             defer_policy=True,  # said with the cells and the rest: setup.require_policy below
+            defer_budget=True,  # said with the other options' problems: require_budget below
         )
         plan, language, budget_nok, policy = setup.plan, setup.lang, setup.budget, setup.policy
         register = setup.register
@@ -272,7 +274,12 @@ def allocate(
             # said together (and with the wrong settings: policy_said_too), not one a run.
             problems = Problems()
             with problems.gather():
+                setup.require_budget()  # --budget abc, or none to be had
+            with problems.gather():
                 file = input_file(file)  # a lock file, a mistyped name: said before the run
+            column_map: dict[str, str] | None = None
+            with problems.gather():
+                column_map = load_columns(columns, language)  # missing, or not a map
             # Names of formats and dialects in any case: --format XLSX, --csv-dialect Excel.
             output_format = output_format.strip().lower() if output_format is not None else None
             csv_dialect = csv_dialect.strip().lower()
@@ -341,6 +348,7 @@ def allocate(
                 file,
                 sheet=sheet,
                 columns=columns,
+                column_map=column_map,
                 register=register,
                 lang=language,
                 # A rule that was a wrong setting asks nothing of the columns (no score required).
@@ -473,11 +481,9 @@ def allocate(
                     raise
                 raise type(exc)(exc.errno, exc.strerror, str(output)) from exc
         if commit:
-            from tilskudd.reading import load_column_map
-
             reading = {
                 "sheet": parse_sheet(sheet),
-                "columns": load_column_map(columns, lang=language) if columns is not None else None,
+                "columns": column_map,
                 "register": register.value,
             }
             try:

@@ -591,7 +591,8 @@ class Problems:
     does not meet the next unsaid on the next run (a missing input and an unknown ``--format``).
 
     Each check runs in :meth:`gather`; :meth:`raise_any` then raises the one error as it was,
-    or several as one :class:`~tilskudd.errors.PolicyError` (exit 2), one a line."""
+    or several as one :class:`~tilskudd.errors.ProblemsTogetherError`, one a line, with the exit
+    code they call for: theirs if they share one, else 2 (usage)."""
 
     def __init__(self) -> None:
         self.errors: list[TilskuddError] = []
@@ -606,19 +607,19 @@ class Problems:
 
     def raise_any(self) -> None:
         """Raise what was gathered, if anything."""
-        from tilskudd.errors import PolicyError
+        from tilskudd.errors import ProblemsTogetherError
 
         if len(self.errors) == 1:
             raise self.errors[0]
         if self.errors:
-            lines = [
-                line
-                for exc in self.errors
-                for line in (
-                    exc.lines if isinstance(exc, PolicyError) and exc.lines else [_Said(exc)]
-                )
-            ]
-            raise PolicyError(lines=lines)
+            lines = [line for exc in self.errors for line in (error_lines(exc) or [_Said(exc)])]
+            raise ProblemsTogetherError(lines=lines, codes=[exc.exit_code for exc in self.errors])
+
+
+def error_lines(exc: TilskuddError) -> list[Any]:
+    """The lines of an error said one problem a line (a policy's wrong settings, problems said
+    together), each a phrase to be said in any language; empty for an error of one message."""
+    return list(getattr(exc, "lines", ()))
 
 
 def _locked_workbook(name: str) -> str | None:
@@ -667,13 +668,15 @@ def read_checked(
     lang: str,
     rule: str | None = None,
     then: Sequence[str] = (),
+    column_map: dict[str, str] | None = None,
 ) -> ValidationResult:
     """Read and validate ``file`` with the shared reading options; ``then`` names the modules
-    the command needs next, imported while the sheet is parsed (:func:`preparer`)."""
+    the command needs next, imported while the sheet is parsed (:func:`preparer`);
+    ``column_map`` is ``columns`` already read (:func:`load_columns`)."""
     from tilskudd.pipeline import read_applications
-    from tilskudd.reading import load_column_map
 
-    column_map = load_column_map(columns, lang=lang) if columns is not None else None
+    if column_map is None:
+        column_map = load_columns(columns, lang)
     return read_applications(
         file,
         sheet=parse_sheet(sheet),
@@ -684,6 +687,16 @@ def read_checked(
         rule=rule,
         meanwhile=preparer(["tilskudd.validation", *then], register=register, lang=lang),
     )
+
+
+def load_columns(columns: Path | None, lang: str) -> dict[str, str] | None:
+    """The ``--columns`` map, read and checked (None without one): before the applications,
+    so that a map that is missing or wrong is said with the command's other problems."""
+    if columns is None:
+        return None
+    from tilskudd.reading import load_column_map
+
+    return load_column_map(columns, lang=lang)
 
 
 def preparer(modules: Sequence[str], *, register: Register, lang: str) -> Callable[[], None]:

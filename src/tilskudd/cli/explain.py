@@ -14,6 +14,7 @@ from tilskudd.cli.common import (
     FileArg,
     FormatOpt,
     PolicyLangOpt,
+    Problems,
     Register,
     RegisterOpt,
     ReportFormat,
@@ -22,6 +23,7 @@ from tilskudd.cli.common import (
     emit_json,
     guard,
     input_file,
+    load_columns,
     read_checked,
     refuse_extra_words,
 )
@@ -117,10 +119,27 @@ def explain(
             programme=programme,
             ledger=ledger,
             round_=round_,
+            # Said together with the other problems of the command line, below.
+            defer_policy=True,
+            defer_budget=True,
         )
         plan, language, budget_nok, policy = setup.plan, setup.lang, setup.budget, setup.policy
         register = setup.register
-        file = input_file(file)  # a lock file, a mistyped name: said before the run
+        # Every problem of the command line in one run: the wrong settings first (as allocate
+        # says them), then the budget, the input file and the column map.
+        with setup.policy_said_too():
+            problems = Problems()
+            with problems.gather():
+                setup.require_budget()
+            with problems.gather():
+                file = input_file(file)  # a lock file, a mistyped name: said before the run
+            column_map: dict[str, str] | None = None
+            with problems.gather():
+                column_map = load_columns(columns, language)
+            problems.raise_any()
+        if setup.policy_problem is not None:
+            # Said before the file is read, as explain has always said a wrong setting.
+            raise setup.policy_problem
         if setup.seed_drawn:
             from tilskudd.i18n import get
 
@@ -129,7 +148,13 @@ def explain(
         for line in setup.unread_options():
             typer.echo(line, err=True)  # on stderr, as the seed: JSON stays JSON
         checked = read_checked(
-            file, sheet=sheet, columns=columns, register=register, lang=language, rule=policy.rule
+            file,
+            sheet=sheet,
+            columns=columns,
+            column_map=column_map,
+            register=register,
+            lang=language,
+            rule=policy.rule,
         )
         from tilskudd.explain import explain as explain_decision
         from tilskudd.explain import paragraphs, to_data

@@ -625,14 +625,36 @@ def export(
     """
     with guard(debug):
         from tilskudd import ledger as ledger_module
+        from tilskudd.cli.common import Problems
+        from tilskudd.export import check_output_path
         from tilskudd.i18n import get
 
-        found = programme_for(programme, required=ledger is None, lang=resolve_lang(lang))
+        # The ledger and the output file: each problem with the other's, in one run.
+        problems = Problems()
+        found = None
+        with problems.gather():
+            found = programme_for(programme, required=ledger is None, lang=resolve_lang(lang))
         language = resolve_lang(lang, found.lang if found else None)
-        path = ledger_for(found, ledger)
-        output = output_path(output_text, "tilskudd-ledger.xlsx")
+        path: Path | None = None
+        with problems.gather():
+            if found is not None or ledger is not None:  # else said above: no programme
+                path = ledger_for(found, ledger)
+        output: Path | None = None
+        with problems.gather():
+            output = output_path(output_text, "tilskudd-ledger.xlsx")
+            assert output is not None
+            refuse_open_output(output)
+            # As the export checks them, in the same order: said here with the ledger's.
+            check_output_path(output, inputs=[path] if path is not None else [], force=force)
+            if output.suffix.lower() not in (".xlsx", ".csv"):
+                raise UsageError(key="ledger.error.export_format", name=output.name)
+        with problems.gather():
+            if path is not None:  # there, and a tilskudd ledger this tilskudd can read
+                with ledger_module.Ledger.open(path, write=False):
+                    pass
+        problems.raise_any()
+        assert path is not None
         assert output is not None
-        refuse_open_output(output)
         used = ledger_module.export(path, output, lang=language, force=force)
         _out(get(language)("cli.wrote", path=str(output), format=used))
         chain = ledger_module.verify_chain(path)

@@ -17,6 +17,7 @@ import typer
 
 from tilskudd.cli.common import (
     Register,
+    error_lines,
     parse_amount_option,
     programme_register,
     resolve_lang,
@@ -93,8 +94,11 @@ AtLineOpt = Annotated[
         rich_help_panel=POLICY_HELP,
     ),
 ]
+# --reserve and --seed are read by the policy, not by typer's parser: a value that is not a
+# whole number is then said with the other wrong settings of the run (and the input file and
+# output options), not alone before anything else is looked at.
 ReserveOpt = Annotated[
-    int | None,
+    str | None,
     typer.Option("--reserve", help="Length of the reserve list.", rich_help_panel=POLICY_HELP),
 ]
 TieBreakOpt = Annotated[
@@ -110,7 +114,7 @@ WeightOpt = Annotated[
     typer.Option("--weight", help="proportional: none or score.", rich_help_panel=POLICY_HELP),
 ]
 SeedOpt = Annotated[
-    int | None,
+    str | None,
     typer.Option(
         "--seed",
         help="Seed of the lottery; without one a new seed is drawn and printed.",
@@ -175,10 +179,10 @@ class PolicyOptions:
     min_score: str | None = None
     per_applicant_max: str | None = None
     at_line: str | None = None
-    reserve: int | None = None
+    reserve: str | None = None
     tie_break: str | None = None
     weight: str | None = None
-    seed: int | None = None
+    seed: str | None = None
     objective: str | None = None
     lottery_band: str | None = None
 
@@ -252,6 +256,15 @@ class RoundSetup:
     """The settings left out of ``policy`` as wrong."""
     policy_read: PolicyFile | None = None
     """The policy file as read (its settings, and where each is written)."""
+    budget_problem: TilskuddError | None = None
+    """With ``defer_budget``: why there is no budget (``--budget abc``, or none given and no
+    round's to take), for :meth:`require_budget` to say with the command's other problems;
+    ``budget`` is then 0."""
+
+    def require_budget(self) -> None:
+        """Raise the budget's problem, if there was one (see :attr:`budget_problem`)."""
+        if self.budget_problem is not None:
+            raise self.budget_problem
 
     @property
     def rule_known(self) -> bool:
@@ -271,11 +284,7 @@ class RoundSetup:
                 raise
             from tilskudd.i18n import Phrase
 
-            more = (
-                list(exc.lines)
-                if isinstance(exc, PolicyError) and exc.lines
-                else [Phrase("policy.error.other", message=exc.text(self.lang))]
-            )
+            more = error_lines(exc) or [Phrase("policy.error.other", message=exc.text(self.lang))]
             raise PolicyError(lines=[*self.policy_problem.lines, *more]) from None
 
     def require_policy(self, applications: Sequence[Application]) -> None:
@@ -436,6 +445,7 @@ def setup_round(
     commit: bool = False,
     dry_run: bool = True,
     defer_policy: bool = False,
+    defer_budget: bool = False,
 ) -> RoundSetup:
     """Resolve a round's options in one place: programme, policy file, then the options.
 
@@ -445,6 +455,9 @@ def setup_round(
     ``defer_policy``: a wrong setting does not stop the run here but is left out of the policy
     and kept in :attr:`RoundSetup.policy_problem`, for :meth:`RoundSetup.require_policy` to say
     with the rest once the applications are read (the caller must call it before allocating).
+    ``defer_budget``: a budget that cannot be read, or is missing, does not stop the run here
+    but is kept in :attr:`RoundSetup.budget_problem`, to be said with the command's other
+    problems (the caller must call :meth:`RoundSetup.require_budget` before reading the file).
     """
     from tilskudd.cli.programme import plan_round
     from tilskudd.policyfile import load_policy, load_policy_with_problems, read_policy
@@ -454,11 +467,17 @@ def setup_round(
     read = read_policy(policy_file) if policy_file else None
     file_lang = read.lang if read else None
     language = resolve_lang(lang, file_lang, plan.lang)
-    budget_nok = parse_amount_option(budget, "--budget", allow_zero=True)
-    if budget_nok is None:
-        budget_nok = plan.budget
-    if budget_nok is None:
-        raise UsageError(key="output.error.budget_required")
+    budget_problem: TilskuddError | None = None
+    try:
+        budget_nok = parse_amount_option(budget, "--budget", allow_zero=True)
+        if budget_nok is None:
+            budget_nok = plan.budget
+        if budget_nok is None:
+            raise UsageError(key="output.error.budget_required")
+    except UsageError as exc:
+        if not defer_budget:
+            raise
+        budget_nok, budget_problem = 0, exc
     register = programme_register(ctx, register, plan.register)
     problem: PolicyError | None = None
     left_out: frozenset[str] = frozenset()
@@ -488,4 +507,5 @@ def setup_round(
         policy_problem=problem,
         left_out=left_out,
         policy_read=read,
+        budget_problem=budget_problem,
     )

@@ -271,3 +271,28 @@ def test_two_columns_for_one_field_are_named_in_words_in_norwegian(make_xlsx: Ma
     assert said in message
     assert "feltet: totalkostnad." in message
     assert '("overskrift" = "total_cost")' in message
+
+
+@pytest.mark.parametrize(
+    ("lang", "start"),
+    [
+        (
+            "en",
+            'r.xlsx, sheet "Søknader": in the header row (row 2), column B "Søkt beløp (1000 kr)"',
+        ),
+        (
+            "nb",
+            "r.xlsx, arket «Søknader»: i overskriftsraden (rad 2): "
+            "kolonne B «Søkt beløp (1000 kr)»",
+        ),
+    ],
+)
+def test_a_scale_in_a_units_row_under_the_header_is_refused(
+    make_xlsx: MakeXlsx, lang: str, start: str
+) -> None:
+    """Amounts in thousands under a units row of "1000 kr" were allocated as kroner."""
+    path = make_xlsx(
+        [["Søknadsnr", "Søkt beløp", "Poeng"], [None, "1000 kr", "%"], ["S-1", 1200, 85]]
+    )
+    message = _error(path, display_name="r.xlsx", lang=lang)
+    assert message.startswith(start)

@@ -266,6 +266,21 @@ def _blank(cells: Sequence[RawCell], width: int, formulas: Mapping[int, int], in
 _NO_DIGITS = re.compile(r"\D+")
 
 
+def _notes_below(kept: Sequence[Sequence[RawCell]], requested: int) -> int:
+    """How many of the last rows ``kept`` are notes: no amount requested, and text of more than
+    one word in one cell only. A row above them must be kept."""
+    count = 0
+    for cells in reversed(kept):
+        amount = cells[requested]
+        if amount is not None and not (amount.__class__ is str and not amount.strip()):
+            break
+        filled = [c for c in cells if c is not None and not (c.__class__ is str and not c.strip())]
+        if len(filled) != 1 or not isinstance(filled[0], str) or " " not in filled[0].strip():
+            break  # a word alone ("S-05") may be an application typed in halfway
+        count += 1
+    return count if count < len(kept) else 0
+
+
 def _may_repeat_header(amount: RawCell, header_amount: str) -> bool:
     """The cheap test, once per row: the amount requested cell holds its header, or text
     without a digit that may be another name of it (``Requested amount`` under ``Omsøkt
@@ -395,6 +410,14 @@ def build_table(
                 continue
         numbers.append(index + 1)
         kept.append(cells)
+    below = _notes_below(kept, requested)
+    notes_after: list[int] = []
+    if below:
+        # Notes typed under the table without a totals row ("Merknad: ...", "Kilde: ..."):
+        # else each was an application without an amount, rejected under the note's text.
+        notes_after = numbers[len(numbers) - below :]
+        del numbers[len(numbers) - below :], kept[len(kept) - below :]
+        blanks = [n for n in blanks if n < numbers[-1] or n > notes_after[-1]]
     rows = DataRows(numbers, kept)
 
     # One warning per kind of row skipped, naming the rows (as ranges) and pointing at the first.
@@ -402,6 +425,7 @@ def build_table(
         ("read.blank_rows_skipped", blanks),
         ("read.header_repeated_skipped", repeated),
         ("read.notes_below_totals_skipped", notes),
+        ("read.notes_below_table_skipped", notes_after),
     ):
         if skipped:
             issues.append(

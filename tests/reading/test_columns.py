@@ -593,3 +593,29 @@ def test_a_row_under_the_header_with_more_than_units_is_data(below: list[RawCell
     assert match is not None
     assert match.index == 0
     assert match.headers == ["Søknadsnr", "Søkt beløp", "Totalkostnad", "Poeng"]
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("Poeng (0-100)", "score"),
+        ("Poeng (maks 100)", "score"),
+        ("Score [0–100]", "score"),
+        ("Sum poeng (av 100)", "score"),
+        ("Rangering (1-100)", "rank"),
+    ],
+)
+def test_a_range_of_points_on_a_score_or_rank_is_a_note_not_a_scale(
+    header: str, field: str
+) -> None:
+    # "Poeng (0-100)" was taken for a scale of kroner (three digits) and the score column for
+    # an unknown one: check said the sheet had no score, and the ranked rule refused it.
+    assert match_field(header) == field
+    match = map_header(0, ["ID", "Søkt beløp", header])
+    assert match.fields == {"id": 0, "requested": 1, field: 2}
+    assert not match.scaled
+
+
+def test_a_range_in_a_note_on_other_fields_is_still_no_match() -> None:
+    assert match_field("Vedtak (1000 kr)") is None
+    assert match_field("Kategori (100)") is None

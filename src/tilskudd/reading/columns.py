@@ -379,7 +379,18 @@ def _match(header: str, column_map: Mapping[str, str] | None) -> tuple[str | Non
             if name in MONEY_FIELDS and _percent_note(header) is not None:
                 return None, False, False
             return name, False, True
+    if ("(" in header or "[" in header) and scale_note(header) is not None:
+        # Numbers in a note are a scale of kroner only on a field of kroner; on a score or a
+        # rank they are its range ("Poeng (0-100)", "Rangering (1-100)").
+        plain = normalize_header(_BRACKETED.sub(" ", header))
+        for index, weak in ((_ALIAS_INDEX, False), (_WEAK_INDEX, True)):
+            ranged = index.get(plain)
+            if ranged in _RANGED_FIELDS:
+                return ranged, False, weak
     return None, False, False
+
+
+_RANGED_FIELDS = ("score", "rank")
 
 
 def match_field(header: str, column_map: Mapping[str, str] | None = None) -> str | None:

@@ -1276,6 +1276,29 @@ def test_a_rank_column_filled_in_halfway_is_a_warning_at_its_header() -> None:
         assert whole.issues == ()
 
 
+def test_a_score_column_filled_in_halfway_is_a_warning_where_no_score_is_required() -> None:
+    """check said "No problems found" of a sheet with blank scores, and allocate's default rule
+    then rejected those applications: each blank is now said at its cell."""
+    rows = [row(id="A1"), row(id="A2", score=None), row(id="A3", score=" "), row(id="A4")]
+    result = check(*rows)
+    assert [
+        (i.code, i.severity, i.location.cell if i.location else None) for i in result.issues
+    ] == [
+        ("validate.score_missing", Severity.WARNING, "Søknader!I3"),
+        ("validate.score_missing", Severity.WARNING, "Søknader!I4"),
+    ]
+    assert len(result.applications) == 4  # a warning: nothing is rejected
+    assert "the ranked rule (allocate's default)" in describe_issue(result.issues[0], "en")
+    assert "regelen ranked (standard for allocate)" in describe_issue(result.issues[0], "nb")
+    # A rank instead of a score is enough; where a score is required, the error says it.
+    assert check(row(id="A1"), row(id="A2", score=None, rank=1.0)).issues == ()
+    required = check(*rows, require=("requested", "score|rank"))
+    assert set(codes(required)) == {"validate.required_any"}
+    # No score column at all is said once by check's verdict, not at every row.
+    headers = tuple(h for h in HEADERS if h[1] not in ("score", "rank"))
+    assert validate(make_table(rows, headers)).issues == ()
+
+
 @pytest.mark.parametrize("header", ["Currency", "Valuta", "Currency code"])
 def test_a_currency_column_naming_another_currency_is_warned_of(header: str) -> None:
     """Open grant data gives each award's currency; tilskudd counts every amount as kroner,

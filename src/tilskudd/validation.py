@@ -1440,6 +1440,9 @@ class _Found:
         }
 
 
+_RANKING = frozenset({"score", "rank"})
+
+
 def _check_rows(table: RawTable, register: str, groups: list[tuple[str, ...]]) -> _Found:
     if ("requested",) not in groups:
         groups.insert(0, ("requested",))
@@ -1575,6 +1578,17 @@ def _check_rows(table: RawTable, register: str, groups: list[tuple[str, ...]]) -
                 severity=Severity.WARNING,
                 value=row.data["project"],
             )
+    # A score column filled in halfway, read where nothing requires a score (check, the
+    # proportional rule): check said "No problems found", and allocate's default rule then
+    # rejected the applications without one.
+    ranking = [fields[f] for f in _RANKING if f in fields]
+    if ranking and not any(_RANKING.intersection(group) for group in groups):
+        pin = "score" if "score" in fields else "rank"
+        for index, cells in enumerate(cells_list):
+            if numbers[index] in row_errors:
+                continue  # cells in the wrong columns: the reader's error says so
+            if all(_is_empty(cells[c] if c < len(cells) else None) for c in ranking):
+                checker.add(row_at(index), pin, "score_missing", severity=Severity.WARNING)
     if table_issues:
         for index in range(len(datas)):
             row_at(index)

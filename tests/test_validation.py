@@ -476,6 +476,32 @@ def test_each_unknown_municipality_is_its_own_error() -> None:
     assert "--register 2009" in describe_issue(moved)
 
 
+@pytest.mark.parametrize(
+    ("cell", "register", "county"),
+    [
+        ("Akershus", "2024", "32 Akershus"),
+        ("Asker, Akershus", "2024", "32 Akershus"),
+        ("Hedmark", "2009", "04 Hedmark"),
+    ],
+)
+def test_a_county_in_the_municipality_column_is_said_to_be_one(
+    cell: str, register: str, county: str
+) -> None:
+    # "'Akershus' is not a municipality; did you mean Asker?" sent the officer to a municipality.
+    result = check(row(municipalities=cell), register=register)
+    issue = only_issue(result)
+    assert issue.code == "validate.municipality_is_county"
+    assert issue.params["county"] == county
+    assert f"is the county {county}, not a municipality" in describe_issue(issue, "en")
+    assert f"er fylket {county}, ikke en kommune" in describe_issue(issue, "nb")
+    assert "county column (Fylke)" in describe_issue(issue, "en")
+    assert not result.applications
+
+
+def test_an_unknown_name_that_is_no_county_keeps_its_suggestions() -> None:
+    assert codes(check(row(municipalities="Viken"))) == ["validate.municipality_unknown"]
+
+
 def test_sami_and_kven_names_of_places_as_the_research_council_writes_them() -> None:
     # The county column of the Research Council's open data ("Troms - Romsa - Tromssa") was
     # an error on every row; a name part SSB does not list is a warning, the row is kept.

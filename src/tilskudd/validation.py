@@ -1177,6 +1177,7 @@ class _Checker:
         if _is_empty(value):
             return (), (), ()
         found, problems = self.register.find_municipalities(value)
+        problems = tuple(self.county_named(problem) for problem in problems)
         derived: list[str] = []  # counties in the order their municipalities come
         for m in found:
             if m.county_number not in derived:
@@ -1195,6 +1196,23 @@ class _Checker:
                 severity=severity,
             )
         return result
+
+    def county_named(self, problem: RegistryError) -> RegistryError:
+        """A county's name where a municipality was expected ("Akershus") says so; "did you mean
+        Asker?" would lead the officer to the wrong place."""
+        item = problem.params.get("item")
+        if not problem.is_unknown or not isinstance(item, str):
+            return problem
+        counties, county_problems = self.register.find_counties(item)
+        if len(counties) != 1 or county_problems:
+            return problem
+        county = counties[0]
+        return RegistryError(
+            "municipality_is_county",
+            item=item,
+            county=f"{county.number} {county.name}",
+            register=self.register.year,
+        )
 
     def check_county(self, row: _Row, value: RawCell, derived: tuple[str, ...]) -> tuple[str, ...]:
         value = self.cell(row, "county")

@@ -585,6 +585,17 @@ def test_score_not_a_number(cell: RawCell) -> None:
     assert issue.location.column == "I"
 
 
+@pytest.mark.parametrize(("cell", "number"), [("85 %", "85"), ("85%", "85"), ("4,5\u00a0%", "4,5")])
+def test_a_score_typed_as_a_percentage_says_to_write_the_number(cell: str, number: str) -> None:
+    # Refused, not read as 85: Excel keeps 85 % typed in a cell as 0,85, so a column may hold
+    # both. The message said only "not a number; expected a score such as 4 or 4,5".
+    issue = only_issue(check(row(score=cell)))
+    assert issue.code == "validate.score_percent"
+    assert issue.params == {"number": number}
+    assert f"without the percent sign ({number})" in describe_issue(issue, "en")
+    assert f"uten prosenttegn ({number})" in describe_issue(issue, "nb")
+
+
 def test_a_score_a_spreadsheet_made_a_date_says_how_and_what_to_type() -> None:
     # 4.5 typed into Excel set to Norwegian becomes 4 May of this year.
     issue = only_issue(check(row(score=date(2026, 5, 4))))

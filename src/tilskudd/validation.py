@@ -533,6 +533,10 @@ def _score(value: RawCell) -> Decimal:
         text = _SPACES.sub("", value)
         if _SCORE.match(text):
             return Decimal(text.replace(",", ".").replace("−", "-"))
+        if text.endswith("%") and _SCORE.match(text[:-1]):
+            # Not read as 85: a cell typed 85 % in Excel holds 0,85, and the two in one column
+            # would put 0,85 last.
+            raise _Problem("score_percent", number=text[:-1])
     raise _Problem("score_invalid")
 
 

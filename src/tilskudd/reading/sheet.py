@@ -103,15 +103,27 @@ def _examples(t: Translator) -> str:
 
 
 def header_problem(
-    grid: Grid, file: str, sheet: str | None, t: Translator, scan: int = HEADER_SCAN_ROWS
+    grid: Grid,
+    file: str,
+    sheet: str | None,
+    t: Translator,
+    scan: int = HEADER_SCAN_ROWS,
+    *,
+    mangled: bool = True,
 ) -> InputFileError:
-    """The error for a sheet without a recognisable header row (or with no cells at all)."""
+    """The error for a sheet without a recognisable header row (or with no cells at all).
+
+    ``mangled``: say so when the headers read as UTF-8 garbled through Windows-1252 (not for a
+    text file tilskudd itself read as Windows-1252: its reader says that)."""
     first = describe_first_row(grid[:scan], t)
     place = where(t, file, sheet)
     if first is None:
         if describe_first_row(grid, t) is None:
             return InputFileError(t("read.error.sheet_empty", where=place))
         return InputFileError(t("read.error.no_header_blank", where=place, scan=scan))
+    garbled = _mangled(grid[:scan]) if mangled else None
+    if garbled is not None:
+        return _mangled_error(t, place, *garbled)
     row, cells = first
     return InputFileError(
         t(
@@ -125,12 +137,48 @@ def header_problem(
     )
 
 
+def _unmangled(text: str) -> str | None:
+    """``text`` as it was before UTF-8 was read as Windows-1252 ("SÃ¸kt belÃ¸p" -> "Søkt
+    beløp"), or None if it does not read so."""
+    if "Ã" not in text and "Â" not in text:
+        return None
+    try:
+        meant = text.encode("cp1252").decode("utf-8")
+    except UnicodeError:
+        return None
+    return meant if meant != text else None
+
+
+def _mangled(
+    rows: Sequence[Sequence[RawCell]], field: str | None = None
+) -> tuple[int, str, str] | None:
+    """(1-based row, text, what it was) of the first cell whose text, read back as UTF-8, names
+    ``field`` (or any field): a header garbled on its way through Windows-1252."""
+    for index, cells in enumerate(rows):
+        for cell in cells:
+            meant = _unmangled(cell) if isinstance(cell, str) else None
+            if meant is None:
+                continue
+            name = match_field(meant)
+            if name is not None and (field is None or name == field):
+                return index + 1, str(cell), meant
+    return None
+
+
+def _mangled_error(t: Translator, place: str, row: int, seen: str, meant: str) -> InputFileError:
+    return InputFileError(
+        t("read.error.header_mangled", where=place, row=row, seen=seen, meant=meant)
+    )
+
+
 def _label(t: Translator, name: str) -> str:
     """A field as people call it ("omsøkt beløp"), not its code ("requested")."""
     return t(f"validate.field.{name}")
 
 
-def _check_header(match: HeaderMatch, file: str, sheet: str | None, t: Translator) -> None:
+def _check_header(
+    match: HeaderMatch, file: str, sheet: str | None, t: Translator, *, mangled: bool = True
+) -> None:
     place = where(t, file, sheet)
     if match.duplicates:
         name, columns = next(iter(match.duplicates.items()))
@@ -162,6 +210,9 @@ def _check_header(match: HeaderMatch, file: str, sheet: str | None, t: Translato
             t("read.error.scaled", where=place, row=match.index + 1, columns="; ".join(shown))
         )
     if REQUIRED not in match.fields:
+        garbled = _mangled([match.headers], REQUIRED) if mangled else None
+        if garbled is not None:
+            raise _mangled_error(t, place, match.index + 1, *garbled[1:])
         found = [
             t("read.error.column_found", column=letter, header=text, field=_label(t, name))
             if name
@@ -311,13 +362,14 @@ def build_table(
     t: Translator,
     issues: list[Issue] | None = None,
     formula_rows: Mapping[int, int] | None = None,
+    mangled: bool = True,
 ) -> RawTable:
     """The :class:`RawTable` below ``match``'s header row; raises if the header is unusable.
 
     ``grid`` rows must all have the same length; ``formula_rows`` maps each 0-based row holding
     a :class:`FormulaWithoutValue` to how many it holds.
     """
-    _check_header(match, file, sheet, t)
+    _check_header(match, file, sheet, t, mangled=mangled)
     issues = [] if issues is None else issues
     formula_rows = formula_rows or {}
     width = len(grid[match.index])

@@ -1606,10 +1606,14 @@ def _check_rows(table: RawTable, register: str, groups: list[tuple[str, ...]]) -
     ranking = [fields[f] for f in _RANKING if f in fields]
     if ranking and not any(_RANKING.intersection(group) for group in groups):
         pin = "score" if "score" in fields else "rank"
-        for index, cells in enumerate(cells_list):
-            if numbers[index] in row_errors:
-                continue  # cells in the wrong columns: the reader's error says so
-            if all(_is_empty(cells[c] if c < len(cells) else None) for c in ranking):
+        # A column at a time, the common cell (a number) failing the first test: about 5 ms
+        # for 100k rows, where a loop over the rows took 50.
+        missing: Sequence[int] = range(len(cells_list))
+        for column in ranking:
+            cells = _column(cells_list, column)
+            missing = [i for i in missing if (v := cells[i]) is None or _is_empty(v)]
+        for index in missing:
+            if numbers[index] not in row_errors:  # else its cells are in the wrong columns
                 checker.add(row_at(index), pin, "score_missing", severity=Severity.WARNING)
     if table_issues:
         for index in range(len(datas)):

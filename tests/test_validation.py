@@ -476,6 +476,32 @@ def test_each_unknown_municipality_is_its_own_error() -> None:
     assert "--register 2009" in describe_issue(moved)
 
 
+@pytest.mark.parametrize(
+    ("cell", "register", "county"),
+    [
+        ("Akershus", "2024", "32 Akershus"),
+        ("Asker, Akershus", "2024", "32 Akershus"),
+        ("Hedmark", "2009", "04 Hedmark"),
+    ],
+)
+def test_a_county_in_the_municipality_column_is_said_to_be_one(
+    cell: str, register: str, county: str
+) -> None:
+    # "'Akershus' is not a municipality; did you mean Asker?" sent the officer to a municipality.
+    result = check(row(municipalities=cell), register=register)
+    issue = only_issue(result)
+    assert issue.code == "validate.municipality_is_county"
+    assert issue.params["county"] == county
+    assert f"is the county {county}, not a municipality" in describe_issue(issue, "en")
+    assert f"er fylket {county}, ikke en kommune" in describe_issue(issue, "nb")
+    assert "county column (Fylke)" in describe_issue(issue, "en")
+    assert not result.applications
+
+
+def test_an_unknown_name_that_is_no_county_keeps_its_suggestions() -> None:
+    assert codes(check(row(municipalities="Viken"))) == ["validate.municipality_unknown"]
+
+
 def test_sami_and_kven_names_of_places_as_the_research_council_writes_them() -> None:
     # The county column of the Research Council's open data ("Troms - Romsa - Tromssa") was
     # an error on every row; a name part SSB does not list is a warning, the row is kept.
@@ -557,6 +583,17 @@ def test_score_not_a_number(cell: RawCell) -> None:
     assert issue.code == "validate.score_invalid"
     assert issue.location is not None
     assert issue.location.column == "I"
+
+
+@pytest.mark.parametrize(("cell", "number"), [("85 %", "85"), ("85%", "85"), ("4,5\u00a0%", "4,5")])
+def test_a_score_typed_as_a_percentage_says_to_write_the_number(cell: str, number: str) -> None:
+    # Refused, not read as 85: Excel keeps 85 % typed in a cell as 0,85, so a column may hold
+    # both. The message said only "not a number; expected a score such as 4 or 4,5".
+    issue = only_issue(check(row(score=cell)))
+    assert issue.code == "validate.score_percent"
+    assert issue.params == {"number": number}
+    assert f"without the percent sign ({number})" in describe_issue(issue, "en")
+    assert f"uten prosenttegn ({number})" in describe_issue(issue, "nb")
 
 
 def test_a_score_a_spreadsheet_made_a_date_says_how_and_what_to_type() -> None:
@@ -1274,6 +1311,29 @@ def test_a_rank_column_filled_in_halfway_is_a_warning_at_its_header() -> None:
     for ranks in ((1.0, 2.0, 3.0), (None, None, None)):
         whole = check(*(row(id=f"A{i}", rank=r) for i, r in enumerate(ranks)))
         assert whole.issues == ()
+
+
+def test_a_score_column_filled_in_halfway_is_a_warning_where_no_score_is_required() -> None:
+    """check said "No problems found" of a sheet with blank scores, and allocate's default rule
+    then rejected those applications: each blank is now said at its cell."""
+    rows = [row(id="A1"), row(id="A2", score=None), row(id="A3", score=" "), row(id="A4")]
+    result = check(*rows)
+    assert [
+        (i.code, i.severity, i.location.cell if i.location else None) for i in result.issues
+    ] == [
+        ("validate.score_missing", Severity.WARNING, "Søknader!I3"),
+        ("validate.score_missing", Severity.WARNING, "Søknader!I4"),
+    ]
+    assert len(result.applications) == 4  # a warning: nothing is rejected
+    assert "the ranked rule (allocate's default)" in describe_issue(result.issues[0], "en")
+    assert "regelen ranked (standard for allocate)" in describe_issue(result.issues[0], "nb")
+    # A rank instead of a score is enough; where a score is required, the error says it.
+    assert check(row(id="A1"), row(id="A2", score=None, rank=1.0)).issues == ()
+    required = check(*rows, require=("requested", "score|rank"))
+    assert set(codes(required)) == {"validate.required_any"}
+    # No score column at all is said once by check's verdict, not at every row.
+    headers = tuple(h for h in HEADERS if h[1] not in ("score", "rank"))
+    assert validate(make_table(rows, headers)).issues == ()
 
 
 @pytest.mark.parametrize("header", ["Currency", "Valuta", "Currency code"])

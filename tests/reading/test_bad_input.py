@@ -271,3 +271,60 @@ def test_two_columns_for_one_field_are_named_in_words_in_norwegian(make_xlsx: Ma
     assert said in message
     assert "feltet: totalkostnad." in message
     assert '("overskrift" = "total_cost")' in message
+
+
+@pytest.mark.parametrize(
+    ("lang", "start"),
+    [
+        (
+            "en",
+            'r.xlsx, sheet "Søknader": in the header row (row 2), column B "Søkt beløp (1000 kr)"',
+        ),
+        (
+            "nb",
+            "r.xlsx, arket «Søknader»: i overskriftsraden (rad 2): "
+            "kolonne B «Søkt beløp (1000 kr)»",
+        ),
+    ],
+)
+def test_a_scale_in_a_units_row_under_the_header_is_refused(
+    make_xlsx: MakeXlsx, lang: str, start: str
+) -> None:
+    """Amounts in thousands under a units row of "1000 kr" were allocated as kroner."""
+    path = make_xlsx(
+        [["Søknadsnr", "Søkt beløp", "Poeng"], [None, "1000 kr", "%"], ["S-1", 1200, 85]]
+    )
+    message = _error(path, display_name="r.xlsx", lang=lang)
+    assert message.startswith(start)
+
+
+@pytest.mark.parametrize(
+    ("lang", "part"),
+    [
+        ("en", '"SÃ¸knadsnr" (row 1) reads "Søknadsnr": the sheet\'s text was saved as UTF-8'),
+        ("nb", "«SÃ¸knadsnr» (rad 1) leses «Søknadsnr»: teksten i arket ble lagret som UTF-8"),
+    ],
+)
+def test_headers_garbled_from_utf8_say_what_they_were_and_how_to_import_again(
+    make_xlsx: MakeXlsx, lang: str, part: str
+) -> None:
+    """A CSV opened in Excel as Windows-1252 and saved as a workbook: every column was listed
+    as unknown, and no word of why."""
+    path = make_xlsx([["SÃ¸knadsnr", "SÃ¸ker", "SÃ¸kt belÃ¸p"], ["S-1", "BÃ¦rum", 100]])
+    message = _error(path, display_name="r.xlsx", lang=lang)
+    assert part in message
+    assert "65001" in message
+
+
+def test_a_header_with_a_capital_a_tilde_of_its_own_is_listed_as_before(
+    make_xlsx: MakeXlsx,
+) -> None:
+    path = make_xlsx([["ID", "Søker", "SÃO PAULO", "Beløp"], ["S-1", "x", "y", 100]])
+    message = _error(path, display_name="r.xlsx")
+    assert "has no column for the amount requested, which is required" in message
+
+
+def test_a_header_found_whose_amount_column_is_garbled_says_so(make_xlsx: MakeXlsx) -> None:
+    path = make_xlsx([["Orgnr", "Prosjekt", "SÃ¸kt belÃ¸p"], ["974760673", "x", 100]])
+    message = _error(path, display_name="r.xlsx")
+    assert '"SÃ¸kt belÃ¸p" (row 1) reads "Søkt beløp"' in message

@@ -546,3 +546,76 @@ def test_people_responsible_for_a_project_are_carried_through(header: str) -> No
         assert cells.index(header) in match.extra
         assert not match.duplicates
         assert cells.index(header) not in match.mapped_by
+
+
+def test_a_row_of_units_under_the_header_is_part_of_the_header() -> None:
+    # An officer's second header row with units ("kr", "%") was read as an application with
+    # four errors ('kr' is not an amount) and listed as rejected beside the real ones.
+    rows: list[list[RawCell]] = [
+        ["Søknadsnr", "Søker", "Søkt beløp", "Totalkostnad", "Poeng", "Merknad"],
+        [None, None, "kr", "(NOK)", "%", None],
+        ["S-1", "Moss kommune", 100_000.0, 500_000.0, 85.0, None],
+    ]
+    match = find_header(rows)
+    assert match is not None
+    assert match.index == 1
+    assert match.fields == {"id": 0, "applicant": 1, "requested": 2, "total_cost": 3, "score": 4}
+    assert match.headers[2:] == ["Søkt beløp (kr)", "Totalkostnad (NOK)", "Poeng (%)", "Merknad"]
+    assert not match.scaled
+
+
+def test_a_scale_in_the_units_row_is_held_for_an_error_as_in_the_header() -> None:
+    # "1000 kr" under the amounts: 1 200 was read as NOK 1 200, not 1.2 million, and allocated.
+    rows: list[list[RawCell]] = [
+        ["Søknadsnr", "Søkt beløp", "Totalkostnad", "Poeng"],
+        [None, "1000 kr", "tkr", "1-6"],
+        ["S-1", 1_200.0, 8_000.0, 5.0],
+    ]
+    match = find_header(rows)
+    assert match is not None
+    assert match.scaled == {1: ("requested", "(1000 kr)"), 2: ("total_cost", "(tkr)")}
+    assert match.fields == {"id": 0, "score": 3}
+
+
+@pytest.mark.parametrize(
+    "below",
+    [
+        # An application typed as text, or with an amount alone: not units.
+        [None, "kr 1 200 000", None, None],
+        [None, "1000", None, None],
+        ["S-1", "kr", None, None],
+        [None, "kr", None, 4.0],
+    ],
+)
+def test_a_row_under_the_header_with_more_than_units_is_data(below: list[RawCell]) -> None:
+    rows: list[list[RawCell]] = [["Søknadsnr", "Søkt beløp", "Totalkostnad", "Poeng"], below]
+    match = find_header(rows)
+    assert match is not None
+    assert match.index == 0
+    assert match.headers == ["Søknadsnr", "Søkt beløp", "Totalkostnad", "Poeng"]
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("Poeng (0-100)", "score"),
+        ("Poeng (maks 100)", "score"),
+        ("Score [0–100]", "score"),
+        ("Sum poeng (av 100)", "score"),
+        ("Rangering (1-100)", "rank"),
+    ],
+)
+def test_a_range_of_points_on_a_score_or_rank_is_a_note_not_a_scale(
+    header: str, field: str
+) -> None:
+    # "Poeng (0-100)" was taken for a scale of kroner (three digits) and the score column for
+    # an unknown one: check said the sheet had no score, and the ranked rule refused it.
+    assert match_field(header) == field
+    match = map_header(0, ["ID", "Søkt beløp", header])
+    assert match.fields == {"id": 0, "requested": 1, field: 2}
+    assert not match.scaled
+
+
+def test_a_range_in_a_note_on_other_fields_is_still_no_match() -> None:
+    assert match_field("Vedtak (1000 kr)") is None
+    assert match_field("Kategori (100)") is None

@@ -94,6 +94,51 @@ def test_notes_below_the_totals_row_are_skipped_with_one_warning() -> None:
     assert notes.params == {"count": 2, "rows": ["5", "7"]}
 
 
+def test_notes_below_the_applications_without_a_totals_row_are_skipped_with_one_warning() -> None:
+    # Without a "Sum" row above them, notes under the table were applications without an
+    # amount: an error each, and rejected "applications" named after the notes' text.
+    table = _table(
+        [
+            ["ID", "Søker", "Søkt beløp"],
+            ["A-1", "Moss kommune", 100.0],
+            [],
+            ["A-2", "Rygge kommune", 200.0],
+            [],
+            ["Merknad: A-2 mangler vedlegg"],
+            [None, "Saksbehandler: Kari Nordmann"],
+        ]
+    )
+    assert [n for n, _ in table.rows] == [2, 4]
+    assert _codes(table) == ["read.blank_rows_skipped", "read.notes_below_table_skipped"]
+    # Row 5 is above the notes, not among the applications.
+    assert table.issues[0].params == {"count": 1, "rows": ["3"]}
+    notes = table.issues[1]
+    assert notes.severity is Severity.WARNING
+    assert notes.params == {"count": 2, "rows": ["6–7"]}
+    assert notes.location is not None
+    assert notes.location.row == 6
+
+
+@pytest.mark.parametrize(
+    "last",
+    [
+        ["A-3", "Råde kommune", None],  # an application without its amount yet: an error
+        ["A-3", None, "mangler"],  # an amount that is not one: an error
+        [3.0, None, None],  # a number alone
+        ["A-3", None, None],  # an id alone
+    ],
+)
+def test_a_last_row_with_more_than_one_note_is_kept_for_validation(last: list[Any]) -> None:
+    table = _table([["ID", "Søker", "Søkt beløp"], ["A-1", "Moss kommune", 100.0], last])
+    assert [n for n, _ in table.rows] == [2, 3]
+    assert _codes(table) == []
+
+
+def test_a_sheet_of_notes_alone_is_not_taken_for_notes() -> None:
+    table = _table([["ID", "Søker", "Søkt beløp"], ["A-1", None, None], ["A-2", None, None]])
+    assert [n for n, _ in table.rows] == [2, 3]
+
+
 def test_the_header_repeated_among_the_applications_is_skipped_with_one_warning() -> None:
     # Two exports pasted one under the other: the second header row was an application with
     # an error in every cell, and a rejected "Søknadsnr" in the award list.

@@ -74,6 +74,19 @@ def test_header_below_title_rows_and_data_off_the_left_edge(tmp_path: Path) -> N
     assert table.file == "runde.xlsx"
 
 
+def test_a_units_row_under_the_header_is_not_an_application(make_xlsx: MakeXlsx) -> None:
+    # "kr", "kr", "%" under the header was a rejected application R2 in the award list.
+    path = make_xlsx([HEADER, [None, None, None, "kr", "kr", "poeng"], *ROWS])
+    result = validate(read_table(path, display_name="r.xlsx"))
+    assert [(a.id, a.requested, a.total_cost, a.score) for a in result.applications] == [
+        ("S-1", 100_000, 500_000, 5),
+        ("S-2", 250_000, 1_250_000, 4),
+    ]
+    assert not result.rejected
+    assert not result.issues
+    assert result.header_row == 2
+
+
 def test_merged_cells_keep_their_value_top_left(tmp_path: Path) -> None:
     book = openpyxl.Workbook()
     ws = book.active

@@ -172,6 +172,9 @@ def _read_text(
         )
     records = read_csv(path, file=file, t=t, issues=issues, sniffed_encoding=sniffed.encoding)
     grid = records.rows
+    # Headers garbled by tilskudd's own reading as Windows-1252 are said below, not as a
+    # workbook's garbled text.
+    mangled = not any(issue.code == "read.encoding_cp1252" for issue in issues)
     try:
         match = find_header(grid, column_map)
         if match is None:
@@ -180,9 +183,9 @@ def _read_text(
                 raise InputFileError(
                     t("read.error.text_not_table", file=file, extension=path.suffix.lstrip("."))
                 )
-            raise header_problem(grid, file, None, t)
+            raise header_problem(grid, file, None, t, mangled=mangled)
         problems = row_problems(records, match.index, file=file)
-        table = build_table(grid, match, file=file, sheet=None, t=t, issues=issues)
+        table = build_table(grid, match, file=file, sheet=None, t=t, issues=issues, mangled=mangled)
     except InputFileError as error:
         # The warning that the file was read as Windows-1252 would be lost with the table; a
         # UTF-8 file with one stray byte reads "SÃ¸ker" and no header matches: say so here.

@@ -379,7 +379,18 @@ def _match(header: str, column_map: Mapping[str, str] | None) -> tuple[str | Non
             if name in MONEY_FIELDS and _percent_note(header) is not None:
                 return None, False, False
             return name, False, True
+    if ("(" in header or "[" in header) and scale_note(header) is not None:
+        # Numbers in a note are a scale of kroner only on a field of kroner; on a score or a
+        # rank they are its range ("Poeng (0-100)", "Rangering (1-100)").
+        plain = normalize_header(_BRACKETED.sub(" ", header))
+        for index, weak in ((_ALIAS_INDEX, False), (_WEAK_INDEX, True)):
+            ranged = index.get(plain)
+            if ranged in _RANGED_FIELDS:
+                return ranged, False, weak
     return None, False, False
+
+
+_RANGED_FIELDS = ("score", "rank")
 
 
 def match_field(header: str, column_map: Mapping[str, str] | None = None) -> str | None:
@@ -540,7 +551,61 @@ def find_header(
             key = (candidate.has_required, candidate.score)
             if best is None or key > (best.has_required, best.score):
                 best = candidate
+    if best is not None and best.index + 1 < len(rows):
+        units = with_units(best.headers, rows[best.index + 1])
+        if units is not None:
+            # The units row is the header's lower row: the data begin below it, and a scale
+            # in it ("1000 kr" under the amount) is refused as it is in the header itself.
+            return map_header(best.index + 1, units, column_map)
     return best
+
+
+# A unit written in the row under the header, one per column: kroner, a scale of kroner,
+# another currency, a percentage, a range of points. Never a number: an amount typed as text
+# ("kr 1 200 000") is an application, not a unit.
+_UNIT = re.compile(
+    r"(?:i\s+)?(?:hele\s+)?(?:kr\.?|kroner|nok|nkr)"
+    r"|(?:i\s+)?(?:1\s?000|1\.000|tusen|t|mill\.?|millioner|mrd\.?|m)\s*(?:kr\.?|kroner|nok)"
+    r"|(?:i\s+|in\s+)?(?:tusen|mill\.?|millioner|mrd\.?|mnok|tnok|mkr|tkr|thousands?|millions?)"
+    r"|(?:i\s+|in\s+)?(?:eur|euro|sek|dkk|usd|gbp|chf|[€$£])"
+    r"|%|prosent|percent|pst\.?|poeng|points?"
+    r"|\d{1,3}\s*[-–]\s*\d{1,3}",
+    re.IGNORECASE,
+)
+
+
+def _unit(cell: RawCell) -> str | None:
+    """The unit a cell of a units row states (``"kr"``, ``"(1000 kr)"``, ``"%"``), or None."""
+    if not isinstance(cell, str):
+        return None
+    text = cell.strip()
+    bare = text[1:-1].strip() if text[:1] in "([" and text[-1:] in ")]" else text
+    return text if bare and _UNIT.fullmatch(bare) else None
+
+
+def _filled(cell: RawCell) -> bool:
+    return cell is not None and not (isinstance(cell, str) and not cell.strip())
+
+
+def with_units(headers: Sequence[str], cells: Sequence[RawCell]) -> list[RawCell] | None:
+    """The header texts with the units of the row below them as a bracketed note (``"Søkt
+    beløp (kr)"``), or None when that row is not a row of units only."""
+    combined: list[RawCell] = []
+    found = False
+    for i, header in enumerate(headers):
+        cell = cells[i] if i < len(cells) else None
+        if not _filled(cell):
+            combined.append(header or None)
+            continue
+        unit = _unit(cell)
+        if unit is None:
+            return None
+        found = True
+        note = unit if unit[:1] in "([" else f"({unit})"
+        combined.append(f"{header} {note}" if header else note)
+    if any(_filled(c) for c in cells[len(headers) :]):
+        return None
+    return combined if found else None
 
 
 def filled_from_above(cells: Sequence[RawCell], above: Sequence[RawCell]) -> list[RawCell] | None:

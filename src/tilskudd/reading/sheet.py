@@ -103,15 +103,27 @@ def _examples(t: Translator) -> str:
 
 
 def header_problem(
-    grid: Grid, file: str, sheet: str | None, t: Translator, scan: int = HEADER_SCAN_ROWS
+    grid: Grid,
+    file: str,
+    sheet: str | None,
+    t: Translator,
+    scan: int = HEADER_SCAN_ROWS,
+    *,
+    mangled: bool = True,
 ) -> InputFileError:
-    """The error for a sheet without a recognisable header row (or with no cells at all)."""
+    """The error for a sheet without a recognisable header row (or with no cells at all).
+
+    ``mangled``: say so when the headers read as UTF-8 garbled through Windows-1252 (not for a
+    text file tilskudd itself read as Windows-1252: its reader says that)."""
     first = describe_first_row(grid[:scan], t)
     place = where(t, file, sheet)
     if first is None:
         if describe_first_row(grid, t) is None:
             return InputFileError(t("read.error.sheet_empty", where=place))
         return InputFileError(t("read.error.no_header_blank", where=place, scan=scan))
+    garbled = _mangled(grid[:scan]) if mangled else None
+    if garbled is not None:
+        return _mangled_error(t, place, *garbled)
     row, cells = first
     return InputFileError(
         t(
@@ -125,12 +137,48 @@ def header_problem(
     )
 
 
+def _unmangled(text: str) -> str | None:
+    """``text`` as it was before UTF-8 was read as Windows-1252 ("SÃ¸kt belÃ¸p" -> "Søkt
+    beløp"), or None if it does not read so."""
+    if "Ã" not in text and "Â" not in text:
+        return None
+    try:
+        meant = text.encode("cp1252").decode("utf-8")
+    except UnicodeError:
+        return None
+    return meant if meant != text else None
+
+
+def _mangled(
+    rows: Sequence[Sequence[RawCell]], field: str | None = None
+) -> tuple[int, str, str] | None:
+    """(1-based row, text, what it was) of the first cell whose text, read back as UTF-8, names
+    ``field`` (or any field): a header garbled on its way through Windows-1252."""
+    for index, cells in enumerate(rows):
+        for cell in cells:
+            meant = _unmangled(cell) if isinstance(cell, str) else None
+            if meant is None:
+                continue
+            name = match_field(meant)
+            if name is not None and (field is None or name == field):
+                return index + 1, str(cell), meant
+    return None
+
+
+def _mangled_error(t: Translator, place: str, row: int, seen: str, meant: str) -> InputFileError:
+    return InputFileError(
+        t("read.error.header_mangled", where=place, row=row, seen=seen, meant=meant)
+    )
+
+
 def _label(t: Translator, name: str) -> str:
     """A field as people call it ("omsøkt beløp"), not its code ("requested")."""
     return t(f"validate.field.{name}")
 
 
-def _check_header(match: HeaderMatch, file: str, sheet: str | None, t: Translator) -> None:
+def _check_header(
+    match: HeaderMatch, file: str, sheet: str | None, t: Translator, *, mangled: bool = True
+) -> None:
     place = where(t, file, sheet)
     if match.duplicates:
         name, columns = next(iter(match.duplicates.items()))
@@ -162,6 +210,9 @@ def _check_header(match: HeaderMatch, file: str, sheet: str | None, t: Translato
             t("read.error.scaled", where=place, row=match.index + 1, columns="; ".join(shown))
         )
     if REQUIRED not in match.fields:
+        garbled = _mangled([match.headers], REQUIRED) if mangled else None
+        if garbled is not None:
+            raise _mangled_error(t, place, match.index + 1, *garbled[1:])
         found = [
             t("read.error.column_found", column=letter, header=text, field=_label(t, name))
             if name
@@ -266,6 +317,21 @@ def _blank(cells: Sequence[RawCell], width: int, formulas: Mapping[int, int], in
 _NO_DIGITS = re.compile(r"\D+")
 
 
+def _notes_below(kept: Sequence[Sequence[RawCell]], requested: int) -> int:
+    """How many of the last rows ``kept`` are notes: no amount requested, and text of more than
+    one word in one cell only. A row above them must be kept."""
+    count = 0
+    for cells in reversed(kept):
+        amount = cells[requested]
+        if amount is not None and not (amount.__class__ is str and not amount.strip()):
+            break
+        filled = [c for c in cells if c is not None and not (c.__class__ is str and not c.strip())]
+        if len(filled) != 1 or not isinstance(filled[0], str) or " " not in filled[0].strip():
+            break  # a word alone ("S-05") may be an application typed in halfway
+        count += 1
+    return count if count < len(kept) else 0
+
+
 def _may_repeat_header(amount: RawCell, header_amount: str) -> bool:
     """The cheap test, once per row: the amount requested cell holds its header, or text
     without a digit that may be another name of it (``Requested amount`` under ``Omsøkt
@@ -296,13 +362,14 @@ def build_table(
     t: Translator,
     issues: list[Issue] | None = None,
     formula_rows: Mapping[int, int] | None = None,
+    mangled: bool = True,
 ) -> RawTable:
     """The :class:`RawTable` below ``match``'s header row; raises if the header is unusable.
 
     ``grid`` rows must all have the same length; ``formula_rows`` maps each 0-based row holding
     a :class:`FormulaWithoutValue` to how many it holds.
     """
-    _check_header(match, file, sheet, t)
+    _check_header(match, file, sheet, t, mangled=mangled)
     issues = [] if issues is None else issues
     formula_rows = formula_rows or {}
     width = len(grid[match.index])
@@ -395,6 +462,14 @@ def build_table(
                 continue
         numbers.append(index + 1)
         kept.append(cells)
+    below = _notes_below(kept, requested)
+    notes_after: list[int] = []
+    if below:
+        # Notes typed under the table without a totals row ("Merknad: ...", "Kilde: ..."):
+        # else each was an application without an amount, rejected under the note's text.
+        notes_after = numbers[len(numbers) - below :]
+        del numbers[len(numbers) - below :], kept[len(kept) - below :]
+        blanks = [n for n in blanks if n < numbers[-1] or n > notes_after[-1]]
     rows = DataRows(numbers, kept)
 
     # One warning per kind of row skipped, naming the rows (as ranges) and pointing at the first.
@@ -402,6 +477,7 @@ def build_table(
         ("read.blank_rows_skipped", blanks),
         ("read.header_repeated_skipped", repeated),
         ("read.notes_below_totals_skipped", notes),
+        ("read.notes_below_table_skipped", notes_after),
     ):
         if skipped:
             issues.append(

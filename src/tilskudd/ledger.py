@@ -2739,8 +2739,9 @@ def verify_chain(ledger: LedgerLike) -> ChainReport:
         return opened.verify_chain()
 
 
-def status_lines(report: LedgerStatus, lang: str = "en") -> list[str]:
-    """The status as sentences for people, from the locales catalogue."""
+def status_lines(report: LedgerStatus, lang: str = "en", *, no_ledger: bool = False) -> list[str]:
+    """The status as sentences for people, from the locales catalogue; ``no_ledger``: there is
+    no ledger file at ``report.ledger`` (said with its path, for one moved away)."""
     from tilskudd.i18n import get
 
     t = get(lang)
@@ -2752,7 +2753,11 @@ def status_lines(report: LedgerStatus, lang: str = "en") -> list[str]:
     if report.tampered_at is not None:
         lines.insert(0, t("ledger.status.tampered", seq=report.tampered_at))
     if not report.rounds:
-        lines.append(t("ledger.status.nothing"))
+        # Named where it was looked for: a ledger moved away is not "nothing committed".
+        if no_ledger:
+            lines.append(t("ledger.status.no_ledger", path=report.ledger))
+        else:
+            lines.append(t("ledger.status.nothing"))
     for item in report.rounds:
         # A sheet without a municipality column names no places: not "in 0 municipalities".
         lines.append(

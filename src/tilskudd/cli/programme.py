@@ -197,11 +197,13 @@ def status(
         found = programme_for(programme, required=True, lang=resolve_lang(lang))
         assert found is not None
         language = resolve_lang(lang, found.lang)
-        report = ledger_module.status(ledger_for(found, ledger), found)
+        path = ledger_for(found, ledger)
+        report = ledger_module.status(path, found)
         if format is ReportFormat.json:
             emit_json(report.as_json())
             return
-        for line in ledger_module.status_lines(report, language):
+        no_ledger = not ledger_module.exists(path)
+        for line in ledger_module.status_lines(report, language, no_ledger=no_ledger):
             _out(line)
 
 
@@ -289,7 +291,11 @@ def history(
             emit_json(_history_json(awards))
             return
         if not awards:
-            _out(t("ledger.cli.history_none", query=query))
+            if ledger_module.exists(path):
+                _out(t("ledger.cli.history_none", query=query))
+            else:
+                where = str(Path(path).expanduser().absolute())
+                _out(t("ledger.cli.history_no_ledger", query=query, path=where))
             return
         n = len(awards)
         _out(
@@ -537,7 +543,7 @@ def verify(
         failed = False
         path = ledger_for(found, ledger)
         if not exists(path):
-            _out(t("ledger.cli.nothing"))
+            _out(t("ledger.cli.no_ledger", path=str(Path(path).expanduser().absolute())))
             return
         with Ledger.open(path, write=False) as opened:
             chain = opened.verify_chain()
@@ -949,6 +955,9 @@ class RoundPlan:
         assert self.programme is not None
         assert self.ledger is not None
         assert self.round is not None
+        # A new ledger is said with its path: where the programme's went missing (moved away),
+        # this one starts the frame afresh, and the officer should know it.
+        new = not ledger_module.exists(self.ledger)
         info = ledger_module.commit_round(
             self.ledger,
             result,
@@ -975,6 +984,8 @@ class RoundPlan:
             )
         )
         _out(t("ledger.cli.head", head=info.head))
+        if new:
+            _out(t("ledger.cli.created", path=str(Path(self.ledger).expanduser().absolute())))
 
     def not_committed(self, lang: str) -> None:
         """Remind that a round allocated with --round is not recorded without --commit."""

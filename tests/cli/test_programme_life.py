@@ -1,0 +1,102 @@
+"""A programme's life as an officer lives it, through the real entry point (``main()``): the
+mistakes an officer makes between rounds, and what each command then says."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from .entrypoint import run_main
+
+NBSP = "\u00a0"
+
+PROGRAMME = """\
+[programme]
+name = "Kulturmidler"
+frame = "200 000"
+lang = "nb"
+register = "2009"
+
+[[round]]
+number = 1
+budget = "100 000"
+
+[[round]]
+number = 2
+
+[policy]
+max_share_of_cost = "20 %"
+"""
+HEADER = (
+    "Søknadsnr;Søker;Organisasjonsnummer;Prosjekttittel;Deltakende kommuner;Omsøkt beløp;"
+    "Totalkostnad;Poeng"
+)
+ROUND_1 = [
+    "A-1;Moss kommune;974760673;Felles saksbehandling;0104, 0105;60000;300000;5",
+    "A-2;Oslo kommune;958935420;Digital post;0301;40000;200000;4",
+]
+ROUND_2 = [
+    "B-1;Bergen kommune;964338531;Sak;1201;50000;250000;3",
+]
+
+
+@pytest.fixture
+def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A programme folder (bokmål) with two rounds' files; the current folder for the test."""
+    (tmp_path / "tilskudd.toml").write_text(PROGRAMME, encoding="utf-8")
+    (tmp_path / "r1.csv").write_text("\n".join([HEADER, *ROUND_1]) + "\n", encoding="utf-8")
+    (tmp_path / "r2.csv").write_text("\n".join([HEADER, *ROUND_2]) + "\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("TILSKUDD_LANG", raising=False)
+    return tmp_path
+
+
+def tilskudd(monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int, str, str]:
+    """``tilskudd *args`` as a console runs it: the exit code, stdout and stderr (one line each
+    message, as piped)."""
+    code, out, err = run_main(monkeypatch, "utf-8", *args)
+    return int(code or 0), out.decode("utf-8"), err.decode("utf-8")
+
+
+def test_a_moved_ledger_is_named_where_it_was_looked_for(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The ledger moved out of the programme's folder: status, history and verify say that
+    there is no ledger where they looked, naming the file, rather than only "nothing committed"
+    (which reads as if the round's awards were gone), and a commit that makes a new ledger
+    says so."""
+    code, out, err = tilskudd(monkeypatch, "allocate", "r1.csv", "--round", "1", "--commit")
+    assert code == 0, err
+    ledger = folder / "tilskudd.ledger.sqlite"
+    assert f"Registeret {ledger} er opprettet." in out.splitlines()
+    # A second commit writes to the ledger that is there: nothing said of a new one.
+    code, out, err = tilskudd(monkeypatch, "allocate", "r2.csv", "--round", "2", "--commit")
+    assert code == 0, err
+    assert "opprettet" not in out
+    shutil.move(ledger, folder / "arkiv.sqlite")
+
+    code, out, err = tilskudd(monkeypatch, "status")
+    assert (code, err) == (0, "")
+    assert out.splitlines()[1] == (
+        f"Ingenting er vedtatt ennå: det finnes ikke noe register i {ledger} (det blir "
+        "opprettet når den første runden føres)."
+    )
+    code, out, err = tilskudd(monkeypatch, "history", "A-1")
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [
+        f"Ingenting er registrert for A-1: det finnes ikke noe register i {ledger}."
+    ]
+    code, out, err = tilskudd(monkeypatch, "verify", "--lang", "en")
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [
+        f"Nothing committed yet: there is no ledger at {ledger}, so nothing to verify."
+    ]
+    # Nothing of the moved ledger was created again by looking for it.
+    assert not ledger.exists()
+    # --ledger names where it went, and every figure is there.
+    code, out, err = tilskudd(monkeypatch, "status", "--ledger", "arkiv.sqlite")
+    assert (code, err) == (0, "")
+    assert "Runde 1: " in out
+    assert "Runde 2: " in out

@@ -697,6 +697,9 @@ class RoundContext:
     prior_by_orgnr: Mapping[str, int] = field(default_factory=dict)
     """What each organisation has received in earlier rounds (for per_applicant_max)."""
     already_committed: CommitRecord | None = None
+    not_committed_before: tuple[int, ...] = ()
+    """The programme's rounds before this one that are not committed (of a round not committed
+    itself): once this one is, they can't be, as rounds are committed in order."""
 
     def already_funded(
         self, application: Application, *, by_id: bool = True
@@ -2152,6 +2155,9 @@ class Ledger:
             prior=prior,
             prior_by_orgnr=dict(by_orgnr),
             already_committed=earlier[0] if earlier else None,
+            not_committed_before=()
+            if before is not None or earlier
+            else _not_committed_before(programme, round_.number, self.commits()),
         )
 
     def _round_figures(self, round: int | None = None) -> dict[int, tuple[int, int, int, int, int]]:
@@ -2697,9 +2703,20 @@ def round_context(ledger: LedgerLike, programme: Programme, round_id: int | str)
             budget_source="round"
             if planned is not None and planned <= programme.frame
             else "remaining",
+            not_committed_before=_not_committed_before(programme, round_.number, ()),
         )
     with _opened(ledger, write=False) as opened:
         return opened.round_context(programme, round_id)
+
+
+def _not_committed_before(
+    programme: Programme, number: int, commits: Sequence[CommitRecord]
+) -> tuple[int, ...]:
+    """The programme's rounds numbered below ``number`` that no commit records, in order."""
+    done = {c.round for c in commits}
+    return tuple(
+        sorted(r.number for r in programme.rounds if r.number < number and r.number not in done)
+    )
 
 
 def status(ledger: LedgerLike, programme: Programme) -> LedgerStatus:
@@ -2789,8 +2806,13 @@ def status_lines(report: LedgerStatus, lang: str = "en", *, no_ledger: bool = Fa
         lines.append(t("ledger.status.over_frame", over=-report.remaining, frame=report.frame))
     else:
         lines.append(t("ledger.status.remaining", remaining=report.remaining))
+    last = max((item.round for item in report.rounds), default=0)
     for number, _name, budget in report.planned:
-        if budget is None:
+        if number < last:
+            # Left out: rounds are committed in order, and a later one is (not "not yet").
+            later = min(item.round for item in report.rounds if item.round > number)
+            lines.append(t("ledger.status.planned_left_out", round=number, later=later))
+        elif budget is None:
             lines.append(t("ledger.status.planned_rest", round=number))
         elif budget > report.remaining:
             # Said as allocate --round will use it: what remains, if that is less.

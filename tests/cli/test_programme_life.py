@@ -100,3 +100,45 @@ def test_a_moved_ledger_is_named_where_it_was_looked_for(
     assert (code, err) == (0, "")
     assert "Runde 1: " in out
     assert "Runde 2: " in out
+
+
+def test_a_round_left_out_is_said_before_a_later_one_is_committed(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Round 2 allocated before round 1 is committed: the preview says that committing it will
+    leave round 1 uncommittable (rounds are committed in order, and the ledger can't be undone),
+    and once it is committed, status no longer calls round 1 "not committed yet" as if it still
+    could be, but says that it can't be, and what to do."""
+    code, out, err = tilskudd(monkeypatch, "allocate", "r2.csv", "--round", "2")
+    assert (code, err) == (0, "")
+    assert (
+        "Runde 1 er ikke ført ennå: når runde 2 er ført, kan den ikke føres lenger, fordi "
+        "rundene føres i rekkefølge."
+    ) in out.splitlines()
+    code, out, err = tilskudd(monkeypatch, "allocate", "r2.csv", "--round", "2", "--lang", "en")
+    assert (
+        "Round 1 is not committed yet: once round 2 is committed, it can no longer be, since "
+        "rounds are committed in order."
+    ) in out.splitlines()
+    # Round 1 itself, and round 2 once round 1 is in, say nothing of the kind.
+    code, out, err = tilskudd(monkeypatch, "allocate", "r1.csv", "--round", "1")
+    assert (code, err) == (0, "")
+    assert "ikke ført ennå" not in out
+
+    code, out, err = tilskudd(monkeypatch, "allocate", "r2.csv", "--round", "2", "--commit")
+    assert code == 0, err
+    code, out, err = tilskudd(monkeypatch, "status")
+    assert (code, err) == (0, "")
+    assert out.splitlines()[-1] == (
+        "Runde 1: ikke ført, og kan ikke føres lenger: runde 2 er ført, og rundene føres i "
+        "rekkefølge (fjern runde 1 fra tilskudd.toml hvis den ikke skal holdes)."
+    )
+    code, out, err = tilskudd(monkeypatch, "status", "--lang", "en")
+    assert out.splitlines()[-1] == (
+        "Round 1: not committed, and can no longer be: round 2 is committed, and rounds are "
+        "committed in order (remove round 1 from tilskudd.toml if it is not to be held)."
+    )
+    # As status said: round 1 is refused, and nothing recorded.
+    code, out, err = tilskudd(monkeypatch, "allocate", "r1.csv", "--round", "1", "--commit")
+    assert code != 0
+    assert "rundene føres i rekkefølge" in err

@@ -906,6 +906,18 @@ class RoundPlan:
             when = ctx.already_committed.committed_at.replace("T", " ").replace("+00:00", " UTC")
             _out(t("ledger.cli.round_committed", round=ctx.round, when=when))
             self._changed_since(lang, ctx.round, as_decided=as_decided)
+        elif ctx.not_committed_before:
+            # Said before --commit makes it so: a ledger can't be undone, and the rounds left
+            # out could never be committed after this one.
+            earlier = ctx.not_committed_before
+            _out(
+                t(
+                    "ledger.cli.earlier_not_committed",
+                    n=len(earlier),
+                    earlier=[str(n) for n in earlier],
+                    round=ctx.round,
+                )
+            )
         if not budget_given:
             if ctx.budget_source == "committed":
                 _out(t("ledger.cli.round_budget_committed", round=ctx.round, budget=ctx.budget))

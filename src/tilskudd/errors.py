@@ -258,7 +258,14 @@ class LedgerError(TilskuddError):
     """The ledger refuses an operation (double commit, over-committed frame, bad amendment)."""
 
 
-class AmendmentRefusedError(_LinesError, LedgerError):
+class AmendmentBeyondPolicyError(LedgerError):
+    """An amendment refused for a rule of its round's policy: one ``--outside-policy`` could
+    record as a decision beyond it (``hint``, set by the CLI, says so)."""
+
+    hint: str | None = None
+
+
+class AmendmentRefusedError(_LinesError, AmendmentBeyondPolicyError):
     """An amendment refused for several rules of its round's policy: each refusal on a line
     (see :class:`_LinesError`), so that putting one right does not meet the next unsaid."""
 

@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from tilskudd import __version__
 from tilskudd.errors import (
+    AmendmentBeyondPolicyError,
     AmendmentRefusedError,
     LedgerError,
     LedgerFileError,
@@ -1800,7 +1801,9 @@ class Ledger:
                 quota_problems, warnings = self._quota_effects(award, amount, before, awards)
                 problems += quota_problems
                 if len(problems) == 1 and not outside_policy:
-                    raise problems[0][1]
+                    only = problems[0][1]
+                    # As raised, typed as a rule --outside-policy could record (the CLI says so).
+                    raise AmendmentBeyondPolicyError(key=str(only.key), **only.params)
                 if problems and not outside_policy:
                     # Every rule the amount goes beyond, as --outside-policy would record them.
                     raise AmendmentRefusedError(

@@ -34,7 +34,7 @@ HEADER = (
     "Totalkostnad;Poeng"
 )
 ROUND_1 = [
-    "A-1;Moss kommune;974760673;Felles saksbehandling;0104, 0105;60000;300000;5",
+    "A-1;Moss kommune;974760673;Felles saksbehandling;0104, 0105;60000;250000;5",
     "A-2;Oslo kommune;958935420;Digital post;0301;40000;200000;4",
 ]
 ROUND_2 = [
@@ -142,3 +142,39 @@ def test_a_round_left_out_is_said_before_a_later_one_is_committed(
     code, out, err = tilskudd(monkeypatch, "allocate", "r1.csv", "--round", "1", "--commit")
     assert code != 0
     assert "rundene føres i rekkefølge" in err
+
+
+def test_an_amendment_the_policy_refuses_says_nothing_was_recorded_and_what_to_do(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A raise past the round's policy is refused naming the rule; the officer also reads that
+    nothing was recorded, and how a board's decision beyond the policy is recorded instead."""
+    code, _, err = tilskudd(monkeypatch, "allocate", "r1.csv", "--round", "1", "--commit")
+    assert code == 0, err
+    ledger = folder / "tilskudd.ledger.sqlite"
+    before = ledger.read_bytes()
+    # A-1: 60 000 applied for, 20 % of a total cost of 250 000 gives it 50 000.
+    code, out, err = tilskudd(
+        monkeypatch, "amend", "A-1", "--amount", "60000", "--reason", "Styrevedtak"
+    )
+    assert code == 1
+    assert out == ""
+    lines = err.splitlines()
+    assert lines[0].startswith(f"feil: A-1 (runde 1) kan ikke økes til 60{NBSP}000{NBSP}kr: ")
+    assert lines[-1] == (
+        "  tips: Ingenting ble registrert. Er beløpet vedtatt utover tildelingsreglene (et "
+        "styrevedtak), før det med --outside-policy og en begrunnelse som viser til vedtaket."
+    )
+    code, out, err = tilskudd(
+        monkeypatch, "amend", "A-1", "--amount", "60000", "--reason", "x", "--lang", "en"
+    )
+    assert err.splitlines()[-1] == (
+        "  hint: Nothing was recorded. If the amount is decided beyond the policy (a board's "
+        "decision), record it with --outside-policy and a reason that cites the decision."
+    )
+    assert ledger.read_bytes() == before
+    # Refusals the policy has no part in (above the amount applied for) say nothing of it.
+    code, out, err = tilskudd(monkeypatch, "amend", "A-1", "--amount", "90000", "--reason", "x")
+    assert code == 1
+    assert "--outside-policy" not in err
+    assert ledger.read_bytes() == before

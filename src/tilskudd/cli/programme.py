@@ -28,7 +28,7 @@ from tilskudd.cli.common import (
     refuse_open_output,
     resolve_lang,
 )
-from tilskudd.errors import ExitCode, UsageError
+from tilskudd.errors import AmendmentBeyondPolicyError, ExitCode, UsageError
 
 if TYPE_CHECKING:
     from tilskudd.programme import Programme
@@ -374,15 +374,23 @@ def _change(
         # Read once the language is settled, so that a mistyped amount is said in it.
         amount_nok = parse_amount_option(amount, "--amount", allow_zero=True)
         assert amount_nok is not None
-        change = ledger_module.amend(
-            path,
-            found,
-            application_id,
-            amount_nok,
-            reason,
-            round=round_,
-            outside_policy=outside_policy,
-        )
+        try:
+            change = ledger_module.amend(
+                path,
+                found,
+                application_id,
+                amount_nok,
+                reason,
+                round=round_,
+                outside_policy=outside_policy,
+            )
+        except AmendmentBeyondPolicyError as exc:
+            # What was not done, and the way a board's decision beyond the policy is recorded
+            # (said already by each refusal for a figure the ledger does not hold).
+            keys = [line.key for line in getattr(exc, "lines", ())] or [str(exc.key)]
+            if not all(key.endswith("_not_recorded") for key in keys):
+                exc.hint = get(language)("ledger.cli.outside_policy_hint")
+            raise
     # Nothing remains of a frame cut below what is committed (not "-10 000 kr"); status says
     # by how much it is over.
     remaining = max(ledger_module.status(path, found).remaining, 0)

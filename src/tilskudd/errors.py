@@ -253,6 +253,10 @@ class QuotaUnmetError(QuotaError):
 class ProgrammeError(_LinesError, TilskuddError):
     """A programme file (tilskudd.toml) is missing, not valid TOML, or has an invalid field."""
 
+    lang: str | None = None
+    """The language the file declares (``lang`` of its ``[programme]``), when it can be read:
+    the one its commands speak, and so the one to say its problems in."""
+
 
 class LedgerError(TilskuddError):
     """The ledger refuses an operation (double commit, over-committed frame, bad amendment)."""

@@ -178,3 +178,34 @@ def test_an_amendment_the_policy_refuses_says_nothing_was_recorded_and_what_to_d
     assert code == 1
     assert "--outside-policy" not in err
     assert ledger.read_bytes() == before
+
+
+def test_a_mistake_in_the_programme_file_is_said_in_its_language(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """tilskudd.toml edited between rounds, its frame cut below the rounds' budgets: the
+    refusal is in the programme's language (lang = "nb"), as every other message of its
+    commands, unless --lang says otherwise; and nothing is written."""
+    code, _, err = tilskudd(monkeypatch, "allocate", "r1.csv", "--round", "1", "--commit")
+    assert code == 0, err
+    ledger = folder / "tilskudd.ledger.sqlite"
+    before = ledger.read_bytes()
+    toml = folder / "tilskudd.toml"
+    toml.write_text(PROGRAMME.replace('frame = "200 000"', 'frame = "80 000"'), encoding="utf-8")
+    for command in (
+        ["status"],
+        ["history", "A-1"],
+        ["amend", "A-1", "--amount", "40000", "--reason", "x"],
+        ["verify"],
+        ["allocate", "r2.csv", "--round", "2"],
+    ):
+        code, out, err = tilskudd(monkeypatch, *command)
+        assert code == 1, command
+        assert out == ""
+        assert err == (
+            f"feil: {toml}, linje 3: rundenes rammer blir til sammen 100{NBSP}000{NBSP}kr, "
+            f"mer enn ordningens ramme på 80{NBSP}000{NBSP}kr\n"
+        ), command
+    code, out, err = tilskudd(monkeypatch, "status", "--lang", "en")
+    assert err.startswith(f"error: {toml}, line 3: the rounds' budgets add up to ")
+    assert ledger.read_bytes() == before

@@ -69,15 +69,28 @@ ledger_app = App(
 app.add_typer(ledger_app, name="ledger")
 
 
-def programme_for(option: Path | None, *, required: bool, lang: str = "en") -> Programme | None:
+_NOT_TOLD: Any = object()
+
+
+def programme_for(
+    option: Path | None, *, required: bool, lang: str = "en", lang_option: Any = _NOT_TOLD
+) -> Programme | None:
     """The programme given by ``--programme`` or found from the current folder upwards.
 
-    With ``required``, no programme is a usage error that says how to make one.
+    With ``required``, no programme is a usage error that says how to make one. Given the
+    command's ``--lang`` (``lang_option``, None when not given), a mistake in the file is said
+    in the language the file declares, as the command would speak, unless --lang says otherwise.
     """
+    from tilskudd.errors import ProgrammeError
     from tilskudd.i18n import get
     from tilskudd.programme import find_programme
 
-    programme = find_programme(Path.cwd(), option)
+    try:
+        programme = find_programme(Path.cwd(), option)
+    except ProgrammeError as exc:
+        if exc.lang is not None and lang_option is not _NOT_TOLD:
+            resolve_lang(lang_option, exc.lang)
+        raise
     if programme is None and required:
         raise UsageError(get(lang)("ledger.cli.no_programme", folder=str(Path.cwd())))
     return programme
@@ -194,7 +207,7 @@ def status(
     with guard(debug):
         from tilskudd import ledger as ledger_module
 
-        found = programme_for(programme, required=True, lang=resolve_lang(lang))
+        found = programme_for(programme, required=True, lang=resolve_lang(lang), lang_option=lang)
         assert found is not None
         language = resolve_lang(lang, found.lang)
         path = ledger_for(found, ledger)
@@ -272,7 +285,9 @@ def history(
         from tilskudd.wording import waived_figures, waived_rule
 
         query = query.strip()  # as it is looked up: "Nothing recorded for  a-4." said the space
-        found = programme_for(programme, required=ledger is None, lang=resolve_lang(lang))
+        found = programme_for(
+            programme, required=ledger is None, lang=resolve_lang(lang), lang_option=lang
+        )
         language = resolve_lang(lang, found.lang if found else None)
         path = ledger_for(found, ledger)
         # "F-15 (A17)" as this version shows a repeated id finds "F-15 (row 17)" in the records
@@ -364,7 +379,7 @@ def _change(
     from tilskudd.i18n import get
     from tilskudd.wording import waived_figures, waived_rule
 
-    found = programme_for(programme, required=True, lang=resolve_lang(lang))
+    found = programme_for(programme, required=True, lang=resolve_lang(lang), lang_option=lang)
     assert found is not None
     language = resolve_lang(lang, found.lang)
     path = ledger_for(found, ledger)
@@ -542,7 +557,7 @@ def verify(
         from tilskudd.rounds import verify_round
         from tilskudd.wording import issue_cell, issue_text
 
-        found = programme_for(programme, required=True, lang=resolve_lang(lang))
+        found = programme_for(programme, required=True, lang=resolve_lang(lang), lang_option=lang)
         assert found is not None
         language = resolve_lang(lang, found.lang)
         t = get(language)
@@ -645,7 +660,9 @@ def export(
         from tilskudd import ledger as ledger_module
         from tilskudd.i18n import get
 
-        found = programme_for(programme, required=ledger is None, lang=resolve_lang(lang))
+        found = programme_for(
+            programme, required=ledger is None, lang=resolve_lang(lang), lang_option=lang
+        )
         language = resolve_lang(lang, found.lang if found else None)
         path = ledger_for(found, ledger)
         output = output_path(output_text, "tilskudd-ledger.xlsx")
@@ -1031,7 +1048,7 @@ def plan_round(
     if commit and round_number is None:
         raise UsageError(key="ledger.error.commit_needs_round")
     needed = round_number is not None or ledger is not None
-    found = programme_for(programme, required=needed, lang=resolve_lang(lang))
+    found = programme_for(programme, required=needed, lang=resolve_lang(lang), lang_option=lang)
     if found is None:
         return RoundPlan(None, None, None)
     if round_number is None:

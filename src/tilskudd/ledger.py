@@ -1797,6 +1797,21 @@ class Ledger:
                         requested=award.requested,
                         **which,
                     )
+                # First what no decision beyond the policy could change (a project funded once,
+                # the frame): the policy's refusals say --outside-policy would record the amount.
+                if amount > before:
+                    self._refuse_second_award(award)
+                remaining = max(programme.frame - self.committed_total(), 0)
+                if amount > before and amount - before > remaining:
+                    raise LedgerError(
+                        key="ledger.error.raise_over_frame",
+                        before=before,
+                        after=amount,
+                        needed=amount - before,
+                        remaining=remaining,
+                        frame=programme.frame,
+                        **which,
+                    )
                 problems = self._policy_problems(award, amount, before, awards)
                 quota_problems, warnings = self._quota_effects(award, amount, before, awards)
                 problems += quota_problems
@@ -1811,19 +1826,6 @@ class Ledger:
                     )
                 waived = [rule for rule, _ in problems]
                 waived_figures = outside_policy_figures(problems)
-                if amount > before:
-                    self._refuse_second_award(award)
-                remaining = max(programme.frame - self.committed_total(), 0)
-                if amount > before and amount - before > remaining:
-                    raise LedgerError(
-                        key="ledger.error.raise_over_frame",
-                        before=before,
-                        after=amount,
-                        needed=amount - before,
-                        remaining=remaining,
-                        frame=programme.frame,
-                        **which,
-                    )
             created = _now()
             seq = self._append(
                 "amendment",

@@ -209,3 +209,36 @@ def test_a_mistake_in_the_programme_file_is_said_in_its_language(
     code, out, err = tilskudd(monkeypatch, "status", "--lang", "en")
     assert err.startswith(f"error: {toml}, line 3: the rounds' budgets add up to ")
     assert ledger.read_bytes() == before
+
+
+def test_an_amendment_no_decision_could_make_is_refused_for_that_first(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A raise that --outside-policy could not record either (the project is funded in another
+    round; the frame has not the money) is refused for that, not first for a rule of the policy
+    with the hint to record it beyond the policy, which would only meet the other refusal."""
+    code, _, err = tilskudd(monkeypatch, "allocate", "r1.csv", "--round", "1", "--commit")
+    assert code == 0, err
+    # C-2 is A-2's project again (same organisation and title): left unfunded in round 2.
+    again = "C-2;Oslo kommune;958935420;Digital post;0301;60000;200000;4"
+    (folder / "r2.csv").write_text("\n".join([HEADER, again]) + "\n", encoding="utf-8")
+    code, _, err = tilskudd(monkeypatch, "allocate", "r2.csv", "--round", "2", "--commit")
+    assert code == 0, err
+    ledger = folder / "tilskudd.ledger.sqlite"
+    before = ledger.read_bytes()
+    # 50 000 is past 20 % of C-2's total cost (40 000) as well.
+    code, out, err = tilskudd(monkeypatch, "amend", "C-2", "--amount", "50000", "--reason", "x")
+    assert code == 1
+    assert err.startswith("feil: C-2 (runde 2) fikk ikke tilskudd fordi det samme prosjektet ")
+    assert "--outside-policy" not in err
+    assert "max_share_of_cost" not in err
+    # The frame cut to 95 000 with 90 000 awarded: 5 000 remains. A-1 (50 000, capped by the
+    # share of cost) raised to 60 000 needs 10 000, and goes past the share too.
+    toml = folder / "tilskudd.toml"
+    cut = PROGRAMME.replace('"200 000"', '"95 000"').replace('"100 000"', '"90 000"')
+    toml.write_text(cut, encoding="utf-8")
+    code, out, err = tilskudd(monkeypatch, "amend", "A-1", "--amount", "60000", "--reason", "x")
+    assert (code, out) == (1, "")
+    assert err.startswith(f"feil: å øke A-1 (runde 1) fra 50{NBSP}000{NBSP}kr til 60{NBSP}000")
+    assert "--outside-policy" not in err
+    assert ledger.read_bytes() == before

@@ -1689,7 +1689,8 @@ def test_nb_files_that_are_not_our_ledger(setup: tuple[Path, Programme, Path, Pa
     missing = ledger_path.parent / "none.sqlite"
     assert nb(refused(lambda: lg.history(missing, MOSS)), "no_ledger") == (
         f"det finnes ikke noe register i {missing} ennå: ingenting er ført. Før en runde med "
-        "tilskudd allocate FIL --round N --commit."
+        "tilskudd allocate FIL --round N --commit; er registeret flyttet, oppgi det med "
+        "--ledger STI."
     )
 
 

@@ -81,18 +81,32 @@ def test_a_moved_ledger_is_named_where_it_was_looked_for(
     assert (code, err) == (0, "")
     assert out.splitlines()[1] == (
         f"Ingenting er vedtatt ennå: det finnes ikke noe register i {ledger} (det blir "
-        "opprettet når den første runden føres)."
+        "opprettet når den første runden føres; er det flyttet, oppgi det med --ledger STI)."
     )
     code, out, err = tilskudd(monkeypatch, "history", "A-1")
     assert (code, err) == (0, "")
     assert out.splitlines() == [
-        f"Ingenting er registrert for A-1: det finnes ikke noe register i {ledger}."
+        f"Ingenting er registrert for A-1: det finnes ikke noe register i {ledger} (er det "
+        "flyttet, oppgi det med --ledger STI)."
     ]
     code, out, err = tilskudd(monkeypatch, "verify", "--lang", "en")
     assert (code, err) == (0, "")
     assert out.splitlines() == [
-        f"Nothing committed yet: there is no ledger at {ledger}, so nothing to verify."
+        f"Nothing committed yet: there is no ledger at {ledger}, so nothing to verify (if it "
+        "was moved, give it with --ledger PATH)."
     ]
+    # A change is refused, saying where the ledger may be; nothing made in its place.
+    for command in (
+        ["amend", "A-1", "--amount", "40000", "--reason", "x"],
+        ["ledger", "export", "x.csv"],
+    ):
+        code, out, err = tilskudd(monkeypatch, *command)
+        assert (code, out) == (1, ""), command
+        assert err == (
+            f"feil: det finnes ikke noe register i {ledger} ennå: ingenting er ført. Før en runde "
+            "med tilskudd allocate FIL --round N --commit; er registeret flyttet, oppgi det med "
+            "--ledger STI.\n"
+        ), command
     # Nothing of the moved ledger was created again by looking for it.
     assert not ledger.exists()
     # --ledger names where it went, and every figure is there.

@@ -1147,7 +1147,7 @@ def test_verify_reports_a_different_input_and_takes_another_path(
         missing = verify_round(ledger, programme, record)
         assert (missing.ok, missing.problem) == (
             False,
-            f"the input file {r1} is not there; give it with --input",
+            f"the input file {r1} is not there; give it with --round 1 --input FILE",
         )
         assert verify_round(ledger, programme, record, input_path=moved).ok
         write_csv(moved, ROUND_1[:2])
@@ -2206,15 +2206,17 @@ def test_nb_verify_without_the_committed_input(
         assert unrecorded.problem_phrase is not None
         assert unrecorded.problem_phrase.key == "ledger.error.verify_no_input"
         assert unrecorded.problem_phrase.render("nb") == (
-            "ingen inndatafil er registrert; oppgi den med --input"
+            "ingen inndatafil er registrert; oppgi den med --round 1 --input FIL"
         )
-        assert unrecorded.problem == "no input file is recorded; give it with --input"
+        assert unrecorded.problem == (
+            "no input file is recorded; give it with --round 1 --input FILE"
+        )
         r1.unlink()
         missing = verify_round(ledger, programme, record)
         assert missing.problem_phrase is not None
         assert missing.problem_phrase.key == "ledger.error.verify_input_missing"
         assert missing.problem_phrase.render("nb") == (
-            f"inndatafilen {r1} finnes ikke; oppgi den med --input"
+            f"inndatafilen {r1} finnes ikke; oppgi den med --round 1 --input FIL"
         )
         other = write_csv(tmp_path / "other.csv", ROUND_1[:2])
         changed = verify_round(ledger, programme, record, input_path=other)
@@ -2223,7 +2225,9 @@ def test_nb_verify_without_the_committed_input(
         text = changed.problem_phrase.render("nb")
         assert text.startswith(f"{other} er ikke filen som ble ført for runde 1: SHA-256 for ")
         assert f"filen er {lg.file_sha256(other)[:16]}…, registeret har " in text
-        assert text.endswith(f"{record.input_sha256[:16]}…")
+        assert text.endswith(
+            f"{record.input_sha256[:16]}…; oppgi filen som ble ført, med --round 1 --input FIL"
+        )
 
 
 def test_status_says_a_planned_budget_beyond_what_remains(tmp_path: Path) -> None:

@@ -1002,7 +1002,7 @@ def test_nb_verify_finds_a_changed_input_and_an_outside_edit(folder: Path) -> No
     missing = run("verify", "--lang", "nb")
     assert (
         f"Runde 1: ikke kjørt på nytt: inndatafilen {folder / 'r1.csv'} finnes ikke; oppgi den "
-        "med --input."
+        "med --round 1 --input FIL."
     ) in missing.stdout
     conn = sqlite3.connect(folder / "tilskudd.ledger.sqlite")
     conn.execute("DROP TRIGGER awards_no_update")

@@ -256,3 +256,30 @@ def test_an_amendment_no_decision_could_make_is_refused_for_that_first(
     assert err.startswith(f"feil: å øke A-1 (runde 1) fra 50{NBSP}000{NBSP}kr til 60{NBSP}000")
     assert "--outside-policy" not in err
     assert ledger.read_bytes() == before
+
+
+def test_verify_says_how_to_give_a_round_file_that_moved(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The round's input file moved into an archive: verify said "oppgi den med --input", and
+    `tilskudd verify --input FILE` was refused as a usage error (which round?). The advice now
+    names the round, and followed as said it verifies."""
+    code, _, err = tilskudd(monkeypatch, "allocate", "r1.csv", "--round", "1", "--commit")
+    assert code == 0, err
+    (folder / "arkiv").mkdir()
+    shutil.move(folder / "r1.csv", folder / "arkiv" / "r1.csv")
+    code, out, err = tilskudd(monkeypatch, "verify")
+    assert (code, err) == (1, "")
+    assert out.splitlines()[1] == (
+        f"Runde 1: ikke kjørt på nytt: inndatafilen {folder / 'r1.csv'} finnes ikke; oppgi den "
+        "med --round 1 --input FIL."
+    )
+    code, out, err = tilskudd(monkeypatch, "verify", "--lang", "en")
+    assert out.splitlines()[1].endswith("is not there; give it with --round 1 --input FILE.")
+    code, out, err = tilskudd(monkeypatch, "verify", "--round", "1", "--input", "arkiv/r1.csv")
+    assert (code, err) == (0, "")
+    # Another file given: said, with the same way to give the one committed.
+    (folder / "r1.csv").write_text(HEADER + "\n" + ROUND_1[0] + "\n", encoding="utf-8")
+    code, out, err = tilskudd(monkeypatch, "verify")
+    assert code == 1
+    assert out.splitlines()[1].endswith("; oppgi filen som ble ført, med --round 1 --input FIL.")

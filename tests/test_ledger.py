@@ -2618,6 +2618,18 @@ def test_a_ledger_with_amendments_the_policy_would_refuse_still_opens_and_verifi
         assert ledger.verify_chain().ok
 
 
+def test_nb_a_reserve_below_min_award_is_not_told_to_be_withdrawn(tmp_path: Path) -> None:
+    """A-3, the reserve, has no award to withdraw: the refusal says to give the minimum."""
+    programme = _policy_programme(tmp_path, 'min_award = "30 000"\nreserve = 1')
+    ledger_path = first_round(tmp_path, programme, ROUND_1)
+    exc = refused(lambda: lg.amend(ledger_path, programme, "A-3", 10_000, "x"))
+    assert nb(exc, "amend_below_min_award_unfunded") == (
+        f"{kr(10_000)} til A-3 (runde 1) er under laveste tilskudd på {kr(30_000)} i "
+        "tildelingsreglene for runde 1 (min_award), som ikke gir tilskudd under det: gi minst "
+        f"{kr(30_000)}"
+    )
+
+
 def test_nb_amendments_outside_the_policy(tmp_path: Path) -> None:
     policy = 'round_to = "1 000"\nmin_award = "20 000"\nmax_award = "50 000"\nmin_score = 4'
     programme = _policy_programme(tmp_path, policy)

@@ -394,6 +394,7 @@ def _standing_phrases(standing: Sequence[AwardRecord]) -> list[Phrase]:
 
 _FIGURES_OF: dict[str, tuple[str, ...]] = {
     "ledger.error.amend_below_min_award": ("min_award",),
+    "ledger.error.amend_below_min_award_unfunded": ("min_award",),
     "ledger.error.amend_off_grid": ("round_to",),
     "ledger.error.amend_not_eligible": ("score", "min_score"),
     "ledger.error.amend_over_max_award": ("cap",),
@@ -1978,7 +1979,13 @@ class Ledger:
             problems.append((rule, LedgerError(key=key, **params, **which)))
 
         if amount < caps.min_award:
-            add("min_award", "ledger.error.amend_below_min_award", min_award=caps.min_award)
+            # An application without an award (a reserve) has none to withdraw instead.
+            key = (
+                "ledger.error.amend_below_min_award"
+                if before > 0
+                else "ledger.error.amend_below_min_award_unfunded"
+            )
+            add("min_award", key, min_award=caps.min_award)
         if amount % caps.round_to:
             lower = amount - amount % caps.round_to
             near = lower if lower >= max(caps.min_award, 1) else lower + caps.round_to

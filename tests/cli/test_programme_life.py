@@ -283,3 +283,36 @@ def test_verify_says_how_to_give_a_round_file_that_moved(
     code, out, err = tilskudd(monkeypatch, "verify")
     assert code == 1
     assert out.splitlines()[1].endswith("; oppgi filen som ble ført, med --round 1 --input FIL.")
+
+
+def test_funding_a_reserve_below_the_minimum_does_not_say_to_withdraw_it(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reserve application (no award) given less than min_award: the refusal said "or
+    withdraw the award (tilskudd withdraw A-3)", which withdraw then refuses, there being no
+    award to withdraw. It says to give at least the minimum."""
+    policy = PROGRAMME.replace('max_share_of_cost = "20 %"', 'min_award = "30 000"\nreserve = 1')
+    (folder / "tilskudd.toml").write_text(policy, encoding="utf-8")
+    third = "A-3;Bergen kommune;964338531;Sak;1201;80000;400000;3"
+    (folder / "r1.csv").write_text("\n".join([HEADER, *ROUND_1, third]) + "\n", encoding="utf-8")
+    code, _, err = tilskudd(monkeypatch, "allocate", "r1.csv", "--round", "1", "--commit")
+    assert code == 0, err
+    code, out, _ = tilskudd(monkeypatch, "history", "A-3")
+    assert "(reserve)" in out
+    code, out, err = tilskudd(monkeypatch, "amend", "A-3", "--amount", "10000", "--reason", "x")
+    assert (code, out) == (1, "")
+    first = err.splitlines()[0]
+    assert first == (
+        f"feil: 10{NBSP}000{NBSP}kr til A-3 (runde 1) er under laveste tilskudd på "
+        f"30{NBSP}000{NBSP}kr i tildelingsreglene for runde 1 (min_award), som ikke gir tilskudd "
+        f"under det: gi minst 30{NBSP}000{NBSP}kr"
+    )
+    code, out, err = tilskudd(
+        monkeypatch, "amend", "A-3", "--amount", "10000", "--reason", "x", "--lang", "en"
+    )
+    assert err.splitlines()[0].endswith(
+        f"which gives no award below it: give at least NOK{NBSP}30,000"
+    )
+    # An award that stands is still told it may be withdrawn instead.
+    code, out, err = tilskudd(monkeypatch, "amend", "A-1", "--amount", "10000", "--reason", "x")
+    assert "eller trekk tilskuddet tilbake (tilskudd withdraw A-1)" in err

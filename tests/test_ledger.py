@@ -1147,7 +1147,7 @@ def test_verify_reports_a_different_input_and_takes_another_path(
         missing = verify_round(ledger, programme, record)
         assert (missing.ok, missing.problem) == (
             False,
-            f"the input file {r1} is not there; give it with --input",
+            f"the input file {r1} is not there; give it with --round 1 --input FILE",
         )
         assert verify_round(ledger, programme, record, input_path=moved).ok
         write_csv(moved, ROUND_1[:2])
@@ -1689,7 +1689,8 @@ def test_nb_files_that_are_not_our_ledger(setup: tuple[Path, Programme, Path, Pa
     missing = ledger_path.parent / "none.sqlite"
     assert nb(refused(lambda: lg.history(missing, MOSS)), "no_ledger") == (
         f"det finnes ikke noe register i {missing} ennå: ingenting er ført. Før en runde med "
-        "tilskudd allocate FIL --round N --commit."
+        "tilskudd allocate FIL --round N --commit; er registeret flyttet, oppgi det med "
+        "--ledger STI."
     )
 
 
@@ -2205,15 +2206,17 @@ def test_nb_verify_without_the_committed_input(
         assert unrecorded.problem_phrase is not None
         assert unrecorded.problem_phrase.key == "ledger.error.verify_no_input"
         assert unrecorded.problem_phrase.render("nb") == (
-            "ingen inndatafil er registrert; oppgi den med --input"
+            "ingen inndatafil er registrert; oppgi den med --round 1 --input FIL"
         )
-        assert unrecorded.problem == "no input file is recorded; give it with --input"
+        assert unrecorded.problem == (
+            "no input file is recorded; give it with --round 1 --input FILE"
+        )
         r1.unlink()
         missing = verify_round(ledger, programme, record)
         assert missing.problem_phrase is not None
         assert missing.problem_phrase.key == "ledger.error.verify_input_missing"
         assert missing.problem_phrase.render("nb") == (
-            f"inndatafilen {r1} finnes ikke; oppgi den med --input"
+            f"inndatafilen {r1} finnes ikke; oppgi den med --round 1 --input FIL"
         )
         other = write_csv(tmp_path / "other.csv", ROUND_1[:2])
         changed = verify_round(ledger, programme, record, input_path=other)
@@ -2222,7 +2225,9 @@ def test_nb_verify_without_the_committed_input(
         text = changed.problem_phrase.render("nb")
         assert text.startswith(f"{other} er ikke filen som ble ført for runde 1: SHA-256 for ")
         assert f"filen er {lg.file_sha256(other)[:16]}…, registeret har " in text
-        assert text.endswith(f"{record.input_sha256[:16]}…")
+        assert text.endswith(
+            f"{record.input_sha256[:16]}…; oppgi filen som ble ført, med --round 1 --input FIL"
+        )
 
 
 def test_status_says_a_planned_budget_beyond_what_remains(tmp_path: Path) -> None:
@@ -2611,6 +2616,18 @@ def test_a_ledger_with_amendments_the_policy_would_refuse_still_opens_and_verifi
     assert lg.amend(ledger_path, programme, "A-1", 20_000, "x").amount_after == 20_000
     with Ledger.open(ledger_path, write=False) as ledger:
         assert ledger.verify_chain().ok
+
+
+def test_nb_a_reserve_below_min_award_is_not_told_to_be_withdrawn(tmp_path: Path) -> None:
+    """A-3, the reserve, has no award to withdraw: the refusal says to give the minimum."""
+    programme = _policy_programme(tmp_path, 'min_award = "30 000"\nreserve = 1')
+    ledger_path = first_round(tmp_path, programme, ROUND_1)
+    exc = refused(lambda: lg.amend(ledger_path, programme, "A-3", 10_000, "x"))
+    assert nb(exc, "amend_below_min_award_unfunded") == (
+        f"{kr(10_000)} til A-3 (runde 1) er under laveste tilskudd på {kr(30_000)} i "
+        "tildelingsreglene for runde 1 (min_award), som ikke gir tilskudd under det: gi minst "
+        f"{kr(30_000)}"
+    )
 
 
 def test_nb_amendments_outside_the_policy(tmp_path: Path) -> None:

@@ -267,12 +267,23 @@ class QuotaUnmetError(QuotaError):
 class ProgrammeError(_LinesError, TilskuddError):
     """A programme file (tilskudd.toml) is missing, not valid TOML, or has an invalid field."""
 
+    lang: str | None = None
+    """The language the file declares (``lang`` of its ``[programme]``), when it can be read:
+    the one its commands speak, and so the one to say its problems in."""
+
 
 class LedgerError(TilskuddError):
     """The ledger refuses an operation (double commit, over-committed frame, bad amendment)."""
 
 
-class AmendmentRefusedError(_LinesError, LedgerError):
+class AmendmentBeyondPolicyError(LedgerError):
+    """An amendment refused for a rule of its round's policy: one ``--outside-policy`` could
+    record as a decision beyond it (``hint``, set by the CLI, says so)."""
+
+    hint: str | None = None
+
+
+class AmendmentRefusedError(_LinesError, AmendmentBeyondPolicyError):
     """An amendment refused for several rules of its round's policy: each refusal on a line
     (see :class:`_LinesError`), so that putting one right does not meet the next unsaid."""
 

@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from tilskudd import __version__
 from tilskudd.errors import (
+    AmendmentBeyondPolicyError,
     AmendmentRefusedError,
     LedgerError,
     LedgerFileError,
@@ -393,6 +394,7 @@ def _standing_phrases(standing: Sequence[AwardRecord]) -> list[Phrase]:
 
 _FIGURES_OF: dict[str, tuple[str, ...]] = {
     "ledger.error.amend_below_min_award": ("min_award",),
+    "ledger.error.amend_below_min_award_unfunded": ("min_award",),
     "ledger.error.amend_off_grid": ("round_to",),
     "ledger.error.amend_not_eligible": ("score", "min_score"),
     "ledger.error.amend_over_max_award": ("cap",),
@@ -697,6 +699,9 @@ class RoundContext:
     prior_by_orgnr: Mapping[str, int] = field(default_factory=dict)
     """What each organisation has received in earlier rounds (for per_applicant_max)."""
     already_committed: CommitRecord | None = None
+    not_committed_before: tuple[int, ...] = ()
+    """The programme's rounds before this one that are not committed (of a round not committed
+    itself): once this one is, they can't be, as rounds are committed in order."""
 
     def already_funded(
         self, application: Application, *, by_id: bool = True
@@ -1793,18 +1798,8 @@ class Ledger:
                         requested=award.requested,
                         **which,
                     )
-                problems = self._policy_problems(award, amount, before, awards)
-                quota_problems, warnings = self._quota_effects(award, amount, before, awards)
-                problems += quota_problems
-                if len(problems) == 1 and not outside_policy:
-                    raise problems[0][1]
-                if problems and not outside_policy:
-                    # Every rule the amount goes beyond, as --outside-policy would record them.
-                    raise AmendmentRefusedError(
-                        lines=[Phrase(str(error.key), **error.params) for _, error in problems]
-                    )
-                waived = [rule for rule, _ in problems]
-                waived_figures = outside_policy_figures(problems)
+                # First what no decision beyond the policy could change (a project funded once,
+                # the frame): the policy's refusals say --outside-policy would record the amount.
                 if amount > before:
                     self._refuse_second_award(award)
                 remaining = max(programme.frame - self.committed_total(), 0)
@@ -1818,6 +1813,20 @@ class Ledger:
                         frame=programme.frame,
                         **which,
                     )
+                problems = self._policy_problems(award, amount, before, awards)
+                quota_problems, warnings = self._quota_effects(award, amount, before, awards)
+                problems += quota_problems
+                if len(problems) == 1 and not outside_policy:
+                    only = problems[0][1]
+                    # As raised, typed as a rule --outside-policy could record (the CLI says so).
+                    raise AmendmentBeyondPolicyError(key=str(only.key), **only.params)
+                if problems and not outside_policy:
+                    # Every rule the amount goes beyond, as --outside-policy would record them.
+                    raise AmendmentRefusedError(
+                        lines=[Phrase(str(error.key), **error.params) for _, error in problems]
+                    )
+                waived = [rule for rule, _ in problems]
+                waived_figures = outside_policy_figures(problems)
             created = _now()
             seq = self._append(
                 "amendment",
@@ -1970,7 +1979,13 @@ class Ledger:
             problems.append((rule, LedgerError(key=key, **params, **which)))
 
         if amount < caps.min_award:
-            add("min_award", "ledger.error.amend_below_min_award", min_award=caps.min_award)
+            # An application without an award (a reserve) has none to withdraw instead.
+            key = (
+                "ledger.error.amend_below_min_award"
+                if before > 0
+                else "ledger.error.amend_below_min_award_unfunded"
+            )
+            add("min_award", key, min_award=caps.min_award)
         if amount % caps.round_to:
             lower = amount - amount % caps.round_to
             near = lower if lower >= max(caps.min_award, 1) else lower + caps.round_to
@@ -2152,6 +2167,9 @@ class Ledger:
             prior=prior,
             prior_by_orgnr=dict(by_orgnr),
             already_committed=earlier[0] if earlier else None,
+            not_committed_before=()
+            if before is not None or earlier
+            else _not_committed_before(programme, round_.number, self.commits()),
         )
 
     def _round_figures(self, round: int | None = None) -> dict[int, tuple[int, int, int, int, int]]:
@@ -2697,9 +2715,20 @@ def round_context(ledger: LedgerLike, programme: Programme, round_id: int | str)
             budget_source="round"
             if planned is not None and planned <= programme.frame
             else "remaining",
+            not_committed_before=_not_committed_before(programme, round_.number, ()),
         )
     with _opened(ledger, write=False) as opened:
         return opened.round_context(programme, round_id)
+
+
+def _not_committed_before(
+    programme: Programme, number: int, commits: Sequence[CommitRecord]
+) -> tuple[int, ...]:
+    """The programme's rounds numbered below ``number`` that no commit records, in order."""
+    done = {c.round for c in commits}
+    return tuple(
+        sorted(r.number for r in programme.rounds if r.number < number and r.number not in done)
+    )
 
 
 def status(ledger: LedgerLike, programme: Programme) -> LedgerStatus:
@@ -2739,8 +2768,9 @@ def verify_chain(ledger: LedgerLike) -> ChainReport:
         return opened.verify_chain()
 
 
-def status_lines(report: LedgerStatus, lang: str = "en") -> list[str]:
-    """The status as sentences for people, from the locales catalogue."""
+def status_lines(report: LedgerStatus, lang: str = "en", *, no_ledger: bool = False) -> list[str]:
+    """The status as sentences for people, from the locales catalogue; ``no_ledger``: there is
+    no ledger file at ``report.ledger`` (said with its path, for one moved away)."""
     from tilskudd.i18n import get
 
     t = get(lang)
@@ -2752,7 +2782,11 @@ def status_lines(report: LedgerStatus, lang: str = "en") -> list[str]:
     if report.tampered_at is not None:
         lines.insert(0, t("ledger.status.tampered", seq=report.tampered_at))
     if not report.rounds:
-        lines.append(t("ledger.status.nothing"))
+        # Named where it was looked for: a ledger moved away is not "nothing committed".
+        if no_ledger:
+            lines.append(t("ledger.status.no_ledger", path=report.ledger))
+        else:
+            lines.append(t("ledger.status.nothing"))
     for item in report.rounds:
         # A sheet without a municipality column names no places: not "in 0 municipalities".
         lines.append(
@@ -2784,8 +2818,13 @@ def status_lines(report: LedgerStatus, lang: str = "en") -> list[str]:
         lines.append(t("ledger.status.over_frame", over=-report.remaining, frame=report.frame))
     else:
         lines.append(t("ledger.status.remaining", remaining=report.remaining))
+    last = max((item.round for item in report.rounds), default=0)
     for number, _name, budget in report.planned:
-        if budget is None:
+        if number < last:
+            # Left out: rounds are committed in order, and a later one is (not "not yet").
+            later = min(item.round for item in report.rounds if item.round > number)
+            lines.append(t("ledger.status.planned_left_out", round=number, later=later))
+        elif budget is None:
             lines.append(t("ledger.status.planned_rest", round=number))
         elif budget > report.remaining:
             # Said as allocate --round will use it: what remains, if that is less.

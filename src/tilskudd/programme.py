@@ -335,6 +335,18 @@ def load_programme(path: str | Path) -> Programme:
         windows = reason.startswith(("Unescaped '\\'", "Invalid hex value"))
         key = "programme.error.not_toml_backslash" if windows else "programme.error.not_toml"
         raise ProgrammeError(key=key, path=str(path), reason=reason) from None
+    try:
+        return _programme_from(raw, text, path)
+    except ProgrammeError as exc:
+        table = raw.get("programme")
+        declared = table.get("lang") if isinstance(table, dict) else None
+        if declared in ("nb", "en"):
+            exc.lang = declared
+        raise
+
+
+def _programme_from(raw: Mapping[str, Any], text: str, path: Path) -> Programme:
+    """The programme ``raw`` (the TOML of ``text``, read from ``path``) describes, checked."""
     unknown = sorted(set(raw) - _TOP_KEYS)
     if "rounds" in unknown:
         raise ProgrammeError(key="programme.error.rounds_written", path=str(path))

@@ -217,10 +217,14 @@ def verify_round(
 
     given = input_path if input_path is not None else commit.input_path
     if given is None:
-        return _not_rerun(commit, None, Phrase("ledger.error.verify_no_input"))
+        return _not_rerun(commit, None, Phrase("ledger.error.verify_no_input", round=commit.round))
     path = Path(given)
     if not path.is_file():
-        return _not_rerun(commit, path, Phrase("ledger.error.verify_input_missing", path=str(path)))
+        return _not_rerun(
+            commit,
+            path,
+            Phrase("ledger.error.verify_input_missing", path=str(path), round=commit.round),
+        )
     actual = file_sha256(path)
     if actual != commit.input_sha256:
         return _not_rerun(

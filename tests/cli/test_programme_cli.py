@@ -1002,7 +1002,7 @@ def test_nb_verify_finds_a_changed_input_and_an_outside_edit(folder: Path) -> No
     missing = run("verify", "--lang", "nb")
     assert (
         f"Runde 1: ikke kjørt på nytt: inndatafilen {folder / 'r1.csv'} finnes ikke; oppgi den "
-        "med --input."
+        "med --round 1 --input FIL."
     ) in missing.stdout
     conn = sqlite3.connect(folder / "tilskudd.ledger.sqlite")
     conn.execute("DROP TRIGGER awards_no_update")
@@ -1147,7 +1147,8 @@ def test_a_budget_over_what_remains_is_said_before_the_commit(folder: Path) -> N
 
 
 def test_amend_is_held_to_the_rounds_policy_in_both_languages(folder: Path) -> None:
-    """Refused with exit code 1, naming the rule, the cap and the figures; nothing recorded."""
+    """Refused with exit code 1, naming the rule, the cap and the figures, then that nothing was
+    recorded and how a board's decision beyond the policy is; nothing recorded."""
     policy = PROGRAMME.replace(
         'max_share_of_cost = "20 %"',
         'max_share_of_cost = "20 %"\nmax_award = "50 000"\nround_to = "1 000"',
@@ -1161,12 +1162,16 @@ def test_amend_is_held_to_the_rounds_policy_in_both_languages(folder: Path) -> N
     assert raised.stderr == (
         f"error: A-1 (round 1) cannot be raised to NOK{NBSP}55,000: round 1's policy gives at "
         f"most NOK{NBSP}50,000 to an application (max_award)\n"
+        "  hint: Nothing was recorded. If the amount is decided beyond the policy (a board's "
+        "decision), record it with --outside-policy and a reason that cites the decision.\n"
     )
     raised = run("amend", "A-1", "--amount", "55 000", "--reason", "x", "--lang", "nb")
     assert raised.exit_code == 1
     assert raised.stderr == (
         f"feil: A-1 (runde 1) kan ikke økes til {kr(55_000)}: tildelingsreglene for runde 1 gir "
         f"høyst {kr(50_000)} til én søknad (max_award)\n"
+        "  tips: Ingenting ble registrert. Er beløpet vedtatt utover tildelingsreglene (et "
+        "styrevedtak), før det med --outside-policy og en begrunnelse som viser til vedtaket.\n"
     )
     off_grid = run("amend", "A-1", "--amount", "45 500", "--reason", "x", "--lang", "nb")
     assert off_grid.exit_code == 1
@@ -1174,6 +1179,8 @@ def test_amend_is_held_to_the_rounds_policy_in_both_languages(folder: Path) -> N
         f"feil: {kr(45_500)} til A-1 (runde 1) er ikke et multiplum av {kr(1_000)}, som "
         "tildelingsreglene for runde 1 runder alle tilskudd til (round_to): gi et multiplum, for "
         f"eksempel {kr(45_000)}\n"
+        "  tips: Ingenting ble registrert. Er beløpet vedtatt utover tildelingsreglene (et "
+        "styrevedtak), før det med --outside-policy og en begrunnelse som viser til vedtaket.\n"
     )
     assert run("amend", "A-1", "--amount", "45 500", "--reason", "x").stderr.startswith(
         f"error: NOK{NBSP}45,500 for A-1 (round 1) is not a multiple of NOK{NBSP}1,000"

@@ -28,7 +28,7 @@ from tilskudd.cli.common import (
     refuse_open_output,
     resolve_lang,
 )
-from tilskudd.errors import ExitCode, UsageError
+from tilskudd.errors import AmendmentBeyondPolicyError, ExitCode, UsageError
 
 if TYPE_CHECKING:
     from tilskudd.programme import Programme
@@ -69,15 +69,28 @@ ledger_app = App(
 app.add_typer(ledger_app, name="ledger")
 
 
-def programme_for(option: Path | None, *, required: bool, lang: str = "en") -> Programme | None:
+_NOT_TOLD: Any = object()
+
+
+def programme_for(
+    option: Path | None, *, required: bool, lang: str = "en", lang_option: Any = _NOT_TOLD
+) -> Programme | None:
     """The programme given by ``--programme`` or found from the current folder upwards.
 
-    With ``required``, no programme is a usage error that says how to make one.
+    With ``required``, no programme is a usage error that says how to make one. Given the
+    command's ``--lang`` (``lang_option``, None when not given), a mistake in the file is said
+    in the language the file declares, as the command would speak, unless --lang says otherwise.
     """
+    from tilskudd.errors import ProgrammeError
     from tilskudd.i18n import get
     from tilskudd.programme import find_programme
 
-    programme = find_programme(Path.cwd(), option)
+    try:
+        programme = find_programme(Path.cwd(), option)
+    except ProgrammeError as exc:
+        if exc.lang is not None and lang_option is not _NOT_TOLD:
+            resolve_lang(lang_option, exc.lang)
+        raise
     if programme is None and required:
         raise UsageError(get(lang)("ledger.cli.no_programme", folder=str(Path.cwd())))
     return programme
@@ -194,14 +207,16 @@ def status(
     with guard(debug):
         from tilskudd import ledger as ledger_module
 
-        found = programme_for(programme, required=True, lang=resolve_lang(lang))
+        found = programme_for(programme, required=True, lang=resolve_lang(lang), lang_option=lang)
         assert found is not None
         language = resolve_lang(lang, found.lang)
-        report = ledger_module.status(ledger_for(found, ledger), found)
+        path = ledger_for(found, ledger)
+        report = ledger_module.status(path, found)
         if format is ReportFormat.json:
             emit_json(report.as_json())
             return
-        for line in ledger_module.status_lines(report, language):
+        no_ledger = not ledger_module.exists(path)
+        for line in ledger_module.status_lines(report, language, no_ledger=no_ledger):
             _out(line)
 
 
@@ -270,7 +285,9 @@ def history(
         from tilskudd.wording import waived_figures, waived_rule
 
         query = query.strip()  # as it is looked up: "Nothing recorded for  a-4." said the space
-        found = programme_for(programme, required=ledger is None, lang=resolve_lang(lang))
+        found = programme_for(
+            programme, required=ledger is None, lang=resolve_lang(lang), lang_option=lang
+        )
         language = resolve_lang(lang, found.lang if found else None)
         path = ledger_for(found, ledger)
         # "F-15 (A17)" as this version shows a repeated id finds "F-15 (row 17)" in the records
@@ -289,7 +306,11 @@ def history(
             emit_json(_history_json(awards))
             return
         if not awards:
-            _out(t("ledger.cli.history_none", query=query))
+            if ledger_module.exists(path):
+                _out(t("ledger.cli.history_none", query=query))
+            else:
+                where = str(Path(path).expanduser().absolute())
+                _out(t("ledger.cli.history_no_ledger", query=query, path=where))
             return
         n = len(awards)
         _out(
@@ -358,7 +379,7 @@ def _change(
     from tilskudd.i18n import get
     from tilskudd.wording import waived_figures, waived_rule
 
-    found = programme_for(programme, required=True, lang=resolve_lang(lang))
+    found = programme_for(programme, required=True, lang=resolve_lang(lang), lang_option=lang)
     assert found is not None
     language = resolve_lang(lang, found.lang)
     path = ledger_for(found, ledger)
@@ -368,15 +389,23 @@ def _change(
         # Read once the language is settled, so that a mistyped amount is said in it.
         amount_nok = parse_amount_option(amount, "--amount", allow_zero=True)
         assert amount_nok is not None
-        change = ledger_module.amend(
-            path,
-            found,
-            application_id,
-            amount_nok,
-            reason,
-            round=round_,
-            outside_policy=outside_policy,
-        )
+        try:
+            change = ledger_module.amend(
+                path,
+                found,
+                application_id,
+                amount_nok,
+                reason,
+                round=round_,
+                outside_policy=outside_policy,
+            )
+        except AmendmentBeyondPolicyError as exc:
+            # What was not done, and the way a board's decision beyond the policy is recorded
+            # (said already by each refusal for a figure the ledger does not hold).
+            keys = [line.key for line in getattr(exc, "lines", ())] or [str(exc.key)]
+            if not all(key.endswith("_not_recorded") for key in keys):
+                exc.hint = get(language)("ledger.cli.outside_policy_hint")
+            raise
     # Nothing remains of a frame cut below what is committed (not "-10 000 kr"); status says
     # by how much it is over.
     remaining = max(ledger_module.status(path, found).remaining, 0)
@@ -528,7 +557,7 @@ def verify(
         from tilskudd.rounds import verify_round
         from tilskudd.wording import issue_cell, issue_text
 
-        found = programme_for(programme, required=True, lang=resolve_lang(lang))
+        found = programme_for(programme, required=True, lang=resolve_lang(lang), lang_option=lang)
         assert found is not None
         language = resolve_lang(lang, found.lang)
         t = get(language)
@@ -537,7 +566,7 @@ def verify(
         failed = False
         path = ledger_for(found, ledger)
         if not exists(path):
-            _out(t("ledger.cli.nothing"))
+            _out(t("ledger.cli.no_ledger", path=str(Path(path).expanduser().absolute())))
             return
         with Ledger.open(path, write=False) as opened:
             chain = opened.verify_chain()
@@ -633,7 +662,9 @@ def export(
         problems = Problems()
         found = None
         with problems.gather():
-            found = programme_for(programme, required=ledger is None, lang=resolve_lang(lang))
+            found = programme_for(
+                programme, required=ledger is None, lang=resolve_lang(lang), lang_option=lang
+            )
         language = resolve_lang(lang, found.lang if found else None)
         path: Path | None = None
         with problems.gather():
@@ -918,6 +949,18 @@ class RoundPlan:
             when = ctx.already_committed.committed_at.replace("T", " ").replace("+00:00", " UTC")
             _out(t("ledger.cli.round_committed", round=ctx.round, when=when))
             self._changed_since(lang, ctx.round, as_decided=as_decided)
+        elif ctx.not_committed_before:
+            # Said before --commit makes it so: a ledger can't be undone, and the rounds left
+            # out could never be committed after this one.
+            earlier = ctx.not_committed_before
+            _out(
+                t(
+                    "ledger.cli.earlier_not_committed",
+                    n=len(earlier),
+                    earlier=[str(n) for n in earlier],
+                    round=ctx.round,
+                )
+            )
         if not budget_given:
             if ctx.budget_source == "committed":
                 _out(t("ledger.cli.round_budget_committed", round=ctx.round, budget=ctx.budget))
@@ -967,6 +1010,9 @@ class RoundPlan:
         assert self.programme is not None
         assert self.ledger is not None
         assert self.round is not None
+        # A new ledger is said with its path: where the programme's went missing (moved away),
+        # this one starts the frame afresh, and the officer should know it.
+        new = not ledger_module.exists(self.ledger)
         info = ledger_module.commit_round(
             self.ledger,
             result,
@@ -993,6 +1039,8 @@ class RoundPlan:
             )
         )
         _out(t("ledger.cli.head", head=info.head))
+        if new:
+            _out(t("ledger.cli.created", path=str(Path(self.ledger).expanduser().absolute())))
 
     def not_committed(self, lang: str) -> None:
         """Remind that a round allocated with --round is not recorded without --commit."""
@@ -1018,7 +1066,7 @@ def plan_round(
     if commit and round_number is None:
         raise UsageError(key="ledger.error.commit_needs_round")
     needed = round_number is not None or ledger is not None
-    found = programme_for(programme, required=needed, lang=resolve_lang(lang))
+    found = programme_for(programme, required=needed, lang=resolve_lang(lang), lang_option=lang)
     if found is None:
         return RoundPlan(None, None, None)
     if round_number is None:

@@ -394,6 +394,32 @@ def test_a_sheet_with_a_header_and_no_applications_is_an_error(
     assert "No errors" not in out
 
 
+@pytest.mark.parametrize(
+    ("lang", "verdict"),
+    [
+        ("en", "No errors, but 2 applications have no score or rank: the ranked rule"),
+        ("nb", "Ingen feil, men 2 søknader mangler poeng eller rangering: regelen ranked"),
+    ],
+)
+def test_check_says_when_the_default_rule_would_reject_some_unscored_rows(
+    tmp_path: Path, lang: str, verdict: str
+) -> None:
+    """A score column filled in halfway: each blank is a warning, and the verdict must not say
+    'every application can be allocated' when allocate's default rule would reject those rows."""
+    path = tmp_path / "halvveis.csv"
+    path.write_text(
+        "ID;Søker;Omsøkt beløp;Poeng\nS-1;A;100000;5\nS-2;B;200000;\nS-3;C;300000;\n",
+        encoding="utf-8",
+    )
+    code, out, _ = invoke("check", path, "--lang", lang)
+    assert code == 0
+    assert verdict in " ".join(out.split())
+    assert "every application can be allocated" not in out
+    assert "alle søknadene kan fordeles" not in out
+    code, out, _ = invoke("allocate", path, "--budget", "1M", "--lang", "en")
+    assert "2 applications have errors and would be rejected." in out
+
+
 def test_check_says_when_the_default_rule_could_not_rank_the_file(tmp_path: Path) -> None:
     """check must not say 'every application can be allocated' when allocate would reject all."""
     path = tmp_path / "uten_poeng.csv"

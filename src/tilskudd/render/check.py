@@ -209,6 +209,10 @@ def render_check(
     elif not errors and not checked.ranking_column:
         # allocate's default rule ranks: without a score or rank it would reject every row.
         console.print(Text(t("ui.check.ok_unranked"), style="yellow"))
+    elif not errors and (unscored := sum(i.code == "validate.score_missing" for i in warnings)):
+        # Some applications lack the score the default rule ranks on: "every application can be
+        # allocated" would hold for proportional only.
+        console.print(Text(t("ui.check.ok_unscored_some", n=unscored), style="yellow"))
     elif not errors:
         console.print(Text(t("ui.check.ok"), style="green"))
     mismatch = checked.register_mismatch

@@ -443,3 +443,99 @@ def test_no_message_is_a_pair_of_keys_chosen_by_count(lang: str) -> None:
     keys = set(_catalogue(lang))
     assert {key for key in keys if key.endswith(".one")} == set()
     assert {key for _lang, key in _COUNTED_TEXTS} <= keys
+
+
+# Messages that chose between two keys by the length of a list (not a count named n); each is
+# one template now, and reads as its two keys did (the texts below are the old keys').
+_LISTED = [
+    (
+        "cli.option_not_for_rule",
+        {"option": "--reserve", "rule": "proportional"},
+        "owners",
+        ["ranked"],
+        ["ranked", "lottery"],
+        {
+            "en": (
+                "--reserve is read by the ranked rule only; it changes nothing with proportional.",
+                "--reserve is read by the ranked and lottery rules only; it changes nothing with"
+                " proportional.",
+            ),
+            "nb": (
+                "--reserve leses bare av regelen ranked; det endrer ingenting med proportional.",
+                "--reserve leses bare av reglene ranked og lottery; det endrer ingenting med"
+                " proportional.",
+            ),
+        },
+    ),
+    (
+        "cli.setting_not_for_rule",
+        {"setting": "reserve", "where": "policy.toml", "rule": "proportional"},
+        "owners",
+        ["ranked"],
+        ["ranked", "lottery"],
+        {
+            "en": (
+                "reserve (policy.toml) is read by the ranked rule only; it changes nothing with"
+                " proportional.",
+                "reserve (policy.toml) is read by the ranked and lottery rules only; it changes"
+                " nothing with proportional.",
+            ),
+            "nb": (
+                "reserve (policy.toml) leses bare av regelen ranked; det endrer ingenting med"
+                " proportional.",
+                "reserve (policy.toml) leses bare av reglene ranked og lottery; det endrer"
+                " ingenting med proportional.",
+            ),
+        },
+    ),
+    (
+        "output.error.init_exists",
+        {},
+        "names",
+        ["tilskudd.toml"],
+        ["tilskudd.toml", "søknader.xlsx"],
+        {
+            "en": (
+                "tilskudd.toml already exists; tilskudd init never overwrites a file. Choose an"
+                " empty folder, or move the file away first.",
+                "tilskudd.toml and søknader.xlsx already exist; tilskudd init never overwrites a"
+                " file. Choose an empty folder, or move the files away first.",
+            ),
+            "nb": (
+                "tilskudd.toml finnes allerede; tilskudd init skriver aldri over en fil. Velg en"
+                " tom mappe, eller flytt filen først.",
+                "tilskudd.toml og søknader.xlsx finnes allerede; tilskudd init skriver aldri over"
+                " en fil. Velg en tom mappe, eller flytt filene først.",
+            ),
+        },
+    ),
+]
+
+
+@pytest.mark.parametrize("lang", ["en", "nb"])
+@pytest.mark.parametrize(("key", "params", "name", "one", "two", "texts"), _LISTED)
+def test_a_message_naming_a_list_agrees_with_its_length(
+    lang: str,
+    key: str,
+    params: dict[str, Any],
+    name: str,
+    one: list[str],
+    two: list[str],
+    texts: dict[str, tuple[str, str]],
+) -> None:
+    t = get(lang)
+    said = tuple(t(key, n=len(items), **params, **{name: items}) for items in (one, two))
+    assert said == texts[lang]
+
+
+@pytest.mark.parametrize(
+    ("lang", "one", "two"),
+    [
+        ("en", "column amount", "columns amount, orgnr"),
+        ("nb", "kolonnen amount", "kolonnene amount, orgnr"),
+    ],
+)
+def test_the_ledger_names_one_changed_column_or_several(lang: str, one: str, two: str) -> None:
+    t = get(lang)
+    assert t("ledger.error.chain_column", n=1, columns="amount") == one
+    assert t("ledger.error.chain_column", n=2, columns="amount, orgnr") == two

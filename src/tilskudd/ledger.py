@@ -2331,12 +2331,7 @@ class Ledger:
             changed = [c for c in columns if recorded.get(c) != values[c]]
             # The table's own column names, for whoever looks into the file, said as such.
             fields = (
-                Phrase(
-                    "ledger.error.chain_column"
-                    if len(changed) == 1
-                    else "ledger.error.chain_columns",
-                    columns=", ".join(changed),
-                )
+                Phrase("ledger.error.chain_column", n=len(changed), columns=", ".join(changed))
                 if changed
                 else Phrase("ledger.error.chain_fields")
             )

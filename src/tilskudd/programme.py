@@ -596,8 +596,9 @@ def init_programme(
     template_file = folder / TEMPLATE_FILE
     existing = [p for p in (programme_file, template_file) if p.exists()]
     if existing:
-        key = "output.error.init_exists_one" if len(existing) == 1 else "output.error.init_exists"
-        raise OutputExistsError(key=key, names=[str(p) for p in existing])
+        raise OutputExistsError(
+            key="output.error.init_exists", n=len(existing), names=[str(p) for p in existing]
+        )
     if folder.exists() and not folder.is_dir():
         raise ProgrammeError(key="programme.error.folder_is_file", folder=str(folder))
     default_name = "Min tilskuddsordning" if lang == "nb" else "My grant programme"
@@ -619,7 +620,7 @@ def init_programme(
             handle.write(text)
     except FileExistsError:
         raise OutputExistsError(
-            key="output.error.init_exists_one", names=[str(programme_file)]
+            key="output.error.init_exists", n=1, names=[str(programme_file)]
         ) from None
     programme = load_programme(programme_file)
     from tilskudd.export.template import write_template

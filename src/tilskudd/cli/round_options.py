@@ -330,12 +330,9 @@ class RoundSetup:
         rule = self.policy.rule
         lines = []
         for option, owners in self.options.not_for(rule):
-            if len(owners) == 1:
-                lines.append(
-                    t("cli.option_not_for_rule", option=option, owner=owners[0], rule=rule)
-                )
-            else:
-                lines.append(t("cli.option_not_for_rules", option=option, owners=owners, rule=rule))
+            lines.append(
+                t("cli.option_not_for_rule", n=len(owners), option=option, owners=owners, rule=rule)
+            )
         given = self.options.overrides()
         read = self.policy_read
         for name in read.table if read is not None else ():
@@ -345,10 +342,16 @@ class RoundSetup:
                 continue
             if getattr(self.policy, name) == default:
                 continue
-            key = "cli.setting_not_for_rule" if len(owners) == 1 else "cli.setting_not_for_rules"
             where = read.place((name,)) if read is not None else ""
             lines.append(
-                t(key, setting=name, where=where, owner=owners[0], owners=owners, rule=rule)
+                t(
+                    "cli.setting_not_for_rule",
+                    n=len(owners),
+                    setting=name,
+                    where=where,
+                    owners=owners,
+                    rule=rule,
+                )
             )
         return lines
 

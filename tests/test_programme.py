@@ -445,3 +445,20 @@ def test_init_without_a_year_plans_rounds_still_to_come(tmp_path: Path) -> None:
     first = made.programme.rounds[0]
     assert first.closes is not None
     assert first.closes >= date.today()
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (('frame = "60 000 000"', "frame = true"), r"line 4: programme\.frame: 'TRUE' is not an"),
+        (('budget = "20M"', "budget = true"), r"line 11: round\[1\]\.budget: 'TRUE' is not an"),
+    ],
+)
+def test_a_truth_value_is_not_an_amount(
+    tmp_path: Path, change: tuple[str, str], expected: str
+) -> None:
+    # `frame = true` was a frame of 1 krone (pydantic reads True as 1), where a cell or a
+    # policy setting with a truth value is refused.
+    path = write(tmp_path, DIFI.replace(*change))
+    with pytest.raises(ProgrammeError, match=expected):
+        load_programme(path)

@@ -712,3 +712,17 @@ def test_claims_counted_first_in_a_tie_are_named_in_id_order(make_application: M
     )
     (note,) = [n for n in result.notes if n.code == "note.proportional.tie_per_applicant"]
     assert (note.params["ids"], note.params["cut_ids"]) == (["A1", "A2", "A3"], ["A3"])
+
+
+def test_a_score_of_one_weighs_beside_a_score_of_zero(make_application: MakeApp) -> None:
+    # Only a score of 0 or less has no weight: with one in the round, a score of 1 still shares.
+    apps = [
+        make_application(id="A", requested=100, score=Decimal(0)),
+        make_application(id="B", requested=100, score=Decimal(1)),
+        make_application(id="C", requested=100, score=Decimal(2)),
+    ]
+    result = allocate(apps, 90, Policy(rule="proportional", weight="score"))
+    # Weights 100 × 1 and 100 × 2: 90 kr over 300 points is 0.3 kr a point.
+    assert amounts(result) == {"A": 0, "B": 30, "C": 60}
+    assert last_code(result.by_id()["A"]) == "reason.proportional.no_weight"
+    assert last_code(result.by_id()["B"]) == "reason.proportional.share"

@@ -726,3 +726,14 @@ def test_a_score_of_one_weighs_beside_a_score_of_zero(make_application: MakeApp)
     assert amounts(result) == {"A": 0, "B": 30, "C": 60}
     assert last_code(result.by_id()["A"]) == "reason.proportional.no_weight"
     assert last_code(result.by_id()["B"]) == "reason.proportional.share"
+
+
+def test_the_last_krone_at_a_remainder_of_one_goes_to_one_application(
+    make_application: MakeApp,
+) -> None:
+    # 1 krone over three claims of 1: each share is 1/3, rounded down 0, remainder 1 (of 3).
+    # The one krone left goes to the first in id order, not to every one at that remainder.
+    apps = [make_application(id=i, requested=1, orgnr=None) for i in ("A", "B", "C")]
+    result = allocate(apps, 1, PROPORTIONAL)
+    assert amounts(result) == {"A": 1, "B": 0, "C": 0}
+    assert result.unallocated == 0

@@ -3582,3 +3582,22 @@ def test_a_round_budget_of_exactly_what_remains_is_the_rounds_own(tmp_path: Path
     context = lg.round_context(ledger_path, programme, 2)
     assert (context.budget, context.budget_source, context.remaining) == (50_000, "round", 50_000)
     assert context.already_committed is None  # round 1's commit is not round 2's
+
+
+def test_an_award_amended_and_then_withdrawn_is_withdrawn(
+    setup: tuple[Path, Programme, Path, Path],
+) -> None:
+    # Withdrawn is what the last change says, not the first: A-1 was lowered, then withdrawn.
+    ledger_path, programme, r1, _ = setup
+    commit(ledger_path, programme, 1, r1)
+    lg.amend(ledger_path, programme, "A-1", 45_000, "the project was cut")
+    lg.withdraw(ledger_path, programme, "A-1", "the municipality withdrew")
+    with Ledger.open(ledger_path) as ledger:
+        award = {a.application_id: a for a in ledger.awards()}["A-1"]
+        assert (award.withdrawn, award.current_status, award.current) == (True, "withdrawn", 0)
+    with pytest.raises(LedgerError, match="was withdrawn; a withdrawal is final"):
+        lg.amend(ledger_path, programme, "A-1", 10_000, "back")
+    # The frame has all of A-1 back: 200 000 less A-2's 40 000.
+    report = lg.status(ledger_path, programme)
+    assert (report.remaining, report.rounds[0].current) == (160_000, 40_000)
+    assert (report.rounds[0].amendments, report.rounds[0].withdrawals) == (1, 1)

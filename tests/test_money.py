@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -9,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tilskudd.errors import AmbiguousAmountError, AmountError
-from tilskudd.money import MAX_AMOUNT, format_amount, parse_amount, to_decimal
+from tilskudd.money import MAX_AMOUNT, format_amount, parse_amount, parse_decimal, to_decimal
 
 NBSP, THIN, NNBSP = "\u00a0", "\u2009", "\u202f"
 
@@ -238,3 +239,71 @@ def test_the_word_kroner_after_an_amount_is_its_currency(text: str, amount: int)
 def test_a_full_stop_after_the_unit_ends_the_sentence(text: str, expected: int) -> None:
     # "--budget '20 MNOK.'" was refused: "has digit groups that are not thousands".
     assert parse_amount(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (float("nan"), "'nan' is not a number"),
+        (float("inf"), "'inf' is not a number"),
+        # not "negative": minus infinity is no amount at all
+        (float("-inf"), "'-inf' is not a number"),
+        (Decimal("NaN"), "'NaN' is not a number"),
+    ],
+)
+def test_number_cells_that_are_not_numbers_are_refused(value: object, message: str) -> None:
+    with pytest.raises(AmountError, match=message):
+        parse_amount(value, allow_negative=True)
+
+
+def test_a_currency_without_digits_says_so() -> None:
+    for text in ("kr", "NOK", "kr ,-"):
+        with pytest.raises(AmountError, match="has no digits"):
+            parse_amount(text)
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(date(2026, 1, 1), "'2026-01-01'"), ([1], r"'\[1\]'")],
+)
+def test_cells_of_other_kinds_are_not_amounts(value: object, shown: str) -> None:
+    # A date-formatted cell comes out of calamine as a date: an error naming it, not a crash.
+    with pytest.raises(AmountError, match=f"{shown} is not an amount"):
+        parse_amount(value)
+
+
+def test_messages_quote_what_was_typed() -> None:
+    cases: list[tuple[object, str]] = [
+        ("  abc ", "'abc' is not an amount"),
+        ("3,300", "'3,300' is ambiguous"),
+        (-5, "'-5' is negative"),
+        (True, "'True' is a truth value, not an amount"),
+    ]
+    for value, message in cases:
+        with pytest.raises(AmountError) as info:
+            parse_amount(value)
+        assert str(info.value) == message
+    # Called without the text as shown (a cell read for a sheet), the value itself is quoted.
+    with pytest.raises(AmountError) as info:
+        parse_decimal("abc")
+    assert str(info.value) == "'abc' is not an amount"
+
+
+def test_to_decimal_refuses_truth_values() -> None:
+    # bool is an int in Python: True would otherwise be read as 1 kr.
+    for value in (True, False):
+        with pytest.raises(AmountError, match="truth value"):
+            to_decimal(value)
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        ("-3 mill.", -3_000_000),
+        ("\u22122,5 mill.", -2_500_000),
+        ("-250k", -250_000),
+        ("kr -1,5 mrd", -1_500_000_000),
+    ],
+)
+def test_a_multiplier_applies_to_a_negative_amount(text: str, amount: int) -> None:
+    assert parse_amount(text, allow_negative=True) == amount

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from pydantic import ValidationError
 
 from tilskudd.errors import OutputExistsError, ProgrammeError
 from tilskudd.export.template import COLUMNS, TEMPLATE_ROWS, write_template
@@ -445,3 +446,76 @@ def test_init_without_a_year_plans_rounds_still_to_come(tmp_path: Path) -> None:
     first = made.programme.rounds[0]
     assert first.closes is not None
     assert first.closes >= date.today()
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (('frame = "60 000 000"', "frame = true"), r"line 4: programme\.frame: 'TRUE' is not an"),
+        (('budget = "20M"', "budget = true"), r"line 11: round\[1\]\.budget: 'TRUE' is not an"),
+    ],
+)
+def test_a_truth_value_is_not_an_amount(
+    tmp_path: Path, change: tuple[str, str], expected: str
+) -> None:
+    # `frame = true` was a frame of 1 krone (pydantic reads True as 1), where a cell or a
+    # policy setting with a truth value is refused.
+    path = write(tmp_path, DIFI.replace(*change))
+    with pytest.raises(ProgrammeError, match=expected):
+        load_programme(path)
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (("number = 1", "number = 0"), r"line 9: round\[1\]\.number: must be 1 or more \(got 0\)"),
+        (("id = 2", "id = 2\nnumber = 2"), r"round\[2\]: give either number or id, not both"),
+        (
+            ("decision = 2009-06-01", "decision = 2009-04-14"),
+            r"line 8: round\[1\]: decision \(2009-04-14\) is before closes \(2009-04-15\)",
+        ),
+    ],
+)
+def test_rounds_are_checked_to_the_day_and_number(
+    tmp_path: Path, change: tuple[str, str], expected: str
+) -> None:
+    path = write(tmp_path, DIFI.replace(*change))
+    with pytest.raises(ProgrammeError, match=expected):
+        load_programme(path)
+
+
+def test_the_limits_themselves_are_allowed(tmp_path: Path) -> None:
+    # A round may open, close and be decided on one day; the least frame and budget is 1 krone.
+    text = (
+        DIFI.replace("closes = 2009-04-15", "closes = 2009-03-01")
+        .replace("decision = 2009-06-01", "decision = 2009-03-01")
+        .replace('frame = "60 000 000"', 'frame = "1"')
+        .replace('budget = "20M"', 'budget = "1"')
+        .replace("budget = 40000000\n", "")
+    )
+    programme = load_programme(write(tmp_path, text))
+    first = programme.round(1)
+    assert (first.opens, first.closes, first.decision) == (date(2009, 3, 1),) * 3
+    # The rounds' budgets may add up to the whole frame.
+    assert (programme.frame, [r.budget for r in programme.rounds]) == (1, [1, None])
+
+
+def test_a_ledger_name_with_spaces_is_not_a_control_character(tmp_path: Path) -> None:
+    # Only characters below a space (tab, newline, ...) are refused in the ledger's name.
+    base = '[programme]\nname = "X"\nframe = "1M"\n'
+    path = write(tmp_path, base + 'ledger = "Tilskudd 2026/min ledger.sqlite"\n')
+    expected = tmp_path / "Tilskudd 2026" / "min ledger.sqlite"
+    assert load_programme(path).ledger_path == expected
+    write(tmp_path, base + 'ledger = "a\\u001Fb.sqlite"\n')  # the last one below a space
+    with pytest.raises(ProgrammeError, match="has a tab or another control character"):
+        load_programme(path)
+
+
+def test_a_programme_read_cannot_be_changed_by_mistake(tmp_path: Path) -> None:
+    # The frame and a round's budget are what the ledger is checked against: frozen, as read.
+    programme = load_programme(write(tmp_path, DIFI))
+    with pytest.raises(ValidationError, match="frozen"):
+        programme.frame = 1  # type: ignore[misc]
+    with pytest.raises(ValidationError, match="frozen"):
+        programme.rounds[0].budget = 1  # type: ignore[misc]
+    assert (programme.frame, programme.rounds[0].budget) == (60_000_000, 20_000_000)

@@ -67,8 +67,9 @@ _REGISTERS = ("2009", "2024")
 
 def _amount(value: Any, *, allow_zero: bool = False) -> Any:
     """Accept 60000000, "60 000 000" or "60M" for an amount field; leave other types to pydantic."""
-    if value is None or isinstance(value, bool):
+    if value is None:
         return value
+    # A truth value is no amount (parse_amount says so): left to pydantic, `true` was 1 krone.
     if isinstance(value, int | str | float):
         # An AmountError is a ValueError: pydantic reports it, and problem_phrase says it in
         # the words of the cell checks.

@@ -677,3 +677,63 @@ def test_nothing_to_share_with_min_award_drops_every_one(make_application: MakeA
     assert [(n.code, n.params) for n in result.notes] == [
         ("note.proportional.none_above_min_award", {"min_award": 100, "dropped": 3, "remaining": 0})
     ]
+
+
+def test_a_tie_at_min_award_is_reported_after_a_weight_that_dropped_whole(
+    make_application: MakeApp,
+) -> None:
+    apps = [
+        make_application(id=i, requested=r, orgnr=None)
+        for i, r in (("A", 100), ("B", 200), ("C", 200), ("D", 1_000))
+    ]
+    result = allocate(apps, 300, Policy(rule="proportional", min_award=50))
+    # 300 of 1 500 is 20 %: A's 20 is below 50 and drops alone; then 300 of 1 400 gives B and C
+    # 42.86 each: C, later in id order, drops; 300 of 1 200 is 25 %: B gets exactly 50.
+    assert amounts(result) == {"A": 0, "B": 50, "C": 0, "D": 250}
+    tie = [n for n in result.notes if n.code == "note.proportional.tie_at_min_award"]
+    # The weight that dropped whole (A's) is no tie; the one after it (B and C) still is.
+    assert [n.params for n in tie] == [
+        {"count": 2, "ids": ["B", "C"], "dropped_ids": ["C"], "broken_by": "id"}
+    ]
+
+
+def test_claims_counted_first_in_a_tie_are_named_in_id_order(make_application: MakeApp) -> None:
+    # A1, A2 and A3 share rank 1; the maximum covers two and a half claims: A1 and A2 were
+    # counted before A3 only by their ids, and A3's reason and the note name them in that order.
+    apps = org_round(
+        make_application, [("A1", ORG, 5), ("A2", ORG, 5), ("A3", ORG, 5), ("B", None, 4)]
+    )
+    result = allocate(apps, 1_000_000, Policy(rule="proportional", per_applicant_max=250_000))
+    a3 = result.by_id()["A3"].reasons[0]
+    assert (a3.code, a3.params["already"], a3.params["tied_ids"]) == (
+        TIED_CAP,
+        200_000,
+        ["A1", "A2"],
+    )
+    (note,) = [n for n in result.notes if n.code == "note.proportional.tie_per_applicant"]
+    assert (note.params["ids"], note.params["cut_ids"]) == (["A1", "A2", "A3"], ["A3"])
+
+
+def test_a_score_of_one_weighs_beside_a_score_of_zero(make_application: MakeApp) -> None:
+    # Only a score of 0 or less has no weight: with one in the round, a score of 1 still shares.
+    apps = [
+        make_application(id="A", requested=100, score=Decimal(0)),
+        make_application(id="B", requested=100, score=Decimal(1)),
+        make_application(id="C", requested=100, score=Decimal(2)),
+    ]
+    result = allocate(apps, 90, Policy(rule="proportional", weight="score"))
+    # Weights 100 × 1 and 100 × 2: 90 kr over 300 points is 0.3 kr a point.
+    assert amounts(result) == {"A": 0, "B": 30, "C": 60}
+    assert last_code(result.by_id()["A"]) == "reason.proportional.no_weight"
+    assert last_code(result.by_id()["B"]) == "reason.proportional.share"
+
+
+def test_the_last_krone_at_a_remainder_of_one_goes_to_one_application(
+    make_application: MakeApp,
+) -> None:
+    # 1 krone over three claims of 1: each share is 1/3, rounded down 0, remainder 1 (of 3).
+    # The one krone left goes to the first in id order, not to every one at that remainder.
+    apps = [make_application(id=i, requested=1, orgnr=None) for i in ("A", "B", "C")]
+    result = allocate(apps, 1, PROPORTIONAL)
+    assert amounts(result) == {"A": 1, "B": 0, "C": 0}
+    assert result.unallocated == 0

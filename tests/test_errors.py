@@ -95,7 +95,13 @@ LEDGER_KEYS = sorted(k for k in _catalogue("en") if k.startswith("ledger.error."
 
 
 def _specs(template: str) -> dict[str, str]:
-    return {name: spec or "" for _t, name, spec, _c in string.Formatter().parse(template) if name}
+    """Each placeholder's spec; a count's words (``{n:column|columns}``), which differ by
+    language, as ``plural``."""
+    return {
+        name: "plural" if spec and "|" in spec else spec or ""
+        for _t, name, spec, _c in string.Formatter().parse(template)
+        if name
+    }
 
 
 def test_every_ledger_error_key_has_both_languages_with_the_same_fields() -> None:
@@ -113,6 +119,7 @@ SAMPLES = {
     "num": Decimal("4.5"),
     "pct": Decimal("0.2"),
     "": "X-1",
+    "plural": 2,
 }
 
 

@@ -519,3 +519,79 @@ def test_a_programme_read_cannot_be_changed_by_mistake(tmp_path: Path) -> None:
     with pytest.raises(ValidationError, match="frozen"):
         programme.rounds[0].budget = 1  # type: ignore[misc]
     assert (programme.frame, programme.rounds[0].budget) == (60_000_000, 20_000_000)
+
+
+# Every setting of DIFI made wrong at once: each is a problem of its own.
+EVERY_PROBLEM = (
+    DIFI.replace('frame = "60 000 000"', 'frame = "abc"')
+    .replace('lang = "nb"', 'lang = "de"')
+    .replace('register = "2009"', 'register = "1999"')
+    .replace('budget = "20M"', 'budget = "xyz"')
+    .replace("opens = 2009-03-01", 'opens = "2009-13-01"')
+    .replace("budget = 40000000\n", 'budget = 40000000\n[round.policy]\nrule = "bad"\n')
+    .replace('round_to = "1 000"', 'round_to = "lots"')
+)
+
+
+def test_every_problem_of_a_programme_file_is_said_at_once(tmp_path: Path) -> None:
+    """A bad frame and a bad round budget said only the round's; a bad policy hid both: each
+    problem is said, in the order of the file, with its line."""
+    path = write(tmp_path, EVERY_PROBLEM)
+    with pytest.raises(ProgrammeError) as caught:
+        load_programme(path)
+    lines = str(caught.value).splitlines()
+    assert [line.split(": ")[:2] for line in lines] == [
+        [f"{path}, line 4", "programme.frame"],
+        [f"{path}, line 5", "programme.lang"],
+        [f"{path}, line 6", "programme.register"],
+        [f"{path}, line 11", "round[1].budget"],
+        [f"{path}, line 12", "round[1].opens"],
+        [f"{path}, line 20", "[round.policy] of round 2"],
+        [f"{path}, line 24", "[policy]"],
+    ], lines
+    assert "round_to: 'lots'" in lines[-1]
+    nb = caught.value.text("nb").splitlines()
+    assert len(nb) == len(lines)
+    assert f"{path}, linje 4: programme.frame: 'abc' er ikke et beløp" in nb[0]
+    assert f"{path}, linje 11: round[1].budget: 'xyz' er ikke et beløp" in nb[3]
+
+
+def test_a_problem_that_follows_from_another_is_not_said_as_well(tmp_path: Path) -> None:
+    # Round 1's budget cannot be read: round 2's alone is still over the frame, and said.
+    path = write(
+        tmp_path,
+        DIFI.replace('budget = "20M"', 'budget = "xyz"').replace("40000000", "70000000"),
+    )
+    with pytest.raises(ProgrammeError) as caught:
+        load_programme(path)
+    assert re.search(r"line 11: round\[1\]\.budget", str(caught.value))
+    assert "more than the frame" in str(caught.value)
+    # The frame cannot be read: no sum of the rounds is measured against it.
+    path = write(tmp_path, DIFI.replace('"60 000 000"', '"abc"').replace("40000000", "70000000"))
+    with pytest.raises(ProgrammeError) as caught:
+        load_programme(path)
+    assert str(caught.value).splitlines() == [
+        f"{path}, line 4: programme.frame: 'abc' is not an amount; expected whole kroner, such"
+        " as 3 300 000, kr 3.300.000,- or 3,3 mill."
+    ]
+
+
+def test_the_tables_of_a_programme_file_are_said_together(tmp_path: Path) -> None:
+    path = write(tmp_path, "frame = 5\n[budjet]\nx = 1\n[[rounds]]\nnumber = 1\n")
+    with pytest.raises(ProgrammeError) as caught:
+        load_programme(path)
+    assert str(caught.value).splitlines() == [
+        f"{path}: rounds are written [[round]], one table per round",
+        f"{path}: frame belongs in the [programme] table; write [programme] on the line above"
+        " the programme's keys",
+        f"{path}: unknown key or table 'budjet'; a programme file has [programme], [[round]]"
+        " and [policy]",
+    ]
+
+
+@pytest.mark.parametrize("rounds", ["[1, 2]", '["one"]', "[{number = 1}, 2]"])
+def test_rounds_that_are_not_tables_are_refused_not_a_bug(tmp_path: Path, rounds: str) -> None:
+    # `round = [1, 2]` was taken for tables: TypeError, reported as a bug in tilskudd.
+    path = write(tmp_path, f'round = {rounds}\n[programme]\nname = "x"\nframe = 5\n')
+    with pytest.raises(ProgrammeError, match=r"rounds are written \[\[round\]\] \(an array"):
+        load_programme(path)

@@ -347,63 +347,99 @@ def load_programme(path: str | Path) -> Programme:
 
 
 def _programme_from(raw: Mapping[str, Any], text: str, path: Path) -> Programme:
-    """The programme ``raw`` (the TOML of ``text``, read from ``path``) describes, checked."""
+    """The programme ``raw`` (the TOML of ``text``, read from ``path``) describes, checked.
+
+    Every problem of the file is said at once, in the order of the file: its tables, then
+    [programme], each [[round]] (its keys, then its policy) and [policy]. Only a problem that
+    follows from another is left unsaid: the rounds over the frame when the frame or a round
+    cannot be read, or no [programme] table when its keys are written above it.
+    """
+    problems: list[Phrase] = []
     unknown = sorted(set(raw) - _TOP_KEYS)
     if "rounds" in unknown:
-        raise ProgrammeError(key="programme.error.rounds_written", path=str(path))
+        problems.append(Phrase("programme.error.rounds_written", path=str(path)))
     placed_elsewhere = {"rounds", "policy", "path", "register_year"}
     misplaced = [
         key
         for key in unknown
         if key == "register" or (key in Programme.model_fields and key not in placed_elsewhere)
     ]
-    if misplaced:
-        raise ProgrammeError(key="programme.error.misplaced", path=str(path), setting=misplaced[0])
-    if unknown:
-        raise ProgrammeError(key="programme.error.unknown_key", path=str(path), setting=unknown[0])
+    for key in misplaced:
+        problems.append(Phrase("programme.error.misplaced", path=str(path), setting=key))
+    for key in unknown:
+        if key != "rounds" and key not in misplaced:
+            problems.append(Phrase("programme.error.unknown_key", path=str(path), setting=key))
     table = raw.get("programme")
     if not isinstance(table, dict):
-        raise ProgrammeError(key="programme.error.no_programme", path=str(path))
+        table = None
+        if not misplaced:  # keys above where [programme] belongs: that problem says this one
+            problems.append(Phrase("programme.error.no_programme", path=str(path)))
     rounds_raw = raw.get("round", [])
-    if not isinstance(rounds_raw, list):
-        raise ProgrammeError(key="programme.error.rounds_array", path=str(path))
+    if not isinstance(rounds_raw, list) or not all(isinstance(r, dict) for r in rounds_raw):
+        # `round = [1, 2]` is no more rounds than `round = 1`.
+        problems.append(Phrase("programme.error.rounds_array", path=str(path)))
+        rounds_raw = []
 
-    problems: list[Phrase] = []
+    # A round's problems (its keys, then its policy's) and the rounds that can be read.
+    round_problems: list[Phrase] = []
     rounds: list[dict[str, Any]] = []
     for i, item in enumerate(rounds_raw):
         item = dict(item)
+        own: list[Phrase] = []
         if "policy" in item:
             label = Phrase("programme.error.round_policy", number=i + 1)
-            item["policy"] = _policy(item["policy"], label, text, path, ("round", i, "policy"))
-        rounds.append(item)
-    policy = _policy(raw.get("policy", {}), "[policy]", text, path, ("policy",))
-
-    data: dict[str, Any] = dict(table)
-    data["path"] = path
-    for key in ("rounds", "policy", "path"):
-        if key in table:
-            problems.append(
-                Phrase("programme.error.not_programme_key", path=str(path), setting=key)
-            )
-    if problems:
-        raise ProgrammeError(lines=problems)
-    # Check the rounds one by one first so a problem is pinned to its [[round]] table.
-    for i, item in enumerate(rounds):
+            try:
+                item["policy"] = _policy(item["policy"], label, text, path, ("round", i, "policy"))
+            except ProgrammeError as exc:
+                own.extend(_lines_of(exc))
+                del item["policy"]  # its other keys are still checked
+        # Each round on its own first, so that a problem is pinned to its [[round]] table.
         try:
             Round.model_validate(item)
         except ValidationError as exc:
-            problems.extend(_problems(exc, text, path, ("round", i), _ROUND_KEYS))
+            round_problems.extend(_problems(exc, text, path, ("round", i), _ROUND_KEYS))
+        else:
+            if not own:
+                rounds.append(item)
+        round_problems.extend(own)
+    try:
+        policy = _policy(raw.get("policy", {}), "[policy]", text, path, ("policy",))
+        policy_problems: list[Phrase] = []
+    except ProgrammeError as exc:
+        policy, policy_problems = Policy(), _lines_of(exc)
+
+    if table is not None:
+        for key in ("rounds", "policy", "path"):
+            if key in table:
+                problems.append(
+                    Phrase("programme.error.not_programme_key", path=str(path), setting=key)
+                )
+        # With the rounds that can be read: numbers given twice among them, or their budgets
+        # over the frame, are problems whatever the other rounds say.
+        try:
+            programme = Programme.model_validate(
+                {**table, "path": path, "rounds": rounds, "policy": policy}
+            )
+        except ValidationError as exc:
+            problems.extend(
+                _problems(
+                    exc, text, path, ("programme",), _PROGRAMME_KEYS, [dict(r) for r in rounds_raw]
+                )
+            )
+    problems.extend(round_problems)
+    problems.extend(policy_problems)
     if problems:
         raise ProgrammeError(lines=problems)
-    try:
-        return Programme.model_validate({**data, "rounds": rounds, "policy": policy})
-    except ValidationError as exc:
-        problems.extend(
-            _problems(
-                exc, text, path, ("programme",), _PROGRAMME_KEYS, [dict(r) for r in rounds_raw]
-            )
-        )
-        raise ProgrammeError(lines=problems) from None
+    return programme
+
+
+def _lines_of(exc: ProgrammeError) -> list[Phrase]:
+    """The problems ``exc`` says, one :class:`Phrase` each, to be said with the file's others."""
+    if exc.lines:
+        return list(exc.lines)
+    if exc.key is not None:
+        return [Phrase(exc.key, **exc.params)]
+    raise exc  # a text in English only: said alone, as before
 
 
 def find_programme_file(

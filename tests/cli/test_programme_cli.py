@@ -1890,3 +1890,57 @@ def test_funded_before_names_at_most_ten_and_how_many_more(
     ids = ", ".join(f"C-{n:02}" for n in range(10))
     assert expected.format(ids=ids) in second.stdout
     assert "C-12" not in second.stdout.split(ids)[1].splitlines()[0]
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "en",
+            [
+                "error: {path}, line 3: programme.frame: 'abc' is not an amount; expected whole"
+                " kroner, such as 3 300 000, kr 3.300.000,- or 3,3 mill.",
+                "{path}, line 6: programme.register: register must be 2009 or 2024 (got '1999')",
+                "{path}, line 10: round[1].budget: 'xyz' is not an amount; expected whole kroner,"
+                " such as 3 300 000, kr 3.300.000,- or 3,3 mill.",
+                "{path}, line 11: round[1].closes: expected a date such as 2026-03-01 (got 'soon')",
+                "{path}, line 14: [policy]: rule: expected ranked, proportional, optimal or"
+                " lottery (got 'best')",
+            ],
+        ),
+        (
+            "nb",
+            [
+                "feil: {path}, linje 3: programme.frame: 'abc' er ikke et beløp; forventet hele"
+                " kroner, for eksempel 3 300 000, kr 3.300.000,- eller 3,3 mill.",
+                "{path}, linje 6: programme.register: register må være 2009 eller 2024"
+                " (oppgitt: '1999')",
+                "{path}, linje 10: round[1].budget: 'xyz' er ikke et beløp; forventet hele"
+                " kroner, for eksempel 3 300 000, kr 3.300.000,- eller 3,3 mill.",
+                "{path}, linje 11: round[1].closes: forventet en dato som 2026-03-01"
+                " (oppgitt: 'soon')",
+                "{path}, linje 14: [policy]: rule: forventet ranked, proportional, optimal"
+                " eller lottery (oppgitt: 'best')",
+            ],
+        ),
+    ],
+)
+def test_every_problem_of_the_programme_file_is_said_in_one_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str, expected: list[str]
+) -> None:
+    """A bad frame and a bad round budget said only the budget, and a bad [policy] hid both:
+    `tilskudd status` says each, with its line, in the file's language, and exits 1."""
+    path = tmp_path / "tilskudd.toml"
+    path.write_text(
+        f'[programme]\nname = "X"\nframe = "abc"\nlang = "{lang}"\n\nregister = "1999"\n\n'
+        '[[round]]\nnumber = 1\nbudget = "xyz"\ncloses = "soon"\n\n[policy]\nrule = "best"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("TILSKUDD_LANG", raising=False)
+    code, out, err = run_main(monkeypatch, "utf-8", "status")
+    assert code == 1
+    assert out == b""
+    said = err.decode("utf-8")
+    assert "Traceback" not in said
+    assert said.splitlines() == [line.format(path=path) for line in expected], said

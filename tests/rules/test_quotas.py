@@ -20,7 +20,7 @@ from tilskudd.models import Allocation, Application, Policy, Quota, Status
 from tilskudd.policyfile import policy_from_mapping
 from tilskudd.rules import allocate, ranked
 from tilskudd.rules.common import rank_order
-from tilskudd.rules.quotas import quota_violations
+from tilskudd.rules.quotas import eligible_amounts, quota_violations
 from tilskudd.wording import note_text, reason_text
 
 from .quota_helpers import brute_force, groups, placed, quota_problems, quotas
@@ -1085,3 +1085,16 @@ def test_a_large_tie_no_order_can_change_is_said_to_be_not_by_order(
     assert [(n.code, n.params["unfunded_ids"]) for n in result.notes] == [
         ("note.tie_at_line_not_by_order", ["S2", "S3", "S4", "S5", "S6"])
     ]
+
+
+def test_eligible_amounts_are_what_each_could_get_alone(make_application: MakeApp) -> None:
+    # The quota pre-check's amounts, as ranked and lottery give them: an organisation with
+    # less left from earlier rounds than its eligible amount is counted with what is left (the
+    # `whole` reading, never asked for, was removed); below min_score, nothing.
+    apps = [
+        make_application(id="A-1", requested=100_000, orgnr=ORG_X),
+        make_application(id="A-2", requested=100_000, orgnr="958935420"),
+        make_application(id="A-3", requested=100_000, orgnr="964338531", score=Decimal(1)),
+    ]
+    policy = Policy(per_applicant_max=150_000, min_score=Decimal(2))
+    assert eligible_amounts(apps, policy, {ORG_X: 90_000}) == [60_000, 100_000, 0]

@@ -414,15 +414,11 @@ def eligible_amounts(
     applications: Sequence[Application],
     policy: Policy,
     prior_by_orgnr: Mapping[str, int] | None = None,
-    *,
-    whole: bool = False,
 ) -> list[int]:
     """What each application could get at most, alone: after ``min_score``, the caps and what
-    its organisation has left under ``per_applicant_max`` from earlier rounds; 0 if nothing.
-
-    ``whole``: an application whose organisation has less left than its eligible amount gets
-    nothing (``optimal`` funds whole eligible amounts only); otherwise what is left, as
-    ``ranked`` gives it.
+    its organisation has left under ``per_applicant_max`` from earlier rounds (as ``ranked``
+    and ``lottery`` give it); 0 if nothing. (``optimal`` funds whole eligible amounts only and
+    finds its own: :mod:`tilskudd.rules.optimal`.)
     """
     caps = Caps(policy)
     totals = ApplicantTotals(policy, prior_by_orgnr)
@@ -433,8 +429,7 @@ def eligible_amounts(
             continue
         amount, _ = caps.eligible(app)
         if amount:
-            allowed, _ = totals.limit(app, amount)
-            amount = 0 if whole and allowed < amount else allowed
+            amount, _ = totals.limit(app, amount)
         out.append(amount)
     return out
 

@@ -991,6 +991,24 @@ def test_a_rounds_context_is_what_the_recorded_awards_say_now_without_reading_th
             ] == prior
 
 
+def test_a_committed_rounds_context_is_the_one_before_its_commit(
+    setup: tuple[Path, Programme, Path, Path],
+) -> None:
+    """Round 1 run again is run against the ledger before its commit, and says it is
+    committed; as of its commit's entry (verify) it is the round before it was committed."""
+    ledger_path, programme, r1, r2 = setup
+    commit(ledger_path, programme, 1, r1)
+    commit(ledger_path, programme, 2, r2)
+    with Ledger.open(ledger_path, write=False) as opened:
+        first = opened.commits()[0]
+        again = opened.round_context(programme, 1)
+        then = opened.round_context(programme, 1, before=first.seq)
+    assert again.already_committed == first
+    assert (again.committed, again.prior, again.budget_source) == (0, (), "committed")
+    assert then.already_committed is None
+    assert (then.committed, then.prior, then.not_committed_before) == (0, (), ())
+
+
 def test_history_by_orgnr_and_by_id(setup: tuple[Path, Programme, Path, Path]) -> None:
     ledger_path, programme, r1, r2 = setup
     commit(ledger_path, programme, 1, r1)

@@ -2110,7 +2110,8 @@ class Ledger:
     def round_context(
         self, programme: Programme, round_id: int | str, *, before: int | None = None
     ) -> RoundContext:
-        """What round ``round_id`` is allocated against (as of entry ``before`` when verifying).
+        """What round ``round_id`` is allocated against (as of entry ``before`` when verifying:
+        the entry of the round's commit, or one before it).
 
         A round already committed was allocated against the ledger as it was before its commit,
         with the budget and frame it recorded: a run of it again (to explain a decision, or to
@@ -2154,7 +2155,9 @@ class Ledger:
         for item in prior:
             if item.orgnr:
                 by_orgnr[item.orgnr] += item.amount
-        earlier = [c for c in self.commits(before=before) if c.round == round_.number]
+        # No commit of this round is counted here: with ``before`` None the round has none
+        # (else its context is the one before its commit, above), and ``before`` is at most the
+        # entry of its commit (commits.round is UNIQUE).
         return RoundContext(
             round=round_.number,
             round_name=round_.name,
@@ -2166,9 +2169,8 @@ class Ledger:
             budget_source=source,  # type: ignore[arg-type]
             prior=prior,
             prior_by_orgnr=dict(by_orgnr),
-            already_committed=earlier[0] if earlier else None,
             not_committed_before=()
-            if before is not None or earlier
+            if before is not None
             else _not_committed_before(programme, round_.number, self.commits()),
         )
 

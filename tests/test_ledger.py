@@ -3601,3 +3601,53 @@ def test_an_award_amended_and_then_withdrawn_is_withdrawn(
     report = lg.status(ledger_path, programme)
     assert (report.remaining, report.rounds[0].current) == (160_000, 40_000)
     assert (report.rounds[0].amendments, report.rounds[0].withdrawals) == (1, 1)
+
+
+@pytest.mark.parametrize(
+    ("current", "nb", "en"),
+    [
+        (
+            75_000,
+            f"  Vedtatt {kr(100_000)}; redusert med {kr(25_000)} siden (1 endring).",
+            "  Committed NOK\u00a0100,000; reduced by NOK\u00a025,000 since (1 amendment).",
+        ),
+        (
+            125_000,
+            f"  Vedtatt {kr(100_000)}; økt med {kr(25_000)} siden (1 endring).",
+            "  Committed NOK\u00a0100,000; increased by NOK\u00a025,000 since (1 amendment).",
+        ),
+        (
+            100_000,
+            f"  Vedtatt {kr(100_000)}; uendret i sum etter 1 endring.",
+            "  Committed NOK\u00a0100,000; unchanged in total after 1 amendment.",
+        ),
+    ],
+)
+def test_status_says_the_direction_of_a_change_in_words(current: int, nb: str, en: str) -> None:
+    """status said "endret med -25 000 kr siden" ("changed by -NOK 25,000"): a sign for people
+    to read. Now it says reduced or increased by the amount, or unchanged in total."""
+    item = lg.RoundStatus(
+        round=1,
+        name=None,
+        committed_at="2026-01-01T00:00:00+00:00",
+        budget=200_000,
+        committed=100_000,
+        current=current,
+        projects=2,
+        municipalities=0,
+        amendments=1,
+        withdrawals=0,
+    )
+    report = lg.LedgerStatus(
+        programme="P",
+        frame=200_000,
+        rounds=(item,),
+        planned=(),
+        committed=current,
+        remaining=200_000 - current,
+        ledger="x.sqlite",
+        entries=2,
+        head="0" * 64,
+    )
+    assert lg.status_lines(report, "nb")[2] == nb
+    assert lg.status_lines(report, "en")[2] == en

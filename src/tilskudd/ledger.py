@@ -2799,11 +2799,14 @@ def status_lines(report: LedgerStatus, lang: str = "en", *, no_ledger: bool = Fa
                 for key, n in (("amendments", item.amendments), ("withdrawals", item.withdrawals))
                 if n
             ]
+            # The direction in words ("reduced by 25 000 kr"), not a signed "changed by -25 000".
+            delta = item.current - item.committed
+            direction = "reduced" if delta < 0 else "increased" if delta > 0 else "net_zero"
             lines.append(
                 t(
-                    "ledger.status.changes",
+                    f"ledger.status.changes_{direction}",
                     committed=item.committed,
-                    delta=item.current - item.committed,
+                    delta=abs(delta),
                     changes=t.join(changes),
                 )
             )

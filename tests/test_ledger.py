@@ -1815,10 +1815,10 @@ def test_nb_amendments_refused(tmp_path: Path) -> None:
         "A-4 (runde 1) ble avvist som ugyldig i runden og kan ikke få tilskudd gjennom en endring"
     )
     assert amend("not_in_ledger", "Q-1", 1_000) == (
-        "søknad 'Q-1' står ikke i registeret; tilskudd history viser hva som er registrert"
+        "søknad «Q-1» står ikke i registeret; tilskudd history viser hva som er registrert"
     )
     assert amend("not_in_round", "A-1", 1_000, round=2) == (
-        "søknad 'A-1' står ikke i registeret for runde 2; tilskudd history viser hva som er "
+        "søknad «A-1» står ikke i registeret for runde 2; tilskudd history viser hva som er "
         "registrert"
     )
     exc = refused(lambda: lg.withdraw(ledger_path, programme, "A-3", "x"))
@@ -1836,7 +1836,7 @@ def test_nb_an_id_in_two_rounds(setup: tuple[Path, Programme, Path, Path]) -> No
     commit(ledger_path, programme, 2, r2)
     exc = refused(lambda: lg.amend(ledger_path, programme, "A-2", 30_000, "x"))
     assert nb(exc, "in_several_rounds") == (
-        "søknad 'A-2' står i runde 1 og 2; oppgi hvilken med --round"
+        "søknad «A-2» står i runde 1 og 2; oppgi hvilken med --round"
     )
 
 
@@ -2064,7 +2064,7 @@ def test_nb_export_to_a_file_of_unknown_format(
     commit(ledger_path, programme, 1, r1)
     exc = refused(lambda: lg.export(ledger_path, tmp_path / "awards.txt"), UsageError)
     assert nb(exc, "export_format") == (
-        "kan ikke se formatet ut fra 'awards.txt'; bruk et filnavn som slutter på .xlsx eller .csv"
+        "kan ikke se formatet ut fra «awards.txt»; bruk et filnavn som slutter på .xlsx eller .csv"
     )
 
 
@@ -2094,7 +2094,7 @@ def test_nb_export_to_a_file_of_unknown_format(
         (
             ["UPDATE chain SET kind = 'gift' WHERE seq = 5"],
             "chain_kind",
-            "post 5 har en ukjent type 'gift'",
+            "post 5 har en ukjent type «gift»",
         ),
         (
             [
@@ -3433,7 +3433,7 @@ def test_an_id_in_another_case_that_two_recorded_ids_match_is_refused_naming_bot
     before = dump(ledger_path)
     exc = refused(lambda: lg.amend(ledger_path, programme, "ab-1", 50_000, "x"))
     assert nb(exc, "id_case_ambiguous") == (
-        "'ab-1' står ikke i registeret slik det er skrevet, og Ab-1 og aB-1 skiller seg fra det "
+        "«ab-1» står ikke i registeret slik det er skrevet, og Ab-1 og aB-1 skiller seg fra det "
         "bare i store og små bokstaver: skriv den du mener, slik den er skrevet"
     )
     assert dump(ledger_path) == before

@@ -2310,7 +2310,7 @@ class Ledger:
         if entry_hash(prev, body) != stored:
             return Phrase("ledger.error.chain_hash", seq=seq), seq
         if kind not in _TABLES:
-            return Phrase("ledger.error.chain_kind", seq=seq, kind=repr(kind)), seq
+            return Phrase("ledger.error.chain_kind", seq=seq, kind=kind), seq
         columns = _columns(kind, self.version)
         rows = tables.get(kind)
         if rows is not None:

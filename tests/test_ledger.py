@@ -1244,6 +1244,11 @@ def test_export_xlsx_and_csv(setup: tuple[Path, Programme, Path, Path], tmp_path
     assert changes[1][:6] == (1, "A-1", "endret", 60_000, 50_000, -10_000)
     rounds = list(book["Runder"].iter_rows(values_only=True))
     assert rounds[1][9] == lg.file_sha256(r1)
+    # The round name as the ledger recorded it: none for an unnamed round, not the "Runde 1"
+    # the other outputs title it with; its number is in the column beside it. An account of
+    # what was recorded does not make up a name (nor rewrite a recorded "Round 1").
+    assert rounds[0][:2] == ("Runde", "Rundenavn")
+    assert rounds[1][:2] == (1, None)
 
     assert lg.export(ledger_path, tmp_path / "out.csv", lang="en") == "csv"
     text = (tmp_path / "out.csv").read_text(encoding="utf-8-sig")

@@ -1262,6 +1262,11 @@ def test_export_xlsx_and_csv(setup: tuple[Path, Programme, Path, Path], tmp_path
     assert changes[1][:6] == (1, "A-1", "endret", 60_000, 50_000, -10_000)
     rounds = list(book["Runder"].iter_rows(values_only=True))
     assert rounds[1][9] == lg.file_sha256(r1)
+    # The round name as the ledger recorded it: none for an unnamed round, not the "Runde 1"
+    # the other outputs title it with; its number is in the column beside it. An account of
+    # what was recorded does not make up a name (nor rewrite a recorded "Round 1").
+    assert rounds[0][:2] == ("Runde", "Rundenavn")
+    assert rounds[1][:2] == (1, None)
 
     assert lg.export(ledger_path, tmp_path / "out.csv", lang="en") == "csv"
     text = (tmp_path / "out.csv").read_text(encoding="utf-8-sig")
@@ -1833,10 +1838,10 @@ def test_nb_amendments_refused(tmp_path: Path) -> None:
         "A-4 (runde 1) ble avvist som ugyldig i runden og kan ikke få tilskudd gjennom en endring"
     )
     assert amend("not_in_ledger", "Q-1", 1_000) == (
-        "søknad 'Q-1' står ikke i registeret; tilskudd history viser hva som er registrert"
+        "søknad «Q-1» står ikke i registeret; tilskudd history viser hva som er registrert"
     )
     assert amend("not_in_round", "A-1", 1_000, round=2) == (
-        "søknad 'A-1' står ikke i registeret for runde 2; tilskudd history viser hva som er "
+        "søknad «A-1» står ikke i registeret for runde 2; tilskudd history viser hva som er "
         "registrert"
     )
     exc = refused(lambda: lg.withdraw(ledger_path, programme, "A-3", "x"))
@@ -1854,7 +1859,7 @@ def test_nb_an_id_in_two_rounds(setup: tuple[Path, Programme, Path, Path]) -> No
     commit(ledger_path, programme, 2, r2)
     exc = refused(lambda: lg.amend(ledger_path, programme, "A-2", 30_000, "x"))
     assert nb(exc, "in_several_rounds") == (
-        "søknad 'A-2' står i runde 1 og 2; oppgi hvilken med --round"
+        "søknad «A-2» står i runde 1 og 2; oppgi hvilken med --round"
     )
 
 
@@ -2082,7 +2087,7 @@ def test_nb_export_to_a_file_of_unknown_format(
     commit(ledger_path, programme, 1, r1)
     exc = refused(lambda: lg.export(ledger_path, tmp_path / "awards.txt"), UsageError)
     assert nb(exc, "export_format") == (
-        "kan ikke se formatet ut fra 'awards.txt'; bruk et filnavn som slutter på .xlsx eller .csv"
+        "kan ikke se formatet ut fra «awards.txt»; bruk et filnavn som slutter på .xlsx eller .csv"
     )
 
 
@@ -2112,7 +2117,7 @@ def test_nb_export_to_a_file_of_unknown_format(
         (
             ["UPDATE chain SET kind = 'gift' WHERE seq = 5"],
             "chain_kind",
-            "post 5 har en ukjent type 'gift'",
+            "post 5 har en ukjent type «gift»",
         ),
         (
             [
@@ -3451,7 +3456,7 @@ def test_an_id_in_another_case_that_two_recorded_ids_match_is_refused_naming_bot
     before = dump(ledger_path)
     exc = refused(lambda: lg.amend(ledger_path, programme, "ab-1", 50_000, "x"))
     assert nb(exc, "id_case_ambiguous") == (
-        "'ab-1' står ikke i registeret slik det er skrevet, og Ab-1 og aB-1 skiller seg fra det "
+        "«ab-1» står ikke i registeret slik det er skrevet, og Ab-1 og aB-1 skiller seg fra det "
         "bare i store og små bokstaver: skriv den du mener, slik den er skrevet"
     )
     assert dump(ledger_path) == before
@@ -3619,3 +3624,53 @@ def test_an_award_amended_and_then_withdrawn_is_withdrawn(
     report = lg.status(ledger_path, programme)
     assert (report.remaining, report.rounds[0].current) == (160_000, 40_000)
     assert (report.rounds[0].amendments, report.rounds[0].withdrawals) == (1, 1)
+
+
+@pytest.mark.parametrize(
+    ("current", "nb", "en"),
+    [
+        (
+            75_000,
+            f"  Vedtatt {kr(100_000)}; redusert med {kr(25_000)} siden (1 endring).",
+            "  Committed NOK\u00a0100,000; reduced by NOK\u00a025,000 since (1 amendment).",
+        ),
+        (
+            125_000,
+            f"  Vedtatt {kr(100_000)}; økt med {kr(25_000)} siden (1 endring).",
+            "  Committed NOK\u00a0100,000; increased by NOK\u00a025,000 since (1 amendment).",
+        ),
+        (
+            100_000,
+            f"  Vedtatt {kr(100_000)}; uendret i sum etter 1 endring.",
+            "  Committed NOK\u00a0100,000; unchanged in total after 1 amendment.",
+        ),
+    ],
+)
+def test_status_says_the_direction_of_a_change_in_words(current: int, nb: str, en: str) -> None:
+    """status said "endret med -25 000 kr siden" ("changed by -NOK 25,000"): a sign for people
+    to read. Now it says reduced or increased by the amount, or unchanged in total."""
+    item = lg.RoundStatus(
+        round=1,
+        name=None,
+        committed_at="2026-01-01T00:00:00+00:00",
+        budget=200_000,
+        committed=100_000,
+        current=current,
+        projects=2,
+        municipalities=0,
+        amendments=1,
+        withdrawals=0,
+    )
+    report = lg.LedgerStatus(
+        programme="P",
+        frame=200_000,
+        rounds=(item,),
+        planned=(),
+        committed=current,
+        remaining=200_000 - current,
+        ledger="x.sqlite",
+        entries=2,
+        head="0" * 64,
+    )
+    assert lg.status_lines(report, "nb")[2] == nb
+    assert lg.status_lines(report, "en")[2] == en

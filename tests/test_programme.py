@@ -367,11 +367,24 @@ def test_an_unknown_round_and_a_missing_file_are_said_in_norwegian(tmp_path: Pat
     programme = load_programme(write(tmp_path, DIFI))
     with pytest.raises(ProgrammeError) as caught:
         programme.round(3)
-    assert "det finnes ingen runde '3'" in caught.value.text("nb")
+    assert "det finnes ingen runde «3»" in caught.value.text("nb")
     assert "rundene er: 1, 2" in caught.value.text("nb")
     with pytest.raises(ProgrammeError) as missing:
         load_programme(tmp_path / "nope.toml")
     assert missing.value.text("nb") == f"{tmp_path / 'nope.toml'}: fant ikke ordningsfilen"
+
+
+def test_a_name_given_in_a_programme_message_is_quoted_as_bokmal_quotes_it(tmp_path: Path) -> None:
+    """The bokmål programme messages quoted what was given as 'budjet', where the other bokmål
+    messages quote with «»; the English ones keep their 'budjet'."""
+    with pytest.raises(ProgrammeError) as unknown:
+        load_programme(write(tmp_path, "[budjet]\nx = 1\n"))
+    assert "ukjent nøkkel eller tabell «budjet»;" in unknown.value.text("nb")
+    assert "unknown key or table 'budjet';" in unknown.value.text("en")
+    with pytest.raises(ProgrammeError) as language:
+        init_programme(tmp_path / "new", lang="se")
+    assert language.value.text("nb") == "ukjent språk «se»; bruk nb eller en"
+    assert language.value.text("en") == "unknown language 'se'; use nb or en"
 
 
 @pytest.mark.parametrize(

@@ -2312,7 +2312,7 @@ class Ledger:
         if entry_hash(prev, body) != stored:
             return Phrase("ledger.error.chain_hash", seq=seq), seq
         if kind not in _TABLES:
-            return Phrase("ledger.error.chain_kind", seq=seq, kind=repr(kind)), seq
+            return Phrase("ledger.error.chain_kind", seq=seq, kind=kind), seq
         columns = _columns(kind, self.version)
         rows = tables.get(kind)
         if rows is not None:
@@ -2801,11 +2801,14 @@ def status_lines(report: LedgerStatus, lang: str = "en", *, no_ledger: bool = Fa
                 for key, n in (("amendments", item.amendments), ("withdrawals", item.withdrawals))
                 if n
             ]
+            # The direction in words ("reduced by 25 000 kr"), not a signed "changed by -25 000".
+            delta = item.current - item.committed
+            direction = "reduced" if delta < 0 else "increased" if delta > 0 else "net_zero"
             lines.append(
                 t(
-                    "ledger.status.changes",
+                    f"ledger.status.changes_{direction}",
                     committed=item.committed,
-                    delta=item.current - item.committed,
+                    delta=abs(delta),
                     changes=t.join(changes),
                 )
             )

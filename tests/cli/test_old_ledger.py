@@ -48,7 +48,7 @@ def test_a_round_committed_with_a_county_quota_no_numbering_has_is_re_run(folder
     assert "Awarded: NOK 700,000" in plain(again.stdout)
     amended = run("amend", "A-1", "--amount", "350000", "--reason", "Cost reduced")
     assert amended.exit_code == 0, amended.output
-    assert "NOK 400,000 -> NOK 350,000" in plain(amended.stdout)
+    assert "from NOK 400,000 to NOK 350,000" in plain(amended.stdout)
 
 
 @pytest.mark.parametrize(

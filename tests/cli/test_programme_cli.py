@@ -109,7 +109,7 @@ def test_init_creates_a_programme_and_never_overwrites(
     [
         (
             ["--register", "2010"],
-            "feil: ukjent inndeling '2010'; bruk 2009 eller 2024",
+            "feil: ukjent inndeling «2010»; bruk 2009 eller 2024",
             "error: unknown register '2010'; use 2009 or 2024",
         ),
         (
@@ -468,7 +468,7 @@ def test_history_amend_withdraw_and_export(folder: Path) -> None:
     commit_round()
     amended = run("amend", "A-1", "--amount", "50 000", "--reason", "Cost reduced")
     assert amended.exit_code == 0, amended.output
-    assert f"NOK{NBSP}60,000 -> NOK{NBSP}50,000" in amended.stdout
+    assert f"from NOK{NBSP}60,000 to NOK{NBSP}50,000" in amended.stdout
     assert f"Remaining of the frame: NOK{NBSP}110,000." in amended.stdout
     withdrawn = run("withdraw", "A-2", "--reason", "Withdrew")
     assert withdrawn.exit_code == 0, withdrawn.output
@@ -488,7 +488,7 @@ def test_history_amend_withdraw_and_export(folder: Path) -> None:
         history.stdout.splitlines()[3],
     ]
     assert history.stdout.splitlines()[3].endswith(
-        f": NOK{NBSP}60,000 -> NOK{NBSP}50,000. Cost reduced"
+        f": from NOK{NBSP}60,000 to NOK{NBSP}50,000. Cost reduced"
     )
     data = json.loads(run("history", "A-2", "--format", "json").stdout)
     assert data[0]["reasons"][-1]["code"] == "reason.funded.full"
@@ -1058,7 +1058,7 @@ def test_nb_a_mistyped_amend_amount_in_the_programmes_language(folder: Path) -> 
         (
             ["ledger", "export", "awards.txt"],
             "export_format",
-            "kan ikke se formatet ut fra 'awards.txt'; bruk et filnavn som slutter på .xlsx "
+            "kan ikke se formatet ut fra «awards.txt»; bruk et filnavn som slutter på .xlsx "
             "eller .csv",
         ),
     ],
@@ -1188,7 +1188,7 @@ def test_amend_is_held_to_the_rounds_policy_in_both_languages(folder: Path) -> N
     assert ledger.read_bytes() == before
     lowered = run("amend", "A-1", "--amount", "45 000", "--reason", "Cost reduced")
     assert lowered.exit_code == 0, lowered.output
-    assert f"NOK{NBSP}50,000 -> NOK{NBSP}45,000" in lowered.stdout
+    assert f"from NOK{NBSP}50,000 to NOK{NBSP}45,000" in lowered.stdout
     assert run("verify").exit_code == 0
 
 
@@ -1252,7 +1252,7 @@ def test_amend_outside_policy_records_the_rules_and_history_shows_them(folder: P
     history = run("history", "A-1", "--lang", "nb")
     assert history.exit_code == 0, history.output
     lines = history.stdout.splitlines()
-    assert lines[-3].endswith(f"{kr(50_000)} -> {kr(55_000)}. Board decision 12.10.2009")
+    assert lines[-3].endswith(f": fra {kr(50_000)} til {kr(55_000)}. Board decision 12.10.2009")
     assert lines[-2] == "    utenfor rundens tildelingsregler: max_award"
     assert lines[-1] == (
         f"      max_award: {kr(55_000)} er {kr(5_000)} over det mest en søknad får ({kr(50_000)})"
@@ -1474,7 +1474,7 @@ def test_amend_and_status_in_a_frame_cut_below_what_is_committed_say_nothing_rem
     amended = run("amend", "A-1", "--amount", "50 000", "--reason", "Cost reduced")
     assert amended.exit_code == 0, amended.output
     assert amended.stdout.splitlines()[-1] == (
-        f"Amended A-1 (round 1): NOK{NBSP}60,000 -> NOK{NBSP}50,000. Remaining of the frame: "
+        f"Amended A-1 (round 1): from NOK{NBSP}60,000 to NOK{NBSP}50,000. Remaining of the frame: "
         f"NOK{NBSP}0."
     )
     status = run("status")

@@ -183,7 +183,7 @@ def test_override(result: RoundResult) -> None:
 def test_unknown_id_names_the_nearest(result: RoundResult) -> None:
     with pytest.raises(UsageError, match=r"no application with id 'N03'.*did you mean N3") as err:
         explain(result, "N03")
-    assert "ingen søknad har nummeret 'N03'" in err.value.text("nb")
+    assert "ingen søknad har nummeret «N03»" in err.value.text("nb")
     assert "mente du N3" in err.value.text("nb")
     with pytest.raises(UsageError) as far:
         explain(result, "ZZZZZZZZ")

@@ -181,16 +181,16 @@ def test_a_policy_file_problem_is_said_without_pydantics_prefix(tmp_path: Path) 
          "min_award: må være 0 eller mer (oppgitt: -5)", 2),
         ('max_award = "abc"',
          "max_award: 'abc' is not an amount; expected whole kroner",
-         "max_award: 'abc' er ikke et beløp; forventet hele kroner", 2),
+         "max_award: «abc» er ikke et beløp; forventet hele kroner", 2),
         ('max_award = "1 000,50"',
          "max_award: '1 000,50' is not whole kroner",
-         "max_award: '1 000,50' er ikke hele kroner", 2),
+         "max_award: «1 000,50» er ikke hele kroner", 2),
         ('max_share_of_cost = "150 %"',
          "max_share_of_cost: a share must be more than 0 % and at most 100 % (got '150 %')",
          "max_share_of_cost: en andel må være mer enn 0 % og høyst 100 % (oppgitt: '150 %')", 2),
         ('max_share_of_cost = "tjue prosent"',
          "max_share_of_cost: 'tjue prosent' is not a share: write it as 20 % or 0.2",
-         "max_share_of_cost: 'tjue prosent' er ikke en andel: skriv den som 20 % eller 0,2", 2),
+         "max_share_of_cost: «tjue prosent» er ikke en andel: skriv den som 20 % eller 0,2", 2),
         ("reserve = 2.5", "reserve: expected a whole number (got 2.5)",
          "reserve: forventet et helt tall (oppgitt: 2.5)", 2),
         ("makspris = 1", "makspris: not a policy setting; the settings are rule, max_award,",
@@ -198,7 +198,7 @@ def test_a_policy_file_problem_is_said_without_pydantics_prefix(tmp_path: Path) 
         ('tie_break = ["total_cost opp"]',
          "tie_break: tie-break direction must be asc or desc, not 'opp'",
          "tie_break: retningen i rekkefølgen ved poenglikhet (tie_break) må være asc (stigende) "
-         "eller desc (synkende), ikke 'opp'", 2),
+         "eller desc (synkende), ikke «opp»", 2),
         ("min_award = 500000\nper_applicant_max = 100000",
          "min_award NOK\xa0500,000 is more than per_applicant_max NOK\xa0100,000",
          "laveste tilskudd (min_award) 500\xa0000\xa0kr er mer enn taket per organisasjon "
@@ -309,7 +309,7 @@ def test_policy_errors_through_the_command_follow_lang(tmp_path: Path) -> None:
     )
     budget = runner.invoke(app, ["allocate", str(small), "--budget", "20x", "--lang", "nb"])
     assert budget.exit_code == 2
-    assert budget.stderr.startswith("feil: --budget: '20x' er ikke et beløp; forventet hele kroner")
+    assert budget.stderr.startswith("feil: --budget: «20x» er ikke et beløp; forventet hele kroner")
 
 
 @pytest.mark.parametrize(
@@ -355,8 +355,8 @@ def test_an_amount_that_is_not_one_does_not_hide_the_other_problems(tmp_path: Pa
         load_policy(path)
     said = caught.value.text("nb").splitlines()
     assert len(said) == 3
-    assert any("max_award: 'abc' er ikke et beløp" in line for line in said)
-    assert any("min_award: 'x' er ikke et beløp" in line for line in said)
+    assert any("max_award: «abc» er ikke et beløp" in line for line in said)
+    assert any("min_award: «x» er ikke et beløp" in line for line in said)
     assert any("rule: forventet ranked" in line for line in said)
 
 
@@ -375,8 +375,8 @@ def test_a_message_that_quotes_the_value_does_not_repeat_it(tmp_path: Path) -> N
         load_policy(path)
     for line in caught.value.text("nb").splitlines():
         assert "oppgitt" not in line, line
-    assert "'-5' er negativt" in caught.value.text("nb")
-    assert "'tjue' er ikke en andel" in caught.value.text("nb")
+    assert "«-5» er negativt" in caught.value.text("nb")
+    assert "«tjue» er ikke en andel" in caught.value.text("nb")
 
 
 @pytest.mark.parametrize(

@@ -329,11 +329,11 @@ def test_template_categories_are_never_formulas(tmp_path: Path) -> None:
     ("change", "norwegian"),
     [
         (('frame = "60 000 000"', 'frame = "seksti"'),
-         r"linje 4: programme\.frame: 'seksti' er ikke et beløp"),
+         r"linje 4: programme\.frame: «seksti» er ikke et beløp"),
         (("closes = 2009-04-15", "closes = 2009-02-01"),
          r"linje 8: round\[1\]: closes \(2009-02-01\) er før opens"),
         (('round_to = "1 000"', 'round_to = "mye"'),
-         r"linje \d+: \[policy\]: round_to: 'mye' er ikke et beløp"),
+         r"linje \d+: \[policy\]: round_to: «mye» er ikke et beløp"),
         (("budget = 40000000", "budget = 50000000"),
          r"linje 4: rundenes rammer blir til sammen 70\xa0000\xa0000\xa0kr, mer enn ordningens "
          "ramme"),
@@ -565,8 +565,8 @@ def test_every_problem_of_a_programme_file_is_said_at_once(tmp_path: Path) -> No
     assert "round_to: 'lots'" in lines[-1]
     nb = caught.value.text("nb").splitlines()
     assert len(nb) == len(lines)
-    assert f"{path}, linje 4: programme.frame: 'abc' er ikke et beløp" in nb[0]
-    assert f"{path}, linje 11: round[1].budget: 'xyz' er ikke et beløp" in nb[3]
+    assert f"{path}, linje 4: programme.frame: «abc» er ikke et beløp" in nb[0]
+    assert f"{path}, linje 11: round[1].budget: «xyz» er ikke et beløp" in nb[3]
 
 
 def test_a_problem_that_follows_from_another_is_not_said_as_well(tmp_path: Path) -> None:

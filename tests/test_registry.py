@@ -564,7 +564,7 @@ def test_the_part_warning_in_both_languages() -> None:
         "Romsa and Tromssa as a name of it. Check that the cell names that one municipality"
     )
     assert render_message("validate.municipality_name_part_unknown", params, "nb") == (
-        "'Tromsø - Romsa - Tromssa' leses som 5501 Tromsø; 2024-registeret kjenner ikke "
+        "«Tromsø - Romsa - Tromssa» leses som 5501 Tromsø; 2024-registeret kjenner ikke "
         "Romsa og Tromssa som navn på den. Kontroller at cellen gjelder den ene kommunen"
     )
 

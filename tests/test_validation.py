@@ -230,7 +230,7 @@ def test_ambiguous_amount_is_an_error_with_a_hint_pinned_to_its_cell() -> None:
     assert en.startswith("søknader.xlsx, Søknader!G2 (Omsøkt beløp): '3,300' is ambiguous")
     assert "write 3\u00a0300 for thousands" in en
     nb = describe_issue(issue, "nb")
-    assert nb.startswith("søknader.xlsx, Søknader!G2 (Omsøkt beløp): '3,300' er tvetydig")
+    assert nb.startswith("søknader.xlsx, Søknader!G2 (Omsøkt beløp): «3,300» er tvetydig")
     assert "Forventet et beløp i hele kroner" in nb
 
 
@@ -641,9 +641,9 @@ def test_rank_messages_say_what_is_wrong_with_the_number() -> None:
         "2,5", "en"
     )
     assert "Ranks may leave gaps (10, 20, 30, kept as given)" in said("2,5", "en")
-    assert "'2,5' er ikke et helt tall; forventet en rangering" in said("2,5", "nb")
+    assert "«2,5» er ikke et helt tall; forventet en rangering" in said("2,5", "nb")
     assert "'0' is below 1; expected a rank, a whole number from 1 (1 first)" in said(0.0, "en")
-    assert "'-3' er under 1; forventet en rangering" in said("-3", "nb")
+    assert "«-3» er under 1; forventet en rangering" in said("-3", "nb")
     large = said(1e12, "nb").replace("\u00a0", " ")
     assert "er større enn tilskudd tar imot for en rangering" in large
     assert "fra 1 til 1 000 000 000" in large
@@ -1242,7 +1242,7 @@ def test_describe_issue_locations() -> None:
         "a.csv, I7 (Poeng): 'x' is not a number; expected a score such as 4 or 4,5"
     )
     assert describe_issue(issue, "nb", show_file=False, show_severity=True) == (
-        "feil: I7 (Poeng): 'x' er ikke et tall; forventet poeng som 4 eller 4,5"
+        "feil: I7 (Poeng): «x» er ikke et tall; forventet poeng som 4 eller 4,5"
     )
     spaced = issue.model_copy(
         update={"location": Location(file="a.xlsx", sheet="Runde 1", row=7, column="I")}
@@ -1377,11 +1377,11 @@ def test_a_currency_column_naming_another_currency_is_warned_of(header: str) -> 
 @pytest.mark.parametrize(
     ("value", "allow_zero", "key", "nb"),
     [
-        ("abc", False, "validate.amount_invalid", "'abc' er ikke et beløp"),
-        ("-5", False, "validate.amount_negative", "'-5' er negativt"),
+        ("abc", False, "validate.amount_invalid", "«abc» er ikke et beløp"),
+        ("-5", False, "validate.amount_negative", "«-5» er negativt"),
         ("0", False, "validate.amount_zero", "beløpet er null"),
-        ("1 000,50", False, "validate.amount_not_whole", "'1 000,50' er ikke hele kroner"),
-        ("3,300", False, "validate.amount_ambiguous", "'3,300' er tvetydig"),
+        ("1 000,50", False, "validate.amount_not_whole", "«1 000,50» er ikke hele kroner"),
+        ("3,300", False, "validate.amount_ambiguous", "«3,300» er tvetydig"),
     ],
 )
 def test_amount_problem_says_what_is_wrong_in_the_words_of_the_cell_checks(

@@ -499,7 +499,7 @@ def test_refusals_to_write_are_said_in_the_language(tmp_path: Path) -> None:
         "allocate", SMALL, "--budget", "5M", "-o", tmp_path / "ut.txt", "--lang", "nb"
     )
     assert code == 2
-    assert err.startswith("feil: kan ikke se utdataformatet for 'ut.txt' ut fra filendelsen; bruk")
+    assert err.startswith("feil: kan ikke se utdataformatet for «ut.txt» ut fra filendelsen; bruk")
     code, _, err = invoke("allocate", SMALL, "--budget", "5M", "-o", existing, "--lang", "en")
     assert err == f"error: {existing} exists; use --force to replace it, or choose another name\n"
 

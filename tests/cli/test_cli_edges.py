@@ -246,10 +246,10 @@ def test_a_number_cell_is_quoted_with_the_languages_decimal_mark(tmp_path: Path)
     book.save(path)
     code, out, _ = invoke("check", path, "--lang", "nb")
     assert code == 1
-    assert "'-1500,5' er negativt" in out
-    assert "'1000,125' har en brøkdel av en øre" in out
-    assert "'2,5' er ikke et helt tall" in out
-    assert "'1000.5' er ikke hele kroner" in out
+    assert "«-1500,5» er negativt" in out
+    assert "«1000,125» har en brøkdel av en øre" in out
+    assert "«2,5» er ikke et helt tall" in out
+    assert "«1000.5» er ikke hele kroner" in out
     code, out, _ = invoke("check", path, "--lang", "en")
     assert "'-1500.5' is negative" in out
     assert "'2.5' is not a whole number" in out
@@ -257,7 +257,7 @@ def test_a_number_cell_is_quoted_with_the_languages_decimal_mark(tmp_path: Path)
     issues = {issue["cell"]: issue for issue in json.loads(out)["issues"]}
     assert issues["Søknader!C2"]["value"] == "-1500.5"  # the cell, as data: not per language
     assert (
-        issues["Søknader!C2"]["message"] == "'-1500,5' er negativt; et beløp kan ikke være negativt"
+        issues["Søknader!C2"]["message"] == "«-1500,5» er negativt; et beløp kan ikke være negativt"
     )
 
 
@@ -628,7 +628,7 @@ def test_an_old_sheets_sande_is_read_with_a_warning_that_names_both(tmp_path: Pa
     assert code == 0  # a warning: the applications are valid
     flat = " ".join(out.split())
     assert (
-        "'Sande' leses som 1514 Sande i 2024-inndelingen; i 2009-inndelingen var det flere med "
+        "«Sande» leses som 1514 Sande i 2024-inndelingen; i 2009-inndelingen var det flere med "
         "det navnet: 0713 Sande (Vestfold) og 1514 Sande (Møre og Romsdal)." in flat
     )
     assert "skriv nummeret og bruk --register 2009" in flat

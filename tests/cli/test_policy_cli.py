@@ -50,7 +50,7 @@ def test_an_unknown_tie_break_column_names_the_option(tmp_path: Path) -> None:
     path.write_text('[policy]\ntie_break = ["id asc"]\n', encoding="utf-8")
     said = allocate("--policy", str(path), "--tie-break", "id, nix", "--lang", "nb")
     assert said.startswith(
-        "feil: kommandolinjen: --tie-break: kolonnen 'nix' i rekkefølgen ved poenglikhet "
+        "feil: kommandolinjen: --tie-break: kolonnen «nix» i rekkefølgen ved poenglikhet "
     )
 
 
@@ -119,7 +119,7 @@ def test_every_problem_a_rule_finds_is_said_at_once_with_the_cells(tmp_path: Pat
     )
     result = runner.invoke(app, [*args[:-6], "--min-score", "3", "--lang", "nb"])
     assert result.exit_code == 2, result.output
-    assert "'3x' er ikke et beløp" in result.stdout
+    assert "«3x» er ikke et beløp" in result.stdout
     said = result.stderr.splitlines()
     assert said[0] == (
         "feil: kommandolinjen: --min-score: min_score krever poeng for hver søknad; 1 av 2 har "
@@ -132,7 +132,7 @@ def test_every_problem_a_rule_finds_is_said_at_once_with_the_cells(tmp_path: Pat
         [f"{path}, linje 11", "quotas[2].value"],
     ]
     assert said[4].endswith(
-        "kvote etter fylke: 'Atlantis' er ikke et fylke i 2024-inndelingen; "
+        "kvote etter fylke: «Atlantis» er ikke et fylke i 2024-inndelingen; "
         "forventet et fylkesnavn eller et tosifret fylkesnummer"
     )
 
@@ -152,7 +152,7 @@ def test_a_quota_that_had_no_effect_is_said_with_where_it_was_set(tmp_path: Path
     result = runner.invoke(app, [*args, "--lang", "nb"], env={"COLUMNS": "400"})
     assert result.exit_code == 0, result.output
     said = (
-        "Kvoten quotas[1] (kategori 'Arkv') virket ikke: ingen søknad i runden har den "
+        "Kvoten quotas[1] (kategori «Arkv») virket ikke: ingen søknad i runden har den "
         f"kategorien (mente du Arkiv?). Satt i {path}, linje 4."
     )
     assert f"- {said}\n" in result.stdout

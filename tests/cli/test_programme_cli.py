@@ -114,7 +114,7 @@ def test_init_creates_a_programme_and_never_overwrites(
         ),
         (
             ["--frame", "-5"],
-            "feil: --frame: '-5' er negativt; et beløp kan ikke være negativt",
+            "feil: --frame: «-5» er negativt; et beløp kan ikke være negativt",
             "error: --frame: '-5' is negative; an amount cannot be negative",
         ),
     ],
@@ -1027,7 +1027,7 @@ def test_nb_verify_finds_a_changed_input_and_an_outside_edit(folder: Path) -> No
 def test_nb_a_mistyped_amend_amount_in_the_programmes_language(folder: Path) -> None:
     """Read after the language is settled: --lang nb, or a Norwegian programme without it."""
     commit_round()
-    said = "feil: --amount: 'abc' er ikke et beløp; forventet hele kroner"
+    said = "feil: --amount: «abc» er ikke et beløp; forventet hele kroner"
     result = run("amend", "A-1", "--amount", "abc", "--reason", "x", "--lang", "nb")
     assert result.exit_code == 2
     assert result.stderr.startswith(said), result.stderr
@@ -1124,12 +1124,12 @@ def test_a_mistyped_amount_is_said_in_the_commands_language(
     new = tmp_path_factory.mktemp("ny")
     result = run("init", str(new), "--frame", "-5", "--name", "Ny ordning")
     assert result.exit_code == 2
-    assert result.stderr == "feil: --frame: '-5' er negativt; et beløp kan ikke være negativt\n"
+    assert result.stderr == "feil: --frame: «-5» er negativt; et beløp kan ikke være negativt\n"
     nb = PROGRAMME.replace('lang = "en"', 'lang = "nb"')
     (folder / "tilskudd.toml").write_text(nb, encoding="utf-8")
     result = run("amend", "A-3", "--amount", "3,300", "--reason", "Brev 12.10.")
     assert result.exit_code == 2
-    assert result.stderr.startswith("feil: --amount: '3,300' er tvetydig")
+    assert result.stderr.startswith("feil: --amount: «3,300» er tvetydig")
 
 
 def test_a_budget_over_what_remains_is_said_before_the_commit(folder: Path) -> None:
@@ -1911,11 +1911,11 @@ def test_funded_before_names_at_most_ten_and_how_many_more(
         (
             "nb",
             [
-                "feil: {path}, linje 3: programme.frame: 'abc' er ikke et beløp; forventet hele"
+                "feil: {path}, linje 3: programme.frame: «abc» er ikke et beløp; forventet hele"
                 " kroner, for eksempel 3 300 000, kr 3.300.000,- eller 3,3 mill.",
                 "{path}, linje 6: programme.register: register må være 2009 eller 2024"
                 " (oppgitt: '1999')",
-                "{path}, linje 10: round[1].budget: 'xyz' er ikke et beløp; forventet hele"
+                "{path}, linje 10: round[1].budget: «xyz» er ikke et beløp; forventet hele"
                 " kroner, for eksempel 3 300 000, kr 3.300.000,- eller 3,3 mill.",
                 "{path}, linje 11: round[1].closes: forventet en dato som 2026-03-01"
                 " (oppgitt: 'soon')",

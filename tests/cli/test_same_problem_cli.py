@@ -52,9 +52,9 @@ WORDS = {
         "more": "more not shown",
     },
     "nb": {
-        "same": "'0' er ikke et organisasjonsnummer",
+        "same": "«0» er ikke et organisasjonsnummer",
         "cells": f"({ZEROS} celler: C2, C3, C4, C5, C6, C7, C8, C9, C10, C11 og 30 til)",
-        "once": "'12345' er ikke et organisasjonsnummer: forventet 9 sifre, fant 5",
+        "once": "«12345» er ikke et organisasjonsnummer: forventet 9 sifre, fant 5",
         "warnings": f"Advarsler ({ZEROS})",
         "more": "til vises ikke",
     },

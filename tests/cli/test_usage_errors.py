@@ -181,18 +181,18 @@ CASES = {
     ),
     "not a whole number": (
         ["allocate", SMALL, "--budget", "5", "--limit", "ti"],
-        ["feil: --limit: forventet et heltall (oppgitt: 'ti')"],
+        ["feil: --limit: forventet et heltall (oppgitt: «ti»)"],
         ["error: --limit: expected a whole number (given: 'ti')"],
     ),
     "below the least allowed": (
         ["allocate", SMALL, "--budget", "5", "--limit", "-1"],
-        ["feil: --limit: forventet minst 0 (oppgitt: '-1')"],
+        ["feil: --limit: forventet minst 0 (oppgitt: «-1»)"],
         ["error: --limit: expected at least 0 (given: '-1')"],
     ),
     "not one of the choices": (
         ["check", SMALL, "--register", "2011"],
         [
-            "feil: --register: forventet 2009 eller 2024 (oppgitt: '2011')",
+            "feil: --register: forventet 2009 eller 2024 (oppgitt: «2011»)",
             "  bruk: tilskudd check [VALG] FIL",
         ],
         [

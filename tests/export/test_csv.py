@@ -114,7 +114,7 @@ def test_unknown_dialect_is_a_usage_error(
 ) -> None:
     with pytest.raises(UsageError, match="excel or plain") as caught:
         write(small_round(), tmp_path / "x.csv", csv_dialect="tsv")
-    assert caught.value.text("nb") == "ukjent CSV-variant 'tsv'; velg excel eller plain"
+    assert caught.value.text("nb") == "ukjent CSV-variant «tsv»; velg excel eller plain"
     assert not (tmp_path / "x.csv").exists()
 
 

@@ -176,14 +176,14 @@ def test_other_extensions_are_refused(
     with pytest.raises(UsageError, match=r"\.xlsx or \.csv") as caught:
         write(small_round(), tmp_path / "g.json", format="360giving")
     assert caught.value.text("nb") == (
-        "360Giving skrives som .xlsx eller .csv; 'g.json' har ingen av endelsene"
+        "360Giving skrives som .xlsx eller .csv; «g.json» har ingen av endelsene"
     )
     with pytest.raises(UsageError, match="is not a 9-digit organisation number") as orgnr:
         write(small_round(), tmp_path / "g.csv", format="360giving", funder_orgnr="12345")
     assert "er ikke et organisasjonsnummer med 9 sifre" in orgnr.value.text("nb")
     with pytest.raises(UsageError, match="is not a date like") as when:
         write(small_round(), tmp_path / "g.csv", format="360giving", award_date="i går")
-    assert when.value.text("nb") == "tildelingsdatoen 'i går' er ikke en dato som 2026-11-28"
+    assert when.value.text("nb") == "tildelingsdatoen «i går» er ikke en dato som 2026-11-28"
 
 
 def test_column_titles_match_a_real_publishers_file() -> None:

@@ -279,7 +279,7 @@ def test_json_issue_carries_place_code_params_and_message(checked: Checked) -> N
         "application_id": "S-12",
         "params": {"value": "3,300", "thousands": "3 300", "decimal": "3,3"},
     }
-    assert issue["message"].startswith("'3,300' er tvetydig")
+    assert issue["message"].startswith("«3,300» er tvetydig")
 
 
 def test_json_without_budget_check(checked: Checked) -> None:

@@ -49,7 +49,7 @@ def test_ranked_says_every_problem_with_its_setting(make_application: MakeApp) -
     assert len(said) == 5
     assert said[0] == "min_score krever poeng for hver søknad; 1 av 2 har ingen (A-1)"
     assert said[2].startswith(
-        "kolonnen 'merknad' i rekkefølgen ved poenglikhet (tie_break) er verken"
+        "kolonnen «merknad» i rekkefølgen ved poenglikhet (tie_break) er verken"
     )
 
 

@@ -351,7 +351,7 @@ def test_unknown_tie_break_column_is_a_policy_error(make_application: MakeApp) -
         rank_order([make_application()], Policy(tie_break="kostnad"))
     assert str(caught.value).startswith("tie-break column 'kostnad' is neither an application")
     assert caught.value.text("nb").startswith(
-        "kolonnen 'kostnad' i rekkefølgen ved poenglikhet (tie_break) er verken et felt"
+        "kolonnen «kostnad» i rekkefølgen ved poenglikhet (tie_break) er verken et felt"
     )
 
 

@@ -177,7 +177,7 @@ def test_a_quota_on_a_group_no_application_is_in_is_noted(
         ("note.quota.idle_category", {"setting": "quotas[4]", "value": "Kultur"}),
     ]
     assert note_text(notes[0], "nb") == (
-        "Kvoten quotas[1] (kategori 'Bredbnd') virket ikke: ingen søknad i runden har den "
+        "Kvoten quotas[1] (kategori «Bredbnd») virket ikke: ingen søknad i runden har den "
         "kategorien (mente du Bredbånd?)."
     )
     assert note_text(notes[1], "en") == (
@@ -540,7 +540,7 @@ def test_unknown_county_name(counties_round: list[Application]) -> None:
     with pytest.raises(PolicyError, match="quota by county: 'Atlantis' is not a county") as caught:
         allocate(counties_round, 1_000_000, policy)
     # In the language asked for, as every other policy problem (it was English in --lang nb).
-    assert caught.value.text("nb").startswith("kvote etter fylke: 'Atlantis' er ikke et fylke i")
+    assert caught.value.text("nb").startswith("kvote etter fylke: «Atlantis» er ikke et fylke i")
 
 
 def test_a_county_name_nearly_right_is_suggested_in_either_language(

@@ -347,7 +347,6 @@ def allocate(
             checked = read_checked(
                 file,
                 sheet=sheet,
-                columns=columns,
                 column_map=column_map,
                 register=register,
                 lang=language,

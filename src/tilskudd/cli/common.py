@@ -663,20 +663,18 @@ def read_checked(
     file: Path,
     *,
     sheet: str | None,
-    columns: Path | None,
+    column_map: dict[str, str] | None,
     register: Register,
     lang: str,
     rule: str | None = None,
     then: Sequence[str] = (),
-    column_map: dict[str, str] | None = None,
 ) -> ValidationResult:
-    """Read and validate ``file`` with the shared reading options; ``then`` names the modules
-    the command needs next, imported while the sheet is parsed (:func:`preparer`);
-    ``column_map`` is ``columns`` already read (:func:`load_columns`)."""
+    """Read and validate ``file`` with the shared reading options; ``column_map`` is the
+    ``--columns`` map, read before with the command's other problems (:func:`load_columns`);
+    ``then`` names the modules the command needs next, imported while the sheet is parsed
+    (:func:`preparer`)."""
     from tilskudd.pipeline import read_applications
 
-    if column_map is None:
-        column_map = load_columns(columns, lang)
     return read_applications(
         file,
         sheet=parse_sheet(sheet),

@@ -150,7 +150,6 @@ def explain(
         checked = read_checked(
             file,
             sheet=sheet,
-            columns=columns,
             column_map=column_map,
             register=register,
             lang=language,

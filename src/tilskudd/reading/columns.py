@@ -199,16 +199,20 @@ ALIASES: dict[str, tuple[str, ...]] = {
 }
 """Every known field and the header names that mean it, as people write them (for messages too)."""
 
+_PROJECT_NUMBERS = (
+    "Prosjektnummer",
+    "Prosjektnr",
+    "Prosjekt nr",
+    "Prosjekt-ID",
+    "Project number",
+    "Project no",
+    "Project ID",
+)
+"""A project's number: a weak id that wins over a running number beside it (WEAK_FIRST)."""
+
 WEAK_ALIASES: dict[str, tuple[str, ...]] = {
     "id": (
-        # a project's number first: beside a running number, it is the id (WEAK_FIRST)
-        "Prosjektnummer",
-        "Prosjektnr",
-        "Prosjekt nr",
-        "Prosjekt-ID",
-        "Project number",
-        "Project no",
-        "Project ID",
+        *_PROJECT_NUMBERS,
         "Nr",
         "Nummer",
         "Løpenr",
@@ -254,12 +258,6 @@ applications by project (the Research Council's open data, a regional research f
 a sheet with a ``Søknadsnr`` beside it keeps that as the id and carries the project's number
 through. It is never the project (``Prosjekt`` is the project's title)."""
 
-WEAK_FIRST: frozenset[str] = frozenset(
-    {"prosjektnummer", "prosjektnr", "prosjektid", "projectnumber", "projectno", "projectid"}
-)
-"""The weak aliases (normalised) that win over the other weak aliases of their field: a
-``Prosjektnummer`` beside a running ``Nr.`` is the id, and the running number is carried through."""
-
 FIELDS: tuple[str, ...] = tuple(ALIASES)
 """The known fields, in the order they are listed to people."""
 
@@ -301,6 +299,11 @@ def normalize_header(text: str) -> str:
     folded = unicodedata.normalize("NFKD", folded)
     folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
     return _NOT_ALNUM.sub("", folded)
+
+
+WEAK_FIRST: frozenset[str] = frozenset(map(normalize_header, _PROJECT_NUMBERS))
+"""The weak aliases (normalised) that win over the other weak aliases of their field: a
+``Prosjektnummer`` beside a running ``Nr.`` is the id, and the running number is carried through."""
 
 
 # A percentage on a field of kroner ("Søkt beløp (%)"): a share, not kroner, refused as a scale

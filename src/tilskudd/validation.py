@@ -78,6 +78,7 @@ from tilskudd.reading.table import (
     RawCell,
     RawTable,
     column_letter,
+    is_empty,
 )
 from tilskudd.registry import (
     OrgnrError,
@@ -387,10 +388,6 @@ def legacy_row_ids(ids: Iterable[str]) -> dict[str, str]:
         if found is not None:
             legacy[f"{found['id']} (row {found['row']})"] = app_id
     return legacy
-
-
-def _is_empty(value: RawCell) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _text(value: RawCell) -> str | None:
@@ -995,7 +992,7 @@ class _Checker:
             if isinstance(v_id, FormulaWithoutValue):
                 self.cell(row, "id")
             elif self.identifying and all(
-                map(_is_empty, (v_applicant, v_orgnr, v_project, v_municipalities))
+                map(is_empty, (v_applicant, v_orgnr, v_project, v_municipalities))
             ):
                 # Only an amount (and a score, perhaps): a subtotal of filtered rows, a note, a
                 # figure left over. Funding it would pay no one.
@@ -1108,7 +1105,7 @@ class _Checker:
 
     def check_amount(self, row: _Row, field: str, *, allow_zero: bool = False) -> int | None:
         value = self.cell(row, field)
-        if _is_empty(value):
+        if is_empty(value):
             return None
         try:
             return _amount(value, allow_zero=allow_zero)
@@ -1118,7 +1115,7 @@ class _Checker:
 
     def check_number(self, row: _Row, field: str, parse: Callable[[RawCell], Any]) -> Any:
         value = self.cell(row, field)
-        if _is_empty(value):
+        if is_empty(value):
             return None
         try:
             return parse(value)
@@ -1128,7 +1125,7 @@ class _Checker:
 
     def check_orgnr(self, row: _Row, value: RawCell) -> str | None:
         value = self.cell(row, "orgnr")
-        if _is_empty(value):
+        if is_empty(value):
             return None
         if _ORGNR_PLACEHOLDER.match(_cell_text(value)):
             # Data sets write 0 or - for "no organisation number" (49 of 171 rows in the
@@ -1178,7 +1175,7 @@ class _Checker:
         self, row: _Row, value: RawCell
     ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[Any, ...]]:
         value = self.cell(row, "municipalities")
-        if _is_empty(value):
+        if is_empty(value):
             return (), (), ()
         found, problems = self.register.find_municipalities(value)
         problems = tuple(self.county_named(problem) for problem in problems)
@@ -1220,7 +1217,7 @@ class _Checker:
 
     def check_county(self, row: _Row, value: RawCell, derived: tuple[str, ...]) -> tuple[str, ...]:
         value = self.cell(row, "county")
-        if _is_empty(value):
+        if is_empty(value):
             return derived
         found, problems = self.register.find_counties(value)
         for problem in problems:
@@ -1256,7 +1253,7 @@ class _Checker:
         raw = self.cell(row, "decision")
         decision: DecisionWord | None = None
         given = _cell_text(raw).strip()
-        if not _is_empty(raw):
+        if not is_empty(raw):
             decision = DECISIONS.get(_fold(given))
             if decision is None:
                 self.add(
@@ -1279,7 +1276,7 @@ class _Checker:
                 column=column,
             )
         if decision == "fund":
-            if amount is None and _is_empty(amount_cell):
+            if amount is None and is_empty(amount_cell):
                 # Not the request by default: an override moves money, so it must say how much.
                 column = self.fields.get("decision_amount", self.fields.get("decision"))
                 self.add(
@@ -1307,7 +1304,7 @@ class _Checker:
                 {"decision": decision, "given": given, "amount": amount},
                 value=amount_cell,
             )
-        elif decision is None and amount and _is_empty(raw):
+        elif decision is None and amount and is_empty(raw):
             self.add(
                 row,
                 "decision_amount",
@@ -1611,7 +1608,7 @@ def _check_rows(table: RawTable, register: str, groups: list[tuple[str, ...]]) -
         missing: Sequence[int] = range(len(cells_list))
         for column in ranking:
             cells = _column(cells_list, column)
-            missing = [i for i in missing if (v := cells[i]) is None or _is_empty(v)]
+            missing = [i for i in missing if (v := cells[i]) is None or is_empty(v)]
         for index in missing:
             if numbers[index] not in row_errors:  # else its cells are in the wrong columns
                 checker.add(row_at(index), pin, "score_missing", severity=Severity.WARNING)

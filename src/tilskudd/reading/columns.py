@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from tilskudd.reading.table import FormulaWithoutValue, RawCell, column_letter
+from tilskudd.reading.table import FormulaWithoutValue, RawCell, column_letter, is_empty
 
 __all__ = [
     "ALIASES",
@@ -586,10 +586,6 @@ def _unit(cell: RawCell) -> str | None:
     return text if bare and _UNIT.fullmatch(bare) else None
 
 
-def _filled(cell: RawCell) -> bool:
-    return cell is not None and not (isinstance(cell, str) and not cell.strip())
-
-
 def with_units(headers: Sequence[str], cells: Sequence[RawCell]) -> list[RawCell] | None:
     """The header texts with the units of the row below them as a bracketed note (``"Søkt
     beløp (kr)"``), or None when that row is not a row of units only."""
@@ -597,7 +593,7 @@ def with_units(headers: Sequence[str], cells: Sequence[RawCell]) -> list[RawCell
     found = False
     for i, header in enumerate(headers):
         cell = cells[i] if i < len(cells) else None
-        if not _filled(cell):
+        if is_empty(cell):
             combined.append(header or None)
             continue
         unit = _unit(cell)
@@ -606,7 +602,7 @@ def with_units(headers: Sequence[str], cells: Sequence[RawCell]) -> list[RawCell
         found = True
         note = unit if unit[:1] in "([" else f"({unit})"
         combined.append(f"{header} {note}" if header else note)
-    if any(_filled(c) for c in cells[len(headers) :]):
+    if any(not is_empty(c) for c in cells[len(headers) :]):
         return None
     return combined if found else None
 

@@ -37,6 +37,7 @@ from tilskudd.reading.table import (
     RawCell,
     RawTable,
     column_letter,
+    is_empty,
 )
 
 __all__ = ["build_table", "describe_first_row", "header_problem", "quoted", "where"]
@@ -322,10 +323,9 @@ def _notes_below(kept: Sequence[Sequence[RawCell]], requested: int) -> int:
     one word in one cell only. A row above them must be kept."""
     count = 0
     for cells in reversed(kept):
-        amount = cells[requested]
-        if amount is not None and not (amount.__class__ is str and not amount.strip()):
+        if not is_empty(cells[requested]):
             break
-        filled = [c for c in cells if c is not None and not (c.__class__ is str and not c.strip())]
+        filled = [c for c in cells if not is_empty(c)]
         if len(filled) != 1 or not isinstance(filled[0], str) or " " not in filled[0].strip():
             break  # a word alone ("S-05") may be an application typed in halfway
         count += 1

@@ -53,6 +53,11 @@ RawCell = (
 )
 
 
+def is_empty(cell: RawCell) -> bool:
+    """No value in the cell: nothing, or text of spaces only."""
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
 def column_letter(index: int) -> str:
     """0-based column index -> spreadsheet letters (0 -> 'A', 27 -> 'AB')."""
     letters = ""

@@ -212,6 +212,8 @@ def test_a_mistake_in_the_programme_file_is_said_in_its_language(
         ["amend", "A-1", "--amount", "40000", "--reason", "x"],
         ["verify"],
         ["allocate", "r2.csv", "--round", "2"],
+        ["check", "r2.csv"],
+        ["ledger", "export", "ut.xlsx"],
     ):
         code, out, err = tilskudd(monkeypatch, *command)
         assert code == 1, command

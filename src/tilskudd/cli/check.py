@@ -123,15 +123,15 @@ def check(
         # In a programme folder the programme's register and language are the defaults, as
         # they are for allocate: checking the round's file first must not tell of 117 problems
         # that allocating it will not have.
-        from tilskudd.cli.programme import programme_for
+        from tilskudd.cli.programme import declared_lang, programme_for
 
         # Each check in its own gather: a programme file that cannot be read, a missing input,
         # a missing column map and a mistyped --budget are said together, not one a run.
         problems = Problems()
         programme = None
         with problems.gather():
-            programme = programme_for(None, required=False, lang=resolve_lang(lang))
-        language = resolve_lang(lang, programme.lang if programme is not None else None)
+            programme = programme_for(None, required=False, lang=lang)
+        language = resolve_lang(lang, declared_lang(programme, problems))
         register = programme_register(
             ctx, register, programme.register_year if programme is not None else None
         )

@@ -19,6 +19,7 @@ from tilskudd.cli.common import (
     DebugOpt,
     FormatOpt,
     LangOpt,
+    Problems,
     ReportFormat,
     console,
     emit_json,
@@ -69,31 +70,37 @@ ledger_app = App(
 app.add_typer(ledger_app, name="ledger")
 
 
-_NOT_TOLD: Any = object()
-
-
-def programme_for(
-    option: Path | None, *, required: bool, lang: str = "en", lang_option: Any = _NOT_TOLD
-) -> Programme | None:
+def programme_for(option: Path | None, *, required: bool, lang: str | None) -> Programme | None:
     """The programme given by ``--programme`` or found from the current folder upwards.
 
-    With ``required``, no programme is a usage error that says how to make one. Given the
-    command's ``--lang`` (``lang_option``, None when not given), a mistake in the file is said
-    in the language the file declares, as the command would speak, unless --lang says otherwise.
+    ``lang`` is the command's ``--lang`` (None when not given). A mistake in the file is said in
+    the language the file declares, as the command would speak, unless ``--lang`` says
+    otherwise. With ``required``, no programme is a usage error that says how to make one.
     """
     from tilskudd.errors import ProgrammeError
     from tilskudd.i18n import get
     from tilskudd.programme import find_programme
 
+    language = resolve_lang(lang)  # a wrong --lang is said first
     try:
         programme = find_programme(Path.cwd(), option)
     except ProgrammeError as exc:
-        if exc.lang is not None and lang_option is not _NOT_TOLD:
-            resolve_lang(lang_option, exc.lang)
+        if exc.lang is not None:
+            resolve_lang(lang, exc.lang)
         raise
     if programme is None and required:
-        raise UsageError(get(lang)("ledger.cli.no_programme", folder=str(Path.cwd())))
+        raise UsageError(get(language)("ledger.cli.no_programme", folder=str(Path.cwd())))
     return programme
+
+
+def declared_lang(programme: Programme | None, problems: Problems) -> str | None:
+    """The language the programme file declares: the programme's, or, where :func:`programme_for`
+    was gathered into ``problems``, that of the file whose mistake it refused."""
+    from tilskudd.errors import ProgrammeError
+
+    if programme is not None:
+        return programme.lang
+    return next((e.lang for e in problems.errors if isinstance(e, ProgrammeError)), None)
 
 
 def ledger_for(programme: Programme | None, option: Path | None) -> Path:
@@ -207,7 +214,7 @@ def status(
     with guard(debug):
         from tilskudd import ledger as ledger_module
 
-        found = programme_for(programme, required=True, lang=resolve_lang(lang), lang_option=lang)
+        found = programme_for(programme, required=True, lang=lang)
         assert found is not None
         language = resolve_lang(lang, found.lang)
         path = ledger_for(found, ledger)
@@ -285,9 +292,7 @@ def history(
         from tilskudd.wording import waived_figures, waived_rule
 
         query = query.strip()  # as it is looked up: "Nothing recorded for  a-4." said the space
-        found = programme_for(
-            programme, required=ledger is None, lang=resolve_lang(lang), lang_option=lang
-        )
+        found = programme_for(programme, required=ledger is None, lang=lang)
         language = resolve_lang(lang, found.lang if found else None)
         path = ledger_for(found, ledger)
         # "F-15 (A17)" as this version shows a repeated id finds "F-15 (row 17)" in the records
@@ -379,7 +384,7 @@ def _change(
     from tilskudd.i18n import get
     from tilskudd.wording import waived_figures, waived_rule
 
-    found = programme_for(programme, required=True, lang=resolve_lang(lang), lang_option=lang)
+    found = programme_for(programme, required=True, lang=lang)
     assert found is not None
     language = resolve_lang(lang, found.lang)
     path = ledger_for(found, ledger)
@@ -557,7 +562,7 @@ def verify(
         from tilskudd.rounds import verify_round
         from tilskudd.wording import issue_cell, issue_text
 
-        found = programme_for(programme, required=True, lang=resolve_lang(lang), lang_option=lang)
+        found = programme_for(programme, required=True, lang=lang)
         assert found is not None
         language = resolve_lang(lang, found.lang)
         t = get(language)
@@ -654,7 +659,6 @@ def export(
     """
     with guard(debug):
         from tilskudd import ledger as ledger_module
-        from tilskudd.cli.common import Problems
         from tilskudd.export import check_output_path
         from tilskudd.i18n import get
 
@@ -662,10 +666,8 @@ def export(
         problems = Problems()
         found = None
         with problems.gather():
-            found = programme_for(
-                programme, required=ledger is None, lang=resolve_lang(lang), lang_option=lang
-            )
-        language = resolve_lang(lang, found.lang if found else None)
+            found = programme_for(programme, required=ledger is None, lang=lang)
+        language = resolve_lang(lang, declared_lang(found, problems))
         path: Path | None = None
         with problems.gather():
             if found is not None or ledger is not None:  # else said above: no programme
@@ -1066,7 +1068,7 @@ def plan_round(
     if commit and round_number is None:
         raise UsageError(key="ledger.error.commit_needs_round")
     needed = round_number is not None or ledger is not None
-    found = programme_for(programme, required=needed, lang=resolve_lang(lang), lang_option=lang)
+    found = programme_for(programme, required=needed, lang=lang)
     if found is None:
         return RoundPlan(None, None, None)
     if round_number is None:

@@ -103,6 +103,11 @@ def declared_lang(programme: Programme | None, problems: Problems) -> str | None
     return next((e.lang for e in problems.errors if isinstance(e, ProgrammeError)), None)
 
 
+def _where(path: Path | str) -> str:
+    """A ledger's path as said when it is not there, or new: in full, for one moved away."""
+    return str(Path(path).expanduser().absolute())
+
+
 def ledger_for(programme: Programme | None, option: Path | None) -> Path:
     """``--ledger`` if given, else the programme's ledger."""
     if option is not None:
@@ -314,8 +319,7 @@ def history(
             if ledger_module.exists(path):
                 _out(t("ledger.cli.history_none", query=query))
             else:
-                where = str(Path(path).expanduser().absolute())
-                _out(t("ledger.cli.history_no_ledger", query=query, path=where))
+                _out(t("ledger.cli.history_no_ledger", query=query, path=_where(path)))
             return
         n = len(awards)
         _out(
@@ -571,7 +575,7 @@ def verify(
         failed = False
         path = ledger_for(found, ledger)
         if not exists(path):
-            _out(t("ledger.cli.no_ledger", path=str(Path(path).expanduser().absolute())))
+            _out(t("ledger.cli.no_ledger", path=_where(path)))
             return
         with Ledger.open(path, write=False) as opened:
             chain = opened.verify_chain()
@@ -1042,7 +1046,7 @@ class RoundPlan:
         )
         _out(t("ledger.cli.head", head=info.head))
         if new:
-            _out(t("ledger.cli.created", path=str(Path(self.ledger).expanduser().absolute())))
+            _out(t("ledger.cli.created", path=_where(self.ledger)))
 
     def not_committed(self, lang: str) -> None:
         """Remind that a round allocated with --round is not recorded without --commit."""

@@ -238,6 +238,38 @@ def test_fits_the_terminal_width(round_result: RoundResult, lang: str, width: in
         assert ("3 300 000 kr" if lang == "nb" else "NOK 3,300,000") in text
 
 
+def _words(text: str) -> set[str]:
+    """The words of ``text``, without the punctuation around them, case folded; the parts of a
+    hyphenated word apart (a line may break after its hyphen, as any text does)."""
+    stripped = (word.strip(".,:;()«»'") for word in text.replace("-", " ").split())
+    return {word.casefold() for word in stripped if any(c.isalnum() for c in word)}
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_a_terminal_too_narrow_for_the_table_gets_a_list_with_every_word_whole(
+    round_result: RoundResult, lang: str
+) -> None:
+    """Under about 50 characters the table would cut its words (``tilskudds`` / ``berettigede``),
+    ids and headers in two: the round is shown as a list instead, one application after another,
+    each word whole and the amounts with their currency."""
+    whole = _words(render(round_result, lang=lang, width=200))
+    header = "Nr." if lang == "nb" else "ID"
+    assert header in render(round_result, lang=lang, width=80).splitlines()[0]
+    for width in range(34, 60):
+        text = render(round_result, lang=lang, width=width)
+        assert max(len(line) for line in text.splitlines()) <= width, width
+        assert _words(text) <= whole, (width, _words(text) - whole)
+        for app_id in ("S-001", "S-002", "S-003", "S-004", "S-009"):
+            assert app_id in text
+    text = render(round_result, lang=lang, width=40)
+    assert header not in text.splitlines()[0]
+    first = text.splitlines()[0]
+    assert first.startswith("1= S-001 · ")
+    assert ("3 300 000 kr" if lang == "nb" else "NOK 3,300,000") in first
+    total = "Sum: omsøkt" if lang == "nb" else "Total: requested"
+    assert any(line.startswith(total) for line in text.splitlines())
+
+
 def test_narrow_terminal_leaves_out_less_important_columns(round_result: RoundResult) -> None:
     wide = render(round_result, lang="en", width=160).splitlines()[0]
     narrow = render(round_result, lang="en", width=80).splitlines()

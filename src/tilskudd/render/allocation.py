@@ -26,7 +26,7 @@ from typing import Literal
 
 from rich import box
 from rich.cells import cell_len
-from rich.console import Console
+from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
@@ -49,7 +49,7 @@ from tilskudd.publication import (
     summary_shown,
 )
 from tilskudd.render.plain import plain_for
-from tilskudd.render.text import grid, lead_widths, wrap
+from tilskudd.render.text import grid, lead_widths, wrap, wrap_lines
 from tilskudd.summary import BudgetCheck, RoundSummary, summarise
 from tilskudd.wording import (
     OVERRIDE_MARK,
@@ -326,9 +326,10 @@ def _award_table(
     width: int,
     changed: _Changed | None = None,
     plain: Callable[[str], str] = str,
-) -> Table:
+) -> Table | Group:
     """The table ``width`` characters wide, its text as ``plain`` makes it (as the terminal's
-    encoding will write it: measured as it will be shown)."""
+    encoding will write it: measured as it will be shown); on a terminal too narrow for the
+    table without cutting words, the list :func:`_award_list` instead."""
     t = get(lang)
     compact = width < _COMPACT_BELOW
     rows = [_row_texts(result, d, lang, compact, changed) for d in decisions]
@@ -345,6 +346,8 @@ def _award_table(
         for c in _COLUMNS
     }
     columns, widths = choose_columns(headers, cells, total_label, width)
+    if _cuts_words(columns, widths, headers, cells):
+        return _award_list(result, decisions, summary, lang, width, changed, plain)
     totals["applicant" if any(c.field == "applicant" for c in columns) else "id"] = total_label
     fields = [c.field for c in columns]
     table = Table(
@@ -380,6 +383,61 @@ def _award_table(
             )
         )
     return table
+
+
+def _cuts_words(
+    columns: list[_Column], widths: list[int], headers: dict[str, str], cells: dict[str, list[str]]
+) -> bool:
+    """Whether the table at these widths would cut a word, an id or an amount in two: a column
+    narrower than the longest run of its text (or header) that wrapping does not break. The
+    reason counts up to 30 characters (a longer run, a web address, is cut at any width)."""
+    for column, width in zip(columns, widths, strict=True):
+        field = column.field
+        longest = _longest_unbroken([headers[field], *cells[field]])
+        if field == "reason":
+            longest = min(longest, _REASON_WANTS)
+        elif column.flexible:
+            continue  # applicant, project, places: left out before the reason is squeezed
+        if width < longest:
+            return True
+    return False
+
+
+def _award_list(
+    result: RoundResult,
+    decisions: list[Decision],
+    summary: RoundSummary,
+    lang: str,
+    width: int,
+    changed: _Changed | None,
+    plain: Callable[[str], str],
+) -> Group:
+    """The award table as a list, for a terminal too narrow for its columns (under about 50
+    characters): each application on a line of its own (rank, id, amount awarded, status),
+    its applicant and project and its reason indented below, wrapped at ordinary spaces; the
+    totals last. Words, ids and amounts are whole, as in the table, and amounts carry their
+    currency (there is no column header to say it)."""
+    t = get(lang)
+    lines: list[Text] = []
+    for decision in decisions:
+        row = {f: plain(x) for f, x in _row_texts(result, decision, lang, False, changed).items()}
+        status = row["status"]
+        head = " · ".join(x for x in (f"{row['rank']} {row['id']}".strip(), row["awarded"], status))
+        text = Text(wrap_lines(head, width), style="bold")
+        # A line wraps at a single space, which keeps the length: the status ends the text.
+        text.stylize(STATUS_STYLE[decision.status], len(text) - len(status))
+        lines.append(text)
+        about = " – ".join(x for x in (row["applicant"], row["project"]) if x)
+        for part in (about, row["reason"]):
+            if part:
+                lines.append(Text(wrap_lines(f"  {part}", width)))
+    total = t(
+        "ui.list_total",
+        requested=summary.requested,
+        awarded=summary.awarded,
+    )
+    lines.append(Text(wrap_lines(plain(total), width), style="bold"))
+    return Group(*lines)
 
 
 def budget_line(summary: RoundSummary, lang: str) -> str:

@@ -325,3 +325,21 @@ def test_a_refused_value_is_said_in_the_programmes_language(
         "feil: --register: forventet 2009 eller 2024 (oppgitt: «2010»)",
         "mangler.xlsx finnes ikke. Sjekk mappen og filnavnet.",
     ]
+
+
+def test_debug_shows_the_error_with_its_cause(monkeypatch: pytest.MonkeyPatch) -> None:
+    # --debug raised the error with its cause dropped (`raise … from None` in the guard).
+    from tilskudd.cli import allocate
+    from tilskudd.errors import InputFileError
+
+    def unreadable(file: Path) -> Path:
+        raise InputFileError(key="read.error.not_found", file=str(file)) from ValueError("why")
+
+    monkeypatch.setattr(allocate, "input_file", unreadable)
+    result = runner.invoke(app, ["allocate", "x.xlsx", "-b", "1", "--debug"])
+    assert isinstance(result.exception, InputFileError)
+    assert isinstance(result.exception.__cause__, ValueError)
+    result = runner.invoke(app, ["allocate", "x.xlsx", "-b", "1", "--limit", "-1", "--debug"])
+    from tilskudd.errors import ProblemsTogetherError
+
+    assert isinstance(result.exception, ProblemsTogetherError)

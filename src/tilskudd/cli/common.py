@@ -387,8 +387,10 @@ def guard(debug: bool = False) -> Iterator[None]:
             # said first, with what stopped it.
             left = refused_values()
             exc = together([*left, caught]) if left else caught
-            if debug:
-                raise exc from None
+            if debug:  # the error as raised, its cause with it; several, as one
+                if exc is caught:
+                    raise
+                raise exc from caught
             # In the command's language when the error carries a catalogue key (the ledger's).
             usage, hint = None, getattr(exc, "hint", None)
             refused = _refused_among(exc)

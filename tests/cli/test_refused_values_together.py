@@ -343,3 +343,27 @@ def test_debug_shows_the_error_with_its_cause(monkeypatch: pytest.MonkeyPatch) -
     from tilskudd.errors import ProblemsTogetherError
 
     assert isinstance(result.exception, ProblemsTogetherError)
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_an_unknown_rule_to_compare_is_said_with_the_other_problems(lang: str) -> None:
+    # Said only once the file had been read, and then alone: a missing input (or an -o the
+    # comparison cannot write) was said first, and the unknown rule on the next run.
+    t = get(lang)
+    code, out, lines = run(
+        "allocate", "mangler.xlsx", "-b", "1M", "--compare", "ranked,nope", "--register", "1",
+        "--lang", lang,
+    )  # fmt: skip
+    assert code == 2
+    assert out == ""
+    said = [line.removeprefix(f"{t('cli.error_label')}: ") for line in lines]
+    assert not_a_choice(lang, "--register", ["2009", "2024"], "1") in said
+    assert t("read.error.not_found", file="mangler.xlsx") in said
+    available = ["lottery", "optimal", "proportional", "ranked"]
+    assert t("output.error.compare_unknown", unknown=["nope"], available=available) in said
+    code, out, lines = run(
+        "allocate", ROUND, "--register", "2009", "-b", "1M", "--compare", "ranked", "--lang", lang
+    )
+    assert code == 2
+    assert out == ""
+    assert lines == [f"{t('cli.error_label')}: {t('output.error.compare_two')}"]

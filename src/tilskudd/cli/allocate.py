@@ -319,6 +319,12 @@ def allocate(
             with problems.gather():
                 if compare is not None and rule is not None:
                     raise UsageError(key="output.error.compare_rule")
+            with problems.gather():
+                if compare is not None:  # an unknown rule: said before the file is read
+                    from tilskudd.compare import parse_rules
+                    from tilskudd.rules import RULES
+
+                    parse_rules(compare, list(RULES))
             output: Path | None = None
             # Never written over: the applications, and the policy file and column map read with
             # them (an -o policy.toml --force would otherwise replace the policy with the result),

@@ -953,10 +953,19 @@ def test_nb_over_the_frame_and_amend_over_the_frame(folder: Path) -> None:
     assert os_lang.stderr == "error: A-3 (round 1) has no award to withdraw (NOK\xa00)\n"
 
 
-def test_nb_a_refusal_before_the_programme_is_read_follows_tilskudd_lang(folder: Path) -> None:
+def test_commit_without_round_is_said_in_the_commands_language(folder: Path) -> None:
+    # Said with the other problems of the options, once the programme is read: in the
+    # command's language, the programme's (en here) before TILSKUDD_LANG, as every other
+    # message of the run. Before, said alone before the programme was read, it was in nb.
     result = run_env({"TILSKUDD_LANG": "nb"}, "allocate", "r1.csv", "--budget", "1", "--commit")
     assert result.exit_code == 2
     assert result.stderr == (
+        "error: --commit records a round of the programme: say which with --round N\n"
+    )
+    alone = run_env(
+        {"TILSKUDD_LANG": "nb"}, "allocate", "r1.csv", "-b", "1", "--commit", "--lang", "nb"
+    )
+    assert alone.stderr == (
         "feil: --commit fører en av ordningens runder i registeret: oppgi hvilken med --round N\n"
     )
 

@@ -51,6 +51,7 @@ from tilskudd.cli.round_options import (
     ProgrammeOpt,
     ReserveOpt,
     RoundOpt,
+    RoundSetup,
     RoundToOpt,
     RuleOpt,
     SeedOpt,
@@ -91,6 +92,16 @@ def _check_export_options(output: Path, output_format: str | None, *, funder: st
             raise UsageError(key="output.error.giving_extension", name=output.name)
         if not (funder or "").strip():
             raise UsageError(key="output.error.giving_funder")
+
+
+def _check_commit_options(commit: bool, *, dry_run: bool, round_given: bool) -> None:
+    """Refuse a ``--commit`` the other options leave nothing to do for: with ``--dry-run``, which
+    writes nothing, or without ``--round`` (given, even if not as a number), which names the
+    programme's round it records."""
+    if commit and dry_run:
+        raise UsageError(key="ledger.error.dry_run_commit")
+    if commit and not round_given:
+        raise UsageError(key="ledger.error.commit_needs_round")
 
 
 def _say_changes(
@@ -251,28 +262,44 @@ def allocate(
         from tilskudd.i18n import get
 
         refuse_extra_words(ctx, [str(file)], lang)
-        setup = setup_round(
-            ctx,
-            budget=budget,
-            policy_file=policy_file,
-            # the policy options above, by name (one list of them for allocate and explain)
-            options=PolicyOptions.from_params(ctx.params),
-            register=register,
-            lang=lang,
-            programme=programme,
-            ledger=ledger,
-            round_=round_,
-            commit=commit,
-            dry_run=dry_run,
-            defer_policy=True,  # said with the cells and the rest: setup.require_policy below
-            defer_budget=True,  # said with the other options' problems: require_budget below
-        )
+        # Every problem of the options in one run: a --lang that names no language and the
+        # values typer refused first, then (below) each check in its own gather.
+        problems = Problems(lang)
+        lang = problems.lang
+        with problems.gather():
+            _check_commit_options(
+                commit,
+                dry_run=dry_run,
+                round_given=round_ is not None or "round_" in problems.refused,
+            )
+        # The programme, the ledger or the policy file that cannot be had: said with what
+        # can be checked without them.
+        setup: RoundSetup | None = None
+        with problems.gather():
+            setup = setup_round(
+                ctx,
+                budget=budget,
+                policy_file=policy_file,
+                # the policy options above, by name (one list of them for allocate and explain)
+                options=PolicyOptions.from_params(ctx.params),
+                register=register,
+                lang=lang,
+                programme=programme,
+                ledger=ledger,
+                round_=round_,
+                defer_policy=True,  # said with the cells and the rest: setup.require_policy below
+                defer_budget=True,  # said with the other options' problems: require_budget below
+            )
+        if setup is None:
+            with problems.gather():
+                input_file(file)
+            problems.raise_any()
+        assert setup is not None
         plan, language, budget_nok, policy = setup.plan, setup.lang, setup.budget, setup.policy
         register = setup.register
         with setup.policy_said_too():  # a wrong setting: said with what stops the run
             # Each check in its own gather: a missing input and a mistyped output option are
             # said together (and with the wrong settings: policy_said_too), not one a run.
-            problems = Problems()
             with problems.gather():
                 setup.require_budget()  # --budget abc, or none to be had
             with problems.gather():
@@ -292,6 +319,12 @@ def allocate(
             with problems.gather():
                 if compare is not None and rule is not None:
                     raise UsageError(key="output.error.compare_rule")
+            with problems.gather():
+                if compare is not None:  # an unknown rule: said before the file is read
+                    from tilskudd.compare import parse_rules
+                    from tilskudd.rules import RULES
+
+                    parse_rules(compare, list(RULES))
             output: Path | None = None
             # Never written over: the applications, and the policy file and column map read with
             # them (an -o policy.toml --force would otherwise replace the policy with the result),

@@ -6,7 +6,7 @@ their functions so that ``tilskudd --help`` starts in well under a third of a se
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Annotated, Any, NoReturn
 
 import typer
@@ -129,6 +129,30 @@ class _Argument(TyperArgument):
 
 
 class _Option(TyperOption):
+    """An option of a command whose value, refused as typer reads it (not one of its choices,
+    out of its range, not a whole number: ``--register 2010``, ``--limit -1``), is kept for the
+    command to say with its other problems (:func:`tilskudd.cli.common.refused_values`), in its
+    language, rather than alone before anything else is looked at. The option takes its default
+    meanwhile, as if it had not been given: the command stops before it uses it."""
+
+    def handle_parse_result(
+        self, ctx: ClickContext, opts: Mapping[str, Any], args: list[str]
+    ) -> tuple[Any, list[str]]:
+        try:
+            return super().handle_parse_result(ctx, opts, args)
+        except click_errors.BadParameter as exc:
+            if isinstance(exc, click_errors.MissingParameter) or ctx.resilient_parsing:
+                raise
+            if not isinstance(ctx.command, Command):  # a group's options: said as before
+                raise
+            from tilskudd.cli.common import REFUSED_VALUES
+
+            ctx.meta.setdefault(REFUSED_VALUES, []).append(exc)
+            rest = {name: value for name, value in opts.items() if name != self.name}
+            return super().handle_parse_result(ctx, rest, args)
+
+
+class _NamedOption(_Option):
     """An option whose value the help names by what it is (``--limit N``): without typer's
     range beside it (``N [x>=0]``), which reads as a formula; the help's text says the range."""
 
@@ -144,14 +168,16 @@ def _shown(params: list[Parameter]) -> list[Parameter]:
     for param in params:
         if type(param) is TyperArgument:
             param.__class__ = _Argument
+        if type(param) is TyperOption:
+            param.__class__ = _Option
         if not isinstance(param, TyperOption) or param.metavar is not None:
             continue
         if param.is_flag:
             param.metavar = ""
         elif param.name in _METAVARS and not _is_choice(param):
             param.metavar = _METAVARS[param.name]
-            if type(param) is TyperOption:
-                param.__class__ = _Option
+            if type(param) is _Option:
+                param.__class__ = _NamedOption
     return params
 
 

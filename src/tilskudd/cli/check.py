@@ -127,7 +127,8 @@ def check(
 
         # Each check in its own gather: a programme file that cannot be read, a missing input,
         # a missing column map and a mistyped --budget are said together, not one a run.
-        problems = Problems()
+        problems = Problems(lang)  # a --lang that names none, and the values typer refused
+        lang = problems.lang
         programme = None
         with problems.gather():
             programme = programme_for(None, required=False, lang=lang)

@@ -367,7 +367,12 @@ def guard(debug: bool = False) -> Iterator[None]:
     _language[0] = language_code(os.environ.get("TILSKUDD_LANG") or "") or "en"
     with collector_paused():
         try:
-            yield
+            try:
+                yield
+            except typer.Exit:
+                _refused_left()  # a bug if any: said all the same
+                raise
+            _refused_left()
         except typer.Exit:
             raise
         except BrokenPipeError:
@@ -377,11 +382,21 @@ def guard(debug: bool = False) -> Iterator[None]:
                 raise
             stream_closed()
             raise typer.Exit(1) from None
-        except TilskuddError as exc:
-            if debug:
-                raise
+        except TilskuddError as caught:
+            # A value typer refused, not said yet as the command stopped before its gathering:
+            # said first, with what stopped it.
+            left = refused_values()
+            exc = together([*left, caught]) if left else caught
+            if debug:  # the error as raised, its cause with it; several, as one
+                if exc is caught:
+                    raise
+                raise exc from caught
             # In the command's language when the error carries a catalogue key (the ledger's).
-            print_error(exc.text(_language[0]), getattr(exc, "hint", None))
+            usage, hint = None, getattr(exc, "hint", None)
+            refused = _refused_among(exc)
+            if refused is not None:  # said, as a mistake in typing the command, with its usage
+                usage, hint = refused.usage_and_hint(_language[0])
+            print_error(exc.text(_language[0]), hint, usage=usage)
             raise typer.Exit(int(exc.exit_code)) from None
         except KeyboardInterrupt:
             print_error(_said("cli.interrupted"), None)
@@ -396,6 +411,14 @@ def guard(debug: bool = False) -> Iterator[None]:
                 raise
             print_error(_said("cli.bug", problem=f"{type(exc).__name__}: {exc}"), None)
             raise typer.Exit(int(ExitCode.BUG)) from None
+
+
+def _refused_left() -> None:
+    """Stop with the values typer refused that the command did not say: a command says them
+    with its other problems (:class:`Problems`) before it does anything with its options."""
+    left = refused_values()
+    if left:
+        raise together(left) if len(left) > 1 else left[0]
 
 
 def _said(key: str, lang: str | None = None, **params: Any) -> str:
@@ -574,6 +597,49 @@ def input_file(file: Path) -> Path:
     raise InputFileError(key="read.error.not_found", file=str(file))
 
 
+REFUSED_VALUES = "tilskudd.refused_values"
+"""Where a command's context keeps the values typer refused as it read the command line
+(click's ``BadParameter``; see :class:`tilskudd.cli.app._Option`)."""
+
+
+class RefusedValueError(UsageError):
+    """A value typer refused as it read the command line: not one of the option's choices
+    (``--register 2010``, ``--format nope``), out of its range (``--limit -1``), or not a whole
+    number (``--round x``). Said as a mistake in typing the command is (:mod:`tilskudd.cli.usage`),
+    in the command's language, with the usage line and the hint; but with the command's other
+    problems (:class:`Problems`), not alone before them."""
+
+    def __init__(self, refused: Exception) -> None:
+        self.refused = refused
+        param = getattr(refused, "param", None)
+        self.name: str | None = getattr(param, "name", None)
+        """The option's parameter name (``round_``)."""
+        super().__init__(str(refused))
+
+    def text(self, lang: str = "en") -> str:
+        return self._described(lang)[0]
+
+    def usage_and_hint(self, lang: str) -> tuple[str | None, str | None]:
+        """The command's usage line and where its help is, in ``lang``."""
+        _, usage, hint = self._described(lang)
+        return usage, hint
+
+    def _described(self, lang: str) -> tuple[str, str | None, str | None]:
+        from tilskudd.cli.usage import describe_usage_error
+
+        return describe_usage_error(cast("Any", self.refused), lang)
+
+
+def refused_values() -> list[RefusedValueError]:
+    """The values typer refused in the command being run, each once: taken, to be said."""
+    from typer._click.globals import get_current_context
+
+    ctx = get_current_context(silent=True)
+    if ctx is None:
+        return []
+    return [RefusedValueError(exc) for exc in ctx.meta.pop(REFUSED_VALUES, [])]
+
+
 class _Said:
     """An error as one line of :class:`Problems`' error, said in the language it is said in."""
 
@@ -594,8 +660,25 @@ class Problems:
     or several as one :class:`~tilskudd.errors.ProblemsTogetherError`, one a line, with the exit
     code they call for: theirs if they share one, else 2 (usage)."""
 
-    def __init__(self) -> None:
+    def __init__(self, lang: str | None = None) -> None:
         self.errors: list[TilskuddError] = []
+        self.lang = lang
+        """The command's ``--lang`` if it names a language (or was not given); None if not: its
+        problem is then the first gathered, and the others are said in the language the
+        command would have had without it."""
+        given = lang if lang is not None else _before_command[0]
+        if given is not None:
+            with self.gather():
+                language_option(given)
+            if self.errors:
+                self.lang = None
+                if lang is None:  # typed before the command: not taken up again
+                    _before_command[0] = None
+        # Then the values typer refused as it read the command line: they are its options'.
+        refused = refused_values()
+        self.refused = {exc.name for exc in refused}
+        """The options whose values typer refused (by parameter name: ``round_``)."""
+        self.errors.extend(refused)
 
     @contextlib.contextmanager
     def gather(self) -> Iterator[None]:
@@ -607,13 +690,35 @@ class Problems:
 
     def raise_any(self) -> None:
         """Raise what was gathered, if anything."""
-        from tilskudd.errors import ProblemsTogetherError
-
         if len(self.errors) == 1:
             raise self.errors[0]
         if self.errors:
-            lines = [line for exc in self.errors for line in (error_lines(exc) or [_Said(exc)])]
-            raise ProblemsTogetherError(lines=lines, codes=[exc.exit_code for exc in self.errors])
+            raise together(self.errors)
+
+
+def together(errors: Sequence[TilskuddError]) -> TilskuddError:
+    """``errors`` as one error, said one a line with the exit code they call for: theirs if
+    they share one, else 2 (usage)."""
+    from tilskudd.errors import ProblemsTogetherError
+
+    lines = [line for exc in errors for line in said_lines(exc)]
+    return ProblemsTogetherError(lines=lines, codes=[exc.exit_code for exc in errors])
+
+
+def said_lines(exc: TilskuddError) -> list[Any]:
+    """The lines ``exc`` is said in among other problems, each to be said in any language:
+    its own (:func:`error_lines`), else its message as one line."""
+    return error_lines(exc) or [_Said(exc)]
+
+
+def _refused_among(exc: TilskuddError) -> RefusedValueError | None:
+    """The first value typer refused that ``exc`` says, alone or among its lines."""
+    if isinstance(exc, RefusedValueError):
+        return exc
+    for line in error_lines(exc):
+        if isinstance(line, _Said) and isinstance(line.error, RefusedValueError):
+            return line.error
+    return None
 
 
 def error_lines(exc: TilskuddError) -> list[Any]:

@@ -43,6 +43,7 @@ from tilskudd.cli.round_options import (
     ProgrammeOpt,
     ReserveOpt,
     RoundOpt,
+    RoundSetup,
     RoundToOpt,
     RuleOpt,
     SeedOpt,
@@ -108,27 +109,37 @@ def explain(
     """
     with guard(debug):
         refuse_extra_words(ctx, [str(file), application_id], lang)
-        setup = setup_round(
-            ctx,
-            budget=budget,
-            policy_file=policy_file,
-            # the policy options above, by name (one list of them for allocate and explain)
-            options=PolicyOptions.from_params(ctx.params),
-            register=register,
-            lang=lang,
-            programme=programme,
-            ledger=ledger,
-            round_=round_,
-            # Said together with the other problems of the command line, below.
-            defer_policy=True,
-            defer_budget=True,
-        )
+        problems = Problems(lang)  # a --lang that names none, and the values typer refused
+        lang = problems.lang
+        # The programme, the ledger or the policy file that cannot be had: said with what
+        # can be checked without them.
+        setup: RoundSetup | None = None
+        with problems.gather():
+            setup = setup_round(
+                ctx,
+                budget=budget,
+                policy_file=policy_file,
+                # the policy options above, by name (one list of them for allocate and explain)
+                options=PolicyOptions.from_params(ctx.params),
+                register=register,
+                lang=lang,
+                programme=programme,
+                ledger=ledger,
+                round_=round_,
+                # Said together with the other problems of the command line, below.
+                defer_policy=True,
+                defer_budget=True,
+            )
+        if setup is None:
+            with problems.gather():
+                input_file(file)
+            problems.raise_any()
+        assert setup is not None
         plan, language, budget_nok, policy = setup.plan, setup.lang, setup.budget, setup.policy
         register = setup.register
         # Every problem of the command line in one run: the wrong settings first (as allocate
         # says them), then the budget, the input file and the column map.
         with setup.policy_said_too():
-            problems = Problems()
             with problems.gather():
                 setup.require_budget()
             with problems.gather():

@@ -20,6 +20,7 @@ from tilskudd.cli.common import (
     FormatOpt,
     LangOpt,
     Problems,
+    Register,
     ReportFormat,
     console,
     emit_json,
@@ -170,6 +171,7 @@ def init(
             --frame 60M --register 2009
     """
     with guard(debug):
+        from tilskudd.errors import ProgrammeError
         from tilskudd.i18n import get
         from tilskudd.programme import init_programme
 
@@ -177,8 +179,15 @@ def init(
         # --lang before the command (tilskudd --lang en init …) when init is given none.
         source = ctx.get_parameter_source("lang")
         given = source is not None and source.name != "DEFAULT"
-        language = resolve_lang(lang) if given else resolve_lang(None, "nb")
-        frame_nok = parse_amount_option(frame, "--frame")
+        problems = Problems(lang if given else None)  # said together: --lang, --frame, --register
+        language = resolve_lang(problems.lang, "nb")
+        frame_nok = None
+        with problems.gather():
+            frame_nok = parse_amount_option(frame, "--frame")
+        with problems.gather():
+            if register not in [r.value for r in Register]:
+                raise ProgrammeError(key="programme.error.unknown_register", given=register)
+        problems.raise_any()
         assert frame_nok is not None
         result = init_programme(
             folder, name=name, funder=funder, frame=frame_nok, lang=language, register=register
@@ -219,9 +228,14 @@ def status(
     with guard(debug):
         from tilskudd import ledger as ledger_module
 
-        found = programme_for(programme, required=True, lang=lang)
+        problems = Problems(lang)  # said together: --lang, --format, the programme
+        lang = problems.lang
+        found = None
+        with problems.gather():
+            found = programme_for(programme, required=True, lang=lang)
+        language = resolve_lang(lang, declared_lang(found, problems))  # theirs, too
+        problems.raise_any()
         assert found is not None
-        language = resolve_lang(lang, found.lang)
         path = ledger_for(found, ledger)
         report = ledger_module.status(path, found)
         if format is ReportFormat.json:
@@ -297,8 +311,13 @@ def history(
         from tilskudd.wording import waived_figures, waived_rule
 
         query = query.strip()  # as it is looked up: "Nothing recorded for  a-4." said the space
-        found = programme_for(programme, required=ledger is None, lang=lang)
-        language = resolve_lang(lang, found.lang if found else None)
+        problems = Problems(lang)  # said together: --lang, --format, the programme
+        lang = problems.lang
+        found = None
+        with problems.gather():
+            found = programme_for(programme, required=ledger is None, lang=lang)
+        language = resolve_lang(lang, declared_lang(found, problems))  # theirs, too
+        problems.raise_any()
         path = ledger_for(found, ledger)
         # "F-15 (A17)" as this version shows a repeated id finds "F-15 (row 17)" in the records
         # of rounds committed by earlier ones, and the other way round (Ledger.history).
@@ -388,15 +407,21 @@ def _change(
     from tilskudd.i18n import get
     from tilskudd.wording import waived_figures, waived_rule
 
-    found = programme_for(programme, required=True, lang=lang)
+    problems = Problems(lang)  # said together: --lang, --round, the programme, --amount
+    lang = problems.lang
+    found = None
+    with problems.gather():
+        found = programme_for(programme, required=True, lang=lang)
+    language = resolve_lang(lang, declared_lang(found, problems))
+    amount_nok = None
+    with problems.gather():  # once the language is settled: a mistyped amount is said in it
+        amount_nok = parse_amount_option(amount, "--amount", allow_zero=True)
+    problems.raise_any()
     assert found is not None
-    language = resolve_lang(lang, found.lang)
     path = ledger_for(found, ledger)
     if kind == "withdraw":
         change = ledger_module.withdraw(path, found, application_id, reason, round=round_)
     else:
-        # Read once the language is settled, so that a mistyped amount is said in it.
-        amount_nok = parse_amount_option(amount, "--amount", allow_zero=True)
         assert amount_nok is not None
         try:
             change = ledger_module.amend(
@@ -566,12 +591,18 @@ def verify(
         from tilskudd.rounds import verify_round
         from tilskudd.wording import issue_cell, issue_text
 
-        found = programme_for(programme, required=True, lang=lang)
+        problems = Problems(lang)  # said together: --lang, --round, the programme, --input
+        lang = problems.lang
+        found = None
+        with problems.gather():
+            found = programme_for(programme, required=True, lang=lang)
+        with problems.gather():
+            if input_file is not None and round_ is None and "round_" not in problems.refused:
+                raise UsageError(key="ledger.error.input_needs_round")
+        language = resolve_lang(lang, declared_lang(found, problems))  # theirs, too
+        problems.raise_any()
         assert found is not None
-        language = resolve_lang(lang, found.lang)
         t = get(language)
-        if input_file is not None and round_ is None:
-            raise UsageError(key="ledger.error.input_needs_round")
         failed = False
         path = ledger_for(found, ledger)
         if not exists(path):
@@ -667,7 +698,8 @@ def export(
         from tilskudd.i18n import get
 
         # The ledger and the output file: each problem with the other's, in one run.
-        problems = Problems()
+        problems = Problems(lang)
+        lang = problems.lang
         found = None
         with problems.gather():
             found = programme_for(programme, required=ledger is None, lang=lang)

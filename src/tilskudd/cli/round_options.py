@@ -17,10 +17,10 @@ import typer
 
 from tilskudd.cli.common import (
     Register,
-    error_lines,
     parse_amount_option,
     programme_register,
     resolve_lang,
+    said_lines,
 )
 from tilskudd.errors import PolicyError, TilskuddError, UsageError
 
@@ -282,10 +282,9 @@ class RoundSetup:
         except TilskuddError as exc:
             if self.policy_problem is None:
                 raise
-            from tilskudd.i18n import Phrase
-
-            more = error_lines(exc) or [Phrase("policy.error.other", message=exc.text(self.lang))]
-            raise PolicyError(lines=[*self.policy_problem.lines, *more]) from None
+            # Each said in the language the message is said in (a value typer refused, with
+            # the command's usage line under them all).
+            raise PolicyError(lines=[*self.policy_problem.lines, *said_lines(exc)]) from None
 
     def require_policy(self, applications: Sequence[Application]) -> None:
         """Stop the run if a setting was wrong, with one :class:`PolicyError` that names it and
@@ -445,8 +444,6 @@ def setup_round(
     programme: Path | None,
     ledger: Path | None,
     round_: int | None,
-    commit: bool = False,
-    dry_run: bool = True,
     defer_policy: bool = False,
     defer_budget: bool = False,
 ) -> RoundSetup:
@@ -465,7 +462,8 @@ def setup_round(
     from tilskudd.cli.programme import plan_round
     from tilskudd.policyfile import load_policy, load_policy_with_problems, read_policy
 
-    plan = plan_round(programme, ledger, round_, commit=commit, dry_run=dry_run, lang=lang)
+    # --commit with --dry-run, or without --round: checked by allocate with its other options.
+    plan = plan_round(programme, ledger, round_, commit=False, dry_run=False, lang=lang)
     # Read once: its language decides the messages, its table the policy.
     read = read_policy(policy_file) if policy_file else None
     file_lang = read.lang if read else None

@@ -56,9 +56,24 @@ def report_usage_error(exc: click_errors.UsageError, words: Sequence[str]) -> No
         unknown = language_problem(exc.ctx, words)
         if unknown is not None:
             message = f"{unknown}\n{message}"
+        # The values typer refused before it met this mistake (a missing FILE after
+        # --register 2010): said with it, not left for the next run.
+        for refused in _refused(exc.ctx):
+            message += f"\n{describe_usage_error(refused, lang, words)[0]}"
     except Exception:  # an error message must never fail: click's own words, then
         lang, message, usage, hint = "en", exc.format_message(), None, None
     print_error(message, hint, usage=usage, lang=lang)
+
+
+def _refused(ctx: ClickContext | None) -> list[click_errors.BadParameter]:
+    """The values typer refused in the command of ``ctx`` (see
+    :data:`tilskudd.cli.common.REFUSED_VALUES`), taken: said once."""
+    from tilskudd.cli.common import REFUSED_VALUES
+
+    if ctx is None:
+        return []
+    found: list[click_errors.BadParameter] = ctx.meta.pop(REFUSED_VALUES, [])
+    return found
 
 
 def language_problem(ctx: ClickContext | None, words: Sequence[str]) -> str | None:

@@ -12,8 +12,9 @@ import pytest
 import typer
 
 from tilskudd.cli import common
-from tilskudd.errors import LedgerError, TilskuddError, UsageError
+from tilskudd.errors import AllocationInvariantError, LedgerError, TilskuddError, UsageError
 from tilskudd.i18n import Phrase, _catalogue, get
+from tilskudd.rules import common as rules_common
 
 NBSP = "\u00a0"
 
@@ -163,3 +164,11 @@ def test_every_ledger_error_key_is_asserted_in_norwegian_by_a_test() -> None:
         if f'"{key}"' not in sources and f'"{key.removeprefix("ledger.error.")}"' not in sources
     ]
     assert untested == []
+
+
+def test_a_broken_rule_result_is_raised_as_a_bug_from_the_errors_module() -> None:
+    # It lives with the other exceptions (mypyc cannot compile it inside rules/common.py) and
+    # is still the one the rules raise: a bug, not an error a user made.
+    assert rules_common.AllocationInvariantError is AllocationInvariantError
+    assert issubclass(AllocationInvariantError, RuntimeError)
+    assert not issubclass(AllocationInvariantError, TilskuddError)

@@ -88,6 +88,16 @@ def _has_catalogue(lang: str) -> bool:
     return True
 
 
+class AllocationInvariantError(RuntimeError):
+    """A rule's result breaks the house rules: a bug in tilskudd, never the user's fault.
+
+    Not a :class:`TilskuddError`: the CLI reports it as a bug (:attr:`ExitCode.BUG`). Kept here
+    with the other exceptions rather than in ``rules/common.py``, which raises it: mypyc, which
+    can compile the rule modules (docs/benchmarks.md), does not compile a class derived from a
+    built-in exception other than ``Exception`` itself.
+    """
+
+
 class InputFileError(TilskuddError):
     """An input file cannot be read as applications (missing, corrupt, encrypted, no header)."""
 

@@ -66,7 +66,7 @@ from operator import is_
 from typing import Any, Literal, NamedTuple, ParamSpec, TypeVar, cast
 
 from tilskudd.collector import collector_paused
-from tilskudd.errors import PolicyError, TilskuddError
+from tilskudd.errors import AllocationInvariantError, PolicyError, TilskuddError
 from tilskudd.i18n import Phrase
 from tilskudd.models import (
     DECISIONS_CHECKED,
@@ -127,10 +127,6 @@ Outcome = Literal["funded", "partly_funded", "unfunded"]
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
-
-
-class AllocationInvariantError(RuntimeError):
-    """A rule's result breaks the house rules: a bug in tilskudd, never the user's fault."""
 
 
 # --------------------------------------------------------------------------------------------

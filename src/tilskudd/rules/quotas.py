@@ -244,9 +244,9 @@ def _county_numbers(value: str, *, recorded: bool = False) -> frozenset[str] | P
     if not numbers:
         # The register's own words, in the language the error is shown in.
         params = dict(errors[-1].params)
-        for key, value in errors[-1].params.items():
-            if isinstance(value, list | tuple):
-                params[f"{key}_or"] = Phrase("words.any_of", items=[str(v) for v in value])
+        for key, param in errors[-1].params.items():
+            if isinstance(param, list | tuple):
+                params[f"{key}_or"] = Phrase("words.any_of", items=[str(v) for v in param])
         problem = Phrase(f"validate.{errors[-1].code}", **params)
         return Phrase("policy.error.quota_county", problem=problem)
     return frozenset(numbers)
@@ -391,7 +391,7 @@ def _resolve(
                 raise PolicyError(lines=[numbers], settings=[f"quotas[{place}].value"])
             # A name stands for its number in the numbering the applications use, so that
             # "Finnmark" and "56" (or "*") are the same group when only 56 occurs.
-            numbers = frozenset(numbers & counties.keys()) or numbers
+            numbers = numbers.intersection(counties) or numbers
             value = "/".join(sorted(numbers))
             names = {county_names[n] for n in numbers if n in county_names}
             shown = names.pop() if len(names) == 1 else quota.value

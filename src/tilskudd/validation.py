@@ -20,6 +20,8 @@ The checks, per cell (codes are ``validate.<name>``; words come from the locales
   (the column is kept as given), or derived from the municipalities. A county in the column
   that none of the municipalities is in is a warning.
 - ``score``: an exact number (``4,5`` accepted); ``rank``: a whole number from 1 to ``MAX_RANK``.
+  A column of number cells formatted as a percentage beside plain numbers (two scales) is an
+  error on each cell of the scale fewer cells use (:func:`_mixed_scales`).
 - ``id``: a missing id is made from the row number (``R12``) with a warning; duplicate ids are
   an error on every row that has one; the same orgnr with the same project title is a warning.
 - ``decision`` (fund/reject/reserve, innvilg/avslå/reserve): needs ``decision_reason``; a
@@ -1612,6 +1614,16 @@ def _check_rows(table: RawTable, register: str, groups: list[tuple[str, ...]]) -
         for index in missing:
             if numbers[index] not in row_errors:  # else its cells are in the wrong columns
                 checker.add(row_at(index), pin, "score_missing", severity=Severity.WARNING)
+    if table.percent_cells and "score" in fields:
+        for index, code, on_other_scale in _mixed_scales(
+            table.percent_cells, fields["score"], numbers, cells_list
+        ):
+            if numbers[index] not in row_errors:
+                value = cells_list[index][fields["score"]]
+                params: dict[str, Any] = {"others": on_other_scale}
+                if code == "score_scale_percent":
+                    params["share"] = Decimal(repr(value))
+                checker.add(row_at(index), "score", code, params, value=value)
     if table_issues:
         for index in range(len(datas)):
             row_at(index)
@@ -1767,6 +1779,33 @@ def _own_grant_prefix(table: RawTable) -> str | None:
         if not given.startswith(prefix) or len(given) == len(prefix):
             return None
     return prefix
+
+
+def _mixed_scales(
+    percent_cells: Container[tuple[int, int]],
+    column: int,
+    numbers: Sequence[int],
+    cells_list: Sequence[Sequence[RawCell]],
+) -> list[tuple[int, str, int]]:
+    """The scores on the scale fewer cells of the column use, when it has two: number cells
+    formatted as a percentage (85 % holds 0,85) beside plain numbers (4,5 or 85). Ranked
+    together, 0,85 would come below 4,5 and 85 whatever was meant, so the cells of the smaller
+    group (the percentages, when as many) are each an error, as (index, code, how many cells
+    are on the other scale). Text is not counted: '85 %' typed as text is an error of its own.
+    """
+    percent: list[int] = []
+    plain: list[int] = []
+    for index, cell in enumerate(_column(cells_list, column)):
+        if type(cell) is float or type(cell) is int:
+            if (numbers[index], column) in percent_cells:
+                percent.append(index)
+            else:
+                plain.append(index)
+    if not percent or not plain:
+        return []
+    if len(percent) <= len(plain):
+        return [(index, "score_scale_percent", len(plain)) for index in percent]
+    return [(index, "score_scale_plain", len(percent)) for index in plain]
 
 
 def _partial_ranks(checker: _Checker, datas: Sequence[RowData]) -> Issue | None:

@@ -82,6 +82,10 @@ _HIDDEN_MARK = b'hidden="'
 _ROW_OPEN = re.compile(rb"<row\s([^>]*)>")
 _ROW_HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
 _ROW_NUMBER = re.compile(rb'\br="([0-9]+)"')
+# Excel's built-in percentage formats: 0% and 0.00%.
+_PERCENT_FORMATS = frozenset({"9", "10"})
+# Literal text in a number format ("x" and \x) shows as it is, not as a percentage.
+_FORMAT_LITERAL = re.compile(r'"[^"]*"|\\.')
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
@@ -170,6 +174,49 @@ def _scan(
         found[(int(ref.group(2)) - 1, _column_index(ref.group(1)))] = (formula, error)
 
 
+def percent_styles(archive: zipfile.ZipFile) -> frozenset[bytes]:
+    """The style indices (a cell's ``s="…"``) of a workbook whose number format shows a
+    percentage: a cell typed ``85 %`` holds 0.85, which calamine gives as it is."""
+    try:
+        styles = ET.fromstring(archive.read("xl/styles.xml"))
+    except KeyError:
+        return frozenset()
+    percent = set(_PERCENT_FORMATS)
+    formats = styles.find(f"{_MAIN_NS}numFmts")
+    for number_format in formats if formats is not None else ():
+        code = _FORMAT_LITERAL.sub("", number_format.get("formatCode", ""))
+        if "%" in code:
+            percent.add(number_format.get("numFmtId", ""))
+    xfs = styles.find(f"{_MAIN_NS}cellXfs")
+    return frozenset(
+        str(index).encode()
+        for index, xf in enumerate(xfs if xfs is not None else ())
+        if xf.get("numFmtId", "0") in percent
+    )
+
+
+def _percent_cells(
+    buf: bytes, end: int, pattern: re.Pattern[bytes], found: set[tuple[int, int]]
+) -> None:
+    """Adds the (0-based row, column) of each number cell in ``buf`` that ``pattern`` (made by
+    :func:`_styled_cells`) finds: one formatted as a percentage."""
+    for cell in pattern.finditer(buf, 0, end):
+        attrs = cell.group(1)
+        kind = _TYPE.search(attrs)
+        if kind is not None and kind.group(1) != b"n":
+            continue  # text, a truth value, an error: no percentage to read wrong
+        ref = _REF.search(attrs)
+        if ref is not None:
+            found.add((int(ref.group(2)) - 1, _column_index(ref.group(1))))
+
+
+def _styled_cells(styles: frozenset[bytes]) -> re.Pattern[bytes]:
+    """The opening tags of the cells with one of ``styles``: found by the regex engine alone,
+    so a sheet of a million cells with a few in percent costs one search of its text."""
+    alternatives = b"|".join(sorted(styles))
+    return re.compile(rb'<c\s([^>]*?\bs="(?:' + alternatives + rb')"[^>]*)>')
+
+
 def _hidden_rows(buf: bytes, end: int, hidden: set[int]) -> None:
     for row in _ROW_OPEN.finditer(buf, 0, end):
         attrs = row.group(1)
@@ -177,13 +224,19 @@ def _hidden_rows(buf: bytes, end: int, hidden: set[int]) -> None:
             hidden.add(int(number.group(1)))
 
 
-def formulas_without_value(path: Path, sheet: str, hidden: set[int] | None = None) -> Cells:
+def formulas_without_value(
+    path: Path,
+    sheet: str,
+    hidden: set[int] | None = None,
+    percent: set[tuple[int, int]] | None = None,
+) -> Cells:
     """Each cell in ``sheet`` that has no usable value: a formula without a cached value (its
     formula text), or a cell whose value is an error (its formula and the error).
 
     With ``hidden``, the rows hidden in the sheet (by hand, or by a filter left on) are added to
     it, numbered from 1: calamine reads them like any other, although the officer does not see
-    them.
+    them. With ``percent``, the number cells formatted as a percentage are added to it, as
+    (0-based row, column).
 
     A workbook that asks to be recalculated when opened (``fullCalcOnLoad``, as xlsxwriter
     writes) has no value to trust in any formula cell: then every formula is reported, with a
@@ -200,6 +253,9 @@ def formulas_without_value(path: Path, sheet: str, hidden: set[int] | None = Non
         member = _sheet_member(archive, workbook, sheet)
         if member is None or member not in archive.NameToInfo:
             return found
+        styles = percent_styles(archive) if percent is not None else frozenset()
+        # Most workbooks have no percentage format: then no cell is looked at for one.
+        styled = _styled_cells(styles) if styles else None
         with archive.open(member) as handle:
             tail = b""
             while chunk := handle.read(_CHUNK):
@@ -216,11 +272,15 @@ def formulas_without_value(path: Path, sheet: str, hidden: set[int] | None = Non
                     _scan(buf, cut, found, shared, every=every)
                 if hidden is not None and buf.find(_HIDDEN_MARK, 0, cut) >= 0:
                     _hidden_rows(buf, cut, hidden)
+                if styled is not None and percent is not None:
+                    _percent_cells(buf, cut, styled, percent)
                 tail = buf[cut:]
             if b"<f" in tail or b't="e"' in tail:
                 _scan(tail, len(tail), found, shared, every=every)
             if hidden is not None and _HIDDEN_MARK in tail:
                 _hidden_rows(tail, len(tail), hidden)
+            if styled is not None and percent is not None:
+                _percent_cells(tail, len(tail), styled, percent)
     return found
 
 
@@ -487,9 +547,10 @@ def _od_errors_in_text(data: bytes, sheet: str) -> Cells | None:
     return found
 
 
-Scanner = Callable[[Path, str, set[int], list[Any]], Cells]
+Scanner = Callable[[Path, str, set[int], list[Any], set[tuple[int, int]]], Cells]
 """Reads a sheet for the cells calamine reads as empty; adds the hidden rows it finds to the set,
-and, where calamine does not give them (.xlsb), the merged ranges to the list."""
+where calamine does not give them (.xlsb) the merged ranges to the list, and where it can tell
+(.xlsx) the number cells formatted as a percentage to the last set."""
 
 
 class _Scan(threading.Thread):
@@ -504,16 +565,18 @@ class _Scan(threading.Thread):
         self.cells: Cells = {}
         self.hidden: set[int] = set()
         self.merges: list[Any] = []
+        self.percent: set[tuple[int, int]] = set()
         self.error: BaseException | None = None
 
     def run(self) -> None:
         try:
-            self.cells = self.scanner(self.path, self.sheet, self.hidden, self.merges)
+            self.cells = self.scanner(self.path, self.sheet, self.hidden, self.merges, self.percent)
         except (OSError, zipfile.BadZipFile, zlib.error, ET.ParseError, KeyError, EOFError):
             # The file is damaged: calamine, reading the same bytes, reports it properly.
             self.cells = {}
             self.hidden = set()
             self.merges = []
+            self.percent = set()
         except Exception as exc:  # a bug here: hand it to the reading thread, not stderr
             self.error = exc
 
@@ -521,10 +584,16 @@ class _Scan(threading.Thread):
 # The formats scanned for cells calamine reads as empty, and for hidden rows (the .xls records
 # by reading.biff, the .xlsb records by reading.xlsb).
 _SCANNERS: dict[str, Scanner] = {
-    "xlsx": lambda path, sheet, hidden, _merges: formulas_without_value(path, sheet, hidden),
-    "ods": lambda path, sheet, hidden, _merges: ods_scan(path, sheet, hidden),
-    "xls": lambda path, sheet, hidden, _merges: dict(xls_error_cells(path, sheet, hidden)),
-    "xlsb": lambda path, sheet, hidden, merges: dict(xlsb_scan(path, sheet, hidden, merges)),
+    "xlsx": lambda path, sheet, hidden, _merges, percent: formulas_without_value(
+        path, sheet, hidden, percent
+    ),
+    "ods": lambda path, sheet, hidden, _merges, _percent: ods_scan(path, sheet, hidden),
+    "xls": lambda path, sheet, hidden, _merges, _percent: dict(
+        xls_error_cells(path, sheet, hidden)
+    ),
+    "xlsb": lambda path, sheet, hidden, merges, _percent: dict(
+        xlsb_scan(path, sheet, hidden, merges)
+    ),
 }
 
 
@@ -707,6 +776,7 @@ def read_workbook(
             if extras.hidden:
                 numbers = [number for number, _ in table.rows]
                 issues.extend(_hidden_warning(numbers, extras.hidden, file, name))
+            table.percent_cells = {(row + 1, column) for row, column in extras.percent}
             return table
         raise _no_header_anywhere(file, candidates, first_grid, t)
     finally:
@@ -740,6 +810,8 @@ class _SheetExtras(NamedTuple):
     """Merged cells, as calamine gives them."""
     hidden: set[int]
     """Rows hidden in the sheet, from 1."""
+    percent: set[tuple[int, int]]
+    """Number cells formatted as a percentage: (0-based row, column)."""
 
 
 def _read_sheet(
@@ -770,9 +842,10 @@ def _read_sheet(
         raise scan.error
     grid = _grid(rows)
     if scan is None:
-        return grid, _SheetExtras({}, merges, set())
+        return grid, _SheetExtras({}, merges, set(), set())
     merges = merges or scan.merges  # calamine gives none for an .xlsb
-    return grid, _SheetExtras(_place_formulas(grid, scan.cells), merges, scan.hidden)
+    formula_rows = _place_formulas(grid, scan.cells)
+    return grid, _SheetExtras(formula_rows, merges, scan.hidden, scan.percent)
 
 
 def _parse_beside(

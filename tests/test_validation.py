@@ -217,7 +217,12 @@ def test_ambiguous_amount_is_an_error_with_a_hint_pinned_to_its_cell() -> None:
         file="søknader.xlsx", sheet="Søknader", row=2, column="G", header="Omsøkt beløp"
     )
     assert (issue.field, issue.value, issue.application_id) == ("requested", "3,300", "A1")
-    assert issue.params == {"thousands": "3\u00a0300", "decimal": "3,3"}
+    assert issue.params == {
+        "thousands": "3\u00a0300",
+        "decimal": "3,3",
+        "plain": "3300",
+        "comma": 1,
+    }
     assert result.applications == ()
     (rejected,) = result.rejected
     assert (rejected.id, rejected.row, rejected.requested, rejected.issues) == (
@@ -228,16 +233,49 @@ def test_ambiguous_amount_is_an_error_with_a_hint_pinned_to_its_cell() -> None:
     )
     en = describe_issue(issue, "en")
     assert en.startswith("søknader.xlsx, Søknader!G2 (Omsøkt beløp): '3,300' is ambiguous")
-    assert "write 3\u00a0300 for thousands" in en
+    # Both readings, which one an English sheet means, and the forms that read one way only;
+    # not "write 3,3", which is no amount of whole kroner.
+    assert (
+        "'3,300' is ambiguous: with a thousands comma, as English writes amounts, it is "
+        "3\u00a0300 kr; with a decimal comma, as Norwegian writes decimals, it is 3,3 kr. "
+        "Expected an amount in whole kroner: for 3\u00a0300 kr write 3300 or 3\u00a0300 (digits "
+        "alone, or grouped by spaces, read only one way)"
+    ) in en
     nb = describe_issue(issue, "nb")
     assert nb.startswith("søknader.xlsx, Søknader!G2 (Omsøkt beløp): «3,300» er tvetydig")
-    assert "Forventet et beløp i hele kroner" in nb
+    assert (
+        "«3,300» er tvetydig: med komma som tusenskille, slik engelsk skriver beløp, er det "
+        "3\u00a0300 kr; med desimalkomma er det 3,3 kr. Forventet et beløp i hele kroner: for "
+        "3\u00a0300 kr skriv 3300 eller 3\u00a0300 (bare sifre, eller sifre gruppert med "
+        "mellomrom, kan bare leses på én måte)"
+    ) in nb
+
+
+def test_an_ambiguous_point_says_which_reading_is_english() -> None:
+    issue = only_issue(check(row(requested="3.300", total_cost=None)))
+    assert issue.params == {
+        "thousands": "3\u00a0300",
+        "decimal": "3.3",
+        "plain": "3300",
+        "comma": 0,
+    }
+    en = describe_issue(issue, "en")
+    assert (
+        "with a thousands point, as Norwegian may write amounts, it is 3\u00a0300 kr; with a "
+        "decimal point, as English writes decimals, it is 3.3 kr"
+    ) in en
+    nb = describe_issue(issue, "nb")
+    assert (
+        "med punktum som tusenskille er det 3\u00a0300 kr; med desimalpunktum, slik engelsk "
+        "skriver desimaler, er det 3.3 kr"
+    ) in nb
+    assert "for 3\u00a0300 kr skriv 3300 eller 3\u00a0300" in nb
 
 
 @pytest.mark.parametrize(
     ("text", "code", "params"),
     [
-        ("3.300", "validate.amount_ambiguous", {"thousands": "3\u00a0300", "decimal": "3,3"}),
+        ("3.300", "validate.amount_ambiguous", {"thousands": "3\u00a0300", "decimal": "3.3"}),
         ("kr 3,000", "validate.amount_ambiguous", {"thousands": "3\u00a0000", "decimal": "3"}),
         # Three decimals would read as grouping again: a fourth makes the decimal unmistakable.
         (
@@ -268,7 +306,8 @@ def test_the_ambiguous_hint_names_only_what_the_cell_could_mean(
     text: str, code: str, params: dict[str, str]
 ) -> None:
     issue = only_issue(check(row(requested=text, total_cost=None)))
-    assert (issue.code, issue.params) == (code, params)
+    shown = {k: issue.params[k] for k in ("thousands", "decimal") if k in issue.params}
+    assert (issue.code, shown) == (code, params)
 
 
 def test_a_decimal_mark_after_four_digits_reads_as_a_decimal() -> None:

@@ -460,7 +460,12 @@ def _amount(value: RawCell, *, allow_zero: bool = False) -> int:
             raise _Problem(
                 "amount_ambiguous",
                 thousands=f"{exc.thousands:,}".replace(",", "\u00a0"),  # "3 300" stays whole
-                decimal=_decimal_text(exc.decimal),
+                # With the cell's own mark: '3.300' with a decimal point is 3.3, not 3,3.
+                decimal=_decimal_text(exc.decimal).replace(",", exc.separator),
+                plain=str(exc.thousands),
+                # Which reading is English and which Norwegian: a comma groups thousands in
+                # English ("3,300" from an English spreadsheet) and is the Norwegian decimal mark.
+                comma=int(exc.separator == ","),
             ) from None
         except AmountError:
             raise _Problem("amount_invalid") from None

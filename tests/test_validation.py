@@ -538,7 +538,88 @@ def test_a_county_in_the_municipality_column_is_said_to_be_one(
 
 
 def test_an_unknown_name_that_is_no_county_keeps_its_suggestions() -> None:
-    assert codes(check(row(municipalities="Viken"))) == ["validate.municipality_unknown"]
+    assert codes(check(row(municipalities="Bearum"))) == ["validate.municipality_unknown"]
+
+
+@pytest.mark.parametrize(
+    ("register", "counties_en", "counties_nb"),
+    [
+        (
+            "2024",
+            "31 Østfold, 32 Akershus and 33 Buskerud",
+            "31 Østfold, 32 Akershus og 33 Buskerud",
+        ),
+        (
+            "2009",
+            "01 Østfold, 02 Akershus, 05 Oppland, 06 Buskerud and 07 Vestfold",
+            "01 Østfold, 02 Akershus, 05 Oppland, 06 Buskerud og 07 Vestfold",
+        ),
+    ],
+)
+def test_viken_in_the_municipality_column_is_said_to_be_a_former_county(
+    register: str, counties_en: str, counties_nb: str
+) -> None:
+    # It was "did you mean Vik, Raarvihke - Røyrvik or Birkenes?": Viken was a county in
+    # 2020-2023, in neither numbering, and the officer needs the counties it became.
+    result = check(row(municipalities="Viken"), register=register)
+    issue = only_issue(result)
+    assert issue.code == "validate.municipality_former_county"
+    en = describe_issue(issue, "en")
+    assert (
+        f"'Viken' was a county in 2020\u20132023 (30 Viken), not a municipality; its area lies "
+        f"in {counties_en} in the {register} numbering. Name the municipalities in this cell"
+    ) in en
+    nb = describe_issue(issue, "nb")
+    assert (
+        f"«Viken» var et fylke i 2020\u20132023 (30 Viken), ikke en kommune; området ligger i "
+        f"{counties_nb} i {register}-inndelingen. Skriv kommunene i denne cellen"
+    ) in nb
+    assert not result.applications
+
+
+@pytest.mark.parametrize("cell", ["Viken", "30", 30.0, "Viken fylkeskommune"])
+def test_viken_in_the_county_column_names_the_counties_it_became(cell: RawCell) -> None:
+    issue = only_issue(check(row(municipalities=None, county=cell)))
+    assert issue.code == "validate.county_former_county"
+    assert issue.params["counties"] == ["31 Østfold", "32 Akershus", "33 Buskerud"]
+    assert "was a county in 2020\u20132023 (30 Viken) and is not in the 2024 numbering" in (
+        describe_issue(issue, "en")
+    )
+    assert "var et fylke i 2020\u20132023 (30 Viken) og finnes ikke i 2024-inndelingen" in (
+        describe_issue(issue, "nb")
+    )
+
+
+def test_the_two_counties_of_a_former_county_are_read_as_both() -> None:
+    # "Vestfold og Telemark" names both counties of today in a county column: kept as it was.
+    (app,) = check(row(municipalities=None, county="Vestfold og Telemark")).applications
+    assert app.counties == ("39", "40")
+    issue = only_issue(check(row(municipalities="Vestfold og Telemark")))
+    assert issue.code == "validate.municipality_former_county"
+    assert issue.params["counties"] == ["39 Vestfold", "40 Telemark"]
+
+
+@pytest.mark.parametrize(
+    "cell", ["Hele landet", "Landsdekkende", "Nasjonalt", "hele Norge", "Nationwide"]
+)
+def test_the_whole_country_is_no_municipality_and_no_misspelling_of_one(cell: str) -> None:
+    # "Hele landet" got "did you mean Hjelmeland, Høylandet or Våler (Innlandet)?".
+    result = check(row(municipalities=cell))
+    issue = only_issue(result)
+    assert issue.code == "validate.municipality_whole_country"
+    assert "suggestions" not in issue.params
+    assert (
+        f"'{cell}' means the whole country, not a municipality; this column names the "
+        "municipalities a project is in: leave the cell empty for a project for the whole country"
+    ) in describe_issue(issue, "en")
+    assert f"«{cell}» er hele landet, ikke en kommune" in describe_issue(issue, "nb")
+    assert not result.applications
+    county = only_issue(check(row(municipalities=None, county=cell)))
+    assert county.code == "validate.county_whole_country"
+    assert "la cellen stå tom for et prosjekt for hele landet" in describe_issue(county, "nb")
+    # What the message asks for is accepted: no place, for the whole country.
+    (app,) = check(row(municipalities=None)).applications
+    assert (app.municipalities, app.counties) == ((), ())
 
 
 def test_sami_and_kven_names_of_places_as_the_research_council_writes_them() -> None:

@@ -537,6 +537,13 @@ def test_a_county_in_the_municipality_column_is_said_to_be_one(
     assert not result.applications
 
 
+def test_an_orgnr_in_fullwidth_digits_reads_as_the_number() -> None:
+    result = check(row(orgnr="\uff19\uff17\uff14\uff17\uff16\uff10\uff16\uff17\uff13"))
+    assert result.issues == ()
+    (app,) = result.applications
+    assert app.orgnr == "974760673"
+
+
 def test_an_unknown_name_that_is_no_county_keeps_its_suggestions() -> None:
     assert codes(check(row(municipalities="Bearum"))) == ["validate.municipality_unknown"]
 

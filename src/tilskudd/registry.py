@@ -789,6 +789,10 @@ def _orgnr_text(value: object) -> str:
 @lru_cache(maxsize=1 << 16)
 def _check_orgnr(text: str) -> tuple[str, str, str]:
     """(digits, '', '') when valid, else ('', code, stdnum's reason). Cached: orgnrs repeat."""
+    if not text.isascii():
+        # Full-width digits (９７４７６０６７３, from East Asian input or some PDFs) and the
+        # ideographic space are the digits and the space they look like: NFKC makes them so.
+        text = unicodedata.normalize("NFKC", text)
     compact = _ORGNR_NOISE.sub("", text)
     match = _ORGNR_AFFIX.match(compact)
     candidate = match.group(1) if match else compact

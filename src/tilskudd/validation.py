@@ -29,7 +29,8 @@ The checks, per cell (codes are ``validate.<name>``; words come from the locales
   reserve take no amount; an amount without a decision is an error.
 - A formula without a saved value in any used cell is an error naming the formula.
 - An error the reader found on a whole row (a CSV row with more fields than the header) is
-  put on that row and rejects it.
+  put on that row and rejects it; after a quotation mark out of place it is the row's only
+  issue, since its cells are not the columns' and their errors would be knock-on ones.
 
 A row of common cells (amounts as numbers or typed text, texts, scores and ranks as numbers
 or text, a plain or known orgnr, a municipality cell of known items, nothing wrong) takes a
@@ -1467,6 +1468,8 @@ class _Found:
 
 
 _RANKING = frozenset({"score", "rank"})
+_QUOTE_PROBLEM = "read.csv_quote_"
+"""The reader's errors for a row whose quotation marks break the rules (reading.csv)."""
 
 
 def _check_rows(table: RawTable, register: str, groups: list[tuple[str, ...]]) -> _Found:
@@ -1544,9 +1547,17 @@ def _check_rows(table: RawTable, register: str, groups: list[tuple[str, ...]]) -
             taken.add(row_id)
         row = _Row(number, vals, row_id)
         checker.check(row, given_id is None)
+        shifted = False
         if number in row_errors:
-            checker.add_issue(row, row_errors[number])
-        for code, positions, names in row_groups:
+            problem = row_errors[number]
+            if problem.code.startswith(_QUOTE_PROBLEM):
+                # After a quotation mark out of place the cells are not the columns' (a quoted
+                # cell may run on over the next lines): what they hold, or lack, is no problem
+                # of its own, and a dozen errors about them hide the one cause.
+                row.issues = None
+                shifted = True
+            checker.add_issue(row, problem)
+        for code, positions, names in () if shifted else row_groups:
             for position in positions:
                 value = vals[position]
                 if value is not None and not (type(value) is str and not value.strip()):

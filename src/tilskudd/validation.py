@@ -1630,9 +1630,10 @@ def _check_rows(table: RawTable, register: str, groups: list[tuple[str, ...]]) -
         for index in missing:
             if numbers[index] not in row_errors:  # else its cells are in the wrong columns
                 checker.add(row_at(index), pin, "score_missing", severity=Severity.WARNING)
-    if table.percent_cells and "score" in fields:
+    percent_rows = table.percent_cells.get(fields["score"]) if "score" in fields else None
+    if percent_rows:
         for index, code, on_other_scale in _mixed_scales(
-            table.percent_cells, fields["score"], numbers, cells_list
+            percent_rows, fields["score"], numbers, cells_list
         ):
             if numbers[index] not in row_errors:
                 value = cells_list[index][fields["score"]]
@@ -1798,29 +1799,26 @@ def _own_grant_prefix(table: RawTable) -> str | None:
 
 
 def _mixed_scales(
-    percent_cells: Container[tuple[int, int]],
+    percent_rows: Container[int],
     column: int,
     numbers: Sequence[int],
     cells_list: Sequence[Sequence[RawCell]],
 ) -> list[tuple[int, str, int]]:
     """The scores on the scale fewer cells of the column use, when it has two: number cells
-    formatted as a percentage (85 % holds 0,85) beside plain numbers (4,5 or 85). Ranked
-    together, 0,85 would come below 4,5 and 85 whatever was meant, so the cells of the smaller
-    group (the percentages, when as many) are each an error, as (index, code, how many cells
-    are on the other scale). Text is not counted: '85 %' typed as text is an error of its own.
+    formatted as a percentage (85 % holds 0,85; their rows ``percent_rows``) beside plain
+    numbers (4,5 or 85). Ranked together, 0,85 would come below 4,5 and 85 whatever was meant,
+    so the cells of the smaller group (the percentages, when as many) are each an error, as
+    (index, code, how many cells are on the other scale). Text is not counted: '85 %' typed
+    as text is an error of its own.
     """
-    percent: list[int] = []
-    plain: list[int] = []
-    for index, cell in enumerate(_column(cells_list, column)):
-        if type(cell) is float or type(cell) is int:
-            if (numbers[index], column) in percent_cells:
-                percent.append(index)
-            else:
-                plain.append(index)
-    if not percent or not plain:
+    cells = _column(cells_list, column)
+    numeric = [i for i, cell in enumerate(cells) if type(cell) is float or type(cell) is int]
+    percent = [i for i in numeric if numbers[i] in percent_rows]
+    if not percent or len(percent) == len(numeric):
         return []
-    if len(percent) <= len(plain):
-        return [(index, "score_scale_percent", len(plain)) for index in percent]
+    if len(percent) * 2 <= len(numeric):
+        return [(index, "score_scale_percent", len(numeric) - len(percent)) for index in percent]
+    plain = sorted(set(numeric).difference(percent))
     return [(index, "score_scale_plain", len(percent)) for index in plain]
 
 

@@ -3,6 +3,7 @@ mixes them with plain numbers said at the cells of the smaller group."""
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -14,6 +15,8 @@ import pytest
 from tilskudd.issues import describe_issue
 from tilskudd.reading import read_table
 from tilskudd.validation import validate
+
+from .conftest import OdsXml, build_ods
 
 HEADER = ["Søknadsnr", "Søker", "Omsøkt beløp", "Poeng"]
 
@@ -40,7 +43,7 @@ def test_a_number_cell_formatted_as_a_percentage_is_found(
 ) -> None:
     table = read_table(_book(tmp_path, [(0.85, number_format), (4.5, None), ("85 %", "0%")]))
     # D2 only: D3 is a plain number, D4 is text (whatever its format shows).
-    assert table.percent_cells == {(2, 3)}
+    assert table.percent_cells == {3: {2}}
 
 
 @pytest.mark.parametrize("number_format", ["0.00", '0" %-poeng"', "0\\%", "General"])
@@ -48,7 +51,7 @@ def test_a_percent_sign_as_literal_text_is_not_a_percentage(
     tmp_path: Path, number_format: str
 ) -> None:
     table = read_table(_book(tmp_path, [(0.85, number_format), (4.5, None)]))
-    assert table.percent_cells == set()
+    assert table.percent_cells == {}
 
 
 def test_percent_cells_among_plain_scores_are_each_an_error(tmp_path: Path) -> None:
@@ -118,5 +121,59 @@ def test_a_percent_formatted_amount_is_no_score_problem(tmp_path: Path) -> None:
     path = tmp_path / "søknader.xlsx"
     book.save(path)
     table = read_table(path)
-    assert table.percent_cells == {(2, 2)}
+    assert table.percent_cells == {2: {2}}
     assert validate(table).ok
+
+
+def _percent_ods(value: float, repeat: int = 1) -> OdsXml:
+    repeated = f' table:number-columns-repeated="{repeat}"' if repeat > 1 else ""
+    return OdsXml(
+        f'<table:table-cell office:value-type="percentage" office:value="{value}"{repeated}>'
+        f"<text:p>{value * 100:g} %</text:p></table:table-cell>"
+    )
+
+
+def test_an_opendocument_percentage_among_plain_scores_is_the_error(tmp_path: Path) -> None:
+    path = build_ods(
+        tmp_path / "søknader.ods",
+        {
+            "Søknader": [
+                HEADER,
+                ["S-1", "A", 100_000, _percent_ods(0.85)],
+                ["S-2", "B", 100_000, 4.5],
+                # A repeated row and repeated cells count as the spreadsheet shows them.
+                OdsXml(
+                    '<table:table-row table:number-rows-repeated="2">'
+                    '<table:table-cell office:value-type="string"><text:p>S-x</text:p>'
+                    "</table:table-cell></table:table-row>"
+                ),
+                ["S-5", "E", 100_000, 5],
+                ["S-6", "F", 100_000, 85],
+                ["S-7", "G", 100_000, _percent_ods(0.5, repeat=2)],
+            ]
+        },
+    )
+    table = read_table(path)
+    assert table.percent_cells == {3: {2, 8}, 4: {8}}
+    issues = [i for i in validate(table).issues if i.code.startswith("validate.score_scale")]
+    assert [(i.code, i.location.cell if i.location else None) for i in issues] == [
+        ("validate.score_scale_percent", "Søknader!D2"),
+        ("validate.score_scale_percent", "Søknader!D8"),
+    ]
+
+
+def test_a_percent_cell_whose_reference_is_not_its_first_attribute_is_found(
+    tmp_path: Path,
+) -> None:
+    # Every writer seen puts r="D2" first; the XML does not require it.
+    path = _book(tmp_path, [(0.85, "0%"), (4.5, None), (0.7, "0%")])
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    xml = members[sheet].decode()
+    assert '<c r="D2" s="1"' in xml
+    members[sheet] = xml.replace('<c r="D2" s="1"', '<c s="1" r="D2"').encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    assert read_table(path).percent_cells == {3: {2, 4}}

@@ -89,6 +89,8 @@ _FORMAT_LITERAL = re.compile(r'"[^"]*"|\\.')
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
+Percent = dict[int, set[int]]
+"""Cells formatted as a percentage: 0-based column -> the rows, from 1 as the sheet numbers them."""
 Cells = dict[tuple[int, int], str | tuple[str, str | None]]
 """(0-based row, column) -> the formula of a cell without a value, (formula, error) for a cell
 whose value is an error, or (formula, None) for a formula whose saved value is a placeholder (a
@@ -195,26 +197,34 @@ def percent_styles(archive: zipfile.ZipFile) -> frozenset[bytes]:
     )
 
 
-def _percent_cells(
-    buf: bytes, end: int, pattern: re.Pattern[bytes], found: set[tuple[int, int]]
-) -> None:
-    """Adds the (0-based row, column) of each number cell in ``buf`` that ``pattern`` (made by
-    :func:`_styled_cells`) finds: one formatted as a percentage."""
-    for cell in pattern.finditer(buf, 0, end):
+def _percent_cells(buf: bytes, end: int, pattern: re.Pattern[bytes], found: Percent) -> None:
+    """Adds the number cells in ``buf`` whose style ``pattern`` (made by :func:`_styled_cells`)
+    finds, those formatted as a percentage, to ``found``."""
+    columns: dict[bytes, int] = {}
+    for style in pattern.finditer(buf, 0, end):
+        at = buf.rfind(b"<c", 0, style.start())
+        cell = _CELL_OPEN.match(buf, at) if at >= 0 else None
+        if cell is None or cell.end() <= style.start():
+            continue  # the style of a row or a column, not of a cell
         attrs = cell.group(1)
-        kind = _TYPE.search(attrs)
+        kind = _TYPE.search(attrs) if b't="' in attrs else None
         if kind is not None and kind.group(1) != b"n":
             continue  # text, a truth value, an error: no percentage to read wrong
         ref = _REF.search(attrs)
-        if ref is not None:
-            found.add((int(ref.group(2)) - 1, _column_index(ref.group(1))))
+        if ref is None:
+            continue
+        letters = ref.group(1)
+        column = columns.get(letters)
+        if column is None:
+            column = columns[letters] = _column_index(letters)
+        found.setdefault(column, set()).add(int(ref.group(2)))
 
 
 def _styled_cells(styles: frozenset[bytes]) -> re.Pattern[bytes]:
-    """The opening tags of the cells with one of ``styles``: found by the regex engine alone,
-    so a sheet of a million cells with a few in percent costs one search of its text."""
-    alternatives = b"|".join(sorted(styles))
-    return re.compile(rb'<c\s([^>]*?\bs="(?:' + alternatives + rb')"[^>]*)>')
+    """The style attribute of the cells with one of ``styles``: a literal the regex engine
+    looks for on its own, so that a sheet of a million cells with a few in percent costs
+    about one search of its text."""
+    return re.compile(rb'\ss="(?:' + b"|".join(sorted(styles)) + rb')"')
 
 
 def _hidden_rows(buf: bytes, end: int, hidden: set[int]) -> None:
@@ -228,15 +238,14 @@ def formulas_without_value(
     path: Path,
     sheet: str,
     hidden: set[int] | None = None,
-    percent: set[tuple[int, int]] | None = None,
+    percent: Percent | None = None,
 ) -> Cells:
     """Each cell in ``sheet`` that has no usable value: a formula without a cached value (its
     formula text), or a cell whose value is an error (its formula and the error).
 
     With ``hidden``, the rows hidden in the sheet (by hand, or by a filter left on) are added to
     it, numbered from 1: calamine reads them like any other, although the officer does not see
-    them. With ``percent``, the number cells formatted as a percentage are added to it, as
-    (0-based row, column).
+    them. With ``percent``, the number cells formatted as a percentage are added to it.
 
     A workbook that asks to be recalculated when opened (``fullCalcOnLoad``, as xlsxwriter
     writes) has no value to trust in any formula cell: then every formula is reported, with a
@@ -326,6 +335,10 @@ def _od_has_hidden(buf: bytes) -> bool:
     return b"visibility" in buf and _OD_HIDDEN_MARK.search(buf) is not None
 
 
+def _od_has_percent(buf: bytes) -> bool:
+    return b"percentage" in buf and _OD_PERCENT_MARK.search(buf) is not None
+
+
 def _od_mentions(archive: zipfile.ZipFile, *marks: Callable[[bytes], bool]) -> list[bool]:
     """Whether each of ``marks`` finds something in content.xml: one streamed read, in 1 MiB
     pieces that overlap by more than any spelling of a mark, so that the XML is only read
@@ -345,6 +358,8 @@ def _od_mentions(archive: zipfile.ZipFile, *marks: Callable[[bytes], bool]) -> l
 _OD_VISIBILITY = f"{_OD_TABLE}visibility"
 _OD_HIDDEN_MARK = re.compile(rb"""visibility\s*=\s*["'](?:collapse|filter)["']""")
 _OD_HIDDEN_RUN = 10_000  # a longer run of hidden repeated rows is the sheet's empty padding
+_OD_VALUE_TYPE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}value-type"
+_OD_PERCENT_MARK = re.compile(rb"""value-type\s*=\s*(?:"percentage"|'percentage')""")
 
 
 def _od_sheet_events(data: bytes, sheet: str) -> Iterator[tuple[str, ET.Element]]:
@@ -384,12 +399,41 @@ def _od_hidden_rows(data: bytes, sheet: str, hidden: set[int]) -> None:
             row += repeat
 
 
-def ods_scan(path: Path, sheet: str, hidden: set[int] | None = None) -> Cells:
+def _od_percent_cells(data: bytes, sheet: str, percent: Percent) -> None:
+    """Add to ``percent`` the cells of ``sheet`` whose value is a percentage
+    (``office:value-type="percentage"``: shown 85 %, held 0.85)."""
+    row = col = 0
+    in_row: list[int] = []
+    for event, node in _od_sheet_events(data, sheet):
+        tag = node.tag
+        if event == "start":
+            if tag == _OD_ROW:
+                col = 0
+                in_row = []
+        elif tag in _OD_CELLS:
+            repeat = int(node.get(_OD_COLUMNS_REPEATED, "1") or 1)
+            if node.get(_OD_VALUE_TYPE) == "percentage":
+                in_row.extend(range(col, col + repeat))
+            col += repeat
+        elif tag == _OD_ROW:
+            repeat = int(node.get(_OD_ROWS_REPEATED, "1") or 1)
+            if in_row and repeat <= _OD_HIDDEN_RUN:  # a longer run is padding, not rows
+                for column in in_row:
+                    percent.setdefault(column, set()).update(range(row + 1, row + repeat + 1))
+            row += repeat
+
+
+def ods_scan(
+    path: Path,
+    sheet: str,
+    hidden: set[int] | None = None,
+    percent: Percent | None = None,
+) -> Cells:
     """Each cell of ``sheet`` in an OpenDocument spreadsheet whose value is an error: its
     (0-based row, column) -> (formula as shown, error as shown, such as ``#N/A`` or
     ``Err:502``). Positions count repeated rows and cells as the spreadsheet shows them, as
     calamine does. With ``hidden``, the rows of ``sheet`` collapsed or filtered out are added to
-    it (from 1).
+    it (from 1); with ``percent``, the cells whose value is a percentage.
 
     A file without an error cell or a hidden row costs one streamed substring search. Error
     cells are searched as text where the file is written as every spreadsheet program writes it
@@ -399,13 +443,22 @@ def ods_scan(path: Path, sheet: str, hidden: set[int] | None = None) -> Cells:
     with zipfile.ZipFile(path) as archive:
         if "content.xml" not in archive.NameToInfo:
             return {}
-        marks = (_od_has_errors,) if hidden is None else (_od_has_errors, _od_has_hidden)
-        errors, *hides = _od_mentions(archive, *marks)
-        if not errors and not any(hides):
+        marks = [_od_has_errors]
+        if hidden is not None:
+            marks.append(_od_has_hidden)
+        if percent is not None:
+            marks.append(_od_has_percent)
+        seen = dict(zip(marks, _od_mentions(archive, *marks), strict=True))
+        errors = seen[_od_has_errors]
+        hides = seen.get(_od_has_hidden, False)
+        percentages = seen.get(_od_has_percent, False)
+        if not (errors or hides or percentages):
             return {}
         data = archive.read("content.xml")
-    if hidden is not None and any(hides):
+    if hidden is not None and hides:
         _od_hidden_rows(data, sheet, hidden)
+    if percent is not None and percentages:
+        _od_percent_cells(data, sheet, percent)
     if not errors:
         return {}
     found = _od_errors_in_text(data, sheet)
@@ -547,10 +600,10 @@ def _od_errors_in_text(data: bytes, sheet: str) -> Cells | None:
     return found
 
 
-Scanner = Callable[[Path, str, set[int], list[Any], set[tuple[int, int]]], Cells]
+Scanner = Callable[[Path, str, set[int], list[Any], Percent], Cells]
 """Reads a sheet for the cells calamine reads as empty; adds the hidden rows it finds to the set,
 where calamine does not give them (.xlsb) the merged ranges to the list, and where it can tell
-(.xlsx) the number cells formatted as a percentage to the last set."""
+(.xlsx, .ods) the number cells formatted as a percentage to the last argument."""
 
 
 class _Scan(threading.Thread):
@@ -565,7 +618,7 @@ class _Scan(threading.Thread):
         self.cells: Cells = {}
         self.hidden: set[int] = set()
         self.merges: list[Any] = []
-        self.percent: set[tuple[int, int]] = set()
+        self.percent: Percent = {}
         self.error: BaseException | None = None
 
     def run(self) -> None:
@@ -576,7 +629,7 @@ class _Scan(threading.Thread):
             self.cells = {}
             self.hidden = set()
             self.merges = []
-            self.percent = set()
+            self.percent = {}
         except Exception as exc:  # a bug here: hand it to the reading thread, not stderr
             self.error = exc
 
@@ -587,7 +640,7 @@ _SCANNERS: dict[str, Scanner] = {
     "xlsx": lambda path, sheet, hidden, _merges, percent: formulas_without_value(
         path, sheet, hidden, percent
     ),
-    "ods": lambda path, sheet, hidden, _merges, _percent: ods_scan(path, sheet, hidden),
+    "ods": lambda path, sheet, hidden, _merges, percent: ods_scan(path, sheet, hidden, percent),
     "xls": lambda path, sheet, hidden, _merges, _percent: dict(
         xls_error_cells(path, sheet, hidden)
     ),
@@ -776,7 +829,7 @@ def read_workbook(
             if extras.hidden:
                 numbers = [number for number, _ in table.rows]
                 issues.extend(_hidden_warning(numbers, extras.hidden, file, name))
-            table.percent_cells = {(row + 1, column) for row, column in extras.percent}
+            table.percent_cells = extras.percent
             return table
         raise _no_header_anywhere(file, candidates, first_grid, t)
     finally:
@@ -810,8 +863,8 @@ class _SheetExtras(NamedTuple):
     """Merged cells, as calamine gives them."""
     hidden: set[int]
     """Rows hidden in the sheet, from 1."""
-    percent: set[tuple[int, int]]
-    """Number cells formatted as a percentage: (0-based row, column)."""
+    percent: Percent
+    """Number cells formatted as a percentage."""
 
 
 def _read_sheet(
@@ -842,7 +895,7 @@ def _read_sheet(
         raise scan.error
     grid = _grid(rows)
     if scan is None:
-        return grid, _SheetExtras({}, merges, set(), set())
+        return grid, _SheetExtras({}, merges, set(), {})
     merges = merges or scan.merges  # calamine gives none for an .xlsb
     formula_rows = _place_formulas(grid, scan.cells)
     return grid, _SheetExtras(formula_rows, merges, scan.hidden, scan.percent)

@@ -221,10 +221,11 @@ def _percent_cells(buf: bytes, end: int, pattern: re.Pattern[bytes], found: Perc
 
 
 def _styled_cells(styles: frozenset[bytes]) -> re.Pattern[bytes]:
-    """The style attribute of the cells with one of ``styles``: a literal the regex engine
-    looks for on its own, so that a sheet of a million cells with a few in percent costs
-    about one search of its text."""
-    return re.compile(rb'\ss="(?:' + b"|".join(sorted(styles)) + rb')"')
+    """The style attribute of the cells with one of ``styles``: led by a literal (' s="', as
+    every writer separates attributes by a space), which the regex engine looks for on its own,
+    so that a sheet of a million cells with a few in percent costs about one search of its text
+    (a pattern led by any space was tried at every byte: 0.3 s more on 100 000 rows)."""
+    return re.compile(rb' s="(?:' + b"|".join(sorted(styles)) + rb')"')
 
 
 def _hidden_rows(buf: bytes, end: int, hidden: set[int]) -> None:

@@ -122,11 +122,9 @@ def test_uster_culture_grants_report_their_real_flaws_and_nothing_else(tmp_path:
     )
     fractions = [(row, "validate.amount_fraction_ore", None) for row in range(437, 443)]
     quotes = [(476, 478), (479, 481), (486, 488)]
-    shifted = [
-        entry
-        for row, line in quotes
-        for entry in [(row, "read.csv_quote_stray", line), (row, "validate.amount_invalid", None)]
-    ]
+    # A row with a quotation mark out of place gets that error alone: the amount its shifted
+    # cells put in the amount column is a knock-on, not a flaw of its own.
+    shifted = [(row, "read.csv_quote_stray", line) for row, line in quotes]
     assert found == sorted(fractions + shifted)
     assert [(i.code, i.params) for i in checked.warnings] == [
         ("validate.id_column_missing", {"first": "R2", "last": "R486"})

@@ -401,10 +401,28 @@ def test_orgnr_errors_have_a_code_and_stdnum_reason(value: str, code: str) -> No
     assert value in str(info.value)
 
 
-def test_an_orgnr_in_fullwidth_digits_is_refused_though_stdnum_would_take_it() -> None:
-    # python-stdnum turns "９７４７６０６７３" into 974760673; tilskudd takes only ASCII digits.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\uff19\uff17\uff14\uff17\uff16\uff10\uff16\uff17\uff13",  # ９７４７６０６７３
+        "\uff19\uff17\uff14\u3000\uff17\uff16\uff10\u3000\uff16\uff17\uff13",  # ideographic spaces
+        "ＮＯ ９７４ ７６０ ６７３ ＭＶＡ",
+        "974\u2009760\u2009673",  # thin spaces
+        "974\u202f760\u202f673",  # narrow no-break spaces
+        "974\u00a0760\u00a0673",
+    ],
+)
+def test_an_orgnr_in_fullwidth_digits_or_odd_spaces_is_its_digits(text: str) -> None:
+    # Copied from East Asian input or some PDFs, "９７４７６０６７３" is 974760673 to the eye;
+    # it was refused as "not 9 digits". NFKC makes it the digits it looks like.
+    assert validate_orgnr(text) == "974760673"
+
+
+def test_an_orgnr_in_digits_of_another_script_is_refused() -> None:
+    # Arabic-Indic digits are digits to python-stdnum, but no one reads them as an orgnr here;
+    # NFKC leaves them as they are, and the ASCII check refuses them.
     with pytest.raises(OrgnrError) as info:
-        validate_orgnr("\uff19\uff17\uff14\uff17\uff16\uff10\uff16\uff17\uff13")
+        validate_orgnr("\u0669\u0667\u0664\u0667\u0666\u0660\u0666\u0667\u0663")
     assert info.value.code == "orgnr_format"
 
 

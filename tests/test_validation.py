@@ -217,7 +217,12 @@ def test_ambiguous_amount_is_an_error_with_a_hint_pinned_to_its_cell() -> None:
         file="søknader.xlsx", sheet="Søknader", row=2, column="G", header="Omsøkt beløp"
     )
     assert (issue.field, issue.value, issue.application_id) == ("requested", "3,300", "A1")
-    assert issue.params == {"thousands": "3\u00a0300", "decimal": "3,3"}
+    assert issue.params == {
+        "thousands": "3\u00a0300",
+        "decimal": "3,3",
+        "plain": "3300",
+        "comma": 1,
+    }
     assert result.applications == ()
     (rejected,) = result.rejected
     assert (rejected.id, rejected.row, rejected.requested, rejected.issues) == (
@@ -228,16 +233,49 @@ def test_ambiguous_amount_is_an_error_with_a_hint_pinned_to_its_cell() -> None:
     )
     en = describe_issue(issue, "en")
     assert en.startswith("søknader.xlsx, Søknader!G2 (Omsøkt beløp): '3,300' is ambiguous")
-    assert "write 3\u00a0300 for thousands" in en
+    # Both readings, which one an English sheet means, and the forms that read one way only;
+    # not "write 3,3", which is no amount of whole kroner.
+    assert (
+        "'3,300' is ambiguous: with a thousands comma, as English writes amounts, it is "
+        "3\u00a0300 kr; with a decimal comma, as Norwegian writes decimals, it is 3,3 kr. "
+        "Expected an amount in whole kroner: for 3\u00a0300 kr write 3300 or 3\u00a0300 (digits "
+        "alone, or grouped by spaces, read only one way)"
+    ) in en
     nb = describe_issue(issue, "nb")
     assert nb.startswith("søknader.xlsx, Søknader!G2 (Omsøkt beløp): «3,300» er tvetydig")
-    assert "Forventet et beløp i hele kroner" in nb
+    assert (
+        "«3,300» er tvetydig: med komma som tusenskille, slik engelsk skriver beløp, er det "
+        "3\u00a0300 kr; med desimalkomma er det 3,3 kr. Forventet et beløp i hele kroner: for "
+        "3\u00a0300 kr skriv 3300 eller 3\u00a0300 (bare sifre, eller sifre gruppert med "
+        "mellomrom, kan bare leses på én måte)"
+    ) in nb
+
+
+def test_an_ambiguous_point_says_which_reading_is_english() -> None:
+    issue = only_issue(check(row(requested="3.300", total_cost=None)))
+    assert issue.params == {
+        "thousands": "3\u00a0300",
+        "decimal": "3.3",
+        "plain": "3300",
+        "comma": 0,
+    }
+    en = describe_issue(issue, "en")
+    assert (
+        "with a thousands point, as Norwegian may write amounts, it is 3\u00a0300 kr; with a "
+        "decimal point, as English writes decimals, it is 3.3 kr"
+    ) in en
+    nb = describe_issue(issue, "nb")
+    assert (
+        "med punktum som tusenskille er det 3\u00a0300 kr; med desimalpunktum, slik engelsk "
+        "skriver desimaler, er det 3.3 kr"
+    ) in nb
+    assert "for 3\u00a0300 kr skriv 3300 eller 3\u00a0300" in nb
 
 
 @pytest.mark.parametrize(
     ("text", "code", "params"),
     [
-        ("3.300", "validate.amount_ambiguous", {"thousands": "3\u00a0300", "decimal": "3,3"}),
+        ("3.300", "validate.amount_ambiguous", {"thousands": "3\u00a0300", "decimal": "3.3"}),
         ("kr 3,000", "validate.amount_ambiguous", {"thousands": "3\u00a0000", "decimal": "3"}),
         # Three decimals would read as grouping again: a fourth makes the decimal unmistakable.
         (
@@ -268,7 +306,8 @@ def test_the_ambiguous_hint_names_only_what_the_cell_could_mean(
     text: str, code: str, params: dict[str, str]
 ) -> None:
     issue = only_issue(check(row(requested=text, total_cost=None)))
-    assert (issue.code, issue.params) == (code, params)
+    shown = {k: issue.params[k] for k in ("thousands", "decimal") if k in issue.params}
+    assert (issue.code, shown) == (code, params)
 
 
 def test_a_decimal_mark_after_four_digits_reads_as_a_decimal() -> None:
@@ -498,8 +537,96 @@ def test_a_county_in_the_municipality_column_is_said_to_be_one(
     assert not result.applications
 
 
+def test_an_orgnr_in_fullwidth_digits_reads_as_the_number() -> None:
+    result = check(row(orgnr="\uff19\uff17\uff14\uff17\uff16\uff10\uff16\uff17\uff13"))
+    assert result.issues == ()
+    (app,) = result.applications
+    assert app.orgnr == "974760673"
+
+
 def test_an_unknown_name_that_is_no_county_keeps_its_suggestions() -> None:
-    assert codes(check(row(municipalities="Viken"))) == ["validate.municipality_unknown"]
+    assert codes(check(row(municipalities="Bearum"))) == ["validate.municipality_unknown"]
+
+
+@pytest.mark.parametrize(
+    ("register", "counties_en", "counties_nb"),
+    [
+        (
+            "2024",
+            "31 Østfold, 32 Akershus and 33 Buskerud",
+            "31 Østfold, 32 Akershus og 33 Buskerud",
+        ),
+        (
+            "2009",
+            "01 Østfold, 02 Akershus, 05 Oppland, 06 Buskerud and 07 Vestfold",
+            "01 Østfold, 02 Akershus, 05 Oppland, 06 Buskerud og 07 Vestfold",
+        ),
+    ],
+)
+def test_viken_in_the_municipality_column_is_said_to_be_a_former_county(
+    register: str, counties_en: str, counties_nb: str
+) -> None:
+    # It was "did you mean Vik, Raarvihke - Røyrvik or Birkenes?": Viken was a county in
+    # 2020-2023, in neither numbering, and the officer needs the counties it became.
+    result = check(row(municipalities="Viken"), register=register)
+    issue = only_issue(result)
+    assert issue.code == "validate.municipality_former_county"
+    en = describe_issue(issue, "en")
+    assert (
+        f"'Viken' was a county in 2020\u20132023 (30 Viken), not a municipality; its area lies "
+        f"in {counties_en} in the {register} numbering. Name the municipalities in this cell"
+    ) in en
+    nb = describe_issue(issue, "nb")
+    assert (
+        f"«Viken» var et fylke i 2020\u20132023 (30 Viken), ikke en kommune; området ligger i "
+        f"{counties_nb} i {register}-inndelingen. Skriv kommunene i denne cellen"
+    ) in nb
+    assert not result.applications
+
+
+@pytest.mark.parametrize("cell", ["Viken", "30", 30.0, "Viken fylkeskommune"])
+def test_viken_in_the_county_column_names_the_counties_it_became(cell: RawCell) -> None:
+    issue = only_issue(check(row(municipalities=None, county=cell)))
+    assert issue.code == "validate.county_former_county"
+    assert issue.params["counties"] == ["31 Østfold", "32 Akershus", "33 Buskerud"]
+    assert "was a county in 2020\u20132023 (30 Viken) and is not in the 2024 numbering" in (
+        describe_issue(issue, "en")
+    )
+    assert "var et fylke i 2020\u20132023 (30 Viken) og finnes ikke i 2024-inndelingen" in (
+        describe_issue(issue, "nb")
+    )
+
+
+def test_the_two_counties_of_a_former_county_are_read_as_both() -> None:
+    # "Vestfold og Telemark" names both counties of today in a county column: kept as it was.
+    (app,) = check(row(municipalities=None, county="Vestfold og Telemark")).applications
+    assert app.counties == ("39", "40")
+    issue = only_issue(check(row(municipalities="Vestfold og Telemark")))
+    assert issue.code == "validate.municipality_former_county"
+    assert issue.params["counties"] == ["39 Vestfold", "40 Telemark"]
+
+
+@pytest.mark.parametrize(
+    "cell", ["Hele landet", "Landsdekkende", "Nasjonalt", "hele Norge", "Nationwide"]
+)
+def test_the_whole_country_is_no_municipality_and_no_misspelling_of_one(cell: str) -> None:
+    # "Hele landet" got "did you mean Hjelmeland, Høylandet or Våler (Innlandet)?".
+    result = check(row(municipalities=cell))
+    issue = only_issue(result)
+    assert issue.code == "validate.municipality_whole_country"
+    assert "suggestions" not in issue.params
+    assert (
+        f"'{cell}' means the whole country, not a municipality; this column names the "
+        "municipalities a project is in: leave the cell empty for a project for the whole country"
+    ) in describe_issue(issue, "en")
+    assert f"«{cell}» er hele landet, ikke en kommune" in describe_issue(issue, "nb")
+    assert not result.applications
+    county = only_issue(check(row(municipalities=None, county=cell)))
+    assert county.code == "validate.county_whole_country"
+    assert "la cellen stå tom for et prosjekt for hele landet" in describe_issue(county, "nb")
+    # What the message asks for is accepted: no place, for the whole country.
+    (app,) = check(row(municipalities=None)).applications
+    assert (app.municipalities, app.counties) == ((), ())
 
 
 def test_sami_and_kven_names_of_places_as_the_research_council_writes_them() -> None:

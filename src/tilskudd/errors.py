@@ -115,9 +115,17 @@ class AmbiguousAmountError(AmountError):
     mark; both readings are given, exactly."""
 
     def __init__(
-        self, message: str, hint: str | None = None, *, thousands: int, decimal: Decimal
+        self,
+        message: str,
+        hint: str | None = None,
+        *,
+        thousands: int,
+        decimal: Decimal,
+        separator: str = ",",
     ) -> None:
         super().__init__(message, hint)
+        self.separator = separator
+        """The separator that may be either: ``","`` or ``"."``."""
         self.thousands = thousands
         """What the text means if the separator groups thousands (``3,300`` -> 3300)."""
         self.decimal = decimal

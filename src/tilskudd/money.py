@@ -112,6 +112,7 @@ def _ambiguous(original: str, integer: str, sep: str, decimal_part: str, *, nega
         ),
         thousands=-whole if negative else whole,
         decimal=-fraction if negative else fraction,
+        separator=sep,
     )
 
 

@@ -48,6 +48,32 @@ REGISTERS: tuple[str, ...] = ("2009", "2024")
 """The bundled numberings; "2024" is the current one and the default."""
 _COUNTY_NAMES = ("2024",)  # the numberings with a county_names_<year>.csv (data/README.md)
 
+# Words for the whole country, as officers write it where a project has no one place (folded by
+# normalise_name): not a municipality or county, and no misspelling of one ("Hele landet" is
+# no "Høylandet").
+_WHOLE_COUNTRY = frozenset(
+    {
+        "hele landet",
+        "heile landet",
+        "hele norge",
+        "heile noreg",
+        "norge",
+        "noreg",
+        "landsdekkende",
+        "landsdekkande",
+        "landsomfattende",
+        "landsomfattande",
+        "nasjonal",
+        "nasjonalt",
+        "whole country",
+        "the whole country",
+        "nationwide",
+        "national",
+        "norway",
+        "all of norway",
+    }
+)
+
 Kind = Literal["municipality", "county"]
 
 
@@ -168,6 +194,30 @@ def _name_forms(name: str) -> set[str]:
 def _read_csv(filename: str) -> list[dict[str, str]]:
     text = (resources.files("tilskudd") / "data" / filename).read_text(encoding="utf-8")
     return list(csv.DictReader(io.StringIO(text)))
+
+
+@dataclass(frozen=True, slots=True)
+class _FormerCounty:
+    """A county of 2020-2023 that neither numbering has (Viken): see data/README.md."""
+
+    number: str
+    name: str
+    years: str
+    successors: dict[str, tuple[str, ...]]
+    """The counties of each numbering its area lies in, by numbering."""
+
+
+@cache
+def _former_counties() -> tuple[_FormerCounty, ...]:
+    return tuple(
+        _FormerCounty(
+            r["county_number"],
+            r["name"],
+            f"{r['from']}\u2013{r['to']}",
+            {year: tuple(r[f"counties_{year}"].split()) for year in REGISTERS},
+        )
+        for r in _read_csv("former_counties.csv")
+    )
 
 
 class _Directory:
@@ -528,6 +578,27 @@ class Register:
                 return place
         return self._lookup_name(kind, text)
 
+    def _not_a_place(self, kind: Kind, folded: str, text: str, number: str | None = None) -> None:
+        """Raise for a name (``folded``) or a county ``number`` that is no place of the register
+        but says something a spreadsheet means: the whole country ("Hele landet"), or a county
+        of 2020-2023 (Viken, 30). A did-you-mean would send the officer to the wrong place."""
+        if number is None and folded in _WHOLE_COUNTRY:
+            raise RegistryError(f"{kind}_whole_country", item=text, register=self.year)
+        bare = re.sub(r" (?:fylkeskommune|fylke|county)$", "", folded)  # "Viken fylke"
+        for former in _former_counties():
+            if (number == former.number and kind == "county") or (
+                number is None and bare in _name_forms(former.name)
+            ):
+                counties = self._dirs["county"].describe(former.successors[self.year])
+                raise RegistryError(
+                    f"{kind}_former_county",
+                    item=text,
+                    county=f"{former.number} {former.name}",
+                    years=former.years,
+                    counties=counties,
+                    register=self.year,
+                )
+
     def _lookup_number(self, kind: Kind, digits: str | None, *, shown: str) -> Place:
         directory = self._dirs[kind]
         number = directory.pad(digits) if digits is not None and _NUMBER.match(digits) else None
@@ -551,6 +622,7 @@ class Register:
                 if current:
                     raise RegistryError(f"{kind}_number_moved", current=current, **params)
                 raise RegistryError(f"{kind}_number_other_register", **params)
+            self._not_a_place(kind, "", shown, number)
         raise RegistryError(
             f"{kind}_number_unknown",
             item=shown,
@@ -657,6 +729,7 @@ class Register:
                 candidates=directory.describe(numbers),
                 register=self.year,
             )
+        self._not_a_place(kind, normalise_name(text), text)
         other = get_register(self.other_year)._dirs[kind]
         elsewhere = other.numbers_for_name(text)
         if elsewhere:
@@ -716,6 +789,10 @@ def _orgnr_text(value: object) -> str:
 @lru_cache(maxsize=1 << 16)
 def _check_orgnr(text: str) -> tuple[str, str, str]:
     """(digits, '', '') when valid, else ('', code, stdnum's reason). Cached: orgnrs repeat."""
+    if not text.isascii():
+        # Full-width digits (９７４７６０６７３, from East Asian input or some PDFs) and the
+        # ideographic space are the digits and the space they look like: NFKC makes them so.
+        text = unicodedata.normalize("NFKC", text)
     compact = _ORGNR_NOISE.sub("", text)
     match = _ORGNR_AFFIX.match(compact)
     candidate = match.group(1) if match else compact

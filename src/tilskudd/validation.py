@@ -20,6 +20,8 @@ The checks, per cell (codes are ``validate.<name>``; words come from the locales
   (the column is kept as given), or derived from the municipalities. A county in the column
   that none of the municipalities is in is a warning.
 - ``score``: an exact number (``4,5`` accepted); ``rank``: a whole number from 1 to ``MAX_RANK``.
+  A column of number cells formatted as a percentage beside plain numbers (two scales) is an
+  error on each cell of the scale fewer cells use (:func:`_mixed_scales`).
 - ``id``: a missing id is made from the row number (``R12``) with a warning; duplicate ids are
   an error on every row that has one; the same orgnr with the same project title is a warning.
 - ``decision`` (fund/reject/reserve, innvilg/avslå/reserve): needs ``decision_reason``; a
@@ -27,7 +29,8 @@ The checks, per cell (codes are ``validate.<name>``; words come from the locales
   reserve take no amount; an amount without a decision is an error.
 - A formula without a saved value in any used cell is an error naming the formula.
 - An error the reader found on a whole row (a CSV row with more fields than the header) is
-  put on that row and rejects it.
+  put on that row and rejects it; after a quotation mark out of place it is the row's only
+  issue, since its cells are not the columns' and their errors would be knock-on ones.
 
 A row of common cells (amounts as numbers or typed text, texts, scores and ranks as numbers
 or text, a plain or known orgnr, a municipality cell of known items, nothing wrong) takes a
@@ -458,7 +461,12 @@ def _amount(value: RawCell, *, allow_zero: bool = False) -> int:
             raise _Problem(
                 "amount_ambiguous",
                 thousands=f"{exc.thousands:,}".replace(",", "\u00a0"),  # "3 300" stays whole
-                decimal=_decimal_text(exc.decimal),
+                # With the cell's own mark: '3.300' with a decimal point is 3.3, not 3,3.
+                decimal=_decimal_text(exc.decimal).replace(",", exc.separator),
+                plain=str(exc.thousands),
+                # Which reading is English and which Norwegian: a comma groups thousands in
+                # English ("3,300" from an English spreadsheet) and is the Norwegian decimal mark.
+                comma=int(exc.separator == ","),
             ) from None
         except AmountError:
             raise _Problem("amount_invalid") from None
@@ -1460,6 +1468,8 @@ class _Found:
 
 
 _RANKING = frozenset({"score", "rank"})
+_QUOTE_PROBLEM = "read.csv_quote_"
+"""The reader's errors for a row whose quotation marks break the rules (reading.csv)."""
 
 
 def _check_rows(table: RawTable, register: str, groups: list[tuple[str, ...]]) -> _Found:
@@ -1537,9 +1547,17 @@ def _check_rows(table: RawTable, register: str, groups: list[tuple[str, ...]]) -
             taken.add(row_id)
         row = _Row(number, vals, row_id)
         checker.check(row, given_id is None)
+        shifted = False
         if number in row_errors:
-            checker.add_issue(row, row_errors[number])
-        for code, positions, names in row_groups:
+            problem = row_errors[number]
+            if problem.code.startswith(_QUOTE_PROBLEM):
+                # After a quotation mark out of place the cells are not the columns' (a quoted
+                # cell may run on over the next lines): what they hold, or lack, is no problem
+                # of its own, and a dozen errors about them hide the one cause.
+                row.issues = None
+                shifted = True
+            checker.add_issue(row, problem)
+        for code, positions, names in () if shifted else row_groups:
             for position in positions:
                 value = vals[position]
                 if value is not None and not (type(value) is str and not value.strip()):
@@ -1612,6 +1630,17 @@ def _check_rows(table: RawTable, register: str, groups: list[tuple[str, ...]]) -
         for index in missing:
             if numbers[index] not in row_errors:  # else its cells are in the wrong columns
                 checker.add(row_at(index), pin, "score_missing", severity=Severity.WARNING)
+    percent_rows = table.percent_cells.get(fields["score"]) if "score" in fields else None
+    if percent_rows:
+        for index, code, on_other_scale in _mixed_scales(
+            percent_rows, fields["score"], numbers, cells_list
+        ):
+            if numbers[index] not in row_errors:
+                value = cells_list[index][fields["score"]]
+                params: dict[str, Any] = {"others": on_other_scale}
+                if code == "score_scale_percent":
+                    params["share"] = Decimal(repr(value))
+                checker.add(row_at(index), "score", code, params, value=value)
     if table_issues:
         for index in range(len(datas)):
             row_at(index)
@@ -1767,6 +1796,30 @@ def _own_grant_prefix(table: RawTable) -> str | None:
         if not given.startswith(prefix) or len(given) == len(prefix):
             return None
     return prefix
+
+
+def _mixed_scales(
+    percent_rows: Container[int],
+    column: int,
+    numbers: Sequence[int],
+    cells_list: Sequence[Sequence[RawCell]],
+) -> list[tuple[int, str, int]]:
+    """The scores on the scale fewer cells of the column use, when it has two: number cells
+    formatted as a percentage (85 % holds 0,85; their rows ``percent_rows``) beside plain
+    numbers (4,5 or 85). Ranked together, 0,85 would come below 4,5 and 85 whatever was meant,
+    so the cells of the smaller group (the percentages, when as many) are each an error, as
+    (index, code, how many cells are on the other scale). Text is not counted: '85 %' typed
+    as text is an error of its own.
+    """
+    cells = _column(cells_list, column)
+    numeric = [i for i, cell in enumerate(cells) if type(cell) is float or type(cell) is int]
+    percent = [i for i in numeric if numbers[i] in percent_rows]
+    if not percent or len(percent) == len(numeric):
+        return []
+    if len(percent) * 2 <= len(numeric):
+        return [(index, "score_scale_percent", len(numeric) - len(percent)) for index in percent]
+    plain = sorted(set(numeric).difference(percent))
+    return [(index, "score_scale_plain", len(percent)) for index in plain]
 
 
 def _partial_ranks(checker: _Checker, datas: Sequence[RowData]) -> Issue | None:

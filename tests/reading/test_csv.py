@@ -279,6 +279,65 @@ def test_a_quotation_mark_never_closed_is_an_error_on_its_row(tmp_path: Path) ->
     assert _row_errors(path) == [("read.csv_quote_unclosed", 3, {"lines": 2, "line": 3})]
 
 
+def test_a_quoted_cell_that_runs_on_over_lines_is_said_once_with_the_lines_it_took(
+    tmp_path: Path,
+) -> None:
+    # One quotation mark too many in the municipality of row 2 ran on until the quote that
+    # opens a cell two lines down: three lines read as one row, the cell holding the rest of
+    # row 2 and rows 3 and 4. It was "out of place" and then an error for every item of that
+    # cell read as a municipality (15 of them) and for the empty amount: the one cause now.
+    from tilskudd.validation import validate
+
+    path = tmp_path / "s.csv"
+    path.write_text(
+        "Søknadsnr,Søker,Kommune,Omsøkt beløp,Prosjekt\n"
+        'S-1,A,"Oslo,100000,Tittel\n'
+        "S-2,B,Bergen,200000,Vanlig\n"
+        'S-3,C,Moss,300000,"Siste"\n'
+        "S-4,D,Moss,400000,Vanlig\n",
+        encoding="utf-8",
+    )
+    assert _row_errors(path) == [
+        ("read.csv_quote_runs_on", 2, {"lines": 3, "line": 2, "next": 3, "last": 4})
+    ]
+    result = validate(read_table(path, display_name="s.csv"))
+    (issue,) = result.errors
+    assert issue.code == "read.csv_quote_runs_on"
+    assert [r.id for r in result.rejected] == ["S-1"]
+    assert [a.id for a in result.applications] == ["S-4"]
+    assert (
+        "(line 2 of the file) opens a cell that runs on to line 4 before a quotation mark ends "
+        "it, so lines 2 to 4 were read as this one row: any application on lines 3 to 4 is "
+        "inside this cell and missing from the table"
+    ) in describe_issue(issue)
+    assert (
+        "(linje 2 i filen) åpner en celle som fortsetter til linje 4 før et anførselstegn "
+        "avslutter den, så linje 2 til 4 ble lest som denne ene raden: en søknad på linje 3 til "
+        "4 ligger inne i denne cellen og mangler i tabellen"
+    ) in describe_issue(issue, "nb")
+
+
+def test_the_cells_of_a_row_with_a_quote_out_of_place_are_not_errors_of_their_own(
+    tmp_path: Path,
+) -> None:
+    # '"Bærum "sentrum", Asker"' leniently read puts 'Bærum sentrum", Asker"' in the
+    # municipality column; what it holds there is a knock-on of the quote, not a second error.
+    from tilskudd.validation import validate
+
+    path = tmp_path / "s.csv"
+    path.write_text(
+        "Søknadsnr,Kommune,Omsøkt beløp\n"
+        'S-1,"Bærum "sentrum", Asker",100000\n'
+        "S-2,Moss,tre hundre\n",
+        encoding="utf-8",
+    )
+    result = validate(read_table(path, display_name="s.csv"))
+    assert [(i.code, i.location.row if i.location else None) for i in result.errors] == [
+        ("read.csv_quote_stray", 2),
+        ("validate.amount_invalid", 3),  # a row read cell for cell keeps its own errors
+    ]
+
+
 def test_a_totals_row_with_extra_fields_is_skipped_not_an_error(tmp_path: Path) -> None:
     path = tmp_path / "s.csv"
     path.write_text("ID,Søker,Omsøkt beløp\nA,B,100\nC,D,200\nSum,,300,00\n", encoding="utf-8")

@@ -72,6 +72,8 @@ ISSUES = (
         value="3,300",
         thousands="3 300",
         decimal="3,3",
+        plain="3300",
+        comma=1,
     ),
     _issue(ERR, "validate.orgnr_length", 4, "C", "Orgnr", value="98439390", digits=8),
     _issue(WARN, "validate.id_generated", 9, "A", "Søknadsnr", id="R9"),
@@ -139,7 +141,8 @@ def test_problem_line_has_column_header_message_and_hint(checked: Checked) -> No
     line = next(x for x in text.splitlines() if x.startswith("Søknader!F12"))
     assert "Omsøkt beløp" in line
     assert "'3,300' is ambiguous" in line
-    assert "write 3 300 for thousands, or 3,3 if it is a decimal mark" in line
+    assert "with a decimal comma, as Norwegian writes decimals, it is 3,3 kr" in line
+    assert "for 3 300 kr write 3300 or 3 300" in " ".join(text.split())
 
 
 def test_verdict_counts_the_rejected(checked: Checked) -> None:
@@ -277,7 +280,13 @@ def test_json_issue_carries_place_code_params_and_message(checked: Checked) -> N
         "field": "requested",
         "value": "3,300",
         "application_id": "S-12",
-        "params": {"value": "3,300", "thousands": "3 300", "decimal": "3,3"},
+        "params": {
+            "value": "3,300",
+            "thousands": "3 300",
+            "decimal": "3,3",
+            "plain": "3300",
+            "comma": 1,
+        },
     }
     assert issue["message"].startswith("«3,300» er tvetydig")
 

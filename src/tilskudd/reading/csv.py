@@ -14,8 +14,9 @@ mark inside unquoted amounts (``3300000,00``).
 
 Rows whose cells would land in the wrong columns are errors on that row, all of them in one
 pass (:func:`row_problems`): more fields than the header (that unquoted ``3300000,00`` in a
-comma-separated file is two fields) or a quotation mark out of place. Validation rejects such a
-row and checks the rest.
+comma-separated file is two fields) or a quotation mark out of place (``read.csv_quote_runs_on``
+when the cell it opens runs on over the next lines, whose applications are then in it). Validation
+rejects such a row and checks the rest.
 """
 
 from __future__ import annotations
@@ -248,10 +249,16 @@ def row_problems(records: CsvRecords, header: int, *, file: str) -> dict[int, Is
         )
     for index, (kind, lines, line) in records.bad_quotes.items():
         if index > header:
+            params = {"lines": lines, "line": line}
+            if kind == "stray" and lines > 1:
+                # A quoted cell that ran on over the next lines before a quote closed it: the
+                # rows on those lines are in it, and missing from the table.
+                kind = "runs_on"
+                params["next"], params["last"] = line + 1, line + lines - 1
             found[index + 1] = Issue(
                 severity=Severity.ERROR,
                 code=f"read.csv_quote_{kind}",
-                params={"lines": lines, "line": line},
+                params=params,
                 location=Location(file=file, row=index + 1),
             )
     return dict(sorted(found.items()))

@@ -146,3 +146,6 @@ class RawTable:
     """1-based row -> the error that row could not be read cell for cell with (a CSV row with
     more fields than the header): :func:`~tilskudd.validation.validate` puts it on the row,
     rejecting it."""
+    percent_cells: dict[int, set[int]] = field(default_factory=dict)
+    """0-based column -> the (1-based) rows of its number cells formatted as a percentage, where
+    the reader can tell (.xlsx, .ods): such a cell shows 85 % and holds 0.85."""

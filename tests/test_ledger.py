@@ -1819,6 +1819,11 @@ def test_nb_amendments_refused(tmp_path: Path) -> None:
         "oppgi begrunnelsen for endringen med --reason; den blir registrert"
     )
     assert amend("bad_amount", "A-1", -5) == "beløpet må være hele kroner, 0 eller mer, ikke -5"
+    # A text where a number belongs (the library called from a script): quoted in bokmål's way.
+    bad_text = "50 000"
+    assert amend("bad_amount", "A-1", bad_text) == (  # type: ignore[arg-type]
+        "beløpet må være hele kroner, 0 eller mer, ikke «50 000»"
+    )
     assert amend("amend_to_zero", "A-1", 0) == (
         f"endring av A-1 (runde 1) til {kr(0)}: bruk tilskudd withdraw A-1, som sier hva som "
         "skjedde"

@@ -49,7 +49,7 @@ from tilskudd.errors import (
     LedgerFileError,
     LedgerIntegrityError,
 )
-from tilskudd.i18n import Phrase
+from tilskudd.i18n import Phrase, quoted
 from tilskudd.models import Allocation, Application, Issue, RoundResult, Status
 from tilskudd.programme import Programme
 
@@ -1762,7 +1762,7 @@ class Ledger:
             raise LedgerError(key="ledger.error.no_reason")
         application_id = application_id.strip()
         if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
-            raise LedgerError(key="ledger.error.bad_amount", amount=repr(amount))
+            raise LedgerError(key="ledger.error.bad_amount", amount=quoted(amount))
         if not self.has_amendments():  # pragma: no cover - open() upgrades every ledger
             raise LedgerError(key="ledger.error.no_amendments_table")
         with _immediate(self._conn):

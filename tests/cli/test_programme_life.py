@@ -123,13 +123,16 @@ def test_a_round_left_out_is_said_before_a_later_one_is_committed(
     leave round 1 uncommittable (rounds are committed in order, and the ledger can't be undone),
     and once it is committed, status no longer calls round 1 "not committed yet" as if it still
     could be, but says that it can't be, and what to do."""
-    code, out, err = tilskudd(monkeypatch, "allocate", "r2.csv", "--round", "2")
+    # Round 2 with a budget that leaves round 1's 100 000 (the rest would take it: see below).
+    code, out, err = tilskudd(monkeypatch, "allocate", "r2.csv", "--round", "2", "-b", "100000")
     assert (code, err) == (0, "")
     assert (
         "Runde 1 er ikke ført ennå: når runde 2 er ført, kan den ikke føres lenger, fordi "
         "rundene føres i rekkefølge."
     ) in out.splitlines()
-    code, out, err = tilskudd(monkeypatch, "allocate", "r2.csv", "--round", "2", "--lang", "en")
+    code, out, err = tilskudd(
+        monkeypatch, "allocate", "r2.csv", "--round", "2", "-b", "100000", "--lang", "en"
+    )
     assert (
         "Round 1 is not committed yet: once round 2 is committed, it can no longer be, since "
         "rounds are committed in order."
@@ -139,7 +142,9 @@ def test_a_round_left_out_is_said_before_a_later_one_is_committed(
     assert (code, err) == (0, "")
     assert "ikke ført ennå" not in out
 
-    code, out, err = tilskudd(monkeypatch, "allocate", "r2.csv", "--round", "2", "--commit")
+    code, out, err = tilskudd(
+        monkeypatch, "allocate", "r2.csv", "--round", "2", "-b", "100000", "--commit"
+    )
     assert code == 0, err
     code, out, err = tilskudd(monkeypatch, "status")
     assert (code, err) == (0, "")
@@ -156,6 +161,51 @@ def test_a_round_left_out_is_said_before_a_later_one_is_committed(
     code, out, err = tilskudd(monkeypatch, "allocate", "r1.csv", "--round", "1", "--commit")
     assert code != 0
     assert "rundene føres i rekkefølge" in err
+
+
+def test_a_later_round_that_would_spend_an_earlier_rounds_money_is_refused(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Round 2 (the rest of the frame, 200 000) before round 1 (100 000 planned): the budget
+    line alone said where the money came from; now the preview says that the round takes round
+    1's money and --commit would be refused, --commit refuses it, and nothing is recorded.
+    Round 1 removed from the programme file, round 2 has the whole frame."""
+    code, out, err = tilskudd(monkeypatch, "allocate", "r2.csv", "--round", "2")
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert (
+        f"Runde 2: rammen på 200{NBSP}000{NBSP}kr tar 100{NBSP}000{NBSP}kr av de "
+        f"100{NBSP}000{NBSP}kr ordningsfilen har satt av til runde 1, som ikke er ført ennå; "
+        "--commit ville blitt avvist. Før runde 1 i registeret først; skal den ikke holdes, "
+        "fjern den fra tilskudd.toml; eller gi runde 2 en ramme på høyst "
+        f"100{NBSP}000{NBSP}kr med --budget."
+    ) in lines
+    assert not any("ikke ført ennå: når runde 2" in line for line in lines)  # said once
+    code, out, err = tilskudd(monkeypatch, "allocate", "r2.csv", "--round", "2", "--lang", "en")
+    assert (
+        f"Round 2: the budget of NOK{NBSP}200,000 takes NOK{NBSP}100,000 of the "
+        f"NOK{NBSP}100,000 the programme file plans for round 1, not committed yet; --commit "
+        "would be refused. Commit round 1 first; if it is not to be held, remove it from "
+        f"tilskudd.toml; or give round 2 a budget of at most NOK{NBSP}100,000 with --budget."
+    ) in out.splitlines()
+
+    code, out, err = tilskudd(monkeypatch, "allocate", "r2.csv", "--round", "2", "--commit")
+    assert code == 1
+    assert err.startswith(
+        f"feil: rammen for runde 2 på 200{NBSP}000{NBSP}kr tar 100{NBSP}000{NBSP}kr av de "
+        f"100{NBSP}000{NBSP}kr ordningsfilen har satt av til runde 1"
+    )
+    assert err.rstrip().endswith("Ingenting ble registrert.")
+    assert not (folder / "tilskudd.ledger.sqlite").exists()
+
+    toml = folder / "tilskudd.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace('[[round]]\nnumber = 1\nbudget = "100 000"\n', ""),
+        encoding="utf-8",
+    )
+    code, out, err = tilskudd(monkeypatch, "allocate", "r2.csv", "--round", "2", "--commit")
+    assert (code, err) == (0, "")
+    assert f"Runde 2: ramme 200{NBSP}000{NBSP}kr, det som er igjen av ordningens ramme." in out
 
 
 def test_an_amendment_the_policy_refuses_says_nothing_was_recorded_and_what_to_do(

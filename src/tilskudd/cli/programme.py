@@ -957,14 +957,24 @@ class RoundPlan:
             self._changed_since(lang, ctx.round, as_decided=as_decided)
         elif ctx.not_committed_before:
             # Said before --commit makes it so: a ledger can't be undone, and the rounds left
-            # out could never be committed after this one.
+            # out could never be committed after this one. A budget that takes what the
+            # programme file plans for them is refused by --commit: said, with what to do.
             earlier = ctx.not_committed_before
+            budget = result.allocation.budget
+            taken = ctx.takes_from_earlier(budget)
             _out(
                 t(
-                    "ledger.cli.earlier_not_committed",
+                    "ledger.cli.takes_earlier_rounds"
+                    if taken
+                    else "ledger.cli.earlier_not_committed",
                     n=len(earlier),
                     earlier=[str(n) for n in earlier],
+                    first=earlier[0],
                     round=ctx.round,
+                    budget=budget,
+                    taken=taken,
+                    planned=ctx.planned_before,
+                    most=budget - taken,
                 )
             )
         if not budget_given:

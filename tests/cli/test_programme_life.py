@@ -3,10 +3,13 @@ mistakes an officer makes between rounds, and what each command then says."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 import pytest
+
+from tilskudd.ledger import Ledger
 
 from .entrypoint import run_main
 
@@ -368,3 +371,83 @@ def test_funding_a_reserve_below_the_minimum_does_not_say_to_withdraw_it(
     # An award that stands is still told it may be withdrawn instead.
     code, out, err = tilskudd(monkeypatch, "amend", "A-1", "--amount", "10000", "--reason", "x")
     assert "eller trekk tilskuddet tilbake (tilskudd withdraw A-1)" in err
+
+
+FIRST_AND_SECOND = {
+    "nb": (
+        [
+            "Runde 1 er ført i registeret: 90{s}000{s}kr til 2 prosjekter i 3 kommuner (post 1). "
+            "Igjen av rammen: 110{s}000{s}kr.",
+            "Hash for siste post i registeret: HASH",
+            "Registeret {ledger} er opprettet.",
+        ],
+        [
+            "Runde 2 er ført i registeret: 50{s}000{s}kr til 1 prosjekt i 1 kommune (post 4). "
+            "Igjen av rammen: 60{s}000{s}kr.",
+            "Hash for siste post i registeret: HASH",
+        ],
+        "Runde 1 er den første posten i registeret {ledger}.",
+    ),
+    "en": (
+        [
+            "Committed round 1 to the ledger: NOK{s}90,000 to 2 projects in 3 municipalities "
+            "(ledger entry 1). Remaining of the frame: NOK{s}110,000.",
+            "Hash of the last ledger entry: HASH",
+            "Created the ledger {ledger}.",
+        ],
+        [
+            "Committed round 2 to the ledger: NOK{s}50,000 to 1 project in 1 municipality "
+            "(ledger entry 4). Remaining of the frame: NOK{s}60,000.",
+            "Hash of the last ledger entry: HASH",
+        ],
+        "Round 1 is the first entry in the ledger {ledger}.",
+    ),
+}
+
+
+def _commit_lines(out: str) -> list[str]:
+    """The lines a commit adds, from the first that says it, the hash as HASH."""
+    lines = out.splitlines()
+    at = next(i for i, line in enumerate(lines) if "(post " in line or "(ledger entry " in line)
+    return [re.sub(r"[0-9a-f]{64}$", "HASH", line) for line in lines[at:]]
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_the_first_and_the_second_commit_of_a_new_ledger_say_what_was_done(
+    folder: Path, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    """The first commit records the round, its entry, the hash, and that the ledger was made
+    (where); the second the same, with its own entry, and nothing of a new ledger."""
+    first, second, _ = FIRST_AND_SECOND[lang]
+    ledger = folder / "tilskudd.ledger.sqlite"
+
+    def said(lines: list[str]) -> list[str]:
+        return [line.format(s=NBSP, ledger=ledger) for line in lines]
+
+    code, out, err = tilskudd(monkeypatch, "allocate", "r1.csv", "--round", "1", "--commit",
+                              "--lang", lang)  # fmt: skip
+    assert (code, err) == (0, "")
+    assert _commit_lines(out) == said(first)
+    code, out, err = tilskudd(monkeypatch, "allocate", "r2.csv", "--round", "2", "--commit",
+                              "--lang", lang)  # fmt: skip
+    assert (code, err) == (0, "")
+    assert _commit_lines(out) == said(second)
+    with Ledger.open(ledger, write=False) as opened:  # the hash said is the ledger's
+        assert out.splitlines()[-1].endswith(opened.head()[1])
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_the_first_commit_into_an_empty_ledger_file_says_where_the_ledger_is(
+    folder: Path, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    """A ledger file with no entry (made by a first commit stopped halfway): the first commit
+    into it is the ledger's start, and says where it is; it said nothing before."""
+    ledger = folder / "tilskudd.ledger.sqlite"
+    Ledger.open(ledger, create=True).close()
+    first, _, started = FIRST_AND_SECOND[lang]
+    code, out, err = tilskudd(monkeypatch, "allocate", "r1.csv", "--round", "1", "--commit",
+                              "--lang", lang)  # fmt: skip
+    assert (code, err) == (0, "")
+    assert _commit_lines(out) == [
+        line.format(s=NBSP, ledger=ledger) for line in [*first[:2], started]
+    ]

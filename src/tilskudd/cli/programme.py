@@ -1027,7 +1027,9 @@ class RoundPlan:
         assert self.ledger is not None
         assert self.round is not None
         # A new ledger is said with its path: where the programme's went missing (moved away),
-        # this one starts the frame afresh, and the officer should know it.
+        # this one starts the frame afresh, and the officer should know it. Said by the commit
+        # that is its first entry (another process may make the file first), also in a file
+        # left empty by a first commit that was stopped halfway.
         new = not ledger_module.exists(self.ledger)
         info = ledger_module.commit_round(
             self.ledger,
@@ -1055,8 +1057,9 @@ class RoundPlan:
             )
         )
         _out(t("ledger.cli.head", head=info.head))
-        if new:
-            _out(t("ledger.cli.created", path=_where(self.ledger)))
+        if info.seq == 1:
+            key = "ledger.cli.created" if new else "ledger.cli.first_entry"
+            _out(t(key, path=_where(self.ledger), round=info.round))
 
     def not_committed(self, lang: str) -> None:
         """Remind that a round allocated with --round is not recorded without --commit."""

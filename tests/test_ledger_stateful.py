@@ -928,7 +928,7 @@ class LedgerMachine(RuleBasedStateMachine):
         result = self._run("status", "--format", "json")
         assert result.exit_code == 0, result.output
         shown = json.loads(result.stdout)
-        assert shown["committed"] == self.total()
+        assert shown["awarded_now"] == shown["committed"] == self.total()
         assert shown["frame"] == shown["committed"] + shown["remaining"]
         assert {r["round"]: r["current"] for r in shown["rounds"]} == {
             n: sum(a.current for a in self.awards.values() if a.round == n) for n in self.committed

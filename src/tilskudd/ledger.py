@@ -778,6 +778,8 @@ class LedgerStatus:
     planned: tuple[tuple[int, str | None, int | None], ...]
     """Rounds of the programme not committed yet: (number, name, budget or None)."""
     committed: int
+    """Awarded now over the committed rounds, after amendments and withdrawals: the sum of the
+    rounds' ``current``, not of their ``committed``. ``awarded_now`` in the JSON."""
     remaining: int
     ledger: str
     entries: int
@@ -787,8 +789,18 @@ class LedgerStatus:
     then the figures above cannot be trusted, and :func:`status_lines` says so first."""
 
     def as_json(self) -> dict[str, Any]:
-        """Plain values for ``--format json``."""
-        data = asdict(self)
+        """Plain values for ``--format json``.
+
+        The total awarded now is ``awarded_now``. It was first given only as ``committed``,
+        a name a round's figures use for what the round awarded when it was committed (before
+        amendments and withdrawals), which this total is not; ``committed`` stays, the same
+        figure, for the scripts that read it.
+        """
+        data: dict[str, Any] = {}
+        for key, value in asdict(self).items():
+            if key == "committed":
+                data["awarded_now"] = value
+            data[key] = value
         data["planned"] = [
             {"round": n, "name": name, "budget": budget} for n, name, budget in self.planned
         ]

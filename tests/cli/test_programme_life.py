@@ -3,6 +3,7 @@ mistakes an officer makes between rounds, and what each command then says."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -451,3 +452,27 @@ def test_the_first_commit_into_an_empty_ledger_file_says_where_the_ledger_is(
     assert _commit_lines(out) == [
         line.format(s=NBSP, ledger=ledger) for line in [*first[:2], started]
     ]
+
+
+def test_status_json_names_the_total_awarded_now_for_what_it_is(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The total over the rounds was given only as ``committed``, which in a round is what it
+    awarded when committed: after an amendment the two differ. ``awarded_now`` says it;
+    ``committed`` stays, the same figure, for the scripts that read it."""
+    code, _out, err = tilskudd(monkeypatch, "allocate", "r1.csv", "--round", "1", "--commit")
+    assert code == 0, err
+    code, _out, err = tilskudd(
+        monkeypatch, "amend", "A-1", "--amount", "30000", "--reason", "Billigere prosjekt"
+    )
+    assert code == 0, err
+    code, out, err = tilskudd(monkeypatch, "status", "--format", "json")
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    (round1,) = data["rounds"]
+    assert (round1["committed"], round1["current"]) == (90_000, 70_000)
+    assert data["awarded_now"] == 70_000 == sum(r["current"] for r in data["rounds"])
+    assert data["committed"] == data["awarded_now"]  # kept, as it was
+    assert data["remaining"] == data["frame"] - data["awarded_now"] == 130_000
+    keys = list(data)
+    assert keys.index("awarded_now") == keys.index("committed") - 1

@@ -543,6 +543,8 @@ class LedgerMachine(RuleBasedStateMachine):
         file = self._write(self._rows(data, number))
         before = dump(self.ledger) if self.ledger.exists() else None
         plan, result = self._allocate(number, file, commit=True)
+        if self._takes_from_earlier(number, result.allocation.budget):
+            return  # refused before any write (commit_next_round checks that)
         point = data.draw(st.sampled_from(["commit.checked", "commit.award"]), label="point")
 
         def fail() -> None:

@@ -1648,8 +1648,8 @@ class Ledger:
             raise LedgerError(
                 key="ledger.error.other_programme",
                 path=str(self.path),
-                names=[f"«{name}»" for name in sorted(recorded)],
-                programme=programme.name,
+                names=[quoted(name) for name in sorted(recorded)],
+                programme=quoted(programme.name),
                 programme_file=str(programme.path)
                 if programme.path
                 else Phrase("ledger.error.programme_file"),

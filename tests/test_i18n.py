@@ -439,3 +439,26 @@ def test_a_decimal_without_a_spec_and_a_list_of_phrases_follow_the_language(
     en = Translator("en")
     assert en.render("x.plain", params) == "'-1.5': A (-1.5), 2.25 and C"
     assert en._render_general("'{value}': {items:list}", params) == "'-1.5': A (-1.5), 2.25 and C"
+
+
+@pytest.mark.parametrize(
+    ("value", "nb"),
+    [
+        ("rankd", "«rankd»"),
+        ("a\tb\n", "«a\\tb\\n»"),  # the ends, and what is between them, seen
+        ("Ålesund", "«Ålesund»"),  # printable letters as they are
+        (["a", 2, ["b"]], "[«a», 2, [«b»]]"),
+        ([], "[]"),
+        (5, "5"),
+        (1.5, "1.5"),
+    ],
+)
+def test_a_given_value_is_quoted_the_way_of_the_language(value: Any, nb: str) -> None:
+    """i18n.quoted: bokmål quotes with «»; English with '', as repr() quoted it before."""
+    shown = i18n.quoted(value)
+    assert get("nb")("policy.error.line_given", where="w", field="f", message="m", given=shown) == (
+        f"w: f: m (oppgitt: {nb})"
+    )
+    assert get("en")("cli.usage.given_twice", option="-o", values=[shown, shown]) == (
+        f"option -o is given more than once: {value!r} and {value!r}; give it once"
+    )

@@ -300,10 +300,15 @@ def test_two_processes_committing_at_once_exactly_one_succeeds(
         winner = ledger.commits()[0].round
     if same_round:
         assert "already committed" in refused
-    elif winner == 1:
-        assert "remains of the frame" in refused
-    else:  # round 2 won: round 1 may not follow it (the order is checked first)
-        assert "rounds are committed in order" in refused
+    else:
+        # Round 2 takes the rest of the frame, round 1's 100 000 with it: never committed while
+        # round 1 is not. Checked before round 1 is in, it is refused for that; after, for the
+        # frame round 1 left.
+        assert winner == 1
+        assert (
+            "the programme file plans for round 1, not committed yet" in refused
+            or "remains of the frame" in refused
+        ), refused
     with Ledger.open(ledger_path) as ledger:
         assert len(ledger.commits()) == 1
         assert ledger.committed_total() == 100_000
@@ -1511,7 +1516,8 @@ def test_a_ledger_of_another_programme_is_refused(
     commit(ledger_path, programme, 1, r1)
     before = dump(ledger_path)
     other = programme.model_copy(update={"name": "Kulturfondet 2025"})
-    refused = r"holds rounds of the programme «Testordning», not «Kulturfondet 2025»"
+    # Quoted as English quotes (bokmål's «» in English was the bokmål catalogue's way).
+    refused = r"holds rounds of the programme 'Testordning', not 'Kulturfondet 2025'"
     with pytest.raises(LedgerError, match=refused):
         lg.status(ledger_path, other)
     with pytest.raises(LedgerError, match=refused):
@@ -1526,7 +1532,9 @@ def test_a_ledger_of_another_programme_is_refused(
 
 def test_rounds_are_committed_in_order(setup: tuple[Path, Programme, Path, Path]) -> None:
     """Round 1 after round 2 would count round 2's awards as 'earlier'."""
-    ledger_path, programme, r1, r2 = setup
+    ledger_path, _programme, r1, r2 = setup
+    # Round 2 with a budget of its own, leaving round 1's: it may be committed first.
+    programme = make_programme(ledger_path.parent, budget2='budget = "100 000"')
     commit(ledger_path, programme, 2, r2)
     before = dump(ledger_path)
     with pytest.raises(LedgerError, match=r"round 2 was committed before round 1 \(round 2, "):
@@ -1611,8 +1619,11 @@ def test_nb_committing_twice_the_same_allocation_or_round(
     assert "rett den med tilskudd amend eller tilskudd withdraw. Ingenting ble registrert." in text
 
 
-def test_nb_rounds_out_of_order(setup: tuple[Path, Programme, Path, Path]) -> None:
-    ledger_path, programme, r1, r2 = setup
+def test_nb_rounds_out_of_order(tmp_path: Path) -> None:
+    # Round 2 with a budget of its own, leaving round 1's: it may be committed first.
+    programme = make_programme(tmp_path, budget2='budget = "100 000"')
+    ledger_path = tmp_path / "ledger.sqlite"
+    r1, r2 = write_csv(tmp_path / "r1.csv", ROUND_1), write_csv(tmp_path / "r2.csv", ROUND_2)
     commit(ledger_path, programme, 2, r2)
     text = nb(refused(lambda: commit(ledger_path, programme, 1, r1)), "out_of_order")
     assert text.startswith("runde 2 ble ført før runde 1 (runde 2, ført ")
@@ -1804,7 +1815,7 @@ def test_nb_a_ledger_of_another_programme(setup: tuple[Path, Programme, Path, Pa
     exc = refused(lambda: lg.status(ledger_path, nameless))
     assert "ikke fra «Kulturfondet 2025» (ordningsfilen)." in nb(exc, "other_programme")
     assert exc.params["programme_file"] == Phrase("ledger.error.programme_file")
-    assert "not «Kulturfondet 2025» (the programme file)." in str(exc)
+    assert "not 'Kulturfondet 2025' (the programme file)." in str(exc)
 
 
 def test_nb_amendments_refused(tmp_path: Path) -> None:
@@ -1819,6 +1830,11 @@ def test_nb_amendments_refused(tmp_path: Path) -> None:
         "oppgi begrunnelsen for endringen med --reason; den blir registrert"
     )
     assert amend("bad_amount", "A-1", -5) == "beløpet må være hele kroner, 0 eller mer, ikke -5"
+    # A text where a number belongs (the library called from a script): quoted in bokmål's way.
+    bad_text = "50 000"
+    assert amend("bad_amount", "A-1", bad_text) == (  # type: ignore[arg-type]
+        "beløpet må være hele kroner, 0 eller mer, ikke «50 000»"
+    )
     assert amend("amend_to_zero", "A-1", 0) == (
         f"endring av A-1 (runde 1) til {kr(0)}: bruk tilskudd withdraw A-1, som sier hva som "
         "skjedde"
@@ -3674,3 +3690,58 @@ def test_status_says_the_direction_of_a_change_in_words(current: int, nb: str, e
     )
     assert lg.status_lines(report, "nb")[2] == nb
     assert lg.status_lines(report, "en")[2] == en
+
+
+@pytest.mark.parametrize("ledger_exists", [False, True])
+def test_a_later_round_may_not_take_the_money_planned_for_an_earlier_one(
+    setup: tuple[Path, Programme, Path, Path], ledger_exists: bool
+) -> None:
+    """Round 2 (the rest of the frame: 200 000) before round 1 (100 000 planned): it would
+    spend round 1's money, and round 1 could never be committed. Refused, nothing recorded
+    (no ledger made), with what to do; a budget that leaves round 1's money is committed."""
+    ledger_path, programme, _r1, r2 = setup
+    if ledger_exists:  # refused in the transaction, not only before the ledger is made
+        Ledger.open(ledger_path, create=True).close()
+    before = dump(ledger_path) if ledger_exists else None
+    result = allocate(ledger_path, programme, 2, r2)
+    assert result.allocation.budget == 200_000
+    context = lg.round_context(ledger_path, programme, 2)
+    assert (context.not_committed_before, context.planned_before) == ((1,), 100_000)
+    assert context.takes_from_earlier(200_000) == 100_000
+    assert context.takes_from_earlier(100_000) == 0
+    exc = refused(lambda: lg.commit_round(ledger_path, result, programme, 2, input_path=r2))
+    assert nb(exc, "takes_earlier_rounds") == (
+        f"rammen for runde 2 på {kr(200_000)} tar {kr(100_000)} av de {kr(100_000)} "
+        "ordningsfilen har satt av til runde 1, som ikke er ført ennå; når runde 2 er ført, kan "
+        "den ikke føres lenger. Før runde 1 i registeret først; skal den ikke holdes, fjern den "
+        "fra tilskudd.toml, så går pengene til runde 2; eller gi runde 2 en ramme på høyst "
+        f"{kr(100_000)} (--budget). Ingenting ble registrert."
+    )
+    assert str(exc).startswith(
+        "the budget of round 2, NOK\xa0200,000, takes NOK\xa0100,000 of the NOK\xa0100,000 the "
+        "programme file plans for round 1, not committed yet"
+    )
+    assert (dump(ledger_path) if ledger_path.exists() else None) == before
+    # A budget that leaves round 1's money: committed (round 1 then can't be, as said).
+    smaller = allocate(ledger_path, programme, 2, r2, budget=100_000)
+    info = lg.commit_round(ledger_path, smaller, programme, 2, input_path=r2)
+    assert info.round == 2
+
+
+def test_a_round_removed_from_the_programme_file_leaves_its_money_to_the_next(
+    tmp_path: Path,
+) -> None:
+    """The way out the refusal names: round 1 removed from the programme file, round 2 takes
+    the whole rest of the frame, and is committed."""
+    path = tmp_path / "tilskudd.toml"
+    path.write_text(
+        make_programme(tmp_path)
+        .path.read_text(encoding="utf-8")
+        .replace('[[round]]\nnumber = 1\nbudget = "100 000"\n', ""),
+        encoding="utf-8",
+    )
+    programme = load_programme(path)
+    assert [r.number for r in programme.rounds] == [2]
+    r2 = write_csv(tmp_path / "r2.csv", ROUND_2)
+    info = commit(tmp_path / "ledger.sqlite", programme, 2, r2)
+    assert (info.round, info.frame) == (2, 200_000)

@@ -384,6 +384,14 @@ class LedgerMachine(RuleBasedStateMachine):
             plan.require_as_committed(result, file, sha, register="2009", columns=None)
         return plan, result
 
+    def _takes_from_earlier(self, number: int, budget: int) -> int:
+        """What a budget of ``budget`` for round ``number`` takes of the money the programme
+        plans for the rounds before it not committed (a commit of it is then refused)."""
+        planned = sum(
+            self.budgets[n] or 0 for n in self.budgets if n < number and n not in self.committed
+        )
+        return max(budget - max(self.remaining() - planned, 0), 0)
+
     def _expected_budget(self, number: int) -> int:
         planned = self.budgets[number]
         left = self.remaining()
@@ -392,7 +400,8 @@ class LedgerMachine(RuleBasedStateMachine):
     @precondition(lambda self: bool(self.next_rounds()))
     @rule(data=st.data(), through_cli=st.booleans())
     def commit_next_round(self, data: st.DataObject, through_cli: bool) -> None:
-        # Now and then a round is left out (committed later, it is refused as out of order).
+        # Now and then a round is left out (committed later, it is refused as out of order); a
+        # round that would take the money planned for it is refused.
         ahead = self.next_rounds()
         number = data.draw(st.sampled_from([ahead[0]] * 3 + ahead[1:2]), label="round")
         rows = self._rows(data, number)
@@ -437,6 +446,20 @@ class LedgerMachine(RuleBasedStateMachine):
             for orgnr, amount in per_org.items():
                 prior = sum(a.current for a in standing if a.orgnr == orgnr)
                 assert amount <= max(spec.per_applicant_max - prior, 0), (orgnr, amount, prior)
+        if self._takes_from_earlier(number, allocation.budget):
+            # A round left out, its planned money in this round's budget: refused, nothing
+            # recorded (no ledger made), through the command as through the library.
+            before = dump(self.ledger) if self.ledger.exists() else None
+            if through_cli:
+                shown = self._run("allocate", str(file), "--round", str(number), "--commit")
+                assert shown.exit_code == 1, shown.output
+            else:
+                with pytest.raises(LedgerError) as refused:
+                    plan.commit(result, file, {"sheet": None, "columns": None}, "nb")
+                assert refused.value.key == "ledger.error.takes_earlier_rounds"
+            assert (dump(self.ledger) if self.ledger.exists() else None) == before
+            event(f"round {number} refused: it takes an earlier round's money")
+            return
         if through_cli:
             # `tilskudd allocate FILE --round N --commit` itself: the same decisions recorded.
             before = dump(self.ledger) if self.ledger.exists() else None
@@ -520,6 +543,8 @@ class LedgerMachine(RuleBasedStateMachine):
         file = self._write(self._rows(data, number))
         before = dump(self.ledger) if self.ledger.exists() else None
         plan, result = self._allocate(number, file, commit=True)
+        if self._takes_from_earlier(number, result.allocation.budget):
+            return  # refused before any write (commit_next_round checks that)
         point = data.draw(st.sampled_from(["commit.checked", "commit.award"]), label="point")
 
         def fail() -> None:
@@ -564,6 +589,8 @@ class LedgerMachine(RuleBasedStateMachine):
         spec = self.specs[number]
         apps = {r.id: r for r in rows}
         fits = allocation.budget <= self.remaining() and allocation.awarded <= self.remaining()
+        if self._takes_from_earlier(number, allocation.budget):  # a round left out's money
+            fits = False
         per_org: dict[str, int] = {}
         for d in allocation.decisions:
             row = apps[d.application_id]
@@ -903,7 +930,7 @@ class LedgerMachine(RuleBasedStateMachine):
         result = self._run("status", "--format", "json")
         assert result.exit_code == 0, result.output
         shown = json.loads(result.stdout)
-        assert shown["committed"] == self.total()
+        assert shown["awarded_now"] == shown["committed"] == self.total()
         assert shown["frame"] == shown["committed"] + shown["remaining"]
         assert {r["round"]: r["current"] for r in shown["rounds"]} == {
             n: sum(a.current for a in self.awards.values() if a.round == n) for n in self.committed

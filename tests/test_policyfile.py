@@ -174,7 +174,7 @@ def test_a_policy_file_problem_is_said_without_pydantics_prefix(tmp_path: Path) 
         (
             'rule = "rangert"',
             "rule: expected ranked, proportional, optimal or lottery (got 'rangert')",
-            "rule: forventet ranked, proportional, optimal eller lottery (oppgitt: 'rangert')",
+            "rule: forventet ranked, proportional, optimal eller lottery (oppgitt: «rangert»)",
             2,
         ),
         ("min_award = -5", "min_award: must be 0 or more (got -5)",
@@ -187,10 +187,19 @@ def test_a_policy_file_problem_is_said_without_pydantics_prefix(tmp_path: Path) 
          "max_award: «1 000,50» er ikke hele kroner", 2),
         ('max_share_of_cost = "150 %"',
          "max_share_of_cost: a share must be more than 0 % and at most 100 % (got '150 %')",
-         "max_share_of_cost: en andel må være mer enn 0 % og høyst 100 % (oppgitt: '150 %')", 2),
+         "max_share_of_cost: en andel må være mer enn 0 % og høyst 100 % (oppgitt: «150 %»)", 2),
         ('max_share_of_cost = "tjue prosent"',
          "max_share_of_cost: 'tjue prosent' is not a share: write it as 20 % or 0.2",
          "max_share_of_cost: «tjue prosent» er ikke en andel: skriv den som 20 % eller 0,2", 2),
+        # A list, and a tab in a text: each text quoted the language's way, the tab shown.
+        ('rule = ["ranked", 2]',
+         "rule: expected ranked, proportional, optimal or lottery (got ['ranked', 2])",
+         "rule: forventet ranked, proportional, optimal eller lottery (oppgitt: [«ranked», 2])",
+         2),
+        ('rule = "ranked\\t"',
+         "rule: expected ranked, proportional, optimal or lottery (got 'ranked\\t')",
+         "rule: forventet ranked, proportional, optimal eller lottery (oppgitt: «ranked\\t»)",
+         2),
         ("reserve = 2.5", "reserve: expected a whole number (got 2.5)",
          "reserve: forventet et helt tall (oppgitt: 2.5)", 2),
         ("makspris = 1", "makspris: not a policy setting; the settings are rule, max_award,",
@@ -300,7 +309,7 @@ def test_policy_errors_through_the_command_follow_lang(tmp_path: Path) -> None:
     assert nb.exit_code == 2
     assert nb.stderr == (
         "feil: kommandolinjen: --rule: forventet ranked, proportional, optimal eller lottery "
-        "(oppgitt: 'rangert')\n"
+        "(oppgitt: «rangert»)\n"
     )
     en = runner.invoke(app, args)
     assert en.stderr == (
@@ -327,7 +336,7 @@ def test_policy_errors_through_the_command_follow_lang(tmp_path: Path) -> None:
          "quotas[1].value: must not be empty", "quotas[1].value: kan ikke være tom"),
         # A quota's share as it was written, not as the validator turned it (1.5).
         ('quotas = [{by = "county", value = "03", max_share = "150 %"}]',
-         "(got '150 %')", "(oppgitt: '150 %')"),
+         "(got '150 %')", "(oppgitt: «150 %»)"),
         # A quota's limits as amounts, shares and counts.
         ('quotas = [{by = "county", value = "03", min_amount = 500000, max_amount = 100000}]',
          "min_amount NOK\xa0500,000 is more than max_amount NOK\xa0100,000",
@@ -519,6 +528,9 @@ def test_the_language_of_a_policy_file_is_named_with_its_line(tmp_path: Path) ->
     with pytest.raises(PolicyError) as caught:
         read_policy_file(path)
     assert str(caught.value) == f"{path}, line 3: lang: expected nb or en (got 'de')"
+    assert (
+        caught.value.text("nb") == f"{path}, linje 3: lang: forventet nb eller en (oppgitt: «de»)"
+    )
     path = write(tmp_path, 'lang = 1\n[policy]\nrule = "ranked"\n')
     with pytest.raises(PolicyError) as caught:
         read_policy_file(path)

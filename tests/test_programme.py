@@ -345,7 +345,7 @@ def test_template_categories_are_never_formulas(tmp_path: Path) -> None:
         (('frame = "60 000 000"', 'frame = 0'),
          r"linje 4: programme\.frame: beløpet er null; forventet et beløp over 0.kr"),
         (('opens = 2009-03-01', 'opens = "1. mars"'),
-         r"round\[1\]\.opens: forventet en dato som 2026-03-01 \(oppgitt: '1\. mars'\)"),
+         r"round\[1\]\.opens: forventet en dato som 2026-03-01 \(oppgitt: «1\. mars»\)"),
         (('opens = 2009-03-01', 'opens = 2009-03-01T10:00:00'),
          r"round\[1\]\.opens: forventet en dato som 2026-03-01"),
         (('name = "IKT-tilskudd til kommunene 2009"', 'name = ""'),

@@ -56,6 +56,7 @@ __all__ = [
     "format_share",
     "get",
     "languages",
+    "quoted",
 ]
 
 
@@ -169,6 +170,32 @@ class Phrase:
 
     def __hash__(self) -> int:
         return hash(self.key)
+
+
+def quoted(value: Any) -> Phrase | str:
+    """A value a person gave, as a message quotes it in its own language: text between «» in
+    bokmål and '' in English (``words.quoted``), a list bracketed with its texts quoted the same
+    way (``words.array``), anything else as ``repr()`` writes it (``5``, ``1.5``).
+
+    Pass it as a parameter shown without a spec; a message never quotes with ``repr()``, whose
+    '' is English. A control character in the text is escaped as ``repr()`` escapes it (a tab
+    is ``\\t``), so that the ends of the value and what is between them stay visible.
+    """
+    if isinstance(value, str):
+        text = value if value.isprintable() else "".join(_escaped(ch) for ch in value)
+        return Phrase("words.quoted", text=text)
+    if isinstance(value, list | tuple):
+        # "a, b, c" as a, then (b, then c): a template has no join of its own
+        shown = [quoted(item) for item in value]
+        items: Phrase | str = shown[-1] if shown else ""
+        for item in reversed(shown[:-1]):
+            items = Phrase("words.comma", first=item, rest=items)
+        return Phrase("words.array", items=items)
+    return repr(value)
+
+
+def _escaped(char: str) -> str:
+    return char if char.isprintable() else repr(char)[1:-1]
 
 
 class _Missing:

@@ -49,7 +49,7 @@ from tilskudd.errors import (
     LedgerFileError,
     LedgerIntegrityError,
 )
-from tilskudd.i18n import Phrase
+from tilskudd.i18n import Phrase, quoted
 from tilskudd.models import Allocation, Application, Issue, RoundResult, Status
 from tilskudd.programme import Programme
 
@@ -702,6 +702,14 @@ class RoundContext:
     not_committed_before: tuple[int, ...] = ()
     """The programme's rounds before this one that are not committed (of a round not committed
     itself): once this one is, they can't be, as rounds are committed in order."""
+    planned_before: int = 0
+    """What the programme file plans for the rounds of ``not_committed_before`` (their
+    ``budget``s): money a commit of this round may not take (:func:`_check_earlier_rounds`)."""
+
+    def takes_from_earlier(self, budget: int) -> int:
+        """How much of the money planned for the earlier rounds not committed a budget of
+        ``budget`` for this round would take (0: none): a commit of it is refused."""
+        return max(budget - max(self.remaining - self.planned_before, 0), 0)
 
     def already_funded(
         self, application: Application, *, by_id: bool = True
@@ -770,6 +778,8 @@ class LedgerStatus:
     planned: tuple[tuple[int, str | None, int | None], ...]
     """Rounds of the programme not committed yet: (number, name, budget or None)."""
     committed: int
+    """Awarded now over the committed rounds, after amendments and withdrawals: the sum of the
+    rounds' ``current``, not of their ``committed``. ``awarded_now`` in the JSON."""
     remaining: int
     ledger: str
     entries: int
@@ -779,8 +789,18 @@ class LedgerStatus:
     then the figures above cannot be trusted, and :func:`status_lines` says so first."""
 
     def as_json(self) -> dict[str, Any]:
-        """Plain values for ``--format json``."""
-        data = asdict(self)
+        """Plain values for ``--format json``.
+
+        The total awarded now is ``awarded_now``. It was first given only as ``committed``,
+        a name a round's figures use for what the round awarded when it was committed (before
+        amendments and withdrawals), which this total is not; ``committed`` stays, the same
+        figure, for the scripts that read it.
+        """
+        data: dict[str, Any] = {}
+        for key, value in asdict(self).items():
+            if key == "committed":
+                data["awarded_now"] = value
+            data[key] = value
         data["planned"] = [
             {"round": n, "name": name, "budget": budget} for n, name, budget in self.planned
         ]
@@ -1416,6 +1436,7 @@ class Ledger:
                     )
             committed = self.committed_total()
             _check_frame(allocation, programme, round_.number, committed)
+            _check_earlier_rounds(allocation, programme, round_.number, committed, commits)
             # What the round would be allocated against now (read once, for both checks).
             now = self.round_context(programme, round_.number)
             self._refuse_funded_since(result, now)
@@ -1627,8 +1648,8 @@ class Ledger:
             raise LedgerError(
                 key="ledger.error.other_programme",
                 path=str(self.path),
-                names=[f"«{name}»" for name in sorted(recorded)],
-                programme=programme.name,
+                names=[quoted(name) for name in sorted(recorded)],
+                programme=quoted(programme.name),
                 programme_file=str(programme.path)
                 if programme.path
                 else Phrase("ledger.error.programme_file"),
@@ -1762,7 +1783,7 @@ class Ledger:
             raise LedgerError(key="ledger.error.no_reason")
         application_id = application_id.strip()
         if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
-            raise LedgerError(key="ledger.error.bad_amount", amount=repr(amount))
+            raise LedgerError(key="ledger.error.bad_amount", amount=quoted(amount))
         if not self.has_amendments():  # pragma: no cover - open() upgrades every ledger
             raise LedgerError(key="ledger.error.no_amendments_table")
         with _immediate(self._conn):
@@ -2158,6 +2179,11 @@ class Ledger:
         # No commit of this round is counted here: with ``before`` None the round has none
         # (else its context is the one before its commit, above), and ``before`` is at most the
         # entry of its commit (commits.round is UNIQUE).
+        earlier, planned_before = (
+            ((), 0)
+            if before is not None
+            else earlier_rounds_planned(programme, round_.number, self.commits())
+        )
         return RoundContext(
             round=round_.number,
             round_name=round_.name,
@@ -2169,9 +2195,8 @@ class Ledger:
             budget_source=source,  # type: ignore[arg-type]
             prior=prior,
             prior_by_orgnr=dict(by_orgnr),
-            not_committed_before=()
-            if before is not None
-            else _not_committed_before(programme, round_.number, self.commits()),
+            not_committed_before=earlier,
+            planned_before=planned_before,
         )
 
     def _round_figures(self, round: int | None = None) -> dict[int, tuple[int, int, int, int, int]]:
@@ -2594,6 +2619,46 @@ def _check_frame(
         )
 
 
+def earlier_rounds_planned(
+    programme: Programme, number: int, commits: Sequence[CommitRecord]
+) -> tuple[tuple[int, ...], int]:
+    """The programme's rounds before round ``number`` that are not committed, and what the
+    programme file plans for them together (the sum of their ``budget``s; 0 for none)."""
+    earlier = _not_committed_before(programme, number, commits)
+    return earlier, sum(programme.round(n).budget or 0 for n in earlier)
+
+
+def _check_earlier_rounds(
+    allocation: Allocation,
+    programme: Programme,
+    round_number: int,
+    committed: int,
+    commits: Sequence[CommitRecord],
+) -> None:
+    """Refuse a round whose budget takes money the programme file plans for an earlier round
+    not committed yet (round 2, the rest of the frame, committed before round 1): once it is
+    committed, the earlier round can't be, and the money the plan kept for it is spent. The
+    officer decides, not the order of the commands: commit the earlier round first, remove it
+    from the programme file if it is not to be held, or give this round a smaller budget."""
+    earlier, planned = earlier_rounds_planned(programme, round_number, commits)
+    if not planned:
+        return
+    remaining = max(programme.frame - committed, 0)
+    most = max(remaining - planned, 0)
+    if allocation.budget > most:
+        raise LedgerError(
+            key="ledger.error.takes_earlier_rounds",
+            round=round_number,
+            budget=allocation.budget,
+            taken=allocation.budget - most,
+            planned=planned,
+            n=len(earlier),
+            earlier=[str(n) for n in earlier],
+            first=earlier[0],
+            most=most,
+        )
+
+
 def commit_round(
     ledger: LedgerLike,
     result: RoundResult,
@@ -2616,7 +2681,9 @@ def commit_round(
     """
     if not isinstance(ledger, Ledger) and not exists(ledger):
         _commit_input(result, input_path)
-        _check_frame(result.allocation, programme, programme.round(round_id).number, 0)
+        number = programme.round(round_id).number
+        _check_frame(result.allocation, programme, number, 0)
+        _check_earlier_rounds(result.allocation, programme, number, 0, ())
     with _opened(ledger, create=True) as opened:
         return opened.commit_round(
             result,
@@ -2713,6 +2780,7 @@ def round_context(ledger: LedgerLike, programme: Programme, round_id: int | str)
             if planned is not None and planned <= programme.frame
             else "remaining",
             not_committed_before=_not_committed_before(programme, round_.number, ()),
+            planned_before=earlier_rounds_planned(programme, round_.number, ())[1],
         )
     with _opened(ledger, write=False) as opened:
         return opened.round_context(programme, round_id)

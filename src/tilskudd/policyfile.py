@@ -29,7 +29,7 @@ from typing import Any, NamedTuple
 from pydantic import BaseModel, ValidationError
 
 from tilskudd.errors import AmountError, PolicyError
-from tilskudd.i18n import Phrase
+from tilskudd.i18n import Phrase, quoted
 from tilskudd.models import DECIMAL_PLACES, RECORDED, WHOLE_DIGITS, Policy, Quota, TieBreak
 from tilskudd.money import parse_amount
 from tilskudd.textfile import read_text
@@ -222,12 +222,13 @@ def _as_written(data: Mapping[str, Any], loc: Sequence[Any], default: Any) -> An
     return value
 
 
-def _as_toml(value: Any) -> str:
+def _as_toml(value: Any) -> str | Phrase:
     """A value as a policy file writes it: a date or a Decimal as written, true and false in
-    TOML's words (Python's True would not be what the file says); text quoted, to show its ends."""
+    TOML's words (Python's True would not be what the file says); text quoted, to show its ends,
+    the way the message's language quotes."""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value) if isinstance(value, Decimal | date) else repr(value)
+    return str(value) if isinstance(value, Decimal | date) else quoted(value)
 
 
 def policy_from_mapping(
@@ -410,7 +411,7 @@ def read_policy(path: Path) -> PolicyFile:
             where=at_line(shown, places().line(lang_at)),
             field="lang",
             message=expected,
-            given=repr(lang),
+            given=quoted(lang),
         )
         raise PolicyError(lines=[line])
     return PolicyFile(Path(path), table, lang, _file_place(shown, places, root))

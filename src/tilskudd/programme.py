@@ -36,7 +36,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from tilskudd.errors import OutputExistsError, PolicyError, ProgrammeError
-from tilskudd.i18n import Phrase
+from tilskudd.i18n import Phrase, quoted
 from tilskudd.models import Policy, setting_problem
 from tilskudd.money import parse_amount
 from tilskudd.textfile import read_text
@@ -284,7 +284,7 @@ def _problems(
                     where=where,
                     field=field,
                     message=message,
-                    given=repr(given),
+                    given=quoted(given),
                 )
             )
         else:

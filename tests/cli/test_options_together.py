@@ -106,9 +106,10 @@ def test_a_reserve_and_seed_not_whole_numbers_are_said_with_the_rest(
     assert len(lines) == 3
     assert lines[0].startswith(f"{t('cli.error_label')}: ")
     assert "--reserve" in lines[0]
-    assert "'abc'" in lines[0]
+    # The values typed, quoted the way of the language.
+    assert t("words.quoted", text="abc") in lines[0]
     assert "--seed" in lines[1]
-    assert "'x'" in lines[1]
+    assert t("words.quoted", text="x") in lines[1]
     assert lines[2] == t("read.error.not_found", file="mangler.xlsx")
 
 

@@ -217,7 +217,7 @@ def test_wrong_settings_are_said_with_the_rule_problems_and_the_cells(tmp_path: 
     said = result.stderr.removeprefix("feil: ").splitlines()
     assert said[2] == (
         "kommandolinjen: --rule: forventet ranked, proportional, optimal eller lottery "
-        "(oppgitt: 'rangert')"
+        "(oppgitt: «rangert»)"
     )
     assert [line.split(":")[0] for line in said] == [
         f"{path}, linje 2",

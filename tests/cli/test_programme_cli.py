@@ -1923,13 +1923,13 @@ def test_funded_before_names_at_most_ten_and_how_many_more(
                 "feil: {path}, linje 3: programme.frame: «abc» er ikke et beløp; forventet hele"
                 " kroner, for eksempel 3 300 000, kr 3.300.000,- eller 3,3 mill.",
                 "{path}, linje 6: programme.register: register må være 2009 eller 2024"
-                " (oppgitt: '1999')",
+                " (oppgitt: «1999»)",
                 "{path}, linje 10: round[1].budget: «xyz» er ikke et beløp; forventet hele"
                 " kroner, for eksempel 3 300 000, kr 3.300.000,- eller 3,3 mill.",
                 "{path}, linje 11: round[1].closes: forventet en dato som 2026-03-01"
-                " (oppgitt: 'soon')",
+                " (oppgitt: «soon»)",
                 "{path}, linje 14: [policy]: rule: forventet ranked, proportional, optimal"
-                " eller lottery (oppgitt: 'best')",
+                " eller lottery (oppgitt: «best»)",
             ],
         ),
     ],

@@ -3,10 +3,14 @@ mistakes an officer makes between rounds, and what each command then says."""
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 from pathlib import Path
 
 import pytest
+
+from tilskudd.ledger import Ledger
 
 from .entrypoint import run_main
 
@@ -123,13 +127,16 @@ def test_a_round_left_out_is_said_before_a_later_one_is_committed(
     leave round 1 uncommittable (rounds are committed in order, and the ledger can't be undone),
     and once it is committed, status no longer calls round 1 "not committed yet" as if it still
     could be, but says that it can't be, and what to do."""
-    code, out, err = tilskudd(monkeypatch, "allocate", "r2.csv", "--round", "2")
+    # Round 2 with a budget that leaves round 1's 100 000 (the rest would take it: see below).
+    code, out, err = tilskudd(monkeypatch, "allocate", "r2.csv", "--round", "2", "-b", "100000")
     assert (code, err) == (0, "")
     assert (
         "Runde 1 er ikke ført ennå: når runde 2 er ført, kan den ikke føres lenger, fordi "
         "rundene føres i rekkefølge."
     ) in out.splitlines()
-    code, out, err = tilskudd(monkeypatch, "allocate", "r2.csv", "--round", "2", "--lang", "en")
+    code, out, err = tilskudd(
+        monkeypatch, "allocate", "r2.csv", "--round", "2", "-b", "100000", "--lang", "en"
+    )
     assert (
         "Round 1 is not committed yet: once round 2 is committed, it can no longer be, since "
         "rounds are committed in order."
@@ -139,7 +146,9 @@ def test_a_round_left_out_is_said_before_a_later_one_is_committed(
     assert (code, err) == (0, "")
     assert "ikke ført ennå" not in out
 
-    code, out, err = tilskudd(monkeypatch, "allocate", "r2.csv", "--round", "2", "--commit")
+    code, out, err = tilskudd(
+        monkeypatch, "allocate", "r2.csv", "--round", "2", "-b", "100000", "--commit"
+    )
     assert code == 0, err
     code, out, err = tilskudd(monkeypatch, "status")
     assert (code, err) == (0, "")
@@ -156,6 +165,51 @@ def test_a_round_left_out_is_said_before_a_later_one_is_committed(
     code, out, err = tilskudd(monkeypatch, "allocate", "r1.csv", "--round", "1", "--commit")
     assert code != 0
     assert "rundene føres i rekkefølge" in err
+
+
+def test_a_later_round_that_would_spend_an_earlier_rounds_money_is_refused(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Round 2 (the rest of the frame, 200 000) before round 1 (100 000 planned): the budget
+    line alone said where the money came from; now the preview says that the round takes round
+    1's money and --commit would be refused, --commit refuses it, and nothing is recorded.
+    Round 1 removed from the programme file, round 2 has the whole frame."""
+    code, out, err = tilskudd(monkeypatch, "allocate", "r2.csv", "--round", "2")
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert (
+        f"Runde 2: rammen på 200{NBSP}000{NBSP}kr tar 100{NBSP}000{NBSP}kr av de "
+        f"100{NBSP}000{NBSP}kr ordningsfilen har satt av til runde 1, som ikke er ført ennå; "
+        "--commit ville blitt avvist. Før runde 1 i registeret først; skal den ikke holdes, "
+        "fjern den fra tilskudd.toml; eller gi runde 2 en ramme på høyst "
+        f"100{NBSP}000{NBSP}kr med --budget."
+    ) in lines
+    assert not any("ikke ført ennå: når runde 2" in line for line in lines)  # said once
+    code, out, err = tilskudd(monkeypatch, "allocate", "r2.csv", "--round", "2", "--lang", "en")
+    assert (
+        f"Round 2: the budget of NOK{NBSP}200,000 takes NOK{NBSP}100,000 of the "
+        f"NOK{NBSP}100,000 the programme file plans for round 1, not committed yet; --commit "
+        "would be refused. Commit round 1 first; if it is not to be held, remove it from "
+        f"tilskudd.toml; or give round 2 a budget of at most NOK{NBSP}100,000 with --budget."
+    ) in out.splitlines()
+
+    code, out, err = tilskudd(monkeypatch, "allocate", "r2.csv", "--round", "2", "--commit")
+    assert code == 1
+    assert err.startswith(
+        f"feil: rammen for runde 2 på 200{NBSP}000{NBSP}kr tar 100{NBSP}000{NBSP}kr av de "
+        f"100{NBSP}000{NBSP}kr ordningsfilen har satt av til runde 1"
+    )
+    assert err.rstrip().endswith("Ingenting ble registrert.")
+    assert not (folder / "tilskudd.ledger.sqlite").exists()
+
+    toml = folder / "tilskudd.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace('[[round]]\nnumber = 1\nbudget = "100 000"\n', ""),
+        encoding="utf-8",
+    )
+    code, out, err = tilskudd(monkeypatch, "allocate", "r2.csv", "--round", "2", "--commit")
+    assert (code, err) == (0, "")
+    assert f"Runde 2: ramme 200{NBSP}000{NBSP}kr, det som er igjen av ordningens ramme." in out
 
 
 def test_an_amendment_the_policy_refuses_says_nothing_was_recorded_and_what_to_do(
@@ -318,3 +372,107 @@ def test_funding_a_reserve_below_the_minimum_does_not_say_to_withdraw_it(
     # An award that stands is still told it may be withdrawn instead.
     code, out, err = tilskudd(monkeypatch, "amend", "A-1", "--amount", "10000", "--reason", "x")
     assert "eller trekk tilskuddet tilbake (tilskudd withdraw A-1)" in err
+
+
+FIRST_AND_SECOND = {
+    "nb": (
+        [
+            "Runde 1 er ført i registeret: 90{s}000{s}kr til 2 prosjekter i 3 kommuner (post 1). "
+            "Igjen av rammen: 110{s}000{s}kr.",
+            "Hash for siste post i registeret: HASH",
+            "Registeret {ledger} er opprettet.",
+        ],
+        [
+            "Runde 2 er ført i registeret: 50{s}000{s}kr til 1 prosjekt i 1 kommune (post 4). "
+            "Igjen av rammen: 60{s}000{s}kr.",
+            "Hash for siste post i registeret: HASH",
+        ],
+        "Runde 1 er den første posten i registeret {ledger}.",
+    ),
+    "en": (
+        [
+            "Committed round 1 to the ledger: NOK{s}90,000 to 2 projects in 3 municipalities "
+            "(ledger entry 1). Remaining of the frame: NOK{s}110,000.",
+            "Hash of the last ledger entry: HASH",
+            "Created the ledger {ledger}.",
+        ],
+        [
+            "Committed round 2 to the ledger: NOK{s}50,000 to 1 project in 1 municipality "
+            "(ledger entry 4). Remaining of the frame: NOK{s}60,000.",
+            "Hash of the last ledger entry: HASH",
+        ],
+        "Round 1 is the first entry in the ledger {ledger}.",
+    ),
+}
+
+
+def _commit_lines(out: str) -> list[str]:
+    """The lines a commit adds, from the first that says it, the hash as HASH."""
+    lines = out.splitlines()
+    at = next(i for i, line in enumerate(lines) if "(post " in line or "(ledger entry " in line)
+    return [re.sub(r"[0-9a-f]{64}$", "HASH", line) for line in lines[at:]]
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_the_first_and_the_second_commit_of_a_new_ledger_say_what_was_done(
+    folder: Path, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    """The first commit records the round, its entry, the hash, and that the ledger was made
+    (where); the second the same, with its own entry, and nothing of a new ledger."""
+    first, second, _ = FIRST_AND_SECOND[lang]
+    ledger = folder / "tilskudd.ledger.sqlite"
+
+    def said(lines: list[str]) -> list[str]:
+        return [line.format(s=NBSP, ledger=ledger) for line in lines]
+
+    code, out, err = tilskudd(monkeypatch, "allocate", "r1.csv", "--round", "1", "--commit",
+                              "--lang", lang)  # fmt: skip
+    assert (code, err) == (0, "")
+    assert _commit_lines(out) == said(first)
+    code, out, err = tilskudd(monkeypatch, "allocate", "r2.csv", "--round", "2", "--commit",
+                              "--lang", lang)  # fmt: skip
+    assert (code, err) == (0, "")
+    assert _commit_lines(out) == said(second)
+    with Ledger.open(ledger, write=False) as opened:  # the hash said is the ledger's
+        assert out.splitlines()[-1].endswith(opened.head()[1])
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_the_first_commit_into_an_empty_ledger_file_says_where_the_ledger_is(
+    folder: Path, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    """A ledger file with no entry (made by a first commit stopped halfway): the first commit
+    into it is the ledger's start, and says where it is; it said nothing before."""
+    ledger = folder / "tilskudd.ledger.sqlite"
+    Ledger.open(ledger, create=True).close()
+    first, _, started = FIRST_AND_SECOND[lang]
+    code, out, err = tilskudd(monkeypatch, "allocate", "r1.csv", "--round", "1", "--commit",
+                              "--lang", lang)  # fmt: skip
+    assert (code, err) == (0, "")
+    assert _commit_lines(out) == [
+        line.format(s=NBSP, ledger=ledger) for line in [*first[:2], started]
+    ]
+
+
+def test_status_json_names_the_total_awarded_now_for_what_it_is(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The total over the rounds was given only as ``committed``, which in a round is what it
+    awarded when committed: after an amendment the two differ. ``awarded_now`` says it;
+    ``committed`` stays, the same figure, for the scripts that read it."""
+    code, _out, err = tilskudd(monkeypatch, "allocate", "r1.csv", "--round", "1", "--commit")
+    assert code == 0, err
+    code, _out, err = tilskudd(
+        monkeypatch, "amend", "A-1", "--amount", "30000", "--reason", "Billigere prosjekt"
+    )
+    assert code == 0, err
+    code, out, err = tilskudd(monkeypatch, "status", "--format", "json")
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    (round1,) = data["rounds"]
+    assert (round1["committed"], round1["current"]) == (90_000, 70_000)
+    assert data["awarded_now"] == 70_000 == sum(r["current"] for r in data["rounds"])
+    assert data["committed"] == data["awarded_now"]  # kept, as it was
+    assert data["remaining"] == data["frame"] - data["awarded_now"] == 130_000
+    keys = list(data)
+    assert keys.index("awarded_now") == keys.index("committed") - 1

@@ -205,7 +205,7 @@ CASES = {
     "an option given twice": (
         ["allocate", SMALL, "--budget", "5M", "-b=2 000 000"],
         [
-            "feil: valget --budget er gitt mer enn én gang: '5M' og '2 000 000'; gi det bare én "
+            "feil: valget --budget er gitt mer enn én gang: «5M» og «2 000 000»; gi det bare én "
             "gang",
             "  bruk: tilskudd allocate [VALG] FIL",
         ],
@@ -217,8 +217,8 @@ CASES = {
     "an output file given twice": (
         ["allocate", SMALL, "-b", "5M", "-o", "tildeling.xlsx", "-otildeling.pdf"],
         [
-            "feil: valget --output er gitt mer enn én gang: 'tildeling.xlsx' og "
-            "'tildeling.pdf'; gi det bare én gang"
+            "feil: valget --output er gitt mer enn én gang: «tildeling.xlsx» og "
+            "«tildeling.pdf»; gi det bare én gang"
         ],
         [
             "error: option --output is given more than once: 'tildeling.xlsx' and "

@@ -989,14 +989,24 @@ class RoundPlan:
             self._changed_since(lang, ctx.round, as_decided=as_decided)
         elif ctx.not_committed_before:
             # Said before --commit makes it so: a ledger can't be undone, and the rounds left
-            # out could never be committed after this one.
+            # out could never be committed after this one. A budget that takes what the
+            # programme file plans for them is refused by --commit: said, with what to do.
             earlier = ctx.not_committed_before
+            budget = result.allocation.budget
+            taken = ctx.takes_from_earlier(budget)
             _out(
                 t(
-                    "ledger.cli.earlier_not_committed",
+                    "ledger.cli.takes_earlier_rounds"
+                    if taken
+                    else "ledger.cli.earlier_not_committed",
                     n=len(earlier),
                     earlier=[str(n) for n in earlier],
+                    first=earlier[0],
                     round=ctx.round,
+                    budget=budget,
+                    taken=taken,
+                    planned=ctx.planned_before,
+                    most=budget - taken,
                 )
             )
         if not budget_given:
@@ -1049,7 +1059,9 @@ class RoundPlan:
         assert self.ledger is not None
         assert self.round is not None
         # A new ledger is said with its path: where the programme's went missing (moved away),
-        # this one starts the frame afresh, and the officer should know it.
+        # this one starts the frame afresh, and the officer should know it. Said by the commit
+        # that is its first entry (another process may make the file first), also in a file
+        # left empty by a first commit that was stopped halfway.
         new = not ledger_module.exists(self.ledger)
         info = ledger_module.commit_round(
             self.ledger,
@@ -1077,8 +1089,9 @@ class RoundPlan:
             )
         )
         _out(t("ledger.cli.head", head=info.head))
-        if new:
-            _out(t("ledger.cli.created", path=_where(self.ledger)))
+        if info.seq == 1:
+            key = "ledger.cli.created" if new else "ledger.cli.first_entry"
+            _out(t(key, path=_where(self.ledger), round=info.round))
 
     def not_committed(self, lang: str) -> None:
         """Remind that a round allocated with --round is not recorded without --commit."""

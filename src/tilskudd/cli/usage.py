@@ -200,7 +200,9 @@ def _message(exc: click_errors.UsageError, t: Translator, words: Sequence[str]) 
         return t(key, name=exc.name, near=near)
     if isinstance(exc, RepeatedOption):
         if exc.values:
-            values = [f"'{value}'" for value in exc.values]
+            from tilskudd.i18n import quoted  # as get above: not imported for a help
+
+            values = [quoted(value) for value in exc.values]
             return t("cli.usage.given_twice", option=exc.option, values=values)
         return t("cli.usage.given_twice_plain", option=exc.option)
     if isinstance(exc, click_errors.NoSuchOption):

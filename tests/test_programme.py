@@ -638,3 +638,21 @@ def test_init_refuses_a_folder_that_is_a_file(tmp_path: Path) -> None:
         init_programme(target)
     assert caught.value.text("en") == f"{target} is a file, not a folder"
     assert target.read_text(encoding="utf-8") == "mine"
+
+
+@pytest.mark.parametrize(
+    ("lang", "name", "funder"),
+    [
+        ("nb", "Min tilskuddsordning", "Direktoratet"),
+        ("en", "My grant programme", "The Directorate"),
+    ],
+)
+def test_init_names_a_new_programme_in_its_language_in_a_folder_made_with_its_parents(
+    tmp_path: Path, lang: str, name: str, funder: str
+) -> None:
+    # Without --name and --funder the programme is named in the language of its file; the
+    # folder asked for is made with every folder above it that is missing.
+    result = init_programme(tmp_path / "a" / "b" / "ny", lang=lang, year=2027)
+    assert (result.programme.name, result.programme.funder) == (name, funder)
+    assert result.programme_file == tmp_path / "a" / "b" / "ny" / PROGRAMME_FILE
+    assert result.template_file.is_file()

@@ -3745,3 +3745,36 @@ def test_a_round_removed_from_the_programme_file_leaves_its_money_to_the_next(
     r2 = write_csv(tmp_path / "r2.csv", ROUND_2)
     info = commit(tmp_path / "ledger.sqlite", programme, 2, r2)
     assert (info.round, info.frame) == (2, 200_000)
+
+
+def test_a_commit_says_what_remains_of_the_frame_after_the_rounds_before_it(
+    setup: tuple[Path, Programme, Path, Path],
+) -> None:
+    # Frame 200 000: round 1 awards 100 000 (A-1 and A-2), round 2 then 50 000 (B-3 at 20 %
+    # of its 250 000; B-1 and A-2 are funded already): 50 000 remains after round 2.
+    ledger_path, programme, r1, r2 = setup
+    assert commit(ledger_path, programme, 1, r1).remaining == 100_000
+    info = commit(ledger_path, programme, 2, r2)
+    assert (info.awarded, info.remaining) == (50_000, 50_000)
+
+
+def test_a_round_allocated_before_a_later_round_was_committed_is_refused(
+    setup: tuple[Path, Programme, Path, Path],
+) -> None:
+    # Round 1 is allocated while the ledger is empty; round 2 (with a budget of its own, which
+    # leaves round 1's money) is committed before it. Its commit must be refused in the
+    # transaction (rounds are committed in order), not only when it is allocated, and the
+    # ledger keeps only round 2.
+    ledger_path, _programme, r1, r2 = setup
+    programme = make_programme(ledger_path.parent, budget2='budget = "100 000"')
+    result = allocate(ledger_path, programme, 1, r1)
+    commit(ledger_path, programme, 2, r2)
+    before = dump(ledger_path)
+    exc = refused(lambda: lg.commit_round(ledger_path, result, programme, 1, input_path=r1))
+    assert isinstance(exc, LedgerError)
+    assert (exc.key, exc.params["later"], exc.params["round"]) == (
+        "ledger.error.out_of_order",
+        2,
+        1,
+    )
+    assert dump(ledger_path) == before

@@ -608,3 +608,51 @@ def test_rounds_that_are_not_tables_are_refused_not_a_bug(tmp_path: Path, rounds
     path = write(tmp_path, f'round = {rounds}\n[programme]\nname = "x"\nframe = 5\n')
     with pytest.raises(ProgrammeError, match=r"rounds are written \[\[round\]\] \(an array"):
         load_programme(path)
+
+
+@pytest.mark.parametrize(("frame", "first"), [(2_000, 1_000), (1_999, 1_999), (1, 1)])
+def test_init_gives_the_first_round_half_the_frame_or_all_of_a_small_one(
+    tmp_path: Path, frame: int, first: int
+) -> None:
+    # Half the frame, rounded down to whole thousands; a frame under 2 000 kr has no whole
+    # thousand in its half, and the first round gets all of it rather than a budget of 0.
+    result = init_programme(tmp_path / "ny", frame=frame, year=2027)
+    assert result.programme.frame == frame
+    assert result.programme.rounds[0].budget == first
+    assert result.programme.rounds[1].budget is None
+
+
+@pytest.mark.parametrize("frame", [0, -5])
+def test_init_refuses_a_frame_of_nothing_and_writes_nothing(tmp_path: Path, frame: int) -> None:
+    with pytest.raises(ProgrammeError) as caught:
+        init_programme(tmp_path / "ny", frame=frame)
+    assert caught.value.text("en") == "the frame must be more than NOK 0"
+    assert caught.value.text("nb") == "rammen må være mer enn 0 kr"
+    assert not (tmp_path / "ny").exists()
+
+
+def test_init_refuses_a_folder_that_is_a_file(tmp_path: Path) -> None:
+    target = tmp_path / "ny"
+    target.write_text("mine", encoding="utf-8")
+    with pytest.raises(ProgrammeError) as caught:
+        init_programme(target)
+    assert caught.value.text("en") == f"{target} is a file, not a folder"
+    assert target.read_text(encoding="utf-8") == "mine"
+
+
+@pytest.mark.parametrize(
+    ("lang", "name", "funder"),
+    [
+        ("nb", "Min tilskuddsordning", "Direktoratet"),
+        ("en", "My grant programme", "The Directorate"),
+    ],
+)
+def test_init_names_a_new_programme_in_its_language_in_a_folder_made_with_its_parents(
+    tmp_path: Path, lang: str, name: str, funder: str
+) -> None:
+    # Without --name and --funder the programme is named in the language of its file; the
+    # folder asked for is made with every folder above it that is missing.
+    result = init_programme(tmp_path / "a" / "b" / "ny", lang=lang, year=2027)
+    assert (result.programme.name, result.programme.funder) == (name, funder)
+    assert result.programme_file == tmp_path / "a" / "b" / "ny" / PROGRAMME_FILE
+    assert result.template_file.is_file()

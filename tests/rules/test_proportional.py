@@ -737,3 +737,42 @@ def test_the_last_krone_at_a_remainder_of_one_goes_to_one_application(
     result = allocate(apps, 1, PROPORTIONAL)
     assert amounts(result) == {"A": 1, "B": 0, "C": 0}
     assert result.unallocated == 0
+
+
+def test_a_min_award_off_the_round_to_grid_counts_from_the_step_above_it(
+    make_application: MakeApp,
+) -> None:
+    # min_award 120 500 with round_to 1000: the least award allowed is 121 000, the first step
+    # at or above it. Half of 240 000 each is 120 000, a step below the minimum: B (later in
+    # id order) drops, and A takes the whole budget. Counted from the step below (120 000),
+    # both would have kept 120 000, less than the minimum award.
+    apps = [
+        make_application(id=i, requested=240_000, total_cost=None, orgnr=None) for i in ("A", "B")
+    ]
+    policy = Policy(rule="proportional", min_award=120_500, round_to=1000)
+    result = allocate(apps, 240_000, policy)
+    assert amounts(result) == {"A": 240_000, "B": 0}
+    assert result.by_id()["B"].reasons[-1] == Reason(
+        code="reason.proportional.below_min_award",
+        params={"share": 120_000, "min_award": 120_500},
+    )
+
+
+def test_weight_by_score_caps_the_best_score_first_whatever_the_given_rank(
+    make_application: MakeApp,
+) -> None:
+    # Given ranks that put the lower score first (A: rank 1, score 1; B: rank 2, score 10).
+    # Weights 100 and 1000: 150 kr over 1100 points would give B 136, above its 100; B stops
+    # at 100 and A gets the 50 left. The cap is reached in score order, not in rank order.
+    apps = [
+        make_application(
+            id=i, rank=rank, score=Decimal(s), requested=100, total_cost=None, orgnr=None
+        )
+        for i, rank, s in (("A", 1, 1), ("B", 2, 10))
+    ]
+    result = allocate(apps, 150, Policy(rule="proportional", weight="score"))
+    assert amounts(result) == {"A": 50, "B": 100}
+    by_id = result.by_id()
+    assert (by_id["A"].rank, by_id["B"].rank) == (1, 2)
+    assert (by_id["A"].status, by_id["B"].status) == (P, F)
+    assert result.unallocated == 0

@@ -1098,3 +1098,39 @@ def test_eligible_amounts_are_what_each_could_get_alone(make_application: MakeAp
     ]
     policy = Policy(per_applicant_max=150_000, min_score=Decimal(2))
     assert eligible_amounts(apps, policy, {ORG_X: 90_000}) == [60_000, 100_000, 0]
+
+
+def test_a_maximum_share_is_rounded_down_to_the_krone(make_application: MakeApp) -> None:
+    # 30 % of 1 000 001 kr is 300 000.3 kr: the maximum is 300 000 kr, so an award of
+    # 300 001 kr to the category would break it, and A is skipped.
+    apps = [
+        make_application(id="A", category="X", score=Decimal(9), requested=300_001, orgnr=None),
+        make_application(id="B", category="Y", score=Decimal(5), requested=700_000, orgnr=None),
+    ]
+    apps = [a.model_copy(update={"total_cost": None}) for a in apps]
+    policy = Policy(quotas=[{"by": "category", "value": "X", "max_share": "30 %"}])
+    result = allocate(apps, 1_000_001, policy)
+    assert amounts_of(result) == {"A": 0, "B": 700_000}
+    a = result.by_id()["A"].reasons[-1]
+    assert (a.code, a.params["limit"], a.params["needed"]) == (
+        "reason.quota.max_share_reached",
+        300_000,
+        300_001,
+    )
+
+
+def test_a_minimum_share_is_rounded_up_to_the_krone(make_application: MakeApp) -> None:
+    # 30 % of 1 000 001 kr is 300 000.3 kr: the minimum is 300 001 kr, one krone more than
+    # the category's only application can get, and the round is refused before allocating.
+    apps = [
+        make_application(id="A", category="X", score=Decimal(9), requested=300_000, orgnr=None),
+        make_application(id="B", category="Y", score=Decimal(5), requested=700_000, orgnr=None),
+    ]
+    apps = [a.model_copy(update={"total_cost": None}) for a in apps]
+    policy = Policy(quotas=[{"by": "category", "value": "X", "min_share": "30 %"}])
+    with pytest.raises(QuotaError) as caught:
+        allocate(apps, 1_000_001, policy)
+    assert str(caught.value).replace("\u00a0", " ") == (
+        "the quotas cannot all be met:\n  - category 'X': at least NOK 300,001, but its "
+        "eligible applications can get only NOK 300,000 in all"
+    )

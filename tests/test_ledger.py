@@ -3728,6 +3728,28 @@ def test_a_later_round_may_not_take_the_money_planned_for_an_earlier_one(
     assert info.round == 2
 
 
+def test_a_round_that_can_no_longer_be_committed_holds_no_money_for_itself(
+    tmp_path: Path,
+) -> None:
+    """Round 2 (a budget of its own) committed before round 1: round 1 can never be committed
+    now. Round 3 (no budget: the rest of the frame) is not refused for the money the file
+    planned for round 1, nor told to commit round 1 first (it can't be), and nothing says round
+    1 could still be committed before it."""
+    programme = make_programme(tmp_path, frame="400 000", budget2='budget = "100 000"')
+    programme = programme.model_copy(update={"rounds": (*programme.rounds, Round(number=3))})
+    ledger_path = tmp_path / "ledger.sqlite"
+    r2 = write_csv(tmp_path / "r2.csv", ROUND_2)
+    r3 = write_csv(tmp_path / "r3.csv", ROUND_1)  # round 1's applicants, applying again
+    awarded = commit(ledger_path, programme, 2, r2).awarded  # 70 000 of its 100 000
+    context = lg.round_context(ledger_path, programme, 3)
+    assert (context.not_committed_before, context.planned_before) == ((), 0)
+    result = allocate(ledger_path, programme, 3, r3)
+    # The rest of the frame, 400 000 - 70 000 committed: round 1's 100 000 is not held back.
+    assert (awarded, result.allocation.budget) == (70_000, 330_000)
+    info = lg.commit_round(ledger_path, result, programme, 3, input_path=r3)
+    assert (info.round, info.remaining) == (3, 330_000 - info.awarded)
+
+
 def test_a_round_removed_from_the_programme_file_leaves_its_money_to_the_next(
     tmp_path: Path,
 ) -> None:

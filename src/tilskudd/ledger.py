@@ -2789,11 +2789,11 @@ def round_context(ledger: LedgerLike, programme: Programme, round_id: int | str)
 def _not_committed_before(
     programme: Programme, number: int, commits: Sequence[CommitRecord]
 ) -> tuple[int, ...]:
-    """The programme's rounds numbered below ``number`` that no commit records, in order."""
-    done = {c.round for c in commits}
-    return tuple(
-        sorted(r.number for r in programme.rounds if r.number < number and r.number not in done)
-    )
+    """The programme's rounds numbered below ``number`` that no commit records and that can
+    still be committed, in order: those after the last round committed (rounds are committed
+    in order, so one skipped by a later commit never can be, and holds no money)."""
+    last = max((c.round for c in commits), default=0)
+    return tuple(sorted(r.number for r in programme.rounds if last < r.number < number))
 
 
 def status(ledger: LedgerLike, programme: Programme) -> LedgerStatus:

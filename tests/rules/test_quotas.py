@@ -1034,6 +1034,55 @@ def test_a_tie_that_a_minimum_took_from_but_no_order_changes_is_not_by_id(
     }
 
 
+def test_a_tie_that_decides_whether_the_look_ahead_meets_the_minimums_is_noted(
+    make_application: MakeApp,
+) -> None:
+    # All five are in category X, which needs 2 funded; county 46 needs 600. Budget 700,
+    # partial at the line. S3 (400, county 46) and S4 (100) share rank 1, S2 (100, 46) and
+    # S5 (200, 46) rank 3.
+    # In id order pass 1 takes S3 and S4 (X), then S2 (46: 500), and S5 (200) does not fit
+    # in the 100 left: 46 is short. Its look-ahead run fails too (S3, S4, S2, then no room
+    # for S5), so the first run is used, and pass 2 gives S5 the 100 left, which meets 46:
+    # S3 400 + S4 100 + S2 100 + S5 100 = 700.
+    # With S4 first (its id and S3's swapped), pass 1 fails as before, but its look-ahead
+    # passes S4 over (after it 600 would be left, and 46 alone needs 600, X one more of 100)
+    # and takes S3, S2 and S5 in full: S3 400 + S2 100 + S5 200 = 700, S4 nothing.
+    # Both members of the tie were funded in full by a pass 1 that did not look ahead, and
+    # the rule took that to mean no order could change them; the round said nothing.
+    apps = [
+        make_application(id=i, requested=r, score=Decimal(s), category="X", counties=c, orgnr=None)
+        for i, s, r, c in (
+            ("S1", 3, 100, ()),
+            ("S2", 4, 100, ("46",)),
+            ("S3", 5, 400, ("46",)),
+            ("S4", 5, 100, ()),
+            ("S5", 4, 200, ("46",)),
+        )
+    ]
+    policy = Policy(
+        at_line="partial",
+        round_to=1,
+        quotas=(
+            Quota(by="category", value="X", min_count=2),
+            Quota(by="county", value="46", min_amount=600),
+        ),
+    )
+    result = allocate(apps, 700, policy)
+    assert amounts_of(result) == {"S1": 0, "S2": 100, "S3": 400, "S4": 100, "S5": 100}
+    swapped = amounts_of(allocate(_swapped(apps, "S3", "S4"), 700, policy))
+    assert {"S3": swapped["S4"], "S4": swapped["S3"]} == {"S3": 400, "S4": 0}
+    assert swapped["S5"] == 200
+    ties = [
+        (n.code, n.params["ids"], n.params["funded_ids"])
+        for n in result.notes
+        if n.code.startswith("note.tie")
+    ]
+    assert ties == [
+        ("note.tie_at_line", ["S2", "S5"], ["S2", "S5"]),
+        ("note.tie_by_order", ["S3", "S4"], ["S3", "S4"]),
+    ]
+
+
 def test_a_tie_too_large_to_re_run_is_said_to_be_unchecked(
     make_application: MakeApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:

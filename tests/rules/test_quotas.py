@@ -1034,6 +1034,98 @@ def test_a_tie_that_a_minimum_took_from_but_no_order_changes_is_not_by_id(
     }
 
 
+def test_a_tie_that_decides_whether_the_look_ahead_meets_the_minimums_is_noted(
+    make_application: MakeApp,
+) -> None:
+    # All five are in category X, which needs 2 funded; county 46 needs 600. Budget 700,
+    # partial at the line. S3 (400, county 46) and S4 (100) share rank 1, S2 (100, 46) and
+    # S5 (200, 46) rank 3.
+    # In id order pass 1 takes S3 and S4 (X), then S2 (46: 500), and S5 (200) does not fit
+    # in the 100 left: 46 is short. Its look-ahead run fails too (S3, S4, S2, then no room
+    # for S5), so the first run is used, and pass 2 gives S5 the 100 left, which meets 46:
+    # S3 400 + S4 100 + S2 100 + S5 100 = 700.
+    # With S4 first (its id and S3's swapped), pass 1 fails as before, but its look-ahead
+    # passes S4 over (after it 600 would be left, and 46 alone needs 600, X one more of 100)
+    # and takes S3, S2 and S5 in full: S3 400 + S2 100 + S5 200 = 700, S4 nothing.
+    # Both members of the tie were funded in full by a pass 1 that did not look ahead, and
+    # the rule took that to mean no order could change them; the round said nothing.
+    apps = [
+        make_application(id=i, requested=r, score=Decimal(s), category="X", counties=c, orgnr=None)
+        for i, s, r, c in (
+            ("S1", 3, 100, ()),
+            ("S2", 4, 100, ("46",)),
+            ("S3", 5, 400, ("46",)),
+            ("S4", 5, 100, ()),
+            ("S5", 4, 200, ("46",)),
+        )
+    ]
+    policy = Policy(
+        at_line="partial",
+        round_to=1,
+        quotas=(
+            Quota(by="category", value="X", min_count=2),
+            Quota(by="county", value="46", min_amount=600),
+        ),
+    )
+    result = allocate(apps, 700, policy)
+    assert amounts_of(result) == {"S1": 0, "S2": 100, "S3": 400, "S4": 100, "S5": 100}
+    swapped = amounts_of(allocate(_swapped(apps, "S3", "S4"), 700, policy))
+    assert {"S3": swapped["S4"], "S4": swapped["S3"]} == {"S3": 400, "S4": 0}
+    assert swapped["S5"] == 200
+    ties = [
+        (n.code, n.params["ids"], n.params["funded_ids"])
+        for n in result.notes
+        if n.code.startswith("note.tie")
+    ]
+    assert ties == [
+        ("note.tie_at_line", ["S2", "S5"], ["S2", "S5"]),
+        ("note.tie_by_order", ["S3", "S4"], ["S3", "S4"]),
+    ]
+
+
+def test_a_tie_that_decides_whether_the_first_run_meets_the_minimums_is_noted(
+    make_application: MakeApp,
+) -> None:
+    # The other way round: the look-ahead is used, and it took none of the tie, but the first
+    # run's choice within the tie decided that the look-ahead was needed. Category X needs 1
+    # funded, counties 03 and 46 300 each; budget 400, skip. S1 (X, 200) and S2 (X, 100) share
+    # rank 1; S3 (Y, 300, in both counties) is rank 2, S4 (X, 50) rank 3.
+    # In id order the first run takes S1 for X, and S3 no longer fits (200 left): 03 and 46
+    # are short. The look-ahead passes S1 and S2 over (after either, less than the 300 + 300
+    # it counts for the counties would be left), takes S3 (then S4 50 for X still fits) and
+    # S4, and is used: S3 300 + S4 50; S1 and S2 do not fit in the 50 left, and get nothing.
+    # With S2 first the first run takes S2 for X and then S3 fits (300 left): it is used,
+    # S2 100 + S3 300. The rule judged the tie by the look-ahead, which took none of it, and
+    # said nothing.
+    apps = [
+        make_application(id=i, requested=r, score=Decimal(s), category=k, counties=c, orgnr=None)
+        for i, s, r, k, c in (
+            ("S1", 5, 200, "X", ()),
+            ("S2", 5, 100, "X", ()),
+            ("S3", 4, 300, "Y", ("03", "46")),
+            ("S4", 3, 50, "X", ()),
+        )
+    ]
+    policy = Policy(
+        quotas=(
+            Quota(by="category", value="X", min_count=1),
+            Quota(by="county", value="03", min_amount=300),
+            Quota(by="county", value="46", min_amount=300),
+        ),
+    )
+    result = allocate(apps, 400, policy)
+    assert amounts_of(result) == {"S1": 0, "S2": 0, "S3": 300, "S4": 50}
+    swapped = amounts_of(allocate(_swapped(apps, "S1", "S2"), 400, policy))
+    assert {"S1": swapped["S2"], "S2": swapped["S1"], "S4": swapped["S4"]} == {
+        "S1": 0,
+        "S2": 100,
+        "S4": 0,
+    }
+    assert [(n.code, n.params["ids"], n.params["funded_ids"]) for n in result.notes] == [
+        ("note.tie_by_order", ["S1", "S2"], [])
+    ]
+
+
 def test_a_tie_too_large_to_re_run_is_said_to_be_unchecked(
     make_application: MakeApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -661,6 +661,7 @@ class QuotaBook:
         "groups",
         "groups_of",
         "looked_ahead",
+        "other_run",
         "reserved",
         "tied",
         "used",
@@ -688,6 +689,10 @@ class QuotaBook:
         (the minimum count still unmet then; otherwise its minimum amount or share)."""
         self.looked_ahead = False
         """Whether pass 1 chose with the look-ahead (:meth:`visit_order`)."""
+        self.other_run: frozenset[str] = frozenset()
+        """The applications the run of pass 1 that was not used chose, when there were two
+        (the first left a minimum unmet): in another order of a tie they are in, that run may
+        be the one used (:meth:`visit_order`)."""
         self.tied: dict[int | None, list[tuple[tuple[int, ...], int, int | None]]] = {}
         """Rank -> the tied applications of that rank funded so far: their groups, amount, and
         the group each was funded for in pass 1 (``None`` in pass 2); see :meth:`split_by_id`."""
@@ -889,7 +894,8 @@ class QuotaBook:
         then chosen only if what is left after it still covers the cheapest way to meet the
         other unmet minimums. A round whose minimums the first pass meets is never changed by
         the second. Returns the chosen entries' indices, then every other index in order; the
-        rule funds the chosen ones first and they fit, because it sees the same state.
+        rule funds the chosen ones first and they fit, because it sees the same state. What the
+        run not used chose is kept in :attr:`other_run` (for the tie notes).
         """
         n = len(entries)
         if not any(group.has_minimum for group in self.groups):
@@ -898,8 +904,11 @@ class QuotaBook:
         if not met:
             again = self._pass_one(entries, budget, policy, prior_by_orgnr, True)
             if again[2]:
+                self.other_run = frozenset(reserved)
                 chosen, reserved, met = again
                 self.looked_ahead = True
+            else:
+                self.other_run = frozenset(again[1])
         self.reserved.update(reserved)
         picked = set(chosen)
         return chosen + [k for k in range(n) if k not in picked]

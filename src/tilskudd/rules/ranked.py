@@ -624,14 +624,19 @@ class TieState:
         first for a minimum before all; ``used``: the book that pass funded with, which knows
         those and whether its pass 1 looked ahead, :meth:`QuotaBook.visit_order`).
 
-        Not one whose members that can be funded were all funded in full, none first for a
-        minimum: in any order each has fewer of the others before it, so it still fits (the
-        budget, a maximum and an organisation's room only fill up). Nor, under ``skip``, one
-        whose members were funded in full or not at all, none first for a minimum, each left
-        out one of them already left out with none of the others funded before it (what was
-        left when the tie's turn came, with what its organisation had left then), unless an
-        organisation has two of them (less room can make an amount fit under a maximum). Pass
-        1 took none of them, and in any order it would see each with the same state. Nor one
+        Every tie with a member chosen by the run of pass 1 that was not used (when the first
+        run left a minimum unmet and the look-ahead ran too: :attr:`QuotaBook.other_run`) may:
+        in another order of the tie that run may meet the minimums, or fail to, and so be the
+        one used (or not). Of the others (that run chose none of them, so it saw each with
+        the same state in any order, and went on alike): not one whose members that can be
+        funded were all funded in full, none first for a minimum: in any order each has fewer
+        of the others before it, so it still fits (the budget, a maximum and an organisation's
+        room only fill up). Nor, under ``skip``, one whose members were funded in full or not
+        at all, none first for a minimum, each left out one of them already left out with none
+        of the others funded before it (what was left when the tie's turn came, with what its
+        organisation had left then), unless an organisation has two of them (less room can
+        make an amount fit under a maximum). Pass 1 took none of them, and in any order it
+        would see each with the same state. Nor one
         whose members were all funded in full, some first for a minimum by a pass 1 that did
         not look ahead, each of those in a group still short with all the others of them
         funded too, the others in groups whose minimums were met before the tie: in any order
@@ -640,6 +645,7 @@ class TieState:
         """
         policy = self.policy
         looked_ahead = used.looked_ahead
+        other_run = used.other_run
         reserved = used.reserved
         first = (
             [p for p, d in enumerate(decisions) if d.application_id in reserved and d.amount]
@@ -653,6 +659,9 @@ class TieState:
         out: set[int] = set()
         for tie in ties:
             free = [p for p in tie if eligible[p]]
+            if other_run and any(self.in_order[p].id in other_run for p in free):
+                out.add(tie[0])  # in another order the other run of pass 1 may be the one used
+                continue
             full = all(decisions[p].amount == eligible[p] for p in free)
             if early and any(p in early for p in free):
                 for p in first[taken:]:  # pass 1 before the tie: those it took, in order

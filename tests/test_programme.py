@@ -724,3 +724,19 @@ def test_a_key_of_the_model_written_in_the_programme_table_is_refused(
     with pytest.raises(ProgrammeError) as caught:
         load_programme(path)
     assert str(caught.value) == f"{path}: programme.{key}: not a key of [programme]"
+
+
+def test_a_round_with_a_bad_policy_still_counts_towards_the_frame(tmp_path: Path) -> None:
+    """Round 2's [round.policy] cannot be read, but its budget can: 20M + 50M is over the 60M
+    frame, and that was left unsaid until the policy was put right."""
+    path = write(
+        tmp_path,
+        DIFI.replace("budget = 40000000\n", 'budget = 50000000\n[round.policy]\nrule = "bad"\n'),
+    )
+    with pytest.raises(ProgrammeError) as caught:
+        load_programme(path)
+    lines = str(caught.value).splitlines()
+    assert len(lines) == 2, lines
+    assert lines[0].startswith(f"{path}, line 4: ")
+    assert "add up to NOK\xa070,000,000, more than the frame" in lines[0]
+    assert lines[1].startswith(f"{path}, line 20: [round.policy] of round 2: rule: expected")

@@ -656,3 +656,135 @@ def test_init_names_a_new_programme_in_its_language_in_a_folder_made_with_its_pa
     assert (result.programme.name, result.programme.funder) == (name, funder)
     assert result.programme_file == tmp_path / "a" / "b" / "ny" / PROGRAMME_FILE
     assert result.template_file.is_file()
+
+
+def test_a_programme_file_that_is_not_text_is_said_to_be_none(tmp_path: Path) -> None:
+    """A spreadsheet given for the programme file: not a text file, not 'not valid TOML'."""
+    path = tmp_path / PROGRAMME_FILE
+    path.write_bytes(b"PK\x03\x04\x81\x00")
+    with pytest.raises(ProgrammeError) as caught:
+        load_programme(path)
+    assert str(caught.value) == (
+        f"{path}: not a text file; a programme file is TOML text, as Notepad saves it"
+    )
+    assert caught.value.text("nb") == (
+        f"{path}: ikke en tekstfil; en ordningsfil er TOML-tekst, slik Notisblokk lagrer den"
+    )
+
+
+def test_a_windows_path_with_an_unescaped_backslash_says_how_to_write_it(tmp_path: Path) -> None:
+    """\\d is no escape at all (TOML: "Unescaped '\\'"), as \\U is a bad one: the same advice."""
+    path = write(tmp_path, '[programme]\nname = "X"\nframe = "1M"\nledger = "C:\\data\\t.sqlite"\n')
+    with pytest.raises(ProgrammeError) as caught:
+        load_programme(path)
+    assert str(caught.value) == (
+        f"{path}: not valid TOML: Unescaped '\\' in a string (at line 4, column 15). Between "
+        "double quotes a \\ starts an escape (\\t is a tab): write a path with / "
+        '("data/tilskudd.ledger.sqlite") or between single quotes '
+        "('C:\\data\\tilskudd.ledger.sqlite')"
+    )
+
+
+@pytest.mark.parametrize(("lang", "said_in"), [("nb", "nb"), ("en", "en"), ("de", None)])
+def test_a_bad_programme_file_is_said_in_the_language_it_declares(
+    tmp_path: Path, lang: str, said_in: str | None
+) -> None:
+    """The file's own lang, when it is one tilskudd speaks, is the language of its problems
+    (for a command without --lang); another is a problem of its own, said in the default."""
+    path = write(tmp_path, DIFI.replace('lang = "nb"', f'lang = "{lang}"').replace("60 000", "6x"))
+    with pytest.raises(ProgrammeError) as caught:
+        load_programme(path)
+    assert caught.value.lang == said_in
+
+
+def test_init_plans_a_frame_of_ten_million_unless_told(tmp_path: Path) -> None:
+    made = init_programme(tmp_path / "ny", year=2027)
+    assert made.programme.frame == 10_000_000
+    assert [r.budget for r in made.programme.rounds] == [5_000_000, None]
+    text = made.programme_file.read_text(encoding="utf-8")
+    assert 'frame = "10 000 000"' in text
+    assert 'budget = "5 000 000"' in text
+
+
+@pytest.mark.parametrize("failure", [OSError("No space left on device"), KeyboardInterrupt()])
+def test_init_leaves_no_programme_file_when_the_template_cannot_be_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: BaseException
+) -> None:
+    """All or nothing: the programme file, written first, is removed again when writing the
+    template fails (or is interrupted), and the failure is not hidden."""
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise failure
+
+    monkeypatch.setattr("tilskudd.export.template.write_template", fail)
+    folder = tmp_path / "ny"
+    with pytest.raises(type(failure)):
+        init_programme(folder, year=2027)
+    assert folder.is_dir()
+    assert list(folder.iterdir()) == []
+
+
+def test_init_refuses_a_folder_where_the_template_should_go(tmp_path: Path) -> None:
+    (tmp_path / "applications.xlsx").mkdir()
+    with pytest.raises(OutputExistsError, match=r"applications\.xlsx already exists"):
+        init_programme(tmp_path)
+    assert not (tmp_path / PROGRAMME_FILE).exists()
+    assert (tmp_path / "applications.xlsx").is_dir()
+
+
+def test_a_key_the_programme_table_refuses_is_unknown_above_it_too(tmp_path: Path) -> None:
+    """`path` is where the file was read from, `register_year` the field behind `register`:
+    neither is a key of the file, so above [programme] they are unknown, not misplaced."""
+    for key in ("path", "register_year"):
+        file = write(tmp_path, f'{key} = "x"\n[programme]\nname = "X"\nframe = "1M"\n')
+        with pytest.raises(ProgrammeError) as caught:
+            load_programme(file)
+        assert str(caught.value) == (
+            f"{file}: unknown key or table '{key}'; a programme file has [programme], [[round]]"
+            " and [policy]"
+        )
+
+
+def test_register_above_the_programme_table_is_said_to_belong_in_it(tmp_path: Path) -> None:
+    """The file's key is `register` (the field behind it has another name): misplaced, like
+    frame, not unknown."""
+    path = write(tmp_path, 'register = "2009"\n[programme]\nname = "X"\nframe = "1M"\n')
+    with pytest.raises(ProgrammeError) as caught:
+        load_programme(path)
+    assert str(caught.value).startswith(f"{path}: register belongs in the [programme] table")
+
+
+def test_a_programme_key_that_is_not_a_table_is_no_programme_table(tmp_path: Path) -> None:
+    """`programme = "IKT"` names no table: said as a missing [programme], not a crash."""
+    path = write(tmp_path, 'programme = "IKT"\n')
+    with pytest.raises(ProgrammeError) as caught:
+        load_programme(path)
+    assert str(caught.value).startswith(f"{path}: no [programme] table")
+
+
+@pytest.mark.parametrize("key", ["rounds", "policy", "path"])
+def test_a_key_of_the_model_written_in_the_programme_table_is_refused(
+    tmp_path: Path, key: str
+) -> None:
+    """Written in [programme], `policy` and `path` were replaced by the [policy] table and the
+    file's own path and so would be ignored without a word: each is refused, by its line."""
+    path = write(tmp_path, f'[programme]\nname = "X"\nframe = "1M"\n{key} = "x"\n')
+    with pytest.raises(ProgrammeError) as caught:
+        load_programme(path)
+    assert str(caught.value) == f"{path}: programme.{key}: not a key of [programme]"
+
+
+def test_a_round_with_a_bad_policy_still_counts_towards_the_frame(tmp_path: Path) -> None:
+    """Round 2's [round.policy] cannot be read, but its budget can: 20M + 50M is over the 60M
+    frame, and that was left unsaid until the policy was put right."""
+    path = write(
+        tmp_path,
+        DIFI.replace("budget = 40000000\n", 'budget = 50000000\n[round.policy]\nrule = "bad"\n'),
+    )
+    with pytest.raises(ProgrammeError) as caught:
+        load_programme(path)
+    lines = str(caught.value).splitlines()
+    assert len(lines) == 2, lines
+    assert lines[0].startswith(f"{path}, line 4: ")
+    assert "add up to NOK\xa070,000,000, more than the frame" in lines[0]
+    assert lines[1].startswith(f"{path}, line 20: [round.policy] of round 2: rule: expected")

@@ -399,8 +399,8 @@ def _programme_from(raw: Mapping[str, Any], text: str, path: Path) -> Programme:
         except ValidationError as exc:
             round_problems.extend(_problems(exc, text, path, ("round", i), _ROUND_KEYS))
         else:
-            if not own:
-                rounds.append(item)
+            # Its policy aside (said in `own`), its number and budget count with the others'.
+            rounds.append(item)
         round_problems.extend(own)
     try:
         policy = _policy(raw.get("policy", {}), "[policy]", text, path, ("policy",))

@@ -47,17 +47,15 @@ from tilskudd.cli.round_options import (
     ObjectiveOpt,
     PerApplicantMaxOpt,
     PolicyFileOpt,
-    PolicyOptions,
     ProgrammeOpt,
     ReserveOpt,
     RoundOpt,
-    RoundSetup,
     RoundToOpt,
     RuleOpt,
     SeedOpt,
     TieBreakOpt,
     WeightOpt,
-    setup_round,
+    setup_gathered,
 )
 from tilskudd.errors import ExitCode, UsageError
 
@@ -274,27 +272,18 @@ def allocate(
             )
         # The programme, the ledger or the policy file that cannot be had: said with what
         # can be checked without them.
-        setup: RoundSetup | None = None
-        with problems.gather():
-            setup = setup_round(
-                ctx,
-                budget=budget,
-                policy_file=policy_file,
-                # the policy options above, by name (one list of them for allocate and explain)
-                options=PolicyOptions.from_params(ctx.params),
-                register=register,
-                lang=lang,
-                programme=programme,
-                ledger=ledger,
-                round_=round_,
-                defer_policy=True,  # said with the cells and the rest: setup.require_policy below
-                defer_budget=True,  # said with the other options' problems: require_budget below
-            )
-        if setup is None:
-            with problems.gather():
-                input_file(file)
-            problems.raise_any()
-        assert setup is not None
+        setup = setup_gathered(
+            ctx,
+            problems,
+            file,
+            budget=budget,
+            policy_file=policy_file,
+            register=register,
+            lang=lang,
+            programme=programme,
+            ledger=ledger,
+            round_=round_,
+        )
         plan, language, budget_nok, policy = setup.plan, setup.lang, setup.budget, setup.policy
         register = setup.register
         with setup.policy_said_too():  # a wrong setting: said with what stops the run

@@ -39,17 +39,15 @@ from tilskudd.cli.round_options import (
     ObjectiveOpt,
     PerApplicantMaxOpt,
     PolicyFileOpt,
-    PolicyOptions,
     ProgrammeOpt,
     ReserveOpt,
     RoundOpt,
-    RoundSetup,
     RoundToOpt,
     RuleOpt,
     SeedOpt,
     TieBreakOpt,
     WeightOpt,
-    setup_round,
+    setup_gathered,
 )
 
 
@@ -113,28 +111,18 @@ def explain(
         lang = problems.lang
         # The programme, the ledger or the policy file that cannot be had: said with what
         # can be checked without them.
-        setup: RoundSetup | None = None
-        with problems.gather():
-            setup = setup_round(
-                ctx,
-                budget=budget,
-                policy_file=policy_file,
-                # the policy options above, by name (one list of them for allocate and explain)
-                options=PolicyOptions.from_params(ctx.params),
-                register=register,
-                lang=lang,
-                programme=programme,
-                ledger=ledger,
-                round_=round_,
-                # Said together with the other problems of the command line, below.
-                defer_policy=True,
-                defer_budget=True,
-            )
-        if setup is None:
-            with problems.gather():
-                input_file(file)
-            problems.raise_any()
-        assert setup is not None
+        setup = setup_gathered(
+            ctx,
+            problems,
+            file,
+            budget=budget,
+            policy_file=policy_file,
+            register=register,
+            lang=lang,
+            programme=programme,
+            ledger=ledger,
+            round_=round_,
+        )
         plan, language, budget_nok, policy = setup.plan, setup.lang, setup.budget, setup.policy
         register = setup.register
         # Every problem of the command line in one run: the wrong settings first (as allocate

@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from tilskudd.cli.common import (
+    Problems,
     Register,
+    input_file,
     parse_amount_option,
     programme_register,
     resolve_lang,
@@ -510,3 +512,45 @@ def setup_round(
         policy_read=read,
         budget_problem=budget_problem,
     )
+
+
+def setup_gathered(
+    ctx: typer.Context,
+    problems: Problems,
+    file: Path,
+    *,
+    budget: str | None,
+    policy_file: Path | None,
+    register: Register,
+    lang: str | None,
+    programme: Path | None,
+    ledger: Path | None,
+    round_: int | None,
+) -> RoundSetup:
+    """:func:`setup_round` for ``allocate`` and ``explain``, its problems gathered in
+    ``problems``: the policy options by name (``ctx.params``, one list of them for both), a
+    wrong setting and the budget deferred, to be said with the cells and the rest of the
+    command line (:meth:`RoundSetup.require_policy`, :meth:`RoundSetup.require_budget`). When
+    the programme, the ledger or the policy file cannot be had, the input file is checked too
+    and everything gathered so far is said."""
+    setup: RoundSetup | None = None
+    with problems.gather():
+        setup = setup_round(
+            ctx,
+            budget=budget,
+            policy_file=policy_file,
+            options=PolicyOptions.from_params(ctx.params),
+            register=register,
+            lang=lang,
+            programme=programme,
+            ledger=ledger,
+            round_=round_,
+            defer_policy=True,
+            defer_budget=True,
+        )
+    if setup is None:
+        with problems.gather():
+            input_file(file)
+        problems.raise_any()
+    assert setup is not None  # raise_any raised what stopped it
+    return setup

@@ -32,7 +32,7 @@ from collections.abc import Callable, Container, Iterator, Mapping
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from python_calamine import (
     CalamineSheet,
@@ -400,11 +400,30 @@ def _od_hidden_rows(data: bytes, sheet: str, hidden: set[int]) -> None:
             row += repeat
 
 
+_Picked = TypeVar("_Picked")
+
+
 def _od_percent_cells(data: bytes, sheet: str, percent: Percent) -> None:
     """Add to ``percent`` the cells of ``sheet`` whose value is a percentage
     (``office:value-type="percentage"``: shown 85 %, held 0.85)."""
+
+    def pick(node: Any) -> bool | None:
+        return True if node.get(_OD_VALUE_TYPE) == "percentage" else None
+
+    for row, repeat, cells in _od_picked_rows(data, sheet, pick):
+        if repeat <= _OD_HIDDEN_RUN:  # a longer run is padding, not rows
+            for column, _ in cells:
+                percent.setdefault(column, set()).update(range(row + 1, row + repeat + 1))
+
+
+def _od_picked_rows(
+    data: bytes, sheet: str, pick: Callable[[Any], _Picked | None]
+) -> Iterator[tuple[int, int, list[tuple[int, _Picked]]]]:
+    """The rows of ``sheet`` with cells ``pick`` gives a value for (not None): each as its
+    first row (from 0), how many rows it stands for (``number-rows-repeated``), and the
+    cells' columns (from 0; a repeated cell once per column) with their values."""
     row = col = 0
-    in_row: list[int] = []
+    in_row: list[tuple[int, _Picked]] = []
     for event, node in _od_sheet_events(data, sheet):
         tag = node.tag
         if event == "start":
@@ -413,14 +432,14 @@ def _od_percent_cells(data: bytes, sheet: str, percent: Percent) -> None:
                 in_row = []
         elif tag in _OD_CELLS:
             repeat = int(node.get(_OD_COLUMNS_REPEATED, "1") or 1)
-            if node.get(_OD_VALUE_TYPE) == "percentage":
-                in_row.extend(range(col, col + repeat))
+            value = pick(node)
+            if value is not None:
+                in_row.extend((col + k, value) for k in range(repeat))
             col += repeat
         elif tag == _OD_ROW:
             repeat = int(node.get(_OD_ROWS_REPEATED, "1") or 1)
-            if in_row and repeat <= _OD_HIDDEN_RUN:  # a longer run is padding, not rows
-                for column in in_row:
-                    percent.setdefault(column, set()).update(range(row + 1, row + repeat + 1))
+            if in_row:
+                yield row, repeat, in_row
             row += repeat
 
 
@@ -480,29 +499,16 @@ def _od_cells_of_row(found: Cells, row: int, rows: int, cells: list[tuple[int, A
 def _od_errors_parsed(data: bytes, sheet: str) -> Cells:
     """:func:`ods_scan`'s error cells by parsing content.xml (``data``): any way the XML is
     written."""
+
+    def pick(node: Any) -> tuple[str, str] | None:
+        if not _od_is_error(node):
+            return None
+        shown = (t for child in node if child.tag != _OD_ANNOTATION_TAG for t in child.itertext())
+        return _od_formula(node.get(_OD_FORMULA, "")), "".join(shown).strip() or "#VALUE!"
+
     found: Cells = {}
-    row = col = 0
-    in_row: list[tuple[int, Any]] = []
-    for event, node in _od_sheet_events(data, sheet):
-        tag = node.tag
-        if event == "start":
-            if tag == _OD_ROW:
-                col = 0
-                in_row = []
-        elif tag in _OD_CELLS:
-            repeat = int(node.get(_OD_COLUMNS_REPEATED, "1") or 1)
-            if _od_is_error(node):
-                shown = (
-                    t for child in node if child.tag != _OD_ANNOTATION_TAG for t in child.itertext()
-                )
-                error = "".join(shown).strip() or "#VALUE!"
-                formula = _od_formula(node.get(_OD_FORMULA, ""))
-                in_row.extend((col + k, (formula, error)) for k in range(repeat))
-            col += repeat
-        elif tag == _OD_ROW:
-            repeat = int(node.get(_OD_ROWS_REPEATED, "1") or 1)
-            _od_cells_of_row(found, row, repeat, in_row)
-            row += repeat
+    for row, repeat, cells in _od_picked_rows(data, sheet, pick):
+        _od_cells_of_row(found, row, repeat, cells)
     return found
 
 

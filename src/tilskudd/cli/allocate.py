@@ -29,7 +29,6 @@ from tilskudd.cli.common import (
     output_path,
     parse_sheet,
     read_checked,
-    refuse_extra_words,
     refuse_open_output,
     terminal_limit,
 )
@@ -259,11 +258,12 @@ def allocate(
     with guard(debug):
         from tilskudd.i18n import get
 
-        refuse_extra_words(ctx, [str(file)], lang)
-        # Every problem of the options in one run: a --lang that names no language and the
-        # values typer refused first, then (below) each check in its own gather.
+        # Every problem of the options in one run: a --lang that names no language, words the
+        # command does not take and the values typer refused first, then (below) each check in
+        # its own gather.
         problems = Problems(lang)
         lang = problems.lang
+        quoted = problems.extra_words(ctx, [str(file)])
         with problems.gather():
             _check_commit_options(
                 commit,
@@ -275,7 +275,7 @@ def allocate(
         setup = setup_gathered(
             ctx,
             problems,
-            file,
+            None if quoted else file,
             budget=budget,
             policy_file=policy_file,
             register=register,
@@ -292,7 +292,8 @@ def allocate(
             with problems.gather():
                 setup.require_budget()  # --budget abc, or none to be had
             with problems.gather():
-                file = input_file(file)  # a lock file, a mistyped name: said before the run
+                if not quoted:  # else said: a name with spaces, typed without quotes
+                    file = input_file(file)  # a lock file, a mistyped name: said before the run
             column_map: dict[str, str] | None = None
             with problems.gather():
                 column_map = load_columns(columns, language)  # missing, or not a map

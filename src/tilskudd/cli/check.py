@@ -30,7 +30,6 @@ from tilskudd.cli.common import (
     parse_sheet,
     preparer,
     programme_register,
-    refuse_extra_words,
     resolve_lang,
 )
 from tilskudd.errors import ExitCode
@@ -119,7 +118,6 @@ def check(
             --budget 20000000
     """
     with guard(debug):
-        refuse_extra_words(ctx, [str(file)], lang)
         # In a programme folder the programme's register and language are the defaults, as
         # they are for allocate: checking the round's file first must not tell of 117 problems
         # that allocating it will not have.
@@ -129,6 +127,7 @@ def check(
         # a missing column map and a mistyped --budget are said together, not one a run.
         problems = Problems(lang)  # a --lang that names none, and the values typer refused
         lang = problems.lang
+        quoted = problems.extra_words(ctx, [str(file)])  # words it does not take
         programme = None
         with problems.gather():
             programme = programme_for(None, required=False, lang=lang)
@@ -137,7 +136,8 @@ def check(
             ctx, register, programme.register_year if programme is not None else None
         )
         with problems.gather():
-            file = input_file(file)  # a lock file, a mistyped name: said before the run
+            if not quoted:  # else said: a name with spaces, typed without quotes
+                file = input_file(file)  # a lock file, a mistyped name: said before the run
         column_map: dict[str, str] | None = None
         with problems.gather():
             column_map = load_columns(columns, language)

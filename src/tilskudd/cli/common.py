@@ -512,14 +512,14 @@ EXTRA_WORDS = {"allow_extra_args": True}
 refused by :func:`refuse_extra_words`, which can say what they were)."""
 
 
-def refuse_extra_words(ctx: typer.Context, words: Sequence[str], lang: str | None) -> None:
-    """Refuse words the command does not take, in the language asked for; when they and the
-    arguments before them make the name of a file that is there, that is a file name with
-    spaces left out of quotes (``tilskudd check Søknader 2026.xlsx``), and the error says so."""
+def refuse_extra_words(ctx: typer.Context, words: Sequence[str]) -> None:
+    """Refuse words the command does not take; when they and the arguments before them
+    (``words``) make the name of a file that is there, that is a file name with spaces left out
+    of quotes (``tilskudd check Søknader 2026.xlsx``), and the error says so. Said with the
+    command's other problems (:meth:`Problems.extra_words`)."""
     extra = [word for word in ctx.args if isinstance(word, str)]
     if not extra:
         return
-    resolve_lang(lang)
     given = [*words, *extra]
     for end in range(len(given), 1, -1):
         name = " ".join(given[:end])
@@ -674,6 +674,9 @@ class Problems:
                 self.lang = None
                 if lang is None:  # typed before the command: not taken up again
                     _before_command[0] = None
+        self._typed_at = len(self.errors)
+        """Where the mistakes in typing the command go: after the language, before the values
+        typer refused (as a command without a file says them, :mod:`tilskudd.cli.usage`)."""
         # Then the values typer refused as it read the command line: they are its options'.
         refused = refused_values()
         self.refused = {exc.name for exc in refused}
@@ -687,6 +690,19 @@ class Problems:
             yield
         except TilskuddError as exc:
             self.errors.append(exc)
+
+    def extra_words(self, ctx: typer.Context, words: Sequence[str] = ()) -> bool:
+        """Gather the words after the command's arguments (``words``) that it does not take
+        (:func:`refuse_extra_words`), to be said with its other problems rather than alone
+        before them. True when they make, with ``words``, the name of a file that is there:
+        the file named on the command line is then said to need quotes, not to be missing."""
+        try:
+            refuse_extra_words(ctx, words)
+        except UsageError as exc:
+            self.errors.insert(self._typed_at, exc)
+            self._typed_at += 1
+            return exc.key == "cli.unquoted_name"
+        return False
 
     def raise_any(self) -> None:
         """Raise what was gathered, if anything."""

@@ -25,7 +25,6 @@ from tilskudd.cli.common import (
     input_file,
     load_columns,
     read_checked,
-    refuse_extra_words,
 )
 from tilskudd.cli.round_options import (
     AtLineOpt,
@@ -106,15 +105,15 @@ def explain(
             --budget 20000000 --max-share-of-cost "20 %" --round-to 1000 --lang nb
     """
     with guard(debug):
-        refuse_extra_words(ctx, [str(file), application_id], lang)
         problems = Problems(lang)  # a --lang that names none, and the values typer refused
         lang = problems.lang
+        quoted = problems.extra_words(ctx, [str(file), application_id])
         # The programme, the ledger or the policy file that cannot be had: said with what
         # can be checked without them.
         setup = setup_gathered(
             ctx,
             problems,
-            file,
+            None if quoted else file,
             budget=budget,
             policy_file=policy_file,
             register=register,
@@ -131,7 +130,8 @@ def explain(
             with problems.gather():
                 setup.require_budget()
             with problems.gather():
-                file = input_file(file)  # a lock file, a mistyped name: said before the run
+                if not quoted:  # else said: a name with spaces, typed without quotes
+                    file = input_file(file)  # a lock file, a mistyped name: said before the run
             column_map: dict[str, str] | None = None
             with problems.gather():
                 column_map = load_columns(columns, language)

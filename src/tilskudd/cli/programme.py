@@ -16,6 +16,7 @@ import typer
 
 from tilskudd.cli.app import App, Group, app
 from tilskudd.cli.common import (
+    EXTRA_WORDS,
     DebugOpt,
     FormatOpt,
     LangOpt,
@@ -134,7 +135,7 @@ def _out(text: str) -> None:
     out.print(Text(text), soft_wrap=True)
 
 
-@app.command()
+@app.command(context_settings=EXTRA_WORDS)
 def init(
     ctx: typer.Context,
     folder: Annotated[
@@ -180,6 +181,7 @@ def init(
         source = ctx.get_parameter_source("lang")
         given = source is not None and source.name != "DEFAULT"
         problems = Problems(lang if given else None)  # said together: --lang, --frame, --register
+        problems.extra_words(ctx, [str(folder)])
         language = resolve_lang(problems.lang, "nb")
         frame_nok = None
         with problems.gather():
@@ -203,8 +205,9 @@ def init(
         _out(t("ledger.cli.init_next", template=result.template_file.name))
 
 
-@app.command()
+@app.command(context_settings=EXTRA_WORDS)
 def status(
+    ctx: typer.Context,
     programme: ProgrammeOpt = None,
     ledger: LedgerOpt = None,
     format: FormatOpt = ReportFormat.table,
@@ -230,6 +233,7 @@ def status(
 
         problems = Problems(lang)  # said together: --lang, --format, the programme
         lang = problems.lang
+        problems.extra_words(ctx)  # words it does not take: not a file's name
         found = None
         with problems.gather():
             found = programme_for(programme, required=True, lang=lang)
@@ -277,8 +281,9 @@ def _history_json(awards: list[Any]) -> list[dict[str, Any]]:
     return out
 
 
-@app.command()
+@app.command(context_settings=EXTRA_WORDS)
 def history(
+    ctx: typer.Context,
     query: Annotated[
         str,
         typer.Argument(
@@ -313,6 +318,7 @@ def history(
         query = query.strip()  # as it is looked up: "Nothing recorded for  a-4." said the space
         problems = Problems(lang)  # said together: --lang, --format, the programme
         lang = problems.lang
+        problems.extra_words(ctx)  # words it does not take: not a file's name
         found = None
         with problems.gather():
             found = programme_for(programme, required=ledger is None, lang=lang)
@@ -393,6 +399,7 @@ def history(
 
 
 def _change(
+    ctx: typer.Context,
     kind: str,
     application_id: str,
     amount: str | None,
@@ -409,6 +416,7 @@ def _change(
 
     problems = Problems(lang)  # said together: --lang, --round, the programme, --amount
     lang = problems.lang
+    problems.extra_words(ctx)  # words it does not take: not a file's name
     found = None
     with problems.gather():
         found = programme_for(programme, required=True, lang=lang)
@@ -476,8 +484,9 @@ ReasonOpt = Annotated[
 ]
 
 
-@app.command()
+@app.command(context_settings=EXTRA_WORDS)
 def amend(
+    ctx: typer.Context,
     application_id: Annotated[
         str, typer.Argument(metavar="ID", help="The application id.", show_default=False)
     ],
@@ -519,12 +528,22 @@ def amend(
     """
     with guard(debug):
         _change(
-            "amend", application_id, amount, reason, programme, ledger, round_, lang, outside_policy
+            ctx,
+            "amend",
+            application_id,
+            amount,
+            reason,
+            programme,
+            ledger,
+            round_,
+            lang,
+            outside_policy,
         )
 
 
-@app.command()
+@app.command(context_settings=EXTRA_WORDS)
 def withdraw(
+    ctx: typer.Context,
     application_id: Annotated[
         str, typer.Argument(metavar="ID", help="The application id.", show_default=False)
     ],
@@ -547,7 +566,7 @@ def withdraw(
             --reason "The municipality withdrew (e-mail 3.11.2009)"
     """
     with guard(debug):
-        _change("withdraw", application_id, None, reason, programme, ledger, round_, lang)
+        _change(ctx, "withdraw", application_id, None, reason, programme, ledger, round_, lang)
 
 
 def _decision_text(pair: tuple[str, int] | None, t: Any, lang: str) -> str:
@@ -558,8 +577,9 @@ def _decision_text(pair: tuple[str, int] | None, t: Any, lang: str) -> str:
     return f"{t(f'ledger.state.{pair[0]}')} {format_amount(pair[1], lang)}"
 
 
-@app.command()
+@app.command(context_settings=EXTRA_WORDS)
 def verify(
+    ctx: typer.Context,
     input_file: Annotated[
         Path | None,
         typer.Option(
@@ -593,6 +613,7 @@ def verify(
 
         problems = Problems(lang)  # said together: --lang, --round, the programme, --input
         lang = problems.lang
+        problems.extra_words(ctx)  # words it does not take: not a file's name
         found = None
         with problems.gather():
             found = programme_for(programme, required=True, lang=lang)
@@ -672,8 +693,9 @@ def verify(
             raise typer.Exit(int(ExitCode.INVALID_INPUT))
 
 
-@ledger_app.command("export")
+@ledger_app.command("export", context_settings=EXTRA_WORDS)
 def export(
+    ctx: typer.Context,
     output_text: Annotated[
         str, typer.Argument(metavar="OUTPUT", help="OUT.xlsx or OUT.csv.", show_default=False)
     ],
@@ -700,6 +722,7 @@ def export(
         # The ledger and the output file: each problem with the other's, in one run.
         problems = Problems(lang)
         lang = problems.lang
+        problems.extra_words(ctx)  # an output's name with spaces would not be there: extra
         found = None
         with problems.gather():
             found = programme_for(programme, required=ledger is None, lang=lang)

@@ -517,7 +517,7 @@ def setup_round(
 def setup_gathered(
     ctx: typer.Context,
     problems: Problems,
-    file: Path,
+    file: Path | None,
     *,
     budget: str | None,
     policy_file: Path | None,
@@ -532,7 +532,7 @@ def setup_gathered(
     wrong setting and the budget deferred, to be said with the cells and the rest of the
     command line (:meth:`RoundSetup.require_policy`, :meth:`RoundSetup.require_budget`). When
     the programme, the ledger or the policy file cannot be had, the input file is checked too
-    and everything gathered so far is said."""
+    and everything gathered so far is said (``file`` None: its problem is gathered already)."""
     setup: RoundSetup | None = None
     with problems.gather():
         setup = setup_round(
@@ -550,7 +550,8 @@ def setup_gathered(
         )
     if setup is None:
         with problems.gather():
-            input_file(file)
+            if file is not None:
+                input_file(file)
         problems.raise_any()
     assert setup is not None  # raise_any raised what stopped it
     return setup

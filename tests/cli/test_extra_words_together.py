@@ -1,0 +1,109 @@
+"""Words after a command's arguments that it does not take are said with the command's other
+problems (a mistyped --budget, a missing input, no programme), in the run's language, not alone
+before them: putting them right must not meet the next problem unsaid on the next run."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tilskudd.cli import app
+from tilskudd.i18n import get
+
+SMALL = Path(__file__).resolve().parents[2] / "examples" / "small.xlsx"
+
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def _here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("TILSKUDD_LANG", raising=False)
+
+
+def said(*args: str, code: int = 2) -> list[str]:
+    """The lines on stderr of a run refused with ``code``, the label taken off the first."""
+    result = runner.invoke(app, list(args))
+    assert result.exit_code == code, result.output
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    label = lines[0].split(": ", 1)[0]
+    assert label in ("error", "feil")
+    return [lines[0].split(": ", 1)[1], *lines[1:]]
+
+
+def budget_problem(lang: str) -> str:
+    quote = "«xx»" if lang == "nb" else "'xx'"
+    return {
+        "en": f"--budget: {quote} is not an amount; expected whole kroner",
+        "nb": f"--budget: {quote} er ikke et beløp; forventet hele kroner",
+    }[lang]
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+@pytest.mark.parametrize(
+    "command",
+    [["check", str(SMALL)], ["allocate", str(SMALL)], ["explain", str(SMALL), "S-01"]],
+    ids=["check", "allocate", "explain"],
+)
+def test_extra_words_are_said_with_a_mistyped_budget(command: list[str], lang: str) -> None:
+    lines = said(*command, "extra", "words", "--budget", "xx", "--lang", lang)
+    assert lines[0] == get(lang)("cli.extra_words", words="extra words")
+    assert lines[1].startswith(budget_problem(lang))
+    assert len(lines) == 2
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_extra_words_a_missing_input_and_a_wrong_setting_are_said_in_one_run(lang: str) -> None:
+    t = get(lang)
+    lines = said(
+        "allocate", "mangler.xlsx", "extra", "--budget", "1M", "--reserve", "x", "--lang", lang
+    )
+    assert "--reserve" in lines[0]  # the wrong settings first, as allocate says them
+    assert t("cli.extra_words", words="extra") in lines
+    assert t("read.error.not_found", file="mangler.xlsx") in lines
+
+
+@pytest.mark.parametrize("command", [["check"], ["allocate"], ["explain"]], ids=" ".join)
+def test_a_name_left_out_of_quotes_is_said_with_the_rest_and_not_as_missing(
+    tmp_path: Path, command: list[str]
+) -> None:
+    shutil.copy(SMALL, tmp_path / "Søknader 2026.xlsx")
+    after = ["S-01"] if command == ["explain"] else []
+    lines = said(*command, "Søknader", "2026.xlsx", *after, "--budget", "xx", "--lang", "nb")
+    assert lines[0] == get("nb")("cli.unquoted_name", name="Søknader 2026.xlsx")
+    assert lines[1].startswith(budget_problem("nb"))
+    assert len(lines) == 2  # not also "Søknader finnes ikke"
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["status"],
+        ["history", "978805000"],
+        ["verify"],
+        ["amend", "S-01", "--amount", "1000", "--reason", "r"],
+        ["withdraw", "S-01", "--reason", "r"],
+        ["ledger", "export", "ut.xlsx"],
+    ],
+    ids=lambda c: c[0] if c[0] != "ledger" else "ledger export",
+)
+def test_extra_words_are_said_with_the_missing_programme(command: list[str], lang: str) -> None:
+    # Before, click refused the words before the command ran: the programme was not looked for.
+    lines = said(*command, "runde", "1", "--lang", lang)
+    t = get(lang)
+    assert lines[0] == t("cli.extra_words", words="runde 1")
+    assert any("tilskudd.toml" in line and "tilskudd init" in line for line in lines[1:])
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_init_says_extra_words_with_a_mistyped_frame(lang: str, tmp_path: Path) -> None:
+    lines = said("init", "ny", "ordning", "--frame", "xx", "--lang", lang)
+    assert lines[0] == get(lang)("cli.extra_words", words="ordning")
+    assert lines[1].startswith("--frame: ")
+    assert not (tmp_path / "ny").exists()

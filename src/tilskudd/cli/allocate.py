@@ -30,6 +30,7 @@ from tilskudd.cli.common import (
     parse_sheet,
     read_checked,
     refuse_open_output,
+    sheet_said_too,
     terminal_limit,
 )
 from tilskudd.cli.round_options import (
@@ -355,6 +356,8 @@ def allocate(
                         funder=funder
                         or (plan.programme.funder if plan.programme is not None else None),
                     )
+            # A run stopped here does not read the file, in which a wrong setting would meet it.
+            sheet_said_too(problems, file, sheet, language)
             problems.raise_any()
             # Said once every option has been checked: nothing is printed for a run refused.
             settled = setup.policy_problem is None  # else the run stops once the file is read

@@ -31,6 +31,7 @@ from tilskudd.cli.common import (
     preparer,
     programme_register,
     resolve_lang,
+    sheet_said_too,
 )
 from tilskudd.errors import ExitCode
 
@@ -144,6 +145,7 @@ def check(
         budget_nok: int | None = None
         with problems.gather():
             budget_nok = parse_amount_option(budget, "--budget")
+        sheet_said_too(problems, file, sheet, language)  # with the rest, if the run stops here
         problems.raise_any()
         checked = _read(
             file,

@@ -780,6 +780,21 @@ def parse_sheet(value: str | None) -> str | int | None:
     return int(value) if value.strip().isdigit() else value
 
 
+def sheet_said_too(
+    problems: Problems, file: Path, sheet: str | None, lang: str, *, others: bool = False
+) -> None:
+    """When the command stops before the reading (``problems`` gathered, or ``others``):
+    gather a ``--sheet`` that ``file`` does not have, found from the workbook's sheet names
+    alone, so that it is said with them rather than on the next run. A run that reads the file
+    leaves it to the reader, which opens the workbook once."""
+    if sheet is None or not (problems.errors or others):
+        return
+    from tilskudd.reading.sheetlist import check_sheet
+
+    with problems.gather():
+        check_sheet(file, parse_sheet(sheet) or sheet, display_name=str(file), lang=lang)
+
+
 def read_checked(
     file: Path,
     *,

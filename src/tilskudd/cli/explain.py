@@ -25,6 +25,7 @@ from tilskudd.cli.common import (
     input_file,
     load_columns,
     read_checked,
+    sheet_said_too,
 )
 from tilskudd.cli.round_options import (
     AtLineOpt,
@@ -135,6 +136,8 @@ def explain(
             column_map: dict[str, str] | None = None
             with problems.gather():
                 column_map = load_columns(columns, language)
+            # Said here, with the rest, when a wrong setting stops the run before the reading.
+            sheet_said_too(problems, file, sheet, language, others=setup.policy_problem is not None)
             problems.raise_any()
         if setup.policy_problem is not None:
             # Said before the file is read, as explain has always said a wrong setting.

@@ -2,9 +2,10 @@
 
 Run ``python benchmarks/bench_xlsb.py`` (``--rows 100000``, ``--repeat 5``). No Python library
 writes .xlsb, so the sheets are built byte by byte with the tests' builder
-(``tests/reading/xlsb_files.py``), 11 columns of text and numbers like bench_read.py's, in four
+(``tests/reading/xlsb_files.py``), 11 columns of text and numbers like bench_read.py's, in five
 kinds: clean (no error, no hidden row: the fast path), one error cell near the end, every third
-row hidden, and an error in every row (the walk at its worst). Each is timed as the scan alone,
+row hidden, an error in every row (the walk at its worst), and every score formatted as a
+percentage (the walk looks at each score cell's style). Each is timed as the scan alone,
 as bare calamine, and as ``read_table`` (calamine and the scan beside it) with and without the
 scan; medians of interleaved runs. Files are written once to ``benchmarks/out/`` (git-ignored).
 """
@@ -20,7 +21,7 @@ OUT = ROOT / "benchmarks" / "out"
 sys.path.insert(0, str(ROOT / "tests" / "reading"))
 
 from bench_read import HEADERS, _medians  # noqa: E402  (the columns bench_read.py writes)
-from xlsb_files import Error, FormulaError, xlsb_bytes  # noqa: E402
+from xlsb_files import Error, FormulaError, Styled, xlsb_bytes  # noqa: E402
 
 
 def generate(rows: int, kind: str) -> Path:
@@ -45,14 +46,17 @@ def generate(rows: int, kind: str) -> Path:
                 f"{30 + i % 20:02d}",
                 (50 + i % 3950) * 1000,
                 cost,
-                1 + i % 6,
+                Styled((1 + i % 6) / 10, 1) if kind == "percent" else 1 + i % 6,
                 "Samhandling",
                 "" if i % 5 else "sjekk budsjett",
             ]
         )
         if kind == "hidden" and i % 3 == 2:
             hidden.add(i + 2)
-    path.write_bytes(xlsb_bytes({"Søknader": grid}, hidden={"Søknader": hidden}))
+    formats = [0, 9] if kind == "percent" else []
+    path.write_bytes(
+        xlsb_bytes({"Søknader": grid}, hidden={"Søknader": hidden}, cell_formats=formats)
+    )
     return path
 
 
@@ -83,13 +87,13 @@ def main() -> None:
 
     print("| sheet | size | scan | bare calamine | read_table | read_table, no scan | found |")
     print("|---|---|---|---|---|---|---|")
-    for kind in ("clean", "one-error", "hidden", "errors"):
+    for kind in ("clean", "one-error", "hidden", "errors", "percent"):
         path = generate(args.rows, kind)
         hidden: set[int] = set()
         found = xlsb_scan(path, "Søknader", hidden)
         scan, calamine, table, without = _medians(
             [
-                lambda p=path: xlsb_scan(p, "Søknader", set()),
+                lambda p=path: xlsb_scan(p, "Søknader", set(), None, {}),
                 lambda p=path: bare(p),
                 lambda p=path: read_table(p),
                 lambda p=path: unscanned(p),

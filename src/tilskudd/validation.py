@@ -1469,6 +1469,7 @@ class _Found:
 
 _RANKING = frozenset({"score", "rank"})
 _QUOTE_PROBLEM = "read.csv_quote_"
+_SHIFTED = frozenset({"read.csv_too_many_fields", "read.csv_cell_split"})
 """The reader's errors for a row whose quotation marks break the rules (reading.csv)."""
 
 
@@ -1550,10 +1551,11 @@ def _check_rows(table: RawTable, register: str, groups: list[tuple[str, ...]]) -
         shifted = False
         if number in row_errors:
             problem = row_errors[number]
-            if problem.code.startswith(_QUOTE_PROBLEM):
-                # After a quotation mark out of place the cells are not the columns' (a quoted
-                # cell may run on over the next lines): what they hold, or lack, is no problem
-                # of its own, and a dozen errors about them hide the one cause.
+            if problem.code.startswith(_QUOTE_PROBLEM) or problem.code in _SHIFTED:
+                # After a quotation mark out of place, or a delimiter inside a cell, the cells
+                # are not the columns' (a quoted cell may run on over the next lines): what they
+                # hold, or lack, is no problem of its own, and a dozen errors about them (' fase
+                # 2' is not an amount) hide the one cause and point at the wrong columns.
                 row.issues = None
                 shifted = True
             checker.add_issue(row, problem)

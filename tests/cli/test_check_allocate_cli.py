@@ -253,10 +253,10 @@ def test_csv_rows_with_shifted_cells_are_rejected_and_the_rest_allocated(
         "warnings": 0,
     }
     found = [(i["code"], i["application_id"]) for i in report["issues"]]
-    assert found == [("read.csv_too_many_fields", "A"), ("read.csv_quote_stray", 'B,Asker"')]
+    assert found == [("read.csv_cell_split", "A"), ("read.csv_quote_stray", 'B,Asker"')]
     code, out, _ = invoke("check", source)
     assert code == 1
-    assert "row 2    this row has 5 fields but the header (row 1) has 4" in out
+    assert "row 2    this row (line 2 of the file) has 5 fields but the header (row 1) has 4" in out
 
     target = tmp_path / "tildeling.json"
     code, _, err = invoke("allocate", source, "--budget", "1000000", "-o", target)

@@ -4,19 +4,22 @@ mixes them with plain numbers said at the cells of the smaller group."""
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
+import xlwt
 
 from tilskudd.issues import describe_issue
 from tilskudd.reading import read_table
+from tilskudd.reading.xlsb import xlsb_scan
 from tilskudd.validation import validate
 
 from .conftest import OdsXml, build_ods
+from .xlsb_files import Cell, Error, FormulaNumber, Styled, xlsb_bytes
 
 HEADER = ["Søknadsnr", "Søker", "Omsøkt beløp", "Poeng"]
 
@@ -177,3 +180,118 @@ def test_a_percent_cell_whose_reference_is_not_its_first_attribute_is_found(
         for name, data in members.items():
             archive.writestr(name, data)
     assert read_table(path).percent_cells == {3: {2, 4}}
+
+
+def _scale_errors(path: Path) -> list[tuple[str, str | None]]:
+    issues = validate(read_table(path)).issues
+    return [
+        (i.code, i.location.cell if i.location else None)
+        for i in issues
+        if i.code.startswith("validate.score_scale")
+    ]
+
+
+def test_an_xls_percent_cell_among_plain_scores_is_the_error(tmp_path: Path) -> None:
+    # xlwt writes a run of numbers in a row as one MULRK record, a lone whole number as RK and
+    # a number RK cannot hold as NUMBER, as Excel does; each is found by its cell format.
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("Søknader")
+    for column, text in enumerate(HEADER):
+        sheet.write(0, column, text)
+    percent = xlwt.easyxf(num_format_str="0%")  # built-in format 9
+    custom = xlwt.easyxf(num_format_str="0.0 %")  # a FORMAT record of the workbook's own
+    literal = xlwt.easyxf(num_format_str='0" %-poeng"')  # the % is text: a plain number
+    scores = [(0.85, percent), (4.5, None), (0.123456789, custom), (5, literal), (85, None)]
+    for row, (score, style) in enumerate(scores, start=1):
+        sheet.write(row, 0, f"S-{row}")
+        sheet.write(row, 1, "Søker")
+        sheet.write(row, 2, 100_000)
+        sheet.write(row, 3, score, *([style] if style else []))
+    sheet.write(6, 0, "S-6")
+    sheet.write(6, 1, "Søker")
+    sheet.write(6, 3, 1, percent)  # a whole number alone in its row: an RK record
+    path = tmp_path / "søknader.xls"
+    book.save(str(path))
+    table = read_table(path)
+    assert table.percent_cells == {3: {2, 4, 7}}
+    assert _scale_errors(path) == [
+        ("validate.score_scale_percent", "Søknader!D2"),
+        ("validate.score_scale_percent", "Søknader!D4"),
+        ("validate.score_scale_percent", "Søknader!D7"),
+    ]
+
+
+def test_an_xls_without_a_percent_format_is_not_walked_for_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tilskudd.reading import biff
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("Søknader")
+    for row, cells in enumerate([HEADER, ["S-1", "A", 100_000, 4.5]]):
+        for column, value in enumerate(cells):
+            sheet.write(row, column, value)
+    path = tmp_path / "søknader.xls"
+    book.save(str(path))
+    walked: list[int] = []
+    records = biff._records
+
+    def counted(stream: bytes, start: int) -> Iterator[tuple[int, int, int]]:
+        walked.append(start)
+        return records(stream, start)
+
+    monkeypatch.setattr(biff, "_records", counted)
+    percent: dict[int, set[int]] = {}
+    assert biff.xls_error_cells(path, "Søknader", set(), percent) == {}
+    assert percent == {}
+    assert walked == [0]  # the globals, for the cell formats: not the sheet
+
+
+def test_an_xlsb_percent_cell_among_plain_scores_is_the_error(tmp_path: Path) -> None:
+    # Cell styles 1 (built-in 0%), 2 (a custom 0.0 %) and 3 (a % as literal text); a real
+    # number, a formula's number and a whole number packed as Excel packs it (BrtCellRk).
+    path = tmp_path / "søknader.xlsb"
+    rows: list[list[Cell]] = [
+        HEADER,
+        ["S-1", "A", 100_000, Styled(0.85, 1)],
+        ["S-2", "B", 100_000, 4.5],
+        ["S-3", "C", 100_000, Styled(FormulaNumber(0.7), 2)],
+        ["S-4", "D", 100_000, Styled(5.0, 3)],
+        ["S-5", "E", 100_000, 85],
+        ["S-6", "F", 100_000, Styled(1, 1)],
+        ["S-7", "G", Styled(100_000, 1), 4],  # a percent amount: no score problem
+    ]
+    path.write_bytes(
+        xlsb_bytes(
+            {"Søknader": rows},
+            cell_formats=[0, 9, 164, 165],
+            number_formats={164: "0.0 %", 165: '0" %-poeng"'},
+        )
+    )
+    table = read_table(path)
+    assert [cells[3] for _, cells in table.rows] == [0.85, 4.5, 0.7, 5.0, 85.0, 1, 4.0]
+    assert table.percent_cells == {3: {2, 4, 7}, 2: {8}}
+    assert _scale_errors(path) == [
+        ("validate.score_scale_percent", "Søknader!D2"),
+        ("validate.score_scale_percent", "Søknader!D4"),
+        ("validate.score_scale_percent", "Søknader!D7"),
+    ]
+
+
+def test_an_xlsb_percent_cell_is_found_between_hidden_rows_and_error_cells(
+    tmp_path: Path,
+) -> None:
+    # The walk that finds hidden rows and error cells finds the percent cells on the way.
+    path = tmp_path / "søknader.xlsb"
+    rows: list[list[Cell]] = [
+        HEADER,
+        ["S-1", "A", 100_000, Styled(0.85, 1)],
+        ["S-2", "B", 100_000, Error("#N/A")],
+        ["S-3", "C", 100_000, 4.5],
+    ]
+    path.write_bytes(xlsb_bytes({"Søknader": rows}, hidden={"Søknader": {3}}, cell_formats=[0, 9]))
+    hidden: set[int] = set()
+    percent: dict[int, set[int]] = {}
+    assert xlsb_scan(path, "Søknader", hidden, None, percent) == {(2, 3): ("", "#N/A")}
+    assert (hidden, percent) == ({3}, {3: {2}})
+    assert xlsb_scan(path, "Søknader") == {(2, 3): ("", "#N/A")}  # the search alone

@@ -160,9 +160,11 @@ def test_asked_for_errors_alone_a_sheet_without_one_is_not_walked(
     walks: list[bool] = []
     walk = xlsb._walk
 
-    def spy(data: bytes, hidden: set[int] | None, merges: list[xlsb.Merge] | None) -> object:
+    def spy(
+        data: bytes, hidden: set[int] | None, merges: list[xlsb.Merge] | None, percent: Any
+    ) -> object:
         walks.append(hidden is not None)
-        return walk(data, hidden, merges)
+        return walk(data, hidden, merges, percent)
 
     monkeypatch.setattr(xlsb, "_walk", spy)
     assert xlsb_scan(path, "Søknader") == {}

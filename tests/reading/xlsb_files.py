@@ -20,7 +20,16 @@ import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-__all__ = ["ERROR_CODES", "Cell", "Error", "FormulaError", "FormulaNumber", "record", "xlsb_bytes"]
+__all__ = [
+    "ERROR_CODES",
+    "Cell",
+    "Error",
+    "FormulaError",
+    "FormulaNumber",
+    "Styled",
+    "record",
+    "xlsb_bytes",
+]
 
 ERROR_CODES = {
     "#NULL!": 0x00,
@@ -55,7 +64,17 @@ class FormulaNumber:
     value: float
 
 
-Cell = str | int | float | bool | Error | FormulaError | FormulaNumber | None
+@dataclass(frozen=True)
+class Styled:
+    """A number (BrtCellReal; a whole number as Excel packs it, BrtCellRk) or a formula's
+    number (BrtFmlaNum) with a cell style: an index into the cell formats ``xlsb_bytes`` writes
+    (``cell_formats``)."""
+
+    value: int | float | FormulaNumber
+    style: int
+
+
+Cell = str | int | float | bool | Error | FormulaError | FormulaNumber | Styled | None
 
 # =1/0 as Excel stores it: PtgInt 1, PtgInt 0, PtgDiv; then no extra data (cb = 0).
 _FORMULA = struct.pack("<I", 7) + b"\x1e\x01\x00" + b"\x1e\x00\x00" + b"\x06" + struct.pack("<I", 0)
@@ -84,7 +103,13 @@ def _wide(text: str) -> bytes:
 
 
 def _cell(column: int, value: Cell, strings: dict[str, int] | None) -> bytes:
-    head = struct.pack("<I", column) + b"\x00\x00\x00\x00"  # column, style 0, no flags
+    style = 0
+    if isinstance(value, Styled):
+        value, style = value.value, value.style
+        if type(value) is int:  # an RkNumber: the integer shifted left 2, fInt set
+            head = struct.pack("<I", column) + style.to_bytes(3, "little") + b"\x00"
+            return record(0x02, head + struct.pack("<i", value << 2 | 0x02))  # BrtCellRk
+    head = struct.pack("<I", column) + style.to_bytes(3, "little") + b"\x00"  # style, no flags
     if isinstance(value, bool):
         return record(0x04, head + bytes([value]))  # BrtCellBool
     if isinstance(value, int | float):
@@ -184,6 +209,34 @@ _CT = (
 )
 _SHEET_CT = "application/vnd.ms-excel.worksheet"
 _SST_CT = "application/vnd.ms-excel.sharedStrings"
+_STYLES_CT = "application/vnd.ms-excel.styles"
+
+
+def styles_bin(cell_formats: Sequence[int], number_formats: Mapping[int, str]) -> bytes:
+    """A styles part: the number formats (BrtFmt: its id, its code), and the cell formats
+    (BrtXF, each naming a number format by id; a cell's style is an index into them), with the
+    one font, fill, border and cell style calamine expects."""
+    fmts = [record(0x2C, struct.pack("<H", i) + _wide(code)) for i, code in number_formats.items()]
+    xf = struct.pack("<HHHHHBBHH", 0, 0, 0, 0, 0, 0, 0, 0, 0)  # ixfeParent 0, iFmt 0, ...
+    xfs = [
+        record(0x2F, struct.pack("<HH", 0, number_format) + xf[4:])
+        for number_format in cell_formats
+    ]
+    return b"".join(
+        [
+            record(0x296),  # BrtBeginStyleSheet
+            record(0x267, struct.pack("<I", len(fmts))),  # BrtBeginFmts
+            *fmts,
+            record(0x268),  # BrtEndFmts
+            record(0x272, struct.pack("<I", 1)),  # BrtBeginCellStyleXFs
+            record(0x2F, struct.pack("<H", 0xFFFF) + xf[2:]),
+            record(0x273),  # BrtEndCellStyleXFs
+            record(0x269, struct.pack("<I", len(xfs))),  # BrtBeginCellXFs
+            *xfs,
+            record(0x26A),  # BrtEndCellXFs
+            record(0x297),  # BrtEndStyleSheet
+        ]
+    )
 
 
 def _shared_strings(strings: dict[str, int]) -> bytes:
@@ -206,13 +259,17 @@ def xlsb_bytes(
     parts: Mapping[str, str] | None = None,
     inline_strings: bool = False,
     merges: Mapping[str, Sequence[str]] | None = None,
+    cell_formats: Sequence[int] = (),
+    number_formats: Mapping[int, str] | None = None,
 ) -> bytes:
     """An .xlsb with ``sheets`` (name -> rows, row 0 being row 1 and column 0 column A).
 
     ``hidden``: rows hidden in each sheet, from 1; ``states``: a sheet's hsState (1 hidden);
     ``parts``: the zip member of a sheet other than ``xl/worksheets/sheetN.bin``;
     ``inline_strings``: text in the cells (BrtCellSt), not in a shared strings part;
-    ``merges``: each sheet's merged ranges ("C2:C3").
+    ``merges``: each sheet's merged ranges ("C2:C3"); ``cell_formats``: the number format id
+    of each cell style (:class:`Styled` cells name them by index), in a styles part with the
+    custom ``number_formats`` (id -> code).
     """
     strings: dict[str, int] | None = None if inline_strings else {}
     parts_bin = {
@@ -237,6 +294,9 @@ def xlsb_bytes(
     if strings is not None:
         overrides += f'<Override PartName="/xl/sharedStrings.bin" ContentType="{_SST_CT}"/>'
         rels += f'<Relationship Id="rIdS" Type="{_REL}/sharedStrings" Target="sharedStrings.bin"/>'
+    if cell_formats:
+        overrides += f'<Override PartName="/xl/styles.bin" ContentType="{_STYLES_CT}"/>'
+        rels += f'<Relationship Id="rIdT" Type="{_REL}/styles" Target="styles.bin"/>'
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", _CT.format(overrides=overrides))
@@ -253,4 +313,6 @@ def xlsb_bytes(
             archive.writestr(members[name], parts_bin[name])
         if strings is not None:
             archive.writestr("xl/sharedStrings.bin", _shared_strings(strings))
+        if cell_formats:
+            archive.writestr("xl/styles.bin", styles_bin(cell_formats, number_formats or {}))
     return buffer.getvalue()

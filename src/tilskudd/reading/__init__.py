@@ -184,7 +184,7 @@ def _read_text(
                     t("read.error.text_not_table", file=file, extension=path.suffix.lstrip("."))
                 )
             raise header_problem(grid, file, None, t, mangled=mangled)
-        problems = row_problems(records, match.index, file=file)
+        problems, short = row_problems(records, match.index, file=file, headers=match.headers)
         table = build_table(grid, match, file=file, sheet=None, t=t, issues=issues, mangled=mangled)
     except InputFileError as error:
         # The warning that the file was read as Windows-1252 would be lost with the table; a
@@ -192,10 +192,11 @@ def _read_text(
         if any(issue.code == "read.encoding_cp1252" for issue in issues):
             raise InputFileError(f"{error} {t('read.error.read_as_cp1252')}") from None
         raise
-    if problems:
+    if problems or short:
         # Only the rows kept as applications: a totals row is skipped whatever its fields.
         kept = {number for number, _ in table.rows}
         table.row_errors = {row: issue for row, issue in problems.items() if row in kept}
+        table.issues.extend(issue for row, issue in short.items() if row in kept)
     return table
 
 

@@ -11,6 +11,11 @@ an error) and FORMULA (a formula whose cached result is an error). The formula's
 in Excel's token form, which this module does not decode: the cell is named with its error only.
 Older BIFF versions (Excel 95 and before) and encrypted workbooks are not scanned.
 
+The same walk finds the number cells (NUMBER, RK, MULRK, and FORMULA with a number as its result)
+whose cell format (XF) shows a percentage, which calamine gives as plain numbers (85 % as 0.85):
+the cell formats are read from the workbook's globals (XF and FORMAT records), and the sheet is
+walked for them only when one of them shows a percentage.
+
 A workbook without an error cell costs one read of the file and two searches of the stream;
 the records are walked only when a search finds a candidate.
 """
@@ -25,7 +30,7 @@ from array import array
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["runs_in_circles", "xls_error_cells", "xls_stream"]
+__all__ = ["Percent", "runs_in_circles", "shows_percent", "xls_error_cells", "xls_stream"]
 
 _SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _END_OF_CHAIN = 0xFFFFFFFE
@@ -47,6 +52,10 @@ ERRORS = {
 _BOF, _EOF, _BOUNDSHEET, _FILEPASS = 0x0809, 0x000A, 0x0085, 0x002F
 _CODEPAGE, _UTF16 = 0x0042, 1200
 _BOOLERR, _FORMULA = 0x0205, 0x0006
+# Number cells, whose cell format (XF, by index) may show them as a percentage, and in the
+# workbook's globals the number formats (FORMAT) and the cell formats (XF) in index order.
+_NUMBER, _RK, _MULRK = 0x0203, 0x027E, 0x00BD
+_FORMAT, _XF = 0x041E, 0x00E0
 # Candidates, searched in C before any record is walked: a BOOLERR record (type 0x0205,
 # length 8), and a FORMULA record whose cached value is an error (type 2, then 0xFFFF).
 _BOOLERR_MARK = b"\x05\x02\x08\x00"
@@ -64,6 +73,19 @@ _ROW_HIDDEN = re.compile(
 )
 
 Cells = dict[tuple[int, int], tuple[str, str]]
+Percent = dict[int, set[int]]
+"""Cells formatted as a percentage: 0-based column -> the rows, from 1 as the sheet numbers them."""
+
+# Excel's built-in percentage formats (0% and 0.00%), the same in every file format.
+PERCENT_FORMATS = frozenset({9, 10})
+# Literal text in a number format ("x" and \x) shows as it is, not as a percentage.
+_FORMAT_LITERAL = re.compile(r'"[^"]*"|\\.')
+
+
+def shows_percent(code: str) -> bool:
+    """Whether a number format code (``0.0 %``, ``#,##0%;-0%``) shows a number as a
+    percentage: a ``%`` outside its literal text (``0" %-poeng"`` and ``0\\%`` do not)."""
+    return "%" in _FORMAT_LITERAL.sub("", code)
 
 
 class _DamagedError(Exception):
@@ -207,6 +229,51 @@ def _sheet_offsets(stream: bytes) -> dict[str, int] | None:
     return offsets
 
 
+def _percent_xfs(stream: bytes) -> frozenset[int]:
+    """The cell formats (XF indices, as a cell names its own) of the workbook globals whose
+    number format shows a percentage: a cell typed ``85 %`` holds 0.85, which calamine gives
+    as it is. Empty for a workbook not scanned (see :func:`_sheet_offsets`)."""
+    formats = set(PERCENT_FORMATS)
+    xfs: list[int] = []
+    index = 0
+    for number, (kind, at, length) in enumerate(_records(stream, 0)):
+        if number == 0:
+            if kind != _BOF or length < 4 or struct.unpack_from("<H", stream, at)[0] != 0x0600:
+                return frozenset()
+            continue
+        if kind == _FILEPASS:
+            return frozenset()
+        if kind == _EOF:
+            break
+        if kind == _FORMAT and length >= 5:
+            ifmt, chars, flags = struct.unpack_from("<HHB", stream, at)
+            raw = stream[at + 5 : at + length][: chars * 2 if flags & 1 else chars]
+            code = raw.decode("utf-16-le" if flags & 1 else "latin-1", "replace")
+            if shows_percent(code):
+                formats.add(ifmt)
+        elif kind == _XF and length >= 4:
+            if struct.unpack_from("<H", stream, at + 2)[0] in formats:
+                xfs.append(index)
+            index += 1
+    return frozenset(xfs)
+
+
+def _add_percent(
+    stream: bytes, kind: int, at: int, length: int, xfs: frozenset[int], percent: Percent
+) -> None:
+    """Add the record's number cells whose cell format is one of ``xfs`` to ``percent``."""
+    if kind == _MULRK:
+        # Runs of numbers in one row, as Excel writes them: first column, (XF, RK) each, last.
+        row, first = struct.unpack_from("<HH", stream, at)
+        for i in range((length - 6) // 6):
+            if struct.unpack_from("<H", stream, at + 4 + 6 * i)[0] in xfs:
+                percent.setdefault(first + i, set()).add(row + 1)
+        return
+    row, col, xf = struct.unpack_from("<HHH", stream, at)
+    if xf in xfs and (kind != _FORMULA or stream[at + 12 : at + 14] != b"\xff\xff"):
+        percent.setdefault(col, set()).add(row + 1)  # a formula whose result is a number
+
+
 def _codec(page: int) -> str | None:
     """Python's codec for a Windows code page, or None when it has none."""
     try:
@@ -227,25 +294,31 @@ def runs_in_circles(path: Path) -> bool:
     return False
 
 
-def xls_error_cells(path: Path, sheet: str, hidden: set[int] | None = None) -> Cells:
+def xls_error_cells(
+    path: Path, sheet: str, hidden: set[int] | None = None, percent: Percent | None = None
+) -> Cells:
     """Each cell of ``sheet`` in an .xls whose value is an error: its (0-based row, column) ->
     ("", the error as Excel shows it). The formula's text is not decoded (see the module).
 
     With ``hidden``, the rows hidden in the sheet (by hand or by a filter) are added to it,
-    numbered from 1."""
+    numbered from 1; with ``percent``, the number cells formatted as a percentage (looked for
+    only when the workbook has such a cell format)."""
     try:
         stream = xls_stream(path.read_bytes())
         if stream is None:
             return {}
         errors = stream.find(_BOOLERR_MARK) >= 0 or _FORMULA_ERROR.search(stream) is not None
         rows = hidden is not None and _ROW_HIDDEN.search(stream) is not None
-        if not errors and not rows:
+        xfs = _percent_xfs(stream) if percent is not None else frozenset()
+        if not errors and not rows and not xfs:
             return {}
         offsets = _sheet_offsets(stream)
         if offsets is None or sheet not in offsets:
             return {}
         found: Cells = {}
         hidden_here: set[int] = set()
+        percent_here: Percent = {}
+        numbers = (_NUMBER, _RK, _MULRK, _FORMULA) if xfs else ()
         for index, (kind, at, length) in enumerate(_records(stream, offsets[sheet])):
             if index == 0 and kind != _BOF:
                 return {}
@@ -264,8 +337,12 @@ def xls_error_cells(path: Path, sheet: str, hidden: set[int] | None = None) -> C
             ):
                 row, col = struct.unpack_from("<HH", stream, at)
                 found[(row, col)] = ("", ERRORS.get(stream[at + 8], "#VALUE!"))
+            elif kind in numbers and length >= 10:
+                _add_percent(stream, kind, at, length, xfs, percent_here)
         if hidden is not None:
             hidden |= hidden_here
+        if percent is not None:
+            percent.update(percent_here)
         return found
     except (_DamagedError, struct.error, IndexError, ValueError, UnicodeDecodeError):
         return {}  # a damaged file: calamine, reading the same bytes, reports it properly

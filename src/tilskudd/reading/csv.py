@@ -14,23 +14,28 @@ mark inside unquoted amounts (``3300000,00``).
 
 Rows whose cells would land in the wrong columns are errors on that row, all of them in one
 pass (:func:`row_problems`): more fields than the header (that unquoted ``3300000,00`` in a
-comma-separated file is two fields) or a quotation mark out of place (``read.csv_quote_runs_on``
-when the cell it opens runs on over the next lines, whose applications are then in it). Validation
-rejects such a row and checks the rest.
+comma-separated file is two fields, and so is ``Ny skole, fase 2`` in a title; where the split is
+plain, ``read.csv_cell_split`` names the cell as it was meant) or a quotation mark out of place
+(``read.csv_quote_runs_on`` when the cell it opens runs on over the next lines, whose applications
+are then in it). Validation rejects such a row, with that error alone (what its shifted cells
+hold says nothing of its own), and checks the rest. A row with fewer fields than the header in a
+file whose other rows have them all (``read.csv_too_few_fields``) is a warning: a separator left
+out shifts its cells, but a row whose last cells are empty is read right.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from tilskudd.errors import InputFileError
 from tilskudd.i18n import Translator
-from tilskudd.models import Issue, Location, Severity
-from tilskudd.reading.table import RawCell
+from tilskudd.models import Issue, Location, ParamValue, Severity
+from tilskudd.reading.table import RawCell, column_letter
 
 __all__ = ["CsvRecords", "decode", "detect_delimiter", "read_csv", "row_problems"]
 
@@ -134,6 +139,26 @@ class CsvRecords:
     bad_quotes: dict[int, tuple[str, int, int]]
     """0-based row -> (what is wrong: "stray" or "unclosed", the physical lines it took, its first
     line, from 1). A cell with a line break in it makes a record's row differ from its line."""
+    line_count: int = 0
+    """The file's physical lines: as many as records when no cell holds a line break."""
+    delimiter: str = ","
+    """The delimiter the fields were split at."""
+
+    def line_of(self, index: int) -> int:
+        """The first line (from 1) of the record at 0-based ``index``: its row, unless a cell
+        above holds a line break (counted only then)."""
+        if self.line_count == len(self.rows):
+            return index + 1
+        line = 1
+        for i in range(index):
+            if i in self.bad_quotes:
+                line += self.bad_quotes[i][1]
+                continue
+            line += 1
+            for cell in self.rows[i]:
+                if isinstance(cell, str) and ("\n" in cell or "\r" in cell):
+                    line += cell.count("\n") + cell.count("\r") - cell.count("\r\n")
+        return line
 
 
 def read_csv(
@@ -198,7 +223,7 @@ def read_csv(
     for row in rows:
         if len(row) < width:
             row.extend([None] * (width - len(row)))
-    return CsvRecords(rows, lengths, bad_quotes)
+    return CsvRecords(rows, lengths, bad_quotes, len(lines), delimiter)
 
 
 def _record_start(lines: list[str], after: int, end: int, records: int, delimiter: str) -> int:
@@ -220,14 +245,20 @@ def _quote_problem(message: str) -> str | None:
     return None
 
 
-def row_problems(records: CsvRecords, header: int, *, file: str) -> dict[int, Issue]:
-    """An error for each row below ``header`` (0-based) whose cells cannot be matched to the
-    header's columns, by 1-based row.
+def row_problems(
+    records: CsvRecords, header: int, *, file: str, headers: list[str] | None = None
+) -> tuple[dict[int, Issue], dict[int, Issue]]:
+    """(errors, warnings) for the rows below ``header`` (0-based) whose cells cannot be matched
+    to the header's columns, by 1-based row.
 
-    A row with more fields than the header (an unquoted decimal comma, ``1200000,00``, makes
-    two) is cut to the header's width here, so that its extra cells do not make a column of
-    their own; fewer fields, or empty fields beyond the header (spreadsheets write ``A;B;C;;;``),
-    are normal. A row with a quotation mark out of place gets that error instead.
+    An error for a row with more fields than the header (an unquoted decimal comma,
+    ``1200000,00``, or a comma in a title makes two), which is cut to the header's width here so
+    that its extra cells do not make a column of their own; where the cells split at a comma are
+    plain (:func:`_split_cells`), the error names the cell as meant, with its column's header
+    from ``headers``. A row with a quotation mark out of place gets that error instead. Empty
+    fields beyond the header (spreadsheets write ``A;B;C;;;``) are normal. A warning for a row
+    with fewer fields than the header where nearly every other row has them all (a spreadsheet
+    writes every row to the same width): a separator may have been left out.
     """
     header_fields = records.lengths[header]
     rows = records.rows
@@ -238,30 +269,114 @@ def row_problems(records: CsvRecords, header: int, *, file: str) -> dict[int, Is
         fields = _used_length(cells)
         if fields <= header_fields:
             continue
+        split = _split_cells(cells[:fields], fields - header_fields, records.delimiter)
         cells[header_fields:] = [None] * (len(cells) - header_fields)
         if index in records.bad_quotes:
             continue  # said below, as the cause
+        params: dict[str, ParamValue] = {
+            "fields": fields,
+            "header_fields": header_fields,
+            "header_row": header + 1,
+            "line": records.line_of(index),
+        }
+        code = "read.csv_too_many_fields"
+        if split is not None:
+            code = "read.csv_cell_split"
+            column, text = split
+            params["column"] = column_letter(column)
+            params["header"] = headers[column] if headers and column < len(headers) else ""
+            params["text"] = text
         found[index + 1] = Issue(
             severity=Severity.ERROR,
-            code="read.csv_too_many_fields",
-            params={"fields": fields, "header_fields": header_fields, "header_row": header + 1},
+            code=code,
+            params=params,
             location=Location(file=file, row=index + 1),
         )
     for index, (kind, lines, line) in records.bad_quotes.items():
         if index > header:
-            params = {"lines": lines, "line": line}
+            quote_params: dict[str, ParamValue] = {"lines": lines, "line": line}
             if kind == "stray" and lines > 1:
                 # A quoted cell that ran on over the next lines before a quote closed it: the
                 # rows on those lines are in it, and missing from the table.
                 kind = "runs_on"
-                params["next"], params["last"] = line + 1, line + lines - 1
+                quote_params["next"], quote_params["last"] = line + 1, line + lines - 1
             found[index + 1] = Issue(
                 severity=Severity.ERROR,
                 code=f"read.csv_quote_{kind}",
-                params=params,
+                params=quote_params,
                 location=Location(file=file, row=index + 1),
             )
-    return dict(sorted(found.items()))
+    return dict(sorted(found.items())), _short_rows(records, header, file)
+
+
+# Rows short of fields are warned of where they are at most one in this many of the data rows
+# with fields: more, and the file is written without trailing empty fields by habit (a program,
+# or by hand), not by a slip in a spreadsheet's export, which writes every row alike.
+_SHORT_SHARE = 5
+
+
+def _short_rows(records: CsvRecords, header: int, file: str) -> dict[int, Issue]:
+    """A warning for each row with fewer fields than the header, where nearly every other data
+    row has them all: a spreadsheet writes each row to the same width, so a short row is most
+    likely one whose separator was left out, and its cells after that point are shifted."""
+    header_fields = records.lengths[header]
+    lengths = records.lengths
+    short = [
+        i
+        for i in range(header + 1, len(lengths))
+        if 0 < lengths[i] < header_fields and i not in records.bad_quotes
+        if _used_length(records.rows[i]) > 0
+    ]
+    if not short:
+        return {}
+    full = sum(1 for n in lengths[header + 1 :] if n >= header_fields)
+    if full == 0 or len(short) * _SHORT_SHARE > full + len(short):
+        return {}
+    return {
+        i + 1: Issue(
+            severity=Severity.WARNING,
+            code="read.csv_too_few_fields",
+            params={
+                "fields": lengths[i],
+                "header_fields": header_fields,
+                "header_row": header + 1,
+                "line": records.line_of(i),
+                "full": full,
+            },
+            location=Location(file=file, row=i + 1),
+        )
+        for i in short
+    }
+
+
+_DIGITS = re.compile(r"[0-9][0-9 .\xa0]*")
+_DECIMALS = re.compile(r"[0-9]{2}")
+
+
+def _split_cells(cells: list[RawCell], extra: int, delimiter: str) -> tuple[int, str] | None:
+    """(column, text as meant) of the first cell split at an unquoted delimiter, where exactly
+    ``extra`` places in the row look like one: the text after the delimiter begins with a space
+    (``Ny skole, fase 2``), or else whole kroner are followed by two digits (a decimal comma,
+    ``1200000,00``). The column is the header's, once the split cells are joined again; None
+    where it is not plain which cells belong together."""
+    prose: list[int] = []
+    decimal: list[int] = []
+    for j in range(1, len(cells)):
+        before, after = cells[j - 1], cells[j]
+        if not isinstance(before, str) or not isinstance(after, str) or not before.strip():
+            continue
+        if after[:1] == " " and after.strip()[:1].isalpha():
+            prose.append(j)
+        elif _DIGITS.fullmatch(before.strip()) and _DECIMALS.fullmatch(after):
+            decimal.append(j)
+    places = prose if len(prose) == extra else decimal
+    if len(places) != extra:
+        return None
+    first = places[0]
+    end = first + 1
+    while end in places:
+        end += 1  # "a, b, c": one cell split twice
+    return first - 1, delimiter.join(str(c) for c in cells[first - 1 : end])
 
 
 def _used_length(cells: list[RawCell]) -> int:

@@ -148,4 +148,4 @@ class RawTable:
     rejecting it."""
     percent_cells: dict[int, set[int]] = field(default_factory=dict)
     """0-based column -> the (1-based) rows of its number cells formatted as a percentage, where
-    the reader can tell (.xlsx, .ods): such a cell shows 85 % and holds 0.85."""
+    the reader can tell (every workbook format; not CSV): such a cell shows 85 % and holds 0.85."""

@@ -15,7 +15,12 @@ the row. An error is a BrtCellError (type 3: a value typed or pasted as an error
 BrtFmlaError (type 11: a formula whose cached result is an error); each begins with its column
 and has the error's BErr code after the cell's 8 bytes. The formula is kept in Excel's token
 form, which this module does not decode: the cell is named with its error only, as in an .xls.
-After the cells, a BrtMergeCell (type 176) records each merged range.
+After the cells, a BrtMergeCell (type 176) records each merged range. A number cell
+(BrtCellRk, BrtCellReal, BrtFmlaNum) has its style in the 3 bytes after its column: an index
+into the cell formats of the styles part (BrtXF), whose number format (built in, or a BrtFmt)
+may show it as a percentage (85 % held as 0.85, which calamine gives as it is). Only when the
+styles part has such a format does the walk look at number cells, and then only at those of
+such a style: the others are still skipped in the runs below.
 
 Hidden rows can only be known by walking the records, as there is nothing to search for that a
 row header's other bytes could not also hold; the walk skips runs of plain cells (numbers,
@@ -34,7 +39,7 @@ import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path, PurePosixPath
 
-from tilskudd.reading.biff import ERRORS
+from tilskudd.reading.biff import ERRORS, PERCENT_FORMATS, Percent, shows_percent
 
 __all__ = ["rel_target", "xlsb_scan"]
 
@@ -46,6 +51,12 @@ _ROW_HDR, _CELL_ERROR, _FMLA_ERROR = 0x00, 0x03, 0x0B
 _END_SHEET_DATA, _END_SHEET, _MERGE_CELL = 0x92, 0x82, 0xB0
 _BUNDLE_SH, _END_BUNDLE_SHS = 0x9C, 0x90
 _HIDDEN = 0x10  # fDyZero, in byte 11 of BrtRowHdr
+# Number cells (BrtCellRk, BrtCellReal, BrtFmlaNum), whose style may show them as a percentage;
+# in the styles part, a number format (BrtFmt) and the cell formats (BrtXF between
+# BrtBeginCellXFs and BrtEndCellXFs; a cell's style is an index into them).
+_CELL_RK, _CELL_REAL, _FMLA_NUM = 0x02, 0x05, 0x09
+_FMT, _XF, _BEGIN_CELL_XFS, _END_CELL_XFS = 0x2C, 0x2F, 0x269, 0x26A
+_STYLES_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
 _PKG_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 # Candidates, searched in C before the records are walked for error cells alone, as tight as
@@ -65,6 +76,20 @@ _ERROR = re.compile(
 _SKIP_CELLS = re.compile(
     rb"(?:\x07\x0c.{12}|\x05\x10.{16}|\x02\x0c.{12}|\x01\x08.{8}|\x04\x09.{9})*+", re.DOTALL
 )
+
+
+def _skip_cells(styles: frozenset[int]) -> re.Pattern[bytes]:
+    """:data:`_SKIP_CELLS`, but a number cell with one of ``styles`` (3 bytes after its
+    column) is not skipped: the walk looks at it."""
+    if not styles:
+        return _SKIP_CELLS
+    styled = b"|".join(re.escape(style.to_bytes(3, "little")) for style in sorted(styles))
+    other = rb"(?!(?:" + styled + rb"))"
+    return re.compile(
+        rb"(?:\x07\x0c.{12}|\x05\x10.{4}" + other + rb".{12}|\x02\x0c.{4}" + other + rb".{8}"
+        rb"|\x01\x08.{8}|\x04\x09.{9})*+",
+        re.DOTALL,
+    )
 
 
 class _DamagedError(Exception):
@@ -135,13 +160,55 @@ def rel_target(archive: zipfile.ZipFile, rels: str, rel_id: str) -> str | None:
     return None
 
 
-def _walk(data: bytes, hidden: set[int] | None, merges: list[Merge] | None = None) -> Cells:
+def _percent_styles(archive: zipfile.ZipFile) -> frozenset[int]:
+    """The cell styles (indices into the cell formats) of a workbook whose number format shows
+    a percentage: a cell typed ``85 %`` holds 0.85, which calamine gives as it is."""
+    member = "xl/styles.bin"
+    for rel in ET.fromstring(archive.read("xl/_rels/workbook.bin.rels")).iter(
+        f"{_PKG_NS}Relationship"
+    ):
+        if rel.get("Type") == _STYLES_TYPE:
+            member = rel_target(archive, "xl/_rels/workbook.bin.rels", rel.get("Id", "")) or member
+            break
+    if member not in archive.NameToInfo:
+        return frozenset()
+    data = archive.read(member)
+    formats = set(PERCENT_FORMATS)
+    styles: list[int] = []
+    index = -1  # -1 outside the cell formats
+    pos = 0
+    while pos < len(data):
+        kind, size, at = _header(data, pos)
+        if kind == _FMT and size >= 6:
+            code, _ = _wide(data, at + 2)
+            if code is not None and shows_percent(code):
+                formats.add(struct.unpack_from("<H", data, at)[0])
+        elif kind == _BEGIN_CELL_XFS:
+            index = 0
+        elif kind == _XF and index >= 0 and size >= 4:
+            if struct.unpack_from("<H", data, at + 2)[0] in formats:
+                styles.append(index)
+            index += 1
+        elif kind == _END_CELL_XFS:
+            break
+        pos = at + size
+    return frozenset(styles)
+
+
+def _walk(
+    data: bytes,
+    hidden: set[int] | None,
+    merges: list[Merge] | None = None,
+    percent: tuple[frozenset[int], Percent] | None = None,
+) -> Cells:
     """The error cells of a sheet part's records; the hidden rows (from 1) added to ``hidden``,
-    and the merged ranges (BrtMergeCell, after the cells) to ``merges``."""
+    the merged ranges (BrtMergeCell, after the cells) to ``merges``, and with ``percent``
+    (styles, found) the number cells with one of those styles to found."""
     found: Cells = {}
     pos, end = 0, len(data)
     row = 0
-    skip = _SKIP_CELLS.match
+    styles, percent_cells = percent if percent is not None else (frozenset(), None)
+    skip = _skip_cells(styles).match
     while pos < end:
         pos = skip(data, pos).end()  # type: ignore[union-attr]  # * matches even nothing
         if pos >= end:
@@ -160,6 +227,14 @@ def _walk(data: bytes, hidden: set[int] | None, merges: list[Merge] | None = Non
         elif kind in (_CELL_ERROR, _FMLA_ERROR) and size >= 9:
             column = struct.unpack_from("<I", data, at)[0]
             found[(row, column)] = ("", ERRORS.get(data[at + 8], "#VALUE!"))
+        elif (
+            percent_cells is not None
+            and kind in (_CELL_RK, _CELL_REAL, _FMLA_NUM)
+            and size >= 12
+            and (data[at + 4] | data[at + 5] << 8 | data[at + 6] << 16) in styles
+        ):
+            column = struct.unpack_from("<I", data, at)[0]
+            percent_cells.setdefault(column, set()).add(row + 1)
         elif kind == _END_SHEET_DATA:
             if merges is None:
                 return found
@@ -184,34 +259,45 @@ def _merges(data: bytes, pos: int, merges: list[Merge]) -> None:
 
 
 def xlsb_scan(
-    path: Path, sheet: str, hidden: set[int] | None = None, merges: list[Merge] | None = None
+    path: Path,
+    sheet: str,
+    hidden: set[int] | None = None,
+    merges: list[Merge] | None = None,
+    percent: Percent | None = None,
 ) -> Cells:
     """Each cell of ``sheet`` in an .xlsb whose value is an error: its (0-based row, column) ->
     ("", the error as Excel shows it). The formula's text is not decoded (see the module).
 
     With ``hidden``, the rows hidden in the sheet (by hand or by a filter) are added to it,
     numbered from 1; with ``merges``, the sheet's merged ranges (which calamine does not give
-    for an .xlsb). A damaged file gives nothing: calamine reports it.
+    for an .xlsb); with ``percent``, the number cells formatted as a percentage (only looked
+    for when the styles part has such a format). A damaged file gives nothing: calamine
+    reports it.
     """
     try:
         with zipfile.ZipFile(path) as archive:
             member = _sheet_member(archive, sheet)
             if member is None or member not in archive.NameToInfo:
                 return {}
+            styles = _percent_styles(archive) if percent is not None else frozenset()
             data = archive.read(member)
-        if hidden is None and merges is None and _ERROR.search(data) is None:
+        if hidden is None and merges is None and not styles and _ERROR.search(data) is None:
             return {}
         found_rows: set[int] = set()
         found_merges: list[Merge] = []
+        found_percent: Percent = {}
         found = _walk(
             data,
             found_rows if hidden is not None else None,
             found_merges if merges is not None else None,
+            (styles, found_percent) if styles else None,
         )
         if hidden is not None:
             hidden |= found_rows
         if merges is not None:
             merges.extend(found_merges)
+        if percent is not None:
+            percent.update(found_percent)
         return found
-    except (_DamagedError, struct.error, IndexError, UnicodeDecodeError, ET.ParseError):
+    except (_DamagedError, struct.error, IndexError, UnicodeDecodeError, ET.ParseError, KeyError):
         return {}

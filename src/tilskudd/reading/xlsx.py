@@ -609,8 +609,8 @@ def _od_errors_in_text(data: bytes, sheet: str) -> Cells | None:
 
 Scanner = Callable[[Path, str, set[int], list[Any], Percent], Cells]
 """Reads a sheet for the cells calamine reads as empty; adds the hidden rows it finds to the set,
-where calamine does not give them (.xlsb) the merged ranges to the list, and where it can tell
-(.xlsx, .ods) the number cells formatted as a percentage to the last argument."""
+where calamine does not give them (.xlsb) the merged ranges to the list, and the number cells
+formatted as a percentage to the last argument."""
 
 
 class _Scan(threading.Thread):
@@ -648,11 +648,11 @@ _SCANNERS: dict[str, Scanner] = {
         path, sheet, hidden, percent
     ),
     "ods": lambda path, sheet, hidden, _merges, percent: ods_scan(path, sheet, hidden, percent),
-    "xls": lambda path, sheet, hidden, _merges, _percent: dict(
-        xls_error_cells(path, sheet, hidden)
+    "xls": lambda path, sheet, hidden, _merges, percent: dict(
+        xls_error_cells(path, sheet, hidden, percent)
     ),
-    "xlsb": lambda path, sheet, hidden, merges, _percent: dict(
-        xlsb_scan(path, sheet, hidden, merges)
+    "xlsb": lambda path, sheet, hidden, merges, percent: dict(
+        xlsb_scan(path, sheet, hidden, merges, percent)
     ),
 }
 

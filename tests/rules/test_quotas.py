@@ -1087,39 +1087,42 @@ def test_a_tie_that_decides_whether_the_first_run_meets_the_minimums_is_noted(
     make_application: MakeApp,
 ) -> None:
     # The other way round: the look-ahead is used, and it took none of the tie, but the first
-    # run's choice within the tie decided that the look-ahead was needed. Category X needs 1
-    # funded, counties 03 and 46 300 each; budget 400, skip. S1 (X, 200) and S2 (X, 100) share
-    # rank 1; S3 (Y, 300, in both counties) is rank 2, S4 (X, 50) rank 3.
-    # In id order the first run takes S1 for X, and S3 no longer fits (200 left): 03 and 46
-    # are short. The look-ahead passes S1 and S2 over (after either, less than the 300 + 300
-    # it counts for the counties would be left), takes S3 (then S4 50 for X still fits) and
-    # S4, and is used: S3 300 + S4 50; S1 and S2 do not fit in the 50 left, and get nothing.
-    # With S2 first the first run takes S2 for X and then S3 fits (300 left): it is used,
-    # S2 100 + S3 300. The rule judged the tie by the look-ahead, which took none of it, and
+    # run's choice within the tie decided that the look-ahead was needed. Categories X and Y
+    # need 1 funded each, county 03 100; budget 200, skip. S1 (X, 200) and S2 (X, 100) share
+    # rank 1; S3 (Y, 100, county 03) is rank 2, S4 (Y, 50) rank 3, S5 (X, 50) rank 4.
+    # In id order the first run takes S1 for X, and S3 no longer fits (nothing left): Y and 03
+    # are short. The look-ahead passes S1 over (nothing would be left) and S2: its plan for
+    # the others takes Y's cheapest, S4 (50), and 03's 100 as a bare amount (S3's other
+    # group, Y, is met in the plan by then), 150 in all, and after S2 only 100 would be left.
+    # It takes S3 (after it X needs S5's 50: 100 would be left), then S5, and is used:
+    # S3 100 + S5 50, and pass 2 gives S4 the 50 left; S1 and S2 get nothing.
+    # With S2 first the first run takes S2 for X and then S3 fits (100 left): it is used,
+    # S2 100 + S3 100. The rule judged the tie by the look-ahead, which took none of it, and
     # said nothing.
     apps = [
         make_application(id=i, requested=r, score=Decimal(s), category=k, counties=c, orgnr=None)
         for i, s, r, k, c in (
             ("S1", 5, 200, "X", ()),
             ("S2", 5, 100, "X", ()),
-            ("S3", 4, 300, "Y", ("03", "46")),
-            ("S4", 3, 50, "X", ()),
+            ("S3", 4, 100, "Y", ("03",)),
+            ("S4", 3, 50, "Y", ()),
+            ("S5", 2, 50, "X", ()),
         )
     ]
     policy = Policy(
         quotas=(
             Quota(by="category", value="X", min_count=1),
-            Quota(by="county", value="03", min_amount=300),
-            Quota(by="county", value="46", min_amount=300),
+            Quota(by="category", value="Y", min_count=1),
+            Quota(by="county", value="03", min_amount=100),
         ),
     )
-    result = allocate(apps, 400, policy)
-    assert amounts_of(result) == {"S1": 0, "S2": 0, "S3": 300, "S4": 50}
-    swapped = amounts_of(allocate(_swapped(apps, "S1", "S2"), 400, policy))
-    assert {"S1": swapped["S2"], "S2": swapped["S1"], "S4": swapped["S4"]} == {
+    result = allocate(apps, 200, policy)
+    assert amounts_of(result) == {"S1": 0, "S2": 0, "S3": 100, "S4": 50, "S5": 50}
+    swapped = amounts_of(allocate(_swapped(apps, "S1", "S2"), 200, policy))
+    assert {"S1": swapped["S2"], "S2": swapped["S1"], "S5": swapped["S5"]} == {
         "S1": 0,
         "S2": 100,
-        "S4": 0,
+        "S5": 0,
     }
     assert [(n.code, n.params["ids"], n.params["funded_ids"]) for n in result.notes] == [
         ("note.tie_by_order", ["S1", "S2"], [])

@@ -36,9 +36,13 @@ How the rules apply them:
   whose minimum is not met yet is funded with its eligible amount if it fits in the budget and
   under every maximum of its groups (``reason.quota.min_reserved``, ``min_share_reserved`` or
   ``min_count_reserved``, naming the group); pass 1 ends when every minimum is met. If it ends
-  with a minimum unmet, it is run once more looking ahead (an application is taken only if
-  what is left covers the cheapest way to meet the other unmet minimums), and used if that
-  meets them all (:meth:`QuotaBook.visit_order`). Pass 2 is the
+  with a minimum unmet, it is run again looking ahead: an application is taken only if what
+  is left covers what the other unmet minimums need, counted as the cost of one plan that
+  meets them all with each application in it once (an application in two groups, such as a
+  project of two counties, serves both); if that run too leaves a minimum unmet and some
+  application is in two groups with a minimum, once more with what each group needs alone
+  summed (more cautious). The first of them that meets every minimum is used
+  (:meth:`QuotaBook.visit_order`, :class:`_Plan`). Pass 2 is the
   rule's normal pass over the rest; an application that would take a group past a maximum is
   skipped (``reason.quota.max_reached``, ``max_share_reached``, ``max_count_reached``: the
   group, its limit and what it has) and the funding line is not drawn there: the next ones are
@@ -100,6 +104,8 @@ __all__ = [
 ]
 
 Dimension = Literal["category", "county"]
+Estimate = Literal["plan", "sum"]
+"""How the look-ahead of pass 1 counts what the other minimums need (:meth:`_Plan.cost`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -890,28 +896,47 @@ class QuotaBook:
         if it is eligible, fits in what is left of the budget and breaks no maximum of its
         groups (counted as the rule will count it: caps, then what its organisation has left).
         If that leaves a minimum unmet (a large application of one group took the money another
-        group's minimum needed), the pass is tried once more looking ahead: an application is
-        then chosen only if what is left after it still covers the cheapest way to meet the
-        other unmet minimums. A round whose minimums the first pass meets is never changed by
-        the second. Returns the chosen entries' indices, then every other index in order; the
-        rule funds the chosen ones first and they fit, because it sees the same state. What the
-        run not used chose is kept in :attr:`other_run` (for the tie notes).
+        group's minimum needed), the pass is tried again looking ahead: an application is then
+        chosen only if what is left after it still covers what the other unmet minimums need,
+        first counted as the cost of one plan that meets them all (:class:`_Plan`), then, if
+        that run leaves a minimum unmet too and some application is in two groups with a
+        minimum (the two counts differ only then), as the sum of what each group needs alone,
+        which counts such an application in each and so passes over more. The first run that
+        meets every minimum is used, else the first run. A round whose minimums the first run
+        meets is never changed by the others, and one where no application is in two groups
+        with a minimum is looked ahead in as before the plan. Returns the chosen entries'
+        indices, then every other index in order; the rule funds the chosen ones first and
+        they fit, because it sees the same state. What the runs not used chose is kept in
+        :attr:`other_run` (for the tie notes).
         """
         n = len(entries)
         if not any(group.has_minimum for group in self.groups):
             return list(range(n))
-        chosen, reserved, met = self._pass_one(entries, budget, policy, prior_by_orgnr, False)
+        chosen, reserved, met = self._pass_one(entries, budget, policy, prior_by_orgnr, None)
         if not met:
-            again = self._pass_one(entries, budget, policy, prior_by_orgnr, True)
-            if again[2]:
-                self.other_run = frozenset(reserved)
-                chosen, reserved, met = again
+            runs: list[tuple[list[int], dict[str, tuple[int, bool]], bool]] = [
+                (chosen, reserved, met)
+            ]
+            for estimate in self._estimates():
+                runs.append(self._pass_one(entries, budget, policy, prior_by_orgnr, estimate))
+                if runs[-1][2]:
+                    break
+            used = runs[-1] if runs[-1][2] else runs[0]
+            self.other_run = frozenset(i for run in runs if run is not used for i in run[1])
+            if used is not runs[0]:
+                chosen, reserved, met = used
                 self.looked_ahead = True
-            else:
-                self.other_run = frozenset(again[1])
         self.reserved.update(reserved)
         picked = set(chosen)
         return chosen + [k for k in range(n) if k not in picked]
+
+    def _estimates(self) -> tuple[Estimate, ...]:
+        """The look-ahead's runs (:meth:`visit_order`): with the plan, and, if some application
+        is in two groups with a minimum (so that the two differ), with the groups' sum."""
+        minimum = [group.has_minimum for group in self.groups]
+        if any(sum(minimum[g] for g in groups) > 1 for groups in self.groups_of.values()):
+            return ("plan", "sum")
+        return ("plan",)
 
     def _pass_one(
         self,
@@ -919,29 +944,22 @@ class QuotaBook:
         budget: int,
         policy: Policy,
         prior_by_orgnr: Mapping[str, int] | None,
-        look_ahead: bool,
+        look_ahead: Estimate | None,
     ) -> tuple[list[int], dict[str, tuple[int, bool]], bool]:
         """The applications chosen for the minimums, the group each is for, and whether every
-        minimum is met (see :meth:`visit_order`)."""
+        minimum is met (see :meth:`visit_order`); ``look_ahead``: how what the other minimums
+        need is counted (:meth:`_Plan.cost`), ``None`` for no look-ahead."""
         caps = Caps(policy)
         totals = ApplicantTotals(policy, prior_by_orgnr)
         trial = self.fresh()
         remaining = budget
         unmet = {g for g in range(len(self.groups)) if trial._unmet(g)}
         # For the look-ahead: each group's members with what they could get, cheapest first.
-        cheapest: dict[int, list[tuple[int, str]]] = {}
-        if look_ahead:
+        plan = _Plan(self) if look_ahead else None
+        if plan is not None:
             for entry in entries:
-                app = entry.application
-                groups = self.groups_of.get(app.id, ())
-                if not groups or caps.score_reason(app) is not None:
-                    continue
-                amount, _ = caps.eligible(app)
-                for g in groups:
-                    if amount:
-                        cheapest.setdefault(g, []).append((amount, app.id))
-            for members in cheapest.values():
-                members.sort()
+                plan.add_member(entry.application, caps)
+            plan.sort()
         taken: set[str] = set()
         chosen: list[int] = []
         reserved: dict[str, tuple[int, bool]] = {}
@@ -957,21 +975,8 @@ class QuotaBook:
                 amount, _ = totals.limit(app, amount)
             if not amount or amount > remaining or trial.blocked(app, amount) is not None:
                 continue
-            if look_ahead:
-                mine = self.groups_of.get(app.id, ())
-                others = 0
-                for g in unmet:
-                    used = trial.used[g] + (amount if g in mine else 0)
-                    count = trial.count[g] + (1 if g in mine else 0)
-                    group = self.groups[g]
-                    short = max((group.min_count or 0) - count, 0)
-                    # The `short` cheapest members not yet taken: stops after them (a
-                    # group's list can hold thousands; `short` is the few still missing).
-                    smallest = islice(
-                        (a for a, i in cheapest.get(g, ()) if i != app.id and i not in taken),
-                        short,
-                    )
-                    others += max(group.least - used, sum(smallest), 0)
+            if plan is not None:
+                others = plan.cost(trial, unmet, app.id, amount, taken, look_ahead == "plan")
                 if remaining - amount < others:
                     continue  # it would take what the other minimums need
             # The minimum it is funded for: the count while that is unmet (the officer's
@@ -1022,6 +1027,157 @@ class QuotaBook:
                         )
         if problems:
             raise QuotaUnmetError(problems=problems, rule=rule)
+
+
+PLAN_SHARED_LOOK = 64
+"""How many of a group's members that are in another group with a minimum too the look-ahead's
+plan looks at, at most, for the group's minimum amount (:class:`_Plan`)."""
+
+
+class _Plan:
+    """The look-ahead of pass 1 (:meth:`QuotaBook.visit_order`): what the unmet minimums other
+    than an application's still need, as the cost of one plan that meets them all, each
+    application in it counted once however many of the groups it is in.
+
+    The plan is made group by group, in the groups' order (which does not depend on the order
+    of the rows), from the members not taken yet other than the application judged, each
+    funded in full with its eligible amount after the caps, as pass 1 funds (what its
+    organisation has left under ``per_applicant_max`` is not looked at):
+
+    - a minimum count takes the group's cheapest members still missing (by eligible amount,
+      then id; only those few are looked at);
+    - a minimum amount takes first those of its members that are in another unmet group still
+      short (cheapest first, at most :data:`PLAN_SHARED_LOOK` looked at), each only if it
+      costs no more than it saves: its amount at most what the group still misses plus what
+      it brings to the other groups' missing amounts; what is still missing after them is
+      counted as a bare amount, as if the group's other members could give exactly that (a
+      bound: they may need more, or not have it).
+
+    A member in the plan counts for every unmet group it is in: its amount towards each one's
+    amount and one towards each one's count. Where no application is in two groups with a
+    minimum this is the sum over the groups of ``max(least - used, its missing cheapest
+    members)``, what the look-ahead counted before the plan; an application in two of them
+    (a project of two counties, a county and a category) is counted once, where that sum
+    counted it in each and so passed over better-ranked applications that fit. Maximums and
+    the order pass 1 takes members in are not looked at, and the bare amounts may be less
+    than whole members cost: the plan measures what the minimums need, it is not a promise
+    that pass 1 will find it. Where it falls short, :meth:`QuotaBook.visit_order` tries the
+    sum as well.
+    """
+
+    __slots__ = ("amount_of", "book", "cheapest", "minimum", "shared")
+
+    def __init__(self, book: QuotaBook) -> None:
+        self.book = book
+        self.minimum = frozenset(g for g, group in enumerate(book.groups) if group.has_minimum)
+        self.cheapest: dict[int, list[tuple[int, str]]] = {}
+        """Group -> its members that could be funded: (eligible amount, id), cheapest first."""
+        self.shared: dict[int, list[tuple[int, str]]] = {}
+        """Group -> those of :attr:`cheapest` in another group with a minimum too."""
+        self.amount_of: dict[str, int] = {}
+
+    def add_member(self, app: Application, caps: Caps) -> None:
+        """Count ``app`` in its groups' lists if it could be funded (after the caps)."""
+        groups = self.book.groups_of.get(app.id, ())
+        if not groups or caps.score_reason(app) is not None:
+            return
+        amount, _ = caps.eligible(app)
+        if not amount:
+            return
+        self.amount_of[app.id] = amount
+        for g in groups:
+            self.cheapest.setdefault(g, []).append((amount, app.id))
+        if sum(1 for g in groups if g in self.minimum) > 1:
+            for g in groups:
+                if g in self.minimum:
+                    self.shared.setdefault(g, []).append((amount, app.id))
+
+    def sort(self) -> None:
+        """Put each list cheapest first (ties by id), whatever the order members came in."""
+        for members in (*self.cheapest.values(), *self.shared.values()):
+            members.sort()
+
+    def cost(
+        self,
+        trial: QuotaBook,
+        unmet: set[int],
+        app_id: str,
+        amount: int,
+        taken: set[str],
+        once: bool = True,
+    ) -> int:
+        """What the ``unmet`` groups still need after ``app_id`` is funded with ``amount`` in
+        ``trial`` (the book of pass 1 so far; ``taken``: the members it funded): the plan's
+        cost, or (not ``once``) the sum of what each group needs alone."""
+        groups = self.book.groups
+        groups_of = self.book.groups_of
+        mine = groups_of.get(app_id, ())
+        used = {g: trial.used[g] + (amount if g in mine else 0) for g in unmet}
+        count = {g: trial.count[g] + (1 if g in mine else 0) for g in unmet}
+        if not once:
+            alone = 0
+            for g in unmet:
+                group = groups[g]
+                short = max((group.min_count or 0) - count[g], 0)
+                # The `short` cheapest members not yet taken: stops after them (a group's
+                # list can hold thousands; `short` is the few still missing).
+                smallest = islice(
+                    (a for a, i in self.cheapest.get(g, ()) if i != app_id and i not in taken),
+                    short,
+                )
+                alone += max(group.least - used[g], sum(smallest), 0)
+            return alone
+        planned: set[str] = set()
+        total = 0
+
+        def fund(member: str, award: int) -> None:
+            planned.add(member)
+            for h in groups_of[member]:
+                if h in used:
+                    used[h] += award
+                    count[h] += 1
+
+        for g in sorted(unmet):
+            group = groups[g]
+            missing = max((group.min_count or 0) - count[g], 0)
+            if missing:
+                # The `missing` cheapest members not taken yet: stops after them (a group's
+                # list can hold thousands; `missing` is the few still needed).
+                picks = list(
+                    islice(
+                        (
+                            (a, i)
+                            for a, i in self.cheapest.get(g, ())
+                            if i != app_id and i not in taken and i not in planned
+                        ),
+                        missing,
+                    )
+                )
+                for a, i in picks:
+                    fund(i, a)
+                    total += a
+            need = group.least - used[g]
+            if need <= 0:
+                continue
+            for a, i in islice(self.shared.get(g, ()), PLAN_SHARED_LOOK):
+                if i == app_id or i in taken or i in planned:
+                    continue
+                brings = 0
+                counted = False
+                for h in groups_of[i]:
+                    if h != g and h in used:
+                        brings += min(a, max(groups[h].least - used[h], 0))
+                        counted = counted or count[h] < (groups[h].min_count or 0)
+                if (brings or counted) and a <= need + brings:
+                    fund(i, a)
+                    total += a
+                    need -= a
+                    if need <= 0:
+                        break
+            if need > 0:
+                total += need
+                used[g] += need
+        return total
 
 
 _SHORT_CAUSES = ("per_applicant", "max", "budget")

@@ -778,6 +778,58 @@ def test_an_ods_error_in_the_total_cost_is_an_error_not_an_empty_cost(
     )
 
 
+def test_an_ods_formula_without_a_saved_value_is_named_at_its_cell(tmp_path: Path) -> None:
+    # A program wrote the formulas and no spreadsheet calculated them: no value type and no
+    # value, which calamine reads as empty (a total cost left out, the share-of-cost cap not
+    # applied). A formula LibreOffice has calculated has its value type and value.
+    bare = '<table:table-cell table:formula="of:=[.C{row}]*4"/>'
+    path = build_ods(
+        tmp_path / "søknader.ods",
+        {
+            "Søknader": [
+                ["Søknadsnr", "Søker", "Omsøkt beløp", "Totalkostnad", "Poeng"],
+                ["S-1", "Moss", 100_000, OdsXml(bare.format(row=2)), 4.5],
+                ["S-2", "Rygge", 200_000, 800_000, 4],
+                [
+                    "S-3",
+                    "Råde",
+                    200_000,
+                    OdsXml(bare.format(row=4)),
+                    OdsXml(
+                        '<table:table-cell table:formula="of:=4+1" office:value-type="float"'
+                        ' office:value="5"><text:p>5</text:p></table:table-cell>'
+                    ),
+                ],
+            ]
+        },
+    )
+    assert ods_error_cells(path, "Søknader") == {(1, 3): "=C2*4", (3, 3): "=C4*4"}
+    result = validate(read_table(path))
+    assert [(i.code, i.location.cell if i.location else None) for i in result.issues] == [
+        ("validate.formula_without_value", "Søknader!D2"),
+        ("validate.formula_without_value", "Søknader!D4"),
+    ]
+    assert [a.id for a in result.applications] == ["S-2"]
+    assert "Søknader!D2 (Totalkostnad): the formula =C2*4 has no saved value" in describe_issue(
+        result.issues[0]
+    )
+    assert "formelen =C2*4 har ingen lagret verdi" in describe_issue(result.issues[0], "nb")
+
+
+def test_an_ods_formula_tag_cut_where_the_scan_reads_in_pieces_is_still_found(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(xlsx_module, "_CHUNK", 700)
+    long = "+".join(["1"] * 200)  # a tag longer than a piece
+    rows: list[Any] = [["Søknadsnr", "Søker", "Omsøkt beløp", "Totalkostnad"]]
+    rows += [[f"S-{n}", "Moss", 100_000, 400_000] for n in range(1, 30)]
+    rows.append(
+        ["S-30", "Moss", 100_000, OdsXml(f'<table:table-cell table:formula="of:={long}"/>')]
+    )
+    path = build_ods(tmp_path / "søknader.ods", {"Søknader": rows})
+    assert ods_error_cells(path, "Søknader") == {(30, 3): f"={long}"}
+
+
 @pytest.mark.parametrize(
     ("name", "extension"),
     [("søknader.csv", "csv"), ("søknader.ods", "ods"), ("søknader.xls", "xls")],

@@ -340,11 +340,15 @@ def _od_has_percent(buf: bytes) -> bool:
     return b"percentage" in buf and _OD_PERCENT_MARK.search(buf) is not None
 
 
+def _od_has_bare_formulas(buf: bytes) -> bool:
+    return _OD_FORMULA_MARK in buf and _OD_BARE_FORMULA.search(buf) is not None
+
+
 def _od_mentions(archive: zipfile.ZipFile, *marks: Callable[[bytes], bool]) -> list[bool]:
     """Whether each of ``marks`` finds something in content.xml: one streamed read, in 1 MiB
     pieces that overlap by more than any spelling of a mark, so that the XML is only read
     whole, and parsed, for a workbook that has what is looked for."""
-    keep = 64
+    keep = 4096  # a cell's whole tag, formula and all, for _od_has_bare_formulas
     found = [False] * len(marks)
     with archive.open("content.xml") as handle:
         tail = b""
@@ -361,6 +365,13 @@ _OD_HIDDEN_MARK = re.compile(rb"""visibility\s*=\s*["'](?:collapse|filter)["']""
 _OD_HIDDEN_RUN = 10_000  # a longer run of hidden repeated rows is the sheet's empty padding
 _OD_VALUE_TYPE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}value-type"
 _OD_PERCENT_MARK = re.compile(rb"""value-type\s*=\s*(?:"percentage"|'percentage')""")
+# A formula cell with no value type has no saved result: a program wrote the formula and no
+# spreadsheet has calculated it since (LibreOffice writes a value type on every formula cell it
+# saves, after the formula). calamine reads it as empty. Searched from the formula to the end of
+# its tag, closed, so that a tag cut off at the end of a piece read is not taken for one; a tag
+# with its value type before the formula is a candidate too, and the parse decides.
+_OD_FORMULA_MARK = b"table:formula="
+_OD_BARE_FORMULA = re.compile(rb'table:formula="[^"]*"(?![^>]*value-type)[^>]*>')
 
 
 def _od_sheet_events(data: bytes, sheet: str) -> Iterator[tuple[str, ET.Element]]:
@@ -455,6 +466,9 @@ def ods_scan(
     calamine does. With ``hidden``, the rows of ``sheet`` collapsed or filtered out are added to
     it (from 1); with ``percent``, the cells whose value is a percentage.
 
+    A formula cell without a saved value (no value type: written by a program, never
+    calculated) is given as its formula alone, as in an .xlsx.
+
     A file without an error cell or a hidden row costs one streamed substring search. Error
     cells are searched as text where the file is written as every spreadsheet program writes it
     (:func:`_od_errors_in_text`: 0.05 s at 100 000 rows), else parsed as XML (2 s); hidden rows
@@ -468,21 +482,43 @@ def ods_scan(
             marks.append(_od_has_hidden)
         if percent is not None:
             marks.append(_od_has_percent)
+        marks.append(_od_has_bare_formulas)
         seen = dict(zip(marks, _od_mentions(archive, *marks), strict=True))
         errors = seen[_od_has_errors]
         hides = seen.get(_od_has_hidden, False)
         percentages = seen.get(_od_has_percent, False)
-        if not (errors or hides or percentages):
+        bare = seen[_od_has_bare_formulas]
+        if not (errors or hides or percentages or bare):
             return {}
         data = archive.read("content.xml")
     if hidden is not None and hides:
         _od_hidden_rows(data, sheet, hidden)
     if percent is not None and percentages:
         _od_percent_cells(data, sheet, percent)
-    if not errors:
-        return {}
-    found = _od_errors_in_text(data, sheet)
-    return found if found is not None else _od_errors_parsed(data, sheet)
+    found: Cells = {}
+    if errors:
+        in_text = _od_errors_in_text(data, sheet)
+        found = in_text if in_text is not None else _od_errors_parsed(data, sheet)
+    if bare:
+        for cell, formula in _od_bare_formulas(data, sheet).items():
+            found.setdefault(cell, formula)
+    return found
+
+
+def _od_bare_formulas(data: bytes, sheet: str) -> Cells:
+    """The formula cells of ``sheet`` without a value type (no saved result): each cell's
+    (0-based row, column) -> its formula as the spreadsheet shows it."""
+
+    def pick(node: Any) -> str | None:
+        formula = node.get(_OD_FORMULA)
+        if formula is None or any(k.endswith("}value-type") for k in node.attrib):
+            return None
+        return _od_formula(formula)
+
+    found: Cells = {}
+    for row, repeat, cells in _od_picked_rows(data, sheet, pick):
+        _od_cells_of_row(found, row, repeat, cells)
+    return found
 
 
 def ods_error_cells(path: Path, sheet: str) -> Cells:

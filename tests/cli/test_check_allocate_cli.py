@@ -369,10 +369,20 @@ def test_optimal_objective_and_lottery_band_options(tmp_path: Path) -> None:
     [("en", "a part of the path is a file, not a folder"), ("nb", "en del av stien er en fil")],
 )
 def test_an_output_the_system_refuses_is_a_message_in_the_language_not_a_bug(
-    tmp_path: Path, lang: str, hint: str
+    tmp_path: Path, lang: str, hint: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    (tmp_path / "published").write_text("a file", encoding="utf-8")
+    # A folder that is a file already is refused before the run (test_output_under_file.py);
+    # here it becomes one after the checks, and the system refuses the writing.
+    import errno
+
+    import tilskudd.export
+
     target = tmp_path / "published" / "tildeling.xlsx"
+
+    def refused(*_: object, **__: object) -> None:
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(target))
+
+    monkeypatch.setattr(tilskudd.export, "write", refused)
     code, _, err = invoke("allocate", SMALL, "--budget", "5M", "-o", target, "--lang", lang)
     assert code == 1
     error, tip = ("error", "hint") if lang == "en" else ("feil", "tips")

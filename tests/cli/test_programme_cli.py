@@ -710,13 +710,29 @@ def test_the_difi_2009_walk_through(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
 
 def test_an_output_that_cannot_be_written_stops_the_commit_before_it_is_recorded(
-    folder: Path,
+    folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Written first under a temporary name, put in place only once the ledger recorded it."""
     (folder / "published").write_text("a file where a folder was meant", encoding="utf-8")
-    failed = run("allocate", "r1.csv", "--round", "1", "--commit", "-o", "published/r1.pdf")
+    # A folder that is a file is refused with the options, before the run.
+    refused = run("allocate", "r1.csv", "--round", "1", "--commit", "-o", "published/r1.pdf")
+    assert refused.exit_code == 2, refused.output
+    assert refused.stderr.startswith("error: published/r1.pdf: published is a file")
+    assert not (folder / "tilskudd.ledger.sqlite").exists()
+    # One the system refuses only as the output is written (the folder became a file since).
+    import errno
+    import os
+
+    import tilskudd.export
+
+    def not_a_folder(_result: object, target: Path, **_: object) -> None:
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(target))
+
+    with monkeypatch.context() as patch:
+        patch.setattr(tilskudd.export, "write", not_a_folder)
+        failed = run("allocate", "r1.csv", "--round", "1", "--commit", "-o", "later/r1.pdf")
     assert failed.exit_code == 1, failed.output
-    assert "error: published/r1.pdf: " in failed.stderr
+    assert "error: later/r1.pdf: " in failed.stderr
     assert "hint: a part of the path is a file, not a folder" in failed.stderr
     assert "This is a bug" not in failed.stderr
     assert not (folder / "tilskudd.ledger.sqlite").exists()

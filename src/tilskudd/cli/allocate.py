@@ -79,16 +79,19 @@ def _next_modules(output: Path | None, output_format: str | None, *, compare: bo
     return modules
 
 
-def _check_export_options(output: Path, output_format: str | None, *, funder: str | None) -> None:
+def _check_export_options(
+    output: Path, output_format: str | None, *, funder: str | None, funder_known: bool = True
+) -> None:
     """Refuse, before anything is read or printed, an export the writer would refuse after the
-    award table had been printed: a run stopped there looks finished to whoever reads it."""
+    award table had been printed: a run stopped there looks finished to whoever reads it.
+    ``funder_known`` False: the programme that may name the funder could not be read."""
     from tilskudd.export import format_for
 
     name = format_for(output, output_format)
     if name == "360giving":
         if output.suffix.lower() not in (".xlsx", ".csv"):
             raise UsageError(key="output.error.giving_extension", name=output.name)
-        if not (funder or "").strip():
+        if not (funder or "").strip() and funder_known:
             raise UsageError(key="output.error.giving_funder")
 
 
@@ -355,6 +358,8 @@ def allocate(
                         output_format,
                         funder=funder
                         or (plan.programme.funder if plan.programme is not None else None),
+                        # The programme's funder is not known: not said to be missing.
+                        funder_known=not setup.programme_unread,
                     )
             # A run stopped here does not read the file, in which a wrong setting would meet it.
             sheet_said_too(problems, file, sheet, language)

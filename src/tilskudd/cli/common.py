@@ -492,6 +492,13 @@ def output_path(text: str | None, example: str) -> Path | None:
         raise UsageError(
             key="output.error.folder_given", path=text, example=f"{text}{separator}{example}"
         )
+    # A folder on the way that is a file (-o runde1.xlsx/tildeling.xlsx): the writer would fail
+    # only after the award table had been printed, a run that looks finished.
+    for parent in path.parents:
+        if parent.exists() or parent.is_symlink():
+            if not parent.is_dir():
+                raise UsageError(key="output.error.under_file", path=text, file=str(parent))
+            break
     return path
 
 

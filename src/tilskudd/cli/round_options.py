@@ -258,6 +258,9 @@ class RoundSetup:
     """The settings left out of ``policy`` as wrong."""
     policy_read: PolicyFile | None = None
     """The policy file as read (its settings, and where each is written)."""
+    programme_unread: bool = False
+    """True when the programme (or its ledger) could not be had (``unread``): ``plan`` is then
+    that of no programme, and what the programme would have given (a funder) is not known."""
     budget_problem: TilskuddError | None = None
     """With ``defer_budget``: why there is no budget (``--budget abc``, or none given and no
     round's to take), for :meth:`require_budget` to say with the command's other problems;
@@ -448,6 +451,7 @@ def setup_round(
     round_: int | None,
     defer_policy: bool = False,
     defer_budget: bool = False,
+    unread: list[TilskuddError] | None = None,
 ) -> RoundSetup:
     """Resolve a round's options in one place: programme, policy file, then the options.
 
@@ -460,21 +464,47 @@ def setup_round(
     ``defer_budget``: a budget that cannot be read, or is missing, does not stop the run here
     but is kept in :attr:`RoundSetup.budget_problem`, to be said with the command's other
     problems (the caller must call :meth:`RoundSetup.require_budget` before reading the file).
+    ``unread``: a programme (or its ledger, for ``--round``) or a policy file that cannot be
+    had does not stop the run here but is added to it, and the round is set up without it,
+    for the rest of the command line to be checked; the caller must stop before the reading.
     """
-    from tilskudd.cli.programme import plan_round
+    from tilskudd.cli.programme import RoundPlan, plan_round, programme_for
     from tilskudd.policyfile import load_policy, load_policy_with_problems, read_policy
 
-    # --commit with --dry-run, or without --round: checked by allocate with its other options.
-    plan = plan_round(programme, ledger, round_, commit=False, dry_run=False, lang=lang)
+    try:
+        # --commit with --dry-run, or without --round: checked by allocate with its other options.
+        plan = plan_round(programme, ledger, round_, commit=False, dry_run=False, lang=lang)
+    except TilskuddError as exc:
+        if unread is None:
+            raise
+        unread.append(exc)
+        # A programme that can be had without its round's ledger (a damaged one) still gives
+        # the run its language, register and policy; the round's budget is not known.
+        found = None
+        with contextlib.suppress(TilskuddError):
+            found = programme_for(programme, required=False, lang=lang)
+        plan = RoundPlan(found, None, None)
+    plan_unread = bool(unread)
     # Read once: its language decides the messages, its table the policy.
-    read = read_policy(policy_file) if policy_file else None
+    read = None
+    try:
+        read = read_policy(policy_file) if policy_file else None
+    except TilskuddError as exc:
+        if unread is None:
+            raise
+        unread.append(exc)
+        policy_file = None  # not read again to place a setting
     file_lang = read.lang if read else None
-    language = resolve_lang(lang, file_lang, plan.lang)
+    # A programme file that was refused may still declare its language: the run's, then.
+    refused_lang = getattr(unread[0], "lang", None) if plan_unread and unread else None
+    language = resolve_lang(lang, file_lang, plan.lang or refused_lang)
     budget_problem: TilskuddError | None = None
     try:
         budget_nok = parse_amount_option(budget, "--budget", allow_zero=True)
         if budget_nok is None:
             budget_nok = plan.budget
+        if budget_nok is None and plan_unread:
+            budget_nok = 0  # the programme's round might have given it: not said to be missing
         if budget_nok is None:
             raise UsageError(key="output.error.budget_required")
     except UsageError as exc:
@@ -511,6 +541,7 @@ def setup_round(
         left_out=left_out,
         policy_read=read,
         budget_problem=budget_problem,
+        programme_unread=plan_unread,
     )
 
 
@@ -530,10 +561,14 @@ def setup_gathered(
     """:func:`setup_round` for ``allocate`` and ``explain``, its problems gathered in
     ``problems``: the policy options by name (``ctx.params``, one list of them for both), a
     wrong setting and the budget deferred, to be said with the cells and the rest of the
-    command line (:meth:`RoundSetup.require_policy`, :meth:`RoundSetup.require_budget`). When
-    the programme, the ledger or the policy file cannot be had, the input file is checked too
-    and everything gathered so far is said (``file`` None: its problem is gathered already)."""
+    command line (:meth:`RoundSetup.require_policy`, :meth:`RoundSetup.require_budget`). The
+    programme, the ledger or the policy file that cannot be had is gathered, and the round set
+    up without it, for the command to check the rest of its command line and stop before the
+    reading. When the setup fails all the same (a language that is not one), the input file is
+    checked too and everything gathered so far is said (``file`` None: its problem is gathered
+    already)."""
     setup: RoundSetup | None = None
+    unread: list[TilskuddError] = []
     with problems.gather():
         setup = setup_round(
             ctx,
@@ -547,7 +582,9 @@ def setup_gathered(
             round_=round_,
             defer_policy=True,
             defer_budget=True,
+            unread=unread,
         )
+    problems.errors.extend(unread)  # the run stops before the reading: said with the rest
     if setup is None:
         with problems.gather():
             if file is not None:

@@ -51,6 +51,7 @@ from tilskudd.rules.checks import check_rule_policy
 from tilskudd.rules.common import (
     ApplicantTotals,
     Caps,
+    RankFields,
     build_allocation,
     decisions_by_position,
     gc_paused,
@@ -180,7 +181,11 @@ def allocate_proportional(
     by_score = policy.weight == "score"
     check_rule_policy(applications, policy)
     apps = list(applications)
-    ranked = ranking(apps, policy, required=False)
+    # Eligibility in the applications' own order, then plain lists by position (see
+    # tilskudd.rules.ranked.fund for why). The same pass reads what ranking needs.
+    fields = RankFields([], [], [])
+    found = Caps(policy).eligible_all(apps, ranked=fields)
+    ranked = ranking(apps, policy, required=False, fields=fields)
     positions, ranks, tied = ranked
     n = len(positions)
     totals = ApplicantTotals(policy, prior_by_orgnr)
@@ -188,9 +193,6 @@ def allocate_proportional(
     per_applicant = policy.per_applicant_max is not None
     per_applicant_max = policy.per_applicant_max or 0
 
-    # Eligibility in the applications' own order, then plain lists by position (see
-    # tilskudd.rules.ranked.fund for why).
-    found = Caps(policy).eligible_all(apps)
     eligible_in, orgs_in = found.amounts, found.orgnrs
     eligible_at = array("q", eligible_in)
     eligibles = list(map(eligible_at.__getitem__, positions))
@@ -255,7 +257,7 @@ def allocate_proportional(
     # Weight per krone of e: 1, or the score × 10^scale (worked out once per distinct score).
     scale = 0
     if by_score:
-        scores_in = [a.score for a in apps]
+        scores_in = fields.scores
         scale = score_places([score for score in scores_in if score], 'weight = "score"')
         # Every application has a score here (require_scores above).
         points_of: dict[Decimal | None, int] = {

@@ -696,9 +696,9 @@ class QuotaBook:
         self.looked_ahead = False
         """Whether pass 1 chose with the look-ahead (:meth:`visit_order`)."""
         self.other_run: frozenset[str] = frozenset()
-        """The applications the run of pass 1 that was not used chose, when there were two
-        (the first left a minimum unmet): in another order of a tie they are in, that run may
-        be the one used (:meth:`visit_order`)."""
+        """The applications the runs of pass 1 that were not used chose, when there were more
+        than one (the first left a minimum unmet): in another order of a tie they are in, such
+        a run may be the one used (:meth:`visit_order`)."""
         self.tied: dict[int | None, list[tuple[tuple[int, ...], int, int | None]]] = {}
         """Rank -> the tied applications of that rank funded so far: their groups, amount, and
         the group each was funded for in pass 1 (``None`` in pass 2); see :meth:`split_by_id`."""
@@ -1065,7 +1065,7 @@ class _Plan:
     sum as well.
     """
 
-    __slots__ = ("amount_of", "book", "cheapest", "minimum", "shared")
+    __slots__ = ("book", "cheapest", "minimum", "shared")
 
     def __init__(self, book: QuotaBook) -> None:
         self.book = book
@@ -1074,7 +1074,6 @@ class _Plan:
         """Group -> its members that could be funded: (eligible amount, id), cheapest first."""
         self.shared: dict[int, list[tuple[int, str]]] = {}
         """Group -> those of :attr:`cheapest` in another group with a minimum too."""
-        self.amount_of: dict[str, int] = {}
 
     def add_member(self, app: Application, caps: Caps) -> None:
         """Count ``app`` in its groups' lists if it could be funded (after the caps)."""
@@ -1084,7 +1083,6 @@ class _Plan:
         amount, _ = caps.eligible(app)
         if not amount:
             return
-        self.amount_of[app.id] = amount
         for g in groups:
             self.cheapest.setdefault(g, []).append((amount, app.id))
         if sum(1 for g in groups if g in self.minimum) > 1:

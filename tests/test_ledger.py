@@ -3800,3 +3800,88 @@ def test_a_round_allocated_before_a_later_round_was_committed_is_refused(
         1,
     )
     assert dump(ledger_path) == before
+
+
+def test_a_plain_id_names_no_row_told_apart_under_it_for_an_amendment(tmp_path: Path) -> None:
+    """Only a history lists the rows told apart under a plain id: "A-2", whose two rows round 1
+    rejected ("A-2 (A3)", "A-2 (A4)"), names no award to amend or withdraw, and the ledger is
+    left as it was."""
+    programme = make_programme(tmp_path)
+    ledger_path = first_round(tmp_path, programme, _TWICE)
+    before = dump(ledger_path)
+    for action in (
+        lambda: lg.amend(ledger_path, programme, "A-2", 10_000, "x"),
+        lambda: lg.withdraw(ledger_path, programme, "A-2", "x"),
+    ):
+        with pytest.raises(LedgerError, match=r"^application 'A-2' is not in the ledger;"):
+            action()
+    assert dump(ledger_path) == before
+    assert [a.application_id for a in lg.history(ledger_path, "A-2")] == ["A-2 (A3)", "A-2 (A4)"]
+
+
+def test_an_earlier_round_without_a_budget_holds_no_money_back(tmp_path: Path) -> None:
+    """Round 1 has no budget in the programme file (it plans nothing of the frame), so round 2,
+    committed first, may take the whole frame: nothing is planned for round 1 (0 kr, not 1 kr
+    a round), and the commit is not refused."""
+    path = tmp_path / "tilskudd.toml"
+    path.write_text(
+        make_programme(tmp_path)
+        .path.read_text(encoding="utf-8")
+        .replace('number = 1\nbudget = "100 000"\n', "number = 1\n"),
+        encoding="utf-8",
+    )
+    programme = load_programme(path)
+    assert [(r.number, r.budget) for r in programme.rounds] == [(1, None), (2, None)]
+    ledger_path = tmp_path / "ledger.sqlite"
+    context = lg.round_context(ledger_path, programme, 2)
+    assert (context.not_committed_before, context.planned_before) == ((1,), 0)
+    r2 = write_csv(tmp_path / "r2.csv", ROUND_2)
+    result = allocate(ledger_path, programme, 2, r2)
+    assert result.allocation.budget == 200_000
+    info = lg.commit_round(ledger_path, result, programme, 2, input_path=r2)
+    assert (info.round, info.frame) == (2, 200_000)
+
+
+def test_a_later_round_may_not_take_what_is_planned_for_an_earlier_one_after_commits(
+    tmp_path: Path,
+) -> None:
+    """Frame 300 000: round 1 committed (100 000 awarded), round 2 plans 100 000 and is not
+    committed, round 3 (no budget) comes first. What remains of the frame is 200 000 (the
+    frame less what is committed), so round 3 may have at most 100 000 of it."""
+    programme = make_programme(tmp_path, frame="300 000", budget2='budget = "100 000"')
+    programme = programme.model_copy(update={"rounds": (*programme.rounds, Round(number=3))})
+    ledger_path = tmp_path / "ledger.sqlite"
+    assert commit(ledger_path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1)).awarded == (
+        100_000
+    )
+    r3 = write_csv(tmp_path / "r3.csv", ROUND_2)
+    result = allocate(ledger_path, programme, 3, r3)
+    assert result.allocation.budget == 200_000
+    before = dump(ledger_path)
+    exc = refused(lambda: lg.commit_round(ledger_path, result, programme, 3, input_path=r3))
+    assert isinstance(exc, LedgerError)
+    assert exc.key == "ledger.error.takes_earlier_rounds"
+    assert (exc.params["taken"], exc.params["planned"], exc.params["most"]) == (
+        100_000,
+        100_000,
+        100_000,
+    )
+    assert dump(ledger_path) == before
+    smaller = allocate(ledger_path, programme, 3, r3, budget=100_000)
+    assert lg.commit_round(ledger_path, smaller, programme, 3, input_path=r3).round == 3
+
+
+def test_a_later_round_may_take_nothing_when_an_earlier_one_plans_all_that_remains(
+    tmp_path: Path,
+) -> None:
+    """Frame 100 000, all of it planned for round 1 (not committed): round 2, given a budget
+    of 50 000, would take all 50 000 from round 1, and may have at most 0 kr."""
+    programme = make_programme(tmp_path, frame="100 000")
+    ledger_path = tmp_path / "ledger.sqlite"
+    r2 = write_csv(tmp_path / "r2.csv", ROUND_2)
+    result = allocate(ledger_path, programme, 2, r2, budget=50_000)
+    exc = refused(lambda: lg.commit_round(ledger_path, result, programme, 2, input_path=r2))
+    assert isinstance(exc, LedgerError)
+    assert exc.key == "ledger.error.takes_earlier_rounds"
+    assert (exc.params["budget"], exc.params["taken"], exc.params["most"]) == (50_000, 50_000, 0)
+    assert not ledger_path.exists()

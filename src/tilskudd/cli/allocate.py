@@ -296,7 +296,8 @@ def allocate(
             with problems.gather():
                 setup.require_budget()  # --budget abc, or none to be had
             with problems.gather():
-                if not quoted:  # else said: a name with spaces, typed without quotes
+                # Else said: a name with spaces, typed without quotes; or none given.
+                if not quoted and "file" not in problems.missing:
                     file = input_file(file)  # a lock file, a mistyped name: said before the run
             column_map: dict[str, str] | None = None
             with problems.gather():
@@ -362,7 +363,8 @@ def allocate(
                         funder_known=not setup.programme_unread,
                     )
             # A run stopped here does not read the file, in which a wrong setting would meet it.
-            sheet_said_too(problems, file, sheet, language)
+            if "file" not in problems.missing:
+                sheet_said_too(problems, file, sheet, language)
             problems.raise_any()
             # Said once every option has been checked: nothing is printed for a run refused.
             settled = setup.policy_problem is None  # else the run stops once the file is read

@@ -120,12 +120,46 @@ the values it takes. Choices typer knows (``--register <2009|2024>``) keep typer
 in bokmål shows each word as ``metavar.<word>`` of ``locales/help/nb.toml`` says (``BELØP``)."""
 
 
+_WORDS_GIVEN = "tilskudd.words_given"
+"""Set in a command's context when words were typed after its name (see :func:`_kept_missing`)."""
+
+
+def _kept_missing(
+    param: Parameter, ctx: ClickContext, exc: click_errors.MissingParameter, args: list[str]
+) -> tuple[Any, list[str]]:
+    """A required argument or option left out (``tilskudd allocate --budget xx``, ``amend A
+    --amount x`` without ``--reason``): kept, as a refused value is (:class:`_Option`), for the
+    command to say with its other problems (:class:`tilskudd.cli.common.Problems`), rather than
+    alone before them; the parameter is None meanwhile, and the command stops before it uses
+    it. A command typed with nothing after it (``tilskudd allocate``), a group's parameters and
+    shell completion: said at once, as before."""
+    if ctx.resilient_parsing or not isinstance(ctx.command, Command):
+        raise exc
+    if not ctx.meta.get(_WORDS_GIVEN):
+        raise exc
+    from tilskudd.cli.common import REFUSED_VALUES
+
+    ctx.meta.setdefault(REFUSED_VALUES, []).append(exc)
+    if param.expose_value and param.name is not None:
+        ctx.params[param.name] = None
+    return None, args
+
+
 class _Argument(TyperArgument):
     """An argument as the help shows it: by its name (``FILE``), without typer's Python type
-    beside it (``FILE <path>``, ``ID <str>``), which doubled the name and said nothing more."""
+    beside it (``FILE <path>``, ``ID <str>``), which doubled the name and said nothing more.
+    Left out, it is said with the command's other problems (:func:`_kept_missing`)."""
 
     def display_type_rich(self, ctx: ClickContext) -> str | None:
         return None
+
+    def handle_parse_result(
+        self, ctx: ClickContext, opts: Mapping[str, Any], args: list[str]
+    ) -> tuple[Any, list[str]]:
+        try:
+            return super().handle_parse_result(ctx, opts, args)
+        except click_errors.MissingParameter as exc:
+            return _kept_missing(self, ctx, exc, args)
 
 
 class _Option(TyperOption):
@@ -133,15 +167,18 @@ class _Option(TyperOption):
     out of its range, not a whole number: ``--register 2010``, ``--limit -1``), is kept for the
     command to say with its other problems (:func:`tilskudd.cli.common.refused_values`), in its
     language, rather than alone before anything else is looked at. The option takes its default
-    meanwhile, as if it had not been given: the command stops before it uses it."""
+    meanwhile, as if it had not been given: the command stops before it uses it. So is a
+    required option left out (:func:`_kept_missing`)."""
 
     def handle_parse_result(
         self, ctx: ClickContext, opts: Mapping[str, Any], args: list[str]
     ) -> tuple[Any, list[str]]:
         try:
             return super().handle_parse_result(ctx, opts, args)
+        except click_errors.MissingParameter as exc:
+            return _kept_missing(self, ctx, exc, args)
         except click_errors.BadParameter as exc:
-            if isinstance(exc, click_errors.MissingParameter) or ctx.resilient_parsing:
+            if ctx.resilient_parsing:
                 raise
             if not isinstance(ctx.command, Command):  # a group's options: said as before
                 raise
@@ -252,6 +289,10 @@ class Command(TyperCommand):
 
     def make_parser(self, ctx: ClickContext) -> Any:
         return _checking_repeats(super().make_parser(ctx), ctx)
+
+    def parse_args(self, ctx: ClickContext, args: list[str]) -> list[str]:
+        ctx.meta[_WORDS_GIVEN] = bool(args)
+        return super().parse_args(ctx, args)
 
     def get_help_option(self, ctx: ClickContext) -> TyperOption | None:
         return _help_option(super().get_help_option(ctx))

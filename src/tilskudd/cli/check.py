@@ -137,7 +137,8 @@ def check(
             ctx, register, programme.register_year if programme is not None else None
         )
         with problems.gather():
-            if not quoted:  # else said: a name with spaces, typed without quotes
+            # Else said: a name with spaces, typed without quotes; or none given.
+            if not quoted and "file" not in problems.missing:
                 file = input_file(file)  # a lock file, a mistyped name: said before the run
         column_map: dict[str, str] | None = None
         with problems.gather():
@@ -145,7 +146,8 @@ def check(
         budget_nok: int | None = None
         with problems.gather():
             budget_nok = parse_amount_option(budget, "--budget")
-        sheet_said_too(problems, file, sheet, language)  # with the rest, if the run stops here
+        if "file" not in problems.missing:
+            sheet_said_too(problems, file, sheet, language)  # with the rest, if the run stops here
         problems.raise_any()
         checked = _read(
             file,

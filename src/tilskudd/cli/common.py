@@ -606,7 +606,8 @@ def input_file(file: Path) -> Path:
 
 REFUSED_VALUES = "tilskudd.refused_values"
 """Where a command's context keeps the values typer refused as it read the command line
-(click's ``BadParameter``; see :class:`tilskudd.cli.app._Option`)."""
+(click's ``BadParameter``; see :class:`tilskudd.cli.app._Option`), and the required arguments
+and options left out (``MissingParameter``; :func:`tilskudd.cli.app._kept_missing`)."""
 
 
 class RefusedValueError(UsageError):
@@ -614,13 +615,18 @@ class RefusedValueError(UsageError):
     (``--register 2010``, ``--format nope``), out of its range (``--limit -1``), or not a whole
     number (``--round x``). Said as a mistake in typing the command is (:mod:`tilskudd.cli.usage`),
     in the command's language, with the usage line and the hint; but with the command's other
-    problems (:class:`Problems`), not alone before them."""
+    problems (:class:`Problems`), not alone before them. So is a required argument or option
+    left out (``missing argument FILE``): :attr:`missing`."""
 
     def __init__(self, refused: Exception) -> None:
+        from typer._click.exceptions import MissingParameter
+
         self.refused = refused
         param = getattr(refused, "param", None)
         self.name: str | None = getattr(param, "name", None)
         """The option's parameter name (``round_``)."""
+        self.missing = isinstance(refused, MissingParameter)
+        """Not given at all, though required (the parameter is None in the command)."""
         super().__init__(str(refused))
 
     def text(self, lang: str = "en") -> str:
@@ -681,11 +687,19 @@ class Problems:
                 self.lang = None
                 if lang is None:  # typed before the command: not taken up again
                     _before_command[0] = None
+        # The required arguments and options left out first, as click would have said them
+        # alone; then the values typer refused as it read the command line.
+        taken = refused_values()
+        missing = [exc for exc in taken if exc.missing]
+        refused = [exc for exc in taken if not exc.missing]
+        self.missing = {exc.name for exc in missing}
+        """The required parameters left out (by name: ``file``): None in the command, which
+        must not use them before :meth:`raise_any`, which says them."""
+        self.errors.extend(missing)
         self._typed_at = len(self.errors)
-        """Where the mistakes in typing the command go: after the language, before the values
-        typer refused (as a command without a file says them, :mod:`tilskudd.cli.usage`)."""
-        # Then the values typer refused as it read the command line: they are its options'.
-        refused = refused_values()
+        """Where the mistakes in typing the command go: after the language and what is left
+        out, before the values typer refused (as a command without a file says them,
+        :mod:`tilskudd.cli.usage`)."""
         self.refused = {exc.name for exc in refused}
         """The options whose values typer refused (by parameter name: ``round_``)."""
         self.errors.extend(refused)

@@ -131,13 +131,16 @@ def explain(
             with problems.gather():
                 setup.require_budget()
             with problems.gather():
-                if not quoted:  # else said: a name with spaces, typed without quotes
+                # Else said: a name with spaces, typed without quotes; or none given.
+                if not quoted and "file" not in problems.missing:
                     file = input_file(file)  # a lock file, a mistyped name: said before the run
             column_map: dict[str, str] | None = None
             with problems.gather():
                 column_map = load_columns(columns, language)
             # Said here, with the rest, when a wrong setting stops the run before the reading.
-            sheet_said_too(problems, file, sheet, language, others=setup.policy_problem is not None)
+            if "file" not in problems.missing:
+                others = setup.policy_problem is not None
+                sheet_said_too(problems, file, sheet, language, others=others)
             problems.raise_any()
         if setup.policy_problem is not None:
             # Said before the file is read, as explain has always said a wrong setting.

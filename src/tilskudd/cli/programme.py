@@ -315,7 +315,6 @@ def history(
         from tilskudd.i18n import get
         from tilskudd.wording import waived_figures, waived_rule
 
-        query = query.strip()  # as it is looked up: "Nothing recorded for  a-4." said the space
         problems = Problems(lang)  # said together: --lang, --format, the programme
         lang = problems.lang
         problems.extra_words(ctx)  # words it does not take: not a file's name
@@ -324,6 +323,7 @@ def history(
             found = programme_for(programme, required=ledger is None, lang=lang)
         language = resolve_lang(lang, declared_lang(found, problems))  # theirs, too
         problems.raise_any()
+        query = query.strip()  # as it is looked up: "Nothing recorded for  a-4." said the space
         path = ledger_for(found, ledger)
         # "F-15 (A17)" as this version shows a repeated id finds "F-15 (row 17)" in the records
         # of rounds committed by earlier ones, and the other way round (Ledger.history).
@@ -734,12 +734,12 @@ def export(
         output: Path | None = None
         with problems.gather():
             output = output_path(output_text, "tilskudd-ledger.xlsx")
-            assert output is not None
-            refuse_open_output(output)
-            # As the export checks them, in the same order: said here with the ledger's.
-            check_output_path(output, inputs=[path] if path is not None else [], force=force)
-            if output.suffix.lower() not in (".xlsx", ".csv"):
-                raise UsageError(key="ledger.error.export_format", name=output.name)
+            if output is not None:  # None: none given, said with the rest
+                refuse_open_output(output)
+                # As the export checks them, in the same order: said here with the ledger's.
+                check_output_path(output, inputs=[path] if path is not None else [], force=force)
+                if output.suffix.lower() not in (".xlsx", ".csv"):
+                    raise UsageError(key="ledger.error.export_format", name=output.name)
         with problems.gather():
             if path is not None:  # there, and a tilskudd ledger this tilskudd can read
                 with ledger_module.Ledger.open(path, write=False):

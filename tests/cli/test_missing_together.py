@@ -10,31 +10,17 @@ import shutil
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from tilskudd.cli import app
 from tilskudd.i18n import get
 
+from .refusals import refused_lines as said
+from .refusals import runner
+
+pytestmark = pytest.mark.usefixtures("in_empty_folder")
+
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 SMALL = str(EXAMPLES / "small.xlsx")
-
-runner = CliRunner()
-
-
-@pytest.fixture(autouse=True)
-def _here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)  # no programme here or above
-    monkeypatch.delenv("TILSKUDD_LANG", raising=False)
-    monkeypatch.delenv("TILSKUDD_DEBUG", raising=False)
-
-
-def said(*args: str) -> list[str]:
-    """The lines on stderr of a run refused as a usage error (exit code 2)."""
-    result = runner.invoke(app, list(args))
-    assert result.exit_code == 2, result.output
-    assert result.stdout == ""
-    assert "Traceback" not in result.stderr
-    return result.stderr.splitlines()
 
 
 def error(lang: str, text: str) -> str:
@@ -61,9 +47,9 @@ def not_an_amount(lang: str, option: str) -> str:
 
 
 @pytest.fixture
-def programme(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def programme(in_empty_folder: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A programme folder (without a ledger yet), made the current folder."""
-    folder = tmp_path / "ordning"
+    folder = in_empty_folder / "ordning"
     shutil.copytree(EXAMPLES / "programme_difi2009", folder)
     monkeypatch.chdir(folder)
     return folder

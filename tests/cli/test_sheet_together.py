@@ -7,34 +7,22 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from tilskudd.cli import app
 from tilskudd.i18n import get
 
+from .refusals import refused_lines as said
+from .refusals import runner
+
+pytestmark = pytest.mark.usefixtures("in_empty_folder")
+
 DIFI = str(Path(__file__).resolve().parents[2] / "examples" / "difi_2009_runde1.xlsx")
-
-runner = CliRunner()
-
-
-@pytest.fixture(autouse=True)
-def _here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("TILSKUDD_LANG", raising=False)
 
 
 def no_sheet(lang: str, sheet: str = "Nope") -> str:
     t = get(lang)
     sheets = t.join([t("read.error.quoted", text=name) for name in ("Søknader", "Veiledning")])
     return t("read.error.sheet_not_found", file=DIFI, sheet=sheet, sheets=sheets)
-
-
-def said(*args: str) -> list[str]:
-    result = runner.invoke(app, list(args))
-    assert result.exit_code == 2, result.output
-    assert result.stdout == ""
-    assert "Traceback" not in result.stderr
-    return result.stderr.splitlines()
 
 
 @pytest.mark.parametrize("lang", ["nb", "en"])

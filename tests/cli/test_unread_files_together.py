@@ -7,30 +7,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from tilskudd.cli import app
 from tilskudd.i18n import get
 
+from .refusals import problems_said as said
+
+pytestmark = pytest.mark.usefixtures("in_empty_folder")
+
 DIFI = str(Path(__file__).resolve().parents[2] / "examples" / "difi_2009_runde1.xlsx")
-
-runner = CliRunner()
-
-
-@pytest.fixture(autouse=True)
-def _here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("TILSKUDD_LANG", raising=False)
-
-
-def said(*args: str, code: int = 2) -> list[str]:
-    """The problems on stderr of a run refused with ``code``, the label taken off the first."""
-    result = runner.invoke(app, list(args))
-    assert result.exit_code == code, result.output
-    assert result.stdout == ""
-    assert "Traceback" not in result.stderr
-    lines = result.stderr.splitlines()
-    return [lines[0].split(": ", 1)[1], *lines[1:]]
 
 
 def amount_problem(lang: str) -> str:

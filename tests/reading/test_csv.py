@@ -350,8 +350,16 @@ def test_a_quotation_mark_out_of_place_is_an_error_on_that_row(tmp_path: Path) -
         encoding="utf-8",
     )
     assert _row_errors(path) == [
-        ("read.csv_quote_stray", 2, {"lines": 1, "line": 2}),
-        ("read.csv_quote_stray", 4, {"lines": 1, "line": 4}),
+        (
+            "read.csv_quote_stray",
+            2,
+            {"lines": 1, "line": 2, "before": '"B,', "after": 'Asker",1,5'},
+        ),
+        (
+            "read.csv_quote_stray",
+            4,
+            {"lines": 1, "line": 4, "before": 'D,"Ry', "after": "gge,200,3"},
+        ),
     ]
 
 
@@ -365,10 +373,75 @@ def test_a_quotation_mark_out_of_place_names_its_line_where_that_differs_from_th
         'ID,Prosjekt,Omsøkt beløp\nA,"To\nlinjer",100\nB,"Debut "Identity" live",200\n',
         encoding="utf-8",
     )
-    assert _row_errors(path) == [("read.csv_quote_stray", 3, {"lines": 1, "line": 4})]
+    assert _row_errors(path) == [
+        (
+            "read.csv_quote_stray",
+            3,
+            {"lines": 1, "line": 4, "before": 'B,"Debut ', "after": 'Identity" live",200'},
+        )
+    ]
     issue = read_table(path).row_errors[3]
     assert "(line 4 of the file)" in describe_issue(issue)
     assert "(linje 4 i filen)" in describe_issue(issue, "nb")
+
+
+def test_a_stray_quotation_mark_is_shown_in_the_text_around_it_with_how_to_mend_it(
+    tmp_path: Path,
+) -> None:
+    # Uster's culture grants: '"Debütalbum "Identity" & Plattentaufe, …"' has its inner quotes
+    # not doubled. The error said only "a quotation mark in this row is out of place", leaving
+    # the officer to hunt for it in a line of 150 characters: it now quotes up to 30 characters
+    # either side of the mark where the reader stumbled, the mark shown, and says how to mend it.
+    path = tmp_path / "s.csv"
+    path.write_text(
+        "Dato,Søker,Prosjekt,Omsøkt beløp\n"
+        '2026-06-01,"Samir Rachide","Debütalbum "Identity" & Plattentaufe, 12. Dezember 2026,'
+        ' Musikcontainer Uster",3500\n'
+        '2026-06-01,"Stadt Jodler Uster",""Jodel trifft Jodel", 21.11.2026",1500\n'
+        '2026-06-01,"Lukas Leuzinger","Roman",3000\n'
+        'A,"Ry"gge,2\n',
+        encoding="utf-8",
+    )
+    assert _row_errors(path) == [
+        (
+            "read.csv_quote_stray",
+            2,
+            {
+                "lines": 1,
+                "line": 2,
+                "before": '…1,"Samir Rachide","Debütalbum ',
+                "after": 'Identity" & Plattentaufe, 12. …',
+            },
+        ),
+        (
+            "read.csv_quote_stray",
+            3,
+            {
+                "lines": 1,
+                "line": 3,
+                "before": '…6-06-01,"Stadt Jodler Uster","',
+                "after": 'Jodel trifft Jodel", 21.11.202…',
+            },
+        ),
+        ("read.csv_quote_stray", 5, {"lines": 1, "line": 5, "before": 'A,"Ry', "after": "gge,2"}),
+    ]
+    issue = read_table(path).row_errors[2]
+    assert describe_issue(issue, show_file=False) == (
+        "row 2: a quotation mark in this row (line 2 of the file) is out of place, so where one "
+        'cell ends and the next begins is uncertain: at >>"<< in '
+        '\'…1,"Samir Rachide","Debütalbum >>"<<Identity" & Plattentaufe, 12. …\' a quoted '
+        "cell ends, but no delimiter follows. A quotation mark inside a quoted cell must be "
+        "doubled (\"\") or be another kind of quotation mark (« » or ' '); correct the row, or "
+        "save the file again from the spreadsheet"
+    )
+    assert describe_issue(issue, "nb", show_file=False) == (
+        "rad 2: et anførselstegn i denne raden (linje 2 i filen) står feil, så det er usikkert "
+        'hvor én celle slutter og den neste begynner: ved >>"<< i '
+        '«…1,"Samir Rachide","Debütalbum >>"<<Identity" & Plattentaufe, 12. …» slutter en '
+        "celle i anførselstegn, men det kommer ikke noe skilletegn etter. Et anførselstegn inne "
+        'i en celle i anførselstegn må skrives dobbelt ("") eller byttes ut med en annen sort '
+        "(« » eller ' '); rett raden, eller lagre filen på nytt fra regnearket"
+    )
 
 
 def test_a_quotation_mark_never_closed_is_an_error_on_its_row(tmp_path: Path) -> None:
@@ -625,3 +698,35 @@ def test_a_web_page_or_xml_in_utf16_is_told_apart_from_a_table(
     with pytest.raises(InputFileError) as caught:
         read_table(path, display_name="søknader.txt")
     assert str(caught.value).startswith(start)
+
+
+USTER = (
+    Path(__file__).resolve().parents[2].parent / "shared/realdata/grants/uster_kulturfoerderung.csv"
+)
+
+
+def test_the_stray_quotation_marks_of_usters_culture_grants_are_shown_where_they_are(
+    tmp_path: Path,
+) -> None:
+    """The three titles of the Swiss town of Uster's published culture grants whose inner
+    quotation marks are not doubled: each error quotes the text either side of the mark."""
+    if not USTER.exists():
+        pytest.skip(f"real data {USTER.name} is not beside this checkout ({USTER.parent})")
+    # The column map tests/test_realdata.py reads the file with.
+    columns = {
+        "Gesuchssteller": "applicant",
+        "Projekt": "project",
+        "FoerderbeitragCHF": "requested",
+        "Foerderbereich": "category",
+    }
+    table = read_table(USTER, columns=columns)
+    found = [
+        (row, issue.params["line"], issue.params["before"], issue.params["after"])
+        for row, issue in table.row_errors.items()
+        if issue.code == "read.csv_quote_stray"
+    ]
+    assert found == [
+        (476, 478, '…1,"Samir Rachide","Debütalbum ', 'Identity" & Plattentaufe, 12. …'),
+        (479, 481, '… Uster","Theaterauffführungen ', 'Der Geisterzug" Krimi-Komödie …'),
+        (486, 488, '…6-06-01,"Stadt Jodler Uster","', 'Jodel trifft Jodel", 21.11.202…'),
+    ]

@@ -517,3 +517,80 @@ def test_the_look_ahead_does_not_count_an_application_that_can_get_nothing(
     )
     result = allocate(apps, 400, policy)
     assert amounts_of(result) == {"A": 50, "P": 0, "Q": 100, "D": 200, "Z": 0}
+
+
+def test_the_sum_counts_neither_the_application_judged_nor_one_taken_among_the_cheapest(
+    make_application: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The sum run's cheapest members still missing for a minimum count leave out the
+    # application judged (already in the group's count) and those pass 1 took (already in it
+    # too): counting either again makes the group look cheaper to complete than it is.
+    #
+    # Round 1, budget 400: category X needs 2 funded, county 03 300 kr. In rank order R1 (X,
+    # 100, 03), R2 (Y, 250, 03), R3 (X, 150, 03), R4 (X, 250, 03).
+    # The first run takes R1 and R2 (50 left): X is short. The plan takes R1 (after it 300 left
+    # for X's R3 150 and 03's last 50, bare), passes R2 over (after it 50 left, X needs R3's
+    # 150), takes R3 (150 left for 03's bare 50), and R4 (250) does not fit: 03 is short.
+    # The sum: after R1, 300 left for X's cheapest but R1, R3 150, and 03's 200: R1 is passed
+    # over. After R2, 150 left for X's R1 + R3 250: passed over. After R3, 250 left for X's R1
+    # 100 and 03's 150: taken; then R4 (0 left, nothing short after it). R3 150 + R4 250.
+    # Counting R1 among X's cheapest when judging R1 (100, not R3's 150) would take R1 (300
+    # left for 100 + 200), then pass R2 over, take R3, and R4 would not fit: no run meets the
+    # minimums, and the round is refused.
+    judged = [
+        make_application(id=i, requested=r, score=Decimal(s), category=k, counties=c, orgnr=None)
+        for i, s, r, k, c in (
+            ("R1", 4, 100, "X", ("03",)),
+            ("R2", 3, 250, "Y", ("03",)),
+            ("R3", 2, 150, "X", ("03",)),
+            ("R4", 1, 250, "X", ("03",)),
+        )
+    ]
+    judged_policy = Policy(
+        quotas=(
+            Quota(by="category", value="X", min_count=2),
+            Quota(by="county", value="03", min_amount=300),
+        ),
+    )
+    # Round 2, budget 500: X needs 2 funded, county 03 100 kr, county 46 200 kr. In rank
+    # order T1 (X, 50, 03), T2 (200, 03), T3 (Y, 200, 03 and 46), T4 (X, 150, 03 and 46).
+    # The first run takes T1, T2 and T3 (50 left): X is short. The plan takes T1 (after it
+    # 450 left for T4 150 and 46's bare 50) and T2 (250 left for the same), passes T3 over
+    # (after it 50 left, X needs T4's 150), takes T4 (100 left for 46's bare 50): 46 is short.
+    # The sum: after T1, 450 left for X's T4 150, 03's 50 and 46's 200: taken. After T2,
+    # 250 left for X's cheapest not taken, T4 150, and 46's 200: T2 is passed over. After T3,
+    # 250 left for T4's 150: taken; then T4. T1 50 + T3 200 + T4 150.
+    # Counting T1 (taken) among X's cheapest when judging T2 (50, not T4's 150) would take T2
+    # (250 left for 50 + 200) and T3 (50 left for T1's 50 again), and T4 would not fit: no run
+    # meets the minimums, and the round is refused.
+    taken = [
+        make_application(id=i, requested=r, score=Decimal(s), category=k, counties=c, orgnr=None)
+        for i, s, r, k, c in (
+            ("T1", 4, 50, "X", ("03",)),
+            ("T2", 3, 200, None, ("03",)),
+            ("T3", 2, 200, "Y", ("03", "46")),
+            ("T4", 1, 150, "X", ("03", "46")),
+        )
+    ]
+    taken_policy = Policy(
+        quotas=(
+            Quota(by="category", value="X", min_count=2),
+            Quota(by="county", value="03", min_amount=100),
+            Quota(by="county", value="46", min_amount=200),
+        ),
+    )
+    first = allocate(judged, 400, judged_policy)
+    assert amounts_of(first) == {"R1": 0, "R2": 0, "R3": 150, "R4": 250}
+    second = allocate(taken, 500, taken_policy)
+    assert amounts_of(second) == {"T1": 50, "T2": 0, "T3": 200, "T4": 150}
+    assert [second.by_id()[i].reasons[0].code for i in ("T1", "T3", "T4")] == [
+        "reason.quota.min_count_reserved",
+        "reason.quota.min_reserved",
+        "reason.quota.min_count_reserved",
+    ]
+    # Both were met by the sum's run: with the plan alone no run meets them, and the first
+    # run's X short is what the refusal says.
+    monkeypatch.setattr(QuotaBook, "_estimates", lambda self: ("plan",))
+    for apps, budget, policy in ((judged, 400, judged_policy), (taken, 500, taken_policy)):
+        with pytest.raises(QuotaUnmetError, match="category 'X'"):
+            allocate(apps, budget, policy)

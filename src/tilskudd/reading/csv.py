@@ -16,9 +16,10 @@ Rows whose cells would land in the wrong columns are errors on that row, all of 
 pass (:func:`row_problems`): more fields than the header (that unquoted ``3300000,00`` in a
 comma-separated file is two fields, and so is ``Ny skole, fase 2`` in a title; where the split is
 plain, ``read.csv_cell_split`` names the cell as it was meant) or a quotation mark out of place
-(``read.csv_quote_runs_on`` when the cell it opens runs on over the next lines, whose applications
-are then in it). Validation rejects such a row, with that error alone (what its shifted cells
-hold says nothing of its own), and checks the rest. A row with fewer fields than the header in a
+(``read.csv_quote_stray`` quotes the line either side of the mark; ``read.csv_quote_runs_on``
+when the cell it opens runs on over the next lines, whose applications are then in it).
+Validation rejects such a row, with that error alone (what its shifted cells hold says nothing
+of its own), and checks the rest. A row with fewer fields than the header in a
 file whose other rows have them all (``read.csv_too_few_fields``) is a warning: a separator left
 out shifts its cells, but a row whose last cells are empty is read right.
 """
@@ -29,7 +30,7 @@ import csv
 import io
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from tilskudd.errors import InputFileError
@@ -143,6 +144,9 @@ class CsvRecords:
     """The file's physical lines: as many as records when no cell holds a line break."""
     delimiter: str = ","
     """The delimiter the fields were split at."""
+    stray_marks: dict[int, tuple[str, str]] = field(default_factory=dict)
+    """0-based row -> (the text before, the text after) a quotation mark that ends a quoted
+    cell with no delimiter after it, up to :data:`_EXCERPT` characters each ("…" where cut)."""
 
     def line_of(self, index: int) -> int:
         """The first line (from 1) of the record at 0-based ``index``: its row, unless a cell
@@ -197,6 +201,7 @@ def read_csv(
     reader = csv.reader(lines, delimiter=delimiter, strict=True)
     rows: list[list[RawCell]] = []
     bad_quotes: dict[int, tuple[str, int, int]] = {}
+    stray_marks: dict[int, tuple[str, str]] = {}
     after = 0  # the line after the last refused record, and how many rows came before it
     settled = 0
     while True:
@@ -216,6 +221,8 @@ def read_csv(
             own = lines[start:end]
             record = next(csv.reader(own, delimiter=delimiter), [])
             bad_quotes[len(rows)] = (kind, len(own), start + 1)
+            if kind == "stray":
+                stray_marks[len(rows)] = _stray_mark("".join(own), delimiter)
             rows.append([cell or None for cell in record])
             after, settled = end, len(rows)
     lengths = list(map(len, rows))
@@ -223,7 +230,7 @@ def read_csv(
     for row in rows:
         if len(row) < width:
             row.extend([None] * (width - len(row)))
-    return CsvRecords(rows, lengths, bad_quotes, len(lines), delimiter)
+    return CsvRecords(rows, lengths, bad_quotes, len(lines), delimiter, stray_marks)
 
 
 def _record_start(lines: list[str], after: int, end: int, records: int, delimiter: str) -> int:
@@ -234,6 +241,53 @@ def _record_start(lines: list[str], after: int, end: int, records: int, delimite
     for _ in range(records):
         next(reader)
     return after + reader.line_num
+
+
+# Characters of a record shown either side of a quotation mark out of place: enough to find
+# the place in a text editor, short enough for one line of a report.
+_EXCERPT = 30
+
+
+def _stray_mark(text: str, delimiter: str) -> tuple[str, str]:
+    """(the text before, the text after) the first quotation mark in ``text`` (a record's lines)
+    that ends a quoted cell with something other than a delimiter or a line end after it, where
+    the strict reader stopped; each cut to :data:`_EXCERPT` characters of its line, with "…"
+    where cut.
+
+    The same states as the csv module's reader (default dialect): a quotation mark opens a
+    quoted cell only as a field's first character, and two in a quoted cell are one."""
+    start, plain, quoted, closed = range(4)
+    state = start
+    for index, char in enumerate(text):
+        end = char == delimiter or char in "\r\n"
+        if state == start:
+            state = quoted if char == '"' else start if end else plain
+        elif state == plain:
+            state = start if end else plain
+        elif state == quoted:
+            state = closed if char == '"' else quoted
+        elif char == '"':
+            state = quoted
+        elif end:
+            state = start
+        else:
+            return _around(text, index - 1)
+    # Not reached where the strict reader stopped in this text; the first mark, if it did not.
+    return _around(text, max(text.find('"'), 0))
+
+
+def _around(text: str, mark: int) -> tuple[str, str]:
+    """The text of ``mark``'s line before and after it, :data:`_EXCERPT` characters at most."""
+    first = max(text.rfind("\n", 0, mark), text.rfind("\r", 0, mark)) + 1
+    last = min(
+        (i for i in (text.find("\n", mark), text.find("\r", mark)) if i >= 0), default=len(text)
+    )
+    before = text[max(first, mark - _EXCERPT) : mark]
+    after = text[mark + 1 : min(last, mark + 1 + _EXCERPT)]
+    return (
+        ("…" if mark - _EXCERPT > first else "") + before,
+        after + ("…" if mark + 1 + _EXCERPT < last else ""),
+    )
 
 
 def _quote_problem(message: str) -> str | None:
@@ -295,6 +349,8 @@ def row_problems(
     for index, (kind, lines, line) in records.bad_quotes.items():
         if index > header:
             quote_params: dict[str, ParamValue] = {"lines": lines, "line": line}
+            if kind == "stray" and lines == 1 and index in records.stray_marks:
+                quote_params["before"], quote_params["after"] = records.stray_marks[index]
             if kind == "stray" and lines > 1:
                 # A quoted cell that ran on over the next lines before a quote closed it: the
                 # rows on those lines are in it, and missing from the table.

@@ -1,0 +1,43 @@
+"""Edges of tilskudd.rules.checks that mutation testing found no test for."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+
+import pytest
+
+from tilskudd.errors import PolicyError
+from tilskudd.models import Application, Policy
+from tilskudd.rules import allocate
+
+MakeApp = Callable[..., Application]
+
+
+def problems(applications: list[Application], policy: Policy) -> PolicyError:
+    with pytest.raises(PolicyError) as caught:
+        allocate(applications, 1_000_000, policy)
+    return caught.value
+
+
+def test_a_ranking_problem_is_said_beside_a_tie_break_problem(make_application: MakeApp) -> None:
+    # A-1 has only a rank, A-2 only a score: not orderable; said with the tie-break column.
+    apps = [
+        make_application(id="A-1", rank=1, score=None),
+        make_application(id="A-2", rank=None, score=Decimal(5)),
+    ]
+    error = problems(apps, Policy(tie_break="merknad"))
+    assert error.settings == (None, "tie_break")
+    assert str(error).startswith("some applications have a rank and others a score: 1 with")
+
+
+def test_six_negative_scores_name_five_and_count_the_sixth(make_application: MakeApp) -> None:
+    apps = [make_application(id=f"A-{i}", score=Decimal(-i)) for i in range(1, 7)]
+    error = problems(apps, Policy(rule="optimal"))
+    assert "6 have one: A-1 (-1), A-2 (-2), A-3 (-3), A-4 (-4), A-5 (-5) and 1 more." in str(error)
+
+
+def test_five_negative_scores_are_all_named(make_application: MakeApp) -> None:
+    apps = [make_application(id=f"A-{i}", score=Decimal(-i)) for i in range(1, 6)]
+    error = problems(apps, Policy(rule="optimal"))
+    assert "5 have one: A-1 (-1), A-2 (-2), A-3 (-3), A-4 (-4) and A-5 (-5)." in str(error)

@@ -292,6 +292,23 @@ def test_the_line_of_a_row_below_a_cell_with_line_breaks_is_the_files(tmp_path: 
     assert issue.params["text"] == "Bro; ny"
 
 
+def test_every_row_below_cells_with_line_breaks_has_its_files_line(tmp_path: Path) -> None:
+    # Lines: 1 header, 2-4 A (a cell of three lines), 5 B, 6-7 C (a cell of two lines), 8 D, 9 E.
+    # B, D and E have one field too many (a decimal comma); each is named with its own line.
+    path = tmp_path / "s.csv"
+    path.write_text(
+        "ID;Søker;Omsøkt beløp;Poeng\n"
+        'A;"Moss\nkommune\nøst";100;4\n'
+        "B;Rygge;200;5;1\n"
+        'C;"Råde\r\nkommune";300;4\n'
+        "D;Våler;400;3;2\n"
+        "E;Sarpsborg;500;2;5\n",
+        encoding="utf-8",
+    )
+    errors = read_table(path).row_errors
+    assert {row: issue.params["line"] for row, issue in errors.items()} == {3: 5, 5: 8, 6: 9}
+
+
 def _short_file(tmp_path: Path, rows: list[str]) -> Path:
     path = tmp_path / "s.csv"
     path.write_text("ID;Søker;Prosjekt;Omsøkt beløp;Poeng\n" + "".join(rows), encoding="utf-8")

@@ -148,21 +148,28 @@ class CsvRecords:
     """0-based row -> (the text before, the text after) a quotation mark that ends a quoted
     cell with no delimiter after it, up to :data:`_EXCERPT` characters each ("…" where cut)."""
 
+    first_lines: list[int] | None = field(default=None, repr=False)
+    """Each record's first line, counted once by :meth:`line_of` when a cell holds a line break."""
+
     def line_of(self, index: int) -> int:
         """The first line (from 1) of the record at 0-based ``index``: its row, unless a cell
-        above holds a line break (counted only then)."""
+        above holds a line break (counted then, once for the whole file: a file whose every row
+        has too many fields asks for each row's line)."""
         if self.line_count == len(self.rows):
             return index + 1
-        line = 1
-        for i in range(index):
-            if i in self.bad_quotes:
-                line += self.bad_quotes[i][1]
-                continue
-            line += 1
-            for cell in self.rows[i]:
-                if isinstance(cell, str) and ("\n" in cell or "\r" in cell):
-                    line += cell.count("\n") + cell.count("\r") - cell.count("\r\n")
-        return line
+        if self.first_lines is None:
+            self.first_lines = firsts = []
+            line = 1
+            for i, cells in enumerate(self.rows):
+                firsts.append(line)
+                if i in self.bad_quotes:
+                    line += self.bad_quotes[i][1]
+                    continue
+                line += 1
+                for cell in cells:
+                    if isinstance(cell, str) and ("\n" in cell or "\r" in cell):
+                        line += cell.count("\n") + cell.count("\r") - cell.count("\r\n")
+        return self.first_lines[index]
 
 
 def read_csv(

@@ -34,17 +34,6 @@ F, P, N, R = Status.FUNDED, Status.PARTLY_FUNDED, Status.NOT_FUNDED, Status.RESE
 OFFICER = "Strategisk viktig for regionen; jf. styrets vedtak 12/09"
 
 
-@pytest.fixture
-def round6(make_application: MakeApp) -> list[Application]:
-    """Six applications scored 9..4, eligible 100k each (no caps), all different orgs."""
-    return [
-        make_application(
-            id=f"S{i}", requested=100_000, total_cost=None, score=Decimal(10 - i), orgnr=None
-        )
-        for i in range(1, 7)
-    ]
-
-
 def override(
     app: Application, decision: str, amount: int | None = None, reason: str = OFFICER
 ) -> Application:

@@ -2,34 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from decimal import Decimal
-
-import pytest
-
 from tilskudd.models import Application, Policy, Status
 from tilskudd.rules import allocate
 from tilskudd.rules.overrides import allocate_with_overrides, has_overrides, override_amounts
 from tilskudd.rules.ranked import allocate_ranked
 
-MakeApp = Callable[..., Application]
-
-
-@pytest.fixture
-def round6(make_application: MakeApp) -> list[Application]:
-    """Six applications scored 9..4, 100k each (no caps), all different orgs."""
-    return [
-        make_application(
-            id=f"S{i}", requested=100_000, total_cost=None, score=Decimal(10 - i), orgnr=None
-        )
-        for i in range(1, 7)
-    ]
-
-
-def override(app: Application, decision: str, amount: int | None = None) -> Application:
-    return app.model_copy(
-        update={"decision": decision, "decision_amount": amount, "decision_reason": "Vedtak"}
-    )
+from .test_overrides import override
 
 
 def test_has_overrides_only_when_some_application_has_a_decision(

@@ -41,3 +41,17 @@ def test_five_negative_scores_are_all_named(make_application: MakeApp) -> None:
     apps = [make_application(id=f"A-{i}", score=Decimal(-i)) for i in range(1, 6)]
     error = problems(apps, Policy(rule="optimal"))
     assert "5 have one: A-1 (-1), A-2 (-2), A-3 (-3), A-4 (-4) and A-5 (-5)." in str(error)
+
+
+def test_proportional_says_no_ranking_problem_beside_a_tie_break_problem(
+    make_application: MakeApp,
+) -> None:
+    # The same two applications as above: proportional gives each the same share and does not
+    # need them in one order, so only the tie-break column is said (the ranked rule says both).
+    apps = [
+        make_application(id="A-1", rank=1, score=None),
+        make_application(id="A-2", rank=None, score=Decimal(5)),
+    ]
+    error = problems(apps, Policy(rule="proportional", tie_break="merknad"))
+    assert error.settings == ("tie_break",)
+    assert "rank and others a score" not in str(error)

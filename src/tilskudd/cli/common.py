@@ -606,8 +606,10 @@ def input_file(file: Path) -> Path:
 
 REFUSED_VALUES = "tilskudd.refused_values"
 """Where a command's context keeps the values typer refused as it read the command line
-(click's ``BadParameter``; see :class:`tilskudd.cli.app._Option`), and the required arguments
-and options left out (``MissingParameter``; :func:`tilskudd.cli.app._kept_missing`)."""
+(click's ``BadParameter``; see :class:`tilskudd.cli.app._Option`), the required arguments
+and options left out (``MissingParameter``; :func:`tilskudd.cli.app._kept_missing`), and the
+unknown options and options without their value its parser met (``NoSuchOption``,
+``BadOptionUsage``; :func:`tilskudd.cli.app._keeping_mistakes`)."""
 
 
 class RefusedValueError(UsageError):
@@ -616,15 +618,26 @@ class RefusedValueError(UsageError):
     number (``--round x``). Said as a mistake in typing the command is (:mod:`tilskudd.cli.usage`),
     in the command's language, with the usage line and the hint; but with the command's other
     problems (:class:`Problems`), not alone before them. So is a required argument or option
-    left out (``missing argument FILE``): :attr:`missing`."""
+    left out (``missing argument FILE``): :attr:`missing`; and an unknown option or one without
+    its value (``--rulle``, ``--budget`` at the end): :attr:`mistyped`."""
 
     def __init__(self, refused: Exception) -> None:
-        from typer._click.exceptions import MissingParameter
+        from typer._click.exceptions import BadOptionUsage, MissingParameter, NoSuchOption
+
+        from tilskudd.cli.app import meant_option
 
         self.refused = refused
         param = getattr(refused, "param", None)
+        meant = meant_option(refused)
+        self.mistyped = isinstance(refused, (NoSuchOption, BadOptionUsage))
+        """An unknown option or one without its value, met as the command line was read."""
+        if meant is not None:
+            ctx = getattr(refused, "ctx", None)
+            options = ctx.command.params if ctx is not None else []
+            param = next((p for p in options if meant in p.opts), None)
         self.name: str | None = getattr(param, "name", None)
-        """The option's parameter name (``round_``)."""
+        """The option's parameter name (``round_``); for a mistyped option, that of the option
+        it is about (``budget`` for ``--budjet``), whose value is then not known."""
         self.missing = isinstance(refused, MissingParameter)
         """Not given at all, though required (the parameter is None in the command)."""
         super().__init__(str(refused))
@@ -687,21 +700,25 @@ class Problems:
                 self.lang = None
                 if lang is None:  # typed before the command: not taken up again
                     _before_command[0] = None
-        # The required arguments and options left out first, as click would have said them
-        # alone; then the values typer refused as it read the command line.
+        # In the order click would have said them alone: an unknown option or one without its
+        # value, then the required arguments and options left out; then the values typer
+        # refused as it read the command line.
         taken = refused_values()
+        mistyped = [exc for exc in taken if exc.mistyped]
         missing = [exc for exc in taken if exc.missing]
-        refused = [exc for exc in taken if not exc.missing]
+        refused = [exc for exc in taken if not exc.missing and not exc.mistyped]
         self.missing = {exc.name for exc in missing}
         """The required parameters left out (by name: ``file``): None in the command, which
         must not use them before :meth:`raise_any`, which says them."""
-        self.errors.extend(missing)
+        self.errors.extend([*mistyped, *missing])
         self._typed_at = len(self.errors)
-        """Where the mistakes in typing the command go: after the language and what is left
-        out, before the values typer refused (as a command without a file says them,
-        :mod:`tilskudd.cli.usage`)."""
-        self.refused = {exc.name for exc in refused}
-        """The options whose values typer refused (by parameter name: ``round_``)."""
+        """Where the words the command does not take go: after the language, the unknown
+        options and what is left out, before the values typer refused (as a command without a
+        file says them, :mod:`tilskudd.cli.usage`)."""
+        self.refused = {exc.name for exc in [*mistyped, *refused] if exc.name is not None}
+        """The options whose values typer refused (by parameter name: ``round_``), and those
+        typed without their value or misspelt (``--budget`` at the end, ``--budjet 5``): the
+        command has their default, not what was meant, and says nothing more of them."""
         self.errors.extend(refused)
 
     @contextlib.contextmanager

@@ -393,9 +393,9 @@ def guard(debug: bool = False) -> Iterator[None]:
                 raise exc from caught
             # In the command's language when the error carries a catalogue key (the ledger's).
             usage, hint = None, getattr(exc, "hint", None)
-            refused = _refused_among(exc)
-            if refused is not None:  # said, as a mistake in typing the command, with its usage
-                usage, hint = refused.usage_and_hint(_language[0])
+            typed_wrong = _typed_wrong_among(exc)
+            if typed_wrong is not None:  # said, as a mistake in typing the command, with its usage
+                usage, hint = typed_wrong.usage_and_hint(_language[0])
             print_error(exc.text(_language[0]), hint, usage=usage)
             raise typer.Exit(int(exc.exit_code)) from None
         except KeyboardInterrupt:
@@ -531,8 +531,8 @@ def refuse_extra_words(ctx: typer.Context, words: Sequence[str]) -> None:
     for end in range(len(given), 1, -1):
         name = " ".join(given[:end])
         if Path(name).exists():
-            raise UsageError(key="cli.unquoted_name", name=name)
-    raise UsageError(key="cli.extra_words", words=" ".join(extra))
+            raise ExtraWordsError(ctx, key="cli.unquoted_name", name=name)
+    raise ExtraWordsError(ctx, key="cli.extra_words", words=" ".join(extra))
 
 
 _SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".csv")
@@ -612,7 +612,30 @@ unknown options and options without their value its parser met (``NoSuchOption``
 ``BadOptionUsage``; :func:`tilskudd.cli.app._keeping_mistakes`)."""
 
 
-class RefusedValueError(UsageError):
+class TypedWrongError(UsageError):
+    """A mistake in how a command was typed (:class:`RefusedValueError`, :class:`ExtraWordsError`):
+    said with the command's other problems, and with its usage line and where its help is under
+    them all (:func:`guard`), as click says such a mistake alone."""
+
+    ctx: Any = None
+    """The context of the command typed wrong (None: no usage line to say)."""
+
+    def usage_and_hint(self, lang: str) -> tuple[str | None, str | None]:
+        """The command's usage line and where its help is, in ``lang``."""
+        from tilskudd.cli.usage import usage_and_hint
+
+        return usage_and_hint(self.ctx, lang)
+
+
+class ExtraWordsError(TypedWrongError):
+    """Words after a command's arguments that it does not take (:func:`refuse_extra_words`)."""
+
+    def __init__(self, ctx: typer.Context, *, key: str, **params: Any) -> None:
+        super().__init__(key=key, **params)
+        self.ctx = ctx
+
+
+class RefusedValueError(TypedWrongError):
     """A value typer refused as it read the command line: not one of the option's choices
     (``--register 2010``, ``--format nope``), out of its range (``--limit -1``), or not a whole
     number (``--round x``). Said as a mistake in typing the command is (:mod:`tilskudd.cli.usage`),
@@ -641,19 +664,12 @@ class RefusedValueError(UsageError):
         self.missing = isinstance(refused, MissingParameter)
         """Not given at all, though required (the parameter is None in the command)."""
         super().__init__(str(refused))
+        self.ctx = getattr(refused, "ctx", None)
 
     def text(self, lang: str = "en") -> str:
-        return self._described(lang)[0]
-
-    def usage_and_hint(self, lang: str) -> tuple[str | None, str | None]:
-        """The command's usage line and where its help is, in ``lang``."""
-        _, usage, hint = self._described(lang)
-        return usage, hint
-
-    def _described(self, lang: str) -> tuple[str, str | None, str | None]:
         from tilskudd.cli.usage import describe_usage_error
 
-        return describe_usage_error(cast("Any", self.refused), lang)
+        return describe_usage_error(cast("Any", self.refused), lang)[0]
 
 
 def refused_values() -> list[RefusedValueError]:
@@ -765,12 +781,12 @@ def said_lines(exc: TilskuddError) -> list[Any]:
     return error_lines(exc) or [_Said(exc)]
 
 
-def _refused_among(exc: TilskuddError) -> RefusedValueError | None:
-    """The first value typer refused that ``exc`` says, alone or among its lines."""
-    if isinstance(exc, RefusedValueError):
+def _typed_wrong_among(exc: TilskuddError) -> TypedWrongError | None:
+    """The first mistake in typing the command that ``exc`` says, alone or among its lines."""
+    if isinstance(exc, TypedWrongError):
         return exc
     for line in error_lines(exc):
-        if isinstance(line, _Said) and isinstance(line.error, RefusedValueError):
+        if isinstance(line, _Said) and isinstance(line.error, TypedWrongError):
             return line.error
     return None
 

@@ -137,11 +137,18 @@ def _kept_missing(
         raise exc
     if not ctx.meta.get(_WORDS_GIVEN):
         raise exc
-    if not any(meant_option(kept) in param.opts for kept in _kept(ctx)):
-        _keep(ctx, exc)  # else said: typed without its value, or misspelt (see meant_option)
+    if not any(_said_of(param, kept) for kept in _kept(ctx)):
+        _keep(ctx, exc)
     if param.expose_value and param.name is not None:
         ctx.params[param.name] = None
     return None, args
+
+
+def _said_of(param: Parameter, kept: click_errors.UsageError) -> bool:
+    """``kept`` says what is wrong with ``param``, which is then not said to be left out as
+    well: its value refused (``--times x`` of a required ``--times``, read again without it),
+    typed without its value (``--amount`` at the end), or misspelt (see :func:`meant_option`)."""
+    return getattr(kept, "param", None) is param or meant_option(kept) in param.opts
 
 
 def _kept(ctx: ClickContext) -> list[click_errors.UsageError]:
@@ -199,7 +206,20 @@ def _keeping_mistakes(parser: Any, ctx: ClickContext) -> Any:
     return parser
 
 
-class _Argument(TyperArgument):
+class _KeptMissing(Parameter):
+    """A parameter of a command that, required and left out, is said with the command's other
+    problems (:func:`_kept_missing`)."""
+
+    def handle_parse_result(
+        self, ctx: ClickContext, opts: Mapping[str, Any], args: list[str]
+    ) -> tuple[Any, list[str]]:
+        try:
+            return super().handle_parse_result(ctx, opts, args)
+        except click_errors.MissingParameter as exc:
+            return _kept_missing(self, ctx, exc, args)
+
+
+class _Argument(_KeptMissing, TyperArgument):
     """An argument as the help shows it: by its name (``FILE``), without typer's Python type
     beside it (``FILE <path>``, ``ID <str>``), which doubled the name and said nothing more.
     Left out, it is said with the command's other problems (:func:`_kept_missing`)."""
@@ -207,30 +227,23 @@ class _Argument(TyperArgument):
     def display_type_rich(self, ctx: ClickContext) -> str | None:
         return None
 
-    def handle_parse_result(
-        self, ctx: ClickContext, opts: Mapping[str, Any], args: list[str]
-    ) -> tuple[Any, list[str]]:
-        try:
-            return super().handle_parse_result(ctx, opts, args)
-        except click_errors.MissingParameter as exc:
-            return _kept_missing(self, ctx, exc, args)
 
-
-class _Option(TyperOption):
+class _Option(_KeptMissing, TyperOption):
     """An option of a command whose value, refused as typer reads it (not one of its choices,
     out of its range, not a whole number: ``--register 2010``, ``--limit -1``), is kept for the
     command to say with its other problems (:func:`tilskudd.cli.common.refused_values`), in its
     language, rather than alone before anything else is looked at. The option takes its default
     meanwhile, as if it had not been given: the command stops before it uses it. So is a
-    required option left out (:func:`_kept_missing`)."""
+    required option left out (:func:`_kept_missing`); one whose value was refused is read again
+    without it, and is then not also said to be left out."""
 
     def handle_parse_result(
         self, ctx: ClickContext, opts: Mapping[str, Any], args: list[str]
     ) -> tuple[Any, list[str]]:
         try:
             return super().handle_parse_result(ctx, opts, args)
-        except click_errors.MissingParameter as exc:
-            return _kept_missing(self, ctx, exc, args)
+        except click_errors.MissingParameter:
+            raise  # to be said at once (see _kept_missing): not kept as a refused value
         except click_errors.BadParameter as exc:
             if ctx.resilient_parsing:
                 raise

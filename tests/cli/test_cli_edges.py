@@ -496,9 +496,12 @@ def test_a_file_name_with_spaces_left_out_of_quotes_is_said_to_be_one(
     words = ["Søknader", "2026", "æøå.xlsx"] + (["S-01"] if name == "explain" else [])
     code, out, err = invoke(name, *words, *options, "--lang", "nb")
     assert (code, out) == (2, "")
+    arguments = "FIL ID" if name == "explain" else "FIL"
     assert err == (
         "feil: Søknader 2026 æøå.xlsx er ett filnavn med mellomrom i, men kommandolinjen tok det "
         'som flere ord; sett det i anførselstegn: "Søknader 2026 æøå.xlsx"\n'
+        f"  bruk: tilskudd {name} [VALG] {arguments}\n"
+        f"  tips: «tilskudd {name} -h» viser hjelpen\n"
     )
 
 
@@ -508,6 +511,8 @@ def test_words_the_command_does_not_take_are_named(tmp_path: Path) -> None:
     assert err == (
         "error: unexpected words after the arguments the command takes: extra words; put a name "
         "with spaces in quotes, or see --help\n"
+        "  usage: tilskudd check [OPTIONS] FILE\n"
+        "  hint: 'tilskudd check -h' shows the help\n"
     )
 
 

@@ -26,6 +26,24 @@ def budget_problem(lang: str) -> str:
     }[lang]
 
 
+def usage(lang: str, command: list[str], *arguments: str) -> list[str]:
+    """The usage line and the hint said under a mistake in typing ``command``, whose usage line
+    names ``arguments`` (``file``, ``[folder]`` for one that may be left out) as the
+    catalogue does."""
+    t = get(lang)
+    words = [
+        f"[{t(f'cli.usage.argument.{name[1:-1]}')}]"
+        if name.startswith("[")
+        else t(f"cli.usage.argument.{name}")
+        for name in arguments
+    ]
+    path = " ".join(["tilskudd", *command])
+    return [
+        f"  {t('cli.usage.label')}: {' '.join([path, t('cli.usage.options'), *words])}",
+        f"  {t('cli.hint_label')}: {t('cli.usage.help', command=f'{path} -h')}",
+    ]
+
+
 @pytest.mark.parametrize("lang", ["nb", "en"])
 @pytest.mark.parametrize(
     "command",
@@ -36,7 +54,8 @@ def test_extra_words_are_said_with_a_mistyped_budget(command: list[str], lang: s
     lines = said(*command, "extra", "words", "--budget", "xx", "--lang", lang)
     assert lines[0] == get(lang)("cli.extra_words", words="extra words")
     assert lines[1].startswith(budget_problem(lang))
-    assert len(lines) == 2
+    arguments = ["file", "application_id"] if command[0] == "explain" else ["file"]
+    assert lines[2:] == usage(lang, command[:1], *arguments)
 
 
 @pytest.mark.parametrize("lang", ["nb", "en"])
@@ -59,7 +78,7 @@ def test_a_name_left_out_of_quotes_is_said_with_the_rest_and_not_as_missing(
     lines = said(*command, "Søknader", "2026.xlsx", *after, "--budget", "xx", "--lang", "nb")
     assert lines[0] == get("nb")("cli.unquoted_name", name="Søknader 2026.xlsx")
     assert lines[1].startswith(budget_problem("nb"))
-    assert len(lines) == 2  # not also "Søknader finnes ikke"
+    assert len(lines) == 4  # not also "Søknader finnes ikke"; the usage line and the hint
 
 
 @pytest.mark.parametrize("lang", ["nb", "en"])
@@ -89,3 +108,63 @@ def test_init_says_extra_words_with_a_mistyped_frame(lang: str, tmp_path: Path) 
     assert lines[0] == get(lang)("cli.extra_words", words="ordning")
     assert lines[1].startswith("--frame: ")
     assert not (tmp_path / "ny").exists()
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+@pytest.mark.parametrize(
+    ("command", "arguments"),
+    [
+        (["status"], []),
+        (["history", "978805000"], ["query"]),
+        (["verify"], []),
+        (["amend", "S-01", "--amount", "1000", "--reason", "r"], ["application_id"]),
+        (["withdraw", "S-01", "--reason", "r"], ["application_id"]),
+        (["init", "ny"], ["[folder]"]),
+        (["check", str(SMALL)], ["file"]),
+        (["allocate", str(SMALL), "--budget", "5M"], ["file"]),
+        (["explain", str(SMALL), "S-01", "--budget", "5M"], ["file", "application_id"]),
+    ],
+    ids=[
+        "status",
+        "history",
+        "verify",
+        "amend",
+        "withdraw",
+        "init",
+        "check",
+        "allocate",
+        "explain",
+    ],
+)
+def test_extra_words_alone_are_said_with_the_usage_line_and_the_hint(
+    command: list[str],
+    arguments: list[str],
+    lang: str,
+    in_empty_folder: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Said alone (in a programme folder: nothing else is wrong), the words lost the usage line
+    # and the hint click said with them, unless a value typer refused came with them.
+    shutil.copytree(SMALL.parent / "programme_difi2009", in_empty_folder / "ordning")
+    monkeypatch.chdir(in_empty_folder / "ordning")
+    lines = said(*command, "runde", "1", "--lang", lang)
+    t = get(lang)
+    assert lines == [t("cli.extra_words", words="runde 1"), *usage(lang, command[:1], *arguments)]
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_extra_words_to_ledger_export_are_said_with_its_usage_under_every_problem(
+    lang: str,
+) -> None:
+    lines = said("ledger", "export", "ut.xlsx", "runde", "1", "--lang", lang)
+    assert lines[0] == get(lang)("cli.extra_words", words="runde 1")
+    assert "tilskudd.toml" in lines[1]  # no programme here
+    assert lines[2:] == usage(lang, ["ledger", "export"], "output_text")
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_a_name_left_out_of_quotes_is_said_with_the_usage_line(lang: str, tmp_path: Path) -> None:
+    shutil.copy(SMALL, tmp_path / "Søknader 2026.xlsx")
+    lines = said("check", "Søknader", "2026.xlsx", "--lang", lang)
+    name = get(lang)("cli.unquoted_name", name="Søknader 2026.xlsx")
+    assert lines == [name, *usage(lang, ["check"], "file")]

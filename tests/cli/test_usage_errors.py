@@ -67,16 +67,18 @@ CASES = {
         ],
     ),
     "unknown option, none near": (
-        ["status", "--zzz"],
+        # With nothing else wrong: an unknown option is said with the command's other problems
+        # (tests/cli/test_unknown_options_together.py), and a missing programme is one.
+        ["check", SMALL, "--zzz"],
         [
             "feil: ukjent valg: --zzz",
-            "  bruk: tilskudd status [VALG]",
-            "  tips: «tilskudd status -h» viser hjelpen",
+            "  bruk: tilskudd check [VALG] FIL",
+            "  tips: «tilskudd check -h» viser hjelpen",
         ],
         [
             "error: no such option: --zzz",
-            "  usage: tilskudd status [OPTIONS]",
-            "  hint: 'tilskudd status -h' shows the help",
+            "  usage: tilskudd check [OPTIONS] FILE",
+            "  hint: 'tilskudd check -h' shows the help",
         ],
     ),
     "unknown short option": (
@@ -390,12 +392,13 @@ def test_the_programme_file_is_named_as_the_programme_names_it() -> None:
 
 def test_a_usage_error_loads_no_heavy_module() -> None:
     """Said at once: not after the programme's models and rich are loaded (typer loads
-    pydantic to read the options, whatever tilskudd does)."""
+    pydantic to read the options, whatever tilskudd does). A mistake before the command (a
+    command's own mistakes are said with its other problems, which it must look for)."""
     code = (
         "import sys\n"
         "from tilskudd.cli import app\n"
         "try:\n"
-        "    app(['status', '--zzz'], prog_name='tilskudd')\n"
+        "    app(['--zzz', 'status'], prog_name='tilskudd')\n"
         "except SystemExit as exc:\n"
         "    assert exc.code == 2, exc.code\n"
         "heavy = ('tilskudd.programme', 'tilskudd.models', 'openpyxl', 'rich')\n"

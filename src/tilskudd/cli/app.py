@@ -137,15 +137,89 @@ def _kept_missing(
         raise exc
     if not ctx.meta.get(_WORDS_GIVEN):
         raise exc
-    from tilskudd.cli.common import REFUSED_VALUES
-
-    ctx.meta.setdefault(REFUSED_VALUES, []).append(exc)
+    if not any(_said_of(param, kept) for kept in _kept(ctx)):
+        _keep(ctx, exc)
     if param.expose_value and param.name is not None:
         ctx.params[param.name] = None
     return None, args
 
 
-class _Argument(TyperArgument):
+def _said_of(param: Parameter, kept: click_errors.UsageError) -> bool:
+    """``kept`` says what is wrong with ``param``, which is then not said to be left out as
+    well: its value refused (``--times x`` of a required ``--times``, read again without it),
+    typed without its value (``--amount`` at the end), or misspelt (see :func:`meant_option`)."""
+    return getattr(kept, "param", None) is param or meant_option(kept) in param.opts
+
+
+def _kept(ctx: ClickContext) -> list[click_errors.UsageError]:
+    """The mistakes kept in ``ctx`` so far, to be said together (see :func:`_keep`)."""
+    from tilskudd.cli.common import REFUSED_VALUES
+
+    kept: list[click_errors.UsageError] = ctx.meta.setdefault(REFUSED_VALUES, [])
+    return kept
+
+
+def _keep(ctx: ClickContext, exc: click_errors.UsageError) -> None:
+    """Keep ``exc``, a mistake in how the command was typed, for the command to say with its
+    other problems (:class:`tilskudd.cli.common.Problems`)."""
+    _kept(ctx).append(exc)
+
+
+def meant_option(exc: Exception) -> str | None:
+    """The option a mistake the parser found is about: the one typed without its value
+    (``--budget`` at the end), or the nearest to an unknown one (``--budjet`` for
+    ``--budget``), as its "did you mean" names first; None for another mistake."""
+    if isinstance(exc, click_errors.NoSuchOption):
+        return exc.possibilities[0] if exc.possibilities else None
+    if isinstance(exc, click_errors.BadOptionUsage):
+        return exc.option_name
+    return None
+
+
+def _keeping_mistakes(parser: Any, ctx: ClickContext) -> Any:
+    """``parser`` (click's, for the command of ``ctx``) made to keep an unknown option
+    (``--rulle``) and an option without its value (``--budget`` at the end, ``--force=ja``)
+    for the command to say with its other problems (:func:`_keep`), and to read on, rather
+    than to stop at the first. A misspelt option whose nearest takes a value is taken to have
+    one (``--rulle ranked``): the word after it, unless that is an option, is not taken for
+    the file or an extra word."""
+    process = parser._process_opts
+
+    def process_opts(arg: str, state: Any) -> None:
+        try:
+            process(arg, state)
+        except (click_errors.NoSuchOption, click_errors.BadOptionUsage) as exc:
+            if ctx.resilient_parsing:
+                raise
+            if exc.ctx is None:  # the parser says an option without its value without it
+                exc.ctx, exc.cmd = ctx, ctx.command
+            _keep(ctx, exc)
+            if not isinstance(exc, click_errors.NoSuchOption) or "=" in arg or not state.rargs:
+                return
+            near = parser._long_opt.get(meant_option(exc))
+            word = state.rargs[0]
+            value = not word.startswith("-") or word[1:2].isdigit()  # a negative number is one
+            if near is not None and near.takes_value and value:
+                state.rargs.pop(0)
+
+    parser._process_opts = process_opts
+    return parser
+
+
+class _KeptMissing(Parameter):
+    """A parameter of a command that, required and left out, is said with the command's other
+    problems (:func:`_kept_missing`)."""
+
+    def handle_parse_result(
+        self, ctx: ClickContext, opts: Mapping[str, Any], args: list[str]
+    ) -> tuple[Any, list[str]]:
+        try:
+            return super().handle_parse_result(ctx, opts, args)
+        except click_errors.MissingParameter as exc:
+            return _kept_missing(self, ctx, exc, args)
+
+
+class _Argument(_KeptMissing, TyperArgument):
     """An argument as the help shows it: by its name (``FILE``), without typer's Python type
     beside it (``FILE <path>``, ``ID <str>``), which doubled the name and said nothing more.
     Left out, it is said with the command's other problems (:func:`_kept_missing`)."""
@@ -153,38 +227,29 @@ class _Argument(TyperArgument):
     def display_type_rich(self, ctx: ClickContext) -> str | None:
         return None
 
-    def handle_parse_result(
-        self, ctx: ClickContext, opts: Mapping[str, Any], args: list[str]
-    ) -> tuple[Any, list[str]]:
-        try:
-            return super().handle_parse_result(ctx, opts, args)
-        except click_errors.MissingParameter as exc:
-            return _kept_missing(self, ctx, exc, args)
 
-
-class _Option(TyperOption):
+class _Option(_KeptMissing, TyperOption):
     """An option of a command whose value, refused as typer reads it (not one of its choices,
     out of its range, not a whole number: ``--register 2010``, ``--limit -1``), is kept for the
     command to say with its other problems (:func:`tilskudd.cli.common.refused_values`), in its
     language, rather than alone before anything else is looked at. The option takes its default
     meanwhile, as if it had not been given: the command stops before it uses it. So is a
-    required option left out (:func:`_kept_missing`)."""
+    required option left out (:func:`_kept_missing`); one whose value was refused is read again
+    without it, and is then not also said to be left out."""
 
     def handle_parse_result(
         self, ctx: ClickContext, opts: Mapping[str, Any], args: list[str]
     ) -> tuple[Any, list[str]]:
         try:
             return super().handle_parse_result(ctx, opts, args)
-        except click_errors.MissingParameter as exc:
-            return _kept_missing(self, ctx, exc, args)
+        except click_errors.MissingParameter:
+            raise  # to be said at once (see _kept_missing): not kept as a refused value
         except click_errors.BadParameter as exc:
             if ctx.resilient_parsing:
                 raise
             if not isinstance(ctx.command, Command):  # a group's options: said as before
                 raise
-            from tilskudd.cli.common import REFUSED_VALUES
-
-            ctx.meta.setdefault(REFUSED_VALUES, []).append(exc)
+            _keep(ctx, exc)
             rest = {name: value for name, value in opts.items() if name != self.name}
             return super().handle_parse_result(ctx, rest, args)
 
@@ -288,7 +353,7 @@ class Command(TyperCommand):
         return _shown(super().get_params(ctx))
 
     def make_parser(self, ctx: ClickContext) -> Any:
-        return _checking_repeats(super().make_parser(ctx), ctx)
+        return _checking_repeats(_keeping_mistakes(super().make_parser(ctx), ctx), ctx)
 
     def parse_args(self, ctx: ClickContext, args: list[str]) -> list[str]:
         ctx.meta[_WORDS_GIVEN] = bool(args)
@@ -354,8 +419,9 @@ class Group(TyperGroup):
             name = ctx.invoked_subcommand
             command = self.get_command(ctx, name) if name else None
             if exc.ctx is None and command is not None:
-                # Said by the parser without a context (an option at the end without its
-                # value): the command it was parsing is the one being invoked.
+                # Said by the parser without a context (an argument of several values given
+                # too few; an option at the end without its value is kept by the command's
+                # parser, _keeping_mistakes): the command it was parsing is the one invoked.
                 exc.ctx = typer.Context(command, parent=ctx, info_name=name)
                 exc.cmd = command
             _usage_error(exc, self._words)

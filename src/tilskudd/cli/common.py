@@ -393,9 +393,9 @@ def guard(debug: bool = False) -> Iterator[None]:
                 raise exc from caught
             # In the command's language when the error carries a catalogue key (the ledger's).
             usage, hint = None, getattr(exc, "hint", None)
-            refused = _refused_among(exc)
-            if refused is not None:  # said, as a mistake in typing the command, with its usage
-                usage, hint = refused.usage_and_hint(_language[0])
+            typed_wrong = _typed_wrong_among(exc)
+            if typed_wrong is not None:  # said, as a mistake in typing the command, with its usage
+                usage, hint = typed_wrong.usage_and_hint(_language[0])
             print_error(exc.text(_language[0]), hint, usage=usage)
             raise typer.Exit(int(exc.exit_code)) from None
         except KeyboardInterrupt:
@@ -531,8 +531,8 @@ def refuse_extra_words(ctx: typer.Context, words: Sequence[str]) -> None:
     for end in range(len(given), 1, -1):
         name = " ".join(given[:end])
         if Path(name).exists():
-            raise UsageError(key="cli.unquoted_name", name=name)
-    raise UsageError(key="cli.extra_words", words=" ".join(extra))
+            raise ExtraWordsError(ctx, key="cli.unquoted_name", name=name)
+    raise ExtraWordsError(ctx, key="cli.extra_words", words=" ".join(extra))
 
 
 _SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".csv")
@@ -606,41 +606,70 @@ def input_file(file: Path) -> Path:
 
 REFUSED_VALUES = "tilskudd.refused_values"
 """Where a command's context keeps the values typer refused as it read the command line
-(click's ``BadParameter``; see :class:`tilskudd.cli.app._Option`), and the required arguments
-and options left out (``MissingParameter``; :func:`tilskudd.cli.app._kept_missing`)."""
+(click's ``BadParameter``; see :class:`tilskudd.cli.app._Option`), the required arguments
+and options left out (``MissingParameter``; :func:`tilskudd.cli.app._kept_missing`), and the
+unknown options and options without their value its parser met (``NoSuchOption``,
+``BadOptionUsage``; :func:`tilskudd.cli.app._keeping_mistakes`)."""
 
 
-class RefusedValueError(UsageError):
+class TypedWrongError(UsageError):
+    """A mistake in how a command was typed (:class:`RefusedValueError`, :class:`ExtraWordsError`):
+    said with the command's other problems, and with its usage line and where its help is under
+    them all (:func:`guard`), as click says such a mistake alone."""
+
+    ctx: Any = None
+    """The context of the command typed wrong (None: no usage line to say)."""
+
+    def usage_and_hint(self, lang: str) -> tuple[str | None, str | None]:
+        """The command's usage line and where its help is, in ``lang``."""
+        from tilskudd.cli.usage import usage_and_hint
+
+        return usage_and_hint(self.ctx, lang)
+
+
+class ExtraWordsError(TypedWrongError):
+    """Words after a command's arguments that it does not take (:func:`refuse_extra_words`)."""
+
+    def __init__(self, ctx: typer.Context, *, key: str, **params: Any) -> None:
+        super().__init__(key=key, **params)
+        self.ctx = ctx
+
+
+class RefusedValueError(TypedWrongError):
     """A value typer refused as it read the command line: not one of the option's choices
     (``--register 2010``, ``--format nope``), out of its range (``--limit -1``), or not a whole
     number (``--round x``). Said as a mistake in typing the command is (:mod:`tilskudd.cli.usage`),
     in the command's language, with the usage line and the hint; but with the command's other
     problems (:class:`Problems`), not alone before them. So is a required argument or option
-    left out (``missing argument FILE``): :attr:`missing`."""
+    left out (``missing argument FILE``): :attr:`missing`; and an unknown option or one without
+    its value (``--rulle``, ``--budget`` at the end): :attr:`mistyped`."""
 
     def __init__(self, refused: Exception) -> None:
-        from typer._click.exceptions import MissingParameter
+        from typer._click.exceptions import BadOptionUsage, MissingParameter, NoSuchOption
+
+        from tilskudd.cli.app import meant_option
 
         self.refused = refused
         param = getattr(refused, "param", None)
+        meant = meant_option(refused)
+        self.mistyped = isinstance(refused, (NoSuchOption, BadOptionUsage))
+        """An unknown option or one without its value, met as the command line was read."""
+        if meant is not None:
+            ctx = getattr(refused, "ctx", None)
+            options = ctx.command.params if ctx is not None else []
+            param = next((p for p in options if meant in p.opts), None)
         self.name: str | None = getattr(param, "name", None)
-        """The option's parameter name (``round_``)."""
+        """The option's parameter name (``round_``); for a mistyped option, that of the option
+        it is about (``budget`` for ``--budjet``), whose value is then not known."""
         self.missing = isinstance(refused, MissingParameter)
         """Not given at all, though required (the parameter is None in the command)."""
         super().__init__(str(refused))
+        self.ctx = getattr(refused, "ctx", None)
 
     def text(self, lang: str = "en") -> str:
-        return self._described(lang)[0]
-
-    def usage_and_hint(self, lang: str) -> tuple[str | None, str | None]:
-        """The command's usage line and where its help is, in ``lang``."""
-        _, usage, hint = self._described(lang)
-        return usage, hint
-
-    def _described(self, lang: str) -> tuple[str, str | None, str | None]:
         from tilskudd.cli.usage import describe_usage_error
 
-        return describe_usage_error(cast("Any", self.refused), lang)
+        return describe_usage_error(cast("Any", self.refused), lang)[0]
 
 
 def refused_values() -> list[RefusedValueError]:
@@ -687,21 +716,25 @@ class Problems:
                 self.lang = None
                 if lang is None:  # typed before the command: not taken up again
                     _before_command[0] = None
-        # The required arguments and options left out first, as click would have said them
-        # alone; then the values typer refused as it read the command line.
+        # In the order click would have said them alone: an unknown option or one without its
+        # value, then the required arguments and options left out; then the values typer
+        # refused as it read the command line.
         taken = refused_values()
+        mistyped = [exc for exc in taken if exc.mistyped]
         missing = [exc for exc in taken if exc.missing]
-        refused = [exc for exc in taken if not exc.missing]
+        refused = [exc for exc in taken if not exc.missing and not exc.mistyped]
         self.missing = {exc.name for exc in missing}
         """The required parameters left out (by name: ``file``): None in the command, which
         must not use them before :meth:`raise_any`, which says them."""
-        self.errors.extend(missing)
+        self.errors.extend([*mistyped, *missing])
         self._typed_at = len(self.errors)
-        """Where the mistakes in typing the command go: after the language and what is left
-        out, before the values typer refused (as a command without a file says them,
-        :mod:`tilskudd.cli.usage`)."""
-        self.refused = {exc.name for exc in refused}
-        """The options whose values typer refused (by parameter name: ``round_``)."""
+        """Where the words the command does not take go: after the language, the unknown
+        options and what is left out, before the values typer refused (as a command without a
+        file says them, :mod:`tilskudd.cli.usage`)."""
+        self.refused = {exc.name for exc in [*mistyped, *refused] if exc.name is not None}
+        """The options whose values typer refused (by parameter name: ``round_``), and those
+        typed without their value or misspelt (``--budget`` at the end, ``--budjet 5``): the
+        command has their default, not what was meant, and says nothing more of them."""
         self.errors.extend(refused)
 
     @contextlib.contextmanager
@@ -748,12 +781,12 @@ def said_lines(exc: TilskuddError) -> list[Any]:
     return error_lines(exc) or [_Said(exc)]
 
 
-def _refused_among(exc: TilskuddError) -> RefusedValueError | None:
-    """The first value typer refused that ``exc`` says, alone or among its lines."""
-    if isinstance(exc, RefusedValueError):
+def _typed_wrong_among(exc: TilskuddError) -> TypedWrongError | None:
+    """The first mistake in typing the command that ``exc`` says, alone or among its lines."""
+    if isinstance(exc, TypedWrongError):
         return exc
     for line in error_lines(exc):
-        if isinstance(line, _Said) and isinstance(line.error, RefusedValueError):
+        if isinstance(line, _Said) and isinstance(line.error, TypedWrongError):
             return line.error
     return None
 

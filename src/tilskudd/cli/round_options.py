@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -591,4 +591,7 @@ def setup_gathered(
                 input_file(file)
         problems.raise_any()
     assert setup is not None  # raise_any raised what stopped it
+    if budget is None and "budget" in problems.refused:
+        # Typed without its amount, or misspelt (--budjet 5): said so, not also as missing.
+        setup = replace(setup, budget_problem=None)
     return setup

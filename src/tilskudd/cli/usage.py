@@ -40,7 +40,13 @@ from tilskudd.textfile import read_text
 if TYPE_CHECKING:
     from tilskudd.i18n import Translator
 
-__all__ = ["describe_usage_error", "language_problem", "report_usage_error", "usage_language"]
+__all__ = [
+    "describe_usage_error",
+    "language_problem",
+    "report_usage_error",
+    "usage_and_hint",
+    "usage_language",
+]
 
 PROGRAMME_FILE = "tilskudd.toml"
 """As :data:`tilskudd.programme.PROGRAMME_FILE`, without loading the programme's models."""
@@ -183,14 +189,27 @@ def describe_usage_error(
     from tilskudd.i18n import get  # here: a help finds its language with this module, not words
 
     t = get(lang)
-    ctx = exc.ctx
-    usage = _usage_line(ctx, t) if ctx is not None else None
-    hint = None
-    if ctx is not None and ctx.command.get_help_option(ctx) is not None:
-        command = f"{ctx.command_path} {ctx.help_option_names[0]}"
-        lists = isinstance(exc, UnknownCommand) or isinstance(ctx.command, TyperGroup)
-        hint = t("cli.usage.help_commands" if lists else "cli.usage.help", command=command)
+    usage, hint = usage_and_hint(exc.ctx, lang, lists=isinstance(exc, UnknownCommand))
     return _message(exc, t, words), usage, hint
+
+
+def usage_and_hint(
+    ctx: ClickContext | None, lang: str, *, lists: bool = False
+) -> tuple[str | None, str | None]:
+    """The usage line of the command of ``ctx`` and where its help is, in ``lang``, as said
+    under a mistake in typing it; the help that ``lists`` the commands for a group's (and for
+    an unknown command)."""
+    from tilskudd.i18n import get
+
+    if ctx is None:
+        return None, None
+    t = get(lang)
+    hint = None
+    if ctx.command.get_help_option(ctx) is not None:
+        command = f"{ctx.command_path} {ctx.help_option_names[0]}"
+        lists = lists or isinstance(ctx.command, TyperGroup)
+        hint = t("cli.usage.help_commands" if lists else "cli.usage.help", command=command)
+    return _usage_line(ctx, t), hint
 
 
 def _message(exc: click_errors.UsageError, t: Translator, words: Sequence[str]) -> str:

@@ -310,6 +310,37 @@ def test_the_ambiguous_hint_names_only_what_the_cell_could_mean(
     assert (issue.code, shown) == (code, params)
 
 
+def test_a_number_cell_is_read_as_the_spreadsheet_shows_it() -> None:
+    """A formula's result carries the rounding noise of binary numbers: =350000*1,1 is saved
+    as 385000.00000000006, which Excel shows, and compares, as 385 000 (it keeps 15
+    significant digits). Read with every digit, the application was rejected for "a fraction
+    of an øre" no one could see, and the round allocated without it. A real fraction is still
+    one."""
+    noisy = 350_000 * 1.1
+    assert noisy != 385_000
+    result = check(row(requested=noisy, total_cost=0.1 * 3 * 10_000_000, rank=0.1 * 3 * 10))
+    assert result.issues == ()
+    (app,) = result.applications
+    assert (app.requested, app.total_cost) == (385_000, 3_000_000)
+    assert codes(check(row(requested=385_000.5))) == ["validate.amount_not_whole"]
+    assert codes(check(row(requested=385_000.001))) == ["validate.amount_fraction_ore"]
+    # The largest amounts a cell holds stay exact: whole numbers are never rounded.
+    (big,) = check(row(requested=float(MAX_AMOUNT - 1), total_cost=None)).applications
+    assert big.requested == MAX_AMOUNT - 1
+
+
+def test_scores_equal_in_the_spreadsheet_are_equal() -> None:
+    """Three panel scores averaged in Excel, the same marks in another order: (0.1+0.2+0.3)
+    and (0.3+0.2+0.1) differ in the 17th digit, and one application was ranked above the
+    other by that noise, not by the stated tie-break, and no tie was reported."""
+    first, second = (0.1 + 0.2 + 0.3) / 3, (0.3 + 0.2 + 0.1) / 3
+    assert first != second
+    result = check(row(id="A1", score=first), row(id="A2", score=second))
+    assert result.issues == ()
+    a1, a2 = result.applications
+    assert a1.score == a2.score == Decimal("0.2")
+
+
 def test_a_decimal_mark_after_four_digits_reads_as_a_decimal() -> None:
     (app,) = check(row(requested="1000,00", total_cost=None)).applications
     assert app.requested == 1000

@@ -270,6 +270,33 @@ def test_csv_rows_with_shifted_cells_are_rejected_and_the_rest_allocated(
     }
 
 
+def test_an_amount_a_formula_gave_is_allocated_as_the_workbook_shows_it(tmp_path: Path) -> None:
+    """A request worked out in the sheet (=350000*1,1) is saved with binary rounding noise,
+    385000.00000000006, and shown as 385 000. It was rejected for "a fraction of an øre" and
+    the round allocated without it; the sum under it (=SUM) is not an application either."""
+    source = tmp_path / "søknader.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Søknader"
+    sheet.append(["Søknadsnr.", "Søker", "Omsøkt beløp", "Poeng"])
+    sheet.append(["S-1", "Moss kommune", 350_000 * 1.1, 5])
+    sheet.append(["S-2", "Rygge kommune", 300_000, 4])
+    sheet.append([None, None, 350_000 * 1.1 + 300_000, None])
+    book.save(source)
+    target = tmp_path / "tildeling.xlsx"
+    code, out, err = invoke("allocate", source, "--budget", "500 000", "-o", target)
+    assert code == 0, err
+    assert "fraction" not in out
+    awards = openpyxl.load_workbook(target)["Awards"]
+    header = [cell.value for cell in awards[1]]
+    rows = [
+        dict(zip(header, values, strict=True))
+        for values in awards.iter_rows(min_row=2, values_only=True)
+    ]
+    assert [(r["ID"], r["Requested"], r["Awarded"]) for r in rows] == [("S-1", 385_000, 385_000)]
+
+
 def test_an_unlabelled_totals_row_is_not_counted_as_an_application(tmp_path: Path) -> None:
     source = tmp_path / "runde.csv"
     source.write_text(

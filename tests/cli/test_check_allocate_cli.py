@@ -432,6 +432,44 @@ def test_a_sheet_with_a_header_and_no_applications_is_an_error(
 
 
 @pytest.mark.parametrize(
+    ("lang", "unranked", "verdict"),
+    [
+        ("en", "no column for the score or the rank", "every application can be allocated"),
+        ("nb", "ingen kolonne for poeng eller rangering", "alle søknadene kan fordeles"),
+    ],
+)
+def test_allocate_by_the_proportional_rule_does_not_ask_for_a_score(
+    tmp_path: Path, lang: str, unranked: str, verdict: str
+) -> None:
+    """The Research Council's and the UK government's real files have no score column, and
+    are allocated by --rule proportional. Under the problems of their cells allocate said, as
+    check does, that "the ranked rule (allocate's default) ... need one of them", of a run
+    that had just been told which rule to use."""
+    path = tmp_path / "uten_poeng.csv"
+    path.write_text(
+        "ID;Søker;Omsøkt beløp;Orgnr\nS-1;A;100000;0\nS-2;B;200000;\nS-3;C;0;\n",
+        encoding="utf-8",
+    )
+    args = ("allocate", path, "--budget", "150000", "--lang", lang)
+    code, out, err = invoke(*args, "--rule", "proportional")
+    assert code == 0, err
+    assert "S-3" in out  # its error is listed, and it is rejected
+    assert unranked not in " ".join(out.split())
+    # Without the error only a warning is left (the orgnr written 0): the verdict is the plain one.
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(";0;\n", ";300000;\n"), encoding="utf-8"
+    )
+    code, out, err = invoke(*args, "--rule", "proportional")
+    assert code == 0, err
+    text = " ".join(out.split())
+    assert unranked not in text
+    assert verdict in text
+    # check, which does not know the rule to come, still says it.
+    _, out, _ = invoke("check", path, "--lang", lang)
+    assert unranked in " ".join(out.split())
+
+
+@pytest.mark.parametrize(
     ("lang", "verdict"),
     [
         ("en", "No errors, but 2 applications have no score or rank: the ranked rule"),

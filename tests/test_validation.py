@@ -16,10 +16,11 @@ from hypothesis import strategies as st
 from tilskudd.errors import UsageError
 from tilskudd.i18n import get
 from tilskudd.issues import describe_issue
-from tilskudd.models import Application, Issue, Location, Severity
+from tilskudd.models import Application, Issue, Location, Policy, Severity
 from tilskudd.money import MAX_AMOUNT, parse_decimal
 from tilskudd.reading.table import FormulaWithoutValue, RawCell, RawTable
 from tilskudd.registry import get_register
+from tilskudd.rules import allocate
 from tilskudd.validation import ValidationResult, check_table, validate
 
 # Header text, and the field it maps to (None: a column tilskudd does not know).
@@ -339,6 +340,20 @@ def test_scores_equal_in_the_spreadsheet_are_equal() -> None:
     assert result.issues == ()
     a1, a2 = result.applications
     assert a1.score == a2.score == Decimal("0.2")
+
+
+def test_a_carried_number_is_read_as_the_spreadsheet_shows_it_for_the_tie_break() -> None:
+    """A column of sub-scores the officer breaks ties by (tie_break = "Notat desc"), averaged
+    in Excel: equal there, yet one ranked above the other by the 17th digit, so the stated
+    order after it (the id) was never reached and no tie was said."""
+    first, second = (0.1 + 0.2 + 0.3) / 3, (0.3 + 0.2 + 0.1) / 3
+    result = check(row(id="A1", Notat=first), row(id="A2", Notat=second))
+    a1, a2 = result.applications
+    assert a1.extra["Notat"] == a2.extra["Notat"] == Decimal("0.2")
+    ranked = allocate(result.applications, 3_300_000, Policy(tie_break="Notat desc"))
+    (funded,) = [d.application_id for d in ranked.decisions if d.amount]
+    assert funded == "A1"  # equal in the tie-break column, then by id
+    assert [n.code for n in ranked.notes] == ["note.tie_at_line"]
 
 
 def test_a_decimal_mark_after_four_digits_reads_as_a_decimal() -> None:

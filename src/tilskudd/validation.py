@@ -409,7 +409,8 @@ def _carry(value: RawCell) -> CellValue:
         if value.is_integer():
             return int(value)
         if math.isfinite(value):
-            return Decimal(repr(value))
+            # As the spreadsheet shows it: a tie-break column compares what the officer sees.
+            return to_decimal(value)
         return repr(value)
     if isinstance(value, Decimal):
         return value if value.is_finite() else str(value)

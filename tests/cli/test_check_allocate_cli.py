@@ -297,6 +297,45 @@ def test_an_amount_a_formula_gave_is_allocated_as_the_workbook_shows_it(tmp_path
     assert [(r["ID"], r["Requested"], r["Awarded"]) for r in rows] == [("S-1", 385_000, 385_000)]
 
 
+def test_another_table_under_the_applications_is_not_allocated(tmp_path: Path) -> None:
+    """A second table typed under the round (last year's refused applications, under a label
+    and a header of its own) was read as more applications: its header row and label were
+    errors, and its rows below them were funded like the round's own. Pabulib's real files
+    have a table of votes under the projects in the same way."""
+    source = tmp_path / "søknader.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Søknader"
+    sheet.append(["Søknadsnr.", "Søker", "Prosjekt", "Søkt beløp", "Poeng"])
+    sheet.append(["S-1", "Moss kommune", "Arkiv", 100_000, 5])
+    sheet.append(["S-2", "Rygge kommune", "Skjema", 200_000, 4])
+    sheet.append([])
+    sheet.append(["Avslått i fjor"])
+    sheet.append(["Nr.", "Navn", "Tittel", "Beløp"])
+    sheet.append(["T-9", "Råde kommune", "Gammelt", 400_000])
+    sheet.append(["T-10", "Våler kommune", "Eldre", 50_000])
+    book.save(source)
+    code, out, _ = invoke("check", source, "--format", "json")
+    report = json.loads(out)
+    assert code == 0
+    assert report["counts"]["applications"] == 2
+    assert [(i["code"], i["severity"], i["row"]) for i in report["issues"]] == [
+        ("read.other_table_skipped", "warning", 6)
+    ]
+    _, out, _ = invoke("check", source)
+    text = " ".join(out.split())
+    assert "rows 5–8 below the applications look like another table" in text
+    assert "Nr., Navn, Tittel and Beløp" in text
+    target = tmp_path / "tildeling.json"
+    code, _, err = invoke(
+        "allocate", source, "--budget", "1M", "--rule", "proportional", "-o", target
+    )
+    assert code == 0, err
+    data = json.loads(target.read_text(encoding="utf-8"))
+    assert {a["id"]: a["amount"] for a in data["applications"]} == {"S-1": 100_000, "S-2": 200_000}
+
+
 def test_an_unlabelled_totals_row_is_not_counted_as_an_application(tmp_path: Path) -> None:
     source = tmp_path / "runde.csv"
     source.write_text(

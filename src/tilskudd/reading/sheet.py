@@ -355,13 +355,15 @@ def _repeats_header(cells: Sequence[RawCell], match: HeaderMatch) -> bool:
     return True
 
 
-def _other_header(cells: Sequence[RawCell], requested: int) -> list[str] | None:
+def _other_header(cells: Sequence[RawCell], requested: int, *, titled: bool) -> list[str] | None:
     """The header of another table typed under the applications (last year's list, a table of
     votes): a row of text without digits in which two or more cells name a tilskudd field
     (``Nr.``, ``Tittel``), though not as this table's header does (:func:`_repeats_header`
     said so), and whose cell in the column of the amount requested names no amount requested
     (``Beløp``, ``Stemmer``): a row that does (``Søknadsnr | Rygge | Søkt beløp``) is an
-    application written over its header's words. Its texts, or None."""
+    application written over its header's words. ``titled``: a title in one cell stands just
+    above it (``VOTES``), and two cells of text make a header whatever their names. Its
+    texts, or None."""
     amount = cells[requested]
     if isinstance(amount, str) and match_field(amount) == REQUIRED:
         return None
@@ -375,7 +377,7 @@ def _other_header(cells: Sequence[RawCell], requested: int) -> list[str] | None:
         texts.append(cell.strip())
         if match_field(cell) is not None:
             named += 1
-    return texts if named >= 2 else None
+    return texts if len(texts) >= 2 and (titled or named >= 2) else None
 
 
 def build_table(
@@ -444,7 +446,10 @@ def build_table(
                     repeated.extend((index + 1, index + 2))
                     lower_row = index + 1
                     continue
-            if numbers and (texts := _other_header(cells, requested)) is not None:
+            # A title in one cell just above it ("VOTES"): any row of text starts a table.
+            titled = bool(numbers) and numbers[-1] == index
+            titled = titled and _notes_below(kept[-1:], requested, words=1) == 1
+            if numbers and (texts := _other_header(cells, requested, titled=titled)) is not None:
                 # Another table's header: what follows is that table's, not applications.
                 other = (index, texts)
                 break

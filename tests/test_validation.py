@@ -1120,6 +1120,28 @@ def test_decision_reject_with_zero_amount_is_fine() -> None:
     assert (app.decision, app.decision_amount) == ("reject", 0)
 
 
+@pytest.mark.parametrize(
+    ("typed", "decision"),
+    [
+        ("Bevilget", "fund"),
+        ("bevilges", "fund"),
+        ("Bevilg", "fund"),
+        ("Tilsagn", "fund"),
+        ("Avvist", "reject"),
+        ("avvis", "reject"),
+    ],
+)
+def test_decision_words_of_the_grant_offices_are_understood(typed: str, decision: str) -> None:
+    """Norwegian funders write "Bevilget" and "Tilsagn" for a grant (the Research Council's
+    real data has "Bevilgning" as a project's phase) and "Avvist" for a refusal: each was
+    "not a decision", cell by cell, in a column the officer had filled in by hand."""
+    amount = 100_000.0 if decision == "fund" else None
+    (app,) = check(
+        row(decision=typed, decision_amount=amount, decision_reason="Styret")
+    ).applications
+    assert app.decision == decision
+
+
 def test_decision_messages_quote_what_the_officer_typed() -> None:
     issue = only_issue(check(row(decision="Avslått")))
     assert "«Avslått»" in describe_issue(issue, "nb")

@@ -510,6 +510,11 @@ def places_of(result: RoundResult, decision: Decision, lang: str) -> str:
     return t.join([t("doc.whole_county", county=county_name(c) or c) for c in app.counties])
 
 
+def names_places(result: RoundResult, lang: str) -> bool:
+    """Whether an award names a place: a round that names none is published without places."""
+    return any(places_of(result, d, lang) for d in awards(result))
+
+
 def amount_of(text: str, lang: str) -> int:
     """An amount as a document shows it (``3 300 000 kr``, ``NOK 3,300,000``) as kroner."""
     digits = text.replace("kr", "").replace("NOK", "").replace(",", "").replace(" ", "")
@@ -527,18 +532,36 @@ def check_html(result: RoundResult, path: Path, lang: str) -> None:
     assert lead == plain_text(summary_sentence(summary, lang))
     t = get(lang)
     figures = plain_text(" ".join(parser.texts))
+    places = names_places(result, lang)
+    municipalities = (
+        t("summary.label.municipalities"),
+        format_number(summary.municipalities, lang),
+    )
     for label, value in (
         (t("summary.label.budget"), money(allocation.budget, lang)),
         (t("summary.label.awarded"), money(allocation.awarded, lang)),
         (t("summary.label.unallocated"), money(allocation.unallocated, lang)),
         (column_header("projects", lang), format_number(len(awards(result)), lang)),
-        (t("summary.label.municipalities"), format_number(summary.municipalities, lang)),
+        *([municipalities] if places else []),
         (t("summary.label.applications"), format_number(len(allocation.decisions), lang)),
     ):
         assert plain_text(f"{label} {value}") in figures, (label, value)
+    if not places:
+        assert plain_text(" ".join(municipalities)) not in figures
     funded = awards(result)
     if not funded:
         assert parser.tables == []
+        return
+    if not places:
+        # No award names a place: one list, without a column of places, and no chart.
+        (by_amount,) = parser.tables
+        rows = [[plain_text(c) for c in r] for r in by_amount]
+        body, total = rows[1:-1], rows[-1]
+        assert Counter((r[1], r[2], r[3]) for r in body) == Counter(
+            award_line(result, d, lang) for d in funded
+        )
+        assert total[-1] == money(allocation.awarded, lang)
+        assert "<svg" not in page
         return
     by_amount, by_municipality = parser.tables
     rows = [[plain_text(c) for c in r] for r in by_amount]
@@ -599,6 +622,11 @@ def check_markdown(result: RoundResult, path: Path, lang: str) -> None:
         assert rows == []
         return
     body, total = rows[1:-1], rows[-1]
+    if not names_places(result, lang):
+        # No award names a place: no column of places (rank, applicant, project, requested,
+        # awarded, status); read as the table with one.
+        body = [[*r[:3], "", *r[3:]] for r in body]
+        total = [*total[:3], "", *total[3:]]
     by_id = result.allocation.by_id()
     expected = Counter(
         (
@@ -781,8 +809,10 @@ def check_pdf(result: RoundResult, path: Path, lang: str) -> None:
         assert money(decision.amount, lang) in text
     # The chart's bars ("NOK 1,000 · 2 projects") add up to the total awarded.
     bars = re.findall(r"((?:NOK )?[\d ,]+\d(?: kr)?) · \d+ (?:prosjekt|project)", text)
-    if awards(result):
+    if names_places(result, lang):
         assert sum(amount_of(b.strip(), lang) for b in bars) == allocation.awarded, bars
+    else:
+        assert bars == []  # no chart of counties in a round that names no place
 
 
 def policy_toml(policy: Policy) -> str:

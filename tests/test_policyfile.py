@@ -258,6 +258,48 @@ def test_a_setting_outside_the_policy_table_is_refused_not_ignored(tmp_path: Pat
     assert load_policy(path).rule == "ranked"
 
 
+def test_a_table_that_is_no_policy_setting_is_not_to_be_put_under_policy(tmp_path: Path) -> None:
+    """A column map written into the policy file (as for pabulib's cost and votes columns), or
+    a programme's tilskudd.toml given as --policy, was told to "put it under [policy]": no
+    place there reads it. Each is said for what it is, and where it is read."""
+    path = write(
+        tmp_path,
+        '[policy]\nrule = "ranked"\n\n[columns]\n"cost" = "requested"\n'
+        '\n[programme]\nname = "x"\n\n[[round]]\nnumber = 1\n',
+    )
+    with pytest.raises(PolicyError) as caught:
+        load_policy(path)
+    english = caught.value.text("en").splitlines()
+    assert english[0] == (
+        f"{path}, line 4: columns: a column map is not read from a policy file; put the "
+        "[columns] table in a file of its own and give it with --columns MAP.toml"
+    )
+    assert english[1:] == [
+        f"{path}, line 7: programme: a table of a programme file (tilskudd.toml), which is not "
+        "read with --policy; a programme is found in the folder you work in or above it, or "
+        "given with --programme",
+        f"{path}, line 10: round: a table of a programme file (tilskudd.toml), which is not "
+        "read with --policy; a programme is found in the folder you work in or above it, or "
+        "given with --programme",
+    ]
+    assert "under [policy]" not in caught.value.text("en")
+    norwegian = caught.value.text("nb")
+    assert "--columns KART.toml" in norwegian
+    assert "under [policy]" not in norwegian
+    # A key that is neither a setting nor one of these, beside [policy]: not a setting.
+    write(tmp_path, '[policy]\nrule = "ranked"\n[funder]\nname = "x"\n')
+    with pytest.raises(PolicyError) as caught:
+        load_policy(path)
+    assert caught.value.text("en").startswith(
+        f"{path}, line 3: funder: not a policy setting; the settings are rule, "
+    )
+    # Without a [policy] table the file's top level is the policy: the same words for a map.
+    write(tmp_path, '[columns]\n"cost" = "requested"\n')
+    with pytest.raises(PolicyError) as caught:
+        load_policy(path)
+    assert "a column map is not read from a policy file" in caught.value.text("en")
+
+
 def test_several_problems_are_one_line_each_and_options_are_named(tmp_path: Path) -> None:
     path = write(tmp_path, '[policy]\nmin_award = -5\nfoo = 1\nat_line = "midt"\n')
     with pytest.raises(PolicyError) as caught:

@@ -142,6 +142,24 @@ def test_missing_programme_table_shows_an_example(tmp_path: Path) -> None:
         load_programme(write(tmp_path, "[budjet]\nx = 1\n"))
 
 
+def test_a_column_map_in_the_programme_file_says_where_a_column_map_goes(
+    tmp_path: Path,
+) -> None:
+    """A [columns] table added to tilskudd.toml, so as not to type --columns each round, was
+    an unknown table with nothing about where a column map is read."""
+    path = write(tmp_path, DIFI + '\n[columns]\n"sokt_belop" = "requested"\n')
+    with pytest.raises(ProgrammeError) as caught:
+        load_programme(path)
+    assert caught.value.text("en") == (
+        f"{path}: [columns] is a column map, which a programme file does not hold; put it in "
+        "a file of its own and give it with --columns MAP.toml"
+    )
+    assert caught.value.text("nb") == (
+        f"{path}: [columns] er et kolonnekart, som en ordningsfil ikke har; legg det i en egen "
+        "fil og oppgi den med --columns KART.toml"
+    )
+
+
 def test_found_in_the_folder_or_above(tmp_path: Path) -> None:
     path = write(tmp_path, DIFI)
     deep = tmp_path / "a" / "b"

@@ -16,10 +16,11 @@ from hypothesis import strategies as st
 from tilskudd.errors import UsageError
 from tilskudd.i18n import get
 from tilskudd.issues import describe_issue
-from tilskudd.models import Application, Issue, Location, Severity
+from tilskudd.models import Application, Issue, Location, Policy, Severity
 from tilskudd.money import MAX_AMOUNT, parse_decimal
 from tilskudd.reading.table import FormulaWithoutValue, RawCell, RawTable
 from tilskudd.registry import get_register
+from tilskudd.rules import allocate
 from tilskudd.validation import ValidationResult, check_table, validate
 
 # Header text, and the field it maps to (None: a column tilskudd does not know).
@@ -308,6 +309,51 @@ def test_the_ambiguous_hint_names_only_what_the_cell_could_mean(
     issue = only_issue(check(row(requested=text, total_cost=None)))
     shown = {k: issue.params[k] for k in ("thousands", "decimal") if k in issue.params}
     assert (issue.code, shown) == (code, params)
+
+
+def test_a_number_cell_is_read_as_the_spreadsheet_shows_it() -> None:
+    """A formula's result carries the rounding noise of binary numbers: =350000*1,1 is saved
+    as 385000.00000000006, which Excel shows, and compares, as 385 000 (it keeps 15
+    significant digits). Read with every digit, the application was rejected for "a fraction
+    of an øre" no one could see, and the round allocated without it. A real fraction is still
+    one."""
+    noisy = 350_000 * 1.1
+    assert noisy != 385_000
+    result = check(row(requested=noisy, total_cost=0.1 * 3 * 10_000_000, rank=0.1 * 3 * 10))
+    assert result.issues == ()
+    (app,) = result.applications
+    assert (app.requested, app.total_cost) == (385_000, 3_000_000)
+    assert codes(check(row(requested=385_000.5))) == ["validate.amount_not_whole"]
+    assert codes(check(row(requested=385_000.001))) == ["validate.amount_fraction_ore"]
+    # The largest amounts a cell holds stay exact: whole numbers are never rounded.
+    (big,) = check(row(requested=float(MAX_AMOUNT - 1), total_cost=None)).applications
+    assert big.requested == MAX_AMOUNT - 1
+
+
+def test_scores_equal_in_the_spreadsheet_are_equal() -> None:
+    """Three panel scores averaged in Excel, the same marks in another order: (0.1+0.2+0.3)
+    and (0.3+0.2+0.1) differ in the 17th digit, and one application was ranked above the
+    other by that noise, not by the stated tie-break, and no tie was reported."""
+    first, second = (0.1 + 0.2 + 0.3) / 3, (0.3 + 0.2 + 0.1) / 3
+    assert first != second
+    result = check(row(id="A1", score=first), row(id="A2", score=second))
+    assert result.issues == ()
+    a1, a2 = result.applications
+    assert a1.score == a2.score == Decimal("0.2")
+
+
+def test_a_carried_number_is_read_as_the_spreadsheet_shows_it_for_the_tie_break() -> None:
+    """A column of sub-scores the officer breaks ties by (tie_break = "Notat desc"), averaged
+    in Excel: equal there, yet one ranked above the other by the 17th digit, so the stated
+    order after it (the id) was never reached and no tie was said."""
+    first, second = (0.1 + 0.2 + 0.3) / 3, (0.3 + 0.2 + 0.1) / 3
+    result = check(row(id="A1", Notat=first), row(id="A2", Notat=second))
+    a1, a2 = result.applications
+    assert a1.extra["Notat"] == a2.extra["Notat"] == Decimal("0.2")
+    ranked = allocate(result.applications, 3_300_000, Policy(tie_break="Notat desc"))
+    (funded,) = [d.application_id for d in ranked.decisions if d.amount]
+    assert funded == "A1"  # equal in the tie-break column, then by id
+    assert [n.code for n in ranked.notes] == ["note.tie_at_line"]
 
 
 def test_a_decimal_mark_after_four_digits_reads_as_a_decimal() -> None:
@@ -1072,6 +1118,28 @@ def test_decision_errors(cells: dict[str, RawCell], expected: list[str]) -> None
 def test_decision_reject_with_zero_amount_is_fine() -> None:
     (app,) = check(row(decision="avslag", decision_amount=0.0, decision_reason="x")).applications
     assert (app.decision, app.decision_amount) == ("reject", 0)
+
+
+@pytest.mark.parametrize(
+    ("typed", "decision"),
+    [
+        ("Bevilget", "fund"),
+        ("bevilges", "fund"),
+        ("Bevilg", "fund"),
+        ("Tilsagn", "fund"),
+        ("Avvist", "reject"),
+        ("avvis", "reject"),
+    ],
+)
+def test_decision_words_of_the_grant_offices_are_understood(typed: str, decision: str) -> None:
+    """Norwegian funders write "Bevilget" and "Tilsagn" for a grant (the Research Council's
+    real data has "Bevilgning" as a project's phase) and "Avvist" for a refusal: each was
+    "not a decision", cell by cell, in a column the officer had filled in by hand."""
+    amount = 100_000.0 if decision == "fund" else None
+    (app,) = check(
+        row(decision=typed, decision_amount=amount, decision_reason="Styret")
+    ).applications
+    assert app.decision == decision
 
 
 def test_decision_messages_quote_what_the_officer_typed() -> None:

@@ -58,16 +58,31 @@ _DIGITS_GROUPED = re.compile(r"^[1-9]\d{0,2}(?:[ ]\d{3})+$")
 _PLAIN = re.compile(r"^\d+$")
 
 
+SHOWN_DIGITS: Final = 15
+"""Significant digits a spreadsheet shows and calculates with: Excel and LibreOffice display a
+number cell to 15, and compare two cells at that precision."""
+_SHOWN_BELOW: Final = 10.0**SHOWN_DIGITS
+
+
 def to_decimal(value: float | int | Decimal) -> Decimal:
-    """Return a number cell's exact decimal value (``3300000.0`` -> ``Decimal('3300000')``)."""
+    """Return a number cell's decimal value as the spreadsheet shows it (``3300000.0`` ->
+    ``Decimal('3300000')``).
+
+    A float that is a whole number is exact. Any other float is read to the 15 significant
+    digits a spreadsheet shows: a formula's result carries binary rounding noise in the 16th
+    and 17th digits (``=350000*1,1`` is saved as ``385000.00000000006``) that no one sees and
+    Excel's own comparisons leave out, so it is 385 000 here too; ``385000.5`` stays what it is.
+    """
     if isinstance(value, bool):
         raise AmountError(f"{value!r} is a truth value, not an amount")
     if isinstance(value, Decimal):
         return value
     if isinstance(value, int):
         return Decimal(value)
-    # repr() is the shortest text that reads back as the same float: what the spreadsheet showed.
-    return Decimal(repr(value))
+    if value.is_integer() or not abs(value) < _SHOWN_BELOW:
+        # Whole, infinite or not a number: exact (or refused by the caller) as it is.
+        return Decimal(repr(value))
+    return Decimal(f"{value:.{SHOWN_DIGITS}g}")
 
 
 def _whole_units(value: Decimal, original: str, *, allow_zero: bool, allow_negative: bool) -> int:

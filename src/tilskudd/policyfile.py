@@ -176,6 +176,30 @@ def _policy_part(loc: Sequence[Any], settings: Sequence[str] | None) -> str | No
     return None
 
 
+_PROGRAMME_TABLES = frozenset({"programme", "round"})
+"""The tables of a programme file (tilskudd.toml), given as a policy file by mistake."""
+
+
+def _not_a_setting(key: str) -> Phrase | None:
+    """What a key of a policy file's top level is when it is no policy setting but a table
+    read elsewhere: a column map (read with --columns) or a programme's table."""
+    if key == "columns":
+        return Phrase("policy.error.column_map")
+    if key in _PROGRAMME_TABLES:
+        return Phrase("policy.error.programme_table")
+    return None
+
+
+def _outside_phrase(key: str) -> Phrase:
+    """Why a key beside the [policy] table is refused: a setting written outside it is to be
+    moved under it; anything else is not a setting, and moving it there would not help."""
+    if key in Policy.model_fields:
+        return Phrase("policy.error.outside_table")
+    return _not_a_setting(key) or Phrase(
+        "policy.error.unknown_setting", known=list(Policy.model_fields)
+    )
+
+
 def problem_phrase(error: Mapping[str, Any], settings: Sequence[str] | None = None) -> Phrase:
     """One of pydantic's errors on a policy as a phrase of the catalogue; with ``settings``, on
     a table of a programme file that may have those keys."""
@@ -196,7 +220,8 @@ def problem_phrase(error: Mapping[str, Any], settings: Sequence[str] | None = No
             return Phrase("programme.error.unknown_setting", known=list(inner.model_fields))
         if settings is not None:
             return Phrase("programme.error.unknown_setting", known=list(settings))
-        return Phrase("policy.error.unknown_setting", known=list(Policy.model_fields))
+        elsewhere = _not_a_setting(field) if len(error["loc"]) == 1 else None
+        return elsewhere or Phrase("policy.error.unknown_setting", known=list(Policy.model_fields))
     if kind in _BOUND_KEYS:
         if "share" in field:
             return Phrase("policy.error.share_range")
@@ -384,14 +409,13 @@ def read_policy(path: Path) -> PolicyFile:
     # a cap written there would silently not apply.
     outside = [key for key in raw if "policy" in raw and key not in ("policy", "lang")]
     if outside:
-        message = Phrase("policy.error.outside_table")
         raise PolicyError(
             lines=[
                 Phrase(
                     "policy.error.line",
                     where=at_line(shown, places().line((key,))),
                     field=key,
-                    message=message,
+                    message=_outside_phrase(key),
                 )
                 for key in outside
             ]

@@ -367,7 +367,9 @@ def _programme_from(raw: Mapping[str, Any], text: str, path: Path) -> Programme:
     for key in misplaced:
         problems.append(Phrase("programme.error.misplaced", path=str(path), setting=key))
     for key in unknown:
-        if key != "rounds" and key not in misplaced:
+        if key == "columns":
+            problems.append(Phrase("programme.error.column_map", path=str(path)))
+        elif key != "rounds" and key not in misplaced:
             problems.append(Phrase("programme.error.unknown_key", path=str(path), setting=key))
     table = raw.get("programme")
     if not isinstance(table, dict):

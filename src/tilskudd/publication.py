@@ -373,6 +373,13 @@ class Publication:
         """An amount formatted for the publication's language."""
         return money(amount, self.lang)
 
+    @property
+    def has_places(self) -> bool:
+        """Whether any award names a municipality or county. A round whose sheet names none (a
+        scheme that does not record places, a participatory budget, another country's open
+        data) has no place to list, count or chart: its documents leave places out."""
+        return any(line.places for line in self.by_amount)
+
     def key_figures(self) -> list[tuple[str, str]]:
         """The key figures the HTML and the PDF show as (label, value): the budget, what is
         awarded and what is left, then projects, municipalities and applications. In a round
@@ -395,10 +402,11 @@ class Publication:
                 (t("doc.changed.change"), f"+{change}" if stand.change > 0 else change),
                 (t("doc.changed.current"), self.money(stand.current)),
             ]
+        places = [(t("summary.label.municipalities"), format_number(s.municipalities, self.lang))]
         return [
             *items,
             (self.header("projects"), format_number(s.funded, self.lang)),
-            (t("summary.label.municipalities"), format_number(s.municipalities, self.lang)),
+            *(places if self.has_places else []),
             (t("summary.label.applications"), format_number(s.applications, self.lang)),
         ]
 

@@ -73,7 +73,7 @@ from tilskudd.models import (
     RejectedRow,
     Severity,
 )
-from tilskudd.money import INVISIBLE, MAX_AMOUNT, parse_decimal
+from tilskudd.money import INVISIBLE, MAX_AMOUNT, parse_decimal, to_decimal
 from tilskudd.reading.columns import normalize_header
 from tilskudd.reading.table import (
     DataRows,
@@ -135,12 +135,21 @@ DECISIONS: dict[str, DecisionWord] = {
     "innvilget": "fund",
     "innvilges": "fund",
     "innvilgelse": "fund",
+    # "Bevilget" and "Tilsagn" (a grant commitment) as Norwegian funders write a grant.
+    "bevilg": "fund",
+    "bevilget": "fund",
+    "bevilges": "fund",
+    "bevilgning": "fund",
+    "tilsagn": "fund",
     "reject": "reject",
     "rejected": "reject",
     "avsla": "reject",
     "avslag": "reject",
     "avslatt": "reject",
     "avslas": "reject",
+    "avvis": "reject",
+    "avvist": "reject",
+    "avvises": "reject",
     "reserve": "reserve",
     "reserveliste": "reserve",
     "venteliste": "reserve",
@@ -409,7 +418,8 @@ def _carry(value: RawCell) -> CellValue:
         if value.is_integer():
             return int(value)
         if math.isfinite(value):
-            return Decimal(repr(value))
+            # As the spreadsheet shows it: a tie-break column compares what the officer sees.
+            return to_decimal(value)
         return repr(value)
     if isinstance(value, Decimal):
         return value if value.is_finite() else str(value)
@@ -528,7 +538,8 @@ def _score(value: RawCell) -> Decimal:
         if value.is_integer():
             return Decimal(int(value))
         if math.isfinite(value):
-            return Decimal(repr(value))
+            # As the spreadsheet shows and compares it: equal averages are equal scores.
+            return to_decimal(value)
         raise _Problem("score_invalid")
     if isinstance(value, Decimal):
         if value.is_finite():
@@ -553,7 +564,7 @@ def _rank(value: RawCell) -> int:
     elif isinstance(value, int):
         number = Decimal(value)
     elif isinstance(value, float) and math.isfinite(value):
-        number = Decimal(repr(value))
+        number = to_decimal(value)
     elif isinstance(value, Decimal) and value.is_finite():
         number = value
     elif isinstance(value, str):
@@ -873,7 +884,7 @@ class _Checker:
             if score is None:
                 if v_score - v_score != 0:  # inf or nan
                     return None
-                score = Decimal(int(v_score)) if v_score.is_integer() else Decimal(repr(v_score))
+                score = Decimal(int(v_score)) if v_score.is_integer() else to_decimal(v_score)
                 self._scores[v_score] = score
         elif type(v_score) is str:
             # Text, as every CSV cell is: what check_number gives when there is nothing to say.

@@ -270,6 +270,72 @@ def test_csv_rows_with_shifted_cells_are_rejected_and_the_rest_allocated(
     }
 
 
+def test_an_amount_a_formula_gave_is_allocated_as_the_workbook_shows_it(tmp_path: Path) -> None:
+    """A request worked out in the sheet (=350000*1,1) is saved with binary rounding noise,
+    385000.00000000006, and shown as 385 000. It was rejected for "a fraction of an øre" and
+    the round allocated without it; the sum under it (=SUM) is not an application either."""
+    source = tmp_path / "søknader.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Søknader"
+    sheet.append(["Søknadsnr.", "Søker", "Omsøkt beløp", "Poeng"])
+    sheet.append(["S-1", "Moss kommune", 350_000 * 1.1, 5])
+    sheet.append(["S-2", "Rygge kommune", 300_000, 4])
+    sheet.append([None, None, 350_000 * 1.1 + 300_000, None])
+    book.save(source)
+    target = tmp_path / "tildeling.xlsx"
+    code, out, err = invoke("allocate", source, "--budget", "500 000", "-o", target)
+    assert code == 0, err
+    assert "fraction" not in out
+    awards = openpyxl.load_workbook(target)["Awards"]
+    header = [cell.value for cell in awards[1]]
+    rows = [
+        dict(zip(header, values, strict=True))
+        for values in awards.iter_rows(min_row=2, values_only=True)
+    ]
+    assert [(r["ID"], r["Requested"], r["Awarded"]) for r in rows] == [("S-1", 385_000, 385_000)]
+
+
+def test_another_table_under_the_applications_is_not_allocated(tmp_path: Path) -> None:
+    """A second table typed under the round (last year's refused applications, under a label
+    and a header of its own) was read as more applications: its header row and label were
+    errors, and its rows below them were funded like the round's own. Pabulib's real files
+    have a table of votes under the projects in the same way."""
+    source = tmp_path / "søknader.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Søknader"
+    sheet.append(["Søknadsnr.", "Søker", "Prosjekt", "Søkt beløp", "Poeng"])
+    sheet.append(["S-1", "Moss kommune", "Arkiv", 100_000, 5])
+    sheet.append(["S-2", "Rygge kommune", "Skjema", 200_000, 4])
+    sheet.append([])
+    sheet.append(["Avslått i fjor"])
+    sheet.append(["Nr.", "Navn", "Tittel", "Beløp"])
+    sheet.append(["T-9", "Råde kommune", "Gammelt", 400_000])
+    sheet.append(["T-10", "Våler kommune", "Eldre", 50_000])
+    book.save(source)
+    code, out, _ = invoke("check", source, "--format", "json")
+    report = json.loads(out)
+    assert code == 0
+    assert report["counts"]["applications"] == 2
+    assert [(i["code"], i["severity"], i["row"]) for i in report["issues"]] == [
+        ("read.other_table_skipped", "warning", 6)
+    ]
+    _, out, _ = invoke("check", source)
+    text = " ".join(out.split())
+    assert "rows 5–8 below the applications look like another table" in text
+    assert "Nr., Navn, Tittel and Beløp" in text
+    target = tmp_path / "tildeling.json"
+    code, _, err = invoke(
+        "allocate", source, "--budget", "1M", "--rule", "proportional", "-o", target
+    )
+    assert code == 0, err
+    data = json.loads(target.read_text(encoding="utf-8"))
+    assert {a["id"]: a["amount"] for a in data["applications"]} == {"S-1": 100_000, "S-2": 200_000}
+
+
 def test_an_unlabelled_totals_row_is_not_counted_as_an_application(tmp_path: Path) -> None:
     source = tmp_path / "runde.csv"
     source.write_text(
@@ -402,6 +468,44 @@ def test_a_sheet_with_a_header_and_no_applications_is_an_error(
     assert code == 1
     assert "the header row (row 1) has no applications below it" in err
     assert "No errors" not in out
+
+
+@pytest.mark.parametrize(
+    ("lang", "unranked", "verdict"),
+    [
+        ("en", "no column for the score or the rank", "every application can be allocated"),
+        ("nb", "ingen kolonne for poeng eller rangering", "alle søknadene kan fordeles"),
+    ],
+)
+def test_allocate_by_the_proportional_rule_does_not_ask_for_a_score(
+    tmp_path: Path, lang: str, unranked: str, verdict: str
+) -> None:
+    """The Research Council's and the UK government's real files have no score column, and
+    are allocated by --rule proportional. Under the problems of their cells allocate said, as
+    check does, that "the ranked rule (allocate's default) ... need one of them", of a run
+    that had just been told which rule to use."""
+    path = tmp_path / "uten_poeng.csv"
+    path.write_text(
+        "ID;Søker;Omsøkt beløp;Orgnr\nS-1;A;100000;0\nS-2;B;200000;\nS-3;C;0;\n",
+        encoding="utf-8",
+    )
+    args = ("allocate", path, "--budget", "150000", "--lang", lang)
+    code, out, err = invoke(*args, "--rule", "proportional")
+    assert code == 0, err
+    assert "S-3" in out  # its error is listed, and it is rejected
+    assert unranked not in " ".join(out.split())
+    # Without the error only a warning is left (the orgnr written 0): the verdict is the plain one.
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(";0;\n", ";300000;\n"), encoding="utf-8"
+    )
+    code, out, err = invoke(*args, "--rule", "proportional")
+    assert code == 0, err
+    text = " ".join(out.split())
+    assert unranked not in text
+    assert verdict in text
+    # check, which does not know the rule to come, still says it.
+    _, out, _ = invoke("check", path, "--lang", lang)
+    assert unranked in " ".join(out.split())
 
 
 @pytest.mark.parametrize(

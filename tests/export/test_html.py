@@ -332,3 +332,40 @@ def test_a_published_note_never_says_where_on_the_officers_machine_a_setting_was
     assert "S-002" in page
     assert "kari.nordmann" not in page
     assert "linje 3" not in page
+
+
+def test_a_round_that_names_no_place_publishes_no_lists_of_places(
+    small_round: Callable[..., RoundResult], tmp_path: Path
+) -> None:
+    """Warsaw-Wawer's real round, and any scheme whose sheet has no municipality column: the
+    published page showed "Municipalities in funded projects: 0", an empty municipality
+    column, a county chart of one bar, "No place given", and the whole list again under "No
+    place given". Such a round's documents leave the places out; a round that names some
+    still lists its awards without one under "No place given"."""
+    result = small_round()
+    nowhere = tuple(
+        a.model_copy(update={"municipalities": (), "counties": ()}) for a in result.applications
+    )
+    result = result.model_copy(update={"applications": nowhere})
+    for lang, words in (
+        ("en", ("Municipalities", "No place given", "Awards per county", "by municipality")),
+        ("nb", ("Kommuner", "Sted ikke oppgitt", "Tildelt per fylke", "etter kommune")),
+    ):
+        for suffix in ("html", "md", "pdf"):
+            path = tmp_path / f"tildeling-{lang}.{suffix}"
+            write(result, path, lang=lang)
+            if suffix == "pdf":
+                import pypdf
+
+                text = " ".join(p.extract_text() for p in pypdf.PdfReader(path).pages)
+            else:
+                text = path.read_text(encoding="utf-8")
+            assert "Halden kommune" in text, (lang, suffix)  # the awards are listed
+            for word in words:
+                assert word not in text, (lang, suffix, word)
+    # One award with a place: the places are back, the others under "No place given".
+    some = (result.applications[0].model_copy(update={"municipalities": ("0101",)}),)
+    result = result.model_copy(update={"applications": some + result.applications[1:]})
+    text = render(result, lang="en")
+    assert "No place given" in text
+    assert "Municipalities" in text

@@ -158,6 +158,37 @@ def test_the_header_repeated_among_the_applications_is_skipped_with_one_warning(
     assert table.issues[0].params == {"count": 2, "rows": ["3", "5"]}
 
 
+def test_a_titled_table_of_other_columns_under_the_applications_is_another_table() -> None:
+    """Pabulib's real files put a table of votes under the projects: a title in one cell
+    (VOTES), then a header of its own (voter_id, vote), then a row per voter. The voters who
+    chose one project were applications asking for its number in kroner (12416), and the
+    proportional rule funded them. A title and a row of text under it start another table
+    even when its names are none of tilskudd's."""
+    table = _table(
+        [
+            ["project_id", "Requested", "Score"],
+            ["12416", 1000.0, 242.0],
+            ["12437", 5000.0, 200.0],
+            ["VOTES"],
+            ["voter_id", "vote"],
+            ["16618473904", "12416,12421"],
+            ["19885305232", "12416"],
+        ]
+    )
+    assert [n for n, _ in table.rows] == [2, 3]
+    assert _codes(table) == ["read.other_table_skipped"]
+    assert table.issues[0].params["rows"] == "4–7"
+    # Without the title the row of text is an application whose amount is text, as before.
+    table = _table(
+        [
+            ["project_id", "Requested", "Score"],
+            ["12416", 1000.0, 242.0],
+            ["voter_id", "vote"],
+        ]
+    )
+    assert [n for n, _ in table.rows] == [2, 3]
+
+
 def test_a_bilingual_sheets_english_header_row_is_the_header_again() -> None:
     # A template with the English names in a row under the Norwegian ones: the second row was
     # read as an application with an error in every cell.

@@ -487,7 +487,8 @@ def test_budget_check_says_how_oversubscribed(
     assert "3 gyldige, 2 ugyldige" in text
     assert "6 000 000 kr" in text
     assert "omsøkt beløp er 2,4 ganger rammen" in text
-    assert "0 søknader (0 kr), 2 500 000 kr igjen" in text  # A does not fit: a strict line
+    # A does not fit: a strict line.
+    assert "0 søknader (0 kr) før den første som ikke får plass; 2 500 000 kr igjen" in text
     assert "2 kommuner i 2 fylker" in text
     assert "4 500 000 kr til 2 prosjekter; 100 000 kr igjen av runden" in text
 
@@ -605,6 +606,68 @@ def test_budget_check_says_its_count_is_of_whole_requests(
     apps = [make_application(id="A", requested=100_000, score=Decimal(5))]
     text = _check_text(apps, 0, 1_000_000, lang=lang, result=round_result)
     assert f"{label} 1 " in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "line", "allocated"),
+    [
+        (
+            "en",
+            "1 application (NOK 100,000) up to the first that does not fit, leaving NOK 150,000",
+            "NOK 150,000 to 2 projects",
+        ),
+        (
+            "nb",
+            "1 søknad (100 000 kr) før den første som ikke får plass; 150 000 kr igjen",
+            "150 000 kr til 2 prosjekter",
+        ),
+    ],
+)
+def test_budget_check_says_its_line_stops_at_the_first_that_does_not_fit(
+    make_application: Callable[..., Application],
+    make_result: Callable[..., RoundResult],
+    lang: str,
+    line: str,
+    allocated: str,
+) -> None:
+    """Warsaw-Wawer's real round: "Funded as requested, best first: 10 applications" over
+    "This allocation: ... to 19 projects". The check's line stops at the first request that
+    does not fit; the default rule passes over it and funds smaller ones below, and the line
+    did not say which it was."""
+    apps = [
+        make_application(id="A", requested=100_000, score=Decimal(9)),
+        make_application(id="B", requested=200_000, score=Decimal(8)),
+        make_application(id="C", requested=50_000, score=Decimal(7)),
+    ]
+    # The default rule (ranked, at_line = "skip"): B does not fit, C below it does.
+    outcome = {
+        "A": (Status.FUNDED, 100_000),
+        "B": (Status.NOT_FUNDED, 0),
+        "C": (Status.FUNDED, 50_000),
+    }
+    result = make_result(
+        [
+            (
+                app,
+                Decision(
+                    application_id=app.id,
+                    status=outcome[app.id][0],
+                    amount=outcome[app.id][1],
+                    requested=app.requested,
+                    rank=rank,
+                ),
+            )
+            for rank, app in enumerate(apps, start=1)
+        ],
+        budget=250_000,
+    )
+    text = _check_text(apps, 0, 250_000, lang=lang, result=result)
+    assert line in text
+    assert allocated in text
+    # When every request fits, there is no first that does not.
+    text = _check_text(apps, 0, 400_000, lang=lang)
+    assert "does not fit" not in text
+    assert "ikke får plass" not in text
 
 
 def _table_rows(text: str) -> dict[str, str]:

@@ -393,7 +393,13 @@ def allocate(
             from tilskudd.render.check import render_check
 
             if checked.issues:
-                render_check(out, checked, lang=language, strict=strict)
+                render_check(
+                    out,
+                    checked,
+                    lang=language,
+                    strict=strict,
+                    rule=policy.rule if setup.rule_known else None,
+                )
         # A wrong setting, with what the rest of the policy finds in the applications: said
         # now, after the cells and before anything is allocated (exit 2, as before the file).
         setup.require_policy(checked.applications)

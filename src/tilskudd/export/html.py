@@ -148,25 +148,27 @@ def _total_row(pub: Publication, columns: int) -> str:
 
 def _by_amount(pub: Publication) -> str:
     h = pub.header
+    places = pub.has_places  # else an empty column
     head = (
         f'<th scope="col" class="num">{_e(pub.text("doc.position"))}</th>'
         f'<th scope="col" class="w-who">{_e(h("applicant"))}</th>'
         f'<th scope="col" class="w-what">{_e(h("project"))}</th>'
-        f'<th scope="col" class="w-where">{_e(h("municipalities"))}</th>'
-        f'<th scope="col" class="num">{_e(h("awarded"))}</th>'
+        + (f'<th scope="col" class="w-where">{_e(h("municipalities"))}</th>' if places else "")
+        + f'<th scope="col" class="num">{_e(h("awarded"))}</th>'
     )
     body = "".join(
         f'<tr><td class="num">{n}</td><th scope="row">{_e(line.applicant)}</th>'
-        f"<td>{_e(line.project)}</td><td>{_e(line.places)}</td>"
-        f"{_amount_cell(pub, line, mark=False)}</tr>"
+        f"<td>{_e(line.project)}</td>"
+        + (f"<td>{_e(line.places)}</td>" if places else "")
+        + f"{_amount_cell(pub, line, mark=False)}</tr>"
         for n, line in enumerate(pub.by_amount, start=1)
     )
     return (
         f'<section id="by-amount" aria-labelledby="by-amount-h"><h2 id="by-amount-h">'
         f"{_e(pub.text('doc.by_amount'))}</h2><table>"
         f"<caption>{_e(pub.text('doc.by_amount_caption'))}</caption>"
-        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody>{_total_row(pub, 5)}</table>"
-        "</section>"
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody>"
+        f"{_total_row(pub, 5 if places else 4)}</table></section>"
     )
 
 
@@ -260,11 +262,12 @@ def _changes(pub: Publication) -> str:
 
 
 def _nav(pub: Publication) -> str:
-    links = [
-        ("by-amount", pub.text("doc.by_amount")),
-        ("per-county", pub.text("doc.per_county")),
-        ("by-municipality", pub.text("doc.by_municipality")),
-    ]
+    links = [("by-amount", pub.text("doc.by_amount"))]
+    if pub.has_places:
+        links += [
+            ("per-county", pub.text("doc.per_county")),
+            ("by-municipality", pub.text("doc.by_municipality")),
+        ]
     if pub.changed:
         links.append(("changes", pub.text("doc.changed.heading")))
     items = "".join(f'<li><a href="#{anchor}">{_e(text)}</a></li>' for anchor, text in links)
@@ -306,7 +309,8 @@ def render(result: RoundResult, *, lang: str = "en", as_decided: bool = False) -
         ]
     )
     if pub.by_amount:
-        content = _nav(pub) + _by_amount(pub) + _chart(pub) + _by_municipality(pub) + _changes(pub)
+        places = _chart(pub) + _by_municipality(pub) if pub.has_places else ""
+        content = _nav(pub) + _by_amount(pub) + places + _changes(pub)
     else:
         content = f"<p>{_e(pub.text('doc.no_awards'))}</p>"
     said = pub.standing_sentence()

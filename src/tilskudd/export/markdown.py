@@ -56,17 +56,21 @@ def render(result: RoundResult, *, lang: str = "en", as_decided: bool = False) -
     if not decisions:
         lines += [escape(pub.text("doc.no_awards")), ""]
     else:
+        # A round whose sheet names no place has no column of places to show, all empty.
+        places = pub.has_places
         fields = (
             "rank",
             "applicant",
             "project",
-            "municipalities",
+            *(("municipalities",) if places else ()),
             "requested",
             "awarded",
             "status",
         )
         lines.append(_row([escape(column_header(f, lang)) for f in fields]))
-        lines.append(_row(["---:", "---", "---", "---", "---:", "---:", "---"]))
+        lines.append(
+            _row(["---:", "---", "---", *(["---"] if places else []), "---:", "---:", "---"])
+        )
         for decision in decisions:
             line = awards[decision.application_id]
             requested = pub.money(line.requested) if line.requested is not None else ""
@@ -79,7 +83,7 @@ def render(result: RoundResult, *, lang: str = "en", as_decided: bool = False) -
                         escape(rank_text(decision)),
                         escape(line.applicant),
                         escape(line.project),
-                        escape(line.places),
+                        *([escape(line.places)] if places else []),
                         requested,
                         amount,
                         escape(line.status_text),
@@ -87,9 +91,8 @@ def render(result: RoundResult, *, lang: str = "en", as_decided: bool = False) -
                 )
             )
         total = escape(pub.text("ui.total"))
-        lines.append(
-            _row([f"**{total}**", "", "", "", "", f"**{pub.money(pub.summary.awarded)}**", ""])
-        )
+        empty = ["", "", "", ""] if places else ["", "", ""]
+        lines.append(_row([f"**{total}**", *empty, f"**{pub.money(pub.summary.awarded)}**", ""]))
         lines.append("")
     lines.append("_" + escape(pub.budget_line()) + "_")
     lines.append("")

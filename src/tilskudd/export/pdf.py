@@ -460,15 +460,19 @@ def _by_amount(doc: _Document) -> None:
     # Positions past 999 need more than 9 mm; the project column gives both what they need.
     position_w = max(9, math.ceil(doc.width_of(str(len(pub.by_amount))) + 2 * _PADDING_X + 1))
     project_w = 62 - (amount_w - 29) - (position_w - 9)
+    # A round whose sheet names no place has no column of empty cells: the project takes it.
+    places = pub.has_places
+    if not places:
+        project_w += 40
     table = _Table(
         doc,
-        (position_w, 38, project_w, 40, amount_w),
-        (True, False, False, False, True),
+        (position_w, 38, project_w, *((40,) if places else ()), amount_w),
+        (True, False, False, *((False,) if places else ()), True),
         [
             pub.text("doc.position"),
             h("applicant"),
             h("project"),
-            h("municipalities"),
+            *([h("municipalities")] if places else []),
             h("awarded"),
         ],
     )
@@ -478,7 +482,7 @@ def _by_amount(doc: _Document) -> None:
                 str(n),
                 _fit(doc, line.applicant, 38),
                 _fit(doc, line.project, project_w),
-                _fit(doc, line.places, 40),
+                *([_fit(doc, line.places, 40)] if places else []),
                 _noted(pub, line),
             ]
         )
@@ -602,8 +606,9 @@ def _rendered(doc: _Document, pub: Publication) -> bytes:
     _figures(doc)
     if pub.by_amount:
         _by_amount(doc)
-        _chart(doc)
-        _by_municipality(doc)
+        if pub.has_places:
+            _chart(doc)
+            _by_municipality(doc)
         _changes(doc)
     else:
         _text(doc, pub.text("doc.no_awards"), 11)

@@ -318,18 +318,20 @@ def _blank(cells: Sequence[RawCell], width: int, formulas: Mapping[int, int], in
 _NO_DIGITS = re.compile(r"\D+")
 
 
-def _notes_below(kept: Sequence[Sequence[RawCell]], requested: int) -> int:
+def _notes_below(kept: Sequence[Sequence[RawCell]], requested: int, *, words: int = 2) -> int:
     """How many of the last rows ``kept`` are notes: no amount requested, and text of more than
-    one word in one cell only. A row above them must be kept."""
+    one word in one cell only (``words=1``: one word is enough). A row above them must be kept."""
     count = 0
     for cells in reversed(kept):
         if not is_empty(cells[requested]):
             break
         filled = [c for c in cells if not is_empty(c)]
-        if len(filled) != 1 or not isinstance(filled[0], str) or " " not in filled[0].strip():
+        if len(filled) != 1 or not isinstance(filled[0], str):
+            break
+        if words > 1 and " " not in filled[0].strip():
             break  # a word alone ("S-05") may be an application typed in halfway
         count += 1
-    return count if count < len(kept) else 0
+    return count if count < len(kept) or words == 1 else 0
 
 
 def _may_repeat_header(amount: RawCell, header_amount: str) -> bool:
@@ -351,6 +353,31 @@ def _repeats_header(cells: Sequence[RawCell], match: HeaderMatch) -> bool:
         ):
             return False
     return True
+
+
+def _other_header(cells: Sequence[RawCell], requested: int, *, titled: bool) -> list[str] | None:
+    """The header of another table typed under the applications (last year's list, a table of
+    votes): a row of text without digits in which two or more cells name a tilskudd field
+    (``Nr.``, ``Tittel``), though not as this table's header does (:func:`_repeats_header`
+    said so), and whose cell in the column of the amount requested names no amount requested
+    (``Beløp``, ``Stemmer``): a row that does (``Søknadsnr | Rygge | Søkt beløp``) is an
+    application written over its header's words. ``titled``: a title in one cell stands just
+    above it (``VOTES``), and two cells of text make a header whatever their names. Its
+    texts, or None."""
+    amount = cells[requested]
+    if isinstance(amount, str) and match_field(amount) == REQUIRED:
+        return None
+    texts: list[str] = []
+    named = 0
+    for cell in cells:
+        if is_empty(cell):
+            continue
+        if not isinstance(cell, str) or _NO_DIGITS.fullmatch(cell.strip()) is None:
+            return None
+        texts.append(cell.strip())
+        if match_field(cell) is not None:
+            named += 1
+    return texts if len(texts) >= 2 and (titled or named >= 2) else None
 
 
 def build_table(
@@ -390,6 +417,7 @@ def build_table(
     below_totals = False
     lower_row = -1  # the lower row of a two-row header again, skipped with the upper one
     above = _SumAbove(requested)
+    other: tuple[int, list[str]] | None = None  # another table's header: (index, its texts)
     # The loop runs once per row of a possibly 100k-row sheet: cheap tests first, no calls.
     for index in range(match.index + 1, last + 1):
         cells = grid[index]
@@ -418,6 +446,13 @@ def build_table(
                     repeated.extend((index + 1, index + 2))
                     lower_row = index + 1
                     continue
+            # A title in one cell just above it ("VOTES"): any row of text starts a table.
+            titled = bool(numbers) and numbers[-1] == index
+            titled = titled and _notes_below(kept[-1:], requested, words=1) == 1
+            if numbers and (texts := _other_header(cells, requested, titled=titled)) is not None:
+                # Another table's header: what follows is that table's, not applications.
+                other = (index, texts)
+                break
         if below_totals:
             # Under the totals row, a row without an amount requested is a note ("Merknad:
             # beløp i hele kroner", "Saksbehandler: ..."), not an application missing one.
@@ -462,6 +497,16 @@ def build_table(
                 continue
         numbers.append(index + 1)
         kept.append(cells)
+    other_rows: list[int] = []
+    if other is not None:
+        first = other[0] + 1
+        if numbers and numbers[-1] == first - 1 and _notes_below(kept[-1:], requested, words=1):
+            # Its title on the row above it ("Avslått i fjor"), a word or more in one cell.
+            first -= 1
+            del numbers[-1], kept[-1]
+        other_rows = list(range(first, last + 2))
+        # Blank rows between the two tables are no gap among the applications.
+        blanks = [n for n in blanks if numbers and n < numbers[-1]]
     below = _notes_below(kept, requested)
     notes_after: list[int] = []
     if below:
@@ -472,6 +517,19 @@ def build_table(
         blanks = [n for n in blanks if n < numbers[-1] or n > notes_after[-1]]
     rows = DataRows(numbers, kept)
 
+    if other is not None:
+        issues.append(
+            Issue(
+                severity=Severity.WARNING,
+                code="read.other_table_skipped",
+                params={
+                    "rows": span_text((other_rows[0], other_rows[-1])),
+                    "header_row": other[0] + 1,
+                    "headers": other[1],
+                },
+                location=Location(file=file, sheet=sheet, row=other[0] + 1),
+            )
+        )
     # One warning per kind of row skipped, naming the rows (as ranges) and pointing at the first.
     for code, skipped in (
         ("read.blank_rows_skipped", blanks),

@@ -553,8 +553,11 @@ def render_budget_check(
     else:
         ratio_text = t("ui.budget.times", ratio=check.oversubscription)
     add(t("ui.budget.oversubscription"), ratio_text)
+    # A strict line: the count stops at the first request that does not fit, where the default
+    # rule passes over it and goes on; said, beside "This allocation" that counts those too.
+    stopped = check.funded_in_full_by_score < check.valid
     in_full = t(
-        "ui.budget.in_full_value",
+        "ui.budget.in_full_line" if stopped else "ui.budget.in_full_value",
         applications=t("summary.applications", n=check.funded_in_full_by_score),
         amount=check.requested_of_those,
         left=check.budget - check.requested_of_those,

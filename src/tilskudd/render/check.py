@@ -22,6 +22,7 @@ from rich.text import Text
 
 from tilskudd.i18n import get
 from tilskudd.models import Issue
+from tilskudd.pipeline import RANKING_RULES
 from tilskudd.render.allocation import render_budget_check
 from tilskudd.render.plain import plain_for
 from tilskudd.render.text import grid, lead_widths, wrap
@@ -149,13 +150,16 @@ def render_check(
     budget_check: BudgetCheck | None = None,
     limit: int | None = None,
     strict: bool = False,
+    rule: str | None = None,
 ) -> None:
     """Print the check report: header line, errors then warnings, verdict, budget check.
 
     ``limit`` caps the lines listed per severity, a line being one problem or the same problem
     in many cells (the counts, and the "N more not shown", cover every problem).
     ``strict``: warnings count as errors, so there is no "No errors" verdict to give when there
-    are warnings (the command says what --strict did).
+    are warnings (the command says what --strict did). ``rule``: the rule the run allocates by
+    (allocate); one that does not rank asks for no score, so a file without one is not told
+    what the ranking rules would need.
     """
     t = get(lang)
     console.print(Text(check_header(checked, lang), style="bold"))
@@ -198,18 +202,24 @@ def render_check(
     console.print()
     if not issues:
         console.print(Text(t("ui.check.none")))
+    # Said of a file a ranking rule will allocate, or that check does not know the rule of.
+    ranks = rule is None or rule in RANKING_RULES
     if checked.rejected:
         console.print(Text(t("ui.check.failed", n=len(checked.rejected)), style="bold red"))
-        if not checked.ranking_column:
+        if ranks and not checked.ranking_column:
             # Said also when other cells have errors (the Research Council's real file: one
             # amount of 0 kr and no score column), not only once they are mended.
             console.print(Text(t("ui.check.unranked_too"), style="yellow"))
     elif strict and warnings:
         pass  # "No errors" would be followed by "--strict ... does not pass"
-    elif not errors and not checked.ranking_column:
+    elif ranks and not errors and not checked.ranking_column:
         # allocate's default rule ranks: without a score or rank it would reject every row.
         console.print(Text(t("ui.check.ok_unranked"), style="yellow"))
-    elif not errors and (unscored := sum(i.code == "validate.score_missing" for i in warnings)):
+    elif (
+        ranks
+        and not errors
+        and (unscored := sum(i.code == "validate.score_missing" for i in warnings))
+    ):
         # Some applications lack the score the default rule ranks on: "every application can be
         # allocated" would hold for proportional only.
         console.print(Text(t("ui.check.ok_unscored_some", n=unscored), style="yellow"))

@@ -1147,9 +1147,11 @@ class _Plan:
         # application judged and (for the plan) the members planned.
         held: dict[int, list[int]] = {}
         rooms = totals if totals is not None and totals.max is not None else None
+        org_max = 0 if rooms is None or rooms.max is None else rooms.max
+        orgs = self.org if rooms is not None else {}
         spent: dict[str, int] = {}
-        if rooms is not None and app_id in self.org:
-            spent[self.org[app_id]] = amount
+        if app_id in orgs:
+            spent[orgs[app_id]] = amount
 
         def holding(h: int) -> list[int]:
             state = held.get(h)
@@ -1163,21 +1165,26 @@ class _Plan:
         def award(member: str, asked: int) -> int:
             """What pass 1 could fund ``member`` with beside what is counted: 0 if nothing."""
             got = asked
-            if rooms is not None and member in self.org:
-                org = self.org[member]
-                already = rooms.used.get(org, 0) + spent.get(org, 0)
-                got, _ = rooms.limit_org(org, asked, already=already)
-                if not got:
-                    return 0
-            for h in groups_of[member]:
-                limit = capped.get(h)
-                if limit is not None:
-                    most, most_count = limit
-                    state = holding(h)
-                    if most_count is not None and state[1] >= most_count:
+            org = orgs.get(member)
+            if org is not None and rooms is not None:
+                # ApplicantTotals.limit_org, without the reasons (this runs for each member
+                # the plan looks at).
+                room = org_max - rooms.used.get(org, 0) - spent.get(org, 0)
+                left = room - room % rooms.round_to if room > 0 else 0
+                if asked > left:
+                    if left == 0 or left < rooms.min_award:
                         return 0
-                    if most is not None and state[0] + got > most:
-                        return 0
+                    got = left
+            if capped:
+                for h in groups_of[member]:
+                    limit = capped.get(h)
+                    if limit is not None:
+                        most, most_count = limit
+                        state = holding(h)
+                        if most_count is not None and state[1] >= most_count:
+                            return 0
+                        if most is not None and state[0] + got > most:
+                            return 0
             return got
 
         if not once:
@@ -1217,8 +1224,8 @@ class _Plan:
                     state = holding(h)
                     state[0] += got
                     state[1] += 1
-            if rooms is not None and member in self.org:
-                org = self.org[member]
+            org = orgs.get(member)
+            if org is not None:
                 spent[org] = spent.get(org, 0) + got
 
         for g in sorted(unmet):
@@ -1248,16 +1255,24 @@ class _Plan:
             for a, i in islice(self.shared.get(g, ()), PLAN_SHARED_LOOK):
                 if i == app_id or i in taken or i in planned:
                     continue
-                got = award(i, a)
-                if not got:
-                    continue
                 brings = 0
                 counted = False
                 for h in groups_of[i]:
                     if h != g and h in used:
-                        brings += min(got, max(groups[h].least - used[h], 0))
+                        brings += min(a, max(groups[h].least - used[h], 0))
                         counted = counted or count[h] < (groups[h].min_count or 0)
-                if (brings or counted) and got <= need + brings:
+                if not (brings or counted):
+                    continue
+                got = award(i, a)
+                if not got:
+                    continue
+                if got < a:  # its organisation's room: it brings less
+                    brings = sum(
+                        min(got, max(groups[h].least - used[h], 0))
+                        for h in groups_of[i]
+                        if h != g and h in used
+                    )
+                if got <= need + brings:
                     fund(i, got)
                     total += got
                     need -= got

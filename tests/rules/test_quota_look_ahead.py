@@ -995,3 +995,320 @@ def test_the_plan_is_as_before_where_no_maximum_and_no_room_can_hold_a_member_ba
         compared += 1
     assert compared > 1200, looked
     assert looked > 200
+
+
+# --- the plan's figures, read directly -----------------------------------------------------------
+
+
+def _plan_of(apps: list[Application], policy: Policy) -> tuple[QuotaBook, _Plan]:
+    """The book of a round (budget 10 000) and its plan, as pass 1 makes them."""
+    entries = rank_order(apps, policy)
+    in_order = [e.application for e in entries]
+    book = QuotaBook.build(in_order, 10_000, policy, eligible_amounts(in_order, policy))
+    assert book is not None
+    plan = _Plan(book)
+    caps = Caps(policy)
+    for app in in_order:
+        plan.add_member(app, caps)
+    plan.sort()
+    return book, plan
+
+
+@pytest.mark.parametrize(
+    ("most", "round_to", "min_award", "had", "judged", "cost"),
+    [
+        # 200 at most: 200 (M asks 300).
+        (200, 1, 0, 0, 0, 200),
+        # 270 on a grid of 50: 250.
+        (270, 50, 0, 0, 0, 250),
+        # 1 kr left after 200 that pass 1 gave the organisation: 1 kr.
+        (201, 1, 0, 200, 0, 1),
+        # 100 left, as much as min_award: 100; 50 left, less than it: nothing, no plan.
+        (300, 1, 100, 200, 0, 100),
+        (300, 1, 100, 250, 0, None),
+        # The application judged is the organisation's too: what it takes is not left.
+        (300, 1, 0, 0, 150, 150),
+        (300, 1, 0, 100, 150, 50),
+        (300, 1, 0, 0, 300, None),
+    ],
+)
+@pytest.mark.parametrize("once", [True, False])
+def test_the_plan_funds_a_member_with_what_its_organisation_has_left(
+    make_application: MakeApp,
+    most: int,
+    round_to: int,
+    min_award: int,
+    had: int,
+    judged: int,
+    cost: int | None,
+    once: bool,
+) -> None:
+    # Category X needs 1 funded; its one member M (asks 300) is organisation A's, and A has
+    # had `had` from pass 1. J (category Y, which may have 5 funded at most) is judged with
+    # `judged`, as A's application when that is not 0.
+    apps = [
+        make_application(id="M", requested=300, category="X", orgnr=ORG_A),
+        make_application(id="J", requested=max(judged, 100), category="Y", orgnr=ORG_B),
+    ]
+    if judged:
+        apps[1] = apps[1].model_copy(update={"orgnr": ORG_A})
+    policy = Policy(
+        round_to=round_to,
+        min_award=min_award,
+        per_applicant_max=most,
+        quotas=(
+            Quota(by="category", value="X", min_count=1),
+            Quota(by="category", value="Y", max_count=5),
+        ),
+    )
+    book, plan = _plan_of(apps, policy)
+    totals = ApplicantTotals(policy)
+    totals.add_org(ORG_A, had)
+    unmet = {g for g in range(len(book.groups)) if book._unmet(g)}
+    assert plan.cost(book, unmet, "J", judged, set(), once, totals) == cost
+    # Without the organisations' totals (no per_applicant_max), M in full.
+    assert plan.cost(book, unmet, "J", judged, set(), once) == 300
+
+
+@pytest.mark.parametrize("once", [True, False])
+def test_the_plan_passes_over_a_member_held_back_for_the_next_that_can_be_funded(
+    make_application: MakeApp, once: bool
+) -> None:
+    # Category X needs 1 funded: M1 (100, organisation A, which has had its 300) cannot be
+    # funded, M2 (250, no organisation) can; J (category Y, which may have 5 funded) is judged.
+    # The cheapest that can be funded is M2: 250; with M1 left out too, there is no plan.
+    apps = [
+        make_application(id="M1", requested=100, category="X", orgnr=ORG_A),
+        make_application(id="M2", requested=250, category="X", orgnr=None),
+        make_application(id="J", requested=100, category="Y", orgnr=None),
+    ]
+    policy = Policy(
+        round_to=1,
+        per_applicant_max=300,
+        quotas=(
+            Quota(by="category", value="X", min_count=1),
+            Quota(by="category", value="Y", max_count=5),
+        ),
+    )
+    book, plan = _plan_of(apps, policy)
+    totals = ApplicantTotals(policy)
+    totals.add_org(ORG_A, 300)
+    unmet = {g for g in range(len(book.groups)) if book._unmet(g)}
+    assert plan.cost(book, unmet, "J", 100, set(), once, totals) == 250
+    assert plan.cost(book, unmet, "J", 100, {"M2"}, once, totals) is None
+    # Without the organisations' totals M1 is the cheapest, and with M2 taken the only one.
+    assert plan.cost(book, unmet, "J", 100, set(), once) == 100
+    assert plan.cost(book, unmet, "J", 100, {"M2"}, once) == 100
+
+
+@pytest.mark.parametrize(
+    ("limit", "per_org", "cost"),
+    [
+        # County 03 may have 1 funded: P, planned for X, fills it, and Z takes R (300).
+        (Quota(by="county", value="03", max_count=1), None, 100 + 300),
+        # 03 may have 150 kr: P's 100 leaves 50, less than Q's 100: R again.
+        (Quota(by="county", value="03", max_amount=150), None, 100 + 300),
+        # 03 may have 200 kr: P and Q fit.
+        (Quota(by="county", value="03", max_amount=200), None, 100 + 100),
+        # P and Q are one organisation's, which may have 150: P's 100 leaves Q 50.
+        (None, 150, 100 + 50),
+        # ... 180: Q gets 80.
+        (None, 180, 100 + 80),
+    ],
+)
+def test_a_member_the_plan_funds_holds_back_the_next_as_pass_one_would(
+    make_application: MakeApp, limit: Quota | None, per_org: int | None, cost: int
+) -> None:
+    # Categories X and Z need 1 funded each. X's member P (100) and Z's cheapest, Q (100),
+    # are in county 03 and organisation A's; Z's other, R (300), is neither. J (category Y,
+    # which may have 5 funded) is judged. The plan takes P for X, then Z's cheapest that can
+    # be funded beside P, with what it can get.
+    apps = [
+        make_application(id="P", requested=100, category="X", counties=("03",), orgnr=ORG_A),
+        make_application(id="Q", requested=100, category="Z", counties=("03",), orgnr=ORG_A),
+        make_application(id="R", requested=300, category="Z", counties=("46",), orgnr=None),
+        make_application(id="J", requested=100, category="Y", counties=("46",), orgnr=ORG_B),
+    ]
+    quotas = [
+        Quota(by="category", value="X", min_count=1),
+        Quota(by="category", value="Z", min_count=1),
+        Quota(by="category", value="Y", max_count=5),
+    ]
+    policy = Policy(
+        round_to=1,
+        per_applicant_max=per_org,
+        quotas=(*quotas, *([limit] if limit else [])),
+    )
+    book, plan = _plan_of(apps, policy)
+    unmet = {g for g in range(len(book.groups)) if book._unmet(g)}
+    totals = ApplicantTotals(policy)
+    assert plan.cost(book, unmet, "J", 100, set(), True, totals) == cost
+
+
+def test_a_minimum_count_without_members_enough_left_is_counted_with_those_there_are(
+    make_application: MakeApp,
+) -> None:
+    # Category X needs 2 funded and has A1 (100) and A2 (200); with A2 taken by pass 1 (and
+    # not yet counted in the book given), the plan counts A1 alone: nothing held A2 back, and
+    # so the cost is what the members left give, as before the plan looked at maximums.
+    apps = [
+        make_application(id="A1", requested=100, category="X", orgnr=None),
+        make_application(id="A2", requested=200, category="X", orgnr=None),
+        make_application(id="J", requested=100, category="Y", orgnr=None),
+    ]
+    policy = Policy(
+        round_to=1,
+        quotas=(
+            Quota(by="category", value="X", min_count=2),
+            Quota(by="category", value="Y", max_count=5),
+        ),
+    )
+    book, plan = _plan_of(apps, policy)
+    unmet = {g for g in range(len(book.groups)) if book._unmet(g)}
+    for once in (True, False):
+        assert plan.cost(book, unmet, "J", 100, {"A2"}, once, ApplicantTotals(policy)) == 100
+
+
+def test_a_minimum_amount_one_krone_short_costs_that_krone(make_application: MakeApp) -> None:
+    # County 03 needs 1 kr and has M (100); J (category Y, which may have 5 funded) is judged.
+    apps = [
+        make_application(id="M", requested=100, category=None, counties=("03",), orgnr=None),
+        make_application(id="J", requested=100, category="Y", counties=(), orgnr=None),
+    ]
+    policy = Policy(
+        round_to=1,
+        quotas=(
+            Quota(by="county", value="03", min_amount=1),
+            Quota(by="category", value="Y", max_count=5),
+        ),
+    )
+    book, plan = _plan_of(apps, policy)
+    unmet = {g for g in range(len(book.groups)) if book._unmet(g)}
+    for once in (True, False):
+        assert plan.cost(book, unmet, "J", 100, set(), once, ApplicantTotals(policy)) == 1
+
+
+def test_a_member_of_two_counties_brings_the_other_what_its_organisation_lets_it_get(
+    make_application: MakeApp,
+) -> None:
+    # County 03 needs 50 kr, 46 200 kr. S (300, in both, category Y, which may have 5 funded)
+    # is organisation A's, which may have 150: S gets 150, 50 of it what 03 misses and 150
+    # towards 46's 200, so it costs no more than it saves and is in the plan; 46's last 50 is
+    # a bare amount (T, 500, in 46 alone, could give it): 200. J (category Y) is judged.
+    # Counted with what it can get, not what it asks: had the plan not looked at what S brings
+    # 46, 150 would be more than 03's 50, and 03 and 46 would cost 50 + 200 as bare amounts.
+    apps = [
+        make_application(id="S", requested=300, category="Y", counties=("03", "46"), orgnr=ORG_A),
+        make_application(id="T", requested=500, category=None, counties=("46",), orgnr=None),
+        make_application(id="J", requested=100, category="Y", counties=(), orgnr=None),
+    ]
+    policy = Policy(
+        round_to=1,
+        per_applicant_max=150,
+        quotas=(
+            Quota(by="county", value="03", min_amount=50),
+            Quota(by="county", value="46", min_amount=200),
+            Quota(by="category", value="Y", max_count=5),
+        ),
+    )
+    book, plan = _plan_of(apps, policy)
+    unmet = {g for g in range(len(book.groups)) if book._unmet(g)}
+    assert plan.cost(book, unmet, "J", 100, set(), True, ApplicantTotals(policy)) == 200
+    # Without per_applicant_max S would cost 300, more than 03's 50 and 46's 200 it brings:
+    # both are bare amounts.
+    assert plan.cost(book, unmet, "J", 100, set(), True) == 250
+
+
+def test_the_plan_passes_over_a_shared_member_held_back_for_the_next(
+    make_application: MakeApp,
+) -> None:
+    # Counties 03 and 46 need 200 kr each. S1 (100) and S2 (200) are in both; S1 is
+    # organisation A's, which has had its 300. The plan passes S1 over and takes S2 for
+    # both: 200. J (category Y, which may have 5 funded) is judged.
+    apps = [
+        make_application(id="S1", requested=100, counties=("03", "46"), orgnr=ORG_A),
+        make_application(id="S2", requested=200, counties=("03", "46"), orgnr=None),
+        make_application(id="J", requested=100, category="Y", counties=(), orgnr=None),
+    ]
+    policy = Policy(
+        round_to=1,
+        per_applicant_max=300,
+        quotas=(
+            Quota(by="county", value="*", min_amount=200),
+            Quota(by="category", value="Y", max_count=5),
+        ),
+    )
+    book, plan = _plan_of(apps, policy)
+    totals = ApplicantTotals(policy)
+    totals.add_org(ORG_A, 300)
+    unmet = {g for g in range(len(book.groups)) if book._unmet(g)}
+    assert plan.cost(book, unmet, "J", 100, set(), True, totals) == 200
+
+
+@pytest.mark.parametrize(
+    ("members", "taken", "cost"),
+    [
+        # A (199) can be funded, B cannot: 199 of the 200: no plan.
+        ([("A", 199, None), ("B", 300, ORG_A)], set(), None),
+        # A (200) alone brings it: the bare 200.
+        ([("A", 200, None), ("B", 300, ORG_A)], set(), 200),
+        # A is taken by pass 1 (counted in the book already, or not: the plan does not count
+        # it again), and B cannot be funded: no plan.
+        ([("A", 200, None), ("B", 300, ORG_A)], {"A"}, None),
+        # A is taken and nothing is held back: the bare 200, as before the plan looked.
+        ([("A", 300, None)], {"A"}, 200),
+        # 64 members, all held back: no plan; 65, and the plan looks at 64 only: the bare 200.
+        ([(f"B{k}", 300, ORG_A) for k in range(PLAN_SHARED_LOOK)], set(), None),
+        ([(f"B{k}", 300, ORG_A) for k in range(PLAN_SHARED_LOOK + 1)], set(), 200),
+    ],
+)
+def test_a_bare_amount_needs_members_left_that_can_bring_it(
+    make_application: MakeApp,
+    members: list[tuple[str, int, str | None]],
+    taken: set[str],
+    cost: int | None,
+) -> None:
+    # County 03 needs 200 kr; organisation A has had its 300. J (category Y, which may have
+    # 5 funded) is judged.
+    apps = [make_application(id=i, requested=r, counties=("03",), orgnr=o) for i, r, o in members]
+    apps.append(make_application(id="J", requested=100, category="Y", counties=(), orgnr=None))
+    policy = Policy(
+        round_to=1,
+        per_applicant_max=300,
+        quotas=(
+            Quota(by="county", value="03", min_amount=200),
+            Quota(by="category", value="Y", max_count=5),
+        ),
+    )
+    book, plan = _plan_of(apps, policy)
+    totals = ApplicantTotals(policy)
+    totals.add_org(ORG_A, 300)
+    unmet = {g for g in range(len(book.groups)) if book._unmet(g)}
+    assert plan.cost(book, unmet, "J", 100, taken, True, totals) == cost
+    # Without the organisations' totals nothing is held back: the bare 200.
+    assert plan.cost(book, unmet, "J", 100, taken, True) == 200
+
+
+def test_a_bare_amount_counts_towards_the_maximum_of_its_group(make_application: MakeApp) -> None:
+    # County 03 needs 100 kr and may have 150; category X needs 1 funded. X's cheapest, P
+    # (130), is in 03 too, but costs more than the 100 03 misses (and brings X no amount):
+    # 03's 100 is a bare amount (M, 120, could give it). Beside those 100 P would take 03 to
+    # 230, so the plan takes R (300) for X: 100 + 300. J (category Y, which may have 5
+    # funded) is judged.
+    apps = [
+        make_application(id="M", requested=120, category=None, counties=("03",), orgnr=None),
+        make_application(id="P", requested=130, category="X", counties=("03",), orgnr=None),
+        make_application(id="R", requested=300, category="X", counties=("46",), orgnr=None),
+        make_application(id="J", requested=100, category="Y", counties=(), orgnr=None),
+    ]
+    policy = Policy(
+        round_to=1,
+        quotas=(
+            Quota(by="county", value="03", min_amount=100, max_amount=150),
+            Quota(by="category", value="X", min_count=1),
+            Quota(by="category", value="Y", max_count=5),
+        ),
+    )
+    book, plan = _plan_of(apps, policy)
+    unmet = {g for g in range(len(book.groups)) if book._unmet(g)}
+    assert plan.cost(book, unmet, "J", 100, set(), True, ApplicantTotals(policy)) == 400

@@ -1312,3 +1312,38 @@ def test_a_bare_amount_counts_towards_the_maximum_of_its_group(make_application:
     book, plan = _plan_of(apps, policy)
     unmet = {g for g in range(len(book.groups)) if book._unmet(g)}
     assert plan.cost(book, unmet, "J", 100, set(), True, ApplicantTotals(policy)) == 400
+
+
+@pytest.mark.parametrize("once", [True, False])
+def test_past_so_many_members_held_back_the_plan_counts_the_next_as_they_are(
+    make_application: MakeApp, once: bool
+) -> None:
+    # Category X needs 1 funded. Organisation A, which has had its 300, has 65 applications
+    # in X (100 each), and Z (500) has none. The plan passes over PLAN_SHARED_LOOK of A's and
+    # counts the next, A's 65th, in full, as before it looked at organisations' room (it
+    # stops looking so that a round with thousands held back is not looked through for every
+    # application judged); with one fewer of A's it gets to Z. J (category Y, which may have
+    # 5 funded) is judged.
+    def round_with(held: int) -> int | None:
+        apps = [
+            make_application(id=f"A{k}", requested=100, category="X", orgnr=ORG_A)
+            for k in range(held)
+        ]
+        apps.append(make_application(id="Z", requested=500, category="X", orgnr=None))
+        apps.append(make_application(id="J", requested=100, category="Y", orgnr=None))
+        policy = Policy(
+            round_to=1,
+            per_applicant_max=300,
+            quotas=(
+                Quota(by="category", value="X", min_count=1),
+                Quota(by="category", value="Y", max_count=5),
+            ),
+        )
+        book, plan = _plan_of(apps, policy)
+        totals = ApplicantTotals(policy)
+        totals.add_org(ORG_A, 300)
+        unmet = {g for g in range(len(book.groups)) if book._unmet(g)}
+        return plan.cost(book, unmet, "J", 100, set(), once, totals)
+
+    assert round_with(PLAN_SHARED_LOOK) == 500
+    assert round_with(PLAN_SHARED_LOOK + 1) == 100

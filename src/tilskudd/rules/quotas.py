@@ -1037,7 +1037,9 @@ class QuotaBook:
 
 PLAN_SHARED_LOOK = 64
 """How many of a group's members that are in another group with a minimum too the look-ahead's
-plan looks at, at most, for the group's minimum amount (:class:`_Plan`)."""
+plan looks at, at most, for the group's minimum amount; and how many that a maximum or an
+organisation's room holds back it passes over, at most, for its minimum count, and looks at for
+its bare amount (:class:`_Plan`)."""
 
 
 class _Plan:
@@ -1053,7 +1055,11 @@ class _Plan:
     (or less than ``min_award``) or if it would take one of its groups past a maximum:
 
     - a minimum count takes the group's cheapest members still missing that can be funded so
-      (by eligible amount, then id; only those few, and the ones passed over, are looked at);
+      (by eligible amount, then id; only those few, and the ones passed over, are looked at;
+      after :data:`PLAN_SHARED_LOOK` passed over, the next are counted as they are, in full,
+      as before the plan looked at maximums and rooms: a round where a maximum holds back
+      thousands of a group's members would otherwise be looked through for every
+      application judged);
     - a minimum amount takes first those of its members that are in another unmet group still
       short (cheapest first, at most :data:`PLAN_SHARED_LOOK` looked at), each only if it
       costs no more than it saves: its amount at most what the group still misses plus what
@@ -1201,7 +1207,7 @@ class _Plan:
                         break
                     if i == app_id or i in taken:
                         continue
-                    got = award(i, a)
+                    got = award(i, a) if held_back < PLAN_SHARED_LOOK else a
                     if not got:
                         held_back += 1
                         continue
@@ -1240,7 +1246,7 @@ class _Plan:
                         break
                     if i == app_id or i in taken or i in planned:
                         continue
-                    got = award(i, a)
+                    got = award(i, a) if held_back < PLAN_SHARED_LOOK else a
                     if not got:
                         held_back += 1
                         continue

@@ -5,7 +5,9 @@ ten categories and one of the fifteen counties of 2024, a quarter of them a seco
 policy of ``bench_allocate``'s ``ranked`` (Difi 2009 20 % cap, round_to 1 000, per-applicant
 maximum 5 000 000) with ``min_count = 5`` in every category and ``min_amount = 3 000 000`` in every
 county, and, in the ``maximums`` variant, ``max_amount = 4 500 000`` in every county as well
-(which holds back many of a county's applications once one is funded). Budgets near the
+(which holds back many of a county's applications once one is funded); in the ``held`` variant
+(not run unless named) every county needs 1 000 000 and may have 3 funded, so that once pass 1
+has filled counties most of each category's applications are held back. Budgets near the
 counties' 45 000 000 in all make the first run of pass 1 fail, so the look-ahead runs: with the
 plan, and (applications are in two counties) with the groups' sum.
 
@@ -59,6 +61,8 @@ def policy_for(variant: str) -> Policy:
     ]
     if variant == "maximums":
         quotas.append(Quota(by="county", value="*", max_amount=4_500_000))
+    elif variant == "held":
+        quotas[1] = Quota(by="county", value="*", min_amount=1_000_000, max_count=3)
     return POLICIES["ranked"].model_copy(update={"quotas": tuple(quotas)})
 
 

@@ -39,7 +39,11 @@ How the rules apply them:
   with a minimum unmet, it is run again looking ahead: an application is taken only if what
   is left covers what the other unmet minimums need, counted as the cost of one plan that
   meets them all with each application in it once (an application in two groups, such as a
-  project of two counties, serves both); if that run too leaves a minimum unmet and some
+  project of two counties, serves both) and funded as pass 1 would fund it beside the
+  application judged and the rest of the plan: not at all past a maximum or when its
+  organisation has no room left under ``per_applicant_max``, and with that room when it is
+  less (a minimum such applications leave out of reach has no plan, and the application is
+  passed over); if that run too leaves a minimum unmet and some
   application is in two groups with a minimum, once more with what each group needs alone
   summed (more cautious). The first of them that meets every minimum is used
   (:meth:`QuotaBook.visit_order`, :class:`_Plan`). Pass 2 is the
@@ -976,8 +980,10 @@ class QuotaBook:
             if not amount or amount > remaining or trial.blocked(app, amount) is not None:
                 continue
             if plan is not None:
-                others = plan.cost(trial, unmet, app.id, amount, taken, look_ahead == "plan")
-                if remaining - amount < others:
+                others = plan.cost(
+                    trial, unmet, app.id, amount, taken, look_ahead == "plan", totals
+                )
+                if others is None or remaining - amount < others:
                     continue  # it would take what the other minimums need
             # The minimum it is funded for: the count while that is unmet (the officer's
             # decisions may have met it already), else the amount or share.
@@ -1031,7 +1037,9 @@ class QuotaBook:
 
 PLAN_SHARED_LOOK = 64
 """How many of a group's members that are in another group with a minimum too the look-ahead's
-plan looks at, at most, for the group's minimum amount (:class:`_Plan`)."""
+plan looks at, at most, for the group's minimum amount; and how many that a maximum or an
+organisation's room holds back it passes over, at most, for its minimum count, and looks at for
+its bare amount (:class:`_Plan`)."""
 
 
 class _Plan:
@@ -1041,35 +1049,58 @@ class _Plan:
 
     The plan is made group by group, in the groups' order (which does not depend on the order
     of the rows), from the members not taken yet other than the application judged, each
-    funded in full with its eligible amount after the caps, as pass 1 funds (what its
-    organisation has left under ``per_applicant_max`` is not looked at):
+    funded as pass 1 would fund it beside the application judged and the plan so far: with its
+    eligible amount after the caps, or what its organisation has left under
+    ``per_applicant_max`` if that is less; not at all if its organisation has nothing left
+    (or less than ``min_award``) or if it would take one of its groups past a maximum:
 
-    - a minimum count takes the group's cheapest members still missing (by eligible amount,
-      then id; only those few are looked at);
+    - a minimum count takes the group's cheapest members still missing that can be funded so
+      (by eligible amount, then id; only those few, and the ones passed over, are looked at;
+      after :data:`PLAN_SHARED_LOOK` passed over, the next are counted as they are, in full,
+      as before the plan looked at maximums and rooms: a round where a maximum holds back
+      thousands of a group's members would otherwise be looked through for every
+      application judged);
     - a minimum amount takes first those of its members that are in another unmet group still
       short (cheapest first, at most :data:`PLAN_SHARED_LOOK` looked at), each only if it
       costs no more than it saves: its amount at most what the group still misses plus what
       it brings to the other groups' missing amounts; what is still missing after them is
       counted as a bare amount, as if the group's other members could give exactly that (a
-      bound: they may need more, or not have it).
+      bound: they may need more, or not have it, or be held back by a maximum or an
+      organisation's room).
 
-    A member in the plan counts for every unmet group it is in: its amount towards each one's
-    amount and one towards each one's count. Where no application is in two groups with a
-    minimum this is the sum over the groups of ``max(least - used, its missing cheapest
-    members)``, what the look-ahead counted before the plan; an application in two of them
-    (a project of two counties, a county and a category) is counted once, where that sum
-    counted it in each and so passed over better-ranked applications that fit. Maximums and
-    the order pass 1 takes members in are not looked at, and the bare amounts may be less
+    A member in the plan counts for every group it is in: its amount towards each one's
+    amount and one towards each one's count, towards a minimum and a maximum alike, and its
+    amount towards its organisation. Where no application is in two groups with a minimum and
+    neither a maximum nor an organisation's room holds a member back, this is the sum over the
+    groups of ``max(least - used, its missing cheapest members)``, what the look-ahead counted
+    before the plan; an application in two of them (a project of two counties, a county and a
+    category) is counted once, where that sum counted it in each and so passed over
+    better-ranked applications that fit. A minimum count that the members left cannot meet,
+    or a bare amount that they cannot bring even each alone (of the first
+    :data:`PLAN_SHARED_LOOK` in the group's list), because the application judged, the plan or
+    pass 1 so far holds some of them back, has no plan (:meth:`cost` is ``None``): the
+    application is passed over. The sum of what each group needs alone (:meth:`cost`, not
+    ``once``) leaves out the members held back in the same way, each looked at beside the
+    application judged and pass 1 so far only. The order pass 1 takes
+    members in is not looked at, the plan is made greedily, and the bare amounts may be less
     than whole members cost: the plan measures what the minimums need, it is not a promise
     that pass 1 will find it. Where it falls short, :meth:`QuotaBook.visit_order` tries the
     sum as well.
     """
 
-    __slots__ = ("book", "cheapest", "minimum", "shared")
+    __slots__ = ("book", "capped", "cheapest", "minimum", "org", "shared")
 
     def __init__(self, book: QuotaBook) -> None:
         self.book = book
         self.minimum = frozenset(g for g, group in enumerate(book.groups) if group.has_minimum)
+        self.capped: dict[int, tuple[int | None, int | None]] = {
+            g: (group.most, group.max_count)
+            for g, group in enumerate(book.groups)
+            if group.most is not None or group.max_count is not None
+        }
+        """Group -> its maximum amount and count (``None``: none), for the groups with one."""
+        self.org: dict[str, str] = {}
+        """Member id -> its organisation number, for the members that have one."""
         self.cheapest: dict[int, list[tuple[int, str]]] = {}
         """Group -> its members that could be funded: (eligible amount, id), cheapest first."""
         self.shared: dict[int, list[tuple[int, str]]] = {}
@@ -1083,6 +1114,8 @@ class _Plan:
         amount, _ = caps.eligible(app)
         if not amount:
             return
+        if app.orgnr is not None:
+            self.org[app.id] = app.orgnr
         for g in groups:
             self.cheapest.setdefault(g, []).append((amount, app.id))
         if sum(1 for g in groups if g in self.minimum) > 1:
@@ -1103,57 +1136,125 @@ class _Plan:
         amount: int,
         taken: set[str],
         once: bool = True,
-    ) -> int:
+        totals: ApplicantTotals | None = None,
+    ) -> int | None:
         """What the ``unmet`` groups still need after ``app_id`` is funded with ``amount`` in
-        ``trial`` (the book of pass 1 so far; ``taken``: the members it funded): the plan's
-        cost, or (not ``once``) the sum of what each group needs alone."""
+        ``trial`` (the book of pass 1 so far; ``taken``: the members it funded; ``totals``:
+        what it gave each organisation): the plan's cost, or (not ``once``) the sum of what
+        each group needs alone; ``None`` when a minimum cannot be met for want of members
+        that can still be funded (see the class)."""
         groups = self.book.groups
         groups_of = self.book.groups_of
+        capped = self.capped
         mine = groups_of.get(app_id, ())
         used = {g: trial.used[g] + (amount if g in mine else 0) for g in unmet}
         count = {g: trial.count[g] + (1 if g in mine else 0) for g in unmet}
+        # What the groups with a maximum hold and what each organisation has had, with the
+        # application judged and (for the plan) the members planned.
+        held: dict[int, list[int]] = {}
+        rooms = totals if totals is not None and totals.max is not None else None
+        org_max = 0 if rooms is None or rooms.max is None else rooms.max
+        orgs = self.org if rooms is not None else {}
+        spent: dict[str, int] = {}
+        if app_id in orgs:
+            spent[orgs[app_id]] = amount
+
+        def holding(h: int) -> list[int]:
+            state = held.get(h)
+            if state is None:
+                state = held[h] = [
+                    trial.used[h] + (amount if h in mine else 0),
+                    trial.count[h] + (1 if h in mine else 0),
+                ]
+            return state
+
+        def award(member: str, asked: int) -> int:
+            """What pass 1 could fund ``member`` with beside what is counted: 0 if nothing."""
+            got = asked
+            org = orgs.get(member)
+            if org is not None and rooms is not None:
+                # ApplicantTotals.limit_org, without the reasons (this runs for each member
+                # the plan looks at).
+                room = org_max - rooms.used.get(org, 0) - spent.get(org, 0)
+                left = room - room % rooms.round_to if room > 0 else 0
+                if asked > left:
+                    if left == 0 or left < rooms.min_award:
+                        return 0
+                    got = left
+            if capped:
+                for h in groups_of[member]:
+                    limit = capped.get(h)
+                    if limit is not None:
+                        most, most_count = limit
+                        state = holding(h)
+                        if most_count is not None and state[1] >= most_count:
+                            return 0
+                        if most is not None and state[0] + got > most:
+                            return 0
+            return got
+
         if not once:
             alone = 0
             for g in unmet:
                 group = groups[g]
                 short = max((group.min_count or 0) - count[g], 0)
-                # The `short` cheapest members not yet taken: stops after them (a group's
-                # list can hold thousands; `short` is the few still missing).
-                smallest = islice(
-                    (a for a, i in self.cheapest.get(g, ()) if i != app_id and i not in taken),
-                    short,
-                )
-                alone += max(group.least - used[g], sum(smallest), 0)
+                # The `short` cheapest members not yet taken that can be funded: stops after
+                # them (a group's list can hold thousands; `short` is the few still missing).
+                found = held_back = 0
+                smallest = 0
+                for a, i in self.cheapest.get(g, ()):
+                    if found == short:
+                        break
+                    if i == app_id or i in taken:
+                        continue
+                    got = award(i, a) if held_back < PLAN_SHARED_LOOK else a
+                    if not got:
+                        held_back += 1
+                        continue
+                    smallest += got
+                    found += 1
+                if found < short and held_back:
+                    return None
+                alone += max(group.least - used[g], smallest, 0)
             return alone
         planned: set[str] = set()
         total = 0
 
-        def fund(member: str, award: int) -> None:
+        def fund(member: str, got: int) -> None:
             planned.add(member)
             for h in groups_of[member]:
                 if h in used:
-                    used[h] += award
+                    used[h] += got
                     count[h] += 1
+                if h in capped:
+                    state = holding(h)
+                    state[0] += got
+                    state[1] += 1
+            org = orgs.get(member)
+            if org is not None:
+                spent[org] = spent.get(org, 0) + got
 
         for g in sorted(unmet):
             group = groups[g]
             missing = max((group.min_count or 0) - count[g], 0)
             if missing:
-                # The `missing` cheapest members not taken yet: stops after them (a group's
-                # list can hold thousands; `missing` is the few still needed).
-                picks = list(
-                    islice(
-                        (
-                            (a, i)
-                            for a, i in self.cheapest.get(g, ())
-                            if i != app_id and i not in taken and i not in planned
-                        ),
-                        missing,
-                    )
-                )
-                for a, i in picks:
-                    fund(i, a)
-                    total += a
+                # The `missing` cheapest members not taken yet that can be funded: stops after
+                # them (a group's list can hold thousands; `missing` is the few still needed).
+                held_back = 0
+                for a, i in self.cheapest.get(g, ()):
+                    if not missing:
+                        break
+                    if i == app_id or i in taken or i in planned:
+                        continue
+                    got = award(i, a) if held_back < PLAN_SHARED_LOOK else a
+                    if not got:
+                        held_back += 1
+                        continue
+                    fund(i, got)
+                    total += got
+                    missing -= 1
+                if missing and held_back:
+                    return None
             need = group.least - used[g]
             if need <= 0:
                 continue
@@ -1166,15 +1267,44 @@ class _Plan:
                     if h != g and h in used:
                         brings += min(a, max(groups[h].least - used[h], 0))
                         counted = counted or count[h] < (groups[h].min_count or 0)
-                if (brings or counted) and a <= need + brings:
-                    fund(i, a)
-                    total += a
-                    need -= a
+                if not (brings or counted):
+                    continue
+                got = award(i, a)
+                if not got:
+                    continue
+                if got < a:  # its organisation's room: it brings less
+                    brings = sum(
+                        min(got, max(groups[h].least - used[h], 0))
+                        for h in groups_of[i]
+                        if h != g and h in used
+                    )
+                if got <= need + brings:
+                    fund(i, got)
+                    total += got
+                    need -= got
                     if need <= 0:
                         break
             if need > 0:
+                # The bare amount is brought by members left: if those a maximum or an
+                # organisation's room does not hold back cannot bring it even each alone
+                # (of the first PLAN_SHARED_LOOK looked at), there is no plan.
+                held_back = False
+                could = 0
+                for a, i in islice(self.cheapest.get(g, ()), PLAN_SHARED_LOOK):
+                    if i == app_id or i in taken or i in planned:
+                        continue
+                    got = award(i, a)
+                    could += got
+                    held_back = held_back or not got
+                    if could >= need:
+                        break
+                else:
+                    if held_back and len(self.cheapest.get(g, ())) <= PLAN_SHARED_LOOK:
+                        return None
                 total += need
                 used[g] += need
+                if g in capped:
+                    holding(g)[0] += need
         return total
 
 

@@ -136,8 +136,10 @@ def _by_amount(
         ({"S2": 40_000, "S3": 60_000, "S4": 60_000, "S5": 80_000, "S6": 20_000}, True),
         # No scores: no ranking of all six to number the rule's ranks in.
         ({"S2": 40_000, "S3": 60_000, "S4": 50_000, "S5": 80_000, "S6": 20_000}, False),
+        # The score order reversed, one to one: its 1..5 are not the score order's 6..2.
+        ({"S2": 20_000, "S3": 40_000, "S4": 50_000, "S5": 60_000, "S6": 80_000}, True),
     ],
-    ids=["a tie of its own", "no scores"],
+    ids=["a tie of its own", "no scores", "the score order reversed"],
 )
 def test_a_rule_that_ranks_in_an_order_of_its_own_keeps_its_ranks(
     make_application: MakeApp, requested: dict[str, int], scored: bool

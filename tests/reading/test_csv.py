@@ -605,6 +605,52 @@ def test_a_quoted_cell_that_runs_on_or_is_never_closed_is_shown_where_it_starts(
     ) in describe_issue(unclosed, "nb")
 
 
+@pytest.mark.parametrize("closed", [False, True], ids=["never closed", "closed far below"])
+def test_a_quoted_cell_longer_than_the_csv_module_takes_is_the_same_error(
+    tmp_path: Path, closed: bool
+) -> None:
+    # With more than 131 072 characters after it (3 000 rows here), a quotation mark never
+    # closed, or closed far below, made the whole file unreadable: "cannot be read as CSV at
+    # line 2 637: field larger than field limit (131072)", in English, naming neither the row
+    # nor the mark. It is now the row's error as in a short file, and the rows after it are read.
+    from tilskudd.validation import validate
+
+    rows = [f"S-{n};Søker {n};Moss;{100_000 + n};Prosjekt nummer {n}\n" for n in range(1, 3000)]
+    end = 'S-X;B;Moss;5;"Siste" i året\nS-Y;C;Moss;7;Vanlig\nS-Z;D;"Ry"gge;8;Vanlig\n'
+    end = end if closed else ""
+    path = tmp_path / "s.csv"
+    path.write_text(
+        'Søknadsnr;Søker;Kommune;Omsøkt beløp;Prosjekt\nS-0;A;"Oslo;100000;Tittel\n'
+        + "".join(rows)
+        + end,
+        encoding="utf-8",
+    )
+    assert len(path.read_text(encoding="utf-8")) > 131_072
+    where = {
+        "column": "C",
+        "header": "Kommune",
+        "mark_line": 2,
+        "mark_char": 7,
+        "before": "S-0;A;",
+        "after": "Oslo;100000;Tittel",
+    }
+    expected = (
+        ("read.csv_quote_runs_on", 2, {"lines": 3001, "line": 2, "next": 3, "last": 3002, **where})
+        if closed
+        else ("read.csv_quote_unclosed", 2, {"lines": 3000, "line": 2, **where})
+    )
+    # A quotation mark out of place further down is said on its own row and line.
+    stray = ("read.csv_quote_stray", 4, {"lines": 1, "line": 3004, "before": 'S-Z;D;"Ry'})
+    found = _row_errors(path)
+    assert found[0] == expected
+    assert [(code, row, {k: params[k] for k in stray[2]}) for code, row, params in found[1:]] == (
+        [stray] if closed else []
+    )
+    result = validate(read_table(path, display_name="s.csv"))
+    assert [r.id for r in result.rejected] == (["S-0", "S-Z"] if closed else ["S-0"])
+    assert [a.id for a in result.applications] == (["S-Y"] if closed else [])
+
+
 def test_the_cells_of_a_row_with_a_quote_out_of_place_are_not_errors_of_their_own(
     tmp_path: Path,
 ) -> None:

@@ -19,7 +19,9 @@ plain, ``read.csv_cell_split`` names the cell as it was meant) or a quotation ma
 (``read.csv_quote_stray`` quotes the line either side of the mark; ``read.csv_quote_runs_on``
 when the cell it opens runs on over the next lines, whose applications are then in it, and
 ``read.csv_quote_unclosed`` when it runs to the end of the file: these two name the cell's
-column and quote the line either side of the mark that opens it, with its line and character).
+column and quote the line either side of the mark that opens it, with its line and character;
+a cell that runs on beyond what the csv module takes in one field, 131 072 characters, is
+said the same way, not as a file that cannot be read).
 Validation rejects such a row, with that error alone (what its shifted cells hold says nothing
 of its own), and checks the rest. A row with fewer fields than the header in a
 file whose other rows have them all (``read.csv_too_few_fields``) is a warning: a separator left
@@ -33,6 +35,7 @@ import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from tilskudd.errors import InputFileError
@@ -234,22 +237,33 @@ def read_csv(
     open_marks: dict[int, QuoteMark] = {}
     after = 0  # the line after the last refused record, and how many rows came before it
     settled = 0
+    base = 0  # the lines before the reader's first: it starts again after a cell too long
     while True:
         try:
             rows.extend([cell or None for cell in record] for record in reader)
             break
         except csv.Error as exc:
             kind = _quote_problem(str(exc))
+            end = base + reader.line_num
             if kind is None:
                 raise InputFileError(
-                    t("read.error.csv_malformed", file=file, line=reader.line_num, reason=str(exc))
+                    t("read.error.csv_malformed", file=file, line=end, reason=str(exc))
                 ) from None
             # The strict reader stops inside the record and goes on at the next line; the
             # lenient one reads the record as it always did, for the row's other cells.
-            end = reader.line_num
             start = _record_start(lines, after, end, len(rows) - settled, delimiter)
+            if kind == "long":
+                # A cell longer than the csv module takes (131 072 characters): a quotation
+                # mark that opens a cell which runs on over the lines after it, to a mark that
+                # ends it or to the end of the file. Said as such, and read on after it.
+                kind, taken = _runaway(lines, start, delimiter)
+                end = base = start + taken
+                reader = csv.reader(islice(lines, end, None), delimiter=delimiter, strict=True)
             own = lines[start:end]
-            record = next(csv.reader(own, delimiter=delimiter), [])
+            try:
+                record = next(csv.reader(own, delimiter=delimiter), [])
+            except csv.Error:  # that cell is too long for the lenient reader too
+                record = _cells_before_runaway("".join(own), delimiter)
             bad_quotes[len(rows)] = (kind, len(own), start + 1)
             own_text = "".join(own)
             stray, opened = _scan_quotes(own_text, delimiter)
@@ -264,6 +278,63 @@ def read_csv(
         if len(row) < width:
             row.extend([None] * (width - len(row)))
     return CsvRecords(rows, lengths, bad_quotes, len(lines), delimiter, stray_marks, open_marks)
+
+
+def _runaway(lines: list[str], start: int, delimiter: str) -> tuple[str, int]:
+    """(``"unclosed"`` or ``"stray"``, how many lines it takes) for the record from line
+    ``start`` (0-based) whose quoted cell is too long for the csv module: to the end of the
+    file if no quotation mark closes it, else to the line where that record ends (the mark out
+    of place after the closing one, or the record's line end)."""
+    text = "".join(lines[start:])
+    stop = _record_end(text, delimiter)
+    if stop is None:
+        return "unclosed", len(lines) - start
+    position = 0
+    for taken, line in enumerate(lines[start:], start=1):
+        position += len(line)
+        if position > stop:
+            return "stray", taken
+    return "stray", len(lines) - start
+
+
+def _record_end(text: str, delimiter: str) -> int | None:
+    """The index in ``text`` (a record's lines and those after) where the strict reader stops
+    reading its first record: a character other than a delimiter or a line end after a
+    quotation mark that ends a quoted cell, or the line end that ends the record; None if a
+    quoted cell runs to the end of ``text``. The states of :func:`_scan_quotes`."""
+    start, plain, quoted, closed = range(4)
+    state = start
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if state == quoted:
+            index = text.find('"', index)
+            if index < 0:
+                return None
+            state = closed
+        elif char in "\r\n":
+            return index
+        elif state == start:
+            state = quoted if char == '"' else start if char == delimiter else plain
+        elif state == plain:
+            state = start if char == delimiter else plain
+        elif char == '"':
+            state = quoted
+        elif char == delimiter:
+            state = start
+        else:
+            return index
+        index += 1
+    return None if state == quoted else len(text)
+
+
+def _cells_before_runaway(text: str, delimiter: str) -> list[str]:
+    """The cells of a record whose last cell is too long to read: those before the quotation
+    mark that opens it, then that cell's first line."""
+    opened = _scan_quotes(text, delimiter)[1][0]
+    cells = next(csv.reader([text[:opened]], delimiter=delimiter), [""])
+    cells[-1:] = [re.split("[\r\n]", text[opened + 1 :], maxsplit=1)[0]]
+    return cells
 
 
 def _record_start(lines: list[str], after: int, end: int, records: int, delimiter: str) -> int:
@@ -355,6 +426,8 @@ def _quote_problem(message: str) -> str | None:
         return "stray"  # "',' expected after '\"'": text after a closing quote
     if "unexpected end of data" in message:
         return "unclosed"
+    if "field larger than field limit" in message:
+        return "long"
     return None
 
 

@@ -138,11 +138,13 @@ def _by_amount(
         ({"S2": 40_000, "S3": 60_000, "S4": 50_000, "S5": 80_000, "S6": 20_000}, False),
         # The score order reversed, one to one: its 1..5 are not the score order's 6..2.
         ({"S2": 20_000, "S3": 40_000, "S4": 50_000, "S5": 60_000, "S6": 80_000}, True),
+        # The score order with S3 and S4 tied on score, which the rule tells apart by amount.
+        ({"S2": 80_000, "S3": 60_000, "S4": 50_000, "S5": 40_000, "S6": 20_000}, "S3=S4"),
     ],
-    ids=["a tie of its own", "no scores", "the score order reversed"],
+    ids=["a tie of its own", "no scores", "the score order reversed", "a tie split its own way"],
 )
 def test_a_rule_that_ranks_in_an_order_of_its_own_keeps_its_ranks(
-    make_application: MakeApp, requested: dict[str, int], scored: bool
+    make_application: MakeApp, requested: dict[str, int], scored: bool | str
 ) -> None:
     # The officer rejects S1; the rule ranks the other five by amount. Its ranks are not a
     # renumbering of the score order, so they are shown as it gave them, in its order, and the
@@ -151,7 +153,7 @@ def test_a_rule_that_ranks_in_an_order_of_its_own_keeps_its_ranks(
         make_application(
             id=f"S{i}",
             requested=requested.get(f"S{i}", 100_000),
-            score=Decimal(10 - i) if scored else None,
+            score=None if not scored else Decimal(7 if scored == "S3=S4" and i == 4 else 10 - i),
             orgnr=None,
         )
         for i in range(1, 7)

@@ -464,7 +464,22 @@ def test_a_stray_quotation_mark_is_shown_in_the_text_around_it_with_how_to_mend_
 def test_a_quotation_mark_never_closed_is_an_error_on_its_row(tmp_path: Path) -> None:
     path = tmp_path / "s.csv"
     path.write_text('ID;Søker;Omsøkt beløp\nA;B;100\nC;"D;200\nE;F;300\n', encoding="utf-8")
-    assert _row_errors(path) == [("read.csv_quote_unclosed", 3, {"lines": 2, "line": 3})]
+    assert _row_errors(path) == [
+        (
+            "read.csv_quote_unclosed",
+            3,
+            {
+                "lines": 2,
+                "line": 3,
+                "column": "B",
+                "header": "Søker",
+                "mark_line": 3,
+                "mark_char": 3,
+                "before": "C;",
+                "after": "D;200",
+            },
+        )
+    ]
 
 
 def test_a_quoted_cell_that_runs_on_over_lines_is_said_once_with_the_lines_it_took(
@@ -486,7 +501,22 @@ def test_a_quoted_cell_that_runs_on_over_lines_is_said_once_with_the_lines_it_to
         encoding="utf-8",
     )
     assert _row_errors(path) == [
-        ("read.csv_quote_runs_on", 2, {"lines": 3, "line": 2, "next": 3, "last": 4})
+        (
+            "read.csv_quote_runs_on",
+            2,
+            {
+                "lines": 3,
+                "line": 2,
+                "next": 3,
+                "last": 4,
+                "column": "C",
+                "header": "Kommune",
+                "mark_line": 2,
+                "mark_char": 7,
+                "before": "S-1,A,",
+                "after": "Oslo,100000,Tittel",
+            },
+        )
     ]
     result = validate(read_table(path, display_name="s.csv"))
     (issue,) = result.errors
@@ -503,6 +533,122 @@ def test_a_quoted_cell_that_runs_on_over_lines_is_said_once_with_the_lines_it_to
         "avslutter den, så linje 2 til 4 ble lest som denne ene raden: en søknad på linje 3 til "
         "4 ligger inne i denne cellen og mangler i tabellen"
     ) in describe_issue(issue, "nb")
+
+
+def test_a_quoted_cell_that_runs_on_or_is_never_closed_is_shown_where_it_starts(
+    tmp_path: Path,
+) -> None:
+    # "Runs on to line 5" and "never closed" said which lines were swallowed, but not where the
+    # cell that swallowed them starts: in a long row, after a title with a line break of its
+    # own, the officer had to hunt for one quotation mark. The error now names the cell's
+    # column and the mark's line and character, and quotes the text either side of it.
+    path = tmp_path / "s.csv"
+    path.write_text(
+        "Søknadsnr;Prosjekt;Kommune;Omsøkt beløp;Merknad\r\n"
+        'S-1;"Ny skole\r\nfase 2";"Nordre Follo kommune, avdeling for oppvekst;100000;ok\r\n'
+        "S-2;Bro;Moss;200000;ok\r\n"
+        'S-3;Vei;Rygge;300000;"Siste" i året\r\n'
+        "S-4;Park;Moss;400000;ok\r\n"
+        'S-5;Hall;Asker;500000;"Ikke lukket\r\n'
+        "S-6;Sti;Moss;600000;ok\r\n",
+        encoding="utf-8",
+    )
+    assert _row_errors(path) == [
+        (
+            "read.csv_quote_runs_on",
+            2,
+            {
+                "lines": 4,
+                "line": 2,
+                "next": 3,
+                "last": 5,
+                "column": "C",
+                "header": "Kommune",
+                "mark_line": 3,
+                "mark_char": 9,
+                "before": 'fase 2";',
+                "after": "Nordre Follo kommune, avdeling…",
+            },
+        ),
+        (
+            "read.csv_quote_unclosed",
+            4,
+            {
+                "lines": 2,
+                "line": 7,
+                "column": "E",
+                "header": "Merknad",
+                "mark_line": 7,
+                "mark_char": 23,
+                "before": "S-5;Hall;Asker;500000;",
+                "after": "Ikke lukket",
+            },
+        ),
+    ]
+    table = read_table(path)
+    runs_on, unclosed = table.row_errors[2], table.row_errors[4]
+    assert (
+        'The cell is in column C (Kommune) and starts at >>"<< in '
+        "'fase 2\";>>\"<<Nordre Follo kommune, avdeling…' (line 3 of the file, character 9)."
+    ) in describe_issue(runs_on)
+    assert (
+        'Cellen står i kolonne C (Kommune) og begynner ved >>"<< i '
+        '«fase 2";>>"<<Nordre Follo kommune, avdeling…» (linje 3 i filen, tegn 9).'
+    ) in describe_issue(runs_on, "nb")
+    assert (
+        'The cell is in column E (Merknad) and starts at >>"<< in '
+        "'S-5;Hall;Asker;500000;>>\"<<Ikke lukket' (line 7 of the file, character 23)."
+    ) in describe_issue(unclosed)
+    assert (
+        'Cellen står i kolonne E (Merknad) og begynner ved >>"<< i '
+        '«S-5;Hall;Asker;500000;>>"<<Ikke lukket» (linje 7 i filen, tegn 23).'
+    ) in describe_issue(unclosed, "nb")
+
+
+@pytest.mark.parametrize("closed", [False, True], ids=["never closed", "closed far below"])
+def test_a_quoted_cell_longer_than_the_csv_module_takes_is_the_same_error(
+    tmp_path: Path, closed: bool
+) -> None:
+    # With more than 131 072 characters after it (3 000 rows here), a quotation mark never
+    # closed, or closed far below, made the whole file unreadable: "cannot be read as CSV at
+    # line 2 637: field larger than field limit (131072)", in English, naming neither the row
+    # nor the mark. It is now the row's error as in a short file, and the rows after it are read.
+    from tilskudd.validation import validate
+
+    rows = [f"S-{n};Søker {n};Moss;{100_000 + n};Prosjekt nummer {n}\n" for n in range(1, 3000)]
+    end = 'S-X;B;Moss;5;"Siste" i året\nS-Y;C;Moss;7;Vanlig\nS-Z;D;"Ry"gge;8;Vanlig\n'
+    end = end if closed else ""
+    path = tmp_path / "s.csv"
+    path.write_text(
+        'Søknadsnr;Søker;Kommune;Omsøkt beløp;Prosjekt\nS-0;A;"Oslo;100000;Tittel\n'
+        + "".join(rows)
+        + end,
+        encoding="utf-8",
+    )
+    assert len(path.read_text(encoding="utf-8")) > 131_072
+    where = {
+        "column": "C",
+        "header": "Kommune",
+        "mark_line": 2,
+        "mark_char": 7,
+        "before": "S-0;A;",
+        "after": "Oslo;100000;Tittel",
+    }
+    expected = (
+        ("read.csv_quote_runs_on", 2, {"lines": 3001, "line": 2, "next": 3, "last": 3002, **where})
+        if closed
+        else ("read.csv_quote_unclosed", 2, {"lines": 3000, "line": 2, **where})
+    )
+    # A quotation mark out of place further down is said on its own row and line.
+    stray = ("read.csv_quote_stray", 4, {"lines": 1, "line": 3004, "before": 'S-Z;D;"Ry'})
+    found = _row_errors(path)
+    assert found[0] == expected
+    assert [(code, row, {k: params[k] for k in stray[2]}) for code, row, params in found[1:]] == (
+        [stray] if closed else []
+    )
+    result = validate(read_table(path, display_name="s.csv"))
+    assert [r.id for r in result.rejected] == (["S-0", "S-Z"] if closed else ["S-0"])
+    assert [a.id for a in result.applications] == (["S-Y"] if closed else [])
 
 
 def test_the_cells_of_a_row_with_a_quote_out_of_place_are_not_errors_of_their_own(

@@ -830,6 +830,102 @@ def test_an_ods_formula_tag_cut_where_the_scan_reads_in_pieces_is_still_found(
     assert ods_error_cells(path, "Søknader") == {(30, 3): f"={long}"}
 
 
+def _ods_with_total_cost(path: Path, cell: str, *, namespaces: str = "") -> Path:
+    """A round of two whose first total cost is ``cell`` (its XML as written), the table
+    namespace also bound to the prefixes in ``namespaces`` (``xmlns:tf="…"``)."""
+    rows: list[Any] = [
+        ["Søknadsnr", "Søker", "Omsøkt beløp", "Totalkostnad"],
+        ["S-1", "Moss", 100_000, OdsXml(cell)],
+        ["S-2", "Rygge", 200_000, 800_000],
+    ]
+    build_ods(path, {"Søknader": rows})
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    content = parts["content.xml"].decode()
+    content = content.replace(' office:version="1.2"', f' {namespaces} office:version="1.2"', 1)
+    parts["content.xml"] = content.encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data, zipfile.ZIP_DEFLATED if name != "mimetype" else 0)
+    return path
+
+
+_TABLE_NS = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+
+
+@pytest.mark.parametrize(
+    ("cell", "namespaces"),
+    [
+        # XML allows single quotes, in which a formula's text needs no escaping.
+        ("""<table:table-cell table:formula='of:=IF([.C2]>0;[.C2]*4;"")'/>""", ""),
+        ('<table:table-cell table:formula = "of:=IF([.C2]&gt;0;[.C2]*4;&quot;&quot;)"/>', ""),
+        # A program writing XML with a library names the namespace as it likes: ns1 here.
+        (
+            '<table:table-cell ns1:formula="of:=IF([.C2]&gt;0;[.C2]*4;&quot;&quot;)"/>',
+            f'xmlns:ns1="{_TABLE_NS}"',
+        ),
+        (
+            f"<table:table-cell xmlns:tf='{_TABLE_NS}'"
+            " tf:formula='of:=IF([.C2]>0;[.C2]*4;\"\")'></table:table-cell>",
+            "",
+        ),
+    ],
+    ids=["single quotes", "spaces around =", "another prefix", "a prefix bound on the cell"],
+)
+def test_an_ods_formula_without_a_saved_value_is_found_however_xml_writes_it(
+    tmp_path: Path, cell: str, namespaces: str
+) -> None:
+    # Only table:formula="…" was looked for, so these formulas read as an empty total cost,
+    # and S-1 was funded with the share-of-cost cap left unapplied.
+    path = _ods_with_total_cost(tmp_path / "søknader.ods", cell, namespaces=namespaces)
+    result = validate(read_table(path))
+    assert [(i.code, i.location.cell if i.location else None) for i in result.issues] == [
+        ("validate.formula_without_value", "Søknader!D2")
+    ]
+    assert [a.id for a in result.applications] == ["S-2"]
+    assert 'the formula =IF(C2>0;C2*4;"") has no saved value' in describe_issue(result.issues[0])
+
+
+def test_an_ods_formula_longer_than_the_overlap_of_two_reads_is_still_found(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The pieces overlapped by 4 096 bytes: a longer formula cut between two reads was in
+    # neither whole. A formula in Excel may have 8 192 characters.
+    long = "+".join(["[.C2]"] * 1_500)  # 8 999 characters
+    path = _ods_with_total_cost(
+        tmp_path / "søknader.ods", f'<table:table-cell table:formula="of:={long}"/>'
+    )
+    with zipfile.ZipFile(path) as archive:
+        content = archive.read("content.xml")
+    at = content.index(b"table:formula=")
+    for chunk in (at + 10, at + 5_000):  # the tag cut near its start, and in the middle
+        monkeypatch.setattr(xlsx_module, "_CHUNK", chunk)
+        assert list(ods_error_cells(path, "Søknader")) == [(1, 3)]
+
+
+def test_a_shapes_formula_in_an_ods_is_not_a_formula_cell(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An arrow drawn on the sheet has draw:formula equations with no value type: not a cell,
+    # so content.xml is not parsed for it.
+    shape = (
+        "<table:table-cell><draw:custom-shape><draw:enhanced-geometry>"
+        '<draw:equation draw:name="f0" draw:formula="$0 *10"/>'
+        "</draw:enhanced-geometry></draw:custom-shape></table:table-cell>"
+    )
+    path = _ods_with_total_cost(
+        tmp_path / "søknader.ods",
+        shape,
+        namespaces='xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"',
+    )
+
+    def refuse(*_: object, **__: object) -> None:
+        raise AssertionError("content.xml parsed although it has no formula cell")
+
+    monkeypatch.setattr(xlsx_module.ET, "iterparse", refuse)
+    assert ods_error_cells(path, "Søknader") == {}
+
+
 @pytest.mark.parametrize(
     ("name", "extension"),
     [("søknader.csv", "csv"), ("søknader.ods", "ods"), ("søknader.xls", "xls")],

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from tilskudd.errors import PolicyError
-from tilskudd.models import Application, Policy
+from tilskudd.models import Application, Policy, Status
 from tilskudd.rules import allocate
 
 MakeApp = Callable[..., Application]
@@ -55,3 +55,25 @@ def test_proportional_says_no_ranking_problem_beside_a_tie_break_problem(
     error = problems(apps, Policy(rule="proportional", tie_break="merknad"))
     assert error.settings == ("tie_break",)
     assert "rank and others a score" not in str(error)
+
+
+@pytest.mark.parametrize(
+    "policy",
+    [Policy(), Policy(rule="proportional", weight="score"), Policy(rule="lottery", seed=7)],
+    ids=["ranked", "proportional", "lottery"],
+)
+def test_a_negative_score_is_refused_by_the_optimal_rule_alone(
+    make_application: MakeApp, policy: Policy
+) -> None:
+    # A scale from -2 to 2 is the officer's to choose: only the optimal rule, which maximises
+    # a total of scores and would never fund a negative one, refuses it.
+    apps = [
+        make_application(id="A-1", requested=100_000, score=Decimal(2)),
+        make_application(id="A-2", requested=100_000, score=Decimal(-1)),
+    ]
+    result = allocate(apps, 150_000, policy)
+    assert result.awarded + result.unallocated == 150_000
+    assert [d.application_id for d in result.decisions] == ["A-1", "A-2"]
+    assert result.by_id()["A-1"].status == Status.FUNDED
+    with pytest.raises(PolicyError, match="A-2 \\(-1\\)"):
+        allocate(apps, 150_000, Policy(rule="optimal"))

@@ -17,7 +17,11 @@ pass (:func:`row_problems`): more fields than the header (that unquoted ``330000
 comma-separated file is two fields, and so is ``Ny skole, fase 2`` in a title; where the split is
 plain, ``read.csv_cell_split`` names the cell as it was meant) or a quotation mark out of place
 (``read.csv_quote_stray`` quotes the line either side of the mark; ``read.csv_quote_runs_on``
-when the cell it opens runs on over the next lines, whose applications are then in it).
+when the cell it opens runs on over the next lines, whose applications are then in it, and
+``read.csv_quote_unclosed`` when it runs to the end of the file: these two name the cell's
+column and quote the line either side of the mark that opens it, with its line and character;
+a cell that runs on beyond what the csv module takes in one field, 131 072 characters, is
+said the same way, not as a file that cannot be read).
 Validation rejects such a row, with that error alone (what its shifted cells hold says nothing
 of its own), and checks the rest. A row with fewer fields than the header in a
 file whose other rows have them all (``read.csv_too_few_fields``) is a warning: a separator left
@@ -31,6 +35,7 @@ import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from tilskudd.errors import InputFileError
@@ -38,7 +43,7 @@ from tilskudd.i18n import Translator
 from tilskudd.models import Issue, Location, ParamValue, Severity
 from tilskudd.reading.table import RawCell, column_letter
 
-__all__ = ["CsvRecords", "decode", "detect_delimiter", "read_csv", "row_problems"]
+__all__ = ["CsvRecords", "QuoteMark", "decode", "detect_delimiter", "read_csv", "row_problems"]
 
 DELIMITERS = (",", ";", "\t")
 _SAMPLE_CHARS = 64 * 1024
@@ -129,6 +134,23 @@ def detect_delimiter(text: str, prefer: str | None = None) -> str:
     return best
 
 
+@dataclass(frozen=True)
+class QuoteMark:
+    """The quotation mark that opens a quoted cell, as an officer finds it again: the cell's
+    column, the mark's line and character, and the text either side of it on its line."""
+
+    column: int
+    """The cell's 0-based column."""
+    line: int
+    """The file's line the mark is on, from 1."""
+    char: int
+    """The mark's character on that line, from 1."""
+    before: str
+    """Up to :data:`_EXCERPT` characters of the line before the mark ("…" where cut)."""
+    after: str
+    """Up to :data:`_EXCERPT` characters of the line after the mark ("…" where cut)."""
+
+
 @dataclass
 class CsvRecords:
     """A CSV file's records as rows of equal length, and what the lenient reading hid."""
@@ -147,6 +169,9 @@ class CsvRecords:
     stray_marks: dict[int, tuple[str, str]] = field(default_factory=dict)
     """0-based row -> (the text before, the text after) a quotation mark that ends a quoted
     cell with no delimiter after it, up to :data:`_EXCERPT` characters each ("…" where cut)."""
+    open_marks: dict[int, QuoteMark] = field(default_factory=dict)
+    """0-based row -> where the quoted cell starts whose quotation marks went wrong: the one
+    that runs on over the next lines, or is never closed."""
 
     first_lines: list[int] | None = field(default=None, repr=False)
     """Each record's first line, counted once by :meth:`line_of` when a cell holds a line break."""
@@ -209,27 +234,42 @@ def read_csv(
     rows: list[list[RawCell]] = []
     bad_quotes: dict[int, tuple[str, int, int]] = {}
     stray_marks: dict[int, tuple[str, str]] = {}
+    open_marks: dict[int, QuoteMark] = {}
     after = 0  # the line after the last refused record, and how many rows came before it
     settled = 0
+    base = 0  # the lines before the reader's first: it starts again after a cell too long
     while True:
         try:
             rows.extend([cell or None for cell in record] for record in reader)
             break
         except csv.Error as exc:
             kind = _quote_problem(str(exc))
+            end = base + reader.line_num
             if kind is None:
                 raise InputFileError(
-                    t("read.error.csv_malformed", file=file, line=reader.line_num, reason=str(exc))
+                    t("read.error.csv_malformed", file=file, line=end, reason=str(exc))
                 ) from None
             # The strict reader stops inside the record and goes on at the next line; the
             # lenient one reads the record as it always did, for the row's other cells.
-            end = reader.line_num
             start = _record_start(lines, after, end, len(rows) - settled, delimiter)
+            if kind == "long":
+                # A cell longer than the csv module takes (131 072 characters): a quotation
+                # mark that opens a cell which runs on over the lines after it, to a mark that
+                # ends it or to the end of the file. Said as such, and read on after it.
+                kind, taken = _runaway(lines, start, delimiter)
+                end = base = start + taken
+                reader = csv.reader(islice(lines, end, None), delimiter=delimiter, strict=True)
             own = lines[start:end]
-            record = next(csv.reader(own, delimiter=delimiter), [])
+            try:
+                record = next(csv.reader(own, delimiter=delimiter), [])
+            except csv.Error:  # that cell is too long for the lenient reader too
+                record = _cells_before_runaway("".join(own), delimiter)
             bad_quotes[len(rows)] = (kind, len(own), start + 1)
+            own_text = "".join(own)
+            stray, opened = _scan_quotes(own_text, delimiter)
             if kind == "stray":
-                stray_marks[len(rows)] = _stray_mark("".join(own), delimiter)
+                stray_marks[len(rows)] = stray
+            open_marks[len(rows)] = _open_mark(own_text, opened, start + 1)
             rows.append([cell or None for cell in record])
             after, settled = end, len(rows)
     lengths = list(map(len, rows))
@@ -237,7 +277,64 @@ def read_csv(
     for row in rows:
         if len(row) < width:
             row.extend([None] * (width - len(row)))
-    return CsvRecords(rows, lengths, bad_quotes, len(lines), delimiter, stray_marks)
+    return CsvRecords(rows, lengths, bad_quotes, len(lines), delimiter, stray_marks, open_marks)
+
+
+def _runaway(lines: list[str], start: int, delimiter: str) -> tuple[str, int]:
+    """(``"unclosed"`` or ``"stray"``, how many lines it takes) for the record from line
+    ``start`` (0-based) whose quoted cell is too long for the csv module: to the end of the
+    file if no quotation mark closes it, else to the line where that record ends (the mark out
+    of place after the closing one, or the record's line end)."""
+    text = "".join(lines[start:])
+    stop = _record_end(text, delimiter)
+    if stop is None:
+        return "unclosed", len(lines) - start
+    position = 0
+    for taken, line in enumerate(lines[start:], start=1):
+        position += len(line)
+        if position > stop:
+            return "stray", taken
+    return "stray", len(lines) - start
+
+
+def _record_end(text: str, delimiter: str) -> int | None:
+    """The index in ``text`` (a record's lines and those after) where the strict reader stops
+    reading its first record: a character other than a delimiter or a line end after a
+    quotation mark that ends a quoted cell, or the line end that ends the record; None if a
+    quoted cell runs to the end of ``text``. The states of :func:`_scan_quotes`."""
+    start, plain, quoted, closed = range(4)
+    state = start
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if state == quoted:
+            index = text.find('"', index)
+            if index < 0:
+                return None
+            state = closed
+        elif char in "\r\n":
+            return index
+        elif state == start:
+            state = quoted if char == '"' else start if char == delimiter else plain
+        elif state == plain:
+            state = start if char == delimiter else plain
+        elif char == '"':
+            state = quoted
+        elif char == delimiter:
+            state = start
+        else:
+            return index
+        index += 1
+    return None if state == quoted else len(text)
+
+
+def _cells_before_runaway(text: str, delimiter: str) -> list[str]:
+    """The cells of a record whose last cell is too long to read: those before the quotation
+    mark that opens it, then that cell's first line."""
+    opened = _scan_quotes(text, delimiter)[1][0]
+    cells = next(csv.reader([text[:opened]], delimiter=delimiter), [""])
+    cells[-1:] = [re.split("[\r\n]", text[opened + 1 :], maxsplit=1)[0]]
+    return cells
 
 
 def _record_start(lines: list[str], after: int, end: int, records: int, delimiter: str) -> int:
@@ -255,32 +352,58 @@ def _record_start(lines: list[str], after: int, end: int, records: int, delimite
 _EXCERPT = 30
 
 
-def _stray_mark(text: str, delimiter: str) -> tuple[str, str]:
-    """(the text before, the text after) the first quotation mark in ``text`` (a record's lines)
-    that ends a quoted cell with something other than a delimiter or a line end after it, where
-    the strict reader stopped; each cut to :data:`_EXCERPT` characters of its line, with "…"
-    where cut.
+def _scan_quotes(text: str, delimiter: str) -> tuple[tuple[str, str], tuple[int, int]]:
+    """((the text before, the text after) the first quotation mark in ``text`` (a record's
+    lines) that ends a quoted cell with something other than a delimiter or a line end after
+    it, where the strict reader stopped; (the index of the mark that opened the last quoted
+    cell before that point, or before the end where no mark is out of place, and its 0-based
+    column)). Each text is cut to :data:`_EXCERPT` characters of its line, with "…" where cut.
 
     The same states as the csv module's reader (default dialect): a quotation mark opens a
     quoted cell only as a field's first character, and two in a quoted cell are one."""
     start, plain, quoted, closed = range(4)
     state = start
-    for index, char in enumerate(text):
+    column = 0
+    opened = (max(text.find('"'), 0), 0)
+    index = 0
+    while index < len(text):
+        char = text[index]
         end = char == delimiter or char in "\r\n"
+        if end and state != quoted:
+            column = column + 1 if char == delimiter else 0
         if state == start:
-            state = quoted if char == '"' else start if end else plain
+            if char == '"':
+                state, opened = quoted, (index, column)
+            elif not end:
+                state = plain
         elif state == plain:
             state = start if end else plain
         elif state == quoted:
-            state = closed if char == '"' else quoted
+            # A cell that runs on holds the lines after it: skip to its next mark at once.
+            index = text.find('"', index)
+            if index < 0:
+                break
+            state = closed
         elif char == '"':
             state = quoted
         elif end:
             state = start
         else:
-            return _around(text, index - 1)
+            return _around(text, index - 1), opened
+        index += 1
     # Not reached where the strict reader stopped in this text; the first mark, if it did not.
-    return _around(text, max(text.find('"'), 0))
+    return _around(text, max(text.find('"'), 0)), opened
+
+
+def _open_mark(text: str, opened: tuple[int, int], first_line: int) -> QuoteMark:
+    """The :class:`QuoteMark` of the mark at ``opened`` (its index in ``text``, a record's lines
+    from the file's line ``first_line``, and its column)."""
+    mark, column = opened
+    head = text[:mark]
+    line_start = max(head.rfind("\n"), head.rfind("\r")) + 1
+    breaks = head.count("\n") + head.count("\r") - head.count("\r\n")
+    before, after = _around(text, mark)
+    return QuoteMark(column, first_line + breaks, mark - line_start + 1, before, after)
 
 
 def _around(text: str, mark: int) -> tuple[str, str]:
@@ -303,6 +426,8 @@ def _quote_problem(message: str) -> str | None:
         return "stray"  # "',' expected after '\"'": text after a closing quote
     if "unexpected end of data" in message:
         return "unclosed"
+    if "field larger than field limit" in message:
+        return "long"
     return None
 
 
@@ -363,6 +488,17 @@ def row_problems(
                 # rows on those lines are in it, and missing from the table.
                 kind = "runs_on"
                 quote_params["next"], quote_params["last"] = line + 1, line + lines - 1
+            mark = records.open_marks.get(index)
+            if kind != "stray" and mark is not None:
+                # Where the cell that took the lines after it starts, to find it by.
+                quote_params.update(
+                    column=column_letter(mark.column),
+                    header=headers[mark.column] if headers and mark.column < len(headers) else "",
+                    mark_line=mark.line,
+                    mark_char=mark.char,
+                    before=mark.before,
+                    after=mark.after,
+                )
             found[index + 1] = Issue(
                 severity=Severity.ERROR,
                 code=f"read.csv_quote_{kind}",

@@ -43,6 +43,7 @@ are marked ``override=True``, and the round's notes say what the overrides decid
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from itertools import pairwise
 from typing import Any
 
 from tilskudd.errors import OverrideError
@@ -198,6 +199,12 @@ def _rank_map(decisions: Sequence[Decision], full: Mapping[str, RankedEntry]) ->
             return {}
         if mapping.setdefault(d.rank, entry.rank) != entry.rank:
             return {}  # the rule ranks in an order of its own: keep it
+    # One to one is not enough: a rule's 1, 2, 3 that are 6, 5, 4 among all is an order of its
+    # own too (its ranks, renumbered, would say the reverse of what it decided by), and so is
+    # its 2, 3 for two that share rank 2 among all (renumbered, they would look tied).
+    ranks = sorted(mapping)
+    if any(mapping[a] >= mapping[b] for a, b in pairwise(ranks)):
+        return {}
     return mapping
 
 

@@ -59,6 +59,7 @@ from __future__ import annotations
 import functools
 import re
 from array import array
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import ROUND_DOWN, Decimal
 from itertools import repeat
@@ -628,17 +629,33 @@ def ranking(
     if primary is None:
         return Ranking(order, [None] * n, [False] * n)
 
-    # Equal on everything but the id: one key per application, compared with its predecessor.
-    equal_keys: list[Any] = primary
-    if columns:
-        equal_keys = [(p, *(c[i] for c in columns)) for i, p in enumerate(primary)]
     ranks: list[int | None] = list(range(1, n + 1))
     tied = [False] * n
-    in_order = list(map(equal_keys.__getitem__, order))
-    for pos in range(1, n):
-        if in_order[pos] == in_order[pos - 1]:
-            ranks[pos] = ranks[pos - 1]
-            tied[pos] = tied[pos - 1] = True
+    # Equal on everything but the id. Without tie-break columns the ties are the runs of equal
+    # primary keys, in the order of the keys: a round has few distinct scores, so the run
+    # lengths are counted (in C) and each run filled by slices, instead of comparing every
+    # position with the one before (at 100 000 applications and 51 distinct scores, 5 against
+    # 18 ms, and no list of the keys in order to gather first). All keys distinct: no ties.
+    sizes = None if columns else Counter(primary)
+    if sizes is not None and len(sizes) * 4 <= n:
+        start = 0
+        for key in sorted(sizes, reverse=basis == "score"):
+            size = sizes[key]
+            if size > 1:
+                end = start + size
+                ranks[start:end] = repeat(start + 1, size)
+                tied[start:end] = repeat(True, size)
+            start += size
+    elif sizes is None or len(sizes) < n:
+        # One key per application, compared with its predecessor.
+        equal_keys: list[Any] = primary
+        if columns:
+            equal_keys = [(p, *(c[i] for c in columns)) for i, p in enumerate(primary)]
+        in_order = list(map(equal_keys.__getitem__, order))
+        for pos in range(1, n):
+            if in_order[pos] == in_order[pos - 1]:
+                ranks[pos] = ranks[pos - 1]
+                tied[pos] = tied[pos - 1] = True
     return Ranking(order, ranks, tied)
 
 

@@ -74,11 +74,12 @@ def test_eligible_all_is_eligible_one_by_one(apps: list[Application], data: st.D
     assert requested == [a.requested for a in apps]
     for app, amount, why in zip(apps, amounts, reasons, strict=True):
         low = caps.score_reason(app)
+        assert type(why) is tuple  # what the decision holds, not copied again
         if low is not None:
-            assert (amount, why) == (0, [low])
+            assert (amount, why) == (0, (low,))
         else:
-            assert (amount, why) == caps.eligible(app)
-    assert len({id(r) for r in reasons}) == len(reasons)  # a list of its own each
+            amount_one, why_one = caps.eligible(app)
+            assert (amount, why) == (amount_one, tuple(why_one))
 
 
 def test_ranking_by_score_treats_equal_decimals_as_a_tie(make_application: MakeApp) -> None:
@@ -91,6 +92,46 @@ def test_ranking_by_score_treats_equal_decimals_as_a_tie(make_application: MakeA
     assert [apps[i].id for i in order] == ["C", "A", "B"]
     assert ranks == [1, 2, 2]
     assert tied == [False, True, True]
+
+
+@given(
+    st.integers(0, 60),
+    st.integers(1, 80),
+    st.booleans(),
+    st.sampled_from([(), (TieBreak(column="region"),)]),
+    st.randoms(use_true_random=False),
+)
+def test_ranking_ties_are_runs_of_equal_keys(
+    n: int, distinct: int, by_rank: bool, tie_break: tuple[TieBreak, ...], rng: random.Random
+) -> None:
+    # Competition ranks and tie marks as the definition has them, position by position, whether
+    # a round has few distinct keys (most applications tied), many, or none equal.
+    apps = [
+        Application(
+            id=f"S{i}",
+            requested=1,
+            rank=rng.randrange(distinct) + 1 if by_rank else None,
+            score=None if by_rank else Decimal(rng.randrange(distinct)) / 10,
+            extra={"region": rng.choice([None, "Nord", "Sør"])},
+        )
+        for i in range(n)
+    ]
+    order, ranks, tied = ranking(apps, Policy(tie_break=tie_break))
+
+    def key(i: int) -> tuple[object, ...]:
+        app = apps[i]
+        return (app.rank, app.score, *(app.extra["region"] for _ in tie_break))
+
+    keys = [key(i) for i in order]
+    expected_ranks = list(range(1, n + 1))
+    for p in range(1, n):
+        if keys[p] == keys[p - 1]:
+            expected_ranks[p] = expected_ranks[p - 1]
+    assert ranks == expected_ranks
+    assert tied == [
+        (p > 0 and keys[p] == keys[p - 1]) or (p + 1 < n and keys[p] == keys[p + 1])
+        for p in range(n)
+    ]
 
 
 def test_natural_key_orders_numbers_by_value() -> None:

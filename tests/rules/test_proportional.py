@@ -225,6 +225,22 @@ def test_weight_by_score_without_weight(make_application: MakeApp) -> None:
     assert last_code(result.by_id()["A"]) == "reason.proportional.no_weight"
 
 
+def test_no_weight_names_each_applications_own_score(make_application: MakeApp) -> None:
+    # Rows out of rank order: the reason names the score of the application it is on, as written.
+    apps = [
+        make_application(id="C", requested=100, score=Decimal("0.00")),
+        make_application(id="B", requested=100, score=Decimal(2)),
+        make_application(id="A", requested=100, score=Decimal(0)),
+    ]
+    result = allocate(apps, 100, Policy(rule="proportional", weight="score"))
+    assert amounts(result) == {"A": 0, "B": 100, "C": 0}
+    by_id = result.by_id()
+    for app_id, written in (("A", "0"), ("C", "0.00")):
+        reason = by_id[app_id].reasons[-1]
+        assert reason.code == "reason.proportional.no_weight"
+        assert str(reason.params["score"]) == written
+
+
 def test_per_applicant_max_caps_the_claim(make_application: MakeApp) -> None:
     org = "974760673"
     apps = [

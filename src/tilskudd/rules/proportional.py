@@ -258,17 +258,21 @@ def allocate_proportional(
     scale = 0
     if by_score:
         scores_in = fields.scores
-        scale = score_places([score for score in scores_in if score], 'weight = "score"')
-        # Every application has a score here (require_scores above).
+        scale = score_places(filter(None, scores_in), 'weight = "score"')
+        # Every application has a score here (check_rule_policy above).
         points_of: dict[Decimal | None, int] = {
             score: int(score.scaleb(scale)) for score in set(scores_in) if score is not None
         }
-        unit_scores = list(map(scores_in.__getitem__, map(positions.__getitem__, units)))
-        scaled_scores = list(map(points_of.__getitem__, unit_scores))
+        # The points looked up in the applications' own order, where the scores lie close
+        # together in memory, and then taken by position: a few distinct int objects, where
+        # looking up each unit's score in rank order reached a Decimal object a cache miss away.
+        points_in = list(map(points_of.__getitem__, scores_in))
+        scaled_scores = list(map(points_in.__getitem__, map(positions.__getitem__, units)))
         if min(scaled_scores, default=1) <= 0:
             has_weight = [points > 0 for points in scaled_scores]
-            for k, score, weighed in zip(units, unit_scores, has_weight, strict=True):
+            for k, weighed in zip(units, has_weight, strict=True):
                 if not weighed:
+                    score = scores_in[positions[k]]
                     before.setdefault(k, []).append(
                         make_reason("reason.proportional.no_weight", score=score)
                     )

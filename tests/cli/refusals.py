@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from tilskudd.cli import app
 
-__all__ = ["problems_said", "refused_lines"]
+__all__ = ["not_an_amount", "problems_said", "refused_lines"]
 
 runner = CliRunner()
 
@@ -32,3 +32,10 @@ def problems_said(*args: str, code: int = 2) -> list[str]:
     label, _, first = lines[0].partition(": ")
     assert label in ("error", "feil")
     return [first, *lines[1:]]
+
+
+def not_an_amount(lang: str, option: str, given: str) -> str:
+    """The start of what is said of ``option`` given ``given``, which is not an amount."""
+    quote = f"«{given}»" if lang == "nb" else f"'{given}'"
+    problem = "er ikke et beløp" if lang == "nb" else "is not an amount"
+    return f"{option}: {quote} {problem}"

@@ -6,7 +6,6 @@ click said it alone before the command ran: the mistyped --budget waited for the
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Annotated
 
@@ -18,8 +17,8 @@ from tilskudd.cli.app import App, Group
 from tilskudd.cli.common import Problems, guard
 from tilskudd.i18n import get
 
+from .refusals import not_an_amount, runner
 from .refusals import refused_lines as said
-from .refusals import runner
 
 pytestmark = pytest.mark.usefixtures("in_empty_folder")
 
@@ -44,21 +43,6 @@ def usage(lang: str, command: str, arguments: str) -> list[str]:
     ]
 
 
-def not_an_amount(lang: str, option: str) -> str:
-    quote = "«x»" if lang == "nb" else "'x'"
-    problem = "er ikke et beløp" if lang == "nb" else "is not an amount"
-    return f"{option}: {quote} {problem}"
-
-
-@pytest.fixture
-def programme(in_empty_folder: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A programme folder (without a ledger yet), made the current folder."""
-    folder = in_empty_folder / "ordning"
-    shutil.copytree(EXAMPLES / "programme_difi2009", folder)
-    monkeypatch.chdir(folder)
-    return folder
-
-
 @pytest.mark.parametrize("lang", ["nb", "en"])
 @pytest.mark.parametrize("command", ["allocate", "check"])
 def test_a_missing_file_is_said_with_a_mistyped_budget(command: str, lang: str) -> None:
@@ -66,7 +50,7 @@ def test_a_missing_file_is_said_with_a_mistyped_budget(command: str, lang: str) 
     t = get(lang)
     file = t("cli.usage.argument.file")
     assert lines[0] == error(lang, missing_argument(lang, "file"))
-    assert lines[1].startswith(not_an_amount(lang, "--budget"))
+    assert lines[1].startswith(not_an_amount(lang, "--budget", "x"))
     assert lines[2:] == usage(lang, command, file)
 
 
@@ -75,7 +59,7 @@ def test_a_missing_id_is_said_with_a_mistyped_budget(lang: str) -> None:
     lines = said("explain", SMALL, "--budget", "x", "--lang", lang)
     t = get(lang)
     assert lines[0] == error(lang, t("cli.usage.missing_argument", name="ID"))
-    assert lines[1].startswith(not_an_amount(lang, "--budget"))
+    assert lines[1].startswith(not_an_amount(lang, "--budget", "x"))
     assert lines[2:] == usage(lang, "explain", f"{t('cli.usage.argument.file')} ID")
 
 
@@ -87,7 +71,7 @@ def test_a_missing_reason_is_said_with_extra_words_and_a_mistyped_amount(lang: s
     t = get(lang)
     assert lines[0] == error(lang, t("cli.usage.missing_option", option="--reason"))
     assert lines[1] == t("cli.extra_words", words="extra")
-    assert lines[2].startswith(not_an_amount(lang, "--amount"))
+    assert lines[2].startswith(not_an_amount(lang, "--amount", "x"))
     assert lines[3:] == usage(lang, "amend", "ID")
 
 
@@ -124,7 +108,7 @@ def test_a_missing_file_is_said_after_a_wrong_language_and_before_a_refused_valu
     assert lines[0].startswith(error("en", "--lang"))  # said in English: there is no other
     assert lines[1] == missing_argument("en", "file")
     assert lines[2].startswith("--format")
-    assert lines[3].startswith(not_an_amount("en", "--budget"))
+    assert lines[3].startswith(not_an_amount("en", "--budget", "x"))
 
 
 @pytest.mark.parametrize("lang", ["nb", "en"])

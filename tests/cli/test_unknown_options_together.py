@@ -10,13 +10,13 @@ again as missing."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from tilskudd.i18n import get
 
+from .refusals import not_an_amount
 from .refusals import problems_said as said
 
 pytestmark = pytest.mark.usefixtures("in_empty_folder")
@@ -38,27 +38,12 @@ def file_word(lang: str) -> str:
     return get(lang)("cli.usage.argument.file")
 
 
-def not_an_amount(lang: str, option: str) -> str:
-    quote = "«xx»" if lang == "nb" else "'xx'"
-    problem = "er ikke et beløp" if lang == "nb" else "is not an amount"
-    return f"{option}: {quote} {problem}"
-
-
-@pytest.fixture
-def programme(in_empty_folder: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A programme folder (without a ledger yet), made the current folder."""
-    folder = in_empty_folder / "ordning"
-    shutil.copytree(EXAMPLES / "programme_difi2009", folder)
-    monkeypatch.chdir(folder)
-    return folder
-
-
 @pytest.mark.parametrize("lang", ["nb", "en"])
 def test_a_misspelt_option_is_said_with_a_mistyped_budget_and_a_missing_input(lang: str) -> None:
     t = get(lang)
     lines = said("allocate", "mangler.xlsx", "--budget", "xx", "--rulle", "ranked", "--lang", lang)
     assert lines[0] == t("cli.usage.no_such_option_near", option="--rulle", near=["--rule"])
-    assert lines[1].startswith(not_an_amount(lang, "--budget"))
+    assert lines[1].startswith(not_an_amount(lang, "--budget", "xx"))
     assert lines[2] == t("read.error.not_found", file="mangler.xlsx")
     assert lines[3:] == usage(lang, "allocate", file_word(lang))
 

@@ -8,7 +8,8 @@ Four sheets, named and headed in the chosen language:
    applications, each with its reason; for a rejected one, every problem with its cell.
 3. Summary (Sammendrag): budget, awarded and unallocated with a check cell (budget − awarded −
    unallocated, 0 when they add up), counts by status, coverage, oversubscription, awards per
-   county and the summary sentence.
+   county and the summary sentence; a round whose awards name no place has no places counted
+   and no table per county, as its documents have none.
 4. Policy (Grunnlag): the rule, every policy setting, the seed, the round's notes, the input file
    with its sheet and SHA-256, the tool version and the time, and the problems found in the input:
    what is needed to reproduce and audit the decision.
@@ -537,8 +538,13 @@ def _write_summary(
     figure("oversubscription", summary.oversubscription, Style.RATIO)
     figure("applications", summary.applications, Style.DEFAULT)
     figure("valid", summary.valid, Style.DEFAULT)
-    figure("municipalities", summary.municipalities, Style.DEFAULT)
-    figure("counties", summary.counties, Style.DEFAULT)
+    # A round whose awards name no place (a sheet without places: a participatory budget,
+    # another country's open data) has no places to count or table, as its documents have not
+    # (:attr:`tilskudd.publication.Publication.has_places`).
+    places = _has_places(summary)
+    if places:
+        figure("municipalities", summary.municipalities, Style.DEFAULT)
+        figure("counties", summary.counties, Style.DEFAULT)
     sheet.append([])
 
     sheet.append([t("summary.label.by_status")], (Style.BOLD,))
@@ -546,8 +552,19 @@ def _write_summary(
     for label, count in _status_counts(result, summary, lang, changes):
         sheet.append([label, count])
     sheet.append([t("ui.total"), summary.applications])
-    sheet.append([])
+    if places:
+        _write_per_county(sheet, summary, lang)
 
+
+def _has_places(summary: RoundSummary) -> bool:
+    """Whether any award names a municipality or county."""
+    return bool(summary.municipalities or summary.per_county)
+
+
+def _write_per_county(sheet: Sheet, summary: RoundSummary, lang: str) -> None:
+    """The awards per county, with a line for the awards to projects that name no place."""
+    t = get(lang)
+    sheet.append([])
     sheet.append([t("summary.label.per_county")], (Style.BOLD,))
     _header(
         sheet,

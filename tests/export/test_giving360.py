@@ -12,8 +12,8 @@ import pytest
 from tilskudd.errors import UsageError
 from tilskudd.export import write
 from tilskudd.export._sheetml import safe_text
-from tilskudd.export.giving360 import COLUMNS, REQUIRED, org_identifier
-from tilskudd.models import RoundResult
+from tilskudd.export.giving360 import COLUMNS, REQUIRED, org_identifier, rows
+from tilskudd.models import Application, Decision, RoundResult, Status
 
 # The standard's required fields (360-giving-schema.json "required", with the Organization
 # definition's required id and name), as the flat spreadsheet titles them.
@@ -249,3 +249,40 @@ def test_award_date_is_the_rounds_decision_date_where_the_programme_gives_it(
     path = tmp_path / "360giving.csv"
     write(small_round(decision_date=date(2009, 6, 12)), path, format="360giving", lang="en")
     assert {r["Award Date"] for r in _read_csv(path)} == {"2009-06-12"}
+
+
+@pytest.mark.parametrize(
+    ("lang", "applicant", "project", "description"),
+    [
+        (
+            "nb",
+            "GETHER AS",
+            "Bærekraftig energi i norsk veksthusnæring.",
+            "Tilskudd til GETHER AS for «Bærekraftig energi i norsk veksthusnæring.»",
+        ),
+        (
+            "en",
+            "GETHER AS",
+            "Sustainable energy in greenhouses.",
+            "Grant to GETHER AS for “Sustainable energy in greenhouses.”",
+        ),
+        ("en", "Lag", "Hva nå? ", "Grant to Lag for “Hva nå?”"),
+        ("en", "Lag", "Mer lys…", "Grant to Lag for “Mer lys…”"),
+        ("en", "Lag", "Ny bane", "Grant to Lag for “Ny bane”."),
+        ("nb", "Lag", "Ny bane", "Tilskudd til Lag for «Ny bane»."),
+        ("en", "Acme Inc.", None, "Grant to Acme Inc."),
+        ("nb", "Lag", None, "Tilskudd til Lag."),
+    ],
+)
+def test_description_ends_with_one_full_stop(
+    make_application: Callable[..., Application],
+    make_result: Callable[..., RoundResult],
+    lang: str,
+    applicant: str,
+    project: str | None,
+    description: str,
+) -> None:
+    """A title that ends a sentence was followed by another full stop: “…veksthusnæring.”."""
+    app = make_application(id="A", applicant=applicant, project=project)
+    result = make_result([(app, Decision(application_id="A", status=Status.FUNDED, amount=1000))])
+    assert [r["Description"] for r in rows(result, lang=lang, funder="X")] == [description]

@@ -286,3 +286,31 @@ def test_description_ends_with_one_full_stop(
     app = make_application(id="A", applicant=applicant, project=project)
     result = make_result([(app, Decision(application_id="A", status=Status.FUNDED, amount=1000))])
     assert [r["Description"] for r in rows(result, lang=lang, funder="X")] == [description]
+
+
+def test_a_file_written_reads_back_without_warnings(
+    make_application: Callable[..., Application],
+    make_result: Callable[..., RoundResult],
+    tmp_path: Path,
+) -> None:
+    """tilskudd's own 360Giving file, an applicant without an organisation number among its
+    grants (``360G-tilskudd-org-…``), reads back as the applications it was written from."""
+    from tilskudd import read_applications
+
+    with_orgnr = make_application(id="A", applicant="Moss kommune", orgnr="959159092")
+    without = make_application(id="B", applicant="University of Essex", orgnr=None)
+    result = make_result(
+        [
+            (with_orgnr, Decision(application_id="A", status=Status.FUNDED, amount=1000)),
+            (without, Decision(application_id="B", status=Status.FUNDED, amount=2000)),
+        ]
+    )
+    path = tmp_path / "360giving.csv"
+    write(result, path, format="360giving", lang="en", funder="X")
+    assert "360G-tilskudd-org-university-of-essex" in path.read_text(encoding="utf-8")
+    checked = read_applications(path, register="2009")  # the fixture's places: Moss 0104
+    assert checked.issues == ()
+    assert [(a.id, a.applicant, a.orgnr) for a in checked.applications] == [
+        ("A", "Moss kommune", "959159092"),
+        ("B", "University of Essex", None),
+    ]

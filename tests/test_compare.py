@@ -202,6 +202,29 @@ def test_differences_name_applicant_and_project(round5: list[Application]) -> No
     assert line_b.split()[1:5] == ["Søker", "B", "Sykkelvei", "B"]
 
 
+def test_a_round_that_names_no_place_compares_no_places(
+    round5: list[Application], tmp_path: Path
+) -> None:
+    """A sheet without places was compared as 0 municipalities and 0 counties under every
+    rule: the terminal and the workbook leave those figures out, as the award workbook does."""
+    placeless = [a.model_copy(update={"municipalities": (), "counties": ()}) for a in round5]
+    labels = ("Kommuner i innvilgede prosjekter", "Fylker i innvilgede prosjekter")
+    for apps, shown in ((round5, True), (placeless, False)):
+        comparison = compare(apps, 600_000, POLICY, ["ranked", "proportional"])
+        console = Console(record=True, width=160, color_system=None)
+        render_comparison(console, comparison, lang="nb")
+        text = console.export_text()
+        path = tmp_path / f"sammenligning-{shown}.xlsx"
+        write(comparison, path, lang="nb")
+        sheet = openpyxl.load_workbook(path)["Sammenligning"]
+        figures = {row[0] for row in sheet.iter_rows(values_only=True)}
+        for label in labels:
+            assert (label in text) is shown
+            assert (label in figures) is shown
+        assert "Tildelt" in text
+        assert "Tildelt" in figures
+
+
 def test_workbook_read_back(round5: list[Application], tmp_path: Path) -> None:
     comparison = compare(round5, 600_000, POLICY, ["ranked", "proportional"])
     path = tmp_path / "sammenligning.xlsx"

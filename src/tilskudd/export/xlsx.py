@@ -206,9 +206,13 @@ def _carried_numbers(result: RoundResult) -> dict[str, dict[str, int | Decimal]]
     extras = result.extra_columns
     if not extras:
         return {}
-    return number_columns(
-        [*(app.extra for app in result.applications), *(bad.extra for bad in result.rejected)],
-        extras,
+    return result.derived(
+        "xlsx.carried_numbers",
+        (result.applications, result.rejected, extras),
+        lambda: number_columns(
+            [*(app.extra for app in result.applications), *(bad.extra for bad in result.rejected)],
+            extras,
+        ),
     )
 
 

@@ -10,6 +10,9 @@ Modes:
 - ``sheetml``: :func:`tilskudd.export.xlsx.write`, the whole award workbook (four sheets)
   through tilskudd's own streaming writer, as ``tilskudd allocate -o`` writes it.
 - ``level3``, ``level6``: the same at zlib level 3 or 6 instead of 1 (time against size).
+- ``numbers``: as ``sheetml``, on the round with three more carried columns of numbers typed
+  as text, as a CSV file gives them (``6978124.0``, ``2015``, ``12,5``): what finding that
+  they are numbers and writing them as numbers costs.
 - ``rows``: only the rows of the two application sheets, made and thrown away: what the
   words and lookups cost, without any writing (the floor for any writer).
 - ``xlsxwriter``: the two application sheets from the same rows through xlsxwriter
@@ -184,13 +187,35 @@ def _rows_only(result: RoundResult, lang: str) -> None:
                 make_row(d)
 
 
+def with_typed_numbers(result: RoundResult, seed: int = 2016) -> RoundResult:
+    """``result`` with three more carried columns of numbers as a CSV file gives them: text."""
+    rng = random.Random(seed)
+    columns = ("Tildelt før", "År", "Andel")
+    apps = tuple(
+        app.model_copy(
+            update={
+                "extra": {
+                    **app.extra,
+                    "Tildelt før": f"{rng.randrange(10**7)}.0",
+                    "År": str(2013 + i % 5),
+                    "Andel": f"{rng.randrange(100)},{rng.randrange(1, 10)}",
+                }
+            }
+        )
+        for i, app in enumerate(result.applications)
+    )
+    return result.model_copy(
+        update={"applications": apps, "extra_columns": (*result.extra_columns, *columns)}
+    )
+
+
 def _sheetml_mode(mode: str) -> None:
     """Set the writer up for ``mode`` (this process only)."""
     from tilskudd.export import _sheetml
 
     if mode.startswith("level"):  # read by Workbook when no level is given
         vars(_sheetml)["COMPRESS_LEVEL"] = int(mode.removeprefix("level"))
-    elif mode != "sheetml":
+    elif mode not in ("sheetml", "numbers"):
         raise SystemExit(f"unknown mode {mode!r}")
 
 
@@ -199,6 +224,8 @@ def _child(size: int, mode: str, lang: str) -> dict[str, float]:
     from tilskudd.export import xlsx
 
     result = synthetic_round(size)
+    if mode == "numbers":
+        result = with_typed_numbers(result)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "out.xlsx"

@@ -170,6 +170,61 @@ def test_terminal_view(round5: list[Application]) -> None:
     assert "delvis innvilget 180\xa0000\xa0kr" in line_b
 
 
+@pytest.mark.parametrize("width", [40, 160])
+def test_differences_name_the_project_where_no_applicant_is_given(
+    round5: list[Application], width: int
+) -> None:
+    """A participatory budget names projects, not applicants: the table of differences had an
+    empty applicant column and no project; it shows what the sheet gives, as the award table."""
+    apps = [
+        a.model_copy(update={"applicant": None, "project": f"Sykkelvei {a.id}"}) for a in round5
+    ]
+    comparison = compare(apps, 600_000, POLICY, ["ranked", "proportional"])
+    console = Console(record=True, width=width, color_system=None)
+    render_comparison(console, comparison, lang="nb")
+    text = console.export_text()
+    differences = text[text.index("Søknader der vedtaket er forskjellig") :]
+    for name in ("A", "B", "C", "D"):
+        line = next(x for x in differences.splitlines() if x.startswith(f"{name} "))
+        assert f"Sykkelvei {name}" in line
+    assert "Søker" not in differences
+    if width > 100:
+        assert differences.splitlines()[1].split()[:2] == ["Søknadsnr.", "Prosjekt"]
+
+
+def test_differences_name_applicant_and_project(round5: list[Application]) -> None:
+    apps = [a.model_copy(update={"project": f"Sykkelvei {a.id}"}) for a in round5]
+    comparison = compare(apps, 600_000, POLICY, ["ranked", "proportional"])
+    console = Console(record=True, width=160, color_system=None)
+    render_comparison(console, comparison, lang="en")
+    text = console.export_text()
+    line_b = next(x for x in text.splitlines() if x.startswith("B "))
+    assert line_b.split()[1:5] == ["Søker", "B", "Sykkelvei", "B"]
+
+
+def test_a_round_that_names_no_place_compares_no_places(
+    round5: list[Application], tmp_path: Path
+) -> None:
+    """A sheet without places was compared as 0 municipalities and 0 counties under every
+    rule: the terminal and the workbook leave those figures out, as the award workbook does."""
+    placeless = [a.model_copy(update={"municipalities": (), "counties": ()}) for a in round5]
+    labels = ("Kommuner i innvilgede prosjekter", "Fylker i innvilgede prosjekter")
+    for apps, shown in ((round5, True), (placeless, False)):
+        comparison = compare(apps, 600_000, POLICY, ["ranked", "proportional"])
+        console = Console(record=True, width=160, color_system=None)
+        render_comparison(console, comparison, lang="nb")
+        text = console.export_text()
+        path = tmp_path / f"sammenligning-{shown}.xlsx"
+        write(comparison, path, lang="nb")
+        sheet = openpyxl.load_workbook(path)["Sammenligning"]
+        figures = {row[0] for row in sheet.iter_rows(values_only=True)}
+        for label in labels:
+            assert (label in text) is shown
+            assert (label in figures) is shown
+        assert "Tildelt" in text
+        assert "Tildelt" in figures
+
+
 def test_workbook_read_back(round5: list[Application], tmp_path: Path) -> None:
     comparison = compare(round5, 600_000, POLICY, ["ranked", "proportional"])
     path = tmp_path / "sammenligning.xlsx"

@@ -334,12 +334,36 @@ def check_workbook(result: RoundResult, path: Path, lang: str) -> None:
     assert figures[label("unallocated")] == result.allocation.unallocated
     assert figures[label("check")] == 0
     assert figures[label("applications")] == len(by_id)
-    assert figures[label("municipalities")] == summary.municipalities
-    assert figures[label("counties")] == summary.counties
+    if not names_places(result, lang):
+        # No award names a place: no places counted, no table per county.
+        assert label("municipalities") not in figures
+        assert label("counties") not in figures
+        assert label("per_county") not in figures
+        assert rows[-1][:2] == [t("ui.total"), len(by_id)]  # the table by status ends it
+        assert summary.municipalities == summary.counties == 0
+    else:
+        assert figures[label("municipalities")] == summary.municipalities
+        assert figures[label("counties")] == summary.counties
     statuses = Counter(d.status for d in by_id.values())
     for status in Status:
         assert figures[status_text(status, lang)] == statuses[status]
-    # The per-county table: from its header to its total row.
+    valid_requested = sum(a.requested for a in result.applications)
+    assert figures[label("requested")] == valid_requested
+    if result.allocation.budget:
+        ratio = Fraction(valid_requested, result.allocation.budget)
+        shown = Decimal(repr(figures[label("oversubscription")]))
+        assert abs(shown - Decimal(ratio.numerator) / ratio.denominator) <= Decimal("0.005")
+    if names_places(result, lang):
+        check_per_county(result, rows, lang)
+
+    settings_rows = sheet_rows(book, t("ui.sheet.policy"))
+    assert policy_from_sheet(settings_rows, lang) == result.allocation.policy
+
+
+def check_per_county(result: RoundResult, rows: list[list[Any]], lang: str) -> None:
+    """The workbook's table per county, from its header to its total row."""
+    t = get(lang)
+    label = lambda name: t(f"summary.label.{name}")  # noqa: E731
     start = next(i for i, r in enumerate(rows) if r[0] == label("per_county")) + 2
     end = next(i for i in range(start, len(rows)) if rows[i][0] == t("ui.total"))
     lines = {r[0]: (r[1], r[2]) for r in rows[start:end]}
@@ -350,16 +374,7 @@ def check_workbook(result: RoundResult, path: Path, lang: str) -> None:
         for c, v in expected.items()
     }
     assert lines == named
-    valid_requested = sum(a.requested for a in result.applications)
-    assert figures[label("requested")] == valid_requested
-    if result.allocation.budget:
-        ratio = Fraction(valid_requested, result.allocation.budget)
-        shown = Decimal(repr(figures[label("oversubscription")]))
-        assert abs(shown - Decimal(ratio.numerator) / ratio.denominator) <= Decimal("0.005")
     assert rows[end][2] == result.allocation.awarded
-
-    settings_rows = sheet_rows(book, t("ui.sheet.policy"))
-    assert policy_from_sheet(settings_rows, lang) == result.allocation.policy
 
 
 def policy_from_sheet(rows: list[list[Any]], lang: str) -> Policy:

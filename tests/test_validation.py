@@ -1753,6 +1753,38 @@ def test_a_360giving_file_tilskudd_wrote_reads_back_with_the_application_ids() -
     assert ids(["360G-tilskudd-A", "360G-x-B"], mixed) == ["360G-tilskudd-A", "360G-x-B"]
 
 
+def test_a_360giving_file_tilskudd_wrote_reads_its_own_org_identifiers_as_none() -> None:
+    """<prefix>org-<name> is the id tilskudd's 360Giving makes for an applicant without an
+    organisation number: in its own file that is no orgnr, as it was, without the warning
+    another funder's identifiers get (it was one on every such file, naming all its rows)."""
+    headers = (*GIVING360_HEADERS, ("Funding Org:Identifier", None))
+
+    def read(funder: str, org: str) -> ValidationResult:
+        rows = [
+            {
+                "id": f"360G-tilskudd-A{i}",
+                "orgnr": org,
+                "requested": "100",
+                "municipalities": "0301",
+                "Funding Org:Identifier": funder,
+            }
+            for i in range(3)
+        ]
+        return validate(make_table(rows, headers), register="2009")
+
+    own = read("360G-tilskudd-funder-difi", "360G-tilskudd-org-university-of-essex")
+    assert [(a.id, a.orgnr) for a in own.applications] == [(f"A{i}", None) for i in range(3)]
+    assert own.issues == ()
+    # Another funder's file, or another prefix's org id in tilskudd's: read as empty, said once.
+    for funder, org in (
+        ("GB-CHC-1000", "360G-tilskudd-org-university-of-essex"),
+        ("360G-tilskudd-funder-difi", "360G-other-org-university-of-essex"),
+    ):
+        other = read(funder, org)
+        assert {a.orgnr for a in other.applications} == {None}
+        assert codes(other) == ["validate.open_data_not_norwegian"]
+
+
 def test_another_funders_org_identifiers_and_place_codes_are_one_warning_per_column() -> None:
     """GB-CHC-… and E08000025 say nothing of Norwegian organisations and places: read as
     empty, with one warning for each column naming the first ids, not an error on every row."""

@@ -44,6 +44,7 @@ __all__ = [
     "figure_rows",
     "outcome_text",
     "parse_rules",
+    "shown_figures",
 ]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # RoundResult needs a time; no figure uses it
@@ -262,6 +263,17 @@ FIGURES: tuple[tuple[str, str], ...] = (
 )
 """The compared figures in the order shown: (attribute of :class:`RuleFigures`, kind)."""
 
+_PLACES = ("municipalities", "counties")
+
+
+def shown_figures(comparison: Comparison) -> tuple[tuple[str, str], ...]:
+    """:data:`FIGURES` as this comparison shows them: without the municipalities and counties
+    where no rule's awards name a place (a sheet without places, as a participatory budget
+    has), as the award workbook and the documents leave places out of such a round."""
+    if any(getattr(f, name) for f in comparison.figures for name in _PLACES):
+        return FIGURES
+    return tuple(figure for figure in FIGURES if figure[0] not in _PLACES)
+
 
 def _cell(value: int | Decimal | None, kind: str, lang: str) -> str:
     if value is None:
@@ -280,7 +292,7 @@ def figure_rows(comparison: Comparison, lang: str) -> list[tuple[str, list[str]]
     t = get(lang)
     rows = [
         (t(f"compare.{name}"), [_cell(getattr(f, name), kind, lang) for f in comparison.figures])
-        for name, kind in FIGURES
+        for name, kind in shown_figures(comparison)
     ]
     if any(f.seed is not None for f in comparison.figures):
         seeds = ["" if f.seed is None else str(f.seed) for f in comparison.figures]

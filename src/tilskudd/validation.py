@@ -1722,6 +1722,9 @@ def _open_data_columns(table: RawTable) -> tuple[RawTable, list[Issue]]:
     if org_at is None and geo_at is None:
         return table, []
     own_prefix = _own_grant_prefix(table)
+    # Where tilskudd wrote the file, <prefix>org-<name> is the id it made for an applicant
+    # without an organisation number (export.giving360.org_identifier): none, as it was.
+    own_org = None if own_prefix is None else f"{own_prefix}org-"
     width = max(len(table.headers), *(i + 1 for i in fields.values()), *table.extra.values())
     county_at = None if "county" in fields else width
     id_at = fields.get("id")
@@ -1741,7 +1744,8 @@ def _open_data_columns(table: RawTable) -> tuple[RawTable, list[Issue]]:
                 new[org_at] = brc.group(1).strip()
             elif text:
                 new[org_at] = None
-                foreign.setdefault(org_at, []).append((row_id or f"R{number}", text))
+                if own_org is None or not text.startswith(own_org):
+                    foreign.setdefault(org_at, []).append((row_id or f"R{number}", text))
         if geo_at is not None and geo_at < len(new):
             text = _cell_text(new[geo_at]).strip()
             if county_at is not None and _COUNTY_CODES.fullmatch(text):

@@ -12,8 +12,8 @@ import pytest
 from tilskudd.errors import UsageError
 from tilskudd.export import write
 from tilskudd.export._sheetml import safe_text
-from tilskudd.export.giving360 import COLUMNS, REQUIRED, org_identifier
-from tilskudd.models import RoundResult
+from tilskudd.export.giving360 import COLUMNS, REQUIRED, org_identifier, rows
+from tilskudd.models import Application, Decision, RoundResult, Status
 
 # The standard's required fields (360-giving-schema.json "required", with the Organization
 # definition's required id and name), as the flat spreadsheet titles them.
@@ -249,3 +249,68 @@ def test_award_date_is_the_rounds_decision_date_where_the_programme_gives_it(
     path = tmp_path / "360giving.csv"
     write(small_round(decision_date=date(2009, 6, 12)), path, format="360giving", lang="en")
     assert {r["Award Date"] for r in _read_csv(path)} == {"2009-06-12"}
+
+
+@pytest.mark.parametrize(
+    ("lang", "applicant", "project", "description"),
+    [
+        (
+            "nb",
+            "GETHER AS",
+            "Bærekraftig energi i norsk veksthusnæring.",
+            "Tilskudd til GETHER AS for «Bærekraftig energi i norsk veksthusnæring.»",
+        ),
+        (
+            "en",
+            "GETHER AS",
+            "Sustainable energy in greenhouses.",
+            "Grant to GETHER AS for “Sustainable energy in greenhouses.”",
+        ),
+        ("en", "Lag", "Hva nå? ", "Grant to Lag for “Hva nå?”"),
+        ("en", "Lag", "Mer lys…", "Grant to Lag for “Mer lys…”"),
+        ("en", "Lag", "Ny bane", "Grant to Lag for “Ny bane”."),
+        ("nb", "Lag", "Ny bane", "Tilskudd til Lag for «Ny bane»."),
+        ("en", "Acme Inc.", None, "Grant to Acme Inc."),
+        ("nb", "Lag", None, "Tilskudd til Lag."),
+    ],
+)
+def test_description_ends_with_one_full_stop(
+    make_application: Callable[..., Application],
+    make_result: Callable[..., RoundResult],
+    lang: str,
+    applicant: str,
+    project: str | None,
+    description: str,
+) -> None:
+    """A title that ends a sentence was followed by another full stop: “…veksthusnæring.”."""
+    app = make_application(id="A", applicant=applicant, project=project)
+    result = make_result([(app, Decision(application_id="A", status=Status.FUNDED, amount=1000))])
+    assert [r["Description"] for r in rows(result, lang=lang, funder="X")] == [description]
+
+
+def test_a_file_written_reads_back_without_warnings(
+    make_application: Callable[..., Application],
+    make_result: Callable[..., RoundResult],
+    tmp_path: Path,
+) -> None:
+    """tilskudd's own 360Giving file, an applicant without an organisation number among its
+    grants (``360G-tilskudd-org-…``), reads back as the applications it was written from."""
+    from tilskudd import read_applications
+
+    with_orgnr = make_application(id="A", applicant="Moss kommune", orgnr="959159092")
+    without = make_application(id="B", applicant="University of Essex", orgnr=None)
+    result = make_result(
+        [
+            (with_orgnr, Decision(application_id="A", status=Status.FUNDED, amount=1000)),
+            (without, Decision(application_id="B", status=Status.FUNDED, amount=2000)),
+        ]
+    )
+    path = tmp_path / "360giving.csv"
+    write(result, path, format="360giving", lang="en", funder="X")
+    assert "360G-tilskudd-org-university-of-essex" in path.read_text(encoding="utf-8")
+    checked = read_applications(path, register="2009")  # the fixture's places: Moss 0104
+    assert checked.issues == ()
+    assert [(a.id, a.applicant, a.orgnr) for a in checked.applications] == [
+        ("A", "Moss kommune", "959159092"),
+        ("B", "University of Essex", None),
+    ]

@@ -17,6 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from python_calamine import CalamineWorkbook
 
 from tilskudd.export import xlsx
+from tilskudd.i18n import get
 from tilskudd.models import (
     Application,
     Decision,
@@ -455,6 +456,35 @@ def test_summary_sheet_per_county_adds_up_when_a_project_names_no_place(
         ["Sted ikke oppgitt", 1, 300_000],
         ["Sum", None, 1_300_000],
     ]
+
+
+def test_summary_sheet_of_a_round_that_names_no_place_has_no_places(
+    make_application: Callable[..., Application],
+    make_result: Callable[..., RoundResult],
+    tmp_path: Path,
+) -> None:
+    """A sheet without places (a participatory budget) was summed up as 0 municipalities in
+    0 counties, over a county table of one line, "No place given": the documents leave places
+    out for such a round, and so does the workbook."""
+    a = make_application(id="A", requested=1_000_000, municipalities=(), counties=())
+    b = make_application(id="B", requested=300_000, municipalities=(), counties=())
+    result = make_result(
+        [
+            (a, Decision(application_id="A", status=Status.FUNDED, amount=1_000_000)),
+            (b, Decision(application_id="B", status=Status.NOT_FUNDED, amount=0)),
+        ]
+    )
+    for lang, county in (("en", "County"), ("nb", "Fylke")):
+        t = get(lang)
+        table = rows(written(result, tmp_path, lang=lang)[t("ui.sheet.summary")])
+        labels = [r[0] for r in table]
+        assert t("summary.label.valid") in labels
+        assert t("summary.label.municipalities") not in labels
+        assert t("summary.label.counties") not in labels
+        assert t("summary.label.per_county") not in labels
+        assert county not in labels
+        assert t("doc.no_place") not in labels
+        assert table[-1][:2] == [t("ui.total"), 2]  # the table by status ends the sheet
 
 
 def test_policy_sheet_records_what_reproduces_the_decision(

@@ -3,7 +3,7 @@
 Sheets, named and headed in the chosen language:
 
 1. Comparison (Sammenligning): one row per figure, one column per rule — the same figures as
-   the terminal (:data:`tilskudd.compare.FIGURES`), as numbers with formats — then the budget,
+   the terminal (:func:`tilskudd.compare.shown_figures`), as numbers with formats — then the budget,
    the spread note and each rule's notes.
 2. Differences (Forskjeller): the applications whose decision differs between the rules: id,
    applicant, project, then status and amount under each rule.
@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from tilskudd.compare import FIGURES, Comparison, RuleFigures
+from tilskudd.compare import Comparison, RuleFigures, shown_figures
 from tilskudd.export._sheetml import CellValue, Sheet, Style, Workbook
 from tilskudd.export.atomic import atomic_path
 from tilskudd.i18n import get
@@ -51,7 +51,7 @@ def _comparison_sheet(book: Workbook, comparison: Comparison, lang: str) -> None
         landscape=True,
     )
     _header(sheet, [t("compare.figure"), *comparison.rules])
-    for name, kind in FIGURES:
+    for name, kind in shown_figures(comparison):
         values: list[CellValue] = [getattr(f, name) for f in comparison.figures]
         style = _STYLES[kind]
         sheet.append([t(f"compare.{name}"), *values], (Style.DEFAULT, *([style] * len(values))))

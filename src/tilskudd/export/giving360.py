@@ -135,11 +135,24 @@ def _award_date(result: RoundResult, value: object) -> str:
         raise UsageError(key="output.error.giving_date", given=str(value)) from None
 
 
+_CLOSING_QUOTES = "”»\"'’"
+_SENTENCE_ENDS = (".", "!", "?", "…")
+
+
+def _one_full_stop(sentence: str) -> str:
+    """A sentence without a full stop after one that ends it already: a title quoted at the
+    end (``for «… i norsk veksthusnæring.».``) or a name (``Grant to Acme Inc..``)."""
+    if sentence.endswith(".") and sentence[:-1].rstrip(_CLOSING_QUOTES).endswith(_SENTENCE_ENDS):
+        return sentence[:-1]
+    return sentence
+
+
 def _description(app: Application | None, applicant: str, lang: str) -> str:
     t = get(lang)
     if app is not None and app.project:
-        return t("doc.giving360.description", applicant=applicant, project=app.project)
-    return t("doc.giving360.description_no_project", applicant=applicant)
+        project = app.project.strip()
+        return _one_full_stop(t("doc.giving360.description", applicant=applicant, project=project))
+    return _one_full_stop(t("doc.giving360.description_no_project", applicant=applicant.strip()))
 
 
 def rows(result: RoundResult, *, lang: str = "en", **options: Any) -> list[dict[str, Any]]:

@@ -8,7 +8,8 @@ Four sheets, named and headed in the chosen language:
    applications, each with its reason; for a rejected one, every problem with its cell.
 3. Summary (Sammendrag): budget, awarded and unallocated with a check cell (budget − awarded −
    unallocated, 0 when they add up), counts by status, coverage, oversubscription, awards per
-   county and the summary sentence.
+   county and the summary sentence; a round whose awards name no place has no places counted
+   and no table per county, as its documents have none.
 4. Policy (Grunnlag): the rule, every policy setting, the seed, the round's notes, the input file
    with its sheet and SHA-256, the tool version and the time, and the problems found in the input:
    what is needed to reproduce and audit the decision.
@@ -26,7 +27,9 @@ Amounts are whole numbers with the format ``#,##0`` (Excel shows the reader's ow
 grouping), shares are percent; header rows are frozen, filtered and printed on every page. Text
 that came from applicants is always written as text: a title starting with ``=``, ``+``, ``-``,
 ``@``, a tab or a carriage return is a string cell with Excel's quote prefix, never a formula;
-the one formula is tilskudd's own check cell.
+the one formula is tilskudd's own check cell. A carried column whose every cell is a plain
+number (:func:`number_columns`; a CSV file's cells are all text) is written as numbers, as the
+same column from a spreadsheet is, so that SUM works on it.
 
 Written with tilskudd's own streaming writer (:mod:`tilskudd.export._sheetml`), row by row
 into the zip, to a temporary file that replaces the target only when complete
@@ -41,7 +44,8 @@ once).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
@@ -79,7 +83,7 @@ from tilskudd.wording import (
     waived_text,
 )
 
-__all__ = ["FORMULA_STARTS", "safe_text", "write"]
+__all__ = ["FORMULA_STARTS", "number_columns", "plain_number", "safe_text", "write"]
 
 Kind = Literal["text", "amount", "int", "number", "percent"]
 
@@ -127,6 +131,89 @@ def _share(amount: int, whole: int | None) -> float | None:
     if not whole:
         return None
     return round(amount / whole, 6)
+
+
+# --- carried columns ------------------------------------------------------------------------
+
+_PLAIN_NUMBER = re.compile(
+    r"([-\u2212]?)(0|[1-9][0-9]*|[1-9][0-9]{0,2}(?:[ \u00a0\u202f][0-9]{3})+)(?:[.,]([0-9]+))?"
+)
+_GROUPING = re.compile("[ \u00a0\u202f]")
+_MAX_WHOLE_DIGITS = 11
+"""Excel's General format shows a number of 12 digits or more as 1,25398E+12: such digits are
+an identifier (a call's number, an account), kept as text."""
+_MAX_DIGITS = 15  # Excel keeps 15 significant digits; more would change the number
+
+
+def plain_number(text: str) -> int | Decimal | None:
+    """The number a carried text cell is, as the reader reads numbers, or None for text.
+
+    Digits maybe grouped in threes by spaces, maybe a decimal point or comma (``6978124``,
+    ``6978124.0``, ``6 978 124``, ``1,5``): a whole number is an ``int``, as a whole number
+    from a spreadsheet is carried, else an exact :class:`~decimal.Decimal`. Not a number:
+    digits led by 0 (a postcode ``0150``, a municipality ``0301``: codes), a separator before
+    three digits that could group thousands as well as mark decimals (``1,500``), and more
+    digits than Excel shows as they are.
+    """
+    match = _PLAIN_NUMBER.fullmatch(text.strip())
+    if match is None:
+        return None
+    sign, whole, decimals = match.groups()
+    grouped = whole != (whole := _GROUPING.sub("", whole))
+    decimals = decimals or ""
+    if len(whole) > _MAX_WHOLE_DIGITS or len(whole.lstrip("0")) + len(decimals) > _MAX_DIGITS:
+        return None
+    if len(decimals) == 3 and (grouped or len(whole) <= 3 or decimals == "000") and whole != "0":
+        return None  # as tilskudd.money reads an amount: 1,500 is 1.5 or 1 500
+    number = Decimal(f"{'-' if sign else ''}{whole}.{decimals or '0'}")
+    if number == number.to_integral_value():
+        return int(number)
+    return number
+
+
+def number_columns(
+    extras: Iterable[Mapping[str, CellValue]], columns: Sequence[str]
+) -> dict[str, dict[str, int | Decimal]]:
+    """The carried columns whose every cell is empty, a number or text that is a plain number
+    (:func:`plain_number`), at least one of them text: for each, the number of each such text.
+
+    A column with any other text in it is kept as typed, its numbers too: a column half text
+    and half numbers sorts in two blocks in Excel and sums only some of its cells without a
+    word, and a code column (``16``, ``00``) is not one to sum.
+    """
+    numbers: dict[str, dict[str, int | Decimal]] = {name: {} for name in columns}
+    for extra in extras:
+        if not numbers:
+            break
+        for name in list(numbers):
+            value = extra.get(name)
+            if value is None or (type(value) is int or type(value) is Decimal):
+                continue
+            if type(value) is str:
+                known = numbers[name]
+                if value in known:
+                    continue
+                number = plain_number(value)
+                if number is not None:
+                    known[value] = number
+                    continue
+            del numbers[name]
+    return {name: known for name, known in numbers.items() if known}
+
+
+def _carried_numbers(result: RoundResult) -> dict[str, dict[str, int | Decimal]]:
+    """:func:`number_columns` of the round's applications and rejected rows, once a round."""
+    extras = result.extra_columns
+    if not extras:
+        return {}
+    return result.derived(
+        "xlsx.carried_numbers",
+        (result.applications, result.rejected, extras),
+        lambda: number_columns(
+            [*(app.extra for app in result.applications), *(bad.extra for bad in result.rejected)],
+            extras,
+        ),
+    )
 
 
 # --- the two application sheets --------------------------------------------------------------
@@ -242,6 +329,10 @@ def _row_maker(
     """
     apps, rejected = result.applications_by_id(), result.rejected_by_id()
     extras = result.extra_columns
+    numbers = _carried_numbers(result)
+    carried: list[tuple[str, Mapping[str, int | Decimal] | None]] = [
+        (name, numbers.get(name)) for name in extras
+    ]
     statuses = {status: status_text(status, lang) for status in Status}
     t = get(lang)
     changed_words = {kind: t(f"ledger.state.{kind}") for kind in ("amended", "withdrawn")}
@@ -312,8 +403,12 @@ def _row_maker(
         if override:
             values.append(app.decision_reason if app is not None and decision.override else None)
         values.append(source_row)
-        if extras:
+        if not numbers:
             values += map(extra.get, extras)
+        else:
+            for name, known in carried:
+                value = extra.get(name)
+                values.append(known.get(value, value) if known and type(value) is str else value)
         return values
 
     return row
@@ -447,8 +542,13 @@ def _write_summary(
     figure("oversubscription", summary.oversubscription, Style.RATIO)
     figure("applications", summary.applications, Style.DEFAULT)
     figure("valid", summary.valid, Style.DEFAULT)
-    figure("municipalities", summary.municipalities, Style.DEFAULT)
-    figure("counties", summary.counties, Style.DEFAULT)
+    # A round whose awards name no place (a sheet without places: a participatory budget,
+    # another country's open data) has no places to count or table, as its documents have not
+    # (:attr:`tilskudd.publication.Publication.has_places`).
+    places = _has_places(summary)
+    if places:
+        figure("municipalities", summary.municipalities, Style.DEFAULT)
+        figure("counties", summary.counties, Style.DEFAULT)
     sheet.append([])
 
     sheet.append([t("summary.label.by_status")], (Style.BOLD,))
@@ -456,8 +556,19 @@ def _write_summary(
     for label, count in _status_counts(result, summary, lang, changes):
         sheet.append([label, count])
     sheet.append([t("ui.total"), summary.applications])
-    sheet.append([])
+    if places:
+        _write_per_county(sheet, summary, lang)
 
+
+def _has_places(summary: RoundSummary) -> bool:
+    """Whether any award names a municipality or county."""
+    return bool(summary.municipalities or summary.per_county)
+
+
+def _write_per_county(sheet: Sheet, summary: RoundSummary, lang: str) -> None:
+    """The awards per county, with a line for the awards to projects that name no place."""
+    t = get(lang)
+    sheet.append([])
     sheet.append([t("summary.label.per_county")], (Style.BOLD,))
     _header(
         sheet,

@@ -24,7 +24,7 @@ __all__ = ["render_comparison"]
 
 # Between two columns of the tables below: padding on each side and the box's divider.
 _GAP = 3
-# The applicant's name may fold down to this in the table of differences.
+# The applicant's name and the project's may fold down to this in the table of differences.
 _APPLICANT_LEAST = 10
 
 
@@ -96,9 +96,15 @@ def render_comparison(
     shown = differences if limit is None else differences[: max(limit, 0)]
     table = Table(box=box.SIMPLE, show_edge=False, pad_edge=False, header_style="bold")
     ids = [plain(column_header("id", lang))] + [plain(d.application_id) for d in shown]
-    least = [max(cell_len(i) for i in ids), _APPLICANT_LEAST]
+    least = [max(cell_len(i) for i in ids)]
     table.add_column(Text(column_header("id", lang)), no_wrap=True)
-    table.add_column(Text(column_header("applicant", lang)), overflow="fold", ratio=1)
+    # What identifies an application besides its id, as the award table shows it: applicant
+    # and project, each where any application has one (a participatory budget names projects,
+    # not applicants).
+    about = [f for f in ("applicant", "project") if any(getattr(d, f) for d in shown)]
+    for field in about:
+        least.append(_APPLICANT_LEAST)
+        table.add_column(Text(column_header(field, lang)), overflow="fold", ratio=1)
     for index, rule in enumerate(comparison.rules):
         # Whole on one line: rich would break an amount at its no-break spaces (113 / 784 kr).
         outcomes = [rule] + [plain(outcome_text(*d.outcomes[index], lang)) for d in shown]
@@ -107,7 +113,7 @@ def render_comparison(
     for d in shown:
         table.add_row(
             Text(d.application_id),
-            Text(d.applicant or ""),
+            *(Text(getattr(d, field) or "") for field in about),
             *(
                 Text(outcome_text(status, amount, lang), style=STATUS_STYLE[status])
                 for status, amount in d.outcomes
@@ -117,7 +123,8 @@ def render_comparison(
         console.print(table)
     else:  # too narrow: one application after the other, a line for each rule
         for d in shown:
-            heading = Text(f"{d.application_id}  {d.applicant or ''}".rstrip(), style="bold")
+            named = " – ".join(x for x in (d.applicant, d.project) if x)
+            heading = Text(f"{d.application_id}  {named}".rstrip(), style="bold")
             lines = [
                 [Text(rule), Text(outcome_text(status, amount, lang), style=STATUS_STYLE[status])]
                 for rule, (status, amount) in zip(comparison.rules, d.outcomes, strict=True)

@@ -1,0 +1,101 @@
+"""Columns carried through from a CSV file come to the award workbook as numbers where the
+whole column is numbers, so that SUM works on them in Excel; codes stay text."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+import tilskudd
+from tilskudd.export.xlsx import number_columns, plain_number
+
+
+def _award_columns(path: Path) -> dict[str, list[Any]]:
+    """Each column of the awards sheet by its header, in the application's file order."""
+    sheet = openpyxl.load_workbook(path).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    by_row = sorted(rows[1:], key=lambda r: r[rows[0].index("Row")])
+    return {str(h): [r[i] for r in by_row] for i, h in enumerate(rows[0])}
+
+
+def test_a_csv_column_of_numbers_is_written_as_numbers(tmp_path: Path) -> None:
+    source = tmp_path / "søknader.csv"
+    source.write_text(
+        "id;søker;beløp;tildelt;andel;postnr;kode;merknad;lapper\n"
+        "A1;Lag 1;100000;6978124.0;1,5;0150;0301;ok;7\n"
+        "A2;Lag 2;200000;6 978 124;0,25;5003;4601;;n/a\n"
+        "A3;Lag 3;300000;;2;7010;5001;12;8\n",
+        encoding="utf-8",
+    )
+    checked = tilskudd.read_applications(
+        source, columns={"id": "id", "søker": "applicant", "beløp": "requested"}
+    )
+    result = tilskudd.run_round(checked, 600_000, tilskudd.Policy(rule="proportional"))
+    out = tmp_path / "tildeling.xlsx"
+    tilskudd.write(result, out)
+    columns = _award_columns(out)
+    assert columns["tildelt"] == [6978124, 6978124, None]
+    assert columns["andel"] == [1.5, 0.25, 2]
+    # Leading zeros are codes (a postcode, a municipality number): the column stays text.
+    assert columns["postnr"] == ["0150", "5003", "7010"]
+    assert columns["kode"] == ["0301", "4601", "5001"]
+    # A column with text in it is kept as typed, its numbers too.
+    assert columns["merknad"] == ["ok", None, "12"]
+    assert columns["lapper"] == ["7", "n/a", "8"]
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("6978124", 6978124),
+        ("6978124.0", 6978124),
+        ("6 978 124", 6978124),
+        ("6\u00a0978\u00a0124", 6978124),
+        ("1,5", Decimal("1.5")),
+        ("0,25", Decimal("0.25")),
+        ("0.0", 0),
+        ("0", 0),
+        ("-12", -12),
+        ("−3,5", Decimal("-3.5")),
+    ],
+)
+def test_a_plain_number_reads_as_the_reader_reads_it(text: str, number: int | Decimal) -> None:
+    got = plain_number(text)
+    assert got == number
+    assert type(got) is type(number)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "0150",  # a postcode
+        "00",  # a code
+        "1,500",  # 1.5 or 1 500: the reader asks; a carried column keeps it as typed
+        "1.500",
+        "1253978370933",  # an identifier: Excel shows 12 digits or more as 1,25398E+12
+        "962 986 633 1",  # not grouped in threes
+        "1e5",
+        "+5",
+        "12 %",
+        "kr 300",
+        "",
+        " ",
+        "3.",
+    ],
+)
+def test_other_text_is_not_a_plain_number(text: str) -> None:
+    assert plain_number(text) is None
+
+
+def test_number_columns_need_every_cell_a_number() -> None:
+    rows = [
+        {"a": "1", "b": "1", "c": 5, "d": None, "e": True},
+        {"a": "2,5", "b": "x", "c": "6", "d": None, "e": "1"},
+        {"a": None, "b": "2", "c": Decimal("0.5"), "d": None},
+    ]
+    numbers = number_columns(rows, ("a", "b", "c", "d", "e"))
+    assert numbers == {"a": {"1": 1, "2,5": Decimal("2.5")}, "c": {"6": 6}}

@@ -531,6 +531,14 @@ def test_check_says_when_the_default_rule_would_reject_some_unscored_rows(
     assert "every application can be allocated" not in out
     assert "alle søknadene kan fordeles" not in out
     code, out, _ = invoke("allocate", path, "--budget", "1M", "--lang", "en")
+    # allocate rejects them in the run it makes: not "would be", as check says of a file.
+    assert "2 applications have errors and are rejected." in out
+    assert "would be rejected" not in out
+    code, out, _ = invoke("allocate", path, "--budget", "1M", "--lang", "nb")
+    assert "2 søknader har feil og er avvist." in out
+    # --strict stops the run before anything is allocated: they would be, had it gone on.
+    code, out, _ = invoke("allocate", path, "--budget", "1M", "--lang", "en", "--strict")
+    assert code == 1
     assert "2 applications have errors and would be rejected." in out
 
 

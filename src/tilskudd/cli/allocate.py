@@ -399,6 +399,8 @@ def allocate(
                     lang=language,
                     strict=strict,
                     rule=policy.rule if setup.rule_known else None,
+                    # --strict or a wrong setting stops the run before anything is allocated.
+                    allocating=settled and not (strict and (checked.errors or checked.warnings)),
                 )
         # A wrong setting, with what the rest of the policy finds in the applications: said
         # now, after the cells and before anything is allocated (exit 2, as before the file).

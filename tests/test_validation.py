@@ -1445,6 +1445,18 @@ def test_describe_issue_locations() -> None:
     assert describe_issue(spaced).startswith("a.xlsx, 'Runde 1'!I7: ")
     row_only = issue.model_copy(update={"location": Location(file="a.xlsx", sheet="S", row=7)})
     assert describe_issue(row_only, "nb").startswith("a.xlsx, S, rad 7: ")
+    # A trailing or leading space in a sheet's name shows wherever the sheet is named, quoted
+    # as in the cell references; unquoted it read "a.xlsx, S , rad 7".
+    for where, said in [
+        ({"row": 7}, "a.xlsx, 'S ', rad 7: "),
+        ({"column": "I"}, "a.xlsx, 'S ', kolonne I: "),
+        ({}, "a.xlsx, 'S ': "),
+        ({"row": 7, "column": "I"}, "a.xlsx, 'S '!I7: "),
+    ]:
+        location = Location(file="a.xlsx", sheet="S ", **where)
+        assert describe_issue(issue.model_copy(update={"location": location}), "nb").startswith(
+            said
+        ), where
     nowhere = issue.model_copy(update={"location": None})
     assert describe_issue(nowhere).startswith("'x' is not a number")
 

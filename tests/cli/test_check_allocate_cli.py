@@ -1005,3 +1005,28 @@ def test_explain_says_on_stderr_that_an_option_another_rule_reads_changes_nothin
     assert code == 0
     assert "--weight is read by the proportional rule only" in err
     assert "--weight is read by" not in out
+
+
+def test_a_sheet_name_ending_in_a_space_shows_it_wherever_check_names_the_sheet(
+    tmp_path: Path,
+) -> None:
+    """The UK grant awards' sheet is 'GGIS_Grant_Awards_2016_to_2017 ': check's first line
+    read 'sheet GGIS_Grant_Awards_2016_to_2017  · header in row 1', the space lost in a
+    double one. The name is quoted as a formula quotes it, in the line and in each cell."""
+    path = tmp_path / "spaced.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Søknader "
+    sheet.append(["ID", "Søker", "Omsøkt beløp", "Poeng"])
+    sheet.append(["S-1", "A", 100_000, 5])
+    sheet.append(["S-2", "B", "mye", 4])
+    book.save(path)
+    code, out, _ = invoke("check", path, "--lang", "en")
+    assert code == 1
+    said = " ".join(out.split())
+    assert "spaced.xlsx · sheet 'Søknader ' · header in row 1 ·" in said
+    assert "'Søknader '!C3" in said
+    code, out, _ = invoke("check", path, "--format", "json")
+    (problem,) = json.loads(out)["issues"]
+    assert (problem["sheet"], problem["cell"]) == ("Søknader ", "'Søknader '!C3")

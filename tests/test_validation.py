@@ -416,6 +416,7 @@ def test_both_numbers_of_an_ambiguous_hint_read_back_as_what_the_cell_could_mean
         (3_300_000.5, "amount_not_whole"),
         ("tre millioner", "amount_invalid"),
         ("3 30 000", "amount_invalid"),
+        ("2 G", "amount_g"),
         (True, "amount_invalid"),
         (date(2009, 3, 1), "amount_date"),
         (datetime(2009, 3, 1, 12, 0), "amount_date"),

@@ -1030,3 +1030,31 @@ def test_a_sheet_name_ending_in_a_space_shows_it_wherever_check_names_the_sheet(
     code, out, _ = invoke("check", path, "--format", "json")
     (problem,) = json.loads(out)["issues"]
     assert (problem["sheet"], problem["cell"]) == ("Søknader ", "'Søknader '!C3")
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        (
+            "en",
+            "error: --budget: '1G' is not read as an amount: G may be the National Insurance "
+            "basic amount (grunnbeløpet) or giga, a billion; expected whole kroner: write 1 mrd "
+            "for billions, or the amount in kroner",
+        ),
+        (
+            "nb",
+            "feil: --budget: «1G» leses ikke som et beløp: G kan være grunnbeløpet i "
+            "folketrygden eller giga, milliard; forventet hele kroner: skriv 1 mrd for "
+            "milliarder, eller beløpet i kroner",
+        ),
+    ],
+)
+def test_budget_1g_is_refused_saying_what_g_may_mean(lang: str, said: str) -> None:
+    # "--budget 1G" was "not an amount" while 1 mrd and 20M are. It is not read as a billion:
+    # in Norwegian amounts G is the basic amount (grunnbeløpet), "2 G" a common cap.
+    code, _, err = invoke("allocate", SMALL, "--budget", "1G", "--lang", lang)
+    assert code == 2
+    assert " ".join(err.split()) == said
+    code, _, err = invoke("check", SMALL, "--budget", "1G", "--lang", lang)
+    assert code == 2
+    assert " ".join(err.split()) == said

@@ -540,6 +540,13 @@ def test_check_says_when_the_default_rule_would_reject_some_unscored_rows(
     code, out, _ = invoke("allocate", path, "--budget", "1M", "--lang", "en", "--strict")
     assert code == 1
     assert "2 applications have errors and would be rejected." in out
+    # So does a file with no valid application.
+    none_valid = tmp_path / "ingen.csv"
+    none_valid.write_text("ID;Søker;Omsøkt beløp;Poeng\nS-1;A;100000;\n", encoding="utf-8")
+    code, out, _ = invoke("allocate", none_valid, "--budget", "1M", "--lang", "en")
+    assert code == 1
+    assert "1 application has errors and would be rejected." in out
+    assert "No application is valid, so nothing was allocated" in out
 
 
 def test_check_says_when_the_default_rule_could_not_rank_the_file(tmp_path: Path) -> None:

@@ -285,12 +285,15 @@ def test_a_round_whose_places_are_in_the_other_numbering_is_not_committed(
         " because their places are in the 2009 numbering" in said
     )
     assert "Committed round" not in said
+    # Nothing was allocated: the applications would be rejected, as check says, not "are".
+    assert "2 applications have errors and would be rejected." in said
     assert snapshot(folder / "r1.csv") == before
     status = json.loads(run("status", "--format", "json").stdout)
     assert status["committed"] == 0
     # Without --commit it is a round like any other, with the hint under it.
     preview = run("allocate", "r1.csv", "--round", "1", "--register", "2024")
     assert preview.exit_code == 0, preview.output
+    assert "2 applications have errors and are rejected." in " ".join(preview.output.split())
     assert "seem to follow the 2009 numbering" in " ".join(preview.output.split())
     # In the programme's own numbering the round is committed.
     commit_round()

@@ -14,12 +14,13 @@ from typer.testing import CliRunner
 
 from tilskudd.cli import app
 from tilskudd.cli.compare import check_compare_output
-from tilskudd.compare import compare, figure_rows, parse_rules
+from tilskudd.compare import FIGURES, compare, figure_rows, parse_rules
 from tilskudd.errors import PolicyError, UsageError
 from tilskudd.export.compare_xlsx import write
 from tilskudd.models import Application, Policy, Status
 from tilskudd.render.compare import render_comparison
 from tilskudd.rules import RULES, allocate
+from tilskudd.wording import status_text
 
 MakeApp = Callable[..., Application]
 F, P, N = Status.FUNDED, Status.PARTLY_FUNDED, Status.NOT_FUNDED
@@ -223,6 +224,23 @@ def test_a_round_that_names_no_place_compares_no_places(
             assert (label in figures) is shown
         assert "Tildelt" in text
         assert "Tildelt" in figures
+
+
+@pytest.mark.parametrize(
+    ("lang", "reserve", "not_funded"),
+    [("nb", "Reserve", "Avslått"), ("en", "Reserve", "Not funded")],
+)
+def test_the_figures_count_decisions_in_the_words_of_their_status(
+    round5: list[Application], lang: str, reserve: str, not_funded: str
+) -> None:
+    # "Ikke innvilget: 3" above "B  avslått": two words for one decision made a reader ask
+    # whether they were the same applications. The figures say the status the lists show.
+    comparison = compare(round5, 600_000, POLICY, ["ranked", "proportional"])
+    rows = figure_rows(comparison, lang)[: len(FIGURES)]
+    labels = {name: label for (name, _), (label, _) in zip(FIGURES, rows, strict=True)}
+    assert (labels["reserve"], labels["not_funded"]) == (reserve, not_funded)
+    for status in (Status.PARTLY_FUNDED, Status.RESERVE, Status.NOT_FUNDED):
+        assert labels[status.value] == status_text(status, lang).capitalize()
 
 
 def test_workbook_read_back(round5: list[Application], tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ from tilskudd.pipeline import read_applications, run_round
 from tilskudd.rules import allocate
 
 runner = CliRunner()
+NBSP = "\u00a0"
 
 # Budget 780 000: the officer's 80 000 to O7 first, then 700 000 for the rule under a 20 % cap
 # and a minimum score of 3. In rank order: F1 300k (400k left), C2 capped to 300k (100k left),
@@ -469,3 +470,43 @@ def test_a_given_rank_split_into_ties_is_tied_only_within_its_own_tie() -> None:
         " ranked, a place it shares with D." in text(result, "C")
     )
     assert "der 4 søknader var rangert, en plass den deler med D." in text(result, "C", "nb")
+
+
+# The same project twice: rows 2 and 4 (the header is row 1). Budget 600 000 by score: D1 300k,
+# D2 200k, then D3 (the same as D1) finds 100 000 left and is not funded.
+DUPLICATED = """\
+Søknadsnr;Søker;Organisasjonsnummer;Prosjekttittel;Omsøkt beløp;Poeng
+D1;Moss kommune;974760673;Felles portal;300000;9
+D2;Oslo kommune;958935420;Kart;200000;8
+D3;Moss kommune;974760673;Felles portal;300000;7
+"""
+
+
+@pytest.fixture
+def duplicated(tmp_path: Path) -> RoundResult:
+    path = tmp_path / "dobbel.csv"
+    path.write_text(DUPLICATED, encoding="utf-8")
+    return run_round(read_applications(path), 600_000, Policy())
+
+
+def test_an_application_the_reader_found_twice_is_said_with_the_other_row(
+    duplicated: RoundResult,
+) -> None:
+    # check warned "the same organisation number and project title are on rows 2 and 4", and
+    # explain said nothing of it: a letter justifying D3's refusal, or D1's grant, would not
+    # say the project was applied for twice.
+    assert text(duplicated, "D3").count("974760673") == 1
+    assert (
+        "Row 2 has the same organisation number (974760673) and project title: application D1, "
+        f"funded NOK{NBSP}300,000. Is the application listed more than once?"
+    ) in text(duplicated, "D3")
+    assert (
+        "Rad 4 har samme organisasjonsnummer (974760673) og prosjekttittel: søknad D3, avslått. "
+        "Står søknaden der mer enn én gang?"
+    ) in text(duplicated, "D1", "nb")
+    assert "same organisation number" not in text(duplicated, "D2")
+    data = to_data(explain(duplicated, "D3"), "en")
+    assert data["duplicates"] == [
+        {"row": 2, "id": "D1", "orgnr": "974760673", "status": "funded", "amount": 300_000}
+    ]
+    assert to_data(explain(duplicated, "D2"), "en")["duplicates"] == []

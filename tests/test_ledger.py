@@ -1266,7 +1266,10 @@ def test_export_xlsx_and_csv(setup: tuple[Path, Programme, Path, Path], tmp_path
     changes = list(book["Endringer"].iter_rows(values_only=True))
     assert changes[1][:6] == (1, "A-1", "endret", 60_000, 50_000, -10_000)
     rounds = list(book["Runder"].iter_rows(values_only=True))
-    assert rounds[1][9] == lg.file_sha256(r1)
+    assert rounds[1][rounds[0].index("SHA-256 for inndatafilen")] == lg.file_sha256(r1)
+    # The committed figures, then what stands after the amendment.
+    assert rounds[0][5:8] == ("Tildelt ved vedtaket", "Ikke fordelt", "Tildelt nå")
+    assert rounds[1][4:8] == (100_000, 100_000, 0, 90_000)
     # The round name as the ledger recorded it: none for an unnamed round, not the "Runde 1"
     # the other outputs title it with; its number is in the column beside it. An account of
     # what was recorded does not make up a name (nor rewrite a recorded "Round 1").

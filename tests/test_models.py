@@ -72,6 +72,11 @@ def test_request_above_total_cost_is_invalid() -> None:
 def test_location_cell_reference() -> None:
     assert Location(file="f.xlsx", sheet="Søknader", row=12, column="F").cell == "Søknader!F12"
     assert Location(file="f.csv", row=12).cell == "row 12"
+    # A sheet name with a space is quoted as a formula writes it, so a trailing space shows:
+    # the CSV and JSON problem lists gave "Sheet 1 !F12".
+    assert Location(file="f.xlsx", sheet="Sheet 1 ", row=12, column="F").cell == "'Sheet 1 '!F12"
+    assert Location(file="f.xlsx", sheet="Ola's", row=3).cell == "'Ola''s'!row 3"
+    assert Location(file="f.xlsx", sheet=" Søknader").cell == "' Søknader'"
 
 
 def _allocation_of(*decisions: Decision, budget: int = 100) -> Allocation:

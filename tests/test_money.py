@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tilskudd.errors import AmbiguousAmountError, AmountError
+from tilskudd.errors import AmbiguousAmountError, AmbiguousUnitError, AmountError
 from tilskudd.money import MAX_AMOUNT, format_amount, parse_amount, parse_decimal, to_decimal
 
 NBSP, THIN, NNBSP = "\u00a0", "\u2009", "\u202f"
@@ -307,3 +307,24 @@ def test_to_decimal_refuses_truth_values() -> None:
 )
 def test_a_multiplier_applies_to_a_negative_amount(text: str, amount: int) -> None:
     assert parse_amount(text, allow_negative=True) == amount
+
+
+@pytest.mark.parametrize(("text", "number"), [("1G", "1"), ("2 G", "2"), ("1,5 g", "1,5")])
+def test_g_after_an_amount_is_refused_as_two_things(text: str, number: str) -> None:
+    # 20M is 20 million and 1 mrd a billion, but in a Norwegian amount "2 G" is most often
+    # twice the National Insurance basic amount (grunnbeløpet, about 124 000 kr), a common
+    # cap in grant rules: read as giga it would be 2 000 000 000 kr. Refused, never a guess,
+    # with the form that means a billion.
+    with pytest.raises(AmbiguousUnitError, match="basic amount") as caught:
+        parse_amount(text)
+    assert caught.value.number == number
+    assert caught.value.hint is not None
+    assert f"{number} mrd" in caught.value.hint
+    assert parse_amount(f"{number} mrd") == int(Decimal(number.replace(",", ".")) * 10**9)
+
+
+@pytest.mark.parametrize("text", ["1 kg", "1Gb", "G1"])
+def test_other_text_with_a_g_is_not_an_amount_as_before(text: str) -> None:
+    with pytest.raises(AmountError) as caught:
+        parse_amount(text)
+    assert not isinstance(caught.value, AmbiguousUnitError)

@@ -95,6 +95,7 @@ _COUNTED_PARAMS: dict[str, dict[str, Any]] = {
     "ui.check.valid": {},
     "ui.check.invalid": {},
     "ui.check.failed": {},
+    "ui.check.failed_allocating": {},
     "ui.check.register_mismatch_only": {"invalid": 1_200},
     "ui.budget.unscored": {},
     # The verb agrees with the number of projects, which the sentence is given in words.
@@ -162,6 +163,12 @@ _COUNTED_TEXTS: dict[tuple[str, str], tuple[str, ...]] = {
         "1 søknad har feil og vil bli avvist.",
         "2 søknader har feil og vil bli avvist.",
         "1\u00a0000\u00a0000 søknader har feil og vil bli avvist.",
+    ),
+    ("nb", "ui.check.failed_allocating"): (
+        "0 søknader har feil og er avvist.",
+        "1 søknad har feil og er avvist.",
+        "2 søknader har feil og er avvist.",
+        "1\u00a0000\u00a0000 søknader har feil og er avvist.",
     ),
     ("nb", "ui.check.register_mismatch_only"): (
         "0 av de 1\u00a0200 ugyldige søknadene har ingen annen feil.",
@@ -311,6 +318,12 @@ _COUNTED_TEXTS: dict[tuple[str, str], tuple[str, ...]] = {
         "1 application has errors and would be rejected.",
         "2 applications have errors and would be rejected.",
         "1,000,000 applications have errors and would be rejected.",
+    ),
+    ("en", "ui.check.failed_allocating"): (
+        "0 applications have errors and are rejected.",
+        "1 application has errors and is rejected.",
+        "2 applications have errors and are rejected.",
+        "1,000,000 applications have errors and are rejected.",
     ),
     ("en", "ui.check.register_mismatch_only"): (
         "0 of the 1,200 invalid applications have no other error.",

@@ -51,6 +51,55 @@ def test_research_council_applications_validate_as_published() -> None:
     assert len(placeholders) == 49
 
 
+@pytest.mark.parametrize(
+    ("application", "other", "lang", "said"),
+    [
+        ("225891", "226025", "en", "Row 117 has the same organisation number (996413551)"),
+        ("226025", "225891", "nb", "Rad 17 har samme organisasjonsnummer (996413551)"),
+    ],
+)
+def test_explain_says_the_research_council_project_is_on_two_rows(
+    application: str, other: str, lang: str, said: str
+) -> None:
+    """Rows 17 and 117 hold the same project (Oilfield Scale Control, 996413551) under two
+    project numbers; check warns of it, and explain said nothing of the other row."""
+    needs(FORSKNINGSRADET)
+    result = CliRunner().invoke(
+        app,
+        [
+            "explain", str(FORSKNINGSRADET), application,
+            "--columns", str(ROOT / "examples" / "forskningsradet.toml"),
+            "--rule", "proportional", "--budget", "100M", "--lang", lang, "--format", "json",
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    (duplicate,) = data["duplicates"]
+    assert (duplicate["id"], duplicate["orgnr"]) == (other, "996413551")
+    assert said in data["text"]
+    assert f": {'application' if lang == 'en' else 'søknad'} {other}, " in data["text"]
+
+
+def test_explain_of_a_rejected_row_says_its_twin_as_a_paragraph_of_its_own() -> None:
+    """Read without a score column the default rule rejects every row: the problems are
+    listed one a line, and the other row is said after them as sentences, not a problem."""
+    needs(FORSKNINGSRADET)
+    result = CliRunner().invoke(
+        app,
+        [
+            "explain", str(FORSKNINGSRADET), "225891",
+            "--columns", str(ROOT / "examples" / "forskningsradet.toml"),
+            "--budget", "100M", "--lang", "nb",
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    last = result.stdout.split("\n\n")[-1]
+    assert " ".join(last.split()) == (
+        "Rad 117 har samme organisasjonsnummer (996413551) og prosjekttittel: søknad 226025, "
+        "avvist. Står søknaden der mer enn én gang?"
+    )
+
+
 def _wawer_csv(tmp_path: Path) -> tuple[Path, set[str], int]:
     text = WAWER.read_text(encoding="utf-8")
     meta = text.split("META\n")[1].split("PROJECTS\n")[0]

@@ -416,6 +416,7 @@ def test_both_numbers_of_an_ambiguous_hint_read_back_as_what_the_cell_could_mean
         (3_300_000.5, "amount_not_whole"),
         ("tre millioner", "amount_invalid"),
         ("3 30 000", "amount_invalid"),
+        ("2 G", "amount_g"),
         (True, "amount_invalid"),
         (date(2009, 3, 1), "amount_date"),
         (datetime(2009, 3, 1, 12, 0), "amount_date"),
@@ -1445,6 +1446,18 @@ def test_describe_issue_locations() -> None:
     assert describe_issue(spaced).startswith("a.xlsx, 'Runde 1'!I7: ")
     row_only = issue.model_copy(update={"location": Location(file="a.xlsx", sheet="S", row=7)})
     assert describe_issue(row_only, "nb").startswith("a.xlsx, S, rad 7: ")
+    # A trailing or leading space in a sheet's name shows wherever the sheet is named, quoted
+    # as in the cell references; unquoted it read "a.xlsx, S , rad 7".
+    for where, said in [
+        ({"row": 7}, "a.xlsx, 'S ', rad 7: "),
+        ({"column": "I"}, "a.xlsx, 'S ', kolonne I: "),
+        ({}, "a.xlsx, 'S ': "),
+        ({"row": 7, "column": "I"}, "a.xlsx, 'S '!I7: "),
+    ]:
+        location = Location(file="a.xlsx", sheet="S ", **where)
+        assert describe_issue(issue.model_copy(update={"location": location}), "nb").startswith(
+            said
+        ), where
     nowhere = issue.model_copy(update={"location": None})
     assert describe_issue(nowhere).startswith("'x' is not a number")
 

@@ -7,7 +7,8 @@ status or amount — differs between the rules (:class:`Difference`).
 
 The figures, per rule:
 
-- funded (in full or partly), funded in full, partly funded, on the reserve list, not funded;
+- funded (in full or partly), funded in full, partly funded, reserve, not funded (labelled
+  with the words of the statuses the differences and the award table show);
 - awarded and unallocated (``budget == awarded + unallocated`` for each);
 - the total score of the funded applications (``None`` when the applications have no scores);
 - municipalities and counties taking part in funded projects (as :func:`tilskudd.summary.

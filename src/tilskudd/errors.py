@@ -132,6 +132,16 @@ class AmbiguousAmountError(AmountError):
         """What it means if the separator is a decimal mark (``3,300`` -> 3.3)."""
 
 
+class AmbiguousUnitError(AmountError):
+    """An amount with a unit that means two things (``2 G``: twice the National Insurance basic
+    amount, grunnbeløpet, or two billion): refused, never read one way."""
+
+    def __init__(self, message: str, hint: str | None = None, *, number: str) -> None:
+        super().__init__(message, hint)
+        self.number = number
+        """The number before the unit, as written (``1,5`` of ``1,5 G``)."""
+
+
 class UsageError(TilskuddError):
     """An option or argument is not usable as given."""
 

@@ -28,6 +28,9 @@ such a run:
   budget and at 1 krone less. Under ``skip`` a smaller budget may exist that happens to fund it
   too; the answer is a budget that does, found as stated, not a proven minimum.
 
+An application the reader found twice (the same organisation number and project title on
+another row) says so, with the other row and its decision, whatever its own decision was.
+
 Rejected (invalid) applications are explained by their input problems with cells; one decided
 by a manual override by the officer's decision and reason; one funded in an earlier round of a
 programme by that. Pure: no I/O; the re-runs are ordinary calls of :func:`tilskudd.rules.allocate`.
@@ -54,6 +57,7 @@ from tilskudd.models import (
     RoundResult,
     Status,
 )
+from tilskudd.money import format_amount
 from tilskudd.rules.common import natural_key, ranking, ranking_basis
 from tilskudd.wording import (
     Change,
@@ -63,10 +67,12 @@ from tilskudd.wording import (
     listed,
     reason_text,
     shortened,
+    status_text,
 )
 
 __all__ = [
     "BudgetChange",
+    "Duplicate",
     "Explanation",
     "FundingLine",
     "ScoreChange",
@@ -77,6 +83,8 @@ __all__ = [
 ]
 
 ALREADY_FUNDED = "reason.round.already_funded"  # tilskudd.rounds.ALREADY_FUNDED
+DUPLICATE = "validate.duplicate_project"
+"""The reader's warning of the same organisation number and project title on two rows."""
 LINE_RULES = frozenset({"ranked", "lottery"})
 """Rules that fund in rank order down to a funding line."""
 
@@ -130,6 +138,18 @@ class BudgetChange:
 
 
 @dataclass(frozen=True)
+class Duplicate:
+    """Another row with the same organisation number and project title, and its decision."""
+
+    row: int
+    orgnr: str
+    application_id: str | None
+    """The other row's application (None if the round has no decision on that row)."""
+    status: Status | None = None
+    amount: int = 0
+
+
+@dataclass(frozen=True)
 class Explanation:
     """Everything said about one application, as data (words come from :func:`sentences`)."""
 
@@ -162,6 +182,8 @@ class Explanation:
     changes: tuple[Change, ...] = ()
     """What was recorded since the decision, when it was committed to a programme's ledger
     (amendments and a withdrawal, in order): the decision explained is not the last word."""
+    duplicates: tuple[Duplicate, ...] = ()
+    """The other rows the reader found with the same organisation number and project title."""
 
 
 # --- finding the application -----------------------------------------------------------------
@@ -442,6 +464,49 @@ def _is_cap(reason: Reason) -> bool:
     return reason.code.startswith(("reason.cap.", "reason.ineligible."))
 
 
+def _duplicates(result: RoundResult, application_id: str, row: int | None) -> tuple[Duplicate, ...]:
+    """The other rows of the reader's duplicate warning on this application's row."""
+    if not result.issues:
+        return ()
+    warned = [
+        i
+        for i in result.issues
+        if i.code == DUPLICATE
+        and (
+            i.location is not None and i.location.row == row
+            if row is not None
+            else i.application_id == application_id
+        )
+    ]
+    if not warned:
+        return ()
+    at_row: dict[int, tuple[str, Decision | None]] = {}
+    decisions = result.allocation.by_id()
+    for application in result.applications:
+        if application.row is not None:
+            at_row[application.row] = (application.id, decisions.get(application.id))
+    for rejected in result.rejected:
+        if rejected.row is not None:
+            at_row.setdefault(rejected.row, (rejected.id, decisions.get(rejected.id)))
+    found: list[Duplicate] = []
+    for issue in warned:
+        orgnr = str(issue.params.get("orgnr", ""))
+        others = issue.params.get("other_rows")
+        for text in others if isinstance(others, list | tuple) else ():
+            other = int(text)
+            other_id, decision = at_row.get(other, (None, None))
+            found.append(
+                Duplicate(
+                    row=other,
+                    orgnr=orgnr,
+                    application_id=other_id,
+                    status=decision.status if decision else None,
+                    amount=decision.amount if decision else 0,
+                )
+            )
+    return tuple(found)
+
+
 def explain(
     result: RoundResult,
     application_id: str,
@@ -455,6 +520,26 @@ def explain(
     programme) for the re-runs to reproduce it. ``what_if=False`` leaves out the re-runs.
     Raises :class:`~tilskudd.errors.UsageError` for an unknown id, naming the nearest ids.
     """
+    explanation = _explain(result, application_id, prior_by_orgnr=prior_by_orgnr, what_if=what_if)
+    application = explanation.application
+    row = (
+        application.row
+        if application is not None
+        else explanation.rejected.row
+        if explanation.rejected is not None
+        else None
+    )
+    duplicates = _duplicates(result, explanation.application_id, row)
+    return replace(explanation, duplicates=duplicates) if duplicates else explanation
+
+
+def _explain(
+    result: RoundResult,
+    application_id: str,
+    *,
+    prior_by_orgnr: Mapping[str, int] | None,
+    what_if: bool,
+) -> Explanation:
     allocation = result.allocation
     decisions = allocation.by_id()
     # Ids are read without the spaces around them; a cell copied from Excel brings a line break.
@@ -624,9 +709,10 @@ def paragraphs(explanation: Explanation, lang: str) -> list[list[str]]:
             lines.append(f"{cell}: {text}" if cell else text)
         if not issues and d is not None:
             lines.append(_joined(d.reasons, lang))
-        return [title, lines]
+        return [p for p in (title, lines, _twice(e, lang)) if p]
     if e.kind == "excluded":
-        return [title, [t("explain.already_funded", text=_joined(e.outcome, lang))]]
+        excluded = [t("explain.already_funded", text=_joined(e.outcome, lang))]
+        return [p for p in (title, excluded, _twice(e, lang)) if p]
     app = e.application
     assert app is not None
     assert d is not None
@@ -664,7 +750,7 @@ def paragraphs(explanation: Explanation, lang: str) -> list[list[str]]:
         facts.append(t("explain.requested", requested=app.requested))
     if e.kind == "override":
         decided_by = [t("explain.override", text=_joined(e.outcome, lang))]
-        return [p for p in (title, facts, decided_by, _since(e, lang)) if p]
+        return [p for p in (title, facts, _twice(e, lang), decided_by, _since(e, lang)) if p]
     eligible = d.eligible_amount or 0
     if e.caps:
         facts.extend(as_sentence(reason_text(r, lang)) for r in e.caps)
@@ -733,7 +819,36 @@ def paragraphs(explanation: Explanation, lang: str) -> list[list[str]]:
         methods.append(t(f"explain.method_budget_{b.method}"))
     elif e.budget_note is not None:
         changes.append(t(f"explain.budget_{e.budget_note}"))
-    return [p for p in (title, facts, decided, _since(e, lang), changes, methods) if p]
+    paragraphs = (title, facts, _twice(e, lang), decided, _since(e, lang), changes, methods)
+    return [p for p in paragraphs if p]
+
+
+def _twice(explanation: Explanation, lang: str) -> list[str]:
+    """The other rows with the same organisation number and project title, each with its
+    decision, then the reader's question: a letter must not pass over a project applied for
+    (or funded) twice."""
+    if not explanation.duplicates:
+        return []
+    t = get(lang)
+    lines = []
+    for other in explanation.duplicates:
+        if other.application_id is None or other.status is None:
+            lines.append(t("explain.duplicate_row", row=other.row, orgnr=other.orgnr))
+            continue
+        outcome = status_text(other.status, lang)
+        if other.amount:
+            outcome = f"{outcome} {format_amount(other.amount, lang)}"
+        lines.append(
+            t(
+                "explain.duplicate",
+                row=other.row,
+                orgnr=other.orgnr,
+                id=other.application_id,
+                outcome=outcome,
+            )
+        )
+    lines.append(t("explain.duplicate_ask"))
+    return lines
 
 
 def _since(explanation: Explanation, lang: str) -> list[str]:
@@ -781,6 +896,16 @@ def to_data(explanation: Explanation, lang: str) -> dict[str, Any]:
             {"cell": issue_cell(i, lang), "code": i.code, "text": issue_text(i, lang)}
             for i in (e.rejected.issues if e.rejected else ())
             if i.is_error
+        ],
+        "duplicates": [
+            {
+                "row": o.row,
+                "id": o.application_id,
+                "orgnr": o.orgnr,
+                "status": o.status.value if o.status else None,
+                "amount": o.amount,
+            }
+            for o in e.duplicates
         ],
         "changes": [
             {

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from tilskudd.i18n import Translator, get
-from tilskudd.models import Issue, Location
+from tilskudd.models import Issue, Location, sheet_reference
 
 __all__ = ["describe_issue", "describe_location", "issue_message", "render_message"]
 
@@ -33,24 +33,19 @@ def describe_location(
     else:
         ref = ""
     if location.sheet:
+        # Quoted alike in every form, so a space at either end of the name shows.
+        sheet = sheet_reference(location.sheet)
         if ref and location.column and location.row:
-            ref = f"{_sheet_ref(location.sheet)}!{ref}"
+            ref = f"{sheet}!{ref}"
         elif ref:
-            ref = f"{location.sheet}, {ref}"
+            ref = f"{sheet}, {ref}"
         else:
-            ref = location.sheet
+            ref = sheet
     parts = [p for p in (location.file if show_file else "", ref) if p]
     where = ", ".join(parts)
     if location.header:
         where = f"{where} ({location.header})" if where else location.header
     return where
-
-
-def _sheet_ref(sheet: str) -> str:
-    # As a spreadsheet writes it: a sheet name with spaces or punctuation is quoted.
-    if sheet.replace("_", "").isalnum():
-        return sheet
-    return "'" + sheet.replace("'", "''") + "'"
 
 
 def describe_issue(

@@ -52,6 +52,7 @@ __all__ = [
     "Status",
     "TieBreak",
     "check_decisions",
+    "sheet_reference",
 ]
 
 MAX_RANK = 1_000_000_000
@@ -77,6 +78,17 @@ class Severity(StrEnum):
     WARNING = "warning"
 
 
+def sheet_reference(sheet: str) -> str:
+    """A sheet's name as a formula writes it before ``!``: ``Søknader``, ``'Runde 1 '``.
+
+    A name with a space or punctuation is quoted (``'`` doubled inside), so a leading or
+    trailing space shows wherever tilskudd names the sheet.
+    """
+    if sheet.replace("_", "").isalnum():
+        return sheet
+    return "'" + sheet.replace("'", "''") + "'"
+
+
 class Location(_Frozen):
     """Where in an input something was found: file, sheet and cell (``Søknader!F12``)."""
 
@@ -99,8 +111,8 @@ class Location(_Frozen):
         elif self.column:
             ref = f"column {self.column}"
         if self.sheet and ref:
-            return f"{self.sheet}!{ref}"
-        return ref or (self.sheet or "")
+            return f"{sheet_reference(self.sheet)}!{ref}"
+        return ref or (sheet_reference(self.sheet) if self.sheet else "")
 
 
 class Issue(_Frozen):

@@ -13,7 +13,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Final
 
-from tilskudd.errors import AmbiguousAmountError, AmountError
+from tilskudd.errors import AmbiguousAmountError, AmbiguousUnitError, AmountError
 
 __all__ = [
     "INVISIBLE",
@@ -50,6 +50,10 @@ _MULTIPLIERS: tuple[tuple[re.Pattern[str], int], ...] = (
     ),
     (re.compile(r"\s*(?:tusen|k)$", re.IGNORECASE), 1_000),
 )
+# "2 G": in Norwegian amounts G is the National Insurance basic amount (grunnbeløpet, about
+# 124 000 kr), a common cap in grant rules ("inntil 2 G"); as the SI prefix it would be two
+# billion. Refused for both readings, where M, k and mrd each mean one thing.
+_G_SUFFIX = re.compile(r"(\d(?:[\d ,.]*\d)?)\s*g", re.IGNORECASE)
 _APOSTROPHE_GROUP = re.compile(r"(?<=\d)['\u2019](?=\d{3}(?!\d))")
 _DASH_AFTER_MARK = re.compile(r"([,.])[\u2013\u2014]+")
 # Grouped digits: one to three before the first separator, not starting with 0 ("0 500" and
@@ -245,6 +249,14 @@ def parse_decimal(value: object, *, original: str | None = None) -> Decimal:
             text, multiplier = stripped.strip(), factor
             break
     text = _CURRENCY_RE.sub("", text).strip()
+    if multiplier == 1 and (g := _G_SUFFIX.fullmatch(text)) is not None:
+        number_text = g.group(1)
+        raise AmbiguousUnitError(
+            f"'{shown}' is not read as an amount: G may be the National Insurance basic amount "
+            "(grunnbeløpet) or giga, a billion",
+            hint=f"write {number_text} mrd for billions, or the amount in kroner",
+            number=number_text,
+        )
     number = _parse_number_text(
         text, shown, has_multiplier=multiplier != 1, whole_marker=whole_marker
     )

@@ -61,7 +61,7 @@ from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
 from tilskudd.collector import collector_paused
-from tilskudd.errors import AmbiguousAmountError, AmountError, UsageError
+from tilskudd.errors import AmbiguousAmountError, AmbiguousUnitError, AmountError, UsageError
 from tilskudd.i18n import Phrase
 from tilskudd.issues import describe_issue
 from tilskudd.models import (
@@ -478,6 +478,8 @@ def _amount(value: RawCell, *, allow_zero: bool = False) -> int:
                 # English ("3,300" from an English spreadsheet) and is the Norwegian decimal mark.
                 comma=int(exc.separator == ","),
             ) from None
+        except AmbiguousUnitError as exc:
+            raise _Problem("amount_g", number=exc.number) from None
         except AmountError:
             raise _Problem("amount_invalid") from None
         if not number.is_finite():

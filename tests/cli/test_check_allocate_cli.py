@@ -531,7 +531,22 @@ def test_check_says_when_the_default_rule_would_reject_some_unscored_rows(
     assert "every application can be allocated" not in out
     assert "alle søknadene kan fordeles" not in out
     code, out, _ = invoke("allocate", path, "--budget", "1M", "--lang", "en")
+    # allocate rejects them in the run it makes: not "would be", as check says of a file.
+    assert "2 applications have errors and are rejected." in out
+    assert "would be rejected" not in out
+    code, out, _ = invoke("allocate", path, "--budget", "1M", "--lang", "nb")
+    assert "2 søknader har feil og er avvist." in out
+    # --strict stops the run before anything is allocated: they would be, had it gone on.
+    code, out, _ = invoke("allocate", path, "--budget", "1M", "--lang", "en", "--strict")
+    assert code == 1
     assert "2 applications have errors and would be rejected." in out
+    # So does a file with no valid application.
+    none_valid = tmp_path / "ingen.csv"
+    none_valid.write_text("ID;Søker;Omsøkt beløp;Poeng\nS-1;A;100000;\n", encoding="utf-8")
+    code, out, _ = invoke("allocate", none_valid, "--budget", "1M", "--lang", "en")
+    assert code == 1
+    assert "1 application has errors and would be rejected." in out
+    assert "No application is valid, so nothing was allocated" in out
 
 
 def test_check_says_when_the_default_rule_could_not_rank_the_file(tmp_path: Path) -> None:
@@ -997,3 +1012,56 @@ def test_explain_says_on_stderr_that_an_option_another_rule_reads_changes_nothin
     assert code == 0
     assert "--weight is read by the proportional rule only" in err
     assert "--weight is read by" not in out
+
+
+def test_a_sheet_name_ending_in_a_space_shows_it_wherever_check_names_the_sheet(
+    tmp_path: Path,
+) -> None:
+    """The UK grant awards' sheet is 'GGIS_Grant_Awards_2016_to_2017 ': check's first line
+    read 'sheet GGIS_Grant_Awards_2016_to_2017  · header in row 1', the space lost in a
+    double one. The name is quoted as a formula quotes it, in the line and in each cell."""
+    path = tmp_path / "spaced.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Søknader "
+    sheet.append(["ID", "Søker", "Omsøkt beløp", "Poeng"])
+    sheet.append(["S-1", "A", 100_000, 5])
+    sheet.append(["S-2", "B", "mye", 4])
+    book.save(path)
+    code, out, _ = invoke("check", path, "--lang", "en")
+    assert code == 1
+    said = " ".join(out.split())
+    assert "spaced.xlsx · sheet 'Søknader ' · header in row 1 ·" in said
+    assert "'Søknader '!C3" in said
+    code, out, _ = invoke("check", path, "--format", "json")
+    (problem,) = json.loads(out)["issues"]
+    assert (problem["sheet"], problem["cell"]) == ("Søknader ", "'Søknader '!C3")
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        (
+            "en",
+            "error: --budget: '1G' is not read as an amount: G may be the National Insurance "
+            "basic amount (grunnbeløpet) or giga, a billion; expected whole kroner: write 1 mrd "
+            "for billions, or the amount in kroner",
+        ),
+        (
+            "nb",
+            "feil: --budget: «1G» leses ikke som et beløp: G kan være grunnbeløpet i "
+            "folketrygden eller giga, milliard; forventet hele kroner: skriv 1 mrd for "
+            "milliarder, eller beløpet i kroner",
+        ),
+    ],
+)
+def test_budget_1g_is_refused_saying_what_g_may_mean(lang: str, said: str) -> None:
+    # "--budget 1G" was "not an amount" while 1 mrd and 20M are. It is not read as a billion:
+    # in Norwegian amounts G is the basic amount (grunnbeløpet), "2 G" a common cap.
+    code, _, err = invoke("allocate", SMALL, "--budget", "1G", "--lang", lang)
+    assert code == 2
+    assert " ".join(err.split()) == said
+    code, _, err = invoke("check", SMALL, "--budget", "1G", "--lang", lang)
+    assert code == 2
+    assert " ".join(err.split()) == said

@@ -285,12 +285,15 @@ def test_a_round_whose_places_are_in_the_other_numbering_is_not_committed(
         " because their places are in the 2009 numbering" in said
     )
     assert "Committed round" not in said
+    # Nothing was allocated: the applications would be rejected, as check says, not "are".
+    assert "2 applications have errors and would be rejected." in said
     assert snapshot(folder / "r1.csv") == before
     status = json.loads(run("status", "--format", "json").stdout)
     assert status["committed"] == 0
     # Without --commit it is a round like any other, with the hint under it.
     preview = run("allocate", "r1.csv", "--round", "1", "--register", "2024")
     assert preview.exit_code == 0, preview.output
+    assert "2 applications have errors and are rejected." in " ".join(preview.output.split())
     assert "seem to follow the 2009 numbering" in " ".join(preview.output.split())
     # In the programme's own numbering the round is committed.
     commit_round()
@@ -1969,3 +1972,46 @@ def test_every_problem_of_the_programme_file_is_said_in_one_run(
     said = err.decode("utf-8")
     assert "Traceback" not in said
     assert said.splitlines() == [line.format(path=path) for line in expected], said
+
+
+@pytest.mark.parametrize(
+    ("lang", "sheet", "committed", "now", "unallocated", "name"),
+    [
+        ("en", "Rounds", "Awarded when committed", "Awarded now", "Unallocated", "Round name"),
+        ("nb", "Runder", "Tildelt ved vedtaket", "Tildelt nå", "Ikke fordelt", "Rundenavn"),
+    ],
+)
+def test_ledger_export_rounds_say_what_was_committed_and_what_stands_now(
+    folder: Path, lang: str, sheet: str, committed: str, now: str, unallocated: str, name: str
+) -> None:
+    """The rounds sheet gave one "Awarded" per round, the amount committed, after an amendment
+    and a withdrawal had cut round 1 from 100 000 to 50 000: an accountant read money as
+    awarded that had gone back to the frame. Each figure now says which it is, the committed
+    one still with the budget and the unallocated amount it adds up to."""
+    commit_round()
+    assert run("amend", "A-1", "--amount", "50 000", "--reason", "Cost reduced").exit_code == 0
+    assert run("withdraw", "A-2", "--reason", "Withdrew").exit_code == 0
+    commit_round("r2.csv", 2)
+    out = folder / f"ledger_{lang}.xlsx"
+    exported = run("ledger", "export", str(out), "--lang", lang)
+    assert exported.exit_code == 0, exported.output
+    rows = list(openpyxl.load_workbook(out)[sheet].iter_rows(values_only=True))
+    header = rows[0]
+    # The columns an import may read stay where they were, with the committed figure's
+    # budget identity beside it; what stands now follows them.
+    assert header[5] == committed
+    assert header[6] == unallocated
+    assert header[7] == now
+    figures = {
+        row[0]: dict(zip(header, row, strict=True)) for row in rows[1:] if isinstance(row[0], int)
+    }
+    assert [(f[committed], f[now]) for f in figures.values()] == [
+        (100_000, 50_000),
+        (50_000, 50_000),
+    ]
+    for f in figures.values():
+        budget = f["Budget" if lang == "en" else "Budsjett"]
+        assert budget == f[committed] + f[unallocated]
+        # Unnamed in tilskudd.toml: the name column is the name as given, none; the round's
+        # number is in the column before it.
+        assert f[name] is None

@@ -611,6 +611,21 @@ def test_export_dispatch_finds_the_writer(result: RoundResult, tmp_path: Path) -
     assert load_workbook(tmp_path / "x.xlsx").sheetnames[0] == "Awards"
 
 
+def test_the_basis_names_a_sheet_with_a_space_at_its_end_as_the_messages_do(
+    result: RoundResult, tmp_path: Path
+) -> None:
+    # "Søknader " in a cell looks like "Søknader": quoted as check and the problem lists
+    # quote it ('Søknader '!F12), the space shows.
+    assert result.source is not None
+    spaced = result.model_copy(
+        update={"source": result.source.model_copy(update={"sheet": "Søknader "})}
+    )
+    basis = {row[0]: row[1] for row in rows(written(spaced, tmp_path, lang="nb")["Grunnlag"])}
+    assert basis["Ark"] == "'Søknader '"
+    plain = {row[0]: row[1] for row in rows(written(result, tmp_path, lang="en")["Policy"])}
+    assert plain["Sheet"] == "Søknader"
+
+
 def test_norwegian_policy_sheet_heads_its_settings_as_parameters(
     result: RoundResult, tmp_path: Path
 ) -> None:

@@ -111,6 +111,20 @@ def test_header_line_names_file_sheet_row_and_counts(checked: Checked) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("sheet", "named"),
+    [("Søknader ", "'Søknader '"), (" Runde 1", "' Runde 1'"), ("Runde_1", "Runde_1")],
+)
+def test_header_line_shows_a_space_at_the_end_of_the_sheet_s_name(
+    checked: Checked, sheet: str, named: str
+) -> None:
+    # "sheet GGIS_Grant_Awards_2016_to_2017  · header in row 1": the name's trailing space read
+    # as a double space. Quoted as the cell references below it quote the sheet.
+    spaced = replace(checked, sheet=sheet)
+    assert f"· sheet {named} · header in row 3 ·" in check_header(spaced, "en")
+    assert f"· ark {named} · overskrift i rad 3 ·" in check_header(spaced, "nb")
+
+
 def test_header_line_of_a_csv_without_sheet() -> None:
     one = Checked(
         file="s.csv", sheet=None, header_row=1, rejected=(RejectedRow(id="x", issues=()),)

@@ -393,12 +393,23 @@ def allocate(
             from tilskudd.render.check import render_check
 
             if checked.issues:
+                mismatch = checked.register_mismatch
+                # The applications with errors "are rejected" by the run that goes on; they
+                # "would be" where it stops before anything is allocated (below): --strict, a
+                # wrong setting, a commit refused for the numbering, nothing valid.
+                stops = (
+                    not settled
+                    or (strict and bool(checked.errors or checked.warnings))
+                    or (commit and mismatch is not None and bool(mismatch.applications))
+                    or not checked.applications
+                )
                 render_check(
                     out,
                     checked,
                     lang=language,
                     strict=strict,
                     rule=policy.rule if setup.rule_known else None,
+                    allocating=not stops,
                 )
         # A wrong setting, with what the rest of the policy finds in the applications: said
         # now, after the cells and before anything is allocated (exit 2, as before the file).

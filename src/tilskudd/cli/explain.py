@@ -212,7 +212,8 @@ def explain(
         out.print(Text(parts[0][0], style="bold"))
         for index, paragraph in enumerate(parts[1:], start=1):
             out.print()
-            if explanation.kind == "rejected":
+            if explanation.kind == "rejected" and index == 1:
+                # The problems, one a line under the sentence that introduces them.
                 out.print(Text(wrap(paragraph[0], out.width)))
                 for line in paragraph[1:]:
                     out.print(Text(wrap(f"- {line}", out.width)))

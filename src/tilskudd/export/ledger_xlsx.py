@@ -1,8 +1,9 @@
 """The ledger for the accounts: awards, amendments and committed rounds in one workbook (openpyxl).
 
 Sheets: every recorded decision with its committed and current amount (one row per application
-and round), every amendment and withdrawal with its reason, and the committed rounds with what
-reproduces them (input file and SHA-256, policy, rule, tool version) and the chain's head hash.
+and round), every amendment and withdrawal with its reason, and the committed rounds (what each
+awarded when committed and awards now) with what reproduces them (input file and SHA-256,
+policy, rule, tool version) and the chain's head hash.
 Applicant text never becomes a formula. Written atomically.
 """
 
@@ -31,7 +32,7 @@ __all__ = ["write_ledger"]
 
 _AMOUNT_FORMAT = "#,##0"
 _AMOUNT_COLUMNS = {"requested", "committed", "current", "amount_before", "amount_after", "delta"}
-_AMOUNT_COLUMNS |= {"frame", "budget", "awarded", "unallocated"}
+_AMOUNT_COLUMNS |= {"frame", "budget", "awarded", "unallocated", "awarded_now"}
 
 
 _SHARE_SETTINGS = frozenset({"max_share_of_cost", "min_share", "max_share"})
@@ -197,6 +198,10 @@ def write_ledger(
         "budget",
         "awarded",
         "unallocated",
+        # After the committed figures, which an import may read by position: what the round
+        # awards now, after amendments and withdrawals (the money freed went back to the frame,
+        # so the round's budget is still its committed awards and unallocated amount).
+        "awarded_now",
         "applications",
         "input_file",
         "input_sha256",
@@ -205,6 +210,9 @@ def write_ledger(
         "tool_version",
         "entry",
     )
+    now: dict[int, int] = {}
+    for award in awards:
+        now[award.commit_seq] = now.get(award.commit_seq, 0) + award.current
     rounds = [
         {
             "round": c.round,
@@ -214,6 +222,7 @@ def write_ledger(
             "budget": c.budget,
             "awarded": c.awarded,
             "unallocated": c.unallocated,
+            "awarded_now": now.get(c.seq, 0),
             "applications": c.applications,
             "input_file": c.input_file,
             "input_sha256": c.input_sha256,

@@ -65,7 +65,7 @@ from tilskudd.export._sheetml import (
 )
 from tilskudd.export.atomic import atomic_path
 from tilskudd.i18n import get
-from tilskudd.models import AwardChange, Decision, RoundResult, Status
+from tilskudd.models import AwardChange, Decision, RoundResult, Status, sheet_reference
 from tilskudd.publication import Publication, build, changes_by_id, standing
 from tilskudd.summary import RoundSummary, summarise
 from tilskudd.wording import (
@@ -775,7 +775,8 @@ def _write_basis(
     if source is not None:
         sheet.append([t("ui.basis.file"), source.file])
         if source.sheet:
-            sheet.append([t("ui.basis.sheet"), source.sheet])
+            # Quoted as the messages quote it: a space at the end of the name shows.
+            sheet.append([t("ui.basis.sheet"), sheet_reference(source.sheet)])
         if source.header_row:
             sheet.append([t("ui.basis.header_row"), source.header_row])
         sheet.append([t("ui.basis.sha256"), source.sha256 or t("ui.basis.none")])

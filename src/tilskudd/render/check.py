@@ -21,7 +21,7 @@ from rich.console import Console
 from rich.text import Text
 
 from tilskudd.i18n import get
-from tilskudd.models import Issue
+from tilskudd.models import Issue, sheet_reference
 from tilskudd.pipeline import RANKING_RULES
 from tilskudd.render.allocation import render_budget_check
 from tilskudd.render.plain import plain_for
@@ -41,7 +41,7 @@ def check_header(checked: CheckedInput, lang: str) -> str:
     t = get(lang)
     parts = [checked.file]
     if checked.sheet:
-        parts.append(t("ui.check.sheet", sheet=checked.sheet))
+        parts.append(t("ui.check.sheet", sheet=sheet_reference(checked.sheet)))
     if checked.header_row:
         parts.append(t("ui.check.header_row", row=checked.header_row))
     valid, invalid = len(checked.applications), len(checked.rejected)
@@ -151,6 +151,7 @@ def render_check(
     limit: int | None = None,
     strict: bool = False,
     rule: str | None = None,
+    allocating: bool = False,
 ) -> None:
     """Print the check report: header line, errors then warnings, verdict, budget check.
 
@@ -159,7 +160,9 @@ def render_check(
     ``strict``: warnings count as errors, so there is no "No errors" verdict to give when there
     are warnings (the command says what --strict did). ``rule``: the rule the run allocates by
     (allocate); one that does not rank asks for no score, so a file without one is not told
-    what the ranking rules would need.
+    what the ranking rules would need. ``allocating``: the run goes on to allocate the file
+    (allocate without --strict), so the applications with errors are rejected in it, not only
+    "would be" as check says.
     """
     t = get(lang)
     console.print(Text(check_header(checked, lang), style="bold"))
@@ -205,7 +208,8 @@ def render_check(
     # Said of a file a ranking rule will allocate, or that check does not know the rule of.
     ranks = rule is None or rule in RANKING_RULES
     if checked.rejected:
-        console.print(Text(t("ui.check.failed", n=len(checked.rejected)), style="bold red"))
+        failed = "ui.check.failed_allocating" if allocating else "ui.check.failed"
+        console.print(Text(t(failed, n=len(checked.rejected)), style="bold red"))
         if ranks and not checked.ranking_column:
             # Said also when other cells have errors (the Research Council's real file: one
             # amount of 0 kr and no score column), not only once they are mended.

@@ -24,6 +24,7 @@ the page, says so with ``<!-- docs: columns 100 -->``.
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import shlex
@@ -263,3 +264,56 @@ def test_a_gap_inside_a_line_and_the_placeholders() -> None:
     assert mismatch(["ført 2009-04-15 10:00:00 UTC"], ["ført 2026-11-29 06:40:11 UTC"]) is None
     assert mismatch(["19 981 000 kr"], ["19 981 001 kr"]) is not None
     assert mismatch(["Ramme  5"], ["Ramme  5   "]) is None  # trailing spaces are not compared
+
+
+# A number and what it counts or measures, parted by a line break, read "0" at one line's end
+# and "kr" at the next one's start in a plain-text README; one of these ends a line before it.
+_UNITS = (
+    r"kr\b|kroner\b|NOK\b|øre\b|%|prosent\b|per cent\b|mill\.|millions?\b|millioner\b|mrd\b"
+    r"|applications?\b|søknad(?:er)?\b|rows?\b|rad(?:er)?\b"
+)
+_NUMBER_AT_END = re.compile(r"(?:^|[\s(~≈])[-−]?\d(?:[\d .,]*\d)?$")
+_UNIT_AT_START = re.compile(rf"^(?:{_UNITS})")
+_UNIT_AT_END = re.compile(r"(?:^|\s)(?:kr|NOK)$")
+_NUMBER_AT_START = re.compile(r"^\d")
+
+
+def _prose_lines(path: Path) -> Iterator[tuple[int, str]]:
+    """Numbered lines of running text: outside fenced and indented blocks, without headings."""
+    fenced = False
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if _FENCE.match(line):
+            fenced = not fenced
+            yield number, ""
+            continue
+        indented = line.startswith(("    ", "\t"))
+        yield number, "" if fenced or indented or line.startswith("#") else line.strip()
+
+
+def number_parted_from_unit(path: Path) -> list[str]:
+    lines = list(_prose_lines(path))
+    found = []
+    for (number, line), (_, after) in itertools.pairwise(lines):
+        if not line or not after:
+            continue
+        if (_NUMBER_AT_END.search(line) and _UNIT_AT_START.match(after)) or (
+            _UNIT_AT_END.search(line) and _NUMBER_AT_START.match(after)
+        ):
+            found.append(f"{path.name}:{number}: {line[-20:]!r} / {after[:20]!r}")
+    return found
+
+
+@pytest.mark.parametrize("name", ["README.md", "docs/veiledning.md"])
+def test_no_number_is_parted_from_its_unit_at_a_line_break(name: str) -> None:
+    assert number_parted_from_unit(ROOT / name) == []
+
+
+def test_a_number_parted_from_its_unit_is_found(tmp_path: Path) -> None:
+    path = tmp_path / "t.md"
+    path.write_text(
+        "with the unfunded as 0\nkr, and over\n\nfra 2009: 60\nmillioner over\n"
+        "above ~10 000\napplications\n\nin kr\n300 000\n\n    code 0\n    kr\n\n"
+        "the 2024\nnumbering\n",
+        encoding="utf-8",
+    )
+    assert [line.split(":")[1] for line in number_parted_from_unit(path)] == ["1", "4", "6", "9"]

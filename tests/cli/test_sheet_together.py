@@ -10,6 +10,8 @@ import pytest
 
 from tilskudd.cli import app
 from tilskudd.i18n import get
+from tilskudd.models import sheet_reference
+from tilskudd.reading.sheet import sheet_names
 
 from .refusals import refused_lines as said
 from .refusals import runner
@@ -21,8 +23,8 @@ DIFI = str(Path(__file__).resolve().parents[2] / "examples" / "difi_2009_runde1.
 
 def no_sheet(lang: str, sheet: str = "Nope") -> str:
     t = get(lang)
-    sheets = t.join([t("read.error.quoted", text=name) for name in ("Søknader", "Veiledning")])
-    return t("read.error.sheet_not_found", file=DIFI, sheet=sheet, sheets=sheets)
+    sheets = sheet_names(t, ["Søknader", "Veiledning"])
+    return t("read.error.sheet_not_found", file=DIFI, sheet=sheet_reference(sheet), sheets=sheets)
 
 
 @pytest.mark.parametrize("lang", ["nb", "en"])
@@ -69,7 +71,7 @@ def test_check_says_the_sheet_with_a_mistyped_budget(lang: str) -> None:
 def test_a_sheet_number_beyond_the_last_is_said_with_the_rest() -> None:
     lines = said("check", DIFI, "--budget", "xx", "--sheet", "3")
     t = get("en")
-    sheets = t.join([t("read.error.quoted", text=name) for name in ("Søknader", "Veiledning")])
+    sheets = sheet_names(t, ["Søknader", "Veiledning"])
     assert lines[1:] == [t("read.error.sheet_index", file=DIFI, index=3, count=2, sheets=sheets)]
 
 

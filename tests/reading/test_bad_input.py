@@ -9,11 +9,13 @@ from pathlib import Path
 import pytest
 
 from tilskudd.errors import ExitCode, InputFileError
+from tilskudd.issues import issue_message
 from tilskudd.reading import read_table
 
 from .conftest import HEADER, ROWS, encrypted_workbook_bytes
 
 MakeXlsx = Callable[..., Path]
+MakeCsv = Callable[..., Path]
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"
 
@@ -125,7 +127,7 @@ def test_sheet_without_a_header(make_xlsx: MakeXlsx) -> None:
     path = make_xlsx([["Rapport"], ["Navn", "Beløp", "Dato"], ["Moss", 1, "i dag"]])
     message = _error(path, display_name="r.xlsx")
     assert message.startswith(
-        'r.xlsx, sheet "Søknader" has no recognisable header row in its first 50 rows. '
+        "r.xlsx, sheet Søknader has no recognisable header row in its first 50 rows. "
         'The first non-empty row (row 1) has: "Rapport".'
     )
     assert '"Omsøkt beløp"' in message
@@ -136,22 +138,22 @@ def test_no_visible_sheet_has_a_header(make_xlsx: MakeXlsx) -> None:
     path = make_xlsx(sheets={"Ark1": [[None], ["Navn", "Beløp"]], "Ark2": [["x"]]})
     message = _error(path, display_name="r.xlsx")
     assert message.startswith(
-        'no visible sheet in r.xlsx has a recognisable header row (sheets looked at: "Ark1" and '
-        '"Ark2"). In r.xlsx, sheet "Ark1", the first non-empty row (row 2) has: "Navn" and "Beløp".'
+        "no visible sheet in r.xlsx has a recognisable header row (sheets looked at: Ark1 and "
+        'Ark2). In r.xlsx, sheet Ark1, the first non-empty row (row 2) has: "Navn" and "Beløp".'
     )
 
 
 def test_empty_sheet(make_xlsx: MakeXlsx) -> None:
     path = make_xlsx(sheets={"Søknader": [HEADER, *ROWS], "Tom": []})
     message = _error(path, sheet="Tom", display_name="r.xlsx")
-    assert message.startswith('r.xlsx, sheet "Tom" is empty.')
+    assert message.startswith("r.xlsx, sheet Tom is empty.")
 
 
 def test_header_without_the_required_column(make_xlsx: MakeXlsx) -> None:
     path = make_xlsx([["Søknadsnr", "Søker", "Beløp"], ["S-1", "Moss", 1]])
     message = _error(path, display_name="r.xlsx")
     assert message.startswith(
-        'r.xlsx, sheet "Søknader": the header row (row 1) has no column for the amount requested'
+        "r.xlsx, sheet Søknader: the header row (row 1) has no column for the amount requested"
     )
     assert (
         'Columns found: A "Søknadsnr" = id; B "Søker" = applicant; C "Beløp" (not a known field).'
@@ -278,12 +280,11 @@ def test_two_columns_for_one_field_are_named_in_words_in_norwegian(make_xlsx: Ma
     [
         (
             "en",
-            'r.xlsx, sheet "Søknader": in the header row (row 2), column B "Søkt beløp (1000 kr)"',
+            'r.xlsx, sheet Søknader: in the header row (row 2), column B "Søkt beløp (1000 kr)"',
         ),
         (
             "nb",
-            "r.xlsx, arket «Søknader»: i overskriftsraden (rad 2): "
-            "kolonne B «Søkt beløp (1000 kr)»",
+            "r.xlsx, arket Søknader: i overskriftsraden (rad 2): kolonne B «Søkt beløp (1000 kr)»",
         ),
     ],
 )
@@ -328,3 +329,41 @@ def test_a_header_found_whose_amount_column_is_garbled_says_so(make_xlsx: MakeXl
     path = make_xlsx([["Orgnr", "Prosjekt", "SÃ¸kt belÃ¸p"], ["974760673", "x", 100]])
     message = _error(path, display_name="r.xlsx")
     assert '"SÃ¸kt belÃ¸p" (row 1) reads "Søkt beløp"' in message
+
+
+@pytest.mark.parametrize(
+    ("lang", "empty", "unknown", "ignored"),
+    [
+        (
+            "en",
+            "r.xlsx, sheet 'Tom ' is empty.",
+            "r.xlsx has no sheet named 'Soknad '. Its sheets are: 'Søknader ' and 'Tom '.",
+            "--sheet 'Runde 1 ' was ignored: a CSV file has no sheets",
+        ),
+        (
+            "nb",
+            "r.xlsx, arket 'Tom ' er tomt.",
+            "r.xlsx har ikke noe ark som heter 'Soknad '. Arkene er: 'Søknader ' og 'Tom '.",
+            "--sheet 'Runde 1 ' ble ignorert: en CSV-fil har ingen ark",
+        ),
+    ],
+)
+def test_a_space_at_the_end_of_a_sheet_name_shows_in_every_message_naming_the_sheet(
+    make_xlsx: MakeXlsx,
+    make_csv: MakeCsv,
+    lang: str,
+    empty: str,
+    unknown: str,
+    ignored: str,
+) -> None:
+    """A sheet is named as a formula names it ('Runde 1 '!F12), in a sentence as in a cell
+    reference: inside the language's quotation marks ("Tom ", «Tom ») the space was shown in
+    one form and the cells in another, and after --sheet it did not show at all."""
+    path = make_xlsx(sheets={"Søknader ": [HEADER, *ROWS], "Tom ": []})
+    assert _error(path, sheet="Tom ", display_name="r.xlsx", lang=lang).startswith(empty)
+    message = _error(path, sheet="Soknad ", display_name="r.xlsx", lang=lang)
+    assert message == unknown
+    table = read_table(make_csv([HEADER, *ROWS]), sheet="Runde 1 ", lang=lang)
+    (issue,) = table.issues
+    assert issue.params == {"sheet": "Runde 1 "}  # the name itself, for the JSON problem list
+    assert issue_message(issue, lang) == ignored

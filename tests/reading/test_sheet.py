@@ -412,7 +412,7 @@ def test_duplicate_field_is_an_error_naming_both_columns() -> None:
     with pytest.raises(InputFileError) as caught:
         _table([["Søker", "Søkt beløp", "Søker"], ["Moss", 1.0, "Rygge"]])
     message = str(caught.value)
-    assert message.startswith('runde.xlsx, sheet "Søknader"')
+    assert message.startswith("runde.xlsx, sheet Søknader")
     assert 'A "Søker"' in message
     assert 'C "Søker"' in message
     # Two columns "both" mean it, not "all": the message says "mean", true of two or more.
@@ -424,7 +424,7 @@ def test_missing_requested_lists_what_was_found_and_the_accepted_names() -> None
     with pytest.raises(InputFileError) as caught:
         _table([["Søker", "Prosjekt", "Beløp"], ["Moss", "Arkiv", 1.0]])
     message = str(caught.value)
-    assert 'runde.xlsx, sheet "Søknader"' in message
+    assert "runde.xlsx, sheet Søknader" in message
     assert 'A "Søker" = applicant' in message
     assert 'B "Prosjekt" = project' in message
     assert 'C "Beløp" (not a known field)' in message

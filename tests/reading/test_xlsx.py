@@ -308,7 +308,7 @@ def test_unknown_sheet_name_lists_the_sheets(make_xlsx: MakeXlsx) -> None:
     with pytest.raises(InputFileError) as caught:
         read_table(path, sheet="Soknad", display_name="r.xlsx")
     assert str(caught.value) == (
-        'r.xlsx has no sheet named "Soknad". Its sheets are: "Søknader" and "Notater".'
+        "r.xlsx has no sheet named Soknad. Its sheets are: Søknader and Notater."
     )
 
 

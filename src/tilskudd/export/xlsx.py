@@ -497,9 +497,9 @@ def _write_summary(
             [
                 t(
                     "summary.label.changes_sheet",
-                    sheet=t("ledger.sheet.amendments"),
+                    sheet=sheet_reference(t("ledger.sheet.amendments")),
                     column=column_header("change_note", lang),
-                    awards=t("ui.sheet.awards"),
+                    awards=sheet_reference(t("ui.sheet.awards")),
                 )
             ]
         )

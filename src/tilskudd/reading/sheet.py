@@ -19,7 +19,7 @@ from decimal import Decimal
 
 from tilskudd.errors import AmountError, InputFileError
 from tilskudd.i18n import Translator
-from tilskudd.models import Issue, Location, Severity
+from tilskudd.models import Issue, Location, Severity, sheet_reference
 from tilskudd.money import parse_decimal
 from tilskudd.reading.columns import (
     ALIASES,
@@ -40,7 +40,14 @@ from tilskudd.reading.table import (
     is_empty,
 )
 
-__all__ = ["build_table", "describe_first_row", "header_problem", "quoted", "where"]
+__all__ = [
+    "build_table",
+    "describe_first_row",
+    "header_problem",
+    "quoted",
+    "sheet_names",
+    "where",
+]
 
 Grid = list[list[RawCell]]
 
@@ -74,10 +81,15 @@ _TOTAL_INITIALS = frozenset("GISTgistßİſẗẞﬅﬆ")
 
 
 def where(t: Translator, file: str, sheet: str | None) -> str:
-    """'file.xlsx, sheet "Søknader"' (or the file alone for CSV), for messages."""
+    """ "file.xlsx, sheet 'Runde 1 '" (or the file alone for CSV), for messages."""
     if sheet is None:
         return file
-    return t("read.error.where_sheet", file=file, sheet=sheet)
+    return t("read.error.where_sheet", file=file, sheet=sheet_reference(sheet))
+
+
+def sheet_names(t: Translator, names: Iterable[str]) -> str:
+    """Sheets' names as a formula writes them, joined: "Søknader, Notater and 'Runde 1 '"."""
+    return t.join([sheet_reference(name) for name in names])
 
 
 def quoted(t: Translator, texts: Iterable[str]) -> str:

@@ -44,7 +44,7 @@ from python_calamine import (
 
 from tilskudd.errors import InputFileError
 from tilskudd.i18n import Translator
-from tilskudd.models import Issue, Location, Severity
+from tilskudd.models import Issue, Location, Severity, sheet_reference
 from tilskudd.reading.biff import runs_in_circles, xls_error_cells
 from tilskudd.reading.columns import HeaderMatch, find_header
 from tilskudd.reading.sheet import (
@@ -52,8 +52,8 @@ from tilskudd.reading.sheet import (
     build_table,
     describe_first_row,
     header_problem,
-    quoted,
     row_spans,
+    sheet_names,
     span_text,
     where,
 )
@@ -797,7 +797,12 @@ def _resolve_sheet(names: list[str], sheet: str | int, file: str, t: Translator)
             sheet = int(sheet.strip())
         else:
             raise InputFileError(
-                t("read.error.sheet_not_found", file=file, sheet=sheet, sheets=_quoted(names, t))
+                t(
+                    "read.error.sheet_not_found",
+                    file=file,
+                    sheet=sheet_reference(sheet),
+                    sheets=sheet_names(t, names),
+                )
             )
     if not 1 <= sheet <= len(names):
         raise InputFileError(
@@ -806,14 +811,10 @@ def _resolve_sheet(names: list[str], sheet: str | int, file: str, t: Translator)
                 file=file,
                 index=sheet,
                 count=len(names),
-                sheets=_quoted(names, t),
+                sheets=sheet_names(t, names),
             )
         )
     return names[sheet - 1]
-
-
-def _quoted(names: list[str], t: Translator) -> str:
-    return quoted(t, names)
 
 
 def read_workbook(
@@ -929,7 +930,7 @@ def _no_header_anywhere(
         else t("read.error.sheet_empty", where=where(t, file, name))
     )
     return InputFileError(
-        t("read.error.no_header_any", file=file, sheets=_quoted(sheets, t), detail=detail)
+        t("read.error.no_header_any", file=file, sheets=sheet_names(t, sheets), detail=detail)
     )
 
 

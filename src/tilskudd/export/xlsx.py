@@ -52,7 +52,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from tilskudd.collector import collector_paused
-from tilskudd.errors import InputFileError
+from tilskudd.errors import AmountError, InputFileError
 from tilskudd.export._sheetml import (
     FORMULA_STARTS,
     MAX_COLUMNS,
@@ -66,6 +66,7 @@ from tilskudd.export._sheetml import (
 from tilskudd.export.atomic import atomic_path
 from tilskudd.i18n import get
 from tilskudd.models import AwardChange, Decision, RoundResult, Status, sheet_reference
+from tilskudd.money import parse_decimal
 from tilskudd.publication import Publication, build, changes_by_id, standing
 from tilskudd.summary import RoundSummary, summarise
 from tilskudd.wording import (
@@ -151,21 +152,27 @@ def plain_number(text: str) -> int | Decimal | None:
     Digits maybe grouped in threes by spaces, maybe a decimal point or comma (``6978124``,
     ``6978124.0``, ``6 978 124``, ``1,5``): a whole number is an ``int``, as a whole number
     from a spreadsheet is carried, else an exact :class:`~decimal.Decimal`. Not a number:
-    digits led by 0 (a postcode ``0150``, a municipality ``0301``: codes), a separator before
-    three digits that could group thousands as well as mark decimals (``1,500``), and more
-    digits than Excel shows as they are.
+    digits led by 0 (a postcode ``0150``, a municipality ``0301``: codes), more digits than
+    Excel shows as they are, and what the amount reader refuses
+    (:func:`tilskudd.money.parse_decimal`: a separator before three digits that could group
+    thousands as well as mark decimals, ``1,500``).
     """
     match = _PLAIN_NUMBER.fullmatch(text.strip())
     if match is None:
         return None
-    sign, whole, decimals = match.groups()
-    grouped = whole != (whole := _GROUPING.sub("", whole))
-    decimals = decimals or ""
+    whole, decimals = _GROUPING.sub("", match.group(2)), match.group(3) or ""
     if len(whole) > _MAX_WHOLE_DIGITS or len(whole.lstrip("0")) + len(decimals) > _MAX_DIGITS:
         return None
-    if len(decimals) == 3 and (grouped or len(whole) <= 3 or decimals == "000") and whole != "0":
-        return None  # as tilskudd.money reads an amount: 1,500 is 1.5 or 1 500
-    number = Decimal(f"{'-' if sign else ''}{whole}.{decimals or '0'}")
+    if len(decimals) == 3:
+        # Three digits after the mark may group thousands as well as be decimals: the amount
+        # reader's rule says which (it refuses ``1,500``); the cell then stays as typed.
+        try:
+            number = parse_decimal(match.group(0))
+        except AmountError:
+            return None
+    else:
+        sign = "-" if match.group(1) else ""
+        number = Decimal(f"{sign}{whole}.{decimals or '0'}")
     if number == number.to_integral_value():
         return int(number)
     return number

@@ -286,7 +286,7 @@ def _runaway(lines: list[str], start: int, delimiter: str) -> tuple[str, int]:
     file if no quotation mark closes it, else to the line where that record ends (the mark out
     of place after the closing one, or the record's line end)."""
     text = "".join(lines[start:])
-    stop = _record_end(text, delimiter)
+    stop = _walk_quotes(text, delimiter, one_record=True)[0]
     if stop is None:
         return "unclosed", len(lines) - start
     position = 0
@@ -295,37 +295,6 @@ def _runaway(lines: list[str], start: int, delimiter: str) -> tuple[str, int]:
         if position > stop:
             return "stray", taken
     return "stray", len(lines) - start
-
-
-def _record_end(text: str, delimiter: str) -> int | None:
-    """The index in ``text`` (a record's lines and those after) where the strict reader stops
-    reading its first record: a character other than a delimiter or a line end after a
-    quotation mark that ends a quoted cell, or the line end that ends the record; None if a
-    quoted cell runs to the end of ``text``. The states of :func:`_scan_quotes`."""
-    start, plain, quoted, closed = range(4)
-    state = start
-    index = 0
-    while index < len(text):
-        char = text[index]
-        if state == quoted:
-            index = text.find('"', index)
-            if index < 0:
-                return None
-            state = closed
-        elif char in "\r\n":
-            return index
-        elif state == start:
-            state = quoted if char == '"' else start if char == delimiter else plain
-        elif state == plain:
-            state = start if char == delimiter else plain
-        elif char == '"':
-            state = quoted
-        elif char == delimiter:
-            state = start
-        else:
-            return index
-        index += 1
-    return None if state == quoted else len(text)
 
 
 def _cells_before_runaway(text: str, delimiter: str) -> list[str]:
@@ -352,15 +321,19 @@ def _record_start(lines: list[str], after: int, end: int, records: int, delimite
 _EXCERPT = 30
 
 
-def _scan_quotes(text: str, delimiter: str) -> tuple[tuple[str, str], tuple[int, int]]:
-    """((the text before, the text after) the first quotation mark in ``text`` (a record's
-    lines) that ends a quoted cell with something other than a delimiter or a line end after
-    it, where the strict reader stopped; (the index of the mark that opened the last quoted
-    cell before that point, or before the end where no mark is out of place, and its 0-based
-    column)). Each text is cut to :data:`_EXCERPT` characters of its line, with "…" where cut.
+def _walk_quotes(
+    text: str, delimiter: str, *, one_record: bool = False
+) -> tuple[int | None, tuple[int, int]]:
+    """Read ``text`` (a record's lines, and with ``one_record`` those after it) as the strict
+    csv reader does: (where it stops, and the index and 0-based column of the mark that opened
+    the last quoted cell before that point, or the first mark's where none was opened).
 
-    The same states as the csv module's reader (default dialect): a quotation mark opens a
-    quoted cell only as a field's first character, and two in a quoted cell are one."""
+    It stops at a character other than a delimiter or a line end after a quotation mark that
+    ends a quoted cell (the mark out of place is the one before it), and with ``one_record`` at
+    the line end that ends the first record; else at ``len(text)``, or None where a quoted cell
+    runs on to the end of ``text``. The states are the csv module's (default dialect): a
+    quotation mark opens a quoted cell only as a field's first character, and two in a quoted
+    cell are one."""
     start, plain, quoted, closed = range(4)
     state = start
     column = 0
@@ -368,8 +341,18 @@ def _scan_quotes(text: str, delimiter: str) -> tuple[tuple[str, str], tuple[int,
     index = 0
     while index < len(text):
         char = text[index]
+        if state == quoted:
+            # A cell that runs on holds the lines after it: skip to its next mark at once.
+            index = text.find('"', index)
+            if index < 0:
+                return None, opened
+            state = closed
+            index += 1
+            continue
         end = char == delimiter or char in "\r\n"
-        if end and state != quoted:
+        if end:
+            if one_record and char != delimiter:
+                return index, opened
             column = column + 1 if char == delimiter else 0
         if state == start:
             if char == '"':
@@ -378,20 +361,25 @@ def _scan_quotes(text: str, delimiter: str) -> tuple[tuple[str, str], tuple[int,
                 state = plain
         elif state == plain:
             state = start if end else plain
-        elif state == quoted:
-            # A cell that runs on holds the lines after it: skip to its next mark at once.
-            index = text.find('"', index)
-            if index < 0:
-                break
-            state = closed
         elif char == '"':
             state = quoted
         elif end:
             state = start
         else:
-            return _around(text, index - 1), opened
+            return index, opened
         index += 1
-    # Not reached where the strict reader stopped in this text; the first mark, if it did not.
+    return (None if state == quoted else len(text)), opened
+
+
+def _scan_quotes(text: str, delimiter: str) -> tuple[tuple[str, str], tuple[int, int]]:
+    """((the text before, the text after) the first quotation mark in ``text`` (a record's
+    lines) that ends a quoted cell with something other than a delimiter or a line end after
+    it, where the strict reader stopped, or the first mark where it did not stop in this text;
+    the mark that opened the last quoted cell before it, as :func:`_walk_quotes` gives it).
+    Each text is cut to :data:`_EXCERPT` characters of its line, with "…" where cut."""
+    stop, opened = _walk_quotes(text, delimiter)
+    if stop is not None and stop < len(text):
+        return _around(text, stop - 1), opened
     return _around(text, max(text.find('"'), 0)), opened
 
 

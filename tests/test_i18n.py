@@ -157,6 +157,8 @@ VALUES: dict[str, list[Any]] = {
     "list": [["A", "B", "C"], ["A"], [], ("X", "Y"), "single", [1, 2], None, MISSING],
     "or": [["A", "B", "C"], ["A"], [], ("X", "Y"), "single", [1, 2], None, MISSING],
     "then": [["A", "B", "C"], ["A"], [], ("X", "Y"), "single", [1, 2], None, MISSING],
+    "sheet": ["Søknader", "Runde 1 ", "O'Brien", "Ark_2", "", 3, None, MISSING],
+    "sheets": [["Søknader", "Runde 1 "], ["A"], [], ("X", " Y"), "single", None, MISSING],
     "": ["text", "ends with a dot.", "  padded  ", "", 5, 0, Decimal("1.50"), None, ["a"], True],
 }
 
@@ -462,3 +464,21 @@ def test_a_given_value_is_quoted_the_way_of_the_language(value: Any, nb: str) ->
     assert get("en")("cli.usage.given_twice", option="-o", values=[shown, shown]) == (
         f"option -o is given more than once: {value!r} and {value!r}; give it once"
     )
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_every_message_shows_a_sheet_name_as_a_formula_writes_it(lang: str) -> None:
+    """A field named ``sheet`` or ``sheets`` holds a sheet's name (or names), shown by the
+    catalogue's ``sheet``/``sheets`` format ('Runde 1 ', a trailing space visible): a new
+    message that forgets it shows the name bare, where a space at either end is lost."""
+    plain = [
+        f"{key}: {{{name}}}"
+        for key, template in _catalogue(lang).items()
+        for name, spec in _fields(template)
+        if name in ("sheet", "sheets") and spec != name
+    ]
+    assert plain == []
+    t = get(lang)
+    shown = t("read.error.sheet_not_found", file="f.xlsx", sheet="Runde 1 ", sheets=["A", "B c"])
+    assert "'Runde 1 '" in shown
+    assert "'B c'" in shown

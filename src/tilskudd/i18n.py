@@ -57,6 +57,7 @@ __all__ = [
     "get",
     "languages",
     "quoted",
+    "sheet_reference",
 ]
 
 
@@ -249,6 +250,10 @@ class _Formatter(string.Formatter):
             return self.translator.join(items, "words.or" if format_spec == "or" else "words.and")
         if format_spec == "then":
             return self.translator.in_order(_items(value, self.translator))
+        if format_spec == "sheet":
+            return sheet_reference(str(value))
+        if format_spec == "sheets":
+            return self.translator.join(_sheets(value))
         if not format_spec and type(value) is Decimal:
             return _decimal(value, lang)
         return str(super().format_field(value, format_spec))
@@ -280,6 +285,25 @@ def _decimal(value: Decimal, lang: str) -> str:
     ``str()`` writes it, with the language's decimal mark: ``-1,5`` in Norwegian."""
     text = format(value, "")
     return text.replace(".", ",") if lang == "nb" else text
+
+
+def sheet_reference(sheet: str) -> str:
+    """A sheet's name as a formula writes it before ``!``: ``Søknader``, ``'Runde 1 '``.
+
+    A name with a space or punctuation is quoted (``'`` doubled inside), so a leading or
+    trailing space shows wherever tilskudd names the sheet: in a cell's location
+    (:attr:`tilskudd.models.Location.cell`) and in every message, whose catalogue writes a
+    sheet's name as ``{sheet:sheet}`` and a list of them as ``{sheets:sheets}``.
+    """
+    if sheet.replace("_", "").isalnum():
+        return sheet
+    return "'" + sheet.replace("'", "''") + "'"
+
+
+def _sheets(value: Any) -> list[str]:
+    """The names of a ``{…:sheets}`` field (one name or several), as formulas write them."""
+    names = value if isinstance(value, list | tuple) else [value]
+    return [sheet_reference(str(name)) for name in names]
 
 
 def _items(value: Any, translator: Translator) -> list[str]:
@@ -574,6 +598,12 @@ def _value_shows(translator: Translator) -> dict[str, _ShowValue]:
             return "?"
         return translator.in_order(_items(value, translator))
 
+    def sheet(value: Any) -> str:
+        return "?" if isinstance(value, _Missing) else sheet_reference(str(value))
+
+    def sheets(value: Any) -> str:
+        return "?" if isinstance(value, _Missing) else translator.join(_sheets(value))
+
     def plain(value: Any) -> str:
         if type(value) is str:
             return value
@@ -590,6 +620,8 @@ def _value_shows(translator: Translator) -> dict[str, _ShowValue]:
         "list": items,
         "or": alternatives,
         "then": ordered,
+        "sheet": sheet,
+        "sheets": sheets,
         "": plain,
     }
 

@@ -75,13 +75,11 @@ def render_message(code: str, params: Mapping[str, Any], lang: str = "en") -> st
     """The catalogue text for ``code`` with ``params``; each list param ``x`` also as ``x_or``.
 
     ``x_or`` is the list joined with "or" ("did you mean A, B or C?"); a list named ``fields``
-    holds field names and is shown in the language's words ("omsøkt beløp"); a ``sheet`` is a
-    sheet's name and is shown as a formula writes it (``'Runde 1 '``), as in a location.
+    holds field names and is shown in the language's words ("omsøkt beløp"). A sheet's name
+    is shown as a formula writes it (``'Runde 1 '``) by the catalogue's ``{sheet:sheet}``.
     """
     t = get(lang)
     ready: dict[str, Any] = dict(params)
-    if isinstance(params.get("sheet"), str):
-        ready["sheet"] = sheet_reference(params["sheet"])
     for key, value in params.items():
         if isinstance(value, list | tuple):
             items = [str(v) for v in value]

@@ -30,6 +30,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from tilskudd.i18n import sheet_reference
 from tilskudd.money import MAX_AMOUNT
 
 __all__ = [
@@ -76,17 +77,6 @@ class Severity(StrEnum):
 
     ERROR = "error"
     WARNING = "warning"
-
-
-def sheet_reference(sheet: str) -> str:
-    """A sheet's name as a formula writes it before ``!``: ``Søknader``, ``'Runde 1 '``.
-
-    A name with a space or punctuation is quoted (``'`` doubled inside), so a leading or
-    trailing space shows wherever tilskudd names the sheet.
-    """
-    if sheet.replace("_", "").isalnum():
-        return sheet
-    return "'" + sheet.replace("'", "''") + "'"
 
 
 class Location(_Frozen):

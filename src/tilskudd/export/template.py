@@ -20,7 +20,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from tilskudd.export._sheetml import FORMULA_STARTS, safe_text
 from tilskudd.export.atomic import atomic_path
 from tilskudd.i18n import get
-from tilskudd.models import Policy, sheet_reference
+from tilskudd.models import Policy
 
 __all__ = ["COLUMNS", "TEMPLATE_ROWS", "write_template"]
 
@@ -150,9 +150,7 @@ def write_template(
             validation = DataValidation(type="list", formula1=f"={ref}", allow_blank=True)
             # A warning, not a stop: a new category is allowed after a second thought.
             validation.errorStyle = "warning"
-            validation.error = t(
-                "template.error.category", sheet=sheet_reference(category_sheet.title)
-            )
+            validation.error = t("template.error.category", sheet=category_sheet.title)
             stop = True
         elif kind == "municipalities":
             # Several municipalities in one cell are normal; the list helps, it does not limit.
@@ -169,8 +167,8 @@ def write_template(
             t(f"template.header.{field}"),
             t(
                 f"template.prompt.{field}",
-                municipalities=sheet_reference(place_sheet.title),
-                categories=sheet_reference(category_sheet.title),
+                municipalities=place_sheet.title,
+                categories=category_sheet.title,
             ),
         )
         validation.add(target)
@@ -184,9 +182,9 @@ def write_template(
     instructions["A1"].font = Font(bold=True, size=14)
     lines = t(
         "template.instructions.body",
-        sheet=sheet_reference(sheet.title),
-        categories=sheet_reference(category_sheet.title),
-        municipalities=sheet_reference(place_sheet.title),
+        sheet=sheet.title,
+        categories=category_sheet.title,
+        municipalities=place_sheet.title,
         register=register,
     ).splitlines()
     if policy is not None and policy.max_share_of_cost is not None:

@@ -504,9 +504,9 @@ def _write_summary(
             [
                 t(
                     "summary.label.changes_sheet",
-                    sheet=sheet_reference(t("ledger.sheet.amendments")),
+                    sheet=t("ledger.sheet.amendments"),
                     column=column_header("change_note", lang),
-                    awards=sheet_reference(t("ui.sheet.awards")),
+                    awards=t("ui.sheet.awards"),
                 )
             ]
         )

@@ -19,7 +19,7 @@ from decimal import Decimal
 
 from tilskudd.errors import AmountError, InputFileError
 from tilskudd.i18n import Translator
-from tilskudd.models import Issue, Location, Severity, sheet_reference
+from tilskudd.models import Issue, Location, Severity
 from tilskudd.money import parse_decimal
 from tilskudd.reading.columns import (
     ALIASES,
@@ -45,7 +45,6 @@ __all__ = [
     "describe_first_row",
     "header_problem",
     "quoted",
-    "sheet_names",
     "where",
 ]
 
@@ -84,12 +83,7 @@ def where(t: Translator, file: str, sheet: str | None) -> str:
     """ "file.xlsx, sheet 'Runde 1 '" (or the file alone for CSV), for messages."""
     if sheet is None:
         return file
-    return t("read.error.where_sheet", file=file, sheet=sheet_reference(sheet))
-
-
-def sheet_names(t: Translator, names: Iterable[str]) -> str:
-    """Sheets' names as a formula writes them, joined: "Søknader, Notater and 'Runde 1 '"."""
-    return t.join([sheet_reference(name) for name in names])
+    return t("read.error.where_sheet", file=file, sheet=sheet)
 
 
 def quoted(t: Translator, texts: Iterable[str]) -> str:

@@ -44,7 +44,7 @@ from python_calamine import (
 
 from tilskudd.errors import InputFileError
 from tilskudd.i18n import Translator
-from tilskudd.models import Issue, Location, Severity, sheet_reference
+from tilskudd.models import Issue, Location, Severity
 from tilskudd.reading.biff import runs_in_circles, xls_error_cells
 from tilskudd.reading.columns import HeaderMatch, find_header
 from tilskudd.reading.sheet import (
@@ -53,7 +53,6 @@ from tilskudd.reading.sheet import (
     describe_first_row,
     header_problem,
     row_spans,
-    sheet_names,
     span_text,
     where,
 )
@@ -800,8 +799,8 @@ def _resolve_sheet(names: list[str], sheet: str | int, file: str, t: Translator)
                 t(
                     "read.error.sheet_not_found",
                     file=file,
-                    sheet=sheet_reference(sheet),
-                    sheets=sheet_names(t, names),
+                    sheet=sheet,
+                    sheets=names,
                 )
             )
     if not 1 <= sheet <= len(names):
@@ -811,7 +810,7 @@ def _resolve_sheet(names: list[str], sheet: str | int, file: str, t: Translator)
                 file=file,
                 index=sheet,
                 count=len(names),
-                sheets=sheet_names(t, names),
+                sheets=names,
             )
         )
     return names[sheet - 1]
@@ -929,9 +928,7 @@ def _no_header_anywhere(
         if shown
         else t("read.error.sheet_empty", where=where(t, file, name))
     )
-    return InputFileError(
-        t("read.error.no_header_any", file=file, sheets=sheet_names(t, sheets), detail=detail)
-    )
+    return InputFileError(t("read.error.no_header_any", file=file, sheets=sheets, detail=detail))
 
 
 class _SheetExtras(NamedTuple):

@@ -21,7 +21,7 @@ from rich.console import Console
 from rich.text import Text
 
 from tilskudd.i18n import get
-from tilskudd.models import Issue, sheet_reference
+from tilskudd.models import Issue
 from tilskudd.pipeline import RANKING_RULES
 from tilskudd.render.allocation import render_budget_check
 from tilskudd.render.plain import plain_for
@@ -41,7 +41,7 @@ def check_header(checked: CheckedInput, lang: str) -> str:
     t = get(lang)
     parts = [checked.file]
     if checked.sheet:
-        parts.append(t("ui.check.sheet", sheet=sheet_reference(checked.sheet)))
+        parts.append(t("ui.check.sheet", sheet=checked.sheet))
     if checked.header_row:
         parts.append(t("ui.check.header_row", row=checked.header_row))
     valid, invalid = len(checked.applications), len(checked.rejected)

@@ -226,6 +226,8 @@ def _key_and_params(draw: st.DrawFn) -> tuple[str, str, dict[str, Any]]:
         "list": st.lists(st.text(max_size=5), max_size=4) | st.text(max_size=5) | st.none(),
         "or": st.lists(st.text(max_size=5), max_size=4) | st.text(max_size=5) | st.none(),
         "then": st.lists(st.text(max_size=5), max_size=4) | st.text(max_size=5) | st.none(),
+        "sheet": st.text(max_size=8) | st.none(),
+        "sheets": st.lists(st.text(max_size=5), max_size=4) | st.text(max_size=5) | st.none(),
         "": st.text(max_size=8) | st.integers() | st.decimals(allow_nan=False) | st.none(),
     }
     params = {}

@@ -21,6 +21,7 @@ __all__ = [
     "format_amount",
     "parse_amount",
     "parse_decimal",
+    "plain_number",
     "to_decimal",
 ]
 
@@ -296,3 +297,47 @@ def format_amount(amount: int, lang: str = "nb", *, currency: str | None = "kr")
         return text
     code = "NOK" if currency == "kr" else currency
     return f"{code}\u00a0{text}"
+
+
+# --- numbers typed as text in other columns ----------------------------------------------------
+
+_PLAIN_NUMBER = re.compile(
+    r"([-\u2212]?)(0|[1-9][0-9]*|[1-9][0-9]{0,2}(?:[ \u00a0\u202f][0-9]{3})+)(?:[.,]([0-9]+))?"
+)
+_GROUPING = re.compile("[ \u00a0\u202f]")
+_MAX_WHOLE_DIGITS = 11
+"""Excel's General format shows a number of 12 digits or more as 1,25398E+12: such digits are
+an identifier (a call's number, an account), kept as text."""
+_MAX_DIGITS = 15  # Excel keeps 15 significant digits; more would change the number
+
+
+def plain_number(text: str) -> int | Decimal | None:
+    """The number a carried text cell is, as the reader reads numbers, or None for text.
+
+    Digits maybe grouped in threes by spaces, maybe a decimal point or comma (``6978124``,
+    ``6978124.0``, ``6 978 124``, ``1,5``): a whole number is an ``int``, as a whole number
+    from a spreadsheet is carried, else an exact :class:`~decimal.Decimal`. Not a number:
+    digits led by 0 (a postcode ``0150``, a municipality ``0301``: codes), more digits than
+    Excel shows as they are, and what the amount reader refuses
+    (:func:`parse_decimal`: a separator before three digits that could group
+    thousands as well as mark decimals, ``1,500``).
+    """
+    match = _PLAIN_NUMBER.fullmatch(text.strip())
+    if match is None:
+        return None
+    whole, decimals = _GROUPING.sub("", match.group(2)), match.group(3) or ""
+    if len(whole) > _MAX_WHOLE_DIGITS or len(whole.lstrip("0")) + len(decimals) > _MAX_DIGITS:
+        return None
+    if len(decimals) == 3:
+        # Three digits after the mark may group thousands as well as be decimals: the amount
+        # reader's rule says which (it refuses ``1,500``); the cell then stays as typed.
+        try:
+            number = parse_decimal(match.group(0))
+        except AmountError:
+            return None
+    else:
+        sign = "-" if match.group(1) else ""
+        number = Decimal(f"{sign}{whole}.{decimals or '0'}")
+    if number == number.to_integral_value():
+        return int(number)
+    return number

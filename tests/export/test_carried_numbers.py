@@ -11,7 +11,8 @@ import openpyxl
 import pytest
 
 import tilskudd
-from tilskudd.export.xlsx import number_columns, plain_number
+from tilskudd.export.xlsx import number_columns
+from tilskudd.money import plain_number
 
 
 def _award_columns(path: Path) -> dict[str, list[Any]]:

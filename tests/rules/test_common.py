@@ -387,6 +387,23 @@ def test_tie_break_columns_field_and_extra(make_application: MakeApp) -> None:
     ]
 
 
+def test_a_tie_break_column_of_numbers_typed_as_text_orders_by_value(
+    make_application: MakeApp,
+) -> None:
+    # Every cell of a CSV is text: a column of part scores with a decimal comma ("4,5",
+    # "4,25") ordered naturally put 4,25 above 4,5 (25 > 5), and the funding line fell by it.
+    # A text that is a plain number is that number; a code led by 0 stays text, which sorts
+    # after the numbers ascending (and so before them descending).
+    values = {"A": "4,5", "B": "4,25", "C": "4,75", "D": 4, "E": "0150", "F": "1 000"}
+    apps = [
+        make_application(id=i, score=Decimal(5), extra={"Delpoeng": v}) for i, v in values.items()
+    ]
+    order = [a for a, _rank, _tied in _order(rank_order(apps, Policy(tie_break="Delpoeng desc")))]
+    assert order == ["E", "F", "C", "A", "B", "D"]
+    order = [a for a, _rank, _tied in _order(rank_order(apps, Policy(tie_break="Delpoeng asc")))]
+    assert order == ["D", "B", "A", "C", "F", "E"]
+
+
 def test_unknown_tie_break_column_is_a_policy_error(make_application: MakeApp) -> None:
     with pytest.raises(PolicyError, match="'kostnad'") as caught:
         rank_order([make_application()], Policy(tie_break="kostnad"))

@@ -44,7 +44,6 @@ once).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -52,7 +51,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from tilskudd.collector import collector_paused
-from tilskudd.errors import AmountError, InputFileError
+from tilskudd.errors import InputFileError
 from tilskudd.export._sheetml import (
     FORMULA_STARTS,
     MAX_COLUMNS,
@@ -66,7 +65,7 @@ from tilskudd.export._sheetml import (
 from tilskudd.export.atomic import atomic_path
 from tilskudd.i18n import get
 from tilskudd.models import AwardChange, Decision, RoundResult, Status, sheet_reference
-from tilskudd.money import parse_decimal
+from tilskudd.money import plain_number
 from tilskudd.publication import Publication, build, changes_by_id, standing
 from tilskudd.summary import RoundSummary, summarise
 from tilskudd.wording import (
@@ -84,7 +83,7 @@ from tilskudd.wording import (
     waived_text,
 )
 
-__all__ = ["FORMULA_STARTS", "number_columns", "plain_number", "safe_text", "write"]
+__all__ = ["FORMULA_STARTS", "number_columns", "safe_text", "write"]
 
 Kind = Literal["text", "amount", "int", "number", "percent"]
 
@@ -135,47 +134,6 @@ def _share(amount: int, whole: int | None) -> float | None:
 
 
 # --- carried columns ------------------------------------------------------------------------
-
-_PLAIN_NUMBER = re.compile(
-    r"([-\u2212]?)(0|[1-9][0-9]*|[1-9][0-9]{0,2}(?:[ \u00a0\u202f][0-9]{3})+)(?:[.,]([0-9]+))?"
-)
-_GROUPING = re.compile("[ \u00a0\u202f]")
-_MAX_WHOLE_DIGITS = 11
-"""Excel's General format shows a number of 12 digits or more as 1,25398E+12: such digits are
-an identifier (a call's number, an account), kept as text."""
-_MAX_DIGITS = 15  # Excel keeps 15 significant digits; more would change the number
-
-
-def plain_number(text: str) -> int | Decimal | None:
-    """The number a carried text cell is, as the reader reads numbers, or None for text.
-
-    Digits maybe grouped in threes by spaces, maybe a decimal point or comma (``6978124``,
-    ``6978124.0``, ``6 978 124``, ``1,5``): a whole number is an ``int``, as a whole number
-    from a spreadsheet is carried, else an exact :class:`~decimal.Decimal`. Not a number:
-    digits led by 0 (a postcode ``0150``, a municipality ``0301``: codes), more digits than
-    Excel shows as they are, and what the amount reader refuses
-    (:func:`tilskudd.money.parse_decimal`: a separator before three digits that could group
-    thousands as well as mark decimals, ``1,500``).
-    """
-    match = _PLAIN_NUMBER.fullmatch(text.strip())
-    if match is None:
-        return None
-    whole, decimals = _GROUPING.sub("", match.group(2)), match.group(3) or ""
-    if len(whole) > _MAX_WHOLE_DIGITS or len(whole.lstrip("0")) + len(decimals) > _MAX_DIGITS:
-        return None
-    if len(decimals) == 3:
-        # Three digits after the mark may group thousands as well as be decimals: the amount
-        # reader's rule says which (it refuses ``1,500``); the cell then stays as typed.
-        try:
-            number = parse_decimal(match.group(0))
-        except AmountError:
-            return None
-    else:
-        sign = "-" if match.group(1) else ""
-        number = Decimal(f"{sign}{whole}.{decimals or '0'}")
-    if number == number.to_integral_value():
-        return int(number)
-    return number
 
 
 def number_columns(

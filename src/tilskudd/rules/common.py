@@ -25,7 +25,8 @@ The rank order (:func:`rank_order`):
   with only a score) or applications with neither, naming how many.
 - Then ``policy.tie_break``: Application fields or carried-through columns (``extra``), each
   ascending or descending; an empty value sorts last in either direction; numbers sort before
-  text; text sorts naturally ("S2" before "S10").
+  text, and a text that is a plain number ("4,5" in a CSV: :func:`tilskudd.money.plain_number`)
+  is that number; other text sorts naturally ("S2" before "S10").
 - Then the id, in natural order — but only to fix the processing order. Applications equal on the
   score (or rank) and every tie-break column share a rank number (competition ranking: 1, 2, 2, 4)
   and are marked ``tied``; a tie whose members end up on both sides of the funding line is
@@ -80,6 +81,7 @@ from tilskudd.models import (
     Status,
     check_decisions,
 )
+from tilskudd.money import plain_number
 
 __all__ = [
     "RANK_PARAMS",
@@ -494,7 +496,11 @@ def _value_key(value: Any) -> tuple[Any, ...]:
         return (0, value)
     if isinstance(value, tuple | list):
         return (2, tuple(natural_key(str(v)) for v in value))
-    return (1, natural_key(str(value)))
+    text = str(value)
+    # A number typed as text (every cell of a CSV is: "4,5", "4,25") is that number: in natural
+    # order "4,25" would come after "4,5" (25 > 5).
+    number = plain_number(text)
+    return (1, natural_key(text)) if number is None else (0, number)
 
 
 def _unknown_column(column: str, applications: Sequence[Application]) -> Phrase | None:

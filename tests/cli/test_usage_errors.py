@@ -56,12 +56,12 @@ CASES = {
     "unknown option, with the near ones": (
         ["allocate", SMALL, "--budjet", "5"],
         [
-            "feil: ukjent valg: --budjet; mente du --budget, --funder eller --objective?",
+            "feil: ukjent valg: --budjet; mente du --budget, --objective eller --funder?",
             "  bruk: tilskudd allocate [VALG] FIL",
             "  tips: «tilskudd allocate -h» viser hjelpen",
         ],
         [
-            "error: no such option: --budjet; did you mean --budget, --funder or --objective?",
+            "error: no such option: --budjet; did you mean --budget, --objective or --funder?",
             "  usage: tilskudd allocate [OPTIONS] FILE",
             "  hint: 'tilskudd allocate -h' shows the help",
         ],
@@ -422,8 +422,8 @@ def test_the_command_alone_still_shows_its_help() -> None:
 @pytest.mark.parametrize(
     ("lang", "expected"),
     [
-        ("nb", "feil: ukjent valg: --budjet; mente du --budget, --funder eller --objective?"),
-        ("en", "error: no such option: --budjet; did you mean --budget, --funder or --objective?"),
+        ("nb", "feil: ukjent valg: --budjet; mente du --budget, --objective eller --funder?"),
+        ("en", "error: no such option: --budjet; did you mean --budget, --objective or --funder?"),
     ],
 )
 def test_a_usage_error_from_a_real_process(tmp_path: Path, lang: str, expected: str) -> None:

@@ -165,12 +165,30 @@ def _keep(ctx: ClickContext, exc: click_errors.UsageError) -> None:
     _kept(ctx).append(exc)
 
 
+def nearest_first(typed: str, names: Sequence[str]) -> list[str]:
+    """``names`` (those near ``typed``, as difflib finds them) in the order a "did you mean"
+    says them: the nearest first, by difflib's ratio as click and difflib measure it; names as
+    near as each other in alphabetical order, so that the same typing gives the same list."""
+    import difflib
+
+    def ratio(name: str) -> float:
+        return difflib.SequenceMatcher(None, name, typed).ratio()
+
+    return sorted(dict.fromkeys(names), key=lambda name: (-ratio(name), name))
+
+
+def near_options(exc: click_errors.NoSuchOption) -> list[str]:
+    """The options near an unknown one, nearest first (:func:`nearest_first`)."""
+    return nearest_first(exc.option_name, exc.possibilities or ())
+
+
 def meant_option(exc: Exception) -> str | None:
     """The option a mistake the parser found is about: the one typed without its value
     (``--budget`` at the end), or the nearest to an unknown one (``--budjet`` for
     ``--budget``), as its "did you mean" names first; None for another mistake."""
     if isinstance(exc, click_errors.NoSuchOption):
-        return exc.possibilities[0] if exc.possibilities else None
+        near = near_options(exc)
+        return near[0] if near else None
     if isinstance(exc, click_errors.BadOptionUsage):
         return exc.option_name
     return None
@@ -437,7 +455,8 @@ class Group(TyperGroup):
                 raise
             import difflib
 
-            near = difflib.get_close_matches(name.casefold(), list(self.commands))
+            typed = name.casefold()
+            near = nearest_first(typed, difflib.get_close_matches(typed, list(self.commands)))
             raise UnknownCommand(name, near, ctx) from None
 
 

@@ -387,7 +387,9 @@ def guard(debug: bool = False) -> Iterator[None]:
             # said first, with what stopped it.
             left = refused_values()
             exc = together([*left, caught]) if left else caught
-            if debug:  # the error as raised, its cause with it; several, as one
+            # The traceback is for what went wrong inside tilskudd: a command typed wrong
+            # (a missing FILE, an unknown option) is said as it is without --debug.
+            if debug and not _typed_wrong_only(exc):  # the error as raised, its cause with it
                 if exc is caught:
                     raise
                 raise exc from caught
@@ -789,6 +791,18 @@ def _typed_wrong_among(exc: TilskuddError) -> TypedWrongError | None:
         if isinstance(line, _Said) and isinstance(line.error, TypedWrongError):
             return line.error
     return None
+
+
+def _typed_wrong_only(exc: TilskuddError) -> bool:
+    """``exc`` says a mistake in typing the command (said with the command's usage line,
+    :func:`_typed_wrong_among`), and all it says are usage problems (exit code 2): nothing
+    in it comes from inside tilskudd or from a file read, for which ``--debug`` shows a
+    traceback."""
+    lines = error_lines(exc)
+    errors = [line.error if isinstance(line, _Said) else None for line in lines] if lines else [exc]
+    return _typed_wrong_among(exc) is not None and all(
+        error is not None and error.exit_code == ExitCode.USAGE for error in errors
+    )
 
 
 def error_lines(exc: TilskuddError) -> list[Any]:

@@ -484,3 +484,49 @@ def test_every_message_shows_a_sheet_name_as_a_formula_writes_it(lang: str) -> N
     shown = t("read.error.sheet_not_found", file="f.xlsx", sheet="Runde 1 ", sheets=["A", "B c"])
     assert "'Runde 1 '" in shown
     assert "'B c'" in shown
+
+
+@pytest.mark.parametrize(
+    ("sheet", "shown"),
+    [
+        ("Søknader", "Søknader"),
+        ("Runde_1", "Runde_1"),
+        ("Sheet1", "Sheet1"),  # SHEET is past the last column, XFD
+        ("A1", "'A1'"),
+        ("ab12", "'ab12'"),
+        ("Ark1", "'Ark1'"),  # bokmål Excel's first sheet: ARK is a column since Excel 2007
+        ("XFD1048576", "'XFD1048576'"),
+        ("XFD1048577", "XFD1048577"),  # past the last row
+        ("R1C1", "'R1C1'"),
+        ("R2D2", "'R2D2'"),  # begins with a row in R1C1 style
+        ("RC", "'RC'"),
+        ("c", "'c'"),
+        ("Rapport", "Rapport"),
+        ("TRUE", "'TRUE'"),
+        ("False", "'False'"),
+        ("2024", "'2024'"),
+        ("Runde 1 ", "'Runde 1 '"),
+    ],
+)
+def test_a_sheet_name_is_quoted_where_excel_quotes_it(sheet: str, shown: str) -> None:
+    """Letters and digits that a formula would read as a cell, a row or column, a number or a
+    truth value are quoted as Excel quotes them (``'A1'!B3``): bare, ``A1!B3`` reads as two
+    cells. In every message that names the sheet, and in a cell's location."""
+    from tilskudd.models import Location
+
+    assert i18n.sheet_reference(sheet) == shown
+    assert Location(file="f.xlsx", sheet=sheet, row=3, column="B").cell == f"{shown}!B3"
+    for lang in ("nb", "en"):
+        said = get(lang)("read.error.sheet_not_found", file="f.xlsx", sheet=sheet, sheets=[sheet])
+        assert said.count(shown) == 2
+
+
+@given(st.text(alphabet=string.ascii_letters + string.digits + "_", min_size=1, max_size=12))
+def test_a_sheet_name_is_quoted_as_xlsxwriter_quotes_it(sheet: str) -> None:
+    """XlsxWriter's rules, found by writing such names in Excel; and a truth value, which
+    Excel also reads as one."""
+    from xlsxwriter.utility import quote_sheetname
+
+    truth = sheet.upper() in ("TRUE", "FALSE")
+    expected = f"'{sheet}'" if truth else quote_sheetname(sheet)
+    assert i18n.sheet_reference(sheet) == expected

@@ -35,6 +35,7 @@ still fills the rare template those functions do not take.
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Callable, Mapping
 from datetime import date
@@ -287,15 +288,49 @@ def _decimal(value: Decimal, lang: str) -> str:
     return text.replace(".", ",") if lang == "nb" else text
 
 
+_MAX_ROW = 1_048_576
+_MAX_COLUMN = 16_384  # XFD
+_A1_CELL = re.compile(r"([A-Z]{1,3})([0-9]+)", re.ASCII)
+_R1C1_START = re.compile(r"R([0-9]+)|R?C([0-9]+)", re.ASCII)
+
+
+def _read_as_other(name: str) -> bool:
+    """A sheet name of letters and digits that a formula would read, bare, as something else,
+    so that Excel quotes it: one that begins with a digit (``'2024'``); a cell of the sheet's
+    range in A1 style (``'A1'``, ``'AB12'``, ``'Ark1'``: ARK is a column); one that begins
+    with a row or column in R1C1 style (``'R1C1'``, ``'R2D2'``, ``'C3'``), or is one
+    (``'R'``, ``'C'``, ``'RC'``); a truth value (``'TRUE'``). In any case, as Excel reads it.
+    The rules are those XlsxWriter found by writing such names in Excel."""
+    upper = name.upper()
+    if name[:1].isascii() and name[:1].isdigit():
+        return True
+    if upper in ("R", "C", "RC", "TRUE", "FALSE"):
+        return True
+    cell = _A1_CELL.fullmatch(upper)
+    if cell is not None:
+        number = 0
+        for letter in cell[1]:
+            number = number * 26 + ord(letter) - ord("A") + 1
+        return number <= _MAX_COLUMN and 0 < int(cell[2]) <= _MAX_ROW
+    start = _R1C1_START.match(upper)
+    if start is None:
+        return False
+    row, column = start[1], start[2]
+    return 0 < int(row) <= _MAX_ROW if row else 0 < int(column) <= _MAX_COLUMN
+
+
+@lru_cache(maxsize=256)
 def sheet_reference(sheet: str) -> str:
     """A sheet's name as a formula writes it before ``!``: ``Søknader``, ``'Runde 1 '``.
 
     A name with a space or punctuation is quoted (``'`` doubled inside), so a leading or
     trailing space shows wherever tilskudd names the sheet: in a cell's location
     (:attr:`tilskudd.models.Location.cell`) and in every message, whose catalogue writes a
-    sheet's name as ``{sheet:sheet}`` and a list of them as ``{sheets:sheets}``.
+    sheet's name as ``{sheet:sheet}`` and a list of them as ``{sheets:sheets}``. So is one
+    that Excel quotes though it is letters and digits (``'A1'!B3``, ``'2024'!B3``,
+    ``'TRUE'!B3``, :func:`_read_as_other`): bare, ``A1!B3`` would read as two cells.
     """
-    if sheet.replace("_", "").isalnum():
+    if sheet.replace("_", "").isalnum() and not _read_as_other(sheet):
         return sheet
     return "'" + sheet.replace("'", "''") + "'"
 

@@ -138,8 +138,9 @@ def test_no_visible_sheet_has_a_header(make_xlsx: MakeXlsx) -> None:
     path = make_xlsx(sheets={"Ark1": [[None], ["Navn", "Beløp"]], "Ark2": [["x"]]})
     message = _error(path, display_name="r.xlsx")
     assert message.startswith(
-        "no visible sheet in r.xlsx has a recognisable header row (sheets looked at: Ark1 and "
-        'Ark2). In r.xlsx, sheet Ark1, the first non-empty row (row 2) has: "Navn" and "Beløp".'
+        "no visible sheet in r.xlsx has a recognisable header row (sheets looked at: 'Ark1' and "
+        "'Ark2'). In r.xlsx, sheet 'Ark1', the first non-empty row (row 2) has: \"Navn\" and "
+        '"Beløp".'
     )
 
 

@@ -27,10 +27,18 @@ class RepeatedOption(click_errors.UsageError):
     writes a file, the first one dropped silently is a mistake the officer never sees.
     """
 
-    def __init__(self, option: str, values: Sequence[str], ctx: ClickContext) -> None:
+    def __init__(
+        self,
+        option: str,
+        values: Sequence[str],
+        ctx: ClickContext,
+        param: Parameter | None = None,
+    ) -> None:
         super().__init__(f"Option {option!r} was given more than once.", ctx)
         self.option = option
         self.values = list(values)
+        self.param = param
+        """The option given more than once (None: not known)."""
 
 
 def _given_values(names: Sequence[str], args: Sequence[str]) -> list[str]:
@@ -54,24 +62,37 @@ def _checking_repeats(parser: Any, ctx: ClickContext) -> Any:
     """``parser`` (click's, for ``ctx``'s command) made to refuse an option that takes one value
     given twice: :class:`RepeatedOption`. Flags may be repeated (``--force --force`` says the
     same thing twice), as may the options made to take several values. The parser's own order
-    of what it read is counted, so a value that looks like an option is not taken for one."""
+    of what it read is counted, so a value that looks like an option is not taken for one.
+
+    In a command, each option given twice is kept (:func:`_keep`), to be said with the
+    command's other problems (an unknown option, a missing file, a value refused), and takes
+    its default meanwhile, as an option misspelt does: the command stops before it uses it,
+    and a required one is not also said to be left out. A group's own options (``tilskudd
+    --lang nb --lang en``) are said at once, as before."""
     parse = parser.parse_args
 
     def parse_args(args: list[str]) -> tuple[Any, list[str], list[Parameter]]:
         words = list(args)
         opts, rest, order = parse(args=args)
         seen: set[str] = set()
+        said: set[str] = set()
         for param in order:
             if not isinstance(param, TyperOption) or param.multiple or param.count:
                 continue
             if param.is_flag or param.name is None:
                 continue
-            if param.name in seen:
+            if param.name in seen and param.name not in said:
                 names = [*param.opts, *param.secondary_opts]
                 # A group reads its own options up to its command's name: only those words.
                 read = words if parser.allow_interspersed_args else words[: len(words) - len(rest)]
                 values = _given_values(names, read)
-                raise RepeatedOption(max(names, key=len), values if len(values) > 1 else [], ctx)
+                option = max(names, key=len)
+                repeated = RepeatedOption(option, values if len(values) > 1 else [], ctx, param)
+                if ctx.resilient_parsing or not isinstance(ctx.command, Command):
+                    raise repeated
+                _keep(ctx, repeated)
+                opts.pop(param.name, None)
+                said.add(param.name)
             seen.add(param.name)
         return opts, rest, order
 

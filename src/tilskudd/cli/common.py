@@ -649,13 +649,14 @@ class RefusedValueError(TypedWrongError):
     def __init__(self, refused: Exception) -> None:
         from typer._click.exceptions import BadOptionUsage, MissingParameter, NoSuchOption
 
-        from tilskudd.cli.app import meant_option
+        from tilskudd.cli.app import RepeatedOption, meant_option
 
         self.refused = refused
         param = getattr(refused, "param", None)
         meant = meant_option(refused)
-        self.mistyped = isinstance(refused, (NoSuchOption, BadOptionUsage))
-        """An unknown option or one without its value, met as the command line was read."""
+        self.mistyped = isinstance(refused, (NoSuchOption, BadOptionUsage, RepeatedOption))
+        """An unknown option, one without its value, or one given more than once (``--budget
+        1M --budget 2M``): met as the command line was read."""
         if meant is not None:
             ctx = getattr(refused, "ctx", None)
             options = ctx.command.params if ctx is not None else []

@@ -215,14 +215,44 @@ def meant_option(exc: Exception) -> str | None:
     return None
 
 
+class UnknownOptionWithWord(click_errors.NoSuchOption):
+    """An unknown option with nothing near it, and the word after it taken for its value
+    (``--farge rød``): said once, as the two words, not the option and then an extra word."""
+
+    def __init__(self, unknown: click_errors.NoSuchOption, word: str) -> None:
+        super().__init__(unknown.option_name, ctx=unknown.ctx)
+        self.unknown = unknown
+        """The unknown option as the parser found it, alone."""
+        self.word = word
+
+
+def _a_name_there(word: str) -> bool:
+    """``word`` names a file or folder that is there (for :func:`_keeping_mistakes`)."""
+    from pathlib import Path
+
+    try:
+        return Path(word).expanduser().exists()
+    except (OSError, RuntimeError, ValueError):  # a name too long, no home folder, a NUL
+        return False
+
+
 def _keeping_mistakes(parser: Any, ctx: ClickContext) -> Any:
     """``parser`` (click's, for the command of ``ctx``) made to keep an unknown option
     (``--rulle``) and an option without its value (``--budget`` at the end, ``--force=ja``)
     for the command to say with its other problems (:func:`_keep`), and to read on, rather
     than to stop at the first. A misspelt option whose nearest takes a value is taken to have
     one (``--rulle ranked``): the word after it, unless that is an option, is not taken for
-    the file or an extra word."""
+    the file or an extra word.
+
+    So is an unknown option with no option near it (``--farge rød``), when the word after it is
+    not an option, nor the name of a file or folder that is there: said once, as the two words
+    (:class:`UnknownOptionWithWord`). Unless the command's arguments then lack it: ``check
+    --farge mangler.xlsx`` is a FILE not there, not a FILE left out. A name that is there is
+    left where it is (``check søknader.xlsx --farge ekstra.xlsx``: an extra word)."""
     process = parser._process_opts
+    process_args = parser._process_args_for_args
+    taken: list[tuple[int, UnknownOptionWithWord]] = []
+    """Each word taken for an unknown option's value, with where it was among the arguments."""
 
     def process_opts(arg: str, state: Any) -> None:
         try:
@@ -235,13 +265,29 @@ def _keeping_mistakes(parser: Any, ctx: ClickContext) -> Any:
             _keep(ctx, exc)
             if not isinstance(exc, click_errors.NoSuchOption) or "=" in arg or not state.rargs:
                 return
-            near = parser._long_opt.get(meant_option(exc))
+            meant = meant_option(exc)
             word = state.rargs[0]
             value = not word.startswith("-") or word[1:2].isdigit()  # a negative number is one
+            if meant is None and value and not _a_name_there(word):
+                with_word = UnknownOptionWithWord(exc, state.rargs.pop(0))
+                _kept(ctx)[-1] = with_word
+                taken.append((len(state.largs), with_word))
+                return
+            near = parser._long_opt.get(meant)
             if near is not None and near.takes_value and value:
                 state.rargs.pop(0)
 
+    def process_args_for_args(state: Any) -> None:
+        needed = sum(arg.nargs for arg in parser._args if arg.nargs > 0 and arg.obj.required)
+        lacking = needed - len(state.largs) - len(state.rargs)
+        for put_back, (at, with_word) in enumerate(taken[: max(lacking, 0)]):
+            state.largs.insert(at + put_back, with_word.word)
+            kept = _kept(ctx)
+            kept[kept.index(with_word)] = with_word.unknown
+        process_args(state)
+
     parser._process_opts = process_opts
+    parser._process_args_for_args = process_args_for_args
     return parser
 
 

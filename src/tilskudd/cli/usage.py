@@ -33,7 +33,12 @@ from typer._click import Context as ClickContext
 from typer._click import exceptions as click_errors
 from typer.core import TyperArgument, TyperGroup, TyperOption
 
-from tilskudd.cli.app import RepeatedOption, UnknownCommand, near_options
+from tilskudd.cli.app import (
+    RepeatedOption,
+    UnknownCommand,
+    UnknownOptionWithWord,
+    near_options,
+)
 from tilskudd.cli.common import language_code, print_error
 from tilskudd.textfile import read_text
 
@@ -228,6 +233,10 @@ def _message(exc: click_errors.UsageError, t: Translator, words: Sequence[str]) 
         moved = _after_command(exc, words)
         if moved is not None:
             return t("cli.usage.option_before_command", option=exc.option_name, example=moved)
+        if isinstance(exc, UnknownOptionWithWord):
+            from tilskudd.i18n import quoted
+
+            return t("cli.usage.no_such_option_word", option=exc.option_name, word=quoted(exc.word))
         near = near_options(exc)  # nearest first, as the option taken to be meant
         key = "cli.usage.no_such_option_near" if near else "cli.usage.no_such_option"
         return t(key, option=exc.option_name, near=near)

@@ -83,3 +83,15 @@ def test_an_option_given_three_times_is_said_once_with_its_values() -> None:
     lines = said("check", SMALL, "--sheet", "a", "--sheet", "b", "--sheet", "c")
     assert lines[0] == twice("en", "--sheet", "a", "b", "c")
     assert lines[1:] == usage("en", "check")
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_a_repeated_lang_says_the_mistakes_in_the_last(lang: str) -> None:
+    # As a mistake in typing the command finds its language: the last --lang given.
+    other = "en" if lang == "nb" else "nb"
+    lines = said("allocate", SMALL, "--lang", other, "--lang", lang, "-b", "1", "-b", "2")
+    assert lines[:2] == [
+        twice(lang, "--lang", other, lang),
+        twice(lang, "--budget", "1", "2"),
+    ]
+    assert lines[2:] == usage(lang, "allocate")

@@ -67,7 +67,9 @@ def _checking_repeats(parser: Any, ctx: ClickContext) -> Any:
     In a command, each option given twice is kept (:func:`_keep`), to be said with the
     command's other problems (an unknown option, a missing file, a value refused), and takes
     its default meanwhile, as an option misspelt does: the command stops before it uses it,
-    and a required one is not also said to be left out. A group's own options (``tilskudd
+    and a required one is not also said to be left out. ``--lang`` keeps the last, as a usage
+    error finds its language (:func:`tilskudd.cli.usage.usage_language`): the mistakes are said
+    in it. A group's own options (``tilskudd
     --lang nb --lang en``) are said at once, as before."""
     parse = parser.parse_args
 
@@ -91,7 +93,8 @@ def _checking_repeats(parser: Any, ctx: ClickContext) -> Any:
                 if ctx.resilient_parsing or not isinstance(ctx.command, Command):
                     raise repeated
                 _keep(ctx, repeated)
-                opts.pop(param.name, None)
+                if param.name != "lang":  # the language it is said in: the last, as click's
+                    opts.pop(param.name, None)
                 said.add(param.name)
             seen.add(param.name)
         return opts, rest, order

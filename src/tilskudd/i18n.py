@@ -299,8 +299,8 @@ def _read_as_other(name: str) -> bool:
     so that Excel quotes it: one that begins with a digit (``'2024'``); a cell of the sheet's
     range in A1 style (``'A1'``, ``'AB12'``, ``'Ark1'``: ARK is a column); one that begins
     with a row or column in R1C1 style (``'R1C1'``, ``'R2D2'``, ``'C3'``), or is one
-    (``'R'``, ``'C'``, ``'RC'``); a truth value (``'TRUE'``). In any case, as Excel reads it.
-    The rules are those XlsxWriter found by writing such names in Excel."""
+    (``'R'``, ``'C'``, ``'RC'``); a truth value (``'TRUE'``). In small letters as in capitals,
+    as Excel reads them. The rules are those XlsxWriter found by writing such names in Excel."""
     upper = name.upper()
     if name[:1].isascii() and name[:1].isdigit():
         return True

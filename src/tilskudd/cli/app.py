@@ -69,8 +69,8 @@ def _checking_repeats(parser: Any, ctx: ClickContext) -> Any:
     its default meanwhile, as an option misspelt does: the command stops before it uses it,
     and a required one is not also said to be left out. ``--lang`` keeps the last, as a usage
     error finds its language (:func:`tilskudd.cli.usage.usage_language`): the mistakes are said
-    in it. A group's own options (``tilskudd
-    --lang nb --lang en``) are said at once, as before."""
+    in it. A group's own options (``tilskudd --lang nb --lang en``) are said at once, as
+    before."""
     parse = parser.parse_args
 
     def parse_args(args: list[str]) -> tuple[Any, list[str], list[Parameter]]:

@@ -3,7 +3,8 @@
 Four sheets, named and headed in the chosen language:
 
 1. Awards (Tildelinger): funded and partly funded applications by rank, with the amounts, the
-   share of cost, the reason in words and the user's own columns carried through in file order.
+   share of cost, the reason in words and the user's own columns carried through in file order;
+   in a round where no application names a place, no municipality and county columns.
 2. Not funded (Ikke innvilget): the reserve list, those not funded and the rejected (invalid)
    applications, each with its reason; for a rejected one, every problem with its cell.
 3. Summary (Sammendrag): budget, awarded and unallocated with a check cell (budget − awarded −
@@ -338,6 +339,7 @@ def _award_columns(
     funded: bool,
     override: bool = False,
     changed: bool = False,
+    places: bool = True,
 ) -> list[_Column]:
     h = column_header
     columns = [
@@ -346,8 +348,13 @@ def _award_columns(
         _Column(h("applicant", lang), "text", 36),
         _Column(h("orgnr", lang), "text", 12),
         _Column(h("project", lang), "text", 48),
-        _Column(h("municipalities", lang), "text", 48),
-        _Column(h("counties", lang), "text", 28),
+    ]
+    if places:
+        columns += [
+            _Column(h("municipalities", lang), "text", 48),
+            _Column(h("counties", lang), "text", 28),
+        ]
+    columns += [
         _Column(h("category", lang), "text", 20),
         _Column(h("requested", lang), "amount", 16),
         _Column(h("total_cost", lang), "amount", 16),
@@ -392,6 +399,16 @@ class _Labels(dict[str, str]):
         return text
 
 
+_PLACES = slice(5, 7)
+"""Where a row has the municipalities and counties, left out in a round that names no place."""
+
+
+def _names_places(result: RoundResult) -> bool:
+    """Whether any application of the round names a municipality or county: the award sheets
+    have place columns only then (a round from a sheet without places has none to show)."""
+    return any(app.municipalities or app.counties for app in result.applications)
+
+
 def _row_maker(
     result: RoundResult,
     lang: str,
@@ -399,6 +416,7 @@ def _row_maker(
     funded: bool,
     override: bool,
     changes: _Changes | None = None,
+    places: bool = True,
 ) -> Callable[[Decision], list[CellValue]]:
     """A function making one sheet row per decision, with the round's lookups made once.
 
@@ -482,6 +500,8 @@ def _row_maker(
         if override:
             values.append(app.decision_reason if app is not None and decision.override else None)
         values.append(source_row)
+        if not places:
+            del values[_PLACES]
         if not numbers and not codes:
             values += map(extra.get, extras)
         else:
@@ -511,12 +531,23 @@ def _write_applications(
     override: bool,
     changes: _Changes | None = None,
 ) -> None:
+    places = _names_places(result)
     columns = _award_columns(
-        lang, result.extra_columns, funded=funded, override=override, changed=changes is not None
+        lang,
+        result.extra_columns,
+        funded=funded,
+        override=override,
+        changed=changes is not None,
+        places=places,
     )
     styles = tuple(_STYLE_OF_KIND.get(c.kind, Style.DEFAULT) for c in columns)
     make_row = _row_maker(
-        result, lang, funded=funded, override=override, changes=changes if funded else None
+        result,
+        lang,
+        funded=funded,
+        override=override,
+        changes=changes if funded else None,
+        places=places,
     )
     # Rows are made as they are written; the first few are made twice, to choose the widths.
     sample = [make_row(d) for d in decisions[:_SAMPLE_ROWS]]
@@ -908,7 +939,14 @@ def _check_width(result: RoundResult, lang: str, *, override: bool, changed: boo
     """Refuse, before anything is written, an award sheet wider than Excel holds."""
     extras = len(result.extra_columns)
     columns = len(
-        _award_columns(lang, result.extra_columns, funded=True, override=override, changed=changed)
+        _award_columns(
+            lang,
+            result.extra_columns,
+            funded=True,
+            override=override,
+            changed=changed,
+            places=_names_places(result),
+        )
     )
     if columns > MAX_COLUMNS:
         raise InputFileError(

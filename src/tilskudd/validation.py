@@ -1701,6 +1701,13 @@ _NO_CODES = re.compile(r"\s*\d\d(?:\d\d)?(?:\s*[;,]\s*\d\d(?:\d\d)?)*\s*")
 _COUNTY_CODES = re.compile(r"\s*\d\d(?:\s*[;,]\s*\d\d)*\s*")
 _SHOWN_IDS = 5
 """How many ids a warning about a whole column names."""
+ORG_ID_COLUMN = "Recipient Org:Identifier"
+"""The carried column that keeps another register's organisation identifier from 360Giving's
+``Recipient Org:Identifier`` (``GB-CHC-1234567``): no orgnr, but the recipient's own id, which
+the 360Giving export gives again rather than one made up from the name."""
+_ORG_ID = re.compile(r"[A-Z]{2}-[A-Z0-9]{2,}-\S+")
+"""An identifier in org-id.guide's form: country (or ``XI``, ``XM``), list, the id in that list
+(``GB-CHC-1234567``, ``GB-COH-01234567``, ``XM-DAC-41114``)."""
 
 
 def _open_data_columns(table: RawTable) -> tuple[RawTable, list[Issue]]:
@@ -1712,7 +1719,9 @@ def _open_data_columns(table: RawTable) -> tuple[RawTable, list[Issue]]:
     is read from the first (and checked like any other); a county number goes to the counties
     when the table has no county column. Another funder's identifiers and codes (``GB-CHC-…``,
     ``E08000025``) say nothing about Norwegian organisations or places: they are read as empty,
-    with one warning for the column, not an error on every row.
+    with one warning for the column, not an error on every row. An organisation identifier in
+    org-id.guide's form (``GB-CHC-1234567``) is the recipient's own, though: it is carried
+    through in a column of its own (:data:`ORG_ID_COLUMN`), said in a warning of its own.
     """
     fields = table.fields
     org_at = fields.get("orgnr")
@@ -1730,6 +1739,9 @@ def _open_data_columns(table: RawTable) -> tuple[RawTable, list[Issue]]:
     width = max(len(table.headers), *(i + 1 for i in fields.values()), *table.extra.values())
     county_at = None if "county" in fields else width
     id_at = fields.get("id")
+    # Another register's org-id is carried after every other column (and the counties moved).
+    keep_at = width + 1 if org_at is not None and ORG_ID_COLUMN not in table.extra else None
+    kept: list[tuple[str, str]] = []  # (row's id, org-id) carried through
     foreign: dict[int, list[tuple[str, str]]] = {}  # column -> (row's id, value) read as empty
     counties_moved = False
     rows: list[tuple[int, Sequence[RawCell]]] = []
@@ -1746,7 +1758,11 @@ def _open_data_columns(table: RawTable) -> tuple[RawTable, list[Issue]]:
                 new[org_at] = brc.group(1).strip()
             elif text:
                 new[org_at] = None
-                if own_org is None or not text.startswith(own_org):
+                if keep_at is not None and _ORG_ID.fullmatch(text):
+                    new.extend([None] * (keep_at + 1 - len(new)))
+                    new[keep_at] = text
+                    kept.append((row_id or f"R{number}", text))
+                elif own_org is None or not text.startswith(own_org):
                     foreign.setdefault(org_at, []).append((row_id or f"R{number}", text))
         if geo_at is not None and geo_at < len(new):
             text = _cell_text(new[geo_at]).strip()
@@ -1783,7 +1799,32 @@ def _open_data_columns(table: RawTable) -> tuple[RawTable, list[Issue]]:
     new_fields = dict(fields)
     if counties_moved and county_at is not None:
         new_fields["county"] = county_at
-    return replace(table, rows=rows, fields=new_fields), issues
+    extra = table.extra
+    if kept and org_at is not None and keep_at is not None:
+        extra = {**extra, ORG_ID_COLUMN: keep_at}
+        issues.insert(
+            0,
+            Issue(
+                severity=Severity.WARNING,
+                code="validate.open_data_org_id",
+                params={
+                    "count": len(kept),
+                    "total": len(table.rows),
+                    "examples": list(dict.fromkeys(value for _, value in kept))[:3],
+                    "name": ORG_ID_COLUMN,
+                    "ids": [row_id for row_id, _ in kept[:_SHOWN_IDS]],
+                },
+                location=Location(
+                    file=table.file,
+                    sheet=table.sheet,
+                    row=table.header_row,
+                    column=column_letter(org_at),
+                    header=table.headers[org_at] or None,
+                ),
+                field="orgnr",
+            ),
+        )
+    return replace(table, rows=rows, fields=new_fields, extra=extra), issues
 
 
 def _own_grant_prefix(table: RawTable) -> str | None:

@@ -10,7 +10,9 @@ Awarded, Award Date, Recipient Org:Identifier and :Name, Funding Org:Identifier 
 - Identifier: ``identifier_prefix`` (default ``360G-tilskudd-``; publishers register their own
   ``360G-`` prefix with 360Giving) followed by the application's id.
 - Organisations: ``NO-BRC-<orgnr>`` (org-id.guide's list for the Brønnøysund Register Centre);
-  without an organisation number, a ``360G-`` style id made from the prefix and the name.
+  without an organisation number, the recipient's own org-id where the input gave one
+  (``GB-CHC-1234567``, carried in :data:`~tilskudd.validation.ORG_ID_COLUMN`), else a ``360G-``
+  style id made from the prefix and the name.
 - Funding Org: ``funder_identifier``, else ``NO-BRC-<funder_orgnr>``, else prefix + name; the name
   is the round's funder (required: a 360Giving file without a funder is not valid).
 - Beneficiary Location: the project's municipalities, names and 4-digit numbers joined by ``; ``
@@ -44,6 +46,7 @@ from tilskudd.export.csv import neutralise
 from tilskudd.i18n import get
 from tilskudd.models import Application, RoundResult
 from tilskudd.publication import changes_by_id, standing
+from tilskudd.validation import ORG_ID_COLUMN
 from tilskudd.wording import change_sentences, county_name, municipality_name
 
 __all__ = ["COLUMNS", "DEFAULT_PREFIX", "REQUIRED", "org_identifier", "rows", "write"]
@@ -84,6 +87,8 @@ REQUIRED = (
 """The standard's required fields (its JSON schema's ``required``, in spreadsheet titles)."""
 
 _ORGNR = re.compile(r"^\d{9}$")
+_ORG_ID = re.compile(r"[A-Z]{2}-[A-Z0-9]{2,}-\S+")
+"""org-id.guide's form: country (or ``XI``, ``XM``), list and the id in it (``GB-CHC-1234567``)."""
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
@@ -96,10 +101,13 @@ def _slug(text: str) -> str:
     return _NOT_SLUG.sub("-", ascii_text).strip("-") or "unknown"
 
 
-def org_identifier(orgnr: str | None, name: str, prefix: str) -> str:
-    """``NO-BRC-<orgnr>`` for an organisation number, else a ``360G``-style id from the name."""
+def org_identifier(orgnr: str | None, name: str, prefix: str, given: object = None) -> str:
+    """``NO-BRC-<orgnr>`` for an organisation number, else the org-id ``given`` where it is one
+    (``GB-CHC-1234567``), else a ``360G``-style id from the name."""
     if orgnr and _ORGNR.match(orgnr):
         return f"NO-BRC-{orgnr}"
+    if isinstance(given, str) and _ORG_ID.fullmatch(given.strip()):
+        return given.strip()
     return f"{prefix}org-{_slug(name)}"
 
 
@@ -200,7 +208,10 @@ def rows(result: RoundResult, *, lang: str = "en", **options: Any) -> list[dict[
                 "Amount Awarded": amount,
                 "Award Date": awarded_on,
                 "Recipient Org:Identifier": org_identifier(
-                    app.orgnr if app else None, applicant, prefix
+                    app.orgnr if app else None,
+                    applicant,
+                    prefix,
+                    app.extra.get(ORG_ID_COLUMN) if app else None,
                 ),
                 "Recipient Org:Name": applicant,
                 "Beneficiary Location:Name": "; ".join(places),

@@ -335,10 +335,13 @@ UK_GRANTS = (
 )
 
 
-def test_another_funders_file_keeps_its_recipients_org_ids(tmp_path: Path) -> None:
+def test_another_funders_file_keeps_its_recipients_org_ids_and_its_grant_ids(
+    tmp_path: Path,
+) -> None:
     """Grants from a UK funder's 360Giving file: the recipients' GB-CHC-/GB-COH- ids were read
-    as empty, so the export made ids up from their names. The org-ids are kept; a Norwegian
-    organisation number is still checked (its mod-11 check digit)."""
+    as empty, so the export made ids up from their names, and 360G-uk-1 was written
+    360G-tilskudd-360G-uk-1. The org-ids are kept and the grant ids given as they are; a
+    Norwegian organisation number is still checked (its mod-11 check digit)."""
     import tilskudd
 
     source = tmp_path / "uk.csv"
@@ -353,11 +356,11 @@ def test_another_funders_file_keeps_its_recipients_org_ids(tmp_path: Path) -> No
     out = tmp_path / "360giving.csv"
     write(result, out, format="360giving", funder="Difi")
     grants = _read_csv(out)
-    assert [g["Recipient Org:Identifier"] for g in grants] == [
-        "GB-CHC-1234567",
-        "GB-COH-01234567",
-        "NO-BRC-974760673",
-        "360G-tilskudd-org-council",
+    assert [(g["Identifier"], g["Recipient Org:Identifier"]) for g in grants] == [
+        ("360G-uk-1", "GB-CHC-1234567"),
+        ("360G-uk-2", "GB-COH-01234567"),
+        ("360G-uk-3", "NO-BRC-974760673"),
+        ("360G-uk-4", "360G-tilskudd-org-council"),
     ]
     # Read back, the file gives the same recipients again.
     again = tilskudd.read_applications(out)
@@ -367,3 +370,15 @@ def test_another_funders_file_keeps_its_recipients_org_ids(tmp_path: Path) -> No
         ("974760673", None),
         (None, None),
     ]
+
+
+def test_an_id_without_a_360giving_prefix_gets_the_publishers(
+    make_application: Callable[..., Application],
+    make_result: Callable[..., RoundResult],
+) -> None:
+    apps = [make_application(id=i) for i in ("2009-035", "360G-uk-1", "360g-ukgov-GA 12")]
+    result = make_result(
+        [(a, Decision(application_id=a.id, status=Status.FUNDED, amount=1000)) for a in apps]
+    )
+    given = [r["Identifier"] for r in rows(result, funder="Difi", identifier_prefix="360G-difi-")]
+    assert given == ["360G-difi-2009-035", "360G-uk-1", "360g-ukgov-GA-12"]

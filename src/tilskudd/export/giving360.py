@@ -8,7 +8,8 @@ Every field the standard requires is filled: Identifier, Title, Description, Cur
 Awarded, Award Date, Recipient Org:Identifier and :Name, Funding Org:Identifier and :Name.
 
 - Identifier: ``identifier_prefix`` (default ``360G-tilskudd-``; publishers register their own
-  ``360G-`` prefix with 360Giving) followed by the application's id.
+  ``360G-`` prefix with 360Giving) followed by the application's id; an id that is a 360Giving
+  identifier already (``360G-uk-1``, from another funder's file) is given as it is.
 - Organisations: ``NO-BRC-<orgnr>`` (org-id.guide's list for the Brønnøysund Register Centre);
   without an organisation number, the recipient's own org-id where the input gave one
   (``GB-CHC-1234567``, carried in :data:`~tilskudd.validation.ORG_ID_COLUMN`), else a ``360G-``
@@ -89,6 +90,8 @@ REQUIRED = (
 _ORGNR = re.compile(r"^\d{9}$")
 _ORG_ID = re.compile(r"[A-Z]{2}-[A-Z0-9]{2,}-\S+")
 """org-id.guide's form: country (or ``XI``, ``XM``), list and the id in it (``GB-CHC-1234567``)."""
+_GRANT_ID = re.compile(r"360G-\S+", re.IGNORECASE)
+"""A 360Giving grant identifier: a publisher's registered ``360G-`` prefix and its own id."""
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
@@ -112,7 +115,11 @@ def org_identifier(orgnr: str | None, name: str, prefix: str, given: object = No
 
 
 def _grant_id(prefix: str, application_id: str) -> str:
-    return prefix + re.sub(r"\s+", "-", application_id.strip())
+    """The prefix and the id; an id that is a 360Giving identifier already, as it is."""
+    given = re.sub(r"\s+", "-", application_id.strip())
+    if _GRANT_ID.fullmatch(given):
+        return given
+    return prefix + given
 
 
 def _funder(result: RoundResult, prefix: str, options: dict[str, Any]) -> tuple[str, str]:

@@ -14,7 +14,8 @@ The checks, per cell (codes are ``validate.<name>``; words come from the locales
   ``NO … MVA`` allowed; ``0`` or ``-`` (data sets' "none") is a warning and reads as empty.
 - 360Giving's ``Recipient Org:Identifier`` and ``Beneficiary Location:Geographic Code``
   (:func:`_open_data_columns`): ``NO-BRC-<orgnr>`` is the orgnr, a county's 2-digit number
-  the county; another register's identifiers and codes read as empty, one warning a column.
+  the county; another register's identifiers and codes read as empty, one warning a column,
+  except an organisation's org-id (``GB-CHC-1234567``), carried through as a column of its own.
 - ``municipalities``: one or several per cell, by number or name, against the chosen register
   (2009 or 2024 numbering), with "did you mean" and other-numbering hints; ``county`` likewise
   (the column is kept as given), or derived from the municipalities. A county in the column
@@ -1705,7 +1706,7 @@ ORG_ID_COLUMN = "Recipient Org:Identifier"
 """The carried column that keeps another register's organisation identifier from 360Giving's
 ``Recipient Org:Identifier`` (``GB-CHC-1234567``): no orgnr, but the recipient's own id, which
 the 360Giving export gives again rather than one made up from the name."""
-_ORG_ID = re.compile(r"[A-Z]{2}-[A-Z0-9]{2,}-\S+")
+ORG_ID_FORM = re.compile(r"[A-Z]{2}-[A-Z0-9]{2,}-\S+")
 """An identifier in org-id.guide's form: country (or ``XI``, ``XM``), list, the id in that list
 (``GB-CHC-1234567``, ``GB-COH-01234567``, ``XM-DAC-41114``)."""
 
@@ -1758,7 +1759,7 @@ def _open_data_columns(table: RawTable) -> tuple[RawTable, list[Issue]]:
                 new[org_at] = brc.group(1).strip()
             elif text:
                 new[org_at] = None
-                if keep_at is not None and _ORG_ID.fullmatch(text):
+                if keep_at is not None and ORG_ID_FORM.fullmatch(text):
                     new.extend([None] * (keep_at + 1 - len(new)))
                     new[keep_at] = text
                     kept.append((row_id or f"R{number}", text))

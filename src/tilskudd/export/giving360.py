@@ -47,7 +47,7 @@ from tilskudd.export.csv import neutralise
 from tilskudd.i18n import get
 from tilskudd.models import Application, RoundResult
 from tilskudd.publication import changes_by_id, standing
-from tilskudd.validation import ORG_ID_COLUMN
+from tilskudd.validation import ORG_ID_COLUMN, ORG_ID_FORM
 from tilskudd.wording import change_sentences, county_name, municipality_name
 
 __all__ = ["COLUMNS", "DEFAULT_PREFIX", "REQUIRED", "org_identifier", "rows", "write"]
@@ -88,8 +88,6 @@ REQUIRED = (
 """The standard's required fields (its JSON schema's ``required``, in spreadsheet titles)."""
 
 _ORGNR = re.compile(r"^\d{9}$")
-_ORG_ID = re.compile(r"[A-Z]{2}-[A-Z0-9]{2,}-\S+")
-"""org-id.guide's form: country (or ``XI``, ``XM``), list and the id in it (``GB-CHC-1234567``)."""
 _GRANT_ID = re.compile(r"360G-\S+", re.IGNORECASE)
 """A 360Giving grant identifier: a publisher's registered ``360G-`` prefix and its own id."""
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
@@ -109,7 +107,7 @@ def org_identifier(orgnr: str | None, name: str, prefix: str, given: object = No
     (``GB-CHC-1234567``), else a ``360G``-style id from the name."""
     if orgnr and _ORGNR.match(orgnr):
         return f"NO-BRC-{orgnr}"
-    if isinstance(given, str) and _ORG_ID.fullmatch(given.strip()):
+    if isinstance(given, str) and ORG_ID_FORM.fullmatch(given.strip()):
         return given.strip()
     return f"{prefix}org-{_slug(name)}"
 

@@ -154,6 +154,7 @@ _CODE_WORDS = re.compile(
     r"|(case|company|charity|registration|vat|org|organisation|organization|account|phone"
     r"|reference)(no|nr|number)"
 )
+"""Whole header words naming an identifier (``ID``, ``Account number``)."""
 _CODE_ENDINGS = re.compile(
     r"(konto(nr|nummer)?|org(anisasjons)?(nr|nummer)|foretaks(nr|nummer)|saks?(nr|nummer)"
     r"|journalpost(nr|nummer)?|referanse(nr|nummer)?|telefon(nr|nummer)?|tlf(nr)?"
@@ -189,11 +190,13 @@ def _words(header: str) -> list[str]:
 
 
 def names_code(header: str) -> bool:
-    """Whether a carried column's header names an identifier (:data:`_CODE_ENDINGS`)."""
+    """Whether a carried column's header names an identifier (:data:`_CODE_WORDS`,
+    :data:`_CODE_ENDINGS`)."""
     return any(_CODE_WORDS.fullmatch(word) or _CODE_ENDINGS.search(word) for word in _words(header))
 
 
 def _names_amount(header: str) -> bool:
+    """Whether a carried column's header names an amount (:data:`_AMOUNT_WORDS`)."""
     return any(_AMOUNT_WORDS.search(word) for word in re.findall(r"\w+", header.lower()))
 
 
@@ -223,7 +226,7 @@ def carried_columns(
     digits typed as digits alone (``15032212345``) where the header names no amount. Such a
     column is the same text from a CSV file and from a spreadsheet that holds it as numbers.
     """
-    named = [name for name in columns if names_code(name)]
+    named = {name for name in columns if names_code(name)}
     numbers: dict[str, dict[str, int | Decimal]] = {
         name: {} for name in columns if name not in named
     }
@@ -238,28 +241,27 @@ def carried_columns(
             value = extra.get(name)
             if value is None:
                 continue
-            kind = type(value)
-            if kind is int:
+            if type(value) is int:
                 seen.add(name)
-                if not _CODE_LOW <= value < _CODE_HIGH:  # type: ignore[operator]
+                if not _CODE_LOW <= value < _CODE_HIGH:
                     digits.discard(name)
                 continue
-            if kind is str:
+            if type(value) is str:
                 known = numbers[name]
                 if value in known:
                     continue
-                number = plain_number(value)  # type: ignore[arg-type]
+                number = plain_number(value)
                 if number is not None:
-                    known[value] = number  # type: ignore[index]
+                    known[value] = number
                     seen.add(name)
                     if name in digits and not (
                         type(number) is int
                         and _CODE_LOW <= number < _CODE_HIGH
-                        and value.strip().isdigit()  # type: ignore[union-attr]
+                        and value.strip().isdigit()
                     ):
                         digits.discard(name)
                     continue
-            elif kind is Decimal:
+            elif type(value) is Decimal:
                 seen.add(name)
                 digits.discard(name)
                 continue
@@ -268,7 +270,7 @@ def carried_columns(
     codes = digits & seen
     return CarriedColumns(
         numbers={name: known for name, known in numbers.items() if known and name not in codes},
-        codes=frozenset(named).union(codes),
+        codes=frozenset(named | codes),
     )
 
 

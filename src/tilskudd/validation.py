@@ -1702,6 +1702,8 @@ _NO_CODES = re.compile(r"\s*\d\d(?:\d\d)?(?:\s*[;,]\s*\d\d(?:\d\d)?)*\s*")
 _COUNTY_CODES = re.compile(r"\s*\d\d(?:\s*[;,]\s*\d\d)*\s*")
 _SHOWN_IDS = 5
 """How many ids a warning about a whole column names."""
+GRANT_ID_FORM = re.compile(r"360G-\S+", re.IGNORECASE)
+"""A 360Giving grant identifier: a publisher's registered ``360G-`` prefix and its own id."""
 ORG_ID_COLUMN = "Recipient Org:Identifier"
 """The carried column that keeps another register's organisation identifier from 360Giving's
 ``Recipient Org:Identifier`` (``GB-CHC-1234567``): no orgnr, but the recipient's own id, which
@@ -1749,8 +1751,11 @@ def _open_data_columns(table: RawTable) -> tuple[RawTable, list[Issue]]:
     for number, cells in table.rows:
         new = list(cells)
         if own_prefix is not None and id_at is not None:
-            # 360G-tilskudd-2009-035 is application 2009-035, as the ledger and history know it.
-            new[id_at] = _cell_text(new[id_at]).strip()[len(own_prefix) :]
+            # 360G-tilskudd-2009-035 is application 2009-035, as the ledger and history know it;
+            # another publisher's grant id (360G-uk-1) was written as it was given.
+            given = _cell_text(new[id_at]).strip()
+            if given.startswith(own_prefix):
+                new[id_at] = given[len(own_prefix) :]
         row_id = _given_id(new[id_at]) if id_at is not None and id_at < len(new) else None
         if org_at is not None and org_at < len(new):
             text = _cell_text(new[org_at]).strip()
@@ -1831,8 +1836,9 @@ def _open_data_columns(table: RawTable) -> tuple[RawTable, list[Issue]]:
 def _own_grant_prefix(table: RawTable) -> str | None:
     """The grant id prefix of a 360Giving file tilskudd wrote (``--identifier-prefix``,
     ``360G-tilskudd-`` by default), known by the funder identifier it makes of it, when every
-    row has that funder identifier and every id that prefix before an id of its own; None for
-    any other file (another funder's ids are read as they are)."""
+    row has that funder identifier and every id that prefix before an id of its own, or
+    another publisher's ``360G-`` id (which tilskudd writes as it was given); None for any other
+    file (another funder's ids are read as they are)."""
     id_at = table.fields.get("id")
     if id_at is None or normalize_header(table.headers[id_at]) != _ID_HEADER:
         return None
@@ -1854,7 +1860,10 @@ def _own_grant_prefix(table: RawTable) -> str | None:
     prefix = prefixes.pop()
     for _number, cells in table.rows:
         given = _cell_text(cells[id_at]).strip() if id_at < len(cells) else ""
-        if not given.startswith(prefix) or len(given) == len(prefix):
+        if given.startswith(prefix):
+            if len(given) == len(prefix):
+                return None
+        elif not GRANT_ID_FORM.fullmatch(given):
             return None
     return prefix
 

@@ -382,3 +382,29 @@ def test_an_id_without_a_360giving_prefix_gets_the_publishers(
     )
     given = [r["Identifier"] for r in rows(result, funder="Difi", identifier_prefix="360G-difi-")]
     assert given == ["360G-difi-2009-035", "360G-uk-1", "360g-ukgov-GA-12"]
+
+
+def test_a_file_written_from_another_funders_grants_reads_back_without_warnings(
+    make_application: Callable[..., Application],
+    make_result: Callable[..., RoundResult],
+    tmp_path: Path,
+) -> None:
+    """A grant id kept as another publisher's (360G-uk-1) beside one with tilskudd's prefix:
+    the file is still known as tilskudd's own, so its 360G-tilskudd-A reads back as A and the
+    id it made for a recipient without an organisation number is no other register's."""
+    from tilskudd import read_applications
+
+    uk = make_application(id="360G-uk-1", applicant="Council", orgnr=None)
+    own = make_application(id="A", applicant="Moss kommune", orgnr="959159092")
+    result = make_result(
+        [(a, Decision(application_id=a.id, status=Status.FUNDED, amount=1000)) for a in (uk, own)]
+    )
+    path = tmp_path / "360giving.csv"
+    write(result, path, format="360giving", lang="en", funder="X")
+    assert [r["Identifier"] for r in _read_csv(path)] == ["360G-uk-1", "360G-tilskudd-A"]
+    checked = read_applications(path, register="2009")
+    assert checked.issues == ()
+    assert [(a.id, a.orgnr) for a in checked.applications] == [
+        ("360G-uk-1", None),
+        ("A", "959159092"),
+    ]

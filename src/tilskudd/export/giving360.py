@@ -47,7 +47,7 @@ from tilskudd.export.csv import neutralise
 from tilskudd.i18n import get
 from tilskudd.models import Application, RoundResult
 from tilskudd.publication import changes_by_id, standing
-from tilskudd.validation import ORG_ID_COLUMN, ORG_ID_FORM
+from tilskudd.validation import GRANT_ID_FORM, ORG_ID_COLUMN, ORG_ID_FORM
 from tilskudd.wording import change_sentences, county_name, municipality_name
 
 __all__ = ["COLUMNS", "DEFAULT_PREFIX", "REQUIRED", "org_identifier", "rows", "write"]
@@ -88,8 +88,6 @@ REQUIRED = (
 """The standard's required fields (its JSON schema's ``required``, in spreadsheet titles)."""
 
 _ORGNR = re.compile(r"^\d{9}$")
-_GRANT_ID = re.compile(r"360G-\S+", re.IGNORECASE)
-"""A 360Giving grant identifier: a publisher's registered ``360G-`` prefix and its own id."""
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
@@ -115,7 +113,7 @@ def org_identifier(orgnr: str | None, name: str, prefix: str, given: object = No
 def _grant_id(prefix: str, application_id: str) -> str:
     """The prefix and the id; an id that is a 360Giving identifier already, as it is."""
     given = re.sub(r"\s+", "-", application_id.strip())
-    if _GRANT_ID.fullmatch(given):
+    if GRANT_ID_FORM.fullmatch(given):
         return given
     return prefix + given
 

@@ -13,6 +13,9 @@ Modes:
 - ``numbers``: as ``sheetml``, on the round with three more carried columns of numbers typed
   as text, as a CSV file gives them (``6978124.0``, ``2015``, ``12,5``): what finding that
   they are numbers and writing them as numbers costs.
+- ``codes``: as ``numbers``, with two more columns of codes typed as digits (an account
+  number ``15032212345`` under ``Kontonummer``, a 10-digit number under ``Kontakt``, distinct
+  in every row): what telling codes from numbers costs.
 - ``rows``: only the rows of the two application sheets, made and thrown away: what the
   words and lookups cost, without any writing (the floor for any writer).
 - ``xlsxwriter``: the two application sheets from the same rows through xlsxwriter
@@ -209,13 +212,34 @@ def with_typed_numbers(result: RoundResult, seed: int = 2016) -> RoundResult:
     )
 
 
+def with_typed_codes(result: RoundResult, seed: int = 2017) -> RoundResult:
+    """``result`` with two more carried columns of codes as a CSV file gives them: digits."""
+    rng = random.Random(seed)
+    columns = ("Kontonummer", "Kontakt")
+    apps = tuple(
+        app.model_copy(
+            update={
+                "extra": {
+                    **app.extra,
+                    "Kontonummer": str(rng.randrange(10**10, 10**11)),
+                    "Kontakt": str(4790000000 + i),
+                }
+            }
+        )
+        for i, app in enumerate(result.applications)
+    )
+    return result.model_copy(
+        update={"applications": apps, "extra_columns": (*result.extra_columns, *columns)}
+    )
+
+
 def _sheetml_mode(mode: str) -> None:
     """Set the writer up for ``mode`` (this process only)."""
     from tilskudd.export import _sheetml
 
     if mode.startswith("level"):  # read by Workbook when no level is given
         vars(_sheetml)["COMPRESS_LEVEL"] = int(mode.removeprefix("level"))
-    elif mode not in ("sheetml", "numbers"):
+    elif mode not in ("sheetml", "numbers", "codes"):
         raise SystemExit(f"unknown mode {mode!r}")
 
 
@@ -224,8 +248,10 @@ def _child(size: int, mode: str, lang: str) -> dict[str, float]:
     from tilskudd.export import xlsx
 
     result = synthetic_round(size)
-    if mode == "numbers":
+    if mode in ("numbers", "codes"):
         result = with_typed_numbers(result)
+    if mode == "codes":
+        result = with_typed_codes(result)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "out.xlsx"

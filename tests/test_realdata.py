@@ -209,6 +209,24 @@ def test_a_360giving_file_names_its_applicants(tmp_path: Path) -> None:
     assert {(a.orgnr, a.municipalities) for a in checked.applications} == {(None, ())}
 
 
+def test_a_uk_funders_grants_published_again_keep_their_360giving_ids(tmp_path: Path) -> None:
+    """The UK government's grant ids (360G-cabinetoffice-GA-060679) are 360Giving identifiers
+    already: published again through --format 360giving they were written
+    360G-tilskudd-360G-cabinetoffice-GA-060679, an id of no publisher; now as they are."""
+    from tilskudd.export.giving360 import rows
+
+    needs(UK_SAMPLE)
+    columns = tmp_path / "uk.toml"
+    columns.write_text('[columns]\n"Amount Awarded" = "requested"\n', encoding="utf-8")
+    checked = read_applications(UK_SAMPLE, columns=load_column_map(columns))
+    result = run_round(checked, 10_000_000, Policy(rule="proportional"))
+    grants = rows(result, funder="X")
+    ids = {a.id for a in checked.applications}
+    assert grants
+    assert all(g["Identifier"] in ids for g in grants)
+    assert all(g["Identifier"].startswith("360G-cabinetoffice-") for g in grants)
+
+
 def test_tilskudds_own_360giving_file_reads_back_as_the_round_it_came_from() -> None:
     """examples/output/360giving.csv (the Difi round's awards): every award's id (written
     360G-tilskudd-difi2009-<id>), applicant, orgnr (written NO-BRC-<orgnr>), municipalities and

@@ -1799,12 +1799,13 @@ def test_a_360giving_file_tilskudd_wrote_reads_its_own_org_identifiers_as_none()
 
 
 def test_another_funders_org_identifiers_and_place_codes_are_one_warning_per_column() -> None:
-    """GB-CHC-… and E08000025 say nothing of Norwegian organisations and places: read as
-    empty, with one warning for each column naming the first ids, not an error on every row."""
+    """GB682239225 (a UK government file's recipient ids) and E08000025 say nothing of
+    Norwegian organisations and places: read as empty, with one warning for each column naming
+    the first ids, not an error on every row."""
     rows = [
         {
             "id": f"360G-uk-{i}",
-            "orgnr": f"GB-CHC-{1000 + i}",
+            "orgnr": f"GB{682239225 + i}",
             "requested": "100",
             "municipalities": "E08000025",
         }
@@ -1822,7 +1823,7 @@ def test_another_funders_org_identifiers_and_place_codes_are_one_warning_per_col
     ]
     assert org.params["ids"] == [f"360G-uk-{i}" for i in range(5)]
     assert (org.params["count"], org.params["total"]) == (8, 8)
-    assert org.params["examples"] == ["GB-CHC-1000", "GB-CHC-1001", "GB-CHC-1002"]
+    assert org.params["examples"] == ["GB682239225", "GB682239226", "GB682239227"]
     assert "8 of 8 applications give a value here that is not a Norwegian" in describe_issue(
         org, "en"
     )
@@ -1830,3 +1831,48 @@ def test_another_funders_org_identifiers_and_place_codes_are_one_warning_per_col
     # An orgnr column of another name keeps its errors: only 360Giving's column is read so.
     plain = check(row(orgnr="GB-CHC-1000"))
     assert codes(plain) == ["validate.orgnr_format"]
+
+
+def test_another_registers_org_ids_are_carried_through_not_read_as_orgnrs() -> None:
+    """GB-CHC-1234567 is no Norwegian organisation number, but it is the recipient's own id
+    (org-id.guide's form): carried through as a column of its own, one warning for those,
+    while an id in no such form is read as empty as before and NO-BRC- is still checked."""
+    values = ["GB-CHC-1234567", "GB-COH-01234567", "E5104X", "NO-BRC-974760673", "GB-CHC-1234567"]
+    rows = [
+        {"id": f"360G-uk-{i}", "orgnr": value, "requested": "100", "municipalities": None}
+        for i, value in enumerate(values)
+    ]
+    result = validate(make_table(rows, GIVING360_HEADERS))
+    assert result.extra_columns == ("Recipient Org:Identifier",)
+    assert [(a.orgnr, a.extra) for a in result.applications] == [
+        (None, {"Recipient Org:Identifier": "GB-CHC-1234567"}),
+        (None, {"Recipient Org:Identifier": "GB-COH-01234567"}),
+        (None, {"Recipient Org:Identifier": None}),
+        ("974760673", {"Recipient Org:Identifier": None}),
+        (None, {"Recipient Org:Identifier": "GB-CHC-1234567"}),
+    ]
+    kept, other = result.issues
+    assert (kept.code, kept.field, kept.severity) == (
+        "validate.open_data_org_id",
+        "orgnr",
+        Severity.WARNING,
+    )
+    assert kept.params["examples"] == ["GB-CHC-1234567", "GB-COH-01234567"]
+    assert (kept.params["count"], kept.params["ids"]) == (
+        3,
+        ["360G-uk-0", "360G-uk-1", "360G-uk-4"],
+    )
+    assert "3 of 5 applications give another register's organisation identifier here" in (
+        describe_issue(kept, "en")
+    )
+    assert "3 av 5 søknader oppgir her et organisasjonsnummer fra et annet register" in (
+        describe_issue(kept, "nb")
+    )
+    assert (other.code, other.params["examples"]) == (
+        "validate.open_data_not_norwegian",
+        ["E5104X"],
+    )
+    # The Norwegian number behind NO-BRC- still needs its check digit.
+    wrong = validate(make_table([{**rows[3], "orgnr": "NO-BRC-974760674"}], GIVING360_HEADERS))
+    assert [r.id for r in wrong.rejected] == ["360G-uk-3"]
+    assert codes(wrong) == ["validate.orgnr_checksum"]

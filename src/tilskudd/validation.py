@@ -14,7 +14,8 @@ The checks, per cell (codes are ``validate.<name>``; words come from the locales
   ``NO … MVA`` allowed; ``0`` or ``-`` (data sets' "none") is a warning and reads as empty.
 - 360Giving's ``Recipient Org:Identifier`` and ``Beneficiary Location:Geographic Code``
   (:func:`_open_data_columns`): ``NO-BRC-<orgnr>`` is the orgnr, a county's 2-digit number
-  the county; another register's identifiers and codes read as empty, one warning a column.
+  the county; another register's identifiers and codes read as empty, one warning a column,
+  except an organisation's org-id (``GB-CHC-1234567``), carried through as a column of its own.
 - ``municipalities``: one or several per cell, by number or name, against the chosen register
   (2009 or 2024 numbering), with "did you mean" and other-numbering hints; ``county`` likewise
   (the column is kept as given), or derived from the municipalities. A county in the column
@@ -1701,6 +1702,15 @@ _NO_CODES = re.compile(r"\s*\d\d(?:\d\d)?(?:\s*[;,]\s*\d\d(?:\d\d)?)*\s*")
 _COUNTY_CODES = re.compile(r"\s*\d\d(?:\s*[;,]\s*\d\d)*\s*")
 _SHOWN_IDS = 5
 """How many ids a warning about a whole column names."""
+GRANT_ID_FORM = re.compile(r"360G-\S+", re.IGNORECASE)
+"""A 360Giving grant identifier: a publisher's registered ``360G-`` prefix and its own id."""
+ORG_ID_COLUMN = "Recipient Org:Identifier"
+"""The carried column that keeps another register's organisation identifier from 360Giving's
+``Recipient Org:Identifier`` (``GB-CHC-1234567``): no orgnr, but the recipient's own id, which
+the 360Giving export gives again rather than one made up from the name."""
+ORG_ID_FORM = re.compile(r"[A-Z]{2}-[A-Z0-9]{2,}-\S+")
+"""An identifier in org-id.guide's form: country (or ``XI``, ``XM``), list, the id in that list
+(``GB-CHC-1234567``, ``GB-COH-01234567``, ``XM-DAC-41114``)."""
 
 
 def _open_data_columns(table: RawTable) -> tuple[RawTable, list[Issue]]:
@@ -1712,7 +1722,9 @@ def _open_data_columns(table: RawTable) -> tuple[RawTable, list[Issue]]:
     is read from the first (and checked like any other); a county number goes to the counties
     when the table has no county column. Another funder's identifiers and codes (``GB-CHC-…``,
     ``E08000025``) say nothing about Norwegian organisations or places: they are read as empty,
-    with one warning for the column, not an error on every row.
+    with one warning for the column, not an error on every row. An organisation identifier in
+    org-id.guide's form (``GB-CHC-1234567``) is the recipient's own, though: it is carried
+    through in a column of its own (:data:`ORG_ID_COLUMN`), said in a warning of its own.
     """
     fields = table.fields
     org_at = fields.get("orgnr")
@@ -1730,14 +1742,20 @@ def _open_data_columns(table: RawTable) -> tuple[RawTable, list[Issue]]:
     width = max(len(table.headers), *(i + 1 for i in fields.values()), *table.extra.values())
     county_at = None if "county" in fields else width
     id_at = fields.get("id")
+    # Another register's org-id is carried after every other column (and the counties moved).
+    keep_at = width + 1 if org_at is not None and ORG_ID_COLUMN not in table.extra else None
+    kept: list[tuple[str, str]] = []  # (row's id, org-id) carried through
     foreign: dict[int, list[tuple[str, str]]] = {}  # column -> (row's id, value) read as empty
     counties_moved = False
     rows: list[tuple[int, Sequence[RawCell]]] = []
     for number, cells in table.rows:
         new = list(cells)
         if own_prefix is not None and id_at is not None:
-            # 360G-tilskudd-2009-035 is application 2009-035, as the ledger and history know it.
-            new[id_at] = _cell_text(new[id_at]).strip()[len(own_prefix) :]
+            # 360G-tilskudd-2009-035 is application 2009-035, as the ledger and history know it;
+            # another publisher's grant id (360G-uk-1) was written as it was given.
+            given = _cell_text(new[id_at]).strip()
+            if given.startswith(own_prefix):
+                new[id_at] = given[len(own_prefix) :]
         row_id = _given_id(new[id_at]) if id_at is not None and id_at < len(new) else None
         if org_at is not None and org_at < len(new):
             text = _cell_text(new[org_at]).strip()
@@ -1746,7 +1764,11 @@ def _open_data_columns(table: RawTable) -> tuple[RawTable, list[Issue]]:
                 new[org_at] = brc.group(1).strip()
             elif text:
                 new[org_at] = None
-                if own_org is None or not text.startswith(own_org):
+                if keep_at is not None and ORG_ID_FORM.fullmatch(text):
+                    new.extend([None] * (keep_at + 1 - len(new)))
+                    new[keep_at] = text
+                    kept.append((row_id or f"R{number}", text))
+                elif own_org is None or not text.startswith(own_org):
                     foreign.setdefault(org_at, []).append((row_id or f"R{number}", text))
         if geo_at is not None and geo_at < len(new):
             text = _cell_text(new[geo_at]).strip()
@@ -1783,14 +1805,40 @@ def _open_data_columns(table: RawTable) -> tuple[RawTable, list[Issue]]:
     new_fields = dict(fields)
     if counties_moved and county_at is not None:
         new_fields["county"] = county_at
-    return replace(table, rows=rows, fields=new_fields), issues
+    extra = table.extra
+    if kept and org_at is not None and keep_at is not None:
+        extra = {**extra, ORG_ID_COLUMN: keep_at}
+        issues.insert(
+            0,
+            Issue(
+                severity=Severity.WARNING,
+                code="validate.open_data_org_id",
+                params={
+                    "count": len(kept),
+                    "total": len(table.rows),
+                    "examples": list(dict.fromkeys(value for _, value in kept))[:3],
+                    "name": ORG_ID_COLUMN,
+                    "ids": [row_id for row_id, _ in kept[:_SHOWN_IDS]],
+                },
+                location=Location(
+                    file=table.file,
+                    sheet=table.sheet,
+                    row=table.header_row,
+                    column=column_letter(org_at),
+                    header=table.headers[org_at] or None,
+                ),
+                field="orgnr",
+            ),
+        )
+    return replace(table, rows=rows, fields=new_fields, extra=extra), issues
 
 
 def _own_grant_prefix(table: RawTable) -> str | None:
     """The grant id prefix of a 360Giving file tilskudd wrote (``--identifier-prefix``,
     ``360G-tilskudd-`` by default), known by the funder identifier it makes of it, when every
-    row has that funder identifier and every id that prefix before an id of its own; None for
-    any other file (another funder's ids are read as they are)."""
+    row has that funder identifier and every id that prefix before an id of its own, or
+    another publisher's ``360G-`` id (which tilskudd writes as it was given); None for any other
+    file (another funder's ids are read as they are)."""
     id_at = table.fields.get("id")
     if id_at is None or normalize_header(table.headers[id_at]) != _ID_HEADER:
         return None
@@ -1812,7 +1860,10 @@ def _own_grant_prefix(table: RawTable) -> str | None:
     prefix = prefixes.pop()
     for _number, cells in table.rows:
         given = _cell_text(cells[id_at]).strip() if id_at < len(cells) else ""
-        if not given.startswith(prefix) or len(given) == len(prefix):
+        if given.startswith(prefix):
+            if len(given) == len(prefix):
+                return None
+        elif not GRANT_ID_FORM.fullmatch(given):
             return None
     return prefix
 

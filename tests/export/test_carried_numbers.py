@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 import tilskudd
-from tilskudd.export.xlsx import number_columns
+from tilskudd.export.xlsx import carried_columns, number_columns
 from tilskudd.money import plain_number
 
 
@@ -100,3 +100,137 @@ def test_number_columns_need_every_cell_a_number() -> None:
     ]
     numbers = number_columns(rows, ("a", "b", "c", "d", "e"))
     assert numbers == {"a": {"1": 1, "2,5": Decimal("2.5")}, "c": {"6": 6}}
+
+
+def _award_sheet_columns(source: Path, out: Path) -> dict[str, list[Any]]:
+    checked = tilskudd.read_applications(
+        source, columns={"id": "id", "søker": "applicant", "beløp": "requested"}
+    )
+    result = tilskudd.run_round(checked, 300_000, tilskudd.Policy(rule="proportional"))
+    tilskudd.write(result, out)
+    return _award_columns(out)
+
+
+_CODES_HEADER = [
+    "id",
+    "søker",
+    "beløp",
+    "Kontonummer",
+    "Saksnr.",
+    "Telefon",
+    "Kontakt",
+    "Egenandel",
+    "Samlet budsjett",
+    "Antall",
+]
+_CODES_ROWS = [
+    ["A1", "Lag 1", 100000, 15032212345, 2009001234, 22334455, 4791234567, 250000, 16500000, 12],
+    ["A2", "Lag 2", 200000, 15032212346, 2009001235, 99887766, 4791234568, 300000, 17500000, 7],
+]
+
+
+def test_codes_stay_text_from_a_csv_file_and_a_spreadsheet_alike(tmp_path: Path) -> None:
+    """Account, case and phone numbers are not quantities: text in the workbook, the same
+    from a CSV file (all text) as from a spreadsheet holding them as numbers; amounts and
+    counts are numbers either way."""
+    csv_file = tmp_path / "søknader.csv"
+    csv_file.write_text(
+        "\n".join(";".join(map(str, row)) for row in [_CODES_HEADER, *_CODES_ROWS]) + "\n",
+        encoding="utf-8",
+    )
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in [_CODES_HEADER, *_CODES_ROWS]:
+        sheet.append(row)
+    xlsx_file = tmp_path / "søknader.xlsx"
+    book.save(xlsx_file)
+    from_csv = _award_sheet_columns(csv_file, tmp_path / "fra_csv.xlsx")
+    from_xlsx = _award_sheet_columns(xlsx_file, tmp_path / "fra_xlsx.xlsx")
+    expected = {
+        "Kontonummer": ["15032212345", "15032212346"],
+        "Saksnr.": ["2009001234", "2009001235"],
+        "Telefon": ["22334455", "99887766"],  # 8 digits: named a phone number by its header
+        "Kontakt": ["4791234567", "4791234568"],  # 10 digits typed alone: a code
+        "Egenandel": [250000, 300000],
+        "Samlet budsjett": [16500000, 17500000],
+        "Antall": [12, 7],
+    }
+    for columns in (from_csv, from_xlsx):
+        assert {name: columns[name] for name in expected} == expected
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Kontonummer",
+        "Bankkonto",
+        "Org. nr.",
+        "Orgnr partner",
+        "Saksnummer",
+        "Arkivsaksnr.",
+        "Telefon",
+        "Tlf.",
+        "Mobilnummer",
+        "Postnummer",
+        "Kommunekode",
+        "ID",
+        "Søker-ID",
+        "Prosjektnummer",
+        "Account number",
+        "Phone",
+        "Reference",
+        "Charity Number",
+    ],
+)
+def test_a_header_naming_an_identifier_keeps_its_column_text(header: str) -> None:
+    rows = [{header: "15"}, {header: 16}]
+    carried = carried_columns(rows, (header,))
+    assert carried.codes == {header}
+    assert carried.numbers == {}
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Nr.",  # a running number, to sort by
+        "Løpenummer",
+        "Antall deltakere",
+        "Number of beneficiaries",
+        "Egenandel",
+        "Kontor",
+        "Arbeidstid",
+        "Periode",
+        "Idrett",
+    ],
+)
+def test_other_headers_leave_a_column_of_numbers_numbers(header: str) -> None:
+    carried = carried_columns([{header: "15"}, {header: 16}], (header,))
+    assert carried.codes == frozenset()
+    assert carried.numbers == {header: {"15": 15}}
+
+
+def test_a_column_of_nine_to_eleven_digits_is_codes_unless_named_an_amount() -> None:
+    rows = [
+        {
+            "a": "974760673",
+            "b": 15032212345,
+            "c": "2009001234",
+            "d": "16500000",
+            "e": "974 760 673",
+            "Totalkostnad": "150000000",
+            "f": "974760673",
+        },
+        {
+            "a": None,
+            "b": "15032212346",
+            "c": "2009001234",
+            "d": "250000000",
+            "e": "123456789",
+            "Totalkostnad": "250000000",
+            "f": "12345678",
+        },
+    ]
+    carried = carried_columns(rows, ("a", "b", "c", "d", "e", "Totalkostnad", "f"))
+    assert carried.codes == {"a", "b", "c"}
+    assert set(carried.numbers) == {"d", "e", "Totalkostnad", "f"}

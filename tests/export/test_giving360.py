@@ -314,3 +314,97 @@ def test_a_file_written_reads_back_without_warnings(
         ("A", "Moss kommune", "959159092"),
         ("B", "University of Essex", None),
     ]
+
+
+def test_a_recipients_own_org_id_is_given_again_and_made_up_only_without_one() -> None:
+    assert org_identifier(None, "Charity A", "360G-x-", "GB-CHC-1234567") == "GB-CHC-1234567"
+    assert org_identifier(None, "Company B", "360G-x-", " GB-COH-01234567") == "GB-COH-01234567"
+    # A Norwegian organisation number comes first; what is no org-id is not given as one.
+    assert org_identifier("959159092", "Halden", "360G-x-", "GB-CHC-1") == "NO-BRC-959159092"
+    assert org_identifier(None, "Council", "360G-x-", "E5104X") == "360G-x-org-council"
+    assert org_identifier(None, "Council", "360G-x-", 1234567) == "360G-x-org-council"
+
+
+UK_GRANTS = (
+    "Identifier,Title,Amount Applied For,Recipient Org:Identifier,Recipient Org:Name\n"
+    "360G-uk-1,Park,1000,GB-CHC-1234567,Charity A\n"
+    "360G-uk-2,School,2000,GB-COH-01234567,Company B\n"
+    "360G-uk-3,Hall,3000,NO-BRC-974760673,Norsk lag\n"
+    "360G-uk-4,Road,4000,E5104X,Council\n"
+    "S-5,Bridge,5000,NO-BRC-974760674,Wrong check digit\n"
+)
+
+
+def test_another_funders_file_keeps_its_recipients_org_ids_and_its_grant_ids(
+    tmp_path: Path,
+) -> None:
+    """Grants from a UK funder's 360Giving file: the recipients' GB-CHC-/GB-COH- ids were read
+    as empty, so the export made ids up from their names, and 360G-uk-1 was written
+    360G-tilskudd-360G-uk-1. The org-ids are kept and the grant ids given as they are; a
+    Norwegian organisation number is still checked (its mod-11 check digit)."""
+    import tilskudd
+
+    source = tmp_path / "uk.csv"
+    source.write_text(UK_GRANTS, encoding="utf-8")
+    checked = tilskudd.read_applications(source)
+    assert [r.id for r in checked.rejected] == ["S-5"]
+    (kept,) = [i for i in checked.issues if i.code == "validate.open_data_org_id"]
+    assert kept.params["examples"] == ["GB-CHC-1234567", "GB-COH-01234567"]
+    for lang, words in (("en", "carried through"), ("nb", "tas med")):
+        assert words in tilskudd.describe_issue(kept, lang)
+    result = tilskudd.run_round(checked, 10_000, tilskudd.Policy(rule="proportional"))
+    out = tmp_path / "360giving.csv"
+    write(result, out, format="360giving", funder="Difi")
+    grants = _read_csv(out)
+    assert [(g["Identifier"], g["Recipient Org:Identifier"]) for g in grants] == [
+        ("360G-uk-1", "GB-CHC-1234567"),
+        ("360G-uk-2", "GB-COH-01234567"),
+        ("360G-uk-3", "NO-BRC-974760673"),
+        ("360G-uk-4", "360G-tilskudd-org-council"),
+    ]
+    # Read back, the file gives the same recipients again.
+    again = tilskudd.read_applications(out)
+    assert [(a.orgnr, a.extra.get("Recipient Org:Identifier")) for a in again.applications] == [
+        (None, "GB-CHC-1234567"),
+        (None, "GB-COH-01234567"),
+        ("974760673", None),
+        (None, None),
+    ]
+
+
+def test_an_id_without_a_360giving_prefix_gets_the_publishers(
+    make_application: Callable[..., Application],
+    make_result: Callable[..., RoundResult],
+) -> None:
+    apps = [make_application(id=i) for i in ("2009-035", "360G-uk-1", "360g-ukgov-GA 12")]
+    result = make_result(
+        [(a, Decision(application_id=a.id, status=Status.FUNDED, amount=1000)) for a in apps]
+    )
+    given = [r["Identifier"] for r in rows(result, funder="Difi", identifier_prefix="360G-difi-")]
+    assert given == ["360G-difi-2009-035", "360G-uk-1", "360g-ukgov-GA-12"]
+
+
+def test_a_file_written_from_another_funders_grants_reads_back_without_warnings(
+    make_application: Callable[..., Application],
+    make_result: Callable[..., RoundResult],
+    tmp_path: Path,
+) -> None:
+    """A grant id kept as another publisher's (360G-uk-1) beside one with tilskudd's prefix:
+    the file is still known as tilskudd's own, so its 360G-tilskudd-A reads back as A and the
+    id it made for a recipient without an organisation number is no other register's."""
+    from tilskudd import read_applications
+
+    uk = make_application(id="360G-uk-1", applicant="Council", orgnr=None)
+    own = make_application(id="A", applicant="Moss kommune", orgnr="959159092")
+    result = make_result(
+        [(a, Decision(application_id=a.id, status=Status.FUNDED, amount=1000)) for a in (uk, own)]
+    )
+    path = tmp_path / "360giving.csv"
+    write(result, path, format="360giving", lang="en", funder="X")
+    assert [r["Identifier"] for r in _read_csv(path)] == ["360G-uk-1", "360G-tilskudd-A"]
+    checked = read_applications(path, register="2009")
+    assert checked.issues == ()
+    assert [(a.id, a.orgnr) for a in checked.applications] == [
+        ("360G-uk-1", None),
+        ("A", "959159092"),
+    ]

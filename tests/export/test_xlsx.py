@@ -31,6 +31,7 @@ from tilskudd.models import (
     Status,
     TieBreak,
 )
+from tilskudd.wording import column_header
 
 HOSTILE = {
     "S-001": "=cmd|' /C calc'!A0",
@@ -485,6 +486,83 @@ def test_summary_sheet_of_a_round_that_names_no_place_has_no_places(
         assert county not in labels
         assert t("doc.no_place") not in labels
         assert table[-1][:2] == [t("ui.total"), 2]  # the table by status ends the sheet
+
+
+def _places_round(
+    make_application: Callable[..., Application],
+    make_result: Callable[..., RoundResult],
+    *,
+    place: tuple[str, ...],
+) -> RoundResult:
+    """A funded A without a place, a not funded B in ``place`` and a rejected row R."""
+    a = make_application(
+        id="A", requested=1_000_000, municipalities=(), counties=(), category="Arkiv"
+    )
+    b = make_application(
+        id="B",
+        requested=300_000,
+        municipalities=place,
+        counties=tuple(sorted({m[:2] for m in place})),
+    )
+    problem = Issue(
+        severity=Severity.ERROR,
+        code="validate.amount_zero",
+        location=Location(file="s.xlsx", sheet="Søknader", row=9, column="C", header="Beløp"),
+        field="requested",
+        value="0",
+        application_id="R",
+    )
+    bad = RejectedRow(id="R", row=9, applicant="Lag R", requested=50_000, issues=(problem,))
+    return make_result(
+        [
+            (a, Decision(application_id="A", status=Status.FUNDED, amount=1_000_000)),
+            (b, Decision(application_id="B", status=Status.NOT_FUNDED, amount=0)),
+        ],
+        rejected=[(bad, Decision(application_id="R", status=Status.REJECTED, amount=0))],
+    )
+
+
+def test_award_sheets_of_a_round_that_names_no_place_have_no_place_columns(
+    make_application: Callable[..., Application],
+    make_result: Callable[..., RoundResult],
+    tmp_path: Path,
+) -> None:
+    """A sheet without places gave two columns empty in every row, Kommuner and Fylke, to
+    scroll past in a workbook to forward: they are left out, and every other cell stays
+    under its own header."""
+    result = _places_round(make_application, make_result, place=())
+    for lang in ("en", "nb"):
+        book = written(result, tmp_path, lang=lang)
+        t = get(lang)
+        places = {column_header(key, lang) for key in ("municipalities", "counties")}
+        category, requested = (column_header(k, lang) for k in ("category", "requested"))
+        for title in (t("ui.sheet.awards"), t("ui.sheet.others")):
+            table = by_header(book[title])
+            assert places.isdisjoint(table[0])
+        awards = by_header(book[t("ui.sheet.awards")])
+        assert [(r[category], r[requested]) for r in awards] == [("Arkiv", 1_000_000)]
+        others = by_header(book[t("ui.sheet.others")])
+        assert [r[requested] for r in others] == [300_000, 50_000]
+
+
+def test_award_sheets_keep_place_columns_when_any_application_names_a_place(
+    make_application: Callable[..., Application],
+    make_result: Callable[..., RoundResult],
+    tmp_path: Path,
+) -> None:
+    """One application naming a place keeps the columns on both sheets, empty where an
+    application names none."""
+    result = _places_round(make_application, make_result, place=("0301",))
+    book = written(result, tmp_path, lang="en")
+    awards = by_header(book["Awards"])
+    assert [(r["Municipalities"], r["Counties"], r["Category"]) for r in awards] == [
+        (None, None, "Arkiv")
+    ]
+    others = by_header(book["Not funded"])
+    assert [(r["ID"], r["Municipalities"], r["Counties"]) for r in others] == [
+        ("B", "Oslo (0301)", "Oslo (03)"),
+        ("R", None, None),
+    ]
 
 
 def test_policy_sheet_records_what_reproduces_the_decision(

@@ -8,9 +8,12 @@ Every field the standard requires is filled: Identifier, Title, Description, Cur
 Awarded, Award Date, Recipient Org:Identifier and :Name, Funding Org:Identifier and :Name.
 
 - Identifier: ``identifier_prefix`` (default ``360G-tilskudd-``; publishers register their own
-  ``360G-`` prefix with 360Giving) followed by the application's id.
+  ``360G-`` prefix with 360Giving) followed by the application's id; an id that is a 360Giving
+  identifier already (``360G-uk-1``, from another funder's file) is given as it is.
 - Organisations: ``NO-BRC-<orgnr>`` (org-id.guide's list for the Brønnøysund Register Centre);
-  without an organisation number, a ``360G-`` style id made from the prefix and the name.
+  without an organisation number, the recipient's own org-id where the input gave one
+  (``GB-CHC-1234567``, carried in :data:`~tilskudd.validation.ORG_ID_COLUMN`), else a ``360G-``
+  style id made from the prefix and the name.
 - Funding Org: ``funder_identifier``, else ``NO-BRC-<funder_orgnr>``, else prefix + name; the name
   is the round's funder (required: a 360Giving file without a funder is not valid).
 - Beneficiary Location: the project's municipalities, names and 4-digit numbers joined by ``; ``
@@ -44,6 +47,7 @@ from tilskudd.export.csv import neutralise
 from tilskudd.i18n import get
 from tilskudd.models import Application, RoundResult
 from tilskudd.publication import changes_by_id, standing
+from tilskudd.validation import GRANT_ID_FORM, ORG_ID_COLUMN, ORG_ID_FORM
 from tilskudd.wording import change_sentences, county_name, municipality_name
 
 __all__ = ["COLUMNS", "DEFAULT_PREFIX", "REQUIRED", "org_identifier", "rows", "write"]
@@ -96,15 +100,22 @@ def _slug(text: str) -> str:
     return _NOT_SLUG.sub("-", ascii_text).strip("-") or "unknown"
 
 
-def org_identifier(orgnr: str | None, name: str, prefix: str) -> str:
-    """``NO-BRC-<orgnr>`` for an organisation number, else a ``360G``-style id from the name."""
+def org_identifier(orgnr: str | None, name: str, prefix: str, given: object = None) -> str:
+    """``NO-BRC-<orgnr>`` for an organisation number, else the org-id ``given`` where it is one
+    (``GB-CHC-1234567``), else a ``360G``-style id from the name."""
     if orgnr and _ORGNR.match(orgnr):
         return f"NO-BRC-{orgnr}"
+    if isinstance(given, str) and ORG_ID_FORM.fullmatch(given.strip()):
+        return given.strip()
     return f"{prefix}org-{_slug(name)}"
 
 
 def _grant_id(prefix: str, application_id: str) -> str:
-    return prefix + re.sub(r"\s+", "-", application_id.strip())
+    """The prefix and the id; an id that is a 360Giving identifier already, as it is."""
+    given = re.sub(r"\s+", "-", application_id.strip())
+    if GRANT_ID_FORM.fullmatch(given):
+        return given
+    return prefix + given
 
 
 def _funder(result: RoundResult, prefix: str, options: dict[str, Any]) -> tuple[str, str]:
@@ -200,7 +211,10 @@ def rows(result: RoundResult, *, lang: str = "en", **options: Any) -> list[dict[
                 "Amount Awarded": amount,
                 "Award Date": awarded_on,
                 "Recipient Org:Identifier": org_identifier(
-                    app.orgnr if app else None, applicant, prefix
+                    app.orgnr if app else None,
+                    applicant,
+                    prefix,
+                    app.extra.get(ORG_ID_COLUMN) if app else None,
                 ),
                 "Recipient Org:Name": applicant,
                 "Beneficiary Location:Name": "; ".join(places),

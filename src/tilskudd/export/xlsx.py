@@ -3,7 +3,8 @@
 Four sheets, named and headed in the chosen language:
 
 1. Awards (Tildelinger): funded and partly funded applications by rank, with the amounts, the
-   share of cost, the reason in words and the user's own columns carried through in file order.
+   share of cost, the reason in words and the user's own columns carried through in file order;
+   in a round where no application names a place, no municipality and county columns.
 2. Not funded (Ikke innvilget): the reserve list, those not funded and the rejected (invalid)
    applications, each with its reason; for a rejected one, every problem with its cell.
 3. Summary (Sammendrag): budget, awarded and unallocated with a check cell (budget − awarded −
@@ -29,7 +30,9 @@ that came from applicants is always written as text: a title starting with ``=``
 ``@``, a tab or a carriage return is a string cell with Excel's quote prefix, never a formula;
 the one formula is tilskudd's own check cell. A carried column whose every cell is a plain
 number (:func:`number_columns`; a CSV file's cells are all text) is written as numbers, as the
-same column from a spreadsheet is, so that SUM works on it.
+same column from a spreadsheet is, so that SUM works on it; a column of codes (an account, an
+organisation or case number, a phone number: :func:`carried_columns`) is written as text, from
+a CSV file and a spreadsheet alike.
 
 Written with tilskudd's own streaming writer (:mod:`tilskudd.export._sheetml`), row by row
 into the zip, to a temporary file that replaces the target only when complete
@@ -44,6 +47,8 @@ once).
 
 from __future__ import annotations
 
+import itertools
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -83,7 +88,15 @@ from tilskudd.wording import (
     waived_text,
 )
 
-__all__ = ["FORMULA_STARTS", "number_columns", "safe_text", "write"]
+__all__ = [
+    "FORMULA_STARTS",
+    "CarriedColumns",
+    "carried_columns",
+    "names_code",
+    "number_columns",
+    "safe_text",
+    "write",
+]
 
 Kind = Literal["text", "amount", "int", "number", "percent"]
 
@@ -136,23 +149,102 @@ def _share(amount: int, whole: int | None) -> float | None:
 # --- carried columns ------------------------------------------------------------------------
 
 
-def number_columns(
-    extras: Iterable[Mapping[str, CellValue]], columns: Sequence[str]
-) -> dict[str, dict[str, int | Decimal]]:
-    """The carried columns whose every cell is empty, a number or text that is a plain number
-    (:func:`plain_number`), at least one of them text: for each, the number of each such text.
+_CODE_WORDS = re.compile(
+    r"id|ident|ref|tel|kid|iban|bic|swift|zip|code|account|phone|mobile|reference|identifier"
+    r"|(case|company|charity|registration|vat|org|organisation|organization|account|phone"
+    r"|reference)(no|nr|number)"
+)
+"""Whole header words naming an identifier (``ID``, ``Account number``)."""
+_CODE_ENDINGS = re.compile(
+    r"(konto(nr|nummer)?|org(anisasjons)?(nr|nummer)|foretaks(nr|nummer)|saks?(nr|nummer)"
+    r"|journalpost(nr|nummer)?|referanse(nr|nummer)?|telefon(nr|nummer)?|tlf(nr)?"
+    r"|mobil(nr|nummer)?|post(nr|nummer|kode)|f[øo]dsels(nr|nummer)|person(nr|nummer)"
+    r"|kid(nr|nummer)|prosjekt(nr|nummer)|kode|identifikator|postcode|zipcode|telephone)$"
+)
+"""Header words naming an identifier, whose numbers are codes to keep as they are, not
+quantities: an account, an organisation or case number, a phone number, a postcode, a
+reference or id. A word is the whole word (``ID``) or, in Norwegian, its ending
+(``Bankkontonummer``, ``Kommunekode``), and two words run together count as one
+(``Org. nr.``). A running number (``Nr.``, ``Løpenummer``) is not one of them: it is a
+number to sort by."""
 
-    A column with any other text in it is kept as typed, its numbers too: a column half text
-    and half numbers sorts in two blocks in Excel and sums only some of its cells without a
-    word, and a code column (``16``, ``00``) is not one to sum.
+_AMOUNT_WORDS = re.compile(
+    r"kostnad|bel[øo]p|egenandel|budsjett|tilskudd|finansiering|sum|total|verdi|pris|inntekt"
+    r"|omsetning|l[øo]nn|kroner|amount|cost|budget|grant|value|price|income|turnover"
+)
+"""Words naming an amount (searched within a word: ``Totalkostnad``, ``Søknadsbeløp``): its
+column's numbers are kroner however many digits they have."""
+
+_CODE_LOW, _CODE_HIGH = 10**8, 10**11
+"""A whole number of 9 to 11 digits, typed as digits alone, is a code (an organisation number
+has 9, a case number such as 2009001234 10, an account 11) unless its column names an amount;
+12 digits or more are text already (:func:`plain_number`). Fewer digits are counted as numbers:
+8 digits are 10-99 million kroner, a total cost as often as a phone number (whose column
+says so)."""
+
+
+def _words(header: str) -> list[str]:
+    """The words of a header, lower case, and each two neighbours run together."""
+    words = re.findall(r"\w+", header.lower())
+    return [*words, *(a + b for a, b in itertools.pairwise(words))]
+
+
+def names_code(header: str) -> bool:
+    """Whether a carried column's header names an identifier (:data:`_CODE_WORDS`,
+    :data:`_CODE_ENDINGS`)."""
+    return any(_CODE_WORDS.fullmatch(word) or _CODE_ENDINGS.search(word) for word in _words(header))
+
+
+def _names_amount(header: str) -> bool:
+    """Whether a carried column's header names an amount (:data:`_AMOUNT_WORDS`)."""
+    return any(_AMOUNT_WORDS.search(word) for word in re.findall(r"\w+", header.lower()))
+
+
+@dataclass(frozen=True)
+class CarriedColumns:
+    """How the award workbook writes the carried columns that hold numbers."""
+
+    numbers: dict[str, dict[str, int | Decimal]]
+    """Columns written as numbers: for each, the number of each text in it."""
+    codes: frozenset[str]
+    """Columns written as text: a whole number in them (from a spreadsheet) as its digits."""
+
+
+def carried_columns(
+    extras: Iterable[Mapping[str, CellValue]], columns: Sequence[str]
+) -> CarriedColumns:
+    """Which carried columns are numbers to write as numbers and which are codes to keep as
+    text, in one pass over the cells.
+
+    Numbers: every cell empty, a number or text that is a plain number (:func:`plain_number`),
+    at least one of them text. A column with any other text in it is kept as typed, its
+    numbers too: a column half text and half numbers sorts in two blocks in Excel and sums
+    only some of its cells without a word, and a code column (``16``, ``00``) is not one to sum.
+
+    Codes: a column whose header names an identifier (:func:`names_code`: ``Kontonummer``,
+    ``Saksnr.``, ``Telefon``, ``Account``), or whose every cell is a whole number of 9 to 11
+    digits typed as digits alone (``15032212345``) where the header names no amount. Such a
+    column is the same text from a CSV file and from a spreadsheet that holds it as numbers.
     """
-    numbers: dict[str, dict[str, int | Decimal]] = {name: {} for name in columns}
+    named = {name for name in columns if names_code(name)}
+    numbers: dict[str, dict[str, int | Decimal]] = {
+        name: {} for name in columns if name not in named
+    }
+    # Columns whose every cell so far is a code's digits; a text is looked at once, when it
+    # is first seen, as its number is.
+    digits = {name for name in numbers if not _names_amount(name)}
+    seen: set[str] = set()
     for extra in extras:
         if not numbers:
             break
         for name in list(numbers):
             value = extra.get(name)
-            if value is None or (type(value) is int or type(value) is Decimal):
+            if value is None:
+                continue
+            if type(value) is int:
+                seen.add(name)
+                if not _CODE_LOW <= value < _CODE_HIGH:
+                    digits.discard(name)
                 continue
             if type(value) is str:
                 known = numbers[name]
@@ -161,20 +253,44 @@ def number_columns(
                 number = plain_number(value)
                 if number is not None:
                     known[value] = number
+                    seen.add(name)
+                    if name in digits and not (
+                        type(number) is int
+                        and _CODE_LOW <= number < _CODE_HIGH
+                        and value.strip().isdigit()
+                    ):
+                        digits.discard(name)
                     continue
+            elif type(value) is Decimal:
+                seen.add(name)
+                digits.discard(name)
+                continue
             del numbers[name]
-    return {name: known for name, known in numbers.items() if known}
+            digits.discard(name)
+    codes = digits & seen
+    return CarriedColumns(
+        numbers={name: known for name, known in numbers.items() if known and name not in codes},
+        codes=frozenset(named | codes),
+    )
 
 
-def _carried_numbers(result: RoundResult) -> dict[str, dict[str, int | Decimal]]:
-    """:func:`number_columns` of the round's applications and rejected rows, once a round."""
+def number_columns(
+    extras: Iterable[Mapping[str, CellValue]], columns: Sequence[str]
+) -> dict[str, dict[str, int | Decimal]]:
+    """The carried columns written as numbers (:func:`carried_columns`): for each, the number
+    of each text in it."""
+    return carried_columns(extras, columns).numbers
+
+
+def _carried(result: RoundResult) -> CarriedColumns:
+    """:func:`carried_columns` of the round's applications and rejected rows, once a round."""
     extras = result.extra_columns
     if not extras:
-        return {}
+        return CarriedColumns({}, frozenset())
     return result.derived(
-        "xlsx.carried_numbers",
+        "xlsx.carried_columns",
         (result.applications, result.rejected, extras),
-        lambda: number_columns(
+        lambda: carried_columns(
             [*(app.extra for app in result.applications), *(bad.extra for bad in result.rejected)],
             extras,
         ),
@@ -225,6 +341,7 @@ def _award_columns(
     funded: bool,
     override: bool = False,
     changed: bool = False,
+    places: bool = True,
 ) -> list[_Column]:
     h = column_header
     columns = [
@@ -233,8 +350,13 @@ def _award_columns(
         _Column(h("applicant", lang), "text", 36),
         _Column(h("orgnr", lang), "text", 12),
         _Column(h("project", lang), "text", 48),
-        _Column(h("municipalities", lang), "text", 48),
-        _Column(h("counties", lang), "text", 28),
+    ]
+    if places:
+        columns += [
+            _Column(h("municipalities", lang), "text", 48),
+            _Column(h("counties", lang), "text", 28),
+        ]
+    columns += [
         _Column(h("category", lang), "text", 20),
         _Column(h("requested", lang), "amount", 16),
         _Column(h("total_cost", lang), "amount", 16),
@@ -279,6 +401,16 @@ class _Labels(dict[str, str]):
         return text
 
 
+_PLACES = slice(5, 7)
+"""Where a row has the municipalities and counties, left out in a round that names no place."""
+
+
+def _names_places(result: RoundResult) -> bool:
+    """Whether any application of the round names a municipality or county: the award sheets
+    have place columns only then (a round from a sheet without places has none to show)."""
+    return any(app.municipalities or app.counties for app in result.applications)
+
+
 def _row_maker(
     result: RoundResult,
     lang: str,
@@ -286,6 +418,7 @@ def _row_maker(
     funded: bool,
     override: bool,
     changes: _Changes | None = None,
+    places: bool = True,
 ) -> Callable[[Decision], list[CellValue]]:
     """A function making one sheet row per decision, with the round's lookups made once.
 
@@ -294,9 +427,10 @@ def _row_maker(
     """
     apps, rejected = result.applications_by_id(), result.rejected_by_id()
     extras = result.extra_columns
-    numbers = _carried_numbers(result)
-    carried: list[tuple[str, Mapping[str, int | Decimal] | None]] = [
-        (name, numbers.get(name)) for name in extras
+    carried_kinds = _carried(result)
+    numbers, codes = carried_kinds.numbers, carried_kinds.codes
+    carried: list[tuple[str, Mapping[str, int | Decimal] | None, bool]] = [
+        (name, numbers.get(name), name in codes) for name in extras
     ]
     statuses = {status: status_text(status, lang) for status in Status}
     t = get(lang)
@@ -368,12 +502,21 @@ def _row_maker(
         if override:
             values.append(app.decision_reason if app is not None and decision.override else None)
         values.append(source_row)
-        if not numbers:
+        if not places:
+            del values[_PLACES]
+        if not numbers and not codes:
             values += map(extra.get, extras)
         else:
-            for name, known in carried:
+            for name, known, code in carried:
                 value = extra.get(name)
-                values.append(known.get(value, value) if known and type(value) is str else value)
+                if code:
+                    # A code from a spreadsheet's number cell is written as its digits, as the
+                    # same code from a CSV file is.
+                    values.append(str(value) if type(value) is int else value)
+                else:
+                    values.append(
+                        known.get(value, value) if known and type(value) is str else value
+                    )
         return values
 
     return row
@@ -390,12 +533,23 @@ def _write_applications(
     override: bool,
     changes: _Changes | None = None,
 ) -> None:
+    places = _names_places(result)
     columns = _award_columns(
-        lang, result.extra_columns, funded=funded, override=override, changed=changes is not None
+        lang,
+        result.extra_columns,
+        funded=funded,
+        override=override,
+        changed=changes is not None,
+        places=places,
     )
     styles = tuple(_STYLE_OF_KIND.get(c.kind, Style.DEFAULT) for c in columns)
     make_row = _row_maker(
-        result, lang, funded=funded, override=override, changes=changes if funded else None
+        result,
+        lang,
+        funded=funded,
+        override=override,
+        changes=changes if funded else None,
+        places=places,
     )
     # Rows are made as they are written; the first few are made twice, to choose the widths.
     sample = [make_row(d) for d in decisions[:_SAMPLE_ROWS]]
@@ -787,7 +941,14 @@ def _check_width(result: RoundResult, lang: str, *, override: bool, changed: boo
     """Refuse, before anything is written, an award sheet wider than Excel holds."""
     extras = len(result.extra_columns)
     columns = len(
-        _award_columns(lang, result.extra_columns, funded=True, override=override, changed=changed)
+        _award_columns(
+            lang,
+            result.extra_columns,
+            funded=True,
+            override=override,
+            changed=changed,
+            places=_names_places(result),
+        )
     )
     if columns > MAX_COLUMNS:
         raise InputFileError(

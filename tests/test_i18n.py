@@ -12,7 +12,7 @@ from functools import partial
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from tilskudd import i18n
@@ -522,6 +522,11 @@ def test_a_sheet_name_is_quoted_where_excel_quotes_it(sheet: str, shown: str) ->
 
 
 @given(st.text(alphabet=string.ascii_letters + string.digits + "_", min_size=1, max_size=12))
+@example("_")  # underscores alone: no letter or digit, and still bare
+@example("__1")
+@example("A1")
+@example("R2D2")
+@example("true")
 def test_a_sheet_name_is_quoted_as_xlsxwriter_quotes_it(sheet: str) -> None:
     """XlsxWriter's rules, found by writing such names in Excel; and a truth value, which
     Excel also reads as one."""

@@ -330,8 +330,9 @@ def sheet_reference(sheet: str) -> str:
     that Excel quotes though it is letters and digits (``'A1'!B3``, ``'2024'!B3``,
     ``'TRUE'!B3``, :func:`_read_as_other`): bare, ``A1!B3`` would read as two cells.
     """
-    if sheet.replace("_", "").isalnum() and not _read_as_other(sheet):
-        return sheet
+    letters = sheet.replace("_", "")
+    if sheet and (letters.isalnum() or not letters) and not _read_as_other(sheet):
+        return sheet  # letters, digits and underscores ("_" alone too, as Excel writes it)
     return "'" + sheet.replace("'", "''") + "'"
 
 

@@ -861,7 +861,19 @@ def test_a_committed_round_run_otherwise_is_refused_and_writes_nothing(
         "explanations agree with the ledger; this run of round 1, committed "
     ), said
     assert difference.format(folder=folder) in said
-    assert said.endswith("Nothing was written.")
+    if args[0] == "r2.csv":  # another file: no option to leave out, the committed file to give
+        assert said.endswith(
+            "Give the file that was committed, as it was then (a copy with the same content "
+            "will do; a file opened and saved again, in Excel for instance, is no longer the "
+            "same), or allocate the file without --round to try something else. "
+            "Nothing was written."
+        ), said
+        assert "Leave out what changes it" not in said
+    else:
+        assert said.endswith(
+            "Leave out what changes it, or allocate the file without --round to try something "
+            "else. Nothing was written."
+        ), said
     assert not (folder / "round1.xlsx").exists()
     explained = run("explain", *args, "A-1", "--round", "1")
     assert explained.exit_code == 1
@@ -907,10 +919,55 @@ def test_nb_a_committed_round_run_otherwise(
         "stemmer med registeret; denne kjøringen av runde 1, ført "
     ), said
     assert f"UTC (post 1 i registeret) gjør ikke det: {difference.format(folder=folder)}" in said
-    assert said.endswith(
-        "Utelat det som endrer den, eller fordel filen uten --round for å prøve noe annet. "
-        "Ingenting ble skrevet."
-    ), said
+    if key == "rerun_input":
+        assert said.endswith(
+            "Bruk filen som ble ført, slik den var da (en kopi med det samme innholdet går også; "
+            "en fil som er åpnet og lagret på nytt, for eksempel i Excel, er ikke lenger den "
+            "samme), eller fordel filen uten --round for å prøve noe annet. Ingenting ble skrevet."
+        ), said
+    else:
+        assert said.endswith(
+            "Utelat det som endrer den, eller fordel filen uten --round for å prøve noe annet. "
+            "Ingenting ble skrevet."
+        ), said
+
+
+def test_a_committed_workbook_saved_again_is_no_longer_the_round_s_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The guide's advice to keep each round's file as committed: a workbook opened and saved
+    again, no cell changed, is another file to the ledger (its SHA-256), so the round's list
+    cannot be written from it, and verify cannot re-run the round; the committed copy can."""
+    monkeypatch.delenv("TILSKUDD_LANG", raising=False)
+    (tmp_path / "tilskudd.toml").write_text(PROGRAMME, encoding="utf-8")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for line in [HEADER, *ROUND_1]:
+        sheet.append([int(c) if c.isdigit() else c for c in line.split(";")])
+    book.save(tmp_path / "r1.xlsx")
+    shutil.copy(tmp_path / "r1.xlsx", tmp_path / "r1-arkiv.xlsx")
+    monkeypatch.chdir(tmp_path)
+    commit_round("r1.xlsx")
+    again = openpyxl.load_workbook(tmp_path / "r1.xlsx")
+    again.properties.lastModifiedBy = "Saksbehandler"  # as Excel records who saved it
+    again.save(tmp_path / "r1.xlsx")  # the same cells, other bytes
+    assert (tmp_path / "r1.xlsx").read_bytes() != (tmp_path / "r1-arkiv.xlsx").read_bytes()
+
+    refused = run("allocate", "r1.xlsx", "--round", "1", "-o", "liste.html", "--lang", "nb")
+    assert refused.exit_code == 1
+    said = re.sub(r"\s*\n\s*", " ", refused.stderr)
+    assert "r1.xlsx er ikke filen som ble ført for runden" in said
+    assert "Bruk filen som ble ført, slik den var da" in said
+    assert not (tmp_path / "liste.html").exists()
+    verified = run("verify", "--lang", "nb")
+    assert verified.exit_code == 1
+    assert "ikke kjørt på nytt" in verified.stdout
+    # The copy kept as committed still serves both.
+    kept = run("verify", "--round", "1", "--input", "r1-arkiv.xlsx")
+    assert kept.exit_code == 0, kept.output
+    assert run("allocate", "r1-arkiv.xlsx", "--round", "1", "-o", "liste.html").exit_code == 0
+    assert (tmp_path / "liste.html").is_file()
 
 
 # --- the ledger's refusals in the command's language ----------------------------------------------

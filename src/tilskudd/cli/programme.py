@@ -882,7 +882,10 @@ class RoundPlan:
             if canonical_json(policy.get(key)) != canonical_json(done.policy.get(key))
         )
         difference: Phrase | None = None
+        # Another file has no option to leave out: the way on is the file as committed.
+        advice = Phrase("ledger.error.rerun_advice")
         if sha256 != done.input_sha256:
+            advice = Phrase("ledger.error.rerun_advice_input")
             difference = Phrase(
                 "ledger.error.rerun_input",
                 path=str(file),
@@ -936,6 +939,7 @@ class RoundPlan:
                 key="ledger.error.rerun_differs",
                 earlier=done.description(),
                 difference=difference,
+                advice=advice,
             )
 
     def changes_since(self, result: Any) -> Any:

@@ -2072,3 +2072,47 @@ def test_ledger_export_rounds_say_what_was_committed_and_what_stands_now(
         # Unnamed in tilskudd.toml: the name column is the name as given, none; the round's
         # number is in the column before it.
         assert f[name] is None
+
+
+def test_an_application_rejected_for_its_cells_is_said_before_the_round_is_committed(
+    folder: Path,
+) -> None:
+    """A typing error in one cell rejects an application, and once the round is committed no
+    amendment can fund it: said under the table, where the officer reads before --commit (the
+    cells are listed above it, scrolled away in a round of a hundred rows), and again as the
+    round is recorded."""
+    typo = "A-4;Oslo kommune;958935421;Bysykkel;0301;40000;200000;6"  # check digit off by one
+    (folder / "r1.csv").write_text("\n".join([HEADER, *ROUND_1, typo]) + "\n", encoding="utf-8")
+    preview = run("allocate", "r1.csv", "--round", "1")
+    assert preview.exit_code == 0, preview.output
+    said = re.sub(r"\s*\n\s*", " ", preview.stdout)
+    assert (
+        "Round 1: 1 application is rejected for errors in the sheet: A-4. An application "
+        "recorded in the ledger as rejected cannot be funded by an amendment afterwards; unless "
+        "it is to be rejected, put the cells right and allocate the round again before it is "
+        "committed."
+    ) in said
+    nb = re.sub(r"\s*\n\s*", " ", run("allocate", "r1.csv", "--round", "1", "--lang", "nb").stdout)
+    assert (
+        "Runde 1: 1 søknad er avvist for feil i regnearket: A-4. En søknad som er ført i "
+        "registeret som avvist, kan ikke få tilskudd ved en endring senere; skal den ikke "
+        "avvises, retter du cellene og fordeler runden på nytt før den føres."
+    ) in nb
+
+    committed = re.sub(r"\s*\n\s*", " ", commit_round().stdout)
+    assert (
+        "Round 1: 1 application is rejected for errors in the sheet and recorded in the ledger "
+        "as rejected: A-4. No amendment can fund it afterwards."
+    ) in committed
+    assert committed.index("recorded in the ledger as rejected") < committed.index(
+        "Committed round 1 to the ledger"
+    )
+    refused = run("amend", "A-4", "--amount", "40000", "--reason", "typo", "--outside-policy")
+    assert refused.exit_code == 1
+    # The round as committed, run again for its documents, has nothing left to decide.
+    again = run("allocate", "r1.csv", "--round", "1")
+    assert again.exit_code == 0, again.output
+    assert "rejected for errors in the sheet" not in again.stdout
+    # A round without such an application says nothing of it.
+    (folder / "r2.csv").write_text("\n".join([HEADER, *ROUND_2]) + "\n", encoding="utf-8")
+    assert "rejected for errors" not in run("allocate", "r2.csv", "--round", "2").stdout

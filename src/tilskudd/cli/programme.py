@@ -999,10 +999,18 @@ class RoundPlan:
             self._changed_since(lang, ctx.round, compared=True)
 
     def report(
-        self, result: Any, lang: str, *, budget_given: bool, as_decided: bool = False
+        self,
+        result: Any,
+        lang: str,
+        *,
+        budget_given: bool,
+        as_decided: bool = False,
+        committing: bool = False,
     ) -> None:
         """Say where the budget came from and which applications were funded before (and of a
-        round changed since, what the table above shows: ``as_decided`` or as it stands)."""
+        round changed since, what the table above shows: ``as_decided`` or as it stands), and
+        which are rejected for errors in the sheet, as the ledger will keep them
+        (``committing``: as it records them now)."""
         if self.context is None:
             return
         from tilskudd.i18n import get
@@ -1076,6 +1084,27 @@ class RoundPlan:
             _out(t("ledger.cli.already_funded", ids=listed(again, t)))
         if ctx.prior_by_orgnr and result.allocation.policy.per_applicant_max is not None:
             _out(t("ledger.cli.prior_orgnr", n=len(ctx.prior_by_orgnr)))
+        from tilskudd.models import Status
+
+        rejected = [
+            d.application_id for d in result.allocation.decisions if d.status is Status.REJECTED
+        ]
+        if rejected and ctx.already_committed is None:
+            from tilskudd.wording import listed
+
+            # Said under the table, where the officer reads before --commit (the cells are
+            # listed above it, scrolled away in a round of a hundred rows): the ledger keeps
+            # such an application rejected, and no amendment can fund it afterwards.
+            _out(
+                t(
+                    "ledger.cli.rejected_committed"
+                    if committing
+                    else "ledger.cli.rejected_recorded",
+                    round=ctx.round,
+                    n=len(rejected),
+                    ids=listed(rejected, t),
+                )
+            )
 
     def commit(self, result: Any, file: Path, reading: dict[str, Any], lang: str) -> None:
         """Record the round in the ledger (``--commit``) and say what was recorded."""

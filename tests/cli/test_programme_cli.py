@@ -87,11 +87,20 @@ def test_init_creates_a_programme_and_never_overwrites(
     result = run("init", "ny", "--frame", "60M", "--register", "2009", "--name", "Ordning")
     assert result.exit_code == 0, result.output
     assert "Opprettet ny/tilskudd.toml og ny/applications.xlsx." in result.stdout
-    assert "tilskudd allocate applications.xlsx --round 1" in result.stdout
+    # A copy of the template for each round: the ledger knows a committed round's file by its
+    # content, so the template filled in again for round 2 would no longer be round 1's.
+    said = re.sub(r"\s*\n\s*", " ", result.stdout)
+    assert "lagre en kopi av applications.xlsx for runde 1 (for eksempel runde1.xlsx)" in said
+    assert "tilskudd allocate runde1.xlsx --round 1" in said
+    assert "Bruk en ny kopi av malen for hver runde" in said
+    assert "allocate applications.xlsx" not in said
     text = (tmp_path / "ny" / "tilskudd.toml").read_text(encoding="utf-8")
     assert 'frame = "60 000 000"' in text
     book = openpyxl.load_workbook(tmp_path / "ny" / "applications.xlsx")
     assert book.sheetnames[:2] == ["Søknader", "Veiledning"]
+    guide = [str(c.value) for c in book["Veiledning"]["A"] if c.value]
+    assert any(line.startswith("Lagre en kopi av denne malen for hver runde") for line in guide)
+    assert "Fordel runde 1: tilskudd allocate runde1.xlsx --round 1" in guide
     before = snapshot(tmp_path / "ny" / "tilskudd.toml")
     again = run("init", "ny")
     assert again.exit_code == 2

@@ -2125,3 +2125,31 @@ def test_an_application_rejected_for_its_cells_is_said_before_the_round_is_commi
     # A round without such an application says nothing of it.
     (folder / "r2.csv").write_text("\n".join([HEADER, *ROUND_2]) + "\n", encoding="utf-8")
     assert "rejected for errors" not in run("allocate", "r2.csv", "--round", "2").stdout
+
+
+def test_an_allocation_without_round_in_a_programme_with_a_ledger_says_it_is_not_against_it(
+    folder: Path,
+) -> None:
+    """In the programme's folder, `allocate r2.csv --budget N` without --round funds Moss's
+    project again, which round 1 funded: its award list must not pass for the round's."""
+    assert "without --round" not in run("allocate", "r2.csv", "--budget", "100000").stdout
+    commit_round()
+    plain = run("allocate", "r2.csv", "--budget", "100000", "-o", "r2.xlsx")
+    assert plain.exit_code == 0, plain.output
+    said = re.sub(r"\s*\n\s*", " ", plain.stdout)
+    assert (
+        "Allocated without --round: the programme has a ledger of committed rounds, but this "
+        "allocation is not made against it. Applications funded in an earlier round may be "
+        "funded here, and the cap per organisation (per_applicant_max) does not count earlier "
+        "rounds. Use --round N to allocate a round of the programme."
+    ) in said
+    book = openpyxl.load_workbook(folder / "r2.xlsx")
+    funded = [r[1] for r in book["Awards"].iter_rows(min_row=2, values_only=True) if r[1]]
+    assert "B-1" in funded  # Moss's project again: what the note warns of
+    nb = re.sub(
+        r"\s*\n\s*", " ", run("allocate", "r2.csv", "--budget", "1M", "--lang", "nb").stdout
+    )
+    assert "Fordelt uten --round: ordningen har et register med førte runder" in nb
+    against = run("allocate", "r2.csv", "--round", "2")
+    assert against.exit_code == 0, against.output
+    assert "without --round" not in against.stdout

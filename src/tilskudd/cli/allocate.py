@@ -494,6 +494,7 @@ def allocate(
             as_decided=as_decided,
             committing=commit,
         )
+        plan.without_round(language)
         if dry_run:
             from tilskudd.summary import budget_check
 

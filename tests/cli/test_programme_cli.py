@@ -2153,3 +2153,11 @@ def test_an_allocation_without_round_in_a_programme_with_a_ledger_says_it_is_not
     against = run("allocate", "r2.csv", "--round", "2")
     assert against.exit_code == 0, against.output
     assert "without --round" not in against.stdout
+    # explain, whose words go into a decision letter: B-1 "funded", said to be outside the ledger.
+    explained = run("explain", "r2.csv", "B-1", "--budget", "100000", "--no-what-if")
+    assert explained.exit_code == 0, explained.output
+    assert "Allocated without --round" in explained.stdout
+    as_round = run("explain", "r2.csv", "B-1", "--round", "2", "--no-what-if")
+    assert as_round.exit_code == 0, as_round.output
+    assert "Allocated without --round" not in as_round.stdout
+    assert "round 1" in as_round.stdout  # not funded again: funded in round 1

@@ -1149,20 +1149,24 @@ class RoundPlan:
             key = "ledger.cli.created" if new else "ledger.cli.first_entry"
             _out(t(key, path=_where(self.ledger), round=info.round))
 
+    def outside_ledger(self) -> bool:
+        """Whether this is a run in a programme whose ledger holds committed rounds, made
+        without --round: not against them."""
+        if self.programme is None or self.round is not None:
+            return False
+        from tilskudd import ledger as ledger_module
+
+        return ledger_module.exists(self.programme.ledger_path)
+
     def without_round(self, lang: str) -> None:
         """In a programme whose ledger holds committed rounds, an allocation without --round is
         not made against them: said, since its award list may fund again what an earlier round
         funded (and count no earlier award under per_applicant_max), and nothing of it can be
         committed."""
-        if self.programme is None or self.round is not None:
-            return
-        from tilskudd import ledger as ledger_module
+        if self.outside_ledger():
+            from tilskudd.i18n import get
 
-        if not ledger_module.exists(self.programme.ledger_path):
-            return
-        from tilskudd.i18n import get
-
-        _out(get(lang)("ledger.cli.without_round"))
+            _out(get(lang)("ledger.cli.without_round"))
 
     def not_committed(self, lang: str) -> None:
         """Remind that a round allocated with --round is not recorded without --commit."""

@@ -1279,6 +1279,9 @@ def test_export_xlsx_and_csv(setup: tuple[Path, Programme, Path, Path], tmp_path
     # the published list says it was decided ("Vedtatt 12. juni 2009"), and one workbook of the
     # accounts must not give another time under the same word. "Ført", as the terminal says it.
     assert rows[0][12] == rounds[0][2] == "Ført i registeret"
+    # Ramme in bokmål is the frame and a round's budget alike (the glossary; the terminal says
+    # "Ramme" of the round): the two columns say whose, not "Ramme" beside an English "Budsjett".
+    assert rounds[0][3:5] == ("Ordningens ramme", "Rundens ramme")
     assert not any("Vedtatt" in str(header) for header in (rows[0][12], rounds[0][2]))
 
     assert lg.export(ledger_path, tmp_path / "out.csv", lang="en") == "csv"

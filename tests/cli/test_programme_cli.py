@@ -2076,7 +2076,7 @@ def test_ledger_export_rounds_say_what_was_committed_and_what_stands_now(
         (50_000, 50_000),
     ]
     for f in figures.values():
-        budget = f["Budget" if lang == "en" else "Budsjett"]
+        budget = f["Budget" if lang == "en" else "Rundens ramme"]
         assert budget == f[committed] + f[unallocated]
         # Unnamed in tilskudd.toml: the name column is the name as given, none; the round's
         # number is in the column before it.

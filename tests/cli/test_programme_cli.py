@@ -7,6 +7,7 @@ import json
 import re
 import shutil
 import sqlite3
+from datetime import date
 from pathlib import Path
 
 import openpyxl
@@ -15,6 +16,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from tilskudd.cli import app
+from tilskudd.i18n import format_date
 
 from .entrypoint import run_main
 
@@ -448,7 +450,7 @@ def test_explain_of_a_committed_decision_tells_what_was_recorded_since(folder: P
     assert run("amend", "A-1", "--amount", "50 000", "--reason", "Cost reduced").exit_code == 0
     assert run("withdraw", "A-1", "--reason", "the project was stopped").exit_code == 0
     said = " ".join(run("explain", "r1.csv", "A-1", "--round", "1").stdout.split())
-    day = r"\d{4}-\d{2}-\d{2}"
+    day = r"\d{1,2} [A-Z][a-z]+ \d{4}"  # in words, as the documents date the decision
     assert re.search(
         rf"After the decision the grant was amended on {day}, from NOK 60,000 to NOK 50,000\."
         rf" Cost reduced\. Then, on {day}, the grant of NOK 50,000 was withdrawn\. The project"
@@ -1704,7 +1706,8 @@ def test_the_documents_of_a_changed_round_show_the_awards_as_they_stand(folder: 
     assert run("amend", "A-1", "--amount", "50 000", "--reason", "Cost reduced").exit_code == 0
     assert run("withdraw", "A-2", "--reason", "The municipality withdrew").exit_code == 0
     today = run("history", "A-2", "--format", "json")
-    day = json.loads(today.stdout)[0]["amendments"][0]["created"][:10]
+    created = json.loads(today.stdout)[0]["amendments"][0]["created"][:10]
+    day = format_date(date.fromisoformat(created), "en")  # 30 November 2026: the date in words
 
     md = run("allocate", "r1.csv", "--round", "1", "-o", "awards.md", "--lang", "en")
     assert md.exit_code == 0, md.output
@@ -1730,7 +1733,8 @@ def test_the_documents_of_a_changed_round_show_the_awards_as_they_stand(folder: 
     assert html.exit_code == 0, html.output
     page = (folder / "tildeling.html").read_text(encoding="utf-8").replace(NBSP, " ")
     assert "Endringer etter vedtaket" in page
-    assert f"Etter vedtaket ble tilskuddet endret {day}, fra 60 000 kr til 50 000 kr." in page
+    dag = format_date(date.fromisoformat(created), "nb")  # 30. november 2026
+    assert f"Etter vedtaket ble tilskuddet endret {dag}, fra 60 000 kr til 50 000 kr." in page
     assert "Tildelt nå: 50 000 kr" in page
     assert "tildeling.html viser tildelingene slik de står nå" in " ".join(html.stdout.split())
 

@@ -1592,7 +1592,14 @@ def test_history_of_an_id_typed_with_spaces_and_in_another_case(folder: Path) ->
     assert found.stdout.splitlines()[1].startswith("Round 1 · A-1 · Moss kommune")
     none = run("history", " Z-9 ")
     assert none.exit_code == 0, none.output
-    assert none.stdout.splitlines() == ["Nothing recorded for Z-9."]
+    assert none.stdout.splitlines()[0].startswith("Nothing recorded for Z-9. ")
+    # An officer who types the applicant's name is told what history looks up instead.
+    named = run("history", "Moss kommune", "--lang", "nb")
+    assert named.exit_code == 0, named.output
+    assert " ".join(named.stdout.split()) == (
+        "Ingenting er registrert for Moss kommune. tilskudd history finner en søknad på "
+        "søknadsnummeret og en søker på organisasjonsnummeret, ikke på navnet."
+    )
 
 
 def test_allocate_of_a_round_committed_with_a_policy_this_tilskudd_cannot_read(

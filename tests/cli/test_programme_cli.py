@@ -16,7 +16,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from tilskudd.cli import app
-from tilskudd.i18n import format_date
+from tilskudd.i18n import format_date, get
 
 from .entrypoint import run_main
 
@@ -941,6 +941,9 @@ def test_nb_a_committed_round_run_otherwise(
             "Utelat det som endrer den, eller fordel filen uten --round for å prøve noe annet. "
             "Ingenting ble skrevet."
         ), said
+    # The advice is the catalogue's, said whole, for another file and for the rest.
+    advice = "rerun_advice_input" if key == "rerun_input" else "rerun_advice"
+    assert said.endswith(get("nb")(f"ledger.error.{advice}") + " Ingenting ble skrevet."), said
 
 
 def test_a_committed_workbook_saved_again_is_no_longer_the_round_s_file(

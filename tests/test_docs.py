@@ -317,3 +317,38 @@ def test_a_number_parted_from_its_unit_is_found(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert [line.split(":")[1] for line in number_parted_from_unit(path)] == ["1", "4", "6", "9"]
+
+
+# `--limit 0` shows every row of the table (`--limit 2` the first two): a session shown with it
+# and its rows left out reads as if it printed none, and an officer who copies it gets them all.
+_LIMIT_ZERO = re.compile(r"\s--limit[= ]0\b")
+
+
+def sessions_showing_limit_0_without_rows(document: Path) -> list[str]:
+    found = []
+    for block in console_blocks(document):
+        for command in block.commands:
+            if not _LIMIT_ZERO.search(command.line):
+                continue
+            rows = [line for line in command.expected if re.match(r"\s+\d+=?\s{2,}\S", line)]
+            if not rows:
+                found.append(f"{document.name}:{block.line}: $ {command.line}")
+    return found
+
+
+@pytest.mark.parametrize("document", DOCUMENTS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_a_session_with_limit_0_shows_its_rows(document: Path) -> None:
+    assert sessions_showing_limit_0_without_rows(document) == []
+
+
+def test_a_session_with_limit_0_and_no_rows_is_found(tmp_path: Path) -> None:
+    path = tmp_path / "t.md"
+    path.write_text(
+        "```console\n$ tilskudd allocate a.xlsx --limit 0\n…\n   Sum  10  5\n```\n\n"
+        "```console\n$ tilskudd allocate a.xlsx --limit 0\n    1  S-01  5\n…\n```\n\n"
+        "```console\n$ tilskudd allocate a.xlsx --limit 3\n…\n```\n",
+        encoding="utf-8",
+    )
+    assert sessions_showing_limit_0_without_rows(path) == [
+        "t.md:1: $ tilskudd allocate a.xlsx --limit 0"
+    ]

@@ -1275,6 +1275,14 @@ def test_export_xlsx_and_csv(setup: tuple[Path, Programme, Path, Path], tmp_path
     # what was recorded does not make up a name (nor rewrite a recorded "Round 1").
     assert rounds[0][:2] == ("Runde", "Rundenavn")
     assert rounds[1][:2] == (1, None)
+    # When the round was recorded, not the decision: the programme's `decision` date is what
+    # the published list says it was decided ("Vedtatt 12. juni 2009"), and one workbook of the
+    # accounts must not give another time under the same word. "Ført", as the terminal says it.
+    assert rows[0][12] == rounds[0][2] == "Ført i registeret"
+    # Ramme in bokmål is the frame and a round's budget alike (the glossary; the terminal says
+    # "Ramme" of the round): the two columns say whose, not "Ramme" beside an English "Budsjett".
+    assert rounds[0][3:5] == ("Ordningens ramme", "Rundens ramme")
+    assert not any("Vedtatt" in str(header) for header in (rows[0][12], rounds[0][2]))
 
     assert lg.export(ledger_path, tmp_path / "out.csv", lang="en") == "csv"
     text = (tmp_path / "out.csv").read_text(encoding="utf-8-sig")

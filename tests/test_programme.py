@@ -299,6 +299,17 @@ def test_filled_template_reads_back(tmp_path: Path) -> None:
     )
 
 
+def test_init_calls_the_programme_file_what_the_guide_and_the_messages_call_it(
+    tmp_path: Path,
+) -> None:
+    """An officer reads of "ordningsfilen" in the guide and in every bokmål message; the file
+    itself says the same word (ordning = programme in the glossary), not a "programfil"."""
+    result = init_programme(tmp_path / "new", lang="nb", register="2009", frame=60_000_000)
+    text = result.programme_file.read_text(encoding="utf-8")
+    assert text.startswith("# Ordningsfil for tilskudd: én tilskuddsordning")
+    assert "programfil" not in text.lower()
+
+
 def test_init_never_overwrites(tmp_path: Path) -> None:
     existing = write(tmp_path, "# mine\n")
     before = existing.stat().st_mtime_ns

@@ -477,7 +477,7 @@ def find_programme(
 
 _TEMPLATES: Mapping[str, str] = {
     "nb": """\
-# Programfil for tilskudd: én tilskuddsordning med ramme, runder og standard tildelingsregler.
+# Ordningsfil for tilskudd: én tilskuddsordning med ramme, runder og standard tildelingsregler.
 # Kommandoene i tilskudd finner denne filen i mappen du står i eller i en mappe over den.
 # Beløp kan skrives som tall (60000000) eller som tekst ("60 000 000", "60 mill.").
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
 from decimal import Decimal
 from functools import cache
 from typing import Any, Protocol, cast
 
-from tilskudd.i18n import Phrase, Translator, as_sentence, get
+from tilskudd.i18n import Phrase, Translator, as_sentence, format_date, get
 from tilskudd.models import Decision, Issue, Reason, RejectedRow, RoundResult, Status
 from tilskudd.summary import RoundSummary
 
@@ -537,7 +538,9 @@ def change_sentences(changes: Sequence[Change], lang: str) -> list[str]:
         said.append(
             t(
                 key,
-                date=change.created[:10],
+                # In words, as the documents date the decision ("Vedtatt 12. juni 2009"), not
+                # 2009-10-14 in a sentence; the CSV and JSON keep the ISO time beside it.
+                date=format_date(date.fromisoformat(change.created[:10]), lang),
                 before=change.amount_before,
                 after=change.amount_after,
                 reason=as_sentence(change.reason),

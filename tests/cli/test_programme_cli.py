@@ -7,6 +7,7 @@ import json
 import re
 import shutil
 import sqlite3
+from datetime import date
 from pathlib import Path
 
 import openpyxl
@@ -15,6 +16,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from tilskudd.cli import app
+from tilskudd.i18n import format_date, get
 
 from .entrypoint import run_main
 
@@ -87,11 +89,20 @@ def test_init_creates_a_programme_and_never_overwrites(
     result = run("init", "ny", "--frame", "60M", "--register", "2009", "--name", "Ordning")
     assert result.exit_code == 0, result.output
     assert "Opprettet ny/tilskudd.toml og ny/applications.xlsx." in result.stdout
-    assert "tilskudd allocate applications.xlsx --round 1" in result.stdout
+    # A copy of the template for each round: the ledger knows a committed round's file by its
+    # content, so the template filled in again for round 2 would no longer be round 1's.
+    said = re.sub(r"\s*\n\s*", " ", result.stdout)
+    assert "lagre en kopi av applications.xlsx for runde 1 (for eksempel runde1.xlsx)" in said
+    assert "tilskudd allocate runde1.xlsx --round 1" in said
+    assert "Bruk en ny kopi av malen for hver runde" in said
+    assert "allocate applications.xlsx" not in said
     text = (tmp_path / "ny" / "tilskudd.toml").read_text(encoding="utf-8")
     assert 'frame = "60 000 000"' in text
     book = openpyxl.load_workbook(tmp_path / "ny" / "applications.xlsx")
     assert book.sheetnames[:2] == ["Søknader", "Veiledning"]
+    guide = [str(c.value) for c in book["Veiledning"]["A"] if c.value]
+    assert any(line.startswith("Lagre en kopi av denne malen for hver runde") for line in guide)
+    assert "Fordel runde 1: tilskudd allocate runde1.xlsx --round 1" in guide
     before = snapshot(tmp_path / "ny" / "tilskudd.toml")
     again = run("init", "ny")
     assert again.exit_code == 2
@@ -439,7 +450,7 @@ def test_explain_of_a_committed_decision_tells_what_was_recorded_since(folder: P
     assert run("amend", "A-1", "--amount", "50 000", "--reason", "Cost reduced").exit_code == 0
     assert run("withdraw", "A-1", "--reason", "the project was stopped").exit_code == 0
     said = " ".join(run("explain", "r1.csv", "A-1", "--round", "1").stdout.split())
-    day = r"\d{4}-\d{2}-\d{2}"
+    day = r"\d{1,2} [A-Z][a-z]+ \d{4}"  # in words, as the documents date the decision
     assert re.search(
         rf"After the decision the grant was amended on {day}, from NOK 60,000 to NOK 50,000\."
         rf" Cost reduced\. Then, on {day}, the grant of NOK 50,000 was withdrawn\. The project"
@@ -861,7 +872,19 @@ def test_a_committed_round_run_otherwise_is_refused_and_writes_nothing(
         "explanations agree with the ledger; this run of round 1, committed "
     ), said
     assert difference.format(folder=folder) in said
-    assert said.endswith("Nothing was written.")
+    if args[0] == "r2.csv":  # another file: no option to leave out, the committed file to give
+        assert said.endswith(
+            "Give the file that was committed, as it was then (a copy with the same content "
+            "will do; a file opened and saved again, in Excel for instance, is no longer the "
+            "same), or allocate the file without --round to try something else. "
+            "Nothing was written."
+        ), said
+        assert "Leave out what changes it" not in said
+    else:
+        assert said.endswith(
+            "Leave out what changes it, or allocate the file without --round to try something "
+            "else. Nothing was written."
+        ), said
     assert not (folder / "round1.xlsx").exists()
     explained = run("explain", *args, "A-1", "--round", "1")
     assert explained.exit_code == 1
@@ -907,10 +930,58 @@ def test_nb_a_committed_round_run_otherwise(
         "stemmer med registeret; denne kjøringen av runde 1, ført "
     ), said
     assert f"UTC (post 1 i registeret) gjør ikke det: {difference.format(folder=folder)}" in said
-    assert said.endswith(
-        "Utelat det som endrer den, eller fordel filen uten --round for å prøve noe annet. "
-        "Ingenting ble skrevet."
-    ), said
+    if key == "rerun_input":
+        assert said.endswith(
+            "Bruk filen som ble ført, slik den var da (en kopi med det samme innholdet går også; "
+            "en fil som er åpnet og lagret på nytt, for eksempel i Excel, er ikke lenger den "
+            "samme), eller fordel filen uten --round for å prøve noe annet. Ingenting ble skrevet."
+        ), said
+    else:
+        assert said.endswith(
+            "Utelat det som endrer den, eller fordel filen uten --round for å prøve noe annet. "
+            "Ingenting ble skrevet."
+        ), said
+    # The advice is the catalogue's, said whole, for another file and for the rest.
+    advice = "rerun_advice_input" if key == "rerun_input" else "rerun_advice"
+    assert said.endswith(get("nb")(f"ledger.error.{advice}") + " Ingenting ble skrevet."), said
+
+
+def test_a_committed_workbook_saved_again_is_no_longer_the_round_s_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The guide's advice to keep each round's file as committed: a workbook opened and saved
+    again, no cell changed, is another file to the ledger (its SHA-256), so the round's list
+    cannot be written from it, and verify cannot re-run the round; the committed copy can."""
+    monkeypatch.delenv("TILSKUDD_LANG", raising=False)
+    (tmp_path / "tilskudd.toml").write_text(PROGRAMME, encoding="utf-8")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for line in [HEADER, *ROUND_1]:
+        sheet.append([int(c) if c.isdigit() else c for c in line.split(";")])
+    book.save(tmp_path / "r1.xlsx")
+    shutil.copy(tmp_path / "r1.xlsx", tmp_path / "r1-arkiv.xlsx")
+    monkeypatch.chdir(tmp_path)
+    commit_round("r1.xlsx")
+    again = openpyxl.load_workbook(tmp_path / "r1.xlsx")
+    again.properties.lastModifiedBy = "Saksbehandler"  # as Excel records who saved it
+    again.save(tmp_path / "r1.xlsx")  # the same cells, other bytes
+    assert (tmp_path / "r1.xlsx").read_bytes() != (tmp_path / "r1-arkiv.xlsx").read_bytes()
+
+    refused = run("allocate", "r1.xlsx", "--round", "1", "-o", "liste.html", "--lang", "nb")
+    assert refused.exit_code == 1
+    said = re.sub(r"\s*\n\s*", " ", refused.stderr)
+    assert "r1.xlsx er ikke filen som ble ført for runden" in said
+    assert "Bruk filen som ble ført, slik den var da" in said
+    assert not (tmp_path / "liste.html").exists()
+    verified = run("verify", "--lang", "nb")
+    assert verified.exit_code == 1
+    assert "ikke kjørt på nytt" in verified.stdout
+    # The copy kept as committed still serves both.
+    kept = run("verify", "--round", "1", "--input", "r1-arkiv.xlsx")
+    assert kept.exit_code == 0, kept.output
+    assert run("allocate", "r1-arkiv.xlsx", "--round", "1", "-o", "liste.html").exit_code == 0
+    assert (tmp_path / "liste.html").is_file()
 
 
 # --- the ledger's refusals in the command's language ----------------------------------------------
@@ -1524,7 +1595,14 @@ def test_history_of_an_id_typed_with_spaces_and_in_another_case(folder: Path) ->
     assert found.stdout.splitlines()[1].startswith("Round 1 · A-1 · Moss kommune")
     none = run("history", " Z-9 ")
     assert none.exit_code == 0, none.output
-    assert none.stdout.splitlines() == ["Nothing recorded for Z-9."]
+    assert none.stdout.splitlines()[0].startswith("Nothing recorded for Z-9. ")
+    # An officer who types the applicant's name is told what history looks up instead.
+    named = run("history", "Moss kommune", "--lang", "nb")
+    assert named.exit_code == 0, named.output
+    assert " ".join(named.stdout.split()) == (
+        "Ingenting er registrert for Moss kommune. tilskudd history finner en søknad på "
+        "søknadsnummeret og en søker på organisasjonsnummeret, ikke på navnet."
+    )
 
 
 def test_allocate_of_a_round_committed_with_a_policy_this_tilskudd_cannot_read(
@@ -1638,7 +1716,8 @@ def test_the_documents_of_a_changed_round_show_the_awards_as_they_stand(folder: 
     assert run("amend", "A-1", "--amount", "50 000", "--reason", "Cost reduced").exit_code == 0
     assert run("withdraw", "A-2", "--reason", "The municipality withdrew").exit_code == 0
     today = run("history", "A-2", "--format", "json")
-    day = json.loads(today.stdout)[0]["amendments"][0]["created"][:10]
+    created = json.loads(today.stdout)[0]["amendments"][0]["created"][:10]
+    day = format_date(date.fromisoformat(created), "en")  # 30 November 2026: the date in words
 
     md = run("allocate", "r1.csv", "--round", "1", "-o", "awards.md", "--lang", "en")
     assert md.exit_code == 0, md.output
@@ -1664,7 +1743,8 @@ def test_the_documents_of_a_changed_round_show_the_awards_as_they_stand(folder: 
     assert html.exit_code == 0, html.output
     page = (folder / "tildeling.html").read_text(encoding="utf-8").replace(NBSP, " ")
     assert "Endringer etter vedtaket" in page
-    assert f"Etter vedtaket ble tilskuddet endret {day}, fra 60 000 kr til 50 000 kr." in page
+    dag = format_date(date.fromisoformat(created), "nb")  # 30. november 2026
+    assert f"Etter vedtaket ble tilskuddet endret {dag}, fra 60 000 kr til 50 000 kr." in page
     assert "Tildelt nå: 50 000 kr" in page
     assert "tildeling.html viser tildelingene slik de står nå" in " ".join(html.stdout.split())
 
@@ -2010,8 +2090,88 @@ def test_ledger_export_rounds_say_what_was_committed_and_what_stands_now(
         (50_000, 50_000),
     ]
     for f in figures.values():
-        budget = f["Budget" if lang == "en" else "Budsjett"]
+        budget = f["Budget" if lang == "en" else "Rundens ramme"]
         assert budget == f[committed] + f[unallocated]
         # Unnamed in tilskudd.toml: the name column is the name as given, none; the round's
         # number is in the column before it.
         assert f[name] is None
+
+
+def test_an_application_rejected_for_its_cells_is_said_before_the_round_is_committed(
+    folder: Path,
+) -> None:
+    """A typing error in one cell rejects an application, and once the round is committed no
+    amendment can fund it: said under the table, where the officer reads before --commit (the
+    cells are listed above it, scrolled away in a round of a hundred rows), and again as the
+    round is recorded."""
+    typo = "A-4;Oslo kommune;958935421;Bysykkel;0301;40000;200000;6"  # check digit off by one
+    (folder / "r1.csv").write_text("\n".join([HEADER, *ROUND_1, typo]) + "\n", encoding="utf-8")
+    preview = run("allocate", "r1.csv", "--round", "1")
+    assert preview.exit_code == 0, preview.output
+    said = re.sub(r"\s*\n\s*", " ", preview.stdout)
+    assert (
+        "Round 1: 1 application is rejected for errors in the sheet: A-4. An application "
+        "recorded in the ledger as rejected cannot be funded by an amendment afterwards; unless "
+        "it is to be rejected, put the cells right and allocate the round again before it is "
+        "committed."
+    ) in said
+    nb = re.sub(r"\s*\n\s*", " ", run("allocate", "r1.csv", "--round", "1", "--lang", "nb").stdout)
+    assert (
+        "Runde 1: 1 søknad er avvist for feil i regnearket: A-4. En søknad som er ført i "
+        "registeret som avvist, kan ikke få tilskudd ved en endring senere; skal den ikke "
+        "avvises, retter du cellene og fordeler runden på nytt før den føres."
+    ) in nb
+
+    committed = re.sub(r"\s*\n\s*", " ", commit_round().stdout)
+    assert (
+        "Round 1: 1 application is rejected for errors in the sheet and recorded in the ledger "
+        "as rejected: A-4. No amendment can fund it afterwards."
+    ) in committed
+    assert committed.index("recorded in the ledger as rejected") < committed.index(
+        "Committed round 1 to the ledger"
+    )
+    refused = run("amend", "A-4", "--amount", "40000", "--reason", "typo", "--outside-policy")
+    assert refused.exit_code == 1
+    # The round as committed, run again for its documents, has nothing left to decide.
+    again = run("allocate", "r1.csv", "--round", "1")
+    assert again.exit_code == 0, again.output
+    assert "rejected for errors in the sheet" not in again.stdout
+    # A round without such an application says nothing of it.
+    (folder / "r2.csv").write_text("\n".join([HEADER, *ROUND_2]) + "\n", encoding="utf-8")
+    assert "rejected for errors" not in run("allocate", "r2.csv", "--round", "2").stdout
+
+
+def test_an_allocation_without_round_in_a_programme_with_a_ledger_says_it_is_not_against_it(
+    folder: Path,
+) -> None:
+    """In the programme's folder, `allocate r2.csv --budget N` without --round funds Moss's
+    project again, which round 1 funded: its award list must not pass for the round's."""
+    assert "without --round" not in run("allocate", "r2.csv", "--budget", "100000").stdout
+    commit_round()
+    plain = run("allocate", "r2.csv", "--budget", "100000", "-o", "r2.xlsx")
+    assert plain.exit_code == 0, plain.output
+    said = re.sub(r"\s*\n\s*", " ", plain.stdout)
+    assert (
+        "Allocated without --round: the programme has a ledger of committed rounds, but this "
+        "allocation is not made against it. Applications funded in an earlier round may be "
+        "funded here, and the cap per organisation (per_applicant_max) does not count earlier "
+        "rounds. Use --round N to allocate a round of the programme."
+    ) in said
+    book = openpyxl.load_workbook(folder / "r2.xlsx")
+    funded = [r[1] for r in book["Awards"].iter_rows(min_row=2, values_only=True) if r[1]]
+    assert "B-1" in funded  # Moss's project again: what the note warns of
+    nb = re.sub(
+        r"\s*\n\s*", " ", run("allocate", "r2.csv", "--budget", "1M", "--lang", "nb").stdout
+    )
+    assert "Fordelt uten --round: ordningen har et register med førte runder" in nb
+    against = run("allocate", "r2.csv", "--round", "2")
+    assert against.exit_code == 0, against.output
+    assert "without --round" not in against.stdout
+    # explain, whose words go into a decision letter: B-1 "funded", said to be outside the ledger.
+    explained = run("explain", "r2.csv", "B-1", "--budget", "100000", "--no-what-if")
+    assert explained.exit_code == 0, explained.output
+    assert "Allocated without --round" in explained.stdout
+    as_round = run("explain", "r2.csv", "B-1", "--round", "2", "--no-what-if")
+    assert as_round.exit_code == 0, as_round.output
+    assert "Allocated without --round" not in as_round.stdout
+    assert "round 1" in as_round.stdout  # not funded again: funded in round 1

@@ -109,8 +109,8 @@ def test_html_reads_back_as_it_stands(changed_round: Callable[..., RoundResult])
     ]
     assert (
         "Bergen kommune – -Minus: Åpne data | felles API (S-004): Etter vedtaket ble tilskuddet "
-        "på 900 000 kr trukket tilbake 2009-11-03. Søkeren trakk prosjektet. Tilskuddet er nå "
-        "0 kr."
+        "på 900 000 kr trukket tilbake 3. november 2009. Søkeren trakk prosjektet. Tilskuddet "
+        "er nå 0 kr."
     ) in text
     assert (
         "fra 1 000 000 kr til 1 200 000 kr. Styrevedtak 19.10.2009, sak 09/123. Endringen er "
@@ -133,7 +133,7 @@ def test_markdown_reads_back_in_english(changed_round: Callable[..., RoundResult
     assert "## Changes since the decision" in text
     assert (
         "1. Halden kommune – Felles IKT-plattform for Østfold (S-001): After the decision the "
-        "grant was amended on 2009-10-14, from NOK 3,300,000 to NOK 3,000,000. Prosjektet ble "
+        "grant was amended on 14 October 2009, from NOK 3,300,000 to NOK 3,000,000. Prosjektet ble "
         "billigere (brev 12.10.2009). The grant is now NOK 3,000,000."
     ) in text
     assert "and NOK 200,000 has gone back to the programme's frame." in text
@@ -231,7 +231,7 @@ def test_csv_has_the_awards_as_they_stand_and_the_change_columns(
     assert (bergen["Tildelt"], bergen["Status"]) == ("0", "trukket tilbake")
     assert (bergen["Vedtatt"], bergen["Beløp nå"]) == ("900000", "0")
     assert bergen["Endret tidspunkt"] == "2009-11-03T09:00:00+00:00"
-    assert "trukket tilbake 2009-11-03. Søkeren trakk prosjektet." in _plain(
+    assert "trukket tilbake 3. november 2009. Søkeren trakk prosjektet." in _plain(
         bergen["Begrunnelse for endring"]
     )
     tromso = rows["S-003"]
@@ -307,8 +307,8 @@ def test_json_keeps_the_decision_and_adds_what_stands_now(
             "after": 0,
             "reason": "Søkeren trakk prosjektet",
             "outside_policy": [],
-            "text": "After the decision the grant of NOK\u00a0900,000 was withdrawn on 2009-11-03. "
-            "Søkeren trakk prosjektet.",
+            "text": "After the decision the grant of NOK\u00a0900,000 was withdrawn on "
+            "3 November 2009. Søkeren trakk prosjektet.",
         }
     ]
     assert apps["S-003"]["changes"][0]["outside_policy"] == ["max_share_of_cost"]
@@ -345,7 +345,7 @@ def test_360giving_is_as_the_grants_stand(
     assert halden["Last modified"] == "2009-10-14T09:00:00+00:00"
     assert _plain(halden["Description"]) == (
         "Grant to Halden kommune for “Felles IKT-plattform for Østfold”. After the decision the "
-        "grant was amended on 2009-10-14, from NOK 3,300,000 to NOK 3,000,000. Prosjektet ble "
+        "grant was amended on 14 October 2009, from NOK 3,300,000 to NOK 3,000,000. Prosjektet ble "
         "billigere (brev 12.10.2009). The grant is now NOK 3,000,000."
     )
     assert rows["360G-tilskudd-S-003"]["Amount Awarded"] == "1200000"

@@ -711,3 +711,15 @@ def test_norwegian_policy_sheet_heads_its_settings_as_parameters(
     the basis sheet headed its settings (rule, max_share_of_cost, ...) with that word."""
     ws = written(result, tmp_path, lang="nb")["Grunnlag"]
     assert rows(ws)[0] == ["Parameter", "Verdi", "Forklaring"]
+
+
+def test_norwegian_policy_sheet_says_funding_line_as_the_rest_of_the_round_does(
+    result: RoundResult, tmp_path: Path
+) -> None:
+    """The notes, explain and the guide call it "finansieringsgrensen"; the basis sheet's
+    explanation of at_line and lottery_band said "streken", a word used nowhere else."""
+    ws = written(result, tmp_path, lang="nb")["Grunnlag"]
+    explained = {row[0]: row[2] for row in rows(ws)[1:]}
+    assert str(explained["at_line"]).startswith("Ved finansieringsgrensen: skip (hopp over)")
+    assert "ved finansieringsgrensen" in str(explained["lottery_band"])
+    assert not any("streken" in str(text) for text in explained.values())

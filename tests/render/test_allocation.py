@@ -709,7 +709,7 @@ def test_a_changed_round_is_shown_as_it_stands_with_its_notes() -> None:
     notes = said[said.index("Endringer etter vedtaket") :]
     assert notes.startswith(
         "Endringer etter vedtaket 1. Halden kommune – Felles IKT-plattform for Østfold (S-001): "
-        "Etter vedtaket ble tilskuddet endret 2009-10-14, fra 3 300 000 kr til 3 000 000 kr."
+        "Etter vedtaket ble tilskuddet endret 14. oktober 2009, fra 3 300 000 kr til 3 000 000 kr."
     )
     assert "4. Bergen kommune – -Minus: Åpne data | felles API (S-004): Etter vedtaket" in notes
     assert "utenfor rundens tildelingsregler (max_share_of_cost)" in notes

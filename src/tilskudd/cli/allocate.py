@@ -487,7 +487,14 @@ def allocate(
             from tilskudd.render.check import render_register_mismatch
 
             render_register_mismatch(out, mismatch, lang=language)
-        plan.report(result, language, budget_given=budget is not None, as_decided=as_decided)
+        plan.report(
+            result,
+            language,
+            budget_given=budget is not None,
+            as_decided=as_decided,
+            committing=commit,
+        )
+        plan.without_round(language)
         if dry_run:
             from tilskudd.summary import budget_check
 

@@ -224,3 +224,8 @@ def explain(
                 # Wrapped here, never inside an amount (rich would break at its no-break space).
                 text = wrap(" ".join(paragraph), out.width)
                 out.print(Text(text, style="dim" if dim else ""))
+        if plan.outside_ledger():
+            # A decision explained without the ledger is not the round's (an application funded
+            # in an earlier round is explained as funded): said under it, as allocate says it.
+            out.print()
+            plan.without_round(language)

@@ -882,7 +882,10 @@ class RoundPlan:
             if canonical_json(policy.get(key)) != canonical_json(done.policy.get(key))
         )
         difference: Phrase | None = None
+        # Another file has no option to leave out: the way on is the file as committed.
+        advice = Phrase("ledger.error.rerun_advice")
         if sha256 != done.input_sha256:
+            advice = Phrase("ledger.error.rerun_advice_input")
             difference = Phrase(
                 "ledger.error.rerun_input",
                 path=str(file),
@@ -936,6 +939,7 @@ class RoundPlan:
                 key="ledger.error.rerun_differs",
                 earlier=done.description(),
                 difference=difference,
+                advice=advice,
             )
 
     def changes_since(self, result: Any) -> Any:
@@ -995,10 +999,18 @@ class RoundPlan:
             self._changed_since(lang, ctx.round, compared=True)
 
     def report(
-        self, result: Any, lang: str, *, budget_given: bool, as_decided: bool = False
+        self,
+        result: Any,
+        lang: str,
+        *,
+        budget_given: bool,
+        as_decided: bool = False,
+        committing: bool = False,
     ) -> None:
         """Say where the budget came from and which applications were funded before (and of a
-        round changed since, what the table above shows: ``as_decided`` or as it stands)."""
+        round changed since, what the table above shows: ``as_decided`` or as it stands), and
+        which are rejected for errors in the sheet, as the ledger will keep them
+        (``committing``: as it records them now)."""
         if self.context is None:
             return
         from tilskudd.i18n import get
@@ -1072,6 +1084,27 @@ class RoundPlan:
             _out(t("ledger.cli.already_funded", ids=listed(again, t)))
         if ctx.prior_by_orgnr and result.allocation.policy.per_applicant_max is not None:
             _out(t("ledger.cli.prior_orgnr", n=len(ctx.prior_by_orgnr)))
+        from tilskudd.models import Status
+
+        rejected = [
+            d.application_id for d in result.allocation.decisions if d.status is Status.REJECTED
+        ]
+        if rejected and ctx.already_committed is None:
+            from tilskudd.wording import listed
+
+            # Said under the table, where the officer reads before --commit (the cells are
+            # listed above it, scrolled away in a round of a hundred rows): the ledger keeps
+            # such an application rejected, and no amendment can fund it afterwards.
+            _out(
+                t(
+                    "ledger.cli.rejected_committed"
+                    if committing
+                    else "ledger.cli.rejected_recorded",
+                    round=ctx.round,
+                    n=len(rejected),
+                    ids=listed(rejected, t),
+                )
+            )
 
     def commit(self, result: Any, file: Path, reading: dict[str, Any], lang: str) -> None:
         """Record the round in the ledger (``--commit``) and say what was recorded."""
@@ -1115,6 +1148,25 @@ class RoundPlan:
         if info.seq == 1:
             key = "ledger.cli.created" if new else "ledger.cli.first_entry"
             _out(t(key, path=_where(self.ledger), round=info.round))
+
+    def outside_ledger(self) -> bool:
+        """Whether this is a run in a programme whose ledger holds committed rounds, made
+        without --round: not against them."""
+        if self.programme is None or self.round is not None:
+            return False
+        from tilskudd import ledger as ledger_module
+
+        return ledger_module.exists(self.programme.ledger_path)
+
+    def without_round(self, lang: str) -> None:
+        """In a programme whose ledger holds committed rounds, an allocation without --round is
+        not made against them: said, since its award list may fund again what an earlier round
+        funded (and count no earlier award under per_applicant_max), and nothing of it can be
+        committed."""
+        if self.outside_ledger():
+            from tilskudd.i18n import get
+
+            _out(get(lang)("ledger.cli.without_round"))
 
     def not_committed(self, lang: str) -> None:
         """Remind that a round allocated with --round is not recorded without --commit."""

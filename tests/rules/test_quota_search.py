@@ -331,3 +331,24 @@ def test_a_tiny_round_is_refused_only_if_no_choice_of_pass_one_meets_its_quotas(
     else:
         assert isinstance(again, Allocation)
         assert amounts_of(again) == amounts_of(outcome)
+
+
+def test_the_pass_that_searches_takes_the_runs_the_refused_pass_made() -> None:
+    # The round of the padded bare amount (14 applications that can serve a minimum: the plan
+    # with whole awards). The rule's first pass makes the first run and the plan's, both
+    # short; the pass that searches takes those and makes only the run with whole awards.
+    apps, policy = _bare_amount_round(EXACT_AT_MOST)
+    made: list[object] = []
+    original = QuotaBook._pass_one
+
+    def counted(self: QuotaBook, *args: Any) -> Any:
+        made.append(args[-1])
+        return original(self, *args)
+
+    with (
+        patch.object(QuotaBook, "_pass_one", counted),
+        patch("tilskudd.rules.ranked.settle_tie_notes", lambda notes, *args: list(notes)),
+    ):
+        result = allocate(apps, 212, policy)
+    assert amounts_of(result)["S2"] == 200
+    assert made == [None, "plan", "whole"]

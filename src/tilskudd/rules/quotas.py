@@ -116,6 +116,8 @@ __all__ = [
 ]
 
 Dimension = Literal["category", "county"]
+_Run = tuple[list[int], dict[str, tuple[int, bool]], bool]
+"""A run of pass 1: the entries chosen, the group each is for, whether every minimum is met."""
 Estimate = Literal["plan", "sum", "whole", "exact"]
 """How the look-ahead of pass 1 counts what the other minimums need: the plan's cost, the
 groups' sum, the plan's cost with a missing amount counted as at least one whole award
@@ -683,12 +685,14 @@ class QuotaBook:
     __slots__ = (
         "budget",
         "count",
+        "earlier",
         "given",
         "groups",
         "groups_of",
         "looked_ahead",
         "other_run",
         "reserved",
+        "runs",
         "searching",
         "tied",
         "used",
@@ -720,6 +724,12 @@ class QuotaBook:
         """Whether pass 1, when the estimates leave a minimum unmet, searches further (the exact
         search or the plan with whole awards, :meth:`visit_order`); set by :meth:`searched`
         for a round that would otherwise be refused."""
+        self.runs: list[_Run] = []
+        """The runs of pass 1 :meth:`visit_order` made, when the first left a minimum unmet."""
+        self.earlier: list[_Run] | None = None
+        """For a book from :meth:`searched`: the runs the book it came from made (the same
+        round, in the same order), which its :meth:`visit_order` takes instead of making them
+        again."""
         self.other_run: frozenset[str] = frozenset()
         """The applications the runs of pass 1 that were not used chose, when there were more
         than one (the first left a minimum unmet): in another order of a tie they are in, such
@@ -794,6 +804,7 @@ class QuotaBook:
             return None
         book = self.fresh()
         book.searching = True
+        book.earlier = self.runs or None
         return book
 
     def adopt(self, other: QuotaBook) -> None:
@@ -954,15 +965,21 @@ class QuotaBook:
         n = len(entries)
         if not any(group.has_minimum for group in self.groups):
             return list(range(n))
-        chosen, reserved, met = self._pass_one(entries, budget, policy, prior_by_orgnr, None)
+        earlier, self.earlier = self.earlier, None
+        if earlier:
+            chosen, reserved, met = earlier[0]
+        else:
+            chosen, reserved, met = self._pass_one(entries, budget, policy, prior_by_orgnr, None)
         if not met:
-            runs: list[tuple[list[int], dict[str, tuple[int, bool]], bool]] = [
-                (chosen, reserved, met)
-            ]
+            runs: list[_Run] = [(chosen, reserved, met)]
             for estimate in self._estimates(entries, policy):
-                runs.append(self._pass_one(entries, budget, policy, prior_by_orgnr, estimate))
+                if earlier and len(runs) < len(earlier):
+                    runs.append(earlier[len(runs)])  # made already by the book searched from
+                else:
+                    runs.append(self._pass_one(entries, budget, policy, prior_by_orgnr, estimate))
                 if runs[-1][2]:
                     break
+            self.runs = runs
             used = runs[-1] if runs[-1][2] else runs[0]
             self.other_run = frozenset(i for run in runs if run is not used for i in run[1])
             if used is not runs[0]:
@@ -1014,7 +1031,7 @@ class QuotaBook:
         policy: Policy,
         prior_by_orgnr: Mapping[str, int] | None,
         look_ahead: Estimate | None,
-    ) -> tuple[list[int], dict[str, tuple[int, bool]], bool]:
+    ) -> _Run:
         """The applications chosen for the minimums, the group each is for, and whether every
         minimum is met (see :meth:`visit_order`); ``look_ahead``: how what the other minimums
         need is counted (:meth:`_Plan.cost`), ``None`` for no look-ahead."""

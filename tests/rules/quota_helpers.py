@@ -213,3 +213,138 @@ def placed(draw: st.DrawFn, apps: list[Application]) -> list[Application]:
         counties = tuple(sorted(set(draw(st.lists(st.sampled_from(COUNTIES), max_size=2)))))
         out.append(app.model_copy(update={"category": category, "counties": counties}))
     return out
+
+
+def ranked_reachable(
+    apps: Sequence[Application], budget: int, policy: Policy, *, pass_two: bool = True
+) -> dict[str, int] | None:
+    """Whether ``ranked`` can meet every quota, by exhaustive search over its own order
+    semantics (README, "Quotas per category or county"): some choice of applications funded
+    first for the minimums, each taken in rank order while a minimum of one of its groups is
+    unmet, funded with its eligible amount (or what its organisation has left under
+    ``per_applicant_max``), within the budget and every maximum, followed by the rule's normal
+    pass over the rest in rank order (maximums skipped, ``at_line`` at the first that does not
+    fit), leaves every quota met. The awards of the first choice found that does (choices
+    tried in order of the rank preference, best first), ``None`` when no choice does.
+    ``pass_two=False``: the choice alone must meet the minimums (the rule's pass 2 not run).
+
+    Written apart from :mod:`tilskudd.rules.quotas` (plain loops over all subsets of the
+    applications that can serve a minimum: 2^m, for m up to about 12)."""
+    from tilskudd.rules.common import rank_order
+
+    entries = rank_order(apps, policy)
+    order = [e.application for e in entries]
+    ranks = [e.rank for e in entries]
+    n = len(order)
+
+    def eligible(app: Application) -> int:
+        if policy.min_score is not None and (app.score is None or app.score < policy.min_score):
+            return 0
+        amount = policy_caps(app, policy)
+        return 0 if amount == 0 or amount < policy.min_award else amount
+
+    elig = [eligible(a) for a in order]
+    # Every (quota, group) as a list of member positions with its limits in kroner and counts.
+    limits: list[tuple[set[int], int, int | None, int, int | None]] = []
+    for q in policy.quotas:
+        for members in groups(order, q):
+            ids = {a.id for a in members}
+            pos = {k for k in range(n) if order[k].id in ids}
+            least = q.min_amount or 0
+            if q.min_share is not None:
+                num, den = Fraction(q.min_share).as_integer_ratio()
+                least = max(least, -(-num * budget // den))
+            most = q.max_amount
+            if q.max_share is not None:
+                num, den = Fraction(q.max_share).as_integer_ratio()
+                cap = num * budget // den
+                most = cap if most is None else min(most, cap)
+            limits.append((pos, least, most, q.min_count or 0, q.max_count))
+
+    def org_limit(k: int, amount: int, spent: Mapping[str, int]) -> int:
+        org = order[k].orgnr
+        if policy.per_applicant_max is None or org is None:
+            return amount
+        room = max(policy.per_applicant_max - spent.get(org, 0), 0)
+        left = room - room % policy.round_to
+        if amount <= left:
+            return amount
+        return 0 if left == 0 or left < policy.min_award else left
+
+    def unmet_of(k: int, awards: Sequence[int]) -> bool:
+        for pos, least, _, min_count, _ in limits:
+            if k in pos:
+                got = sum(awards[j] for j in pos)
+                if got < least or sum(1 for j in pos if awards[j]) < min_count:
+                    return True
+        return False
+
+    def blocked(k: int, amount: int, awards: Sequence[int]) -> bool:
+        for pos, _, most, _, max_count in limits:
+            if k in pos:
+                if max_count is not None and sum(1 for j in pos if awards[j]) + 1 > max_count:
+                    return True
+                if most is not None and sum(awards[j] for j in pos) + amount > most:
+                    return True
+        return False
+
+    def all_met(awards: Sequence[int]) -> bool:
+        return all(
+            sum(awards[j] for j in pos) >= least and sum(1 for j in pos if awards[j]) >= min_count
+            for pos, least, _, min_count, _ in limits
+        )
+
+    serving = [k for k in range(n) if elig[k] and any(k in lim[0] for lim in limits)]
+    m = len(serving)
+    assert m <= 14
+    # Best first: a choice that takes a better-ranked application is tried before one that
+    # does not (the bits of the mask, highest for the best-ranked).
+    for mask in range((1 << m) - 1, -1, -1):
+        chosen = {serving[j] for j in range(m) if mask >> (m - 1 - j) & 1}
+        awards = [0] * n
+        spent: dict[str, int] = {}
+        remaining = budget
+        ok = True
+        for k in sorted(chosen):
+            amount = org_limit(k, elig[k], spent)
+            if (
+                not amount
+                or amount > remaining
+                or not unmet_of(k, awards)
+                or blocked(k, amount, awards)
+            ):
+                ok = False
+                break
+            awards[k] = amount
+            remaining -= amount
+            if order[k].orgnr is not None:
+                spent[order[k].orgnr] = spent.get(order[k].orgnr, 0) + amount
+        if not ok or (not pass_two and not all_met(awards)):
+            continue
+        line: int | None = None  # the rank a stop line fell at; those of that rank still tried
+        stopped = False
+        for k in range(n):
+            if k in chosen or not elig[k]:
+                continue
+            amount = org_limit(k, elig[k], spent)
+            if not amount:
+                continue
+            if stopped and not (policy.at_line == "stop" and ranks[k] == line):
+                continue
+            if blocked(k, amount, awards):
+                continue
+            got = amount if amount <= remaining else 0
+            if not got:
+                part = remaining - remaining % policy.round_to
+                if policy.at_line == "partial" and part and part >= policy.min_award:
+                    got = part
+                if policy.at_line != "skip":
+                    stopped, line = True, ranks[k] if policy.at_line == "stop" else None
+            if got:
+                awards[k] = got
+                remaining -= got
+                if order[k].orgnr is not None:
+                    spent[order[k].orgnr] = spent.get(order[k].orgnr, 0) + got
+        if all_met(awards):
+            return {order[k].id: awards[k] for k in range(n)}
+    return None

@@ -46,7 +46,15 @@ How the rules apply them:
   passed over); if that run too leaves a minimum unmet and some
   application is in two groups with a minimum, once more with what each group needs alone
   summed (more cautious). The first of them that meets every minimum is used
-  (:meth:`QuotaBook.visit_order`, :class:`_Plan`). Pass 2 is the
+  (:meth:`QuotaBook.visit_order`, :class:`_Plan`). If none does and the round would be
+  refused, the rule makes its pass once more (:meth:`QuotaBook.searched`), pass 1 then going
+  on where those runs failed: a round with at most :data:`EXACT_AT_MOST` applications that
+  can serve a minimum is searched exactly (:class:`_Search`: in order, each application that
+  leaves some choice of the ones after it meeting every minimum is taken, so the minimums are
+  met whenever some choice of pass 1 meets them, with the best-ranked such choice); a larger
+  one is looked ahead in once more with the plan counting a missing amount as at least one
+  whole award of a member that can still bring it. A round those runs meet is never changed
+  by this. Pass 2 is the
   rule's normal pass over the rest; an application that would take a group past a maximum is
   skipped (``reason.quota.max_reached``, ``max_share_reached``, ``max_count_reached``: the
   group, its limit and what it has) and the funding line is not drawn there: the next ones are
@@ -73,7 +81,7 @@ minimum it leaves unmet) with :func:`quota_totals` over the round's recorded awa
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import islice
@@ -108,8 +116,18 @@ __all__ = [
 ]
 
 Dimension = Literal["category", "county"]
-Estimate = Literal["plan", "sum"]
-"""How the look-ahead of pass 1 counts what the other minimums need (:meth:`_Plan.cost`)."""
+_Run = tuple[list[int], dict[str, tuple[int, bool]], bool]
+"""A run of pass 1: the entries chosen, the group each is for, whether every minimum is met."""
+Estimate = Literal["plan", "sum", "whole", "exact"]
+"""How the look-ahead of pass 1 counts what the other minimums need: the plan's cost, the
+groups' sum, the plan's cost with a missing amount counted as at least one whole award
+(:meth:`_Plan.cost`), or an exact search (:class:`_Search`)."""
+
+EXACT_AT_MOST = 12
+"""A round with at most this many applications that can serve a minimum (eligible, in a group
+with one) is searched exactly when the estimates leave a minimum unmet (:class:`_Search`); a
+larger one gets the plan with whole awards instead. The search visits at most 2^n selections
+(docs/benchmarks.md: at 12, at most about 0.1 s)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -667,12 +685,15 @@ class QuotaBook:
     __slots__ = (
         "budget",
         "count",
+        "earlier",
         "given",
         "groups",
         "groups_of",
         "looked_ahead",
         "other_run",
         "reserved",
+        "runs",
+        "searching",
         "tied",
         "used",
     )
@@ -699,6 +720,16 @@ class QuotaBook:
         (the minimum count still unmet then; otherwise its minimum amount or share)."""
         self.looked_ahead = False
         """Whether pass 1 chose with the look-ahead (:meth:`visit_order`)."""
+        self.searching = False
+        """Whether pass 1, when the estimates leave a minimum unmet, searches further (the exact
+        search or the plan with whole awards, :meth:`visit_order`); set by :meth:`searched`
+        for a round that would otherwise be refused."""
+        self.runs: list[_Run] = []
+        """The runs of pass 1 :meth:`visit_order` made, when the first left a minimum unmet."""
+        self.earlier: list[_Run] | None = None
+        """For a book from :meth:`searched`: the runs the book it came from made (the same
+        round, in the same order), which its :meth:`visit_order` takes instead of making them
+        again."""
         self.other_run: frozenset[str] = frozenset()
         """The applications the runs of pass 1 that were not used chose, when there were more
         than one (the first left a minimum unmet): in another order of a tie they are in, such
@@ -762,7 +793,25 @@ class QuotaBook:
 
     def fresh(self) -> QuotaBook:
         """The same groups with only the officer's awards counted (for another pass)."""
-        return QuotaBook(self.groups, self.groups_of, self.budget, self.given)
+        book = QuotaBook(self.groups, self.groups_of, self.budget, self.given)
+        book.searching = self.searching
+        return book
+
+    def searched(self) -> QuotaBook | None:
+        """A fresh book whose pass 1 searches further (:attr:`searching`), for a round this
+        book's pass left a minimum unmet in; ``None`` if this one searched already."""
+        if self.searching:
+            return None
+        book = self.fresh()
+        book.searching = True
+        book.earlier = self.runs or None
+        return book
+
+    def adopt(self, other: QuotaBook) -> None:
+        """Take the state of ``other`` (the same groups, another pass): what it counted, what
+        its pass 1 chose and how."""
+        for name in ("used", "count", "reserved", "looked_ahead", "other_run", "tied", "searching"):
+            setattr(self, name, getattr(other, name))
 
     def unmet(self) -> bool:
         """Whether some group's minimum is not met (what :meth:`check_met` raises for)."""
@@ -916,15 +965,21 @@ class QuotaBook:
         n = len(entries)
         if not any(group.has_minimum for group in self.groups):
             return list(range(n))
-        chosen, reserved, met = self._pass_one(entries, budget, policy, prior_by_orgnr, None)
+        earlier, self.earlier = self.earlier, None
+        if earlier:
+            chosen, reserved, met = earlier[0]
+        else:
+            chosen, reserved, met = self._pass_one(entries, budget, policy, prior_by_orgnr, None)
         if not met:
-            runs: list[tuple[list[int], dict[str, tuple[int, bool]], bool]] = [
-                (chosen, reserved, met)
-            ]
-            for estimate in self._estimates():
-                runs.append(self._pass_one(entries, budget, policy, prior_by_orgnr, estimate))
+            runs: list[_Run] = [(chosen, reserved, met)]
+            for estimate in self._estimates(entries, policy):
+                if earlier and len(runs) < len(earlier):
+                    runs.append(earlier[len(runs)])  # made already by the book searched from
+                else:
+                    runs.append(self._pass_one(entries, budget, policy, prior_by_orgnr, estimate))
                 if runs[-1][2]:
                     break
+            self.runs = runs
             used = runs[-1] if runs[-1][2] else runs[0]
             self.other_run = frozenset(i for run in runs if run is not used for i in run[1])
             if used is not runs[0]:
@@ -934,13 +989,40 @@ class QuotaBook:
         picked = set(chosen)
         return chosen + [k for k in range(n) if k not in picked]
 
-    def _estimates(self) -> tuple[Estimate, ...]:
-        """The look-ahead's runs (:meth:`visit_order`): with the plan, and, if some application
-        is in two groups with a minimum (so that the two differ), with the groups' sum."""
+    def _estimates(self, entries: Sequence[RankedEntry], policy: Policy) -> Iterator[Estimate]:
+        """The look-ahead's runs (:meth:`visit_order`), made one by one while none meets the
+        minimums: with the plan; if some application is in two groups with a minimum (so that
+        the two differ), with the groups' sum; then, if the book is :attr:`searching`, in a
+        round with at most :data:`EXACT_AT_MOST` applications that can serve a minimum the
+        exact search, and in a larger one the plan with a missing amount counted as at least
+        one whole award."""
+        yield "plan"
         minimum = [group.has_minimum for group in self.groups]
         if any(sum(minimum[g] for g in groups) > 1 for groups in self.groups_of.values()):
-            return ("plan", "sum")
-        return ("plan",)
+            yield "sum"
+        if self.searching:
+            serving = self._serving(entries, Caps(policy), EXACT_AT_MOST + 1)
+            yield "exact" if len(serving) <= EXACT_AT_MOST else "whole"
+
+    def _serving(
+        self, entries: Sequence[RankedEntry], caps: Caps, at_most: int | None = None
+    ) -> list[tuple[int, Application, int]]:
+        """The entries that can serve a minimum (eligible after the caps, in a group with one),
+        in order: (index, application, eligible amount); the first ``at_most`` only."""
+        minimum = [group.has_minimum for group in self.groups]
+        out: list[tuple[int, Application, int]] = []
+        for k, entry in enumerate(entries):
+            app = entry.application
+            if not any(minimum[g] for g in self.groups_of.get(app.id, ())):
+                continue
+            if caps.score_reason(app) is not None:
+                continue
+            amount, _ = caps.eligible(app)
+            if amount:
+                out.append((k, app, amount))
+                if at_most is not None and len(out) >= at_most:
+                    break
+        return out
 
     def _pass_one(
         self,
@@ -949,7 +1031,7 @@ class QuotaBook:
         policy: Policy,
         prior_by_orgnr: Mapping[str, int] | None,
         look_ahead: Estimate | None,
-    ) -> tuple[list[int], dict[str, tuple[int, bool]], bool]:
+    ) -> _Run:
         """The applications chosen for the minimums, the group each is for, and whether every
         minimum is met (see :meth:`visit_order`); ``look_ahead``: how what the other minimums
         need is counted (:meth:`_Plan.cost`), ``None`` for no look-ahead."""
@@ -959,7 +1041,8 @@ class QuotaBook:
         remaining = budget
         unmet = {g for g in range(len(self.groups)) if trial._unmet(g)}
         # For the look-ahead: each group's members with what they could get, cheapest first.
-        plan = _Plan(self) if look_ahead else None
+        plan = _Plan(self) if look_ahead and look_ahead != "exact" else None
+        search = _Search(self, self._serving(entries, caps)) if look_ahead == "exact" else None
         if plan is not None:
             for entry in entries:
                 plan.add_member(entry.application, caps)
@@ -981,10 +1064,19 @@ class QuotaBook:
                 continue
             if plan is not None:
                 others = plan.cost(
-                    trial, unmet, app.id, amount, taken, look_ahead == "plan", totals
+                    trial,
+                    unmet,
+                    app.id,
+                    amount,
+                    taken,
+                    look_ahead != "sum",
+                    totals,
+                    look_ahead == "whole",
                 )
                 if others is None or remaining - amount < others:
                     continue  # it would take what the other minimums need
+            elif search is not None and not search.completes(trial, totals, remaining, k, amount):
+                continue  # no choice of the applications after it meets every minimum
             # The minimum it is funded for: the count while that is unmet (the officer's
             # decisions may have met it already), else the amount or share.
             g_for = helping[0]
@@ -1066,7 +1158,9 @@ class _Plan:
       it brings to the other groups' missing amounts; what is still missing after them is
       counted as a bare amount, as if the group's other members could give exactly that (a
       bound: they may need more, or not have it, or be held back by a maximum or an
-      organisation's room).
+      organisation's room); with ``whole``, as at least the least award of one of those
+      members (each is funded whole: a missing 50 that only a member of 200 can bring costs
+      200).
 
     A member in the plan counts for every group it is in: its amount towards each one's
     amount and one towards each one's count, towards a minimum and a maximum alike, and its
@@ -1137,12 +1231,14 @@ class _Plan:
         taken: set[str],
         once: bool = True,
         totals: ApplicantTotals | None = None,
+        whole: bool = False,
     ) -> int | None:
         """What the ``unmet`` groups still need after ``app_id`` is funded with ``amount`` in
         ``trial`` (the book of pass 1 so far; ``taken``: the members it funded; ``totals``:
         what it gave each organisation): the plan's cost, or (not ``once``) the sum of what
         each group needs alone; ``None`` when a minimum cannot be met for want of members
-        that can still be funded (see the class)."""
+        that can still be funded (see the class). ``whole`` (the plan only): a missing amount
+        costs at least the least award of one member that can still bring it."""
         groups = self.book.groups
         groups_of = self.book.groups_of
         capped = self.capped
@@ -1290,22 +1386,126 @@ class _Plan:
                 # (of the first PLAN_SHARED_LOOK looked at), there is no plan.
                 held_back = False
                 could = 0
+                least = 0  # the least award of one member left: what one whole award costs
                 for a, i in islice(self.cheapest.get(g, ()), PLAN_SHARED_LOOK):
                     if i == app_id or i in taken or i in planned:
                         continue
                     got = award(i, a)
                     could += got
                     held_back = held_back or not got
+                    if got and (not least or got < least):
+                        least = got
                     if could >= need:
                         break
                 else:
                     if held_back and len(self.cheapest.get(g, ())) <= PLAN_SHARED_LOOK:
                         return None
+                if whole:
+                    need = max(need, least)
                 total += need
                 used[g] += need
                 if g in capped:
                     holding(g)[0] += need
         return total
+
+
+class _Search:
+    """The exact look-ahead of pass 1 for a small round (:data:`EXACT_AT_MOST`): whether,
+    after an application is taken, some choice of the applications after it, each taken as
+    pass 1 takes one (in order, while a minimum of one of its groups is unmet, with its
+    eligible amount or what its organisation has left, within the budget and every maximum),
+    meets every minimum. Branch and bound: the applications after it are tried in order, taken
+    or passed over, and a branch is cut as soon as what its applications left could bring a
+    group (all their eligible amounts, all of them counted) is less than its minimum, or the
+    budget left is less than what a group still misses.
+
+    With it, pass 1 takes in order each application that leaves the minimums within reach,
+    so it meets them whenever some choice of pass 1 does, and takes the best-ranked such
+    choice. Pass 2 is not looked at: a round whose minimums only an award of pass 2 meets (a
+    partial award at the line, say) is not found by it.
+    """
+
+    __slots__ = ("book", "serving", "where")
+
+    def __init__(self, book: QuotaBook, serving: list[tuple[int, Application, int]]) -> None:
+        self.book = book
+        self.serving = serving
+        """The entries that can serve a minimum, in order: (index, application, amount)."""
+        self.where = {k: at for at, (k, _, _) in enumerate(serving)}
+        """Entry index -> its place in :attr:`serving`."""
+
+    def completes(
+        self, trial: QuotaBook, totals: ApplicantTotals, remaining: int, k: int, amount: int
+    ) -> bool:
+        """Whether taking entry ``k`` with ``amount`` (in ``trial``, pass 1 so far, with
+        ``remaining`` left and ``totals`` given to organisations) leaves every minimum within
+        reach of the entries after it."""
+        book = self.book
+        groups = book.groups
+        groups_of = book.groups_of
+        serving = self.serving
+        used = list(trial.used)
+        count = list(trial.count)
+        spent = dict(totals.used)
+        app = serving[self.where[k]][1]
+        for g in groups_of.get(app.id, ()):
+            used[g] += amount
+            count[g] += 1
+        if app.orgnr is not None and totals.max is not None:
+            spent[app.orgnr] = spent.get(app.orgnr, 0) + amount
+        least = [group.least for group in groups]
+        min_count = [group.min_count or 0 for group in groups]
+        most = [group.most for group in groups]
+        max_count = [group.max_count for group in groups]
+        minimum = [g for g, group in enumerate(groups) if group.has_minimum]
+
+        def search(start: int, remaining: int) -> bool:
+            unmet = [g for g in minimum if used[g] < least[g] or count[g] < min_count[g]]
+            if not unmet:
+                return True
+            for g in unmet:
+                if least[g] - used[g] > remaining:
+                    return False
+                could = used[g]
+                members = count[g]
+                for _, other, asked in islice(serving, start, None):
+                    if g in groups_of[other.id]:
+                        could += asked
+                        members += 1
+                if could < least[g] or members < min_count[g]:
+                    return False
+            for at in range(start, len(serving)):
+                _, other, asked = serving[at]
+                mine = groups_of[other.id]
+                if not any(g in mine for g in unmet):
+                    continue
+                org = other.orgnr
+                got = asked
+                if org is not None and totals.max is not None:
+                    got = totals.limit_org(org, asked, already=spent.get(org, 0))[0]
+                if not got or got > remaining:
+                    continue
+                if any(
+                    (max_count[h] is not None and count[h] >= max_count[h])  # type: ignore[operator]
+                    or (most[h] is not None and used[h] + got > most[h])  # type: ignore[operator]
+                    for h in mine
+                ):
+                    continue
+                for h in mine:
+                    used[h] += got
+                    count[h] += 1
+                if org is not None and totals.max is not None:
+                    spent[org] = spent.get(org, 0) + got
+                if search(at + 1, remaining - got):
+                    return True
+                for h in mine:
+                    used[h] -= got
+                    count[h] -= 1
+                if org is not None and totals.max is not None:
+                    spent[org] -= got
+            return False
+
+        return search(self.where[k] + 1, remaining - amount)
 
 
 _SHORT_CAUSES = ("per_applicant", "max", "budget")

@@ -214,6 +214,48 @@ def fund(
     position_of: Sequence[int] | None = None,
     labels: Mapping[int, int] | None = None,
 ) -> tuple[list[Decision], list[Reason]]:
+    """Fund ``applications`` in the order ``order`` gives, as the ``ranked`` rule does
+    (:func:`fund_pass`). With ``quotas``, a pass that leaves a minimum unmet is made once more
+    with pass 1 searching further (:meth:`QuotaBook.searched`), and that one is used if it
+    meets every minimum (``quotas`` then holds its state): a round whose minimums the first
+    pass meets is never changed by the search."""
+
+    def one_pass(book: QuotaBook | None) -> tuple[list[Decision], list[Reason]]:
+        return fund_pass(
+            applications,
+            order,
+            budget,
+            policy,
+            prior_by_orgnr=prior_by_orgnr,
+            quotas=book,
+            line_between_ranks=line_between_ranks,
+            position_of=position_of,
+            labels=labels,
+        )
+
+    result = one_pass(quotas)
+    if quotas is not None and quotas.unmet():
+        again = quotas.searched()
+        if again is not None:
+            tried = one_pass(again)
+            if not again.unmet():
+                quotas.adopt(again)
+                return tried
+    return result
+
+
+def fund_pass(
+    applications: Sequence[Application],
+    order: Ranking,
+    budget: int,
+    policy: Policy,
+    *,
+    prior_by_orgnr: Mapping[str, int] | None = None,
+    quotas: QuotaBook | None = None,
+    line_between_ranks: bool = True,
+    position_of: Sequence[int] | None = None,
+    labels: Mapping[int, int] | None = None,
+) -> tuple[list[Decision], list[Reason]]:
     """Fund ``applications`` in the order ``order`` gives, as the ``ranked`` rule does.
 
     Returns the decisions in that order and the round's notes. :func:`allocate_ranked` passes

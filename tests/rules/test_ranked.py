@@ -277,6 +277,29 @@ def test_tie_cut_by_per_applicant_max_that_would_have_been_partly_funded_at_min_
     ]
 
 
+def test_tie_cut_by_per_applicant_max_that_would_have_had_the_last_krone_if_first(
+    make_application: MakeApp,
+) -> None:
+    # at_line = "partial", no min_award, one organisation at most 2 kr. Y takes 10 of 11 kr;
+    # A (1 kr) and B (2 kr) share rank 2: A is funded by its id, and B is cut to the 1 krone
+    # its organisation has left, with nothing left to give. Taken first, B would have been
+    # partly funded with the 1 krone left: the id decided.
+    apps = [
+        make_application(id=i, orgnr=org, requested=r, score=Decimal(s))
+        for i, org, r, s in (("Y", None, 10, 9), ("A", ORG_A, 1, 5), ("B", ORG_A, 2, 5))
+    ]
+    result = allocate(apps, 11, Policy(at_line="partial", per_applicant_max=2))
+    assert [(d.application_id, d.amount, d.eligible_amount) for d in result.decisions] == [
+        ("Y", 10, 10),
+        ("A", 1, 1),
+        ("B", 0, 1),
+    ]
+    assert [(n.code, n.params.get("cut_ids")) for n in tie_notes(result)] == [
+        ("note.tie_at_line", None),
+        ("note.tie_per_applicant", ["B"]),
+    ]
+
+
 def test_partial_gives_the_last_krone(make_application: MakeApp) -> None:
     # at_line = "partial" with no min_award: A takes 99 999 of 100 000, and B, which does not
     # fit, is partly funded with the 1 krone left (more than 0, at least min_award 0); C is

@@ -289,3 +289,56 @@ def test_funded_are_the_decisions_that_award_something_in_their_order() -> None:
     )
     funded = allocation(decisions, awarded=60, unallocated=40).funded()
     assert [d.application_id for d in funded] == ["A", "C"]
+
+
+@pytest.mark.parametrize("share", ["nan", "NaN", float("nan"), "-nan", "inf"])
+def test_a_share_of_cost_that_is_not_a_number_is_refused_as_a_setting(share: Any) -> None:
+    # Refused by the field's own check, as a setting to put right (not a decimal error
+    # escaping from the percent arithmetic: NaN > 1 raises InvalidOperation).
+    with pytest.raises(ValidationError, match="finite number"):
+        Policy(max_share_of_cost=share)
+
+
+def test_a_recorded_share_of_cost_reads_back_as_the_share_it_was() -> None:
+    # From a person, 1 alone is refused (1 % or 100 %?); recorded, it is the fraction tilskudd
+    # worked with, and a round committed at 100 % of cost must read back as 100 %.
+    with pytest.raises(ValidationError):
+        Policy(max_share_of_cost="1")
+    for written, share in (("100 %", Decimal(1)), ("20 %", Decimal("0.2"))):
+        policy = Policy(max_share_of_cost=written)
+        assert Policy.from_record(policy.model_dump(mode="json")).max_share_of_cost == share
+        # The record as Python values (a Decimal, not its text) reads back the same.
+        assert Policy.from_record(policy.model_dump()).max_share_of_cost == share
+
+
+def test_a_share_of_cost_that_is_not_a_percentage_says_so() -> None:
+    # "tjue %" ends with a percent sign: what is wrong is the percentage, not the form.
+    with pytest.raises(ValidationError, match="'tjue %' is not a percentage like 20 %"):
+        Policy(max_share_of_cost="tjue %")
+    with pytest.raises(ValidationError, match=r"'tjue' is not a share: write it as 20 % or 0\.2"):
+        Policy(max_share_of_cost="tjue")
+
+
+def test_a_min_score_is_the_number_as_written() -> None:
+    # The threshold decides who is eligible: 4,5 as a Norwegian writes it is 4.5, and 4.1 from
+    # a TOML file is 4.1 (not the float's 4.0999999999999996447...), so a score of 4.1 passes.
+    assert Policy(min_score="4,5").min_score == Decimal("4.5")
+    assert Policy(min_score=" 4,5 ").min_score == Decimal("4.5")
+    assert Policy(min_score=4.1).min_score == Decimal("4.1")
+    assert Policy(lottery_band=0.1).lottery_band == Decimal("0.1")
+
+
+def test_the_policys_amounts_are_taken_from_their_least_value() -> None:
+    # A cap of 1 krone is a cap; 0 leaves no award possible and is refused as a typing error.
+    policy = Policy(max_award=1, per_applicant_max=1, round_to=1, min_award=0, reserve=0)
+    assert (policy.max_award, policy.per_applicant_max, policy.round_to) == (1, 1, 1)
+    assert (policy.min_award, policy.reserve) == (0, 0)
+    for field, value in (
+        ("max_award", 0),
+        ("per_applicant_max", 0),
+        ("round_to", 0),
+        ("min_award", -1),
+        ("reserve", -1),
+    ):
+        with pytest.raises(ValidationError):
+            Policy.model_validate({field: value})

@@ -289,6 +289,26 @@ def test_messages_quote_what_was_typed() -> None:
     assert str(info.value) == "'abc' is not an amount"
 
 
+def test_a_whole_number_cell_of_sixteen_digits_is_read_to_the_krone() -> None:
+    # A cell is a double: every whole number up to MAX_AMOUNT (2**53 - 1, 9 007 199 254 740 991)
+    # is held exactly, and read exactly. Only a fraction is read to the 15 digits a spreadsheet
+    # shows; read that way, MAX_AMOUNT would be 9.00719925474099e15, 1 krone less.
+    assert to_decimal(float(MAX_AMOUNT)) == Decimal("9007199254740991")
+    assert parse_amount(float(MAX_AMOUNT)) == MAX_AMOUNT
+    assert parse_amount(1_234_567_890_123_456.0) == 1_234_567_890_123_456  # not ...460
+
+
+def test_a_fraction_cell_is_read_as_the_spreadsheet_shows_it_below_15_digits() -> None:
+    # =350000*1,1 is saved as 385000.00000000006: shown, and compared, as 385 000.
+    assert to_decimal(350_000 * 1.1) == Decimal("385000")
+    assert parse_amount(350_000 * 1.1) == 385_000
+    # A fraction beyond 15 digits is read as it is, not rounded to a whole number: 1e15 + 0.5
+    # shown to 15 digits would be 1e15, an amount, where the cell holds half a krone more.
+    assert to_decimal(1e15 + 0.5) == Decimal("1000000000000000.5")
+    with pytest.raises(AmountError):
+        parse_amount(1e15 + 0.5)
+
+
 def test_to_decimal_refuses_truth_values() -> None:
     # bool is an int in Python: True would otherwise be read as 1 kr.
     for value in (True, False):

@@ -62,6 +62,15 @@ def test_a_csv_column_of_numbers_is_written_as_numbers(tmp_path: Path) -> None:
         ("0", 0),
         ("-12", -12),
         ("−3,5", Decimal("-3.5")),
+        # The edges: 11 whole digits are a number (12 are an identifier, below), and so are
+        # 15 significant digits (more, and the spreadsheet would change the number).
+        ("12345678901", 12345678901),
+        ("12345678901,2345", Decimal("12345678901.2345")),
+        ("1,23456789012345", Decimal("1.23456789012345")),
+        ("0,123456789012345", Decimal("0.123456789012345")),  # the leading 0 is not counted
+        # Three decimals after 0 cannot group thousands: the amount reader reads them.
+        ("0,125", Decimal("0.125")),
+        ("-0,125", Decimal("-0.125")),
     ],
 )
 def test_a_plain_number_reads_as_the_reader_reads_it(text: str, number: int | Decimal) -> None:
@@ -78,6 +87,9 @@ def test_a_plain_number_reads_as_the_reader_reads_it(text: str, number: int | De
         "1,500",  # 1.5 or 1 500: the reader asks; a carried column keeps it as typed
         "1.500",
         "1253978370933",  # an identifier: Excel shows 12 digits or more as 1,25398E+12
+        "125397837093",  # 12 digits: the least that is an identifier
+        "12345678901,23456",  # 16 significant digits
+        "1,234567890123456",
         "962 986 633 1",  # not grouped in threes
         "1e5",
         "+5",

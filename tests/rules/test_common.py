@@ -666,6 +666,24 @@ def test_the_largest_amounts_allocate_to_the_krone(make_application: MakeApp, ru
         make_application(id="C", requested=MAX_AMOUNT + 1)
 
 
+@pytest.mark.parametrize("rule", ["ranked", "proportional", "lottery"])
+def test_a_rules_own_decisions_are_not_the_officers_overrides(
+    make_application: MakeApp, rule: str
+) -> None:
+    # An override is the officer's decision: the result shows it as such, and build_allocation
+    # does not hold it to the caps. A rule's own decisions are held to them: A asks 300 000,
+    # above the 200 000 cap, and gets at most 200 000.
+    apps = [
+        make_application(id="A", requested=300_000, score=Decimal(5)),
+        make_application(id="B", requested=100_000, score=Decimal(4)),
+    ]
+    policy = Policy(rule=rule, seed=1, max_award=200_000)  # type: ignore[arg-type]
+    result = allocate(apps, 250_000, policy)
+    assert [d.override for d in result.decisions] == [False, False]
+    assert max(d.amount for d in result.decisions) <= 200_000
+    assert result.awarded + result.unallocated == 250_000
+
+
 # --- every code has words -----------------------------------------------------------------------
 
 

@@ -114,3 +114,16 @@ def test_a_sheet_whose_organisation_numbers_were_not_found_is_told_so_not_the_pu
         assert "--columns" in flat
         # A note for the officer about the input, not for the readers of the published list.
         assert "per_applicant_max" not in out.read_text(encoding="utf-8")
+
+
+def test_an_officers_decision_without_an_orgnr_needs_no_note(make_application: MakeApp) -> None:
+    # The one application without an organisation number is decided by the officer, whom no cap
+    # limits: every application the cap could apply to has a number, and nothing is said (not
+    # a note naming 0 applications).
+    apps = [
+        make_application(id="S1", orgnr=ORG),
+        make_application(id="S2", orgnr=ORG),
+        make_application(id="S3", orgnr=None, decision="reject", decision_reason="Utenfor"),
+    ]
+    notes = notes_of(apps, Policy(per_applicant_max=50_000))
+    assert not any(code.startswith("note.per_applicant") for code in notes)

@@ -248,6 +248,90 @@ def test_tie_cut_by_per_applicant_max_that_would_have_fitted_exactly_if_first(
     ]
 
 
+def test_tie_cut_by_per_applicant_max_that_would_have_been_partly_funded_at_min_award_if_first(
+    make_application: MakeApp,
+) -> None:
+    # at_line = "partial", min_award 50 000. Y (rank 1, no organisation number) takes 200 000
+    # of 250 000. A and B, one organisation (at most 100 000), share rank 2 with 50 000 left:
+    # A (50 000) is funded by its id, and B is cut to the 50 000 its organisation has left,
+    # with nothing left to give. Taken first, B (100 000) would have been partly funded with
+    # the 50 000 left, exactly min_award, which a partial award may be: the id decided.
+    apps = [
+        make_application(id=i, orgnr=org, requested=r, score=Decimal(s))
+        for i, org, r, s in (
+            ("Y", None, 200_000, 9),
+            ("A", ORG_A, 50_000, 5),
+            ("B", ORG_A, 100_000, 5),
+        )
+    ]
+    policy = Policy(at_line="partial", per_applicant_max=100_000, min_award=50_000)
+    result = allocate(apps, 250_000, policy)
+    assert [(d.application_id, d.amount, d.eligible_amount) for d in result.decisions] == [
+        ("Y", 200_000, 200_000),
+        ("A", 50_000, 50_000),
+        ("B", 0, 50_000),
+    ]
+    assert [(n.code, n.params.get("cut_ids")) for n in tie_notes(result)] == [
+        ("note.tie_at_line", None),
+        ("note.tie_per_applicant", ["B"]),
+    ]
+
+
+def test_tie_cut_by_per_applicant_max_that_would_have_had_the_last_krone_if_first(
+    make_application: MakeApp,
+) -> None:
+    # at_line = "partial", no min_award, one organisation at most 2 kr. Y takes 10 of 11 kr;
+    # A (1 kr) and B (2 kr) share rank 2: A is funded by its id, and B is cut to the 1 krone
+    # its organisation has left, with nothing left to give. Taken first, B would have been
+    # partly funded with the 1 krone left: the id decided.
+    apps = [
+        make_application(id=i, orgnr=org, requested=r, score=Decimal(s))
+        for i, org, r, s in (("Y", None, 10, 9), ("A", ORG_A, 1, 5), ("B", ORG_A, 2, 5))
+    ]
+    result = allocate(apps, 11, Policy(at_line="partial", per_applicant_max=2))
+    assert [(d.application_id, d.amount, d.eligible_amount) for d in result.decisions] == [
+        ("Y", 10, 10),
+        ("A", 1, 1),
+        ("B", 0, 1),
+    ]
+    assert [(n.code, n.params.get("cut_ids")) for n in tie_notes(result)] == [
+        ("note.tie_at_line", None),
+        ("note.tie_per_applicant", ["B"]),
+    ]
+
+
+def test_partial_gives_the_last_krone(make_application: MakeApp) -> None:
+    # at_line = "partial" with no min_award: A takes 99 999 of 100 000, and B, which does not
+    # fit, is partly funded with the 1 krone left (more than 0, at least min_award 0); C is
+    # below the line. Nothing is left unallocated.
+    apps = [
+        make_application(id=i, requested=r, score=Decimal(s))
+        for i, r, s in (("A", 99_999, 3), ("B", 50_000, 2), ("C", 1, 1))
+    ]
+    result = allocate(apps, 100_000, Policy(at_line="partial"))
+    assert outcome(result) == [("A", F, 99_999), ("B", P, 1), ("C", N, 0)]
+    assert result.unallocated == 0
+    assert codes(result.decisions[1]) == ["reason.funded.partial"]
+    assert codes(result.decisions[2]) == [LINE_STOPPED]
+
+
+def test_partial_gives_what_is_left_when_it_is_exactly_min_award(make_application: MakeApp) -> None:
+    # min_award 40 000: A takes 60 000 of 100 000; the 40 000 left is at least min_award, so B
+    # (80 000) is partly funded with it. With 1 krone less in the budget, 39 999 is left: too
+    # little, B gets nothing and says why.
+    apps = [
+        make_application(id=i, requested=r, score=Decimal(s))
+        for i, r, s in (("A", 60_000, 2), ("B", 80_000, 1))
+    ]
+    policy = Policy(at_line="partial", min_award=40_000)
+    result = allocate(apps, 100_000, policy)
+    assert outcome(result) == [("A", F, 60_000), ("B", P, 40_000)]
+    result = allocate(apps, 99_999, policy)
+    assert outcome(result) == [("A", F, 60_000), ("B", N, 0)]
+    assert codes(result.decisions[1]) == [BUDGET_EXHAUSTED, "reason.line.partial_below_min"]
+    assert result.unallocated == 39_999
+
+
 def test_a_tie_member_cut_by_per_applicant_max_that_no_order_funds_is_not_by_order(
     make_application: MakeApp,
 ) -> None:

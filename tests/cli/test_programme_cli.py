@@ -390,6 +390,39 @@ def test_dry_run_writes_nothing_not_even_the_ledger(folder: Path) -> None:
     assert snapshot(ledger) == before
 
 
+def test_the_budget_check_of_a_later_round_counts_only_what_the_round_considers(
+    folder: Path,
+) -> None:
+    """The budget check of round 2 counted B-1, funded in round 1 (the same organisation and
+    project as A-1) and left out of round 2, among what was asked of the budget: "Requested
+    NOK 80,000", both in full best first. It says B-1 apart now, with its sum, and the rest
+    adds up to the award table's total."""
+    commit_round()
+
+    def said(*args: str) -> str:
+        result = run("allocate", "r2.csv", "--round", "2", "--dry-run", *args)
+        assert result.exit_code == 0, result.output
+        return " ".join(result.stdout.replace(NBSP, " ").split())
+
+    en = said()
+    assert "Total NOK 80,000" in en  # the award table: B-1 with the rest
+    assert (
+        "Funded before 1 application (NOK 30,000) funded in an earlier round, left out of this "
+        "one; the figures below are of the other 1"
+    ) in en
+    assert "Requested NOK 50,000 (NOK 80,000 with the one left out)" in en
+    assert "Oversubscription requested is 0.5 times the budget" in en
+    assert "Funded as requested, best first 1 application (NOK 50,000), leaving NOK 50,000" in en
+    assert "Involved 1 municipality in 1 county" in en
+    nb = said("--lang", "nb")
+    assert "Sum 80 000 kr" in nb
+    assert (
+        "Fikk tilskudd før 1 søknad (30 000 kr) fikk tilskudd i en tidligere runde og er ikke "
+        "med i denne; tallene under gjelder de 1 andre"
+    ) in nb
+    assert "Omsøkt 50 000 kr (80 000 kr med den som ikke er med)" in nb
+
+
 def test_commit_needs_a_round_and_a_round_needs_a_programme(
     folder: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -80,6 +80,7 @@ __all__ = [
     "paragraphs",
     "sentences",
     "to_data",
+    "with_changes",
 ]
 
 ALREADY_FUNDED = "reason.round.already_funded"  # tilskudd.rounds.ALREADY_FUNDED
@@ -91,9 +92,10 @@ LINE_RULES = frozenset({"ranked", "lottery"})
 Kind = Literal["allocated", "override", "rejected", "excluded"]
 
 
-ScoreNote = Literal["none", "not_used", "given_rank", "unscored", "unavailable"]
+ScoreNote = Literal["none", "not_used", "given_rank", "unscored", "unavailable", "changed"]
 """Why there is no score what-if: none would do, the rule does not use it, ... or it could not
-be worked out (a re-run the policy cannot meet)."""
+be worked out (a re-run the policy cannot meet), or the award was changed after the decision
+(:func:`with_changes`): what would have changed the decision is no advice any more."""
 BudgetNote = Literal["none", "unavailable"]
 
 
@@ -531,6 +533,34 @@ def explain(
     )
     duplicates = _duplicates(result, explanation.application_id, row)
     return replace(explanation, duplicates=duplicates) if duplicates else explanation
+
+
+def with_changes(
+    explanation: Explanation, changes: Sequence[Change], *, what_if: bool = True
+) -> Explanation:
+    """``explanation`` with what a programme's ledger recorded after the decision (amendments
+    and a withdrawal, in order).
+
+    An award changed since stands as the ledger has it, so what would have funded the decision
+    in full (a higher score, a larger budget) is advice that no longer applies: left out, and
+    said to be (``score_note == "changed"``) where ``what_if`` would have given it."""
+    if not changes:
+        return explanation
+    decision = explanation.decision
+    would_advise = (
+        what_if
+        and explanation.kind == "allocated"
+        and decision is not None
+        and decision.status is not Status.FUNDED
+    )
+    return replace(
+        explanation,
+        changes=tuple(changes),
+        score_change=None,
+        score_note="changed" if would_advise else None,
+        budget_change=None,
+        budget_note=None,
+    )
 
 
 def _explain(

@@ -511,6 +511,45 @@ def test_explain_of_a_committed_decision_tells_what_was_recorded_since(folder: P
     assert "amount_now" not in other
 
 
+def test_explain_of_a_decision_changed_since_gives_no_advice_that_no_longer_applies(
+    folder: Path,
+) -> None:
+    """A-3, not funded at the decision and funded by an amendment since, was still told what
+    score or budget would have funded it in full. That advice is left out now, and said to be,
+    in both languages; the JSON says why there is none."""
+    commit_round()
+    before = " ".join(run("explain", "r1.csv", "A-3", "--round", "1").stdout.split())
+    assert "With a budget of NOK" in before
+    assert "Even with the highest score in the round" in before
+    assert run("amend", "A-3", "--amount", "50 000", "--reason", "Money freed").exit_code == 0
+    said = " ".join(run("explain", "r1.csv", "A-3", "--round", "1").stdout.split())
+    assert "The grant is now NOK" in said
+    assert "With a budget of" not in said
+    assert "Even with the highest score" not in said
+    assert "How the budget was found" not in said
+    assert said.endswith(
+        "What a higher score or a larger budget would have given at the decision is left out: "
+        "the award was changed after the decision and stands as said above."
+    )
+    nb = " ".join(run("explain", "r1.csv", "A-3", "--round", "1", "--lang", "nb").stdout.split())
+    assert "Med en ramme på" not in nb
+    assert "høyeste poengsum" not in nb
+    assert nb.endswith(
+        "Hva en høyere poengsum eller en større ramme ville gitt ved vedtaket, er ikke tatt med: "
+        "tilskuddet er endret etter vedtaket og står slik det er sagt over."
+    )
+    data = json.loads(run("explain", "r1.csv", "A-3", "--round", "1", "--format", "json").stdout)
+    assert data["what_if"] == {
+        "score": None,
+        "score_note": "changed",
+        "budget": None,
+        "budget_note": None,
+    }
+    # Asked without the what-if, nothing is said of it.
+    plain = run("explain", "r1.csv", "A-3", "--round", "1", "--no-what-if").stdout
+    assert "What a higher score" not in plain
+
+
 def test_history_amend_withdraw_and_export(folder: Path) -> None:
     commit_round()
     amended = run("amend", "A-1", "--amount", "50 000", "--reason", "Cost reduced")

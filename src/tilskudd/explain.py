@@ -623,6 +623,9 @@ def _explain(
         )
     app = result.application(application_id)
     if any(r.code == ALREADY_FUNDED for r in decision.reasons):
+        # The caps and the min_score verdict recorded beside it are for an amendment to be held
+        # to (tilskudd.rounds): the round did not consider the application, so they decided
+        # nothing here and are not said.
         return Explanation(
             application_id,
             "excluded",
@@ -631,7 +634,8 @@ def _explain(
             rule=rule,
             budget=allocation.budget,
             unallocated=allocation.unallocated,
-            outcome=decision.reasons,
+            caps=tuple(r for r in decision.reasons if _is_cap(r)),
+            outcome=tuple(r for r in decision.reasons if not _is_cap(r)),
         )
     assert app is not None
     excluded = {
@@ -741,7 +745,12 @@ def paragraphs(explanation: Explanation, lang: str) -> list[list[str]]:
             lines.append(_joined(d.reasons, lang))
         return [p for p in (title, lines, _twice(e, lang)) if p]
     if e.kind == "excluded":
-        excluded = [t("explain.already_funded", text=_joined(e.outcome, lang))]
+        # One sentence, the reason going on after the colon, then any other (an officer's
+        # decision in the sheet that was not applied) as a sentence of its own.
+        funded = next(r for r in e.outcome if r.code == ALREADY_FUNDED)
+        others = [r for r in e.outcome if r.code != ALREADY_FUNDED]
+        excluded = [t("explain.already_funded", **funded.params)]
+        excluded.extend(as_sentence(reason_text(r, lang)) for r in others)
         return [p for p in (title, excluded, _twice(e, lang)) if p]
     app = e.application
     assert app is not None

@@ -550,6 +550,36 @@ def test_explain_of_a_decision_changed_since_gives_no_advice_that_no_longer_appl
     assert "What a higher score" not in plain
 
 
+def test_explain_of_an_application_funded_in_an_earlier_round_is_one_sentence(
+    folder: Path,
+) -> None:
+    """B-1 (funded in round 1 as A-1) was explained as "...allocation: Already funded in
+    round 1 (...); not funded again. Capped at 20% of total cost ...": a capital after the
+    colon, and a cap that decided nothing (it is recorded for an amendment to be held to).
+    One sentence now, in both languages."""
+    commit_round()
+    # B-1 asks for more than 20 % of its cost: the cap the round records for it binds.
+    asks_more = "B-1;Moss kommune;974760673;Felles saksbehandling;0104;50000;150000;5"
+    (folder / "r2b.csv").write_text(f"{HEADER}\n{asks_more}\n{ROUND_2[1]}\n", encoding="utf-8")
+
+    def said(*args: str) -> str:
+        result = run("explain", "r2b.csv", "B-1", "--round", "2", *args)
+        assert result.exit_code == 0, result.output
+        return " ".join(result.stdout.replace(NBSP, " ").split())
+
+    assert said().endswith(
+        "The application was not part of this allocation: it was already funded in round 1 "
+        "(application A-1, NOK 60,000 now) and is not funded again."
+    )
+    assert "Capped" not in said()
+    nb = said("--lang", "nb")
+    assert nb.endswith(
+        "Søknaden var ikke med i denne fordelingen: den fikk allerede tilskudd i runde 1 "
+        "(søknad A-1, 60 000 kr nå) og får ikke tilskudd på nytt."
+    )
+    assert "Begrenset" not in nb
+
+
 def test_history_amend_withdraw_and_export(folder: Path) -> None:
     commit_round()
     amended = run("amend", "A-1", "--amount", "50 000", "--reason", "Cost reduced")

@@ -525,6 +525,7 @@ def _standing_summary(result: RoundResult, summary: RoundSummary, current: int) 
     return replace(
         summary,
         awarded=current,
+        decided=summary.awarded,
         funded=len(amounts),
         municipalities=len(municipalities),
         counties=len(counties),

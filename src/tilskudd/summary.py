@@ -66,6 +66,10 @@ class RoundSummary:
     """Projects with an award that name no municipality and no county."""
     no_county_awarded: int = 0
     """What those were awarded: with ``per_county`` it adds up to ``awarded``."""
+    decided: int | None = None
+    """Of the awards as they stand after changes since the decision (a committed round amended
+    or withdrawn from): what the decision awarded, which with ``unallocated`` makes ``budget``.
+    None when the figures are the decision's own."""
 
 
 _STATUS = itemgetter(Decision._fields.index("status"))

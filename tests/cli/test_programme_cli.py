@@ -580,6 +580,52 @@ def test_explain_of_an_application_funded_in_an_earlier_round_is_one_sentence(
     assert "Begrenset" not in nb
 
 
+def test_the_summary_sentence_of_awards_changed_past_the_budget_says_so(folder: Path) -> None:
+    """Round 1 awarded its whole budget of NOK 100,000; A-3, funded since by an amendment with
+    money of the frame, took the awards to NOK 150,000, and the documents said "3 projects ...
+    receive NOK 150,000; NOK 0 left of the round" under a budget of NOK 100,000. The sentence
+    says now that and why the round awards more than its budget, and by how much."""
+    commit_round()
+    assert run("amend", "A-3", "--amount", "50 000", "--reason", "Money freed").exit_code == 0
+
+    def sentence(*args: str) -> str:
+        result = run("allocate", "r1.csv", "--round", "1", *args)
+        assert result.exit_code == 0, result.output
+        return " ".join(result.stdout.replace(NBSP, " ").split())
+
+    over = (
+        "Round 1: 3 projects involving 4 municipalities receive NOK 150,000, NOK 50,000 more than "
+        "the round's budget of NOK 100,000: awards were changed after the decision, and what was "
+        "added came from the programme's frame."
+    )
+    assert over in sentence()
+    assert "NOK 0 left of the round" not in sentence()
+    sentence("-o", "round.md")
+    document = " ".join(Path("round.md").read_text(encoding="utf-8").replace(NBSP, " ").split())
+    assert over.removeprefix("Round 1: ") in document
+    assert (
+        "3 prosjekter med 4 kommuner får 150 000 kr, 50 000 kr mer enn rammen for runden på "
+        "100 000 kr: tilskudd er endret etter vedtaket, og det som kom til, er tatt fra rammen "
+        "for ordningen."
+    ) in sentence("--lang", "nb")
+    # As decided, the round's own sentence, which adds up to its budget.
+    assert (
+        "Round 1: 2 projects involving 3 municipalities receive NOK 100,000; NOK 0 left of the "
+        "round."
+    ) in sentence("--as-decided")
+    # Below the budget (A-1 withdrawn, its NOK 60,000 back to the frame): what the decision
+    # left of the round, said to be the decision's.
+    assert run("withdraw", "A-1", "--reason", "Kommunen trakk seg").exit_code == 0
+    assert (
+        "Round 1: 2 projects involving 2 municipalities receive NOK 90,000 after changes since "
+        "the decision; NOK 0 of the round was left unallocated at the decision."
+    ) in sentence()
+    assert (
+        "Runde 1: 2 prosjekter med 2 kommuner får 90 000 kr etter endringer etter vedtaket; "
+        "0 kr av runden ble ikke fordelt ved vedtaket."
+    ) in sentence("--lang", "nb")
+
+
 def test_history_amend_withdraw_and_export(folder: Path) -> None:
     commit_round()
     amended = run("amend", "A-1", "--amount", "50 000", "--reason", "Cost reduced")

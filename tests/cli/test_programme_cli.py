@@ -411,7 +411,10 @@ def test_the_budget_check_of_a_later_round_counts_only_what_the_round_considers(
         "one; the figures below are of the other 1"
     ) in en
     assert "Requested NOK 50,000 (NOK 80,000 with the one left out)" in en
-    assert "Oversubscription requested is 0.5 times the budget" in en
+    assert (
+        "Oversubscription requested is 0.5 times the budget: every application the round "
+        "considers fits"
+    ) in en
     assert "Funded as requested, best first 1 application (NOK 50,000), leaving NOK 50,000" in en
     assert "Involved 1 municipality in 1 county" in en
     nb = said("--lang", "nb")
@@ -421,6 +424,7 @@ def test_the_budget_check_of_a_later_round_counts_only_what_the_round_considers(
         "med i denne; tallene under gjelder de 1 andre"
     ) in nb
     assert "Omsøkt 50 000 kr (80 000 kr med den som ikke er med)" in nb
+    assert "alle søknadene runden vurderer, får plass" in nb
 
 
 def test_commit_needs_a_round_and_a_round_needs_a_programme(

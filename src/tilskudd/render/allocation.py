@@ -568,7 +568,9 @@ def render_budget_check(
     if check.oversubscription is None:
         ratio_text = t("ui.budget.no_budget")
     elif check.oversubscription <= 1:
-        ratio_text = t("ui.budget.fits", ratio=check.oversubscription)
+        # Not "every valid application": those funded before are valid, and left out.
+        fits = "ui.budget.fits_considered" if check.excluded else "ui.budget.fits"
+        ratio_text = t(fits, ratio=check.oversubscription)
     else:
         ratio_text = t("ui.budget.times", ratio=check.oversubscription)
     add(t("ui.budget.oversubscription"), ratio_text)

@@ -74,6 +74,25 @@ def test_budget_check_takes_best_score_first_until_one_does_not_fit() -> None:
     assert (check.municipalities, check.counties, check.invalid) == (2, 2, 2)
 
 
+def test_budget_check_leaves_out_what_the_round_excludes() -> None:
+    """An application funded in an earlier round is not among what the round considers: it is
+    counted apart, with what it applied for, and is in no other figure of the check."""
+    apps = [
+        app("A", 60, ("0301",), ("03",), "5"),
+        app("B", 50, ("1103",), ("11",), "4"),
+        app("C", 10, ("1201",), ("12",), "3"),
+    ]
+    check = budget_check(apps, invalid=1, budget=60, excluded={"A"})
+    assert (check.valid, check.excluded, check.excluded_requested) == (3, 1, 60)
+    assert check.considered == 2
+    assert check.requested == 60
+    assert check.requested + check.excluded_requested == 120  # the award table's total
+    # B and C, best first, fit; A (which would have taken the whole budget) is not taken.
+    assert (check.funded_in_full_by_score, check.requested_of_those) == (2, 60)
+    assert (check.municipalities, check.counties) == (2, 2)
+    assert check.oversubscription == Decimal("1.00")
+
+
 def test_gini() -> None:
     assert gini([10, 10, 10]) == Decimal("0.000")
     assert gini([0, 0, 30]) == Decimal("0.667")

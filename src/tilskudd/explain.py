@@ -80,6 +80,7 @@ __all__ = [
     "paragraphs",
     "sentences",
     "to_data",
+    "with_changes",
 ]
 
 ALREADY_FUNDED = "reason.round.already_funded"  # tilskudd.rounds.ALREADY_FUNDED
@@ -91,9 +92,10 @@ LINE_RULES = frozenset({"ranked", "lottery"})
 Kind = Literal["allocated", "override", "rejected", "excluded"]
 
 
-ScoreNote = Literal["none", "not_used", "given_rank", "unscored", "unavailable"]
+ScoreNote = Literal["none", "not_used", "given_rank", "unscored", "unavailable", "changed"]
 """Why there is no score what-if: none would do, the rule does not use it, ... or it could not
-be worked out (a re-run the policy cannot meet)."""
+be worked out (a re-run the policy cannot meet), or the award was changed after the decision
+(:func:`with_changes`): what would have changed the decision is no advice any more."""
 BudgetNote = Literal["none", "unavailable"]
 
 
@@ -533,6 +535,34 @@ def explain(
     return replace(explanation, duplicates=duplicates) if duplicates else explanation
 
 
+def with_changes(
+    explanation: Explanation, changes: Sequence[Change], *, what_if: bool = True
+) -> Explanation:
+    """``explanation`` with what a programme's ledger recorded after the decision (amendments
+    and a withdrawal, in order).
+
+    An award changed since stands as the ledger has it, so what would have funded the decision
+    in full (a higher score, a larger budget) is advice that no longer applies: left out, and
+    said to be (``score_note == "changed"``) where ``what_if`` would have given it."""
+    if not changes:
+        return explanation
+    decision = explanation.decision
+    would_advise = (
+        what_if
+        and explanation.kind == "allocated"
+        and decision is not None
+        and decision.status is not Status.FUNDED
+    )
+    return replace(
+        explanation,
+        changes=tuple(changes),
+        score_change=None,
+        score_note="changed" if would_advise else None,
+        budget_change=None,
+        budget_note=None,
+    )
+
+
 def _explain(
     result: RoundResult,
     application_id: str,
@@ -593,6 +623,9 @@ def _explain(
         )
     app = result.application(application_id)
     if any(r.code == ALREADY_FUNDED for r in decision.reasons):
+        # The caps and the min_score verdict recorded beside it are for an amendment to be held
+        # to (tilskudd.rounds): the round did not consider the application, so they decided
+        # nothing here and are not said.
         return Explanation(
             application_id,
             "excluded",
@@ -601,7 +634,8 @@ def _explain(
             rule=rule,
             budget=allocation.budget,
             unallocated=allocation.unallocated,
-            outcome=decision.reasons,
+            caps=tuple(r for r in decision.reasons if _is_cap(r)),
+            outcome=tuple(r for r in decision.reasons if not _is_cap(r)),
         )
     assert app is not None
     excluded = {
@@ -711,7 +745,12 @@ def paragraphs(explanation: Explanation, lang: str) -> list[list[str]]:
             lines.append(_joined(d.reasons, lang))
         return [p for p in (title, lines, _twice(e, lang)) if p]
     if e.kind == "excluded":
-        excluded = [t("explain.already_funded", text=_joined(e.outcome, lang))]
+        # One sentence, the reason going on after the colon, then any other (an officer's
+        # decision in the sheet that was not applied) as a sentence of its own.
+        funded = next(r for r in e.outcome if r.code == ALREADY_FUNDED)
+        others = [r for r in e.outcome if r.code != ALREADY_FUNDED]
+        excluded = [t("explain.already_funded", **funded.params)]
+        excluded.extend(as_sentence(reason_text(r, lang)) for r in others)
         return [p for p in (title, excluded, _twice(e, lang)) if p]
     app = e.application
     assert app is not None

@@ -525,6 +525,7 @@ def _standing_summary(result: RoundResult, summary: RoundSummary, current: int) 
     return replace(
         summary,
         awarded=current,
+        decided=summary.awarded,
         funded=len(amounts),
         municipalities=len(municipalities),
         counties=len(counties),
@@ -603,10 +604,18 @@ def _by_amount(line: AwardLine) -> tuple[int, str, str]:
     return (-line.amount, collate(line.applicant), line.id)
 
 
+def _by_first_change(line: AwardLine) -> tuple[str, str]:
+    """The order of the notes: by when the award was first changed, then by id."""
+    return (line.changes[0].created if line.changes else "", line.id)
+
+
 def _numbered(lines: Sequence[AwardLine]) -> list[AwardLine]:
     """The changed ones of ``lines``, each with the number of its note: the notes are numbered
-    in the order of the list by amount, where a reader meets them."""
-    ordered = sorted((x for x in lines if x.changes), key=_by_amount)
+    in the order the changes were recorded (the first change of each award, then its id), the
+    same in every view. Not by the order of one list: the terminal and the workbook list the
+    awards by rank, the documents by amount, and a note numbered for one read 3, 4, 2, 1 in
+    another."""
+    ordered = sorted((x for x in lines if x.changes), key=_by_first_change)
     return [replace(x, note=n) for n, x in enumerate(ordered, 1)]
 
 

@@ -7,7 +7,7 @@ their numbers from here so that they never disagree.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
@@ -66,6 +66,10 @@ class RoundSummary:
     """Projects with an award that name no municipality and no county."""
     no_county_awarded: int = 0
     """What those were awarded: with ``per_county`` it adds up to ``awarded``."""
+    decided: int | None = None
+    """Of the awards as they stand after changes since the decision (a committed round amended
+    or withdrawn from): what the decision awarded, which with ``unallocated`` makes ``budget``.
+    None when the figures are the decision's own."""
 
 
 _STATUS = itemgetter(Decision._fields.index("status"))
@@ -142,10 +146,31 @@ class BudgetCheck:
     municipalities: int
     counties: int
     unscored: int
+    excluded: int = 0
+    """Valid applications the round leaves out, funded in an earlier round of the programme:
+    not counted in the figures above (``requested``, the line, the places), which are of the
+    ``valid - excluded`` applications the round considers."""
+    excluded_requested: int = 0
+    """What those applied for: with ``requested``, the total of the award table."""
+
+    @property
+    def considered(self) -> int:
+        """The valid applications the round considers."""
+        return self.valid - self.excluded
 
 
-def budget_check(applications: Sequence[Application], invalid: int, budget: int) -> BudgetCheck:
+def budget_check(
+    applications: Sequence[Application],
+    invalid: int,
+    budget: int,
+    *,
+    excluded: Collection[str] = (),
+) -> BudgetCheck:
     """The budget check of ``tilskudd check --budget``: a quick look without any policy.
+
+    ``excluded``: the ids of applications the round will not consider (funded in an earlier
+    round of the programme, ``allocate --round N --dry-run``); they are counted apart, with
+    what they applied for, and every other figure is of the rest.
 
     Applications are taken in the order the ranking rules take them, each in full, until the
     next does not fit: a strict funding line without caps. That order is by given rank when
@@ -156,6 +181,9 @@ def budget_check(applications: Sequence[Application], invalid: int, budget: int)
     # (that renders through this module) does not need.
     from tilskudd.rules.common import NaturalKey, natural_key
 
+    left_out = [a for a in applications if a.id in excluded]
+    if left_out:
+        applications = [a for a in applications if a.id not in excluded]
     by_rank = bool(applications) and all(a.rank is not None for a in applications)
 
     def key(app: Application) -> tuple[int, Decimal, NaturalKey]:
@@ -177,7 +205,7 @@ def budget_check(applications: Sequence[Application], invalid: int, budget: int)
     requested = sum(a.requested for a in applications)
     return BudgetCheck(
         budget=budget,
-        valid=len(applications),
+        valid=len(applications) + len(left_out),
         invalid=invalid,
         requested=requested,
         oversubscription=_ratio(requested, budget),
@@ -186,6 +214,8 @@ def budget_check(applications: Sequence[Application], invalid: int, budget: int)
         municipalities=len({m for a in applications for m in a.municipalities}),
         counties=len({c for a in applications for c in a.counties}),
         unscored=sum(1 for a in applications if a.score is None and a.rank is None),
+        excluded=len(left_out),
+        excluded_requested=sum(a.requested for a in left_out),
     )
 
 

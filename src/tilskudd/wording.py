@@ -227,7 +227,9 @@ def summary_sentence(summary: RoundSummary, lang: str, *, round_name: str | None
     ``52 projects involving 145 municipalities receive NOK 20,000,000; NOK 0 left of the round.``
     """
     t = get(lang)
-    if summary.funded == 0:
+    if summary.decided is not None and summary.decided != summary.awarded:
+        sentence = _changed_sentence(summary, t)
+    elif summary.funded == 0:
         sentence = t("summary.sentence_none", unallocated=summary.unallocated)
     else:
         projects = t("summary.projects", n=summary.funded)
@@ -243,6 +245,33 @@ def summary_sentence(summary: RoundSummary, lang: str, *, round_name: str | None
     if round_name:
         return t("summary.with_round", round=round_name, sentence=sentence)
     return sentence
+
+
+def _changed_sentence(summary: RoundSummary, t: Translator) -> str:
+    """The summary sentence of awards changed since the decision: what they are now, and what
+    the decision left of the round. Freed money goes back to the programme's frame and money
+    added comes from it, so the awards now may exceed the round's budget: said, with by how
+    much, not left to read as a contradiction of "what is left of the round"."""
+    if summary.funded == 0:
+        head = t("summary.head_none")
+    else:
+        head = t(
+            "summary.head" if summary.municipalities else "summary.head_no_places",
+            n=summary.funded,
+            projects=t("summary.projects", n=summary.funded),
+            municipalities=t("summary.municipalities", n=summary.municipalities),
+            awarded=summary.awarded,
+        )
+    if summary.awarded > summary.budget:
+        return t(
+            "summary.changed_over",
+            head=head,
+            over=summary.awarded - summary.budget,
+            budget=summary.budget,
+        )
+    # Below the budget: where the difference went (or came from) is said under it, with what
+    # was decided (publication.ChangesSince.standing_sentence, the terminal's changed line).
+    return t("summary.changed", head=head, unallocated=summary.unallocated)
 
 
 def issue_text(issue: Issue, lang: str) -> str:

@@ -390,6 +390,43 @@ def test_dry_run_writes_nothing_not_even_the_ledger(folder: Path) -> None:
     assert snapshot(ledger) == before
 
 
+def test_the_budget_check_of_a_later_round_counts_only_what_the_round_considers(
+    folder: Path,
+) -> None:
+    """The budget check of round 2 counted B-1, funded in round 1 (the same organisation and
+    project as A-1) and left out of round 2, among what was asked of the budget: "Requested
+    NOK 80,000", both in full best first. It says B-1 apart now, with its sum, and the rest
+    adds up to the award table's total."""
+    commit_round()
+
+    def said(*args: str) -> str:
+        result = run("allocate", "r2.csv", "--round", "2", "--dry-run", *args)
+        assert result.exit_code == 0, result.output
+        return " ".join(result.stdout.replace(NBSP, " ").split())
+
+    en = said()
+    assert "Total NOK 80,000" in en  # the award table: B-1 with the rest
+    assert (
+        "Funded before 1 application (NOK 30,000) funded in an earlier round, left out of this "
+        "one; the figures below are of the other 1"
+    ) in en
+    assert "Requested NOK 50,000 (NOK 80,000 with the one left out)" in en
+    assert (
+        "Oversubscription requested is 0.5 times the budget: every application the round "
+        "considers fits"
+    ) in en
+    assert "Funded as requested, best first 1 application (NOK 50,000), leaving NOK 50,000" in en
+    assert "Involved 1 municipality in 1 county" in en
+    nb = said("--lang", "nb")
+    assert "Sum 80 000 kr" in nb
+    assert (
+        "Fikk tilskudd før 1 søknad (30 000 kr) fikk tilskudd i en tidligere runde og er ikke "
+        "med i denne; tallene under gjelder de 1 andre"
+    ) in nb
+    assert "Omsøkt 50 000 kr (80 000 kr med den som ikke er med)" in nb
+    assert "alle søknadene runden vurderer, får plass" in nb
+
+
 def test_commit_needs_a_round_and_a_round_needs_a_programme(
     folder: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -476,6 +513,121 @@ def test_explain_of_a_committed_decision_tells_what_was_recorded_since(folder: P
     other = json.loads(run("explain", "r1.csv", "A-2", "--round", "1", "--format", "json").stdout)
     assert other["changes"] == []
     assert "amount_now" not in other
+
+
+def test_explain_of_a_decision_changed_since_gives_no_advice_that_no_longer_applies(
+    folder: Path,
+) -> None:
+    """A-3, not funded at the decision and funded by an amendment since, was still told what
+    score or budget would have funded it in full. That advice is left out now, and said to be,
+    in both languages; the JSON says why there is none."""
+    commit_round()
+    before = " ".join(run("explain", "r1.csv", "A-3", "--round", "1").stdout.split())
+    assert "With a budget of NOK" in before
+    assert "Even with the highest score in the round" in before
+    assert run("amend", "A-3", "--amount", "50 000", "--reason", "Money freed").exit_code == 0
+    said = " ".join(run("explain", "r1.csv", "A-3", "--round", "1").stdout.split())
+    assert "The grant is now NOK" in said
+    assert "With a budget of" not in said
+    assert "Even with the highest score" not in said
+    assert "How the budget was found" not in said
+    assert said.endswith(
+        "What a higher score or a larger budget would have given at the decision is left out: "
+        "the award was changed after the decision and stands as said above."
+    )
+    nb = " ".join(run("explain", "r1.csv", "A-3", "--round", "1", "--lang", "nb").stdout.split())
+    assert "Med en ramme på" not in nb
+    assert "høyeste poengsum" not in nb
+    assert nb.endswith(
+        "Hva en høyere poengsum eller en større ramme ville gitt ved vedtaket, er ikke tatt med: "
+        "tilskuddet er endret etter vedtaket og står slik det er sagt over."
+    )
+    data = json.loads(run("explain", "r1.csv", "A-3", "--round", "1", "--format", "json").stdout)
+    assert data["what_if"] == {
+        "score": None,
+        "score_note": "changed",
+        "budget": None,
+        "budget_note": None,
+    }
+    # Asked without the what-if, nothing is said of it.
+    plain = run("explain", "r1.csv", "A-3", "--round", "1", "--no-what-if").stdout
+    assert "What a higher score" not in plain
+
+
+def test_explain_of_an_application_funded_in_an_earlier_round_is_one_sentence(
+    folder: Path,
+) -> None:
+    """B-1 (funded in round 1 as A-1) was explained as "...allocation: Already funded in
+    round 1 (...); not funded again. Capped at 20% of total cost ...": a capital after the
+    colon, and a cap that decided nothing (it is recorded for an amendment to be held to).
+    One sentence now, in both languages."""
+    commit_round()
+    # B-1 asks for more than 20 % of its cost: the cap the round records for it binds.
+    asks_more = "B-1;Moss kommune;974760673;Felles saksbehandling;0104;50000;150000;5"
+    (folder / "r2b.csv").write_text(f"{HEADER}\n{asks_more}\n{ROUND_2[1]}\n", encoding="utf-8")
+
+    def said(*args: str) -> str:
+        result = run("explain", "r2b.csv", "B-1", "--round", "2", *args)
+        assert result.exit_code == 0, result.output
+        return " ".join(result.stdout.replace(NBSP, " ").split())
+
+    assert said().endswith(
+        "The application was not part of this allocation: it was already funded in round 1 "
+        "(application A-1, NOK 60,000 now) and is not funded again."
+    )
+    assert "Capped" not in said()
+    nb = said("--lang", "nb")
+    assert nb.endswith(
+        "Søknaden var ikke med i denne fordelingen: den fikk allerede tilskudd i runde 1 "
+        "(søknad A-1, 60 000 kr nå) og får ikke tilskudd på nytt."
+    )
+    assert "Begrenset" not in nb
+
+
+def test_the_summary_sentence_of_awards_changed_past_the_budget_says_so(folder: Path) -> None:
+    """Round 1 awarded its whole budget of NOK 100,000; A-3, funded since by an amendment with
+    money of the frame, took the awards to NOK 150,000, and the documents said "3 projects ...
+    receive NOK 150,000; NOK 0 left of the round" under a budget of NOK 100,000. The sentence
+    says now that and why the round awards more than its budget, and by how much."""
+    commit_round()
+    assert run("amend", "A-3", "--amount", "50 000", "--reason", "Money freed").exit_code == 0
+
+    def sentence(*args: str) -> str:
+        result = run("allocate", "r1.csv", "--round", "1", *args)
+        assert result.exit_code == 0, result.output
+        return " ".join(result.stdout.replace(NBSP, " ").split())
+
+    over = (
+        "Round 1: 3 projects involving 4 municipalities receive NOK 150,000, NOK 50,000 more than "
+        "the round's budget of NOK 100,000: awards were changed after the decision, and what was "
+        "added came from the programme's frame."
+    )
+    assert over in sentence()
+    assert "NOK 0 left of the round" not in sentence()
+    sentence("-o", "round.md")
+    document = " ".join(Path("round.md").read_text(encoding="utf-8").replace(NBSP, " ").split())
+    assert over.removeprefix("Round 1: ") in document
+    assert (
+        "3 prosjekter med 4 kommuner får 150 000 kr, 50 000 kr mer enn rammen for runden på "
+        "100 000 kr: tilskudd er endret etter vedtaket, og det som kom til, er tatt fra rammen "
+        "for ordningen."
+    ) in sentence("--lang", "nb")
+    # As decided, the round's own sentence, which adds up to its budget.
+    assert (
+        "Round 1: 2 projects involving 3 municipalities receive NOK 100,000; NOK 0 left of the "
+        "round."
+    ) in sentence("--as-decided")
+    # Below the budget (A-1 withdrawn, its NOK 60,000 back to the frame): what the decision
+    # left of the round, said to be the decision's.
+    assert run("withdraw", "A-1", "--reason", "Kommunen trakk seg").exit_code == 0
+    assert (
+        "Round 1: 2 projects involving 2 municipalities receive NOK 90,000 after changes since "
+        "the decision; NOK 0 of the round was left unallocated at the decision."
+    ) in sentence()
+    assert (
+        "Runde 1: 2 prosjekter med 2 kommuner får 90 000 kr etter endringer etter vedtaket; "
+        "0 kr av runden ble ikke fordelt ved vedtaket."
+    ) in sentence("--lang", "nb")
 
 
 def test_history_amend_withdraw_and_export(folder: Path) -> None:

@@ -94,15 +94,16 @@ def test_html_reads_back_as_it_stands(changed_round: Callable[..., RoundResult])
     ) in text
     by_amount = page.tables[0]
     rows = {row[1]: [_plain(cell) for cell in row] for row in by_amount.rows}
-    assert rows["Bergen kommune"][-1] == "0 kr4vedtatt 900 000 kr · trukket tilbake"
+    assert rows["Bergen kommune"][-1] == "0 kr3vedtatt 900 000 kr · trukket tilbake"
     assert rows["Halden kommune"][-1] == "3 000 000 kr1vedtatt 3 300 000 kr · endret"
     assert _plain(by_amount.foot[-1]) == "7 000 000 kr"
     assert _plain(page.tables[1].foot[-1]) == "7 000 000 kr"
     assert "Endringer etter vedtaket" in page.headings
     hrefs = [a.get("href") or "" for a in page.attrs("a")]
-    # Each changed award's amount links to its note, in the list by amount (and by place).
+    # Each changed award's amount links to its note, in the list by amount (and by place); the
+    # notes are numbered in the order the changes were recorded.
     assert [h for h in hrefs if h.startswith("#change-")][:4] == [
-        f"#change-{n}" for n in range(1, 5)
+        f"#change-{n}" for n in (1, 2, 4, 3)
     ]
     assert [a.get("id") for a in page.attrs("li") if a.get("id")] == [
         f"change-{n}" for n in range(1, 5)
@@ -126,9 +127,9 @@ def test_markdown_reads_back_in_english(changed_round: Callable[..., RoundResult
     text = render_md(changed_round(), lang="en").replace("\u00a0", " ")
     rows = [line for line in text.splitlines() if line.startswith("| ")]
     bergen = next(row for row in rows if "Bergen kommune" in row)
-    assert bergen.endswith("| NOK 900,000 | NOK 0 (4) | withdrawn |")
+    assert bergen.endswith("| NOK 900,000 | NOK 0 (3) | withdrawn |")
     oslo = next(row for row in rows if "Oslo kommune" in row)
-    assert oslo.endswith("| NOK 800,000 (3) | amended |")
+    assert oslo.endswith("| NOK 800,000 (4) | amended |")
     assert rows[-1] == "| **Total** |  |  |  |  | **NOK 7,000,000** |  |"
     assert "## Changes since the decision" in text
     assert (
@@ -137,6 +138,45 @@ def test_markdown_reads_back_in_english(changed_round: Callable[..., RoundResult
         "billigere (brev 12.10.2009). The grant is now NOK 3,000,000."
     ) in text
     assert "and NOK 200,000 has gone back to the programme's frame." in text
+
+
+def test_the_notes_are_numbered_by_when_the_changes_were_recorded_in_every_view(
+    changed_round: Callable[..., RoundResult], tmp_path: Path
+) -> None:
+    """The notes were numbered in the order of the list by amount: the terminal and the
+    workbook, which list the awards by rank, read (1), (2), (4), (3) for S-001, S-003, S-004
+    and S-005, changed in that order. They are numbered by when each award was first changed
+    (then by id) now, and each award has the same number in the terminal, Markdown, workbook
+    and PDF."""
+    from io import StringIO
+
+    from rich.console import Console
+
+    from tilskudd.render.allocation import render_result
+
+    result = changed_round()
+    expected = {"S-001": 1, "S-003": 2, "S-004": 3, "S-005": 4}
+    console = Console(file=StringIO(), width=200)
+    render_result(console, result, lang="en")
+    terminal = console.file.getvalue()  # type: ignore[attr-defined]
+    for key, note in expected.items():
+        row = next(line for line in terminal.splitlines() if f" {key} " in line)
+        assert f"({note})" in row, row
+    markdown = render_md(result, lang="en").replace("\u00a0", " ")
+    names = {"S-001": "Halden", "S-003": "Tromsø", "S-004": "Bergen", "S-005": "Oslo"}
+    for key, note in expected.items():
+        assert f"{note}. {names[key]} kommune" in markdown
+    path = tmp_path / "tildeling.xlsx"
+    write(result, path, lang="en")
+    changes = _sheets(path)["Amendments"]
+    assert [(row[0], row[1]) for row in changes[1:5]] == sorted(
+        (note, key) for key, note in expected.items()
+    )
+    pdf = tmp_path / "tildeling.pdf"
+    write(result, pdf, lang="en")
+    text = " ".join(_plain(p.extract_text()) for p in pypdf.PdfReader(pdf).pages)
+    assert "3. Bergen kommune – -Minus: Åpne data | felles API (S-004)" in text
+    assert "4. Oslo kommune" in text
 
 
 def test_markdown_as_decided_keeps_the_decision_and_says_so(
@@ -157,12 +197,12 @@ def test_pdf_reads_back_as_it_stands(
     assert write(changed_round(), path, lang="nb") == "pdf"
     pages = [_plain(p.extract_text()) for p in pypdf.PdfReader(path).pages]
     text = " ".join(pages)
-    assert "5 Bergen kommune -Minus: Åpne data | felles API Bergen 0 kr (4)" in text
+    assert "5 Bergen kommune -Minus: Åpne data | felles API Bergen 0 kr (3)" in text
     assert "1 Halden kommune Felles IKT-plattform for Østfold Halden, Moss og Sarpsborg" in text
     assert "3 000 000 kr (1)" in text
     assert "Sum (4 prosjekter, hvert talt bare én gang) 7 000 000 kr" in text
     assert "Endringer etter vedtaket" in text
-    assert "4. Bergen kommune – -Minus: Åpne data | felles API (S-004): Etter vedtaket" in text
+    assert "3. Bergen kommune – -Minus: Åpne data | felles API (S-004): Etter vedtaket" in text
     assert "Tildelt nå: 7 000 000 kr" in text
 
 
@@ -394,8 +434,8 @@ def test_the_workbook_shows_the_awards_as_they_stand(
         "S-001": (3_000_000, 3_300_000, 3_000_000, 1, "endret"),
         "S-002": (2_000_000, 2_000_000, 2_000_000, None, "innvilget"),
         "S-003": (1_200_000, 1_000_000, 1_200_000, 2, "endret"),
-        "S-004": (0, 900_000, 0, 4, "trukket tilbake"),
-        "S-005": (800_000, 0, 800_000, 3, "endret"),
+        "S-004": (0, 900_000, 0, 3, "trukket tilbake"),
+        "S-005": (800_000, 0, 800_000, 4, "endret"),
     }
     assert awards["S-004"]["Andel av kostnad"] == 0
     assert sum(row["Tildelt"] for row in awards.values()) == 7_000_000  # type: ignore[misc]
@@ -418,8 +458,8 @@ def test_the_workbook_shows_the_awards_as_they_stand(
     )
     assert [(row[0], row[1], row[10]) for row in changes[2:5]] == [
         (2, "S-003", "max_share_of_cost"),
-        (3, "S-005", None),
-        (4, "S-004", None),
+        (3, "S-004", None),
+        (4, "S-005", None),
     ]
     assert changes[-1][0] == "Sum"
     assert changes[-1][8] == -200_000

@@ -496,11 +496,23 @@ def allocate(
         )
         plan.without_round(language)
         if dry_run:
+            from tilskudd.rounds import ALREADY_FUNDED
             from tilskudd.summary import budget_check
 
+            # Funded in an earlier round: the round leaves them out, and so does its check.
+            excluded = {
+                d.application_id
+                for d in result.allocation.decisions
+                if any(r.code == ALREADY_FUNDED for r in d.reasons)
+            }
             render_budget_check(
                 out,
-                budget_check(checked.applications, len(checked.rejected), budget_nok),
+                budget_check(
+                    checked.applications,
+                    len(checked.rejected),
+                    budget_nok,
+                    excluded=excluded,
+                ),
                 lang=language,
                 result=result,
                 as_decided=as_decided,

@@ -177,14 +177,13 @@ def explain(
             )
         context = plan.context
         prior = context.prior_by_orgnr if context is not None else None
-        explanation = explain_decision(
-            result, application_id, prior_by_orgnr=prior, what_if=what_if
-        )
+        # Without the re-runs first: a decision changed since gets no advice on what would have
+        # changed it (explain.with_changes), and its re-runs would be spent for nothing.
+        explanation = explain_decision(result, application_id, prior_by_orgnr=prior, what_if=False)
         committed = context.already_committed if context is not None else None
+        award = None
         if committed is not None and plan.ledger is not None:
             # A committed decision may have been amended or withdrawn since: said after it.
-            from dataclasses import replace
-
             from tilskudd import ledger as ledger_module
 
             award = next(
@@ -196,8 +195,14 @@ def explain(
                 ),
                 None,
             )
-            if award is not None and award.amendments:
-                explanation = replace(explanation, changes=award.amendments)
+        if award is not None and award.amendments:
+            from tilskudd.explain import with_changes
+
+            explanation = with_changes(explanation, award.amendments, what_if=what_if)
+        elif what_if:
+            explanation = explain_decision(
+                result, explanation.application_id, prior_by_orgnr=prior, what_if=True
+            )
         if report_format is ReportFormat.json:
             emit_json(to_data(explanation, language))
             return

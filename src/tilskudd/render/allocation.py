@@ -544,25 +544,46 @@ def render_budget_check(
 
     valid = t("ui.check.valid", n=check.valid)
     add(t("ui.budget.applications"), f"{valid}, {t('ui.check.invalid', n=check.invalid)}")
-    add(t("ui.budget.requested"), format_amount(check.requested, lang))
+    requested = format_amount(check.requested, lang)
+    if check.excluded:
+        # Funded in an earlier round: in the award table, but not among what the round
+        # considers, so not in what is asked of its budget (which they overstated).
+        add(
+            t("ui.budget.excluded"),
+            t(
+                "ui.budget.excluded_value",
+                applications=t("summary.applications", n=check.excluded),
+                amount=check.excluded_requested,
+                considered=check.considered,
+            ),
+        )
+        requested = t(
+            "ui.budget.requested_without_excluded",
+            amount=check.requested,
+            total=check.requested + check.excluded_requested,
+            n=check.excluded,
+        )
+    add(t("ui.budget.requested"), requested)
     add(t("ui.budget.budget"), format_amount(check.budget, lang))
     if check.oversubscription is None:
         ratio_text = t("ui.budget.no_budget")
     elif check.oversubscription <= 1:
-        ratio_text = t("ui.budget.fits", ratio=check.oversubscription)
+        # Not "every valid application": those funded before are valid, and left out.
+        fits = "ui.budget.fits_considered" if check.excluded else "ui.budget.fits"
+        ratio_text = t(fits, ratio=check.oversubscription)
     else:
         ratio_text = t("ui.budget.times", ratio=check.oversubscription)
     add(t("ui.budget.oversubscription"), ratio_text)
     # A strict line: the count stops at the first request that does not fit, where the default
     # rule passes over it and goes on; said, beside "This allocation" that counts those too.
-    stopped = check.funded_in_full_by_score < check.valid
+    stopped = check.funded_in_full_by_score < check.considered
     in_full = t(
         "ui.budget.in_full_line" if stopped else "ui.budget.in_full_value",
         applications=t("summary.applications", n=check.funded_in_full_by_score),
         amount=check.requested_of_those,
         left=check.budget - check.requested_of_those,
     )
-    if check.unscored and check.unscored == check.valid:
+    if check.unscored and check.unscored == check.considered:
         # Not one has a score or rank (a sheet checked before it is scored): there is no
         # "best", and "taken last" would have nothing to come after.
         in_full = f"{in_full}; {t('ui.budget.unscored_all')}"

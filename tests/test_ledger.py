@@ -1266,7 +1266,7 @@ def test_export_xlsx_and_csv(setup: tuple[Path, Programme, Path, Path], tmp_path
     changes = list(book["Endringer"].iter_rows(values_only=True))
     assert changes[1][:6] == (1, "A-1", "endret", 60_000, 50_000, -10_000)
     rounds = list(book["Runder"].iter_rows(values_only=True))
-    assert rounds[1][rounds[0].index("SHA-256 for inndatafilen")] == lg.file_sha256(r1)
+    assert rounds[1][rounds[0].index("SHA-256 for innfilen")] == lg.file_sha256(r1)
     # The committed figures, then what stands after the amendment.
     assert rounds[0][5:8] == ("Tildelt ved vedtaket", "Ikke fordelt", "Tildelt nå")
     assert rounds[1][4:8] == (100_000, 100_000, 0, 90_000)
@@ -1694,7 +1694,7 @@ def test_an_input_changed_or_without_its_sha256_is_refused(
     assert unhashed.source is not None
     r1.unlink()  # neither a recorded SHA-256 nor the file to compute it from
     assert nb(refused(lambda: lg.commit_round(ledger_path, unhashed, programme, 1)), "no_sha") == (
-        "en runde kan ikke føres uten SHA-256 for inndatafilen: registeret lagrer den slik at "
+        "en runde kan ikke føres uten SHA-256 for innfilen: registeret lagrer den slik at "
         "runden kan kontrolleres senere"
     )
 
@@ -2256,7 +2256,7 @@ def test_nb_verify_without_the_committed_input(
         assert unrecorded.problem_phrase is not None
         assert unrecorded.problem_phrase.key == "ledger.error.verify_no_input"
         assert unrecorded.problem_phrase.render("nb") == (
-            "ingen inndatafil er registrert; oppgi den med --round 1 --input FIL"
+            "ingen innfil er registrert; oppgi den med --round 1 --input FIL"
         )
         assert unrecorded.problem == (
             "no input file is recorded; give it with --round 1 --input FILE"
@@ -2266,7 +2266,7 @@ def test_nb_verify_without_the_committed_input(
         assert missing.problem_phrase is not None
         assert missing.problem_phrase.key == "ledger.error.verify_input_missing"
         assert missing.problem_phrase.render("nb") == (
-            f"inndatafilen {r1} finnes ikke; oppgi den med --round 1 --input FIL"
+            f"innfilen {r1} finnes ikke; oppgi den med --round 1 --input FIL"
         )
         other = write_csv(tmp_path / "other.csv", ROUND_1[:2])
         changed = verify_round(ledger, programme, record, input_path=other)

@@ -623,7 +623,7 @@ def test_refusals_to_write_are_said_in_the_language(tmp_path: Path) -> None:
         "allocate", SMALL, "--budget", "5M", "-o", SMALL, "--force", "--lang", "nb"
     )
     assert code == 2
-    assert "er en inndatafil; tilskudd skriver aldri over inndataene sine" in err
+    assert "er en innfil; tilskudd skriver aldri over inndataene sine" in err
     code, _, err = invoke(
         "allocate", SMALL, "--budget", "5M", "-o", tmp_path / "ut.txt", "--lang", "nb"
     )

@@ -1100,7 +1100,7 @@ def test_nb_verify_finds_a_changed_input_and_an_outside_edit(folder: Path) -> No
     (folder / "r1.csv").rename(folder / "gone.csv")
     missing = run("verify", "--lang", "nb")
     assert (
-        f"Runde 1: ikke kjørt på nytt: inndatafilen {folder / 'r1.csv'} finnes ikke; oppgi den "
+        f"Runde 1: ikke kjørt på nytt: innfilen {folder / 'r1.csv'} finnes ikke; oppgi den "
         "med --round 1 --input FIL."
     ) in missing.stdout
     conn = sqlite3.connect(folder / "tilskudd.ledger.sqlite")

@@ -560,7 +560,7 @@ def test_check_says_when_the_default_rule_could_not_rank_the_file(tmp_path: Path
     code, out, _ = invoke("check", path, "--format", "json")
     assert json.loads(out)["ranking_column"] is False
     code, out, _ = invoke("check", SMALL)
-    assert "No errors: every application can be allocated." in out
+    assert "No problems found: every application can be allocated." in out
     assert json.loads(invoke("check", SMALL, "--format", "json")[1])["ranking_column"] is True
 
 

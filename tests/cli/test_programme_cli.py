@@ -315,15 +315,15 @@ def test_check_in_a_programme_folder_takes_its_register_and_language(folder: Pat
     # allocate --round will, not against today's numbering.
     result = run("check", "r1.csv")
     assert result.exit_code == 0, result.output
-    assert "No errors: every application can be allocated." in result.stdout
+    assert "No problems found: every application can be allocated." in result.stdout
     (folder / "tilskudd.toml").write_text(
         PROGRAMME.replace('lang = "en"', 'lang = "nb"'), encoding="utf-8"
     )
     nb = run("check", "r1.csv")
     assert nb.exit_code == 0, nb.output
-    assert "Ingen feil: alle søknadene kan fordeles." in nb.stdout
+    assert "Ingen problemer funnet: alle søknadene kan fordeles." in nb.stdout
     # The options still decide when given.
-    assert "No errors" in run("check", "r1.csv", "--lang", "en").stdout
+    assert "No problems found" in run("check", "r1.csv", "--lang", "en").stdout
     against_2024 = run("check", "r1.csv", "--register", "2024")
     assert against_2024.exit_code == 1
     assert "0104" in against_2024.stdout

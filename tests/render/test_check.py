@@ -182,11 +182,22 @@ def test_a_file_with_errors_and_no_score_column_is_told_both(
     assert said not in " ".join(render(checked, lang=lang).split())
 
 
-def test_clean_file(make_application: Callable[..., Application]) -> None:
-    text = render(Checked(applications=(make_application(),)))
-    assert "No problems found." in text
-    assert "No errors: every application can be allocated." in text
+@pytest.mark.parametrize(
+    ("lang", "said", "also"),
+    [
+        ("en", "No problems found: every application can be allocated.", "No errors"),
+        ("nb", "Ingen problemer funnet: alle søknadene kan fordeles.", "Ingen feil"),
+    ],
+)
+def test_clean_file_is_told_so_once(
+    make_application: Callable[..., Application], lang: str, said: str, also: str
+) -> None:
+    # "No problems found." was followed by "No errors: every application can be allocated."
+    text = render(Checked(applications=(make_application(),)), lang=lang)
+    assert said in text
+    assert also not in text
     assert "Errors" not in text
+    assert text.count("\n") == 3  # the header, a blank line and the one verdict
 
 
 def test_warnings_only_is_still_valid(make_application: Callable[..., Application]) -> None:

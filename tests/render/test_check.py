@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -167,8 +168,8 @@ def test_verdict_counts_the_rejected(checked: Checked) -> None:
 @pytest.mark.parametrize(
     ("lang", "said"),
     [
-        ("en", "There is no column for the score or the rank either"),
-        ("nb", "Det er heller ingen kolonne for poeng eller rangering"),
+        ("en", "Also, there is no column for the score or the rank:"),
+        ("nb", "Dessuten er det ingen kolonne for poeng eller rangering:"),
     ],
 )
 def test_a_file_with_errors_and_no_score_column_is_told_both(
@@ -178,6 +179,9 @@ def test_a_file_with_errors_and_no_score_column_is_told_both(
     named the 0 kr only, and allocate then rejected all 171 rows for the missing column."""
     text = " ".join(render(replace(checked, ranking_column=False), lang=lang).split())
     assert said in text
+    # It follows "N applications have errors ...", a sentence it cannot say "either" of
+    # ("Det er heller ingen kolonne" wants a "no ..." before it).
+    assert not re.search(r"\b(either|heller)\b", text)
     assert "proportional" in text.split(said)[1]
     assert said not in " ".join(render(checked, lang=lang).split())
 

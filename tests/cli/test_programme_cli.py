@@ -103,6 +103,10 @@ def test_init_creates_a_programme_and_never_overwrites(
     guide = [str(c.value) for c in book["Veiledning"]["A"] if c.value]
     assert any(line.startswith("Lagre en kopi av denne malen for hver runde") for line in guide)
     assert "Fordel runde 1: tilskudd allocate runde1.xlsx --round 1" in guide
+    # The policy is tilskudd.toml's: the instructions point there and copy no figure of it
+    # ("høyst 50 %" stayed in the template after the officer made the cap 20 % in the file).
+    assert any("står i tilskudd.toml" in line for line in guide)
+    assert not [line for line in guide if "%" in line or "50" in line]
     before = snapshot(tmp_path / "ny" / "tilskudd.toml")
     again = run("init", "ny")
     assert again.exit_code == 2

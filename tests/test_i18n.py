@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import partial
+from importlib import resources
 from typing import Any
 
 import pytest
@@ -62,6 +63,19 @@ def test_the_norwegian_catalogue_has_one_word_for_the_seed() -> None:
     assert [key for key, text in catalogue.items() if "frø" in text.lower()] == []
     for key in ("ui.basis.seed", "ui.policy.seed", "compare.seed", "cli.seed_drawn"):
         assert "startverdi" in catalogue[key].lower(), key
+
+
+def test_the_norwegian_catalogue_says_innfil_and_utfil_as_the_guide_and_help_do() -> None:
+    # The guide (docs/veiledning.md) and --help say "innfil"/"utfil"; messages, the award
+    # workbook's Grunnlag sheet and the ledger export said "innfil"/"utfil", so one
+    # session named the same file two ways.
+    help_text = (resources.files("tilskudd") / "locales" / "help" / "nb.toml").read_text(
+        encoding="utf-8"
+    )
+    texts = [*_catalogue("nb").values(), help_text]
+    assert [t for t in texts if re.search(r"(inn|ut)datafil", t, re.IGNORECASE)] == []
+    assert any("innfil" in t.lower() for t in texts)
+    assert any("utfil" in t.lower() for t in texts)
 
 
 def test_the_english_catalogue_writes_amounts_as_nok() -> None:

@@ -1257,16 +1257,16 @@ def test_export_xlsx_and_csv(setup: tuple[Path, Programme, Path, Path], tmp_path
     lg.amend(ledger_path, programme, "A-1", 50_000, "=cut")
     assert lg.export(ledger_path, tmp_path / "out.xlsx", lang="nb") == "xlsx"
     book = openpyxl.load_workbook(tmp_path / "out.xlsx")
-    assert book.sheetnames == ["Tildelinger", "Endringer", "Runder"]
-    rows = list(book["Tildelinger"].iter_rows(values_only=True))
+    assert book.sheetnames == ["Vedtak", "Endringer", "Runder", "Tildelingsregler"]
+    rows = list(book["Vedtak"].iter_rows(values_only=True))
     assert rows[0][:3] == ("Runde", "Søknadsnr.", "Org.nr.")
     a1 = next(r for r in rows if r[1] == "A-1")
     assert (a1[9], a1[10], a1[11], a1[14]) == (60_000, 50_000, "endret", "=cut")
-    assert book["Tildelinger"].cell(row=rows.index(a1) + 1, column=15).data_type == "s"
+    assert book["Vedtak"].cell(row=rows.index(a1) + 1, column=15).data_type == "s"
     changes = list(book["Endringer"].iter_rows(values_only=True))
     assert changes[1][:6] == (1, "A-1", "endret", 60_000, 50_000, -10_000)
     rounds = list(book["Runder"].iter_rows(values_only=True))
-    assert rounds[1][rounds[0].index("SHA-256 for inndatafilen")] == lg.file_sha256(r1)
+    assert rounds[1][rounds[0].index("SHA-256 for innfilen")] == lg.file_sha256(r1)
     # The committed figures, then what stands after the amendment.
     assert rounds[0][5:8] == ("Tildelt ved vedtaket", "Ikke fordelt", "Tildelt nå")
     assert rounds[1][4:8] == (100_000, 100_000, 0, 90_000)
@@ -1278,7 +1278,7 @@ def test_export_xlsx_and_csv(setup: tuple[Path, Programme, Path, Path], tmp_path
     # When the round was recorded, not the decision: the programme's `decision` date is what
     # the published list says it was decided ("Vedtatt 12. juni 2009"), and one workbook of the
     # accounts must not give another time under the same word. "Ført", as the terminal says it.
-    assert rows[0][12] == rounds[0][2] == "Ført i registeret"
+    assert rows[0][12] == rounds[0][2] == "Ført i registeret (UTC)"
     # Ramme in bokmål is the frame and a round's budget alike (the glossary; the terminal says
     # "Ramme" of the round): the two columns say whose, not "Ramme" beside an English "Budsjett".
     assert rounds[0][3:5] == ("Ordningens ramme", "Rundens ramme")
@@ -1309,7 +1309,7 @@ def test_export_xlsx_with_control_characters_in_texts(
     lg.amend(ledger_path, programme, "A-1", 50_000, "kutt\x0bse vedtak")
     assert lg.export(ledger_path, tmp_path / "out.xlsx", lang="nb") == "xlsx"
     book = openpyxl.load_workbook(tmp_path / "out.xlsx")
-    rows = list(book["Tildelinger"].iter_rows(values_only=True))
+    rows = list(book["Vedtak"].iter_rows(values_only=True))
     a1 = next(r for r in rows if r[1] == "A-1")
     assert a1[14] == "kutt\nse vedtak"
     changes = list(book["Endringer"].iter_rows(values_only=True))
@@ -1694,7 +1694,7 @@ def test_an_input_changed_or_without_its_sha256_is_refused(
     assert unhashed.source is not None
     r1.unlink()  # neither a recorded SHA-256 nor the file to compute it from
     assert nb(refused(lambda: lg.commit_round(ledger_path, unhashed, programme, 1)), "no_sha") == (
-        "en runde kan ikke føres uten SHA-256 for inndatafilen: registeret lagrer den slik at "
+        "en runde kan ikke føres uten SHA-256 for innfilen: registeret lagrer den slik at "
         "runden kan kontrolleres senere"
     )
 
@@ -2256,7 +2256,7 @@ def test_nb_verify_without_the_committed_input(
         assert unrecorded.problem_phrase is not None
         assert unrecorded.problem_phrase.key == "ledger.error.verify_no_input"
         assert unrecorded.problem_phrase.render("nb") == (
-            "ingen inndatafil er registrert; oppgi den med --round 1 --input FIL"
+            "ingen innfil er registrert; oppgi den med --round 1 --input FIL"
         )
         assert unrecorded.problem == (
             "no input file is recorded; give it with --round 1 --input FILE"
@@ -2266,7 +2266,7 @@ def test_nb_verify_without_the_committed_input(
         assert missing.problem_phrase is not None
         assert missing.problem_phrase.key == "ledger.error.verify_input_missing"
         assert missing.problem_phrase.render("nb") == (
-            f"inndatafilen {r1} finnes ikke; oppgi den med --round 1 --input FIL"
+            f"innfilen {r1} finnes ikke; oppgi den med --round 1 --input FIL"
         )
         other = write_csv(tmp_path / "other.csv", ROUND_1[:2])
         changed = verify_round(ledger, programme, record, input_path=other)
@@ -3199,7 +3199,7 @@ def test_the_exports_show_which_awards_were_amended_outside_the_policy(tmp_path:
 
     assert lg.export(ledger_path, tmp_path / "out.xlsx", lang="nb") == "xlsx"
     book = openpyxl.load_workbook(tmp_path / "out.xlsx")
-    awards = list(book["Tildelinger"].iter_rows(values_only=True))
+    awards = list(book["Vedtak"].iter_rows(values_only=True))
     assert awards[0][-1] == "Utenfor rundens tildelingsregler"
     assert {r[1]: r[-1] for r in awards[1:]} == {
         "A-1": f"round_to: {kr(55_500)} går ikke opp i {kr(1_000)}; max_award: {kr(55_500)} er "
@@ -3236,7 +3236,7 @@ def test_the_exports_name_each_awards_counties_and_category_as_the_award_workboo
         "F-1": ["", "Finnmark (20)", ""],
     }
     assert lg.export(ledger_path, tmp_path / "out.xlsx", lang="nb") == "xlsx"
-    sheet = list(openpyxl.load_workbook(tmp_path / "out.xlsx")["Tildelinger"].values)
+    sheet = list(openpyxl.load_workbook(tmp_path / "out.xlsx")["Vedtak"].values)
     assert sheet[0][5:8] == ("Kommuner", "Fylker", "Kategori")
     assert {r[1]: r[5:8] for r in sheet[1:]} == {
         "A-1": ("Moss (0104), Sarpsborg (0105)", "Østfold (01)", "Arkiv"),

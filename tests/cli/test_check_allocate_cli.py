@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -560,7 +561,7 @@ def test_check_says_when_the_default_rule_could_not_rank_the_file(tmp_path: Path
     code, out, _ = invoke("check", path, "--format", "json")
     assert json.loads(out)["ranking_column"] is False
     code, out, _ = invoke("check", SMALL)
-    assert "No errors: every application can be allocated." in out
+    assert "No problems found: every application can be allocated." in out
     assert json.loads(invoke("check", SMALL, "--format", "json")[1])["ranking_column"] is True
 
 
@@ -623,7 +624,7 @@ def test_refusals_to_write_are_said_in_the_language(tmp_path: Path) -> None:
         "allocate", SMALL, "--budget", "5M", "-o", SMALL, "--force", "--lang", "nb"
     )
     assert code == 2
-    assert "er en inndatafil; tilskudd skriver aldri over inndataene sine" in err
+    assert "er en innfil; tilskudd skriver aldri over inndataene sine" in err
     code, _, err = invoke(
         "allocate", SMALL, "--budget", "5M", "-o", tmp_path / "ut.txt", "--lang", "nb"
     )
@@ -1065,3 +1066,31 @@ def test_budget_1g_is_refused_saying_what_g_may_mean(lang: str, said: str) -> No
     code, _, err = invoke("check", SMALL, "--budget", "1G", "--lang", lang)
     assert code == 2
     assert " ".join(err.split()) == said
+
+
+def test_the_guide_names_the_workbook_that_lists_one_problem_per_cell(tmp_path: Path) -> None:
+    # docs/veiledning.md said "`--format json` og arbeidsboken har ett problem per celle" in the
+    # section on check, which writes no workbook; the list is the Grunnlag sheet of allocate -o.
+    guide = (EXAMPLES.parent / "docs" / "veiledning.md").read_text(encoding="utf-8")
+    section = guide.split("## 1. Kontroller filen", 1)[1].split("\n## ", 1)[0]
+    said = " ".join(section.split("ett problem")[0].split("\n")[-2:])
+    assert "`allocate -o`" in said
+    assert "Grunnlag" in said
+    # What it says holds: the id F-15 on rows 17 and 18 is one line in the terminal, and one
+    # problem per cell in the JSON and in the Grunnlag sheet.
+    code, out, _ = invoke("check", BROKEN, "--format", "json")
+    assert code == 1
+    cells = [issue["cell"] for issue in json.loads(out)["issues"]]
+    assert {"Søknader!A17", "Søknader!A18"} <= set(cells)
+    awards = tmp_path / "t.xlsx"
+    code, _, err = invoke("allocate", BROKEN, "--budget", "1000000", "-o", awards, "--lang", "nb")
+    assert code == 0, err
+    listed = [row[0] for row in openpyxl.load_workbook(awards)["Grunnlag"].values]
+    assert listed.count("Søknader!A17") == listed.count("Søknader!A18") == 1
+
+    def one_cell(place: object) -> bool:
+        return isinstance(place, str) and re.fullmatch(r"Søknader![A-Z]+\d+", place) is not None
+
+    assert sorted(filter(one_cell, listed)) == sorted(filter(one_cell, cells))
+    code, _, _ = invoke("check", BROKEN, "-o", tmp_path / "c.xlsx")
+    assert code == 2

@@ -375,13 +375,13 @@ def test_a_repeated_id_is_found_in_the_ledger_in_every_form_it_is_shown(
 @pytest.mark.parametrize(
     ("given", "verdict"),
     [
-        ("NB", "Ingen feil"),
-        ("no", "Ingen feil"),
-        ("norsk", "Ingen feil"),
-        ("nb_NO.UTF-8", "Ingen feil"),
-        ("EN", "No errors"),
-        ("english", "No errors"),
-        ("en-GB", "No errors"),
+        ("NB", "Ingen problemer funnet"),
+        ("no", "Ingen problemer funnet"),
+        ("norsk", "Ingen problemer funnet"),
+        ("nb_NO.UTF-8", "Ingen problemer funnet"),
+        ("EN", "No problems found"),
+        ("english", "No problems found"),
+        ("en-GB", "No problems found"),
     ],
 )
 def test_a_language_is_taken_as_people_write_it(

@@ -7,7 +7,7 @@ import json
 import re
 import shutil
 import sqlite3
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import openpyxl
@@ -103,6 +103,10 @@ def test_init_creates_a_programme_and_never_overwrites(
     guide = [str(c.value) for c in book["Veiledning"]["A"] if c.value]
     assert any(line.startswith("Lagre en kopi av denne malen for hver runde") for line in guide)
     assert "Fordel runde 1: tilskudd allocate runde1.xlsx --round 1" in guide
+    # The policy is tilskudd.toml's: the instructions point there and copy no figure of it
+    # ("høyst 50 %" stayed in the template after the officer made the cap 20 % in the file).
+    assert any("står i tilskudd.toml" in line for line in guide)
+    assert not [line for line in guide if "%" in line or "50" in line]
     before = snapshot(tmp_path / "ny" / "tilskudd.toml")
     again = run("init", "ny")
     assert again.exit_code == 2
@@ -315,15 +319,15 @@ def test_check_in_a_programme_folder_takes_its_register_and_language(folder: Pat
     # allocate --round will, not against today's numbering.
     result = run("check", "r1.csv")
     assert result.exit_code == 0, result.output
-    assert "No errors: every application can be allocated." in result.stdout
+    assert "No problems found: every application can be allocated." in result.stdout
     (folder / "tilskudd.toml").write_text(
         PROGRAMME.replace('lang = "en"', 'lang = "nb"'), encoding="utf-8"
     )
     nb = run("check", "r1.csv")
     assert nb.exit_code == 0, nb.output
-    assert "Ingen feil: alle søknadene kan fordeles." in nb.stdout
+    assert "Ingen problemer funnet: alle søknadene kan fordeles." in nb.stdout
     # The options still decide when given.
-    assert "No errors" in run("check", "r1.csv", "--lang", "en").stdout
+    assert "No problems found" in run("check", "r1.csv", "--lang", "en").stdout
     against_2024 = run("check", "r1.csv", "--register", "2024")
     assert against_2024.exit_code == 1
     assert "0104" in against_2024.stdout
@@ -670,15 +674,35 @@ def test_history_amend_withdraw_and_export(folder: Path) -> None:
     out = folder / "ledger.xlsx"
     exported = run("ledger", "export", str(out))
     assert exported.exit_code == 0, exported.output
-    rows = list(openpyxl.load_workbook(out)["Awards"].iter_rows(values_only=True))
+    # The sheet holds every decision, the not funded too: "Decisions", not "Awards".
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["Decisions", "Amendments", "Rounds", "Policies"]
+    rows = list(book["Decisions"].iter_rows(values_only=True))
     assert [(r[1], r[9], r[10], r[11]) for r in rows[1:]] == [
         ("A-1", 60_000, 50_000, "amended"),
         ("A-2", 40_000, 0, "withdrawn"),
         ("A-3", 0, 0, "not funded"),
     ]
+    # Times are date-time cells an officer can sort and filter, in UTC as the header says; the
+    # ISO text ("2026-11-30T02:54:25+00:00") read as text in Excel.
+    assert rows[0][12:14] == ("Committed at (UTC)", "Last changed (UTC)")
+    for cells in (book["Decisions"]["M2":"N3"], book["Amendments"]["I2":"I3"]):
+        for cell in (cell for row in cells for cell in row):
+            assert isinstance(cell.value, datetime), cell.coordinate
+            assert cell.number_format == "yyyy-mm-dd hh:mm:ss"
+    assert book["Amendments"]["I1"].value == "Recorded (UTC)"
+    assert book["Rounds"]["C1"].value == "Committed at (UTC)"
+    assert isinstance(book["Rounds"]["C2"].value, datetime)
     assert run("ledger", "export", str(out)).exit_code == 2  # exists, no --force
     assert run("ledger", "export", str(folder / "l.csv")).exit_code == 0
-    assert (folder / "l.csv").read_text(encoding="utf-8-sig").startswith("Round;ID;")
+    lines = (folder / "l.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].startswith("Round;ID;")
+    # The CSV keeps ISO 8601 text, with its offset.
+    header = lines[0].split(";")
+    a1 = next(line.split(";") for line in lines if line.startswith("1;A-1;"))
+    assert header[12:14] == ["Committed at", "Last changed"]
+    assert datetime.fromisoformat(a1[13]) == book["Decisions"]["N2"].value.replace(tzinfo=UTC)
+    assert a1[13].endswith("+00:00")
 
 
 def test_verify_names_the_input_errors_of_a_round_committed_by_an_older_reading(
@@ -1252,7 +1276,7 @@ def test_nb_verify_finds_a_changed_input_and_an_outside_edit(folder: Path) -> No
     (folder / "r1.csv").rename(folder / "gone.csv")
     missing = run("verify", "--lang", "nb")
     assert (
-        f"Runde 1: ikke kjørt på nytt: inndatafilen {folder / 'r1.csv'} finnes ikke; oppgi den "
+        f"Runde 1: ikke kjørt på nytt: innfilen {folder / 'r1.csv'} finnes ikke; oppgi den "
         "med --round 1 --input FIL."
     ) in missing.stdout
     conn = sqlite3.connect(folder / "tilskudd.ledger.sqlite")
@@ -1536,17 +1560,15 @@ def test_amend_outside_policy_records_the_rules_and_history_shows_them(folder: P
 
 
 @pytest.mark.parametrize(
-    ("lang", "sheet", "share", "tie_break", "quota"),
-    [
-        ("en", "Rounds", "max_share_of_cost=20%", "tie_break=requested asc, id asc", "30%"),
-        ("nb", "Runder", f"max_share_of_cost=20{NBSP}%", "tie_break=requested asc, id asc", "30"),
-    ],
+    ("lang", "sheet", "basis"),
+    [("en", "Policies", "Policy"), ("nb", "Tildelingsregler", "Grunnlag")],
 )
-def test_ledger_export_writes_the_policy_as_a_policy_file_would(
-    folder: Path, lang: str, sheet: str, share: str, tie_break: str, quota: str
+def test_ledger_export_lists_each_rounds_policy_as_the_award_workbook_does(
+    folder: Path, lang: str, sheet: str, basis: str
 ) -> None:
-    # An auditor reads the round's policy in the export: settings as the policy file writes
-    # them, not Python's repr of its data ("[{'column': 'requested', 'descending': False}]").
+    # An auditor reads the round's policy in the export. It was one cell of internal names
+    # ("weight=none; objective=score; time_limit=60"); now each setting is a row with its value
+    # and explanation, as the Grunnlag sheet of the round's award workbook lists them.
     (folder / "tilskudd.toml").write_text(
         PROGRAMME
         + 'tie_break = ["requested asc", "id asc"]\n'
@@ -1556,16 +1578,37 @@ def test_ledger_export_writes_the_policy_as_a_policy_file_would(
     commit_round()
     out = folder / "ledger.xlsx"
     assert run("ledger", "export", str(out), "--lang", lang).exit_code == 0
-    rows = list(openpyxl.load_workbook(out)[sheet].iter_rows(values_only=True))
-    policy = str(rows[1][rows[0].index("Policy" if lang == "en" else "Tildelingsregler")])
-    settings = policy.split("; ")
-    assert settings[0] == "rule=ranked"
-    assert share in settings
-    assert tie_break in settings
-    assert any(s.startswith("quotas=county *: max_share " + quota) for s in settings), policy
-    for python_repr in ("{", "'", "False"):
-        assert python_repr not in policy
-    assert "time_limit=60" in settings
+    book = openpyxl.load_workbook(out)
+    listed = book[sheet]
+    rows = list(listed.iter_rows(values_only=True))
+    assert rows[0][0] == ("Round" if lang == "en" else "Runde")
+    assert {row[0] for row in rows[1:]} == {1}
+    settings = {row[1]: row[2:] for row in rows[1:]}
+    assert next(iter(settings)) == "rule"
+    assert settings["tie_break"][0] == "requested asc, id asc"
+    assert settings["quotas"][0] == "county *: max_share 0.3"
+    share = next(r for r in listed.iter_rows(min_row=2) if r[1].value == "max_share_of_cost")[2]
+    assert (share.value, share.number_format) == (pytest.approx(0.2), "0%")
+    for text in map(str, settings.values()):
+        for python_repr in ("{", "'column'", "False"):
+            assert python_repr not in text
+    # The same rows, values and words as the award workbook's Grunnlag sheet.
+    award = folder / "tildeling.xlsx"
+    made = run("allocate", "r1.csv", "--round", "1", "-o", str(award), "--lang", lang)
+    assert made.exit_code == 0, made.output
+    grunnlag = {
+        row[0]: row[1:3]
+        for row in openpyxl.load_workbook(award)[basis].iter_rows(values_only=True)
+        if row[0] in settings
+    }
+    assert grunnlag == settings
+    # The Rounds sheet no longer holds the policy as one cell of internal names.
+    rounds = [cell.value for cell in book.worksheets[2][1]]
+    assert rounds[-3:] == (
+        ["Rule", "tilskudd version", "Ledger entry"]
+        if lang == "en"
+        else ["Regel", "tilskudd-versjon", "Post i registeret"]
+    )
 
 
 @pytest.mark.parametrize("lang", ["nb", "en"])

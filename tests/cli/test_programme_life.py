@@ -327,7 +327,7 @@ def test_verify_says_how_to_give_a_round_file_that_moved(
     code, out, err = tilskudd(monkeypatch, "verify")
     assert (code, err) == (1, "")
     assert out.splitlines()[1] == (
-        f"Runde 1: ikke kjørt på nytt: inndatafilen {folder / 'r1.csv'} finnes ikke; oppgi den "
+        f"Runde 1: ikke kjørt på nytt: innfilen {folder / 'r1.csv'} finnes ikke; oppgi den "
         "med --round 1 --input FIL."
     )
     code, out, err = tilskudd(monkeypatch, "verify", "--lang", "en")

@@ -270,7 +270,7 @@ def test_csv_has_the_awards_as_they_stand_and_the_change_columns(
     bergen = rows["S-004"]
     assert (bergen["Tildelt"], bergen["Status"]) == ("0", "trukket tilbake")
     assert (bergen["Vedtatt"], bergen["Beløp nå"]) == ("900000", "0")
-    assert bergen["Endret tidspunkt"] == "2009-11-03T09:00:00+00:00"
+    assert bergen["Sist endret"] == "2009-11-03T09:00:00+00:00"
     assert "trukket tilbake 3. november 2009. Søkeren trakk prosjektet." in _plain(
         bergen["Begrunnelse for endring"]
     )
@@ -289,7 +289,7 @@ def test_csv_has_the_awards_as_they_stand_and_the_change_columns(
         "2000000",
         "2000000",
     )
-    assert unchanged["Endret tidspunkt"] == ""
+    assert unchanged["Sist endret"] == ""
     assert sum(int(r["Tildelt"]) for r in rows.values()) == 7_000_000
     assert sum(int(r["Vedtatt"]) for r in rows.values()) == 7_200_000
     # The columns of the applicant's own sheet still come last, after the change columns.

@@ -306,7 +306,7 @@ def test_the_page_names_the_input_file_not_the_officers_folders(
     # showed the officer's user name and folders.
     result = small_round(source=Source(file=given, sha256="ab" * 32, sheet="Søknader"))
     text = " ".join(_page(render(result, lang="nb")).text)
-    assert f"Inndatafil søknader.xlsx, SHA-256 {'ab' * 32}." in text
+    assert f"Innfil søknader.xlsx, SHA-256 {'ab' * 32}." in text
     assert "kari" not in text
     assert "Users" not in text
 

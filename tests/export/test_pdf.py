@@ -252,7 +252,7 @@ def test_the_list_names_the_input_file_not_the_officers_folders(
     path = tmp_path / "tildeling.pdf"
     write(result, path, lang="nb")
     text = " ".join(_pages(path))
-    assert "Inndatafil søknader.xlsx, SHA-256" in text
+    assert "Innfil søknader.xlsx, SHA-256" in text
     assert "kari" not in text
 
 

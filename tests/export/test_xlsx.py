@@ -236,7 +236,7 @@ def test_awards_sheet_lists_the_funded_by_rank(result: RoundResult, tmp_path: Pa
     assert second["ID"] == "S-002"
     assert second["Status"] == "partly funded"
     assert second["Score"] == 8.5
-    assert second["Reason"] == "No problems found."
+    assert second["Reason"] == "No problems found: every application can be allocated."
     assert second["Category"] == "Arkiv"
 
 

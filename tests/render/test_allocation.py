@@ -389,7 +389,7 @@ def test_notes_of_the_round_are_listed(
     )
     noted = make_result(entries, budget=4_600_000, notes=(Reason(code="ui.check.none"),))
     text = render(noted, lang="en")
-    assert "Notes\n- No problems found." in text
+    assert "Notes\n- No problems found: every application can be allocated." in text
 
 
 @pytest.mark.parametrize(

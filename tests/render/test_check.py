@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -167,8 +168,8 @@ def test_verdict_counts_the_rejected(checked: Checked) -> None:
 @pytest.mark.parametrize(
     ("lang", "said"),
     [
-        ("en", "There is no column for the score or the rank either"),
-        ("nb", "Det er heller ingen kolonne for poeng eller rangering"),
+        ("en", "Also, there is no column for the score or the rank:"),
+        ("nb", "Dessuten er det ingen kolonne for poeng eller rangering:"),
     ],
 )
 def test_a_file_with_errors_and_no_score_column_is_told_both(
@@ -178,15 +179,29 @@ def test_a_file_with_errors_and_no_score_column_is_told_both(
     named the 0 kr only, and allocate then rejected all 171 rows for the missing column."""
     text = " ".join(render(replace(checked, ranking_column=False), lang=lang).split())
     assert said in text
+    # It follows "N applications have errors ...", a sentence it cannot say "either" of
+    # ("Det er heller ingen kolonne" wants a "no ..." before it).
+    assert not re.search(r"\b(either|heller)\b", text)
     assert "proportional" in text.split(said)[1]
     assert said not in " ".join(render(checked, lang=lang).split())
 
 
-def test_clean_file(make_application: Callable[..., Application]) -> None:
-    text = render(Checked(applications=(make_application(),)))
-    assert "No problems found." in text
-    assert "No errors: every application can be allocated." in text
+@pytest.mark.parametrize(
+    ("lang", "said", "also"),
+    [
+        ("en", "No problems found: every application can be allocated.", "No errors"),
+        ("nb", "Ingen problemer funnet: alle søknadene kan fordeles.", "Ingen feil"),
+    ],
+)
+def test_clean_file_is_told_so_once(
+    make_application: Callable[..., Application], lang: str, said: str, also: str
+) -> None:
+    # "No problems found." was followed by "No errors: every application can be allocated."
+    text = render(Checked(applications=(make_application(),)), lang=lang)
+    assert said in text
+    assert also not in text
     assert "Errors" not in text
+    assert text.count("\n") == 3  # the header, a blank line and the one verdict
 
 
 def test_warnings_only_is_still_valid(make_application: Callable[..., Application]) -> None:

@@ -1,15 +1,17 @@
 """The ledger for the accounts: awards, amendments and committed rounds in one workbook (openpyxl).
 
-Sheets: every recorded decision with its committed and current amount (one row per application
-and round), every amendment and withdrawal with its reason, and the committed rounds (what each
-awarded when committed and awards now) with what reproduces them (input file and SHA-256,
-policy, rule, tool version) and the chain's head hash.
-Applicant text never becomes a formula. Written atomically.
+Sheets: every recorded decision, funded or not, with its committed and current amount (one row
+per application and round), every amendment and withdrawal with its reason, the committed rounds
+(what each awarded when committed and awards now) with what reproduces them (input file and
+SHA-256, rule, tool version) and the chain's head hash, and each round's policy as the award
+workbook's Grunnlag sheet lists it. Times are Excel date-times in UTC (the CSV keeps ISO 8601
+text). Applicant text never becomes a formula. Written atomically.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,11 +19,14 @@ from typing import TYPE_CHECKING, Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from pydantic import ValidationError
 
-from tilskudd.export._sheetml import safe_text
+from tilskudd.export._sheetml import Style, safe_text
 from tilskudd.export.atomic import atomic_path
+from tilskudd.export.xlsx import policy_rows
 from tilskudd.i18n import format_number, format_share, get
 from tilskudd.models import Policy
+from tilskudd.wording import column_header
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -33,13 +38,20 @@ __all__ = ["write_ledger"]
 _AMOUNT_FORMAT = "#,##0"
 _AMOUNT_COLUMNS = {"requested", "committed", "current", "amount_before", "amount_after", "delta"}
 _AMOUNT_COLUMNS |= {"frame", "budget", "awarded", "unallocated", "awarded_now"}
+_TIME_COLUMNS = frozenset({"committed_at", "changed_at", "recorded_at"})
+_TIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
+# The formats of the Grunnlag sheet's styles, for the same values here.
+_FORMAT_OF_STYLE = {
+    Style.AMOUNT: _AMOUNT_FORMAT,
+    Style.PERCENT_WHOLE: "0%",
+    Style.PERCENT_2: "0.00%",
+}
 
 
 _SHARE_SETTINGS = frozenset({"max_share_of_cost", "min_share", "max_share"})
 _AMOUNT_SETTINGS = frozenset(
     {"max_award", "min_award", "round_to", "per_applicant_max", "min_amount", "max_amount"}
 )
-_QUOTA_LIMITS = ("min_amount", "max_amount", "min_share", "max_share", "min_count", "max_count")
 
 
 def _setting_text(name: str, value: Any, lang: str) -> str:
@@ -59,44 +71,56 @@ def _setting_text(name: str, value: Any, lang: str) -> str:
     return str(value)
 
 
-def _policy_text(policy: Mapping[str, Any], lang: str) -> str:
-    """A committed round's policy for an auditor: 'rule=ranked; max_share_of_cost=20 %; ...'.
+def _utc_time(value: Any) -> Any:
+    """A recorded time (ISO 8601 text) as an Excel date-time in UTC; Excel keeps no time zone.
+    Anything that does not read as a time stays as it was."""
+    if not isinstance(value, str):
+        return value
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment
 
-    The ledger records the policy as data (JSON); written out with Python's repr it showed
-    ``tie_break=[{'column': 'requested', 'descending': False}]``. Settings come in the order
-    of :class:`Policy` (any a later version recorded after them), each as the policy file
-    writes it; settings are separated by ``;``, quotas by ``/``.
-    """
-    order = [name for name in Policy.model_fields if name in policy]
-    order += sorted(name for name in policy if name not in Policy.model_fields)
-    parts = []
-    for name in order:
-        value = policy[name]
-        if value in (None, [], ()):
-            continue
-        if name == "tie_break" and isinstance(value, list):
-            text = ", ".join(
-                f"{step.get('column')} {'desc' if step.get('descending') else 'asc'}"
-                if isinstance(step, Mapping)
-                else str(step)
-                for step in value
-            )
-        elif name == "quotas" and isinstance(value, list):
-            text = " / ".join(
-                f"{quota.get('by')} {quota.get('value')}: "
-                + ", ".join(
-                    f"{key} {_setting_text(key, quota[key], lang)}"
-                    for key in _QUOTA_LIMITS
-                    if quota.get(key) is not None
-                )
-                if isinstance(quota, Mapping)
-                else str(quota)
-                for quota in value
-            )
+
+def _policy_sheet(sheet: Worksheet, commits: Sequence[CommitRecord], lang: str) -> None:
+    """Each round's policy as the award workbook's Grunnlag sheet lists it, one setting a row."""
+    t = get(lang)
+    sheet.append(
+        [
+            t("ledger.column.round"),
+            column_header("setting", lang),
+            column_header("value", lang),
+            column_header("explanation", lang),
+        ]
+    )
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for commit in commits:
+        recorded = dict(commit.policy)
+        rows: list[tuple[str, Any, Style, str]]
+        try:
+            policy = Policy.model_validate(recorded)
+        except ValidationError:
+            # A setting this version no longer reads: as recorded, without an explanation.
+            rows = [
+                (name, _setting_text(name, value, lang), Style.DEFAULT, "")
+                for name, value in recorded.items()
+            ]
         else:
-            text = _setting_text(name, value, lang)
-        parts.append(f"{name}={text}")
-    return "; ".join(parts)
+            rows = policy_rows(policy, lang, rule=commit.rule, only=recorded)
+        for name, value, style, explanation in rows:
+            sheet.append([commit.round, name, _safe(value), explanation])
+            cell = sheet.cell(row=sheet.max_row, column=3)
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+            elif style in _FORMAT_OF_STYLE:
+                cell.number_format = _FORMAT_OF_STYLE[style]
+    for letter, width in zip("ABCD", (8, 22, 30, 70), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A2"
 
 
 def _safe(value: Any) -> Any:
@@ -107,18 +131,32 @@ def _sheet(
     sheet: Worksheet, columns: Sequence[str], rows: Sequence[dict[str, Any]], lang: str
 ) -> None:
     t = get(lang)
-    sheet.append([t(f"ledger.column.{c}") for c in columns])
+    sheet.append(
+        [
+            t("ledger.column.utc", column=t(f"ledger.column.{c}"))
+            if c in _TIME_COLUMNS
+            else t(f"ledger.column.{c}")
+            for c in columns
+        ]
+    )
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for values in rows:
         # Texts come from the applications: a control character (Excel for Mac's line break in
         # a cell is a vertical tab) cannot go into the sheet's XML, so each is made safe as in
         # the award workbook.
-        sheet.append([_safe(values.get(c)) for c in columns])
+        sheet.append(
+            [
+                _utc_time(values.get(c)) if c in _TIME_COLUMNS else _safe(values.get(c))
+                for c in columns
+            ]
+        )
         row = sheet.max_row
         for index, column in enumerate(columns, start=1):
             cell = sheet.cell(row=row, column=index)
-            if isinstance(cell.value, str):
+            if isinstance(cell.value, datetime):
+                cell.number_format = _TIME_FORMAT
+            elif isinstance(cell.value, str):
                 # Text stays text: an applicant's "=SUM(...)" must not become a formula.
                 cell.data_type = "s"
             elif column in _AMOUNT_COLUMNS:
@@ -126,8 +164,10 @@ def _sheet(
     for index in range(1, len(columns) + 1):
         longest = max(
             [
-                len(str(sheet.cell(row=r, column=index).value or ""))
-                for r in range(1, sheet.max_row + 1)
+                len(_TIME_FORMAT if isinstance(value, datetime) else str(value or ""))
+                for value in (
+                    sheet.cell(row=r, column=index).value for r in range(1, sheet.max_row + 1)
+                )
             ]
         )
         sheet.column_dimensions[get_column_letter(index)].width = min(max(longest + 2, 8), 60)
@@ -153,7 +193,7 @@ def write_ledger(
     book = Workbook()
     award_sheet = book.active
     assert award_sheet is not None
-    award_sheet.title = t("ledger.sheet.awards")
+    award_sheet.title = t("ledger.sheet.decisions")
     rows = []
     for award in awards:
         row = award_row(award, lang)
@@ -170,7 +210,7 @@ def write_ledger(
         "delta",
         "reason",
         "outside_policy",
-        "changed_at",
+        "recorded_at",
         "entry",
     )
     changes = [
@@ -183,7 +223,7 @@ def write_ledger(
             "delta": m.amount_after - m.amount_before,
             "reason": m.reason,
             "outside_policy": waived_changes_text([m], lang),
-            "changed_at": m.created,
+            "recorded_at": m.created,
             "entry": m.seq,
         }
         for m in amendments
@@ -206,7 +246,6 @@ def write_ledger(
         "input_file",
         "input_sha256",
         "rule",
-        "policy",
         "tool_version",
         "entry",
     )
@@ -227,7 +266,6 @@ def write_ledger(
             "input_file": c.input_file,
             "input_sha256": c.input_sha256,
             "rule": c.rule,
-            "policy": _policy_text(c.policy, lang),
             "tool_version": c.tool_version,
             "entry": c.seq,
         }
@@ -237,6 +275,7 @@ def write_ledger(
     _sheet(round_sheet, round_columns, rounds, lang)
     round_sheet.append([])
     round_sheet.append([t("ledger.column.head"), _safe(head)])
+    _policy_sheet(book.create_sheet(t("ledger.sheet.policies")), commits, lang)
 
     with atomic_path(path) as tmp:
         book.save(tmp)

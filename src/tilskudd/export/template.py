@@ -60,7 +60,11 @@ def write_template(
     policy: Policy | None = None,
     categories: Sequence[str] | None = None,
 ) -> None:
-    """Write the applications template to ``path`` (atomically; the caller checks it is new)."""
+    """Write the applications template to ``path`` (atomically; the caller checks it is new).
+
+    ``policy``: the programme's, when the template is made for one; the instructions then say
+    its rules are in tilskudd.toml, without their figures, which would go stale there.
+    """
     from tilskudd.registry import get_register
 
     t = get(lang)
@@ -187,9 +191,11 @@ def write_template(
         municipalities=place_sheet.title,
         register=register,
     ).splitlines()
-    if policy is not None and policy.max_share_of_cost is not None:
+    if policy is not None:
+        # Where the rules are, not their figures: the officer edits tilskudd.toml after init
+        # (a cap of 50 % made 20 %), and a figure copied here would then state the old one.
         lines.append("")
-        lines.append(t("template.instructions.share_of_cost", share=policy.max_share_of_cost))
+        lines.append(t("template.instructions.policy_file"))
     for line in lines:
         instructions.append([line])
         instructions.cell(row=instructions.max_row, column=1).alignment = Alignment(wrap_text=True)

@@ -69,7 +69,14 @@ from tilskudd.export._sheetml import (
 )
 from tilskudd.export.atomic import atomic_path
 from tilskudd.i18n import get
-from tilskudd.models import AwardChange, Decision, RoundResult, Status, sheet_reference
+from tilskudd.models import (
+    AwardChange,
+    Decision,
+    Policy,
+    RoundResult,
+    Status,
+    sheet_reference,
+)
 from tilskudd.money import plain_number
 from tilskudd.publication import Publication, build, changes_by_id, standing
 from tilskudd.summary import RoundSummary, summarise
@@ -94,6 +101,7 @@ __all__ = [
     "carried_columns",
     "names_code",
     "number_columns",
+    "policy_rows",
     "safe_text",
     "write",
 ]
@@ -745,7 +753,7 @@ def _write_changes(book: Workbook, result: RoundResult, changes: _Changes, lang:
                 "applicant",
                 "project",
                 "change",
-                "changed_at",
+                "recorded_at",
                 "amount_before",
                 "amount_after",
                 "delta",
@@ -830,6 +838,35 @@ def _policy_value(name: str, value: Any, lang: str) -> tuple[CellValue, Style]:
     return str(value), Style.DEFAULT
 
 
+def policy_rows(
+    policy: Policy,
+    lang: str,
+    *,
+    rule: str | None = None,
+    seed: int | None = None,
+    only: Iterable[str] | None = None,
+) -> list[tuple[str, CellValue, Style, str]]:
+    """The policy as the Grunnlag sheet lists it: (setting, value, its style, explanation), the
+    rule first. ``rule`` and ``seed``: what the round used, where the result records them;
+    ``only``: the settings to list (those a ledger recorded), in the order of :class:`Policy`."""
+    t = get(lang)
+    names = [name for name in type(policy).model_fields if name != "rule"]
+    if only is not None:
+        wanted = set(only)
+        names = [name for name in names if name in wanted]
+    rows: list[tuple[str, CellValue, Style, str]] = [
+        ("rule", rule or policy.rule, Style.DEFAULT, t("ui.policy.rule"))
+    ]
+    for name in names:
+        raw = getattr(policy, name)
+        if name == "seed" and seed is not None:
+            raw = seed  # the seed the rule actually used, recorded in the result
+        value, style = _policy_value(name, raw, lang)
+        explanation = t(f"ui.policy.{name}") if t.has(f"ui.policy.{name}") else ""
+        rows.append((name, value, style, explanation))
+    return rows
+
+
 def _quotas_text(quotas: Any) -> str:
     """Quotas as a policy file writes them: 'county *: max_share 0.3; category Skole: ...'."""
     parts = []
@@ -877,16 +914,9 @@ def _write_basis(
     ):
         if text:
             sheet.append([t(f"ui.basis.{label}"), text])
-    sheet.append(["rule", allocation.rule, t("ui.policy.rule")])
-    policy = allocation.policy
-    for name in type(policy).model_fields:
-        if name == "rule":
-            continue
-        raw = getattr(policy, name)
-        if name == "seed" and allocation.seed is not None:
-            raw = allocation.seed  # the seed the rule actually used, recorded in the result
-        value, style = _policy_value(name, raw, lang)
-        explanation = t(f"ui.policy.{name}") if t.has(f"ui.policy.{name}") else ""
+    for name, value, style, explanation in policy_rows(
+        allocation.policy, lang, rule=allocation.rule, seed=allocation.seed
+    ):
         sheet.append([name, value, explanation], (Style.DEFAULT, style))
     for note in allocation.notes:
         sheet.append([t("ui.basis.notes"), note_text(note, lang)])

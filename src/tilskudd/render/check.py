@@ -203,8 +203,6 @@ def render_check(
         if more:
             console.print(Text(t("ui.check.more_problems", n=more), style="dim"))
     console.print()
-    if not issues:
-        console.print(Text(t("ui.check.none")))
     # Said of a file a ranking rule will allocate, or that check does not know the rule of.
     ranks = rule is None or rule in RANKING_RULES
     if checked.rejected:
@@ -228,7 +226,8 @@ def render_check(
         # allocated" would hold for proportional only.
         console.print(Text(t("ui.check.ok_unscored_some", n=unscored), style="yellow"))
     elif not errors:
-        console.print(Text(t("ui.check.ok"), style="green"))
+        # A clean file is told so once: "No problems found" then "No errors: ..." said it twice.
+        console.print(Text(t("ui.check.ok" if issues else "ui.check.none"), style="green"))
     mismatch = checked.register_mismatch
     if mismatch is not None:
         render_register_mismatch(console, mismatch, lang=lang)

@@ -386,10 +386,11 @@ class LedgerMachine(RuleBasedStateMachine):
 
     def _takes_from_earlier(self, number: int, budget: int) -> int:
         """What a budget of ``budget`` for round ``number`` takes of the money the programme
-        plans for the rounds before it not committed (a commit of it is then refused)."""
-        planned = sum(
-            self.budgets[n] or 0 for n in self.budgets if n < number and n not in self.committed
-        )
+        plans for the rounds before it still to be committed (a commit of it is then refused):
+        those after the last round committed, as a round skipped by a later commit never can be
+        and holds no money."""
+        last = max(self.committed, default=0)
+        planned = sum(self.budgets[n] or 0 for n in self.budgets if last < n < number)
         return max(budget - max(self.remaining() - planned, 0), 0)
 
     def _expected_budget(self, number: int) -> int:

@@ -1782,22 +1782,11 @@ def _open_data_columns(table: RawTable) -> tuple[RawTable, list[Issue]]:
                 foreign.setdefault(geo_at, []).append((row_id or f"R{number}", text))
         rows.append((number, new))
     issues = [
-        Issue(
-            severity=Severity.WARNING,
-            code="validate.open_data_not_norwegian",
-            params={
-                "count": len(found),
-                "total": len(table.rows),
-                "examples": list(dict.fromkeys(value for _, value in found))[:3],
-                "ids": [row_id for row_id, _ in found[:_SHOWN_IDS]],
-            },
-            location=Location(
-                file=table.file,
-                sheet=table.sheet,
-                row=table.header_row,
-                column=column_letter(column),
-                header=table.headers[column] or None,
-            ),
+        _column_warning(
+            table,
+            "validate.open_data_not_norwegian",
+            column,
+            found,
             field="orgnr" if column == org_at else "municipalities",
         )
         for column, found in sorted(foreign.items())
@@ -1810,27 +1799,43 @@ def _open_data_columns(table: RawTable) -> tuple[RawTable, list[Issue]]:
         extra = {**extra, ORG_ID_COLUMN: keep_at}
         issues.insert(
             0,
-            Issue(
-                severity=Severity.WARNING,
-                code="validate.open_data_org_id",
-                params={
-                    "count": len(kept),
-                    "total": len(table.rows),
-                    "examples": list(dict.fromkeys(value for _, value in kept))[:3],
-                    "name": ORG_ID_COLUMN,
-                    "ids": [row_id for row_id, _ in kept[:_SHOWN_IDS]],
-                },
-                location=Location(
-                    file=table.file,
-                    sheet=table.sheet,
-                    row=table.header_row,
-                    column=column_letter(org_at),
-                    header=table.headers[org_at] or None,
-                ),
-                field="orgnr",
+            _column_warning(
+                table, "validate.open_data_org_id", org_at, kept, field="orgnr", name=ORG_ID_COLUMN
             ),
         )
     return replace(table, rows=rows, fields=new_fields, extra=extra), issues
+
+
+def _column_warning(
+    table: RawTable,
+    code: str,
+    column: int,
+    found: Sequence[tuple[str, str]],
+    *,
+    field: str,
+    **params: Any,
+) -> Issue:
+    """One warning for a whole column of an open data file: how many of its cells (``found``:
+    row id and value) are so, up to three of the values and the first ids."""
+    return Issue(
+        severity=Severity.WARNING,
+        code=code,
+        params={
+            "count": len(found),
+            "total": len(table.rows),
+            "examples": list(dict.fromkeys(value for _, value in found))[:3],
+            **params,
+            "ids": [row_id for row_id, _ in found[:_SHOWN_IDS]],
+        },
+        location=Location(
+            file=table.file,
+            sheet=table.sheet,
+            row=table.header_row,
+            column=column_letter(column),
+            header=table.headers[column] or None,
+        ),
+        field=field,
+    )
 
 
 def _own_grant_prefix(table: RawTable) -> str | None:

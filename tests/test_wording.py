@@ -170,6 +170,50 @@ def test_decision_text_makes_each_reason_a_sentence() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("lang", "said", "unsaid"),
+    [
+        ("en", "Already funded in round 1", ("Capped", "minimum score")),
+        ("nb", "Fikk allerede tilskudd i runde 1", ("Begrenset", "minstekravet")),
+    ],
+)
+def test_decision_text_of_an_application_funded_before_says_only_why_it_is_not_funded(
+    lang: str, said: str, unsaid: tuple[str, ...]
+) -> None:
+    """The caps and the min_score verdict recorded beside "already funded" (for an amendment
+    to be held to) were said as if they had decided something; the officer's decision that
+    was not applied still is. The reasons themselves are kept."""
+    reasons = (
+        Reason(
+            code="reason.round.already_funded",
+            params={"round": 1, "application": "A-1", "amount": 60_000, "match": "id"},
+        ),
+        Reason(
+            code="reason.round.override_not_applied",
+            params={"decision": "fund", "text": "Styrevedtak"},
+        ),
+        Reason(
+            code="reason.cap.share_of_cost",
+            params={"share": Decimal("0.2"), "total_cost": 150_000, "cap": 30_000},
+        ),
+        Reason(
+            code="reason.ineligible.below_min_score",
+            params={"score": Decimal(2), "min_score": Decimal(3)},
+        ),
+    )
+    decision = Decision(application_id="B-1", status=Status.NOT_FUNDED, amount=0, reasons=reasons)
+    text = plain(decision_text(decision, lang))
+    assert text.startswith(said)
+    assert "Styrevedtak" in text
+    assert not any(word in text for word in unsaid), text
+    assert decision.reasons == reasons
+    # Elsewhere a cap is said as ever.
+    capped = Decision(
+        application_id="B-1", status=Status.PARTLY_FUNDED, amount=30_000, reasons=reasons[2:3]
+    )
+    assert unsaid[0] in plain(decision_text(capped, lang))
+
+
 def test_decision_text_fills_a_reason_shared_by_decisions_once_per_language(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -139,8 +139,14 @@ def _sentences(phrases: Iterable[str]) -> str:
     return " ".join(s for s in map(as_sentence, phrases) if s)
 
 
+_ALREADY_FUNDED = "reason.round.already_funded"  # tilskudd.rounds.ALREADY_FUNDED, put first
+_RECORDED_ONLY = ("reason.cap.", "reason.ineligible.")
+
+
 def decision_text(decision: Decision, lang: str) -> str:
-    """Every reason of a decision as a sentence or two; the status when it has no reasons.
+    """Every reason of a decision as a sentence or two; the status when it has no reasons. An
+    application not funded because it was funded in an earlier round is told only that (and
+    any officer's decision not applied): its recorded caps decided nothing.
 
     ``Capped at 20 % of total cost 14 000 000 kr = 2 800 000 kr. Funded with the full eligible
     amount, 2 800 000 kr, at rank 1.``
@@ -148,6 +154,11 @@ def decision_text(decision: Decision, lang: str) -> str:
     reasons = decision.reasons
     if not reasons:
         return _status_sentence(decision.status, lang)
+    if reasons[0].code == _ALREADY_FUNDED:
+        # Not funded because funded in an earlier round: the caps and the min_score verdict
+        # recorded beside it are for an amendment to be held to (tilskudd.rounds), and decided
+        # nothing here, so they are not said (as explain does not say them).
+        reasons = tuple(r for r in reasons if not r.code.startswith(_RECORDED_ONLY))
     # Every row of every output comes here: the translator puts the capital letter and the
     # full stop into each template once, rather than stripping and capitalising each phrase.
     # A rule shares one reason among many decisions where its words are the same (the

@@ -588,6 +588,55 @@ def test_explain_of_an_application_funded_in_an_earlier_round_is_one_sentence(
     assert "Begrenset" not in nb
 
 
+@pytest.mark.parametrize(("lang", "cap"), [("en", "Capped"), ("nb", "Begrenset")])
+def test_an_application_funded_in_an_earlier_round_is_said_not_funded_without_its_cap(
+    folder: Path, lang: str, cap: str
+) -> None:
+    """B-1 (funded in round 1 as A-1) had "Already funded in round 1 ...; not funded again.
+    Capped at 20% of total cost ..." as its reason in the award table, the workbook and the
+    CSV and JSON, while explain had dropped the cap: it decided nothing. The reason a person
+    reads says only why it is not funded; the codes keep the cap for an amendment."""
+    commit_round()
+    asks_more = "B-1;Moss kommune;974760673;Felles saksbehandling;0104;50000;150000;5"
+    (folder / "r2b.csv").write_text(f"{HEADER}\n{asks_more}\n{ROUND_2[1]}\n", encoding="utf-8")
+    said = "allerede tilskudd i runde 1" if lang == "nb" else "Already funded in round 1"
+
+    def allocate(*args: str) -> str:
+        result = run("allocate", "r2b.csv", "--round", "2", "--lang", lang, *args)
+        assert result.exit_code == 0, result.output
+        return " ".join(result.stdout.replace(NBSP, " ").split())
+
+    table = allocate()
+    assert said in table
+    assert cap not in table
+    allocate("-o", "out2.json")
+    data = json.loads((folder / "out2.json").read_text(encoding="utf-8"))
+    (row,) = [d for d in data["applications"] if d["id"] == "B-1"]
+    assert said in row["reason_text"]
+    assert cap not in row["reason_text"]
+    assert [r["code"] for r in row["reasons"]] == [
+        "reason.round.already_funded",
+        "reason.cap.share_of_cost",
+    ]
+    allocate("-o", "out2.csv")
+    with open(folder / "out2.csv", encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle, delimiter=";"))
+    (b1,) = [r for r in rows if r[1:2] == ["B-1"] or r[:1] == ["B-1"]]
+    assert any(said in cell for cell in b1)
+    assert not any(cap in cell for cell in b1)
+    allocate("-o", "out2.xlsx")
+    book = openpyxl.load_workbook(folder / "out2.xlsx")
+    cells = [
+        str(c.value)
+        for sheet in book.worksheets[:2]
+        for row_ in sheet.iter_rows()
+        if any(c.value == "B-1" for c in row_)
+        for c in row_
+    ]
+    assert any(said in c for c in cells)
+    assert not any(cap in c for c in cells)
+
+
 def test_the_summary_sentence_of_awards_changed_past_the_budget_says_so(folder: Path) -> None:
     """Round 1 awarded its whole budget of NOK 100,000; A-3, funded since by an amendment with
     money of the frame, took the awards to NOK 150,000, and the documents said "3 projects ...
@@ -2343,7 +2392,7 @@ def test_an_allocation_without_round_in_a_programme_with_a_ledger_says_it_is_not
     project again, which round 1 funded: its award list must not pass for the round's."""
     assert "without --round" not in run("allocate", "r2.csv", "--budget", "100000").stdout
     commit_round()
-    plain = run("allocate", "r2.csv", "--budget", "100000", "-o", "r2.xlsx")
+    plain = run("allocate", "r2.csv", "--budget", "100000", "-o", "out2.xlsx")
     assert plain.exit_code == 0, plain.output
     said = re.sub(r"\s*\n\s*", " ", plain.stdout)
     assert (
@@ -2352,7 +2401,7 @@ def test_an_allocation_without_round_in_a_programme_with_a_ledger_says_it_is_not
         "funded here, and the cap per organisation (per_applicant_max) does not count earlier "
         "rounds. Use --round N to allocate a round of the programme."
     ) in said
-    book = openpyxl.load_workbook(folder / "r2.xlsx")
+    book = openpyxl.load_workbook(folder / "out2.xlsx")
     funded = [r[1] for r in book["Awards"].iter_rows(min_row=2, values_only=True) if r[1]]
     assert "B-1" in funded  # Moss's project again: what the note warns of
     nb = re.sub(

@@ -9,6 +9,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import openpyxl
@@ -443,13 +444,14 @@ def test_the_workbook_shows_the_awards_as_they_stand(
 
     changes = sheets["Endringer"]
     assert changes[0][:2] == ("Endring nr.", "Søknadsnr.")
+    assert changes[0][5] == "Registrert (UTC)"
     assert changes[1] == (
         1,
         "S-001",
         "Halden kommune",
         "Felles IKT-plattform for Østfold",
         "endret",
-        "2009-10-14T09:00:00+00:00",
+        datetime(2009, 10, 14, 9, 0),  # a date-time cell in UTC, as in the ledger export
         3_300_000,
         3_000_000,
         -300_000,
@@ -491,6 +493,38 @@ def test_the_workbook_shows_the_awards_as_they_stand(
         "3 endringer og 1 tilbaketrekning, den siste registrert 2009-11-04T09:00:00+00:00"
     )
     assert basis["Beløpene viser"] == "tildelingene slik de står nå"
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_the_workbooks_times_are_date_times_in_utc_as_in_the_ledger_export(
+    changed_round: Callable[..., RoundResult], tmp_path: Path, lang: str
+) -> None:
+    """The changes sheet and the Grunnlag sheet wrote their times as ISO 8601 text while the
+    ledger export writes date-time cells in UTC: the same time, one sortable and one not. Now
+    both are date-time cells with the ledger export's format and a "(UTC)" header; the same
+    round still gives the same bytes."""
+    result = changed_round()
+    path, again = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    write(result, path, lang=lang)
+    write(result, again, lang=lang)
+    assert path.read_bytes() == again.read_bytes()
+    book = openpyxl.load_workbook(path)
+    changes = book[book.sheetnames[2]]
+    header = "Registrert (UTC)" if lang == "nb" else "Recorded (UTC)"
+    assert changes["F1"].value == header
+    cells = [changes.cell(row=n, column=6) for n in range(2, 6)]
+    assert [c.value for c in cells] == [
+        datetime(2009, 10, 14, 9, 0),
+        datetime(2009, 10, 20, 9, 0),
+        datetime(2009, 11, 3, 9, 0),
+        datetime(2009, 11, 4, 9, 0),
+    ]
+    assert {c.number_format for c in cells} == {"yyyy-mm-dd hh:mm:ss"}
+    basis = book[book.sheetnames[-1]]
+    label = "Laget (UTC)" if lang == "nb" else "Created (UTC)"
+    created = next(r for r in basis.iter_rows(max_col=2) if r[0].value == label)[1]
+    assert created.value == result.created.astimezone(UTC).replace(tzinfo=None)
+    assert created.number_format == "yyyy-mm-dd hh:mm:ss"
 
 
 @pytest.mark.parametrize(("lang", "as_decided"), [("nb", False), ("en", False), ("nb", True)])

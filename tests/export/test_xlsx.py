@@ -7,6 +7,7 @@ import subprocess
 import sys
 import zipfile
 from collections.abc import Callable
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -585,7 +586,9 @@ def test_policy_sheet_records_what_reproduces_the_decision(
     assert labels["Sheet"][1] == "Søknader"
     assert labels["SHA-256 of the input file"][1] == "ab" * 32
     assert labels["tilskudd version"][1] == "0.1.0"
-    assert labels["Created (ISO 8601)"][1] == "2026-11-28T10:30:00+00:00"
+    # A date-time cell in UTC with the ledger export's format, not ISO 8601 text.
+    assert labels["Created (UTC)"][1] == datetime(2026, 11, 28, 10, 30)
+    assert ws[f"B{labels['Created (UTC)'][0]}"].number_format == "yyyy-mm-dd hh:mm:ss"
     assert labels["Notes"][1] == "No errors: every application can be allocated."
     # A round note is a sentence with its full stop, as the reasons are.
     tie = Reason(code="note.tie_at_line", params={"rank": 2, "count": 2, "ids": ["A", "B"]})

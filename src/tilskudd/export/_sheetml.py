@@ -19,7 +19,9 @@ What it writes (every part modelled on what xlsxwriter emits, since Excel opens 
   come before the rows): openpyxl's write-only mode leaves it out too.
 
 Cells: text as inline strings (``t="inlineStr"``), whole numbers, :class:`~decimal.Decimal`,
-float (display ratios), bool, empty (``None`` and ``""`` write no cell) and :class:`Formula`.
+float (display ratios), bool, date-times (Excel's serial number in UTC with
+:data:`TIME_FORMAT`, see :func:`utc_time`), empty (``None`` and ``""`` write no cell) and
+:class:`Formula`.
 Every cell and row carries its reference (``r="C12"``) as Excel writes it; some readers need it.
 Text is never a formula: only a :class:`Formula` value writes an ``<f>`` element, and text that
 starts with one of :data:`FORMULA_STARTS` gets the quote prefix (``quotePrefix="1"``), so
@@ -71,6 +73,7 @@ __all__ = [
     "MAX_CELL_CHARS",
     "MAX_COLUMNS",
     "MAX_ROWS",
+    "TIME_FORMAT",
     "CellValue",
     "Formula",
     "Sheet",
@@ -78,6 +81,7 @@ __all__ = [
     "Workbook",
     "column_letter",
     "safe_text",
+    "utc_time",
 ]
 
 MAX_ROWS: Final = 1_048_576
@@ -90,6 +94,9 @@ COMPRESS_LEVEL: Final = 1
 """zlib level for every part: level 1 deflates sheet XML about 7:1 in a third of level 6's time."""
 BLOCK_ROWS: Final = 512
 """Rows turned into text, encoded and written to the zip at a time."""
+
+TIME_FORMAT: Final = "yyyy-mm-dd hh:mm:ss"
+"""How a date-time cell shows (:attr:`Style.DATETIME`), in every workbook the tool writes."""
 
 FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
 """OWASP's list of first characters that make a spreadsheet read text as a formula."""
@@ -168,6 +175,8 @@ class Style(IntEnum):
     """``0.00%`` (built-in format 10)."""
     RATIO_3 = 9
     """``0.000`` (a Gini coefficient, in the comparison workbook)."""
+    DATETIME = 10
+    """:data:`TIME_FORMAT`: a recorded time in UTC; a date-time cell gets it by default."""
 
 
 _QUOTED = len(Style)
@@ -184,6 +193,7 @@ _XF: dict[Style, tuple[int, int, int, str]] = {
     Style.PERCENT_WHOLE: (9, 0, 0, ""),
     Style.PERCENT_2: (10, 0, 0, ""),
     Style.RATIO_3: (165, 0, 0, ""),
+    Style.DATETIME: (166, 0, 0, ""),
 }
 
 
@@ -199,8 +209,34 @@ class Formula:
     value: int | float | None = None
 
 
-CellValue = str | int | float | Decimal | bool | Formula | None
+CellValue = str | int | float | Decimal | bool | datetime | Formula | None
 """What a cell can hold."""
+
+_EPOCH = datetime(1899, 12, 30)  # Excel's day 0 in the 1900 date system, as openpyxl counts
+
+
+def utc_time(value: Any) -> Any:
+    """A recorded time (ISO 8601 text or a datetime) as an Excel date-time in UTC, which keeps
+    no time zone; anything that does not read as a time stays as it was."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value
+
+
+def _serial(value: datetime) -> str:
+    """A date-time as Excel's serial number (days since :data:`_EPOCH`, the time a fraction),
+    computed as openpyxl computes it, so both write the same number for the same time."""
+    moment = utc_time(value)
+    days = (moment - _EPOCH).days
+    if 0 < days <= 60:  # Excel's 29 February 1900, which never was
+        days -= 1
+    micro = ((moment.hour * 60 + moment.minute) * 60 + moment.second) * 10**6
+    return repr(days + (micro + moment.microsecond) / (86_400 * 10**6))
 
 
 # --- cells, the careful way -------------------------------------------------------------------
@@ -256,6 +292,9 @@ def _cell(ref: str, value: Any, style: int) -> str:
         return f'<c r="{ref}"{s}><v>{int(value)}</v></c>'
     if isinstance(value, float | Decimal):
         return f'<c r="{ref}"{s}><v>{_number_text(value)}</v></c>'
+    if isinstance(value, datetime):
+        s = f' s="{int(style or Style.DATETIME)}"'
+        return f'<c r="{ref}"{s}><v>{_serial(value)}</v></c>'
     if isinstance(value, Formula):
         formula = _escape(value.text.removeprefix("="))
         cached = "" if value.value is None else f"<v>{_number_text(value.value)}</v>"
@@ -743,8 +782,9 @@ def _styles() -> str:
             )
     return (
         f'{_XML_HEAD}<styleSheet xmlns="{_NS_MAIN}">'
-        '<numFmts count="2"><numFmt numFmtId="164" formatCode="0.0%"/>'
-        '<numFmt numFmtId="165" formatCode="0.000"/></numFmts>'
+        '<numFmts count="3"><numFmt numFmtId="164" formatCode="0.0%"/>'
+        '<numFmt numFmtId="165" formatCode="0.000"/>'
+        f'<numFmt numFmtId="166" formatCode="{TIME_FORMAT}"/></numFmts>'
         f'<fonts count="{len(fonts)}">{"".join(fonts)}</fonts>'
         f'<fills count="{len(fills)}">{"".join(fills)}</fills>'
         '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'

@@ -11,7 +11,7 @@ text). Applicant text never becomes a formula. Written atomically.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,7 +21,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from pydantic import ValidationError
 
-from tilskudd.export._sheetml import Style, safe_text
+from tilskudd.export._sheetml import TIME_FORMAT, Style, safe_text, utc_time
 from tilskudd.export.atomic import atomic_path
 from tilskudd.export.xlsx import policy_rows
 from tilskudd.i18n import format_number, format_share, get
@@ -39,7 +39,6 @@ _AMOUNT_FORMAT = "#,##0"
 _AMOUNT_COLUMNS = {"requested", "committed", "current", "amount_before", "amount_after", "delta"}
 _AMOUNT_COLUMNS |= {"frame", "budget", "awarded", "unallocated", "awarded_now"}
 _TIME_COLUMNS = frozenset({"committed_at", "changed_at", "recorded_at"})
-_TIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 # The formats of the Grunnlag sheet's styles, for the same values here.
 _FORMAT_OF_STYLE = {
     Style.AMOUNT: _AMOUNT_FORMAT,
@@ -69,20 +68,6 @@ def _setting_text(name: str, value: Any, lang: str) -> str:
     if name in _AMOUNT_SETTINGS or name == "time_limit":
         return format_number(int(number) if number == number.to_integral_value() else number, lang)
     return str(value)
-
-
-def _utc_time(value: Any) -> Any:
-    """A recorded time (ISO 8601 text) as an Excel date-time in UTC; Excel keeps no time zone.
-    Anything that does not read as a time stays as it was."""
-    if not isinstance(value, str):
-        return value
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return value
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
-    return moment
 
 
 def _policy_sheet(sheet: Worksheet, commits: Sequence[CommitRecord], lang: str) -> None:
@@ -147,7 +132,7 @@ def _sheet(
         # the award workbook.
         sheet.append(
             [
-                _utc_time(values.get(c)) if c in _TIME_COLUMNS else _safe(values.get(c))
+                utc_time(values.get(c)) if c in _TIME_COLUMNS else _safe(values.get(c))
                 for c in columns
             ]
         )
@@ -155,7 +140,7 @@ def _sheet(
         for index, column in enumerate(columns, start=1):
             cell = sheet.cell(row=row, column=index)
             if isinstance(cell.value, datetime):
-                cell.number_format = _TIME_FORMAT
+                cell.number_format = TIME_FORMAT
             elif isinstance(cell.value, str):
                 # Text stays text: an applicant's "=SUM(...)" must not become a formula.
                 cell.data_type = "s"
@@ -164,7 +149,7 @@ def _sheet(
     for index in range(1, len(columns) + 1):
         longest = max(
             [
-                len(_TIME_FORMAT if isinstance(value, datetime) else str(value or ""))
+                len(TIME_FORMAT if isinstance(value, datetime) else str(value or ""))
                 for value in (
                     sheet.cell(row=r, column=index).value for r in range(1, sheet.max_row + 1)
                 )

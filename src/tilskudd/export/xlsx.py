@@ -12,15 +12,15 @@ Four sheets, named and headed in the chosen language:
    county and the summary sentence; a round whose awards name no place has no places counted
    and no table per county, as its documents have none.
 4. Policy (Grunnlag): the rule, every policy setting, the seed, the round's notes, the input file
-   with its sheet and SHA-256, the tool version and the time, and the problems found in the input:
-   what is needed to reproduce and audit the decision.
+   with its sheet and SHA-256, the tool version and the time (a date-time cell in UTC), and the
+   problems found in the input: what is needed to reproduce and audit the decision.
 
 A committed round amended or withdrawn from since its decision (``result.changes``) shows the
 awards as they stand (``as_decided=True``: as decided), as the published documents do: beside
 *awarded* the amount decided, the amount now and the number of its change; a fifth sheet,
-Amendments (Endringer), before the summary, with one row per change (time, amounts, difference,
-reason, rules gone beyond) numbered as the documents number their notes; a summary with the
-budget, decided and unallocated (and their check cell), then the change and the awards now
+Amendments (Endringer), before the summary, with one row per change (time in UTC, amounts,
+difference, reason, rules gone beyond) numbered as the documents number their notes; a summary
+with the budget, decided and unallocated (and their check cell), then the change and the awards now
 (and theirs: now − decided − change); and the basis sheet says how many changes, up to when,
 and which amounts it shows. An unchanged round's workbook is as before, byte for byte.
 
@@ -60,12 +60,14 @@ from tilskudd.errors import InputFileError
 from tilskudd.export._sheetml import (
     FORMULA_STARTS,
     MAX_COLUMNS,
+    TIME_FORMAT,
     CellValue,
     Formula,
     Sheet,
     Style,
     Workbook,
     safe_text,
+    utc_time,
 )
 from tilskudd.export.atomic import atomic_path
 from tilskudd.i18n import get
@@ -106,10 +108,14 @@ __all__ = [
     "write",
 ]
 
-Kind = Literal["text", "amount", "int", "number", "percent"]
+Kind = Literal["text", "amount", "int", "number", "percent", "time"]
 
 _SAMPLE_ROWS = 500  # rows looked at to choose column widths
-_STYLE_OF_KIND: dict[Kind, Style] = {"amount": Style.AMOUNT, "percent": Style.PERCENT}
+_STYLE_OF_KIND: dict[Kind, Style] = {
+    "amount": Style.AMOUNT,
+    "percent": Style.PERCENT,
+    "time": Style.DATETIME,
+}
 
 
 @dataclass(frozen=True)
@@ -126,6 +132,8 @@ def _display_width(value: Any, kind: Kind) -> int:
         return len(f"{value:,}")
     if kind == "percent":
         return 6
+    if kind == "time":
+        return len(TIME_FORMAT)
     return max((len(line) for line in str(value).splitlines()), default=0)
 
 
@@ -730,7 +738,7 @@ _CHANGE_COLUMNS = (
     _Column("", "text", 36),
     _Column("", "text", 48),
     _Column("", "text", 18),
-    _Column("", "text", 27),
+    _Column("", "time", 27),
     _Column("", "amount", 16),
     _Column("", "amount", 16),
     _Column("", "amount", 16),
@@ -747,7 +755,10 @@ def _write_changes(book: Workbook, result: RoundResult, changes: _Changes, lang:
     headers = [
         column_header("change_note", lang),
         *(
-            t(f"ledger.column.{key}")
+            # Times in UTC, headed as the ledger export heads them.
+            t("ledger.column.utc", column=t(f"ledger.column.{key}"))
+            if key == "recorded_at"
+            else t(f"ledger.column.{key}")
             for key in (
                 "id",
                 "applicant",
@@ -783,7 +794,7 @@ def _write_changes(book: Workbook, result: RoundResult, changes: _Changes, lang:
                 app.applicant if app is not None else None,
                 app.project if app is not None else None,
                 t(f"ledger.change.{change.kind}"),
-                change.created,
+                utc_time(change.created),
                 change.amount_before,
                 change.amount_after,
                 change.amount_after - change.amount_before,
@@ -930,7 +941,7 @@ def _write_basis(
             sheet.append([t("ui.basis.header_row"), source.header_row])
         sheet.append([t("ui.basis.sha256"), source.sha256 or t("ui.basis.none")])
     sheet.append([t("ui.basis.tool_version"), result.tool_version])
-    sheet.append([t("ui.basis.created"), result.created.isoformat()])
+    sheet.append([t("ui.basis.created"), utc_time(result.created)], (Style.DEFAULT, Style.DATETIME))
     sheet.append([t("ui.basis.language"), lang])
     stand = changes.pub.standing if changes is not None else None
     if changes is not None and stand is not None:

@@ -792,3 +792,47 @@ def test_weight_by_score_caps_the_best_score_first_whatever_the_given_rank(
     assert (by_id["A"].rank, by_id["B"].rank) == (1, 2)
     assert (by_id["A"].status, by_id["B"].status) == (P, F)
     assert result.unallocated == 0
+
+
+def test_the_last_one_below_min_award_reaching_its_cap_ends_the_drop_outs(
+    make_application: MakeApp,
+) -> None:
+    """Both shares below the minimum at first; once A has dropped out, B is at its eligible
+    amount and stays.
+
+    Weights (amount × score): A 1 000 × 1 = 1 000, B 1 000 × 2 = 2 000, C 10 000 × 1 = 10 000;
+    13 000 in all. 6 000 kr / 13 000 = 0.4615 kr a point: A 461, B 923, C 4 615. A and B are
+    below 950: A, the smaller, drops out. Then 6 000 / 12 000 = 0.5 kr a point: B 2 000 × 0.5
+    = 1 000, all it may get (funded, and no longer below 950); C gets the 5 000 left."""
+    rows = [("A", 1_000, 1), ("B", 1_000, 2), ("C", 10_000, 1)]
+    apps = [
+        make_application(id=i, requested=r, total_cost=None, score=Decimal(s), orgnr=None)
+        for i, r, s in rows
+    ]
+    policy = Policy(rule="proportional", weight="score", min_award=950)
+    result = allocate(apps, 6_000, policy)
+    assert amounts(result) == {"A": 0, "B": 1_000, "C": 5_000}
+    assert result.unallocated == 0
+    by_id = result.by_id()
+    assert by_id["A"].status is N
+    assert by_id["A"].reasons[-1].code == "reason.proportional.below_min_award"
+    assert by_id["A"].reasons[-1].params == {"share": 461, "min_award": 950}
+    assert (by_id["B"].status, last_code(by_id["B"])) == (F, "reason.proportional.full")
+    assert (by_id["C"].status, last_code(by_id["C"])) == (P, "reason.proportional.share")
+
+
+def test_a_capped_application_takes_no_leftover_krone(make_application: MakeApp) -> None:
+    """2 kr, weights by score: C 1 × 5 = 5, A 1 × 1 = 1, B 1 × 1 = 1; 7 in all.
+
+    2 / 7 kr a point: C's 5 × 2/7 = 1.43 is above its 1 kr, so C gets 1 (funded). 1 kr is left
+    for A and B: 1 / 2 each, rounded down 0, the same remainder. The krone goes to A (the
+    first in id order of the tie), not to C, which already has all it may get."""
+    apps = [
+        make_application(id=i, requested=1, total_cost=None, score=Decimal(s), orgnr=None)
+        for i, s in (("A", 1), ("B", 1), ("C", 5))
+    ]
+    result = allocate(apps, 2, Policy(rule="proportional", weight="score"))
+    assert amounts(result) == {"A": 1, "B": 0, "C": 1}
+    assert result.unallocated == 0
+    by_id = result.by_id()
+    assert [by_id[i].status for i in "ABC"] == [F, N, F]

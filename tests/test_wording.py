@@ -212,6 +212,10 @@ def test_decision_text_of_an_application_funded_before_says_only_why_it_is_not_f
         application_id="B-1", status=Status.PARTLY_FUNDED, amount=30_000, reasons=reasons[2:3]
     )
     assert unsaid[0] in plain(decision_text(capped, lang))
+    # Wherever "already funded" stands among the reasons (a decision read back from a file or
+    # the ledger keeps the order it was given in), as explain and the budget check find it.
+    later = decision._replace(reasons=(reasons[2], reasons[0], reasons[3]))
+    assert not any(word in plain(decision_text(later, lang)) for word in unsaid)
 
 
 def test_decision_text_fills_a_reason_shared_by_decisions_once_per_language(

@@ -48,6 +48,7 @@ from tilskudd.errors import PolicyError, UsageError
 from tilskudd.i18n import Phrase, as_sentence, get
 from tilskudd.jsondata import plain, reason_data
 from tilskudd.models import (
+    ALREADY_FUNDED,
     Allocation,
     Application,
     Decision,
@@ -56,6 +57,8 @@ from tilskudd.models import (
     RejectedRow,
     RoundResult,
     Status,
+    funded_before,
+    funded_before_ids,
 )
 from tilskudd.money import format_amount
 from tilskudd.rules.common import natural_key, ranking, ranking_basis
@@ -83,7 +86,6 @@ __all__ = [
     "with_changes",
 ]
 
-ALREADY_FUNDED = "reason.round.already_funded"  # tilskudd.rounds.ALREADY_FUNDED
 DUPLICATE = "validate.duplicate_project"
 """The reader's warning of the same organisation number and project title on two rows."""
 LINE_RULES = frozenset({"ranked", "lottery"})
@@ -622,7 +624,7 @@ def _explain(
             problems=problems,
         )
     app = result.application(application_id)
-    if any(r.code == ALREADY_FUNDED for r in decision.reasons):
+    if funded_before(decision):
         # The caps and the min_score verdict recorded beside it are for an amendment to be held
         # to (tilskudd.rounds): the round did not consider the application, so they decided
         # nothing here and are not said.
@@ -638,11 +640,7 @@ def _explain(
             outcome=tuple(r for r in decision.reasons if not _is_cap(r)),
         )
     assert app is not None
-    excluded = {
-        d.application_id
-        for d in allocation.decisions
-        if any(r.code == ALREADY_FUNDED for r in d.reasons)
-    }
+    excluded = funded_before_ids(allocation.decisions)
     allocated = [a for a in result.applications if a.id not in excluded]
     by_id = {a.id: a for a in allocated}
     ranked = [d for d in allocation.decisions if d.rank is not None]

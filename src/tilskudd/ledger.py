@@ -50,7 +50,15 @@ from tilskudd.errors import (
     LedgerIntegrityError,
 )
 from tilskudd.i18n import Phrase, quoted
-from tilskudd.models import Allocation, Application, Issue, RoundResult, Status
+from tilskudd.models import (
+    ALREADY_FUNDED,
+    Allocation,
+    Application,
+    Issue,
+    RoundResult,
+    Status,
+    funded_before_ids,
+)
 from tilskudd.programme import Programme
 
 if TYPE_CHECKING:
@@ -561,11 +569,6 @@ class RoundCaps:
             share=None if share is None else Decimal(str(share)),
             per_applicant_max=whole("per_applicant_max"),
         )
-
-
-ALREADY_FUNDED = "reason.round.already_funded"
-"""The reason code of an application not funded because it was funded in an earlier round
-(the same id, or the same organisation and project; see :meth:`RoundContext.already_funded`)."""
 
 
 @dataclass(frozen=True)
@@ -1567,11 +1570,7 @@ class Ledger:
         if then.prior == now.prior:
             return  # the awards the round was allocated against stand as they were
         allocation = result.allocation
-        excluded = {
-            d.application_id
-            for d in allocation.decisions
-            if any(r.code == ALREADY_FUNDED for r in d.reasons)
-        }
+        excluded = funded_before_ids(allocation.decisions)
         made = generated_ids(result.issues, result.applications)
         # A funded application is not excluded, and _refuse_funded_since has looked it up.
         funded = {d.application_id for d in allocation.decisions if d.amount > 0}

@@ -34,6 +34,7 @@ from tilskudd.i18n import sheet_reference
 from tilskudd.money import MAX_AMOUNT
 
 __all__ = [
+    "ALREADY_FUNDED",
     "DECISIONS_CHECKED",
     "MAX_RANK",
     "Allocation",
@@ -53,6 +54,8 @@ __all__ = [
     "Status",
     "TieBreak",
     "check_decisions",
+    "funded_before",
+    "funded_before_ids",
     "sheet_reference",
 ]
 
@@ -613,6 +616,23 @@ class Decision(NamedTuple):
 
 
 _FUNDED = frozenset({Status.FUNDED, Status.PARTLY_FUNDED})
+
+ALREADY_FUNDED = "reason.round.already_funded"
+"""The reason code of an application not funded because it was funded in an earlier round
+(the same id, or the same organisation and project; see
+:meth:`tilskudd.ledger.RoundContext.already_funded`). The round did not consider it: the caps
+and the min_score verdict recorded beside it are for an amendment to be held to."""
+
+
+def funded_before(decision: Decision) -> bool:
+    """Whether ``decision`` leaves its application out as funded in an earlier round."""
+    return any(r.code == ALREADY_FUNDED for r in decision.reasons)
+
+
+def funded_before_ids(decisions: Sequence[Decision]) -> set[str]:
+    """The applications ``decisions`` leave out as funded in an earlier round."""
+    return {d.application_id for d in decisions if funded_before(d)}
+
 
 DECISIONS_CHECKED = "tilskudd.decisions_checked"
 """Validation context key for :class:`Allocation`: its value is the tuple of decisions that was

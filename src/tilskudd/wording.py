@@ -17,7 +17,15 @@ from functools import cache
 from typing import Any, Protocol, cast
 
 from tilskudd.i18n import Phrase, Translator, as_sentence, format_date, get
-from tilskudd.models import Decision, Issue, Reason, RejectedRow, RoundResult, Status
+from tilskudd.models import (
+    Decision,
+    Issue,
+    Reason,
+    RejectedRow,
+    RoundResult,
+    Status,
+    funded_before,
+)
 from tilskudd.summary import RoundSummary
 
 __all__ = [
@@ -139,7 +147,6 @@ def _sentences(phrases: Iterable[str]) -> str:
     return " ".join(s for s in map(as_sentence, phrases) if s)
 
 
-_ALREADY_FUNDED = "reason.round.already_funded"  # tilskudd.rounds.ALREADY_FUNDED, put first
 _RECORDED_ONLY = ("reason.cap.", "reason.ineligible.")
 
 
@@ -154,7 +161,7 @@ def decision_text(decision: Decision, lang: str) -> str:
     reasons = decision.reasons
     if not reasons:
         return _status_sentence(decision.status, lang)
-    if reasons[0].code == _ALREADY_FUNDED:
+    if funded_before(decision):
         # Not funded because funded in an earlier round: the caps and the min_score verdict
         # recorded beside it are for an amendment to be held to (tilskudd.rounds), and decided
         # nothing here, so they are not said (as explain does not say them).

@@ -496,15 +496,11 @@ def allocate(
         )
         plan.without_round(language)
         if dry_run:
-            from tilskudd.rounds import ALREADY_FUNDED
+            from tilskudd.models import funded_before_ids
             from tilskudd.summary import budget_check
 
             # Funded in an earlier round: the round leaves them out, and so does its check.
-            excluded = {
-                d.application_id
-                for d in result.allocation.decisions
-                if any(r.code == ALREADY_FUNDED for r in d.reasons)
-            }
+            excluded = funded_before_ids(result.allocation.decisions)
             render_budget_check(
                 out,
                 budget_check(

@@ -1014,7 +1014,7 @@ class RoundPlan:
         if self.context is None:
             return
         from tilskudd.i18n import get
-        from tilskudd.rounds import ALREADY_FUNDED
+        from tilskudd.models import funded_before
 
         t = get(lang)
         ctx = self.context
@@ -1071,11 +1071,7 @@ class RoundPlan:
                     remaining=ctx.remaining,
                 )
             )
-        again = [
-            d.application_id
-            for d in result.allocation.decisions
-            if any(r.code == ALREADY_FUNDED for r in d.reasons)
-        ]
+        again = [d.application_id for d in result.allocation.decisions if funded_before(d)]
         if again:
             from tilskudd.wording import listed
 

@@ -102,6 +102,10 @@ class InputFileError(TilskuddError):
     """An input file cannot be read as applications (missing, corrupt, encrypted, no header)."""
 
 
+class NotKronerError(TilskuddError):
+    """A published list would state as kroner amounts its applications give in another currency."""
+
+
 class AmountError(TilskuddError, ValueError):
     """A text or number is not an exact amount of money."""
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from importlib import import_module
 from pathlib import Path
 
-from tilskudd.errors import OutputExistsError, UsageError
+from tilskudd.errors import NotKronerError, OutputExistsError, UsageError
 from tilskudd.models import RoundResult
 
 __all__ = ["FORMATS", "check_output_path", "format_for", "refuse_windows_name", "write"]
@@ -30,6 +30,35 @@ FORMATS: dict[str, tuple[str, tuple[str, ...]]] = {
     # Only by --format 360giving: written as .xlsx or .csv, chosen by the file's extension.
     "360giving": ("tilskudd.export.giving360", ()),
 }
+
+
+PUBLISHED: dict[str, str] = {
+    "html": "HTML",
+    "pdf": "PDF",
+    "md": "Markdown",
+    "360giving": "360Giving",
+}
+"""The formats made for publication, by the name a reader knows them by."""
+
+
+def refuse_other_currency(result: RoundResult, path: Path, name: str) -> None:
+    """Refuse a list for publication of a round whose applications give another currency.
+
+    Every amount is counted as kroner, and these lists say so (``NOK 25,000``, 360Giving's
+    ``Currency``); a sheet of awards in pounds or francs that reading warned of would otherwise
+    be published as kroner. The award workbook, the CSV and the JSON, which carry the currency
+    column through, are not refused.
+    """
+    if name not in PUBLISHED:
+        return
+    for issue in result.issues:
+        if issue.code == "validate.currency_not_kroner":
+            raise NotKronerError(
+                key="output.error.not_kroner",
+                path=str(path),
+                currencies=issue.params.get("currencies", []),
+                format=PUBLISHED[name],
+            )
 
 
 def format_for(path: Path, explicit: str | None = None) -> str:
@@ -161,6 +190,7 @@ def write(
     path = Path(path)
     name = format_for(path, format)
     check_output_path(path, inputs=[Path(source) for source in inputs], force=force)
+    refuse_other_currency(result, path, name)
     module = import_module(FORMATS[name][0])
     writer: Writer = module.write
     writer(result, path, lang=lang, **options)

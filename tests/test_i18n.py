@@ -91,6 +91,19 @@ def test_the_english_catalogue_writes_amounts_as_nok() -> None:
     assert found == {}
 
 
+def test_the_english_catalogue_does_not_say_ore() -> None:
+    # "a fraction of an øre" told an officer reading English, in a round in pounds or francs
+    # too, that a cell had too many decimals in a word only Norwegians know.
+    found = {
+        key: text
+        for key, text in _catalogue("en").items()
+        if re.search(r"(?<!\w)øre(?!\w)", text, re.IGNORECASE)
+    }
+    assert found == {}
+    said = get("en")("validate.amount_fraction_ore", value="833.333333333333")
+    assert said.startswith("'833.333333333333' has more than two decimals; expected an amount")
+
+
 def test_an_amount_is_formatted_as_money_in_both_languages() -> None:
     # The test above reads the templates, where an amount is a field: "{amount:num} kr" or
     # "{amount} kr" would pass it and print "1,000 kr" or "1000 kr" in English. A field written

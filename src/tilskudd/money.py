@@ -108,8 +108,8 @@ def _whole_units(value: Decimal, original: str, *, allow_zero: bool, allow_negat
         exponent = value.normalize().as_tuple().exponent
         if isinstance(exponent, int) and exponent < -2:
             raise AmountError(
-                f"'{original}' has a fraction of an øre",
-                hint="amounts are whole kroner; at most two decimals can be øre",
+                f"'{original}' has more than two decimals",
+                hint="amounts are whole kroner, and a krone divides into hundredths only",
             )
         raise AmountError(
             f"'{original}' is not a whole number of kroner",

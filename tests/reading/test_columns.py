@@ -293,6 +293,21 @@ def test_a_field_of_kroner_in_another_currency_is_held_for_an_error() -> None:
     assert match.extra[3] == "Kurs (EUR)"
 
 
+def test_a_currency_sign_outside_brackets_is_held_for_an_error_as_one_inside() -> None:
+    # "Requested £" and "Søkt beløp €" lost their sign when normalised, and pounds and euros
+    # were read as kroner without a word, while "Requested (£)" was refused.
+    headers = ["ID", "Requested £", "Total cost, $", "Søkt beløp €", "Poeng ¥", "Kurs €"]
+    match = map_header(0, headers)
+    assert match.scaled == {1: ("requested", "£"), 2: ("total_cost", "$"), 3: ("requested", "€")}
+    assert match.fields == {"id": 0, "score": 4}  # on a score the sign is only a note
+    assert match.extra[5] == "Kurs €"
+    assert [scale_note(h) for h in ("Requested £", "Søkt beløp (kr)", "Søkt beløp, kr")] == [
+        "£",
+        None,
+        None,
+    ]
+
+
 def test_a_field_of_kroner_in_percent_is_held_for_an_error_a_score_in_percent_is_not() -> None:
     # "Søkt beløp (%)" was read as the amount requested: a share typed in as kroner.
     match = map_header(0, ["ID", "Søkt beløp (%)", "Poeng (%)"])

@@ -311,6 +311,22 @@ WEAK_FIRST: frozenset[str] = frozenset(map(normalize_header, _PROJECT_NUMBERS))
 _PERCENT = re.compile(r"%|\bprosent\b|\bpercent\b", re.IGNORECASE)
 
 
+# A currency sign outside brackets ("Søkt beløp €", "Requested, £") names a currency as one in
+# brackets does; normalising the header would drop it, and pounds would be read as kroner.
+_CURRENCY_SIGNS = frozenset("€$£¥")
+_BARE_CURRENCY = re.compile(r"[€$£¥]")
+
+
+def _has_note(text: str) -> bool:
+    """Whether a header has a bracket or a currency sign: a note that may change its meaning."""
+    return "(" in text or "[" in text or not _CURRENCY_SIGNS.isdisjoint(text)
+
+
+def _without_notes(text: str) -> str:
+    """A header without its bracketed notes and currency signs."""
+    return _BARE_CURRENCY.sub(" ", _BRACKETED.sub(" ", text))
+
+
 def _bracket_note(text: str, pattern: re.Pattern[str]) -> str | None:
     """The first bracketed note in a header that ``pattern`` finds something in, or None."""
     if "(" not in text and "[" not in text:
@@ -327,8 +343,13 @@ def _percent_note(text: str) -> str | None:
 
 
 def scale_note(text: str) -> str | None:
-    """The bracketed note in a header that states a scale (``"(tkr)"``), or None."""
-    return _bracket_note(text, _SCALE)
+    """The note in a header that states a scale or another currency (``"(tkr)"``, ``"(€)"``,
+    a ``£`` outside brackets), or None."""
+    note = _bracket_note(text, _SCALE)
+    if note is None and not _CURRENCY_SIGNS.isdisjoint(text):
+        bare = _BARE_CURRENCY.search(_BRACKETED.sub(" ", text))
+        return bare.group() if bare else None
+    return note
 
 
 def header_forms(text: str) -> tuple[str, ...]:
@@ -336,8 +357,8 @@ def header_forms(text: str) -> tuple[str, ...]:
     out = [normalize_header(text)]
     # Up to 50 rows of data cells pass through here while the header is sought: cheap tests
     # before the regular expressions.
-    if "(" in text or "[" in text:
-        stripped = _BRACKETED.sub(" ", text)
+    if _has_note(text):
+        stripped = _without_notes(text)
         if scale_note(text) is None:
             out.append(normalize_header(stripped))
     for form in list(out):
@@ -366,7 +387,7 @@ def _match(header: str, column_map: Mapping[str, str] | None) -> tuple[str | Non
         for form in forms:
             if form in column_map:
                 return column_map[form], True, False
-    if ("(" in header or "[" in header) and scale_note(header) is not None:
+    if _has_note(header) and scale_note(header) is not None:
         # "Requested amount (€)" reads "requestedamount" without its punctuation: a note of
         # symbols alone must not let the header match as if it had none.
         forms = forms[1:]
@@ -382,10 +403,10 @@ def _match(header: str, column_map: Mapping[str, str] | None) -> tuple[str | Non
             if name in MONEY_FIELDS and _percent_note(header) is not None:
                 return None, False, False
             return name, False, True
-    if ("(" in header or "[" in header) and scale_note(header) is not None:
+    if _has_note(header) and scale_note(header) is not None:
         # Numbers in a note are a scale of kroner only on a field of kroner; on a score or a
         # rank they are its range ("Poeng (0-100)", "Rangering (1-100)").
-        plain = normalize_header(_BRACKETED.sub(" ", header))
+        plain = normalize_header(_without_notes(header))
         for index, weak in ((_ALIAS_INDEX, False), (_WEAK_INDEX, True)):
             ranged = index.get(plain)
             if ranged in _RANGED_FIELDS:
@@ -493,7 +514,7 @@ def map_header(
         if name is None and not by_map:
             note = scale_note(text) or _percent_note(text)
             if note is not None:
-                plain = _match(_BRACKETED.sub(" ", text), None)[0]
+                plain = _match(_without_notes(text), None)[0]
                 if plain in MONEY_FIELDS and plain not in mapped_targets:
                     match.scaled[i] = (plain, note)
         if name is None or name == EXTRA:

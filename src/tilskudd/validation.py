@@ -75,7 +75,7 @@ from tilskudd.models import (
     Severity,
 )
 from tilskudd.money import INVISIBLE, MAX_AMOUNT, parse_decimal, to_decimal
-from tilskudd.reading.columns import normalize_header
+from tilskudd.reading.columns import CURRENCY_HEADERS, KRONER, normalize_header
 from tilskudd.reading.table import (
     DataRows,
     FormulaWithoutValue,
@@ -1919,13 +1919,6 @@ def _partial_ranks(checker: _Checker, datas: Sequence[RowData]) -> Issue | None:
     )
 
 
-_CURRENCY_HEADERS = frozenset({"currency", "currencycode", "valuta", "valutakode", "myntenhet"})
-"""Headers (as :func:`~tilskudd.reading.columns.normalize_header` gives them) of a column that
-says which currency a row's amounts are in, as open grant data has one (360Giving's
-``Currency``)."""
-_KRONER = frozenset({"nok", "kr", "kroner", "nkr", "norskekroner"})
-
-
 def _currency_not_kroner(
     checker: _Checker, cells_list: Sequence[Sequence[RawCell]], datas: Sequence[RowData]
 ) -> Issue | None:
@@ -1937,13 +1930,13 @@ def _currency_not_kroner(
     the first few applications in another currency (in file order), so they can be found.
     """
     for header, column in checker.extra:
-        if normalize_header(header) not in _CURRENCY_HEADERS:
+        if normalize_header(header) not in CURRENCY_HEADERS:
             continue
         found: Counter[str] = Counter()
         ids: list[str] = []
         for cells, data in zip(cells_list, datas, strict=True):
             text = _cell_text(cells[column]).strip() if column < len(cells) else ""
-            if text and normalize_header(text) not in _KRONER:
+            if text and normalize_header(text) not in KRONER:
                 found[text.upper()] += 1
                 if len(ids) < _SHOWN_IDS:
                     ids.append(_DATA_ID_OF(data))

@@ -83,6 +83,29 @@ def test_the_workbook_csv_and_json_carry_the_currency_through(tmp_path: Path, na
         assert [a["extra"]["Currency"] for a in data["applications"]] == ["GBP", "GBP"]
 
 
+def test_a_pabulib_file_in_euros_is_not_published_as_kroner(tmp_path: Path) -> None:
+    # Its currency is a line above the table (`currency;EUR` in META), not a column.
+    source = tmp_path / "toulouse.pb"
+    source.write_text(
+        "META\nkey;value\nbudget;400000\ncurrency;EUR\nPROJECTS\n"
+        "project_id;cost;votes;name\n180;75000;20;Jardin\n183;200000;21;Parc\n",
+        encoding="utf-8",
+    )
+    columns = tmp_path / "pabulib.toml"
+    columns.write_text('[columns]\ncost = "requested"\nvotes = "score"\n', encoding="utf-8")
+    out = tmp_path / "awards.html"
+    result = runner.invoke(
+        app,
+        ["allocate", str(source), "--columns", str(columns), "--budget", "400000", "-o", str(out)],
+    )
+    assert result.exit_code == 1, result.output
+    assert "the line 'currency: EUR' above the header gives the amounts in EUR" in " ".join(
+        result.stdout.split()
+    )
+    assert "give their amounts in EUR" in " ".join(result.stderr.split())
+    assert not out.exists()
+
+
 def test_the_library_refuses_it_too_and_kroner_are_published(tmp_path: Path) -> None:
     policy = Policy(rule="proportional")
     pounds = run_round(read_applications(_awards(tmp_path)), budget=50_000, policy=policy)

@@ -443,3 +443,33 @@ def test_data_rows_behave_as_a_sequence_of_pairs() -> None:
     assert rows != [(4, ["a"])]
     with pytest.raises(ValueError, match="differ in length"):
         DataRows([1], [])
+
+
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        (["currency", "EUR"], "currency: EUR"),  # pabulib's META, `currency;EUR`
+        (["Valuta", "sek"], "Valuta: sek"),
+        (["Currency: GBP"], "Currency: GBP"),  # a title block's line in one cell
+    ],
+)
+def test_a_line_above_the_header_giving_another_currency_is_a_warning(
+    line: list[str], said: str
+) -> None:
+    # A pabulib file says `currency;EUR` above its table: its euros were read, allocated and
+    # published as kroner without a word.
+    table = _table([["budget", "400000"], line, [], ["ID", "Prosjekt", "Requested"], ["1", "P", 5]])
+    (issue,) = [i for i in table.issues if i.code == "read.currency_above_header"]
+    assert issue.severity == Severity.WARNING
+    assert issue.params == {"row": 2, "currencies": [line[-1].split()[-1].upper()], "text": said}
+    assert issue.location is not None
+    assert issue.location.row == 2
+    assert [n for n, _ in table.rows] == [5]
+
+
+@pytest.mark.parametrize(
+    "line", [["currency", "NOK"], ["Valuta", "kr"], ["Currency: NOK"], ["Kurs", "EUR"], ["EUR"]]
+)
+def test_kroner_or_no_currency_above_the_header_is_nothing_to_say(line: list[str]) -> None:
+    table = _table([line, ["ID", "Prosjekt", "Requested"], ["1", "P", 5]])
+    assert "read.currency_above_header" not in _codes(table)

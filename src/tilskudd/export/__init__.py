@@ -52,7 +52,7 @@ def refuse_other_currency(result: RoundResult, path: Path, name: str) -> None:
     if name not in PUBLISHED:
         return
     for issue in result.issues:
-        if issue.code == "validate.currency_not_kroner":
+        if issue.code in ("validate.currency_not_kroner", "read.currency_above_header"):
             raise NotKronerError(
                 key="output.error.not_kroner",
                 path=str(path),

@@ -22,9 +22,11 @@ from tilskudd.reading.table import FormulaWithoutValue, RawCell, column_letter, 
 
 __all__ = [
     "ALIASES",
+    "CURRENCY_HEADERS",
     "EXTRA",
     "FIELDS",
     "HEADER_SCAN_ROWS",
+    "KRONER",
     "MONEY_FIELDS",
     "REQUIRED",
     "WEAK_ALIASES",
@@ -310,6 +312,13 @@ WEAK_FIRST: frozenset[str] = frozenset(map(normalize_header, _PROJECT_NUMBERS))
 # is. On other fields ("Poeng (%)") it is only a note.
 _PERCENT = re.compile(r"%|\bprosent\b|\bpercent\b", re.IGNORECASE)
 
+
+CURRENCY_HEADERS = frozenset({"currency", "currencycode", "valuta", "valutakode", "myntenhet"})
+"""Headers (as :func:`normalize_header` gives them) of a column, or keys of a line above the
+header, that say which currency the amounts are in, as open data has one (360Giving's
+``Currency``, pabulib's ``currency;EUR``)."""
+KRONER = frozenset({"nok", "kr", "kroner", "nkr", "norskekroner"})
+"""Norwegian kroner, however a currency column or line writes them (normalised)."""
 
 # A currency sign outside brackets ("Søkt beløp €", "Requested, £") names a currency as one in
 # brackets does; normalising the header would drop it, and pounds would be read as kroner.

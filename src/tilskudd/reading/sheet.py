@@ -23,7 +23,9 @@ from tilskudd.models import Issue, Location, Severity
 from tilskudd.money import parse_decimal
 from tilskudd.reading.columns import (
     ALIASES,
+    CURRENCY_HEADERS,
     HEADER_SCAN_ROWS,
+    KRONER,
     REQUIRED,
     HeaderMatch,
     cell_text,
@@ -386,6 +388,37 @@ def _other_header(cells: Sequence[RawCell], requested: int, *, titled: bool) -> 
     return texts if len(texts) >= 2 and (titled or named >= 2) else None
 
 
+def _currency_above(
+    grid: Grid, match: HeaderMatch, *, file: str, sheet: str | None
+) -> Issue | None:
+    """A warning when a line above the header gives another currency than kroner.
+
+    A file's own description above its table (pabulib's ``currency;EUR``, a title block with
+    ``Valuta | SEK``) says what its amounts are in; tilskudd counts every amount as kroner, and
+    would otherwise allocate and publish euros as kroner without a word.
+    """
+    for index in range(match.index):
+        texts = [cell_text(cell).strip() for cell in grid[index]]
+        texts = [text for text in texts if text]
+        if len(texts) == 1 and ":" in texts[0]:
+            texts = [part.strip() for part in texts[0].split(":", 1)]
+        if len(texts) != 2 or normalize_header(texts[0]) not in CURRENCY_HEADERS:
+            continue
+        if normalize_header(texts[1]) in KRONER:
+            return None
+        return Issue(
+            severity=Severity.WARNING,
+            code="read.currency_above_header",
+            params={
+                "row": index + 1,
+                "currencies": [texts[1].upper()],
+                "text": f"{texts[0]}: {texts[1]}",
+            },
+            location=Location(file=file, sheet=sheet, row=index + 1),
+        )
+    return None
+
+
 def build_table(
     grid: Grid,
     match: HeaderMatch,
@@ -404,6 +437,9 @@ def build_table(
     """
     _check_header(match, file, sheet, t, mangled=mangled)
     issues = [] if issues is None else issues
+    currency = _currency_above(grid, match, file=file, sheet=sheet)
+    if currency is not None:
+        issues.append(currency)
     formula_rows = formula_rows or {}
     width = len(grid[match.index])
 

@@ -1801,7 +1801,8 @@ def test_a_360giving_file_tilskudd_wrote_reads_its_own_org_identifiers_as_none()
 def test_another_funders_org_identifiers_and_place_codes_are_one_warning_per_column() -> None:
     """GB682239225 (a UK government file's recipient ids) and E08000025 say nothing of
     Norwegian organisations and places: read as empty, with one warning for each column naming
-    the first ids, not an error on every row."""
+    the first ids, not an error on every row, and carried through unchanged (they were lost
+    from the award workbook, the CSV and the JSON)."""
     rows = [
         {
             "id": f"360G-uk-{i}",
@@ -1814,6 +1815,17 @@ def test_another_funders_org_identifiers_and_place_codes_are_one_warning_per_col
     result = validate(make_table(rows, GIVING360_HEADERS))
     assert len(result.applications) == 8
     assert {(a.orgnr, a.municipalities) for a in result.applications} == {(None, ())}
+    assert result.extra_columns == (
+        "Recipient Org:Identifier",
+        "Beneficiary Location:Geographic Code",
+    )
+    assert [a.extra for a in result.applications[:2]] == [
+        {
+            "Recipient Org:Identifier": f"GB{682239225 + i}",
+            "Beneficiary Location:Geographic Code": "E08000025",
+        }
+        for i in range(2)
+    ]
     org, geo = result.issues
     assert {org.code, geo.code} == {"validate.open_data_not_norwegian"}
     assert {org.severity, geo.severity} == {Severity.WARNING}
@@ -1824,10 +1836,18 @@ def test_another_funders_org_identifiers_and_place_codes_are_one_warning_per_col
     assert org.params["ids"] == [f"360G-uk-{i}" for i in range(5)]
     assert (org.params["count"], org.params["total"]) == (8, 8)
     assert org.params["examples"] == ["GB682239225", "GB682239226", "GB682239227"]
-    assert "8 of 8 applications give a value here that is not a Norwegian" in describe_issue(
-        org, "en"
-    )
-    assert "8 av 8 søknader oppgir her en verdi som ikke er et norsk" in describe_issue(geo, "nb")
+    said = " ".join(describe_issue(org, "en").split())
+    assert (
+        "8 of 8 applications give a value here that is not a Norwegian organisation number "
+        "(GB682239225, GB682239226 and GB682239227); it is read as empty, and carried through "
+        "unchanged as the column 'Recipient Org:Identifier'."
+    ) in said
+    assert "not a Norwegian municipality or county number (E08000025)" in describe_issue(geo, "en")
+    assert (
+        "8 av 8 søknader oppgir her en verdi som ikke er et norsk kommune- eller fylkesnummer "
+        "(E08000025); den leses som tom, og tas med uendret som kolonnen "
+        "«Beneficiary Location:Geographic Code»."
+    ) in describe_issue(geo, "nb")
     # An orgnr column of another name keeps its errors: only 360Giving's column is read so.
     plain = check(row(orgnr="GB-CHC-1000"))
     assert codes(plain) == ["validate.orgnr_format"]
@@ -1836,7 +1856,8 @@ def test_another_funders_org_identifiers_and_place_codes_are_one_warning_per_col
 def test_another_registers_org_ids_are_carried_through_not_read_as_orgnrs() -> None:
     """GB-CHC-1234567 is no Norwegian organisation number, but it is the recipient's own id
     (org-id.guide's form): carried through as a column of its own, one warning for those,
-    while an id in no such form is read as empty as before and NO-BRC- is still checked."""
+    while an id in no such form is read as empty, carried through in the same column, and
+    NO-BRC- is still checked."""
     values = ["GB-CHC-1234567", "GB-COH-01234567", "E5104X", "NO-BRC-974760673", "GB-CHC-1234567"]
     rows = [
         {"id": f"360G-uk-{i}", "orgnr": value, "requested": "100", "municipalities": None}
@@ -1847,7 +1868,7 @@ def test_another_registers_org_ids_are_carried_through_not_read_as_orgnrs() -> N
     assert [(a.orgnr, a.extra) for a in result.applications] == [
         (None, {"Recipient Org:Identifier": "GB-CHC-1234567"}),
         (None, {"Recipient Org:Identifier": "GB-COH-01234567"}),
-        (None, {"Recipient Org:Identifier": None}),
+        (None, {"Recipient Org:Identifier": "E5104X"}),
         ("974760673", {"Recipient Org:Identifier": None}),
         (None, {"Recipient Org:Identifier": "GB-CHC-1234567"}),
     ]

@@ -1708,6 +1708,9 @@ ORG_ID_COLUMN = "Recipient Org:Identifier"
 """The carried column that keeps another register's organisation identifier from 360Giving's
 ``Recipient Org:Identifier`` (``GB-CHC-1234567``): no orgnr, but the recipient's own id, which
 the 360Giving export gives again rather than one made up from the name."""
+GEO_CODE_COLUMN = "Beneficiary Location:Geographic Code"
+"""The carried column that keeps another country's place codes from 360Giving's ``Beneficiary
+Location:Geographic Code`` (``K02000001``): no Norwegian place, but the funder's own data."""
 ORG_ID_FORM = re.compile(r"[A-Z]{2}-[A-Z0-9]{2,}-\S+")
 """An identifier in org-id.guide's form: country (or ``XI``, ``XM``), list, the id in that list
 (``GB-CHC-1234567``, ``GB-COH-01234567``, ``XM-DAC-41114``)."""
@@ -1722,9 +1725,11 @@ def _open_data_columns(table: RawTable) -> tuple[RawTable, list[Issue]]:
     is read from the first (and checked like any other); a county number goes to the counties
     when the table has no county column. Another funder's identifiers and codes (``GB-CHC-…``,
     ``E08000025``) say nothing about Norwegian organisations or places: they are read as empty,
-    with one warning for the column, not an error on every row. An organisation identifier in
-    org-id.guide's form (``GB-CHC-1234567``) is the recipient's own, though: it is carried
-    through in a column of its own (:data:`ORG_ID_COLUMN`), said in a warning of its own.
+    with one warning for the column, not an error on every row, and carried through unchanged
+    in a column of their own (:data:`ORG_ID_COLUMN`, :data:`GEO_CODE_COLUMN`), so that the award
+    workbook, the CSV and the JSON keep them. An organisation identifier in org-id.guide's form
+    (``GB-CHC-1234567``) is the recipient's own: said in a warning of its own, and the 360Giving
+    export gives it as the recipient's identifier.
     """
     fields = table.fields
     org_at = fields.get("orgnr")
@@ -1744,6 +1749,7 @@ def _open_data_columns(table: RawTable) -> tuple[RawTable, list[Issue]]:
     id_at = fields.get("id")
     # Another register's org-id is carried after every other column (and the counties moved).
     keep_at = width + 1 if org_at is not None and ORG_ID_COLUMN not in table.extra else None
+    geo_keep_at = width + 2 if geo_at is not None and GEO_CODE_COLUMN not in table.extra else None
     kept: list[tuple[str, str]] = []  # (row's id, org-id) carried through
     foreign: dict[int, list[tuple[str, str]]] = {}  # column -> (row's id, value) read as empty
     counties_moved = False
@@ -1770,6 +1776,9 @@ def _open_data_columns(table: RawTable) -> tuple[RawTable, list[Issue]]:
                     kept.append((row_id or f"R{number}", text))
                 elif own_org is None or not text.startswith(own_org):
                     foreign.setdefault(org_at, []).append((row_id or f"R{number}", text))
+                    if keep_at is not None:
+                        new.extend([None] * (keep_at + 1 - len(new)))
+                        new[keep_at] = text
         if geo_at is not None and geo_at < len(new):
             text = _cell_text(new[geo_at]).strip()
             if county_at is not None and _COUNTY_CODES.fullmatch(text):
@@ -1780,6 +1789,9 @@ def _open_data_columns(table: RawTable) -> tuple[RawTable, list[Issue]]:
             elif text and not _NO_CODES.fullmatch(text):
                 new[geo_at] = None
                 foreign.setdefault(geo_at, []).append((row_id or f"R{number}", text))
+                if geo_keep_at is not None:
+                    new.extend([None] * (geo_keep_at + 1 - len(new)))
+                    new[geo_keep_at] = text
         rows.append((number, new))
     issues = [
         _column_warning(
@@ -1788,6 +1800,8 @@ def _open_data_columns(table: RawTable) -> tuple[RawTable, list[Issue]]:
             column,
             found,
             field="orgnr" if column == org_at else "municipalities",
+            org=int(column == org_at),
+            name=ORG_ID_COLUMN if column == org_at else GEO_CODE_COLUMN,
         )
         for column, found in sorted(foreign.items())
     ]
@@ -1795,8 +1809,11 @@ def _open_data_columns(table: RawTable) -> tuple[RawTable, list[Issue]]:
     if counties_moved and county_at is not None:
         new_fields["county"] = county_at
     extra = table.extra
-    if kept and org_at is not None and keep_at is not None:
+    if (kept or org_at in foreign) and org_at is not None and keep_at is not None:
         extra = {**extra, ORG_ID_COLUMN: keep_at}
+    if geo_at in foreign and geo_keep_at is not None:
+        extra = {**extra, GEO_CODE_COLUMN: geo_keep_at}
+    if kept and org_at is not None and keep_at is not None:
         issues.insert(
             0,
             _column_warning(

@@ -88,7 +88,7 @@ def test_the_round_is_as_described(result: RoundResult) -> None:
 
 def test_funded(result: RoundResult) -> None:
     said = text(result, "F1")
-    assert "The application scored 9 points and was ranked no. 1 of 6." in said
+    assert "The application scored 9 points and its rank was 1 of 6." in said
     assert "It applied for NOK\xa0300,000 towards a total cost of NOK\xa02,000,000." in said
     assert "No cap applied" in said
     assert (
@@ -390,7 +390,7 @@ def test_a_given_rank_is_explained_as_given() -> None:
     )
     result = ranked_round(apps, 250)
     said = text(result, "G7")
-    assert "The application was no. 7 in the given order of priority, in which 4" in said
+    assert "The application was number 7 in the given order of priority, in which 4" in said
     assert "of 4" not in said
     assert "Søknaden var nr. 7 i den oppgitte prioriteringen, der 4" in text(result, "G7", "nb")
     assert to_data(explain(result, "G7"), "en")["rank"] == 7
@@ -402,7 +402,7 @@ def test_a_given_rank_among_one_ranked_application_is_said_in_the_singular() -> 
     apps = (Application(id="G5", requested=100, rank=5),)
     result = ranked_round(apps, 250)
     assert (
-        "The application was no. 5 in the given order of priority,"
+        "The application was number 5 in the given order of priority,"
         " in which 1 application was ranked." in text(result, "G5")
     )
     assert "Søknaden var nr. 5 i den oppgitte prioriteringen, der 1 søknad var rangert." in text(
@@ -466,7 +466,7 @@ def test_a_given_rank_split_into_ties_is_tied_only_within_its_own_tie() -> None:
     assert to_data(explain(result, "C"), "en")["tied_with"] == ["D"]
     assert to_data(explain(result, "A"), "en")["tied_with"] == ["B"]
     assert (
-        "The application was no. 3 in the given order of priority, in which 4 applications were"
+        "The application was number 3 in the given order of priority, in which 4 applications were"
         " ranked, a place it shares with D." in text(result, "C")
     )
     assert "der 4 søknader var rangert, en plass den deler med D." in text(result, "C", "nb")

@@ -405,37 +405,37 @@ _COUNTED_TEXTS: dict[tuple[str, str], tuple[str, ...]] = {
     ),
     ("en", "explain.given_rank"): (
         (
-            "The application was no. 1,500 in the given order of priority, in which 0 "
+            "The application was number 1,500 in the given order of priority, in which 0 "
             "applications were ranked."
         ),
         (
-            "The application was no. 1,500 in the given order of priority, in which 1 "
+            "The application was number 1,500 in the given order of priority, in which 1 "
             "application was ranked."
         ),
         (
-            "The application was no. 1,500 in the given order of priority, in which 2 "
+            "The application was number 1,500 in the given order of priority, in which 2 "
             "applications were ranked."
         ),
         (
-            "The application was no. 1,500 in the given order of priority, in which 1,000,000 "
+            "The application was number 1,500 in the given order of priority, in which 1,000,000 "
             "applications were ranked."
         ),
     ),
     ("en", "explain.given_rank_tied"): (
         (
-            "The application was no. 3 in the given order of priority, in which 0 applications "
+            "The application was number 3 in the given order of priority, in which 0 applications "
             "were ranked, a place it shares with S-1 and S-2."
         ),
         (
-            "The application was no. 3 in the given order of priority, in which 1 application "
+            "The application was number 3 in the given order of priority, in which 1 application "
             "was ranked, a place it shares with S-1 and S-2."
         ),
         (
-            "The application was no. 3 in the given order of priority, in which 2 applications "
+            "The application was number 3 in the given order of priority, in which 2 applications "
             "were ranked, a place it shares with S-1 and S-2."
         ),
         (
-            "The application was no. 3 in the given order of priority, in which 1,000,000 "
+            "The application was number 3 in the given order of priority, in which 1,000,000 "
             "applications were ranked, a place it shares with S-1 and S-2."
         ),
     ),

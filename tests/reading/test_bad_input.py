@@ -163,7 +163,7 @@ def test_header_without_the_required_column(make_xlsx: MakeXlsx) -> None:
     assert "(field requested)" not in message
     assert "Missing:" not in message
     assert '"Søkt beløp"' in message
-    assert '"Beløp" = "requested"' in message  # the code only where a column map needs it
+    assert '"Amount" = "requested"' in message  # the code only where a column map needs it
 
 
 def test_header_without_the_required_column_in_a_csv(tmp_path: Path) -> None:

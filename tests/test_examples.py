@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import importlib.util
+import json
 import re
 import sys
 import tomllib
@@ -408,6 +409,55 @@ def test_forskningsradet_mapping_names_real_headers_and_known_fields() -> None:
     with REALDATA.open(encoding="utf-8", newline="") as handle:
         header = next(csv.reader(handle))
     assert set(columns) <= set(header)
+
+
+PABULIB = ROOT.parent / "shared" / "realdata" / "pabulib" / "Netherlands_Amsterdam_166.pb"
+UK_AWARDS = (
+    ROOT.parent
+    / "shared"
+    / "realdata"
+    / "grants"
+    / "uk_government_grant_awards_2016-17_sample200.csv"
+)
+
+
+def test_the_pabulib_mapping_allocates_a_real_election(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from tilskudd.cli import app
+
+    columns = tomllib.loads((EXAMPLES / "pabulib.toml").read_text(encoding="utf-8"))["columns"]
+    assert columns == {"cost": "requested", "votes": "score", "name": "project"}
+    if not PABULIB.exists():
+        pytest.skip(f"{PABULIB} is not on this machine")
+    runner = CliRunner()
+    out = tmp_path / "amsterdam.json"
+    args = ["allocate", str(PABULIB), "--columns", str(EXAMPLES / "pabulib.toml")]
+    result = runner.invoke(app, [*args, "--budget", "250000", "-o", str(out), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.stdout.split())
+    assert "52 applications read: 52 valid, 0 invalid" in said
+    assert "the line 'currency: EUR' above the header gives the amounts in EUR" in said
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["budget"] == data["awarded"] + data["unallocated"] == 250_000
+    assert {a["project"] for a in data["applications"]} >= {"Buurtbarbecue Kleine Wereld"}
+    # The published list would call the euros kroner: refused, as the example file says.
+    page = tmp_path / "amsterdam.html"
+    refused = runner.invoke(app, [*args, "--budget", "250000", "-o", str(page)])
+    assert refused.exit_code == 1
+    assert not page.exists()
+
+
+def test_the_readme_map_for_360giving_awards_reads_the_uk_governments_file(tmp_path: Path) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert '`"Amount Awarded" = "requested"`' in readme
+    if not UK_AWARDS.exists():
+        pytest.skip(f"{UK_AWARDS} is not on this machine")
+    from tilskudd.pipeline import read_applications
+
+    checked = read_applications(UK_AWARDS, columns={"Amount Awarded": "requested"})
+    assert len(checked.applications) + len(checked.rejected) == 200
+    assert checked.applications[0].requested == 25_000
 
 
 def test_difi_policy_file_is_a_valid_policy() -> None:

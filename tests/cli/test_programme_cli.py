@@ -2056,7 +2056,7 @@ def test_the_workbook_of_a_changed_round_shows_the_awards_as_they_stand(folder: 
         "A-2": (0, 40_000, 0, 2, "trukket tilbake"),
     }
     changes = list(workbook["Endringer"].iter_rows(values_only=True))
-    assert [(r[0], r[1], r[4], r[6], r[7], r[9]) for r in changes[1:3]] == [
+    assert [(r[0], r[1], r[4], r[7], r[8], r[10]) for r in changes[1:3]] == [
         (1, "A-1", "endret", 60_000, 50_000, "Cost reduced"),
         (2, "A-2", "trukket tilbake", 40_000, 0, "Kommunen trakk seg"),
     ]

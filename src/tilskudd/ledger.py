@@ -85,6 +85,7 @@ __all__ = [
     "exists",
     "export",
     "file_sha256",
+    "frame_remaining",
     "generated_ids",
     "history",
     "normalise_title",
@@ -2875,6 +2876,14 @@ def round_status(ledger: LedgerLike, programme: Programme, round_number: int) ->
     without the chain check (:meth:`Ledger.round_status`)."""
     with _opened(ledger, write=False) as opened:
         return opened.round_status(programme, round_number)
+
+
+def frame_remaining(ledger: LedgerLike, programme: Programme) -> int:
+    """What remains of the programme's frame now: the frame less every committed award as it
+    stands after amendments and withdrawals (below 0 when the frame was cut below them), as
+    :func:`status` gives it, without the chain check."""
+    with _opened(ledger, write=False) as opened:
+        return programme.frame - opened.committed_total()
 
 
 def history(ledger: LedgerLike, query: str) -> list[AwardRecord]:

@@ -1030,6 +1030,18 @@ class RoundPlan:
         # As status says it: a withdrawal may have left a quota minimum of the round unmet.
         for line in ledger_module.quota_lines(item, lang):
             _out(line)
+        if not compared:
+            # Money freed went back to the programme's frame, not to the round: what is left of
+            # it is what an officer funds the next change or round from (as status says it;
+            # nothing remains of a frame cut below what is awarded).
+            remaining = ledger_module.frame_remaining(self.ledger, self.programme)
+            _out(
+                t(
+                    "ledger.cli.round_changed_frame_remaining",
+                    frame=self.programme.frame,
+                    remaining=max(remaining, 0),
+                )
+            )
 
     def compared(self, lang: str) -> None:
         """Under a comparison of the rules (``--compare``) on a committed round changed since:

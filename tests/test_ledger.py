@@ -18,7 +18,7 @@ import textwrap
 import time
 from collections.abc import Callable, Sequence
 from csv import reader as csv_rows
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -3973,6 +3973,11 @@ def test_a_change_decided_in_the_future_or_before_its_round_was_decided_is_refus
     # Today, and the day the round was decided, are dates a change may be decided on.
     lg.amend(ledger_path, programme, "A-1", 50_000, "x", decided=date(2009, 10, 14))
     lg.withdraw(ledger_path, programme, "A-2", "x", decided=date(2009, 6, 12))
+    # A time given from Python is taken as its day.
+    when = datetime(2009, 10, 13, 23, 30, tzinfo=UTC)
+    assert lg.amend(ledger_path, programme, "A-1", 45_000, "x", decided=when).decided == (
+        "2009-10-13"
+    )
     # A round the programme gives no decision date is held to today alone.
     undated = _decided_on(programme, None)  # type: ignore[arg-type]
     assert lg.amend(ledger_path, undated, "A-1", 40_000, "x", decided=date(1999, 1, 1)).decided

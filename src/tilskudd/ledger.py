@@ -1799,6 +1799,8 @@ class Ledger:
         """
         if not reason or not reason.strip():
             raise LedgerError(key="ledger.error.no_reason")
+        if isinstance(decided, datetime):  # a time given from Python: its day
+            decided = decided.date()
         if decided is not None and decided > _today():
             raise LedgerError(
                 key="ledger.error.decided_future",

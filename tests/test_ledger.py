@@ -18,6 +18,7 @@ import textwrap
 import time
 from collections.abc import Callable, Sequence
 from csv import reader as csv_rows
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -568,7 +569,7 @@ def test_a_schema_version_set_back_past_a_new_column_is_refused(
         exc = refused(lambda: lg.status(ledger_path, programme), LedgerIntegrityError)
         assert nb(exc, "schema_changed_column") == (
             f"{ledger_path} sier at det har skjemaversjon {version}, men tabellen amendments har "
-            "kolonnen outside_policy_figures fra en senere versjon: versjonen er endret utenom "
+            "kolonnen decided fra en senere versjon: versjonen er endret utenom "
             "tilskudd, og tallene i registeret kan ikke stoles på. tilskudd har latt filen være "
             "som den var; gjenopprett registeret fra en sikkerhetskopi."
         )
@@ -3149,7 +3150,7 @@ def test_the_figures_of_an_amendment_recorded_before_are_worked_out_never_rewrit
     assert [str(w) for w in waived_figures(read)] == said
     assert lg.export(ledger_path, tmp_path / "out.csv", lang="en") == "csv"
     with open(tmp_path / "out.csv", encoding="utf-8-sig", newline="") as handle:
-        by_id = {row[1]: row[-1] for row in csv_rows(handle, delimiter=";")}
+        by_id = {row[1]: row[-2] for row in csv_rows(handle, delimiter=";")}
     assert by_id["A-1"] == "; ".join([*said, "per_applicant_max"])
     assert dump(ledger_path) == before
 
@@ -3169,7 +3170,7 @@ def test_a_ledger_of_the_earlier_schema_reads_verifies_and_upgrades_with_its_ame
         assert [(m.amount_after, m.outside_policy) for m in ledger.amendments()] == [(50_000, ())]
     lg.amend(ledger_path, programme, "A-1", 60_000, "back", outside_policy=True)
     with Ledger.open(ledger_path, write=False) as ledger:
-        assert ledger.version == SCHEMA_VERSION == 6
+        assert ledger.version == SCHEMA_VERSION == 7
         assert ledger.verify_chain().ok
         assert [m.amount_after for m in ledger.amendments()] == [50_000, 60_000]
 
@@ -3186,22 +3187,23 @@ def test_the_exports_show_which_awards_were_amended_outside_the_policy(tmp_path:
     assert lg.export(ledger_path, tmp_path / "out.csv", lang="en") == "csv"
     with open(tmp_path / "out.csv", encoding="utf-8-sig", newline="") as handle:
         rows = list(csv_rows(handle, delimiter=";"))
-    assert rows[0][-1] == "Outside the round's policy"
+    # After the reason for the change; the date the last change was decided comes last.
+    assert rows[0][-2:] == ["Outside the round's policy", "Last change decided"]
     by_id = {row[1]: row for row in rows[1:]}
     # Every rule any of its amendments went beyond, though the last one is within the policy,
     # each with the figures it was held to.
-    assert by_id["A-1"][-1] == (
+    assert by_id["A-1"][-2] == (
         "round_to: NOK\u00a055,500 is not a multiple of NOK\u00a01,000; max_award: "
         "NOK\u00a055,500 is NOK\u00a05,500 above the most an application gets (NOK\u00a050,000)"
     )
-    assert by_id["A-2"][-1] == ""
-    assert by_id["A-3"][-1] == ""
+    assert by_id["A-2"][-2] == ""
+    assert by_id["A-3"][-2] == ""
 
     assert lg.export(ledger_path, tmp_path / "out.xlsx", lang="nb") == "xlsx"
     book = openpyxl.load_workbook(tmp_path / "out.xlsx")
     awards = list(book["Vedtak"].iter_rows(values_only=True))
-    assert awards[0][-1] == "Utenfor rundens tildelingsregler"
-    assert {r[1]: r[-1] for r in awards[1:]} == {
+    assert awards[0][-2] == "Utenfor rundens tildelingsregler"
+    assert {r[1]: r[-2] for r in awards[1:]} == {
         "A-1": f"round_to: {kr(55_500)} går ikke opp i {kr(1_000)}; max_award: {kr(55_500)} er "
         f"{kr(5_500)} over det mest en søknad får ({kr(50_000)})",
         "A-2": None,
@@ -3896,3 +3898,103 @@ def test_a_later_round_may_take_nothing_when_an_earlier_one_plans_all_that_remai
     assert exc.key == "ledger.error.takes_earlier_rounds"
     assert (exc.params["budget"], exc.params["taken"], exc.params["most"]) == (50_000, 50_000, 0)
     assert not ledger_path.exists()
+
+
+# --- the date a change was decided --------------------------------------------------------------
+
+
+def _decided_on(programme: Programme, day: date) -> Programme:
+    """``programme`` with round 1 decided on ``day`` (``decision`` in tilskudd.toml)."""
+    rounds = tuple(
+        r.model_copy(update={"decision": day}) if r.number == 1 else r for r in programme.rounds
+    )
+    return programme.model_copy(update={"rounds": rounds})
+
+
+def test_a_change_records_the_date_it_was_decided_beside_the_time_it_was_recorded(
+    setup: tuple[Path, Programme, Path, Path],
+) -> None:
+    """A board decides on one day and the officer records it days later: the ledger knew only
+    the day it was recorded. The date decided is recorded in the entry (vouched for by the hash
+    chain) beside it; a change without one records none."""
+    ledger_path, programme, r1, _ = setup
+    programme = _decided_on(programme, date(2009, 6, 12))
+    commit(ledger_path, programme, 1, r1)
+    amended = lg.amend(
+        ledger_path, programme, "A-1", 50_000, "cost cut", decided=date(2009, 10, 12)
+    )
+    assert amended.decided == "2009-10-12"
+    withdrawn = lg.withdraw(ledger_path, programme, "A-2", "gave up")
+    assert withdrawn.decided is None
+    with Ledger.open(ledger_path, write=False) as ledger:
+        assert [(m.application_id, m.decided) for m in ledger.amendments()] == [
+            ("A-1", "2009-10-12"),
+            ("A-2", None),
+        ]
+        assert ledger.verify_chain().ok
+        bodies = [
+            json.loads(body)
+            for (body,) in ledger._conn.execute(
+                "SELECT body FROM chain WHERE kind = 'amendment' ORDER BY seq"
+            )
+        ]
+    assert bodies[0]["decided"] == "2009-10-12"
+    assert "decided" not in bodies[1]  # as an entry written before schema 7 holds it
+    # The date is held by the chain: changed outside tilskudd, verify names the entry.
+    tamper(ledger_path, "UPDATE amendments SET decided = '2009-10-01' WHERE decided IS NOT NULL")
+    assert lg.verify_chain(ledger_path).first_bad == amended.seq
+
+
+def test_a_change_decided_in_the_future_or_before_its_round_was_decided_is_refused(
+    setup: tuple[Path, Programme, Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ledger_path, programme, r1, _ = setup
+    programme = _decided_on(programme, date(2009, 6, 12))
+    commit(ledger_path, programme, 1, r1)
+    before = dump(ledger_path)
+    monkeypatch.setattr(lg, "_today", lambda: date(2009, 10, 14))
+    exc = refused(
+        lambda: lg.amend(ledger_path, programme, "A-1", 50_000, "x", decided=date(2009, 10, 15))
+    )
+    assert nb(exc, "decided_future") == (
+        "endringen ble vedtatt 2009-10-15, som er etter i dag (2009-10-14): oppgi datoen for "
+        "vedtaket om å endre tilskuddet, slik brevet eller protokollen sier den"
+    )
+    exc = refused(
+        lambda: lg.withdraw(ledger_path, programme, "A-2", "x", decided=date(2009, 6, 11))
+    )
+    assert str(exc) == (
+        "A-2 (round 1): the change was decided 2009-06-11, before round 1 was decided "
+        "(2009-06-12, the decision date in tilskudd.toml): a change comes after the decision "
+        "it changes; give the date of the decision to change the award"
+    )
+    nb(exc, "decided_before_round")
+    assert dump(ledger_path) == before
+    # Today, and the day the round was decided, are dates a change may be decided on.
+    lg.amend(ledger_path, programme, "A-1", 50_000, "x", decided=date(2009, 10, 14))
+    lg.withdraw(ledger_path, programme, "A-2", "x", decided=date(2009, 6, 12))
+    # A time given from Python is taken as its day.
+    when = datetime(2009, 10, 13, 23, 30, tzinfo=UTC)
+    assert lg.amend(ledger_path, programme, "A-1", 45_000, "x", decided=when).decided == (
+        "2009-10-13"
+    )
+    # A round the programme gives no decision date is held to today alone.
+    undated = _decided_on(programme, None)  # type: ignore[arg-type]
+    assert lg.amend(ledger_path, undated, "A-1", 40_000, "x", decided=date(1999, 1, 1)).decided
+
+
+def test_a_ledger_of_schema_6_keeps_its_amendments_and_records_a_decision_date_after_upgrade(
+    setup: tuple[Path, Programme, Path, Path],
+) -> None:
+    ledger_path, programme, r1, _ = setup
+    commit_with_schema(ledger_path, programme, 1, r1, 6)
+    with Ledger.open(ledger_path, _schema=6) as old:
+        old.amend("A-1", 50_000, "before the upgrade", programme)
+    with Ledger.open(ledger_path, write=False) as ledger:
+        assert ledger.version == 6
+        assert [m.decided for m in ledger.amendments()] == [None]
+    lg.amend(ledger_path, programme, "A-1", 40_000, "after", decided=date(2009, 10, 12))
+    with Ledger.open(ledger_path, write=False) as ledger:
+        assert ledger.version == SCHEMA_VERSION
+        assert ledger.verify_chain().ok
+        assert [m.decided for m in ledger.amendments()] == [None, "2009-10-12"]

@@ -947,7 +947,9 @@ def to_data(explanation: Explanation, lang: str) -> dict[str, Any]:
         "changes": [
             {
                 "kind": c.kind,
-                "date": c.created[:10],
+                "date": c.decided or c.created[:10],
+                "decided": c.decided,
+                "recorded": c.created,
                 "before": c.amount_before,
                 "after": c.amount_after,
                 "reason": c.reason,

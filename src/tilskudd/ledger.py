@@ -35,7 +35,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import cache, cached_property
 from pathlib import Path
@@ -85,6 +85,7 @@ __all__ = [
     "exists",
     "export",
     "file_sha256",
+    "frame_remaining",
     "generated_ids",
     "history",
     "normalise_title",
@@ -208,6 +209,10 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # other awards: a JSON object by rule), so that a reader sees what was exceeded and by how
     # much. NULL for every other amendment, and for those made before.
     ("ALTER TABLE amendments ADD COLUMN outside_policy_figures TEXT",),
+    # v6 -> v7: the date the change was decided (a board's meeting, a letter: ISO 8601,
+    # YYYY-MM-DD), beside the time it was recorded, which may be days later. NULL when the
+    # officer gave none, and for every change made before.
+    ("ALTER TABLE amendments ADD COLUMN decided TEXT",),
 )
 """The SQL steps from version ``i`` to ``i + 1``; never edit a released step, add one."""
 
@@ -264,6 +269,7 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
         "tool_version",
         "outside_policy",
         "outside_policy_figures",
+        "decided",
     ),
 }
 _TABLES = {"commit": "commits", "award": "awards", "amendment": "amendments"}
@@ -273,6 +279,7 @@ _SINCE: dict[str, int] = {
     "counties": 4,
     "figures": 5,
     "outside_policy_figures": 6,
+    "decided": 7,
 }
 """Columns added by a later schema version: the version that added them. Their entries hold
 them only when they have a value, so that an entry written before keeps its JSON (and hash)."""
@@ -473,6 +480,12 @@ def _now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
+def _today() -> date:
+    """Today where the officer is (the machine's date): a change decided today in Norway is
+    not in the future, though it may still be yesterday in UTC."""
+    return date.today()
+
+
 # --- records ---------------------------------------------------------------------------------
 
 
@@ -534,6 +547,9 @@ class AmendmentRecord:
     ``figures_worked_out``); None when there are none."""
     figures_worked_out: bool = False
     """The figures were not recorded with the amendment but worked out when it was read."""
+    decided: str | None = None
+    """The date the change was decided (ISO 8601, ``2009-10-12``), when the officer gave it
+    (schema 7); ``created`` is when it was recorded. None: only the record time is known."""
     warnings: tuple[Phrase, ...] = field(default=(), compare=False)
     """Not recorded: what the change leaves short of the round's policy without being refused
     for it (a quota's minimum no longer met after a withdrawal), said when it is made."""
@@ -1762,6 +1778,7 @@ class Ledger:
         round: int | None = None,
         kind: Literal["amend", "withdraw"] = "amend",
         outside_policy: bool = False,
+        decided: date | None = None,
     ) -> AmendmentRecord:
         """Record a new amount for a committed award (or its withdrawal) with the reason.
 
@@ -1775,11 +1792,21 @@ class Ledger:
         past them.
         ``outside_policy=True`` (a board's decision to go beyond the round's policy) records an
         amount the policy would not give instead of refusing it, naming the rules in the entry
-        (:attr:`AmendmentRecord.outside_policy`); every other check still holds. Checked and
-        written in one IMMEDIATE transaction.
+        (:attr:`AmendmentRecord.outside_policy`); every other check still holds. ``decided``,
+        the date the change was decided, is recorded beside the time it is recorded; it is
+        refused in the future, or before the round's decision date when the programme gives
+        one. Checked and written in one IMMEDIATE transaction.
         """
         if not reason or not reason.strip():
             raise LedgerError(key="ledger.error.no_reason")
+        if isinstance(decided, datetime):  # a time given from Python: its day
+            decided = decided.date()
+        if decided is not None and decided > _today():
+            raise LedgerError(
+                key="ledger.error.decided_future",
+                decided=decided.isoformat(),
+                today=_today().isoformat(),
+            )
         application_id = application_id.strip()
         if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
             raise LedgerError(key="ledger.error.bad_amount", amount=quoted(amount))
@@ -1797,6 +1824,7 @@ class Ledger:
                 raise LedgerError(key="ledger.error.rejected", **which)
             if award.withdrawn:
                 raise LedgerError(key="ledger.error.withdrawn", **which)
+            self._refuse_decided_before_round(award, decided, programme)
             before = award.current
             waived: list[str] = []
             waived_figures: str | None = None
@@ -1860,6 +1888,7 @@ class Ledger:
                     "tool_version": __version__,
                     "outside_policy": canonical_json(waived) if waived else None,
                     "outside_policy_figures": waived_figures,
+                    "decided": None if decided is None else decided.isoformat(),
                 },
             )
         return AmendmentRecord(
@@ -1875,8 +1904,27 @@ class Ledger:
             application_id=award.application_id,
             outside_policy=tuple(waived),
             outside_policy_figures=waived_figures,
+            decided=None if decided is None else decided.isoformat(),
             warnings=tuple(warnings),
         )
+
+    @staticmethod
+    def _refuse_decided_before_round(
+        award: AwardRecord, decided: date | None, programme: Programme
+    ) -> None:
+        """A change can't be decided before the decision it changes: refused when ``decided``
+        lies before the decision date the programme gives the award's round."""
+        if decided is None:
+            return
+        planned = next((r.decision for r in programme.rounds if r.number == award.round), None)
+        if planned is not None and decided < planned:
+            raise LedgerError(
+                key="ledger.error.decided_before_round",
+                decided=decided.isoformat(),
+                round=award.round,
+                round_decided=planned.isoformat(),
+                id=award.application_id,
+            )
 
     def _quota_effects(
         self, award: AwardRecord, amount: int, before: int, awards: Sequence[AwardRecord]
@@ -2703,11 +2751,18 @@ def amend(
     *,
     round: int | None = None,
     outside_policy: bool = False,
+    decided: date | None = None,
 ) -> AmendmentRecord:
     """Record a new amount for a committed award; see :meth:`Ledger.amend`."""
     with _opened(ledger) as opened:
         return opened.amend(
-            application_id, amount, reason, programme, round=round, outside_policy=outside_policy
+            application_id,
+            amount,
+            reason,
+            programme,
+            round=round,
+            outside_policy=outside_policy,
+            decided=decided,
         )
 
 
@@ -2718,10 +2773,14 @@ def withdraw(
     reason: str,
     *,
     round: int | None = None,
+    decided: date | None = None,
 ) -> AmendmentRecord:
-    """Record that a committed award is withdrawn; its money returns to the frame."""
+    """Record that a committed award is withdrawn; its money returns to the frame (``decided``:
+    the date it was decided, see :meth:`Ledger.amend`)."""
     with _opened(ledger) as opened:
-        return opened.amend(application_id, 0, reason, programme, round=round, kind="withdraw")
+        return opened.amend(
+            application_id, 0, reason, programme, round=round, kind="withdraw", decided=decided
+        )
 
 
 def with_changes(ledger: LedgerLike, result: RoundResult, context: RoundContext) -> RoundResult:
@@ -2755,6 +2814,7 @@ def with_changes(ledger: LedgerLike, result: RoundResult, context: RoundContext)
             outside_policy=m.outside_policy,
             outside_policy_figures=m.outside_policy_figures,
             figures_worked_out=m.figures_worked_out,
+            decided=m.decided,
         )
         for m in sorted(amendments, key=lambda m: m.seq)
     )
@@ -2818,6 +2878,14 @@ def round_status(ledger: LedgerLike, programme: Programme, round_number: int) ->
     without the chain check (:meth:`Ledger.round_status`)."""
     with _opened(ledger, write=False) as opened:
         return opened.round_status(programme, round_number)
+
+
+def frame_remaining(ledger: LedgerLike, programme: Programme) -> int:
+    """What remains of the programme's frame now: the frame less every committed award as it
+    stands after amendments and withdrawals (below 0 when the frame was cut below them), as
+    :func:`status` gives it, without the chain check."""
+    with _opened(ledger, write=False) as opened:
+        return programme.frame - opened.committed_total()
 
 
 def history(ledger: LedgerLike, query: str) -> list[AwardRecord]:
@@ -2997,6 +3065,10 @@ def award_row(award: AwardRecord, lang: str = "en") -> dict[str, Any]:
         # the current amount was reached through them, also when a later amendment brought it
         # back within the policy.
         "outside_policy": waived_changes_text(award.amendments, lang),
+        # The date the last change was decided, where the officer gave it (changed_at is when
+        # it was recorded): last, so that an import reading the columns before by position
+        # reads them as before.
+        "change_decided": last.decided if last else None,
     }
 
 
@@ -3017,6 +3089,7 @@ AWARD_COLUMNS = (
     "changed_at",
     "change_reason",
     "outside_policy",
+    "change_decided",
 )
 
 

@@ -810,6 +810,9 @@ class AwardChange(_Frozen):
     outside_policy_figures`), as the ledger gives it."""
     figures_worked_out: bool = False
     """Those figures were worked out from the round's records, not recorded with the change."""
+    decided: str | None = None
+    """The date it was decided (ISO 8601, ``2009-10-12``) when the officer gave it; None: only
+    the time it was recorded is known."""
 
 
 class RoundResult(_Frozen):

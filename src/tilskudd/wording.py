@@ -33,6 +33,7 @@ __all__ = [
     "STATUS_ORDER",
     "TIE_MARK",
     "Change",
+    "change_date",
     "change_sentences",
     "column_header",
     "county_label",
@@ -571,6 +572,23 @@ class Change(Protocol):
     def outside_policy_figures(self) -> str | None: ...
     @property
     def figures_worked_out(self) -> bool: ...
+    @property
+    def decided(self) -> str | None: ...
+
+
+def change_date(change: Change, lang: str, *, words: bool = True) -> str:
+    """The date of a change as a person reads it: the date it was decided, with the date it was
+    recorded after it (``12 October 2009 (recorded 14 October 2009)``), or the date it was
+    recorded alone where no decision date was given. ``words=False``: ISO dates, as the
+    terminal lists give them."""
+
+    def said(iso: str) -> str:
+        return format_date(date.fromisoformat(iso[:10]), lang) if words else iso[:10]
+
+    recorded = said(change.created)
+    if change.decided is None:
+        return recorded
+    return get(lang)("explain.decided_recorded", decided=said(change.decided), recorded=recorded)
 
 
 def change_sentences(changes: Sequence[Change], lang: str) -> list[str]:
@@ -587,7 +605,7 @@ def change_sentences(changes: Sequence[Change], lang: str) -> list[str]:
                 key,
                 # In words, as the documents date the decision ("Vedtatt 12. juni 2009"), not
                 # 2009-10-14 in a sentence; the CSV and JSON keep the ISO time beside it.
-                date=format_date(date.fromisoformat(change.created[:10]), lang),
+                date=change_date(change, lang),
                 before=change.amount_before,
                 after=change.amount_after,
                 reason=as_sentence(change.reason),

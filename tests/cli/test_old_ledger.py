@@ -188,3 +188,18 @@ def test_an_old_round_where_max_award_bound_names_the_share_of_cost_it_could_not
     lowered = run("amend", "A-3", "--amount", "250 000", "--reason", "Kutt")
     assert lowered.exit_code == 0, lowered.output
     assert "outside" not in lowered.stdout
+
+
+def test_a_change_to_a_round_an_older_tilskudd_committed_records_the_date_it_was_decided(
+    folder: Path,
+) -> None:
+    """The ledger of tilskudd 0.1.0 has no column for the date a change was decided: upgraded
+    by the change that gives one, its entries as they were (verify passes), and the date shown."""
+    amended = run(
+        "amend", "A-1", "--amount", "350000", "--decided", "12.10.2009", "--reason", "Cost cut"
+    )
+    assert amended.exit_code == 0, amended.output
+    assert "Decided 2009-10-12, recorded" in amended.stdout
+    assert "amended 2009-10-12 (recorded " in run("history", "A-1").stdout
+    verified = run("verify", "--round", "1", "--input", "r1.csv")
+    assert verified.exit_code == 0, verified.output

@@ -1728,6 +1728,39 @@ def test_a_committed_round_run_again_says_what_changed_since(folder: Path) -> No
     ) in nb.stdout
 
 
+def test_a_changed_round_run_again_says_what_remains_of_the_programmes_frame(
+    folder: Path,
+) -> None:
+    """After an amendment the round's lines said what it had committed and awards now, and
+    that the money freed went back to the programme's frame, but not what is left of that frame
+    now, the figure the next change or round is funded from: an officer had to run status for
+    it. Said under them, counting every round's awards as they stand (round 2's too)."""
+    commit_round()
+    commit_round("r2.csv", 2)
+    unchanged = run("allocate", "r1.csv", "--round", "1")
+    assert unchanged.exit_code == 0, unchanged.output
+    assert "Remaining of the programme's frame" not in unchanged.stdout
+    assert run("amend", "A-1", "--amount", "50 000", "--reason", "Cost reduced").exit_code == 0
+    assert run("withdraw", "A-2", "--reason", "Withdrew").exit_code == 0
+    status = run("status").stdout
+    assert f"Remaining: NOK{NBSP}100,000." in status
+    again = run("allocate", "r1.csv", "--round", "1")
+    assert again.exit_code == 0, again.output
+    said = " ".join(again.stdout.replace(NBSP, " ").split())
+    assert (
+        "NOK 100,000 committed, NOK 50,000 now. The table above shows the awards as they stand "
+        "now, each change in a note under it (--as-decided: as decided). Remaining of the "
+        "programme's frame of NOK 200,000, with every round's awards as they stand now: "
+        "NOK 100,000."
+    ) in said
+    nb = run("allocate", "r1.csv", "--round", "1", "--lang", "nb", "--as-decided")
+    said = " ".join(nb.stdout.replace(NBSP, " ").split())
+    assert (
+        "Igjen av rammen for ordningen på 200 000 kr, med tildelingene i alle rundene slik de "
+        "står nå: 100 000 kr."
+    ) in said
+
+
 def test_the_table_of_a_changed_round_shows_the_awards_as_they_stand(folder: Path) -> None:
     """allocate --round 1 after an amendment and a withdrawal printed the awards as committed
     (the withdrawn one at NOK 40,000, the total NOK 100,000) and a line pointing elsewhere:
@@ -2056,7 +2089,7 @@ def test_the_workbook_of_a_changed_round_shows_the_awards_as_they_stand(folder: 
         "A-2": (0, 40_000, 0, 2, "trukket tilbake"),
     }
     changes = list(workbook["Endringer"].iter_rows(values_only=True))
-    assert [(r[0], r[1], r[4], r[6], r[7], r[9]) for r in changes[1:3]] == [
+    assert [(r[0], r[1], r[4], r[7], r[8], r[10]) for r in changes[1:3]] == [
         (1, "A-1", "endret", 60_000, 50_000, "Cost reduced"),
         (2, "A-2", "trukket tilbake", 40_000, 0, "Kommunen trakk seg"),
     ]

@@ -343,6 +343,7 @@ def test_json_keeps_the_decision_and_adds_what_stands_now(
         {
             "kind": "withdraw",
             "date": "2009-11-03",
+            "decided": None,
             "recorded": "2009-11-03T09:00:00+00:00",
             "before": 900_000,
             "after": 0,
@@ -444,13 +445,14 @@ def test_the_workbook_shows_the_awards_as_they_stand(
 
     changes = sheets["Endringer"]
     assert changes[0][:2] == ("Endring nr.", "Søknadsnr.")
-    assert changes[0][5] == "Registrert (UTC)"
+    assert changes[0][5:7] == ("Endring vedtatt", "Registrert (UTC)")
     assert changes[1] == (
         1,
         "S-001",
         "Halden kommune",
         "Felles IKT-plattform for Østfold",
         "endret",
+        None,  # no date of the decision to change it was given
         datetime(2009, 10, 14, 9, 0),  # a date-time cell in UTC, as in the ledger export
         3_300_000,
         3_000_000,
@@ -458,13 +460,13 @@ def test_the_workbook_shows_the_awards_as_they_stand(
         "Prosjektet ble billigere (brev 12.10.2009)",
         None,
     )
-    assert [(row[0], row[1], row[10]) for row in changes[2:5]] == [
+    assert [(row[0], row[1], row[11]) for row in changes[2:5]] == [
         (2, "S-003", "max_share_of_cost"),
         (3, "S-004", None),
         (4, "S-005", None),
     ]
     assert changes[-1][0] == "Sum"
-    assert changes[-1][8] == -200_000
+    assert changes[-1][9] == -200_000
 
     summary = sheets["Sammendrag"]
     figures = _figures(summary)
@@ -511,8 +513,8 @@ def test_the_workbooks_times_are_date_times_in_utc_as_in_the_ledger_export(
     book = openpyxl.load_workbook(path)
     changes = book[book.sheetnames[2]]
     header = "Registrert (UTC)" if lang == "nb" else "Recorded (UTC)"
-    assert changes["F1"].value == header
-    cells = [changes.cell(row=n, column=6) for n in range(2, 6)]
+    assert changes["G1"].value == header
+    cells = [changes.cell(row=n, column=7) for n in range(2, 6)]
     assert [c.value for c in cells] == [
         datetime(2009, 10, 14, 9, 0),
         datetime(2009, 10, 20, 9, 0),

@@ -18,6 +18,7 @@ import os
 import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Annotated, Any, cast
@@ -467,6 +468,35 @@ def parse_amount_option(value: str | None, option: str, *, allow_zero: bool = Fa
             hint = f"; {exc.hint}" if exc.hint else ""
             raise UsageError(f"{option}: {exc}{hint}") from None
         raise UsageError(key="cli.option_problem", option=option, problem=problem) from None
+
+
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_NORWEGIAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+
+
+def parse_date_option(value: str | None, option: str) -> date | None:
+    """Parse a date given as an option: ``2009-10-12`` or as Norwegians write it,
+    ``12.10.2009`` (``3.11.2009`` too)."""
+    if value is None:
+        return None
+    text = value.strip()
+    found = _ISO_DATE.fullmatch(text)
+    if found is not None:
+        year, month, day = found.groups()
+    elif (found := _NORWEGIAN_DATE.fullmatch(text)) is not None:
+        day, month, year = found.groups()
+    else:
+        year = month = day = ""
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        from tilskudd.i18n import Phrase, quoted
+
+        raise UsageError(
+            key="cli.option_problem",
+            option=option,
+            problem=Phrase("cli.bad_date", value=quoted(value)),
+        ) from None
 
 
 def output_path(text: str | None, example: str) -> Path | None:

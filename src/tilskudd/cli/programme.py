@@ -28,6 +28,7 @@ from tilskudd.cli.common import (
     guard,
     output_path,
     parse_amount_option,
+    parse_date_option,
     refuse_open_output,
     resolve_lang,
 )
@@ -313,7 +314,7 @@ def history(
     with guard(debug):
         from tilskudd import ledger as ledger_module
         from tilskudd.i18n import get
-        from tilskudd.wording import waived_figures, waived_rule
+        from tilskudd.wording import change_date, waived_figures, waived_rule
 
         problems = Problems(lang)  # said together: --lang, --format, the programme
         lang = problems.lang
@@ -380,7 +381,7 @@ def history(
                     t(
                         "ledger.cli.history_change",
                         change=t(f"ledger.change.{change.kind}"),
-                        date=change.created[:10],
+                        date=change_date(change, language, words=False),
                         before=change.amount_before,
                         after=change.amount_after,
                         reason=change.reason,
@@ -409,6 +410,7 @@ def _change(
     round_: int | None,
     lang: str | None,
     outside_policy: bool = False,
+    decided: str | None = None,
 ) -> None:
     from tilskudd import ledger as ledger_module
     from tilskudd.i18n import get
@@ -424,11 +426,16 @@ def _change(
     amount_nok = None
     with problems.gather():  # once the language is settled: a mistyped amount is said in it
         amount_nok = parse_amount_option(amount, "--amount", allow_zero=True)
+    decided_on = None
+    with problems.gather():
+        decided_on = parse_date_option(decided, "--decided")
     problems.raise_any()
     assert found is not None
     path = ledger_for(found, ledger)
     if kind == "withdraw":
-        change = ledger_module.withdraw(path, found, application_id, reason, round=round_)
+        change = ledger_module.withdraw(
+            path, found, application_id, reason, round=round_, decided=decided_on
+        )
     else:
         assert amount_nok is not None
         try:
@@ -440,6 +447,7 @@ def _change(
                 reason,
                 round=round_,
                 outside_policy=outside_policy,
+                decided=decided_on,
             )
         except AmendmentBeyondPolicyError as exc:
             # What was not done, and the way a board's decision beyond the policy is recorded
@@ -461,6 +469,14 @@ def _change(
             remaining=remaining,
         )
     )
+    if change.decided is not None:
+        _out(
+            get(language)(
+                "ledger.cli.change_decided",
+                decided=change.decided,
+                recorded=change.created[:10],
+            )
+        )
     if change.outside_policy:
         _out(
             get(language)(
@@ -480,6 +496,16 @@ ReasonOpt = Annotated[
     str,
     typer.Option(
         "--reason", help="Why: recorded in the ledger with the change.", show_default=False
+    ),
+]
+DecidedOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--decided",
+        metavar="DATE",
+        help="The date the change was decided (2009-10-12 or 12.10.2009), recorded beside the "
+        "time it is recorded and shown as its date. Default: only the time it is recorded.",
+        show_default=False,
     ),
 ]
 
@@ -505,6 +531,7 @@ def amend(
             "rules it goes beyond are recorded with it. The reason should cite the decision.",
         ),
     ] = False,
+    decided: DecidedOpt = None,
     round_: RoundOpt = None,
     programme: ProgrammeOpt = None,
     ledger: LedgerOpt = None,
@@ -523,7 +550,7 @@ def amend(
 
     Example:
 
-        tilskudd amend 2009-017 --amount 450000 \\
+        tilskudd amend 2009-017 --amount 450000 --decided 12.10.2009 \\
             --reason "Project cost reduced (letter 12.10.2009)"
     """
     with guard(debug):
@@ -538,6 +565,7 @@ def amend(
             round_,
             lang,
             outside_policy,
+            decided,
         )
 
 
@@ -548,6 +576,7 @@ def withdraw(
         str, typer.Argument(metavar="ID", help="The application id.", show_default=False)
     ],
     reason: ReasonOpt,
+    decided: DecidedOpt = None,
     round_: RoundOpt = None,
     programme: ProgrammeOpt = None,
     ledger: LedgerOpt = None,
@@ -562,11 +591,22 @@ def withdraw(
 
     Example:
 
-        tilskudd withdraw 2009-031 \\
+        tilskudd withdraw 2009-031 --decided 3.11.2009 \\
             --reason "The municipality withdrew (e-mail 3.11.2009)"
     """
     with guard(debug):
-        _change(ctx, "withdraw", application_id, None, reason, programme, ledger, round_, lang)
+        _change(
+            ctx,
+            "withdraw",
+            application_id,
+            None,
+            reason,
+            programme,
+            ledger,
+            round_,
+            lang,
+            decided=decided,
+        )
 
 
 def _decision_text(pair: tuple[str, int] | None, t: Any, lang: str) -> str:
@@ -990,6 +1030,18 @@ class RoundPlan:
         # As status says it: a withdrawal may have left a quota minimum of the round unmet.
         for line in ledger_module.quota_lines(item, lang):
             _out(line)
+        if not compared:
+            # Money freed went back to the programme's frame, not to the round: what is left of
+            # it is what an officer funds the next change or round from (as status says it;
+            # nothing remains of a frame cut below what is awarded).
+            remaining = ledger_module.frame_remaining(self.ledger, self.programme)
+            _out(
+                t(
+                    "ledger.cli.round_changed_frame_remaining",
+                    frame=self.programme.frame,
+                    remaining=max(remaining, 0),
+                )
+            )
 
     def compared(self, lang: str) -> None:
         """Under a comparison of the rules (``--compare``) on a committed round changed since:

@@ -198,8 +198,11 @@ def rows(result: RoundResult, *, lang: str = "en", **options: Any) -> list[dict[
             description = " ".join([description, *change_sentences(changes, lang)])
             modified = changes[-1].created
             if decision.amount <= 0:
-                # Funded after the decision: awarded the day an amendment first funded it.
-                awarded_on = next(c.created[:10] for c in changes if c.amount_after > 0)
+                # Funded after the decision: awarded the day an amendment first funded it (the
+                # day it was decided, where the officer gave it).
+                awarded_on = next(
+                    c.decided or c.created[:10] for c in changes if c.amount_after > 0
+                )
         out.append(
             {
                 "Identifier": _grant_id(prefix, decision.application_id),

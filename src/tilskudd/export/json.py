@@ -155,7 +155,9 @@ def _changes(
         changes=[
             {
                 "kind": c.kind,
-                "date": c.created[:10],
+                # the date it was decided where the officer gave one, as the documents date it
+                "date": c.decided or c.created[:10],
+                "decided": c.decided,
                 "recorded": c.created,
                 "before": c.amount_before,
                 "after": c.amount_after,

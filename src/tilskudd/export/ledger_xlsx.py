@@ -197,6 +197,8 @@ def write_ledger(
         "outside_policy",
         "recorded_at",
         "entry",
+        # Last, so that an import reading the columns before by position reads them as before.
+        "decided",
     )
     changes = [
         {
@@ -208,6 +210,7 @@ def write_ledger(
             "delta": m.amount_after - m.amount_before,
             "reason": m.reason,
             "outside_policy": waived_changes_text([m], lang),
+            "decided": m.decided,
             "recorded_at": m.created,
             "entry": m.seq,
         }

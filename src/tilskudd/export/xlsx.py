@@ -738,6 +738,7 @@ _CHANGE_COLUMNS = (
     _Column("", "text", 36),
     _Column("", "text", 48),
     _Column("", "text", 18),
+    _Column("", "text", 12),
     _Column("", "time", 27),
     _Column("", "amount", 16),
     _Column("", "amount", 16),
@@ -749,8 +750,9 @@ _CHANGE_COLUMNS = (
 
 def _write_changes(book: Workbook, result: RoundResult, changes: _Changes, lang: str) -> None:
     """One row per amendment or withdrawal, numbered as the awards sheet and the documents
-    number them, with its time, amounts, reason and the rules it went beyond; a total row
-    whose difference is the change since the decision."""
+    number them, with the date it was decided (where given), the time it was recorded, its
+    amounts, reason and the rules it went beyond; a total row whose difference is the change
+    since the decision."""
     t = get(lang)
     headers = [
         column_header("change_note", lang),
@@ -764,6 +766,7 @@ def _write_changes(book: Workbook, result: RoundResult, changes: _Changes, lang:
                 "applicant",
                 "project",
                 "change",
+                "decided",
                 "recorded_at",
                 "amount_before",
                 "amount_after",
@@ -794,6 +797,8 @@ def _write_changes(book: Workbook, result: RoundResult, changes: _Changes, lang:
                 app.applicant if app is not None else None,
                 app.project if app is not None else None,
                 t(f"ledger.change.{change.kind}"),
+                # The date it was decided (ISO 8601, as text), where the officer gave one.
+                change.decided,
                 utc_time(change.created),
                 change.amount_before,
                 change.amount_after,
@@ -816,7 +821,7 @@ def _write_changes(book: Workbook, result: RoundResult, changes: _Changes, lang:
         sheet.append(row, styles)
     sheet.autofilter()
     total = sum(c.amount_after - c.amount_before for _n, _i, c in listed)
-    sheet.append([t("ui.total"), *([None] * 7), total], styles)
+    sheet.append([t("ui.total"), *([None] * 8), total], styles)
 
 
 # --- policy and provenance -------------------------------------------------------------------

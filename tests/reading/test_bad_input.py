@@ -368,3 +368,29 @@ def test_a_space_at_the_end_of_a_sheet_name_shows_in_every_message_naming_the_sh
     (issue,) = table.issues
     assert issue.params == {"sheet": "Runde 1 "}  # the name itself, for the JSON problem list
     assert issue_message(issue, lang) == ignored
+
+
+@pytest.mark.parametrize(
+    ("lang", "start"),
+    [
+        (
+            "en",
+            'titler.csv: cell A1 says "Tilskudd 2025 (alle beløp i 1000 kr)": "i 1000 kr" gives',
+        ),
+        (
+            "nb",
+            "titler.csv: cellen A1 sier «Tilskudd 2025 (alle beløp i 1000 kr)»: «i 1000 kr» gir",
+        ),
+    ],
+)
+def test_a_title_giving_amounts_in_thousands_stops_the_reading(
+    tmp_path: Path, lang: str, start: str
+) -> None:
+    """250 under a title "(alle beløp i 1000 kr)" was allocated as 250 kroner, without a word."""
+    path = tmp_path / "titler.csv"
+    path.write_text(
+        "Tilskudd 2025 (alle beløp i 1000 kr);;\n;;\nNr;Søker;Søkt beløp\nS-1;Korps;250\n",
+        encoding="utf-8",
+    )
+    message = _error(path, display_name="titler.csv", lang=lang)
+    assert message.startswith(start)

@@ -443,3 +443,84 @@ def test_data_rows_behave_as_a_sequence_of_pairs() -> None:
     assert rows != [(4, ["a"])]
     with pytest.raises(ValueError, match="differ in length"):
         DataRows([1], [])
+
+
+@pytest.mark.parametrize(
+    ("cell", "text", "note"),
+    [
+        ("A1", "Tilskudd 2025 (alle beløp i 1000 kr)", "i 1000 kr"),
+        ("A2", "Beløp i hele tusen kroner", "i hele tusen kroner"),
+        ("B2", "Tall i mill. kr", "i mill. kr"),
+        ("A2", "Amounts in NOK thousands", "in NOK thousands"),
+        ("A2", "Alle beløp: tkr", "tkr"),
+    ],
+)
+def test_a_title_that_gives_the_amounts_in_thousands_is_refused(
+    cell: str, text: str, note: str
+) -> None:
+    """A title "(alle beløp i 1000 kr)" over plain numbers: 250 was allocated as 250 kroner."""
+    grid: list[list[Any]] = [["Søknader kulturmidler 2025"], [], ["Nr", "Søker", "Søkt beløp"]]
+    row, column = int(cell[1:]) - 1, ord(cell[0]) - ord("A")
+    grid[row] = [None] * column + [text]
+    grid += [["S-1", "Korps", 250], ["S-2", "Kor", 300]]
+    with pytest.raises(InputFileError) as caught:
+        _table(grid)
+    message = str(caught.value)
+    assert message.startswith(f'runde.xlsx, sheet Søknader: cell {cell} says "{text}": "{note}"')
+    assert "never rescales" in message
+
+
+def test_a_group_label_in_thousands_over_the_amounts_is_refused() -> None:
+    """ "Beløp (tkr)" merged over "Omsøkt" and "Totalkostnad": the two-row header read them as
+    kroner, the group label's scale unseen."""
+    grid: list[list[Any]] = [
+        ["Nr", "Søker", "Beløp (tkr)", None],
+        [None, None, "Omsøkt", "Totalkostnad"],
+        ["S-1", "Korps", 250, 1000],
+    ]
+    with pytest.raises(InputFileError) as caught:
+        _table(grid)
+    assert 'cell C1 says "Beløp (tkr)": "(tkr)"' in str(caught.value)
+
+
+def test_a_note_in_thousands_under_the_table_is_refused() -> None:
+    grid: list[list[Any]] = [
+        ["Nr", "Søker", "Søkt beløp"],
+        ["S-1", "Korps", 250],
+        ["S-2", "Kor", 300],
+        [],
+        ["Merknad: alle beløp er i 1000 kr"],
+    ]
+    with pytest.raises(InputFileError) as caught:
+        _table(grid)
+    assert 'cell A5 says "Merknad: alle beløp er i 1000 kr"' in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ramme 5 mill. kr",
+        "Fordeling av 1 000 000 kr i 2025",
+        "Ramme: 500 tkr",
+        "Beløp i hele kroner",
+        "Tilskudd til 1000-årssted",
+        "Poeng (1-6)",
+    ],
+)
+def test_a_title_with_an_amount_or_kroner_in_it_is_no_scale(text: str) -> None:
+    table = _table([[text], ["Nr", "Søker", "Søkt beløp"], ["S-1", "Korps", 250_000]])
+    assert len(table.rows) == 1
+    assert table.issues == []
+
+
+def test_a_column_of_its_own_in_thousands_over_two_header_rows_is_carried_through() -> None:
+    """ "Egenandel (tkr)" written over both header rows names that column, not the amounts."""
+    table = _table(
+        [
+            ["Nr", "Beløp", None, "Egenandel (tkr)"],
+            [None, "Omsøkt", "Totalkostnad", None],
+            ["S-1", 250_000, 1_000_000, 50],
+        ]
+    )
+    assert table.fields == {"id": 0, "requested": 1, "total_cost": 2}
+    assert table.extra == {"Egenandel (tkr)": 3}

@@ -36,6 +36,7 @@ __all__ = [
     "match_field",
     "normalize_header",
     "scale_note",
+    "scale_statement",
 ]
 
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -329,6 +330,39 @@ def _percent_note(text: str) -> str | None:
 def scale_note(text: str) -> str | None:
     """The bracketed note in a header that states a scale (``"(tkr)"``), or None."""
     return _bracket_note(text, _SCALE)
+
+
+# A sheet's title or a note states the unit of every amount in it: "Tilskudd 2025 (alle beløp
+# i 1000 kr)", "Beløp i hele tusen kroner", "Tall i mill. kr", "Amounts in NOK thousands", a
+# group label "Beløp (tkr)" over "Omsøkt" and "Totalkostnad". The amounts themselves are plain
+# numbers, so thousands read as kroner would be wrong by a factor of a thousand without a word.
+# An amount in a title ("Ramme 5 mill. kr", "Fordeling av 1 000 000 kr") states no unit.
+_SCALE_WORD = (
+    r"(?:1[ \u00a0.,'’]?000|tusen(?:er)?|thousands?|mill(?:\.|ioner|ions?)?|mln\.?|mio\.?"
+    r"|mrd\.?|milliarder|billions?|tkr|tnok|knok|mnok|mkr)"
+)
+_CURRENCY_WORD = r"(?:kr\.?|kroner|nok)"
+_SCALE_STATEMENT = re.compile(
+    # "i 1000 kr", "i hele tusen kroner", "i mill. kr", "i MNOK", "in NOK thousands"
+    rf"\b(?:i|in)\s+(?:hele\s+)?(?:{_CURRENCY_WORD}\s*)?{_SCALE_WORD}(?![\w])"
+    rf"(?:\s*{_CURRENCY_WORD}(?![\w]))?"
+    # "(1000 kr)", "(tusen kroner)", "(tkr)", "[MNOK]", "(NOK 1000)", "(NOK '000)", "('000)"
+    rf"|[(\[]\s*(?:{_SCALE_WORD}\s*{_CURRENCY_WORD}?|{_CURRENCY_WORD}\s*(?:{_SCALE_WORD}|['’]000)"
+    r"|['’]000(?:\s*" + _CURRENCY_WORD + r")?)\s*[)\]]"
+    # "Alle beløp: tkr", "NOK '000" (not "500 tkr", an amount)
+    rf"|(?<![\d\s])\s*\b(?:tkr|tnok|knok)\b|\b{_CURRENCY_WORD}\s*['’]000\b",
+    re.IGNORECASE,
+)
+_UNBRACKETED_BARE = re.compile(r"[(\[]\s*1[ \u00a0.,'’]?000\s*[)\]]")
+
+
+def scale_statement(text: str) -> str | None:
+    """The words in a title or note that give every amount in a scale (``"i 1000 kr"``), or
+    None: ``"Tilskudd 2025 (alle beløp i 1000 kr)"`` -> ``"i 1000 kr"``."""
+    found = _SCALE_STATEMENT.search(text)
+    if found is None or _UNBRACKETED_BARE.fullmatch(found.group(0).strip()):
+        return None
+    return found.group(0).strip()
 
 
 def header_forms(text: str) -> tuple[str, ...]:

@@ -24,12 +24,14 @@ from tilskudd.money import parse_decimal
 from tilskudd.reading.columns import (
     ALIASES,
     HEADER_SCAN_ROWS,
+    MONEY_FIELDS,
     REQUIRED,
     HeaderMatch,
     cell_text,
     filled_from_above,
     match_field,
     normalize_header,
+    scale_statement,
 )
 from tilskudd.reading.table import (
     DataRows,
@@ -235,6 +237,51 @@ def _check_header(
                 accepted=quoted(t, ALIASES[REQUIRED]),
             )
         )
+
+
+def _check_scale_notes(
+    grid: Grid,
+    match: HeaderMatch,
+    notes: Sequence[int],
+    file: str,
+    sheet: str | None,
+    t: Translator,
+) -> None:
+    """Refuse a sheet whose title, a group label over its amounts, or a note under the table
+    gives every amount in a scale ("Tilskudd 2025 (alle beløp i 1000 kr)"): the cells hold
+    plain numbers, and thousands read as kroner would be wrong by a factor of a thousand.
+
+    ``notes``: 1-based numbers of the rows under the table skipped as notes. A cell in the row
+    just above the header, over an empty header cell of a column that is no amount, is that
+    column's own header written over two rows ("Egenandel (tkr)"), which is carried through."""
+    money = {match.fields[name] for name in MONEY_FIELDS if name in match.fields}
+    below = grid[match.index]
+    indices = [*range(match.index), *(n - 1 for n in notes)]
+    for index in indices:
+        cells = grid[index]
+        texts = [i for i, c in enumerate(cells) if isinstance(c, str) and c.strip()]
+        for i in texts:
+            text = str(cells[i]).strip()
+            note = scale_statement(text)
+            if note is None:
+                continue
+            own_header = (
+                index == match.index - 1
+                and len(texts) > 1
+                and is_empty(below[i])
+                and i not in money
+            )
+            if own_header:
+                continue
+            raise InputFileError(
+                t(
+                    "read.error.scale_stated",
+                    where=where(t, file, sheet),
+                    cell=f"{column_letter(i)}{index + 1}",
+                    text=text,
+                    note=note,
+                )
+            )
 
 
 def _totals_label(value: str) -> str | None:
@@ -521,6 +568,7 @@ def build_table(
         notes_after = numbers[len(numbers) - below :]
         del numbers[len(numbers) - below :], kept[len(kept) - below :]
         blanks = [n for n in blanks if n < numbers[-1] or n > notes_after[-1]]
+    _check_scale_notes(grid, match, [*notes, *notes_after], file, sheet, t)
     rows = DataRows(numbers, kept)
 
     if other is not None:

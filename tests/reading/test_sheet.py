@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from tilskudd.errors import InputFileError
 from tilskudd.i18n import get
+from tilskudd.issues import issue_message
 from tilskudd.models import Severity
 from tilskudd.reading.columns import find_header
 from tilskudd.reading.sheet import _totals_label, build_table
@@ -524,3 +525,88 @@ def test_a_column_of_its_own_in_thousands_over_two_header_rows_is_carried_throug
     )
     assert table.fields == {"id": 0, "requested": 1, "total_cost": 2}
     assert table.extra == {"Egenandel (tkr)": 3}
+
+
+def test_a_labelled_subtotal_under_each_block_is_skipped() -> None:
+    """ "Sum teater" under the second block was an application of 350 000 kr from the applicant
+    "Sum teater", funded by the proportional rule beside the rows it adds up."""
+    table = _table(
+        [
+            ["Nr", "Søker", "Kommune", "Søkt beløp"],
+            ["M1", "Korps", "Oslo", 100_000],
+            ["M2", "Kor", "Oslo", 200_000],
+            [None, "Sum musikk", None, 300_000],
+            [],
+            ["T1", "Teater", "Oslo", 300_000],
+            ["T2", "Revy", "Oslo", 50_000],
+            [None, "Delsum teater", None, 350_000],
+            [],
+            [None, None, "Totalt søkt", 650_000],
+        ]
+    )
+    assert [cells[0] for _, cells in table.rows] == ["M1", "M2", "T1", "T2"]
+    skipped = [i for i in table.issues if i.code == "read.subtotal_row_skipped"]
+    assert [(i.params["row"], i.params["text"], i.params["count"]) for i in skipped] == [
+        (4, "Sum musikk", 2),
+        (8, "Delsum teater", 2),
+    ]
+    assert "read.totals_row_unlabelled_skipped" in _codes(table)
+
+
+def test_an_unlabelled_subtotal_under_a_later_block_is_skipped() -> None:
+    table = _table(
+        [
+            ["Nr", "Søker", "Søkt beløp"],
+            ["M1", "Korps", 100_000],
+            ["M2", "Kor", 200_000],
+            [None, None, 300_000],
+            [],
+            ["T1", "Teater", 300_000],
+            ["T2", "Revy", 50_000],
+            [None, None, 350_000],
+        ]
+    )
+    assert [cells[0] for _, cells in table.rows] == ["M1", "M2", "T1", "T2"]
+    unlabelled = [i for i in table.issues if i.code == "read.totals_row_unlabelled_skipped"]
+    assert [(i.params["row"], i.params["count"]) for i in unlabelled] == [(4, 2), (8, 2)]
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        [None, "Total Norge AS", 120_000],  # not a sum of rows above
+        [None, "Summit AS", 350_000],  # not a totals word
+        ["T3", "Sum teater", 350_000],  # an id: an application
+    ],
+)
+def test_an_applicant_whose_name_starts_like_a_total_is_an_application(row: list[Any]) -> None:
+    table = _table(
+        [
+            ["Nr", "Søker", "Søkt beløp"],
+            ["T1", "Teater", 300_000],
+            ["T2", "Revy", 50_000],
+            row,
+        ]
+    )
+    assert len(table.rows) == 3
+    assert "read.subtotal_row_skipped" not in _codes(table)
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "looks like a totals row ('Sum teater', 350000, the sum of the 2 rows above it)"),
+        ("nb", "ser ut som en sumrad («Sum teater», 350000, summen av de 2 radene over)"),
+    ],
+)
+def test_a_skipped_subtotal_is_said_in_both_languages(lang: str, said: str) -> None:
+    table = _table(
+        [
+            ["Nr", "Søker", "Søkt beløp"],
+            ["T1", "Teater", 300_000],
+            ["T2", "Revy", 50_000],
+            [None, "Sum teater", 350_000],
+        ]
+    )
+    (issue,) = [i for i in table.issues if i.code == "read.subtotal_row_skipped"]
+    assert said in issue_message(issue, lang)

@@ -6,7 +6,8 @@ finds the header in it, reports a header it cannot use, and keeps the data rows:
 (``Sum``, ``Totalt``, ``I alt`` ...) and blank rows are skipped with a warning; blank rows after
 the last application are not worth one. A totals row without a label is known by its amount: a
 row with no id, applicant or project whose amount requested is exactly the sum of those of at
-least two rows above it (a ``=SUM(...)`` under the amounts) is skipped with a warning too. Below
+least two rows above it (a ``=SUM(...)`` under the amounts) is skipped with a warning too, and
+so is a subtotal under a block of rows ("Sum teater" = the rows since the last blank row). Below
 a totals row, rows without an amount requested are notes, skipped with one warning; so are rows
 that repeat the header row.
 """
@@ -293,6 +294,26 @@ def _totals_label(value: str) -> str | None:
     return None
 
 
+# A label that starts with a totals word and goes on: "Sum teater", "Totalt søkt", "Delsum".
+_SUBTOTAL_INITIALS = frozenset("SsTtDd")
+_SUBTOTAL = re.compile(r"(?:sum|summer|totalt?|delsum|delsummer|sub-?total)(?![\w])", re.I)
+
+
+def _subtotal_label(value: str) -> str | None:
+    """The label if ``value`` starts with a totals word and has more after it (``Sum teater``)."""
+    text = value.strip()
+    found = _SUBTOTAL.match(text)
+    return text if found is not None and text[found.end() :].strip(" :.-–") else None
+
+
+def _no_id(cells: Sequence[RawCell], id_column: int | None, label: RawCell) -> bool:
+    """The row's id cell is empty or holds the label itself."""
+    if id_column is None:
+        return True
+    cell = cells[id_column]
+    return is_empty(cell) or cell is label
+
+
 def _amount(value: RawCell) -> Decimal | None:
     """The exact amount of a cell as tilskudd reads amounts, or None if it does not read as one."""
     if value is None or isinstance(value, bool | FormulaWithoutValue):
@@ -320,8 +341,8 @@ class _SumAbove:
         """How many rows above had an amount."""
         self.done = 0
 
-    def is_sum(self, value: RawCell, kept: Sequence[Sequence[RawCell]]) -> bool:
-        """True when ``value`` is exactly the sum of at least two amounts above."""
+    def is_sum(self, value: RawCell, kept: Sequence[Sequence[RawCell]], least: int = 2) -> bool:
+        """True when ``value`` is exactly the sum of at least ``least`` amounts above."""
         amount = _amount(value)
         if amount is None:
             return False
@@ -331,7 +352,14 @@ class _SumAbove:
                 self.total += part
                 self.count += 1
         self.done = len(kept)
-        return self.count >= 2 and amount == self.total
+        return self.count >= least and amount == self.total
+
+    @classmethod
+    def below(cls, column: int, kept: Sequence[Sequence[RawCell]]) -> _SumAbove:
+        """The sum of the rows kept from now on: a block's, under a blank or a totals row."""
+        block = cls(column)
+        block.done = len(kept)
+        return block
 
 
 def row_spans(rows: Sequence[int]) -> list[tuple[int, int]]:
@@ -470,6 +498,10 @@ def build_table(
     below_totals = False
     lower_row = -1  # the lower row of a two-row header again, skipped with the upper one
     above = _SumAbove(requested)
+    # The block the row is in: the rows since the last blank row or totals row, for a subtotal
+    # under each block ("Sum teater" = the sum of the teater applications above it).
+    block = above
+    id_column = match.fields.get("id")
     other: tuple[int, list[str]] | None = None  # another table's header: (index, its texts)
     # The loop runs once per row of a possibly 100k-row sheet: cheap tests first, no calls.
     for index in range(match.index + 1, last + 1):
@@ -477,10 +509,12 @@ def build_table(
         value = cells[0]
         if index in formula_rows and _blank(cells, width, formula_rows, index):
             blanks.append(index + 1)
+            block = _SumAbove.below(requested, kept)
             continue
         if value is None:
             if cells.count(None) == width:
                 blanks.append(index + 1)
+                block = _SumAbove.below(requested, kept)
                 continue
             # The totals label is the first cell up to the last identifying column.
             value = next((c for c in cells[1:limit] if c is not None), None)
@@ -517,6 +551,7 @@ def build_table(
             label = _totals_label(value)
             if label is not None:
                 below_totals = True
+                block = _SumAbove.below(requested, kept)
                 issues.append(
                     Issue(
                         severity=Severity.WARNING,
@@ -526,15 +561,41 @@ def build_table(
                     )
                 )
                 continue
+        label = None
+        if value.__class__ is str and value[:1] in _SUBTOTAL_INITIALS:
+            label = _subtotal_label(value)
+        if label is not None and _no_id(cells, id_column, value):
+            # "Sum teater", "Totalt søkt": a totals row only if its amount is a sum of the
+            # rows above it, else an applicant's name may start so ("Total Norge AS").
+            whole = above.is_sum(cells[requested], kept, least=1)
+            if whole or block.is_sum(cells[requested], kept, least=1):
+                below_totals = below_totals or whole
+                issues.append(
+                    Issue(
+                        severity=Severity.WARNING,
+                        code="read.subtotal_row_skipped",
+                        params={
+                            "row": index + 1,
+                            "text": label,
+                            "amount": cell_text(cells[requested]),
+                            "count": above.count if whole else block.count,
+                        },
+                        location=Location(file=file, sheet=sheet, row=index + 1),
+                    )
+                )
+                block = _SumAbove.below(requested, kept)
+                continue
         # A totals row without a label (=SUM(...) under the amounts): no id, applicant or
-        # project, and the amount requested is exactly the sum of the rows above it.
+        # project, and the amount requested is exactly the sum of the rows above it, or of the
+        # rows of its block (a subtotal under each group of rows, blank rows between them).
         for column in identifying:
             cell = cells[column]
             if cell is not None and not (cell.__class__ is str and not cell.strip()):
                 break
         else:
-            if len(kept) >= 2 and above.is_sum(cells[requested], kept):
-                below_totals = True
+            whole = len(kept) >= 2 and above.is_sum(cells[requested], kept)
+            if whole or (block is not above and block.is_sum(cells[requested], kept)):
+                below_totals = below_totals or whole
                 issues.append(
                     Issue(
                         severity=Severity.WARNING,
@@ -542,11 +603,12 @@ def build_table(
                         params={
                             "row": index + 1,
                             "text": cell_text(cells[requested]),
-                            "count": above.count,
+                            "count": above.count if whole else block.count,
                         },
                         location=Location(file=file, sheet=sheet, row=index + 1),
                     )
                 )
+                block = _SumAbove.below(requested, kept)
                 continue
         numbers.append(index + 1)
         kept.append(cells)

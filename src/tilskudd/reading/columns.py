@@ -327,6 +327,33 @@ def _percent_note(text: str) -> str | None:
     return _bracket_note(text, _PERCENT)
 
 
+# A scale written after an amount's header without brackets: "Søkt beløp i 1000 kr", "Søkt
+# beløp, tkr", "Totalkostnad i mill. kr". Unknown as a header, it was listed as an unknown
+# column, and the advice to map it with --columns would have read thousands as kroner.
+_TRAILING_SCALE = re.compile(
+    r"(?:(?:i|in)\s+)?(?:hele\s+)?"
+    r"(?:(?:1[ \u00a0.]?000|tusen|t|mill\.?|millioner|mrd\.?|m)\s*(?:kr\.?|kroner|nok)"
+    r"|(?:kr\.?|nok)\s*1[ \u00a0.]?000|tusen|tusener|mill\.?|millioner|mrd\.?"
+    r"|mnok|tnok|knok|mkr|tkr|thousands?|millions?)"
+    r"|(?:i|in)\s+(?:hele\s+)?1[ \u00a0.]?000",
+    re.IGNORECASE,
+)
+
+
+def _trailing_scale(text: str) -> tuple[str, str] | None:
+    """(money field, the scale) for a header of kroner with a scale after it and no brackets
+    (``"Søkt beløp i 1000 kr"`` -> ``("requested", "i 1000 kr")``), else None."""
+    words = text.split()
+    for count in range(1, min(4, len(words) - 1) + 1):
+        suffix = " ".join(words[-count:]).strip(" ,;:")
+        prefix = " ".join(words[:-count]).rstrip(" ,;:-–/")
+        if prefix and _TRAILING_SCALE.fullmatch(suffix):
+            name = _match(prefix, None)[0]
+            if name in MONEY_FIELDS:
+                return name, suffix
+    return None
+
+
 def scale_note(text: str) -> str | None:
     """The bracketed note in a header that states a scale (``"(tkr)"``), or None."""
     return _bracket_note(text, _SCALE)
@@ -529,6 +556,10 @@ def map_header(
             if note is not None:
                 plain = _match(_BRACKETED.sub(" ", text), None)[0]
                 if plain in MONEY_FIELDS and plain not in mapped_targets:
+                    match.scaled[i] = (plain, note)
+            elif (trailing := _trailing_scale(text)) is not None:
+                plain, note = trailing
+                if plain not in mapped_targets:
                     match.scaled[i] = (plain, note)
         if name is None or name == EXTRA:
             match.extra[i] = headers[i]

@@ -212,7 +212,9 @@ def _check_header(
                 column=column_letter(i),
                 header=match.headers[i],
                 field=_label(t, name),
-                note=note,
+                # A bracketed note shows where it ends; a scale written after the header's
+                # words without brackets ("i 1000 kr") is quoted.
+                note=note if note[:1] in "([" else t("read.error.quoted", text=note),
             )
             for i, (name, note) in sorted(match.scaled.items())
         ]

@@ -610,3 +610,50 @@ def test_a_skipped_subtotal_is_said_in_both_languages(lang: str, said: str) -> N
     )
     (issue,) = [i for i in table.issues if i.code == "read.subtotal_row_skipped"]
     assert said in issue_message(issue, lang)
+
+
+def test_a_heading_over_each_block_of_applications_is_skipped() -> None:
+    """ "Musikk" and "Teater" over their blocks were two applications without an amount,
+    listed as rejected under the headings' names."""
+    table = _table(
+        [
+            ["Nr", "Søker", "Søkt beløp"],
+            ["Musikk", None, None],
+            ["M-1", "Korps", 100_000],
+            ["M-2", "Kor", 200_000],
+            [],
+            [None, "Teater", None],
+            ["T-1", "Revy", 300_000],
+        ]
+    )
+    assert [cells[0] for _, cells in table.rows] == ["M-1", "M-2", "T-1"]
+    (issue,) = [i for i in table.issues if i.code == "read.heading_rows_skipped"]
+    assert issue.params["rows"] == ["2", "6"]
+    said = issue_message(issue, "nb")
+    assert said.startswith("rader med tekst i én celle og uten omsøkt beløp, hver øverst i en")
+    assert "fyll inn det omsøkte beløpet" in said
+    assert "taken for the blocks' headings" in issue_message(issue, "en")
+
+
+@pytest.mark.parametrize(
+    "grid",
+    [
+        # an id with digits: an application typed in halfway
+        [["Nr", "Søker", "Søkt beløp"], ["S-05", None, None], ["S-06", "Kor", 200_000]],
+        # among the applications, not at the top of a block
+        [
+            ["Nr", "Søker", "Søkt beløp"],
+            ["S-04", "Korps", 100_000],
+            [None, "Kor", None],
+            ["S-06", "Revy", 200_000],
+        ],
+        # ids without digits: a word alone in the id column is an id
+        [["ID", "Søker", "Søkt beløp"], ["A", None, None], ["B", "Kor", 200_000]],
+        # nothing with an amount below it
+        [["Nr", "Søker", "Søkt beløp"], ["S-1", "Kor", 200_000], [], ["Teater", None, None]],
+    ],
+)
+def test_a_word_alone_that_heads_no_block_is_still_an_application(grid: list[list[Any]]) -> None:
+    table = _table(grid)
+    assert "read.heading_rows_skipped" not in _codes(table)
+    assert any(all(c is None for c in cells[1:]) or cells[2] is None for _, cells in table.rows)

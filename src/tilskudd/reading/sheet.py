@@ -7,7 +7,8 @@ finds the header in it, reports a header it cannot use, and keeps the data rows:
 the last application are not worth one. A totals row without a label is known by its amount: a
 row with no id, applicant or project whose amount requested is exactly the sum of those of at
 least two rows above it (a ``=SUM(...)`` under the amounts) is skipped with a warning too, and
-so is a subtotal under a block of rows ("Sum teater" = the rows since the last blank row). Below
+so is a subtotal under a block of rows ("Sum teater" = the rows since the last blank row), and
+a heading over one ("Teater" alone in its row, above the theatre applications). Below
 a totals row, rows without an amount requested are notes, skipped with one warning; so are rows
 that repeat the header row.
 """
@@ -417,6 +418,41 @@ def _notes_below(kept: Sequence[Sequence[RawCell]], requested: int, *, words: in
     return count if count < len(kept) or words == 1 else 0
 
 
+def _headings(
+    numbers: Sequence[int],
+    kept: Sequence[Sequence[RawCell]],
+    requested: int,
+    id_column: int | None,
+) -> list[int]:
+    """The rows that head a block of applications: text without digits in one cell only, no
+    amount requested, at the top of a block (under the header, a blank row or a totals row) and
+    right above an application with an amount. An application typed in halfway has an id with
+    digits in it, or sits among the others; in a sheet whose ids have no digits ("A", "B"), a
+    word alone in the id column is an id."""
+    out: list[int] = []
+    width = len(kept[0]) if kept else 0
+    ids_have_digits: bool | None = None
+    for k, cells in enumerate(kept):
+        if cells.count(None) != width - 1 or not is_empty(cells[requested]):
+            continue
+        text = next(c for c in cells if c is not None)
+        if not isinstance(text, str) or not text.strip() or any(ch.isdigit() for ch in text):
+            continue
+        if id_column is not None and cells[id_column] is text:
+            if ids_have_digits is None:
+                ids_have_digits = any(
+                    any(ch.isdigit() for ch in cell_text(other[id_column])) for other in kept
+                )
+            if not ids_have_digits:
+                continue
+        row = numbers[k]
+        if k > 0 and numbers[k - 1] == row - 1:
+            continue  # among the rows above it, not at the top of a block
+        if k + 1 < len(kept) and numbers[k + 1] == row + 1 and not is_empty(kept[k + 1][requested]):
+            out.append(row)
+    return out
+
+
 def _may_repeat_header(amount: RawCell, header_amount: str) -> bool:
     """The cheap test, once per row: the amount requested cell holds its header, or text
     without a digit that may be another name of it (``Requested amount`` under ``Omsøkt
@@ -632,7 +668,14 @@ def build_table(
         notes_after = numbers[len(numbers) - below :]
         del numbers[len(numbers) - below :], kept[len(kept) - below :]
         blanks = [n for n in blanks if n < numbers[-1] or n > notes_after[-1]]
-    _check_scale_notes(grid, match, [*notes, *notes_after], file, sheet, t)
+    headings = _headings(numbers, kept, requested, id_column)
+    if headings:
+        # "Musikk" over the music applications, "Teater" over the theatre ones: else each was
+        # an application without an amount, rejected under the heading's name.
+        skip = set(headings)
+        kept = [cells for n, cells in zip(numbers, kept, strict=True) if n not in skip]
+        numbers = [n for n in numbers if n not in skip]
+    _check_scale_notes(grid, match, [*notes, *notes_after, *headings], file, sheet, t)
     rows = DataRows(numbers, kept)
 
     if other is not None:
@@ -654,6 +697,7 @@ def build_table(
         ("read.header_repeated_skipped", repeated),
         ("read.notes_below_totals_skipped", notes),
         ("read.notes_below_table_skipped", notes_after),
+        ("read.heading_rows_skipped", headings),
     ):
         if skipped:
             issues.append(

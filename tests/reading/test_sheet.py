@@ -657,3 +657,22 @@ def test_a_word_alone_that_heads_no_block_is_still_an_application(grid: list[lis
     table = _table(grid)
     assert "read.heading_rows_skipped" not in _codes(table)
     assert any(all(c is None for c in cells[1:]) or cells[2] is None for _, cells in table.rows)
+
+
+def test_an_application_without_an_amount_under_a_totals_row_at_the_top_is_kept() -> None:
+    """With "Sum" just under the header, every row without an amount below it was a note: an
+    application whose amount was not yet typed in was skipped with the notes, and check said
+    "no errors"."""
+    table = _table(
+        [
+            ["Nr", "Søker", "Kommune", "Søkt beløp"],
+            ["Sum", None, None, 400_000],
+            ["K-1", "Korps", "Oslo", 100_000],
+            ["K-2", "Kor", "Oslo", None],
+            ["I-1", "IL", "Oslo", 300_000],
+            ["Merknad:", "Kari", None, None],  # under the last application: a note
+        ]
+    )
+    assert [n for n, _ in table.rows] == [3, 4, 5]
+    (notes,) = [i for i in table.issues if i.code == "read.notes_below_totals_skipped"]
+    assert notes.params == {"count": 1, "rows": ["6"]}

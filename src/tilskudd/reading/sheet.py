@@ -534,6 +534,7 @@ def build_table(
     repeated: list[int] = []
     header_amount = match.headers[requested]
     below_totals = False
+    pending: list[tuple[int, list[RawCell]]] = []  # under the totals row, no amount: notes?
     lower_row = -1  # the lower row of a two-row header again, skipped with the upper one
     above = _SumAbove(requested)
     # The block the row is in: the rows since the last blank row or totals row, for a subtotal
@@ -583,7 +584,12 @@ def build_table(
             # beløp i hele kroner", "Saksbehandler: ..."), not an application missing one.
             amount = cells[requested]
             if amount is None or (amount.__class__ is str and not amount.strip()):
-                notes.append(index + 1)
+                if sum(1 for c in cells if not is_empty(c)) > 1:
+                    # More than a line of text: a note only if no application follows it. Under
+                    # a totals row put at the top, it is an application missing its amount.
+                    pending.append((index + 1, cells))
+                else:
+                    notes.append(index + 1)
                 continue
         if value.__class__ is str and (value[:1] in _TOTAL_INITIALS or value[:1].isspace()):
             label = _totals_label(value)
@@ -648,8 +654,14 @@ def build_table(
                 )
                 block = _SumAbove.below(requested, kept)
                 continue
+        if pending:
+            numbers.extend(number for number, _ in pending)
+            kept.extend(row for _, row in pending)
+            pending.clear()
         numbers.append(index + 1)
         kept.append(cells)
+    if pending:
+        notes = sorted([*notes, *(number for number, _ in pending)])
     other_rows: list[int] = []
     if other is not None:
         first = other[0] + 1

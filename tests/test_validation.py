@@ -925,6 +925,30 @@ def test_a_row_with_an_amount_and_nothing_to_say_whose_is_an_error() -> None:
     assert "verken søknadsnummer, søker" in describe_issue(issue, "nb")
 
 
+@pytest.mark.parametrize(
+    ("field", "text"), [("applicant", "Sum teater"), ("project", "Delsum kultur")]
+)
+def test_a_subtotal_that_is_no_sum_of_the_rows_above_is_an_error(field: str, text: str) -> None:
+    # "Sum teater" over a SUBTOTAL of filtered rows is not the sum of the rows above it, so the
+    # reader keeps it: it was an application, funded by the proportional rule with a warning.
+    stray = {"id": None, "applicant": None, "orgnr": None, "project": None}
+    stray |= {"municipalities": None, "requested": 350_000.0, "score": None, field: text}
+    result = check(row(), stray)
+    assert [a.id for a in result.applications] == ["A1"]
+    issue = next(i for i in result.issues if i.severity is Severity.ERROR)
+    assert issue.code == "validate.totals_row"
+    assert issue.field == field
+    said = describe_issue(issue, "nb")
+    assert f"«{text}» ser ut som en sumrad, ikke en søknad, og raden har ikke søknadsnummer" in said
+    assert f"'{text}' reads as a totals row, not an application" in describe_issue(issue, "en")
+
+
+def test_an_applicant_named_like_a_total_in_a_place_is_an_application() -> None:
+    other = row(id=None, applicant="Total Norge AS", orgnr=None, municipalities="Oslo")
+    result = check(row(), other)
+    assert len(result.applications) == 2
+
+
 def test_a_table_with_no_column_naming_applicants_is_not_refused_row_by_row() -> None:
     headers = [(h, f) for h, f in HEADERS if f in ("requested", "score")]
     result = validate(make_table([{"requested": 100_000.0, "score": 4.0}] * 2, headers))

@@ -465,6 +465,17 @@ _DATE_TEXT = re.compile(
 )
 
 
+_TOTALS_START = re.compile(r"(?:sum|summer|totalt?|delsum|delsummer|sub-?total|i alt)(?!\w)", re.I)
+
+
+def _totals_text(applicant: RawCell, project: RawCell) -> tuple[str, str] | None:
+    """(field, text) when the applicant or project starts with a totals word (``Sum teater``)."""
+    for field, value in (("applicant", applicant), ("project", project)):
+        if isinstance(value, str) and _TOTALS_START.match(value.strip()):
+            return field, value.strip()
+    return None
+
+
 def _date_text(value: RawCell) -> tuple[int, int] | None:
     """(day, month) of a text that is a Norwegian date (``"04.05.2025"``, ``"4.mai"``), or None."""
     if not isinstance(value, str):
@@ -1046,6 +1057,14 @@ class _Checker:
                 # Only an amount (and a score, perhaps): a subtotal of filtered rows, a note, a
                 # figure left over. Funding it would pay no one.
                 self.add(row, None, "unidentified", {"fields": self.identifying})
+            elif (
+                is_empty(v_orgnr)
+                and is_empty(v_municipalities)
+                and (total := _totals_text(v_applicant, v_project))
+            ):
+                # "Sum teater" whose amount is not the sum of the rows above it (a SUBTOTAL
+                # of filtered rows, a figure typed in): the reader took it for an application.
+                self.add(row, total[0], "totals_row", value=total[1])
             elif "id" in self.fields:
                 self.add(row, "id", "id_generated", {"id": row.id}, severity=Severity.WARNING)
 

@@ -676,3 +676,33 @@ def test_an_application_without_an_amount_under_a_totals_row_at_the_top_is_kept(
     assert [n for n, _ in table.rows] == [3, 4, 5]
     (notes,) = [i for i in table.issues if i.code == "read.notes_below_totals_skipped"]
     assert notes.params == {"count": 1, "rows": ["6"]}
+
+
+@pytest.mark.parametrize(
+    ("grid", "cell"),
+    [
+        # a note in the header row, beside the headers, with nothing under it
+        (
+            [["Nr", "Søker", "Søkt beløp", None, "Alle beløp i 1000 kr"], ["S-1", "Kor", 250]],
+            "E1",
+        ),
+        # a note beside the applications, in a column without a header
+        (
+            [
+                ["Nr", "Søker", "Søkt beløp", None],
+                ["S-1", "Korps", 250, None],
+                ["S-2", "Kor", 300, "NB: beløp i tusen kroner"],
+            ],
+            "D3",
+        ),
+    ],
+)
+def test_a_note_in_thousands_beside_the_table_is_refused(grid: list[list[Any]], cell: str) -> None:
+    with pytest.raises(InputFileError) as caught:
+        _table(grid)
+    assert f"cell {cell} says" in str(caught.value)
+
+
+def test_a_column_of_its_own_in_thousands_with_data_is_carried_through() -> None:
+    table = _table([["Nr", "Søkt beløp", "Egenandel i 1000 kr"], ["S-1", 250_000, 50]])
+    assert table.extra == {"Egenandel i 1000 kr": 2}

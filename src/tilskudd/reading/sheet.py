@@ -247,45 +247,70 @@ def _check_scale_notes(
     grid: Grid,
     match: HeaderMatch,
     notes: Sequence[int],
+    numbers: Sequence[int],
+    kept: Sequence[Sequence[RawCell]],
     file: str,
     sheet: str | None,
     t: Translator,
 ) -> None:
     """Refuse a sheet whose title, a group label over its amounts, or a note under the table
-    gives every amount in a scale ("Tilskudd 2025 (alle beløp i 1000 kr)"): the cells hold
-    plain numbers, and thousands read as kroner would be wrong by a factor of a thousand.
+    or beside it gives every amount in a scale ("Tilskudd 2025 (alle beløp i 1000 kr)"): the
+    cells hold plain numbers, and thousands read as kroner would be wrong by a factor of a
+    thousand.
 
-    ``notes``: 1-based numbers of the rows under the table skipped as notes. A cell in the row
-    just above the header, over an empty header cell of a column that is no amount, is that
-    column's own header written over two rows ("Egenandel (tkr)"), which is carried through."""
+    ``notes``: 1-based numbers of the rows under the table skipped as notes; ``numbers`` and
+    ``kept``: the applications' rows and their cells. A cell in the row just above the header, over
+    an empty header cell of a column that is no amount, is that column's own header written
+    over two rows ("Egenandel (tkr)"), which is carried through; so is a column of its own with
+    such a header and data under it ("Egenandel i 1000 kr"). A note beside the table is a
+    header with nothing under it, or text in a column without a header."""
     money = {match.fields[name] for name in MONEY_FIELDS if name in match.fields}
     below = grid[match.index]
-    indices = [*range(match.index), *(n - 1 for n in notes)]
-    for index in indices:
-        cells = grid[index]
-        texts = [i for i, c in enumerate(cells) if isinstance(c, str) and c.strip()]
-        for i in texts:
-            text = str(cells[i]).strip()
-            note = scale_statement(text)
-            if note is None:
+    for index, i, text in _note_cells(grid, match, notes, numbers, kept):
+        note = scale_statement(text)
+        if note is None:
+            continue
+        if index == match.index - 1 and is_empty(below[i]) and i not in money:
+            texts = [c for c in grid[index] if isinstance(c, str) and c.strip()]
+            if len(texts) > 1:
                 continue
-            own_header = (
-                index == match.index - 1
-                and len(texts) > 1
-                and is_empty(below[i])
-                and i not in money
+        raise InputFileError(
+            t(
+                "read.error.scale_stated",
+                where=where(t, file, sheet),
+                cell=f"{column_letter(i)}{index + 1}",
+                text=text,
+                note=note,
             )
-            if own_header:
-                continue
-            raise InputFileError(
-                t(
-                    "read.error.scale_stated",
-                    where=where(t, file, sheet),
-                    cell=f"{column_letter(i)}{index + 1}",
-                    text=text,
-                    note=note,
-                )
-            )
+        )
+
+
+def _note_cells(
+    grid: Grid,
+    match: HeaderMatch,
+    notes: Sequence[int],
+    numbers: Sequence[int],
+    kept: Sequence[Sequence[RawCell]],
+) -> Iterable[tuple[int, int, str]]:
+    """(0-based row, 0-based column, text) of every text cell that may be a note on the sheet:
+    above the header, in the notes under the table, a header with nothing under it, and text
+    in a column without a header."""
+    for index in [*range(match.index), *(n - 1 for n in notes)]:
+        for i, cell in enumerate(grid[index]):
+            if isinstance(cell, str) and cell.strip():
+                yield index, i, cell.strip()
+    header = grid[match.index]
+    for i, cell in enumerate(header):
+        if i in match.mapped_by:
+            continue
+        if isinstance(cell, str) and cell.strip():
+            if all(is_empty(cells[i]) for cells in kept):
+                yield match.index, i, cell.strip()
+        elif not match.headers[i]:
+            for number, cells in zip(numbers, kept, strict=True):
+                value = cells[i]
+                if isinstance(value, str) and value.strip():
+                    yield number - 1, i, value.strip()
 
 
 def _totals_label(value: str) -> str | None:
@@ -687,7 +712,9 @@ def build_table(
         skip = set(headings)
         kept = [cells for n, cells in zip(numbers, kept, strict=True) if n not in skip]
         numbers = [n for n in numbers if n not in skip]
-    _check_scale_notes(grid, match, [*notes, *notes_after, *headings], file, sheet, t)
+    _check_scale_notes(
+        grid, match, [*notes, *notes_after, *headings], numbers, kept, file, sheet, t
+    )
     rows = DataRows(numbers, kept)
 
     if other is not None:

@@ -324,6 +324,7 @@ def _totals_label(value: str) -> str | None:
 
 # A label that starts with a totals word and goes on: "Sum teater", "Totalt søkt", "Delsum".
 _SUBTOTAL_INITIALS = frozenset("SsTtDd")
+_SUBTOTAL_STARTS = ("sum", "total", "delsum", "sub")
 _SUBTOTAL = re.compile(r"(?:sum|summer|totalt?|delsum|delsummer|sub-?total)(?![\w])", re.I)
 
 
@@ -458,7 +459,10 @@ def _headings(
     width = len(kept[0]) if kept else 0
     ids_have_digits: bool | None = None
     for k, cells in enumerate(kept):
-        if cells.count(None) != width - 1 or not is_empty(cells[requested]):
+        amount = cells[requested]
+        if amount is not None and (amount.__class__ is not str or amount.strip()):
+            continue  # the cheap test first: nearly every row has an amount
+        if cells.count(None) != width - 1:
             continue
         text = next(c for c in cells if c is not None)
         if not isinstance(text, str) or not text.strip() or any(ch.isdigit() for ch in text):
@@ -631,7 +635,11 @@ def build_table(
                 )
                 continue
         label = None
-        if value.__class__ is str and value[:1] in _SUBTOTAL_INITIALS:
+        if (
+            value.__class__ is str
+            and value[:1] in _SUBTOTAL_INITIALS
+            and value.casefold().startswith(_SUBTOTAL_STARTS)  # cheap: not an id "S-0001"
+        ):
             label = _subtotal_label(value)
         if label is not None and _no_id(cells, id_column, value):
             # "Sum teater", "Totalt søkt": a totals row only if its amount is a sum of the

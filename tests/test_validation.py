@@ -779,6 +779,32 @@ def test_a_score_a_spreadsheet_made_a_date_says_how_and_what_to_type() -> None:
     assert "Er poengsummen 4,5, formater kolonnen som tall" in describe_issue(issue, "nb")
 
 
+@pytest.mark.parametrize("cell", ["04.05.2026", "4.5.26", "04.mai", "4.mai.2026", " 04.MAI "])
+def test_a_score_saved_to_csv_as_a_date_says_how_and_what_to_type(cell: str) -> None:
+    # Norwegian Excel made 4.5 a date and saved the date's text in the CSV file: the message
+    # said only "not a number", though a date cell says what happened and what to type.
+    issue = only_issue(check(row(score=cell)))
+    assert issue.code == "validate.score_date"
+    assert issue.params == {"day": 4, "month": 5}
+    assert "Er poengsummen 4,5, formater kolonnen som tall" in describe_issue(issue, "nb")
+    assert "makes a date of 4.5 typed in. If the score is 4,5" in describe_issue(issue, "en")
+
+
+@pytest.mark.parametrize("cell", ["03.03.2009", "3.mar"])
+def test_an_amount_saved_to_csv_as_a_date_says_so(cell: str) -> None:
+    issue = only_issue(check(row(requested=cell)))
+    assert issue.code == "validate.amount_date"
+    assert "er en dato, ikke et beløp" in describe_issue(issue, "nb")
+    assert "such as 3.3 typed in" in describe_issue(issue, "en")
+
+
+@pytest.mark.parametrize("cell", ["4.5", "1.500.000", "32.13.2026", "4.maiden"])
+def test_a_text_that_is_no_date_is_not_said_to_be_one(cell: str) -> None:
+    result = check(row(score=cell, requested=cell))
+    assert "validate.score_date" not in [i.code for i in result.issues]
+    assert "validate.amount_date" not in [i.code for i in result.issues]
+
+
 def test_an_amount_a_spreadsheet_made_a_date_says_so() -> None:
     issue = only_issue(check(row(requested=date(2009, 3, 3))))
     assert "'2009-03-03' is a date, not an amount" in describe_issue(issue)
@@ -897,6 +923,30 @@ def test_a_row_with_an_amount_and_nothing_to_say_whose_is_an_error() -> None:
     text = describe_issue(issue)
     assert "no id, applicant, organisation number, project or municipalities" in text
     assert "verken søknadsnummer, søker" in describe_issue(issue, "nb")
+
+
+@pytest.mark.parametrize(
+    ("field", "text"), [("applicant", "Sum teater"), ("project", "Delsum kultur")]
+)
+def test_a_subtotal_that_is_no_sum_of_the_rows_above_is_an_error(field: str, text: str) -> None:
+    # "Sum teater" over a SUBTOTAL of filtered rows is not the sum of the rows above it, so the
+    # reader keeps it: it was an application, funded by the proportional rule with a warning.
+    stray = {"id": None, "applicant": None, "orgnr": None, "project": None}
+    stray |= {"municipalities": None, "requested": 350_000.0, "score": None, field: text}
+    result = check(row(), stray)
+    assert [a.id for a in result.applications] == ["A1"]
+    issue = next(i for i in result.issues if i.severity is Severity.ERROR)
+    assert issue.code == "validate.totals_row"
+    assert issue.field == field
+    said = describe_issue(issue, "nb")
+    assert f"«{text}» ser ut som en sumrad, ikke en søknad, og raden har ikke søknadsnummer" in said
+    assert f"'{text}' reads as a totals row, not an application" in describe_issue(issue, "en")
+
+
+def test_an_applicant_named_like_a_total_in_a_place_is_an_application() -> None:
+    other = row(id=None, applicant="Total Norge AS", orgnr=None, municipalities="Oslo")
+    result = check(row(), other)
+    assert len(result.applications) == 2
 
 
 def test_a_table_with_no_column_naming_applicants_is_not_refused_row_by_row() -> None:

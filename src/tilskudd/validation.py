@@ -456,6 +456,38 @@ class _Problem(Exception):  # noqa: N818 - a control-flow signal inside this mod
 _MAX = float(MAX_AMOUNT)  # exactly 2**53 - 1: the fast paths compare float cells with it
 
 
+# A date as a CSV file saved by Norwegian Excel writes it ("04.05.2025", "04.mai"): the
+# spreadsheet had made a date of 4.5 typed in, and the file keeps the date's text.
+_MONTHS = ("jan", "feb", "mar", "apr", "mai", "jun", "jul", "aug", "sep", "okt", "nov", "des")
+_DATE_TEXT = re.compile(
+    r"(\d{1,2})\.(?:(\d{1,2})\.(?:\d{2}|\d{4})|(" + "|".join(_MONTHS) + r")\.?(?:\d{2}|\d{4})?)",
+    re.IGNORECASE,
+)
+
+
+_TOTALS_START = re.compile(r"(?:sum|summer|totalt?|delsum|delsummer|sub-?total|i alt)(?!\w)", re.I)
+
+
+def _totals_text(applicant: RawCell, project: RawCell) -> tuple[str, str] | None:
+    """(field, text) when the applicant or project starts with a totals word (``Sum teater``)."""
+    for field, value in (("applicant", applicant), ("project", project)):
+        if isinstance(value, str) and _TOTALS_START.match(value.strip()):
+            return field, value.strip()
+    return None
+
+
+def _date_text(value: RawCell) -> tuple[int, int] | None:
+    """(day, month) of a text that is a Norwegian date (``"04.05.2025"``, ``"4.mai"``), or None."""
+    if not isinstance(value, str):
+        return None
+    found = _DATE_TEXT.fullmatch(value.strip())
+    if found is None:
+        return None
+    day = int(found.group(1))
+    month = int(found.group(2)) if found.group(2) else _MONTHS.index(found.group(3).lower()) + 1
+    return (day, month) if 1 <= day <= 31 and 1 <= month <= 12 else None
+
+
 def _amount(value: RawCell, *, allow_zero: bool = False) -> int:
     """Whole kroner from a number or typed text, or raise :class:`_Problem`."""
     number: Decimal | int
@@ -482,6 +514,9 @@ def _amount(value: RawCell, *, allow_zero: bool = False) -> int:
         except AmbiguousUnitError as exc:
             raise _Problem("amount_g", number=exc.number) from None
         except AmountError:
+            day_month = _date_text(value)
+            if day_month is not None:
+                raise _Problem("amount_date", day=day_month[0], month=day_month[1]) from None
             raise _Problem("amount_invalid") from None
         if not number.is_finite():
             raise _Problem("amount_invalid")
@@ -556,6 +591,9 @@ def _score(value: RawCell) -> Decimal:
             # Not read as 85: a cell typed 85 % in Excel holds 0,85, and the two in one column
             # would put 0,85 last.
             raise _Problem("score_percent", number=text[:-1])
+        day_month = _date_text(text)
+        if day_month is not None:
+            raise _Problem("score_date", day=day_month[0], month=day_month[1])
     raise _Problem("score_invalid")
 
 
@@ -1019,6 +1057,14 @@ class _Checker:
                 # Only an amount (and a score, perhaps): a subtotal of filtered rows, a note, a
                 # figure left over. Funding it would pay no one.
                 self.add(row, None, "unidentified", {"fields": self.identifying})
+            elif (
+                is_empty(v_orgnr)
+                and is_empty(v_municipalities)
+                and (total := _totals_text(v_applicant, v_project))
+            ):
+                # "Sum teater" whose amount is not the sum of the rows above it (a SUBTOTAL
+                # of filtered rows, a figure typed in): the reader took it for an application.
+                self.add(row, total[0], "totals_row", value=total[1])
             elif "id" in self.fields:
                 self.add(row, "id", "id_generated", {"id": row.id}, severity=Severity.WARNING)
 

@@ -368,3 +368,78 @@ def test_a_space_at_the_end_of_a_sheet_name_shows_in_every_message_naming_the_sh
     (issue,) = table.issues
     assert issue.params == {"sheet": "Runde 1 "}  # the name itself, for the JSON problem list
     assert issue_message(issue, lang) == ignored
+
+
+@pytest.mark.parametrize(
+    ("lang", "start"),
+    [
+        (
+            "en",
+            'titler.csv: cell A1 says "Tilskudd 2025 (alle beløp i 1000 kr)": "i 1000 kr" gives',
+        ),
+        (
+            "nb",
+            "titler.csv: cellen A1 sier «Tilskudd 2025 (alle beløp i 1000 kr)»: «i 1000 kr» gir",
+        ),
+    ],
+)
+def test_a_title_giving_amounts_in_thousands_stops_the_reading(
+    tmp_path: Path, lang: str, start: str
+) -> None:
+    """250 under a title "(alle beløp i 1000 kr)" was allocated as 250 kroner, without a word."""
+    path = tmp_path / "titler.csv"
+    path.write_text(
+        "Tilskudd 2025 (alle beløp i 1000 kr);;\n;;\nNr;Søker;Søkt beløp\nS-1;Korps;250\n",
+        encoding="utf-8",
+    )
+    message = _error(path, display_name="titler.csv", lang=lang)
+    assert message.startswith(start)
+
+
+@pytest.mark.parametrize(
+    ("header", "note"),
+    [
+        ("Søkt beløp i 1000 kr", "i 1000 kr"),
+        ("Søkt beløp, 1000 kr", "1000 kr"),
+        ("Søkt beløp i tusen kroner", "i tusen kroner"),
+        ("Søkt beløp tkr", "tkr"),
+        ("Søkt beløp, MNOK", "MNOK"),
+        ("Søkt beløp i mill. kr", "i mill. kr"),
+        ("Søkt beløp i hele 1000", "i hele 1000"),
+    ],
+)
+def test_a_scale_after_the_amount_header_without_brackets_is_refused(
+    tmp_path: Path, header: str, note: str
+) -> None:
+    """ "Søkt beløp i 1000 kr" was an unknown column, and the advice to map it with --columns
+    would have had 1500 (thousands) allocated as 1 500 kroner."""
+    path = tmp_path / "tkr.csv"
+    path.write_text(f"ID;{header};Poeng\nA;1500;5\n", encoding="utf-8")
+    english = _error(path, display_name="tkr.csv", lang="en")
+    assert f'column B "{header}" would be read as the amount requested, but its note "{note}"' in (
+        english
+    )
+    norsk = _error(path, display_name="tkr.csv", lang="nb")
+    assert (
+        f"kolonne B «{header}» ville blitt lest som omsøkt beløp, men merknaden «{note}»" in norsk
+    )
+
+
+def test_a_scale_after_a_header_is_read_as_kroner_when_the_column_map_says_so(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "kr.csv"
+    path.write_text("ID;Søkt beløp i 1000 kr;Poeng\nA;1500000;5\n", encoding="utf-8")
+    table = read_table(path, columns={"Søkt beløp i 1000 kr": "requested"})
+    assert table.fields["requested"] == 1
+
+
+@pytest.mark.parametrize("header", ["Egenandel i 1000 kr", "Søkt beløp i kroner", "Poeng i 1000"])
+def test_a_scale_after_a_header_that_is_no_amount_is_carried_through(
+    tmp_path: Path, header: str
+) -> None:
+    path = tmp_path / "ok.csv"
+    path.write_text(f"ID;Omsøkt beløp;{header}\nA;1500000;5\n", encoding="utf-8")
+    table = read_table(path)
+    assert table.fields["requested"] == 1
+    assert table.extra == {header: 2}

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from tilskudd.errors import InputFileError
 from tilskudd.i18n import get
+from tilskudd.issues import issue_message
 from tilskudd.models import Severity
 from tilskudd.reading.columns import find_header
 from tilskudd.reading.sheet import _totals_label, build_table
@@ -473,3 +474,265 @@ def test_a_line_above_the_header_giving_another_currency_is_a_warning(
 def test_kroner_or_no_currency_above_the_header_is_nothing_to_say(line: list[str]) -> None:
     table = _table([line, ["ID", "Prosjekt", "Requested"], ["1", "P", 5]])
     assert "read.currency_above_header" not in _codes(table)
+
+
+@pytest.mark.parametrize(
+    ("cell", "text", "note"),
+    [
+        ("A1", "Tilskudd 2025 (alle beløp i 1000 kr)", "i 1000 kr"),
+        ("A2", "Beløp i hele tusen kroner", "i hele tusen kroner"),
+        ("B2", "Tall i mill. kr", "i mill. kr"),
+        ("A2", "Amounts in NOK thousands", "in NOK thousands"),
+        ("A2", "Alle beløp: tkr", "tkr"),
+    ],
+)
+def test_a_title_that_gives_the_amounts_in_thousands_is_refused(
+    cell: str, text: str, note: str
+) -> None:
+    """A title "(alle beløp i 1000 kr)" over plain numbers: 250 was allocated as 250 kroner."""
+    grid: list[list[Any]] = [["Søknader kulturmidler 2025"], [], ["Nr", "Søker", "Søkt beløp"]]
+    row, column = int(cell[1:]) - 1, ord(cell[0]) - ord("A")
+    grid[row] = [None] * column + [text]
+    grid += [["S-1", "Korps", 250], ["S-2", "Kor", 300]]
+    with pytest.raises(InputFileError) as caught:
+        _table(grid)
+    message = str(caught.value)
+    assert message.startswith(f'runde.xlsx, sheet Søknader: cell {cell} says "{text}": "{note}"')
+    assert "never rescales" in message
+
+
+def test_a_group_label_in_thousands_over_the_amounts_is_refused() -> None:
+    """ "Beløp (tkr)" merged over "Omsøkt" and "Totalkostnad": the two-row header read them as
+    kroner, the group label's scale unseen."""
+    grid: list[list[Any]] = [
+        ["Nr", "Søker", "Beløp (tkr)", None],
+        [None, None, "Omsøkt", "Totalkostnad"],
+        ["S-1", "Korps", 250, 1000],
+    ]
+    with pytest.raises(InputFileError) as caught:
+        _table(grid)
+    assert 'cell C1 says "Beløp (tkr)": "(tkr)"' in str(caught.value)
+
+
+def test_a_note_in_thousands_under_the_table_is_refused() -> None:
+    grid: list[list[Any]] = [
+        ["Nr", "Søker", "Søkt beløp"],
+        ["S-1", "Korps", 250],
+        ["S-2", "Kor", 300],
+        [],
+        ["Merknad: alle beløp er i 1000 kr"],
+    ]
+    with pytest.raises(InputFileError) as caught:
+        _table(grid)
+    assert 'cell A5 says "Merknad: alle beløp er i 1000 kr"' in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ramme 5 mill. kr",
+        "Fordeling av 1 000 000 kr i 2025",
+        "Ramme: 500 tkr",
+        "Beløp i hele kroner",
+        "Tilskudd til 1000-årssted",
+        "Poeng (1-6)",
+    ],
+)
+def test_a_title_with_an_amount_or_kroner_in_it_is_no_scale(text: str) -> None:
+    table = _table([[text], ["Nr", "Søker", "Søkt beløp"], ["S-1", "Korps", 250_000]])
+    assert len(table.rows) == 1
+    assert table.issues == []
+
+
+def test_a_column_of_its_own_in_thousands_over_two_header_rows_is_carried_through() -> None:
+    """ "Egenandel (tkr)" written over both header rows names that column, not the amounts."""
+    table = _table(
+        [
+            ["Nr", "Beløp", None, "Egenandel (tkr)"],
+            [None, "Omsøkt", "Totalkostnad", None],
+            ["S-1", 250_000, 1_000_000, 50],
+        ]
+    )
+    assert table.fields == {"id": 0, "requested": 1, "total_cost": 2}
+    assert table.extra == {"Egenandel (tkr)": 3}
+
+
+def test_a_labelled_subtotal_under_each_block_is_skipped() -> None:
+    """ "Sum teater" under the second block was an application of 350 000 kr from the applicant
+    "Sum teater", funded by the proportional rule beside the rows it adds up."""
+    table = _table(
+        [
+            ["Nr", "Søker", "Kommune", "Søkt beløp"],
+            ["M1", "Korps", "Oslo", 100_000],
+            ["M2", "Kor", "Oslo", 200_000],
+            [None, "Sum musikk", None, 300_000],
+            [],
+            ["T1", "Teater", "Oslo", 300_000],
+            ["T2", "Revy", "Oslo", 50_000],
+            [None, "Delsum teater", None, 350_000],
+            [],
+            [None, None, "Totalt søkt", 650_000],
+        ]
+    )
+    assert [cells[0] for _, cells in table.rows] == ["M1", "M2", "T1", "T2"]
+    skipped = [i for i in table.issues if i.code == "read.subtotal_row_skipped"]
+    assert [(i.params["row"], i.params["text"], i.params["count"]) for i in skipped] == [
+        (4, "Sum musikk", 2),
+        (8, "Delsum teater", 2),
+    ]
+    assert "read.totals_row_unlabelled_skipped" in _codes(table)
+
+
+def test_an_unlabelled_subtotal_under_a_later_block_is_skipped() -> None:
+    table = _table(
+        [
+            ["Nr", "Søker", "Søkt beløp"],
+            ["M1", "Korps", 100_000],
+            ["M2", "Kor", 200_000],
+            [None, None, 300_000],
+            [],
+            ["T1", "Teater", 300_000],
+            ["T2", "Revy", 50_000],
+            [None, None, 350_000],
+        ]
+    )
+    assert [cells[0] for _, cells in table.rows] == ["M1", "M2", "T1", "T2"]
+    unlabelled = [i for i in table.issues if i.code == "read.totals_row_unlabelled_skipped"]
+    assert [(i.params["row"], i.params["count"]) for i in unlabelled] == [(4, 2), (8, 2)]
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        [None, "Total Norge AS", 120_000],  # not a sum of rows above
+        [None, "Summit AS", 350_000],  # not a totals word
+        ["T3", "Sum teater", 350_000],  # an id: an application
+    ],
+)
+def test_an_applicant_whose_name_starts_like_a_total_is_an_application(row: list[Any]) -> None:
+    table = _table(
+        [
+            ["Nr", "Søker", "Søkt beløp"],
+            ["T1", "Teater", 300_000],
+            ["T2", "Revy", 50_000],
+            row,
+        ]
+    )
+    assert len(table.rows) == 3
+    assert "read.subtotal_row_skipped" not in _codes(table)
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "looks like a totals row ('Sum teater', 350000, the sum of the 2 rows above it)"),
+        ("nb", "ser ut som en sumrad («Sum teater», 350000, summen av de 2 radene over)"),
+    ],
+)
+def test_a_skipped_subtotal_is_said_in_both_languages(lang: str, said: str) -> None:
+    table = _table(
+        [
+            ["Nr", "Søker", "Søkt beløp"],
+            ["T1", "Teater", 300_000],
+            ["T2", "Revy", 50_000],
+            [None, "Sum teater", 350_000],
+        ]
+    )
+    (issue,) = [i for i in table.issues if i.code == "read.subtotal_row_skipped"]
+    assert said in issue_message(issue, lang)
+
+
+def test_a_heading_over_each_block_of_applications_is_skipped() -> None:
+    """ "Musikk" and "Teater" over their blocks were two applications without an amount,
+    listed as rejected under the headings' names."""
+    table = _table(
+        [
+            ["Nr", "Søker", "Søkt beløp"],
+            ["Musikk", None, None],
+            ["M-1", "Korps", 100_000],
+            ["M-2", "Kor", 200_000],
+            [],
+            [None, "Teater", None],
+            ["T-1", "Revy", 300_000],
+        ]
+    )
+    assert [cells[0] for _, cells in table.rows] == ["M-1", "M-2", "T-1"]
+    (issue,) = [i for i in table.issues if i.code == "read.heading_rows_skipped"]
+    assert issue.params["rows"] == ["2", "6"]
+    said = issue_message(issue, "nb")
+    assert said.startswith("rader med tekst i én celle og uten omsøkt beløp, hver øverst i en")
+    assert "fyll inn det omsøkte beløpet" in said
+    assert "taken for the blocks' headings" in issue_message(issue, "en")
+
+
+@pytest.mark.parametrize(
+    "grid",
+    [
+        # an id with digits: an application typed in halfway
+        [["Nr", "Søker", "Søkt beløp"], ["S-05", None, None], ["S-06", "Kor", 200_000]],
+        # among the applications, not at the top of a block
+        [
+            ["Nr", "Søker", "Søkt beløp"],
+            ["S-04", "Korps", 100_000],
+            [None, "Kor", None],
+            ["S-06", "Revy", 200_000],
+        ],
+        # ids without digits: a word alone in the id column is an id
+        [["ID", "Søker", "Søkt beløp"], ["A", None, None], ["B", "Kor", 200_000]],
+        # nothing with an amount below it
+        [["Nr", "Søker", "Søkt beløp"], ["S-1", "Kor", 200_000], [], ["Teater", None, None]],
+    ],
+)
+def test_a_word_alone_that_heads_no_block_is_still_an_application(grid: list[list[Any]]) -> None:
+    table = _table(grid)
+    assert "read.heading_rows_skipped" not in _codes(table)
+    assert any(all(c is None for c in cells[1:]) or cells[2] is None for _, cells in table.rows)
+
+
+def test_an_application_without_an_amount_under_a_totals_row_at_the_top_is_kept() -> None:
+    """With "Sum" just under the header, every row without an amount below it was a note: an
+    application whose amount was not yet typed in was skipped with the notes, and check said
+    "no errors"."""
+    table = _table(
+        [
+            ["Nr", "Søker", "Kommune", "Søkt beløp"],
+            ["Sum", None, None, 400_000],
+            ["K-1", "Korps", "Oslo", 100_000],
+            ["K-2", "Kor", "Oslo", None],
+            ["I-1", "IL", "Oslo", 300_000],
+            ["Merknad:", "Kari", None, None],  # under the last application: a note
+        ]
+    )
+    assert [n for n, _ in table.rows] == [3, 4, 5]
+    (notes,) = [i for i in table.issues if i.code == "read.notes_below_totals_skipped"]
+    assert notes.params == {"count": 1, "rows": ["6"]}
+
+
+@pytest.mark.parametrize(
+    ("grid", "cell"),
+    [
+        # a note in the header row, beside the headers, with nothing under it
+        (
+            [["Nr", "Søker", "Søkt beløp", None, "Alle beløp i 1000 kr"], ["S-1", "Kor", 250]],
+            "E1",
+        ),
+        # a note beside the applications, in a column without a header
+        (
+            [
+                ["Nr", "Søker", "Søkt beløp", None],
+                ["S-1", "Korps", 250, None],
+                ["S-2", "Kor", 300, "NB: beløp i tusen kroner"],
+            ],
+            "D3",
+        ),
+    ],
+)
+def test_a_note_in_thousands_beside_the_table_is_refused(grid: list[list[Any]], cell: str) -> None:
+    with pytest.raises(InputFileError) as caught:
+        _table(grid)
+    assert f"cell {cell} says" in str(caught.value)
+
+
+def test_a_column_of_its_own_in_thousands_with_data_is_carried_through() -> None:
+    table = _table([["Nr", "Søkt beløp", "Egenandel i 1000 kr"], ["S-1", 250_000, 50]])
+    assert table.extra == {"Egenandel i 1000 kr": 2}

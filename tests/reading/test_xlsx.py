@@ -1213,3 +1213,40 @@ def test_an_error_of_the_work_beside_the_parse_is_raised_as_it_is(make_xlsx: Mak
     with pytest.raises(LookupError, match="no such module"):
         read_table(path, meanwhile=fail)
     assert _parse_threads() == []
+
+
+def test_applications_in_a_later_sheet_are_said_to_be_left_out(make_xlsx: MakeXlsx) -> None:
+    """One sheet per category ("Kultur", "Idrett"): only the first was read, and check said
+    "no problems found" with the sports applications left out of the round."""
+    path = make_xlsx(
+        sheets={
+            "Kultur": [HEADER, *ROWS],
+            "Idrett": [HEADER, ROWS[0]],
+            "Notater": [["Merknader til søknadene"], ["Moss mangler vedlegg"]],
+        }
+    )
+    table = read_table(path)
+    assert table.sheet == "Kultur"
+    (issue,) = [i for i in table.issues if i.code == "read.other_sheets_with_applications"]
+    assert issue.params == {"sheet": "Kultur", "sheets": ["Idrett"]}
+    assert issue.severity is Severity.WARNING
+    norsk = describe_issue(issue, "nb")
+    assert "arbeidsboken har søknader i andre ark også (Idrett), og bare arket Kultur ble" in norsk
+    english = describe_issue(issue, "en")
+    assert "the workbook has applications in other sheets too (Idrett), and only sheet" in english
+
+
+@pytest.mark.parametrize(
+    ("sheets", "hidden", "sheet"),
+    [
+        ({"Søknader": [HEADER, *ROWS], "Mal": [HEADER]}, [], None),  # a header, no amounts
+        ({"Søknader": [HEADER, *ROWS], "Fjorår": [HEADER, *ROWS]}, ["Fjorår"], None),
+        ({"Søknader": [HEADER, *ROWS], "Runde 2": [HEADER, *ROWS]}, [], "Søknader"),
+    ],
+)
+def test_no_word_of_other_sheets_when_none_is_left_out_unseen(
+    make_xlsx: MakeXlsx, sheets: dict[str, list[list[Any]]], hidden: list[str], sheet: str | None
+) -> None:
+    path = make_xlsx(sheets=sheets, hidden=hidden)
+    table = read_table(path, sheet=sheet)
+    assert "read.other_sheets_with_applications" not in [i.code for i in table.issues]

@@ -38,6 +38,7 @@ __all__ = [
     "match_field",
     "normalize_header",
     "scale_note",
+    "scale_statement",
 ]
 
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -351,6 +352,33 @@ def _percent_note(text: str) -> str | None:
     return _bracket_note(text, _PERCENT)
 
 
+# A scale written after an amount's header without brackets: "Søkt beløp i 1000 kr", "Søkt
+# beløp, tkr", "Totalkostnad i mill. kr". Unknown as a header, it was listed as an unknown
+# column, and the advice to map it with --columns would have read thousands as kroner.
+_TRAILING_SCALE = re.compile(
+    r"(?:(?:i|in)\s+)?(?:hele\s+)?"
+    r"(?:(?:1[ \u00a0.]?000|tusen|t|mill\.?|millioner|mrd\.?|m)\s*(?:kr\.?|kroner|nok)"
+    r"|(?:kr\.?|nok)\s*1[ \u00a0.]?000|tusen|tusener|mill\.?|millioner|mrd\.?"
+    r"|mnok|tnok|knok|mkr|tkr|thousands?|millions?)"
+    r"|(?:i|in)\s+(?:hele\s+)?1[ \u00a0.]?000",
+    re.IGNORECASE,
+)
+
+
+def _trailing_scale(text: str) -> tuple[str, str] | None:
+    """(money field, the scale) for a header of kroner with a scale after it and no brackets
+    (``"Søkt beløp i 1000 kr"`` -> ``("requested", "i 1000 kr")``), else None."""
+    words = text.split()
+    for count in range(1, min(4, len(words) - 1) + 1):
+        suffix = " ".join(words[-count:]).strip(" ,;:")
+        prefix = " ".join(words[:-count]).rstrip(" ,;:-–/")
+        if prefix and _TRAILING_SCALE.fullmatch(suffix):
+            name = _match(prefix, None)[0]
+            if name in MONEY_FIELDS:
+                return name, suffix
+    return None
+
+
 def scale_note(text: str) -> str | None:
     """The note in a header that states a scale or another currency (``"(tkr)"``, ``"(€)"``,
     a ``£`` outside brackets), or None."""
@@ -359,6 +387,39 @@ def scale_note(text: str) -> str | None:
         bare = _BARE_CURRENCY.search(_BRACKETED.sub(" ", text))
         return bare.group() if bare else None
     return note
+
+
+# A sheet's title or a note states the unit of every amount in it: "Tilskudd 2025 (alle beløp
+# i 1000 kr)", "Beløp i hele tusen kroner", "Tall i mill. kr", "Amounts in NOK thousands", a
+# group label "Beløp (tkr)" over "Omsøkt" and "Totalkostnad". The amounts themselves are plain
+# numbers, so thousands read as kroner would be wrong by a factor of a thousand without a word.
+# An amount in a title ("Ramme 5 mill. kr", "Fordeling av 1 000 000 kr") states no unit.
+_SCALE_WORD = (
+    r"(?:1[ \u00a0.,'’]?000|tusen(?:er)?|thousands?|mill(?:\.|ioner|ions?)?|mln\.?|mio\.?"
+    r"|mrd\.?|milliarder|billions?|tkr|tnok|knok|mnok|mkr)"
+)
+_CURRENCY_WORD = r"(?:kr\.?|kroner|nok)"
+_SCALE_STATEMENT = re.compile(
+    # "i 1000 kr", "i hele tusen kroner", "i mill. kr", "i MNOK", "in NOK thousands"
+    rf"\b(?:i|in)\s+(?:hele\s+)?(?:{_CURRENCY_WORD}\s*)?{_SCALE_WORD}(?![\w])"
+    rf"(?:\s*{_CURRENCY_WORD}(?![\w]))?"
+    # "(1000 kr)", "(tusen kroner)", "(tkr)", "[MNOK]", "(NOK 1000)", "(NOK '000)", "('000)"
+    rf"|[(\[]\s*(?:{_SCALE_WORD}\s*{_CURRENCY_WORD}?|{_CURRENCY_WORD}\s*(?:{_SCALE_WORD}|['’]000)"
+    r"|['’]000(?:\s*" + _CURRENCY_WORD + r")?)\s*[)\]]"
+    # "Alle beløp: tkr", "NOK '000" (not "500 tkr", an amount)
+    rf"|(?<![\d\s])\s*\b(?:tkr|tnok|knok)\b|\b{_CURRENCY_WORD}\s*['’]000\b",
+    re.IGNORECASE,
+)
+_UNBRACKETED_BARE = re.compile(r"[(\[]\s*1[ \u00a0.,'’]?000\s*[)\]]")
+
+
+def scale_statement(text: str) -> str | None:
+    """The words in a title or note that give every amount in a scale (``"i 1000 kr"``), or
+    None: ``"Tilskudd 2025 (alle beløp i 1000 kr)"`` -> ``"i 1000 kr"``."""
+    found = _SCALE_STATEMENT.search(text)
+    if found is None or _UNBRACKETED_BARE.fullmatch(found.group(0).strip()):
+        return None
+    return found.group(0).strip()
 
 
 def header_forms(text: str) -> tuple[str, ...]:
@@ -525,6 +586,10 @@ def map_header(
             if note is not None:
                 plain = _match(_without_notes(text), None)[0]
                 if plain in MONEY_FIELDS and plain not in mapped_targets:
+                    match.scaled[i] = (plain, note)
+            elif (trailing := _trailing_scale(text)) is not None:
+                plain, note = trailing
+                if plain not in mapped_targets:
                     match.scaled[i] = (plain, note)
         if name is None or name == EXTRA:
             match.extra[i] = headers[i]

@@ -6,7 +6,9 @@ finds the header in it, reports a header it cannot use, and keeps the data rows:
 (``Sum``, ``Totalt``, ``I alt`` ...) and blank rows are skipped with a warning; blank rows after
 the last application are not worth one. A totals row without a label is known by its amount: a
 row with no id, applicant or project whose amount requested is exactly the sum of those of at
-least two rows above it (a ``=SUM(...)`` under the amounts) is skipped with a warning too. Below
+least two rows above it (a ``=SUM(...)`` under the amounts) is skipped with a warning too, and
+so is a subtotal under a block of rows ("Sum teater" = the rows since the last blank row), and
+a heading over one ("Teater" alone in its row, above the theatre applications). Below
 a totals row, rows without an amount requested are notes, skipped with one warning; so are rows
 that repeat the header row.
 """
@@ -26,12 +28,14 @@ from tilskudd.reading.columns import (
     CURRENCY_HEADERS,
     HEADER_SCAN_ROWS,
     KRONER,
+    MONEY_FIELDS,
     REQUIRED,
     HeaderMatch,
     cell_text,
     filled_from_above,
     match_field,
     normalize_header,
+    scale_statement,
 )
 from tilskudd.reading.table import (
     DataRows,
@@ -211,7 +215,9 @@ def _check_header(
                 column=column_letter(i),
                 header=match.headers[i],
                 field=_label(t, name),
-                note=note,
+                # A bracketed note shows where it ends; a scale written after the header's
+                # words without brackets ("i 1000 kr") is quoted.
+                note=note if note[:1] in "([" else t("read.error.quoted", text=note),
             )
             for i, (name, note) in sorted(match.scaled.items())
         ]
@@ -239,6 +245,76 @@ def _check_header(
         )
 
 
+def _check_scale_notes(
+    grid: Grid,
+    match: HeaderMatch,
+    notes: Sequence[int],
+    numbers: Sequence[int],
+    kept: Sequence[Sequence[RawCell]],
+    file: str,
+    sheet: str | None,
+    t: Translator,
+) -> None:
+    """Refuse a sheet whose title, a group label over its amounts, or a note under the table
+    or beside it gives every amount in a scale ("Tilskudd 2025 (alle beløp i 1000 kr)"): the
+    cells hold plain numbers, and thousands read as kroner would be wrong by a factor of a
+    thousand.
+
+    ``notes``: 1-based numbers of the rows under the table skipped as notes; ``numbers`` and
+    ``kept``: the applications' rows and their cells. A cell in the row just above the header, over
+    an empty header cell of a column that is no amount, is that column's own header written
+    over two rows ("Egenandel (tkr)"), which is carried through; so is a column of its own with
+    such a header and data under it ("Egenandel i 1000 kr"). A note beside the table is a
+    header with nothing under it, or text in a column without a header."""
+    money = {match.fields[name] for name in MONEY_FIELDS if name in match.fields}
+    below = grid[match.index]
+    for index, i, text in _note_cells(grid, match, notes, numbers, kept):
+        note = scale_statement(text)
+        if note is None:
+            continue
+        if index == match.index - 1 and is_empty(below[i]) and i not in money:
+            texts = [c for c in grid[index] if isinstance(c, str) and c.strip()]
+            if len(texts) > 1:
+                continue
+        raise InputFileError(
+            t(
+                "read.error.scale_stated",
+                where=where(t, file, sheet),
+                cell=f"{column_letter(i)}{index + 1}",
+                text=text,
+                note=note,
+            )
+        )
+
+
+def _note_cells(
+    grid: Grid,
+    match: HeaderMatch,
+    notes: Sequence[int],
+    numbers: Sequence[int],
+    kept: Sequence[Sequence[RawCell]],
+) -> Iterable[tuple[int, int, str]]:
+    """(0-based row, 0-based column, text) of every text cell that may be a note on the sheet:
+    above the header, in the notes under the table, a header with nothing under it, and text
+    in a column without a header."""
+    for index in [*range(match.index), *(n - 1 for n in notes)]:
+        for i, cell in enumerate(grid[index]):
+            if isinstance(cell, str) and cell.strip():
+                yield index, i, cell.strip()
+    header = grid[match.index]
+    for i, cell in enumerate(header):
+        if i in match.mapped_by:
+            continue
+        if isinstance(cell, str) and cell.strip():
+            if all(is_empty(cells[i]) for cells in kept):
+                yield match.index, i, cell.strip()
+        elif not match.headers[i]:
+            for number, cells in zip(numbers, kept, strict=True):
+                value = cells[i]
+                if isinstance(value, str) and value.strip():
+                    yield number - 1, i, value.strip()
+
+
 def _totals_label(value: str) -> str | None:
     """The label if ``value`` is a totals word (Sum, Totalt, I alt ...)."""
     text = value.strip()
@@ -246,6 +322,27 @@ def _totals_label(value: str) -> str | None:
     if key.startswith(_TOTAL_STARTS) and normalize_header(key) in _TOTAL_WORDS:
         return text
     return None
+
+
+# A label that starts with a totals word and goes on: "Sum teater", "Totalt søkt", "Delsum".
+_SUBTOTAL_INITIALS = frozenset("SsTtDd")
+_SUBTOTAL_STARTS = ("sum", "total", "delsum", "sub")
+_SUBTOTAL = re.compile(r"(?:sum|summer|totalt?|delsum|delsummer|sub-?total)(?![\w])", re.I)
+
+
+def _subtotal_label(value: str) -> str | None:
+    """The label if ``value`` starts with a totals word and has more after it (``Sum teater``)."""
+    text = value.strip()
+    found = _SUBTOTAL.match(text)
+    return text if found is not None and text[found.end() :].strip(" :.-–") else None
+
+
+def _no_id(cells: Sequence[RawCell], id_column: int | None, label: RawCell) -> bool:
+    """The row's id cell is empty or holds the label itself."""
+    if id_column is None:
+        return True
+    cell = cells[id_column]
+    return is_empty(cell) or cell is label
 
 
 def _amount(value: RawCell) -> Decimal | None:
@@ -275,8 +372,8 @@ class _SumAbove:
         """How many rows above had an amount."""
         self.done = 0
 
-    def is_sum(self, value: RawCell, kept: Sequence[Sequence[RawCell]]) -> bool:
-        """True when ``value`` is exactly the sum of at least two amounts above."""
+    def is_sum(self, value: RawCell, kept: Sequence[Sequence[RawCell]], least: int = 2) -> bool:
+        """True when ``value`` is exactly the sum of at least ``least`` amounts above."""
         amount = _amount(value)
         if amount is None:
             return False
@@ -286,7 +383,14 @@ class _SumAbove:
                 self.total += part
                 self.count += 1
         self.done = len(kept)
-        return self.count >= 2 and amount == self.total
+        return self.count >= least and amount == self.total
+
+    @classmethod
+    def below(cls, column: int, kept: Sequence[Sequence[RawCell]]) -> _SumAbove:
+        """The sum of the rows kept from now on: a block's, under a blank or a totals row."""
+        block = cls(column)
+        block.done = len(kept)
+        return block
 
 
 def row_spans(rows: Sequence[int]) -> list[tuple[int, int]]:
@@ -340,6 +444,44 @@ def _notes_below(kept: Sequence[Sequence[RawCell]], requested: int, *, words: in
             break  # a word alone ("S-05") may be an application typed in halfway
         count += 1
     return count if count < len(kept) or words == 1 else 0
+
+
+def _headings(
+    numbers: Sequence[int],
+    kept: Sequence[Sequence[RawCell]],
+    requested: int,
+    id_column: int | None,
+) -> list[int]:
+    """The rows that head a block of applications: text without digits in one cell only, no
+    amount requested, at the top of a block (under the header, a blank row or a totals row) and
+    right above an application with an amount. An application typed in halfway has an id with
+    digits in it, or sits among the others; in a sheet whose ids have no digits ("A", "B"), a
+    word alone in the id column is an id."""
+    out: list[int] = []
+    width = len(kept[0]) if kept else 0
+    ids_have_digits: bool | None = None
+    for k, cells in enumerate(kept):
+        amount = cells[requested]
+        if amount is not None and (amount.__class__ is not str or amount.strip()):
+            continue  # the cheap test first: nearly every row has an amount
+        if cells.count(None) != width - 1:
+            continue
+        text = next(c for c in cells if c is not None)
+        if not isinstance(text, str) or not text.strip() or any(ch.isdigit() for ch in text):
+            continue
+        if id_column is not None and cells[id_column] is text:
+            if ids_have_digits is None:
+                ids_have_digits = any(
+                    any(ch.isdigit() for ch in cell_text(other[id_column])) for other in kept
+                )
+            if not ids_have_digits:
+                continue
+        row = numbers[k]
+        if k > 0 and numbers[k - 1] == row - 1:
+            continue  # among the rows above it, not at the top of a block
+        if k + 1 < len(kept) and numbers[k + 1] == row + 1 and not is_empty(kept[k + 1][requested]):
+            out.append(row)
+    return out
 
 
 def _may_repeat_header(amount: RawCell, header_amount: str) -> bool:
@@ -457,8 +599,13 @@ def build_table(
     repeated: list[int] = []
     header_amount = match.headers[requested]
     below_totals = False
+    pending: list[tuple[int, list[RawCell]]] = []  # under the totals row, no amount: notes?
     lower_row = -1  # the lower row of a two-row header again, skipped with the upper one
     above = _SumAbove(requested)
+    # The block the row is in: the rows since the last blank row or totals row, for a subtotal
+    # under each block ("Sum teater" = the sum of the teater applications above it).
+    block = above
+    id_column = match.fields.get("id")
     other: tuple[int, list[str]] | None = None  # another table's header: (index, its texts)
     # The loop runs once per row of a possibly 100k-row sheet: cheap tests first, no calls.
     for index in range(match.index + 1, last + 1):
@@ -466,10 +613,12 @@ def build_table(
         value = cells[0]
         if index in formula_rows and _blank(cells, width, formula_rows, index):
             blanks.append(index + 1)
+            block = _SumAbove.below(requested, kept)
             continue
         if value is None:
             if cells.count(None) == width:
                 blanks.append(index + 1)
+                block = _SumAbove.below(requested, kept)
                 continue
             # The totals label is the first cell up to the last identifying column.
             value = next((c for c in cells[1:limit] if c is not None), None)
@@ -500,12 +649,18 @@ def build_table(
             # beløp i hele kroner", "Saksbehandler: ..."), not an application missing one.
             amount = cells[requested]
             if amount is None or (amount.__class__ is str and not amount.strip()):
-                notes.append(index + 1)
+                if sum(1 for c in cells if not is_empty(c)) > 1:
+                    # More than a line of text: a note only if no application follows it. Under
+                    # a totals row put at the top, it is an application missing its amount.
+                    pending.append((index + 1, cells))
+                else:
+                    notes.append(index + 1)
                 continue
         if value.__class__ is str and (value[:1] in _TOTAL_INITIALS or value[:1].isspace()):
             label = _totals_label(value)
             if label is not None:
                 below_totals = True
+                block = _SumAbove.below(requested, kept)
                 issues.append(
                     Issue(
                         severity=Severity.WARNING,
@@ -515,15 +670,45 @@ def build_table(
                     )
                 )
                 continue
+        label = None
+        if (
+            value.__class__ is str
+            and value[:1] in _SUBTOTAL_INITIALS
+            and value.casefold().startswith(_SUBTOTAL_STARTS)  # cheap: not an id "S-0001"
+        ):
+            label = _subtotal_label(value)
+        if label is not None and _no_id(cells, id_column, value):
+            # "Sum teater", "Totalt søkt": a totals row only if its amount is a sum of the
+            # rows above it, else an applicant's name may start so ("Total Norge AS").
+            whole = above.is_sum(cells[requested], kept, least=1)
+            if whole or block.is_sum(cells[requested], kept, least=1):
+                below_totals = below_totals or whole
+                issues.append(
+                    Issue(
+                        severity=Severity.WARNING,
+                        code="read.subtotal_row_skipped",
+                        params={
+                            "row": index + 1,
+                            "text": label,
+                            "amount": cell_text(cells[requested]),
+                            "count": above.count if whole else block.count,
+                        },
+                        location=Location(file=file, sheet=sheet, row=index + 1),
+                    )
+                )
+                block = _SumAbove.below(requested, kept)
+                continue
         # A totals row without a label (=SUM(...) under the amounts): no id, applicant or
-        # project, and the amount requested is exactly the sum of the rows above it.
+        # project, and the amount requested is exactly the sum of the rows above it, or of the
+        # rows of its block (a subtotal under each group of rows, blank rows between them).
         for column in identifying:
             cell = cells[column]
             if cell is not None and not (cell.__class__ is str and not cell.strip()):
                 break
         else:
-            if len(kept) >= 2 and above.is_sum(cells[requested], kept):
-                below_totals = True
+            whole = len(kept) >= 2 and above.is_sum(cells[requested], kept)
+            if whole or (block is not above and block.is_sum(cells[requested], kept)):
+                below_totals = below_totals or whole
                 issues.append(
                     Issue(
                         severity=Severity.WARNING,
@@ -531,14 +716,21 @@ def build_table(
                         params={
                             "row": index + 1,
                             "text": cell_text(cells[requested]),
-                            "count": above.count,
+                            "count": above.count if whole else block.count,
                         },
                         location=Location(file=file, sheet=sheet, row=index + 1),
                     )
                 )
+                block = _SumAbove.below(requested, kept)
                 continue
+        if pending:
+            numbers.extend(number for number, _ in pending)
+            kept.extend(row for _, row in pending)
+            pending.clear()
         numbers.append(index + 1)
         kept.append(cells)
+    if pending:
+        notes = sorted([*notes, *(number for number, _ in pending)])
     other_rows: list[int] = []
     if other is not None:
         first = other[0] + 1
@@ -557,6 +749,16 @@ def build_table(
         notes_after = numbers[len(numbers) - below :]
         del numbers[len(numbers) - below :], kept[len(kept) - below :]
         blanks = [n for n in blanks if n < numbers[-1] or n > notes_after[-1]]
+    headings = _headings(numbers, kept, requested, id_column)
+    if headings:
+        # "Musikk" over the music applications, "Teater" over the theatre ones: else each was
+        # an application without an amount, rejected under the heading's name.
+        skip = set(headings)
+        kept = [cells for n, cells in zip(numbers, kept, strict=True) if n not in skip]
+        numbers = [n for n in numbers if n not in skip]
+    _check_scale_notes(
+        grid, match, [*notes, *notes_after, *headings], numbers, kept, file, sheet, t
+    )
     rows = DataRows(numbers, kept)
 
     if other is not None:
@@ -578,6 +780,7 @@ def build_table(
         ("read.header_repeated_skipped", repeated),
         ("read.notes_below_totals_skipped", notes),
         ("read.notes_below_table_skipped", notes_after),
+        ("read.heading_rows_skipped", headings),
     ):
         if skipped:
             issues.append(

@@ -28,7 +28,7 @@ import threading
 import xml.etree.ElementTree as ET
 import zipfile
 import zlib
-from collections.abc import Callable, Container, Iterator, Mapping
+from collections.abc import Callable, Container, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
@@ -46,7 +46,7 @@ from tilskudd.errors import InputFileError
 from tilskudd.i18n import Translator
 from tilskudd.models import Issue, Location, Severity
 from tilskudd.reading.biff import runs_in_circles, xls_error_cells
-from tilskudd.reading.columns import HeaderMatch, find_header
+from tilskudd.reading.columns import HEADER_SCAN_ROWS, REQUIRED, HeaderMatch, find_header
 from tilskudd.reading.sheet import (
     Grid,
     build_table,
@@ -57,7 +57,7 @@ from tilskudd.reading.sheet import (
     where,
 )
 from tilskudd.reading.sniff import Sniffed
-from tilskudd.reading.table import FormulaWithoutValue, RawTable, column_letter
+from tilskudd.reading.table import FormulaWithoutValue, RawTable, column_letter, is_empty
 from tilskudd.reading.xlsb import rel_target, xlsb_scan
 
 __all__ = ["formulas_without_value", "ods_error_cells", "read_workbook", "sheet_member"]
@@ -908,11 +908,51 @@ def read_workbook(
             if extras.hidden:
                 numbers = [number for number, _ in table.rows]
                 issues.extend(_hidden_warning(numbers, extras.hidden, file, name))
+            if sheet is None and amount_alone is None:
+                later = candidates[candidates.index(name) + 1 :]
+                also = _sheets_with_applications(book, later, column_map, file, sniffed, t)
+                if also:
+                    issues.append(
+                        Issue(
+                            severity=Severity.WARNING,
+                            code="read.other_sheets_with_applications",
+                            params={"sheet": name, "sheets": also},
+                            location=Location(file=file, sheet=name),
+                        )
+                    )
             table.percent_cells = extras.percent
             return table
         raise _no_header_anywhere(file, candidates, first_grid, t)
     finally:
         book.close()
+
+
+def _sheets_with_applications(
+    book: CalamineWorkbook,
+    names: Sequence[str],
+    column_map: Mapping[str, str] | None,
+    file: str,
+    sniffed: Sniffed,
+    t: Translator,
+) -> list[str]:
+    """Those of the visible sheets ``names`` whose header names the amount requested and
+    another field, with an amount under it: applications kept one sheet per category
+    ("Kultur", "Idrett") that reading the first sheet alone would leave out without a word."""
+    found: list[str] = []
+    for name in names:
+        with _calamine_errors(file, sniffed, t):
+            rows = book.get_sheet_by_name(name).to_python(
+                skip_empty_area=False, nrows=HEADER_SCAN_ROWS + 50
+            )
+        grid = _grid(rows)
+        match = find_header(grid, column_map)
+        if match is None or not match.has_required or match.score < 2:
+            continue
+        column = match.fields.get(REQUIRED)
+        below = grid[match.index + 1 :]
+        if column is not None and any(not is_empty(cells[column]) for cells in below):
+            found.append(name)
+    return found
 
 
 def _no_header_anywhere(

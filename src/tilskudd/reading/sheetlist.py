@@ -41,9 +41,9 @@ def sheet_names(path: Path) -> list[str] | None:
             if names:
                 return names
         # Else as calamine lists them (a strict-OOXML .xlsx, an .xlsb, .xls or .ods).
-        from tilskudd.reading.biff import runs_in_circles
+        from tilskudd.reading.biff import runs_in_circles, size_out_of_bounds
 
-        if sniffed.format == "xls" and runs_in_circles(path):
+        if sniffed.format == "xls" and (runs_in_circles(path) or size_out_of_bounds(path)):
             return None
         from python_calamine import CalamineWorkbook
 

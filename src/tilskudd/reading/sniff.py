@@ -82,7 +82,16 @@ def _zip_format(path: Path, file: str, named: Format | None, t: Translator) -> S
         with zipfile.ZipFile(path) as archive:
             names = frozenset(archive.namelist())
             mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, KeyError, ValueError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        EOFError,
+        KeyError,
+        ValueError,
+        OSError,
+    ) as exc:
+        # OSError: the file was opened already, so it is the zip's own offsets that are wrong
+        # (one before the start of the file is "Invalid argument" to seek).
         kind = t(f"read.error.format.{named or 'xlsx'}")
         raise _fail(
             t, "corrupt", file=file, format=kind, reason=str(exc) or type(exc).__name__

@@ -512,3 +512,16 @@ def test_a_zip_whose_directory_points_before_the_file_is_said_to_be_damaged(
     assert message.startswith(
         "s.ods is damaged or incomplete and cannot be read as an OpenDocument spreadsheet (.ods)"
     )
+
+
+def test_a_value_typed_far_out_in_an_xlsb_is_refused_naming_its_cell(tmp_path: Path) -> None:
+    """As in an .xlsx: calamine asked for room for every cell from A1 to the value, and the
+    process was aborted."""
+    from .xlsb_files import xlsb_bytes
+
+    far: list[object] = [None] * 16_383 + ["x"]
+    rows = [HEADER, *ROWS, *([[]] * (1_048_576 - 4)), far]
+    path = tmp_path / "r.xlsb"
+    path.write_bytes(xlsb_bytes({"Søknader": rows}))
+    message = _error_in_child(path, "r.xlsb")
+    assert message.startswith("r.xlsb, sheet Søknader: its cells reach XFD1048576")

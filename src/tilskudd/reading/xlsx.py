@@ -58,6 +58,7 @@ from tilskudd.reading.sheet import (
 )
 from tilskudd.reading.sniff import Sniffed
 from tilskudd.reading.table import FormulaWithoutValue, RawTable, column_letter
+from tilskudd.reading.xlsb import far_corner as xlsb_far_corner
 from tilskudd.reading.xlsb import rel_target, xlsb_scan
 
 __all__ = ["formulas_without_value", "ods_error_cells", "read_workbook", "sheet_member"]
@@ -1032,10 +1033,15 @@ def _read_sheet(
     t: Translator,
     meanwhile: Callable[[], object] | None = None,
 ) -> tuple[Grid, _SheetExtras]:
-    if sniffed.format == "xlsx":
-        corner = far_corner(path, name)
-        if corner is not None:
-            raise too_far(where(t, file, name), *corner, t)
+    corner = (
+        far_corner(path, name)
+        if sniffed.format == "xlsx"
+        else xlsb_far_corner(path, name, MAX_CELLS)
+        if sniffed.format == "xlsb"
+        else None
+    )
+    if corner is not None:
+        raise too_far(where(t, file, name), *corner, t)
     scan = _Scan(path, name, scanner) if scanner is not None else None
     if scan is not None:
         scan.start()

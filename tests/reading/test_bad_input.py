@@ -525,3 +525,31 @@ def test_a_value_typed_far_out_in_an_xlsb_is_refused_naming_its_cell(tmp_path: P
     path.write_bytes(xlsb_bytes({"Søknader": rows}))
     message = _error_in_child(path, "r.xlsb")
     assert message.startswith("r.xlsb, sheet Søknader: its cells reach XFD1048576")
+
+
+@pytest.mark.parametrize(
+    ("offset", "value", "reason"),
+    [
+        (6, 148, "(zip file version 14.8)"),  # the version needed to extract, 14.8
+        (8, 1, "(xl/worksheets/sheet1.xml is encrypted)"),  # the flag that marks it so
+        # a compression method no spreadsheet uses
+        (10, 99, "(xl/worksheets/sheet1.xml: That compression method is not supported)"),
+    ],
+)
+def test_a_sheet_in_a_zip_python_cannot_open_is_said_to_be_damaged(
+    make_xlsx: MakeXlsx, offset: int, value: int, reason: str
+) -> None:
+    """One field of the sheet's entry in the zip's directory changed: Python's zipfile raised
+    NotImplementedError or RuntimeError, which were said as a bug in tilskudd (exit 3)."""
+    import struct
+
+    path = make_xlsx([HEADER, *ROWS])
+    data = bytearray(path.read_bytes())
+    entry = data.index(b"PK\x01\x02")
+    while not data[entry + 46 :].startswith(b"xl/worksheets/sheet1.xml"):
+        entry = data.index(b"PK\x01\x02", entry + 4)
+    struct.pack_into("<H", data, entry + offset, value)
+    path.write_bytes(bytes(data))
+    message = _error(path, display_name="søknader.xlsx")
+    assert message.startswith("søknader.xlsx is damaged or incomplete")
+    assert reason in message

@@ -3896,3 +3896,63 @@ def test_a_later_round_may_take_nothing_when_an_earlier_one_plans_all_that_remai
     assert exc.key == "ledger.error.takes_earlier_rounds"
     assert (exc.params["budget"], exc.params["taken"], exc.params["most"]) == (50_000, 50_000, 0)
     assert not ledger_path.exists()
+
+
+# --- found by fuzzing (scripts/fuzz/fuzz_ledger.py) -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("table", "missing"), [("commits", "commits"), ("amendments", "amendments")]
+)
+def test_a_table_dropped_outside_tilskudd_is_refused_naming_it(
+    setup: tuple[Path, Programme, Path, Path], table: str, missing: str
+) -> None:
+    """A table of the ledger's schema dropped (with the sqlite3 shell): status, verify and
+    amend stopped on SQLite's "no such table", said as a bug in tilskudd (exit 3)."""
+    ledger_path, programme, r1, _ = setup
+    commit(ledger_path, programme, 1, r1)
+    tamper(ledger_path, "PRAGMA foreign_keys = OFF", f"DROP TABLE {table}")
+    message = rf"says it has schema version {SCHEMA_VERSION}, but it has no {missing}: it was"
+    _refused_by_every_command(ledger_path, programme, message)
+    exc = refused(lambda: lg.history(ledger_path, "A-1"), LedgerIntegrityError)
+    assert nb(exc, "schema_missing") == (
+        f"{ledger_path} sier at det har skjemaversjon {SCHEMA_VERSION}, men det mangler "
+        f"{missing}: filen er endret utenom tilskudd, og tallene i registeret kan ikke stoles "
+        "på. tilskudd har latt filen være som den var; gjenopprett registeret fra en "
+        "sikkerhetskopi."
+    )
+
+
+def test_a_text_whose_bytes_are_not_utf8_is_a_damaged_ledger(
+    setup: tuple[Path, Programme, Path, Path],
+) -> None:
+    """A byte of an applicant's name changed in the file (not valid UTF-8): SQLite's "Could not
+    decode to UTF-8 column 'applicant'" was said as a bug in tilskudd."""
+    ledger_path, programme, r1, _ = setup
+    commit(ledger_path, programme, 1, r1)
+    # In the award's row and in its entry of the chain, each read by some of the commands.
+    ledger_path.write_bytes(ledger_path.read_bytes().replace(b"Moss kommune", b"\xb3oss kommune"))
+    for action in (
+        lambda: lg.status(ledger_path, programme),
+        lambda: lg.verify_chain(ledger_path),
+        lambda: lg.history(ledger_path, "A-1"),
+    ):
+        text = nb(refused(action, LedgerFileError), "damaged")
+        assert text.startswith(f"registeret {ledger_path} er skadet (SQLite: Could not decode to")
+        assert "with text" not in text  # not the whole cell: it may be an award's JSON
+
+
+def test_a_schema_whose_bytes_are_not_utf8_is_a_damaged_ledger(
+    setup: tuple[Path, Programme, Path, Path],
+) -> None:
+    """A byte of a table's name in the schema SQLite keeps in the file changed: SQLite's error
+    ("malformed database schema (\xb3ommits)") is not UTF-8, and Python's UnicodeDecodeError as
+    the ledger was opened was said as a bug in tilskudd."""
+    ledger_path, programme, r1, _ = setup
+    commit(ledger_path, programme, 1, r1)
+    data = ledger_path.read_bytes()
+    at = data.index(b"tablecommitscommits") + len(b"table")  # type, name, table of the row
+    ledger_path.write_bytes(data[:at] + b"\xb3" + data[at + 1 :])
+    exc = refused(lambda: lg.status(ledger_path, programme), LedgerFileError)
+    assert str(exc).startswith(f"the ledger {ledger_path} is damaged (SQLite: 'utf-8' codec")
+    assert nb(exc, "damaged").startswith(f"registeret {ledger_path} er skadet")

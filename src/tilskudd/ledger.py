@@ -879,6 +879,32 @@ def _require_schema_as_versioned(conn: sqlite3.Connection, path: Path, version: 
                     )
 
 
+def _require_schema_of_version(conn: sqlite3.Connection, path: Path, version: int) -> None:
+    """Refuse a ledger that lacks a table or column its ``user_version`` says it has: it was
+    changed outside tilskudd (a table dropped), and every figure read from it would be wrong,
+    or stop on the table that is not there ("no such table: commits", said as a bug)."""
+    present = {
+        name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+    }
+    for step in MIGRATIONS[:version]:
+        for sql in step:
+            created = re.match(r"CREATE TABLE (\w+)", sql)
+            added = re.match(r"ALTER TABLE (\w+) ADD COLUMN (\w+)", sql)
+            if created is not None and created.group(1) not in present:
+                missing = created.group(1)
+            elif added is not None and added.group(1) in present:
+                table, column = added.groups()
+                columns = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+                if column in columns:
+                    continue
+                missing = f"{table}.{column}"
+            else:
+                continue
+            raise LedgerIntegrityError(
+                key="ledger.error.schema_missing", path=str(path), version=version, table=missing
+            )
+
+
 def _migrate(conn: sqlite3.Connection, path: Path, target: int | None) -> None:
     """Check the file is our ledger; create or upgrade its schema to ``target`` (None: only
     check) inside the caller's transaction (IMMEDIATE when it may write)."""
@@ -896,6 +922,7 @@ def _migrate(conn: sqlite3.Connection, path: Path, target: int | None) -> None:
         if magic is None or magic[0] != MAGIC:
             raise LedgerFileError(key="ledger.error.no_mark", path=str(path))
         _require_schema_as_versioned(conn, path, version)
+        _require_schema_of_version(conn, path, version)
     if target is None or version >= target:
         return
     for step in range(version, target):
@@ -950,7 +977,17 @@ def _sqlite_problem(path: Path, exc: sqlite3.Error) -> LedgerFileError | None:
     """
     said = str(exc) or type(exc).__name__  # SQLite's own words, quoted as they are
     text = said.lower()
-    if "malformed" in text or "not a database" in text or "encrypted" in text:
+    if "could not decode to utf-8" in text:
+        # Up to the column's name: the cell's text after it may be a whole award's JSON.
+        said = said.split(" with text ", 1)[0]
+    if (
+        "malformed" in text
+        or "not a database" in text
+        or "encrypted" in text
+        # A text cell whose bytes are not UTF-8 (tilskudd writes every text as UTF-8): a byte
+        # of the file changed.
+        or "could not decode to utf-8" in text
+    ):
         key = "damaged"
     elif "readonly" in text or "read-only" in text or "unable to open" in text:
         key = "not_writable"
@@ -961,6 +998,12 @@ def _sqlite_problem(path: Path, exc: sqlite3.Error) -> LedgerFileError | None:
     else:
         return None
     return LedgerFileError(key=f"ledger.error.{key}", path=str(path), said=said)
+
+
+def _damaged(path: Path, exc: UnicodeDecodeError) -> LedgerFileError:
+    """The ledger's schema, as SQLite keeps it, is not UTF-8 text: a byte of the file changed
+    (SQLite parses it as it opens the file, and Python cannot decode what it gives)."""
+    return LedgerFileError(key="ledger.error.damaged", path=str(path), said=str(exc))
 
 
 def _raise_sqlite_problem(path: Path, exc: sqlite3.Error) -> None:
@@ -1145,6 +1188,9 @@ class Ledger:
             conn.close()
             _raise_sqlite_problem(path, exc)
             raise
+        except UnicodeDecodeError as exc:
+            conn.close()
+            raise _damaged(path, exc) from None
         except BaseException:
             conn.close()
             raise
@@ -1161,6 +1207,8 @@ class Ledger:
         self.close()
         if isinstance(exc, sqlite3.Error):
             _raise_sqlite_problem(self.path, exc)
+        if isinstance(exc, UnicodeDecodeError):
+            raise _damaged(self.path, exc) from None
 
     # -- reading --
 

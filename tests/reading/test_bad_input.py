@@ -553,3 +553,34 @@ def test_a_sheet_in_a_zip_python_cannot_open_is_said_to_be_damaged(
     message = _error(path, display_name="søknader.xlsx")
     assert message.startswith("søknader.xlsx is damaged or incomplete")
     assert reason in message
+
+
+@pytest.mark.parametrize("backtrace", ["0", "1"])
+def test_a_panic_of_calamine_is_said_as_damage_without_rusts_own_words(
+    tmp_path: Path, backtrace: str
+) -> None:
+    """An .xlsb without its shared strings: calamine panics, and tilskudd says the file is
+    damaged, but Rust printed its panic first on stderr ("thread '<unnamed>' panicked at
+    /root/.cargo/registry/…", and a whole backtrace with RUST_BACKTRACE=1)."""
+    import os
+    import subprocess
+    import sys
+
+    source = Path(__file__).parent / "files" / "soknader.xlsb"
+    path = tmp_path / "s.xlsb"
+    with zipfile.ZipFile(source) as archive, zipfile.ZipFile(path, "w") as copy:
+        for info in archive.infolist():
+            if info.filename != "xl/sharedStrings.bin":
+                copy.writestr(info, archive.read(info))
+    done = subprocess.run(
+        [sys.executable, "-m", "tilskudd", "check", str(path)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "RUST_BACKTRACE": backtrace, "TILSKUDD_LANG": "en"},
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert done.stderr.startswith(f"error: {path} is damaged or incomplete"), done.stderr
+    assert "panicked" not in done.stderr
+    assert done.stderr.count("\n") == 1

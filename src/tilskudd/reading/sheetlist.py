@@ -47,12 +47,14 @@ def sheet_names(path: Path) -> list[str] | None:
             return None
         from python_calamine import CalamineWorkbook
 
-        with path.open("rb") as handle:
+        from tilskudd.reading.xlsx import rust_panics_unsaid
+
+        with rust_panics_unsaid(), path.open("rb") as handle:
             book = CalamineWorkbook.from_filelike(handle)
-        try:
-            return [m.name for m in book.sheets_metadata]
-        finally:
-            book.close()
+            try:
+                return [m.name for m in book.sheets_metadata]
+            finally:
+                book.close()
     except (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError):
         raise
     except BaseException:  # damaged (calamine panics are BaseExceptions): the reader says so

@@ -21,9 +21,13 @@ scan reports every formula, cached value or not.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import io
+import os
 import re
+import sys
+import tempfile
 import threading
 import xml.etree.ElementTree as ET
 import zipfile
@@ -817,6 +821,43 @@ def _calamine_errors(file: str, sniffed: Sniffed, t: Translator) -> Iterator[Non
         ) from None
 
 
+# "thread '<unnamed>' (7242) panicked at …", the panic's words, a backtrace if asked for, and a
+# line "note: run with `RUST_BACKTRACE=1` …" (or "note: Some details are omitted …") to end it.
+_PANIC = re.compile(rb"\n?thread '[^\n]*?panicked at .*?\nnote: [^\n]*\n?", re.DOTALL)
+
+
+@contextmanager
+def rust_panics_unsaid() -> Iterator[None]:
+    """Keep Rust's panic messages off stderr while calamine reads a file.
+
+    calamine panics on some damaged files; the panic becomes a Python exception, which
+    :func:`_calamine_errors` says as a damaged file with the panic's words, but Rust prints it
+    first on stderr (``thread '<unnamed>' panicked at /root/.cargo/registry/…``, a whole
+    backtrace with RUST_BACKTRACE set), above tilskudd's message. Standard error (file
+    descriptor 2) goes to a temporary file meanwhile; what else was written there is written out
+    afterwards.
+    """
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError, AttributeError):  # no file descriptor 2 to hold: as it is
+        yield
+        return
+    with tempfile.TemporaryFile() as held:
+        os.dup2(held.fileno(), 2)
+        try:
+            yield
+        finally:
+            with contextlib.suppress(OSError, ValueError, AttributeError):
+                sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+            held.seek(0)
+            kept = _PANIC.sub(b"", held.read())
+            if kept:
+                os.write(2, kept)
+
+
 def _grid(rows: list[list[Any]]) -> Grid:
     """calamine's rows with '' (its empty cell) replaced by None, in place."""
     for cells in rows:
@@ -904,6 +945,30 @@ def read_workbook(
     missing). ``sheet`` is a name or a 1-based number. ``meanwhile`` is called once, on this
     thread, while calamine parses the first sheet read on another (see :func:`_parse_beside`).
     """
+    with rust_panics_unsaid():
+        return _read_workbook(
+            path,
+            sniffed,
+            file=file,
+            sheet=sheet,
+            column_map=column_map,
+            t=t,
+            issues=issues,
+            meanwhile=meanwhile,
+        )
+
+
+def _read_workbook(
+    path: Path,
+    sniffed: Sniffed,
+    *,
+    file: str,
+    sheet: str | int | None,
+    column_map: Mapping[str, str] | None,
+    t: Translator,
+    issues: list[Issue],
+    meanwhile: Callable[[], object] | None = None,
+) -> RawTable:
     if sniffed.format == "xls":
         # calamine would follow the chain until memory runs out, or set aside room for more
         # cells than there is memory, and the process would abort.

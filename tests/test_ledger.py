@@ -3998,3 +3998,108 @@ def test_a_ledger_of_schema_6_keeps_its_amendments_and_records_a_decision_date_a
         assert ledger.version == SCHEMA_VERSION
         assert ledger.verify_chain().ok
         assert [m.decided for m in ledger.amendments()] == [None, "2009-10-12"]
+
+
+# --- found by fuzzing (scripts/fuzz/fuzz_ledger.py) -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("table", "missing"), [("commits", "commits"), ("amendments", "amendments")]
+)
+def test_a_table_dropped_outside_tilskudd_is_refused_naming_it(
+    setup: tuple[Path, Programme, Path, Path], table: str, missing: str
+) -> None:
+    """A table of the ledger's schema dropped (with the sqlite3 shell): status, verify and
+    amend stopped on SQLite's "no such table", said as a bug in tilskudd (exit 3)."""
+    ledger_path, programme, r1, _ = setup
+    commit(ledger_path, programme, 1, r1)
+    tamper(ledger_path, "PRAGMA foreign_keys = OFF", f"DROP TABLE {table}")
+    message = rf"says it has schema version {SCHEMA_VERSION}, but it has no {missing}: it was"
+    _refused_by_every_command(ledger_path, programme, message)
+    exc = refused(lambda: lg.history(ledger_path, "A-1"), LedgerIntegrityError)
+    assert nb(exc, "schema_missing") == (
+        f"{ledger_path} sier at det har skjemaversjon {SCHEMA_VERSION}, men det mangler "
+        f"{missing}: filen er endret utenom tilskudd, eller skadet, og tallene i registeret kan "
+        "ikke stoles på. tilskudd har latt filen være som den var; gjenopprett registeret fra en "
+        "sikkerhetskopi."
+    )
+
+
+@pytest.mark.parametrize(
+    ("written", "missing"),
+    [(b"prev_hash TEXT", "chain.prev_hash"), (b" policy TEXT", "commits.policy")],
+)
+def test_a_column_renamed_by_a_damaged_schema_is_refused_naming_it(
+    setup: tuple[Path, Programme, Path, Path], written: bytes, missing: str
+) -> None:
+    """One byte of a CREATE TABLE that SQLite keeps in the file changed, so that a column has
+    another name: "no such column: prev_hash" or a KeyError, said as a bug in tilskudd."""
+    ledger_path, programme, r1, _ = setup
+    commit(ledger_path, programme, 1, r1)
+    data = ledger_path.read_bytes()
+    assert data.count(written) == 1
+    at = data.index(written) + len(written) - len(written.lstrip())
+    ledger_path.write_bytes(data[:at] + b"Y" + data[at + 1 :])
+    message = rf"says it has schema version {SCHEMA_VERSION}, but it has no {missing}: it was"
+    _refused_by_every_command(ledger_path, programme, message)
+
+
+def test_a_text_whose_bytes_are_not_utf8_is_a_damaged_ledger(
+    setup: tuple[Path, Programme, Path, Path],
+) -> None:
+    """A byte of an applicant's name changed in the file (not valid UTF-8): SQLite's "Could not
+    decode to UTF-8 column 'applicant'" was said as a bug in tilskudd."""
+    ledger_path, programme, r1, _ = setup
+    commit(ledger_path, programme, 1, r1)
+    # In the award's row and in its entry of the chain, each read by some of the commands.
+    ledger_path.write_bytes(ledger_path.read_bytes().replace(b"Moss kommune", b"\xb3oss kommune"))
+    for action in (
+        lambda: lg.status(ledger_path, programme),
+        lambda: lg.verify_chain(ledger_path),
+        lambda: lg.history(ledger_path, "A-1"),
+    ):
+        text = nb(refused(action, LedgerFileError), "damaged")
+        assert text.startswith(f"registeret {ledger_path} er skadet (SQLite: Could not decode to")
+        assert "with text" not in text  # not the whole cell: it may be an award's JSON
+
+
+def test_a_schema_whose_bytes_are_not_utf8_is_a_damaged_ledger(
+    setup: tuple[Path, Programme, Path, Path],
+) -> None:
+    """A byte of a table's name in the schema SQLite keeps in the file changed: SQLite's error
+    ("malformed database schema (\xb3ommits)") is not UTF-8, and Python's UnicodeDecodeError as
+    the ledger was opened was said as a bug in tilskudd."""
+    ledger_path, programme, r1, _ = setup
+    commit(ledger_path, programme, 1, r1)
+    data = ledger_path.read_bytes()
+    at = data.index(b"tablecommitscommits") + len(b"table")  # type, name, table of the row
+    ledger_path.write_bytes(data[:at] + b"\xb3" + data[at + 1 :])
+    exc = refused(lambda: lg.status(ledger_path, programme), LedgerFileError)
+    assert str(exc).startswith(f"the ledger {ledger_path} is damaged (SQLite: 'utf-8' codec")
+    assert nb(exc, "damaged").startswith(f"registeret {ledger_path} er skadet")
+
+
+@pytest.mark.parametrize(
+    ("sql", "what"),
+    [
+        ("UPDATE commits SET policy = substr(policy, 2)", "commits.policy"),
+        ("UPDATE commits SET reading = 'null'", "commits.reading"),
+        ("UPDATE awards SET municipalities = '3'", "awards.municipalities"),
+    ],
+)
+def test_a_recorded_value_that_is_not_its_json_is_refused_naming_it(
+    setup: tuple[Path, Programme, Path, Path], sql: str, what: str
+) -> None:
+    """A round's policy (JSON) edited outside tilskudd into text that is not JSON, or JSON of
+    another kind: json.loads's error, or a TypeError, was said as a bug in tilskudd."""
+    ledger_path, programme, r1, _ = setup
+    commit(ledger_path, programme, 1, r1)
+    tamper(ledger_path, sql)
+    exc = refused(lambda: lg.status(ledger_path, programme), LedgerIntegrityError)
+    assert str(exc).startswith(
+        f"{ledger_path} holds a value that is not as tilskudd recorded it ({what}): the file "
+        "was changed outside tilskudd, or damaged"
+    )
+    assert nb(exc, "unreadable_record").startswith(
+        f"{ledger_path} har en verdi som ikke er slik tilskudd registrerte den ({what}): "
+    )

@@ -348,3 +348,14 @@ def test_other_text_with_a_g_is_not_an_amount_as_before(text: str) -> None:
     with pytest.raises(AmountError) as caught:
         parse_amount(text)
     assert not isinstance(caught.value, AmbiguousUnitError)
+
+
+@pytest.mark.parametrize("text", ["5554\n,500", "12\n,5", "250000\n,00", "1 000\n.5"])
+def test_a_line_break_inside_an_amount_is_refused_as_not_an_amount(text: str) -> None:
+    # A line break typed in the cell (Alt+Enter) before the decimal mark: the digits before it
+    # passed the check for digits ("$" matches before a final line break), and the Decimal
+    # made of them raised InvalidOperation, a crash, from a cell and from --budget alike.
+    with pytest.raises(AmountError, match=r"not an amount|not thousands"):
+        parse_amount(text)
+    with pytest.raises(AmountError):
+        parse_decimal(text)

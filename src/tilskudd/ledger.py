@@ -26,6 +26,7 @@ each version to the next and every older ledger is upgraded on open, in one tran
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -623,7 +624,7 @@ class AwardRecord:
         """``{"total_cost": int | None, "score": Decimal | None}``; None when not recorded."""
         if self.figures_json is None:
             return None
-        data = json.loads(self.figures_json)
+        data = _recorded(self.figures_json, dict, "awards.figures")
         score = data.get("score")
         return {
             "total_cost": data.get("total_cost"),
@@ -633,7 +634,7 @@ class AwardRecord:
     @property
     def reasons(self) -> list[dict[str, Any]]:
         """The decision's reasons: ``{"code": ..., "params": {...}}`` each."""
-        return list(json.loads(self.reasons_json))
+        return list(_recorded(self.reasons_json, list, "awards.reasons"))
 
     @property
     def current(self) -> int:
@@ -895,6 +896,48 @@ def _require_schema_as_versioned(conn: sqlite3.Connection, path: Path, version: 
                     )
 
 
+@functools.cache
+def _schema_columns(version: int) -> dict[str, tuple[str, ...]]:
+    """Each table of a ledger of schema ``version`` and its columns, as the migrations up to it
+    make them (in a database in memory, so that the list is the schema's own)."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        for step in MIGRATIONS[:version]:
+            for sql in step:
+                conn.execute(sql)
+        tables = [
+            name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        ]
+        return {
+            table: tuple(row[1] for row in conn.execute(f"PRAGMA table_info({table})"))
+            for table in tables
+        }
+    finally:
+        conn.close()
+
+
+def _require_schema_of_version(conn: sqlite3.Connection, path: Path, version: int) -> None:
+    """Refuse a ledger that lacks a table or column its ``user_version`` says it has: it was
+    changed outside tilskudd (a table dropped) or damaged (a byte of the schema SQLite keeps
+    in the file changed, renaming a column), and every figure read from it would be wrong, or
+    stop on what is not there ("no such table: commits", said as a bug)."""
+    present = {
+        name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+    }
+    for table, columns in _schema_columns(version).items():
+        if table not in present:
+            missing = table
+        else:
+            found = {row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')}
+            absent = [column for column in columns if column not in found]
+            if not absent:
+                continue
+            missing = f"{table}.{absent[0]}"
+        raise LedgerIntegrityError(
+            key="ledger.error.schema_missing", path=str(path), version=version, table=missing
+        )
+
+
 def _migrate(conn: sqlite3.Connection, path: Path, target: int | None) -> None:
     """Check the file is our ledger; create or upgrade its schema to ``target`` (None: only
     check) inside the caller's transaction (IMMEDIATE when it may write)."""
@@ -912,6 +955,7 @@ def _migrate(conn: sqlite3.Connection, path: Path, target: int | None) -> None:
         if magic is None or magic[0] != MAGIC:
             raise LedgerFileError(key="ledger.error.no_mark", path=str(path))
         _require_schema_as_versioned(conn, path, version)
+        _require_schema_of_version(conn, path, version)
     if target is None or version >= target:
         return
     for step in range(version, target):
@@ -966,7 +1010,17 @@ def _sqlite_problem(path: Path, exc: sqlite3.Error) -> LedgerFileError | None:
     """
     said = str(exc) or type(exc).__name__  # SQLite's own words, quoted as they are
     text = said.lower()
-    if "malformed" in text or "not a database" in text or "encrypted" in text:
+    if "could not decode to utf-8" in text:
+        # Up to the column's name: the cell's text after it may be a whole award's JSON.
+        said = said.split(" with text ", 1)[0]
+    if (
+        "malformed" in text
+        or "not a database" in text
+        or "encrypted" in text
+        # A text cell whose bytes are not UTF-8 (tilskudd writes every text as UTF-8): a byte
+        # of the file changed.
+        or "could not decode to utf-8" in text
+    ):
         key = "damaged"
     elif "readonly" in text or "read-only" in text or "unable to open" in text:
         key = "not_writable"
@@ -977,6 +1031,12 @@ def _sqlite_problem(path: Path, exc: sqlite3.Error) -> LedgerFileError | None:
     else:
         return None
     return LedgerFileError(key=f"ledger.error.{key}", path=str(path), said=said)
+
+
+def _damaged(path: Path, exc: UnicodeDecodeError) -> LedgerFileError:
+    """The ledger's schema, as SQLite keeps it, is not UTF-8 text: a byte of the file changed
+    (SQLite parses it as it opens the file, and Python cannot decode what it gives)."""
+    return LedgerFileError(key="ledger.error.damaged", path=str(path), said=str(exc))
 
 
 def _raise_sqlite_problem(path: Path, exc: sqlite3.Error) -> None:
@@ -1101,6 +1161,28 @@ _NOT_AGAINST_THE_LEDGER = RoundContext(
 """What a round allocated without the ledger was allocated against: no earlier awards."""
 
 
+class _UnreadableRecordError(Exception):
+    """A value the ledger recorded as JSON is not what tilskudd wrote (see :func:`_recorded`);
+    :meth:`Ledger.__exit__` says it as a :class:`LedgerIntegrityError` naming the file."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(what)
+        self.what = what
+
+
+def _recorded(text: object, kind: type[Any], what: str) -> Any:
+    """The JSON value ``text`` recorded in ``what`` (``table.column``), of the type tilskudd
+    records there; raises :class:`_UnreadableRecordError` for text changed outside tilskudd (or
+    damaged) into something else, which would otherwise stop a command with a bug's traceback."""
+    try:
+        value = json.loads(text) if isinstance(text, str | bytes) else None
+    except ValueError:
+        value = None
+    if not isinstance(value, kind):
+        raise _UnreadableRecordError(what)
+    return value
+
+
 class Ledger:
     """An open ledger file. Use :meth:`open` (a context manager closes it, and turns an error
     SQLite raises while it is open into a :class:`LedgerFileError` naming the file)."""
@@ -1161,6 +1243,9 @@ class Ledger:
             conn.close()
             _raise_sqlite_problem(path, exc)
             raise
+        except UnicodeDecodeError as exc:
+            conn.close()
+            raise _damaged(path, exc) from None
         except BaseException:
             conn.close()
             raise
@@ -1177,6 +1262,12 @@ class Ledger:
         self.close()
         if isinstance(exc, sqlite3.Error):
             _raise_sqlite_problem(self.path, exc)
+        if isinstance(exc, UnicodeDecodeError):
+            raise _damaged(self.path, exc) from None
+        if isinstance(exc, _UnreadableRecordError):
+            raise LedgerIntegrityError(
+                key="ledger.error.unreadable_record", path=str(self.path), what=exc.what
+            ) from None
 
     # -- reading --
 
@@ -1196,8 +1287,8 @@ class Ledger:
         out = []
         for row in rows:
             row = dict(row)
-            row["reading"] = json.loads(row["reading"])
-            row["policy"] = json.loads(row["policy"])
+            row["reading"] = _recorded(row["reading"], dict, "commits.reading")
+            row["policy"] = _recorded(row["policy"], dict, "commits.policy")
             out.append(CommitRecord(**row))
         return out
 
@@ -1224,7 +1315,8 @@ class Ledger:
         out = []
         for row in rows:
             waived = row.pop("outside_policy", None)
-            out.append(AmendmentRecord(**row, outside_policy=tuple(json.loads(waived or "[]"))))
+            waived_list = _recorded(waived or "[]", list, "amendments.outside_policy")
+            out.append(AmendmentRecord(**row, outside_policy=tuple(waived_list)))
         return self._work_out_figures(out)
 
     def _work_out_figures(self, amendments: list[AmendmentRecord]) -> list[AmendmentRecord]:
@@ -1299,11 +1391,13 @@ class Ledger:
         out = []
         for row in rows:
             row = dict(row)
-            row["municipalities"] = tuple(json.loads(row["municipalities"]))
+            row["municipalities"] = tuple(
+                _recorded(row["municipalities"], list, "awards.municipalities")
+            )
             row["reasons_json"] = row.pop("reasons")
             row["figures_json"] = row.pop("figures", None)
             if row.get("counties") is not None:
-                row["counties"] = tuple(json.loads(row["counties"]))
+                row["counties"] = tuple(_recorded(row["counties"], list, "awards.counties"))
             found = changes.get(row["seq"], ()) if changes is not None else ()
             out.append(AwardRecord(**row, amendments=tuple(found)))
         return out
@@ -2272,7 +2366,7 @@ class Ledger:
         for number, text in self._conn.execute(
             f"SELECT DISTINCT round, places FROM ({awards}) WHERE now > 0", params
         ):
-            places[int(number)].update(json.loads(text))
+            places[int(number)].update(_recorded(text, list, "awards.municipalities"))
         for number, found in places.items():
             totals[number][2] = len(found)
         if self.has_amendments():
@@ -2401,7 +2495,12 @@ class Ledger:
             )
         values = dict(zip(columns, row, strict=True))
         if canonical_json(_entry(kind, seq, values)) != body:
-            recorded = json.loads(body)
+            try:
+                recorded = json.loads(body)
+            except ValueError:  # not JSON any more: every column is said to be changed
+                recorded = {}
+            if not isinstance(recorded, dict):
+                recorded = {}
             changed = [c for c in columns if recorded.get(c) != values[c]]
             # The table's own column names, for whoever looks into the file, said as such.
             fields = (

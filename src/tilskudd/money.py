@@ -59,8 +59,10 @@ _APOSTROPHE_GROUP = re.compile(r"(?<=\d)['\u2019](?=\d{3}(?!\d))")
 _DASH_AFTER_MARK = re.compile(r"([,.])[\u2013\u2014]+")
 # Grouped digits: one to three before the first separator, not starting with 0 ("0 500" and
 # "012 345" are not amounts anyone groups that way: refused, not read as 500 and 12 345).
-_DIGITS_GROUPED = re.compile(r"^[1-9]\d{0,2}(?:[ ]\d{3})+$")
-_PLAIN = re.compile(r"^\d+$")
+# \Z, not $: "$" also matches before a line break at the end, and "5554\n,500" (a line break
+# typed in the cell) let "5554\n" through as digits, to a Decimal that could not be made of it.
+_DIGITS_GROUPED = re.compile(r"^[1-9]\d{0,2}(?:[ ]\d{3})+\Z")
+_PLAIN = re.compile(r"^\d+\Z")
 
 
 SHOWN_DIGITS: Final = 15

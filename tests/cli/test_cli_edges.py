@@ -652,3 +652,21 @@ def test_a_sheet_number_not_there_is_said_as_the_other_read_errors(lang: str, st
     code, _, err = invoke("check", SMALL, "--sheet", "9", "--lang", lang)
     assert code == 1
     assert err.startswith(start.format(file=SMALL))
+
+
+# --- found by fuzzing (scripts/fuzz/) --------------------------------------------------------
+
+
+def test_a_line_break_inside_an_amount_is_an_error_at_its_cell_and_in_budget(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "s.csv"
+    path.write_text('ID;Søker;Søkt beløp;Poeng\nS-1;Moss;"5554\n,500";4\nS-2;Rygge;1000;3\n')
+    code, out, err = invoke("check", path)
+    assert code == 1
+    assert "C2" in out
+    assert "is not an amount" in out
+    assert "Traceback" not in out + err
+    code, out, err = invoke("allocate", SMALL, "--budget", "5554\n,500", "--lang", "nb")
+    assert code == 2
+    assert err.startswith("feil: --budget: «5554\n,500» er ikke et beløp;")

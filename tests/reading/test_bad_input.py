@@ -6,6 +6,7 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from tilskudd.errors import ExitCode, InputFileError
@@ -443,3 +444,218 @@ def test_a_scale_after_a_header_that_is_no_amount_is_carried_through(
     table = read_table(path)
     assert table.fields["requested"] == 1
     assert table.extra == {header: 2}
+
+
+# --- found by fuzzing (scripts/fuzz/fuzz_applications.py) ------------------------------------
+
+# A file that ends the process (a Rust allocation that fails aborts it) is read in a child, with
+# little memory, so that the test fails rather than the test run; the child prints the error.
+_READ_IN_CHILD = """
+import resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (1536 << 20, 1536 << 20))
+from tilskudd.errors import InputFileError
+from tilskudd.reading import read_table
+try:
+    read_table(sys.argv[1], display_name=sys.argv[2], lang=sys.argv[3])
+except InputFileError as exc:
+    print(exc)
+"""
+
+
+def _error_in_child(path: Path, name: str, lang: str = "en") -> str:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", _READ_IN_CHILD, str(path), name, lang],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout.strip()
+
+
+def _far_out(path: Path, cell: str, value: object) -> Path:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Søknader"
+    for row in (HEADER, *ROWS):
+        sheet.append(list(row))
+    sheet[cell] = value
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("lang", "start"),
+    [
+        ("en", "r.xlsx, sheet Søknader: its cells reach XFD1048576, an area of 17,179,869,184 "),
+        ("nb", "r.xlsx, arket Søknader: cellene går helt til XFD1048576, et område på 17"),
+    ],
+)
+@pytest.mark.parametrize("value", ["x", "=A1"])
+def test_a_value_typed_far_out_in_an_xlsx_is_refused_naming_its_cell(
+    tmp_path: Path, lang: str, start: str, value: str
+) -> None:
+    """One value in XFD1048576 made calamine ask for 512 GB to hold the sheet, and the process
+    was aborted; a formula there (calamine leaves it out: no saved value) made tilskudd's own
+    grid 17 billion cells, a MemoryError after 20 s."""
+    path = _far_out(tmp_path / "r.xlsx", "XFD1048576", value)
+    message = _error_in_child(path, "r.xlsx", lang)
+    assert message.startswith(start)
+    assert "Ctrl+End" in message
+
+
+def test_a_sheet_within_bounds_is_read_with_its_far_cell(tmp_path: Path) -> None:
+    path = _far_out(tmp_path / "r.xlsx", "T2000", "merknad")  # 2 000 rows by 20 columns
+    table = read_table(path)
+    assert [number for number, _ in table.rows][:2] == [2, 3]
+    assert table.rows[-1][1][19] == "merknad"
+
+
+def test_an_xlsx_sheet_without_its_size_is_measured_by_its_cells(tmp_path: Path) -> None:
+    path = _far_out(tmp_path / "r.xlsx", "XFD1048576", "x")
+    with zipfile.ZipFile(path) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    start = sheet.index(b"<dimension")
+    parts["xl/worksheets/sheet1.xml"] = sheet[:start] + sheet[sheet.index(b">", start) + 1 :]
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    assert "its cells reach XFD1048576" in _error_in_child(path, "r.xlsx")
+
+
+def _xls_with_dimensions(path: Path, first_row: int, end_row: int) -> Path:
+    import struct
+
+    import xlwt  # type: ignore[import-untyped]
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("Søknader")
+    for r, row in enumerate((HEADER, *ROWS)):
+        for c, value in enumerate(row):
+            sheet.write(r, c, value)
+    book.save(str(path))
+    data = bytearray(path.read_bytes())
+    at = data.index(b"\x00\x02\x0e\x00") + 4  # the sheet's DIMENSIONS record
+    struct.pack_into("<II", data, at, first_row, end_row)
+    path.write_bytes(bytes(data))
+    return path
+
+
+@pytest.mark.parametrize(("first_row", "end_row"), [(0x200000, 3), (0, 0x7FFFFFFF)])
+@pytest.mark.parametrize(
+    ("lang", "reason"),
+    [
+        ("en", "(a sheet gives a size no .xls file can have)"),
+        ("nb", "(et ark oppgir en størrelse ingen .xls-fil kan ha)"),
+    ],
+)
+def test_an_xls_sheet_of_an_impossible_size_is_said_to_be_damaged(
+    tmp_path: Path, first_row: int, end_row: int, lang: str, reason: str
+) -> None:
+    """One byte of a sheet's DIMENSIONS record changed (its first row after its last): calamine
+    set aside room for 1.5 TB of cells when it opened the file, and the process was aborted."""
+    path = _xls_with_dimensions(tmp_path / "r.xls", first_row, end_row)
+    message = _error_in_child(path, "r.xls", lang)
+    assert message.startswith(("r.xls is damaged", "r.xls er skadet"))
+    assert reason in message
+
+
+def test_a_zip_whose_directory_points_before_the_file_is_said_to_be_damaged(
+    tmp_path: Path,
+) -> None:
+    """The offset of the zip's central directory made larger: reading a member seeks before the
+    start of the file, and the OSError (Invalid argument) was said alone, without the file."""
+    import io
+    import struct
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", "<x/>")
+    data = bytearray(buffer.getvalue())
+    end = data.rfind(b"PK\x05\x06")
+    struct.pack_into("<I", data, end + 16, struct.unpack_from("<I", data, end + 16)[0] + 1000)
+    path = tmp_path / "s.ods"
+    path.write_bytes(bytes(data))
+    message = _error(path, display_name="s.ods")
+    assert message.startswith(
+        "s.ods is damaged or incomplete and cannot be read as an OpenDocument spreadsheet (.ods)"
+    )
+
+
+def test_a_value_typed_far_out_in_an_xlsb_is_refused_naming_its_cell(tmp_path: Path) -> None:
+    """As in an .xlsx: calamine asked for room for every cell from A1 to the value, and the
+    process was aborted."""
+    from .xlsb_files import xlsb_bytes
+
+    far: list[object] = [None] * 16_383 + ["x"]
+    rows = [HEADER, *ROWS, *([[]] * (1_048_576 - 4)), far]
+    path = tmp_path / "r.xlsb"
+    path.write_bytes(xlsb_bytes({"Søknader": rows}))
+    message = _error_in_child(path, "r.xlsb")
+    assert message.startswith("r.xlsb, sheet Søknader: its cells reach XFD1048576")
+
+
+@pytest.mark.parametrize(
+    ("offset", "value", "reason"),
+    [
+        (6, 148, "(zip file version 14.8)"),  # the version needed to extract, 14.8
+        (8, 1, "(xl/worksheets/sheet1.xml is encrypted)"),  # the flag that marks it so
+        # a compression method no spreadsheet uses
+        (10, 99, "(xl/worksheets/sheet1.xml: That compression method is not supported)"),
+    ],
+)
+def test_a_sheet_in_a_zip_python_cannot_open_is_said_to_be_damaged(
+    make_xlsx: MakeXlsx, offset: int, value: int, reason: str
+) -> None:
+    """One field of the sheet's entry in the zip's directory changed: Python's zipfile raised
+    NotImplementedError or RuntimeError, which were said as a bug in tilskudd (exit 3)."""
+    import struct
+
+    path = make_xlsx([HEADER, *ROWS])
+    data = bytearray(path.read_bytes())
+    entry = data.index(b"PK\x01\x02")
+    while not data[entry + 46 :].startswith(b"xl/worksheets/sheet1.xml"):
+        entry = data.index(b"PK\x01\x02", entry + 4)
+    struct.pack_into("<H", data, entry + offset, value)
+    path.write_bytes(bytes(data))
+    message = _error(path, display_name="søknader.xlsx")
+    assert message.startswith("søknader.xlsx is damaged or incomplete")
+    assert reason in message
+
+
+@pytest.mark.parametrize("backtrace", ["0", "1"])
+def test_a_panic_of_calamine_is_said_as_damage_without_rusts_own_words(
+    tmp_path: Path, backtrace: str
+) -> None:
+    """An .xlsb without its shared strings: calamine panics, and tilskudd says the file is
+    damaged, but Rust printed its panic first on stderr ("thread '<unnamed>' panicked at
+    /root/.cargo/registry/…", and a whole backtrace with RUST_BACKTRACE=1)."""
+    import os
+    import subprocess
+    import sys
+
+    source = Path(__file__).parent / "files" / "soknader.xlsb"
+    path = tmp_path / "s.xlsb"
+    with zipfile.ZipFile(source) as archive, zipfile.ZipFile(path, "w") as copy:
+        for info in archive.infolist():
+            if info.filename != "xl/sharedStrings.bin":
+                copy.writestr(info, archive.read(info))
+    done = subprocess.run(
+        [sys.executable, "-m", "tilskudd", "check", str(path)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "RUST_BACKTRACE": backtrace, "TILSKUDD_LANG": "en"},
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert done.stderr.startswith(f"error: {path} is damaged or incomplete"), done.stderr
+    assert "panicked" not in done.stderr
+    assert done.stderr.count("\n") == 1

@@ -30,7 +30,14 @@ from array import array
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["Percent", "runs_in_circles", "shows_percent", "xls_error_cells", "xls_stream"]
+__all__ = [
+    "Percent",
+    "runs_in_circles",
+    "shows_percent",
+    "size_out_of_bounds",
+    "xls_error_cells",
+    "xls_stream",
+]
 
 _SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _END_OF_CHAIN = 0xFFFFFFFE
@@ -51,6 +58,9 @@ ERRORS = {
 
 _BOF, _EOF, _BOUNDSHEET, _FILEPASS = 0x0809, 0x000A, 0x0085, 0x002F
 _CODEPAGE, _UTF16 = 0x0042, 1200
+# A sheet's DIMENSIONS: its first row, the row after its last (32 bits each), its first column,
+# the column after its last (16 bits each). BIFF8 holds at most 65 536 rows and 256 columns.
+_DIMENSIONS, _MAX_ROWS, _MAX_COLUMNS = 0x0200, 65_536, 256
 _BOOLERR, _FORMULA = 0x0205, 0x0006
 # Number cells, whose cell format (XF, by index) may show them as a percentage, and in the
 # workbook's globals the number formats (FORMAT) and the cell formats (XF) in index order.
@@ -289,6 +299,33 @@ def runs_in_circles(path: Path) -> bool:
         xls_stream(path.read_bytes())
     except _CycleError:
         return True
+    except (_DamagedError, struct.error, IndexError, ValueError, UnicodeDecodeError, OSError):
+        return False
+    return False
+
+
+def size_out_of_bounds(path: Path) -> bool:
+    """Whether a sheet of the .xls at ``path`` gives a size no .xls can have in its DIMENSIONS
+    record: a first row after its last, or more than 65 536 rows or 256 columns. calamine
+    (0.37) sets aside room for that many cells when it opens the file, and with a first row
+    after the last the count wraps round to hundreds of gigabytes: the process is ended where
+    it stands. Any other damage is left to calamine, which reports it."""
+    try:
+        stream = xls_stream(path.read_bytes())
+        offsets = _sheet_offsets(stream) if stream is not None else None
+        if stream is None or offsets is None:
+            return False
+        for start in set(offsets.values()):
+            for index, (kind, at, length) in enumerate(_records(stream, start)):
+                if (index == 0 and kind != _BOF) or kind == _EOF:
+                    break
+                if kind == _DIMENSIONS and length >= 12:
+                    first_row, end_row, first_col, end_col = struct.unpack_from("<IIHH", stream, at)
+                    if not (
+                        first_row <= end_row <= _MAX_ROWS and first_col <= end_col <= _MAX_COLUMNS
+                    ):
+                        return True
+                    break
     except (_DamagedError, struct.error, IndexError, ValueError, UnicodeDecodeError, OSError):
         return False
     return False

@@ -41,18 +41,20 @@ def sheet_names(path: Path) -> list[str] | None:
             if names:
                 return names
         # Else as calamine lists them (a strict-OOXML .xlsx, an .xlsb, .xls or .ods).
-        from tilskudd.reading.biff import runs_in_circles
+        from tilskudd.reading.biff import runs_in_circles, size_out_of_bounds
 
-        if sniffed.format == "xls" and runs_in_circles(path):
+        if sniffed.format == "xls" and (runs_in_circles(path) or size_out_of_bounds(path)):
             return None
         from python_calamine import CalamineWorkbook
 
-        with path.open("rb") as handle:
+        from tilskudd.reading.xlsx import rust_panics_unsaid
+
+        with rust_panics_unsaid(), path.open("rb") as handle:
             book = CalamineWorkbook.from_filelike(handle)
-        try:
-            return [m.name for m in book.sheets_metadata]
-        finally:
-            book.close()
+            try:
+                return [m.name for m in book.sheets_metadata]
+            finally:
+                book.close()
     except (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError):
         raise
     except BaseException:  # damaged (calamine panics are BaseExceptions): the reader says so

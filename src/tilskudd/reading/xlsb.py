@@ -37,11 +37,12 @@ import re
 import struct
 import xml.etree.ElementTree as ET
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 
 from tilskudd.reading.biff import ERRORS, PERCENT_FORMATS, Percent, shows_percent
 
-__all__ = ["rel_target", "xlsb_scan"]
+__all__ = ["far_corner", "rel_target", "xlsb_scan"]
 
 Cells = dict[tuple[int, int], tuple[str, str]]
 Merge = tuple[tuple[int, int], tuple[int, int]]
@@ -50,6 +51,10 @@ Merge = tuple[tuple[int, int], tuple[int, int]]
 _ROW_HDR, _CELL_ERROR, _FMLA_ERROR = 0x00, 0x03, 0x0B
 _END_SHEET_DATA, _END_SHEET, _MERGE_CELL = 0x92, 0x82, 0xB0
 _BUNDLE_SH, _END_BUNDLE_SHS = 0x9C, 0x90
+_WS_DIM, _BEGIN_SHEET_DATA = 0x94, 0x91
+# Cells with a value (BrtCellRk to BrtFmlaError), which calamine holds; not BrtCellBlank (0x01),
+# a cell that is only formatted.
+_VALUE_CELLS = range(0x02, 0x0C)
 _HIDDEN = 0x10  # fDyZero, in byte 11 of BrtRowHdr
 # Number cells (BrtCellRk, BrtCellReal, BrtFmlaNum), whose style may show them as a percentage;
 # in the styles part, a number format (BrtFmt) and the cell formats (BrtXF between
@@ -256,6 +261,52 @@ def _merges(data: bytes, pos: int, merges: list[Merge]) -> None:
         elif kind == _END_SHEET:
             return
         pos = at + size
+
+
+def far_corner(path: Path, sheet: str, most: int) -> tuple[int, int] | None:
+    """(rows, columns) from A1 to the farthest cell with a value of ``sheet`` of an .xlsb, when
+    that area is more than ``most`` cells; None when it is not, or the file is too damaged to
+    tell (calamine, reading it next, says so). As for an .xlsx
+    (:func:`tilskudd.reading.xlsx.far_corner`): the sheet's BrtWsDim is taken at its word when
+    it is within bounds; else the cells are walked."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            member = _sheet_member(archive, sheet)
+            if member is None or member not in archive.NameToInfo:
+                return None
+            with archive.open(member) as handle:
+                # BrtWsDim comes in the first records, before the cells (BrtBeginSheetData).
+                data = handle.read(1 << 12)
+                pos = 0
+                while pos < len(data):
+                    kind, size, at = _header(data, pos)
+                    if kind == _WS_DIM and size >= 16:
+                        _top, bottom, _left, right = struct.unpack_from("<IIII", data, at)
+                        if (bottom + 1) * (right + 1) <= most:
+                            return None
+                        break
+                    if kind == _BEGIN_SHEET_DATA:
+                        break
+                    pos = at + size
+                data += handle.read()
+        end = len(data)
+        rows = columns = row = 0
+        pos = 0
+        while pos < end:
+            kind, size, at = _header(data, pos)
+            if kind == _ROW_HDR and size >= 4:
+                row = struct.unpack_from("<I", data, at)[0]
+            elif kind in _VALUE_CELLS and size >= 8:
+                rows = max(rows, row + 1)
+                columns = max(columns, struct.unpack_from("<I", data, at)[0] + 1)
+            elif kind == _END_SHEET_DATA:
+                break
+            pos = at + size
+    except (_DamagedError, struct.error, IndexError, UnicodeDecodeError, KeyError):
+        return None
+    except (OSError, zipfile.BadZipFile, zlib.error, EOFError, ET.ParseError):
+        return None
+    return (rows, columns) if rows * columns > most else None
 
 
 def xlsb_scan(

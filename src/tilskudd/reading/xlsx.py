@@ -21,9 +21,13 @@ scan reports every formula, cached value or not.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import io
+import os
 import re
+import sys
+import tempfile
 import threading
 import xml.etree.ElementTree as ET
 import zipfile
@@ -32,7 +36,7 @@ from collections.abc import Callable, Container, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, Final, NamedTuple, TypeVar
 
 from python_calamine import (
     CalamineSheet,
@@ -45,7 +49,7 @@ from python_calamine import (
 from tilskudd.errors import InputFileError
 from tilskudd.i18n import Translator
 from tilskudd.models import Issue, Location, Severity
-from tilskudd.reading.biff import runs_in_circles, xls_error_cells
+from tilskudd.reading.biff import runs_in_circles, size_out_of_bounds, xls_error_cells
 from tilskudd.reading.columns import HEADER_SCAN_ROWS, REQUIRED, HeaderMatch, find_header
 from tilskudd.reading.sheet import (
     Grid,
@@ -58,6 +62,7 @@ from tilskudd.reading.sheet import (
 )
 from tilskudd.reading.sniff import Sniffed
 from tilskudd.reading.table import FormulaWithoutValue, RawTable, column_letter, is_empty
+from tilskudd.reading.xlsb import far_corner as xlsb_far_corner
 from tilskudd.reading.xlsb import rel_target, xlsb_scan
 
 __all__ = ["formulas_without_value", "ods_error_cells", "read_workbook", "sheet_member"]
@@ -88,6 +93,18 @@ _FORMAT_LITERAL = re.compile(r'"[^"]*"|\\.')
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
+MAX_CELLS: Final = 20_000_000
+"""The most cells a sheet may span, from A1 to its farthest cell with something in it (a million
+rows by 20 columns). calamine holds every cell of that area, about 24 bytes each, and Python a
+list slot more: one value typed by mistake in XFD1048576 of an .xlsx asked for 512 GB, and the
+process was ended where it stood. A real round is far below (100 000 applications by 11
+columns: 1.1 million cells)."""
+_HEAD = 1 << 16
+_DIMENSION = re.compile(rb'<dimension\s[^>]*?\bref="(?:[^":]*:)?([A-Z]{1,3})([0-9]{1,7})"')
+# A cell with something in it (not <c r="X9" s="1"/> nor <c ...></c>, which calamine leaves
+# out): its reference.
+_FILLED_CELL = re.compile(rb'<c\s[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"[^>]*(?<!/)>(?!\s*</c>)')
+
 Percent = dict[int, set[int]]
 """Cells formatted as a percentage: 0-based column -> the rows, from 1 as the sheet numbers them."""
 Cells = dict[tuple[int, int], str | tuple[str, str | None]]
@@ -106,6 +123,63 @@ def _column_index(letters: bytes) -> int:
 def sheet_member(archive: zipfile.ZipFile, sheet: str) -> str | None:
     """The zip member holding worksheet ``sheet`` of an xlsx (via workbook.xml and its rels)."""
     return _sheet_member(archive, ET.fromstring(archive.read("xl/workbook.xml")), sheet)
+
+
+def far_corner(path: Path, sheet: str) -> tuple[int, int] | None:
+    """(rows, columns) from A1 to the farthest cell with something in it of ``sheet`` of an
+    .xlsx, when that area is more than :data:`MAX_CELLS`; None when it is not, or the file is
+    too damaged to tell (calamine, reading it next, says so).
+
+    The sheet's ``<dimension>`` (the used area, which Excel and the writers people use store
+    at the top of the sheet) is taken at its word when it is within bounds, so that a real
+    sheet costs its first 64 KiB; a sheet without one, or with a larger one (cells that are
+    only formatted count in it, and calamine leaves them out), is read through for its cells.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            workbook = ET.fromstring(archive.read("xl/workbook.xml"))
+            member = _sheet_member(archive, workbook, sheet)
+            if member is None or member not in archive.NameToInfo:
+                return None
+            with archive.open(member) as handle:
+                buf = handle.read(_HEAD)
+                dimension = _DIMENSION.search(buf)
+                if dimension is not None:
+                    rows = int(dimension.group(2))
+                    columns = _column_index(dimension.group(1)) + 1
+                    if rows * columns <= MAX_CELLS:
+                        return None
+                rows = columns = 0
+                while True:
+                    chunk = handle.read(_CHUNK)
+                    cut = buf.rfind(b"<c ") if chunk else len(buf)
+                    if cut < 0:
+                        cut = buf.rfind(b"<")
+                    if cut < 0:
+                        cut = len(buf)
+                    for cell in _FILLED_CELL.finditer(buf, 0, cut):
+                        rows = max(rows, int(cell.group(2)))
+                        columns = max(columns, _column_index(cell.group(1)) + 1)
+                    if not chunk:
+                        break
+                    buf = buf[cut:] + chunk
+    except (OSError, zipfile.BadZipFile, zlib.error, ET.ParseError, KeyError, EOFError):
+        return None
+    return (rows, columns) if rows * columns > MAX_CELLS else None
+
+
+def too_far(where_: str, rows: int, columns: int, t: Translator) -> InputFileError:
+    """The error for a sheet whose cells span more than :data:`MAX_CELLS` (see
+    :func:`far_corner`), naming the cell Ctrl+End goes to."""
+    return InputFileError(
+        t(
+            "read.error.too_far",
+            where=where_,
+            cell=f"{column_letter(columns - 1)}{rows}",
+            cells=rows * columns,
+            max=MAX_CELLS,
+        )
+    )
 
 
 def _recalculated_on_load(workbook: ET.Element) -> bool:
@@ -747,6 +821,43 @@ def _calamine_errors(file: str, sniffed: Sniffed, t: Translator) -> Iterator[Non
         ) from None
 
 
+# "thread '<unnamed>' (7242) panicked at …", the panic's words, a backtrace if asked for, and a
+# line "note: run with `RUST_BACKTRACE=1` …" (or "note: Some details are omitted …") to end it.
+_PANIC = re.compile(rb"\n?thread '[^\n]*?panicked at .*?\nnote: [^\n]*\n?", re.DOTALL)
+
+
+@contextmanager
+def rust_panics_unsaid() -> Iterator[None]:
+    """Keep Rust's panic messages off stderr while calamine reads a file.
+
+    calamine panics on some damaged files; the panic becomes a Python exception, which
+    :func:`_calamine_errors` says as a damaged file with the panic's words, but Rust prints it
+    first on stderr (``thread '<unnamed>' panicked at /root/.cargo/registry/…``, a whole
+    backtrace with RUST_BACKTRACE set), above tilskudd's message. Standard error (file
+    descriptor 2) goes to a temporary file meanwhile; what else was written there is written out
+    afterwards.
+    """
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError, AttributeError):  # no file descriptor 2 to hold: as it is
+        yield
+        return
+    with tempfile.TemporaryFile() as held:
+        os.dup2(held.fileno(), 2)
+        try:
+            yield
+        finally:
+            with contextlib.suppress(OSError, ValueError, AttributeError):
+                sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+            held.seek(0)
+            kept = _PANIC.sub(b"", held.read())
+            if kept:
+                os.write(2, kept)
+
+
 def _grid(rows: list[list[Any]]) -> Grid:
     """calamine's rows with '' (its empty cell) replaced by None, in place."""
     for cells in rows:
@@ -834,12 +945,45 @@ def read_workbook(
     missing). ``sheet`` is a name or a 1-based number. ``meanwhile`` is called once, on this
     thread, while calamine parses the first sheet read on another (see :func:`_parse_beside`).
     """
-    if sniffed.format == "xls" and runs_in_circles(path):
-        # calamine would follow the chain until memory runs out and the process aborts.
-        kind = t(f"read.error.format.{sniffed.named or sniffed.format}")
-        raise InputFileError(
-            t("read.error.corrupt", file=file, format=kind, reason=t("read.error.sector_cycle"))
+    with rust_panics_unsaid():
+        return _read_workbook(
+            path,
+            sniffed,
+            file=file,
+            sheet=sheet,
+            column_map=column_map,
+            t=t,
+            issues=issues,
+            meanwhile=meanwhile,
         )
+
+
+def _read_workbook(
+    path: Path,
+    sniffed: Sniffed,
+    *,
+    file: str,
+    sheet: str | int | None,
+    column_map: Mapping[str, str] | None,
+    t: Translator,
+    issues: list[Issue],
+    meanwhile: Callable[[], object] | None = None,
+) -> RawTable:
+    if sniffed.format == "xls":
+        # calamine would follow the chain until memory runs out, or set aside room for more
+        # cells than there is memory, and the process would abort.
+        reason = (
+            "sector_cycle"
+            if runs_in_circles(path)
+            else "sheet_size"
+            if size_out_of_bounds(path)
+            else None
+        )
+        if reason is not None:
+            kind = t(f"read.error.format.{sniffed.named or sniffed.format}")
+            raise InputFileError(
+                t("read.error.corrupt", file=file, format=kind, reason=t(f"read.error.{reason}"))
+            )
     with _calamine_errors(file, sniffed, t):
         if sniffed.named == sniffed.format:
             book = CalamineWorkbook.from_path(str(path))
@@ -994,6 +1138,15 @@ def _read_sheet(
     t: Translator,
     meanwhile: Callable[[], object] | None = None,
 ) -> tuple[Grid, _SheetExtras]:
+    corner = (
+        far_corner(path, name)
+        if sniffed.format == "xlsx"
+        else xlsb_far_corner(path, name, MAX_CELLS)
+        if sniffed.format == "xlsb"
+        else None
+    )
+    if corner is not None:
+        raise too_far(where(t, file, name), *corner, t)
     scan = _Scan(path, name, scanner) if scanner is not None else None
     if scan is not None:
         scan.start()
@@ -1014,6 +1167,13 @@ def _read_sheet(
     if scan is None:
         return grid, _SheetExtras({}, merges, set(), {})
     merges = merges or scan.merges  # calamine gives none for an .xlsb
+    if scan.cells:
+        # The cells without a value widen the grid to hold them (_place_formulas): a formula
+        # far out, in a sheet whose <dimension> said less, would ask for the same memory.
+        height = max(len(grid), max(r for r, _ in scan.cells) + 1)
+        width = max(len(grid[0]) if grid else 0, max(c for _, c in scan.cells) + 1)
+        if height * width > MAX_CELLS:
+            raise too_far(where(t, file, name), height, width, t)
     formula_rows = _place_formulas(grid, scan.cells)
     return grid, _SheetExtras(formula_rows, merges, scan.hidden, scan.percent)
 

@@ -659,3 +659,37 @@ def test_a_panic_of_calamine_is_said_as_damage_without_rusts_own_words(
     assert done.stderr.startswith(f"error: {path} is damaged or incomplete"), done.stderr
     assert "panicked" not in done.stderr
     assert done.stderr.count("\n") == 1
+
+
+def test_threads_reading_at_once_leave_stderr_where_it_was() -> None:
+    """Standard error belongs to the process: two threads reading at once (a service reading
+    two files) each sent it to a temporary file of its own and back; leaving in another order
+    than they came, the second restored the first one's temporary file, and everything written
+    to stderr after that went into a deleted file."""
+    import os
+    import threading
+
+    from tilskudd.reading.xlsx import rust_panics_unsaid
+
+    before = os.fstat(2)
+    first_in, second_in, first_out = threading.Event(), threading.Event(), threading.Event()
+
+    def first() -> None:
+        with rust_panics_unsaid():
+            first_in.set()
+            second_in.wait(10)
+        first_out.set()
+
+    def second() -> None:
+        first_in.wait(10)
+        with rust_panics_unsaid():
+            second_in.set()
+            first_out.wait(10)
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    after = os.fstat(2)
+    assert (after.st_dev, after.st_ino) == (before.st_dev, before.st_ino)

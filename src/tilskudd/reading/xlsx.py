@@ -36,7 +36,7 @@ from collections.abc import Callable, Container, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
-from typing import Any, Final, NamedTuple, TypeVar
+from typing import IO, Any, Final, NamedTuple, TypeVar
 
 from python_calamine import (
     CalamineSheet,
@@ -826,6 +826,56 @@ def _calamine_errors(file: str, sniffed: Sniffed, t: Translator) -> Iterator[Non
 _PANIC = re.compile(rb"\n?thread '[^\n]*?panicked at .*?\nnote: [^\n]*\n?", re.DOTALL)
 
 
+class _HeldStderr:
+    """File descriptor 2 sent to a temporary file while any thread is inside
+    :func:`rust_panics_unsaid`: the first to enter sends it there, the last to leave restores it.
+    The descriptor belongs to the process, so threads reading at once (a service reading two
+    files) must share one hold; each its own would leave stderr in a deleted temporary file
+    when they leave in another order than they came."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.inside = 0
+        self.saved = -1
+        self.held: IO[bytes] | None = None
+
+    def enter(self) -> bool:
+        """Hold stderr (or count one more inside); False where there is no descriptor 2."""
+        with self.lock:
+            if self.inside == 0:
+                try:
+                    sys.stderr.flush()
+                    saved = os.dup(2)
+                except (OSError, ValueError, AttributeError):  # no descriptor 2: as it is
+                    return False
+                self.held = tempfile.TemporaryFile()  # noqa: SIM115  # closed by leave()
+                self.saved = saved
+                os.dup2(self.held.fileno(), 2)
+            self.inside += 1
+            return True
+
+    def leave(self) -> None:
+        """The last one out restores stderr and writes out what was not a panic."""
+        with self.lock:
+            self.inside -= 1
+            if self.inside:
+                return
+            held, self.held = self.held, None
+            assert held is not None
+            with contextlib.suppress(OSError, ValueError, AttributeError):
+                sys.stderr.flush()
+            os.dup2(self.saved, 2)
+            os.close(self.saved)
+            with held:
+                held.seek(0)
+                kept = _PANIC.sub(b"", held.read())
+            if kept:
+                os.write(2, kept)
+
+
+_STDERR = _HeldStderr()
+
+
 @contextmanager
 def rust_panics_unsaid() -> Iterator[None]:
     """Keep Rust's panic messages off stderr while calamine reads a file.
@@ -834,28 +884,16 @@ def rust_panics_unsaid() -> Iterator[None]:
     :func:`_calamine_errors` says as a damaged file with the panic's words, but Rust prints it
     first on stderr (``thread '<unnamed>' panicked at /root/.cargo/registry/…``, a whole
     backtrace with RUST_BACKTRACE set), above tilskudd's message. Standard error (file
-    descriptor 2) goes to a temporary file meanwhile; what else was written there is written out
-    afterwards.
+    descriptor 2) goes to a temporary file meanwhile, one for every thread inside at once
+    (:class:`_HeldStderr`); what else was written there is written out afterwards.
     """
-    try:
-        sys.stderr.flush()
-        saved = os.dup(2)
-    except (OSError, ValueError, AttributeError):  # no file descriptor 2 to hold: as it is
+    if not _STDERR.enter():
         yield
         return
-    with tempfile.TemporaryFile() as held:
-        os.dup2(held.fileno(), 2)
-        try:
-            yield
-        finally:
-            with contextlib.suppress(OSError, ValueError, AttributeError):
-                sys.stderr.flush()
-            os.dup2(saved, 2)
-            os.close(saved)
-            held.seek(0)
-            kept = _PANIC.sub(b"", held.read())
-            if kept:
-                os.write(2, kept)
+    try:
+        yield
+    finally:
+        _STDERR.leave()
 
 
 def _grid(rows: list[list[Any]]) -> Grid:

@@ -465,7 +465,8 @@ _DATE_TEXT = re.compile(
 )
 
 
-_TOTALS_START = re.compile(r"(?:sum|summer|totalt?|delsum|delsummer|sub-?total|i alt)(?!\w)", re.I)
+# Not "summer" (Norwegian sums): it starts English names ("Summer Festival").
+_TOTALS_START = re.compile(r"(?:sum|totalt?|delsum|delsummer|sub-?total|i alt)(?!\w)", re.I)
 
 
 def _totals_text(applicant: RawCell, project: RawCell) -> tuple[str, str] | None:

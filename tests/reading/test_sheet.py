@@ -736,3 +736,42 @@ def test_a_note_in_thousands_beside_the_table_is_refused(grid: list[list[Any]], 
 def test_a_column_of_its_own_in_thousands_with_data_is_carried_through() -> None:
     table = _table([["Nr", "Søkt beløp", "Egenandel i 1000 kr"], ["S-1", 250_000, 50]])
     assert table.extra == {"Egenandel i 1000 kr": 2}
+
+
+@pytest.mark.parametrize(
+    "grid",
+    [
+        # asking for what the one application above asks for: no sum of anything
+        [["Søker", "Søkt beløp"], ["Teater", 100_000], ["Total Norge AS", 100_000]],
+        [
+            ["Nr", "Søker", "Søkt beløp"],
+            ["T1", "Teater", 100_000],
+            [],
+            ["T2", "Revy", 50_000],
+            [None, "Total Norge AS", 50_000],
+        ],
+        # "Summer" starts an English name, not a Norwegian sum
+        [
+            ["Søker", "Søkt beløp"],
+            ["Korps", 100_000],
+            ["Kor", 200_000],
+            ["Summer Festival", 300_000],
+        ],
+        # an organisation number: whose application it is
+        [
+            ["Søker", "Orgnr", "Søkt beløp"],
+            ["Korps", "974760673", 100_000],
+            ["Kor", "971526920", 200_000],
+            ["Total Norge AS", "914807077", 300_000],
+        ],
+    ],
+)
+def test_an_application_that_happens_to_sum_the_rows_above_is_kept(
+    grid: list[list[Any]],
+) -> None:
+    """A row named like a total was skipped as one when its amount equalled the single row
+    above it (the sum of one row), or when it had an organisation number: a real application
+    dropped with only a warning."""
+    table = _table(grid)
+    assert len(table.rows) == len([row for row in grid[1:] if row])
+    assert "read.subtotal_row_skipped" not in _codes(table)

@@ -327,7 +327,8 @@ def _totals_label(value: str) -> str | None:
 # A label that starts with a totals word and goes on: "Sum teater", "Totalt søkt", "Delsum".
 _SUBTOTAL_INITIALS = frozenset("SsTtDd")
 _SUBTOTAL_STARTS = ("sum", "total", "delsum", "sub")
-_SUBTOTAL = re.compile(r"(?:sum|summer|totalt?|delsum|delsummer|sub-?total)(?![\w])", re.I)
+# Not "summer" (Norwegian sums): it starts English names ("Summer Festival").
+_SUBTOTAL = re.compile(r"(?:sum|totalt?|delsum|delsummer|sub-?total)(?![\w])", re.I)
 
 
 def _subtotal_label(value: str) -> str | None:
@@ -337,8 +338,13 @@ def _subtotal_label(value: str) -> str | None:
     return text if found is not None and text[found.end() :].strip(" :.-–") else None
 
 
-def _no_id(cells: Sequence[RawCell], id_column: int | None, label: RawCell) -> bool:
-    """The row's id cell is empty or holds the label itself."""
+def _no_id(
+    cells: Sequence[RawCell], id_column: int | None, orgnr_column: int | None, label: RawCell
+) -> bool:
+    """The row's id cell is empty or holds the label itself, and it has no organisation
+    number: nothing says whose application it would be."""
+    if orgnr_column is not None and not is_empty(cells[orgnr_column]):
+        return False
     if id_column is None:
         return True
     cell = cells[id_column]
@@ -606,6 +612,7 @@ def build_table(
     # under each block ("Sum teater" = the sum of the teater applications above it).
     block = above
     id_column = match.fields.get("id")
+    orgnr_column = match.fields.get("orgnr")
     other: tuple[int, list[str]] | None = None  # another table's header: (index, its texts)
     # The loop runs once per row of a possibly 100k-row sheet: cheap tests first, no calls.
     for index in range(match.index + 1, last + 1):
@@ -677,11 +684,13 @@ def build_table(
             and value.casefold().startswith(_SUBTOTAL_STARTS)  # cheap: not an id "S-0001"
         ):
             label = _subtotal_label(value)
-        if label is not None and _no_id(cells, id_column, value):
-            # "Sum teater", "Totalt søkt": a totals row only if its amount is a sum of the
-            # rows above it, else an applicant's name may start so ("Total Norge AS").
-            whole = above.is_sum(cells[requested], kept, least=1)
-            if whole or block.is_sum(cells[requested], kept, least=1):
+        if label is not None and _no_id(cells, id_column, orgnr_column, value):
+            # "Sum teater", "Totalt søkt": a totals row only if its amount is the sum of at
+            # least two rows above it, else an applicant's name may start so ("Total Norge
+            # AS" asking for what the row above asks for). A subtotal of one row is left to
+            # validation, which refuses a row named like a total that says nobody's it is.
+            whole = above.is_sum(cells[requested], kept)
+            if whole or block.is_sum(cells[requested], kept):
                 below_totals = below_totals or whole
                 issues.append(
                     Issue(

@@ -836,3 +836,23 @@ def test_a_capped_application_takes_no_leftover_krone(make_application: MakeApp)
     assert result.unallocated == 0
     by_id = result.by_id()
     assert [by_id[i].status for i in "ABC"] == [F, N, F]
+
+
+def test_no_weight_ranked_first_by_the_officer_leaves_the_others_weights_their_own(
+    make_application: MakeApp,
+) -> None:
+    # Given ranks decide the order, so the application without weight (score 0) comes first,
+    # not last as scores would place it. The others' weights are their own amounts × scores:
+    # B 100 × 1 = 100 and C 200 × 2 = 400 points; 100 kr over 500 points: B 20, C 80.
+    apps = [
+        make_application(id="C", requested=200, score=Decimal(2), rank=3, orgnr=None),
+        make_application(id="A", requested=300, score=Decimal(0), rank=1, orgnr=None),
+        make_application(id="B", requested=100, score=Decimal(1), rank=2, orgnr=None),
+    ]
+    result = allocate(apps, 100, Policy(rule="proportional", weight="score"))
+    assert amounts(result) == {"A": 0, "B": 20, "C": 80}
+    by_id = result.by_id()
+    assert last_code(by_id["A"]) == "reason.proportional.no_weight"
+    assert by_id["B"].status is P
+    assert by_id["C"].status is P
+    assert result.unallocated == 0

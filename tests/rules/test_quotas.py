@@ -1083,6 +1083,49 @@ def test_a_tie_that_decides_whether_the_look_ahead_meets_the_minimums_is_noted(
     ]
 
 
+def test_a_tie_pass_one_took_whole_is_noted_when_one_member_alone_met_the_minimums(
+    make_application: MakeApp,
+) -> None:
+    # Category X needs 200 and may have 200; county 46 needs 200 and one funded. Budget 500.
+    # S1 and S4 (300, X) would pass X's maximum. S2 (300, 46) and S3 (200, X and 46) share
+    # rank 4 (score 3). In id order pass 1 takes S2 for 46, then S3 for X: 500, and S5 (200,
+    # rank 1, in no group with a minimum) gets nothing. With S3 first, S3 alone meets both
+    # minimums (200 and one funded in each), S5 gets 200 and the other of the tie (300) no
+    # longer fits. Both of the tie were funded first for a minimum, but S2's group was short
+    # only without S3: taking that as "no order changes them", the round would say nothing
+    # of the 200 the id order cost S5.
+    apps = [
+        make_application(id=i, requested=r, score=Decimal(s), category=c, counties=k, orgnr=None)
+        for i, r, s, c, k in (
+            ("S1", 300, 5, "X", ("46",)),
+            ("S2", 300, 3, None, ("46",)),
+            ("S3", 200, 3, "X", ("46",)),
+            ("S4", 300, 5, "X", ("03",)),
+            ("S5", 200, 5, "Y", ("03",)),
+        )
+    ]
+    policy = Policy(
+        quotas=(
+            Quota(by="category", value="X", min_amount=200, max_amount=200),
+            Quota(by="county", value="46", min_amount=200, min_count=1),
+        )
+    )
+    result = allocate(apps, 500, policy)
+    assert amounts_of(result) == {"S1": 0, "S2": 300, "S3": 200, "S4": 0, "S5": 0}
+    swapped = amounts_of(allocate(_swapped(apps, "S2", "S3"), 500, policy))
+    assert {"S2": swapped["S3"], "S3": swapped["S2"], "S5": swapped["S5"]} == {
+        "S2": 0,
+        "S3": 200,
+        "S5": 200,
+    }
+    ties = [
+        (n.code, n.params["ids"], n.params["funded_ids"])
+        for n in result.notes
+        if n.code.startswith("note.tie")
+    ]
+    assert ties == [("note.tie_by_order", ["S2", "S3"], ["S2", "S3"])]
+
+
 def test_a_tie_that_decides_whether_the_first_run_meets_the_minimums_is_noted(
     make_application: MakeApp,
 ) -> None:

@@ -3971,23 +3971,57 @@ def test_a_change_decided_in_the_future_or_before_its_round_was_decided_is_refus
     nb(exc, "decided_before_round")
     assert dump(ledger_path) == before
     # Today, and the day the round was decided, are dates a change may be decided on.
-    lg.amend(ledger_path, programme, "A-1", 50_000, "x", decided=date(2009, 10, 14))
     lg.withdraw(ledger_path, programme, "A-2", "x", decided=date(2009, 6, 12))
     # A time given from Python is taken as its day.
     when = datetime(2009, 10, 13, 23, 30, tzinfo=UTC)
     assert lg.amend(ledger_path, programme, "A-1", 45_000, "x", decided=when).decided == (
         "2009-10-13"
     )
+    lg.amend(ledger_path, programme, "A-1", 50_000, "x", decided=date(2009, 10, 14))
     # A round the programme gives no decision date is held to today alone.
     undated = _decided_on(programme, None)  # type: ignore[arg-type]
-    assert lg.amend(ledger_path, undated, "A-1", 40_000, "x", decided=date(1999, 1, 1)).decided
+    assert lg.amend(ledger_path, undated, "A-3", 20_000, "x", decided=date(1999, 1, 1)).decided
+
+
+def test_a_change_dated_before_an_earlier_change_to_the_award_is_refused(
+    setup: tuple[Path, Programme, Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The ledger's order of an award's changes is the order they were decided: a change dated
+    before an earlier one (by its decision, or without one by the day it is recorded) is
+    refused naming it, and nothing is recorded; the same day is not refused."""
+    ledger_path, programme, r1, _ = setup
+    commit(ledger_path, programme, 1, r1)
+    first = lg.amend(ledger_path, programme, "A-1", 50_000, "x", decided=date(2009, 10, 12))
+    before = dump(ledger_path)
+    exc = refused(
+        lambda: lg.amend(ledger_path, programme, "A-1", 45_000, "x", decided=date(2009, 10, 1))
+    )
+    assert (exc.key, exc.params["seq"], exc.params["earlier"]) == (
+        "ledger.error.decided_before_change",
+        first.seq,
+        "2009-10-12",
+    )
+    nb(exc, "decided_before_change")
+    exc = refused(
+        lambda: lg.withdraw(ledger_path, programme, "A-1", "x", decided=date(2009, 10, 11))
+    )
+    assert exc.key == "ledger.error.decided_before_change"
+    monkeypatch.setattr(lg, "_now", lambda: "2009-10-11T12:00:00+00:00")
+    exc = refused(lambda: lg.withdraw(ledger_path, programme, "A-1", "x"))
+    assert (exc.key, exc.params["decided"]) == ("ledger.error.recorded_before_change", "2009-10-11")
+    nb(exc, "recorded_before_change")
+    assert dump(ledger_path) == before
+    # The same day as the earlier change's decision is not before it.
+    lg.withdraw(ledger_path, programme, "A-1", "x", decided=date(2009, 10, 12))
 
 
 def test_a_ledger_of_schema_6_keeps_its_amendments_and_records_a_decision_date_after_upgrade(
-    setup: tuple[Path, Programme, Path, Path],
+    setup: tuple[Path, Programme, Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ledger_path, programme, r1, _ = setup
     commit_with_schema(ledger_path, programme, 1, r1, 6)
+    # Recorded on 1 October 2009, before the next change was decided.
+    monkeypatch.setattr(lg, "_now", lambda: "2009-10-01T10:00:00+00:00")
     with Ledger.open(ledger_path, _schema=6) as old:
         old.amend("A-1", 50_000, "before the upgrade", programme)
     with Ledger.open(ledger_path, write=False) as ledger:

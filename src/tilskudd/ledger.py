@@ -1919,6 +1919,7 @@ class Ledger:
             if award.withdrawn:
                 raise LedgerError(key="ledger.error.withdrawn", **which)
             self._refuse_decided_before_round(award, decided, programme)
+            self._refuse_dated_before_earlier_change(award, decided)
             before = award.current
             waived: list[str] = []
             waived_figures: str | None = None
@@ -2019,6 +2020,38 @@ class Ledger:
                 round_decided=planned.isoformat(),
                 id=award.application_id,
             )
+
+    @staticmethod
+    def _refuse_dated_before_earlier_change(award: AwardRecord, decided: date | None) -> None:
+        """Changes to an award are dated in the order the ledger records them, so that the
+        documents, which tell them in that order, tell them as they were decided: refused when
+        the change (dated ``decided``, or without it the day it is recorded, as the documents
+        date it) lies before an earlier change to the award (dated the same way). The same day
+        is not refused. A decision taken before a change already recorded was overtaken by it.
+        The earlier change is an amendment: a withdrawn award is refused before this."""
+        if not award.amendments:
+            return
+
+        def dated(change: AmendmentRecord) -> date:
+            return date.fromisoformat((change.decided or change.created)[:10])
+
+        own = decided if decided is not None else date.fromisoformat(_now()[:10])
+        latest = max(award.amendments, key=lambda change: (dated(change), change.seq))
+        if dated(latest) <= own:
+            return
+        raise LedgerError(
+            key=(
+                "ledger.error.decided_before_change"
+                if decided is not None
+                else "ledger.error.recorded_before_change"
+            ),
+            id=award.application_id,
+            round=award.round,
+            decided=own.isoformat(),
+            seq=latest.seq,
+            earlier=dated(latest).isoformat(),
+            after=latest.amount_after,
+        )
 
     def _quota_effects(
         self, award: AwardRecord, amount: int, before: int, awards: Sequence[AwardRecord]

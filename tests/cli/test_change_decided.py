@@ -225,3 +225,58 @@ def test_360giving_gives_an_award_funded_after_the_decision_the_day_it_was_decid
     a3 = next(r for key, r in rows.items() if key.endswith("A-3"))
     assert a3["Award Date"] == "2009-11-05"
     assert a3["Amount Awarded"] == "40000"
+
+
+def test_a_change_decided_before_an_earlier_change_to_the_award_is_refused(folder: Path) -> None:
+    """Amended as decided 12.10.2009, then a second change "decided" 1.10.2009: the ledger's
+    order and the decisions' would disagree, so it is refused, naming the earlier change."""
+    first = run("amend", "A-1", "--amount", "50000", "--decided", "12.10.2009", "--reason", "Cut")
+    assert first.exit_code == 0, first.output
+    ledger = json.loads(run("history", "A-1", "--format", "json").stdout)
+    seq = ledger[0]["amendments"][0]["seq"]
+    second = run("amend", "A-1", "--amount", "45000", "--decided", "1.10.2009", "--reason", "x")
+    assert second.exit_code == 1
+    assert plain(second.stderr) == (
+        "error: A-1 (round 1): the change was decided 2009-10-01, before the amendment recorded "
+        f"in ledger entry {seq} (decided 2009-10-12, to NOK 50,000): changes to an award are "
+        "recorded in the order they were decided, and the documents tell them in that order; "
+        "give the date of the decision to change the award (a decision taken before that "
+        "amendment was overtaken by it)"
+    )
+    withdrawn = run("withdraw", "A-1", "--decided", "2009-10-11", "--reason", "x", "--lang", "nb")
+    assert withdrawn.exit_code == 1
+    assert plain(withdrawn.stderr).startswith(
+        "feil: A-1 (runde 1): endringen ble vedtatt 2009-10-11, før endringen som er ført i "
+        f"post {seq} i registeret (vedtatt 2009-10-12, til 50 000 kr)"
+    )
+    changes = json.loads(run("history", "A-1", "--format", "json").stdout)[0]["amendments"]
+    assert [(c["amount_after"], c["decided"]) for c in changes] == [(50000, "2009-10-12")]
+    # The same day as the earlier change, and a later one, are recorded.
+    same_day = run("amend", "A-1", "--amount", "45000", "--decided", "12.10.2009", "--reason", "y")
+    assert same_day.exit_code == 0, same_day.output
+    later = run("withdraw", "A-1", "--decided", "2009-11-03", "--reason", "Gave up")
+    assert later.exit_code == 0, later.output
+
+
+def test_a_change_without_a_decision_date_is_dated_by_its_record_against_earlier_ones(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A change without --decided is dated the day it is recorded, the earlier ones by their
+    decision: recorded the day after an earlier change was decided it stands; recorded (as the
+    clock says) before an earlier change's decision date, it is refused."""
+    import tilskudd.ledger
+
+    first = run("amend", "A-1", "--amount", "50000", "--decided", "12.10.2009", "--reason", "Cut")
+    assert first.exit_code == 0, first.output
+    monkeypatch.setattr(tilskudd.ledger, "_now", lambda: "2009-10-11T22:30:00+00:00")
+    refused = run("withdraw", "A-1", "--reason", "Gave up")
+    assert refused.exit_code == 1
+    assert plain(refused.stderr).startswith(
+        "error: A-1 (round 1): a change without --decided is dated the day it is recorded "
+        "(2009-10-11), before the amendment recorded in ledger entry"
+    )
+    assert "give the date of the decision with --decided" in plain(refused.stderr)
+    monkeypatch.undo()
+    monkeypatch.chdir(folder)
+    recorded = run("withdraw", "A-1", "--reason", "Gave up")
+    assert recorded.exit_code == 0, recorded.output

@@ -114,14 +114,25 @@ def test_the_ledger_export_gives_the_date_decided_after_its_other_columns(
     book = openpyxl.load_workbook(folder / "ledger.xlsx")
     amendments = list(book["Amendments"].iter_rows(values_only=True))
     assert amendments[0][-3:] == ("Recorded (UTC)", "Ledger entry", "Change decided")
-    assert [(r[1], r[-1]) for r in amendments[1:]] == [("A-1", "2009-10-12"), ("A-2", "2009-11-03")]
+    # Date cells with a date format, to sort and filter by in Excel.
+    assert [(r[1], r[-1]) for r in amendments[1:]] == [
+        ("A-1", datetime(2009, 10, 12)),
+        ("A-2", datetime(2009, 11, 3)),
+    ]
+    column = book["Amendments"].max_column
+    assert {book["Amendments"].cell(row=r, column=column).number_format for r in (2, 3)} == {
+        "yyyy-mm-dd"
+    }
+    assert all(book["Amendments"].cell(row=r, column=column).is_date for r in (2, 3))
     decisions = list(book["Decisions"].iter_rows(values_only=True))
     assert decisions[0][-1] == "Last change decided"
     assert {r[1]: r[-1] for r in decisions[1:]} == {
-        "A-1": "2009-10-12",
-        "A-2": "2009-11-03",
+        "A-1": datetime(2009, 10, 12),
+        "A-2": datetime(2009, 11, 3),
         "A-3": None,
     }
+    last = book["Decisions"].max_column
+    assert book["Decisions"].cell(row=2, column=last).number_format == "yyyy-mm-dd"
     assert run("ledger", "export", "ledger.csv", "--lang", "nb").exit_code == 0
     with open(folder / "ledger.csv", encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle, delimiter=";"))
@@ -157,7 +168,14 @@ def test_the_round_s_documents_date_each_change_by_its_decision(folder: Path) ->
     book = openpyxl.load_workbook(folder / "awards.xlsx")
     rows_ = list(book["Amendments"].iter_rows(values_only=True))
     assert rows_[0][4:7] == ("Change", "Change decided", "Recorded (UTC)")
-    assert [(r[1], r[5]) for r in rows_[1:3]] == [("A-1", "2009-10-12"), ("A-2", "2009-11-03")]
+    # The date decided is a date cell with a date format, to sort and filter by in Excel.
+    assert [(r[1], r[5]) for r in rows_[1:3]] == [
+        ("A-1", datetime(2009, 10, 12)),
+        ("A-2", datetime(2009, 11, 3)),
+    ]
+    assert [
+        (c.is_date, c.number_format) for c in (book["Amendments"]["F2"], book["Amendments"]["F3"])
+    ] == [(True, "yyyy-mm-dd")] * 2
 
     explained = run("explain", "r1.csv", "A-1", "--round", "1", "--lang", "nb")
     assert explained.exit_code == 0, explained.output

@@ -8,7 +8,7 @@ import re
 import tracemalloc
 import zipfile
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from python_calamine import CalamineWorkbook
 
 from tilskudd.export import _sheetml, _zipstream
 from tilskudd.export._sheetml import (
+    DATE_FORMAT,
     FORMULA_STARTS,
     MAX_CELL_CHARS,
     TIME_FORMAT,
@@ -30,6 +31,7 @@ from tilskudd.export._sheetml import (
     Formula,
     Style,
     Workbook,
+    calendar_date,
     column_letter,
     safe_text,
     utc_time,
@@ -226,8 +228,8 @@ def test_numbers_excel_cannot_hold_are_refused(tmp_path: Path) -> None:
 
 
 def test_other_types_are_refused(tmp_path: Path) -> None:
-    with pytest.raises(TypeError, match="cannot hold date"):
-        _write(tmp_path / "t.xlsx", [[CREATED.date()]])
+    with pytest.raises(TypeError, match="cannot hold time"):
+        _write(tmp_path / "t.xlsx", [[CREATED.time()]])
 
 
 def test_subclasses_of_str_and_int_are_written_as_their_values(tmp_path: Path) -> None:
@@ -543,6 +545,31 @@ def test_a_date_time_is_the_serial_openpyxl_writes_and_reads_back_in_utc(
     assert utc_time(moment.isoformat()) == naive
 
 
+@given(day=st.dates(min_value=date(1900, 3, 1), max_value=date(9999, 12, 31)))
+def test_a_date_is_a_day_openpyxl_reads_back_with_a_date_format(day: date) -> None:
+    """The date a change was decided is a date cell (the day's serial number, shown
+    yyyy-mm-dd), so Excel sorts and filters it as a date; its ISO text reads as that date."""
+    buffer = io.BytesIO()
+    with Workbook(buffer, created=CREATED) as book:
+        book.add_sheet("Ark").append([calendar_date(day.isoformat()), day.isoformat()])
+    buffer.seek(0)
+    sheet = load_workbook(buffer).active
+    assert sheet is not None
+    cell = sheet["A1"]
+    assert (cell.value, cell.number_format, cell.is_date) == (
+        datetime.combine(day, time()),
+        DATE_FORMAT,
+        True,
+    )
+    assert sheet["B1"].value == day.isoformat()  # text stays text
+    xml = _package(buffer)["xl/worksheets/sheet1.xml"].decode()
+    serial = re.search(r'<c r="A1" s="\d+"><v>([^<]+)</v>', xml)
+    assert serial is not None
+    assert float(serial.group(1)) == to_excel(datetime.combine(day, time()))
+    assert calendar_date(None) is None
+    assert calendar_date("not a date") == "not a date"
+
+
 # --- properties --------------------------------------------------------------------------------
 
 # Text without Excel's own _xHHHH_ escape (openpyxl does not decode it; tested above).
@@ -562,10 +589,11 @@ _values: st.SearchStrategy[CellValue] = st.one_of(
     st.booleans(),
 )
 _rows = st.lists(st.lists(_values, max_size=12), min_size=1, max_size=8)
-# The date-time style makes a number a date: its round trip is tested on its own above.
-_styles = st.lists(st.sampled_from([s for s in Style if s is not Style.DATETIME]), max_size=12).map(
-    tuple
-)
+# The date-time and date styles make a number a date: their round trips are tested on their own
+# above.
+_styles = st.lists(
+    st.sampled_from([s for s in Style if s not in (Style.DATETIME, Style.DATE)]), max_size=12
+).map(tuple)
 
 
 @settings(

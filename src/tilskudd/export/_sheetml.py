@@ -20,7 +20,8 @@ What it writes (every part modelled on what xlsxwriter emits, since Excel opens 
 
 Cells: text as inline strings (``t="inlineStr"``), whole numbers, :class:`~decimal.Decimal`,
 float (display ratios), bool, date-times (Excel's serial number in UTC with
-:data:`TIME_FORMAT`, see :func:`utc_time`), empty (``None`` and ``""`` write no cell) and
+:data:`TIME_FORMAT`, see :func:`utc_time`), dates (the serial number of the day, with
+:data:`DATE_FORMAT`, see :func:`calendar_date`), empty (``None`` and ``""`` write no cell) and
 :class:`Formula`.
 Every cell and row carries its reference (``r="C12"``) as Excel writes it; some readers need it.
 Text is never a formula: only a :class:`Formula` value writes an ``<f>`` element, and text that
@@ -57,7 +58,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from enum import IntEnum
 from pathlib import Path
@@ -69,6 +70,7 @@ from tilskudd.reading.table import column_letter
 __all__ = [
     "BLOCK_ROWS",
     "COMPRESS_LEVEL",
+    "DATE_FORMAT",
     "FORMULA_STARTS",
     "MAX_CELL_CHARS",
     "MAX_COLUMNS",
@@ -79,6 +81,7 @@ __all__ = [
     "Sheet",
     "Style",
     "Workbook",
+    "calendar_date",
     "column_letter",
     "safe_text",
     "utc_time",
@@ -97,6 +100,9 @@ BLOCK_ROWS: Final = 512
 
 TIME_FORMAT: Final = "yyyy-mm-dd hh:mm:ss"
 """How a date-time cell shows (:attr:`Style.DATETIME`), in every workbook the tool writes."""
+
+DATE_FORMAT: Final = "yyyy-mm-dd"
+"""How a date cell shows (:attr:`Style.DATE`): a day, written as the date-times are."""
 
 FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
 """OWASP's list of first characters that make a spreadsheet read text as a formula."""
@@ -177,6 +183,9 @@ class Style(IntEnum):
     """``0.000`` (a Gini coefficient, in the comparison workbook)."""
     DATETIME = 10
     """:data:`TIME_FORMAT`: a recorded time in UTC; a date-time cell gets it by default."""
+    DATE = 11
+    """:data:`DATE_FORMAT`: a day (the date a change was decided); a date cell gets it by
+    default."""
 
 
 _QUOTED = len(Style)
@@ -194,6 +203,7 @@ _XF: dict[Style, tuple[int, int, int, str]] = {
     Style.PERCENT_2: (10, 0, 0, ""),
     Style.RATIO_3: (165, 0, 0, ""),
     Style.DATETIME: (166, 0, 0, ""),
+    Style.DATE: (167, 0, 0, ""),
 }
 
 
@@ -209,7 +219,7 @@ class Formula:
     value: int | float | None = None
 
 
-CellValue = str | int | float | Decimal | bool | datetime | Formula | None
+CellValue = str | int | float | Decimal | bool | datetime | date | Formula | None
 """What a cell can hold."""
 
 _EPOCH = datetime(1899, 12, 30)  # Excel's day 0 in the 1900 date system, as openpyxl counts
@@ -225,6 +235,18 @@ def utc_time(value: Any) -> Any:
             return value
     if isinstance(value, datetime) and value.tzinfo is not None:
         value = value.astimezone(UTC).replace(tzinfo=None)
+    return value
+
+
+def calendar_date(value: Any) -> Any:
+    """A recorded date (ISO 8601 text, ``2009-10-12``) as a date an Excel cell holds as a day
+    (:data:`DATE_FORMAT`), to sort and filter by; anything that does not read as one stays as
+    it was (``None`` is an empty cell)."""
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return value
     return value
 
 
@@ -295,6 +317,9 @@ def _cell(ref: str, value: Any, style: int) -> str:
     if isinstance(value, datetime):
         s = f' s="{int(style or Style.DATETIME)}"'
         return f'<c r="{ref}"{s}><v>{_serial(value)}</v></c>'
+    if isinstance(value, date):
+        s = f' s="{int(style or Style.DATE)}"'
+        return f'<c r="{ref}"{s}><v>{_serial(datetime.combine(value, time()))}</v></c>'
     if isinstance(value, Formula):
         formula = _escape(value.text.removeprefix("="))
         cached = "" if value.value is None else f"<v>{_number_text(value.value)}</v>"
@@ -782,9 +807,10 @@ def _styles() -> str:
             )
     return (
         f'{_XML_HEAD}<styleSheet xmlns="{_NS_MAIN}">'
-        '<numFmts count="3"><numFmt numFmtId="164" formatCode="0.0%"/>'
+        '<numFmts count="4"><numFmt numFmtId="164" formatCode="0.0%"/>'
         '<numFmt numFmtId="165" formatCode="0.000"/>'
-        f'<numFmt numFmtId="166" formatCode="{TIME_FORMAT}"/></numFmts>'
+        f'<numFmt numFmtId="166" formatCode="{TIME_FORMAT}"/>'
+        f'<numFmt numFmtId="167" formatCode="{DATE_FORMAT}"/></numFmts>'
         f'<fonts count="{len(fonts)}">{"".join(fonts)}</fonts>'
         f'<fills count="{len(fills)}">{"".join(fills)}</fills>'
         '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'

@@ -4,14 +4,15 @@ Sheets: every recorded decision, funded or not, with its committed and current a
 per application and round), every amendment and withdrawal with its reason, the committed rounds
 (what each awarded when committed and awards now) with what reproduces them (input file and
 SHA-256, rule, tool version) and the chain's head hash, and each round's policy as the award
-workbook's Grunnlag sheet lists it. Times are Excel date-times in UTC (the CSV keeps ISO 8601
-text). Applicant text never becomes a formula. Written atomically.
+workbook's Grunnlag sheet lists it. Times are Excel date-times in UTC, and the dates changes
+were decided Excel dates (the CSV keeps ISO 8601 text for both). Applicant text never becomes
+a formula. Written atomically.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,7 +22,14 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from pydantic import ValidationError
 
-from tilskudd.export._sheetml import TIME_FORMAT, Style, safe_text, utc_time
+from tilskudd.export._sheetml import (
+    DATE_FORMAT,
+    TIME_FORMAT,
+    Style,
+    calendar_date,
+    safe_text,
+    utc_time,
+)
 from tilskudd.export.atomic import atomic_path
 from tilskudd.export.xlsx import policy_rows
 from tilskudd.i18n import format_number, format_share, get
@@ -39,6 +47,8 @@ _AMOUNT_FORMAT = "#,##0"
 _AMOUNT_COLUMNS = {"requested", "committed", "current", "amount_before", "amount_after", "delta"}
 _AMOUNT_COLUMNS |= {"frame", "budget", "awarded", "unallocated", "awarded_now"}
 _TIME_COLUMNS = frozenset({"committed_at", "changed_at", "recorded_at"})
+# The dates changes were decided: date cells, to sort and filter by (the CSV's ISO 8601 text).
+_DATE_COLUMNS = frozenset({"decided", "change_decided"})
 # The formats of the Grunnlag sheet's styles, for the same values here.
 _FORMAT_OF_STYLE = {
     Style.AMOUNT: _AMOUNT_FORMAT,
@@ -112,6 +122,15 @@ def _safe(value: Any) -> Any:
     return safe_text(value) if isinstance(value, str) else value
 
 
+def _cell_value(column: str, value: Any) -> Any:
+    """A recorded value as its cell holds it: a time in UTC, a date as a date, text made safe."""
+    if column in _TIME_COLUMNS:
+        return utc_time(value)
+    if column in _DATE_COLUMNS:
+        return calendar_date(value)
+    return _safe(value)
+
+
 def _sheet(
     sheet: Worksheet, columns: Sequence[str], rows: Sequence[dict[str, Any]], lang: str
 ) -> None:
@@ -130,17 +149,14 @@ def _sheet(
         # Texts come from the applications: a control character (Excel for Mac's line break in
         # a cell is a vertical tab) cannot go into the sheet's XML, so each is made safe as in
         # the award workbook.
-        sheet.append(
-            [
-                utc_time(values.get(c)) if c in _TIME_COLUMNS else _safe(values.get(c))
-                for c in columns
-            ]
-        )
+        sheet.append([_cell_value(c, values.get(c)) for c in columns])
         row = sheet.max_row
         for index, column in enumerate(columns, start=1):
             cell = sheet.cell(row=row, column=index)
             if isinstance(cell.value, datetime):
                 cell.number_format = TIME_FORMAT
+            elif isinstance(cell.value, date):
+                cell.number_format = DATE_FORMAT
             elif isinstance(cell.value, str):
                 # Text stays text: an applicant's "=SUM(...)" must not become a formula.
                 cell.data_type = "s"

@@ -58,6 +58,7 @@ from typing import Any, Literal
 from tilskudd.collector import collector_paused
 from tilskudd.errors import InputFileError
 from tilskudd.export._sheetml import (
+    DATE_FORMAT,
     FORMULA_STARTS,
     MAX_COLUMNS,
     TIME_FORMAT,
@@ -66,6 +67,7 @@ from tilskudd.export._sheetml import (
     Sheet,
     Style,
     Workbook,
+    calendar_date,
     safe_text,
     utc_time,
 )
@@ -108,13 +110,14 @@ __all__ = [
     "write",
 ]
 
-Kind = Literal["text", "amount", "int", "number", "percent", "time"]
+Kind = Literal["text", "amount", "int", "number", "percent", "time", "date"]
 
 _SAMPLE_ROWS = 500  # rows looked at to choose column widths
 _STYLE_OF_KIND: dict[Kind, Style] = {
     "amount": Style.AMOUNT,
     "percent": Style.PERCENT,
     "time": Style.DATETIME,
+    "date": Style.DATE,
 }
 
 
@@ -134,6 +137,8 @@ def _display_width(value: Any, kind: Kind) -> int:
         return 6
     if kind == "time":
         return len(TIME_FORMAT)
+    if kind == "date":
+        return len(DATE_FORMAT)
     return max((len(line) for line in str(value).splitlines()), default=0)
 
 
@@ -738,7 +743,7 @@ _CHANGE_COLUMNS = (
     _Column("", "text", 36),
     _Column("", "text", 48),
     _Column("", "text", 18),
-    _Column("", "text", 12),
+    _Column("", "date", 12),
     _Column("", "time", 27),
     _Column("", "amount", 16),
     _Column("", "amount", 16),
@@ -797,8 +802,9 @@ def _write_changes(book: Workbook, result: RoundResult, changes: _Changes, lang:
                 app.applicant if app is not None else None,
                 app.project if app is not None else None,
                 t(f"ledger.change.{change.kind}"),
-                # The date it was decided (ISO 8601, as text), where the officer gave one.
-                change.decided,
+                # The date it was decided, where the officer gave one: a date cell, to sort
+                # and filter by.
+                calendar_date(change.decided),
                 utc_time(change.created),
                 change.amount_before,
                 change.amount_after,

@@ -51,6 +51,7 @@ from tilskudd.i18n import Translator
 from tilskudd.models import Issue, Location, Severity
 from tilskudd.reading.biff import runs_in_circles, size_out_of_bounds, xls_error_cells
 from tilskudd.reading.columns import HEADER_SCAN_ROWS, REQUIRED, HeaderMatch, find_header
+from tilskudd.reading.merges import read_merges_down
 from tilskudd.reading.sheet import (
     Grid,
     build_table,
@@ -1085,8 +1086,11 @@ def _read_workbook(
             if extras.merges:
                 # Said before what build_table found, as the rows come; only merges over rows
                 # read as applications (a two-row header again is skipped, merges and all).
+                # A value merged down a column of text is read on every row under it.
+                rest, filled = read_merges_down(extras.merges, table, match.mapped_by, match.extra)
                 kept = {number for number, _ in table.rows}
-                issues[at:at] = _merge_warnings(extras.merges, match.index + 1, file, name, kept)
+                said = _merge_warnings(rest, match.index + 1, file, name, kept)
+                issues[at:at] = [*filled, *said]
             if extras.hidden:
                 numbers = [number for number, _ in table.rows]
                 issues.extend(_hidden_warning(numbers, extras.hidden, file, name))

@@ -1128,6 +1128,10 @@ def test_a_value_merged_down_an_amount_or_an_id_is_an_error_on_each_application(
         "Del opp cellene og fyll inn verdien for hver søknad"
     )
     assert not [i for i in result.issues if i.code.startswith("read.merged_cells")]
+    # Said once, by the merge: not again as an amount missing or an id made from the row.
+    assert [i.code for r in result.rejected for i in r.issues] == ["read.merged_down_shared"] * len(
+        rows
+    )
 
 
 def test_a_merge_down_over_rows_otherwise_empty_is_no_application(tmp_path: Path) -> None:

@@ -1144,6 +1144,49 @@ def test_a_merge_down_over_rows_otherwise_empty_is_no_application(tmp_path: Path
     assert not validate(table).rejected
 
 
+def test_an_ods_cell_merged_down_is_read_on_every_row_as_in_xlsx(
+    make_ods: Callable[..., Path],
+) -> None:
+    """calamine gives no merged ranges for an .ods: C3 and C4 under the merged Kommune read
+    as empty, without even the warning an .xlsx had, and the amount merged over two rows passed
+    as the first application's."""
+
+    def spanned(value: object, rows: int, columns: int = 1) -> OdsXml:
+        kind = f'"float" office:value="{value}"' if isinstance(value, int) else '"string"'
+        return OdsXml(
+            f'<table:table-cell table:number-rows-spanned="{rows}" '
+            f'table:number-columns-spanned="{columns}" office:value-type={kind}>'
+            f"<text:p>{value}</text:p></table:table-cell>"
+        )
+
+    covered = OdsXml("<table:covered-table-cell/>")
+    path = make_ods(
+        {
+            "Søknader": [
+                ["Søknadsnr", "Søker", "Kommune", "Omsøkt beløp"],
+                OdsXml('<table:table-row table:number-rows-repeated="2"/>'),
+                ["S-1", "Lag A", spanned("Bodø", 3), 100_000],
+                ["S-2", "Lag B", covered, 200_000],
+                ["S-3", spanned("Lag C", 1, 2), covered, spanned(300_000, 2)],
+                ["S-4", "Lag D", "Tromsø", covered],
+            ]
+        }
+    )
+    table = read_table(path)
+    assert [number for number, _ in table.rows] == [4, 5, 6, 7]
+    assert [cells[2] for _, cells in table.rows] == ["Bodø", "Bodø", "Bodø", "Tromsø"]
+    codes = [i.code for i in table.issues]
+    assert codes == [
+        "read.merged_down_filled",
+        "read.blank_rows_skipped",
+    ]
+    (filled,) = [i for i in table.issues if i.code == "read.merged_down_filled"]
+    assert filled.params["ranges"] == ["C4:C6"]
+    result = validate(table)
+    assert [r.row for r in result.rejected] == [6, 7]
+    assert {i.params["range"] for r in result.rejected for i in r.issues} == {"D6:D7"}
+
+
 def test_several_merged_ranges_are_one_warning_listing_them(tmp_path: Path) -> None:
     # One warning each before, the same advice repeated for every range.
     path = _merged(tmp_path, ["B6:C7", "B2:C3", "B4:C5"], rows=6)

@@ -1,7 +1,8 @@
 """Time tilskudd's reading against bare python-calamine on generated 1k, 10k and 100k-row files.
 
 Run ``python benchmarks/bench_read.py`` (``--sizes 1000,10000`` to choose; ``--formulas`` adds a
-computed column so the formula scan does real work; ``--check`` also times ``tilskudd check`` on
+computed column so the formula scan does real work; ``--merged`` merges the category down over
+each three rows, to be read on every row of its merge; ``--check`` also times ``tilskudd check`` on
 the file against a bare calamine read, each in a fresh process, start-up included). Files are
 written once to ``benchmarks/out/`` (git-ignored) with xlsxwriter and reused; every timing is the
 median of ``--repeat`` runs (3).
@@ -63,15 +64,16 @@ def _orgnr(rng: random.Random) -> str:
             return "".join(map(str, [*digits, rest]))
 
 
-def generate(rows: int, *, formulas: bool = False) -> Path:
+def generate(rows: int, *, formulas: bool = False, merged: bool = False) -> Path:
     """Write (once) an xlsx with a title, a header and ``rows`` applications of 11 columns.
 
     Valid like a real round (register municipalities with their county, valid organisation
     numbers, requests within cost), except one row in 500 with a mistake, as officers' sheets have.
+    With ``merged``, each block of three rows has its category merged down over the three.
     """
     import xlsxwriter
 
-    suffix = "-f" if formulas else ""
+    suffix = ("-f" if formulas else "") + ("-m" if merged else "")
     path = OUT / f"applications-{rows}{suffix}.xlsx"
     if path.exists():
         return path
@@ -80,10 +82,12 @@ def generate(rows: int, *, formulas: bool = False) -> Path:
     by_county = _municipalities()
     counties = sorted(by_county)
     tmp = path.with_suffix(".tmp.xlsx")
-    book = xlsxwriter.Workbook(str(tmp), {"constant_memory": True})
+    # constant_memory writes each row as it goes, and would refuse a merge over rows written.
+    book = xlsxwriter.Workbook(str(tmp), {"constant_memory": not merged})
     sheet = book.add_worksheet("Søknader")
     sheet.write_row(0, 0, ["Søknader til IKT-tilskudd, runde 1"])
     sheet.write_row(2, 0, HEADERS)
+    category = ""
     for i in range(rows):
         county = rng.choice(counties)
         places = rng.sample(
@@ -94,26 +98,31 @@ def generate(rows: int, *, formulas: bool = False) -> Path:
         if i % 500 == 499:
             requested = "3,300"  # ambiguous text: an error with a hint
         r = 3 + i
-        sheet.write_row(
-            r,
-            0,
-            [
-                f"S-{i + 1:06d}",
-                f"{places[0][1]} kommune",
-                _orgnr(rng),
-                " ".join(rng.sample(_WORDS, 4)).capitalize(),
-                ", ".join(number for number, _ in places),
-                county,
-                requested,
-                cost,
-                rng.randrange(1, 7),
-                rng.choice(_CATEGORIES),
-                "" if rng.random() < 0.8 else "sjekk budsjett",
-            ],
-        )
+        cells = [
+            f"S-{i + 1:06d}",
+            f"{places[0][1]} kommune",
+            _orgnr(rng),
+            " ".join(rng.sample(_WORDS, 4)).capitalize(),
+            ", ".join(number for number, _ in places),
+            county,
+            requested,
+            cost,
+            rng.randrange(1, 7),
+            rng.choice(_CATEGORIES),
+            "" if rng.random() < 0.8 else "sjekk budsjett",
+        ]
+        if merged:
+            # The category of each block of three rows in its top cell, merged down below.
+            if i % 3 == 0:
+                category = str(cells[9])
+            else:
+                cells[9] = None
+        sheet.write_row(r, 0, cells)
         if formulas:
             # xlsxwriter stores a cached value (0 unless given), as Excel would after opening.
             sheet.write_formula(r, 11, f"=H{r + 1}*0.2", None, cost * 0.2)
+        if merged and i % 3 == 2:
+            sheet.merge_range(r - 2, 9, r, 9, category)
     book.close()
     tmp.rename(path)
     return path
@@ -147,6 +156,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--formulas", action="store_true")
     parser.add_argument(
+        "--merged", action="store_true", help="merge the category down over each three rows"
+    )
+    parser.add_argument(
         "--check",
         action="store_true",
         help="also time `tilskudd check FILE` and a bare calamine read, each in a new process",
@@ -165,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     print(head)
     print(rule)
     for size in (int(s) for s in args.sizes.split(",")):
-        path = generate(size, formulas=args.formulas)
+        path = generate(size, formulas=args.formulas, merged=args.merged)
 
         def bare(path: Path = path) -> object:
             return load_workbook(path).get_sheet_by_index(0).to_python()

@@ -1531,6 +1531,7 @@ class _Found:
 _RANKING = frozenset({"score", "rank"})
 _QUOTE_PROBLEM = "read.csv_quote_"
 _SHIFTED = frozenset({"read.csv_too_many_fields", "read.csv_cell_split"})
+_MERGED_SHARED = "read.merged_down_shared"
 """The reader's errors for a row whose quotation marks break the rules (reading.csv)."""
 
 
@@ -1610,6 +1611,7 @@ def _check_rows(table: RawTable, register: str, groups: list[tuple[str, ...]]) -
         row = _Row(number, vals, row_id)
         checker.check(row, given_id is None)
         shifted = False
+        merged: str | None = None
         if number in row_errors:
             problem = row_errors[number]
             if problem.code.startswith(_QUOTE_PROBLEM) or problem.code in _SHIFTED:
@@ -1619,6 +1621,12 @@ def _check_rows(table: RawTable, register: str, groups: list[tuple[str, ...]]) -
                 # 2' is not an amount) hide the one cause and point at the wrong columns.
                 row.issues = None
                 shifted = True
+            elif problem.code == _MERGED_SHARED:
+                # The cell under a merged amount or id reads empty: the merge is the cause,
+                # said once, not again as an amount or an id missing.
+                merged = problem.field
+                if row.issues:
+                    row.issues = [(c, i) for c, i in row.issues if i.field != merged] or None
             checker.add_issue(row, problem)
         for code, positions, names in () if shifted else row_groups:
             for position in positions:
@@ -1627,7 +1635,8 @@ def _check_rows(table: RawTable, register: str, groups: list[tuple[str, ...]]) -
                     break
             else:
                 field = FIELDS[positions[0]]
-                checker.add(row, field, code, {"fields": names})
+                if merged is None or merged not in names:
+                    checker.add(row, field, code, {"fields": names})
         if checker.extra:
             row.extra = checker.carry(row, cells_list[index])
         row.data["extra"] = row.extra

@@ -337,6 +337,58 @@ def test_another_table_under_the_applications_is_not_allocated(tmp_path: Path) -
     assert {a["id"]: a["amount"] for a in data["applications"]} == {"S-1": 100_000, "S-2": 200_000}
 
 
+def _merged_municipality(tmp_path: Path, merge: str) -> Path:
+    source = tmp_path / "flettet.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Søknader"
+    sheet.append(["Søknadsnr", "Søker", "Kommune", "Omsøkt beløp"])
+    sheet.append(["S-1", "Lag A", "Bodø", 100_000])
+    sheet.append(["S-2", "Lag B", None, 200_000])
+    sheet.append(["S-3", "Lag C", None, 300_000])
+    sheet.append(["S-4", "Lag D", "Tromsø", 50_000])
+    sheet.merge_cells(merge)
+    book.save(source)
+    return source
+
+
+def test_a_municipality_merged_down_counts_for_every_row_under_it(tmp_path: Path) -> None:
+    """Kommune merged C2:C4 over three applications of Bodø: two of them were allocated with
+    no municipality and no county, and the summary per county left them out of Nordland."""
+    source = _merged_municipality(tmp_path, "C2:C4")
+    target = tmp_path / "tildeling.json"
+    code, _, err = invoke(
+        "allocate", source, "--budget", "400000", "--rule", "proportional", "-o", target
+    )
+    assert code == 0, err
+    data = json.loads(target.read_text(encoding="utf-8"))
+    assert [[c["name"] for c in a["counties"]] for a in data["applications"]] == [
+        ["Nordland"],
+        ["Nordland"],
+        ["Nordland"],
+        ["Troms"],
+    ]
+    summary = data["summary"]
+    assert [(c["name"], c["projects"]) for c in summary["per_county"]] == [
+        ("Nordland", 3),
+        ("Troms", 1),
+    ]
+    assert summary["no_county"]["projects"] == 0
+    assert data["budget"] == data["awarded"] + data["unallocated"] == 400_000
+    assert [i["code"] for i in data["issues"]] == ["read.merged_down_filled"]
+
+
+def test_an_amount_merged_down_rejects_the_applications_under_it(tmp_path: Path) -> None:
+    source = _merged_municipality(tmp_path, "D3:D4")
+    code, out, _ = invoke("check", source, "--format", "json")
+    assert code == 1
+    report = json.loads(out)
+    shared = [i for i in report["issues"] if i["code"] == "read.merged_down_shared"]
+    assert [(i["severity"], i["row"]) for i in shared] == [("error", 3), ("error", 4)]
+    assert report["counts"]["invalid"] == 2
+
+
 def test_an_unlabelled_totals_row_is_not_counted_as_an_application(tmp_path: Path) -> None:
     source = tmp_path / "runde.csv"
     source.write_text(

@@ -230,8 +230,8 @@ def test_merged_cells_are_found_and_warned_of_as_in_xlsx(tmp_path: Path) -> None
     assert merges == [((1, 1), (2, 1)), ((0, 0), (0, 0))]
     (issue,) = read_table(path, display_name="søknader.xlsb").issues
     assert describe_issue(issue).startswith(
-        "søknader.xlsb, Søknader!B2: B2:B3 is a merged cell: only B2 holds its value, and "
-        "tilskudd reads B3 as empty"
+        "søknader.xlsb, Søknader!B2: B2:B3 is a merged cell down over rows of applications: "
+        "tilskudd reads the value on every row of the merge"
     )
 
 

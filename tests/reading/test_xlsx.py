@@ -998,35 +998,36 @@ def _merge_issues(path: Path, lang: str = "en") -> list[str]:
 
 
 def test_a_merged_cell_over_data_rows_is_a_warning_naming_it(tmp_path: Path) -> None:
-    """Excel shows the merged value beside each row; only the first row holds it."""
-    path = _merged(tmp_path, ["C2:C3", "A1:A1"])  # A1:A1, one cell: nothing to say
+    """Excel shows the merged value beside each row; only the first row holds it. Across two
+    columns it is not read on every row (which column would hold it?): said as before."""
+    path = _merged(tmp_path, ["B2:C3", "A1:A1"])  # A1:A1, one cell: nothing to say
     table = read_table(path)
     (issue,) = table.issues
     assert issue.code == "read.merged_cells"
-    assert dict(issue.params) == {"range": "C2:C3", "cell": "C2", "empty": ["C3"]}
+    assert dict(issue.params) == {"range": "B2:C3", "cell": "B2", "empty": ["C2", "B3:C3"]}
     assert issue.location is not None
-    assert issue.location.cell == "Søknader!C2"
+    assert issue.location.cell == "Søknader!B2"
     assert _merge_issues(path) == [
-        "flettet.xlsx, Søknader!C2: C2:C3 is a merged cell: only C2 holds its value, and "
-        "tilskudd reads C3 as empty, though Excel shows the value there too. Unmerge the cells "
-        "and fill in the value in each row"
+        "flettet.xlsx, Søknader!B2: B2:C3 is a merged cell: only B2 holds its value, and "
+        "tilskudd reads C2 and B3:C3 as empty, though Excel shows the value there too. Unmerge "
+        "the cells and fill in the value in each row"
     ]
     # Said before as "row(s) 3 read it as empty" and "rad 3 leses som tom(me)".
     assert _merge_issues(path, "nb") == [
-        "flettet.xlsx, Søknader!C2: C2:C3 er en sammenslått celle: bare C2 har verdien, og "
-        "tilskudd leser C3 uten verdi, selv om Excel viser verdien der også. Del opp cellene "
-        "og fyll inn verdien i hver rad"
+        "flettet.xlsx, Søknader!B2: B2:C3 er en sammenslått celle: bare B2 har verdien, og "
+        "tilskudd leser C2 og B3:C3 uten verdi, selv om Excel viser verdien der også. Del opp "
+        "cellene og fyll inn verdien i hver rad"
     ]
 
 
 @pytest.mark.parametrize(
     ("merge", "empty"),
     [
-        ("C2:C5", "C3:C5"),
+        ("B2:C5", "C2 and B3:C5"),
         # Over two columns the cell beside the value is empty too: said as "row 2 holds its
         # value" before, which C2 does not.
         ("B2:C3", "C2 and B3:C3"),
-        ("B3:D4", "C3:D3 and B4:D4"),
+        ("B3:C4", "C3 and B4:C4"),
     ],
 )
 def test_a_merged_range_names_every_cell_that_reads_empty(
@@ -1037,6 +1038,201 @@ def test_a_merged_range_names_every_cell_that_reads_empty(
     assert text.startswith(
         f"flettet.xlsx, Søknader!{top_left}: {merge} is a merged cell: only {top_left} holds "
         f"its value, and tilskudd reads {empty} as empty"
+    )
+
+
+def _kommuner(tmp_path: Path, merges: list[str]) -> Path:
+    """Five applications, three of them from Bodø, merged down C2:C4 as an officer would."""
+    path = tmp_path / "flettet.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Søknader"
+    sheet.append(["Søknadsnr", "Søker", "Kommune", "Omsøkt beløp", "Saksbehandler"])
+    sheet.append(["S-1", "Lag A", "Bodø", 100_000, "Kari"])
+    sheet.append(["S-2", "Lag B", None, 200_000, None])
+    sheet.append(["S-3", "Lag C", None, 300_000, None])
+    sheet.append(["S-4", "Lag D", "Tromsø", 50_000, "Ola"])
+    sheet.append(["S-5", "Lag E", "Alta", 70_000, None])
+    for cells in merges:
+        sheet.merge_cells(cells)
+    book.save(path)
+    return path
+
+
+def test_a_value_merged_down_a_column_of_text_is_read_on_every_row(tmp_path: Path) -> None:
+    """C2:C4 merged over three applications of Bodø: Excel shows Bodø on all three, but C3 and
+    C4 read as empty, so two applications had no municipality and no county."""
+    path = _kommuner(tmp_path, ["C2:C4", "E5:E6"])
+    table = read_table(path, display_name="flettet.xlsx")
+    assert [cells[2] for _, cells in table.rows] == ["Bodø", "Bodø", "Bodø", "Tromsø", "Alta"]
+    assert [cells[4] for _, cells in table.rows] == ["Kari", None, None, "Ola", "Ola"]
+    (issue,) = table.issues
+    assert issue.code == "read.merged_down_filled"
+    assert issue.severity == Severity.WARNING
+    assert issue.location is not None
+    assert issue.location.cell == "Søknader!C2"
+    assert _merge_issues(path) == [
+        "flettet.xlsx, Søknader!C2: C2:C4 and E5:E6 are merged cells down over rows of "
+        "applications: tilskudd reads the value on every row of the merge, as Excel shows it, "
+        "though the file holds it in the top cell only. If a row is to have a value of its own, "
+        "unmerge the cells and fill in each row"
+    ]
+    assert _merge_issues(path, "nb") == [
+        "flettet.xlsx, Søknader!C2: C2:C4 og E5:E6 er sammenslåtte celler nedover søknadsrader: "
+        "tilskudd leser verdien på hver rad i sammenslåingen, slik Excel viser den, selv om "
+        "filen har den bare i den øverste cellen. Skal en rad ha en egen verdi, del opp cellene "
+        "og fyll inn hver rad"
+    ]
+    result = validate(table)
+    assert not result.rejected
+    bodø = [a for a in result.applications if a.id in {"S-1", "S-2", "S-3"}]
+    assert [(a.municipalities, a.counties) for a in bodø] == [(("1804",), ("18",))] * 3
+    assert [a.extra["Saksbehandler"] for a in result.applications] == [
+        "Kari",
+        None,
+        None,
+        "Ola",
+        "Ola",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("merge", "field", "rows", "en", "nb"),
+    [
+        ("D2:D4", "requested", [2, 3, 4], "amount requested", "omsøkt beløp"),
+        ("A3:A4", "id", [3, 4], "id", "søknadsnummer"),
+        ("C3:D4", "requested", [3, 4], "amount requested", "omsøkt beløp"),
+    ],
+)
+def test_a_value_merged_down_an_amount_or_an_id_is_an_error_on_each_application(
+    tmp_path: Path, merge: str, field: str, rows: list[int], en: str, nb: str
+) -> None:
+    """An amount merged over three rows is one amount, not three (nor three times one): each
+    application under it is rejected, with an error naming the range."""
+    path = _kommuner(tmp_path, [merge])
+    result = validate(read_table(path, display_name="flettet.xlsx"))
+    rejected = {r.row: r for r in result.rejected}
+    assert sorted(rejected) == rows
+    errors = [i for i in result.issues if i.code == "read.merged_down_shared"]
+    assert [i.location.row for i in errors if i.location] == rows
+    assert {i.field for i in errors} == {field}
+    assert describe_issue(errors[0]).endswith(
+        f"{merge} is one merged cell over {len(rows)} applications: Excel shows one {en} "
+        "beside them all, but each application has a value of its own, so the applications "
+        "under it are rejected. Unmerge the cells and fill in each application's value"
+    )
+    assert describe_issue(errors[0], "nb").endswith(
+        f"{merge} er én sammenslått celle over {len(rows)} søknader: Excel viser samme {nb} "
+        "ved siden av alle, men hver søknad har sin egen verdi, så søknadene under den avvises. "
+        "Del opp cellene og fyll inn verdien for hver søknad"
+    )
+    assert not [i for i in result.issues if i.code.startswith("read.merged_cells")]
+    # Said once, by the merge: not again as an amount missing or an id made from the row.
+    assert [i.code for r in result.rejected for i in r.issues] == ["read.merged_down_shared"] * len(
+        rows
+    )
+
+
+def test_a_merge_down_over_rows_otherwise_empty_is_no_application(tmp_path: Path) -> None:
+    """The last application's amount and municipality merged down over two empty rows below
+    it: no error, no value read into rows that are not applications."""
+    path = _kommuner(tmp_path, ["D6:D8", "C6:C8"])
+    table = read_table(path)
+    assert [number for number, _ in table.rows] == [2, 3, 4, 5, 6]
+    assert [i.code for i in table.issues] == []
+    assert not validate(table).rejected
+
+
+def test_an_ods_cell_merged_down_is_read_on_every_row_as_in_xlsx(
+    make_ods: Callable[..., Path],
+) -> None:
+    """calamine gives no merged ranges for an .ods: C3 and C4 under the merged Kommune read
+    as empty, without even the warning an .xlsx had, and the amount merged over two rows passed
+    as the first application's."""
+
+    def spanned(value: object, rows: int, columns: int = 1) -> OdsXml:
+        kind = f'"float" office:value="{value}"' if isinstance(value, int) else '"string"'
+        return OdsXml(
+            f'<table:table-cell table:number-rows-spanned="{rows}" '
+            f'table:number-columns-spanned="{columns}" office:value-type={kind}>'
+            f"<text:p>{value}</text:p></table:table-cell>"
+        )
+
+    covered = OdsXml("<table:covered-table-cell/>")
+    path = make_ods(
+        {
+            "Søknader": [
+                ["Søknadsnr", "Søker", "Kommune", "Omsøkt beløp"],
+                OdsXml('<table:table-row table:number-rows-repeated="2"/>'),
+                ["S-1", "Lag A", spanned("Bodø", 3), 100_000],
+                ["S-2", "Lag B", covered, 200_000],
+                ["S-3", spanned("Lag C", 1, 2), covered, spanned(300_000, 2)],
+                ["S-4", "Lag D", "Tromsø", covered],
+            ]
+        }
+    )
+    table = read_table(path)
+    assert [number for number, _ in table.rows] == [4, 5, 6, 7]
+    assert [cells[2] for _, cells in table.rows] == ["Bodø", "Bodø", "Bodø", "Tromsø"]
+    codes = [i.code for i in table.issues]
+    assert codes == [
+        "read.merged_down_filled",
+        "read.blank_rows_skipped",
+    ]
+    (filled,) = [i for i in table.issues if i.code == "read.merged_down_filled"]
+    assert filled.params["ranges"] == ["C4:C6"]
+    result = validate(table)
+    assert [r.row for r in result.rejected] == [6, 7]
+    assert {i.params["range"] for r in result.rejected for i in r.issues} == {"D6:D7"}
+
+
+def test_several_merged_ranges_are_one_warning_listing_them(tmp_path: Path) -> None:
+    # One warning each before, the same advice repeated for every range.
+    path = _merged(tmp_path, ["B6:C7", "B2:C3", "B4:C5"], rows=6)
+    (issue,) = read_table(path).issues
+    assert issue.code == "read.merged_cells_many"
+    assert issue.location is not None
+    assert (issue.location.sheet, issue.location.row) == ("Søknader", 2)
+    assert _merge_issues(path) == [
+        "flettet.xlsx, Søknader, row 2: merged cells span rows of applications (3): B2:C3, "
+        "B4:C5 and B6:C7. Only the top-left cell of each holds its value, and tilskudd reads the "
+        "others as empty, though Excel shows the value there too. Unmerge the cells and fill in "
+        "the value in each row"
+    ]
+    assert _merge_issues(path, "nb") == [
+        "flettet.xlsx, Søknader, rad 2: sammenslåtte celler går over søknadsrader (3): B2:C3, "
+        "B4:C5 og B6:C7. Bare cellen øverst til venstre i hver har verdien, og tilskudd leser de "
+        "andre uten verdi, selv om Excel viser verdien der også. Del opp cellene og fyll inn "
+        "verdien i hver rad"
+    ]
+
+
+def test_many_merged_ranges_name_the_first_ten_and_count_the_rest(tmp_path: Path) -> None:
+    merges = [f"B{r}:C{r + 1}" for r in range(2, 50, 2)]  # 24 ranges
+    (issue,) = read_table(_merged(tmp_path, merges, rows=50)).issues
+    assert issue.code == "read.merged_cells_many_more"
+    assert dict(issue.params) == {"count": 24, "ranges": merges[:10], "more": 14}
+    text = describe_issue(issue, "nb")
+    assert "(24): B2:C3, B4:C5, " in text
+    assert "B18:C19 og B20:C21; 14 til er ikke listet opp. Bare cellen" in text
+
+
+def test_many_ranges_merged_down_text_name_the_first_ten_and_count_the_rest(
+    tmp_path: Path,
+) -> None:
+    merges = [f"C{r}:C{r + 1}" for r in range(2, 50, 2)]  # 24 ranges
+    table = read_table(_merged(tmp_path, merges, rows=50))
+    (issue,) = table.issues
+    assert issue.code == "read.merged_down_filled_more"
+    assert dict(issue.params) == {"count": 24, "ranges": merges[:10], "more": 14}
+    assert [cells[2] for _, cells in table.rows][:4] == ["Kommune 1"] * 2 + ["Kommune 3"] * 2
+    assert describe_issue(issue, "nb").endswith(
+        "C2:C3, C4:C5, C6:C7, C8:C9, C10:C11, C12:C13, C14:C15, C16:C17, C18:C19 og C20:C21; 14 "
+        "til er ikke listet opp: sammenslåtte celler nedover søknadsrader (24). tilskudd leser "
+        "hver verdi på hver rad i sin sammenslåing, slik Excel viser den, selv om filen har den "
+        "bare i den øverste cellen. Skal en rad ha en egen verdi, del opp cellene og fyll inn "
+        "hver rad"
     )
 
 
@@ -1053,37 +1249,6 @@ def test_a_header_cell_merged_down_over_applications_says_so(tmp_path: Path) -> 
         "søknadsrader: tilskudd leser C2:C3 uten verdi, selv om Excel viser overskriften der. "
         "Del opp cellene og fyll inn verdien for hver søknad"
     ]
-
-
-def test_several_merged_ranges_are_one_warning_listing_them(tmp_path: Path) -> None:
-    # One warning each before, the same advice repeated for every range.
-    path = _merged(tmp_path, ["B4:B5", "C2:C3", "A4:A5"])
-    (issue,) = read_table(path).issues
-    assert issue.code == "read.merged_cells_many"
-    assert issue.location is not None
-    assert (issue.location.sheet, issue.location.row) == ("Søknader", 2)
-    assert _merge_issues(path) == [
-        "flettet.xlsx, Søknader, row 2: merged cells span rows of applications (3): C2:C3, "
-        "A4:A5 and B4:B5. Only the top-left cell of each holds its value, and tilskudd reads the "
-        "others as empty, though Excel shows the value there too. Unmerge the cells and fill in "
-        "the value in each row"
-    ]
-    assert _merge_issues(path, "nb") == [
-        "flettet.xlsx, Søknader, rad 2: sammenslåtte celler går over søknadsrader (3): C2:C3, "
-        "A4:A5 og B4:B5. Bare cellen øverst til venstre i hver har verdien, og tilskudd leser de "
-        "andre uten verdi, selv om Excel viser verdien der også. Del opp cellene og fyll inn "
-        "verdien i hver rad"
-    ]
-
-
-def test_many_merged_ranges_name_the_first_ten_and_count_the_rest(tmp_path: Path) -> None:
-    merges = [f"C{r}:C{r + 1}" for r in range(2, 50, 2)]  # 24 ranges
-    (issue,) = read_table(_merged(tmp_path, merges, rows=50)).issues
-    assert issue.code == "read.merged_cells_many_more"
-    assert dict(issue.params) == {"count": 24, "ranges": merges[:10], "more": 14}
-    text = describe_issue(issue, "nb")
-    assert "(24): C2:C3, C4:C5, " in text
-    assert "C18:C19 og C20:C21; 14 til er ikke listet opp. Bare cellen" in text
 
 
 def test_a_recalculated_workbooks_extra_column_is_a_warning_saying_why(tmp_path: Path) -> None:

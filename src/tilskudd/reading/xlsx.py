@@ -51,6 +51,7 @@ from tilskudd.i18n import Translator
 from tilskudd.models import Issue, Location, Severity
 from tilskudd.reading.biff import runs_in_circles, size_out_of_bounds, xls_error_cells
 from tilskudd.reading.columns import HEADER_SCAN_ROWS, REQUIRED, HeaderMatch, find_header
+from tilskudd.reading.merges import read_merges_down
 from tilskudd.reading.sheet import (
     Grid,
     build_table,
@@ -535,6 +536,38 @@ def _od_percent_cells(data: bytes, sheet: str, percent: Percent) -> None:
                 percent.setdefault(column, set()).update(range(row + 1, row + repeat + 1))
 
 
+_OD_ROWS_SPANNED = f"{_OD_TABLE}number-rows-spanned"
+_OD_COLUMNS_SPANNED = f"{_OD_TABLE}number-columns-spanned"
+# A cell merged down over two rows or more (one row: merged across only, said of nothing).
+_OD_MERGE_MARK = re.compile(rb"""rows-spanned\s*=\s*["']\s*0*(?:[2-9]|[1-9]\d)""")
+
+
+def _od_has_merges(buf: bytes) -> bool:
+    return b"rows-spanned" in buf and _OD_MERGE_MARK.search(buf) is not None
+
+
+def _od_span(text: str | None) -> int:
+    """A cell's number-rows- or number-columns-spanned, 1 when missing or not a number."""
+    try:
+        return max(int(text or 1), 1)
+    except ValueError:
+        return 1
+
+
+def _od_merges(data: bytes, sheet: str, merges: list[Any]) -> None:
+    """Add to ``merges`` the cells of ``sheet`` merged down over two rows or more, as calamine
+    gives merged ranges for an .xlsx (0-based (top, left), (bottom, right)), which it does not
+    for an OpenDocument sheet."""
+
+    def pick(node: Any) -> tuple[int, int] | None:
+        rows = _od_span(node.get(_OD_ROWS_SPANNED))
+        return (rows, _od_span(node.get(_OD_COLUMNS_SPANNED))) if rows > 1 else None
+
+    for row, _, cells in _od_picked_rows(data, sheet, pick):
+        for column, (rows, columns) in cells:
+            merges.append(((row, column), (row + rows - 1, column + columns - 1)))
+
+
 def _od_picked_rows(
     data: bytes, sheet: str, pick: Callable[[Any], _Picked | None]
 ) -> Iterator[tuple[int, int, list[tuple[int, _Picked]]]]:
@@ -567,12 +600,14 @@ def ods_scan(
     sheet: str,
     hidden: set[int] | None = None,
     percent: Percent | None = None,
+    merges: list[Any] | None = None,
 ) -> Cells:
     """Each cell of ``sheet`` in an OpenDocument spreadsheet whose value is an error: its
     (0-based row, column) -> (formula as shown, error as shown, such as ``#N/A`` or
     ``Err:502``). Positions count repeated rows and cells as the spreadsheet shows them, as
     calamine does. With ``hidden``, the rows of ``sheet`` collapsed or filtered out are added to
-    it (from 1); with ``percent``, the cells whose value is a percentage.
+    it (from 1); with ``percent``, the cells whose value is a percentage; with ``merges``, the
+    cells merged down over rows (see :func:`_od_merges`).
 
     A formula cell without a saved value (no value type: written by a program, never
     calculated) is given as its formula alone, as in an .xlsx.
@@ -590,18 +625,23 @@ def ods_scan(
             marks.append(_od_has_hidden)
         if percent is not None:
             marks.append(_od_has_percent)
+        if merges is not None:
+            marks.append(_od_has_merges)
         has_bare_formulas = _OdBareFormulas()
         marks.append(has_bare_formulas)
         seen = dict(zip(marks, _od_mentions(archive, *marks), strict=True))
         errors = seen[_od_has_errors]
         hides = seen.get(_od_has_hidden, False)
         percentages = seen.get(_od_has_percent, False)
+        merged = seen.get(_od_has_merges, False)
         bare = seen[has_bare_formulas]
-        if not (errors or hides or percentages or bare):
+        if not (errors or hides or percentages or merged or bare):
             return {}
         data = archive.read("content.xml")
     if hidden is not None and hides:
         _od_hidden_rows(data, sheet, hidden)
+    if merges is not None and merged:
+        _od_merges(data, sheet, merges)
     if percent is not None and percentages:
         _od_percent_cells(data, sheet, percent)
     found: Cells = {}
@@ -792,7 +832,9 @@ _SCANNERS: dict[str, Scanner] = {
     "xlsx": lambda path, sheet, hidden, _merges, percent: formulas_without_value(
         path, sheet, hidden, percent
     ),
-    "ods": lambda path, sheet, hidden, _merges, percent: ods_scan(path, sheet, hidden, percent),
+    "ods": lambda path, sheet, hidden, merges, percent: ods_scan(
+        path, sheet, hidden, percent, merges
+    ),
     "xls": lambda path, sheet, hidden, _merges, percent: dict(
         xls_error_cells(path, sheet, hidden, percent)
     ),
@@ -1085,8 +1127,11 @@ def _read_workbook(
             if extras.merges:
                 # Said before what build_table found, as the rows come; only merges over rows
                 # read as applications (a two-row header again is skipped, merges and all).
+                # A value merged down a column of text is read on every row under it.
+                rest, filled = read_merges_down(extras.merges, table, match.mapped_by, match.extra)
                 kept = {number for number, _ in table.rows}
-                issues[at:at] = _merge_warnings(extras.merges, match.index + 1, file, name, kept)
+                said = _merge_warnings(rest, match.index + 1, file, name, kept)
+                issues[at:at] = [*filled, *said]
             if extras.hidden:
                 numbers = [number for number, _ in table.rows]
                 issues.extend(_hidden_warning(numbers, extras.hidden, file, name))
@@ -1204,7 +1249,7 @@ def _read_sheet(
     grid = _grid(rows)
     if scan is None:
         return grid, _SheetExtras({}, merges, set(), {})
-    merges = merges or scan.merges  # calamine gives none for an .xlsb
+    merges = merges or scan.merges  # calamine gives none for an .xlsb or an .ods
     if scan.cells:
         # The cells without a value widen the grid to hold them (_place_formulas): a formula
         # far out, in a sheet whose <dimension> said less, would ask for the same memory.

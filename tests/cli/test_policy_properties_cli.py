@@ -64,12 +64,13 @@ def option_words(draw: st.DrawFn) -> tuple[list[str], list[str]]:
     return words, bad
 
 
-def check_said(result: Any, lang: str | None) -> str:
+def check_said(result: Any, lang: str | None, typed: str = "") -> str:
     """stderr of a run that ended as a run or as a mistake said from the catalogue (never 3,
-    a bug), in ``lang`` (English when not given)."""
+    a bug), in ``lang`` (English when not given). ``typed``, a value the message quotes as it
+    was typed (``{_}``), is no leak of the catalogue's."""
     stderr: str = result.stderr
     assert result.exit_code in (0, 1, 2), (result.exit_code, stderr)
-    assert not LEAKS.search(stderr), stderr
+    assert not LEAKS.search(stderr.replace(f"'{typed}'", "") if typed else stderr), stderr
     assert not LEAKS.search(result.stdout), result.stdout
     if result.exit_code != 0:
         label = "feil: " if lang == "nb" else "error: "
@@ -109,7 +110,7 @@ def test_any_text_for_an_option_is_taken_or_said(option: str, value: str, lang: 
     budget = [] if option == "--budget" else ["--budget", "1000000"]
     args = ["allocate", SMALL, "--dry-run", *budget, f"{option}={value}"]
     result = runner.invoke(app, [*args, *(["--lang", lang] if lang else [])])
-    stderr = check_said(result, lang)
+    stderr = check_said(result, lang, typed=value)
     if result.exit_code != 0:
         assert option in stderr, (args, stderr)
 

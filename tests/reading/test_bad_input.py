@@ -13,7 +13,7 @@ from tilskudd.errors import ExitCode, InputFileError
 from tilskudd.issues import issue_message
 from tilskudd.reading import read_table
 
-from .conftest import HEADER, ROWS, encrypted_workbook_bytes
+from .conftest import HEADER, ROWS, OdsXml, build_ods, encrypted_workbook_bytes
 
 MakeXlsx = Callable[..., Path]
 MakeCsv = Callable[..., Path]
@@ -693,3 +693,97 @@ def test_threads_reading_at_once_leave_stderr_where_it_was() -> None:
         thread.join(20)
     after = os.fstat(2)
     assert (after.st_dev, after.st_ino) == (before.st_dev, before.st_ino)
+
+
+_ODS_FILLED_DOWN = (
+    '<table:table-row table:number-rows-repeated="1048573"><table:table-cell'
+    ' office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>'
+)
+
+
+@pytest.mark.parametrize(
+    ("lang", "start"),
+    [
+        (
+            "en",
+            "r.ods, sheet Søknader: row 4 is written once and repeated down to row 1,048,576"
+            " (1,048,573 rows the same, to A1048576)",
+        ),
+        (
+            "nb",
+            "r.ods, arket Søknader: rad 4 er skrevet én gang og gjentatt ned til rad 1 048 576"
+            " (1 048 573 like rader, til A1048576)",
+        ),
+    ],
+)
+def test_a_value_filled_down_to_the_last_row_of_an_ods_is_refused_naming_its_cell(
+    tmp_path: Path, lang: str, start: str
+) -> None:
+    """A 1 KiB .ods repeating a row with a value a million times made calamine and the checks
+    after it a million applications: gigabytes, then an abort or three chained tracebacks."""
+    path = build_ods(tmp_path / "r.ods", {"Søknader": [HEADER, *ROWS, OdsXml(_ODS_FILLED_DOWN)]})
+    message = _error_in_child(path, "r.ods", lang)
+    assert message.replace("\xa0", " ").startswith(start)
+    assert "Ctrl+End" in message
+
+
+@pytest.mark.parametrize(
+    ("rows", "cell"),
+    [
+        # A value repeated across every column and down 100 000 rows: 1.6 billion cells.
+        (
+            '<table:table-row table:number-rows-repeated="100000"><table:table-cell'
+            ' table:number-columns-repeated="16384" office:value-type="string"><text:p>x'
+            "</text:p></table:table-cell></table:table-row>",
+            "XFD100003",
+        ),
+        # Empty rows repeated to near the end, then one value far to the right (the file is
+        # parsed for it: the repeat is not the sheet's padding).
+        (
+            '<table:table-row table:number-rows-repeated="1048000"><table:table-cell/>'
+            "</table:table-row><table:table-row>"
+            '<table:table-cell table:number-columns-repeated="25"/>'
+            '<table:table-cell office:value-type="float" office:value="1"><text:p>1</text:p>'
+            "</table:table-cell></table:table-row>",
+            "Z1048004",
+        ),
+    ],
+)
+def test_an_ods_whose_repeats_span_more_than_tilskudd_reads_is_refused_naming_its_cell(
+    tmp_path: Path, rows: str, cell: str
+) -> None:
+    path = build_ods(tmp_path / "r.ods", {"Søknader": [HEADER, *ROWS, OdsXml(rows)]})
+    message = _error_in_child(path, "r.ods")
+    assert message.startswith(f"r.ods, sheet Søknader: its cells reach {cell}, an area of ")
+
+
+def test_a_far_ods_sheet_that_is_not_read_is_refused_too(tmp_path: Path) -> None:
+    """calamine reads every sheet of an .ods when it opens it: a later sheet filled down ends
+    the process as the sheet read would."""
+    sheets = {"Søknader": [HEADER, *ROWS], "Notater": [["x"], OdsXml(_ODS_FILLED_DOWN)]}
+    message = _error_in_child(build_ods(tmp_path / "r.ods", sheets), "r.ods")
+    assert message.startswith("r.ods, sheet Notater: row 2 is written once and repeated")
+
+
+@pytest.mark.parametrize(
+    "end",
+    [
+        # A whole column formatted in LibreOffice: styled empty rows repeated to the end.
+        '<table:table-row table:style-name="ro1" table:number-rows-repeated="1048573">'
+        '<table:table-cell table:style-name="ce1" table:number-columns-repeated="1024"/>'
+        "</table:table-row>",
+        # The same, with the last row written on its own.
+        '<table:table-row table:number-rows-repeated="1048572"><table:table-cell'
+        ' table:number-columns-repeated="1024"/></table:table-row><table:table-row>'
+        '<table:table-cell table:number-columns-repeated="1024"/></table:table-row>',
+        # Rows with a value repeated, fewer times than a round has applications.
+        '<table:table-row table:number-rows-repeated="40"><table:table-cell'
+        ' office:value-type="string"><text:p>S-9</text:p></table:table-cell></table:table-row>',
+    ],
+)
+def test_an_ods_padded_to_its_end_reads_as_it_did(tmp_path: Path, end: str) -> None:
+    pad = OdsXml('<table:table-cell table:number-columns-repeated="1018"/>')
+    rows = [[*HEADER, pad], *([*row, pad] for row in ROWS), OdsXml(end)]
+    table = read_table(build_ods(tmp_path / "r.ods", {"Søknader": rows}))
+    assert [number for number, _ in table.rows][:2] == [2, 3]
+    assert not [i for i in table.issues if i.severity.value == "error"]

@@ -17,6 +17,7 @@ import io
 import os
 import re
 import sys
+import traceback
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from enum import StrEnum
@@ -366,6 +367,9 @@ def guard(debug: bool = False) -> Iterator[None]:
     # Until this command resolves its language: not the last command's (tests run many in one
     # process), but TILSKUDD_LANG or English.
     _language[0] = language_code(os.environ.get("TILSKUDD_LANG") or "") or "en"
+    # Given back when memory runs out, for the message about it to be made and printed in.
+    reserve: bytearray | None = bytearray(_MEMORY_RESERVE)
+    ran_out = False
     with collector_paused():
         try:
             try:
@@ -409,11 +413,49 @@ def guard(debug: bool = False) -> Iterator[None]:
                 raise
             print_error(*os_error_message(exc, _language[0]))
             raise typer.Exit(int(ExitCode.INVALID_INPUT)) from None
+        except MemoryError as exc:
+            if debug:
+                raise
+            # The traceback's frames hold what filled the memory (the rows read, the results):
+            # their variables are dropped here, and the rest when this block ends.
+            traceback.clear_frames(exc.__traceback__)
+            exc.__traceback__ = None
+            ran_out = True
         except Exception as exc:
             if debug:
                 raise
             print_error(_said("cli.bug", problem=f"{type(exc).__name__}: {exc}"), None)
             raise typer.Exit(int(ExitCode.BUG)) from None
+    if ran_out:
+        reserve = None
+        _say_out_of_memory(_language[0])
+        raise typer.Exit(int(ExitCode.INVALID_INPUT))
+    del reserve
+
+
+_MEMORY_RESERVE = 8 << 20
+"""Bytes set aside while a command runs, given back when memory runs out: room enough to read
+the language's catalogue if the command has not yet."""
+_OUT_OF_MEMORY = {
+    "en": "error: tilskudd ran out of memory.\n",
+    "nb": "feil: tilskudd gikk tom for minne.\n",
+}
+"""Said when even the catalogue's words cannot be had (made with the module, not when needed)."""
+
+
+def _say_out_of_memory(lang: str) -> None:
+    """Say on stderr that memory ran out, and what to check, as plainly as can be: without a
+    console, and with the few words made beforehand if the catalogue's cannot be had."""
+    try:
+        text = f"{_said('cli.error_label', lang)}: {_said('cli.out_of_memory', lang)}\n"
+    except MemoryError:
+        text = _OUT_OF_MEMORY.get(lang, _OUT_OF_MEMORY["en"])
+    try:
+        sys.stderr.write(text)
+        sys.stderr.flush()
+    except (OSError, ValueError, MemoryError):
+        with contextlib.suppress(Exception):
+            os.write(2, text.encode())
 
 
 def _refused_left() -> None:

@@ -463,6 +463,7 @@ _OD_VISIBILITY = f"{_OD_TABLE}visibility"
 _OD_HIDDEN_MARK = re.compile(rb"""visibility\s*=\s*["'](?:collapse|filter)["']""")
 _OD_HIDDEN_RUN = 10_000  # a longer run of hidden repeated rows is the sheet's empty padding
 _OD_VALUE_TYPE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}value-type"
+_OD_STRING_VALUE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}string-value"
 _OD_PERCENT_MARK = re.compile(rb"""value-type\s*=\s*(?:"percentage"|'percentage')""")
 # A formula cell with no value type has no saved result: a program wrote the formula and no
 # spreadsheet has calculated it since (LibreOffice writes a value type on every formula cell it
@@ -673,6 +674,151 @@ def _od_bare_formulas(data: bytes, sheet: str) -> Cells:
 def ods_error_cells(path: Path, sheet: str) -> Cells:
     """:func:`ods_scan` for the error cells alone."""
     return ods_scan(path, sheet)
+
+
+MAX_REPEATED_ROWS: Final = 100_000
+"""The most times an .ods may repeat a row with a value in it (``number-rows-repeated``): more
+copies of one row than a real round has applications. A value or formula filled down to the
+last row is written once and repeated a million times: a 1 KiB file that calamine and the checks
+after it expand to a million applications, gigabytes of memory."""
+# Not the empty cell that ends a row to column AMJ (LibreOffice's padding): searched past in C.
+_OD_LONG_REPEAT = re.compile(
+    rb"""number-(rows|columns)-repeated\s*=\s*["']\s*([0-9]{3,})(?![^>]*/>\s*</table:table-row>)"""
+)
+_OD_VALUE_MARKS = re.compile(rb"value-type|:formula|<text:|<office:")
+_OD_TABLE_END = b"</table:table>"
+_OD_ROW_END = b"</table:table-row>"
+_OD_REPEATS_SEEN = 10_000  # repeats (of 100 or more) besides the padding, before a closer look
+
+
+class OdsTooFar(NamedTuple):
+    """What makes a sheet of an .ods too large to read (see :func:`ods_far_corner`)."""
+
+    sheet: str
+    rows: int
+    """From row 1 to the farthest row with a value, repeats counted."""
+    columns: int
+    """From column A to the farthest column with a value."""
+    repeated_from: int = 0
+    """The row (from 1) repeated more than :data:`MAX_REPEATED_ROWS` times, or 0."""
+
+
+def ods_far_corner(path: Path) -> OdsTooFar | None:
+    """The first sheet of an OpenDocument spreadsheet that spans more than :data:`MAX_CELLS`
+    from A1 to its farthest cell with a value, or repeats a row with a value more than
+    :data:`MAX_REPEATED_ROWS` times; None when none does, or the file is too damaged to tell
+    (calamine, reading it next, says so). calamine reads every sheet of an .ods when it opens
+    it, so every sheet is looked at, before.
+
+    An .ods stores a run of equal rows or cells once, with how many times it repeats. A file
+    costs one streamed search of content.xml for repeats of 100 or more: those of the empty
+    rows and cells LibreOffice pads a sheet with to its end (styled, when a whole column is
+    formatted) are left alone; any other, of more than 10 000 in all, has the rows parsed and
+    counted.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            if "content.xml" not in archive.NameToInfo:
+                return None
+            if not _od_long_repeats(archive):
+                return None
+            with archive.open("content.xml") as handle:
+                return _od_far(handle)
+    except (OSError, zipfile.BadZipFile, zlib.error, ET.ParseError, KeyError, EOFError):
+        return None
+
+
+def _od_long_repeats(archive: zipfile.ZipFile) -> bool:
+    """Whether content.xml repeats rows or cells, not counting the padding, more than
+    ``_OD_REPEATS_SEEN`` times in all: streamed in 1 MiB pieces, each looked at up to the last
+    tag that starts 64 KiB before its end (the rest is looked at with the next)."""
+    keep = 1 << 16
+    seen = 0
+    with archive.open("content.xml") as handle:
+        buf = b""
+        while True:
+            chunk = handle.read(_CHUNK)
+            buf += chunk
+            end = max(buf.rfind(b"<", 0, len(buf) - keep), 0) if chunk else len(buf)
+            for found in _OD_LONG_REPEAT.finditer(buf):
+                if found.start() >= end:
+                    break
+                if not _od_padding(buf, found):
+                    seen += int(found.group(2))
+                    if seen > _OD_REPEATS_SEEN:
+                        return True
+            if not chunk:
+                return False
+            buf = buf[end:]
+
+
+def _od_padding(buf: bytes, found: re.Match[bytes]) -> bool:
+    """Whether the repeat ``found`` is a column's definition, or empty rows or cells with
+    nothing after them but empty ones to the end of their table or row: padding, not data."""
+    tag = buf.rfind(b"<", 0, found.start())
+    name = buf[tag + 1 : found.start()].split(None, 1)[0] if tag >= 0 else b""
+    if name.endswith((b"table-column", b"table-columns")):
+        return True
+    closes = _OD_ROW_END if found.group(1) == b"columns" else _OD_TABLE_END
+    if not name.endswith((b"table-row", b"table-cell")):
+        return False
+    until = buf.find(closes, found.end())
+    if until < 0:
+        return False  # not within reach: looked at closer
+    return _OD_VALUE_MARKS.search(buf, found.end(), until) is None
+
+
+def _od_far(content: IO[bytes]) -> OdsTooFar | None:
+    """:func:`ods_far_corner` by parsing content.xml, streamed (each row cleared once read)."""
+    name = ""
+    depth = 0  # of tables: those nested in a cell count in the sheet that holds them
+    row = rows = columns = 0
+    col = width = 0  # in the row: columns so far, and to its last cell with a value
+    for event, node in ET.iterparse(content, events=("start", "end")):
+        tag = node.tag
+        if tag == _OD_TABLE_TAG:
+            depth += 1 if event == "start" else -1
+            if event == "start" and depth == 1:
+                name = node.get(_OD_NAME) or ""
+                row = rows = columns = 0
+            elif event == "end" and depth == 0:
+                if rows * columns > MAX_CELLS:
+                    return OdsTooFar(name, rows, columns)
+                node.clear()
+            continue
+        if depth != 1:
+            continue
+        if event == "start":
+            if tag == _OD_ROW:
+                col = width = 0
+        elif tag in _OD_CELLS:
+            repeat = int(node.get(_OD_COLUMNS_REPEATED, "1") or 1)
+            col += repeat
+            if _od_filled(node):
+                width = col
+        elif tag == _OD_ROW:
+            repeat = int(node.get(_OD_ROWS_REPEATED, "1") or 1)
+            if width:
+                if repeat > MAX_REPEATED_ROWS:
+                    return OdsTooFar(name, row + repeat, width, row + 1)
+                rows = row + repeat
+                columns = max(columns, width)
+            row += repeat
+            node.clear()
+    return None
+
+
+def _od_filled(cell: Any) -> bool:
+    """Whether a cell has a formula, a value other than text, or text that is not empty (a
+    comment alone is none: calamine leaves it out, and an empty text reads as an empty cell)."""
+    kind = cell.get(_OD_VALUE_TYPE)
+    if cell.get(_OD_FORMULA) is not None or kind not in (None, "string"):
+        return True
+    if cell.get(_OD_STRING_VALUE):
+        return True
+    return any(
+        child.tag != _OD_ANNOTATION_TAG and "".join(child.itertext()).strip() for child in cell
+    )
 
 
 def _od_cells_of_row(found: Cells, row: int, rows: int, cells: list[tuple[int, Any]]) -> None:
@@ -1064,6 +1210,11 @@ def _read_workbook(
             raise InputFileError(
                 t("read.error.corrupt", file=file, format=kind, reason=t(f"read.error.{reason}"))
             )
+    if sniffed.format == "ods":
+        # calamine reads every sheet when it opens an .ods, repeats and all.
+        far = ods_far_corner(path)
+        if far is not None:
+            raise _ods_too_far(far, file, t)
     with _calamine_errors(file, sniffed, t):
         if sniffed.named == sniffed.format:
             book = CalamineWorkbook.from_path(str(path))
@@ -1152,6 +1303,22 @@ def _read_workbook(
         raise _no_header_anywhere(file, candidates, first_grid, t)
     finally:
         book.close()
+
+
+def _ods_too_far(far: OdsTooFar, file: str, t: Translator) -> InputFileError:
+    if not far.repeated_from:
+        return too_far(where(t, file, far.sheet), far.rows, far.columns, t)
+    return InputFileError(
+        t(
+            "read.error.repeated_far",
+            where=where(t, file, far.sheet),
+            row=far.repeated_from,
+            last=far.rows,
+            count=far.rows - far.repeated_from + 1,
+            cell=f"{column_letter(far.columns - 1)}{far.rows}",
+            max=MAX_REPEATED_ROWS,
+        )
+    )
 
 
 def _sheets_with_applications(

@@ -1,0 +1,108 @@
+"""The optimal rule's limits as the solver is given them: what an organisation has left under
+``per_applicant_max`` after earlier rounds, and the quotas less what the officer's decisions gave.
+
+Each expected selection is worked out by hand in the docstring and, where the round has no
+officer's decisions, checked again by exhaustive search (:func:`quota_helpers.brute_force`).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from decimal import Decimal
+
+import pytest
+
+from tilskudd.models import Allocation, Application, Policy, Status
+from tilskudd.rules import allocate
+from tilskudd.rules.common import rank_order
+
+from .quota_helpers import brute_force
+from .strategies import check_invariants
+
+MakeApp = Callable[..., Application]
+
+X = "974760673"
+Y = "964338531"
+
+
+def funded(result: Allocation) -> set[str]:
+    return {d.application_id for d in result.funded()}
+
+
+def brute_force_funds(
+    apps: list[Application], budget: int, policy: Policy, prior: dict[str, int] | None = None
+) -> set[frozenset[str]]:
+    order = [e.application.id for e in rank_order(apps, policy, required=False)]
+    return brute_force(apps, budget, policy, order, prior)[1]
+
+
+def test_an_organisations_earlier_awards_leave_it_room_for_one_of_two(
+    make_application: MakeApp,
+) -> None:
+    """X had 500 of its 1 500: 1 000 is left, room for A or B (600 each), not both. Best:
+    A and C, 5 + 1 points (B and C 5, A alone 5); funding all three (10) would give X 1 700."""
+    apps = [
+        make_application(id="A", requested=600, score=Decimal(5), orgnr=X),
+        make_application(id="B", requested=600, score=Decimal(4), orgnr=X),
+        make_application(id="C", requested=600, score=Decimal(1), orgnr=None),
+    ]
+    policy = Policy(rule="optimal", per_applicant_max=1500)
+    prior = {X: 500}
+    result = allocate(apps, 1800, policy, prior_by_orgnr=prior)
+    check_invariants(apps, 1800, policy, result)
+    assert funded(result) == {"A", "C"}
+    assert brute_force_funds(apps, 1800, policy, prior) == {frozenset({"A", "C"})}
+    b = result.by_id()["B"]
+    assert (b.status, b.amount, b.eligible_amount) == (Status.NOT_FUNDED, 0, 600)
+    assert b.reasons[-1].code == "reason.optimal.not_selected"
+
+
+@pytest.mark.parametrize(
+    ("most", "expected"),
+    [(1199, {"A", "D"}), (1200, {"A", "B", "D"}), (1799, {"A", "B", "D"}), (1800, {"A", "B", "C"})],
+)
+def test_an_organisations_maximum_to_the_krone(
+    make_application: MakeApp, most: int, expected: set[str]
+) -> None:
+    """X's A, B, C (600 each, 5, 4 and 3 points) and D (600, 1 point, no organisation), budget
+    1 800: X may have one of its three under a maximum of 1 199, two under 1 200 or 1 799, all
+    three under 1 800 (then A, B, C: 12 points against A, B, D's 10)."""
+    apps = [
+        make_application(id="A", requested=600, score=Decimal(5), orgnr=X),
+        make_application(id="B", requested=600, score=Decimal(4), orgnr=X),
+        make_application(id="C", requested=600, score=Decimal(3), orgnr=X),
+        make_application(id="D", requested=600, score=Decimal(1), orgnr=None),
+    ]
+    policy = Policy(rule="optimal", per_applicant_max=most)
+    result = allocate(apps, 1800, policy)
+    check_invariants(apps, 1800, policy, result)
+    assert funded(result) == expected
+    assert brute_force_funds(apps, 1800, policy) == {frozenset(expected)}
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_earlier_rounds_against_exhaustive_search(make_application: MakeApp, seed: int) -> None:
+    """Small random rounds with two organisations that had awards in earlier rounds."""
+    rng = random.Random(seed)
+    apps = [
+        make_application(
+            id=f"P{i}",
+            requested=rng.randrange(1, 10) * 100,
+            total_cost=None,
+            score=Decimal(rng.randrange(1, 10)),
+            orgnr=rng.choice([None, X, X, Y]),
+        )
+        for i in range(10)
+    ]
+    budget = sum(a.requested for a in apps) // 2
+    policy = Policy(rule="optimal", per_applicant_max=rng.randrange(10, 25) * 100)
+    prior = {X: rng.randrange(0, 8) * 100, Y: rng.randrange(0, 8) * 100}
+    result = allocate(apps, budget, policy, prior_by_orgnr=prior)
+    by_id = {a.id: a for a in apps}
+    check_invariants(apps, budget, policy, result)
+    assert policy.per_applicant_max is not None
+    for org, before in prior.items():
+        now = sum(d.amount for d in result.decisions if by_id[d.application_id].orgnr == org)
+        assert before + now <= policy.per_applicant_max
+    assert frozenset(funded(result)) in brute_force_funds(apps, budget, policy, prior)

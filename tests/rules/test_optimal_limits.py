@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import pytest
 
-from tilskudd.models import Allocation, Application, Policy, Status
+from tilskudd.models import Allocation, Application, Policy, Quota, Status
 from tilskudd.rules import allocate
 from tilskudd.rules.common import rank_order
 
@@ -106,3 +106,32 @@ def test_earlier_rounds_against_exhaustive_search(make_application: MakeApp, see
         now = sum(d.amount for d in result.decisions if by_id[d.application_id].orgnr == org)
         assert before + now <= policy.per_applicant_max
     assert frozenset(funded(result)) in brute_force_funds(apps, budget, policy, prior)
+
+
+@pytest.mark.parametrize("rule", ["ranked", "optimal"])
+def test_a_max_count_counts_the_officers_decision_to_fund(
+    make_application: MakeApp, rule: str
+) -> None:
+    """At most 2 Arkiv applications funded; the officer funded Arkiv's S4, so the rule may fund
+    one more: S1 (9 points) and, with the 100k left, T (1 point). S1, S2 and S3 (24 points)
+    would make 4 Arkiv applications funded."""
+    apps = [
+        make_application(id=f"S{i}", requested=100_000, score=Decimal(10 - i), category="Arkiv")
+        for i in range(1, 4)
+    ]
+    apps.append(
+        make_application(id="S4", requested=100_000, score=Decimal(1), category="Arkiv").model_copy(
+            update={
+                "decision": "fund",
+                "decision_amount": 100_000,
+                "decision_reason": "Strategisk viktig for regionen",
+            }
+        )
+    )
+    apps.append(make_application(id="T", requested=100_000, score=Decimal(1), category="Annet"))
+    quota = Quota(by="category", value="Arkiv", max_count=2)
+    policy = Policy(rule=rule, quotas=(quota,))  # type: ignore[arg-type]
+    result = allocate(apps, 400_000, policy)
+    check_invariants(apps, 400_000, policy, result)
+    assert funded(result) == {"S4", "S1", "T"}
+    assert sum(d.amount for d in result.decisions) == 300_000

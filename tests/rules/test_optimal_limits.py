@@ -14,8 +14,9 @@ from decimal import Decimal
 import pytest
 
 from tilskudd.models import Allocation, Application, Policy, Quota, Status
-from tilskudd.rules import allocate
+from tilskudd.rules import allocate, optimal
 from tilskudd.rules.common import rank_order
+from tilskudd.rules.optimal import _Solution
 
 from .quota_helpers import brute_force
 from .strategies import check_invariants
@@ -135,3 +136,40 @@ def test_a_max_count_counts_the_officers_decision_to_fund(
     check_invariants(apps, 400_000, policy, result)
     assert funded(result) == {"S4", "S1", "T"}
     assert sum(d.amount for d in result.decisions) == 300_000
+
+
+def _clock_ran_out(selected: list[bool], bound: float) -> Callable[..., _Solution]:
+    """A solve stopped by the time limit with ``selected`` found and ``bound`` proven (in the
+    program's units): the real solver's outcome depends on the machine's speed."""
+
+    def solve(*args: object, **kwargs: object) -> _Solution:
+        return _Solution(selected, False, 0, bound, False)
+
+    return solve
+
+
+def test_the_bound_and_gap_in_points_when_the_clock_ran_out(
+    make_application: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A (2.5), B (1.5), C (0.5), 100 each, budget 200: A and B found, 4.0 points; a bound of
+    42.5 in the program's units (tenths of a point) is 4.25 points, a gap of 0.25 / 4.25 =
+    0.0588235..., 0.058823 rounded down."""
+    apps = [
+        make_application(id="A", requested=100, score=Decimal("2.5"), orgnr=None),
+        make_application(id="B", requested=100, score=Decimal("1.5"), orgnr=None),
+        make_application(id="C", requested=100, score=Decimal("0.5"), orgnr=None),
+    ]
+    monkeypatch.setattr(optimal, "_solve", _clock_ran_out([True, True, False], 42.5))
+    result = allocate(apps, 200, Policy(rule="optimal", time_limit=2))
+    check_invariants(apps, 200, result.policy, result)
+    assert funded(result) == {"A", "B"}
+    found = [n for n in result.notes if n.code == "note.optimal.not_proven"]
+    assert len(found) == 1
+    assert found[0].params == {
+        "objective": "score",
+        "value": Decimal("4.0"),
+        "bound": Decimal("4.25"),
+        "gap": Decimal("0.058823"),
+        "time_limit": Decimal(2),
+    }
+    assert "note.optimal.proven" not in {n.code for n in result.notes}

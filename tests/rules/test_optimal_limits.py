@@ -17,6 +17,7 @@ from tilskudd.models import Allocation, Application, Policy, Quota, Status
 from tilskudd.rules import allocate, optimal
 from tilskudd.rules.common import rank_order
 from tilskudd.rules.optimal import _Solution
+from tilskudd.wording import reason_text
 
 from .quota_helpers import brute_force
 from .strategies import check_invariants
@@ -146,6 +147,29 @@ def _clock_ran_out(selected: list[bool], bound: float) -> Callable[..., _Solutio
         return _Solution(selected, False, 0, bound, False)
 
     return solve
+
+
+def test_a_bound_with_fine_scores_is_not_rounded_below_a_better_selection(
+    make_application: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One of A (1.00003 points) and B (1.00000) fits. The clock ran out with B found and the
+    bound 1.00003 proven (100 003 in units of 0.00001). The note must not say that nothing can
+    reach more than 1 (the bound rounded to 4 decimals), which A does: the bound is 1.00003 and
+    the gap 0.00003 / 1.00003 = 0.0000299991..., 0.000029 rounded down."""
+    apps = [
+        make_application(id="A", requested=100, score=Decimal("1.00003"), orgnr=None),
+        make_application(id="B", requested=100, score=Decimal("1.00000"), orgnr=None),
+    ]
+    monkeypatch.setattr(optimal, "_solve", _clock_ran_out([False, True], 100_003.0))
+    result = allocate(apps, 100, Policy(rule="optimal"))
+    assert funded(result) == {"B"}
+    found = [n for n in result.notes if n.code == "note.optimal.not_proven"]
+    assert len(found) == 1
+    params = found[0].params
+    assert params["value"] == Decimal(1)
+    assert params["bound"] == Decimal("1.00003")
+    assert params["gap"] == Decimal("0.000029")
+    assert "no selection can reach more than 1.00003 (" in reason_text(found[0], "en")
 
 
 def test_the_bound_and_gap_in_points_when_the_clock_ran_out(

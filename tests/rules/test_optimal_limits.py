@@ -19,7 +19,7 @@ from tilskudd.rules.common import rank_order
 from tilskudd.rules.optimal import _Solution
 from tilskudd.wording import reason_text
 
-from .quota_helpers import brute_force
+from .quota_helpers import brute_force, objective_points, quota_problems, whole_eligible
 from .strategies import check_invariants
 
 MakeApp = Callable[..., Application]
@@ -197,3 +197,103 @@ def test_the_bound_and_gap_in_points_when_the_clock_ran_out(
         "time_limit": Decimal(2),
     }
     assert "note.optimal.proven" not in {n.code for n in result.notes}
+
+
+def _expected_tie_notes(
+    apps: list[Application], budget: int, policy: Policy, result: Allocation
+) -> tuple[list[tuple[int, list[str], list[str]]], list[tuple[int, list[str], list[str]]]]:
+    """The tie notes as the module docstring defines them, worked out from the awards alone:
+    ``note.optimal.tie`` for a rank whose members of one eligible amount are split between
+    funded and not; ``note.optimal.tie_swap`` for a rank split between funded and not where
+    one funded gives way to one not funded of another amount (as good: equal points) and every
+    limit still holds, checked with exact fractions (:func:`quota_problems`)."""
+    entries = rank_order(apps, policy, required=False)
+    awards = {d.application_id: d.amount for d in result.decisions}
+    eligible = {a.id: whole_eligible(a, policy) for a in apps}
+    by_id = {a.id: a for a in apps}
+    same: dict[tuple[int, int], list[str]] = {}
+    by_rank: dict[int, list[str]] = {}
+    for e in entries:
+        i = e.application.id
+        if e.tied and e.rank is not None and eligible[i]:
+            same.setdefault((e.rank, eligible[i]), []).append(i)
+            by_rank.setdefault(e.rank, []).append(i)
+    ties = [
+        (rank, ids, [i for i in ids if awards[i]])
+        for (rank, _), ids in same.items()
+        if len(ids) > 1 and 0 < sum(1 for i in ids if awards[i]) < len(ids)
+    ]
+
+    def holds(swapped: dict[str, int]) -> bool:
+        if sum(swapped.values()) > budget or quota_problems(apps, swapped, budget, policy):
+            return False
+        if policy.per_applicant_max is None:
+            return True
+        orgs = {a.orgnr for a in apps} - {None}
+        return all(
+            sum(v for i, v in swapped.items() if by_id[i].orgnr == org) <= policy.per_applicant_max
+            for org in orgs
+        )
+
+    swaps = []
+    for rank, ids in by_rank.items():
+        funded = [i for i in ids if awards[i]]
+        left = [i for i in ids if not awards[i]]
+        if not funded or not left:
+            continue
+        for i in funded:
+            for j in left:
+                if eligible[i] == eligible[j]:
+                    continue
+                if objective_points(by_id[i], eligible[i], policy) != objective_points(
+                    by_id[j], eligible[j], policy
+                ):
+                    continue
+                if holds({**awards, i: 0, j: eligible[j]}):
+                    swaps.append((rank, ids, funded))
+                    break
+            else:
+                continue
+            break
+    return ties, swaps
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_tie_notes_against_their_definition(make_application: MakeApp, seed: int) -> None:
+    """Small rounds full of ties (three scores, four amounts, one organisation, a quota): the
+    notes that say the stated order chose within a tie are exactly the ones the definitions in
+    the module docstring call for, and the selection is one exhaustive search finds best."""
+    rng = random.Random(seed)
+    for _ in range(25):
+        apps = [
+            make_application(
+                id=f"T{i}",
+                requested=rng.choice([100, 200, 300, 400]),
+                total_cost=None,
+                score=Decimal(rng.choice([1, 2, 3])),
+                orgnr=rng.choice([None, None, X]),
+                category=rng.choice(["A", "B"]),
+            )
+            for i in range(rng.randrange(3, 9))
+        ]
+        budget = sum(a.requested for a in apps) * rng.randrange(2, 8) // 10
+        policy = Policy(
+            rule="optimal",
+            objective=rng.choice(["score", "count"]),
+            per_applicant_max=rng.choice([None, 500]),
+            quotas=rng.choice([(), ({"by": "category", "value": "A", "max_count": 2},)]),
+        )
+        result = allocate(apps, budget, policy)
+        check_invariants(apps, budget, policy, result)
+        assert frozenset(funded(result)) in brute_force_funds(apps, budget, policy)
+        ties, swaps = _expected_tie_notes(apps, budget, policy, result)
+        said = {
+            code: [
+                (n.params["rank"], n.params["ids"], n.params["funded_ids"])
+                for n in result.notes
+                if n.code == code
+            ]
+            for code in ("note.optimal.tie", "note.optimal.tie_swap")
+        }
+        assert sorted(said["note.optimal.tie"]) == sorted(ties)
+        assert sorted(said["note.optimal.tie_swap"]) == sorted(swaps)

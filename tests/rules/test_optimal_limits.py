@@ -13,6 +13,7 @@ from decimal import Decimal
 
 import pytest
 
+from tilskudd.errors import QuotaError
 from tilskudd.models import Allocation, Application, Policy, Quota, Status
 from tilskudd.rules import allocate, optimal
 from tilskudd.rules.common import rank_order
@@ -297,3 +298,31 @@ def test_tie_notes_against_their_definition(make_application: MakeApp, seed: int
         }
         assert sorted(said["note.optimal.tie"]) == sorted(ties)
         assert sorted(said["note.optimal.tie_swap"]) == sorted(swaps)
+
+
+@pytest.mark.parametrize(
+    ("most", "said"),
+    [
+        (None, "no selection of whole awards meets every quota within the budget;"),
+        (1000, "no selection of whole awards meets every quota within the budget and per_app"),
+    ],
+)
+def test_minimums_that_whole_awards_cannot_meet_together_are_refused(
+    make_application: MakeApp, most: int | None, said: str
+) -> None:
+    """A and B each need 500 and have two applications of 300: each needs both of its own
+    (600), 1 200 in all, more than the budget of 1 100, though the minimums add up to 1 000 and
+    pass the quotas' own check. No selection exists; the error names both groups."""
+    apps = [
+        make_application(id=f"{c}{i}", requested=300, score=Decimal(i), orgnr=None, category=c)
+        for c in "AB"
+        for i in (1, 2)
+    ]
+    quotas = tuple(Quota(by="category", value=c, min_amount=500) for c in "AB")
+    policy = Policy(rule="optimal", quotas=quotas, per_applicant_max=most)
+    with pytest.raises(QuotaError) as caught:
+        allocate(apps, 1100, policy)
+    assert str(caught.value).startswith(said)
+    assert "category 'A'" in str(caught.value)
+    assert "category 'B'" in str(caught.value)
+    assert "ikke noe utvalg av hele tilskudd oppfyller alle kvotene" in caught.value.text("nb")

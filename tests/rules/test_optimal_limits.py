@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import pytest
 
-from tilskudd.errors import QuotaError
+from tilskudd.errors import PolicyError, QuotaError
 from tilskudd.models import Allocation, Application, Policy, Quota, Status
 from tilskudd.rules import allocate, optimal
 from tilskudd.rules.common import rank_order
@@ -261,9 +261,10 @@ def _expected_tie_notes(
 
 @pytest.mark.parametrize("seed", range(6))
 def test_tie_notes_against_their_definition(make_application: MakeApp, seed: int) -> None:
-    """Small rounds full of ties (three scores, four amounts, one organisation, a quota): the
-    notes that say the stated order chose within a tie are exactly the ones the definitions in
-    the module docstring call for, and the selection is one exhaustive search finds best."""
+    """Small rounds full of ties (three scores, four amounts, one organisation, a quota with a
+    minimum or a maximum): the notes that say the stated order chose within a tie are exactly
+    the ones the definitions in the module docstring call for, and the selection is one
+    exhaustive search finds best."""
     rng = random.Random(seed)
     for _ in range(25):
         apps = [
@@ -282,9 +283,20 @@ def test_tie_notes_against_their_definition(make_application: MakeApp, seed: int
             rule="optimal",
             objective=rng.choice(["score", "count"]),
             per_applicant_max=rng.choice([None, 500]),
-            quotas=rng.choice([(), ({"by": "category", "value": "A", "max_count": 2},)]),
+            quotas=rng.choice(
+                [
+                    (),
+                    ({"by": "category", "value": "A", "max_count": 2},),
+                    ({"by": "category", "value": "B", "min_amount": 300},),
+                    ({"by": "category", "value": "B", "min_count": 1, "max_count": 2},),
+                ]
+            ),
         )
-        result = allocate(apps, budget, policy)
+        try:
+            result = allocate(apps, budget, policy)
+        except PolicyError:
+            assert brute_force_funds(apps, budget, policy) == set()  # no selection meets all
+            continue
         check_invariants(apps, budget, policy, result)
         assert frozenset(funded(result)) in brute_force_funds(apps, budget, policy)
         ties, swaps = _expected_tie_notes(apps, budget, policy, result)
@@ -326,3 +338,34 @@ def test_minimums_that_whole_awards_cannot_meet_together_are_refused(
     assert "category 'A'" in str(caught.value)
     assert "category 'B'" in str(caught.value)
     assert "ikke noe utvalg av hele tilskudd oppfyller alle kvotene" in caught.value.text("nb")
+
+
+def test_a_swap_that_breaks_a_quota_does_not_end_the_search_for_one_that_fits(
+    make_application: MakeApp,
+) -> None:
+    """Z (9 points, Arkiv) is funded, and Arkiv may have one funded application. A5, B1 and B2
+    share rank 2 (5 points); Z with B1 (200) or with B2 (250) fits the 350, B1 and B2 together
+    do not, and A5 would be Arkiv's second. The id chose B1 over B2, an equally good selection:
+    the round must say so, though swapping B1 for A5, the smallest left out, breaks the quota."""
+    apps = [
+        make_application(id="Z", requested=100, score=Decimal(9), orgnr=None, category="Arkiv"),
+        make_application(id="A5", requested=50, score=Decimal(5), orgnr=None, category="Arkiv"),
+        make_application(id="B1", requested=200, score=Decimal(5), orgnr=None, category="Bok"),
+        make_application(id="B2", requested=250, score=Decimal(5), orgnr=None, category="Bok"),
+    ]
+    quota = Quota(by="category", value="Arkiv", max_count=1)
+    policy = Policy(rule="optimal", quotas=(quota,))
+    result = allocate(apps, 350, policy)
+    check_invariants(apps, 350, policy, result)
+    assert funded(result) == {"Z", "B1"}
+    assert brute_force_funds(apps, 350, policy) == {frozenset({"Z", "B1"})}
+    swaps = [n.params for n in result.notes if n.code == "note.optimal.tie_swap"]
+    assert swaps == [
+        {
+            "rank": 2,
+            "count": 3,
+            "ids": ["A5", "B1", "B2"],
+            "funded_ids": ["B1"],
+            "broken_by": "id",
+        }
+    ]

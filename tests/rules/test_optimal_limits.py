@@ -369,3 +369,47 @@ def test_a_swap_that_breaks_a_quota_does_not_end_the_search_for_one_that_fits(
             "broken_by": "id",
         }
     ]
+
+
+def test_a_tie_break_the_clock_cut_short_is_said_and_only_then(
+    make_application: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Proven optimal, but among the equally good selections the time ran out before the one
+    of the best-ranked applications was proven: both are said. When both are proven, neither
+    the note on the tie-break nor one that the optimum is not proven is given."""
+    apps = [
+        make_application(id="A", requested=100, score=Decimal(2), orgnr=None),
+        make_application(id="B", requested=100, score=Decimal(1), orgnr=None),
+    ]
+    proven = allocate(apps, 100, Policy(rule="optimal"))
+    codes = [n.code for n in proven.notes if n.code.startswith("note.optimal.")]
+    assert "note.optimal.proven" in codes
+    assert "note.optimal.tie_break_not_proven" not in codes
+    assert "note.optimal.not_proven" not in codes
+
+    def cut_short(*args: object, **kwargs: object) -> _Solution:
+        return _Solution([True, False], True, 2, 2.0, False)
+
+    monkeypatch.setattr(optimal, "_solve", cut_short)
+    result = allocate(apps, 100, Policy(rule="optimal"))
+    assert funded(result) == {"A"}
+    codes = [n.code for n in result.notes]
+    assert "note.optimal.proven" in codes
+    assert "note.optimal.tie_break_not_proven" in codes
+
+
+def test_a_round_with_nothing_eligible_is_proven(make_application: MakeApp) -> None:
+    """Every score is below min_score: nothing to select, and nothing better can exist."""
+    apps = [
+        make_application(id="A", requested=100, score=Decimal(2), orgnr=None),
+        make_application(id="B", requested=100, score=Decimal(1), orgnr=None),
+    ]
+    policy = Policy(rule="optimal", min_score=Decimal(3))
+    result = allocate(apps, 100, policy)
+    check_invariants(apps, 100, policy, result)
+    assert result.awarded == 0
+    codes = [n.code for n in result.notes]
+    assert "note.optimal.proven" in codes
+    assert "note.optimal.not_proven" not in codes
+    assert "note.optimal.no_bound" not in codes
+    assert "note.optimal.tie_break_not_proven" not in codes

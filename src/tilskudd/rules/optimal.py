@@ -711,8 +711,12 @@ def allocate_optimal(
             )
         )
     else:
+        # Rounded down to 4 decimals, or to the objective's unit where that is finer (scores of
+        # 5 decimals and more): rounded coarser, the bound could fall below a better selection.
+        unit = scale.as_tuple().exponent
+        assert isinstance(unit, int)
         bound = (Decimal(repr(solution.bound)) * scale).quantize(
-            Decimal(1).scaleb(-4), rounding=ROUND_DOWN
+            Decimal(1).scaleb(min(-4, unit)), rounding=ROUND_DOWN
         )
         bound = max(bound, value)  # (a float a hair below an integer optimum)
         gap = Decimal(0)

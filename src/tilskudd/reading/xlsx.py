@@ -1153,6 +1153,7 @@ def _resolve_sheet(names: list[str], sheet: str | int, file: str, t: Translator)
     return names[sheet - 1]
 
 
+@rust_panics_unsaid()  # entered anew on each call: stderr held while calamine reads
 def read_workbook(
     path: Path,
     sniffed: Sniffed,
@@ -1171,30 +1172,6 @@ def read_workbook(
     missing). ``sheet`` is a name or a 1-based number. ``meanwhile`` is called once, on this
     thread, while calamine parses the first sheet read on another (see :func:`_parse_beside`).
     """
-    with rust_panics_unsaid():
-        return _read_workbook(
-            path,
-            sniffed,
-            file=file,
-            sheet=sheet,
-            column_map=column_map,
-            t=t,
-            issues=issues,
-            meanwhile=meanwhile,
-        )
-
-
-def _read_workbook(
-    path: Path,
-    sniffed: Sniffed,
-    *,
-    file: str,
-    sheet: str | int | None,
-    column_map: Mapping[str, str] | None,
-    t: Translator,
-    issues: list[Issue],
-    meanwhile: Callable[[], object] | None = None,
-) -> RawTable:
     if sniffed.format == "xls":
         # calamine would follow the chain until memory runs out, or set aside room for more
         # cells than there is memory, and the process would abort.

@@ -72,7 +72,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, permutations
 from math import factorial
-from typing import cast
+from typing import TypedDict, Unpack, cast
 
 from tilskudd.models import (
     Allocation,
@@ -202,42 +202,34 @@ def fund_in_order(
     )
 
 
+class PassOptions(TypedDict, total=False):
+    """The keyword options :func:`fund` hands to each :func:`fund_pass` it makes."""
+
+    prior_by_orgnr: Mapping[str, int] | None
+    line_between_ranks: bool
+    position_of: Sequence[int] | None
+    labels: Mapping[int, int] | None
+
+
 def fund(
     applications: Sequence[Application],
     order: Ranking,
     budget: int,
     policy: Policy,
     *,
-    prior_by_orgnr: Mapping[str, int] | None = None,
     quotas: QuotaBook | None = None,
-    line_between_ranks: bool = True,
-    position_of: Sequence[int] | None = None,
-    labels: Mapping[int, int] | None = None,
+    **options: Unpack[PassOptions],
 ) -> tuple[list[Decision], list[Reason]]:
     """Fund ``applications`` in the order ``order`` gives, as the ``ranked`` rule does
-    (:func:`fund_pass`). With ``quotas``, a pass that leaves a minimum unmet is made once more
-    with pass 1 searching further (:meth:`QuotaBook.searched`), and that one is used if it
-    meets every minimum (``quotas`` then holds its state): a round whose minimums the first
-    pass meets is never changed by the search."""
-
-    def one_pass(book: QuotaBook | None) -> tuple[list[Decision], list[Reason]]:
-        return fund_pass(
-            applications,
-            order,
-            budget,
-            policy,
-            prior_by_orgnr=prior_by_orgnr,
-            quotas=book,
-            line_between_ranks=line_between_ranks,
-            position_of=position_of,
-            labels=labels,
-        )
-
-    result = one_pass(quotas)
+    (:func:`fund_pass`, which ``options`` are passed to). With ``quotas``, a pass that leaves a
+    minimum unmet is made once more with pass 1 searching further (:meth:`QuotaBook.searched`),
+    and that one is used if it meets every minimum (``quotas`` then holds its state): a round
+    whose minimums the first pass meets is never changed by the search."""
+    result = fund_pass(applications, order, budget, policy, quotas=quotas, **options)
     if quotas is not None and quotas.unmet():
         again = quotas.searched()
         if again is not None:
-            tried = one_pass(again)
+            tried = fund_pass(applications, order, budget, policy, quotas=again, **options)
             if not again.unmet():
                 quotas.adopt(again)
                 return tried

@@ -15,6 +15,10 @@ import re
 from collections import Counter
 from importlib import resources
 
+import pytest
+
+from tilskudd.registry import RegistryError, get_register
+
 DATA = resources.files("tilskudd") / "data"
 
 SPLIT_COUNTIES = {"30": {"31", "32", "33"}, "38": {"39", "40"}, "54": {"55", "56"}}
@@ -143,3 +147,77 @@ def test_known_numbers_of_the_split_counties() -> None:
     for number, (name, later) in expected.items():
         assert by_number[number]["name"] == name
         assert _successors(by_number[number]) == [later]
+
+
+# --- through the register ----------------------------------------------------------------------
+
+
+def _error(year: str, value: str, kind: str = "municipality") -> RegistryError:
+    register = get_register(year)
+    lookup = register.municipality if kind == "municipality" else register.county
+    with pytest.raises(RegistryError) as info:
+        lookup(value)
+    return info.value
+
+
+def test_the_register_of_2020() -> None:
+    register = get_register("2020")
+    assert (len(register.municipalities), len(register.counties)) == (356, 11)
+    assert register.municipality("3001").name == "Halden"
+    assert register.municipality("3024 Bærum").number == "3024"
+    assert register.municipality("Tønsberg").number == "3803"
+    assert register.municipality("Våler (Viken)").number == "3018"
+    assert register.municipality("Bærum (Viken)").number == "3024"
+    assert register.county("30").name == "Viken"
+    assert register.county("Troms og Finnmark").number == "54"
+    assert register.county("Viken fylkeskommune").number == "30"
+
+
+@pytest.mark.parametrize(
+    ("name", "number"),
+    [
+        # Names SSB's register gives since 2024, found in 2020 through the 2024 register.
+        ("Harstad - Hárstták", "5402"),
+        ("Hárstták", "5402"),
+        ("Hábmer - Hamarøy", "1875"),
+        ("Dielddanuorri", "5412"),
+        ("Tråante", "5001"),
+        # Those of 2009 too.
+        ("Snåsa", "5041"),
+    ],
+)
+def test_a_name_of_the_same_municipality_in_another_numbering_is_found(
+    name: str, number: str
+) -> None:
+    assert get_register("2020").municipality(name).number == number
+
+
+def test_a_county_of_2020_is_a_county_in_its_own_numbering_and_no_municipality() -> None:
+    # Not "Viken was a county in 2020-2023": in this numbering it is one. As a municipality it
+    # is unknown, which validation says as "the county 30 Viken, not a municipality".
+    assert _error("2020", "Viken").code == "municipality_unknown"
+    assert _error("2024", "Viken").code == "municipality_former_county"
+    assert _error("2024", "30", "county").code == "county_former_county"
+
+
+@pytest.mark.parametrize(
+    ("year", "value", "other", "code"),
+    [
+        ("2024", "3001", "2020", "municipality_number_moved"),
+        ("2024", "1507", "2020", "municipality_number_moved"),  # now 1508 Ålesund
+        ("2024", "Våler (Viken)", "2020", "municipality_name_other_register"),
+        ("2024", "0602", "2009", "municipality_number_moved"),
+        ("2020", "3101", "2024", "municipality_number_moved"),
+        ("2020", "0602", "2009", "municipality_number_moved"),
+        ("2020", "1580", "2024", "municipality_number_other_register"),  # Haram, since 2024
+        ("2009", "3024", "2020", "municipality_number_moved"),
+        # In 2020's numbering and 2024's: the current one is named.
+        ("2009", "3401", "2024", "municipality_number_moved"),
+    ],
+)
+def test_a_place_of_another_numbering_names_that_numbering(
+    year: str, value: str, other: str, code: str
+) -> None:
+    error = _error(year, value)
+    assert (error.code, error.params["other_register"]) == (code, other)
+    assert f"--register {other}" in str(error)

@@ -17,9 +17,9 @@ The checks, per cell (codes are ``validate.<name>``; words come from the locales
   the county; another register's identifiers and codes read as empty, one warning a column,
   except an organisation's org-id (``GB-CHC-1234567``), carried through as a column of its own.
 - ``municipalities``: one or several per cell, by number or name, against the chosen register
-  (2009 or 2024 numbering), with "did you mean" and other-numbering hints; ``county`` likewise
-  (the column is kept as given), or derived from the municipalities. A county in the column
-  that none of the municipalities is in is a warning.
+  (2009, 2020 or 2024 numbering), with "did you mean" and other-numbering hints; ``county``
+  likewise (the column is kept as given), or derived from the municipalities. A county in the
+  column that none of the municipalities is in is a warning.
 - ``score``: an exact number (``4,5`` accepted); ``rank``: a whole number from 1 to ``MAX_RANK``.
   A column of number cells formatted as a percentage beside plain numbers (two scales) is an
   error on each cell of the scale fewer cells use (:func:`_mixed_scales`).
@@ -1436,9 +1436,9 @@ def validate(
 ) -> ValidationResult:
     """Check every row of ``table``; return the valid applications, rejected rows and issues.
 
-    ``register`` is the municipality numbering ("2009" or "2024"). ``require`` names fields that
-    must have a column and a value on every row; ``"score|rank"`` means at least one of them.
-    ``requested`` is always required: an application is a request for money.
+    ``register`` is the municipality numbering ("2009", "2020" or "2024"). ``require`` names
+    fields that must have a column and a value on every row; ``"score|rank"`` means at least one
+    of them. ``requested`` is always required: an application is a request for money.
     """
     groups = _parse_require(require)
     with collector_paused():

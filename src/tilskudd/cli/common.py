@@ -57,6 +57,7 @@ class Register(StrEnum):
     """The municipality numbering to check against."""
 
     y2009 = "2009"
+    y2020 = "2020"
     y2024 = "2024"
 
 

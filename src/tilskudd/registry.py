@@ -42,6 +42,7 @@ __all__ = [
     "get_register",
     "is_plain_valid_orgnr",
     "normalise_name",
+    "numberings_with",
     "validate_orgnr",
 ]
 
@@ -789,6 +790,20 @@ def get_register(year: str = "2024") -> Register:
     """The register for a numbering, ``"2009"``, ``"2020"`` or ``"2024"`` (read once, then
     cached)."""
     return Register(year)
+
+
+def numberings_with(kind: Kind, *, number: str = "", name: str = "") -> tuple[str, ...]:
+    """The bundled numberings that have a ``kind`` of place with this number (as the register
+    writes it, ``"3001"``) or this name (any of its forms): which numbering a sheet's place
+    belongs to, when it is not in the one checked against."""
+    found = []
+    for year in REGISTERS:
+        directory = get_register(year)._dirs[kind]
+        if (number and number in directory.by_number) or (
+            name and directory.numbers_for_name(name)
+        ):
+            found.append(year)
+    return tuple(found)
 
 
 # --- organisation numbers -------------------------------------------------------------------

@@ -89,6 +89,7 @@ from tilskudd.registry import (
     RegistryError,
     get_register,
     is_plain_valid_orgnr,
+    numberings_with,
     validate_orgnr,
 )
 
@@ -178,11 +179,32 @@ class RegisterMismatch(NamedTuple):
 
 
 OTHER_REGISTER_CODES = frozenset(
-    f"validate.{kind}_{problem}"
-    for kind in ("municipality", "county")
-    for problem in ("number_other_register", "number_moved", "name_other_register")
+    {
+        *(
+            f"validate.{kind}_{problem}"
+            for kind in ("municipality", "county")
+            for problem in ("number_other_register", "number_moved", "name_other_register")
+        ),
+        "validate.county_former_county",
+    }
 )
-"""Errors for a place that is in the other numbering and not in the one checked against."""
+"""Errors for a place that is in another numbering and not in the one checked against (a county
+of 2020-2023, Viken, is one of the 2020 numbering)."""
+
+
+def _numberings_of(issue: Issue) -> tuple[str, ...]:
+    """The numberings the place of an :data:`OTHER_REGISTER_CODES` error is in."""
+    kind: Literal["municipality", "county"] = (
+        "county" if issue.code.startswith("validate.county_") else "municipality"
+    )
+    params = issue.params
+    if issue.code.endswith("_former_county"):
+        # "30 Viken": the county of 2020-2023 the cell names.
+        return numberings_with("county", number=str(params.get("county", "")).split(" ")[0])
+    if "_number_" in issue.code:
+        return numberings_with(kind, number=str(params.get("number", "")))
+    return numberings_with(kind, name=str(params.get("item", "")))
+
 
 REGISTER_MISMATCH_MIN = 3
 """How many such errors make it a pattern worth one line of its own (a single old name in a
@@ -225,14 +247,22 @@ class _Outcome:
         found = [i for i in self.issues if i.severity is Severity.ERROR and i.code in codes]
         if len(found) < REGISTER_MISMATCH_MIN:
             return None
-        other = str(found[0].params.get("other_register", ""))
+        # The numbering that has the most of those places (3001 Halden is only in 2020's,
+        # 3401 Kongsvinger in 2020's and 2024's); on a tie, the current one, else the nearest.
+        order = get_register(self.register).other_years
+        explained = Counter(year for issue in found for year in _numberings_of(issue))
+        other = min(order, key=lambda year: (-explained[year], order.index(year)))
+        if explained[other] < REGISTER_MISMATCH_MIN:
+            return None
         only_that = sum(
             1
             for row in self.rejected
             if all(i.code in OTHER_REGISTER_CODES for i in row.issues if i.is_error)
             and any(i.is_error for i in row.issues)
         )
-        return RegisterMismatch(self.register, other, len(found), only_that, len(self.rejected))
+        return RegisterMismatch(
+            self.register, other, explained[other], only_that, len(self.rejected)
+        )
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,26 @@ def test_a_sheet_of_2021_is_valid_in_the_2020_numbering(sheet: Path) -> None:
     assert report["issues"] == []
 
 
+def test_checked_against_2024_it_is_told_to_use_2020(sheet: Path) -> None:
+    result = run("check", sheet, "--format", "json")
+    assert result.exit_code == 1
+    mismatch = json.loads(result.stdout)["register_mismatch"]
+    # Every municipality cell and the three county cells that name a county of 2020-2023.
+    assert mismatch == {
+        "register": "2024",
+        "other_register": "2020",
+        "errors": 9,
+        "invalid_for_that_only": 5,
+        "invalid": 5,
+    }
+    for lang, advice in (
+        ("nb", "Bruk --register 2020 hvis arket følger 2020-inndelingen."),
+        ("en", "Use --register 2020 if the sheet follows the 2020 numbering."),
+    ):
+        said = " ".join(run("check", sheet, "--lang", lang).stdout.split())
+        assert advice in said, said
+
+
 def test_a_cell_says_the_number_of_today(sheet: Path) -> None:
     result = run("check", sheet, "--format", "json", "--lang", "en")
     messages = [i["message"] for i in json.loads(result.stdout)["issues"]]
@@ -50,6 +70,33 @@ def test_a_cell_says_the_number_of_today(sheet: Path) -> None:
         "3001 Halden is in the 2020 numbering; in the 2024 numbering it is 3101 Halden. "
         "Use --register 2020 if the sheet uses the 2020 numbering"
     ) in messages
+
+
+def test_the_numbering_named_is_the_one_with_most_of_the_places(tmp_path: Path) -> None:
+    # Checked against 2009: the first cell, 3401 Kongsvinger, is in 2020's numbering and in
+    # 2024's (its cell names the current one); 3001, 3024 and 5401 are in 2020's only.
+    rows = [
+        "K-1;Kongsvinger kommune;944117784;Sak;3401;10000;4",
+        *(f"K-{n};Kommune {n};959159092;Sak;{m};10000;3" for n, m in ((2, 3001), (3, 3024))),
+        "K-4;Tromsø kommune;940101808;Sak;5401;10000;2",
+    ]
+    header = "Søknadsnr;Søker;Organisasjonsnummer;Prosjekttittel;Kommune;Omsøkt beløp;Poeng"
+    path = tmp_path / "runde.csv"
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    result = run("check", path, "--register", "2009", "--format", "json", "--lang", "en")
+    report = json.loads(result.stdout)
+    assert report["issues"][0]["params"]["other_register"] == "2024"
+    assert report["register_mismatch"] == {
+        "register": "2009",
+        "other_register": "2020",
+        "errors": 4,
+        "invalid_for_that_only": 4,
+        "invalid": 4,
+    }
+    # Against 2024 the cell of Kongsvinger is valid, and the three others say 2020.
+    report = json.loads(run("check", path, "--format", "json").stdout)
+    assert report["register_mismatch"]["other_register"] == "2020"
+    assert report["register_mismatch"]["errors"] == 3
 
 
 def test_allocate_and_commit_in_a_programme_of_the_2020_numbering(

@@ -24,10 +24,6 @@ DATA = resources.files("tilskudd") / "data"
 SPLIT_COUNTIES = {"30": {"31", "32", "33"}, "38": {"39", "40"}, "54": {"55", "56"}}
 """The counties of 2020-2023 that the 2024 reform split, and the counties their area lies in."""
 
-NEW_IN_2024 = {"1580": "1507"}
-"""Municipalities of 2024 with no namesake in 2020, and the municipality of 2020 they came
-from: Haram, split from Ålesund on 1 January 2024."""
-
 
 def _rows(name: str) -> list[dict[str, str]]:
     text = (DATA / name).read_text(encoding="utf-8")
@@ -39,6 +35,15 @@ def _forms(name: str) -> set[str]:
     return {re.sub(r"\s*\([^)]*\)$", "", part).strip().casefold() for part in name.split(" - ")}
 
 
+NEW_IN_2024 = {
+    number: r["number"]
+    for r in _rows("divided_municipalities.csv")
+    if (r["register"], r["register_after"]) == ("2020", "2024")
+    for number in r["numbers_after"].split()
+    if number != "1508"
+}
+"""Municipalities of 2024 with no namesake in 2020, and the municipality of 2020 they came
+from, as divided_municipalities.csv says: Haram, split from Ålesund on 1 January 2024."""
 MUNICIPALITIES_2020 = _rows("kommuner_2020.csv")
 MUNICIPALITIES_2024 = _rows("kommuner_2024.csv")
 COUNTIES_2020 = {r["county_number"]: r["county_name"] for r in _rows("fylker_2020.csv")}
@@ -205,11 +210,11 @@ def test_a_county_of_2020_is_a_county_in_its_own_numbering_and_no_municipality()
     [
         ("2024", "3001", "2020", "municipality_number_moved"),
         ("2024", "1507", "2020", "municipality_number_moved"),  # now 1508 Ålesund
-        ("2024", "Våler (Viken)", "2020", "municipality_name_other_register"),
+        ("2024", "Våler (Viken)", "2020", "municipality_name_moved"),
         ("2024", "0602", "2009", "municipality_number_moved"),
         ("2020", "3101", "2024", "municipality_number_moved"),
         ("2020", "0602", "2009", "municipality_number_moved"),
-        ("2020", "1580", "2024", "municipality_number_other_register"),  # Haram, since 2024
+        ("2020", "1580", "2024", "municipality_number_moved"),  # Haram: part of 1507 Ålesund
         ("2009", "3024", "2020", "municipality_number_moved"),
         # In 2020's numbering and 2024's: the current one is named.
         ("2009", "3401", "2024", "municipality_number_moved"),
@@ -221,3 +226,48 @@ def test_a_place_of_another_numbering_names_that_numbering(
     error = _error(year, value)
     assert (error.code, error.params["other_register"]) == (code, other)
     assert f"--register {other}" in str(error)
+
+
+def test_the_one_division_between_the_numberings_is_haram_from_alesund() -> None:
+    assert NEW_IN_2024 == {"1580": "1507"}
+
+
+def test_every_number_of_one_numbering_names_what_it_is_in_the_other() -> None:
+    # 3001 Halden under 2024 says 3101 Halden; 3018 Våler (Viken) 3114 Våler (Østfold), though
+    # the names differ in their brackets; 1507 Ålesund both its parts; and back.
+    for year, other in (("2024", "2020"), ("2020", "2024")):
+        register = get_register(year)
+        for number, place in get_register(other).municipalities.items():
+            if number in register.municipalities:
+                continue
+            error = _error(year, number)
+            assert error.code == "municipality_number_moved", (year, number)
+            assert error.params["other_register"] == other
+            current = [c.split(" ", 1)[0] for c in error.params["current"]]
+            assert all(register.municipalities[c].county_number for c in current)
+            if number == "1507":
+                assert current == ["1508", "1580"]
+            elif len(current) != 1:
+                raise AssertionError((year, number, place.name, current))
+    assert _error("2024", "3018").params["current"] == ["3114 Våler (Østfold)"]
+    assert _error("2020", "3114").params["current"] == ["3018 Våler (Viken)"]
+    assert _error("2020", "1580").params["current"] == ["1507 Ålesund"]
+
+
+def test_a_name_of_2020_only_names_the_municipality_of_today_in_both_languages() -> None:
+    from tilskudd.issues import render_message
+
+    error = _error("2024", "Våler (Viken)")
+    assert error.params["current"] == ["3114 Våler (Østfold)"]
+    assert render_message(f"validate.{error.code}", error.params, "en") == (
+        "'Våler (Viken)' is 3018 Våler (Viken) in the 2020 numbering; in the 2024 numbering it "
+        "is 3114 Våler (Østfold). Use --register 2020 if the sheet uses the 2020 numbering"
+    )
+    assert render_message(f"validate.{error.code}", error.params, "nb") == (
+        "«Våler (Viken)» er 3018 Våler (Viken) i 2020-inndelingen; i 2024-inndelingen er det "
+        "3114 Våler (Østfold). Bruk --register 2020 hvis arket følger 2020-inndelingen"
+    )
+    # Haram was part of Ålesund in 2020-2023.
+    assert _error("2020", "Haram").params["current"] == ["1507 Ålesund"]
+    # A name of 2009 merged away since has no one successor in the bundled data: said as before.
+    assert _error("2024", "Nesset").code == "municipality_name_other_register"

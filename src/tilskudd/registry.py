@@ -231,6 +231,35 @@ def _former_counties() -> tuple[_FormerCounty, ...]:
     )
 
 
+@cache
+def _divided() -> dict[tuple[str, str], dict[str, tuple[str, ...]]]:
+    """Municipalities divided between two numberings (1507 Ålesund of 2020: 1508 Ålesund and
+    1580 Haram in 2024): by (numbering, number), the numbers in the other numbering, both ways
+    (data/README.md)."""
+    links: dict[tuple[str, str], dict[str, tuple[str, ...]]] = {}
+    for r in _read_csv("divided_municipalities.csv"):
+        after = tuple(r["numbers_after"].split())
+        links.setdefault((r["register"], r["number"]), {})[r["register_after"]] = after
+        for number in after:
+            links.setdefault((r["register_after"], number), {})[r["register"]] = (r["number"],)
+    return links
+
+
+@cache
+def _same_area(year: str, other_year: str) -> dict[str, frozenset[str]]:
+    """County number in ``other_year`` -> the counties of ``year`` its area lies in: the same
+    number where both numberings have it, else through a county of 2020-2023 (Viken, 30, is
+    31, 32 and 33 in 2024; 01 Østfold of 2009 is in 30, and in 31, 32 or 33)."""
+    here = set(get_register(year).counties)
+    there = set(get_register(other_year).counties)
+    areas = {c: {c} & here for c in there}
+    for former in _former_counties():
+        for county in former.successors[other_year]:
+            if county in areas:
+                areas[county] |= set(former.successors[year]) & here
+    return {c: frozenset(found) for c, found in areas.items()}
+
+
 class _Directory:
     """One kind of place (municipalities or counties) in one numbering, with name forms."""
 
@@ -628,10 +657,7 @@ class Register:
         for other in self._others(kind) if number is not None else ():
             elsewhere = other.by_number.get(number)  # type: ignore[arg-type]
             if elsewhere is not None:
-                current = [
-                    f"{n} {directory.by_number[n].name}"
-                    for n in directory.numbers_for_name(elsewhere.name)
-                ]
+                current = directory.describe(self._counterparts(other, elsewhere))
                 params: dict[str, Any] = {
                     "item": shown,
                     "number": number,
@@ -648,6 +674,33 @@ class Register:
             number=number or digits or shown,
             register=self.year,
         )
+
+    def _counterparts(self, other: _Directory, place: Place) -> tuple[str, ...]:
+        """The places here that ``place`` of the ``other`` numbering is, or was part of: the one
+        of its name, or of its name without its county in brackets in a county its area lies in
+        ("3018 Våler (Viken)" of 2020 is "3114 Våler (Østfold)" in 2024); for a municipality
+        divided in between, each part (1507 Ålesund of 2020: 1508 Ålesund and 1580 Haram)."""
+        directory = self._dirs[other.kind]
+        divided = _divided().get((other.year, place.number), {}).get(self.year)
+        if divided is not None:
+            return tuple(n for n in divided if n in directory.by_number)
+        numbers = directory.numbers_for_name(place.name)
+        if not numbers:
+            # "Harstad - Hárstták" of 2024 is "Harstad" of 2020: the place one of its parts names.
+            parts = {
+                n for part in place.name.split(" - ") for n in directory.numbers_for_name(part)
+            }
+            numbers = tuple(parts) if len(parts) == 1 else ()
+        if numbers or not isinstance(place, Municipality):
+            return numbers
+        bare = re.sub(r"\s*\([^)]*\)\s*$", "", place.name)
+        counties = _same_area(self.year, other.year).get(place.county_number, frozenset())
+        found = tuple(
+            n
+            for n in directory.numbers_for_name(bare)
+            if directory.by_number[n].county_number in counties  # type: ignore[union-attr]
+        )
+        return found if len(found) == 1 else ()
 
     def _in_named_county(self, text: str) -> tuple[str, ...]:
         """'Bærum (Akershus)': the municipalities of that name in the county in brackets."""
@@ -759,6 +812,15 @@ class Register:
                     "other_register": other.year,
                     "candidates": other.describe(elsewhere),
                 }
+                # "Våler (Viken)" of 2020 is "3114 Våler (Østfold)" in 2024: said with it.
+                current = [
+                    n for e in elsewhere for n in self._counterparts(other, other.by_number[e])
+                ]
+                if current:
+                    current = list(dict.fromkeys(current))
+                    raise RegistryError(
+                        f"{kind}_name_moved", current=directory.describe(current), **return_params
+                    )
                 raise RegistryError(f"{kind}_name_other_register", **return_params)
         suggestions = directory.suggestions(text)
         if suggestions:

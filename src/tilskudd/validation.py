@@ -183,7 +183,12 @@ OTHER_REGISTER_CODES = frozenset(
         *(
             f"validate.{kind}_{problem}"
             for kind in ("municipality", "county")
-            for problem in ("number_other_register", "number_moved", "name_other_register")
+            for problem in (
+                "number_other_register",
+                "number_moved",
+                "name_other_register",
+                "name_moved",
+            )
         ),
         "validate.county_former_county",
     }

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import openpyxl
 import pytest
 from typer.testing import CliRunner, Result
 
@@ -107,6 +108,15 @@ def test_allocate_and_commit_in_a_programme_of_the_2020_numbering(
     assert created.exit_code == 0, created.output
     programme = (tmp_path / "ordning" / "tilskudd.toml").read_text(encoding="utf-8")
     assert 'register = "2020"' in programme
+    # The template's drop-downs offer the municipalities and counties of 2020-2023.
+    book = openpyxl.load_workbook(tmp_path / "ordning" / "applications.xlsx", read_only=True)
+    places = list(book.worksheets[3].iter_rows(values_only=True))
+    municipalities = {str(r[1]) for r in places[1:] if r[1]}
+    counties = {str(r[5]) for r in places[1:] if r[5]}
+    assert len(municipalities) == 356
+    assert {"3001", "3024", "5401"} <= municipalities
+    assert "3101" not in municipalities
+    assert any("Viken" in c for c in counties), counties
     monkeypatch.chdir(tmp_path / "ordning")
     result = run("allocate", sheet, "--round", "1", "--commit", "--lang", "en")
     assert result.exit_code == 0, result.output

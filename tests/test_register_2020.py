@@ -271,3 +271,11 @@ def test_a_name_of_2020_only_names_the_municipality_of_today_in_both_languages()
     assert _error("2020", "Haram").params["current"] == ["1507 Ålesund"]
     # A name of 2009 merged away since has no one successor in the bundled data: said as before.
     assert _error("2024", "Nesset").code == "municipality_name_other_register"
+
+
+def test_a_bracketed_name_of_2009_is_not_traced_by_its_bare_name() -> None:
+    # 0616 Nes (Buskerud) of 2009 became part of Nesbyen in 2020; 3228 Nes (Akershus's, 0236
+    # in 2009) is another municipality. Only 2020 and 2024 keep every name but the bracket.
+    for year in ("2020", "2024"):
+        error = _error(year, "0616")
+        assert error.code == "municipality_number_other_register", error.params

@@ -677,9 +677,10 @@ class Register:
 
     def _counterparts(self, other: _Directory, place: Place) -> tuple[str, ...]:
         """The places here that ``place`` of the ``other`` numbering is, or was part of: the one
-        of its name, or of its name without its county in brackets in a county its area lies in
-        ("3018 Våler (Viken)" of 2020 is "3114 Våler (Østfold)" in 2024); for a municipality
-        divided in between, each part (1507 Ålesund of 2020: 1508 Ålesund and 1580 Haram)."""
+        of its name (or of one of its parts); between 2020 and 2024, of its name without its
+        county in brackets in a county its area lies in ("3018 Våler (Viken)" of 2020 is "3114
+        Våler (Østfold)" in 2024); for a municipality divided in between, each part (1507
+        Ålesund of 2020: 1508 Ålesund and 1580 Haram)."""
         directory = self._dirs[other.kind]
         divided = _divided().get((other.year, place.number), {}).get(self.year)
         if divided is not None:
@@ -693,6 +694,10 @@ class Register:
             numbers = tuple(parts) if len(parts) == 1 else ()
         if numbers or not isinstance(place, Municipality):
             return numbers
+        if {self.year, other.year} != {"2020", "2024"}:
+            # Between these two every municipality kept its name but for the bracket; 0616
+            # Nes (Buskerud) of 2009 is no 3228 Nes (it went into Nesbyen in 2020).
+            return ()
         bare = re.sub(r"\s*\([^)]*\)\s*$", "", place.name)
         counties = _same_area(self.year, other.year).get(place.county_number, frozenset())
         found = tuple(

@@ -183,6 +183,14 @@ def test_the_register_of_2020() -> None:
     [
         # Names SSB's register gives since 2024, found in 2020 through the 2024 register.
         ("Harstad - Hárstták", "5402"),
+        # As lists of 2023 write them (data/README.md), in another order than 2024's.
+        ("Tjeldsund - Dielddanuorri", "5412"),
+        ("Hammerfest - Hámmerfeasta", "5406"),
+        ("Nordreisa - Ráisa - Raisi", "5428"),
+        ("Namsos - Nåavmesjenjaelmie", "5007"),
+        ("Sortland - Suortá", "1870"),
+        ("Evenes - Evenášši", "1853"),
+        ("Hamarøy - Hábmer", "1875"),
         ("Hárstták", "5402"),
         ("Hábmer - Hamarøy", "1875"),
         ("Dielddanuorri", "5412"),
@@ -194,7 +202,8 @@ def test_the_register_of_2020() -> None:
 def test_a_name_of_the_same_municipality_in_another_numbering_is_found(
     name: str, number: str
 ) -> None:
-    assert get_register("2020").municipality(name).number == number
+    places, problems = get_register("2020").find_municipalities(name)
+    assert ([p.number for p in places], problems) == ([number], ())
 
 
 def test_a_county_of_2020_is_a_county_in_its_own_numbering_and_no_municipality() -> None:

@@ -141,3 +141,19 @@ def test_explain_and_compare_take_the_2020_numbering(sheet: Path) -> None:
     assert "Partly funded                                 0              5" in compared.stdout
     refused = run("allocate", sheet, *rules)
     assert "Use --register 2020" in " ".join(refused.output.split())
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "Municipality numbering to check against: 2024, 2020 (for 2020–2023) or 2009."),
+        ("nb", "Kommuneinndelingen søknadene kontrolleres mot: 2024, 2020 (for 2020–2023) eller"),
+    ],
+)
+@pytest.mark.parametrize("command", ["check", "allocate", "explain"])
+def test_the_help_says_what_each_numbering_is_for(command: str, lang: str, said: str) -> None:
+    result = run(command, "--help", "--lang", lang)
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.stdout.replace("│", " ").split())
+    assert "<2009|2020|2024>" in text
+    assert said in text

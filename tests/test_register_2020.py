@@ -288,3 +288,13 @@ def test_a_bracketed_name_of_2009_is_not_traced_by_its_bare_name() -> None:
     for year in ("2020", "2024"):
         error = _error(year, "0616")
         assert error.code == "municipality_number_other_register", error.params
+
+
+def test_places_of_2020_have_names_where_awards_are_shown() -> None:
+    # A ledger of a programme of 2021 shows its awards' places by number: named, and a number
+    # in more than one numbering by its name of today.
+    from tilskudd.wording import county_name, municipality_name
+
+    assert (municipality_name("3001"), county_name("30")) == ("Halden", "Viken")
+    assert county_name("54") == "Troms og Finnmark"
+    assert municipality_name("1833") == "Rana - Raane"

@@ -125,6 +125,12 @@ def test_allocate_and_commit_in_a_programme_of_the_2020_numbering(
         (commit,) = ledger.commits()
     assert commit.reading is not None
     assert commit.reading["register"] == "2020"
+    # Re-run from the recorded file and register, it gives the same awards.
+    verified = run("verify", "--lang", "en")
+    assert verified.exit_code == 0, verified.output
+    assert "gives the same 5 decisions" in " ".join(verified.stdout.split()), verified.stdout
+    status = run("status", "--lang", "en")
+    assert "in 6 municipalities" in " ".join(status.stdout.split()), status.stdout
 
 
 def test_explain_and_compare_take_the_2020_numbering(sheet: Path) -> None:

@@ -298,3 +298,29 @@ def test_places_of_2020_have_names_where_awards_are_shown() -> None:
     assert (municipality_name("3001"), county_name("30")) == ("Halden", "Viken")
     assert county_name("54") == "Troms og Finnmark"
     assert municipality_name("1833") == "Rana - Raane"
+
+
+@pytest.mark.parametrize(
+    ("value", "current"),
+    [
+        ("Østfold", ["30 Viken"]),
+        ("31", ["30 Viken"]),
+        ("Vestfold", ["38 Vestfold og Telemark"]),
+        ("40", ["38 Vestfold og Telemark"]),
+        ("Troms", ["54 Troms og Finnmark"]),
+        ("56", ["54 Troms og Finnmark"]),
+    ],
+)
+def test_a_county_of_2024_under_2020_names_the_county_its_area_lay_in(
+    value: str, current: list[str]
+) -> None:
+    error = _error("2020", value, "county")
+    assert error.code.endswith("_moved"), error.code
+    assert (error.params["current"], error.params["other_register"]) == (current, "2024")
+
+
+def test_a_county_of_2009_is_not_traced_through_the_counties_of_2020() -> None:
+    # former_counties.csv says which counties of 2009 Viken took in part of (05 Oppland: only
+    # Jevnaker and Lunner), not where each went: no county is named for 05 in 2024.
+    assert _error("2024", "05", "county").code == "county_number_other_register"
+    assert _error("2020", "01", "county").code == "county_number_other_register"

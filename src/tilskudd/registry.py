@@ -249,7 +249,8 @@ def _divided() -> dict[tuple[str, str], dict[str, tuple[str, ...]]]:
 def _same_area(year: str, other_year: str) -> dict[str, frozenset[str]]:
     """County number in ``other_year`` -> the counties of ``year`` its area lies in: the same
     number where both numberings have it, else through a county of 2020-2023 (Viken, 30, is
-    31, 32 and 33 in 2024; 01 Østfold of 2009 is in 30, and in 31, 32 or 33)."""
+    31, 32 and 33 in 2024; 31 Østfold of 2024 is in 30). Complete between 2020 and 2024 only:
+    former_counties.csv does not say where every county of 2009 went."""
     here = set(get_register(year).counties)
     there = set(get_register(other_year).counties)
     areas = {c: {c} & here for c in there}
@@ -679,8 +680,9 @@ class Register:
         """The places here that ``place`` of the ``other`` numbering is, or was part of: the one
         of its name (or of one of its parts); between 2020 and 2024, of its name without its
         county in brackets in a county its area lies in ("3018 Våler (Viken)" of 2020 is "3114
-        Våler (Østfold)" in 2024); for a municipality divided in between, each part (1507
-        Ålesund of 2020: 1508 Ålesund and 1580 Haram)."""
+        Våler (Østfold)" in 2024), and for a county the one its area lies in (31 Østfold of
+        2024 is in 30 Viken); for a municipality divided in between, each part (1507 Ålesund
+        of 2020: 1508 Ålesund and 1580 Haram)."""
         directory = self._dirs[other.kind]
         divided = _divided().get((other.year, place.number), {}).get(self.year)
         if divided is not None:
@@ -692,14 +694,19 @@ class Register:
                 n for part in place.name.split(" - ") for n in directory.numbers_for_name(part)
             }
             numbers = tuple(parts) if len(parts) == 1 else ()
-        if numbers or not isinstance(place, Municipality):
+        if numbers or {self.year, other.year} != {"2020", "2024"}:
+            # Between these two every municipality kept its name but for the bracket, and a
+            # county's area is its successors' (former_counties.csv); not so with 2009: 0616
+            # Nes (Buskerud) is no 3228 Nes (it went into Nesbyen in 2020), 05 Oppland mostly
+            # no part of Viken.
             return numbers
-        if {self.year, other.year} != {"2020", "2024"}:
-            # Between these two every municipality kept its name but for the bracket; 0616
-            # Nes (Buskerud) of 2009 is no 3228 Nes (it went into Nesbyen in 2020).
-            return ()
+        areas = _same_area(self.year, other.year)
+        if not isinstance(place, Municipality):
+            # 31 Østfold of 2024 is part of 30 Viken in 2020; 30 Viken is three counties in
+            # 2024, and said so before this (_not_a_place).
+            return tuple(sorted(areas.get(place.number, frozenset())))
         bare = re.sub(r"\s*\([^)]*\)\s*$", "", place.name)
-        counties = _same_area(self.year, other.year).get(place.county_number, frozenset())
+        counties = areas.get(place.county_number, frozenset())
         found = tuple(
             n
             for n in directory.numbers_for_name(bare)

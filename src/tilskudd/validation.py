@@ -1309,13 +1309,23 @@ class _Checker:
         if not problem.is_unknown or not isinstance(item, str):
             return problem
         counties, county_problems = self.register.find_counties(item)
-        if len(counties) != 1 or county_problems:
+        if len(counties) == 1 and not county_problems:
+            county = f"{counties[0].number} {counties[0].name}"
+        elif (
+            not counties
+            and len(county_problems) == 1
+            and county_problems[0].code in ("county_name_moved", "county_name_other_register")
+            and len(county_problems[0].params["candidates"]) == 1
+        ):
+            # A county of another numbering ("Akershus" under 2020, "Hedmark" under 2024) is
+            # no misspelt municipality either ("did you mean Asker?").
+            county = county_problems[0].params["candidates"][0]
+        else:
             return problem
-        county = counties[0]
         return RegistryError(
             "municipality_is_county",
             item=item,
-            county=f"{county.number} {county.name}",
+            county=county,
             register=self.register.year,
         )
 

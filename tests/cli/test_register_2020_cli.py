@@ -163,3 +163,23 @@ def test_the_help_says_what_each_numbering_is_for(command: str, lang: str, said:
     text = " ".join(result.stdout.replace("│", " ").split())
     assert "<2009|2020|2024>" in text
     assert said in text
+
+
+@pytest.mark.parametrize(
+    ("register", "name", "county"),
+    [
+        ("2020", "Akershus", "32 Akershus"),
+        ("2024", "Hedmark", "04 Hedmark"),
+        ("2020", "Viken", "30 Viken"),
+    ],
+)
+def test_a_county_of_any_numbering_in_the_municipality_column_is_said_to_be_a_county(
+    tmp_path: Path, register: str, name: str, county: str
+) -> None:
+    # Not "did you mean Asker?" (or Hamar, or Vik): a county, of this numbering or another.
+    header = "Søknadsnr;Søker;Organisasjonsnummer;Prosjekttittel;Kommune;Omsøkt beløp;Poeng"
+    path = tmp_path / "fylke.csv"
+    path.write_text(f"{header}\nF-1;Fylket;959159092;Sak;{name};60000;5\n", encoding="utf-8")
+    result = run("check", path, "--register", register, "--format", "json")
+    (issue,) = json.loads(result.stdout)["issues"]
+    assert (issue["code"], issue["params"]["county"]) == ("validate.municipality_is_county", county)

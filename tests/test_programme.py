@@ -103,7 +103,10 @@ def test_unknown_round_lists_the_rounds(tmp_path: Path) -> None:
         (("closes = 2009-04-15", "closes = 2009-02-01"), r"line 8: round\[1\]: closes .* before"),
         (('round_to = "1 000"', 'round_to = "lots"'), r"\[policy\]: round_to"),
         (('lang = "nb"', 'lang = "de"'), r"line 5: programme\.lang"),
-        (('register = "2009"', 'register = "1999"'), r"line 6: programme\.register.*2009 or 2024"),
+        (
+            ('register = "2009"', 'register = "1999"'),
+            r"line 6: programme\.register.*2009, 2020 or 2024",
+        ),
         (
             ("budget = 40000000", "budget = 50000000"),
             r"add up to NOK\xa070,000,000, more than the frame",

@@ -21,6 +21,7 @@ from tilskudd.registry import (
 
 R2024 = get_register("2024")
 R2009 = get_register("2009")
+R2020 = get_register("2020")
 
 
 def error_of(register: Register, value: object, kind: str = "municipality") -> RegistryError:
@@ -46,7 +47,7 @@ def test_get_register_is_cached_and_refuses_unknown_years() -> None:
         Register("2019")
 
 
-@pytest.mark.parametrize("register", [R2009, R2024], ids=["2009", "2024"])
+@pytest.mark.parametrize("register", [R2009, R2020, R2024], ids=["2009", "2020", "2024"])
 def test_full_names_stay_distinct_after_folding(register: Register) -> None:
     # Folding accents and "aa" must not make two municipalities' full names collide.
     folded = [normalise_name(m.name) for m in register.municipalities.values()]
@@ -302,7 +303,7 @@ def is_one(register: Register, item: str) -> bool:
 @given(
     items=st.lists(st.sampled_from(_ITEMS), max_size=5),
     separators=st.lists(st.sampled_from([",", ", ", " ,", ",,", "; ", "\n", " og "]), max_size=5),
-    year=st.sampled_from(["2009", "2024"]),
+    year=st.sampled_from(["2009", "2020", "2024"]),
 )
 def test_fast_municipality_path_agrees_with_the_parser(
     items: list[str], separators: list[str], year: str
@@ -557,7 +558,7 @@ def test_sami_letters_fold_like_the_registers_spelling() -> None:
     assert normalise_name("Đ ŧ Ŋ") == "d t n"
 
 
-@pytest.mark.parametrize("register", [R2009, R2024], ids=["2009", "2024"])
+@pytest.mark.parametrize("register", [R2009, R2020, R2024], ids=["2009", "2020", "2024"])
 @pytest.mark.parametrize("cell", ["Tromsø - Romsa", "Romsa - Tromsø", "Tromsø - Romsa - Tromssa"])
 def test_a_name_with_a_part_the_register_lacks_is_found_with_a_warning(
     register: Register, cell: str

@@ -62,7 +62,7 @@ LEDGER_NAME = "tilskudd.ledger.sqlite"
 TEMPLATE_FILE = "applications.xlsx"
 """The applications template written by :func:`init_programme`."""
 
-_REGISTERS = ("2009", "2024")
+_REGISTERS = ("2009", "2020", "2024")
 
 
 def _amount(value: Any, *, allow_zero: bool = False) -> Any:
@@ -142,7 +142,7 @@ class Programme(BaseModel):
     register_year: str = Field(
         default="2024",
         alias="register",
-        description="municipality numbering applications are checked against: 2009 or 2024",
+        description="municipality numbering applications are checked against: 2009, 2020 or 2024",
     )
     ledger: str = Field(default=LEDGER_NAME, description="ledger file, relative to this file")
     path: Path | None = Field(default=None, description="where the file was read from")
@@ -491,7 +491,7 @@ currency = "NOK"
 frame = "{frame}"
 # Språk i utskrifter: "nb" (bokmål) eller "en" (engelsk)
 lang = "nb"
-# Kommuneinndeling søknadene kontrolleres mot: "2024" eller "2009"
+# Kommuneinndeling søknadene kontrolleres mot: "2024", "2020" (2020–2023) eller "2009"
 register = "{register}"
 # Registeret over vedtatte tildelinger, ved siden av denne filen
 ledger = "{ledger}"
@@ -542,7 +542,7 @@ currency = "NOK"
 frame = "{frame}"
 # Language of the output: "nb" (bokmål) or "en" (English)
 lang = "en"
-# Municipality numbering to check against: "2024" or "2009"
+# Municipality numbering to check against: "2024", "2020" (2020–2023) or "2009"
 register = "{register}"
 # The record of committed awards, beside this file
 ledger = "{ledger}"

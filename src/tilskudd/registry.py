@@ -1,11 +1,13 @@
 """Municipality and county registers (bundled SSB data) and organisation numbers.
 
 A :class:`Register` holds one numbering of Norway's municipalities and counties: ``"2009"`` (the
-numbering of Difi's 2009 round) or ``"2024"`` (current). It looks places up by number or by any
+numbering of Difi's 2009 round), ``"2020"`` (2020-2023: Viken, Vestfold og Telemark, Troms og
+Finnmark) or ``"2024"`` (current). It looks places up by number or by any
 form of their name, forgiving case, accents and punctuation: ``"Hábmer - Hamarøy"`` is found as
 ``Hamarøy`` and as ``Hábmer``; ``"Herøy (Nordland)"`` as itself, while a bare ``Herøy`` is
-ambiguous in 2024 and is refused with the candidates. A name or number that is only valid in the
-other numbering gets a hint saying so (``0602 Drammen`` is 2009; in 2024 Drammen is ``3301``).
+ambiguous in 2024 and is refused with the candidates. A name or number that is only valid in
+another numbering gets a hint naming that numbering (``0602 Drammen`` is 2009, ``3005 Drammen``
+2020; in 2024 Drammen is ``3301``).
 
 Failures are :class:`RegistryError` with a stable ``code`` and ``params``; the words for people
 come from the locales catalogue (``validate.<code>``). Organisation numbers are checked with
@@ -40,12 +42,20 @@ __all__ = [
     "get_register",
     "is_plain_valid_orgnr",
     "normalise_name",
+    "numberings_with",
     "validate_orgnr",
 ]
 
-RegisterYear = Literal["2009", "2024"]
-REGISTERS: tuple[str, ...] = ("2009", "2024")
+RegisterYear = Literal["2009", "2020", "2024"]
+REGISTERS: tuple[str, ...] = ("2009", "2020", "2024")
 """The bundled numberings; "2024" is the current one and the default."""
+_OTHER_YEARS: dict[str, tuple[str, ...]] = {
+    "2009": ("2024", "2020"),
+    "2020": ("2024", "2009"),
+    "2024": ("2020", "2009"),
+}
+"""The other numberings of each, in the order a hint names them when a place is in more than
+one: the current numbering first, else the nearest in time."""
 _COUNTY_NAMES = ("2024",)  # the numberings with a county_names_<year>.csv (data/README.md)
 
 # Words for the whole country, as officers write it where a project has no one place (folded by
@@ -198,7 +208,8 @@ def _read_csv(filename: str) -> list[dict[str, str]]:
 
 @dataclass(frozen=True, slots=True)
 class _FormerCounty:
-    """A county of 2020-2023 that neither numbering has (Viken): see data/README.md."""
+    """A county of 2020-2023 that the 2009 and 2024 numberings do not have (Viken): see
+    data/README.md."""
 
     number: str
     name: str
@@ -218,6 +229,36 @@ def _former_counties() -> tuple[_FormerCounty, ...]:
         )
         for r in _read_csv("former_counties.csv")
     )
+
+
+@cache
+def _divided() -> dict[tuple[str, str], dict[str, tuple[str, ...]]]:
+    """Municipalities divided between two numberings (1507 Ålesund of 2020: 1508 Ålesund and
+    1580 Haram in 2024): by (numbering, number), the numbers in the other numbering, both ways
+    (data/README.md)."""
+    links: dict[tuple[str, str], dict[str, tuple[str, ...]]] = {}
+    for r in _read_csv("divided_municipalities.csv"):
+        after = tuple(r["numbers_after"].split())
+        links.setdefault((r["register"], r["number"]), {})[r["register_after"]] = after
+        for number in after:
+            links.setdefault((r["register_after"], number), {})[r["register"]] = (r["number"],)
+    return links
+
+
+@cache
+def _same_area(year: str, other_year: str) -> dict[str, frozenset[str]]:
+    """County number in ``other_year`` -> the counties of ``year`` its area lies in: the same
+    number where both numberings have it, else through a county of 2020-2023 (Viken, 30, is
+    31, 32 and 33 in 2024; 31 Østfold of 2024 is in 30). Complete between 2020 and 2024 only:
+    former_counties.csv does not say where every county of 2009 went."""
+    here = set(get_register(year).counties)
+    there = set(get_register(other_year).counties)
+    areas = {c: {c} & here for c in there}
+    for former in _former_counties():
+        for county in former.successors[other_year]:
+            if county in areas:
+                areas[county] |= set(former.successors[year]) & here
+    return {c: frozenset(found) for c, found in areas.items()}
 
 
 class _Directory:
@@ -327,7 +368,8 @@ def _soft_split(piece: str) -> list[str]:
 
 
 class Register:
-    """Municipalities and counties in one numbering ("2009" or "2024"); see :func:`get_register`."""
+    """Municipalities and counties in one numbering ("2009", "2020" or "2024"); see
+    :func:`get_register`."""
 
     def __init__(self, year: str = "2024") -> None:
         if year not in REGISTERS:
@@ -362,9 +404,13 @@ class Register:
         return f"Register({self.year!r})"
 
     @property
-    def other_year(self) -> str:
-        """The other bundled numbering (for hints)."""
-        return "2009" if self.year == "2024" else "2024"
+    def other_years(self) -> tuple[str, ...]:
+        """The other bundled numberings, in the order hints name them (:data:`_OTHER_YEARS`)."""
+        return _OTHER_YEARS[self.year]
+
+    def _others(self, kind: Kind) -> list[_Directory]:
+        """The same kind of place in each other numbering, in :attr:`other_years` order."""
+        return [get_register(year)._dirs[kind] for year in self.other_years]
 
     @property
     def municipalities(self) -> Mapping[str, Municipality]:
@@ -586,6 +632,8 @@ class Register:
             raise RegistryError(f"{kind}_whole_country", item=text, register=self.year)
         bare = re.sub(r" (?:fylkeskommune|fylke|county)$", "", folded)  # "Viken fylke"
         for former in _former_counties():
+            if former.number in self._dirs["county"].by_number:
+                continue  # a county of this numbering (Viken in 2020), no former one
             if (number == former.number and kind == "county") or (
                 number is None and bare in _name_forms(former.name)
             ):
@@ -604,14 +652,13 @@ class Register:
         number = directory.pad(digits) if digits is not None and _NUMBER.match(digits) else None
         if number is not None and number in directory.by_number:
             return directory.by_number[number]
-        if number is not None:
-            other = get_register(self.other_year)._dirs[kind]
-            elsewhere = other.by_number.get(number)
+        if number is not None and kind == "county":
+            # Viken (30) under 2024: where its area lies now says more than "use 2020".
+            self._not_a_place(kind, "", shown, number)
+        for other in self._others(kind) if number is not None else ():
+            elsewhere = other.by_number.get(number)  # type: ignore[arg-type]
             if elsewhere is not None:
-                current = [
-                    f"{n} {directory.by_number[n].name}"
-                    for n in directory.numbers_for_name(elsewhere.name)
-                ]
+                current = directory.describe(self._counterparts(other, elsewhere))
                 params: dict[str, Any] = {
                     "item": shown,
                     "number": number,
@@ -622,13 +669,50 @@ class Register:
                 if current:
                     raise RegistryError(f"{kind}_number_moved", current=current, **params)
                 raise RegistryError(f"{kind}_number_other_register", **params)
-            self._not_a_place(kind, "", shown, number)
         raise RegistryError(
             f"{kind}_number_unknown",
             item=shown,
             number=number or digits or shown,
             register=self.year,
         )
+
+    def _counterparts(self, other: _Directory, place: Place) -> tuple[str, ...]:
+        """The places here that ``place`` of the ``other`` numbering is, or was part of: the one
+        of its name (or of one of its parts); between 2020 and 2024, of its name without its
+        county in brackets in a county its area lies in ("3018 Våler (Viken)" of 2020 is "3114
+        Våler (Østfold)" in 2024), and for a county the one its area lies in (31 Østfold of
+        2024 is in 30 Viken); for a municipality divided in between, each part (1507 Ålesund
+        of 2020: 1508 Ålesund and 1580 Haram)."""
+        directory = self._dirs[other.kind]
+        divided = _divided().get((other.year, place.number), {}).get(self.year)
+        if divided is not None:
+            return tuple(n for n in divided if n in directory.by_number)
+        numbers = directory.numbers_for_name(place.name)
+        if not numbers:
+            # "Harstad - Hárstták" of 2024 is "Harstad" of 2020: the place one of its parts names.
+            parts = {
+                n for part in place.name.split(" - ") for n in directory.numbers_for_name(part)
+            }
+            numbers = tuple(parts) if len(parts) == 1 else ()
+        if numbers or {self.year, other.year} != {"2020", "2024"}:
+            # Between these two every municipality kept its name but for the bracket, and a
+            # county's area is its successors' (former_counties.csv); not so with 2009: 0616
+            # Nes (Buskerud) is no 3228 Nes (it went into Nesbyen in 2020), 05 Oppland mostly
+            # no part of Viken.
+            return numbers
+        areas = _same_area(self.year, other.year)
+        if not isinstance(place, Municipality):
+            # 31 Østfold of 2024 is part of 30 Viken in 2020; 30 Viken is three counties in
+            # 2024, and said so before this (_not_a_place).
+            return tuple(sorted(areas.get(place.number, frozenset())))
+        bare = re.sub(r"\s*\([^)]*\)\s*$", "", place.name)
+        counties = areas.get(place.county_number, frozenset())
+        found = tuple(
+            n
+            for n in directory.numbers_for_name(bare)
+            if directory.by_number[n].county_number in counties  # type: ignore[union-attr]
+        )
+        return found if len(found) == 1 else ()
 
     def _in_named_county(self, text: str) -> tuple[str, ...]:
         """'Bærum (Akershus)': the municipalities of that name in the county in brackets."""
@@ -645,13 +729,13 @@ class Register:
         return tuple(found)
 
     def _numbers_by_other_name(self, kind: Kind, text: str) -> tuple[str, ...]:
-        """The place here that ``text`` names in the other numbering's register by one of its
+        """The place here that ``text`` names in another numbering's register by one of its
         names in several languages ("Hábmer - Hamarøy" there is Hamarøy here; so is Hábmer)."""
-        other = get_register(self.other_year)._dirs[kind]
         directory = self._dirs[kind]
         found: set[str] = set()
-        for part in other.parallel_names(text):
-            found.update(directory.numbers_for_name(part))
+        for other in self._others(kind):
+            for part in other.parallel_names(text):
+                found.update(directory.numbers_for_name(part))
         return tuple(found) if len(found) == 1 else ()
 
     def _numbers_by_parts(self, kind: Kind, text: str) -> tuple[tuple[str, ...], list[str]]:
@@ -687,20 +771,21 @@ class Register:
         numbers = directory.numbers_for_name(text)
         if len(numbers) == 1:
             place = directory.by_number[numbers[0]]
-            # A name that meant several places in the other numbering (Sande, Bø, Os, Nes:
+            # A name that meant several places in another numbering (Sande, Bø, Os, Nes:
             # one municipality each since 2020, two in 2009) may be the other one in an old
             # sheet: found, with a warning (validation shows it for the cell).
-            other = get_register(self.other_year)._dirs[kind]
-            meanings = other.numbers_for_name(text)
-            if len(meanings) > 1:
-                self._warnings[(kind, text)] = RegistryWarning(
-                    f"{kind}_name_meant_more",
-                    item=text,
-                    found=f"{place.number} {place.name}",
-                    register=self.year,
-                    other_register=other.year,
-                    candidates=other.describe(meanings),
-                )
+            for other in self._others(kind):
+                meanings = other.numbers_for_name(text)
+                if len(meanings) > 1:
+                    self._warnings[(kind, text)] = RegistryWarning(
+                        f"{kind}_name_meant_more",
+                        item=text,
+                        found=f"{place.number} {place.name}",
+                        register=self.year,
+                        other_register=other.year,
+                        candidates=other.describe(meanings),
+                    )
+                    break
             return place
         if not numbers and kind == "municipality":
             numbers = self._in_named_county(text)
@@ -730,16 +815,25 @@ class Register:
                 register=self.year,
             )
         self._not_a_place(kind, normalise_name(text), text)
-        other = get_register(self.other_year)._dirs[kind]
-        elsewhere = other.numbers_for_name(text)
-        if elsewhere:
-            return_params: dict[str, Any] = {
-                "item": text,
-                "register": self.year,
-                "other_register": other.year,
-                "candidates": other.describe(elsewhere),
-            }
-            raise RegistryError(f"{kind}_name_other_register", **return_params)
+        for other in self._others(kind):
+            elsewhere = other.numbers_for_name(text)
+            if elsewhere:
+                return_params: dict[str, Any] = {
+                    "item": text,
+                    "register": self.year,
+                    "other_register": other.year,
+                    "candidates": other.describe(elsewhere),
+                }
+                # "Våler (Viken)" of 2020 is "3114 Våler (Østfold)" in 2024: said with it.
+                current = [
+                    n for e in elsewhere for n in self._counterparts(other, other.by_number[e])
+                ]
+                if current:
+                    current = list(dict.fromkeys(current))
+                    raise RegistryError(
+                        f"{kind}_name_moved", current=directory.describe(current), **return_params
+                    )
+                raise RegistryError(f"{kind}_name_other_register", **return_params)
         suggestions = directory.suggestions(text)
         if suggestions:
             raise RegistryError(
@@ -767,8 +861,23 @@ def _number_text(value: object) -> str | None:
 
 @cache
 def get_register(year: str = "2024") -> Register:
-    """The register for a numbering, ``"2009"`` or ``"2024"`` (read once, then cached)."""
+    """The register for a numbering, ``"2009"``, ``"2020"`` or ``"2024"`` (read once, then
+    cached)."""
     return Register(year)
+
+
+def numberings_with(kind: Kind, *, number: str = "", name: str = "") -> tuple[str, ...]:
+    """The bundled numberings that have a ``kind`` of place with this number (as the register
+    writes it, ``"3001"``) or this name (any of its forms): which numbering a sheet's place
+    belongs to, when it is not in the one checked against."""
+    found = []
+    for year in REGISTERS:
+        directory = get_register(year)._dirs[kind]
+        if (number and number in directory.by_number) or (
+            name and directory.numbers_for_name(name)
+        ):
+            found.append(year)
+    return tuple(found)
 
 
 # --- organisation numbers -------------------------------------------------------------------

@@ -17,9 +17,9 @@ The checks, per cell (codes are ``validate.<name>``; words come from the locales
   the county; another register's identifiers and codes read as empty, one warning a column,
   except an organisation's org-id (``GB-CHC-1234567``), carried through as a column of its own.
 - ``municipalities``: one or several per cell, by number or name, against the chosen register
-  (2009 or 2024 numbering), with "did you mean" and other-numbering hints; ``county`` likewise
-  (the column is kept as given), or derived from the municipalities. A county in the column
-  that none of the municipalities is in is a warning.
+  (2009, 2020 or 2024 numbering), with "did you mean" and other-numbering hints; ``county``
+  likewise (the column is kept as given), or derived from the municipalities. A county in the
+  column that none of the municipalities is in is a warning.
 - ``score``: an exact number (``4,5`` accepted); ``rank``: a whole number from 1 to ``MAX_RANK``.
   A column of number cells formatted as a percentage beside plain numbers (two scales) is an
   error on each cell of the scale fewer cells use (:func:`_mixed_scales`).
@@ -89,6 +89,7 @@ from tilskudd.registry import (
     RegistryError,
     get_register,
     is_plain_valid_orgnr,
+    numberings_with,
     validate_orgnr,
 )
 
@@ -178,11 +179,37 @@ class RegisterMismatch(NamedTuple):
 
 
 OTHER_REGISTER_CODES = frozenset(
-    f"validate.{kind}_{problem}"
-    for kind in ("municipality", "county")
-    for problem in ("number_other_register", "number_moved", "name_other_register")
+    {
+        *(
+            f"validate.{kind}_{problem}"
+            for kind in ("municipality", "county")
+            for problem in (
+                "number_other_register",
+                "number_moved",
+                "name_other_register",
+                "name_moved",
+            )
+        ),
+        "validate.county_former_county",
+    }
 )
-"""Errors for a place that is in the other numbering and not in the one checked against."""
+"""Errors for a place that is in another numbering and not in the one checked against (a county
+of 2020-2023, Viken, is one of the 2020 numbering)."""
+
+
+def _numberings_of(issue: Issue) -> tuple[str, ...]:
+    """The numberings the place of an :data:`OTHER_REGISTER_CODES` error is in."""
+    kind: Literal["municipality", "county"] = (
+        "county" if issue.code.startswith("validate.county_") else "municipality"
+    )
+    params = issue.params
+    if issue.code.endswith("_former_county"):
+        # "30 Viken": the county of 2020-2023 the cell names.
+        return numberings_with("county", number=str(params.get("county", "")).split(" ")[0])
+    if "_number_" in issue.code:
+        return numberings_with(kind, number=str(params.get("number", "")))
+    return numberings_with(kind, name=str(params.get("item", "")))
+
 
 REGISTER_MISMATCH_MIN = 3
 """How many such errors make it a pattern worth one line of its own (a single old name in a
@@ -225,14 +252,22 @@ class _Outcome:
         found = [i for i in self.issues if i.severity is Severity.ERROR and i.code in codes]
         if len(found) < REGISTER_MISMATCH_MIN:
             return None
-        other = str(found[0].params.get("other_register", ""))
+        # The numbering that has the most of those places (3001 Halden is only in 2020's,
+        # 3401 Kongsvinger in 2020's and 2024's); on a tie, the current one, else the nearest.
+        order = get_register(self.register).other_years
+        explained = Counter(year for issue in found for year in _numberings_of(issue))
+        other = min(order, key=lambda year: (-explained[year], order.index(year)))
+        if explained[other] < REGISTER_MISMATCH_MIN:
+            return None
         only_that = sum(
             1
             for row in self.rejected
             if all(i.code in OTHER_REGISTER_CODES for i in row.issues if i.is_error)
             and any(i.is_error for i in row.issues)
         )
-        return RegisterMismatch(self.register, other, len(found), only_that, len(self.rejected))
+        return RegisterMismatch(
+            self.register, other, explained[other], only_that, len(self.rejected)
+        )
 
 
 @dataclass(frozen=True)
@@ -1274,13 +1309,23 @@ class _Checker:
         if not problem.is_unknown or not isinstance(item, str):
             return problem
         counties, county_problems = self.register.find_counties(item)
-        if len(counties) != 1 or county_problems:
+        if len(counties) == 1 and not county_problems:
+            county = f"{counties[0].number} {counties[0].name}"
+        elif (
+            not counties
+            and len(county_problems) == 1
+            and county_problems[0].code in ("county_name_moved", "county_name_other_register")
+            and len(county_problems[0].params["candidates"]) == 1
+        ):
+            # A county of another numbering ("Akershus" under 2020, "Hedmark" under 2024) is
+            # no misspelt municipality either ("did you mean Asker?").
+            county = county_problems[0].params["candidates"][0]
+        else:
             return problem
-        county = counties[0]
         return RegistryError(
             "municipality_is_county",
             item=item,
-            county=f"{county.number} {county.name}",
+            county=county,
             register=self.register.year,
         )
 
@@ -1436,9 +1481,9 @@ def validate(
 ) -> ValidationResult:
     """Check every row of ``table``; return the valid applications, rejected rows and issues.
 
-    ``register`` is the municipality numbering ("2009" or "2024"). ``require`` names fields that
-    must have a column and a value on every row; ``"score|rank"`` means at least one of them.
-    ``requested`` is always required: an application is a request for money.
+    ``register`` is the municipality numbering ("2009", "2020" or "2024"). ``require`` names
+    fields that must have a column and a value on every row; ``"score|rank"`` means at least one
+    of them. ``requested`` is always required: an application is a request for money.
     """
     groups = _parse_require(require)
     with collector_paused():

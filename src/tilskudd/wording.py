@@ -315,8 +315,9 @@ def issue_cell(issue: Issue, lang: str) -> str:
 
 # -- places -----------------------------------------------------------------------------------
 # Names are for display only (validation has already checked the numbers). A number is looked
-# up in the current numbering first, then the 2009 one: the two agree wherever a number is in
-# both, except for a few spellings (Sami names added since, "Bø (Nordland)" now "Bø").
+# up in the current numbering first, then the 2020 one, then the 2009 one: they agree wherever a
+# number is in more than one, except for a few spellings (Sami names added since, "Bø
+# (Nordland)" now "Bø").
 
 
 @cache

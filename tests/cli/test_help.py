@@ -183,7 +183,7 @@ def test_amounts_files_and_choices_read_as_an_officer_would_type_them() -> None:
         "--max-share-of-cost SHARE",
         "--reserve N",
         "--at-line <skip|stop|partial>",
-        "--register <2009|2024>",
+        "--register <2009|2020|2024>",
     ):
         assert shown in text, shown
 
@@ -444,7 +444,7 @@ def test_the_help_loads_the_catalogue_but_not_the_library() -> None:
 
 
 def test_every_value_name_an_option_shows_has_a_norwegian_one() -> None:
-    """--budget AMOUNT is --budget BELØP in bokmål; a list of choices (<2009|2024>) is typed as
+    """--budget AMOUNT is --budget BELØP in bokmål; a list of choices (<2009|2020|2024>) is typed as
     it is in both."""
     from tilskudd.cli.app import _METAVARS
 

@@ -124,8 +124,8 @@ def test_init_creates_a_programme_and_never_overwrites(
     [
         (
             ["--register", "2010"],
-            "feil: ukjent inndeling «2010»; bruk 2009 eller 2024",
-            "error: unknown register '2010'; use 2009 or 2024",
+            "feil: ukjent inndeling «2010»; bruk 2009, 2020 eller 2024",
+            "error: unknown register '2010'; use 2009, 2020 or 2024",
         ),
         (
             ["--frame", "-5"],
@@ -2285,7 +2285,8 @@ def test_funded_before_names_at_most_ten_and_how_many_more(
             [
                 "error: {path}, line 3: programme.frame: 'abc' is not an amount; expected whole"
                 " kroner, such as 3 300 000, kr 3.300.000,- or 3,3 mill.",
-                "{path}, line 6: programme.register: register must be 2009 or 2024 (got '1999')",
+                "{path}, line 6: programme.register: register must be 2009, 2020 or 2024"
+                " (got '1999')",
                 "{path}, line 10: round[1].budget: 'xyz' is not an amount; expected whole kroner,"
                 " such as 3 300 000, kr 3.300.000,- or 3,3 mill.",
                 "{path}, line 11: round[1].closes: expected a date such as 2026-03-01 (got 'soon')",
@@ -2298,7 +2299,7 @@ def test_funded_before_names_at_most_ten_and_how_many_more(
             [
                 "feil: {path}, linje 3: programme.frame: «abc» er ikke et beløp; forventet hele"
                 " kroner, for eksempel 3 300 000, kr 3.300.000,- eller 3,3 mill.",
-                "{path}, linje 6: programme.register: register må være 2009 eller 2024"
+                "{path}, linje 6: programme.register: register må være 2009, 2020 eller 2024"
                 " (oppgitt: «1999»)",
                 "{path}, linje 10: round[1].budget: «xyz» er ikke et beløp; forventet hele"
                 " kroner, for eksempel 3 300 000, kr 3.300.000,- eller 3,3 mill.",

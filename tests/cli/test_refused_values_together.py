@@ -61,7 +61,7 @@ def test_allocate_says_a_wrong_register_with_a_wrong_setting(lang: str) -> None:
     assert lines[0].startswith(f"{get(lang)('cli.error_label')}: ")
     assert "--reserve" in lines[0]
     assert "x" in lines[0]  # (its quotes are the policy's)
-    assert lines[1] == not_a_choice(lang, "--register", ["2009", "2024"], "2010")
+    assert lines[1] == not_a_choice(lang, "--register", ["2009", "2020", "2024"], "2010")
     assert lines[2:] == usage_lines(lang, "allocate", " " + get(lang)("cli.usage.argument.file"))
 
 
@@ -156,7 +156,7 @@ def test_explain_says_a_wrong_register_format_and_round_together(lang: str) -> N
     assert code == 2
     assert out == ""
     said = [line.removeprefix(f"{t('cli.error_label')}: ") for line in lines]
-    assert not_a_choice(lang, "--register", ["2009", "2024"], "1999") in said
+    assert not_a_choice(lang, "--register", ["2009", "2020", "2024"], "1999") in said
     assert not_a_choice(lang, "--format", ["table", "json"], "x") in said
     assert t("cli.usage.not_whole_number", option="--round", given="2.5") in said
     assert t("read.error.not_found", file="mangler.xlsx") in said
@@ -217,7 +217,7 @@ def test_a_missing_file_name_is_said_with_the_refused_values(lang: str) -> None:
     assert lines[:3] == [
         f"{t('cli.error_label')}: "
         + t("cli.usage.missing_argument", name=t("cli.usage.argument.file")),
-        not_a_choice(lang, "--register", ["2009", "2024"], "2010"),
+        not_a_choice(lang, "--register", ["2009", "2020", "2024"], "2010"),
         t("cli.usage.below_minimum", option="--limit", minimum=0, given="-2"),
     ]
 
@@ -322,7 +322,7 @@ def test_a_refused_value_is_said_in_the_programmes_language(
     code, _, lines = run("check", "mangler.xlsx", "--register", "2010")
     assert code == 2
     assert lines[:2] == [
-        "feil: --register: forventet 2009 eller 2024 (oppgitt: «2010»)",
+        "feil: --register: forventet 2009, 2020 eller 2024 (oppgitt: «2010»)",
         "mangler.xlsx finnes ikke. Sjekk mappen og filnavnet.",
     ]
 
@@ -357,7 +357,7 @@ def test_an_unknown_rule_to_compare_is_said_with_the_other_problems(lang: str) -
     assert code == 2
     assert out == ""
     said = [line.removeprefix(f"{t('cli.error_label')}: ") for line in lines]
-    assert not_a_choice(lang, "--register", ["2009", "2024"], "1") in said
+    assert not_a_choice(lang, "--register", ["2009", "2020", "2024"], "1") in said
     assert t("read.error.not_found", file="mangler.xlsx") in said
     available = ["lottery", "optimal", "proportional", "ranked"]
     assert t("output.error.compare_unknown", unknown=["nope"], available=available) in said

@@ -197,11 +197,11 @@ CASES = {
     "not one of the choices": (
         ["check", SMALL, "--register", "2011"],
         [
-            "feil: --register: forventet 2009 eller 2024 (oppgitt: «2011»)",
+            "feil: --register: forventet 2009, 2020 eller 2024 (oppgitt: «2011»)",
             "  bruk: tilskudd check [VALG] FIL",
         ],
         [
-            "error: --register: expected 2009 or 2024 (given: '2011')",
+            "error: --register: expected 2009, 2020 or 2024 (given: '2011')",
             "  usage: tilskudd check [OPTIONS] FILE",
         ],
     ),

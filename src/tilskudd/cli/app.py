@@ -129,7 +129,7 @@ _METAVARS = {
     "compare": "RULES",
     "sheet": "SHEET",
     "reason": "TEXT",
-    "register": "<2009|2024>",
+    "register": "<2009|2020|2024>",
     "identifier_prefix": "PREFIX",
     "output_format": "FORMAT",
     "csv_dialect": "<excel|plain>",
@@ -140,7 +140,7 @@ _METAVARS = {
 }
 """What an option's value is, as its help shows it, where typer would show the Python type
 (``--budget <str>``, ``--reserve <int>``): the word an officer would use (``AMOUNT``, ``N``), or
-the values it takes. Choices typer knows (``--register <2009|2024>``) keep typer's list. A help
+the values it takes. Choices typer knows (``--register <2009|2020|2024>``) keep typer's list. A help
 in bokmål shows each word as ``metavar.<word>`` of ``locales/help/nb.toml`` says (``BELØP``)."""
 
 

@@ -57,6 +57,7 @@ class Register(StrEnum):
     """The municipality numbering to check against."""
 
     y2009 = "2009"
+    y2020 = "2020"
     y2024 = "2024"
 
 
@@ -97,7 +98,10 @@ RegisterOpt = Annotated[
     Register,
     typer.Option(
         "--register",
-        help="Municipality numbering to check against. Default: the programme's, else 2024.",
+        help=(
+            "Municipality numbering to check against: 2024, 2020 (for 2020–2023) or 2009. "
+            "Default: the programme's, else 2024."
+        ),
         show_default=False,
     ),
 ]

@@ -153,7 +153,8 @@ def init(
         str, typer.Option("--frame", help="The budget frame over all rounds: 60000000 or 60M.")
     ] = "10 000 000",
     register: Annotated[
-        str, typer.Option("--register", help="Municipality numbering: 2024 or 2009.")
+        str,
+        typer.Option("--register", help="Municipality numbering: 2024, 2020 (2020–2023) or 2009."),
     ] = "2024",
     lang: Annotated[
         str,

@@ -4,9 +4,10 @@ A :class:`~tilskudd.models.Quota` names a group of applications and limits it:
 
 - ``by = "category"``: the applications whose ``category`` is ``value`` (compared without case
   and extra spaces). ``by = "county"``: those with ``value`` among their ``counties``; ``value``
-  is a county number (``"03"``, ``3``) or a name, looked up in both bundled numberings (2009 and
-  2024: "Akershus" is 02 in one and 32 in the other; no number means two different counties in
-  the two), keeping the numbers that occur among the applications. An application in several
+  is a county number (``"03"``, ``3``) or a name, looked up in every bundled numbering (2009,
+  2020 and 2024: "Akershus" is 02 in one and 32 in another, "Viken" 30 in 2020's only; no number
+  means two different counties in two of them), keeping the numbers that occur among the
+  applications. An application in several
   counties (an inter-county project) counts in full in each. ``value = "*"`` makes one group
   per category or county found among the applications; applications without a category or
   county are in none of those groups.
@@ -243,7 +244,7 @@ class Group:
 
 
 def _county_names() -> dict[str, str]:
-    """County number -> name over both numberings (2024 first: today's names)."""
+    """County number -> name over every numbering (2024 first: today's names)."""
     names: dict[str, str] = {}
     for year in reversed(REGISTERS):
         for number, county in get_register(year).counties.items():
@@ -252,7 +253,7 @@ def _county_names() -> dict[str, str]:
 
 
 def _county_numbers(value: str, *, recorded: bool = False) -> frozenset[str] | Phrase:
-    """The county numbers ``value`` names: a number or a name in either numbering; a number
+    """The county numbers ``value`` names: a number or a name in any numbering; a number
     of a ``recorded`` quota (:attr:`Quota.recorded`) as it was taken when the round was
     committed, as given. What is wrong with it when it names none."""
     text = value.strip()
@@ -260,7 +261,7 @@ def _county_numbers(value: str, *, recorded: bool = False) -> frozenset[str] | P
         # Committed by a tilskudd that took any number as given ("99": a group no application
         # is in): the round is re-run, its quotas counted, as it was allocated, not refused.
         return frozenset({text.zfill(2)})
-    # A number too is looked up: "99" (no county in either numbering) named a group no
+    # A number too is looked up: "99" (no county in any numbering) named a group no
     # application could be in, and its limits silently did nothing.
     numbers: set[str] = set()
     errors: list[RegistryError] = []
@@ -281,7 +282,7 @@ def _county_numbers(value: str, *, recorded: bool = False) -> frozenset[str] | P
 
 
 def county_problems(policy: Policy) -> list[tuple[str, Phrase]]:
-    """The quotas by county whose ``value`` names no county in either numbering: for each, the
+    """The quotas by county whose ``value`` names no county in any numbering: for each, the
     setting as the file spells it (``quotas[2].value``) and what is wrong."""
     problems: list[tuple[str, Phrase]] = []
     for place, quota in enumerate(policy.quotas, start=1):

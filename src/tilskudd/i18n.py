@@ -4,7 +4,8 @@ Everything tilskudd says to a person (issue messages, reasons, statuses, headers
 sentence) is a key in ``locales/<lang>.toml``; adding a language is adding a file. Messages are
 ``str.format`` templates with three extra format specs, rendered per language:
 
-- ``{amount:money}``  -> ``3 300 000 kr`` (nb) / ``NOK 3,300,000`` (en)
+- ``{amount:money}``  -> ``3 300 000 kr`` (nb) / ``NOK 3,300,000`` (en); in a round of another
+  currency (:func:`tilskudd.currency.amounts_in`) its code: ``3 300 000 EUR`` / ``EUR 3,300,000``
 - ``{n:num}``         -> ``145`` / ``1 450`` (nb) / ``1,450`` (en)
 - ``{share:pct}``     -> ``20 %`` (nb) / ``20%`` (en), from a fraction such as ``0.2``
 - ``{ids:list}``      -> ``A, B og C`` / ``A, B and C``
@@ -45,6 +46,7 @@ from importlib import resources
 from typing import Any
 
 from tilskudd._flat import flat_catalogue
+from tilskudd.currency import NOK, amount_unit, shown
 from tilskudd.money import format_amount
 
 __all__ = [
@@ -241,7 +243,7 @@ class _Formatter(string.Formatter):
         if isinstance(value, Phrase) and not format_spec:
             return self.translator.render(value.key, value.params)
         if format_spec == "money":
-            return "–" if value is None else format_amount(int(value), lang)
+            return "–" if value is None else format_amount(int(value), lang, currency=amount_unit())
         if format_spec == "num":
             return "–" if value is None else format_number(value, lang)
         if format_spec == "pct":
@@ -588,11 +590,11 @@ def _value_shows(translator: Translator) -> dict[str, _ShowValue]:
     # less for each of the hundreds of thousands of amounts in a round's reasons. The tests
     # check that they agree with both functions.
     def money(value: Any) -> str:
-        if type(value) is int:
+        if type(value) is int and shown() == NOK:
             return f"{value:,}".replace(",", "\u00a0") + "\u00a0kr" if nb else f"NOK\u00a0{value:,}"
         if isinstance(value, _Missing):
             return "?"
-        return "–" if value is None else format_amount(int(value), lang)
+        return "–" if value is None else format_amount(int(value), lang, currency=amount_unit())
 
     def num(value: Any) -> str:
         if type(value) is int:

@@ -1,0 +1,93 @@
+"""The round's currency: ISO 4217 codes, and every amount said in it, kroner as they always were."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tilskudd.currency import CODES, NOK, amount_unit, amounts_in, parse_currency, shown
+from tilskudd.errors import CurrencyError
+from tilskudd.i18n import Translator, get
+from tilskudd.money import format_amount
+
+NBSP = "\u00a0"
+
+
+@pytest.mark.parametrize(("given", "code"), [("EUR", "EUR"), (" dkk ", "DKK"), ("Gbp", "GBP")])
+def test_a_code_is_read_in_any_case(given: str, code: str) -> None:
+    assert parse_currency(given) == code
+
+
+@pytest.mark.parametrize("given", ["EUT", "KR", "kroner", "€", "", "XAU", "XXX", "EURO"])
+def test_what_is_no_currency_to_grant_in_is_refused(given: str) -> None:
+    with pytest.raises(CurrencyError) as caught:
+        parse_currency(given)
+    assert caught.value.key == "currency.error.unknown"
+    assert "ISO 4217" in caught.value.text("en")
+    assert "ISO 4217" in caught.value.text("nb")
+
+
+def test_a_number_is_no_code() -> None:
+    with pytest.raises(CurrencyError) as caught:
+        parse_currency(978)
+    assert caught.value.key == "currency.error.not_text"
+
+
+def test_the_nordic_and_euro_currencies_are_known() -> None:
+    assert {"NOK", "DKK", "SEK", "ISK", "EUR", "GBP", "CHF", "PLN", "HUF"} <= CODES
+
+
+def _said(t: Translator) -> str:
+    # A message with amounts, through the compiled templates; the second without a budget.
+    return t("ui.budget.excluded_value", applications="x", amount=3_300_000, considered=1)
+
+
+@pytest.mark.parametrize(
+    ("lang", "kroner", "euros"),
+    [
+        ("nb", f"3{NBSP}300{NBSP}000{NBSP}kr", f"3{NBSP}300{NBSP}000{NBSP}EUR"),
+        ("en", f"NOK{NBSP}3,300,000", f"EUR{NBSP}3,300,000"),
+    ],
+)
+def test_every_amount_is_said_in_the_currency_shown(lang: str, kroner: str, euros: str) -> None:
+    t = get(lang)
+    before = _said(t)
+    assert kroner in before
+    with amounts_in("EUR"):
+        inside = _said(t)
+        assert shown() == "EUR"
+        # The general path (a template the compiled one leaves) says it the same way.
+        assert t._formatter.format("{a:money}", a=3_300_000) == euros
+    assert inside == before.replace(kroner, euros)
+    assert kroner not in inside
+    # Kroner again after the block, exactly as before.
+    assert _said(t) == before
+    assert shown() == NOK
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_kroner_are_said_as_format_amount_says_them(lang: str) -> None:
+    t = get(lang)
+    for amount in (0, 5, -25_000, 3_300_000):
+        for code in ("NOK", "DKK"):
+            with amounts_in(code):
+                expected = format_amount(amount, lang, currency=amount_unit())
+                assert t._shows["money"](amount) == expected
+    assert format_amount(3_300_000, "nb", currency=amount_unit("NOK")) == (
+        f"3{NBSP}300{NBSP}000{NBSP}kr"
+    )
+    assert format_amount(3_300_000, "en", currency=amount_unit("NOK")) == f"NOK{NBSP}3,300,000"
+
+
+def test_the_block_is_left_in_kroner_after_an_error() -> None:
+    with pytest.raises(RuntimeError), amounts_in("SEK"):
+        raise RuntimeError
+    assert shown() == NOK
+
+
+def test_a_missing_or_empty_amount_is_said_as_before() -> None:
+    t = get("en")
+    params: dict[str, Any] = {"amount": None, "considered": 1, "applications": "x"}
+    with amounts_in("EUR"):
+        assert "–" in t("ui.budget.excluded_value", **params)

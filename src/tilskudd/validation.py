@@ -62,6 +62,7 @@ from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
 from tilskudd.collector import collector_paused
+from tilskudd.currency import NOK
 from tilskudd.errors import AmbiguousAmountError, AmbiguousUnitError, AmountError, UsageError
 from tilskudd.i18n import Phrase
 from tilskudd.issues import describe_issue
@@ -71,6 +72,7 @@ from tilskudd.models import (
     CellValue,
     Issue,
     Location,
+    ParamValue,
     RejectedRow,
     Severity,
 )
@@ -1432,17 +1434,22 @@ def _parse_require(require: Iterable[str]) -> list[tuple[str, ...]]:
 
 
 def validate(
-    table: RawTable, *, register: str = "2024", require: Iterable[str] = ("requested",)
+    table: RawTable,
+    *,
+    register: str = "2024",
+    require: Iterable[str] = ("requested",),
+    currency: str = NOK,
 ) -> ValidationResult:
     """Check every row of ``table``; return the valid applications, rejected rows and issues.
 
     ``register`` is the municipality numbering ("2009" or "2024"). ``require`` names fields that
     must have a column and a value on every row; ``"score|rank"`` means at least one of them.
-    ``requested`` is always required: an application is a request for money.
+    ``requested`` is always required: an application is a request for money. ``currency``: the
+    ISO 4217 code the round counts in, which a currency column or line in the file must give.
     """
     groups = _parse_require(require)
     with collector_paused():
-        found = _check_rows(table, register, groups)
+        found = _check_rows(table, register, groups, currency)
         applications = _build(
             found.good, found.checked, found.checker, found.issues, found.rejected_rows
         )
@@ -1453,7 +1460,11 @@ def validate(
 
 
 def check_table(
-    table: RawTable, *, register: str = "2024", require: Iterable[str] = ("requested",)
+    table: RawTable,
+    *,
+    register: str = "2024",
+    require: Iterable[str] = ("requested",),
+    currency: str = NOK,
 ) -> CheckedTable:
     """Check every row of ``table`` as :func:`validate` does, for a report of what was found.
 
@@ -1464,7 +1475,7 @@ def check_table(
     """
     groups = _parse_require(require)
     with collector_paused():
-        found = _check_rows(table, register, groups)
+        found = _check_rows(table, register, groups, currency)
         return CheckedTable(
             applications=_Applications(found.good, found.checked),
             **found.outcome(map(_DATA_ID_OF, found.good)),
@@ -1535,7 +1546,9 @@ _MERGED_SHARED = "read.merged_down_shared"
 """The reader's errors for a row whose quotation marks break the rules (reading.csv)."""
 
 
-def _check_rows(table: RawTable, register: str, groups: list[tuple[str, ...]]) -> _Found:
+def _check_rows(
+    table: RawTable, register: str, groups: list[tuple[str, ...]], currency: str = NOK
+) -> _Found:
     if ("requested",) not in groups:
         groups.insert(0, ("requested",))
     table, open_data_issues = _open_data_columns(table)
@@ -1717,13 +1730,14 @@ def _check_rows(table: RawTable, register: str, groups: list[tuple[str, ...]]) -
         for index in range(len(datas)):
             row_at(index)
 
-    issues: list[Issue] = [*table.issues, *table_issues, *table_warnings]
+    read_issues = table.issues if currency == NOK else _held_to_round(table, currency)
+    issues: list[Issue] = [*read_issues, *table_issues, *table_warnings]
     partial = _partial_ranks(checker, datas)
     if partial is not None:
         issues.append(partial)
-    currency = _currency_not_kroner(checker, cells_list, datas)
-    if currency is not None:
-        issues.append(currency)
+    other = _currency_not_kroner(checker, cells_list, datas, currency)
+    if other is not None:
+        issues.append(other)
     good: list[RowData] = []
     good_checked: list[int] = []  # positions in good of the rows in `checked`
     rejected_rows: list[tuple[_Row, tuple[Issue, ...]]] = []
@@ -1992,15 +2006,47 @@ def _partial_ranks(checker: _Checker, datas: Sequence[RowData]) -> Issue | None:
     )
 
 
-def _currency_not_kroner(
-    checker: _Checker, cells_list: Sequence[Sequence[RawCell]], datas: Sequence[RowData]
-) -> Issue | None:
-    """A warning when a currency column names another currency than Norwegian kroner.
+def _names(text: str, currency: str) -> bool:
+    """Whether a currency cell's ``text`` names ``currency`` (``kr`` and ``kroner`` name NOK)."""
+    name = normalize_header(text)
+    return name in KRONER if currency == NOK else name == currency.lower()
 
-    tilskudd counts every amount as kroner; a sheet of awards in pounds or euros (open data from
-    other funders) would otherwise be allocated and published in kroner without a word. The
-    first such column is named, with the currencies it gives, most rows first, and the ids of
-    the first few applications in another currency (in file order), so they can be found.
+
+def _held_to_round(table: RawTable, currency: str) -> list[Issue]:
+    """The reading's issues of a round in ``currency`` (not NOK): its line above the header
+    that gives the currency held to the round's, not to kroner."""
+    issues = [i for i in table.issues if i.code != "read.currency_above_header"]
+    line = table.currency_line
+    if line is not None and not _names(line.value, currency):
+        issues.append(
+            Issue(
+                severity=Severity.WARNING,
+                code="read.currency_not_round",
+                params={
+                    "row": line.row,
+                    "currencies": [line.value.upper()],
+                    "text": f"{line.key}: {line.value}",
+                    "expected": currency,
+                },
+                location=Location(file=table.file, sheet=table.sheet, row=line.row),
+            )
+        )
+    return issues
+
+
+def _currency_not_kroner(
+    checker: _Checker,
+    cells_list: Sequence[Sequence[RawCell]],
+    datas: Sequence[RowData],
+    currency: str = NOK,
+) -> Issue | None:
+    """A warning when a currency column names another currency than the round's (kroner
+    unless it is told another).
+
+    A sheet of awards in pounds or euros (open data from other funders) would otherwise be
+    allocated and published as kroner without a word. The first such column is named, with
+    the currencies it gives, most rows first, and the ids of the first few applications in
+    another currency (in file order), so they can be found.
     """
     for header, column in checker.extra:
         if normalize_header(header) not in CURRENCY_HEADERS:
@@ -2009,21 +2055,26 @@ def _currency_not_kroner(
         ids: list[str] = []
         for cells, data in zip(cells_list, datas, strict=True):
             text = _cell_text(cells[column]).strip() if column < len(cells) else ""
-            if text and normalize_header(text) not in KRONER:
+            if text and not _names(text, currency):
                 found[text.upper()] += 1
                 if len(ids) < _SHOWN_IDS:
                     ids.append(_DATA_ID_OF(data))
         if not found:
             return None
+        params: dict[str, ParamValue] = {
+            "currencies": [other for other, _ in found.most_common()],
+            "count": sum(found.values()),
+            "total": len(cells_list),
+            "ids": ids,
+        }
+        if currency != NOK:
+            params["expected"] = currency
         return Issue(
             severity=Severity.WARNING,
-            code="validate.currency_not_kroner",
-            params={
-                "currencies": [currency for currency, _ in found.most_common()],
-                "count": sum(found.values()),
-                "total": len(cells_list),
-                "ids": ids,
-            },
+            code="validate.currency_not_kroner"
+            if currency == NOK
+            else "validate.currency_not_round",
+            params=params,
             location=checker.location(checker.table.header_row, column),
         )
     return None

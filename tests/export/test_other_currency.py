@@ -9,16 +9,18 @@ written.
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
+import openpyxl
 import pytest
 from typer.testing import CliRunner
 
 from tilskudd.cli import app
-from tilskudd.errors import NotKronerError
+from tilskudd.errors import CurrencyError, NotKronerError
 from tilskudd.export import write
-from tilskudd.models import Policy
+from tilskudd.models import Policy, RoundResult
 from tilskudd.pipeline import read_applications, run_round
 
 runner = CliRunner()
@@ -118,3 +120,67 @@ def test_the_library_refuses_it_too_and_kroner_are_published(tmp_path: Path) -> 
     result = run_round(read_applications(kroner), budget=50_000, policy=policy)
     write(result, tmp_path / "nok" / "awards.md", lang="en")
     assert "Charity 1" in (tmp_path / "nok" / "awards.md").read_text(encoding="utf-8")
+
+
+# --- a round in the applications' own currency (--currency) --------------------------------
+
+
+def test_pounds_in_a_round_of_pounds_are_published_in_pounds(tmp_path: Path) -> None:
+    checked = read_applications(_awards(tmp_path), currency="GBP")
+    assert [i for i in checked.issues if "currency" in i.code] == []
+    result = run_round(checked, budget=50_000, policy=Policy(rule="proportional"), currency="GBP")
+    assert result.currency == "GBP"
+    write(result, tmp_path / "awards.md", lang="en")
+    text = (tmp_path / "awards.md").read_text(encoding="utf-8")
+    assert "GBP\u00a050,000" in text
+    assert "NOK" not in text
+    write(result, tmp_path / "grants.csv", format="360giving", lang="en", funder="Example Trust")
+    with (tmp_path / "grants.csv").open(encoding="utf-8", newline="") as handle:
+        assert {row["Currency"] for row in csv.DictReader(handle)} == {"GBP"}
+    write(result, tmp_path / "awards.json", lang="en")
+    assert json.loads((tmp_path / "awards.json").read_text(encoding="utf-8"))["currency"] == "GBP"
+
+
+def test_a_round_names_a_currency_of_iso_4217() -> None:
+    with pytest.raises(CurrencyError):
+        RoundResult.model_validate({"currency": "EURO"})
+
+
+def test_kroner_in_a_round_of_euros_are_another_currency(tmp_path: Path) -> None:
+    checked = read_applications(_awards(tmp_path, ("EUR", "kr")), currency="EUR")
+    (issue,) = [i for i in checked.issues if "currency" in i.code]
+    assert issue.code == "validate.currency_not_round"
+    assert issue.params["currencies"] == ["KR"]
+    assert issue.params["ids"] == ["360G-x-2"]
+    assert issue.params["expected"] == "EUR"
+    assert issue.location is not None
+    assert issue.location.cell == "C1"
+    policy = Policy(rule="proportional")
+    result = run_round(checked, budget=50_000, policy=policy, currency="EUR")
+    with pytest.raises(NotKronerError) as caught:
+        write(result, tmp_path / "awards.md", lang="en")
+    assert caught.value.key == "output.error.not_round_currency"
+
+
+def test_the_workbook_states_a_currency_other_than_kroner(tmp_path: Path) -> None:
+    policy = Policy(rule="proportional")
+    checked = read_applications(_awards(tmp_path, ("", "")))
+    for currency in ("NOK", "ISK"):
+        out = tmp_path / f"{currency}.xlsx"
+        write(run_round(checked, 50_000, policy, currency=currency), out, lang="en")
+        book = openpyxl.load_workbook(out)
+        settings = {row[0]: row[1] for row in book.worksheets[-1].iter_rows(values_only=True)}
+        texts = " ".join(
+            str(value)
+            for sheet in book.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for value in row
+            if isinstance(value, str)
+        )
+        if currency == "NOK":
+            assert "Currency" not in settings
+            assert "NOK\u00a050,000" in texts
+        else:
+            assert settings["Currency"] == "ISK"
+            assert "ISK\u00a050,000" in texts
+            assert "NOK" not in texts

@@ -146,6 +146,54 @@ def test_a_round_names_a_currency_of_iso_4217() -> None:
         RoundResult.model_validate({"currency": "EURO"})
 
 
+@pytest.mark.parametrize(
+    ("lang", "shown"), [("en", "GBP\u00a050,000"), ("nb", "50\u00a0000\u00a0GBP")]
+)
+@pytest.mark.parametrize("name", ["awards.html", "awards.md", "awards.pdf", "grants.csv"])
+def test_a_round_in_pounds_publishes_its_pounds(
+    tmp_path: Path, name: str, lang: str, shown: str
+) -> None:
+    source = _awards(tmp_path)
+    out = tmp_path / name
+    extra = ["--format", "360giving", "--funder", "Example Trust"] if name == "grants.csv" else []
+    options = ["--budget", "50000", "--rule", "proportional", "-o", str(out), "--lang", lang]
+    result = runner.invoke(app, ["allocate", str(source), *options, "--currency", "gbp", *extra])
+    assert result.exit_code == 0, result.output
+    # The data's currency is the round's: no warning, and every amount said in pounds.
+    assert "currency" not in result.stdout.lower().replace("--currency", "")
+    assert shown in result.stdout
+    assert "NOK" not in result.stdout
+    assert "kr" not in result.stdout.split()
+    if name == "grants.csv":
+        with out.open(encoding="utf-8", newline="") as handle:
+            assert {row["Currency"] for row in csv.DictReader(handle)} == {"GBP"}
+    elif name != "awards.pdf":
+        text = out.read_text(encoding="utf-8")
+        assert shown.replace("\u00a0", " ") in text.replace("\u00a0", " ").replace("&nbsp;", " ")
+        assert "NOK" not in text
+    else:
+        assert out.read_bytes().startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("lang", ["en", "nb"])
+def test_pounds_in_a_round_of_euros_are_refused_naming_the_cell(tmp_path: Path, lang: str) -> None:
+    source = _awards(tmp_path)
+    out = tmp_path / "awards.html"
+    options = ["--budget", "50000", "--rule", "proportional", "-o", str(out), "--lang", lang]
+    result = runner.invoke(app, ["allocate", str(source), *options, "--currency", "EUR"])
+    assert result.exit_code == 1, result.output
+    assert not out.exists()
+    said, refused = " ".join(result.stdout.split()), " ".join(result.stderr.split())
+    assert "C1" in said  # the Currency column's header cell
+    if lang == "en":
+        assert "in GBP (first: 360G-x-1 and 360G-x-2); the round counts every amount in EUR" in said
+        assert "give their amounts in GBP, not in EUR, which the round counts in" in refused
+        assert "(HTML) would state them as EUR" in refused
+    else:
+        assert "i GBP (de første: 360G-x-1 og 360G-x-2); runden regner alle beløp i EUR" in said
+        assert "oppgir beløpene i GBP, ikke i EUR som runden regner i" in refused
+
+
 def test_kroner_in_a_round_of_euros_are_another_currency(tmp_path: Path) -> None:
     checked = read_applications(_awards(tmp_path, ("EUR", "kr")), currency="EUR")
     (issue,) = [i for i in checked.issues if "currency" in i.code]
@@ -160,6 +208,51 @@ def test_kroner_in_a_round_of_euros_are_another_currency(tmp_path: Path) -> None
     with pytest.raises(NotKronerError) as caught:
         write(result, tmp_path / "awards.md", lang="en")
     assert caught.value.key == "output.error.not_round_currency"
+
+
+def _toulouse(folder: Path, currency: str = "EUR") -> tuple[Path, Path]:
+    source = folder / "toulouse.pb"
+    source.write_text(
+        f"META\nkey;value\nbudget;400000\ncurrency;{currency}\nPROJECTS\n"
+        "project_id;cost;votes;name\n180;75000;20;Jardin\n183;200000;21;Parc\n",
+        encoding="utf-8",
+    )
+    columns = folder / "pabulib.toml"
+    columns.write_text('[columns]\ncost = "requested"\nvotes = "score"\n', encoding="utf-8")
+    return source, columns
+
+
+def test_a_pabulib_file_in_euros_is_published_in_a_round_of_euros(tmp_path: Path) -> None:
+    source, columns = _toulouse(tmp_path)
+    out = tmp_path / "awards.md"
+    options = ["--columns", str(columns), "--budget", "400000", "-o", str(out), "--lang", "nb"]
+    result = runner.invoke(app, ["allocate", str(source), *options, "--currency", "EUR"])
+    assert result.exit_code == 0, result.output
+    assert "currency: EUR" not in result.stdout
+    assert "200\u00a0000\u00a0EUR" in out.read_text(encoding="utf-8")
+    # A line of another currency than the round's is said, naming its row.
+    (tmp_path / "sek").mkdir()
+    source, columns = _toulouse(tmp_path / "sek", "SEK")
+    checked = read_applications(source, columns={"cost": "requested"}, currency="EUR")
+    (issue,) = [i for i in checked.issues if "currency" in i.code]
+    assert (issue.code, issue.params["currencies"], issue.params["row"]) == (
+        "read.currency_not_round",
+        ["SEK"],
+        4,
+    )
+
+
+@pytest.mark.parametrize(("currency", "recorded"), [(None, "NOK"), ("DKK", "DKK")])
+def test_the_json_records_the_currency(tmp_path: Path, currency: str | None, recorded: str) -> None:
+    source = _awards(tmp_path, ("", ""))
+    out = tmp_path / "awards.json"
+    options = ["--budget", "50000", "--rule", "proportional", "-o", str(out)]
+    given = ["--currency", currency] if currency else []
+    result = runner.invoke(app, ["allocate", str(source), *options, *given])
+    assert result.exit_code == 0, result.output
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["currency"] == recorded
+    assert data["budget"] == 50_000  # whole units of it, as ever
 
 
 def test_the_workbook_states_a_currency_other_than_kroner(tmp_path: Path) -> None:

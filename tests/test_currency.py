@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -91,3 +92,43 @@ def test_a_missing_or_empty_amount_is_said_as_before() -> None:
     params: dict[str, Any] = {"amount": None, "considered": 1, "applications": "x"}
     with amounts_in("EUR"):
         assert "–" in t("ui.budget.excluded_value", **params)
+
+
+WORDED = (
+    "validate.amount_ambiguous",
+    "validate.amount_invalid",
+    "validate.amount_g",
+    "validate.amount_date",
+    "validate.amount_zero",
+    "validate.amount_fraction_ore",
+    "validate.amount_not_whole",
+    "validate.decision_amount_zero",
+    "summary.label.per_county_note",
+    "compare.spread_note",
+)
+"""Messages that name the currency in words ("whole kroner", "above 0 kr")."""
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+@pytest.mark.parametrize("key", WORDED)
+def test_a_message_that_names_kroner_names_the_rounds_currency(lang: str, key: str) -> None:
+    t = get(lang)
+    params = {"value": "3,5", "thousands": "3 300", "decimal": "3,3", "plain": "3300"}
+    kroner = set(re.findall(r"\w+", t(key, **params)))
+    assert kroner & {"kroner", "kr", "NOK"}
+    with amounts_in("EUR"):
+        euros = set(re.findall(r"\w+", t(key, **params)))
+    assert "EUR" in euros
+    assert not euros & {"kroner", "kr", "NOK", "krone"}
+
+
+def test_a_validation_message_says_the_currency_of_the_round_it_is_shown_in() -> None:
+    from tilskudd.issues import describe_issue
+    from tilskudd.models import Issue, Severity
+
+    issue = Issue(severity=Severity.ERROR, code="validate.amount_zero")
+    assert describe_issue(issue, "nb").endswith("over 0 kr")
+    assert describe_issue(issue, "en").endswith("above NOK 0")
+    with amounts_in("DKK"):
+        assert describe_issue(issue, "nb").endswith("over 0 DKK")
+        assert describe_issue(issue, "en").endswith("above DKK 0")

@@ -551,6 +551,10 @@ def amount_problem(value: object, *, allow_zero: bool = False) -> Phrase | None:
     return None
 
 
+_KRONER_MARK = re.compile(r"(?<![^\W\d_])(?:[mtk]?(?:kr|nok)|kroner)(?![^\W\d_])", re.IGNORECASE)
+"""The marks of kroner in a typed amount (``kr``, ``NOK``, ``kroner``, ``MNOK``, ``tkr``), as
+words of their own: an amount that says it is kroner, in a round of another currency."""
+
 _TYPED_AMOUNT = re.compile(
     r"([1-9][0-9]{0,2}(?:[ \u00a0\u202f][0-9]{3})+|[1-9][0-9]*)"  # 3 300 000 or 3300000
     r"(?:[ \u00a0]?kr)?"
@@ -680,8 +684,9 @@ class _Checker:
     method that knows how to report it.
     """
 
-    def __init__(self, table: RawTable, register: str) -> None:
+    def __init__(self, table: RawTable, register: str, currency: str = NOK) -> None:
         self.table = table
+        self.currency = currency
         self.register = get_register(register)
         self.fields = {f: i for f, i in table.fields.items() if f in FIELDS}
         width = max([len(table.headers), *(i + 1 for i in table.fields.values())])
@@ -1000,6 +1005,8 @@ class _Checker:
         What :meth:`check_amount` gives for such a cell with nothing to report (cached: typed
         amounts repeat).
         """
+        if self.currency != NOK and _KRONER_MARK.search(text):
+            return None  # kroner in a round of another currency: check_amount says so
         match = _TYPED_AMOUNT.fullmatch(text)
         if match:
             amount = int(_GROUPING.sub("", match[1]))
@@ -1177,6 +1184,10 @@ class _Checker:
     def check_amount(self, row: _Row, field: str, *, allow_zero: bool = False) -> int | None:
         value = self.cell(row, field)
         if is_empty(value):
+            return None
+        if self.currency != NOK and type(value) is str and _KRONER_MARK.search(value):
+            # "3 300 000 kr" in a round of euros: read as euros it would be wrong by tenfold.
+            self.add(row, field, "amount_in_kroner", {"expected": self.currency}, value=value)
             return None
         try:
             return _amount(value, allow_zero=allow_zero)
@@ -1552,7 +1563,7 @@ def _check_rows(
     if ("requested",) not in groups:
         groups.insert(0, ("requested",))
     table, open_data_issues = _open_data_columns(table)
-    checker = _Checker(table, register)
+    checker = _Checker(table, register, currency)
     fields = checker.fields
 
     # The table itself: a required field without a column rejects every row, reported once.

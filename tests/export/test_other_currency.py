@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 from tilskudd.cli import app
 from tilskudd.errors import CurrencyError, NotKronerError
 from tilskudd.export import write
+from tilskudd.issues import describe_issue
 from tilskudd.models import Policy, RoundResult
 from tilskudd.pipeline import read_applications, run_round
 
@@ -277,3 +278,26 @@ def test_the_workbook_states_a_currency_other_than_kroner(tmp_path: Path) -> Non
             assert settings["Currency"] == "ISK"
             assert "ISK\u00a050,000" in texts
             assert "NOK" not in texts
+
+
+@pytest.mark.parametrize("typed", ["300 000 kr", "kr 300.000,-", "NOK 300000", "0,3 MNOK"])
+def test_an_amount_typed_in_kroner_is_an_error_in_a_round_of_euros(
+    tmp_path: Path, typed: str
+) -> None:
+    path = tmp_path / "applications.csv"
+    path.write_text(f'ID;Søkt beløp;Poeng\nA-1;"{typed}";5\nA-2;250000;4\n', encoding="utf-8")
+    kroner = read_applications(path)
+    assert [a.requested for a in kroner.applications] == [300_000, 250_000]
+    euros = read_applications(path, currency="EUR")
+    assert [a.id for a in euros.applications] == ["A-2"]
+    (issue,) = euros.errors
+    assert (issue.code, issue.params, issue.value) == (
+        "validate.amount_in_kroner",
+        {"expected": "EUR"},
+        typed,
+    )
+    assert issue.location is not None
+    assert issue.location.cell == "B2"
+    said = describe_issue(issue, "en")
+    assert f"'{typed}' is an amount in kroner, but the round counts in EUR" in said
+    assert "runden regner i EUR" in describe_issue(issue, "nb")

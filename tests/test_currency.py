@@ -132,3 +132,19 @@ def test_a_validation_message_says_the_currency_of_the_round_it_is_shown_in() ->
     with amounts_in("DKK"):
         assert describe_issue(issue, "nb").endswith("over 0 DKK")
         assert describe_issue(issue, "en").endswith("above DKK 0")
+
+
+def test_a_result_is_shown_in_its_own_currency_without_being_told(
+    make_application: Any, make_decision: Any, make_result: Any
+) -> None:
+    from rich.console import Console
+
+    from tilskudd.models import Status
+    from tilskudd.render.allocation import render_result
+
+    app = make_application(id="A-1", requested=300_000)
+    result = make_result([(app, make_decision("A-1", Status.FUNDED, 300_000, rank=1))])
+    for currency, said in (("NOK", f"300{NBSP}000{NBSP}kr"), ("SEK", f"300{NBSP}000{NBSP}SEK")):
+        console = Console(record=True, width=200)
+        render_result(console, result.model_copy(update={"currency": currency}), lang="nb")
+        assert said in console.export_text()

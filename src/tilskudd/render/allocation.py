@@ -30,7 +30,7 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from tilskudd.currency import amount_unit, shown
+from tilskudd.currency import amount_unit, amounts_in, shown
 from tilskudd.i18n import Translator, as_sentence, format_number, get
 from tilskudd.models import (
     Application,
@@ -470,8 +470,16 @@ def render_result(
 
     ``limit`` shows only the first rows (funded first); the totals and the summary always cover
     the whole round. A committed round changed since its decision is shown as it stands (with
-    ``as_decided``, as decided), each change in a numbered note under the table.
+    ``as_decided``, as decided), each change in a numbered note under the table. Its amounts
+    are said in the round's currency.
     """
+    with amounts_in(result.currency):
+        _render_result(console, result, lang=lang, limit=limit, as_decided=as_decided)
+
+
+def _render_result(
+    console: Console, result: RoundResult, *, lang: str, limit: int | None, as_decided: bool
+) -> None:
     t = get(lang)
     changed = _changed(result, lang, as_decided)
     summary = summary_shown(result, as_decided=as_decided)

@@ -170,3 +170,26 @@ def test_the_ledger_refuses_a_round_in_another_currency(folder: Path) -> None:
     assert "hovedboken fører bare norske kroner" in caught.value.text("nb")
     # In kroner, the same round is committed.
     assert lg.commit_round(ledger_path, result, programme, 1, input_path=path).round == 1
+
+
+def test_rules_compared_say_their_amounts_in_the_currency(in_empty_folder: Path) -> None:
+    source = _file(in_empty_folder)
+    args = ["allocate", str(source), "--budget", "300000", "--compare", "ranked,proportional"]
+    result = run(*args, "--currency", "EUR", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert f"EUR{NBSP}300,000" in result.stdout
+    assert "counts each valid application not funded as EUR 0" in _said(result)
+    assert "NOK" not in result.stdout
+
+
+def test_a_programme_in_another_currency_is_refused_saying_why(in_empty_folder: Path) -> None:
+    text = PROGRAMME.replace('frame = "200 000"', 'frame = "200 000"\ncurrency = "EUR"')
+    (in_empty_folder / "tilskudd.toml").write_text(text, encoding="utf-8")
+    (in_empty_folder / "r1.csv").write_text("\n".join([HEADER, *ROUND_1]) + "\n", encoding="utf-8")
+    result = run("allocate", "r1.csv", "--round", "1", "--lang", "en")
+    assert result.exit_code == 1, result.output  # a programme file that is wrong, as any other
+    line = next(n for n, row in enumerate(text.splitlines(), start=1) if "currency" in row)
+    assert f"tilskudd.toml, line {line}: programme.currency: the ledger keeps Norwegian" in _said(
+        result
+    )
+    assert "with --currency" in _said(result)

@@ -519,7 +519,8 @@ def setup_round(
     round_currency = NOK
     try:
         # A round of a programme's ledger (--round) is in the programme's currency.
-        of_programme = plan.programme.currency if plan.programme and plan.round else None
+        programme_round = plan.programme if plan.round is not None else None
+        of_programme = programme_round.currency if programme_round is not None else None
         round_currency = resolve_currency(currency, read.currency if read else None, of_programme)
     except TilskuddError as exc:
         if unread is None:

@@ -227,6 +227,26 @@ def test_a_uk_funders_grants_published_again_keep_their_360giving_ids(tmp_path: 
     assert all(g["Identifier"].startswith("360G-cabinetoffice-") for g in grants)
 
 
+def test_uk_grants_in_a_round_of_pounds_are_published_in_pounds(tmp_path: Path) -> None:
+    """The same UK awards in a round counted in pounds (--currency GBP): their Currency column
+    is the round's, so no warning, and the publication lists are written, in pounds."""
+    needs(UK_SAMPLE)
+    columns = tmp_path / "uk.toml"
+    columns.write_text('[columns]\n"Amount Awarded" = "requested"\n', encoding="utf-8")
+    out = tmp_path / "grants.csv"
+    options = ["--columns", str(columns), "--budget", "10000000", "--rule", "proportional"]
+    publish = ["-o", str(out), "--format", "360giving", "--funder", "X", "--currency", "GBP"]
+    result = CliRunner().invoke(app, ["allocate", str(UK_SAMPLE), *options, *publish])
+    assert result.exit_code == 0, result.output
+    assert "Norwegian kroner" not in result.stdout
+    assert "GBP\u00a010,000,000" in result.stdout
+    with out.open(encoding="utf-8", newline="") as handle:
+        grants = list(csv.DictReader(handle))
+    assert grants
+    assert {g["Currency"] for g in grants} == {"GBP"}
+    assert sum(int(g["Amount Awarded"]) for g in grants) == 10_000_000
+
+
 def test_tilskudds_own_360giving_file_reads_back_as_the_round_it_came_from() -> None:
     """examples/output/360giving.csv (the Difi round's awards): every award's id (written
     360G-tilskudd-difi2009-<id>), applicant, orgnr (written NO-BRC-<orgnr>), municipalities and

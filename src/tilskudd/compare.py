@@ -29,6 +29,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+from tilskudd.currency import amount_unit
 from tilskudd.errors import PolicyError
 from tilskudd.i18n import format_number, get
 from tilskudd.models import Allocation, Application, Policy, RoundResult, Status
@@ -280,7 +281,7 @@ def _cell(value: int | Decimal | None, kind: str, lang: str) -> str:
     if value is None:
         return "–"
     if kind == "amount":
-        return format_amount(int(value), lang)
+        return format_amount(int(value), lang, currency=amount_unit())
     if kind == "ratio":
         # Three decimals always, so the rules' figures line up: 0.400, not 0.4.
         text = f"{Decimal(value):.3f}"
@@ -304,4 +305,4 @@ def figure_rows(comparison: Comparison, lang: str) -> list[tuple[str, list[str]]
 def outcome_text(status: Status, amount: int, lang: str) -> str:
     """``funded 200 000 kr``, ``not funded``: one rule's decision on one application."""
     word = status_text(status, lang)
-    return f"{word} {format_amount(amount, lang)}" if amount else word
+    return f"{word} {format_amount(amount, lang, currency=amount_unit())}" if amount else word

@@ -219,6 +219,10 @@ class ProblemsTogetherError(_LinesError):
         self.exit_code = codes[0] if len(set(codes)) == 1 else ExitCode.USAGE
 
 
+class CurrencyError(UsageError):
+    """A currency that is not an ISO 4217 code, or not the one the round counts in."""
+
+
 class OutputExistsError(UsageError):
     """An output file exists and --force was not given, or it would overwrite an input."""
 

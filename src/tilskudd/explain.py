@@ -44,6 +44,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, Literal
 
+from tilskudd.currency import amount_unit
 from tilskudd.errors import PolicyError, UsageError
 from tilskudd.i18n import Phrase, as_sentence, get
 from tilskudd.jsondata import plain, reason_data
@@ -874,7 +875,7 @@ def _twice(explanation: Explanation, lang: str) -> list[str]:
             continue
         outcome = status_text(other.status, lang)
         if other.amount:
-            outcome = f"{outcome} {format_amount(other.amount, lang)}"
+            outcome = f"{outcome} {format_amount(other.amount, lang, currency=amount_unit())}"
         lines.append(
             t(
                 "explain.duplicate",

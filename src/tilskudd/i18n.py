@@ -4,7 +4,12 @@ Everything tilskudd says to a person (issue messages, reasons, statuses, headers
 sentence) is a key in ``locales/<lang>.toml``; adding a language is adding a file. Messages are
 ``str.format`` templates with three extra format specs, rendered per language:
 
-- ``{amount:money}``  -> ``3 300 000 kr`` (nb) / ``NOK 3,300,000`` (en)
+- ``{amount:money}``  -> ``3 300 000 kr`` (nb) / ``NOK 3,300,000`` (en); in a round of another
+  currency (:func:`tilskudd.currency.amounts_in`) its code: ``3 300 000 EUR`` / ``EUR 3,300,000``
+- ``{_:kroner}``, ``{_:kr}``, ``{_:zero}``, ``{_:typed}`` -> the round's currency where a message
+  names it, with no parameter: ``kroner`` (in words: "whole kroner"), ``kr`` (after a number),
+  ``0 kr`` / ``NOK 0`` and an amount as typed (``kr 3.300.000,-``) in a round of kroner; ``EUR``,
+  ``EUR``, ``0 EUR`` / ``EUR 0`` and ``3.300.000`` in one of euros
 - ``{n:num}``         -> ``145`` / ``1 450`` (nb) / ``1,450`` (en)
 - ``{share:pct}``     -> ``20 %`` (nb) / ``20%`` (en), from a fraction such as ``0.2``
 - ``{ids:list}``      -> ``A, B og C`` / ``A, B and C``
@@ -45,6 +50,7 @@ from importlib import resources
 from typing import Any
 
 from tilskudd._flat import flat_catalogue
+from tilskudd.currency import NOK, amount_unit, shown
 from tilskudd.money import format_amount
 
 __all__ = [
@@ -234,6 +240,8 @@ class _Formatter(string.Formatter):
         lang = self.translator.lang
         if format_spec == "scores":
             return _score_range(value, self.translator)
+        if format_spec in _CURRENCY_WORDS:  # says the currency, whatever the parameter
+            return _CURRENCY_WORDS[format_spec](lang)
         if isinstance(value, _Missing):
             return "?"
         if "|" in format_spec:
@@ -241,7 +249,7 @@ class _Formatter(string.Formatter):
         if isinstance(value, Phrase) and not format_spec:
             return self.translator.render(value.key, value.params)
         if format_spec == "money":
-            return "–" if value is None else format_amount(int(value), lang)
+            return "–" if value is None else format_amount(int(value), lang, currency=amount_unit())
         if format_spec == "num":
             return "–" if value is None else format_number(value, lang)
         if format_spec == "pct":
@@ -258,6 +266,33 @@ class _Formatter(string.Formatter):
         if not format_spec and type(value) is Decimal:
             return _decimal(value, lang)
         return str(super().format_field(value, format_spec))
+
+
+def _currency_in_words(lang: str) -> str:
+    return "kroner" if shown() == NOK else shown()
+
+
+def _currency_after_a_number(lang: str) -> str:
+    return "kr" if shown() == NOK else shown()
+
+
+def _no_money(lang: str) -> str:
+    # With an ordinary space, as the catalogues have always written "0 kr" in a sentence.
+    return f"0 {amount_unit()}" if lang == "nb" else f"{shown()} 0"
+
+
+def _typed_amount(lang: str) -> str:
+    # An amount as people type it, for the examples: the marks of kroner only in kroner.
+    return "kr 3.300.000,-" if shown() == NOK else "3.300.000"
+
+
+_CURRENCY_WORDS: dict[str, Callable[[str], str]] = {
+    "kroner": _currency_in_words,
+    "kr": _currency_after_a_number,
+    "zero": _no_money,
+    "typed": _typed_amount,
+}
+"""Specs that say the round's currency, whatever the parameter (``{_:kroner}``)."""
 
 
 def _score_range(pair: Any, translator: Translator) -> str:
@@ -588,11 +623,11 @@ def _value_shows(translator: Translator) -> dict[str, _ShowValue]:
     # less for each of the hundreds of thousands of amounts in a round's reasons. The tests
     # check that they agree with both functions.
     def money(value: Any) -> str:
-        if type(value) is int:
+        if type(value) is int and shown() == NOK:
             return f"{value:,}".replace(",", "\u00a0") + "\u00a0kr" if nb else f"NOK\u00a0{value:,}"
         if isinstance(value, _Missing):
             return "?"
-        return "–" if value is None else format_amount(int(value), lang)
+        return "–" if value is None else format_amount(int(value), lang, currency=amount_unit())
 
     def num(value: Any) -> str:
         if type(value) is int:
@@ -649,7 +684,11 @@ def _value_shows(translator: Translator) -> dict[str, _ShowValue]:
             return _decimal(value, lang)
         return "?" if isinstance(value, _Missing) else format(value, "")
 
+    def currency_word(say: Callable[[str], str]) -> _ShowValue:
+        return lambda _value: say(lang)
+
     return {
+        **{spec: currency_word(say) for spec, say in _CURRENCY_WORDS.items()},
         "money": money,
         "num": num,
         "pct": pct,

@@ -1509,9 +1509,15 @@ class Ledger:
         :func:`~tilskudd.rounds.run_programme_round` kept with the result; else
         ``allocated_against``; else nothing: a result allocated without the ledger is held to
         the ledger as if it had held no awards, so that a round whose decisions would rest on
-        awards it never counted is refused rather than recorded.
+        awards it never counted is refused rather than recorded. Refused first of all for a round in
+        another currency than Norwegian kroner: the ledger keeps kroner only, and its frame and
+        every sum over rounds would add euros to kroner.
         """
         round_ = programme.round(round_id)
+        if result.currency != programme.currency:
+            raise LedgerError(
+                key="currency.error.ledger", round=round_.number, currency=result.currency
+            )
         allocation = result.allocation
         source = result.source
         path, sha = _commit_input(result, input_path)

@@ -30,6 +30,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from tilskudd.currency import NOK, parse_currency
 from tilskudd.i18n import sheet_reference
 from tilskudd.money import MAX_AMOUNT
 
@@ -835,10 +836,18 @@ class RoundResult(_Frozen):
     funder: str | None = None
     decision_date: date | None = None
     """The date of the round's decision, where the programme gives it (its ``decision``)."""
+    currency: str = NOK
+    """The ISO 4217 code of the currency every amount of the round is in: its words, its
+    documents and its 360Giving ``Currency`` say it (:mod:`tilskudd.currency`)."""
     changes: tuple[AwardChange, ...] = ()
     """For a committed round, the amendments and withdrawals recorded since, in order: the
     documents show the awards as they stand, each change with its date and reason. Empty for a
     round as decided (``allocation`` is always the decision)."""
+
+    @field_validator("currency", mode="before")
+    @classmethod
+    def _currency(cls, value: Any) -> Any:
+        return parse_currency(value)
 
     _derived: dict[str, tuple[tuple[Any, ...], Any]] = PrivateAttr(default_factory=dict)
     _allocated_against: Any = PrivateAttr(default=None)

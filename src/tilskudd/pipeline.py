@@ -42,6 +42,7 @@ def read_applications(
     display_name: str | None = None,
     rule: str | None = None,
     meanwhile: Callable[[], object] | None = None,
+    currency: str = "NOK",
 ) -> ValidationResult:
     """Read and validate an applications file (xlsx, xlsm, xls, ods, csv) in one pass.
 
@@ -50,7 +51,8 @@ def read_applications(
     early, never a round to allocate and publish); problems in cells are returned as issues in
     the result, never raised. With a ``rule`` that ranks (ranked, optimal, lottery), a score or a
     rank is required of every application. ``meanwhile``: see
-    :func:`~tilskudd.reading.read_table`.
+    :func:`~tilskudd.reading.read_table`. ``currency``: the ISO 4217 code the round counts in;
+    a currency the file gives (a ``Currency`` column, a ``currency;EUR`` line) is held to it.
     """
     from tilskudd.reading import read_table
 
@@ -66,7 +68,7 @@ def read_applications(
 
     require_rows(table, lang)
     require = ("requested", "score|rank") if rule in RANKING_RULES else ("requested",)
-    return validate(table, register=register, require=require)
+    return validate(table, register=register, require=require, currency=currency)
 
 
 def require_rows(table: RawTable, lang: str = "en") -> None:
@@ -122,6 +124,7 @@ def run_round(
     decided: Sequence[Decision] = (),
     prior_by_orgnr: Mapping[str, int] | None = None,
     decision_date: date | None = None,
+    currency: str = "NOK",
 ) -> RoundResult:
     """Allocate ``budget`` over the valid applications by ``policy`` and return the whole result.
 
@@ -130,7 +133,7 @@ def run_round(
     an earlier round); those applications are not allocated again. ``prior_by_orgnr`` is what
     each organisation received before, for ``per_applicant_max`` across rounds.
     ``decision_date``: the date of the round's decision (a programme round's ``decision``), for
-    the documents that publish it.
+    the documents that publish it. ``currency``: the ISO 4217 code the amounts are in.
     """
     from tilskudd.rules import allocate
 
@@ -155,4 +158,5 @@ def run_round(
         round=round_name,
         funder=funder,
         decision_date=decision_date,
+        currency=currency,
     )

@@ -28,7 +28,8 @@ from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ValidationError
 
-from tilskudd.errors import AmountError, PolicyError
+from tilskudd.currency import parse_currency
+from tilskudd.errors import AmountError, CurrencyError, PolicyError
 from tilskudd.i18n import Phrase, quoted
 from tilskudd.models import DECIMAL_PLACES, RECORDED, WHOLE_DIGITS, Policy, Quota, TieBreak
 from tilskudd.money import parse_amount
@@ -376,6 +377,8 @@ class PolicyFile(NamedTuple):
     lang: str | None
     place: Place
     """Where each setting is written: the file and the line of its key."""
+    currency: str | None = None
+    """The ISO 4217 code of the round's currency, where the file sets ``currency``."""
 
 
 def read_policy_file(path: Path) -> tuple[dict[str, Any], str | None]:
@@ -385,7 +388,8 @@ def read_policy_file(path: Path) -> tuple[dict[str, Any], str | None]:
 
 
 def read_policy(path: Path) -> PolicyFile:
-    """The raw ``[policy]`` table of a TOML file, its ``lang``, and where its settings are."""
+    """The raw ``[policy]`` table of a TOML file, its ``lang`` and ``currency``, and where its
+    settings are."""
     shown = str(path)
     try:
         text = read_text(path)
@@ -407,7 +411,7 @@ def read_policy(path: Path) -> PolicyFile:
     table = raw.get("policy", raw)
     # Beside a [policy] table, a key above it (or a table such as [[quotas]]) would not be read:
     # a cap written there would silently not apply.
-    outside = [key for key in raw if "policy" in raw and key not in ("policy", "lang")]
+    outside = [key for key in raw if "policy" in raw and key not in ("policy", "lang", "currency")]
     if outside:
         raise PolicyError(
             lines=[
@@ -438,7 +442,23 @@ def read_policy(path: Path) -> PolicyFile:
             given=quoted(lang),
         )
         raise PolicyError(lines=[line])
-    return PolicyFile(Path(path), table, lang, _file_place(shown, places, root))
+    currency_at = (*root, "currency") if "currency" in table else ("currency",)
+    currency = table.pop("currency", None)
+    if currency is None:
+        currency = raw.get("currency")
+    if currency is not None:
+        try:
+            currency = parse_currency(currency)
+        except CurrencyError as exc:
+            line = Phrase(
+                "policy.error.line",
+                where=at_line(shown, places().line(currency_at)),
+                field="currency",
+                message=Phrase(str(exc.key), **exc.params),
+            )
+            raise PolicyError(lines=[line]) from None
+    place = _file_place(shown, places, root)
+    return PolicyFile(Path(path), table, lang, place, currency)
 
 
 def _setting_loc(setting: str) -> list[str | int]:

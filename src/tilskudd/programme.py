@@ -161,6 +161,15 @@ class Programme(BaseModel):
             raise setting_problem("programme.error.ledger_control")
         return value
 
+    @field_validator("currency", mode="before")
+    @classmethod
+    def _currency(cls, value: Any) -> Any:
+        # The ledger keeps kroner only (its frame and sums over rounds): a programme of another
+        # currency is said so, not as a bare "expected NOK". The same code in any case is NOK.
+        if isinstance(value, str) and value.strip().upper() == "NOK":
+            return "NOK"
+        raise setting_problem("programme.error.currency", given=value)
+
     @field_validator("register_year", mode="before")
     @classmethod
     def _register(cls, value: Any) -> Any:

@@ -24,6 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import PureWindowsPath
 
+from tilskudd.currency import amount_unit, shown
 from tilskudd.i18n import format_date, format_number, get
 from tilskudd.models import Application, AwardChange, Decision, Reason, RoundResult, Status
 from tilskudd.money import format_amount
@@ -71,7 +72,7 @@ def collate(text: str) -> str:
 
 def money(amount: int, lang: str) -> str:
     """An amount as the documents show it: ``3 300 000 kr`` (nb) or ``NOK 3,300,000`` (en)."""
-    return format_amount(amount, lang)
+    return format_amount(amount, lang, currency=amount_unit())
 
 
 @dataclass(frozen=True)
@@ -647,7 +648,7 @@ def changes_since(
         numbered = _numbered([x for x in lines if x is not None])
         return ChangesSince(lang, stand, as_decided, tuple(numbered))
 
-    return result.derived(f"changes_since:{lang}:{as_decided}", parts, made)
+    return result.derived(f"changes_since:{lang}:{shown()}:{as_decided}", parts, made)
 
 
 def build(result: RoundResult, lang: str, *, as_decided: bool = False) -> Publication:
@@ -668,7 +669,8 @@ def build(result: RoundResult, lang: str, *, as_decided: bool = False) -> Public
         result.source,
         result.tool_version,
     )
-    key = f"publication:{lang}:{as_decided}"
+    # Its amounts are words in the currency shown (tilskudd.currency.amounts_in).
+    key = f"publication:{lang}:{shown()}:{as_decided}"
     return result.derived(key, parts, lambda: _build(result, lang, as_decided=as_decided))
 
 

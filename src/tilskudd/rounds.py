@@ -151,6 +151,7 @@ def run_programme_round(
         programme=programme.name,
         round_name=name,
         funder=programme.funder,
+        currency=programme.currency,
         decided=tuple(excluded),
         prior_by_orgnr=context.prior_by_orgnr,
         decision_date=next(

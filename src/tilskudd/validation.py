@@ -62,6 +62,7 @@ from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
 from tilskudd.collector import collector_paused
+from tilskudd.currency import NOK
 from tilskudd.errors import AmbiguousAmountError, AmbiguousUnitError, AmountError, UsageError
 from tilskudd.i18n import Phrase
 from tilskudd.issues import describe_issue
@@ -71,6 +72,7 @@ from tilskudd.models import (
     CellValue,
     Issue,
     Location,
+    ParamValue,
     RejectedRow,
     Severity,
 )
@@ -584,6 +586,10 @@ def amount_problem(value: object, *, allow_zero: bool = False) -> Phrase | None:
     return None
 
 
+_KRONER_MARK = re.compile(r"(?<![^\W\d_])(?:[mtk]?(?:kr|nok)|kroner)(?![^\W\d_])", re.IGNORECASE)
+"""The marks of kroner in a typed amount (``kr``, ``NOK``, ``kroner``, ``MNOK``, ``tkr``), as
+words of their own: an amount that says it is kroner, in a round of another currency."""
+
 _TYPED_AMOUNT = re.compile(
     r"([1-9][0-9]{0,2}(?:[ \u00a0\u202f][0-9]{3})+|[1-9][0-9]*)"  # 3 300 000 or 3300000
     r"(?:[ \u00a0]?kr)?"
@@ -713,8 +719,9 @@ class _Checker:
     method that knows how to report it.
     """
 
-    def __init__(self, table: RawTable, register: str) -> None:
+    def __init__(self, table: RawTable, register: str, currency: str = NOK) -> None:
         self.table = table
+        self.currency = currency
         self.register = get_register(register)
         self.fields = {f: i for f, i in table.fields.items() if f in FIELDS}
         width = max([len(table.headers), *(i + 1 for i in table.fields.values())])
@@ -1033,6 +1040,8 @@ class _Checker:
         What :meth:`check_amount` gives for such a cell with nothing to report (cached: typed
         amounts repeat).
         """
+        if self.currency != NOK and _KRONER_MARK.search(text):
+            return None  # kroner in a round of another currency: check_amount says so
         match = _TYPED_AMOUNT.fullmatch(text)
         if match:
             amount = int(_GROUPING.sub("", match[1]))
@@ -1210,6 +1219,10 @@ class _Checker:
     def check_amount(self, row: _Row, field: str, *, allow_zero: bool = False) -> int | None:
         value = self.cell(row, field)
         if is_empty(value):
+            return None
+        if self.currency != NOK and type(value) is str and _KRONER_MARK.search(value):
+            # "3 300 000 kr" in a round of euros: read as euros it would be wrong by tenfold.
+            self.add(row, field, "amount_in_kroner", {"expected": self.currency}, value=value)
             return None
         try:
             return _amount(value, allow_zero=allow_zero)
@@ -1477,17 +1490,23 @@ def _parse_require(require: Iterable[str]) -> list[tuple[str, ...]]:
 
 
 def validate(
-    table: RawTable, *, register: str = "2024", require: Iterable[str] = ("requested",)
+    table: RawTable,
+    *,
+    register: str = "2024",
+    require: Iterable[str] = ("requested",),
+    currency: str = NOK,
 ) -> ValidationResult:
     """Check every row of ``table``; return the valid applications, rejected rows and issues.
 
     ``register`` is the municipality numbering ("2009", "2020" or "2024"). ``require`` names
     fields that must have a column and a value on every row; ``"score|rank"`` means at least one
     of them. ``requested`` is always required: an application is a request for money.
+    ``currency``: the ISO 4217 code the round counts in, which a currency column or line in the
+    file must give.
     """
     groups = _parse_require(require)
     with collector_paused():
-        found = _check_rows(table, register, groups)
+        found = _check_rows(table, register, groups, currency)
         applications = _build(
             found.good, found.checked, found.checker, found.issues, found.rejected_rows
         )
@@ -1498,7 +1517,11 @@ def validate(
 
 
 def check_table(
-    table: RawTable, *, register: str = "2024", require: Iterable[str] = ("requested",)
+    table: RawTable,
+    *,
+    register: str = "2024",
+    require: Iterable[str] = ("requested",),
+    currency: str = NOK,
 ) -> CheckedTable:
     """Check every row of ``table`` as :func:`validate` does, for a report of what was found.
 
@@ -1509,7 +1532,7 @@ def check_table(
     """
     groups = _parse_require(require)
     with collector_paused():
-        found = _check_rows(table, register, groups)
+        found = _check_rows(table, register, groups, currency)
         return CheckedTable(
             applications=_Applications(found.good, found.checked),
             **found.outcome(map(_DATA_ID_OF, found.good)),
@@ -1580,11 +1603,13 @@ _MERGED_SHARED = "read.merged_down_shared"
 """The reader's errors for a row whose quotation marks break the rules (reading.csv)."""
 
 
-def _check_rows(table: RawTable, register: str, groups: list[tuple[str, ...]]) -> _Found:
+def _check_rows(
+    table: RawTable, register: str, groups: list[tuple[str, ...]], currency: str = NOK
+) -> _Found:
     if ("requested",) not in groups:
         groups.insert(0, ("requested",))
     table, open_data_issues = _open_data_columns(table)
-    checker = _Checker(table, register)
+    checker = _Checker(table, register, currency)
     fields = checker.fields
 
     # The table itself: a required field without a column rejects every row, reported once.
@@ -1762,13 +1787,14 @@ def _check_rows(table: RawTable, register: str, groups: list[tuple[str, ...]]) -
         for index in range(len(datas)):
             row_at(index)
 
-    issues: list[Issue] = [*table.issues, *table_issues, *table_warnings]
+    read_issues = table.issues if currency == NOK else _held_to_round(table, currency)
+    issues: list[Issue] = [*read_issues, *table_issues, *table_warnings]
     partial = _partial_ranks(checker, datas)
     if partial is not None:
         issues.append(partial)
-    currency = _currency_not_kroner(checker, cells_list, datas)
-    if currency is not None:
-        issues.append(currency)
+    other = _currency_not_kroner(checker, cells_list, datas, currency)
+    if other is not None:
+        issues.append(other)
     good: list[RowData] = []
     good_checked: list[int] = []  # positions in good of the rows in `checked`
     rejected_rows: list[tuple[_Row, tuple[Issue, ...]]] = []
@@ -2037,15 +2063,47 @@ def _partial_ranks(checker: _Checker, datas: Sequence[RowData]) -> Issue | None:
     )
 
 
-def _currency_not_kroner(
-    checker: _Checker, cells_list: Sequence[Sequence[RawCell]], datas: Sequence[RowData]
-) -> Issue | None:
-    """A warning when a currency column names another currency than Norwegian kroner.
+def _names(text: str, currency: str) -> bool:
+    """Whether a currency cell's ``text`` names ``currency`` (``kr`` and ``kroner`` name NOK)."""
+    name = normalize_header(text)
+    return name in KRONER if currency == NOK else name == currency.lower()
 
-    tilskudd counts every amount as kroner; a sheet of awards in pounds or euros (open data from
-    other funders) would otherwise be allocated and published in kroner without a word. The
-    first such column is named, with the currencies it gives, most rows first, and the ids of
-    the first few applications in another currency (in file order), so they can be found.
+
+def _held_to_round(table: RawTable, currency: str) -> list[Issue]:
+    """The reading's issues of a round in ``currency`` (not NOK): its line above the header
+    that gives the currency held to the round's, not to kroner."""
+    issues = [i for i in table.issues if i.code != "read.currency_above_header"]
+    line = table.currency_line
+    if line is not None and not _names(line.value, currency):
+        issues.append(
+            Issue(
+                severity=Severity.WARNING,
+                code="read.currency_not_round",
+                params={
+                    "row": line.row,
+                    "currencies": [line.value.upper()],
+                    "text": f"{line.key}: {line.value}",
+                    "expected": currency,
+                },
+                location=Location(file=table.file, sheet=table.sheet, row=line.row),
+            )
+        )
+    return issues
+
+
+def _currency_not_kroner(
+    checker: _Checker,
+    cells_list: Sequence[Sequence[RawCell]],
+    datas: Sequence[RowData],
+    currency: str = NOK,
+) -> Issue | None:
+    """A warning when a currency column names another currency than the round's (kroner
+    unless it is told another).
+
+    A sheet of awards in pounds or euros (open data from other funders) would otherwise be
+    allocated and published as kroner without a word. The first such column is named, with
+    the currencies it gives, most rows first, and the ids of the first few applications in
+    another currency (in file order), so they can be found.
     """
     for header, column in checker.extra:
         if normalize_header(header) not in CURRENCY_HEADERS:
@@ -2054,21 +2112,26 @@ def _currency_not_kroner(
         ids: list[str] = []
         for cells, data in zip(cells_list, datas, strict=True):
             text = _cell_text(cells[column]).strip() if column < len(cells) else ""
-            if text and normalize_header(text) not in KRONER:
+            if text and not _names(text, currency):
                 found[text.upper()] += 1
                 if len(ids) < _SHOWN_IDS:
                     ids.append(_DATA_ID_OF(data))
         if not found:
             return None
+        params: dict[str, ParamValue] = {
+            "currencies": [other for other, _ in found.most_common()],
+            "count": sum(found.values()),
+            "total": len(cells_list),
+            "ids": ids,
+        }
+        if currency != NOK:
+            params["expected"] = currency
         return Issue(
             severity=Severity.WARNING,
-            code="validate.currency_not_kroner",
-            params={
-                "currencies": [currency for currency, _ in found.most_common()],
-                "count": sum(found.values()),
-                "total": len(cells_list),
-                "ids": ids,
-            },
+            code="validate.currency_not_kroner"
+            if currency == NOK
+            else "validate.currency_not_round",
+            params=params,
             location=checker.location(checker.table.header_row, column),
         )
     return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from typing import Annotated, Any
@@ -14,6 +15,7 @@ from tilskudd.cli.common import (
     TERMINAL_ROWS,
     TERMINAL_SHOWN,
     ColumnsOpt,
+    CurrencyOpt,
     DebugOpt,
     FileArg,
     PolicyLangOpt,
@@ -57,6 +59,7 @@ from tilskudd.cli.round_options import (
     WeightOpt,
     setup_gathered,
 )
+from tilskudd.currency import amounts_in
 from tilskudd.errors import ExitCode, UsageError
 
 
@@ -241,6 +244,7 @@ def allocate(
     register: RegisterOpt = Register.y2024,
     strict: StrictOpt = False,
     lang: PolicyLangOpt = None,
+    currency: CurrencyOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """Allocate a round's budget by a stated rule and policy; print and export the award list.
@@ -259,7 +263,8 @@ def allocate(
 
         tilskudd allocate difi_2009_runde1.xlsx --round 1 --commit
     """
-    with guard(debug):
+    # The round's currency, once known, for every amount said (errors too: outside guard).
+    with contextlib.ExitStack() as in_currency, guard(debug):
         from tilskudd.i18n import get
 
         # Every problem of the options in one run: a --lang that names no language, words the
@@ -287,7 +292,9 @@ def allocate(
             programme=programme,
             ledger=ledger,
             round_=round_,
+            currency=currency,
         )
+        in_currency.enter_context(amounts_in(setup.currency))
         plan, language, budget_nok, policy = setup.plan, setup.lang, setup.budget, setup.policy
         register = setup.register
         with setup.policy_said_too():  # a wrong setting: said with what stops the run
@@ -382,6 +389,7 @@ def allocate(
                 sheet=sheet,
                 column_map=column_map,
                 register=register,
+                currency=setup.currency,
                 lang=language,
                 # A rule that was a wrong setting asks nothing of the columns (no score required).
                 rule=policy.rule if setup.rule_known else None,
@@ -461,7 +469,13 @@ def allocate(
         sha256 = sha256_of(file)
         with setup.placed():
             result = plan.run(
-                checked, budget_nok, policy, sha256=sha256, fallback=run_round, lang=language
+                checked,
+                budget_nok,
+                policy,
+                sha256=sha256,
+                fallback=run_round,
+                lang=language,
+                currency=setup.currency,
             )
         result = setup.place_notes(result)
         if not commit:  # a commit of a committed round is refused, saying it is final

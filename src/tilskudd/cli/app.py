@@ -131,6 +131,7 @@ _METAVARS = {
     "reason": "TEXT",
     "register": "<2009|2020|2024>",
     "identifier_prefix": "PREFIX",
+    "currency": "CODE",
     "output_format": "FORMAT",
     "csv_dialect": "<excel|plain>",
     "at_line": "<skip|stop|partial>",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -10,6 +11,7 @@ import typer
 from tilskudd.cli.app import app
 from tilskudd.cli.common import (
     EXTRA_WORDS,
+    CheckCurrencyOpt,
     ColumnsOpt,
     DebugOpt,
     FileArg,
@@ -30,9 +32,11 @@ from tilskudd.cli.common import (
     parse_sheet,
     preparer,
     programme_register,
+    resolve_currency,
     resolve_lang,
     sheet_said_too,
 )
+from tilskudd.currency import amounts_in
 from tilskudd.errors import ExitCode
 
 if TYPE_CHECKING:
@@ -52,6 +56,7 @@ def _read(
     register: Register,
     lang: str,
     report: ReportFormat,
+    currency: str = "NOK",
 ) -> CheckedTable:
     """Read and check ``file`` as :func:`~tilskudd.cli.common.read_checked` does, but with
     :func:`~tilskudd.validation.check_table`: the report needs only the number of valid
@@ -74,7 +79,7 @@ def _read(
     from tilskudd.validation import check_table
 
     require_rows(table, lang)
-    return check_table(table, register=register.value)
+    return check_table(table, register=register.value, currency=currency)
 
 
 @app.command(context_settings=EXTRA_WORDS)
@@ -105,6 +110,7 @@ def check(
         ),
     ] = None,
     lang: LangOpt = None,
+    currency: CheckCurrencyOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """Check an applications file: every cell validated, every problem listed with its cell.
@@ -118,7 +124,8 @@ def check(
         tilskudd check examples/difi_2009_runde1.xlsx --register 2009 \\
             --budget 20000000
     """
-    with guard(debug):
+    # The round's currency, once known, for every amount said (errors too: outside guard).
+    with contextlib.ExitStack() as in_currency, guard(debug):
         # In a programme folder the programme's register and language are the defaults, as
         # they are for allocate: checking the round's file first must not tell of 117 problems
         # that allocating it will not have.
@@ -146,6 +153,12 @@ def check(
         budget_nok: int | None = None
         with problems.gather():
             budget_nok = parse_amount_option(budget, "--budget")
+        round_currency = "NOK"
+        with problems.gather():
+            # The programme's currency is the default, as its register and language are.
+            default = programme.currency if programme is not None else None
+            round_currency = resolve_currency(currency, default)
+        in_currency.enter_context(amounts_in(round_currency))
         if "file" not in problems.missing:
             sheet_said_too(problems, file, sheet, language)  # with the rest, if the run stops here
         problems.raise_any()
@@ -156,6 +169,7 @@ def check(
             register=register,
             lang=language,
             report=format,
+            currency=round_currency,
         )
         from tilskudd.summary import budget_check
 

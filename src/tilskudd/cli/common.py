@@ -125,6 +125,26 @@ PolicyLangOpt = Annotated[
     ),
 ]
 """``--lang`` of a command that takes ``--policy``, whose file may say the language."""
+CurrencyOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--currency",
+        metavar="CODE",
+        help="The currency of the round's amounts, an ISO 4217 code: NOK, EUR, DKK, GBP. "
+        "Default: the policy's, else the programme's, else NOK.",
+    ),
+]
+"""``--currency`` of a command that reads a round and takes ``--policy``."""
+CheckCurrencyOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--currency",
+        metavar="CODE",
+        help="The currency of the round's amounts, an ISO 4217 code: NOK, EUR, DKK, GBP. "
+        "Default: the programme's, else NOK.",
+    ),
+]
+"""``--currency`` of ``check``, which takes no policy file."""
 DebugOpt = Annotated[
     bool, typer.Option("--debug", help="Show the full traceback of an unexpected error.")
 ]
@@ -514,6 +534,32 @@ def parse_amount_option(value: str | None, option: str, *, allow_zero: bool = Fa
             hint = f"; {exc.hint}" if exc.hint else ""
             raise UsageError(f"{option}: {exc}{hint}") from None
         raise UsageError(key="cli.option_problem", option=option, problem=problem) from None
+
+
+def resolve_currency(
+    option: str | None, setting: str | None = None, programme: str | None = None
+) -> str:
+    """The round's currency: ``--currency``, else the policy file's ``setting``, else NOK. A
+    round of a programme (``programme``, its currency) is in the programme's: another is
+    refused, since a programme has one currency."""
+    from tilskudd.currency import NOK, parse_currency
+    from tilskudd.errors import CurrencyError
+    from tilskudd.i18n import Phrase
+
+    code = setting
+    if option is not None:
+        try:
+            code = parse_currency(option)
+        except CurrencyError as exc:
+            problem = Phrase(str(exc.key), **exc.params)
+            raise UsageError(
+                key="cli.option_problem", option="--currency", problem=problem
+            ) from None
+    if programme is not None and code is not None and code != programme:
+        raise CurrencyError(
+            key="currency.error.programme", currency=code, programme_currency=programme
+        )
+    return code or programme or NOK
 
 
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
@@ -949,11 +995,12 @@ def read_checked(
     lang: str,
     rule: str | None = None,
     then: Sequence[str] = (),
+    currency: str = "NOK",
 ) -> ValidationResult:
     """Read and validate ``file`` with the shared reading options; ``column_map`` is the
     ``--columns`` map, read before with the command's other problems (:func:`load_columns`);
     ``then`` names the modules the command needs next, imported while the sheet is parsed
-    (:func:`preparer`)."""
+    (:func:`preparer`); ``currency``: the round's, which the file's own is held to."""
     from tilskudd.pipeline import read_applications
 
     return read_applications(
@@ -965,6 +1012,7 @@ def read_checked(
         display_name=str(file),
         rule=rule,
         meanwhile=preparer(["tilskudd.validation", *then], register=register, lang=lang),
+        currency=currency,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Annotated
 
 import typer
@@ -10,6 +11,7 @@ from tilskudd.cli.app import app
 from tilskudd.cli.common import (
     EXTRA_WORDS,
     ColumnsOpt,
+    CurrencyOpt,
     DebugOpt,
     FileArg,
     FormatOpt,
@@ -49,6 +51,7 @@ from tilskudd.cli.round_options import (
     WeightOpt,
     setup_gathered,
 )
+from tilskudd.currency import amounts_in
 
 
 @app.command(context_settings=EXTRA_WORDS)
@@ -92,6 +95,7 @@ def explain(
     columns: ColumnsOpt = None,
     register: RegisterOpt = Register.y2024,
     lang: PolicyLangOpt = None,
+    currency: CurrencyOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """Explain the decision on one application: why this amount, and what would change it.
@@ -105,7 +109,8 @@ def explain(
         tilskudd explain examples/difi_2009_runde1.xlsx 2009-101 --register 2009 \\
             --budget 20000000 --max-share-of-cost "20 %" --round-to 1000 --lang nb
     """
-    with guard(debug):
+    # The round's currency, once known, for every amount said (errors too: outside guard).
+    with contextlib.ExitStack() as in_currency, guard(debug):
         problems = Problems(lang)  # a --lang that names none, and the values typer refused
         lang = problems.lang
         quoted = problems.extra_words(ctx, [str(file), application_id])
@@ -122,7 +127,9 @@ def explain(
             programme=programme,
             ledger=ledger,
             round_=round_,
+            currency=currency,
         )
+        in_currency.enter_context(amounts_in(setup.currency))
         plan, language, budget_nok, policy = setup.plan, setup.lang, setup.budget, setup.policy
         register = setup.register
         # Every problem of the command line in one run: the wrong settings first (as allocate
@@ -157,6 +164,7 @@ def explain(
             sheet=sheet,
             column_map=column_map,
             register=register,
+            currency=setup.currency,
             lang=language,
             rule=policy.rule,
         )
@@ -166,7 +174,13 @@ def explain(
 
         with setup.placed():
             result = plan.run(
-                checked, budget_nok, policy, sha256=None, fallback=run_round, lang=language
+                checked,
+                budget_nok,
+                policy,
+                sha256=None,
+                fallback=run_round,
+                lang=language,
+                currency=setup.currency,
             )
         result = setup.place_notes(result)
         if plan.context is not None and plan.context.already_committed is not None:

@@ -881,13 +881,17 @@ class RoundPlan:
         sha256: str | None,
         fallback: Any,
         lang: str | None = None,
+        currency: str = "NOK",
     ) -> Any:
         """Allocate: against the ledger with --round, else ``fallback`` (the plain pipeline,
         with the programme's funder when a programme was found). ``lang``: the output's
-        language, which a round the programme file does not name is named in."""
+        language, which a round the programme file does not name is named in. ``currency``:
+        the round's, without --round (with it, the programme's)."""
         if self.context is None or self.programme is None:
             funder = self.programme.funder if self.programme is not None else None
-            return fallback(checked, budget, policy, sha256=sha256, funder=funder)
+            return fallback(
+                checked, budget, policy, sha256=sha256, funder=funder, currency=currency
+            )
         from tilskudd.rounds import run_programme_round
 
         return run_programme_round(

@@ -21,9 +21,11 @@ from tilskudd.cli.common import (
     input_file,
     parse_amount_option,
     programme_register,
+    resolve_currency,
     resolve_lang,
     said_lines,
 )
+from tilskudd.currency import NOK
 from tilskudd.errors import PolicyError, TilskuddError, UsageError
 
 if TYPE_CHECKING:
@@ -261,6 +263,8 @@ class RoundSetup:
     programme_unread: bool = False
     """True when the programme (or its ledger) could not be had (``unread``): ``plan`` is then
     that of no programme, and what the programme would have given (a funder) is not known."""
+    currency: str = "NOK"
+    """The ISO 4217 code of the round's currency (:func:`~tilskudd.cli.common.resolve_currency`)."""
     budget_problem: TilskuddError | None = None
     """With ``defer_budget``: why there is no budget (``--budget abc``, or none given and no
     round's to take), for :meth:`require_budget` to say with the command's other problems;
@@ -452,6 +456,7 @@ def setup_round(
     defer_policy: bool = False,
     defer_budget: bool = False,
     unread: list[TilskuddError] | None = None,
+    currency: str | None = None,
 ) -> RoundSetup:
     """Resolve a round's options in one place: programme, policy file, then the options.
 
@@ -511,6 +516,16 @@ def setup_round(
         if not defer_budget:
             raise
         budget_nok, budget_problem = 0, exc
+    round_currency = NOK
+    try:
+        # A round of a programme's ledger (--round) is in the programme's currency.
+        programme_round = plan.programme if plan.round is not None else None
+        of_programme = programme_round.currency if programme_round is not None else None
+        round_currency = resolve_currency(currency, read.currency if read else None, of_programme)
+    except TilskuddError as exc:
+        if unread is None:
+            raise
+        unread.append(exc)
     register = programme_register(ctx, register, plan.register)
     problem: PolicyError | None = None
     left_out: frozenset[str] = frozenset()
@@ -542,6 +557,7 @@ def setup_round(
         policy_read=read,
         budget_problem=budget_problem,
         programme_unread=plan_unread,
+        currency=round_currency,
     )
 
 
@@ -557,6 +573,7 @@ def setup_gathered(
     programme: Path | None,
     ledger: Path | None,
     round_: int | None,
+    currency: str | None = None,
 ) -> RoundSetup:
     """:func:`setup_round` for ``allocate`` and ``explain``, its problems gathered in
     ``problems``: the policy options by name (``ctx.params``, one list of them for both), a
@@ -583,6 +600,7 @@ def setup_gathered(
             defer_policy=True,
             defer_budget=True,
             unread=unread,
+            currency=currency,
         )
     problems.errors.extend(unread)  # the run stops before the reading: said with the rest
     if setup is None:

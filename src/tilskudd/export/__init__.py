@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from importlib import import_module
 from pathlib import Path
 
+from tilskudd.currency import NOK, amounts_in
 from tilskudd.errors import NotKronerError, OutputExistsError, UsageError
 from tilskudd.models import RoundResult
 
@@ -41,23 +42,43 @@ PUBLISHED: dict[str, str] = {
 """The formats made for publication, by the name a reader knows them by."""
 
 
+_OTHER_CURRENCY = frozenset(
+    {
+        "validate.currency_not_kroner",
+        "read.currency_above_header",
+        "validate.currency_not_round",
+        "read.currency_not_round",
+    }
+)
+"""The issues of applications that give their amounts in another currency than the round's."""
+
+
 def refuse_other_currency(result: RoundResult, path: Path, name: str) -> None:
     """Refuse a list for publication of a round whose applications give another currency.
 
-    Every amount is counted as kroner, and these lists say so (``NOK 25,000``, 360Giving's
-    ``Currency``); a sheet of awards in pounds or francs that reading warned of would otherwise
-    be published as kroner. The award workbook, the CSV and the JSON, which carry the currency
-    column through, are not refused.
+    Every amount is counted in the round's currency (kroner unless it names another), and these
+    lists say so (``NOK 25,000``, 360Giving's ``Currency``); a sheet of awards in pounds or
+    francs that reading warned of would otherwise be published as kroner. The award workbook,
+    the CSV and the JSON, which carry the currency column through, are not refused.
     """
     if name not in PUBLISHED:
         return
     for issue in result.issues:
-        if issue.code in ("validate.currency_not_kroner", "read.currency_above_header"):
+        if issue.code in _OTHER_CURRENCY:
+            currencies = issue.params.get("currencies", [])
+            if result.currency == NOK:
+                raise NotKronerError(
+                    key="output.error.not_kroner",
+                    path=str(path),
+                    currencies=currencies,
+                    format=PUBLISHED[name],
+                )
             raise NotKronerError(
-                key="output.error.not_kroner",
+                key="output.error.not_round_currency",
                 path=str(path),
-                currencies=issue.params.get("currencies", []),
+                currencies=currencies,
                 format=PUBLISHED[name],
+                currency=result.currency,
             )
 
 
@@ -183,7 +204,7 @@ def write(
     **options: object,
 ) -> str:
     """Write ``result`` to ``path`` (a path or its text) in the format its extension (or
-    ``format``) names.
+    ``format``) names, its amounts in the round's currency.
 
     Returns the format used.
     """
@@ -193,5 +214,6 @@ def write(
     refuse_other_currency(result, path, name)
     module = import_module(FORMATS[name][0])
     writer: Writer = module.write
-    writer(result, path, lang=lang, **options)
+    with amounts_in(result.currency):
+        writer(result, path, lang=lang, **options)
     return name

@@ -171,7 +171,7 @@ def rows(result: RoundResult, *, lang: str = "en", **options: Any) -> list[dict[
     prefix = str(options.get("identifier_prefix") or DEFAULT_PREFIX)
     funder_id, funder_name = _funder(result, prefix, options)
     award_date = _award_date(result, options.get("award_date"))
-    currency = str(options.get("currency") or "NOK")
+    currency = result.currency
     programme = " – ".join(p for p in (result.programme, result.round) if p)
     t = get(lang)
     apps = result.applications_by_id()
@@ -264,7 +264,7 @@ def write(result: RoundResult, path: Path, *, lang: str = "en", **options: Any) 
     """Write the funded awards to ``path`` as 360Giving ``.xlsx`` or ``.csv`` (by extension).
 
     Options: ``identifier_prefix``, ``funder``, ``funder_identifier``, ``funder_orgnr``,
-    ``award_date`` (ISO date), ``currency`` (default NOK).
+    ``award_date`` (ISO date). Its ``Currency`` is the round's (:attr:`RoundResult.currency`).
     """
     path = Path(path)
     suffix = path.suffix.lower()

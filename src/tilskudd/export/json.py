@@ -227,6 +227,7 @@ def to_data(result: RoundResult, *, lang: str = "en") -> dict[str, Any]:
         "round": result.round,
         "funder": result.funder,
         "decision_date": result.decision_date.isoformat() if result.decision_date else None,
+        "currency": result.currency,
         "source": source,
         "rule": allocation.rule,
         "policy": plain(allocation.policy.describe()),

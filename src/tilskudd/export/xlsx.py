@@ -56,6 +56,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from tilskudd.collector import collector_paused
+from tilskudd.currency import NOK
 from tilskudd.errors import InputFileError
 from tilskudd.export._sheetml import (
     DATE_FORMAT,
@@ -936,6 +937,8 @@ def _write_basis(
     ):
         if text:
             sheet.append([t(f"ui.basis.{label}"), text])
+    if result.currency != NOK:  # kroner go without saying, as they always have
+        sheet.append([t("ui.basis.currency"), result.currency])
     for name, value, style, explanation in policy_rows(
         allocation.policy, lang, rule=allocation.rule, seed=allocation.seed
     ):

@@ -38,6 +38,7 @@ from tilskudd.reading.columns import (
     scale_statement,
 )
 from tilskudd.reading.table import (
+    CurrencyLine,
     DataRows,
     FormulaWithoutValue,
     RawCell,
@@ -536,15 +537,9 @@ def _other_header(cells: Sequence[RawCell], requested: int, *, titled: bool) -> 
     return texts if len(texts) >= 2 and (titled or named >= 2) else None
 
 
-def _currency_above(
-    grid: Grid, match: HeaderMatch, *, file: str, sheet: str | None
-) -> Issue | None:
-    """A warning when a line above the header gives another currency than kroner.
-
-    A file's own description above its table (pabulib's ``currency;EUR``, a title block with
-    ``Valuta | SEK``) says what its amounts are in; tilskudd counts every amount as kroner, and
-    would otherwise allocate and publish euros as kroner without a word.
-    """
+def currency_line(grid: Grid, match: HeaderMatch) -> CurrencyLine | None:
+    """The first line above the header that gives a currency (pabulib's ``currency;EUR``, a
+    title block's ``Valuta | SEK``), or None: a file's own description of its amounts."""
     for index in range(match.index):
         texts = [cell_text(cell).strip() for cell in grid[index]]
         texts = [text for text in texts if text]
@@ -552,19 +547,29 @@ def _currency_above(
             texts = [part.strip() for part in texts[0].split(":", 1)]
         if len(texts) != 2 or normalize_header(texts[0]) not in CURRENCY_HEADERS:
             continue
-        if normalize_header(texts[1]) in KRONER:
-            return None
-        return Issue(
-            severity=Severity.WARNING,
-            code="read.currency_above_header",
-            params={
-                "row": index + 1,
-                "currencies": [texts[1].upper()],
-                "text": f"{texts[0]}: {texts[1]}",
-            },
-            location=Location(file=file, sheet=sheet, row=index + 1),
-        )
+        return CurrencyLine(row=index + 1, key=texts[0], value=texts[1])
     return None
+
+
+def _currency_above(line: CurrencyLine | None, *, file: str, sheet: str | None) -> Issue | None:
+    """A warning when a line above the header gives another currency than kroner.
+
+    tilskudd counts a round's amounts in kroner unless it is told another currency, and would
+    otherwise allocate and publish euros as kroner without a word. (A round in another
+    currency holds the line to its own: :func:`tilskudd.validation.validate`.)
+    """
+    if line is None or normalize_header(line.value) in KRONER:
+        return None
+    return Issue(
+        severity=Severity.WARNING,
+        code="read.currency_above_header",
+        params={
+            "row": line.row,
+            "currencies": [line.value.upper()],
+            "text": f"{line.key}: {line.value}",
+        },
+        location=Location(file=file, sheet=sheet, row=line.row),
+    )
 
 
 def build_table(
@@ -585,7 +590,8 @@ def build_table(
     """
     _check_header(match, file, sheet, t, mangled=mangled)
     issues = [] if issues is None else issues
-    currency = _currency_above(grid, match, file=file, sheet=sheet)
+    stated = currency_line(grid, match)
+    currency = _currency_above(stated, file=file, sheet=sheet)
     if currency is not None:
         issues.append(currency)
     formula_rows = formula_rows or {}
@@ -810,6 +816,7 @@ def build_table(
         extra=_extra_columns(match, rows),
         rows=rows,
         issues=issues,
+        currency_line=stated,
     )
 
 

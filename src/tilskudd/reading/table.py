@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import overload
+from typing import NamedTuple, overload
 
 from tilskudd.models import Issue
 
@@ -121,6 +121,17 @@ class DataRows(Sequence[tuple[int, Sequence[RawCell]]]):
         return f"DataRows({list(self)!r})"
 
 
+class CurrencyLine(NamedTuple):
+    """A line above the header that gives the amounts' currency (``currency;EUR``)."""
+
+    row: int
+    """1-based row number."""
+    key: str
+    """Its first cell as written (``currency``, ``Valuta``)."""
+    value: str
+    """The currency as written (``EUR``, ``kr``)."""
+
+
 @dataclass
 class RawTable:
     """One sheet's applications as raw cells, with the header row found and its columns mapped."""
@@ -149,3 +160,5 @@ class RawTable:
     percent_cells: dict[int, set[int]] = field(default_factory=dict)
     """0-based column -> the (1-based) rows of its number cells formatted as a percentage, where
     the reader can tell (every workbook format; not CSV): such a cell shows 85 % and holds 0.85."""
+    currency_line: CurrencyLine | None = None
+    """The line above the header that gives the amounts' currency, if one does."""

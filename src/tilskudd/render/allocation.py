@@ -30,6 +30,7 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
+from tilskudd.currency import amount_unit, amounts_in, shown
 from tilskudd.i18n import Translator, as_sentence, format_number, get
 from tilskudd.models import (
     Application,
@@ -231,7 +232,9 @@ _EMPTY = RejectedRow(id="", issues=())
 
 
 def _money(amount: int, lang: str, compact: bool) -> str:
-    return format_number(amount, lang) if compact else format_amount(amount, lang)
+    if compact:
+        return format_number(amount, lang)
+    return format_amount(amount, lang, currency=amount_unit())
 
 
 @dataclass(frozen=True)
@@ -314,7 +317,12 @@ def _header(field: str, lang: str, compact: bool) -> str:
     if field in ("rank", "id"):
         return t(f"header.{field}_short")
     if compact and field in ("requested", "awarded"):
-        return t("header.in_currency", header=column_header(field, lang))
+        return t(
+            "header.in_currency",
+            header=column_header(field, lang),
+            # "kr" in Norwegian, "NOK" in English, as the amounts write it; another code as it is.
+            unit=amount_unit() if lang == "nb" else shown(),
+        )
     return column_header(field, lang)
 
 
@@ -462,8 +470,16 @@ def render_result(
 
     ``limit`` shows only the first rows (funded first); the totals and the summary always cover
     the whole round. A committed round changed since its decision is shown as it stands (with
-    ``as_decided``, as decided), each change in a numbered note under the table.
+    ``as_decided``, as decided), each change in a numbered note under the table. Its amounts
+    are said in the round's currency.
     """
+    with amounts_in(result.currency):
+        _render_result(console, result, lang=lang, limit=limit, as_decided=as_decided)
+
+
+def _render_result(
+    console: Console, result: RoundResult, *, lang: str, limit: int | None, as_decided: bool
+) -> None:
     t = get(lang)
     changed = _changed(result, lang, as_decided)
     summary = summary_shown(result, as_decided=as_decided)
@@ -544,7 +560,7 @@ def render_budget_check(
 
     valid = t("ui.check.valid", n=check.valid)
     add(t("ui.budget.applications"), f"{valid}, {t('ui.check.invalid', n=check.invalid)}")
-    requested = format_amount(check.requested, lang)
+    requested = format_amount(check.requested, lang, currency=amount_unit())
     if check.excluded:
         # Funded in an earlier round: in the award table, but not among what the round
         # considers, so not in what is asked of its budget (which they overstated).
@@ -564,7 +580,7 @@ def render_budget_check(
             n=check.excluded,
         )
     add(t("ui.budget.requested"), requested)
-    add(t("ui.budget.budget"), format_amount(check.budget, lang))
+    add(t("ui.budget.budget"), format_amount(check.budget, lang, currency=amount_unit()))
     if check.oversubscription is None:
         ratio_text = t("ui.budget.no_budget")
     elif check.oversubscription <= 1:

@@ -1,0 +1,195 @@
+"""``--currency`` and the policy file's ``currency``: a round counted in its own currency.
+
+Every amount stays whole units of it; only the words change (``3 300 000 EUR``, ``EUR
+3,300,000``). A programme, and its ledger, has one currency: kroner.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from tilskudd import ledger as lg
+from tilskudd.cli import app
+from tilskudd.errors import LedgerError
+
+from .test_programme_cli import HEADER, PROGRAMME, ROUND_1
+
+NBSP = "\u00a0"
+SMALL = (
+    "ID;Søker;Prosjekt;Søkt beløp;Totalkostnad;Poeng;{column}\n"
+    "A-1;Lag A;Prosjekt A;300000;900000;6;{currency}\n"
+    "A-2;Lag B;Prosjekt B;250000;500000;5;{currency}\n"
+)
+
+
+@pytest.fixture
+def folder(in_empty_folder: Path) -> Path:
+    """A programme folder (kroner, as every programme) with its first round's file."""
+    (in_empty_folder / "tilskudd.toml").write_text(PROGRAMME, encoding="utf-8")
+    path = in_empty_folder / "r1.csv"
+    path.write_text("\n".join([HEADER, *ROUND_1]) + "\n", encoding="utf-8")
+    return in_empty_folder
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(app, list(args))
+
+
+def _file(where: Path, currency: str = "", column: str = "Merknad") -> Path:
+    path = where / "søknader.csv"
+    path.write_text(SMALL.format(column=column, currency=currency), encoding="utf-8")
+    return path
+
+
+def _said(result: Result) -> str:
+    return " ".join(result.output.split())
+
+
+@pytest.mark.parametrize(
+    ("lang", "budget", "awarded"),
+    [
+        ("nb", f"Ramme: 300{NBSP}000{NBSP}DKK", f"300{NBSP}000{NBSP}DKK"),
+        ("en", f"Budget: DKK{NBSP}300,000", f"DKK{NBSP}300,000"),
+    ],
+)
+def test_a_policy_file_gives_the_rounds_currency(
+    in_empty_folder: Path, lang: str, budget: str, awarded: str
+) -> None:
+    source = _file(in_empty_folder)
+    for text in ('currency = "dkk"\nrule = "ranked"\n', '[policy]\ncurrency = "DKK"\n'):
+        policy = in_empty_folder / "policy.toml"
+        policy.write_text(text, encoding="utf-8")
+        args = ["allocate", str(source), "--budget", "300000", "--policy", str(policy)]
+        result = run(*args, "--lang", lang)
+        assert result.exit_code == 0, result.output
+        assert budget in result.stdout
+        assert awarded in result.stdout
+        assert "NOK" not in result.stdout
+        assert f"{NBSP}kr" not in result.stdout
+        # The option goes before the file, as every option does.
+        again = run(*args, "--lang", lang, "--currency", "SEK")
+        assert budget.replace("DKK", "SEK") in again.stdout
+        assert "DKK" not in again.stdout
+
+
+def test_kroner_stay_as_they_were(in_empty_folder: Path) -> None:
+    source = _file(in_empty_folder)
+    args = ["allocate", str(source), "--budget", "300000"]
+    for lang, budget in (("nb", f"Ramme: 300{NBSP}000{NBSP}kr"), ("en", f"NOK{NBSP}300,000")):
+        plain = run(*args, "--lang", lang)
+        named = run(*args, "--lang", lang, "--currency", "nok")
+        assert budget in plain.stdout
+        assert named.stdout == plain.stdout
+
+
+def test_a_wrong_currency_in_the_policy_file_is_named_with_its_line(in_empty_folder: Path) -> None:
+    source = _file(in_empty_folder)
+    policy = in_empty_folder / "policy.toml"
+    policy.write_text('rule = "ranked"\ncurrency = "DKR"\n', encoding="utf-8")
+    result = run("allocate", str(source), "--budget", "300000", "--policy", str(policy))
+    assert result.exit_code == 2, result.output
+    assert f"{policy}, line 2: currency: 'DKR' is no ISO 4217 currency" in _said(result)
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "--currency: 'euro' is no ISO 4217 currency; expected a three-letter code"),
+        ("nb", "--currency: «euro» er ingen valuta i ISO 4217; forventet en kode på tre bokstaver"),
+    ],
+)
+@pytest.mark.parametrize("command", ["allocate", "check", "explain"])
+def test_a_currency_that_is_none_is_a_usage_error(
+    in_empty_folder: Path, lang: str, said: str, command: str
+) -> None:
+    source = _file(in_empty_folder)
+    ids = ["A-1"] if command == "explain" else []
+    result = run(
+        command, str(source), *ids, "--budget", "300000", "--currency", "euro", "--lang", lang
+    )
+    assert result.exit_code == 2, result.output
+    assert said in _said(result)
+
+
+def test_check_says_the_budget_and_the_currency_column_in_the_rounds_currency(
+    in_empty_folder: Path,
+) -> None:
+    euros = _file(in_empty_folder, "EUR", column="Valuta")
+    result = run("check", str(euros), "--budget", "300000", "--currency", "EUR", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert f"EUR{NBSP}550,000" in result.stdout  # requested
+    assert "Valuta" not in result.stdout  # no warning: the data's currency is the round's
+    # In kroner, the same file is warned of, as ever.
+    kroner = run("check", str(euros), "--budget", "300000", "--lang", "en")
+    assert "tilskudd counts every amount as Norwegian kroner" in _said(kroner)
+    assert f"NOK{NBSP}550,000" in kroner.stdout
+
+
+def test_explain_says_its_amounts_in_the_currency(in_empty_folder: Path) -> None:
+    source = _file(in_empty_folder)
+    result = run(
+        "explain", str(source), "A-2", "--budget", "300000", "--currency", "ISK", "--lang", "nb"
+    )
+    assert result.exit_code == 0, result.output
+    assert f"250{NBSP}000{NBSP}ISK" in result.stdout
+    assert f"{NBSP}kr" not in result.stdout
+
+
+@pytest.mark.parametrize("commit", [[], ["--commit"]])
+def test_a_round_of_a_programme_is_in_the_programmes_currency(
+    folder: Path, commit: list[str]
+) -> None:
+    result = run("allocate", "r1.csv", "--round", "1", "--currency", "EUR", *commit)
+    assert result.exit_code == 2, result.output
+    assert "the programme counts in NOK, but the round is given the currency EUR" in _said(result)
+    assert not (folder / "tilskudd.ledger.sqlite").exists()
+    # The programme's own currency is no conflict.
+    same = run("allocate", "r1.csv", "--round", "1", "--currency", "nok")
+    assert same.exit_code == 0, same.output
+
+
+def test_the_ledger_refuses_a_round_in_another_currency(folder: Path) -> None:
+    from tilskudd.pipeline import read_applications
+    from tilskudd.programme import load_programme
+    from tilskudd.rounds import run_programme_round
+
+    programme = load_programme(folder / "tilskudd.toml")
+    path = folder / "r1.csv"
+    ledger_path = folder / "tilskudd.ledger.sqlite"
+    checked = read_applications(path, register="2009")
+    context = lg.round_context(ledger_path, programme, 1)
+    result = run_programme_round(checked, context, programme.round_policy(1), programme)
+    euros = result.model_copy(update={"currency": "EUR"})
+    with pytest.raises(LedgerError) as caught:
+        lg.commit_round(ledger_path, euros, programme, 1, input_path=path)
+    assert caught.value.key == "currency.error.ledger"
+    assert "the ledger keeps Norwegian kroner (NOK) only" in str(caught.value)
+    assert "registeret fører bare norske kroner" in caught.value.text("nb")
+    # In kroner, the same round is committed.
+    assert lg.commit_round(ledger_path, result, programme, 1, input_path=path).round == 1
+
+
+def test_rules_compared_say_their_amounts_in_the_currency(in_empty_folder: Path) -> None:
+    source = _file(in_empty_folder)
+    args = ["allocate", str(source), "--budget", "300000", "--compare", "ranked,proportional"]
+    result = run(*args, "--currency", "EUR", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert f"EUR{NBSP}300,000" in result.stdout
+    assert "counts each valid application not funded as EUR 0" in _said(result)
+    assert "NOK" not in result.stdout
+
+
+def test_a_programme_in_another_currency_is_refused_saying_why(in_empty_folder: Path) -> None:
+    text = PROGRAMME.replace('frame = "200 000"', 'frame = "200 000"\ncurrency = "EUR"')
+    (in_empty_folder / "tilskudd.toml").write_text(text, encoding="utf-8")
+    (in_empty_folder / "r1.csv").write_text("\n".join([HEADER, *ROUND_1]) + "\n", encoding="utf-8")
+    result = run("allocate", "r1.csv", "--round", "1", "--lang", "en")
+    assert result.exit_code == 1, result.output  # a programme file that is wrong, as any other
+    line = next(n for n, row in enumerate(text.splitlines(), start=1) if "currency" in row)
+    assert f"tilskudd.toml, line {line}: programme.currency: the ledger keeps Norwegian" in _said(
+        result
+    )
+    assert "with --currency" in _said(result)

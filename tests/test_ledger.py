@@ -18,7 +18,7 @@ import textwrap
 import time
 from collections.abc import Callable, Sequence
 from csv import reader as csv_rows
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +43,7 @@ from ledgertools import (
     tamper,
     write_csv,
 )
+from tilskudd import clock
 from tilskudd import ledger as lg
 from tilskudd.errors import (
     AmendmentRefusedError,
@@ -57,7 +58,7 @@ from tilskudd.models import RoundResult, Status
 from tilskudd.pipeline import read_applications
 from tilskudd.programme import Programme, Round, load_programme
 from tilskudd.rounds import ALREADY_FUNDED, run_programme_round, verify_round
-from tilskudd.wording import waived_figures
+from tilskudd.wording import change_date, waived_figures
 
 
 @pytest.fixture
@@ -4013,6 +4014,66 @@ def test_a_change_dated_before_an_earlier_change_to_the_award_is_refused(
     assert dump(ledger_path) == before
     # The same day as the earlier change's decision is not before it.
     lg.withdraw(ledger_path, programme, "A-1", "x", decided=date(2009, 10, 12))
+
+
+# Just after midnight in Oslo, while UTC still says yesterday: in winter (UTC+1) and in summer
+# time (UTC+2), an hour and a half after midnight too.
+_AFTER_OSLO_MIDNIGHT = [
+    (datetime(2026, 1, 15, 23, 30, tzinfo=UTC), date(2026, 1, 16)),
+    (datetime(2026, 7, 15, 22, 30, tzinfo=UTC), date(2026, 7, 16)),
+    (datetime(2026, 7, 15, 23, 30, tzinfo=UTC), date(2026, 7, 16)),
+]
+
+
+@pytest.mark.parametrize(("instant", "oslo_day"), _AFTER_OSLO_MIDNIGHT)
+def test_a_change_decided_today_and_one_recorded_after_it_are_the_same_day_after_midnight(
+    setup: tuple[Path, Programme, Path, Path],
+    monkeypatch: pytest.MonkeyPatch,
+    instant: datetime,
+    oslo_day: date,
+) -> None:
+    """Today, for --decided, and the day a change without it is recorded are both the day in
+    Oslo: at 00:30 there, a change decided today is not in the future, and one recorded a
+    minute later without --decided is not refused as dated before it (it was, dated by the
+    UTC day, yesterday). Both are shown with Oslo's day."""
+    ledger_path, programme, r1, _ = setup
+    commit(ledger_path, programme, 1, r1)
+    monkeypatch.setattr(clock, "now", lambda: instant)
+    assert lg._today() == oslo_day
+    decided = lg.amend(ledger_path, programme, "A-1", 50_000, "board", decided=oslo_day)
+    assert decided.decided == oslo_day.isoformat()
+    recorded = lg.withdraw(ledger_path, programme, "A-1", "withdrawn by the applicant")
+    assert recorded.created == instant.isoformat()  # the time is kept in UTC
+    assert clock.record_day(recorded.created) == oslo_day
+    assert change_date(recorded, "en", words=False) == oslo_day.isoformat()
+    assert change_date(decided, "en", words=False) == (
+        f"{oslo_day.isoformat()} (recorded {oslo_day.isoformat()})"
+    )
+    # The day after Oslo's today is still the future.
+    exc = refused(
+        lambda: lg.amend(
+            ledger_path, programme, "A-2", 20_000, "x", decided=oslo_day + timedelta(days=1)
+        )
+    )
+    assert (exc.key, exc.params["today"]) == ("ledger.error.decided_future", oslo_day.isoformat())
+
+
+def test_the_day_before_oslo_midnight_is_today_there_though_utc_says_tomorrow_is_near(
+    setup: tuple[Path, Programme, Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 23:30 in Oslo in summer (21:30 UTC) the day is the same in both; at 23:30 UTC in
+    winter, 00:30 in Oslo, a change decided on the UTC day is not refused (it is yesterday)."""
+    ledger_path, programme, r1, _ = setup
+    commit(ledger_path, programme, 1, r1)
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 7, 15, 21, 30, tzinfo=UTC))
+    exc = refused(
+        lambda: lg.amend(ledger_path, programme, "A-1", 50_000, "x", decided=date(2026, 7, 16))
+    )
+    assert exc.key == "ledger.error.decided_future"
+    lg.amend(ledger_path, programme, "A-1", 50_000, "x", decided=date(2026, 7, 15))
+    assert clock.record_day(lg.withdraw(ledger_path, programme, "A-1", "x").created) == date(
+        2026, 7, 15
+    )
 
 
 def test_a_ledger_of_schema_6_keeps_its_amendments_and_records_a_decision_date_after_upgrade(

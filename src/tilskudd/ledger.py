@@ -36,13 +36,13 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from tilskudd import __version__
+from tilskudd import __version__, clock
 from tilskudd.errors import (
     AmendmentBeyondPolicyError,
     AmendmentRefusedError,
@@ -478,13 +478,13 @@ def _id_matcher(
 
 
 def _now() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat()
+    return clock.utc_timestamp()
 
 
 def _today() -> date:
-    """Today where the officer is (the machine's date): a change decided today in Norway is
-    not in the future, though it may still be yesterday in UTC."""
-    return date.today()
+    """Today in Norway (:mod:`tilskudd.clock`): a change decided today there is not in the
+    future, though it may still be yesterday in UTC, or on the machine's own clock."""
+    return clock.today()
 
 
 # --- records ---------------------------------------------------------------------------------
@@ -2033,9 +2033,11 @@ class Ledger:
             return
 
         def dated(change: AmendmentRecord) -> date:
-            return date.fromisoformat((change.decided or change.created)[:10])
+            return clock.change_day(change.decided, change.created)
 
-        own = decided if decided is not None else date.fromisoformat(_now()[:10])
+        # The day it is recorded is the day in Norway, as "today" is for --decided: a change
+        # decided today and one recorded after it without --decided are the same day.
+        own = decided if decided is not None else clock.record_day(_now())
         latest = max(award.amendments, key=lambda change: (dated(change), change.seq))
         if dated(latest) <= own:
             return

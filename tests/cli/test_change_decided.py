@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner, Result
 
+from tilskudd import clock
 from tilskudd.cli import app
 from tilskudd.i18n import format_date
 
@@ -64,7 +65,7 @@ def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def today() -> str:
-    return datetime.now(UTC).date().isoformat()
+    return clock.today().isoformat()  # the day in Norway, as the record day is
 
 
 def changed(folder: Path) -> None:
@@ -286,7 +287,8 @@ def test_a_change_without_a_decision_date_is_dated_by_its_record_against_earlier
 
     first = run("amend", "A-1", "--amount", "50000", "--decided", "12.10.2009", "--reason", "Cut")
     assert first.exit_code == 0, first.output
-    monkeypatch.setattr(tilskudd.ledger, "_now", lambda: "2009-10-11T22:30:00+00:00")
+    # 23:30 in Oslo on 11 October (summer time); 22:30 UTC would be the 12th there.
+    monkeypatch.setattr(tilskudd.ledger, "_now", lambda: "2009-10-11T21:30:00+00:00")
     refused = run("withdraw", "A-1", "--reason", "Gave up")
     assert refused.exit_code == 1
     assert plain(refused.stderr).startswith(

@@ -412,6 +412,7 @@ def _change(
     outside_policy: bool = False,
     decided: str | None = None,
 ) -> None:
+    from tilskudd import clock
     from tilskudd import ledger as ledger_module
     from tilskudd.i18n import get
     from tilskudd.wording import waived_figures, waived_rule
@@ -474,7 +475,7 @@ def _change(
             get(language)(
                 "ledger.cli.change_decided",
                 decided=change.decided,
-                recorded=change.created[:10],
+                recorded=clock.record_day(change.created).isoformat(),
             )
         )
     if change.outside_policy:

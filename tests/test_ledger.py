@@ -4076,6 +4076,30 @@ def test_the_day_before_oslo_midnight_is_today_there_though_utc_says_tomorrow_is
     )
 
 
+def test_changes_recorded_out_of_the_order_decided_are_found_by_round(
+    setup: tuple[Path, Programme, Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ledger from before the order check may hold a change dated before one recorded before
+    it (by its decision, or without one by the day in Oslo it was recorded): each is found,
+    named by the entry it follows, the latest-dated before it; in order, or the same day, is
+    not."""
+    ledger_path, programme, r1, _ = setup
+    commit(ledger_path, programme, 1, r1)
+    monkeypatch.setattr(Ledger, "_refuse_dated_before_earlier_change", lambda *_: None)
+    first = lg.amend(ledger_path, programme, "A-1", 50_000, "x", decided=date(2009, 10, 12))
+    lg.amend(ledger_path, programme, "A-1", 45_000, "x", decided=date(2009, 10, 12))
+    lg.amend(ledger_path, programme, "A-3", 70_000, "x", decided=date(2009, 10, 12))
+    lg.amend(ledger_path, programme, "A-3", 60_000, "x", decided=date(2009, 10, 13))
+    # Recorded at 00:30 in Oslo on 2 October, 22:30 UTC on the 1st.
+    monkeypatch.setattr(clock, "now", lambda: datetime(2009, 10, 1, 22, 30, tzinfo=UTC))
+    late = lg.amend(ledger_path, programme, "A-1", 40_000, "x")
+    assert lg.changes_out_of_order(ledger_path) == [
+        lg.ChangeOutOfOrder(1, "A-1", first.seq + 1, "2009-10-12", late.seq, "2009-10-02")
+    ]
+    assert lg.changes_out_of_order(ledger_path, round=2) == []
+    assert lg.verify_chain(ledger_path).ok
+
+
 def test_a_ledger_of_schema_6_keeps_its_amendments_and_records_a_decision_date_after_upgrade(
     setup: tuple[Path, Programme, Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -73,6 +73,7 @@ __all__ = [
     "AmendmentRecord",
     "AwardRecord",
     "ChainReport",
+    "ChangeOutOfOrder",
     "CommitInfo",
     "CommitRecord",
     "Ledger",
@@ -82,6 +83,7 @@ __all__ = [
     "RoundContext",
     "RoundStatus",
     "amend",
+    "changes_out_of_order",
     "commit_round",
     "exists",
     "export",
@@ -687,6 +689,23 @@ class ChainReport:
     problem: str | None = None
     """What differs there, in English (:attr:`problem_phrase` in any language)."""
     problem_phrase: Phrase | None = None
+
+
+@dataclass(frozen=True)
+class ChangeOutOfOrder:
+    """A change to an award dated before a change recorded before it: the documents, which tell
+    an award's changes in the order the ledger records them, tell these two out of the order
+    they were decided. A tilskudd from before that order was checked (when a change is made)
+    could record them so; the ledger stands as recorded."""
+
+    round: int
+    application_id: str
+    earlier_seq: int
+    """The entry recorded first, the latest-dated of the award's changes before the later one."""
+    earlier_date: str
+    later_seq: int
+    later_date: str
+    """The later entry's date (ISO 8601), before ``earlier_date``."""
 
 
 @dataclass(frozen=True)
@@ -2601,6 +2620,33 @@ class Ledger:
                 table_rows.close()
         return ChainReport(entries=count, head=prev, ok=True)
 
+    def changes_out_of_order(self, *, round: int | None = None) -> list[ChangeOutOfOrder]:
+        """Every change to an award dated (as :meth:`amend` dates it: the day decided, else the
+        day in Norway it was recorded) before a change to the same award recorded before it, in
+        ledger order (those of ``round`` if given). :meth:`amend` refuses to record one; a
+        tilskudd from before that check did not."""
+        latest: dict[int, tuple[date, AmendmentRecord]] = {}
+        found = []
+        for change in self.amendments():
+            if round is not None and change.round != round:
+                continue
+            day = clock.change_day(change.decided, change.created)
+            before = latest.get(change.award_seq)
+            if before is not None and day < before[0]:
+                found.append(
+                    ChangeOutOfOrder(
+                        round=change.round,
+                        application_id=change.application_id,
+                        earlier_seq=before[1].seq,
+                        earlier_date=before[0].isoformat(),
+                        later_seq=change.seq,
+                        later_date=day.isoformat(),
+                    )
+                )
+            if before is None or day >= before[0]:
+                latest[change.award_seq] = (day, change)
+        return found
+
 
 class _TableRows:
     """A recorded table's rows in seq order, taken one by one as the chain's entries name them:
@@ -2987,6 +3033,13 @@ def _not_committed_before(
     in order, so one skipped by a later commit never can be, and holds no money)."""
     last = max((c.round for c in commits), default=0)
     return tuple(sorted(r.number for r in programme.rounds if last < r.number < number))
+
+
+def changes_out_of_order(ledger: LedgerLike, *, round: int | None = None) -> list[ChangeOutOfOrder]:
+    """The ledger's changes recorded out of the order they were decided; see
+    :meth:`Ledger.changes_out_of_order`."""
+    with _opened(ledger, write=False) as opened:
+        return opened.changes_out_of_order(round=round)
 
 
 def status(ledger: LedgerLike, programme: Programme) -> LedgerStatus:

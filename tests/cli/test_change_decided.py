@@ -300,3 +300,40 @@ def test_a_change_without_a_decision_date_is_dated_by_its_record_against_earlier
     monkeypatch.chdir(folder)
     recorded = run("withdraw", "A-1", "--reason", "Gave up")
     assert recorded.exit_code == 0, recorded.output
+
+
+def test_verify_warns_of_changes_an_older_tilskudd_recorded_out_of_the_order_decided(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ledger written before the order of an award's changes was checked may hold a change
+    dated before one recorded before it: verify names the round, the award and both dates, as a
+    warning (exit 0: the ledger stands as recorded), in either language; --round keeps to it."""
+    from tilskudd.ledger import Ledger
+
+    # As a tilskudd from before the check recorded them.
+    monkeypatch.setattr(Ledger, "_refuse_dated_before_earlier_change", lambda *_: None)
+    for amount, decided in (("50000", "12.10.2009"), ("45000", "01.10.2009")):
+        made = run("amend", "A-1", "--amount", amount, "--decided", decided, "--reason", "Cut")
+        assert made.exit_code == 0, made.output
+    monkeypatch.undo()
+    monkeypatch.chdir(folder)
+    checked = run("verify")
+    assert checked.exit_code == 0, checked.output
+    entries = len(ROUND_1) + 1  # the commit and its decisions before the two changes
+    assert (
+        f"warning: Round 1, A-1: the change in ledger entry {entries + 2} is dated 2009-10-01, "
+        f"before the change in entry {entries + 1} (2009-10-12) recorded before it, so the "
+        "documents tell the two out of the order they were decided. An older version of "
+        "tilskudd recorded them so; the ledger stands as recorded."
+    ) in plain(checked.stdout)
+    assert "Round 1: re-running" in checked.stdout
+    nb = run("verify", "--lang", "nb")
+    assert nb.exit_code == 0, nb.output
+    assert (
+        f"advarsel: Runde 1, A-1: endringen i post {entries + 2} er datert 2009-10-01, før "
+        f"endringen i post {entries + 1} (2009-10-12)"
+    ) in plain(nb.stdout)
+    # A later change in order is no warning, nor is the same day.
+    run("amend", "A-1", "--amount", "40000", "--decided", "01.11.2009", "--reason", "Cut")
+    again = run("verify")
+    assert plain(again.stdout).count("warning:") == 1

@@ -639,8 +639,9 @@ def verify(
 
     Each round is re-run from its recorded input file (or --input), reading options, budget
     and policy, against the ledger as it was before that commit, and must give the same
-    decisions. Exit code 0 when everything agrees, 1 when anything differs or cannot be
-    re-run.
+    decisions. Changes to an award recorded out of the order they were decided (by an older
+    tilskudd) are a warning. Exit code 0 when everything agrees (warnings allowed), 1 when
+    anything differs or cannot be re-run.
 
     Example:
 
@@ -678,6 +679,19 @@ def verify(
                 failed = True
                 problem = chain.problem_phrase or chain.problem
                 _out(t("ledger.cli.chain_bad", seq=chain.first_bad, problem=problem))
+            # Recorded by a tilskudd from before the order was checked: said, and the ledger
+            # stands (a warning: the exit code stays 0, as for every command's warnings).
+            for late in opened.changes_out_of_order(round=round_):
+                said = t(
+                    "ledger.cli.change_out_of_order",
+                    round=late.round,
+                    id=late.application_id,
+                    later=late.later_seq,
+                    later_date=late.later_date,
+                    earlier=late.earlier_seq,
+                    earlier_date=late.earlier_date,
+                )
+                _out(f"{t('severity.warning')}: {said}")
             commits = [c for c in opened.commits() if round_ is None or c.round == round_]
             if round_ is not None and not commits:
                 raise UsageError(key="ledger.error.round_not_committed", round=round_)

@@ -569,8 +569,8 @@ def test_a_schema_version_set_back_past_a_new_column_is_refused(
     if version == lg.SCHEMA_VERSION - 1:
         exc = refused(lambda: lg.status(ledger_path, programme), LedgerIntegrityError)
         assert nb(exc, "schema_changed_column") == (
-            f"{ledger_path} sier at det har skjemaversjon {version}, men tabellen amendments har "
-            "kolonnen decided fra en senere versjon: versjonen er endret utenom "
+            f"{ledger_path} sier at det har skjemaversjon {version}, men tabellen commits har "
+            "kolonnen decision_date fra en senere versjon: versjonen er endret utenom "
             "tilskudd, og tallene i registeret kan ikke stoles på. tilskudd har latt filen være "
             "som den var; gjenopprett registeret fra en sikkerhetskopi."
         )
@@ -675,7 +675,8 @@ _COPY_AWARD = (
         [
             "INSERT INTO commits SELECT 3, round + 10, round_name, committed_at, programme, "
             "funder, frame, budget, awarded, unallocated, applications, input_file, input_path, "
-            "input_sha256, reading, policy, rule, seed, tool_version FROM commits WHERE seq = 1"
+            "input_sha256, reading, policy, rule, seed, tool_version, decision_date FROM commits "
+            "WHERE seq = 1"
         ],
         ["UPDATE chain SET kind = 'award' WHERE seq = 5"],
         ["UPDATE chain SET kind = 'commit' WHERE seq = 9"],
@@ -3171,7 +3172,7 @@ def test_a_ledger_of_the_earlier_schema_reads_verifies_and_upgrades_with_its_ame
         assert [(m.amount_after, m.outside_policy) for m in ledger.amendments()] == [(50_000, ())]
     lg.amend(ledger_path, programme, "A-1", 60_000, "back", outside_policy=True)
     with Ledger.open(ledger_path, write=False) as ledger:
-        assert ledger.version == SCHEMA_VERSION == 7
+        assert ledger.version == SCHEMA_VERSION == 8
         assert ledger.verify_chain().ok
         assert [m.amount_after for m in ledger.amendments()] == [50_000, 60_000]
 
@@ -3946,6 +3947,59 @@ def test_a_change_records_the_date_it_was_decided_beside_the_time_it_was_recorde
     assert lg.verify_chain(ledger_path).first_bad == amended.seq
 
 
+def test_a_round_records_its_decision_date_in_its_commit_entry(
+    setup: tuple[Path, Programme, Path, Path],
+) -> None:
+    """The round's decision date as tilskudd.toml gives it at the commit is in the commit's
+    entry (vouched for by the hash chain), '' when it gives none, and the round's result made
+    again has it whatever the programme says now."""
+    ledger_path, programme, r1, r2 = setup
+    commit(ledger_path, _decided_on(programme, date(2009, 6, 12)), 1, r1)
+    commit(ledger_path, programme, 2, r2)  # round 2 has no decision date
+    with Ledger.open(ledger_path, write=False) as ledger:
+        commits = ledger.commits()
+        assert [c.decision_date for c in commits] == ["2009-06-12", ""]
+        assert [c.decision() for c in commits] == [date(2009, 6, 12), None]
+        body = json.loads(
+            ledger._conn.execute(
+                "SELECT body FROM chain WHERE seq = ?", (commits[0].seq,)
+            ).fetchone()[0]
+        )
+    assert body["decision_date"] == "2009-06-12"
+    later = _decided_on(programme, date(2009, 6, 20))
+    again = allocate(ledger_path, later, 1, r1)
+    assert again.decision_date == date(2009, 6, 12)
+    tamper(ledger_path, "UPDATE commits SET decision_date = '2009-06-20' WHERE round = 1")
+    assert lg.verify_chain(ledger_path).first_bad == commits[0].seq
+
+
+def test_a_round_committed_before_schema_8_is_held_to_the_decision_date_in_the_toml(
+    setup: tuple[Path, Programme, Path, Path],
+) -> None:
+    """A round committed by a tilskudd of ledger schema 7 has no recorded decision date: a
+    change is held to the date tilskudd.toml gives now, as before, and its result made again
+    is dated by it; the upgrade leaves the round without one."""
+    ledger_path, programme, r1, _ = setup
+    commit_with_schema(ledger_path, _decided_on(programme, date(2009, 6, 12)), 1, r1, 7)
+    later = _decided_on(programme, date(2009, 6, 20))
+    exc = refused(lambda: lg.withdraw(ledger_path, later, "A-2", "x", decided=date(2009, 6, 15)))
+    assert (exc.key, exc.params["round_decided"]) == (
+        "ledger.error.decided_before_round",
+        "2009-06-20",
+    )
+    assert nb(exc, "decided_before_round") == (
+        "A-2 (runde 1): endringen ble vedtatt 2009-06-15, før runde 1 ble vedtatt (2009-06-20, "
+        "vedtaksdatoen i tilskudd.toml): en endring kommer etter vedtaket den endrer; oppgi "
+        "datoen for vedtaket om å endre tilskuddet"
+    )
+    lg.withdraw(ledger_path, later, "A-2", "x", decided=date(2009, 6, 20))
+    assert allocate(ledger_path, later, 1, r1).decision_date == date(2009, 6, 20)
+    with Ledger.open(ledger_path, write=False) as ledger:
+        assert ledger.version == SCHEMA_VERSION
+        assert ledger.verify_chain().ok
+        assert [c.decision_date for c in ledger.commits()] == [None]
+
+
 def test_a_change_decided_in_the_future_or_before_its_round_was_decided_is_refused(
     setup: tuple[Path, Programme, Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -3966,10 +4020,11 @@ def test_a_change_decided_in_the_future_or_before_its_round_was_decided_is_refus
     )
     assert str(exc) == (
         "A-2 (round 1): the change was decided 2009-06-11, before round 1 was decided "
-        "(2009-06-12, the decision date in tilskudd.toml): a change comes after the decision "
-        "it changes; give the date of the decision to change the award"
+        "(2009-06-12, the decision date the ledger recorded when the round was committed): a "
+        "change comes after the decision it changes; give the date of the decision to change the "
+        "award"
     )
-    nb(exc, "decided_before_round")
+    nb(exc, "decided_before_round_recorded")
     assert dump(ledger_path) == before
     # Today, and the day the round was decided, are dates a change may be decided on.
     lg.withdraw(ledger_path, programme, "A-2", "x", decided=date(2009, 6, 12))
@@ -3979,9 +4034,18 @@ def test_a_change_decided_in_the_future_or_before_its_round_was_decided_is_refus
         "2009-10-13"
     )
     lg.amend(ledger_path, programme, "A-1", 50_000, "x", decided=date(2009, 10, 14))
-    # A round the programme gives no decision date is held to today alone.
+    # The date recorded with the round holds when tilskudd.toml no longer gives it ...
     undated = _decided_on(programme, None)  # type: ignore[arg-type]
-    assert lg.amend(ledger_path, undated, "A-3", 20_000, "x", decided=date(1999, 1, 1)).decided
+    exc = refused(
+        lambda: lg.amend(ledger_path, undated, "A-3", 20_000, "x", decided=date(1999, 1, 1))
+    )
+    assert (exc.key, exc.params["round_decided"]) == (
+        "ledger.error.decided_before_round_recorded",
+        "2009-06-12",
+    )
+    # ... or gives another.
+    later = _decided_on(programme, date(2009, 10, 1))
+    assert lg.amend(ledger_path, later, "A-3", 20_000, "x", decided=date(2009, 9, 1)).decided
 
 
 def test_a_change_dated_before_an_earlier_change_to_the_award_is_refused(

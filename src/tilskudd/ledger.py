@@ -216,6 +216,10 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # YYYY-MM-DD), beside the time it was recorded, which may be days later. NULL when the
     # officer gave none, and for every change made before.
     ("ALTER TABLE amendments ADD COLUMN decided TEXT",),
+    # v7 -> v8: the round's decision date (ISO 8601) as the programme gave it when the round was
+    # committed, so that its documents keep it when tilskudd.toml is edited afterwards. '' for a
+    # round the programme gave none; NULL for every round committed before.
+    ("ALTER TABLE commits ADD COLUMN decision_date TEXT",),
 )
 """The SQL steps from version ``i`` to ``i + 1``; never edit a released step, add one."""
 
@@ -243,6 +247,7 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
         "rule",
         "seed",
         "tool_version",
+        "decision_date",
     ),
     "award": (
         "commit_seq",
@@ -283,6 +288,7 @@ _SINCE: dict[str, int] = {
     "figures": 5,
     "outside_policy_figures": 6,
     "decided": 7,
+    "decision_date": 8,
 }
 """Columns added by a later schema version: the version that added them. Their entries hold
 them only when they have a value, so that an entry written before keeps its JSON (and hash)."""
@@ -479,6 +485,13 @@ def _id_matcher(
     return same
 
 
+def programme_decision(programme: Programme | None, round_number: int) -> date | None:
+    """The decision date ``programme`` (tilskudd.toml as it is now) gives round ``round_number``."""
+    if programme is None:
+        return None
+    return next((r.decision for r in programme.rounds if r.number == round_number), None)
+
+
 def _now() -> str:
     return clock.utc_timestamp()
 
@@ -515,6 +528,22 @@ class CommitRecord:
     rule: str
     seed: int | None
     tool_version: str
+    decision_date: str | None = None
+    """The round's decision date as the programme gave it when the round was committed (schema
+    8; ISO 8601), ``""`` when it gave none; None for a round committed before: then the date is
+    read from the programme file as it is now (:meth:`decision`)."""
+
+    @property
+    def decision_recorded(self) -> bool:
+        """Whether the ledger recorded the round's decision date (or that it had none)."""
+        return self.decision_date is not None
+
+    def decision(self, programme: Programme | None = None) -> date | None:
+        """The round's decision date: as recorded, else (a round committed before schema 8) as
+        ``programme`` gives it now."""
+        if self.decision_date is not None:
+            return date.fromisoformat(self.decision_date) if self.decision_date else None
+        return programme_decision(programme, self.round)
 
     def describe(self) -> str:
         """``round 1, committed 2025-04-15 10:00:00 UTC (ledger entry 1)``, for messages."""
@@ -1598,6 +1627,10 @@ class Ledger:
                     "rule": allocation.rule,
                     "seed": allocation.seed,
                     "tool_version": result.tool_version,
+                    # As the programme gives it now: what the documents show from here on,
+                    # whatever tilskudd.toml says later ('' for none, so that NULL says
+                    # "committed before").
+                    "decision_date": round_.decision.isoformat() if round_.decision else "",
                 },
             )
             municipalities: set[str] = set()
@@ -1937,7 +1970,7 @@ class Ledger:
                 raise LedgerError(key="ledger.error.rejected", **which)
             if award.withdrawn:
                 raise LedgerError(key="ledger.error.withdrawn", **which)
-            self._refuse_decided_before_round(award, decided, programme)
+            self._refuse_decided_before_round(award, decided, programme, self.commits())
             self._refuse_dated_before_earlier_change(award, decided)
             before = award.current
             waived: list[str] = []
@@ -2024,16 +2057,30 @@ class Ledger:
 
     @staticmethod
     def _refuse_decided_before_round(
-        award: AwardRecord, decided: date | None, programme: Programme
+        award: AwardRecord,
+        decided: date | None,
+        programme: Programme,
+        commits: Sequence[CommitRecord],
     ) -> None:
         """A change can't be decided before the decision it changes: refused when ``decided``
-        lies before the decision date the programme gives the award's round."""
+        lies before the award's round's decision date, as recorded when the round was committed
+        (else, committed before schema 8, as the programme gives it)."""
         if decided is None:
             return
-        planned = next((r.decision for r in programme.rounds if r.number == award.round), None)
+        commit = next((c for c in commits if c.seq == award.commit_seq), None)
+        recorded = commit is not None and commit.decision_recorded
+        planned = (
+            commit.decision(programme)
+            if commit is not None
+            else programme_decision(programme, award.round)
+        )
         if planned is not None and decided < planned:
             raise LedgerError(
-                key="ledger.error.decided_before_round",
+                key=(
+                    "ledger.error.decided_before_round_recorded"
+                    if recorded
+                    else "ledger.error.decided_before_round"
+                ),
                 decided=decided.isoformat(),
                 round=award.round,
                 round_decided=planned.isoformat(),

@@ -199,13 +199,14 @@ def test_a_decision_date_in_the_future_or_before_the_round_was_decided_is_refuse
     assert early.exit_code == 1
     assert plain(early.stderr) == (
         "error: A-1 (round 1): the change was decided 2009-06-01, before round 1 was decided "
-        "(2009-06-12, the decision date in tilskudd.toml): a change comes after the decision "
-        "it changes; give the date of the decision to change the award"
+        "(2009-06-12, the decision date the ledger recorded when the round was committed): a "
+        "change comes after the decision it changes; give the date of the decision to change the "
+        "award"
     )
     later = run("withdraw", "A-2", "--decided", "2999-01-01", "--reason", "x", "--lang", "nb")
     assert later.exit_code == 1
     assert plain(later.stderr).startswith(
-        f"feil: endringen ble vedtatt 2999-01-01, som er etter i dag ({datetime.now().date()})"
+        f"feil: endringen ble vedtatt 2999-01-01, som er etter i dag ({today()})"
     )
     assert "amended" not in run("history", "A-1").stdout
     assert "withdrawn" not in run("history", "A-2").stdout

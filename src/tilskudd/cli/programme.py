@@ -650,7 +650,7 @@ def verify(
     with guard(debug):
         from tilskudd.i18n import get
         from tilskudd.ledger import Ledger, exists
-        from tilskudd.rounds import verify_round
+        from tilskudd.rounds import decision_date_note, verify_round
         from tilskudd.wording import issue_cell, issue_text
 
         problems = Problems(lang)  # said together: --lang, --round, the programme, --input
@@ -698,6 +698,9 @@ def verify(
             if not commits and round_ is None:
                 _out(t("ledger.cli.nothing"))
             for commit in commits:
+                noted = decision_date_note(commit, found)
+                if noted is not None and noted[0]:
+                    _out(f"{t('severity.warning')}: {noted[1].render(language)}")
                 report = verify_round(opened, found, commit, input_path=input_file)
                 shown = report.input_path or commit.input_file or "?"
                 if report.problem is not None:
@@ -1088,6 +1091,15 @@ class RoundPlan:
         if ctx.already_committed is not None:
             when = ctx.already_committed.committed_at.replace("T", " ").replace("+00:00", " UTC")
             _out(t("ledger.cli.round_committed", round=ctx.round, when=when))
+            if self.programme is not None:
+                from tilskudd.rounds import decision_date_note
+
+                # The date its documents give: as recorded, said when tilskudd.toml differs.
+                noted = decision_date_note(ctx.already_committed, self.programme)
+                if noted is not None:
+                    warning, said = noted
+                    text = said.render(lang)
+                    _out(f"{t('severity.warning')}: {text}" if warning else text)
             self._changed_since(lang, ctx.round, as_decided=as_decided)
         elif ctx.not_committed_before:
             # Said before --commit makes it so: a ledger can't be undone, and the rounds left

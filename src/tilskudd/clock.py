@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-__all__ = ["TIMEZONE", "change_day", "now", "record_day", "today", "utc_timestamp"]
+__all__ = ["TIMEZONE", "change_day", "day", "now", "record_day", "today", "utc_timestamp"]
 
 TIMEZONE = ZoneInfo("Europe/Oslo")
 """Where the officers are: the zone a day is a day in."""
@@ -34,15 +34,19 @@ def today() -> date:
     return now().astimezone(TIMEZONE).date()
 
 
+def day(when: datetime) -> date:
+    """The day in Norway at the time ``when`` (one without a zone is read as UTC)."""
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(TIMEZONE).date()
+
+
 def record_day(timestamp: str) -> date:
     """The day in Norway of a recorded time (ISO 8601; one without a zone is read as UTC, and
     a bare date is that date)."""
     if len(timestamp) == 10:
         return date.fromisoformat(timestamp)
-    when = datetime.fromisoformat(timestamp)
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return when.astimezone(TIMEZONE).date()
+    return day(datetime.fromisoformat(timestamp))
 
 
 def change_day(decided: str | None, created: str) -> date:

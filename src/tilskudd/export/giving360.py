@@ -138,7 +138,7 @@ def _funder(result: RoundResult, prefix: str, options: dict[str, Any]) -> tuple[
 def _award_date(result: RoundResult, value: object) -> str:
     if value is None or value == "":
         # The round's decision date where the programme gives it, else the day of the run.
-        return (result.decision_date or result.created.date()).isoformat()
+        return (result.decision_date or clock.day(result.created)).isoformat()
     if isinstance(value, date):
         return value.isoformat()
     try:

@@ -3969,6 +3969,11 @@ def test_a_round_records_its_decision_date_in_its_commit_entry(
     later = _decided_on(programme, date(2009, 6, 20))
     again = allocate(ledger_path, later, 1, r1)
     assert again.decision_date == date(2009, 6, 12)
+    # The ledger's export gives it last on the rounds sheet, a date cell; none for round 2.
+    out = ledger_path.parent / "export.xlsx"
+    assert lg.export(ledger_path, out, lang="en") == "xlsx"
+    rounds = list(openpyxl.load_workbook(out)["Rounds"].iter_rows(values_only=True))
+    assert [row[-1] for row in rounds[:3]] == ["Round decided", datetime(2009, 6, 12), None]
     tamper(ledger_path, "UPDATE commits SET decision_date = '2009-06-20' WHERE round = 1")
     assert lg.verify_chain(ledger_path).first_bad == commits[0].seq
 

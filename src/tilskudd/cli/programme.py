@@ -640,8 +640,9 @@ def verify(
     Each round is re-run from its recorded input file (or --input), reading options, budget
     and policy, against the ledger as it was before that commit, and must give the same
     decisions. Changes to an award recorded out of the order they were decided (by an older
-    tilskudd) are a warning. Exit code 0 when everything agrees (warnings allowed), 1 when
-    anything differs or cannot be re-run.
+    tilskudd), and a decision date in tilskudd.toml other than the one recorded with a round,
+    are warnings. Exit code 0 when everything agrees (warnings allowed), 1 when anything
+    differs or cannot be re-run.
 
     Example:
 

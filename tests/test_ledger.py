@@ -18,7 +18,7 @@ import textwrap
 import time
 from collections.abc import Callable, Sequence
 from csv import reader as csv_rows
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +43,7 @@ from ledgertools import (
     tamper,
     write_csv,
 )
+from tilskudd import clock
 from tilskudd import ledger as lg
 from tilskudd.errors import (
     AmendmentRefusedError,
@@ -57,7 +58,7 @@ from tilskudd.models import RoundResult, Status
 from tilskudd.pipeline import read_applications
 from tilskudd.programme import Programme, Round, load_programme
 from tilskudd.rounds import ALREADY_FUNDED, run_programme_round, verify_round
-from tilskudd.wording import waived_figures
+from tilskudd.wording import change_date, waived_figures
 
 
 @pytest.fixture
@@ -568,8 +569,8 @@ def test_a_schema_version_set_back_past_a_new_column_is_refused(
     if version == lg.SCHEMA_VERSION - 1:
         exc = refused(lambda: lg.status(ledger_path, programme), LedgerIntegrityError)
         assert nb(exc, "schema_changed_column") == (
-            f"{ledger_path} sier at det har skjemaversjon {version}, men tabellen amendments har "
-            "kolonnen decided fra en senere versjon: versjonen er endret utenom "
+            f"{ledger_path} sier at det har skjemaversjon {version}, men tabellen commits har "
+            "kolonnen decision_date fra en senere versjon: versjonen er endret utenom "
             "tilskudd, og tallene i registeret kan ikke stoles på. tilskudd har latt filen være "
             "som den var; gjenopprett registeret fra en sikkerhetskopi."
         )
@@ -674,7 +675,8 @@ _COPY_AWARD = (
         [
             "INSERT INTO commits SELECT 3, round + 10, round_name, committed_at, programme, "
             "funder, frame, budget, awarded, unallocated, applications, input_file, input_path, "
-            "input_sha256, reading, policy, rule, seed, tool_version FROM commits WHERE seq = 1"
+            "input_sha256, reading, policy, rule, seed, tool_version, decision_date FROM commits "
+            "WHERE seq = 1"
         ],
         ["UPDATE chain SET kind = 'award' WHERE seq = 5"],
         ["UPDATE chain SET kind = 'commit' WHERE seq = 9"],
@@ -3170,7 +3172,7 @@ def test_a_ledger_of_the_earlier_schema_reads_verifies_and_upgrades_with_its_ame
         assert [(m.amount_after, m.outside_policy) for m in ledger.amendments()] == [(50_000, ())]
     lg.amend(ledger_path, programme, "A-1", 60_000, "back", outside_policy=True)
     with Ledger.open(ledger_path, write=False) as ledger:
-        assert ledger.version == SCHEMA_VERSION == 7
+        assert ledger.version == SCHEMA_VERSION == 8
         assert ledger.verify_chain().ok
         assert [m.amount_after for m in ledger.amendments()] == [50_000, 60_000]
 
@@ -3945,6 +3947,64 @@ def test_a_change_records_the_date_it_was_decided_beside_the_time_it_was_recorde
     assert lg.verify_chain(ledger_path).first_bad == amended.seq
 
 
+def test_a_round_records_its_decision_date_in_its_commit_entry(
+    setup: tuple[Path, Programme, Path, Path],
+) -> None:
+    """The round's decision date as tilskudd.toml gives it at the commit is in the commit's
+    entry (vouched for by the hash chain), '' when it gives none, and the round's result made
+    again has it whatever the programme says now."""
+    ledger_path, programme, r1, r2 = setup
+    commit(ledger_path, _decided_on(programme, date(2009, 6, 12)), 1, r1)
+    commit(ledger_path, programme, 2, r2)  # round 2 has no decision date
+    with Ledger.open(ledger_path, write=False) as ledger:
+        commits = ledger.commits()
+        assert [c.decision_date for c in commits] == ["2009-06-12", ""]
+        assert [c.decision() for c in commits] == [date(2009, 6, 12), None]
+        body = json.loads(
+            ledger._conn.execute(
+                "SELECT body FROM chain WHERE seq = ?", (commits[0].seq,)
+            ).fetchone()[0]
+        )
+    assert body["decision_date"] == "2009-06-12"
+    later = _decided_on(programme, date(2009, 6, 20))
+    again = allocate(ledger_path, later, 1, r1)
+    assert again.decision_date == date(2009, 6, 12)
+    # The ledger's export gives it last on the rounds sheet, a date cell; none for round 2.
+    out = ledger_path.parent / "export.xlsx"
+    assert lg.export(ledger_path, out, lang="en") == "xlsx"
+    rounds = list(openpyxl.load_workbook(out)["Rounds"].iter_rows(values_only=True))
+    assert [row[-1] for row in rounds[:3]] == ["Round decided", datetime(2009, 6, 12), None]
+    tamper(ledger_path, "UPDATE commits SET decision_date = '2009-06-20' WHERE round = 1")
+    assert lg.verify_chain(ledger_path).first_bad == commits[0].seq
+
+
+def test_a_round_committed_before_schema_8_is_held_to_the_decision_date_in_the_toml(
+    setup: tuple[Path, Programme, Path, Path],
+) -> None:
+    """A round committed by a tilskudd of ledger schema 7 has no recorded decision date: a
+    change is held to the date tilskudd.toml gives now, as before, and its result made again
+    is dated by it; the upgrade leaves the round without one."""
+    ledger_path, programme, r1, _ = setup
+    commit_with_schema(ledger_path, _decided_on(programme, date(2009, 6, 12)), 1, r1, 7)
+    later = _decided_on(programme, date(2009, 6, 20))
+    exc = refused(lambda: lg.withdraw(ledger_path, later, "A-2", "x", decided=date(2009, 6, 15)))
+    assert (exc.key, exc.params["round_decided"]) == (
+        "ledger.error.decided_before_round",
+        "2009-06-20",
+    )
+    assert nb(exc, "decided_before_round") == (
+        "A-2 (runde 1): endringen ble vedtatt 2009-06-15, før runde 1 ble vedtatt (2009-06-20, "
+        "vedtaksdatoen i tilskudd.toml): en endring kommer etter vedtaket den endrer; oppgi "
+        "datoen for vedtaket om å endre tilskuddet"
+    )
+    lg.withdraw(ledger_path, later, "A-2", "x", decided=date(2009, 6, 20))
+    assert allocate(ledger_path, later, 1, r1).decision_date == date(2009, 6, 20)
+    with Ledger.open(ledger_path, write=False) as ledger:
+        assert ledger.version == SCHEMA_VERSION
+        assert ledger.verify_chain().ok
+        assert [c.decision_date for c in ledger.commits()] == [None]
+
+
 def test_a_change_decided_in_the_future_or_before_its_round_was_decided_is_refused(
     setup: tuple[Path, Programme, Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -3965,10 +4025,11 @@ def test_a_change_decided_in_the_future_or_before_its_round_was_decided_is_refus
     )
     assert str(exc) == (
         "A-2 (round 1): the change was decided 2009-06-11, before round 1 was decided "
-        "(2009-06-12, the decision date in tilskudd.toml): a change comes after the decision "
-        "it changes; give the date of the decision to change the award"
+        "(2009-06-12, the decision date the ledger recorded when the round was committed): a "
+        "change comes after the decision it changes; give the date of the decision to change the "
+        "award"
     )
-    nb(exc, "decided_before_round")
+    nb(exc, "decided_before_round_recorded")
     assert dump(ledger_path) == before
     # Today, and the day the round was decided, are dates a change may be decided on.
     lg.withdraw(ledger_path, programme, "A-2", "x", decided=date(2009, 6, 12))
@@ -3978,9 +4039,18 @@ def test_a_change_decided_in_the_future_or_before_its_round_was_decided_is_refus
         "2009-10-13"
     )
     lg.amend(ledger_path, programme, "A-1", 50_000, "x", decided=date(2009, 10, 14))
-    # A round the programme gives no decision date is held to today alone.
+    # The date recorded with the round holds when tilskudd.toml no longer gives it ...
     undated = _decided_on(programme, None)  # type: ignore[arg-type]
-    assert lg.amend(ledger_path, undated, "A-3", 20_000, "x", decided=date(1999, 1, 1)).decided
+    exc = refused(
+        lambda: lg.amend(ledger_path, undated, "A-3", 20_000, "x", decided=date(1999, 1, 1))
+    )
+    assert (exc.key, exc.params["round_decided"]) == (
+        "ledger.error.decided_before_round_recorded",
+        "2009-06-12",
+    )
+    # ... or gives another.
+    later = _decided_on(programme, date(2009, 10, 1))
+    assert lg.amend(ledger_path, later, "A-3", 20_000, "x", decided=date(2009, 9, 1)).decided
 
 
 def test_a_change_dated_before_an_earlier_change_to_the_award_is_refused(
@@ -4013,6 +4083,90 @@ def test_a_change_dated_before_an_earlier_change_to_the_award_is_refused(
     assert dump(ledger_path) == before
     # The same day as the earlier change's decision is not before it.
     lg.withdraw(ledger_path, programme, "A-1", "x", decided=date(2009, 10, 12))
+
+
+# Just after midnight in Oslo, while UTC still says yesterday: in winter (UTC+1) and in summer
+# time (UTC+2), an hour and a half after midnight too.
+_AFTER_OSLO_MIDNIGHT = [
+    (datetime(2026, 1, 15, 23, 30, tzinfo=UTC), date(2026, 1, 16)),
+    (datetime(2026, 7, 15, 22, 30, tzinfo=UTC), date(2026, 7, 16)),
+    (datetime(2026, 7, 15, 23, 30, tzinfo=UTC), date(2026, 7, 16)),
+]
+
+
+@pytest.mark.parametrize(("instant", "oslo_day"), _AFTER_OSLO_MIDNIGHT)
+def test_a_change_decided_today_and_one_recorded_after_it_are_the_same_day_after_midnight(
+    setup: tuple[Path, Programme, Path, Path],
+    monkeypatch: pytest.MonkeyPatch,
+    instant: datetime,
+    oslo_day: date,
+) -> None:
+    """Today, for --decided, and the day a change without it is recorded are both the day in
+    Oslo: at 00:30 there, a change decided today is not in the future, and one recorded a
+    minute later without --decided is not refused as dated before it (it was, dated by the
+    UTC day, yesterday). Both are shown with Oslo's day."""
+    ledger_path, programme, r1, _ = setup
+    commit(ledger_path, programme, 1, r1)
+    monkeypatch.setattr(clock, "now", lambda: instant)
+    assert lg._today() == oslo_day
+    decided = lg.amend(ledger_path, programme, "A-1", 50_000, "board", decided=oslo_day)
+    assert decided.decided == oslo_day.isoformat()
+    recorded = lg.withdraw(ledger_path, programme, "A-1", "withdrawn by the applicant")
+    assert recorded.created == instant.isoformat()  # the time is kept in UTC
+    assert clock.record_day(recorded.created) == oslo_day
+    assert change_date(recorded, "en", words=False) == oslo_day.isoformat()
+    assert change_date(decided, "en", words=False) == (
+        f"{oslo_day.isoformat()} (recorded {oslo_day.isoformat()})"
+    )
+    # The day after Oslo's today is still the future.
+    exc = refused(
+        lambda: lg.amend(
+            ledger_path, programme, "A-2", 20_000, "x", decided=oslo_day + timedelta(days=1)
+        )
+    )
+    assert (exc.key, exc.params["today"]) == ("ledger.error.decided_future", oslo_day.isoformat())
+
+
+def test_the_day_before_oslo_midnight_is_today_there_though_utc_says_tomorrow_is_near(
+    setup: tuple[Path, Programme, Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 23:30 in Oslo in summer (21:30 UTC) the day is the same in both; at 23:30 UTC in
+    winter, 00:30 in Oslo, a change decided on the UTC day is not refused (it is yesterday)."""
+    ledger_path, programme, r1, _ = setup
+    commit(ledger_path, programme, 1, r1)
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 7, 15, 21, 30, tzinfo=UTC))
+    exc = refused(
+        lambda: lg.amend(ledger_path, programme, "A-1", 50_000, "x", decided=date(2026, 7, 16))
+    )
+    assert exc.key == "ledger.error.decided_future"
+    lg.amend(ledger_path, programme, "A-1", 50_000, "x", decided=date(2026, 7, 15))
+    assert clock.record_day(lg.withdraw(ledger_path, programme, "A-1", "x").created) == date(
+        2026, 7, 15
+    )
+
+
+def test_changes_recorded_out_of_the_order_decided_are_found_by_round(
+    setup: tuple[Path, Programme, Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ledger from before the order check may hold a change dated before one recorded before
+    it (by its decision, or without one by the day in Oslo it was recorded): each is found,
+    named by the entry it follows, the latest-dated before it; in order, or the same day, is
+    not."""
+    ledger_path, programme, r1, _ = setup
+    commit(ledger_path, programme, 1, r1)
+    monkeypatch.setattr(Ledger, "_refuse_dated_before_earlier_change", lambda *_: None)
+    first = lg.amend(ledger_path, programme, "A-1", 50_000, "x", decided=date(2009, 10, 12))
+    lg.amend(ledger_path, programme, "A-1", 45_000, "x", decided=date(2009, 10, 12))
+    lg.amend(ledger_path, programme, "A-3", 70_000, "x", decided=date(2009, 10, 12))
+    lg.amend(ledger_path, programme, "A-3", 60_000, "x", decided=date(2009, 10, 13))
+    # Recorded at 00:30 in Oslo on 2 October, 22:30 UTC on the 1st.
+    monkeypatch.setattr(clock, "now", lambda: datetime(2009, 10, 1, 22, 30, tzinfo=UTC))
+    late = lg.amend(ledger_path, programme, "A-1", 40_000, "x")
+    assert lg.changes_out_of_order(ledger_path) == [
+        lg.ChangeOutOfOrder(1, "A-1", first.seq + 1, "2009-10-12", late.seq, "2009-10-02")
+    ]
+    assert lg.changes_out_of_order(ledger_path, round=2) == []
+    assert lg.verify_chain(ledger_path).ok
 
 
 def test_a_ledger_of_schema_6_keeps_its_amendments_and_records_a_decision_date_after_upgrade(

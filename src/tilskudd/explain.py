@@ -44,6 +44,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, Literal
 
+from tilskudd import clock
 from tilskudd.currency import amount_unit
 from tilskudd.errors import PolicyError, UsageError
 from tilskudd.i18n import Phrase, as_sentence, get
@@ -948,7 +949,7 @@ def to_data(explanation: Explanation, lang: str) -> dict[str, Any]:
         "changes": [
             {
                 "kind": c.kind,
-                "date": c.decided or c.created[:10],
+                "date": clock.change_day(c.decided, c.created).isoformat(),
                 "decided": c.decided,
                 "recorded": c.created,
                 "before": c.amount_before,

@@ -36,13 +36,13 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from tilskudd import __version__
+from tilskudd import __version__, clock
 from tilskudd.errors import (
     AmendmentBeyondPolicyError,
     AmendmentRefusedError,
@@ -73,6 +73,7 @@ __all__ = [
     "AmendmentRecord",
     "AwardRecord",
     "ChainReport",
+    "ChangeOutOfOrder",
     "CommitInfo",
     "CommitRecord",
     "Ledger",
@@ -82,6 +83,7 @@ __all__ = [
     "RoundContext",
     "RoundStatus",
     "amend",
+    "changes_out_of_order",
     "commit_round",
     "exists",
     "export",
@@ -214,6 +216,10 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # YYYY-MM-DD), beside the time it was recorded, which may be days later. NULL when the
     # officer gave none, and for every change made before.
     ("ALTER TABLE amendments ADD COLUMN decided TEXT",),
+    # v7 -> v8: the round's decision date (ISO 8601) as the programme gave it when the round was
+    # committed, so that its documents keep it when tilskudd.toml is edited afterwards. '' for a
+    # round the programme gave none; NULL for every round committed before.
+    ("ALTER TABLE commits ADD COLUMN decision_date TEXT",),
 )
 """The SQL steps from version ``i`` to ``i + 1``; never edit a released step, add one."""
 
@@ -241,6 +247,7 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
         "rule",
         "seed",
         "tool_version",
+        "decision_date",
     ),
     "award": (
         "commit_seq",
@@ -281,6 +288,7 @@ _SINCE: dict[str, int] = {
     "figures": 5,
     "outside_policy_figures": 6,
     "decided": 7,
+    "decision_date": 8,
 }
 """Columns added by a later schema version: the version that added them. Their entries hold
 them only when they have a value, so that an entry written before keeps its JSON (and hash)."""
@@ -477,14 +485,21 @@ def _id_matcher(
     return same
 
 
+def programme_decision(programme: Programme | None, round_number: int) -> date | None:
+    """The decision date ``programme`` (tilskudd.toml as it is now) gives round ``round_number``."""
+    if programme is None:
+        return None
+    return next((r.decision for r in programme.rounds if r.number == round_number), None)
+
+
 def _now() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat()
+    return clock.utc_timestamp()
 
 
 def _today() -> date:
-    """Today where the officer is (the machine's date): a change decided today in Norway is
-    not in the future, though it may still be yesterday in UTC."""
-    return date.today()
+    """Today in Norway (:mod:`tilskudd.clock`): a change decided today there is not in the
+    future, though it may still be yesterday in UTC, or on the machine's own clock."""
+    return clock.today()
 
 
 # --- records ---------------------------------------------------------------------------------
@@ -513,6 +528,22 @@ class CommitRecord:
     rule: str
     seed: int | None
     tool_version: str
+    decision_date: str | None = None
+    """The round's decision date as the programme gave it when the round was committed (schema
+    8; ISO 8601), ``""`` when it gave none; None for a round committed before: then the date is
+    read from the programme file as it is now (:meth:`decision`)."""
+
+    @property
+    def decision_recorded(self) -> bool:
+        """Whether the ledger recorded the round's decision date (or that it had none)."""
+        return self.decision_date is not None
+
+    def decision(self, programme: Programme | None = None) -> date | None:
+        """The round's decision date: as recorded, else (a round committed before schema 8) as
+        ``programme`` gives it now."""
+        if self.decision_date is not None:
+            return date.fromisoformat(self.decision_date) if self.decision_date else None
+        return programme_decision(programme, self.round)
 
     def describe(self) -> str:
         """``round 1, committed 2025-04-15 10:00:00 UTC (ledger entry 1)``, for messages."""
@@ -687,6 +718,23 @@ class ChainReport:
     problem: str | None = None
     """What differs there, in English (:attr:`problem_phrase` in any language)."""
     problem_phrase: Phrase | None = None
+
+
+@dataclass(frozen=True)
+class ChangeOutOfOrder:
+    """A change to an award dated before a change recorded before it: the documents, which tell
+    an award's changes in the order the ledger records them, tell these two out of the order
+    they were decided. A tilskudd from before that order was checked (when a change is made)
+    could record them so; the ledger stands as recorded."""
+
+    round: int
+    application_id: str
+    earlier_seq: int
+    """The entry recorded first, the latest-dated of the award's changes before the later one."""
+    earlier_date: str
+    later_seq: int
+    later_date: str
+    """The later entry's date (ISO 8601), before ``earlier_date``."""
 
 
 @dataclass(frozen=True)
@@ -1585,6 +1633,10 @@ class Ledger:
                     "rule": allocation.rule,
                     "seed": allocation.seed,
                     "tool_version": result.tool_version,
+                    # As the programme gives it now: what the documents show from here on,
+                    # whatever tilskudd.toml says later ('' for none, so that NULL says
+                    # "committed before").
+                    "decision_date": round_.decision.isoformat() if round_.decision else "",
                 },
             )
             municipalities: set[str] = set()
@@ -1924,7 +1976,7 @@ class Ledger:
                 raise LedgerError(key="ledger.error.rejected", **which)
             if award.withdrawn:
                 raise LedgerError(key="ledger.error.withdrawn", **which)
-            self._refuse_decided_before_round(award, decided, programme)
+            self._refuse_decided_before_round(award, decided, programme, self.commits())
             self._refuse_dated_before_earlier_change(award, decided)
             before = award.current
             waived: list[str] = []
@@ -2011,16 +2063,30 @@ class Ledger:
 
     @staticmethod
     def _refuse_decided_before_round(
-        award: AwardRecord, decided: date | None, programme: Programme
+        award: AwardRecord,
+        decided: date | None,
+        programme: Programme,
+        commits: Sequence[CommitRecord],
     ) -> None:
         """A change can't be decided before the decision it changes: refused when ``decided``
-        lies before the decision date the programme gives the award's round."""
+        lies before the award's round's decision date, as recorded when the round was committed
+        (else, committed before schema 8, as the programme gives it)."""
         if decided is None:
             return
-        planned = next((r.decision for r in programme.rounds if r.number == award.round), None)
+        commit = next((c for c in commits if c.seq == award.commit_seq), None)
+        recorded = commit is not None and commit.decision_recorded
+        planned = (
+            commit.decision(programme)
+            if commit is not None
+            else programme_decision(programme, award.round)
+        )
         if planned is not None and decided < planned:
             raise LedgerError(
-                key="ledger.error.decided_before_round",
+                key=(
+                    "ledger.error.decided_before_round_recorded"
+                    if recorded
+                    else "ledger.error.decided_before_round"
+                ),
                 decided=decided.isoformat(),
                 round=award.round,
                 round_decided=planned.isoformat(),
@@ -2039,9 +2105,11 @@ class Ledger:
             return
 
         def dated(change: AmendmentRecord) -> date:
-            return date.fromisoformat((change.decided or change.created)[:10])
+            return clock.change_day(change.decided, change.created)
 
-        own = decided if decided is not None else date.fromisoformat(_now()[:10])
+        # The day it is recorded is the day in Norway, as "today" is for --decided: a change
+        # decided today and one recorded after it without --decided are the same day.
+        own = decided if decided is not None else clock.record_day(_now())
         latest = max(award.amendments, key=lambda change: (dated(change), change.seq))
         if dated(latest) <= own:
             return
@@ -2605,6 +2673,33 @@ class Ledger:
                 table_rows.close()
         return ChainReport(entries=count, head=prev, ok=True)
 
+    def changes_out_of_order(self, *, round: int | None = None) -> list[ChangeOutOfOrder]:
+        """Every change to an award dated (as :meth:`amend` dates it: the day decided, else the
+        day in Norway it was recorded) before a change to the same award recorded before it, in
+        ledger order (those of ``round`` if given). :meth:`amend` refuses to record one; a
+        tilskudd from before that check did not."""
+        latest: dict[int, tuple[date, AmendmentRecord]] = {}
+        found = []
+        for change in self.amendments():
+            if round is not None and change.round != round:
+                continue
+            day = clock.change_day(change.decided, change.created)
+            before = latest.get(change.award_seq)
+            if before is not None and day < before[0]:
+                found.append(
+                    ChangeOutOfOrder(
+                        round=change.round,
+                        application_id=change.application_id,
+                        earlier_seq=before[1].seq,
+                        earlier_date=before[0].isoformat(),
+                        later_seq=change.seq,
+                        later_date=day.isoformat(),
+                    )
+                )
+            if before is None or day >= before[0]:
+                latest[change.award_seq] = (day, change)
+        return found
+
 
 class _TableRows:
     """A recorded table's rows in seq order, taken one by one as the chain's entries name them:
@@ -2991,6 +3086,13 @@ def _not_committed_before(
     in order, so one skipped by a later commit never can be, and holds no money)."""
     last = max((c.round for c in commits), default=0)
     return tuple(sorted(r.number for r in programme.rounds if last < r.number < number))
+
+
+def changes_out_of_order(ledger: LedgerLike, *, round: int | None = None) -> list[ChangeOutOfOrder]:
+    """The ledger's changes recorded out of the order they were decided; see
+    :meth:`Ledger.changes_out_of_order`."""
+    with _opened(ledger, write=False) as opened:
+        return opened.changes_out_of_order(round=round)
 
 
 def status(ledger: LedgerLike, programme: Programme) -> LedgerStatus:

@@ -24,6 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import PureWindowsPath
 
+from tilskudd import clock
 from tilskudd.currency import amount_unit, shown
 from tilskudd.i18n import format_date, format_number, get
 from tilskudd.models import Application, AwardChange, Decision, Reason, RoundResult, Status
@@ -710,8 +711,9 @@ def _build(result: RoundResult, lang: str, *, as_decided: bool) -> Publication:
         programme=result.programme,
         round=result.round,
         funder=result.funder,
-        date=format_date(result.created.date(), lang),
-        iso_date=result.created.date().isoformat(),
+        # The day in Norway it was made, as every day tilskudd gives (tilskudd.clock).
+        date=format_date(clock.day(result.created), lang),
+        iso_date=clock.day(result.created).isoformat(),
         sentence=summary_sentence(summary, lang),
         summary=summary,
         by_amount=listed,

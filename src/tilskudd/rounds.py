@@ -18,7 +18,7 @@ budget and policy, against the ledger as it was just before the commit, and comp
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -32,6 +32,7 @@ from tilskudd.ledger import (
     RoundContext,
     file_sha256,
     generated_ids,
+    programme_decision,
 )
 from tilskudd.models import Application, Decision, Issue, Policy, Reason, RoundResult, Status
 from tilskudd.programme import Programme
@@ -42,6 +43,7 @@ __all__ = [
     "RoundDifference",
     "RoundVerification",
     "already_funded_decisions",
+    "decision_date_note",
     "run_programme_round",
     "verify_round",
 ]
@@ -154,14 +156,48 @@ def run_programme_round(
         currency=programme.currency,
         decided=tuple(excluded),
         prior_by_orgnr=context.prior_by_orgnr,
-        decision_date=next(
-            (r.decision for r in programme.rounds if r.number == context.round), None
+        # A committed round's as the ledger recorded it: tilskudd.toml edited since changes
+        # neither its documents nor its 360Giving award dates.
+        decision_date=(
+            context.already_committed.decision(programme)
+            if context.already_committed is not None
+            else programme_decision(programme, context.round)
         ),
     )
     # The commit checks the ledger against what the round was allocated against, whether or
     # not its caller passes it (Ledger.commit_round).
     result._allocated_against = context
     return result
+
+
+def decision_date_note(commit: CommitRecord, programme: Programme) -> tuple[bool, Phrase] | None:
+    """What to say of a committed round's decision date against tilskudd.toml as it is now:
+    (True, a warning) when the toml gives another date than the ledger recorded, which is the
+    one the round's documents keep; (False, a note) when the round was committed before the
+    ledger recorded the date (schema 8) and the toml gives one, which is then read as it is
+    now; None when there is nothing to say."""
+    now = programme_decision(programme, commit.round)
+    if not commit.decision_recorded:
+        if now is None:
+            return None
+        return False, Phrase(
+            "ledger.cli.decision_date_from_programme", round=commit.round, date=now.isoformat()
+        )
+    recorded = commit.decision()
+    if recorded == now:
+        return None
+
+    def said(day: date | None) -> Phrase:
+        if day is None:
+            return Phrase("ledger.cli.decision_date_none")
+        return Phrase("ledger.cli.decision_date_is", date=day.isoformat())
+
+    return True, Phrase(
+        "ledger.cli.decision_date_differs",
+        round=commit.round,
+        recorded=said(recorded),
+        given=said(now),
+    )
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any, Protocol, cast
 
+from tilskudd import clock
 from tilskudd.i18n import Phrase, Translator, as_sentence, format_date, get
 from tilskudd.models import (
     Decision,
@@ -583,13 +584,15 @@ def change_date(change: Change, lang: str, *, words: bool = True) -> str:
     recorded alone where no decision date was given. ``words=False``: ISO dates, as the
     terminal lists give them."""
 
-    def said(iso: str) -> str:
-        return format_date(date.fromisoformat(iso[:10]), lang) if words else iso[:10]
+    def said(day: date) -> str:
+        return format_date(day, lang) if words else day.isoformat()
 
-    recorded = said(change.created)
+    # The day in Norway it was recorded, as a change without --decided is dated by.
+    recorded = said(clock.record_day(change.created))
     if change.decided is None:
         return recorded
-    return get(lang)("explain.decided_recorded", decided=said(change.decided), recorded=recorded)
+    decided = said(date.fromisoformat(change.decided[:10]))
+    return get(lang)("explain.decided_recorded", decided=decided, recorded=recorded)
 
 
 def change_sentences(changes: Sequence[Change], lang: str) -> list[str]:

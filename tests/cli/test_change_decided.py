@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner, Result
 
+from tilskudd import clock
 from tilskudd.cli import app
 from tilskudd.i18n import format_date
 
@@ -64,7 +65,7 @@ def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def today() -> str:
-    return datetime.now(UTC).date().isoformat()
+    return clock.today().isoformat()  # the day in Norway, as the record day is
 
 
 def changed(folder: Path) -> None:
@@ -198,13 +199,14 @@ def test_a_decision_date_in_the_future_or_before_the_round_was_decided_is_refuse
     assert early.exit_code == 1
     assert plain(early.stderr) == (
         "error: A-1 (round 1): the change was decided 2009-06-01, before round 1 was decided "
-        "(2009-06-12, the decision date in tilskudd.toml): a change comes after the decision "
-        "it changes; give the date of the decision to change the award"
+        "(2009-06-12, the decision date the ledger recorded when the round was committed): a "
+        "change comes after the decision it changes; give the date of the decision to change the "
+        "award"
     )
     later = run("withdraw", "A-2", "--decided", "2999-01-01", "--reason", "x", "--lang", "nb")
     assert later.exit_code == 1
     assert plain(later.stderr).startswith(
-        f"feil: endringen ble vedtatt 2999-01-01, som er etter i dag ({datetime.now().date()})"
+        f"feil: endringen ble vedtatt 2999-01-01, som er etter i dag ({today()})"
     )
     assert "amended" not in run("history", "A-1").stdout
     assert "withdrawn" not in run("history", "A-2").stdout
@@ -286,7 +288,8 @@ def test_a_change_without_a_decision_date_is_dated_by_its_record_against_earlier
 
     first = run("amend", "A-1", "--amount", "50000", "--decided", "12.10.2009", "--reason", "Cut")
     assert first.exit_code == 0, first.output
-    monkeypatch.setattr(tilskudd.ledger, "_now", lambda: "2009-10-11T22:30:00+00:00")
+    # 23:30 in Oslo on 11 October (summer time); 22:30 UTC would be the 12th there.
+    monkeypatch.setattr(tilskudd.ledger, "_now", lambda: "2009-10-11T21:30:00+00:00")
     refused = run("withdraw", "A-1", "--reason", "Gave up")
     assert refused.exit_code == 1
     assert plain(refused.stderr).startswith(
@@ -298,3 +301,40 @@ def test_a_change_without_a_decision_date_is_dated_by_its_record_against_earlier
     monkeypatch.chdir(folder)
     recorded = run("withdraw", "A-1", "--reason", "Gave up")
     assert recorded.exit_code == 0, recorded.output
+
+
+def test_verify_warns_of_changes_an_older_tilskudd_recorded_out_of_the_order_decided(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ledger written before the order of an award's changes was checked may hold a change
+    dated before one recorded before it: verify names the round, the award and both dates, as a
+    warning (exit 0: the ledger stands as recorded), in either language; --round keeps to it."""
+    from tilskudd.ledger import Ledger
+
+    # As a tilskudd from before the check recorded them.
+    monkeypatch.setattr(Ledger, "_refuse_dated_before_earlier_change", lambda *_: None)
+    for amount, decided in (("50000", "12.10.2009"), ("45000", "01.10.2009")):
+        made = run("amend", "A-1", "--amount", amount, "--decided", decided, "--reason", "Cut")
+        assert made.exit_code == 0, made.output
+    monkeypatch.undo()
+    monkeypatch.chdir(folder)
+    checked = run("verify")
+    assert checked.exit_code == 0, checked.output
+    entries = len(ROUND_1) + 1  # the commit and its decisions before the two changes
+    assert (
+        f"warning: Round 1, A-1: the change in ledger entry {entries + 2} is dated 2009-10-01, "
+        f"before the change in entry {entries + 1} (2009-10-12) recorded before it, so the "
+        "documents tell the two out of the order they were decided. An older version of "
+        "tilskudd recorded them so; the ledger stands as recorded."
+    ) in plain(checked.stdout)
+    assert "Round 1: re-running" in checked.stdout
+    nb = run("verify", "--lang", "nb")
+    assert nb.exit_code == 0, nb.output
+    assert (
+        f"advarsel: Runde 1, A-1: endringen i post {entries + 2} er datert 2009-10-01, før "
+        f"endringen i post {entries + 1} (2009-10-12)"
+    ) in plain(nb.stdout)
+    # A later change in order is no warning, nor is the same day.
+    run("amend", "A-1", "--amount", "40000", "--decided", "01.11.2009", "--reason", "Cut")
+    again = run("verify")
+    assert plain(again.stdout).count("warning:") == 1

@@ -1653,10 +1653,10 @@ def test_ledger_export_lists_each_rounds_policy_as_the_award_workbook_does(
     assert grunnlag == settings
     # The Rounds sheet no longer holds the policy as one cell of internal names.
     rounds = [cell.value for cell in book.worksheets[2][1]]
-    assert rounds[-3:] == (
-        ["Rule", "tilskudd version", "Ledger entry"]
+    assert rounds[-4:] == (
+        ["Rule", "tilskudd version", "Ledger entry", "Round decided"]
         if lang == "en"
-        else ["Regel", "tilskudd-versjon", "Post i registeret"]
+        else ["Regel", "tilskudd-versjon", "Post i registeret", "Runden vedtatt"]
     )
 
 

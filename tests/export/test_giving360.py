@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import openpyxl
@@ -14,6 +15,7 @@ from tilskudd.export import write
 from tilskudd.export._sheetml import safe_text
 from tilskudd.export.giving360 import COLUMNS, REQUIRED, org_identifier, rows
 from tilskudd.models import Application, Decision, RoundResult, Status
+from tilskudd.publication import build
 
 # The standard's required fields (360-giving-schema.json "required", with the Organization
 # definition's required id and name), as the flat spreadsheet titles them.
@@ -408,3 +410,23 @@ def test_a_file_written_from_another_funders_grants_reads_back_without_warnings(
         ("360G-uk-1", None),
         ("A", "959159092"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("created", "day"),
+    [
+        (datetime(2026, 1, 15, 23, 30, tzinfo=UTC), "2026-01-16"),  # 00:30 in Oslo, winter
+        (datetime(2026, 7, 15, 22, 30, tzinfo=UTC), "2026-07-16"),  # 00:30 in Oslo, summer
+        (datetime(2026, 7, 15, 21, 30, tzinfo=UTC), "2026-07-15"),  # 23:30 in Oslo
+    ],
+)
+def test_a_round_without_a_decision_date_is_dated_by_the_day_in_norway_it_was_made(
+    small_round: Callable[..., RoundResult], tmp_path: Path, created: datetime, day: str
+) -> None:
+    """The documents of a run just after midnight in Oslo are dated that day, as "today" is
+    everywhere in tilskudd, not the UTC day before it."""
+    result = small_round(created=created)
+    path = tmp_path / "360giving.csv"
+    write(result, path, format="360giving", lang="en")
+    assert {r["Award Date"] for r in _read_csv(path)} == {day}
+    assert build(result, "nb").iso_date == day

@@ -413,6 +413,7 @@ def _change(
     outside_policy: bool = False,
     decided: str | None = None,
 ) -> None:
+    from tilskudd import clock
     from tilskudd import ledger as ledger_module
     from tilskudd.i18n import get
     from tilskudd.wording import waived_figures, waived_rule
@@ -475,7 +476,7 @@ def _change(
             get(language)(
                 "ledger.cli.change_decided",
                 decided=change.decided,
-                recorded=change.created[:10],
+                recorded=clock.record_day(change.created).isoformat(),
             )
         )
     if change.outside_policy:
@@ -639,8 +640,10 @@ def verify(
 
     Each round is re-run from its recorded input file (or --input), reading options, budget
     and policy, against the ledger as it was before that commit, and must give the same
-    decisions. Exit code 0 when everything agrees, 1 when anything differs or cannot be
-    re-run.
+    decisions. Changes to an award recorded out of the order they were decided (by an older
+    tilskudd), and a decision date in tilskudd.toml other than the one recorded with a round,
+    are warnings. Exit code 0 when everything agrees (warnings allowed), 1 when anything
+    differs or cannot be re-run.
 
     Example:
 
@@ -649,7 +652,7 @@ def verify(
     with guard(debug):
         from tilskudd.i18n import get
         from tilskudd.ledger import Ledger, exists
-        from tilskudd.rounds import verify_round
+        from tilskudd.rounds import decision_date_note, verify_round
         from tilskudd.wording import issue_cell, issue_text
 
         problems = Problems(lang)  # said together: --lang, --round, the programme, --input
@@ -678,12 +681,28 @@ def verify(
                 failed = True
                 problem = chain.problem_phrase or chain.problem
                 _out(t("ledger.cli.chain_bad", seq=chain.first_bad, problem=problem))
+            # Recorded by a tilskudd from before the order was checked: said, and the ledger
+            # stands (a warning: the exit code stays 0, as for every command's warnings).
+            for late in opened.changes_out_of_order(round=round_):
+                said = t(
+                    "ledger.cli.change_out_of_order",
+                    round=late.round,
+                    id=late.application_id,
+                    later=late.later_seq,
+                    later_date=late.later_date,
+                    earlier=late.earlier_seq,
+                    earlier_date=late.earlier_date,
+                )
+                _out(f"{t('severity.warning')}: {said}")
             commits = [c for c in opened.commits() if round_ is None or c.round == round_]
             if round_ is not None and not commits:
                 raise UsageError(key="ledger.error.round_not_committed", round=round_)
             if not commits and round_ is None:
                 _out(t("ledger.cli.nothing"))
             for commit in commits:
+                noted = decision_date_note(commit, found)
+                if noted is not None and noted[0]:
+                    _out(f"{t('severity.warning')}: {noted[1].render(language)}")
                 report = verify_round(opened, found, commit, input_path=input_file)
                 shown = report.input_path or commit.input_file or "?"
                 if report.problem is not None:
@@ -1078,6 +1097,15 @@ class RoundPlan:
         if ctx.already_committed is not None:
             when = ctx.already_committed.committed_at.replace("T", " ").replace("+00:00", " UTC")
             _out(t("ledger.cli.round_committed", round=ctx.round, when=when))
+            if self.programme is not None:
+                from tilskudd.rounds import decision_date_note
+
+                # The date its documents give: as recorded, said when tilskudd.toml differs.
+                noted = decision_date_note(ctx.already_committed, self.programme)
+                if noted is not None:
+                    warning, said = noted
+                    text = said.render(lang)
+                    _out(f"{t('severity.warning')}: {text}" if warning else text)
             self._changed_since(lang, ctx.round, as_decided=as_decided)
         elif ctx.not_committed_before:
             # Said before --commit makes it so: a ledger can't be undone, and the rounds left

@@ -40,6 +40,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from tilskudd import clock
 from tilskudd.errors import UsageError
 from tilskudd.export._sheetml import Style, Workbook
 from tilskudd.export.atomic import atomic_path, atomic_write
@@ -137,7 +138,7 @@ def _funder(result: RoundResult, prefix: str, options: dict[str, Any]) -> tuple[
 def _award_date(result: RoundResult, value: object) -> str:
     if value is None or value == "":
         # The round's decision date where the programme gives it, else the day of the run.
-        return (result.decision_date or result.created.date()).isoformat()
+        return (result.decision_date or clock.day(result.created)).isoformat()
     if isinstance(value, date):
         return value.isoformat()
     try:
@@ -201,7 +202,9 @@ def rows(result: RoundResult, *, lang: str = "en", **options: Any) -> list[dict[
                 # Funded after the decision: awarded the day an amendment first funded it (the
                 # day it was decided, where the officer gave it).
                 awarded_on = next(
-                    c.decided or c.created[:10] for c in changes if c.amount_after > 0
+                    clock.change_day(c.decided, c.created).isoformat()
+                    for c in changes
+                    if c.amount_after > 0
                 )
         out.append(
             {

@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from tilskudd import clock
 from tilskudd.collector import collector_paused
 from tilskudd.export.atomic import atomic_write
 from tilskudd.jsondata import plain, reason_data
@@ -156,7 +157,7 @@ def _changes(
             {
                 "kind": c.kind,
                 # the date it was decided where the officer gave one, as the documents date it
-                "date": c.decided or c.created[:10],
+                "date": clock.change_day(c.decided, c.created).isoformat(),
                 "decided": c.decided,
                 "recorded": c.created,
                 "before": c.amount_before,

@@ -48,7 +48,7 @@ _AMOUNT_COLUMNS = {"requested", "committed", "current", "amount_before", "amount
 _AMOUNT_COLUMNS |= {"frame", "budget", "awarded", "unallocated", "awarded_now"}
 _TIME_COLUMNS = frozenset({"committed_at", "changed_at", "recorded_at"})
 # The dates changes were decided: date cells, to sort and filter by (the CSV's ISO 8601 text).
-_DATE_COLUMNS = frozenset({"decided", "change_decided"})
+_DATE_COLUMNS = frozenset({"decided", "change_decided", "decision_date"})
 # The formats of the Grunnlag sheet's styles, for the same values here.
 _FORMAT_OF_STYLE = {
     Style.AMOUNT: _AMOUNT_FORMAT,
@@ -252,6 +252,10 @@ def write_ledger(
         "rule",
         "tool_version",
         "entry",
+        # Last, after the columns an import may read by position: the round's decision date as
+        # recorded when it was committed (empty for a round committed before ledger schema 8,
+        # which did not record it, and for one the programme gave none).
+        "decision_date",
     )
     now: dict[int, int] = {}
     for award in awards:
@@ -272,6 +276,7 @@ def write_ledger(
             "rule": c.rule,
             "tool_version": c.tool_version,
             "entry": c.seq,
+            "decision_date": c.decision_date or None,
         }
         for c in commits
     ]

@@ -3,7 +3,11 @@ machine's own time zone."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
@@ -48,3 +52,20 @@ def test_a_time_in_another_zone_is_the_day_in_oslo_at_that_moment() -> None:
     new_york = timezone(timedelta(hours=-5))
     assert clock.day(datetime(2026, 1, 15, 19, 0, tzinfo=new_york)) == date(2026, 1, 16)
     assert clock.day(datetime(2026, 1, 15, 12, 0)) == date(2026, 1, 15)
+
+
+def test_the_day_in_norway_is_known_on_a_machine_without_a_time_zone_database(
+    tmp_path: Path,
+) -> None:
+    # Slim Linux images (and Windows) have no /usr/share/zoneinfo: Europe/Oslo must then come
+    # from the tzdata package tilskudd depends on, not fail on import.
+    said = "from tilskudd import clock; print(clock.record_day('2026-01-15T23:00:00+00:00'))"
+    done = subprocess.run(
+        [sys.executable, "-c", said],
+        env={**os.environ, "PYTHONTZPATH": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "2026-01-16"  # midnight in Oslo

@@ -300,3 +300,60 @@ def test_a_pabulib_file_reads_as_its_projects_and_not_its_votes(path: Path, tmp_
     assert checked.rejected == ()
     assert [i.code for i in checked.issues if i.is_error] == []
     assert "read.other_table_skipped" in [i.code for i in checked.warnings]
+
+
+_USTER_MAP = (
+    '"Gesuchssteller" = "applicant"\n"Projekt" = "project"\n'
+    '"FoerderbeitragCHF" = "requested"\n"Foerderbereich" = "category"\n'
+)
+_UK_MAP = '"Amount Awarded" = "requested"\n'
+_PABULIB_MAP = '"cost" = "requested"\n"votes" = "score"\n"name" = "project"\n'
+_EXAMPLES = ROOT / "examples"
+# Each file, its column map, the budget it is run with (None: the round's own total) and its
+# numbering.
+_ROUNDS: list[tuple[Path, str | None, int | None, str]] = [
+    (FORSKNINGSRADET, "forskningsradet.toml", 100_000_000, "2024"),
+    (USTER, _USTER_MAP, None, "2024"),
+    (UK_SAMPLE, _UK_MAP, None, "2024"),
+    (REALDATA / "grants" / "uk_government_grant_awards_2016-17.xlsx", _UK_MAP, None, "2024"),
+    (_EXAMPLES / "small.xlsx", None, 5_000_000, "2024"),
+    (_EXAMPLES / "small.csv", None, 5_000_000, "2024"),
+    (_EXAMPLES / "difi_2009_runde1.xlsx", None, 20_000_000, "2009"),
+    (_EXAMPLES / "programme_difi2009" / "difi_2009_runde2.xlsx", None, 40_000_000, "2009"),
+    (_EXAMPLES / "broken.xlsx", None, None, "2024"),
+    (_EXAMPLES / "output" / "360giving.csv", None, 20_000_000, "2009"),
+    (_EXAMPLES / "output" / "tildeling.csv", None, 20_000_000, "2009"),
+    *((path, _PABULIB_MAP, None, "2024") for path in PABULIB),
+]
+
+
+@pytest.mark.parametrize(
+    ("path", "columns", "budget", "register"), _ROUNDS, ids=[p.name for p, *_ in _ROUNDS]
+)
+def test_no_real_round_is_taken_for_amounts_kept_in_thousands(
+    path: Path, columns: str | None, budget: int | None, register: str, tmp_path: Path
+) -> None:
+    """The warning about amounts kept in thousands, on every real file and example: with the
+    sheet alone, with the budget each is run with (pabulib's own from META), and with budgets
+    of the round's own total and three times it (a round undersubscribed): never said."""
+    from tilskudd.thousands import CODES
+    from tilskudd.validation import with_budget
+
+    needs(path)
+    column_map = None
+    if columns is not None:
+        mapped = _EXAMPLES / columns
+        if not columns.endswith(".toml"):
+            mapped = tmp_path / "map.toml"
+            mapped.write_text("[columns]\n" + columns, encoding="utf-8")
+        column_map = load_column_map(mapped)
+    if path.suffix == ".pb":
+        meta = path.read_text(encoding="utf-8").split("PROJECTS\n")[0]
+        budget = int(float(next(x for x in meta.splitlines() if x.startswith("budget;"))[7:]))
+    checked = read_applications(path, columns=column_map, register=register)
+    assert checked.requested is not None
+    total = checked.requested.total
+    assert total > 0
+    for weighed in {budget or total, total, 3 * total}:
+        issues = with_budget(checked, weighed).issues
+        assert [i.code for i in issues if i.code in CODES] == [], weighed

@@ -136,7 +136,11 @@ def run_round(
     the documents that publish it. ``currency``: the ISO 4217 code the amounts are in.
     """
     from tilskudd.rules import allocate
+    from tilskudd.validation import with_budget
 
+    # The warning about amounts kept in thousands, weighed against the budget (the command
+    # has done so before: then nothing changes).
+    checked = with_budget(checked, budget)
     decided_ids = {d.application_id for d in decided}
     eligible = tuple(a for a in checked.applications if a.id not in decided_ids)
     allocation = allocate(eligible, budget, policy, prior_by_orgnr=prior_by_orgnr)

@@ -94,6 +94,8 @@ from tilskudd.registry import (
     numberings_with,
     validate_orgnr,
 )
+from tilskudd.thousands import CODES as THOUSANDS_CODES
+from tilskudd.thousands import Requested, measure, thousands_warning
 
 __all__ = [
     "DECISIONS",
@@ -108,6 +110,7 @@ __all__ = [
     "row_told_apart",
     "same_row_told_apart",
     "validate",
+    "with_budget",
 ]
 
 FIELDS: tuple[str, ...] = (
@@ -288,6 +291,9 @@ class ValidationResult(_Outcome):
     register: str = "2024"
     ranking_column: bool = True
     """The sheet has a column for the score or the rank (the ranking rules need one)."""
+    requested: Requested | None = None
+    """What the valid applications ask for, for the warning about amounts kept in thousands
+    (:func:`with_budget` weighs it against the budget)."""
 
 
 @dataclass(frozen=True)
@@ -306,6 +312,9 @@ class CheckedTable(_Outcome):
     register: str = "2024"
     ranking_column: bool = True
     """The sheet has a column for the score or the rank (the ranking rules need one)."""
+    requested: Requested | None = None
+    """What the valid applications ask for, for the warning about amounts kept in thousands
+    (:func:`with_budget` weighs it against the budget)."""
 
 
 class _Applications(Sequence[Application]):
@@ -1516,6 +1525,30 @@ def validate(
         )
 
 
+_Checked = TypeVar("_Checked", ValidationResult, CheckedTable)
+
+
+def with_budget(checked: _Checked, budget: int | None) -> _Checked:
+    """``checked`` with the warning about amounts kept in thousands weighed against the round's
+    ``budget`` too (:func:`tilskudd.thousands.thousands_warning`), in place of the one from the
+    sheet alone: the round asks for a few thousandths of its budget. The same result when
+    there is no budget, or nothing to add."""
+    if not budget or checked.requested is None:
+        return checked
+    warning = thousands_warning(checked.requested, budget)
+    issues = list(checked.issues)
+    at = next((i for i, issue in enumerate(issues) if issue.code in THOUSANDS_CODES), None)
+    if warning is None or (at is not None and issues[at] == warning):
+        return checked
+    if at is None:
+        # With the sheet's own warnings, before the rows': after the last issue of no row.
+        at = next((i for i, issue in enumerate(issues) if issue.application_id), len(issues))
+        issues.insert(at, warning)
+    else:
+        issues[at] = warning
+    return replace(checked, issues=tuple(issues))
+
+
 def check_table(
     table: RawTable,
     *,
@@ -1542,7 +1575,7 @@ def check_table(
 class _Found:
     """What checking the rows found, before the applications are made."""
 
-    __slots__ = ("checked", "checker", "good", "issues", "rejected_rows", "table")
+    __slots__ = ("checked", "checker", "good", "issues", "rejected_rows", "requested", "table")
 
     def __init__(
         self,
@@ -1552,7 +1585,9 @@ class _Found:
         checked: list[int],
         rejected_rows: list[tuple[_Row, tuple[Issue, ...]]],
         issues: list[Issue],
+        requested: Requested | None = None,
     ) -> None:
+        self.requested = requested
         self.table = table
         self.checker = checker
         self.good = good
@@ -1593,6 +1628,7 @@ class _Found:
             "issues": tuple(self.issues),
             "extra_columns": tuple(header for header, _ in checker.extra),
             "register": checker.register.year,
+            "requested": self.requested,
         }
 
 
@@ -1795,6 +1831,7 @@ def _check_rows(
     other = _currency_not_kroner(checker, cells_list, datas, currency)
     if other is not None:
         issues.append(other)
+    said_of_table = len(issues)  # the warning about thousands goes here, once rows are judged
     good: list[RowData] = []
     good_checked: list[int] = []  # positions in good of the rows in `checked`
     rejected_rows: list[tuple[_Row, tuple[Issue, ...]]] = []
@@ -1814,7 +1851,20 @@ def _check_rows(
             good_checked.append(len(good))
             good.append(datas[index])
     good.extend(datas[kept:])
-    return _Found(table, checker, good, good_checked, rejected_rows, issues)
+    requested = _requested(checker, good)
+    thousands = thousands_warning(requested, None)
+    if thousands is not None:
+        issues.insert(said_of_table, thousands)
+    return _Found(table, checker, good, good_checked, rejected_rows, issues, requested)
+
+
+def _requested(checker: _Checker, good: Sequence[RowData]) -> Requested | None:
+    """What the valid applications ask for (:func:`tilskudd.thousands.measure`)."""
+    column = checker.fields.get("requested")
+    if column is None:
+        return None
+    where = checker.location(checker.table.header_row, column)
+    return measure(where, list(map(_REQUESTED_OF, good)), map(_COST_OF, good))
 
 
 _ID_HEADER = normalize_header("Identifier")
@@ -2163,6 +2213,8 @@ _DATA: tuple[str, ...] = (
 )
 """The fields of an :class:`~tilskudd.models.Application` made from a row."""
 _DATA_ID_OF = itemgetter(_DATA.index("id"))
+_REQUESTED_OF = itemgetter(_DATA.index("requested"))
+_COST_OF = itemgetter(_DATA.index("requested"), _DATA.index("total_cost"))
 _ORGNR_OF = itemgetter(_DATA.index("orgnr"))
 _PROJECT_OF = itemgetter(_DATA.index("project"))
 _NONE_AS_EMPTY: dict[str | None, str] = {None: ""}

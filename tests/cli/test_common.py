@@ -152,7 +152,7 @@ def read():
     return [get_register.cache_info().currsize, _catalogue.cache_info().currsize]
 
 
-def spy(book, name, meanwhile):
+def spy(book, name, meanwhile, **keywords):
     seen["before"] = set(sys.modules)
     seen["read before"] = read()
 
@@ -161,7 +161,7 @@ def spy(book, name, meanwhile):
         seen["after"] = set(sys.modules)
         seen["read after"] = read()
 
-    return plain(book, name, beside if meanwhile is not None else None)
+    return plain(book, name, beside if meanwhile is not None else None, **keywords)
 
 
 xlsx._parse_beside = spy

@@ -529,6 +529,82 @@ def test_an_xlsx_sheet_without_its_size_is_measured_by_its_cells(tmp_path: Path)
     assert "its cells reach XFD1048576" in _error_in_child(path, "r.xlsx")
 
 
+def _dimension_says(path: Path, ref: bytes, *, last_row: bytes = b"1048576") -> Path:
+    """The .xlsx at ``path`` with its sheet's ``<dimension>`` made to say ``ref``, and its row
+    1048576 numbered ``last_row``."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].replace(b'1048576"', last_row + b'"')
+    start = sheet.index(b"<dimension")
+    end = sheet.index(b">", start) + 1
+    parts["xl/worksheets/sheet1.xml"] = (
+        sheet[:start] + b'<dimension ref="' + ref + b'"/>' + sheet[end:]
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("cell", "last_row", "corner"),
+    [
+        ("XFD1048576", b"1048576", "XFD1048576"),
+        ("XFD60000", b"1048576", "XFD60000"),
+        ("T1048576", b"1048576", "T1048576"),
+        # openpyxl writes no row after 1048576: made 9999999 in the XML; the header reaches F.
+        ("A1048576", b"9999999", "F9999999"),
+    ],
+)
+@pytest.mark.parametrize(
+    ("lang", "start"),
+    [("en", "r.xlsx, sheet Søknader: its cells reach "), ("nb", "r.xlsx, arket Søknader: ")],
+)
+def test_a_far_cell_is_refused_though_the_dimension_says_less(
+    tmp_path: Path, cell: str, last_row: bytes, corner: str, lang: str, start: str
+) -> None:
+    """A <dimension> of A1:D4 and a value in XFD1048576: the extent check took the
+    dimension at its word, and calamine, which sizes the sheet by its cells, aborted the process
+    (exit 134, no message). The same message as for a dimension that says as much."""
+    path = _dimension_says(_far_out(tmp_path / "r.xlsx", cell, "x"), b"A1:D4", last_row=last_row)
+    message = _error_in_child(path, "r.xlsx", lang)
+    assert message.startswith(start)
+    assert f" {corner}, " in message
+    assert "Ctrl+End" in message
+
+
+def test_check_refuses_a_far_cell_the_dimension_hides_with_its_message(tmp_path: Path) -> None:
+    """Through the command, where the extent is checked on the parse's thread beside the
+    imports: exit 1 and the message, where it was "Aborted" and exit 134."""
+    import subprocess
+    import sys
+
+    path = _dimension_says(_far_out(tmp_path / "r.xlsx", "XFD1048576", "x"), b"A1:D4")
+    limit = "import resource; resource.setrlimit(resource.RLIMIT_AS, (1536 << 20, 1536 << 20))"
+    argv = f"sys.argv[1:] = ['check', {str(path)!r}]"
+    run = f"{limit}; import sys; from tilskudd.cli import main; {argv}; main()"
+    done = subprocess.run(
+        [sys.executable, "-c", run], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 1, done.stderr[-2000:]
+    assert "its cells reach XFD1048576" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("cell", "column"),
+    # Within bounds, each: 2 000 rows by 20 columns; 60 000 by 30 (AD); a row of 7 digits in
+    # column B (6 million cells, to F); 5 rows by 16 384.
+    [("T2000", 19), ("AD60000", 29), ("B1000000", 1), ("XFD5", 16_383)],
+)
+def test_a_cell_beyond_the_dimension_but_within_bounds_is_read(
+    tmp_path: Path, cell: str, column: int
+) -> None:
+    path = _dimension_says(_far_out(tmp_path / "r.xlsx", cell, "merknad"), b"A1:D4")
+    table = read_table(path)
+    assert [number for number, _ in table.rows][:2] == [2, 3]
+    assert table.rows[-1][1][column] == "merknad"
+
+
 def _xls_with_dimensions(path: Path, first_row: int, end_row: int) -> Path:
     import struct
 

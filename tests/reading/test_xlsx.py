@@ -20,7 +20,7 @@ from tilskudd.issues import describe_issue
 from tilskudd.models import Severity
 from tilskudd.reading import read_table
 from tilskudd.reading import xlsx as xlsx_module
-from tilskudd.reading.table import FormulaWithoutValue
+from tilskudd.reading.table import FormulaWithoutValue, RawTable
 from tilskudd.reading.xlsx import formulas_without_value, ods_error_cells
 from tilskudd.validation import validate
 
@@ -998,24 +998,25 @@ def _merge_issues(path: Path, lang: str = "en") -> list[str]:
 
 
 def test_a_merged_cell_over_data_rows_is_a_warning_naming_it(tmp_path: Path) -> None:
-    """Excel shows the merged value beside each row; only the first row holds it. Across two
-    columns it is not read on every row (which column would hold it?): said as before."""
-    path = _merged(tmp_path, ["B2:C3", "A1:A1"])  # A1:A1, one cell: nothing to say
+    """Excel shows the merged value beside each row; only the first row holds it. A block over
+    columns the round does not read (beside the table, no header) is not read on every row:
+    said as before."""
+    path = _merged(tmp_path, ["E2:F3", "A1:A1"])  # A1:A1, one cell: nothing to say
     table = read_table(path)
     (issue,) = table.issues
     assert issue.code == "read.merged_cells"
-    assert dict(issue.params) == {"range": "B2:C3", "cell": "B2", "empty": ["C2", "B3:C3"]}
+    assert dict(issue.params) == {"range": "E2:F3", "cell": "E2", "empty": ["F2", "E3:F3"]}
     assert issue.location is not None
-    assert issue.location.cell == "Søknader!B2"
+    assert issue.location.cell == "Søknader!E2"
     assert _merge_issues(path) == [
-        "flettet.xlsx, Søknader!B2: B2:C3 is a merged cell: only B2 holds its value, and "
-        "tilskudd reads C2 and B3:C3 as empty, though Excel shows the value there too. Unmerge "
+        "flettet.xlsx, Søknader!E2: E2:F3 is a merged cell: only E2 holds its value, and "
+        "tilskudd reads F2 and E3:F3 as empty, though Excel shows the value there too. Unmerge "
         "the cells and fill in the value in each row"
     ]
     # Said before as "row(s) 3 read it as empty" and "rad 3 leses som tom(me)".
     assert _merge_issues(path, "nb") == [
-        "flettet.xlsx, Søknader!B2: B2:C3 er en sammenslått celle: bare B2 har verdien, og "
-        "tilskudd leser C2 og B3:C3 uten verdi, selv om Excel viser verdien der også. Del opp "
+        "flettet.xlsx, Søknader!E2: E2:F3 er en sammenslått celle: bare E2 har verdien, og "
+        "tilskudd leser F2 og E3:F3 uten verdi, selv om Excel viser verdien der også. Del opp "
         "cellene og fyll inn verdien i hver rad"
     ]
 
@@ -1023,11 +1024,11 @@ def test_a_merged_cell_over_data_rows_is_a_warning_naming_it(tmp_path: Path) -> 
 @pytest.mark.parametrize(
     ("merge", "empty"),
     [
-        ("B2:C5", "C2 and B3:C5"),
+        ("E2:F5", "F2 and E3:F5"),
         # Over two columns the cell beside the value is empty too: said as "row 2 holds its
-        # value" before, which C2 does not.
-        ("B2:C3", "C2 and B3:C3"),
-        ("B3:C4", "C3 and B4:C4"),
+        # value" before, which F2 does not.
+        ("E2:F3", "F2 and E3:F3"),
+        ("E3:F4", "F3 and E4:F4"),
     ],
 )
 def test_a_merged_range_names_every_cell_that_reads_empty(
@@ -1095,6 +1096,87 @@ def test_a_value_merged_down_a_column_of_text_is_read_on_every_row(tmp_path: Pat
         "Ola",
         "Ola",
     ]
+
+
+def _kommune_fylke(tmp_path: Path) -> Path:
+    """Four applications, the first three from Bodø in Nordland: Kommune and Fylke merged as
+    one block, C2:D4, the value typed once in C2."""
+    path = tmp_path / "blokk.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Søknader"
+    sheet.append(["Søknadsnr", "Søker", "Kommune", "Fylke", "Omsøkt beløp"])
+    sheet.append(["S-1", "Lag A", "Bodø", None, 100_000])
+    sheet.append(["S-2", "Lag B", None, None, 200_000])
+    sheet.append(["S-3", "Lag C", None, None, 300_000])
+    sheet.append(["S-4", "Lag D", "Tromsø", "Troms", 50_000])
+    sheet.merge_cells("C2:D4")
+    book.save(path)
+    return path
+
+
+def _check_kommune_fylke(table: RawTable, first_row: int) -> None:
+    """The block's value read as each row's municipality, as on its top row, and said once."""
+    rows = [cells[2:4] for _, cells in table.rows]
+    assert rows[:3] == [["Bodø", None]] * 3
+    (issue,) = [i for i in table.issues if "merged" in i.code]
+    assert issue.code == "read.merged_down_across"
+    assert issue.severity == Severity.WARNING
+    end = first_row + 2
+    assert dict(issue.params) == {"count": 1, "ranges": [f"C{first_row}:D{end}"], "more": 0}
+    assert issue.location is not None
+    assert issue.location.cell == f"Søknader!C{first_row}"
+    assert describe_issue(issue).endswith(
+        f"C{first_row}:D{end} is a merged cell across columns and down over rows of "
+        "applications: tilskudd reads the value on every row of the merge, in its first column, "
+        "as Excel shows it beside each row, though the file holds it in the top-left cell only; "
+        "the other columns of the merge read as empty on every row. If a row is to have a value "
+        "of its own, or the value belongs in another column, unmerge the cells and fill in each "
+        "row"
+    )
+    assert describe_issue(issue, "nb").endswith(
+        f"C{first_row}:D{end} er en sammenslått celle over flere kolonner og nedover "
+        "søknadsrader: tilskudd leser verdien på hver rad i sammenslåingen, i den første "
+        "kolonnen, slik Excel viser den ved hver rad, selv om filen har den bare i cellen øverst "
+        "til venstre; de andre kolonnene i sammenslåingen leses uten verdi på hver rad. Skal en "
+        "rad ha en egen verdi, eller hører verdien til en annen kolonne, del opp cellene og fyll "
+        "inn hver rad"
+    )
+    result = validate(table)
+    assert not result.rejected
+    bodø = [a for a in result.applications if a.id in {"S-1", "S-2", "S-3"}]
+    # Said before as "C2:D4 is a merged cell: only C2 holds its value": S-2 and S-3 had no
+    # municipality and no county, and a quota per county would have missed them.
+    assert [(a.municipalities, a.counties) for a in bodø] == [(("1804",), ("18",))] * 3
+
+
+def test_a_value_merged_down_two_columns_of_text_is_read_on_every_row(tmp_path: Path) -> None:
+    table = read_table(_kommune_fylke(tmp_path), display_name="blokk.xlsx")
+    _check_kommune_fylke(table, 2)
+
+
+def test_an_ods_value_merged_down_two_columns_is_read_on_every_row_as_in_xlsx(
+    make_ods: Callable[..., Path],
+) -> None:
+    block = OdsXml(
+        '<table:table-cell table:number-rows-spanned="3" table:number-columns-spanned="2" '
+        'office:value-type="string"><text:p>Bodø</text:p></table:table-cell>'
+        "<table:covered-table-cell/>"
+    )
+    covered = OdsXml('<table:covered-table-cell table:number-columns-repeated="2"/>')
+    path = make_ods(
+        {
+            "Søknader": [
+                ["Søknadsnr", "Søker", "Kommune", "Fylke", "Omsøkt beløp"],
+                ["S-1", "Lag A", block, 100_000],
+                ["S-2", "Lag B", covered, 200_000],
+                ["S-3", "Lag C", covered, 300_000],
+                ["S-4", "Lag D", "Tromsø", "Troms", 50_000],
+            ]
+        }
+    )
+    _check_kommune_fylke(read_table(path), 2)
 
 
 @pytest.mark.parametrize(
@@ -1189,33 +1271,33 @@ def test_an_ods_cell_merged_down_is_read_on_every_row_as_in_xlsx(
 
 def test_several_merged_ranges_are_one_warning_listing_them(tmp_path: Path) -> None:
     # One warning each before, the same advice repeated for every range.
-    path = _merged(tmp_path, ["B6:C7", "B2:C3", "B4:C5"], rows=6)
+    path = _merged(tmp_path, ["E6:F7", "E2:F3", "E4:F5"], rows=6)
     (issue,) = read_table(path).issues
     assert issue.code == "read.merged_cells_many"
     assert issue.location is not None
     assert (issue.location.sheet, issue.location.row) == ("Søknader", 2)
     assert _merge_issues(path) == [
-        "flettet.xlsx, Søknader, row 2: merged cells span rows of applications (3): B2:C3, "
-        "B4:C5 and B6:C7. Only the top-left cell of each holds its value, and tilskudd reads the "
+        "flettet.xlsx, Søknader, row 2: merged cells span rows of applications (3): E2:F3, "
+        "E4:F5 and E6:F7. Only the top-left cell of each holds its value, and tilskudd reads the "
         "others as empty, though Excel shows the value there too. Unmerge the cells and fill in "
         "the value in each row"
     ]
     assert _merge_issues(path, "nb") == [
-        "flettet.xlsx, Søknader, rad 2: sammenslåtte celler går over søknadsrader (3): B2:C3, "
-        "B4:C5 og B6:C7. Bare cellen øverst til venstre i hver har verdien, og tilskudd leser de "
+        "flettet.xlsx, Søknader, rad 2: sammenslåtte celler går over søknadsrader (3): E2:F3, "
+        "E4:F5 og E6:F7. Bare cellen øverst til venstre i hver har verdien, og tilskudd leser de "
         "andre uten verdi, selv om Excel viser verdien der også. Del opp cellene og fyll inn "
         "verdien i hver rad"
     ]
 
 
 def test_many_merged_ranges_name_the_first_ten_and_count_the_rest(tmp_path: Path) -> None:
-    merges = [f"B{r}:C{r + 1}" for r in range(2, 50, 2)]  # 24 ranges
+    merges = [f"E{r}:F{r + 1}" for r in range(2, 50, 2)]  # 24 ranges
     (issue,) = read_table(_merged(tmp_path, merges, rows=50)).issues
     assert issue.code == "read.merged_cells_many_more"
     assert dict(issue.params) == {"count": 24, "ranges": merges[:10], "more": 14}
     text = describe_issue(issue, "nb")
-    assert "(24): B2:C3, B4:C5, " in text
-    assert "B18:C19 og B20:C21; 14 til er ikke listet opp. Bare cellen" in text
+    assert "(24): E2:F3, E4:F5, " in text
+    assert "E18:F19 og E20:F21; 14 til er ikke listet opp. Bare cellen" in text
 
 
 def test_many_ranges_merged_down_text_name_the_first_ten_and_count_the_rest(

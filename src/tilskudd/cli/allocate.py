@@ -397,6 +397,11 @@ def allocate(
                     None if dry_run else output, output_format, compare=compare is not None
                 ),
             )
+            from tilskudd.validation import with_budget
+
+            # Amounts kept in thousands, weighed against the budget: said with the sheet's
+            # other problems, before anything is allocated.
+            checked = with_budget(checked, budget_nok)
             out = console()
             from tilskudd.render.check import render_check
 

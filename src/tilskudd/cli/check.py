@@ -171,6 +171,12 @@ def check(
             report=format,
             currency=round_currency,
         )
+        if budget_nok:
+            from tilskudd.validation import with_budget
+
+            # Amounts kept in thousands: against the budget, a round asking for a few
+            # thousandths of it is said before the figures.
+            checked = with_budget(checked, budget_nok)
         from tilskudd.summary import budget_check
 
         check_figures = (

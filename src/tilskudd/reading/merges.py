@@ -3,13 +3,18 @@
 Excel shows a merged cell's value beside every row it covers, but the file holds it in the
 top-left cell only. A value merged down one column of text (municipalities, county, category,
 applicant, project, justification, a column carried through) is read on every row of the
-merge, as the officer sees it, and said once in a warning naming the ranges. A value merged
+merge, as the officer sees it, and said once in a warning naming the ranges. So is a value
+merged down several such columns at once (a municipality and its county merged as one block
+over three rows): it is read in the block's first column, where the file holds it, on every
+row, and the block's other columns read as empty on every row, as they do on its top row
+(its own warning says so). A value merged
 down over an amount, a score, a rank, an id, an organisation number or a decision is one value,
 not one for each application: an error on each application under it, naming the range. Rows
 below the top that are otherwise empty are no applications (they were dropped as blank), so a
 merge over only such rows says nothing here.
 
-Other merges (across columns, a header cell merged down) are left to the reader's warning.
+Other merges (across columns only, a header cell merged down, a block whose first column is
+not read) are left to the reader's warning.
 """
 
 from __future__ import annotations
@@ -31,10 +36,9 @@ SHARED: frozenset[str] = frozenset(
 _SHOWN = 10  # merged ranges named in the warning; the rest are counted
 
 
-def _ref(column: int, top: int, bottom: int) -> str:
-    """A 0-based column and 1-based rows as a range: ``C2:C4``."""
-    letter = column_letter(column)
-    return f"{letter}{top}:{letter}{bottom}"
+def _ref(left: int, right: int, top: int, bottom: int) -> str:
+    """0-based columns and 1-based rows as a range: ``C2:C4``, ``C2:D4``."""
+    return f"{column_letter(left)}{top}:{column_letter(right)}{bottom}"
 
 
 def read_merges_down(
@@ -47,15 +51,17 @@ def read_merges_down(
     each application under a value merged down a column of one application's own.
 
     ``mapped_by``: 0-based column -> field; ``extra``: the columns carried through. Returns the
-    merges this did not handle (for the reader's warning) and the warning about those filled.
-    Costs nothing for a sheet without merges.
+    merges this did not handle (for the reader's warning) and the warnings about those filled
+    (those down one column, and those across several columns, each said their own way). Costs
+    nothing for a sheet without merges.
     """
     if not merges:
         return [], []
     header_row = table.header_row
     numbers = table.rows
     index: dict[int, int] = {}
-    filled: list[tuple[int, int, int]] = []  # column, top, bottom (1-based rows)
+    filled: list[tuple[int, int, int, int]] = []  # left, right, top, bottom (1-based rows)
+    across: list[tuple[int, int, int, int]] = []  # the same, over several columns
     rest: list[Merge] = []
     for merge in sorted(merges):
         (top0, left), (bottom0, right) = merge
@@ -75,30 +81,40 @@ def read_merges_down(
         shared = [f for f in fields if f is not None and f in SHARED]
         if shared:
             _shared_error(table, shared[0], left, right, top, bottom, [top, *below])
-        elif left == right and (fields[0] is not None or left in extra):
+        elif fields[0] is not None or left in extra:
+            # Read as the top row reads: the value in the first column, where the file holds
+            # it, and the block's other columns empty (a covered cell holds nothing).
             _, cells = numbers[index[top]]
             value = cells[left] if left < len(cells) else None
             if not is_empty(value):
                 for row in below:
                     _set(numbers[index[row]][1], left, value)
-            filled.append((left, top, bottom))
+            (filled if left == right else across).append((left, right, top, bottom))
         else:
             rest.append(merge)
-    if not filled:
-        return rest, []
-    shown = [_ref(*merge) for merge in filled[:_SHOWN]]
-    more = len(filled) - len(shown)
-    column, top, _ = filled[0]
-    return rest, [
-        Issue(
-            severity=Severity.WARNING,
-            code="read.merged_down_filled_more" if more else "read.merged_down_filled",
-            params={"count": len(filled), "ranges": shown, "more": more},
-            location=Location(
-                file=table.file, sheet=table.sheet, row=top, column=column_letter(column)
-            ),
+    issues = [
+        _filled_warning(table, ranges, code)
+        for ranges, code in (
+            (filled, "read.merged_down_filled"),
+            (across, "read.merged_down_across"),
         )
+        if ranges
     ]
+    return rest, issues
+
+
+def _filled_warning(table: RawTable, ranges: list[tuple[int, int, int, int]], code: str) -> Issue:
+    """One warning naming the merged ranges read on every row (the first ten, and how many
+    more), at the first one's top-left cell."""
+    shown = [_ref(*merge) for merge in ranges[:_SHOWN]]
+    more = len(ranges) - len(shown)
+    left, _, top, _ = ranges[0]
+    return Issue(
+        severity=Severity.WARNING,
+        code=f"{code}_more" if more else code,
+        params={"count": len(ranges), "ranges": shown, "more": more},
+        location=Location(file=table.file, sheet=table.sheet, row=top, column=column_letter(left)),
+    )
 
 
 def _set(cells: Any, column: int, value: Any) -> None:

@@ -489,8 +489,9 @@ def _date_text(value: RawCell) -> tuple[int, int] | None:
     return (day, month) if 1 <= day <= 31 and 1 <= month <= 12 else None
 
 
-def _amount(value: RawCell, *, allow_zero: bool = False) -> int:
-    """Whole kroner from a number or typed text, or raise :class:`_Problem`."""
+def _amount(value: RawCell, *, allow_zero: bool = False, dot_groups: bool = False) -> int:
+    """Whole kroner from a number or typed text, or raise :class:`_Problem`. ``dot_groups``: a
+    dot before three digits groups thousands (a semicolon-separated file: decimal comma)."""
     number: Decimal | int
     if isinstance(value, date):
         raise _Problem("amount_date", day=value.day, month=value.month)
@@ -500,7 +501,7 @@ def _amount(value: RawCell, *, allow_zero: bool = False) -> int:
         number = int(value)
     else:
         try:
-            number = parse_decimal(value, original=_cell_text(value).strip())
+            number = parse_decimal(value, original=_cell_text(value).strip(), dot_groups=dot_groups)
         except AmbiguousAmountError as exc:
             raise _Problem(
                 "amount_ambiguous",
@@ -695,6 +696,9 @@ class _Checker:
         self._scores: dict[float, Decimal] = {}
         self._amounts: dict[str, int] = {}
         """Amount texts that read as a whole number of kroner above 0, and that number."""
+        # Excel saves CSV with ";" where the decimal mark is the comma (Norwegian settings):
+        # there "250.000" is 250 000 kr, while in a comma-separated file it may be 250.
+        self.dot_groups = table.delimiter == ";"
         self._score_texts: dict[str, Decimal] = {}
         self._rank_texts: dict[str, int] = {}
         self.other_required: list[tuple[int, ...]] = []
@@ -1005,7 +1009,7 @@ class _Checker:
                 return None
         else:
             try:
-                amount = _amount(text)
+                amount = _amount(text, dot_groups=self.dot_groups)
             except _Problem:
                 return None
         self._amounts[text] = amount
@@ -1177,7 +1181,7 @@ class _Checker:
         if is_empty(value):
             return None
         try:
-            return _amount(value, allow_zero=allow_zero)
+            return _amount(value, allow_zero=allow_zero, dot_groups=self.dot_groups)
         except _Problem as problem:
             self.add(row, field, problem.code, problem.params, value=value)
             return None

@@ -149,3 +149,6 @@ class RawTable:
     percent_cells: dict[int, set[int]] = field(default_factory=dict)
     """0-based column -> the (1-based) rows of its number cells formatted as a percentage, where
     the reader can tell (every workbook format; not CSV): such a cell shows 85 % and holds 0.85."""
+    delimiter: str | None = None
+    """The delimiter of a delimited text file (``;`` ``,`` or tab); None for a workbook. In a
+    semicolon-separated file the decimal mark is the comma, so a dot groups thousands."""

@@ -227,6 +227,30 @@ def test_a_uk_funders_grants_published_again_keep_their_360giving_ids(tmp_path: 
     assert all(g["Identifier"].startswith("360G-cabinetoffice-") for g in grants)
 
 
+UK_AWARDS = REALDATA / "grants" / "uk_government_grant_awards_2016-17.xlsx"
+
+
+def _uk_awards(tmp_path: Path) -> Any:
+    needs(UK_AWARDS)
+    columns = tmp_path / "uk.toml"
+    columns.write_text('[columns]\n"Amount Awarded" = "requested"\n', encoding="utf-8")
+    return read_applications(UK_AWARDS, columns=load_column_map(columns))
+
+
+def test_the_uk_grant_codes_given_as_recipients_are_no_org_ids(tmp_path: Path) -> None:
+    """The UK government's awards of 2016-17 give 111 grant codes as the recipient's
+    identifier (SP-G16-A07-03: no country SP, no list G16); they passed as org-ids in
+    org-id.guide's form, were said to be each recipient's own and published as such. No
+    identifier in the file is an org-id: every one is another register's id, said once."""
+    checked = _uk_awards(tmp_path)
+    orgs = [i for i in checked.issues if i.field == "orgnr"]
+    assert [(i.code, i.params["count"], i.params["total"]) for i in orgs] == [
+        ("validate.open_data_not_norwegian", 3351, 3351)
+    ]
+    carried = {a.extra["Recipient Org:Identifier"] for a in checked.applications}
+    assert "SP-G16-A07-03" in carried
+
+
 def test_tilskudds_own_360giving_file_reads_back_as_the_round_it_came_from() -> None:
     """examples/output/360giving.csv (the Difi round's awards): every award's id (written
     360G-tilskudd-difi2009-<id>), applicant, orgnr (written NO-BRC-<orgnr>), municipalities and

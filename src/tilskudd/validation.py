@@ -88,6 +88,7 @@ from tilskudd.registry import (
     OrgnrError,
     RegistryError,
     get_register,
+    is_org_id,
     is_plain_valid_orgnr,
     validate_orgnr,
 )
@@ -1771,9 +1772,6 @@ the 360Giving export gives again rather than one made up from the name."""
 GEO_CODE_COLUMN = "Beneficiary Location:Geographic Code"
 """The carried column that keeps another country's place codes from 360Giving's ``Beneficiary
 Location:Geographic Code`` (``K02000001``): no Norwegian place, but the funder's own data."""
-ORG_ID_FORM = re.compile(r"[A-Z]{2}-[A-Z0-9]{2,}-\S+")
-"""An identifier in org-id.guide's form: country (or ``XI``, ``XM``), list, the id in that list
-(``GB-CHC-1234567``, ``GB-COH-01234567``, ``XM-DAC-41114``)."""
 
 
 def _open_data_columns(table: RawTable) -> tuple[RawTable, list[Issue]]:
@@ -1830,7 +1828,7 @@ def _open_data_columns(table: RawTable) -> tuple[RawTable, list[Issue]]:
                 new[org_at] = brc.group(1).strip()
             elif text:
                 new[org_at] = None
-                if keep_at is not None and ORG_ID_FORM.fullmatch(text):
+                if keep_at is not None and is_org_id(text):
                     new.extend([None] * (keep_at + 1 - len(new)))
                     new[keep_at] = text
                     kept.append((row_id or f"R{number}", text))

@@ -408,3 +408,9 @@ def test_a_file_written_from_another_funders_grants_reads_back_without_warnings(
         ("360G-uk-1", None),
         ("A", "959159092"),
     ]
+
+
+def test_a_grant_code_given_as_the_recipients_identifier_is_not_published_as_its_org_id() -> None:
+    # SP-G16-A07-03, from the UK government's awards: no country SP, no list G16.
+    assert org_identifier(None, "Centre", "360G-x-", "SP-G16-A07-03") == "360G-x-org-centre"
+    assert org_identifier(None, "Agency", "360G-x-", "XM-DAC-41114") == "XM-DAC-41114"

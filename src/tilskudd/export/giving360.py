@@ -47,7 +47,8 @@ from tilskudd.export.csv import neutralise
 from tilskudd.i18n import get
 from tilskudd.models import Application, RoundResult
 from tilskudd.publication import changes_by_id, standing
-from tilskudd.validation import GRANT_ID_FORM, ORG_ID_COLUMN, ORG_ID_FORM
+from tilskudd.registry import is_org_id
+from tilskudd.validation import GRANT_ID_FORM, ORG_ID_COLUMN
 from tilskudd.wording import change_sentences, county_name, municipality_name
 
 __all__ = ["COLUMNS", "DEFAULT_PREFIX", "REQUIRED", "org_identifier", "rows", "write"]
@@ -105,7 +106,7 @@ def org_identifier(orgnr: str | None, name: str, prefix: str, given: object = No
     (``GB-CHC-1234567``), else a ``360G``-style id from the name."""
     if orgnr and _ORGNR.match(orgnr):
         return f"NO-BRC-{orgnr}"
-    if isinstance(given, str) and ORG_ID_FORM.fullmatch(given.strip()):
+    if isinstance(given, str) and is_org_id(given.strip()):
         return given.strip()
     return f"{prefix}org-{_slug(name)}"
 

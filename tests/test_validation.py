@@ -1890,7 +1890,8 @@ def test_another_funders_org_identifiers_and_place_codes_are_one_warning_per_col
     assert (
         "8 of 8 applications give a value here that is not a Norwegian organisation number "
         "(GB682239225, GB682239226 and GB682239227); it is read as empty, and carried through "
-        "unchanged as the column 'Recipient Org:Identifier'."
+        "unchanged as the column 'Recipient Org:Identifier', and applications that give the "
+        "same value count as one organisation's in per_applicant_max."
     ) in said
     assert "not a Norwegian municipality or county number (E08000025)" in describe_issue(geo, "en")
     assert (

@@ -67,6 +67,7 @@ from tilskudd.i18n import Phrase
 from tilskudd.issues import describe_issue
 from tilskudd.models import (
     MAX_RANK,
+    ORG_ID_COLUMN,
     Application,
     CellValue,
     Issue,
@@ -1765,10 +1766,6 @@ _SHOWN_IDS = 5
 """How many ids a warning about a whole column names."""
 GRANT_ID_FORM = re.compile(r"360G-\S+", re.IGNORECASE)
 """A 360Giving grant identifier: a publisher's registered ``360G-`` prefix and its own id."""
-ORG_ID_COLUMN = "Recipient Org:Identifier"
-"""The carried column that keeps another register's organisation identifier from 360Giving's
-``Recipient Org:Identifier`` (``GB-CHC-1234567``): no orgnr, but the recipient's own id, which
-the 360Giving export gives again rather than one made up from the name."""
 GEO_CODE_COLUMN = "Beneficiary Location:Geographic Code"
 """The carried column that keeps another country's place codes from 360Giving's ``Beneficiary
 Location:Geographic Code`` (``K02000001``): no Norwegian place, but the funder's own data."""

@@ -12,7 +12,7 @@ Awarded, Award Date, Recipient Org:Identifier and :Name, Funding Org:Identifier 
   identifier already (``360G-uk-1``, from another funder's file) is given as it is.
 - Organisations: ``NO-BRC-<orgnr>`` (org-id.guide's list for the Brønnøysund Register Centre);
   without an organisation number, the recipient's own org-id where the input gave one
-  (``GB-CHC-1234567``, carried in :data:`~tilskudd.validation.ORG_ID_COLUMN`), else a ``360G-``
+  (``GB-CHC-1234567``, carried in :data:`~tilskudd.models.ORG_ID_COLUMN`), else a ``360G-``
   style id made from the prefix and the name.
 - Funding Org: ``funder_identifier``, else ``NO-BRC-<funder_orgnr>``, else prefix + name; the name
   is the round's funder (required: a 360Giving file without a funder is not valid).
@@ -45,10 +45,10 @@ from tilskudd.export._sheetml import Style, Workbook
 from tilskudd.export.atomic import atomic_path, atomic_write
 from tilskudd.export.csv import neutralise
 from tilskudd.i18n import get
-from tilskudd.models import Application, RoundResult
+from tilskudd.models import ORG_ID_COLUMN, Application, RoundResult
 from tilskudd.publication import changes_by_id, standing
 from tilskudd.registry import is_org_id
-from tilskudd.validation import GRANT_ID_FORM, ORG_ID_COLUMN
+from tilskudd.validation import GRANT_ID_FORM
 from tilskudd.wording import change_sentences, county_name, municipality_name
 
 __all__ = ["COLUMNS", "DEFAULT_PREFIX", "REQUIRED", "org_identifier", "rows", "write"]

@@ -359,3 +359,40 @@ def test_a_line_break_inside_an_amount_is_refused_as_not_an_amount(text: str) ->
         parse_amount(text)
     with pytest.raises(AmountError):
         parse_decimal(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("250.000", 250_000),
+        ("kr 250.000", 250_000),
+        ("1.250.000", 1_250_000),
+        ("1.500", 1_500),
+        ("250.000,00", 250_000),
+        ("250.000,-", 250_000),
+    ],
+)
+def test_a_dot_groups_thousands_where_the_decimal_mark_is_a_comma(text: str, expected: int) -> None:
+    # A semicolon-separated file is Excel's CSV where the decimal mark is the comma: there a
+    # dot before three digits groups thousands, and "250.000" was refused as ambiguous.
+    assert parse_decimal(text, dot_groups=True) == expected
+
+
+@pytest.mark.parametrize("text", ["1500.000", "1 000.000", "250.000 mill.", "0.500", "3,300"])
+def test_what_dot_grouping_does_not_explain_stays_as_it_was(text: str) -> None:
+    # Not grouped by dots throughout (1500.000, 1 000.000), a multiplier's decimal point, a
+    # leading 0, a comma: read as without dot_groups, ambiguous or not.
+    try:
+        before: Decimal | type[AmountError] = parse_decimal(text)
+    except AmountError as error:
+        before = type(error)
+    try:
+        after: Decimal | type[AmountError] = parse_decimal(text, dot_groups=True)
+    except AmountError as error:
+        after = type(error)
+    assert after == before
+
+
+def test_without_dot_groups_a_dot_before_three_digits_is_still_ambiguous() -> None:
+    with pytest.raises(AmbiguousAmountError):
+        parse_decimal("250.000")

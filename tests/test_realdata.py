@@ -247,6 +247,60 @@ def test_uk_grants_in_a_round_of_pounds_are_published_in_pounds(tmp_path: Path) 
     assert sum(int(g["Amount Awarded"]) for g in grants) == 10_000_000
 
 
+UK_AWARDS = REALDATA / "grants" / "uk_government_grant_awards_2016-17.xlsx"
+
+
+def _uk_awards(tmp_path: Path) -> Any:
+    needs(UK_AWARDS)
+    columns = tmp_path / "uk.toml"
+    columns.write_text('[columns]\n"Amount Awarded" = "requested"\n', encoding="utf-8")
+    return read_applications(UK_AWARDS, columns=load_column_map(columns))
+
+
+def test_the_uk_grant_codes_given_as_recipients_are_no_org_ids(tmp_path: Path) -> None:
+    """The UK government's awards of 2016-17 give 111 grant codes as the recipient's
+    identifier (SP-G16-A07-03: no country SP, no list G16); they passed as org-ids in
+    org-id.guide's form, were said to be each recipient's own and published as such. No
+    identifier in the file is an org-id: every one is another register's id, said once."""
+    checked = _uk_awards(tmp_path)
+    orgs = [i for i in checked.issues if i.field == "orgnr"]
+    assert [(i.code, i.params["count"], i.params["total"]) for i in orgs] == [
+        ("validate.open_data_not_norwegian", 3351, 3351)
+    ]
+    carried = {a.extra["Recipient Org:Identifier"] for a in checked.applications}
+    assert "SP-G16-A07-03" in carried
+
+
+def test_the_uk_recipients_with_several_grants_are_capped_as_one(tmp_path: Path) -> None:
+    """per_applicant_max on the UK government's awards of 2016-17: no recipient has a Norwegian
+    organisation number, so the cap applied to none (a note said so) and Transport for London
+    (E5104X) could take all of its 1 494 536 773 requested. The file's own identifier of the
+    recipient counts as the organisation: every one is held to the cap."""
+    from collections import defaultdict
+
+    checked = _uk_awards(tmp_path)
+    cap = 1_000_000
+    result = run_round(checked, 10**12, Policy(rule="proportional", per_applicant_max=cap))
+    amount = {d.application_id: d.amount for d in result.allocation.decisions}
+    requested: dict[str | None, int] = defaultdict(int)
+    awarded: dict[str | None, int] = defaultdict(int)
+    grants: dict[str | None, int] = defaultdict(int)
+    for application in checked.applications:
+        requested[application.organisation] += application.requested
+        awarded[application.organisation] += amount[application.id]
+        grants[application.organisation] += 1
+    assert None not in requested  # every grant names its recipient
+    assert sum(1 for count in grants.values() if count > 1) > 100
+    assert max(awarded.values()) == cap
+    # Where an organisation asked for more than the cap it got the cap, in the ample budget.
+    over = [org for org, asked in requested.items() if asked > cap]
+    assert len(over) > 100
+    assert {awarded[org] for org in over} == {cap}
+    assert (grants["E5104X"], awarded["E5104X"]) == (7, cap)
+    assert not [n for n in result.allocation.notes if "per_applicant_unknown" in n.code]
+    assert result.allocation.budget == result.allocation.awarded + result.allocation.unallocated
+
+
 def test_tilskudds_own_360giving_file_reads_back_as_the_round_it_came_from() -> None:
     """examples/output/360giving.csv (the Difi round's awards): every award's id (written
     360G-tilskudd-difi2009-<id>), applicant, orgnr (written NO-BRC-<orgnr>), municipalities and

@@ -14,8 +14,10 @@ from tilskudd.registry import (
     Register,
     RegistryError,
     get_register,
+    is_org_id,
     is_plain_valid_orgnr,
     normalise_name,
+    org_id_country,
     validate_orgnr,
 )
 
@@ -623,3 +625,54 @@ def test_a_county_name_of_2024_in_the_2009_numbering() -> None:
     assert error_of(R2009, "Trøndelag - Trööndelage", "county").code == (
         "county_name_other_register"
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "GB-CHC-1234567",
+        "GB-COH-01234567",
+        "GB-SC-SC012345",
+        "NO-BRC-974760673",
+        "NL-KVK-34106722",
+        "US-EIN-522044704",
+        "BE-GTCF-630789842",
+        "BE-BCE_KBO-0123456789",  # a list code in two languages
+        "CA-CRA_ACR-811793611",
+        "ES-DIR3-E04921501",  # a list code with a digit after its letters
+        "XM-DAC-41114",
+        "XI-IATI-EBRD",
+    ],
+)
+def test_org_ids_in_org_id_guides_form_are_org_ids(text: str) -> None:
+    assert is_org_id(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The UK government's grant awards 2016-17 give a grant code as the recipient's
+        # identifier (St John's & St Stephen's Contact Centre, Ministry of Justice): no
+        # country SP and no list G16. It passed as an org-id and was published as one.
+        "SP-G16-A07-03",
+        "SP-G12-A12-06",
+        "UK-COH-01234567",  # UK is no ISO 3166-1 code (GB is)
+        "GB-1-234",
+        "gb-chc-1234567",
+        "GB-CHC-",
+        "GB-CHC 1234567",
+        "E5104X",
+        "GGIS_ID_296",
+        "GB435757819",
+    ],
+)
+def test_what_is_not_in_org_id_guides_form_is_no_org_id(text: str) -> None:
+    assert not is_org_id(text)
+
+
+def test_an_org_ids_country() -> None:
+    assert org_id_country("GB-CHC-1234567") == "GB"
+    assert org_id_country("CA-CRA_ACR-811793611") == "CA"
+    assert org_id_country("NO-BRC-974760673") == "NO"
+    assert org_id_country("XM-DAC-41114") is None  # an international list names no country
+    assert org_id_country("SP-G16-A07-03") is None

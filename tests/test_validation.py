@@ -1890,7 +1890,8 @@ def test_another_funders_org_identifiers_and_place_codes_are_one_warning_per_col
     assert (
         "8 of 8 applications give a value here that is not a Norwegian organisation number "
         "(GB682239225, GB682239226 and GB682239227); it is read as empty, and carried through "
-        "unchanged as the column 'Recipient Org:Identifier'."
+        "unchanged as the column 'Recipient Org:Identifier', and applications that give the "
+        "same value count as one organisation's in per_applicant_max."
     ) in said
     assert "not a Norwegian municipality or county number (E08000025)" in describe_issue(geo, "en")
     assert (
@@ -1947,3 +1948,19 @@ def test_another_registers_org_ids_are_carried_through_not_read_as_orgnrs() -> N
     wrong = validate(make_table([{**rows[3], "orgnr": "NO-BRC-974760674"}], GIVING360_HEADERS))
     assert [r.id for r in wrong.rejected] == ["360G-uk-3"]
     assert codes(wrong) == ["validate.orgnr_checksum"]
+
+
+def test_a_grant_code_in_the_org_id_column_is_no_org_id() -> None:
+    """SP-G16-A07-03 (a UK government grant code given as the recipient's identifier) was taken
+    for an org-id: no country SP, no list G16 in org-id.guide's form. It is read as another
+    register's id, as E5104X is, not said to be the recipient's own."""
+    values = ["SP-G16-A07-03", "GB-CHC-1234567"]
+    rows = [
+        {"id": f"360G-uk-{i}", "orgnr": value, "requested": "100", "municipalities": None}
+        for i, value in enumerate(values)
+    ]
+    result = validate(make_table(rows, GIVING360_HEADERS))
+    assert [(i.code, i.params["examples"]) for i in result.issues] == [
+        ("validate.open_data_org_id", ["GB-CHC-1234567"]),
+        ("validate.open_data_not_norwegian", ["SP-G16-A07-03"]),
+    ]

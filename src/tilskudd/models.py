@@ -38,6 +38,7 @@ __all__ = [
     "ALREADY_FUNDED",
     "DECISIONS_CHECKED",
     "MAX_RANK",
+    "ORG_ID_COLUMN",
     "Allocation",
     "Application",
     "AwardChange",
@@ -57,6 +58,7 @@ __all__ = [
     "check_decisions",
     "funded_before",
     "funded_before_ids",
+    "other_organisation",
     "sheet_reference",
 ]
 
@@ -68,6 +70,12 @@ _T = TypeVar("_T")
 
 CellValue = str | int | Decimal | bool | None
 """A carried-through cell as tilskudd keeps it: text, whole number, exact decimal, or empty."""
+
+ORG_ID_COLUMN = "Recipient Org:Identifier"
+"""The carried column that keeps another register's organisation identifier from 360Giving's
+``Recipient Org:Identifier`` (``GB-CHC-1234567``, or a publisher's own, ``E5104X``): no orgnr,
+but the recipient's own id in that data, by which ``per_applicant_max`` counts its
+applications together (:attr:`Application.organisation`)."""
 
 ParamValue = str | int | Decimal | bool | None | list[str]
 
@@ -152,11 +160,27 @@ class Application(_Frozen):
         default_factory=dict, description="columns tilskudd does not know, carried through"
     )
 
+    @property
+    def organisation(self) -> str | None:
+        """Whose application this is, for ``per_applicant_max``: the organisation number, else
+        the recipient's identifier in another register where the input gave one
+        (:data:`ORG_ID_COLUMN`), else None: in no organisation's total."""
+        return self.orgnr or other_organisation(self.extra)
+
     @model_validator(mode="after")
     def _requested_within_cost(self) -> Application:
         if self.total_cost is not None and self.requested > self.total_cost:
             raise ValueError("requested is more than total cost")
         return self
+
+
+def other_organisation(extra: Mapping[str, CellValue]) -> str | None:
+    """The recipient's identifier in another register among an application's carried cells
+    (:data:`ORG_ID_COLUMN`), or None: for an application without an organisation number."""
+    given = extra.get(ORG_ID_COLUMN) if extra else None
+    if isinstance(given, str):
+        return given.strip() or None
+    return None
 
 
 class RejectedRow(_Frozen):

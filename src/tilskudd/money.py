@@ -144,12 +144,13 @@ def _first_group(digits: str) -> bool:
 
 
 def _parse_number_text(
-    text: str, original: str, *, has_multiplier: bool, whole_marker: bool
+    text: str, original: str, *, has_multiplier: bool, whole_marker: bool, dot_groups: bool
 ) -> Decimal:
     """Parse digits with grouping and a decimal mark as people type them.
 
     ``whole_marker``: the text ended in ",-" ("no øre", taken off with the currency), so any
-    separator in it groups thousands."""
+    separator in it groups thousands. ``dot_groups``: the text comes from a file whose decimal
+    mark is a comma (a semicolon-separated file), so a dot before three digits groups them."""
     text = _SPACE_RE.sub(" ", text).strip()
     if not text:
         raise AmountError(f"'{original}' has no digits")
@@ -182,6 +183,19 @@ def _parse_number_text(
     elif commas == 1 or dots == 1:
         sep = "," if commas else "."
         integer, decimal_part = text.split(sep)
+        if (
+            dot_groups
+            and sep == "."
+            and not has_multiplier
+            and len(decimal_part) == 3
+            and decimal_part.isdigit()
+            and _first_group(integer)
+        ):
+            # "250.000" in a semicolon-separated file: Excel with Norwegian (and most European)
+            # settings saves CSV with ";" because its decimal mark is the comma, so a dot there
+            # groups thousands, as people type it. Not "1500.000" or "1 000.000": not grouped
+            # by dots throughout, they stay ambiguous below.
+            integer, decimal_part = integer + decimal_part, ""
         # Only 1 to 3 digits, not starting with 0, can stand before a thousands separator:
         # "12345,678" and "0,500" have a decimal mark. After digits grouped by spaces
         # ("1 000,000") the last group is such digits: the separator may group thousands.
@@ -216,8 +230,14 @@ def _parse_number_text(
     return -number if negative else number
 
 
-def parse_decimal(value: object, *, original: str | None = None) -> Decimal:
-    """Parse an amount-like cell (number or text, with currency and multipliers) exactly."""
+def parse_decimal(
+    value: object, *, original: str | None = None, dot_groups: bool = False
+) -> Decimal:
+    """Parse an amount-like cell (number or text, with currency and multipliers) exactly.
+
+    ``dot_groups``: the cell is from a semicolon-separated file, whose decimal mark is the comma,
+    so that a dot before three digits groups thousands (``250.000`` is 250 000, not ambiguous).
+    """
     shown = original if original is not None else str(value)
     if value is None:
         raise AmountError("the amount is empty")
@@ -261,7 +281,11 @@ def parse_decimal(value: object, *, original: str | None = None) -> Decimal:
             number=number_text,
         )
     number = _parse_number_text(
-        text, shown, has_multiplier=multiplier != 1, whole_marker=whole_marker
+        text,
+        shown,
+        has_multiplier=multiplier != 1,
+        whole_marker=whole_marker,
+        dot_groups=dot_groups,
     )
     return number * multiplier
 

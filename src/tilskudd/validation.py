@@ -68,6 +68,7 @@ from tilskudd.i18n import Phrase
 from tilskudd.issues import describe_issue
 from tilskudd.models import (
     MAX_RANK,
+    ORG_ID_COLUMN,
     Application,
     CellValue,
     Issue,
@@ -90,6 +91,7 @@ from tilskudd.registry import (
     OrgnrError,
     RegistryError,
     get_register,
+    is_org_id,
     is_plain_valid_orgnr,
     numberings_with,
     validate_orgnr,
@@ -535,8 +537,9 @@ def _date_text(value: RawCell) -> tuple[int, int] | None:
     return (day, month) if 1 <= day <= 31 and 1 <= month <= 12 else None
 
 
-def _amount(value: RawCell, *, allow_zero: bool = False) -> int:
-    """Whole kroner from a number or typed text, or raise :class:`_Problem`."""
+def _amount(value: RawCell, *, allow_zero: bool = False, dot_groups: bool = False) -> int:
+    """Whole kroner from a number or typed text, or raise :class:`_Problem`. ``dot_groups``: a
+    dot before three digits groups thousands (a semicolon-separated file: decimal comma)."""
     number: Decimal | int
     if isinstance(value, date):
         raise _Problem("amount_date", day=value.day, month=value.month)
@@ -546,7 +549,7 @@ def _amount(value: RawCell, *, allow_zero: bool = False) -> int:
         number = int(value)
     else:
         try:
-            number = parse_decimal(value, original=_cell_text(value).strip())
+            number = parse_decimal(value, original=_cell_text(value).strip(), dot_groups=dot_groups)
         except AmbiguousAmountError as exc:
             raise _Problem(
                 "amount_ambiguous",
@@ -746,6 +749,9 @@ class _Checker:
         self._scores: dict[float, Decimal] = {}
         self._amounts: dict[str, int] = {}
         """Amount texts that read as a whole number of kroner above 0, and that number."""
+        # Excel saves CSV with ";" where the decimal mark is the comma (Norwegian settings):
+        # there "250.000" is 250 000 kr, while in a comma-separated file it may be 250.
+        self.dot_groups = table.delimiter == ";"
         self._score_texts: dict[str, Decimal] = {}
         self._rank_texts: dict[str, int] = {}
         self.other_required: list[tuple[int, ...]] = []
@@ -1058,7 +1064,7 @@ class _Checker:
                 return None
         else:
             try:
-                amount = _amount(text)
+                amount = _amount(text, dot_groups=self.dot_groups)
             except _Problem:
                 return None
         self._amounts[text] = amount
@@ -1234,7 +1240,7 @@ class _Checker:
             self.add(row, field, "amount_in_kroner", {"expected": self.currency}, value=value)
             return None
         try:
-            return _amount(value, allow_zero=allow_zero)
+            return _amount(value, allow_zero=allow_zero, dot_groups=self.dot_groups)
         except _Problem as problem:
             self.add(row, field, problem.code, problem.params, value=value)
             return None
@@ -1881,16 +1887,9 @@ _SHOWN_IDS = 5
 """How many ids a warning about a whole column names."""
 GRANT_ID_FORM = re.compile(r"360G-\S+", re.IGNORECASE)
 """A 360Giving grant identifier: a publisher's registered ``360G-`` prefix and its own id."""
-ORG_ID_COLUMN = "Recipient Org:Identifier"
-"""The carried column that keeps another register's organisation identifier from 360Giving's
-``Recipient Org:Identifier`` (``GB-CHC-1234567``): no orgnr, but the recipient's own id, which
-the 360Giving export gives again rather than one made up from the name."""
 GEO_CODE_COLUMN = "Beneficiary Location:Geographic Code"
 """The carried column that keeps another country's place codes from 360Giving's ``Beneficiary
 Location:Geographic Code`` (``K02000001``): no Norwegian place, but the funder's own data."""
-ORG_ID_FORM = re.compile(r"[A-Z]{2}-[A-Z0-9]{2,}-\S+")
-"""An identifier in org-id.guide's form: country (or ``XI``, ``XM``), list, the id in that list
-(``GB-CHC-1234567``, ``GB-COH-01234567``, ``XM-DAC-41114``)."""
 
 
 def _open_data_columns(table: RawTable) -> tuple[RawTable, list[Issue]]:
@@ -1947,7 +1946,7 @@ def _open_data_columns(table: RawTable) -> tuple[RawTable, list[Issue]]:
                 new[org_at] = brc.group(1).strip()
             elif text:
                 new[org_at] = None
-                if keep_at is not None and ORG_ID_FORM.fullmatch(text):
+                if keep_at is not None and is_org_id(text):
                     new.extend([None] * (keep_at + 1 - len(new)))
                     new[keep_at] = text
                     kept.append((row_id or f"R{number}", text))

@@ -6,6 +6,7 @@ import csv
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -14,7 +15,7 @@ from tilskudd.errors import UsageError
 from tilskudd.export import write
 from tilskudd.export._sheetml import safe_text
 from tilskudd.export.giving360 import COLUMNS, REQUIRED, org_identifier, rows
-from tilskudd.models import Application, Decision, RoundResult, Status
+from tilskudd.models import ORG_ID_COLUMN, Application, Decision, RoundResult, Status
 from tilskudd.publication import build
 
 # The standard's required fields (360-giving-schema.json "required", with the Organization
@@ -430,3 +431,93 @@ def test_a_round_without_a_decision_date_is_dated_by_the_day_in_norway_it_was_ma
     write(result, path, format="360giving", lang="en")
     assert {r["Award Date"] for r in _read_csv(path)} == {day}
     assert build(result, "nb").iso_date == day
+
+
+def test_a_grant_code_given_as_the_recipients_identifier_is_not_published_as_its_org_id() -> None:
+    # SP-G16-A07-03, from the UK government's awards: no country SP, no list G16.
+    assert org_identifier(None, "Centre", "360G-x-", "SP-G16-A07-03") == "360G-x-org-centre"
+    assert org_identifier(None, "Agency", "360G-x-", "XM-DAC-41114") == "XM-DAC-41114"
+
+
+def test_a_recipient_abroad_is_given_its_org_ids_country(
+    make_application: Callable[..., Application],
+    make_result: Callable[..., RoundResult],
+) -> None:
+    """Every grant was written with Beneficiary Location:Country Code NO, a UK charity's with no
+    Norwegian place too. A recipient abroad (another register's id, no organisation number and
+    no Norwegian place) is given the country its org-id begins with, or none where it names
+    none; Norwegian places and organisation numbers stay NO."""
+
+    def foreign(app_id: str, org_id: str | None, **more: Any) -> Application:
+        fields = {"orgnr": None, "municipalities": (), "counties": ()}
+        return make_application(id=app_id, extra={ORG_ID_COLUMN: org_id}, **(fields | more))
+
+    apps = [
+        foreign("GB", "GB-CHC-1234567"),
+        foreign("CA", "CA-CRA_ACR-811793611"),
+        foreign("XM", "XM-DAC-41114"),  # an international list: no country
+        foreign("UK", "E5104X"),  # a publisher's own id: no country known
+        foreign("IN-NORWAY", "SE-BLV-802000-1234", municipalities=("0104",), counties=("01",)),
+        make_application(id="NO-ORG", municipalities=(), counties=()),
+        make_application(id="NO-NONE", orgnr=None, municipalities=(), counties=()),
+        make_application(id="NO-PLACE"),
+    ]
+    result = make_result(
+        [(a, Decision(application_id=a.id, status=Status.FUNDED, amount=1000)) for a in apps]
+    )
+    country = {
+        r["Identifier"]: r["Beneficiary Location:Country Code"] for r in rows(result, funder="X")
+    }
+    assert country == {
+        "360G-tilskudd-GB": "GB",
+        "360G-tilskudd-CA": "CA",
+        "360G-tilskudd-XM": "",
+        "360G-tilskudd-UK": "",
+        "360G-tilskudd-IN-NORWAY": "NO",
+        "360G-tilskudd-NO-ORG": "NO",
+        "360G-tilskudd-NO-NONE": "NO",
+        "360G-tilskudd-NO-PLACE": "NO",
+    }
+
+
+UK_GRANTS_DESCRIBED = (
+    "Identifier,Title,Description,Amount Applied For,Recipient Org:Identifier,"
+    "Recipient Org:Name,Funding Org:Name\n"
+    "360G-uk-1,Park,A new park for the village.,1000,GB-CHC-1234567,Charity A,UK Fund\n"
+    "360G-uk-2,School,,2000,GB-COH-01234567,Company B,UK Fund\n"
+)
+
+
+def test_a_360giving_inputs_description_is_carried(tmp_path: Path) -> None:
+    """The 360Giving export wrote its own Description ("Grant to Charity A for Park.") over the
+    one the funder's file gave the grant; now the input's is given where it has one."""
+    import tilskudd
+
+    source = tmp_path / "uk.csv"
+    source.write_text(UK_GRANTS_DESCRIBED, encoding="utf-8")
+    checked = tilskudd.read_applications(source)
+    result = tilskudd.run_round(checked, 10_000, tilskudd.Policy(rule="proportional"))
+    out = tmp_path / "360giving.csv"
+    write(result, out, format="360giving", funder="Difi")
+    grants = _read_csv(out)
+    assert [(g["Description"], g["Beneficiary Location:Country Code"]) for g in grants] == [
+        ("A new park for the village.", "GB"),
+        ("Grant to Company B for “School”.", "GB"),
+    ]
+
+
+def test_an_officers_own_description_column_is_not_published(tmp_path: Path) -> None:
+    """A column named Description in a sheet that is no 360Giving file is the officer's own,
+    carried through to the workbook but never to a list for publication."""
+    import tilskudd
+
+    source = tmp_path / "søknader.csv"
+    source.write_text(
+        "ID,Søker,Prosjekt,Omsøkt beløp,Description\nA,Moss,Park,1000,Intern: ring søker\n",
+        encoding="utf-8",
+    )
+    checked = tilskudd.read_applications(source)
+    result = tilskudd.run_round(checked, 10_000, tilskudd.Policy(rule="proportional"))
+    grant = rows(result, funder="Difi")[0]
+    assert grant["Description"] == "Grant to Moss for “Park”."
+    assert "Intern" not in str(grant)

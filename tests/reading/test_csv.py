@@ -893,3 +893,39 @@ def test_the_stray_quotation_marks_of_usters_culture_grants_are_shown_where_they
         (479, 481, '… Uster","Theaterauffführungen ', 'Der Geisterzug" Krimi-Komödie …'),
         (486, 488, '…6-06-01,"Stadt Jodler Uster","', 'Jodel trifft Jodel", 21.11.202…'),
     ]
+
+
+@pytest.mark.parametrize(("delimiter", "funded"), [(";", True), (",", False)])
+def test_a_dot_groups_thousands_in_a_semicolon_separated_file_only(
+    tmp_path: Path, delimiter: str, funded: bool
+) -> None:
+    # Excel saves CSV with ';' where the decimal mark is the comma (Norwegian settings): there
+    # 250.000 is 250 000 kr. In a comma-separated file it may be 250 (a decimal point), so the
+    # cell stays an error; 1500.000 is not grouped by dots throughout, ambiguous in either.
+    path = tmp_path / "søknader.csv"
+    rows = [["Søker", "Omsøkt beløp", "Poeng"], ["A", "250.000", "5"], ["B", "1500.000", "4"]]
+    path.write_text("\r\n".join(delimiter.join(r) for r in rows) + "\r\n", encoding="utf-8")
+    checked = validate(read_table(path))
+    if funded:
+        assert [(a.applicant, a.requested) for a in checked.applications] == [("A", 250_000)]
+    else:
+        assert checked.applications == ()
+    assert sorted(
+        (r.applicant, i.code, i.location.cell if i.location else None)
+        for r in checked.rejected
+        for i in r.issues
+    ) == ([] if funded else [("A", "validate.amount_ambiguous", "B2")]) + [
+        ("B", "validate.amount_ambiguous", "B3")
+    ]
+
+
+def test_a_sum_of_dot_grouped_amounts_in_a_semicolon_file_is_a_totals_row(tmp_path: Path) -> None:
+    # The sum under 250.000 and 1.250.000 is found as it is in 250 000 and 1 250 000: the row
+    # is skipped, not read as a third application of 1 500 000 kr.
+    path = tmp_path / "søknader.csv"
+    path.write_text(
+        "Søker;Omsøkt beløp\r\nA;250.000\r\nB;1.250.000\r\n;1.500.000\r\n", encoding="utf-8"
+    )
+    table = read_table(path)
+    assert [number for number, _ in table.rows] == [2, 3]
+    assert [i.code for i in table.issues] == ["read.totals_row_unlabelled_skipped"]

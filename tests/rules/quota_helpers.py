@@ -83,8 +83,8 @@ def whole_eligible(app: Application, policy: Policy, prior: Mapping[str, int] | 
     amount = policy_caps(app, policy)
     if amount == 0 or amount < policy.min_award:
         return 0
-    if policy.per_applicant_max is not None and app.orgnr is not None:
-        left = policy.per_applicant_max - (prior or {}).get(app.orgnr, 0)
+    if policy.per_applicant_max is not None and app.organisation is not None:
+        left = policy.per_applicant_max - (prior or {}).get(app.organisation, 0)
         if amount > left:
             return 0
     return amount
@@ -119,8 +119,8 @@ def brute_force(
     amounts = np.array([eligible[i] for i in cands], dtype=np.int64)
     ok = bits @ amounts <= budget
     if policy.per_applicant_max is not None:
-        for org in {by_id[i].orgnr for i in cands} - {None}:
-            col = np.array([by_id[i].orgnr == org for i in cands], dtype=np.int64)
+        for org in {by_id[i].organisation for i in cands} - {None}:
+            col = np.array([by_id[i].organisation == org for i in cands], dtype=np.int64)
             left = policy.per_applicant_max - (prior or {}).get(str(org), 0)
             ok &= bits @ (amounts * col) <= left
     for q in policy.quotas:
@@ -262,7 +262,7 @@ def ranked_reachable(
             limits.append((pos, least, most, q.min_count or 0, q.max_count))
 
     def org_limit(k: int, amount: int, spent: Mapping[str, int]) -> int:
-        org = order[k].orgnr
+        org = order[k].organisation
         if policy.per_applicant_max is None or org is None:
             return amount
         room = max(policy.per_applicant_max - spent.get(org, 0), 0)
@@ -317,8 +317,8 @@ def ranked_reachable(
                 break
             awards[k] = amount
             remaining -= amount
-            if order[k].orgnr is not None:
-                spent[order[k].orgnr] = spent.get(order[k].orgnr, 0) + amount
+            if order[k].organisation is not None:
+                spent[order[k].organisation] = spent.get(order[k].organisation, 0) + amount
         if not ok or (not pass_two and not all_met(awards)):
             continue
         line: int | None = None  # the rank a stop line fell at; those of that rank still tried
@@ -343,8 +343,8 @@ def ranked_reachable(
             if got:
                 awards[k] = got
                 remaining -= got
-                if order[k].orgnr is not None:
-                    spent[order[k].orgnr] = spent.get(order[k].orgnr, 0) + got
+                if order[k].organisation is not None:
+                    spent[order[k].organisation] = spent.get(order[k].organisation, 0) + got
         if all_met(awards):
             return {order[k].id: awards[k] for k in range(n)}
     return None

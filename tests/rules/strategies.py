@@ -10,9 +10,11 @@ from typing import Any
 from hypothesis import strategies as st
 
 from tilskudd.i18n import get
-from tilskudd.models import Allocation, Application, Policy, TieBreak
+from tilskudd.models import ORG_ID_COLUMN, Allocation, Application, Policy, TieBreak
 
 ORGS = ("974760673", "964338531", "938801363")
+OTHER_ORGS = ("GB-CHC-1234567", "E5104X")
+"""Identifiers a 360Giving file gives recipients abroad: each counts as an organisation."""
 
 
 @st.composite
@@ -29,11 +31,14 @@ def applications(draw: st.DrawFn, *, max_size: int = 25, scored: bool = True) ->
         cost = draw(st.one_of(st.none(), st.integers(requested, 6 * requested)))
         # As validation carries them: every input column is a key, empty cells are None.
         extra: dict[str, Any] = {"region": draw(st.sampled_from([None, "Nord", "Sør", "Vest"]))}
+        orgnr = draw(st.sampled_from((None, *ORGS)))
+        # Without an organisation number, maybe another register's id (360Giving's column).
+        extra[ORG_ID_COLUMN] = None if orgnr else draw(st.sampled_from((None, *OTHER_ORGS)))
         fields: dict[str, Any] = {
             "id": f"{prefix}{number}",
             "requested": requested,
             "total_cost": cost,
-            "orgnr": draw(st.sampled_from((None, *ORGS))),
+            "orgnr": orgnr,
             "extra": extra,
         }
         if scored:
@@ -141,8 +146,8 @@ def check_invariants(
         if policy.min_score is not None:
             assert app.score is not None
             assert app.score >= policy.min_score
-        if app.orgnr is not None:
-            per_org[app.orgnr] = per_org.get(app.orgnr, 0) + d.amount
+        if app.organisation is not None:
+            per_org[app.organisation] = per_org.get(app.organisation, 0) + d.amount
     if policy.per_applicant_max is not None:
         assert all(total <= policy.per_applicant_max for total in per_org.values())
     assert_renders(result)

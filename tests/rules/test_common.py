@@ -70,7 +70,7 @@ def test_eligible_all_is_eligible_one_by_one(apps: list[Application], data: st.D
     caps = Caps(policy)
     amounts, reasons, ids, requested, orgnrs = caps.eligible_all(apps)
     assert ids == [a.id for a in apps]
-    assert orgnrs == [a.orgnr for a in apps]
+    assert orgnrs == [a.organisation for a in apps]
     assert requested == [a.requested for a in apps]
     for app, amount, why in zip(apps, amounts, reasons, strict=True):
         low = caps.score_reason(app)

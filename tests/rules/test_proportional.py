@@ -440,7 +440,7 @@ def test_proportional_properties(data: st.DataObject) -> None:
     # A claim cut by per_applicant_max names the claims of its tie counted before it (same
     # organisation, same rank, earlier by id, a claim above 0), and only then says so; each
     # tie with such a cut has one note naming them.
-    orgnr = {a.id: a.orgnr for a in apps}
+    orgnr = {a.id: a.organisation for a in apps}
     cut_in_ties: dict[tuple[int | None, str | None], list[str]] = {}
     for at, d in enumerate(result.decisions):
         (cut,) = [r for r in d.reasons if "per_applicant_claim" in r.code] or [None]

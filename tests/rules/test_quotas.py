@@ -24,7 +24,15 @@ from tilskudd.rules.quotas import eligible_amounts, quota_violations
 from tilskudd.wording import note_text, reason_text
 
 from .quota_helpers import brute_force, groups, placed, quota_problems, quotas
-from .strategies import ORGS, applications, budgets, check_invariants, policies, policy_caps
+from .strategies import (
+    ORGS,
+    OTHER_ORGS,
+    applications,
+    budgets,
+    check_invariants,
+    policies,
+    policy_caps,
+)
 
 ORG_X = "974760673"
 MakeApp = Callable[..., Application]
@@ -784,13 +792,13 @@ def test_the_pre_check_of_a_minimum_amount_is_exact_under_per_applicant_max(
         org: max(policy.per_applicant_max - prior.get(org, 0), 0)
         // policy.round_to
         * policy.round_to
-        for org in ORGS
+        for org in (*ORGS, *OTHER_ORGS)
     }
     (members,) = groups(apps, Quota(by=by, value=value, min_count=1))
     by_org: dict[str | None, int] = {}
     for app in members:
         if policy.min_score is None or (app.score is not None and app.score >= policy.min_score):
-            by_org[app.orgnr] = by_org.get(app.orgnr, 0) + policy_caps(app, policy)
+            by_org[app.organisation] = by_org.get(app.organisation, 0) + policy_caps(app, policy)
     most = sum(total if org is None else min(total, room[org]) for org, total in by_org.items())
     # A minimum near what the group could have: where per_applicant_max decides.
     unlimited = sum(by_org.values())

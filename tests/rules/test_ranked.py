@@ -707,7 +707,7 @@ def test_ranked_properties(data: st.DataObject) -> None:
         if note.code == "note.tie_per_applicant":
             # Those the maximum cut after one of them came first: all of one organisation, and
             # each cut one has a per-applicant reason and less than its eligible amount.
-            assert {by_app[d.application_id].orgnr for d in tied} == {note.params["orgnr"]}
+            assert {by_app[d.application_id].organisation for d in tied} == {note.params["orgnr"]}
             cut = [d for d in tied if d.application_id in note.params["cut_ids"]]  # type: ignore[operator]
             assert cut
             assert len(tied) >= 2

@@ -12,12 +12,18 @@ Awarded, Award Date, Recipient Org:Identifier and :Name, Funding Org:Identifier 
   identifier already (``360G-uk-1``, from another funder's file) is given as it is.
 - Organisations: ``NO-BRC-<orgnr>`` (org-id.guide's list for the Brønnøysund Register Centre);
   without an organisation number, the recipient's own org-id where the input gave one
-  (``GB-CHC-1234567``, carried in :data:`~tilskudd.validation.ORG_ID_COLUMN`), else a ``360G-``
+  (``GB-CHC-1234567``, carried in :data:`~tilskudd.models.ORG_ID_COLUMN`), else a ``360G-``
   style id made from the prefix and the name.
 - Funding Org: ``funder_identifier``, else ``NO-BRC-<funder_orgnr>``, else prefix + name; the name
   is the round's funder (required: a 360Giving file without a funder is not valid).
 - Beneficiary Location: the project's municipalities, names and 4-digit numbers joined by ``; ``
-  (a project that names only its county: the county's name and 2-digit number), country ``NO``.
+  (a project that names only its county: the county's name and 2-digit number), country ``NO``;
+  a recipient abroad without Norwegian places (its org-id from another register, no organisation
+  number): the country its org-id begins with (``GB-CHC-1234567``: ``GB``), or none where the
+  id names none (``XM-DAC-41114``, a publisher's own ``E5104X``).
+- Description: the input's own where it is a 360Giving file (its ``Funding Org:`` columns carried)
+  with a Description for the grant; else one made from the applicant and the project. Another
+  input's column named Description is an officer's own, and not published.
 - Award Date: ``award_date`` (ISO date), else the round's decision date where the programme
   gives it, else the day the result was made.
 
@@ -46,9 +52,10 @@ from tilskudd.export._sheetml import Style, Workbook
 from tilskudd.export.atomic import atomic_path, atomic_write
 from tilskudd.export.csv import neutralise
 from tilskudd.i18n import get
-from tilskudd.models import Application, RoundResult
+from tilskudd.models import ORG_ID_COLUMN, Application, RoundResult, other_organisation
 from tilskudd.publication import changes_by_id, standing
-from tilskudd.validation import GRANT_ID_FORM, ORG_ID_COLUMN, ORG_ID_FORM
+from tilskudd.registry import is_org_id, org_id_country
+from tilskudd.validation import GRANT_ID_FORM
 from tilskudd.wording import change_sentences, county_name, municipality_name
 
 __all__ = ["COLUMNS", "DEFAULT_PREFIX", "REQUIRED", "org_identifier", "rows", "write"]
@@ -106,7 +113,7 @@ def org_identifier(orgnr: str | None, name: str, prefix: str, given: object = No
     (``GB-CHC-1234567``), else a ``360G``-style id from the name."""
     if orgnr and _ORGNR.match(orgnr):
         return f"NO-BRC-{orgnr}"
-    if isinstance(given, str) and ORG_ID_FORM.fullmatch(given.strip()):
+    if isinstance(given, str) and is_org_id(given.strip()):
         return given.strip()
     return f"{prefix}org-{_slug(name)}"
 
@@ -159,6 +166,40 @@ def _one_full_stop(sentence: str) -> str:
     return sentence
 
 
+_FUNDER_COLUMNS = frozenset({"funding org:identifier", "funding org:name"})
+"""The 360Giving columns every file of the standard has (required): a round whose input carried
+one was read from a 360Giving file."""
+_DESCRIPTION = "description"
+
+
+def _from_360giving(result: RoundResult) -> bool:
+    """The round's input was a 360Giving file: its Description column is the grant's published
+    description, not an officer's own column (which the lists for publication leave out)."""
+    return any(column.strip().casefold() in _FUNDER_COLUMNS for column in result.extra_columns)
+
+
+def _given_description(app: Application | None) -> str | None:
+    """The Description a 360Giving input gave the grant, or None where it gave none."""
+    if app is None:
+        return None
+    for column, value in app.extra.items():
+        if column.strip().casefold() == _DESCRIPTION and isinstance(value, str) and value.strip():
+            return value.strip()
+    return None
+
+
+def _country(app: Application | None, codes: list[str]) -> str:
+    """Beneficiary Location:Country Code: ``NO`` for Norwegian places or an organisation number
+    (or a Norwegian round's applicant without either); for a recipient abroad, known by another
+    register's identifier, the country its org-id begins with, else none (``""``)."""
+    if codes or app is None or app.orgnr:
+        return "NO"
+    other = other_organisation(app.extra)
+    if other is None:
+        return "NO"
+    return org_id_country(other) or ""
+
+
 def _description(app: Application | None, applicant: str, lang: str) -> str:
     t = get(lang)
     if app is not None and app.project:
@@ -177,6 +218,7 @@ def rows(result: RoundResult, *, lang: str = "en", **options: Any) -> list[dict[
     t = get(lang)
     apps = result.applications_by_id()
     changed = changes_by_id(result) if standing(result) is not None else {}
+    given_descriptions = _from_360giving(result)
     out = []
     for decision in result.allocation.decisions:
         changes = changed.get(decision.application_id, ())
@@ -192,7 +234,8 @@ def rows(result: RoundResult, *, lang: str = "en", **options: Any) -> list[dict[
         if not municipalities and app is not None:
             places = [county_name(c) or c for c in app.counties]
             codes = list(app.counties)
-        description = _description(app, applicant, lang)
+        given = _given_description(app) if given_descriptions else None
+        description = given or _description(app, applicant, lang)
         awarded_on = award_date
         modified = result.created.isoformat()
         if changes:
@@ -225,7 +268,7 @@ def rows(result: RoundResult, *, lang: str = "en", **options: Any) -> list[dict[
                 "Recipient Org:Name": applicant,
                 "Beneficiary Location:Name": "; ".join(places),
                 "Beneficiary Location:Geographic Code": "; ".join(codes),
-                "Beneficiary Location:Country Code": "NO",
+                "Beneficiary Location:Country Code": _country(app, codes),
                 "Funding Org:Identifier": funder_id,
                 "Funding Org:Name": funder_name,
                 "Grant Programme:Title": programme,

@@ -185,7 +185,16 @@ def _read_text(
                 )
             raise header_problem(grid, file, None, t, mangled=mangled)
         problems, short = row_problems(records, match.index, file=file, headers=match.headers)
-        table = build_table(grid, match, file=file, sheet=None, t=t, issues=issues, mangled=mangled)
+        table = build_table(
+            grid,
+            match,
+            file=file,
+            sheet=None,
+            t=t,
+            issues=issues,
+            mangled=mangled,
+            delimiter=records.delimiter,
+        )
     except InputFileError as error:
         # The warning that the file was read as Windows-1252 would be lost with the table; a
         # UTF-8 file with one stray byte reads "SÃ¸ker" and no header matches: say so here.

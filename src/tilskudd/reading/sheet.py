@@ -352,12 +352,13 @@ def _no_id(
     return is_empty(cell) or cell is label
 
 
-def _amount(value: RawCell) -> Decimal | None:
-    """The exact amount of a cell as tilskudd reads amounts, or None if it does not read as one."""
+def _amount(value: RawCell, dot_groups: bool = False) -> Decimal | None:
+    """The exact amount of a cell as tilskudd reads amounts, or None if it does not read as one
+    (``dot_groups``: a dot before three digits groups thousands, as in a semicolon CSV)."""
     if value is None or isinstance(value, bool | FormulaWithoutValue):
         return None
     try:
-        return parse_decimal(value)
+        return parse_decimal(value, dot_groups=dot_groups)
     except AmountError:
         return None
 
@@ -370,10 +371,11 @@ class _SumAbove:
     left out (validation reports them).
     """
 
-    __slots__ = ("column", "count", "done", "total")
+    __slots__ = ("column", "count", "done", "dot_groups", "total")
 
-    def __init__(self, column: int) -> None:
+    def __init__(self, column: int, dot_groups: bool = False) -> None:
         self.column = column
+        self.dot_groups = dot_groups
         self.total = Decimal(0)
         self.count = 0
         """How many rows above had an amount."""
@@ -381,11 +383,11 @@ class _SumAbove:
 
     def is_sum(self, value: RawCell, kept: Sequence[Sequence[RawCell]], least: int = 2) -> bool:
         """True when ``value`` is exactly the sum of at least ``least`` amounts above."""
-        amount = _amount(value)
+        amount = _amount(value, self.dot_groups)
         if amount is None:
             return False
         for cells in kept[self.done :]:
-            part = _amount(cells[self.column])
+            part = _amount(cells[self.column], self.dot_groups)
             if part is not None:
                 self.total += part
                 self.count += 1
@@ -393,9 +395,11 @@ class _SumAbove:
         return self.count >= least and amount == self.total
 
     @classmethod
-    def below(cls, column: int, kept: Sequence[Sequence[RawCell]]) -> _SumAbove:
+    def below(
+        cls, column: int, kept: Sequence[Sequence[RawCell]], dot_groups: bool = False
+    ) -> _SumAbove:
         """The sum of the rows kept from now on: a block's, under a blank or a totals row."""
-        block = cls(column)
+        block = cls(column, dot_groups)
         block.done = len(kept)
         return block
 
@@ -582,11 +586,12 @@ def build_table(
     issues: list[Issue] | None = None,
     formula_rows: Mapping[int, int] | None = None,
     mangled: bool = True,
+    delimiter: str | None = None,
 ) -> RawTable:
     """The :class:`RawTable` below ``match``'s header row; raises if the header is unusable.
 
     ``grid`` rows must all have the same length; ``formula_rows`` maps each 0-based row holding
-    a :class:`FormulaWithoutValue` to how many it holds.
+    a :class:`FormulaWithoutValue` to how many it holds; ``delimiter``: a text file's.
     """
     _check_header(match, file, sheet, t, mangled=mangled)
     issues = [] if issues is None else issues
@@ -613,7 +618,9 @@ def build_table(
     below_totals = False
     pending: list[tuple[int, list[RawCell]]] = []  # under the totals row, no amount: notes?
     lower_row = -1  # the lower row of a two-row header again, skipped with the upper one
-    above = _SumAbove(requested)
+    # In a semicolon-separated file the decimal mark is the comma: "250.000" is 250 000.
+    dot_groups = delimiter == ";"
+    above = _SumAbove(requested, dot_groups)
     # The block the row is in: the rows since the last blank row or totals row, for a subtotal
     # under each block ("Sum teater" = the sum of the teater applications above it).
     block = above
@@ -626,12 +633,12 @@ def build_table(
         value = cells[0]
         if index in formula_rows and _blank(cells, width, formula_rows, index):
             blanks.append(index + 1)
-            block = _SumAbove.below(requested, kept)
+            block = _SumAbove.below(requested, kept, dot_groups)
             continue
         if value is None:
             if cells.count(None) == width:
                 blanks.append(index + 1)
-                block = _SumAbove.below(requested, kept)
+                block = _SumAbove.below(requested, kept, dot_groups)
                 continue
             # The totals label is the first cell up to the last identifying column.
             value = next((c for c in cells[1:limit] if c is not None), None)
@@ -673,7 +680,7 @@ def build_table(
             label = _totals_label(value)
             if label is not None:
                 below_totals = True
-                block = _SumAbove.below(requested, kept)
+                block = _SumAbove.below(requested, kept, dot_groups)
                 issues.append(
                     Issue(
                         severity=Severity.WARNING,
@@ -711,7 +718,7 @@ def build_table(
                         location=Location(file=file, sheet=sheet, row=index + 1),
                     )
                 )
-                block = _SumAbove.below(requested, kept)
+                block = _SumAbove.below(requested, kept, dot_groups)
                 continue
         # A totals row without a label (=SUM(...) under the amounts): no id, applicant or
         # project, and the amount requested is exactly the sum of the rows above it, or of the
@@ -736,7 +743,7 @@ def build_table(
                         location=Location(file=file, sheet=sheet, row=index + 1),
                     )
                 )
-                block = _SumAbove.below(requested, kept)
+                block = _SumAbove.below(requested, kept, dot_groups)
                 continue
         if pending:
             numbers.extend(number for number, _ in pending)
@@ -817,6 +824,7 @@ def build_table(
         rows=rows,
         issues=issues,
         currency_line=stated,
+        delimiter=delimiter,
     )
 
 

@@ -162,3 +162,6 @@ class RawTable:
     the reader can tell (every workbook format; not CSV): such a cell shows 85 % and holds 0.85."""
     currency_line: CurrencyLine | None = None
     """The line above the header that gives the amounts' currency, if one does."""
+    delimiter: str | None = None
+    """The delimiter of a delimited text file (``;`` ``,`` or tab); None for a workbook. In a
+    semicolon-separated file the decimal mark is the comma, so a dot groups thousands."""

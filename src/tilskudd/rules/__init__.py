@@ -25,7 +25,14 @@ from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 from tilskudd.errors import PolicyError
-from tilskudd.models import DECISIONS_CHECKED, Allocation, Application, Policy, Reason
+from tilskudd.models import (
+    DECISIONS_CHECKED,
+    Allocation,
+    Application,
+    Policy,
+    Reason,
+    other_organisation,
+)
 from tilskudd.money import MAX_AMOUNT
 from tilskudd.rules.common import (
     check_unique_ids,
@@ -159,7 +166,7 @@ def _survey(applications: Sequence[Application]) -> tuple[list[str], bool, bool,
             decided = True
         if fields["total_cost"] is None:
             without_cost = True
-        if fields["orgnr"] is None:
+        if fields["orgnr"] is None and other_organisation(fields["extra"]) is None:
             without_orgnr = True
     return ids, decided, without_cost, without_orgnr
 
@@ -223,7 +230,7 @@ def per_applicant_note(applications: Sequence[Application], policy: Policy) -> R
     most = policy.per_applicant_max
     if most is None:
         return None
-    without = [a for a in applications if a.orgnr is None and a.decision is None]
+    without = [a for a in applications if a.organisation is None and a.decision is None]
     if not without:
         return None
     total = sum(1 for a in applications if a.decision is None)

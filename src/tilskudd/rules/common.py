@@ -80,6 +80,7 @@ from tilskudd.models import (
     Reason,
     Status,
     check_decisions,
+    other_organisation,
 )
 from tilskudd.money import plain_number
 
@@ -1073,7 +1074,11 @@ class Caps:
             values = app.__dict__  # a pydantic model's fields: one lookup instead of several
             add_id(values["id"])
             add_requested(values["requested"])
-            add_orgnr(values["orgnr"])
+            org = values["orgnr"]
+            if org is None and values["extra"]:
+                # No organisation number: another register's id counts as the organisation.
+                org = other_organisation(values["extra"])
+            add_orgnr(org)
             if keep:
                 add_given(values["rank"])
                 add_score(values["score"])
@@ -1173,7 +1178,7 @@ class ApplicantTotals:
         ``(less, reason.cap.per_applicant)`` when it lowers the amount;
         ``(0, reason.ineligible.per_applicant)`` when what is left is 0 or below ``min_award``.
         """
-        return self.limit_org(application.orgnr, amount)
+        return self.limit_org(application.organisation, amount)
 
     def limit_org(
         self,
@@ -1226,7 +1231,7 @@ class ApplicantTotals:
 
     def add(self, application: Application, amount: int) -> None:
         """Count ``amount`` as given to ``application``'s organisation."""
-        self.add_org(application.orgnr, amount)
+        self.add_org(application.organisation, amount)
 
     def add_org(self, org: str | None, amount: int) -> None:
         """:meth:`add` for an organisation number (``None``: not grouped)."""

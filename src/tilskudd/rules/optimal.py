@@ -429,11 +429,12 @@ def _unfunded_by_org(app: Application, amount: int, totals: ApplicantTotals) -> 
     if allowed >= amount:
         return None
     assert totals.max is not None
-    assert app.orgnr is not None
-    already = totals.used.get(app.orgnr, 0)
+    org = app.organisation
+    assert org is not None
+    already = totals.used.get(org, 0)
     return make_reason(
         "reason.optimal.per_applicant",
-        orgnr=app.orgnr,
+        orgnr=org,
         max=totals.max,
         already=already,
         left=max(totals.max - already, 0),
@@ -587,7 +588,7 @@ def allocate_optimal(
             continue
         amount, reasons = caps.eligible(app)
         reasons_of[k] = reasons
-        if amount and policy.per_applicant_max is not None and app.orgnr is not None:
+        if amount and policy.per_applicant_max is not None and app.organisation is not None:
             why = _unfunded_by_org(app, amount, totals)
             if why is not None:
                 reasons.append(why)
@@ -609,7 +610,7 @@ def allocate_optimal(
     if policy.per_applicant_max is not None:
         by_org: dict[str, list[int]] = {}
         for j, k in enumerate(candidates):
-            org = apps[k].orgnr
+            org = apps[k].organisation
             if org is not None:
                 by_org.setdefault(org, []).append(j)
         for org in sorted(by_org):

@@ -245,8 +245,9 @@ def allocate_with_overrides(
     prior = dict(prior_by_orgnr or {})
     if policy.per_applicant_max is not None:
         for app in overridden:
-            if app.orgnr is not None and app.id in funds:
-                prior[app.orgnr] = prior.get(app.orgnr, 0) + funds[app.id]
+            org = app.organisation
+            if org is not None and app.id in funds:
+                prior[org] = prior.get(org, 0) + funds[app.id]
     given = sum(funds.values())
     if quota_given is not None:
         result = rule(

@@ -477,7 +477,7 @@ def least_amounts(
     partial = policy.at_line == "partial"
     per_org = policy.per_applicant_max is not None
     return [
-        min(amount, smallest) if amount and (partial or (per_org and app.orgnr)) else amount
+        min(amount, smallest) if amount and (partial or (per_org and app.organisation)) else amount
         for app, amount in zip(applications, eligible, strict=True)
     ]
 
@@ -535,7 +535,7 @@ def _org_rooms(
     if most is None:
         return None
     prior = prior_by_orgnr or {}
-    org_of = [app.orgnr for app in applications]
+    org_of = [app.organisation for app in applications]
     room = {
         org: floor_to(max(most - prior.get(org, 0), 0), policy.round_to)
         for org in set(org_of)
@@ -1209,8 +1209,9 @@ class _Plan:
         amount, _ = caps.eligible(app)
         if not amount:
             return
-        if app.orgnr is not None:
-            self.org[app.id] = app.orgnr
+        org = app.organisation
+        if org is not None:
+            self.org[app.id] = org
         for g in groups:
             self.cheapest.setdefault(g, []).append((amount, app.id))
         if sum(1 for g in groups if g in self.minimum) > 1:
@@ -1452,8 +1453,9 @@ class _Search:
         for g in groups_of.get(app.id, ()):
             used[g] += amount
             count[g] += 1
-        if app.orgnr is not None and totals.max is not None:
-            spent[app.orgnr] = spent.get(app.orgnr, 0) + amount
+        org = app.organisation
+        if org is not None and totals.max is not None:
+            spent[org] = spent.get(org, 0) + amount
         least = [group.least for group in groups]
         min_count = [group.min_count or 0 for group in groups]
         most = [group.most for group in groups]
@@ -1480,7 +1482,7 @@ class _Search:
                 mine = groups_of[other.id]
                 if not any(g in mine for g in unmet):
                     continue
-                org = other.orgnr
+                org = other.organisation
                 got = asked
                 if org is not None and totals.max is not None:
                     got = totals.limit_org(org, asked, already=spent.get(org, 0))[0]

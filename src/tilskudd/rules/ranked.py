@@ -723,7 +723,7 @@ class TieState:
                 continue
             if not any(decisions[p].amount for p in free):
                 continue  # none funded: each was tried with what the others left, all of it
-            orgs = [self.in_order[p].orgnr for p in free]
+            orgs = [self.in_order[p].organisation for p in free]
             shared = policy.per_applicant_max is not None and len(
                 {o for o in orgs if o is not None}
             ) < sum(1 for o in orgs if o is not None)
@@ -766,7 +766,7 @@ class _PassState:
         self.by_org: dict[str, tuple[list[int], list[int]]] = {}
         if state.policy.per_applicant_max is not None:
             for p, amount in enumerate(given):
-                org = state.in_order[p].orgnr
+                org = state.in_order[p].organisation
                 if amount and org is not None:
                     at, sums = self.by_org.setdefault(org, ([], [0]))
                     at.append(p)
@@ -778,7 +778,7 @@ class _PassState:
         had it been taken first of the tie at ``start``."""
         state = self.state
         app = state.in_order[p]
-        org = app.orgnr
+        org = app.organisation
         if state.policy.per_applicant_max is not None and org is not None:
             at, sums = self.by_org.get(org, ([], [0]))
             already = self.by_org_first.get(org, 0) + sums[bisect_left(at, start)]

@@ -176,11 +176,20 @@ class Application(_Frozen):
 
 def other_organisation(extra: Mapping[str, CellValue]) -> str | None:
     """The recipient's identifier in another register among an application's carried cells
-    (:data:`ORG_ID_COLUMN`), or None: for an application without an organisation number."""
+    (:data:`ORG_ID_COLUMN`), or None (none, or a placeholder for none): for an application
+    without an organisation number."""
     given = extra.get(ORG_ID_COLUMN) if extra else None
     if isinstance(given, str):
-        return given.strip() or None
+        given = given.strip()
+        # A placeholder for a missing identifier ("N/A", "-", "0", "unknown") names no one:
+        # the applications that share it are different recipients. An identifier has a digit
+        # other than 0 and at least three characters (GB-CHC-1234567, E5104X).
+        if len(given) >= 3 and any(c in _NONZERO_DIGITS for c in given):
+            return given
     return None
+
+
+_NONZERO_DIGITS = frozenset("123456789")
 
 
 class RejectedRow(_Frozen):

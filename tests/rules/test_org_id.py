@@ -154,3 +154,29 @@ def test_a_360giving_sheet_is_capped_per_recipient(tmp_path: Path, lang: str) ->
     assert note["params"]["ids"] == ["360G-uk-6"]
     said = {"en": "Organisation GB-CHC-1234567 may receive at most", "nb": "Organisasjon E5104X"}
     assert said[lang] in " ".join(run.output.split())
+
+
+@pytest.mark.parametrize(
+    "placeholder", ["N/A", "-", "0", "000", "unknown", "Ukjent", "TBC", "n.a."]
+)
+def test_a_placeholder_for_a_missing_identifier_is_no_organisation(
+    make_application: MakeApp, placeholder: str
+) -> None:
+    """Publishers write a placeholder where they have no identifier; the applications that share
+    it are different recipients, and holding them to one organisation's maximum would cut them
+    for each other's awards."""
+    apps = [
+        make_application(
+            id=f"X-{i}",
+            orgnr=None,
+            score=9 - i,
+            requested=100_000,
+            extra={ORG_ID_COLUMN: placeholder},
+        )
+        for i in range(3)
+    ]
+    result = allocate(apps, 10_000_000, Policy(per_applicant_max=150_000))
+    assert [d.amount for d in result.decisions] == [100_000] * 3
+    # The note says the cap was applied to none of them: none has an identifier.
+    (note,) = [n for n in result.notes if n.code.startswith("note.per_applicant_unknown")]
+    assert (note.code, note.params["total"]) == ("note.per_applicant_unknown_all", 3)

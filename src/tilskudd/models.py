@@ -182,14 +182,22 @@ def other_organisation(extra: Mapping[str, CellValue]) -> str | None:
     if isinstance(given, str):
         given = given.strip()
         # A placeholder for a missing identifier ("N/A", "-", "0", "unknown") names no one:
-        # the applications that share it are different recipients. An identifier has a digit
-        # other than 0 and at least three characters (GB-CHC-1234567, E5104X).
-        if len(given) >= 3 and any(c in _NONZERO_DIGITS for c in given):
+        # the applications that share it are different recipients. Short codes without
+        # digits are real identifiers (NOR, HAM, in the UK government's awards).
+        key = "".join(c for c in given.casefold() if c.isalnum())
+        if key.strip("0") and key not in _PLACEHOLDERS:
             return given
     return None
 
 
-_NONZERO_DIGITS = frozenset("123456789")
+_PLACEHOLDERS = frozenset(
+    {
+        *("na", "nk", "none", "null", "nil", "nan", "unknown", "notknown", "notapplicable"),
+        *("notavailable", "tbc", "tba", "tbd", "missing", "blank", "x", "xx", "xxx"),
+        *("ukjent", "mangler", "ingen", "ikkeoppgitt", "ikkerelevant", "ikkeaktuelt"),
+    }
+)
+"""What publishers and officers write for "no identifier", folded to letters and digits."""
 
 
 class RejectedRow(_Frozen):

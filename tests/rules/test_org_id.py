@@ -157,7 +157,7 @@ def test_a_360giving_sheet_is_capped_per_recipient(tmp_path: Path, lang: str) ->
 
 
 @pytest.mark.parametrize(
-    "placeholder", ["N/A", "-", "0", "000", "unknown", "Ukjent", "TBC", "n.a."]
+    "placeholder", ["N/A", "-", "0", "000", "unknown", "Ukjent", "TBC", "n.a.", "Not known", "?"]
 )
 def test_a_placeholder_for_a_missing_identifier_is_no_organisation(
     make_application: MakeApp, placeholder: str

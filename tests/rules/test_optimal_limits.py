@@ -230,9 +230,10 @@ def _expected_tie_notes(
             return False
         if policy.per_applicant_max is None:
             return True
-        orgs = {a.orgnr for a in apps} - {None}
+        orgs = {a.organisation for a in apps} - {None}
         return all(
-            sum(v for i, v in swapped.items() if by_id[i].orgnr == org) <= policy.per_applicant_max
+            sum(v for i, v in swapped.items() if by_id[i].organisation == org)
+            <= policy.per_applicant_max
             for org in orgs
         )
 

@@ -249,8 +249,8 @@ def test_budget_holds_with_any_set_of_overrides(
     prior: dict[str, int] = {}
     if policy.per_applicant_max is not None:
         for a in overridden.values():
-            if a.orgnr and a.decision == "fund":
-                prior[a.orgnr] = prior.get(a.orgnr, 0) + (a.decision_amount or 0)
+            if a.organisation and a.decision == "fund":
+                prior[a.organisation] = prior.get(a.organisation, 0) + (a.decision_amount or 0)
     alone = RULES[policy.rule](rest, budget - given_nok, policy, prior_by_orgnr=prior or None)
     check_invariants(rest, budget - given_nok, policy, alone)
     rest_ids = {a.id for a in rest}

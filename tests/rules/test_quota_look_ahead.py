@@ -289,8 +289,8 @@ def _a_limit_can_bind(
         return False
     by_org: dict[str, int] = {}
     for app, amount in zip(in_order, eligible, strict=True):
-        if app.orgnr is not None:
-            by_org[app.orgnr] = by_org.get(app.orgnr, 0) + amount
+        if app.organisation is not None:
+            by_org[app.organisation] = by_org.get(app.organisation, 0) + amount
     return any(total > policy.per_applicant_max for total in by_org.values())
 
 

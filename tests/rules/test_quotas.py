@@ -20,7 +20,7 @@ from tilskudd.models import Allocation, Application, Policy, Quota, Status
 from tilskudd.policyfile import policy_from_mapping
 from tilskudd.rules import allocate, ranked
 from tilskudd.rules.common import rank_order
-from tilskudd.rules.quotas import eligible_amounts, quota_violations
+from tilskudd.rules.quotas import eligible_amounts, quota_totals, quota_violations
 from tilskudd.wording import note_text, reason_text
 
 from .quota_helpers import brute_force, groups, placed, quota_problems, quotas
@@ -542,6 +542,23 @@ def test_unknown_county_name(counties_round: list[Application]) -> None:
     # In the language asked for, as every other policy problem (it was English in --lang nb).
     assert caught.value.text("nb").startswith("kvote etter fylke: «Atlantis» er ikke et fylke i")
 
+
+
+def test_totals_of_quotas_naming_no_county_are_refused_naming_the_setting(
+    counties_round: list[Application],
+) -> None:
+    # The ledger counts a committed round's quotas with quota_totals, without the rule's checks
+    # before it: a recorded county that names no county (a ledger edited by hand) is a
+    # PolicyError naming the setting as the file spells it, not an internal error.
+    policy = Policy(
+        quotas=[
+            {"by": "category", "value": "Skole", "max_count": 1},
+            {"by": "county", "value": "Atlantis", "max_count": 1},
+        ]
+    )
+    with pytest.raises(PolicyError, match="'Atlantis' is not a county") as caught:
+        quota_totals(counties_round, {}, 1_000_000, policy)
+    assert caught.value.settings == ("quotas[2].value",)
 
 def test_a_county_name_nearly_right_is_suggested_in_either_language(
     counties_round: list[Application],

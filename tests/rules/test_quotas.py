@@ -147,6 +147,22 @@ def test_a_minimum_on_a_misspelt_category_names_the_one_meant(
     assert "category 'Xyz': at least 1" in exc.value.text("en")
 
 
+
+def test_a_misspelt_category_names_the_three_nearest_the_round_has(
+    make_application: MakeApp,
+) -> None:
+    # "kultr" against each category (difflib's ratio, 2 × matches / both lengths): Kultur
+    # 10/11, Kultura 10/12, Kulturxy 10/13, Kulturxyz 10/14. The three nearest are named,
+    # nearest first; the fourth is not.
+    apps = [
+        make_application(id=f"S{k}", category=c, requested=100)
+        for k, c in enumerate(["Kulturxyz", "Kulturxy", "Kultura", "Kultur"], start=1)
+    ]
+    policy = Policy(quotas=[{"by": "category", "value": "Kultr", "min_count": 1}])
+    with pytest.raises(PolicyError) as exc:
+        allocate(apps, 1_000, policy)
+    assert "did you mean Kultur, Kultura or Kulturxy?" in exc.value.text("en")
+
 def test_a_quota_on_a_group_no_application_is_in_is_noted(
     counties_round: list[Application],
 ) -> None:

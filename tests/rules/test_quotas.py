@@ -3,6 +3,7 @@ limits holding in every result of ranked, optimal and lottery."""
 
 from __future__ import annotations
 
+import itertools
 import math
 import tomllib
 from collections.abc import Callable
@@ -1257,6 +1258,36 @@ def test_a_large_tie_no_order_can_change_is_said_to_be_not_by_order(
         ("note.tie_at_line_not_by_order", ["S2", "S3", "S4", "S5", "S6"])
     ]
 
+
+
+def test_under_stop_a_large_ties_claim_not_by_order_is_said_unchecked(
+    make_application: MakeApp,
+) -> None:
+    # The round above under at_line = "stop": S2 does not fit, the line stops there and the
+    # rest of its tie is still tried. The line's own reasoning finds that the order decided
+    # nothing, but with quotas a tie's note stands only as the re-runs in every other order
+    # find it: six are too many to re-run, so the note claims neither (module docstring of
+    # tilskudd.rules.ranked: "a note on it becomes note.tie_order_unchecked").
+    apps = [
+        make_application(id=f"S{k}", requested=r, score=Decimal(5), category="X", orgnr=None)
+        for k, r in enumerate([100, 300, 300, 300, 300, 300], start=1)
+    ]
+    policy = Policy(at_line="stop", quotas=(Quota(by="category", value="X", max_amount=1000),))
+    result = allocate(apps, 250, policy)
+    assert [d.amount for d in result.decisions] == [100, 0, 0, 0, 0, 0]
+    assert [(n.code, n.params["checked"]) for n in result.notes] == [
+        ("note.tie_order_unchecked", False)
+    ]
+    # Five are re-run, and no order changes the awards (the 300s fit in none: 250 is all
+    # there is), as giving the ids to one another in every order shows: the claim stands.
+    result = allocate(apps[:5], 250, policy)
+    assert [n.code for n in result.notes] == ["note.tie_at_line_not_by_order"]
+    by_content = {(a.requested, d.amount) for a, d in zip(apps, result.decisions, strict=False)}
+    ids = [a.id for a in apps[:5]]
+    for order in itertools.permutations(ids):
+        renamed = [a.model_copy(update={"id": new}) for a, new in zip(apps, order, strict=False)]
+        again = allocate(renamed, 250, policy).by_id()
+        assert {(a.requested, again[a.id].amount) for a in renamed} == by_content
 
 def test_eligible_amounts_are_what_each_could_get_alone(make_application: MakeApp) -> None:
     # The quota pre-check's amounts, as ranked and lottery give them: an organisation with

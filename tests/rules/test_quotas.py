@@ -148,7 +148,6 @@ def test_a_minimum_on_a_misspelt_category_names_the_one_meant(
     assert "category 'Xyz': at least 1" in exc.value.text("en")
 
 
-
 def test_a_misspelt_category_names_the_three_nearest_the_round_has(
     make_application: MakeApp,
 ) -> None:
@@ -163,6 +162,7 @@ def test_a_misspelt_category_names_the_three_nearest_the_round_has(
     with pytest.raises(PolicyError) as exc:
         allocate(apps, 1_000, policy)
     assert "did you mean Kultur, Kultura or Kulturxy?" in exc.value.text("en")
+
 
 def test_a_quota_on_a_group_no_application_is_in_is_noted(
     counties_round: list[Application],
@@ -560,7 +560,6 @@ def test_unknown_county_name(counties_round: list[Application]) -> None:
     assert caught.value.text("nb").startswith("kvote etter fylke: «Atlantis» er ikke et fylke i")
 
 
-
 def test_totals_of_quotas_naming_no_county_are_refused_naming_the_setting(
     counties_round: list[Application],
 ) -> None:
@@ -576,6 +575,7 @@ def test_totals_of_quotas_naming_no_county_are_refused_naming_the_setting(
     with pytest.raises(PolicyError, match="'Atlantis' is not a county") as caught:
         quota_totals(counties_round, {}, 1_000_000, policy)
     assert caught.value.settings == ("quotas[2].value",)
+
 
 def test_a_county_name_nearly_right_is_suggested_in_either_language(
     counties_round: list[Application],
@@ -1259,7 +1259,6 @@ def test_a_large_tie_no_order_can_change_is_said_to_be_not_by_order(
     ]
 
 
-
 def test_under_stop_a_large_ties_claim_not_by_order_is_said_unchecked(
     make_application: MakeApp,
 ) -> None:
@@ -1288,6 +1287,45 @@ def test_under_stop_a_large_ties_claim_not_by_order_is_said_unchecked(
         renamed = [a.model_copy(update={"id": new}) for a, new in zip(apps, order, strict=False)]
         again = allocate(renamed, 250, policy).by_id()
         assert {(a.requested, again[a.id].amount) for a in renamed} == by_content
+
+
+def test_a_tie_whose_order_decides_what_pass_one_takes_is_a_tie_at_the_line(
+    make_application: MakeApp,
+) -> None:
+    # Every county needs one funded; budget 200. S4 (rank 1) is in no county; S1, S2, S3 (03
+    # and 46) and S5 (46) share rank 2. In id order pass 1 takes S3, which meets both
+    # counties, and S4 has the other 100: S1, S2 and S5 are left out for want of budget. The
+    # line's own reasoning sees a tie whose only funded member was taken for a minimum only it
+    # could serve (03); but with S5 before S3 pass 1 takes both, and S4 gets nothing. The
+    # re-runs find the order decided, and the note says the line fell inside the tie.
+    rows = [
+        ("S1", 3, ()),
+        ("S2", 3, ()),
+        ("S3", 3, ("03", "46")),
+        ("S4", 4, ()),
+        ("S5", 3, ("46",)),
+    ]
+    apps = [
+        make_application(id=i, requested=100, score=Decimal(s), counties=c, orgnr=None)
+        for i, s, c in rows
+    ]
+    policy = Policy(quotas=(Quota(by="county", value="*", min_count=1),))
+    result = allocate(apps, 200, policy)
+    assert amounts_of(result) == {"S1": 0, "S2": 0, "S3": 100, "S4": 100, "S5": 0}
+    assert [(n.code, n.params["ids"], n.params["funded_ids"]) for n in result.notes] == [
+        ("note.tie_at_line", ["S1", "S2", "S3", "S5"], ["S3"])
+    ]
+    # S3 and S5 given each other's ids: the one in 46 alone comes first, and S4 is left out.
+    swap = {"S3": "S5", "S5": "S3"}
+    again = allocate([a.model_copy(update={"id": swap.get(a.id, a.id)}) for a in apps], 200, policy)
+    assert {swap.get(i, i): x for i, x in amounts_of(again).items()} == {
+        "S1": 0,
+        "S2": 0,
+        "S3": 100,
+        "S4": 0,
+        "S5": 100,
+    }
+
 
 def test_eligible_amounts_are_what_each_could_get_alone(make_application: MakeApp) -> None:
     # The quota pre-check's amounts, as ranked and lottery give them: an organisation with

@@ -1240,6 +1240,34 @@ def test_a_tie_too_large_to_re_run_is_said_to_be_unchecked(
     assert [n.code for n in result.notes] == ["note.tie_order_unchecked"]
 
 
+
+def test_the_ties_of_a_round_share_its_re_runs(
+    make_application: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two ties of two (A1 and A2 in X, B1 and B2 in Y, each category at most one funded): each
+    # is re-run in its one other order, and a re-run visits the round's 4 applications. With
+    # re-runs for 8 visits both are checked; with 4 the first is, and the second's note says
+    # it was not checked (not that the order decided it): the visits are the round's, shared.
+    rows = [("A1", 4, "X"), ("A2", 4, "X"), ("B1", 3, "Y"), ("B2", 3, "Y")]
+    apps = [
+        make_application(id=i, requested=100, score=Decimal(s), category=c, orgnr=None)
+        for i, s, c in rows
+    ]
+    policy = Policy(
+        quotas=(
+            Quota(by="category", value="X", max_count=1),
+            Quota(by="category", value="Y", max_count=1),
+        )
+    )
+    for visits, second in ((8, "note.tie_at_quota"), (4, "note.tie_order_unchecked")):
+        monkeypatch.setattr(ranked, "RERUN_VISITS", visits)
+        result = allocate(apps, 1000, policy)
+        assert amounts_of(result) == {"A1": 100, "A2": 0, "B1": 100, "B2": 0}
+        assert [(n.code, n.params["ids"]) for n in result.notes] == [
+            ("note.tie_at_quota", ["A1", "A2"]),
+            (second, ["B1", "B2"]),
+        ]
+
 def test_a_large_tie_no_order_can_change_is_said_to_be_not_by_order(
     make_application: MakeApp,
 ) -> None:

@@ -323,6 +323,17 @@ def test_a_recorded_quota_share_reads_back_as_the_share_it_was() -> None:
     assert (quota.min_share, quota.max_share) == (Decimal("0.05"), Decimal(1))
 
 
+def test_a_quota_value_of_true_or_false_is_refused_and_a_number_is_a_county() -> None:
+    # value = 3 in a TOML file is county 03 (a number as text); value = true is no category
+    # or county at all, and is not taken as the category "True".
+    county = Policy(quotas=[{"by": "county", "value": 3, "max_count": 1}]).quotas[0]
+    category = Policy(quotas=[{"by": "category", "value": " Kultur ", "max_count": 1}]).quotas[0]
+    assert (county.value, category.value) == ("3", "Kultur")
+    for truth in (True, False):
+        with pytest.raises(ValidationError, match="valid string"):
+            Policy(quotas=[{"by": "category", "value": truth, "max_count": 1}])
+
+
 def test_options_on_a_recorded_policy_keep_what_it_recorded() -> None:
     # A round committed by tilskudd 0.1.0 recorded a min_score of 23 decimals, past today's
     # limit. Run again with an option (another reserve), the recorded value is read as

@@ -334,6 +334,15 @@ def test_a_quota_value_of_true_or_false_is_refused_and_a_number_is_a_county() ->
             Policy(quotas=[{"by": "category", "value": truth, "max_count": 1}])
 
 
+def test_a_quota_amount_written_as_text_may_be_zero() -> None:
+    # "0" kr as a minimum beside a maximum (a template's minimum left at 0) is 0 kr, as the
+    # number 0 is: a quota amount of 0 is allowed, written either way.
+    quota = Policy(
+        quotas=[{"by": "category", "value": "X", "min_amount": "0", "max_amount": "1 000"}]
+    ).quotas[0]
+    assert (quota.min_amount, quota.max_amount) == (0, 1000)
+
+
 def test_options_on_a_recorded_policy_keep_what_it_recorded() -> None:
     # A round committed by tilskudd 0.1.0 recorded a min_score of 23 decimals, past today's
     # limit. Run again with an option (another reserve), the recorded value is read as

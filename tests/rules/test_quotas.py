@@ -1240,7 +1240,6 @@ def test_a_tie_too_large_to_re_run_is_said_to_be_unchecked(
     assert [n.code for n in result.notes] == ["note.tie_order_unchecked"]
 
 
-
 def test_the_ties_of_a_round_share_its_re_runs(
     make_application: MakeApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -1267,6 +1266,7 @@ def test_the_ties_of_a_round_share_its_re_runs(
             ("note.tie_at_quota", ["A1", "A2"]),
             (second, ["B1", "B2"]),
         ]
+
 
 def test_a_large_tie_no_order_can_change_is_said_to_be_not_by_order(
     make_application: MakeApp,

@@ -8,7 +8,9 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from tilskudd.errors import PolicyError
 from tilskudd.models import Allocation, Application, Decision, Location, Policy, Status
+from tilskudd.policyfile import policy_from_mapping
 
 
 def decision(app_id: str, amount: int, status: Status = Status.FUNDED) -> Decision:
@@ -309,6 +311,48 @@ def test_a_recorded_share_of_cost_reads_back_as_the_share_it_was() -> None:
         assert Policy.from_record(policy.model_dump(mode="json")).max_share_of_cost == share
         # The record as Python values (a Decimal, not its text) reads back the same.
         assert Policy.from_record(policy.model_dump()).max_share_of_cost == share
+
+
+def test_a_recorded_quota_share_reads_back_as_the_share_it_was() -> None:
+    # As the share of cost: a quota committed at "100 %" of the budget is recorded as the
+    # fraction 1, which from a person would be refused (1 % or 100 %?).
+    policy = Policy(
+        quotas=[{"by": "category", "value": "X", "min_share": "5 %", "max_share": "100 %"}]
+    )
+    quota = Policy.from_record(policy.model_dump(mode="json")).quotas[0]
+    assert (quota.min_share, quota.max_share) == (Decimal("0.05"), Decimal(1))
+
+
+def test_a_quota_value_of_true_or_false_is_refused_and_a_number_is_a_county() -> None:
+    # value = 3 in a TOML file is county 03 (a number as text); value = true is no category
+    # or county at all, and is not taken as the category "True".
+    county = Policy(quotas=[{"by": "county", "value": 3, "max_count": 1}]).quotas[0]
+    category = Policy(quotas=[{"by": "category", "value": " Kultur ", "max_count": 1}]).quotas[0]
+    assert (county.value, category.value) == ("3", "Kultur")
+    for truth in (True, False):
+        with pytest.raises(ValidationError, match="valid string"):
+            Policy(quotas=[{"by": "category", "value": truth, "max_count": 1}])
+
+
+def test_a_quota_amount_written_as_text_may_be_zero() -> None:
+    # "0" kr as a minimum beside a maximum (a template's minimum left at 0) is 0 kr, as the
+    # number 0 is: a quota amount of 0 is allowed, written either way.
+    quota = Policy(
+        quotas=[{"by": "category", "value": "X", "min_amount": "0", "max_amount": "1 000"}]
+    ).quotas[0]
+    assert (quota.min_amount, quota.max_amount) == (0, 1000)
+
+
+def test_options_on_a_recorded_policy_keep_what_it_recorded() -> None:
+    # A round committed by tilskudd 0.1.0 recorded a min_score of 23 decimals, past today's
+    # limit. Run again with an option (another reserve), the recorded value is read as
+    # recorded; the option itself is held to today's checks.
+    record = Policy().model_dump(mode="json") | {"min_score": "4.50000000000000000000001"}
+    base = Policy.from_record(record)
+    policy = policy_from_mapping({"reserve": 2}, base=base)
+    assert (policy.reserve, policy.min_score) == (2, Decimal("4.50000000000000000000001"))
+    with pytest.raises(PolicyError, match="lottery_band"):
+        policy_from_mapping({"lottery_band": "0.100000000000000000001"}, base=base)
 
 
 def test_a_share_of_cost_that_is_not_a_percentage_says_so() -> None:

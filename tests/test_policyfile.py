@@ -40,6 +40,16 @@ def test_policy_table_with_amounts_as_people_write_them(tmp_path: Path) -> None:
     assert read_policy_file(path)[1] == "nb"
 
 
+def test_an_empty_item_in_a_tie_break_list_is_passed_over(tmp_path: Path) -> None:
+    # A list left with an empty string (an item deleted, its quotes kept) reads as without it,
+    # as "total_cost asc, " does in one string.
+    path = write(tmp_path, 'tie_break = ["total_cost asc", " ", "region"]\n')
+    assert load_policy(path).tie_break == (
+        TieBreak(column="total_cost", descending=False),
+        TieBreak(column="region", descending=True),
+    )
+
+
 def test_top_level_keys_and_overrides(tmp_path: Path) -> None:
     path = write(tmp_path, 'at_line = "stop"\nreserve = 3\n')
     policy = load_policy(path, {"reserve": 5, "max_share_of_cost": "0.25"})

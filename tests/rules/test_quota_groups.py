@@ -114,3 +114,21 @@ def test_the_pre_check_counts_whole_eligible_amounts_without_a_partial_line(
         "category 'X': at least 2 funded applications need at least NOK\xa0200,000, but at most "
         "NOK\xa0150,000 may go there"
     ) in str(info.value)
+
+
+def test_a_category_written_two_ways_is_named_the_same_whatever_the_row_order(
+    make_application: MakeApp,
+) -> None:
+    # "bredbånd" and "Bredbånd " are one group; a reason names it as the applications spell
+    # it, the spelling first in natural order ("B" before "b"), not the one of the first row.
+    apps = [
+        make_application(id="S1", category="bredbånd", requested=100, score=Decimal(3)),
+        make_application(id="S2", category="Bredbånd ", requested=100, score=Decimal(2)),
+        make_application(id="S3", category="Kultur", requested=100, score=Decimal(1)),
+    ]
+    policy = Policy(quotas=[{"by": "category", "value": "BREDBÅND", "max_count": 1}])
+    for rows in (apps, apps[::-1]):
+        result = allocate(rows, 1_000, policy)
+        skipped = result.by_id()["S2"].reasons[0]
+        assert skipped.code == "reason.quota.max_count_reached"
+        assert (skipped.params["value"], skipped.params["name"]) == ("Bredbånd", "Bredbånd")

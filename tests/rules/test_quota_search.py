@@ -155,6 +155,35 @@ def test_the_search_finds_a_choice_the_greedy_one_leaves_short_under_a_maximum(
         allocate(apps, 307, policy)
 
 
+def test_the_search_does_not_count_on_an_application_below_min_score(
+    make_application: MakeApp,
+) -> None:
+    # The round above with S6 (03, 100 kr) below min_score 2. Were S6 counted as able to
+    # serve 03, taking S2 first would seem to leave a choice that meets 03 (S2 and S6: 150 kr,
+    # 2 funded); but S6 gets nothing, so after S2 only S5 fits and 03 is short (refused). The
+    # search counts only what can be funded: S2 is passed over and S4 taken, as without S6.
+    apps = [
+        make_application(id=i, requested=r, score=Decimal(s), counties=c, orgnr=None)
+        for i, s, r, c in (
+            ("S2", 3, 50, ("03",)),
+            ("S4", 2, 300, ("46", "03")),
+            ("S5", 2, 50, ("03",)),
+            ("S6", 1, 100, ("03",)),
+        )
+    ]
+    policy = Policy(
+        round_to=1,
+        min_score=Decimal(2),
+        quotas=(Quota(by="county", value="03", min_amount=150, min_count=1, max_count=2),),
+    )
+    result = allocate(apps, 307, policy)
+    assert amounts_of(result) == {"S2": 0, "S4": 300, "S5": 0, "S6": 0}
+    assert amounts_of(result) == ranked_reachable(apps, 307, policy, pass_two=False)
+    by_id = result.by_id()
+    assert by_id["S4"].reasons[0].code == "reason.quota.min_count_reserved"
+    assert by_id["S6"].reasons[0].code == "reason.ineligible.below_min_score"
+
+
 def test_a_missing_amount_is_counted_as_what_a_member_gets_within_its_organisations_room(
     make_application: MakeApp,
 ) -> None:

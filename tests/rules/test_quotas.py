@@ -1245,6 +1245,47 @@ def test_a_tie_whose_order_decides_whether_the_search_is_needed_is_not_said_to_b
     ]
 
 
+def test_a_tie_whose_ids_decide_the_look_aheads_plan_is_noted(make_application: MakeApp) -> None:
+    # Each category needs one funded, county 03 10 % of the budget (20); budget 200, skip.
+    # S5 (Y) is rank 1; S1 (X, county 03), S2 (X), S3 (X) and S4 (Y) share rank 2; 100 each.
+    # In id order pass 1 takes S5 for Y and S1 for X and 03: S5 100 + S1 100.
+    # With S1's and S2's ids swapped (the one in 03 is now S2), pass 1 takes S5 and then S1
+    # (X only): nothing is left and 03 is short. Its look-ahead judges S5: after it X needs
+    # one more, which the plan takes cheapest first and, all being 100, by id: S1, not in 03,
+    # so 03's 20 is counted on top, 120 in all, more than the 100 left. S5 is passed over, so
+    # is S1 (Y and 03 would still need 120), and S2 (X and 03) and S4 (Y) are taken:
+    # S2 100 + S4 100, S5 nothing. The rule re-ran the tie by moving the applications with
+    # their own ids, so its plan still took the one in 03 first, found S5 funded in every
+    # order and said the order did not decide (note.tie_not_by_order).
+    apps = [
+        make_application(id=i, requested=100, score=Decimal(s), category=k, counties=c, orgnr=None)
+        for i, s, k, c in (
+            ("S1", 3, "X", ("03",)),
+            ("S2", 3, "X", ()),
+            ("S3", 3, "X", ()),
+            ("S4", 3, "Y", ()),
+            ("S5", 4, "Y", ()),
+        )
+    ]
+    policy = Policy(
+        quotas=(
+            Quota(by="category", value="*", min_count=1),
+            Quota(by="county", value="03", min_share=Decimal("0.1")),
+        ),
+    )
+    result = allocate(apps, 200, policy)
+    assert amounts_of(result) == {"S1": 100, "S2": 0, "S3": 0, "S4": 0, "S5": 100}
+    swapped = amounts_of(allocate(_swapped(apps, "S1", "S2"), 200, policy))
+    assert {"S1": swapped["S2"], "S2": swapped["S1"], "S4": swapped["S4"], "S5": swapped["S5"]} == {
+        "S1": 100,
+        "S2": 0,
+        "S4": 100,
+        "S5": 0,
+    }
+    ties = [(n.code, n.params["ids"]) for n in result.notes if n.code.startswith("note.tie")]
+    assert ties == [("note.tie_at_line", ["S1", "S2", "S3", "S4"])]
+
+
 def test_a_tie_too_large_to_re_run_is_said_to_be_unchecked(
     make_application: MakeApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -264,7 +264,10 @@ def test_no_round_whole_awards_can_meet_is_refused_and_no_met_round_changes() ->
     assert rescued == 48
     assert rescued_by_whole == 30
     assert needs_pass_two == 21
-    assert tie_notes_changed == 7
+    # 9 since the tie re-runs exchange ids rather than move applications (7 before): in two
+    # more rounds the notes with the search differ from those without it, and re-allocating
+    # with the tie's ids exchanged confirms the new ones (the order decided nothing).
+    assert tie_notes_changed == 9
 
 
 # --- against the exhaustive search, for any tiny round ------------------------------------------

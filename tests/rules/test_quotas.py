@@ -1214,6 +1214,120 @@ def test_a_tie_that_decides_whether_the_first_run_meets_the_minimums_is_noted(
     ]
 
 
+def _renamed(apps: list[Application], new_id: dict[str, str]) -> list[Application]:
+    return [x.model_copy(update={"id": new_id.get(x.id, x.id)}) for x in apps]
+
+
+def test_a_tie_that_decides_whether_the_search_is_needed_is_noted(
+    make_application: MakeApp,
+) -> None:
+    # County 03 needs 200; budget 200, partial at the line. S1 (100, 03) is rank 1; S2 (100,
+    # no county) and S3 (200, 03) share rank 2.
+    # In id order pass 1 takes S1 for 03, and S3 (200) no longer fits in the 100 left; its
+    # look-ahead takes S1 too (the 100 still missing counted as a bare amount), so the first
+    # run is used. Pass 2 gives S2 the 100 left and S3 nothing: 03 is short, and the pass is
+    # made once more with pass 1 searching, which passes S1 over and takes S3: S3 200, S1 and
+    # S2 nothing.
+    # With S3 before S2 (their ids swapped) pass 2 gives S3 the 100 left, partly funded, and
+    # that meets 03 with S1's 100: no search, S1 100 + S3 100, S2 nothing. The id order
+    # decided. The rule re-ran the tie with a book that searched from the start (the round's
+    # book, after the search), found S3 200 in that order too, and said nothing.
+    apps = [
+        make_application(id=i, requested=r, score=Decimal(s), category="X", counties=c, orgnr=None)
+        for i, s, r, c in (
+            ("S1", 4, 100, ("03",)),
+            ("S2", 3, 100, ()),
+            ("S3", 3, 200, ("03",)),
+        )
+    ]
+    policy = Policy(at_line="partial", quotas=(Quota(by="county", value="03", min_amount=200),))
+    result = allocate(apps, 200, policy)
+    assert amounts_of(result) == {"S1": 0, "S2": 0, "S3": 200}
+    assert codes(result, "S3") == ["reason.quota.min_reserved", "reason.funded.full"]
+    swapped = amounts_of(allocate(_swapped(apps, "S2", "S3"), 200, policy))
+    assert {"S1": swapped["S1"], "S2": swapped["S3"], "S3": swapped["S2"]} == {
+        "S1": 100,
+        "S2": 0,
+        "S3": 100,
+    }
+    assert [(n.code, n.params["ids"], n.params["funded_ids"]) for n in result.notes] == [
+        ("note.tie_at_line", ["S2", "S3"], ["S3"])
+    ]
+
+
+def test_a_tie_whose_order_decides_whether_the_search_is_needed_is_not_said_to_be_undecided(
+    make_application: MakeApp,
+) -> None:
+    # The same round with all three at rank 1: S1 (100, no county), S2 (100, 03) and S3 (200,
+    # 03); county 03 needs 200, budget 200, partial at the line.
+    # In id order pass 1 takes S2 for 03 and S3 no longer fits (the look-ahead takes S2 too);
+    # pass 2 gives S1 the 100 left and S3 nothing, 03 is short, and the search takes S3
+    # alone: S3 200, S1 and S2 nothing.
+    # Taken S2, S3, S1 (S1 last: the ids S1, S2, S3 given to S2, S3, S1), pass 2 gives S3
+    # the 100 left, partly funded, which meets 03: S2 100 + S3 100, S1 nothing. The order
+    # decided; the rule said it did not (note.tie_not_by_order), from re-runs that searched
+    # from the start. (No swap of two ids changes the awards: only that order does.)
+    apps = [
+        make_application(id=i, requested=r, score=Decimal(3), category="X", counties=c, orgnr=None)
+        for i, r, c in (("S1", 100, ()), ("S2", 100, ("03",)), ("S3", 200, ("03",)))
+    ]
+    policy = Policy(at_line="partial", quotas=(Quota(by="county", value="03", min_amount=200),))
+    result = allocate(apps, 200, policy)
+    assert amounts_of(result) == {"S1": 0, "S2": 0, "S3": 200}
+    new_id = {"S2": "S1", "S3": "S2", "S1": "S3"}
+    back = {v: k for k, v in new_id.items()}
+    cycled = allocate(_renamed(apps, new_id), 200, policy)
+    assert {back[i]: amount for i, amount in amounts_of(cycled).items()} == {
+        "S1": 0,
+        "S2": 100,
+        "S3": 100,
+    }
+    assert [(n.code, n.params["ids"], n.params["funded_ids"]) for n in result.notes] == [
+        ("note.tie_at_line", ["S1", "S2", "S3"], ["S3"])
+    ]
+
+
+def test_a_tie_whose_ids_decide_the_look_aheads_plan_is_noted(make_application: MakeApp) -> None:
+    # Each category needs one funded, county 03 10 % of the budget (20); budget 200, skip.
+    # S5 (Y) is rank 1; S1 (X, county 03), S2 (X), S3 (X) and S4 (Y) share rank 2; 100 each.
+    # In id order pass 1 takes S5 for Y and S1 for X and 03: S5 100 + S1 100.
+    # With S1's and S2's ids swapped (the one in 03 is now S2), pass 1 takes S5 and then S1
+    # (X only): nothing is left and 03 is short. Its look-ahead judges S5: after it X needs
+    # one more, which the plan takes cheapest first and, all being 100, by id: S1, not in 03,
+    # so 03's 20 is counted on top, 120 in all, more than the 100 left. S5 is passed over, so
+    # is S1 (Y and 03 would still need 120), and S2 (X and 03) and S4 (Y) are taken:
+    # S2 100 + S4 100, S5 nothing. The rule re-ran the tie by moving the applications with
+    # their own ids, so its plan still took the one in 03 first, found S5 funded in every
+    # order and said the order did not decide (note.tie_not_by_order).
+    apps = [
+        make_application(id=i, requested=100, score=Decimal(s), category=k, counties=c, orgnr=None)
+        for i, s, k, c in (
+            ("S1", 3, "X", ("03",)),
+            ("S2", 3, "X", ()),
+            ("S3", 3, "X", ()),
+            ("S4", 3, "Y", ()),
+            ("S5", 4, "Y", ()),
+        )
+    ]
+    policy = Policy(
+        quotas=(
+            Quota(by="category", value="*", min_count=1),
+            Quota(by="county", value="03", min_share=Decimal("0.1")),
+        ),
+    )
+    result = allocate(apps, 200, policy)
+    assert amounts_of(result) == {"S1": 100, "S2": 0, "S3": 0, "S4": 0, "S5": 100}
+    swapped = amounts_of(allocate(_swapped(apps, "S1", "S2"), 200, policy))
+    assert {"S1": swapped["S2"], "S2": swapped["S1"], "S4": swapped["S4"], "S5": swapped["S5"]} == {
+        "S1": 100,
+        "S2": 0,
+        "S4": 100,
+        "S5": 0,
+    }
+    ties = [(n.code, n.params["ids"]) for n in result.notes if n.code.startswith("note.tie")]
+    assert ties == [("note.tie_at_line", ["S1", "S2", "S3", "S4"])]
+
+
 def test_a_tie_too_large_to_re_run_is_said_to_be_unchecked(
     make_application: MakeApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:

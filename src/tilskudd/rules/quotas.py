@@ -793,10 +793,22 @@ class QuotaBook:
         return cls(groups, by_id, budget, (used, count))
 
     def fresh(self) -> QuotaBook:
-        """The same groups with only the officer's awards counted (for another pass)."""
-        book = QuotaBook(self.groups, self.groups_of, self.budget, self.given)
-        book.searching = self.searching
-        return book
+        """The same groups with only the officer's awards counted, for another pass that
+        starts as the rule's first does: not :attr:`searching`, even if this book's pass was
+        (a tie re-run in another order must search only where the rule would in that order)."""
+        return QuotaBook(self.groups, self.groups_of, self.budget, self.given)
+
+    def renamed(self, ids: Mapping[str, str]) -> QuotaBook:
+        """:meth:`fresh`, for the same applications with some ids exchanged (``ids``: old id
+        -> new id), as when a tie is re-run in another order of its ids."""
+        groups_of = dict(self.groups_of)
+        for old in ids:
+            groups_of.pop(old, None)
+        for old, new in ids.items():
+            groups = self.groups_of.get(old)
+            if groups is not None:
+                groups_of[new] = groups
+        return QuotaBook(self.groups, groups_of, self.budget, self.given)
 
     def searched(self) -> QuotaBook | None:
         """A fresh book whose pass 1 searches further (:attr:`searching`), for a round this

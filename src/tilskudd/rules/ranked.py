@@ -153,10 +153,14 @@ def allocate_ranked(
         book = quotas
 
         def rerun(perm: Sequence[int]) -> list[int] | None:
-            again = book.fresh()
+            # Another order of a tie's ids: each application moved takes the id of the place
+            # it moves to, as if the ids had been given so. Moving it with its own id is not
+            # the same: pass 1's look-ahead orders equal amounts by id (quotas._Plan).
+            moved, ids = _with_ids_moved(apps, ranked.order, perm)
+            again = book.renamed(ids)
             order = Ranking([ranked.order[p] for p in perm], ranked.ranks, ranked.tied)
             tried, _ = fund(
-                apps, order, budget, policy, prior_by_orgnr=prior_by_orgnr, quotas=again
+                moved, order, budget, policy, prior_by_orgnr=prior_by_orgnr, quotas=again
             )
             if again.unmet():
                 return None
@@ -176,6 +180,24 @@ def allocate_ranked(
             [(decisions, quotas)],
         )
     return build_allocation("ranked", policy, budget, decisions, notes, made_order=position_of)
+
+
+def _with_ids_moved(
+    applications: Sequence[Application], positions: Sequence[int], perm: Sequence[int]
+) -> tuple[list[Application], dict[str, str]]:
+    """``applications`` with the ids of the tie members ``perm`` moves (the application at
+    position ``perm[slot]`` goes to ``slot``; ``positions``: the index of each position's
+    application) exchanged: each takes the id of the one whose place it takes. Also the ids
+    changed (old -> new)."""
+    moved = list(applications)
+    ids: dict[str, str] = {}
+    for slot, p in enumerate(perm):
+        if p != slot:
+            i = positions[p]
+            new_id = applications[positions[slot]].id
+            ids[applications[i].id] = new_id
+            moved[i] = applications[i].model_copy(update={"id": new_id})
+    return moved, ids
 
 
 def fund_in_order(

@@ -6,8 +6,10 @@ writes .xlsb, so the sheets are built byte by byte with the tests' builder
 kinds: clean (no error, no hidden row: the fast path), one error cell near the end, every third
 row hidden, an error in every row (the walk at its worst), and every score formatted as a
 percentage (the walk looks at each score cell's style). Each is timed as the scan alone,
-as bare calamine, and as ``read_table`` (calamine and the scan beside it) with and without the
-scan; medians of interleaved runs. Files are written once to ``benchmarks/out/`` (git-ignored).
+as the extent check before calamine parses (``far_corner``: the records searched for a cell
+outside the sheet's BrtWsDim), as bare calamine, and as ``read_table`` (calamine and the scan
+beside it) with and without the scan; medians of interleaved runs. Files are written once to
+``benchmarks/out/`` (git-ignored).
 """
 
 from __future__ import annotations
@@ -64,7 +66,7 @@ def main() -> None:
     from python_calamine import CalamineWorkbook
 
     from tilskudd.reading import read_table, xlsx
-    from tilskudd.reading.xlsb import xlsb_scan
+    from tilskudd.reading.xlsb import far_corner, xlsb_scan
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=100_000)
@@ -85,15 +87,19 @@ def main() -> None:
         finally:
             xlsx._SCANNERS["xlsb"] = scanner
 
-    print("| sheet | size | scan | bare calamine | read_table | read_table, no scan | found |")
-    print("|---|---|---|---|---|---|---|")
+    print(
+        "| sheet | size | scan | extent | bare calamine | read_table | read_table, no scan "
+        "| found |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
     for kind in ("clean", "one-error", "hidden", "errors", "percent"):
         path = generate(args.rows, kind)
         hidden: set[int] = set()
         found = xlsb_scan(path, "Søknader", hidden)
-        scan, calamine, table, without = _medians(
+        scan, extent, calamine, table, without = _medians(
             [
                 lambda p=path: xlsb_scan(p, "Søknader", set(), None, {}),
+                lambda p=path: far_corner(p, "Søknader", xlsx.MAX_CELLS),
                 lambda p=path: bare(p),
                 lambda p=path: read_table(p),
                 lambda p=path: unscanned(p),
@@ -102,7 +108,8 @@ def main() -> None:
         )
         size = path.stat().st_size / 1e6
         print(
-            f"| {kind} | {size:.1f} MB | {scan:.3f} s | {calamine:.3f} s | {table:.3f} s "
+            f"| {kind} | {size:.1f} MB | {scan:.3f} s | {extent:.3f} s | {calamine:.3f} s "
+            f"| {table:.3f} s "
             f"| {without:.3f} s "
             f"| {len(found)} errors, {len(hidden)} hidden |"
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -676,6 +677,103 @@ def test_a_value_typed_far_out_in_an_xlsb_is_refused_naming_its_cell(tmp_path: P
     path.write_bytes(xlsb_bytes({"Søknader": rows}))
     message = _error_in_child(path, "r.xlsb")
     assert message.startswith("r.xlsb, sheet Søknader: its cells reach XFD1048576")
+
+
+def _xlsb_far_beyond_its_size(path: Path, cell: str, size: tuple[int, int] = (4, 6)) -> Path:
+    """An .xlsb of the header and rows, one value in ``cell`` (a row header and the cell, put
+    in after the others), and a BrtWsDim that says less: A1:F4, or ``size`` (rows, columns),
+    as a program that wrote it wrong."""
+    import struct
+
+    from .xlsb_files import record, xlsb_bytes
+
+    letters = cell.rstrip("0123456789")
+    column = 0
+    for letter in letters:
+        column = column * 26 + ord(letter) - 64
+    row = int(cell[len(letters) :]) - 1
+    with zipfile.ZipFile(io.BytesIO(xlsb_bytes({"Søknader": [HEADER, *ROWS]}))) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    sheet = parts["xl/worksheets/sheet1.bin"]
+    dim = sheet.index(b"\x94\x01\x10") + 3  # BrtWsDim, 16 bytes: the used area as an RfX
+    sheet = sheet[:dim] + struct.pack("<IIII", 0, size[0] - 1, 0, size[1] - 1) + sheet[dim + 16 :]
+    far = record(0x00, struct.pack("<IIH", row, 0, 300) + bytes(3) + struct.pack("<I", 0))
+    far += record(0x05, struct.pack("<I", column - 1) + bytes(4) + struct.pack("<d", 1.0))
+    end = sheet.index(b"\x92\x01\x00")  # BrtEndSheetData
+    parts["xl/worksheets/sheet1.bin"] = sheet[:end] + far + sheet[end:]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return path
+
+
+@pytest.mark.parametrize(
+    "cell",
+    # 983 million cells; 17 billion, in a row of 7 digits; 21 million, just beyond MAX_CELLS
+    # (calamine holds them, and tilskudd refuses them as it does in an .xlsx).
+    ["XFD60006", "XFD1048576", "T1048576"],
+)
+@pytest.mark.parametrize(
+    ("lang", "start"),
+    [("en", "r.xlsb, sheet Søknader: its cells reach "), ("nb", "r.xlsb, arket Søknader: ")],
+)
+def test_check_refuses_a_far_cell_an_xlsb_size_record_hides(
+    tmp_path: Path, cell: str, lang: str, start: str
+) -> None:
+    """A BrtWsDim of A1:F4 over a value in XFD60006: the extent check took the record at its
+    word, and calamine, which sizes the sheet by its cells, aborted the process ("Aborted",
+    exit 134, no message). Through the command: exit 1 and the message an .xlsx gets."""
+    import subprocess
+    import sys
+
+    path = _xlsb_far_beyond_its_size(tmp_path / "r.xlsb", cell)
+    limit = "import resource; resource.setrlimit(resource.RLIMIT_AS, (1536 << 20, 1536 << 20))"
+    argv = f"sys.argv[1:] = ['check', {str(path)!r}, '--lang', {lang!r}]"
+    run = f"{limit}; import sys; from tilskudd.cli import main; {argv}; main()"
+    done = subprocess.run(
+        [sys.executable, "-c", run], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 1, (done.returncode, done.stderr[-2000:])
+    message = " ".join(done.stderr.split())
+    assert start in message
+    assert f" {cell}, " in message
+    assert "Ctrl+End" in message
+
+
+def test_an_xlsb_cell_beyond_its_size_record_but_within_bounds_is_read(tmp_path: Path) -> None:
+    path = _xlsb_far_beyond_its_size(tmp_path / "r.xlsb", "AD60000")  # 60 000 rows by 30
+    table = read_table(path)
+    assert [number for number, _ in table.rows][:2] == [2, 3]
+    assert table.rows[-1][0] == 60_000
+    assert table.rows[-1][1][29] == 1
+
+
+@pytest.mark.parametrize(
+    ("size", "corner"),
+    # The cell right of the columns the record says, in a row within them (60 000 rows by 6
+    # columns, 256 or 1 000: a column in one byte of the record, or in two); and below them.
+    [
+        ((100_000, 6), (60_006, 16_384)),
+        ((70_000, 256), (60_006, 16_384)),
+        ((20_000, 1_000), (60_006, 16_384)),
+        ((4, 6), (60_006, 16_384)),
+    ],
+)
+def test_xlsb_far_corner_finds_a_cell_its_size_record_leaves_out(
+    tmp_path: Path, size: tuple[int, int], corner: tuple[int, int]
+) -> None:
+    from tilskudd.reading.xlsb import far_corner
+    from tilskudd.reading.xlsx import MAX_CELLS
+
+    path = _xlsb_far_beyond_its_size(tmp_path / "r.xlsb", "XFD60006", size)
+    assert far_corner(path, "Søknader", MAX_CELLS) == corner
+
+
+def test_an_xlsb_cell_after_the_last_row_is_left_out_not_refused(tmp_path: Path) -> None:
+    """Row 9 999 999 fits the record's 4 bytes but not Excel: calamine leaves the cell out
+    and reads the rest, so its size is not counted."""
+    table = read_table(_xlsb_far_beyond_its_size(tmp_path / "r.xlsb", "XFD9999999"))
+    assert [number for number, _ in table.rows] == [2, 3]
 
 
 @pytest.mark.parametrize(

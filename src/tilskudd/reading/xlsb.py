@@ -55,6 +55,7 @@ _WS_DIM, _BEGIN_SHEET_DATA = 0x94, 0x91
 # Cells with a value (BrtCellRk to BrtFmlaError), which calamine holds; not BrtCellBlank (0x01),
 # a cell that is only formatted.
 _VALUE_CELLS = range(0x02, 0x0C)
+_LAST_ROW = 1_048_575  # 0-based: Excel's last row; calamine leaves out the cells of one after
 _HIDDEN = 0x10  # fDyZero, in byte 11 of BrtRowHdr
 # Number cells (BrtCellRk, BrtCellReal, BrtFmlaNum), whose style may show them as a percentage;
 # in the styles part, a number format (BrtFmt) and the cell formats (BrtXF between
@@ -263,32 +264,110 @@ def _merges(data: bytes, pos: int, merges: list[Merge]) -> None:
         pos = at + size
 
 
+def _up_to(most: int) -> bytes:
+    """A pattern for a 4-byte little-endian number up to ``most``: by its highest byte below
+    ``most``'s, or equal and the rest up to theirs."""
+    want = most.to_bytes(4, "little")
+    alternatives = [
+        b"." * i + b"[\\x00-" + re.escape(bytes([want[i] - 1])) + b"]" + re.escape(want[i + 1 :])
+        for i in range(3, 0, -1)
+        if want[i]
+    ]
+    alternatives.append(b"[\\x00-" + re.escape(want[:1]) + b"]" + re.escape(want[1:]))
+    return b"(?:" + b"|".join(alternatives) + b")"
+
+
+def _near_cells(bottom: int, right: int) -> re.Pattern[bytes]:
+    """:data:`_SKIP_CELLS` for the cells of a column up to ``right`` (0-based; up to IV when
+    it is beyond), and the row headers (BrtRowHdr: 17 bytes and 8 for each of up to 13 column
+    spans, as Excel writes them) of a row up to ``bottom``: a run of them is skipped in one
+    match, and a cell further right or a row further down stops it."""
+    column = (b"[\\x00-" + re.escape(bytes([right])) + b"]" if right < 0xFF else b".") + (
+        b"\\x00\\x00\\x00"
+    )
+    row = _up_to(bottom)
+    headers = b"|".join(
+        b"\\x00" + re.escape(bytes([17 + 8 * spans])) + row + b".{%d}" % (13 + 8 * spans)
+        for spans in range(14)
+    )
+    return re.compile(
+        b"(?:\\x07\\x0c"
+        + column
+        + b".{8}|\\x05\\x10"
+        + column
+        + b".{12}|\\x02\\x0c"
+        + column
+        + b".{8}|\\x01\\x08.{8}|\\x04\\x09"
+        + column
+        + b".{5}|"
+        + headers
+        + b")*+",
+        re.DOTALL,
+    )
+
+
+def _reaches_beyond(data: bytes, pos: int, bottom: int, right: int) -> bool:
+    """A cell with a value in the records from ``pos`` below row ``bottom`` or right of column
+    ``right`` (0-based: the BrtWsDim's), or in neither when there is none. A sheet within them
+    is skipped in one match, in C (:func:`_near_cells`); Python sees the records it stops at.
+    """
+    skip = _near_cells(bottom, right).match
+    end = len(data)
+    row = 0
+    while pos < end:
+        if row <= bottom:
+            pos = skip(data, pos).end()  # type: ignore[union-attr]  # * matches even nothing
+            if pos >= end:
+                break
+        kind = data[pos]
+        size = data[pos + 1]
+        if kind < 0x80 and size < 0x80:
+            at = pos + 2
+        else:
+            kind, size, at = _header(data, pos)
+        if kind == _ROW_HDR and size >= 4:
+            row = struct.unpack_from("<I", data, at)[0]
+        elif kind in _VALUE_CELLS and size >= 8:
+            if row <= _LAST_ROW and (row > bottom or struct.unpack_from("<I", data, at)[0] > right):
+                return True
+        elif kind == _END_SHEET_DATA:
+            return False
+        pos = at + size
+    return False
+
+
 def far_corner(path: Path, sheet: str, most: int) -> tuple[int, int] | None:
     """(rows, columns) from A1 to the farthest cell with a value of ``sheet`` of an .xlsb, when
     that area is more than ``most`` cells; None when it is not, or the file is too damaged to
-    tell (calamine, reading it next, says so). As for an .xlsx
-    (:func:`tilskudd.reading.xlsx.far_corner`): the sheet's BrtWsDim is taken at its word when
-    it is within bounds; else the cells are walked."""
+    tell (calamine, reading it next, says so).
+
+    As for an .xlsx (:func:`tilskudd.reading.xlsx.far_corner`): the sheet's BrtWsDim (its used
+    area) is within bounds in a real sheet, but a program may write one that says less than its
+    cells reach, and calamine sizes the sheet by its cells. So the records are walked for a
+    cell outside it (:func:`_reaches_beyond`), and only a sheet with one, without a BrtWsDim
+    or with a larger one, is walked cell by cell for its farthest. A row after Excel's last
+    (1 048 576) does not count: calamine leaves its cells out.
+    """
     try:
         with zipfile.ZipFile(path) as archive:
             member = _sheet_member(archive, sheet)
             if member is None or member not in archive.NameToInfo:
                 return None
-            with archive.open(member) as handle:
-                # BrtWsDim comes in the first records, before the cells (BrtBeginSheetData).
-                data = handle.read(1 << 12)
-                pos = 0
-                while pos < len(data):
-                    kind, size, at = _header(data, pos)
-                    if kind == _WS_DIM and size >= 16:
-                        _top, bottom, _left, right = struct.unpack_from("<IIII", data, at)
-                        if (bottom + 1) * (right + 1) <= most:
-                            return None
-                        break
-                    if kind == _BEGIN_SHEET_DATA:
-                        break
-                    pos = at + size
-                data += handle.read()
+            data = archive.read(member)
+        # BrtWsDim comes in the first records, before the cells (BrtBeginSheetData).
+        pos = 0
+        while pos < len(data):
+            kind, size, at = _header(data, pos)
+            if kind == _WS_DIM and size >= 16:
+                _top, bottom, _left, right = struct.unpack_from("<IIII", data, at)
+                if (bottom + 1) * (right + 1) <= most and not _reaches_beyond(
+                    data, at + size, bottom, right
+                ):
+                    return None
+                break
+            if kind == _BEGIN_SHEET_DATA:
+                break
+            pos = at + size
         end = len(data)
         rows = columns = row = 0
         pos = 0
@@ -296,7 +375,7 @@ def far_corner(path: Path, sheet: str, most: int) -> tuple[int, int] | None:
             kind, size, at = _header(data, pos)
             if kind == _ROW_HDR and size >= 4:
                 row = struct.unpack_from("<I", data, at)[0]
-            elif kind in _VALUE_CELLS and size >= 8:
+            elif kind in _VALUE_CELLS and size >= 8 and row <= _LAST_ROW:
                 rows = max(rows, row + 1)
                 columns = max(columns, struct.unpack_from("<I", data, at)[0] + 1)
             elif kind == _END_SHEET_DATA:

@@ -1328,6 +1328,92 @@ def test_a_tie_whose_ids_decide_the_look_aheads_plan_is_noted(make_application: 
     assert ties == [("note.tie_at_line", ["S1", "S2", "S3", "S4"])]
 
 
+def test_a_lottery_tie_below_the_band_whose_ids_decide_the_look_aheads_plan_is_noted(
+    make_application: MakeApp,
+) -> None:
+    # The round above under the lottery, with S6 (Y, 1 000, score 5) first: it asks more than
+    # the budget, so it is the line and the band is S6 alone (lottery_band 0); the tie of S1 to
+    # S4 is below the band, taken in rank order, and then id order, as under ranked.
+    # In id order S5 100 + S1 100. With S1's and S2's ids swapped pass 1's look-ahead takes
+    # the new S1 (not in 03) as X's cheapest by id and passes S5 over: S2 (the one in 03) 100 +
+    # S4 100, S5 nothing. The lottery re-ran the tie by moving the applications with their own
+    # ids, found S5 funded in every order and said note.tie_not_by_order.
+    apps = [
+        make_application(id=i, requested=r, score=Decimal(s), category=k, counties=c, orgnr=None)
+        for i, s, r, k, c in (
+            ("S1", 3, 100, "X", ("03",)),
+            ("S2", 3, 100, "X", ()),
+            ("S3", 3, 100, "X", ()),
+            ("S4", 3, 100, "Y", ()),
+            ("S5", 4, 100, "Y", ()),
+            ("S6", 5, 1_000, "Y", ()),
+        )
+    ]
+    policy = Policy(
+        rule="lottery",
+        seed=1,
+        quotas=(
+            Quota(by="category", value="*", min_count=1),
+            Quota(by="county", value="03", min_share=Decimal("0.1")),
+        ),
+    )
+    result = allocate(apps, 200, policy)
+    assert amounts_of(result) == {"S1": 100, "S2": 0, "S3": 0, "S4": 0, "S5": 100, "S6": 0}
+    assert codes(result, "S6")[0] == "reason.lottery.not_drawn"
+    assert codes(result, "S2")[0] == "reason.lottery.below_band"
+    swapped = amounts_of(allocate(_swapped(apps, "S1", "S2"), 200, policy))
+    assert {"S1": swapped["S2"], "S2": swapped["S1"], "S4": swapped["S4"], "S5": swapped["S5"]} == {
+        "S1": 100,
+        "S2": 0,
+        "S4": 100,
+        "S5": 0,
+    }
+    ties = [(n.code, n.params["ids"]) for n in result.notes if n.code.startswith("note.tie")]
+    assert ties == [("note.tie_at_line", ["S1", "S2", "S3", "S4"])]
+
+
+def test_a_lottery_tie_whose_other_order_moves_it_into_the_band_is_drawn_by_its_new_ids(
+    make_application: MakeApp,
+) -> None:
+    # County 03 needs 100; budget 200, partial at the line, seed 1. S1 (X, 100) has score 3;
+    # S2 (X, 150, 03) and S3 (Y, 100, 03) share score 1.
+    # In id order pass 1 takes S2 for 03 (150), and S1 no longer fits: S1 is the line and the
+    # band (lottery_band 0), partly funded with the 50 left; S3, below the band, nothing.
+    # With their ids swapped pass 1 takes the new S2 (Y, 100) for 03, S1 fits (100), and the
+    # new S3 (X, 150) is the line: the band is S2 and S3, drawn S2 first (seed 1), so S2 (the
+    # one of 100) is funded: S1 100 + the old S3 100, the old S2 nothing. The id order decided.
+    # The lottery re-ran the tie with each application's own id, so its draw put the one of
+    # 150 first again, gave the same awards and said note.tie_not_by_order.
+    apps = [
+        make_application(id=i, requested=r, score=Decimal(s), category=k, counties=c, orgnr=None)
+        for i, s, r, k, c in (
+            ("S1", 3, 100, "X", ()),
+            ("S2", 1, 150, "X", ("03",)),
+            ("S3", 1, 100, "Y", ("03",)),
+        )
+    ]
+    policy = Policy(
+        rule="lottery",
+        seed=1,
+        at_line="partial",
+        quotas=(Quota(by="county", value="03", min_amount=100),),
+    )
+    result = allocate(apps, 200, policy)
+    assert amounts_of(result) == {"S1": 50, "S2": 150, "S3": 0}
+    assert codes(result, "S1")[0] == "reason.lottery.drawn"
+    assert codes(result, "S3")[0] == "reason.lottery.below_band"
+    again = allocate(_swapped(apps, "S2", "S3"), 200, policy)
+    assert [n.params["ids"] for n in again.notes if n.code == "note.lottery.draw"] == [["S2", "S3"]]
+    swapped = amounts_of(again)
+    assert {"S1": swapped["S1"], "S2": swapped["S3"], "S3": swapped["S2"]} == {
+        "S1": 100,
+        "S2": 0,
+        "S3": 100,
+    }
+    ties = [(n.code, n.params["ids"]) for n in result.notes if n.code.startswith("note.tie")]
+    assert ties == [("note.tie_at_line", ["S2", "S3"])]
+
+
 def test_a_tie_too_large_to_re_run_is_said_to_be_unchecked(
     make_application: MakeApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:

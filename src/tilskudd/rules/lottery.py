@@ -33,8 +33,9 @@ taken in id order, and one split by the line or by a quota's maximum (one of the
 a group, another then skipped for its maximum) is reported as ``note.tie_at_line`` (or
 ``note.tie_at_quota``) with ``broken_by = "id"``, as under ``ranked``; in the band the draw,
 not the id, decided, and ``note.lottery.draw`` says so. With quotas a tie outside the band is
-re-run in the other orders of its members as under ``ranked`` (the whole lottery each time:
-its line and band may move with them).
+re-run in the other orders of its ids as under ``ranked``, each member taking the id of the
+place it moves to (the whole lottery each time: its line and band may move with them, and a
+member an order brings into the band is drawn by its new id).
 
 Scores are required (the band is a range of scores), and they give the order: a given ``rank``
 is not used, even when every application has one (ranks would put an application in the band
@@ -63,7 +64,7 @@ from tilskudd.rules.common import (
     rank_order,
 )
 from tilskudd.rules.quotas import Given, QuotaBook, eligible_amounts, least_amounts
-from tilskudd.rules.ranked import TieState, fund_in_order, settle_tie_notes
+from tilskudd.rules.ranked import TieState, _with_ids_moved, fund_in_order, settle_tie_notes
 
 __all__ = ["allocate_lottery", "draw_key", "draw_order", "new_seed"]
 
@@ -186,7 +187,14 @@ def allocate_lottery(
         quota_book = book
 
         def rerun(perm: Sequence[int]) -> list[int] | None:
-            moved = [entries[p] for p in perm]
+            # Another order of a tie's ids: each application moved takes the id of the place
+            # it moves to, as under ranked (pass 1's look-ahead orders equal amounts by id, and
+            # the draw keys one that the order brings into the band by its id).
+            renamed, ids = _with_ids_moved(apps, range(len(apps)), perm)
+            moved = [
+                entries[p] if renamed[p] is apps[p] else entries[p]._replace(application=renamed[p])
+                for p in perm
+            ]
             tried = _draw_and_fund(
                 moved,
                 [eligible[p] for p in perm],
@@ -194,7 +202,7 @@ def allocate_lottery(
                 policy,
                 seed,
                 prior_by_orgnr,
-                quota_book,
+                quota_book.renamed(ids),
                 False,
             )
             if tried is None:

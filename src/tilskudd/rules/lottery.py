@@ -64,7 +64,7 @@ from tilskudd.rules.common import (
     rank_order,
 )
 from tilskudd.rules.quotas import Given, QuotaBook, eligible_amounts, least_amounts
-from tilskudd.rules.ranked import TieState, _with_ids_moved, fund_in_order, settle_tie_notes
+from tilskudd.rules.ranked import TieState, fund_in_order, settle_tie_notes, with_ids_moved
 
 __all__ = ["allocate_lottery", "draw_key", "draw_order", "new_seed"]
 
@@ -190,7 +190,7 @@ def allocate_lottery(
             # Another order of a tie's ids: each application moved takes the id of the place
             # it moves to, as under ranked (pass 1's look-ahead orders equal amounts by id, and
             # the draw keys one that the order brings into the band by its id).
-            renamed, ids = _with_ids_moved(apps, range(len(apps)), perm)
+            renamed, ids = with_ids_moved(apps, range(len(apps)), perm)
             moved = [
                 entries[p] if renamed[p] is apps[p] else entries[p]._replace(application=renamed[p])
                 for p in perm

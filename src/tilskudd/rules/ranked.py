@@ -106,7 +106,14 @@ from tilskudd.rules.common import (
 )
 from tilskudd.rules.quotas import Given, QuotaBook, eligible_amounts, least_amounts
 
-__all__ = ["TieState", "allocate_ranked", "fund", "fund_in_order", "settle_tie_notes"]
+__all__ = [
+    "TieState",
+    "allocate_ranked",
+    "fund",
+    "fund_in_order",
+    "settle_tie_notes",
+    "with_ids_moved",
+]
 
 
 @gc_paused
@@ -156,7 +163,7 @@ def allocate_ranked(
             # Another order of a tie's ids: each application moved takes the id of the place
             # it moves to, as if the ids had been given so. Moving it with its own id is not
             # the same: pass 1's look-ahead orders equal amounts by id (quotas._Plan).
-            moved, ids = _with_ids_moved(apps, ranked.order, perm)
+            moved, ids = with_ids_moved(apps, ranked.order, perm)
             again = book.renamed(ids)
             order = Ranking([ranked.order[p] for p in perm], ranked.ranks, ranked.tied)
             tried, _ = fund(
@@ -182,7 +189,7 @@ def allocate_ranked(
     return build_allocation("ranked", policy, budget, decisions, notes, made_order=position_of)
 
 
-def _with_ids_moved(
+def with_ids_moved(
     applications: Sequence[Application], positions: Sequence[int], perm: Sequence[int]
 ) -> tuple[list[Application], dict[str, str]]:
     """``applications`` with the ids of the tie members ``perm`` moves (the application at

@@ -961,3 +961,49 @@ def test_an_ods_padded_to_its_end_reads_as_it_did(tmp_path: Path, end: str) -> N
     table = read_table(build_ods(tmp_path / "r.ods", {"Søknader": rows}))
     assert [number for number, _ in table.rows][:2] == [2, 3]
     assert not [i for i in table.issues if i.severity.value == "error"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "sheet Notater was not looked at for applications: its cells reach XFD60000"),
+        ("nb", "arket Notater ble ikke sett gjennom for søknader: cellene går helt til XFD60000"),
+    ],
+)
+def test_a_later_sheet_whose_far_cell_its_dimension_hides_is_not_parsed(
+    tmp_path: Path, lang: str, said: str
+) -> None:
+    """The look for applications in the sheets after the one read parsed each whole: a later
+    sheet with a value far out that its <dimension> left out ended the process ("Aborted",
+    exit 134), though the sheet of applications was fine. It is left out of the look, said."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "r.xlsx"
+    book = openpyxl.Workbook()
+    first = book.active
+    assert first is not None
+    first.title = "Søknader"
+    for row in (HEADER, *ROWS):
+        first.append(list(row))
+    notes = book.create_sheet("Notater")
+    notes["A1"] = "Merknader"
+    notes["XFD60000"] = "x"
+    book.save(path)
+    with zipfile.ZipFile(path) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    sheet = parts["xl/worksheets/sheet2.xml"]
+    start = sheet.index(b"<dimension")
+    end = sheet.index(b">", start) + 1
+    parts["xl/worksheets/sheet2.xml"] = sheet[:start] + b'<dimension ref="A1"/>' + sheet[end:]
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    limit = "import resource; resource.setrlimit(resource.RLIMIT_AS, (1536 << 20, 1536 << 20))"
+    argv = f"sys.argv[1:] = ['check', {str(path)!r}, '--lang', {lang!r}]"
+    run = f"{limit}; import sys; from tilskudd.cli import main; {argv}; main()"
+    done = subprocess.run(
+        [sys.executable, "-c", run], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert said in " ".join((done.stdout + done.stderr).split())

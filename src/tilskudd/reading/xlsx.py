@@ -1293,7 +1293,18 @@ def read_workbook(
                 issues.extend(_hidden_warning(numbers, extras.hidden, file, name))
             if sheet is None and amount_alone is None:
                 later = candidates[candidates.index(name) + 1 :]
-                also = _sheets_with_applications(book, later, column_map, file, sniffed, t)
+                also, unseen = _sheets_with_applications(
+                    book, path, later, column_map, file, sniffed, t
+                )
+                for other, cell in unseen:
+                    issues.append(
+                        Issue(
+                            severity=Severity.WARNING,
+                            code="read.other_sheet_too_far",
+                            params={"sheet": other, "cell": cell},
+                            location=Location(file=file, sheet=other),
+                        )
+                    )
                 if also:
                     issues.append(
                         Issue(
@@ -1328,17 +1339,27 @@ def _ods_too_far(far: OdsTooFar, file: str, t: Translator) -> InputFileError:
 
 def _sheets_with_applications(
     book: CalamineWorkbook,
+    path: Path,
     names: Sequence[str],
     column_map: Mapping[str, str] | None,
     file: str,
     sniffed: Sniffed,
     t: Translator,
-) -> list[str]:
+) -> tuple[list[str], list[tuple[str, str]]]:
     """Those of the visible sheets ``names`` whose header names the amount requested and
     another field, with an amount under it: applications kept one sheet per category
-    ("Kultur", "Idrett") that reading the first sheet alone would leave out without a word."""
+    ("Kultur", "Idrett") that reading the first sheet alone would leave out without a word.
+    Also the sheets not looked at, with the far cell that kept them out: calamine parses a
+    whole sheet to give its first rows, and one whose cells reach too far would end the
+    process (:func:`far_corner`)."""
     found: list[str] = []
+    unseen: list[tuple[str, str]] = []
     for name in names:
+        corner = _far_corner_of(path, name, sniffed)
+        if corner is not None:
+            height, width = corner
+            unseen.append((name, f"{column_letter(width - 1)}{height}"))
+            continue
         with _calamine_errors(file, sniffed, t):
             rows = book.get_sheet_by_name(name).to_python(
                 skip_empty_area=False, nrows=HEADER_SCAN_ROWS + 50
@@ -1351,7 +1372,7 @@ def _sheets_with_applications(
         below = grid[match.index + 1 :]
         if column is not None and any(not is_empty(cells[column]) for cells in below):
             found.append(name)
-    return found
+    return found, unseen
 
 
 def _no_header_anywhere(
@@ -1395,13 +1416,7 @@ def _read_sheet(
 ) -> tuple[Grid, _SheetExtras]:
 
     def within_bounds() -> None:
-        corner = (
-            far_corner(path, name)
-            if sniffed.format == "xlsx"
-            else xlsb_far_corner(path, name, MAX_CELLS)
-            if sniffed.format == "xlsb"
-            else None
-        )
+        corner = _far_corner_of(path, name, sniffed)
         if corner is not None:
             raise too_far(where(t, file, name), *corner, t)
 
@@ -1437,6 +1452,17 @@ def _read_sheet(
             raise too_far(where(t, file, name), height, width, t)
     formula_rows = _place_formulas(grid, scan.cells)
     return grid, _SheetExtras(formula_rows, merges, scan.hidden, scan.percent)
+
+
+def _far_corner_of(path: Path, name: str, sniffed: Sniffed) -> tuple[int, int] | None:
+    """(rows, columns) of sheet ``name`` when its cells span more than :data:`MAX_CELLS`, as
+    :func:`far_corner` finds it in an .xlsx and an .xlsb (an .ods is looked at before the
+    workbook is opened); None when they do not. calamine must not parse such a sheet."""
+    if sniffed.format == "xlsx":
+        return far_corner(path, name)
+    if sniffed.format == "xlsb":
+        return xlsb_far_corner(path, name, MAX_CELLS)
+    return None
 
 
 def _parse_beside(

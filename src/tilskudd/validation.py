@@ -78,7 +78,8 @@ from tilskudd.models import (
     Severity,
 )
 from tilskudd.money import INVISIBLE, MAX_AMOUNT, parse_decimal, to_decimal
-from tilskudd.reading.columns import CURRENCY_HEADERS, KRONER, normalize_header
+from tilskudd.reading.columns import CURRENCY_HEADERS, names_currency, normalize_header
+from tilskudd.reading.sheet import currency_line_issue
 from tilskudd.reading.table import (
     DataRows,
     FormulaWithoutValue,
@@ -2112,31 +2113,13 @@ def _partial_ranks(checker: _Checker, datas: Sequence[RowData]) -> Issue | None:
     )
 
 
-def _names(text: str, currency: str) -> bool:
-    """Whether a currency cell's ``text`` names ``currency`` (``kr`` and ``kroner`` name NOK)."""
-    name = normalize_header(text)
-    return name in KRONER if currency == NOK else name == currency.lower()
-
-
 def _held_to_round(table: RawTable, currency: str) -> list[Issue]:
     """The reading's issues of a round in ``currency`` (not NOK): its line above the header
     that gives the currency held to the round's, not to kroner."""
     issues = [i for i in table.issues if i.code != "read.currency_above_header"]
-    line = table.currency_line
-    if line is not None and not _names(line.value, currency):
-        issues.append(
-            Issue(
-                severity=Severity.WARNING,
-                code="read.currency_not_round",
-                params={
-                    "row": line.row,
-                    "currencies": [line.value.upper()],
-                    "text": f"{line.key}: {line.value}",
-                    "expected": currency,
-                },
-                location=Location(file=table.file, sheet=table.sheet, row=line.row),
-            )
-        )
+    issue = currency_line_issue(table.currency_line, currency, file=table.file, sheet=table.sheet)
+    if issue is not None:
+        issues.append(issue)
     return issues
 
 
@@ -2161,7 +2144,7 @@ def _currency_not_kroner(
         ids: list[str] = []
         for cells, data in zip(cells_list, datas, strict=True):
             text = _cell_text(cells[column]).strip() if column < len(cells) else ""
-            if text and not _names(text, currency):
+            if text and not names_currency(text, currency):
                 found[text.upper()] += 1
                 if len(ids) < _SHOWN_IDS:
                     ids.append(_DATA_ID_OF(data))

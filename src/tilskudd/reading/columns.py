@@ -321,6 +321,14 @@ header, that say which currency the amounts are in, as open data has one (360Giv
 KRONER = frozenset({"nok", "kr", "kroner", "nkr", "norskekroner"})
 """Norwegian kroner, however a currency column or line writes them (normalised)."""
 
+
+def names_currency(text: str, currency: str) -> bool:
+    """Whether a currency cell's or line's ``text`` names ``currency``, an ISO 4217 code
+    (``kr`` and ``kroner`` name NOK)."""
+    name = normalize_header(text)
+    return name in KRONER if currency == "NOK" else name == currency.lower()
+
+
 # A currency sign outside brackets ("Søkt beløp €", "Requested, £") names a currency as one in
 # brackets does; normalising the header would drop it, and pounds would be read as kroner.
 _CURRENCY_SIGNS = frozenset("€$£¥")

@@ -27,13 +27,13 @@ from tilskudd.reading.columns import (
     ALIASES,
     CURRENCY_HEADERS,
     HEADER_SCAN_ROWS,
-    KRONER,
     MONEY_FIELDS,
     REQUIRED,
     HeaderMatch,
     cell_text,
     filled_from_above,
     match_field,
+    names_currency,
     normalize_header,
     scale_statement,
 )
@@ -555,23 +555,29 @@ def currency_line(grid: Grid, match: HeaderMatch) -> CurrencyLine | None:
     return None
 
 
-def _currency_above(line: CurrencyLine | None, *, file: str, sheet: str | None) -> Issue | None:
-    """A warning when a line above the header gives another currency than kroner.
+def currency_line_issue(
+    line: CurrencyLine | None, currency: str, *, file: str, sheet: str | None
+) -> Issue | None:
+    """A warning when a line above the header gives another currency than the round's.
 
-    tilskudd counts a round's amounts in kroner unless it is told another currency, and would
-    otherwise allocate and publish euros as kroner without a word. (A round in another
-    currency holds the line to its own: :func:`tilskudd.validation.validate`.)
+    tilskudd would otherwise allocate and publish euros as kroner (or kroner as the round's
+    euros) without a word: ``read.currency_above_header`` in a round of kroner,
+    ``read.currency_not_round`` in a round of another currency (:func:`read_table` reads as
+    for kroner; :func:`tilskudd.validation.validate` holds the line to the round's currency).
     """
-    if line is None or normalize_header(line.value) in KRONER:
+    if line is None or names_currency(line.value, currency):
         return None
+    params: dict[str, object] = {
+        "row": line.row,
+        "currencies": [line.value.upper()],
+        "text": f"{line.key}: {line.value}",
+    }
+    if currency != "NOK":
+        params["expected"] = currency
     return Issue(
         severity=Severity.WARNING,
-        code="read.currency_above_header",
-        params={
-            "row": line.row,
-            "currencies": [line.value.upper()],
-            "text": f"{line.key}: {line.value}",
-        },
+        code="read.currency_above_header" if currency == "NOK" else "read.currency_not_round",
+        params=params,
         location=Location(file=file, sheet=sheet, row=line.row),
     )
 
@@ -596,7 +602,7 @@ def build_table(
     _check_header(match, file, sheet, t, mangled=mangled)
     issues = [] if issues is None else issues
     stated = currency_line(grid, match)
-    currency = _currency_above(stated, file=file, sheet=sheet)
+    currency = currency_line_issue(stated, "NOK", file=file, sheet=sheet)
     if currency is not None:
         issues.append(currency)
     formula_rows = formula_rows or {}

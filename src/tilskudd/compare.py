@@ -18,6 +18,11 @@ The figures, per rule:
   is spread over the applicants), and over the funded only (how unequal the awards made are);
 - the smallest and the largest award.
 
+:func:`compare_variants` asks the other question: the same applications under several whole
+policies or budgets (:class:`Variant`: a label, a policy, a budget), each run by its own policy's
+rule, with the same figures and differences, and the settings that differ between the variants
+(:func:`differing_settings`) to say what is being compared.
+
 Pure: no I/O, no clock; randomness only from the policy's seed (a lottery needs one).
 """
 
@@ -31,7 +36,7 @@ from typing import Any
 
 from tilskudd.currency import amount_unit
 from tilskudd.errors import PolicyError
-from tilskudd.i18n import format_number, get
+from tilskudd.i18n import Phrase, format_number, format_share, get
 from tilskudd.models import Allocation, Application, Policy, RoundResult, Status
 from tilskudd.money import format_amount
 from tilskudd.summary import gini, summarise
@@ -42,21 +47,37 @@ __all__ = [
     "Comparison",
     "Difference",
     "RuleFigures",
+    "Variant",
     "compare",
+    "compare_variants",
+    "differing_settings",
     "figure_rows",
     "outcome_text",
     "parse_rules",
+    "setting_rows",
+    "setting_text",
     "shown_figures",
+    "words_key",
 ]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # RoundResult needs a time; no figure uses it
 
 
 @dataclass(frozen=True)
+class Variant:
+    """One policy (with its rule) and budget to compare, and the label it is shown under."""
+
+    label: str
+    policy: Policy
+    budget: int
+
+
+@dataclass(frozen=True)
 class RuleFigures:
-    """One rule's result on the shared input, and the figures compared."""
+    """One rule's (or variant's) result on the shared input, and the figures compared."""
 
     rule: str
+    """The rule's name; a variant's label (:attr:`Variant.label`) in a comparison of variants."""
     allocation: Allocation
     funded: int
     """Funded in full or partly."""
@@ -86,7 +107,7 @@ class Difference:
     applicant: str | None
     project: str | None
     outcomes: tuple[tuple[Status, int], ...]
-    """(status, amount) under each rule, in the order of :attr:`Comparison.rules`."""
+    """(status, amount) under each rule (or variant), in the order of :attr:`Comparison.rules`."""
 
 
 @dataclass(frozen=True)
@@ -102,6 +123,11 @@ class Comparison:
     created: datetime
     """When the rules were compared: the workbook's time, so that it is the same every time
     it is written."""
+    variants: tuple[Variant, ...] = ()
+    """The variants compared (:func:`compare_variants`); empty for a comparison of rules, whose
+    labels (:attr:`rules`) are the rules' names."""
+    kind: str = "rules"
+    """What is compared: ``rules``, or ``policies`` or ``budgets`` (variants), for the words."""
 
     def by_rule(self) -> Mapping[str, RuleFigures]:
         """The figures keyed by rule name."""
@@ -215,6 +241,22 @@ def compare(
         found = list(problems.values())
         raise PolicyError(lines=[line for _, line in found], settings=[s for s, _ in found])
 
+    return Comparison(
+        budget=budget,
+        policy=policy,
+        rules=tuple(rules),
+        figures=tuple(figures),
+        differences=_differences(figures, apps),
+        applications=apps,
+        created=created or datetime.now(UTC).replace(microsecond=0),
+    )
+
+
+def _differences(
+    figures: Sequence[RuleFigures], apps: tuple[Application, ...]
+) -> tuple[Difference, ...]:
+    """Every application whose (status, amount) is not the same in every result, in the order
+    of the first result's decisions."""
     differences: list[Difference] = []
     if figures:
         by_id = {a.id: a for a in apps}
@@ -234,15 +276,132 @@ def compare(
                         outcomes=row,
                     )
                 )
+    return tuple(differences)
+
+
+def compare_variants(
+    applications: Sequence[Application],
+    variants: Sequence[Variant],
+    *,
+    kind: str = "policies",
+    prior_by_orgnr: Mapping[str, int] | None = None,
+    created: datetime | None = None,
+) -> Comparison:
+    """Run each variant's policy (by its own rule) with its budget on ``applications``.
+
+    ``kind`` (``policies`` or ``budgets``) chooses the words the comparison is shown with.
+    Raises :class:`PolicyError` for fewer than two variants, for two labelled alike, and for
+    two with the same policy and budget (nothing would differ between them: said, not shown
+    twice); and, once every variant has run, for what the variants' rules find wrong with their
+    policies, each problem once: with the labels of the variants that have it, unless all do.
+    """
+    from tilskudd.rules import allocate
+
+    if len(variants) < 2:
+        raise PolicyError(key="output.error.compare_two_variants")
+    labels = [v.label for v in variants]
+    # Alike: the same policy and budget, the first of each group standing for it.
+    groups = [
+        [k for k, v in enumerate(variants) if (v.policy, v.budget) == (w.policy, w.budget)]
+        for w in variants
+    ]
+    alike = [group for index, group in enumerate(groups) if len(group) > 1 and group[0] == index]
+    if alike:
+        raise PolicyError(
+            lines=[
+                Phrase("output.error.compare_same_variant", labels=[labels[k] for k in group])
+                for group in alike
+            ]
+        )
+    twice = sorted({label for label in labels if labels.count(label) > 1})
+    if twice:
+        raise PolicyError(key="output.error.compare_same_label", labels=twice)
+    apps = tuple(applications)
+    figures: list[RuleFigures] = []
+    found: dict[str, tuple[Any, list[str]]] = {}  # each problem (in English) once, and who has it
+    for variant in variants:
+        try:
+            allocation = allocate(
+                apps, variant.budget, variant.policy, prior_by_orgnr=prior_by_orgnr
+            )
+        except PolicyError as exc:
+            for line in exc.lines:
+                text = line.render("en") if isinstance(line, Phrase) else str(line)
+                found.setdefault(text, (line, []))[1].append(variant.label)
+            continue
+        figures.append(_figures(variant.label, allocation, apps))
+    if found:
+        raise PolicyError(
+            lines=[
+                line
+                if len(who) == len(variants)
+                else Phrase("output.error.compare_in_variant", labels=who, message=line)
+                for line, who in found.values()
+            ]
+        )
+    first = variants[0]
     return Comparison(
-        budget=budget,
-        policy=policy,
-        rules=tuple(rules),
+        budget=first.budget,
+        policy=first.policy,
+        rules=tuple(labels),
         figures=tuple(figures),
-        differences=tuple(differences),
+        differences=_differences(figures, apps),
         applications=apps,
         created=created or datetime.now(UTC).replace(microsecond=0),
+        variants=tuple(variants),
+        kind=kind,
     )
+
+
+def differing_settings(comparison: Comparison) -> list[tuple[str, list[Any]]]:
+    """(setting, its value in each variant) for every policy setting, and the budget, that is
+    not the same in every variant, in the order of :class:`~tilskudd.models.Policy`; the budget
+    first. Empty for a comparison of rules."""
+    variants = comparison.variants
+    if not variants:
+        return []
+    rows: list[tuple[str, list[Any]]] = []
+    budgets = [v.budget for v in variants]
+    if len(set(budgets)) > 1:
+        rows.append(("budget", budgets))
+    for name in Policy.model_fields:
+        values = [getattr(v.policy, name) for v in variants]
+        if any(value != values[0] for value in values[1:]):
+            rows.append((name, values))
+    return rows
+
+
+_QUOTA_LIMITS = ("min_amount", "max_amount", "min_share", "max_share", "min_count", "max_count")
+_AMOUNT_SETTINGS = frozenset({"budget", "max_award", "min_award", "round_to", "per_applicant_max"})
+
+
+def setting_text(name: str, value: Any, lang: str) -> str:
+    """A policy setting's value as a person reads it: ``2 000 000 kr``, ``20 %``, ``60``,
+    ``none``; tie-breaks and quotas as a policy file writes them."""
+    if value is None:
+        return get(lang)("ui.basis.none")
+    if name in _AMOUNT_SETTINGS and isinstance(value, int):
+        return format_amount(value, lang, currency=amount_unit())
+    if name == "max_share_of_cost" and isinstance(value, Decimal):
+        return format_share(value, lang)
+    if name == "tie_break":
+        steps = [f"{s.column} {'desc' if s.descending else 'asc'}" for s in value]
+        return ", ".join(steps) or get(lang)("ui.basis.none")
+    if name == "quotas":
+        parts = []
+        for quota in value:
+            limits = [
+                f"{key} {getattr(quota, key)}"
+                for key in _QUOTA_LIMITS
+                if getattr(quota, key, None) is not None
+            ]
+            parts.append(f"{quota.by} {quota.value}: {', '.join(limits)}")
+        return "; ".join(parts) or get(lang)("ui.basis.none")
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int | Decimal | float):
+        return format_number(value, lang)
+    return str(value)
 
 
 # --- words for people (shared by the terminal view and the comparison workbook) ---------------
@@ -300,6 +459,21 @@ def figure_rows(comparison: Comparison, lang: str) -> list[tuple[str, list[str]]
         seeds = ["" if f.seed is None else str(f.seed) for f in comparison.figures]
         rows.append((t("compare.seed"), seeds))
     return rows
+
+
+def words_key(comparison: Comparison, name: str) -> str:
+    """The key of the words ``name`` (title, differences, no_differences, notes) for what this
+    comparison compares: rules (``compare.title``), policies or budgets
+    (``compare.policies.title``)."""
+    return f"compare.{name}" if comparison.kind == "rules" else f"compare.{comparison.kind}.{name}"
+
+
+def setting_rows(comparison: Comparison, lang: str) -> list[tuple[str, list[str]]]:
+    """(setting, its value in each variant as text) for :func:`differing_settings`."""
+    return [
+        (name, [setting_text(name, value, lang) for value in values])
+        for name, values in differing_settings(comparison)
+    ]
 
 
 def outcome_text(status: Status, amount: int, lang: str) -> str:

@@ -4,11 +4,13 @@ Sheets, named and headed in the chosen language:
 
 1. Comparison (Sammenligning): one row per figure, one column per rule — the same figures as
    the terminal (:func:`tilskudd.compare.shown_figures`), as numbers with formats — then the budget,
-   the spread note and each rule's notes.
+   the settings that differ between variants (:func:`tilskudd.compare.differing_settings`), the
+   spread note and each rule's notes.
 2. Differences (Forskjeller): the applications whose decision differs between the rules: id,
    applicant, project, then status and amount under each rule.
-3. One sheet per rule, named by the rule: every application in that rule's order with its
-   rank, amounts, status and reason (manual overrides marked, with the officer's reason).
+3. One sheet per rule, named by the rule (per variant, by its label as far as a sheet name can
+   carry it): every application in that rule's order with its rank, amounts, status and reason
+   (manual overrides marked, with the officer's reason).
 
 Written with tilskudd's own streaming writer (:mod:`tilskudd.export._sheetml`), as the award
 workbook is: text from applicants is never a formula, headers are frozen, filtered and printed
@@ -18,16 +20,26 @@ on every page; the file is replaced atomically.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from tilskudd.compare import Comparison, RuleFigures, shown_figures
+from tilskudd.compare import (
+    Comparison,
+    RuleFigures,
+    differing_settings,
+    setting_text,
+    shown_figures,
+    words_key,
+)
 from tilskudd.export._sheetml import CellValue, Sheet, Style, Workbook
 from tilskudd.export.atomic import atomic_path
 from tilskudd.i18n import get
 from tilskudd.wording import column_header, decision_text, note_text, status_text
 
-__all__ = ["write"]
+__all__ = ["sheet_names", "write"]
+
+_AMOUNT_SETTINGS = frozenset({"budget", "max_award", "min_award", "round_to", "per_applicant_max"})
 
 _STYLES = {
     "amount": Style.AMOUNT,
@@ -58,11 +70,36 @@ def _comparison_sheet(book: Workbook, comparison: Comparison, lang: str) -> None
     if any(f.seed is not None for f in comparison.figures):
         sheet.append([t("compare.seed"), *(f.seed for f in comparison.figures)])
     sheet.append([])
-    sheet.append([t("summary.label.budget"), comparison.budget], (Style.DEFAULT, Style.AMOUNT))
+    if comparison.variants:  # each variant's own budget, under its column
+        budgets = [v.budget for v in comparison.variants]
+        sheet.append(
+            [t("summary.label.budget"), *budgets], (Style.DEFAULT, *([Style.AMOUNT] * len(budgets)))
+        )
+    else:
+        sheet.append([t("summary.label.budget"), comparison.budget], (Style.DEFAULT, Style.AMOUNT))
+    settings = differing_settings(comparison)
+    if settings:
+        sheet.append([t("compare.settings")])
+        for name, values in settings:
+            cells: list[CellValue] = []
+            styles = [Style.DEFAULT]
+            for value in values:
+                if name in _AMOUNT_SETTINGS and isinstance(value, int):
+                    cells.append(value)  # a number, to calculate with
+                    styles.append(Style.AMOUNT)
+                elif name == "max_share_of_cost" and isinstance(value, Decimal):
+                    whole = value * 100 == (value * 100).to_integral_value()
+                    cells.append(value)
+                    styles.append(Style.PERCENT_WHOLE if whole else Style.PERCENT_2)
+                else:
+                    cells.append(setting_text(name, value, lang))
+                    styles.append(Style.DEFAULT)
+            sheet.append([name, *cells], tuple(styles))
     sheet.append([t("compare.spread_note")])
+    notes_key = words_key(comparison, "notes")
     for f in comparison.figures:
         for note in f.allocation.notes:
-            sheet.append([t("compare.notes", rule=f.rule), note_text(note, lang)])
+            sheet.append([t(notes_key, rule=f.rule), note_text(note, lang)])
 
 
 def _differences_sheet(book: Workbook, comparison: Comparison, lang: str) -> None:
@@ -90,11 +127,30 @@ def _differences_sheet(book: Workbook, comparison: Comparison, lang: str) -> Non
     sheet.autofilter()
 
 
-def _rule_sheet(book: Workbook, figures: RuleFigures, comparison: Comparison, lang: str) -> None:
+def sheet_names(labels: Sequence[str], taken: Sequence[str]) -> list[str]:
+    """A sheet name for each label, as Excel takes them: the characters it refuses (``[]:*?/\\``)
+    as ``_``, at most 31 characters, and each other than ``taken`` and the others (``~2`` and
+    on added where two would be alike, as Excel compares them, without regard to case)."""
+    used = {name.casefold() for name in taken}
+    names = []
+    for label in labels:
+        base = "".join("_" if c in "[]:*?/\\" else c for c in label).strip("'") or "_"
+        name, n = base[:31], 1
+        while name.casefold() in used:
+            n += 1
+            name = f"{base[: 31 - len(str(n)) - 1]}~{n}"
+        used.add(name.casefold())
+        names.append(name)
+    return names
+
+
+def _rule_sheet(
+    book: Workbook, figures: RuleFigures, comparison: Comparison, lang: str, name: str
+) -> None:
     h = column_header
     apps = {a.id: a for a in comparison.applications}
     sheet = book.add_sheet(
-        figures.rule[:31],
+        name,
         widths=[8, 16, 36, 40, 16, 16, 16, 18, 80, 50],
         freeze_rows=1,
         print_title_rows=1,
@@ -141,5 +197,8 @@ def write(comparison: Comparison, path: Path, *, lang: str = "en") -> None:
     with atomic_path(Path(path)) as tmp, Workbook(tmp, created=comparison.created) as book:
         _comparison_sheet(book, comparison, lang)
         _differences_sheet(book, comparison, lang)
-        for figures in comparison.figures:
-            _rule_sheet(book, figures, comparison, lang)
+        t = get(lang)
+        taken = [t("compare.sheet.comparison"), t("compare.sheet.differences")]
+        names = sheet_names([f.rule for f in comparison.figures], taken)
+        for figures, name in zip(comparison.figures, names, strict=True):
+            _rule_sheet(book, figures, comparison, lang, name)

@@ -13,7 +13,14 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from tilskudd.compare import Comparison, RuleFigures, figure_rows, outcome_text
+from tilskudd.compare import (
+    Comparison,
+    RuleFigures,
+    figure_rows,
+    outcome_text,
+    setting_rows,
+    words_key,
+)
 from tilskudd.i18n import get
 from tilskudd.render.allocation import STATUS_STYLE, note_texts
 from tilskudd.render.plain import plain_for
@@ -60,7 +67,7 @@ def render_comparison(
     """
     t = get(lang)
     plain = plain_for(console)  # measured as the terminal's encoding will write it
-    console.print(Text(t("compare.title"), style="bold underline"))
+    console.print(Text(t(words_key(comparison, "title")), style="bold underline"))
     figures = Table(box=box.SIMPLE, show_edge=False, pad_edge=False, header_style="bold")
     rows = [
         (plain(label), [plain(cell) for cell in cells])
@@ -79,20 +86,30 @@ def render_comparison(
         for index, rule in enumerate(comparison.rules):
             lines = [[Text(label), Text(cells[index])] for label, cells in rows]
             _one_after_another(console, Text(rule, style="bold"), lines)
+    settings = setting_rows(comparison, lang)
+    if settings:  # what the variants differ in, each labelled as in the columns above
+        console.print(Text(t("compare.settings"), style="bold"))
+        for name, texts in settings:
+            values = " | ".join(
+                # A variant labelled by the value itself (a budget) is not said twice.
+                text if text == label else f"{label} {text}"
+                for label, text in zip(comparison.rules, texts, strict=True)
+            )
+            console.print(Text(f"- {name}: {values}"))
     console.print(Text(t("compare.spread_note"), style="dim"))
     for f in comparison.figures:
         notes = _notes(f, lang)
         if notes:
-            console.print(Text(t("compare.notes", rule=f.rule), style="bold"))
+            console.print(Text(t(words_key(comparison, "notes"), rule=f.rule), style="bold"))
             for note in notes:
                 console.print(Text(f"- {note}"))
 
     console.print()
     differences = comparison.differences
     if not differences:
-        console.print(Text(t("compare.no_differences"), style="bold"))
+        console.print(Text(t(words_key(comparison, "no_differences")), style="bold"))
         return
-    console.print(Text(t("compare.differences", n=len(differences)), style="bold"))
+    console.print(Text(t(words_key(comparison, "differences"), n=len(differences)), style="bold"))
     shown = differences if limit is None else differences[: max(limit, 0)]
     table = Table(box=box.SIMPLE, show_edge=False, pad_edge=False, header_style="bold")
     ids = [plain(column_header("id", lang))] + [plain(d.application_id) for d in shown]

@@ -1,7 +1,9 @@
-"""Comparing whole policies and budgets (tilskudd.compare.compare_variants)."""
+"""Comparing whole policies and budgets (tilskudd.compare.compare_variants), and the CLI's
+``--compare streng.toml,raus.toml`` and ``--compare-budget 20M,25M``."""
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -10,8 +12,10 @@ import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
 from rules.strategies import applications, policies
+from tilskudd.cli import app
 from tilskudd.compare import (
     Variant,
     compare_variants,
@@ -24,6 +28,9 @@ from tilskudd.models import Application, Policy
 from tilskudd.rules import allocate
 
 MakeApp = Callable[..., Application]
+SMALL = Path(__file__).resolve().parents[1] / "examples" / "small.xlsx"
+
+runner = CliRunner()
 
 
 @pytest.fixture
@@ -193,3 +200,229 @@ def test_workbook_of_policy_variants_read_back(round4: list[Application], tmp_pa
     assert [c.number_format for c in cells["max_share_of_cost"]] == ["0%", "0%"]
     assert [c.number_format for c in cells["max_award"]] == ["#,##0", "#,##0"]
     assert [c.value for c in cells["Ramme"]] == [600_000, 600_000]
+
+
+# --- the CLI -----------------------------------------------------------------------------------
+
+
+def _policies(folder: Path) -> tuple[Path, Path]:
+    strict = folder / "streng.toml"
+    strict.write_text('[policy]\nmax_award = "1M"\nmin_score = 80\n', encoding="utf-8")
+    generous = folder / "raus.toml"
+    generous.write_text('[policy]\nmax_award = "1,5 mill."\n', encoding="utf-8")
+    return strict, generous
+
+
+def test_cli_compares_policy_files_in_english_and_writes_the_workbook(tmp_path: Path) -> None:
+    strict, generous = _policies(tmp_path)
+    out = tmp_path / "sammenligning.xlsx"
+    result = runner.invoke(
+        app,
+        [
+            "allocate",
+            str(SMALL),
+            "--budget",
+            "5M",
+            "--max-share-of-cost",
+            "20 %",
+            "--compare",
+            f"{strict},{generous}",
+            "-o",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    stdout = result.stdout
+    assert "The policies compared on the same applications and budget" in stdout
+    assert "Settings that differ between the variants:" in stdout
+    assert "- max_award: streng NOK\u00a01,000,000 | raus NOK\u00a01,500,000" in stdout
+    assert "- min_score: streng 80 | raus none" in stdout
+    assert "max_share_of_cost" not in stdout  # the same in both: --max-share-of-cost's
+    assert "Applications whose decision differs between the policies:" in stdout
+
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["Comparison", "Differences", "streng", "raus"]
+    rows = list(book["Comparison"].iter_rows(values_only=True))
+    figures = {row[0]: row[1:3] for row in rows}
+    assert figures["Figure"] == ("streng", "raus")
+    assert figures["Budget"] == (5_000_000, 5_000_000)
+    assert figures["max_award"] == (1_000_000, 1_500_000)
+    assert figures["min_score"] == ("80", "none")
+    assert "Settings that differ between the variants:" in figures
+    differences = list(book["Differences"].iter_rows(values_only=True))
+    assert differences[0][3:] == ("streng: Status", "streng: Awarded", "raus: Status",
+                                  "raus: Awarded")  # fmt: skip
+    assert len(differences) > 1
+    # Each variant's sheet is what allocate gives with that policy file alone.
+    for path in (strict, generous):
+        plain = tmp_path / f"{path.stem}.csv"
+        alone = runner.invoke(
+            app,
+            [
+                "allocate",
+                str(SMALL),
+                "--budget",
+                "5M",
+                "--max-share-of-cost",
+                "20 %",
+                "--policy",
+                str(path),
+                "--csv-dialect",
+                "plain",
+                "-o",
+                str(plain),
+            ],
+        )
+        assert alone.exit_code == 0, alone.output
+        with plain.open(encoding="utf-8-sig", newline="") as handle:
+            expected = {r["ID"]: (int(r["Awarded"]), r["Status"]) for r in csv.DictReader(handle)}
+        sheet = list(book[path.stem].iter_rows(values_only=True))
+        assert {r[1]: (r[6], r[7]) for r in sheet[1:]} == expected
+
+
+def test_cli_compares_policy_files_in_bokmal(tmp_path: Path) -> None:
+    strict, generous = _policies(tmp_path)
+    result = runner.invoke(
+        app,
+        [
+            "allocate",
+            str(SMALL),
+            "--budget",
+            "5M",
+            "--compare",
+            f"{strict},{generous}",
+            "--lang",
+            "nb",
+            "--dry-run",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    stdout = result.stdout
+    assert "Tildelingsreglene sammenlignet på de samme søknadene og rammen" in stdout
+    assert "Innstillinger som er ulike mellom variantene:" in stdout
+    assert (
+        "- max_award: streng 1\u00a0000\u00a0000\u00a0kr | raus 1\u00a0500\u00a0000\u00a0kr"
+        in stdout
+    )
+    assert "- min_score: streng 80 | raus ingen" in stdout
+    assert "Søknader der vedtaket er forskjellig mellom tildelingsreglene:" in stdout
+
+
+def test_cli_policy_files_lie_over_the_policy_and_take_the_rule_option(tmp_path: Path) -> None:
+    """--policy is the base each file is laid over; --rule (refused with rules compared) is
+    the rule of every variant; options lie over the files."""
+    strict, generous = _policies(tmp_path)
+    base = tmp_path / "ordning.toml"
+    base.write_text('[policy]\nmax_share_of_cost = "20 %"\nround_to = 1000\n', encoding="utf-8")
+    out = tmp_path / "c.xlsx"
+    args = ["allocate", str(SMALL), "--budget", "5M", "--policy", str(base)]
+    result = runner.invoke(
+        app, [*args, "--rule", "proportional", "--compare", f"{strict},{generous}", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(out)
+    for name in ("streng", "raus"):
+        awards = [row[6] for row in list(book[name].iter_rows(values_only=True))[1:]]
+        assert all(a % 1000 == 0 for a in awards)  # ordning.toml's round_to
+        reasons = " ".join(str(row[8]) for row in book[name].iter_rows(values_only=True))
+        assert "20%" in reasons  # ordning.toml's share of cost
+    notes = [r[0] for r in book["Comparison"].iter_rows(values_only=True) if r[0]]
+    assert "rule" not in notes  # proportional in both: not a difference
+    # An option the files also set lies over them: nothing left to differ.
+    same = runner.invoke(
+        app, [*args, "--max-award", "2M", "--min-score", "0", "--compare", f"{strict},{generous}"]
+    )
+    assert same.exit_code == 2
+    assert "streng and raus have the same policy and budget" in same.stderr
+
+
+def test_cli_a_policy_file_missing_or_wrong_is_named_with_its_line(tmp_path: Path) -> None:
+    strict, _ = _policies(tmp_path)
+    wrong = tmp_path / "feil.toml"
+    wrong.write_text('[policy]\nrule = "ranked"\n\nmax_award = "mye"\n', encoding="utf-8")
+    missing = tmp_path / "borte.toml"
+    result = runner.invoke(
+        app,
+        [
+            "allocate",
+            str(SMALL),
+            "--budget",
+            "5M",
+            "--compare",
+            f"{strict},{wrong},{missing}",
+            "--lang",
+            "nb",
+        ],
+    )
+    assert result.exit_code == 2
+    assert f"{wrong}, linje 4: max_award" in result.stderr
+    assert f"{missing}: fant ikke policyfilen" in result.stderr
+    assert result.stdout == ""  # said before the applications are read
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--compare", "ranked,raus.toml"], "rules (ranked,proportional) or policy files"),
+        (["--compare", "raus.toml"], "at least two variants"),
+        (["--compare", "raus.toml,raus.toml"], "raus.toml and "),
+        (["--compare", "ranked,proportional", "--compare-budget", "2M,3M"], "one thing at a time"),
+        (["--compare-budget", "2M,3M", "--budget", "3M"], "leave out --budget"),
+        (["--compare-budget", "2M,mye,3M,,-4"], "--compare-budget: '-4' is negative"),
+        (["--compare", "raus.toml,streng.toml", "--commit", "--round", "1"], "records nothing"),
+    ],
+)
+def test_cli_variant_usage_errors(tmp_path: Path, extra: list[str], message: str) -> None:
+    _policies(tmp_path)
+    args = [str(tmp_path / a) if a.endswith(".toml") and "," not in a else a for a in extra]
+    args = [
+        ",".join(str(tmp_path / p) if p.endswith(".toml") else p for p in a.split(","))
+        for a in args
+    ]
+    base = ["allocate", str(SMALL), *([] if "--budget" in extra else ["--budget", "3M"])]
+    if "--compare-budget" in extra and "--budget" not in extra:
+        base = ["allocate", str(SMALL)]
+    result = runner.invoke(app, [*base, *args])
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr
+
+
+def test_cli_budgets_unreadable_are_said_together() -> None:
+    result = runner.invoke(app, ["allocate", str(SMALL), "--compare-budget", "2M,mye,tre"])
+    assert result.exit_code == 2
+    assert result.stderr.count("--compare-budget: ") == 2, result.stderr
+    assert "'tre' is not an amount" in result.stderr
+
+
+def test_cli_compares_budgets(tmp_path: Path) -> None:
+    out = tmp_path / "rammer.xlsx"
+    result = runner.invoke(
+        app,
+        [
+            "allocate",
+            str(SMALL),
+            "--max-share-of-cost",
+            "20 %",
+            "--compare-budget",
+            "3M, 5 000 000",
+            "--lang",
+            "nb",
+            "-o",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    stdout = result.stdout
+    assert "Rammene sammenlignet på de samme søknadene og tildelingsreglene" in stdout
+    assert "- budget: 3\u00a0000\u00a0000\u00a0kr | 5\u00a0000\u00a0000\u00a0kr" in stdout
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == [
+        "Sammenligning",
+        "Forskjeller",
+        "3\u00a0000\u00a0000\u00a0kr",
+        "5\u00a0000\u00a0000\u00a0kr",
+    ]
+    figures = {row[0]: row[1:3] for row in book["Sammenligning"].iter_rows(values_only=True)}
+    assert figures["Ramme"] == (3_000_000, 5_000_000)
+    assert figures["budget"] == (3_000_000, 5_000_000)
+    assert figures["Tildelt"][0] <= 3_000_000 < figures["Tildelt"][1] <= 5_000_000

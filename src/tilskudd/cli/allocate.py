@@ -152,7 +152,17 @@ def allocate(
         str | None,
         typer.Option(
             "--compare",
-            help="Compare rules on the same input, side by side: 'ranked,proportional'. "
+            help="Compare rules on the same input, side by side: 'ranked,proportional'; or "
+            "policy files, each laid over the policy of the run: 'streng.toml,raus.toml'. "
+            "With -o NAME.xlsx, writes the comparison workbook.",
+            rich_help_panel=POLICY_HELP,
+        ),
+    ] = None,
+    compare_budget: Annotated[
+        str | None,
+        typer.Option(
+            "--compare-budget",
+            help="Compare budgets under the same rule and policy, side by side: '20M,25M'. "
             "With -o NAME.xlsx, writes the comparison workbook.",
             rich_help_panel=POLICY_HELP,
         ),
@@ -300,8 +310,10 @@ def allocate(
         with setup.policy_said_too():  # a wrong setting: said with what stops the run
             # Each check in its own gather: a missing input and a mistyped output option are
             # said together (and with the wrong settings: policy_said_too), not one a run.
+            comparing = compare is not None or compare_budget is not None
             with problems.gather():
-                setup.require_budget()  # --budget abc, or none to be had
+                if compare_budget is None:  # else the budgets are --compare-budget's
+                    setup.require_budget()  # --budget abc, or none to be had
             with problems.gather():
                 # Else said: a name with spaces, typed without quotes; or none given.
                 if not quoted and "file" not in problems.missing:
@@ -318,15 +330,44 @@ def allocate(
             with problems.gather():
                 if csv_dialect not in DIALECTS:
                     raise UsageError(key="output.error.csv_dialect", given=csv_dialect)
+            # --compare names rules, or policy files (None: rules; refused: a mix of both).
+            files: list[Path] | None = None
+            mixed = False
             with problems.gather():
-                if compare is not None and rule is not None:
+                if compare is not None:
+                    from tilskudd.cli.compare import policy_files
+
+                    mixed = True
+                    files = policy_files(compare)
+                    mixed = False
+            with problems.gather():
+                if compare is not None and compare_budget is not None:
+                    raise UsageError(key="output.error.compare_budget_with")
+                if compare_budget is not None and budget is not None:
+                    raise UsageError(key="output.error.compare_budget_with_budget")
+            with problems.gather():
+                # The rule of a policy file's variant may be --rule's; rules compared are named.
+                if compare is not None and files is None and not mixed and rule is not None:
                     raise UsageError(key="output.error.compare_rule")
             with problems.gather():
-                if compare is not None:  # an unknown rule: said before the file is read
+                if compare is not None and files is None and not mixed:
+                    # An unknown rule: said before the file is read.
                     from tilskudd.compare import parse_rules
                     from tilskudd.rules import RULES
 
                     parse_rules(compare, list(RULES))
+            variants = None
+            with problems.gather():
+                if files is not None:  # a policy file missing or wrong: said before the reading
+                    from tilskudd.cli.compare import policy_variants
+
+                    variants = policy_variants(files, setup)
+            budgets: list[int] | None = None
+            with problems.gather():
+                if compare_budget is not None:
+                    from tilskudd.cli.compare import compared_budgets
+
+                    budgets = compared_budgets(compare_budget)
             output: Path | None = None
             # Never written over: the applications, and the policy file and column map read with
             # them (an -o policy.toml --force would otherwise replace the policy with the result),
@@ -342,7 +383,7 @@ def allocate(
                     raise UsageError(key="output.error.format_needs_output", given=output_format)
                 if output is not None and not dry_run:
                     refuse_open_output(output)  # first: "use --force" would not help
-                if compare is not None:
+                if comparing:
                     from tilskudd.cli.compare import check_compare_output
 
                     check_compare_output(
@@ -375,12 +416,12 @@ def allocate(
             problems.raise_any()
             # Said once every option has been checked: nothing is printed for a run refused.
             settled = setup.policy_problem is None  # else the run stops once the file is read
-            if setup.seed_drawn and compare is not None:
+            if setup.seed_drawn and comparing:
                 # The comparison draws (and prints) a seed if, and only if, it runs the lottery.
                 policy = policy.model_copy(update={"seed": None})
             elif setup.seed_drawn and settled:
                 console().print(get(language)("cli.seed_drawn", seed=policy.seed))
-            if compare is None and settled:  # a comparison runs the other rules too
+            if not comparing and settled:  # a comparison runs the other rules too
                 for line in setup.unread_options():
                     console().print(line)
 
@@ -393,9 +434,7 @@ def allocate(
                 lang=language,
                 # A rule that was a wrong setting asks nothing of the columns (no score required).
                 rule=policy.rule if setup.rule_known else None,
-                then=_next_modules(
-                    None if dry_run else output, output_format, compare=compare is not None
-                ),
+                then=_next_modules(None if dry_run else output, output_format, compare=comparing),
             )
             from tilskudd.validation import with_budget
 
@@ -449,7 +488,7 @@ def allocate(
             out.print(get(language)("cli.nothing_valid"))
             raise typer.Exit(int(ExitCode.INVALID_INPUT))
 
-        if compare is not None:
+        if comparing:
             from tilskudd.cli.compare import run_compare
 
             with setup.placed():
@@ -458,7 +497,7 @@ def allocate(
                     checked,
                     budget_nok,
                     policy,
-                    compare,
+                    compare if files is None else None,
                     plan=plan,
                     output=output,
                     force=force,
@@ -466,6 +505,8 @@ def allocate(
                     lang=language,
                     limit=limit,
                     dry_run=dry_run,
+                    variants=variants,
+                    budgets=budgets,
                 )
             return
         from tilskudd.pipeline import run_round

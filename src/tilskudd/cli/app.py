@@ -127,6 +127,7 @@ _METAVARS = {
     "lottery_band": "POINTS",
     "tie_break": "COLUMNS",
     "compare": "RULES",
+    "compare_budget": "AMOUNTS",
     "sheet": "SHEET",
     "reason": "TEXT",
     "register": "<2009|2020|2024>",

@@ -1,9 +1,12 @@
-"""``tilskudd allocate --compare``: several rules on the same input, side by side.
+"""``tilskudd allocate --compare``: several rules, policies or budgets on the same input.
 
-Not a command of its own: :func:`run_compare` is what ``allocate`` does when ``--compare`` is
-given (the reading, the budget and the policy options are allocate's). It prints the comparison
-and, with ``-o NAME.xlsx``, writes the comparison workbook. Nothing is recorded: ``--commit``
-is refused.
+Not a command of its own: :func:`run_compare` is what ``allocate`` does when ``--compare`` or
+``--compare-budget`` is given (the reading, the budget and the policy options are allocate's).
+``--compare`` names rules (``ranked,proportional``: each run with the same policy) or policy
+files (``streng.toml,raus.toml``: each a variant labelled by the file's name, laid over the
+policy of the run, with the options laid over it in turn); ``--compare-budget`` names budgets
+(``20M,25M``: the same rule and policy). It prints the comparison and, with ``-o NAME.xlsx``,
+writes the comparison workbook. Nothing is recorded: ``--commit`` is refused.
 """
 
 from __future__ import annotations
@@ -12,15 +15,110 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tilskudd.errors import UsageError
+from tilskudd.errors import PolicyError, UsageError
 
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from tilskudd.cli.round_options import RoundSetup
+    from tilskudd.compare import Variant
     from tilskudd.models import Policy
     from tilskudd.validation import ValidationResult
 
-__all__ = ["check_compare_output", "new_seed", "run_compare"]
+__all__ = [
+    "check_compare_output",
+    "compared_budgets",
+    "new_seed",
+    "policy_files",
+    "policy_variants",
+    "run_compare",
+]
+
+
+def _is_file(item: str) -> bool:
+    return item.lower().endswith(".toml") or "/" in item or "\\" in item
+
+
+def policy_files(text: str) -> list[Path] | None:
+    """The policy files ``--compare`` names (a name ending in ``.toml``, or a path); None when
+    it names rules. Refuses rules and files together: which would the files' rule be? A file
+    named twice is kept twice, to be said to be the same (:func:`tilskudd.compare.
+    compare_variants`), not run once as if it were two."""
+    items = [part.strip() for part in text.split(",") if part.strip()]
+    files = [item for item in items if _is_file(item)]
+    if not files:
+        return None
+    rules = [item for item in items if not _is_file(item)]
+    if rules:
+        raise UsageError(key="output.error.compare_mixed", files=files, rules=rules)
+    return [Path(item) for item in files]
+
+
+def _labels(files: Sequence[Path]) -> list[str]:
+    """Each file's name without ``.toml`` (``streng``), or the path as given where two files
+    have the same name (``2024/streng.toml``, ``2025/streng.toml``)."""
+    stems = [path.stem for path in files]
+    return [
+        stem if stems.count(stem) == 1 else str(path)
+        for stem, path in zip(stems, files, strict=True)
+    ]
+
+
+def policy_variants(files: Sequence[Path], setup: RoundSetup) -> list[Variant]:
+    """A variant for each policy file: the file laid over the run's policy (the programme's,
+    then ``--policy``'s), and the options over it, as ``--policy`` itself is; with the run's
+    budget. Every file's problems are said together, each with its file and line, as a
+    ``--policy`` file's are; the options' problems are the run's own, said with its other
+    problems."""
+    from tilskudd.cli.common import said_lines
+    from tilskudd.compare import Variant
+    from tilskudd.policyfile import load_policy_with_problems, read_policy
+
+    base, _, _ = load_policy_with_problems(setup.policy_read, None, base=setup.plan.policy())
+    overrides = setup.options.overrides()
+    lines: list[Any] = []
+    variants: list[Variant] = []
+    for path, label in zip(files, _labels(files), strict=True):
+        try:
+            read = read_policy(path)
+        except PolicyError as exc:
+            lines.extend(said_lines(exc))  # missing, not TOML: one message, or a line a key
+            continue
+        policy, problem, _ = load_policy_with_problems(read, None, base=base)
+        if problem is not None:
+            lines.extend(problem.lines)
+        if overrides:
+            policy, _, _ = load_policy_with_problems(None, overrides, base=policy)
+        variants.append(Variant(label, policy, setup.budget))
+    if lines:
+        raise PolicyError(lines=lines)
+    return variants
+
+
+def compared_budgets(text: str) -> list[int]:
+    """The budgets ``--compare-budget`` names (``20M, 25 000 000``), in the order given; every
+    one that cannot be read said together."""
+    from tilskudd.cli.common import parse_amount_option
+
+    budgets: list[int] = []
+    problems: list[UsageError] = []
+    for part in text.split(","):
+        if not part.strip():
+            continue
+        try:
+            amount = parse_amount_option(part.strip(), "--compare-budget", allow_zero=True)
+        except UsageError as exc:
+            problems.append(exc)
+            continue
+        assert amount is not None
+        budgets.append(amount)
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        from tilskudd.cli.common import together
+
+        raise together(problems)
+    return budgets
 
 
 def new_seed() -> int:
@@ -68,7 +166,7 @@ def run_compare(
     checked: ValidationResult,
     budget: int,
     policy: Policy,
-    rules_text: str,
+    rules_text: str | None,
     *,
     plan: Any,
     output: Path | None,
@@ -77,22 +175,49 @@ def run_compare(
     lang: str,
     limit: int | None,
     dry_run: bool,
+    variants: Sequence[Variant] | None = None,
+    budgets: Sequence[int] | None = None,
 ) -> None:
-    """Compare the rules named in ``rules_text``; print, and write ``output`` unless dry run.
+    """Compare the rules named in ``rules_text``, else the policy ``variants``
+    (:func:`policy_variants`), else ``budgets`` under ``policy``; print, and write ``output``
+    unless dry run.
 
     In a programme round (``plan.context``), applications funded in earlier rounds are left
     out and earlier awards count against ``per_applicant_max``, as in ``allocate --round``.
     """
-    from tilskudd.compare import compare, parse_rules
+    from tilskudd.compare import Variant, compare, compare_variants, parse_rules
+    from tilskudd.currency import amount_unit
     from tilskudd.i18n import get
+    from tilskudd.money import format_amount
     from tilskudd.render.compare import render_comparison
     from tilskudd.rules import RULES
 
     t = get(lang)
-    rules = parse_rules(rules_text, list(RULES))
-    if "lottery" in rules and policy.seed is None:
+    rules: tuple[str, ...] = ()
+    kind = "rules"
+    if rules_text is not None:
+        rules = parse_rules(rules_text, list(RULES))
+    elif variants is not None:
+        kind = "policies"
+    else:
+        kind = "budgets"
+        variants = [
+            Variant(format_amount(amount, lang, currency=amount_unit()), policy, amount)
+            for amount in budgets or ()
+        ]
+    unseeded = [v for v in variants or () if v.policy.rule == "lottery" and v.policy.seed is None]
+    if ("lottery" in rules and policy.seed is None) or unseeded:
         seed = new_seed()
         policy = policy.model_copy(update={"seed": seed})
+        if variants is not None:
+            # One seed for every variant that draws without its own: the variants differ in
+            # what they are said to differ in, not in the draw.
+            variants = [
+                Variant(v.label, v.policy.model_copy(update={"seed": seed}), v.budget)
+                if v in unseeded
+                else v
+                for v in variants
+            ]
         out.print(f"{t('compare.seed')}: {seed} (--seed {seed})")
     applications = checked.applications
     prior = None
@@ -100,7 +225,10 @@ def run_compare(
     if context is not None:
         applications = tuple(a for a in applications if context.already_funded(a) is None)
         prior = context.prior_by_orgnr
-    comparison = compare(applications, budget, policy, rules, prior_by_orgnr=prior)
+    if rules_text is not None:
+        comparison = compare(applications, budget, policy, rules, prior_by_orgnr=prior)
+    else:
+        comparison = compare_variants(applications, variants or (), kind=kind, prior_by_orgnr=prior)
     render_comparison(out, comparison, lang=lang, limit=limit)
     if context is not None:
         # A committed round amended or withdrawn from since: the figures above are decisions

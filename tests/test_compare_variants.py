@@ -426,3 +426,19 @@ def test_cli_compares_budgets(tmp_path: Path) -> None:
     assert figures["Ramme"] == (3_000_000, 5_000_000)
     assert figures["budget"] == (3_000_000, 5_000_000)
     assert figures["Tildelt"][0] <= 3_000_000 < figures["Tildelt"][1] <= 5_000_000
+
+
+def test_cli_a_setting_a_rule_refuses_is_said_where_it_is_written(tmp_path: Path) -> None:
+    """A tie-break column the applications lack: in the variant's file and line when the file
+    sets it, on the command line when the option does (for every variant: said once)."""
+    _, generous = _policies(tmp_path)
+    column = tmp_path / "kolonne.toml"
+    column.write_text('[policy]\nmax_award = "1M"\n\ntie_break = ["merknad asc"]\n', "utf-8")
+    args = ["allocate", str(SMALL), "--budget", "5M", "--compare", f"{column},{generous}"]
+    in_file = runner.invoke(app, args)
+    assert in_file.exit_code == 2
+    assert in_file.stderr.startswith(f"error: {column}, line 4: tie_break: tie-break column")
+    by_option = runner.invoke(app, [*args, "--tie-break", "merknad asc"])
+    assert by_option.exit_code == 2
+    assert by_option.stderr.startswith("error: options: --tie-break: tie-break column")
+    assert by_option.stderr.count("merknad") == 1

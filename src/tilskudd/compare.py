@@ -28,7 +28,7 @@ Pure: no I/O, no clock; randomness only from the policy's seed (a lottery needs 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -286,6 +286,7 @@ def compare_variants(
     kind: str = "policies",
     prior_by_orgnr: Mapping[str, int] | None = None,
     created: datetime | None = None,
+    place: Callable[[Variant, str], Any] | None = None,
 ) -> Comparison:
     """Run each variant's policy (by its own rule) with its budget on ``applications``.
 
@@ -293,7 +294,9 @@ def compare_variants(
     Raises :class:`PolicyError` for fewer than two variants, for two labelled alike, and for
     two with the same policy and budget (nothing would differ between them: said, not shown
     twice); and, once every variant has run, for what the variants' rules find wrong with their
-    policies, each problem once: with the labels of the variants that have it, unless all do.
+    policies, each problem once: where ``place`` (variant, setting) says the setting is written
+    (a file and its line) said there; else with the labels of the variants that have it, unless
+    all do, whose setting is then left for the caller to place (:attr:`PolicyError.settings`).
     """
     from tilskudd.rules import allocate
 
@@ -318,27 +321,38 @@ def compare_variants(
         raise PolicyError(key="output.error.compare_same_label", labels=twice)
     apps = tuple(applications)
     figures: list[RuleFigures] = []
-    found: dict[str, tuple[Any, list[str]]] = {}  # each problem (in English) once, and who has it
+    # Each problem (by its setting and its English words) once: the line, its setting, whether
+    # it says where it is written, and the variants that have it.
+    found: dict[tuple[str | None, str], tuple[Any, str | None, bool, list[str]]] = {}
     for variant in variants:
         try:
             allocation = allocate(
                 apps, variant.budget, variant.policy, prior_by_orgnr=prior_by_orgnr
             )
         except PolicyError as exc:
-            for line in exc.lines:
+            settings: Sequence[str | None] = exc.settings
+            if len(settings) != len(exc.lines):
+                settings = [None] * len(exc.lines)
+            for setting, line in zip(settings, exc.lines, strict=True):
+                where = place(variant, setting) if place is not None and setting else None
+                if where is not None:
+                    line = Phrase("policy.error.line", where=where, field=setting, message=line)
                 text = line.render("en") if isinstance(line, Phrase) else str(line)
-                found.setdefault(text, (line, []))[1].append(variant.label)
+                entry = found.setdefault((setting, text), (line, setting, where is not None, []))
+                entry[3].append(variant.label)
             continue
         figures.append(_figures(variant.label, allocation, apps))
     if found:
-        raise PolicyError(
-            lines=[
-                line
-                if len(who) == len(variants)
-                else Phrase("output.error.compare_in_variant", labels=who, message=line)
-                for line, who in found.values()
-            ]
-        )
+        lines: list[Any] = []
+        placed: list[str | None] = []
+        for line, setting, said_where, who in found.values():
+            if said_where or len(who) == len(variants):
+                lines.append(line)
+                placed.append(None if said_where else setting)
+            else:
+                lines.append(Phrase("output.error.compare_in_variant", labels=who, message=line))
+                placed.append(None)
+        raise PolicyError(lines=lines, settings=placed)
     first = variants[0]
     return Comparison(
         budget=first.budget,

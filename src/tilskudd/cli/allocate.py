@@ -489,7 +489,7 @@ def allocate(
             raise typer.Exit(int(ExitCode.INVALID_INPUT))
 
         if comparing:
-            from tilskudd.cli.compare import run_compare
+            from tilskudd.cli.compare import run_compare, variant_place
 
             with setup.placed():
                 run_compare(
@@ -507,6 +507,7 @@ def allocate(
                     dry_run=dry_run,
                     variants=variants,
                     budgets=budgets,
+                    place=None if files is None else variant_place(files, setup),
                 )
             return
         from tilskudd.pipeline import run_round

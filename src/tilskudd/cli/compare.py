@@ -11,7 +11,7 @@ writes the comparison workbook. Nothing is recorded: ``--commit`` is refused.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +32,7 @@ __all__ = [
     "policy_files",
     "policy_variants",
     "run_compare",
+    "variant_place",
 ]
 
 
@@ -93,6 +94,29 @@ def policy_variants(files: Sequence[Path], setup: RoundSetup) -> list[Variant]:
     if lines:
         raise PolicyError(lines=lines)
     return variants
+
+
+def variant_place(files: Sequence[Path], setup: RoundSetup) -> Callable[[Variant, str], Any]:
+    """Where a setting a rule found wrong in a variant is written: the variant's file and the
+    line of its key, where the file sets it and no option does (else None: the run's own
+    setting, placed as the run's are, :meth:`~tilskudd.cli.round_options.RoundSetup.placed`)."""
+    from tilskudd.policyfile import read_policy, setting_place
+
+    paths = dict(zip(_labels(files), files, strict=True))
+    overrides = setup.options.overrides()
+
+    def place(variant: Variant, setting: str) -> Any:
+        path = paths.get(variant.label)
+        name = setting.split("[", 1)[0].split(".", 1)[0]
+        if path is None or name in overrides:
+            return None
+        try:
+            table = read_policy(path).table
+        except PolicyError:
+            return None
+        return setting_place(path, setting) if name in table else None
+
+    return place
 
 
 def compared_budgets(text: str) -> list[int]:
@@ -177,10 +201,11 @@ def run_compare(
     dry_run: bool,
     variants: Sequence[Variant] | None = None,
     budgets: Sequence[int] | None = None,
+    place: Callable[[Variant, str], Any] | None = None,
 ) -> None:
     """Compare the rules named in ``rules_text``, else the policy ``variants``
-    (:func:`policy_variants`), else ``budgets`` under ``policy``; print, and write ``output``
-    unless dry run.
+    (:func:`policy_variants`; ``place`` says where their settings are, :func:`variant_place`),
+    else ``budgets`` under ``policy``; print, and write ``output`` unless dry run.
 
     In a programme round (``plan.context``), applications funded in earlier rounds are left
     out and earlier awards count against ``per_applicant_max``, as in ``allocate --round``.
@@ -228,7 +253,9 @@ def run_compare(
     if rules_text is not None:
         comparison = compare(applications, budget, policy, rules, prior_by_orgnr=prior)
     else:
-        comparison = compare_variants(applications, variants or (), kind=kind, prior_by_orgnr=prior)
+        comparison = compare_variants(
+            applications, variants or (), kind=kind, prior_by_orgnr=prior, place=place
+        )
     render_comparison(out, comparison, lang=lang, limit=limit)
     if context is not None:
         # A committed round amended or withdrawn from since: the figures above are decisions

@@ -6,6 +6,7 @@ Every amount stays whole units of it; only the words change (``3 300 000 EUR``, 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -193,3 +194,38 @@ def test_a_programme_in_another_currency_is_refused_saying_why(in_empty_folder: 
         result
     )
     assert "with --currency" in _said(result)
+
+
+NOT_WHOLE = SMALL.replace("250000;", "250000,5;")
+"""A round whose second request is not a whole amount: an error that names the currency."""
+
+
+@pytest.mark.parametrize(
+    ("lang", "euros", "kroner"),
+    [
+        ("en", "'250000,5' is not whole EUR; tilskudd works in whole EUR", "whole kroner"),
+        ("nb", "«250000,5» er ikke hele EUR; tilskudd regner i hele EUR", "hele kroner"),
+    ],
+)
+def test_check_json_says_the_rounds_currency(
+    in_empty_folder: Path, lang: str, euros: str, kroner: str
+) -> None:
+    source = in_empty_folder / "søknader.csv"
+    source.write_text(NOT_WHOLE.format(column="Merknad", currency=""), encoding="utf-8")
+    args = ["check", str(source), "--budget", "300000", "--format", "json", "--lang", lang]
+    result = run(*args, "--currency", "eur")
+    assert result.exit_code == 1, result.output
+    data = json.loads(result.stdout)
+    assert data["currency"] == "EUR"
+    assert data["budget_check"]["requested"] == 300000  # whole units of it, as ever
+    assert euros in data["issues"][0]["message"]
+    assert "kr" not in data["issues"][0]["message"]
+    # A round of kroner says so too, with its message as it was.
+    plain = json.loads(run(*args).stdout)
+    assert plain["currency"] == "NOK"
+    assert kroner in plain["issues"][0]["message"]
+    # Only the words and the currency differ: the figures are the same whole units.
+    same = ("currency", "issues")
+    assert {k: v for k, v in plain.items() if k not in same} == {
+        k: v for k, v in data.items() if k not in same
+    }

@@ -187,7 +187,11 @@ def check(
         if format is ReportFormat.json:
             from tilskudd.reports import check_to_json
 
-            emit_json(check_to_json(checked, check_figures, lang=language, strict=strict))
+            emit_json(
+                check_to_json(
+                    checked, check_figures, lang=language, strict=strict, currency=round_currency
+                )
+            )
         else:
             from tilskudd.render.check import render_check
 

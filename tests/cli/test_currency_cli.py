@@ -229,3 +229,28 @@ def test_check_json_says_the_rounds_currency(
     assert {k: v for k, v in plain.items() if k not in same} == {
         k: v for k, v in data.items() if k not in same
     }
+
+
+@pytest.mark.parametrize(
+    ("lang", "requested", "kroner"),
+    [
+        ("en", f"EUR{NBSP}250,000", f"NOK{NBSP}250,000"),
+        ("nb", f"250{NBSP}000{NBSP}EUR", f"250{NBSP}000{NBSP}kr"),
+    ],
+)
+def test_explain_json_says_the_rounds_currency(
+    in_empty_folder: Path, lang: str, requested: str, kroner: str
+) -> None:
+    source = _file(in_empty_folder)
+    args = ["explain", str(source), "A-2", "--budget", "300000", "--format", "json"]
+    result = run(*args, "--lang", lang, "--currency", "EUR")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["currency"] == "EUR"
+    assert (data["requested"], data["budget"]) == (250000, 300000)  # whole units of it
+    assert requested in data["text"]
+    assert "NOK" not in data["text"]
+    assert f"{NBSP}kr" not in data["text"]
+    plain = json.loads(run(*args, "--lang", lang).stdout)
+    assert plain["currency"] == "NOK"
+    assert kroner in plain["text"]

@@ -254,3 +254,25 @@ def test_explain_json_says_the_rounds_currency(
     plain = json.loads(run(*args, "--lang", lang).stdout)
     assert plain["currency"] == "NOK"
     assert kroner in plain["text"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "euros", "kroner"),
+    [
+        (
+            "nb",
+            "med 1 EUR mindre (ikke fullt tilskudd)",
+            "med 1 krone mindre (ikke fullt tilskudd)",
+        ),
+        ("en", "with EUR 1 less (not)", "with NOK 1 less (not)"),
+    ],
+)
+def test_explain_says_how_the_budget_was_found_in_the_rounds_currency(
+    in_empty_folder: Path, lang: str, euros: str, kroner: str
+) -> None:
+    source = _file(in_empty_folder)
+    args = ["explain", str(source), "A-2", "--budget", "300000", "--rule", "proportional"]
+    result = run(*args, "--lang", lang, "--currency", "EUR")
+    assert result.exit_code == 0, result.output
+    assert euros in _said(result)
+    assert kroner in _said(run(*args, "--lang", lang))

@@ -105,6 +105,9 @@ WORDED = (
     "validate.decision_amount_zero",
     "summary.label.per_county_note",
     "compare.spread_note",
+    "read.error.scaled",
+    "read.error.scaled_column",
+    "read.error.scale_stated",
 )
 """Messages that name the currency in words ("whole kroner", "above 0 kr")."""
 

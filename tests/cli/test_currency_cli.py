@@ -276,3 +276,32 @@ def test_explain_says_how_the_budget_was_found_in_the_rounds_currency(
     assert result.exit_code == 0, result.output
     assert euros in _said(result)
     assert kroner in _said(run(*args, "--lang", lang))
+
+
+@pytest.mark.parametrize(
+    ("lang", "euros", "kroner"),
+    [
+        (
+            "nb",
+            "i en annen enhet enn EUR. tilskudd leser beløp i hele EUR og skalerer dem aldri om",
+            "i en annen enhet enn kroner. tilskudd leser beløp i hele kroner og skalerer",
+        ),
+        (
+            "en",
+            "in another unit than EUR. tilskudd reads amounts in whole EUR and never rescales",
+            "in another unit than kroner. tilskudd reads amounts in whole kroner and never",
+        ),
+    ],
+)
+def test_an_amount_column_in_thousands_is_refused_in_the_rounds_currency(
+    in_empty_folder: Path, lang: str, euros: str, kroner: str
+) -> None:
+    source = in_empty_folder / "søknader.csv"
+    text = SMALL.format(column="Merknad", currency="")
+    source.write_text(text.replace("Søkt beløp;", "Søkt beløp (i tusen);"), encoding="utf-8")
+    args = ["check", str(source), "--lang", lang]
+    result = run(*args, "--currency", "EUR")
+    assert result.exit_code == 1, result.output
+    assert euros in _said(result)
+    assert "kroner" not in _said(result)
+    assert kroner in _said(run(*args))

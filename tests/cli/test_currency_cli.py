@@ -305,3 +305,37 @@ def test_an_amount_column_in_thousands_is_refused_in_the_rounds_currency(
     assert euros in _said(result)
     assert "kroner" not in _said(result)
     assert kroner in _said(run(*args))
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "'{typed}' is an amount in kroner, but the round counts in EUR; write the amount"),
+        ("nb", "«{typed}» er et beløp i kroner, men runden regner i EUR; skriv beløpet i EUR"),
+    ],
+)
+@pytest.mark.parametrize(
+    ("command", "option", "typed"),
+    [
+        ("allocate", "--budget", "0,3 MNOK"),
+        ("allocate", "--max-award", "200 000 kr"),
+        ("explain", "--budget", "300 000 NOK"),
+        ("explain", "--round-to", "1 000 kr"),
+        ("check", "--budget", "1 mill. kr"),
+    ],
+)
+def test_an_option_typed_as_kroner_is_refused_in_a_round_of_another_currency(
+    in_empty_folder: Path, lang: str, said: str, command: str, option: str, typed: str
+) -> None:
+    """'--budget "0,3 MNOK" --currency EUR' allocated 300 000 euros: a round of euros takes
+    its amounts as numbers alone, as its cells do."""
+    source = _file(in_empty_folder)
+    ids = ["A-1"] if command == "explain" else []
+    amounts = {"--budget": "300000", option: typed}
+    args = [command, str(source), *ids, *(w for o, v in amounts.items() for w in (o, v))]
+    result = run(*args, "--currency", "EUR", "--lang", lang)
+    assert result.exit_code == 2, result.output
+    assert f"{option}: {said.format(typed=typed)}" in _said(result)
+    assert not result.stdout  # nothing allocated, nothing checked
+    # In a round of kroner the same amount is kroner, as ever.
+    assert run(*args, "--lang", lang).exit_code == 0

@@ -105,6 +105,9 @@ WORDED = (
     "validate.decision_amount_zero",
     "summary.label.per_county_note",
     "compare.spread_note",
+    "read.error.scaled",
+    "read.error.scaled_column",
+    "read.error.scale_stated",
 )
 """Messages that name the currency in words ("whole kroner", "above 0 kr")."""
 
@@ -119,7 +122,7 @@ def test_a_message_that_names_kroner_names_the_rounds_currency(lang: str, key: s
     with amounts_in("EUR"):
         euros = set(re.findall(r"\w+", t(key, **params)))
     assert "EUR" in euros
-    assert not euros & {"kroner", "kr", "NOK", "krone"}
+    assert not euros & {"kroner", "kr", "NOK", "krone", "kronen"}
 
 
 def test_a_validation_message_says_the_currency_of_the_round_it_is_shown_in() -> None:
@@ -148,3 +151,49 @@ def test_a_result_is_shown_in_its_own_currency_without_being_told(
         console = Console(record=True, width=200)
         render_result(console, result.model_copy(update={"currency": currency}), lang="nb")
         assert said in console.export_text()
+
+
+KRONER_AS_EVER = {
+    ("nb", "explain.method_budget_bisect"): "(fullt tilskudd) og med 1 krone mindre (ikke",
+    ("en", "explain.method_budget_bisect"): "(funded in full) and with NOK 1 less (not).",
+    ("nb", "note.optimal.imprecise"): (
+        "grensene på kronen, så utvalget ble rettet i hele kroner (eller",
+        "(round_to), for eksempel 1 000 kr, gjør",
+    ),
+    ("en", "note.optimal.imprecise"): (
+        "the other limits to the krone, so its selection was corrected in whole kroner (or",
+        "A larger round_to, such as NOK 1,000, makes",
+    ),
+    ("nb", "policy.error.optimal_too_large"): (
+        "holde grensene på kronen; en større avrunding (round_to, for eksempel 1 000 kr) gjør"
+    ),
+    ("en", "policy.error.optimal_too_large"): (
+        "keep to the limits to the krone; a larger round_to (such as NOK 1,000) makes"
+    ),
+}
+"""What these messages said in kroner before they named the round's currency, with the
+catalogue's plain spaces: a round of kroner says them exactly so."""
+
+
+@pytest.mark.parametrize(("lang", "key"), list(KRONER_AS_EVER))
+def test_a_round_of_kroner_says_the_advice_on_amounts_as_ever(lang: str, key: str) -> None:
+    said = get(lang)(key, value=1_234_567)
+    wanted = KRONER_AS_EVER[lang, key]
+    for part in (wanted,) if isinstance(wanted, str) else wanted:
+        assert part in said
+    with amounts_in("SEK"):
+        euros = get(lang)(key, value=1_234_567)
+    assert "SEK" in euros
+    assert not set(re.findall(r"\w+", euros)) & {"kroner", "kr", "NOK", "krone", "kronen"}
+
+
+@pytest.mark.parametrize(
+    ("lang", "exactly"), [("nb", "grensene nøyaktig;"), ("en", "the limits exactly;")]
+)
+def test_a_round_in_another_currency_is_kept_to_exactly_not_to_the_krone(
+    lang: str, exactly: str
+) -> None:
+    with amounts_in("EUR"):
+        said = get(lang)("policy.error.optimal_too_large")
+    assert exactly in said
+    assert "1 000 EUR" in said if lang == "nb" else "EUR 1,000" in said

@@ -510,3 +510,26 @@ def test_an_application_the_reader_found_twice_is_said_with_the_other_row(
         {"row": 2, "id": "D1", "orgnr": "974760673", "status": "funded", "amount": 300_000}
     ]
     assert to_data(explain(duplicated, "D2"), "en")["duplicates"] == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"), [("en", f"EUR{NBSP}250,000"), ("nb", f"250{NBSP}000{NBSP}EUR")]
+)
+def test_a_round_in_another_currency_is_explained_in_it(
+    round_file: Path, lang: str, said: str
+) -> None:
+    """From Python too, without amounts_in around it: the explanation keeps the round's
+    currency, and its words and its JSON say it."""
+    euros = run_round(read_applications(round_file), BUDGET, POLICY, currency="EUR")
+    explanation = explain(euros, "N3")
+    assert explanation.currency == "EUR"
+    data = to_data(explanation, lang)
+    assert data["currency"] == "EUR"
+    assert said in data["text"]
+    assert "NOK" not in data["text"]
+    assert f"{NBSP}kr" not in data["text"]
+    assert data["text"] == " ".join(sentences(explanation, lang)[1:])
+    # A round of kroner says NOK, and its words are as they were.
+    kroner = to_data(explain(run_round(read_applications(round_file), BUDGET, POLICY), "N3"), lang)
+    assert kroner["currency"] == "NOK"
+    assert kroner["text"] == data["text"].replace("EUR", "NOK" if lang == "en" else "kr")

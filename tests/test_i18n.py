@@ -188,7 +188,10 @@ VALUES: dict[str, list[Any]] = {
     "sheets": [["Søknader", "Runde 1 "], ["A"], [], ("X", " Y"), "single", None, MISSING],
     "": ["text", "ends with a dot.", "  padded  ", "", 5, 0, Decimal("1.50"), None, ["a"], True],
     # The round's currency in words: no parameter to give ({_:kroner}).
-    **{spec: [MISSING, "ignored"] for spec in ("kroner", "kr", "zero", "typed")},
+    **{
+        spec: [MISSING, "ignored"]
+        for spec in ("kroner", "kr", "zero", "typed", "one", "thousand", "exact")
+    },
 }
 
 
@@ -258,7 +261,10 @@ def _key_and_params(draw: st.DrawFn) -> tuple[str, str, dict[str, Any]]:
         "sheet": st.text(max_size=8) | st.none(),
         "sheets": st.lists(st.text(max_size=5), max_size=4) | st.text(max_size=5) | st.none(),
         "": st.text(max_size=8) | st.integers() | st.decimals(allow_nan=False) | st.none(),
-        **dict.fromkeys(("kroner", "kr", "zero", "typed"), st.text(max_size=3) | st.none()),
+        **dict.fromkeys(
+            ("kroner", "kr", "zero", "typed", "one", "thousand", "exact"),
+            st.text(max_size=3) | st.none(),
+        ),
     }
     params = {}
     for name, spec in _fields(_template(lang, key)):

@@ -665,3 +665,38 @@ def test_a_wrong_setting_of_the_file_an_option_gives_rightly_is_in_the_policy(
         f"{path}, line 2: rule: expected ranked, proportional, optimal or lottery (got 'rangert')"
     )
     assert load_policy_with_problems(path, {"rule": "ranked", "round_to": "0"})[2] == {"round_to"}
+
+
+def test_an_amount_typed_as_kroner_is_wrong_in_a_round_of_another_currency(
+    tmp_path: Path,
+) -> None:
+    """'500 000 kr' as the cap of a round of euros would have been read as 500 000 euros, as a
+    cell of the applications typed so is not (validate.amount_in_kroner): said with its line."""
+    text = '[policy]\ncurrency = "EUR"\nmax_award = "500 000 kr"\nmin_award = "0,1 MNOK"\n'
+    path = write(tmp_path, text)
+    with pytest.raises(PolicyError) as caught:
+        load_policy(path)
+    said = str(caught.value)
+    assert (
+        "line 3: max_award: '500 000 kr' is an amount in kroner, but the round counts in EUR"
+        in (said)
+    )
+    assert "line 4: min_award: '0,1 MNOK' is an amount in kroner" in said
+    assert "linje 3: max_award: «500 000 kr» er et beløp i kroner, men runden regner i EUR" in (
+        caught.value.text("nb")
+    )
+    # The same amounts in a round of kroner are kroner, as ever; and the round's currency
+    # may come from elsewhere (--currency), in which an option typed as kroner is wrong too.
+    kroner = write(tmp_path, text.replace('currency = "EUR"\n', ""))
+    assert load_policy(kroner).max_award == 500_000
+    policy, problem, left_out = load_policy_with_problems(
+        kroner, {"round_to": "1 000 kr"}, currency="DKK"
+    )
+    assert problem is not None
+    assert left_out == {"max_award", "min_award", "round_to"}
+    assert "--round-to: '1 000 kr' is an amount in kroner, but the round counts in DKK" in (
+        str(problem)
+    )
+    assert (policy.max_award, policy.round_to) == (None, Policy().round_to)
+    # The number alone is the round's currency.
+    assert policy_from_mapping({"max_award": "500 000"}, currency="EUR").max_award == 500_000

@@ -45,7 +45,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from tilskudd import clock
-from tilskudd.currency import amount_unit
+from tilskudd.currency import NOK, amount_unit, amounts_in
 from tilskudd.errors import PolicyError, UsageError
 from tilskudd.i18n import Phrase, as_sentence, get
 from tilskudd.jsondata import plain, reason_data
@@ -190,6 +190,8 @@ class Explanation:
     (amendments and a withdrawal, in order): the decision explained is not the last word."""
     duplicates: tuple[Duplicate, ...] = ()
     """The other rows the reader found with the same organisation number and project title."""
+    currency: str = NOK
+    """The ISO 4217 code of the round's currency, which every amount here is in."""
 
 
 # --- finding the application -----------------------------------------------------------------
@@ -624,6 +626,7 @@ def _explain(
             unallocated=allocation.unallocated,
             outcome=decision.reasons,
             problems=problems,
+            currency=result.currency,
         )
     app = result.application(application_id)
     if funded_before(decision):
@@ -640,6 +643,7 @@ def _explain(
             unallocated=allocation.unallocated,
             caps=tuple(r for r in decision.reasons if _is_cap(r)),
             outcome=tuple(r for r in decision.reasons if not _is_cap(r)),
+            currency=result.currency,
         )
     assert app is not None
     excluded = funded_before_ids(allocation.decisions)
@@ -683,6 +687,7 @@ def _explain(
         outcome=outcome,
         line=line,
         notes=notes,
+        currency=result.currency,
     )
     if not what_if or kind == "override" or decision.status is Status.FUNDED:
         return explanation
@@ -728,8 +733,14 @@ def paragraphs(explanation: Explanation, lang: str) -> list[list[str]]:
     The first paragraph is the heading alone (``Justification for application S-14``); then
     what the application is (score, rank, amount, caps); where the line fell and the outcome;
     what would have changed it; last, how that was found (which a letter may leave out). For a
-    rejected application: why, then one line per input problem with its cell.
+    rejected application: why, then one line per input problem with its cell. Its amounts are
+    said in the round's currency.
     """
+    with amounts_in(explanation.currency):
+        return _paragraphs(explanation, lang)
+
+
+def _paragraphs(explanation: Explanation, lang: str) -> list[list[str]]:
     t = get(lang)
     e = explanation
     d = e.decision
@@ -901,7 +912,13 @@ def sentences(explanation: Explanation, lang: str) -> list[str]:
 
 
 def to_data(explanation: Explanation, lang: str) -> dict[str, Any]:
-    """The explanation as JSON-able data, with its sentences in ``lang``."""
+    """The explanation as JSON-able data, with its sentences in ``lang`` and its amounts in the
+    round's currency (``currency``)."""
+    with amounts_in(explanation.currency):
+        return _to_data(explanation, lang)
+
+
+def _to_data(explanation: Explanation, lang: str) -> dict[str, Any]:
     e = explanation
     d = e.decision
     app = e.application
@@ -962,6 +979,8 @@ def to_data(explanation: Explanation, lang: str) -> dict[str, Any]:
         "heading": said[0],
         "sentences": said[1:],
         "text": " ".join(said[1:]),
+        # What every amount here is in, as the JSON of allocate records it (NOK too).
+        "currency": e.currency,
     }
     if e.changes:
         # What stands now beside the decision, as the JSON of allocate --round N gives them:

@@ -9,7 +9,11 @@ sentence) is a key in ``locales/<lang>.toml``; adding a language is adding a fil
 - ``{_:kroner}``, ``{_:kr}``, ``{_:zero}``, ``{_:typed}`` -> the round's currency where a message
   names it, with no parameter: ``kroner`` (in words: "whole kroner"), ``kr`` (after a number),
   ``0 kr`` / ``NOK 0`` and an amount as typed (``kr 3.300.000,-``) in a round of kroner; ``EUR``,
-  ``EUR``, ``0 EUR`` / ``EUR 0`` and ``3.300.000`` in one of euros
+  ``EUR``, ``0 EUR`` / ``EUR 0`` and ``3.300.000`` in one of euros. Likewise ``{_:one}``
+  (``1 krone`` / ``NOK 1``; ``1 EUR`` / ``EUR 1``), ``{_:thousand}`` (``1 000 kr`` / ``NOK
+  1,000``, an example of a step; ``1 000 EUR`` / ``EUR 1,000``) and ``{_:exact}`` (to the
+  unit: ``på kronen`` / ``to the krone``; in another currency the catalogue's
+  ``words.exactly``)
 - ``{n:num}``         -> ``145`` / ``1 450`` (nb) / ``1,450`` (en)
 - ``{share:pct}``     -> ``20 %`` (nb) / ``20%`` (en), from a fraction such as ``0.2``
 - ``{ids:list}``      -> ``A, B og C`` / ``A, B and C``
@@ -286,11 +290,31 @@ def _typed_amount(lang: str) -> str:
     return "kr 3.300.000,-" if shown() == NOK else "3.300.000"
 
 
+def _one_unit(lang: str) -> str:
+    # With an ordinary space, as the catalogues have always written "1 krone" in a sentence.
+    if lang == "nb":
+        return "1 krone" if shown() == NOK else f"1 {shown()}"
+    return f"{shown()} 1"
+
+
+def _a_thousand(lang: str) -> str:
+    # A step to round to, for the advice of a larger round_to; an ordinary space, as ever.
+    return f"1 000 {amount_unit()}" if lang == "nb" else f"{shown()} 1,000"
+
+
+def _to_the_unit(lang: str) -> str:
+    # "to the krone": an idiom of kroner; another currency is kept to exactly.
+    return get(lang)("words.to_the_krone" if shown() == NOK else "words.exactly")
+
+
 _CURRENCY_WORDS: dict[str, Callable[[str], str]] = {
     "kroner": _currency_in_words,
     "kr": _currency_after_a_number,
     "zero": _no_money,
     "typed": _typed_amount,
+    "one": _one_unit,
+    "thousand": _a_thousand,
+    "exact": _to_the_unit,
 }
 """Specs that say the round's currency, whatever the parameter (``{_:kroner}``)."""
 

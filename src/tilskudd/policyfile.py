@@ -28,7 +28,7 @@ from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ValidationError
 
-from tilskudd.currency import parse_currency
+from tilskudd.currency import NOK, parse_currency
 from tilskudd.errors import AmountError, CurrencyError, PolicyError
 from tilskudd.i18n import Phrase, quoted
 from tilskudd.models import DECIMAL_PLACES, RECORDED, WHOLE_DIGITS, Policy, Quota, TieBreak
@@ -134,10 +134,11 @@ def _amount_problem(value: object, *, allow_zero: bool, exc: AmountError) -> Phr
 
 
 def _clean_amounts(
-    data: dict[str, Any], where: Where, place: Place
+    data: dict[str, Any], where: Where, place: Place, currency: str = NOK
 ) -> tuple[dict[str, Any], list[Phrase]]:
     """The amounts parsed, and a line for each that is not an amount (left out of the result,
-    so that the other settings are still checked and every problem is said at once)."""
+    so that the other settings are still checked and every problem is said at once). In a
+    round of another ``currency``, an amount typed as kroner is one such."""
     cleaned = dict(data)
     lines: list[Phrase] = []
     for key in AMOUNT_FIELDS:
@@ -145,16 +146,26 @@ def _clean_amounts(
         if value is None or isinstance(value, int):  # true or false: refused by the model
             continue
         allow_zero = key == "min_award"
-        try:
-            cleaned[key] = parse_amount(value, allow_zero=allow_zero)
-        except AmountError as exc:
-            message = _amount_problem(value, allow_zero=allow_zero, exc=exc)
-            field = _as_option(key) if where is _OPTIONS else key
-            lines.append(
-                Phrase("policy.error.line", where=place((key,)), field=field, message=message)
-            )
-            del cleaned[key]
+        # "500 000 kr" as the cap of a round of euros: read as euros, it is wrong tenfold.
+        message = _in_kroner(value, currency)
+        if message is None:
+            try:
+                cleaned[key] = parse_amount(value, allow_zero=allow_zero)
+                continue
+            except AmountError as exc:
+                message = _amount_problem(value, allow_zero=allow_zero, exc=exc)
+        field = _as_option(key) if where is _OPTIONS else key
+        lines.append(Phrase("policy.error.line", where=place((key,)), field=field, message=message))
+        del cleaned[key]
     return cleaned, lines
+
+
+def _in_kroner(value: object, currency: str) -> Phrase | None:
+    if currency == NOK:
+        return None  # tilskudd.validation not imported: the sheet's parse imports it
+    from tilskudd.validation import amount_in_kroner
+
+    return amount_in_kroner(value, currency)
 
 
 def says_the_value(message: Phrase) -> bool:
@@ -263,14 +274,15 @@ def policy_from_mapping(
     where: Where = "policy",
     base: Policy | None = None,
     place: Place | None = None,
+    currency: str = NOK,
 ) -> Policy:
     """Build a Policy from plain values (a TOML table, options), on top of ``base`` if given.
 
     :class:`PolicyError` names each setting that is wrong, one a line, said in any language
     (:meth:`PolicyError.text`): at ``where``, or at what ``place`` says for the setting (a line
-    of the file).
+    of the file). ``currency``: the round's, in which an amount typed as kroner is wrong.
     """
-    policy, lines, _ = _validated(data, where=where, base=base, place=place)
+    policy, lines, _ = _validated(data, where=where, base=base, place=place, currency=currency)
     if policy is None or lines:
         raise PolicyError(lines=lines)
     return policy
@@ -282,6 +294,7 @@ def policy_with_problems(
     where: Where = "policy",
     base: Policy | None = None,
     place: Place | None = None,
+    currency: str = NOK,
 ) -> tuple[Policy, list[Phrase], set[str]]:
     """:func:`policy_from_mapping`, but a setting that is wrong is left out (as if not given)
     instead of stopping: the policy of the settings that are right, a line for each that is
@@ -295,7 +308,9 @@ def policy_with_problems(
     lines: list[Phrase] = []
     dropped: set[str] = set()
     while True:
-        policy, found, bad = _validated(remaining, where=where, base=base, place=place)
+        policy, found, bad = _validated(
+            remaining, where=where, base=base, place=place, currency=currency
+        )
         lines.extend(found)
         if policy is not None and not bad:
             return policy, lines, dropped
@@ -312,6 +327,7 @@ def _validated(
     where: Where,
     base: Policy | None,
     place: Place | None,
+    currency: str = NOK,
 ) -> tuple[Policy | None, list[Phrase], set[str]]:
     """The policy ``data`` makes on ``base`` (None if it makes none), a line for each problem,
     and the keys the problems are about."""
@@ -323,7 +339,7 @@ def _validated(
     merged: dict[str, Any] = base.model_dump() if base is not None else {}
     merged.update({k: v for k, v in data.items() if v is not None})
     before = set(merged)
-    merged, amount_lines = _clean_amounts(merged, where, place)
+    merged, amount_lines = _clean_amounts(merged, where, place, currency)
     bad = before - set(merged)  # amounts that are not amounts
     # On a committed round's policy (Policy.from_record): what it recorded is read as recorded,
     # and what is given here is held to today's checks (a run that changes it is refused).
@@ -496,17 +512,20 @@ def load_policy(
     overrides: Mapping[str, Any] | None = None,
     *,
     base: Policy | None = None,
+    currency: str | None = None,
 ) -> Policy:
     """Read a policy file (if any; or take one already read, :func:`read_policy`) and apply
-    option overrides; raise PolicyError naming the key."""
+    option overrides; raise PolicyError naming the key. ``currency``: the round's (by default
+    the file's, else NOK), in which an amount typed as kroner is wrong."""
     policy = base
-    if path is not None:
-        read = path if isinstance(path, PolicyFile) else read_policy(path)
+    read = None if path is None else path if isinstance(path, PolicyFile) else read_policy(path)
+    code = currency or (read.currency if read is not None else None) or NOK
+    if read is not None:
         policy = policy_from_mapping(
-            read.table, where=str(read.path), base=policy, place=read.place
+            read.table, where=str(read.path), base=policy, place=read.place, currency=code
         )
     if overrides:
-        policy = policy_from_mapping(overrides, where=_OPTIONS, base=policy)
+        policy = policy_from_mapping(overrides, where=_OPTIONS, base=policy, currency=code)
     return policy if policy is not None else Policy()
 
 
@@ -515,6 +534,7 @@ def load_policy_with_problems(
     overrides: Mapping[str, Any] | None = None,
     *,
     base: Policy | None = None,
+    currency: str | None = None,
 ) -> tuple[Policy, PolicyError | None, frozenset[str]]:
     """:func:`load_policy`, with each wrong setting left out instead of stopping
     (:func:`policy_with_problems`): the policy of the rest, one :class:`PolicyError` naming
@@ -522,15 +542,18 @@ def load_policy_with_problems(
     policy = base
     lines: list[Phrase] = []
     dropped: set[str] = set()
-    if path is not None:
-        read = path if isinstance(path, PolicyFile) else read_policy(path)
+    read = None if path is None else path if isinstance(path, PolicyFile) else read_policy(path)
+    code = currency or (read.currency if read is not None else None) or NOK
+    if read is not None:
         policy, found, bad = policy_with_problems(
-            read.table, where=str(read.path), base=policy, place=read.place
+            read.table, where=str(read.path), base=policy, place=read.place, currency=code
         )
         lines += found
         dropped |= bad
     if overrides:
-        policy, found, bad = policy_with_problems(overrides, where=_OPTIONS, base=policy)
+        policy, found, bad = policy_with_problems(
+            overrides, where=_OPTIONS, base=policy, currency=code
+        )
         lines += found
         # A wrong setting of the file that an option gives rightly is in the policy after all.
         dropped = (dropped - overrides.keys()) | bad

@@ -1,7 +1,8 @@
 """Reports about checked input for programs: the JSON form of ``tilskudd check``.
 
 The keys are stable (programs depend on them); add keys, never rename or remove one. Amounts are
-integers (kroner); the oversubscription ratio is a decimal string (``"2.98"``) so no float creeps
+integers, whole units of the round's currency (``currency``: ``"NOK"`` unless the round names
+another); the oversubscription ratio is a decimal string (``"2.98"``) so no float creeps
 in. Messages are rendered in the requested language; ``code`` and ``params`` carry the same
 information for machines.
 """
@@ -12,6 +13,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Protocol
 
+from tilskudd.currency import shown
 from tilskudd.models import Application, Issue, RejectedRow, Severity
 from tilskudd.summary import BudgetCheck
 from tilskudd.wording import issue_text
@@ -119,9 +121,12 @@ def check_to_json(
     *,
     lang: str = "en",
     strict: bool = False,
+    currency: str | None = None,
 ) -> dict[str, Any]:
     """The whole ``check`` report as JSON-able data with stable keys; ``valid`` as the exit
-    code says it (with ``strict``, a warning makes the file not valid)."""
+    code says it (with ``strict``, a warning makes the file not valid). ``currency``: the
+    ISO 4217 code of the round's amounts, by default the one they are shown in
+    (:func:`tilskudd.currency.amounts_in`, else NOK)."""
     issues = sorted_issues(checked.issues)
     errors = sum(1 for i in issues if i.severity is Severity.ERROR)
     return {
@@ -140,6 +145,9 @@ def check_to_json(
         "budget_check": budget_check_to_json(budget_check) if budget_check else None,
         "ranking_column": checked.ranking_column,
         "register_mismatch": _mismatch_to_json(checked.register_mismatch),
+        # What every amount here is in (the budget check's, the issues' params), as the JSON
+        # of allocate records it; NOK too, so that a program need not know the default.
+        "currency": shown() if currency is None else currency,
     }
 
 

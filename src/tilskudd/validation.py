@@ -599,6 +599,15 @@ def amount_problem(value: object, *, allow_zero: bool = False) -> Phrase | None:
     return None
 
 
+def amount_in_kroner(value: object, currency: str) -> Phrase | None:
+    """The problem of ``value``, an amount given elsewhere than in a cell (a policy file, an
+    option), when it is typed as kroner (``500 000 kr``, ``0,5 MNOK``) in a round of another
+    ``currency``, as the cell check says it (``validate.amount_in_kroner``); else None."""
+    if currency == NOK or not isinstance(value, str) or not _KRONER_MARK.search(value):
+        return None
+    return Phrase("validate.amount_in_kroner", value=value.strip(), expected=currency)
+
+
 _KRONER_MARK = re.compile(r"(?<![^\W\d_])(?:[mtk]?(?:kr|nok)|kroner)(?![^\W\d_])", re.IGNORECASE)
 """The marks of kroner in a typed amount (``kr``, ``NOK``, ``kroner``, ``MNOK``, ``tkr``), as
 words of their own: an amount that says it is kroner, in a round of another currency."""

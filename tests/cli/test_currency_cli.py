@@ -6,6 +6,7 @@ Every amount stays whole units of it; only the words change (``3 300 000 EUR``, 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -193,3 +194,148 @@ def test_a_programme_in_another_currency_is_refused_saying_why(in_empty_folder: 
         result
     )
     assert "with --currency" in _said(result)
+
+
+NOT_WHOLE = SMALL.replace("250000;", "250000,5;")
+"""A round whose second request is not a whole amount: an error that names the currency."""
+
+
+@pytest.mark.parametrize(
+    ("lang", "euros", "kroner"),
+    [
+        ("en", "'250000,5' is not whole EUR; tilskudd works in whole EUR", "whole kroner"),
+        ("nb", "«250000,5» er ikke hele EUR; tilskudd regner i hele EUR", "hele kroner"),
+    ],
+)
+def test_check_json_says_the_rounds_currency(
+    in_empty_folder: Path, lang: str, euros: str, kroner: str
+) -> None:
+    source = in_empty_folder / "søknader.csv"
+    source.write_text(NOT_WHOLE.format(column="Merknad", currency=""), encoding="utf-8")
+    args = ["check", str(source), "--budget", "300000", "--format", "json", "--lang", lang]
+    result = run(*args, "--currency", "eur")
+    assert result.exit_code == 1, result.output
+    data = json.loads(result.stdout)
+    assert data["currency"] == "EUR"
+    assert data["budget_check"]["requested"] == 300000  # whole units of it, as ever
+    assert euros in data["issues"][0]["message"]
+    assert "kr" not in data["issues"][0]["message"]
+    # A round of kroner says so too, with its message as it was.
+    plain = json.loads(run(*args).stdout)
+    assert plain["currency"] == "NOK"
+    assert kroner in plain["issues"][0]["message"]
+    # Only the words and the currency differ: the figures are the same whole units.
+    same = ("currency", "issues")
+    assert {k: v for k, v in plain.items() if k not in same} == {
+        k: v for k, v in data.items() if k not in same
+    }
+
+
+@pytest.mark.parametrize(
+    ("lang", "requested", "kroner"),
+    [
+        ("en", f"EUR{NBSP}250,000", f"NOK{NBSP}250,000"),
+        ("nb", f"250{NBSP}000{NBSP}EUR", f"250{NBSP}000{NBSP}kr"),
+    ],
+)
+def test_explain_json_says_the_rounds_currency(
+    in_empty_folder: Path, lang: str, requested: str, kroner: str
+) -> None:
+    source = _file(in_empty_folder)
+    args = ["explain", str(source), "A-2", "--budget", "300000", "--format", "json"]
+    result = run(*args, "--lang", lang, "--currency", "EUR")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["currency"] == "EUR"
+    assert (data["requested"], data["budget"]) == (250000, 300000)  # whole units of it
+    assert requested in data["text"]
+    assert "NOK" not in data["text"]
+    assert f"{NBSP}kr" not in data["text"]
+    plain = json.loads(run(*args, "--lang", lang).stdout)
+    assert plain["currency"] == "NOK"
+    assert kroner in plain["text"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "euros", "kroner"),
+    [
+        (
+            "nb",
+            "med 1 EUR mindre (ikke fullt tilskudd)",
+            "med 1 krone mindre (ikke fullt tilskudd)",
+        ),
+        ("en", "with EUR 1 less (not)", "with NOK 1 less (not)"),
+    ],
+)
+def test_explain_says_how_the_budget_was_found_in_the_rounds_currency(
+    in_empty_folder: Path, lang: str, euros: str, kroner: str
+) -> None:
+    source = _file(in_empty_folder)
+    args = ["explain", str(source), "A-2", "--budget", "300000", "--rule", "proportional"]
+    result = run(*args, "--lang", lang, "--currency", "EUR")
+    assert result.exit_code == 0, result.output
+    assert euros in _said(result)
+    assert kroner in _said(run(*args, "--lang", lang))
+
+
+@pytest.mark.parametrize(
+    ("lang", "euros", "kroner"),
+    [
+        (
+            "nb",
+            "i en annen enhet enn EUR. tilskudd leser beløp i hele EUR og skalerer dem aldri om",
+            "i en annen enhet enn kroner. tilskudd leser beløp i hele kroner og skalerer",
+        ),
+        (
+            "en",
+            "in another unit than EUR. tilskudd reads amounts in whole EUR and never rescales",
+            "in another unit than kroner. tilskudd reads amounts in whole kroner and never",
+        ),
+    ],
+)
+def test_an_amount_column_in_thousands_is_refused_in_the_rounds_currency(
+    in_empty_folder: Path, lang: str, euros: str, kroner: str
+) -> None:
+    source = in_empty_folder / "søknader.csv"
+    text = SMALL.format(column="Merknad", currency="")
+    source.write_text(text.replace("Søkt beløp;", "Søkt beløp (i tusen);"), encoding="utf-8")
+    args = ["check", str(source), "--lang", lang]
+    result = run(*args, "--currency", "EUR")
+    assert result.exit_code == 1, result.output
+    assert euros in _said(result)
+    assert "kroner" not in _said(result)
+    assert kroner in _said(run(*args))
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "'{typed}' is an amount in kroner, but the round counts in EUR; write the amount"),
+        ("nb", "«{typed}» er et beløp i kroner, men runden regner i EUR; skriv beløpet i EUR"),
+    ],
+)
+@pytest.mark.parametrize(
+    ("command", "option", "typed"),
+    [
+        ("allocate", "--budget", "0,3 MNOK"),
+        ("allocate", "--max-award", "200 000 kr"),
+        ("explain", "--budget", "300 000 NOK"),
+        ("explain", "--round-to", "1 000 kr"),
+        ("check", "--budget", "1 mill. kr"),
+    ],
+)
+def test_an_option_typed_as_kroner_is_refused_in_a_round_of_another_currency(
+    in_empty_folder: Path, lang: str, said: str, command: str, option: str, typed: str
+) -> None:
+    """'--budget "0,3 MNOK" --currency EUR' allocated 300 000 euros: a round of euros takes
+    its amounts as numbers alone, as its cells do."""
+    source = _file(in_empty_folder)
+    ids = ["A-1"] if command == "explain" else []
+    amounts = {"--budget": "300000", option: typed}
+    args = [command, str(source), *ids, *(w for o, v in amounts.items() for w in (o, v))]
+    result = run(*args, "--currency", "EUR", "--lang", lang)
+    assert result.exit_code == 2, result.output
+    assert f"{option}: {said.format(typed=typed)}" in _said(result)
+    assert not result.stdout  # nothing allocated, nothing checked
+    # In a round of kroner the same amount is kroner, as ever.
+    assert run(*args, "--lang", lang).exit_code == 0

@@ -269,7 +269,9 @@ def test_json_has_stable_keys_and_exact_amounts(checked: Checked) -> None:
         "budget_check",
         "ranking_column",  # added later: appended, so the keys before it keep their places
         "register_mismatch",  # added later still
+        "currency",  # and later again
     ]
+    assert data["currency"] == "NOK"
     assert data["register_mismatch"] is None
     assert data["valid"] is False
     assert data["counts"] == {
@@ -292,6 +294,16 @@ def test_json_has_stable_keys_and_exact_amounts(checked: Checked) -> None:
         "counties": 1,
         "unscored": 0,
     }
+
+
+def test_json_says_the_rounds_currency(checked: Checked) -> None:
+    from tilskudd.currency import amounts_in
+
+    assert check_to_json(checked, currency="EUR")["currency"] == "EUR"
+    # By default the currency the amounts are shown in, so that the two never disagree.
+    with amounts_in("eur"):
+        assert check_to_json(checked)["currency"] == "EUR"
+    assert check_to_json(checked)["currency"] == "NOK"
 
 
 def test_json_issue_carries_place_code_params_and_message(checked: Checked) -> None:

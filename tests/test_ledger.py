@@ -3116,6 +3116,10 @@ def test_each_rule_gone_beyond_is_said_with_its_figures_in_both_languages() -> N
     assert not any("{" in text for text in said)
 
 
+OUTSIDE = lg.AWARD_COLUMNS.index("outside_policy")
+"""The ledger export's column of the rules an award's changes went beyond."""
+
+
 def test_the_figures_of_an_amendment_recorded_before_are_worked_out_never_rewritten(
     tmp_path: Path,
 ) -> None:
@@ -3152,7 +3156,7 @@ def test_the_figures_of_an_amendment_recorded_before_are_worked_out_never_rewrit
     assert [str(w) for w in waived_figures(read)] == said
     assert lg.export(ledger_path, tmp_path / "out.csv", lang="en") == "csv"
     with open(tmp_path / "out.csv", encoding="utf-8-sig", newline="") as handle:
-        by_id = {row[1]: row[-2] for row in csv_rows(handle, delimiter=";")}
+        by_id = {row[1]: row[OUTSIDE] for row in csv_rows(handle, delimiter=";")}
     assert by_id["A-1"] == "; ".join([*said, "per_applicant_max"])
     assert dump(ledger_path) == before
 
@@ -3189,23 +3193,23 @@ def test_the_exports_show_which_awards_were_amended_outside_the_policy(tmp_path:
     assert lg.export(ledger_path, tmp_path / "out.csv", lang="en") == "csv"
     with open(tmp_path / "out.csv", encoding="utf-8-sig", newline="") as handle:
         rows = list(csv_rows(handle, delimiter=";"))
-    # After the reason for the change; the date the last change was decided comes last.
-    assert rows[0][-2:] == ["Outside the round's policy", "Last change decided"]
+    # After the reason for the change; then the date the last change was decided.
+    assert rows[0][OUTSIDE : OUTSIDE + 2] == ["Outside the round's policy", "Last change decided"]
     by_id = {row[1]: row for row in rows[1:]}
     # Every rule any of its amendments went beyond, though the last one is within the policy,
     # each with the figures it was held to.
-    assert by_id["A-1"][-2] == (
+    assert by_id["A-1"][OUTSIDE] == (
         "round_to: NOK\u00a055,500 is not a multiple of NOK\u00a01,000; max_award: "
         "NOK\u00a055,500 is NOK\u00a05,500 above the most an application gets (NOK\u00a050,000)"
     )
-    assert by_id["A-2"][-2] == ""
-    assert by_id["A-3"][-2] == ""
+    assert by_id["A-2"][OUTSIDE] == ""
+    assert by_id["A-3"][OUTSIDE] == ""
 
     assert lg.export(ledger_path, tmp_path / "out.xlsx", lang="nb") == "xlsx"
     book = openpyxl.load_workbook(tmp_path / "out.xlsx")
     awards = list(book["Vedtak"].iter_rows(values_only=True))
-    assert awards[0][-2] == "Utenfor rundens tildelingsregler"
-    assert {r[1]: r[-2] for r in awards[1:]} == {
+    assert awards[0][OUTSIDE] == "Utenfor rundens tildelingsregler"
+    assert {r[1]: r[OUTSIDE] for r in awards[1:]} == {
         "A-1": f"round_to: {kr(55_500)} går ikke opp i {kr(1_000)}; max_award: {kr(55_500)} er "
         f"{kr(5_500)} over det mest en søknad får ({kr(50_000)})",
         "A-2": None,

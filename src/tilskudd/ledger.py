@@ -3377,6 +3377,10 @@ def award_row(award: AwardRecord, lang: str = "en") -> dict[str, Any]:
         # it was recorded): last, so that an import reading the columns before by position
         # reads them as before.
         "change_decided": last.decided if last else None,
+        # The recipient's identifier in another register (GB-CHC-1234567), for an award without
+        # an organisation number, which "orgnr" keeps holding alone: after every column before,
+        # for the same reason.
+        "org_id": award.org_id,
     }
 
 
@@ -3398,6 +3402,7 @@ AWARD_COLUMNS = (
     "change_reason",
     "outside_policy",
     "change_decided",
+    "org_id",
 )
 
 

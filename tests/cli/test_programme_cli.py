@@ -1878,7 +1878,8 @@ def test_history_of_an_id_typed_with_spaces_and_in_another_case(folder: Path) ->
     assert named.exit_code == 0, named.output
     assert " ".join(named.stdout.split()) == (
         "Ingenting er registrert for Moss kommune. tilskudd history finner en søknad på "
-        "søknadsnummeret og en søker på organisasjonsnummeret, ikke på navnet."
+        "søknadsnummeret og en søker på organisasjonsnummeret (en uten, på identifikatoren i et "
+        "annet register, som GB-CHC-1234567), ikke på navnet."
     )
 
 

@@ -4437,3 +4437,44 @@ def test_a_round_is_not_committed_after_a_foreign_recipients_earlier_award_chang
     ):
         lg.commit_round(ledger_path, again, programme, 2)
     assert dump(ledger_path) == before
+
+
+@pytest.mark.parametrize(
+    ("recorded", "parts"),
+    [
+        ("974760673", ("974760673", None)),
+        (CHARITY, (None, CHARITY)),
+        ("E5104X", (None, "E5104X")),
+        ("12345678", (None, "12345678")),
+        ("1234567890", (None, "1234567890")),
+        (None, (None, None)),
+        ("", (None, None)),
+    ],
+)
+def test_what_awards_orgnr_holds_is_told_apart_by_its_form(
+    recorded: str | None, parts: tuple[str | None, str | None]
+) -> None:
+    """Nine digits alone are an organisation number (all an older ledger holds); anything else
+    recorded is an identifier in another register."""
+    assert lg.split_organisation(recorded) == parts
+
+
+def test_nine_digits_in_the_identifier_column_are_that_organisation_number_across_rounds(
+    tmp_path: Path,
+) -> None:
+    """A 360Giving file that gives Moss's number without NO-BRC-: the round counts it as Moss's
+    (the same key for per_applicant_max), and so does the ledger, which records it as that
+    number: Moss's 60 000 in round 1 leaves it 10 000 in round 2 however it is written."""
+    programme = _foreign_programme(tmp_path)
+    ledger_path = tmp_path / "l.sqlite"
+    round_1 = [("M-1", "Moss kommune", f"NO-BRC-{MOSS}", "Park", "0104", 60_000, 300_000, 5)]
+    commit(ledger_path, programme, 1, _write_foreign(tmp_path / "r1.csv", round_1))
+    round_2 = [("M-2", "Moss kommune", MOSS, "Skog", "0104", 30_000, 150_000, 5)]
+    result = allocate(ledger_path, programme, 2, _write_foreign(tmp_path / "r2.csv", round_2))
+    assert [app.organisation for app in result.applications] == [MOSS]
+    assert [d.amount for d in result.allocation.decisions] == [10_000]
+    lg.commit_round(ledger_path, result, programme, 2)
+    assert [(a.application_id, a.orgnr, a.org_id) for a in lg.history(ledger_path, MOSS)] == [
+        ("M-1", MOSS, None),
+        ("M-2", MOSS, None),
+    ]

@@ -3116,6 +3116,10 @@ def test_each_rule_gone_beyond_is_said_with_its_figures_in_both_languages() -> N
     assert not any("{" in text for text in said)
 
 
+OUTSIDE = lg.AWARD_COLUMNS.index("outside_policy")
+"""The ledger export's column of the rules an award's changes went beyond."""
+
+
 def test_the_figures_of_an_amendment_recorded_before_are_worked_out_never_rewritten(
     tmp_path: Path,
 ) -> None:
@@ -3152,7 +3156,7 @@ def test_the_figures_of_an_amendment_recorded_before_are_worked_out_never_rewrit
     assert [str(w) for w in waived_figures(read)] == said
     assert lg.export(ledger_path, tmp_path / "out.csv", lang="en") == "csv"
     with open(tmp_path / "out.csv", encoding="utf-8-sig", newline="") as handle:
-        by_id = {row[1]: row[-2] for row in csv_rows(handle, delimiter=";")}
+        by_id = {row[1]: row[OUTSIDE] for row in csv_rows(handle, delimiter=";")}
     assert by_id["A-1"] == "; ".join([*said, "per_applicant_max"])
     assert dump(ledger_path) == before
 
@@ -3189,23 +3193,23 @@ def test_the_exports_show_which_awards_were_amended_outside_the_policy(tmp_path:
     assert lg.export(ledger_path, tmp_path / "out.csv", lang="en") == "csv"
     with open(tmp_path / "out.csv", encoding="utf-8-sig", newline="") as handle:
         rows = list(csv_rows(handle, delimiter=";"))
-    # After the reason for the change; the date the last change was decided comes last.
-    assert rows[0][-2:] == ["Outside the round's policy", "Last change decided"]
+    # After the reason for the change; then the date the last change was decided.
+    assert rows[0][OUTSIDE : OUTSIDE + 2] == ["Outside the round's policy", "Last change decided"]
     by_id = {row[1]: row for row in rows[1:]}
     # Every rule any of its amendments went beyond, though the last one is within the policy,
     # each with the figures it was held to.
-    assert by_id["A-1"][-2] == (
+    assert by_id["A-1"][OUTSIDE] == (
         "round_to: NOK\u00a055,500 is not a multiple of NOK\u00a01,000; max_award: "
         "NOK\u00a055,500 is NOK\u00a05,500 above the most an application gets (NOK\u00a050,000)"
     )
-    assert by_id["A-2"][-2] == ""
-    assert by_id["A-3"][-2] == ""
+    assert by_id["A-2"][OUTSIDE] == ""
+    assert by_id["A-3"][OUTSIDE] == ""
 
     assert lg.export(ledger_path, tmp_path / "out.xlsx", lang="nb") == "xlsx"
     book = openpyxl.load_workbook(tmp_path / "out.xlsx")
     awards = list(book["Vedtak"].iter_rows(values_only=True))
-    assert awards[0][-2] == "Utenfor rundens tildelingsregler"
-    assert {r[1]: r[-2] for r in awards[1:]} == {
+    assert awards[0][OUTSIDE] == "Utenfor rundens tildelingsregler"
+    assert {r[1]: r[OUTSIDE] for r in awards[1:]} == {
         "A-1": f"round_to: {kr(55_500)} går ikke opp i {kr(1_000)}; max_award: {kr(55_500)} er "
         f"{kr(5_500)} over det mest en søknad får ({kr(50_000)})",
         "A-2": None,
@@ -4291,3 +4295,186 @@ def test_a_recorded_value_that_is_not_its_json_is_refused_naming_it(
     assert nb(exc, "unreadable_record").startswith(
         f"{ledger_path} har en verdi som ikke er slik tilskudd registrerte den ({what}): "
     )
+
+
+# --- recipients with another register's identifier ----------------------------------------------
+
+# A 360Giving-style column: GB-CHC-… is the recipient's own id in another register, N/A and "-"
+# name no one.
+FOREIGN_HEADER = HEADER.replace("Organisasjonsnummer", "Recipient Org:Identifier")
+CHARITY = "GB-CHC-1234567"
+FOREIGN_ROUND_1 = [
+    ("F-1", "Charity A", CHARITY, "Park", "0104", 60_000, 300_000, 5),
+    ("F-2", "Charity B", "N/A", "Hage", "0301", 30_000, 150_000, 4),
+    ("F-3", "Charity C", "-", "Hus", "0301", 10_000, 100_000, 3),
+]
+FOREIGN_ROUND_2 = [
+    # Charity A's new project: 30 000 asked, 10 000 left under the maximum of 70 000.
+    ("G-1", "Charity A", CHARITY, "Skog", "0104", 30_000, 150_000, 5),
+    # Charity A's round-1 project again, under a new id and another spelling of its title.
+    ("G-2", "Charity A", CHARITY, "PARK!", "0104", 20_000, 100_000, 4),
+    # Another recipient without an identifier: not Charity B, whose project had the same title
+    # (placeholders name no one), and held to the maximum alone.
+    ("G-3", "Charity D", "n/a", "Hage", "0301", 60_000, 300_000, 3),
+]
+
+
+def _write_foreign(path: Path, rows: Sequence[tuple[object, ...]]) -> Path:
+    lines = [FOREIGN_HEADER] + [";".join(str(v) for v in row) for row in rows]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _foreign_programme(tmp_path: Path) -> Programme:
+    return make_programme(
+        tmp_path,
+        frame="300 000",
+        budget2='budget = "100 000"',
+        policy='per_applicant_max = "70 000"',
+    )
+
+
+def _foreign_rounds(tmp_path: Path) -> tuple[Programme, Path, RoundResult]:
+    """Round 1 committed, round 2 allocated against it (not committed)."""
+    programme = _foreign_programme(tmp_path)
+    ledger_path = tmp_path / "l.sqlite"
+    commit(ledger_path, programme, 1, _write_foreign(tmp_path / "r1.csv", FOREIGN_ROUND_1))
+    result = allocate(
+        ledger_path, programme, 2, _write_foreign(tmp_path / "r2.csv", FOREIGN_ROUND_2)
+    )
+    return programme, ledger_path, result
+
+
+def test_per_applicant_max_counts_a_foreign_recipients_earlier_rounds(tmp_path: Path) -> None:
+    """Charity A (GB-CHC-1234567, no Norwegian number) had 60 000 in round 1; under a maximum of
+    70 000 its round-2 project gets the 10 000 left, as a Norwegian organisation would."""
+    programme, ledger_path, result = _foreign_rounds(tmp_path)
+    context = lg.round_context(ledger_path, programme, 2)
+    assert context.prior_by_orgnr == {CHARITY: 60_000}
+    decisions = {d.application_id: d for d in result.allocation.decisions}
+    assert decisions["G-1"].amount == 10_000
+    capped = [r for r in decisions["G-1"].reasons if r.code == "reason.cap.per_applicant"]
+    assert [(r.params["orgnr"], r.params["already"]) for r in capped] == [(CHARITY, 60_000)]
+    lg.commit_round(ledger_path, result, programme, 2)
+    with Ledger.open(ledger_path) as ledger:
+        g1 = next(a for a in ledger.awards() if a.application_id == "G-1")
+        assert (g1.orgnr, g1.org_id, g1.organisation) == (None, CHARITY, CHARITY)
+        assert ledger.verify_chain().ok
+
+
+def test_the_same_foreign_project_in_two_rounds_is_funded_once(tmp_path: Path) -> None:
+    """G-2 is Charity A's round-1 project F-1 under a new id: the same recipient's identifier
+    and title, so it is not funded again, as for the same organisation number and title."""
+    _programme, _ledger, result = _foreign_rounds(tmp_path)
+    g2 = next(d for d in result.allocation.decisions if d.application_id == "G-2")
+    assert g2.amount == 0
+    assert [(r.code, r.params.get("application"), r.params.get("match")) for r in g2.reasons] == [
+        (ALREADY_FUNDED, "F-1", "orgnr_project")
+    ]
+    assert result.allocation.budget == result.allocation.awarded + result.allocation.unallocated
+
+
+def test_placeholders_for_no_identifier_are_no_organisation_across_rounds(tmp_path: Path) -> None:
+    """N/A and "-" are recorded as no organisation: Charity D's "Hage" under n/a is not
+    Charity B's "Hage" under N/A, and the maximum does not add their awards together."""
+    programme, ledger_path, result = _foreign_rounds(tmp_path)
+    with Ledger.open(ledger_path) as ledger:
+        recorded = {a.application_id: a for a in ledger.awards()}
+    assert [(recorded[i].orgnr, recorded[i].org_id) for i in ("F-2", "F-3")] == [(None, None)] * 2
+    assert lg.round_context(ledger_path, programme, 2).prior_by_orgnr == {CHARITY: 60_000}
+    g3 = next(d for d in result.allocation.decisions if d.application_id == "G-3")
+    assert g3.amount == 60_000
+    assert lg.history(ledger_path, "N/A") == []
+
+
+def test_history_by_a_foreign_identifier(tmp_path: Path) -> None:
+    """Everything Charity A applied for, over both rounds, by its identifier, in any case."""
+    programme, ledger_path, result = _foreign_rounds(tmp_path)
+    lg.commit_round(ledger_path, result, programme, 2)
+    found = lg.history(ledger_path, CHARITY)
+    assert [(a.round, a.application_id, a.current) for a in found] == [
+        (1, "F-1", 60_000),
+        (2, "G-1", 10_000),
+        (2, "G-2", 0),
+    ]
+    assert lg.history(ledger_path, CHARITY.lower()) == found
+
+
+def test_an_amendment_is_held_to_per_applicant_max_for_a_foreign_recipient(
+    tmp_path: Path,
+) -> None:
+    """Charity A holds 60 000 + 10 000 = 70 000, its maximum: neither award can be raised."""
+    programme, ledger_path, result = _foreign_rounds(tmp_path)
+    lg.commit_round(ledger_path, result, programme, 2)
+    before = dump(ledger_path)
+    with pytest.raises(LedgerError, match=rf"organisation {CHARITY} would have NOK\xa075,000"):
+        lg.amend(ledger_path, programme, "G-1", 15_000, "x")
+    assert dump(ledger_path) == before
+    # The round-1 project cannot be funded again through its round-2 application either.
+    with pytest.raises(LedgerError, match=r"G-2 .*F-1"):
+        lg.amend(ledger_path, programme, "G-2", 5_000, "x", outside_policy=True)
+    assert dump(ledger_path) == before
+
+
+def test_a_round_is_not_committed_after_a_foreign_recipients_earlier_award_changed(
+    tmp_path: Path,
+) -> None:
+    """Round 2 gave Charity A what was left under its maximum; its round-1 award cut or raised
+    while round 2 was being allocated leaves that wrong, as for an organisation number."""
+    programme, ledger_path, result = _foreign_rounds(tmp_path)
+    lg.amend(ledger_path, programme, "F-1", 50_000, "cost cut")
+    before = dump(ledger_path)
+    with pytest.raises(LedgerError, match=r"what it decided for G-1 and G-2 rests on awards"):
+        lg.commit_round(ledger_path, result, programme, 2)
+    assert dump(ledger_path) == before
+    # Allocated again, G-1 gets 20 000; F-1 raised back meanwhile takes Charity A past 70 000.
+    again = allocate(ledger_path, programme, 2, tmp_path / "r2.csv")
+    assert {d.application_id: d.amount for d in again.allocation.decisions}["G-1"] == 20_000
+    lg.amend(ledger_path, programme, "F-1", 60_000, "cost back")
+    before = dump(ledger_path)
+    with pytest.raises(
+        LedgerError, match=rf"round 2 gives organisation {CHARITY} NOK\xa020,000 \(G-1\)"
+    ):
+        lg.commit_round(ledger_path, again, programme, 2)
+    assert dump(ledger_path) == before
+
+
+@pytest.mark.parametrize(
+    ("recorded", "parts"),
+    [
+        ("974760673", ("974760673", None)),
+        (CHARITY, (None, CHARITY)),
+        ("E5104X", (None, "E5104X")),
+        ("12345678", (None, "12345678")),
+        ("1234567890", (None, "1234567890")),
+        (None, (None, None)),
+        ("", (None, None)),
+    ],
+)
+def test_what_awards_orgnr_holds_is_told_apart_by_its_form(
+    recorded: str | None, parts: tuple[str | None, str | None]
+) -> None:
+    """Nine digits alone are an organisation number (all an older ledger holds); anything else
+    recorded is an identifier in another register."""
+    assert lg.split_organisation(recorded) == parts
+
+
+def test_nine_digits_in_the_identifier_column_are_that_organisation_number_across_rounds(
+    tmp_path: Path,
+) -> None:
+    """A 360Giving file that gives Moss's number without NO-BRC-: the round counts it as Moss's
+    (the same key for per_applicant_max), and so does the ledger, which records it as that
+    number: Moss's 60 000 in round 1 leaves it 10 000 in round 2 however it is written."""
+    programme = _foreign_programme(tmp_path)
+    ledger_path = tmp_path / "l.sqlite"
+    round_1 = [("M-1", "Moss kommune", f"NO-BRC-{MOSS}", "Park", "0104", 60_000, 300_000, 5)]
+    commit(ledger_path, programme, 1, _write_foreign(tmp_path / "r1.csv", round_1))
+    round_2 = [("M-2", "Moss kommune", MOSS, "Skog", "0104", 30_000, 150_000, 5)]
+    result = allocate(ledger_path, programme, 2, _write_foreign(tmp_path / "r2.csv", round_2))
+    assert [app.organisation for app in result.applications] == [MOSS]
+    assert [d.amount for d in result.allocation.decisions] == [10_000]
+    lg.commit_round(ledger_path, result, programme, 2)
+    assert [(a.application_id, a.orgnr, a.org_id) for a in lg.history(ledger_path, MOSS)] == [
+        ("M-1", MOSS, None),
+        ("M-2", MOSS, None),
+    ]

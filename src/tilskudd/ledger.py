@@ -20,6 +20,22 @@ it guarantees, each with a test on a real file:
   the header's application id, before SQLite ever opens it) or a ledger from a newer tilskudd
   (``user_version`` above :data:`SCHEMA_VERSION`) is refused and never modified.
 
+**Organisations** are recorded in ``awards.orgnr`` (TEXT) as the round counts them for
+``per_applicant_max`` (:attr:`~tilskudd.models.Application.organisation`): the Norwegian
+organisation number, else, for a recipient without one, its identifier in another register as
+the input gave it (``GB-CHC-1234567``, from 360Giving's ``Recipient Org:Identifier``), else NULL.
+The maximum across rounds, the check that a project is not funded twice (the same organisation
+and title) and ``history`` all match on it. A stored value is told apart by its form
+(:func:`split_organisation`): an organisation number is nine digits and nothing else (the
+pattern of :attr:`Application.orgnr`), so every ledger written before holds only those. An
+identifier in another register can never be taken for another organisation's number: one in
+org-id.guide's form begins with letters (a country's code, then a list's), a placeholder such
+as ``N/A`` or ``-`` is never kept (:func:`~tilskudd.models.other_organisation`), and any other
+is a number only if it is nine digits alone, the text a round already counts as that
+organisation number (both are the same key of ``per_applicant_max``), so the ledger reading it
+as one agrees with the round. A round committed before foreign identifiers were recorded holds
+NULL for them: its awards are matched by application id alone, as they were then.
+
 The schema is versioned by ``PRAGMA user_version``; :data:`MIGRATIONS` holds the SQL steps from
 each version to the next and every older ledger is upgraded on open, in one transaction.
 """
@@ -95,6 +111,7 @@ __all__ = [
     "quota_lines",
     "round_context",
     "round_status",
+    "split_organisation",
     "status",
     "status_lines",
     "with_changes",
@@ -386,6 +403,18 @@ def generated_ids(issues: Sequence[Issue], applications: Sequence[Application]) 
     return {str(i.params.get("id")) for i in issues if i.code == "validate.id_generated"}
 
 
+_ORGNR_FORM = re.compile(r"[0-9]{9}")
+
+
+def split_organisation(value: str | None) -> tuple[str | None, str | None]:
+    """What ``awards.orgnr`` holds, as (organisation number, identifier in another register):
+    ``("974760673", None)``, ``(None, "GB-CHC-1234567")`` or ``(None, None)``. Nine digits
+    alone are an organisation number; see the module's notes on organisations."""
+    if not value or _ORGNR_FORM.fullmatch(value):
+        return value or None, None
+    return None, value
+
+
 def same_application_by_id(
     orgnr: str | None, project: str | None, other_orgnr: str | None, other_project: str | None
 ) -> bool:
@@ -649,6 +678,16 @@ class AwardRecord:
     figures_json: str | None = None
     """The application's total cost and score as recorded (:func:`figures_json`); None in a
     round committed before schema 5, and for a rejected row."""
+    org_id: str | None = None
+    """The recipient's identifier in another register (``GB-CHC-1234567``) for an application
+    without an organisation number (:attr:`orgnr`), where its round gave one; None in a round
+    committed before the ledger recorded them."""
+
+    @property
+    def organisation(self) -> str | None:
+        """Whose award this is: the organisation number, else the identifier in another
+        register; what ``per_applicant_max`` and the funded-twice check count by."""
+        return self.orgnr or self.org_id
 
     @property
     def figures(self) -> dict[str, Any] | None:
@@ -744,6 +783,8 @@ class PriorAward:
     round: int
     application_id: str
     orgnr: str | None
+    """Its organisation: the organisation number, else the recipient's identifier in another
+    register (as :attr:`Application.organisation`)."""
     project: str | None
     amount: int
 
@@ -765,7 +806,8 @@ class RoundContext:
     budget_source: Literal["round", "remaining", "committed"]
     prior: tuple[PriorAward, ...] = ()
     prior_by_orgnr: Mapping[str, int] = field(default_factory=dict)
-    """What each organisation has received in earlier rounds (for per_applicant_max)."""
+    """What each organisation has received in earlier rounds (for per_applicant_max), by
+    :attr:`Application.organisation`: its number, else its identifier in another register."""
     already_committed: CommitRecord | None = None
     not_committed_before: tuple[int, ...] = ()
     """The programme's rounds before this one that are not committed (of a round not committed
@@ -782,18 +824,20 @@ class RoundContext:
     def already_funded(
         self, application: Application, *, by_id: bool = True
     ) -> tuple[PriorAward, str] | None:
-        """The earlier award of the same application (same id, or same orgnr and project title),
-        and how it matched (``"id"`` or ``"orgnr_project"``); None if it is new. ``by_id=False``
+        """The earlier award of the same application (same id, or same organisation and project
+        title), and how it matched (``"id"`` or ``"orgnr_project"``); None if it is new. The
+        organisation is its number, else its identifier in another register. ``by_id=False``
         for an id made from a row number (:func:`generated_ids`), which names no application."""
         by_application, by_project = self._prior_index
+        organisation = application.organisation
         if by_id:
             for prior in by_application.get(application.id, ()):
                 if same_application_by_id(
-                    prior.orgnr, prior.project, application.orgnr, application.project
+                    prior.orgnr, prior.project, organisation, application.project
                 ):
                     return prior, "id"
-        if application.orgnr and application.project:
-            found = by_project.get((application.orgnr, normalise_title(application.project)))
+        if organisation and application.project:
+            found = by_project.get((organisation, normalise_title(application.project)))
             if found is not None:
                 return found, "orgnr_project"
         return None
@@ -1444,6 +1488,7 @@ class Ledger:
             )
             row["reasons_json"] = row.pop("reasons")
             row["figures_json"] = row.pop("figures", None)
+            row["orgnr"], row["org_id"] = split_organisation(row["orgnr"])
             if row.get("counties") is not None:
                 row["counties"] = tuple(_recorded(row["counties"], list, "awards.counties"))
             found = changes.get(row["seq"], ()) if changes is not None else ()
@@ -1654,9 +1699,12 @@ class Ledger:
                         "commit_seq": commit_seq,
                         "round": round_.number,
                         "application_id": decision.application_id,
-                        # A rejected row's too, when its cell was valid: history by orgnr
-                        # lists everything the organisation applied for.
-                        "orgnr": app.orgnr if app is not None else (bad.orgnr if bad else None),
+                        # The organisation per_applicant_max counts (another register's id
+                        # where there is no number); a rejected row's too, when its cell was
+                        # valid: history lists everything the organisation applied for.
+                        "orgnr": app.organisation
+                        if app is not None
+                        else (bad.organisation if bad else None),
                         "applicant": app.applicant if app else (bad.applicant if bad else None),
                         "project": app.project if app else (bad.project if bad else None),
                         "municipalities": canonical_json(munis),
@@ -1758,7 +1806,7 @@ class Ledger:
             touched += [
                 app.id
                 for app in result.applications
-                if app.orgnr in changed and app.id not in touched
+                if app.organisation in changed and app.id not in touched
             ]
         if touched:
             key = (
@@ -1784,12 +1832,13 @@ class Ledger:
         by_rule: set[str] = set()
         for decision in allocation.decisions:
             app = apps.get(decision.application_id)
-            if decision.amount <= 0 or app is None or not app.orgnr:
+            organisation = app.organisation if app is not None else None
+            if decision.amount <= 0 or not organisation:
                 continue
-            round_total[app.orgnr] += decision.amount
-            ids[app.orgnr].append(decision.application_id)
+            round_total[organisation] += decision.amount
+            ids[organisation].append(decision.application_id)
             if not any(r.code.startswith("reason.override.") for r in decision.reasons):
-                by_rule.add(app.orgnr)
+                by_rule.add(organisation)
         for orgnr in sorted(by_rule):
             earlier = context.prior_by_orgnr.get(orgnr, 0)
             if earlier + round_total[orgnr] > most:
@@ -1869,8 +1918,8 @@ class Ledger:
     def _refuse_second_award(self, award: AwardRecord) -> None:
         """Refuse to give money to an application whose project is funded in another round:
         the round left it unfunded because of an earlier award that still stands, or another
-        round (a later one, say) funded the same project (the same id, or the same orgnr and
-        project title) since."""
+        round (a later one, say) funded the same project (the same id, or the same organisation
+        and project title) since."""
         for reason in award.reasons:
             if reason.get("code") != ALREADY_FUNDED:
                 continue
@@ -1903,18 +1952,19 @@ class Ledger:
 
     def _same_project_elsewhere(self, award: AwardRecord) -> AwardRecord | None:
         """An award of the same project in another round that stands (above 0 kr now), matched
-        as :meth:`RoundContext.already_funded` matches: the same id, or orgnr and title."""
-        title = normalise_title(award.project) if award.orgnr and award.project else None
+        as :meth:`RoundContext.already_funded` matches: the same id, or organisation and title."""
+        organisation = award.organisation
+        title = normalise_title(award.project) if organisation and award.project else None
         for other in self.awards():
             if other.round == award.round or other.current <= 0:
                 continue
             if other.application_id == award.application_id and same_application_by_id(
-                other.orgnr, other.project, award.orgnr, award.project
+                other.organisation, other.project, organisation, award.project
             ):
                 return other
             if (
                 title is not None
-                and other.orgnr == award.orgnr
+                and other.organisation == organisation
                 and normalise_title(other.project) == title
             ):
                 return other
@@ -2301,26 +2351,29 @@ class Ledger:
             # An officer's decision in the round records no cap reasons, but its eligible amount
             # is the policy's (max_award, share of cost, round_to, min_award; 0 if none).
             add("eligible_amount", "ledger.error.amend_over_eligible", eligible=award.eligible)
-        if caps.per_applicant_max is not None and award.orgnr:
+        organisation = award.organisation
+        if caps.per_applicant_max is not None and organisation:
             # What the organisation holds across the programme, later rounds too: a later round
             # was allocated counting this award as it stood, and gave the organisation only
             # what was left under the maximum then.
             standing = [
-                a for a in awards if a.orgnr == award.orgnr and a.seq != award.seq and a.current > 0
+                a
+                for a in awards
+                if a.organisation == organisation and a.seq != award.seq and a.current > 0
             ]
             others = sum(a.current for a in standing)
             if others + amount > caps.per_applicant_max:
                 add(
                     "per_applicant_max",
                     "ledger.error.amend_over_per_applicant",
-                    orgnr=award.orgnr,
+                    orgnr=organisation,
                     max=caps.per_applicant_max,
                     others=others,
                     awards=_standing_phrases(standing),
                     total=others + amount,
                     left=max(caps.per_applicant_max - others, 0),
                 )
-        if award.orgnr:
+        if organisation:
             problems += self._later_per_applicant_problems(award, amount, caps, awards)
         return problems
 
@@ -2342,7 +2395,7 @@ class Ledger:
             standing = [
                 a
                 for a in awards
-                if a.orgnr == award.orgnr
+                if a.organisation == award.organisation
                 and a.seq != award.seq
                 and a.current > 0
                 and a.round <= later.round
@@ -2363,7 +2416,7 @@ class Ledger:
                         round=award.round,
                         amount=amount,
                         later=later.round,
-                        orgnr=award.orgnr,
+                        orgnr=award.organisation,
                         max=most,
                         others=others,
                         awards=_standing_phrases(standing),
@@ -2545,10 +2598,12 @@ class Ledger:
         )
 
     def history(self, query: str) -> list[AwardRecord]:
-        """Everything recorded for an organisation number or an application id, in order.
+        """Everything recorded for an organisation number, a recipient's identifier in another
+        register (``GB-CHC-1234567``) or an application id, in order.
 
         The organisation number may be written any way an applications sheet may write it
-        (``974 760 673``, ``974.760.673``, ``NO 974 760 673 MVA``).
+        (``974 760 673``, ``974.760.673``, ``NO 974 760 673 MVA``); the identifier in another
+        register in another case too, when none is recorded as typed.
         """
         from tilskudd.registry import OrgnrError, validate_orgnr
 
@@ -2563,7 +2618,20 @@ class Ledger:
         if orgnr is None and not any(same(a) for a in awards):
             # Typed in another case ("a-1"): every id that differs from it only in case.
             same = _id_matcher(text, with_rows=True, fold=True)
-        return [a for a in awards if same(a) or (orgnr is not None and a.orgnr == orgnr)]
+
+        exact = any(a.org_id == text for a in awards)
+        folded = text.casefold()
+
+        def other_register(award: AwardRecord) -> bool:
+            if award.org_id is None:
+                return False
+            return award.org_id == text if exact else award.org_id.casefold() == folded
+
+        return [
+            a
+            for a in awards
+            if same(a) or (orgnr is not None and a.orgnr == orgnr) or other_register(a)
+        ]
 
     def _entry_problem(
         self,
@@ -3309,6 +3377,10 @@ def award_row(award: AwardRecord, lang: str = "en") -> dict[str, Any]:
         # it was recorded): last, so that an import reading the columns before by position
         # reads them as before.
         "change_decided": last.decided if last else None,
+        # The recipient's identifier in another register (GB-CHC-1234567), for an award without
+        # an organisation number, which "orgnr" keeps holding alone: after every column before,
+        # for the same reason.
+        "org_id": award.org_id,
     }
 
 
@@ -3330,6 +3402,7 @@ AWARD_COLUMNS = (
     "change_reason",
     "outside_policy",
     "change_decided",
+    "org_id",
 )
 
 

@@ -213,6 +213,12 @@ class RejectedRow(_Frozen):
     issues: tuple[Issue, ...]
     extra: dict[str, CellValue] = Field(default_factory=dict)
 
+    @property
+    def organisation(self) -> str | None:
+        """Whose application this is, as :attr:`Application.organisation` says it: the
+        organisation number, else the recipient's identifier in another register, else None."""
+        return self.orgnr or other_organisation(self.extra)
+
 
 class TieBreak(_Frozen):
     """One step of the stated tie-break order: a field or carried-through column and a direction."""

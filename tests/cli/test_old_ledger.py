@@ -203,3 +203,32 @@ def test_a_change_to_a_round_an_older_tilskudd_committed_records_the_date_it_was
     assert "amended 2009-10-12 (recorded " in run("history", "A-1").stdout
     verified = run("verify", "--round", "1", "--input", "r1.csv")
     assert verified.exit_code == 0, verified.output
+
+
+FOREIGN_IDS_BEFORE = OLD_LEDGER.parent / "ledger_foreign_ids_before"
+
+
+def test_a_ledger_from_before_identifiers_in_another_register_were_recorded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """tests/files/ledger_foreign_ids_before (see its README.md): round 1 recorded no identifier
+    for Charity A (GB-CHC-1234567). The ledger stays valid: its round re-runs as committed, and
+    round 2 is allocated, committed and verified on it, recording Charity A's identifier, which
+    history then finds. F-1, funded in round 1, is not funded again: matched by its id."""
+    folder = tmp_path / "old"
+    shutil.copytree(FOREIGN_IDS_BEFORE, folder)
+    monkeypatch.chdir(folder)
+    checked = run("verify", "--round", "1", "--input", "r1.csv")
+    assert checked.exit_code == 0, checked.output
+    committed = run("allocate", "r2.csv", "--round", "2", "--commit")
+    assert committed.exit_code == 0, committed.output
+    checked = run("verify", "--round", "2")
+    assert checked.exit_code == 0, checked.output
+    found = json.loads(run("history", "GB-CHC-1234567", "--format", "json").stdout)
+    assert [(a["round"], a["application_id"], a["orgnr"], a["org_id"]) for a in found] == [
+        (2, "G-1", None, "GB-CHC-1234567"),
+        (2, "F-1", None, "GB-CHC-1234567"),
+    ]
+    f1 = json.loads(run("history", "F-1", "--format", "json").stdout)
+    assert [(a["round"], a["current"]) for a in f1] == [(1, 60_000), (2, 0)]
+    assert f1[1]["reasons"][0]["code"] == "reason.round.already_funded"

@@ -1878,7 +1878,8 @@ def test_history_of_an_id_typed_with_spaces_and_in_another_case(folder: Path) ->
     assert named.exit_code == 0, named.output
     assert " ".join(named.stdout.split()) == (
         "Ingenting er registrert for Moss kommune. tilskudd history finner en søknad på "
-        "søknadsnummeret og en søker på organisasjonsnummeret, ikke på navnet."
+        "søknadsnummeret og en søker på organisasjonsnummeret (en uten, på identifikatoren i et "
+        "annet register, som GB-CHC-1234567), ikke på navnet."
     )
 
 
@@ -2453,3 +2454,54 @@ def test_an_allocation_without_round_in_a_programme_with_a_ledger_says_it_is_not
     assert as_round.exit_code == 0, as_round.output
     assert "Allocated without --round" not in as_round.stdout
     assert "round 1" in as_round.stdout  # not funded again: funded in round 1
+
+
+FOREIGN_HEADER = HEADER.replace("Organisasjonsnummer", "Recipient Org:Identifier")
+
+
+def test_a_foreign_recipient_over_two_rounds_history_and_export(folder: Path) -> None:
+    """Charity A has no Norwegian number, only its GB-CHC- id from a 360Giving file. Under a
+    maximum of 70 000 it gets 60 000 in round 1 and the 10 000 left in round 2; history finds
+    both by its id, and the ledger export gives the id in a column of its own, after the
+    columns it had, the organisation number's column empty as before."""
+    (folder / "tilskudd.toml").write_text(
+        PROGRAMME + 'per_applicant_max = "70 000"\n', encoding="utf-8"
+    )
+    rows_1 = ["F-1;Charity A;GB-CHC-1234567;Park;0104;60000;300000;5"]
+    rows_2 = [
+        "G-1;Charity A;GB-CHC-1234567;Skog;0104;30000;150000;5",
+        "G-2;Moss kommune;NO-BRC-974760673;Sak;0104;20000;100000;4",
+    ]
+    for name, rows in (("f1.csv", rows_1), ("f2.csv", rows_2)):
+        (folder / name).write_text("\n".join([FOREIGN_HEADER, *rows]) + "\n", encoding="utf-8")
+    commit_round("f1.csv", 1)
+    commit_round("f2.csv", 2)
+    said = run("history", "GB-CHC-1234567")
+    assert said.exit_code == 0, said.output
+    assert said.stdout.splitlines()[0] == (
+        f"Recorded for GB-CHC-1234567: 2 applications, NOK{NBSP}70,000 awarded now."
+    )
+    data = json.loads(run("history", "GB-CHC-1234567", "--format", "json").stdout)
+    assert [(a["application_id"], a["orgnr"], a["org_id"], a["current"]) for a in data] == [
+        ("F-1", None, "GB-CHC-1234567", 60_000),
+        ("G-1", None, "GB-CHC-1234567", 10_000),
+    ]
+    assert run("ledger", "export", "l.csv").exit_code == 0
+    with open(folder / "l.csv", encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle, delimiter=";"))
+    assert rows[0][2] == "Org. no."
+    assert rows[0][-2:] == ["Last change decided", "Org. id, other register"]
+    assert [(r[1], r[2], r[-1]) for r in rows[1:]] == [
+        ("F-1", "", "GB-CHC-1234567"),
+        ("G-1", "", "GB-CHC-1234567"),
+        ("G-2", "974760673", ""),
+    ]
+    assert run("ledger", "export", "l.xlsx", "--lang", "nb").exit_code == 0
+    sheet = openpyxl.load_workbook(folder / "l.xlsx")["Vedtak"]
+    decisions = list(sheet.iter_rows(values_only=True))
+    assert decisions[0][-1] == "Org.-id, annet register"
+    assert [(r[1], r[2], r[-1]) for r in decisions[1:]] == [
+        ("F-1", None, "GB-CHC-1234567"),
+        ("G-1", None, "GB-CHC-1234567"),
+        ("G-2", "974760673", None),
+    ]

@@ -290,7 +290,7 @@ def history(
         str,
         typer.Argument(
             metavar="ORGNR_OR_ID",
-            help="An organisation number or an application id.",
+            help="An organisation number, an identifier in another register or an application id.",
             show_default=False,
         ),
     ],
@@ -302,10 +302,11 @@ def history(
 ) -> None:
     """List everything an applicant has applied for and received, round by round.
 
-    By organisation number (every application of that organisation, in every round) or by
-    application id, from the programme's ledger. A repeated id told apart by its row is found
-    in any form shown: "S-01 (A17)", "S-01 (row 17)" or "S-01 (rad 17)"; "S-01" lists those
-    rows too.
+    By organisation number (every application of that organisation, in every round), by a
+    recipient's identifier in another register for one without an organisation number
+    (GB-CHC-1234567) or by application id, from the programme's ledger. A repeated id told
+    apart by its row is found in any form shown: "S-01 (A17)", "S-01 (row 17)" or
+    "S-01 (rad 17)"; "S-01" lists those rows too.
 
     Example (every application from Bindal kommune's organisation number, in
     examples/programme_difi2009):

@@ -18,7 +18,9 @@ municipality register and where its ledger lives::
     [policy]
     max_share_of_cost = "20 %"
 
-Amounts may be written as people write them (``"60 000 000"``, ``"60M"``). A round without a
+Amounts may be written as people write them (``"60 000 000"``, ``"60M"``), in whole units of the
+programme's ``currency`` (an ISO 4217 code, ``"EUR"``; Norwegian kroner unless it names another),
+which its ledger keeps from the first round committed. A round without a
 budget gets what remains of the frame. :func:`find_programme` looks for the file like git looks
 for ``.git``; :func:`init_programme` writes a commented, working one with an applications
 template beside it.
@@ -35,7 +37,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from tilskudd.errors import OutputExistsError, PolicyError, ProgrammeError
+from tilskudd.currency import NOK, parse_currency
+from tilskudd.errors import CurrencyError, OutputExistsError, PolicyError, ProgrammeError
 from tilskudd.i18n import Phrase, quoted
 from tilskudd.models import Policy, setting_problem
 from tilskudd.money import parse_amount
@@ -134,8 +137,10 @@ class Programme(BaseModel):
 
     name: str = Field(min_length=1)
     funder: str | None = None
-    currency: Literal["NOK"] = "NOK"
-    frame: int = Field(gt=0, description="the budget frame over all rounds, whole kroner")
+    currency: str = Field(
+        default=NOK, description="the ISO 4217 code of every amount: the frame, budgets, awards"
+    )
+    frame: int = Field(gt=0, description="the budget frame over all rounds, in whole units")
     rounds: tuple[Round, ...] = ()
     policy: Policy = Field(default_factory=Policy)
     lang: Literal["nb", "en"] = "nb"
@@ -164,11 +169,12 @@ class Programme(BaseModel):
     @field_validator("currency", mode="before")
     @classmethod
     def _currency(cls, value: Any) -> Any:
-        # The ledger keeps kroner only (its frame and sums over rounds): a programme of another
-        # currency is said so, not as a bare "expected NOK". The same code in any case is NOK.
-        if isinstance(value, str) and value.strip().upper() == "NOK":
-            return "NOK"
-        raise setting_problem("programme.error.currency", given=value)
+        # A scheme counted in euros (EEA and Norway Grants) keeps its ledger in euros: any code
+        # of ISO 4217, in any case ("eur" is EUR); "EURO" or "kr" is said as a currency's.
+        try:
+            return parse_currency(value)
+        except CurrencyError:
+            raise setting_problem("programme.error.currency", value=value) from None
 
     @field_validator("register_year", mode="before")
     @classmethod
@@ -495,6 +501,8 @@ _TEMPLATES: Mapping[str, str] = {
 name = {name}
 # Hvem som forvalter ordningen
 funder = {funder}
+# Valutaen alle beløp regnes i (ISO 4217: "NOK", "EUR", "DKK" …); registeret beholder den
+# fra den første runden som føres
 currency = "NOK"
 # Samlet ramme for alle runder
 frame = "{frame}"
@@ -546,6 +554,8 @@ round_to = "1 000"
 name = {name}
 # Who administers the scheme
 funder = {funder}
+# The currency of every amount (ISO 4217: "NOK", "EUR", "DKK" …); the ledger keeps it from
+# the first round committed
 currency = "NOK"
 # The budget frame over all rounds
 frame = "{frame}"

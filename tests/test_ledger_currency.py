@@ -69,6 +69,23 @@ def test_a_programme_names_any_iso_4217_currency(tmp_path: Path) -> None:
     assert "«EURO» er ingen valuta i ISO 4217" in caught.value.text("nb")
 
 
+def test_a_programme_files_mistakes_say_amounts_in_its_currency(tmp_path: Path) -> None:
+    programme = in_currency(tmp_path, "EUR")
+    assert programme.path is not None
+    text = programme.path.read_text(encoding="utf-8")
+    programme.path.write_text(text.replace('"100 000"', '"300 000"'), encoding="utf-8")
+    with pytest.raises(ProgrammeError) as caught:
+        load_programme(programme.path)
+    assert caught.value.currency == "EUR"
+    assert f"add up to EUR{NBSP}300,000, more than the frame of EUR{NBSP}200,000" in (
+        caught.value.text("en")
+    )
+    assert (
+        f"til sammen 300{NBSP}000{NBSP}EUR, mer enn ordningens ramme på 200{NBSP}000{NBSP}EUR"
+        in (caught.value.text("nb"))
+    )
+
+
 def test_the_first_commit_records_the_programmes_currency(euros: tuple[Programme, Path]) -> None:
     programme, ledger_path = euros
     with Ledger.open(ledger_path, write=False) as opened:

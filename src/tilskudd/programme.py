@@ -28,6 +28,7 @@ template beside it.
 
 from __future__ import annotations
 
+import contextlib
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -358,6 +359,9 @@ def load_programme(path: str | Path) -> Programme:
         declared = table.get("lang") if isinstance(table, dict) else None
         if declared in ("nb", "en"):
             exc.lang = declared
+        if isinstance(table, dict) and "currency" in table:
+            with contextlib.suppress(CurrencyError):  # one that is none is said as such
+                exc.currency = parse_currency(table["currency"])
         raise
 
 

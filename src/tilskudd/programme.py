@@ -507,7 +507,7 @@ name = {name}
 funder = {funder}
 # Valutaen alle beløp regnes i (ISO 4217: "NOK", "EUR", "DKK" …); registeret beholder den
 # fra den første runden som føres
-currency = "NOK"
+currency = "{currency}"
 # Samlet ramme for alle runder
 frame = "{frame}"
 # Språk i utskrifter: "nb" (bokmål) eller "en" (engelsk)
@@ -540,7 +540,7 @@ decision = {year}-11-15
 rule = "ranked"
 # Høyst denne andelen av prosjektets totalkostnad
 max_share_of_cost = "50 %"
-# Tildelinger rundes ned til hele tusen kroner
+# Tildelinger rundes ned til hele tusen {units}
 round_to = "1 000"
 # min_award = "50 000"  # ingen tildeling under dette beløpet
 # max_award = "1 000 000"  # høyst dette beløpet per søknad
@@ -560,7 +560,7 @@ name = {name}
 funder = {funder}
 # The currency of every amount (ISO 4217: "NOK", "EUR", "DKK" …); the ledger keeps it from
 # the first round committed
-currency = "NOK"
+currency = "{currency}"
 # The budget frame over all rounds
 frame = "{frame}"
 # Language of the output: "nb" (bokmål) or "en" (English)
@@ -640,13 +640,16 @@ def init_programme(
     lang: str = "nb",
     register: str = "2024",
     year: int | None = None,
+    currency: str = NOK,
 ) -> InitResult:
     """Create ``tilskudd.toml`` and ``applications.xlsx`` in ``folder``; never overwrite a file.
 
     The programme file is commented and works as it is: two rounds (the first gets half the frame,
     the second what remains) and a ranked policy. Refuses with :class:`ProgrammeError` when
-    either file exists, before writing anything (:class:`OutputExistsError`).
+    either file exists, before writing anything (:class:`OutputExistsError`). ``currency``: the
+    programme's (an ISO 4217 code), which the template's instructions name too.
     """
+    currency = parse_currency(currency)  # CurrencyError for one that is none
     if lang not in _TEMPLATES:
         raise ProgrammeError(key="programme.error.unknown_language", given=lang)
     if register not in _REGISTERS:
@@ -674,6 +677,8 @@ def init_programme(
         register=register,
         ledger=LEDGER_NAME,
         year=year or first_round_year(date.today()),
+        currency=currency,
+        units="kroner" if currency == NOK else currency,
     )
     folder.mkdir(parents=True, exist_ok=True)
     # Exclusive creation: if another process made the file since the check, refuse, not replace.
@@ -688,7 +693,13 @@ def init_programme(
     from tilskudd.export.template import write_template
 
     try:
-        write_template(template_file, lang=lang, register=register, policy=programme.policy)
+        write_template(
+            template_file,
+            lang=lang,
+            register=register,
+            policy=programme.policy,
+            currency=currency,
+        )
     except BaseException:
         # All or nothing: a half-made programme is worse than none.
         programme_file.unlink(missing_ok=True)

@@ -36,17 +36,63 @@ def in_kroner(result: Result) -> bool:
 
 @pytest.fixture
 def euros(in_empty_folder: Path) -> Path:
-    """A programme made by ``tilskudd init`` (frame 200 000; round 1 of 100 000, round 2 the
-    rest) and set to euros, with its two rounds' files; the current folder."""
-    made = run("init", ".", "--name", "EØS-midler", "--frame", "200000", "--register", "2009")
+    """A programme made by ``tilskudd init --currency EUR`` (frame 200 000; round 1 of 100 000,
+    round 2 the rest), with its two rounds' files; the current folder."""
+    made = run(
+        "init", ".", "--name", "EØS-midler", "--frame", "200000", "--register", "2009",
+        "--currency", "eur",
+    )  # fmt: skip
     assert made.exit_code == 0, made.output
-    programme = in_empty_folder / "tilskudd.toml"
-    text = programme.read_text(encoding="utf-8")
-    assert 'currency = "NOK"' in text
-    programme.write_text(text.replace('currency = "NOK"', 'currency = "EUR"'), encoding="utf-8")
+    assert 'currency = "EUR"' in (in_empty_folder / "tilskudd.toml").read_text(encoding="utf-8")
     for name, rows in (("r1.csv", ROUND_1), ("r2.csv", ROUND_2)):
         (in_empty_folder / name).write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
     return in_empty_folder
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("en", ["Whole EUR, more than 0", "Write a whole number of EUR", "whole EUR, without"]),
+        ("nb", ["Hele EUR, mer enn 0", "Skriv et helt antall EUR", "hele EUR, uten desimaler"]),
+    ],
+)
+def test_init_makes_a_programme_and_its_template_in_the_currency(
+    in_empty_folder: Path, lang: str, words: list[str]
+) -> None:
+    from openpyxl import load_workbook
+
+    made = run("init", "ny", "--currency", "EUR", "--lang", lang)
+    assert made.exit_code == 0, made.output
+    text = (in_empty_folder / "ny" / "tilskudd.toml").read_text(encoding="utf-8")
+    assert 'currency = "EUR"' in text
+    assert "kroner" not in text
+    book = load_workbook(in_empty_folder / "ny" / "applications.xlsx")
+    rules = book.worksheets[0].data_validations.dataValidation
+    said = [str(v) for rule in rules for v in (rule.prompt, rule.error)]
+    said += [str(row[0]) for row in book.worksheets[1].iter_rows(values_only=True)]
+    for word in words:
+        assert any(word in line for line in said), word
+    assert not any("kron" in line for line in said)
+    # Without --currency, a programme in kroner, as ever.
+    kroner = run("init", "nok", "--lang", lang)
+    assert kroner.exit_code == 0, kroner.output
+    assert 'currency = "NOK"' in (in_empty_folder / "nok" / "tilskudd.toml").read_text("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("lang", "refusal"),
+    [
+        ("en", "--currency: 'EURO' is no ISO 4217 currency"),
+        ("nb", "--currency: «EURO» er ingen valuta i ISO 4217"),
+    ],
+)
+def test_init_refuses_a_currency_that_is_none(
+    in_empty_folder: Path, lang: str, refusal: str
+) -> None:
+    result = run("init", "ny", "--currency", "EURO", "--lang", lang)
+    assert result.exit_code == 2, result.output
+    assert refusal in said(result)
+    assert not (in_empty_folder / "ny").exists()
 
 
 EXPECTED = {

@@ -31,6 +31,7 @@ from tilskudd.cli.common import (
     parse_amount_option,
     parse_date_option,
     refuse_open_output,
+    resolve_currency,
     resolve_lang,
 )
 from tilskudd.errors import AmendmentBeyondPolicyError, ExitCode, UsageError
@@ -157,6 +158,14 @@ def init(
         str,
         typer.Option("--register", help="Municipality numbering: 2024, 2020 (2020–2023) or 2009."),
     ] = "2024",
+    currency: Annotated[
+        str,
+        typer.Option(
+            "--currency",
+            help="The programme's currency, an ISO 4217 code: NOK, EUR, DKK. Its ledger keeps it "
+            "from the first round committed.",
+        ),
+    ] = "NOK",
     lang: Annotated[
         str,
         typer.Option("--lang", metavar="<nb|en>", help="Language of the files and of the output."),
@@ -192,10 +201,20 @@ def init(
         with problems.gather():
             if register not in [r.value for r in Register]:
                 raise ProgrammeError(key="programme.error.unknown_register", given=register)
+        code = None
+        with problems.gather():
+            code = resolve_currency(currency)
         problems.raise_any()
         assert frame_nok is not None
+        assert code is not None
         result = init_programme(
-            folder, name=name, funder=funder, frame=frame_nok, lang=language, register=register
+            folder,
+            name=name,
+            funder=funder,
+            frame=frame_nok,
+            lang=language,
+            register=register,
+            currency=code,
         )
         t = get(language)
         _out(

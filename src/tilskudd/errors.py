@@ -306,6 +306,18 @@ class ProgrammeError(_LinesError, TilskuddError):
     lang: str | None = None
     """The language the file declares (``lang`` of its ``[programme]``), when it can be read:
     the one its commands speak, and so the one to say its problems in."""
+    currency: str | None = None
+    """The currency the file declares (``currency`` of its ``[programme]``), when it is one:
+    the one its amounts are in, and so the one to say them in (the rounds over the frame)."""
+
+    def text(self, lang: str = "en") -> str:
+        """The message in ``lang``, its amounts in the currency the file declares."""
+        if self.currency is None:
+            return super().text(lang)
+        from tilskudd.currency import amounts_in
+
+        with amounts_in(self.currency):
+            return super().text(lang)
 
 
 class LedgerError(TilskuddError):

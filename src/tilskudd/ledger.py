@@ -59,6 +59,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from tilskudd import __version__, clock
+from tilskudd.currency import CODES, NOK, amounts_in
 from tilskudd.errors import (
     AmendmentBeyondPolicyError,
     AmendmentRefusedError,
@@ -84,6 +85,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ALREADY_FUNDED",
     "APPLICATION_ID",
+    "CURRENCY_KEY",
     "MIGRATIONS",
     "SCHEMA_VERSION",
     "AmendmentRecord",
@@ -101,6 +103,7 @@ __all__ = [
     "amend",
     "changes_out_of_order",
     "commit_round",
+    "currency_of",
     "exists",
     "export",
     "file_sha256",
@@ -124,6 +127,10 @@ MAGIC = "tilskudd-ledger"
 """The ``meta`` table's ``application`` value, a second mark that a file is ours."""
 GENESIS = "0" * 64
 """The "previous hash" of the first entry."""
+CURRENCY_KEY = "currency"
+"""The ``meta`` key of the ledger's currency (ISO 4217), recorded by its first commit: the
+programme's. A ledger that records none is in Norwegian kroner (made before it was recorded)
+or holds no round yet."""
 
 _APPEND_ONLY = ("meta", "chain", "commits", "awards")
 
@@ -899,6 +906,8 @@ class LedgerStatus:
     tampered_at: int | None = None
     """The first entry the hash chain does not vouch for (changed outside tilskudd), or None:
     then the figures above cannot be trusted, and :func:`status_lines` says so first."""
+    currency: str = NOK
+    """The ISO 4217 code of every amount above: the programme's, which its ledger keeps."""
 
     def as_json(self) -> dict[str, Any]:
         """Plain values for ``--format json``.
@@ -1603,13 +1612,18 @@ class Ledger:
         ``allocated_against``; else nothing: a result allocated without the ledger is held to
         the ledger as if it had held no awards, so that a round whose decisions would rest on
         awards it never counted is refused rather than recorded. Refused first of all for a round in
-        another currency than Norwegian kroner: the ledger keeps kroner only, and its frame and
-        every sum over rounds would add euros to kroner.
+        another currency than the programme's: its frame and every sum over rounds would add
+        euros to kroner. The first commit records the programme's currency in the ledger; a
+        programme of another currency than its ledger's is refused (:meth:`currency`).
         """
         round_ = programme.round(round_id)
         if result.currency != programme.currency:
             raise LedgerError(
-                key="currency.error.ledger", round=round_.number, currency=result.currency
+                key="currency.error.ledger",
+                round=round_.number,
+                currency=result.currency,
+                programme=quoted(programme.name),
+                programme_currency=programme.currency,
             )
         allocation = result.allocation
         source = result.source
@@ -1618,6 +1632,10 @@ class Ledger:
         reading_data = dict(reading or {})
         reading_data.setdefault("sheet", source.sheet if source is not None else None)
         reading_data.setdefault("register", programme.register_year)
+        if result.currency != NOK:
+            # Read in it, as verify reads it again; vouched for by the chain, as the ledger's
+            # currency in its meta table is not (kroner, as before, go without saying).
+            reading_data.setdefault("currency", result.currency)
         apps = result.applications_by_id()
         rejected = result.rejected_by_id()
 
@@ -1625,6 +1643,12 @@ class Ledger:
             self._require_intact()
             commits = self.commits()
             self._require_programme(programme, commits)
+            if not commits and self.recorded_currency() is None:
+                # The ledger's first round: from now on it counts in the programme's currency.
+                self._conn.execute(
+                    "INSERT INTO meta (key, value) VALUES (?, ?)",
+                    (CURRENCY_KEY, programme.currency),
+                )
             for earlier in commits:
                 if earlier.input_sha256 == sha and canonical_json(earlier.policy) == policy_json:
                     raise LedgerError(
@@ -1858,8 +1882,10 @@ class Ledger:
     ) -> None:
         """Refuse a ledger whose rounds were committed for another programme: a programme
         folder copied as a template with last year's ledger, or a mistyped ``--ledger``.
-        ``commits``: the ledger's commits, if the caller has read them already."""
-        recorded = {c.programme for c in (self.commits() if commits is None else commits)}
+        ``commits``: the ledger's commits, if the caller has read them already. Refused too when
+        the programme file names another currency than the ledger counts in."""
+        commits = self.commits() if commits is None else commits
+        recorded = {c.programme for c in commits}
         if recorded and programme.name not in recorded:
             raise LedgerError(
                 key="ledger.error.other_programme",
@@ -1870,6 +1896,61 @@ class Ledger:
                 if programme.path
                 else Phrase("ledger.error.programme_file"),
             )
+        self.require_currency(programme, commits)
+
+    def require_currency(
+        self, programme: Programme, commits: Sequence[CommitRecord] | None = None
+    ) -> str:
+        """The currency the ledger's amounts are in, which must be the programme's (a ledger
+        that holds no round yet takes it); refused (:class:`LedgerError`, naming both files and
+        what to do) when ``tilskudd.toml`` names another: nothing is ever converted."""
+        kept = self.currency(commits)
+        if kept is not None and kept != programme.currency:
+            raise LedgerError(
+                key="ledger.error.other_currency",
+                path=str(self.path),
+                currency=kept,
+                programme_currency=programme.currency,
+                programme_file=str(programme.path)
+                if programme.path
+                else Phrase("ledger.error.programme_file"),
+            )
+        return programme.currency
+
+    def recorded_currency(self) -> str | None:
+        """The currency the ledger's first commit recorded (:data:`CURRENCY_KEY`), or None."""
+        row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (CURRENCY_KEY,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def currency(self, commits: Sequence[CommitRecord] | None = None) -> str | None:
+        """The ISO 4217 code the ledger's amounts are in: the one its first commit recorded,
+        else Norwegian kroner (a ledger made before the currency was recorded); None for a
+        ledger that holds no round yet and records none, which takes its first round's.
+
+        Each round committed in another currency than kroner records it with its reading,
+        where the hash chain vouches for it: a recorded currency its rounds contradict (the
+        meta table changed outside tilskudd) is refused (:class:`LedgerIntegrityError`).
+        ``commits``: the ledger's commits, if the caller has read them already."""
+        commits = self.commits() if commits is None else commits
+        recorded = self.recorded_currency()
+        if recorded is None and not commits:
+            return None
+        kept = recorded or NOK
+        if kept not in CODES:  # changed outside tilskudd: never said as a currency
+            raise LedgerIntegrityError(
+                key="ledger.error.unreadable_record", path=str(self.path), what="meta.currency"
+            )
+        for commit in commits:
+            said = commit.reading.get("currency") or NOK
+            if said != kept:
+                raise LedgerIntegrityError(
+                    key="ledger.error.currency_changed",
+                    path=str(self.path),
+                    currency=kept,
+                    round=commit.round,
+                    round_currency=said,
+                )
+        return kept
 
     def _require_intact(self) -> None:
         """Refuse to add to a ledger whose chain was broken outside tilskudd."""
@@ -2564,6 +2645,7 @@ class Ledger:
             entries=entries,
             head=head,
             tampered_at=self.verify_chain().first_bad,
+            currency=programme.currency,
         )
 
     def round_status(self, programme: Programme, round_number: int) -> RoundStatus | None:
@@ -3176,6 +3258,7 @@ def status(ledger: LedgerLike, programme: Programme) -> LedgerStatus:
             ledger=str(Path(ledger).expanduser().absolute()),
             entries=0,
             head=GENESIS,
+            currency=programme.currency,
         )
     with _opened(ledger, write=False) as opened:
         return opened.status(programme)
@@ -3196,6 +3279,20 @@ def frame_remaining(ledger: LedgerLike, programme: Programme) -> int:
         return programme.frame - opened.committed_total()
 
 
+def currency_of(ledger: LedgerLike, programme: Programme | None = None) -> str:
+    """The ISO 4217 code the ledger's amounts are in (:meth:`Ledger.currency`), which a
+    programme's commands say them in: the ledger's, else (a ledger that holds no round yet, or
+    none at all) the ``programme``'s, else kroner. Refused (:class:`LedgerError`) when the
+    ``programme`` names another currency than its ledger counts in."""
+    fallback = programme.currency if programme is not None else NOK
+    if not isinstance(ledger, Ledger) and _header(Path(ledger).expanduser()) is None:
+        return fallback
+    with _opened(ledger, write=False) as opened:
+        if programme is not None:
+            return opened.require_currency(programme)
+        return opened.currency() or fallback
+
+
 def history(ledger: LedgerLike, query: str) -> list[AwardRecord]:
     """Everything recorded for an organisation number or application id."""
     with _opened(ledger, write=False) as opened:
@@ -3209,8 +3306,14 @@ def verify_chain(ledger: LedgerLike) -> ChainReport:
 
 
 def status_lines(report: LedgerStatus, lang: str = "en", *, no_ledger: bool = False) -> list[str]:
-    """The status as sentences for people, from the locales catalogue; ``no_ledger``: there is
-    no ledger file at ``report.ledger`` (said with its path, for one moved away)."""
+    """The status as sentences for people, from the locales catalogue, its amounts in the
+    programme's currency; ``no_ledger``: there is no ledger file at ``report.ledger`` (said with
+    its path, for one moved away)."""
+    with amounts_in(report.currency):
+        return _status_lines(report, lang, no_ledger=no_ledger)
+
+
+def _status_lines(report: LedgerStatus, lang: str, *, no_ledger: bool) -> list[str]:
     from tilskudd.i18n import get
 
     t = get(lang)
@@ -3331,19 +3434,28 @@ def export(ledger: LedgerLike, path: str | Path, *, lang: str = "en", force: boo
         awards = opened.awards()
         amendments = opened.amendments()
         _entries, head = opened.head()
+        currency = opened.currency(commits) or NOK
     # Nor over a committed round's input: verify re-runs the round from it.
     check_output_path(
         path, inputs=[Path(c.input_path) for c in commits if c.input_path], force=force
     )
-    if suffix == ".xlsx":
-        from tilskudd.export.ledger_xlsx import write_ledger
+    # Amounts said in words (the rules an amendment went beyond) in the ledger's currency.
+    with amounts_in(currency):
+        if suffix == ".xlsx":
+            from tilskudd.export.ledger_xlsx import write_ledger
 
-        write_ledger(
-            path, commits=commits, awards=awards, amendments=amendments, head=head, lang=lang
-        )
-        return "xlsx"
-    _write_csv(path, awards, lang)
-    return "csv"
+            write_ledger(
+                path,
+                commits=commits,
+                awards=awards,
+                amendments=amendments,
+                head=head,
+                lang=lang,
+                currency=currency,
+            )
+            return "xlsx"
+        _write_csv(path, awards, lang, currency)
+        return "csv"
 
 
 def award_row(award: AwardRecord, lang: str = "en") -> dict[str, Any]:
@@ -3406,8 +3518,15 @@ AWARD_COLUMNS = (
 )
 
 
-def _write_csv(path: Path, awards: Sequence[AwardRecord], lang: str) -> None:
-    """Awards as CSV the way tilskudd's other CSV exports are: ';', UTF-8 with BOM, no formulas."""
+def award_columns(currency: str = NOK) -> tuple[str, ...]:
+    """The columns of the exports' awards: :data:`AWARD_COLUMNS`, and in a ledger of another
+    currency than kroner (which go without saying, as they always have) ``currency`` last."""
+    return AWARD_COLUMNS if currency == NOK else (*AWARD_COLUMNS, "currency")
+
+
+def _write_csv(path: Path, awards: Sequence[AwardRecord], lang: str, currency: str = NOK) -> None:
+    """Awards as CSV the way tilskudd's other CSV exports are: ';', UTF-8 with BOM, no formulas;
+    a ledger in another currency than kroner names it on every row."""
     import csv
 
     from tilskudd.export.atomic import atomic_write
@@ -3418,10 +3537,12 @@ def _write_csv(path: Path, awards: Sequence[AwardRecord], lang: str) -> None:
     # Norwegian Excel opens ';'-separated UTF-8 with a BOM as columns, æøå intact.
     with atomic_write(path, encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, delimiter=";")
-        writer.writerow([t(f"ledger.column.{c}") for c in AWARD_COLUMNS])
+        columns = award_columns(currency)
+        writer.writerow([t(f"ledger.column.{c}") for c in columns])
         for award in awards:
             row = award_row(award, lang)
             row["status"] = t(f"ledger.state.{row['status']}")
+            row["currency"] = currency
             writer.writerow(
                 [
                     ""
@@ -3429,6 +3550,6 @@ def _write_csv(path: Path, awards: Sequence[AwardRecord], lang: str) -> None:
                     else neutralise(row[c])
                     if isinstance(row[c], str)
                     else row[c]
-                    for c in AWARD_COLUMNS
+                    for c in columns
                 ]
             )

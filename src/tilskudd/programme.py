@@ -18,7 +18,9 @@ municipality register and where its ledger lives::
     [policy]
     max_share_of_cost = "20 %"
 
-Amounts may be written as people write them (``"60 000 000"``, ``"60M"``). A round without a
+Amounts may be written as people write them (``"60 000 000"``, ``"60M"``), in whole units of the
+programme's ``currency`` (an ISO 4217 code, ``"EUR"``; Norwegian kroner unless it names another),
+which its ledger keeps from the first round committed. A round without a
 budget gets what remains of the frame. :func:`find_programme` looks for the file like git looks
 for ``.git``; :func:`init_programme` writes a commented, working one with an applications
 template beside it.
@@ -26,6 +28,7 @@ template beside it.
 
 from __future__ import annotations
 
+import contextlib
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -35,7 +38,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from tilskudd.errors import OutputExistsError, PolicyError, ProgrammeError
+from tilskudd.currency import NOK, parse_currency
+from tilskudd.errors import CurrencyError, OutputExistsError, PolicyError, ProgrammeError
 from tilskudd.i18n import Phrase, quoted
 from tilskudd.models import Policy, setting_problem
 from tilskudd.money import parse_amount
@@ -134,8 +138,10 @@ class Programme(BaseModel):
 
     name: str = Field(min_length=1)
     funder: str | None = None
-    currency: Literal["NOK"] = "NOK"
-    frame: int = Field(gt=0, description="the budget frame over all rounds, whole kroner")
+    currency: str = Field(
+        default=NOK, description="the ISO 4217 code of every amount: the frame, budgets, awards"
+    )
+    frame: int = Field(gt=0, description="the budget frame over all rounds, in whole units")
     rounds: tuple[Round, ...] = ()
     policy: Policy = Field(default_factory=Policy)
     lang: Literal["nb", "en"] = "nb"
@@ -164,11 +170,12 @@ class Programme(BaseModel):
     @field_validator("currency", mode="before")
     @classmethod
     def _currency(cls, value: Any) -> Any:
-        # The ledger keeps kroner only (its frame and sums over rounds): a programme of another
-        # currency is said so, not as a bare "expected NOK". The same code in any case is NOK.
-        if isinstance(value, str) and value.strip().upper() == "NOK":
-            return "NOK"
-        raise setting_problem("programme.error.currency", given=value)
+        # A scheme counted in euros (EEA and Norway Grants) keeps its ledger in euros: any code
+        # of ISO 4217, in any case ("eur" is EUR); "EURO" or "kr" is said as a currency's.
+        try:
+            return parse_currency(value)
+        except CurrencyError:
+            raise setting_problem("programme.error.currency", value=value) from None
 
     @field_validator("register_year", mode="before")
     @classmethod
@@ -352,6 +359,9 @@ def load_programme(path: str | Path) -> Programme:
         declared = table.get("lang") if isinstance(table, dict) else None
         if declared in ("nb", "en"):
             exc.lang = declared
+        if isinstance(table, dict) and "currency" in table:
+            with contextlib.suppress(CurrencyError):  # one that is none is said as such
+                exc.currency = parse_currency(table["currency"])
         raise
 
 
@@ -495,7 +505,9 @@ _TEMPLATES: Mapping[str, str] = {
 name = {name}
 # Hvem som forvalter ordningen
 funder = {funder}
-currency = "NOK"
+# Valutaen alle beløp regnes i (ISO 4217: "NOK", "EUR", "DKK" …); registeret beholder den
+# fra den første runden som føres
+currency = "{currency}"
 # Samlet ramme for alle runder
 frame = "{frame}"
 # Språk i utskrifter: "nb" (bokmål) eller "en" (engelsk)
@@ -528,7 +540,7 @@ decision = {year}-11-15
 rule = "ranked"
 # Høyst denne andelen av prosjektets totalkostnad
 max_share_of_cost = "50 %"
-# Tildelinger rundes ned til hele tusen kroner
+# Tildelinger rundes ned til hele tusen {units}
 round_to = "1 000"
 # min_award = "50 000"  # ingen tildeling under dette beløpet
 # max_award = "1 000 000"  # høyst dette beløpet per søknad
@@ -546,7 +558,9 @@ round_to = "1 000"
 name = {name}
 # Who administers the scheme
 funder = {funder}
-currency = "NOK"
+# The currency of every amount (ISO 4217: "NOK", "EUR", "DKK" …); the ledger keeps it from
+# the first round committed
+currency = "{currency}"
 # The budget frame over all rounds
 frame = "{frame}"
 # Language of the output: "nb" (bokmål) or "en" (English)
@@ -626,13 +640,16 @@ def init_programme(
     lang: str = "nb",
     register: str = "2024",
     year: int | None = None,
+    currency: str = NOK,
 ) -> InitResult:
     """Create ``tilskudd.toml`` and ``applications.xlsx`` in ``folder``; never overwrite a file.
 
     The programme file is commented and works as it is: two rounds (the first gets half the frame,
     the second what remains) and a ranked policy. Refuses with :class:`ProgrammeError` when
-    either file exists, before writing anything (:class:`OutputExistsError`).
+    either file exists, before writing anything (:class:`OutputExistsError`). ``currency``: the
+    programme's (an ISO 4217 code), which the template's instructions name too.
     """
+    currency = parse_currency(currency)  # CurrencyError for one that is none
     if lang not in _TEMPLATES:
         raise ProgrammeError(key="programme.error.unknown_language", given=lang)
     if register not in _REGISTERS:
@@ -660,6 +677,8 @@ def init_programme(
         register=register,
         ledger=LEDGER_NAME,
         year=year or first_round_year(date.today()),
+        currency=currency,
+        units="kroner" if currency == NOK else currency,
     )
     folder.mkdir(parents=True, exist_ok=True)
     # Exclusive creation: if another process made the file since the check, refuse, not replace.
@@ -674,7 +693,13 @@ def init_programme(
     from tilskudd.export.template import write_template
 
     try:
-        write_template(template_file, lang=lang, register=register, policy=programme.policy)
+        write_template(
+            template_file,
+            lang=lang,
+            register=register,
+            policy=programme.policy,
+            currency=currency,
+        )
     except BaseException:
         # All or nothing: a half-made programme is worse than none.
         programme_file.unlink(missing_ok=True)

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from tilskudd.currency import NOK
 from tilskudd.i18n import Phrase
 from tilskudd.ledger import (
     ALREADY_FUNDED,
@@ -300,6 +301,8 @@ def verify_round(
         register=str(reading.get("register") or programme.register_year),
         display_name=commit.input_file or str(path),
         rule=policy.rule,
+        # In the round's currency, as it was read (kroner where the reading names none).
+        currency=str(reading.get("currency") or NOK),
     )
     if all(r.number != commit.round for r in programme.rounds):
         # The [[round]] was taken out of tilskudd.toml since: the commit holds all a re-run

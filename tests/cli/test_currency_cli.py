@@ -1,7 +1,8 @@
 """``--currency`` and the policy file's ``currency``: a round counted in its own currency.
 
 Every amount stays whole units of it; only the words change (``3 300 000 EUR``, ``EUR
-3,300,000``). A programme, and its ledger, has one currency: kroner.
+3,300,000``). A programme, and its ledger, has one currency
+(tests/cli/test_programme_currency.py).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ SMALL = (
 
 @pytest.fixture
 def folder(in_empty_folder: Path) -> Path:
-    """A programme folder (kroner, as every programme) with its first round's file."""
+    """A programme folder (in kroner) with its first round's file."""
     (in_empty_folder / "tilskudd.toml").write_text(PROGRAMME, encoding="utf-8")
     path = in_empty_folder / "r1.csv"
     path.write_text("\n".join([HEADER, *ROUND_1]) + "\n", encoding="utf-8")
@@ -167,8 +168,11 @@ def test_the_ledger_refuses_a_round_in_another_currency(folder: Path) -> None:
     with pytest.raises(LedgerError) as caught:
         lg.commit_round(ledger_path, euros, programme, 1, input_path=path)
     assert caught.value.key == "currency.error.ledger"
-    assert "the ledger keeps Norwegian kroner (NOK) only" in str(caught.value)
-    assert "registeret fører bare norske kroner" in caught.value.text("nb")
+    said = "round 1 counts in EUR, but the programme 'Testordning' and its ledger count in NOK"
+    assert said in str(caught.value)
+    assert "runde 1 regner i EUR, men ordningen «Testordning» og registeret regner i NOK" in (
+        caught.value.text("nb")
+    )
     # In kroner, the same round is committed.
     assert lg.commit_round(ledger_path, result, programme, 1, input_path=path).round == 1
 
@@ -183,17 +187,24 @@ def test_rules_compared_say_their_amounts_in_the_currency(in_empty_folder: Path)
     assert "NOK" not in result.stdout
 
 
-def test_a_programme_in_another_currency_is_refused_saying_why(in_empty_folder: Path) -> None:
-    text = PROGRAMME.replace('frame = "200 000"', 'frame = "200 000"\ncurrency = "EUR"')
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "programme.currency: 'EURO' is no ISO 4217 currency; expected a three-letter code"),
+        ("nb", "programme.currency: «EURO» er ingen valuta i ISO 4217; forventet en kode på tre"),
+    ],
+)
+def test_a_programme_in_no_currency_is_refused_naming_its_line(
+    in_empty_folder: Path, lang: str, said: str
+) -> None:
+    text = PROGRAMME.replace('frame = "200 000"', 'frame = "200 000"\ncurrency = "EURO"')
     (in_empty_folder / "tilskudd.toml").write_text(text, encoding="utf-8")
     (in_empty_folder / "r1.csv").write_text("\n".join([HEADER, *ROUND_1]) + "\n", encoding="utf-8")
-    result = run("allocate", "r1.csv", "--round", "1", "--lang", "en")
+    result = run("allocate", "r1.csv", "--round", "1", "--lang", lang)
     assert result.exit_code == 1, result.output  # a programme file that is wrong, as any other
     line = next(n for n, row in enumerate(text.splitlines(), start=1) if "currency" in row)
-    assert f"tilskudd.toml, line {line}: programme.currency: the ledger keeps Norwegian" in _said(
-        result
-    )
-    assert "with --currency" in _said(result)
+    assert f"tilskudd.toml, {'line' if lang == 'en' else 'linje'} {line}: {said}" in _said(result)
+    assert "(got" not in result.output  # the value is said once
 
 
 NOT_WHOLE = SMALL.replace("250000;", "250000,5;")

@@ -9,6 +9,7 @@ Each finds the programme file (``tilskudd.toml``) in the current folder or above
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -30,6 +31,7 @@ from tilskudd.cli.common import (
     parse_amount_option,
     parse_date_option,
     refuse_open_output,
+    resolve_currency,
     resolve_lang,
 )
 from tilskudd.errors import AmendmentBeyondPolicyError, ExitCode, UsageError
@@ -156,6 +158,14 @@ def init(
         str,
         typer.Option("--register", help="Municipality numbering: 2024, 2020 (2020–2023) or 2009."),
     ] = "2024",
+    currency: Annotated[
+        str,
+        typer.Option(
+            "--currency",
+            help="The programme's currency, an ISO 4217 code: NOK, EUR, DKK. Its ledger keeps it "
+            "from the first round committed.",
+        ),
+    ] = "NOK",
     lang: Annotated[
         str,
         typer.Option("--lang", metavar="<nb|en>", help="Language of the files and of the output."),
@@ -191,10 +201,20 @@ def init(
         with problems.gather():
             if register not in [r.value for r in Register]:
                 raise ProgrammeError(key="programme.error.unknown_register", given=register)
+        code = None
+        with problems.gather():
+            code = resolve_currency(currency)
         problems.raise_any()
         assert frame_nok is not None
+        assert code is not None
         result = init_programme(
-            folder, name=name, funder=funder, frame=frame_nok, lang=language, register=register
+            folder,
+            name=name,
+            funder=funder,
+            frame=frame_nok,
+            lang=language,
+            register=register,
+            currency=code,
         )
         t = get(language)
         _out(
@@ -230,8 +250,10 @@ def status(
         Igjen av rammen: 40 019 000 kr.
         Runde 2: 40 000 000 kr planlagt, ikke vedtatt ennå.
     """
-    with guard(debug):
+    # The programme's currency, once known, for every amount said (errors too: outside guard).
+    with contextlib.ExitStack() as in_currency, guard(debug):
         from tilskudd import ledger as ledger_module
+        from tilskudd.currency import amounts_in
 
         problems = Problems(lang)  # said together: --lang, --format, the programme
         lang = problems.lang
@@ -242,6 +264,7 @@ def status(
         language = resolve_lang(lang, declared_lang(found, problems))  # theirs, too
         problems.raise_any()
         assert found is not None
+        in_currency.enter_context(amounts_in(found.currency))
         path = ledger_for(found, ledger)
         report = ledger_module.status(path, found)
         if format is ReportFormat.json:
@@ -313,8 +336,10 @@ def history(
 
         tilskudd history 978805000
     """
-    with guard(debug):
+    # The ledger's currency, once known, for every amount said (errors too: outside guard).
+    with contextlib.ExitStack() as in_currency, guard(debug):
         from tilskudd import ledger as ledger_module
+        from tilskudd.currency import amounts_in
         from tilskudd.i18n import get
         from tilskudd.wording import change_date, waived_figures, waived_rule
 
@@ -328,6 +353,7 @@ def history(
         problems.raise_any()
         query = query.strip()  # as it is looked up: "Nothing recorded for  a-4." said the space
         path = ledger_for(found, ledger)
+        in_currency.enter_context(amounts_in(ledger_module.currency_of(path, found)))
         # "F-15 (A17)" as this version shows a repeated id finds "F-15 (row 17)" in the records
         # of rounds committed by earlier ones, and the other way round (Ledger.history).
         awards = ledger_module.history(path, query) if ledger_module.exists(path) else []
@@ -402,6 +428,7 @@ def history(
 
 
 def _change(
+    in_currency: contextlib.ExitStack,
     ctx: typer.Context,
     kind: str,
     application_id: str,
@@ -414,8 +441,11 @@ def _change(
     outside_policy: bool = False,
     decided: str | None = None,
 ) -> None:
+    """Amend or withdraw an award (``kind``), every amount said in the programme's currency
+    (``in_currency``: a stack its errors, too, are said inside)."""
     from tilskudd import clock
     from tilskudd import ledger as ledger_module
+    from tilskudd.currency import amounts_in
     from tilskudd.i18n import get
     from tilskudd.wording import waived_figures, waived_rule
 
@@ -435,6 +465,7 @@ def _change(
     problems.raise_any()
     assert found is not None
     path = ledger_for(found, ledger)
+    in_currency.enter_context(amounts_in(ledger_module.currency_of(path, found)))
     if kind == "withdraw":
         change = ledger_module.withdraw(
             path, found, application_id, reason, round=round_, decided=decided_on
@@ -556,8 +587,9 @@ def amend(
         tilskudd amend 2009-017 --amount 450000 --decided 12.10.2009 \\
             --reason "Project cost reduced (letter 12.10.2009)"
     """
-    with guard(debug):
+    with contextlib.ExitStack() as in_currency, guard(debug):
         _change(
+            in_currency,
             ctx,
             "amend",
             application_id,
@@ -597,8 +629,9 @@ def withdraw(
         tilskudd withdraw 2009-031 --decided 3.11.2009 \\
             --reason "The municipality withdrew (e-mail 3.11.2009)"
     """
-    with guard(debug):
+    with contextlib.ExitStack() as in_currency, guard(debug):
         _change(
+            in_currency,
             ctx,
             "withdraw",
             application_id,
@@ -613,11 +646,12 @@ def withdraw(
 
 
 def _decision_text(pair: tuple[str, int] | None, t: Any, lang: str) -> str:
+    from tilskudd.currency import amount_unit
     from tilskudd.money import format_amount
 
     if pair is None:
         return "–"
-    return f"{t(f'ledger.state.{pair[0]}')} {format_amount(pair[1], lang)}"
+    return f"{t(f'ledger.state.{pair[0]}')} {format_amount(pair[1], lang, currency=amount_unit())}"
 
 
 @app.command(context_settings=EXTRA_WORDS)
@@ -650,9 +684,11 @@ def verify(
 
         tilskudd verify --round 1 --input arkiv/difi_2009_runde1.xlsx
     """
-    with guard(debug):
+    # The ledger's currency, once known, for every amount said (errors too: outside guard).
+    with contextlib.ExitStack() as in_currency, guard(debug):
+        from tilskudd.currency import amounts_in
         from tilskudd.i18n import get
-        from tilskudd.ledger import Ledger, exists
+        from tilskudd.ledger import Ledger, currency_of, exists
         from tilskudd.rounds import decision_date_note, verify_round
         from tilskudd.wording import issue_cell, issue_text
 
@@ -674,6 +710,7 @@ def verify(
         if not exists(path):
             _out(t("ledger.cli.no_ledger", path=_where(path)))
             return
+        in_currency.enter_context(amounts_in(currency_of(path, found)))
         with Ledger.open(path, write=False) as opened:
             chain = opened.verify_chain()
             if chain.ok:
@@ -775,8 +812,10 @@ def export(
 
         tilskudd ledger export tilskudd-2009.xlsx
     """
-    with guard(debug):
+    # The ledger's currency, once known, for every amount said (errors too: outside guard).
+    with contextlib.ExitStack() as in_currency, guard(debug):
         from tilskudd import ledger as ledger_module
+        from tilskudd.currency import amounts_in
         from tilskudd.export import check_output_path
         from tilskudd.i18n import get
 
@@ -805,6 +844,8 @@ def export(
             if path is not None:  # there, and a tilskudd ledger this tilskudd can read
                 with ledger_module.Ledger.open(path, write=False):
                     pass
+                # In the programme's currency, which must be its ledger's.
+                in_currency.enter_context(amounts_in(ledger_module.currency_of(path, found)))
         problems.raise_any()
         assert path is not None
         assert output is not None

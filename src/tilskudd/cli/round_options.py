@@ -505,10 +505,14 @@ def setup_round(
     language = resolve_lang(lang, file_lang, plan.lang or refused_lang)
     round_currency = NOK
     try:
-        # A round of a programme's ledger (--round) is in the programme's currency.
+        # A round of a programme's ledger (--round) is in the programme's currency; another
+        # run in a programme is too, unless --currency or the policy file says otherwise.
         programme_round = plan.programme if plan.round is not None else None
         of_programme = programme_round.currency if programme_round is not None else None
-        round_currency = resolve_currency(currency, read.currency if read else None, of_programme)
+        setting = read.currency if read is not None else None
+        if setting is None and plan.programme is not None:
+            setting = plan.programme.currency
+        round_currency = resolve_currency(currency, setting, of_programme)
     except TilskuddError as exc:
         if unread is None:
             raise

@@ -22,6 +22,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from pydantic import ValidationError
 
+from tilskudd.currency import NOK
 from tilskudd.export._sheetml import (
     DATE_FORMAT,
     TIME_FORMAT,
@@ -185,9 +186,11 @@ def write_ledger(
     amendments: Sequence[AmendmentRecord],
     head: str,
     lang: str = "en",
+    currency: str = NOK,
 ) -> None:
-    """Write the ledger workbook to ``path`` (atomically)."""
-    from tilskudd.ledger import AWARD_COLUMNS, award_row
+    """Write the ledger workbook to ``path`` (atomically). ``currency``: the ledger's, named on
+    each decision and under the rounds when it is not kroner (which go without saying)."""
+    from tilskudd.ledger import award_columns, award_row
     from tilskudd.wording import waived_changes_text
 
     t = get(lang)
@@ -199,8 +202,9 @@ def write_ledger(
     for award in awards:
         row = award_row(award, lang)
         row["status"] = t(f"ledger.state.{row['status']}")
+        row["currency"] = currency
         rows.append(row)
-    _sheet(award_sheet, AWARD_COLUMNS, rows, lang)
+    _sheet(award_sheet, award_columns(currency), rows, lang)
 
     change_columns = (
         "round",
@@ -284,6 +288,8 @@ def write_ledger(
     _sheet(round_sheet, round_columns, rounds, lang)
     round_sheet.append([])
     round_sheet.append([t("ledger.column.head"), _safe(head)])
+    if currency != NOK:
+        round_sheet.append([t("ledger.column.currency"), currency])
     _policy_sheet(book.create_sheet(t("ledger.sheet.policies")), commits, lang)
 
     with atomic_path(path) as tmp:

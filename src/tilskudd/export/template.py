@@ -17,6 +17,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from tilskudd.currency import NOK, amounts_in
 from tilskudd.export._sheetml import FORMULA_STARTS, safe_text
 from tilskudd.export.atomic import atomic_path
 from tilskudd.i18n import get
@@ -59,12 +60,25 @@ def write_template(
     register: str = "2024",
     policy: Policy | None = None,
     categories: Sequence[str] | None = None,
+    currency: str = NOK,
 ) -> None:
     """Write the applications template to ``path`` (atomically; the caller checks it is new).
 
     ``policy``: the programme's, when the template is made for one; the instructions then say
     its rules are in tilskudd.toml, without their figures, which would go stale there.
+    ``currency``: the programme's, which the instructions and prompts ask the amounts in.
     """
+    with amounts_in(currency):
+        _write_template(path, lang, register, policy, categories)
+
+
+def _write_template(
+    path: Path,
+    lang: str,
+    register: str,
+    policy: Policy | None,
+    categories: Sequence[str] | None,
+) -> None:
     from tilskudd.registry import get_register
 
     t = get(lang)

@@ -28,7 +28,7 @@ from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ValidationError
 
-from tilskudd.currency import parse_currency
+from tilskudd.currency import NOK, parse_currency
 from tilskudd.errors import AmountError, CurrencyError, PolicyError
 from tilskudd.i18n import Phrase, quoted
 from tilskudd.models import DECIMAL_PLACES, RECORDED, WHOLE_DIGITS, Policy, Quota, TieBreak
@@ -118,15 +118,17 @@ _BOUND_KEYS = {
 }
 
 
-def _amount_problem(value: object, *, allow_zero: bool, exc: AmountError) -> Phrase:
+def _amount_problem(
+    value: object, *, allow_zero: bool, exc: AmountError, currency: str = NOK
+) -> Phrase:
     """What is wrong with an amount, in the words of the cell checks (:mod:`validation`)."""
     from tilskudd.validation import amount_problem
 
-    found = amount_problem(value, allow_zero=allow_zero)
+    found = amount_problem(value, allow_zero=allow_zero, currency=currency)
     if found is None and allow_zero:
         # Refused, but not for any reason that stands when zero is allowed: it is zero, and this
         # amount (a frame, a round's budget) may not be.
-        found = amount_problem(value, allow_zero=False)
+        found = amount_problem(value, allow_zero=False, currency=currency)
     if found is not None:
         return found
     hint = f" ({exc.hint})" if exc.hint else ""
@@ -134,10 +136,11 @@ def _amount_problem(value: object, *, allow_zero: bool, exc: AmountError) -> Phr
 
 
 def _clean_amounts(
-    data: dict[str, Any], where: Where, place: Place
+    data: dict[str, Any], where: Where, place: Place, currency: str = NOK
 ) -> tuple[dict[str, Any], list[Phrase]]:
     """The amounts parsed, and a line for each that is not an amount (left out of the result,
-    so that the other settings are still checked and every problem is said at once)."""
+    so that the other settings are still checked and every problem is said at once).
+    ``currency``: the round's, whose code an amount may name (``"300 000 EUR"``)."""
     cleaned = dict(data)
     lines: list[Phrase] = []
     for key in AMOUNT_FIELDS:
@@ -146,9 +149,9 @@ def _clean_amounts(
             continue
         allow_zero = key == "min_award"
         try:
-            cleaned[key] = parse_amount(value, allow_zero=allow_zero)
+            cleaned[key] = parse_amount(value, allow_zero=allow_zero, currency=currency)
         except AmountError as exc:
-            message = _amount_problem(value, allow_zero=allow_zero, exc=exc)
+            message = _amount_problem(value, allow_zero=allow_zero, exc=exc, currency=currency)
             field = _as_option(key) if where is _OPTIONS else key
             lines.append(
                 Phrase("policy.error.line", where=place((key,)), field=field, message=message)
@@ -263,14 +266,15 @@ def policy_from_mapping(
     where: Where = "policy",
     base: Policy | None = None,
     place: Place | None = None,
+    currency: str = NOK,
 ) -> Policy:
     """Build a Policy from plain values (a TOML table, options), on top of ``base`` if given.
 
     :class:`PolicyError` names each setting that is wrong, one a line, said in any language
     (:meth:`PolicyError.text`): at ``where``, or at what ``place`` says for the setting (a line
-    of the file).
+    of the file). ``currency``: the round's, whose code its amounts may name.
     """
-    policy, lines, _ = _validated(data, where=where, base=base, place=place)
+    policy, lines, _ = _validated(data, where=where, base=base, place=place, currency=currency)
     if policy is None or lines:
         raise PolicyError(lines=lines)
     return policy
@@ -282,6 +286,7 @@ def policy_with_problems(
     where: Where = "policy",
     base: Policy | None = None,
     place: Place | None = None,
+    currency: str = NOK,
 ) -> tuple[Policy, list[Phrase], set[str]]:
     """:func:`policy_from_mapping`, but a setting that is wrong is left out (as if not given)
     instead of stopping: the policy of the settings that are right, a line for each that is
@@ -295,7 +300,9 @@ def policy_with_problems(
     lines: list[Phrase] = []
     dropped: set[str] = set()
     while True:
-        policy, found, bad = _validated(remaining, where=where, base=base, place=place)
+        policy, found, bad = _validated(
+            remaining, where=where, base=base, place=place, currency=currency
+        )
         lines.extend(found)
         if policy is not None and not bad:
             return policy, lines, dropped
@@ -312,6 +319,7 @@ def _validated(
     where: Where,
     base: Policy | None,
     place: Place | None,
+    currency: str = NOK,
 ) -> tuple[Policy | None, list[Phrase], set[str]]:
     """The policy ``data`` makes on ``base`` (None if it makes none), a line for each problem,
     and the keys the problems are about."""
@@ -323,7 +331,7 @@ def _validated(
     merged: dict[str, Any] = base.model_dump() if base is not None else {}
     merged.update({k: v for k, v in data.items() if v is not None})
     before = set(merged)
-    merged, amount_lines = _clean_amounts(merged, where, place)
+    merged, amount_lines = _clean_amounts(merged, where, place, currency)
     bad = before - set(merged)  # amounts that are not amounts
     # On a committed round's policy (Policy.from_record): what it recorded is read as recorded,
     # and what is given here is held to today's checks (a run that changes it is refused).
@@ -496,17 +504,19 @@ def load_policy(
     overrides: Mapping[str, Any] | None = None,
     *,
     base: Policy | None = None,
+    currency: str = NOK,
 ) -> Policy:
     """Read a policy file (if any; or take one already read, :func:`read_policy`) and apply
-    option overrides; raise PolicyError naming the key."""
+    option overrides; raise PolicyError naming the key. ``currency``: the round's, whose code
+    an amount may name (``max_award = "300 000 EUR"``); another currency's is refused."""
     policy = base
     if path is not None:
         read = path if isinstance(path, PolicyFile) else read_policy(path)
         policy = policy_from_mapping(
-            read.table, where=str(read.path), base=policy, place=read.place
+            read.table, where=str(read.path), base=policy, place=read.place, currency=currency
         )
     if overrides:
-        policy = policy_from_mapping(overrides, where=_OPTIONS, base=policy)
+        policy = policy_from_mapping(overrides, where=_OPTIONS, base=policy, currency=currency)
     return policy if policy is not None else Policy()
 
 
@@ -515,6 +525,7 @@ def load_policy_with_problems(
     overrides: Mapping[str, Any] | None = None,
     *,
     base: Policy | None = None,
+    currency: str = NOK,
 ) -> tuple[Policy, PolicyError | None, frozenset[str]]:
     """:func:`load_policy`, with each wrong setting left out instead of stopping
     (:func:`policy_with_problems`): the policy of the rest, one :class:`PolicyError` naming
@@ -525,12 +536,14 @@ def load_policy_with_problems(
     if path is not None:
         read = path if isinstance(path, PolicyFile) else read_policy(path)
         policy, found, bad = policy_with_problems(
-            read.table, where=str(read.path), base=policy, place=read.place
+            read.table, where=str(read.path), base=policy, place=read.place, currency=currency
         )
         lines += found
         dropped |= bad
     if overrides:
-        policy, found, bad = policy_with_problems(overrides, where=_OPTIONS, base=policy)
+        policy, found, bad = policy_with_problems(
+            overrides, where=_OPTIONS, base=policy, currency=currency
+        )
         lines += found
         # A wrong setting of the file that an option gives rightly is in the policy after all.
         dropped = (dropped - overrides.keys()) | bad

@@ -6,6 +6,7 @@ Every amount stays whole units of it; only the words change (``3 300 000 EUR``, 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -193,3 +194,117 @@ def test_a_programme_in_another_currency_is_refused_saying_why(in_empty_folder: 
         result
     )
     assert "with --currency" in _said(result)
+
+
+@pytest.mark.parametrize(
+    ("currency", "budget", "said"),
+    [
+        ("EUR", "550 000 EUR", f"Budget: EUR{NBSP}550,000"),
+        ("EUR", "€ 550.000,-", f"Budget: EUR{NBSP}550,000"),
+        ("GBP", "£550,000.00", f"Budget: GBP{NBSP}550,000"),
+        ("NOK", "550 000 kr", f"Budget: NOK{NBSP}550,000"),
+    ],
+)
+def test_a_budget_may_name_the_rounds_own_currency(
+    in_empty_folder: Path, currency: str, budget: str, said: str
+) -> None:
+    source = _file(in_empty_folder)
+    result = run("allocate", str(source), "--budget", budget, "--currency", currency)
+    assert result.exit_code == 0, result.output
+    assert said in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("currency", "budget", "said"),
+    [
+        (
+            "NOK",
+            "550 000 EUR",
+            "--budget: '550 000 EUR' is an amount in EUR, but the round counts in NOK; write the "
+            "amount in NOK, or, if the round's amounts are in EUR, count the round in EUR with "
+            "--currency EUR",
+        ),
+        (
+            "EUR",
+            "550 000 kr",
+            "--budget: '550 000 kr' is an amount in kroner, but the round counts in EUR",
+        ),
+        (
+            "EUR",
+            "£ 550 000",
+            "--budget: '£ 550 000' is an amount in GBP, but the round counts in EUR",
+        ),
+    ],
+)
+@pytest.mark.parametrize("command", ["allocate", "check"])
+def test_a_budget_in_another_currency_is_refused_naming_the_option(
+    in_empty_folder: Path, command: str, currency: str, budget: str, said: str
+) -> None:
+    source = _file(in_empty_folder)
+    result = run(command, str(source), "--budget", budget, "--currency", currency)
+    assert result.exit_code == 2, result.output
+    assert said in _said(result)
+
+
+def test_a_budget_in_another_currency_is_said_in_norwegian(in_empty_folder: Path) -> None:
+    source = _file(in_empty_folder)
+    result = run("allocate", str(source), "--budget", "€ 550 000", "--lang", "nb")
+    assert result.exit_code == 2, result.output
+    assert (
+        "--budget: «€ 550 000» er et beløp i EUR, men runden regner i NOK; skriv beløpet i NOK, "
+        "eller, om rundens beløp er i EUR, regn runden i EUR med --currency EUR"
+    ) in _said(result)
+
+
+def test_the_policys_amounts_may_name_the_rounds_own_currency(in_empty_folder: Path) -> None:
+    source = _file(in_empty_folder)
+    policy = in_empty_folder / "policy.toml"
+    policy.write_text(
+        '[policy]\ncurrency = "EUR"\nmax_award = "260 000 EUR"\nround_to = "€ 1 000"\n',
+        encoding="utf-8",
+    )
+    result = run(
+        "allocate", str(source), "--budget", "550 000 EUR", "--policy", str(policy),
+        "--min-award", "5 000 €", "-o", "out.json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    data = json.loads((in_empty_folder / "out.json").read_text(encoding="utf-8"))
+    assert data["currency"] == "EUR"
+    assert (data["policy"]["max_award"], data["policy"]["min_award"]) == (260_000, 5_000)
+    assert data["policy"]["round_to"] == 1_000
+    assert [a["amount"] for a in data["applications"]] == [260_000, 250_000]
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        (
+            "en",
+            "{policy}, line 3: max_award: '260 000 kr' is an amount in kroner, but the round "
+            "counts in EUR; write the amount in EUR, without kr or NOK",
+        ),
+        (
+            "nb",
+            "{policy}, linje 3: max_award: «260 000 kr» er et beløp i kroner, men runden regner "
+            "i EUR; skriv beløpet i EUR, uten kr eller NOK",
+        ),
+    ],
+)
+def test_a_policy_amount_in_another_currency_is_refused_with_its_line(
+    in_empty_folder: Path, lang: str, said: str
+) -> None:
+    source = _file(in_empty_folder)
+    policy = in_empty_folder / "policy.toml"
+    policy.write_text('[policy]\ncurrency = "EUR"\nmax_award = "260 000 kr"\n', encoding="utf-8")
+    result = run(
+        "allocate", str(source), "--budget", "550000", "--policy", str(policy), "--lang", lang,
+        "--min-award", "5 000 SEK",
+    )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert said.format(policy=policy) in _said(result)
+    option = (
+        "--min-award: '5 000 SEK' is an amount in SEK, but the round counts in EUR"
+        if lang == "en"
+        else "--min-award: «5 000 SEK» er et beløp i SEK, men runden regner i EUR"
+    )
+    assert option in _said(result)

@@ -150,14 +150,14 @@ def check(
         column_map: dict[str, str] | None = None
         with problems.gather():
             column_map = load_columns(columns, language)
-        budget_nok: int | None = None
-        with problems.gather():
-            budget_nok = parse_amount_option(budget, "--budget")
         round_currency = "NOK"
         with problems.gather():
             # The programme's currency is the default, as its register and language are.
             default = programme.currency if programme is not None else None
             round_currency = resolve_currency(currency, default)
+        budget_nok: int | None = None
+        with problems.gather():
+            budget_nok = parse_amount_option(budget, "--budget", currency=round_currency)
         in_currency.enter_context(amounts_in(round_currency))
         if "file" not in problems.missing:
             sheet_said_too(problems, file, sheet, language)  # with the rest, if the run stops here

@@ -517,19 +517,22 @@ def print_error(
         stream_closed(sys.stderr)
 
 
-def parse_amount_option(value: str | None, option: str, *, allow_zero: bool = False) -> int | None:
-    """Parse an amount given as an option (``20000000``, ``"20 000 000"``, ``20M``)."""
+def parse_amount_option(
+    value: str | None, option: str, *, allow_zero: bool = False, currency: str = "NOK"
+) -> int | None:
+    """Parse an amount given as an option (``20000000``, ``"20 000 000"``, ``20M``), in the
+    round's ``currency`` (whose code it may name: ``"300 000 EUR"``; another it may not)."""
     if value is None:
         return None
     from tilskudd.errors import AmountError
     from tilskudd.money import parse_amount
 
     try:
-        return parse_amount(value, allow_zero=allow_zero)
+        return parse_amount(value, allow_zero=allow_zero, currency=currency)
     except AmountError as exc:
         from tilskudd.validation import amount_problem
 
-        problem = amount_problem(value, allow_zero=allow_zero)
+        problem = amount_problem(value, allow_zero=allow_zero, currency=currency)
         if problem is None:  # the cell checks would take it: say it as parse_amount did
             hint = f"; {exc.hint}" if exc.hint else ""
             raise UsageError(f"{option}: {exc}{hint}") from None

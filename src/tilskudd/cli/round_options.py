@@ -503,19 +503,6 @@ def setup_round(
     # A programme file that was refused may still declare its language: the run's, then.
     refused_lang = getattr(unread[0], "lang", None) if plan_unread and unread else None
     language = resolve_lang(lang, file_lang, plan.lang or refused_lang)
-    budget_problem: TilskuddError | None = None
-    try:
-        budget_nok = parse_amount_option(budget, "--budget", allow_zero=True)
-        if budget_nok is None:
-            budget_nok = plan.budget
-        if budget_nok is None and plan_unread:
-            budget_nok = 0  # the programme's round might have given it: not said to be missing
-        if budget_nok is None:
-            raise UsageError(key="output.error.budget_required")
-    except UsageError as exc:
-        if not defer_budget:
-            raise
-        budget_nok, budget_problem = 0, exc
     round_currency = NOK
     try:
         # A round of a programme's ledger (--round) is in the programme's currency.
@@ -526,6 +513,21 @@ def setup_round(
         if unread is None:
             raise
         unread.append(exc)
+    budget_problem: TilskuddError | None = None
+    try:
+        budget_nok = parse_amount_option(
+            budget, "--budget", allow_zero=True, currency=round_currency
+        )
+        if budget_nok is None:
+            budget_nok = plan.budget
+        if budget_nok is None and plan_unread:
+            budget_nok = 0  # the programme's round might have given it: not said to be missing
+        if budget_nok is None:
+            raise UsageError(key="output.error.budget_required")
+    except UsageError as exc:
+        if not defer_budget:
+            raise
+        budget_nok, budget_problem = 0, exc
     register = programme_register(ctx, register, plan.register)
     problem: PolicyError | None = None
     left_out: frozenset[str] = frozenset()
@@ -533,10 +535,10 @@ def setup_round(
         # Wrong settings are said with what the rest finds in the applications, once the file
         # is read (RoundSetup.require_policy): every problem in one run.
         policy, problem, left_out = load_policy_with_problems(
-            read, options.overrides(), base=plan.policy()
+            read, options.overrides(), base=plan.policy(), currency=round_currency
         )
     else:
-        policy = load_policy(read, options.overrides(), base=plan.policy())
+        policy = load_policy(read, options.overrides(), base=plan.policy(), currency=round_currency)
     seed_drawn = False
     if policy.rule == "lottery" and policy.seed is None:
         from tilskudd.rules.lottery import new_seed

@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 
+from tilskudd.currency import amounts_in
 from tilskudd.errors import AmountError, InputFileError
 from tilskudd.i18n import Translator
 from tilskudd.models import Issue, Location, Severity
@@ -209,22 +210,47 @@ def _check_header(
                 columns=t.join(shown),
             )
         )
-    if match.scaled:
-        shown = [
-            t(
-                "read.error.scaled_column",
-                column=column_letter(i),
-                header=match.headers[i],
-                field=_label(t, name),
-                # A bracketed note shows where it ends; a scale written after the header's
-                # words without brackets ("i 1000 kr") is quoted.
-                note=note if note[:1] in "([" else t("read.error.quoted", text=note),
+    said: list[str] = []
+    # The notes said in the round's currency: "never rescales them ... whole EUR".
+    with amounts_in(match.currency):
+        if match.scaled:
+            shown = [
+                t(
+                    "read.error.scaled_column",
+                    column=column_letter(i),
+                    header=match.headers[i],
+                    field=_label(t, name),
+                    note=_note_shown(t, note),
+                )
+                for i, (name, note) in sorted(match.scaled.items())
+            ]
+            said.append(
+                t("read.error.scaled", where=place, row=match.index + 1, columns="; ".join(shown))
             )
-            for i, (name, note) in sorted(match.scaled.items())
-        ]
-        raise InputFileError(
-            t("read.error.scaled", where=place, row=match.index + 1, columns="; ".join(shown))
-        )
+        if match.foreign:
+            shown = [
+                t(
+                    "read.error.currency_column",
+                    column=column_letter(i),
+                    header=match.headers[i],
+                    field=_label(t, name),
+                    note=_note_shown(t, note),
+                    currency=code,
+                )
+                for i, (name, note, code) in sorted(match.foreign.items())
+            ]
+            said.append(
+                t(
+                    "read.error.currency_header",
+                    where=place,
+                    row=match.index + 1,
+                    columns="; ".join(shown),
+                    expected=match.currency,
+                    currency=min(match.foreign.items())[1][2],
+                )
+            )
+    if said:
+        raise InputFileError(" ".join(said))
     if REQUIRED not in match.fields:
         garbled = _mangled([match.headers], REQUIRED) if mangled else None
         if garbled is not None:
@@ -244,6 +270,12 @@ def _check_header(
                 accepted=quoted(t, ALIASES[REQUIRED]),
             )
         )
+
+
+def _note_shown(t: Translator, note: str) -> str:
+    """A header's note as said: a bracketed note shows where it ends; words written after the
+    header's without brackets ("i 1000 kr", "EUR") are quoted."""
+    return note if note[:1] in "([" else t("read.error.quoted", text=note)
 
 
 def _check_scale_notes(

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
+import openpyxl
 import pytest
 from typer.testing import CliRunner, Result
 
@@ -308,3 +310,58 @@ def test_a_policy_amount_in_another_currency_is_refused_with_its_line(
         else "--min-award: «5 000 SEK» er et beløp i SEK, men runden regner i EUR"
     )
     assert option in _said(result)
+
+
+EUROS = (
+    "ID,Applicant,Project,Requested (EUR),Total cost (€),Score\n"
+    'E-1,Lag A,Prosjekt A,"€ 12 500","€ 40 000",6\n'
+    'E-2,Lag B,Prosjekt B,"€ 9 000",30000 EUR,5\n'
+    'E-3,Lag C,Prosjekt C,"3,000.00 €",,4\n'
+)
+
+
+def _rows(sheet: Any) -> list[dict[str, Any]]:
+    rows = list(sheet.iter_rows(values_only=True))
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+def test_a_sheet_of_euros_is_allocated_end_to_end(in_empty_folder: Path) -> None:
+    """An export with 'Requested (EUR)' and '€ 12 500' in its cells, allocated in euros."""
+    source = in_empty_folder / "eea.csv"
+    source.write_text(EUROS, encoding="utf-8")
+    out = in_empty_folder / "awards.xlsx"
+    result = run(
+        "allocate", str(source), "--currency", "EUR", "--budget", "€ 20 000",
+        "--max-award", "10 000 EUR", "-o", str(out),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert f"Budget: EUR{NBSP}20,000 · Awarded: EUR{NBSP}19,000" in result.stdout
+    book = openpyxl.load_workbook(out, read_only=True)
+    funded, unfunded = _rows(book["Awards"]), _rows(book["Not funded"])
+    assert [(r["ID"], r["Requested"], r["Total cost"], r["Awarded"]) for r in funded] == [
+        ("E-1", 12_500, 40_000, 10_000),
+        ("E-2", 9_000, 30_000, 9_000),
+    ]
+    assert [(r["ID"], r["Requested"], r["Total cost"]) for r in unfunded] == [("E-3", 3_000, None)]
+    settings = {row[0]: row[1] for row in book["Policy"].iter_rows(values_only=True)}
+    assert (settings["Currency"], settings["max_award"]) == ("EUR", 10_000)
+    book.close()
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "the round counts every amount in NOK. If the amounts are in EUR, count the round "
+               "in EUR with --currency EUR"),
+        ("nb", "runden regner alle beløp i NOK. Er beløpene i EUR, regn runden i EUR med "
+               "--currency EUR"),
+    ],
+)  # fmt: skip
+def test_a_sheet_of_euros_in_a_round_of_kroner_says_currency(
+    in_empty_folder: Path, lang: str, said: str
+) -> None:
+    source = in_empty_folder / "eea.csv"
+    source.write_text(EUROS, encoding="utf-8")
+    result = run("allocate", str(source), "--budget", "20000", "--lang", lang)
+    assert result.exit_code == 1, result.output
+    assert said in _said(result)

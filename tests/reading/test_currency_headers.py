@@ -229,3 +229,46 @@ def test_a_workbook_header_in_the_rounds_currency_is_read(tmp_path: Path) -> Non
     assert [(a.id, a.requested) for a in checked.applications] == [("A-1", 12_500)]
     with pytest.raises(InputFileError, match="--currency EUR"):
         read_applications(path)
+
+
+@pytest.mark.parametrize(
+    ("header", "note"),
+    [
+        ("Søkt beløp i 1000 EUR", "i 1000 EUR"),
+        ("Søkt beløp i tusen euro", "i tusen euro"),
+        ("Søkt beløp, MEUR", "MEUR"),
+        ("Søkt beløp, TEUR", "TEUR"),
+        ("Requested in EUR 1000", "in EUR 1000"),
+    ],
+)
+def test_a_scale_of_euros_after_the_header_is_refused_as_one_of_kroner(
+    header: str, note: str
+) -> None:
+    for currency in ("EUR", "NOK"):
+        match = map_header(0, ["ID", header], currency=currency)
+        assert match.scaled == {1: ("requested", note)}
+
+
+@pytest.mark.parametrize(
+    ("text", "note"),
+    [
+        ("Tilskudd 2025 (alle beløp i 1000 EUR)", "i 1000 EUR"),
+        ("Amounts in EUR thousands", "in EUR thousands"),
+        ("Beløp i tusen euro", "i tusen euro"),
+    ],
+)
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "tilskudd reads amounts in whole EUR and never rescales them"),
+        ("nb", "tilskudd leser beløp i hele EUR og regner dem aldri om"),
+    ],
+)
+def test_a_title_giving_euros_in_thousands_is_refused_in_the_rounds_words(
+    tmp_path: Path, text: str, note: str, lang: str, said: str
+) -> None:
+    path = tmp_path / "søknader.csv"
+    path.write_text(f"{text};;\nID;Søkt beløp;Poeng\nA;250;4\nB;300;5\n", encoding="utf-8")
+    message = _error(path, lang, "EUR")
+    assert f"«{note}»" in message if lang == "nb" else f'"{note}"' in message
+    assert said in message

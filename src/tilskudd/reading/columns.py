@@ -379,11 +379,13 @@ def _percent_note(text: str) -> str | None:
 # A scale written after an amount's header without brackets: "Søkt beløp i 1000 kr", "Søkt
 # beløp, tkr", "Totalkostnad i mill. kr". Unknown as a header, it was listed as an unknown
 # column, and the advice to map it with --columns would have read thousands as kroner.
+# Kroner, or another currency with a scale as kroner have one ("i 1000 EUR", "MEUR").
+_TRAILING_MONEY = r"(?:kr\.?|kroner|nok|eur|euro|euros|sek|dkk|isk|usd|gbp|chf|€|£|\$)"
 _TRAILING_SCALE = re.compile(
     r"(?:(?:i|in)\s+)?(?:hele\s+)?"
-    r"(?:(?:1[ \u00a0.]?000|tusen|t|mill\.?|millioner|mrd\.?|m)\s*(?:kr\.?|kroner|nok)"
-    r"|(?:kr\.?|nok)\s*1[ \u00a0.]?000|tusen|tusener|mill\.?|millioner|mrd\.?"
-    r"|mnok|tnok|knok|mkr|tkr|thousands?|millions?)"
+    rf"(?:(?:1[ \u00a0.]?000|tusen|t|mill\.?|millioner|mrd\.?|m)\s*{_TRAILING_MONEY}"
+    rf"|{_TRAILING_MONEY}\s*1[ \u00a0.]?000|tusen|tusener|mill\.?|millioner|mrd\.?"
+    r"|[mtk](?:nok|eur|sek|dkk|usd|gbp|chf)|mkr|tkr|thousands?|millions?)"
     r"|(?:i|in)\s+(?:hele\s+)?1[ \u00a0.]?000",
     re.IGNORECASE,
 )
@@ -469,7 +471,9 @@ _SCALE_WORD = (
     r"(?:1[ \u00a0.,'’]?000|tusen(?:er)?|thousands?|mill(?:\.|ioner|ions?)?|mln\.?|mio\.?"
     r"|mrd\.?|milliarder|billions?|tkr|tnok|knok|mnok|mkr)"
 )
-_CURRENCY_WORD = r"(?:kr\.?|kroner|nok)"
+# Kroner, and the currencies a round is most often in: a scale of euros is a scale as one of
+# kroner is ("Amounts in EUR thousands", "i 1000 euro").
+_CURRENCY_WORD = r"(?:kr\.?|kroner|nok|eur|euro|euros|sek|dkk|isk|usd|gbp|chf)"
 _SCALE_STATEMENT = re.compile(
     # "i 1000 kr", "i hele tusen kroner", "i mill. kr", "i MNOK", "in NOK thousands"
     rf"\b(?:i|in)\s+(?:hele\s+)?(?:{_CURRENCY_WORD}\s*)?{_SCALE_WORD}(?![\w])"

@@ -309,15 +309,15 @@ def _check_scale_notes(
             texts = [c for c in grid[index] if isinstance(c, str) and c.strip()]
             if len(texts) > 1:
                 continue
-        raise InputFileError(
-            t(
+        with amounts_in(match.currency):  # "in whole EUR" in a round of euros
+            said = t(
                 "read.error.scale_stated",
                 where=where(t, file, sheet),
                 cell=f"{column_letter(i)}{index + 1}",
                 text=text,
                 note=note,
             )
-        )
+        raise InputFileError(said)
 
 
 def _note_cells(

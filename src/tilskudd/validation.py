@@ -544,10 +544,9 @@ def _amount(
     """Whole kroner from a number or typed text, or raise :class:`_Problem`. ``dot_groups``: a
     dot before three digits groups thousands (a semicolon-separated file: decimal comma).
     ``currency``: the round's, which typed text may name (``€ 12 500`` in a round of euros);
-    text that names another is refused, since its number is not the round's money."""
+    text that names another is refused, since its number is not the round's money (no such
+    text reads as an amount: what names it is asked only of text that does not)."""
     number: Decimal | int
-    if type(value) is str:
-        _same_currency(value, currency)
     if isinstance(value, date):
         raise _Problem("amount_date", day=value.day, month=value.month)
     if type(value) is int:
@@ -563,6 +562,7 @@ def _amount(
                 currency=currency,
             )
         except AmbiguousAmountError as exc:
+            _same_currency(value, currency)
             raise _Problem(
                 "amount_ambiguous",
                 thousands=f"{exc.thousands:,}".replace(",", "\u00a0"),  # "3 300" stays whole
@@ -574,8 +574,10 @@ def _amount(
                 comma=int(exc.separator == ","),
             ) from None
         except AmbiguousUnitError as exc:
+            _same_currency(value, currency)
             raise _Problem("amount_g", number=exc.number) from None
         except AmountError:
+            _same_currency(value, currency)
             day_month = _date_text(value)
             if day_month is not None:
                 raise _Problem("amount_date", day=day_month[0], month=day_month[1]) from None
@@ -598,10 +600,12 @@ def _amount(
     return number
 
 
-def _same_currency(text: str, currency: str) -> None:
-    """Raise :class:`_Problem` when typed ``text`` names another currency than the round's:
+def _same_currency(value: RawCell, currency: str) -> None:
+    """Raise :class:`_Problem` when typed text names another currency than the round's:
     ``3 300 000 kr`` in a round of euros, ``€ 12 500`` in a round of kroner."""
-    other = [code for code in named_in(text, currency) if code != currency]
+    if type(value) is not str:
+        return
+    other = [code for code in named_in(value, currency) if code != currency]
     if not other:
         return
     if other[0] == NOK:

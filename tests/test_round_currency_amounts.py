@@ -162,3 +162,17 @@ def test_a_third_currency_in_a_round_of_euros_is_named(tmp_path: Path) -> None:
     )
     assert issue.location is not None
     assert issue.location.cell == "C2"
+
+
+def test_a_totals_row_in_the_rounds_currency_is_known_by_its_sum(tmp_path: Path) -> None:
+    """'€ 21 500' under '€ 12 500' and '€ 9 000', with no id or applicant: a totals row, as
+    '21 500 kr' is in a round of kroner; it was kept as an application with no id."""
+    path = tmp_path / "applications.csv"
+    path.write_text(
+        "ID;Søker;Søkt beløp\nA-1;Lag A;€ 12 500\nA-2;Lag B;€ 9 000\n;;€ 21 500\n",
+        encoding="utf-8",
+    )
+    checked = read_applications(path, currency="EUR")
+    assert not checked.errors
+    assert [a.requested for a in checked.applications] == [12_500, 9_000]
+    assert [i.location.row for i in checked.warnings if i.location is not None] == [4]

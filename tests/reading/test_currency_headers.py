@@ -272,3 +272,20 @@ def test_a_title_giving_euros_in_thousands_is_refused_in_the_rounds_words(
     message = _error(path, lang, "EUR")
     assert f"«{note}»" in message if lang == "nb" else f'"{note}"' in message
     assert said in message
+
+
+def test_a_units_row_with_any_code_is_part_of_the_header() -> None:
+    rows = [["ID", "Søkt beløp", "Poeng"], [None, "PLN", None], ["A", 5_000, 4]]
+    in_zloty = find_header(rows, currency="PLN")
+    assert in_zloty is not None
+    assert (in_zloty.index, in_zloty.fields) == (1, {"id": 0, "requested": 1, "score": 2})
+    lower = find_header([rows[0], [None, "pln", None], rows[2]], currency="PLN")
+    assert lower is not None
+    assert lower.index == 1
+    in_kroner = find_header(rows)
+    assert in_kroner is not None
+    assert in_kroner.foreign == {1: ("requested", "(PLN)", "PLN")}
+    # A word of three letters in lower case is no unit: the row is data, not units.
+    words = find_header([rows[0], [None, "ask", None], rows[2]])
+    assert words is not None
+    assert words.index == 0

@@ -758,7 +758,7 @@ def find_header(
             if best is None or key > (best.has_required, best.score):
                 best = candidate
     if best is not None and best.index + 1 < len(rows):
-        units = with_units(best.headers, rows[best.index + 1])
+        units = with_units(best.headers, rows[best.index + 1], currency)
         if units is not None:
             # The units row is the header's lower row: the data begin below it, and a scale
             # in it ("1000 kr" under the amount) is refused as it is in the header itself.
@@ -780,18 +780,29 @@ _UNIT = re.compile(
 )
 
 
-def _unit(cell: RawCell) -> str | None:
-    """The unit a cell of a units row states (``"kr"``, ``"(1000 kr)"``, ``"%"``), or None."""
+def _unit(cell: RawCell, currency: str = NOK) -> str | None:
+    """The unit a cell of a units row states (``"kr"``, ``"(1000 kr)"``, ``"%"``, a currency's
+    code: ``"PLN"``, or the round's in any case), or None."""
     if not isinstance(cell, str):
         return None
     text = cell.strip()
     bare = text[1:-1].strip() if text[:1] in "([" and text[-1:] in ")]" else text
-    return text if bare and _UNIT.fullmatch(bare) else None
+    if bare and (_UNIT.fullmatch(bare) or _CODE_UNIT.fullmatch(bare)):
+        code = bare.split()[-1]
+        if _UNIT.fullmatch(bare) or named_in(code, currency) == [code.upper()]:
+            return text
+    return None
 
 
-def with_units(headers: Sequence[str], cells: Sequence[RawCell]) -> list[RawCell] | None:
+_CODE_UNIT = re.compile(r"(?:(?:i|in)\s+)?[A-Za-z]{3}", re.IGNORECASE)
+
+
+def with_units(
+    headers: Sequence[str], cells: Sequence[RawCell], currency: str = NOK
+) -> list[RawCell] | None:
     """The header texts with the units of the row below them as a bracketed note (``"Søkt
-    beløp (kr)"``), or None when that row is not a row of units only."""
+    beløp (kr)"``), or None when that row is not a row of units only. ``currency``: the round's,
+    whose code is a unit in any case (``"pln"``; another code in capitals, ``"PLN"``)."""
     combined: list[RawCell] = []
     found = False
     for i, header in enumerate(headers):
@@ -799,7 +810,7 @@ def with_units(headers: Sequence[str], cells: Sequence[RawCell]) -> list[RawCell
         if is_empty(cell):
             combined.append(header or None)
             continue
-        unit = _unit(cell)
+        unit = _unit(cell, currency)
         if unit is None:
             return None
         found = True

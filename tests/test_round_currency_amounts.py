@@ -176,3 +176,14 @@ def test_a_totals_row_in_the_rounds_currency_is_known_by_its_sum(tmp_path: Path)
     assert not checked.errors
     assert [a.requested for a in checked.applications] == [12_500, 9_000]
     assert [i.location.row for i in checked.warnings if i.location is not None] == [4]
+
+
+def test_a_header_repeated_in_english_in_the_rounds_currency_is_skipped(tmp_path: Path) -> None:
+    path = tmp_path / "applications.csv"
+    path.write_text(
+        "Søknadsnr;Søkt beløp (EUR);Poeng\nID;Requested (€);Score\nA-1;€ 12 500;5\n",
+        encoding="utf-8",
+    )
+    checked = read_applications(path, currency="EUR")
+    assert not checked.errors
+    assert [(a.id, a.requested) for a in checked.applications] == [("A-1", 12_500)]

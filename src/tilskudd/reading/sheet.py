@@ -548,7 +548,7 @@ def _repeats_header(cells: Sequence[RawCell], match: HeaderMatch) -> bool:
     for i, name in match.mapped_by.items():
         text = cell_text(cells[i])
         if normalize_header(text) != normalize_header(match.headers[i]) and (
-            match_field(text) != name
+            match_field(text, currency=match.currency) != name
         ):
             return False
     return True

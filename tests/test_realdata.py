@@ -17,6 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tilskudd.cli import app
+from tilskudd.errors import InputFileError
 from tilskudd.models import ORG_ID_COLUMN, Application, Policy
 from tilskudd.pipeline import read_applications, run_round
 from tilskudd.reading import load_column_map
@@ -416,3 +417,20 @@ def test_no_real_round_is_taken_for_amounts_kept_in_thousands(
     for weighed in {budget or total, total, 3 * total}:
         issues = with_budget(checked, weighed).issues
         assert [i.code for i in issues if i.code in CODES] == [], weighed
+
+
+def test_usters_grants_in_francs_are_read_in_a_round_of_francs(tmp_path: Path) -> None:
+    """Uster's amount column is 'FoerderbeitragCHF': in a round of Swiss francs the code after
+    the words names the round's currency, so a map of 'Foerderbeitrag' reads it, as 'Søkt
+    beløp' reads 'Søkt beløp, kr' in kroner; in a round of kroner it does not."""
+    needs(USTER)
+    columns = tmp_path / "uster.toml"
+    columns.write_text(
+        '[columns]\n"Gesuchssteller" = "applicant"\n"Foerderbeitrag" = "requested"\n',
+        encoding="utf-8",
+    )
+    checked = read_applications(USTER, columns=load_column_map(columns), currency="CHF")
+    assert (len(checked.applications), len(checked.rejected)) == (476, 9)
+    assert checked.applications[0].requested == 25_000
+    with pytest.raises(InputFileError, match="no recognisable header row"):
+        read_applications(USTER, columns=load_column_map(columns))

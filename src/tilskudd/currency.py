@@ -13,13 +13,25 @@ message that says an amount need not be given it.
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterator
 from contextvars import ContextVar
 from typing import Final
 
 from tilskudd.errors import CurrencyError
 
-__all__ = ["CODES", "NOK", "amount_unit", "amounts_in", "is_kroner", "parse_currency", "shown"]
+__all__ = [
+    "CODES",
+    "NOK",
+    "SIGNS",
+    "amount_unit",
+    "amounts_in",
+    "is_kroner",
+    "marks",
+    "named_in",
+    "parse_currency",
+    "shown",
+]
 
 NOK: Final = "NOK"
 """Norwegian kroner: the currency of a round that names none."""
@@ -46,6 +58,62 @@ are no money to grant: gold, silver, platinum and palladium (XAU, XAG, XPT, XPD)
 market's and the IMF's units of account (XBA-XBD, XDR, XSU, XUA), the testing code XTS and
 "no currency", XXX."""
 # fmt: on
+
+SIGNS: Final = {"€": "EUR", "£": "GBP", "$": "USD"}
+"""The currency signs that name a currency as its code does. Not ``¥`` (yen and yuan) nor
+``kr`` for another krone than the Norwegian: they name more than one."""
+
+_WORDS: Final = {
+    "kr": NOK,
+    "kroner": NOK,
+    "nkr": NOK,
+    "nok": NOK,
+    "euro": "EUR",
+    "euros": "EUR",
+    "eur": "EUR",
+    "sek": "SEK",
+    "dkk": "DKK",
+    "isk": "ISK",
+    "usd": "USD",
+    "gbp": "GBP",
+    "chf": "CHF",
+}
+"""Words that name a currency in any case, as people type them (``kr``, ``eur``, ``euro``). Any
+other code names its currency in capitals only: ``ALL`` is the Albanian lek, ``all`` a word."""
+
+_RUN = re.compile(r"[^\W\d_]+|[€£$]")
+
+
+def _names(word: str, currency: str) -> str | None:
+    """The currency one word or sign names (``EUR``, ``€``, ``kroner``), or None."""
+    found = SIGNS.get(word) or _WORDS.get(word.lower())
+    if found is None and word.isupper() and word in CODES:
+        found = word
+    if found is None and word.upper() == currency:
+        found = currency
+    return found
+
+
+def named_in(text: str, currency: str = NOK) -> list[str]:
+    """The currencies typed text names, in order, each once: a code (``EUR``; ``eur`` for the
+    common ones and the round's ``currency``), a sign (``€``), a word (``kr``, ``kroner``,
+    ``euro``), also with a scale before it (``MNOK``, ``tkr``, ``MEUR``)."""
+    found: list[str] = []
+    for word in _RUN.findall(text):
+        name = _names(word, currency)
+        if name is None and len(word) > 2 and word[0] in "mtkMTK":
+            name = _names(word[1:], currency)
+        if name is not None and name not in found:
+            found.append(name)
+    return found
+
+
+def marks(code: str) -> tuple[str, ...]:
+    """The ways typed text names ``code`` beside its digits, longest first: the code and
+    ``€`` for EUR; ``kr``, ``kroner`` and ``NOK`` for kroner."""
+    named = [word for word, name in (*_WORDS.items(), *SIGNS.items()) if name == code]
+    return tuple(sorted({code.lower(), *named}, key=lambda word: (-len(word), word)))
+
 
 _SHOWN: ContextVar[str] = ContextVar("tilskudd_currency", default=NOK)
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Final
 
+from tilskudd.currency import NOK, marks, named_in
 from tilskudd.errors import AmbiguousAmountError, AmbiguousUnitError, AmountError
 
 __all__ = [
@@ -43,10 +45,29 @@ _SPACE_RE = re.compile(f"[{_SPACES}\t]+")
 _CURRENCY_RE = re.compile(
     r"^(?:kr\.?|nok)\s*|\s*(?:kroner|kr\.?|nok|,-|\.-|,--|\.--)$", re.IGNORECASE
 )
+_WHOLE_MARKER = re.compile(r"\d\s*[,.]-+\s*(?:kr\.?|nok)?$", re.IGNORECASE)
+
+
+@lru_cache(maxsize=16)
+def _currency_marks(currency: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The patterns that take a currency's marks off typed text (``kr``, ``NOK``, ``,-``
+    for kroner; ``EUR``, ``€``, ``euro``, ``,-`` for euros), and that find ",-" (no cents)."""
+    if currency == NOK:
+        return _CURRENCY_RE, _WHOLE_MARKER
+    words = "|".join(map(re.escape, marks(currency)))
+    # Before the digits a code or word is a word of its own ("EURO 5" is not "O 5" in euros);
+    # after them it may follow a scale, as "MNOK" does kroner ("3,3 MEUR").
+    mark = rf"(?:{words})(?![^\W\d_])"
+    return (
+        re.compile(rf"^{mark}\s*|\s*(?:{words}|,-|\.-|,--|\.--)$", re.IGNORECASE),
+        re.compile(rf"\d\s*[,.]-+\s*(?:{mark})?$", re.IGNORECASE),
+    )
+
+
 _MULTIPLIERS: tuple[tuple[re.Pattern[str], int], ...] = (
     (re.compile(r"\s*(?:mrd\.?|milliarder?|bn)$", re.IGNORECASE), 1_000_000_000),
     (
-        re.compile(r"\s*(?:mill\.?|millioner|million|millions|mnok|mio\.?|m)$", re.IGNORECASE),
+        re.compile(r"\s*(?:mill\.?|millioner|million|millions|mio\.?|m)$", re.IGNORECASE),
         1_000_000,
     ),
     (re.compile(r"\s*(?:tusen|k)$", re.IGNORECASE), 1_000),
@@ -231,12 +252,18 @@ def _parse_number_text(
 
 
 def parse_decimal(
-    value: object, *, original: str | None = None, dot_groups: bool = False
+    value: object,
+    *,
+    original: str | None = None,
+    dot_groups: bool = False,
+    currency: str = NOK,
 ) -> Decimal:
     """Parse an amount-like cell (number or text, with currency and multipliers) exactly.
 
     ``dot_groups``: the cell is from a semicolon-separated file, whose decimal mark is the comma,
     so that a dot before three digits groups thousands (``250.000`` is 250 000, not ambiguous).
+    ``currency``: the round's ISO 4217 code, whose marks the text may have (``3 300 000 kr``
+    in kroner, ``€ 12 500`` or ``3 300 000 EUR`` in euros); another currency's are no amount.
     """
     shown = original if original is not None else str(value)
     if value is None:
@@ -262,16 +289,17 @@ def parse_decimal(
     if text.endswith(".") and text[-2:-1].isalpha():
         # A full stop after the unit, as at the end of a sentence: "20 MNOK.", "20 kroner."
         text = text[:-1]
-    whole_marker = bool(re.search(r"\d\s*[,.]-+\s*(?:kr\.?|nok)?$", text, re.IGNORECASE))
+    currency_re, whole_re = _currency_marks(currency)
+    whole_marker = bool(whole_re.search(text))
     for _ in range(2):  # "kr 3,3 mill." and "3,3 mill. kr": currency on either side
-        text = _CURRENCY_RE.sub("", text).strip()
+        text = currency_re.sub("", text).strip()
     multiplier = 1
     for pattern, factor in _MULTIPLIERS:
         stripped = pattern.sub("", text)
         if stripped != text and stripped and stripped[-1].isdigit():
             text, multiplier = stripped.strip(), factor
             break
-    text = _CURRENCY_RE.sub("", text).strip()
+    text = currency_re.sub("", text).strip()
     if multiplier == 1 and (g := _G_SUFFIX.fullmatch(text)) is not None:
         number_text = g.group(1)
         raise AmbiguousUnitError(
@@ -280,18 +308,31 @@ def parse_decimal(
             hint=f"write {number_text} mrd for billions, or the amount in kroner",
             number=number_text,
         )
-    number = _parse_number_text(
-        text,
-        shown,
-        has_multiplier=multiplier != 1,
-        whole_marker=whole_marker,
-        dot_groups=dot_groups,
-    )
+    try:
+        number = _parse_number_text(
+            text,
+            shown,
+            has_multiplier=multiplier != 1,
+            whole_marker=whole_marker,
+            dot_groups=dot_groups,
+        )
+    except AmountError:
+        other = [code for code in named_in(shown, currency) if code != currency]
+        if other:
+            # "3 300 000 EUR" in a round of kroner: not digits out of place, another currency.
+            raise AmountError(
+                f"'{shown}' is an amount in {other[0]}, but the round counts in {currency}",
+                hint=f"write the amount in {currency}, or count the round in {other[0]}",
+            ) from None
+        raise
     return number * multiplier
 
 
-def parse_amount(value: object, *, allow_zero: bool = False, allow_negative: bool = False) -> int:
-    """Parse a cell or option into whole kroner, or raise :class:`AmountError` with a hint.
+def parse_amount(
+    value: object, *, allow_zero: bool = False, allow_negative: bool = False, currency: str = NOK
+) -> int:
+    """Parse a cell or option into whole kroner (whole units of ``currency``, the round's ISO
+    4217 code), or raise :class:`AmountError` with a hint.
 
     >>> parse_amount("kr 3.300.000,-")
     3300000
@@ -301,7 +342,7 @@ def parse_amount(value: object, *, allow_zero: bool = False, allow_negative: boo
     3300000
     """
     shown = str(value).strip() if value is not None else ""
-    number = parse_decimal(value, original=shown)
+    number = parse_decimal(value, original=shown, currency=currency)
     return _whole_units(number, shown, allow_zero=allow_zero, allow_negative=allow_negative)
 
 

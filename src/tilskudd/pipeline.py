@@ -52,7 +52,8 @@ def read_applications(
     the result, never raised. With a ``rule`` that ranks (ranked, optimal, lottery), a score or a
     rank is required of every application. ``meanwhile``: see
     :func:`~tilskudd.reading.read_table`. ``currency``: the ISO 4217 code the round counts in;
-    a currency the file gives (a ``Currency`` column, a ``currency;EUR`` line) is held to it.
+    a currency the file gives (a ``Currency`` column, a ``currency;EUR`` line) is held to it,
+    and an amount's header may name it (``Søkt beløp (EUR)``).
     """
     from tilskudd.reading import read_table
 
@@ -63,6 +64,7 @@ def read_applications(
         display_name=display_name,
         lang=lang,
         meanwhile=meanwhile,
+        currency=currency,
     )
     from tilskudd.validation import validate
 

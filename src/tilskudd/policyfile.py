@@ -118,15 +118,17 @@ _BOUND_KEYS = {
 }
 
 
-def _amount_problem(value: object, *, allow_zero: bool, exc: AmountError) -> Phrase:
+def _amount_problem(
+    value: object, *, allow_zero: bool, exc: AmountError, currency: str = NOK
+) -> Phrase:
     """What is wrong with an amount, in the words of the cell checks (:mod:`validation`)."""
     from tilskudd.validation import amount_problem
 
-    found = amount_problem(value, allow_zero=allow_zero)
+    found = amount_problem(value, allow_zero=allow_zero, currency=currency)
     if found is None and allow_zero:
         # Refused, but not for any reason that stands when zero is allowed: it is zero, and this
         # amount (a frame, a round's budget) may not be.
-        found = amount_problem(value, allow_zero=False)
+        found = amount_problem(value, allow_zero=False, currency=currency)
     if found is not None:
         return found
     hint = f" ({exc.hint})" if exc.hint else ""
@@ -137,8 +139,9 @@ def _clean_amounts(
     data: dict[str, Any], where: Where, place: Place, currency: str = NOK
 ) -> tuple[dict[str, Any], list[Phrase]]:
     """The amounts parsed, and a line for each that is not an amount (left out of the result,
-    so that the other settings are still checked and every problem is said at once). In a
-    round of another ``currency``, an amount typed as kroner is one such."""
+    so that the other settings are still checked and every problem is said at once).
+    ``currency``: the round's, whose code an amount may name (``"300 000 EUR"``); an amount
+    typed as kroner in a round of another is one such problem."""
     cleaned = dict(data)
     lines: list[Phrase] = []
     for key in AMOUNT_FIELDS:
@@ -146,26 +149,17 @@ def _clean_amounts(
         if value is None or isinstance(value, int):  # true or false: refused by the model
             continue
         allow_zero = key == "min_award"
-        # "500 000 kr" as the cap of a round of euros: read as euros, it is wrong tenfold.
-        message = _in_kroner(value, currency)
-        if message is None:
-            try:
-                cleaned[key] = parse_amount(value, allow_zero=allow_zero)
-                continue
-            except AmountError as exc:
-                message = _amount_problem(value, allow_zero=allow_zero, exc=exc)
+        # "500 000 kr" as the cap of a round of euros is refused: read as euros, it would be
+        # wrong tenfold.
+        try:
+            cleaned[key] = parse_amount(value, allow_zero=allow_zero, currency=currency)
+            continue
+        except AmountError as exc:
+            message = _amount_problem(value, allow_zero=allow_zero, exc=exc, currency=currency)
         field = _as_option(key) if where is _OPTIONS else key
         lines.append(Phrase("policy.error.line", where=place((key,)), field=field, message=message))
         del cleaned[key]
     return cleaned, lines
-
-
-def _in_kroner(value: object, currency: str) -> Phrase | None:
-    if currency == NOK:
-        return None  # tilskudd.validation not imported: the sheet's parse imports it
-    from tilskudd.validation import amount_in_kroner
-
-    return amount_in_kroner(value, currency)
 
 
 def says_the_value(message: Phrase) -> bool:
@@ -280,7 +274,7 @@ def policy_from_mapping(
 
     :class:`PolicyError` names each setting that is wrong, one a line, said in any language
     (:meth:`PolicyError.text`): at ``where``, or at what ``place`` says for the setting (a line
-    of the file). ``currency``: the round's, in which an amount typed as kroner is wrong.
+    of the file). ``currency``: the round's, whose code its amounts may name.
     """
     policy, lines, _ = _validated(data, where=where, base=base, place=place, currency=currency)
     if policy is None or lines:
@@ -516,7 +510,8 @@ def load_policy(
 ) -> Policy:
     """Read a policy file (if any; or take one already read, :func:`read_policy`) and apply
     option overrides; raise PolicyError naming the key. ``currency``: the round's (by default
-    the file's, else NOK), in which an amount typed as kroner is wrong."""
+    the file's, else NOK), whose code an amount may name (``max_award = "300 000 EUR"``);
+    another currency's is refused."""
     policy = base
     read = None if path is None else path if isinstance(path, PolicyFile) else read_policy(path)
     code = currency or (read.currency if read is not None else None) or NOK

@@ -62,7 +62,7 @@ from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
 from tilskudd.collector import collector_paused
-from tilskudd.currency import NOK
+from tilskudd.currency import NOK, named_in
 from tilskudd.errors import AmbiguousAmountError, AmbiguousUnitError, AmountError, UsageError
 from tilskudd.i18n import Phrase
 from tilskudd.issues import describe_issue
@@ -538,9 +538,14 @@ def _date_text(value: RawCell) -> tuple[int, int] | None:
     return (day, month) if 1 <= day <= 31 and 1 <= month <= 12 else None
 
 
-def _amount(value: RawCell, *, allow_zero: bool = False, dot_groups: bool = False) -> int:
+def _amount(
+    value: RawCell, *, allow_zero: bool = False, dot_groups: bool = False, currency: str = NOK
+) -> int:
     """Whole kroner from a number or typed text, or raise :class:`_Problem`. ``dot_groups``: a
-    dot before three digits groups thousands (a semicolon-separated file: decimal comma)."""
+    dot before three digits groups thousands (a semicolon-separated file: decimal comma).
+    ``currency``: the round's, which typed text may name (``€ 12 500`` in a round of euros);
+    text that names another is refused, since its number is not the round's money (no such
+    text reads as an amount: what names it is asked only of text that does not)."""
     number: Decimal | int
     if isinstance(value, date):
         raise _Problem("amount_date", day=value.day, month=value.month)
@@ -550,8 +555,14 @@ def _amount(value: RawCell, *, allow_zero: bool = False, dot_groups: bool = Fals
         number = int(value)
     else:
         try:
-            number = parse_decimal(value, original=_cell_text(value).strip(), dot_groups=dot_groups)
+            number = parse_decimal(
+                value,
+                original=_cell_text(value).strip(),
+                dot_groups=dot_groups,
+                currency=currency,
+            )
         except AmbiguousAmountError as exc:
+            _same_currency(value, currency)
             raise _Problem(
                 "amount_ambiguous",
                 thousands=f"{exc.thousands:,}".replace(",", "\u00a0"),  # "3 300" stays whole
@@ -563,8 +574,10 @@ def _amount(value: RawCell, *, allow_zero: bool = False, dot_groups: bool = Fals
                 comma=int(exc.separator == ","),
             ) from None
         except AmbiguousUnitError as exc:
+            _same_currency(value, currency)
             raise _Problem("amount_g", number=exc.number) from None
         except AmountError:
+            _same_currency(value, currency)
             day_month = _date_text(value)
             if day_month is not None:
                 raise _Problem("amount_date", day=day_month[0], month=day_month[1]) from None
@@ -587,25 +600,32 @@ def _amount(value: RawCell, *, allow_zero: bool = False, dot_groups: bool = Fals
     return number
 
 
-def amount_problem(value: object, *, allow_zero: bool = False) -> Phrase | None:
-    """What is wrong with ``value`` as an amount of whole kroner, in the words the cell checks
-    use (``validate.amount_*``), or None if it is one: for amounts given elsewhere than in a
-    cell (a policy file, an option)."""
+def _same_currency(value: RawCell, currency: str) -> None:
+    """Raise :class:`_Problem` when typed text names another currency than the round's:
+    ``3 300 000 kr`` in a round of euros, ``€ 12 500`` in a round of kroner."""
+    if type(value) is not str:
+        return
+    other = [code for code in named_in(value, currency) if code != currency]
+    if not other:
+        return
+    if other[0] == NOK:
+        # "3 300 000 kr" in a round of euros: read as euros it would be wrong by tenfold.
+        raise _Problem("amount_in_kroner", expected=currency)
+    raise _Problem("amount_other_currency", currency=other[0], expected=currency)
+
+
+def amount_problem(
+    value: object, *, allow_zero: bool = False, currency: str = NOK
+) -> Phrase | None:
+    """What is wrong with ``value`` as an amount of whole kroner (of ``currency``, the
+    round's), in the words the cell checks use (``validate.amount_*``), or None if it is one:
+    for amounts given elsewhere than in a cell (a policy file, an option)."""
     cell = value if isinstance(value, str | int | float | Decimal | bool) else str(value)
     try:
-        _amount(cell, allow_zero=allow_zero)
+        _amount(cell, allow_zero=allow_zero, currency=currency)
     except _Problem as problem:
         return Phrase(f"validate.{problem.code}", value=_cell_text(cell).strip(), **problem.params)
     return None
-
-
-def amount_in_kroner(value: object, currency: str) -> Phrase | None:
-    """The problem of ``value``, an amount given elsewhere than in a cell (a policy file, an
-    option), when it is typed as kroner (``500 000 kr``, ``0,5 MNOK``) in a round of another
-    ``currency``, as the cell check says it (``validate.amount_in_kroner``); else None."""
-    if currency == NOK or not isinstance(value, str) or not _KRONER_MARK.search(value):
-        return None
-    return Phrase("validate.amount_in_kroner", value=value.strip(), expected=currency)
 
 
 _KRONER_MARK = re.compile(r"(?<![^\W\d_])(?:[mtk]?(?:kr|nok)|kroner)(?![^\W\d_])", re.IGNORECASE)
@@ -1074,7 +1094,7 @@ class _Checker:
                 return None
         else:
             try:
-                amount = _amount(text, dot_groups=self.dot_groups)
+                amount = _amount(text, dot_groups=self.dot_groups, currency=self.currency)
             except _Problem:
                 return None
         self._amounts[text] = amount
@@ -1245,12 +1265,10 @@ class _Checker:
         value = self.cell(row, field)
         if is_empty(value):
             return None
-        if self.currency != NOK and type(value) is str and _KRONER_MARK.search(value):
-            # "3 300 000 kr" in a round of euros: read as euros it would be wrong by tenfold.
-            self.add(row, field, "amount_in_kroner", {"expected": self.currency}, value=value)
-            return None
         try:
-            return _amount(value, allow_zero=allow_zero, dot_groups=self.dot_groups)
+            return _amount(
+                value, allow_zero=allow_zero, dot_groups=self.dot_groups, currency=self.currency
+            )
         except _Problem as problem:
             self.add(row, field, problem.code, problem.params, value=value)
             return None

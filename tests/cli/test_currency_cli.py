@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
+import openpyxl
 import pytest
 from typer.testing import CliRunner, Result
 
@@ -319,6 +321,85 @@ def test_an_amount_column_in_thousands_is_refused_in_the_rounds_currency(
 
 
 @pytest.mark.parametrize(
+    ("currency", "budget", "said"),
+    [
+        ("EUR", "550 000 EUR", f"Budget: EUR{NBSP}550,000"),
+        ("EUR", "€ 550.000,-", f"Budget: EUR{NBSP}550,000"),
+        ("GBP", "£550,000.00", f"Budget: GBP{NBSP}550,000"),
+        ("NOK", "550 000 kr", f"Budget: NOK{NBSP}550,000"),
+    ],
+)
+def test_a_budget_may_name_the_rounds_own_currency(
+    in_empty_folder: Path, currency: str, budget: str, said: str
+) -> None:
+    source = _file(in_empty_folder)
+    result = run("allocate", str(source), "--budget", budget, "--currency", currency)
+    assert result.exit_code == 0, result.output
+    assert said in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("currency", "budget", "said"),
+    [
+        (
+            "NOK",
+            "550 000 EUR",
+            "--budget: '550 000 EUR' is an amount in EUR, but the round counts in NOK; write the "
+            "amount in NOK, or, if the round's amounts are in EUR, count the round in EUR with "
+            "--currency EUR",
+        ),
+        (
+            "EUR",
+            "550 000 kr",
+            "--budget: '550 000 kr' is an amount in kroner, but the round counts in EUR",
+        ),
+        (
+            "EUR",
+            "£ 550 000",
+            "--budget: '£ 550 000' is an amount in GBP, but the round counts in EUR",
+        ),
+    ],
+)
+@pytest.mark.parametrize("command", ["allocate", "check"])
+def test_a_budget_in_another_currency_is_refused_naming_the_option(
+    in_empty_folder: Path, command: str, currency: str, budget: str, said: str
+) -> None:
+    source = _file(in_empty_folder)
+    result = run(command, str(source), "--budget", budget, "--currency", currency)
+    assert result.exit_code == 2, result.output
+    assert said in _said(result)
+
+
+def test_a_budget_in_another_currency_is_said_in_norwegian(in_empty_folder: Path) -> None:
+    source = _file(in_empty_folder)
+    result = run("allocate", str(source), "--budget", "€ 550 000", "--lang", "nb")
+    assert result.exit_code == 2, result.output
+    assert (
+        "--budget: «€ 550 000» er et beløp i EUR, men runden regner i NOK; skriv beløpet i NOK, "
+        "eller, om rundens beløp er i EUR, regn runden i EUR med --currency EUR"
+    ) in _said(result)
+
+
+def test_the_policys_amounts_may_name_the_rounds_own_currency(in_empty_folder: Path) -> None:
+    source = _file(in_empty_folder)
+    policy = in_empty_folder / "policy.toml"
+    policy.write_text(
+        '[policy]\ncurrency = "EUR"\nmax_award = "260 000 EUR"\nround_to = "€ 1 000"\n',
+        encoding="utf-8",
+    )
+    result = run(
+        "allocate", str(source), "--budget", "550 000 EUR", "--policy", str(policy),
+        "--min-award", "5 000 €", "-o", "out.json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    data = json.loads((in_empty_folder / "out.json").read_text(encoding="utf-8"))
+    assert data["currency"] == "EUR"
+    assert (data["policy"]["max_award"], data["policy"]["min_award"]) == (260_000, 5_000)
+    assert data["policy"]["round_to"] == 1_000
+    assert [a["amount"] for a in data["applications"]] == [260_000, 250_000]
+
+
+@pytest.mark.parametrize(
     ("lang", "said"),
     [
         ("en", "'{typed}' is an amount in kroner, but the round counts in EUR; write the amount"),
@@ -350,3 +431,93 @@ def test_an_option_typed_as_kroner_is_refused_in_a_round_of_another_currency(
     assert not result.stdout  # nothing allocated, nothing checked
     # In a round of kroner the same amount is kroner, as ever.
     assert run(*args, "--lang", lang).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        (
+            "en",
+            "{policy}, line 3: max_award: '260 000 kr' is an amount in kroner, but the round "
+            "counts in EUR; write the amount in EUR, without kr or NOK",
+        ),
+        (
+            "nb",
+            "{policy}, linje 3: max_award: «260 000 kr» er et beløp i kroner, men runden regner "
+            "i EUR; skriv beløpet i EUR, uten kr eller NOK",
+        ),
+    ],
+)
+def test_a_policy_amount_in_another_currency_is_refused_with_its_line(
+    in_empty_folder: Path, lang: str, said: str
+) -> None:
+    source = _file(in_empty_folder)
+    policy = in_empty_folder / "policy.toml"
+    policy.write_text('[policy]\ncurrency = "EUR"\nmax_award = "260 000 kr"\n', encoding="utf-8")
+    result = run(
+        "allocate", str(source), "--budget", "550000", "--policy", str(policy), "--lang", lang,
+        "--min-award", "5 000 SEK",
+    )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert said.format(policy=policy) in _said(result)
+    option = (
+        "--min-award: '5 000 SEK' is an amount in SEK, but the round counts in EUR"
+        if lang == "en"
+        else "--min-award: «5 000 SEK» er et beløp i SEK, men runden regner i EUR"
+    )
+    assert option in _said(result)
+
+
+EUROS = (
+    "ID,Applicant,Project,Requested (EUR),Total cost (€),Score\n"
+    'E-1,Lag A,Prosjekt A,"€ 12 500","€ 40 000",6\n'
+    'E-2,Lag B,Prosjekt B,"€ 9 000",30000 EUR,5\n'
+    'E-3,Lag C,Prosjekt C,"3,000.00 €",,4\n'
+)
+
+
+def _rows(sheet: Any) -> list[dict[str, Any]]:
+    rows = list(sheet.iter_rows(values_only=True))
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+def test_a_sheet_of_euros_is_allocated_end_to_end(in_empty_folder: Path) -> None:
+    """An export with 'Requested (EUR)' and '€ 12 500' in its cells, allocated in euros."""
+    source = in_empty_folder / "eea.csv"
+    source.write_text(EUROS, encoding="utf-8")
+    out = in_empty_folder / "awards.xlsx"
+    result = run(
+        "allocate", str(source), "--currency", "EUR", "--budget", "€ 20 000",
+        "--max-award", "10 000 EUR", "-o", str(out),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert f"Budget: EUR{NBSP}20,000 · Awarded: EUR{NBSP}19,000" in result.stdout
+    book = openpyxl.load_workbook(out, read_only=True)
+    funded, unfunded = _rows(book["Awards"]), _rows(book["Not funded"])
+    assert [(r["ID"], r["Requested"], r["Total cost"], r["Awarded"]) for r in funded] == [
+        ("E-1", 12_500, 40_000, 10_000),
+        ("E-2", 9_000, 30_000, 9_000),
+    ]
+    assert [(r["ID"], r["Requested"], r["Total cost"]) for r in unfunded] == [("E-3", 3_000, None)]
+    settings = {row[0]: row[1] for row in book["Policy"].iter_rows(values_only=True)}
+    assert (settings["Currency"], settings["max_award"]) == ("EUR", 10_000)
+    book.close()
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "the round counts every amount in NOK. If the amounts are in EUR, count the round "
+               "in EUR with --currency EUR"),
+        ("nb", "runden regner alle beløp i NOK. Er beløpene i EUR, regn runden i EUR med "
+               "--currency EUR"),
+    ],
+)  # fmt: skip
+def test_a_sheet_of_euros_in_a_round_of_kroner_says_currency(
+    in_empty_folder: Path, lang: str, said: str
+) -> None:
+    source = in_empty_folder / "eea.csv"
+    source.write_text(EUROS, encoding="utf-8")
+    result = run("allocate", str(source), "--budget", "20000", "--lang", lang)
+    assert result.exit_code == 1, result.output
+    assert said in _said(result)

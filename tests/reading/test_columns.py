@@ -289,7 +289,8 @@ def test_a_note_naming_only_the_currency_or_a_remark_is_not_a_scale(header: str)
 
 def test_a_field_of_kroner_in_another_currency_is_held_for_an_error() -> None:
     match = map_header(0, ["ID", "Søkt beløp (EUR)", "Totalkostnad (€)", "Kurs (EUR)"])
-    assert match.scaled == {1: ("requested", "(EUR)"), 2: ("total_cost", "(€)")}
+    assert match.foreign == {1: ("requested", "(EUR)", "EUR"), 2: ("total_cost", "(€)", "EUR")}
+    assert not match.scaled
     assert match.extra[3] == "Kurs (EUR)"
 
 
@@ -298,7 +299,11 @@ def test_a_currency_sign_outside_brackets_is_held_for_an_error_as_one_inside() -
     # were read as kroner without a word, while "Requested (£)" was refused.
     headers = ["ID", "Requested £", "Total cost, $", "Søkt beløp €", "Poeng ¥", "Kurs €"]
     match = map_header(0, headers)
-    assert match.scaled == {1: ("requested", "£"), 2: ("total_cost", "$"), 3: ("requested", "€")}
+    assert match.foreign == {
+        1: ("requested", "£", "GBP"),
+        2: ("total_cost", "$", "USD"),
+        3: ("requested", "€", "EUR"),
+    }
     assert match.fields == {"id": 0, "score": 4}  # on a score the sign is only a note
     assert match.extra[5] == "Kurs €"
     assert [scale_note(h) for h in ("Requested £", "Søkt beløp (kr)", "Søkt beløp, kr")] == [

@@ -75,6 +75,7 @@ def _read(
         meanwhile=preparer(
             ["tilskudd.validation", "tilskudd.summary", then], register=register, lang=lang
         ),
+        currency=currency,
     )
     from tilskudd.validation import check_table
 

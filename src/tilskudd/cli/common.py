@@ -520,27 +520,19 @@ def print_error(
 def parse_amount_option(
     value: str | None, option: str, *, allow_zero: bool = False, currency: str = "NOK"
 ) -> int | None:
-    """Parse an amount given as an option (``20000000``, ``"20 000 000"``, ``20M``) of a round
-    in ``currency``, in which an amount typed as kroner (``20 MNOK``) is refused."""
+    """Parse an amount given as an option (``20000000``, ``"20 000 000"``, ``20M``), in the
+    round's ``currency`` (whose code it may name: ``"300 000 EUR"``; another it may not)."""
     if value is None:
         return None
     from tilskudd.errors import AmountError
     from tilskudd.money import parse_amount
 
-    if currency != "NOK":
-        # Imported only here: in a round of kroner it is imported while the sheet is parsed.
-        from tilskudd.validation import amount_in_kroner
-
-        kroner = amount_in_kroner(value, currency)
-        if kroner is not None:  # read as the round's currency, it would be wrong tenfold
-            raise UsageError(key="cli.option_problem", option=option, problem=kroner)
-
     try:
-        return parse_amount(value, allow_zero=allow_zero)
+        return parse_amount(value, allow_zero=allow_zero, currency=currency)
     except AmountError as exc:
         from tilskudd.validation import amount_problem
 
-        problem = amount_problem(value, allow_zero=allow_zero)
+        problem = amount_problem(value, allow_zero=allow_zero, currency=currency)
         if problem is None:  # the cell checks would take it: say it as parse_amount did
             hint = f"; {exc.hint}" if exc.hint else ""
             raise UsageError(f"{option}: {exc}{hint}") from None

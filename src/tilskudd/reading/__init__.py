@@ -22,6 +22,7 @@ import tomllib
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from tilskudd.currency import NOK
 from tilskudd.errors import InputFileError, UsageError
 from tilskudd.i18n import Translator, get
 from tilskudd.models import Issue, Location, Severity
@@ -57,6 +58,7 @@ def read_table(
     display_name: str | None = None,
     lang: str = "en",
     meanwhile: Callable[[], object] | None = None,
+    currency: str = NOK,
 ) -> RawTable:
     """Read the applications sheet of ``path`` (xlsx, xlsm, xlsb, xls, ods, csv, tsv).
 
@@ -67,7 +69,9 @@ def read_table(
     once while a workbook's sheet is parsed, which takes most of the reading and leaves the
     other core free (calamine lets go of the GIL): for the caller's own work, done beside it
     (the command line imports the modules it needs next). Its errors are raised as they are.
-    It is not called for a CSV file.
+    It is not called for a CSV file. ``currency``: the round's ISO 4217 code, which an amount's
+    header may name (``Søkt beløp (EUR)`` in a round of euros); a header naming another is an
+    error that says ``--currency``.
     """
     path = Path(path)
     file = display_name or str(path)
@@ -100,7 +104,14 @@ def read_table(
         )
     if sniffed.format == "csv":
         table = _read_text(
-            path, sniffed, file=file, sheet=sheet, column_map=column_map, t=t, issues=issues
+            path,
+            sniffed,
+            file=file,
+            sheet=sheet,
+            column_map=column_map,
+            t=t,
+            issues=issues,
+            currency=currency,
         )
     else:
         from tilskudd.reading.xlsx import read_workbook
@@ -114,9 +125,10 @@ def read_table(
             t=t,
             issues=issues,
             meanwhile=meanwhile,
+            currency=currency,
         )
     if columns:
-        _warn_unused(columns, table)
+        _warn_unused(columns, table, currency)
     return table
 
 
@@ -134,9 +146,9 @@ def _lock_file(path: Path) -> Path | None:
     return None
 
 
-def _warn_unused(columns: Mapping[str, str], table: RawTable) -> None:
+def _warn_unused(columns: Mapping[str, str], table: RawTable, currency: str = NOK) -> None:
     """A map entry that names no header is most likely a typo: say so rather than ignore it."""
-    present = {form for text in table.headers if text for form in header_forms(text)}
+    present = {form for text in table.headers if text for form in header_forms(text, currency)}
     for header in columns:
         if normalize_header(header) not in present:
             table.issues.append(
@@ -158,6 +170,7 @@ def _read_text(
     column_map: Mapping[str, str] | None,
     t: Translator,
     issues: list[Issue],
+    currency: str = NOK,
 ) -> RawTable:
     from tilskudd.reading.csv import read_csv, row_problems
 
@@ -176,7 +189,7 @@ def _read_text(
     # workbook's garbled text.
     mangled = not any(issue.code == "read.encoding_cp1252" for issue in issues)
     try:
-        match = find_header(grid, column_map)
+        match = find_header(grid, column_map, currency=currency)
         if match is None:
             if sniffed.mismatch:
                 # A workbook name on a text file that is not a table either: say what it is.

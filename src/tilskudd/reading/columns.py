@@ -4,7 +4,9 @@ A header cell means a field when its normalised text equals one of the field's a
 or English. Normalising ignores case, spaces, punctuation and accents (``"Org.nr."`` is ``orgnr``,
 ``"Søkt beløp"`` is ``soktbelop``), drops a bracketed note (``"Poeng (1-6)"``) and a trailing
 currency (``"Søkt beløp, kr"``), but never a scale: ``"Søkt beløp (1000 kr)"`` does not match, since
-reading thousands as kroner would be wrong by a factor of a thousand.
+reading thousands as kroner would be wrong by a factor of a thousand. The currency is the round's:
+in a round of euros ``"Søkt beløp (EUR)"`` and ``"Requested €"`` match, and ``"Søkt beløp (kr)"``
+does not, as ``"Søkt beløp (EUR)"`` does not in a round of kroner.
 
 The header row is the row, among the first :data:`HEADER_SCAN_ROWS`, that maps the most fields;
 titles, logos and blank rows above it are normal.
@@ -18,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from tilskudd.currency import NOK, marks, named_in
 from tilskudd.reading.table import FormulaWithoutValue, RawCell, column_letter, is_empty
 
 __all__ = [
@@ -37,6 +40,7 @@ __all__ = [
     "header_forms",
     "match_field",
     "normalize_header",
+    "note_currency",
     "scale_note",
     "scale_statement",
 ]
@@ -279,19 +283,31 @@ _NOT_ALNUM = re.compile(r"[\W_]+")
 _BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 # A bracket that states a scale changes what the numbers mean: keep it. "(1000 kr)", "(1 000)",
 # "[MNOK]", "(tkr)", "(mill. kr)", "(T kr)", "(M NOK)", "(mln)", "(mio.)", "(€m)", "(k)", "(in
-# thousands)". So does another currency than kroner ("(EUR)", "(€)", "(i euro)", "(SEK)"): euros
-# read as kroner would be wrong by a factor of ten. A bracket that only names the currency
-# ("(kr)", "(NOK)", "(totalt, kr)") does not.
+# thousands)", "(1000 EUR)", "(tusen euro)".
 _SCALE = re.compile(
     r"\d{3}|mill|mrd|milliard|tusen|thousand|million|billion|\bmln\b|\bmio\b|\bbn\b"
-    r"|\b(?:eur|euro|euros|sek|dkk|isk|usd|gbp|chf)\b|[€$£]"
     r"|\b[mtk]\s*(?:kr|nok|eur|usd|gbp|sek|dkk)(?![a-zæøå])|\b[mtk]\s*[€$£]|[€$£]\s*[mtk]\b"
     r"|\b[mtk]\b",
     re.IGNORECASE,
 )
+# So does a bracket naming another currency than the round's ("(EUR)", "(€)", "(i euro)", "(SEK)"
+# in a round of kroner, "(kr)" in a round of euros): euros read as kroner would be wrong by a
+# factor of ten. A bracket that only names the round's currency does not: "(kr)", "(NOK)",
+# "(totalt, kr)" in a round of kroner, "(EUR)", "(€)", "(i euro)" in a round of euros.
 # The fields whose numbers are kroner: a scale note on one of them is refused, not ignored.
 MONEY_FIELDS = ("requested", "total_cost", "decision_amount")
 _CURRENCY_SUFFIXES = ("ikr", "inok", "kr", "nok")
+
+
+@lru_cache(maxsize=16)
+def _currency_suffixes(currency: str) -> tuple[str, ...]:
+    """A header's trailing words, normalised, that only name the round's ``currency``: ``kr``
+    and ``i NOK`` in kroner (``"Søkt beløp, kr"``), ``EUR`` and ``i euro`` in euros."""
+    if currency == NOK:
+        return _CURRENCY_SUFFIXES
+    words = [normalize_header(word) for word in marks(currency)]
+    words = [word for word in words if word]  # a sign is no word: see _has_note
+    return tuple(sorted({*words, *(f"i{word}" for word in words)}, key=len, reverse=True))
 
 
 @lru_cache(maxsize=4096)
@@ -363,17 +379,19 @@ def _percent_note(text: str) -> str | None:
 # A scale written after an amount's header without brackets: "Søkt beløp i 1000 kr", "Søkt
 # beløp, tkr", "Totalkostnad i mill. kr". Unknown as a header, it was listed as an unknown
 # column, and the advice to map it with --columns would have read thousands as kroner.
+# Kroner, or another currency with a scale as kroner have one ("i 1000 EUR", "MEUR").
+_TRAILING_MONEY = r"(?:kr\.?|kroner|nok|eur|euro|euros|sek|dkk|isk|usd|gbp|chf|€|£|\$)"
 _TRAILING_SCALE = re.compile(
     r"(?:(?:i|in)\s+)?(?:hele\s+)?"
-    r"(?:(?:1[ \u00a0.]?000|tusen|t|mill\.?|millioner|mrd\.?|m)\s*(?:kr\.?|kroner|nok)"
-    r"|(?:kr\.?|nok)\s*1[ \u00a0.]?000|tusen|tusener|mill\.?|millioner|mrd\.?"
-    r"|mnok|tnok|knok|mkr|tkr|thousands?|millions?)"
+    rf"(?:(?:1[ \u00a0.]?000|tusen|t|mill\.?|millioner|mrd\.?|m)\s*{_TRAILING_MONEY}"
+    rf"|{_TRAILING_MONEY}\s*1[ \u00a0.]?000|tusen|tusener|mill\.?|millioner|mrd\.?"
+    r"|[mtk](?:nok|eur|sek|dkk|usd|gbp|chf)|mkr|tkr|thousands?|millions?)"
     r"|(?:i|in)\s+(?:hele\s+)?1[ \u00a0.]?000",
     re.IGNORECASE,
 )
 
 
-def _trailing_scale(text: str) -> tuple[str, str] | None:
+def _trailing_scale(text: str, currency: str = NOK) -> tuple[str, str] | None:
     """(money field, the scale) for a header of kroner with a scale after it and no brackets
     (``"Søkt beløp i 1000 kr"`` -> ``("requested", "i 1000 kr")``), else None."""
     words = text.split()
@@ -381,19 +399,66 @@ def _trailing_scale(text: str) -> tuple[str, str] | None:
         suffix = " ".join(words[-count:]).strip(" ,;:")
         prefix = " ".join(words[:-count]).rstrip(" ,;:-–/")
         if prefix and _TRAILING_SCALE.fullmatch(suffix):
-            name = _match(prefix, None)[0]
+            name = _match(prefix, None, currency)[0]
             if name in MONEY_FIELDS:
                 return name, suffix
     return None
 
 
-def scale_note(text: str) -> str | None:
-    """The note in a header that states a scale or another currency (``"(tkr)"``, ``"(€)"``,
-    a ``£`` outside brackets), or None."""
-    note = _bracket_note(text, _SCALE)
+_IN = frozenset({"i", "in"})
+
+
+def _trailing_currency(text: str, currency: str) -> tuple[str, str, str] | None:
+    """(money field, the words, the currency they name) for a header of an amount with another
+    currency than the round's after it and no brackets (``"Søkt beløp, EUR"`` in a round of
+    kroner -> ``("requested", "EUR", "EUR")``; ``"Søkt beløp i kr"`` in a round of euros), else
+    None."""
+    words = text.split()
+    if len(words) < 2:
+        return None
+    count = 2 if len(words) > 2 and words[-2].lower() in _IN else 1
+    suffix = " ".join(words[-count:]).strip(" ,;:")
+    named = named_in(words[-1], currency)
+    if len(named) != 1 or named[0] == currency or not _ONE_WORD.fullmatch(words[-1]):
+        return None
+    name = _match(" ".join(words[:-count]).rstrip(" ,;:-–/"), None, currency)[0]
+    return (name, suffix, named[0]) if name in MONEY_FIELDS else None
+
+
+_ONE_WORD = re.compile(r"[,;:]?(?:kr\.?|[^\W\d_]+|[€$£])[,;:]?", re.IGNORECASE)
+
+
+def note_currency(note: str, currency: str = NOK) -> str | None:
+    """The currency other than the round's that a header's note names, when the note states no
+    scale (``"(EUR)"`` in a round of kroner -> ``"EUR"``; ``"(kr)"`` in a round of euros ->
+    ``"NOK"``), else None: a note of another currency, that ``--currency`` may settle."""
+    if _SCALE.search(note) or _PERCENT.search(note):
+        return None
+    other = [code for code in named_in(note, currency) if code != currency]
+    return other[0] if other else None
+
+
+def _names_another(note: str, currency: str) -> bool:
+    """Whether a bracketed note states a scale or names another currency than the round's."""
+    if _SCALE.search(note):
+        return True
+    return any(code != currency for code in named_in(note, currency))
+
+
+def scale_note(text: str, currency: str = NOK) -> str | None:
+    """The note in a header that states a scale or another currency than the round's
+    (``"(tkr)"``, ``"(€)"`` or a ``£`` outside brackets in a round of kroner; ``"(kr)"`` in a
+    round of euros), or None."""
+    note = None
+    if "(" in text or "[" in text:
+        for found in _BRACKETED.findall(text):
+            if _names_another(found, currency):
+                note = str(found)
+                break
     if note is None and not _CURRENCY_SIGNS.isdisjoint(text):
-        bare = _BARE_CURRENCY.search(_BRACKETED.sub(" ", text))
-        return bare.group() if bare else None
+        for bare in _BARE_CURRENCY.findall(_BRACKETED.sub(" ", text)):
+            if named_in(bare, currency) != [currency]:
+                return str(bare)
     return note
 
 
@@ -406,7 +471,9 @@ _SCALE_WORD = (
     r"(?:1[ \u00a0.,'’]?000|tusen(?:er)?|thousands?|mill(?:\.|ioner|ions?)?|mln\.?|mio\.?"
     r"|mrd\.?|milliarder|billions?|tkr|tnok|knok|mnok|mkr)"
 )
-_CURRENCY_WORD = r"(?:kr\.?|kroner|nok)"
+# Kroner, and the currencies a round is most often in: a scale of euros is a scale as one of
+# kroner is ("Amounts in EUR thousands", "i 1000 euro").
+_CURRENCY_WORD = r"(?:kr\.?|kroner|nok|eur|euro|euros|sek|dkk|isk|usd|gbp|chf)"
 _SCALE_STATEMENT = re.compile(
     # "i 1000 kr", "i hele tusen kroner", "i mill. kr", "i MNOK", "in NOK thousands"
     rf"\b(?:i|in)\s+(?:hele\s+)?(?:{_CURRENCY_WORD}\s*)?{_SCALE_WORD}(?![\w])"
@@ -430,18 +497,20 @@ def scale_statement(text: str) -> str | None:
     return found.group(0).strip()
 
 
-def header_forms(text: str) -> tuple[str, ...]:
-    """The normalised forms a header may match by: as written, without a note, without 'kr'."""
+def header_forms(text: str, currency: str = NOK) -> tuple[str, ...]:
+    """The normalised forms a header may match by: as written, without a note, without 'kr'
+    (in a round of ``currency``: without the notes and words that name it, ``(EUR)``)."""
     out = [normalize_header(text)]
     # Up to 50 rows of data cells pass through here while the header is sought: cheap tests
     # before the regular expressions.
     if _has_note(text):
         stripped = _without_notes(text)
-        if scale_note(text) is None:
+        if scale_note(text, currency) is None:
             out.append(normalize_header(stripped))
+    suffixes = _currency_suffixes(currency)
     for form in list(out):
-        if form.endswith(_CURRENCY_SUFFIXES):
-            for suffix in _CURRENCY_SUFFIXES:
+        if form.endswith(suffixes):
+            for suffix in suffixes:
                 if form.endswith(suffix) and len(form) > len(suffix):
                     out.append(form[: -len(suffix)])
                     break
@@ -456,16 +525,18 @@ _WEAK_INDEX: dict[str, str] = {
 }
 
 
-def _match(header: str, column_map: Mapping[str, str] | None) -> tuple[str | None, bool, bool]:
+def _match(
+    header: str, column_map: Mapping[str, str] | None, currency: str = NOK
+) -> tuple[str | None, bool, bool]:
     """(field or 'extra' or None, whether the column map decided it, whether by a weak alias)."""
     if not header:
         return None, False, False
-    forms = header_forms(header)
+    forms = header_forms(header, currency)
     if column_map:
         for form in forms:
             if form in column_map:
                 return column_map[form], True, False
-    if _has_note(header) and scale_note(header) is not None:
+    if _has_note(header) and scale_note(header, currency) is not None:
         # "Requested amount (€)" reads "requestedamount" without its punctuation: a note of
         # symbols alone must not let the header match as if it had none.
         forms = forms[1:]
@@ -481,7 +552,7 @@ def _match(header: str, column_map: Mapping[str, str] | None) -> tuple[str | Non
             if name in MONEY_FIELDS and _percent_note(header) is not None:
                 return None, False, False
             return name, False, True
-    if _has_note(header) and scale_note(header) is not None:
+    if _has_note(header) and scale_note(header, currency) is not None:
         # Numbers in a note are a scale of kroner only on a field of kroner; on a score or a
         # rank they are its range ("Poeng (0-100)", "Rangering (1-100)").
         plain = normalize_header(_without_notes(header))
@@ -495,13 +566,17 @@ def _match(header: str, column_map: Mapping[str, str] | None) -> tuple[str | Non
 _RANGED_FIELDS = ("score", "rank")
 
 
-def match_field(header: str, column_map: Mapping[str, str] | None = None) -> str | None:
+def match_field(
+    header: str, column_map: Mapping[str, str] | None = None, currency: str = NOK
+) -> str | None:
     """The field ``header`` means (``'extra'`` if the map says to carry it), or None if unknown.
 
     ``column_map`` maps normalised header text to a field (see :func:`normalize_column_map`) and
-    is consulted before the built-in aliases.
+    is consulted before the built-in aliases. ``currency``: the round's ISO 4217 code; a note
+    naming it only (``"Søkt beløp (EUR)"`` in a round of euros) is dropped as ``(kr)`` is in
+    kroner.
     """
-    return _match(header, column_map)[0]
+    return _match(header, column_map, currency)[0]
 
 
 def cell_text(value: RawCell) -> str:
@@ -536,20 +611,29 @@ class HeaderMatch:
     scaled: dict[int, tuple[str, str]] = field(default_factory=dict)
     """0-based column -> (money field, note), for a header that would be a field of kroner but
     for a note stating a scale (``"Søkt beløp (tkr)"``): an error for the caller to report."""
+    foreign: dict[int, tuple[str, str, str]] = field(default_factory=dict)
+    """0-based column -> (money field, note, currency), for a header that would be a field of
+    the round's money but for a note naming another currency (``"Søkt beløp (EUR)"`` in a round
+    of kroner): an error for the caller to report, with ``--currency`` to settle it."""
+    currency: str = NOK
+    """The round's currency, whose notes the headers may have (``(EUR)`` in euros)."""
 
     @property
     def score(self) -> int:
-        """How many distinct fields the row maps (a field of kroner stated in a scale counts)."""
-        scaled = {name for name, _note in self.scaled.values()}
-        return len(self.fields.keys() | self.duplicates.keys() | scaled)
+        """How many distinct fields the row maps (a field of kroner stated in a scale, or in
+        another currency, counts)."""
+        held = {name for name, *_note in (*self.scaled.values(), *self.foreign.values())}
+        return len(self.fields.keys() | self.duplicates.keys() | held)
 
     @property
     def has_required(self) -> bool:
-        """The row has a column for ``requested`` (perhaps twice, or in a scale: errors)."""
+        """The row has a column for ``requested`` (perhaps twice, in a scale or in another
+        currency: errors)."""
         return (
             REQUIRED in self.fields
             or REQUIRED in self.duplicates
             or any(name == REQUIRED for name, _note in self.scaled.values())
+            or any(name == REQUIRED for name, *_rest in self.foreign.values())
         )
 
     @property
@@ -567,22 +651,28 @@ class HeaderMatch:
 
 
 def map_header(
-    index: int, cells: Sequence[RawCell], column_map: Mapping[str, str] | None = None
+    index: int,
+    cells: Sequence[RawCell],
+    column_map: Mapping[str, str] | None = None,
+    currency: str = NOK,
 ) -> HeaderMatch:
     """Map one row's cells to fields; the column map wins over the built-in aliases.
 
     When the map names a field, columns that only match that field by alias are carried through
     instead, so that a map can settle a clash such as ``Kommune`` next to ``Kommunenummer``.
+    ``currency``: the round's ISO 4217 code; an amount's header may name it (``"Søkt beløp
+    (EUR)"``, ``"Requested €"`` in a round of euros), while a note naming another currency is
+    held in :attr:`HeaderMatch.foreign` for an error.
     """
     headers = [cell_text(c) for c in cells]
     mapped_targets = set(column_map.values()) if column_map else set()
-    match = HeaderMatch(index=index, headers=headers)
+    match = HeaderMatch(index=index, headers=headers, currency=currency)
     by_field: dict[str, list[int]] = {}
     weak: dict[str, list[int]] = {}
     for i, text in enumerate(headers):
         if not text:
             continue
-        name, by_map, by_weak = _match(text, column_map)
+        name, by_map, by_weak = _match(text, column_map, currency)
         if by_weak and name is not None and name not in mapped_targets:
             weak.setdefault(name, []).append(i)
             continue
@@ -590,22 +680,30 @@ def map_header(
             # Only the map may claim a field the map names.
             name = None
         if name is None and not by_map:
-            note = scale_note(text) or _percent_note(text)
+            note = scale_note(text, currency) or _percent_note(text)
             if note is not None:
-                plain = _match(_without_notes(text), None)[0]
+                plain = _match(_without_notes(text), None, currency)[0]
                 if plain in MONEY_FIELDS and plain not in mapped_targets:
-                    match.scaled[i] = (plain, note)
-            elif (trailing := _trailing_scale(text)) is not None:
+                    other = note_currency(note, currency)
+                    if other is None:
+                        match.scaled[i] = (plain, note)
+                    else:
+                        match.foreign[i] = (plain, note, other)
+            elif (trailing := _trailing_scale(text, currency)) is not None:
                 plain, note = trailing
                 if plain not in mapped_targets:
                     match.scaled[i] = (plain, note)
+            elif (named := _trailing_currency(text, currency)) and named[0] not in mapped_targets:
+                match.foreign[i] = named
         if name is None or name == EXTRA:
             match.extra[i] = headers[i]
             continue
         match.mapped_by[i] = name
         by_field.setdefault(name, []).append(i)
     for name, columns in weak.items():
-        first = [i for i in columns if not WEAK_FIRST.isdisjoint(header_forms(headers[i]))]
+        first = [
+            i for i in columns if not WEAK_FIRST.isdisjoint(header_forms(headers[i], currency))
+        ]
         chosen = first if first else columns
         if name not in by_field and len(chosen) == 1:
             match.mapped_by[chosen[0]] = name
@@ -628,10 +726,12 @@ def find_header(
     rows: Sequence[Sequence[RawCell]],
     column_map: Mapping[str, str] | None = None,
     scan: int = HEADER_SCAN_ROWS,
+    currency: str = NOK,
 ) -> HeaderMatch | None:
     """The best header row among the first ``scan`` rows, or None if no row is recognisable.
 
     Best means: maps ``requested`` first, then the most fields, then the earliest row.
+    ``currency``: the round's (:func:`map_header`).
 
     A header may take two rows: a name written (or merged) over both, beside names that sit in
     the lower row under a group label (``Beløp`` over ``Omsøkt`` and ``Totalkostnad``). A text
@@ -644,12 +744,12 @@ def find_header(
         if all(c is None or c == "" for c in cells):
             above = None
             continue
-        match = map_header(index, cells, column_map)
+        match = map_header(index, cells, column_map, currency)
         candidates = [match]
         if above is not None and match.mapped_by:
             filled = filled_from_above(cells, above)
             if filled is not None:
-                candidates.append(map_header(index, filled, column_map))
+                candidates.append(map_header(index, filled, column_map, currency))
         above = cells
         for candidate in candidates:
             if not candidate.recognisable:
@@ -658,11 +758,11 @@ def find_header(
             if best is None or key > (best.has_required, best.score):
                 best = candidate
     if best is not None and best.index + 1 < len(rows):
-        units = with_units(best.headers, rows[best.index + 1])
+        units = with_units(best.headers, rows[best.index + 1], currency)
         if units is not None:
             # The units row is the header's lower row: the data begin below it, and a scale
             # in it ("1000 kr" under the amount) is refused as it is in the header itself.
-            return map_header(best.index + 1, units, column_map)
+            return map_header(best.index + 1, units, column_map, currency)
     return best
 
 
@@ -680,18 +780,29 @@ _UNIT = re.compile(
 )
 
 
-def _unit(cell: RawCell) -> str | None:
-    """The unit a cell of a units row states (``"kr"``, ``"(1000 kr)"``, ``"%"``), or None."""
+def _unit(cell: RawCell, currency: str = NOK) -> str | None:
+    """The unit a cell of a units row states (``"kr"``, ``"(1000 kr)"``, ``"%"``, a currency's
+    code: ``"PLN"``, or the round's in any case), or None."""
     if not isinstance(cell, str):
         return None
     text = cell.strip()
     bare = text[1:-1].strip() if text[:1] in "([" and text[-1:] in ")]" else text
-    return text if bare and _UNIT.fullmatch(bare) else None
+    if bare and (_UNIT.fullmatch(bare) or _CODE_UNIT.fullmatch(bare)):
+        code = bare.split()[-1]
+        if _UNIT.fullmatch(bare) or named_in(code, currency) == [code.upper()]:
+            return text
+    return None
 
 
-def with_units(headers: Sequence[str], cells: Sequence[RawCell]) -> list[RawCell] | None:
+_CODE_UNIT = re.compile(r"(?:(?:i|in)\s+)?[A-Za-z]{3}", re.IGNORECASE)
+
+
+def with_units(
+    headers: Sequence[str], cells: Sequence[RawCell], currency: str = NOK
+) -> list[RawCell] | None:
     """The header texts with the units of the row below them as a bracketed note (``"Søkt
-    beløp (kr)"``), or None when that row is not a row of units only."""
+    beløp (kr)"``), or None when that row is not a row of units only. ``currency``: the round's,
+    whose code is a unit in any case (``"pln"``; another code in capitals, ``"PLN"``)."""
     combined: list[RawCell] = []
     found = False
     for i, header in enumerate(headers):
@@ -699,7 +810,7 @@ def with_units(headers: Sequence[str], cells: Sequence[RawCell]) -> list[RawCell
         if is_empty(cell):
             combined.append(header or None)
             continue
-        unit = _unit(cell)
+        unit = _unit(cell, currency)
         if unit is None:
             return None
         found = True

@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 
+from tilskudd.currency import amounts_in
 from tilskudd.errors import AmountError, InputFileError
 from tilskudd.i18n import Translator
 from tilskudd.models import Issue, Location, Severity
@@ -209,22 +210,47 @@ def _check_header(
                 columns=t.join(shown),
             )
         )
-    if match.scaled:
-        shown = [
-            t(
-                "read.error.scaled_column",
-                column=column_letter(i),
-                header=match.headers[i],
-                field=_label(t, name),
-                # A bracketed note shows where it ends; a scale written after the header's
-                # words without brackets ("i 1000 kr") is quoted.
-                note=note if note[:1] in "([" else t("read.error.quoted", text=note),
+    said: list[str] = []
+    # The notes said in the round's currency: "never rescales them ... whole EUR".
+    with amounts_in(match.currency):
+        if match.scaled:
+            shown = [
+                t(
+                    "read.error.scaled_column",
+                    column=column_letter(i),
+                    header=match.headers[i],
+                    field=_label(t, name),
+                    note=_note_shown(t, note),
+                )
+                for i, (name, note) in sorted(match.scaled.items())
+            ]
+            said.append(
+                t("read.error.scaled", where=place, row=match.index + 1, columns="; ".join(shown))
             )
-            for i, (name, note) in sorted(match.scaled.items())
-        ]
-        raise InputFileError(
-            t("read.error.scaled", where=place, row=match.index + 1, columns="; ".join(shown))
-        )
+        if match.foreign:
+            shown = [
+                t(
+                    "read.error.currency_column",
+                    column=column_letter(i),
+                    header=match.headers[i],
+                    field=_label(t, name),
+                    note=_note_shown(t, note),
+                    currency=code,
+                )
+                for i, (name, note, code) in sorted(match.foreign.items())
+            ]
+            said.append(
+                t(
+                    "read.error.currency_header",
+                    where=place,
+                    row=match.index + 1,
+                    columns="; ".join(shown),
+                    expected=match.currency,
+                    currency=min(match.foreign.items())[1][2],
+                )
+            )
+    if said:
+        raise InputFileError(" ".join(said))
     if REQUIRED not in match.fields:
         garbled = _mangled([match.headers], REQUIRED) if mangled else None
         if garbled is not None:
@@ -244,6 +270,12 @@ def _check_header(
                 accepted=quoted(t, ALIASES[REQUIRED]),
             )
         )
+
+
+def _note_shown(t: Translator, note: str) -> str:
+    """A header's note as said: a bracketed note shows where it ends; words written after the
+    header's without brackets ("i 1000 kr", "EUR") are quoted."""
+    return note if note[:1] in "([" else t("read.error.quoted", text=note)
 
 
 def _check_scale_notes(
@@ -277,15 +309,15 @@ def _check_scale_notes(
             texts = [c for c in grid[index] if isinstance(c, str) and c.strip()]
             if len(texts) > 1:
                 continue
-        raise InputFileError(
-            t(
+        with amounts_in(match.currency):  # "in whole EUR" in a round of euros
+            said = t(
                 "read.error.scale_stated",
                 where=where(t, file, sheet),
                 cell=f"{column_letter(i)}{index + 1}",
                 text=text,
                 note=note,
             )
-        )
+        raise InputFileError(said)
 
 
 def _note_cells(
@@ -352,13 +384,14 @@ def _no_id(
     return is_empty(cell) or cell is label
 
 
-def _amount(value: RawCell, dot_groups: bool = False) -> Decimal | None:
+def _amount(value: RawCell, dot_groups: bool = False, currency: str = "NOK") -> Decimal | None:
     """The exact amount of a cell as tilskudd reads amounts, or None if it does not read as one
-    (``dot_groups``: a dot before three digits groups thousands, as in a semicolon CSV)."""
+    (``dot_groups``: a dot before three digits groups thousands, as in a semicolon CSV;
+    ``currency``: the round's, whose marks the text may have: ``€ 21 500`` in euros)."""
     if value is None or isinstance(value, bool | FormulaWithoutValue):
         return None
     try:
-        return parse_decimal(value, dot_groups=dot_groups)
+        return parse_decimal(value, dot_groups=dot_groups, currency=currency)
     except AmountError:
         return None
 
@@ -371,11 +404,12 @@ class _SumAbove:
     left out (validation reports them).
     """
 
-    __slots__ = ("column", "count", "done", "dot_groups", "total")
+    __slots__ = ("column", "count", "currency", "done", "dot_groups", "total")
 
-    def __init__(self, column: int, dot_groups: bool = False) -> None:
+    def __init__(self, column: int, dot_groups: bool = False, currency: str = "NOK") -> None:
         self.column = column
         self.dot_groups = dot_groups
+        self.currency = currency
         self.total = Decimal(0)
         self.count = 0
         """How many rows above had an amount."""
@@ -383,11 +417,11 @@ class _SumAbove:
 
     def is_sum(self, value: RawCell, kept: Sequence[Sequence[RawCell]], least: int = 2) -> bool:
         """True when ``value`` is exactly the sum of at least ``least`` amounts above."""
-        amount = _amount(value, self.dot_groups)
+        amount = _amount(value, self.dot_groups, self.currency)
         if amount is None:
             return False
         for cells in kept[self.done :]:
-            part = _amount(cells[self.column], self.dot_groups)
+            part = _amount(cells[self.column], self.dot_groups, self.currency)
             if part is not None:
                 self.total += part
                 self.count += 1
@@ -396,10 +430,14 @@ class _SumAbove:
 
     @classmethod
     def below(
-        cls, column: int, kept: Sequence[Sequence[RawCell]], dot_groups: bool = False
+        cls,
+        column: int,
+        kept: Sequence[Sequence[RawCell]],
+        dot_groups: bool = False,
+        currency: str = "NOK",
     ) -> _SumAbove:
         """The sum of the rows kept from now on: a block's, under a blank or a totals row."""
-        block = cls(column, dot_groups)
+        block = cls(column, dot_groups, currency)
         block.done = len(kept)
         return block
 
@@ -510,7 +548,7 @@ def _repeats_header(cells: Sequence[RawCell], match: HeaderMatch) -> bool:
     for i, name in match.mapped_by.items():
         text = cell_text(cells[i])
         if normalize_header(text) != normalize_header(match.headers[i]) and (
-            match_field(text) != name
+            match_field(text, currency=match.currency) != name
         ):
             return False
     return True
@@ -626,7 +664,7 @@ def build_table(
     lower_row = -1  # the lower row of a two-row header again, skipped with the upper one
     # In a semicolon-separated file the decimal mark is the comma: "250.000" is 250 000.
     dot_groups = delimiter == ";"
-    above = _SumAbove(requested, dot_groups)
+    above = _SumAbove(requested, dot_groups, match.currency)
     # The block the row is in: the rows since the last blank row or totals row, for a subtotal
     # under each block ("Sum teater" = the sum of the teater applications above it).
     block = above
@@ -639,12 +677,12 @@ def build_table(
         value = cells[0]
         if index in formula_rows and _blank(cells, width, formula_rows, index):
             blanks.append(index + 1)
-            block = _SumAbove.below(requested, kept, dot_groups)
+            block = _SumAbove.below(requested, kept, dot_groups, match.currency)
             continue
         if value is None:
             if cells.count(None) == width:
                 blanks.append(index + 1)
-                block = _SumAbove.below(requested, kept, dot_groups)
+                block = _SumAbove.below(requested, kept, dot_groups, match.currency)
                 continue
             # The totals label is the first cell up to the last identifying column.
             value = next((c for c in cells[1:limit] if c is not None), None)
@@ -686,7 +724,7 @@ def build_table(
             label = _totals_label(value)
             if label is not None:
                 below_totals = True
-                block = _SumAbove.below(requested, kept, dot_groups)
+                block = _SumAbove.below(requested, kept, dot_groups, match.currency)
                 issues.append(
                     Issue(
                         severity=Severity.WARNING,
@@ -724,7 +762,7 @@ def build_table(
                         location=Location(file=file, sheet=sheet, row=index + 1),
                     )
                 )
-                block = _SumAbove.below(requested, kept, dot_groups)
+                block = _SumAbove.below(requested, kept, dot_groups, match.currency)
                 continue
         # A totals row without a label (=SUM(...) under the amounts): no id, applicant or
         # project, and the amount requested is exactly the sum of the rows above it, or of the
@@ -749,7 +787,7 @@ def build_table(
                         location=Location(file=file, sheet=sheet, row=index + 1),
                     )
                 )
-                block = _SumAbove.below(requested, kept, dot_groups)
+                block = _SumAbove.below(requested, kept, dot_groups, match.currency)
                 continue
         if pending:
             numbers.extend(number for number, _ in pending)

@@ -1192,6 +1192,7 @@ def read_workbook(
     t: Translator,
     issues: list[Issue],
     meanwhile: Callable[[], object] | None = None,
+    currency: str = "NOK",
 ) -> RawTable:
     """Read one sheet of a workbook into a :class:`RawTable`.
 
@@ -1199,6 +1200,7 @@ def read_workbook(
     for is read (or, failing that, the first with any recognisable header, to say what is
     missing). ``sheet`` is a name or a 1-based number. ``meanwhile`` is called once, on this
     thread, while calamine parses the first sheet read on another (see :func:`_parse_beside`).
+    ``currency``: the round's, which an amount's header may name (:func:`find_header`).
     """
     if sniffed.format == "xls":
         # calamine would follow the chain until memory runs out, or set aside room for more
@@ -1251,7 +1253,7 @@ def read_workbook(
         for name in candidates:
             grid, extras = _read_sheet(book, path, name, scanner, file, sniffed, t, meanwhile)
             meanwhile = None
-            match = find_header(grid, column_map)
+            match = find_header(grid, column_map, currency=currency)
             if first_grid is None:
                 first_grid = (name, grid)
             if match is None:
@@ -1294,7 +1296,7 @@ def read_workbook(
             if sheet is None and amount_alone is None:
                 later = candidates[candidates.index(name) + 1 :]
                 also, unseen = _sheets_with_applications(
-                    book, path, later, column_map, file, sniffed, t
+                    book, path, later, column_map, file, sniffed, t, currency
                 )
                 for other, cell in unseen:
                     issues.append(
@@ -1345,6 +1347,7 @@ def _sheets_with_applications(
     file: str,
     sniffed: Sniffed,
     t: Translator,
+    currency: str = "NOK",
 ) -> tuple[list[str], list[tuple[str, str]]]:
     """Those of the visible sheets ``names`` whose header names the amount requested and
     another field, with an amount under it: applications kept one sheet per category
@@ -1365,7 +1368,7 @@ def _sheets_with_applications(
                 skip_empty_area=False, nrows=HEADER_SCAN_ROWS + 50
             )
         grid = _grid(rows)
-        match = find_header(grid, column_map)
+        match = find_header(grid, column_map, currency=currency)
         if match is None or not match.has_required or match.score < 2:
             continue
         column = match.fields.get(REQUIRED)

@@ -1,0 +1,291 @@
+"""An amount's header may name the round's own currency; another currency's is an error.
+
+In a round of euros ``Søkt beløp (EUR)``, ``Requested (€)``, ``Søkt beløp €``, ``(i euro)`` and
+``, EUR`` match as ``Søkt beløp`` does, as ``(kr)`` and ``, kr`` do in a round of kroner. A note
+naming another currency (``(kr)`` in euros, ``(EUR)`` in kroner) is held for an error that names
+both currencies and says ``--currency``; a note of a scale (``(1000 EUR)``) is refused as
+``(1000 kr)`` is in kroner.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tilskudd.errors import InputFileError
+from tilskudd.pipeline import read_applications
+from tilskudd.reading import read_table
+from tilskudd.reading.columns import find_header, map_header, match_field, scale_note
+
+
+@pytest.mark.parametrize(
+    ("header", "currency", "field"),
+    [
+        ("Søkt beløp (EUR)", "EUR", "requested"),
+        ("Søkt beløp (eur)", "EUR", "requested"),
+        ("Requested (€)", "EUR", "requested"),
+        ("Requested amount (€)", "EUR", "requested"),
+        ("Søkt beløp €", "EUR", "requested"),
+        ("€ Søkt beløp", "EUR", "requested"),
+        ("Omsøkt beløp (i euro)", "EUR", "requested"),
+        ("Søkt beløp, EUR", "EUR", "requested"),
+        ("Søkt beløp i euro", "EUR", "requested"),
+        ("Totalkostnad [EUR]", "EUR", "total_cost"),
+        ("Vedtatt beløp (EUR)", "EUR", "decision_amount"),
+        ("Søkt beløp (SEK)", "SEK", "requested"),
+        ("Amount requested (CHF)", "CHF", "requested"),
+        ("Requested £", "GBP", "requested"),
+        ("Requested (£)", "GBP", "requested"),
+        ("Requested ($)", "USD", "requested"),
+        ("Søkt beløp (PLN)", "PLN", "requested"),
+        ("Søkt beløp (kr)", "NOK", "requested"),
+        ("Søkt beløp, kr", "NOK", "requested"),
+    ],
+)
+def test_a_note_naming_the_rounds_own_currency_matches_as_a_plain_header(
+    header: str, currency: str, field: str
+) -> None:
+    assert match_field(header, currency=currency) == field
+    assert scale_note(header, currency) is None
+    match = map_header(0, ["ID", header], currency=currency)
+    assert match.fields == {"id": 0, field: 1}
+    assert not match.scaled
+    assert not match.foreign
+
+
+@pytest.mark.parametrize(
+    ("header", "currency", "note", "named"),
+    [
+        ("Søkt beløp (EUR)", "NOK", "(EUR)", "EUR"),
+        ("Requested (€)", "NOK", "(€)", "EUR"),
+        ("Søkt beløp €", "NOK", "€", "EUR"),
+        ("Søkt beløp, EUR", "NOK", "EUR", "EUR"),
+        ("Omsøkt beløp (i euro)", "NOK", "(i euro)", "EUR"),
+        ("Søkt beløp i euro", "NOK", "i euro", "EUR"),
+        ("Søkt beløp (CHF)", "NOK", "(CHF)", "CHF"),
+        ("Søkt beløp (PLN)", "NOK", "(PLN)", "PLN"),  # read as kroner before
+        ("Søkt beløp (kr)", "EUR", "(kr)", "NOK"),
+        ("Søkt beløp (NOK)", "EUR", "(NOK)", "NOK"),
+        ("Søkt beløp, kr", "EUR", "kr", "NOK"),
+        ("Søkt beløp i NOK", "EUR", "i NOK", "NOK"),
+        ("Søkt beløp (SEK)", "EUR", "(SEK)", "SEK"),
+        ("Requested £", "EUR", "£", "GBP"),
+        ("Requested (EUR)", "GBP", "(EUR)", "EUR"),
+    ],
+)
+def test_a_note_naming_another_currency_is_held_for_an_error(
+    header: str, currency: str, note: str, named: str
+) -> None:
+    assert match_field(header, currency=currency) is None
+    match = map_header(0, ["ID", header, "Poeng"], currency=currency)
+    assert match.foreign == {1: ("requested", note, named)}
+    assert match.has_required
+    assert not match.scaled
+
+
+@pytest.mark.parametrize(
+    ("header", "note"),
+    [
+        ("Søkt beløp (1000 EUR)", "(1000 EUR)"),
+        ("Søkt beløp (tusen euro)", "(tusen euro)"),
+        ("Søkt beløp (T€)", "(T€)"),
+        ("Requested (€m)", "(€m)"),
+        ("Requested (MEUR)", "(MEUR)"),
+        ("Requested (EUR, %)", "(EUR, %)"),
+        ("Søkt beløp (1000 kr)", "(1000 kr)"),
+    ],
+)
+def test_a_scale_in_the_rounds_currency_is_refused_as_a_scale_of_kroner_is(
+    header: str, note: str
+) -> None:
+    for currency in ("EUR", "NOK"):
+        match = map_header(0, ["ID", header], currency=currency)
+        assert match.scaled == {1: ("requested", note)}
+        assert not match.foreign
+
+
+def test_a_score_or_a_column_beside_keeps_its_note_in_any_round() -> None:
+    match = map_header(0, ["ID", "Søkt beløp (EUR)", "Poeng (EUR)", "Kurs (NOK)"], currency="EUR")
+    assert match.fields == {"id": 0, "requested": 1, "score": 2}
+    assert match.extra == {3: "Kurs (NOK)"}
+
+
+def test_a_units_row_in_the_rounds_currency_is_part_of_the_header() -> None:
+    rows = [["ID", "Søkt beløp", "Poeng"], [None, "EUR", None], ["A", 5_000, 4]]
+    match = find_header(rows, currency="EUR")
+    assert match is not None
+    assert (match.index, match.fields) == (1, {"id": 0, "requested": 1, "score": 2})
+    in_kroner = find_header(rows)
+    assert in_kroner is not None
+    assert in_kroner.foreign == {1: ("requested", "(EUR)", "EUR")}
+
+
+def test_a_column_map_entry_for_the_header_without_its_note_is_used(tmp_path: Path) -> None:
+    path = tmp_path / "applications.csv"
+    path.write_text("Nr;Beløp (EUR);Poeng\nA;5000;4\n", encoding="utf-8")
+    table = read_table(path, columns={"Beløp": "requested"}, currency="EUR")
+    assert table.fields["requested"] == 1
+    assert not [i for i in table.issues if i.code == "read.column_map_unused"]
+
+
+def _error(path: Path, lang: str, currency: str = "NOK") -> str:
+    with pytest.raises(InputFileError) as caught:
+        read_table(path, display_name=path.name, lang=lang, currency=currency)
+    return str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        (
+            "en",
+            'søknader.csv: in the header row (row 1), column B "Søkt beløp (EUR)" would be read '
+            "as the amount requested, but its note (EUR) gives the amounts in EUR; column C "
+            '"Totalkostnad €" would be read as the total cost, but its note "€" gives the amounts '
+            "in EUR; the round counts every amount in NOK. If the amounts are in EUR, count the "
+            "round in EUR with --currency EUR; else convert the column to NOK and take the note "
+            "out of its header.",
+        ),
+        (
+            "nb",
+            "søknader.csv: i overskriftsraden (rad 1): kolonne B «Søkt beløp (EUR)» ville blitt "
+            "lest som omsøkt beløp, men merknaden (EUR) gir beløpene i EUR; kolonne C "
+            "«Totalkostnad €» ville blitt lest som totalkostnad, men merknaden «€» gir beløpene "
+            "i EUR; runden regner alle beløp i NOK. Er beløpene i EUR, regn runden i EUR med "
+            "--currency EUR; ellers regn kolonnen om til NOK og ta merknaden ut av overskriften.",
+        ),
+    ],
+)
+def test_euros_in_a_round_of_kroner_say_currency_in_both_languages(
+    tmp_path: Path, lang: str, said: str
+) -> None:
+    path = tmp_path / "søknader.csv"
+    path.write_text("ID;Søkt beløp (EUR);Totalkostnad €\nA;5000;9000\n", encoding="utf-8")
+    assert _error(path, lang) == said
+    table = read_table(path, currency="EUR")
+    assert (table.fields["requested"], table.fields["total_cost"]) == (1, 2)
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        (
+            "en",
+            'column B "Søkt beløp (kr)" would be read as the amount requested, but its note (kr) '
+            "gives the amounts in NOK; the round counts every amount in EUR. If the amounts are "
+            "in NOK, count the round in NOK with --currency NOK",
+        ),
+        (
+            "nb",
+            "kolonne B «Søkt beløp (kr)» ville blitt lest som omsøkt beløp, men merknaden (kr) "
+            "gir beløpene i NOK; runden regner alle beløp i EUR. Er beløpene i NOK, regn runden "
+            "i NOK med --currency NOK",
+        ),
+    ],
+)
+def test_kroner_in_a_round_of_euros_are_refused_in_both_languages(
+    tmp_path: Path, lang: str, said: str
+) -> None:
+    path = tmp_path / "søknader.csv"
+    path.write_text("ID;Søkt beløp (kr);Poeng\nA;5000;4\n", encoding="utf-8")
+    assert said in _error(path, lang, "EUR")
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        (
+            "en",
+            "its note (1000 EUR) gives the amounts in another unit than EUR. tilskudd reads "
+            "amounts in whole EUR and never rescales them. Convert the column to EUR",
+        ),
+        (
+            "nb",
+            "merknaden (1000 EUR) gir beløpene i en annen enhet enn EUR. tilskudd leser beløp i "
+            "hele EUR og skalerer dem aldri om. Regn kolonnen om til EUR",
+        ),
+    ],
+)
+def test_a_scale_of_euros_is_refused_in_the_rounds_words(
+    tmp_path: Path, lang: str, said: str
+) -> None:
+    path = tmp_path / "søknader.csv"
+    path.write_text("ID;Søkt beløp (1000 EUR);Poeng\nA;5;4\n", encoding="utf-8")
+    assert said in _error(path, lang, "EUR")
+
+
+def test_a_workbook_header_in_the_rounds_currency_is_read(tmp_path: Path) -> None:
+    import openpyxl
+
+    path = tmp_path / "søknader.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in (["Søknad nr", "Søkt beløp (EUR)", "Poeng"], ["A-1", "€ 12 500", 5]):
+        sheet.append(row)
+    book.save(path)
+    checked = read_applications(path, currency="EUR")
+    assert [(a.id, a.requested) for a in checked.applications] == [("A-1", 12_500)]
+    with pytest.raises(InputFileError, match="--currency EUR"):
+        read_applications(path)
+
+
+@pytest.mark.parametrize(
+    ("header", "note"),
+    [
+        ("Søkt beløp i 1000 EUR", "i 1000 EUR"),
+        ("Søkt beløp i tusen euro", "i tusen euro"),
+        ("Søkt beløp, MEUR", "MEUR"),
+        ("Søkt beløp, TEUR", "TEUR"),
+        ("Requested in EUR 1000", "in EUR 1000"),
+    ],
+)
+def test_a_scale_of_euros_after_the_header_is_refused_as_one_of_kroner(
+    header: str, note: str
+) -> None:
+    for currency in ("EUR", "NOK"):
+        match = map_header(0, ["ID", header], currency=currency)
+        assert match.scaled == {1: ("requested", note)}
+
+
+@pytest.mark.parametrize(
+    ("text", "note"),
+    [
+        ("Tilskudd 2025 (alle beløp i 1000 EUR)", "i 1000 EUR"),
+        ("Amounts in EUR thousands", "in EUR thousands"),
+        ("Beløp i tusen euro", "i tusen euro"),
+    ],
+)
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "tilskudd reads amounts in whole EUR and never rescales them"),
+        ("nb", "tilskudd leser beløp i hele EUR og regner dem aldri om"),
+    ],
+)
+def test_a_title_giving_euros_in_thousands_is_refused_in_the_rounds_words(
+    tmp_path: Path, text: str, note: str, lang: str, said: str
+) -> None:
+    path = tmp_path / "søknader.csv"
+    path.write_text(f"{text};;\nID;Søkt beløp;Poeng\nA;250;4\nB;300;5\n", encoding="utf-8")
+    message = _error(path, lang, "EUR")
+    assert f"«{note}»" in message if lang == "nb" else f'"{note}"' in message
+    assert said in message
+
+
+def test_a_units_row_with_any_code_is_part_of_the_header() -> None:
+    rows = [["ID", "Søkt beløp", "Poeng"], [None, "PLN", None], ["A", 5_000, 4]]
+    in_zloty = find_header(rows, currency="PLN")
+    assert in_zloty is not None
+    assert (in_zloty.index, in_zloty.fields) == (1, {"id": 0, "requested": 1, "score": 2})
+    lower = find_header([rows[0], [None, "pln", None], rows[2]], currency="PLN")
+    assert lower is not None
+    assert lower.index == 1
+    in_kroner = find_header(rows)
+    assert in_kroner is not None
+    assert in_kroner.foreign == {1: ("requested", "(PLN)", "PLN")}
+    # A word of three letters in lower case is no unit: the row is data, not units.
+    words = find_header([rows[0], [None, "ask", None], rows[2]])
+    assert words is not None
+    assert words.index == 0

@@ -442,3 +442,35 @@ def test_cli_a_setting_a_rule_refuses_is_said_where_it_is_written(tmp_path: Path
     assert by_option.exit_code == 2
     assert by_option.stderr.startswith("error: options: --tie-break: tie-break column")
     assert by_option.stderr.count("merknad") == 1
+
+
+def test_cli_a_variant_in_another_currency_is_refused_naming_its_line(tmp_path: Path) -> None:
+    """A variant file that counts in euros, compared in a round of kroner, would otherwise be
+    run as kroner without a word: its amounts would be wrong by the rate."""
+    euros = tmp_path / "euro.toml"
+    euros.write_text('[policy]\ncurrency = "EUR"\nmax_award = "1M"\n', encoding="utf-8")
+    _, generous = _policies(tmp_path)
+    args = ["allocate", str(SMALL), "--budget", "5M", "--compare", f"{euros},{generous}"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert (
+        f"{euros}, line 2: currency: this policy file counts in EUR, but the round counts in NOK"
+    ) in result.stderr
+    assert result.stdout == ""  # said before the applications are read
+    said = runner.invoke(app, [*args, "--lang", "nb"])
+    assert f"{euros}, linje 2: currency: denne policyfilen regner i EUR, men runden" in said.stderr
+    # In a round of euros the same file is a variant like any other.
+    assert runner.invoke(app, [*args, "--currency", "EUR", "--dry-run"]).exit_code == 0
+
+
+def test_cli_a_variant_in_a_round_of_euros_may_name_euros(tmp_path: Path) -> None:
+    capped = tmp_path / "tak.toml"
+    capped.write_text('[policy]\nmax_award = "1 000 000 EUR"\n', encoding="utf-8")
+    _, generous = _policies(tmp_path)
+    result = runner.invoke(
+        app,
+        ["allocate", str(SMALL), "--budget", "5M", "--currency", "EUR", "--dry-run",
+         "--compare", f"{capped},{generous}"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "- max_award: tak EUR\u00a01,000,000 | raus EUR\u00a01,500,000" in result.stdout

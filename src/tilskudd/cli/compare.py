@@ -68,14 +68,19 @@ def _labels(files: Sequence[Path]) -> list[str]:
 def policy_variants(files: Sequence[Path], setup: RoundSetup) -> list[Variant]:
     """A variant for each policy file: the file laid over the run's policy (the programme's,
     then ``--policy``'s), and the options over it, as ``--policy`` itself is; with the run's
-    budget. Every file's problems are said together, each with its file and line, as a
-    ``--policy`` file's are; the options' problems are the run's own, said with its other
-    problems."""
+    budget, in the round's currency (a file that names another is refused: its amounts are
+    not the round's). Every file's problems are said together, each with its file and line, as
+    a ``--policy`` file's are; the options' problems are the run's own, said with its other
+    problems. A file's ``lang`` is left to the run: the comparison is said in one language."""
     from tilskudd.cli.common import said_lines
     from tilskudd.compare import Variant
+    from tilskudd.i18n import Phrase
     from tilskudd.policyfile import load_policy_with_problems, read_policy
 
-    base, _, _ = load_policy_with_problems(setup.policy_read, None, base=setup.plan.policy())
+    currency = setup.currency
+    base, _, _ = load_policy_with_problems(
+        setup.policy_read, None, base=setup.plan.policy(), currency=currency
+    )
     overrides = setup.options.overrides()
     lines: list[Any] = []
     variants: list[Variant] = []
@@ -85,11 +90,28 @@ def policy_variants(files: Sequence[Path], setup: RoundSetup) -> list[Variant]:
         except PolicyError as exc:
             lines.extend(said_lines(exc))  # missing, not TOML: one message, or a line a key
             continue
-        policy, problem, _ = load_policy_with_problems(read, None, base=base)
+        if read.currency is not None and read.currency != currency:
+            # Run in the round's currency, its amounts would be read wrong by the rate.
+            lines.append(
+                Phrase(
+                    "policy.error.line",
+                    where=read.place(("currency",)),
+                    field="currency",
+                    message=Phrase(
+                        "output.error.compare_variant_currency",
+                        currency=read.currency,
+                        expected=currency,
+                    ),
+                )
+            )
+            continue
+        policy, problem, _ = load_policy_with_problems(read, None, base=base, currency=currency)
         if problem is not None:
             lines.extend(problem.lines)
         if overrides:
-            policy, _, _ = load_policy_with_problems(None, overrides, base=policy)
+            policy, _, _ = load_policy_with_problems(
+                None, overrides, base=policy, currency=currency
+            )
         variants.append(Variant(label, policy, setup.budget))
     if lines:
         raise PolicyError(lines=lines)

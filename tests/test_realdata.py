@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -416,3 +417,21 @@ def test_no_real_round_is_taken_for_amounts_kept_in_thousands(
     for weighed in {budget or total, total, 3 * total}:
         issues = with_budget(checked, weighed).issues
         assert [i.code for i in issues if i.code in CODES] == [], weighed
+
+
+def test_the_uk_awards_checked_in_bokmal_keep_their_counts_whole(tmp_path: Path) -> None:
+    """`tilskudd check` of the UK government's 3 351 awards in bokmål, at 80 columns: the first
+    line ended "… søknader lest: 3" and the next began "242 gyldige", the number broken at its
+    non-breaking space."""
+    needs(UK_AWARDS)
+    columns = tmp_path / "uk.toml"
+    columns.write_text('[columns]\n"Amount Awarded" = "requested"\n', encoding="utf-8")
+    result = CliRunner().invoke(
+        app,
+        ["check", str(UK_AWARDS), "--columns", str(columns), "--currency", "GBP", "--lang", "nb"],
+        env={"COLUMNS": "80"},
+    )
+    assert result.exit_code == 1, result.output  # 109 awards of 0 pounds
+    # Lines joined at their ordinary spaces only: a number broken in two stays broken.
+    header = re.sub(r"[ \n]+", " ", result.stdout.split("\n\n")[0])
+    assert "3\u00a0351 søknader lest: 3\u00a0242 gyldige, 109 ugyldige" in header

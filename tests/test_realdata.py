@@ -435,3 +435,25 @@ def test_the_uk_awards_checked_in_bokmal_keep_their_counts_whole(tmp_path: Path)
     # Lines joined at their ordinary spaces only: a number broken in two stays broken.
     header = re.sub(r"[ \n]+", " ", result.stdout.split("\n\n")[0])
     assert "3\u00a0351 søknader lest: 3\u00a0242 gyldige, 109 ugyldige" in header
+
+
+def test_the_research_council_shares_are_shown_beside_what_was_applied_for() -> None:
+    """The Research Council's applications shared out `proportional` in bokmål at 80 columns:
+    no application has a score, so none has a rank, and the empty rank column left out the
+    amount each applied for (in English it was shown)."""
+    needs(FORSKNINGSRADET)
+    result = CliRunner().invoke(
+        app,
+        [
+            "allocate", str(FORSKNINGSRADET),
+            "--columns", str(ROOT / "examples" / "forskningsradet.toml"),
+            "--rule", "proportional", "--budget", "200M", "--lang", "nb",
+        ],
+        env={"COLUMNS": "80"},
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    header = next(line for line in lines if "Nr." in line.split()[:2])
+    assert header.split()[:4] == ["Nr.", "Omsøkt", "(kr)", "Tildelt"]
+    (row,) = [line for line in lines if "225873" in line.split()[:2]]
+    assert row.split()[1:7] == ["8", "000", "000", "1", "006", "058"]

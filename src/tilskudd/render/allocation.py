@@ -92,6 +92,8 @@ _OPTIONAL = ("municipalities", "project", "applicant")
 # On a terminal too narrow for the table even then (40 columns), these go too, in this order:
 # the amount applied for and the rank (the rows stay in rank order).
 _LAST_RESORT = ("requested", "rank")
+# Columns shown only when some row has something in them.
+_SHOWN_IF_FILLED = (*_OPTIONAL, "rank")
 _REASON_WANTS = 30
 # The narrowest a text column is made when the terminal leaves less than its minimum: narrower
 # still, rich would fit the table by breaking the amounts (1 200 over 000).
@@ -139,10 +141,11 @@ def choose_columns(
     ``tigede``) while leaving out a column can give it room.
     An optional column empty in every row is never shown: a sheet without applicants or places
     (participatory budgeting, or only id, amount and score) would get empty columns taking the
-    reason's room. The totals label goes in the applicant column, or the id column when that is
-    left out.
+    reason's room. Nor is the rank when no application has one (``proportional`` on a sheet
+    without scores): its empty column took the room of the amount requested at 80 columns.
+    The totals label goes in the applicant column, or the id column when that is left out.
     """
-    fields = [c.field for c in _COLUMNS if c.field not in _OPTIONAL or any(cells[c.field])]
+    fields = [c.field for c in _COLUMNS if c.field not in _SHOWN_IF_FILLED or any(cells[c.field])]
     reason_wants = min(_REASON_WANTS, max((cell_len(x) for x in cells["reason"]), default=1))
     reason_word = min(_REASON_WANTS, _longest_unbroken(cells["reason"]))
     columns: list[_Column] = []

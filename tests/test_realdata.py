@@ -457,3 +457,30 @@ def test_the_research_council_shares_are_shown_beside_what_was_applied_for() -> 
     assert header.split()[:4] == ["Nr.", "Omsøkt", "(kr)", "Tildelt"]
     (row,) = [line for line in lines if "225873" in line.split()[:2]]
     assert row.split()[1:7] == ["8", "000", "000", "1", "006", "058"]
+
+
+AMSTERDAM = REALDATA / "pabulib" / "Netherlands_Amsterdam_166.pb"
+
+
+@pytest.mark.parametrize("suffix", ["md", "html"])
+def test_amsterdams_projects_are_published_without_an_empty_applicant_column(
+    tmp_path: Path, suffix: str
+) -> None:
+    """Amsterdam's neighbourhood budget 166 (pabulib) names projects, not applicants: its list
+    for publication had a column Søker empty in every one of its 29 awards."""
+    needs(AMSTERDAM)
+    out = tmp_path / f"tildeling.{suffix}"
+    result = CliRunner().invoke(
+        app,
+        [
+            "allocate", str(AMSTERDAM), "--columns", str(ROOT / "examples" / "pabulib.toml"),
+            "--budget", "250000", "--currency", "EUR", "--lang", "nb", "-o", str(out),
+            "--funder", "Gemeente Amsterdam",
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert "Stop de rat in De Kleine Wereld" in text
+    assert "Søker" not in text
+    if suffix == "md":
+        assert "| Rangering | Prosjekt | Omsøkt | Tildelt | Status |" in text

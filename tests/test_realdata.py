@@ -484,3 +484,26 @@ def test_amsterdams_projects_are_published_without_an_empty_applicant_column(
     assert "Søker" not in text
     if suffix == "md":
         assert "| Rangering | Prosjekt | Omsøkt | Tildelt | Status |" in text
+
+
+@pytest.mark.parametrize(
+    ("path", "line"),
+    [
+        (AMSTERDAM, '"cost" = "requested"'),
+        (UK_SAMPLE, '"Amount Awarded" = "requested"'),
+    ],
+    ids=["pabulib", "360giving"],
+)
+def test_a_file_read_without_its_map_is_told_the_line_that_maps_its_amounts(
+    path: Path, line: str
+) -> None:
+    """A pabulib file and a 360Giving file checked as they are, before any column map: the
+    error said to map a column with a line "Amount" = "requested", a header neither has. It
+    gives the line for the file's own column of amounts, the one examples/pabulib.toml maps
+    and the README gives for 360Giving, and says that it goes under [columns]."""
+    needs(path)
+    result = CliRunner().invoke(app, ["check", str(path)])
+    assert result.exit_code == 1, result.output
+    assert " ".join(result.stderr.split()).endswith(
+        f"a text file with the line [columns] and under it {line}."
+    )

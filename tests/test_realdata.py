@@ -507,3 +507,34 @@ def test_a_file_read_without_its_map_is_told_the_line_that_maps_its_amounts(
     assert " ".join(result.stderr.split()).endswith(
         f"a text file with the line [columns] and under it {line}."
     )
+
+
+def test_the_research_councils_man_years_are_numbers_in_the_csv_for_excel(
+    tmp_path: Path,
+) -> None:
+    """The Research Council's columns of man-years (dr_stip_aarsverk: 2.99, 5.57) and of what
+    it granted (tildelt_belop: 6978124.0, 27336753.52), carried through to the CSV for
+    Norwegian Excel as typed, with a decimal point: Excel reads 2.99 as February 1999. They are
+    written with a decimal comma, as the numbers the award workbook writes."""
+    needs(FORSKNINGSRADET)
+    out = tmp_path / "tildeling.csv"
+    result = CliRunner().invoke(
+        app,
+        [
+            "allocate", str(FORSKNINGSRADET),
+            "--columns", str(ROOT / "examples" / "forskningsradet.toml"),
+            "--rule", "proportional", "--budget", "200M", "--lang", "nb", "-o", str(out),
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter=";"))
+    assert len(rows) == 171
+    years = {r["dr_stip_aarsverk"] for r in rows}
+    assert {"0", "2,99", "5,57"} <= years
+    assert not [y for y in years if "." in y]
+    granted = {r["Søknadsnr."]: r["tildelt_belop"] for r in rows}
+    assert granted["225873"] == "6978124"
+    assert "27336753,52" in granted.values()
+    # The call's 13-digit number is an id, kept as it is.
+    assert {r["utlysnings_id"] for r in rows} >= {"1253978370933"}

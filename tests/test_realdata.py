@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -434,3 +435,124 @@ def test_usters_grants_in_francs_are_read_in_a_round_of_francs(tmp_path: Path) -
     assert checked.applications[0].requested == 25_000
     with pytest.raises(InputFileError, match="no recognisable header row"):
         read_applications(USTER, columns=load_column_map(columns))
+
+
+def test_the_uk_awards_checked_in_bokmal_keep_their_counts_whole(tmp_path: Path) -> None:
+    """`tilskudd check` of the UK government's 3 351 awards in bokmål, at 80 columns: the first
+    line ended "… søknader lest: 3" and the next began "242 gyldige", the number broken at its
+    non-breaking space."""
+    needs(UK_AWARDS)
+    columns = tmp_path / "uk.toml"
+    columns.write_text('[columns]\n"Amount Awarded" = "requested"\n', encoding="utf-8")
+    result = CliRunner().invoke(
+        app,
+        ["check", str(UK_AWARDS), "--columns", str(columns), "--currency", "GBP", "--lang", "nb"],
+        env={"COLUMNS": "80"},
+    )
+    assert result.exit_code == 1, result.output  # 109 awards of 0 pounds
+    # Lines joined at their ordinary spaces only: a number broken in two stays broken.
+    header = re.sub(r"[ \n]+", " ", result.stdout.split("\n\n")[0])
+    assert "3\u00a0351 søknader lest: 3\u00a0242 gyldige, 109 ugyldige" in header
+
+
+def test_the_research_council_shares_are_shown_beside_what_was_applied_for() -> None:
+    """The Research Council's applications shared out `proportional` in bokmål at 80 columns:
+    no application has a score, so none has a rank, and the empty rank column left out the
+    amount each applied for (in English it was shown)."""
+    needs(FORSKNINGSRADET)
+    result = CliRunner().invoke(
+        app,
+        [
+            "allocate", str(FORSKNINGSRADET),
+            "--columns", str(ROOT / "examples" / "forskningsradet.toml"),
+            "--rule", "proportional", "--budget", "200M", "--lang", "nb",
+        ],
+        env={"COLUMNS": "80"},
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    header = next(line for line in lines if "Nr." in line.split()[:2])
+    assert header.split()[:4] == ["Nr.", "Omsøkt", "(kr)", "Tildelt"]
+    (row,) = [line for line in lines if "225873" in line.split()[:2]]
+    assert row.split()[1:7] == ["8", "000", "000", "1", "006", "058"]
+
+
+AMSTERDAM = REALDATA / "pabulib" / "Netherlands_Amsterdam_166.pb"
+
+
+@pytest.mark.parametrize("suffix", ["md", "html"])
+def test_amsterdams_projects_are_published_without_an_empty_applicant_column(
+    tmp_path: Path, suffix: str
+) -> None:
+    """Amsterdam's neighbourhood budget 166 (pabulib) names projects, not applicants: its list
+    for publication had a column Søker empty in every one of its 29 awards."""
+    needs(AMSTERDAM)
+    out = tmp_path / f"tildeling.{suffix}"
+    result = CliRunner().invoke(
+        app,
+        [
+            "allocate", str(AMSTERDAM), "--columns", str(ROOT / "examples" / "pabulib.toml"),
+            "--budget", "250000", "--currency", "EUR", "--lang", "nb", "-o", str(out),
+            "--funder", "Gemeente Amsterdam",
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert "Stop de rat in De Kleine Wereld" in text
+    assert "Søker" not in text
+    if suffix == "md":
+        assert "| Rangering | Prosjekt | Omsøkt | Tildelt | Status |" in text
+
+
+@pytest.mark.parametrize(
+    ("path", "line"),
+    [
+        (AMSTERDAM, '"cost" = "requested"'),
+        (UK_SAMPLE, '"Amount Awarded" = "requested"'),
+    ],
+    ids=["pabulib", "360giving"],
+)
+def test_a_file_read_without_its_map_is_told_the_line_that_maps_its_amounts(
+    path: Path, line: str
+) -> None:
+    """A pabulib file and a 360Giving file checked as they are, before any column map: the
+    error said to map a column with a line "Amount" = "requested", a header neither has. It
+    gives the line for the file's own column of amounts, the one examples/pabulib.toml maps
+    and the README gives for 360Giving, and says that it goes under [columns]."""
+    needs(path)
+    result = CliRunner().invoke(app, ["check", str(path)])
+    assert result.exit_code == 1, result.output
+    assert " ".join(result.stderr.split()).endswith(
+        f"a text file with the line [columns] and under it {line}."
+    )
+
+
+def test_the_research_councils_man_years_are_numbers_in_the_csv_for_excel(
+    tmp_path: Path,
+) -> None:
+    """The Research Council's columns of man-years (dr_stip_aarsverk: 2.99, 5.57) and of what
+    it granted (tildelt_belop: 6978124.0, 27336753.52), carried through to the CSV for
+    Norwegian Excel as typed, with a decimal point: Excel reads 2.99 as February 1999. They are
+    written with a decimal comma, as the numbers the award workbook writes."""
+    needs(FORSKNINGSRADET)
+    out = tmp_path / "tildeling.csv"
+    result = CliRunner().invoke(
+        app,
+        [
+            "allocate", str(FORSKNINGSRADET),
+            "--columns", str(ROOT / "examples" / "forskningsradet.toml"),
+            "--rule", "proportional", "--budget", "200M", "--lang", "nb", "-o", str(out),
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter=";"))
+    assert len(rows) == 171
+    years = {r["dr_stip_aarsverk"] for r in rows}
+    assert {"0", "2,99", "5,57"} <= years
+    assert not [y for y in years if "." in y]
+    granted = {r["Søknadsnr."]: r["tildelt_belop"] for r in rows}
+    assert granted["225873"] == "6978124"
+    assert "27336753,52" in granted.values()
+    # The call's 13-digit number is an id, kept as it is.
+    assert {r["utlysnings_id"] for r in rows} >= {"1253978370933"}

@@ -382,6 +382,13 @@ class Publication:
         data) has no place to list, count or chart: its documents leave places out."""
         return any(line.places for line in self.by_amount)
 
+    @property
+    def has_applicants(self) -> bool:
+        """Whether any award names its applicant. A round whose sheet names none (a
+        participatory budget's projects, with a name and no one behind it) has no applicant to
+        show: its documents leave the column out rather than publish it empty."""
+        return any(line.applicant for line in self.by_amount)
+
     def key_figures(self) -> list[tuple[str, str]]:
         """The key figures the HTML and the PDF show as (label, value): the budget, what is
         awarded and what is left, then projects, municipalities and applications. In a round

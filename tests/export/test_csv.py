@@ -179,3 +179,39 @@ def test_columns_come_in_the_award_workbooks_order(
     rows = _read(path, delimiter=";", encoding="utf-8-sig")
     by_id = {r["Søknadsnr."]: r for r in rows}
     assert by_id["S-003"]["Omsøkt"] == "1500000"
+
+
+def test_numbers_a_csv_file_carried_as_text_get_norwegian_excels_decimal_comma(
+    small_round: Callable[..., RoundResult], tmp_path: Path
+) -> None:
+    """The Research Council's file gives man-years as 2.99 and grants as 6978124.0: the CSV
+    for Norwegian Excel wrote them as typed, and Excel read 2.99 as a date (February 1999).
+    A column whose every cell is a number is written as the numbers, with a decimal comma, as
+    the award workbook writes it as numbers; codes and text stay as typed, and the plain
+    dialect, for scripts, keeps what was typed."""
+    result = small_round()
+    typed = {
+        "Årsverk": ["2.99", "0.0", "10.48", None, "1,5", "0.16"],
+        "Tildelt før": ["6978124.0", "27336753.52", "0", "0", "0", "0"],
+        "Kode": ["0150", "2.99", "0301", "1", "1", "1"],  # led by 0: codes
+        "Merknad": ["2.99", "se notat", "1", "1", "1", "1"],  # text in it: as typed
+    }
+    assert len(result.applications) == 6
+    apps = tuple(
+        app.model_copy(update={"extra": {name: cells[i] for name, cells in typed.items()}})
+        for i, app in enumerate(result.applications)
+    )
+    result = result.model_copy(update={"applications": apps, "extra_columns": tuple(typed)})
+    ids = [app.id for app in apps]
+    path = tmp_path / "tildeling.csv"
+    write(result, path, lang="nb")
+    by_id = {r["Søknadsnr."]: r for r in _read(path, delimiter=";", encoding="utf-8-sig")}
+    got = {name: [by_id[i][name] for i in ids] for name in typed}
+    assert got["Årsverk"] == ["2,99", "0", "10,48", "", "1,5", "0,16"]
+    assert got["Tildelt før"] == ["6978124", "27336753,52", "0", "0", "0", "0"]
+    assert got["Kode"] == typed["Kode"]
+    assert got["Merknad"] == typed["Merknad"]
+    plain = tmp_path / "plain.csv"
+    write(result, plain, lang="en", csv_dialect="plain")
+    by_id = {r["ID"]: r for r in _read(plain, delimiter=",", encoding="utf-8")}
+    assert [by_id[i]["Årsverk"] for i in ids] == [x or "" for x in typed["Årsverk"]]

@@ -334,6 +334,48 @@ def test_a_published_note_never_says_where_on_the_officers_machine_a_setting_was
     assert "linje 3" not in page
 
 
+def test_a_round_that_names_no_applicant_publishes_no_empty_applicant_column(
+    small_round: Callable[..., RoundResult], tmp_path: Path
+) -> None:
+    """A participatory budget (pabulib's Amsterdam 166: project names, no one behind them)
+    was published with an applicant column empty in every row, in the list by amount and in
+    the list by municipality, in the HTML, the PDF and the Markdown. The column is left out;
+    with one applicant named it is back."""
+    result = small_round()
+    nobody = tuple(a.model_copy(update={"applicant": None}) for a in result.applications)
+    result = result.model_copy(update={"applications": nobody})
+    project = result.applications[0].project
+    assert project
+    for lang, header in (("en", "Applicant"), ("nb", "Søker")):
+        for suffix in ("html", "md", "pdf"):
+            path = tmp_path / f"tildeling-{lang}.{suffix}"
+            write(result, path, lang=lang)
+            if suffix == "pdf":
+                import pypdf
+
+                text = " ".join(p.extract_text() for p in pypdf.PdfReader(path).pages)
+            else:
+                text = path.read_text(encoding="utf-8")
+            assert project.split()[0] in text, (lang, suffix)  # the awards are listed
+            assert header not in text, (lang, suffix)
+    page = render(result, lang="en")
+    # The project names each row, for a screen reader, where the applicant did.
+    assert f'<th scope="row">{project}</th>' in page
+    assert "<td></td>" not in page
+    one = (result.applications[0].model_copy(update={"applicant": "Halden kommune"}),)
+    result = result.model_copy(update={"applications": one + result.applications[1:]})
+    for suffix in ("html", "md", "pdf"):
+        path = tmp_path / f"tildeling-one.{suffix}"
+        write(result, path, lang="en")
+        if suffix == "pdf":
+            import pypdf
+
+            text = " ".join(p.extract_text() for p in pypdf.PdfReader(path).pages)
+        else:
+            text = path.read_text(encoding="utf-8")
+        assert "Applicant" in text, suffix
+
+
 def test_a_round_that_names_no_place_publishes_no_lists_of_places(
     small_round: Callable[..., RoundResult], tmp_path: Path
 ) -> None:

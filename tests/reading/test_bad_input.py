@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import zipfile
 from collections.abc import Callable
@@ -165,7 +166,45 @@ def test_header_without_the_required_column(make_xlsx: MakeXlsx) -> None:
     assert "(field requested)" not in message
     assert "Missing:" not in message
     assert '"Søkt beløp"' in message
-    assert '"Amount" = "requested"' in message  # the code only where a column map needs it
+    # The code only where a column map needs it, with the sheet's own column of amounts.
+    assert 'the line [columns] and under it "Beløp" = "requested".' in message
+
+
+@pytest.mark.parametrize(
+    ("header", "lang", "said"),
+    [
+        # pabulib's projects, 360Giving's awards (the UK government's), a header with quotes.
+        (
+            ["project_id", "cost", "votes", "name", "category"],
+            "en",
+            'with the line [columns] and under it "cost" = "requested".',
+        ),
+        (
+            ["Identifier", "Title", "Amount Awarded", "Grant Programme:Code"],
+            "nb",
+            'med linjen [columns] og under den "Amount Awarded" = "requested".',
+        ),
+        (
+            ["Søknadsnr", "Søker", 'Bevilget  "sum"'],
+            "en",
+            'under it "Bevilget \\"sum\\"" = "requested".',
+        ),
+        # No column says it holds amounts: an example to adapt.
+        (["Navn", "Prosjekt", "Poeng"], "en", 'under it "Amount" = "requested".'),
+        (["Navn", "Prosjekt", "Poeng"], "nb", 'under den "Beløp" = "requested".'),
+    ],
+)
+def test_the_missing_amount_is_said_with_the_map_line_for_the_sheets_own_column(
+    tmp_path: Path, header: list[str], lang: str, said: str
+) -> None:
+    """A pabulib file's amount column is "cost", a 360Giving file's "Amount Awarded": the
+    error said to map a column with the line "Amount" = "requested", a header neither file
+    has, and not that the line goes under [columns] (the next run said that)."""
+    path = tmp_path / "s.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([header, ["1"] * len(header)])
+    message = _error(path, display_name="s.csv", lang=lang)
+    assert message.endswith(said), message
 
 
 def test_header_without_the_required_column_in_a_csv(tmp_path: Path) -> None:

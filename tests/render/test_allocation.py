@@ -799,3 +799,38 @@ def test_the_budget_check_of_a_changed_round_agrees_with_its_table() -> None:
     ) in decided
     table = " ".join(render(result, lang="en", width=200, as_decided=True).split())
     assert "Total NOK 13,500,000 NOK 7,200,000" in table
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_a_round_without_ranks_has_no_empty_rank_column(
+    make_application: Callable[..., Application],
+    make_result: Callable[..., RoundResult],
+    make_decision: Callable[..., Decision],
+    lang: str,
+) -> None:
+    """`proportional` on a sheet without scores (the Research Council's applications): no
+    application has a rank, and the empty rank column took the room that, in bokmål at 80
+    columns, left out the amount requested beside each share of it."""
+    share = Reason("reason.proportional.share", {"fraction": Decimal("0.1257")})
+    entries = [
+        (
+            make_application(id=str(225873 + i), requested=8_000_000 + i, score=None),
+            make_decision(
+                str(225873 + i),
+                Status.PARTLY_FUNDED,
+                1_006_058 + i,
+                requested=8_000_000 + i,
+                eligible_amount=8_000_000 + i,
+                reasons=(share,),
+            ),
+        )
+        for i in range(3)
+    ]
+    result = make_result(entries, budget=200_000_000)
+    header = " ".join(render(result, lang=lang, width=80).splitlines()[:2])
+    assert ("Plass" if lang == "nb" else "Rank") not in header
+    assert ("Omsøkt" if lang == "nb" else "Requested") in header
+    # A round with ranks keeps its column.
+    ranked = [(a, d.replace(rank=1 + i)) for i, (a, d) in enumerate(entries)]
+    header = render(make_result(ranked, budget=200_000_000), lang=lang, width=80).splitlines()[0]
+    assert header.split()[0] == ("Plass" if lang == "nb" else "Rank")

@@ -384,3 +384,31 @@ def test_tabs_and_wide_characters_are_left_to_rich() -> None:
         lay_out([[Text("A1"), Text("x"), Text("y")]], 80, lead=[2, 1])
         == "A1  x  " + "y" * 1 + " " * 72
     )
+
+
+def test_the_header_and_the_verdict_never_break_a_number(
+    make_application: Callable[..., Application],
+) -> None:
+    """The UK government's 3 351 grant awards checked in bokmål at 80 columns ended the first
+    line with "lest: 3" and began the next with "242 gyldige": rich breaks a line at the
+    non-breaking space inside a number. The header, the verdict and the register's advice are
+    wrapped at ordinary spaces only, at any width."""
+    many = Checked(
+        file="tildelinger.xlsx",
+        sheet="GGIS_Grant_Awards_2016_to_2017 ",
+        applications=(make_application(),) * 3242,
+        rejected=(RejectedRow(id="x", issues=()),) * 1109,
+        ranking_column=False,
+        register_mismatch=RegisterMismatch(
+            register="2024", other_register="2009", problems=2218, applications=1109, rejected=1109
+        ),
+    )
+    for width in range(30, 100):
+        console = Console(file=StringIO(), width=width)
+        render_check(console, many, lang="nb")
+        text = console.file.getvalue()  # type: ignore[attr-defined]
+        assert text.count(f"4{NBSP}351") == 1, (width, text)
+        assert text.count(f"3{NBSP}242") == 1, (width, text)
+        # The header, the verdict and the register's advice (the invalid, twice).
+        assert text.count(f"1{NBSP}109") == 4, (width, text)
+        assert text.count(f"2{NBSP}218") == 1, (width, text)

@@ -474,12 +474,15 @@ def allocate(
         if commit and mismatch is not None and mismatch.applications:
             # A committed round is final: applications rejected for the numbering alone would
             # stay rejected in the ledger. Said before anything is allocated or recorded.
-            out.print(
+            from tilskudd.render.text import say
+
+            say(
+                out,
                 get(language)(
                     "cli.register_mismatch_not_committed",
                     n=mismatch.applications,
                     other_register=mismatch.other_register,
-                )
+                ),
             )
             raise typer.Exit(int(ExitCode.INVALID_INPUT))
         if checked.errors and not checked.applications:

@@ -12,7 +12,11 @@ as they stand in *awarded* and *status* (``endret``, ``trukket tilbake``), or wi
 export``: the amount decided, the amount now, when it last changed, what changed (each change's
 date, amounts and reason) and the rules an ``--outside-policy`` change went beyond.
 
-Amounts are plain integers (no grouping), so the spreadsheet reads them as numbers. Text that
+Amounts are plain integers (no grouping), so the spreadsheet reads them as numbers. A carried
+column that the award workbook writes as numbers (:func:`~tilskudd.export.xlsx.carried_columns`:
+every cell a plain number, such as a CSV file's ``2.99`` and ``6978124.0``) is written in the
+``excel`` dialect as the numbers they are, with a decimal comma (``2,99``, ``6978124``):
+Norwegian Excel reads ``2.99`` as a date, February 1999. Text that
 Excel would run as a formula (a cell starting with ``=``, ``+``, ``-``, ``@``, tab or carriage
 return: OWASP's CSV injection rule) gets a leading apostrophe. Numbers are never text here, so a
 negative number would stay a number; amounts are never negative anyway.
@@ -89,10 +93,15 @@ def _decimal(value: Decimal, dialect: Dialect) -> str:
     return text.replace(".", ",") if dialect == "excel" else text
 
 
-def _cell(value: CellValue, dialect: Dialect) -> str | int:
-    """A carried-through cell: numbers as numbers, text neutralised, empty as empty."""
+def _cell(
+    value: CellValue, dialect: Dialect, numbers: dict[str, int | Decimal] | None = None
+) -> str | int:
+    """A carried-through cell: numbers as numbers, text neutralised, empty as empty; a text
+    of a column of ``numbers`` (each text's number) as its number."""
     if value is None:
         return ""
+    if numbers is not None and type(value) is str and value in numbers:
+        value = numbers[value]
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, int):
@@ -141,6 +150,15 @@ def rows(
     changed since its decision, as it stands (or ``as_decided``), with the change columns."""
     t = get(lang)
     changed = changes_by_id(result) if standing(result) is not None else None
+    # In Norwegian Excel's dialect the numbers a CSV file's columns hold as text ("2.99") are
+    # written with a decimal comma; scripts get them as they were typed.
+    numbers: dict[str, dict[str, int | Decimal]] = {}
+    if dialect == "excel" and result.extra_columns:
+        # Imported here: the command line imports this module (its dialects) before the sheet
+        # is read, and the award workbook's module only while it is parsed.
+        from tilskudd.export.xlsx import round_carried_columns
+
+        numbers = round_carried_columns(result).numbers
     header: list[str | int] = [column_header(f, lang) for f in _FIELDS]
     if changed is not None:
         header += [t(f"ledger.column.{f}") for f in CHANGE_FIELDS]
@@ -209,7 +227,10 @@ def rows(
         ]
         if changed is not None:
             line += _change_cells(decision, changes, lang)
-        line += [_cell(extra.get(column), dialect) for column in result.extra_columns]
+        line += [
+            _cell(extra.get(column), dialect, numbers.get(column))
+            for column in result.extra_columns
+        ]
         out.append(line)
     return out
 

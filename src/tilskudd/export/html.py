@@ -149,16 +149,21 @@ def _total_row(pub: Publication, columns: int) -> str:
 def _by_amount(pub: Publication) -> str:
     h = pub.header
     places = pub.has_places  # else an empty column
+    who = pub.has_applicants  # else an empty column; the project names the row
     head = (
         f'<th scope="col" class="num">{_e(pub.text("doc.position"))}</th>'
-        f'<th scope="col" class="w-who">{_e(h("applicant"))}</th>'
-        f'<th scope="col" class="w-what">{_e(h("project"))}</th>'
+        + (f'<th scope="col" class="w-who">{_e(h("applicant"))}</th>' if who else "")
+        + f'<th scope="col" class="w-what">{_e(h("project"))}</th>'
         + (f'<th scope="col" class="w-where">{_e(h("municipalities"))}</th>' if places else "")
         + f'<th scope="col" class="num">{_e(h("awarded"))}</th>'
     )
     body = "".join(
-        f'<tr><td class="num">{n}</td><th scope="row">{_e(line.applicant)}</th>'
-        f"<td>{_e(line.project)}</td>"
+        f'<tr><td class="num">{n}</td>'
+        + (
+            f'<th scope="row">{_e(line.applicant)}</th><td>{_e(line.project)}</td>'
+            if who
+            else f'<th scope="row">{_e(line.project)}</th>'
+        )
         + (f"<td>{_e(line.places)}</td>" if places else "")
         + f"{_amount_cell(pub, line, mark=False)}</tr>"
         for n, line in enumerate(pub.by_amount, start=1)
@@ -168,26 +173,32 @@ def _by_amount(pub: Publication) -> str:
         f"{_e(pub.text('doc.by_amount'))}</h2><table>"
         f"<caption>{_e(pub.text('doc.by_amount_caption'))}</caption>"
         f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody>"
-        f"{_total_row(pub, 5 if places else 4)}</table></section>"
+        f"{_total_row(pub, 3 + who + places)}</table></section>"
     )
 
 
 def _by_municipality(pub: Publication) -> str:
     h = pub.header
+    who = pub.has_applicants
+    columns = 3 + who
     head = (
         f'<th scope="col" class="w-where">{_e(pub.text("doc.municipality"))}</th>'
-        f'<th scope="col" class="w-who">{_e(h("applicant"))}</th>'
-        f'<th scope="col" class="w-what">{_e(h("project"))}</th>'
+        + (f'<th scope="col" class="w-who">{_e(h("applicant"))}</th>' if who else "")
+        + f'<th scope="col" class="w-what">{_e(h("project"))}</th>'
         f'<th scope="col" class="num">{_e(h("awarded"))}</th>'
     )
     bodies = []
     for county in pub.by_municipality:
-        rows = [f'<tr class="county"><th scope="rowgroup" colspan="4">{_e(county.name)}</th></tr>']
+        rows = [
+            f'<tr class="county"><th scope="rowgroup" colspan="{columns}">'
+            f"{_e(county.name)}</th></tr>"
+        ]
         for group in county.municipalities:
             for line in group.lines:
                 rows.append(
-                    f'<tr><th scope="row">{_e(group.name)}</th><td>{_e(line.applicant)}</td>'
-                    f"<td>{_e(line.project)}</td>{_amount_cell(pub, line, mark=True)}</tr>"
+                    f'<tr><th scope="row">{_e(group.name)}</th>'
+                    + (f"<td>{_e(line.applicant)}</td>" if who else "")
+                    + f"<td>{_e(line.project)}</td>{_amount_cell(pub, line, mark=True)}</tr>"
                 )
         bodies.append(f"<tbody>{''.join(rows)}</tbody>")
     note = ""
@@ -197,7 +208,7 @@ def _by_municipality(pub: Publication) -> str:
         f'<section id="by-municipality" aria-labelledby="by-municipality-h">'
         f'<h2 id="by-municipality-h">{_e(pub.text("doc.by_municipality"))}</h2><table>'
         f"<caption>{_e(pub.text('doc.by_municipality_caption'))}</caption>"
-        f"<thead><tr>{head}</tr></thead>{''.join(bodies)}{_total_row(pub, 4)}</table>{note}"
+        f"<thead><tr>{head}</tr></thead>{''.join(bodies)}{_total_row(pub, columns)}</table>{note}"
         "</section>"
     )
 

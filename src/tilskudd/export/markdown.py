@@ -56,11 +56,13 @@ def render(result: RoundResult, *, lang: str = "en", as_decided: bool = False) -
     if not decisions:
         lines += [escape(pub.text("doc.no_awards")), ""]
     else:
-        # A round whose sheet names no place has no column of places to show, all empty.
+        # A round whose sheet names no place (or no applicant) has no column of them to show,
+        # all empty.
         places = pub.has_places
+        who = pub.has_applicants
         fields = (
             "rank",
-            "applicant",
+            *(("applicant",) if who else ()),
             "project",
             *(("municipalities",) if places else ()),
             "requested",
@@ -69,7 +71,17 @@ def render(result: RoundResult, *, lang: str = "en", as_decided: bool = False) -
         )
         lines.append(_row([escape(column_header(f, lang)) for f in fields]))
         lines.append(
-            _row(["---:", "---", "---", *(["---"] if places else []), "---:", "---:", "---"])
+            _row(
+                [
+                    "---:",
+                    *(["---"] if who else []),
+                    "---",
+                    *(["---"] if places else []),
+                    "---:",
+                    "---:",
+                    "---",
+                ]
+            )
         )
         for decision in decisions:
             line = awards[decision.application_id]
@@ -81,7 +93,7 @@ def render(result: RoundResult, *, lang: str = "en", as_decided: bool = False) -
                 _row(
                     [
                         escape(rank_text(decision)),
-                        escape(line.applicant),
+                        *([escape(line.applicant)] if who else []),
                         escape(line.project),
                         *([escape(line.places)] if places else []),
                         requested,
@@ -91,7 +103,7 @@ def render(result: RoundResult, *, lang: str = "en", as_decided: bool = False) -
                 )
             )
         total = escape(pub.text("ui.total"))
-        empty = ["", "", "", ""] if places else ["", "", ""]
+        empty = [""] * (len(fields) - 3)  # between the label and the amount awarded
         lines.append(_row([f"**{total}**", *empty, f"**{pub.money(pub.summary.awarded)}**", ""]))
         lines.append("")
     lines.append("_" + escape(pub.budget_line()) + "_")

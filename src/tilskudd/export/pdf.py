@@ -464,13 +464,16 @@ def _by_amount(doc: _Document) -> None:
     places = pub.has_places
     if not places:
         project_w += 40
+    who = pub.has_applicants  # nor of empty applicants
+    if not who:
+        project_w += 38
     table = _Table(
         doc,
-        (position_w, 38, project_w, *((40,) if places else ()), amount_w),
-        (True, False, False, *((False,) if places else ()), True),
+        (position_w, *((38,) if who else ()), project_w, *((40,) if places else ()), amount_w),
+        (True, *((False,) if who else ()), False, *((False,) if places else ()), True),
         [
             pub.text("doc.position"),
-            h("applicant"),
+            *([h("applicant")] if who else []),
             h("project"),
             *([h("municipalities")] if places else []),
             h("awarded"),
@@ -480,7 +483,7 @@ def _by_amount(doc: _Document) -> None:
         table.row(
             [
                 str(n),
-                _fit(doc, line.applicant, 38),
+                *([_fit(doc, line.applicant, 38)] if who else []),
                 _fit(doc, line.project, project_w),
                 *([_fit(doc, line.places, 40)] if places else []),
                 _noted(pub, line),
@@ -535,11 +538,19 @@ def _by_municipality(doc: _Document) -> None:
             amounts += [_shown_amount(_noted(pub, line), line.shared) for line in group.lines]
     amount_w = _amount_width(doc, amounts, 29)
     project_w = 61 - (amount_w - 29)
+    who = pub.has_applicants
+    if not who:
+        project_w += 44
     table = _Table(
         doc,
-        (44, 44, project_w, amount_w),
-        (False, False, False, True),
-        [pub.text("doc.municipality"), h("applicant"), h("project"), h("awarded")],
+        (44, *((44,) if who else ()), project_w, amount_w),
+        (False, *((False,) if who else ()), False, True),
+        [
+            pub.text("doc.municipality"),
+            *([h("applicant")] if who else []),
+            h("project"),
+            h("awarded"),
+        ],
     )
     for county in pub.by_municipality:
         table.group(county.name)
@@ -548,7 +559,7 @@ def _by_municipality(doc: _Document) -> None:
                 table.row(
                     [
                         _fit(doc, group.name, 44),
-                        _fit(doc, line.applicant, 44),
+                        *([_fit(doc, line.applicant, 44)] if who else []),
                         _fit(doc, line.project, project_w),
                         _shown_amount(_noted(pub, line), line.shared),
                     ]

@@ -107,6 +107,7 @@ __all__ = [
     "names_code",
     "number_columns",
     "policy_rows",
+    "round_carried_columns",
     "safe_text",
     "write",
 ]
@@ -304,7 +305,7 @@ def number_columns(
     return carried_columns(extras, columns).numbers
 
 
-def _carried(result: RoundResult) -> CarriedColumns:
+def round_carried_columns(result: RoundResult) -> CarriedColumns:
     """:func:`carried_columns` of the round's applications and rejected rows, once a round."""
     extras = result.extra_columns
     if not extras:
@@ -449,7 +450,7 @@ def _row_maker(
     """
     apps, rejected = result.applications_by_id(), result.rejected_by_id()
     extras = result.extra_columns
-    carried_kinds = _carried(result)
+    carried_kinds = round_carried_columns(result)
     numbers, codes = carried_kinds.numbers, carried_kinds.codes
     carried: list[tuple[str, Mapping[str, int | Decimal] | None, bool]] = [
         (name, numbers.get(name), name in codes) for name in extras

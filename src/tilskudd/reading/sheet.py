@@ -268,6 +268,7 @@ def _check_header(
                 row=match.index + 1,
                 found="; ".join(found),
                 accepted=quoted(t, ALIASES[REQUIRED]),
+                example=_toml_key(_amount_like(match) or t("read.error.missing_required_example")),
             )
         )
 
@@ -276,6 +277,26 @@ def _note_shown(t: Translator, note: str) -> str:
     """A header's note as said: a bracketed note shows where it ends; words written after the
     header's without brackets ("i 1000 kr", "EUR") are quoted."""
     return note if note[:1] in "([" else t("read.error.quoted", text=note)
+
+
+# Words (as normalize_header gives them) in the header of a column that holds amounts: the
+# column a map of an open data set's own headers gives as the amount requested (pabulib's
+# "cost", 360Giving's "Amount Awarded", the Research Council's "sokt_belop").
+_AMOUNT_WORDS = ("amount", "belop", "cost", "kostnad", "sum", "beitrag", "betrag", "tilskudd")
+
+
+def _amount_like(match: HeaderMatch) -> str | None:
+    """The header of the first column no field took whose name says it holds amounts."""
+    for _letter, text, name in match.describe_columns():
+        if name is None and any(word in normalize_header(text) for word in _AMOUNT_WORDS):
+            return text
+    return None
+
+
+def _toml_key(text: str) -> str:
+    """``text`` as a quoted key of a TOML file, as a column map's line begins."""
+    words = " ".join(text.split())  # a header over two lines is one key, matched as one
+    return '"' + words.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _check_scale_notes(

@@ -50,7 +50,7 @@ from tilskudd.publication import (
     summary_shown,
 )
 from tilskudd.render.plain import plain_for
-from tilskudd.render.text import grid, lead_widths, wrap, wrap_lines
+from tilskudd.render.text import grid, lead_widths, say, wrap, wrap_lines
 from tilskudd.summary import BudgetCheck, RoundSummary, summarise
 from tilskudd.wording import (
     OVERRIDE_MARK,
@@ -92,6 +92,8 @@ _OPTIONAL = ("municipalities", "project", "applicant")
 # On a terminal too narrow for the table even then (40 columns), these go too, in this order:
 # the amount applied for and the rank (the rows stay in rank order).
 _LAST_RESORT = ("requested", "rank")
+# Columns shown only when some row has something in them.
+_SHOWN_IF_FILLED = (*_OPTIONAL, "rank")
 _REASON_WANTS = 30
 # The narrowest a text column is made when the terminal leaves less than its minimum: narrower
 # still, rich would fit the table by breaking the amounts (1 200 over 000).
@@ -139,10 +141,11 @@ def choose_columns(
     ``tigede``) while leaving out a column can give it room.
     An optional column empty in every row is never shown: a sheet without applicants or places
     (participatory budgeting, or only id, amount and score) would get empty columns taking the
-    reason's room. The totals label goes in the applicant column, or the id column when that is
-    left out.
+    reason's room. Nor is the rank when no application has one (``proportional`` on a sheet
+    without scores): its empty column took the room of the amount requested at 80 columns.
+    The totals label goes in the applicant column, or the id column when that is left out.
     """
-    fields = [c.field for c in _COLUMNS if c.field not in _OPTIONAL or any(cells[c.field])]
+    fields = [c.field for c in _COLUMNS if c.field not in _SHOWN_IF_FILLED or any(cells[c.field])]
     reason_wants = min(_REASON_WANTS, max((cell_len(x) for x in cells["reason"]), default=1))
     reason_word = min(_REASON_WANTS, _longest_unbroken(cells["reason"]))
     columns: list[_Column] = []
@@ -488,26 +491,19 @@ def _render_result(
     plain = plain_for(console)
     console.print(_award_table(result, shown, summary, lang, console.width, changed, plain))
     if len(shown) < len(decisions):
-        console.print(Text(t("ui.more_rows", n=len(decisions) - len(shown)), style="dim"))
+        say(console, t("ui.more_rows", n=len(decisions) - len(shown)), style="dim")
     if changed is None:
-        _say(console, budget_line(summary, lang), style="bold")
+        say(console, budget_line(summary, lang), style="bold")
     else:
-        _say(console, changed.said.budget_line(), style="bold")
+        say(console, changed.said.budget_line(), style="bold")
     _print_notes(console, result, t)
-    _say(console, summary_sentence(summary, lang, round_name=result.round))
+    say(console, summary_sentence(summary, lang, round_name=result.round))
     if changed is not None:
         # What changed since, then each change: "see the changes below" (as decided) holds.
-        _say(console, changed.said.standing_sentence())
-        _say(console, t("doc.changed.heading"), style="bold")
+        say(console, changed.said.standing_sentence())
+        say(console, t("doc.changed.heading"), style="bold")
         for line in changed.said.lines:
-            _say(console, f"{line.note}. {changed.said.change_note(line)}")
-
-
-def _say(console: Console, text: str, *, style: str = "") -> None:
-    """A line of prose under the table, wrapped here at ordinary spaces: rich would break it
-    at the non-breaking space inside an amount ("NOK" at the end of a line, "19,981,000" at
-    the start of the next)."""
-    console.print(Text(wrap(plain_for(console)(text), console.width), style=style))
+            say(console, f"{line.note}. {changed.said.change_note(line)}")
 
 
 def note_texts(notes: Sequence[Reason], t: Translator) -> list[str]:
@@ -532,7 +528,7 @@ def _print_notes(console: Console, result: RoundResult, t: Translator) -> None:
         return
     console.print(Text(t("ui.notes"), style="bold"))
     for note in notes:
-        _say(console, f"- {note}")
+        say(console, f"- {note}")
 
 
 def render_budget_check(

@@ -25,7 +25,7 @@ from tilskudd.models import Issue
 from tilskudd.pipeline import RANKING_RULES
 from tilskudd.render.allocation import render_budget_check
 from tilskudd.render.plain import plain_for
-from tilskudd.render.text import grid, lead_widths, wrap
+from tilskudd.render.text import grid, lead_widths, say, wrap
 from tilskudd.reports import CheckedInput, sorted_issues
 from tilskudd.summary import BudgetCheck
 from tilskudd.validation import RegisterMismatch
@@ -165,7 +165,7 @@ def render_check(
     "would be" as check says.
     """
     t = get(lang)
-    console.print(Text(check_header(checked, lang), style="bold"))
+    say(console, check_header(checked, lang), style="bold")
     issues = sorted_issues(checked.issues)
     errors = [i for i in issues if i.is_error]
     warnings = [i for i in issues if not i.is_error]
@@ -201,22 +201,22 @@ def render_check(
             console.file.write(laid_out + "\n")
         more = len(group) - sum(len(line) for line in shown[key])
         if more:
-            console.print(Text(t("ui.check.more_problems", n=more), style="dim"))
+            say(console, t("ui.check.more_problems", n=more), style="dim")
     console.print()
     # Said of a file a ranking rule will allocate, or that check does not know the rule of.
     ranks = rule is None or rule in RANKING_RULES
     if checked.rejected:
         failed = "ui.check.failed_allocating" if allocating else "ui.check.failed"
-        console.print(Text(t(failed, n=len(checked.rejected)), style="bold red"))
+        say(console, t(failed, n=len(checked.rejected)), style="bold red")
         if ranks and not checked.ranking_column:
             # Said also when other cells have errors (the Research Council's real file: one
             # amount of 0 kr and no score column), not only once they are mended.
-            console.print(Text(t("ui.check.unranked_too"), style="yellow"))
+            say(console, t("ui.check.unranked_too"), style="yellow")
     elif strict and warnings:
         pass  # "No errors" would be followed by "--strict ... does not pass"
     elif ranks and not errors and not checked.ranking_column:
         # allocate's default rule ranks: without a score or rank it would reject every row.
-        console.print(Text(t("ui.check.ok_unranked"), style="yellow"))
+        say(console, t("ui.check.ok_unranked"), style="yellow")
     elif (
         ranks
         and not errors
@@ -224,10 +224,10 @@ def render_check(
     ):
         # Some applications lack the score the default rule ranks on: "every application can be
         # allocated" would hold for proportional only.
-        console.print(Text(t("ui.check.ok_unscored_some", n=unscored), style="yellow"))
+        say(console, t("ui.check.ok_unscored_some", n=unscored), style="yellow")
     elif not errors:
         # A clean file is told so once: "No problems found" then "No errors: ..." said it twice.
-        console.print(Text(t("ui.check.ok" if issues else "ui.check.none"), style="green"))
+        say(console, t("ui.check.ok" if issues else "ui.check.none"), style="green")
     mismatch = checked.register_mismatch
     if mismatch is not None:
         render_register_mismatch(console, mismatch, lang=lang)
@@ -252,4 +252,4 @@ def render_register_mismatch(console: Console, mismatch: RegisterMismatch, *, la
             )
         )
     words.append(t("ui.check.register_mismatch_advice", other_register=mismatch.other_register))
-    console.print(Text(" ".join(words), style="bold yellow"))
+    say(console, " ".join(words), style="bold yellow")

@@ -11,10 +11,13 @@ from __future__ import annotations
 import textwrap
 
 from rich.cells import cell_len
+from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-__all__ = ["grid", "lead_widths", "wrap", "wrap_lines"]
+from tilskudd.render.plain import plain_for
+
+__all__ = ["grid", "lead_widths", "say", "wrap", "wrap_lines"]
 
 
 class _Wrapper(textwrap.TextWrapper):
@@ -38,6 +41,13 @@ def wrap(text: str, width: int) -> str:
     for paragraph in text.splitlines() or [""]:
         lines.extend(wrapper.wrap(paragraph) or [""])
     return "\n".join(lines)
+
+
+def say(console: Console, text: str, *, style: str = "") -> None:
+    """Print a line of prose on ``console``, wrapped here at ordinary spaces: rich would break
+    it at the non-breaking space inside a number ("3 351 søknader lest: 3" at the end of a
+    line, "242 gyldige" at the start of the next)."""
+    console.print(Text(wrap(plain_for(console)(text), console.width), style=style))
 
 
 def wrap_lines(text: str, width: int) -> str:

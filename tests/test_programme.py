@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 from pydantic import ValidationError
 
+from tilskudd import clock
 from tilskudd.errors import OutputExistsError, ProgrammeError
 from tilskudd.export.template import COLUMNS, TEMPLATE_ROWS, write_template
 from tilskudd.i18n import get
@@ -486,6 +487,26 @@ def test_a_windows_path_to_the_ledger(tmp_path: Path) -> None:
 def test_a_new_programmes_rounds_are_not_in_the_past(today: date, year: int) -> None:
     """`tilskudd init` in November wrote rounds that had opened and closed that year."""
     assert first_round_year(today) == year
+
+
+@pytest.mark.parametrize(
+    ("instant", "year"),
+    [
+        (datetime(2026, 1, 15, 12, 0, tzinfo=UTC), 2026),
+        # 23:30 UTC on 1 March is 00:30 on 2 March in Norway: round 1 has closed there.
+        (datetime(2026, 3, 1, 23, 30, tzinfo=UTC), 2027),
+    ],
+)
+def test_init_plans_its_rounds_by_the_day_in_norway(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, instant: datetime, year: int
+) -> None:
+    """The example rounds' year is chosen by the day in Norway (tilskudd.clock), as every day
+    tilskudd gives is, not by the machine's own date and zone."""
+    monkeypatch.setattr(clock, "now", lambda: instant)
+    made = init_programme(tmp_path / "ny")
+    first = made.programme.rounds[0]
+    assert first.closes is not None
+    assert first.closes.year == year
 
 
 def test_init_without_a_year_plans_rounds_still_to_come(tmp_path: Path) -> None:

@@ -38,6 +38,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from tilskudd import clock
 from tilskudd.currency import NOK, parse_currency
 from tilskudd.errors import CurrencyError, OutputExistsError, PolicyError, ProgrammeError
 from tilskudd.i18n import Phrase, quoted
@@ -676,7 +677,7 @@ def init_programme(
         budget=_grouped(budget),
         register=register,
         ledger=LEDGER_NAME,
-        year=year or first_round_year(date.today()),
+        year=year or first_round_year(clock.today()),
         currency=currency,
         units="kroner" if currency == NOK else currency,
     )

@@ -4478,3 +4478,35 @@ def test_nine_digits_in_the_identifier_column_are_that_organisation_number_acros
         ("M-1", MOSS, None),
         ("M-2", MOSS, None),
     ]
+
+
+def test_status_says_the_day_each_round_was_decided_as_recorded(
+    setup: tuple[Path, Programme, Path, Path],
+) -> None:
+    """status gives each committed round's decision date as its commit recorded it (not as
+    tilskudd.toml says it now), and none for a round decided on no given day."""
+    ledger_path, programme, r1, r2 = setup
+    commit(ledger_path, _decided_on(programme, date(2009, 6, 12)), 1, r1)
+    commit(ledger_path, programme, 2, r2)  # round 2 has no decision date
+    later = _decided_on(programme, date(2009, 6, 20))  # the file edited since
+    report = lg.status(ledger_path, later)
+    assert [r.decision_date for r in report.rounds] == ["2009-06-12", None]
+    assert [r["decision_date"] for r in report.as_json()["rounds"]] == ["2009-06-12", None]
+    nb = lg.status_lines(report, "nb")
+    assert nb[1:3] == [
+        "Runde 1: 100\u00a0000\u00a0kr til 2 prosjekter i 3 kommuner.",
+        "Runde 1 ble vedtatt 12. juni 2009.",
+    ]
+    assert nb[3].startswith("Runde 2: ")
+    en = lg.status_lines(report, "en")
+    assert en[2] == "Round 1 was decided on 12 June 2009."
+    assert not any(line.startswith("Round 2 was") for line in en)
+
+
+def test_status_of_a_round_committed_before_schema_8_takes_the_date_in_the_toml(
+    setup: tuple[Path, Programme, Path, Path],
+) -> None:
+    ledger_path, programme, r1, _ = setup
+    commit_with_schema(ledger_path, _decided_on(programme, date(2009, 6, 12)), 1, r1, 7)
+    report = lg.status(ledger_path, _decided_on(programme, date(2009, 6, 20)))
+    assert [r.decision_date for r in report.rounds] == ["2009-06-20"]

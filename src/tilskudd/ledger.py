@@ -885,6 +885,9 @@ class RoundStatus:
     never refused for them): each ``by``, ``value``, ``name``, ``limit``, ``has``, ``least``;
     None when the round has quotas the ledger cannot check (committed before it recorded each
     decision's category and counties, or quotas this tilskudd cannot read)."""
+    decision_date: str | None = None
+    """The day the round was decided (ISO 8601), as its commit recorded it (a round committed
+    before schema 8: as the programme file gives it now); None where none was given."""
 
 
 @dataclass(frozen=True)
@@ -2627,7 +2630,8 @@ class Ledger:
         self._require_programme(programme, commits)
         figures = self._round_figures()
         rounds = [
-            self._round_status(commit, figures) for commit in sorted(commits, key=lambda c: c.round)
+            self._round_status(commit, figures, programme)
+            for commit in sorted(commits, key=lambda c: c.round)
         ]
         done = {c.round for c in commits}
         committed = sum(r.current for r in rounds)
@@ -2657,14 +2661,18 @@ class Ledger:
         commit = next((c for c in commits if c.round == round_number), None)
         if commit is None:
             return None
-        return self._round_status(commit, self._round_figures(round=round_number))
+        return self._round_status(commit, self._round_figures(round=round_number), programme)
 
     def _round_status(
-        self, commit: CommitRecord, figures: Mapping[int, tuple[int, int, int, int, int]]
+        self,
+        commit: CommitRecord,
+        figures: Mapping[int, tuple[int, int, int, int, int]],
+        programme: Programme,
     ) -> RoundStatus:
         current, projects, places, amended, withdrawn = figures.get(commit.round, (0,) * 5)
         # Only a round with quotas needs its awards one by one, to group them.
         quotas = commit.policy.get("quotas")
+        decided = commit.decision(programme)  # as recorded; before schema 8, the file's now
         return RoundStatus(
             round=commit.round,
             name=commit.round_name,
@@ -2677,6 +2685,7 @@ class Ledger:
             amendments=amended,
             withdrawals=withdrawn,
             quotas_unmet=_quotas_unmet(commit, self.awards(round=commit.round)) if quotas else (),
+            decision_date=decided.isoformat() if decided else None,
         )
 
     def history(self, query: str) -> list[AwardRecord]:
@@ -3314,7 +3323,7 @@ def status_lines(report: LedgerStatus, lang: str = "en", *, no_ledger: bool = Fa
 
 
 def _status_lines(report: LedgerStatus, lang: str, *, no_ledger: bool) -> list[str]:
-    from tilskudd.i18n import get
+    from tilskudd.i18n import format_date, get
 
     t = get(lang)
 
@@ -3341,6 +3350,9 @@ def _status_lines(report: LedgerStatus, lang: str, *, no_ledger: bool) -> list[s
                 municipalities=count("municipalities", item.municipalities),
             )
         )
+        if item.decision_date:
+            day = format_date(date.fromisoformat(item.decision_date), lang)
+            lines.append(t("ledger.status.decided", round=item.round, date=day))
         if item.amendments or item.withdrawals:
             changes = [
                 count(key, n)

@@ -260,3 +260,38 @@ def test_the_plan_does_not_count_on_an_application_below_min_score(
     assert codes["K"][0] == "reason.quota.min_count_reserved"
     assert codes["J"] == ["reason.budget.exhausted"]
     _holds(apps, result, 200, policy)
+
+
+def test_the_plan_does_not_hold_an_application_without_organisation_to_per_applicant_max(
+    make_application: MakeApp,
+) -> None:
+    # per_applicant_max 100, and no application names its organisation (none is held to it).
+    # Category X needs 1 funded, category Y 1 funded. In rank order: J (Y, 100), P (X, 300),
+    # K (Y, 50), twelve more of Y (1 000 each: more than the exact search looks through).
+    # Budget 350.
+    # The first run takes J (250 left), and P (300) does not fit: X is short.
+    # Looking ahead, after J 250 would be left, less than P's 300: J is passed over; P is
+    # taken (K, 50, can still meet Y), then K.
+    # A plan that held P to per_applicant_max counted 100 for X, took J, and then nothing
+    # could meet X: the round was refused.
+    apps = [
+        make_application(id="J", requested=100, score=Decimal(10), category="Y", orgnr=None),
+        make_application(id="P", requested=300, score=Decimal(9), category="X", orgnr=None),
+        make_application(id="K", requested=50, score=Decimal(5), category="Y", orgnr=None),
+    ]
+    apps += [
+        make_application(id=f"Q{k}", requested=1_000, score=Decimal(4), category="Y", orgnr=None)
+        for k in range(1, 13)
+    ]
+    policy = Policy(
+        round_to=1,
+        per_applicant_max=100,
+        quotas=(Quota(by="category", value="*", min_count=1),),
+    )
+    result = allocate(apps, 350, policy)
+    awards = {d.application_id: d.amount for d in result.decisions if d.amount}
+    assert awards == {"P": 300, "K": 50}
+    codes = {d.application_id: [r.code for r in d.reasons] for d in result.decisions}
+    assert codes["P"][0] == "reason.quota.min_count_reserved"
+    assert codes["J"] == ["reason.budget.exhausted"]
+    _holds(apps, result, 350, policy)

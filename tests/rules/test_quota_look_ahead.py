@@ -1395,10 +1395,11 @@ def test_past_so_many_members_held_back_the_plan_counts_the_next_as_they_are(
 # in CPython; with more groups the plan's order, and so its cost, could change: the sorting is
 # what keeps it independent of how the set was built), the ``islice`` on a bare amount's
 # members (a bound on the work: past PLAN_SHARED_LOOK it changes only the least award counted
-# with ``whole``, where an organisation's room cuts a later member below the earlier ones), and
-# ``used[g] += need`` after a bare amount (a later group's shared member then counts what it
-# brings this group: only where an organisation's room or a maximum changed what that member
-# gets since this group passed it over does that change the plan).
+# with ``whole``, where an organisation's room cuts a later member below the earlier ones).
+# ``used[g] += need`` after a bare amount, left here as not killed (a later group's shared
+# member then counts what it brings this group: only where an organisation's room changed
+# what that member gets since this group passed it over does that change the plan), is killed
+# by such a round in test_quota_plan_mutants.py.
 
 
 def test_the_plan_adds_up_what_it_gives_one_organisation(make_application: MakeApp) -> None:

@@ -4495,12 +4495,12 @@ def test_status_says_the_day_each_round_was_decided_as_recorded(
     nb = lg.status_lines(report, "nb")
     assert nb[1:3] == [
         "Runde 1: 100\u00a0000\u00a0kr til 2 prosjekter i 3 kommuner.",
-        "Runde 1 ble vedtatt 12. juni 2009.",
+        "  Vedtaksdato 12. juni 2009.",
     ]
     assert nb[3].startswith("Runde 2: ")
     en = lg.status_lines(report, "en")
-    assert en[2] == "Round 1 was decided on 12 June 2009."
-    assert not any(line.startswith("Round 2 was") for line in en)
+    assert en[2] == "  Decided on 12 June 2009."
+    assert sum(line.startswith("  Decided on") for line in en) == 1  # none for round 2
 
 
 def test_status_of_a_round_committed_before_schema_8_takes_the_date_in_the_toml(

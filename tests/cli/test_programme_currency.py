@@ -103,8 +103,8 @@ EXPECTED = {
         "committed_2": "Committed round 2 to the ledger: EUR 50,000 to 1 project in 1 "
         "municipality (ledger entry 5). Remaining of the frame: EUR 50,000.",
         "status": "EØS-midler: frame EUR 200,000. Round 1: EUR 100,000 to 2 projects in 3 "
-        "municipalities. Round 1 was decided on 15 April 2027. Round 2: EUR 50,000 to 1 project "
-        "in 1 municipality. Round 2 was decided on 15 November 2027. Remaining: EUR 50,000.",
+        "municipalities. Decided on 15 April 2027. Round 2: EUR 50,000 to 1 project "
+        "in 1 municipality. Decided on 15 November 2027. Remaining: EUR 50,000.",
         "history": "requested EUR 60,000 · committed EUR 60,000 · now EUR 60,000 (funded)",
         "amended": "Amended A-1 (round 1): from EUR 60,000 to EUR 50,000. Remaining of the "
         "frame: EUR 60,000.",
@@ -119,8 +119,8 @@ EXPECTED = {
         "committed_2": "Runde 2 er ført i registeret: 50 000 EUR til 1 prosjekt i 1 kommune "
         "(post 5). Igjen av rammen: 50 000 EUR.",
         "status": "EØS-midler: ramme 200 000 EUR. Runde 1: 100 000 EUR til 2 prosjekter i 3 "
-        "kommuner. Runde 1 ble vedtatt 15. april 2027. Runde 2: 50 000 EUR til 1 prosjekt i 1 "
-        "kommune. Runde 2 ble vedtatt 15. november 2027. Igjen av rammen: 50 000 EUR.",
+        "kommuner. Vedtaksdato 15. april 2027. Runde 2: 50 000 EUR til 1 prosjekt i 1 "
+        "kommune. Vedtaksdato 15. november 2027. Igjen av rammen: 50 000 EUR.",
         "history": "omsøkt 60 000 EUR · vedtatt 60 000 EUR · nå 60 000 EUR (innvilget)",
         "amended": "Endret A-1 (runde 1): fra 60 000 EUR til 50 000 EUR. Igjen av rammen: "
         "60 000 EUR.",

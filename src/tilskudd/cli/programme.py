@@ -247,7 +247,7 @@ def status(
 
         IKT-tilskudd til kommunene 2009: ramme 60 000 000 kr.
         Runde 1: 19 981 000 kr til 53 prosjekter i 110 kommuner.
-        Runde 1 ble vedtatt 12. juni 2009.
+          Vedtaksdato 12. juni 2009.
         Igjen av rammen: 40 019 000 kr.
         Runde 2: 40 000 000 kr planlagt, ikke vedtatt ennå.
     """

@@ -450,6 +450,22 @@ def test_usters_fractions_of_a_franc_are_no_fractions_of_an_ore(tmp_path: Path) 
     assert not re.search(r"\børe\b", said)
 
 
+TOULOUSE = (
+    REALDATA / "pabulib" / "France_Toulouse_2022_17_-_Mirail-Universite_Reynerie_Bellefontaine.pb"
+)
+
+
+def test_toulouses_own_budget_is_said_when_none_is_given() -> None:
+    """`tilskudd allocate` of a Toulouse district's election without --budget: its META states
+    budget;400000.0 and currency;EUR, said with what to type; nothing is allocated."""
+    needs(TOULOUSE)
+    cli = CliRunner().invoke(app, ["allocate", str(TOULOUSE), "--lang", "en"])
+    assert cli.exit_code == 2
+    said = " ".join(cli.stderr.split())
+    assert "'budget;400000.0' and 'currency;EUR'" in said
+    assert "give --budget 400000 --currency EUR" in said
+
+
 def test_the_uk_awards_checked_in_bokmal_keep_their_counts_whole(tmp_path: Path) -> None:
     """`tilskudd check` of the UK government's 3 351 awards in bokmål, at 80 columns: the first
     line ended "… søknader lest: 3" and the next began "242 gyldige", the number broken at its

@@ -112,7 +112,6 @@ WORDED = (
     "validate.thousands_budget",
     "validate.thousands_cost",
     "programme.error.frame_zero",
-    "ledger.error.bad_amount",
 )
 """Messages that name the currency in words ("whole kroner", "above 0 kr")."""
 
@@ -185,8 +184,6 @@ KRONER_AS_EVER = {
     ("nb", "validate.thousands_budget"): "for eksempel Omsøkt beløp (1000 kr), avvises",
     ("nb", "programme.error.frame_zero"): "rammen må være mer enn 0 kr",
     ("en", "programme.error.frame_zero"): "the frame must be more than NOK 0",
-    ("nb", "ledger.error.bad_amount"): "beløpet må være hele kroner, 0 eller mer, ikke",
-    ("en", "ledger.error.bad_amount"): "the amount must be whole kroner, 0 or more, not",
 }
 """What these messages said in kroner before they named the round's currency, with the
 catalogue's plain spaces: a round of kroner says them exactly so."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -108,6 +109,9 @@ WORDED = (
     "read.error.scaled",
     "read.error.scaled_column",
     "read.error.scale_stated",
+    "validate.thousands_budget",
+    "validate.thousands_cost",
+    "programme.error.frame_zero",
 )
 """Messages that name the currency in words ("whole kroner", "above 0 kr")."""
 
@@ -122,7 +126,7 @@ def test_a_message_that_names_kroner_names_the_rounds_currency(lang: str, key: s
     with amounts_in("EUR"):
         euros = set(re.findall(r"\w+", t(key, **params)))
     assert "EUR" in euros
-    assert not euros & {"kroner", "kr", "NOK", "krone", "kronen"}
+    assert not euros & {"kroner", "kr", "NOK", "krone", "kronen", "øre"}
 
 
 def test_a_validation_message_says_the_currency_of_the_round_it_is_shown_in() -> None:
@@ -170,6 +174,16 @@ KRONER_AS_EVER = {
     ("en", "policy.error.optimal_too_large"): (
         "keep to the limits to the krone; a larger round_to (such as NOK 1,000) makes"
     ),
+    ("nb", "validate.amount_fraction_ore"): (
+        "«1,5555» har en brøkdel av en øre; forventet et beløp i hele kroner"
+    ),
+    ("en", "validate.amount_fraction_ore"): (
+        "'1,5555' has more than two decimals; expected an amount in whole kroner"
+    ),
+    ("nb", "validate.thousands_cost"): "for eksempel Omsøkt beløp (1000 kr), avvises",
+    ("nb", "validate.thousands_budget"): "for eksempel Omsøkt beløp (1000 kr), avvises",
+    ("nb", "programme.error.frame_zero"): "rammen må være mer enn 0 kr",
+    ("en", "programme.error.frame_zero"): "the frame must be more than NOK 0",
 }
 """What these messages said in kroner before they named the round's currency, with the
 catalogue's plain spaces: a round of kroner says them exactly so."""
@@ -177,14 +191,14 @@ catalogue's plain spaces: a round of kroner says them exactly so."""
 
 @pytest.mark.parametrize(("lang", "key"), list(KRONER_AS_EVER))
 def test_a_round_of_kroner_says_the_advice_on_amounts_as_ever(lang: str, key: str) -> None:
-    said = get(lang)(key, value=1_234_567)
+    said = get(lang)(key, value=1_234_567 if "fraction" not in key else "1,5555")
     wanted = KRONER_AS_EVER[lang, key]
     for part in (wanted,) if isinstance(wanted, str) else wanted:
         assert part in said
     with amounts_in("SEK"):
         euros = get(lang)(key, value=1_234_567)
     assert "SEK" in euros
-    assert not set(re.findall(r"\w+", euros)) & {"kroner", "kr", "NOK", "krone", "kronen"}
+    assert not set(re.findall(r"\w+", euros)) & {"kroner", "kr", "NOK", "krone", "kronen", "øre"}
 
 
 @pytest.mark.parametrize(
@@ -197,3 +211,27 @@ def test_a_round_in_another_currency_is_kept_to_exactly_not_to_the_krone(
         said = get(lang)("policy.error.optimal_too_large")
     assert exactly in said
     assert "1 000 EUR" in said if lang == "nb" else "EUR 1,000" in said
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("nb", "«833.333333333333» har mer enn to desimaler; forventet et beløp i hele CHF"),
+        ("en", "'833.333333333333' has more than two decimals; expected an amount in whole CHF"),
+    ],
+)
+def test_a_fraction_of_a_cent_is_no_fraction_of_an_ore_in_francs(lang: str, said: str) -> None:
+    """Uster's 833.333333333333 francs (a sum split three ways) in a round of francs: the
+    Norwegian said "a fraction of an øre", a coin of kroner."""
+    with amounts_in("CHF"):
+        assert get(lang)("validate.amount_fraction_ore", value="833.333333333333") == said
+
+
+def test_a_programme_of_euros_needs_a_frame_above_0_eur(tmp_path: Path) -> None:
+    from tilskudd.errors import ProgrammeError
+    from tilskudd.programme import init_programme
+
+    with pytest.raises(ProgrammeError) as refused:
+        init_programme(tmp_path / "p", frame=0, currency="EUR")
+    assert refused.value.text("nb") == "rammen må være mer enn 0 EUR"
+    assert refused.value.text("en") == "the frame must be more than EUR 0"

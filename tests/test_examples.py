@@ -437,7 +437,7 @@ def test_the_pabulib_mapping_allocates_a_real_election(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     said = " ".join(result.stdout.split())
     assert "52 applications read: 52 valid, 0 invalid" in said
-    assert "the line 'currency: EUR' above the header gives the amounts in EUR" in said
+    assert "the line 'currency;EUR' above the header gives the amounts in EUR" in said
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["budget"] == data["awarded"] + data["unallocated"] == 250_000
     assert {a["project"] for a in data["applications"]} >= {"Buurtbarbecue Kleine Wereld"}

@@ -190,7 +190,7 @@ VALUES: dict[str, list[Any]] = {
     # The round's currency in words: no parameter to give ({_:kroner}).
     **{
         spec: [MISSING, "ignored"]
-        for spec in ("kroner", "kr", "zero", "typed", "one", "thousand", "exact")
+        for spec in ("kroner", "kr", "zero", "typed", "one", "thousand", "exact", "hundredths")
     },
 }
 
@@ -262,7 +262,7 @@ def _key_and_params(draw: st.DrawFn) -> tuple[str, str, dict[str, Any]]:
         "sheets": st.lists(st.text(max_size=5), max_size=4) | st.text(max_size=5) | st.none(),
         "": st.text(max_size=8) | st.integers() | st.decimals(allow_nan=False) | st.none(),
         **dict.fromkeys(
-            ("kroner", "kr", "zero", "typed", "one", "thousand", "exact"),
+            ("kroner", "kr", "zero", "typed", "one", "thousand", "exact", "hundredths"),
             st.text(max_size=3) | st.none(),
         ),
     }

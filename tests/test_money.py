@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -396,3 +397,37 @@ def test_what_dot_grouping_does_not_explain_stays_as_it_was(text: str) -> None:
 def test_without_dot_groups_a_dot_before_three_digits_is_still_ambiguous() -> None:
     with pytest.raises(AmbiguousAmountError):
         parse_decimal("250.000")
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        ("1,5", "'1,5' is not a whole number of EUR; tilskudd allocates whole EUR; round the"),
+        ("1.5555", "'1.5555' has more than two decimals; amounts are whole EUR"),
+        ("3,300", "could group thousands (3 300 EUR) or be a decimal mark (3,300); for 3 300 EUR"),
+        ("2 G", "or the amount in EUR"),
+    ],
+)
+def test_an_amount_refused_in_a_round_of_euros_is_said_in_euros(value: str, said: str) -> None:
+    """parse_amount(..., currency="EUR") from Python said 'whole kroner', 'a krone divides
+    into hundredths' and '3 300 kr' of an amount in a round of euros."""
+    with pytest.raises(AmountError) as refused:
+        parse_amount(value, currency="EUR")
+    text = f"{refused.value}; {refused.value.hint}"
+    assert said in text
+    assert not {"kroner", "krone", "kr", "NOK"} & set(re.findall(r"\w+", text))
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        ("1,5", "'1,5' is not a whole number of kroner; tilskudd allocates whole kroner; round"),
+        ("1.5555", "more than two decimals; amounts are whole kroner, and a krone divides into"),
+        ("3,300", "could group thousands (3 300 kr) or be a decimal mark (3,300); for 3 300 kr"),
+        ("2 G", "or the amount in kroner"),
+    ],
+)
+def test_an_amount_refused_in_kroner_is_said_as_ever(value: str, said: str) -> None:
+    with pytest.raises(AmountError) as refused:
+        parse_amount(value)
+    assert said in f"{refused.value}; {refused.value.hint}"

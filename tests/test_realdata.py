@@ -437,6 +437,35 @@ def test_usters_grants_in_francs_are_read_in_a_round_of_francs(tmp_path: Path) -
         read_applications(USTER, columns=load_column_map(columns))
 
 
+def test_usters_fractions_of_a_franc_are_no_fractions_of_an_ore(tmp_path: Path) -> None:
+    """`tilskudd check` of Uster in a round of francs, in bokmål: its six sums split three ways
+    (833.333333333333) were said to have "en brøkdel av en øre", a coin of kroner."""
+    needs(USTER)
+    columns = tmp_path / "uster.toml"
+    columns.write_text("[columns]\n" + _USTER_MAP, encoding="utf-8")
+    args = ["check", str(USTER), "--columns", str(columns), "--currency", "CHF", "--lang", "nb"]
+    cli = CliRunner().invoke(app, args)
+    said = " ".join(cli.stdout.split())
+    assert "«833.333333333333» har mer enn to desimaler; forventet et beløp i hele CHF" in said
+    assert not re.search(r"\børe\b", said)
+
+
+TOULOUSE = (
+    REALDATA / "pabulib" / "France_Toulouse_2022_17_-_Mirail-Universite_Reynerie_Bellefontaine.pb"
+)
+
+
+def test_toulouses_own_budget_is_said_when_none_is_given() -> None:
+    """`tilskudd allocate` of a Toulouse district's election without --budget: its META states
+    budget;400000.0 and currency;EUR, said with what to type; nothing is allocated."""
+    needs(TOULOUSE)
+    cli = CliRunner().invoke(app, ["allocate", str(TOULOUSE), "--lang", "en"])
+    assert cli.exit_code == 2
+    said = " ".join(cli.stderr.split())
+    assert "'budget;400000.0' and 'currency;EUR'" in said
+    assert "give --budget 400000 --currency EUR" in said
+
+
 def test_the_uk_awards_checked_in_bokmal_keep_their_counts_whole(tmp_path: Path) -> None:
     """`tilskudd check` of the UK government's 3 351 awards in bokmål, at 80 columns: the first
     line ended "… søknader lest: 3" and the next began "242 gyldige", the number broken at its

@@ -13,7 +13,9 @@ sentence) is a key in ``locales/<lang>.toml``; adding a language is adding a fil
   (``1 krone`` / ``NOK 1``; ``1 EUR`` / ``EUR 1``), ``{_:thousand}`` (``1 000 kr`` / ``NOK
   1,000``, an example of a step; ``1 000 EUR`` / ``EUR 1,000``) and ``{_:exact}`` (to the
   unit: ``på kronen`` / ``to the krone``; in another currency the catalogue's
-  ``words.exactly``)
+  ``words.exactly``) and ``{_:hundredths}`` (what is finer than an amount is kept to:
+  ``words.fraction_of_ore``, ``en brøkdel av en øre``, in kroner; in another currency
+  ``words.beyond_hundredths``, ``mer enn to desimaler``)
 - ``{n:num}``         -> ``145`` / ``1 450`` (nb) / ``1,450`` (en)
 - ``{share:pct}``     -> ``20 %`` (nb) / ``20%`` (en), from a fraction such as ``0.2``
 - ``{ids:list}``      -> ``A, B og C`` / ``A, B and C``
@@ -307,6 +309,11 @@ def _to_the_unit(lang: str) -> str:
     return get(lang)("words.to_the_krone" if shown() == NOK else "words.exactly")
 
 
+def _below_a_hundredth(lang: str) -> str:
+    # "a fraction of an øre": the øre is the kroner's; another currency's is said as decimals.
+    return get(lang)("words.fraction_of_ore" if shown() == NOK else "words.beyond_hundredths")
+
+
 _CURRENCY_WORDS: dict[str, Callable[[str], str]] = {
     "kroner": _currency_in_words,
     "kr": _currency_after_a_number,
@@ -315,6 +322,7 @@ _CURRENCY_WORDS: dict[str, Callable[[str], str]] = {
     "one": _one_unit,
     "thousand": _a_thousand,
     "exact": _to_the_unit,
+    "hundredths": _below_a_hundredth,
 }
 """Specs that say the round's currency, whatever the parameter (``{_:kroner}``)."""
 

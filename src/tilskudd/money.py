@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Final
 
-from tilskudd.currency import NOK, marks, named_in
+from tilskudd.currency import NOK, amount_unit, marks, named_in
 from tilskudd.errors import AmbiguousAmountError, AmbiguousUnitError, AmountError
 
 __all__ = [
@@ -113,7 +113,9 @@ def to_decimal(value: float | int | Decimal) -> Decimal:
     return Decimal(f"{value:.{SHOWN_DIGITS}g}")
 
 
-def _whole_units(value: Decimal, original: str, *, allow_zero: bool, allow_negative: bool) -> int:
+def _whole_units(
+    value: Decimal, original: str, *, allow_zero: bool, allow_negative: bool, currency: str = NOK
+) -> int:
     if not value.is_finite():
         raise AmountError(f"'{original}' is not a number")
     if value < 0 and not allow_negative:
@@ -132,16 +134,21 @@ def _whole_units(value: Decimal, original: str, *, allow_zero: bool, allow_negat
         if isinstance(exponent, int) and exponent < -2:
             raise AmountError(
                 f"'{original}' has more than two decimals",
-                hint="amounts are whole kroner, and a krone divides into hundredths only",
+                hint="amounts are whole kroner, and a krone divides into hundredths only"
+                if currency == NOK
+                else f"amounts are whole {currency}",
             )
+        unit = "kroner" if currency == NOK else currency
         raise AmountError(
-            f"'{original}' is not a whole number of kroner",
-            hint="tilskudd allocates whole kroner; round the amount to whole kroner",
+            f"'{original}' is not a whole number of {unit}",
+            hint=f"tilskudd allocates whole {unit}; round the amount to whole {unit}",
         )
     return int(value)
 
 
-def _ambiguous(original: str, integer: str, sep: str, decimal_part: str, *, negative: bool) -> None:
+def _ambiguous(
+    original: str, integer: str, sep: str, decimal_part: str, *, negative: bool, unit: str = "kr"
+) -> None:
     """Raise :class:`AmbiguousAmountError`: ``sep`` may group thousands or be a decimal mark."""
     digits = integer.replace(" ", "").replace(".", "").replace(",", "")
     whole = int(f"{digits}{decimal_part}")
@@ -150,8 +157,8 @@ def _ambiguous(original: str, integer: str, sep: str, decimal_part: str, *, nega
     raise AmbiguousAmountError(
         f"'{original}' is ambiguous",
         hint=(
-            f"'{sep}' could group thousands ({grouped} kr) or be a decimal mark "
-            f"({integer}{sep}{decimal_part}); for {grouped} kr write {whole} or {grouped}"
+            f"'{sep}' could group thousands ({grouped} {unit}) or be a decimal mark "
+            f"({integer}{sep}{decimal_part}); for {grouped} {unit} write {whole} or {grouped}"
         ),
         thousands=-whole if negative else whole,
         decimal=-fraction if negative else fraction,
@@ -165,7 +172,13 @@ def _first_group(digits: str) -> bool:
 
 
 def _parse_number_text(
-    text: str, original: str, *, has_multiplier: bool, whole_marker: bool, dot_groups: bool
+    text: str,
+    original: str,
+    *,
+    has_multiplier: bool,
+    whole_marker: bool,
+    dot_groups: bool,
+    unit: str = "kr",
 ) -> Decimal:
     """Parse digits with grouping and a decimal mark as people type them.
 
@@ -193,7 +206,7 @@ def _parse_number_text(
         if len(decimal_part) == 3 and not has_multiplier and decimal_part.isdigit():
             # "1.000,000": after grouped digits, three more may be one more group (a million)
             # as well as decimals (a thousand); no one writes øre with three digits.
-            _ambiguous(original, integer, dec, decimal_part, negative=negative)
+            _ambiguous(original, integer, dec, decimal_part, negative=negative, unit=unit)
         integer = "".join(groups)
     elif commas > 1 or dots > 1 or (whole_marker and (commas or dots)):
         sep = "," if commas else "."
@@ -233,7 +246,7 @@ def _parse_number_text(
                 or (decimal_part == "000" and integer.isdigit() and integer[0] != "0")
             )
         ):
-            _ambiguous(original, integer, sep, decimal_part, negative=negative)
+            _ambiguous(original, integer, sep, decimal_part, negative=negative, unit=unit)
     else:
         integer = text
     if " " in integer:
@@ -305,7 +318,8 @@ def parse_decimal(
         raise AmbiguousUnitError(
             f"'{shown}' is not read as an amount: G may be the National Insurance basic amount "
             "(grunnbeløpet) or giga, a billion",
-            hint=f"write {number_text} mrd for billions, or the amount in kroner",
+            hint=f"write {number_text} mrd for billions, or the amount in "
+            + ("kroner" if currency == NOK else currency),
             number=number_text,
         )
     try:
@@ -315,6 +329,7 @@ def parse_decimal(
             has_multiplier=multiplier != 1,
             whole_marker=whole_marker,
             dot_groups=dot_groups,
+            unit=amount_unit(currency),
         )
     except AmountError:
         other = [code for code in named_in(shown, currency) if code != currency]
@@ -343,7 +358,9 @@ def parse_amount(
     """
     shown = str(value).strip() if value is not None else ""
     number = parse_decimal(value, original=shown, currency=currency)
-    return _whole_units(number, shown, allow_zero=allow_zero, allow_negative=allow_negative)
+    return _whole_units(
+        number, shown, allow_zero=allow_zero, allow_negative=allow_negative, currency=currency
+    )
 
 
 def format_amount(amount: int, lang: str = "nb", *, currency: str | None = "kr") -> str:

@@ -656,7 +656,9 @@ def init_programme(
     if register not in _REGISTERS:
         raise ProgrammeError(key="programme.error.unknown_register", given=register)
     if frame <= 0:
-        raise ProgrammeError(key="programme.error.frame_zero")
+        zero = ProgrammeError(key="programme.error.frame_zero")
+        zero.currency = currency  # "more than 0 EUR" in a programme of euros
+        raise zero
     folder = Path(folder).expanduser()
     programme_file = folder / PROGRAMME_FILE
     template_file = folder / TEMPLATE_FILE

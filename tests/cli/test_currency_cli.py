@@ -521,3 +521,56 @@ def test_a_sheet_of_euros_in_a_round_of_kroner_says_currency(
     result = run("allocate", str(source), "--budget", "20000", "--lang", lang)
     assert result.exit_code == 1, result.output
     assert said in _said(result)
+
+
+PABULIB = (
+    "META\nkey;value\nbudget;400000.0\ncurrency;EUR\nPROJECTS\n"
+    "project_id;cost;votes;name\n180;75000;20;Jardin\n183;200000;21;Parc\n"
+)
+PABULIB_MAP = '[columns]\ncost = "requested"\nvotes = "score"\nname = "project"\n'
+
+
+@pytest.mark.parametrize(
+    ("lang", "options", "said"),
+    [
+        (
+            "en",
+            [],
+            "error: --budget is required: the round's budget. The file states one in its META, "
+            "'budget;400000.0' and 'currency;EUR': if that is this round's budget, give "
+            "--budget 400000 --currency EUR (tilskudd does not take it",
+        ),
+        (
+            "nb",
+            ["--currency", "EUR"],
+            "feil: --budget må oppgis: rundens ramme. Filen oppgir en i META-delen, "
+            "«budget;400000.0» og «currency;EUR»: er det denne rundens ramme, skriv "
+            "--budget 400000 (tilskudd bruker den ikke",
+        ),
+    ],
+)
+@pytest.mark.parametrize("command", ["allocate", "explain"])
+def test_a_pabulib_files_own_budget_is_said_not_taken(
+    in_empty_folder: Path, command: str, lang: str, options: list[str], said: str
+) -> None:
+    """`allocate` of a pabulib file without --budget said only that --budget is required,
+    though the file's META states its budget (and currency): said now, with what to type, and
+    still refused: the budget is the officer's decision."""
+    (in_empty_folder / "toulouse.pb").write_text(PABULIB, encoding="utf-8")
+    (in_empty_folder / "pabulib.toml").write_text(PABULIB_MAP, encoding="utf-8")
+    args = [command, "toulouse.pb", *(["180"] if command == "explain" else [])]
+    result = run(*args, "--columns", "pabulib.toml", "--lang", lang, *options)
+    assert result.exit_code == 2, result.output
+    assert said in _said(result)
+    # What it says to type is taken.
+    typed = said.split("--budget ")[-1].split(" (")[0].split()
+    taken = run(*args, "--columns", "pabulib.toml", "--lang", lang, *options, "--budget", *typed)
+    assert taken.exit_code == 0, taken.output
+
+
+def test_a_file_that_states_no_budget_is_told_as_ever(in_empty_folder: Path) -> None:
+    _file(in_empty_folder)
+    result = run("allocate", "søknader.csv", "--lang", "en")
+    assert result.exit_code == 2, result.output
+    assert "--budget is required: the round's budget, e.g. --budget 20000000" in _said(result)
+    assert "META" not in _said(result)

@@ -95,6 +95,36 @@ def test_init_refuses_a_currency_that_is_none(
     assert not (in_empty_folder / "ny").exists()
 
 
+@pytest.mark.parametrize("frame", ["60M EUR", "€ 60 000 000", "EUR 60 000 000", "60 MEUR"])
+def test_init_reads_a_frame_in_the_programmes_own_currency(
+    in_empty_folder: Path, frame: str
+) -> None:
+    """--frame may name the programme's currency as --budget may name the round's: "60M EUR"
+    with --currency EUR was refused as an amount in EUR "but the round counts in NOK", telling
+    the officer to give the --currency EUR they had given."""
+    made = run("init", "ny", "--frame", frame, "--currency", "EUR", "--lang", "en")
+    assert made.exit_code == 0, made.output
+    text = (in_empty_folder / "ny" / "tilskudd.toml").read_text(encoding="utf-8")
+    assert 'frame = "60 000 000"' in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "frame", "refusal"),
+    [
+        ("en", "0", "--frame: the amount is zero; expected an amount above EUR 0"),
+        ("nb", "0", "--frame: beløpet er null; forventet et beløp over 0 EUR"),
+        ("en", "60 MNOK", "--frame: '60 MNOK' is an amount in kroner, but the round counts in EUR"),
+    ],
+)
+def test_init_says_a_wrong_frame_in_the_programmes_currency(
+    in_empty_folder: Path, lang: str, frame: str, refusal: str
+) -> None:
+    refused = run("init", "ny", "--frame", frame, "--currency", "EUR", "--lang", lang)
+    assert refused.exit_code == 2, refused.output
+    assert refusal in said(refused)
+    assert not (in_empty_folder / "ny").exists()
+
+
 EXPECTED = {
     "en": {
         "committed_1": "Committed round 1 to the ledger: EUR 100,000 to 2 projects in 3 "

@@ -102,7 +102,7 @@ def test_a_pabulib_file_in_euros_is_not_published_as_kroner(tmp_path: Path) -> N
         ["allocate", str(source), "--columns", str(columns), "--budget", "400000", "-o", str(out)],
     )
     assert result.exit_code == 1, result.output
-    assert "the line 'currency: EUR' above the header gives the amounts in EUR" in " ".join(
+    assert "the line 'currency;EUR' above the header gives the amounts in EUR" in " ".join(
         result.stdout.split()
     )
     assert "give their amounts in EUR" in " ".join(result.stderr.split())
@@ -229,7 +229,7 @@ def test_a_pabulib_file_in_euros_is_published_in_a_round_of_euros(tmp_path: Path
     options = ["--columns", str(columns), "--budget", "400000", "-o", str(out), "--lang", "nb"]
     result = runner.invoke(app, ["allocate", str(source), *options, "--currency", "EUR"])
     assert result.exit_code == 0, result.output
-    assert "currency: EUR" not in result.stdout
+    assert "currency;EUR" not in result.stdout
     assert "200\u00a0000\u00a0EUR" in out.read_text(encoding="utf-8")
     # A line of another currency than the round's is said, naming its row.
     (tmp_path / "sek").mkdir()

@@ -469,6 +469,20 @@ def test_a_line_above_the_header_giving_another_currency_is_a_warning(
 
 
 @pytest.mark.parametrize(
+    ("delimiter", "said"), [(";", "currency;EUR"), (",", "currency,EUR"), ("\t", "currency: EUR")]
+)
+def test_a_currency_line_of_a_text_file_is_quoted_as_the_file_has_it(
+    delimiter: str, said: str
+) -> None:
+    """Pabulib's `currency;EUR` was quoted back as 'currency: EUR', a line the officer would
+    not find in the file (a tab, no mark to quote, is said as a workbook's two cells are)."""
+    grid = [["budget", "400000", ""], ["currency", "EUR", ""], ["ID", "Prosjekt", "Requested"]]
+    table = _table([*grid, ["1", "P", "5"]], delimiter=delimiter)
+    (issue,) = [i for i in table.issues if i.code == "read.currency_above_header"]
+    assert issue.params["text"] == said
+
+
+@pytest.mark.parametrize(
     "line", [["currency", "NOK"], ["Valuta", "kr"], ["Currency: NOK"], ["Kurs", "EUR"], ["EUR"]]
 )
 def test_kroner_or_no_currency_above_the_header_is_nothing_to_say(line: list[str]) -> None:

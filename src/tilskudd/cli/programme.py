@@ -183,7 +183,9 @@ def init(
         tilskudd init difi2009 --name "IKT-tilskudd 2009" --funder Difi \\
             --frame 60M --register 2009
     """
-    with guard(debug):
+    # The programme's currency, once known, for --frame and every amount said (errors too).
+    with contextlib.ExitStack() as in_currency, guard(debug):
+        from tilskudd.currency import NOK, amounts_in
         from tilskudd.errors import ProgrammeError
         from tilskudd.i18n import get
         from tilskudd.programme import init_programme
@@ -195,15 +197,17 @@ def init(
         problems = Problems(lang if given else None)  # said together: --lang, --frame, --register
         problems.extra_words(ctx, [str(folder)])
         language = resolve_lang(problems.lang, "nb")
-        frame_nok = None
-        with problems.gather():
-            frame_nok = parse_amount_option(frame, "--frame")
-        with problems.gather():
-            if register not in [r.value for r in Register]:
-                raise ProgrammeError(key="programme.error.unknown_register", given=register)
         code = None
         with problems.gather():
             code = resolve_currency(currency)
+        # --frame "60M EUR" or "€ 60 000" with --currency EUR is the programme's own currency.
+        in_currency.enter_context(amounts_in(code or NOK))
+        frame_nok = None
+        with problems.gather():
+            frame_nok = parse_amount_option(frame, "--frame", currency=code or NOK)
+        with problems.gather():
+            if register not in [r.value for r in Register]:
+                raise ProgrammeError(key="programme.error.unknown_register", given=register)
         problems.raise_any()
         assert frame_nok is not None
         assert code is not None

@@ -618,4 +618,31 @@ def setup_gathered(
     if budget is None and "budget" in problems.refused:
         # Typed without its amount, or misspelt (--budjet 5): said so, not also as missing.
         setup = replace(setup, budget_problem=None)
+    missing = setup.budget_problem
+    if (
+        file is not None
+        and isinstance(missing, UsageError)
+        and missing.key == "output.error.budget_required"
+    ):
+        setup = replace(setup, budget_problem=_budget_stated(file, setup.currency) or missing)
     return setup
+
+
+def _budget_stated(file: Path, currency: str) -> UsageError | None:
+    """--budget missing for a file that states its own budget (a pabulib file's META): said
+    with the options that would give it, which the officer may type; never taken as the
+    round's budget without them."""
+    from tilskudd.i18n import quoted
+    from tilskudd.reading.pabulib import stated_budget
+
+    stated = stated_budget(file)
+    if stated is None:
+        return None
+    advice = f"--budget {stated.budget}"
+    if stated.currency is not None and stated.currency != currency:
+        advice += f" --currency {stated.currency}"
+    return UsageError(
+        key="output.error.budget_stated",
+        lines=[quoted(line) for line in stated.lines],
+        advice=advice,
+    )

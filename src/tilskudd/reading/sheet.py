@@ -600,17 +600,27 @@ def _other_header(cells: Sequence[RawCell], requested: int, *, titled: bool) -> 
     return texts if len(texts) >= 2 and (titled or named >= 2) else None
 
 
-def currency_line(grid: Grid, match: HeaderMatch) -> CurrencyLine | None:
+def currency_line(
+    grid: Grid, match: HeaderMatch, delimiter: str | None = None
+) -> CurrencyLine | None:
     """The first line above the header that gives a currency (pabulib's ``currency;EUR``, a
-    title block's ``Valuta | SEK``), or None: a file's own description of its amounts."""
+    title block's ``Valuta | SEK``), or None: a file's own description of its amounts.
+
+    ``delimiter``: a text file's, which joins the line's cells again to quote it as the file
+    has it (``currency;EUR``, not ``currency: EUR``)."""
     for index in range(match.index):
-        texts = [cell_text(cell).strip() for cell in grid[index]]
-        texts = [text for text in texts if text]
+        cells = [cell_text(cell) for cell in grid[index]]
+        texts = [text.strip() for text in cells if text.strip()]
+        quoted = texts[0] if len(texts) == 1 else f"{texts[0]}: {texts[-1]}" if texts else ""
         if len(texts) == 1 and ":" in texts[0]:
             texts = [part.strip() for part in texts[0].split(":", 1)]
         if len(texts) != 2 or normalize_header(texts[0]) not in CURRENCY_HEADERS:
             continue
-        return CurrencyLine(row=index + 1, key=texts[0], value=texts[1])
+        if delimiter is not None and not delimiter.isspace():  # a tab is no mark to quote
+            while cells and not cells[-1].strip():
+                cells.pop()
+            quoted = delimiter.join(cells).strip()
+        return CurrencyLine(row=index + 1, key=texts[0], value=texts[1], text=quoted)
     return None
 
 
@@ -629,7 +639,7 @@ def currency_line_issue(
     params: dict[str, object] = {
         "row": line.row,
         "currencies": [line.value.upper()],
-        "text": f"{line.key}: {line.value}",
+        "text": line.text,
     }
     if currency != "NOK":
         params["expected"] = currency
@@ -660,7 +670,7 @@ def build_table(
     """
     _check_header(match, file, sheet, t, mangled=mangled)
     issues = [] if issues is None else issues
-    stated = currency_line(grid, match)
+    stated = currency_line(grid, match, delimiter)
     currency = currency_line_issue(stated, "NOK", file=file, sheet=sheet)
     if currency is not None:
         issues.append(currency)

@@ -130,6 +130,9 @@ class CurrencyLine(NamedTuple):
     """Its first cell as written (``currency``, ``Valuta``)."""
     value: str
     """The currency as written (``EUR``, ``kr``)."""
+    text: str
+    """The line as the file has it, to quote: ``currency;EUR`` in a text file, with its own
+    delimiter; a cell's ``Currency: GBP``; ``Valuta: SEK`` for two cells of a workbook."""
 
 
 @dataclass

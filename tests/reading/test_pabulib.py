@@ -1,0 +1,58 @@
+"""A pabulib file's own budget, read from its META to be said, never to be used unasked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tilskudd.reading.pabulib import StatedBudget, stated_budget
+
+PROJECTS = "PROJECTS\nproject_id;cost;votes;name\n180;75000.0;20;Jardin\n"
+
+
+def _pb(tmp_path: Path, meta: str) -> Path:
+    path = tmp_path / "toulouse.pb"
+    path.write_text(f"META\nkey;value\n{meta}{PROJECTS}", encoding="utf-8")
+    return path
+
+
+def test_the_meta_budget_and_currency_are_read_as_the_file_writes_them(tmp_path: Path) -> None:
+    path = _pb(tmp_path, "description;PB\nbudget;400000.0\nvote_type;approval\ncurrency;EUR\n")
+    assert stated_budget(path) == StatedBudget(
+        budget=400_000, currency="EUR", lines=("budget;400000.0", "currency;EUR")
+    )
+
+
+def test_a_budget_without_a_currency_line_states_no_currency(tmp_path: Path) -> None:
+    path = _pb(tmp_path, "budget_per_category;5,6\nbudget;2807253\n")
+    assert stated_budget(path) == StatedBudget(2_807_253, None, ("budget;2807253",))
+
+
+@pytest.mark.parametrize(
+    "meta",
+    [
+        "",  # no budget line
+        "budget;400000.5\n",  # not whole units
+        "budget;0\n",
+        "budget;-5\n",
+        "budget;lots\n",
+        "budget;inf\n",
+    ],
+)
+def test_no_whole_positive_budget_states_none(tmp_path: Path, meta: str) -> None:
+    assert stated_budget(_pb(tmp_path, meta)) is None
+
+
+def test_a_budget_line_below_the_projects_is_not_the_files(tmp_path: Path) -> None:
+    path = tmp_path / "x.pb"
+    path.write_text("META\nkey;value\nPROJECTS\nbudget;5\n", encoding="utf-8")
+    assert stated_budget(path) is None
+
+
+def test_another_file_or_none_states_no_budget(tmp_path: Path) -> None:
+    csv = tmp_path / "søknader.csv"
+    csv.write_text("budget;400000\nID;Søkt beløp\n1;5000\n", encoding="utf-8")
+    assert stated_budget(csv) is None
+    assert stated_budget(tmp_path / "missing.pb") is None
+    assert stated_budget(tmp_path) is None

@@ -19,7 +19,6 @@ made of the changed awards alone: not the lists of every award the documents sho
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -50,7 +49,7 @@ from tilskudd.publication import (
     summary_shown,
 )
 from tilskudd.render.plain import plain_for
-from tilskudd.render.text import grid, lead_widths, say, wrap, wrap_lines
+from tilskudd.render.text import grid, lead_widths, runs, say, wrap, wrap_lines
 from tilskudd.summary import BudgetCheck, RoundSummary, summarise
 from tilskudd.wording import (
     OVERRIDE_MARK,
@@ -169,13 +168,10 @@ def _longest_word(texts: list[str]) -> int:
     return max((cell_len(word) for text in texts for word in text.split()), default=1)
 
 
-_BREAKS = re.compile(r"[ \t\n\r\f\v]+")
-
-
 def _longest_unbroken(texts: list[str]) -> int:
     """The longest run of text :func:`~tilskudd.render.text.wrap` does not break: a word, or an
-    amount (its spaces are non-breaking)."""
-    return max((cell_len(word) for text in texts for word in _BREAKS.split(text)), default=1)
+    amount (its spaces are non-breaking, or held together: ``0 kr``)."""
+    return max((cell_len(word) for text in texts for word in runs(text)), default=1)
 
 
 def column_widths(

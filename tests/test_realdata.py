@@ -590,3 +590,27 @@ def test_the_research_council_zero_amount_is_not_broken_from_its_kroner() -> Non
     assert result.exit_code == 0, result.output
     assert "0 kr." in result.stdout
     assert not re.search(r"\b0$", result.stdout, re.MULTILINE)
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "3=, 25=, 33=, 36=, 43=, 45=, 47=, 50=: a rank with = is shared by at least two"),
+        ("nb", "3=, 25=, 33=, 36=, 43=, 45=, 47=, 50=: en plass med = deles av minst to"),
+    ],
+)
+def test_amsterdams_tie_legend_names_every_tied_rank(lang: str, said: str) -> None:
+    """Amsterdam's neighbourhood budget 166 (pabulib) has eight ranks shared by two or three
+    projects; the legend under the table said "3= shares its rank with at least one other
+    application", as if rank 3 were the only one."""
+    needs(AMSTERDAM)
+    result = CliRunner().invoke(
+        app,
+        [
+            "allocate", str(AMSTERDAM), "--columns", str(ROOT / "examples" / "pabulib.toml"),
+            "--budget", "250000", "--lang", lang,
+        ],
+        env={"COLUMNS": "200"},
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert said in " ".join(result.stdout.split())

@@ -512,12 +512,21 @@ def note_texts(notes: Sequence[Reason], t: Translator) -> list[str]:
     return texts
 
 
+_TIE_MARKS_NAMED = 8
+"""Tied ranks the legend names; more are cut short with an ellipsis."""
+
+
 def _print_notes(console: Console, result: RoundResult, t: Translator) -> None:
     notes = note_texts(result.allocation.notes, t)
-    tied = next((d for d in result.allocation.decisions if d.tied and d.rank is not None), None)
-    if tied is not None:
-        # The legend shows the mark on a rank of this round (it read "12=" in every round).
-        notes.append(as_sentence(t("ui.tie_legend", mark=f"{tied.rank}{TIE_MARK}")))
+    tied = sorted({d.rank for d in result.allocation.decisions if d.tied and d.rank is not None})
+    if tied:
+        # The legend names the tied ranks of this round (it read "12=" in every round), every
+        # one (Amsterdam's "3= shares its rank ..." read as if 3 were its only tie), the first
+        # few of many.
+        marks = [f"{rank}{TIE_MARK}" for rank in tied[:_TIE_MARKS_NAMED]]
+        if len(tied) > _TIE_MARKS_NAMED:
+            marks.append("…")
+        notes.append(as_sentence(t("ui.tie_legend", marks=", ".join(marks))))
     if any(d.override for d in result.allocation.decisions):
         notes.append(as_sentence(t("ui.override_legend", mark=OVERRIDE_MARK)))
     if not notes:

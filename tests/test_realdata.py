@@ -614,3 +614,31 @@ def test_amsterdams_tie_legend_names_every_tied_rank(lang: str, said: str) -> No
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert said in " ".join(result.stdout.split())
+
+
+@pytest.mark.parametrize(
+    ("lang", "error", "again"),
+    [
+        ("en", "no column for score or rank was found", "Also, there is no column"),
+        ("nb", "fant ingen kolonne for poeng eller rangering", "Dessuten er det ingen kolonne"),
+    ],
+)
+def test_the_research_councils_missing_score_column_is_said_once(
+    lang: str, error: str, again: str
+) -> None:
+    """allocate of the Research Council's file by the ranked rule, which has no score column:
+    the missing column was listed as an error, and the verdict then said "Dessuten er det
+    ingen kolonne for poeng ..." as if it were a second problem."""
+    needs(FORSKNINGSRADET)
+    result = CliRunner().invoke(
+        app,
+        [
+            "allocate", str(FORSKNINGSRADET),
+            "--columns", str(ROOT / "examples" / "forskningsradet.toml"),
+            "--budget", "200M", "--lang", lang,
+        ],
+        env={"COLUMNS": "120"},
+    )  # fmt: skip
+    text = " ".join(result.stdout.split())
+    assert error in text
+    assert again not in text

@@ -68,9 +68,12 @@ class _Wrapper(textwrap.TextWrapper):
     ``GA-060679``)."""
 
     def _split(self, text: str) -> list[str]:
+        split = super()._split(text)
+        if "-" not in text:
+            return split  # nothing to hold together (most text: a fifth of the time)
         chunks: list[str] = []
         word: list[str] = []
-        for chunk in [*super()._split(text), " "]:
+        for chunk in [*split, " "]:
             if not chunk.isspace():
                 word.append(chunk)
                 continue

@@ -585,3 +585,89 @@ def test_the_research_councils_man_years_are_numbers_in_the_csv_for_excel(
     assert "27336753,52" in granted.values()
     # The call's 13-digit number is an id, kept as it is.
     assert {r["utlysnings_id"] for r in rows} >= {"1253978370933"}
+
+
+def test_the_uk_grant_ids_are_not_broken_at_their_hyphens(tmp_path: Path) -> None:
+    """`tilskudd check` of the UK sample in bokmål at 80 columns listed its ids with one
+    broken across two lines: "360G-cabinetoffice-" at a line's end, "GA-060679" on the next."""
+    needs(UK_SAMPLE)
+    columns = tmp_path / "uk.toml"
+    columns.write_text('[columns]\n"Amount Awarded" = "requested"\n', encoding="utf-8")
+    result = CliRunner().invoke(
+        app,
+        ["check", str(UK_SAMPLE), "--columns", str(columns), "--currency", "GBP", "--lang", "nb"],
+        env={"COLUMNS": "80"},
+    )
+    assert "360G-cabinetoffice-GA-060679" in result.stdout
+    assert not re.search(r"cabinetoffice-$", result.stdout, re.MULTILINE)
+    assert not re.search(r"^\s*GA-\d", result.stdout, re.MULTILINE)
+
+
+def test_the_research_council_zero_amount_is_not_broken_from_its_kroner() -> None:
+    """The Research Council's applications shared out `proportional` in bokmål at 80 columns:
+    the one amount of 0 kr was rejected with "... over 0" at a line's end and "kr." below."""
+    needs(FORSKNINGSRADET)
+    result = CliRunner().invoke(
+        app,
+        [
+            "allocate", str(FORSKNINGSRADET),
+            "--columns", str(ROOT / "examples" / "forskningsradet.toml"),
+            "--rule", "proportional", "--budget", "200M", "--lang", "nb",
+        ],
+        env={"COLUMNS": "80"},
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "0 kr." in result.stdout
+    assert not re.search(r"\b0$", result.stdout, re.MULTILINE)
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "3=, 25=, 33=, 36=, 43=, 45=, 47=, 50=: a rank with = is shared by at least two"),
+        ("nb", "3=, 25=, 33=, 36=, 43=, 45=, 47=, 50=: en plass med = deles av minst to"),
+    ],
+)
+def test_amsterdams_tie_legend_names_every_tied_rank(lang: str, said: str) -> None:
+    """Amsterdam's neighbourhood budget 166 (pabulib) has eight ranks shared by two or three
+    projects; the legend under the table said "3= shares its rank with at least one other
+    application", as if rank 3 were the only one."""
+    needs(AMSTERDAM)
+    result = CliRunner().invoke(
+        app,
+        [
+            "allocate", str(AMSTERDAM), "--columns", str(ROOT / "examples" / "pabulib.toml"),
+            "--budget", "250000", "--lang", lang,
+        ],
+        env={"COLUMNS": "200"},
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert said in " ".join(result.stdout.split())
+
+
+@pytest.mark.parametrize(
+    ("lang", "error", "again"),
+    [
+        ("en", "no column for score or rank was found", "Also, there is no column"),
+        ("nb", "fant ingen kolonne for poeng eller rangering", "Dessuten er det ingen kolonne"),
+    ],
+)
+def test_the_research_councils_missing_score_column_is_said_once(
+    lang: str, error: str, again: str
+) -> None:
+    """allocate of the Research Council's file by the ranked rule, which has no score column:
+    the missing column was listed as an error, and the verdict then said "Dessuten er det
+    ingen kolonne for poeng ..." as if it were a second problem."""
+    needs(FORSKNINGSRADET)
+    result = CliRunner().invoke(
+        app,
+        [
+            "allocate", str(FORSKNINGSRADET),
+            "--columns", str(ROOT / "examples" / "forskningsradet.toml"),
+            "--budget", "200M", "--lang", lang,
+        ],
+        env={"COLUMNS": "120"},
+    )  # fmt: skip
+    text = " ".join(result.stdout.split())
+    assert error in text
+    assert again not in text

@@ -153,7 +153,7 @@ def test_ties_are_marked_and_explained(round_result: RoundResult) -> None:
     text = render(round_result, lang="en")
     lines = [line for line in text.splitlines() if "S-001" in line or "S-002" in line]
     assert all(line.lstrip().startswith("1=") for line in lines)
-    assert "1= shares its rank with at least one other application" in text  # of this round
+    assert "1=: a rank with = is shared by at least two applications" in text  # of this round
 
 
 def test_the_tie_legend_holds_for_three_sharing_a_rank(tmp_path: Path) -> None:
@@ -173,7 +173,45 @@ def test_the_tie_legend_holds_for_three_sharing_a_rank(tmp_path: Path) -> None:
     )
     result = run_round(read_applications(path), 40_000, Policy())
     text = " ".join(render(result, lang="nb").split())
-    assert "2= deler plass med minst én annen søknad." in text
+    assert "2=: en plass med = deles av minst to søknader." in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "1=, 4=: a rank with = is shared by at least two applications."),
+        ("nb", "1=, 4=: en plass med = deles av minst to søknader."),
+    ],
+)
+def test_the_tie_legend_names_every_tied_rank(tmp_path: Path, lang: str, said: str) -> None:
+    # Amsterdam's neighbourhood budget (pabulib) has ties at 3=, 25=, 33= and more; the legend
+    # said "3= shares its rank with ...", as if 3 were the only one.
+    from tilskudd.models import Policy
+    from tilskudd.pipeline import read_applications, run_round
+
+    path = tmp_path / "ties.csv"
+    rows = ["A;15", "B;15", "C;12", "D;9", "E;9", "F;7"]
+    path.write_text(
+        "ID;Omsøkt beløp;Poeng\n"
+        + "".join(f"{r.split(';')[0]};1000;{r.split(';')[1]}\n" for r in rows),
+        encoding="utf-8",
+    )
+    result = run_round(read_applications(path), 3_000, Policy())
+    text = " ".join(render(result, lang=lang).split())
+    assert said in text
+    assert text.count("=:") == 1
+
+
+def test_the_tie_legend_cuts_many_tied_ranks_short(tmp_path: Path) -> None:
+    from tilskudd.models import Policy
+    from tilskudd.pipeline import read_applications, run_round
+
+    path = tmp_path / "ties.csv"
+    lines = [f"{i}{letter};1000;{100 - i}" for i in range(10) for letter in "ab"]
+    path.write_text("ID;Omsøkt beløp;Poeng\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    result = run_round(read_applications(path), 3_000, Policy())
+    text = " ".join(render(result, lang="en", width=200).split())
+    assert "1=, 3=, 5=, 7=, 9=, 11=, 13=, 15=, …: a rank with = is shared" in text
 
 
 def test_totals_row_adds_up_the_valid_applications(round_result: RoundResult) -> None:

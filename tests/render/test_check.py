@@ -187,6 +187,27 @@ def test_a_file_with_errors_and_no_score_column_is_told_both(
 
 
 @pytest.mark.parametrize(
+    ("lang", "said", "error"),
+    [
+        ("en", "Also, there is no column", "no column for"),
+        ("nb", "Dessuten er det ingen kolonne", "fant ingen kolonne for"),
+    ],
+)
+def test_a_missing_score_column_named_as_an_error_is_not_told_again(
+    checked: Checked, lang: str, said: str, error: str
+) -> None:
+    """allocate of the Research Council's file with the ranked rule: the missing score column
+    was listed as an error and then told again ("Moreover, there is no column ..."), as if it
+    were a second problem."""
+    missing = _issue(ERR, "validate.column_missing", 1, None, fields=["score", "rank"], found=["x"])
+    one = replace(checked, ranking_column=False, issues=(*checked.issues, missing))
+    text = " ".join(render(one, lang=lang).split())
+    assert error in text
+    assert said not in text
+    assert text.count(error) == 1
+
+
+@pytest.mark.parametrize(
     ("lang", "said", "also"),
     [
         ("en", "No problems found: every application can be allocated.", "No errors"),

@@ -19,7 +19,6 @@ made of the changed awards alone: not the lists of every award the documents sho
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -50,7 +49,7 @@ from tilskudd.publication import (
     summary_shown,
 )
 from tilskudd.render.plain import plain_for
-from tilskudd.render.text import grid, lead_widths, say, wrap, wrap_lines
+from tilskudd.render.text import grid, lead_widths, runs, say, wrap, wrap_lines
 from tilskudd.summary import BudgetCheck, RoundSummary, summarise
 from tilskudd.wording import (
     OVERRIDE_MARK,
@@ -169,13 +168,10 @@ def _longest_word(texts: list[str]) -> int:
     return max((cell_len(word) for text in texts for word in text.split()), default=1)
 
 
-_BREAKS = re.compile(r"[ \t\n\r\f\v]+")
-
-
 def _longest_unbroken(texts: list[str]) -> int:
     """The longest run of text :func:`~tilskudd.render.text.wrap` does not break: a word, or an
-    amount (its spaces are non-breaking)."""
-    return max((cell_len(word) for text in texts for word in _BREAKS.split(text)), default=1)
+    amount (its spaces are non-breaking, or held together: ``0 kr``)."""
+    return max((cell_len(word) for text in texts for word in runs(text)), default=1)
 
 
 def column_widths(
@@ -516,12 +512,21 @@ def note_texts(notes: Sequence[Reason], t: Translator) -> list[str]:
     return texts
 
 
+_TIE_MARKS_NAMED = 8
+"""Tied ranks the legend names; more are cut short with an ellipsis."""
+
+
 def _print_notes(console: Console, result: RoundResult, t: Translator) -> None:
     notes = note_texts(result.allocation.notes, t)
-    tied = next((d for d in result.allocation.decisions if d.tied and d.rank is not None), None)
-    if tied is not None:
-        # The legend shows the mark on a rank of this round (it read "12=" in every round).
-        notes.append(as_sentence(t("ui.tie_legend", mark=f"{tied.rank}{TIE_MARK}")))
+    tied = sorted({d.rank for d in result.allocation.decisions if d.tied and d.rank is not None})
+    if tied:
+        # The legend names the tied ranks of this round (it read "12=" in every round), every
+        # one (Amsterdam's "3= shares its rank ..." read as if 3 were its only tie), the first
+        # few of many.
+        marks = [f"{rank}{TIE_MARK}" for rank in tied[:_TIE_MARKS_NAMED]]
+        if len(tied) > _TIE_MARKS_NAMED:
+            marks.append("…")
+        notes.append(as_sentence(t("ui.tie_legend", marks=", ".join(marks))))
     if any(d.override for d in result.allocation.decisions):
         notes.append(as_sentence(t("ui.override_legend", mark=OVERRIDE_MARK)))
     if not notes:

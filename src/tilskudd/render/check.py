@@ -142,6 +142,22 @@ def lay_out(rows: list[list[Text]], width: int, *, lead: list[int]) -> str | Non
     return "\n".join(out)
 
 
+def _ranking_column_missing(errors: list[Issue]) -> bool:
+    """Whether an error already says the file has no column for the score or the rank."""
+    for issue in errors:
+        fields = issue.params.get("fields")
+        if (
+            issue.code == "validate.column_missing"
+            and isinstance(fields, list | tuple)
+            and _RANKING_FIELDS.intersection(fields)
+        ):
+            return True
+    return False
+
+
+_RANKING_FIELDS = frozenset({"score", "rank"})
+
+
 def render_check(
     console: Console,
     checked: CheckedInput,
@@ -208,9 +224,10 @@ def render_check(
     if checked.rejected:
         failed = "ui.check.failed_allocating" if allocating else "ui.check.failed"
         say(console, t(failed, n=len(checked.rejected)), style="bold red")
-        if ranks and not checked.ranking_column:
+        if ranks and not checked.ranking_column and not _ranking_column_missing(errors):
             # Said also when other cells have errors (the Research Council's real file: one
-            # amount of 0 kr and no score column), not only once they are mended.
+            # amount of 0 kr and no score column), not only once they are mended; but not
+            # again after the error that says it (allocate's ranked rule requires the column).
             say(console, t("ui.check.unranked_too"), style="yellow")
     elif strict and warnings:
         pass  # "No errors" would be followed by "--strict ... does not pass"

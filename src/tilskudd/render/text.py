@@ -4,10 +4,16 @@ Amounts are formatted with non-breaking spaces (``3 300 000 kr``); rich would br
 those as at any other space. Text is therefore wrapped here, with :mod:`textwrap` (which breaks
 only at ASCII whitespace and hyphens), to the width its column was given, and handed to rich as
 lines that already fit.
+
+Two things textwrap would split are kept whole as well: a token with a hyphen that is not an
+ordinary hyphenated word (an id ``360G-cabinetoffice-GA-060679``, a file name, an option
+``--per-applicant-max``), and an amount written with ordinary spaces (``0 kr``, ``1 000 kr``,
+``NOK 0``: the catalogues' words, the same in the files written, where the space is wanted).
 """
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 from rich.cells import cell_len
@@ -17,13 +23,66 @@ from rich.text import Text
 
 from tilskudd.render.plain import plain_for
 
-__all__ = ["grid", "lead_widths", "say", "wrap", "wrap_lines"]
+__all__ = ["grid", "lead_widths", "runs", "say", "wrap", "wrap_lines"]
+
+
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")
+"""A hyphenated word of letters only (``Nord-Trøndelag``, ``tilskudds-ordning``): textwrap may
+break it after a hyphen."""
+
+_EDGE = "\"'«»“”‘’()[]{}<>.,;:!?"
+"""Marks a word may stand between or before (``«Nord-Trøndelag»,``) and still be a word."""
+
+_AMOUNT = re.compile(
+    r"(?<![\w.,])\d{1,3}(?: \d{3})*(?:,\d+)? (?:kroner|krone|kr|[A-Z]{3})(?!\w)"
+    r"|(?<![\w-])[A-Z]{3} \d+(?:[.,]\d+)*(?![\w])"
+)
+"""An amount with ordinary spaces in it: ``0 kr``, ``1 000 kr``, ``0 EUR``, ``NOK 0``."""
+
+_BREAKS = re.compile(r"[ \t\n\r\f\v]+")
+"""Where textwrap may break a line: ASCII whitespace (str.split would break at a no-break space
+as well)."""
+
+_HOLD = "\ue000"
+"""Stands in for an amount's ordinary space while the text is wrapped (a character of the
+private use area: one column, no whitespace to textwrap)."""
+
+
+def _hold_amounts(text: str) -> str:
+    if _HOLD in text:
+        return text
+    return _AMOUNT.sub(lambda m: m.group().replace(" ", _HOLD), text)
+
+
+def runs(text: str) -> list[str]:
+    """The runs of ``text`` :func:`wrap` keeps on one line when they fit: its words (a
+    hyphenated word counted whole), and an amount with ordinary spaces (``0 kr``) as one."""
+    return [run.replace(_HOLD, " ") for run in _BREAKS.split(_hold_amounts(text)) if run]
 
 
 class _Wrapper(textwrap.TextWrapper):
     """textwrap's wrapper, but a word longer than the line starts a line of its own before it is
     cut (textwrap fills the rest of the line with its first letters: ``hele det tilsk`` /
-    ``uddsberettigede``), so that it is cut as little as the width allows."""
+    ``uddsberettigede``), so that it is cut as little as the width allows; and a token that is
+    not a hyphenated word is not broken at its hyphens (``360G-cabinetoffice-`` /
+    ``GA-060679``)."""
+
+    def _split(self, text: str) -> list[str]:
+        split = super()._split(text)
+        if "-" not in text:
+            return split  # nothing to hold together (most text: a fifth of the time)
+        chunks: list[str] = []
+        word: list[str] = []
+        for chunk in [*split, " "]:
+            if not chunk.isspace():
+                word.append(chunk)
+                continue
+            if len(word) > 1 and not _WORD.fullmatch("".join(word).strip(_EDGE)):
+                word = ["".join(word)]
+            chunks.extend(word)
+            chunks.append(chunk)
+            word = []
+        return chunks[:-1]
 
     def _handle_long_word(
         self, reversed_chunks: list[str], cur_line: list[str], cur_len: int, width: int
@@ -34,13 +93,13 @@ class _Wrapper(textwrap.TextWrapper):
 
 
 def wrap(text: str, width: int) -> str:
-    """``text`` in lines of at most ``width`` characters, never split inside an amount that
-    fits in ``width``."""
+    """``text`` in lines of at most ``width`` characters, never split inside an amount or an id
+    that fits in ``width``."""
     wrapper = _Wrapper(width=max(width, 1))
     lines: list[str] = []
     for paragraph in text.splitlines() or [""]:
-        lines.extend(wrapper.wrap(paragraph) or [""])
-    return "\n".join(lines)
+        lines.extend(wrapper.wrap(_hold_amounts(paragraph)) or [""])
+    return "\n".join(lines).replace(_HOLD, " ")
 
 
 def say(console: Console, text: str, *, style: str = "") -> None:
@@ -57,8 +116,8 @@ def wrap_lines(text: str, width: int) -> str:
     for line in text.splitlines() or [""]:
         indent = line[: len(line) - len(line.lstrip(" "))]
         wrapper = _Wrapper(width=max(width, len(indent) + 1), subsequent_indent=indent)
-        lines.extend(wrapper.wrap(line) or [""])
-    return "\n".join(lines)
+        lines.extend(wrapper.wrap(_hold_amounts(line)) or [""])
+    return "\n".join(lines).replace(_HOLD, " ")
 
 
 def lead_widths(rows: list[list[Text]], caps: list[int | None]) -> list[int]:

@@ -14,11 +14,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from typer.testing import CliRunner
 
 from tilskudd.cli import app
 from tilskudd.errors import InputFileError
+from tilskudd.export import write
 from tilskudd.models import ORG_ID_COLUMN, Application, Policy
 from tilskudd.pipeline import read_applications, run_round
 from tilskudd.reading import load_column_map
@@ -556,3 +558,41 @@ def test_the_research_councils_man_years_are_numbers_in_the_csv_for_excel(
     assert "27336753,52" in granted.values()
     # The call's 13-digit number is an id, kept as it is.
     assert {r["utlysnings_id"] for r in rows} >= {"1253978370933"}
+
+
+def test_rejected_real_applications_keep_what_was_read(tmp_path: Path) -> None:
+    """Uster's six grants with fractions of a franc had no category in the workbook, and the
+    Research Council's application for 0 kr (225986) no municipality: a rejected row's valid
+    cells are carried to the lists as read, its bad cell shown as typed."""
+    needs(USTER)
+    needs(FORSKNINGSRADET)
+    columns = tmp_path / "uster.toml"
+    columns.write_text(
+        '[columns]\n"Gesuchssteller" = "applicant"\n"Projekt" = "project"\n'
+        '"FoerderbeitragCHF" = "requested"\n"Foerderbereich" = "category"\n',
+        encoding="utf-8",
+    )
+    uster = read_applications(USTER, columns=load_column_map(columns), currency="CHF")
+    result = run_round(uster, 100_000, Policy(rule="proportional"), currency="CHF")
+    out = tmp_path / "uster.xlsx"
+    write(result, out, lang="en")
+    rows = list(openpyxl.load_workbook(out)["Not funded"].iter_rows(values_only=True))
+    header = rows[0]
+    at = {name: header.index(name) for name in ("ID", "Category", "Requested")}
+    fractions = {row[at["ID"]]: row for row in rows[1:] if row[at["ID"]] in _FRACTION_IDS}
+    assert sorted(fractions) == sorted(_FRACTION_IDS)
+    for row in fractions.values():
+        assert (row[at["Category"]], row[at["Requested"]]) == (
+            "Konzert & Theater",
+            "833.333333333333",
+        )
+
+    council = read_applications(
+        FORSKNINGSRADET, columns=load_column_map(ROOT / "examples" / "forskningsradet.toml")
+    )
+    (bad,) = council.rejected
+    assert (bad.id, bad.municipalities, bad.counties) == ("225986", ("1124",), ("11",))
+    assert bad.typed == {"requested": "0.0"}
+
+
+_FRACTION_IDS = [f"R{row}" for row in range(437, 443)]

@@ -1648,10 +1648,19 @@ class _Found:
                 orgnr=row.data["orgnr"],
                 project=row.data["project"],
                 requested=row.data["requested"],
+                # A list of places with one bad number is shown as typed, not without it (nor
+                # with the counties of the rest only).
+                municipalities=() if "municipalities" in bad else row.data["municipalities"],
+                counties=() if bad & _PLACES else row.data["counties"],
+                total_cost=row.data["total_cost"],
+                score=row.data["score"],
+                rank=row.data["rank"],
+                category=row.data["category"],
                 issues=row_issues,
                 extra=row.extra,
             )
             for row, row_issues in self.rejected_rows
+            for bad in [{i.field for i in row_issues if i.is_error}]
         ]
         return {
             "file": table.file,
@@ -1666,6 +1675,7 @@ class _Found:
         }
 
 
+_PLACES = frozenset({"municipalities", "county"})
 _RANKING = frozenset({"score", "rank"})
 _QUOTE_PROBLEM = "read.csv_quote_"
 _SHIFTED = frozenset({"read.csv_too_many_fields", "read.csv_cell_split"})

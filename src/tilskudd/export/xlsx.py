@@ -78,6 +78,7 @@ from tilskudd.models import (
     AwardChange,
     Decision,
     Policy,
+    RejectedRow,
     RoundResult,
     Status,
     sheet_reference,
@@ -434,6 +435,10 @@ def _names_places(result: RoundResult) -> bool:
     return any(app.municipalities or app.counties for app in result.applications)
 
 
+_NOTHING_READ = RejectedRow(id="", issues=())
+"""A decision with neither an application nor a rejected row (none in a result tilskudd made)."""
+
+
 def _row_maker(
     result: RoundResult,
     lang: str,
@@ -486,25 +491,30 @@ def _row_maker(
             total_cost = app.total_cost
         else:
             bad = rejected.get(decision.application_id)
-            if requested is None and bad is not None:
+            if bad is None:
+                bad = _NOTHING_READ
+            if requested is None:
                 requested = bad.requested
+            # Every cell that was valid as read; one with an error as it was typed (the
+            # reason beside it says what is wrong with it).
+            typed = bad.typed
             values = [
                 decision.rank,
                 decision.application_id,
-                bad.applicant if bad else None,
-                bad.orgnr if bad else None,
-                bad.project if bad else None,
-                None,
-                None,
-                None,
-                requested,
-                None,
-                None,
+                bad.applicant,
+                bad.orgnr or typed.get("orgnr"),
+                bad.project,
+                ", ".join(map(municipality, bad.municipalities)) or typed.get("municipalities"),
+                ", ".join(map(county, bad.counties)) or typed.get("county"),
+                bad.category,
+                requested if requested is not None else typed.get("requested"),
+                bad.total_cost if bad.total_cost is not None else typed.get("total_cost"),
+                bad.score if bad.score is not None else typed.get("score"),
                 decision.eligible_amount,
             ]
-            reason = (rejected_text(bad, lang) if bad else "") or decision_text(decision, lang)
-            source_row = bad.row if bad else None
-            extra = bad.extra if bad else {}
+            reason = rejected_text(bad, lang) or decision_text(decision, lang)
+            source_row = bad.row
+            extra = bad.extra
             total_cost = None
         status = statuses[decision.status]
         if funded:

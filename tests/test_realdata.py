@@ -596,3 +596,53 @@ def test_rejected_real_applications_keep_what_was_read(tmp_path: Path) -> None:
 
 
 _FRACTION_IDS = [f"R{row}" for row in range(437, 443)]
+
+
+def test_amsterdams_categories_are_summed_against_their_limits(tmp_path: Path) -> None:
+    """Amsterdam's budget 166 caps each of its six categories (META's budget_per_category):
+    with those caps as quotas, the summary sheet had no awards per category, so an officer
+    could not see each group against its quota."""
+    needs(AMSTERDAM)
+    meta = dict(
+        line.split(";", 1)
+        for line in AMSTERDAM.read_text(encoding="utf-8").split("PROJECTS")[0].splitlines()
+        if ";" in line
+    )
+    limits = dict(
+        zip(
+            meta["categories"].split(","),
+            map(int, meta["budget_per_category"].split(",")),
+            strict=True,
+        )
+    )
+    policy = tmp_path / "AMS.toml"
+    policy.write_text(
+        '[policy]\nrule = "ranked"\n'
+        + "".join(
+            f'\n[[policy.quotas]]\nby = "category"\nvalue = "{name}"\nmax_amount = {most}\n'
+            for name, most in limits.items()
+        ),
+        encoding="utf-8",
+    )
+    out = tmp_path / "tildeling.xlsx"
+    result = CliRunner().invoke(
+        app,
+        [
+            "allocate", str(AMSTERDAM), "--columns", str(ROOT / "examples" / "pabulib.toml"),
+            "--budget", "250000", "--currency", "EUR", "--policy", str(policy), "--lang", "nb",
+            "-o", str(out),
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    rows = list(openpyxl.load_workbook(out)["Sammendrag"].iter_rows(values_only=True))
+    at = [row[0] for row in rows].index("Kvoter")
+    groups = {row[0]: row[1:] for row in rows[at + 2 : at + 2 + len(limits)]}
+    assert [name.removeprefix("Kategori «").removesuffix("»") for name in groups] == list(limits)
+    for (_, most, _, _, awarded, _, met), limit in zip(
+        groups.values(), limits.values(), strict=True
+    ):
+        assert (most, met) == (limit, "ja")
+        assert isinstance(awarded, int)
+        assert awarded <= limit
+    assert sum(g[4] for g in groups.values()) == 237_791
+    assert sum(g[5] for g in groups.values()) == 29

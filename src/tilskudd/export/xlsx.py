@@ -85,6 +85,7 @@ from tilskudd.models import (
 )
 from tilskudd.money import plain_number
 from tilskudd.publication import Publication, build, changes_by_id, standing
+from tilskudd.rules.quotas import quota_totals
 from tilskudd.summary import RoundSummary, summarise
 from tilskudd.wording import (
     column_header,
@@ -710,6 +711,8 @@ def _write_summary(
     sheet.append([t("ui.total"), summary.applications])
     if places:
         _write_per_county(sheet, summary, lang)
+    if result.allocation.policy.quotas:
+        _write_quotas(sheet, result, lang, changes)
 
 
 def _has_places(summary: RoundSummary) -> bool:
@@ -745,6 +748,58 @@ def _write_per_county(sheet: Sheet, summary: RoundSummary, lang: str) -> None:
     total = sum(c.awarded for c in summary.per_county) + summary.no_county_awarded
     sheet.append([t("ui.total"), None, total], styles)
     sheet.append([t("summary.label.per_county_note")])
+
+
+def _write_quotas(
+    sheet: Sheet, result: RoundResult, lang: str, changes: _Changes | None = None
+) -> None:
+    """Each group the round's quotas name, against its limits: the least and most it may get
+    (an amount, or a share of the budget as its amount), the least and most funded
+    applications, what it was awarded, how many of its applications were funded, and whether
+    it was held to every limit. The awards as the awards sheet shows them (a round changed
+    since its decision: as they stand)."""
+    t = get(lang)
+    allocation = result.allocation
+    current = changes.current if changes is not None and not changes.as_decided else None
+    awards = {
+        d.application_id: current(d) if current is not None else d.amount
+        for d in allocation.decisions
+    }
+    totals = quota_totals(result.applications, awards, allocation.budget, allocation.policy)
+    sheet.append([])
+    sheet.append([t("summary.label.quotas")], (Style.BOLD,))
+    _header(
+        sheet,
+        [t(f"summary.label.quota_{c}") for c in ("group", "min", "max", "min_count", "max_count")]
+        + [column_header("awarded", lang), t("summary.label.quota_funded")]
+        + [t("summary.label.quota_met")],
+    )
+    styles = (Style.DEFAULT, Style.AMOUNT, Style.AMOUNT, *(Style.DEFAULT,) * 2, Style.AMOUNT)
+    for total in totals:
+        group = total.group
+        label = group.phrase.render(lang)
+        least = group.least if group.min_amount is not None or group.share_floor else None
+        most = group.most
+        met = (
+            total.count >= (group.min_count or 0)
+            and (group.max_count is None or total.count <= group.max_count)
+            and total.amount >= group.least
+            and (most is None or total.amount <= most)
+        )
+        sheet.append(
+            [
+                label[:1].upper() + label[1:],
+                least,
+                most,
+                group.min_count,
+                group.max_count,
+                total.amount,
+                total.count,
+                t("summary.label.quota_yes" if met else "summary.label.quota_no"),
+            ],
+            styles,
+        )
+    sheet.append([t("summary.label.quotas_note")])
 
 
 # --- changes since the decision --------------------------------------------------------------

@@ -1641,26 +1641,12 @@ class _Found:
         id_column = checker.fields.get("id")
         letter = column_letter(id_column) if id_column is not None else "#"
         rejected = [
-            RejectedRow(
-                id=row.id if holders[row.id] == 1 else _row_told_apart(row.id, letter, row.number),
-                row=row.number,
-                applicant=row.data["applicant"],
-                orgnr=row.data["orgnr"],
-                project=row.data["project"],
-                requested=row.data["requested"],
-                # A list of places with one bad number is shown as typed, not without it (nor
-                # with the counties of the rest only).
-                municipalities=() if "municipalities" in bad else row.data["municipalities"],
-                counties=() if bad & _PLACES else row.data["counties"],
-                total_cost=row.data["total_cost"],
-                score=row.data["score"],
-                rank=row.data["rank"],
-                category=row.data["category"],
-                issues=row_issues,
-                extra=row.extra,
+            _rejected(
+                row,
+                row_issues,
+                row.id if holders[row.id] == 1 else _row_told_apart(row.id, letter, row.number),
             )
             for row, row_issues in self.rejected_rows
-            for bad in [{i.field for i in row_issues if i.is_error}]
         ]
         return {
             "file": table.file,
@@ -1673,6 +1659,37 @@ class _Found:
             "register": checker.register.year,
             "requested": self.requested,
         }
+
+
+def _rejected(row: _Row, issues: tuple[Issue, ...], row_id: str) -> RejectedRow:
+    """A rejected row with every cell that was valid as read: a published list of the rejected
+    shows what the applicant gave. A cell with an error is left out (the lists show it as typed,
+    from its issue); so is a list of places with one bad number (not shown without it, nor with
+    the counties of the rest only). In a row whose cells a quotation mark out of place shifted,
+    which cell holds what is uncertain: only what was carried before is (applicant, project)."""
+    data = row.data
+    bad = {i.field for i in issues if i.is_error}
+    shifted = any(
+        i.code.startswith(_QUOTE_PROBLEM) or i.code in _SHIFTED for i in issues if i.is_error
+    )
+    read: dict[str, Any] = {}
+    if not shifted:
+        read = {
+            "municipalities": () if "municipalities" in bad else data["municipalities"],
+            "counties": () if bad & _PLACES else data["counties"],
+            **{f: data[f] for f in ("total_cost", "score", "rank", "category")},
+        }
+    return RejectedRow(
+        id=row_id,
+        row=row.number,
+        applicant=data["applicant"],
+        orgnr=data["orgnr"],
+        project=data["project"],
+        requested=data["requested"],
+        issues=issues,
+        extra=row.extra,
+        **read,
+    )
 
 
 _PLACES = frozenset({"municipalities", "county"})

@@ -103,3 +103,22 @@ def test_the_json_gives_a_rejected_rows_valid_cells(result: RoundResult, tmp_pat
         ("requested", "833,333")
     ]
     assert (apps["S-3"]["category"], apps["S-3"]["requested"]) == ("Friluft", 50_000)
+
+
+def test_a_row_whose_cells_a_stray_quotation_mark_shifted_carries_no_guess(
+    tmp_path: Path,
+) -> None:
+    """A quotation mark out of place moves the cells after it: the category column of Uster's
+    row 476 holds a date from its title. What cell holds what is uncertain, so nothing is
+    carried that was not before (applicant and project)."""
+    path = tmp_path / "søknader.csv"
+    path.write_text(
+        "ID,Søker,Prosjekt,Kategori,Søkt beløp,Poeng\n"
+        "S-1,Lag A,Gyldig,Kultur,100000,5\n"
+        'S-2,Lag B,"Album "Navn" og konsert, 12. mai",Musikk,3500,4\n',
+        encoding="utf-8",
+    )
+    checked = read_applications(path)
+    (bad,) = checked.rejected
+    assert any(i.code.startswith("read.csv_quote_") for i in bad.issues)
+    assert (bad.applicant, bad.category, bad.score, bad.municipalities) == ("Lag B", None, None, ())

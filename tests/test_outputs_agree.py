@@ -48,11 +48,13 @@ from tilskudd.cli import app
 from tilskudd.errors import QuotaError
 from tilskudd.explain import explain, to_data
 from tilskudd.export import write
+from tilskudd.export.csv import neutralise
 from tilskudd.i18n import format_number, get
 from tilskudd.models import Decision, Policy, Quota, RoundResult, Status
 from tilskudd.money import format_amount
 from tilskudd.pipeline import read_applications, run_round
 from tilskudd.render.allocation import render_result
+from tilskudd.rules.quotas import quota_totals
 from tilskudd.summary import RoundSummary, summarise
 from tilskudd.wording import (
     column_header,
@@ -298,6 +300,38 @@ def requested_of(result: RoundResult, decision: Decision) -> int | None:
     return result.rejected_by_id()[decision.application_id].requested
 
 
+def requested_shown(result: RoundResult, decision: Decision) -> int | str | None:
+    """The amount applied for as the lists show it: as read, or, where its cell had an error,
+    as it was typed (None where there was nothing)."""
+    requested = requested_of(result, decision)
+    if requested is not None or decision.application_id not in result.rejected_by_id():
+        return requested
+    return result.rejected_by_id()[decision.application_id].typed.get("requested")
+
+
+def check_quotas(result: RoundResult, rows: list[list[Any]], lang: str) -> None:
+    """The summary's table of quotas: each group with what it was awarded, how many of its
+    applications were funded, and whether it is within its limits."""
+    t = get(lang)
+    allocation = result.allocation
+    awards = {d.application_id: d.amount for d in allocation.decisions}
+    totals = quota_totals(result.applications, awards, allocation.budget, allocation.policy)
+    at = [r[0] if r else None for r in rows].index(t("summary.label.quotas"))
+    lines = rows[at + 2 : at + 2 + len(totals)]
+    assert len(lines) == len(totals)
+    for line, total in zip(lines, totals, strict=True):
+        group = total.group
+        assert line[5:7] == [total.amount, total.count]
+        assert line[2] == group.most
+        within = (
+            total.amount >= group.least
+            and (group.most is None or total.amount <= group.most)
+            and total.count >= (group.min_count or 0)
+            and (group.max_count is None or total.count <= group.max_count)
+        )
+        assert line[7] == t("summary.label.quota_yes" if within else "summary.label.quota_no")
+
+
 def assert_by_rank(ranks: list[int | None]) -> None:
     """Awards are listed by rank (as the workbook and the Markdown say they are)."""
     ranked = [r for r in ranks if r is not None]
@@ -317,7 +351,7 @@ def check_workbook(result: RoundResult, path: Path, lang: str) -> None:
         decision = by_id[record[h("id")]]
         assert record[h("status")] == status_text(decision.status, lang)
         assert record[h("rank")] == decision.rank
-        assert record[h("requested")] == requested_of(result, decision)
+        assert record[h("requested")] == requested_shown(result, decision)
     for record in funded:
         assert record[h("awarded")] == by_id[record[h("id")]].amount
     assert_by_rank([record[h("rank")] for record in funded])
@@ -339,7 +373,10 @@ def check_workbook(result: RoundResult, path: Path, lang: str) -> None:
         assert label("municipalities") not in figures
         assert label("counties") not in figures
         assert label("per_county") not in figures
-        assert rows[-1][:2] == [t("ui.total"), len(by_id)]  # the table by status ends it
+        # The table by status ends it (before the table of quotas, in a round with quotas).
+        firsts = [r[0] if r else None for r in rows]
+        end = firsts.index(label("quotas")) - 1 if result.allocation.policy.quotas else len(rows)
+        assert rows[end - 1][:2] == [t("ui.total"), len(by_id)]
         assert summary.municipalities == summary.counties == 0
     else:
         assert figures[label("municipalities")] == summary.municipalities
@@ -355,6 +392,8 @@ def check_workbook(result: RoundResult, path: Path, lang: str) -> None:
         assert abs(shown - Decimal(ratio.numerator) / ratio.denominator) <= Decimal("0.005")
     if names_places(result, lang):
         check_per_county(result, rows, lang)
+    if result.allocation.policy.quotas:
+        check_quotas(result, rows, lang)
 
     settings_rows = sheet_rows(book, t("ui.sheet.policy"))
     assert policy_from_sheet(settings_rows, lang) == result.allocation.policy
@@ -424,8 +463,8 @@ def check_csv(result: RoundResult, path: Path, lang: str, dialect: str) -> None:
         assert record[h("status")] == status_text(decision.status, lang)
         assert int(record[h("awarded")]) == decision.amount
         assert record[h("rank")] == rank_text(decision)
-        requested = requested_of(result, decision)
-        assert record[h("requested")] == ("" if requested is None else str(requested))
+        requested = requested_shown(result, decision)
+        assert record[h("requested")] == ("" if requested is None else neutralise(str(requested)))
 
 
 def unquote(text: str) -> str:

@@ -14,11 +14,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from typer.testing import CliRunner
 
 from tilskudd.cli import app
 from tilskudd.errors import InputFileError
+from tilskudd.export import write
 from tilskudd.models import ORG_ID_COLUMN, Application, Policy
 from tilskudd.pipeline import read_applications, run_round
 from tilskudd.reading import load_column_map
@@ -529,6 +531,8 @@ def test_amsterdams_projects_are_published_without_an_empty_applicant_column(
     text = out.read_text(encoding="utf-8")
     assert "Stop de rat in De Kleine Wereld" in text
     assert "Søker" not in text
+    # Its awards name no place: no project is listed twice, so none is "counted once".
+    assert "hvert talt bare én gang" not in text
     if suffix == "md":
         assert "| Rangering | Prosjekt | Omsøkt | Tildelt | Status |" in text
 
@@ -671,3 +675,95 @@ def test_the_research_councils_missing_score_column_is_said_once(
     text = " ".join(result.stdout.split())
     assert error in text
     assert again not in text
+
+
+_FRACTION_IDS = [f"R{row}" for row in range(437, 443)]
+
+
+def test_rejected_real_applications_keep_what_was_read(tmp_path: Path) -> None:
+    """Uster's six grants with fractions of a franc had no category in the workbook, and the
+    Research Council's application for 0 kr (225986) no municipality: a rejected row's valid
+    cells are carried to the lists as read, its bad cell shown as typed."""
+    needs(USTER)
+    needs(FORSKNINGSRADET)
+    columns = tmp_path / "uster.toml"
+    columns.write_text(
+        '[columns]\n"Gesuchssteller" = "applicant"\n"Projekt" = "project"\n'
+        '"FoerderbeitragCHF" = "requested"\n"Foerderbereich" = "category"\n',
+        encoding="utf-8",
+    )
+    uster = read_applications(USTER, columns=load_column_map(columns), currency="CHF")
+    result = run_round(uster, 100_000, Policy(rule="proportional"), currency="CHF")
+    out = tmp_path / "uster.xlsx"
+    write(result, out, lang="en")
+    rows = list(openpyxl.load_workbook(out)["Not funded"].iter_rows(values_only=True))
+    header = rows[0]
+    at = {name: header.index(name) for name in ("ID", "Category", "Requested")}
+    fractions = {row[at["ID"]]: row for row in rows[1:] if row[at["ID"]] in _FRACTION_IDS}
+    assert sorted(fractions) == sorted(_FRACTION_IDS)
+    for row in fractions.values():
+        assert (row[at["Category"]], row[at["Requested"]]) == (
+            "Konzert & Theater",
+            "833.333333333333",
+        )
+    # Rows whose cells a stray quotation mark shifted: their category column holds a date from
+    # the title, so it is not carried.
+    shifted = {row[at["ID"]]: row[at["Category"]] for row in rows[1:] if row[at["ID"]]}
+    assert [shifted[i] for i in ("R476", "R479", "R486")] == [None, None, None]
+
+    council = read_applications(
+        FORSKNINGSRADET, columns=load_column_map(ROOT / "examples" / "forskningsradet.toml")
+    )
+    (bad,) = council.rejected
+    assert (bad.id, bad.municipalities, bad.counties) == ("225986", ("1124",), ("11",))
+    assert bad.typed == {"requested": "0.0"}
+
+
+def test_amsterdams_categories_are_summed_against_their_limits(tmp_path: Path) -> None:
+    """Amsterdam's budget 166 caps each of its six categories (META's budget_per_category):
+    with those caps as quotas, the summary sheet had no awards per category, so an officer
+    could not see each group against its quota."""
+    needs(AMSTERDAM)
+    meta = dict(
+        line.split(";", 1)
+        for line in AMSTERDAM.read_text(encoding="utf-8").split("PROJECTS")[0].splitlines()
+        if ";" in line
+    )
+    limits = dict(
+        zip(
+            meta["categories"].split(","),
+            map(int, meta["budget_per_category"].split(",")),
+            strict=True,
+        )
+    )
+    policy = tmp_path / "AMS.toml"
+    policy.write_text(
+        '[policy]\nrule = "ranked"\n'
+        + "".join(
+            f'\n[[policy.quotas]]\nby = "category"\nvalue = "{name}"\nmax_amount = {most}\n'
+            for name, most in limits.items()
+        ),
+        encoding="utf-8",
+    )
+    out = tmp_path / "tildeling.xlsx"
+    result = CliRunner().invoke(
+        app,
+        [
+            "allocate", str(AMSTERDAM), "--columns", str(ROOT / "examples" / "pabulib.toml"),
+            "--budget", "250000", "--currency", "EUR", "--policy", str(policy), "--lang", "nb",
+            "-o", str(out),
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    rows = list(openpyxl.load_workbook(out)["Sammendrag"].iter_rows(values_only=True))
+    at = [row[0] for row in rows].index("Kvoter")
+    groups = {row[0]: row[1:] for row in rows[at + 2 : at + 2 + len(limits)]}
+    assert [name.removeprefix("Kategori «").removesuffix("»") for name in groups] == list(limits)
+    for (_, most, _, _, awarded, _, met), limit in zip(
+        groups.values(), limits.values(), strict=True
+    ):
+        assert (most, met) == (limit, "ja")
+        assert isinstance(awarded, int)
+        assert awarded <= limit
+    assert sum(g[4] for g in groups.values()) == 237_791
+    assert sum(g[5] for g in groups.values()) == 29

@@ -210,6 +210,15 @@ class RejectedRow(_Frozen):
     """The organisation number, when its cell was valid (another cell of the row was not)."""
     project: str | None = None
     requested: int | None = None
+    municipalities: tuple[str, ...] = ()
+    counties: tuple[str, ...] = ()
+    total_cost: int | None = None
+    score: Decimal | None = None
+    rank: int | None = None
+    category: str | None = None
+    """The row's other cells as read, when they were valid: a published list of the rejected
+    shows everything the applicant gave; a cell with an error is None here, and
+    :attr:`typed` gives it as it was typed."""
     issues: tuple[Issue, ...]
     extra: dict[str, CellValue] = Field(default_factory=dict)
 
@@ -218,6 +227,16 @@ class RejectedRow(_Frozen):
         """Whose application this is, as :attr:`Application.organisation` says it: the
         organisation number, else the recipient's identifier in another register, else None."""
         return self.orgnr or other_organisation(self.extra)
+
+    @property
+    def typed(self) -> dict[str, str]:
+        """The cells with an error, by field (``requested``, ``municipalities``, ``county``,
+        ...), as they were typed: what the lists show in their place, beside the problem."""
+        typed: dict[str, str] = {}
+        for issue in self.issues:
+            if issue.is_error and issue.field and issue.value is not None:
+                typed.setdefault(issue.field, issue.value)
+        return typed
 
 
 class TieBreak(_Frozen):

@@ -1641,15 +1641,10 @@ class _Found:
         id_column = checker.fields.get("id")
         letter = column_letter(id_column) if id_column is not None else "#"
         rejected = [
-            RejectedRow(
-                id=row.id if holders[row.id] == 1 else _row_told_apart(row.id, letter, row.number),
-                row=row.number,
-                applicant=row.data["applicant"],
-                orgnr=row.data["orgnr"],
-                project=row.data["project"],
-                requested=row.data["requested"],
-                issues=row_issues,
-                extra=row.extra,
+            _rejected(
+                row,
+                row_issues,
+                row.id if holders[row.id] == 1 else _row_told_apart(row.id, letter, row.number),
             )
             for row, row_issues in self.rejected_rows
         ]
@@ -1666,6 +1661,38 @@ class _Found:
         }
 
 
+def _rejected(row: _Row, issues: tuple[Issue, ...], row_id: str) -> RejectedRow:
+    """A rejected row with every cell that was valid as read: a published list of the rejected
+    shows what the applicant gave. A cell with an error is left out (the lists show it as typed,
+    from its issue); so is a list of places with one bad number (not shown without it, nor with
+    the counties of the rest only). In a row whose cells a quotation mark out of place shifted,
+    which cell holds what is uncertain: only what was carried before is (applicant, project)."""
+    data = row.data
+    bad = {i.field for i in issues if i.is_error}
+    shifted = any(
+        i.code.startswith(_QUOTE_PROBLEM) or i.code in _SHIFTED for i in issues if i.is_error
+    )
+    read: dict[str, Any] = {}
+    if not shifted:
+        read = {
+            "municipalities": () if "municipalities" in bad else data["municipalities"],
+            "counties": () if bad & _PLACES else data["counties"],
+            **{f: data[f] for f in ("total_cost", "score", "rank", "category")},
+        }
+    return RejectedRow(
+        id=row_id,
+        row=row.number,
+        applicant=data["applicant"],
+        orgnr=data["orgnr"],
+        project=data["project"],
+        requested=data["requested"],
+        issues=issues,
+        extra=row.extra,
+        **read,
+    )
+
+
+_PLACES = frozenset({"municipalities", "county"})
 _RANKING = frozenset({"score", "rank"})
 _QUOTE_PROBLEM = "read.csv_quote_"
 _SHIFTED = frozenset({"read.csv_too_many_fields", "read.csv_cell_split"})

@@ -33,7 +33,7 @@ from typing import Literal
 from tilskudd.errors import UsageError
 from tilskudd.export.atomic import atomic_write
 from tilskudd.i18n import get
-from tilskudd.models import AwardChange, CellValue, Decision, Issue, RoundResult
+from tilskudd.models import AwardChange, CellValue, Decision, Issue, RejectedRow, RoundResult
 from tilskudd.publication import changes_by_id, standing
 from tilskudd.wording import (
     change_sentences,
@@ -174,6 +174,7 @@ def rows(
         app = apps.get(decision.application_id)
         bad = rejected.get(decision.application_id)
         requested = decision.requested
+        requested_typed = ""
         extra: dict[str, CellValue] = {}
         if app is not None:
             requested = app.requested
@@ -190,20 +191,32 @@ def rows(
             score: str | int = _decimal(app.score, dialect) if app.score is not None else ""
             row: str | int = app.row if app.row is not None else ""
         else:
-            if requested is None and bad is not None:
+            if bad is None:
+                bad = RejectedRow(id="", issues=())
+            if requested is None:
                 requested = bad.requested
-            extra = bad.extra if bad is not None else {}
+            extra = bad.extra
+            # Every cell that was valid as read; one with an error as it was typed (the
+            # problems column beside it says what is wrong with it).
+            typed = bad.typed
             fields = [
-                _text(bad.applicant if bad else None),
-                (bad.orgnr or "") if bad else "",
-                _text(bad.project if bad else None),
-                "",
-                "",
-                "",
+                _text(bad.applicant),
+                bad.orgnr or _text(typed.get("orgnr")),
+                _text(bad.project),
+                ", ".join(municipality_label(m) for m in bad.municipalities)
+                or _text(typed.get("municipalities")),
+                ", ".join(county_label(c) for c in bad.counties) or _text(typed.get("county")),
+                _text(bad.category),
             ]
-            total_cost = ""
-            score = ""
-            row = bad.row if bad is not None and bad.row is not None else ""
+            total_cost = (
+                bad.total_cost if bad.total_cost is not None else _text(typed.get("total_cost"))
+            )
+            score = (
+                _decimal(bad.score, dialect) if bad.score is not None else _text(typed.get("score"))
+            )
+            row = bad.row if bad.row is not None else ""
+            if requested is None:
+                requested_typed = _text(typed.get("requested"))
         changes = changed.get(decision.application_id, ()) if changed is not None else ()
         awarded = decision.amount
         status = status_text(decision.status, lang)
@@ -215,7 +228,7 @@ def rows(
             rank_text(decision),
             _text(decision.application_id),
             *fields,
-            requested if requested is not None else "",
+            requested if requested is not None else requested_typed,
             total_cost,
             score,
             decision.eligible_amount if decision.eligible_amount is not None else "",

@@ -138,7 +138,9 @@ def _amount_cell(pub: Publication, line: AwardLine, *, mark: bool) -> str:
 
 def _total_row(pub: Publication, columns: int) -> str:
     projects = _count(pub, "summary.projects", pub.summary.funded)
-    note = _e(pub.text("doc.total_note", projects=projects))
+    # "each counted once" only where a collaboration is listed under several places: in a
+    # round whose awards name no place (or one each), nothing could be counted twice.
+    note = _e(pub.text("doc.total_note", projects=projects) if pub.shared else projects)
     return (
         f'<tfoot><tr><th scope="row" colspan="{columns - 1}">{_e(pub.text("ui.total"))} '
         f'<span class="note">({note})</span></th>'

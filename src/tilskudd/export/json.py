@@ -125,7 +125,15 @@ def _application(
             applicant=rejected.applicant,
             orgnr=rejected.orgnr,
             project=rejected.project,
+            # Every cell that was valid as read: a cell with an error is null here, and its
+            # issue (in "issues") gives it as it was typed.
+            municipalities=_places(rejected.municipalities, "municipality"),
+            counties=_places(rejected.counties, "county"),
+            category=rejected.category,
+            total_cost=rejected.total_cost,
             requested=decision.requested if decision.requested is not None else rejected.requested,
+            score=plain(rejected.score),
+            given_rank=rejected.rank,
             extra=plain(rejected.extra),
         )
     fields.update(

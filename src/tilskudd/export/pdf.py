@@ -495,7 +495,9 @@ def _by_amount(doc: _Document) -> None:
 def _total(doc: _Document, table: _Table) -> None:
     pub = doc.pub
     projects = get(pub.lang)("summary.projects", n=pub.summary.funded)
-    label = f"{pub.text('ui.total')} ({pub.text('doc.total_note', projects=projects)})"
+    # "each counted once" only where a collaboration is listed under several places.
+    note = pub.text("doc.total_note", projects=projects) if pub.shared else projects
+    label = f"{pub.text('ui.total')} ({note})"
     table.total(label, pub.money(pub.summary.awarded))
 
 

@@ -78,12 +78,14 @@ from tilskudd.models import (
     AwardChange,
     Decision,
     Policy,
+    RejectedRow,
     RoundResult,
     Status,
     sheet_reference,
 )
 from tilskudd.money import plain_number
 from tilskudd.publication import Publication, build, changes_by_id, standing
+from tilskudd.rules.quotas import quota_totals
 from tilskudd.summary import RoundSummary, summarise
 from tilskudd.wording import (
     column_header,
@@ -434,6 +436,10 @@ def _names_places(result: RoundResult) -> bool:
     return any(app.municipalities or app.counties for app in result.applications)
 
 
+_NOTHING_READ = RejectedRow(id="", issues=())
+"""A decision with neither an application nor a rejected row (none in a result tilskudd made)."""
+
+
 def _row_maker(
     result: RoundResult,
     lang: str,
@@ -486,25 +492,30 @@ def _row_maker(
             total_cost = app.total_cost
         else:
             bad = rejected.get(decision.application_id)
-            if requested is None and bad is not None:
+            if bad is None:
+                bad = _NOTHING_READ
+            if requested is None:
                 requested = bad.requested
+            # Every cell that was valid as read; one with an error as it was typed (the
+            # reason beside it says what is wrong with it).
+            typed = bad.typed
             values = [
                 decision.rank,
                 decision.application_id,
-                bad.applicant if bad else None,
-                bad.orgnr if bad else None,
-                bad.project if bad else None,
-                None,
-                None,
-                None,
-                requested,
-                None,
-                None,
+                bad.applicant,
+                bad.orgnr or typed.get("orgnr"),
+                bad.project,
+                ", ".join(map(municipality, bad.municipalities)) or typed.get("municipalities"),
+                ", ".join(map(county, bad.counties)) or typed.get("county"),
+                bad.category,
+                requested if requested is not None else typed.get("requested"),
+                bad.total_cost if bad.total_cost is not None else typed.get("total_cost"),
+                bad.score if bad.score is not None else typed.get("score"),
                 decision.eligible_amount,
             ]
-            reason = (rejected_text(bad, lang) if bad else "") or decision_text(decision, lang)
-            source_row = bad.row if bad else None
-            extra = bad.extra if bad else {}
+            reason = rejected_text(bad, lang) or decision_text(decision, lang)
+            source_row = bad.row
+            extra = bad.extra
             total_cost = None
         status = statuses[decision.status]
         if funded:
@@ -700,6 +711,8 @@ def _write_summary(
     sheet.append([t("ui.total"), summary.applications])
     if places:
         _write_per_county(sheet, summary, lang)
+    if result.allocation.policy.quotas:
+        _write_quotas(sheet, result, lang, changes)
 
 
 def _has_places(summary: RoundSummary) -> bool:
@@ -735,6 +748,58 @@ def _write_per_county(sheet: Sheet, summary: RoundSummary, lang: str) -> None:
     total = sum(c.awarded for c in summary.per_county) + summary.no_county_awarded
     sheet.append([t("ui.total"), None, total], styles)
     sheet.append([t("summary.label.per_county_note")])
+
+
+def _write_quotas(
+    sheet: Sheet, result: RoundResult, lang: str, changes: _Changes | None = None
+) -> None:
+    """Each group the round's quotas name, against its limits: the least and most it may get
+    (an amount, or a share of the budget as its amount), the least and most funded
+    applications, what it was awarded, how many of its applications were funded, and whether
+    it was held to every limit. The awards as the awards sheet shows them (a round changed
+    since its decision: as they stand)."""
+    t = get(lang)
+    allocation = result.allocation
+    current = changes.current if changes is not None and not changes.as_decided else None
+    awards = {
+        d.application_id: current(d) if current is not None else d.amount
+        for d in allocation.decisions
+    }
+    totals = quota_totals(result.applications, awards, allocation.budget, allocation.policy)
+    sheet.append([])
+    sheet.append([t("summary.label.quotas")], (Style.BOLD,))
+    _header(
+        sheet,
+        [t(f"summary.label.quota_{c}") for c in ("group", "min", "max", "min_count", "max_count")]
+        + [column_header("awarded", lang), t("summary.label.quota_funded")]
+        + [t("summary.label.quota_met")],
+    )
+    styles = (Style.DEFAULT, Style.AMOUNT, Style.AMOUNT, *(Style.DEFAULT,) * 2, Style.AMOUNT)
+    for total in totals:
+        group = total.group
+        label = group.phrase.render(lang)
+        least = group.least if group.min_amount is not None or group.share_floor else None
+        most = group.most
+        met = (
+            total.count >= (group.min_count or 0)
+            and (group.max_count is None or total.count <= group.max_count)
+            and total.amount >= group.least
+            and (most is None or total.amount <= most)
+        )
+        sheet.append(
+            [
+                label[:1].upper() + label[1:],
+                least,
+                most,
+                group.min_count,
+                group.max_count,
+                total.amount,
+                total.count,
+                t("summary.label.quota_yes" if met else "summary.label.quota_no"),
+            ],
+            styles,
+        )
+    sheet.append([t("summary.label.quotas_note")])
 
 
 # --- changes since the decision --------------------------------------------------------------

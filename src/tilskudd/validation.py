@@ -628,10 +628,6 @@ def amount_problem(
     return None
 
 
-_KRONER_MARK = re.compile(r"(?<![^\W\d_])(?:[mtk]?(?:kr|nok)|kroner)(?![^\W\d_])", re.IGNORECASE)
-"""The marks of kroner in a typed amount (``kr``, ``NOK``, ``kroner``, ``MNOK``, ``tkr``), as
-words of their own: an amount that says it is kroner, in a round of another currency."""
-
 _TYPED_AMOUNT = re.compile(
     r"([1-9][0-9]{0,2}(?:[ \u00a0\u202f][0-9]{3})+|[1-9][0-9]*)"  # 3 300 000 or 3300000
     r"(?:[ \u00a0]?kr)?"
@@ -1085,9 +1081,9 @@ class _Checker:
         What :meth:`check_amount` gives for such a cell with nothing to report (cached: typed
         amounts repeat).
         """
-        if self.currency != NOK and _KRONER_MARK.search(text):
-            return None  # kroner in a round of another currency: check_amount says so
         match = _TYPED_AMOUNT.fullmatch(text)
+        if match and self.currency != NOK and not text[-1].isdigit():
+            match = None  # "3 300 kr" in a round of another currency: _amount refuses it
         if match:
             amount = int(_GROUPING.sub("", match[1]))
             if amount > MAX_AMOUNT:

@@ -574,3 +574,18 @@ def test_a_file_that_states_no_budget_is_told_as_ever(in_empty_folder: Path) -> 
     assert result.exit_code == 2, result.output
     assert "--budget is required: the round's budget, e.g. --budget 20000000" in _said(result)
     assert "META" not in _said(result)
+
+
+def test_kroner_in_a_row_with_every_other_cell_plain_are_refused_in_a_round_of_euros(
+    in_empty_folder: Path,
+) -> None:
+    """A row whose cells are all plain (an id, a number of nine digits, a municipality, digits)
+    is read by the checks' fast path, which once took '1 200 000 kr' as 1 200 000 euros."""
+    example = Path(__file__).resolve().parents[2] / "examples" / "small.csv"
+    text = example.read_text(encoding="utf-8-sig").replace(";1200000;", ";1 200 000 kr;", 1)
+    source = in_empty_folder / "søknader.csv"
+    source.write_text(text, encoding="utf-8")
+    result = run("check", str(source), "--currency", "EUR")
+    assert result.exit_code == 1, result.output
+    assert "'1 200 000 kr' is an amount in kroner, but the round counts in EUR" in _said(result)
+    assert run("check", str(source)).exit_code == 0  # in a round of kroner, kroner

@@ -24,6 +24,7 @@ __all__ = [
     "CODES",
     "NOK",
     "SIGNS",
+    "WORDS",
     "amount_unit",
     "amounts_in",
     "is_kroner",
@@ -63,7 +64,7 @@ SIGNS: Final = {"€": "EUR", "£": "GBP", "$": "USD"}
 """The currency signs that name a currency as its code does. Not ``¥`` (yen and yuan) nor
 ``kr`` for another krone than the Norwegian: they name more than one."""
 
-_WORDS: Final = {
+WORDS: Final = {
     "kr": NOK,
     "kroner": NOK,
     "nkr": NOK,
@@ -86,7 +87,7 @@ _RUN = re.compile(r"[^\W\d_]+|[€£$]")
 
 def _names(word: str, currency: str) -> str | None:
     """The currency one word or sign names (``EUR``, ``€``, ``kroner``), or None."""
-    found = SIGNS.get(word) or _WORDS.get(word.lower())
+    found = SIGNS.get(word) or WORDS.get(word.lower())
     if found is None and word.isupper() and word in CODES:
         found = word
     if found is None and word.upper() == currency:
@@ -111,7 +112,7 @@ def named_in(text: str, currency: str = NOK) -> list[str]:
 def marks(code: str) -> tuple[str, ...]:
     """The ways typed text names ``code`` beside its digits, longest first: the code and
     ``€`` for EUR; ``kr``, ``kroner`` and ``NOK`` for kroner."""
-    named = [word for word, name in (*_WORDS.items(), *SIGNS.items()) if name == code]
+    named = [word for word, name in (*WORDS.items(), *SIGNS.items()) if name == code]
     return tuple(sorted({code.lower(), *named}, key=lambda word: (-len(word), word)))
 
 

@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from tilskudd.currency import NOK, marks, named_in
+from tilskudd.currency import NOK, WORDS, marks, named_in
 from tilskudd.reading.table import FormulaWithoutValue, RawCell, column_letter, is_empty
 
 __all__ = [
@@ -380,7 +380,10 @@ def _percent_note(text: str) -> str | None:
 # beløp, tkr", "Totalkostnad i mill. kr". Unknown as a header, it was listed as an unknown
 # column, and the advice to map it with --columns would have read thousands as kroner.
 # Kroner, or another currency with a scale as kroner have one ("i 1000 EUR", "MEUR").
-_TRAILING_MONEY = r"(?:kr\.?|kroner|nok|eur|euro|euros|sek|dkk|isk|usd|gbp|chf|€|£|\$)"
+# Kroner, and the currencies a round is most often in (currency.WORDS: a scale of euros is a
+# scale as one of kroner is, "Amounts in EUR thousands", "i 1000 euro"), longest first.
+_CURRENCY_WORD = "(?:kr\\.|" + "|".join(sorted(map(re.escape, WORDS), key=len, reverse=True)) + ")"
+_TRAILING_MONEY = rf"(?:{_CURRENCY_WORD}|€|£|\$)"
 _TRAILING_SCALE = re.compile(
     r"(?:(?:i|in)\s+)?(?:hele\s+)?"
     rf"(?:(?:1[ \u00a0.]?000|tusen|t|mill\.?|millioner|mrd\.?|m)\s*{_TRAILING_MONEY}"
@@ -471,9 +474,6 @@ _SCALE_WORD = (
     r"(?:1[ \u00a0.,'’]?000|tusen(?:er)?|thousands?|mill(?:\.|ioner|ions?)?|mln\.?|mio\.?"
     r"|mrd\.?|milliarder|billions?|tkr|tnok|knok|mnok|mkr)"
 )
-# Kroner, and the currencies a round is most often in: a scale of euros is a scale as one of
-# kroner is ("Amounts in EUR thousands", "i 1000 euro").
-_CURRENCY_WORD = r"(?:kr\.?|kroner|nok|eur|euro|euros|sek|dkk|isk|usd|gbp|chf)"
 _SCALE_STATEMENT = re.compile(
     # "i 1000 kr", "i hele tusen kroner", "i mill. kr", "i MNOK", "in NOK thousands"
     rf"\b(?:i|in)\s+(?:hele\s+)?(?:{_CURRENCY_WORD}\s*)?{_SCALE_WORD}(?![\w])"

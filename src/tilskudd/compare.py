@@ -385,7 +385,6 @@ def differing_settings(comparison: Comparison) -> list[tuple[str, list[Any]]]:
     return rows
 
 
-_QUOTA_LIMITS = ("min_amount", "max_amount", "min_share", "max_share", "min_count", "max_count")
 _AMOUNT_SETTINGS = frozenset({"budget", "max_award", "min_award", "round_to", "per_applicant_max"})
 
 
@@ -399,18 +398,9 @@ def setting_text(name: str, value: Any, lang: str) -> str:
     if name == "max_share_of_cost" and isinstance(value, Decimal):
         return format_share(value, lang)
     if name == "tie_break":
-        steps = [f"{s.column} {'desc' if s.descending else 'asc'}" for s in value]
-        return ", ".join(steps) or get(lang)("ui.basis.none")
+        return ", ".join(step.text for step in value) or get(lang)("ui.basis.none")
     if name == "quotas":
-        parts = []
-        for quota in value:
-            limits = [
-                f"{key} {getattr(quota, key)}"
-                for key in _QUOTA_LIMITS
-                if getattr(quota, key, None) is not None
-            ]
-            parts.append(f"{quota.by} {quota.value}: {', '.join(limits)}")
-        return "; ".join(parts) or get(lang)("ui.basis.none")
+        return "; ".join(quota.text for quota in value) or get(lang)("ui.basis.none")
     if isinstance(value, bool):
         return str(value).lower()
     if isinstance(value, int | Decimal | float):

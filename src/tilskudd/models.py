@@ -39,6 +39,7 @@ __all__ = [
     "DECISIONS_CHECKED",
     "MAX_RANK",
     "ORG_ID_COLUMN",
+    "QUOTA_LIMITS",
     "Allocation",
     "Application",
     "AwardChange",
@@ -245,6 +246,11 @@ class TieBreak(_Frozen):
     column: str
     descending: bool = True
 
+    @property
+    def text(self) -> str:
+        """The step as a policy file writes it: ``score desc``."""
+        return f"{self.column} {'desc' if self.descending else 'asc'}"
+
 
 RECORDED = "tilskudd.policy_recorded"
 """Validation context key for :meth:`Policy.from_record`: the policy is one tilskudd recorded
@@ -366,6 +372,10 @@ def _not_a_truth(value: Any, key: str) -> Any:
     return value
 
 
+QUOTA_LIMITS = ("min_amount", "max_amount", "min_share", "max_share", "min_count", "max_count")
+"""A quota's limits, in the order a policy file and every output give them."""
+
+
 class Quota(_Frozen):
     """A limit on what one group of applications (a category or a county) may get in a round.
 
@@ -392,6 +402,14 @@ class Quota(_Frozen):
     max_count: int | None = Field(default=None, ge=0, description="at most this many funded")
 
     _recorded: bool = PrivateAttr(default=False)
+
+    @property
+    def text(self) -> str:
+        """The quota as a policy file writes it: ``county *: max_share 0.3``."""
+        limits = [
+            f"{key} {getattr(self, key)}" for key in QUOTA_LIMITS if getattr(self, key) is not None
+        ]
+        return f"{self.by} {self.value}: {', '.join(limits)}"
 
     @property
     def recorded(self) -> bool:

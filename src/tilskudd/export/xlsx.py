@@ -907,15 +907,14 @@ def _policy_value(name: str, value: Any, lang: str) -> tuple[CellValue, Style]:
     if value is None:
         return t("ui.basis.none"), Style.DEFAULT
     if name == "tie_break":
-        steps = [f"{s.column} {'desc' if s.descending else 'asc'}" for s in value]
-        return ", ".join(steps) or t("ui.basis.none"), Style.DEFAULT
+        return ", ".join(step.text for step in value) or t("ui.basis.none"), Style.DEFAULT
     if name == "max_share_of_cost" and isinstance(value, Decimal):
         whole = (value * 100) == (value * 100).to_integral_value()
         return value, Style.PERCENT_WHOLE if whole else Style.PERCENT_2
     if isinstance(value, bool):
         return str(value).lower(), Style.DEFAULT
     if name == "quotas":
-        return _quotas_text(value) or t("ui.basis.none"), Style.DEFAULT
+        return "; ".join(quota.text for quota in value) or t("ui.basis.none"), Style.DEFAULT
     if isinstance(value, int) and name in _AMOUNT_SETTINGS:
         return value, Style.AMOUNT
     if isinstance(value, float):
@@ -954,26 +953,6 @@ def policy_rows(
         explanation = t(f"ui.policy.{name}") if t.has(f"ui.policy.{name}") else ""
         rows.append((name, value, style, explanation))
     return rows
-
-
-def _quotas_text(quotas: Any) -> str:
-    """Quotas as a policy file writes them: 'county *: max_share 0.3; category Skole: ...'."""
-    parts = []
-    for quota in quotas:
-        limits = [
-            f"{key} {getattr(quota, key)}"
-            for key in (
-                "min_amount",
-                "max_amount",
-                "min_share",
-                "max_share",
-                "min_count",
-                "max_count",
-            )
-            if getattr(quota, key, None) is not None
-        ]
-        parts.append(f"{quota.by} {quota.value}: {', '.join(limits)}")
-    return "; ".join(parts)
 
 
 def _write_basis(

@@ -765,7 +765,7 @@ def shown_ranks(
 
 def tie_break_text(policy: Policy) -> str:
     """The policy's tie-break columns as a note names them: ``total_cost asc, id asc``."""
-    return ", ".join(f"{s.column} {'desc' if s.descending else 'asc'}" for s in policy.tie_break)
+    return ", ".join(step.text for step in policy.tie_break)
 
 
 def given_rank_notes(

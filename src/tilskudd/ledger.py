@@ -1717,7 +1717,10 @@ class Ledger:
             for decision in allocation.decisions:
                 app = apps.get(decision.application_id)
                 bad = rejected.get(decision.application_id)
-                munis = list(app.municipalities) if app is not None else []
+                # A rejected row's places and category too, where their cells were valid (its
+                # amount's was not, say): the export and history show what the sheet gave.
+                read = app if app is not None else bad
+                munis = list(read.municipalities) if read is not None else []
                 if decision.amount > 0:
                     projects += 1
                     municipalities.update(munis)
@@ -1745,8 +1748,8 @@ class Ledger:
                         ),
                         # What the round's quotas group by: recorded for every decision ('' and
                         # [] when there is none), so that NULL says "committed before".
-                        "category": (app.category or "") if app is not None else "",
-                        "counties": canonical_json(list(app.counties)) if app is not None else "[]",
+                        "category": (read.category or "") if read is not None else "",
+                        "counties": canonical_json(list(read.counties if read else ())),
                         # What every cap of the round's policy is worked out from again when
                         # the award is amended (those that did not bind in the round too).
                         "figures": figures_json(app) if app is not None else None,

@@ -1,0 +1,102 @@
+"""What a rejected row keeps, end to end: a programme made with ``tilskudd init``, a round
+committed with rows rejected for one cell, and the ledger's export and history read back."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner, Result
+
+from tilskudd.cli import app
+
+HEADER = (
+    "Søknadsnr",
+    "Søker",
+    "Organisasjonsnummer",
+    "Prosjekttittel",
+    "Deltakende kommuner",
+    "Fylke",
+    "Omsøkt beløp",
+    "Totalkostnad",
+    "Poeng",
+    "Kategori",
+)
+ROWS = [
+    # Valid: funded.
+    ("S-1", "Moss kommune", 974760673, "Digital post", "Moss", "Østfold", 100_000, 500_000, 5,
+     "Arkiv"),
+    # Its amount is no amount: every other cell is right.
+    ("S-2", "Tromsø kommune", 946915971, "Mobil omsorg", "Tromsø", "Troms", "mange penger",
+     600_000, 4, "Helse"),
+    # A misspelt municipality, and a county cell right on its own.
+    ("S-3", "Bærum kommune", 914692687, "Min side", "Bearum", "Akershus", 50_000, 300_000, 3,
+     "Arkiv"),
+    # A misspelt municipality among right ones, no county cell: the counties would come from
+    # the municipalities, and the list of them is not certain.
+    ("S-4", "Bodø kommune", 970635831, "Sikker sone", "Bodø, Bearum", None, 50_000, 300_000, 3,
+     "Arkiv"),
+]  # fmt: skip
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(app, list(args))
+
+
+@pytest.fixture
+def committed(in_empty_folder: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """``tilskudd init``'s programme (2024 numbering) with round 1 of :data:`ROWS` committed."""
+    made = run("init", "ordning", "--name", "Test", "--frame", "10M", "--lang", "en")
+    assert made.exit_code == 0, made.output
+    folder = in_empty_folder / "ordning"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(HEADER)
+    for row in ROWS:
+        sheet.append(row)
+    book.save(folder / "round1.xlsx")
+    monkeypatch.chdir(folder)
+    result = run("allocate", "round1.xlsx", "--round", "1", "--commit")
+    assert result.exit_code == 0, result.output
+    return folder
+
+
+def _places(record: dict[str, str]) -> tuple[str, str, str]:
+    return record["Municipalities"], record["Counties"], record["Category"]
+
+
+def test_the_ledger_records_a_rejected_rows_valid_places_and_category(committed: Path) -> None:
+    assert run("ledger", "export", "awards.csv").exit_code == 0
+    with (committed / "awards.csv").open(encoding="utf-8-sig", newline="") as handle:
+        rows = {r["ID"]: r for r in csv.DictReader(handle, delimiter=";")}
+    assert rows["S-1"]["Status"] == "funded"
+    assert _places(rows["S-1"]) == ("Moss (3103)", "Østfold (31)", "Arkiv")
+    # Rejected for its amount alone: its places and category as the sheet gave them.
+    assert rows["S-2"]["Status"] == "rejected"
+    assert _places(rows["S-2"]) == ("Tromsø (5501)", "Troms (55)", "Helse")
+    assert _places(rows["S-4"])[2] == "Arkiv"
+
+    assert run("ledger", "export", "awards.xlsx").exit_code == 0
+    sheet = openpyxl.load_workbook(committed / "awards.xlsx").worksheets[0]
+    values = [list(r) for r in sheet.iter_rows(values_only=True)]
+    header = values[0]
+    by_id = {r[header.index("ID")]: dict(zip(header, r, strict=True)) for r in values[1:]}
+    assert (
+        by_id["S-2"]["Municipalities"],
+        by_id["S-2"]["Counties"],
+        by_id["S-2"]["Category"],
+    ) == ("Tromsø (5501)", "Troms (55)", "Helse")
+
+    history = json.loads(run("history", "946915971", "--format", "json").stdout)
+    assert [
+        (h["application_id"], h["status"], h["municipalities"], h["counties"], h["category"])
+        for h in history
+    ] == [("S-2", "rejected", ["5501"], ["55"], "Helse")]
+    # Still the same decisions when the round is re-run from its file.
+    verified = run("verify")
+    assert verified.exit_code == 0, verified.output
+    assert "gives the same 4 decisions" in verified.stdout

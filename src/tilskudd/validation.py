@@ -90,6 +90,7 @@ from tilskudd.reading.table import (
 )
 from tilskudd.registry import (
     OrgnrError,
+    Register,
     RegistryError,
     get_register,
     is_org_id,
@@ -1641,6 +1642,7 @@ class _Found:
                 row,
                 row_issues,
                 row.id if holders[row.id] == 1 else _row_told_apart(row.id, letter, row.number),
+                checker.register,
             )
             for row, row_issues in self.rejected_rows
         ]
@@ -1657,7 +1659,7 @@ class _Found:
         }
 
 
-def _rejected(row: _Row, issues: tuple[Issue, ...], row_id: str) -> RejectedRow:
+def _rejected(row: _Row, issues: tuple[Issue, ...], row_id: str, register: Register) -> RejectedRow:
     """A rejected row with every cell that was valid as read: a published list of the rejected
     shows what the applicant gave. A cell with an error is left out (the lists show it as typed,
     from its issue); so is a list of places with one bad number (not shown without it, nor with
@@ -1672,7 +1674,7 @@ def _rejected(row: _Row, issues: tuple[Issue, ...], row_id: str) -> RejectedRow:
     if not shifted:
         read = {
             "municipalities": () if "municipalities" in bad else data["municipalities"],
-            "counties": () if bad & _PLACES else data["counties"],
+            "counties": _kept_counties(row, bad, register),
             **{f: data[f] for f in ("total_cost", "score", "rank", "category")},
         }
     return RejectedRow(
@@ -1688,7 +1690,22 @@ def _rejected(row: _Row, issues: tuple[Issue, ...], row_id: str) -> RejectedRow:
     )
 
 
-_PLACES = frozenset({"municipalities", "county"})
+def _kept_counties(row: _Row, bad: Container[str | None], register: Register) -> tuple[str, ...]:
+    """The counties a rejected row keeps: all it was read with, when both places cells were
+    valid; none when its county cell was not (shown as typed instead). When only its
+    municipalities cell was not, the county cell's own counties, which that cell alone
+    makes certain; the municipalities' counties are not (one of them is unknown)."""
+    if "county" in bad:
+        return ()
+    if "municipalities" not in bad:
+        return tuple(row.data["counties"])
+    value = row.vals[_POS["county"]]
+    if is_empty(value):
+        return ()
+    found, problems = register.find_counties(value)
+    return () if problems else tuple(c.number for c in found)
+
+
 _RANKING = frozenset({"score", "rank"})
 _QUOTE_PROBLEM = "read.csv_quote_"
 _SHIFTED = frozenset({"read.csv_too_many_fields", "read.csv_cell_split"})

@@ -78,7 +78,10 @@ def test_the_ledger_records_a_rejected_rows_valid_places_and_category(committed:
     # Rejected for its amount alone: its places and category as the sheet gave them.
     assert rows["S-2"]["Status"] == "rejected"
     assert _places(rows["S-2"]) == ("Tromsø (5501)", "Troms (55)", "Helse")
-    assert _places(rows["S-4"])[2] == "Arkiv"
+    # Rejected for a misspelt municipality: the county its own cell gave is kept; where the
+    # counties would have come from the municipalities, none is.
+    assert _places(rows["S-3"]) == ("", "Akershus (32)", "Arkiv")
+    assert _places(rows["S-4"]) == ("", "", "Arkiv")
 
     assert run("ledger", "export", "awards.xlsx").exit_code == 0
     sheet = openpyxl.load_workbook(committed / "awards.xlsx").worksheets[0]

@@ -122,3 +122,56 @@ def test_a_row_whose_cells_a_stray_quotation_mark_shifted_carries_no_guess(
     (bad,) = checked.rejected
     assert any(i.code.startswith("read.csv_quote_") for i in bad.issues)
     assert (bad.applicant, bad.category, bad.score, bad.municipalities) == ("Lag B", None, None, ())
+
+
+PLACES = [
+    "S-1;Lag A;Gyldig;0301;;Kultur;100000;200000;5;Kari",
+    # The municipality is wrong, the county cell right on its own: the county is kept.
+    "S-4;Lag D;Ukjent kommune i kjent fylke;9999;Vestland;Kultur;60000;300000;3;Kari",
+    # One municipality of two is wrong and no county is given: the counties would come from
+    # the municipalities, which are not all known, so none is kept.
+    "S-5;Lag E;En ukjent blant kjente;0301, 9999;;Kultur;60000;300000;3;Kari",
+    # The county cell is wrong: it is shown as typed, the municipality's county is not put in
+    # its place.
+    "S-6;Lag F;Ukjent fylke;1124;Vestlandet;Kultur;60000;300000;3;Kari",
+]
+
+
+@pytest.fixture(scope="module")
+def places(tmp_path_factory: pytest.TempPathFactory) -> RoundResult:
+    path = tmp_path_factory.mktemp("places") / "søknader.csv"
+    path.write_text("\n".join([HEADER, *PLACES]) + "\n", encoding="utf-8")
+    checked = read_applications(path)
+    assert [r.id for r in checked.rejected] == ["S-4", "S-5", "S-6"]
+    return run_round(checked, 500_000, Policy(rule="ranked"))
+
+
+def test_a_bad_municipality_keeps_a_county_valid_on_its_own(places: RoundResult) -> None:
+    bad = places.rejected_by_id()
+    assert (bad["S-4"].municipalities, bad["S-4"].counties) == ((), ("46",))
+    assert bad["S-4"].typed == {"municipalities": "9999"}
+    assert (bad["S-5"].municipalities, bad["S-5"].counties) == ((), ())
+    assert (bad["S-6"].municipalities, bad["S-6"].counties) == (("1124",), ())
+    assert bad["S-6"].typed == {"county": "Vestlandet"}
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_the_lists_show_the_county_a_bad_municipality_kept(
+    places: RoundResult, tmp_path: Path, lang: str
+) -> None:
+    out = tmp_path / "tildeling.xlsx"
+    write(places, out, lang=lang)
+    rows = list(openpyxl.load_workbook(out).worksheets[1].iter_rows(values_only=True))
+    # municipalities and counties: as read where valid, as typed where not
+    by_id = {row[1]: row[5:7] for row in rows[1:]}
+    assert by_id["S-4"] == ("9999", "Vestland (46)")
+    assert by_id["S-5"] == ("0301, 9999", None)
+    assert by_id["S-6"] == ("Sola (1124)", "Vestlandet")
+    out = tmp_path / "tildeling.json"
+    write(places, out, lang=lang)
+    apps = {a["id"]: a for a in json.loads(out.read_text(encoding="utf-8"))["applications"]}
+    assert (apps["S-4"]["municipalities"], apps["S-4"]["counties"]) == (
+        [],
+        [{"number": "46", "name": "Vestland"}],
+    )
+    assert apps["S-5"]["counties"] == []

@@ -227,6 +227,48 @@ def test_rejected_row_says_what_is_wrong_and_where(round_result: RoundResult) ->
     assert "Søknader!F9: the amount is zero" in text
 
 
+def test_a_rejected_row_shows_its_municipalities_as_the_workbook_does(
+    make_result: Callable[..., RoundResult],
+) -> None:
+    """Valid (another cell had the error) as read; with an error, as typed."""
+
+    def problem(row: int, column: str, field: str, code: str, value: str) -> Issue:
+        where = Location(file="s.xlsx", sheet="Søknader", row=row, column=column)
+        return Issue(severity=Severity.ERROR, code=code, location=where, field=field, value=value)
+
+    rejected = [
+        RejectedRow(
+            id=app_id,
+            row=row,
+            applicant=applicant,
+            municipalities=municipalities,
+            counties=counties,
+            issues=(issue,),
+        )
+        for app_id, row, applicant, municipalities, counties, issue in (
+            ("S-1", 2, "Lag A", ("5501",), ("55",),
+             problem(2, "F", "requested", "validate.amount_zero", "0")),
+            ("S-2", 3, "Lag B", (), ("32",),
+             problem(3, "E", "municipalities", "validate.municipality_unknown", "Bearum")),
+        )
+    ]  # fmt: skip
+    result = make_result(
+        [],
+        budget=100_000,
+        rejected=[
+            (r, Decision(application_id=r.id, status=Status.REJECTED, amount=0, requested=None))
+            for r in rejected
+        ],
+    )
+    for lang in ("nb", "en"):
+        lines = render(result, lang=lang, width=200).splitlines()
+        assert "Tromsø" in next(line for line in lines if "S-1" in line)
+        # Its county is kept, but it is no county's project: the municipality as typed.
+        row = next(line for line in lines if "S-2" in line)
+        assert "Bearum" in row
+        assert "Akershus" not in row
+
+
 def test_applicant_text_is_not_rich_markup(round_result: RoundResult) -> None:
     text = render(round_result, width=200)
     assert "[bold]Vestregionen[/bold]" in text

@@ -293,7 +293,9 @@ def _row_texts(
         "id": decision.application_id,
         "applicant": (app or rejected or _EMPTY).applicant or "",
         "project": (app or rejected or _EMPTY).project or "",
-        "municipalities": _places(app, lang) if app else "",
+        "municipalities": _places(app, lang)
+        if app
+        else (_rejected_places(rejected, lang) if rejected else ""),
         "requested": _money(requested, lang, compact) if requested else "",
         "awarded": awarded,
         "status": status + (f" {OVERRIDE_MARK}" if decision.override else ""),
@@ -301,7 +303,7 @@ def _row_texts(
     }
 
 
-def _places(app: Application, lang: str) -> str:
+def _places(app: Application | RejectedRow, lang: str) -> str:
     """The municipalities, or for a county council's or county governor's project (which names
     its county, not municipalities) "Telemark (hele fylket)", as the documents show it; an
     empty cell read as a place left out."""
@@ -309,6 +311,13 @@ def _places(app: Application, lang: str) -> str:
         return places_short(app.municipalities, lang)
     t = get(lang)
     return t.join([t("doc.whole_county", county=county_name(c) or c) for c in app.counties])
+
+
+def _rejected_places(row: RejectedRow, lang: str) -> str:
+    """A rejected row's municipalities as the award workbook lists them: as read when their
+    cell was valid (another cell was not), as typed when it was not."""
+    typed = row.typed.get("municipalities")
+    return typed if typed is not None else _places(row, lang)
 
 
 def _header(field: str, lang: str, compact: bool) -> str:

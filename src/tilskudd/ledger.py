@@ -73,6 +73,7 @@ from tilskudd.models import (
     Allocation,
     Application,
     Issue,
+    RejectedRow,
     RoundResult,
     Status,
     funded_before_ids,
@@ -369,10 +370,11 @@ def canonical_json(data: Any) -> str:
     return _ENCODER.encode(data)
 
 
-def figures_json(application: Application) -> str:
+def figures_json(application: Application | RejectedRow) -> str:
     """What the ledger records of an application's figures for the caps of its round's policy:
-    ``{"score": "4.5", "total_cost": 300000}`` (null where it has none), as canonical JSON.
-    Written directly: a commit writes one for every decision."""
+    ``{"score": "4.5", "total_cost": 300000}`` (null where it has none), as canonical JSON; a
+    rejected row's as read (null for a cell with an error). Written directly: a commit writes
+    one for every decision."""
     cost = application.total_cost
     score = application.score
     return (
@@ -684,7 +686,8 @@ class AwardRecord:
     """The application's county numbers; None in a round committed before schema 4."""
     figures_json: str | None = None
     """The application's total cost and score as recorded (:func:`figures_json`); None in a
-    round committed before schema 5, and for a rejected row."""
+    round committed before schema 5, and for a rejected row committed before its valid cells
+    were recorded."""
     org_id: str | None = None
     """The recipient's identifier in another register (``GB-CHC-1234567``) for an application
     without an organisation number (:attr:`orgnr`), where its round gave one; None in a round
@@ -1751,8 +1754,9 @@ class Ledger:
                         "category": (read.category or "") if read is not None else "",
                         "counties": canonical_json(list(read.counties if read else ())),
                         # What every cap of the round's policy is worked out from again when
-                        # the award is amended (those that did not bind in the round too).
-                        "figures": figures_json(app) if app is not None else None,
+                        # the award is amended (those that did not bind in the round too); a
+                        # rejected row's as read, for history (it is never amended).
+                        "figures": figures_json(read) if read is not None else None,
                     },
                 )
                 if len(batch) == _BATCH:

@@ -99,6 +99,8 @@ def test_the_ledger_records_a_rejected_rows_valid_places_and_category(committed:
         (h["application_id"], h["status"], h["municipalities"], h["counties"], h["category"])
         for h in history
     ] == [("S-2", "rejected", ["5501"], ["55"], "Helse")]
+    # Its total cost and score, valid cells, as the award workbook lists them.
+    assert history[0]["figures"] == {"total_cost": 600_000, "score": "4"}
     # Still the same decisions when the round is re-run from its file.
     verified = run("verify")
     assert verified.exit_code == 0, verified.output

@@ -383,9 +383,26 @@ def rejected_text(row: RejectedRow, lang: str, *, sep: str = "; ") -> str:
         text = issue_text(issue, lang)
         parts.append(f"{cell}: {text}" if cell else text)
     text = sep.join(parts).rstrip()
+    kept = kept_text(row, lang)
+    if kept:
+        text = f"{_full_stop(text)} {kept}" if text else kept
+    return _full_stop(text)
+
+
+def _full_stop(text: str) -> str:
     if not text or text.endswith((".", "?", "!", "…")):  # "did you mean Bærum?" ends already
         return text
     return f"{text}."
+
+
+def kept_text(row: RejectedRow, lang: str) -> str:
+    """What a rejected row whose municipalities cell has the error kept of its places, which
+    the lists show beside the cell as typed: the counties of its own county cell (not the
+    municipalities'); '' for any other row."""
+    if "municipalities" not in row.typed or not row.counties:
+        return ""
+    counties = [county_label(c) for c in row.counties]
+    return get(lang)("reason.rejected.county_kept", counties=counties)
 
 
 def display_order(result: RoundResult) -> list[Decision]:

@@ -175,3 +175,36 @@ def test_the_lists_show_the_county_a_bad_municipality_kept(
         [{"number": "46", "name": "Vestland"}],
     )
     assert apps["S-5"]["counties"] == []
+
+
+KEPT = {
+    "en": "Kept from the county cell: Vestland (46), but not the municipalities' counties, as "
+    "their cell has an error",
+    "nb": "Beholdt fra fylkescellen: Vestland (46), men ikke kommunenes fylker, siden "
+    "kommunecellen har feil",
+}
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_the_lists_say_what_a_bad_municipality_kept(
+    places: RoundResult, tmp_path: Path, lang: str
+) -> None:
+    out = tmp_path / "tildeling.xlsx"
+    write(places, out, lang=lang)
+    rows = list(openpyxl.load_workbook(out).worksheets[1].iter_rows(values_only=True))
+    reason = {
+        row[1]: row[rows[0].index("Begrunnelse" if lang == "nb" else "Reason")] for row in rows[1:]
+    }
+    assert str(reason["S-4"]).endswith(f" {KEPT[lang]}.")
+    assert str(reason["S-4"]).startswith("D3: ")
+    # Nothing kept, nothing said.
+    assert "fylkescellen" not in str(reason["S-5"]) + str(reason["S-6"])
+    assert "county cell" not in str(reason["S-5"]) + str(reason["S-6"])
+    out = tmp_path / "tildeling.csv"
+    write(places, out, lang=lang)
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        lines = list(csv.reader(handle, delimiter=";"))
+    column = lines[0].index("Problem")
+    problems = {row[1]: row[column] for row in lines[1:]}
+    assert problems["S-4"].endswith(f"; {KEPT[lang]}")
+    assert KEPT[lang] not in problems["S-5"] + problems["S-6"]

@@ -41,6 +41,7 @@ from tilskudd.wording import (
     county_label,
     decision_text,
     issue_text,
+    kept_text,
     municipality_label,
     rank_text,
     status_text,
@@ -115,13 +116,16 @@ def _text(value: str | None) -> str:
     return neutralise(value) if value else ""
 
 
-def _problems(issues: Sequence[Issue], lang: str) -> str:
+def _problems(issues: Sequence[Issue], lang: str, rejected: RejectedRow | None = None) -> str:
+    """Every problem of a row with its cell; for a rejected row, what it kept of its places
+    beside a municipalities cell with an error (:func:`kept_text`)."""
     parts = []
     for issue in issues:
         where = issue.location.cell if issue.location else ""
         text = issue_text(issue, lang)
         parts.append(f"{where}: {text}" if where else text)
-    return "; ".join(parts)
+    kept = kept_text(rejected, lang) if rejected is not None else ""
+    return "; ".join([*parts, kept] if kept else parts)
 
 
 def _change_cells(decision: Decision, changes: Sequence[AwardChange], lang: str) -> list[str | int]:
@@ -236,7 +240,7 @@ def rows(
             status,
             _text(decision_text(decision, lang)),
             row,
-            _text(_problems(issues.get(decision.application_id, []), lang)),
+            _text(_problems(issues.get(decision.application_id, []), lang, bad)),
         ]
         if changed is not None:
             line += _change_cells(decision, changes, lang)

@@ -172,6 +172,8 @@ def test_a_rejected_applications_problems_are_said_in_the_language(result: Round
         # The problems, as the sentences say them: in the language asked for.
         assert [f"{p['cell']}: {p['text']}" for p in data["problems"]] == data["sentences"][1:]
     assert to_data(explanation, "nb")["problems"][0]["code"] == explanation.problems[0][1]
+    # Its amount was the error; its score was valid and is given, as the award JSON gives it.
+    assert (data["requested"], data["score"]) == (None, "5")
 
 
 def test_override(result: RoundResult) -> None:

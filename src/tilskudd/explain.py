@@ -933,7 +933,8 @@ def _to_data(explanation: Explanation, lang: str) -> dict[str, Any]:
         "requested": app.requested if app else (d.requested if d else None),
         "eligible_amount": d.eligible_amount if d else None,
         "override": bool(d and d.override),
-        "score": plain(app.score) if app else None,
+        # A rejected row's as read, when its cell was valid (another cell was not).
+        "score": plain(app.score) if app else (plain(e.rejected.score) if e.rejected else None),
         "rank": d.rank if d else None,
         "ranked": e.count,
         "tied_with": list(e.tied_with),

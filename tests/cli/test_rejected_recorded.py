@@ -105,3 +105,29 @@ def test_the_ledger_records_a_rejected_rows_valid_places_and_category(committed:
     verified = run("verify")
     assert verified.exit_code == 0, verified.output
     assert "gives the same 4 decisions" in verified.stdout
+
+
+def test_a_row_a_stray_quotation_mark_shifted_is_recorded_without_a_guess(
+    in_empty_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Which cell holds what is uncertain in such a row: the ledger records no place, category
+    or figure of it (its applicant and project, as before)."""
+    assert run("init", "ordning", "--frame", "10M", "--lang", "en").exit_code == 0
+    folder = in_empty_folder / "ordning"
+    (folder / "round1.csv").write_text(
+        "ID,Søker,Prosjekt,Kommune,Kategori,Søkt beløp,Totalkostnad,Poeng\n"
+        "S-1,Lag A,Gyldig,Moss,Kultur,100000,400000,5\n"
+        'S-2,Lag B,"Album "Navn" og konsert, 12. mai",Moss,Musikk,3500,20000,4\n',
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(folder)
+    result = run("allocate", "round1.csv", "--round", "1", "--commit")
+    assert result.exit_code == 0, result.output
+    (recorded,) = [
+        h
+        for h in json.loads(run("history", "S-2", "--format", "json").stdout)
+        if h["status"] == "rejected"
+    ]
+    assert recorded["applicant"] == "Lag B"
+    assert (recorded["municipalities"], recorded["counties"], recorded["category"]) == ([], [], "")
+    assert recorded["figures"] == {"total_cost": None, "score": None}

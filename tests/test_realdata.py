@@ -534,7 +534,39 @@ def test_amsterdams_projects_are_published_without_an_empty_applicant_column(
     # Its awards name no place: no project is listed twice, so none is "counted once".
     assert "hvert talt bare én gang" not in text
     if suffix == "md":
-        assert "| Rangering | Prosjekt | Omsøkt | Tildelt | Status |" in text
+        assert "| Rangering | Søknadsnr. | Prosjekt | Omsøkt | Tildelt | Status |" in text
+
+
+BUDAPEST = REALDATA / "pabulib" / "Hungary_Budapest_2022_VIII_Jozsefvaros.pb"
+
+
+@pytest.mark.parametrize(("suffix", "lang"), [("md", "nb"), ("html", "en"), ("pdf", "nb")])
+def test_budapests_three_projects_of_one_title_are_published_with_their_ids(
+    tmp_path: Path, suffix: str, lang: str
+) -> None:
+    """Budapest VIII's participatory budget 2022 funds "Mikroparkokkal a nyári hoség ellen" in
+    three neighbourhoods (642, 723 and 696): its published list had three rows alike, and its
+    note of the tie at rank 25 named 645 and 711, ids no row showed."""
+    needs(BUDAPEST)
+    out = tmp_path / f"tildeling.{suffix}"
+    result = CliRunner().invoke(
+        app,
+        [
+            "allocate", str(BUDAPEST), "--columns", str(ROOT / "examples" / "pabulib.toml"),
+            "--budget", "122600000", "--currency", "HUF", "--lang", lang, "-o", str(out),
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    if suffix == "pdf":
+        import pypdf
+
+        text = "\n".join(p.extract_text() for p in pypdf.PdfReader(out).pages)
+    else:
+        text = re.sub(r"<[^>]+>", " ", out.read_text(encoding="utf-8"))
+    text = " ".join(text.split())
+    for id_ in ("642", "723", "696"):
+        assert f"{id_} Mikroparkokkal a nyári hoség ellen" in text.replace("| ", ""), id_
+    assert "645 Bérkocsis u. - Fecske u. sarok akadálymentesítése" in text.replace("| ", "")
 
 
 @pytest.mark.parametrize(

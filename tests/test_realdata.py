@@ -799,3 +799,28 @@ def test_amsterdams_categories_are_summed_against_their_limits(tmp_path: Path) -
         assert awarded <= limit
     assert sum(g[4] for g in groups.values()) == 237_791
     assert sum(g[5] for g in groups.values()) == 29
+
+
+@pytest.mark.parametrize(("lang", "header"), [("nb", "Valuta"), ("en", "Currency")])
+def test_warsaw_wawers_award_csv_says_its_amounts_are_zloty(
+    tmp_path: Path, lang: str, header: str
+) -> None:
+    """Warsaw-Wawer 2022 allocated in its own złoty (--currency PLN): the award CSV gave
+    560000 for the Edukacyjny wodny park zabaw with nothing to say it was not kroner."""
+    needs(WAWER)
+    out = tmp_path / "tildeling.csv"
+    result = CliRunner().invoke(
+        app,
+        [
+            "allocate", str(WAWER), "--columns", str(ROOT / "examples" / "pabulib.toml"),
+            "--budget", "2807253", "--currency", "PLN", "--lang", lang, "-o", str(out),
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter=";"))
+    assert len(rows) == 111
+    assert {row[header] for row in rows} == {"PLN"}
+    (park,) = [row for row in rows if row["Søknadsnr." if lang == "nb" else "ID"] == "1107"]
+    assert park[header] == "PLN"
+    assert park["Tildelt" if lang == "nb" else "Awarded"] == "560000"

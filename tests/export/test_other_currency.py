@@ -280,6 +280,31 @@ def test_the_workbook_states_a_currency_other_than_kroner(tmp_path: Path) -> Non
             assert "NOK" not in texts
 
 
+@pytest.mark.parametrize(("lang", "header"), [("en", "Currency"), ("nb", "Valuta")])
+def test_the_csv_names_a_currency_other_than_kroner(tmp_path: Path, lang: str, header: str) -> None:
+    """A pabulib election allocated in its own euros, forints or złoty: the award CSV's amounts
+    are plain numbers, and nothing in it said they were not kroner (the workbook says so on its
+    policy sheet, ledger export's CSV in a last column). A round in another currency names it in
+    a column of its own, as ledger export does; kroner go without saying, and a carried column
+    of that name (360Giving's Currency) is not given twice."""
+    policy = Policy(rule="proportional")
+    source = tmp_path / "projects.csv"
+    source.write_text("ID;Project;Requested;Score\n642;Mikroparkok;6000000;244\n", "utf-8")
+    checked = read_applications(source)
+    for currency in ("NOK", "HUF"):
+        out = tmp_path / f"{currency}.csv"
+        write(run_round(checked, 50_000, policy, currency=currency), out, lang=lang)
+        with out.open(encoding="utf-8-sig", newline="") as handle:
+            table = list(csv.reader(handle, delimiter=";"))
+        named = [row[table[0].index(header)] for row in table[1:]] if header in table[0] else []
+        assert named == ([] if currency == "NOK" else ["HUF"]), currency
+    carried = read_applications(_awards(tmp_path / "gbp"), currency="GBP")
+    out = tmp_path / "GBP.csv"
+    write(run_round(carried, 50_000, policy, currency="GBP"), out, lang="en")
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        assert next(csv.reader(handle, delimiter=";")).count("Currency") == 1
+
+
 @pytest.mark.parametrize("typed", ["300 000 kr", "kr 300.000,-", "NOK 300000", "0,3 MNOK"])
 def test_an_amount_typed_in_kroner_is_an_error_in_a_round_of_euros(
     tmp_path: Path, typed: str

@@ -824,3 +824,28 @@ def test_warsaw_wawers_award_csv_says_its_amounts_are_zloty(
     (park,) = [row for row in rows if row["Søknadsnr." if lang == "nb" else "ID"] == "1107"]
     assert park[header] == "PLN"
     assert park["Tildelt" if lang == "nb" else "Awarded"] == "560000"
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "If every amount is in HUF, give the round that currency: --currency HUF"),
+        ("nb", "Er alle beløpene i HUF, gi runden den valutaen: --currency HUF"),
+    ],
+)
+def test_budapests_list_refused_in_kroner_says_to_give_its_forints(
+    tmp_path: Path, lang: str, said: str
+) -> None:
+    """Budapest VIII 2022 allocated with its META budget but not its currency;HUF: the PDF
+    was refused with "Convert the amounts to kroner", nothing of --currency HUF."""
+    needs(BUDAPEST)
+    result = CliRunner().invoke(
+        app,
+        [
+            "allocate", str(BUDAPEST), "--columns", str(ROOT / "examples" / "pabulib.toml"),
+            "--budget", "122600000", "--lang", lang, "-o", str(tmp_path / "tildeling.pdf"),
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 1, result.output
+    assert said in " ".join(result.stderr.split())
+    assert not (tmp_path / "tildeling.pdf").exists()

@@ -849,3 +849,20 @@ def test_budapests_list_refused_in_kroner_says_to_give_its_forints(
     assert result.exit_code == 1, result.output
     assert said in " ".join(result.stderr.split())
     assert not (tmp_path / "tildeling.pdf").exists()
+
+
+def test_warsaw_wawers_budget_is_given_as_its_team_types_it(tmp_path: Path) -> None:
+    """Warsaw-Wawer's budget typed as a Polish budget team writes it, `2 807 253 zł`, in a
+    round of PLN: it was refused as "not an amount", where `€ 400 000` is read in euros."""
+    needs(WAWER)
+    result = CliRunner().invoke(
+        app,
+        [
+            "allocate", str(WAWER), "--columns", str(ROOT / "examples" / "pabulib.toml"),
+            "--budget", "2 807 253 zł", "--currency", "PLN", "-o", str(tmp_path / "a.json"),
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    data = json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))
+    assert (data["budget"], data["currency"]) == (2_807_253, "PLN")
+    assert sum(1 for a in data["applications"] if a["amount"] > 0) == 19

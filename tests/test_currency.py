@@ -235,3 +235,28 @@ def test_a_programme_of_euros_needs_a_frame_above_0_eur(tmp_path: Path) -> None:
         init_programme(tmp_path / "p", frame=0, currency="EUR")
     assert refused.value.text("nb") == "rammen må være mer enn 0 EUR"
     assert refused.value.text("en") == "the frame must be more than EUR 0"
+
+
+@pytest.mark.parametrize(
+    ("typed", "currency", "amount"),
+    [
+        ("2 807 253 zł", "PLN", 2_807_253),
+        ("zł 30 000", "PLN", 30_000),
+        ("122 600 000 Ft", "HUF", 122_600_000),
+        ("1,5 MFt", "HUF", 1_500_000),
+    ],
+)
+def test_zloty_and_forints_are_read_by_their_signs(typed: str, currency: str, amount: int) -> None:
+    """A Polish budget team types its budget `2 807 253 zł`, a Hungarian one `122 600 000 Ft`:
+    in a round of PLN or HUF they were "not an amount", where `€ 12 500` is read in euros.
+    In another round's currency they are an amount in PLN or HUF, refused as such; a
+    Hungarian company's `Kft.` and `ft` in small letters name no forints."""
+    from tilskudd.currency import named_in
+    from tilskudd.errors import AmountError
+    from tilskudd.money import parse_amount
+
+    assert parse_amount(typed, currency=currency) == amount
+    with pytest.raises(AmountError, match=f"is an amount in {currency}, but the round counts in"):
+        parse_amount(typed, currency="NOK")
+    assert named_in("Példa Kft.") == named_in("5 ft") == []
+    assert named_in("Összeg (Ft)") == ["HUF"]

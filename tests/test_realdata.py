@@ -534,7 +534,39 @@ def test_amsterdams_projects_are_published_without_an_empty_applicant_column(
     # Its awards name no place: no project is listed twice, so none is "counted once".
     assert "hvert talt bare én gang" not in text
     if suffix == "md":
-        assert "| Rangering | Prosjekt | Omsøkt | Tildelt | Status |" in text
+        assert "| Rangering | Søknadsnr. | Prosjekt | Omsøkt | Tildelt | Status |" in text
+
+
+BUDAPEST = REALDATA / "pabulib" / "Hungary_Budapest_2022_VIII_Jozsefvaros.pb"
+
+
+@pytest.mark.parametrize(("suffix", "lang"), [("md", "nb"), ("html", "en"), ("pdf", "nb")])
+def test_budapests_three_projects_of_one_title_are_published_with_their_ids(
+    tmp_path: Path, suffix: str, lang: str
+) -> None:
+    """Budapest VIII's participatory budget 2022 funds "Mikroparkokkal a nyári hoség ellen" in
+    three neighbourhoods (642, 723 and 696): its published list had three rows alike, and its
+    note of the tie at rank 25 named 645 and 711, ids no row showed."""
+    needs(BUDAPEST)
+    out = tmp_path / f"tildeling.{suffix}"
+    result = CliRunner().invoke(
+        app,
+        [
+            "allocate", str(BUDAPEST), "--columns", str(ROOT / "examples" / "pabulib.toml"),
+            "--budget", "122600000", "--currency", "HUF", "--lang", lang, "-o", str(out),
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    if suffix == "pdf":
+        import pypdf
+
+        text = "\n".join(p.extract_text() for p in pypdf.PdfReader(out).pages)
+    else:
+        text = re.sub(r"<[^>]+>", " ", out.read_text(encoding="utf-8"))
+    text = " ".join(text.split())
+    for id_ in ("642", "723", "696"):
+        assert f"{id_} Mikroparkokkal a nyári hoség ellen" in text.replace("| ", ""), id_
+    assert "645 Bérkocsis u. - Fecske u. sarok akadálymentesítése" in text.replace("| ", "")
 
 
 @pytest.mark.parametrize(
@@ -767,3 +799,70 @@ def test_amsterdams_categories_are_summed_against_their_limits(tmp_path: Path) -
         assert awarded <= limit
     assert sum(g[4] for g in groups.values()) == 237_791
     assert sum(g[5] for g in groups.values()) == 29
+
+
+@pytest.mark.parametrize(("lang", "header"), [("nb", "Valuta"), ("en", "Currency")])
+def test_warsaw_wawers_award_csv_says_its_amounts_are_zloty(
+    tmp_path: Path, lang: str, header: str
+) -> None:
+    """Warsaw-Wawer 2022 allocated in its own złoty (--currency PLN): the award CSV gave
+    560000 for the Edukacyjny wodny park zabaw with nothing to say it was not kroner."""
+    needs(WAWER)
+    out = tmp_path / "tildeling.csv"
+    result = CliRunner().invoke(
+        app,
+        [
+            "allocate", str(WAWER), "--columns", str(ROOT / "examples" / "pabulib.toml"),
+            "--budget", "2807253", "--currency", "PLN", "--lang", lang, "-o", str(out),
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter=";"))
+    assert len(rows) == 111
+    assert {row[header] for row in rows} == {"PLN"}
+    (park,) = [row for row in rows if row["Søknadsnr." if lang == "nb" else "ID"] == "1107"]
+    assert park[header] == "PLN"
+    assert park["Tildelt" if lang == "nb" else "Awarded"] == "560000"
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "If every amount is in HUF, give the round that currency: --currency HUF"),
+        ("nb", "Er alle beløpene i HUF, gi runden den valutaen: --currency HUF"),
+    ],
+)
+def test_budapests_list_refused_in_kroner_says_to_give_its_forints(
+    tmp_path: Path, lang: str, said: str
+) -> None:
+    """Budapest VIII 2022 allocated with its META budget but not its currency;HUF: the PDF
+    was refused with "Convert the amounts to kroner", nothing of --currency HUF."""
+    needs(BUDAPEST)
+    result = CliRunner().invoke(
+        app,
+        [
+            "allocate", str(BUDAPEST), "--columns", str(ROOT / "examples" / "pabulib.toml"),
+            "--budget", "122600000", "--lang", lang, "-o", str(tmp_path / "tildeling.pdf"),
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 1, result.output
+    assert said in " ".join(result.stderr.split())
+    assert not (tmp_path / "tildeling.pdf").exists()
+
+
+def test_warsaw_wawers_budget_is_given_as_its_team_types_it(tmp_path: Path) -> None:
+    """Warsaw-Wawer's budget typed as a Polish budget team writes it, `2 807 253 zł`, in a
+    round of PLN: it was refused as "not an amount", where `€ 400 000` is read in euros."""
+    needs(WAWER)
+    result = CliRunner().invoke(
+        app,
+        [
+            "allocate", str(WAWER), "--columns", str(ROOT / "examples" / "pabulib.toml"),
+            "--budget", "2 807 253 zł", "--currency", "PLN", "-o", str(tmp_path / "a.json"),
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    data = json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))
+    assert (data["budget"], data["currency"]) == (2_807_253, "PLN")
+    assert sum(1 for a in data["applications"] if a["amount"] > 0) == 19

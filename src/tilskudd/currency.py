@@ -60,9 +60,11 @@ market's and the IMF's units of account (XBA-XBD, XDR, XSU, XUA), the testing co
 "no currency", XXX."""
 # fmt: on
 
-SIGNS: Final = {"€": "EUR", "£": "GBP", "$": "USD"}
-"""The currency signs that name a currency as its code does. Not ``¥`` (yen and yuan) nor
-``kr`` for another krone than the Norwegian: they name more than one."""
+SIGNS: Final = {"€": "EUR", "£": "GBP", "$": "USD", "zł": "PLN", "Ft": "HUF"}
+"""The currency signs that name a currency as its code does, as typed (a Polish budget team
+writes ``2 807 253 zł``, a Hungarian one ``122 600 000 Ft``; ``ft`` in small letters is no
+forint, nor is a company's ``Kft.``). Not ``¥`` (yen and yuan) nor ``kr`` for another krone
+than the Norwegian: they name more than one."""
 
 WORDS: Final = {
     "kr": NOK,

@@ -389,6 +389,15 @@ class Publication:
         show: its documents leave the column out rather than publish it empty."""
         return any(line.applicant for line in self.by_amount)
 
+    @property
+    def shows_ids(self) -> bool:
+        """Whether the lists show each award's id. A round that names no applicant is known by
+        its projects alone, and a participatory budget's titles repeat (Budapest VIII 2022 has
+        "Mikroparkokkal a nyári hoség ellen" in three neighbourhoods): without the id, rows
+        that read alike are not told apart, and a note naming ids (a tie at the funding line)
+        names no row of the list. Its projects are known by their number, as voters were."""
+        return not self.has_applicants
+
     def key_figures(self) -> list[tuple[str, str]]:
         """The key figures the HTML and the PDF show as (label, value): the budget, what is
         awarded and what is left, then projects, municipalities and applications. In a round

@@ -376,6 +376,59 @@ def test_a_round_that_names_no_applicant_publishes_no_empty_applicant_column(
         assert "Applicant" in text, suffix
 
 
+def test_projects_of_one_title_in_a_round_without_applicants_are_told_apart_by_their_id(
+    small_round: Callable[..., RoundResult], tmp_path: Path
+) -> None:
+    """Budapest VIII's participatory budget 2022 funds "Mikroparkokkal a nyári hoség ellen" in
+    three neighbourhoods: its published lists had three rows alike, no applicant and no id to
+    tell them apart, and a note naming ids no row showed. A round without applicants lists
+    each award's id beside its project, in the HTML, the PDF and the Markdown, in both
+    languages; with applicants the lists are as they were."""
+    import pypdf
+
+    result = small_round()
+    funded = [d.application_id for d in result.allocation.decisions if d.amount > 0]
+    first, second = funded[:2]
+    title = "Mikroparkokkal a nyári hőség ellen"
+    nobody = tuple(
+        a.model_copy(
+            update={"applicant": None, **({"project": title} if a.id in (first, second) else {})}
+        )
+        for a in result.applications
+    )
+    result = result.model_copy(update={"applications": nobody})
+    for lang, header in (("en", "ID"), ("nb", "Søknadsnr.")):
+        for suffix in ("html", "md", "pdf"):
+            path = tmp_path / f"tildeling-{lang}.{suffix}"
+            write(result, path, lang=lang)
+            if suffix == "pdf":
+                text = "\n".join(p.extract_text() for p in pypdf.PdfReader(path).pages)
+                # The list by amount's rows: their number, the id, the project.
+                ids = re.findall(rf"^\d+ (\S+) {title}", text, re.M)
+                assert sorted(ids) == sorted((first, second)), lang
+                assert header in text
+            elif suffix == "md":
+                text = path.read_text(encoding="utf-8")
+                for id_ in (first, second):
+                    assert re.search(rf"^\| \d+=? \| {id_} \| {title} \|", text, re.M), lang
+                assert f"| {header} | " in text
+            else:
+                page = Page()
+                page.feed(path.read_text(encoding="utf-8"))
+                # The list by amount, then the list by municipality (the id after the place).
+                by_amount, by_place = [x for x in page.tables if header in x.head]
+                assert by_amount.head[1] == by_place.head[1] == header
+                assert sorted(row[1] for row in by_amount.rows if title in row) == sorted(
+                    (first, second)
+                )
+    named = small_round()
+    for suffix in ("md", "html"):
+        path = tmp_path / f"named.{suffix}"
+        write(named, path, lang="en")
+        assert "| ID |" not in path.read_text(encoding="utf-8")
+        assert '<th scope="col">ID</th>' not in path.read_text(encoding="utf-8")
+
+
 def test_a_round_that_names_no_place_publishes_no_lists_of_places(
     small_round: Callable[..., RoundResult], tmp_path: Path
 ) -> None:

@@ -109,6 +109,53 @@ def test_a_pabulib_file_in_euros_is_not_published_as_kroner(tmp_path: Path) -> N
     assert not out.exists()
 
 
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "If every amount is in EUR, give the round that currency: --currency EUR; else"),
+        ("nb", "Er alle beløpene i EUR, gi runden den valutaen: --currency EUR; ellers"),
+    ],
+)
+def test_a_list_refused_for_its_one_currency_says_the_option_that_publishes_it(
+    tmp_path: Path, lang: str, said: str
+) -> None:
+    """A pabulib election in euros allocated without --currency: the refusal of its published
+    list said only to convert the euros to kroner, when the officer most often wants them
+    published as euros. With one currency named it gives the option first; kroner typed in a
+    round of euros give --currency NOK, and several currencies no option."""
+    source = tmp_path / "toulouse.pb"
+    source.write_text(
+        "META\nkey;value\nbudget;400000\ncurrency;EUR\nPROJECTS\n"
+        "project_id;cost;votes;name\n180;75000;20;Jardin\n183;200000;21;Parc\n",
+        encoding="utf-8",
+    )
+    columns = tmp_path / "pabulib.toml"
+    columns.write_text('[columns]\ncost = "requested"\nvotes = "score"\n', encoding="utf-8")
+    out = tmp_path / "awards.html"
+    options = ["--columns", str(columns), "--budget", "400000", "-o", str(out), "--lang", lang]
+    result = runner.invoke(app, ["allocate", str(source), *options])
+    assert result.exit_code == 1, result.output
+    assert said in " ".join(result.stderr.split())
+    assert not out.exists()
+    policy = Policy(rule="proportional")
+    kroner = read_applications(_awards(tmp_path / "kr", ("EUR", "kr")), currency="EUR")
+    with pytest.raises(NotKronerError) as caught:
+        write(run_round(kroner, 50_000, policy, currency="EUR"), tmp_path / "a.md", lang="en")
+    assert (caught.value.key, caught.value.params["given"]) == (
+        "output.error.not_round_currency_one",
+        "NOK",
+    )
+    # A programme's round counts in the programme's currency, and refuses another.
+    in_programme = run_round(kroner, 50_000, policy, currency="EUR", round_name="Round 1")
+    with pytest.raises(NotKronerError) as caught:
+        write(in_programme, tmp_path / "c.md", lang="en")
+    assert caught.value.key == "output.error.not_round_currency"
+    several = read_applications(_awards(tmp_path / "two", ("GBP", "SEK")))
+    with pytest.raises(NotKronerError) as caught:
+        write(run_round(several, 50_000, policy), tmp_path / "b.md", lang="en")
+    assert caught.value.key == "output.error.not_kroner"
+
+
 def test_the_library_refuses_it_too_and_kroner_are_published(tmp_path: Path) -> None:
     policy = Policy(rule="proportional")
     pounds = run_round(read_applications(_awards(tmp_path)), budget=50_000, policy=policy)
@@ -208,7 +255,8 @@ def test_kroner_in_a_round_of_euros_are_another_currency(tmp_path: Path) -> None
     result = run_round(checked, budget=50_000, policy=policy, currency="EUR")
     with pytest.raises(NotKronerError) as caught:
         write(result, tmp_path / "awards.md", lang="en")
-    assert caught.value.key == "output.error.not_round_currency"
+    # Kroner, the one currency named: the refusal says --currency NOK.
+    assert caught.value.key == "output.error.not_round_currency_one"
 
 
 def _toulouse(folder: Path, currency: str = "EUR") -> tuple[Path, Path]:
@@ -278,6 +326,31 @@ def test_the_workbook_states_a_currency_other_than_kroner(tmp_path: Path) -> Non
             assert settings["Currency"] == "ISK"
             assert "ISK\u00a050,000" in texts
             assert "NOK" not in texts
+
+
+@pytest.mark.parametrize(("lang", "header"), [("en", "Currency"), ("nb", "Valuta")])
+def test_the_csv_names_a_currency_other_than_kroner(tmp_path: Path, lang: str, header: str) -> None:
+    """A pabulib election allocated in its own euros, forints or złoty: the award CSV's amounts
+    are plain numbers, and nothing in it said they were not kroner (the workbook says so on its
+    policy sheet, ledger export's CSV in a last column). A round in another currency names it in
+    a column of its own, as ledger export does; kroner go without saying, and a carried column
+    of that name (360Giving's Currency) is not given twice."""
+    policy = Policy(rule="proportional")
+    source = tmp_path / "projects.csv"
+    source.write_text("ID;Project;Requested;Score\n642;Mikroparkok;6000000;244\n", "utf-8")
+    checked = read_applications(source)
+    for currency in ("NOK", "HUF"):
+        out = tmp_path / f"{currency}.csv"
+        write(run_round(checked, 50_000, policy, currency=currency), out, lang=lang)
+        with out.open(encoding="utf-8-sig", newline="") as handle:
+            table = list(csv.reader(handle, delimiter=";"))
+        named = [row[table[0].index(header)] for row in table[1:]] if header in table[0] else []
+        assert named == ([] if currency == "NOK" else ["HUF"]), currency
+    carried = read_applications(_awards(tmp_path / "gbp"), currency="GBP")
+    out = tmp_path / "GBP.csv"
+    write(run_round(carried, 50_000, policy, currency="GBP"), out, lang="en")
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        assert next(csv.reader(handle, delimiter=";")).count("Currency") == 1
 
 
 @pytest.mark.parametrize("typed", ["300 000 kr", "kr 300.000,-", "NOK 300000", "0,3 MNOK"])

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from importlib import import_module
 from pathlib import Path
 
-from tilskudd.currency import NOK, amounts_in
+from tilskudd.currency import CODES, NOK, SIGNS, WORDS, amounts_in
 from tilskudd.errors import NotKronerError, OutputExistsError, UsageError
 from tilskudd.models import RoundResult
 
@@ -66,20 +66,38 @@ def refuse_other_currency(result: RoundResult, path: Path, name: str) -> None:
     for issue in result.issues:
         if issue.code in _OTHER_CURRENCY:
             currencies = issue.params.get("currencies", [])
-            if result.currency == NOK:
+            key = "not_kroner" if result.currency == NOK else "not_round_currency"
+            given = _one_currency(currencies)
+            # A pabulib election's forints are most often to be published as forints: say the
+            # option that does it before converting them. Not to a programme's round, which
+            # counts in the programme's currency and refuses another.
+            if given is not None and given != result.currency and result.round is None:
                 raise NotKronerError(
-                    key="output.error.not_kroner",
+                    key=f"output.error.{key}_one",
                     path=str(path),
                     currencies=currencies,
+                    given=given,
                     format=PUBLISHED[name],
+                    currency=result.currency,
                 )
             raise NotKronerError(
-                key="output.error.not_round_currency",
+                key=f"output.error.{key}",
                 path=str(path),
                 currencies=currencies,
                 format=PUBLISHED[name],
                 currency=result.currency,
             )
+
+
+def _one_currency(currencies: object) -> str | None:
+    """The ISO 4217 code of the one currency an issue names (``HUF``; ``KR`` as ``NOK``), or
+    None when it names several or none that ``--currency`` takes."""
+    if not isinstance(currencies, list) or len(currencies) != 1:
+        return None
+    (named,) = currencies
+    text = str(named)
+    code = WORDS.get(text.lower()) or SIGNS.get(text) or text.upper()
+    return code if code in CODES else None
 
 
 def format_for(path: Path, explicit: str | None = None) -> str:

@@ -12,6 +12,11 @@ as they stand in *awarded* and *status* (``endret``, ``trukket tilbake``), or wi
 export``: the amount decided, the amount now, when it last changed, what changed (each change's
 date, amounts and reason) and the rules an ``--outside-policy`` change went beyond.
 
+A round in another currency than kroner names it in one more column, *Valuta* (*Currency*),
+after those, as ``ledger export`` does: the amounts are plain numbers, and a file sent on
+without it (a pabulib election's euros, forints or złoty) reads as kroner. A carried column of
+that name (360Giving's ``Currency``) is left to say it.
+
 Amounts are plain integers (no grouping), so the spreadsheet reads them as numbers. A carried
 column that the award workbook writes as numbers (:func:`~tilskudd.export.xlsx.carried_columns`:
 every cell a plain number, such as a CSV file's ``2.99`` and ``6978124.0``) is written in the
@@ -30,6 +35,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
+from tilskudd.currency import NOK
 from tilskudd.errors import UsageError
 from tilskudd.export.atomic import atomic_write
 from tilskudd.i18n import get
@@ -143,6 +149,16 @@ def _change_cells(decision: Decision, changes: Sequence[AwardChange], lang: str)
     ]
 
 
+def _currency_column(result: RoundResult, lang: str) -> str | None:
+    """The header of the column naming the round's currency, or None: kroner go without
+    saying, and a carried column of that name says it already."""
+    if result.currency == NOK:
+        return None
+    header: str = get(lang)("ledger.column.currency")
+    carried = {c.casefold() for c in result.extra_columns}
+    return None if header.casefold() in carried else header
+
+
 def rows(
     result: RoundResult,
     *,
@@ -166,6 +182,9 @@ def rows(
     header: list[str | int] = [column_header(f, lang) for f in _FIELDS]
     if changed is not None:
         header += [t(f"ledger.column.{f}") for f in CHANGE_FIELDS]
+    currency = _currency_column(result, lang)
+    if currency:
+        header.append(currency)
     header += [neutralise(c) for c in result.extra_columns]
     out: list[list[str | int]] = [header]
     apps = result.applications_by_id()
@@ -244,6 +263,8 @@ def rows(
         ]
         if changed is not None:
             line += _change_cells(decision, changes, lang)
+        if currency:
+            line.append(result.currency)
         line += [
             _cell(extra.get(column), dialect, numbers.get(column))
             for column in result.extra_columns

@@ -152,8 +152,10 @@ def _by_amount(pub: Publication) -> str:
     h = pub.header
     places = pub.has_places  # else an empty column
     who = pub.has_applicants  # else an empty column; the project names the row
+    ids = pub.shows_ids  # with its id: titles repeat
     head = (
         f'<th scope="col" class="num">{_e(pub.text("doc.position"))}</th>'
+        + (f'<th scope="col">{_e(h("id"))}</th>' if ids else "")
         + (f'<th scope="col" class="w-who">{_e(h("applicant"))}</th>' if who else "")
         + f'<th scope="col" class="w-what">{_e(h("project"))}</th>'
         + (f'<th scope="col" class="w-where">{_e(h("municipalities"))}</th>' if places else "")
@@ -161,6 +163,7 @@ def _by_amount(pub: Publication) -> str:
     )
     body = "".join(
         f'<tr><td class="num">{n}</td>'
+        + (f"<td>{_e(line.id)}</td>" if ids else "")
         + (
             f'<th scope="row">{_e(line.applicant)}</th><td>{_e(line.project)}</td>'
             if who
@@ -175,16 +178,18 @@ def _by_amount(pub: Publication) -> str:
         f"{_e(pub.text('doc.by_amount'))}</h2><table>"
         f"<caption>{_e(pub.text('doc.by_amount_caption'))}</caption>"
         f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody>"
-        f"{_total_row(pub, 3 + who + places)}</table></section>"
+        f"{_total_row(pub, 3 + ids + who + places)}</table></section>"
     )
 
 
 def _by_municipality(pub: Publication) -> str:
     h = pub.header
     who = pub.has_applicants
-    columns = 3 + who
+    ids = pub.shows_ids
+    columns = 3 + ids + who
     head = (
         f'<th scope="col" class="w-where">{_e(pub.text("doc.municipality"))}</th>'
+        + (f'<th scope="col">{_e(h("id"))}</th>' if ids else "")
         + (f'<th scope="col" class="w-who">{_e(h("applicant"))}</th>' if who else "")
         + f'<th scope="col" class="w-what">{_e(h("project"))}</th>'
         f'<th scope="col" class="num">{_e(h("awarded"))}</th>'
@@ -199,6 +204,7 @@ def _by_municipality(pub: Publication) -> str:
             for line in group.lines:
                 rows.append(
                     f'<tr><th scope="row">{_e(group.name)}</th>'
+                    + (f"<td>{_e(line.id)}</td>" if ids else "")
                     + (f"<td>{_e(line.applicant)}</td>" if who else "")
                     + f"<td>{_e(line.project)}</td>{_amount_cell(pub, line, mark=True)}</tr>"
                 )

@@ -57,11 +57,13 @@ def render(result: RoundResult, *, lang: str = "en", as_decided: bool = False) -
         lines += [escape(pub.text("doc.no_awards")), ""]
     else:
         # A round whose sheet names no place (or no applicant) has no column of them to show,
-        # all empty.
+        # all empty; without applicants the id tells projects of the same title apart.
         places = pub.has_places
         who = pub.has_applicants
+        ids = pub.shows_ids
         fields = (
             "rank",
+            *(("id",) if ids else ()),
             *(("applicant",) if who else ()),
             "project",
             *(("municipalities",) if places else ()),
@@ -74,6 +76,7 @@ def render(result: RoundResult, *, lang: str = "en", as_decided: bool = False) -
             _row(
                 [
                     "---:",
+                    *(["---"] if ids else []),
                     *(["---"] if who else []),
                     "---",
                     *(["---"] if places else []),
@@ -93,6 +96,7 @@ def render(result: RoundResult, *, lang: str = "en", as_decided: bool = False) -
                 _row(
                     [
                         escape(rank_text(decision)),
+                        *([escape(line.id)] if ids else []),
                         *([escape(line.applicant)] if who else []),
                         escape(line.project),
                         *([escape(line.places)] if places else []),

@@ -467,12 +467,31 @@ def _by_amount(doc: _Document) -> None:
     who = pub.has_applicants  # nor of empty applicants
     if not who:
         project_w += 38
+    # Without applicants each project's id beside it (titles repeat), as wide as the widest.
+    ids = pub.shows_ids
+    id_w = _id_width(doc, pub) if ids else 0
+    project_w -= id_w
     table = _Table(
         doc,
-        (position_w, *((38,) if who else ()), project_w, *((40,) if places else ()), amount_w),
-        (True, *((False,) if who else ()), False, *((False,) if places else ()), True),
+        (
+            position_w,
+            *((id_w,) if ids else ()),
+            *((38,) if who else ()),
+            project_w,
+            *((40,) if places else ()),
+            amount_w,
+        ),
+        (
+            True,
+            *((False,) if ids else ()),
+            *((False,) if who else ()),
+            False,
+            *((False,) if places else ()),
+            True,
+        ),
         [
             pub.text("doc.position"),
+            *([h("id")] if ids else []),
             *([h("applicant")] if who else []),
             h("project"),
             *([h("municipalities")] if places else []),
@@ -483,6 +502,7 @@ def _by_amount(doc: _Document) -> None:
         table.row(
             [
                 str(n),
+                *([_fit(doc, line.id, id_w)] if ids else []),
                 *([_fit(doc, line.applicant, 38)] if who else []),
                 _fit(doc, line.project, project_w),
                 *([_fit(doc, line.places, 40)] if places else []),
@@ -490,6 +510,14 @@ def _by_amount(doc: _Document) -> None:
             ]
         )
     _total(doc, table)
+
+
+def _id_width(doc: _Document, pub: Publication) -> float:
+    """The id column's width: the widest id (or the heading) on one line, from 12 to 30 mm; a
+    longer id wraps."""
+    texts = [pub.header("id"), *(_safe(line.id) for line in pub.by_amount)]
+    widest = max(doc.width_of(text, "B" if n == 0 else "") for n, text in enumerate(texts))
+    return min(30.0, max(12.0, math.ceil(widest + 2 * _PADDING_X + 1)))
 
 
 def _total(doc: _Document, table: _Table) -> None:
@@ -543,12 +571,16 @@ def _by_municipality(doc: _Document) -> None:
     who = pub.has_applicants
     if not who:
         project_w += 44
+    ids = pub.shows_ids
+    id_w = _id_width(doc, pub) if ids else 0
+    project_w -= id_w
     table = _Table(
         doc,
-        (44, *((44,) if who else ()), project_w, amount_w),
-        (False, *((False,) if who else ()), False, True),
+        (44, *((id_w,) if ids else ()), *((44,) if who else ()), project_w, amount_w),
+        (False, *((False,) if ids else ()), *((False,) if who else ()), False, True),
         [
             pub.text("doc.municipality"),
+            *([h("id")] if ids else []),
             *([h("applicant")] if who else []),
             h("project"),
             h("awarded"),
@@ -561,6 +593,7 @@ def _by_municipality(doc: _Document) -> None:
                 table.row(
                     [
                         _fit(doc, group.name, 44),
+                        *([_fit(doc, line.id, id_w)] if ids else []),
                         *([_fit(doc, line.applicant, 44)] if who else []),
                         _fit(doc, line.project, project_w),
                         _shown_amount(_noted(pub, line), line.shared),

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import csv
+import io
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -12,8 +14,10 @@ import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rich.console import Console
 from typer.testing import CliRunner
 
+from cli.entrypoint import run_main
 from rules.strategies import applications, policies
 from tilskudd.cli import app
 from tilskudd.compare import (
@@ -25,6 +29,7 @@ from tilskudd.compare import (
 from tilskudd.errors import PolicyError
 from tilskudd.export.compare_xlsx import sheet_names, write
 from tilskudd.models import Application, Policy
+from tilskudd.render.compare import render_comparison
 from tilskudd.rules import allocate
 
 MakeApp = Callable[..., Application]
@@ -474,3 +479,71 @@ def test_cli_a_variant_in_a_round_of_euros_may_name_euros(tmp_path: Path) -> Non
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "- max_award: tak EUR\u00a01,000,000 | raus EUR\u00a01,500,000" in result.stdout
+
+
+_EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+_DIFI = (
+    str(_EXAMPLES / "difi_2009_runde1.xlsx"),
+    "--register",
+    "2009",
+    "--policy",
+    str(_EXAMPLES / "policy_difi2009.toml"),
+    "--limit",
+    "6",
+)
+_SPLIT_AMOUNT = re.compile(r"\d\n[ ]*\d{3}(?:[\xa0 ,.]\d{3})*(?:\xa0kr|\b)")
+"""A line ending in a digit and the next going on with a group of three: an amount broken."""
+
+
+@pytest.mark.parametrize("columns", [60, 80])
+@pytest.mark.parametrize("lang", ["nb", "en"])
+@pytest.mark.parametrize(
+    "compared",
+    [("--compare-budget", "20M,25M"), ("--budget", "20M", "--compare", "ranked,proportional")],
+)
+def test_compared_tables_stay_readable_on_a_narrow_terminal(
+    monkeypatch: pytest.MonkeyPatch, columns: int, lang: str, compared: tuple[str, ...]
+) -> None:
+    """The 2009 round at 80 columns: the differences table gave the applicant and the project
+    13 columns each, and rich cut "Sogn og Fjordane fylkeskommun" / "e" and "IKT-arkitek" /
+    "tur". A column is never narrower than its longest word; where they do not all fit, the
+    applications are listed one after another, and no amount is broken across lines."""
+    args = ("allocate", *_DIFI, *compared, "--lang", lang)
+    shown = {}
+    for width in (columns, 200):
+        code, out, _ = run_main(monkeypatch, "utf-8", *args, columns=width, terminal=True)
+        assert code == 0
+        shown[width] = re.sub(r"\x1b\[[0-9;]*m", "", out.decode("utf-8"))
+    text = shown[columns]
+    assert all(len(line) <= columns for line in text.splitlines())
+    assert _SPLIT_AMOUNT.search(text) is None, text
+    # Every word of the narrow view is one of the wide view's: none cut in two (a hyphenated
+    # word may break at its hyphen, "IKT-" / "arkitektur").
+    start = "Søknader der" if lang == "nb" else "Applications whose"
+    narrow, wide = (
+        set(shown[w][shown[w].index(start) :].replace("-\n", "-").split()) for w in (columns, 200)
+    )
+    assert narrow - wide == set(), text
+    assert "fylkeskommune" in narrow or "Bergen" in narrow
+
+
+_BROKEN_AMOUNT = re.compile(r"\d\n[ ]*(?:\d{3}\b|kr\b)|\bNOK\n")
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_the_lines_under_the_compared_figures_never_break_an_amount(
+    round4: list[Application], lang: str
+) -> None:
+    """At 41 columns the settings line ended "raus 300" and the next began "000 kr", and at
+    75 the Gini note "som 0" / "kr": rich breaks at the spaces inside an amount. The settings,
+    the notes and the spread note are wrapped at ordinary spaces only, at any width."""
+    comparison = compare_variants(
+        round4,
+        [Variant("streng", STRICT, 600_000), Variant("raus", GENEROUS, 600_000)],
+    )
+    for width in range(40, 101):
+        console = Console(file=io.StringIO(), record=True, width=width, color_system=None)
+        render_comparison(console, comparison, lang=lang)
+        text = console.export_text().replace("\xa0", " ")
+        assert _BROKEN_AMOUNT.search(text) is None, (width, text)
+        assert all(len(line) <= width for line in text.splitlines())

@@ -323,15 +323,15 @@ def test_init_never_overwrites(tmp_path: Path) -> None:
         init_programme(tmp_path)
     assert existing.read_text(encoding="utf-8") == "# mine\n"
     assert existing.stat().st_mtime_ns == before
-    assert not (tmp_path / "applications.xlsx").exists()  # nothing half-made
+    assert not (tmp_path / "søknadsmal.xlsx").exists()  # nothing half-made
 
 
 def test_init_refuses_when_only_the_template_exists(tmp_path: Path) -> None:
-    (tmp_path / "applications.xlsx").write_bytes(b"mine")
-    with pytest.raises(OutputExistsError, match=r"applications\.xlsx already exists"):
+    (tmp_path / "søknadsmal.xlsx").write_bytes(b"mine")
+    with pytest.raises(OutputExistsError, match=r"søknadsmal\.xlsx already exists"):
         init_programme(tmp_path)
     assert not (tmp_path / PROGRAMME_FILE).exists()
-    assert (tmp_path / "applications.xlsx").read_bytes() == b"mine"
+    assert (tmp_path / "søknadsmal.xlsx").read_bytes() == b"mine"
 
 
 def test_init_names_are_toml_safe(tmp_path: Path) -> None:
@@ -780,11 +780,11 @@ def test_init_leaves_no_programme_file_when_the_template_cannot_be_written(
 
 
 def test_init_refuses_a_folder_where_the_template_should_go(tmp_path: Path) -> None:
-    (tmp_path / "applications.xlsx").mkdir()
-    with pytest.raises(OutputExistsError, match=r"applications\.xlsx already exists"):
+    (tmp_path / "søknadsmal.xlsx").mkdir()
+    with pytest.raises(OutputExistsError, match=r"søknadsmal\.xlsx already exists"):
         init_programme(tmp_path)
     assert not (tmp_path / PROGRAMME_FILE).exists()
-    assert (tmp_path / "applications.xlsx").is_dir()
+    assert (tmp_path / "søknadsmal.xlsx").is_dir()
 
 
 def test_a_key_the_programme_table_refuses_is_unknown_above_it_too(tmp_path: Path) -> None:

@@ -24,6 +24,7 @@ from tilskudd.export import write
 from tilskudd.models import ORG_ID_COLUMN, Application, Policy
 from tilskudd.pipeline import read_applications, run_round
 from tilskudd.reading import load_column_map
+from tilskudd.wording import column_header
 
 ROOT = Path(__file__).resolve().parents[1]
 REALDATA = ROOT.parent / "shared" / "realdata"
@@ -567,6 +568,35 @@ def test_budapests_three_projects_of_one_title_are_published_with_their_ids(
     for id_ in ("642", "723", "696"):
         assert f"{id_} Mikroparkokkal a nyári hoség ellen" in text.replace("| ", ""), id_
     assert "645 Bérkocsis u. - Fecske u. sarok akadálymentesítése" in text.replace("| ", "")
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_amsterdams_award_workbook_has_no_column_empty_in_every_row(
+    tmp_path: Path, lang: str
+) -> None:
+    """Amsterdam's neighbourhood budget 166 (pabulib): the award workbook had Søker, Org.nr.,
+    Totalkostnad and Andel av kostnad empty in every row of both sheets."""
+    needs(AMSTERDAM)
+    out = tmp_path / "tildeling.xlsx"
+    result = CliRunner().invoke(
+        app,
+        [
+            "allocate", str(AMSTERDAM), "--columns", str(ROOT / "examples" / "pabulib.toml"),
+            "--budget", "250000", "--lang", lang, "-o", str(out),
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(out)
+    for sheet in book.worksheets[:2]:
+        header, *body = list(sheet.iter_rows(values_only=True))
+        assert body
+        empty = [h for k, h in enumerate(header) if all(row[k] in (None, "") for row in body)]
+        assert empty == [], (sheet.title, empty)
+    awards = book.worksheets[0]
+    header = [cell.value for cell in awards[1]]
+    assert header[:3] == [column_header(k, lang) for k in ("rank", "id", "project")]
+    projects = [row[2] for row in awards.iter_rows(min_row=2, values_only=True)]
+    assert "Stop de rat in De Kleine Wereld" in projects
 
 
 @pytest.mark.parametrize(

@@ -51,6 +51,7 @@ __all__ = [
     "LEDGER_NAME",
     "PROGRAMME_FILE",
     "TEMPLATE_FILE",
+    "TEMPLATE_FILES",
     "InitResult",
     "Programme",
     "Round",
@@ -64,8 +65,12 @@ PROGRAMME_FILE = "tilskudd.toml"
 """The programme file's name, looked for in the current folder and the folders above it."""
 LEDGER_NAME = "tilskudd.ledger.sqlite"
 """The ledger's default file name, beside the programme file."""
-TEMPLATE_FILE = "applications.xlsx"
-"""The applications template written by :func:`init_programme`."""
+TEMPLATE_FILES = {"nb": "søknadsmal.xlsx", "en": "applications.xlsx"}
+"""The applications template written by :func:`init_programme`, named in the programme's
+language as its sheets and headers are (a bokmål template under an English name was the one
+English word an officer met)."""
+TEMPLATE_FILE = TEMPLATE_FILES["en"]
+"""The template's name in English (:data:`TEMPLATE_FILES`)."""
 
 _REGISTERS = ("2009", "2020", "2024")
 
@@ -643,7 +648,9 @@ def init_programme(
     year: int | None = None,
     currency: str = NOK,
 ) -> InitResult:
-    """Create ``tilskudd.toml`` and ``applications.xlsx`` in ``folder``; never overwrite a file.
+    """Create ``tilskudd.toml`` and the template (``søknadsmal.xlsx`` in bokmål,
+    ``applications.xlsx`` in English: :data:`TEMPLATE_FILES`) in ``folder``; never overwrite a
+    file.
 
     The programme file is commented and works as it is: two rounds (the first gets half the frame,
     the second what remains) and a ranked policy. Refuses with :class:`ProgrammeError` when
@@ -661,7 +668,7 @@ def init_programme(
         raise zero
     folder = Path(folder).expanduser()
     programme_file = folder / PROGRAMME_FILE
-    template_file = folder / TEMPLATE_FILE
+    template_file = folder / TEMPLATE_FILES[lang]
     existing = [p for p in (programme_file, template_file) if p.exists()]
     if existing:
         raise OutputExistsError(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -48,3 +49,30 @@ def test_a_narrow_table_wraps_the_reason_between_words(
     assert _words(narrow) - wide == set()
     long_word = {"nb": "tilskuddsberettigede", "en": "eligible"}[lang]
     assert long_word in _words(narrow)
+
+
+_TIED_IDS = ("KUL-ARK", "KUL-BIB", "KUL-DANSEN", "KUL-MUS")
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+@pytest.mark.parametrize("columns", [60, 80])
+def test_notes_keep_an_id_of_capitals_whole(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, lang: str, columns: int
+) -> None:
+    """A tie note at 60 columns ended a line with "(KUL-" and began the next with "ARK,": an
+    id of letters only was wrapped as a hyphenated word."""
+    rows = [
+        f"{app_id};Søker {k};;Prosjekt {k};Bærum;1500000;6000000;90"
+        for k, app_id in enumerate(_TIED_IDS)
+    ]
+    table = tmp_path / "runde.csv"
+    header = "ID;Applicant;Org no;Project;Municipalities;Requested;Total cost;Score"
+    table.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    args = ("allocate", str(table), "--budget", "2000000", "--dry-run", "--lang", lang)
+    code, out, _ = run_main(monkeypatch, "utf-8", *args, columns=columns, terminal=True)
+    assert code == 0
+    text = _ANSI.sub("", out.decode("utf-8"))
+    notes = text[text.index("Merknader" if lang == "nb" else "Notes") :]
+    assert all(len(line) <= columns for line in notes.splitlines())
+    for app_id in _TIED_IDS:
+        assert app_id in notes, (app_id, notes)

@@ -88,17 +88,17 @@ def test_init_creates_a_programme_and_never_overwrites(
     monkeypatch.chdir(tmp_path)
     result = run("init", "ny", "--frame", "60M", "--register", "2009", "--name", "Ordning")
     assert result.exit_code == 0, result.output
-    assert "Opprettet ny/tilskudd.toml og ny/applications.xlsx." in result.stdout
+    assert "Opprettet ny/tilskudd.toml og ny/søknadsmal.xlsx." in result.stdout
     # A copy of the template for each round: the ledger knows a committed round's file by its
     # content, so the template filled in again for round 2 would no longer be round 1's.
     said = re.sub(r"\s*\n\s*", " ", result.stdout)
-    assert "lagre en kopi av applications.xlsx for runde 1 (for eksempel runde1.xlsx)" in said
+    assert "lagre en kopi av søknadsmal.xlsx for runde 1 (for eksempel runde1.xlsx)" in said
     assert "tilskudd allocate runde1.xlsx --round 1" in said
     assert "Bruk en ny kopi av malen for hver runde" in said
-    assert "allocate applications.xlsx" not in said
+    assert "allocate søknadsmal.xlsx" not in said
     text = (tmp_path / "ny" / "tilskudd.toml").read_text(encoding="utf-8")
     assert 'frame = "60 000 000"' in text
-    book = openpyxl.load_workbook(tmp_path / "ny" / "applications.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "ny" / "søknadsmal.xlsx")
     assert book.sheetnames[:2] == ["Søknader", "Veiledning"]
     guide = [str(c.value) for c in book["Veiledning"]["A"] if c.value]
     assert any(line.startswith("Lagre en kopi av denne malen for hver runde") for line in guide)
@@ -2505,3 +2505,28 @@ def test_a_foreign_recipient_over_two_rounds_history_and_export(folder: Path) ->
         ("G-1", None, "GB-CHC-1234567"),
         ("G-2", "974760673", None),
     ]
+
+
+@pytest.mark.parametrize(
+    ("lang", "template", "said"),
+    [
+        ("nb", "søknadsmal.xlsx", "Opprettet ny/tilskudd.toml og ny/søknadsmal.xlsx."),
+        ("en", "applications.xlsx", "Created ny/tilskudd.toml and ny/applications.xlsx."),
+    ],
+)
+def test_init_names_the_template_in_the_programme_s_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str, template: str, said: str
+) -> None:
+    """`init --lang nb` wrote a Norwegian template (Søknader, Veiledning) under an English
+    name, applications.xlsx; a bokmål programme's template is søknadsmal.xlsx."""
+    monkeypatch.chdir(tmp_path)
+    result = run("init", "ny", "--lang", lang)
+    assert result.exit_code == 0, result.output
+    assert said in result.stdout
+    assert sorted(p.name for p in (tmp_path / "ny").iterdir()) == sorted(
+        [template, "tilskudd.toml"]
+    )
+    book = openpyxl.load_workbook(tmp_path / "ny" / template)
+    assert book.sheetnames[0] == ("Søknader" if lang == "nb" else "Applications")
+    next_step = re.sub(r"\s*\n\s*", " ", result.stdout)
+    assert template in next_step.split(said, 1)[1]

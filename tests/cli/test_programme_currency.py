@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from tilskudd.cli import app
+from tilskudd.programme import TEMPLATE_FILES
 
 from .test_programme_cli import HEADER, ROUND_1, ROUND_2
 
@@ -66,7 +67,7 @@ def test_init_makes_a_programme_and_its_template_in_the_currency(
     text = (in_empty_folder / "ny" / "tilskudd.toml").read_text(encoding="utf-8")
     assert 'currency = "EUR"' in text
     assert "kroner" not in text
-    book = load_workbook(in_empty_folder / "ny" / "applications.xlsx")
+    book = load_workbook(in_empty_folder / "ny" / TEMPLATE_FILES[lang])
     rules = book.worksheets[0].data_validations.dataValidation
     said = [str(v) for rule in rules for v in (rule.prompt, rule.error)]
     said += [str(row[0]) for row in book.worksheets[1].iter_rows(values_only=True)]

@@ -109,7 +109,7 @@ def test_allocate_and_commit_in_a_programme_of_the_2020_numbering(
     programme = (tmp_path / "ordning" / "tilskudd.toml").read_text(encoding="utf-8")
     assert 'register = "2020"' in programme
     # The template's drop-downs offer the municipalities and counties of 2020-2023.
-    book = openpyxl.load_workbook(tmp_path / "ordning" / "applications.xlsx", read_only=True)
+    book = openpyxl.load_workbook(tmp_path / "ordning" / "søknadsmal.xlsx", read_only=True)
     places = list(book.worksheets[3].iter_rows(values_only=True))
     municipalities = {str(r[1]) for r in places[1:] if r[1]}
     counties = {str(r[5]) for r in places[1:] if r[5]}

@@ -566,6 +566,87 @@ def test_award_sheets_keep_place_columns_when_any_application_names_a_place(
     ]
 
 
+def _projects_round(
+    make_application: Callable[..., Application],
+    make_result: Callable[..., RoundResult],
+    *,
+    typed_orgnr: str | None = None,
+) -> RoundResult:
+    """A participatory budget's projects: no applicant, organisation number or total cost; a
+    funded A, a not funded B and a rejected row R (its organisation number typed wrong, if
+    ``typed_orgnr``)."""
+    apps = [
+        make_application(
+            id=i, requested=r, applicant=None, orgnr=None, total_cost=None, project=f"Park {i}"
+        )
+        for i, r in (("A", 1_000_000), ("B", 300_000))
+    ]
+    issues = ()
+    if typed_orgnr is not None:
+        location = Location(file="s.xlsx", sheet="Søknader", row=9, column="B", header="Orgnr")
+        issues = (
+            Issue(
+                severity=Severity.ERROR,
+                code="validate.orgnr_checksum",
+                location=location,
+                field="orgnr",
+                value=typed_orgnr,
+                application_id="R",
+            ),
+        )
+    bad = RejectedRow(id="R", row=9, project="Park R", requested=50_000, issues=issues)
+    return make_result(
+        [
+            (apps[0], Decision(application_id="A", status=Status.FUNDED, amount=1_000_000)),
+            (apps[1], Decision(application_id="B", status=Status.NOT_FUNDED, amount=0)),
+        ],
+        rejected=[(bad, Decision(application_id="R", status=Status.REJECTED, amount=0))],
+    )
+
+
+@pytest.mark.parametrize("lang", ["en", "nb"])
+def test_award_sheets_leave_out_a_column_empty_for_every_application(
+    make_application: Callable[..., Application],
+    make_result: Callable[..., RoundResult],
+    tmp_path: Path,
+    lang: str,
+) -> None:
+    """Amsterdam's participatory budget (pabulib) gave a workbook with Søker, Org.nr.,
+    Totalkostnad and Andel av kostnad empty in every row, to scroll past in a file to
+    forward; the terminal and the documents leave such a column out, and so does the
+    workbook, on both sheets, every other cell under its own header."""
+    book = written(_projects_round(make_application, make_result), tmp_path, lang=lang)
+    t = get(lang)
+    empty = {
+        column_header(k, lang)
+        for k in ("applicant", "orgnr", "total_cost", "share_of_cost", "category")
+    }
+    project, requested, score = (column_header(k, lang) for k in ("project", "requested", "score"))
+    awards = by_header(book[t("ui.sheet.awards")])
+    others = by_header(book[t("ui.sheet.others")])
+    for table in (awards, others):
+        assert empty.isdisjoint(table[0])
+    assert [(r[project], r[requested], r[score]) for r in awards] == [("Park A", 1_000_000, 5)]
+    assert [(r[project], r[requested]) for r in others] == [("Park B", 300_000), ("Park R", 50_000)]
+    header = [c.value for c in book[t("ui.sheet.awards")][1]]
+    assert header[:3] == [column_header(k, lang) for k in ("rank", "id", "project")]
+
+
+def test_a_column_typed_in_a_rejected_row_is_kept(
+    make_application: Callable[..., Application],
+    make_result: Callable[..., RoundResult],
+    tmp_path: Path,
+) -> None:
+    """An organisation number typed wrong in a rejected row is shown as typed, beside its
+    problem: the column is not empty, and both sheets keep it."""
+    result = _projects_round(make_application, make_result, typed_orgnr="123")
+    book = written(result, tmp_path, lang="en")
+    others = by_header(book["Not funded"])
+    assert [(r["ID"], r["Org. no."]) for r in others] == [("B", None), ("R", "123")]
+    assert "Org. no." in by_header(book["Awards"])[0]
+    assert "Applicant" not in others[0]
+
+
 def test_policy_sheet_records_what_reproduces_the_decision(
     result: RoundResult, tmp_path: Path
 ) -> None:

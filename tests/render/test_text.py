@@ -83,3 +83,38 @@ def test_grid_gives_the_last_column_the_rest_of_the_width() -> None:
     assert all(len(line) <= 60 for line in out.splitlines())
     assert out.count(f"3{NBSP}300") == 3  # never split
     assert out.splitlines()[0].startswith("Søknader!F12  Omsøkt  '3,300'")
+
+
+def test_an_id_of_capitals_is_not_broken_at_its_hyphen() -> None:
+    # "se ABC-" / "DEF her": an id of letters only was taken for a hyphenated word.
+    for token in ("ABC-DEF", "KUL-ARK", "NAV-ØST"):
+        assert wrap(f"se {token} her", 8).splitlines() == ["se", token, "her"]
+        assert runs(f"se {token}") == ["se", token]
+    assert wrap("se (KUL-ARK), ja", 11).splitlines() == ["se", "(KUL-ARK),", "ja"]
+
+
+def test_an_ordinary_word_with_a_capital_part_may_still_break() -> None:
+    # Capitals and a word in small letters are a word (IKT-fornying), not an id.
+    assert wrap("aaaa IKT-fornying", 10).splitlines() == ["aaaa IKT-", "fornying"]
+    assert wrap("aaaa Sør-Trøndelag", 10).splitlines() == ["aaaa Sør-", "Trøndelag"]
+    assert wrap("mellom e-post og brev", 6).splitlines() == ["mellom", "e-post", "og", "brev"]
+
+
+def test_an_amount_written_the_old_way_is_not_broken() -> None:
+    # "tildelt kr" / "3.300.000,- i": the krone sign before the amount, ",-" for no øre.
+    assert wrap("tildelt kr 3.300.000,- i alt", 14).splitlines() == [
+        "tildelt",
+        "kr 3.300.000,-",
+        "i alt",
+    ]
+    assert wrap("tildelt kr. 500,- i alt", 12).splitlines() == ["tildelt", "kr. 500,- i", "alt"]
+    assert wrap("søkte om kr 1 200 000,- og fikk", 16).splitlines() == [
+        "søkte om",
+        "kr 1 200 000,-",
+        "og fikk",
+    ]
+    assert wrap("høyst 3.300.000,- kr", 14).splitlines() == ["høyst", "3.300.000,- kr"]
+    assert wrap_lines("  fikk kr. 500,-", 11).splitlines() == ["  fikk", "  kr. 500,-"]
+    assert runs("fikk kr 3.300.000,- i alt") == ["fikk", "kr 3.300.000,-", "i", "alt"]
+    # The words around an amount are still words: "kr" alone is no amount.
+    assert wrap("kr og øre", 3).splitlines() == ["kr", "og", "øre"]

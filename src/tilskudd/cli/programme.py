@@ -172,7 +172,8 @@ def init(
     ] = "nb",
     debug: DebugOpt = False,
 ) -> None:
-    """Create a programme: a commented tilskudd.toml and an applications.xlsx template.
+    """Create a programme: a commented tilskudd.toml and an applications template,
+    søknadsmal.xlsx (applications.xlsx with --lang en).
 
     The template has the columns tilskudd knows, number formats, drop-down lists for
     categories and municipalities, and an instructions sheet. Existing files are never

@@ -4,7 +4,10 @@ Four sheets, named and headed in the chosen language:
 
 1. Awards (Tildelinger): funded and partly funded applications by rank, with the amounts, the
    share of cost, the reason in words and the user's own columns carried through in file order;
-   in a round where no application names a place, no municipality and county columns.
+   in a round where no application names a place, no municipality and county columns, and a
+   column of tilskudd's empty for every application of the round (a participatory budget's
+   applicant, organisation number and total cost) left out of both sheets
+   (:func:`_left_out`).
 2. Not funded (Ikke innvilget): the reserve list, those not funded and the rejected (invalid)
    applications, each with its reason; for a rejected one, every problem with its cell.
 3. Summary (Sammendrag): budget, awarded and unallocated with a check cell (budget − awarded −
@@ -367,6 +370,7 @@ def _award_columns(
     override: bool = False,
     changed: bool = False,
     places: bool = True,
+    left_out: frozenset[str] = frozenset(),
 ) -> list[_Column]:
     h = column_header
     columns = [
@@ -411,6 +415,8 @@ def _award_columns(
         columns.append(_Column(h("override", lang), "text", 60))
     columns.append(_Column(h("row", lang), "int", 8))
     columns += [_Column(name, "text", 40) for name in extras]
+    for index in _dropped(left_out, funded=funded, places=places):
+        del columns[index]
     return columns
 
 
@@ -428,6 +434,44 @@ class _Labels(dict[str, str]):
 
 _PLACES = slice(5, 7)
 """Where a row has the municipalities and counties, left out in a round that names no place."""
+
+
+_OPTIONAL = {"applicant": 2, "orgnr": 3, "project": 4, "category": 7, "total_cost": 9, "score": 10}
+"""Where a row has the columns of tilskudd's that a round may leave empty for every application
+(with the place columns still in the row), left out of the sheets then."""
+
+_SHARE = 13
+"""Where an award row has the share of cost: empty, and left out, without a total cost."""
+
+
+def _left_out(result: RoundResult) -> frozenset[str]:
+    """The columns of :data:`_OPTIONAL` empty for every application and rejected row of the
+    round: the terminal and the documents leave an empty column out, and so does the workbook
+    an officer forwards (a participatory budget's projects have no applicant, organisation
+    number or total cost). The CSV keeps every column, for scripts that read it."""
+    empty = set(_OPTIONAL)
+    for app in result.applications:
+        empty.difference_update([k for k in empty if getattr(app, k) is not None])
+        if not empty:
+            return frozenset()
+    for bad in result.rejected:
+        typed = bad.typed
+        empty.difference_update(
+            [k for k in empty if getattr(bad, k) is not None or typed.get(k) is not None]
+        )
+        if not empty:
+            return frozenset()
+    return frozenset(empty)
+
+
+def _dropped(left_out: frozenset[str], *, funded: bool, places: bool) -> list[int]:
+    """The indexes of a row's cells left out (:func:`_left_out`), last first, so that each
+    ``del`` leaves the ones before it where they were."""
+    shift = 0 if places else _PLACES.stop - _PLACES.start
+    indexes = [i if i < _PLACES.start else i - shift for k, i in _OPTIONAL.items() if k in left_out]
+    if funded and "total_cost" in left_out:
+        indexes.append(_SHARE - shift)
+    return sorted(indexes, reverse=True)
 
 
 def _names_places(result: RoundResult) -> bool:
@@ -448,6 +492,7 @@ def _row_maker(
     override: bool,
     changes: _Changes | None = None,
     places: bool = True,
+    left_out: frozenset[str] = frozenset(),
 ) -> Callable[[Decision], list[CellValue]]:
     """A function making one sheet row per decision, with the round's lookups made once.
 
@@ -466,6 +511,7 @@ def _row_maker(
     changed_words = {kind: t(f"ledger.state.{kind}") for kind in ("amended", "withdrawn")}
     municipality = _Labels(municipality_label).__getitem__
     county = _Labels(county_label).__getitem__
+    dropped = _dropped(left_out, funded=funded, places=places)
 
     def row(decision: Decision) -> list[CellValue]:
         app = apps.get(decision.application_id)
@@ -538,6 +584,8 @@ def _row_maker(
         values.append(source_row)
         if not places:
             del values[_PLACES]
+        for index in dropped:
+            del values[index]
         if not numbers and not codes:
             values += map(extra.get, extras)
         else:
@@ -568,6 +616,7 @@ def _write_applications(
     changes: _Changes | None = None,
 ) -> None:
     places = _names_places(result)
+    left_out = _left_out(result)
     columns = _award_columns(
         lang,
         result.extra_columns,
@@ -575,6 +624,7 @@ def _write_applications(
         override=override,
         changed=changes is not None,
         places=places,
+        left_out=left_out,
     )
     styles = tuple(_STYLE_OF_KIND.get(c.kind, Style.DEFAULT) for c in columns)
     make_row = _row_maker(
@@ -584,6 +634,7 @@ def _write_applications(
         override=override,
         changes=changes if funded else None,
         places=places,
+        left_out=left_out,
     )
     # Rows are made as they are written; the first few are made twice, to choose the widths.
     sample = [make_row(d) for d in decisions[:_SAMPLE_ROWS]]

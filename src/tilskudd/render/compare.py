@@ -24,14 +24,15 @@ from tilskudd.compare import (
 from tilskudd.i18n import get
 from tilskudd.render.allocation import STATUS_STYLE, note_texts
 from tilskudd.render.plain import plain_for
-from tilskudd.render.text import grid, lead_widths
+from tilskudd.render.text import grid, lead_widths, say
 from tilskudd.wording import column_header
 
 __all__ = ["render_comparison"]
 
 # Between two columns of the tables below: padding on each side and the box's divider.
 _GAP = 3
-# The applicant's name and the project's may fold down to this in the table of differences.
+# The applicant's name and the project's may wrap down to this in the table of differences,
+# and never narrower than their longest word: rich would cut "fylkeskommun" / "e".
 _APPLICANT_LEAST = 10
 
 
@@ -51,10 +52,10 @@ def _fits(console: Console, least: list[int]) -> bool:
     return sum(least) + _GAP * (len(least) - 1) <= console.width
 
 
-def _one_after_another(console: Console, heading: Text, lines: list[list[Text]]) -> None:
-    """A heading, then label and value side by side: a table's row or column, on a terminal
-    too narrow for the table."""
-    console.print(heading)
+def _one_after_another(console: Console, heading: str, lines: list[list[Text]]) -> None:
+    """A heading in bold, then label and value side by side: a table's row or column, on a
+    terminal too narrow for the table."""
+    say(console, heading, style="bold")
     console.print(grid(lines, console.width, lead=lead_widths(lines, [console.width // 2])))
 
 
@@ -85,24 +86,25 @@ def render_comparison(
     else:  # too narrow for the rules side by side: one rule after the other
         for index, rule in enumerate(comparison.rules):
             lines = [[Text(label), Text(cells[index])] for label, cells in rows]
-            _one_after_another(console, Text(rule, style="bold"), lines)
+            _one_after_another(console, rule, lines)
     settings = setting_rows(comparison, lang)
     if settings:  # what the variants differ in, each labelled as in the columns above
-        console.print(Text(t("compare.settings"), style="bold"))
+        say(console, t("compare.settings"), style="bold")
         for name, texts in settings:
             values = " | ".join(
                 # A variant labelled by the value itself (a budget) is not said twice.
                 text if text == label else f"{label} {text}"
                 for label, text in zip(comparison.rules, texts, strict=True)
             )
-            console.print(Text(f"- {name}: {values}"))
-    console.print(Text(t("compare.spread_note"), style="dim"))
+            say(console, f"- {name}: {values}")
+    # Wrapped at ordinary spaces: rich would end a line with "raus 300" or "som 0".
+    say(console, t("compare.spread_note"), style="dim")
     for f in comparison.figures:
         notes = _notes(f, lang)
         if notes:
-            console.print(Text(t(words_key(comparison, "notes"), rule=f.rule), style="bold"))
+            say(console, t(words_key(comparison, "notes"), rule=f.rule), style="bold")
             for note in notes:
-                console.print(Text(f"- {note}"))
+                say(console, f"- {note}")
 
     console.print()
     differences = comparison.differences
@@ -120,8 +122,11 @@ def render_comparison(
     # not applicants).
     about = [f for f in ("applicant", "project") if any(getattr(d, f) for d in shown)]
     for field in about:
-        least.append(_APPLICANT_LEAST)
-        table.add_column(Text(column_header(field, lang)), overflow="fold", ratio=1)
+        names = [plain(column_header(field, lang))] + [getattr(d, field) or "" for d in shown]
+        least.append(max(_APPLICANT_LEAST, _least([plain(name) for name in names])))
+        table.add_column(
+            Text(column_header(field, lang)), overflow="fold", ratio=1, min_width=least[-1]
+        )
     for index, rule in enumerate(comparison.rules):
         # Whole on one line: rich would break an amount at its no-break spaces (113 / 784 kr).
         outcomes = [rule] + [plain(outcome_text(*d.outcomes[index], lang)) for d in shown]
@@ -141,7 +146,7 @@ def render_comparison(
     else:  # too narrow: one application after the other, a line for each rule
         for d in shown:
             named = " – ".join(x for x in (d.applicant, d.project) if x)
-            heading = Text(f"{d.application_id}  {named}".rstrip(), style="bold")
+            heading = f"{d.application_id}  {named}".rstrip()
             lines = [
                 [Text(rule), Text(outcome_text(status, amount, lang), style=STATUS_STYLE[status])]
                 for rule, (status, amount) in zip(comparison.rules, d.outcomes, strict=True)

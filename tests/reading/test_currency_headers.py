@@ -289,3 +289,90 @@ def test_a_units_row_with_any_code_is_part_of_the_header() -> None:
     words = find_header([rows[0], [None, "ask", None], rows[2]])
     assert words is not None
     assert words.index == 0
+
+
+@pytest.mark.parametrize(
+    ("header", "currency", "field"),
+    [
+        ("Søkt beløp (kr)", "SEK", "requested"),
+        ("Søkt beløp, kr", "SEK", "requested"),
+        ("Søkt beløp (kronor)", "SEK", "requested"),
+        ("Søkt beløp i kr.", "DKK", "requested"),
+        ("Totalkostnad (kr.)", "DKK", "total_cost"),
+        ("Søkt beløp (kroner)", "DKK", "requested"),
+        ("Søkt beløp (krónur)", "ISK", "requested"),
+        ("Søkt beløp (kr.)", "ISK", "requested"),
+    ],
+)
+def test_kr_in_a_header_of_a_nordic_round_is_the_rounds_krone(
+    header: str, currency: str, field: str
+) -> None:
+    """ "(kr)" over Swedish kronor was refused as "gives the amounts in NOK" in a round of SEK."""
+    assert match_field(header, currency=currency) == field
+    match = map_header(0, ["ID", header], currency=currency)
+    assert match.fields == {"id": 0, field: 1}
+    assert not match.scaled
+    assert not match.foreign
+
+
+@pytest.mark.parametrize(
+    ("header", "currency", "note"),
+    [
+        ("Søkt beløp (NOK)", "SEK", "(NOK)"),
+        ("Søkt beløp (kroner)", "SEK", "(kroner)"),
+        ("Søkt beløp, NOK", "DKK", "NOK"),
+        ("Søkt beløp (kroner)", "ISK", "(kroner)"),
+    ],
+)
+def test_norwegian_kroner_in_a_header_of_a_nordic_round_are_refused(
+    header: str, currency: str, note: str
+) -> None:
+    match = map_header(0, ["ID", header, "Poeng"], currency=currency)
+    assert match.foreign == {1: ("requested", note, "NOK")}
+
+
+def test_a_nordic_header_mapped_by_the_officer_takes_kr_as_the_rounds(tmp_path: Path) -> None:
+    """A Swedish "Belopp (kr)" and a Danish "Beløb i kr.", mapped with --columns."""
+    for header, currency, mapped in (
+        ("Belopp (kr)", "SEK", "Belopp"),
+        ("Beløb i kr.", "DKK", "Beløb"),
+    ):
+        path = tmp_path / f"{currency}.csv"
+        path.write_text(f"Nr;{header};Poeng\nA;5000;4\n", encoding="utf-8")
+        table = read_table(path, columns={mapped: "requested"}, currency=currency)
+        assert table.fields["requested"] == 1
+        with pytest.raises(InputFileError):  # in a round of euros "kr" is still kroner
+            read_table(path, columns={mapped: "requested"}, currency="EUR")
+
+
+def test_a_scale_of_a_nordic_krone_is_refused_in_any_round() -> None:
+    for currency in ("SEK", "NOK", "EUR"):
+        match = map_header(0, ["ID", "Søkt beløp i 1000 kronor"], currency=currency)
+        assert match.scaled == {1: ("requested", "i 1000 kronor")}
+    match = map_header(0, ["ID", "Søkt beløp (tkr)"], currency="SEK")
+    assert match.scaled == {1: ("requested", "(tkr)")}
+
+
+def test_a_units_row_of_kr_or_kronor_is_part_of_a_nordic_header() -> None:
+    for unit in ("kr", "kronor", "kr."):
+        rows = [["ID", "Søkt beløp", "Poeng"], [None, unit, None], ["A", 5_000, 4]]
+        match = find_header(rows, currency="SEK")
+        assert match is not None
+        assert (match.index, match.fields) == (1, {"id": 0, "requested": 1, "score": 2})
+    rows = [["ID", "Søkt beløp", "Poeng"], [None, "kronor", None], ["A", 5_000, 4]]
+    in_kroner = find_header(rows)  # as before: "kronor" is no unit of a round of kroner
+    assert in_kroner is not None
+    assert in_kroner.index == 0
+
+
+def test_a_currency_column_of_kr_is_the_nordic_rounds(tmp_path: Path) -> None:
+    path = tmp_path / "applications.csv"
+    path.write_text(
+        "ID;Søkt beløp;Poeng;Valuta\nA-1;5000;4;kr\nA-2;6000;3;SEK\nA-3;7000;3;kronor\n",
+        encoding="utf-8",
+    )
+    checked = read_applications(path, currency="SEK")
+    assert not [i for i in checked.issues if "currency" in i.code]
+    checked = read_applications(path, currency="DKK")
+    (issue,) = [i for i in checked.issues if "currency" in i.code]
+    assert issue.params["currencies"] == ["SEK", "KRONOR"]

@@ -463,7 +463,13 @@ def _change(
     language = resolve_lang(lang, declared_lang(found, problems))
     amount_nok = None
     with problems.gather():  # once the language is settled: a mistyped amount is said in it
-        amount_nok = parse_amount_option(amount, "--amount", allow_zero=True)
+        # In the programme's currency, as every amount of the run: "EUR 5 000" in euros.
+        amount_nok = parse_amount_option(
+            amount,
+            "--amount",
+            allow_zero=True,
+            currency=found.currency if found is not None else "NOK",
+        )
     decided_on = None
     with problems.gather():
         decided_on = parse_date_option(decided, "--decided")

@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from tilskudd.currency import NOK, WORDS, marks, named_in
+from tilskudd.currency import KRONER_WORDS, NOK, WORDS, marks, named_in
 from tilskudd.reading.table import FormulaWithoutValue, RawCell, column_letter, is_empty
 
 __all__ = [
@@ -340,9 +340,20 @@ KRONER = frozenset({"nok", "kr", "kroner", "nkr", "norskekroner"})
 
 def names_currency(text: str, currency: str) -> bool:
     """Whether a currency cell's or line's ``text`` names ``currency``, an ISO 4217 code
-    (``kr`` and ``kroner`` name NOK)."""
+    (``kr`` and ``kroner`` name NOK; ``kr`` and ``kronor`` SEK in a round of Swedish kronor)."""
     name = normalize_header(text)
-    return name in KRONER if currency == "NOK" else name == currency.lower()
+    if currency == NOK:
+        return name in KRONER
+    return name == currency.lower() or name in _own_kroner(currency)
+
+
+@lru_cache(maxsize=16)
+def _own_kroner(currency: str) -> frozenset[str]:
+    """The words of :data:`~tilskudd.currency.KRONER_WORDS` (normalised) that name ``currency``
+    in its own round: ``kr`` and ``kronor`` in a round of SEK; none in a round of euros."""
+    return frozenset(
+        normalize_header(word) for word, codes in KRONER_WORDS.items() if currency in codes
+    )
 
 
 # A currency sign outside brackets ("Søkt beløp €", "Requested, £") names a currency as one in
@@ -382,7 +393,12 @@ def _percent_note(text: str) -> str | None:
 # Kroner, or another currency with a scale as kroner have one ("i 1000 EUR", "MEUR").
 # Kroner, and the currencies a round is most often in (currency.WORDS: a scale of euros is a
 # scale as one of kroner is, "Amounts in EUR thousands", "i 1000 euro"), longest first.
-_CURRENCY_WORD = "(?:kr\\.|" + "|".join(sorted(map(re.escape, WORDS), key=len, reverse=True)) + ")"
+# The Nordic krone's words too (KRONER_WORDS: "i 1000 kronor" is a scale in any round).
+_CURRENCY_WORD = (
+    "(?:kr\\.|"
+    + "|".join(sorted(map(re.escape, {*WORDS, *KRONER_WORDS}), key=len, reverse=True))
+    + ")"
+)
 _TRAILING_MONEY = rf"(?:{_CURRENCY_WORD}|€|£|\$)"
 _TRAILING_SCALE = re.compile(
     r"(?:(?:i|in)\s+)?(?:hele\s+)?"
@@ -791,10 +807,15 @@ def _unit(cell: RawCell, currency: str = NOK) -> str | None:
         code = bare.split()[-1]
         if _UNIT.fullmatch(bare) or named_in(code, currency) == [code.upper()]:
             return text
+    if _KRONER_UNIT.fullmatch(bare) and named_in(bare, currency) == [currency]:
+        return text  # "kronor" under the amount in a round of Swedish kronor
     return None
 
 
 _CODE_UNIT = re.compile(r"(?:(?:i|in)\s+)?[A-Za-z]{3}", re.IGNORECASE)
+_KRONER_UNIT = re.compile(
+    r"(?:i\s+)?(?:" + "|".join(map(re.escape, KRONER_WORDS)) + ")", re.IGNORECASE
+)
 
 
 def with_units(

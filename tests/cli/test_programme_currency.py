@@ -297,3 +297,16 @@ def test_amend_reads_its_amount_in_the_programmes_currency(euros: Path) -> None:
     euros_typed = run("amend", "A-1", "--amount", "€ 50 000", "--reason", "Lower cost")
     assert euros_typed.exit_code == 0, euros_typed.output
     assert "fra 60 000 EUR til 50 000 EUR" in said(euros_typed)
+
+
+def test_history_json_gives_each_entrys_currency(euros: Path) -> None:
+    """history --format json was a bare list of amounts with no currency: a script could not
+    tell euros from kroner. A list still, each entry with its currency."""
+    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    result = run("history", "A-1", "--format", "json")
+    assert result.exit_code == 0, result.output
+    entries = json.loads(result.stdout)
+    assert isinstance(entries, list)
+    assert [(e["application_id"], e["current"], e["currency"]) for e in entries] == [
+        ("A-1", 60_000, "EUR")
+    ]

@@ -280,7 +280,9 @@ def status(
             _out(line)
 
 
-def _history_json(awards: list[Any]) -> list[dict[str, Any]]:
+def _history_json(awards: list[Any], currency: str) -> list[dict[str, Any]]:
+    """Each award as ``history --format json`` gives it: a list still (scripts index it), each
+    entry with the ``currency`` its amounts are in, the ledger's."""
     import json
     from dataclasses import asdict
 
@@ -306,6 +308,7 @@ def _history_json(awards: list[Any]) -> list[dict[str, Any]]:
                 "reasons": award.reasons,
                 "current": award.current,
                 "current_status": award.current_status,
+                "currency": currency,
             }
         )
     return out
@@ -358,7 +361,8 @@ def history(
         problems.raise_any()
         query = query.strip()  # as it is looked up: "Nothing recorded for  a-4." said the space
         path = ledger_for(found, ledger)
-        in_currency.enter_context(amounts_in(ledger_module.currency_of(path, found)))
+        currency = ledger_module.currency_of(path, found)
+        in_currency.enter_context(amounts_in(currency))
         # "F-15 (A17)" as this version shows a repeated id finds "F-15 (row 17)" in the records
         # of rounds committed by earlier ones, and the other way round (Ledger.history).
         awards = ledger_module.history(path, query) if ledger_module.exists(path) else []
@@ -372,7 +376,7 @@ def history(
             else:
                 _out(warning)
         if format is ReportFormat.json:
-            emit_json(_history_json(awards))
+            emit_json(_history_json(awards, currency))
             return
         if not awards:
             if ledger_module.exists(path):

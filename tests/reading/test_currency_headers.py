@@ -16,7 +16,13 @@ import pytest
 from tilskudd.errors import InputFileError
 from tilskudd.pipeline import read_applications
 from tilskudd.reading import read_table
-from tilskudd.reading.columns import find_header, map_header, match_field, scale_note
+from tilskudd.reading.columns import (
+    currency_statement,
+    find_header,
+    map_header,
+    match_field,
+    scale_note,
+)
 
 
 @pytest.mark.parametrize(
@@ -376,3 +382,86 @@ def test_a_currency_column_of_kr_is_the_nordic_rounds(tmp_path: Path) -> None:
     checked = read_applications(path, currency="DKK")
     (issue,) = [i for i in checked.issues if "currency" in i.code]
     assert issue.params["currencies"] == ["SEK", "KRONOR"]
+
+
+@pytest.mark.parametrize(
+    ("title", "currency", "note", "named"),
+    [
+        ("Alle beløp i EUR", "NOK", "i EUR", "EUR"),
+        ("All amounts in GBP", "NOK", "in GBP", "GBP"),
+        ("Tilskudd 2025 (alle beløp i euro)", "NOK", "i euro", "EUR"),
+        ("Søknader 2025 (SEK)", "NOK", "(SEK)", "SEK"),
+        ("Beløp i kr.", "EUR", "i kr.", "NOK"),
+        ("Alle beløp i NOK", "SEK", "i NOK", "NOK"),
+        ("Amounts in USD.", "EUR", "in USD", "USD"),
+    ],
+)
+def test_a_title_giving_another_currency_is_found(
+    title: str, currency: str, note: str, named: str
+) -> None:
+    assert currency_statement(title, currency) == (note, named)
+
+
+@pytest.mark.parametrize(
+    ("title", "currency"),
+    [
+        ("Alle beløp i EUR", "EUR"),  # the round's own
+        ("Alle beløp i kr", "NOK"),
+        ("Alle beløp i kr", "SEK"),  # kr: the Swedish round's own
+        ("All amounts in GBP", "GBP"),
+        ("Ramme 5 mill. kr", "EUR"),  # an amount, not the unit of every amount
+        ("Tilskudd til lag i Oslo", "NOK"),
+        ("Prosjekter i USA", "NOK"),
+        ("Søknader i ALL regioner", "NOK"),  # a word in capitals, not Albanian lek
+        ("Reiser i mai", "NOK"),
+    ],
+)
+def test_a_title_naming_no_other_currency_is_none(title: str, currency: str) -> None:
+    assert currency_statement(title, currency) is None
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        (
+            "en",
+            'søknader.csv: cell A1 says "Tilskudd 2025 (alle beløp i EUR)": "i EUR" gives the '
+            "amounts in the sheet in EUR, but the round counts every amount in NOK. If the "
+            "amounts are in EUR, count the round in EUR with --currency EUR; else convert the "
+            "amounts to NOK and correct or remove the note.",
+        ),
+        (
+            "nb",
+            "søknader.csv: cellen A1 sier «Tilskudd 2025 (alle beløp i EUR)»: «i EUR» gir "
+            "beløpene i arket i EUR, men runden regner alle beløp i NOK. Er beløpene i EUR, "
+            "regn runden i EUR med --currency EUR; ellers regn beløpene om til NOK og rett "
+            "eller fjern merknaden.",
+        ),
+    ],
+)
+def test_a_title_giving_another_currency_is_refused_as_such_a_header_is(
+    tmp_path: Path, lang: str, said: str
+) -> None:
+    """A title "alle beløp i EUR" over plain numbers was read as kroner without a word, where
+    "(EUR)" in the header is refused."""
+    path = tmp_path / "søknader.csv"
+    path.write_text(
+        "Tilskudd 2025 (alle beløp i EUR);;\nID;Søkt beløp;Poeng\nA;250000;4\nB;300000;5\n",
+        encoding="utf-8",
+    )
+    assert _error(path, lang) == said
+    table = read_table(path, currency="EUR")  # the round's own currency: read
+    assert table.fields["requested"] == 1
+
+
+def test_a_note_of_another_currency_under_the_table_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "søknader.csv"
+    path.write_text(
+        "ID;Søkt beløp;Poeng\nA;250000;4\nB;300000;5\n;;\nAll amounts in GBP;;\n",
+        encoding="utf-8",
+    )
+    message = _error(path, "en", "EUR")
+    assert 'cell A5 says "All amounts in GBP"' in message
+    assert "but the round counts every amount in EUR" in message
+    assert "count the round in GBP with --currency GBP" in message
+    read_table(path, currency="GBP")  # no error in a round of pounds

@@ -36,6 +36,7 @@ __all__ = [
     "WEAK_FIRST",
     "HeaderMatch",
     "cell_text",
+    "currency_statement",
     "find_header",
     "header_forms",
     "match_field",
@@ -511,6 +512,36 @@ def scale_statement(text: str) -> str | None:
     if found is None or _UNBRACKETED_BARE.fullmatch(found.group(0).strip()):
         return None
     return found.group(0).strip()
+
+
+# A title or note that gives every amount in a currency: "Alle beløp i EUR", "All amounts in
+# GBP", "(i euro)", "Beløp i hele kr.", "Tilskudd 2025 (SEK)". The round's own says nothing
+# new; another's, as a header naming it, would have its amounts read as the round's money.
+_NAMED_MONEY = rf"(?:{_CURRENCY_WORD}|[^\W\d_]{{3}}|[€£$])"
+_CURRENCY_STATEMENT = re.compile(
+    rf"(?<!\w)(?:i|in)\s+(?:hele\s+|whole\s+)?(?P<named>{_NAMED_MONEY})(?![\w€£$])"
+    rf"|[(\[]\s*(?P<alone>{_NAMED_MONEY})\s*[)\]]",
+    re.IGNORECASE,
+)
+_ENDS_STATEMENT = re.compile(r"\s*(?:$|[)\],.;:!?])")
+
+
+def currency_statement(text: str, currency: str = NOK) -> tuple[str, str] | None:
+    """(the words, the currency) in a title or note that gives every amount in another currency
+    than the round's, as :func:`scale_statement` finds a scale (``"Alle beløp i EUR"`` in a
+    round of kroner -> ``("i EUR", "EUR")``; ``"(i kr)"`` in a round of euros), or None."""
+    for found in _CURRENCY_STATEMENT.finditer(text):
+        word = found.group("named") or found.group("alone")
+        named = named_in(word, currency)
+        if len(named) != 1 or named[0] == currency:
+            continue
+        # A code in capitals only where it ends the statement: "Søknader i ALL" may be
+        # Albanian lek; "in ALL regions" is a word.
+        code_alone = word.lower().rstrip(".") not in {*WORDS, *KRONER_WORDS} and word not in "€£$"
+        if code_alone and not _ENDS_STATEMENT.match(text, found.end()):
+            continue
+        return found.group(0).strip(), named[0]
+    return None
 
 
 def header_forms(text: str, currency: str = NOK) -> tuple[str, ...]:

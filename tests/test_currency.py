@@ -112,6 +112,7 @@ WORDED = (
     "validate.thousands_budget",
     "validate.thousands_cost",
     "programme.error.frame_zero",
+    "ledger.error.bad_amount",
 )
 """Messages that name the currency in words ("whole kroner", "above 0 kr")."""
 

@@ -101,7 +101,7 @@ def _specs(template: str) -> dict[str, str]:
     return {
         name: "plural" if spec and "|" in spec else spec or ""
         for _t, name, spec, _c in string.Formatter().parse(template)
-        if name
+        if name and name != "_"  # {_:kroner}: the currency shown, no parameter
     }
 
 

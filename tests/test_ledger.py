@@ -1576,7 +1576,12 @@ def _fields(key: str) -> set[str]:
 
     from tilskudd.i18n import _catalogue
 
-    return {f for _t, f, _s, _c in string.Formatter().parse(_catalogue("nb")[key]) if f}
+    # "_" is no parameter: {_:kroner} says the currency amounts are shown in.
+    return {
+        f
+        for _t, f, _s, _c in string.Formatter().parse(_catalogue("nb")[key])
+        if f not in ("", None, "_")
+    }
 
 
 def _check_params(key: str, params: dict[str, object]) -> None:

@@ -304,3 +304,19 @@ def _english_columns() -> list[str]:
     from tilskudd.i18n import get
 
     return [get("en")(f"ledger.column.{c}") for c in lg.AWARD_COLUMNS]
+
+
+def test_an_amendment_that_is_no_amount_is_said_in_the_programmes_currency(
+    euros: tuple[Programme, Path],
+) -> None:
+    """'the amount must be whole kroner' was said in a programme of euros."""
+    programme, ledger_path = euros
+    for amount in (-5, "50 000"):
+        with pytest.raises(LedgerError) as caught:
+            lg.amend(ledger_path, programme, "A-1", amount, "Lower cost")  # type: ignore[arg-type]
+        assert caught.value.key == "ledger.error.bad_amount"
+        shown = "-5" if amount == -5 else "'50 000'"
+        assert str(caught.value) == f"the amount must be whole EUR, 0 or more, not {shown}"
+        assert caught.value.text("en") == str(caught.value)
+        nb_shown = "-5" if amount == -5 else "«50 000»"
+        assert caught.value.text("nb") == f"beløpet må være hele EUR, 0 eller mer, ikke {nb_shown}"

@@ -690,13 +690,32 @@ def test_an_amount_typed_as_kroner_is_wrong_in_a_round_of_another_currency(
     kroner = write(tmp_path, text.replace('currency = "EUR"\n', ""))
     assert load_policy(kroner).max_award == 500_000
     policy, problem, left_out = load_policy_with_problems(
-        kroner, {"round_to": "1 000 kr"}, currency="DKK"
+        kroner, {"round_to": "1 000 kr"}, currency="GBP"
     )
     assert problem is not None
     assert left_out == {"max_award", "min_award", "round_to"}
-    assert "--round-to: '1 000 kr' is an amount in kroner, but the round counts in DKK" in (
+    # (In a round of Danish kroner "kr" is the round's own: tests/test_round_currency_amounts.py.)
+    assert "--round-to: '1 000 kr' is an amount in kroner, but the round counts in GBP" in (
         str(problem)
     )
     assert (policy.max_award, policy.round_to) == (None, Policy().round_to)
     # The number alone is the round's currency.
     assert policy_from_mapping({"max_award": "500 000"}, currency="EUR").max_award == 500_000
+
+
+def test_a_quotas_amounts_are_read_in_the_rounds_currency(tmp_path: Path) -> None:
+    """A quota's min_amount of "10 000 EUR" in a policy of euros was refused as euros "but the
+    round counts in NOK", and "10 000 kr" taken as euros, while max_award beside it was read
+    in euros."""
+    quota = '[[policy.quotas]]\nby = "county"\nvalue = "03"\nmin_amount = "{typed}"\n'
+    head = '[policy]\ncurrency = "EUR"\nmax_award = "50 000 EUR"\n'
+    path = write(tmp_path, head + quota.format(typed="10 000 EUR"))
+    assert load_policy(path).quotas[0].min_amount == 10_000
+    path = write(tmp_path, head + quota.format(typed="10 000 kr"))
+    with pytest.raises(PolicyError) as caught:
+        load_policy(path)
+    assert (
+        "line 7: quotas[1].min_amount: '10 000 kr' is an amount in kroner, but the round "
+        "counts in EUR"
+    ) in str(caught.value)
+    assert "«10 000 kr» er et beløp i kroner, men runden regner i EUR" in caught.value.text("nb")

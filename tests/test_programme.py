@@ -843,3 +843,94 @@ def test_a_round_with_a_bad_policy_still_counts_towards_the_frame(tmp_path: Path
     assert lines[0].startswith(f"{path}, line 4: ")
     assert "add up to NOK\xa070,000,000, more than the frame" in lines[0]
     assert lines[1].startswith(f"{path}, line 20: [round.policy] of round 2: rule: expected")
+
+
+IN_CURRENCY = """\
+[programme]
+name = "Nordisk kulturfond"
+currency = "{currency}"
+frame = "{frame}"
+
+[[round]]
+number = 1
+budget = "{budget}"
+
+[[round]]
+number = 2
+[round.policy]
+max_award = "{award}"
+
+[policy]
+round_to = "{round_to}"
+[[policy.quotas]]
+by = "county"
+value = "03"
+min_amount = "{quota}"
+"""
+
+
+def test_a_programmes_amounts_are_read_in_its_currency(tmp_path: Path) -> None:
+    """The frame, the rounds' budgets and every policy amount of a programme of euros may name
+    euros, as --budget may: "200 000 EUR" was refused as "an amount in EUR, but the round
+    counts in NOK", and "200 000 kr" taken as 200 000 euros."""
+    text = IN_CURRENCY.format(
+        currency="EUR", frame="200 000 EUR", budget="€ 100 000", award="EUR 50 000",
+        round_to="1 000 €", quota="10 000 EUR",
+    )  # fmt: skip
+    programme = load_programme(write(tmp_path, text))
+    assert (programme.currency, programme.frame, programme.rounds[0].budget) == (
+        "EUR",
+        200_000,
+        100_000,
+    )
+    assert programme.round_policy(2).max_award == 50_000
+    assert programme.policy.round_to == 1_000
+    assert programme.policy.quotas[0].min_amount == 10_000
+    # In a programme of Swedish kronor "kr" is kronor, as in its rounds' cells.
+    sek = IN_CURRENCY.format(
+        currency="SEK", frame="200 000 kr", budget="100 000 kronor", award="kr 50 000",
+        round_to="1 000 SEK", quota="10 000 kr.",
+    )  # fmt: skip
+    assert load_programme(write(tmp_path, sek)).frame == 200_000
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        (
+            "en",
+            [
+                "line 4: programme.frame: '200 000 kr' is an amount in kroner, but the round "
+                "counts in EUR",
+                "line 8: round[1].budget: '100 000 NOK' is an amount in kroner, but the round "
+                "counts in EUR",
+                "line 13: [round.policy] of round 2: max_award: '£ 50 000' is an amount in GBP, "
+                "but the round counts in EUR",
+                "line 16: [policy]: round_to: '1 000 kr' is an amount in kroner",
+                "line 20: [policy]: quotas[1].min_amount: '10 000 kr' is an amount in kroner, "
+                "but the round counts in EUR",
+            ],
+        ),
+        (
+            "nb",
+            [
+                "linje 4: programme.frame: «200 000 kr» er et beløp i kroner, men runden regner "
+                "i EUR",
+                "linje 20: [policy]: quotas[1].min_amount: «10 000 kr» er et beløp i kroner, "
+                "men runden regner i EUR",
+            ],
+        ),
+    ],
+)
+def test_a_programmes_amount_in_another_currency_is_refused_with_its_line(
+    tmp_path: Path, lang: str, said: list[str]
+) -> None:
+    text = IN_CURRENCY.format(
+        currency="EUR", frame="200 000 kr", budget="100 000 NOK", award="£ 50 000",
+        round_to="1 000 kr", quota="10 000 kr",
+    )  # fmt: skip
+    with pytest.raises(ProgrammeError) as caught:
+        load_programme(write(tmp_path, text))
+    message = " ".join(caught.value.text(lang).split())
+    for line in said:
+        assert line in message, message

@@ -187,3 +187,106 @@ def test_a_header_repeated_in_english_in_the_rounds_currency_is_skipped(tmp_path
     checked = read_applications(path, currency="EUR")
     assert not checked.errors
     assert [(a.id, a.requested) for a in checked.applications] == [("A-1", 12_500)]
+
+
+@pytest.mark.parametrize(
+    ("typed", "currency", "amount"),
+    [
+        ("500 kr", "SEK", 500),
+        ("kr 3 300 000", "SEK", 3_300_000),
+        ("1 500 000 kronor", "SEK", 1_500_000),
+        ("3 mkr", "SEK", 3_000_000),  # miljoner kronor, as "3 mkr" is in kroner
+        ("kr. 12.500,-", "DKK", 12_500),
+        ("12 500 kr.", "DKK", 12_500),
+        ("12 500 kroner", "DKK", 12_500),
+        ("12 500,- kr", "DKK", 12_500),
+        ("500 000 kr.", "ISK", 500_000),
+        ("500 000 krónur", "ISK", 500_000),
+        ("500 000 kronur", "ISK", 500_000),
+    ],
+)
+def test_kr_in_a_nordic_round_is_the_rounds_own_krone(
+    typed: str, currency: str, amount: int
+) -> None:
+    """ "500 kr" in a Swedish round is 500 Swedish kronor, as people there write it: refused
+    before as "an amount in kroner" (Norwegian), and the officer had to strip every cell."""
+    assert parse_amount(typed, currency=currency) == amount
+    assert amount_problem(typed, currency=currency) is None
+    assert named_in(typed, currency) == [currency]
+
+
+@pytest.mark.parametrize(
+    ("typed", "currency"),
+    [
+        ("NOK 500", "SEK"),
+        ("500 NOK", "DKK"),
+        ("0,3 MNOK", "ISK"),
+        ("500 kroner", "SEK"),  # the Norwegian (and Danish) word: not kronor
+        ("500 kroner", "ISK"),
+    ],
+)
+def test_norwegian_kroner_named_in_a_nordic_round_are_refused_naming_both(
+    typed: str, currency: str
+) -> None:
+    with pytest.raises(
+        AmountError, match=f"is an amount in NOK, but the round counts in {currency}"
+    ):
+        parse_amount(typed, currency=currency)
+    problem = amount_problem(typed, currency=currency)
+    assert problem is not None
+    # Not "write it without kr or NOK": there kr is the round's own.
+    assert problem.key == "validate.amount_other_currency"
+    assert (problem.params["currency"], problem.params["expected"]) == ("NOK", currency)
+
+
+@pytest.mark.parametrize("currency", ["EUR", "GBP", "PLN"])
+def test_kr_stays_norwegian_kroner_in_any_other_round(currency: str) -> None:
+    for typed in ("500 kr", "kr. 500", "500 kroner"):
+        problem = amount_problem(typed, currency=currency)
+        assert problem is not None
+        assert (problem.key, problem.params["expected"]) == ("validate.amount_in_kroner", currency)
+    problem = amount_problem("500 kronor", currency=currency)
+    assert problem is not None
+    assert problem.params.get("currency") == "SEK"
+
+
+def test_a_round_of_kroner_reads_the_nordic_words_as_before() -> None:
+    assert parse_amount("500 kr.") == parse_amount("kr 500") == parse_amount("500 kroner") == 500
+    for typed in ("500 kronor", "500 krónur"):
+        problem = amount_problem(typed)
+        assert problem is not None
+        assert problem.key == "validate.amount_invalid"  # as ever: no currency named
+    assert named_in("500 kronor") == named_in("500 krónur") == []
+    assert marks("SEK") == ("kronor", "kr.", "sek", "kr")
+    assert marks("ISK") == ("kronur", "krónur", "isk", "kr.", "kr")
+
+
+@pytest.mark.parametrize("currency", ["SEK", "DKK", "ISK"])
+def test_cells_in_kr_are_read_in_a_nordic_round(tmp_path: Path, currency: str) -> None:
+    path = tmp_path / "applications.csv"
+    path.write_text(
+        'ID;Søkt beløp;Totalkostnad;Poeng\nA-1;"12 500 kr";50000 kr.;5\nA-2;"kr 9 000";;4\n'
+        'A-3;"NOK 5 000";;3\n',
+        encoding="utf-8",
+    )
+    checked = read_applications(path, currency=currency)
+    assert [(a.id, a.requested, a.total_cost) for a in checked.applications] == [
+        ("A-1", 12_500, 50_000),
+        ("A-2", 9_000, None),
+    ]
+    (issue,) = checked.errors
+    assert (issue.code, issue.params) == (
+        "validate.amount_other_currency",
+        {"currency": "NOK", "expected": currency},
+    )
+    assert issue.location is not None
+    assert issue.location.cell == "B4"
+    assert describe_issue(issue, "en").endswith(
+        f"'NOK 5 000' is an amount in NOK, but the round counts in {currency}; write the amount "
+        f"in {currency}, or, if the round's amounts are in NOK, count the round in NOK with "
+        "--currency NOK"
+    )
+    assert describe_issue(issue, "nb").endswith(
+        f"«NOK 5 000» er et beløp i NOK, men runden regner i {currency}; skriv beløpet i "
+        f"{currency}, eller, om rundens beløp er i NOK, regn runden i NOK med --currency NOK"
+    )

@@ -22,6 +22,7 @@ from tilskudd.errors import CurrencyError
 
 __all__ = [
     "CODES",
+    "KRONER_WORDS",
     "NOK",
     "SIGNS",
     "WORDS",
@@ -82,14 +83,34 @@ WORDS: Final = {
     "chf": "CHF",
 }
 """Words that name a currency in any case, as people type them (``kr``, ``eur``, ``euro``). Any
-other code names its currency in capitals only: ``ALL`` is the Albanian lek, ``all`` a word."""
+other code names its currency in capitals only: ``ALL`` is the Albanian lek, ``all`` a word.
+``kr`` and ``kroner`` are Norwegian kroner, except in a round of a krone they fit
+(:data:`KRONER_WORDS`)."""
+
+KRONER_WORDS: Final = {
+    "kr": (NOK, "SEK", "DKK", "ISK"),
+    "kroner": (NOK, "DKK"),
+    "kronor": ("SEK",),
+    "kronur": ("ISK",),
+    "krónur": ("ISK",),
+}
+"""The words of the Nordic krone, krona and króna, and the rounds each names that round's own
+currency in: ``kr`` is written for each of them (``500 kr`` in a Swedish round is 500 Swedish
+kronor), ``kroner`` in Norwegian and Danish, ``kronor`` in Swedish, ``krónur`` in Icelandic.
+In any other round ``kr`` and ``kroner`` are Norwegian kroner (:data:`WORDS`), and the others
+name nothing, as before: Norwegian rounds read what they always read."""
 
 _RUN = re.compile(r"[^\W\d_]+|[€£$]")
 
 
 def _names(word: str, currency: str) -> str | None:
     """The currency one word or sign names (``EUR``, ``€``, ``kroner``), or None."""
-    found = SIGNS.get(word) or WORDS.get(word.lower())
+    lowered = word.lower()
+    if currency in KRONER_WORDS.get(lowered, ()):
+        return currency  # "kr" in a round of Swedish kronor
+    found = SIGNS.get(word) or WORDS.get(lowered)
+    if found is None and currency != NOK and lowered in KRONER_WORDS:
+        found = KRONER_WORDS[lowered][0]  # "kronor" in a round of Danish kroner: Swedish
     if found is None and word.isupper() and word in CODES:
         found = word
     if found is None and word.upper() == currency:
@@ -113,9 +134,13 @@ def named_in(text: str, currency: str = NOK) -> list[str]:
 
 def marks(code: str) -> tuple[str, ...]:
     """The ways typed text names ``code`` beside its digits, longest first: the code and
-    ``€`` for EUR; ``kr``, ``kroner`` and ``NOK`` for kroner."""
+    ``€`` for EUR; ``kr``, ``kroner`` and ``NOK`` for kroner; ``kr.``, ``kr``, ``kronor`` and
+    ``SEK`` for Swedish kronor."""
     named = [word for word, name in (*WORDS.items(), *SIGNS.items()) if name == code]
-    return tuple(sorted({code.lower(), *named}, key=lambda word: (-len(word), word)))
+    nordic = [word for word, codes in KRONER_WORDS.items() if code in codes]
+    if "kr" in nordic:
+        nordic.append("kr.")  # "kr. 500", as Danes and Icelanders write it
+    return tuple(sorted({code.lower(), *named, *nordic}, key=lambda word: (-len(word), word)))
 
 
 _SHOWN: ContextVar[str] = ContextVar("tilskudd_currency", default=NOK)

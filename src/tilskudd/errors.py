@@ -323,6 +323,19 @@ class ProgrammeError(_LinesError, TilskuddError):
 class LedgerError(TilskuddError):
     """The ledger refuses an operation (double commit, over-committed frame, bad amendment)."""
 
+    currency: str | None = None
+    """The currency of the programme whose amount is refused, when the refusal names its unit
+    (``whole EUR``): its message is said in it wherever it is said, as a programme file's is."""
+
+    def text(self, lang: str = "en") -> str:
+        """The message in ``lang``, in :attr:`currency` when it is set."""
+        if self.currency is None:
+            return super().text(lang)
+        from tilskudd.currency import amounts_in
+
+        with amounts_in(self.currency):
+            return super().text(lang)
+
 
 class AmendmentBeyondPolicyError(LedgerError):
     """An amendment refused for a rule of its round's policy: one ``--outside-policy`` could

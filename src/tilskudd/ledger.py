@@ -2102,7 +2102,11 @@ class Ledger:
             )
         application_id = application_id.strip()
         if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
-            raise LedgerError(key="ledger.error.bad_amount", amount=quoted(amount))
+            # "whole EUR" in a programme of euros, from Python too (the CLI reads --amount).
+            with amounts_in(programme.currency):
+                refused = LedgerError(key="ledger.error.bad_amount", amount=quoted(amount))
+            refused.currency = programme.currency
+            raise refused
         if not self.has_amendments():  # pragma: no cover - open() upgrades every ledger
             raise LedgerError(key="ledger.error.no_amendments_table")
         with _immediate(self._conn):

@@ -261,6 +261,11 @@ def _is_recorded(info: ValidationInfo) -> bool:
     return bool(info.context and info.context.get(RECORDED))
 
 
+AMOUNTS_IN = "tilskudd.amounts_in"
+"""Validation context key for the currency a policy's amounts typed as text are read in (the
+round's or the programme's: ``"100 000 EUR"`` in euros); kroner without it."""
+
+
 def setting_problem(key: str, **params: Any) -> PydanticCustomError:
     """A problem with a setting (of a policy or a programme) whose pydantic error type is its
     catalogue key (``policy.error.*``, ``programme.error.*``) and whose context is the key's
@@ -316,13 +321,15 @@ def _recorded_share(value: Any) -> Any:
     return value
 
 
-def _parse_amount_text(value: Any) -> Any:
-    """Accept amounts as people write them ("1 000 000", "1,5 mill."); other values as given."""
+def _parse_amount_text(value: Any, info: ValidationInfo | None = None) -> Any:
+    """Accept amounts as people write them ("1 000 000", "1,5 mill."), in the currency the
+    context gives (:data:`AMOUNTS_IN`); other values as given."""
     if isinstance(value, str):
         # Imported here: money is only needed for text, and models stays light to import.
         from tilskudd.money import parse_amount
 
-        return parse_amount(value, allow_zero=True)
+        currency = info.context.get(AMOUNTS_IN) if info is not None and info.context else None
+        return parse_amount(value, allow_zero=True, currency=currency or NOK)
     return value
 
 
@@ -428,8 +435,8 @@ class Quota(_Frozen):
 
     @field_validator("min_amount", "max_amount", mode="before")
     @classmethod
-    def _amount(cls, value: Any) -> Any:
-        return _parse_amount_text(_not_a_truth(value, "policy.error.whole_number"))
+    def _amount(cls, value: Any, info: ValidationInfo) -> Any:
+        return _parse_amount_text(_not_a_truth(value, "policy.error.whole_number"), info)
 
     @field_validator("min_count", "max_count", mode="before")
     @classmethod

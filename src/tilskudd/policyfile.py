@@ -31,7 +31,15 @@ from pydantic import BaseModel, ValidationError
 from tilskudd.currency import NOK, parse_currency
 from tilskudd.errors import AmountError, CurrencyError, PolicyError
 from tilskudd.i18n import Phrase, quoted
-from tilskudd.models import DECIMAL_PLACES, RECORDED, WHOLE_DIGITS, Policy, Quota, TieBreak
+from tilskudd.models import (
+    AMOUNTS_IN,
+    DECIMAL_PLACES,
+    RECORDED,
+    WHOLE_DIGITS,
+    Policy,
+    Quota,
+    TieBreak,
+)
 from tilskudd.money import parse_amount
 from tilskudd.textfile import read_text
 from tilskudd.tomlplaces import TomlPlaces
@@ -206,16 +214,21 @@ def _outside_phrase(key: str) -> Phrase:
     )
 
 
-def problem_phrase(error: Mapping[str, Any], settings: Sequence[str] | None = None) -> Phrase:
+def problem_phrase(
+    error: Mapping[str, Any], settings: Sequence[str] | None = None, *, currency: str = NOK
+) -> Phrase:
     """One of pydantic's errors on a policy as a phrase of the catalogue; with ``settings``, on
-    a table of a programme file that may have those keys."""
+    a table of a programme file that may have those keys. ``currency``: the one an amount is
+    read in (a programme's)."""
     kind = str(error["type"])
     ctx = dict(error.get("ctx") or {})
     field = str(error["loc"][-1]) if error["loc"] else ""
     if kind.startswith(("policy.error.", "programme.error.")):
         return Phrase(kind, **ctx)  # tilskudd's own checks (tilskudd.models.setting_problem)
     if kind == "value_error" and isinstance(ctx.get("error"), AmountError):
-        return _amount_problem(error.get("input"), allow_zero=True, exc=ctx["error"])
+        return _amount_problem(
+            error.get("input"), allow_zero=True, exc=ctx["error"], currency=currency
+        )
     if kind == "literal_error":
         expected = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
         return Phrase("policy.error.literal", expected=expected)
@@ -341,7 +354,11 @@ def _validated(
     try:
         if recorded:
             Policy.model_validate({k: merged[k] for k in data if k in merged})
-        policy = Policy.model_validate(merged, context={RECORDED: True} if recorded else None)
+        # A quota's amounts are read in the round's currency, as the policy's own are above.
+        context: dict[str, Any] = {AMOUNTS_IN: currency}
+        if recorded:
+            context[RECORDED] = True
+        policy = Policy.model_validate(merged, context=context)
     except ValidationError as exc:
         lines = amount_lines
         for error in exc.errors():
@@ -358,7 +375,7 @@ def _validated(
                 field = _as_option(field)  # an option the user typed: named as typed
             # As the user wrote it ("150 %"), not as a validator turned it (Decimal('1.5')).
             given = _as_written(data, loc, error.get("input"))
-            message = problem_phrase(error)
+            message = problem_phrase(error, currency=currency)
             here = place(loc)
             if not field:  # a check of the whole policy (its limits together): no key of its own
                 line = Phrase("policy.error.line_where", where=here, what=message)

@@ -34,9 +34,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from tilskudd import clock
 from tilskudd.currency import NOK, parse_currency
@@ -75,16 +83,32 @@ TEMPLATE_FILE = TEMPLATE_FILES["en"]
 _REGISTERS = ("2009", "2020", "2024")
 
 
-def _amount(value: Any, *, allow_zero: bool = False) -> Any:
-    """Accept 60000000, "60 000 000" or "60M" for an amount field; leave other types to pydantic."""
+_CURRENCY: Final = "currency"
+"""The key of a validation's context that gives the programme's currency to its rounds."""
+
+
+def _amount(value: Any, info: ValidationInfo, *, allow_zero: bool = False) -> Any:
+    """Accept 60000000, "60 000 000" or "60M" for an amount field, in the programme's currency
+    ("60M EUR" in a programme of euros; "60M kr" is refused there); leave other types to
+    pydantic."""
     if value is None:
         return value
     # A truth value is no amount (parse_amount says so): left to pydantic, `true` was 1 krone.
     if isinstance(value, int | str | float):
         # An AmountError is a ValueError: pydantic reports it, and problem_phrase says it in
         # the words of the cell checks.
-        return parse_amount(value, allow_zero=allow_zero)
+        return parse_amount(value, allow_zero=allow_zero, currency=_currency_of(info))
     return value
+
+
+def _currency_of(info: ValidationInfo) -> str:
+    """The currency a programme's amounts are read in: the file's (given as context to each
+    round), else the programme's field, read before its frame; else kroner."""
+    given = (info.context or {}).get(_CURRENCY)
+    if isinstance(given, str):
+        return given
+    found = info.data.get("currency")
+    return found if isinstance(found, str) else NOK
 
 
 class Round(BaseModel):
@@ -117,8 +141,8 @@ class Round(BaseModel):
 
     @field_validator("budget", mode="before")
     @classmethod
-    def _budget(cls, value: Any) -> Any:
-        return _amount(value)
+    def _budget(cls, value: Any, info: ValidationInfo) -> Any:
+        return _amount(value, info)
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> Round:
@@ -161,8 +185,8 @@ class Programme(BaseModel):
 
     @field_validator("frame", mode="before")
     @classmethod
-    def _frame(cls, value: Any) -> Any:
-        return _amount(value)
+    def _frame(cls, value: Any, info: ValidationInfo) -> Any:
+        return _amount(value, info)
 
     @field_validator("ledger")
     @classmethod
@@ -279,6 +303,8 @@ def _problems(
     prefix: tuple[str | int, ...],
     settings: Sequence[str],
     rounds: Sequence[Mapping[str, Any]] = (),
+    *,
+    currency: str = NOK,
 ) -> list[Phrase]:
     from tilskudd.policyfile import problem_phrase, says_the_value
 
@@ -294,7 +320,7 @@ def _problems(
             else:
                 shown += f".{part}" if shown else str(part)
         where = _where(path, TomlPlaces(text).nearest(place))
-        message = problem_phrase(error, settings)
+        message = problem_phrase(error, settings, currency=currency)
         given = error.get("input")
         field = shown or "programme"
         if field == "programme":  # a check of the whole programme (the rounds over the frame)
@@ -315,7 +341,12 @@ def _problems(
 
 
 def _policy(
-    table: Any, where: str | Phrase, text: str, path: Path, loc: tuple[str | int, ...]
+    table: Any,
+    where: str | Phrase,
+    text: str,
+    path: Path,
+    loc: tuple[str | int, ...],
+    currency: str = NOK,
 ) -> Policy:
     from tilskudd.policyfile import policy_from_mapping
 
@@ -331,7 +362,10 @@ def _policy(
 
     try:
         return policy_from_mapping(
-            table, where=Phrase("policy.error.line_where", where=shown, what=where), place=place
+            table,
+            where=Phrase("policy.error.line_where", where=shown, what=where),
+            place=place,
+            currency=currency,
         )
     except PolicyError as exc:
         if exc.lines:
@@ -401,6 +435,14 @@ def _programme_from(raw: Mapping[str, Any], text: str, path: Path) -> Programme:
         table = None
         if not misplaced:  # keys above where [programme] belongs: that problem says this one
             problems.append(Phrase("programme.error.no_programme", path=str(path)))
+    # The programme's amounts (its frame, its rounds' budgets, its policies') are in its
+    # currency: "60M EUR" in a programme of euros, where "60M kr" is refused. One that is none
+    # is said as such; the amounts are then read as kroner.
+    currency = NOK
+    if table is not None and "currency" in table:
+        with contextlib.suppress(CurrencyError):
+            currency = parse_currency(table["currency"])
+    in_currency = {_CURRENCY: currency}
     rounds_raw = raw.get("round", [])
     if not isinstance(rounds_raw, list) or not all(isinstance(r, dict) for r in rounds_raw):
         # `round = [1, 2]` is no more rounds than `round = 1`.
@@ -416,21 +458,25 @@ def _programme_from(raw: Mapping[str, Any], text: str, path: Path) -> Programme:
         if "policy" in item:
             label = Phrase("programme.error.round_policy", number=i + 1)
             try:
-                item["policy"] = _policy(item["policy"], label, text, path, ("round", i, "policy"))
+                item["policy"] = _policy(
+                    item["policy"], label, text, path, ("round", i, "policy"), currency
+                )
             except ProgrammeError as exc:
                 own.extend(_lines_of(exc))
                 del item["policy"]  # its other keys are still checked
         # Each round on its own first, so that a problem is pinned to its [[round]] table.
         try:
-            Round.model_validate(item)
+            Round.model_validate(item, context=in_currency)
         except ValidationError as exc:
-            round_problems.extend(_problems(exc, text, path, ("round", i), _ROUND_KEYS))
+            round_problems.extend(
+                _problems(exc, text, path, ("round", i), _ROUND_KEYS, currency=currency)
+            )
         else:
             # Its policy aside (said in `own`), its number and budget count with the others'.
             rounds.append(item)
         round_problems.extend(own)
     try:
-        policy = _policy(raw.get("policy", {}), "[policy]", text, path, ("policy",))
+        policy = _policy(raw.get("policy", {}), "[policy]", text, path, ("policy",), currency)
         policy_problems: list[Phrase] = []
     except ProgrammeError as exc:
         policy, policy_problems = Policy(), _lines_of(exc)
@@ -445,12 +491,18 @@ def _programme_from(raw: Mapping[str, Any], text: str, path: Path) -> Programme:
         # over the frame, are problems whatever the other rounds say.
         try:
             programme = Programme.model_validate(
-                {**table, "path": path, "rounds": rounds, "policy": policy}
+                {**table, "path": path, "rounds": rounds, "policy": policy}, context=in_currency
             )
         except ValidationError as exc:
             problems.extend(
                 _problems(
-                    exc, text, path, ("programme",), _PROGRAMME_KEYS, [dict(r) for r in rounds_raw]
+                    exc,
+                    text,
+                    path,
+                    ("programme",),
+                    _PROGRAMME_KEYS,
+                    [dict(r) for r in rounds_raw],
+                    currency=currency,
                 )
             )
     problems.extend(round_problems)

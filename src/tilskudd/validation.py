@@ -62,7 +62,7 @@ from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
 from tilskudd.collector import collector_paused
-from tilskudd.currency import NOK, named_in
+from tilskudd.currency import KRONER_WORDS, NOK, named_in
 from tilskudd.errors import AmbiguousAmountError, AmbiguousUnitError, AmountError, UsageError
 from tilskudd.i18n import Phrase
 from tilskudd.issues import describe_issue
@@ -609,8 +609,9 @@ def _same_currency(value: RawCell, currency: str) -> None:
     other = [code for code in named_in(value, currency) if code != currency]
     if not other:
         return
-    if other[0] == NOK:
-        # "3 300 000 kr" in a round of euros: read as euros it would be wrong by tenfold.
+    if other[0] == NOK and currency not in KRONER_WORDS["kr"]:
+        # "3 300 000 kr" in a round of euros: read as euros it would be wrong by tenfold. In
+        # a round of Swedish kronor "kr" is the round's: there "NOK 500" is another currency.
         raise _Problem("amount_in_kroner", expected=currency)
     raise _Problem("amount_other_currency", currency=other[0], expected=currency)
 
@@ -1084,7 +1085,7 @@ class _Checker:
         """
         match = _TYPED_AMOUNT.fullmatch(text)
         if match and self.currency != NOK and not text[-1].isdigit():
-            match = None  # "3 300 kr" in a round of another currency: _amount refuses it
+            match = None  # "3 300 kr" in a round of another currency: _amount judges it
         if match:
             amount = int(_GROUPING.sub("", match[1]))
             if amount > MAX_AMOUNT:

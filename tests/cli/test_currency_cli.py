@@ -589,3 +589,64 @@ def test_kroner_in_a_row_with_every_other_cell_plain_are_refused_in_a_round_of_e
     assert result.exit_code == 1, result.output
     assert "'1 200 000 kr' is an amount in kroner, but the round counts in EUR" in _said(result)
     assert run("check", str(source)).exit_code == 0  # in a round of kroner, kroner
+
+
+@pytest.mark.parametrize("lang", ["en", "nb"])
+def test_the_options_and_the_policy_read_kr_as_a_nordic_rounds_krone(
+    in_empty_folder: Path, lang: str
+) -> None:
+    """--budget, the policy's amounts and --compare-budget go the one way the cells go: "kr"
+    in a round of Swedish kronor is kronor; "NOK" there is refused, naming both."""
+    source = _file(in_empty_folder)
+    policy = in_empty_folder / "policy.toml"
+    policy.write_text(
+        '[policy]\ncurrency = "SEK"\nmax_award = "260 000 kr"\nround_to = "1 000 kronor"\n',
+        encoding="utf-8",
+    )
+    result = run(
+        "allocate", str(source), "--budget", "550 000 kr", "--policy", str(policy),
+        "--min-award", "kr. 5 000", "-o", "out.json", "--lang", lang,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    data = json.loads((in_empty_folder / "out.json").read_text(encoding="utf-8"))
+    assert (data["currency"], data["budget"]) == ("SEK", 550_000)
+    assert (data["policy"]["max_award"], data["policy"]["min_award"]) == (260_000, 5_000)
+    assert [a["amount"] for a in data["applications"]] == [260_000, 250_000]
+    compared = run(
+        "allocate", str(source), "--currency", "DKK", "--compare-budget", "300 000 kr., 3 mkr",
+        "--lang", lang,
+    )  # fmt: skip
+    assert compared.exit_code == 0, compared.output
+    budgets = f"300{NBSP}000{NBSP}DKK | 3{NBSP}000{NBSP}000{NBSP}DKK"
+    if lang == "en":
+        budgets = f"DKK{NBSP}300,000 | DKK{NBSP}3,000,000"
+    assert budgets in compared.stdout
+    refused = run(
+        "allocate", str(source), "--currency", "SEK", "--compare-budget", "3M, 300 000 NOK",
+        "--lang", lang,
+    )  # fmt: skip
+    assert refused.exit_code == 2, refused.output
+    said = (
+        "--compare-budget: '300 000 NOK' is an amount in NOK, but the round counts in SEK; "
+        "write the amount in SEK, or, if the round's amounts are in NOK, count the round in "
+        "NOK with --currency NOK"
+        if lang == "en"
+        else "--compare-budget: «300 000 NOK» er et beløp i NOK, men runden regner i SEK; skriv "
+        "beløpet i SEK, eller, om rundens beløp er i NOK, regn runden i NOK med --currency NOK"
+    )
+    assert said in _said(refused)
+
+
+def test_compare_budget_is_read_in_the_rounds_currency(in_empty_folder: Path) -> None:
+    """--compare-budget was read in kroner whatever the round's currency: "€ 300 000" refused
+    in a round of euros, "300 000 kr" taken there as 300 000 euros."""
+    source = _file(in_empty_folder)
+    args = ["allocate", str(source), "--currency", "EUR", "--lang", "en", "--compare-budget"]
+    euros = run(*args, "€ 300 000, 500 000 EUR")
+    assert euros.exit_code == 0, euros.output
+    assert f"EUR{NBSP}300,000 | EUR{NBSP}500,000" in euros.stdout
+    kroner = run(*args, "300 000 kr")
+    assert kroner.exit_code == 2, kroner.output
+    assert "--compare-budget: '300 000 kr' is an amount in kroner, but the round counts in EUR" in (
+        _said(kroner)
+    )

@@ -481,6 +481,7 @@ def test_history_by_orgnr_lists_the_organisations_rejected_applications_too(
         ("A-1", "974760673", "funded"),
         ("A-4", "974760673", "rejected"),
     ]
+    assert {d["currency"] for d in data} == {"NOK"}  # a programme of kroner says so too
 
 
 def test_explain_of_a_committed_decision_tells_what_was_recorded_since(folder: Path) -> None:

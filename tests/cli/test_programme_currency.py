@@ -282,3 +282,32 @@ def test_a_ledger_of_an_older_tilskudd_is_in_kroner(
     refused = run("status", "--lang", "en")
     assert refused.exit_code == 1, refused.output
     assert "counts in NOK, but" in said(refused)
+
+
+def test_amend_reads_its_amount_in_the_programmes_currency(euros: Path) -> None:
+    """--amount was read in kroner whatever the programme's currency: "€ 50 000" refused in a
+    programme of euros, "50 000 kr" recorded there as 50 000 euros."""
+    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    kroner = run("amend", "A-1", "--amount", "50 000 kr", "--reason", "x", "--lang", "en")
+    assert kroner.exit_code == 2, kroner.output
+    assert "--amount: '50 000 kr' is an amount in kroner, but the round counts in EUR" in said(
+        kroner
+    )
+    in_nb = run("amend", "A-1", "--amount", "50 000 kr", "--reason", "x")  # the programme's
+    assert "--amount: «50 000 kr» er et beløp i kroner, men runden regner i EUR" in said(in_nb)
+    euros_typed = run("amend", "A-1", "--amount", "€ 50 000", "--reason", "Lower cost")
+    assert euros_typed.exit_code == 0, euros_typed.output
+    assert "fra 60 000 EUR til 50 000 EUR" in said(euros_typed)
+
+
+def test_history_json_gives_each_entrys_currency(euros: Path) -> None:
+    """history --format json was a bare list of amounts with no currency: a script could not
+    tell euros from kroner. A list still, each entry with its currency."""
+    assert run("allocate", "r1.csv", "--round", "1", "--commit").exit_code == 0
+    result = run("history", "A-1", "--format", "json")
+    assert result.exit_code == 0, result.output
+    entries = json.loads(result.stdout)
+    assert isinstance(entries, list)
+    assert [(e["application_id"], e["current"], e["currency"]) for e in entries] == [
+        ("A-1", 60_000, "EUR")
+    ]

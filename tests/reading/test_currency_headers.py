@@ -16,7 +16,13 @@ import pytest
 from tilskudd.errors import InputFileError
 from tilskudd.pipeline import read_applications
 from tilskudd.reading import read_table
-from tilskudd.reading.columns import find_header, map_header, match_field, scale_note
+from tilskudd.reading.columns import (
+    currency_statement,
+    find_header,
+    map_header,
+    match_field,
+    scale_note,
+)
 
 
 @pytest.mark.parametrize(
@@ -289,3 +295,173 @@ def test_a_units_row_with_any_code_is_part_of_the_header() -> None:
     words = find_header([rows[0], [None, "ask", None], rows[2]])
     assert words is not None
     assert words.index == 0
+
+
+@pytest.mark.parametrize(
+    ("header", "currency", "field"),
+    [
+        ("Søkt beløp (kr)", "SEK", "requested"),
+        ("Søkt beløp, kr", "SEK", "requested"),
+        ("Søkt beløp (kronor)", "SEK", "requested"),
+        ("Søkt beløp i kr.", "DKK", "requested"),
+        ("Totalkostnad (kr.)", "DKK", "total_cost"),
+        ("Søkt beløp (kroner)", "DKK", "requested"),
+        ("Søkt beløp (krónur)", "ISK", "requested"),
+        ("Søkt beløp (kr.)", "ISK", "requested"),
+    ],
+)
+def test_kr_in_a_header_of_a_nordic_round_is_the_rounds_krone(
+    header: str, currency: str, field: str
+) -> None:
+    """ "(kr)" over Swedish kronor was refused as "gives the amounts in NOK" in a round of SEK."""
+    assert match_field(header, currency=currency) == field
+    match = map_header(0, ["ID", header], currency=currency)
+    assert match.fields == {"id": 0, field: 1}
+    assert not match.scaled
+    assert not match.foreign
+
+
+@pytest.mark.parametrize(
+    ("header", "currency", "note"),
+    [
+        ("Søkt beløp (NOK)", "SEK", "(NOK)"),
+        ("Søkt beløp (kroner)", "SEK", "(kroner)"),
+        ("Søkt beløp, NOK", "DKK", "NOK"),
+        ("Søkt beløp (kroner)", "ISK", "(kroner)"),
+    ],
+)
+def test_norwegian_kroner_in_a_header_of_a_nordic_round_are_refused(
+    header: str, currency: str, note: str
+) -> None:
+    match = map_header(0, ["ID", header, "Poeng"], currency=currency)
+    assert match.foreign == {1: ("requested", note, "NOK")}
+
+
+def test_a_nordic_header_mapped_by_the_officer_takes_kr_as_the_rounds(tmp_path: Path) -> None:
+    """A Swedish "Belopp (kr)" and a Danish "Beløb i kr.", mapped with --columns."""
+    for header, currency, mapped in (
+        ("Belopp (kr)", "SEK", "Belopp"),
+        ("Beløb i kr.", "DKK", "Beløb"),
+    ):
+        path = tmp_path / f"{currency}.csv"
+        path.write_text(f"Nr;{header};Poeng\nA;5000;4\n", encoding="utf-8")
+        table = read_table(path, columns={mapped: "requested"}, currency=currency)
+        assert table.fields["requested"] == 1
+        with pytest.raises(InputFileError):  # in a round of euros "kr" is still kroner
+            read_table(path, columns={mapped: "requested"}, currency="EUR")
+
+
+def test_a_scale_of_a_nordic_krone_is_refused_in_any_round() -> None:
+    for currency in ("SEK", "NOK", "EUR"):
+        match = map_header(0, ["ID", "Søkt beløp i 1000 kronor"], currency=currency)
+        assert match.scaled == {1: ("requested", "i 1000 kronor")}
+    match = map_header(0, ["ID", "Søkt beløp (tkr)"], currency="SEK")
+    assert match.scaled == {1: ("requested", "(tkr)")}
+
+
+def test_a_units_row_of_kr_or_kronor_is_part_of_a_nordic_header() -> None:
+    for unit in ("kr", "kronor", "kr."):
+        rows = [["ID", "Søkt beløp", "Poeng"], [None, unit, None], ["A", 5_000, 4]]
+        match = find_header(rows, currency="SEK")
+        assert match is not None
+        assert (match.index, match.fields) == (1, {"id": 0, "requested": 1, "score": 2})
+    rows = [["ID", "Søkt beløp", "Poeng"], [None, "kronor", None], ["A", 5_000, 4]]
+    in_kroner = find_header(rows)  # as before: "kronor" is no unit of a round of kroner
+    assert in_kroner is not None
+    assert in_kroner.index == 0
+
+
+def test_a_currency_column_of_kr_is_the_nordic_rounds(tmp_path: Path) -> None:
+    path = tmp_path / "applications.csv"
+    path.write_text(
+        "ID;Søkt beløp;Poeng;Valuta\nA-1;5000;4;kr\nA-2;6000;3;SEK\nA-3;7000;3;kronor\n",
+        encoding="utf-8",
+    )
+    checked = read_applications(path, currency="SEK")
+    assert not [i for i in checked.issues if "currency" in i.code]
+    checked = read_applications(path, currency="DKK")
+    (issue,) = [i for i in checked.issues if "currency" in i.code]
+    assert issue.params["currencies"] == ["SEK", "KRONOR"]
+
+
+@pytest.mark.parametrize(
+    ("title", "currency", "note", "named"),
+    [
+        ("Alle beløp i EUR", "NOK", "i EUR", "EUR"),
+        ("All amounts in GBP", "NOK", "in GBP", "GBP"),
+        ("Tilskudd 2025 (alle beløp i euro)", "NOK", "i euro", "EUR"),
+        ("Søknader 2025 (SEK)", "NOK", "(SEK)", "SEK"),
+        ("Beløp i kr.", "EUR", "i kr.", "NOK"),
+        ("Alle beløp i NOK", "SEK", "i NOK", "NOK"),
+        ("Amounts in USD.", "EUR", "in USD", "USD"),
+    ],
+)
+def test_a_title_giving_another_currency_is_found(
+    title: str, currency: str, note: str, named: str
+) -> None:
+    assert currency_statement(title, currency) == (note, named)
+
+
+@pytest.mark.parametrize(
+    ("title", "currency"),
+    [
+        ("Alle beløp i EUR", "EUR"),  # the round's own
+        ("Alle beløp i kr", "NOK"),
+        ("Alle beløp i kr", "SEK"),  # kr: the Swedish round's own
+        ("All amounts in GBP", "GBP"),
+        ("Ramme 5 mill. kr", "EUR"),  # an amount, not the unit of every amount
+        ("Tilskudd til lag i Oslo", "NOK"),
+        ("Prosjekter i USA", "NOK"),
+        ("Søknader i ALL regioner", "NOK"),  # a word in capitals, not Albanian lek
+        ("Reiser i mai", "NOK"),
+    ],
+)
+def test_a_title_naming_no_other_currency_is_none(title: str, currency: str) -> None:
+    assert currency_statement(title, currency) is None
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        (
+            "en",
+            'søknader.csv: cell A1 says "Tilskudd 2025 (alle beløp i EUR)": "i EUR" gives the '
+            "amounts in the sheet in EUR, but the round counts every amount in NOK. If the "
+            "amounts are in EUR, count the round in EUR with --currency EUR; else convert the "
+            "amounts to NOK and correct or remove the note.",
+        ),
+        (
+            "nb",
+            "søknader.csv: cellen A1 sier «Tilskudd 2025 (alle beløp i EUR)»: «i EUR» gir "
+            "beløpene i arket i EUR, men runden regner alle beløp i NOK. Er beløpene i EUR, "
+            "regn runden i EUR med --currency EUR; ellers regn beløpene om til NOK og rett "
+            "eller fjern merknaden.",
+        ),
+    ],
+)
+def test_a_title_giving_another_currency_is_refused_as_such_a_header_is(
+    tmp_path: Path, lang: str, said: str
+) -> None:
+    """A title "alle beløp i EUR" over plain numbers was read as kroner without a word, where
+    "(EUR)" in the header is refused."""
+    path = tmp_path / "søknader.csv"
+    path.write_text(
+        "Tilskudd 2025 (alle beløp i EUR);;\nID;Søkt beløp;Poeng\nA;250000;4\nB;300000;5\n",
+        encoding="utf-8",
+    )
+    assert _error(path, lang) == said
+    table = read_table(path, currency="EUR")  # the round's own currency: read
+    assert table.fields["requested"] == 1
+
+
+def test_a_note_of_another_currency_under_the_table_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "søknader.csv"
+    path.write_text(
+        "ID;Søkt beløp;Poeng\nA;250000;4\nB;300000;5\n;;\nAll amounts in GBP;;\n",
+        encoding="utf-8",
+    )
+    message = _error(path, "en", "EUR")
+    assert 'cell A5 says "All amounts in GBP"' in message
+    assert "but the round counts every amount in EUR" in message
+    assert "count the round in GBP with --currency GBP" in message
+    read_table(path, currency="GBP")  # no error in a round of pounds

@@ -367,7 +367,7 @@ def allocate(
                 if compare_budget is not None:
                     from tilskudd.cli.compare import compared_budgets
 
-                    budgets = compared_budgets(compare_budget)
+                    budgets = compared_budgets(compare_budget, setup.currency)
             output: Path | None = None
             # Never written over: the applications, and the policy file and column map read with
             # them (an -o policy.toml --force would otherwise replace the policy with the result),

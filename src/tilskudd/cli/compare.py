@@ -141,9 +141,10 @@ def variant_place(files: Sequence[Path], setup: RoundSetup) -> Callable[[Variant
     return place
 
 
-def compared_budgets(text: str) -> list[int]:
-    """The budgets ``--compare-budget`` names (``20M, 25 000 000``), in the order given; every
-    one that cannot be read said together."""
+def compared_budgets(text: str, currency: str = "NOK") -> list[int]:
+    """The budgets ``--compare-budget`` names (``20M, 25 000 000``), in the order given, read
+    as ``--budget`` is in the round's ``currency``; every one that cannot be read said
+    together."""
     from tilskudd.cli.common import parse_amount_option
 
     budgets: list[int] = []
@@ -152,7 +153,9 @@ def compared_budgets(text: str) -> list[int]:
         if not part.strip():
             continue
         try:
-            amount = parse_amount_option(part.strip(), "--compare-budget", allow_zero=True)
+            amount = parse_amount_option(
+                part.strip(), "--compare-budget", allow_zero=True, currency=currency
+            )
         except UsageError as exc:
             problems.append(exc)
             continue

@@ -281,7 +281,9 @@ def status(
             _out(line)
 
 
-def _history_json(awards: list[Any]) -> list[dict[str, Any]]:
+def _history_json(awards: list[Any], currency: str) -> list[dict[str, Any]]:
+    """Each award as ``history --format json`` gives it: a list still (scripts index it), each
+    entry with the ``currency`` its amounts are in, the ledger's."""
     import json
     from dataclasses import asdict
 
@@ -307,6 +309,7 @@ def _history_json(awards: list[Any]) -> list[dict[str, Any]]:
                 "reasons": award.reasons,
                 "current": award.current,
                 "current_status": award.current_status,
+                "currency": currency,
             }
         )
     return out
@@ -359,7 +362,8 @@ def history(
         problems.raise_any()
         query = query.strip()  # as it is looked up: "Nothing recorded for  a-4." said the space
         path = ledger_for(found, ledger)
-        in_currency.enter_context(amounts_in(ledger_module.currency_of(path, found)))
+        currency = ledger_module.currency_of(path, found)
+        in_currency.enter_context(amounts_in(currency))
         # "F-15 (A17)" as this version shows a repeated id finds "F-15 (row 17)" in the records
         # of rounds committed by earlier ones, and the other way round (Ledger.history).
         awards = ledger_module.history(path, query) if ledger_module.exists(path) else []
@@ -373,7 +377,7 @@ def history(
             else:
                 _out(warning)
         if format is ReportFormat.json:
-            emit_json(_history_json(awards))
+            emit_json(_history_json(awards, currency))
             return
         if not awards:
             if ledger_module.exists(path):
@@ -464,7 +468,13 @@ def _change(
     language = resolve_lang(lang, declared_lang(found, problems))
     amount_nok = None
     with problems.gather():  # once the language is settled: a mistyped amount is said in it
-        amount_nok = parse_amount_option(amount, "--amount", allow_zero=True)
+        # In the programme's currency, as every amount of the run: "EUR 5 000" in euros.
+        amount_nok = parse_amount_option(
+            amount,
+            "--amount",
+            allow_zero=True,
+            currency=found.currency if found is not None else "NOK",
+        )
     decided_on = None
     with problems.gather():
         decided_on = parse_date_option(decided, "--decided")

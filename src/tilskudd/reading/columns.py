@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from tilskudd.currency import NOK, WORDS, marks, named_in
+from tilskudd.currency import KRONER_WORDS, NOK, WORDS, marks, named_in
 from tilskudd.reading.table import FormulaWithoutValue, RawCell, column_letter, is_empty
 
 __all__ = [
@@ -36,6 +36,7 @@ __all__ = [
     "WEAK_FIRST",
     "HeaderMatch",
     "cell_text",
+    "currency_statement",
     "find_header",
     "header_forms",
     "match_field",
@@ -340,9 +341,20 @@ KRONER = frozenset({"nok", "kr", "kroner", "nkr", "norskekroner"})
 
 def names_currency(text: str, currency: str) -> bool:
     """Whether a currency cell's or line's ``text`` names ``currency``, an ISO 4217 code
-    (``kr`` and ``kroner`` name NOK)."""
+    (``kr`` and ``kroner`` name NOK; ``kr`` and ``kronor`` SEK in a round of Swedish kronor)."""
     name = normalize_header(text)
-    return name in KRONER if currency == "NOK" else name == currency.lower()
+    if currency == NOK:
+        return name in KRONER
+    return name == currency.lower() or name in _own_kroner(currency)
+
+
+@lru_cache(maxsize=16)
+def _own_kroner(currency: str) -> frozenset[str]:
+    """The words of :data:`~tilskudd.currency.KRONER_WORDS` (normalised) that name ``currency``
+    in its own round: ``kr`` and ``kronor`` in a round of SEK; none in a round of euros."""
+    return frozenset(
+        normalize_header(word) for word, codes in KRONER_WORDS.items() if currency in codes
+    )
 
 
 # A currency sign outside brackets ("Søkt beløp €", "Requested, £") names a currency as one in
@@ -382,7 +394,12 @@ def _percent_note(text: str) -> str | None:
 # Kroner, or another currency with a scale as kroner have one ("i 1000 EUR", "MEUR").
 # Kroner, and the currencies a round is most often in (currency.WORDS: a scale of euros is a
 # scale as one of kroner is, "Amounts in EUR thousands", "i 1000 euro"), longest first.
-_CURRENCY_WORD = "(?:kr\\.|" + "|".join(sorted(map(re.escape, WORDS), key=len, reverse=True)) + ")"
+# The Nordic krone's words too (KRONER_WORDS: "i 1000 kronor" is a scale in any round).
+_CURRENCY_WORD = (
+    "(?:kr\\.|"
+    + "|".join(sorted(map(re.escape, {*WORDS, *KRONER_WORDS}), key=len, reverse=True))
+    + ")"
+)
 _TRAILING_MONEY = rf"(?:{_CURRENCY_WORD}|€|£|\$)"
 _TRAILING_SCALE = re.compile(
     r"(?:(?:i|in)\s+)?(?:hele\s+)?"
@@ -495,6 +512,36 @@ def scale_statement(text: str) -> str | None:
     if found is None or _UNBRACKETED_BARE.fullmatch(found.group(0).strip()):
         return None
     return found.group(0).strip()
+
+
+# A title or note that gives every amount in a currency: "Alle beløp i EUR", "All amounts in
+# GBP", "(i euro)", "Beløp i hele kr.", "Tilskudd 2025 (SEK)". The round's own says nothing
+# new; another's, as a header naming it, would have its amounts read as the round's money.
+_NAMED_MONEY = rf"(?:{_CURRENCY_WORD}|[^\W\d_]{{3}}|[€£$])"
+_CURRENCY_STATEMENT = re.compile(
+    rf"(?<!\w)(?:i|in)\s+(?:hele\s+|whole\s+)?(?P<named>{_NAMED_MONEY})(?![\w€£$])"
+    rf"|[(\[]\s*(?P<alone>{_NAMED_MONEY})\s*[)\]]",
+    re.IGNORECASE,
+)
+_ENDS_STATEMENT = re.compile(r"\s*(?:$|[)\],.;:!?])")
+
+
+def currency_statement(text: str, currency: str = NOK) -> tuple[str, str] | None:
+    """(the words, the currency) in a title or note that gives every amount in another currency
+    than the round's, as :func:`scale_statement` finds a scale (``"Alle beløp i EUR"`` in a
+    round of kroner -> ``("i EUR", "EUR")``; ``"(i kr)"`` in a round of euros), or None."""
+    for found in _CURRENCY_STATEMENT.finditer(text):
+        word = found.group("named") or found.group("alone")
+        named = named_in(word, currency)
+        if len(named) != 1 or named[0] == currency:
+            continue
+        # A code in capitals only where it ends the statement: "Søknader i ALL" may be
+        # Albanian lek; "in ALL regions" is a word.
+        code_alone = word.lower().rstrip(".") not in {*WORDS, *KRONER_WORDS} and word not in "€£$"
+        if code_alone and not _ENDS_STATEMENT.match(text, found.end()):
+            continue
+        return found.group(0).strip(), named[0]
+    return None
 
 
 def header_forms(text: str, currency: str = NOK) -> tuple[str, ...]:
@@ -791,10 +838,15 @@ def _unit(cell: RawCell, currency: str = NOK) -> str | None:
         code = bare.split()[-1]
         if _UNIT.fullmatch(bare) or named_in(code, currency) == [code.upper()]:
             return text
+    if _KRONER_UNIT.fullmatch(bare) and named_in(bare, currency) == [currency]:
+        return text  # "kronor" under the amount in a round of Swedish kronor
     return None
 
 
 _CODE_UNIT = re.compile(r"(?:(?:i|in)\s+)?[A-Za-z]{3}", re.IGNORECASE)
+_KRONER_UNIT = re.compile(
+    r"(?:i\s+)?(?:" + "|".join(map(re.escape, KRONER_WORDS)) + ")", re.IGNORECASE
+)
 
 
 def with_units(

@@ -32,6 +32,7 @@ from tilskudd.reading.columns import (
     REQUIRED,
     HeaderMatch,
     cell_text,
+    currency_statement,
     filled_from_above,
     match_field,
     names_currency,
@@ -324,20 +325,34 @@ def _check_scale_notes(
     below = grid[match.index]
     for index, i, text in _note_cells(grid, match, notes, numbers, kept):
         note = scale_statement(text)
-        if note is None:
+        named = currency_statement(text, match.currency) if note is None else None
+        if note is None and named is None:
             continue
         if index == match.index - 1 and is_empty(below[i]) and i not in money:
             texts = [c for c in grid[index] if isinstance(c, str) and c.strip()]
             if len(texts) > 1:
                 continue
+        cell = f"{column_letter(i)}{index + 1}"
         with amounts_in(match.currency):  # "in whole EUR" in a round of euros
-            said = t(
-                "read.error.scale_stated",
-                where=where(t, file, sheet),
-                cell=f"{column_letter(i)}{index + 1}",
-                text=text,
-                note=note,
-            )
+            if named is not None:
+                # "Alle beløp i EUR" over a round of kroner, as a header's "(EUR)" is refused.
+                said = t(
+                    "read.error.currency_stated",
+                    where=where(t, file, sheet),
+                    cell=cell,
+                    text=text,
+                    note=named[0],
+                    currency=named[1],
+                    expected=match.currency,
+                )
+            else:
+                said = t(
+                    "read.error.scale_stated",
+                    where=where(t, file, sheet),
+                    cell=cell,
+                    text=text,
+                    note=note,
+                )
         raise InputFileError(said)
 
 

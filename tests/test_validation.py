@@ -996,7 +996,12 @@ def test_same_orgnr_and_project_twice_is_a_warning_on_both() -> None:
     assert len(result.applications) == 3
     issues = result.warnings
     assert [i.code for i in issues] == ["validate.duplicate_project"] * 2
-    assert issues[0].params == {"orgnr": ORGNR, "rows": ["2", "3"], "other_rows": ["3"]}
+    assert issues[0].params == {
+        "orgnr": ORGNR,
+        "register": 0,
+        "rows": ["2", "3"],
+        "other_rows": ["3"],
+    }
     assert result.ok
 
 
@@ -1948,6 +1953,75 @@ def test_another_registers_org_ids_are_carried_through_not_read_as_orgnrs() -> N
     wrong = validate(make_table([{**rows[3], "orgnr": "NO-BRC-974760674"}], GIVING360_HEADERS))
     assert [r.id for r in wrong.rejected] == ["360G-uk-3"]
     assert codes(wrong) == ["validate.orgnr_checksum"]
+
+
+# 360Giving's columns with a project title (F).
+GIVING360_TITLED = (*GIVING360_HEADERS, ("Title", "project"))
+
+
+def _giving360(*orgs: str, titles: Sequence[str] | None = None) -> ValidationResult:
+    rows = [
+        {
+            "id": f"360G-uk-{i}",
+            "orgnr": org,
+            "requested": "100",
+            "project": titles[i] if titles else f"Prosjekt {i}",
+        }
+        for i, org in enumerate(orgs)
+    ]
+    return validate(make_table(rows, GIVING360_TITLED))
+
+
+def test_the_same_project_under_another_registers_identifier_is_a_warning() -> None:
+    """Two rows of one recipient and title are the application listed twice, whether the
+    recipient is known by its organisation number or, without one, by its identifier in
+    another register (in any case: gb-chc-1234567 is GB-CHC-1234567). Only organisation numbers
+    were compared. A publisher's own code is compared as given."""
+    result = _giving360(
+        "GB-CHC-1234567",
+        "gb-chc-1234567 ",
+        "E5104X",
+        "e5104x",
+        titles=["Park", "PARK", "Road", "Road"],
+    )
+    assert len(result.applications) == 4
+    twice = [i for i in result.warnings if i.code == "validate.duplicate_project"]
+    where = [(i.location.row, i.location.column) for i in twice if i.location]
+    assert where == [(2, "F"), (3, "F")]
+    assert twice[0].params == {
+        "orgnr": "GB-CHC-1234567",
+        "register": 1,
+        "rows": ["2", "3"],
+        "other_rows": ["3"],
+    }
+    assert (
+        "Søknader!F2 (Title): the same identifier in another register (GB-CHC-1234567) and "
+        "project title are on rows 2 and 3"
+    ) in describe_issue(twice[0], "en")
+    assert (
+        "samme identifikator i et annet register (GB-CHC-1234567) og prosjekttittel står på "
+        "radene 2 og 3"
+    ) in describe_issue(twice[0], "nb")
+    # An organisation number is said as one.
+    numbered = check(row(project="Sak"), row(id="A2", project="sak"))
+    assert f"samme organisasjonsnummer ({ORGNR}) og prosjekttittel" in describe_issue(
+        numbered.warnings[0], "nb"
+    )
+
+
+def test_an_org_id_in_lower_case_is_said_to_be_another_registers_identifier() -> None:
+    result = _giving360("gb-chc-1234567", "GB-COH-01234567")
+    (kept,) = result.issues
+    assert (kept.code, kept.params["examples"]) == (
+        "validate.open_data_org_id",
+        ["gb-chc-1234567", "GB-COH-01234567"],
+    )
+    # Carried as typed, compared in capitals.
+    assert [a.extra["Recipient Org:Identifier"] for a in result.applications] == [
+        "gb-chc-1234567",
+        "GB-COH-01234567",
+    ]
+    assert [a.organisation for a in result.applications] == ["GB-CHC-1234567", "GB-COH-01234567"]
 
 
 def test_a_grant_code_in_the_org_id_column_is_no_org_id() -> None:

@@ -76,6 +76,7 @@ from tilskudd.models import (
     ParamValue,
     RejectedRow,
     Severity,
+    other_organisation_key,
 )
 from tilskudd.money import INVISIBLE, MAX_AMOUNT, parse_decimal, to_decimal
 from tilskudd.reading.columns import CURRENCY_HEADERS, names_currency, normalize_header
@@ -1844,6 +1845,8 @@ def _check_rows(
                 "duplicate_project",
                 {
                     "orgnr": orgnr,
+                    # 1: no organisation number, an identifier in another register
+                    "register": int(not _is_orgnr_key(orgnr)),
                     "rows": numbers_of_project,
                     "other_rows": [str(r.number) for r in rows_of_project if r is not row],
                 },
@@ -1997,7 +2000,8 @@ def _open_data_columns(table: RawTable) -> tuple[RawTable, list[Issue]]:
                 new[org_at] = brc.group(1).strip()
             elif text:
                 new[org_at] = None
-                if keep_at is not None and is_org_id(text):
+                # In any case: gb-chc-1234567 is GB-CHC-1234567 (orgid.organisation_key).
+                if keep_at is not None and is_org_id(text.upper()):
                     new.extend([None] * (keep_at + 1 - len(new)))
                     new[keep_at] = text
                     kept.append((row_id or f"R{number}", text))
@@ -2249,6 +2253,7 @@ _REQUESTED_OF = itemgetter(_DATA.index("requested"))
 _COST_OF = itemgetter(_DATA.index("requested"), _DATA.index("total_cost"))
 _ORGNR_OF = itemgetter(_DATA.index("orgnr"))
 _PROJECT_OF = itemgetter(_DATA.index("project"))
+_EXTRA_OF = itemgetter(_DATA.index("extra"))
 _NONE_AS_EMPTY: dict[str | None, str] = {None: ""}
 
 
@@ -2297,12 +2302,26 @@ def _project_keys(projects: list[str | None]) -> Iterator[str]:
     return map(" ".join, map(str.split, map(str.casefold, texts)))
 
 
+def _is_orgnr_key(organisation: str) -> bool:
+    """Whether an organisation as compared is an organisation number (nine digits)."""
+    return len(organisation) == 9 and organisation.isascii() and organisation.isdigit()
+
+
 def _same_projects(datas: list[RowData]) -> dict[tuple[str, str], list[int]]:
-    """The rows of each orgnr and project title (compared by :func:`_project_keys`) that occur
-    more than once, by index, in order; a row without either is not compared."""
+    """The rows of each organisation (its orgnr, else its identifier in another register) and
+    project title (compared by :func:`_project_keys`) that occur more than once, by index, in
+    order; a row without either is not compared."""
     projects: list[str | None] = list(map(_PROJECT_OF, datas))
+    organisations: list[str | None] = list(map(_ORGNR_OF, datas))
+    # No organisation number: the identifier in another register, as every comparison of
+    # organisations takes it (Application.organisation): gb-chc-1 is GB-CHC-1.
+    for index in list(_indices_of_none(organisations)):
+        extra = _EXTRA_OF(datas[index])
+        if extra:
+            organisations[index] = other_organisation_key(extra)
+    # None (no organisation) is among the keys, and never counted as repeated below.
     keys: list[tuple[str, str]] = list(
-        zip(map(_ORGNR_OF, datas), _project_keys(projects), strict=True)
+        zip(cast(list[str], organisations), _project_keys(projects), strict=True)
     )
     counts = Counter(keys)
     if len(counts) == len(keys):

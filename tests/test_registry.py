@@ -19,6 +19,7 @@ from tilskudd.registry import (
     normalise_name,
     org_id_country,
     organisation_key,
+    spaced_org_id,
     validate_orgnr,
 )
 
@@ -699,3 +700,23 @@ def test_an_org_ids_country() -> None:
 )
 def test_an_organisations_identifier_as_compared(given: str, key: str) -> None:
     assert organisation_key(given) == key
+
+
+@pytest.mark.parametrize(
+    ("typed", "written"),
+    [
+        ("GB-CHC 1234567", "GB-CHC-1234567"),
+        ("GB CHC 1234567", "GB-CHC-1234567"),
+        ("gb - chc - 1234567", "GB-CHC-1234567"),
+        ("GB-CHC-123 4567", ""),
+        ("GB-CHC-1234567 / GB-COH-01234567", ""),
+        ("GB-CHC-1234567", None),
+        (" GB-CHC-1234567 ", None),
+        ("GB 108260441", None),
+        ("NY PCC", None),
+        ("NIC101161/ XT36011", None),
+        ("SP G16 A07", None),
+    ],
+)
+def test_an_org_id_written_with_spaces(typed: str, written: str | None) -> None:
+    assert spaced_org_id(typed) == written

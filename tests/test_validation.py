@@ -2024,6 +2024,53 @@ def test_an_org_id_in_lower_case_is_said_to_be_another_registers_identifier() ->
     assert [a.organisation for a in result.applications] == ["GB-CHC-1234567", "GB-COH-01234567"]
 
 
+@pytest.mark.parametrize(
+    ("typed", "certain"),
+    [
+        ("GB-CHC 1234567", "GB-CHC-1234567"),
+        ("GB CHC 1234567", "GB-CHC-1234567"),
+        ("gb-chc -1234567", "GB-CHC-1234567"),
+        ("GB-CHC-123 4567", ""),  # GB-CHC-123 and a note, or GB-CHC-1234567?
+        ("NO BRC 974760673", "NO-BRC-974760673"),
+    ],
+)
+def test_an_org_id_with_a_space_in_it_is_refused_naming_the_cell(typed: str, certain: str) -> None:
+    """An identifier in org-id.guide's form has no spaces. One with a space was carried as a
+    publisher's own code, so GB-CHC 1234567 and GB-CHC-1234567 were two organisations for
+    per_applicant_max; which one it names is not certain, so the row is refused and the officer
+    told which cell to write again."""
+    result = _giving360("GB-CHC-1234567", typed)
+    assert [a.id for a in result.applications] == ["360G-uk-0"]
+    assert [r.id for r in result.rejected] == ["360G-uk-1"]
+    (issue,) = result.errors
+    assert (issue.code, issue.value, issue.params) == (
+        "validate.org_id_spaced",
+        typed,
+        {"suggestion": certain, "certain": int(bool(certain))},
+    )
+    assert issue.location is not None
+    assert issue.location.cell == "Søknader!C3"
+    said = {lang: " ".join(describe_issue(issue, lang).split()) for lang in ("en", "nb")}
+    assert (
+        f"Søknader!C3 (Recipient Org:Identifier): '{typed}' is not an identifier in another "
+        "register as written: such an identifier has no spaces"
+    ) in said["en"]
+    assert (
+        f"«{typed}» er ikke en identifikator i et annet register slik den er skrevet: en slik "
+        "identifikator har ingen mellomrom"
+    ) in said["nb"]
+    assert (f"({certain}?)" in said["en"]) == bool(certain)
+
+
+@pytest.mark.parametrize("typed", ["GB 108260441", "NY PCC", "623 60098 29719", "360G-x ORG 1"])
+def test_a_publishers_code_with_a_space_is_kept_as_given(typed: str) -> None:
+    """The UK government's awards of 2016-17 give VAT numbers (GB 108260441), council codes
+    (NY PCC) and others with spaces: no org-id, so no error; compared as given."""
+    result = _giving360(typed)
+    assert [a.organisation for a in result.applications] == [typed]
+    assert result.errors == ()
+
+
 def test_a_grant_code_in_the_org_id_column_is_no_org_id() -> None:
     """SP-G16-A07-03 (a UK government grant code given as the recipient's identifier) was taken
     for an org-id: no country SP, no list G16 in org-id.guide's form. It is read as another

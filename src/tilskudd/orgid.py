@@ -15,6 +15,7 @@ __all__ = [
     "is_org_id",
     "org_id_country",
     "organisation_key",
+    "spaced_org_id",
 ]
 
 _ISO_3166 = """
@@ -67,6 +68,13 @@ def org_id_country(text: str) -> str | None:
     return str(found["country"])
 
 
+_SPACED_ORG_ID = re.compile(
+    r"(?P<country>[A-Za-z]{2}(?:_[A-Za-z0-9]{1,3})?)\s*[-\s]\s*"
+    r"(?P<list>[A-Za-z]{2,}[0-9]*(?:_[A-Za-z]{2,}[0-9]*)*)\s*[-\s]\s*(?P<id>\S(?:.*\S)?)",
+    re.DOTALL,
+)
+
+
 @lru_cache(maxsize=65_536)
 def organisation_key(text: str) -> str:
     """An organisation's identifier as every comparison takes it (``per_applicant_max`` in a
@@ -95,3 +103,25 @@ def organisation_key(text: str) -> str:
         if len(number) == 9 and number.isascii() and number.isdigit():
             return number
     return upper
+
+
+def spaced_org_id(text: str) -> str | None:
+    """``text`` read as an identifier in org-id.guide's form written with spaces in it
+    (``GB-CHC 1234567``, ``GB CHC-1234567``, ``GB-CHC-123 4567``): the identifier without them
+    where that is certain (the spaces only stand for the hyphens between its parts), else "";
+    None for text that is no such identifier (``GB-CHC-1234567``, ``NY PCC``, ``GB 108260441``).
+    An identifier has no spaces, and tilskudd does not guess which organisation one with
+    spaces means: ``GB-CHC-123 4567`` may be ``GB-CHC-123`` and a note."""
+    text = text.strip()
+    if not any(ch.isspace() for ch in text):
+        return None
+    found = _SPACED_ORG_ID.fullmatch(text)
+    if found is None:
+        return None
+    country = found["country"].upper()
+    if country[:2] not in COUNTRY_CODES and country[:2] not in ORG_ID_REGIONS:
+        return None
+    if any(ch.isspace() for ch in found["id"]):
+        return ""
+    joined = f"{country}-{found['list'].upper()}-{found['id']}"
+    return joined if is_org_id(joined.upper()) else None

@@ -36,6 +36,7 @@ from tilskudd.orgid import (
     is_org_id,
     org_id_country,
     organisation_key,
+    spaced_org_id,
 )
 
 __all__ = [
@@ -55,6 +56,7 @@ __all__ = [
     "numberings_with",
     "org_id_country",
     "organisation_key",
+    "spaced_org_id",
     "validate_orgnr",
 ]
 

@@ -96,6 +96,7 @@ from tilskudd.registry import (
     is_org_id,
     is_plain_valid_orgnr,
     numberings_with,
+    spaced_org_id,
     validate_orgnr,
 )
 from tilskudd.thousands import CODES as THOUSANDS_CODES
@@ -785,6 +786,13 @@ class _Checker:
         """Positions of each required group other than ``requested`` (set by the caller)."""
         self.identifying = [f for f in _IDENTIFYING if f in self.fields]
         """The columns that say whose application a row is, among those the table has."""
+        org_at = self.fields.get("orgnr")
+        self.org_id_column = (
+            org_at is not None
+            and org_at < len(table.headers)
+            and normalize_header(table.headers[org_at]) == _ORG_ID_HEADER
+        )
+        """The orgnr column is 360Giving's Recipient Org:Identifier (:func:`_open_data_columns`)."""
 
     # --- issues -------------------------------------------------------------------------------
 
@@ -1289,6 +1297,15 @@ class _Checker:
             # Research Council's): say so, but the orgnr is optional, so the row stays valid.
             self.add(row, "orgnr", "orgnr_placeholder", severity=Severity.WARNING, value=value)
             return None
+        if self.org_id_column and type(value) is str:
+            # Left here by _open_data_columns: another register's identifier with a space in
+            # it. Which organisation it names is not certain, and per_applicant_max and the
+            # funded-twice check must not count it as another's, or as a second one.
+            written = spaced_org_id(value)
+            if written is not None:
+                params = {"suggestion": written, "certain": int(bool(written))}
+                self.add(row, "orgnr", "org_id_spaced", params, value=value)
+                return None
         if type(value) is str or type(value) is float:
             result = self.orgnr_result(value)
         else:
@@ -1998,6 +2015,8 @@ def _open_data_columns(table: RawTable) -> tuple[RawTable, list[Issue]]:
             brc = _NO_BRC.fullmatch(text)
             if brc is not None:
                 new[org_at] = brc.group(1).strip()
+            elif text and spaced_org_id(text) is not None:
+                pass  # left in the cell, which the row's check refuses (org_id_spaced)
             elif text:
                 new[org_at] = None
                 # In any case: gb-chc-1234567 is GB-CHC-1234567 (orgid.organisation_key).

@@ -14,6 +14,7 @@ __all__ = [
     "ORG_ID_REGIONS",
     "is_org_id",
     "org_id_country",
+    "org_id_published",
     "organisation_key",
     "spaced_org_id",
 ]
@@ -125,3 +126,16 @@ def spaced_org_id(text: str) -> str | None:
         return ""
     joined = f"{country}-{found['list'].upper()}-{found['id']}"
     return joined if is_org_id(joined.upper()) else None
+
+
+def org_id_published(text: str) -> str | None:
+    """An identifier in org-id.guide's form, in any case, as it is published: its prefix (the
+    country and the list) in capitals as the guide writes them, the identifier in the list as
+    given, which its register may write in small letters (``xi-ror-03yrm5c26`` ->
+    ``XI-ROR-03yrm5c26``); None for text in no such form."""
+    text = text.strip()
+    found = ORG_ID_FORM.fullmatch(text.upper())
+    if found is None or not is_org_id(text.upper()):
+        return None
+    start = found.start("id")
+    return text[:start].upper() + text[start:]

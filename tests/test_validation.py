@@ -2071,6 +2071,44 @@ def test_a_publishers_code_with_a_space_is_kept_as_given(typed: str) -> None:
     assert result.errors == ()
 
 
+def test_codes_that_differ_only_in_case_or_spaces_are_said_not_merged() -> None:
+    """A publisher's own codes are compared as given, so GB 108260441 and GB108260441 (one
+    university's VAT number in the UK government's awards) were two organisations without a
+    word. They may be two, so they stay two; one warning on the column names them, for the
+    officer to write them alike if they are one. Org-ids that differ in case are one already."""
+    result = _giving360("GB 108260441", "E5104X", "GB108260441", "gb-chc-1", "GB-CHC-1", "e5104X")
+    assert [a.organisation for a in result.applications] == [
+        "GB 108260441",
+        "E5104X",
+        "GB108260441",
+        "GB-CHC-1",
+        "GB-CHC-1",
+        "e5104X",
+    ]
+    (variants,) = [i for i in result.issues if i.code == "validate.org_id_variants"]
+    assert variants.severity is Severity.WARNING
+    assert variants.location is not None
+    assert variants.location.cell == "Søknader!C1"
+    assert (variants.params["count"], variants.params["ids"]) == (
+        4,
+        ["360G-uk-0", "360G-uk-1", "360G-uk-2", "360G-uk-5"],
+    )
+    assert variants.params["examples"] == ["GB 108260441", "E5104X", "GB108260441"]
+    assert (
+        "4 of 6 applications give an identifier here that differs from another only in case or "
+        "spaces (GB 108260441, E5104X and GB108260441): each is counted as the organisation it "
+        "names"
+    ) in " ".join(describe_issue(variants, "en").split())
+    assert (
+        "4 av 6 søknader oppgir her en identifikator som skiller seg fra en annen bare i store og "
+        "små bokstaver eller mellomrom"
+    ) in " ".join(describe_issue(variants, "nb").split())
+    # Org-ids alone: nothing to say.
+    assert not [
+        i for i in _giving360("gb-chc-1", "GB-CHC-1").issues if i.code == "validate.org_id_variants"
+    ]
+
+
 def test_a_grant_code_in_the_org_id_column_is_no_org_id() -> None:
     """SP-G16-A07-03 (a UK government grant code given as the recipient's identifier) was taken
     for an org-id: no country SP, no list G16 in org-id.guide's form. It is read as another

@@ -79,6 +79,7 @@ from tilskudd.models import (
     other_organisation_key,
 )
 from tilskudd.money import INVISIBLE, MAX_AMOUNT, parse_decimal, to_decimal
+from tilskudd.orgid import organisation_key
 from tilskudd.reading.columns import CURRENCY_HEADERS, names_currency, normalize_header
 from tilskudd.reading.sheet import currency_line_issue
 from tilskudd.reading.table import (
@@ -1998,6 +1999,7 @@ def _open_data_columns(table: RawTable) -> tuple[RawTable, list[Issue]]:
     keep_at = width + 1 if org_at is not None and ORG_ID_COLUMN not in table.extra else None
     geo_keep_at = width + 2 if geo_at is not None and GEO_CODE_COLUMN not in table.extra else None
     kept: list[tuple[str, str]] = []  # (row's id, org-id) carried through
+    carried: list[tuple[str, str]] = []  # (row's id, identifier) carried through, in row order
     foreign: dict[int, list[tuple[str, str]]] = {}  # column -> (row's id, value) read as empty
     counties_moved = False
     rows: list[tuple[int, Sequence[RawCell]]] = []
@@ -2024,11 +2026,13 @@ def _open_data_columns(table: RawTable) -> tuple[RawTable, list[Issue]]:
                     new.extend([None] * (keep_at + 1 - len(new)))
                     new[keep_at] = text
                     kept.append((row_id or f"R{number}", text))
+                    carried.append(kept[-1])
                 elif own_org is None or not text.startswith(own_org):
                     foreign.setdefault(org_at, []).append((row_id or f"R{number}", text))
                     if keep_at is not None:
                         new.extend([None] * (keep_at + 1 - len(new)))
                         new[keep_at] = text
+                        carried.append(foreign[org_at][-1])
         if geo_at is not None and geo_at < len(new):
             text = _cell_text(new[geo_at]).strip()
             if county_at is not None and _COUNTY_CODES.fullmatch(text):
@@ -2070,7 +2074,24 @@ def _open_data_columns(table: RawTable) -> tuple[RawTable, list[Issue]]:
                 table, "validate.open_data_org_id", org_at, kept, field="orgnr", name=ORG_ID_COLUMN
             ),
         )
+    variants = _identifier_variants(carried)
+    if variants and org_at is not None:
+        issues.append(
+            _column_warning(table, "validate.org_id_variants", org_at, variants, field="orgnr")
+        )
     return replace(table, rows=rows, fields=new_fields, extra=extra), issues
+
+
+def _identifier_variants(carried: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The identifiers (row id and text, in row order) that differ from another only in case
+    or spaces and are still two organisations as compared (:func:`organisation_key`: a
+    publisher's own code, ``GB 108260441`` beside ``GB108260441``): not merged, as they may be
+    two, but said, as they may be one."""
+    forms: dict[str, set[str]] = {}
+    for _row_id, text in carried:
+        forms.setdefault("".join(text.split()).casefold(), set()).add(organisation_key(text))
+    loose = {form for form, keys in forms.items() if len(keys) > 1}
+    return [item for item in carried if "".join(item[1].split()).casefold() in loose]
 
 
 def _column_warning(

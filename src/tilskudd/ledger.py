@@ -1532,9 +1532,17 @@ class Ledger:
             "JOIN commits c ON c.seq = a.commit_seq WHERE (? < 0 OR a.seq < ?) ORDER BY a.seq",
             params,
         )
+        # Each organisation as compared (organisation_key); digits alone (an organisation
+        # number, nearly every one) are their own key and are not looked up.
         key = organisation_key
         return [
-            PriorAward(round_, app_id, None if org is None else key(org), project, current)
+            PriorAward(
+                round_,
+                app_id,
+                org if org is None or org.isdigit() else key(org),
+                project,
+                current,
+            )
             for round_, app_id, org, project, current in rows
         ]
 

@@ -216,3 +216,25 @@ def test_an_org_id_in_any_case_is_one_organisation(make_application: MakeApp, ru
         "gb-chc-1234567",
         "Gb-Chc-1234567",
     ]
+
+
+def test_a_360giving_sheet_caps_a_recipient_typed_in_two_cases(tmp_path: Path) -> None:
+    """End to end: Charity A is GB-CHC-1234567 on one row and gb-chc-1234567 on the next.
+    Read as two organisations, each got its 100 000 under a maximum of 150 000."""
+    source = tmp_path / "uk.csv"
+    source.write_text(
+        "Identifier,Title,Amount Applied For,Recipient Org:Identifier,Recipient Org:Name,Score\n"
+        "360G-uk-1,Park,100000,GB-CHC-1234567,Charity A,9\n"
+        "360G-uk-2,School,100000,gb-chc-1234567 ,Charity A,8\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "awards.json"
+    args = ["allocate", str(source), "--budget", "1000000", "--per-applicant-max", "150000"]
+    run = CliRunner().invoke(app, [*args, "-o", str(out)])
+    assert run.exit_code == 0, run.output
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert {a["id"]: a["amount"] for a in data["applications"]} == {
+        "360G-uk-1": 100_000,
+        "360G-uk-2": 50_000,
+    }
+    assert data["budget"] == data["awarded"] + data["unallocated"]

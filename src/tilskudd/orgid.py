@@ -84,10 +84,12 @@ def organisation_key(text: str) -> str:
 
     Nine digits are an organisation number, as they are. An identifier in org-id.guide's form
     is compared without case: ``gb-chc-1234567`` is ``GB-CHC-1234567``, the key being the
-    identifier in capitals. The guide writes its list codes in capitals, and the lists'
-    identifiers are numbers or codes the registers give in capitals (Companies House's
-    ``SC123456``, OSCR's ``SC012345``); none tells two organisations apart by case alone, and
-    find-that-charity, 360Giving's look-up, reads them in capitals. ``NO-BRC-<orgnr>`` (the
+    identifier in capitals. The guide writes its list codes in capitals, and the lists grant
+    data uses most (``GB-CHC``, ``GB-COH``, ``GB-SC``, ``GB-NIC``, ``GB-EDU``, ``US-EIN``,
+    ``NL-KVK``) give numbers, or codes in capitals (Companies House's ``SC123456``), that their
+    registers do not tell apart by case; find-that-charity, too, puts a registration number in
+    capitals before it makes an org-id of it. (A list whose identifiers did differ by case
+    alone would have two of its organisations counted as one here.) ``NO-BRC-<orgnr>`` (the
     Brønnøysund register's) is that organisation number. Anything else is a publisher's own
     code (``E5104X``, ``360G-xyz-ORG12``) whose scheme tilskudd does not know: compared as
     given, as ``Abc1`` and ``ABC1`` may be two organisations there."""

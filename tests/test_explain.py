@@ -514,6 +514,28 @@ def test_an_application_the_reader_found_twice_is_said_with_the_other_row(
     assert to_data(explain(duplicated, "D2"), "en")["duplicates"] == []
 
 
+def test_the_same_project_of_a_recipient_without_an_organisation_number(tmp_path: Path) -> None:
+    """A UK charity known by its identifier in another register, written in two cases: the
+    reader now finds the project twice, and explain says so, naming the identifier as one."""
+    path = tmp_path / "uk.csv"
+    path.write_text(
+        "Identifier,Title,Amount Applied For,Recipient Org:Identifier,Score\n"
+        "360G-uk-1,Park,300000,GB-CHC-1234567,9\n"
+        "360G-uk-2,Road,200000,GB-COH-01234567,8\n"
+        "360G-uk-3,park,300000,gb-chc-1234567,7\n",
+        encoding="utf-8",
+    )
+    result = run_round(read_applications(path), 600_000, Policy())
+    assert (
+        "Row 2 has the same identifier in another register (GB-CHC-1234567) and project title: "
+        f"application 360G-uk-1, funded NOK{NBSP}300,000."
+    ) in text(result, "360G-uk-3")
+    assert (
+        "Rad 4 har samme identifikator i et annet register (GB-CHC-1234567) og prosjekttittel"
+    ) in text(result, "360G-uk-1", "nb")
+    assert "the same" not in text(result, "360G-uk-2")
+
+
 @pytest.mark.parametrize(
     ("lang", "said"), [("en", f"EUR{NBSP}250,000"), ("nb", f"250{NBSP}000{NBSP}EUR")]
 )

@@ -4485,6 +4485,69 @@ def test_nine_digits_in_the_identifier_column_are_that_organisation_number_acros
     ]
 
 
+# Charity A's identifier as another officer typed it in round 2: the same organisation.
+TYPED_LOWER = [
+    (app_id, name, CHARITY.lower() + (" " if app_id == "G-1" else ""), *rest)
+    for app_id, name, org, *rest in FOREIGN_ROUND_2
+    if org == CHARITY
+]
+
+
+def _typed_lower_rounds(tmp_path: Path) -> tuple[Programme, Path, RoundResult]:
+    """Round 1 committed with GB-CHC-1234567, round 2 allocated with gb-chc-1234567."""
+    programme = _foreign_programme(tmp_path)
+    ledger_path = tmp_path / "l.sqlite"
+    commit(ledger_path, programme, 1, _write_foreign(tmp_path / "r1.csv", FOREIGN_ROUND_1))
+    result = allocate(ledger_path, programme, 2, _write_foreign(tmp_path / "r2.csv", TYPED_LOWER))
+    return programme, ledger_path, result
+
+
+def test_a_foreign_identifier_in_another_case_is_the_same_organisation_across_rounds(
+    tmp_path: Path,
+) -> None:
+    """org-id.guide's identifiers know no case: gb-chc-1234567 in round 2 is the GB-CHC-1234567
+    of round 1. It was another organisation: G-1 got its whole 30 000 past the maximum of
+    70 000 (60 000 in round 1), and G-2, the round-1 project again, was funded a second time."""
+    programme, ledger_path, result = _typed_lower_rounds(tmp_path)
+    decisions = {d.application_id: d for d in result.allocation.decisions}
+    assert decisions["G-1"].amount == 10_000
+    capped = [r for r in decisions["G-1"].reasons if r.code == "reason.cap.per_applicant"]
+    assert [(r.params["orgnr"], r.params["already"]) for r in capped] == [(CHARITY, 60_000)]
+    assert decisions["G-2"].amount == 0
+    assert [(r.code, r.params.get("application")) for r in decisions["G-2"].reasons] == [
+        (ALREADY_FUNDED, "F-1")
+    ]
+    allocation = result.allocation
+    assert allocation.budget == allocation.awarded + allocation.unallocated
+    lg.commit_round(ledger_path, result, programme, 2)
+    # Recorded as typed (without the space after it), found in any case.
+    found = lg.history(ledger_path, "Gb-Chc-1234567")
+    assert [(a.application_id, a.org_id, a.organisation) for a in found] == [
+        ("F-1", CHARITY, CHARITY),
+        ("G-1", CHARITY.lower(), CHARITY),
+        ("G-2", CHARITY.lower(), CHARITY),
+    ]
+    assert lg.history(ledger_path, CHARITY) == found
+    # An amendment counts both spellings as one organisation: 60 000 + 10 000 is its maximum.
+    before = dump(ledger_path)
+    with pytest.raises(LedgerError, match=rf"organisation {CHARITY} would have NOK\xa075,000"):
+        lg.amend(ledger_path, programme, "G-1", 15_000, "x")
+    assert dump(ledger_path) == before
+
+
+def test_a_publishers_own_code_in_another_case_is_another_organisation(tmp_path: Path) -> None:
+    """A code in no register tilskudd knows (E5104X) may tell organisations apart by case:
+    counted as given, not merged, in the round and in the ledger."""
+    programme = _foreign_programme(tmp_path)
+    ledger_path = tmp_path / "l.sqlite"
+    round_1 = [("U-1", "Council", "E5104X", "Park", "0104", 60_000, 300_000, 5)]
+    commit(ledger_path, programme, 1, _write_foreign(tmp_path / "r1.csv", round_1))
+    round_2 = [("U-2", "Other", "e5104x", "Skog", "0104", 30_000, 150_000, 5)]
+    result = allocate(ledger_path, programme, 2, _write_foreign(tmp_path / "r2.csv", round_2))
+    assert [d.amount for d in result.allocation.decisions] == [30_000]
+    assert lg.round_context(ledger_path, programme, 2).prior_by_orgnr == {"E5104X": 60_000}
+
+
 def test_status_says_the_day_each_round_was_decided_as_recorded(
     setup: tuple[Path, Programme, Path, Path],
 ) -> None:

@@ -262,6 +262,16 @@ def _uk_awards(tmp_path: Path) -> Any:
     return read_applications(UK_AWARDS, columns=load_column_map(columns))
 
 
+def test_one_universitys_vat_number_with_and_without_a_space_is_said(tmp_path: Path) -> None:
+    """Manchester Metropolitan University is GB 108260441 on one award and GB108260441 on
+    another: a publisher's own code, compared as given, so two organisations, now with the one
+    warning that names them (and no other identifier of the file's 3 351)."""
+    checked = _uk_awards(tmp_path)
+    (variants,) = [i for i in checked.issues if i.code == "validate.org_id_variants"]
+    assert variants.params["examples"] == ["GB 108260441", "GB108260441"]
+    assert variants.params["count"] == 2
+
+
 def test_the_uk_grant_codes_given_as_recipients_are_no_org_ids(tmp_path: Path) -> None:
     """The UK government's awards of 2016-17 give 111 grant codes as the recipient's
     identifier (SP-G16-A07-03: no country SP, no list G16); they passed as org-ids in
@@ -270,7 +280,9 @@ def test_the_uk_grant_codes_given_as_recipients_are_no_org_ids(tmp_path: Path) -
     checked = _uk_awards(tmp_path)
     orgs = [i for i in checked.issues if i.field == "orgnr"]
     assert [(i.code, i.params["count"], i.params["total"]) for i in orgs] == [
-        ("validate.open_data_not_norwegian", 3351, 3351)
+        ("validate.open_data_not_norwegian", 3351, 3351),
+        # GB 108260441 and GB108260441 (test_one_universitys_vat_number_...)
+        ("validate.org_id_variants", 2, 3351),
     ]
     carried = {a.extra["Recipient Org:Identifier"] for a in checked.applications}
     assert "SP-G16-A07-03" in carried

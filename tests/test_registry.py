@@ -18,6 +18,8 @@ from tilskudd.registry import (
     is_plain_valid_orgnr,
     normalise_name,
     org_id_country,
+    organisation_key,
+    spaced_org_id,
     validate_orgnr,
 )
 
@@ -676,3 +678,45 @@ def test_an_org_ids_country() -> None:
     assert org_id_country("NO-BRC-974760673") == "NO"
     assert org_id_country("XM-DAC-41114") is None  # an international list names no country
     assert org_id_country("SP-G16-A07-03") is None
+
+
+@pytest.mark.parametrize(
+    ("given", "key"),
+    [
+        ("974760673", "974760673"),
+        ("GB-CHC-1234567", "GB-CHC-1234567"),
+        ("gb-chc-1234567", "GB-CHC-1234567"),
+        ("Gb-Coh-sc123456", "GB-COH-SC123456"),
+        ("xi-ror-03yrm5c26", "XI-ROR-03YRM5C26"),
+        ("ca_bc-cra_acr-811793611", "CA_BC-CRA_ACR-811793611"),
+        ("no-brc-974760673", "974760673"),  # the Brønnøysund register's: that number
+        ("NO-BRC-97476067", "NO-BRC-97476067"),  # eight digits: no organisation number
+        # A publisher's own code: its scheme is unknown, so as given.
+        ("E5104X", "E5104X"),
+        ("e5104x", "e5104x"),
+        ("360G-xyz-ORG12", "360G-xyz-ORG12"),
+        ("sp-g16-a07-03", "sp-g16-a07-03"),  # no country SP: a grant code
+    ],
+)
+def test_an_organisations_identifier_as_compared(given: str, key: str) -> None:
+    assert organisation_key(given) == key
+
+
+@pytest.mark.parametrize(
+    ("typed", "written"),
+    [
+        ("GB-CHC 1234567", "GB-CHC-1234567"),
+        ("GB CHC 1234567", "GB-CHC-1234567"),
+        ("gb - chc - 1234567", "GB-CHC-1234567"),
+        ("GB-CHC-123 4567", ""),
+        ("GB-CHC-1234567 / GB-COH-01234567", ""),
+        ("GB-CHC-1234567", None),
+        (" GB-CHC-1234567 ", None),
+        ("GB 108260441", None),
+        ("NY PCC", None),
+        ("NIC101161/ XT36011", None),
+        ("SP G16 A07", None),
+    ],
+)
+def test_an_org_id_written_with_spaces(typed: str, written: str | None) -> None:
+    assert spaced_org_id(typed) == written

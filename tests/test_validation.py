@@ -996,7 +996,12 @@ def test_same_orgnr_and_project_twice_is_a_warning_on_both() -> None:
     assert len(result.applications) == 3
     issues = result.warnings
     assert [i.code for i in issues] == ["validate.duplicate_project"] * 2
-    assert issues[0].params == {"orgnr": ORGNR, "rows": ["2", "3"], "other_rows": ["3"]}
+    assert issues[0].params == {
+        "orgnr": ORGNR,
+        "register": 0,
+        "rows": ["2", "3"],
+        "other_rows": ["3"],
+    }
     assert result.ok
 
 
@@ -1948,6 +1953,160 @@ def test_another_registers_org_ids_are_carried_through_not_read_as_orgnrs() -> N
     wrong = validate(make_table([{**rows[3], "orgnr": "NO-BRC-974760674"}], GIVING360_HEADERS))
     assert [r.id for r in wrong.rejected] == ["360G-uk-3"]
     assert codes(wrong) == ["validate.orgnr_checksum"]
+
+
+# 360Giving's columns with a project title (F).
+GIVING360_TITLED = (*GIVING360_HEADERS, ("Title", "project"))
+
+
+def _giving360(*orgs: str, titles: Sequence[str] | None = None) -> ValidationResult:
+    rows = [
+        {
+            "id": f"360G-uk-{i}",
+            "orgnr": org,
+            "requested": "100",
+            "project": titles[i] if titles else f"Prosjekt {i}",
+        }
+        for i, org in enumerate(orgs)
+    ]
+    return validate(make_table(rows, GIVING360_TITLED))
+
+
+def test_the_same_project_under_another_registers_identifier_is_a_warning() -> None:
+    """Two rows of one recipient and title are the application listed twice, whether the
+    recipient is known by its organisation number or, without one, by its identifier in
+    another register (in any case: gb-chc-1234567 is GB-CHC-1234567). Only organisation numbers
+    were compared. A publisher's own code is compared as given."""
+    result = _giving360(
+        "GB-CHC-1234567",
+        "gb-chc-1234567 ",
+        "E5104X",
+        "e5104x",
+        titles=["Park", "PARK", "Road", "Road"],
+    )
+    assert len(result.applications) == 4
+    twice = [i for i in result.warnings if i.code == "validate.duplicate_project"]
+    where = [(i.location.row, i.location.column) for i in twice if i.location]
+    assert where == [(2, "F"), (3, "F")]
+    assert twice[0].params == {
+        "orgnr": "GB-CHC-1234567",
+        "register": 1,
+        "rows": ["2", "3"],
+        "other_rows": ["3"],
+    }
+    assert (
+        "Søknader!F2 (Title): the same identifier in another register (GB-CHC-1234567) and "
+        "project title are on rows 2 and 3"
+    ) in describe_issue(twice[0], "en")
+    assert (
+        "samme identifikator i et annet register (GB-CHC-1234567) og prosjekttittel står på "
+        "radene 2 og 3"
+    ) in describe_issue(twice[0], "nb")
+    # An organisation number is said as one.
+    numbered = check(row(project="Sak"), row(id="A2", project="sak"))
+    assert f"samme organisasjonsnummer ({ORGNR}) og prosjekttittel" in describe_issue(
+        numbered.warnings[0], "nb"
+    )
+
+
+def test_an_org_id_in_lower_case_is_said_to_be_another_registers_identifier() -> None:
+    result = _giving360("gb-chc-1234567", "GB-COH-01234567")
+    (kept,) = result.issues
+    assert (kept.code, kept.params["examples"]) == (
+        "validate.open_data_org_id",
+        ["gb-chc-1234567", "GB-COH-01234567"],
+    )
+    # Carried as typed, compared in capitals.
+    assert [a.extra["Recipient Org:Identifier"] for a in result.applications] == [
+        "gb-chc-1234567",
+        "GB-COH-01234567",
+    ]
+    assert [a.organisation for a in result.applications] == ["GB-CHC-1234567", "GB-COH-01234567"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "certain"),
+    [
+        ("GB-CHC 1234567", "GB-CHC-1234567"),
+        ("GB CHC 1234567", "GB-CHC-1234567"),
+        ("gb-chc -1234567", "GB-CHC-1234567"),
+        ("GB-CHC-123 4567", ""),  # GB-CHC-123 and a note, or GB-CHC-1234567?
+        ("NO BRC 974760673", "NO-BRC-974760673"),
+    ],
+)
+def test_an_org_id_with_a_space_in_it_is_refused_naming_the_cell(typed: str, certain: str) -> None:
+    """An identifier in org-id.guide's form has no spaces. One with a space was carried as a
+    publisher's own code, so GB-CHC 1234567 and GB-CHC-1234567 were two organisations for
+    per_applicant_max; which one it names is not certain, so the row is refused and the officer
+    told which cell to write again."""
+    result = _giving360("GB-CHC-1234567", typed)
+    assert [a.id for a in result.applications] == ["360G-uk-0"]
+    assert [r.id for r in result.rejected] == ["360G-uk-1"]
+    (issue,) = result.errors
+    assert (issue.code, issue.value, issue.params) == (
+        "validate.org_id_spaced",
+        typed,
+        {"suggestion": certain, "certain": int(bool(certain))},
+    )
+    assert issue.location is not None
+    assert issue.location.cell == "Søknader!C3"
+    said = {lang: " ".join(describe_issue(issue, lang).split()) for lang in ("en", "nb")}
+    assert (
+        f"Søknader!C3 (Recipient Org:Identifier): '{typed}' is not an identifier in another "
+        "register as written: such an identifier has no spaces"
+    ) in said["en"]
+    assert (
+        f"«{typed}» er ikke en identifikator i et annet register slik den er skrevet: en slik "
+        "identifikator har ingen mellomrom"
+    ) in said["nb"]
+    assert (f"({certain}?)" in said["en"]) == bool(certain)
+
+
+@pytest.mark.parametrize("typed", ["GB 108260441", "NY PCC", "623 60098 29719", "360G-x ORG 1"])
+def test_a_publishers_code_with_a_space_is_kept_as_given(typed: str) -> None:
+    """The UK government's awards of 2016-17 give VAT numbers (GB 108260441), council codes
+    (NY PCC) and others with spaces: no org-id, so no error; compared as given."""
+    result = _giving360(typed)
+    assert [a.organisation for a in result.applications] == [typed]
+    assert result.errors == ()
+
+
+def test_codes_that_differ_only_in_case_or_spaces_are_said_not_merged() -> None:
+    """A publisher's own codes are compared as given, so GB 108260441 and GB108260441 (one
+    university's VAT number in the UK government's awards) were two organisations without a
+    word. They may be two, so they stay two; one warning on the column names them, for the
+    officer to write them alike if they are one. Org-ids that differ in case are one already."""
+    result = _giving360("GB 108260441", "E5104X", "GB108260441", "gb-chc-1", "GB-CHC-1", "e5104X")
+    assert [a.organisation for a in result.applications] == [
+        "GB 108260441",
+        "E5104X",
+        "GB108260441",
+        "GB-CHC-1",
+        "GB-CHC-1",
+        "e5104X",
+    ]
+    (variants,) = [i for i in result.issues if i.code == "validate.org_id_variants"]
+    assert variants.severity is Severity.WARNING
+    assert variants.location is not None
+    assert variants.location.cell == "Søknader!C1"
+    assert (variants.params["count"], variants.params["ids"]) == (
+        4,
+        ["360G-uk-0", "360G-uk-1", "360G-uk-2", "360G-uk-5"],
+    )
+    assert variants.params["examples"] == ["GB 108260441", "E5104X", "GB108260441"]
+    assert (
+        "4 of 6 applications give an identifier here that differs from another only in case or "
+        "spaces (GB 108260441, E5104X and GB108260441): each is counted as the organisation it "
+        "names"
+    ) in " ".join(describe_issue(variants, "en").split())
+    assert (
+        "4 av 6 søknader oppgir her en identifikator som skiller seg fra en annen bare i store og "
+        "små bokstaver eller mellomrom"
+    ) in " ".join(describe_issue(variants, "nb").split())
+    # Org-ids alone: nothing to say.
+    assert not [
+        i for i in _giving360("gb-chc-1", "GB-CHC-1").issues if i.code == "validate.org_id_variants"
+    ]
 
 
 def test_a_grant_code_in_the_org_id_column_is_no_org_id() -> None:

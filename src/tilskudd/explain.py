@@ -882,8 +882,12 @@ def _twice(explanation: Explanation, lang: str) -> list[str]:
     t = get(lang)
     lines = []
     for other in explanation.duplicates:
+        # 1: the organisation is an identifier in another register, not an organisation number
+        register = int(not (len(other.orgnr) == 9 and other.orgnr.isdigit()))
         if other.application_id is None or other.status is None:
-            lines.append(t("explain.duplicate_row", row=other.row, orgnr=other.orgnr))
+            lines.append(
+                t("explain.duplicate_row", row=other.row, orgnr=other.orgnr, register=register)
+            )
             continue
         outcome = status_text(other.status, lang)
         if other.amount:
@@ -893,6 +897,7 @@ def _twice(explanation: Explanation, lang: str) -> list[str]:
                 "explain.duplicate",
                 row=other.row,
                 orgnr=other.orgnr,
+                register=register,
                 id=other.application_id,
                 outcome=outcome,
             )

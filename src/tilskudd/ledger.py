@@ -25,16 +25,19 @@ it guarantees, each with a test on a real file:
 organisation number, else, for a recipient without one, its identifier in another register as
 the input gave it (``GB-CHC-1234567``, from 360Giving's ``Recipient Org:Identifier``), else NULL.
 The maximum across rounds, the check that a project is not funded twice (the same organisation
-and title) and ``history`` all match on it. A stored value is told apart by its form
-(:func:`split_organisation`): an organisation number is nine digits and nothing else (the
-pattern of :attr:`Application.orgnr`), so every ledger written before holds only those. An
-identifier in another register can never be taken for another organisation's number: one in
-org-id.guide's form begins with letters (a country's code, then a list's), a placeholder such
-as ``N/A`` or ``-`` is never kept (:func:`~tilskudd.models.other_organisation`), and any other
-is a number only if it is nine digits alone, the text a round already counts as that
-organisation number (both are the same key of ``per_applicant_max``), so the ledger reading it
-as one agrees with the round. A round committed before foreign identifiers were recorded holds
-NULL for them: its awards are matched by application id alone, as they were then.
+and title), amendments and ``history`` all match on it as a round compares it
+(:func:`~tilskudd.orgid.organisation_key`): ``gb-chc-1234567`` recorded in one round is
+``GB-CHC-1234567`` in another, while the text recorded is the one the input gave. A stored
+value is told apart by its form (:func:`split_organisation`): an organisation number is nine
+digits and nothing else (the pattern of :attr:`Application.orgnr`), so every ledger written
+before holds only those. An identifier in another register can never be taken for another
+organisation's number: one in org-id.guide's form begins with letters (a country's code, then a
+list's), a placeholder such as ``N/A`` or ``-`` is never kept
+(:func:`~tilskudd.models.other_organisation`), and any other is a number only if it is nine
+digits alone, the text a round already counts as that organisation number (both are the same
+key of ``per_applicant_max``), so the ledger reading it as one agrees with the round. A round
+committed before foreign identifiers were recorded holds NULL for them: its awards are matched
+by application id alone, as they were then.
 
 The schema is versioned by ``PRAGMA user_version``; :data:`MIGRATIONS` holds the SQL steps from
 each version to the next and every older ledger is upgraded on open, in one transaction.
@@ -78,6 +81,7 @@ from tilskudd.models import (
     Status,
     funded_before_ids,
 )
+from tilskudd.orgid import organisation_key
 from tilskudd.programme import Programme
 
 if TYPE_CHECKING:
@@ -696,8 +700,11 @@ class AwardRecord:
     @property
     def organisation(self) -> str | None:
         """Whose award this is: the organisation number, else the identifier in another
-        register; what ``per_applicant_max`` and the funded-twice check count by."""
-        return self.orgnr or self.org_id
+        register, as compared (:func:`~tilskudd.orgid.organisation_key`); what
+        ``per_applicant_max`` and the funded-twice check count by."""
+        if self.orgnr:
+            return self.orgnr
+        return None if self.org_id is None else organisation_key(self.org_id)
 
     @property
     def figures(self) -> dict[str, Any] | None:
@@ -794,7 +801,7 @@ class PriorAward:
     application_id: str
     orgnr: str | None
     """Its organisation: the organisation number, else the recipient's identifier in another
-    register (as :attr:`Application.organisation`)."""
+    register, as compared (as :attr:`Application.organisation`)."""
     project: str | None
     amount: int
 
@@ -1528,7 +1535,19 @@ class Ledger:
             "JOIN commits c ON c.seq = a.commit_seq WHERE (? < 0 OR a.seq < ?) ORDER BY a.seq",
             params,
         )
-        return [PriorAward(*row) for row in rows]
+        # Each organisation as compared (organisation_key); digits alone (an organisation
+        # number, nearly every one) are their own key and are not looked up.
+        key = organisation_key
+        return [
+            PriorAward(
+                round_,
+                app_id,
+                org if org is None or org.isdigit() else key(org),
+                project,
+                current,
+            )
+            for round_, app_id, org, project, current in rows
+        ]
 
     def head(self) -> tuple[int, str]:
         """(entries, hash of the last entry); ``(0, GENESIS)`` for an empty ledger."""
@@ -1735,9 +1754,9 @@ class Ledger:
                         # The organisation per_applicant_max counts (another register's id
                         # where there is no number); a rejected row's too, when its cell was
                         # valid: history lists everything the organisation applied for.
-                        "orgnr": app.organisation
+                        "orgnr": app.organisation_as_given
                         if app is not None
-                        else (bad.organisation if bad else None),
+                        else (bad.organisation_as_given if bad else None),
                         "applicant": app.applicant if app else (bad.applicant if bad else None),
                         "project": app.project if app else (bad.project if bad else None),
                         "municipalities": canonical_json(munis),
@@ -2721,18 +2740,21 @@ class Ledger:
             # Typed in another case ("a-1"): every id that differs from it only in case.
             same = _id_matcher(text, with_rows=True, fold=True)
 
-        exact = any(a.org_id == text for a in awards)
+        # As a round compares them (organisation_key): gb-chc-1234567 is GB-CHC-1234567, and
+        # NO-BRC-974760673 is 974760673; a publisher's own code as typed, else in any case.
+        key = organisation_key(text) if text else None
+        exact = key is not None and any(a.organisation == key for a in awards)
         folded = text.casefold()
 
         def other_register(award: AwardRecord) -> bool:
             if award.org_id is None:
                 return False
-            return award.org_id == text if exact else award.org_id.casefold() == folded
+            return award.organisation == key if exact else award.org_id.casefold() == folded
 
         return [
             a
             for a in awards
-            if same(a) or (orgnr is not None and a.orgnr == orgnr) or other_register(a)
+            if same(a) or (orgnr is not None and a.organisation == orgnr) or other_register(a)
         ]
 
     def _entry_problem(

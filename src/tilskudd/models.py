@@ -32,7 +32,8 @@ from pydantic_core import PydanticCustomError
 
 from tilskudd.currency import NOK, parse_currency
 from tilskudd.i18n import sheet_reference
-from tilskudd.money import MAX_AMOUNT
+from tilskudd.money import INVISIBLE, MAX_AMOUNT
+from tilskudd.orgid import organisation_key
 
 __all__ = [
     "ALREADY_FUNDED",
@@ -60,6 +61,7 @@ __all__ = [
     "funded_before",
     "funded_before_ids",
     "other_organisation",
+    "other_organisation_key",
     "sheet_reference",
 ]
 
@@ -163,9 +165,17 @@ class Application(_Frozen):
 
     @property
     def organisation(self) -> str | None:
-        """Whose application this is, for ``per_applicant_max``: the organisation number, else
-        the recipient's identifier in another register where the input gave one
-        (:data:`ORG_ID_COLUMN`), else None: in no organisation's total."""
+        """Whose application this is, for ``per_applicant_max`` and every other comparison of
+        organisations: the organisation number, else the recipient's identifier in another
+        register where the input gave one (:data:`ORG_ID_COLUMN`), as compared
+        (:func:`~tilskudd.orgid.organisation_key`: ``GB-CHC-1234567`` for
+        ``gb-chc-1234567``), else None: in no organisation's total."""
+        return self.orgnr or other_organisation_key(self.extra)
+
+    @property
+    def organisation_as_given(self) -> str | None:
+        """The organisation as the input gave it (without spaces around): what is shown and
+        recorded, where :attr:`organisation` is what is compared."""
         return self.orgnr or other_organisation(self.extra)
 
     @model_validator(mode="after")
@@ -181,7 +191,8 @@ def other_organisation(extra: Mapping[str, CellValue]) -> str | None:
     without an organisation number."""
     given = extra.get(ORG_ID_COLUMN) if extra else None
     if isinstance(given, str):
-        given = given.strip()
+        # "GB-CHC-1234567\u200b " pasted from a web page is GB-CHC-1234567 to the eye.
+        given = (given if given.isascii() else given.translate(_DROP_INVISIBLE)).strip()
         # A placeholder for a missing identifier ("N/A", "-", "0", "unknown") names no one:
         # the applications that share it are different recipients. Short codes without
         # digits are real identifiers (NOR, HAM, in the UK government's awards).
@@ -190,6 +201,14 @@ def other_organisation(extra: Mapping[str, CellValue]) -> str | None:
             return given
     return None
 
+
+def other_organisation_key(extra: Mapping[str, CellValue]) -> str | None:
+    """:func:`other_organisation` as compared (:func:`~tilskudd.orgid.organisation_key`)."""
+    given = other_organisation(extra)
+    return None if given is None else organisation_key(given)
+
+
+_DROP_INVISIBLE = dict.fromkeys(map(ord, INVISIBLE))
 
 _PLACEHOLDERS = frozenset(
     {
@@ -226,7 +245,13 @@ class RejectedRow(_Frozen):
     @property
     def organisation(self) -> str | None:
         """Whose application this is, as :attr:`Application.organisation` says it: the
-        organisation number, else the recipient's identifier in another register, else None."""
+        organisation number, else the recipient's identifier in another register, as compared;
+        else None."""
+        return self.orgnr or other_organisation_key(self.extra)
+
+    @property
+    def organisation_as_given(self) -> str | None:
+        """The organisation as the input gave it, as :attr:`Application.organisation_as_given`."""
         return self.orgnr or other_organisation(self.extra)
 
     @property

@@ -30,6 +30,14 @@ from typing import Any, Literal
 
 from tilskudd.errors import TilskuddError, UsageError
 from tilskudd.money import INVISIBLE
+from tilskudd.orgid import (
+    COUNTRY_CODES,
+    ORG_ID_FORM,
+    is_org_id,
+    org_id_country,
+    organisation_key,
+    spaced_org_id,
+)
 
 __all__ = [
     "COUNTRY_CODES",
@@ -47,6 +55,8 @@ __all__ = [
     "normalise_name",
     "numberings_with",
     "org_id_country",
+    "organisation_key",
+    "spaced_org_id",
     "validate_orgnr",
 ]
 
@@ -955,55 +965,3 @@ def validate_orgnr(value: object) -> str:
     if code:
         raise OrgnrError(code, text, reason, sum(ch.isdigit() for ch in text))
     return digits
-
-
-# --- other registers' organisation identifiers (org-id.guide) ------------------------------------
-
-_ISO_3166 = """
-    AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR
-    BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ
-    EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW
-    GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY
-    KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV
-    MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY
-    QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG
-    TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM
-    ZW
-"""
-COUNTRY_CODES: frozenset[str] = frozenset(_ISO_3166.split())
-"""ISO 3166-1 alpha-2 (its 249 countries, as python-stdnum's ``isin`` lists them, without the
-withdrawn AN and CS): the countries an org-id.guide list code may begin with."""
-
-ORG_ID_REGIONS: frozenset[str] = frozenset({"XI", "XM", "XR", "ZZ"})
-"""org-id.guide's codes for lists of more than one country: international, multilateral agencies,
-a region, a list a publisher made; they name no country."""
-
-ORG_ID_FORM = re.compile(
-    r"(?P<country>[A-Z]{2})(?:_[A-Z0-9]{1,3})?"
-    r"-(?P<list>[A-Z]{2,}[0-9]*(?:_[A-Z]{2,}[0-9]*)*)"
-    r"-(?P<id>\S+)"
-)
-"""An identifier in org-id.guide's form: a jurisdiction (a country, maybe with its subdivision,
-``CA_BC``), the code of a list in it (letters, maybe digits after them, two languages joined by
-``_``: ``CHC``, ``DIR3``, ``CRA_ACR``) and the identifier in that list: ``GB-CHC-1234567``,
-``GB-COH-01234567``, ``XM-DAC-41114``. :func:`is_org_id` also checks the country."""
-
-
-def is_org_id(text: str) -> bool:
-    """``text`` is an organisation identifier in org-id.guide's form, its country a real one
-    (ISO 3166-1) or one of the guide's codes for several (``XI``, ``XM``, ``XR``, ``ZZ``):
-    ``GB-CHC-1234567`` is, a grant code such as ``SP-G16-A07-03`` is not (no country SP, no
-    list G16)."""
-    found = ORG_ID_FORM.fullmatch(text)
-    return found is not None and (
-        found["country"] in COUNTRY_CODES or found["country"] in ORG_ID_REGIONS
-    )
-
-
-def org_id_country(text: str) -> str | None:
-    """The ISO 3166-1 country of an org-id (``GB-CHC-1234567`` -> ``GB``), or None for one that
-    names no country (``XM-DAC-41114``) or is no org-id."""
-    found = ORG_ID_FORM.fullmatch(text)
-    if found is None or found["country"] not in COUNTRY_CODES:
-        return None
-    return str(found["country"])

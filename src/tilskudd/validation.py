@@ -76,8 +76,10 @@ from tilskudd.models import (
     ParamValue,
     RejectedRow,
     Severity,
+    other_organisation_key,
 )
 from tilskudd.money import INVISIBLE, MAX_AMOUNT, parse_decimal, to_decimal
+from tilskudd.orgid import organisation_key
 from tilskudd.reading.columns import CURRENCY_HEADERS, names_currency, normalize_header
 from tilskudd.reading.sheet import currency_line_issue
 from tilskudd.reading.table import (
@@ -96,6 +98,7 @@ from tilskudd.registry import (
     is_org_id,
     is_plain_valid_orgnr,
     numberings_with,
+    spaced_org_id,
     validate_orgnr,
 )
 from tilskudd.thousands import CODES as THOUSANDS_CODES
@@ -786,6 +789,13 @@ class _Checker:
         """Positions of each required group other than ``requested`` (set by the caller)."""
         self.identifying = [f for f in _IDENTIFYING if f in self.fields]
         """The columns that say whose application a row is, among those the table has."""
+        org_at = self.fields.get("orgnr")
+        self.org_id_column = (
+            org_at is not None
+            and org_at < len(table.headers)
+            and normalize_header(table.headers[org_at]) == _ORG_ID_HEADER
+        )
+        """The orgnr column is 360Giving's Recipient Org:Identifier (:func:`_open_data_columns`)."""
 
     # --- issues -------------------------------------------------------------------------------
 
@@ -1290,6 +1300,15 @@ class _Checker:
             # Research Council's): say so, but the orgnr is optional, so the row stays valid.
             self.add(row, "orgnr", "orgnr_placeholder", severity=Severity.WARNING, value=value)
             return None
+        if self.org_id_column and type(value) is str:
+            # Left here by _open_data_columns: another register's identifier with a space in
+            # it. Which organisation it names is not certain, and per_applicant_max and the
+            # funded-twice check must not count it as another's, or as a second one.
+            written = spaced_org_id(value)
+            if written is not None:
+                params = {"suggestion": written, "certain": int(bool(written))}
+                self.add(row, "orgnr", "org_id_spaced", params, value=value)
+                return None
         if type(value) is str or type(value) is float:
             result = self.orgnr_result(value)
         else:
@@ -1862,6 +1881,8 @@ def _check_rows(
                 "duplicate_project",
                 {
                     "orgnr": orgnr,
+                    # 1: no organisation number, an identifier in another register
+                    "register": int(not _is_orgnr_key(orgnr)),
                     "rows": numbers_of_project,
                     "other_rows": [str(r.number) for r in rows_of_project if r is not row],
                 },
@@ -1996,6 +2017,7 @@ def _open_data_columns(table: RawTable) -> tuple[RawTable, list[Issue]]:
     keep_at = width + 1 if org_at is not None and ORG_ID_COLUMN not in table.extra else None
     geo_keep_at = width + 2 if geo_at is not None and GEO_CODE_COLUMN not in table.extra else None
     kept: list[tuple[str, str]] = []  # (row's id, org-id) carried through
+    carried: list[tuple[str, str]] = []  # (row's id, identifier) carried through, in row order
     foreign: dict[int, list[tuple[str, str]]] = {}  # column -> (row's id, value) read as empty
     counties_moved = False
     rows: list[tuple[int, Sequence[RawCell]]] = []
@@ -2013,17 +2035,22 @@ def _open_data_columns(table: RawTable) -> tuple[RawTable, list[Issue]]:
             brc = _NO_BRC.fullmatch(text)
             if brc is not None:
                 new[org_at] = brc.group(1).strip()
+            elif text and spaced_org_id(text) is not None:
+                pass  # left in the cell, which the row's check refuses (org_id_spaced)
             elif text:
                 new[org_at] = None
-                if keep_at is not None and is_org_id(text):
+                # In any case: gb-chc-1234567 is GB-CHC-1234567 (orgid.organisation_key).
+                if keep_at is not None and is_org_id(text.upper()):
                     new.extend([None] * (keep_at + 1 - len(new)))
                     new[keep_at] = text
                     kept.append((row_id or f"R{number}", text))
+                    carried.append(kept[-1])
                 elif own_org is None or not text.startswith(own_org):
                     foreign.setdefault(org_at, []).append((row_id or f"R{number}", text))
                     if keep_at is not None:
                         new.extend([None] * (keep_at + 1 - len(new)))
                         new[keep_at] = text
+                        carried.append(foreign[org_at][-1])
         if geo_at is not None and geo_at < len(new):
             text = _cell_text(new[geo_at]).strip()
             if county_at is not None and _COUNTY_CODES.fullmatch(text):
@@ -2065,7 +2092,24 @@ def _open_data_columns(table: RawTable) -> tuple[RawTable, list[Issue]]:
                 table, "validate.open_data_org_id", org_at, kept, field="orgnr", name=ORG_ID_COLUMN
             ),
         )
+    variants = _identifier_variants(carried)
+    if variants and org_at is not None:
+        issues.append(
+            _column_warning(table, "validate.org_id_variants", org_at, variants, field="orgnr")
+        )
     return replace(table, rows=rows, fields=new_fields, extra=extra), issues
+
+
+def _identifier_variants(carried: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The identifiers (row id and text, in row order) that differ from another only in case
+    or spaces and are still two organisations as compared (:func:`organisation_key`: a
+    publisher's own code, ``GB 108260441`` beside ``GB108260441``): not merged, as they may be
+    two, but said, as they may be one."""
+    forms: dict[str, set[str]] = {}
+    for _row_id, text in carried:
+        forms.setdefault("".join(text.split()).casefold(), set()).add(organisation_key(text))
+    loose = {form for form, keys in forms.items() if len(keys) > 1}
+    return [item for item in carried if "".join(item[1].split()).casefold() in loose]
 
 
 def _column_warning(
@@ -2267,6 +2311,7 @@ _REQUESTED_OF = itemgetter(_DATA.index("requested"))
 _COST_OF = itemgetter(_DATA.index("requested"), _DATA.index("total_cost"))
 _ORGNR_OF = itemgetter(_DATA.index("orgnr"))
 _PROJECT_OF = itemgetter(_DATA.index("project"))
+_EXTRA_OF = itemgetter(_DATA.index("extra"))
 _NONE_AS_EMPTY: dict[str | None, str] = {None: ""}
 
 
@@ -2315,12 +2360,26 @@ def _project_keys(projects: list[str | None]) -> Iterator[str]:
     return map(" ".join, map(str.split, map(str.casefold, texts)))
 
 
+def _is_orgnr_key(organisation: str) -> bool:
+    """Whether an organisation as compared is an organisation number (nine digits)."""
+    return len(organisation) == 9 and organisation.isascii() and organisation.isdigit()
+
+
 def _same_projects(datas: list[RowData]) -> dict[tuple[str, str], list[int]]:
-    """The rows of each orgnr and project title (compared by :func:`_project_keys`) that occur
-    more than once, by index, in order; a row without either is not compared."""
+    """The rows of each organisation (its orgnr, else its identifier in another register) and
+    project title (compared by :func:`_project_keys`) that occur more than once, by index, in
+    order; a row without either is not compared."""
     projects: list[str | None] = list(map(_PROJECT_OF, datas))
+    organisations: list[str | None] = list(map(_ORGNR_OF, datas))
+    # No organisation number: the identifier in another register, as every comparison of
+    # organisations takes it (Application.organisation): gb-chc-1 is GB-CHC-1.
+    for index in list(_indices_of_none(organisations)):
+        extra = _EXTRA_OF(datas[index])
+        if extra:
+            organisations[index] = other_organisation_key(extra)
+    # None (no organisation) is among the keys, and never counted as repeated below.
     keys: list[tuple[str, str]] = list(
-        zip(map(_ORGNR_OF, datas), _project_keys(projects), strict=True)
+        zip(cast(list[str], organisations), _project_keys(projects), strict=True)
     )
     counts = Counter(keys)
     if len(counts) == len(keys):

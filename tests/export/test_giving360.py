@@ -328,6 +328,31 @@ def test_a_recipients_own_org_id_is_given_again_and_made_up_only_without_one() -
     assert org_identifier(None, "Council", "360G-x-", 1234567) == "360G-x-org-council"
 
 
+def test_an_org_id_typed_in_small_letters_is_given_with_its_prefix_in_capitals(
+    make_application: Callable[..., Application],
+    make_result: Callable[..., RoundResult],
+) -> None:
+    """gb-chc-1234567 is the charity GB-CHC-1234567 (org-id.guide writes its lists' codes in
+    capitals), not a recipient without an identifier: it was published as 360G-x-org-charity-a
+    and its country left out. The identifier in the list stays as given (ROR's are small)."""
+    assert org_identifier(None, "Charity A", "360G-x-", "gb-chc-1234567") == "GB-CHC-1234567"
+    assert org_identifier(None, "Uni", "360G-x-", "xi-ror-03yrm5c26") == "XI-ROR-03yrm5c26"
+    app = make_application(
+        id="B",
+        orgnr=None,
+        municipalities=(),
+        counties=(),
+        applicant="Charity A",
+        extra={ORG_ID_COLUMN: "gb-chc-1234567 "},
+    )
+    result = make_result([(app, Decision(application_id="B", status=Status.FUNDED, amount=1000))])
+    (row,) = rows(result, funder="Fund")
+    assert (row["Recipient Org:Identifier"], row["Beneficiary Location:Country Code"]) == (
+        "GB-CHC-1234567",
+        "GB",
+    )
+
+
 UK_GRANTS = (
     "Identifier,Title,Amount Applied For,Recipient Org:Identifier,Recipient Org:Name\n"
     "360G-uk-1,Park,1000,GB-CHC-1234567,Charity A\n"

@@ -180,3 +180,61 @@ def test_a_placeholder_for_a_missing_identifier_is_no_organisation(
     # The note says the cap was applied to none of them: none has an identifier.
     (note,) = [n for n in result.notes if n.code.startswith("note.per_applicant_unknown")]
     assert (note.code, note.params["total"]) == ("note.per_applicant_unknown_all", 3)
+
+
+@pytest.mark.parametrize("rule", RULES)
+def test_an_org_id_in_any_case_is_one_organisation(make_application: MakeApp, rule: str) -> None:
+    """org-id.guide's identifiers know no case: gb-chc-1234567, typed by another officer or
+    pasted with an invisible space after it, is GB-CHC-1234567, and the cap holds the three
+    together, in whatever order they come. A publisher's own code is counted as given: e5104x
+    may be another organisation than E5104X."""
+
+    def foreign(app_id: str, org_id: str, score: int) -> Application:
+        return make_application(
+            id=app_id, orgnr=None, score=score, requested=100_000, extra={ORG_ID_COLUMN: org_id}
+        )
+
+    apps = [
+        foreign("GB-1", "GB-CHC-1234567", 9),
+        foreign("GB-2", "gb-chc-1234567", 8),
+        foreign("GB-3", "Gb-Chc-1234567\u200b ", 7),
+        foreign("UK-1", "E5104X", 6),
+        foreign("UK-2", "e5104x", 5),
+    ]
+    policy = Policy(rule=rule, per_applicant_max=150_000, seed=1 if rule == "lottery" else None)
+    most = 100_000 if rule == "optimal" else 150_000
+    for order in (apps, apps[::-1]):
+        result = allocate(order, 10_000_000, policy)
+        amount = {d.application_id: d.amount for d in result.decisions}
+        assert amount["GB-1"] + amount["GB-2"] + amount["GB-3"] == most
+        assert (amount["UK-1"], amount["UK-2"]) == (100_000, 100_000)
+        assert result.budget == result.awarded + result.unallocated
+    # The organisation is named by its identifier as compared, in capitals.
+    assert {app.organisation for app in apps[:3]} == {"GB-CHC-1234567"}
+    assert [app.organisation_as_given for app in apps[:3]] == [
+        "GB-CHC-1234567",
+        "gb-chc-1234567",
+        "Gb-Chc-1234567",
+    ]
+
+
+def test_a_360giving_sheet_caps_a_recipient_typed_in_two_cases(tmp_path: Path) -> None:
+    """End to end: Charity A is GB-CHC-1234567 on one row and gb-chc-1234567 on the next.
+    Read as two organisations, each got its 100 000 under a maximum of 150 000."""
+    source = tmp_path / "uk.csv"
+    source.write_text(
+        "Identifier,Title,Amount Applied For,Recipient Org:Identifier,Recipient Org:Name,Score\n"
+        "360G-uk-1,Park,100000,GB-CHC-1234567,Charity A,9\n"
+        "360G-uk-2,School,100000,gb-chc-1234567 ,Charity A,8\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "awards.json"
+    args = ["allocate", str(source), "--budget", "1000000", "--per-applicant-max", "150000"]
+    run = CliRunner().invoke(app, [*args, "-o", str(out)])
+    assert run.exit_code == 0, run.output
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert {a["id"]: a["amount"] for a in data["applications"]} == {
+        "360G-uk-1": 100_000,
+        "360G-uk-2": 50_000,
+    }
+    assert data["budget"] == data["awarded"] + data["unallocated"]

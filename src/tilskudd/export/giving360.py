@@ -53,8 +53,8 @@ from tilskudd.export.atomic import atomic_path, atomic_write
 from tilskudd.export.csv import neutralise
 from tilskudd.i18n import get
 from tilskudd.models import ORG_ID_COLUMN, Application, RoundResult, other_organisation
+from tilskudd.orgid import org_id_country, org_id_published
 from tilskudd.publication import changes_by_id, standing
-from tilskudd.registry import is_org_id, org_id_country
 from tilskudd.validation import GRANT_ID_FORM
 from tilskudd.wording import change_sentences, county_name, municipality_name
 
@@ -110,11 +110,13 @@ def _slug(text: str) -> str:
 
 def org_identifier(orgnr: str | None, name: str, prefix: str, given: object = None) -> str:
     """``NO-BRC-<orgnr>`` for an organisation number, else the org-id ``given`` where it is one
-    (``GB-CHC-1234567``), else a ``360G``-style id from the name."""
+    in any case (``GB-CHC-1234567``, its prefix in capitals: :func:`org_id_published`), else a
+    ``360G``-style id from the name."""
     if orgnr and _ORGNR.match(orgnr):
         return f"NO-BRC-{orgnr}"
-    if isinstance(given, str) and is_org_id(given.strip()):
-        return given.strip()
+    published = org_id_published(given) if isinstance(given, str) else None
+    if published is not None:
+        return published
     return f"{prefix}org-{_slug(name)}"
 
 
@@ -197,7 +199,7 @@ def _country(app: Application | None, codes: list[str]) -> str:
     other = other_organisation(app.extra)
     if other is None:
         return "NO"
-    return org_id_country(other) or ""
+    return org_id_country(other.upper()) or ""
 
 
 def _description(app: Application | None, applicant: str, lang: str) -> str:

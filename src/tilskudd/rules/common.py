@@ -80,7 +80,7 @@ from tilskudd.models import (
     Reason,
     Status,
     check_decisions,
-    other_organisation,
+    other_organisation_key,
 )
 from tilskudd.money import plain_number
 
@@ -1076,8 +1076,9 @@ class Caps:
             add_requested(values["requested"])
             org = values["orgnr"]
             if org is None and values["extra"]:
-                # No organisation number: another register's id counts as the organisation.
-                org = other_organisation(values["extra"])
+                # No organisation number: another register's id counts as the organisation,
+                # compared as Application.organisation compares it.
+                org = other_organisation_key(values["extra"])
             add_orgnr(org)
             if keep:
                 add_given(values["rank"])

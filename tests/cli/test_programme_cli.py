@@ -1248,8 +1248,9 @@ def test_nb_over_the_frame_and_amend_over_the_frame(folder: Path) -> None:
         f"feil: rammen for runde 2, {kr(150_000)}, er mer enn det som er igjen av ordningens "
         "ramme på "
         f"{kr(200_000)} ({kr(100_000)}; {kr(100_000)} er vedtatt i tidligere runder, medregnet "
-        "endringer). Fordel runden på nytt med en ramme på høyst det som er igjen (utelat "
-        "--budget for å bruke det). Ingenting ble registrert.\n"
+        "endringer). Fordel runden på nytt med en ramme på høyst det som er igjen: --budget "
+        "100000, eller uten --budget, som gir runden det som er igjen. Ingenting ble "
+        "registrert.\n"
     )
     # the frame cut to 150 000 after round 1: 50 000 remains
     programme = folder / "tilskudd.toml"
@@ -1463,7 +1464,8 @@ def test_a_budget_over_what_remains_is_said_before_the_commit(folder: Path) -> N
     assert result.exit_code == 0, result.output
     assert (
         f"Round 1: the budget given, NOK{NBSP}300,000, is more than remains of the frame of "
-        f"NOK{NBSP}200,000 (NOK{NBSP}200,000); --commit would be refused."
+        f"NOK{NBSP}200,000 (NOK{NBSP}200,000); --commit would be refused. Give at most "
+        "--budget 200000, or leave out --budget."
     ) in result.stdout
     within = run("allocate", "r1.csv", "--round", "1", "--budget", "150 000")
     assert within.exit_code == 0, within.output
@@ -2505,3 +2507,32 @@ def test_a_foreign_recipient_over_two_rounds_history_and_export(folder: Path) ->
         ("G-1", None, "GB-CHC-1234567"),
         ("G-2", "974760673", None),
     ]
+
+
+def test_nb_over_the_frame_with_a_round_budget_below_what_remains(folder: Path) -> None:
+    """Round 2 has 50 000 in the programme file and 100 000 remains: the note under the table
+    and the refusal give the --budget that is allowed, and say that leaving --budget out gives
+    the programme file's 50 000, not what remains."""
+    programme = folder / "tilskudd.toml"
+    programme.write_text(
+        PROGRAMME.replace("number = 2\n", 'number = 2\nbudget = "50 000"\n'), encoding="utf-8"
+    )
+    commit_round()
+    big = "C-1;Bergen kommune;964338531;Stort;1201;120000;600000;5"
+    (folder / "big.csv").write_text(f"{HEADER}\n{big}\n", encoding="utf-8")
+    args = ["allocate", "big.csv", "--round", "2", "--budget", "150000", "--lang", "nb"]
+    result = run(*args, "--commit")
+    assert result.exit_code == 1
+    assert (
+        "--commit ville blitt avvist. Skriv høyst --budget 100000, eller utelat --budget."
+    ) in result.stdout
+    assert result.stderr.endswith(
+        "Fordel runden på nytt med en ramme på høyst det som er igjen: --budget 100000 for alt "
+        f"som er igjen, eller uten --budget for rammen ordningsfilen gir runden, {kr(50_000)}. "
+        "Ingenting ble registrert.\n"
+    )
+    without = run("allocate", "big.csv", "--round", "2", "--lang", "nb", "--limit", "0")
+    assert f"Runde 2: ramme {kr(50_000)}, fra ordningsfilen." in without.stdout
+    assert (
+        run("allocate", "big.csv", "--round", "2", "--budget", "100000", "--commit").exit_code == 0
+    )

@@ -1201,6 +1201,7 @@ class RoundPlan:
                     budget=result.allocation.budget,
                     frame=ctx.frame,
                     remaining=ctx.remaining,
+                    most=str(max(ctx.remaining, 0)),
                 )
             )
         again = [d.application_id for d in result.allocation.decisions if funded_before(d)]

@@ -96,6 +96,11 @@ def test_init_creates_a_programme_and_never_overwrites(
     assert "tilskudd allocate runde1.xlsx --round 1" in said
     assert "Bruk en ny kopi av malen for hver runde" in said
     assert "allocate applications.xlsx" not in said
+    # From here the commands would not find ny/tilskudd.toml: the first step is to go there.
+    assert said.startswith(
+        "Opprettet ny/tilskudd.toml og ny/applications.xlsx. Gå først til mappen, med `cd ny`: "
+        "kommandoene for ordningen finner tilskudd.toml i mappen du står i. Neste steg: "
+    )
     text = (tmp_path / "ny" / "tilskudd.toml").read_text(encoding="utf-8")
     assert 'frame = "60 000 000"' in text
     book = openpyxl.load_workbook(tmp_path / "ny" / "applications.xlsx")
@@ -147,6 +152,24 @@ def test_init_refuses_in_the_language_it_writes(
     result = run("init", str(tmp_path / "p"), *args, "--lang", "en")
     assert result.stderr.strip() == en
     assert not (tmp_path / "p").exists()
+
+
+def test_init_says_to_go_to_the_folder_only_when_it_is_another(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    spaced = run("init", "Kultur 2027", "--lang", "en")
+    assert spaced.exit_code == 0, spaced.output
+    said = re.sub(r"\s*\n\s*", " ", spaced.stdout)
+    assert (
+        'First go to the folder, with `cd "Kultur 2027"`: the programme\'s commands find ' in said
+    )
+    (tmp_path / "here").mkdir()
+    monkeypatch.chdir(tmp_path / "here")
+    here = run("init")
+    assert here.exit_code == 0, here.output
+    assert "cd " not in here.stdout
+    assert "Neste steg: lagre en kopi" in here.stdout
 
 
 def test_init_in_english(tmp_path: Path) -> None:

@@ -228,7 +228,19 @@ def init(
                 template=str(result.template_file),
             )
         )
+        # The programme's commands find tilskudd.toml in the folder they are run in or above
+        # it: from the folder init was run in, they would not find the new one.
+        if result.programme_file.parent.resolve() != Path.cwd().resolve():
+            _out(t("ledger.cli.init_cd", folder=_shell_word(str(folder))))
         _out(t("ledger.cli.init_next", template=result.template_file.name))
+
+
+def _shell_word(text: str) -> str:
+    """``text`` as one word for a shell: in double quotes where it has a space or a character
+    a shell reads otherwise (the same in sh, cmd and PowerShell for a plain folder name)."""
+    if text and all(c.isalnum() or c in "._-/\\:" for c in text):
+        return text
+    return '"' + text.replace('"', '\\"') + '"'
 
 
 @app.command(context_settings=EXTRA_WORDS)

@@ -701,7 +701,7 @@ def test_the_summary_sentence_of_awards_changed_past_the_budget_says_so(folder: 
         "the decision; NOK 0 of the round was left unallocated at the decision."
     ) in sentence()
     assert (
-        "Runde 1: 2 prosjekter med 2 kommuner får 90 000 kr etter endringer etter vedtaket; "
+        "Runde 1: 2 prosjekter med 2 kommuner får 90 000 kr, medregnet endringene siden vedtaket; "
         "0 kr av runden ble ikke fordelt ved vedtaket."
     ) in sentence("--lang", "nb")
 
@@ -1627,7 +1627,7 @@ def test_amend_outside_policy_records_the_rules_and_history_shows_them(folder: P
     )  # fmt: skip
     assert lowered.exit_code == 0, lowered.output
     assert lowered.stdout.splitlines()[-2:] == [
-        "Registrert utenfor tildelingsreglene for runde 1, ut over round_to, med begrunnelsen "
+        "Registrert utenfor tildelingsreglene for runde 1, utover round_to, med begrunnelsen "
         "som ble gitt.",
         f"  round_to: {kr(45_500)} går ikke opp i {kr(1_000)}",
     ]
@@ -1941,7 +1941,7 @@ def test_the_rules_an_amendment_went_beyond_are_said_in_norwegian(folder: Path) 
         f"på {kr(0)}, {kr(10_000)} over det mest den får ({kr(30_000)})"
     )
     assert amended.stdout.splitlines()[-2:] == [
-        "Registrert utenfor tildelingsreglene for runde 1, ut over quotas (fylke 12: max_amount), "
+        "Registrert utenfor tildelingsreglene for runde 1, utover quotas (fylke 12: max_amount), "
         "med begrunnelsen som ble gitt.",
         f"  {figures}",
     ]

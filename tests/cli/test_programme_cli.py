@@ -183,7 +183,8 @@ def test_init_in_english(tmp_path: Path) -> None:
 def test_a_round_allocated_committed_and_reported(folder: Path) -> None:
     result = run("allocate", "r1.csv", "--round", "1", "--commit")
     assert result.exit_code == 0, result.output
-    assert f"Round 1: budget NOK{NBSP}100,000, from the programme." in result.stdout
+    # 200 000 remains, but round 2 is planned: nothing said of the rest
+    assert f"Round 1: budget NOK{NBSP}100,000, from the programme.\n" in result.stdout
     assert "Committed round 1 to the ledger: NOK" in result.stdout
     assert "to 2 projects in 3 municipalities (ledger entry 1)" in result.stdout
     assert "Hash of the last ledger entry: " in result.stdout
@@ -2555,7 +2556,12 @@ def test_nb_over_the_frame_with_a_round_budget_below_what_remains(folder: Path) 
         "Ingenting ble registrert.\n"
     )
     without = run("allocate", "big.csv", "--round", "2", "--lang", "nb", "--limit", "0")
-    assert f"Runde 2: ramme {kr(50_000)}, fra ordningsfilen." in without.stdout
+    # the last round planned would leave 50 000 of the frame to no round: said, with the way
+    assert (
+        f"Runde 2: ramme {kr(50_000)}, fra ordningsfilen. Av ordningens ramme er {kr(100_000)} "
+        f"igjen, {kr(50_000)} mer enn rammen for runden, og ingen runde er planlagt etter "
+        "denne: --budget 100000 fordeler alt som er igjen.\n"
+    ) in without.stdout
     assert (
         run("allocate", "big.csv", "--round", "2", "--budget", "100000", "--commit").exit_code == 0
     )

@@ -1075,6 +1075,12 @@ class RoundPlan:
 
         return with_changes(self.ledger, result, self.context)
 
+    def _last_planned(self, round_number: int) -> bool:
+        """Whether the programme file plans no round after round ``round_number``."""
+        return self.programme is not None and all(
+            r.number <= round_number for r in self.programme.rounds
+        )
+
     def _changed_since(
         self, lang: str, round_number: int, *, as_decided: bool = False, compared: bool = False
     ) -> None:
@@ -1191,6 +1197,24 @@ class RoundPlan:
         if not budget_given:
             if ctx.budget_source == "committed":
                 _out(t("ledger.cli.round_budget_committed", round=ctx.round, budget=ctx.budget))
+            elif (
+                ctx.budget_source == "round"
+                and self._last_planned(ctx.round)
+                and ctx.remaining > ctx.budget
+            ):
+                # The last round of the programme file leaves money of the frame that no round
+                # will allocate (freed by amendments, or left by earlier rounds): said, with the
+                # --budget that takes it all.
+                _out(
+                    t(
+                        "ledger.cli.round_budget_more",
+                        round=ctx.round,
+                        budget=ctx.budget,
+                        remaining=ctx.remaining,
+                        more=ctx.remaining - ctx.budget,
+                        all=str(ctx.remaining),
+                    )
+                )
             elif ctx.budget_source == "round":
                 _out(t("ledger.cli.round_budget", round=ctx.round, budget=ctx.budget))
             elif ctx.planned is not None:

@@ -935,6 +935,32 @@ def test_commands_need_a_programme(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         assert "tilskudd init" in result.stderr
 
 
+def test_a_programme_in_a_folder_below_is_named_with_the_way_to_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The next day, in the folder tilskudd init NAME was run in: the commands found no
+    tilskudd.toml and said to create one with tilskudd init, which the officer had done."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("TILSKUDD_LANG", raising=False)
+    if any((p / "tilskudd.toml").exists() for p in tmp_path.parents):
+        pytest.skip("a tilskudd.toml above the temporary folder")
+    assert run("init", "Kultur 2027").exit_code == 0
+    result = run("status", "--lang", "nb")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"feil: fant ingen ordningsfil (tilskudd.toml) i {tmp_path} eller en mappe over den, "
+        "men mappen Kultur 2027 under den har en: gå til ordningens mappe, med "
+        '`cd "Kultur 2027"`, og kjør kommandoen der, eller oppgi --programme STI\n'
+    )
+    assert run("init", "b", "--lang", "en").exit_code == 0
+    two = run("allocate", "x.csv", "--round", "1", "--lang", "en")
+    assert two.exit_code == 2
+    assert (
+        "but the folders Kultur 2027 and b in it have one each: go to the programme's folder, "
+        "and run the command there, or give --programme PATH"
+    ) in " ".join(two.stderr.split())
+
+
 def test_help_has_a_worked_example() -> None:
     for command in ("init", "status", "history", "amend", "withdraw", "verify"):
         result = run(command, "--help")

@@ -94,8 +94,32 @@ def programme_for(option: Path | None, *, required: bool, lang: str | None) -> P
             resolve_lang(lang, exc.lang)
         raise
     if programme is None and required:
+        below = _programmes_below(Path.cwd())
+        if below:
+            # As after tilskudd init NAME, run from the folder init was run in.
+            raise UsageError(
+                get(language)(
+                    "ledger.cli.no_programme_below",
+                    folder=str(Path.cwd()),
+                    n=len(below),
+                    below=below,
+                    cd=_shell_word(below[0]),
+                )
+            )
         raise UsageError(get(language)("ledger.cli.no_programme", folder=str(Path.cwd())))
     return programme
+
+
+def _programmes_below(folder: Path) -> list[str]:
+    """The names of ``folder``'s subfolders that hold a tilskudd.toml, sorted."""
+    try:
+        return sorted(
+            sub.name
+            for sub in folder.iterdir()
+            if sub.is_dir() and (sub / "tilskudd.toml").is_file()
+        )
+    except OSError:
+        return []
 
 
 def declared_lang(programme: Programme | None, problems: Problems) -> str | None:

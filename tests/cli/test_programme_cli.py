@@ -461,6 +461,19 @@ def test_commit_needs_a_round_and_a_round_needs_a_programme(
     no_round = run("allocate", "r1.csv", "--budget", "100000", "--commit")
     assert no_round.exit_code == 2
     assert "say which with --round" in no_round.stderr
+    # In the programme's folder without --round or --budget: the rounds it has, not a
+    # "--round N in a programme folder" the officer is already in.
+    for lang, said in (
+        ("en", "error: --budget is required when the file is allocated alone, without --round. "
+         "For a round of the programme, give --round 1 or 2: its budget then comes from the "
+         "programme file, and the round is allocated against the ledger\n"),
+        ("nb", "feil: --budget må oppgis når filen fordeles alene, uten --round. Er det en runde "
+         "i ordningen, skriver du --round 1 eller 2, så kommer rammen for runden fra "
+         "ordningsfilen, og runden fordeles mot registeret\n"),
+    ):  # fmt: skip
+        alone = run("allocate", "r1.csv", "--lang", lang)
+        assert alone.exit_code == 2
+        assert " ".join(alone.stderr.split()) + "\n" == said
     elsewhere = tmp_path_factory.mktemp("elsewhere")
     shutil.copy(folder / "r1.csv", elsewhere / "r1.csv")
     monkeypatch.chdir(elsewhere)

@@ -728,7 +728,10 @@ def test_history_amend_withdraw_and_export(folder: Path) -> None:
     assert f"Remaining of the frame: NOK{NBSP}110,000." in amended.stdout
     withdrawn = run("withdraw", "A-2", "--reason", "Withdrew")
     assert withdrawn.exit_code == 0, withdrawn.output
-    assert f"Remaining of the frame: NOK{NBSP}150,000." in withdrawn.stdout
+    assert withdrawn.stdout == (
+        f"The award to A-2 (round 1) is withdrawn: NOK{NBSP}40,000 returned to the frame. "
+        f"Remaining of the frame: NOK{NBSP}150,000.\n"
+    )
     no_reason = run("withdraw", "A-1", "--reason", " ")
     assert no_reason.exit_code == 1
     assert "give the reason" in no_reason.stderr

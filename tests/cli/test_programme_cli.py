@@ -1435,7 +1435,6 @@ def test_nb_a_mistyped_amend_amount_in_the_programmes_language(folder: Path) -> 
             "input_needs_round",
             "--input gjelder filen til én runde: oppgi hvilken runde med --round",
         ),
-        (["verify", "--round", "2"], "round_not_committed", "runde 2 er ikke ført i registeret"),
         (
             ["allocate", "r2.csv", "--round", "2", "--dry-run", "--commit"],
             "dry_run_commit",
@@ -1465,6 +1464,31 @@ def test_nb_usage_refusals(folder: Path, args: list[str], key: str, message: str
     english = run(*args)
     assert (
         english.stderr == f"error: {get('en')(f'ledger.error.{key}', round=2, name='awards.txt')}\n"
+    )
+
+
+def test_verify_of_a_round_not_committed_names_the_rounds_that_are(folder: Path) -> None:
+    empty = run("verify", "--round", "2", "--lang", "nb")
+    assert empty.exit_code == 0  # no ledger yet: nothing to verify, as verify says
+    commit_round()
+    result = run("verify", "--round", "2", "--lang", "nb")
+    assert result.exit_code == 2, result.output
+    assert result.stderr == (
+        "feil: runde 2 er ikke ført i registeret; den førte runden er runde 1, og tilskudd "
+        "verify uten --round kontrollerer den\n"
+    )
+    from tilskudd.i18n import get
+
+    nb = get("nb")
+    key = "ledger.error.round_not_committed_but"
+    assert result.stderr == f"feil: {nb(key, round=2, n=1, committed=['1'])}\n"
+    # a ledger with no round at all (not made by tilskudd, which creates one with a round)
+    assert nb("ledger.error.round_not_committed", round=2) == "runde 2 er ikke ført i registeret"
+    commit_round("r2.csv", 2)
+    english = run("verify", "--round", "3")
+    assert english.stderr == (
+        "error: round 3 has not been committed; the rounds committed are rounds 1 and 2, and "
+        "tilskudd verify without --round verifies them all\n"
     )
 
 

@@ -773,7 +773,16 @@ def verify(
                     earlier_date=late.earlier_date,
                 )
                 _out(f"{t('severity.warning')}: {said}")
-            commits = [c for c in opened.commits() if round_ is None or c.round == round_]
+            every = opened.commits()
+            commits = [c for c in every if round_ is None or c.round == round_]
+            if round_ is not None and not commits and every:
+                # The rounds there are to verify, rather than only the one there is not.
+                raise UsageError(
+                    key="ledger.error.round_not_committed_but",
+                    round=round_,
+                    n=len(every),
+                    committed=[str(c.round) for c in every],
+                )
             if round_ is not None and not commits:
                 raise UsageError(key="ledger.error.round_not_committed", round=round_)
             if not commits and round_ is None:

@@ -1554,8 +1554,8 @@ def test_a_budget_over_what_remains_is_said_before_the_commit(folder: Path) -> N
     assert result.exit_code == 0, result.output
     assert (
         f"Round 1: the budget given, NOK{NBSP}300,000, is more than remains of the frame of "
-        f"NOK{NBSP}200,000 (NOK{NBSP}200,000); --commit would be refused. Give at most "
-        "--budget 200000, or leave out --budget."
+        f"NOK{NBSP}200,000 (NOK{NBSP}200,000); --commit would be refused. Give --budget "
+        "200000 or less, or leave out --budget."
     ) in result.stdout
     within = run("allocate", "r1.csv", "--round", "1", "--budget", "150 000")
     assert within.exit_code == 0, within.output
@@ -2614,7 +2614,7 @@ def test_nb_over_the_frame_with_a_round_budget_below_what_remains(folder: Path) 
     result = run(*args, "--commit")
     assert result.exit_code == 1
     assert (
-        "--commit ville blitt avvist. Skriv høyst --budget 100000, eller utelat --budget."
+        "--commit ville blitt avvist. Bruk --budget 100000 eller mindre, eller utelat --budget."
     ) in result.stdout
     assert result.stderr.endswith(
         "Fordel runden på nytt med en ramme på høyst det som er igjen: --budget 100000 for alt "

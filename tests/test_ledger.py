@@ -1659,8 +1659,39 @@ def test_nb_over_the_frame(tmp_path: Path) -> None:
     assert nb(exc, "budget_over_frame") == (
         f"rammen for runde 2, {kr(90_000)}, er mer enn det som er igjen av ordningens ramme på "
         f"{kr(150_000)} ({kr(50_000)}; {kr(100_000)} er vedtatt i tidligere runder, medregnet "
-        "endringer). Fordel runden på nytt med en ramme på høyst det som er igjen (utelat "
-        "--budget for å bruke det). Ingenting ble registrert."
+        "endringer). Fordel runden på nytt med en ramme på høyst det som er igjen: --budget "
+        "50000, eller uten --budget, som gir runden det som er igjen. Ingenting ble registrert."
+    )
+
+
+def test_over_the_frame_says_what_a_round_without_budget_gets_when_it_is_less(
+    tmp_path: Path,
+) -> None:
+    """Without --budget the round gets its budget in the programme file, capped at what
+    remains: when that budget is less than what remains, leaving out --budget does not use
+    what remains, and the refusal says both ways."""
+    programme = make_programme(tmp_path, frame="250 000", budget2='budget = "50 000"')
+    ledger_path = first_round(tmp_path, programme, ROUND_1)
+    rows = [("C-1", "Bergen kommune", BERGEN, "Stort", "1201", 200_000, 1_000_000, 5)]
+    r2 = write_csv(tmp_path / "r2.csv", rows)
+    result = allocate(ledger_path, programme, 2, r2, budget=200_000)
+    exc = refused(lambda: lg.commit_round(ledger_path, result, programme, 2, input_path=r2))
+    assert nb(exc, "budget_over_frame_planned") == (
+        f"rammen for runde 2, {kr(200_000)}, er mer enn det som er igjen av ordningens ramme på "
+        f"{kr(250_000)} ({kr(150_000)}; {kr(100_000)} er vedtatt i tidligere runder, medregnet "
+        "endringer). Fordel runden på nytt med en ramme på høyst det som er igjen: --budget "
+        "150000 for alt som er igjen, eller uten --budget for rammen ordningsfilen gir runden, "
+        f"{kr(50_000)}. Ingenting ble registrert."
+    )
+    assert "--budget 150000 for all that remains, or no --budget for the budget the " in str(exc)
+    # the advice holds: either way the round is committed
+    assert allocate(ledger_path, programme, 2, r2).allocation.budget == 50_000
+    lg.commit_round(
+        ledger_path,
+        allocate(ledger_path, programme, 2, r2, budget=150_000),
+        programme,
+        2,
+        input_path=r2,
     )
 
 

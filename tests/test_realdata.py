@@ -323,6 +323,41 @@ def test_the_uk_recipients_with_several_grants_are_capped_as_one(tmp_path: Path)
     assert result.allocation.budget == result.allocation.awarded + result.allocation.unallocated
 
 
+@pytest.mark.parametrize(
+    ("lang", "ways"),
+    [
+        ("en", "map it with --columns (a line such as \"Its header\" = \"score\"); otherwise "
+         "allocate with --rule proportional, which needs neither."),
+        ("nb", "kobler du den til med --columns (en linje som \"Overskriften\" = \"score\"); "
+         "ellers fordeler du med --rule proportional, som ikke trenger den."),
+    ],
+)  # fmt: skip
+def test_the_uk_awards_as_a_one_off_round_say_the_rule_that_needs_no_score(
+    tmp_path: Path, lang: str, ways: str
+) -> None:
+    """The UK government's awards of 2016-17 as a round in pounds, as README reads them: the
+    file has no score, and allocate (ranked by default) rejected every row for the missing
+    column without saying what would allocate it. It says both ways on, and the one that
+    needs no score allocates the round to the pound."""
+    needs(UK_AWARDS)
+    columns = tmp_path / "uk.toml"
+    columns.write_text('[columns]\n"Amount Awarded" = "requested"\n', encoding="utf-8")
+    args = [str(UK_AWARDS), "--columns", str(columns), "--currency", "GBP", "--budget", "£10M"]
+    ranked = CliRunner().invoke(
+        app, ["allocate", *args, "--dry-run", "--lang", lang], env={"COLUMNS": "200"}
+    )
+    assert ways in " ".join(ranked.stdout.split())
+    out = tmp_path / "uk.json"
+    shared = CliRunner().invoke(
+        app, ["allocate", *args, "--rule", "proportional", "-o", str(out), "--lang", lang]
+    )
+    assert shared.exit_code == 0, shared.output
+    data = json.loads(out.read_text(encoding="utf-8"))
+    total = sum(a["amount"] or 0 for a in data["applications"])
+    assert total == data["awarded"] == 10_000_000 - data["unallocated"]
+    assert data["currency"] == "GBP"
+
+
 def test_tilskudds_own_360giving_file_reads_back_as_the_round_it_came_from() -> None:
     """examples/output/360giving.csv (the Difi round's awards): every award's id (written
     360G-tilskudd-difi2009-<id>), applicant, orgnr (written NO-BRC-<orgnr>), municipalities and
@@ -726,7 +761,7 @@ def test_amsterdams_tie_legend_names_every_tied_rank(lang: str, said: str) -> No
 @pytest.mark.parametrize(
     ("lang", "error", "again"),
     [
-        ("en", "no column for score or rank was found", "Also, there is no column"),
+        ("en", "no column for the score or the rank was found", "Also, there is no column"),
         ("nb", "fant ingen kolonne for poeng eller rangering", "Dessuten er det ingen kolonne"),
     ],
 )

@@ -865,6 +865,9 @@ def test_require_score_or_rank() -> None:
     missing = validate(make_table([row()], headers), require=require)
     assert codes(missing) == ["validate.column_missing"]
     assert missing.applications == ()
+    # required by the rule, not the file: said with the rule that needs neither
+    assert "otherwise allocate with --rule proportional" in describe_issue(missing.issues[0], "en")
+    assert "ellers fordeler du med --rule proportional" in describe_issue(missing.issues[0], "nb")
 
 
 def test_require_refuses_unknown_fields() -> None:

@@ -3072,13 +3072,22 @@ def _check_frame(
     # committed (its decisions recorded), as when exactly nothing remains.
     remaining = max(programme.frame - committed, 0)
     if allocation.budget > remaining:
+        # Without --budget a round gets its budget in the programme file, capped at what
+        # remains: "leave out --budget to use what remains" is only true when it is not less.
+        planned = next((r.budget for r in programme.rounds if r.number == round_number), None)
         raise LedgerError(
-            key="ledger.error.budget_over_frame",
+            key=(
+                "ledger.error.budget_over_frame_planned"
+                if planned is not None and planned < remaining
+                else "ledger.error.budget_over_frame"
+            ),
             round=round_number,
             budget=allocation.budget,
             frame=programme.frame,
             remaining=remaining,
             committed=committed,
+            most=str(remaining),
+            planned=planned,
         )
     if allocation.awarded > remaining:
         raise LedgerError(

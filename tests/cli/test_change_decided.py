@@ -81,6 +81,10 @@ def changed(folder: Path) -> None:
     )
     assert withdrawn.exit_code == 0, withdrawn.output
     assert f"Vedtatt 2009-11-03, registrert {today()}." in withdrawn.stdout
+    assert withdrawn.stdout.startswith(
+        "Tilskuddet til A-2 (runde 1) er trukket tilbake: 40\u00a0000\u00a0kr går tilbake til "
+        "rammen. Igjen av rammen: "
+    )
 
 
 def test_history_shows_the_date_decided_and_the_date_recorded(folder: Path) -> None:

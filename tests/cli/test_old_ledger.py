@@ -154,7 +154,7 @@ def test_an_old_round_left_unfunded_as_funded_before_is_not_funded_past_caps_it_
     )  # fmt: skip
     assert amended.exit_code == 0, amended.output
     assert plain(amended.stdout).splitlines()[-1] == (
-        "Registrert utenfor tildelingsreglene for runde 2, ut over min_score (ikke kontrollert: "
+        "Registrert utenfor tildelingsreglene for runde 2, utover min_score (ikke kontrollert: "
         "registeret har ikke det som trengs) og max_share_of_cost (ikke kontrollert: registeret "
         "har ikke det som trengs), med begrunnelsen som ble gitt."
     )

@@ -96,6 +96,11 @@ def test_init_creates_a_programme_and_never_overwrites(
     assert "tilskudd allocate runde1.xlsx --round 1" in said
     assert "Bruk en ny kopi av malen for hver runde" in said
     assert "allocate søknadsmal.xlsx" not in said
+    # From here the commands would not find ny/tilskudd.toml: the first step is to go there.
+    assert said.startswith(
+        "Opprettet ny/tilskudd.toml og ny/søknadsmal.xlsx. Gå først til mappen, med `cd ny`: "
+        "kommandoene for ordningen finner tilskudd.toml i mappen du står i. Neste steg: "
+    )
     text = (tmp_path / "ny" / "tilskudd.toml").read_text(encoding="utf-8")
     assert 'frame = "60 000 000"' in text
     book = openpyxl.load_workbook(tmp_path / "ny" / "søknadsmal.xlsx")
@@ -149,6 +154,24 @@ def test_init_refuses_in_the_language_it_writes(
     assert not (tmp_path / "p").exists()
 
 
+def test_init_says_to_go_to_the_folder_only_when_it_is_another(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    spaced = run("init", "Kultur 2027", "--lang", "en")
+    assert spaced.exit_code == 0, spaced.output
+    said = re.sub(r"\s*\n\s*", " ", spaced.stdout)
+    assert (
+        'First go to the folder, with `cd "Kultur 2027"`: the programme\'s commands find ' in said
+    )
+    (tmp_path / "here").mkdir()
+    monkeypatch.chdir(tmp_path / "here")
+    here = run("init")
+    assert here.exit_code == 0, here.output
+    assert "cd " not in here.stdout
+    assert "Neste steg: lagre en kopi" in here.stdout
+
+
 def test_init_in_english(tmp_path: Path) -> None:
     result = run("init", str(tmp_path / "p"), "--lang", "en")
     assert result.exit_code == 0, result.output
@@ -160,7 +183,8 @@ def test_init_in_english(tmp_path: Path) -> None:
 def test_a_round_allocated_committed_and_reported(folder: Path) -> None:
     result = run("allocate", "r1.csv", "--round", "1", "--commit")
     assert result.exit_code == 0, result.output
-    assert f"Round 1: budget NOK{NBSP}100,000, from the programme." in result.stdout
+    # 200 000 remains, but round 2 is planned: nothing said of the rest
+    assert f"Round 1: budget NOK{NBSP}100,000, from the programme.\n" in result.stdout
     assert "Committed round 1 to the ledger: NOK" in result.stdout
     assert "to 2 projects in 3 municipalities (ledger entry 1)" in result.stdout
     assert "Hash of the last ledger entry: " in result.stdout
@@ -437,6 +461,19 @@ def test_commit_needs_a_round_and_a_round_needs_a_programme(
     no_round = run("allocate", "r1.csv", "--budget", "100000", "--commit")
     assert no_round.exit_code == 2
     assert "say which with --round" in no_round.stderr
+    # In the programme's folder without --round or --budget: the rounds it has, not a
+    # "--round N in a programme folder" the officer is already in.
+    for lang, said in (
+        ("en", "error: --budget is required when the file is allocated alone, without --round. "
+         "For a round of the programme, give --round 1 or 2: its budget then comes from the "
+         "programme file, and the round is allocated against the ledger\n"),
+        ("nb", "feil: --budget må oppgis når filen fordeles alene, uten --round. Er det en runde "
+         "i ordningen, skriver du --round 1 eller 2, så kommer rammen for runden fra "
+         "ordningsfilen, og runden fordeles mot registeret\n"),
+    ):  # fmt: skip
+        alone = run("allocate", "r1.csv", "--lang", lang)
+        assert alone.exit_code == 2
+        assert " ".join(alone.stderr.split()) + "\n" == said
     elsewhere = tmp_path_factory.mktemp("elsewhere")
     shutil.copy(folder / "r1.csv", elsewhere / "r1.csv")
     monkeypatch.chdir(elsewhere)
@@ -679,7 +716,7 @@ def test_the_summary_sentence_of_awards_changed_past_the_budget_says_so(folder: 
         "the decision; NOK 0 of the round was left unallocated at the decision."
     ) in sentence()
     assert (
-        "Runde 1: 2 prosjekter med 2 kommuner får 90 000 kr etter endringer etter vedtaket; "
+        "Runde 1: 2 prosjekter med 2 kommuner får 90 000 kr, medregnet endringene siden vedtaket; "
         "0 kr av runden ble ikke fordelt ved vedtaket."
     ) in sentence("--lang", "nb")
 
@@ -692,7 +729,10 @@ def test_history_amend_withdraw_and_export(folder: Path) -> None:
     assert f"Remaining of the frame: NOK{NBSP}110,000." in amended.stdout
     withdrawn = run("withdraw", "A-2", "--reason", "Withdrew")
     assert withdrawn.exit_code == 0, withdrawn.output
-    assert f"Remaining of the frame: NOK{NBSP}150,000." in withdrawn.stdout
+    assert withdrawn.stdout == (
+        f"The award to A-2 (round 1) is withdrawn: NOK{NBSP}40,000 returned to the frame. "
+        f"Remaining of the frame: NOK{NBSP}150,000.\n"
+    )
     no_reason = run("withdraw", "A-1", "--reason", " ")
     assert no_reason.exit_code == 1
     assert "give the reason" in no_reason.stderr
@@ -910,6 +950,32 @@ def test_commands_need_a_programme(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         result = run(*args)
         assert result.exit_code == 2, args
         assert "tilskudd init" in result.stderr
+
+
+def test_a_programme_in_a_folder_below_is_named_with_the_way_to_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The next day, in the folder tilskudd init NAME was run in: the commands found no
+    tilskudd.toml and said to create one with tilskudd init, which the officer had done."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("TILSKUDD_LANG", raising=False)
+    if any((p / "tilskudd.toml").exists() for p in tmp_path.parents):
+        pytest.skip("a tilskudd.toml above the temporary folder")
+    assert run("init", "Kultur 2027").exit_code == 0
+    result = run("status", "--lang", "nb")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"feil: fant ingen ordningsfil (tilskudd.toml) i {tmp_path} eller en mappe over den, "
+        "men mappen Kultur 2027 under den har en: gå til ordningens mappe, med "
+        '`cd "Kultur 2027"`, og kjør kommandoen der, eller oppgi --programme STI\n'
+    )
+    assert run("init", "b", "--lang", "en").exit_code == 0
+    two = run("allocate", "x.csv", "--round", "1", "--lang", "en")
+    assert two.exit_code == 2
+    assert (
+        "but the folders Kultur 2027 and b in it have one each: go to the programme's folder, "
+        "and run the command there, or give --programme PATH"
+    ) in " ".join(two.stderr.split())
 
 
 def test_help_has_a_worked_example() -> None:
@@ -1249,8 +1315,9 @@ def test_nb_over_the_frame_and_amend_over_the_frame(folder: Path) -> None:
         f"feil: rammen for runde 2, {kr(150_000)}, er mer enn det som er igjen av ordningens "
         "ramme på "
         f"{kr(200_000)} ({kr(100_000)}; {kr(100_000)} er vedtatt i tidligere runder, medregnet "
-        "endringer). Fordel runden på nytt med en ramme på høyst det som er igjen (utelat "
-        "--budget for å bruke det). Ingenting ble registrert.\n"
+        "endringer). Fordel runden på nytt med en ramme på høyst det som er igjen: --budget "
+        "100000, eller uten --budget, som gir runden det som er igjen. Ingenting ble "
+        "registrert.\n"
     )
     # the frame cut to 150 000 after round 1: 50 000 remains
     programme = folder / "tilskudd.toml"
@@ -1369,7 +1436,6 @@ def test_nb_a_mistyped_amend_amount_in_the_programmes_language(folder: Path) -> 
             "input_needs_round",
             "--input gjelder filen til én runde: oppgi hvilken runde med --round",
         ),
-        (["verify", "--round", "2"], "round_not_committed", "runde 2 er ikke ført i registeret"),
         (
             ["allocate", "r2.csv", "--round", "2", "--dry-run", "--commit"],
             "dry_run_commit",
@@ -1399,6 +1465,31 @@ def test_nb_usage_refusals(folder: Path, args: list[str], key: str, message: str
     english = run(*args)
     assert (
         english.stderr == f"error: {get('en')(f'ledger.error.{key}', round=2, name='awards.txt')}\n"
+    )
+
+
+def test_verify_of_a_round_not_committed_names_the_rounds_that_are(folder: Path) -> None:
+    empty = run("verify", "--round", "2", "--lang", "nb")
+    assert empty.exit_code == 0  # no ledger yet: nothing to verify, as verify says
+    commit_round()
+    result = run("verify", "--round", "2", "--lang", "nb")
+    assert result.exit_code == 2, result.output
+    assert result.stderr == (
+        "feil: runde 2 er ikke ført i registeret; den førte runden er runde 1, og tilskudd "
+        "verify uten --round kontrollerer den\n"
+    )
+    from tilskudd.i18n import get
+
+    nb = get("nb")
+    key = "ledger.error.round_not_committed_but"
+    assert result.stderr == f"feil: {nb(key, round=2, n=1, committed=['1'])}\n"
+    # a ledger with no round at all (not made by tilskudd, which creates one with a round)
+    assert nb("ledger.error.round_not_committed", round=2) == "runde 2 er ikke ført i registeret"
+    commit_round("r2.csv", 2)
+    english = run("verify", "--round", "3")
+    assert english.stderr == (
+        "error: round 3 has not been committed; the rounds committed are rounds 1 and 2, and "
+        "tilskudd verify without --round verifies them all\n"
     )
 
 
@@ -1464,7 +1555,8 @@ def test_a_budget_over_what_remains_is_said_before_the_commit(folder: Path) -> N
     assert result.exit_code == 0, result.output
     assert (
         f"Round 1: the budget given, NOK{NBSP}300,000, is more than remains of the frame of "
-        f"NOK{NBSP}200,000 (NOK{NBSP}200,000); --commit would be refused."
+        f"NOK{NBSP}200,000 (NOK{NBSP}200,000); --commit would be refused. Give --budget "
+        "200000 or less, or leave out --budget."
     ) in result.stdout
     within = run("allocate", "r1.csv", "--round", "1", "--budget", "150 000")
     assert within.exit_code == 0, within.output
@@ -1603,7 +1695,7 @@ def test_amend_outside_policy_records_the_rules_and_history_shows_them(folder: P
     )  # fmt: skip
     assert lowered.exit_code == 0, lowered.output
     assert lowered.stdout.splitlines()[-2:] == [
-        "Registrert utenfor tildelingsreglene for runde 1, ut over round_to, med begrunnelsen "
+        "Registrert utenfor tildelingsreglene for runde 1, utover round_to, med begrunnelsen "
         "som ble gitt.",
         f"  round_to: {kr(45_500)} går ikke opp i {kr(1_000)}",
     ]
@@ -1917,7 +2009,7 @@ def test_the_rules_an_amendment_went_beyond_are_said_in_norwegian(folder: Path) 
         f"på {kr(0)}, {kr(10_000)} over det mest den får ({kr(30_000)})"
     )
     assert amended.stdout.splitlines()[-2:] == [
-        "Registrert utenfor tildelingsreglene for runde 1, ut over quotas (fylke 12: max_amount), "
+        "Registrert utenfor tildelingsreglene for runde 1, utover quotas (fylke 12: max_amount), "
         "med begrunnelsen som ble gitt.",
         f"  {figures}",
     ]
@@ -2531,3 +2623,37 @@ def test_init_names_the_template_in_the_programme_s_language(
     assert book.sheetnames[0] == ("Søknader" if lang == "nb" else "Applications")
     next_step = re.sub(r"\s*\n\s*", " ", result.stdout)
     assert template in next_step.split(said, 1)[1]
+
+
+def test_nb_over_the_frame_with_a_round_budget_below_what_remains(folder: Path) -> None:
+    """Round 2 has 50 000 in the programme file and 100 000 remains: the note under the table
+    and the refusal give the --budget that is allowed, and say that leaving --budget out gives
+    the programme file's 50 000, not what remains."""
+    programme = folder / "tilskudd.toml"
+    programme.write_text(
+        PROGRAMME.replace("number = 2\n", 'number = 2\nbudget = "50 000"\n'), encoding="utf-8"
+    )
+    commit_round()
+    big = "C-1;Bergen kommune;964338531;Stort;1201;120000;600000;5"
+    (folder / "big.csv").write_text(f"{HEADER}\n{big}\n", encoding="utf-8")
+    args = ["allocate", "big.csv", "--round", "2", "--budget", "150000", "--lang", "nb"]
+    result = run(*args, "--commit")
+    assert result.exit_code == 1
+    assert (
+        "--commit ville blitt avvist. Bruk --budget 100000 eller mindre, eller utelat --budget."
+    ) in result.stdout
+    assert result.stderr.endswith(
+        "Fordel runden på nytt med en ramme på høyst det som er igjen: --budget 100000 for alt "
+        f"som er igjen, eller uten --budget for rammen ordningsfilen gir runden, {kr(50_000)}. "
+        "Ingenting ble registrert.\n"
+    )
+    without = run("allocate", "big.csv", "--round", "2", "--lang", "nb", "--limit", "0")
+    # the last round planned would leave 50 000 of the frame to no round: said, with the way
+    assert (
+        f"Runde 2: ramme {kr(50_000)}, fra ordningsfilen. Av ordningens ramme er {kr(100_000)} "
+        f"igjen, {kr(50_000)} mer enn rammen for runden, og ingen runde er planlagt etter "
+        "denne: --budget 100000 fordeler alt som er igjen.\n"
+    ) in without.stdout
+    assert (
+        run("allocate", "big.csv", "--round", "2", "--budget", "100000", "--commit").exit_code == 0
+    )

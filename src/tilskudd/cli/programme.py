@@ -94,8 +94,32 @@ def programme_for(option: Path | None, *, required: bool, lang: str | None) -> P
             resolve_lang(lang, exc.lang)
         raise
     if programme is None and required:
+        below = _programmes_below(Path.cwd())
+        if below:
+            # As after tilskudd init NAME, run from the folder init was run in.
+            raise UsageError(
+                get(language)(
+                    "ledger.cli.no_programme_below",
+                    folder=str(Path.cwd()),
+                    n=len(below),
+                    below=below,
+                    cd=_shell_word(below[0]),
+                )
+            )
         raise UsageError(get(language)("ledger.cli.no_programme", folder=str(Path.cwd())))
     return programme
+
+
+def _programmes_below(folder: Path) -> list[str]:
+    """The names of ``folder``'s subfolders that hold a tilskudd.toml, sorted."""
+    try:
+        return sorted(
+            sub.name
+            for sub in folder.iterdir()
+            if sub.is_dir() and (sub / "tilskudd.toml").is_file()
+        )
+    except OSError:
+        return []
 
 
 def declared_lang(programme: Programme | None, problems: Problems) -> str | None:
@@ -229,7 +253,19 @@ def init(
                 template=str(result.template_file),
             )
         )
+        # The programme's commands find tilskudd.toml in the folder they are run in or above
+        # it: from the folder init was run in, they would not find the new one.
+        if result.programme_file.parent.resolve() != Path.cwd().resolve():
+            _out(t("ledger.cli.init_cd", folder=_shell_word(str(folder))))
         _out(t("ledger.cli.init_next", template=result.template_file.name))
+
+
+def _shell_word(text: str) -> str:
+    """``text`` as one word for a shell: in double quotes where it has a space or a character
+    a shell reads otherwise (the same in sh, cmd and PowerShell for a plain folder name)."""
+    if text and all(c.isalnum() or c in "._-/\\:" for c in text):
+        return text
+    return '"' + text.replace('"', '\\"') + '"'
 
 
 @app.command(context_settings=EXTRA_WORDS)
@@ -748,7 +784,16 @@ def verify(
                     earlier_date=late.earlier_date,
                 )
                 _out(f"{t('severity.warning')}: {said}")
-            commits = [c for c in opened.commits() if round_ is None or c.round == round_]
+            every = opened.commits()
+            commits = [c for c in every if round_ is None or c.round == round_]
+            if round_ is not None and not commits and every:
+                # The rounds there are to verify, rather than only the one there is not.
+                raise UsageError(
+                    key="ledger.error.round_not_committed_but",
+                    round=round_,
+                    n=len(every),
+                    committed=[str(c.round) for c in every],
+                )
             if round_ is not None and not commits:
                 raise UsageError(key="ledger.error.round_not_committed", round=round_)
             if not commits and round_ is None:
@@ -1074,6 +1119,12 @@ class RoundPlan:
 
         return with_changes(self.ledger, result, self.context)
 
+    def _last_planned(self, round_number: int) -> bool:
+        """Whether the programme file plans no round after round ``round_number``."""
+        return self.programme is not None and all(
+            r.number <= round_number for r in self.programme.rounds
+        )
+
     def _changed_since(
         self, lang: str, round_number: int, *, as_decided: bool = False, compared: bool = False
     ) -> None:
@@ -1190,6 +1241,24 @@ class RoundPlan:
         if not budget_given:
             if ctx.budget_source == "committed":
                 _out(t("ledger.cli.round_budget_committed", round=ctx.round, budget=ctx.budget))
+            elif (
+                ctx.budget_source == "round"
+                and self._last_planned(ctx.round)
+                and ctx.remaining > ctx.budget
+            ):
+                # The last round of the programme file leaves money of the frame that no round
+                # will allocate (freed by amendments, or left by earlier rounds): said, with the
+                # --budget that takes it all.
+                _out(
+                    t(
+                        "ledger.cli.round_budget_more",
+                        round=ctx.round,
+                        budget=ctx.budget,
+                        remaining=ctx.remaining,
+                        more=ctx.remaining - ctx.budget,
+                        all=str(ctx.remaining),
+                    )
+                )
             elif ctx.budget_source == "round":
                 _out(t("ledger.cli.round_budget", round=ctx.round, budget=ctx.budget))
             elif ctx.planned is not None:
@@ -1212,6 +1281,7 @@ class RoundPlan:
                     budget=result.allocation.budget,
                     frame=ctx.frame,
                     remaining=ctx.remaining,
+                    most=str(max(ctx.remaining, 0)),
                 )
             )
         again = [d.application_id for d in result.allocation.decisions if funded_before(d)]

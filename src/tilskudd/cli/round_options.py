@@ -526,6 +526,13 @@ def setup_round(
             budget_nok = plan.budget
         if budget_nok is None and plan_unread:
             budget_nok = 0  # the programme's round might have given it: not said to be missing
+        if budget_nok is None and plan.programme is not None and plan.programme.rounds:
+            # In a programme's folder without --round: the round's budget is the programme
+            # file's with --round, which is what an officer there most often meant.
+            raise UsageError(
+                key="output.error.budget_required_programme",
+                rounds=[str(r.number) for r in plan.programme.rounds],
+            )
         if budget_nok is None:
             raise UsageError(key="output.error.budget_required")
     except UsageError as exc:
@@ -622,7 +629,8 @@ def setup_gathered(
     if (
         file is not None
         and isinstance(missing, UsageError)
-        and missing.key == "output.error.budget_required"
+        and missing.key
+        in ("output.error.budget_required", "output.error.budget_required_programme")
     ):
         setup = replace(setup, budget_problem=_budget_stated(file, setup.currency) or missing)
     return setup

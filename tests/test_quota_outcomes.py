@@ -1,0 +1,95 @@
+"""What a round's quotas came to, in every output of the round: each quota group with its
+limits, what it was awarded, how many of its applications were funded, and whether it is within
+the quota; the same figures in the terminal, the workbook, the JSON and the documents."""
+
+from __future__ import annotations
+
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from tilskudd.models import Policy, Quota, RoundResult
+from tilskudd.pipeline import read_applications, run_round
+from tilskudd.render.allocation import render_result
+
+NBSP = "\u00a0"
+HEADER = "ID;Søker;Prosjekt;Kategori;Søkt beløp;Poeng"
+ROWS = [
+    "A1;Lag 1;Kor;Kultur;300000;9",
+    "A2;Lag 2;Teater;Kultur;300000;8",
+    "A3;Lag 3;Løp;Idrett;100000;7",
+    "A4;Lag 4;Ski;Idrett;150000;6",
+    "A5;Lag 5;Tur;Friluft;50000;5",
+]
+POLICY = Policy(
+    rule="ranked",
+    quotas=(
+        Quota(by="category", value="Kultur", max_amount=400_000),
+        Quota(by="category", value="Idrett", min_count=1, max_share="30 %"),
+        Quota(by="category", value="Friluft", min_amount=50_000, max_count=2),
+    ),
+)
+
+
+def allocated(folder: Path, policy: Policy = POLICY) -> RoundResult:
+    path = folder / "søknader.csv"
+    path.write_text("\n".join([HEADER, *ROWS]) + "\n", encoding="utf-8")
+    return run_round(read_applications(path), 800_000, policy)
+
+
+@pytest.fixture(scope="module")
+def result(tmp_path_factory: pytest.TempPathFactory) -> RoundResult:
+    return allocated(tmp_path_factory.mktemp("quotas"))
+
+
+def terminal(result: RoundResult, lang: str, width: int = 80) -> list[str]:
+    console = Console(file=StringIO(), width=width, color_system=None)
+    render_result(console, result, lang=lang)
+    return console.file.getvalue().replace(NBSP, " ").splitlines()  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "nb",
+            [
+                "3 prosjekter får 450 000 kr; 350 000 kr igjen av runden.",
+                "Kvoter",
+                "- Kategori «Kultur»: høyst 400 000 kr; tildelt 300 000 kr til 1 søknad: innenfor",
+                "  kvoten",
+                "- Kategori «Idrett»: høyst 240 000 kr, minst 1 søknad med tilskudd; tildelt",
+                "  100 000 kr til 1 søknad: innenfor kvoten",
+                "- Kategori «Friluft»: minst 50 000 kr, høyst 2 søknader med tilskudd; tildelt",
+                "  50 000 kr til 1 søknad: innenfor kvoten",
+            ],
+        ),
+        (
+            "en",
+            [
+                "3 projects receive NOK 450,000; NOK 350,000 left of the round.",
+                "Quotas",
+                "- Category 'Kultur': at most NOK 400,000; awarded NOK 300,000 to 1 application:",
+                "  within the quota",
+                "- Category 'Idrett': at most NOK 240,000, at least 1 funded application; awarded",
+                "  NOK 100,000 to 1 application: within the quota",
+                "- Category 'Friluft': at least NOK 50,000, at most 2 funded applications;",
+                "  awarded NOK 50,000 to 1 application: within the quota",
+            ],
+        ),
+    ],
+)
+def test_the_terminal_says_each_quota_group_under_the_summary(
+    result: RoundResult, lang: str, expected: list[str]
+) -> None:
+    # Under the summary sentence, each group on a line of its own folded to 80 columns.
+    lines = terminal(result, lang)
+    at = lines.index(expected[0])
+    assert lines[at:] == expected
+
+
+def test_a_round_without_quotas_says_nothing_of_quotas(tmp_path: Path) -> None:
+    lines = terminal(allocated(tmp_path, Policy(rule="ranked")), "en")
+    assert "Quotas" not in lines

@@ -4,12 +4,17 @@ the quota; the same figures in the terminal, the workbook, the JSON and the docu
 
 from __future__ import annotations
 
+import json
+from importlib import resources
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
+import jsonschema
 import pytest
 from rich.console import Console
 
+from tilskudd.export import write
 from tilskudd.models import Policy, Quota, RoundResult
 from tilskudd.pipeline import read_applications, run_round
 from tilskudd.render.allocation import render_result
@@ -93,3 +98,53 @@ def test_the_terminal_says_each_quota_group_under_the_summary(
 def test_a_round_without_quotas_says_nothing_of_quotas(tmp_path: Path) -> None:
     lines = terminal(allocated(tmp_path, Policy(rule="ranked")), "en")
     assert "Quotas" not in lines
+
+
+def written_json(result: RoundResult, path: Path, lang: str = "en") -> dict[str, Any]:
+    write(result, path, lang=lang)
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def schema_errors(data: dict[str, Any]) -> list[str]:
+    text = (resources.files("tilskudd") / "schemas" / "allocation.schema.json").read_text("utf-8")
+    schema = json.loads(text)
+    validator = jsonschema.validators.validator_for(schema)(schema)
+    return [f"{list(e.path)}: {e.message}" for e in validator.iter_errors(data)]
+
+
+def test_the_json_summary_gives_each_quota_group_with_integers_for_money(
+    result: RoundResult, tmp_path: Path
+) -> None:
+    data = written_json(result, tmp_path / "tildeling.json", "nb")
+    assert schema_errors(data) == []
+    quotas = data["summary"]["quotas"]
+    assert [q["group"] for q in quotas] == [
+        "Kategori «Kultur»",
+        "Kategori «Idrett»",
+        "Kategori «Friluft»",
+    ]
+    # Idrett: max_share 30 % of 800 000 as the amount it gives; a limit not set is null.
+    assert quotas[1] == {
+        "by": "category",
+        "value": "Idrett",
+        "name": "Idrett",
+        "group": "Kategori «Idrett»",
+        "min_amount": None,
+        "max_amount": 240_000,
+        "min_count": 1,
+        "max_count": None,
+        "awarded": 100_000,
+        "funded": 1,
+        "met": True,
+    }
+    assert [(q["min_amount"], q["max_count"], q["awarded"]) for q in (quotas[0], quotas[2])] == [
+        (None, None, 300_000),
+        (50_000, 2, 50_000),
+    ]
+
+
+def test_the_json_of_a_round_without_quotas_has_no_quotas(tmp_path: Path) -> None:
+    data = written_json(allocated(tmp_path, Policy(rule="ranked")), tmp_path / "t.json")
+    assert "quotas" not in data["summary"]
+    assert data["policy"]["quotas"] == []

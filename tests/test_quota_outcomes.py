@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+import pypdf
 import pytest
 from rich.console import Console
 
@@ -148,3 +149,62 @@ def test_the_json_of_a_round_without_quotas_has_no_quotas(tmp_path: Path) -> Non
     data = written_json(allocated(tmp_path, Policy(rule="ranked")), tmp_path / "t.json")
     assert "quotas" not in data["summary"]
     assert data["policy"]["quotas"] == []
+
+
+def test_the_markdown_has_a_table_of_the_quota_groups(result: RoundResult, tmp_path: Path) -> None:
+    path = tmp_path / "tildeling.md"
+    write(result, path, lang="nb")
+    text = path.read_text(encoding="utf-8").replace(NBSP, " ")
+    section = text[text.index("## Kvoter") :].splitlines()
+    assert section[4:9] == [
+        "| Gruppe | Grenser | Tildelt | Søknader med tilskudd | Innenfor kvoten |",
+        "| --- | --- | ---: | ---: | --- |",
+        "| Kategori «Kultur» | høyst 400 000 kr | 300 000 kr | 1 | ja |",
+        "| Kategori «Idrett» | høyst 240 000 kr, minst 1 søknad med tilskudd | 100 000 kr | 1 "
+        "| ja |",
+        "| Kategori «Friluft» | minst 50 000 kr, høyst 2 søknader med tilskudd | 50 000 kr | 1 "
+        "| ja |",
+    ]
+
+
+def test_the_html_page_has_a_section_of_the_quota_groups(
+    result: RoundResult, tmp_path: Path
+) -> None:
+    path = tmp_path / "tildeling.html"
+    write(result, path, lang="en")
+    page = path.read_text(encoding="utf-8").replace(NBSP, " ")
+    assert '<a href="#quotas">Quotas</a>' in page
+    section = page[page.index('<section id="quotas"') :]
+    section = section[: section.index("</section>")]
+    assert (
+        "<tr><th scope=\"row\">Category 'Idrett'</th><td>at most NOK 240,000, at least 1 funded "
+        'application</td><td class="num">NOK 100,000</td><td class="num">1</td><td>yes</td></tr>'
+    ) in section.replace("&#x27;", "'")
+    assert section.count("<tr>") == 4  # the header and three groups
+
+
+def test_the_pdf_has_the_quota_groups(result: RoundResult, tmp_path: Path) -> None:
+    path = tmp_path / "tildeling.pdf"
+    write(result, path, lang="en")
+    text = " ".join(page.extract_text() for page in pypdf.PdfReader(path).pages)
+    text = " ".join(text.replace(NBSP, " ").split())
+    assert (
+        "Category 'Idrett' at most NOK 240,000, at least 1 funded application NOK 100,000 1 yes"
+    ) in text
+    assert "Category 'Friluft' at least NOK 50,000, at most 2 funded applications" in text
+
+
+def test_the_documents_leave_out_a_quota_no_application_is_in(tmp_path: Path) -> None:
+    """A quota on a group the round has no application in held nothing: the officer is told
+    (in the terminal, the workbook and the JSON, with the nearest category); a published list
+    does not show it."""
+    policy = POLICY.model_copy(
+        update={"quotas": (*POLICY.quotas, Quota(by="category", value="Kulturr", max_count=1))}
+    )
+    result = allocated(tmp_path, policy)
+    path = tmp_path / "tildeling.md"
+    write(result, path, lang="en")
+    text = path.read_text(encoding="utf-8")
+    assert "Category 'Friluft'" in text
+    assert "Kulturr" not in text
+    assert any("Kulturr" in line for line in terminal(result, "en"))

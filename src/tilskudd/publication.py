@@ -249,6 +249,9 @@ class QuotaLine:
     awarded: int
     funded: int
     """How many of its applications have an award (a partly funded one counts)."""
+    applications: int = 0
+    """How many of the round's valid applications are in the group (0: the quota held
+    nothing this round, which only the officer is told of)."""
 
     @property
     def met(self) -> bool:
@@ -334,6 +337,7 @@ def quota_lines(result: RoundResult, *, as_decided: bool = False) -> tuple[Quota
                     max_count=group.max_count,
                     awarded=total.amount,
                     funded=total.count,
+                    applications=len(group.members),
                 )
             )
         return tuple(lines)
@@ -437,6 +441,11 @@ class Publication:
     """The totals as decided and as they stand, for a round changed since its decision."""
     as_decided: bool = False
     """The amounts are the decision's (the changes are said in the notes), not as they stand."""
+    quotas: tuple[QuotaLine, ...] = ()
+    """The round's quota groups with what the awards shown give them (:func:`quota_lines`):
+    the quotas are published policy ("at least 1 000 000 kr to Finnmark"), and whether the
+    round kept them is the reader's business. A group no application of the round is in is
+    left out, as the note about it is (:data:`OFFICER_NOTES`)."""
 
     @property
     def changes(self) -> ChangesSince | None:
@@ -853,6 +862,7 @@ def _build(result: RoundResult, lang: str, *, as_decided: bool) -> Publication:
         decided_iso=result.decision_date.isoformat() if result.decision_date else None,
         standing=stand,
         as_decided=as_decided and stand is not None,
+        quotas=tuple(q for q in quota_lines(result, as_decided=as_decided) if q.applications),
     )
 
 

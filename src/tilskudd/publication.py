@@ -238,7 +238,7 @@ class QuotaLine:
     name: str
     """For people: the county's name, or the category as written."""
     phrase: Phrase
-    """The group in words (``county 54 (Finnmark)``), said in the output's language."""
+    """The group in words (``county 56 (Finnmark)``), said in the output's language."""
     least: int | None
     """The least it must be awarded (a minimum share as the amount it gives); None: no
     minimum amount."""
@@ -264,7 +264,7 @@ class QuotaLine:
         )
 
     def label(self, lang: str) -> str:
-        """The group in ``lang``, as a table's first cell says it: ``Fylke 54 (Finnmark)``."""
+        """The group in ``lang``, as a table's first cell says it: ``Fylke 56 (Finnmark)``."""
         text = self.phrase.render(lang)
         return text[:1].upper() + text[1:]
 
@@ -284,8 +284,8 @@ class QuotaLine:
         return ", ".join(parts)
 
     def outcome(self, lang: str) -> str:
-        """The line the terminal and the documents give it: the group, its limits, what it was
-        awarded and whether it is within the quota."""
+        """The line the terminal gives it: the group, its limits, what it was awarded and
+        whether it is within the quota."""
         t = get(lang)
         return t(
             "doc.quota.line",

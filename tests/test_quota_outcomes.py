@@ -208,3 +208,14 @@ def test_the_documents_leave_out_a_quota_no_application_is_in(tmp_path: Path) ->
     assert "Category 'Friluft'" in text
     assert "Kulturr" not in text
     assert any("Kulturr" in line for line in terminal(result, "en"))
+
+
+def test_the_json_of_a_round_whose_quotas_found_no_group_has_an_empty_list(
+    tmp_path: Path,
+) -> None:
+    """Quotas per county in a sheet that names no county: the round has quotas, which held
+    nothing (a note says so), and ``summary.quotas`` is there, empty."""
+    policy = Policy(rule="ranked", quotas=(Quota(by="county", value="*", max_share="40 %"),))
+    data = written_json(allocated(tmp_path, policy), tmp_path / "t.json")
+    assert schema_errors(data) == []
+    assert data["summary"]["quotas"] == []

@@ -307,7 +307,7 @@ def to_data(result: RoundResult, *, lang: str = "en") -> dict[str, Any]:
                 "projects": summary.no_county_projects,
                 "awarded": summary.no_county_awarded,
             },
-            **({"quotas": quotas} if quotas else {}),
+            **({"quotas": quotas} if allocation.policy.quotas else {}),
         },
         "extra_columns": list(result.extra_columns),
         **since,

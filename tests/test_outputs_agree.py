@@ -15,7 +15,11 @@ text with pypdf, the 360Giving file as open data) and compared with the result:
   evenly between them, the remainder to its first county; a project that names no place on a
   line of its own; see ``summary.per_county_note``);
 - the policy recorded in the workbook is the one used;
-- the publication formats (HTML, PDF, Markdown, 360Giving) list exactly the awards.
+- the publication formats (HTML, PDF, Markdown, 360Giving) list exactly the awards;
+- a round with quotas: each quota group's awarded amount, count and verdict (within the quota
+  or not) are the same in the terminal, the workbook, the JSON, the HTML, the Markdown and the
+  PDF, and those of :func:`tilskudd.rules.quotas.quota_totals` over the awards (the documents
+  leave out a group no application is in).
 """
 
 from __future__ import annotations
@@ -319,8 +323,9 @@ def check_quotas(result: RoundResult, rows: list[list[Any]], lang: str) -> None:
     at = [r[0] if r else None for r in rows].index(t("summary.label.quotas"))
     lines = rows[at + 2 : at + 2 + len(totals)]
     assert len(lines) == len(totals)
-    for line, total in zip(lines, totals, strict=True):
+    for line, total, quota in zip(lines, totals, expected_quotas(result, lang), strict=True):
         group = total.group
+        assert line[0] == quota[0]
         assert line[5:7] == [total.amount, total.count]
         assert line[2] == group.most
         within = (
@@ -330,6 +335,38 @@ def check_quotas(result: RoundResult, rows: list[list[Any]], lang: str) -> None:
             and (group.max_count is None or total.count <= group.max_count)
         )
         assert line[7] == t("summary.label.quota_yes" if within else "summary.label.quota_no")
+
+
+def expected_quotas(result: RoundResult, lang: str) -> list[tuple[str, int, int, bool, int]]:
+    """Each quota group as the outputs should give it: (label, awarded, funded, within the
+    quota, how many applications are in it), counted here from the decisions."""
+    allocation = result.allocation
+    awards = {d.application_id: d.amount for d in allocation.decisions}
+    out = []
+    for total in quota_totals(result.applications, awards, allocation.budget, allocation.policy):
+        group = total.group
+        label = group.phrase.render(lang)
+        within = (
+            total.amount >= group.least
+            and (group.most is None or total.amount <= group.most)
+            and total.count >= (group.min_count or 0)
+            and (group.max_count is None or total.count <= group.max_count)
+        )
+        out.append(
+            (label[:1].upper() + label[1:], total.amount, total.count, within, len(group.members))
+        )
+    return out
+
+
+def published_quotas(result: RoundResult, lang: str) -> list[tuple[str, int, int, str]]:
+    """The quota groups a document shows (those some application is in), with the verdict as
+    its table words it."""
+    t = get(lang)
+    return [
+        (label, amount, count, t("summary.label.quota_yes" if within else "summary.label.quota_no"))
+        for label, amount, count, within, members in expected_quotas(result, lang)
+        if members
+    ]
 
 
 def assert_by_rank(ranks: list[int | None]) -> None:
@@ -501,6 +538,11 @@ def check_json(result: RoundResult, path: Path) -> None:
     assert counties == expected_per_county(result)
     assert sum(counties.values()) == allocation.awarded
     assert policy_from_json(data["policy"]) == allocation.policy
+    quotas = [
+        (q["group"], q["awarded"], q["funded"], q["met"]) for q in data["summary"].get("quotas", [])
+    ]
+    assert quotas == [q[:4] for q in expected_quotas(result, data["lang"])]
+    assert ("quotas" in data["summary"]) == bool(allocation.policy.quotas)
 
 
 def policy_from_json(data: dict[str, Any]) -> Policy:
@@ -586,6 +628,14 @@ def check_html(result: RoundResult, path: Path, lang: str) -> None:
     assert lead == plain_text(summary_sentence(summary, lang))
     t = get(lang)
     figures = plain_text(" ".join(parser.texts))
+    published = published_quotas(result, lang)
+    if published:
+        # The table of quotas comes last.
+        *parser.tables, quotas = parser.tables
+        assert [
+            (plain_text(r[0]), amount_of(plain_text(r[2]), lang), int(r[3]), r[4])
+            for r in quotas[1:]
+        ] == [(plain_text(q[0]), *q[1:]) for q in published]
     places = names_places(result, lang)
     municipalities = (
         t("summary.label.municipalities"),
@@ -661,16 +711,28 @@ def check_html(result: RoundResult, path: Path, lang: str) -> None:
 
 def check_markdown(result: RoundResult, path: Path, lang: str) -> None:
     tokens = MarkdownIt("commonmark").enable("table").parse(path.read_text(encoding="utf-8"))
-    rows: list[list[str]] = []
+    tables: list[list[list[str]]] = []
     cells: list[str] | None = None
     for token in tokens:
-        if token.type == "tr_open":
+        if token.type == "table_open":
+            tables.append([])
+        elif token.type == "tr_open":
             cells = []
         elif token.type == "inline" and cells is not None:
             cells.append(inline_text(token))
         elif token.type == "tr_close" and cells is not None:
-            rows.append(cells)
+            tables[-1].append(cells)
             cells = None
+    published = published_quotas(result, lang)
+    if published:
+        # The table of quotas comes last.
+        *tables, quotas = tables
+        assert [
+            (plain_text(r[0]), amount_of(plain_text(r[2]), lang), int(r[3]), r[4])
+            for r in quotas[1:]
+        ] == [(plain_text(q[0]), *q[1:]) for q in published]
+    assert len(tables) <= 1
+    rows = tables[0] if tables else []
     funded = awards(result)
     if not funded:
         assert rows == []
@@ -774,6 +836,14 @@ def check_terminal(result: RoundResult, lang: str) -> None:
         assert any(shown in row for row in found), (decision, found)
         if decision.rank is not None:
             assert any(row.split()[0] == rank_text(decision) for row in found), found
+    # Under the summary, a line per quota group (one line each at this width).
+    verdicts = {True: get(lang)("doc.quota.met"), False: get(lang)("doc.quota.not_met")}
+    for label, amount, count, within, _members in expected_quotas(result, lang):
+        (said,) = [row for row in lines if row.startswith(f"- {label}:")]
+        said = plain_text(said)
+        assert money(amount, lang) in said.split(";")[-1], said
+        assert plain_text(get(lang)("summary.applications", n=count)) in said, said
+        assert said.endswith(f": {verdicts[within]}"), said
     # The footer: the total requested (valid applications) and the total awarded.
     total = get(lang)("ui.total")
     footer = [row for row in lines if re.search(rf"(^|\s){re.escape(total)}\s", row)]
@@ -861,6 +931,8 @@ def check_pdf(result: RoundResult, path: Path, lang: str) -> None:
     assert plain_text(summary_sentence(summary, lang)) in text
     for decision in awards(result):
         assert money(decision.amount, lang) in text
+    for label, amount, count, verdict in published_quotas(result, lang):
+        assert plain_text(f"{money(amount, lang)} {count} {verdict}") in text, label
     # The chart's bars ("NOK 1,000 · 2 projects") add up to the total awarded.
     bars = re.findall(r"((?:NOK )?[\d ,]+\d(?: kr)?) · \d+ (?:prosjekt|project)", text)
     if names_places(result, lang):

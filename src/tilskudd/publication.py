@@ -26,7 +26,7 @@ from pathlib import PureWindowsPath
 
 from tilskudd import clock
 from tilskudd.currency import amount_unit, shown
-from tilskudd.i18n import format_date, format_number, get
+from tilskudd.i18n import Phrase, format_date, format_number, get
 from tilskudd.models import Application, AwardChange, Decision, Reason, RoundResult, Status
 from tilskudd.money import format_amount
 from tilskudd.summary import CountyLine, RoundSummary, summarise
@@ -48,6 +48,7 @@ __all__ = [
     "CountyGroup",
     "MunicipalityGroup",
     "Publication",
+    "QuotaLine",
     "Standing",
     "build",
     "changes_by_id",
@@ -55,6 +56,7 @@ __all__ = [
     "collate",
     "current_amounts",
     "money",
+    "quota_lines",
     "standing",
     "summary_shown",
 ]
@@ -223,6 +225,126 @@ def standing(result: RoundResult) -> Standing | None:
     )
 
 
+@dataclass(frozen=True)
+class QuotaLine:
+    """One group a round's quotas name (a category or a county), against its limits, with what
+    the round's awards give it: what the workbook, the JSON, the documents and the terminal
+    say of it (:func:`quota_lines`)."""
+
+    by: str
+    """``category`` or ``county``."""
+    value: str
+    """The group as reasons name it: the county number(s) or the category as written."""
+    name: str
+    """For people: the county's name, or the category as written."""
+    phrase: Phrase
+    """The group in words (``county 56 (Finnmark)``), said in the output's language."""
+    least: int | None
+    """The least it must be awarded (a minimum share as the amount it gives); None: no
+    minimum amount."""
+    most: int | None
+    """The most it may be awarded (a maximum share as the amount it gives); None: no maximum."""
+    min_count: int | None
+    max_count: int | None
+    awarded: int
+    funded: int
+    """How many of its applications have an award (a partly funded one counts)."""
+    applications: int = 0
+    """How many of the round's valid applications are in the group (0: the quota held
+    nothing this round, which only the officer is told of)."""
+
+    @property
+    def met(self) -> bool:
+        """Whether the group is within every limit of its quotas, in amount and count."""
+        return (
+            self.awarded >= (self.least or 0)
+            and (self.most is None or self.awarded <= self.most)
+            and self.funded >= (self.min_count or 0)
+            and (self.max_count is None or self.funded <= self.max_count)
+        )
+
+    def label(self, lang: str) -> str:
+        """The group in ``lang``, as a table's first cell says it: ``Fylke 56 (Finnmark)``."""
+        text = self.phrase.render(lang)
+        return text[:1].upper() + text[1:]
+
+    def limits(self, lang: str) -> str:
+        """Its limits in words: ``at least NOK 1,000,000, at most 3 funded applications``."""
+        t = get(lang)
+        parts = [
+            t(f"doc.quota.{key}", amount=value, n=value)
+            for key, value in (
+                ("min_amount", self.least),
+                ("max_amount", self.most),
+                ("min_count", self.min_count),
+                ("max_count", self.max_count),
+            )
+            if value is not None
+        ]
+        return ", ".join(parts)
+
+    def outcome(self, lang: str) -> str:
+        """The line the terminal gives it: the group, its limits, what it was awarded and
+        whether it is within the quota."""
+        t = get(lang)
+        return t(
+            "doc.quota.line",
+            group=self.label(lang),
+            limits=self.limits(lang),
+            awarded=self.awarded,
+            applications=t("summary.applications", n=self.funded),
+            verdict=t(f"doc.quota.{'met' if self.met else 'not_met'}"),
+        )
+
+
+def quota_lines(result: RoundResult, *, as_decided: bool = False) -> tuple[QuotaLine, ...]:
+    """Each group the round's quotas name, against its limits, with what the awards give it:
+    as decided, or for a committed round changed since its decision and not ``as_decided``,
+    as the awards stand (each amended or withdrawn one at its amount now). Empty for a round
+    without quotas. Every output takes its figures of the quotas from here (made once per
+    result), counted by :func:`tilskudd.rules.quotas.quota_totals` as the ledger counts an
+    amendment against them."""
+    if not result.allocation.policy.quotas:
+        return ()
+    now = not as_decided and standing(result) is not None
+    parts = (result.allocation, result.applications, result.changes if now else None)
+
+    def made() -> tuple[QuotaLine, ...]:
+        # Imported here: the rules package loads every rule, which a round without quotas
+        # (and `tilskudd check`, which renders through this module) does not need.
+        from tilskudd.rules.quotas import quota_totals
+
+        allocation = result.allocation
+        awards = (
+            current_amounts(result)
+            if now
+            else {d.application_id: d.amount for d in allocation.decisions}
+        )
+        totals = quota_totals(result.applications, awards, allocation.budget, allocation.policy)
+        lines = []
+        for total in totals:
+            group = total.group
+            minimum = group.min_amount is not None or bool(group.share_floor)
+            lines.append(
+                QuotaLine(
+                    by=group.by,
+                    value=group.value,
+                    name=group.name,
+                    phrase=group.phrase,
+                    least=group.least if minimum else None,
+                    most=group.most,
+                    min_count=group.min_count,
+                    max_count=group.max_count,
+                    awarded=total.amount,
+                    funded=total.count,
+                    applications=len(group.members),
+                )
+            )
+        return tuple(lines)
+
+    return result.derived(f"quota_lines:{now}", parts, made)
+
+
 def _change_note(line: AwardLine, lang: str) -> str:
     who = " – ".join(p for p in (line.applicant, line.project) if p) or line.id
     return " ".join([f"{who} ({line.id}):", *change_sentences(line.changes, lang)])
@@ -319,6 +441,11 @@ class Publication:
     """The totals as decided and as they stand, for a round changed since its decision."""
     as_decided: bool = False
     """The amounts are the decision's (the changes are said in the notes), not as they stand."""
+    quotas: tuple[QuotaLine, ...] = ()
+    """The round's quota groups with what the awards shown give them (:func:`quota_lines`):
+    the quotas are published policy ("at least 1 000 000 kr to Finnmark"), and whether the
+    round kept them is the reader's business. A group no application of the round is in is
+    left out, as the note about it is (:data:`OFFICER_NOTES`)."""
 
     @property
     def changes(self) -> ChangesSince | None:
@@ -744,6 +871,7 @@ def _build(result: RoundResult, lang: str, *, as_decided: bool) -> Publication:
         decided_iso=result.decision_date.isoformat() if result.decision_date else None,
         standing=stand,
         as_decided=as_decided and stand is not None,
+        quotas=tuple(q for q in quota_lines(result, as_decided=as_decided) if q.applications),
     )
 
 

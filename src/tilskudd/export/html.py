@@ -3,8 +3,8 @@
 What a funder puts on its web site after a round (the ministry's 2009 press release linked "who
 gets grants", sorted by amount and by municipality): title, programme and round, the summary
 sentence, key figures, the awards by amount, a bar chart of awards per county, the awards by
-municipality (a shared project under each of its municipalities, counted once in the total), and
-the date.
+municipality (a shared project under each of its municipalities, counted once in the total), in
+a round with quotas each quota group against its limits, and the date.
 
 One file, no network: the CSS is inline and the chart is inline SVG with text labels, so the page
 opens the same from a disk, an e-mail or an intranet, and prints on A4. Accessible markup:
@@ -280,6 +280,33 @@ def _changes(pub: Publication) -> str:
     )
 
 
+def _quotas(pub: Publication) -> str:
+    """The round's quota groups: each with its limits, what it was awarded, how many of its
+    applications were funded, and whether it is within the quota."""
+    if not pub.quotas:
+        return ""
+    t = pub.text
+    head = (
+        f'<th scope="col">{_e(t("summary.label.quota_group"))}</th>'
+        f'<th scope="col">{_e(t("doc.quota.limits"))}</th>'
+        f'<th scope="col" class="num">{_e(pub.header("awarded"))}</th>'
+        f'<th scope="col" class="num">{_e(t("summary.label.quota_funded"))}</th>'
+        f'<th scope="col">{_e(t("summary.label.quota_met"))}</th>'
+    )
+    body = "".join(
+        f'<tr><th scope="row">{_e(q.label(pub.lang))}</th><td>{_e(q.limits(pub.lang))}</td>'
+        f'<td class="num">{_e(pub.money(q.awarded))}</td><td class="num">{q.funded}</td>'
+        f"<td>{_e(t('summary.label.quota_yes' if q.met else 'summary.label.quota_no'))}</td></tr>"
+        for q in pub.quotas
+    )
+    return (
+        f'<section id="quotas" aria-labelledby="quotas-h"><h2 id="quotas-h">'
+        f"{_e(t('summary.label.quotas'))}</h2><table>"
+        f"<caption>{_e(t('doc.quota.intro'))}</caption>"
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></section>"
+    )
+
+
 def _nav(pub: Publication) -> str:
     links = [("by-amount", pub.text("doc.by_amount"))]
     if pub.has_places:
@@ -289,6 +316,8 @@ def _nav(pub: Publication) -> str:
         ]
     if pub.changed:
         links.append(("changes", pub.text("doc.changed.heading")))
+    if pub.quotas:
+        links.append(("quotas", pub.text("summary.label.quotas")))
     items = "".join(f'<li><a href="#{anchor}">{_e(text)}</a></li>' for anchor, text in links)
     return f'<nav aria-label="{_e(pub.text("doc.contents"))}"><ul>{items}</ul></nav>'
 
@@ -329,9 +358,9 @@ def render(result: RoundResult, *, lang: str = "en", as_decided: bool = False) -
     )
     if pub.by_amount:
         places = _chart(pub) + _by_municipality(pub) if pub.has_places else ""
-        content = _nav(pub) + _by_amount(pub) + places + _changes(pub)
+        content = _nav(pub) + _by_amount(pub) + places + _changes(pub) + _quotas(pub)
     else:
-        content = f"<p>{_e(pub.text('doc.no_awards'))}</p>"
+        content = f"<p>{_e(pub.text('doc.no_awards'))}</p>" + _quotas(pub)
     said = pub.standing_sentence()
     standing = f'<p class="lead">{_e(said)}</p>\n' if said else ""
     footer = pub.colophon()

@@ -14,6 +14,11 @@ decision (``amount``, ``status``, ``awarded``: what was decided and can be repro
 what stands now: ``changes_since`` (decided, current, the change, the counts, a sentence), and
 for every application ``amount_now``, ``status_now`` and its ``changes`` (date, amounts, reason,
 the rules an ``--outside-policy`` one went beyond). A round unchanged since has none of them.
+
+A round with quotas has ``summary.quotas``: each group with its limits, what it was awarded and
+how many of its applications were funded, and whether it is within the quota (``met``), as the
+workbook's table of quotas gives them; in a round changed since, with ``awarded_now``,
+``funded_now`` and ``met_now`` of the awards as they stand.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from tilskudd.collector import collector_paused
 from tilskudd.export.atomic import atomic_write
 from tilskudd.jsondata import plain, reason_data
 from tilskudd.models import Application, AwardChange, Decision, Issue, RejectedRow, RoundResult
-from tilskudd.publication import build, changes_by_id
+from tilskudd.publication import build, changes_by_id, quota_lines, standing
 from tilskudd.summary import summarise
 from tilskudd.wording import (
     change_sentences,
@@ -181,6 +186,34 @@ def _changes(
     return entry
 
 
+def _quotas(result: RoundResult, lang: str) -> list[dict[str, Any]]:
+    """Each quota group against its limits, with what the decision gave it and, in a round
+    changed since, what the awards now give it (as every output counts them)."""
+    decided = quota_lines(result, as_decided=True)
+    now = quota_lines(result) if standing(result) is not None else None
+    entries = []
+    for at, line in enumerate(decided):
+        entry: dict[str, Any] = {
+            "by": line.by,
+            "value": line.value,
+            "name": line.name,
+            "group": line.label(lang),
+            "min_amount": line.least,
+            "max_amount": line.most,
+            "min_count": line.min_count,
+            "max_count": line.max_count,
+            "awarded": line.awarded,
+            "funded": line.funded,
+            "met": line.met,
+        }
+        if now is not None:
+            entry.update(
+                awarded_now=now[at].awarded, funded_now=now[at].funded, met_now=now[at].met
+            )
+        entries.append(entry)
+    return entries
+
+
 def to_data(result: RoundResult, *, lang: str = "en") -> dict[str, Any]:
     """The JSON document for ``result`` as plain Python data (what :func:`write` serialises)."""
     allocation = result.allocation
@@ -226,6 +259,7 @@ def to_data(result: RoundResult, *, lang: str = "en") -> dict[str, Any]:
             _changes(entry, d, changed.get(d.application_id, ()), lang)
             for entry, d in zip(applications, allocation.decisions, strict=True)
         ]
+    quotas = _quotas(result, lang)
     return {
         "format": FORMAT_NAME,
         "format_version": FORMAT_VERSION,
@@ -273,6 +307,7 @@ def to_data(result: RoundResult, *, lang: str = "en") -> dict[str, Any]:
                 "projects": summary.no_county_projects,
                 "awarded": summary.no_county_awarded,
             },
+            **({"quotas": quotas} if allocation.policy.quotas else {}),
         },
         "extra_columns": list(result.extra_columns),
         **since,

@@ -3,7 +3,9 @@
 A heading, the summary sentence, and one table of the awards in rank order (rank, applicant,
 project, municipalities, requested, awarded, status) with a total row. A committed round changed
 since its decision shows each award as it stands, an amended or withdrawn one marked ``(1)``
-with its note under "Changes since the decision" (see :mod:`tilskudd.publication`).
+with its note under "Changes since the decision" (see :mod:`tilskudd.publication`). A round
+with quotas has a table of them: each group, its limits, what it was awarded, how many of its
+applications were funded and whether it is within the quota.
 Text from the applications is escaped so that it stays text: a ``|`` cannot split a cell,
 ``*`` or ``_`` cannot turn into emphasis, ``<script>`` is not HTML, and a line break cannot end
 the row.
@@ -116,6 +118,38 @@ def render(result: RoundResult, *, lang: str = "en", as_decided: bool = False) -
         lines += [f"## {escape(pub.text('doc.changed.heading'))}", ""]
         lines += [escape(pub.text("doc.changed.intro")), ""]
         lines += [f"{line.note}. {escape(pub.change_note(line))}" for line in pub.changed]
+        lines.append("")
+    if pub.quotas:
+        lines += [f"## {escape(pub.text('summary.label.quotas'))}", ""]
+        lines += [escape(pub.text("doc.quota.intro")), ""]
+        lines.append(
+            _row(
+                [
+                    escape(pub.text(key))
+                    for key in (
+                        "summary.label.quota_group",
+                        "doc.quota.limits",
+                        "header.awarded",
+                        "summary.label.quota_funded",
+                        "summary.label.quota_met",
+                    )
+                ]
+            )
+        )
+        lines.append(_row(["---", "---", "---:", "---:", "---"]))
+        for quota in pub.quotas:
+            verdict = "summary.label.quota_yes" if quota.met else "summary.label.quota_no"
+            lines.append(
+                _row(
+                    [
+                        escape(quota.label(lang)),
+                        escape(quota.limits(lang)),
+                        pub.money(quota.awarded),
+                        str(quota.funded),
+                        escape(pub.text(verdict)),
+                    ]
+                )
+            )
         lines.append("")
     if pub.notes:
         lines += [f"## {escape(pub.text('ui.notes'))}", ""]

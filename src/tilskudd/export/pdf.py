@@ -4,7 +4,8 @@ The same content as the HTML page (:mod:`tilskudd.publication`): title, programm
 round, date, summary sentence, key figures, the awards by amount, the awards per county as bars,
 and the awards by municipality (shared projects marked, counted once in the total); for a round
 changed since its decision, the awards as they stand with a numbered note for each change
-("Changes since the decision"). Every page
+("Changes since the decision"); for a round with quotas, each quota group against its limits.
+Every page
 has its number ("Side 2 av 5") and every table repeats its header row on each page it runs onto.
 
 Written with fpdf2: pure Python (installs from PyPI anywhere, no system libraries, unlike
@@ -622,6 +623,44 @@ def _changes(doc: _Document) -> None:
         _text(doc, f"{line.note}. {pub.change_note(line)}", 9.5, space=1.5)
 
 
+def _quotas(doc: _Document) -> None:
+    """The round's quota groups: each with its limits, what it was awarded, how many of its
+    applications were funded, and whether it is within the quota."""
+    pub = doc.pub
+    if not pub.quotas:
+        return
+    t = pub.text
+    _heading(doc, t("summary.label.quotas"))
+    _text(doc, t("doc.quota.intro"), 9.5, color=_MUTED, space=2)
+    doc.set_font(FONT, "", 8.5)
+    doc.set_text_color(*_INK)
+    amount_w = _amount_width(doc, [pub.money(q.awarded) for q in pub.quotas], 29)
+    limits_w = 58 - (amount_w - 29)
+    table = _Table(
+        doc,
+        (46, limits_w, amount_w, 24, 21),
+        (False, False, True, True, False),
+        [
+            t("summary.label.quota_group"),
+            t("doc.quota.limits"),
+            pub.header("awarded"),
+            t("summary.label.quota_funded"),
+            t("summary.label.quota_met"),
+        ],
+    )
+    for quota in pub.quotas:
+        verdict = "summary.label.quota_yes" if quota.met else "summary.label.quota_no"
+        table.row(
+            [
+                _fit(doc, quota.label(pub.lang), 46),
+                _fit(doc, quota.limits(pub.lang), limits_w),
+                pub.money(quota.awarded),
+                str(quota.funded),
+                _safe(t(verdict)),
+            ]
+        )
+
+
 def _shown_amount(amount: str, shared: bool) -> str:
     """An amount in the list by municipality, marked when the project is shared."""
     return f"{amount} {SHARED_MARK}" if shared else amount
@@ -658,6 +697,7 @@ def _rendered(doc: _Document, pub: Publication) -> bytes:
         _changes(doc)
     else:
         _text(doc, pub.text("doc.no_awards"), 11)
+    _quotas(doc)
     if pub.notes:
         _heading(doc, pub.text("ui.notes"))
         for note in pub.notes:

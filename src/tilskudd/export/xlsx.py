@@ -87,8 +87,7 @@ from tilskudd.models import (
     sheet_reference,
 )
 from tilskudd.money import plain_number
-from tilskudd.publication import Publication, build, changes_by_id, standing
-from tilskudd.rules.quotas import quota_totals
+from tilskudd.publication import Publication, build, changes_by_id, quota_lines, standing
 from tilskudd.summary import RoundSummary, summarise
 from tilskudd.wording import (
     column_header,
@@ -808,15 +807,10 @@ def _write_quotas(
     (an amount, or a share of the budget as its amount), the least and most funded
     applications, what it was awarded, how many of its applications were funded, and whether
     it was held to every limit. The awards as the awards sheet shows them (a round changed
-    since its decision: as they stand)."""
+    since its decision: as they stand), counted as every output counts them
+    (:func:`tilskudd.publication.quota_lines`)."""
     t = get(lang)
-    allocation = result.allocation
-    current = changes.current if changes is not None and not changes.as_decided else None
-    awards = {
-        d.application_id: current(d) if current is not None else d.amount
-        for d in allocation.decisions
-    }
-    totals = quota_totals(result.applications, awards, allocation.budget, allocation.policy)
+    lines = quota_lines(result, as_decided=changes is not None and changes.as_decided)
     sheet.append([])
     sheet.append([t("summary.label.quotas")], (Style.BOLD,))
     _header(
@@ -826,27 +820,17 @@ def _write_quotas(
         + [t("summary.label.quota_met")],
     )
     styles = (Style.DEFAULT, Style.AMOUNT, Style.AMOUNT, *(Style.DEFAULT,) * 2, Style.AMOUNT)
-    for total in totals:
-        group = total.group
-        label = group.phrase.render(lang)
-        least = group.least if group.min_amount is not None or group.share_floor else None
-        most = group.most
-        met = (
-            total.count >= (group.min_count or 0)
-            and (group.max_count is None or total.count <= group.max_count)
-            and total.amount >= group.least
-            and (most is None or total.amount <= most)
-        )
+    for line in lines:
         sheet.append(
             [
-                label[:1].upper() + label[1:],
-                least,
-                most,
-                group.min_count,
-                group.max_count,
-                total.amount,
-                total.count,
-                t("summary.label.quota_yes" if met else "summary.label.quota_no"),
+                line.label(lang),
+                line.least,
+                line.most,
+                line.min_count,
+                line.max_count,
+                line.awarded,
+                line.funded,
+                t("summary.label.quota_yes" if line.met else "summary.label.quota_no"),
             ],
             styles,
         )

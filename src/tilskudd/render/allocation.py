@@ -2,7 +2,9 @@
 
 The table lists every application once, funded first (by rank), then the reserve list, those not
 funded and the rejected; under it the totals, the budget accounted to the krone
-(``budget == awarded + unallocated``), the round's notes and the summary sentence. Columns that
+(``budget == awarded + unallocated``), the round's notes and the summary sentence, and in a
+round with quotas a line per quota group: its limits, what it was awarded and whether it is
+within the quota (:func:`tilskudd.publication.quota_lines`). Columns that
 matter least (municipalities, then project titles) are left out on narrow terminals so the rest
 stays readable; text columns fold, amounts never wrap.
 
@@ -45,6 +47,7 @@ from tilskudd.publication import (
     ChangesSince,
     changes_by_id,
     changes_since,
+    quota_lines,
     standing,
     summary_shown,
 )
@@ -504,11 +507,28 @@ def _render_result(
     _print_notes(console, result, t)
     say(console, summary_sentence(summary, lang, round_name=result.round))
     if changed is not None:
-        # What changed since, then each change: "see the changes below" (as decided) holds.
+        # What changed since: "see the changes below" (as decided) holds.
         say(console, changed.said.standing_sentence())
+    _print_quotas(console, result, lang, as_decided=as_decided)
+    if changed is not None:
         say(console, t("doc.changed.heading"), style="bold")
         for line in changed.said.lines:
             say(console, f"{line.note}. {changed.said.change_note(line)}")
+
+
+def _print_quotas(console: Console, result: RoundResult, lang: str, *, as_decided: bool) -> None:
+    """Under the summary of a round with quotas: each group, its limits, what it was awarded
+    (of a round changed since its decision, as the table shows the awards) and whether it is
+    within the quota, a line each, as the workbook's table of quotas gives them."""
+    lines = quota_lines(result, as_decided=as_decided)
+    if not lines:
+        return
+    say(console, get(lang)("summary.label.quotas"), style="bold")
+    plain = plain_for(console)
+    for line in lines:
+        # A line of its own per group, its continuation indented under the text.
+        text = wrap_lines(plain(f"  {line.outcome(lang)}"), console.width)
+        console.print(Text(f"- {text[2:]}", style="" if line.met else "red"))
 
 
 def note_texts(notes: Sequence[Reason], t: Translator) -> list[str]:

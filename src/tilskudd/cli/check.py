@@ -27,6 +27,7 @@ from tilskudd.cli.common import (
     emit_json,
     guard,
     input_file,
+    keep_to_the_end,
     load_columns,
     parse_amount_option,
     parse_sheet,
@@ -79,6 +80,7 @@ def _read(
     )
     from tilskudd.validation import check_table
 
+    keep_to_the_end(table)  # its cells, freed one by one, are most of what a check made
     require_rows(table, lang)
     return check_table(table, register=register.value, currency=currency)
 
@@ -172,6 +174,7 @@ def check(
             report=format,
             currency=round_currency,
         )
+        keep_to_the_end(checked)
         if budget_nok:
             from tilskudd.validation import with_budget
 

@@ -27,6 +27,7 @@ from tilskudd.cli.common import (
     console,
     guard,
     input_file,
+    keep_to_the_end,
     load_columns,
     output_path,
     parse_sheet,
@@ -436,6 +437,7 @@ def allocate(
                 rule=policy.rule if setup.rule_known else None,
                 then=_next_modules(None if dry_run else output, output_format, compare=comparing),
             )
+            keep_to_the_end(checked)
             from tilskudd.validation import with_budget
 
             # Amounts kept in thousands, weighed against the budget: said with the sheet's
@@ -527,6 +529,7 @@ def allocate(
                 lang=language,
                 currency=setup.currency,
             )
+        keep_to_the_end(result)
         result = setup.place_notes(result)
         if not commit:  # a commit of a committed round is refused, saying it is final
             plan.require_as_committed(

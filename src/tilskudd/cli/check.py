@@ -27,6 +27,7 @@ from tilskudd.cli.common import (
     emit_json,
     guard,
     input_file,
+    keep_to_the_end,
     load_columns,
     parse_amount_option,
     parse_sheet,
@@ -172,6 +173,7 @@ def check(
             report=format,
             currency=round_currency,
         )
+        keep_to_the_end(checked)
         if budget_nok:
             from tilskudd.validation import with_budget
 

@@ -16,6 +16,7 @@ import pytest
 from ledgertools import BERGEN, ROUND_1, ROUND_2, allocate, first_round, make_programme, write_csv
 from tilskudd import ledger as lg
 from tilskudd.errors import LedgerError
+from tilskudd.ledger import Ledger
 from tilskudd.programme import Programme, Round
 
 # Round 3's one application: 90 000 kr of a cost of 450 000 (20 %: all of it can be given).
@@ -169,3 +170,16 @@ def test_what_remains_of_a_ledger_written_before_amendments_is_read_without_upgr
         assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
     finally:
         conn.close()
+
+
+def test_a_withdrawal_returns_the_whole_award_whatever_amount_is_passed(
+    tmp_path: Path,
+) -> None:
+    """Ledger.amend(kind="withdraw") records 0 kr, not the amount it is given: A-2's 40 000
+    returns to the frame (200 000 - 100 000 + 40 000 = 140 000 remains)."""
+    programme = make_programme(tmp_path)
+    ledger_path = first_round(tmp_path, programme, ROUND_1)
+    with Ledger.open(ledger_path) as ledger:
+        record = ledger.amend("A-2", 40_000, "withdrew", programme, kind="withdraw")
+    assert (record.kind, record.amount_before, record.amount_after) == ("withdraw", 40_000, 0)
+    assert lg.status(ledger_path, programme).remaining == 140_000

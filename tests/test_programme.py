@@ -934,3 +934,49 @@ def test_a_programmes_amount_in_another_currency_is_refused_with_its_line(
     message = " ".join(caught.value.text(lang).split())
     for line in said:
         assert line in message, message
+
+
+@pytest.mark.parametrize("budget", ["2027-03-01", "[100000]", "{ kr = 100000 }"])
+def test_a_round_budget_that_is_no_amount_is_refused_not_taken_as_what_remains(
+    tmp_path: Path, budget: str
+) -> None:
+    # A date, a list or a table is no amount: refused, where taken as no budget at all it
+    # would have given the round all that remains of the frame.
+    path = write(
+        tmp_path,
+        f'[programme]\nname = "x"\nframe = 200000\n[[round]]\nnumber = 1\nbudget = {budget}\n',
+    )
+    with pytest.raises(
+        ProgrammeError, match=r"line 6: round\[1\]\.budget: expected a whole number$"
+    ):
+        load_programme(path)
+
+
+def test_a_plan_one_krone_over_the_frame_is_refused_beside_a_round_without_budget(
+    tmp_path: Path,
+) -> None:
+    # Frame 100 000: round 1 plans 100 001 and round 2 nothing (what remains): 100 001 is
+    # planned, 1 krone more than the frame; a round without budget counts 0, not -1.
+    path = write(
+        tmp_path,
+        '[programme]\nname = "x"\nframe = 100000\n[[round]]\nnumber = 1\nbudget = 100001\n'
+        "[[round]]\nnumber = 2\n",
+    )
+    with pytest.raises(ProgrammeError) as caught:
+        load_programme(path)
+    assert str(caught.value).endswith(
+        "line 3: the rounds' budgets add up to NOK\xa0100,001, more than the frame of "
+        "NOK\xa0100,000"
+    )
+
+
+def test_rounds_numbered_twice_name_the_first_of_them(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        '[programme]\nname = "x"\nframe = 100000\n'
+        + "".join(f"[[round]]\nnumber = {n}\n" for n in (2, 1, 2, 1)),
+    )
+    with pytest.raises(ProgrammeError) as caught:
+        load_programme(path)
+    # Rounds 2, 1, 2, 1: both numbers are given twice; the first in order is named.
+    assert str(caught.value).endswith(": round number 1 is given more than once")

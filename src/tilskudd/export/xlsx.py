@@ -1073,7 +1073,9 @@ def _write_basis(
 
 
 def _check_width(result: RoundResult, lang: str, *, override: bool, changed: bool) -> None:
-    """Refuse, before anything is written, an award sheet wider than Excel holds."""
+    """Refuse, before anything is written, an award sheet wider than Excel holds: the columns
+    written, without those left out (:func:`_left_out`), so that a sheet that fits once its
+    empty columns are left out is written."""
     extras = len(result.extra_columns)
     columns = len(
         _award_columns(
@@ -1083,6 +1085,7 @@ def _check_width(result: RoundResult, lang: str, *, override: bool, changed: boo
             override=override,
             changed=changed,
             places=_names_places(result),
+            left_out=_left_out(result),
         )
     )
     if columns > MAX_COLUMNS:

@@ -632,6 +632,35 @@ def test_award_sheets_leave_out_a_column_empty_for_every_application(
     assert header[:3] == [column_header(k, lang) for k in ("rank", "id", "project")]
 
 
+def test_the_columns_left_out_are_worked_out_once_a_round(
+    make_application: Callable[..., Application],
+    make_result: Callable[..., RoundResult],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The width check and both sheets ask which columns are empty for every application: a
+    pass over 100 000 applications and rejected rows each. It is made once a round (and
+    again for a copy with other applications, where the answer may differ)."""
+    seen: list[RoundResult] = []
+    real = xlsx._empty_columns
+
+    def counted(result: RoundResult) -> frozenset[str]:
+        seen.append(result)
+        return real(result)
+
+    monkeypatch.setattr(xlsx, "_empty_columns", counted)
+    projects = _projects_round(make_application, make_result)
+    for lang in ("nb", "en"):
+        xlsx.write(projects, tmp_path / f"{lang}.xlsx", lang=lang)
+    assert seen == [projects]
+    named = make_application(
+        id="C", requested=1, applicant="Lag C", orgnr="974760673", total_cost=None
+    )
+    other = projects.model_copy(update={"applications": (*projects.applications, named)})
+    assert xlsx._left_out(other) == {"category", "total_cost"}
+    assert len(seen) == 2
+
+
 def test_a_column_typed_in_a_rejected_row_is_kept(
     make_application: Callable[..., Application],
     make_result: Callable[..., RoundResult],

@@ -447,7 +447,16 @@ def _left_out(result: RoundResult) -> frozenset[str]:
     """The columns of :data:`_OPTIONAL` empty for every application and rejected row of the
     round: the terminal and the documents leave an empty column out, and so does the workbook
     an officer forwards (a participatory budget's projects have no applicant, organisation
-    number or total cost). The CSV keeps every column, for scripts that read it."""
+    number or total cost). The CSV keeps every column, for scripts that read it. Worked out
+    once a round (the width check and both sheets ask)."""
+    return result.derived(
+        "xlsx.left_out", (result.applications, result.rejected), lambda: _empty_columns(result)
+    )
+
+
+def _empty_columns(result: RoundResult) -> frozenset[str]:
+    """:func:`_left_out`, worked out: one pass over the applications and rejected rows, ended
+    as soon as every column has a value somewhere."""
     empty = set(_OPTIONAL)
     for app in result.applications:
         empty.difference_update([k for k in empty if getattr(app, k) is not None])

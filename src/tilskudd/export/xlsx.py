@@ -373,6 +373,10 @@ def _award_columns(
 ) -> list[_Column]:
     h = column_header
     columns = [
+        # Kept even in a round where no application has a rank (a proportional round without
+        # scores or ranks), though the terminal leaves it out: it is the awards sheet's sort key,
+        # the first column of both sheets in every round, and empty in every row it says in the
+        # file an officer forwards that the round set no order, not that a column went missing.
         _Column(h("rank", lang), "int", 10),
         _Column(h("id", lang), "text", 18),
         _Column(h("applicant", lang), "text", 36),

@@ -905,7 +905,7 @@ def test_a_programmes_amounts_are_read_in_its_currency(tmp_path: Path) -> None:
                 "line 8: round[1].budget: '100 000 NOK' is an amount in kroner, but the round "
                 "counts in EUR",
                 "line 13: [round.policy] of round 2: max_award: '£ 50 000' is an amount in GBP, "
-                "but the round counts in EUR",
+                "but the programme counts in EUR",
                 "line 16: [policy]: round_to: '1 000 kr' is an amount in kroner",
                 "line 20: [policy]: quotas[1].min_amount: '10 000 kr' is an amount in kroner, "
                 "but the round counts in EUR",
@@ -934,6 +934,54 @@ def test_a_programmes_amount_in_another_currency_is_refused_with_its_line(
     message = " ".join(caught.value.text(lang).split())
     for line in said:
         assert line in message, message
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        (
+            "en",
+            [
+                "line 4: programme.frame: '200 000 NOK' is an amount in NOK, but the programme "
+                "counts in SEK; write the amount in SEK, or, if the programme's amounts are in "
+                'NOK, give the programme that currency: currency = "NOK" in its [programme] table',
+                "line 13: [round.policy] of round 2: max_award: '£ 50 000' is an amount in GBP, "
+                "but the programme counts in SEK; write the amount in SEK, or, if the "
+                "programme's amounts are in GBP, give the programme that currency: "
+                'currency = "GBP" in its [programme] table',
+                "line 20: [policy]: quotas[1].min_amount: '10 000 EUR' is an amount in EUR, but "
+                "the programme counts in SEK;",
+            ],
+        ),
+        (
+            "nb",
+            [
+                "linje 4: programme.frame: «200 000 NOK» er et beløp i NOK, men programmet "
+                "regner i SEK; skriv beløpet i SEK, eller, om programmets beløp er i NOK, gi "
+                'programmet den valutaen: currency = "NOK" i tabellen [programme]',
+                "linje 8: round[1].budget: «€ 100 000» er et beløp i EUR, men programmet regner "
+                "i SEK; skriv beløpet i SEK, eller, om programmets beløp er i EUR, gi programmet "
+                'den valutaen: currency = "EUR" i tabellen [programme]',
+            ],
+        ),
+    ],
+)
+def test_a_programmes_amount_in_another_currency_is_answered_with_its_currency_setting(
+    tmp_path: Path, lang: str, said: list[str]
+) -> None:
+    """An amount in another currency in a programme file was answered as in a cell: "count
+    the round in NOK with --currency NOK", which a programme of Swedish kronor refuses (a
+    programme has one currency). Its own setting is `currency` in its [programme] table."""
+    text = IN_CURRENCY.format(
+        currency="SEK", frame="200 000 NOK", budget="€ 100 000", award="£ 50 000",
+        round_to="1 000 kr", quota="10 000 EUR",
+    )  # fmt: skip
+    with pytest.raises(ProgrammeError) as caught:
+        load_programme(write(tmp_path, text))
+    message = " ".join(caught.value.text(lang).split())
+    for line in said:
+        assert line in message, message
+    assert "--currency" not in message
 
 
 @pytest.mark.parametrize("budget", ["2027-03-01", "[100000]", "{ kr = 100000 }"])

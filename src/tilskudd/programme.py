@@ -508,8 +508,21 @@ def _programme_from(raw: Mapping[str, Any], text: str, path: Path) -> Programme:
     problems.extend(round_problems)
     problems.extend(policy_problems)
     if problems:
-        raise ProgrammeError(lines=problems)
+        raise ProgrammeError(lines=[_in_programme_words(line) for line in problems])
     return programme
+
+
+def _in_programme_words(phrase: Phrase) -> Phrase:
+    """``phrase`` as a programme file's problem: an amount in another currency than the
+    programme's is answered with the programme's own setting (``currency = "EUR"`` in its
+    [programme] table), not with --currency, which the cell checks and options advise and a
+    programme refuses (it has one currency)."""
+    if phrase.key == "validate.amount_other_currency":
+        return Phrase("programme.error.amount_other_currency", **phrase.params)
+    params = {
+        k: _in_programme_words(v) if isinstance(v, Phrase) else v for k, v in phrase.params.items()
+    }
+    return Phrase(phrase.key, **params)
 
 
 def _lines_of(exc: ProgrammeError) -> list[Phrase]:

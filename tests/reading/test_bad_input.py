@@ -13,6 +13,7 @@ import pytest
 
 from tilskudd.errors import ExitCode, InputFileError
 from tilskudd.issues import issue_message
+from tilskudd.pipeline import read_applications
 from tilskudd.reading import read_table
 
 from .conftest import HEADER, ROWS, OdsXml, build_ods, encrypted_workbook_bytes
@@ -339,6 +340,51 @@ def test_a_scale_in_a_units_row_under_the_header_is_refused(
     )
     message = _error(path, display_name="r.xlsx", lang=lang)
     assert message.startswith(start)
+
+
+@pytest.mark.parametrize(
+    ("lang", "start"),
+    [
+        (
+            "en",
+            'r.xlsx, sheet Søknader: in the header row (row 2), column B "Søkt beløp ({unit})" '
+            "would be read as the amount requested, but its note ({unit}) gives the amounts in "
+            "another unit than SEK",
+        ),
+        (
+            "nb",
+            "r.xlsx, arket Søknader: i overskriftsraden (rad 2): kolonne B «Søkt beløp ({unit})»",
+        ),
+    ],
+)
+@pytest.mark.parametrize("unit", ["1000 kronor", "i 1000 kronor", "tusen kronor", "1000 kr", "tkr"])
+def test_a_scale_of_kronor_in_a_units_row_is_refused_in_a_round_of_kronor(
+    make_xlsx: MakeXlsx, lang: str, start: str, unit: str
+) -> None:
+    """A units row of "1000 kronor" in a round of Swedish kronor was not taken for units, and
+    its cell under the amount was read as an application of 1 000 kronor (its row refused
+    only for want of an id), the amounts below it allocated as kronor, not thousands. It is
+    refused as a scale, as "1000 kr" is in a round of kroner."""
+    path = make_xlsx([["Søknadsnr", "Søkt beløp", "Poeng"], [None, unit, "%"], ["S-1", 1200, 85]])
+    message = _error(path, display_name="r.xlsx", lang=lang, currency="SEK")
+    assert message.startswith(start.format(unit=unit))
+
+
+def test_a_units_row_of_1000_kronor_in_a_round_of_kroner_is_read_as_before(
+    make_xlsx: MakeXlsx,
+) -> None:
+    """ "kronor" names no currency in a round of kroner: the row is a row of the sheet, as it
+    was, its cell an amount that is not one."""
+    path = make_xlsx(
+        [["Søknadsnr", "Søkt beløp", "Poeng"], [None, "1000 kronor", "%"], ["S-1", 1200, 85]]
+    )
+    checked = read_applications(path)
+    assert [a.id for a in checked.applications] == ["S-1"]
+    assert sorted((i.code, i.location.cell if i.location else None) for i in checked.errors) == [
+        ("validate.amount_invalid", "Søknader!B2"),
+        ("validate.score_invalid", "Søknader!C2"),
+        ("validate.unidentified", "Søknader!row 2"),
+    ]
 
 
 @pytest.mark.parametrize(

@@ -373,6 +373,10 @@ def _award_columns(
 ) -> list[_Column]:
     h = column_header
     columns = [
+        # Kept even in a round where no application has a rank (a proportional round without
+        # scores or ranks), though the terminal leaves it out: it is the awards sheet's sort key,
+        # the first column of both sheets in every round, and empty in every row it says in the
+        # file an officer forwards that the round set no order, not that a column went missing.
         _Column(h("rank", lang), "int", 10),
         _Column(h("id", lang), "text", 18),
         _Column(h("applicant", lang), "text", 36),
@@ -447,7 +451,16 @@ def _left_out(result: RoundResult) -> frozenset[str]:
     """The columns of :data:`_OPTIONAL` empty for every application and rejected row of the
     round: the terminal and the documents leave an empty column out, and so does the workbook
     an officer forwards (a participatory budget's projects have no applicant, organisation
-    number or total cost). The CSV keeps every column, for scripts that read it."""
+    number or total cost). The CSV keeps every column, for scripts that read it. Worked out
+    once a round (the width check and both sheets ask)."""
+    return result.derived(
+        "xlsx.left_out", (result.applications, result.rejected), lambda: _empty_columns(result)
+    )
+
+
+def _empty_columns(result: RoundResult) -> frozenset[str]:
+    """:func:`_left_out`, worked out: one pass over the applications and rejected rows, ended
+    as soon as every column has a value somewhere."""
     empty = set(_OPTIONAL)
     for app in result.applications:
         empty.difference_update([k for k in empty if getattr(app, k) is not None])
@@ -1073,7 +1086,9 @@ def _write_basis(
 
 
 def _check_width(result: RoundResult, lang: str, *, override: bool, changed: bool) -> None:
-    """Refuse, before anything is written, an award sheet wider than Excel holds."""
+    """Refuse, before anything is written, an award sheet wider than Excel holds: the columns
+    written, without those left out (:func:`_left_out`), so that a sheet that fits once its
+    empty columns are left out is written."""
     extras = len(result.extra_columns)
     columns = len(
         _award_columns(
@@ -1083,6 +1098,7 @@ def _check_width(result: RoundResult, lang: str, *, override: bool, changed: boo
             override=override,
             changed=changed,
             places=_names_places(result),
+            left_out=_left_out(result),
         )
     )
     if columns > MAX_COLUMNS:

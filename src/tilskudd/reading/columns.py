@@ -838,14 +838,24 @@ def _unit(cell: RawCell, currency: str = NOK) -> str | None:
         code = bare.split()[-1]
         if _UNIT.fullmatch(bare) or named_in(code, currency) == [code.upper()]:
             return text
-    if _KRONER_UNIT.fullmatch(bare) and named_in(bare, currency) == [currency]:
-        return text  # "kronor" under the amount in a round of Swedish kronor
+    if (_KRONER_UNIT.fullmatch(bare) or _KRONER_SCALE_UNIT.fullmatch(bare)) and named_in(
+        bare, currency
+    ) == [currency]:
+        # "kronor" under the amount in a round of Swedish kronor; "1000 kronor" there is a
+        # scale, as "1000 kr" is in a round of kroner (refused with the header's note).
+        return text
     return None
 
 
 _CODE_UNIT = re.compile(r"(?:(?:i|in)\s+)?[A-Za-z]{3}", re.IGNORECASE)
 _KRONER_UNIT = re.compile(
     r"(?:i\s+)?(?:" + "|".join(map(re.escape, KRONER_WORDS)) + ")", re.IGNORECASE
+)
+_KRONER_SCALE_UNIT = re.compile(
+    r"(?:i\s+)?(?:1\s?000|1\.000|tusen|t|mill\.?|miljoner|millioner|mrd\.?|m)\s*(?:"
+    + "|".join(map(re.escape, KRONER_WORDS))
+    + ")",
+    re.IGNORECASE,
 )
 
 

@@ -428,3 +428,22 @@ def test_every_rule_s_problems_with_the_policy_are_said_at_once(make_application
     assert lines[2].startswith('weight = "score" needs a score for every application')
     assert lines[3].startswith("quotas do not apply to the proportional rule")
     assert lines[4].startswith('rule = "lottery" needs a score for every application')
+
+
+def test_a_tied_rank_in_a_rule_sheet_shows_8_equals_and_stays_a_number(
+    make_application: MakeApp, tmp_path: Path
+) -> None:
+    apps = [
+        make_application(id=i, requested=100, score=Decimal(s))
+        for i, s in (("A1", 9), ("B2", 7), ("C3", 7))
+    ]
+    path = tmp_path / "sammenligning.xlsx"
+    write(compare(apps, 150, POLICY, ["ranked", "proportional"]), path, lang="en")
+    sheet = openpyxl.load_workbook(path)["ranked"]
+    ranks = {row[1].value: row[0] for row in sheet.iter_rows(min_row=2)}
+    assert {k: c.value for k, c in ranks.items()} == {"A1": 1, "B2": 2, "C3": 2}
+    assert {k: c.number_format for k, c in ranks.items()} == {
+        "A1": "General",
+        "B2": '0"="',
+        "C3": '0"="',
+    }

@@ -557,3 +557,35 @@ def test_a_round_in_another_currency_is_explained_in_it(
     kroner = to_data(explain(run_round(read_applications(round_file), BUDGET, POLICY), "N3"), lang)
     assert kroner["currency"] == "NOK"
     assert kroner["text"] == data["text"].replace("EUR", "NOK" if lang == "en" else "kr")
+
+
+@pytest.mark.parametrize(
+    ("app_id", "lang", "heading"),
+    [
+        ("N3", "nb", "Begrunnelse for søknad N3: Alta kommune – Kart"),
+        ("N3", "en", "Justification for application N3: Alta kommune – Kart"),
+        ("X6", "en", "Justification for application X6: Ski kommune – Feil"),  # rejected
+        ("O7", "nb", "Begrunnelse for søknad O7: Hol kommune – Vedtatt"),  # overridden
+    ],
+)
+def test_the_heading_names_the_application_as_the_lists_do(
+    result: RoundResult, app_id: str, lang: str, heading: str
+) -> None:
+    assert paragraphs(explain(result, app_id), lang)[0] == [heading]
+
+
+def test_without_applicant_and_project_the_heading_is_the_id_alone() -> None:
+    apps = (Application(id="A1", requested=100, score=Decimal(5)),)
+    assert paragraphs(explain(ranked_round(apps, 100), "A1"), "en")[0] == [
+        "Justification for application A1"
+    ]
+    data = to_data(explain(ranked_round(apps, 100), "A1"), "en")
+    assert (data["applicant"], data["project"]) == (None, None)
+
+
+def test_the_json_names_the_applicant_and_project(round_file: Path) -> None:
+    out = runner.invoke(app, ["explain", str(round_file), "N3", *OPTIONS, "--format", "json"])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.stdout)
+    assert (data["id"], data["applicant"], data["project"]) == ("N3", "Alta kommune", "Kart")
+    assert data["heading"] == "Justification for application N3: Alta kommune – Kart"

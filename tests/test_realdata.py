@@ -758,6 +758,33 @@ def test_amsterdams_tie_legend_names_every_tied_rank(lang: str, said: str) -> No
     assert said in " ".join(result.stdout.split())
 
 
+def test_amsterdams_award_workbook_marks_the_ranks_the_table_marks_shared(tmp_path: Path) -> None:
+    """Amsterdam's budget 166 (pabulib) has eight shared ranks, 3= to 50= in the table and the
+    CSV; the award workbook showed them as bare numbers. Each is a number still, shown with =."""
+    needs(AMSTERDAM)
+    out = tmp_path / "tildeling.xlsx"
+    result = CliRunner().invoke(
+        app,
+        [
+            "allocate", str(AMSTERDAM), "--columns", str(ROOT / "examples" / "pabulib.toml"),
+            "--budget", "250000", "-o", str(out),
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(out)
+    tied: set[int] = set()
+    for sheet in book.worksheets[:2]:
+        for (cell,) in sheet.iter_rows(min_row=2, max_col=1):
+            if cell.value is None:
+                continue
+            assert isinstance(cell.value, int)
+            if cell.number_format == '0"="':
+                tied.add(cell.value)
+            else:
+                assert cell.number_format == "General"
+    assert sorted(tied) == [3, 25, 33, 36, 43, 45, 47, 50]
+
+
 @pytest.mark.parametrize(
     ("lang", "error", "again"),
     [

@@ -193,6 +193,23 @@ class Explanation:
     currency: str = NOK
     """The ISO 4217 code of the round's currency, which every amount here is in."""
 
+    @property
+    def applicant(self) -> str | None:
+        """The applicant as read (of a rejected row too, when its cell was valid)."""
+        source = self.application or self.rejected
+        return source.applicant if source else None
+
+    @property
+    def project(self) -> str | None:
+        """The project title as read (of a rejected row too, when its cell was valid)."""
+        source = self.application or self.rejected
+        return source.project if source else None
+
+    @property
+    def name(self) -> str | None:
+        """``applicant – project`` as the lists name the application; None without either."""
+        return " – ".join(p for p in (self.applicant, self.project) if p) or None
+
 
 # --- finding the application -----------------------------------------------------------------
 
@@ -744,7 +761,12 @@ def _paragraphs(explanation: Explanation, lang: str) -> list[list[str]]:
     t = get(lang)
     e = explanation
     d = e.decision
-    title = [t("explain.title", id=e.application_id)]
+    # Named as the lists name it, so that a letter or a reader can tell which application it is.
+    title = [
+        t("explain.title_named", id=e.application_id, name=e.name)
+        if e.name
+        else t("explain.title", id=e.application_id)
+    ]
     if e.kind == "rejected":
         lines = [t("explain.rejected", n=len(e.problems))]
         issues = [i for i in (e.rejected.issues if e.rejected else ()) if i.is_error]
@@ -930,6 +952,8 @@ def _to_data(explanation: Explanation, lang: str) -> dict[str, Any]:
     said = sentences(e, lang)
     data: dict[str, Any] = {
         "id": e.application_id,
+        "applicant": e.applicant,
+        "project": e.project,
         "kind": e.kind,
         "rule": e.rule,
         "budget": e.budget,

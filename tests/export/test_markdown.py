@@ -6,6 +6,7 @@ from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
@@ -176,7 +177,7 @@ def test_the_published_documents_say_how_ties_were_decided(
     from tilskudd.export import html, pdf
     from tilskudd.models import Reason
 
-    tie = Reason(code="note.tie_at_line", params={"rank": 3, "count": 2, "ids": ["S-003", "S-005"]})
+    tie = Reason(code="note.tie_at_line", params={"rank": 3, "count": 2, "ids": ["S-001", "S-005"]})
     officer = Reason(
         code="note.share_of_cost_unknown_all", params={"total": 6, "share": Decimal("0.2")}
     )
@@ -184,7 +185,12 @@ def test_the_published_documents_say_how_ties_were_decided(
     result = base.model_copy(
         update={"allocation": base.allocation.model_copy(update={"notes": (tie, officer)})}
     )
-    said = "2 søknader deler plass 3 ved finansieringsgrensen (S-003 og S-005)"
+    # The list shows no ids (it names applicants): the note names them as the list does, the id
+    # after each, so that a reader finds S-001 in the list and knows S-005, in no list, too.
+    said = (
+        "2 søknader deler plass 3 ved finansieringsgrensen (Halden kommune – Felles IKT-plattform"
+        " for Østfold (S-001) og Oslo kommune – Smart vann (S-005))"
+    )
     text = render(result, lang="nb")
     assert "\n## Merknader\n" in text
     assert f"\n- {said}" in text
@@ -203,3 +209,76 @@ def test_the_published_documents_say_how_ties_were_decided(
     bare = base.model_copy(update={"allocation": base.allocation.model_copy(update={"notes": ()})})
     assert "Merknader" not in render(bare, lang="nb")
     assert 'id="notes"' not in html.render(bare, lang="nb")
+
+
+def _tied_round(applicant: str | None) -> RoundResult:
+    """B2 and C3 share rank 2 across the funding line; A1 and B2 are funded."""
+    from datetime import UTC, datetime
+    from decimal import Decimal
+
+    from tilskudd.models import Application, Policy
+    from tilskudd.rules import allocate
+
+    apps = tuple(
+        Application(
+            id=i, requested=100, score=Decimal(s), applicant=applicant, project=f"Prosjekt {i}"
+        )
+        for i, s in (("A1", 9), ("B2", 7), ("C3", 7))
+    )
+    return RoundResult(
+        allocation=allocate(apps, 250, Policy()),
+        applications=apps,
+        tool_version="0",
+        created=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("nb", "(Moss kommune – Prosjekt B2 (B2) og Moss kommune – Prosjekt C3 (C3))"),
+        ("en", "(Moss kommune – Prosjekt B2 (B2) and Moss kommune – Prosjekt C3 (C3))"),
+    ],
+)
+def test_a_note_names_applications_as_a_list_without_ids_names_them(lang: str, said: str) -> None:
+    from tilskudd.publication import build
+
+    pub = build(_tied_round("Moss kommune"), lang)
+    assert not pub.shows_ids
+    assert [n for n in pub.notes if said in n], pub.notes
+    assert f"\n- {pub.notes[0]}" in render(_tied_round("Moss kommune"), lang=lang)
+
+
+def test_a_note_keeps_the_ids_a_list_without_applicants_shows() -> None:
+    from tilskudd.publication import build
+
+    pub = build(_tied_round(None), "en")
+    assert pub.shows_ids
+    assert [n for n in pub.notes if "(B2 and C3)" in n], pub.notes
+
+
+def test_a_given_rank_split_by_the_tie_break_is_named_in_its_order() -> None:
+    from tilskudd.models import Reason
+    from tilskudd.publication import public_notes
+
+    base = _tied_round("Moss kommune")
+    note = Reason(
+        code="note.given_rank_ordered",
+        params={
+            "rank": 1,
+            "count": 3,
+            "ids": ["A1", "B2", "C3"],
+            "order": ["A1 = B2", "C3"],
+            "columns": "total_cost asc",
+        },
+    )
+    result = base.model_copy(
+        update={"allocation": base.allocation.model_copy(update={"notes": (note,)})}
+    )
+    (said,) = public_notes(result, "en", named=True)
+    assert said.endswith(
+        "Moss kommune – Prosjekt A1 (A1) = Moss kommune – Prosjekt B2 (B2), then Moss kommune "
+        "– Prosjekt C3 (C3)."
+    ), said
+    (plain,) = public_notes(result, "en")
+    assert plain.endswith("A1 = B2, then C3."), plain

@@ -7,7 +7,7 @@ import subprocess
 import sys
 import zipfile
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,7 @@ from tilskudd.models import (
     Status,
     TieBreak,
 )
+from tilskudd.rules import allocate
 from tilskudd.wording import column_header
 
 HOSTILE = {
@@ -877,3 +878,34 @@ def test_norwegian_policy_sheet_says_funding_line_as_the_rest_of_the_round_does(
     assert str(explained["at_line"]).startswith("Ved finansieringsgrensen: skip (hopp over)")
     assert "ved finansieringsgrensen" in str(explained["lottery_band"])
     assert not any("streken" in str(text) for text in explained.values())
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_a_tied_rank_shows_its_tie_mark_and_stays_a_number(tmp_path: Path, lang: str) -> None:
+    # B2 and C3 share rank 2 (the CSV and terminal say 2=); the money runs out between them.
+    apps = tuple(
+        Application(id=i, requested=100, score=Decimal(s), applicant="Moss kommune", project=i)
+        for i, s in (("A1", 9), ("B2", 7), ("C3", 7), ("D4", 5))
+    )
+    result = RoundResult(
+        allocation=allocate(apps, 250, Policy()),
+        applications=apps,
+        tool_version="0",
+        created=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    book = written(result, tmp_path, lang=lang)
+    rank = column_header("rank", lang)
+    cells = {}
+    for ws in book.worksheets[:2]:
+        header = [c.value for c in ws[1]]
+        column = header.index(rank)
+        id_column = header.index(column_header("id", lang))
+        for row in ws.iter_rows(min_row=2):
+            cells[row[id_column].value] = row[column]
+    assert {k: c.value for k, c in cells.items()} == {"A1": 1, "B2": 2, "C3": 2, "D4": 4}
+    assert {k: c.number_format for k, c in cells.items()} == {
+        "A1": "General",
+        "B2": '0"="',
+        "C3": '0"="',
+        "D4": "General",
+    }

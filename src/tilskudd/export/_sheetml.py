@@ -75,6 +75,7 @@ __all__ = [
     "MAX_CELL_CHARS",
     "MAX_COLUMNS",
     "MAX_ROWS",
+    "TIED_RANK_FORMAT",
     "TIME_FORMAT",
     "CellValue",
     "Formula",
@@ -103,6 +104,9 @@ TIME_FORMAT: Final = "yyyy-mm-dd hh:mm:ss"
 
 DATE_FORMAT: Final = "yyyy-mm-dd"
 """How a date cell shows (:attr:`Style.DATE`): a day, written as the date-times are."""
+
+TIED_RANK_FORMAT: Final = '0"="'
+"""How a tied rank shows (:attr:`Style.TIED_RANK`): the number and the tie mark after it."""
 
 FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
 """OWASP's list of first characters that make a spreadsheet read text as a formula."""
@@ -186,6 +190,9 @@ class Style(IntEnum):
     DATE = 11
     """:data:`DATE_FORMAT`: a day (the date a change was decided); a date cell gets it by
     default."""
+    TIED_RANK = 12
+    """:data:`TIED_RANK_FORMAT`: a rank shared by a tie, shown ``8=`` as the CSV and terminal
+    show it, while the cell stays the number 8 for sorting and filtering."""
 
 
 _QUOTED = len(Style)
@@ -204,6 +211,7 @@ _XF: dict[Style, tuple[int, int, int, str]] = {
     Style.RATIO_3: (165, 0, 0, ""),
     Style.DATETIME: (166, 0, 0, ""),
     Style.DATE: (167, 0, 0, ""),
+    Style.TIED_RANK: (168, 0, 0, ""),
 }
 
 
@@ -807,10 +815,11 @@ def _styles() -> str:
             )
     return (
         f'{_XML_HEAD}<styleSheet xmlns="{_NS_MAIN}">'
-        '<numFmts count="4"><numFmt numFmtId="164" formatCode="0.0%"/>'
+        '<numFmts count="5"><numFmt numFmtId="164" formatCode="0.0%"/>'
         '<numFmt numFmtId="165" formatCode="0.000"/>'
         f'<numFmt numFmtId="166" formatCode="{TIME_FORMAT}"/>'
-        f'<numFmt numFmtId="167" formatCode="{DATE_FORMAT}"/></numFmts>'
+        f'<numFmt numFmtId="167" formatCode="{DATE_FORMAT}"/>'
+        f'<numFmt numFmtId="168" formatCode="{_attr(TIED_RANK_FORMAT)}"/></numFmts>'
         f'<fonts count="{len(fonts)}">{"".join(fonts)}</fonts>'
         f'<fills count="{len(fills)}">{"".join(fills)}</fills>'
         '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'

@@ -172,6 +172,7 @@ def _rule_sheet(
         ],
     )
     styles = (Style.DEFAULT,) * 4 + (Style.AMOUNT,) * 3
+    tied_styles = (Style.TIED_RANK, *styles[1:])  # 8=, still the number 8, as in the award workbook
     for d in figures.allocation.decisions:
         app = apps.get(d.application_id)
         sheet.append(
@@ -187,7 +188,7 @@ def _rule_sheet(
                 decision_text(d, lang),
                 app.decision_reason if app is not None and d.override else None,
             ],
-            styles,
+            tied_styles if d.tied else styles,
         )
     sheet.autofilter()
 

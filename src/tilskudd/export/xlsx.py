@@ -658,9 +658,12 @@ def _write_applications(
         landscape=True,
     )
     _header(sheet, [c.header for c in columns])
+    # A tied rank (the first column) shows as the CSV and terminal show it, 8=, and stays the
+    # number 8, so that the sheet still sorts and filters by rank.
+    tied_styles = (Style.TIED_RANK, *styles[1:])
     append = sheet.append
     for decision in decisions:
-        append(make_row(decision), styles)
+        append(make_row(decision), tied_styles if decision.tied else styles)
     sheet.autofilter()
 
 

@@ -521,6 +521,40 @@ def test_history_by_orgnr_lists_the_organisations_rejected_applications_too(
     assert {d["currency"] for d in data} == {"NOK"}  # a programme of kroner says so too
 
 
+def test_history_says_why_an_application_funded_in_an_earlier_round_was_not_funded(
+    folder: Path,
+) -> None:
+    """B-1, not funded in round 2 because round 1 funded it as A-1, was listed by history as
+    "now NOK 0 (not funded)" and no more. It is told why, as the round's lists tell it, with
+    the earlier grant as it stands now (amended since), in both languages and in the JSON."""
+    commit_round()
+    commit_round("r2.csv", 2)
+    assert run("amend", "A-1", "--amount", "50 000", "--reason", "Cost reduced").exit_code == 0
+
+    def said(*args: str) -> str:
+        result = run("history", "974760673", *args)
+        assert result.exit_code == 0, result.output
+        return result.stdout.replace(NBSP, " ")
+
+    lines = said().splitlines()
+    at = lines.index("Round 2 · B-1 · Moss kommune · Felles saksbehandling")
+    assert lines[at + 1].endswith("now NOK 0 (not funded)")
+    assert lines[at + 2] == (
+        "  Already funded in round 1 (application A-1, NOK 50,000 now); not funded again."
+    )
+    assert "Already funded" not in "\n".join(lines[:at])  # said of B-1 only
+    assert (
+        "  Fikk allerede tilskudd i runde 1 (søknad A-1, 50 000 kr nå); får ikke tilskudd på nytt."
+    ) in said("--lang", "nb").splitlines()
+    data = json.loads(run("history", "974760673", "--format", "json").stdout)
+    texts = {d["application_id"]: d["reason_text"] for d in data}
+    assert texts["A-1"] is None
+    assert texts["B-1"].replace(NBSP, " ") == (
+        "Already funded in round 1 (application A-1, NOK 50,000 now); not funded again."
+    )
+    assert data[1]["reasons"][0]["code"] == "reason.round.already_funded"
+
+
 def test_explain_of_a_committed_decision_tells_what_was_recorded_since(folder: Path) -> None:
     commit_round()
     before = run("explain", "r1.csv", "A-1", "--round", "1")

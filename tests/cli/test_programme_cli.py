@@ -755,6 +755,55 @@ def test_the_summary_sentence_of_awards_changed_past_the_budget_says_so(folder: 
     ) in sentence("--lang", "nb")
 
 
+def test_a_change_to_a_withdrawn_award_is_refused_with_what_can_be_done(folder: Path) -> None:
+    """amend or withdraw of an award withdrawn already said only "a withdrawal is final". It
+    says now what can be done: the project applies again in a later round, which the withdrawn
+    award does not keep from being funded; or, where a later round left its application
+    unfunded because of that award (B-1 in round 2, for A-1), that one can be funded by an
+    amendment now."""
+    commit_round()
+    commit_round("r2.csv", 2)
+    assert run("withdraw", "A-2", "--reason", "Kommunen trakk seg").exit_code == 0
+    assert run("withdraw", "A-1", "--reason", "Kommunen trakk seg").exit_code == 0
+
+    def refused(*args: str) -> str:
+        result = run(*args)
+        assert result.exit_code == 1, result.output
+        return " ".join(result.stderr.replace(NBSP, " ").split())
+
+    again = (
+        "A new grant to the project is a new application in a later round, which this "
+        "withdrawn award does not keep from being funded"
+    )
+    for said in (
+        refused("withdraw", "A-2", "--reason", "again"),
+        refused("amend", "A-2", "--amount", "10 000", "--reason", "back"),
+    ):
+        assert "A-2 (round 1) was withdrawn; a withdrawal is final" in said
+        assert again in said
+        assert "tilskudd amend" not in said
+    nb = refused("amend", "A-2", "--amount", "10 000", "--reason", "x", "--lang", "nb")
+    assert "A-2 (runde 1) er trukket tilbake; en tilbaketrekning er endelig" in nb
+    assert "Et nytt tilskudd til prosjektet er en ny søknad i en senere runde" in nb
+    # Round 2 left B-1 unfunded as funded in round 1 as A-1: that is the next step now.
+    for said in (
+        refused("withdraw", "A-1", "--reason", "again"),
+        refused("amend", "A-1", "--amount", "10 000", "--reason", "back"),
+    ):
+        assert "A-1 (round 1) was withdrawn; a withdrawal is final" in said
+        assert (
+            "B-1 (round 2) was left unfunded because A-1 was funded; it can be funded now, "
+            "held to round 2's policy: tilskudd amend B-1 --round 2 --amount N --reason"
+        ) in said
+    nb = refused("withdraw", "A-1", "--reason", "x", "--lang", "nb")
+    assert (
+        "B-1 (runde 2) fikk ikke tilskudd fordi A-1 fikk det; den kan få tilskudd nå, etter "
+        "reglene for runde 2: tilskudd amend B-1 --round 2 --amount N --reason"
+    ) in nb
+    # As said: B-1 is funded by that amendment.
+    assert run("amend", "B-1", "--round", "2", "--amount", "20 000", "--reason", "y").exit_code == 0
+
+
 def test_history_amend_withdraw_and_export(folder: Path) -> None:
     commit_round()
     amended = run("amend", "A-1", "--amount", "50 000", "--reason", "Cost reduced")

@@ -553,6 +553,12 @@ def test_history_says_why_an_application_funded_in_an_earlier_round_was_not_fund
         "Already funded in round 1 (application A-1, NOK 50,000 now); not funded again."
     )
     assert data[1]["reasons"][0]["code"] == "reason.round.already_funded"
+    # By B-1's id alone, A-1 is not listed: found in the ledger for what it is now.
+    by_id = run("history", "B-1")
+    assert by_id.exit_code == 0, by_id.output
+    assert (
+        "  Already funded in round 1 (application A-1, NOK 50,000 now); not funded again."
+    ) in by_id.stdout.replace(NBSP, " ").splitlines()
 
 
 def test_explain_of_a_committed_decision_tells_what_was_recorded_since(folder: Path) -> None:

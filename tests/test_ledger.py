@@ -1916,7 +1916,12 @@ def test_nb_amendments_refused(tmp_path: Path) -> None:
     )
     lg.withdraw(ledger_path, programme, "A-2", "x")
     exc = refused(lambda: lg.withdraw(ledger_path, programme, "A-2", "x"))
-    assert nb(exc, "withdrawn") == "A-2 (runde 1) er trukket tilbake; en tilbaketrekning er endelig"
+    assert nb(exc, "withdrawn") == (
+        "A-2 (runde 1) er trukket tilbake; en tilbaketrekning er endelig, og ingenting ble "
+        "registrert. Et nytt tilskudd til prosjektet er en ny søknad i en senere runde, og det "
+        "tilbaketrukne tilskuddet hindrer ikke at den får tilskudd (legg til en [[round]] i "
+        "tilskudd.toml hvis ingen er planlagt)"
+    )
 
 
 def test_nb_an_id_in_two_rounds(setup: tuple[Path, Programme, Path, Path]) -> None:
@@ -1939,6 +1944,25 @@ def test_nb_a_project_funded_in_an_earlier_round(tmp_path: Path) -> None:
         f"A-1 ({kr(60_000)}); et prosjekt får tilskudd én gang. Endre A-1 i stedet (tilskudd "
         "amend A-1 --round 1 ...), eller trekk den tilbake først."
     )
+
+
+def test_nb_a_withdrawn_award_names_the_application_it_kept_unfunded(tmp_path: Path) -> None:
+    """A change to A-1, withdrawn, refused with the next step: B-1, left unfunded in round 2
+    because A-1 was funded, can be funded by an amendment now (and is)."""
+    programme = make_programme(tmp_path)
+    ledger_path = first_round(tmp_path, programme, ROUND_1)
+    commit(ledger_path, programme, 2, write_csv(tmp_path / "r2.csv", ROUND_2))
+    lg.withdraw(ledger_path, programme, "A-1", "withdrew")
+    exc = refused(lambda: lg.amend(ledger_path, programme, "A-1", 30_000, "x", round=1))
+    assert nb(exc, "withdrawn_left_out") == (
+        "A-1 (runde 1) er trukket tilbake; en tilbaketrekning er endelig, og ingenting ble "
+        "registrert. B-1 (runde 2) fikk ikke tilskudd fordi A-1 fikk det; den kan få tilskudd "
+        'nå, etter reglene for runde 2: tilskudd amend B-1 --round 2 --amount N --reason "…"'
+    )
+    assert exc.params["other_id"] == "B-1"
+    lg.amend(ledger_path, programme, "B-1", 30_000, "funded now", round=2)
+    exc = refused(lambda: lg.withdraw(ledger_path, programme, "A-1", "x", round=1))
+    assert nb(exc, "withdrawn").startswith("A-1 (runde 1) er trukket tilbake")
 
 
 def test_nb_a_project_funded_in_a_later_round(tmp_path: Path) -> None:

@@ -509,6 +509,35 @@ def test_init_plans_its_rounds_by_the_day_in_norway(
     assert first.closes.year == year
 
 
+@pytest.mark.parametrize(
+    ("lang", "file", "said"),
+    [("nb", "søknadsmal.xlsx", "for eksempel"), ("en", "applications.xlsx", "for example")],
+)
+def test_init_gives_the_example_application_ids_the_year_of_its_rounds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str, file: str, said: str
+) -> None:
+    """The template's example id was 2025-001 whatever the year, while the rounds of
+    tilskudd.toml beside it are dated by the day init is run: made in November 2026, for the
+    rounds of 2027, the example is 2027-001, in the id column's prompt and in the instructions."""
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 11, 30, 12, 0, tzinfo=UTC))
+    made = init_programme(tmp_path / "ny", lang=lang)
+    first = made.programme.rounds[0]
+    assert first.closes is not None
+    assert first.closes.year == 2027
+    book = openpyxl.load_workbook(tmp_path / "ny" / file)
+    prompts = [v.prompt or "" for v in book.worksheets[0].data_validations.dataValidation]
+    (id_prompt,) = [p for p in prompts if "-001" in p]
+    assert id_prompt.endswith("2027-001.")
+    guide = " ".join(str(c.value) for c in book.worksheets[1]["A"] if c.value)
+    assert f"({said} 2027-001)" in guide
+    assert "2025-001" not in guide + id_prompt
+    # A year given is the rounds' and the examples' both.
+    again = init_programme(tmp_path / "y", lang=lang, year=2031)
+    book = openpyxl.load_workbook(again.template_file)
+    guide = " ".join(str(c.value) for c in book.worksheets[1]["A"] if c.value)
+    assert f"({said} 2031-001)" in guide
+
+
 def test_init_without_a_year_plans_rounds_still_to_come(tmp_path: Path) -> None:
     made = init_programme(tmp_path / "ny")
     first = made.programme.rounds[0]

@@ -617,6 +617,37 @@ def test_budapests_three_projects_of_one_title_are_published_with_their_ids(
     assert "645 Bérkocsis u. - Fecske u. sarok akadálymentesítése" in text.replace("| ", "")
 
 
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("en", "The file's META has a comment on the data: “#1:"), ("nb", "Filens META har en")],
+)
+def test_budapests_comment_that_half_the_votes_are_missing_is_shown_once(
+    tmp_path: Path, lang: str, said: str
+) -> None:
+    """Budapest VIII 2022's META comment says the file has the online votes only, about half
+    of them, the rest cast on paper: check and allocate never showed it. Each shows it once,
+    under the verdict or the awards, and the list written with -o does not carry it."""
+    needs(BUDAPEST)
+    options = ["--columns", str(ROOT / "examples" / "pabulib.toml"), "--currency", "HUF"]
+    paper = "about half the votes are cast on paper"
+    checked = CliRunner().invoke(app, ["check", str(BUDAPEST), *options, "--lang", lang])
+    assert checked.exit_code == 0, checked.output
+    shown = " ".join(checked.output.split())
+    assert shown.count(said) == 1
+    assert shown.count(paper) == 1
+    assert shown.rstrip("”»").endswith('column "extra_approvals"')  # the whole, last
+    out = tmp_path / "tildeling.md"
+    budget = ["--budget", "122600000"]
+    allocated = CliRunner().invoke(
+        app, ["allocate", str(BUDAPEST), *options, *budget, "--lang", lang, "-o", str(out)]
+    )
+    assert allocated.exit_code == 0, allocated.output
+    shown = " ".join(allocated.output.split())
+    assert shown.count(said) == 1
+    assert shown.count(paper) == 1
+    assert "paper" not in out.read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize("lang", ["nb", "en"])
 def test_amsterdams_award_workbook_has_no_column_empty_in_every_row(
     tmp_path: Path, lang: str

@@ -2025,6 +2025,32 @@ class Ledger:
             )
         return matches[0]
 
+    @staticmethod
+    def _withdrawn_error(award: AwardRecord, awards: list[AwardRecord]) -> LedgerError:
+        """The refusal of a change to ``award``, withdrawn already (final), with what can be
+        done instead: fund an application another round left unfunded because ``award`` was
+        funded (the first such, by round), by an amendment; else apply again in a later round,
+        where the withdrawn award keeps nothing from being funded (:meth:`RoundContext.
+        already_funded` counts an award above 0 only)."""
+        which = {"id": award.application_id, "round": award.round}
+        for other in sorted(awards, key=lambda a: (a.round, a.seq)):
+            if other.withdrawn or other.current > 0 or other.status == Status.REJECTED:
+                continue
+            for reason in other.reasons:
+                params = reason.get("params") or {}
+                if (
+                    reason.get("code") == ALREADY_FUNDED
+                    and params.get("round") == award.round
+                    and params.get("application") == award.application_id
+                ):
+                    return LedgerError(
+                        key="ledger.error.withdrawn_left_out",
+                        other_id=other.application_id,
+                        other_round=other.round,
+                        **which,
+                    )
+        return LedgerError(key="ledger.error.withdrawn", **which)
+
     def _refuse_second_award(self, award: AwardRecord) -> None:
         """Refuse to give money to an application whose project is funded in another round:
         the round left it unfunded because of an earlier award that still stands, or another
@@ -2139,7 +2165,7 @@ class Ledger:
                     raise LedgerError(key="ledger.error.rejected_withdraw", **which)
                 raise LedgerError(key="ledger.error.rejected", **which)
             if award.withdrawn:
-                raise LedgerError(key="ledger.error.withdrawn", **which)
+                raise self._withdrawn_error(award, awards)
             self._refuse_decided_before_round(award, decided, programme, self.commits())
             self._refuse_dated_before_earlier_change(award, decided)
             before = award.current

@@ -744,6 +744,8 @@ def init_programme(
     default_name = "Min tilskuddsordning" if lang == "nb" else "My grant programme"
     default_funder = "Direktoratet" if lang == "nb" else "The Directorate"
     budget = frame // 2 // 1000 * 1000 or frame
+    # The year of the example rounds, and of the template's example application id (2027-001).
+    rounds_year = year or first_round_year(clock.today())
     text = _TEMPLATES[lang].format(
         name=_toml_string(name or default_name),
         funder=_toml_string(funder or default_funder),
@@ -751,7 +753,7 @@ def init_programme(
         budget=_grouped(budget),
         register=register,
         ledger=LEDGER_NAME,
-        year=year or first_round_year(clock.today()),
+        year=rounds_year,
         currency=currency,
         units="kroner" if currency == NOK else currency,
     )
@@ -774,6 +776,7 @@ def init_programme(
             register=register,
             policy=programme.policy,
             currency=currency,
+            year=rounds_year,
         )
     except BaseException:
         # All or nothing: a half-made programme is worse than none.

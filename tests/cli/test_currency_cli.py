@@ -568,6 +568,66 @@ def test_a_pabulib_files_own_budget_is_said_not_taken(
     assert taken.exit_code == 0, taken.output
 
 
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "The file's META has a comment on the data: “Online votes only; half the votes "
+               "were cast on paper and are not in this file”"),
+        ("nb", "Filens META har en kommentar om dataene: «Online votes only; half the votes "
+               "were cast on paper and are not in this file»"),
+    ],
+)  # fmt: skip
+def test_a_pabulib_files_comment_is_shown_once_and_never_published(
+    in_empty_folder: Path, lang: str, said: str
+) -> None:
+    """A pabulib file's META comment (Budapest's says half the votes were on paper and are
+    missing) was never shown. check and allocate show it once, under the verdict or the
+    awards; the documents written with -o do not carry it."""
+    comment = (
+        'comment;"Online votes only; half the votes were cast on paper and are not in this\nfile"\n'
+    )
+    text = PABULIB.replace("currency;EUR\n", f"currency;EUR\n{comment}")
+    (in_empty_folder / "toulouse.pb").write_text(text, encoding="utf-8")
+    (in_empty_folder / "pabulib.toml").write_text(PABULIB_MAP, encoding="utf-8")
+    options = ["--columns", "pabulib.toml", "--currency", "EUR", "--lang", lang]
+    checked = run("check", "toulouse.pb", *options)
+    assert checked.exit_code == 0, checked.output
+    assert _said(checked).count(said) == 1
+    assert _said(checked).endswith(said)  # under the verdict
+    for output in ("round.md", "round.csv"):
+        allocated = run("allocate", "toulouse.pb", *options, "--budget", "400000", "-o", output)
+        assert allocated.exit_code == 0, allocated.output
+        assert _said(allocated).count(said) == 1
+        document = (in_empty_folder / output).read_text(encoding="utf-8-sig")
+        assert "paper" not in document
+    as_json = run("check", "toulouse.pb", *options, "--format", "json")
+    json.loads(as_json.stdout)  # the JSON as it was: nothing said beside it
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "The file's META has a comment on the data, shortened here (the first "),
+        ("nb", "Filens META har en kommentar om dataene, forkortet her (de første "),
+    ],
+)
+def test_a_very_long_pabulib_comment_is_shown_shortened(
+    in_empty_folder: Path, lang: str, said: str
+) -> None:
+    words = " ".join(f"word{i}" for i in range(400))
+    text = PABULIB.replace("currency;EUR\n", f"currency;EUR\ncomment;{words}\n")
+    (in_empty_folder / "toulouse.pb").write_text(text, encoding="utf-8")
+    (in_empty_folder / "pabulib.toml").write_text(PABULIB_MAP, encoding="utf-8")
+    checked = run(
+        "check", "toulouse.pb", "--columns", "pabulib.toml", "--currency", "EUR", "--lang", lang
+    )
+    shown = _said(checked).replace("\u00a0", " ")
+    assert said in shown
+    assert "word0 word1" in shown
+    assert "word399" not in shown
+    assert f"{len(words):,}".replace(",", " ") in shown or f"{len(words):,}" in shown
+
+
 def test_a_file_that_states_no_budget_is_told_as_ever(in_empty_folder: Path) -> None:
     _file(in_empty_folder)
     result = run("allocate", "søknader.csv", "--lang", "en")

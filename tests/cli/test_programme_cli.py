@@ -521,6 +521,46 @@ def test_history_by_orgnr_lists_the_organisations_rejected_applications_too(
     assert {d["currency"] for d in data} == {"NOK"}  # a programme of kroner says so too
 
 
+def test_history_says_why_an_application_funded_in_an_earlier_round_was_not_funded(
+    folder: Path,
+) -> None:
+    """B-1, not funded in round 2 because round 1 funded it as A-1, was listed by history as
+    "now NOK 0 (not funded)" and no more. It is told why, as the round's lists tell it, with
+    the earlier grant as it stands now (amended since), in both languages and in the JSON."""
+    commit_round()
+    commit_round("r2.csv", 2)
+    assert run("amend", "A-1", "--amount", "50 000", "--reason", "Cost reduced").exit_code == 0
+
+    def said(*args: str) -> str:
+        result = run("history", "974760673", *args)
+        assert result.exit_code == 0, result.output
+        return result.stdout.replace(NBSP, " ")
+
+    lines = said().splitlines()
+    at = lines.index("Round 2 · B-1 · Moss kommune · Felles saksbehandling")
+    assert lines[at + 1].endswith("now NOK 0 (not funded)")
+    assert lines[at + 2] == (
+        "  Already funded in round 1 (application A-1, NOK 50,000 now); not funded again."
+    )
+    assert "Already funded" not in "\n".join(lines[:at])  # said of B-1 only
+    assert (
+        "  Fikk allerede tilskudd i runde 1 (søknad A-1, 50 000 kr nå); får ikke tilskudd på nytt."
+    ) in said("--lang", "nb").splitlines()
+    data = json.loads(run("history", "974760673", "--format", "json").stdout)
+    texts = {d["application_id"]: d["reason_text"] for d in data}
+    assert texts["A-1"] is None
+    assert texts["B-1"].replace(NBSP, " ") == (
+        "Already funded in round 1 (application A-1, NOK 50,000 now); not funded again."
+    )
+    assert data[1]["reasons"][0]["code"] == "reason.round.already_funded"
+    # By B-1's id alone, A-1 is not listed: found in the ledger for what it is now.
+    by_id = run("history", "B-1")
+    assert by_id.exit_code == 0, by_id.output
+    assert (
+        "  Already funded in round 1 (application A-1, NOK 50,000 now); not funded again."
+    ) in by_id.stdout.replace(NBSP, " ").splitlines()
+
+
 def test_explain_of_a_committed_decision_tells_what_was_recorded_since(folder: Path) -> None:
     commit_round()
     before = run("explain", "r1.csv", "A-1", "--round", "1")
@@ -719,6 +759,55 @@ def test_the_summary_sentence_of_awards_changed_past_the_budget_says_so(folder: 
         "Runde 1: 2 prosjekter med 2 kommuner får 90 000 kr, medregnet endringene siden vedtaket; "
         "0 kr av runden ble ikke fordelt ved vedtaket."
     ) in sentence("--lang", "nb")
+
+
+def test_a_change_to_a_withdrawn_award_is_refused_with_what_can_be_done(folder: Path) -> None:
+    """amend or withdraw of an award withdrawn already said only "a withdrawal is final". It
+    says now what can be done: the project applies again in a later round, which the withdrawn
+    award does not keep from being funded; or, where a later round left its application
+    unfunded because of that award (B-1 in round 2, for A-1), that one can be funded by an
+    amendment now."""
+    commit_round()
+    commit_round("r2.csv", 2)
+    assert run("withdraw", "A-2", "--reason", "Kommunen trakk seg").exit_code == 0
+    assert run("withdraw", "A-1", "--reason", "Kommunen trakk seg").exit_code == 0
+
+    def refused(*args: str) -> str:
+        result = run(*args)
+        assert result.exit_code == 1, result.output
+        return " ".join(result.stderr.replace(NBSP, " ").split())
+
+    again = (
+        "A new grant to the project is a new application in a later round, which this "
+        "withdrawn award does not keep from being funded"
+    )
+    for said in (
+        refused("withdraw", "A-2", "--reason", "again"),
+        refused("amend", "A-2", "--amount", "10 000", "--reason", "back"),
+    ):
+        assert "A-2 (round 1) was withdrawn; a withdrawal is final" in said
+        assert again in said
+        assert "tilskudd amend" not in said
+    nb = refused("amend", "A-2", "--amount", "10 000", "--reason", "x", "--lang", "nb")
+    assert "A-2 (runde 1) er trukket tilbake; en tilbaketrekning er endelig" in nb
+    assert "Et nytt tilskudd til prosjektet er en ny søknad i en senere runde" in nb
+    # Round 2 left B-1 unfunded as funded in round 1 as A-1: that is the next step now.
+    for said in (
+        refused("withdraw", "A-1", "--reason", "again"),
+        refused("amend", "A-1", "--amount", "10 000", "--reason", "back"),
+    ):
+        assert "A-1 (round 1) was withdrawn; a withdrawal is final" in said
+        assert (
+            "B-1 (round 2) was left unfunded because A-1 was funded; it can be funded now, "
+            "held to round 2's policy: tilskudd amend B-1 --round 2 --amount N --reason"
+        ) in said
+    nb = refused("withdraw", "A-1", "--reason", "x", "--lang", "nb")
+    assert (
+        "B-1 (runde 2) fikk ikke tilskudd fordi A-1 fikk det; den kan få tilskudd nå, etter "
+        "reglene for runde 2: tilskudd amend B-1 --round 2 --amount N --reason"
+    ) in nb
+    # As said: B-1 is funded by that amendment.
+    assert run("amend", "B-1", "--round", "2", "--amount", "20 000", "--reason", "y").exit_code == 0
 
 
 def test_history_amend_withdraw_and_export(folder: Path) -> None:

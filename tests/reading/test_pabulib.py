@@ -6,7 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from tilskudd.reading.pabulib import StatedBudget, stated_budget
+from tilskudd.reading.pabulib import (
+    COMMENT_SHOWN,
+    StatedBudget,
+    StatedComment,
+    stated_budget,
+    stated_comment,
+)
 
 PROJECTS = "PROJECTS\nproject_id;cost;votes;name\n180;75000.0;20;Jardin\n"
 
@@ -56,3 +62,44 @@ def test_another_file_or_none_states_no_budget(tmp_path: Path) -> None:
     assert stated_budget(csv) is None
     assert stated_budget(tmp_path / "missing.pb") is None
     assert stated_budget(tmp_path) is None
+
+
+def test_the_meta_comment_is_read_unquoted_on_one_line(tmp_path: Path) -> None:
+    """A CSV field, as Budapest's: quotes doubled inside, a ; inside the quotes; spaces and a
+    line break within made single spaces."""
+    meta = (
+        'budget;400000\ncomment;"#1: ""neighborhood"" is the district;  about half the votes\n'
+        'were on paper"\ncurrency;EUR\n'
+    )
+    path = _pb(tmp_path, meta)
+    text = '#1: "neighborhood" is the district; about half the votes were on paper'
+    assert stated_comment(path) == StatedComment(text=text, length=len(text), shortened=False)
+    assert stated_budget(path) == StatedBudget(400_000, "EUR", ("budget;400000", "currency;EUR"))
+    plain = _pb(tmp_path, "comment;#1: online votes only\n")
+    assert stated_comment(plain) == StatedComment("#1: online votes only", 21, shortened=False)
+
+
+def test_a_very_long_comment_is_shortened_at_a_word(tmp_path: Path) -> None:
+    words = " ".join(f"word{i}" for i in range(400))
+    comment = stated_comment(_pb(tmp_path, f"comment;{words}\n"))
+    assert comment is not None
+    assert comment.shortened
+    assert comment.length == len(words)
+    assert comment.text.endswith("…")
+    assert len(comment.text) <= COMMENT_SHOWN + 1
+    assert words.startswith(comment.text.removesuffix("…") + " ")  # whole words only
+
+
+@pytest.mark.parametrize("meta", ["", "comment;\n", 'comment;""\n', "description;a comment\n"])
+def test_no_comment_or_an_empty_one_is_none(tmp_path: Path, meta: str) -> None:
+    assert stated_comment(_pb(tmp_path, meta)) is None
+
+
+def test_a_comment_below_the_meta_or_in_another_file_is_not_the_files(tmp_path: Path) -> None:
+    path = tmp_path / "x.pb"
+    path.write_text("META\nkey;value\nPROJECTS\ncomment;not meta\n", encoding="utf-8")
+    assert stated_comment(path) is None
+    csv = tmp_path / "søknader.csv"
+    csv.write_text("comment;a note\nID;Søkt beløp\n1;5000\n", encoding="utf-8")
+    assert stated_comment(csv) is None
+    assert stated_comment(tmp_path / "missing.pb") is None

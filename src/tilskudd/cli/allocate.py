@@ -33,6 +33,7 @@ from tilskudd.cli.common import (
     parse_sheet,
     read_checked,
     refuse_open_output,
+    say_file_comment,
     sheet_said_too,
     terminal_limit,
 )
@@ -554,6 +555,9 @@ def allocate(
             from tilskudd.render.check import render_register_mismatch
 
             render_register_mismatch(out, mismatch, lang=language)
+        # What the file's compilers say of the data, once, under the awards (Budapest's: half
+        # the votes were cast on paper and are not in it); never in the documents.
+        say_file_comment(out, file, language)
         plan.report(
             result,
             language,

@@ -35,6 +35,7 @@ from tilskudd.cli.common import (
     programme_register,
     resolve_currency,
     resolve_lang,
+    say_file_comment,
     sheet_said_too,
 )
 from tilskudd.currency import amounts_in
@@ -212,6 +213,8 @@ def check(
 
                 # In place of "No errors": with --strict the warnings fail the file.
                 console().print(get(language)("cli.strict_failed"))
+            # What the file's compilers say of the data (Budapest's: half the votes missing).
+            say_file_comment(console(), file, language)
         failed = bool(checked.errors) or (strict and bool(checked.warnings))
         if failed:
             raise typer.Exit(int(ExitCode.INVALID_INPUT))

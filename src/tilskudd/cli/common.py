@@ -1104,3 +1104,16 @@ def emit_json(data: Any) -> None:
         sys.stdout.flush()  # here, where a closed pipe is caught, not on the way out
     except BrokenPipeError:
         stream_closed()
+
+
+def say_file_comment(out: Console, file: Path, lang: str) -> None:
+    """The comment the file's compilers wrote on the data (a pabulib ``META`` comment), under
+    what ``check`` or ``allocate`` said of the file, when it has one; never in an output file."""
+    from tilskudd.reading.pabulib import stated_comment
+    from tilskudd.render.check import render_file_comment
+
+    comment = stated_comment(file)
+    if comment is not None:
+        render_file_comment(
+            out, comment.text, length=comment.length, shortened=comment.shortened, lang=lang
+        )

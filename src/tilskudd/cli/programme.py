@@ -317,9 +317,43 @@ def status(
             _out(line)
 
 
-def _history_json(awards: list[Any], currency: str) -> list[dict[str, Any]]:
+def _funded_before_text(award: Any, awards: list[Any], path: Path, lang: str) -> str | None:
+    """Why ``award`` was not funded when an earlier round had funded it, as the round's lists
+    say it (``reason.round.already_funded``), with the earlier grant as it stands now; None for
+    any other award.
+
+    ``Already funded in round 1 (application A-1, NOK 50,000 now); not funded again.``
+    """
+    from tilskudd import ledger as ledger_module
+    from tilskudd.i18n import get
+    from tilskudd.models import ALREADY_FUNDED
+
+    reason = next((r for r in award.reasons if r.get("code") == ALREADY_FUNDED), None)
+    if reason is None:
+        return None
+    params = dict(reason.get("params") or {})
+    earlier_round, application = params.get("round"), params.get("application")
+    # The amount recorded is the earlier grant's when this round was committed: an amendment
+    # or withdrawal since changes what it is now. Found among the awards listed, or else in the
+    # ledger by its id (history by one id does not list the other round's application).
+    candidates = [a for a in awards if a.round == earlier_round]
+    if not any(a.application_id == application for a in candidates) and application:
+        candidates = ledger_module.history(path, str(application))
+    earlier = next(
+        (a for a in candidates if a.round == earlier_round and a.application_id == application),
+        None,
+    )
+    if earlier is not None:
+        params["amount"] = earlier.current
+    return get(lang).sentence(ALREADY_FUNDED, params)
+
+
+def _history_json(
+    awards: list[Any], currency: str, reasons: dict[int, str | None]
+) -> list[dict[str, Any]]:
     """Each award as ``history --format json`` gives it: a list still (scripts index it), each
-    entry with the ``currency`` its amounts are in, the ledger's."""
+    entry with the ``currency`` its amounts are in, the ledger's, and ``reason_text``: why an
+    application funded in an earlier round was not funded again, in words, or None."""
     import json
     from dataclasses import asdict
 
@@ -346,6 +380,7 @@ def _history_json(awards: list[Any], currency: str) -> list[dict[str, Any]]:
                 "current": award.current,
                 "current_status": award.current_status,
                 "currency": currency,
+                "reason_text": reasons.get(award.seq),
             }
         )
     return out
@@ -412,8 +447,9 @@ def history(
                 console(stderr=True).print(warning, markup=False, highlight=False, soft_wrap=True)
             else:
                 _out(warning)
+        said_why = {a.seq: _funded_before_text(a, awards, path, language) for a in awards}
         if format is ReportFormat.json:
-            emit_json(_history_json(awards, currency))
+            emit_json(_history_json(awards, currency, said_why))
             return
         if not awards:
             if ledger_module.exists(path):
@@ -450,6 +486,9 @@ def history(
                     status=t(f"ledger.state.{award.current_status}"),
                 )
             )
+            why = said_why[award.seq]
+            if why is not None:
+                _out(f"  {why}")
             for change in award.amendments:
                 _out(
                     t(

@@ -61,15 +61,24 @@ def write_template(
     policy: Policy | None = None,
     categories: Sequence[str] | None = None,
     currency: str = NOK,
+    year: int | None = None,
 ) -> None:
     """Write the applications template to ``path`` (atomically; the caller checks it is new).
 
     ``policy``: the programme's, when the template is made for one; the instructions then say
     its rules are in tilskudd.toml, without their figures, which would go stale there.
     ``currency``: the programme's, which the instructions and prompts ask the amounts in.
+    ``year``: the year of the example application id (``2027-001``), the year of the rounds
+    when the template is made for a programme; else the year a programme made today would
+    plan its first round in (:func:`tilskudd.programme.first_round_year`).
     """
+    if year is None:
+        from tilskudd import clock
+        from tilskudd.programme import first_round_year
+
+        year = first_round_year(clock.today())
     with amounts_in(currency):
-        _write_template(path, lang, register, policy, categories)
+        _write_template(path, lang, register, policy, categories, year)
 
 
 def _write_template(
@@ -78,6 +87,7 @@ def _write_template(
     register: str,
     policy: Policy | None,
     categories: Sequence[str] | None,
+    year: int,
 ) -> None:
     from tilskudd.registry import get_register
 
@@ -187,6 +197,7 @@ def _write_template(
                 f"template.prompt.{field}",
                 municipalities=place_sheet.title,
                 categories=category_sheet.title,
+                year=str(year),
             ),
         )
         validation.add(target)
@@ -204,6 +215,7 @@ def _write_template(
         categories=category_sheet.title,
         municipalities=place_sheet.title,
         register=register,
+        year=str(year),
     ).splitlines()
     if policy is not None:
         # Where the rules are, not their figures: the officer edits tilskudd.toml after init

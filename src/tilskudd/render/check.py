@@ -31,7 +31,13 @@ from tilskudd.summary import BudgetCheck
 from tilskudd.validation import RegisterMismatch
 from tilskudd.wording import issue_cell, issue_text, listed
 
-__all__ = ["check_header", "lay_out", "render_check", "render_register_mismatch"]
+__all__ = [
+    "check_header",
+    "lay_out",
+    "render_check",
+    "render_file_comment",
+    "render_register_mismatch",
+]
 
 _MIN_LAST = 20  # as render.text.grid: the message column is never narrower
 
@@ -270,3 +276,19 @@ def render_register_mismatch(console: Console, mismatch: RegisterMismatch, *, la
         )
     words.append(t("ui.check.register_mismatch_advice", other_register=mismatch.other_register))
     say(console, " ".join(words), style="bold yellow")
+
+
+def render_file_comment(
+    console: Console, text: str, *, length: int, shortened: bool, lang: str
+) -> None:
+    """The comment a file's compilers wrote on the data (a pabulib file's ``META`` comment:
+    Budapest's says half the votes were cast on paper and are not in it), said once under the
+    verdict or the awards; ``text`` is the part shown when ``shortened``, of ``length``
+    characters in all. Never in the published lists."""
+    t = get(lang)
+    if shortened:
+        shown = len(text) - 1  # the characters of the comment, not the "…" after them
+        said = t("ui.check.file_comment_shortened", comment=text, shown=shown, length=length)
+    else:
+        said = t("ui.check.file_comment", comment=text)
+    say(console, said)

@@ -13,6 +13,7 @@ import pytest
 from pydantic import ValidationError
 
 from tilskudd import clock
+from tilskudd.clock import first_round_year
 from tilskudd.errors import OutputExistsError, ProgrammeError
 from tilskudd.export.template import COLUMNS, TEMPLATE_ROWS, write_template
 from tilskudd.i18n import get
@@ -20,7 +21,6 @@ from tilskudd.programme import (
     PROGRAMME_FILE,
     find_programme,
     find_programme_file,
-    first_round_year,
     init_programme,
     load_programme,
 )

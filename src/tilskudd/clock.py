@@ -13,7 +13,16 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-__all__ = ["TIMEZONE", "change_day", "day", "now", "record_day", "today", "utc_timestamp"]
+__all__ = [
+    "TIMEZONE",
+    "change_day",
+    "day",
+    "first_round_year",
+    "now",
+    "record_day",
+    "today",
+    "utc_timestamp",
+]
 
 TIMEZONE = ZoneInfo("Europe/Oslo")
 """Where the officers are: the zone a day is a day in."""
@@ -53,3 +62,11 @@ def change_day(decided: str | None, created: str) -> date:
     """The day a change to an award is dated by: the day it was decided, where the officer
     gave it, else the day in Norway it was recorded."""
     return date.fromisoformat(decided[:10]) if decided else record_day(created)
+
+
+def first_round_year(today: date) -> int:
+    """The year of a new programme's example rounds, and of the template's example application
+    id: this year while its first round (closing 1 March) is still open for applications, else
+    next year. A programme made in November is for next year's rounds, not for dates already
+    past."""
+    return today.year if today <= date(today.year, 3, 1) else today.year + 1

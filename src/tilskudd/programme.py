@@ -47,6 +47,7 @@ from pydantic import (
 )
 
 from tilskudd import clock
+from tilskudd.clock import first_round_year
 from tilskudd.currency import NOK, parse_currency
 from tilskudd.errors import CurrencyError, OutputExistsError, PolicyError, ProgrammeError
 from tilskudd.i18n import Phrase, quoted
@@ -693,13 +694,6 @@ class InitResult:
     programme_file: Path
     template_file: Path
     programme: Programme
-
-
-def first_round_year(today: date) -> int:
-    """The year of a new programme's example rounds: this year while its first round (closing
-    1 March) is still open for applications, else next year. A programme made in November is
-    for next year's rounds, not for dates already past."""
-    return today.year if today <= date(today.year, 3, 1) else today.year + 1
 
 
 def init_programme(

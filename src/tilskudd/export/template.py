@@ -17,6 +17,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from tilskudd import clock
 from tilskudd.currency import NOK, amounts_in
 from tilskudd.export._sheetml import FORMULA_STARTS, safe_text
 from tilskudd.export.atomic import atomic_path
@@ -70,13 +71,10 @@ def write_template(
     ``currency``: the programme's, which the instructions and prompts ask the amounts in.
     ``year``: the year of the example application id (``2027-001``), the year of the rounds
     when the template is made for a programme; else the year a programme made today would
-    plan its first round in (:func:`tilskudd.programme.first_round_year`).
+    plan its first round in (:func:`tilskudd.clock.first_round_year`).
     """
     if year is None:
-        from tilskudd import clock
-        from tilskudd.programme import first_round_year
-
-        year = first_round_year(clock.today())
+        year = clock.first_round_year(clock.today())
     with amounts_in(currency):
         _write_template(path, lang, register, policy, categories, year)
 

@@ -13,6 +13,7 @@ __all__ = [
     "ORG_ID_FORM",
     "ORG_ID_REGIONS",
     "is_org_id",
+    "is_orgnr_key",
     "org_id_country",
     "org_id_published",
     "organisation_key",
@@ -76,6 +77,12 @@ _SPACED_ORG_ID = re.compile(
 )
 
 
+def is_orgnr_key(text: str) -> bool:
+    """Whether an organisation as compared (:func:`organisation_key`) is a Norwegian
+    organisation number: nine ASCII digits."""
+    return len(text) == 9 and text.isascii() and text.isdigit()
+
+
 @lru_cache(maxsize=65_536)
 def organisation_key(text: str) -> str:
     """An organisation's identifier as every comparison takes it (``per_applicant_max`` in a
@@ -93,7 +100,7 @@ def organisation_key(text: str) -> str:
     Brønnøysund register's) is that organisation number. Anything else is a publisher's own
     code (``E5104X``, ``360G-xyz-ORG12``) whose scheme tilskudd does not know: compared as
     given, as ``Abc1`` and ``ABC1`` may be two organisations there."""
-    if len(text) == 9 and text.isascii() and text.isdigit():
+    if is_orgnr_key(text):
         return text
     upper = text.upper()
     found = ORG_ID_FORM.fullmatch(upper)
@@ -103,7 +110,7 @@ def organisation_key(text: str) -> str:
         return text
     if found["country"] == "NO" and found["list"] == "BRC":
         number = found["id"]
-        if len(number) == 9 and number.isascii() and number.isdigit():
+        if is_orgnr_key(number):
             return number
     return upper
 

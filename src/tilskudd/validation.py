@@ -79,7 +79,7 @@ from tilskudd.models import (
     other_organisation_key,
 )
 from tilskudd.money import INVISIBLE, MAX_AMOUNT, parse_decimal, to_decimal
-from tilskudd.orgid import organisation_key
+from tilskudd.orgid import is_orgnr_key, organisation_key
 from tilskudd.reading.columns import CURRENCY_HEADERS, names_currency, normalize_header
 from tilskudd.reading.sheet import currency_line_issue
 from tilskudd.reading.table import (
@@ -1882,7 +1882,7 @@ def _check_rows(
                 {
                     "orgnr": orgnr,
                     # 1: no organisation number, an identifier in another register
-                    "register": int(not _is_orgnr_key(orgnr)),
+                    "register": int(not is_orgnr_key(orgnr)),
                     "rows": numbers_of_project,
                     "other_rows": [str(r.number) for r in rows_of_project if r is not row],
                 },
@@ -2358,11 +2358,6 @@ def _project_keys(projects: list[str | None]) -> Iterator[str]:
     Python call per row."""
     texts = cast(Iterator[str], map(_NONE_AS_EMPTY.get, projects, projects))  # get(p, p)
     return map(" ".join, map(str.split, map(str.casefold, texts)))
-
-
-def _is_orgnr_key(organisation: str) -> bool:
-    """Whether an organisation as compared is an organisation number (nine digits)."""
-    return len(organisation) == 9 and organisation.isascii() and organisation.isdigit()
 
 
 def _same_projects(datas: list[RowData]) -> dict[tuple[str, str], list[int]]:

@@ -86,6 +86,43 @@ def test_check_lists_the_first_200_problems_unless_told(tmp_path: Path) -> None:
     assert invoke("check", path, "--limit", "-1")[0] == 2
 
 
+def test_many_warnings_of_one_kind_are_counted_in_check_and_allocate(tmp_path: Path) -> None:
+    """An awards list with scheme titles (the UK government's: 1 212 "the same organisation
+    and project title" warnings) listed the same warning line after line; the few others were
+    lost among them. The first five are listed, then how many more and where they all are."""
+    path = tmp_path / "tildelinger.csv"
+    rows = []
+    for n in range(1, 31):
+        orgnr = _ORGNRS[n % len(_ORGNRS)] if n <= 24 else ""
+        rows.append(f"S-{n},Lag {n},{orgnr},Drift {n % 12},{1000 * n},{n % 6 + 1}")
+    rows.append("S-31,Lag 31,,Drift 31,,3")  # an error, listed as ever
+    path.write_text(
+        "Søknadsnr,Søker,Orgnr,Prosjekt,Omsøkt beløp,Poeng\n" + "\n".join(rows) + "\n",
+        encoding="utf-8",
+    )
+    code, out, _ = invoke("check", path, "--limit", "0")
+    every = re.findall(r"^D\d+ ", out, flags=re.M)
+    assert code == 1
+    assert len(every) == 12  # 12 pairs of rows, a line each
+    _, out, _ = invoke("check", path)
+    said = " ".join(out.split())
+    assert len(re.findall(r"^D\d+ ", out, flags=re.M)) == 5
+    assert "E32" in out  # the error
+    assert "… 14 more warnings like the one at D2, 24 in all, are not listed here" in said
+    assert "--format json lists every one, as does the workbook allocate -o writes" in said
+    report = json.loads(invoke("check", path, "--format", "json")[1])
+    duplicates = [i for i in report["issues"] if i["code"] == "validate.duplicate_project"]
+    assert len(duplicates) == 24
+    _, allocated, _ = invoke(
+        "allocate", path, "--budget", "100000", "--rule", "proportional", "--lang", "nb"
+    )
+    assert len(re.findall(r"^D\d+ ", allocated, flags=re.M)) == 5
+    assert "arbeidsboken og JSON-filen -o skriver viser alle" in " ".join(allocated.split())
+
+
+_ORGNRS = ("974760673", "971526920", "983887457", "916817347")
+
+
 def test_check_strict_turns_warnings_into_failure() -> None:
     code, _out, _ = invoke("check", DIFI, "--register", "2009")
     assert code == 0

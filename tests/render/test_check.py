@@ -433,3 +433,61 @@ def test_the_header_and_the_verdict_never_break_a_number(
         # The header, the verdict and the register's advice (the invalid, twice).
         assert text.count(f"1{NBSP}109") == 4, (width, text)
         assert text.count(f"2{NBSP}218") == 1, (width, text)
+
+
+def _duplicates(severity: Severity, rows: range) -> tuple[Issue, ...]:
+    """The same kind of problem on rows of their own (each a line): "the same organisation
+    number and project title", as the UK government's awards have 1 212 times."""
+    return tuple(
+        _issue(
+            severity,
+            "validate.duplicate_project",
+            row,
+            "B",
+            "Tittel",
+            orgnr=f"GB{row}",
+            rows=[str(row), str(row + 1)],
+            register=1,
+        )
+        for row in rows
+    )
+
+
+def test_many_warnings_of_one_kind_are_counted_after_the_first_few() -> None:
+    others = (
+        _issue(WARN, "validate.id_generated", 14, "A", "Søknadsnr", id="R14"),
+        _issue(WARN, "validate.id_generated", 90, "A", "Søknadsnr", id="R90"),
+    )
+    issues = (*_duplicates(WARN, range(10, 60, 2)), *others)
+    text = render(Checked(issues=issues))
+    assert "Warnings (27)" in text
+    listed = re.findall(r"Søknader!B(\d+) ", text)
+    assert listed == ["10", "12", "14", "16", "18"]
+    # The other kind is listed where it falls, and after the fold.
+    assert "Søknader!A14" in text
+    assert "Søknader!A90" in text
+    assert text.index("Søknader!A90") > text.index("20 more warnings like the one at B10")
+    assert (
+        "… 20 more warnings like the one at B10, 25 in all, are not listed here; --format json "
+        "lists every one, as does the workbook allocate -o writes"
+    ) in " ".join(text.split())
+    assert "more not shown" not in text  # the fold says it; nothing is counted twice
+    nb = " ".join(render(Checked(issues=issues), lang="nb").split())
+    assert "… 20 advarsler til av samme slag som den i B10, 25 i alt, er ikke listet her" in nb
+
+
+def test_a_handful_of_one_kind_and_every_error_are_listed_in_full() -> None:
+    issues = (*_duplicates(WARN, range(10, 30, 2)), *_duplicates(ERR, range(100, 160, 2)))
+    text = render(Checked(issues=issues))
+    assert len(re.findall(r"Søknader!B\d+ ", text)) == 10 + 30
+    assert "not listed here" not in text
+
+
+def test_folding_is_left_out_on_request_and_counts_with_the_limit() -> None:
+    issues = _duplicates(WARN, range(10, 60, 2))
+    assert len(re.findall(r"Søknader!B\d+ ", render(Checked(issues=issues), fold=False))) == 25
+    text = " ".join(render(Checked(issues=issues), limit=3).split())
+    assert len(re.findall(r"Søknader!B\d+ ", text)) == 3
+    assert "… 22 more not shown; --format json lists them all" in text
+    allocating = " ".join(render(Checked(issues=issues), command="allocate").split())
+    assert "the workbook and the JSON -o writes list every one" in allocating

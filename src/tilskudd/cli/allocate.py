@@ -465,6 +465,8 @@ def allocate(
                     strict=strict,
                     rule=policy.rule if setup.rule_known else None,
                     allocating=not stops,
+                    fold=limit != 0,  # --limit 0: every line of every kind
+                    command="allocate",
                 )
         # A wrong setting, with what the rest of the policy finds in the applications: said
         # now, after the cells and before anything is allocated (exit 2, as before the file).

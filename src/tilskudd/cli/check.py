@@ -207,6 +207,7 @@ def check(
                 budget_check=check_figures,
                 limit=shown,
                 strict=strict,
+                fold=limit != 0,  # --limit 0: every line of every kind
             )
             if strict and checked.warnings and not checked.errors:
                 from tilskudd.i18n import get

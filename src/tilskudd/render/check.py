@@ -9,11 +9,18 @@ The same problem in many cells of a column (a sheet with ``0`` for "no organisat
 49 rows) is one line, at its first cell, naming the cells and how many: the few problems that
 differ are not buried under the same line 49 times. The JSON report and the workbook keep one
 problem per cell.
+
+Warnings of one kind (one code) on more lines than a handful are folded: the first few are
+listed where they fall, then one line says how many more there are and where they all are (the
+UK government's awards: 1 212 "the same organisation and project title" warnings on 606 lines,
+which buried the three that differ). Errors are listed in full.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from itertools import zip_longest
 
 from rich.cells import cell_len
@@ -40,6 +47,10 @@ __all__ = [
 ]
 
 _MIN_LAST = 20  # as render.text.grid: the message column is never narrower
+KIND_HANDFUL = 10
+"""Lines of warnings of one kind listed in full; a kind with more is cut to :data:`KIND_SHOWN`."""
+KIND_SHOWN = 5
+"""Lines listed of a kind of warnings that is folded, before the line that counts the rest."""
 
 
 def check_header(checked: CheckedInput, lang: str) -> str:
@@ -98,6 +109,68 @@ def _same_problems(issues: Sequence[Issue], lang: str) -> list[list[Issue]]:
     return lines
 
 
+@dataclass(frozen=True)
+class _MoreOfKind:
+    """Where the lines of a folded kind of warnings stop: how many of its problems are not
+    listed, how many it has in all, and the first one's cell."""
+
+    hidden: int
+    total: int
+    first: Issue
+
+
+def _fold_kinds(
+    lines: list[list[Issue]], *, handful: int = KIND_HANDFUL, shown: int = KIND_SHOWN
+) -> list[list[Issue] | _MoreOfKind]:
+    """``lines`` with each kind (code) that has more than ``handful`` of them cut to its first
+    ``shown``, followed by a :class:`_MoreOfKind`; every other line as it is, where it is."""
+    per_code = Counter(line[0].code for line in lines)
+    many = {code for code, n in per_code.items() if n > handful}
+    if not many:
+        return list(lines)
+    totals: Counter[str] = Counter()
+    for line in lines:
+        if line[0].code in many:
+            totals[line[0].code] += len(line)
+    seen: Counter[str] = Counter()
+    listed_problems: Counter[str] = Counter()
+    firsts: dict[str, Issue] = {}
+    out: list[list[Issue] | _MoreOfKind] = []
+    for line in lines:
+        code = line[0].code
+        if code not in many:
+            out.append(line)
+            continue
+        seen[code] += 1
+        if seen[code] > shown:
+            continue
+        firsts.setdefault(code, line[0])
+        out.append(line)
+        listed_problems[code] += len(line)
+        if seen[code] == shown:
+            hidden = totals[code] - listed_problems[code]
+            out.append(_MoreOfKind(hidden, totals[code], firsts[code]))
+    return out
+
+
+def _first_lines(
+    entries: list[list[Issue] | _MoreOfKind], limit: int | None
+) -> list[list[Issue] | _MoreOfKind]:
+    """The entries up to ``limit`` lines of problems (None: all); a fold's count line goes
+    with the lines before it."""
+    if limit is None:
+        return entries
+    out: list[list[Issue] | _MoreOfKind] = []
+    lines = 0
+    for entry in entries:
+        if isinstance(entry, list):
+            if lines >= max(limit, 0):
+                break
+            lines += 1
+        out.append(entry)
+    return out
+
+
 def _line_text(line: list[Issue], lang: str) -> str:
     """One line's message; for more than one cell, with the cells (the first ones) and how many."""
     text = issue_text(line[0], lang)
@@ -148,6 +221,26 @@ def lay_out(rows: list[list[Text]], width: int, *, lead: list[int]) -> str | Non
     return "\n".join(out)
 
 
+def _print_rows(console: Console, rows: list[list[Text]], lead: list[int]) -> None:
+    if not rows:
+        return
+    laid_out = lay_out(rows, console.width, lead=lead)
+    if laid_out is None:
+        console.print(grid(rows, console.width, lead=lead))
+    else:
+        # Plain lines that fit: straight to the file, as rich would write them (rich spends
+        # 0.1 s measuring 400 lines of 140 characters again).
+        console.file.write(laid_out + "\n")
+
+
+def _more_of_kind_text(more: _MoreOfKind, lang: str, command: str) -> str:
+    """The line after the first lines of a folded kind of warnings."""
+    loc = more.first.location
+    cell = f"{loc.column}{loc.row}" if loc is not None and loc.row is not None else ""
+    key = "ui.check.more_of_kind_allocate" if command == "allocate" else "ui.check.more_of_kind"
+    return get(lang)(key, n=more.hidden, total=more.total, cell=cell)
+
+
 def _ranking_column_missing(errors: list[Issue]) -> bool:
     """Whether an error already says the file has no column for the score or the rank."""
     for issue in errors:
@@ -174,6 +267,8 @@ def render_check(
     strict: bool = False,
     rule: str | None = None,
     allocating: bool = False,
+    fold: bool = True,
+    command: str = "check",
 ) -> None:
     """Print the check report: header line, errors then warnings, verdict, budget check.
 
@@ -184,7 +279,9 @@ def render_check(
     (allocate); one that does not rank asks for no score, so a file without one is not told
     what the ranking rules would need. ``allocating``: the run goes on to allocate the file
     (allocate without --strict), so the applications with errors are rejected in it, not only
-    "would be" as check says.
+    "would be" as check says. ``fold``: a kind of warnings on more than :data:`KIND_HANDFUL`
+    lines is listed to its first :data:`KIND_SHOWN` and counted (False: every line, as
+    ``--limit 0`` asks); ``command`` ("check" or "allocate") says where they are all listed.
     """
     t = get(lang)
     say(console, check_header(checked, lang), style="bold")
@@ -197,10 +294,16 @@ def render_check(
     ]
     plain = plain_for(console)  # measured as the terminal's encoding will write it
     lines = {key: _same_problems(group, lang) for key, group, _style in groups}
-    shown = {
-        key: these if limit is None else these[: max(limit, 0)] for key, these in lines.items()
+    # Errors are listed in full: each is a row that would be rejected.
+    entries: dict[str, list[list[Issue] | _MoreOfKind]] = {
+        key: _fold_kinds(these) if fold and key == "ui.check.warnings" else list(these)
+        for key, these in lines.items()
     }
-    listed = {key: _issue_rows(these, lang, plain) for key, these in shown.items()}
+    shown = {key: _first_lines(these, limit) for key, these in entries.items()}
+    listed = {
+        key: _issue_rows([e for e in these if isinstance(e, list)], lang, plain)
+        for key, these in shown.items()
+    }
     # One layout for both lists, so their columns line up: the cell as wide as the widest one
     # (it is what people search for), the column header at most 24, the message the rest.
     lead = lead_widths([row for rows in listed.values() for row in rows], [None, 24])
@@ -214,14 +317,19 @@ def render_check(
             continue
         console.print()
         console.print(Text(t(key, n=len(group)), style=style))
-        laid_out = lay_out(listed[key], console.width, lead=lead)
-        if laid_out is None:
-            console.print(grid(listed[key], console.width, lead=lead))
-        else:
-            # Plain lines that fit: straight to the file, as rich would write them (rich spends
-            # 0.1 s measuring 400 lines of 140 characters again).
-            console.file.write(laid_out + "\n")
-        more = len(group) - sum(len(line) for line in shown[key])
+        rows = iter(listed[key])
+        segment: list[list[Text]] = []
+        for entry in shown[key]:
+            if isinstance(entry, list):
+                segment.append(next(rows))
+                continue
+            _print_rows(console, segment, lead)
+            segment = []
+            say(console, _more_of_kind_text(entry, lang, command), style="dim")
+        _print_rows(console, segment, lead)
+        more = len(group) - sum(
+            len(entry) if isinstance(entry, list) else entry.hidden for entry in shown[key]
+        )
         if more:
             say(console, t("ui.check.more_problems", n=more), style="dim")
     console.print()

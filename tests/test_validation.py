@@ -2065,6 +2065,36 @@ def test_an_org_id_with_a_space_in_it_is_refused_naming_the_cell(typed: str, cer
     assert (f"({certain}?)" in said["en"]) == bool(certain)
 
 
+def test_an_org_id_with_a_space_in_a_carried_identifier_column_is_refused() -> None:
+    """Recipient Org:Identifier carried through (mapped to extra beside an orgnr column) names
+    the organisation of a row without an orgnr, as 360Giving's own column does: GB-CHC 1234567
+    there was a second organisation beside GB-CHC-1234567 for per_applicant_max, unsaid."""
+    headers = (
+        ("ID", "id"),  # A
+        ("Orgnr", "orgnr"),  # B
+        ("Søkt beløp", "requested"),  # C
+        ("Recipient Org:Identifier", None),  # D
+    )
+    rows = [
+        {"id": "A", "requested": "100", "Recipient Org:Identifier": "GB-CHC-1234567"},
+        {"id": "B", "requested": "100", "Recipient Org:Identifier": "GB-CHC 1234567"},
+        {"id": "C", "requested": "100", "Recipient Org:Identifier": "GB 108260441"},
+        {"id": "D", "requested": "100", "orgnr": ORGNR, "Recipient Org:Identifier": "GB CHC-7"},
+    ]
+    result = validate(make_table(rows, headers))
+    assert [a.organisation for a in result.applications] == ["GB-CHC-1234567", "GB 108260441"]
+    assert [r.id for r in result.rejected] == ["B", "D"]
+    assert [(i.code, i.value, i.params) for i in result.errors] == [
+        (
+            "validate.org_id_spaced",
+            "GB-CHC 1234567",
+            {"suggestion": "GB-CHC-1234567", "certain": 1},
+        ),
+        ("validate.org_id_spaced", "GB CHC-7", {"suggestion": "GB-CHC-7", "certain": 1}),
+    ]
+    assert [i.location.cell for i in result.errors if i.location] == ["Søknader!D3", "Søknader!D5"]
+
+
 @pytest.mark.parametrize("typed", ["GB 108260441", "NY PCC", "623 60098 29719", "360G-x ORG 1"])
 def test_a_publishers_code_with_a_space_is_kept_as_given(typed: str) -> None:
     """The UK government's awards of 2016-17 give VAT numbers (GB 108260441), council codes

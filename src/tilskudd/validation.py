@@ -774,6 +774,10 @@ class _Checker:
         self.pad: tuple[None, ...] = (None,) * (width + 1)
         self.getter = itemgetter(*(self.fields.get(f, -1) for f in FIELDS))
         self.extra = sorted(table.extra.items(), key=lambda item: item[1])
+        self.org_id_extra = table.extra.get(ORG_ID_COLUMN)
+        """The column carried as :data:`ORG_ID_COLUMN`, whose identifier names the organisation
+        of a row without an organisation number (``Recipient Org:Identifier`` mapped to
+        ``extra`` beside an orgnr column), or None."""
         self._orgnr: dict[str | float, str | OrgnrError] = {}
         self._counties: dict[tuple[RawCell, tuple[str, ...]], tuple[str, ...]] = {}
         self._places: dict[RawCell, tuple[tuple[str, ...], tuple[str, ...], tuple[Any, ...]]] = {}
@@ -1061,6 +1065,8 @@ class _Checker:
             for header, index in self.extra:
                 value = cells[index] if index < size else None
                 if value is None or type(value) is str:
+                    if index == self.org_id_extra and spaced_org_id(value or "") is not None:
+                        return None  # check() refuses it (org_id_spaced)
                     extra[header] = value
                 elif isinstance(value, FormulaWithoutValue):
                     return None
@@ -1511,6 +1517,13 @@ class _Checker:
             value = cells[index] if index < size else None
             if value is None or type(value) is str:
                 extra[header] = value
+                if index == self.org_id_extra and value is not None:
+                    # Read as the organisation where the row has no orgnr, and published by
+                    # the 360Giving export: refused as in 360Giving's own column (check_orgnr).
+                    written = spaced_org_id(value)
+                    if written is not None:
+                        params = {"suggestion": written, "certain": int(bool(written))}
+                        self.add(row, "orgnr", "org_id_spaced", params, value=value, column=index)
             elif isinstance(value, FormulaWithoutValue):
                 code = "formula_recalc_extra" if value.recalc else "formula_without_value_extra"
                 params = {"formula": _formula(value)}

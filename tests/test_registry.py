@@ -696,6 +696,13 @@ def test_an_org_ids_country() -> None:
         ("e5104x", "e5104x"),
         ("360G-xyz-ORG12", "360G-xyz-ORG12"),
         ("sp-g16-a07-03", "sp-g16-a07-03"),  # no country SP: a grant code
+        # Companies House numbers are eight characters: a shorter one lost its leading zeros.
+        ("GB-COH-1234567", "GB-COH-01234567"),
+        ("gb-coh-01234567", "GB-COH-01234567"),
+        ("GB-COH-12345678", "GB-COH-12345678"),
+        # Other lists are not padded: a leading zero is kept, and compared as given.
+        ("GB-CHC-01234567", "GB-CHC-01234567"),
+        ("00123", "00123"),
     ],
 )
 def test_an_organisations_identifier_as_compared(given: str, key: str) -> None:

@@ -2142,6 +2142,50 @@ def test_codes_that_differ_only_in_case_or_spaces_are_said_not_merged() -> None:
     ]
 
 
+def test_identifiers_that_differ_only_in_leading_zeros_are_said_or_one() -> None:
+    """A spreadsheet that reads 01234567 as a number shows 1234567. A Companies House number
+    is eight characters, so GB-COH-1234567 is GB-COH-01234567: one organisation for
+    per_applicant_max. Another list's numbers are not padded, so GB-CHC-01234567 and
+    GB-CHC-1234567 (or a publisher's 00123 and 123) may be two: kept two, and said."""
+    result = _giving360(
+        "GB-COH-1234567",
+        "gb-coh-01234567",
+        "GB-CHC-01234567",
+        "GB-CHC-1234567",
+        "00123",
+        "123",
+        "GB-COH-SC012345",
+        "E5104X",
+    )
+    assert [a.organisation for a in result.applications] == [
+        "GB-COH-01234567",
+        "GB-COH-01234567",
+        "GB-CHC-01234567",
+        "GB-CHC-1234567",
+        "00123",
+        "123",
+        "GB-COH-SC012345",
+        "E5104X",
+    ]
+    (zeros,) = [i for i in result.issues if i.code == "validate.org_id_zeros"]
+    assert zeros.severity is Severity.WARNING
+    assert zeros.location is not None
+    assert zeros.location.cell == "Søknader!C1"
+    assert zeros.params["ids"] == ["360G-uk-2", "360G-uk-3", "360G-uk-4", "360G-uk-5"]
+    assert (
+        "4 of 8 applications give an identifier here that differs from another only in the "
+        "leading zeros of its number (GB-CHC-01234567, GB-CHC-1234567 and 00123)"
+    ) in " ".join(describe_issue(zeros, "en").split())
+    assert (
+        "4 av 8 søknader oppgir her en identifikator som skiller seg fra en annen bare i nullene "
+        "foran nummeret"
+    ) in " ".join(describe_issue(zeros, "nb").split())
+    assert not [i for i in result.issues if i.code == "validate.org_id_variants"]
+    assert not [
+        i for i in _giving360("GB-COH-1", "GB-COH-00000001").issues if "org_id_zeros" in i.code
+    ]
+
+
 def test_a_grant_code_in_the_org_id_column_is_no_org_id() -> None:
     """SP-G16-A07-03 (a UK government grant code given as the recipient's identifier) was taken
     for an org-id: no country SP, no list G16 in org-id.guide's form. It is read as another

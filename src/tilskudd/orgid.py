@@ -18,6 +18,7 @@ __all__ = [
     "org_id_published",
     "organisation_key",
     "spaced_org_id",
+    "without_leading_zeros",
 ]
 
 _ISO_3166 = """
@@ -97,9 +98,14 @@ def organisation_key(text: str) -> str:
     registers do not tell apart by case; find-that-charity, too, puts a registration number in
     capitals before it makes an org-id of it. (A list whose identifiers did differ by case
     alone would have two of its organisations counted as one here.) ``NO-BRC-<orgnr>`` (the
-    Brønnøysund register's) is that organisation number. Anything else is a publisher's own
-    code (``E5104X``, ``360G-xyz-ORG12``) whose scheme tilskudd does not know: compared as
-    given, as ``Abc1`` and ``ABC1`` may be two organisations there."""
+    Brønnøysund register's) is that organisation number. A Companies House number
+    (``GB-COH-``) is eight characters, an English or Welsh company's digits led by zeros
+    (``01234567``); written with fewer digits (``GB-COH-1234567``, as a spreadsheet shows the
+    number 01234567) it lost them, and is that company: ``GB-COH-01234567``. Other lists do
+    not pad their numbers to a length, so a leading zero may tell two of their identifiers
+    apart: compared as given (:func:`without_leading_zeros` finds them for a warning). Anything
+    else is a publisher's own code (``E5104X``, ``360G-xyz-ORG12``) whose scheme tilskudd does
+    not know: compared as given, as ``Abc1`` and ``ABC1`` may be two organisations there."""
     if is_orgnr_key(text):
         return text
     upper = text.upper()
@@ -112,7 +118,28 @@ def organisation_key(text: str) -> str:
         number = found["id"]
         if is_orgnr_key(number):
             return number
+    if upper.startswith("GB-COH-"):
+        number = upper[len("GB-COH-") :]
+        if number.isascii() and number.isdigit() and len(number) < _COMPANY_NUMBER_LENGTH:
+            return f"GB-COH-{number.zfill(_COMPANY_NUMBER_LENGTH)}"
     return upper
+
+
+_COMPANY_NUMBER_LENGTH = 8  # Companies House: 01234567, SC123456, NI012345
+
+
+def without_leading_zeros(text: str) -> str | None:
+    """``text`` as compared (:func:`organisation_key`) with the leading zeros of its number
+    taken away (``GB-CHC-01234567`` -> ``GB-CHC-1234567``, ``00123`` -> ``123``), for finding
+    identifiers that differ only in them; None for one whose number has none, or that has no
+    number of digits alone (``E5104X``)."""
+    key = organisation_key(text)
+    found = ORG_ID_FORM.fullmatch(key)
+    start = found.start("id") if found is not None else 0
+    number = key[start:]
+    if not (number.isascii() and number.isdigit()) or number[:1] != "0":
+        return None
+    return key[:start] + (number.lstrip("0") or "0")
 
 
 def spaced_org_id(text: str) -> str | None:

@@ -79,7 +79,7 @@ from tilskudd.models import (
     other_organisation_key,
 )
 from tilskudd.money import INVISIBLE, MAX_AMOUNT, parse_decimal, to_decimal
-from tilskudd.orgid import is_orgnr_key, organisation_key
+from tilskudd.orgid import is_orgnr_key, organisation_key, without_leading_zeros
 from tilskudd.reading.columns import CURRENCY_HEADERS, names_currency, normalize_header
 from tilskudd.reading.sheet import currency_line_issue
 from tilskudd.reading.table import (
@@ -2110,6 +2110,9 @@ def _open_data_columns(table: RawTable) -> tuple[RawTable, list[Issue]]:
         issues.append(
             _column_warning(table, "validate.org_id_variants", org_at, variants, field="orgnr")
         )
+    zeros = _leading_zero_variants(carried)
+    if zeros and org_at is not None:
+        issues.append(_column_warning(table, "validate.org_id_zeros", org_at, zeros, field="orgnr"))
     return replace(table, rows=rows, fields=new_fields, extra=extra), issues
 
 
@@ -2123,6 +2126,25 @@ def _identifier_variants(carried: Sequence[tuple[str, str]]) -> list[tuple[str, 
         forms.setdefault("".join(text.split()).casefold(), set()).add(organisation_key(text))
     loose = {form for form, keys in forms.items() if len(keys) > 1}
     return [item for item in carried if "".join(item[1].split()).casefold() in loose]
+
+
+def _leading_zero_variants(carried: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The identifiers (row id and text, in row order) that differ from another only in the
+    leading zeros of their number and are still two organisations as compared
+    (:func:`organisation_key`): ``GB-CHC-01234567`` beside ``GB-CHC-1234567``, or ``00123``
+    beside ``123``, as a spreadsheet that read the number drops them. Companies House numbers
+    are padded to eight digits, so ``GB-COH-1234567`` is ``GB-COH-01234567`` and not said;
+    other lists may tell two apart by a zero, so they are not merged, but said."""
+    keys: dict[str, set[str]] = {}
+    for _row_id, text in carried:
+        key = organisation_key(text)
+        keys.setdefault(without_leading_zeros(text) or key, set()).add(key)
+    loose = {form for form, found in keys.items() if len(found) > 1}
+    return [
+        item
+        for item in carried
+        if (without_leading_zeros(item[1]) or organisation_key(item[1])) in loose
+    ]
 
 
 def _column_warning(

@@ -394,6 +394,8 @@ def test_a_currency_column_of_kr_is_the_nordic_rounds(tmp_path: Path) -> None:
         ("Beløp i kr.", "EUR", "i kr.", "NOK"),
         ("Alle beløp i NOK", "SEK", "i NOK", "NOK"),
         ("Amounts in USD.", "EUR", "in USD", "USD"),
+        ("Tilskudd 2025 – alle beløp i EUR", "NOK", "i EUR", "EUR"),
+        ("Merknad: i EUR", "NOK", "i EUR", "EUR"),
     ],
 )
 def test_a_title_giving_another_currency_is_found(
@@ -414,6 +416,11 @@ def test_a_title_giving_another_currency_is_found(
         ("Prosjekter i USA", "NOK"),
         ("Søknader i ALL regioner", "NOK"),  # a word in capitals, not Albanian lek
         ("Reiser i mai", "NOK"),
+        # Sentences that name a currency without giving the table's amounts in it.
+        ("Tilskuddet betales i EUR", "NOK"),
+        ("Beløpet betales ut i EUR til partnere i Tyskland.", "NOK"),
+        ("Partners abroad are paid in EUR.", "NOK"),
+        ("Søknader fra Sverige i SEK", "NOK"),
     ],
 )
 def test_a_title_naming_no_other_currency_is_none(title: str, currency: str) -> None:
@@ -465,3 +472,21 @@ def test_a_note_of_another_currency_under_the_table_is_refused(tmp_path: Path) -
     assert "but the round counts every amount in EUR" in message
     assert "count the round in GBP with --currency GBP" in message
     read_table(path, currency="GBP")  # no error in a round of pounds
+
+
+def test_a_sentence_beside_the_table_naming_a_currency_is_read(tmp_path: Path) -> None:
+    """ "Tilskuddet betales i EUR" in a column without a header beside the rows (how a grant to
+    a partner abroad is paid) was taken for a note giving every amount in euros, and the file
+    refused; a title giving them so still is."""
+    path = tmp_path / "søknader.csv"
+    path.write_text(
+        "ID;Søkt beløp;Poeng;\nA;250000;4;Tilskuddet betales i EUR\nB;300000;5;\n",
+        encoding="utf-8",
+    )
+    table = read_table(path)
+    assert table.fields["requested"] == 1
+    path.write_text(
+        "Alle beløp i EUR;;;\nID;Søkt beløp;Poeng;\nA;250000;4;Tilskuddet betales i EUR\n",
+        encoding="utf-8",
+    )
+    assert 'cell A1 says "Alle beløp i EUR"' in _error(path, "en")

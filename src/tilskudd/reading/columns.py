@@ -524,16 +524,40 @@ _CURRENCY_STATEMENT = re.compile(
     re.IGNORECASE,
 )
 _ENDS_STATEMENT = re.compile(r"\s*(?:$|[)\],.;:!?])")
+# "in EUR" states the table's currency where nothing comes before it in its part of the text
+# ("(i euro)") or what comes before names the amounts ("Alle beløp", "All amounts in"), and
+# no payment: "Tilskuddet betales i EUR" beside the table is a sentence about paying.
+_CLAUSE_BREAK = re.compile(r".*[(\[,;:.!?\u2013\u2014]", re.DOTALL)
+_WORD = re.compile(r"[^\W\d_]+")
+_AMOUNT_WORDS = ("beløp", "belop", "amount", "figure", "tall", "sum", "verdi", "value")
+_PAYMENT_WORDS = ("betal", "utbetal", "dekk", "overfør", "paid", "pay", "transfer", "refund")
+
+
+def _states_amounts(before: str) -> bool:
+    """Whether the text before an "i EUR" in its part of a title or note (after the last
+    bracket or stop) leaves the currency the amounts': nothing, or words naming the amounts
+    and no payment."""
+    clause = _CLAUSE_BREAK.sub("", before)
+    words = [word.casefold() for word in _WORD.findall(clause)]
+    if not words:
+        return True
+    if any(word.startswith(_PAYMENT_WORDS) for word in words):
+        return False
+    return any(word.startswith(_AMOUNT_WORDS) for word in words)
 
 
 def currency_statement(text: str, currency: str = NOK) -> tuple[str, str] | None:
     """(the words, the currency) in a title or note that gives every amount in another currency
     than the round's, as :func:`scale_statement` finds a scale (``"Alle beløp i EUR"`` in a
-    round of kroner -> ``("i EUR", "EUR")``; ``"(i kr)"`` in a round of euros), or None."""
+    round of kroner -> ``("i EUR", "EUR")``; ``"(i kr)"`` in a round of euros), or None. A
+    sentence that names a currency is no such statement: ``"Tilskuddet betales i EUR"``,
+    ``"Søknader fra Sverige i SEK"`` (the words before ``i`` must name the amounts)."""
     for found in _CURRENCY_STATEMENT.finditer(text):
         word = found.group("named") or found.group("alone")
         named = named_in(word, currency)
         if len(named) != 1 or named[0] == currency:
+            continue
+        if found.group("named") and not _states_amounts(text[: found.start()]):
             continue
         # A code in capitals only where it ends the statement: "Søknader i ALL" may be
         # Albanian lek; "in ALL regions" is a word.

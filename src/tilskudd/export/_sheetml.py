@@ -12,11 +12,14 @@ What it writes (every part modelled on what xlsxwriter emits, since Excel opens 
   (``_xlnm.Print_Titles``, and the hidden ``_xlnm._FilterDatabase`` Excel writes beside an
   autofilter), ``xl/_rels/workbook.xml.rels``, a fixed ``xl/styles.xml`` (:class:`Style`) and
   one ``xl/worksheets/sheetN.xml`` per sheet. No theme part: the fonts name Calibri outright.
-- A sheet's elements in the order of the CT_Worksheet schema: ``sheetViews`` (frozen header
-  rows), ``sheetFormatPr``, ``cols`` (widths), ``sheetData`` (streamed), ``autoFilter`` (its
-  range is known only at the end, and the schema puts it after the data anyway),
-  ``pageMargins``, ``pageSetup``. There is no ``dimension`` element (optional; it would have to
-  come before the rows): openpyxl's write-only mode leaves it out too.
+- A sheet's elements in the order of the CT_Worksheet schema (ECMA-376 Part 1, 18.3.1.99):
+  ``sheetPr`` (fit to the page's width), ``sheetViews`` (frozen header rows),
+  ``sheetFormatPr``, ``cols`` (widths), ``sheetData`` (streamed), ``autoFilter`` (its range is
+  known only at the end, and the schema puts it after the data anyway), ``pageMargins``,
+  ``pageSetup`` (A4, every column on one page's width, as many pages down as it takes) and
+  ``headerFooter`` (the workbook's footer, :func:`footer`). There is no ``dimension`` element
+  (optional; it would have to come before the rows): openpyxl's write-only mode leaves it out
+  too.
 
 Cells: text as inline strings (``t="inlineStr"``), whole numbers, :class:`~decimal.Decimal`,
 float (display ratios), bool, date-times (Excel's serial number in UTC with
@@ -71,6 +74,7 @@ __all__ = [
     "BLOCK_ROWS",
     "COMPRESS_LEVEL",
     "DATE_FORMAT",
+    "FOOTER_MAX",
     "FORMULA_STARTS",
     "MAX_CELL_CHARS",
     "MAX_COLUMNS",
@@ -84,6 +88,7 @@ __all__ = [
     "Workbook",
     "calendar_date",
     "column_letter",
+    "footer",
     "safe_text",
     "utc_time",
 ]
@@ -108,6 +113,9 @@ DATE_FORMAT: Final = "yyyy-mm-dd"
 TIED_RANK_FORMAT: Final = '0"="'
 """How a tied rank shows (:attr:`Style.TIED_RANK`): the number and the tie mark after it."""
 
+FOOTER_MAX: Final = 255
+"""Excel's limit on the characters of a header or footer, its codes included."""
+
 FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
 """OWASP's list of first characters that make a spreadsheet read text as a formula."""
 
@@ -124,6 +132,10 @@ _XML_SPACE = (" ", "\t", "\n", "\r")
 _PAGE_MARGINS = (  # Excel's "Normal" margins, as xlsxwriter writes them
     '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
 )
+# Every sheet prints on A4 (paper size 9), all its columns on one page's width and as many pages
+# down as it takes (fitToHeight 0); fitToPage in sheetPr turns the fitting on.
+_FIT_TO_PAGE = '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
+_PAGE_SETUP = '<pageSetup paperSize="9" fitToWidth="1" fitToHeight="0"{orientation}/>'
 _DateTime = tuple[int, int, int, int, int, int]
 _MAX_PATTERNS = 200  # row functions compiled per workbook (the award workbook makes about 30)
 
@@ -256,6 +268,27 @@ def calendar_date(value: Any) -> Any:
         except ValueError:
             return value
     return value
+
+
+def footer(left: str | None, right: str) -> str:
+    """A printed page's footer in Excel's codes: ``left`` as plain text on the left (its ``&``
+    doubled, line breaks made spaces, cut with ``…`` to fit :data:`FOOTER_MAX`), ``right``
+    as given on the right, with Excel's codes in it (``Side &P av &N``: the page and pages)."""
+    code = f"&R{right}"
+    if not left:
+        return code
+    text = " ".join(safe_text(left).split())
+    room = FOOTER_MAX - len(code) - len("&L")
+    kept = text.replace("&", "&&")
+    if len(kept) > room:
+        kept = ""
+        for char in text:
+            piece = "&&" if char == "&" else char
+            if len(kept) + len(piece) + 1 > room:
+                break
+            kept += piece
+        kept += "…"
+    return f"&L{kept}{code}"
 
 
 def _serial(value: datetime) -> str:
@@ -559,12 +592,14 @@ class Workbook:
         created: datetime | None = None,
         creator: str = "tilskudd",
         title: str | None = None,
+        footer: str | None = None,
         compress_level: int | None = None,
     ) -> None:
         when = (created or datetime.now(UTC)).astimezone(UTC)
         self._created = when
         self._creator = creator
         self._title = title
+        self._footer = footer
         # The zip entries carry the workbook's own time, so the same workbook gives the same bytes.
         date_time = (
             max(when.year, 1980),
@@ -632,7 +667,7 @@ class Workbook:
             for i, w in enumerate(widths, start=1)
         )
         return (
-            f'{_XML_HEAD}<worksheet xmlns="{_NS_MAIN}" xmlns:r="{_NS_REL}">'
+            f'{_XML_HEAD}<worksheet xmlns="{_NS_MAIN}" xmlns:r="{_NS_REL}">{_FIT_TO_PAGE}'
             f'<sheetViews>{view}</sheetViews><sheetFormatPr defaultRowHeight="15"/>'
             f"{f'<cols>{cols}</cols>' if cols else ''}<sheetData>"
         )
@@ -645,9 +680,10 @@ class Workbook:
         tail = "</sheetData>"
         if ref is not None:
             tail += f'<autoFilter ref="{ref}"/>'
-        tail += _PAGE_MARGINS
-        if sheet.landscape:
-            tail += '<pageSetup orientation="landscape"/>'
+        orientation = ' orientation="landscape"' if sheet.landscape else ""
+        tail += _PAGE_MARGINS + _PAGE_SETUP.format(orientation=orientation)
+        if self._footer:
+            tail += f"<headerFooter><oddFooter>{_escape(self._footer)}</oddFooter></headerFooter>"
         sheet._finish(tail + "</worksheet>")
         self._zip.close_entry()
 

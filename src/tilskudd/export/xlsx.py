@@ -28,7 +28,9 @@ with the budget, decided and unallocated (and their check cell), then the change
 and which amounts it shows. An unchanged round's workbook is as before, byte for byte.
 
 Amounts are whole numbers with the format ``#,##0`` (Excel shows the reader's own digit
-grouping), shares are percent; header rows are frozen, filtered and printed on every page. Text
+grouping), shares are percent; header rows are frozen, filtered and printed on every page.
+Every sheet prints on A4 with all its columns on one page's width, the round's name (or its
+input file's) and ``Side 1 av 3`` in the footer (:func:`page_footer`). Text
 that came from applicants is always written as text: a title starting with ``=``, ``+``, ``-``,
 ``@``, a tab or a carriage return is a string cell with Excel's quote prefix, never a formula;
 the one formula is tilskudd's own check cell. A carried column whose every cell is a plain
@@ -72,6 +74,7 @@ from tilskudd.export._sheetml import (
     Style,
     Workbook,
     calendar_date,
+    footer,
     safe_text,
     utc_time,
 )
@@ -110,6 +113,7 @@ __all__ = [
     "carried_columns",
     "names_code",
     "number_columns",
+    "page_footer",
     "policy_rows",
     "round_carried_columns",
     "safe_text",
@@ -1150,6 +1154,12 @@ def _fill(
     _write_basis(book, result, lang, changes)
 
 
+def page_footer(name: str | None, lang: str) -> str:
+    """A printed page's footer in Excel's codes: ``name`` (the round, or the file) on the left,
+    ``Side 1 av 3`` on the right."""
+    return footer(name, get(lang)("ui.print.page", page="&P", pages="&N"))
+
+
 def write(
     result: RoundResult,
     path: Path,
@@ -1162,12 +1172,14 @@ def write(
     committed round changed since its decision as it stands, or with ``as_decided`` as
     decided, with a sheet of the changes either way."""
     title = " – ".join(p for p in (result.programme, result.round) if p) or None
+    # The footer names the round, or else the file it was allocated from.
+    name = title or (Path(result.source.file).name if result.source is not None else None)
     override = any(d.override for d in result.allocation.decisions)
     changes = _Changes.of(result, lang, as_decided=as_decided)
     _check_width(result, lang, override=override, changed=changes is not None)
     with (
         collector_paused(),
         atomic_path(Path(path)) as tmp,
-        Workbook(tmp, created=result.created, title=title) as book,
+        Workbook(tmp, created=result.created, title=title, footer=page_footer(name, lang)) as book,
     ):
         _fill(book, result, lang, override=override, changes=changes)

@@ -14,7 +14,8 @@ Sheets, named and headed in the chosen language:
 
 Written with tilskudd's own streaming writer (:mod:`tilskudd.export._sheetml`), as the award
 workbook is: text from applicants is never a formula, headers are frozen, filtered and printed
-on every page; the file is replaced atomically.
+on every page; every sheet prints on A4 one page wide, with the applications' file and
+``Side 1 av 3`` in the footer; the file is replaced atomically.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from tilskudd.compare import (
 )
 from tilskudd.export._sheetml import CellValue, Sheet, Style, Workbook
 from tilskudd.export.atomic import atomic_path
+from tilskudd.export.xlsx import page_footer
 from tilskudd.i18n import get
 from tilskudd.wording import column_header, decision_text, note_text, status_text
 
@@ -193,9 +195,13 @@ def _rule_sheet(
     sheet.autofilter()
 
 
-def write(comparison: Comparison, path: Path, *, lang: str = "en") -> None:
-    """Write the comparison workbook to ``path`` atomically."""
-    with atomic_path(Path(path)) as tmp, Workbook(tmp, created=comparison.created) as book:
+def write(comparison: Comparison, path: Path, *, lang: str = "en", name: str | None = None) -> None:
+    """Write the comparison workbook to ``path`` atomically; ``name`` (the applications' file)
+    goes in each printed page's footer beside the page number."""
+    with (
+        atomic_path(Path(path)) as tmp,
+        Workbook(tmp, created=comparison.created, footer=page_footer(name, lang)) as book,
+    ):
         _comparison_sheet(book, comparison, lang)
         _differences_sheet(book, comparison, lang)
         t = get(lang)

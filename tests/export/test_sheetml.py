@@ -396,6 +396,8 @@ def test_every_sheet_prints_on_a4_one_page_wide_with_the_footer(tmp_path: Path) 
 def test_footer_codes() -> None:
     assert _sheetml.footer(None, "Side &P av &N") == "&RSide &P av &N"
     assert _sheetml.footer("", "&P") == "&R&P"
+    assert _sheetml.footer(" \n ", "&P") == "&R&P"
+    assert _sheetml.footer_parts("Runde & co", "&P") == ("Runde && co", "&P")
     assert _sheetml.footer("A & B\nC", "&P") == "&LA && B C&R&P"
     long = _sheetml.footer("&" * 300, "Page &P of &N")
     assert len(long) <= _sheetml.FOOTER_MAX

@@ -89,6 +89,7 @@ __all__ = [
     "calendar_date",
     "column_letter",
     "footer",
+    "footer_parts",
     "safe_text",
     "utc_time",
 ]
@@ -270,15 +271,14 @@ def calendar_date(value: Any) -> Any:
     return value
 
 
-def footer(left: str | None, right: str) -> str:
-    """A printed page's footer in Excel's codes: ``left`` as plain text on the left (its ``&``
-    doubled, line breaks made spaces, cut with ``…`` to fit :data:`FOOTER_MAX`), ``right``
-    as given on the right, with Excel's codes in it (``Side &P av &N``: the page and pages)."""
-    code = f"&R{right}"
-    if not left:
-        return code
-    text = " ".join(safe_text(left).split())
-    room = FOOTER_MAX - len(code) - len("&L")
+def footer_parts(left: str | None, right: str) -> tuple[str | None, str]:
+    """The left and right parts of :func:`footer`: ``left`` as Excel's codes for plain text
+    (``&`` doubled, line breaks made spaces, cut with ``…`` so that the whole footer keeps
+    within :data:`FOOTER_MAX`), or None without one; ``right`` as given."""
+    text = " ".join(safe_text(left or "").split())
+    if not text:
+        return None, right
+    room = FOOTER_MAX - len(f"&L&R{right}")
     kept = text.replace("&", "&&")
     if len(kept) > room:
         kept = ""
@@ -288,7 +288,15 @@ def footer(left: str | None, right: str) -> str:
                 break
             kept += piece
         kept += "…"
-    return f"&L{kept}{code}"
+    return kept, right
+
+
+def footer(left: str | None, right: str) -> str:
+    """A printed page's footer in Excel's codes: ``left`` as plain text on the left
+    (:func:`footer_parts`), ``right`` on the right as given, with Excel's codes in it
+    (``Side &P av &N``: the page and the pages)."""
+    text, code = footer_parts(left, right)
+    return f"&R{code}" if text is None else f"&L{text}&R{code}"
 
 
 def _serial(value: datetime) -> str:

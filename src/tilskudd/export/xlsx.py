@@ -114,6 +114,7 @@ __all__ = [
     "names_code",
     "number_columns",
     "page_footer",
+    "page_number",
     "policy_rows",
     "round_carried_columns",
     "safe_text",
@@ -1154,10 +1155,15 @@ def _fill(
     _write_basis(book, result, lang, changes)
 
 
+def page_number(lang: str) -> str:
+    """``Side &P av &N``: a printed page's number and the count, in Excel's footer codes."""
+    return get(lang)("ui.print.page", page="&P", pages="&N")
+
+
 def page_footer(name: str | None, lang: str) -> str:
     """A printed page's footer in Excel's codes: ``name`` (the round, or the file) on the left,
     ``Side 1 av 3`` on the right."""
-    return footer(name, get(lang)("ui.print.page", page="&P", pages="&N"))
+    return footer(name, page_number(lang))
 
 
 def write(

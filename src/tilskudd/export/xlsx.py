@@ -117,6 +117,7 @@ __all__ = [
     "page_number",
     "policy_rows",
     "round_carried_columns",
+    "round_name",
     "safe_text",
     "write",
 ]
@@ -1160,6 +1161,13 @@ def page_number(lang: str) -> str:
     return get(lang)("ui.print.page", page="&P", pages="&N")
 
 
+def round_name(result: RoundResult) -> str | None:
+    """What a printed page's footer calls the round: programme and round, or else the name of
+    the file it was allocated from."""
+    title = " – ".join(p for p in (result.programme, result.round) if p)
+    return title or (Path(result.source.file).name if result.source is not None else None)
+
+
 def page_footer(name: str | None, lang: str) -> str:
     """A printed page's footer in Excel's codes: ``name`` (the round, or the file) on the left,
     ``Side 1 av 3`` on the right."""
@@ -1178,14 +1186,14 @@ def write(
     committed round changed since its decision as it stands, or with ``as_decided`` as
     decided, with a sheet of the changes either way."""
     title = " – ".join(p for p in (result.programme, result.round) if p) or None
-    # The footer names the round, or else the file it was allocated from.
-    name = title or (Path(result.source.file).name if result.source is not None else None)
     override = any(d.override for d in result.allocation.decisions)
     changes = _Changes.of(result, lang, as_decided=as_decided)
     _check_width(result, lang, override=override, changed=changes is not None)
     with (
         collector_paused(),
         atomic_path(Path(path)) as tmp,
-        Workbook(tmp, created=result.created, title=title, footer=page_footer(name, lang)) as book,
+        Workbook(
+            tmp, created=result.created, title=title, footer=page_footer(round_name(result), lang)
+        ) as book,
     ):
         _fill(book, result, lang, override=override, changes=changes)

@@ -294,6 +294,7 @@ def test_styles_read_back(tmp_path: Path) -> None:
         Style.RATIO: "0.00",
         Style.PERCENT_WHOLE: "0%",
         Style.PERCENT_2: "0.00%",
+        Style.WRAP: "General",
     }
     with Workbook(path, created=CREATED) as book:
         sheet = book.add_sheet("Ark")
@@ -307,6 +308,8 @@ def test_styles_read_back(tmp_path: Path) -> None:
     assert (title.font.b, title.font.sz) == (True, 14)
     assert (bold.font.b, bold.fill.fill_type) == (True, None)
     assert (plain.font.b, plain.number_format) == (False, "General")
+    wrapped = ws.cell(row=2, column=list(formats).index(Style.WRAP) + 1)
+    assert (wrapped.alignment.wrap_text, wrapped.alignment.vertical) == (True, "top")
     assert [c.number_format for c in ws[2]] == list(formats.values())
 
 

@@ -416,6 +416,32 @@ def test_award_footer_names_the_input_file_of_a_round_without_a_name(
     assert no_source.worksheets[0].oddFooter.right.text == "Side &P av &N"
 
 
+def test_prose_wraps_so_that_it_is_read_whole_on_paper(result: RoundResult, tmp_path: Path) -> None:
+    # Longer than its column, a sentence was cut at the printed page's edge (or by the next
+    # column): the summary sentence, each reason and the basis's values and explanations wrap.
+    book = written(result, tmp_path, lang="en")
+
+    def wraps(cell: Any) -> bool:
+        return bool(cell.alignment.wrap_text) and cell.alignment.vertical == "top"
+
+    summary = book["Summary"]
+    assert "receive" in summary["A2"].value
+    assert wraps(summary["A2"])
+    assert not wraps(summary["A4"])  # the figures do not
+    for name in ("Awards", "Not funded"):
+        ws = book[name]
+        header = [c.value for c in ws[1]]
+        reason = header.index("Reason") + 1
+        for row in range(2, ws.max_row + 1):
+            assert wraps(ws.cell(row=row, column=reason))
+            assert not wraps(ws.cell(row=row, column=1))
+    basis = book["Policy"]
+    explained = [r for r in basis.iter_rows(min_row=2) if r[2].value]
+    assert explained
+    assert all(wraps(r[2]) for r in explained)
+    assert all(wraps(r[1]) for r in explained if isinstance(r[1].value, str))
+
+
 def test_the_same_round_gives_the_same_bytes(result: RoundResult, tmp_path: Path) -> None:
     first, second = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
     xlsx.write(result, first, lang="nb")

@@ -206,6 +206,9 @@ class Style(IntEnum):
     TIED_RANK = 12
     """:data:`TIED_RANK_FORMAT`: a rank shared by a tie, shown ``8=`` as the CSV and terminal
     show it, while the cell stays the number 8 for sorting and filtering."""
+    WRAP = 13
+    """Wrapping, aligned to the top: prose that must be read whole on screen and on paper (a
+    summary sentence, a reason, an explanation), however wide its column."""
 
 
 _QUOTED = len(Style)
@@ -225,6 +228,7 @@ _XF: dict[Style, tuple[int, int, int, str]] = {
     Style.DATETIME: (166, 0, 0, ""),
     Style.DATE: (167, 0, 0, ""),
     Style.TIED_RANK: (168, 0, 0, ""),
+    Style.WRAP: (0, 0, 0, '<alignment vertical="top" wrapText="1"/>'),
 }
 
 

@@ -97,11 +97,12 @@ def _comparison_sheet(book: Workbook, comparison: Comparison, lang: str) -> None
                     cells.append(setting_text(name, value, lang))
                     styles.append(Style.DEFAULT)
             sheet.append([name, *cells], tuple(styles))
-    sheet.append([t("compare.spread_note")])
+    # The sentences wrap: longer than the sheet is wide, they were cut at the printed page's edge.
+    sheet.append([t("compare.spread_note")], (Style.WRAP,))
     notes_key = words_key(comparison, "notes")
     for f in comparison.figures:
         for note in f.allocation.notes:
-            sheet.append([t(notes_key, rule=f.rule), note_text(note, lang)])
+            sheet.append([t(notes_key, rule=f.rule), note_text(note, lang)], (Style.WRAP,) * 2)
 
 
 def _differences_sheet(book: Workbook, comparison: Comparison, lang: str) -> None:
@@ -173,7 +174,8 @@ def _rule_sheet(
             h("override", lang),
         ],
     )
-    styles = (Style.DEFAULT,) * 4 + (Style.AMOUNT,) * 3
+    # The reasons wrap, read whole on screen and on paper, as in the award workbook.
+    styles = (Style.DEFAULT,) * 4 + (Style.AMOUNT,) * 3 + (Style.DEFAULT, Style.WRAP, Style.WRAP)
     tied_styles = (Style.TIED_RANK, *styles[1:])  # 8=, still the number 8, as in the award workbook
     for d in figures.allocation.decisions:
         app = apps.get(d.application_id)

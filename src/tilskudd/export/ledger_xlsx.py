@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from pydantic import ValidationError
@@ -51,6 +51,9 @@ __all__ = ["write_ledger"]
 _AMOUNT_FORMAT = "#,##0"
 _AMOUNT_COLUMNS = {"requested", "committed", "current", "amount_before", "amount_after", "delta"}
 _AMOUNT_COLUMNS |= {"frame", "budget", "awarded", "unallocated", "awarded_now"}
+# Prose read whole, on paper too: wraps within its column, as in the award workbook.
+_WRAP_COLUMNS = frozenset({"reason", "outside_policy"})
+_WRAP = Alignment(wrap_text=True, vertical="top")
 _TIME_COLUMNS = frozenset({"committed_at", "changed_at", "recorded_at"})
 # The dates changes were decided: date cells, to sort and filter by (the CSV's ISO 8601 text).
 _DATE_COLUMNS = frozenset({"decided", "change_decided", "decision_date"})
@@ -118,6 +121,7 @@ def _policy_sheet(sheet: Worksheet, commits: Sequence[CommitRecord], lang: str) 
                 cell.data_type = "s"
             elif style in _FORMAT_OF_STYLE:
                 cell.number_format = _FORMAT_OF_STYLE[style]
+            sheet.cell(row=sheet.max_row, column=4).alignment = _WRAP  # the explanation
     for letter, width in zip("ABCD", (8, 22, 30, 70), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
@@ -181,6 +185,8 @@ def _sheet(
                 cell.data_type = "s"
             elif column in _AMOUNT_COLUMNS:
                 cell.number_format = _AMOUNT_FORMAT
+            if column in _WRAP_COLUMNS:
+                cell.alignment = _WRAP
     for index in range(1, len(columns) + 1):
         longest = max(
             [

@@ -342,6 +342,22 @@ def test_cli_compare_prints_and_writes_the_workbook(tmp_path: Path) -> None:
     assert figures["Funded (in full or partly)"] == tuple(f.funded for f in expected.figures)
     rows = list(book["Differences"].iter_rows(values_only=True))
     assert len(rows) - 1 == len(expected.differences) > 0
+    for ws in book.worksheets:  # printed as it is: A4, one page wide, header on every page
+        assert ws.page_setup.paperSize == 9
+        assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
+        assert ws.sheet_properties.pageSetUpPr.fitToPage is True
+        assert ws.page_setup.orientation == "landscape"
+        assert ws.print_title_rows == "$1:$1"
+        assert ws.oddFooter.left.text == SMALL.name
+        assert ws.oddFooter.right.text == "Page &P of &N"
+    # Sentences and reasons wrap rather than run off the printed page.
+    sheet = book["Comparison"]
+    spread = next(c for c in sheet["A"] if str(c.value).startswith("Gini coefficient"))
+    assert spread.alignment.wrap_text
+    ranked = book["ranked"]
+    reason = [c.value for c in ranked[1]].index("Reason") + 1
+    assert all(ranked.cell(row=r, column=reason).alignment.wrap_text for r in range(2, 5))
+    assert not ranked.cell(row=2, column=1).alignment.wrap_text
 
 
 @pytest.mark.parametrize(

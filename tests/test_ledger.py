@@ -1286,6 +1286,20 @@ def test_export_xlsx_and_csv(setup: tuple[Path, Programme, Path, Path], tmp_path
     # "Ramme" of the round): the two columns say whose, not "Ramme" beside an English "Budsjett".
     assert rounds[0][3:5] == ("Ordningens ramme", "Rundens ramme")
     assert not any("Vedtatt" in str(header) for header in (rows[0][12], rounds[0][2]))
+    for ws in book.worksheets:  # printed as the award workbook prints
+        assert ws.page_setup.paperSize == 9  # A4
+        assert ws.page_setup.orientation == "landscape"
+        assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
+        assert ws.sheet_properties.pageSetUpPr.fitToPage is True
+        assert ws.print_title_rows == "$1:$1"
+        assert ws.oddFooter.left.text == ledger_path.name
+        assert ws.oddFooter.right.text == "Side &P av &N"
+    # The reason for a change and each setting's explanation wrap rather than run off the page.
+    reason = book["Endringer"].cell(row=2, column=changes[0].index("Begrunnelse") + 1)
+    assert reason.value == "=cut"
+    assert reason.alignment.wrap_text
+    assert book["Tildelingsregler"].cell(row=2, column=4).alignment.wrap_text
+    assert not book["Endringer"].cell(row=2, column=1).alignment.wrap_text
 
     assert lg.export(ledger_path, tmp_path / "out.csv", lang="en") == "csv"
     text = (tmp_path / "out.csv").read_text(encoding="utf-8-sig")

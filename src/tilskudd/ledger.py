@@ -3532,6 +3532,7 @@ def export(ledger: LedgerLike, path: str | Path, *, lang: str = "en", force: boo
                 head=head,
                 lang=lang,
                 currency=currency,
+                name=own.name,
             )
             return "xlsx"
         _write_csv(path, awards, lang, currency)

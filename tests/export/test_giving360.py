@@ -112,6 +112,13 @@ def test_xlsx_amounts_are_numbers_and_formula_text_stays_text(
     assert amount.value == 3_300_000
     assert isinstance(amount.value, int)
     assert sheet.freeze_panes == "A2"
+    # Printed as the award workbook is: A4 landscape, one page wide, header on every page.
+    assert sheet.page_setup.paperSize == 9
+    assert sheet.page_setup.orientation == "landscape"
+    assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
+    assert sheet.print_title_rows == "$1:$1"
+    assert sheet.oddFooter.left.text == "IKT-tilskudd til kommunene 2009 – Runde 1"
+    assert sheet.oddFooter.right.text == "Page &P of &N"
 
 
 def test_xlsx_same_round_gives_the_same_bytes(

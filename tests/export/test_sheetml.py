@@ -37,6 +37,8 @@ from tilskudd.export._sheetml import (
     utc_time,
 )
 
+from .schema import assert_schema_order
+
 CREATED = datetime(2026, 11, 28, 10, 30, tzinfo=UTC)
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
@@ -292,6 +294,7 @@ def test_styles_read_back(tmp_path: Path) -> None:
         Style.RATIO: "0.00",
         Style.PERCENT_WHOLE: "0%",
         Style.PERCENT_2: "0.00%",
+        Style.WRAP: "General",
     }
     with Workbook(path, created=CREATED) as book:
         sheet = book.add_sheet("Ark")
@@ -305,6 +308,8 @@ def test_styles_read_back(tmp_path: Path) -> None:
     assert (title.font.b, title.font.sz) == (True, 14)
     assert (bold.font.b, bold.fill.fill_type) == (True, None)
     assert (plain.font.b, plain.number_format) == (False, "General")
+    wrapped = ws.cell(row=2, column=list(formats).index(Style.WRAP) + 1)
+    assert (wrapped.alignment.wrap_text, wrapped.alignment.vertical) == (True, "top")
     assert [c.number_format for c in ws[2]] == list(formats.values())
 
 
@@ -346,17 +351,64 @@ def test_widths_frozen_header_filter_print_titles_and_landscape(tmp_path: Path) 
 
 def test_sheet_xml_elements_in_schema_order(tmp_path: Path) -> None:
     path = tmp_path / "t.xlsx"
-    _write(path, [["a"], [1]], widths=[12], freeze_rows=1, print_title_rows=1, landscape=True)
+    with Workbook(path, created=CREATED, footer=_sheetml.footer("Runde", "&P")) as book:
+        sheet = book.add_sheet(
+            "Ark", widths=[12], freeze_rows=1, print_title_rows=1, landscape=True
+        )
+        sheet.append(["a"])
+        sheet.append([1])
+        sheet.autofilter()
     with zipfile.ZipFile(path) as archive:
-        root = ElementTree.fromstring(archive.read("xl/worksheets/sheet1.xml"))
-    # CT_Worksheet's sequence: sheetViews, sheetFormatPr, cols, sheetData, ..., autoFilter, ...,
-    # pageMargins, pageSetup.
-    order = ["sheetViews", "sheetFormatPr", "cols", "sheetData", "pageMargins", "pageSetup"]
-    assert [child.tag.removeprefix(MAIN) for child in root] == order
+        tags = assert_schema_order(archive.read("xl/worksheets/sheet1.xml"))
+    assert tags == [
+        "sheetPr",
+        "sheetViews",
+        "sheetFormatPr",
+        "cols",
+        "sheetData",
+        "autoFilter",
+        "pageMargins",
+        "pageSetup",
+        "headerFooter",
+    ]
     with zipfile.ZipFile(io.BytesIO(_filtered_book())) as archive:
-        root = ElementTree.fromstring(archive.read("xl/worksheets/sheet1.xml"))
-    tags = [child.tag.removeprefix(MAIN) for child in root]
-    assert tags.index("sheetData") < tags.index("autoFilter") < tags.index("pageMargins")
+        tags = assert_schema_order(archive.read("xl/worksheets/sheet1.xml"))
+    assert "headerFooter" not in tags  # no footer given, none written
+
+
+def test_every_sheet_prints_on_a4_one_page_wide_with_the_footer(tmp_path: Path) -> None:
+    path = tmp_path / "t.xlsx"
+    text = _sheetml.footer("Kultur & idrett – vår 2026", "Side &P av &N")
+    with Workbook(path, created=CREATED, footer=text) as book:
+        wide = book.add_sheet("Tildelinger", freeze_rows=1, print_title_rows=1, landscape=True)
+        wide.append([f"kolonne {i}" for i in range(30)], (Style.HEADER,) * 30)
+        wide.append(list(range(30)))
+        book.add_sheet("Sammendrag").append(["Budsjett", 100])
+    book_read = load_workbook(path)
+    for ws in book_read.worksheets:
+        assert ws.sheet_properties.pageSetUpPr.fitToPage is True
+        assert ws.page_setup.paperSize == 9  # A4
+        assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
+        assert ws.oddFooter.left.text == "Kultur && idrett – vår 2026"
+        assert ws.oddFooter.right.text == "Side &P av &N"
+    assert book_read["Tildelinger"].print_title_rows == "$1:$1"
+    assert book_read["Tildelinger"].page_setup.orientation == "landscape"
+    assert book_read["Sammendrag"].page_setup.orientation is None  # portrait
+
+
+def test_footer_codes() -> None:
+    assert _sheetml.footer(None, "Side &P av &N") == "&RSide &P av &N"
+    assert _sheetml.footer("", "&P") == "&R&P"
+    assert _sheetml.footer(" \n ", "&P") == "&R&P"
+    assert _sheetml.footer_parts("Runde & co", "&P") == ("Runde && co", "&P")
+    assert _sheetml.footer("A & B\nC", "&P") == "&LA && B C&R&P"
+    long = _sheetml.footer("&" * 300, "Page &P of &N")
+    assert len(long) <= _sheetml.FOOTER_MAX
+    assert long.startswith("&L&&")
+    assert long.endswith("…&RPage &P of &N")
+    left = long[len("&L") : long.rindex("…&R")]
+    assert left == "&&" * (len(left) // 2)  # cut between two characters, never inside "&&"
+    assert len(_sheetml.footer("x" * 300, "&P")) == _sheetml.FOOTER_MAX
 
 
 def _filtered_book() -> bytes:

@@ -29,11 +29,14 @@ from tilskudd.models import (
     RejectedRow,
     RoundResult,
     Severity,
+    Source,
     Status,
     TieBreak,
 )
 from tilskudd.rules import allocate
 from tilskudd.wording import column_header
+
+from .schema import assert_schema_order
 
 HOSTILE = {
     "S-001": "=cmd|' /C calc'!A0",
@@ -374,6 +377,76 @@ def test_award_sheets_print_their_header_on_every_page(result: RoundResult, tmp_
         assert book[name].print_title_rows == "$1:$1"
         assert book[name].page_setup.orientation == "landscape"
     assert book["Summary"].freeze_panes is None
+
+
+@pytest.mark.parametrize(("lang", "page"), [("nb", "Side &P av &N"), ("en", "Page &P of &N")])
+def test_award_sheets_print_on_a4_one_page_wide_with_round_and_page_in_the_footer(
+    result: RoundResult, tmp_path: Path, lang: str, page: str
+) -> None:
+    book = written(result, tmp_path, lang=lang)
+    assert len(book.worksheets) == 4
+    for ws in book.worksheets:
+        assert ws.page_setup.paperSize == 9  # A4
+        assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
+        assert ws.sheet_properties.pageSetUpPr.fitToPage is True
+        assert ws.oddFooter.left.text == "IKT-tilskudd til kommunene – Runde 1"
+        assert ws.oddFooter.right.text == page
+    with zipfile.ZipFile(tmp_path / f"tildeling-{lang}.xlsx") as archive:
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/"):
+                assert_schema_order(archive.read(name))
+
+
+def test_award_footer_names_the_input_file_of_a_round_without_a_name(
+    result: RoundResult, tmp_path: Path
+) -> None:
+    unnamed = result.model_copy(
+        update={
+            "programme": None,
+            "round": None,
+            "source": Source(file="data/søknader & vedlegg.xlsx"),
+        }
+    )
+    ws = written(unnamed, tmp_path).worksheets[0]
+    assert ws.oddFooter.left.text == "søknader && vedlegg.xlsx"
+    no_source = written(
+        result.model_copy(update={"round": None, "programme": None, "source": None}), tmp_path
+    )
+    assert no_source.worksheets[0].oddFooter.left.text is None
+    assert no_source.worksheets[0].oddFooter.right.text == "Side &P av &N"
+
+
+def test_prose_wraps_so_that_it_is_read_whole_on_paper(result: RoundResult, tmp_path: Path) -> None:
+    # Longer than its column, a sentence was cut at the printed page's edge (or by the next
+    # column): the summary sentence, each reason and the basis's values and explanations wrap.
+    book = written(result, tmp_path, lang="en")
+
+    def wraps(cell: Any) -> bool:
+        return bool(cell.alignment.wrap_text) and cell.alignment.vertical == "top"
+
+    summary = book["Summary"]
+    assert "receive" in summary["A2"].value
+    assert wraps(summary["A2"])
+    assert not wraps(summary["A4"])  # the figures do not
+    for name in ("Awards", "Not funded"):
+        ws = book[name]
+        header = [c.value for c in ws[1]]
+        reason = header.index("Reason") + 1
+        for row in range(2, ws.max_row + 1):
+            assert wraps(ws.cell(row=row, column=reason))
+            assert not wraps(ws.cell(row=row, column=1))
+    basis = book["Policy"]
+    explained = [r for r in basis.iter_rows(min_row=2) if r[2].value]
+    assert explained
+    assert all(wraps(r[2]) for r in explained)
+    assert all(wraps(r[1]) for r in explained if isinstance(r[1].value, str))
+
+
+def test_the_same_round_gives_the_same_bytes(result: RoundResult, tmp_path: Path) -> None:
+    first, second = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    xlsx.write(result, first, lang="nb")
+    xlsx.write(result, second, lang="nb")
+    assert first.read_bytes() == second.read_bytes()
 
 
 def test_writing_the_award_workbook_does_not_load_openpyxl() -> None:

@@ -294,5 +294,5 @@ def run_compare(
         from tilskudd.export.compare_xlsx import write
 
         check_output_path(output, inputs=inputs, force=force)
-        write(comparison, output, lang=lang)
+        write(comparison, output, lang=lang, name=Path(checked.file).name)
         out.print(t("cli.wrote", path=str(output), format="xlsx"))

@@ -12,11 +12,14 @@ What it writes (every part modelled on what xlsxwriter emits, since Excel opens 
   (``_xlnm.Print_Titles``, and the hidden ``_xlnm._FilterDatabase`` Excel writes beside an
   autofilter), ``xl/_rels/workbook.xml.rels``, a fixed ``xl/styles.xml`` (:class:`Style`) and
   one ``xl/worksheets/sheetN.xml`` per sheet. No theme part: the fonts name Calibri outright.
-- A sheet's elements in the order of the CT_Worksheet schema: ``sheetViews`` (frozen header
-  rows), ``sheetFormatPr``, ``cols`` (widths), ``sheetData`` (streamed), ``autoFilter`` (its
-  range is known only at the end, and the schema puts it after the data anyway),
-  ``pageMargins``, ``pageSetup``. There is no ``dimension`` element (optional; it would have to
-  come before the rows): openpyxl's write-only mode leaves it out too.
+- A sheet's elements in the order of the CT_Worksheet schema (ECMA-376 Part 1, 18.3.1.99):
+  ``sheetPr`` (fit to the page's width), ``sheetViews`` (frozen header rows),
+  ``sheetFormatPr``, ``cols`` (widths), ``sheetData`` (streamed), ``autoFilter`` (its range is
+  known only at the end, and the schema puts it after the data anyway), ``pageMargins``,
+  ``pageSetup`` (A4, every column on one page's width, as many pages down as it takes) and
+  ``headerFooter`` (the workbook's footer, :func:`footer`). There is no ``dimension`` element
+  (optional; it would have to come before the rows): openpyxl's write-only mode leaves it out
+  too.
 
 Cells: text as inline strings (``t="inlineStr"``), whole numbers, :class:`~decimal.Decimal`,
 float (display ratios), bool, date-times (Excel's serial number in UTC with
@@ -71,6 +74,7 @@ __all__ = [
     "BLOCK_ROWS",
     "COMPRESS_LEVEL",
     "DATE_FORMAT",
+    "FOOTER_MAX",
     "FORMULA_STARTS",
     "MAX_CELL_CHARS",
     "MAX_COLUMNS",
@@ -84,6 +88,8 @@ __all__ = [
     "Workbook",
     "calendar_date",
     "column_letter",
+    "footer",
+    "footer_parts",
     "safe_text",
     "utc_time",
 ]
@@ -108,6 +114,9 @@ DATE_FORMAT: Final = "yyyy-mm-dd"
 TIED_RANK_FORMAT: Final = '0"="'
 """How a tied rank shows (:attr:`Style.TIED_RANK`): the number and the tie mark after it."""
 
+FOOTER_MAX: Final = 255
+"""Excel's limit on the characters of a header or footer, its codes included."""
+
 FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
 """OWASP's list of first characters that make a spreadsheet read text as a formula."""
 
@@ -124,6 +133,10 @@ _XML_SPACE = (" ", "\t", "\n", "\r")
 _PAGE_MARGINS = (  # Excel's "Normal" margins, as xlsxwriter writes them
     '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
 )
+# Every sheet prints on A4 (paper size 9), all its columns on one page's width and as many pages
+# down as it takes (fitToHeight 0); fitToPage in sheetPr turns the fitting on.
+_FIT_TO_PAGE = '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
+_PAGE_SETUP = '<pageSetup paperSize="9" fitToWidth="1" fitToHeight="0"{orientation}/>'
 _DateTime = tuple[int, int, int, int, int, int]
 _MAX_PATTERNS = 200  # row functions compiled per workbook (the award workbook makes about 30)
 
@@ -193,6 +206,9 @@ class Style(IntEnum):
     TIED_RANK = 12
     """:data:`TIED_RANK_FORMAT`: a rank shared by a tie, shown ``8=`` as the CSV and terminal
     show it, while the cell stays the number 8 for sorting and filtering."""
+    WRAP = 13
+    """Wrapping, aligned to the top: prose that must be read whole on screen and on paper (a
+    summary sentence, a reason, an explanation), however wide its column."""
 
 
 _QUOTED = len(Style)
@@ -212,6 +228,7 @@ _XF: dict[Style, tuple[int, int, int, str]] = {
     Style.DATETIME: (166, 0, 0, ""),
     Style.DATE: (167, 0, 0, ""),
     Style.TIED_RANK: (168, 0, 0, ""),
+    Style.WRAP: (0, 0, 0, '<alignment vertical="top" wrapText="1"/>'),
 }
 
 
@@ -256,6 +273,34 @@ def calendar_date(value: Any) -> Any:
         except ValueError:
             return value
     return value
+
+
+def footer_parts(left: str | None, right: str) -> tuple[str | None, str]:
+    """The left and right parts of :func:`footer`: ``left`` as Excel's codes for plain text
+    (``&`` doubled, line breaks made spaces, cut with ``…`` so that the whole footer keeps
+    within :data:`FOOTER_MAX`), or None without one; ``right`` as given."""
+    text = " ".join(safe_text(left or "").split())
+    if not text:
+        return None, right
+    room = FOOTER_MAX - len(f"&L&R{right}")
+    kept = text.replace("&", "&&")
+    if len(kept) > room:
+        kept = ""
+        for char in text:
+            piece = "&&" if char == "&" else char
+            if len(kept) + len(piece) + 1 > room:
+                break
+            kept += piece
+        kept += "…"
+    return kept, right
+
+
+def footer(left: str | None, right: str) -> str:
+    """A printed page's footer in Excel's codes: ``left`` as plain text on the left
+    (:func:`footer_parts`), ``right`` on the right as given, with Excel's codes in it
+    (``Side &P av &N``: the page and the pages)."""
+    text, code = footer_parts(left, right)
+    return f"&R{code}" if text is None else f"&L{text}&R{code}"
 
 
 def _serial(value: datetime) -> str:
@@ -559,12 +604,14 @@ class Workbook:
         created: datetime | None = None,
         creator: str = "tilskudd",
         title: str | None = None,
+        footer: str | None = None,
         compress_level: int | None = None,
     ) -> None:
         when = (created or datetime.now(UTC)).astimezone(UTC)
         self._created = when
         self._creator = creator
         self._title = title
+        self._footer = footer
         # The zip entries carry the workbook's own time, so the same workbook gives the same bytes.
         date_time = (
             max(when.year, 1980),
@@ -632,7 +679,7 @@ class Workbook:
             for i, w in enumerate(widths, start=1)
         )
         return (
-            f'{_XML_HEAD}<worksheet xmlns="{_NS_MAIN}" xmlns:r="{_NS_REL}">'
+            f'{_XML_HEAD}<worksheet xmlns="{_NS_MAIN}" xmlns:r="{_NS_REL}">{_FIT_TO_PAGE}'
             f'<sheetViews>{view}</sheetViews><sheetFormatPr defaultRowHeight="15"/>'
             f"{f'<cols>{cols}</cols>' if cols else ''}<sheetData>"
         )
@@ -645,9 +692,10 @@ class Workbook:
         tail = "</sheetData>"
         if ref is not None:
             tail += f'<autoFilter ref="{ref}"/>'
-        tail += _PAGE_MARGINS
-        if sheet.landscape:
-            tail += '<pageSetup orientation="landscape"/>'
+        orientation = ' orientation="landscape"' if sheet.landscape else ""
+        tail += _PAGE_MARGINS + _PAGE_SETUP.format(orientation=orientation)
+        if self._footer:
+            tail += f"<headerFooter><oddFooter>{_escape(self._footer)}</oddFooter></headerFooter>"
         sheet._finish(tail + "</worksheet>")
         self._zip.close_entry()
 

@@ -14,7 +14,8 @@ Sheets, named and headed in the chosen language:
 
 Written with tilskudd's own streaming writer (:mod:`tilskudd.export._sheetml`), as the award
 workbook is: text from applicants is never a formula, headers are frozen, filtered and printed
-on every page; the file is replaced atomically.
+on every page; every sheet prints on A4 one page wide, with the applications' file and
+``Side 1 av 3`` in the footer; the file is replaced atomically.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from tilskudd.compare import (
 )
 from tilskudd.export._sheetml import CellValue, Sheet, Style, Workbook
 from tilskudd.export.atomic import atomic_path
+from tilskudd.export.xlsx import page_footer
 from tilskudd.i18n import get
 from tilskudd.wording import column_header, decision_text, note_text, status_text
 
@@ -95,11 +97,12 @@ def _comparison_sheet(book: Workbook, comparison: Comparison, lang: str) -> None
                     cells.append(setting_text(name, value, lang))
                     styles.append(Style.DEFAULT)
             sheet.append([name, *cells], tuple(styles))
-    sheet.append([t("compare.spread_note")])
+    # The sentences wrap: longer than the sheet is wide, they were cut at the printed page's edge.
+    sheet.append([t("compare.spread_note")], (Style.WRAP,))
     notes_key = words_key(comparison, "notes")
     for f in comparison.figures:
         for note in f.allocation.notes:
-            sheet.append([t(notes_key, rule=f.rule), note_text(note, lang)])
+            sheet.append([t(notes_key, rule=f.rule), note_text(note, lang)], (Style.WRAP,) * 2)
 
 
 def _differences_sheet(book: Workbook, comparison: Comparison, lang: str) -> None:
@@ -171,7 +174,8 @@ def _rule_sheet(
             h("override", lang),
         ],
     )
-    styles = (Style.DEFAULT,) * 4 + (Style.AMOUNT,) * 3
+    # The reasons wrap, read whole on screen and on paper, as in the award workbook.
+    styles = (Style.DEFAULT,) * 4 + (Style.AMOUNT,) * 3 + (Style.DEFAULT, Style.WRAP, Style.WRAP)
     tied_styles = (Style.TIED_RANK, *styles[1:])  # 8=, still the number 8, as in the award workbook
     for d in figures.allocation.decisions:
         app = apps.get(d.application_id)
@@ -193,9 +197,13 @@ def _rule_sheet(
     sheet.autofilter()
 
 
-def write(comparison: Comparison, path: Path, *, lang: str = "en") -> None:
-    """Write the comparison workbook to ``path`` atomically."""
-    with atomic_path(Path(path)) as tmp, Workbook(tmp, created=comparison.created) as book:
+def write(comparison: Comparison, path: Path, *, lang: str = "en", name: str | None = None) -> None:
+    """Write the comparison workbook to ``path`` atomically; ``name`` (the applications' file)
+    goes in each printed page's footer beside the page number."""
+    with (
+        atomic_path(Path(path)) as tmp,
+        Workbook(tmp, created=comparison.created, footer=page_footer(name, lang)) as book,
+    ):
         _comparison_sheet(book, comparison, lang)
         _differences_sheet(book, comparison, lang)
         t = get(lang)

@@ -51,6 +51,7 @@ from tilskudd.errors import UsageError
 from tilskudd.export._sheetml import Style, Workbook
 from tilskudd.export.atomic import atomic_path, atomic_write
 from tilskudd.export.csv import neutralise
+from tilskudd.export.xlsx import page_footer, round_name
 from tilskudd.i18n import get
 from tilskudd.models import ORG_ID_COLUMN, Application, RoundResult, other_organisation
 from tilskudd.orgid import org_id_country, org_id_published
@@ -293,7 +294,7 @@ def _write_csv(path: Path, data: list[dict[str, Any]]) -> None:
             )
 
 
-def _write_xlsx(path: Path, data: list[dict[str, Any]], created: datetime) -> None:
+def _write_xlsx(path: Path, data: list[dict[str, Any]], created: datetime, footer: str) -> None:
     # tilskudd's own writer, as for the award workbook: text is never a formula (quote prefix
     # on "=1+1"), control characters are made safe, and the file carries the round's time, so
     # the same round gives the same bytes.
@@ -301,8 +302,11 @@ def _write_xlsx(path: Path, data: list[dict[str, Any]], created: datetime) -> No
         min(60, max(12, max([len(c)] + [len(str(row[c] or "")) for row in data]) + 2))
         for c in COLUMNS
     ]
-    with atomic_path(path) as tmp, Workbook(tmp, created=created) as book:
-        sheet = book.add_sheet("grants", widths=widths, freeze_rows=1)
+    # Printed as the award workbook is: landscape, one page wide, the header row on every page.
+    with atomic_path(path) as tmp, Workbook(tmp, created=created, footer=footer) as book:
+        sheet = book.add_sheet(
+            "grants", widths=widths, freeze_rows=1, print_title_rows=1, landscape=True
+        )
         sheet.append(COLUMNS, (Style.BOLD,) * len(COLUMNS))
         for row in data:
             sheet.append([row[c] for c in COLUMNS])
@@ -322,4 +326,4 @@ def write(result: RoundResult, path: Path, *, lang: str = "en", **options: Any) 
     if suffix == ".csv":
         _write_csv(path, data)
     else:
-        _write_xlsx(path, data, result.created)
+        _write_xlsx(path, data, result.created, page_footer(round_name(result), lang))

@@ -6,7 +6,9 @@ per application and round), every amendment and withdrawal with its reason, the 
 SHA-256, rule, tool version) and the chain's head hash, and each round's policy as the award
 workbook's Grunnlag sheet lists it. Times are Excel date-times in UTC, and the dates changes
 were decided Excel dates (the CSV keeps ISO 8601 text for both). Applicant text never becomes
-a formula. Written atomically.
+a formula. Every sheet prints as the award workbook's do: A4 landscape, one page wide, the
+header row on every page, the ledger's file and ``Side 1 av 3`` in the footer. Written
+atomically.
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 from pydantic import ValidationError
 
 from tilskudd.currency import NOK
@@ -28,11 +31,12 @@ from tilskudd.export._sheetml import (
     TIME_FORMAT,
     Style,
     calendar_date,
+    footer_parts,
     safe_text,
     utc_time,
 )
 from tilskudd.export.atomic import atomic_path
-from tilskudd.export.xlsx import policy_rows
+from tilskudd.export.xlsx import page_number, policy_rows
 from tilskudd.i18n import format_number, format_share, get
 from tilskudd.models import Policy
 from tilskudd.wording import column_header
@@ -47,6 +51,9 @@ __all__ = ["write_ledger"]
 _AMOUNT_FORMAT = "#,##0"
 _AMOUNT_COLUMNS = {"requested", "committed", "current", "amount_before", "amount_after", "delta"}
 _AMOUNT_COLUMNS |= {"frame", "budget", "awarded", "unallocated", "awarded_now"}
+# Prose read whole, on paper too: wraps within its column, as in the award workbook.
+_WRAP_COLUMNS = frozenset({"reason", "outside_policy"})
+_WRAP = Alignment(wrap_text=True, vertical="top")
 _TIME_COLUMNS = frozenset({"committed_at", "changed_at", "recorded_at"})
 # The dates changes were decided: date cells, to sort and filter by (the CSV's ISO 8601 text).
 _DATE_COLUMNS = frozenset({"decided", "change_decided", "decision_date"})
@@ -114,9 +121,24 @@ def _policy_sheet(sheet: Worksheet, commits: Sequence[CommitRecord], lang: str) 
                 cell.data_type = "s"
             elif style in _FORMAT_OF_STYLE:
                 cell.number_format = _FORMAT_OF_STYLE[style]
+            sheet.cell(row=sheet.max_row, column=4).alignment = _WRAP  # the explanation
     for letter, width in zip("ABCD", (8, 22, 30, 70), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
+
+
+def _printed(sheet: Worksheet, name: str | None, lang: str) -> None:
+    """Print as the award workbook does: A4 landscape, every column on one page's width, the
+    header row on every page, ``name`` (the ledger) and ``Side 1 av 3`` in the footer."""
+    sheet.page_setup.paperSize = 9  # A4
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0  # as many pages down as it takes
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.print_title_rows = "1:1"
+    left, right = footer_parts(name, page_number(lang))
+    sheet.oddFooter.left.text = left
+    sheet.oddFooter.right.text = right
 
 
 def _safe(value: Any) -> Any:
@@ -163,6 +185,8 @@ def _sheet(
                 cell.data_type = "s"
             elif column in _AMOUNT_COLUMNS:
                 cell.number_format = _AMOUNT_FORMAT
+            if column in _WRAP_COLUMNS:
+                cell.alignment = _WRAP
     for index in range(1, len(columns) + 1):
         longest = max(
             [
@@ -187,9 +211,11 @@ def write_ledger(
     head: str,
     lang: str = "en",
     currency: str = NOK,
+    name: str | None = None,
 ) -> None:
     """Write the ledger workbook to ``path`` (atomically). ``currency``: the ledger's, named on
-    each decision and under the rounds when it is not kroner (which go without saying)."""
+    each decision and under the rounds when it is not kroner (which go without saying);
+    ``name`` (the ledger's file) goes in each printed page's footer beside the page number."""
     from tilskudd.ledger import award_columns, award_row
     from tilskudd.wording import waived_changes_text
 
@@ -291,6 +317,8 @@ def write_ledger(
     if currency != NOK:
         round_sheet.append([t("ledger.column.currency"), currency])
     _policy_sheet(book.create_sheet(t("ledger.sheet.policies")), commits, lang)
+    for sheet in book.worksheets:
+        _printed(sheet, name, lang)
 
     with atomic_path(path) as tmp:
         book.save(tmp)

@@ -28,7 +28,9 @@ with the budget, decided and unallocated (and their check cell), then the change
 and which amounts it shows. An unchanged round's workbook is as before, byte for byte.
 
 Amounts are whole numbers with the format ``#,##0`` (Excel shows the reader's own digit
-grouping), shares are percent; header rows are frozen, filtered and printed on every page. Text
+grouping), shares are percent; header rows are frozen, filtered and printed on every page.
+Every sheet prints on A4 with all its columns on one page's width, the round's name (or its
+input file's) and ``Side 1 av 3`` in the footer (:func:`page_footer`). Text
 that came from applicants is always written as text: a title starting with ``=``, ``+``, ``-``,
 ``@``, a tab or a carriage return is a string cell with Excel's quote prefix, never a formula;
 the one formula is tilskudd's own check cell. A carried column whose every cell is a plain
@@ -72,6 +74,7 @@ from tilskudd.export._sheetml import (
     Style,
     Workbook,
     calendar_date,
+    footer,
     safe_text,
     utc_time,
 )
@@ -110,8 +113,11 @@ __all__ = [
     "carried_columns",
     "names_code",
     "number_columns",
+    "page_footer",
+    "page_number",
     "policy_rows",
     "round_carried_columns",
+    "round_name",
     "safe_text",
     "write",
 ]
@@ -132,6 +138,8 @@ class _Column:
     header: str
     kind: Kind = "text"
     max_width: int = 50
+    wrap: bool = False
+    """Prose read whole (a reason): wraps within the column instead of being cut."""
 
 
 def _display_width(value: Any, kind: Kind) -> int:
@@ -411,11 +419,11 @@ def _award_columns(
             ]
     columns += [
         _Column(h("status", lang), "text", 18),
-        _Column(h("reason", lang), "text", 80),
+        _Column(h("reason", lang), "text", 80, wrap=True),
     ]
     if override:
         # Only in a round with manual overrides: the officer's own reason, as written.
-        columns.append(_Column(h("override", lang), "text", 60))
+        columns.append(_Column(h("override", lang), "text", 60, wrap=True))
     columns.append(_Column(h("row", lang), "int", 8))
     columns += [_Column(name, "text", 40) for name in extras]
     for index in _dropped(left_out, funded=funded, places=places):
@@ -638,7 +646,9 @@ def _write_applications(
         places=places,
         left_out=left_out,
     )
-    styles = tuple(_STYLE_OF_KIND.get(c.kind, Style.DEFAULT) for c in columns)
+    styles = tuple(
+        Style.WRAP if c.wrap else _STYLE_OF_KIND.get(c.kind, Style.DEFAULT) for c in columns
+    )
     make_row = _row_maker(
         result,
         lang,
@@ -709,9 +719,12 @@ def _write_summary(
     sheet = book.add_sheet(t("ui.sheet.summary"), widths=[52, 18, 18, 14])
     title = " – ".join(p for p in (result.programme, result.round) if p) or t("summary.label.title")
     sheet.append([title], (Style.TITLE,))
-    sheet.append([summary_sentence(summary, lang, round_name=result.round)])
+    # Sentences wrap in the first column: longer than the four columns together, they would
+    # be cut at the printed page's edge.
+    prose = (Style.WRAP,)
+    sheet.append([summary_sentence(summary, lang, round_name=result.round)], prose)
     if changes is not None:
-        sheet.append([changes.pub.standing_sentence()])
+        sheet.append([changes.pub.standing_sentence()], prose)
         sheet.append(
             [
                 t(
@@ -720,7 +733,8 @@ def _write_summary(
                     column=column_header("change_note", lang),
                     awards=t("ui.sheet.awards"),
                 )
-            ]
+            ],
+            prose,
         )
     sheet.append([])
 
@@ -813,7 +827,7 @@ def _write_per_county(sheet: Sheet, summary: RoundSummary, lang: str) -> None:
         )
     total = sum(c.awarded for c in summary.per_county) + summary.no_county_awarded
     sheet.append([t("ui.total"), None, total], styles)
-    sheet.append([t("summary.label.per_county_note")])
+    sheet.append([t("summary.label.per_county_note")], (Style.WRAP,))
 
 
 def _write_quotas(
@@ -850,7 +864,7 @@ def _write_quotas(
             ],
             styles,
         )
-    sheet.append([t("summary.label.quotas_note")])
+    sheet.append([t("summary.label.quotas_note")], (Style.WRAP,))
 
 
 # --- changes since the decision --------------------------------------------------------------
@@ -866,8 +880,8 @@ _CHANGE_COLUMNS = (
     _Column("", "amount", 16),
     _Column("", "amount", 16),
     _Column("", "amount", 16),
-    _Column("", "text", 80),
-    _Column("", "text", 40),
+    _Column("", "text", 80, wrap=True),
+    _Column("", "text", 40, wrap=True),
 )
 
 
@@ -932,7 +946,9 @@ def _write_changes(book: Workbook, result: RoundResult, changes: _Changes, lang:
             ]
         )
     columns = [replace(c, header=h) for c, h in zip(_CHANGE_COLUMNS, headers, strict=True)]
-    styles = tuple(_STYLE_OF_KIND.get(c.kind, Style.DEFAULT) for c in columns)
+    styles = tuple(
+        Style.WRAP if c.wrap else _STYLE_OF_KIND.get(c.kind, Style.DEFAULT) for c in columns
+    )
     sheet = book.add_sheet(
         t("ledger.sheet.amendments"),
         widths=_widths(columns, rows),
@@ -1025,34 +1041,36 @@ def _write_basis(
             column_header("explanation", lang),
         ],
     )
+    # Values and explanations wrap: a note or a file's path is read whole, on paper too.
+    text = (Style.DEFAULT, Style.WRAP, Style.WRAP)
     allocation = result.allocation
-    for label, text in (
+    for label, given in (
         ("programme", result.programme),
         ("round", result.round),
         ("funder", result.funder),
     ):
-        if text:
-            sheet.append([t(f"ui.basis.{label}"), text])
+        if given:
+            sheet.append([t(f"ui.basis.{label}"), given], text)
     if result.currency != NOK:  # kroner go without saying, as they always have
-        sheet.append([t("ui.basis.currency"), result.currency])
+        sheet.append([t("ui.basis.currency"), result.currency], text)
     for name, value, style, explanation in policy_rows(
         allocation.policy, lang, rule=allocation.rule, seed=allocation.seed
     ):
-        sheet.append([name, value, explanation], (Style.DEFAULT, style))
+        sheet.append([name, value, explanation], (Style.DEFAULT, style or Style.WRAP, Style.WRAP))
     for note in allocation.notes:
-        sheet.append([t("ui.basis.notes"), note_text(note, lang)])
+        sheet.append([t("ui.basis.notes"), note_text(note, lang)], text)
     source = result.source
     if source is not None:
-        sheet.append([t("ui.basis.file"), source.file])
+        sheet.append([t("ui.basis.file"), source.file], text)
         if source.sheet:
             # Quoted as the messages quote it: a space at the end of the name shows.
-            sheet.append([t("ui.basis.sheet"), sheet_reference(source.sheet)])
+            sheet.append([t("ui.basis.sheet"), sheet_reference(source.sheet)], text)
         if source.header_row:
-            sheet.append([t("ui.basis.header_row"), source.header_row])
-        sheet.append([t("ui.basis.sha256"), source.sha256 or t("ui.basis.none")])
-    sheet.append([t("ui.basis.tool_version"), result.tool_version])
+            sheet.append([t("ui.basis.header_row"), source.header_row], text)
+        sheet.append([t("ui.basis.sha256"), source.sha256 or t("ui.basis.none")], text)
+    sheet.append([t("ui.basis.tool_version"), result.tool_version], text)
     sheet.append([t("ui.basis.created"), utc_time(result.created)], (Style.DEFAULT, Style.DATETIME))
-    sheet.append([t("ui.basis.language"), lang])
+    sheet.append([t("ui.basis.language"), lang], text)
     stand = changes.pub.standing if changes is not None else None
     if changes is not None and stand is not None:
         counted = [
@@ -1062,9 +1080,9 @@ def _write_basis(
         ]
         last = max(c.created for c in result.changes)
         value = t("ui.basis.changes_value", changes=t.join(counted), last=last)
-        sheet.append([t("ui.basis.changes"), value])
+        sheet.append([t("ui.basis.changes"), value], text)
         shown = "shown_decided" if changes.as_decided else "shown_now"
-        sheet.append([t("ui.basis.shown"), t(f"ui.basis.{shown}")])
+        sheet.append([t("ui.basis.shown"), t(f"ui.basis.{shown}")], text)
     if result.issues:
         sheet.append([])
         _header(
@@ -1081,7 +1099,8 @@ def _write_basis(
                     issue_cell(issue, lang),
                     t(f"severity.{issue.severity.value}"),
                     issue_text(issue, lang),
-                ]
+                ],
+                text,
             )
 
 
@@ -1150,6 +1169,24 @@ def _fill(
     _write_basis(book, result, lang, changes)
 
 
+def page_number(lang: str) -> str:
+    """``Side &P av &N``: a printed page's number and the count, in Excel's footer codes."""
+    return get(lang)("ui.print.page", page="&P", pages="&N")
+
+
+def round_name(result: RoundResult) -> str | None:
+    """What a printed page's footer calls the round: programme and round, or else the name of
+    the file it was allocated from."""
+    title = " – ".join(p for p in (result.programme, result.round) if p)
+    return title or (Path(result.source.file).name if result.source is not None else None)
+
+
+def page_footer(name: str | None, lang: str) -> str:
+    """A printed page's footer in Excel's codes: ``name`` (the round, or the file) on the left,
+    ``Side 1 av 3`` on the right."""
+    return footer(name, page_number(lang))
+
+
 def write(
     result: RoundResult,
     path: Path,
@@ -1168,6 +1205,8 @@ def write(
     with (
         collector_paused(),
         atomic_path(Path(path)) as tmp,
-        Workbook(tmp, created=result.created, title=title) as book,
+        Workbook(
+            tmp, created=result.created, title=title, footer=page_footer(round_name(result), lang)
+        ) as book,
     ):
         _fill(book, result, lang, override=override, changes=changes)

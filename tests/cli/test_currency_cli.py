@@ -604,6 +604,79 @@ def test_a_pabulib_files_comment_is_shown_once_and_never_published(
     json.loads(as_json.stdout)  # the JSON as it was: nothing said beside it
 
 
+_COMMENTED = PABULIB.replace(
+    "currency;EUR\n",
+    'currency;EUR\ncomment;"Online votes only; half the votes were cast on paper"\n',
+)
+_COMMENT = "Online votes only; half the votes were cast on paper"
+
+
+def _commented(folder: Path) -> list[str]:
+    """A pabulib file with a META comment and its column map in ``folder``: the options."""
+    (folder / "toulouse.pb").write_text(_COMMENTED, encoding="utf-8")
+    (folder / "pabulib.toml").write_text(PABULIB_MAP, encoding="utf-8")
+    return ["toulouse.pb", "--columns", "pabulib.toml", "--currency", "EUR"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", f"The file's META has a comment on the data: “{_COMMENT}”"),
+        ("nb", f"Filens META har en kommentar om dataene: «{_COMMENT}»"),
+    ],
+)
+@pytest.mark.parametrize(
+    ("options", "code", "last"),
+    [
+        (["--strict", "--budget", "400000"], 1, None),  # a table of votes under it: a warning
+        (["--rule", "nosuch", "--budget", "400000"], 2, "--rule"),
+        (["--budget", "400000", "--compare", "ranked,proportional"], 0, None),
+        (["--compare-budget", "100000,400000"], 0, None),
+    ],
+    ids=["strict", "wrong-rule", "compare", "compare-budget"],
+)
+def test_a_pabulib_comment_is_said_when_allocate_stops_or_compares(
+    in_empty_folder: Path,
+    lang: str,
+    said: str,
+    options: list[str],
+    code: int,
+    last: str | None,
+) -> None:
+    """The META comment was said under the awards only: a run stopped after the file was read
+    (a wrong setting, --strict) or a comparison of rules or budgets said nothing of it."""
+    args = _commented(in_empty_folder)
+    if "--strict" in options:
+        # A warning for --strict to stop at: the table of votes under the projects.
+        text = _COMMENTED + "VOTES\nvoter_id;vote\n1;180\n"
+        (in_empty_folder / "toulouse.pb").write_text(text, encoding="utf-8")
+    result = run("allocate", *args, *options, "--lang", lang)
+    assert result.exit_code == code, result.output
+    assert _said(result).count(said) == 1
+    if last is None:
+        assert _said(result).endswith(said)  # under all the rest
+    else:
+        assert last in _said(result).split(said)[1]  # the error, under it
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", f"The same META has a comment on the data: “{_COMMENT}”"),
+        ("nb", f"Den samme META-delen har en kommentar om dataene: «{_COMMENT}»"),
+    ],
+)
+def test_a_pabulib_comment_is_said_with_the_budget_its_meta_states(
+    in_empty_folder: Path, lang: str, said: str
+) -> None:
+    """allocate without --budget points the officer to META's budget; the comment in the same
+    META (half the votes missing) was left for the run after."""
+    result = run("allocate", *_commented(in_empty_folder), "--lang", lang)
+    assert result.exit_code == 2, result.output
+    assert "--budget 400000" in _said(result)
+    assert _said(result).endswith(said)
+
+
 @pytest.mark.parametrize(
     ("lang", "said"),
     [

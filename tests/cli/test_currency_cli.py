@@ -677,6 +677,39 @@ def test_a_pabulib_comment_is_said_with_the_budget_its_meta_states(
     assert _said(result).endswith(said)
 
 
+def test_a_pabulib_comment_is_in_checks_json_and_the_records_of_allocate(
+    in_empty_folder: Path,
+) -> None:
+    """check --format json, the award workbook's Grunnlag sheet and allocate's JSON had no
+    word of the comment; the published lists still leave it out."""
+    args = _commented(in_empty_folder)
+    checked = run("check", *args, "--format", "json")
+    assert checked.exit_code == 0, checked.output
+    assert json.loads(checked.stdout)["comment"] == _COMMENT
+    for name in ("tildeling.xlsx", "tildeling.json", "tildeling.html", "tildeling.md"):
+        result = run("allocate", *args, "--budget", "400000", "--lang", "nb", "-o", name)
+        assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(in_empty_folder / "tildeling.xlsx")
+    basis = {row[0]: row[1] for row in book["Grunnlag"].iter_rows(values_only=True) if row}
+    assert basis["Innfilens kommentar om dataene"] == _COMMENT
+    data = json.loads((in_empty_folder / "tildeling.json").read_text(encoding="utf-8"))
+    assert data["source"]["comment"] == _COMMENT
+    for published in ("tildeling.html", "tildeling.md"):
+        assert "paper" not in (in_empty_folder / published).read_text(encoding="utf-8")
+
+
+def test_a_file_without_a_comment_has_none_in_its_records(in_empty_folder: Path) -> None:
+    (in_empty_folder / "toulouse.pb").write_text(PABULIB, encoding="utf-8")
+    (in_empty_folder / "pabulib.toml").write_text(PABULIB_MAP, encoding="utf-8")
+    args = ["toulouse.pb", "--columns", "pabulib.toml", "--currency", "EUR"]
+    assert json.loads(run("check", *args, "--format", "json").stdout)["comment"] is None
+    assert run("allocate", *args, "--budget", "400000", "-o", "a.xlsx").exit_code == 0
+    book = openpyxl.load_workbook(in_empty_folder / "a.xlsx")
+    labels = [row[0] for row in book[book.sheetnames[-1]].iter_rows(values_only=True) if row]
+    assert "Input file's comment on the data" not in labels
+    assert "Input file" in labels
+
+
 @pytest.mark.parametrize(
     ("lang", "said"),
     [

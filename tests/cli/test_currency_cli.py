@@ -698,6 +698,23 @@ def test_a_pabulib_comment_is_in_checks_json_and_the_records_of_allocate(
         assert "paper" not in (in_empty_folder / published).read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_a_pabulib_comment_is_in_the_comparison_workbook(in_empty_folder: Path, lang: str) -> None:
+    """The comparison workbook, on which a rule may be chosen, had no word of the comment; and
+    the terminal said it under "Wrote …", as no other run does."""
+    args = _commented(in_empty_folder)
+    compare = ["--budget", "400000", "--compare", "ranked,proportional", "-o", "cmp.xlsx"]
+    result = run("allocate", *args, *compare, "--lang", lang)
+    assert result.exit_code == 0, result.output
+    said = _said(result)
+    assert said.count(_COMMENT) == 1
+    assert said.index(_COMMENT) < said.index("cmp.xlsx")
+    book = openpyxl.load_workbook(in_empty_folder / "cmp.xlsx")
+    rows = list(book[book.sheetnames[0]].iter_rows(values_only=True))
+    label = "Innfilens kommentar om dataene" if lang == "nb" else "Input file's comment on the data"
+    assert (label, _COMMENT) in [row[:2] for row in rows]
+
+
 def test_a_file_without_a_comment_has_none_in_its_records(in_empty_folder: Path) -> None:
     (in_empty_folder / "toulouse.pb").write_text(PABULIB, encoding="utf-8")
     (in_empty_folder / "pabulib.toml").write_text(PABULIB_MAP, encoding="utf-8")

@@ -520,8 +520,8 @@ def allocate(
                     variants=variants,
                     budgets=budgets,
                     place=None if files is None else variant_place(files, setup),
+                    file=file,
                 )
-            say_file_comment(out, file, language)  # under the comparison, as under the awards
             return
         from tilskudd.pipeline import run_round
         from tilskudd.reading import sha256_of

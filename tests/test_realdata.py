@@ -411,8 +411,8 @@ def test_ranked_picks_what_the_city_selected_by_its_greedy_rule(path: Path, tmp_
     own budget and currency) funds exactly those projects.
 
     The others say why they are not compared: Budapest VIII 2022's rule is ``unknown`` (and
-    its file has the online votes only, half of them); Toulouse's and Amsterdam's files record
-    no outcome."""
+    its file has the online votes only, half of them; the next test finds its rule); Toulouse's
+    and Amsterdam's files record no outcome."""
     needs(path)
     meta, selected = _pabulib_outcome(path)
     if meta.get("rule") != "greedy":
@@ -433,6 +433,51 @@ def test_ranked_picks_what_the_city_selected_by_its_greedy_rule(path: Path, tmp_
     funded = {a["id"] for a in data["applications"] if a["amount"] > 0}
     assert funded == selected
     assert data["budget"] == data["awarded"] + data["unallocated"] == int(budget)
+
+
+def test_budapests_selection_is_greedy_by_votes_within_each_neighbourhood(tmp_path: Path) -> None:
+    """Budapest VIII 2022's META gives its rule as ``unknown``, and ``ranked`` on the budget as
+    one pool funds 18 projects, 5 the city did not select, and leaves out 3 it did. The file
+    has each project's ``neighborhood`` (1, 2 or 3): with it as the category and each capped at
+    what the city gave it (HUF 40.6, 36 and 46 million; the caps are read off the selection,
+    the file states none), ``ranked`` funds exactly the 16 selected. So the city's choice is
+    greedy by these (online only) votes within each neighbourhood: a rule tilskudd has, as
+    quotas, not a difference in how it ranks."""
+    needs(BUDAPEST)
+    meta, selected = _pabulib_outcome(BUDAPEST)
+    assert meta["rule"] == "unknown"
+    assert selected is not None
+    columns = tmp_path / "map.toml"
+    columns.write_text(
+        '[columns]\n"cost" = "requested"\n"votes" = "score"\n"name" = "project"\n'
+        '"neighborhood" = "category"\n',
+        encoding="utf-8",
+    )
+    caps = {"1": 40_600_000, "2": 36_000_000, "3": 46_000_000}
+    policy = tmp_path / "policy.toml"
+    policy.write_text(
+        "[policy]\n"
+        + "".join(
+            f'[[policy.quotas]]\nby = "category"\nvalue = "{n}"\nmax_amount = {cap}\n'
+            for n, cap in caps.items()
+        ),
+        encoding="utf-8",
+    )
+    options = ["--columns", str(columns), "--currency", "HUF", "--budget", meta["budget"]]
+
+    def funded(*more: str) -> set[str]:
+        out = tmp_path / "awards.json"
+        result = CliRunner().invoke(
+            app, ["allocate", str(BUDAPEST), *options, *more, "-o", str(out), "--force"]
+        )
+        assert result.exit_code == 0, result.output
+        data = json.loads(out.read_text(encoding="utf-8"))
+        return {a["id"] for a in data["applications"] if a["amount"] > 0}
+
+    one_pool = funded()
+    assert (len(one_pool - selected), len(selected - one_pool)) == (5, 3)
+    assert sum(caps.values()) == int(meta["budget"])
+    assert funded("--policy", str(policy)) == selected
 
 
 @pytest.mark.parametrize("path", PABULIB, ids=lambda p: p.stem)

@@ -907,6 +907,9 @@ class Source(_Frozen):
     sha256: str | None = None
     sheet: str | None = None
     header_row: int | None = None
+    comment: str | None = None
+    """What the file's compilers wrote on the data (a pabulib ``META`` comment), whole; it may
+    say what the data leave out, so the round's records keep it (never the published lists)."""
 
 
 class AwardChange(_Frozen):

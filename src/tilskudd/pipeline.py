@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from tilskudd import __version__
 from tilskudd.models import (
@@ -25,9 +25,9 @@ from tilskudd.models import (
 from tilskudd.reading.table import RawTable
 
 if TYPE_CHECKING:  # imported when a file is read: the command line imports it beside the parse
-    from tilskudd.validation import ValidationResult
+    from tilskudd.validation import CheckedTable, ValidationResult
 
-__all__ = ["read_applications", "rejected_decisions", "run_round"]
+__all__ = ["read_applications", "rejected_decisions", "run_round", "with_file_comment"]
 
 RANKING_RULES = frozenset({"ranked", "optimal", "lottery"})
 
@@ -70,7 +70,23 @@ def read_applications(
 
     require_rows(table, lang)
     require = ("requested", "score|rank") if rule in RANKING_RULES else ("requested",)
-    return validate(table, register=register, require=require, currency=currency)
+    return with_file_comment(
+        validate(table, register=register, require=require, currency=currency), path
+    )
+
+
+_WithComment = TypeVar("_WithComment", "ValidationResult", "CheckedTable")
+
+
+def with_file_comment(checked: _WithComment, path: str | Path) -> _WithComment:
+    """``checked`` with the comment the file's compilers wrote on the data (a pabulib file's
+    ``META`` comment), when ``path`` has one: the round's records keep it."""
+    from dataclasses import replace
+
+    from tilskudd.reading.pabulib import stated_comment
+
+    comment = stated_comment(path)
+    return checked if comment is None else replace(checked, comment=comment.whole)
 
 
 def require_rows(table: RawTable, lang: str = "en") -> None:
@@ -155,7 +171,11 @@ def run_round(
         rejected=checked.rejected,
         issues=checked.issues,
         source=Source(
-            file=checked.file, sha256=sha256, sheet=checked.sheet, header_row=checked.header_row
+            file=checked.file,
+            sha256=sha256,
+            sheet=checked.sheet,
+            header_row=checked.header_row,
+            comment=checked.comment,
         ),
         extra_columns=checked.extra_columns,
         tool_version=__version__,

@@ -49,6 +49,8 @@ class CheckedInput(Protocol):
     def issues(self) -> Sequence[Issue]: ...
     @property
     def register_mismatch(self) -> RegisterMismatch | None: ...
+    @property
+    def comment(self) -> str | None: ...
 
 
 def _column_key(column: str | None) -> tuple[int, str]:
@@ -148,6 +150,9 @@ def check_to_json(
         # What every amount here is in (the budget check's, the issues' params), as the JSON
         # of allocate records it; NOK too, so that a program need not know the default.
         "currency": shown() if currency is None else currency,
+        # What the file's compilers wrote on the data, whole (a pabulib META comment: Budapest's
+        # says half the votes are not in the file), as the terminal says it under the verdict.
+        "comment": checked.comment,
     }
 
 

@@ -301,6 +301,9 @@ class ValidationResult(_Outcome):
     requested: Requested | None = None
     """What the valid applications ask for, for the warning about amounts kept in thousands
     (:func:`with_budget` weighs it against the budget)."""
+    comment: str | None = None
+    """What the file's compilers wrote on the data, whole (a pabulib file's ``META`` comment:
+    Budapest's says half the votes are not in it), set by the reading of a file; None: none."""
 
 
 @dataclass(frozen=True)
@@ -322,6 +325,9 @@ class CheckedTable(_Outcome):
     requested: Requested | None = None
     """What the valid applications ask for, for the warning about amounts kept in thousands
     (:func:`with_budget` weighs it against the budget)."""
+    comment: str | None = None
+    """What the file's compilers wrote on the data, whole (a pabulib file's ``META`` comment:
+    Budapest's says half the votes are not in it), set by the reading of a file; None: none."""
 
 
 class _Applications(Sequence[Application]):

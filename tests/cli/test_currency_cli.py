@@ -604,6 +604,129 @@ def test_a_pabulib_files_comment_is_shown_once_and_never_published(
     json.loads(as_json.stdout)  # the JSON as it was: nothing said beside it
 
 
+_COMMENTED = PABULIB.replace(
+    "currency;EUR\n",
+    'currency;EUR\ncomment;"Online votes only; half the votes were cast on paper"\n',
+)
+_COMMENT = "Online votes only; half the votes were cast on paper"
+
+
+def _commented(folder: Path) -> list[str]:
+    """A pabulib file with a META comment and its column map in ``folder``: the options."""
+    (folder / "toulouse.pb").write_text(_COMMENTED, encoding="utf-8")
+    (folder / "pabulib.toml").write_text(PABULIB_MAP, encoding="utf-8")
+    return ["toulouse.pb", "--columns", "pabulib.toml", "--currency", "EUR"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", f"The file's META has a comment on the data: “{_COMMENT}”"),
+        ("nb", f"Filens META har en kommentar om dataene: «{_COMMENT}»"),
+    ],
+)
+@pytest.mark.parametrize(
+    ("options", "code", "last"),
+    [
+        (["--strict", "--budget", "400000"], 1, None),  # a table of votes under it: a warning
+        (["--rule", "nosuch", "--budget", "400000"], 2, "--rule"),
+        (["--budget", "400000", "--compare", "ranked,proportional"], 0, None),
+        (["--compare-budget", "100000,400000"], 0, None),
+    ],
+    ids=["strict", "wrong-rule", "compare", "compare-budget"],
+)
+def test_a_pabulib_comment_is_said_when_allocate_stops_or_compares(
+    in_empty_folder: Path,
+    lang: str,
+    said: str,
+    options: list[str],
+    code: int,
+    last: str | None,
+) -> None:
+    """The META comment was said under the awards only: a run stopped after the file was read
+    (a wrong setting, --strict) or a comparison of rules or budgets said nothing of it."""
+    args = _commented(in_empty_folder)
+    if "--strict" in options:
+        # A warning for --strict to stop at: the table of votes under the projects.
+        text = _COMMENTED + "VOTES\nvoter_id;vote\n1;180\n"
+        (in_empty_folder / "toulouse.pb").write_text(text, encoding="utf-8")
+    result = run("allocate", *args, *options, "--lang", lang)
+    assert result.exit_code == code, result.output
+    assert _said(result).count(said) == 1
+    if last is None:
+        assert _said(result).endswith(said)  # under all the rest
+    else:
+        assert last in _said(result).split(said)[1]  # the error, under it
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", f"The same META has a comment on the data: “{_COMMENT}”"),
+        ("nb", f"Den samme META-delen har en kommentar om dataene: «{_COMMENT}»"),
+    ],
+)
+def test_a_pabulib_comment_is_said_with_the_budget_its_meta_states(
+    in_empty_folder: Path, lang: str, said: str
+) -> None:
+    """allocate without --budget points the officer to META's budget; the comment in the same
+    META (half the votes missing) was left for the run after."""
+    result = run("allocate", *_commented(in_empty_folder), "--lang", lang)
+    assert result.exit_code == 2, result.output
+    assert "--budget 400000" in _said(result)
+    assert _said(result).endswith(said)
+
+
+def test_a_pabulib_comment_is_in_checks_json_and_the_records_of_allocate(
+    in_empty_folder: Path,
+) -> None:
+    """check --format json, the award workbook's Grunnlag sheet and allocate's JSON had no
+    word of the comment; the published lists still leave it out."""
+    args = _commented(in_empty_folder)
+    checked = run("check", *args, "--format", "json")
+    assert checked.exit_code == 0, checked.output
+    assert json.loads(checked.stdout)["comment"] == _COMMENT
+    for name in ("tildeling.xlsx", "tildeling.json", "tildeling.html", "tildeling.md"):
+        result = run("allocate", *args, "--budget", "400000", "--lang", "nb", "-o", name)
+        assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(in_empty_folder / "tildeling.xlsx")
+    basis = {row[0]: row[1] for row in book["Grunnlag"].iter_rows(values_only=True) if row}
+    assert basis["Innfilens kommentar om dataene"] == _COMMENT
+    data = json.loads((in_empty_folder / "tildeling.json").read_text(encoding="utf-8"))
+    assert data["source"]["comment"] == _COMMENT
+    for published in ("tildeling.html", "tildeling.md"):
+        assert "paper" not in (in_empty_folder / published).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_a_pabulib_comment_is_in_the_comparison_workbook(in_empty_folder: Path, lang: str) -> None:
+    """The comparison workbook, on which a rule may be chosen, had no word of the comment; and
+    the terminal said it under "Wrote …", as no other run does."""
+    args = _commented(in_empty_folder)
+    compare = ["--budget", "400000", "--compare", "ranked,proportional", "-o", "cmp.xlsx"]
+    result = run("allocate", *args, *compare, "--lang", lang)
+    assert result.exit_code == 0, result.output
+    said = _said(result)
+    assert said.count(_COMMENT) == 1
+    assert said.index(_COMMENT) < said.index("cmp.xlsx")
+    book = openpyxl.load_workbook(in_empty_folder / "cmp.xlsx")
+    rows = list(book[book.sheetnames[0]].iter_rows(values_only=True))
+    label = "Innfilens kommentar om dataene" if lang == "nb" else "Input file's comment on the data"
+    assert (label, _COMMENT) in [row[:2] for row in rows]
+
+
+def test_a_file_without_a_comment_has_none_in_its_records(in_empty_folder: Path) -> None:
+    (in_empty_folder / "toulouse.pb").write_text(PABULIB, encoding="utf-8")
+    (in_empty_folder / "pabulib.toml").write_text(PABULIB_MAP, encoding="utf-8")
+    args = ["toulouse.pb", "--columns", "pabulib.toml", "--currency", "EUR"]
+    assert json.loads(run("check", *args, "--format", "json").stdout)["comment"] is None
+    assert run("allocate", *args, "--budget", "400000", "-o", "a.xlsx").exit_code == 0
+    book = openpyxl.load_workbook(in_empty_folder / "a.xlsx")
+    labels = [row[0] for row in book[book.sheetnames[-1]].iter_rows(values_only=True) if row]
+    assert "Input file's comment on the data" not in labels
+    assert "Input file" in labels
+
+
 @pytest.mark.parametrize(
     ("lang", "said"),
     [

@@ -102,6 +102,7 @@ def test_inputs_policy_and_provenance_are_recorded(
         "sha256": "ab" * 32,
         "sheet": "Søknader",
         "header_row": 1,
+        "comment": None,
     }
     assert data["rule"] == "ranked"
     assert data["policy"]["max_share_of_cost"] == "0.2"

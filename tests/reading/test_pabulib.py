@@ -73,10 +73,14 @@ def test_the_meta_comment_is_read_unquoted_on_one_line(tmp_path: Path) -> None:
     )
     path = _pb(tmp_path, meta)
     text = '#1: "neighborhood" is the district; about half the votes were on paper'
-    assert stated_comment(path) == StatedComment(text=text, length=len(text), shortened=False)
+    assert stated_comment(path) == StatedComment(
+        text=text, length=len(text), shortened=False, whole=text
+    )
     assert stated_budget(path) == StatedBudget(400_000, "EUR", ("budget;400000", "currency;EUR"))
     plain = _pb(tmp_path, "comment;#1: online votes only\n")
-    assert stated_comment(plain) == StatedComment("#1: online votes only", 21, shortened=False)
+    assert stated_comment(plain) == StatedComment(
+        "#1: online votes only", 21, shortened=False, whole="#1: online votes only"
+    )
 
 
 def test_a_very_long_comment_is_shortened_at_a_word(tmp_path: Path) -> None:
@@ -88,6 +92,7 @@ def test_a_very_long_comment_is_shortened_at_a_word(tmp_path: Path) -> None:
     assert comment.text.endswith("…")
     assert len(comment.text) <= COMMENT_SHOWN + 1
     assert words.startswith(comment.text.removesuffix("…") + " ")  # whole words only
+    assert comment.whole == words  # kept whole for the records
 
 
 @pytest.mark.parametrize("meta", ["", "comment;\n", 'comment;""\n', "description;a comment\n"])
@@ -103,3 +108,21 @@ def test_a_comment_below_the_meta_or_in_another_file_is_not_the_files(tmp_path: 
     csv.write_text("comment;a note\nID;Søkt beløp\n1;5000\n", encoding="utf-8")
     assert stated_comment(csv) is None
     assert stated_comment(tmp_path / "missing.pb") is None
+
+
+def test_the_comment_is_kept_whole_by_the_reading_and_the_rounds_source(tmp_path: Path) -> None:
+    """The library's reading keeps the comment for the round's records (the award workbook,
+    the JSON), whole, as the terminal says it shortened."""
+    from tilskudd.models import Policy
+    from tilskudd.pipeline import read_applications, run_round
+
+    words = " ".join(f"word{i}" for i in range(400))
+    path = _pb(tmp_path, f"budget;400000\ncomment;{words}\n")
+    columns = {"cost": "requested", "votes": "score", "name": "project"}
+    checked = read_applications(path, columns=columns)
+    assert checked.comment == words
+    result = run_round(checked, 400_000, Policy())
+    assert result.source is not None
+    assert result.source.comment == words
+    plain = _pb(tmp_path, "budget;400000\n")
+    assert read_applications(plain, columns=columns).comment is None

@@ -37,6 +37,7 @@ class Checked:
     issues: tuple[Issue, ...] = field(default_factory=tuple)
     ranking_column: bool = True
     register_mismatch: RegisterMismatch | None = None
+    comment: str | None = None
 
 
 def _issue(
@@ -291,8 +292,10 @@ def test_json_has_stable_keys_and_exact_amounts(checked: Checked) -> None:
         "ranking_column",  # added later: appended, so the keys before it keep their places
         "register_mismatch",  # added later still
         "currency",  # and later again
+        "comment",  # the file's own comment on the data (a pabulib META's), or null
     ]
     assert data["currency"] == "NOK"
+    assert data["comment"] is None
     assert data["register_mismatch"] is None
     assert data["valid"] is False
     assert data["counts"] == {

@@ -33,6 +33,7 @@ from tilskudd.cli.common import (
     parse_sheet,
     read_checked,
     refuse_open_output,
+    said_when_stopped,
     say_file_comment,
     sheet_said_too,
     terminal_limit,
@@ -468,33 +469,38 @@ def allocate(
                     fold=limit != 0,  # --limit 0: every line of every kind
                     command="allocate",
                 )
-        # A wrong setting, with what the rest of the policy finds in the applications: said
-        # now, after the cells and before anything is allocated (exit 2, as before the file).
-        setup.require_policy(checked.applications)
-        if strict and (checked.errors or checked.warnings):
-            # Said, or the run stops after "No errors: every application can be allocated."
-            out.print(get(language)("cli.strict_stopped"))
-            raise typer.Exit(int(ExitCode.INVALID_INPUT))
-        mismatch = checked.register_mismatch
-        if commit and mismatch is not None and mismatch.applications:
-            # A committed round is final: applications rejected for the numbering alone would
-            # stay rejected in the ledger. Said before anything is allocated or recorded.
-            from tilskudd.render.text import say
+        # What the file's compilers say of the data (Budapest's: half the votes were cast on
+        # paper and are not in it): said under what was said of the file when the run stops
+        # here too, as it is under the awards or the comparison when it does not.
+        with said_when_stopped(out, file, language):
+            # A wrong setting, with what the rest of the policy finds in the applications: said
+            # now, after the cells and before anything is allocated (exit 2, as before the file).
+            setup.require_policy(checked.applications)
+            if strict and (checked.errors or checked.warnings):
+                # Said, or the run stops after "No errors: every application can be allocated."
+                out.print(get(language)("cli.strict_stopped"))
+                raise typer.Exit(int(ExitCode.INVALID_INPUT))
+            mismatch = checked.register_mismatch
+            if commit and mismatch is not None and mismatch.applications:
+                # A committed round is final: applications rejected for the numbering alone
+                # would stay rejected in the ledger. Said before anything is allocated or
+                # recorded.
+                from tilskudd.render.text import say
 
-            say(
-                out,
-                get(language)(
-                    "cli.register_mismatch_not_committed",
-                    n=mismatch.applications,
-                    other_register=mismatch.other_register,
-                ),
-            )
-            raise typer.Exit(int(ExitCode.INVALID_INPUT))
-        if checked.errors and not checked.applications:
-            # Nothing valid to allocate (a required column missing, say): stop, don't
-            # publish a round in which every application is rejected.
-            out.print(get(language)("cli.nothing_valid"))
-            raise typer.Exit(int(ExitCode.INVALID_INPUT))
+                say(
+                    out,
+                    get(language)(
+                        "cli.register_mismatch_not_committed",
+                        n=mismatch.applications,
+                        other_register=mismatch.other_register,
+                    ),
+                )
+                raise typer.Exit(int(ExitCode.INVALID_INPUT))
+            if checked.errors and not checked.applications:
+                # Nothing valid to allocate (a required column missing, say): stop, don't
+                # publish a round in which every application is rejected.
+                out.print(get(language)("cli.nothing_valid"))
+                raise typer.Exit(int(ExitCode.INVALID_INPUT))
 
         if comparing:
             from tilskudd.cli.compare import run_compare, variant_place
@@ -516,6 +522,7 @@ def allocate(
                     variants=variants,
                     budgets=budgets,
                     place=None if files is None else variant_place(files, setup),
+                    file=file,
                 )
             return
         from tilskudd.pipeline import run_round

@@ -64,7 +64,7 @@ def _read(
     :func:`~tilskudd.validation.check_table`: the report needs only the number of valid
     applications, so they are made only for ``--budget`` (100k rows: 0.4 s less);
     ``column_map`` is the ``--columns`` map, read (:func:`~tilskudd.cli.common.load_columns`)."""
-    from tilskudd.pipeline import require_rows
+    from tilskudd.pipeline import require_rows, with_file_comment
     from tilskudd.reading import read_table
 
     then = "tilskudd.reports" if report is ReportFormat.json else "tilskudd.render.check"
@@ -82,7 +82,7 @@ def _read(
     from tilskudd.validation import check_table
 
     require_rows(table, lang)
-    return check_table(table, register=register.value, currency=currency)
+    return with_file_comment(check_table(table, register=register.value, currency=currency), file)
 
 
 @app.command(context_settings=EXTRA_WORDS)

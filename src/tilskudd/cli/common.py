@@ -1117,3 +1117,16 @@ def say_file_comment(out: Console, file: Path, lang: str) -> None:
         render_file_comment(
             out, comment.text, length=comment.length, shortened=comment.shortened, lang=lang
         )
+
+
+@contextlib.contextmanager
+def said_when_stopped(out: Console, file: Path, lang: str) -> Iterator[None]:
+    """Say the file's comment on the data (:func:`say_file_comment`) when the command stops
+    inside, with an exit code or an error of its own: under what was said of the file, before
+    the error."""
+    try:
+        yield
+    except (typer.Exit, TilskuddError) as stopped:
+        if not isinstance(stopped, typer.Exit) or stopped.exit_code:
+            say_file_comment(out, file, lang)
+        raise

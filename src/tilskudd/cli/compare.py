@@ -227,10 +227,13 @@ def run_compare(
     variants: Sequence[Variant] | None = None,
     budgets: Sequence[int] | None = None,
     place: Callable[[Variant, str], Any] | None = None,
+    file: Path | None = None,
 ) -> None:
     """Compare the rules named in ``rules_text``, else the policy ``variants``
     (:func:`policy_variants`; ``place`` says where their settings are, :func:`variant_place`),
-    else ``budgets`` under ``policy``; print, and write ``output`` unless dry run.
+    else ``budgets`` under ``policy``; print, and write ``output`` unless dry run. ``file``: the
+    applications file, whose own comment on the data (a pabulib ``META`` comment) is said under
+    the comparison and written in its workbook.
 
     In a programme round (``plan.context``), applications funded in earlier rounds are left
     out and earlier awards count against ``per_applicant_max``, as in ``allocate --round``.
@@ -286,6 +289,10 @@ def run_compare(
         # A committed round amended or withdrawn from since: the figures above are decisions
         # as the rules make them, not the awards as they stand, and are said to be.
         plan.compared(lang)
+    if file is not None:
+        from tilskudd.cli.common import say_file_comment
+
+        say_file_comment(out, file, lang)  # under the comparison, as under the awards
     if dry_run:
         out.print(t("cli.dry_run"))
         return
@@ -294,5 +301,5 @@ def run_compare(
         from tilskudd.export.compare_xlsx import write
 
         check_output_path(output, inputs=inputs, force=force)
-        write(comparison, output, lang=lang, name=Path(checked.file).name)
+        write(comparison, output, lang=lang, name=Path(checked.file).name, comment=checked.comment)
         out.print(t("cli.wrote", path=str(output), format="xlsx"))

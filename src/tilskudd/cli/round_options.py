@@ -641,7 +641,7 @@ def _budget_stated(file: Path, currency: str) -> UsageError | None:
     with the options that would give it, which the officer may type; never taken as the
     round's budget without them."""
     from tilskudd.i18n import quoted
-    from tilskudd.reading.pabulib import stated_budget
+    from tilskudd.reading.pabulib import stated_budget, stated_comment
 
     stated = stated_budget(file)
     if stated is None:
@@ -649,8 +649,15 @@ def _budget_stated(file: Path, currency: str) -> UsageError | None:
     advice = f"--budget {stated.budget}"
     if stated.currency is not None and stated.currency != currency:
         advice += f" --currency {stated.currency}"
-    return UsageError(
-        key="output.error.budget_stated",
-        lines=[quoted(line) for line in stated.lines],
-        advice=advice,
-    )
+    lines = [quoted(line) for line in stated.lines]
+    # Its comment may say the votes behind the file are not all in it (Budapest's): said with
+    # the budget the officer is pointed to, as the run that allocates says it.
+    comment = stated_comment(file)
+    if comment is not None:
+        return UsageError(
+            key="output.error.budget_stated_comment",
+            lines=lines,
+            advice=advice,
+            comment=comment.text,
+        )
+    return UsageError(key="output.error.budget_stated", lines=lines, advice=advice)

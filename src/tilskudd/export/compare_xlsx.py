@@ -55,7 +55,9 @@ def _header(sheet: Sheet, texts: Sequence[str]) -> None:
     sheet.append(texts, (Style.HEADER,) * len(texts))
 
 
-def _comparison_sheet(book: Workbook, comparison: Comparison, lang: str) -> None:
+def _comparison_sheet(
+    book: Workbook, comparison: Comparison, lang: str, comment: str | None = None
+) -> None:
     t = get(lang)
     sheet = book.add_sheet(
         t("compare.sheet.comparison"),
@@ -103,6 +105,9 @@ def _comparison_sheet(book: Workbook, comparison: Comparison, lang: str) -> None
     for f in comparison.figures:
         for note in f.allocation.notes:
             sheet.append([t(notes_key, rule=f.rule), note_text(note, lang)], (Style.WRAP,) * 2)
+    if comment:
+        # The data may leave out what the rules would weigh (Budapest's: half the votes).
+        sheet.append([t("ui.basis.comment"), comment], (Style.DEFAULT, Style.WRAP))
 
 
 def _differences_sheet(book: Workbook, comparison: Comparison, lang: str) -> None:
@@ -197,14 +202,22 @@ def _rule_sheet(
     sheet.autofilter()
 
 
-def write(comparison: Comparison, path: Path, *, lang: str = "en", name: str | None = None) -> None:
+def write(
+    comparison: Comparison,
+    path: Path,
+    *,
+    lang: str = "en",
+    name: str | None = None,
+    comment: str | None = None,
+) -> None:
     """Write the comparison workbook to ``path`` atomically; ``name`` (the applications' file)
-    goes in each printed page's footer beside the page number."""
+    goes in each printed page's footer beside the page number; ``comment``: what the input
+    file's compilers wrote on the data (a pabulib ``META`` comment), said under the figures."""
     with (
         atomic_path(Path(path)) as tmp,
         Workbook(tmp, created=comparison.created, footer=page_footer(name, lang)) as book,
     ):
-        _comparison_sheet(book, comparison, lang)
+        _comparison_sheet(book, comparison, lang, comment)
         _differences_sheet(book, comparison, lang)
         t = get(lang)
         taken = [t("compare.sheet.comparison"), t("compare.sheet.differences")]

@@ -231,6 +231,8 @@ def to_data(result: RoundResult, *, lang: str = "en") -> dict[str, Any]:
             "sha256": result.source.sha256,
             "sheet": result.source.sheet,
             "header_row": result.source.header_row,
+            # The file's own comment on the data (a pabulib META's), whole; null: none.
+            "comment": result.source.comment,
         }
     pub = build(result, lang) if result.changes else None
     stand = pub.standing if pub is not None else None

@@ -1068,6 +1068,10 @@ def _write_basis(
         if source.header_row:
             sheet.append([t("ui.basis.header_row"), source.header_row], text)
         sheet.append([t("ui.basis.sha256"), source.sha256 or t("ui.basis.none")], text)
+        if source.comment:
+            # What the file's compilers wrote on the data (Budapest's: half the votes were cast
+            # on paper and are not in it): the record of the round keeps it beside the file.
+            sheet.append([t("ui.basis.comment"), source.comment], text)
     sheet.append([t("ui.basis.tool_version"), result.tool_version], text)
     sheet.append([t("ui.basis.created"), utc_time(result.created)], (Style.DEFAULT, Style.DATETIME))
     sheet.append([t("ui.basis.language"), lang], text)

@@ -7,7 +7,8 @@ tilskudd reads as the applications. The election's budget is a fact about the fi
 officer's decision: it is said when ``--budget`` is missing, so that it can be typed, and never
 taken as the round's budget by itself. The ``comment`` may tell what the data leave out
 (Budapest's: about half the votes were cast on paper and are not in the file); it is shown to
-the officer by ``check`` and ``allocate``, never published.
+the officer by ``check`` and ``allocate`` and kept in the round's records (the JSON of both, the
+award workbook), never published.
 """
 
 from __future__ import annotations
@@ -57,6 +58,9 @@ class StatedComment:
     """How many characters the whole comment has (so unquoted and spaced)."""
     shortened: bool
     """Whether :attr:`text` is a part of the comment."""
+    whole: str
+    """The whole comment, unquoted and spaced as :attr:`text` (for the records that keep it:
+    the JSON of ``check``, the award workbook, the JSON of ``allocate``)."""
 
 
 def _meta_lines(path: Path | str) -> list[str] | None:
@@ -99,9 +103,9 @@ def stated_comment(path: Path | str) -> StatedComment | None:
         if not text:
             return None
         if len(text) <= COMMENT_SHOWN:
-            return StatedComment(text=text, length=len(text), shortened=False)
+            return StatedComment(text=text, length=len(text), shortened=False, whole=text)
         cut = text[:COMMENT_SHOWN].rsplit(" ", 1)[0].rstrip(" ,;:.")
-        return StatedComment(text=f"{cut}…", length=len(text), shortened=True)
+        return StatedComment(text=f"{cut}…", length=len(text), shortened=True, whole=text)
     return None
 
 

@@ -15,6 +15,7 @@ import pypdf
 import pytest
 from typer.testing import CliRunner, Result
 
+from tilskudd import clock
 from tilskudd.cli import app
 from tilskudd.i18n import format_date, get
 
@@ -559,6 +560,58 @@ def test_history_says_why_an_application_funded_in_an_earlier_round_was_not_fund
     assert (
         "  Already funded in round 1 (application A-1, NOK 50,000 now); not funded again."
     ) in by_id.stdout.replace(NBSP, " ").splitlines()
+
+
+def test_history_says_the_earlier_grant_was_withdrawn_rather_than_nothing_now(
+    folder: Path,
+) -> None:
+    """B-1, left out of round 2 because round 1 funded it as A-1, whose grant was withdrawn
+    since, was told "(application A-1, NOK 0 now)". It is told that grant was withdrawn, when,
+    that nothing of it stands, and how B-1 can be funded now, in both languages and the JSON;
+    once B-1 is funded so, the way to fund it is no longer said."""
+    commit_round()
+    commit_round("r2.csv", 2)
+    withdrawn = run(
+        "withdraw", "A-1", "--decided", "2009-11-03", "--reason", "The municipality withdrew"
+    )
+    assert withdrawn.exit_code == 0, withdrawn.output
+
+    def said(*args: str) -> list[str]:
+        result = run("history", "974760673", *args)
+        assert result.exit_code == 0, result.output
+        return result.stdout.replace(NBSP, " ").splitlines()
+
+    lines = said()
+    at = lines.index("Round 2 · B-1 · Moss kommune · Felles saksbehandling")
+    recorded = clock.today().isoformat()  # the day in Norway it ran; --decided gives the other
+    assert lines[at + 2] == (
+        "  Not funded because round 1 funded the same project (application A-1); that grant"
+        f" was withdrawn 2009-11-03 (recorded {recorded}), so none of it stands now. B-1 can"
+        " be funded now, held to round 2's policy: tilskudd amend B-1 --round 2 --amount N"
+        ' --reason "…"'
+    )
+    assert not any("NOK 0 now" in line for line in lines)
+    nb = said("--lang", "nb")
+    assert (
+        "  Fikk ikke tilskudd fordi runde 1 ga tilskudd til det samme prosjektet (søknad A-1);"
+        f" det tilskuddet ble trukket tilbake 2009-11-03 (registrert {recorded}), så ingenting"
+        " av det står nå. B-1 kan få tilskudd nå, etter reglene for runde 2: tilskudd amend"
+        ' B-1 --round 2 --amount N --reason "…"'
+    ) in nb
+    assert not any("0 kr nå" in line for line in nb)
+    data = json.loads(run("history", "974760673", "--format", "json").stdout)
+    text = {d["application_id"]: d["reason_text"] for d in data}["B-1"]
+    assert text.startswith("Not funded because round 1 funded the same project (application")
+    assert "withdrawn 2009-11-03" in text
+    # Funded by an amendment since: the grant withdrawn is still said, the way to fund it not.
+    funded = run("amend", "B-1", "--round", "2", "--amount", "30 000", "--reason", "Money freed")
+    assert funded.exit_code == 0, funded.output
+    lines = said()
+    at = lines.index("Round 2 · B-1 · Moss kommune · Felles saksbehandling")
+    assert lines[at + 2] == (
+        "  Not funded because round 1 funded the same project (application A-1); that grant"
+        f" was withdrawn 2009-11-03 (recorded {recorded}), so none of it stands now."
+    )
 
 
 def test_explain_of_a_committed_decision_tells_what_was_recorded_since(folder: Path) -> None:

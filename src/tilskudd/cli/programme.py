@@ -320,13 +320,15 @@ def status(
 def _funded_before_text(award: Any, awards: list[Any], path: Path, lang: str) -> str | None:
     """Why ``award`` was not funded when an earlier round had funded it, as the round's lists
     say it (``reason.round.already_funded``), with the earlier grant as it stands now; None for
-    any other award.
+    any other award. An earlier grant withdrawn since is said to be, with its date, and how
+    ``award`` can be funded now while it is not.
 
     ``Already funded in round 1 (application A-1, NOK 50,000 now); not funded again.``
     """
     from tilskudd import ledger as ledger_module
     from tilskudd.i18n import get
-    from tilskudd.models import ALREADY_FUNDED
+    from tilskudd.models import ALREADY_FUNDED, Status
+    from tilskudd.wording import change_date
 
     reason = next((r for r in award.reasons if r.get("code") == ALREADY_FUNDED), None)
     if reason is None:
@@ -343,6 +345,24 @@ def _funded_before_text(award: Any, awards: list[Any], path: Path, lang: str) ->
         (a for a in candidates if a.round == earlier_round and a.application_id == application),
         None,
     )
+    if earlier is not None and earlier.withdrawn:
+        # "NOK 0 now" would leave a person to work out that the grant was withdrawn, and that
+        # this application can be funded now: said as the refused withdraw says it.
+        t = get(lang)
+        said = t(
+            "ledger.cli.funded_before_withdrawn",
+            round=earlier_round,
+            application=application,
+            date=change_date(earlier.amendments[-1], lang, words=False),
+        )
+        if award.current == 0 and not award.withdrawn and award.status != Status.REJECTED:
+            hint = t(
+                "ledger.cli.funded_before_withdrawn_amend",
+                id=award.application_id,
+                round=award.round,
+            )
+            said = f"{said} {hint}"
+        return said
     if earlier is not None:
         params["amount"] = earlier.current
     return get(lang).sentence(ALREADY_FUNDED, params)

@@ -114,12 +114,32 @@ def test_init_reads_a_frame_in_the_programmes_own_currency(
     [
         ("en", "0", "--frame: the amount is zero; expected an amount above EUR 0"),
         ("nb", "0", "--frame: beløpet er null; forventet et beløp over 0 EUR"),
-        ("en", "60 MNOK", "--frame: '60 MNOK' is an amount in kroner, but the round counts in EUR"),
+        (
+            "en",
+            "60 MNOK",
+            "--frame: '60 MNOK' is an amount in kroner, but the programme counts in EUR "
+            "(--currency EUR); write the frame in EUR, without kr or NOK",
+        ),
+        (
+            "nb",
+            "60 MNOK",
+            "--frame: «60 MNOK» er et beløp i kroner, men ordningen regner i EUR "
+            "(--currency EUR); skriv rammen i EUR, uten kr eller NOK",
+        ),
+        (
+            "en",
+            "£ 60 000 000",
+            "--frame: '£ 60 000 000' is an amount in GBP, but the programme counts in EUR; "
+            "write the frame in EUR, or, if the programme's amounts are in GBP, give it that "
+            "currency with --currency GBP",
+        ),
     ],
 )
 def test_init_says_a_wrong_frame_in_the_programmes_currency(
     in_empty_folder: Path, lang: str, frame: str, refusal: str
 ) -> None:
+    """A frame in kroner for a programme of euros was told "the round counts in EUR": init
+    makes a programme, and the frame is the programme's."""
     refused = run("init", "ny", "--frame", frame, "--currency", "EUR", "--lang", lang)
     assert refused.exit_code == 2, refused.output
     assert refusal in said(refused)

@@ -229,7 +229,7 @@ def init(
         in_currency.enter_context(amounts_in(code or NOK))
         frame_nok = None
         with problems.gather():
-            frame_nok = parse_amount_option(frame, "--frame", currency=code or NOK)
+            frame_nok = _frame_option(frame, code or NOK)
         with problems.gather():
             if register not in [r.value for r in Register]:
                 raise ProgrammeError(key="programme.error.unknown_register", given=register)
@@ -315,6 +315,26 @@ def status(
         no_ledger = not ledger_module.exists(path)
         for line in ledger_module.status_lines(report, language, no_ledger=no_ledger):
             _out(line)
+
+
+def _frame_option(frame: str | None, currency: str) -> int | None:
+    """``init --frame``, read in the programme's ``currency``; an amount in another currency is
+    said to be one the programme does not count in (not "the round"), with --currency, init's
+    own way to give the programme a currency."""
+    from tilskudd.i18n import Phrase
+
+    try:
+        return parse_amount_option(frame, "--frame", currency=currency)
+    except UsageError as exc:
+        problem = exc.params.get("problem")
+        words = {
+            "validate.amount_in_kroner": "programme.error.frame_in_kroner",
+            "validate.amount_other_currency": "programme.error.frame_other_currency",
+        }
+        if not isinstance(problem, Phrase) or problem.key not in words:
+            raise
+        said = Phrase(words[problem.key], **problem.params)
+        raise UsageError(key="cli.option_problem", option="--frame", problem=said) from None
 
 
 def _funded_before_text(award: Any, awards: list[Any], path: Path, lang: str) -> str | None:

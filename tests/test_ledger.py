@@ -4633,3 +4633,32 @@ def test_status_of_a_round_committed_before_schema_8_takes_the_date_in_the_toml(
     commit_with_schema(ledger_path, _decided_on(programme, date(2009, 6, 12)), 1, r1, 7)
     report = lg.status(ledger_path, _decided_on(programme, date(2009, 6, 20)))
     assert [r.decision_date for r in report.rounds] == ["2009-06-20"]
+
+
+def test_the_export_gives_the_frame_what_is_awarded_now_and_what_remains(
+    setup: tuple[Path, Programme, Path, Path],
+) -> None:
+    """Under the rounds: the programme's frame, what stands of the awards and what remains,
+    frame == awarded now + remaining to the krone; the frame the last round was committed
+    against where no programme is given; below 0 when the frame was cut below the awards."""
+    ledger_path, programme, r1, _r2 = setup
+    commit(ledger_path, programme, 1, r1)
+    awarded = lg.status(ledger_path, programme).committed
+    assert lg.frame_summary(ledger_path, programme) == lg.FrameSummary(
+        200_000, awarded, 200_000 - awarded
+    )
+    assert lg.frame_summary(ledger_path) == lg.frame_summary(ledger_path, programme)
+    # The frame cut below the awards since (tilskudd.toml edited), as status takes it.
+    cut = programme.model_copy(update={"frame": awarded - 1_000})
+    out = ledger_path.parent / "cut.xlsx"
+    lg.export(ledger_path, out, lang="en", programme=cut)
+    rows = list(openpyxl.load_workbook(out)["Rounds"].iter_rows(values_only=True))
+    summary = {row[0]: row[1] for row in rows if row[0] and str(row[0]) != "Round"}
+    assert (
+        summary["Programme frame"],
+        summary["Awarded now, all rounds"],
+        summary["Remaining of the frame"],
+    ) == (awarded - 1_000, awarded, -1_000)
+    assert rows[-1][0] == "Hash of the last ledger entry"  # still last in a ledger of kroner
+    empty = ledger_path.parent / "none.sqlite"
+    assert lg.frame_summary(empty, programme) is None

@@ -937,6 +937,53 @@ def test_history_amend_withdraw_and_export(folder: Path) -> None:
     assert a1[13].endswith("+00:00")
 
 
+@pytest.mark.parametrize("lang", ["en", "nb"])
+def test_ledger_export_says_the_frame_what_is_awarded_now_and_what_remains(
+    folder: Path, lang: str
+) -> None:
+    """The export had no line for what remains of the programme's frame: an officer checking
+    the accounts had to add up the rounds' current amounts and take them from the frame. The
+    workbook's rounds sheet gives the frame, what is awarded now (after amendments and
+    withdrawals) and what remains, to the krone, as status gives them; the command says them
+    for the CSV too, whose rows are decisions alone (a total row would be summed with them)."""
+    commit_round()
+    commit_round("r2.csv", 2)
+    assert run("amend", "A-1", "--amount", "50 000", "--reason", "Cost reduced").exit_code == 0
+    assert run("withdraw", "A-2", "--reason", "Withdrew").exit_code == 0
+    status = json.loads(run("status", "--format", "json").stdout)
+    frame, awarded, remaining = status["frame"], status["awarded_now"], status["remaining"]
+    assert frame == awarded + remaining
+    assert (frame, remaining) == (200_000, 200_000 - awarded)
+    exported = run("ledger", "export", "l.xlsx", "--lang", lang)
+    assert exported.exit_code == 0, exported.output
+    book = openpyxl.load_workbook(folder / "l.xlsx")
+    rows = list(book.worksheets[2].iter_rows(values_only=True))
+    labels = {
+        "en": ("Programme frame", "Awarded now, all rounds", "Remaining of the frame"),
+        "nb": ("Ordningens ramme", "Tildelt nå, alle runder", "Igjen av rammen"),
+    }[lang]
+    summary = {row[0]: row[1] for row in rows if row[0] in labels}
+    assert summary == dict(zip(labels, (frame, awarded, remaining), strict=True))
+    # Under the rounds, each an amount cell, and the sum of the rounds' amounts awarded now.
+    at = next(i for i, row in enumerate(rows) if row[0] == labels[0])
+    assert rows[at - 1] == (None,) * len(rows[at - 1]) or not any(rows[at - 1])
+    assert sum(row[7] for row in rows[1 : at - 1]) == awarded
+    cell = book.worksheets[2].cell(row=at + 1, column=2)
+    assert cell.number_format == "#,##0"
+    amounts = {
+        "en": lambda n: f"NOK {n:,}",
+        "nb": lambda n: f"{n:,} kr".replace(",", " "),
+    }[lang]
+    said = {
+        "en": "Frame {}: {} awarded now, after amendments and withdrawals; {} remaining.",
+        "nb": "Ramme {}: {} tildelt nå, etter endringer og tilbaketrekninger; {} igjen.",
+    }[lang].format(amounts(frame), amounts(awarded), amounts(remaining))
+    assert said in exported.stdout.replace(NBSP, " ").splitlines()
+    csv_export = run("ledger", "export", "l.csv", "--lang", lang)
+    assert csv_export.exit_code == 0, csv_export.output
+    assert said in csv_export.stdout.replace(NBSP, " ").splitlines()
+
+
 def test_verify_names_the_input_errors_of_a_round_committed_by_an_older_reading(
     folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -989,8 +989,24 @@ def export(
         problems.raise_any()
         assert path is not None
         assert output is not None
-        used = ledger_module.export(path, output, lang=language, force=force)
-        _out(get(language)("cli.wrote", path=str(output), format=used))
+        used = ledger_module.export(path, output, lang=language, force=force, programme=found)
+        t = get(language)
+        _out(t("cli.wrote", path=str(output), format=used))
+        # Said for the CSV too, whose rows are the decisions alone: a total row among them
+        # would be summed with them.
+        summary = ledger_module.frame_summary(path, found)
+        if summary is not None:
+            _out(
+                t(
+                    "ledger.cli.export_frame"
+                    if summary.remaining >= 0
+                    else "ledger.cli.export_frame_over",
+                    frame=summary.frame,
+                    awarded=summary.awarded_now,
+                    remaining=summary.remaining,
+                    over=-summary.remaining,
+                )
+            )
         chain = ledger_module.verify_chain(path)
         if not chain.ok:
             # Exported as recorded (it may help find what changed), but said to be untrustworthy.

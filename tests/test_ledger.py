@@ -4590,6 +4590,40 @@ def test_a_foreign_identifier_in_another_case_is_the_same_organisation_across_ro
     assert dump(ledger_path) == before
 
 
+@pytest.mark.parametrize("first", [CHARITY, CHARITY.lower()])
+def test_verify_reruns_rounds_that_wrote_one_foreign_identifier_in_two_cases(
+    tmp_path: Path, first: str
+) -> None:
+    """Rounds that wrote Charity A's identifier in two cases, under per_applicant_max: verify
+    re-runs each round against the earlier rounds as they stood when it was committed, the two
+    spellings one organisation, and reaches what was committed (G-1 held to the 10 000 left
+    under the maximum, G-2 left out as funded before), also after round 1's award was lowered
+    since, and in a round that writes both spellings itself."""
+    programme = _foreign_programme(tmp_path)
+    ledger_path = tmp_path / "l.sqlite"
+    other = CHARITY.lower() if first == CHARITY else CHARITY
+    round_1 = [(i, n, first if org == CHARITY else org, *r) for i, n, org, *r in FOREIGN_ROUND_1]
+    round_2 = [
+        (i, n, (other if i == "G-1" else first) if org == CHARITY else org, *r)
+        for i, n, org, *r in FOREIGN_ROUND_2
+    ]
+    commit(ledger_path, programme, 1, _write_foreign(tmp_path / "r1.csv", round_1))
+    committed = commit(ledger_path, programme, 2, _write_foreign(tmp_path / "r2.csv", round_2))
+    with Ledger.open(ledger_path) as ledger:
+        awards = {a.application_id: a for a in ledger.awards() if a.round == 2}
+    assert (awards["G-1"].amount, awards["G-2"].amount) == (10_000, 0)
+    assert {awards["G-1"].org_id, awards["G-2"].org_id} == {CHARITY, CHARITY.lower()}
+    # Round 1's award lowered since: round 2 is re-run against it as it stood then.
+    lg.amend(ledger_path, programme, "F-1", 50_000, "Cost reduced")
+    with Ledger.open(ledger_path, write=False) as ledger:
+        reports = [verify_round(ledger, programme, c) for c in ledger.commits()]
+    assert [(r.round, r.ok, r.differences, r.problem) for r in reports] == [
+        (1, True, (), None),
+        (2, True, (), None),
+    ]
+    assert reports[1].awarded == committed.awarded
+
+
 def test_a_publishers_own_code_in_another_case_is_another_organisation(tmp_path: Path) -> None:
     """A code in no register tilskudd knows (E5104X) may tell organisations apart by case:
     counted as given, not merged, in the round and in the ledger."""

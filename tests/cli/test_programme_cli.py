@@ -1057,6 +1057,39 @@ def test_verify_names_the_input_errors_of_a_round_committed_by_an_older_reading(
     assert get("nb")("ledger.error.rerun_rejected", ids=["A-2"], round=1) in nb.stderr
 
 
+def test_verify_of_a_round_changed_since_says_what_it_awarded_then_and_awards_now(
+    folder: Path,
+) -> None:
+    """verify said "(NOK 100,000 awarded)" of a round whose awards were amended and withdrawn
+    since, beside status's figure for it now: two amounts for one round, neither said to be
+    which. It says the amount was awarded when committed, and what the round awards now."""
+    commit_round()
+    ok = run("verify")
+    assert ok.exit_code == 0, ok.output
+    assert (
+        ok.stdout.replace(NBSP, " ")
+        .splitlines()[-1]
+        .endswith("gives the same 3 decisions (NOK 100,000 awarded).")
+    )
+    assert run("amend", "A-1", "--amount", "50 000", "--reason", "Cost reduced").exit_code == 0
+    assert run("withdraw", "A-2", "--reason", "Withdrew").exit_code == 0
+    for lang, said in (
+        (
+            "en",
+            "gives the same 3 decisions (NOK 100,000 awarded when committed; NOK 50,000 now, "
+            "after 1 amendment and 1 withdrawal).",
+        ),
+        (
+            "nb",
+            "gir de samme 3 vedtakene (100 000 kr tildelt ved vedtaket; 50 000 kr nå, etter "
+            "1 endring og 1 tilbaketrekning).",
+        ),
+    ):
+        changed = run("verify", "--lang", lang)
+        assert changed.exit_code == 0, changed.output
+        assert changed.stdout.replace(NBSP, " ").splitlines()[-1].endswith(said)
+
+
 def test_verify_agrees_then_finds_an_outside_edit(folder: Path) -> None:
     assert run("verify").stdout.startswith("Nothing committed yet")
     commit_round()

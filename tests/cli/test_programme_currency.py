@@ -159,7 +159,8 @@ EXPECTED = {
         "history": "requested EUR 60,000 · committed EUR 60,000 · now EUR 60,000 (funded)",
         "amended": "Amended A-1 (round 1): from EUR 60,000 to EUR 50,000. Remaining of the "
         "frame: EUR 60,000.",
-        "verify_1": "gives the same 3 decisions (EUR 100,000 awarded)",
+        "verify_1": "gives the same 3 decisions (EUR 100,000 awarded when committed; "
+        "EUR 90,000 now, after 1 amendment)",
         "verify_2": "gives the same 2 decisions (EUR 50,000 awarded)",
         "currency": "Currency",
     },
@@ -175,7 +176,8 @@ EXPECTED = {
         "history": "omsøkt 60 000 EUR · vedtatt 60 000 EUR · nå 60 000 EUR (innvilget)",
         "amended": "Endret A-1 (runde 1): fra 60 000 EUR til 50 000 EUR. Igjen av rammen: "
         "60 000 EUR.",
-        "verify_1": "gir de samme 3 vedtakene (100 000 EUR tildelt)",
+        "verify_1": "gir de samme 3 vedtakene (100 000 EUR tildelt ved vedtaket; "
+        "90 000 EUR nå, etter 1 endring)",
         "verify_2": "gir de samme 2 vedtakene (50 000 EUR tildelt)",
         "currency": "Valuta",
     },

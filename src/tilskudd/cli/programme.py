@@ -888,13 +888,26 @@ def verify(
                     problem = report.problem_phrase or report.problem
                     _out(t("ledger.cli.round_skip", round=commit.round, problem=problem))
                 elif report.ok:
+                    # The re-run gives the round as committed; changed since, what it awards
+                    # now is said beside it, as status gives it, so the two are not confused.
+                    now = opened.round_status(found, commit.round)
+                    changes = [
+                        t(f"ledger.count.{key}", n=n)
+                        for key, n in (
+                            ("amendments", now.amendments if now else 0),
+                            ("withdrawals", now.withdrawals if now else 0),
+                        )
+                        if n
+                    ]
                     _out(
                         t(
-                            "ledger.cli.round_ok",
+                            "ledger.cli.round_ok_changed" if changes else "ledger.cli.round_ok",
                             round=commit.round,
                             file=shown,
                             n=commit.applications,
                             amount=report.awarded,
+                            current=now.current if now else report.awarded,
+                            changes=t.join(changes),
                         )
                     )
                 else:

@@ -585,7 +585,8 @@ def test_history_says_the_earlier_grant_was_withdrawn_rather_than_nothing_now(
     at = lines.index("Round 2 · B-1 · Moss kommune · Felles saksbehandling")
     recorded = clock.today().isoformat()  # the day in Norway it ran; --decided gives the other
     assert lines[at + 2] == (
-        "  Not funded because round 1 funded the same project (application A-1); that grant"
+        "  Not funded at the decision, because round 1 funded the same project (application"
+        " A-1); that grant"
         f" was withdrawn 2009-11-03 (recorded {recorded}), so none of it stands now. B-1 can"
         " be funded now, held to round 2's policy: tilskudd amend B-1 --round 2 --amount N"
         ' --reason "…"'
@@ -593,7 +594,8 @@ def test_history_says_the_earlier_grant_was_withdrawn_rather_than_nothing_now(
     assert not any("NOK 0 now" in line for line in lines)
     nb = said("--lang", "nb")
     assert (
-        "  Fikk ikke tilskudd fordi runde 1 ga tilskudd til det samme prosjektet (søknad A-1);"
+        "  Fikk ikke tilskudd ved vedtaket, fordi runde 1 ga tilskudd til det samme prosjektet"
+        " (søknad A-1);"
         f" det tilskuddet ble trukket tilbake 2009-11-03 (registrert {recorded}), så ingenting"
         " av det står nå. B-1 kan få tilskudd nå, etter reglene for runde 2: tilskudd amend"
         ' B-1 --round 2 --amount N --reason "…"'
@@ -601,7 +603,7 @@ def test_history_says_the_earlier_grant_was_withdrawn_rather_than_nothing_now(
     assert not any("0 kr nå" in line for line in nb)
     data = json.loads(run("history", "974760673", "--format", "json").stdout)
     text = {d["application_id"]: d["reason_text"] for d in data}["B-1"]
-    assert text.startswith("Not funded because round 1 funded the same project (application")
+    assert text.startswith("Not funded at the decision, because round 1 funded the same project")
     assert "withdrawn 2009-11-03" in text
     # Funded by an amendment since: the grant withdrawn is still said, the way to fund it not.
     funded = run("amend", "B-1", "--round", "2", "--amount", "30 000", "--reason", "Money freed")
@@ -609,7 +611,8 @@ def test_history_says_the_earlier_grant_was_withdrawn_rather_than_nothing_now(
     lines = said()
     at = lines.index("Round 2 · B-1 · Moss kommune · Felles saksbehandling")
     assert lines[at + 2] == (
-        "  Not funded because round 1 funded the same project (application A-1); that grant"
+        "  Not funded at the decision, because round 1 funded the same project (application"
+        " A-1); that grant"
         f" was withdrawn 2009-11-03 (recorded {recorded}), so none of it stands now."
     )
 

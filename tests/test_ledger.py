@@ -1051,7 +1051,7 @@ def test_status_figures_and_sentences(setup: tuple[Path, Programme, Path, Path])
     assert nb[2] == "Igjen av rammen: 100\u00a0000\u00a0kr."
     en = lg.status_lines(report, "en")
     assert en[1] == "Round 1: NOK\u00a0100,000 to 2 projects in 3 municipalities."
-    assert en[2] == "Remaining: NOK\u00a0100,000."
+    assert en[2] == "Remaining of the frame: NOK\u00a0100,000."
 
 
 def test_status_counts_in_sqlite_what_the_awards_say_without_reading_each_award(

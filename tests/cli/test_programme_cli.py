@@ -197,7 +197,7 @@ def test_a_round_allocated_committed_and_reported(folder: Path) -> None:
     assert lines[:3] == [
         f"Testordning: frame NOK{NBSP}200,000.",
         f"Round 1: NOK{NBSP}100,000 to 2 projects in 3 municipalities.",
-        f"Remaining: NOK{NBSP}100,000.",
+        f"Remaining of the frame: NOK{NBSP}100,000.",
     ]
     nb = run("status", "--lang", "nb")
     assert f"Igjen av rammen: 100{NBSP}000{NBSP}kr." in nb.stdout
@@ -2061,7 +2061,7 @@ def test_a_changed_round_run_again_says_what_remains_of_the_programmes_frame(
     assert run("amend", "A-1", "--amount", "50 000", "--reason", "Cost reduced").exit_code == 0
     assert run("withdraw", "A-2", "--reason", "Withdrew").exit_code == 0
     status = run("status").stdout
-    assert f"Remaining: NOK{NBSP}100,000." in status
+    assert f"Remaining of the frame: NOK{NBSP}100,000." in status
     again = run("allocate", "r1.csv", "--round", "1")
     assert again.exit_code == 0, again.output
     said = " ".join(again.stdout.replace(NBSP, " ").split())
@@ -2174,8 +2174,8 @@ def test_amend_and_status_in_a_frame_cut_below_what_is_committed_say_nothing_rem
     status = run("status")
     assert status.exit_code == 0, status.output
     assert (
-        f"Remaining: nothing; NOK{NBSP}10,000 more is committed than the frame of NOK{NBSP}80,000"
-        in status.stdout
+        f"Remaining of the frame: nothing; NOK{NBSP}10,000 more is committed than the frame of "
+        f"NOK{NBSP}80,000" in status.stdout
     )
     assert json.loads(run("status", "--format", "json").stdout)["remaining"] == -10_000
 

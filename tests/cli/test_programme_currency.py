@@ -155,7 +155,7 @@ EXPECTED = {
         "municipality (ledger entry 5). Remaining of the frame: EUR 50,000.",
         "status": "EØS-midler: frame EUR 200,000. Round 1: EUR 100,000 to 2 projects in 3 "
         "municipalities. Decided on 15 April 2027. Round 2: EUR 50,000 to 1 project "
-        "in 1 municipality. Decided on 15 November 2027. Remaining: EUR 50,000.",
+        "in 1 municipality. Decided on 15 November 2027. Remaining of the frame: EUR 50,000.",
         "history": "requested EUR 60,000 · committed EUR 60,000 · now EUR 60,000 (funded)",
         "amended": "Amended A-1 (round 1): from EUR 60,000 to EUR 50,000. Remaining of the "
         "frame: EUR 60,000.",
@@ -293,7 +293,7 @@ def test_a_ledger_of_an_older_tilskudd_is_in_kroner(
     monkeypatch.chdir(folder)
     status = run("status", "--lang", "en")
     assert status.exit_code == 0, status.output
-    assert "Remaining: NOK 1,150,000." in said(status)
+    assert "Remaining of the frame: NOK 1,150,000." in said(status)
     assert json.loads(run("status", "--format", "json").stdout)["currency"] == "NOK"
     programme = folder / "tilskudd.toml"
     text = programme.read_text(encoding="utf-8")

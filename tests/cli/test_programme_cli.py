@@ -987,6 +987,30 @@ def test_ledger_export_says_the_frame_what_is_awarded_now_and_what_remains(
     assert said in csv_export.stdout.replace(NBSP, " ").splitlines()
 
 
+def test_ledger_export_of_a_frame_cut_below_the_awards_says_nothing_remains(
+    folder: Path,
+) -> None:
+    """A frame cut below what is awarded (tilskudd.toml edited): the export says how much more
+    is awarded than the frame, not "NOK -10,000 remaining", and the workbook keeps the
+    figures that add up, the remainder below 0."""
+    commit_round()
+    cut = PROGRAMME.replace('frame = "200 000"', 'frame = "90 000"').replace(
+        'budget = "100 000"', 'budget = "90 000"'
+    )
+    (folder / "tilskudd.toml").write_text(cut, encoding="utf-8")
+    exported = run("ledger", "export", "l.xlsx")
+    assert exported.exit_code == 0, exported.output
+    assert (
+        "Frame NOK 90,000: NOK 100,000 awarded now, after amendments and withdrawals; that is "
+        "NOK 10,000 more than the frame, so nothing remains."
+    ) in exported.stdout.replace(NBSP, " ").splitlines()
+    rows = list(openpyxl.load_workbook(folder / "l.xlsx").worksheets[2].iter_rows(values_only=True))
+    assert [row[:2] for row in rows if row[0] in ("Programme frame", "Remaining of the frame")] == [
+        ("Programme frame", 90_000),
+        ("Remaining of the frame", -10_000),
+    ]
+
+
 def test_verify_names_the_input_errors_of_a_round_committed_by_an_older_reading(
     folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -21,7 +21,7 @@ NBSP = "\u00a0"
 
 def test_a_keyed_error_is_english_by_str_and_any_language_by_text() -> None:
     exc = LedgerError(key="ledger.status.remaining", remaining=1_000)
-    assert str(exc) == f"Remaining: NOK{NBSP}1,000."
+    assert str(exc) == f"Remaining of the frame: NOK{NBSP}1,000."
     assert exc.text("en") == str(exc)
     assert exc.text("nb") == f"Igjen av rammen: 1{NBSP}000{NBSP}kr."
     assert exc.key == "ledger.status.remaining"
@@ -65,7 +65,10 @@ def test_a_keyed_error_survives_pickling() -> None:
 
 @pytest.mark.parametrize(
     ("lang", "expected"),
-    [("nb", f"Igjen av rammen: 3{NBSP}000{NBSP}kr."), ("en", f"Remaining: NOK{NBSP}3,000.")],
+    [
+        ("nb", f"Igjen av rammen: 3{NBSP}000{NBSP}kr."),
+        ("en", f"Remaining of the frame: NOK{NBSP}3,000."),
+    ],
 )
 def test_the_guard_prints_the_error_in_the_commands_language(
     lang: str, expected: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch

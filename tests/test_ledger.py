@@ -1051,7 +1051,7 @@ def test_status_figures_and_sentences(setup: tuple[Path, Programme, Path, Path])
     assert nb[2] == "Igjen av rammen: 100\u00a0000\u00a0kr."
     en = lg.status_lines(report, "en")
     assert en[1] == "Round 1: NOK\u00a0100,000 to 2 projects in 3 municipalities."
-    assert en[2] == "Remaining: NOK\u00a0100,000."
+    assert en[2] == "Remaining of the frame: NOK\u00a0100,000."
 
 
 def test_status_counts_in_sqlite_what_the_awards_say_without_reading_each_award(
@@ -4604,6 +4604,40 @@ def test_a_foreign_identifier_in_another_case_is_the_same_organisation_across_ro
     assert dump(ledger_path) == before
 
 
+@pytest.mark.parametrize("first", [CHARITY, CHARITY.lower()])
+def test_verify_reruns_rounds_that_wrote_one_foreign_identifier_in_two_cases(
+    tmp_path: Path, first: str
+) -> None:
+    """Rounds that wrote Charity A's identifier in two cases, under per_applicant_max: verify
+    re-runs each round against the earlier rounds as they stood when it was committed, the two
+    spellings one organisation, and reaches what was committed (G-1 held to the 10 000 left
+    under the maximum, G-2 left out as funded before), also after round 1's award was lowered
+    since, and in a round that writes both spellings itself."""
+    programme = _foreign_programme(tmp_path)
+    ledger_path = tmp_path / "l.sqlite"
+    other = CHARITY.lower() if first == CHARITY else CHARITY
+    round_1 = [(i, n, first if org == CHARITY else org, *r) for i, n, org, *r in FOREIGN_ROUND_1]
+    round_2 = [
+        (i, n, (other if i == "G-1" else first) if org == CHARITY else org, *r)
+        for i, n, org, *r in FOREIGN_ROUND_2
+    ]
+    commit(ledger_path, programme, 1, _write_foreign(tmp_path / "r1.csv", round_1))
+    committed = commit(ledger_path, programme, 2, _write_foreign(tmp_path / "r2.csv", round_2))
+    with Ledger.open(ledger_path) as ledger:
+        awards = {a.application_id: a for a in ledger.awards() if a.round == 2}
+    assert (awards["G-1"].amount, awards["G-2"].amount) == (10_000, 0)
+    assert {awards["G-1"].org_id, awards["G-2"].org_id} == {CHARITY, CHARITY.lower()}
+    # Round 1's award lowered since: round 2 is re-run against it as it stood then.
+    lg.amend(ledger_path, programme, "F-1", 50_000, "Cost reduced")
+    with Ledger.open(ledger_path, write=False) as ledger:
+        reports = [verify_round(ledger, programme, c) for c in ledger.commits()]
+    assert [(r.round, r.ok, r.differences, r.problem) for r in reports] == [
+        (1, True, (), None),
+        (2, True, (), None),
+    ]
+    assert reports[1].awarded == committed.awarded
+
+
 def test_a_publishers_own_code_in_another_case_is_another_organisation(tmp_path: Path) -> None:
     """A code in no register tilskudd knows (E5104X) may tell organisations apart by case:
     counted as given, not merged, in the round and in the ledger."""
@@ -4647,3 +4681,32 @@ def test_status_of_a_round_committed_before_schema_8_takes_the_date_in_the_toml(
     commit_with_schema(ledger_path, _decided_on(programme, date(2009, 6, 12)), 1, r1, 7)
     report = lg.status(ledger_path, _decided_on(programme, date(2009, 6, 20)))
     assert [r.decision_date for r in report.rounds] == ["2009-06-20"]
+
+
+def test_the_export_gives_the_frame_what_is_awarded_now_and_what_remains(
+    setup: tuple[Path, Programme, Path, Path],
+) -> None:
+    """Under the rounds: the programme's frame, what stands of the awards and what remains,
+    frame == awarded now + remaining to the krone; the frame the last round was committed
+    against where no programme is given; below 0 when the frame was cut below the awards."""
+    ledger_path, programme, r1, _r2 = setup
+    commit(ledger_path, programme, 1, r1)
+    awarded = lg.status(ledger_path, programme).committed
+    assert lg.frame_summary(ledger_path, programme) == lg.FrameSummary(
+        200_000, awarded, 200_000 - awarded
+    )
+    assert lg.frame_summary(ledger_path) == lg.frame_summary(ledger_path, programme)
+    # The frame cut below the awards since (tilskudd.toml edited), as status takes it.
+    cut = programme.model_copy(update={"frame": awarded - 1_000})
+    out = ledger_path.parent / "cut.xlsx"
+    lg.export(ledger_path, out, lang="en", programme=cut)
+    rows = list(openpyxl.load_workbook(out)["Rounds"].iter_rows(values_only=True))
+    summary = {row[0]: row[1] for row in rows if row[0] and str(row[0]) != "Round"}
+    assert (
+        summary["Programme frame"],
+        summary["Awarded now, all rounds"],
+        summary["Remaining of the frame"],
+    ) == (awarded - 1_000, awarded, -1_000)
+    assert rows[-1][0] == "Hash of the last ledger entry"  # still last in a ledger of kroner
+    empty = ledger_path.parent / "none.sqlite"
+    assert lg.frame_summary(empty, programme) is None

@@ -109,7 +109,7 @@ def test_the_status_of_a_programme_in_euros_says_euros(euros: tuple[Programme, P
     assert report.remaining == 50_000
     english = "\n".join(lg.status_lines(report, "en"))
     assert f"Testordning: frame EUR{NBSP}200,000." in english
-    assert f"Remaining: EUR{NBSP}50,000." in english
+    assert f"Remaining of the frame: EUR{NBSP}50,000." in english
     assert "NOK" not in english
     bokmål = "\n".join(lg.status_lines(report, "nb"))
     assert f"Runde 1: 100{NBSP}000{NBSP}EUR til 2 prosjekter" in bokmål

@@ -929,24 +929,26 @@ def test_a_programmes_amounts_are_read_in_its_currency(tmp_path: Path) -> None:
         (
             "en",
             [
-                "line 4: programme.frame: '200 000 kr' is an amount in kroner, but the round "
-                "counts in EUR",
-                "line 8: round[1].budget: '100 000 NOK' is an amount in kroner, but the round "
-                "counts in EUR",
+                "line 4: programme.frame: '200 000 kr' is an amount in kroner, but the programme "
+                'counts in EUR (currency = "EUR" in its [programme] table); write the amount in '
+                "EUR, without kr or NOK",
+                "line 8: round[1].budget: '100 000 NOK' is an amount in kroner, but the "
+                "programme counts in EUR",
                 "line 13: [round.policy] of round 2: max_award: '£ 50 000' is an amount in GBP, "
                 "but the programme counts in EUR",
                 "line 16: [policy]: round_to: '1 000 kr' is an amount in kroner",
                 "line 20: [policy]: quotas[1].min_amount: '10 000 kr' is an amount in kroner, "
-                "but the round counts in EUR",
+                "but the programme counts in EUR",
             ],
         ),
         (
             "nb",
             [
-                "linje 4: programme.frame: «200 000 kr» er et beløp i kroner, men runden regner "
-                "i EUR",
+                "linje 4: programme.frame: «200 000 kr» er et beløp i kroner, men ordningen "
+                'regner i EUR (currency = "EUR" i tabellen [programme]); skriv beløpet i EUR, '
+                "uten kr eller NOK",
                 "linje 20: [policy]: quotas[1].min_amount: «10 000 kr» er et beløp i kroner, "
-                "men runden regner i EUR",
+                "men ordningen regner i EUR",
             ],
         ),
     ],
@@ -954,6 +956,9 @@ def test_a_programmes_amounts_are_read_in_its_currency(tmp_path: Path) -> None:
 def test_a_programmes_amount_in_another_currency_is_refused_with_its_line(
     tmp_path: Path, lang: str, said: list[str]
 ) -> None:
+    """An amount in kroner in a programme of euros was told "the round counts in EUR", in a
+    file of the programme, its frame among them: it is the programme that counts in EUR, by
+    its own setting, and no word is said of the round and its --currency."""
     text = IN_CURRENCY.format(
         currency="EUR", frame="200 000 kr", budget="100 000 NOK", award="£ 50 000",
         round_to="1 000 kr", quota="10 000 kr",
@@ -963,6 +968,8 @@ def test_a_programmes_amount_in_another_currency_is_refused_with_its_line(
     message = " ".join(caught.value.text(lang).split())
     for line in said:
         assert line in message, message
+    assert "round counts" not in message
+    assert "runden regner" not in message
 
 
 @pytest.mark.parametrize(
@@ -985,11 +992,11 @@ def test_a_programmes_amount_in_another_currency_is_refused_with_its_line(
         (
             "nb",
             [
-                "linje 4: programme.frame: «200 000 NOK» er et beløp i NOK, men programmet "
-                "regner i SEK; skriv beløpet i SEK, eller, om programmets beløp er i NOK, gi "
-                'programmet den valutaen: currency = "NOK" i tabellen [programme]',
-                "linje 8: round[1].budget: «€ 100 000» er et beløp i EUR, men programmet regner "
-                "i SEK; skriv beløpet i SEK, eller, om programmets beløp er i EUR, gi programmet "
+                "linje 4: programme.frame: «200 000 NOK» er et beløp i NOK, men ordningen "
+                "regner i SEK; skriv beløpet i SEK, eller, om ordningens beløp er i NOK, gi "
+                'ordningen den valutaen: currency = "NOK" i tabellen [programme]',
+                "linje 8: round[1].budget: «€ 100 000» er et beløp i EUR, men ordningen regner "
+                "i SEK; skriv beløpet i SEK, eller, om ordningens beløp er i EUR, gi ordningen "
                 'den valutaen: currency = "EUR" i tabellen [programme]',
             ],
         ),

@@ -99,6 +99,7 @@ __all__ = [
     "ChangeOutOfOrder",
     "CommitInfo",
     "CommitRecord",
+    "FrameSummary",
     "Ledger",
     "LedgerStatus",
     "PriorAward",
@@ -113,6 +114,7 @@ __all__ = [
     "export",
     "file_sha256",
     "frame_remaining",
+    "frame_summary",
     "generated_ids",
     "history",
     "normalise_title",
@@ -3498,8 +3500,51 @@ def quota_lines(item: RoundStatus, lang: str = "en") -> list[str]:
     return lines
 
 
-def export(ledger: LedgerLike, path: str | Path, *, lang: str = "en", force: bool = False) -> str:
-    """Write the ledger's awards (with amendments) to ``.xlsx`` or ``.csv``; return the format."""
+@dataclass(frozen=True)
+class FrameSummary:
+    """What stands of a programme's frame: ``frame == awarded_now + remaining`` to the unit
+    (``remaining`` below 0 when the frame was cut below what is awarded)."""
+
+    frame: int
+    awarded_now: int
+    """Every committed award as it stands now, net of amendments and withdrawals."""
+    remaining: int
+
+
+def _frame_summary(
+    opened: Ledger, commits: Sequence[CommitRecord], programme: Programme | None
+) -> FrameSummary | None:
+    if not commits:
+        return None
+    # The programme's frame as status gives it; without the programme, the frame the last
+    # round was committed against, as the ledger recorded it.
+    frame = programme.frame if programme is not None else commits[-1].frame
+    awarded = opened.committed_total()
+    return FrameSummary(frame=frame, awarded_now=awarded, remaining=frame - awarded)
+
+
+def frame_summary(ledger: LedgerLike, programme: Programme | None = None) -> FrameSummary | None:
+    """The frame, what is awarded now and what remains, as :func:`status` gives them (the
+    ``programme``'s frame, else the one the last round was committed against); None when no
+    round is committed."""
+    if not isinstance(ledger, Ledger) and _header(Path(ledger).expanduser()) is None:
+        return None
+    with _opened(ledger, write=False) as opened:
+        return _frame_summary(opened, opened.commits(), programme)
+
+
+def export(
+    ledger: LedgerLike,
+    path: str | Path,
+    *,
+    lang: str = "en",
+    force: bool = False,
+    programme: Programme | None = None,
+) -> str:
+    """Write the ledger's awards (with amendments) to ``.xlsx`` or ``.csv``; return the format.
+    The workbook gives under its rounds the frame (the ``programme``'s, as :func:`status` gives
+    it, else the one the last round was committed against), what is awarded now and what
+    remains (:func:`frame_summary`)."""
     from tilskudd.errors import UsageError
     from tilskudd.export import check_output_path
 
@@ -3515,6 +3560,7 @@ def export(ledger: LedgerLike, path: str | Path, *, lang: str = "en", force: boo
         amendments = opened.amendments()
         _entries, head = opened.head()
         currency = opened.currency(commits) or NOK
+        summary = _frame_summary(opened, commits, programme)
     # Nor over a committed round's input: verify re-runs the round from it.
     check_output_path(
         path, inputs=[Path(c.input_path) for c in commits if c.input_path], force=force
@@ -3533,6 +3579,7 @@ def export(ledger: LedgerLike, path: str | Path, *, lang: str = "en", force: boo
                 lang=lang,
                 currency=currency,
                 name=own.name,
+                summary=summary,
             )
             return "xlsx"
         _write_csv(path, awards, lang, currency)

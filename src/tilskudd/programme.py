@@ -515,11 +515,12 @@ def _programme_from(raw: Mapping[str, Any], text: str, path: Path) -> Programme:
 
 def _in_programme_words(phrase: Phrase) -> Phrase:
     """``phrase`` as a programme file's problem: an amount in another currency than the
-    programme's is answered with the programme's own setting (``currency = "EUR"`` in its
-    [programme] table), not with --currency, which the cell checks and options advise and a
-    programme refuses (it has one currency)."""
-    if phrase.key == "validate.amount_other_currency":
-        return Phrase("programme.error.amount_other_currency", **phrase.params)
+    programme's (kroner among them) is answered with the programme's own setting
+    (``currency = "EUR"`` in its [programme] table), not with --currency, which the cell checks
+    and options advise and a programme refuses (it has one currency)."""
+    if phrase.key in ("validate.amount_other_currency", "validate.amount_in_kroner"):
+        # Typed in the programme file: the programme counts in the currency, not "the round".
+        return Phrase(f"programme.error.{phrase.key.rpartition('.')[2]}", **phrase.params)
     params = {
         k: _in_programme_words(v) if isinstance(v, Phrase) else v for k, v in phrase.params.items()
     }

@@ -39,7 +39,7 @@ def test_status_of_a_round_with_a_recorded_county_quota_no_numbering_has(folder:
     result = run("status")
     assert result.exit_code == 0, result.output
     assert "Round 1: NOK 700,000 to 2 projects in 2 municipalities." in plain(result.stdout)
-    assert "Remaining: NOK 1,150,000." in plain(result.stdout)
+    assert "Remaining of the frame: NOK 1,150,000." in plain(result.stdout)
 
 
 def test_a_round_committed_with_a_county_quota_no_numbering_has_is_re_run(folder: Path) -> None:

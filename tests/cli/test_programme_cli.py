@@ -15,6 +15,7 @@ import pypdf
 import pytest
 from typer.testing import CliRunner, Result
 
+from tilskudd import clock
 from tilskudd.cli import app
 from tilskudd.i18n import format_date, get
 
@@ -196,7 +197,7 @@ def test_a_round_allocated_committed_and_reported(folder: Path) -> None:
     assert lines[:3] == [
         f"Testordning: frame NOK{NBSP}200,000.",
         f"Round 1: NOK{NBSP}100,000 to 2 projects in 3 municipalities.",
-        f"Remaining: NOK{NBSP}100,000.",
+        f"Remaining of the frame: NOK{NBSP}100,000.",
     ]
     nb = run("status", "--lang", "nb")
     assert f"Igjen av rammen: 100{NBSP}000{NBSP}kr." in nb.stdout
@@ -561,6 +562,61 @@ def test_history_says_why_an_application_funded_in_an_earlier_round_was_not_fund
     ) in by_id.stdout.replace(NBSP, " ").splitlines()
 
 
+def test_history_says_the_earlier_grant_was_withdrawn_rather_than_nothing_now(
+    folder: Path,
+) -> None:
+    """B-1, left out of round 2 because round 1 funded it as A-1, whose grant was withdrawn
+    since, was told "(application A-1, NOK 0 now)". It is told that grant was withdrawn, when,
+    that nothing of it stands, and how B-1 can be funded now, in both languages and the JSON;
+    once B-1 is funded so, the way to fund it is no longer said."""
+    commit_round()
+    commit_round("r2.csv", 2)
+    withdrawn = run(
+        "withdraw", "A-1", "--decided", "2009-11-03", "--reason", "The municipality withdrew"
+    )
+    assert withdrawn.exit_code == 0, withdrawn.output
+
+    def said(*args: str) -> list[str]:
+        result = run("history", "974760673", *args)
+        assert result.exit_code == 0, result.output
+        return result.stdout.replace(NBSP, " ").splitlines()
+
+    lines = said()
+    at = lines.index("Round 2 · B-1 · Moss kommune · Felles saksbehandling")
+    recorded = clock.today().isoformat()  # the day in Norway it ran; --decided gives the other
+    assert lines[at + 2] == (
+        "  Not funded at the decision, because round 1 funded the same project (application"
+        " A-1); that grant"
+        f" was withdrawn 2009-11-03 (recorded {recorded}), so none of it stands now. B-1 can"
+        " be funded now, held to round 2's policy: tilskudd amend B-1 --round 2 --amount N"
+        ' --reason "…"'
+    )
+    assert not any("NOK 0 now" in line for line in lines)
+    nb = said("--lang", "nb")
+    assert (
+        "  Fikk ikke tilskudd ved vedtaket, fordi runde 1 ga tilskudd til det samme prosjektet"
+        " (søknad A-1);"
+        f" det tilskuddet ble trukket tilbake 2009-11-03 (registrert {recorded}), så ingenting"
+        " av det står nå. B-1 kan få tilskudd nå, etter reglene for runde 2: tilskudd amend"
+        ' B-1 --round 2 --amount N --reason "…"'
+    ) in nb
+    assert not any("0 kr nå" in line for line in nb)
+    data = json.loads(run("history", "974760673", "--format", "json").stdout)
+    text = {d["application_id"]: d["reason_text"] for d in data}["B-1"]
+    assert text.startswith("Not funded at the decision, because round 1 funded the same project")
+    assert "withdrawn 2009-11-03" in text
+    # Funded by an amendment since: the grant withdrawn is still said, the way to fund it not.
+    funded = run("amend", "B-1", "--round", "2", "--amount", "30 000", "--reason", "Money freed")
+    assert funded.exit_code == 0, funded.output
+    lines = said()
+    at = lines.index("Round 2 · B-1 · Moss kommune · Felles saksbehandling")
+    assert lines[at + 2] == (
+        "  Not funded at the decision, because round 1 funded the same project (application"
+        " A-1); that grant"
+        f" was withdrawn 2009-11-03 (recorded {recorded}), so none of it stands now."
+    )
+
+
 def test_explain_of_a_committed_decision_tells_what_was_recorded_since(folder: Path) -> None:
     commit_round()
     before = run("explain", "r1.csv", "A-1", "--round", "1")
@@ -884,6 +940,77 @@ def test_history_amend_withdraw_and_export(folder: Path) -> None:
     assert a1[13].endswith("+00:00")
 
 
+@pytest.mark.parametrize("lang", ["en", "nb"])
+def test_ledger_export_says_the_frame_what_is_awarded_now_and_what_remains(
+    folder: Path, lang: str
+) -> None:
+    """The export had no line for what remains of the programme's frame: an officer checking
+    the accounts had to add up the rounds' current amounts and take them from the frame. The
+    workbook's rounds sheet gives the frame, what is awarded now (after amendments and
+    withdrawals) and what remains, to the krone, as status gives them; the command says them
+    for the CSV too, whose rows are decisions alone (a total row would be summed with them)."""
+    commit_round()
+    commit_round("r2.csv", 2)
+    assert run("amend", "A-1", "--amount", "50 000", "--reason", "Cost reduced").exit_code == 0
+    assert run("withdraw", "A-2", "--reason", "Withdrew").exit_code == 0
+    status = json.loads(run("status", "--format", "json").stdout)
+    frame, awarded, remaining = status["frame"], status["awarded_now"], status["remaining"]
+    assert frame == awarded + remaining
+    assert (frame, remaining) == (200_000, 200_000 - awarded)
+    exported = run("ledger", "export", "l.xlsx", "--lang", lang)
+    assert exported.exit_code == 0, exported.output
+    book = openpyxl.load_workbook(folder / "l.xlsx")
+    rows = list(book.worksheets[2].iter_rows(values_only=True))
+    labels = {
+        "en": ("Programme frame", "Awarded now, all rounds", "Remaining of the frame"),
+        "nb": ("Ordningens ramme", "Tildelt nå, alle runder", "Igjen av rammen"),
+    }[lang]
+    summary = {row[0]: row[1] for row in rows if row[0] in labels}
+    assert summary == dict(zip(labels, (frame, awarded, remaining), strict=True))
+    # Under the rounds, each an amount cell, and the sum of the rounds' amounts awarded now.
+    at = next(i for i, row in enumerate(rows) if row[0] == labels[0])
+    assert rows[at - 1] == (None,) * len(rows[at - 1]) or not any(rows[at - 1])
+    assert sum(row[7] for row in rows[1 : at - 1]) == awarded
+    cell = book.worksheets[2].cell(row=at + 1, column=2)
+    assert cell.number_format == "#,##0"
+    amounts = {
+        "en": lambda n: f"NOK {n:,}",
+        "nb": lambda n: f"{n:,} kr".replace(",", " "),
+    }[lang]
+    said = {
+        "en": "Frame {}: {} awarded now, after amendments and withdrawals; {} remaining.",
+        "nb": "Ramme {}: {} tildelt nå, etter endringer og tilbaketrekninger; {} igjen.",
+    }[lang].format(amounts(frame), amounts(awarded), amounts(remaining))
+    assert said in exported.stdout.replace(NBSP, " ").splitlines()
+    csv_export = run("ledger", "export", "l.csv", "--lang", lang)
+    assert csv_export.exit_code == 0, csv_export.output
+    assert said in csv_export.stdout.replace(NBSP, " ").splitlines()
+
+
+def test_ledger_export_of_a_frame_cut_below_the_awards_says_nothing_remains(
+    folder: Path,
+) -> None:
+    """A frame cut below what is awarded (tilskudd.toml edited): the export says how much more
+    is awarded than the frame, not "NOK -10,000 remaining", and the workbook keeps the
+    figures that add up, the remainder below 0."""
+    commit_round()
+    cut = PROGRAMME.replace('frame = "200 000"', 'frame = "90 000"').replace(
+        'budget = "100 000"', 'budget = "90 000"'
+    )
+    (folder / "tilskudd.toml").write_text(cut, encoding="utf-8")
+    exported = run("ledger", "export", "l.xlsx")
+    assert exported.exit_code == 0, exported.output
+    assert (
+        "Frame NOK 90,000: NOK 100,000 awarded now, after amendments and withdrawals; that is "
+        "NOK 10,000 more than the frame, so nothing remains."
+    ) in exported.stdout.replace(NBSP, " ").splitlines()
+    rows = list(openpyxl.load_workbook(folder / "l.xlsx").worksheets[2].iter_rows(values_only=True))
+    assert [row[:2] for row in rows if row[0] in ("Programme frame", "Remaining of the frame")] == [
+        ("Programme frame", 90_000),
+        ("Remaining of the frame", -10_000),
+    ]
+
+
 def test_verify_names_the_input_errors_of_a_round_committed_by_an_older_reading(
     folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -955,6 +1082,39 @@ def test_verify_names_the_input_errors_of_a_round_committed_by_an_older_reading(
     from tilskudd.i18n import get
 
     assert get("nb")("ledger.error.rerun_rejected", ids=["A-2"], round=1) in nb.stderr
+
+
+def test_verify_of_a_round_changed_since_says_what_it_awarded_then_and_awards_now(
+    folder: Path,
+) -> None:
+    """verify said "(NOK 100,000 awarded)" of a round whose awards were amended and withdrawn
+    since, beside status's figure for it now: two amounts for one round, neither said to be
+    which. It says the amount was awarded when committed, and what the round awards now."""
+    commit_round()
+    ok = run("verify")
+    assert ok.exit_code == 0, ok.output
+    assert (
+        ok.stdout.replace(NBSP, " ")
+        .splitlines()[-1]
+        .endswith("gives the same 3 decisions (NOK 100,000 awarded).")
+    )
+    assert run("amend", "A-1", "--amount", "50 000", "--reason", "Cost reduced").exit_code == 0
+    assert run("withdraw", "A-2", "--reason", "Withdrew").exit_code == 0
+    for lang, said in (
+        (
+            "en",
+            "gives the same 3 decisions (NOK 100,000 awarded when committed; NOK 50,000 now, "
+            "after 1 amendment and 1 withdrawal).",
+        ),
+        (
+            "nb",
+            "gir de samme 3 vedtakene (100 000 kr tildelt ved vedtaket; 50 000 kr nå, etter "
+            "1 endring og 1 tilbaketrekning).",
+        ),
+    ):
+        changed = run("verify", "--lang", lang)
+        assert changed.exit_code == 0, changed.output
+        assert changed.stdout.replace(NBSP, " ").splitlines()[-1].endswith(said)
 
 
 def test_verify_agrees_then_finds_an_outside_edit(folder: Path) -> None:
@@ -1925,7 +2085,7 @@ def test_a_changed_round_run_again_says_what_remains_of_the_programmes_frame(
     assert run("amend", "A-1", "--amount", "50 000", "--reason", "Cost reduced").exit_code == 0
     assert run("withdraw", "A-2", "--reason", "Withdrew").exit_code == 0
     status = run("status").stdout
-    assert f"Remaining: NOK{NBSP}100,000." in status
+    assert f"Remaining of the frame: NOK{NBSP}100,000." in status
     again = run("allocate", "r1.csv", "--round", "1")
     assert again.exit_code == 0, again.output
     said = " ".join(again.stdout.replace(NBSP, " ").split())
@@ -2038,8 +2198,8 @@ def test_amend_and_status_in_a_frame_cut_below_what_is_committed_say_nothing_rem
     status = run("status")
     assert status.exit_code == 0, status.output
     assert (
-        f"Remaining: nothing; NOK{NBSP}10,000 more is committed than the frame of NOK{NBSP}80,000"
-        in status.stdout
+        f"Remaining of the frame: nothing; NOK{NBSP}10,000 more is committed than the frame of "
+        f"NOK{NBSP}80,000" in status.stdout
     )
     assert json.loads(run("status", "--format", "json").stdout)["remaining"] == -10_000
 

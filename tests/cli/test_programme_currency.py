@@ -114,12 +114,32 @@ def test_init_reads_a_frame_in_the_programmes_own_currency(
     [
         ("en", "0", "--frame: the amount is zero; expected an amount above EUR 0"),
         ("nb", "0", "--frame: beløpet er null; forventet et beløp over 0 EUR"),
-        ("en", "60 MNOK", "--frame: '60 MNOK' is an amount in kroner, but the round counts in EUR"),
+        (
+            "en",
+            "60 MNOK",
+            "--frame: '60 MNOK' is an amount in kroner, but the programme counts in EUR "
+            "(--currency EUR); write the frame in EUR, without kr or NOK",
+        ),
+        (
+            "nb",
+            "60 MNOK",
+            "--frame: «60 MNOK» er et beløp i kroner, men ordningen regner i EUR "
+            "(--currency EUR); skriv rammen i EUR, uten kr eller NOK",
+        ),
+        (
+            "en",
+            "£ 60 000 000",
+            "--frame: '£ 60 000 000' is an amount in GBP, but the programme counts in EUR; "
+            "write the frame in EUR, or, if the programme's amounts are in GBP, give it that "
+            "currency with --currency GBP",
+        ),
     ],
 )
 def test_init_says_a_wrong_frame_in_the_programmes_currency(
     in_empty_folder: Path, lang: str, frame: str, refusal: str
 ) -> None:
+    """A frame in kroner for a programme of euros was told "the round counts in EUR": init
+    makes a programme, and the frame is the programme's."""
     refused = run("init", "ny", "--frame", frame, "--currency", "EUR", "--lang", lang)
     assert refused.exit_code == 2, refused.output
     assert refusal in said(refused)
@@ -135,11 +155,12 @@ EXPECTED = {
         "municipality (ledger entry 5). Remaining of the frame: EUR 50,000.",
         "status": "EØS-midler: frame EUR 200,000. Round 1: EUR 100,000 to 2 projects in 3 "
         "municipalities. Decided on 15 April 2027. Round 2: EUR 50,000 to 1 project "
-        "in 1 municipality. Decided on 15 November 2027. Remaining: EUR 50,000.",
+        "in 1 municipality. Decided on 15 November 2027. Remaining of the frame: EUR 50,000.",
         "history": "requested EUR 60,000 · committed EUR 60,000 · now EUR 60,000 (funded)",
         "amended": "Amended A-1 (round 1): from EUR 60,000 to EUR 50,000. Remaining of the "
         "frame: EUR 60,000.",
-        "verify_1": "gives the same 3 decisions (EUR 100,000 awarded)",
+        "verify_1": "gives the same 3 decisions (EUR 100,000 awarded when committed; "
+        "EUR 90,000 now, after 1 amendment)",
         "verify_2": "gives the same 2 decisions (EUR 50,000 awarded)",
         "currency": "Currency",
     },
@@ -155,7 +176,8 @@ EXPECTED = {
         "history": "omsøkt 60 000 EUR · vedtatt 60 000 EUR · nå 60 000 EUR (innvilget)",
         "amended": "Endret A-1 (runde 1): fra 60 000 EUR til 50 000 EUR. Igjen av rammen: "
         "60 000 EUR.",
-        "verify_1": "gir de samme 3 vedtakene (100 000 EUR tildelt)",
+        "verify_1": "gir de samme 3 vedtakene (100 000 EUR tildelt ved vedtaket; "
+        "90 000 EUR nå, etter 1 endring)",
         "verify_2": "gir de samme 2 vedtakene (50 000 EUR tildelt)",
         "currency": "Valuta",
     },
@@ -271,7 +293,7 @@ def test_a_ledger_of_an_older_tilskudd_is_in_kroner(
     monkeypatch.chdir(folder)
     status = run("status", "--lang", "en")
     assert status.exit_code == 0, status.output
-    assert "Remaining: NOK 1,150,000." in said(status)
+    assert "Remaining of the frame: NOK 1,150,000." in said(status)
     assert json.loads(run("status", "--format", "json").stdout)["currency"] == "NOK"
     programme = folder / "tilskudd.toml"
     text = programme.read_text(encoding="utf-8")

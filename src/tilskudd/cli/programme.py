@@ -229,7 +229,7 @@ def init(
         in_currency.enter_context(amounts_in(code or NOK))
         frame_nok = None
         with problems.gather():
-            frame_nok = parse_amount_option(frame, "--frame", currency=code or NOK)
+            frame_nok = _frame_option(frame, code or NOK)
         with problems.gather():
             if register not in [r.value for r in Register]:
                 raise ProgrammeError(key="programme.error.unknown_register", given=register)
@@ -317,16 +317,38 @@ def status(
             _out(line)
 
 
+def _frame_option(frame: str | None, currency: str) -> int | None:
+    """``init --frame``, read in the programme's ``currency``; an amount in another currency is
+    said to be one the programme does not count in (not "the round"), with --currency, init's
+    own way to give the programme a currency."""
+    from tilskudd.i18n import Phrase
+
+    try:
+        return parse_amount_option(frame, "--frame", currency=currency)
+    except UsageError as exc:
+        problem = exc.params.get("problem")
+        words = {
+            "validate.amount_in_kroner": "programme.error.frame_in_kroner",
+            "validate.amount_other_currency": "programme.error.frame_other_currency",
+        }
+        if not isinstance(problem, Phrase) or problem.key not in words:
+            raise
+        said = Phrase(words[problem.key], **problem.params)
+        raise UsageError(key="cli.option_problem", option="--frame", problem=said) from None
+
+
 def _funded_before_text(award: Any, awards: list[Any], path: Path, lang: str) -> str | None:
     """Why ``award`` was not funded when an earlier round had funded it, as the round's lists
     say it (``reason.round.already_funded``), with the earlier grant as it stands now; None for
-    any other award.
+    any other award. An earlier grant withdrawn since is said to be, with its date, and how
+    ``award`` can be funded now while it is not.
 
     ``Already funded in round 1 (application A-1, NOK 50,000 now); not funded again.``
     """
     from tilskudd import ledger as ledger_module
     from tilskudd.i18n import get
-    from tilskudd.models import ALREADY_FUNDED
+    from tilskudd.models import ALREADY_FUNDED, Status
+    from tilskudd.wording import change_date
 
     reason = next((r for r in award.reasons if r.get("code") == ALREADY_FUNDED), None)
     if reason is None:
@@ -343,6 +365,24 @@ def _funded_before_text(award: Any, awards: list[Any], path: Path, lang: str) ->
         (a for a in candidates if a.round == earlier_round and a.application_id == application),
         None,
     )
+    if earlier is not None and earlier.withdrawn:
+        # "NOK 0 now" would leave a person to work out that the grant was withdrawn, and that
+        # this application can be funded now: said as the refused withdraw says it.
+        t = get(lang)
+        said = t(
+            "ledger.cli.funded_before_withdrawn",
+            round=earlier_round,
+            application=application,
+            date=change_date(earlier.amendments[-1], lang, words=False),
+        )
+        if award.current == 0 and not award.withdrawn and award.status != Status.REJECTED:
+            hint = t(
+                "ledger.cli.funded_before_withdrawn_amend",
+                id=award.application_id,
+                round=award.round,
+            )
+            said = f"{said} {hint}"
+        return said
     if earlier is not None:
         params["amount"] = earlier.current
     return get(lang).sentence(ALREADY_FUNDED, params)
@@ -848,13 +888,26 @@ def verify(
                     problem = report.problem_phrase or report.problem
                     _out(t("ledger.cli.round_skip", round=commit.round, problem=problem))
                 elif report.ok:
+                    # The re-run gives the round as committed; changed since, what it awards
+                    # now is said beside it, as status gives it, so the two are not confused.
+                    now = opened.round_status(found, commit.round)
+                    changes = [
+                        t(f"ledger.count.{key}", n=n)
+                        for key, n in (
+                            ("amendments", now.amendments if now else 0),
+                            ("withdrawals", now.withdrawals if now else 0),
+                        )
+                        if n
+                    ]
                     _out(
                         t(
-                            "ledger.cli.round_ok",
+                            "ledger.cli.round_ok_changed" if changes else "ledger.cli.round_ok",
                             round=commit.round,
                             file=shown,
                             n=commit.applications,
                             amount=report.awarded,
+                            current=now.current if now else report.awarded,
+                            changes=t.join(changes),
                         )
                     )
                 else:
@@ -949,8 +1002,24 @@ def export(
         problems.raise_any()
         assert path is not None
         assert output is not None
-        used = ledger_module.export(path, output, lang=language, force=force)
-        _out(get(language)("cli.wrote", path=str(output), format=used))
+        used = ledger_module.export(path, output, lang=language, force=force, programme=found)
+        t = get(language)
+        _out(t("cli.wrote", path=str(output), format=used))
+        # Said for the CSV too, whose rows are the decisions alone: a total row among them
+        # would be summed with them.
+        summary = ledger_module.frame_summary(path, found)
+        if summary is not None:
+            _out(
+                t(
+                    "ledger.cli.export_frame"
+                    if summary.remaining >= 0
+                    else "ledger.cli.export_frame_over",
+                    frame=summary.frame,
+                    awarded=summary.awarded_now,
+                    remaining=summary.remaining,
+                    over=-summary.remaining,
+                )
+            )
         chain = ledger_module.verify_chain(path)
         if not chain.ok:
             # Exported as recorded (it may help find what changed), but said to be untrustworthy.

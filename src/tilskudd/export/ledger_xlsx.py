@@ -44,7 +44,7 @@ from tilskudd.wording import column_header
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
-    from tilskudd.ledger import AmendmentRecord, AwardRecord, CommitRecord
+    from tilskudd.ledger import AmendmentRecord, AwardRecord, CommitRecord, FrameSummary
 
 __all__ = ["write_ledger"]
 
@@ -212,10 +212,12 @@ def write_ledger(
     lang: str = "en",
     currency: str = NOK,
     name: str | None = None,
+    summary: FrameSummary | None = None,
 ) -> None:
     """Write the ledger workbook to ``path`` (atomically). ``currency``: the ledger's, named on
     each decision and under the rounds when it is not kroner (which go without saying);
-    ``name`` (the ledger's file) goes in each printed page's footer beside the page number."""
+    ``name`` (the ledger's file) goes in each printed page's footer beside the page number;
+    ``summary``: the frame, awarded now and remaining, under the rounds."""
     from tilskudd.ledger import award_columns, award_row
     from tilskudd.wording import waived_changes_text
 
@@ -313,6 +315,16 @@ def write_ledger(
     round_sheet = book.create_sheet(t("ledger.sheet.rounds"))
     _sheet(round_sheet, round_columns, rounds, lang)
     round_sheet.append([])
+    if summary is not None:
+        # frame == awarded now + remaining, to the unit, under the rounds' own figures; the
+        # head and the currency stay last, where they were.
+        for key, amount in (
+            ("summary_frame", summary.frame),
+            ("summary_awarded_now", summary.awarded_now),
+            ("summary_remaining", summary.remaining),
+        ):
+            round_sheet.append([t(f"ledger.column.{key}"), amount])
+            round_sheet.cell(row=round_sheet.max_row, column=2).number_format = _AMOUNT_FORMAT
     round_sheet.append([t("ledger.column.head"), _safe(head)])
     if currency != NOK:
         round_sheet.append([t("ledger.column.currency"), currency])

@@ -882,7 +882,7 @@ def test_the_stray_quotation_marks_of_usters_culture_grants_are_shown_where_they
         "FoerderbeitragCHF": "requested",
         "Foerderbereich": "category",
     }
-    table = read_table(USTER, columns=columns)
+    table = read_table(USTER, columns=columns, currency="CHF")
     found = [
         (row, issue.params["line"], issue.params["before"], issue.params["after"])
         for row, issue in table.row_errors.items()

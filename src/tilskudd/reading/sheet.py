@@ -229,9 +229,14 @@ def _check_header(
                 t("read.error.scaled", where=place, row=match.index + 1, columns="; ".join(shown))
             )
         if match.foreign:
+            # A column the column map names was not matched by its header: its header names
+            # the currency, and the map has to follow a new header.
+            mapped = any(i in match.mapped_by for i in match.foreign)
             shown = [
                 t(
-                    "read.error.currency_column",
+                    "read.error.currency_column_mapped"
+                    if i in match.mapped_by
+                    else "read.error.currency_column",
                     column=column_letter(i),
                     header=match.headers[i],
                     field=_label(t, name),
@@ -242,7 +247,7 @@ def _check_header(
             ]
             said.append(
                 t(
-                    "read.error.currency_header",
+                    "read.error.currency_header_mapped" if mapped else "read.error.currency_header",
                     where=place,
                     row=match.index + 1,
                     columns="; ".join(shown),

@@ -308,15 +308,15 @@ def test_claims_in_a_tie_cut_by_per_applicant_max_are_told_as_a_tie(
         ["A1", "A2"],
     )
     assert reason_text(a2, "en") == (
-        "Organisation 974760673 may receive at most NOK\xa0150,000 in all, and its awards in "
-        "earlier rounds and the claims of its applications ranked above this one and of A1, "
+        "Organisation 974760673 may receive at most NOK\xa0150,000 in all, and the claims of "
+        "its applications ranked above this one and of A1, "
         "which share its rank and were counted first only by their ids (eligible amounts, "
         "counted before the shares are worked out), come to NOK\xa0100,000: claim capped at "
         "NOK\xa050,000"
     )
     assert reason_text(a3, "nb") == (
-        "Organisasjon 974760673 kan få høyst 150\xa0000\xa0kr til sammen, og tildelingene dens i "
-        "tidligere runder og kravene fra søknadene dens som er rangert over denne og fra A1 og "
+        "Organisasjon 974760673 kan få høyst 150\xa0000\xa0kr til sammen, og kravene fra "
+        "søknadene dens som er rangert over denne og fra A1 og "
         "A2, som deler plass med denne og ble regnet med først bare på grunn av "
         "søknadsnummeret (de tilskuddsberettigede beløpene, regnet med før andelene beregnes), "
         "utgjør 150\xa0000\xa0kr; igjen er 0\xa0kr, for lite til et tilskudd"

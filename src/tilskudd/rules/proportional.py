@@ -216,6 +216,11 @@ def allocate_proportional(
         prior = list((prior_by_orgnr or {}).items())
         claimed = [0] * n + [amount for _, amount in prior] + [0]
         latest = {org: n + at for at, (org, _) in enumerate(prior)}
+        # What a cut claim's reason says was counted: awards in earlier rounds only where the
+        # organisation had some, and claims "ranked above" only where there are ranks (without
+        # scores, ranks or tie-break columns the claims are counted in id order).
+        had_earlier = {org for org, amount in prior if amount > 0}
+        by_id = 0 if policy.tie_break or any(rank is not None for rank in ranks) else 1
         none_yet = len(claimed) - 1
         previous = [none_yet] * n
         for k in compress(range(n), eligibles):  # each eligible one, in rank order
@@ -237,7 +242,10 @@ def allocate_proportional(
             # Not "already awarded": what counts is what the organisation's applications
             # ranked above claim, before the shares are worked out. (limit_org always cuts
             # here, so org_reason is never None.)
-            eligible, org_reason = totals.limit_org(org, eligible, claim=True, already=already)
+            counted = {"earlier": int(org in had_earlier), "ranked": 1 - by_id}
+            eligible, org_reason = totals.limit_org(
+                org, eligible, claim=True, already=already, counted=counted
+            )
             eligibles[k] = eligible
             # The latest claim is of its tie: at or after the tie's first position, its
             # competition rank - 1 (read at k, not at the latest claim: no cache miss).

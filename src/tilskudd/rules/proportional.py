@@ -80,6 +80,7 @@ def _drop_ties(
     dropped_units: Sequence[int],
     candidates: Sequence[int],
     columns: str,
+    ranked: int,
 ) -> list[Reason]:
     """A ``note.proportional.tie_at_min_award`` for each weight shared by one that dropped out
     and one that stayed: equal shares, told apart only by the stated order (rank, then id).
@@ -106,6 +107,7 @@ def _drop_ties(
             _ordered_note(
                 "note.proportional.tie_at_min_award",
                 columns,
+                ranked,
                 count=len(group),
                 ids=ids,
                 dropped_ids=dropped_ids,
@@ -114,12 +116,16 @@ def _drop_ties(
     return notes
 
 
-def _ordered_note(code: str, columns: str, **params: ParamValue) -> Reason:
+def _ordered_note(code: str, columns: str, ranked: int, **params: ParamValue) -> Reason:
     """``code`` for a tie the stated order decided: rank, then id (``broken_by="id"``); or, with
-    tie-break ``columns``, ``code + "_ordered"`` naming them (``broken_by="tie_break"``)."""
+    tie-break ``columns``, ``code + "_ordered"`` naming them (``broken_by="tie_break"``).
+    ``ranked``: 1 when the applications have ranks, 0 when none has a score or rank, and the
+    note names no rank in the order."""
     if columns:
-        return make_reason(f"{code}_ordered", **params, broken_by="tie_break", columns=columns)
-    return make_reason(code, **params, broken_by="id")
+        return make_reason(
+            f"{code}_ordered", **params, broken_by="tie_break", columns=columns, ranked=ranked
+        )
+    return make_reason(code, **params, broken_by="id", ranked=ranked)
 
 
 def _tied_claim(
@@ -473,7 +479,10 @@ def allocate_proportional(
     # The order that told equal shares apart is rank, then the tie-break columns, then id: a
     # given rank the columns split shows the same number on each (note.given_rank_ordered).
     columns = tie_break_text(policy)
-    notes.extend(_drop_ties(id_at, units, weights, dropped, dropped_units, drop_order, columns))
+    ranked_any = int(any(rank is not None for rank in ranks))
+    notes.extend(
+        _drop_ties(id_at, units, weights, dropped, dropped_units, drop_order, columns, ranked_any)
+    )
     if remainder_tie:
         tie_ids = [id_at(units[u]) for u in remainder_tie]
         got_ids = [id_at(units[u]) for u in remainder_got]
@@ -481,6 +490,7 @@ def allocate_proportional(
             _ordered_note(
                 "note.proportional.remainder_tie",
                 columns,
+                ranked_any,
                 count=len(remainder_tie),
                 step=step,
                 ids=tie_ids,

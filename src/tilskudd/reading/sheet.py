@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 
-from tilskudd.currency import amounts_in
+from tilskudd.currency import amounts_in, groups_by_dots
 from tilskudd.errors import AmountError, InputFileError
 from tilskudd.i18n import Translator
 from tilskudd.models import Issue, Location, Severity
@@ -713,8 +713,9 @@ def build_table(
     below_totals = False
     pending: list[tuple[int, list[RawCell]]] = []  # under the totals row, no amount: notes?
     lower_row = -1  # the lower row of a two-row header again, skipped with the upper one
-    # In a semicolon-separated file the decimal mark is the comma: "250.000" is 250 000.
-    dot_groups = delimiter == ";"
+    # In a semicolon-separated file the decimal mark is the comma: "250.000" is 250 000 (but
+    # not in Swiss francs, whose Excel writes a decimal point there).
+    dot_groups = groups_by_dots(delimiter, match.currency)
     above = _SumAbove(requested, dot_groups, match.currency)
     # The block the row is in: the rows since the last blank row or totals row, for a subtotal
     # under each block ("Sum teater" = the sum of the teater applications above it).

@@ -197,18 +197,41 @@ def _check_header(
 ) -> None:
     place = where(t, file, sheet)
     if match.duplicates:
-        name, columns = next(iter(match.duplicates.items()))
-        shown = [
-            f"{column_letter(i)} {t('read.error.quoted', text=match.headers[i])}" for i in columns
+        # Every field at once: a file with "kommune" beside "kommunenummer" and "fylke" beside
+        # "fylkenummer" needs both lines of its column map, not one run for each.
+        dups = {
+            name: t.join(
+                [
+                    f"{column_letter(i)} {t('read.error.quoted', text=match.headers[i])}"
+                    for i in cols
+                ]
+            )
+            for name, cols in match.duplicates.items()
+        }
+        name, columns = next(iter(dups.items()))
+        if len(dups) == 1:
+            raise InputFileError(
+                t(
+                    "read.error.duplicate_field",
+                    where=place,
+                    row=match.index + 1,
+                    field=_label(t, name),
+                    code=name,
+                    columns=columns,
+                )
+            )
+        pairs = [
+            t("read.error.duplicate_fields_one", field=_label(t, each), code=each, columns=cols)
+            for each, cols in dups.items()
         ]
         raise InputFileError(
             t(
-                "read.error.duplicate_field",
+                "read.error.duplicate_fields",
                 where=place,
                 row=match.index + 1,
-                field=_label(t, name),
+                count=len(dups),
+                fields="; ".join(pairs),
                 code=name,
-                columns=t.join(shown),
             )
         )
     said: list[str] = []

@@ -508,3 +508,21 @@ def test_a_mapped_amount_header_in_kroner_or_a_scale_is_read_as_mapped(
     path.write_text(f"Nr;Søker;{header}\nA;Lag;5000\n", encoding="utf-8")
     table = read_table(path, columns={header: "requested"})
     assert table.fields["requested"] == 2
+
+
+def test_a_map_of_the_header_without_another_currencys_code_says_to_count_in_it(
+    tmp_path: Path,
+) -> None:
+    """'Foerderbeitrag' = requested reads Uster's 'FoerderbeitragCHF' in a round of francs; in
+    a round of kroner the error said the sheet had no column for the amount requested, and to
+    map 'FoerderbeitragCHF' (which the map then refused as francs): it says --currency CHF."""
+    path = tmp_path / "uster.csv"
+    path.write_text("Gesuchssteller;FoerderbeitragCHF\nLag;5000\n", encoding="utf-8")
+    columns = {"Gesuchssteller": "applicant", "Foerderbeitrag": "requested"}
+    with pytest.raises(InputFileError) as caught:
+        read_table(path, columns=columns, display_name=path.name)
+    said = str(caught.value)
+    assert 'column B "FoerderbeitragCHF" would be read as the amount requested' in said
+    assert "count the round in CHF with --currency CHF" in said
+    assert "no column for the amount requested" not in said
+    assert read_table(path, columns=columns, currency="CHF").fields["requested"] == 1

@@ -768,6 +768,14 @@ def map_header(
                     match.scaled[i] = (plain, note)
             elif (named := _trailing_currency(text, currency)) and named[0] not in mapped_targets:
                 match.foreign[i] = named
+            elif column_map and (stated := mapped_currency(text, currency)) is not None:
+                # The map names the header as it would read in a round of the currency it
+                # names ("Foerderbeitrag" for "FoerderbeitragCHF"): that currency is the one
+                # to count in, not a header that is missing.
+                forms = header_forms(text, stated[1])
+                meant = next((column_map[form] for form in forms if form in column_map), None)
+                if meant is not None and meant in MONEY_FIELDS:
+                    match.foreign[i] = (meant, *stated)
         elif by_map and name in MONEY_FIELDS:
             stated = mapped_currency(text, currency)
             if stated is not None:

@@ -468,3 +468,25 @@ def test_difi_policy_file_is_a_valid_policy() -> None:
     assert (policy.round_to, policy.min_award, policy.reserve) == (1000, 100_000, 5)
     assert policy.at_line == "skip"
     assert [t.column for t in policy.tie_break] == ["requested", "id"]
+
+
+USTER = ROOT.parent / "shared" / "realdata" / "grants" / "uster_kulturfoerderung.csv"
+
+
+def test_the_uster_mapping_reads_its_francs_in_a_round_of_francs() -> None:
+    """examples/uster.toml as its comment says to use it: with --currency CHF the grants are
+    read in francs; without it the reading stops, naming CHF."""
+    from typer.testing import CliRunner
+
+    from tilskudd.cli import app
+
+    mapping = tomllib.loads((EXAMPLES / "uster.toml").read_text(encoding="utf-8"))
+    assert mapping["columns"]["FoerderbeitragCHF"] == "requested"
+    if not USTER.exists():
+        pytest.skip(f"{USTER} is not on this machine")
+    args = ["check", str(USTER), "--columns", str(EXAMPLES / "uster.toml"), "--lang", "en"]
+    francs = CliRunner().invoke(app, [*args, "--currency", "CHF"])
+    assert "485 applications read: 476 valid, 9 invalid" in " ".join(francs.stdout.split())
+    kroner = CliRunner().invoke(app, args)
+    assert kroner.exit_code == 1
+    assert "--currency CHF" in kroner.stderr

@@ -167,7 +167,7 @@ def test_uster_culture_grants_report_their_real_flaws_and_nothing_else(tmp_path:
         '"FoerderbeitragCHF" = "requested"\n"Foerderbereich" = "category"\n',
         encoding="utf-8",
     )
-    checked = read_applications(USTER, columns=load_column_map(columns))
+    checked = read_applications(USTER, columns=load_column_map(columns), currency="CHF")
     assert len(checked.applications) == 476
     assert len(checked.rejected) == 9
     found = sorted(
@@ -551,7 +551,8 @@ def test_no_real_round_is_taken_for_amounts_kept_in_thousands(
     if path.suffix == ".pb":
         meta = path.read_text(encoding="utf-8").split("PROJECTS\n")[0]
         budget = int(float(next(x for x in meta.splitlines() if x.startswith("budget;"))[7:]))
-    checked = read_applications(path, columns=column_map, register=register)
+    currency = "CHF" if path == USTER else "NOK"  # its amounts are francs: FoerderbeitragCHF
+    checked = read_applications(path, columns=column_map, register=register, currency=currency)
     assert checked.requested is not None
     total = checked.requested.total
     assert total > 0
@@ -573,8 +574,37 @@ def test_usters_grants_in_francs_are_read_in_a_round_of_francs(tmp_path: Path) -
     checked = read_applications(USTER, columns=load_column_map(columns), currency="CHF")
     assert (len(checked.applications), len(checked.rejected)) == (476, 9)
     assert checked.applications[0].requested == 25_000
-    with pytest.raises(InputFileError, match="no recognisable header row"):
+    # In a round of kroner the map's 'Foerderbeitrag' is the header without its CHF: the error
+    # says to count the round in francs (it said "no recognisable header row").
+    with pytest.raises(InputFileError, match="count the round in CHF with --currency CHF"):
         read_applications(USTER, columns=load_column_map(columns))
+
+
+def test_usters_francs_mapped_in_a_round_of_kroner_are_refused_not_read_as_kroner(
+    tmp_path: Path,
+) -> None:
+    """`tilskudd allocate` of Uster with a column map naming 'FoerderbeitragCHF' and no
+    --currency: the francs were read as kroner and every list said "25 000 kr". The map says
+    where the amounts are, not their currency: the run stops and says --currency CHF."""
+    needs(USTER)
+    columns = tmp_path / "uster.toml"
+    columns.write_text("[columns]\n" + _USTER_MAP, encoding="utf-8")
+    out = tmp_path / "tildeling.xlsx"
+    args = ["allocate", str(USTER), "--columns", str(columns), "--budget", "300000"]
+    cli = CliRunner().invoke(app, [*args, "--rule", "proportional", "-o", str(out), "--lang", "nb"])
+    assert cli.exit_code == 1
+    said = " ".join(cli.stderr.split())
+    assert (
+        "kolonne F «FoerderbeitragCHF», som kolonnekartet leser som omsøkt beløp, nevner CHF"
+        in said
+    )
+    assert "regn runden i CHF med --currency CHF" in said
+    assert not out.exists()
+    cli = CliRunner().invoke(
+        app, [*args, "--rule", "proportional", "--currency", "CHF", "-o", str(out)]
+    )
+    assert cli.exit_code == 0, cli.stderr
+    assert "CHF 25,000" in " ".join(cli.stdout.split())
 
 
 def test_usters_fractions_of_a_franc_are_no_fractions_of_an_ore(tmp_path: Path) -> None:

@@ -641,14 +641,20 @@ def test_a_round_note_is_written_as_sentences(lang: str, text: str) -> None:
         # had to reach the minimum, not "stay above" it.
         (
             "note.proportional.tie_at_min_award",
-            {"count": 3, "ids": ["A", "B", "C"], "dropped_ids": ["C"]},
+            {"count": 3, "ids": ["A", "B", "C"], "dropped_ids": ["C"], "ranked": 1},
             "nb",
             "3 søknader ville fått like store andeler (A, B og C); ikke alle kunne nå laveste "
             "tilskudd, og C falt ut etter rangering og søknadsnummer",
         ),
         (
             "note.proportional.tie_at_min_award_ordered",
-            {"count": 3, "ids": ["A", "B", "C"], "dropped_ids": ["C"], "columns": "requested asc"},
+            {
+                "count": 3,
+                "ids": ["A", "B", "C"],
+                "dropped_ids": ["C"],
+                "columns": "requested asc",
+                "ranked": 1,
+            },
             "en",
             "3 applications would have had equal shares (A, B and C); not all could reach the "
             "minimum award, and C dropped out by rank, the tie-break (requested asc) and id order",

@@ -22,12 +22,14 @@ from tilskudd.errors import CurrencyError
 
 __all__ = [
     "CODES",
+    "DECIMAL_POINT",
     "KRONER_WORDS",
     "NOK",
     "SIGNS",
     "WORDS",
     "amount_unit",
     "amounts_in",
+    "groups_by_dots",
     "is_kroner",
     "marks",
     "named_in",
@@ -99,6 +101,21 @@ currency in: ``kr`` is written for each of them (``500 kr`` in a Swedish round i
 kronor), ``kroner`` in Norwegian and Danish, ``kronor`` in Swedish, ``krónur`` in Icelandic.
 In any other round ``kr`` and ``kroner`` are Norwegian kroner (:data:`WORDS`), and the others
 name nothing, as before: Norwegian rounds read what they always read."""
+
+DECIMAL_POINT: Final = frozenset({"CHF"})
+"""The currencies whose spreadsheets save CSV with semicolons and still write decimals with a
+point: Switzerland's and Liechtenstein's (Excel's de-CH, fr-CH and it-CH settings, where an
+apostrophe groups thousands, ``1'250.50``). Elsewhere a semicolon-separated file has a decimal
+comma, so that a dot before three digits groups thousands (``250.000``); in a round of these
+it may be a decimal point, and stays ambiguous."""
+
+
+def groups_by_dots(delimiter: str | None, currency: str) -> bool:
+    """Whether a dot before three digits groups thousands in a file of ``delimiter`` (``None``
+    for a workbook) in a round of ``currency``: in a semicolon-separated file, except in a
+    round of :data:`DECIMAL_POINT`."""
+    return delimiter == ";" and currency not in DECIMAL_POINT
+
 
 _RUN = re.compile(r"[^\W\d_]+|[€£$]")
 

@@ -62,7 +62,7 @@ from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
 from tilskudd.collector import collector_paused
-from tilskudd.currency import KRONER_WORDS, NOK, named_in
+from tilskudd.currency import KRONER_WORDS, NOK, groups_by_dots, named_in
 from tilskudd.errors import AmbiguousAmountError, AmbiguousUnitError, AmountError, UsageError
 from tilskudd.i18n import Phrase
 from tilskudd.issues import describe_issue
@@ -791,8 +791,9 @@ class _Checker:
         self._amounts: dict[str, int] = {}
         """Amount texts that read as a whole number of kroner above 0, and that number."""
         # Excel saves CSV with ";" where the decimal mark is the comma (Norwegian settings):
-        # there "250.000" is 250 000 kr, while in a comma-separated file it may be 250.
-        self.dot_groups = table.delimiter == ";"
+        # there "250.000" is 250 000 kr, while in a comma-separated file it may be 250 (and in
+        # one of Swiss francs, whose Excel saves ";" with a decimal point).
+        self.dot_groups = groups_by_dots(table.delimiter, currency)
         self._score_texts: dict[str, Decimal] = {}
         self._rank_texts: dict[str, int] = {}
         self.other_required: list[tuple[int, ...]] = []

@@ -282,3 +282,26 @@ def test_a_given_rank_split_by_the_tie_break_is_named_in_its_order() -> None:
     ), said
     (plain,) = public_notes(result, "en")
     assert plain.endswith("A1 = B2, then C3."), plain
+
+
+def test_a_round_without_ranks_is_published_without_an_empty_rank_column(
+    small_round: Callable[..., RoundResult],
+) -> None:
+    """A proportional round of the Research Council's applications (no scores, no ranks) was
+    published with a Rangering column empty in every row, as if the ranks had gone missing."""
+    result = small_round()
+    unranked = tuple(d._replace(rank=None, tied=False) for d in result.allocation.decisions)
+    result = result.model_copy(
+        update={"allocation": result.allocation.model_copy(update={"decisions": unranked})}
+    )
+    header, *rows, total = _table(render(result, lang="nb")).rows
+    assert header == ["Søker", "Prosjekt", "Kommuner", "Omsøkt", "Tildelt", "Status"]
+    assert [r[0] for r in rows] == [
+        "Halden kommune",
+        "Guovdageainnu suohkan",
+        "Tromsø kommune",
+        "Bergen kommune",
+    ]
+    assert total[0] == "Sum"
+    assert total[4] == "7\u00a0200\u00a0000\u00a0kr"
+    assert all(len(r) == 6 for r in (header, *rows, total))

@@ -882,7 +882,7 @@ def test_the_stray_quotation_marks_of_usters_culture_grants_are_shown_where_they
         "FoerderbeitragCHF": "requested",
         "Foerderbereich": "category",
     }
-    table = read_table(USTER, columns=columns)
+    table = read_table(USTER, columns=columns, currency="CHF")
     found = [
         (row, issue.params["line"], issue.params["before"], issue.params["after"])
         for row, issue in table.row_errors.items()
@@ -917,6 +917,30 @@ def test_a_dot_groups_thousands_in_a_semicolon_separated_file_only(
     ) == ([] if funded else [("A", "validate.amount_ambiguous", "B2")]) + [
         ("B", "validate.amount_ambiguous", "B3")
     ]
+
+
+@pytest.mark.parametrize(("currency", "grouped"), [("EUR", True), ("NOK", True), ("CHF", False)])
+def test_a_dot_in_a_semicolon_file_of_swiss_francs_is_a_decimal_point(
+    tmp_path: Path, currency: str, grouped: bool
+) -> None:
+    """Swiss Excel (de-CH, fr-CH, it-CH) saves CSV with ';' but writes decimals with a point
+    and groups thousands with an apostrophe (1'250.50): a third of Uster's 2 500 francs
+    shown to three places and saved so, 833.333, was read as 833 333 CHF. In a round of
+    francs the dot stays ambiguous, an error."""
+    path = tmp_path / "soknader.csv"
+    rows = [["Søker", "Omsøkt beløp", "Poeng"], ["A", "833.333", "5"], ["B", "25'000", "4"]]
+    path.write_text("\r\n".join(";".join(r) for r in rows) + "\r\n", encoding="utf-8")
+    checked = validate(read_table(path, currency=currency), currency=currency)
+    read = [(a.applicant, a.requested) for a in checked.applications]
+    if grouped:
+        assert read == [("A", 833_333), ("B", 25_000)]
+    else:
+        assert read == [("B", 25_000)]
+        (problem,) = [i for r in checked.rejected for i in r.issues]
+        assert (problem.code, problem.location.cell if problem.location else None) == (
+            "validate.amount_ambiguous",
+            "B2",
+        )
 
 
 def test_a_sum_of_dot_grouped_amounts_in_a_semicolon_file_is_a_totals_row(tmp_path: Path) -> None:

@@ -490,3 +490,64 @@ def test_a_sentence_beside_the_table_naming_a_currency_is_read(tmp_path: Path) -
         encoding="utf-8",
     )
     assert 'cell A1 says "Alle beløp i EUR"' in _error(path, "en")
+
+
+@pytest.mark.parametrize(
+    ("header", "named"),
+    [
+        ("FoerderbeitragCHF", "CHF"),  # Uster's open data: the code written onto the word
+        ("BeløpEUR", "EUR"),
+        ("sokt_belop_eur", "EUR"),
+        ("Søkt beløp (EUR)", "EUR"),
+        ("Requested, GBP", "GBP"),
+    ],
+)
+def test_a_mapped_amount_header_naming_another_currency_is_refused(
+    tmp_path: Path, header: str, named: str
+) -> None:
+    """The column map says which column holds the amounts, not that they are kroner: a header
+    that gives them in another currency is refused as the same header unmapped is, so that
+    francs are never shown as kroner."""
+    path = tmp_path / "soknader.csv"
+    path.write_text(f"Nr;Søker;{header}\nA;Lag;5000\n", encoding="utf-8")
+    columns = {header: "requested"}
+    for lang, said in (
+        ("en", f'"{header}", which the column map reads as the amount requested, names {named}'),
+        ("nb", f"«{header}», som kolonnekartet leser som omsøkt beløp, nevner {named}"),
+    ):
+        with pytest.raises(InputFileError) as caught:
+            read_table(path, columns=columns, display_name=path.name, lang=lang)
+        assert said in str(caught.value)
+        assert f"--currency {named}" in str(caught.value)
+    table = read_table(path, columns=columns, currency=named)
+    assert table.fields["requested"] == 2
+
+
+@pytest.mark.parametrize(
+    "header", ["Søkt beløp NOK", "SøktBeløpNOK", "Søkt beløp i 1000 kr", "Tilskudd (tkr)", "Sum"]
+)
+def test_a_mapped_amount_header_in_kroner_or_a_scale_is_read_as_mapped(
+    tmp_path: Path, header: str
+) -> None:
+    path = tmp_path / "soknader.csv"
+    path.write_text(f"Nr;Søker;{header}\nA;Lag;5000\n", encoding="utf-8")
+    table = read_table(path, columns={header: "requested"})
+    assert table.fields["requested"] == 2
+
+
+def test_a_map_of_the_header_without_another_currencys_code_says_to_count_in_it(
+    tmp_path: Path,
+) -> None:
+    """'Foerderbeitrag' = requested reads Uster's 'FoerderbeitragCHF' in a round of francs; in
+    a round of kroner the error said the sheet had no column for the amount requested, and to
+    map 'FoerderbeitragCHF' (which the map then refused as francs): it says --currency CHF."""
+    path = tmp_path / "uster.csv"
+    path.write_text("Gesuchssteller;FoerderbeitragCHF\nLag;5000\n", encoding="utf-8")
+    columns = {"Gesuchssteller": "applicant", "Foerderbeitrag": "requested"}
+    with pytest.raises(InputFileError) as caught:
+        read_table(path, columns=columns, display_name=path.name)
+    said = str(caught.value)
+    assert 'column B "FoerderbeitragCHF" would be read as the amount requested' in said
+    assert "count the round in CHF with --currency CHF" in said
+    assert "no column for the amount requested" not in said
+    assert read_table(path, columns=columns, currency="CHF").fields["requested"] == 1

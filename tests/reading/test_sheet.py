@@ -421,6 +421,33 @@ def test_duplicate_field_is_an_error_naming_both_columns() -> None:
     assert '("header" = "applicant")' in message  # the code where a column map needs it
 
 
+def test_every_field_two_columns_mean_is_named_in_one_error() -> None:
+    """The Research Council's file has "kommune" and "kommunenummer", and "fylke" and
+    "fylkenummer": the officer was told of the municipalities, mapped them, ran again and only
+    then heard of the county. Both pairs are said at once, with what to map."""
+    header = ["Søkt beløp", "kommune", "kommunenummer", "fylke", "fylkenummer"]
+    for lang, said in (
+        (
+            "en",
+            "in the header row (row 1) several columns mean the same field, for 2 fields: the "
+            'municipalities ("municipalities"): B "kommune" and C "kommunenummer"; the county '
+            '("county"): D "fylke" and E "fylkenummer". Keep one column for each field',
+        ),
+        (
+            "nb",
+            "i overskriftsraden (rad 1) betyr flere kolonner det samme feltet, for 2 felt: "
+            'kommuner ("municipalities"): B «kommune» og C «kommunenummer»; fylke ("county"): '
+            "D «fylke» og E «fylkenummer». Behold én kolonne for hvert felt",
+        ),
+    ):
+        grid: list[list[Any]] = [header, [1000.0, "Oslo", "0301", "Oslo", "03"]]
+        match = find_header(grid)
+        assert match is not None
+        with pytest.raises(InputFileError) as caught:
+            build_table(grid, match, file="runde.csv", sheet=None, t=get(lang))
+        assert said in str(caught.value)
+
+
 def test_missing_requested_lists_what_was_found_and_the_accepted_names() -> None:
     with pytest.raises(InputFileError) as caught:
         _table([["Søker", "Prosjekt", "Beløp"], ["Moss", "Arkiv", 1.0]])

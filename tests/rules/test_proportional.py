@@ -154,7 +154,7 @@ def test_equal_shares_split_by_min_award_are_reported(make_application: MakeApp)
     assert amounts(result) == {"A": 88, "B": 0, "C": 262}
     tie = [n for n in result.notes if n.code == "note.proportional.tie_at_min_award"]
     assert [n.params for n in tie] == [
-        {"count": 2, "ids": ["A", "B"], "dropped_ids": ["B"], "broken_by": "id"}
+        {"count": 2, "ids": ["A", "B"], "dropped_ids": ["B"], "broken_by": "id", "ranked": 1}
     ]
     # When both drop, the order decided nothing: no note.
     result = allocate(apps, 300, Policy(rule="proportional", min_award=80))
@@ -308,15 +308,15 @@ def test_claims_in_a_tie_cut_by_per_applicant_max_are_told_as_a_tie(
         ["A1", "A2"],
     )
     assert reason_text(a2, "en") == (
-        "Organisation 974760673 may receive at most NOK\xa0150,000 in all, and its awards in "
-        "earlier rounds and the claims of its applications ranked above this one and of A1, "
+        "Organisation 974760673 may receive at most NOK\xa0150,000 in all, and the claims of "
+        "its applications ranked above this one and of A1, "
         "which share its rank and were counted first only by their ids (eligible amounts, "
         "counted before the shares are worked out), come to NOK\xa0100,000: claim capped at "
         "NOK\xa050,000"
     )
     assert reason_text(a3, "nb") == (
-        "Organisasjon 974760673 kan få høyst 150\xa0000\xa0kr til sammen, og tildelingene dens i "
-        "tidligere runder og kravene fra søknadene dens som er rangert over denne og fra A1 og "
+        "Organisasjon 974760673 kan få høyst 150\xa0000\xa0kr til sammen, og kravene fra "
+        "søknadene dens som er rangert over denne og fra A1 og "
         "A2, som deler plass med denne og ble regnet med først bare på grunn av "
         "søknadsnummeret (de tilskuddsberettigede beløpene, regnet med før andelene beregnes), "
         "utgjør 150\xa0000\xa0kr; igjen er 0\xa0kr, for lite til et tilskudd"
@@ -486,6 +486,28 @@ def test_equal_remainders_across_the_last_step_are_noted(make_application: MakeA
     assert not [n for n in even.notes if n.code == "note.proportional.remainder_tie"]
 
 
+def test_equal_remainders_in_a_round_without_ranks_are_said_to_go_by_id(
+    make_application: MakeApp,
+) -> None:
+    """The Research Council's applications have no score: the last 1 000 kr steps went "by
+    the stated order (rank, then id)", in a round, and a published list, with no rank."""
+    apps = [
+        make_application(id=i, requested=500, score=None, total_cost=None, orgnr=None)
+        for i in ("A2", "A1")
+    ]
+    result = allocate(apps, 501, Policy(rule="proportional", round_to=100))
+    (tie,) = [n for n in result.notes if n.code == "note.proportional.remainder_tie"]
+    assert tie.params["ranked"] == 0
+    assert reason_text(tie, "en").endswith(
+        "went to A1 by the stated order (id, as no application has a score or rank), not to the "
+        "others"
+    )
+    assert reason_text(tie, "nb").endswith(
+        "gikk til A1 etter den oppgitte rekkefølgen (søknadsnummer, siden ingen søknad har poeng "
+        "eller rangering), ikke til de andre"
+    )
+
+
 def test_all_full_after_drop_outs_does_not_say_all_eligible(make_application: MakeApp) -> None:
     """One drops out below min_award and the budget then covers the other: say it that way."""
     apps = [
@@ -568,6 +590,7 @@ def test_a_tie_break_column_that_chose_who_dropped_is_named(make_application: Ma
                 "dropped_ids": ["A"],
                 "broken_by": "tie_break",
                 "columns": "total_cost asc",
+                "ranked": 1,
             },
         )
     ]
@@ -709,7 +732,7 @@ def test_a_tie_at_min_award_is_reported_after_a_weight_that_dropped_whole(
     tie = [n for n in result.notes if n.code == "note.proportional.tie_at_min_award"]
     # The weight that dropped whole (A's) is no tie; the one after it (B and C) still is.
     assert [n.params for n in tie] == [
-        {"count": 2, "ids": ["B", "C"], "dropped_ids": ["C"], "broken_by": "id"}
+        {"count": 2, "ids": ["B", "C"], "dropped_ids": ["C"], "broken_by": "id", "ranked": 1}
     ]
 
 

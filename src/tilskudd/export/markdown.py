@@ -1,7 +1,8 @@
 """Markdown export (``.md``): the award table for e-mails, wikis and issue trackers.
 
 A heading, the summary sentence, and one table of the awards in rank order (rank, applicant,
-project, municipalities, requested, awarded, status) with a total row. A committed round changed
+project, municipalities, requested, awarded, status) with a total row; a round that ranked
+nothing (proportional without scores) has no rank column. A committed round changed
 since its decision shows each award as it stands, an amended or withdrawn one marked ``(1)``
 with its note under "Changes since the decision" (see :mod:`tilskudd.publication`). A round
 with quotas has a table of them: each group, its limits, what it was awarded, how many of its
@@ -63,8 +64,10 @@ def render(result: RoundResult, *, lang: str = "en", as_decided: bool = False) -
         places = pub.has_places
         who = pub.has_applicants
         ids = pub.shows_ids
+        # Nor a rank column in a round that ranked nothing (proportional without scores).
+        ranked = any(d.rank is not None for d in decisions)
         fields = (
-            "rank",
+            *(("rank",) if ranked else ()),
             *(("id",) if ids else ()),
             *(("applicant",) if who else ()),
             "project",
@@ -77,7 +80,7 @@ def render(result: RoundResult, *, lang: str = "en", as_decided: bool = False) -
         lines.append(
             _row(
                 [
-                    "---:",
+                    *(["---:"] if ranked else []),
                     *(["---"] if ids else []),
                     *(["---"] if who else []),
                     "---",
@@ -97,7 +100,7 @@ def render(result: RoundResult, *, lang: str = "en", as_decided: bool = False) -
             lines.append(
                 _row(
                     [
-                        escape(rank_text(decision)),
+                        *([escape(rank_text(decision))] if ranked else []),
                         *([escape(line.id)] if ids else []),
                         *([escape(line.applicant)] if who else []),
                         escape(line.project),

@@ -447,6 +447,30 @@ def _trailing_currency(text: str, currency: str) -> tuple[str, str, str] | None:
 
 _ONE_WORD = re.compile(r"[,;:]?(?:kr\.?|[^\W\d_]+|[€$£])[,;:]?", re.IGNORECASE)
 
+# A currency's code written onto the word before it, as open data names its columns
+# ("FoerderbeitragCHF", Uster's culture grants): taken apart to be read as a word of its own.
+_GLUED_CODE = re.compile(r"(?<=[^\W\d_])(?<![A-Z])(?=[A-Z]{3}(?![^\W\d_]))")
+
+
+def mapped_currency(text: str, currency: str) -> tuple[str, str] | None:
+    """(the word, the currency it names) for the header of a column the column map makes an
+    amount, when the header names another currency than the round's and not the round's own
+    (``"FoerderbeitragCHF"``, ``"sokt_belop_eur"``, ``"Søkt beløp (EUR)"`` in a round of kroner
+    -> ``("CHF", "CHF")``, ...), else None. The map says where the amounts are, not that they
+    are in the round's currency."""
+    spaced = _GLUED_CODE.sub(" ", text)
+    named = named_in(spaced, currency)
+    if not named or currency in named:
+        return None
+    other = named[0]
+    for word in (*_RUN_WORDS.findall(spaced), *_BARE_CURRENCY.findall(spaced)):
+        if other in named_in(word, currency):
+            return word, other
+    return other, other
+
+
+_RUN_WORDS = re.compile(r"[^\W\d_]+")
+
 
 def note_currency(note: str, currency: str = NOK) -> str | None:
     """The currency other than the round's that a header's note names, when the note states no
@@ -685,7 +709,9 @@ class HeaderMatch:
     foreign: dict[int, tuple[str, str, str]] = field(default_factory=dict)
     """0-based column -> (money field, note, currency), for a header that would be a field of
     the round's money but for a note naming another currency (``"Søkt beløp (EUR)"`` in a round
-    of kroner): an error for the caller to report, with ``--currency`` to settle it."""
+    of kroner): an error for the caller to report, with ``--currency`` to settle it. A column the
+    column map makes an amount is held here too when its header names another currency
+    (``"FoerderbeitragCHF"``, :func:`mapped_currency`); it is then in :attr:`mapped_by`."""
     currency: str = NOK
     """The round's currency, whose notes the headers may have (``(EUR)`` in euros)."""
 
@@ -766,6 +792,18 @@ def map_header(
                     match.scaled[i] = (plain, note)
             elif (named := _trailing_currency(text, currency)) and named[0] not in mapped_targets:
                 match.foreign[i] = named
+            elif column_map and (stated := mapped_currency(text, currency)) is not None:
+                # The map names the header as it would read in a round of the currency it
+                # names ("Foerderbeitrag" for "FoerderbeitragCHF"): that currency is the one
+                # to count in, not a header that is missing.
+                forms = header_forms(text, stated[1])
+                meant = next((column_map[form] for form in forms if form in column_map), None)
+                if meant is not None and meant in MONEY_FIELDS:
+                    match.foreign[i] = (meant, *stated)
+        elif by_map and name in MONEY_FIELDS:
+            stated = mapped_currency(text, currency)
+            if stated is not None:
+                match.foreign[i] = (name, *stated)
         if name is None or name == EXTRA:
             match.extra[i] = headers[i]
             continue

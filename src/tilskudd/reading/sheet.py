@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 
-from tilskudd.currency import amounts_in
+from tilskudd.currency import amounts_in, groups_by_dots
 from tilskudd.errors import AmountError, InputFileError
 from tilskudd.i18n import Translator
 from tilskudd.models import Issue, Location, Severity
@@ -197,18 +197,41 @@ def _check_header(
 ) -> None:
     place = where(t, file, sheet)
     if match.duplicates:
-        name, columns = next(iter(match.duplicates.items()))
-        shown = [
-            f"{column_letter(i)} {t('read.error.quoted', text=match.headers[i])}" for i in columns
+        # Every field at once: a file with "kommune" beside "kommunenummer" and "fylke" beside
+        # "fylkenummer" needs both lines of its column map, not one run for each.
+        dups = {
+            name: t.join(
+                [
+                    f"{column_letter(i)} {t('read.error.quoted', text=match.headers[i])}"
+                    for i in cols
+                ]
+            )
+            for name, cols in match.duplicates.items()
+        }
+        name, columns = next(iter(dups.items()))
+        if len(dups) == 1:
+            raise InputFileError(
+                t(
+                    "read.error.duplicate_field",
+                    where=place,
+                    row=match.index + 1,
+                    field=_label(t, name),
+                    code=name,
+                    columns=columns,
+                )
+            )
+        pairs = [
+            t("read.error.duplicate_fields_one", field=_label(t, each), code=each, columns=cols)
+            for each, cols in dups.items()
         ]
         raise InputFileError(
             t(
-                "read.error.duplicate_field",
+                "read.error.duplicate_fields",
                 where=place,
                 row=match.index + 1,
-                field=_label(t, name),
+                count=len(dups),
+                fields="; ".join(pairs),
                 code=name,
-                columns=t.join(shown),
             )
         )
     said: list[str] = []
@@ -229,9 +252,14 @@ def _check_header(
                 t("read.error.scaled", where=place, row=match.index + 1, columns="; ".join(shown))
             )
         if match.foreign:
+            # A column the column map names was not matched by its header: its header names
+            # the currency, and the map has to follow a new header.
+            mapped = any(i in match.mapped_by for i in match.foreign)
             shown = [
                 t(
-                    "read.error.currency_column",
+                    "read.error.currency_column_mapped"
+                    if i in match.mapped_by
+                    else "read.error.currency_column",
                     column=column_letter(i),
                     header=match.headers[i],
                     field=_label(t, name),
@@ -242,7 +270,7 @@ def _check_header(
             ]
             said.append(
                 t(
-                    "read.error.currency_header",
+                    "read.error.currency_header_mapped" if mapped else "read.error.currency_header",
                     where=place,
                     row=match.index + 1,
                     columns="; ".join(shown),
@@ -708,8 +736,9 @@ def build_table(
     below_totals = False
     pending: list[tuple[int, list[RawCell]]] = []  # under the totals row, no amount: notes?
     lower_row = -1  # the lower row of a two-row header again, skipped with the upper one
-    # In a semicolon-separated file the decimal mark is the comma: "250.000" is 250 000.
-    dot_groups = delimiter == ";"
+    # In a semicolon-separated file the decimal mark is the comma: "250.000" is 250 000 (but
+    # not in Swiss francs, whose Excel writes a decimal point there).
+    dot_groups = groups_by_dots(delimiter, match.currency)
     above = _SumAbove(requested, dot_groups, match.currency)
     # The block the row is in: the rows since the last blank row or totals row, for a subtotal
     # under each block ("Sum teater" = the sum of the teater applications above it).

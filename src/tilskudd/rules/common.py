@@ -1189,6 +1189,7 @@ class ApplicantTotals:
         claim: bool = False,
         less: int = 0,
         already: int | None = None,
+        counted: Mapping[str, int] | None = None,
     ) -> tuple[int, Reason | None]:
         """:meth:`limit` for an organisation number (``None``: not grouped).
 
@@ -1199,6 +1200,10 @@ class ApplicantTotals:
         have had left without the awards to applications tied with this one).
         ``already``: what the organisation counts so far, when the caller keeps that itself
         (instead of :attr:`used`; ``less`` is then not used).
+        ``counted``: what a claim's reason says was counted, added to its parameters: ``earlier``
+        (1 when the organisation had awards in earlier rounds, else 0) and ``ranked`` (1 when
+        the claims before it are ranked above it, 0 when no application has a score or rank and
+        they come before it by id).
         """
         most = self.max
         if most is None or org is None:
@@ -1220,8 +1225,12 @@ class ApplicantTotals:
                 "left": room,
                 "min_award": self.min_award,
             }
+            if counted:
+                params.update(counted)
             return 0, _reason(_PER_APPLICANT_INELIGIBLE[claim], params)
         params = {"orgnr": org, "max": most, "already": already, "cap": left}
+        if counted:
+            params.update(counted)
         return left, _reason(_PER_APPLICANT_CAP[claim], params)
 
     def take(self, application: Application, amount: int) -> tuple[int, Reason | None]:

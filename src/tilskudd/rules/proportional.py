@@ -80,6 +80,7 @@ def _drop_ties(
     dropped_units: Sequence[int],
     candidates: Sequence[int],
     columns: str,
+    ranked: int,
 ) -> list[Reason]:
     """A ``note.proportional.tie_at_min_award`` for each weight shared by one that dropped out
     and one that stayed: equal shares, told apart only by the stated order (rank, then id).
@@ -106,6 +107,7 @@ def _drop_ties(
             _ordered_note(
                 "note.proportional.tie_at_min_award",
                 columns,
+                ranked,
                 count=len(group),
                 ids=ids,
                 dropped_ids=dropped_ids,
@@ -114,12 +116,16 @@ def _drop_ties(
     return notes
 
 
-def _ordered_note(code: str, columns: str, **params: ParamValue) -> Reason:
+def _ordered_note(code: str, columns: str, ranked: int, **params: ParamValue) -> Reason:
     """``code`` for a tie the stated order decided: rank, then id (``broken_by="id"``); or, with
-    tie-break ``columns``, ``code + "_ordered"`` naming them (``broken_by="tie_break"``)."""
+    tie-break ``columns``, ``code + "_ordered"`` naming them (``broken_by="tie_break"``).
+    ``ranked``: 1 when the applications have ranks, 0 when none has a score or rank, and the
+    note names no rank in the order."""
     if columns:
-        return make_reason(f"{code}_ordered", **params, broken_by="tie_break", columns=columns)
-    return make_reason(code, **params, broken_by="id")
+        return make_reason(
+            f"{code}_ordered", **params, broken_by="tie_break", columns=columns, ranked=ranked
+        )
+    return make_reason(code, **params, broken_by="id", ranked=ranked)
 
 
 def _tied_claim(
@@ -216,6 +222,11 @@ def allocate_proportional(
         prior = list((prior_by_orgnr or {}).items())
         claimed = [0] * n + [amount for _, amount in prior] + [0]
         latest = {org: n + at for at, (org, _) in enumerate(prior)}
+        # What a cut claim's reason says was counted: awards in earlier rounds only where the
+        # organisation had some, and claims "ranked above" only where there are ranks (without
+        # scores, ranks or tie-break columns the claims are counted in id order).
+        had_earlier = {org for org, amount in prior if amount > 0}
+        by_id = 0 if policy.tie_break or any(rank is not None for rank in ranks) else 1
         none_yet = len(claimed) - 1
         previous = [none_yet] * n
         for k in compress(range(n), eligibles):  # each eligible one, in rank order
@@ -237,7 +248,10 @@ def allocate_proportional(
             # Not "already awarded": what counts is what the organisation's applications
             # ranked above claim, before the shares are worked out. (limit_org always cuts
             # here, so org_reason is never None.)
-            eligible, org_reason = totals.limit_org(org, eligible, claim=True, already=already)
+            counted = {"earlier": int(org in had_earlier), "ranked": 1 - by_id}
+            eligible, org_reason = totals.limit_org(
+                org, eligible, claim=True, already=already, counted=counted
+            )
             eligibles[k] = eligible
             # The latest claim is of its tie: at or after the tie's first position, its
             # competition rank - 1 (read at k, not at the latest claim: no cache miss).
@@ -465,7 +479,10 @@ def allocate_proportional(
     # The order that told equal shares apart is rank, then the tie-break columns, then id: a
     # given rank the columns split shows the same number on each (note.given_rank_ordered).
     columns = tie_break_text(policy)
-    notes.extend(_drop_ties(id_at, units, weights, dropped, dropped_units, drop_order, columns))
+    ranked_any = int(any(rank is not None for rank in ranks))
+    notes.extend(
+        _drop_ties(id_at, units, weights, dropped, dropped_units, drop_order, columns, ranked_any)
+    )
     if remainder_tie:
         tie_ids = [id_at(units[u]) for u in remainder_tie]
         got_ids = [id_at(units[u]) for u in remainder_got]
@@ -473,6 +490,7 @@ def allocate_proportional(
             _ordered_note(
                 "note.proportional.remainder_tie",
                 columns,
+                ranked_any,
                 count=len(remainder_tie),
                 step=step,
                 ids=tie_ids,

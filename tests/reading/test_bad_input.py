@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -1092,3 +1093,25 @@ def test_a_later_sheet_whose_far_cell_its_dimension_hides_is_not_parsed(
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert said in " ".join((done.stdout + done.stderr).split())
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes")
+def test_a_named_pipe_is_refused_not_waited_on(tmp_path: Path) -> None:
+    # Opening a named pipe waits for a program to write to it: `check søknader.csv` hung for
+    # good on one left in the folder, and on a pipe read twice (once to find the format, once
+    # to read it) the applications read were those after the first 4 096 bytes.
+    path = tmp_path / "søknader.csv"
+    os.mkfifo(path)
+    message = _error(path, display_name="søknader.csv")
+    assert message == (
+        "søknader.csv is a named pipe, not a file. Save the applications in a spreadsheet or a "
+        "CSV file, and give that file's name."
+    )
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero")
+def test_a_device_is_refused_not_read_to_its_end() -> None:
+    # /dev/zero never ends: it was taken for UTF-16 text (all zero bytes) and read until memory
+    # ran out.
+    message = _error(Path("/dev/zero"), display_name="/dev/zero")
+    assert message.startswith("/dev/zero is a device, not a file.")

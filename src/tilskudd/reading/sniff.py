@@ -8,7 +8,6 @@ here, before a reader trips over it.
 
 from __future__ import annotations
 
-import stat
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from typing import Literal
 
 from tilskudd.errors import InputFileError
 from tilskudd.i18n import Translator
+from tilskudd.textfile import not_a_file
 
 __all__ = ["Format", "Sniffed", "sniff"]
 
@@ -179,23 +179,6 @@ def _wide_encoding(head: bytes, file: str, t: Translator) -> str | None:
     return None
 
 
-def _not_a_file(path: Path) -> str | None:
-    """What ``path`` is when it is no regular file: a named pipe, a device or a socket.
-
-    Opening a named pipe waits for a program to write to it (for good, when none does), a pipe
-    cannot be read twice (once here, once by the reader), and a device such as ``/dev/zero``
-    never ends: each is refused before it is opened.
-    """
-    mode = path.stat().st_mode
-    if stat.S_ISREG(mode):
-        return None
-    if stat.S_ISFIFO(mode):
-        return "pipe"
-    if stat.S_ISSOCK(mode):
-        return "socket"
-    return "device"
-
-
 def sniff(path: Path, file: str, t: Translator) -> Sniffed:
     """The real format of ``path``; raises :class:`InputFileError` for anything unreadable.
 
@@ -206,7 +189,7 @@ def sniff(path: Path, file: str, t: Translator) -> Sniffed:
             raise _fail(t, "not_found", file=file)
         if path.is_dir():
             raise _fail(t, "is_directory", file=file)
-        kind = _not_a_file(path)
+        kind = not_a_file(path)
         if kind is not None:
             raise _fail(t, "not_a_file", file=file, kind=t(f"read.error.kind.{kind}"))
         with path.open("rb") as handle:

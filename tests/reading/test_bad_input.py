@@ -692,6 +692,34 @@ def test_a_cell_beyond_the_dimension_but_within_bounds_is_read(
     assert table.rows[-1][1][column] == "merknad"
 
 
+@pytest.mark.parametrize(
+    ("reference", "corner"),
+    [
+        # A row of 8 digits, beyond any sheet's last: the extent check read references of up
+        # to 7, and calamine, sizing the sheet by it, ran the machine out of memory.
+        (b' r="A99999999"', "F99999999"),
+        # A cell without its reference (it is optional) sits in its row's number.
+        (b"", "F99999999"),
+    ],
+)
+def test_a_cell_in_a_row_beyond_the_last_is_refused_naming_it(
+    tmp_path: Path, reference: bytes, corner: str
+) -> None:
+    path = _dimension_says(
+        _far_out(tmp_path / "r.xlsx", "A1048576", "x"), b"A1:D4", last_row=b"99999999"
+    )
+    with zipfile.ZipFile(path) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    parts["xl/worksheets/sheet1.xml"] = sheet.replace(b' r="A99999999"', reference)
+    assert b'"99999999"' in sheet
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    message = _error_in_child(path, "r.xlsx")
+    assert message.startswith(f"r.xlsx, sheet Søknader: its cells reach {corner}, ")
+
+
 def _xls_with_dimensions(path: Path, first_row: int, end_row: int) -> Path:
     import struct
 

@@ -110,9 +110,17 @@ _DIMENSION = re.compile(rb'<dimension\s[^>]*?\bref="(?:[^":]*:)?([A-Z]{1,3})([0-
 # literal prefix the search looks for.
 _BEYOND = re.compile(rb'r="(?:[T-Z]|[A-Z]{2,3}|[A-Z]{0,3}[0-9]{7})')
 _BEYOND_TAIL = 16  # bytes kept from one piece to the next: r=" and 3 letters, 7 digits, and more
-# A cell with something in it (not <c r="X9" s="1"/> nor <c ...></c>, which calamine leaves
-# out): its reference.
-_FILLED_CELL = re.compile(rb'<c\s[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"[^>]*(?<!/)>(?!\s*</c>)')
+# A row's start, and a cell's: a cell with something in it (not <c r="X9" s="1"/> nor
+# <c ...></c>, which calamine leaves out) is counted. A cell's reference may be left out (it is
+# optional): calamine then places it in its row's number, after the cell before it, so rows
+# are followed too. A reference beyond the sheet's limits (a row of 8 digits, a column of 4
+# letters) is counted as it says, as calamine sizes the sheet by it all the same.
+_FILLED_CELL = re.compile(rb'<c\s[^>]*?\br="([A-Z]+)([0-9]+)"[^>]*(?<!/)>(?!\s*</c>)')
+_NO_REF_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c(?:>|\s(?![^>]*\br=\")[^>]*>)")
+_ROW_OR_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)\b([^>]*)>")
+_CELL_EMPTY = re.compile(rb"\s*</")
+_ROW_REF = re.compile(rb'\br="([0-9]+)"')
+_CELL_REF = re.compile(rb'\br="([A-Z]+)([0-9]+)"')
 
 Percent = dict[int, set[int]]
 """Cells formatted as a percentage: 0-based column -> the rows, from 1 as the sheet numbers them."""
@@ -167,22 +175,53 @@ def far_corner(path: Path, sheet: str) -> tuple[int, int] | None:
             with archive.open(member) as handle:
                 buf = handle.read(_HEAD)
                 rows = columns = 0
+                row = column = 0  # where the last row and cell were, from 1
                 while True:
                     chunk = handle.read(_CHUNK)
-                    cut = buf.rfind(b"<c ") if chunk else len(buf)
+                    cut = buf.rfind(b"<c") if chunk else len(buf)
                     if cut < 0:
                         cut = buf.rfind(b"<")
                     if cut < 0:
                         cut = len(buf)
-                    for cell in _FILLED_CELL.finditer(buf, 0, cut):
-                        rows = max(rows, int(cell.group(2)))
-                        columns = max(columns, _column_index(cell.group(1)) + 1)
+                    if _NO_REF_CELL.search(buf, 0, cut) is None:  # as Excel writes: fast
+                        for cell in _FILLED_CELL.finditer(buf, 0, cut):
+                            row = int(cell.group(2))
+                            column = _column_index(cell.group(1)) + 1
+                            rows, columns = max(rows, row), max(columns, column)
+                        last = buf.rfind(b"<row", 0, cut)
+                        number = _ROW_REF.search(buf, last, cut) if last >= 0 else None
+                        row = max(row, int(number.group(1))) if number else row
+                    else:
+                        row, column, far_row, far_column = _walk_cells(buf, cut, row, column)
+                        rows, columns = max(rows, far_row), max(columns, far_column)
                     if not chunk:
                         break
                     buf = buf[cut:] + chunk
     except (OSError, zipfile.BadZipFile, zlib.error, ET.ParseError, KeyError, EOFError):
         return None
     return (rows, columns) if rows * columns > MAX_CELLS else None
+
+
+def _walk_cells(buf: bytes, end: int, row: int, column: int) -> tuple[int, int, int, int]:
+    """Where the last row and cell of ``buf[:end]`` are, and the farthest row and column of a
+    cell with something in it, when some cell has no reference: placed as calamine places it,
+    in its row's number (the last row's and one more, when the row has none either), after the
+    cell before it. ``row`` and ``column``: where the last row and cell before ``buf`` were."""
+    rows = columns = 0
+    for tag in _ROW_OR_CELL.finditer(buf, 0, end):
+        attributes = tag.group(2)
+        if tag.group(1) == b"row":
+            number = _ROW_REF.search(attributes)
+            row, column = (int(number.group(1)) if number else row + 1), 0
+            continue
+        ref = _CELL_REF.search(attributes)
+        if ref is not None:
+            row, column = int(ref.group(2)), _column_index(ref.group(1)) + 1
+        else:
+            column += 1
+        if not attributes.endswith(b"/") and not _CELL_EMPTY.match(buf, tag.end()):
+            rows, columns = max(rows, row), max(columns, column)
+    return row, column, rows, columns
 
 
 def _reaches_beyond(handle: IO[bytes], buf: bytes) -> bool:

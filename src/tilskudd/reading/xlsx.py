@@ -51,7 +51,7 @@ from tilskudd.i18n import Translator
 from tilskudd.models import Issue, Location, Severity
 from tilskudd.reading.biff import runs_in_circles, size_out_of_bounds, xls_error_cells
 from tilskudd.reading.columns import HEADER_SCAN_ROWS, REQUIRED, HeaderMatch, find_header
-from tilskudd.reading.merges import read_merges_down
+from tilskudd.reading.merges import as_corners, read_merges_down
 from tilskudd.reading.sheet import (
     Grid,
     build_table,
@@ -1483,8 +1483,8 @@ def _read_sheet(
         raise scan.error
     grid = _grid(rows)
     if scan is None:
-        return grid, _SheetExtras({}, merges, set(), {})
-    merges = merges or scan.merges  # calamine gives none for an .xlsb or an .ods
+        return grid, _SheetExtras({}, as_corners(merges), set(), {})
+    merges = as_corners(merges or scan.merges)  # calamine gives none for an .xlsb or an .ods
     if scan.cells:
         # The cells without a value widen the grid to hold them (_place_formulas): a formula
         # far out, in a sheet whose <dimension> said less, would ask for the same memory.

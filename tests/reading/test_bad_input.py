@@ -700,6 +700,9 @@ def test_a_cell_beyond_the_dimension_but_within_bounds_is_read(
         (b' r="A99999999"', "F99999999"),
         # A cell without its reference (it is optional) sits in its row's number.
         (b"", "F99999999"),
+        # A reference in small letters: calamine reads it, the extent check did not.
+        (b' r="a99999999"', "F99999999"),
+        (b' r="xfd1048576"', "XFD1048576"),
     ],
 )
 def test_a_cell_in_a_row_beyond_the_last_is_refused_naming_it(

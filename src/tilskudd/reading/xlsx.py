@@ -101,26 +101,27 @@ list slot more: one value typed by mistake in XFD1048576 of an .xlsx asked for 5
 process was ended where it stood. A real round is far below (100 000 applications by 11
 columns: 1.1 million cells)."""
 _HEAD = 1 << 16
-_DIMENSION = re.compile(rb'<dimension\s[^>]*?\bref="(?:[^":]*:)?([A-Z]{1,3})([0-9]{1,7})"')
+_DIMENSION = re.compile(rb'<dimension\s[^>]*?\bref="(?:[^":]*:)?([A-Z]{1,3})([0-9]{1,7})"', re.I)
 # A reference that may lie outside the area a <dimension> within bounds promised: a column
 # after S (the 19th) or a row of 7 digits or more. A sheet without one spans at most 19 columns
 # by 999 999 rows, within MAX_CELLS, whatever its <dimension> says; a reference found (or a
 # chance match in some other attribute ending in r, such as header="0.3": it needs 7 digits)
 # sends the sheet to the count of its cells. Every cell's reference begins r=", as does the
 # literal prefix the search looks for.
-_BEYOND = re.compile(rb'r="(?:[T-Z]|[A-Z]{2,3}|[A-Z]{0,3}[0-9]{7})')
+_BEYOND = re.compile(rb'r="(?:[T-Z]|[A-Z]{2,3}|[A-Z]{0,3}[0-9]{7})', re.I)
 _BEYOND_TAIL = 16  # bytes kept from one piece to the next: r=" and 3 letters, 7 digits, and more
 # A row's start, and a cell's: a cell with something in it (not <c r="X9" s="1"/> nor
 # <c ...></c>, which calamine leaves out) is counted. A cell's reference may be left out (it is
 # optional): calamine then places it in its row's number, after the cell before it, so rows
 # are followed too. A reference beyond the sheet's limits (a row of 8 digits, a column of 4
-# letters) is counted as it says, as calamine sizes the sheet by it all the same.
-_FILLED_CELL = re.compile(rb'<c\s[^>]*?\br="([A-Z]+)([0-9]+)"[^>]*(?<!/)>(?!\s*</c>)')
+# letters, or in small letters: xfd1048576) is counted as it says, as calamine sizes the sheet
+# by it all the same.
+_FILLED_CELL = re.compile(rb'<c\s[^>]*?\br="([A-Z]+)([0-9]+)"[^>]*(?<!/)>(?!\s*</c>)', re.I)
 _NO_REF_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c(?:>|\s(?![^>]*\br=\")[^>]*>)")
 _ROW_OR_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)\b([^>]*)>")
 _CELL_EMPTY = re.compile(rb"\s*</")
 _ROW_REF = re.compile(rb'\br="([0-9]+)"')
-_CELL_REF = re.compile(rb'\br="([A-Z]+)([0-9]+)"')
+_CELL_REF = re.compile(rb'\br="([A-Z]+)([0-9]+)"', re.I)
 
 Percent = dict[int, set[int]]
 """Cells formatted as a percentage: 0-based column -> the rows, from 1 as the sheet numbers them."""
@@ -132,7 +133,7 @@ workbook that asks to be recalculated when opened)."""
 
 def _column_index(letters: bytes) -> int:
     index = 0
-    for byte in letters:
+    for byte in letters.upper():
         index = index * 26 + byte - 64
     return index - 1
 

@@ -44,6 +44,10 @@ def fuzz(examples: int) -> settings:
     """Hypothesis settings for a property run ``examples`` times (more when asked to run long)."""
     return settings(
         max_examples=_FEW or examples,
+        # The suite runs the same examples every time (one reading that aborted the process,
+        # as a far cell once did, would end the run); run long, each run finds new ones.
+        derandomize=not _FEW,
+        database=None if not _FEW else settings.default.database,
         suppress_health_check=[
             HealthCheck.too_slow,
             HealthCheck.function_scoped_fixture,

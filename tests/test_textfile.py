@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
-from tilskudd.textfile import decode_text
+from tilskudd.textfile import NotAFileError, decode_text, read_text
 
 TEXT = '# Tildelingsregler for bærekraft\r\n[policy]\r\nname = "Trøndelag, Åfjord"\r\n'
 READ = '# Tildelingsregler for bærekraft\n[policy]\nname = "Trøndelag, Åfjord"\n'
@@ -35,3 +38,22 @@ def test_a_lone_cr_ends_a_line() -> None:
 def test_what_is_not_text_is_still_refused(data: bytes) -> None:
     with pytest.raises(UnicodeDecodeError):
         decode_text(data)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes")
+def test_a_named_pipe_is_refused_not_waited_on(tmp_path: Path) -> None:
+    # `--policy regler.toml` naming a named pipe waited for good for a program to write to it.
+    pipe = tmp_path / "regler.toml"
+    os.mkfifo(pipe)
+    with pytest.raises(NotAFileError) as caught:
+        read_text(pipe)
+    assert caught.value.kind == "pipe"
+    assert caught.value.filename == str(pipe)
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero")
+def test_a_device_is_refused_not_read_to_its_end() -> None:
+    # `--columns /dev/zero` read until memory ran out.
+    with pytest.raises(NotAFileError) as caught:
+        read_text("/dev/zero")
+    assert caught.value.kind == "device"

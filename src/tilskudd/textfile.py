@@ -11,10 +11,12 @@ policy) raises :class:`UnicodeDecodeError`, as reading it as UTF-8 did.
 from __future__ import annotations
 
 import codecs
+import errno
 import re
+import stat
 from pathlib import Path
 
-__all__ = ["decode_text", "read_text"]
+__all__ = ["NotAFileError", "decode_text", "not_a_file", "read_text"]
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -45,6 +47,43 @@ def decode_text(data: bytes) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+class NotAFileError(OSError):
+    """A named pipe, device or socket where a file was expected; ``kind`` says which."""
+
+    def __init__(self, path: Path, kind: str) -> None:
+        super().__init__(errno.EINVAL, f"{_KINDS[kind]}, not a file", str(path))
+        self.kind = kind
+
+
+_KINDS = {"pipe": "a named pipe", "socket": "a socket", "device": "a device"}
+
+
+def not_a_file(path: Path) -> str | None:
+    """What ``path`` is when it exists and is neither a regular file nor a folder: ``pipe``,
+    ``socket`` or ``device`` (None otherwise, and when it cannot be looked at).
+
+    Such a path is refused before it is opened: opening a named pipe waits for a program to
+    write to it (for good, when none does), a pipe cannot be read twice, and a device such as
+    ``/dev/zero`` never ends.
+    """
+    try:
+        mode = path.stat().st_mode
+    except (OSError, ValueError):
+        return None  # said by the opening, as it was
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "pipe"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    return "device"
+
+
 def read_text(path: Path | str) -> str:
-    """The text of the settings file at ``path`` (see :func:`decode_text`)."""
-    return decode_text(Path(path).read_bytes())
+    """The text of the settings file at ``path`` (see :func:`decode_text`); a named pipe or a
+    device raises :class:`NotAFileError` (:func:`not_a_file`)."""
+    path = Path(path)
+    kind = not_a_file(path)
+    if kind is not None:
+        raise NotAFileError(path, kind)
+    return decode_text(path.read_bytes())

@@ -670,3 +670,40 @@ def test_a_line_break_inside_an_amount_is_an_error_at_its_cell_and_in_budget(
     code, out, err = invoke("allocate", SMALL, "--budget", "5554\n,500", "--lang", "nb")
     assert code == 2
     assert err.startswith("feil: --budget: «5554\n,500» er ikke et beløp;")
+
+
+# --- a settings file that is no file ---------------------------------------------------------
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes")
+@pytest.mark.parametrize(
+    ("option", "code", "said"),
+    [
+        ("--policy", 1, "error: regler.toml is a named pipe, not a file."),
+        ("--columns", 2, "error: regler.toml is a named pipe, not a file."),
+    ],
+)
+def test_a_named_pipe_for_a_settings_file_is_refused_not_waited_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, option: str, code: int, said: str
+) -> None:
+    # Opening the pipe waited for good for a program to write to it.
+    monkeypatch.chdir(tmp_path)
+    os.mkfifo(tmp_path / "regler.toml")
+    got, out, err = invoke("allocate", SMALL, "-b", "5M", option, "regler.toml", "--dry-run")
+    assert (got, out) == (code, "")
+    assert err == f"{said} Give the name of the file itself.\n"
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero")
+def test_a_device_for_a_policy_file_is_refused_in_the_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # /dev/zero was read until memory ran out.
+    monkeypatch.chdir(tmp_path)
+    got, _, err = invoke(
+        "allocate", SMALL, "-b", "5M", "--policy", "/dev/zero", "--dry-run", "--lang", "nb"
+    )
+    assert got == 1
+    assert err == (
+        "feil: /dev/zero er en enhet (device), ikke en fil. Oppgi navnet på selve filen.\n"
+    )

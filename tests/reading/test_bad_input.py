@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -691,6 +692,37 @@ def test_a_cell_beyond_the_dimension_but_within_bounds_is_read(
     assert table.rows[-1][1][column] == "merknad"
 
 
+@pytest.mark.parametrize(
+    ("reference", "corner"),
+    [
+        # A row of 8 digits, beyond any sheet's last: the extent check read references of up
+        # to 7, and calamine, sizing the sheet by it, ran the machine out of memory.
+        (b' r="A99999999"', "F99999999"),
+        # A cell without its reference (it is optional) sits in its row's number.
+        (b"", "F99999999"),
+        # A reference in small letters: calamine reads it, the extent check did not.
+        (b' r="a99999999"', "F99999999"),
+        (b' r="xfd1048576"', "XFD1048576"),
+    ],
+)
+def test_a_cell_in_a_row_beyond_the_last_is_refused_naming_it(
+    tmp_path: Path, reference: bytes, corner: str
+) -> None:
+    path = _dimension_says(
+        _far_out(tmp_path / "r.xlsx", "A1048576", "x"), b"A1:D4", last_row=b"99999999"
+    )
+    with zipfile.ZipFile(path) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    parts["xl/worksheets/sheet1.xml"] = sheet.replace(b' r="A99999999"', reference)
+    assert b'"99999999"' in sheet
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    message = _error_in_child(path, "r.xlsx")
+    assert message.startswith(f"r.xlsx, sheet Søknader: its cells reach {corner}, ")
+
+
 def _xls_with_dimensions(path: Path, first_row: int, end_row: int) -> Path:
     import struct
 
@@ -1092,3 +1124,25 @@ def test_a_later_sheet_whose_far_cell_its_dimension_hides_is_not_parsed(
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert said in " ".join((done.stdout + done.stderr).split())
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes")
+def test_a_named_pipe_is_refused_not_waited_on(tmp_path: Path) -> None:
+    # Opening a named pipe waits for a program to write to it: `check søknader.csv` hung for
+    # good on one left in the folder, and on a pipe read twice (once to find the format, once
+    # to read it) the applications read were those after the first 4 096 bytes.
+    path = tmp_path / "søknader.csv"
+    os.mkfifo(path)
+    message = _error(path, display_name="søknader.csv")
+    assert message == (
+        "søknader.csv is a named pipe, not a file. Save the applications in a spreadsheet or a "
+        "CSV file, and give that file's name."
+    )
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero")
+def test_a_device_is_refused_not_read_to_its_end() -> None:
+    # /dev/zero never ends: it was taken for UTF-16 text (all zero bytes) and read until memory
+    # ran out.
+    message = _error(Path("/dev/zero"), display_name="/dev/zero")
+    assert message.startswith("/dev/zero is a device, not a file.")

@@ -1497,3 +1497,36 @@ def test_no_word_of_other_sheets_when_none_is_left_out_unseen(
     path = make_xlsx(sheets=sheets, hidden=hidden)
     table = read_table(path, sheet=sheet)
     assert "read.other_sheets_with_applications" not in [i.code for i in table.issues]
+
+
+@pytest.mark.parametrize("written", ["C3:B2", "C2:B3", "B3:C2"])
+def test_a_merged_range_written_the_other_way_round_reads_as_its_corners(
+    tmp_path: Path, written: str
+) -> None:
+    # A merge over applications written with its bottom-right corner first (as a program may;
+    # Excel reads the area between the corners) came from calamine as written: over columns
+    # C to B it was a block of no columns, and reading it ended in an IndexError.
+    def workbook(merge: str) -> Path:
+        path = tmp_path / f"{merge.replace(':', '-')}.xlsx"
+        book = openpyxl.Workbook()
+        sheet = book.active
+        assert sheet is not None
+        for row in (HEADER, *ROWS):
+            sheet.append(list(row))
+        sheet.merge_cells("B2:C3")
+        book.save(path)
+        with zipfile.ZipFile(path) as archive:
+            parts = {info.filename: archive.read(info) for info in archive.infolist()}
+        parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"].replace(
+            b'ref="B2:C3"', f'ref="{merge}"'.encode()
+        )
+        with zipfile.ZipFile(path, "w") as archive:
+            for name, data in parts.items():
+                archive.writestr(name, data)
+        return path
+
+    expected = validate(read_table(workbook("B2:C3")), register="2024")
+    got = validate(read_table(workbook(written)), register="2024")
+    assert [issue.code for issue in got.issues] == [issue.code for issue in expected.issues]
+    assert "read.merged_down_across" in [issue.code for issue in got.issues]
+    assert [a.applicant for a in got.applications] == ["Moss kommune", "Moss kommune"]

@@ -259,6 +259,11 @@ def os_error_message(exc: OSError, lang: str) -> tuple[str, str | None]:
     from tilskudd.i18n import get
 
     t = get(lang)
+    from tilskudd.textfile import NotAFileError
+
+    if isinstance(exc, NotAFileError):  # a named pipe given for a policy file: said as for FILE
+        kind = t(f"read.error.kind.{exc.kind}")
+        return t("read.error.settings_not_a_file", file=str(exc.filename), kind=kind), None
     reason = exc.strerror or str(exc) or type(exc).__name__
     path = exc.filename if exc.filename is not None else exc.filename2
     message = t("cli.os_error", path=str(path), reason=reason) if path is not None else reason

@@ -37,7 +37,7 @@ from tilskudd.reading.columns import (
 from tilskudd.reading.sheet import build_table, header_problem
 from tilskudd.reading.sniff import Sniffed, sniff
 from tilskudd.reading.table import FormulaWithoutValue, RawCell, RawTable, column_letter
-from tilskudd.textfile import read_text
+from tilskudd.textfile import NotAFileError, read_text
 
 __all__ = [
     "FormulaWithoutValue",
@@ -240,6 +240,9 @@ def load_column_map(path: Path | str, *, lang: str = "en") -> dict[str, str]:
         raise UsageError(t("read.error.map_is_folder", file=file)) from None
     except UnicodeDecodeError:
         raise UsageError(t("read.error.map_not_text", file=file)) from None
+    except NotAFileError as exc:
+        kind = t(f"read.error.kind.{exc.kind}")
+        raise UsageError(t("read.error.settings_not_a_file", file=file, kind=kind)) from None
     except OSError as exc:
         raise UsageError(t("read.error.unreadable", file=file, reason=str(exc))) from None
     except tomllib.TOMLDecodeError as exc:

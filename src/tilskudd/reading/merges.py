@@ -28,6 +28,14 @@ from tilskudd.reading.table import RawTable, column_letter, is_empty
 Merge = tuple[tuple[int, int], tuple[int, int]]
 """A merged range as calamine gives it: 0-based (top, left), (bottom, right)."""
 
+
+def as_corners(merges: Sequence[Merge]) -> list[Merge]:
+    """``merges`` each with its top-left corner first: a range written the other way round
+    (``B2:A3``, as a program may write it, and Excel reads as ``A2:B3``) comes from calamine
+    as written, and was read as a block of no columns."""
+    return [((min(a, c), min(b, d)), (max(a, c), max(b, d))) for (a, b), (c, d) in merges]
+
+
 SHARED: frozenset[str] = frozenset(
     {"id", "orgnr", "requested", "total_cost", "score", "rank", "decision", "decision_amount"}
 )

@@ -16,6 +16,7 @@ from typing import Literal
 
 from tilskudd.errors import InputFileError
 from tilskudd.i18n import Translator
+from tilskudd.textfile import not_a_file
 
 __all__ = ["Format", "Sniffed", "sniff"]
 
@@ -188,6 +189,9 @@ def sniff(path: Path, file: str, t: Translator) -> Sniffed:
             raise _fail(t, "not_found", file=file)
         if path.is_dir():
             raise _fail(t, "is_directory", file=file)
+        kind = not_a_file(path)
+        if kind is not None:
+            raise _fail(t, "not_a_file", file=file, kind=t(f"read.error.kind.{kind}"))
         with path.open("rb") as handle:
             head = handle.read(4096)
     except OSError as exc:

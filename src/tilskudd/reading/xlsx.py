@@ -51,7 +51,7 @@ from tilskudd.i18n import Translator
 from tilskudd.models import Issue, Location, Severity
 from tilskudd.reading.biff import runs_in_circles, size_out_of_bounds, xls_error_cells
 from tilskudd.reading.columns import HEADER_SCAN_ROWS, REQUIRED, HeaderMatch, find_header
-from tilskudd.reading.merges import read_merges_down
+from tilskudd.reading.merges import as_corners, read_merges_down
 from tilskudd.reading.sheet import (
     Grid,
     build_table,
@@ -101,18 +101,27 @@ list slot more: one value typed by mistake in XFD1048576 of an .xlsx asked for 5
 process was ended where it stood. A real round is far below (100 000 applications by 11
 columns: 1.1 million cells)."""
 _HEAD = 1 << 16
-_DIMENSION = re.compile(rb'<dimension\s[^>]*?\bref="(?:[^":]*:)?([A-Z]{1,3})([0-9]{1,7})"')
+_DIMENSION = re.compile(rb'<dimension\s[^>]*?\bref="(?:[^":]*:)?([A-Z]{1,3})([0-9]{1,7})"', re.I)
 # A reference that may lie outside the area a <dimension> within bounds promised: a column
 # after S (the 19th) or a row of 7 digits or more. A sheet without one spans at most 19 columns
 # by 999 999 rows, within MAX_CELLS, whatever its <dimension> says; a reference found (or a
 # chance match in some other attribute ending in r, such as header="0.3": it needs 7 digits)
 # sends the sheet to the count of its cells. Every cell's reference begins r=", as does the
 # literal prefix the search looks for.
-_BEYOND = re.compile(rb'r="(?:[T-Z]|[A-Z]{2,3}|[A-Z]{0,3}[0-9]{7})')
+_BEYOND = re.compile(rb'r="(?:[T-Z]|[A-Z]{2,3}|[A-Z]{0,3}[0-9]{7})', re.I)
 _BEYOND_TAIL = 16  # bytes kept from one piece to the next: r=" and 3 letters, 7 digits, and more
-# A cell with something in it (not <c r="X9" s="1"/> nor <c ...></c>, which calamine leaves
-# out): its reference.
-_FILLED_CELL = re.compile(rb'<c\s[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"[^>]*(?<!/)>(?!\s*</c>)')
+# A row's start, and a cell's: a cell with something in it (not <c r="X9" s="1"/> nor
+# <c ...></c>, which calamine leaves out) is counted. A cell's reference may be left out (it is
+# optional): calamine then places it in its row's number, after the cell before it, so rows
+# are followed too. A reference beyond the sheet's limits (a row of 8 digits, a column of 4
+# letters, or in small letters: xfd1048576) is counted as it says, as calamine sizes the sheet
+# by it all the same.
+_FILLED_CELL = re.compile(rb'<c\s[^>]*?\br="([A-Z]+)([0-9]+)"[^>]*(?<!/)>(?!\s*</c>)', re.I)
+_NO_REF_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c(?:>|\s(?![^>]*\br=\")[^>]*>)")
+_ROW_OR_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)\b([^>]*)>")
+_CELL_EMPTY = re.compile(rb"\s*</")
+_ROW_REF = re.compile(rb'\br="([0-9]+)"')
+_CELL_REF = re.compile(rb'\br="([A-Z]+)([0-9]+)"', re.I)
 
 Percent = dict[int, set[int]]
 """Cells formatted as a percentage: 0-based column -> the rows, from 1 as the sheet numbers them."""
@@ -124,7 +133,7 @@ workbook that asks to be recalculated when opened)."""
 
 def _column_index(letters: bytes) -> int:
     index = 0
-    for byte in letters:
+    for byte in letters.upper():
         index = index * 26 + byte - 64
     return index - 1
 
@@ -167,22 +176,53 @@ def far_corner(path: Path, sheet: str) -> tuple[int, int] | None:
             with archive.open(member) as handle:
                 buf = handle.read(_HEAD)
                 rows = columns = 0
+                row = column = 0  # where the last row and cell were, from 1
                 while True:
                     chunk = handle.read(_CHUNK)
-                    cut = buf.rfind(b"<c ") if chunk else len(buf)
+                    cut = buf.rfind(b"<c") if chunk else len(buf)
                     if cut < 0:
                         cut = buf.rfind(b"<")
                     if cut < 0:
                         cut = len(buf)
-                    for cell in _FILLED_CELL.finditer(buf, 0, cut):
-                        rows = max(rows, int(cell.group(2)))
-                        columns = max(columns, _column_index(cell.group(1)) + 1)
+                    if _NO_REF_CELL.search(buf, 0, cut) is None:  # as Excel writes: fast
+                        for cell in _FILLED_CELL.finditer(buf, 0, cut):
+                            row = int(cell.group(2))
+                            column = _column_index(cell.group(1)) + 1
+                            rows, columns = max(rows, row), max(columns, column)
+                        last = buf.rfind(b"<row", 0, cut)
+                        number = _ROW_REF.search(buf, last, cut) if last >= 0 else None
+                        row = max(row, int(number.group(1))) if number else row
+                    else:
+                        row, column, far_row, far_column = _walk_cells(buf, cut, row, column)
+                        rows, columns = max(rows, far_row), max(columns, far_column)
                     if not chunk:
                         break
                     buf = buf[cut:] + chunk
     except (OSError, zipfile.BadZipFile, zlib.error, ET.ParseError, KeyError, EOFError):
         return None
     return (rows, columns) if rows * columns > MAX_CELLS else None
+
+
+def _walk_cells(buf: bytes, end: int, row: int, column: int) -> tuple[int, int, int, int]:
+    """Where the last row and cell of ``buf[:end]`` are, and the farthest row and column of a
+    cell with something in it, when some cell has no reference: placed as calamine places it,
+    in its row's number (the last row's and one more, when the row has none either), after the
+    cell before it. ``row`` and ``column``: where the last row and cell before ``buf`` were."""
+    rows = columns = 0
+    for tag in _ROW_OR_CELL.finditer(buf, 0, end):
+        attributes = tag.group(2)
+        if tag.group(1) == b"row":
+            number = _ROW_REF.search(attributes)
+            row, column = (int(number.group(1)) if number else row + 1), 0
+            continue
+        ref = _CELL_REF.search(attributes)
+        if ref is not None:
+            row, column = int(ref.group(2)), _column_index(ref.group(1)) + 1
+        else:
+            column += 1
+        if not attributes.endswith(b"/") and not _CELL_EMPTY.match(buf, tag.end()):
+            rows, columns = max(rows, row), max(columns, column)
+    return row, column, rows, columns
 
 
 def _reaches_beyond(handle: IO[bytes], buf: bytes) -> bool:
@@ -1444,8 +1484,8 @@ def _read_sheet(
         raise scan.error
     grid = _grid(rows)
     if scan is None:
-        return grid, _SheetExtras({}, merges, set(), {})
-    merges = merges or scan.merges  # calamine gives none for an .xlsb or an .ods
+        return grid, _SheetExtras({}, as_corners(merges), set(), {})
+    merges = as_corners(merges or scan.merges)  # calamine gives none for an .xlsb or an .ods
     if scan.cells:
         # The cells without a value widen the grid to hold them (_place_formulas): a formula
         # far out, in a sheet whose <dimension> said less, would ask for the same memory.

@@ -1146,3 +1146,22 @@ def test_a_device_is_refused_not_read_to_its_end() -> None:
     # ran out.
     message = _error(Path("/dev/zero"), display_name="/dev/zero")
     assert message.startswith("/dev/zero is a device, not a file.")
+
+
+def test_a_sheets_namespace_is_no_reference_beyond_its_bounds() -> None:
+    """The search for a cell that may lie beyond the sheet's promised area finds references in
+    small letters too, but the r="http://..." of every sheet's namespace declaration is none:
+    read without case it sent every sheet to the slow count of its cells."""
+    import io
+
+    from tilskudd.reading.xlsx import _reaches_beyond
+
+    head = (
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        b'<dimension ref="A1:K3"/><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>ID</t>'
+        b'</is></c><c r="K1"><v>1</v></c></row></sheetData></worksheet>'
+    )
+    assert not _reaches_beyond(io.BytesIO(b""), head)
+    assert _reaches_beyond(io.BytesIO(b""), head.replace(b'r="K1"', b'r="xfd1"'))
+    assert _reaches_beyond(io.BytesIO(b""), head.replace(b'r="K1"', b'r="T1"'))

@@ -106,9 +106,11 @@ _DIMENSION = re.compile(rb'<dimension\s[^>]*?\bref="(?:[^":]*:)?([A-Z]{1,3})([0-
 # after S (the 19th) or a row of 7 digits or more. A sheet without one spans at most 19 columns
 # by 999 999 rows, within MAX_CELLS, whatever its <dimension> says; a reference found (or a
 # chance match in some other attribute ending in r, such as header="0.3": it needs 7 digits)
-# sends the sheet to the count of its cells. Every cell's reference begins r=", as does the
-# literal prefix the search looks for.
-_BEYOND = re.compile(rb'r="(?:[T-Z]|[A-Z]{2,3}|[A-Z]{0,3}[0-9]{7})', re.I)
+# sends the sheet to the count of its cells, as does a reference in small letters (xfd1048576,
+# which calamine reads too) whatever it says. Every cell's reference begins r=", as does the
+# literal prefix the search looks for. Case matters: a sheet's xmlns:r="http://..." is no
+# reference, and read without case it sent every sheet to the count.
+_BEYOND = re.compile(rb'r="(?:[T-Z]|[A-Z]{2,3}|[A-Z]{0,3}[0-9]{7}|[a-z]{1,3}[0-9])')
 _BEYOND_TAIL = 16  # bytes kept from one piece to the next: r=" and 3 letters, 7 digits, and more
 # A row's start, and a cell's: a cell with something in it (not <c r="X9" s="1"/> nor
 # <c ...></c>, which calamine leaves out) is counted. A cell's reference may be left out (it is

@@ -276,9 +276,12 @@ def test_a_long_tie_is_named_by_its_first_applications_and_counted(
     )
     result = ranked_round(apps, 2_500_000)
     said = " ".join(sentences(explain(result, "T30"), "nb"))
-    assert "T01, T02" in said
-    assert "T10 og 29 til" in said  # the 39 others: ten named, 29 counted
-    assert "(T01, T02, T03, T04, T05, T06, T07, T08, T09, T10 og 30 til)" in said  # the note
+    # Each named as the lists name it (all have the same applicant and project here).
+    name = "Moss kommune – Felles saksbehandling ({})".format
+    assert f"{name('T01')}, {name('T02')}" in said
+    assert f"{name('T10')} og 29 til" in said  # the 39 others: ten named, 29 counted
+    first_ten = ", ".join(name(f"T{i:02d}") for i in range(1, 10))
+    assert f"({first_ten}, {name('T10')} og 30 til)" in said  # the note
     assert "T31" not in said.replace("T30", "")
     # The data keep every one.
     assert len(to_data(explain(result, "T30"), "en")["tied_with"]) == 39
@@ -499,17 +502,26 @@ def test_an_application_the_reader_found_twice_is_said_with_the_other_row(
     # say the project was applied for twice.
     assert text(duplicated, "D3").count("974760673") == 1
     assert (
-        "Row 2 has the same organisation number (974760673) and project title: application D1, "
-        f"funded NOK{NBSP}300,000. Is the application listed more than once?"
+        "Row 2 has the same organisation number (974760673) and project title: application "
+        f"Moss kommune – Felles portal (D1), funded NOK{NBSP}300,000. Is the application listed "
+        "more than once?"
     ) in text(duplicated, "D3")
     assert (
-        "Rad 4 har samme organisasjonsnummer (974760673) og prosjekttittel: søknad D3, avslått. "
-        "Står søknaden der mer enn én gang?"
+        "Rad 4 har samme organisasjonsnummer (974760673) og prosjekttittel: søknad "
+        "Moss kommune – Felles portal (D3), avslått. Står søknaden der mer enn én gang?"
     ) in text(duplicated, "D1", "nb")
     assert "same organisation number" not in text(duplicated, "D2")
     data = to_data(explain(duplicated, "D3"), "en")
     assert data["duplicates"] == [
-        {"row": 2, "id": "D1", "orgnr": "974760673", "status": "funded", "amount": 300_000}
+        {
+            "row": 2,
+            "id": "D1",
+            "applicant": "Moss kommune",
+            "project": "Felles portal",
+            "orgnr": "974760673",
+            "status": "funded",
+            "amount": 300_000,
+        }
     ]
     assert to_data(explain(duplicated, "D2"), "en")["duplicates"] == []
 
@@ -528,7 +540,7 @@ def test_the_same_project_of_a_recipient_without_an_organisation_number(tmp_path
     result = run_round(read_applications(path), 600_000, Policy())
     assert (
         "Row 2 has the same identifier in another register (GB-CHC-1234567) and project title: "
-        f"application 360G-uk-1, funded NOK{NBSP}300,000."
+        f"application Park (360G-uk-1), funded NOK{NBSP}300,000."
     ) in text(result, "360G-uk-3")
     assert (
         "Rad 4 har samme identifikator i et annet register (GB-CHC-1234567) og prosjekttittel"
@@ -589,3 +601,46 @@ def test_the_json_names_the_applicant_and_project(round_file: Path) -> None:
     data = json.loads(out.stdout)
     assert (data["id"], data["applicant"], data["project"]) == ("N3", "Alta kommune", "Kart")
     assert data["heading"] == "Justification for application N3: Alta kommune – Kart"
+
+
+def test_the_applications_it_shares_a_tie_with_are_named_by_applicant_and_project(
+    make_application: Callable[..., Application],
+) -> None:
+    # Three on the same score, room for one: the letter to B names A (funded) and C as the
+    # published lists name them, not by ids the applicant has never seen.
+    apps = tuple(
+        make_application(id=i, applicant=who, project=what, score=Decimal(5), total_cost=None)
+        for i, who, what in (
+            ("A", "Moss kommune", "Felles arkiv"),
+            ("B", "Alta kommune", "Kart"),
+            ("C", "Bodø kommune", "Portal"),
+        )
+    )
+    result = ranked_round(apps, 100_000)
+    en = text(result, "B")
+    assert (
+        "a rank it shares with Moss kommune – Felles arkiv (A) and Bodø kommune – Portal (C)" in en
+    )
+    assert (
+        "share rank 1 across the funding line (Moss kommune – Felles arkiv (A), "
+        "Alta kommune – Kart (B) and Bodø kommune – Portal (C))"
+    ) in en
+    nb = text(result, "B", "nb")
+    assert "Moss kommune – Felles arkiv (A) og Bodø kommune – Portal (C)" in nb
+    data = to_data(explain(result, "B"), "nb")
+    assert data["tied_with"] == ["A", "C"]  # ids, as before; looked up in "others"
+    assert data["others"] == [
+        {
+            "id": "A",
+            "applicant": "Moss kommune",
+            "project": "Felles arkiv",
+            "name": "Moss kommune – Felles arkiv (A)",
+        },
+        {
+            "id": "C",
+            "applicant": "Bodø kommune",
+            "project": "Portal",
+            "name": "Bodø kommune – Portal (C)",
+        },
+    ]
+    assert "Moss kommune – Felles arkiv (A)" in data["text"]

@@ -236,7 +236,12 @@ def test_proportional_has_no_line_and_says_the_score_does_not_decide(round_file:
     result = run_round(read_applications(round_file), 500_000, policy)
     explanation = explain(result, "N3")
     said = " ".join(sentences(explanation, "en"))
-    assert "was shared by the proportional rule" in said
+    assert (
+        f"The budget of NOK{NBSP}500,000 was shared out in proportional shares rather than in "
+        "rank order (the proportional rule)"
+    ) in said
+    nb = " ".join(sentences(explanation, "nb"))
+    assert "ble fordelt med forholdsmessige andeler, ikke etter rangering" in nb
     assert "Under this rule the score does not decide the amount." in said
     budget = explanation.budget_change
     assert budget is not None
@@ -644,3 +649,55 @@ def test_the_applications_it_shares_a_tie_with_are_named_by_applicant_and_projec
         },
     ]
     assert "Moss kommune – Felles arkiv (A)" in data["text"]
+
+
+def test_a_note_on_a_tie_among_others_is_left_out_of_a_proportional_justification(
+    make_application: Callable[..., Application],
+) -> None:
+    # Shares of 50 000 each for T1-T3, a minimum award of 60 000: T3 drops out by id order,
+    # and the note says so. It is part of T1's and T3's justification; not of BIG's, which
+    # is in no tie, though it still hears how the budget was shared.
+    apps = (
+        *(
+            make_application(
+                id=f"T{i}",
+                applicant=f"Kommune {i}",
+                score=Decimal(5),
+                requested=100_000,
+                total_cost=None,
+            )
+            for i in (1, 2, 3)
+        ),
+        make_application(id="BIG", score=Decimal(9), requested=300_000, total_cost=None),
+    )
+    policy = Policy(rule="proportional", min_award=60_000)
+    result = RoundResult(
+        allocation=allocate(apps, 270_000, policy),
+        applications=apps,
+        tool_version="0",
+        created=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    tie = "note.proportional.tie_at_min_award"
+    assert tie in {n.code for n in result.allocation.notes}
+    assert tie in {n.code for n in explain(result, "T3").notes}
+    big = explain(result, "BIG")
+    assert tie not in {n.code for n in big.notes}
+    assert "note.proportional.fraction" in {n.code for n in big.notes}
+    assert "Kommune 3" not in " ".join(sentences(big, "en"))
+
+
+def test_optimal_says_how_it_shared_the_budget_in_words(
+    make_application: Callable[..., Application],
+) -> None:
+    apps = (
+        make_application(id="A", score=Decimal(9), requested=300_000, total_cost=None),
+        make_application(id="B", score=Decimal(5), requested=200_000, total_cost=None),
+    )
+    result = RoundResult(
+        allocation=allocate(apps, 300_000, Policy(rule="optimal")),
+        applications=apps,
+        tool_version="0",
+        created=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    assert "best selection of whole grants within the budget and the policy" in text(result, "B")
+    assert "det beste utvalget av hele tilskudd" in text(result, "B", "nb")

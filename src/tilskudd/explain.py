@@ -98,6 +98,8 @@ DUPLICATE = "validate.duplicate_project"
 """The reader's warning of the same organisation number and project title on two rows."""
 LINE_RULES = frozenset({"ranked", "lottery"})
 """Rules that fund in rank order down to a funding line."""
+SHARING_RULES = frozenset({"proportional", "optimal"})
+"""Rules that share the budget otherwise, each said in words of its own (``explain.line_...``)."""
 
 Kind = Literal["allocated", "override", "rejected", "excluded"]
 
@@ -744,7 +746,14 @@ def _explain(
     if rule in LINE_RULES:
         notes = tuple(n for n in allocation.notes if _names(n, application_id))
     else:
-        notes = tuple(n for n in allocation.notes if not n.code.startswith("note.override."))
+        # The round's notes on how it shared the budget; a note on a tie among others is no
+        # part of this application's justification.
+        notes = tuple(
+            n
+            for n in allocation.notes
+            if not n.code.startswith("note.override.")
+            and (not named_ids(n) or _names(n, application_id))
+        )
     kind: Kind = "override" if decision.override else "allocated"
     explanation = Explanation(
         application_id,
@@ -920,9 +929,9 @@ def _paragraphs(explanation: Explanation, lang: str) -> list[list[str]]:
                 )
             )
     else:
-        decided.append(
-            t("explain.line_unranked", rule=e.rule, budget=e.budget, remaining=e.unallocated)
-        )
+        # Said in words: "the proportional rule" alone tells an applicant nothing.
+        key = f"explain.line_{e.rule}" if e.rule in SHARING_RULES else "explain.line_unranked"
+        decided.append(t(key, rule=e.rule, budget=e.budget, remaining=e.unallocated))
     decided.extend(as_sentence(reason_text(shortened(named(n, names), t), lang)) for n in e.notes)
     if d.status is Status.FUNDED:
         decided.append(t("explain.funded", amount=d.amount))

@@ -701,3 +701,37 @@ def test_optimal_says_how_it_shared_the_budget_in_words(
     )
     assert "best selection of whole grants within the budget and the policy" in text(result, "B")
     assert "det beste utvalget av hele tilskudd" in text(result, "B", "nb")
+
+
+def test_one_passed_over_above_the_funding_line_is_told_why_those_below_were_funded(
+    make_application: Callable[..., Application],
+) -> None:
+    # at_line = "skip": BIG (rank 2) does not fit in the 200 000 left, SMALL (rank 3) does.
+    # "The funding line fell below rank 3" alone reads as if BIG should have been funded.
+    apps = (
+        make_application(id="TOP", score=Decimal(9), requested=300_000, total_cost=None),
+        make_application(id="BIG", score=Decimal(8), requested=400_000, total_cost=None),
+        make_application(id="SMALL", score=Decimal(7), requested=150_000, total_cost=None),
+    )
+    result = RoundResult(
+        allocation=allocate(apps, 500_000, Policy(at_line="skip")),
+        applications=apps,
+        tool_version="0",
+        created=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    assert result.allocation.by_id()["SMALL"].amount == 150_000
+    assert (
+        "Applications ranked below it, down to rank 3, were funded because they fitted in what "
+        "was left: under the policy an application that no longer fits is passed over for the "
+        "next."
+    ) in text(result, "BIG")
+    assert "ned til plass 3, fikk tilskudd fordi de fikk plass" in text(result, "BIG", "nb")
+    # Not said to one funded, nor where nothing below it was funded.
+    assert "passed over for the next" not in text(result, "SMALL")
+    stop = RoundResult(
+        allocation=allocate(apps, 500_000, Policy(at_line="stop")),
+        applications=apps,
+        tool_version="0",
+        created=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    assert "passed over for the next" not in text(stop, "BIG")

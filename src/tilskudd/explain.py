@@ -943,6 +943,10 @@ def _paragraphs(explanation: Explanation, lang: str) -> list[list[str]]:
         decided.append(t("explain.not_funded"))
     if e.outcome:
         decided.append(t("explain.why", text=_joined(e.outcome, lang, names)))
+    if _passed_over(e):
+        # Ranked above the last one funded and still left out: said, or the line reads as if
+        # it should have been funded.
+        decided.append(t("explain.passed_over", line=e.line.rank if e.line else 0))
     # What it would have taken, and how that was found.
     changes: list[str] = []
     methods: list[str] = []
@@ -966,6 +970,21 @@ def _paragraphs(explanation: Explanation, lang: str) -> list[list[str]]:
         changes.append(t(f"explain.budget_{e.budget_note}"))
     paragraphs = (title, facts, _twice(e, lang), decided, _since(e, lang), changes, methods)
     return [p for p in paragraphs if p]
+
+
+def _passed_over(e: Explanation) -> bool:
+    """True for an application the budget did not reach at its turn, ranked above the last one
+    funded: the rule went on to smaller ones below it that fitted (``at_line = "skip"``)."""
+    d = e.decision
+    return (
+        e.rule in LINE_RULES
+        and d is not None
+        and d.amount == 0
+        and d.rank is not None
+        and e.line is not None
+        and d.rank < e.line.rank
+        and any(r.code == "reason.budget.exhausted" for r in e.outcome)
+    )
 
 
 def _twice(explanation: Explanation, lang: str) -> list[str]:

@@ -236,7 +236,12 @@ def test_proportional_has_no_line_and_says_the_score_does_not_decide(round_file:
     result = run_round(read_applications(round_file), 500_000, policy)
     explanation = explain(result, "N3")
     said = " ".join(sentences(explanation, "en"))
-    assert "was shared by the proportional rule" in said
+    assert (
+        f"The budget of NOK{NBSP}500,000 was shared out in proportional shares rather than in "
+        "rank order (the proportional rule)"
+    ) in said
+    nb = " ".join(sentences(explanation, "nb"))
+    assert "ble fordelt med forholdsmessige andeler, ikke etter rangering" in nb
     assert "Under this rule the score does not decide the amount." in said
     budget = explanation.budget_change
     assert budget is not None
@@ -276,9 +281,12 @@ def test_a_long_tie_is_named_by_its_first_applications_and_counted(
     )
     result = ranked_round(apps, 2_500_000)
     said = " ".join(sentences(explain(result, "T30"), "nb"))
-    assert "T01, T02" in said
-    assert "T10 og 29 til" in said  # the 39 others: ten named, 29 counted
-    assert "(T01, T02, T03, T04, T05, T06, T07, T08, T09, T10 og 30 til)" in said  # the note
+    # Each named as the lists name it (all have the same applicant and project here).
+    name = "Moss kommune – Felles saksbehandling ({})".format
+    assert f"{name('T01')}, {name('T02')}" in said
+    assert f"{name('T10')} og 29 til" in said  # the 39 others: ten named, 29 counted
+    first_ten = ", ".join(name(f"T{i:02d}") for i in range(1, 10))
+    assert f"({first_ten}, {name('T10')} og 30 til)" in said  # the note
     assert "T31" not in said.replace("T30", "")
     # The data keep every one.
     assert len(to_data(explain(result, "T30"), "en")["tied_with"]) == 39
@@ -499,17 +507,26 @@ def test_an_application_the_reader_found_twice_is_said_with_the_other_row(
     # say the project was applied for twice.
     assert text(duplicated, "D3").count("974760673") == 1
     assert (
-        "Row 2 has the same organisation number (974760673) and project title: application D1, "
-        f"funded NOK{NBSP}300,000. Is the application listed more than once?"
+        "Row 2 has the same organisation number (974760673) and project title: application "
+        f"Moss kommune – Felles portal (D1), funded NOK{NBSP}300,000. Is the application listed "
+        "more than once?"
     ) in text(duplicated, "D3")
     assert (
-        "Rad 4 har samme organisasjonsnummer (974760673) og prosjekttittel: søknad D3, avslått. "
-        "Står søknaden der mer enn én gang?"
+        "Rad 4 har samme organisasjonsnummer (974760673) og prosjekttittel: søknad "
+        "Moss kommune – Felles portal (D3), avslått. Står søknaden der mer enn én gang?"
     ) in text(duplicated, "D1", "nb")
     assert "same organisation number" not in text(duplicated, "D2")
     data = to_data(explain(duplicated, "D3"), "en")
     assert data["duplicates"] == [
-        {"row": 2, "id": "D1", "orgnr": "974760673", "status": "funded", "amount": 300_000}
+        {
+            "row": 2,
+            "id": "D1",
+            "applicant": "Moss kommune",
+            "project": "Felles portal",
+            "orgnr": "974760673",
+            "status": "funded",
+            "amount": 300_000,
+        }
     ]
     assert to_data(explain(duplicated, "D2"), "en")["duplicates"] == []
 
@@ -528,7 +545,7 @@ def test_the_same_project_of_a_recipient_without_an_organisation_number(tmp_path
     result = run_round(read_applications(path), 600_000, Policy())
     assert (
         "Row 2 has the same identifier in another register (GB-CHC-1234567) and project title: "
-        f"application 360G-uk-1, funded NOK{NBSP}300,000."
+        f"application Park (360G-uk-1), funded NOK{NBSP}300,000."
     ) in text(result, "360G-uk-3")
     assert (
         "Rad 4 har samme identifikator i et annet register (GB-CHC-1234567) og prosjekttittel"
@@ -589,3 +606,132 @@ def test_the_json_names_the_applicant_and_project(round_file: Path) -> None:
     data = json.loads(out.stdout)
     assert (data["id"], data["applicant"], data["project"]) == ("N3", "Alta kommune", "Kart")
     assert data["heading"] == "Justification for application N3: Alta kommune – Kart"
+
+
+def test_the_applications_it_shares_a_tie_with_are_named_by_applicant_and_project(
+    make_application: Callable[..., Application],
+) -> None:
+    # Three on the same score, room for one: the letter to B names A (funded) and C as the
+    # published lists name them, not by ids the applicant has never seen.
+    apps = tuple(
+        make_application(id=i, applicant=who, project=what, score=Decimal(5), total_cost=None)
+        for i, who, what in (
+            ("A", "Moss kommune", "Felles arkiv"),
+            ("B", "Alta kommune", "Kart"),
+            ("C", "Bodø kommune", "Portal"),
+        )
+    )
+    result = ranked_round(apps, 100_000)
+    en = text(result, "B")
+    assert (
+        "a rank it shares with Moss kommune – Felles arkiv (A) and Bodø kommune – Portal (C)" in en
+    )
+    assert (
+        "share rank 1 across the funding line (Moss kommune – Felles arkiv (A), "
+        "Alta kommune – Kart (B) and Bodø kommune – Portal (C))"
+    ) in en
+    nb = text(result, "B", "nb")
+    assert "Moss kommune – Felles arkiv (A) og Bodø kommune – Portal (C)" in nb
+    data = to_data(explain(result, "B"), "nb")
+    assert data["tied_with"] == ["A", "C"]  # ids, as before; looked up in "others"
+    assert data["others"] == [
+        {
+            "id": "A",
+            "applicant": "Moss kommune",
+            "project": "Felles arkiv",
+            "name": "Moss kommune – Felles arkiv (A)",
+        },
+        {
+            "id": "C",
+            "applicant": "Bodø kommune",
+            "project": "Portal",
+            "name": "Bodø kommune – Portal (C)",
+        },
+    ]
+    assert "Moss kommune – Felles arkiv (A)" in data["text"]
+
+
+def test_a_note_on_a_tie_among_others_is_left_out_of_a_proportional_justification(
+    make_application: Callable[..., Application],
+) -> None:
+    # Shares of 50 000 each for T1-T3, a minimum award of 60 000: T3 drops out by id order,
+    # and the note says so. It is part of T1's and T3's justification; not of BIG's, which
+    # is in no tie, though it still hears how the budget was shared.
+    apps = (
+        *(
+            make_application(
+                id=f"T{i}",
+                applicant=f"Kommune {i}",
+                score=Decimal(5),
+                requested=100_000,
+                total_cost=None,
+            )
+            for i in (1, 2, 3)
+        ),
+        make_application(id="BIG", score=Decimal(9), requested=300_000, total_cost=None),
+    )
+    policy = Policy(rule="proportional", min_award=60_000)
+    result = RoundResult(
+        allocation=allocate(apps, 270_000, policy),
+        applications=apps,
+        tool_version="0",
+        created=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    tie = "note.proportional.tie_at_min_award"
+    assert tie in {n.code for n in result.allocation.notes}
+    assert tie in {n.code for n in explain(result, "T3").notes}
+    big = explain(result, "BIG")
+    assert tie not in {n.code for n in big.notes}
+    assert "note.proportional.fraction" in {n.code for n in big.notes}
+    assert "Kommune 3" not in " ".join(sentences(big, "en"))
+
+
+def test_optimal_says_how_it_shared_the_budget_in_words(
+    make_application: Callable[..., Application],
+) -> None:
+    apps = (
+        make_application(id="A", score=Decimal(9), requested=300_000, total_cost=None),
+        make_application(id="B", score=Decimal(5), requested=200_000, total_cost=None),
+    )
+    result = RoundResult(
+        allocation=allocate(apps, 300_000, Policy(rule="optimal")),
+        applications=apps,
+        tool_version="0",
+        created=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    assert "best selection of whole grants within the budget and the policy" in text(result, "B")
+    assert "det beste utvalget av hele tilskudd" in text(result, "B", "nb")
+
+
+def test_one_passed_over_above_the_funding_line_is_told_why_those_below_were_funded(
+    make_application: Callable[..., Application],
+) -> None:
+    # at_line = "skip": BIG (rank 2) does not fit in the 200 000 left, SMALL (rank 3) does.
+    # "The funding line fell below rank 3" alone reads as if BIG should have been funded.
+    apps = (
+        make_application(id="TOP", score=Decimal(9), requested=300_000, total_cost=None),
+        make_application(id="BIG", score=Decimal(8), requested=400_000, total_cost=None),
+        make_application(id="SMALL", score=Decimal(7), requested=150_000, total_cost=None),
+    )
+    result = RoundResult(
+        allocation=allocate(apps, 500_000, Policy(at_line="skip")),
+        applications=apps,
+        tool_version="0",
+        created=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    assert result.allocation.by_id()["SMALL"].amount == 150_000
+    assert (
+        "Applications ranked below it, down to rank 3, were funded because they fitted in what "
+        "was left: under the policy an application that no longer fits is passed over for the "
+        "next."
+    ) in text(result, "BIG")
+    assert "ned til plass 3, fikk tilskudd fordi de fikk plass" in text(result, "BIG", "nb")
+    # Not said to one funded, nor where nothing below it was funded.
+    assert "passed over for the next" not in text(result, "SMALL")
+    stop = RoundResult(
+        allocation=allocate(apps, 500_000, Policy(at_line="stop")),
+        applications=apps,
+        tool_version="0",
+        created=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    assert "passed over for the next" not in text(stop, "BIG")

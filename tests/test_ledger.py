@@ -497,7 +497,7 @@ def test_recorded_rows_can_be_neither_changed_nor_deleted(
             [
                 "INSERT INTO awards SELECT 99, commit_seq, round, 'Z-9', orgnr, applicant, "
                 "project, municipalities, requested, eligible, 1000, status, rank, reasons, "
-                "category, counties, figures "
+                "category, counties, figures, typed "
                 "FROM awards WHERE seq = 2"
             ],
             99,
@@ -569,8 +569,8 @@ def test_a_schema_version_set_back_past_a_new_column_is_refused(
     if version == lg.SCHEMA_VERSION - 1:
         exc = refused(lambda: lg.status(ledger_path, programme), LedgerIntegrityError)
         assert nb(exc, "schema_changed_column") == (
-            f"{ledger_path} sier at det har skjemaversjon {version}, men tabellen commits har "
-            "kolonnen decision_date fra en senere versjon: versjonen er endret utenom "
+            f"{ledger_path} sier at det har skjemaversjon {version}, men tabellen awards har "
+            "kolonnen typed fra en senere versjon: versjonen er endret utenom "
             "tilskudd, og tallene i registeret kan ikke stoles på. tilskudd har latt filen være "
             "som den var; gjenopprett registeret fra en sikkerhetskopi."
         )
@@ -653,7 +653,7 @@ def _chain_problem_walking(path: Path) -> tuple[int | None, str | None]:
 _COPY_AWARD = (
     "INSERT INTO awards SELECT {seq}, commit_seq, round, 'Z-{seq}', orgnr, applicant, project, "
     "municipalities, requested, eligible, 1000, status, rank, reasons, category, counties, "
-    "figures FROM awards WHERE seq = 2"
+    "figures, typed FROM awards WHERE seq = 2"
 )
 
 
@@ -2227,7 +2227,7 @@ def test_nb_export_to_a_file_of_unknown_format(
             [
                 "INSERT INTO awards SELECT 99, commit_seq, round, 'Z-9', orgnr, applicant, "
                 "project, municipalities, requested, eligible, 1000, status, rank, reasons, "
-                "category, counties, figures "
+                "category, counties, figures, typed "
                 "FROM awards WHERE seq = 2"
             ],
             "chain_stray",
@@ -3250,7 +3250,7 @@ def test_a_ledger_of_the_earlier_schema_reads_verifies_and_upgrades_with_its_ame
         assert [(m.amount_after, m.outside_policy) for m in ledger.amendments()] == [(50_000, ())]
     lg.amend(ledger_path, programme, "A-1", 60_000, "back", outside_policy=True)
     with Ledger.open(ledger_path, write=False) as ledger:
-        assert ledger.version == SCHEMA_VERSION == 8
+        assert ledger.version == SCHEMA_VERSION == 9
         assert ledger.verify_chain().ok
         assert [m.amount_after for m in ledger.amendments()] == [50_000, 60_000]
 
@@ -4710,3 +4710,28 @@ def test_the_export_gives_the_frame_what_is_awarded_now_and_what_remains(
     assert rows[-1][0] == "Hash of the last ledger entry"  # still last in a ledger of kroner
     empty = ledger_path.parent / "none.sqlite"
     assert lg.frame_summary(empty, programme) is None
+
+
+def test_a_rejected_rows_typed_text_is_recorded_and_a_ledger_without_it_still_reads(
+    setup: tuple[Path, Programme, Path, Path],
+) -> None:
+    """Schema 9 keeps what was typed in a rejected row's bad cell. A ledger of schema 8 has no
+    such column: it reads and verifies as it is (nothing typed), and its entries keep their
+    hashes when the next change upgrades it; a round committed after records the text."""
+    ledger_path, programme, r1, r2 = setup
+    bad = [*ROUND_1[:2], ("A-3", "Bergen kommune", BERGEN, "Sak", "1201", "mye", 400_000, 3)]
+    write_csv(r1, bad)
+    commit_with_schema(ledger_path, programme, 1, r1, schema=8)
+    with Ledger.open(ledger_path, write=False) as ledger:
+        assert ledger.version == 8
+        assert ledger.verify_chain().ok
+        (rejected,) = [a for a in ledger.awards() if a.status == "rejected"]
+        assert rejected.application_id == "A-3"
+        assert rejected.typed == {}
+    bad2 = [*ROUND_2[:1], ("C-9", "Oslo kommune", OSLO, "Kart", "0301", "=2*3", 100_000, 2)]
+    commit(ledger_path, programme, 2, write_csv(r2, bad2))
+    with Ledger.open(ledger_path, write=False) as ledger:
+        assert ledger.version == SCHEMA_VERSION
+        assert ledger.verify_chain().ok
+        typed = {a.application_id: a.typed for a in ledger.awards() if a.status == "rejected"}
+    assert typed == {"A-3": {}, "C-9": {"requested": "=2*3"}}

@@ -83,7 +83,11 @@ def test_explain_says_the_research_council_project_is_on_two_rows(
     (duplicate,) = data["duplicates"]
     assert (duplicate["id"], duplicate["orgnr"]) == (other, "996413551")
     assert said in data["text"]
-    assert f": {'application' if lang == 'en' else 'søknad'} {other}, " in data["text"]
+    # The other row named as the lists name it, its project title and id.
+    (named,) = [o for o in data["others"] if o["id"] == other]
+    assert f": {'application' if lang == 'en' else 'søknad'} {named['name']}, " in data["text"]
+    assert named["name"].endswith(f" ({other})")
+    assert (duplicate["project"], duplicate["applicant"]) == (named["project"], named["applicant"])
 
 
 def test_explain_of_a_rejected_row_says_its_twin_as_a_paragraph_of_its_own() -> None:
@@ -101,7 +105,8 @@ def test_explain_of_a_rejected_row_says_its_twin_as_a_paragraph_of_its_own() -> 
     assert result.exit_code == 0, result.output
     last = result.stdout.split("\n\n")[-1]
     assert " ".join(last.split()) == (
-        "Rad 117 har samme organisasjonsnummer (996413551) og prosjekttittel: søknad 226025, "
+        "Rad 117 har samme organisasjonsnummer (996413551) og prosjekttittel: søknad "
+        "PETROLEUMSOFT AS – Oilfield Scale Control to Maximize Oil and Gas Production (226025), "
         "avvist. Står søknaden der mer enn én gang?"
     )
 

@@ -28,6 +28,10 @@ such a run:
   budget and at 1 krone less. Under ``skip`` a smaller budget may exist that happens to fund it
   too; the answer is a budget that does, found as stated, not a proven minimum.
 
+Every other application it names (one it shares its rank with, those of a tie note, another row
+of the same project) is named as the published lists name it, ``Moss kommune – Felles arkiv
+(645)``, so that a letter built from it says who, not only which id (:attr:`Explanation.others`).
+
 An application the reader found twice (the same organisation number and project title on
 another row) says so, with the other row and its decision, whatever its own decision was.
 
@@ -63,6 +67,7 @@ from tilskudd.models import (
     funded_before_ids,
 )
 from tilskudd.money import format_amount
+from tilskudd.named import named, named_ids
 from tilskudd.rules.common import natural_key, ranking, ranking_basis
 from tilskudd.wording import (
     Change,
@@ -80,6 +85,7 @@ __all__ = [
     "Duplicate",
     "Explanation",
     "FundingLine",
+    "Named",
     "ScoreChange",
     "explain",
     "paragraphs",
@@ -92,6 +98,8 @@ DUPLICATE = "validate.duplicate_project"
 """The reader's warning of the same organisation number and project title on two rows."""
 LINE_RULES = frozenset({"ranked", "lottery"})
 """Rules that fund in rank order down to a funding line."""
+SHARING_RULES = frozenset({"proportional", "optimal"})
+"""Rules that share the budget otherwise, each said in words of its own (``explain.line_...``)."""
 
 Kind = Literal["allocated", "override", "rejected", "excluded"]
 
@@ -156,6 +164,22 @@ class Duplicate:
 
 
 @dataclass(frozen=True)
+class Named:
+    """Another application the explanation names, with its applicant and project as read."""
+
+    application_id: str
+    applicant: str | None = None
+    project: str | None = None
+
+    @property
+    def name(self) -> str:
+        """As the published lists name it: ``Moss kommune – Felles arkiv (645)``; its id alone
+        without applicant and project."""
+        who = " – ".join(p for p in (self.applicant, self.project) if p)
+        return f"{who} ({self.application_id})" if who else self.application_id
+
+
+@dataclass(frozen=True)
 class Explanation:
     """Everything said about one application, as data (words come from :func:`sentences`)."""
 
@@ -192,6 +216,9 @@ class Explanation:
     """The other rows the reader found with the same organisation number and project title."""
     currency: str = NOK
     """The ISO 4217 code of the round's currency, which every amount here is in."""
+    others: tuple[Named, ...] = ()
+    """The other applications it names (by id in :attr:`tied_with`, the notes, the reasons, the
+    duplicates and the funding line), with applicant and project, in the order first named."""
 
     @property
     def applicant(self) -> str | None:
@@ -209,6 +236,13 @@ class Explanation:
     def name(self) -> str | None:
         """``applicant – project`` as the lists name the application; None without either."""
         return " – ".join(p for p in (self.applicant, self.project) if p) or None
+
+    def names(self) -> dict[str, str]:
+        """Each application it names, itself too, by id: as the published lists name it."""
+        names = {o.application_id: o.name for o in self.others}
+        if self.name:
+            names[self.application_id] = f"{self.name} ({self.application_id})"
+        return names
 
 
 # --- finding the application -----------------------------------------------------------------
@@ -481,8 +515,30 @@ def _same_place(
 
 def _names(note: Reason, application_id: str) -> bool:
     """True if a round note lists the application (a tie across the funding line)."""
-    ids = note.params.get("ids")
-    return isinstance(ids, list) and application_id in ids
+    return application_id in named_ids(note)
+
+
+def _others(result: RoundResult, explanation: Explanation) -> tuple[Named, ...]:
+    """The other applications ``explanation`` names, each with its applicant and project."""
+    e = explanation
+    ids: list[str] = list(e.tied_with)
+    for reason in (*e.caps, *e.outcome, *e.notes):
+        ids.extend(named_ids(reason))
+    ids.extend(d.application_id for d in e.duplicates if d.application_id is not None)
+    if e.line is not None:
+        ids.append(e.line.application_id)
+    rejected = result.rejected_by_id()
+    others: list[Named] = []
+    seen = {e.application_id}
+    for other in ids:
+        if other in seen:
+            continue
+        seen.add(other)
+        source = result.application(other) or rejected.get(other)
+        applicant = source.applicant if source is not None else None
+        project = source.project if source is not None else None
+        others.append(Named(other, applicant, project))
+    return tuple(others)
 
 
 def _is_cap(reason: Reason) -> bool:
@@ -555,7 +611,10 @@ def explain(
         else None
     )
     duplicates = _duplicates(result, explanation.application_id, row)
-    return replace(explanation, duplicates=duplicates) if duplicates else explanation
+    if duplicates:
+        explanation = replace(explanation, duplicates=duplicates)
+    others = _others(result, explanation)
+    return replace(explanation, others=others) if others else explanation
 
 
 def with_changes(
@@ -687,7 +746,14 @@ def _explain(
     if rule in LINE_RULES:
         notes = tuple(n for n in allocation.notes if _names(n, application_id))
     else:
-        notes = tuple(n for n in allocation.notes if not n.code.startswith("note.override."))
+        # The round's notes on how it shared the budget; a note on a tie among others is no
+        # part of this application's justification.
+        notes = tuple(
+            n
+            for n in allocation.notes
+            if not n.code.startswith("note.override.")
+            and (not named_ids(n) or _names(n, application_id))
+        )
     kind: Kind = "override" if decision.override else "allocated"
     explanation = Explanation(
         application_id,
@@ -740,8 +806,8 @@ def _explain(
 # --- words -----------------------------------------------------------------------------------
 
 
-def _joined(reasons: Sequence[Reason], lang: str) -> str:
-    return " ".join(as_sentence(reason_text(r, lang)) for r in reasons)
+def _joined(reasons: Sequence[Reason], lang: str, names: Mapping[str, str]) -> str:
+    return " ".join(as_sentence(reason_text(named(r, names), lang)) for r in reasons)
 
 
 def paragraphs(explanation: Explanation, lang: str) -> list[list[str]]:
@@ -761,6 +827,8 @@ def _paragraphs(explanation: Explanation, lang: str) -> list[list[str]]:
     t = get(lang)
     e = explanation
     d = e.decision
+    # Every application it names, by applicant and project as the lists name them.
+    names = e.names()
     # Named as the lists name it, so that a letter or a reader can tell which application it is.
     title = [
         t("explain.title_named", id=e.application_id, name=e.name)
@@ -775,7 +843,7 @@ def _paragraphs(explanation: Explanation, lang: str) -> list[list[str]]:
             text = issue_text(issue, lang)
             lines.append(f"{cell}: {text}" if cell else text)
         if not issues and d is not None:
-            lines.append(_joined(d.reasons, lang))
+            lines.append(_joined(d.reasons, lang, names))
         return [p for p in (title, lines, _twice(e, lang)) if p]
     if e.kind == "excluded":
         # One sentence, the reason going on after the colon, then any other (an officer's
@@ -783,7 +851,7 @@ def _paragraphs(explanation: Explanation, lang: str) -> list[list[str]]:
         funded = next(r for r in e.outcome if r.code == ALREADY_FUNDED)
         others = [r for r in e.outcome if r.code != ALREADY_FUNDED]
         excluded = [t("explain.already_funded", **funded.params)]
-        excluded.extend(as_sentence(reason_text(r, lang)) for r in others)
+        excluded.extend(as_sentence(reason_text(named(r, names), lang)) for r in others)
         return [p for p in (title, excluded, _twice(e, lang)) if p]
     app = e.application
     assert app is not None
@@ -798,14 +866,19 @@ def _paragraphs(explanation: Explanation, lang: str) -> list[list[str]]:
                     score=app.score,
                     rank=d.rank,
                     count=e.count,
-                    others=listed(e.tied_with, t),
+                    others=listed([names.get(i, i) for i in e.tied_with], t),
                 )
             )
         else:
             facts.append(t("explain.score_rank", score=app.score, rank=d.rank, count=e.count))
     elif d.rank is not None and e.tied_with:
         facts.append(
-            t("explain.given_rank_tied", n=e.count, rank=d.rank, others=listed(e.tied_with, t))
+            t(
+                "explain.given_rank_tied",
+                n=e.count,
+                rank=d.rank,
+                others=listed([names.get(i, i) for i in e.tied_with], t),
+            )
         )
     elif d.rank is not None:
         facts.append(t("explain.given_rank", n=e.count, rank=d.rank))
@@ -821,11 +894,11 @@ def _paragraphs(explanation: Explanation, lang: str) -> list[list[str]]:
     else:
         facts.append(t("explain.requested", requested=app.requested))
     if e.kind == "override":
-        decided_by = [t("explain.override", text=_joined(e.outcome, lang))]
+        decided_by = [t("explain.override", text=_joined(e.outcome, lang, names))]
         return [p for p in (title, facts, _twice(e, lang), decided_by, _since(e, lang)) if p]
     eligible = d.eligible_amount or 0
     if e.caps:
-        facts.extend(as_sentence(reason_text(r, lang)) for r in e.caps)
+        facts.extend(as_sentence(reason_text(named(r, names), lang)) for r in e.caps)
         facts.append(
             t("explain.eligible", eligible=eligible) if eligible else t("explain.ineligible")
         )
@@ -856,10 +929,10 @@ def _paragraphs(explanation: Explanation, lang: str) -> list[list[str]]:
                 )
             )
     else:
-        decided.append(
-            t("explain.line_unranked", rule=e.rule, budget=e.budget, remaining=e.unallocated)
-        )
-    decided.extend(as_sentence(reason_text(shortened(n, t), lang)) for n in e.notes)
+        # Said in words: "the proportional rule" alone tells an applicant nothing.
+        key = f"explain.line_{e.rule}" if e.rule in SHARING_RULES else "explain.line_unranked"
+        decided.append(t(key, rule=e.rule, budget=e.budget, remaining=e.unallocated))
+    decided.extend(as_sentence(reason_text(shortened(named(n, names), t), lang)) for n in e.notes)
     if d.status is Status.FUNDED:
         decided.append(t("explain.funded", amount=d.amount))
     elif d.status is Status.PARTLY_FUNDED:
@@ -869,7 +942,11 @@ def _paragraphs(explanation: Explanation, lang: str) -> list[list[str]]:
     else:
         decided.append(t("explain.not_funded"))
     if e.outcome:
-        decided.append(t("explain.why", text=_joined(e.outcome, lang)))
+        decided.append(t("explain.why", text=_joined(e.outcome, lang, names)))
+    if _passed_over(e):
+        # Ranked above the last one funded and still left out: said, or the line reads as if
+        # it should have been funded.
+        decided.append(t("explain.passed_over", line=e.line.rank if e.line else 0))
     # What it would have taken, and how that was found.
     changes: list[str] = []
     methods: list[str] = []
@@ -895,6 +972,21 @@ def _paragraphs(explanation: Explanation, lang: str) -> list[list[str]]:
     return [p for p in paragraphs if p]
 
 
+def _passed_over(e: Explanation) -> bool:
+    """True for an application the budget did not reach at its turn, ranked above the last one
+    funded: the rule went on to smaller ones below it that fitted (``at_line = "skip"``)."""
+    d = e.decision
+    return (
+        e.rule in LINE_RULES
+        and d is not None
+        and d.amount == 0
+        and d.rank is not None
+        and e.line is not None
+        and d.rank < e.line.rank
+        and any(r.code == "reason.budget.exhausted" for r in e.outcome)
+    )
+
+
 def _twice(explanation: Explanation, lang: str) -> list[str]:
     """The other rows with the same organisation number and project title, each with its
     decision, then the reader's question: a letter must not pass over a project applied for
@@ -902,6 +994,7 @@ def _twice(explanation: Explanation, lang: str) -> list[str]:
     if not explanation.duplicates:
         return []
     t = get(lang)
+    names = explanation.names()
     lines = []
     for other in explanation.duplicates:
         # 1: the organisation is an identifier in another register, not an organisation number
@@ -920,7 +1013,7 @@ def _twice(explanation: Explanation, lang: str) -> list[str]:
                 row=other.row,
                 orgnr=other.orgnr,
                 register=register,
-                id=other.application_id,
+                id=names.get(other.application_id, other.application_id),
                 outcome=outcome,
             )
         )
@@ -950,6 +1043,7 @@ def _to_data(explanation: Explanation, lang: str) -> dict[str, Any]:
     d = e.decision
     app = e.application
     said = sentences(e, lang)
+    named_by = {o.application_id: (o.applicant, o.project) for o in e.others}
     data: dict[str, Any] = {
         "id": e.application_id,
         "applicant": e.applicant,
@@ -983,10 +1077,18 @@ def _to_data(explanation: Explanation, lang: str) -> dict[str, Any]:
             for i in (e.rejected.issues if e.rejected else ())
             if i.is_error
         ],
+        # Every other application named, with applicant and project: the sentences name them
+        # so; the ids in tied_with, notes, reasons, duplicates and line are looked up here.
+        "others": [
+            {"id": o.application_id, "applicant": o.applicant, "project": o.project, "name": o.name}
+            for o in e.others
+        ],
         "duplicates": [
             {
                 "row": o.row,
                 "id": o.application_id,
+                "applicant": named_by.get(o.application_id or "", (None, None))[0],
+                "project": named_by.get(o.application_id or "", (None, None))[1],
                 "orgnr": o.orgnr,
                 "status": o.status.value if o.status else None,
                 "amount": o.amount,

@@ -251,6 +251,11 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # committed, so that its documents keep it when tilskudd.toml is edited afterwards. '' for a
     # round the programme gave none; NULL for every round committed before.
     ("ALTER TABLE commits ADD COLUMN decision_date TEXT",),
+    # v8 -> v9: what was typed in each cell of a rejected row that had an error (a JSON object
+    # by field, the text as typed), so that history and the export show what the applicant
+    # wrote where the ledger keeps no value. NULL for every other decision, and for every
+    # round committed before.
+    ("ALTER TABLE awards ADD COLUMN typed TEXT",),
 )
 """The SQL steps from version ``i`` to ``i + 1``; never edit a released step, add one."""
 
@@ -297,6 +302,7 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
         "category",
         "counties",
         "figures",
+        "typed",
     ),
     "amendment": (
         "award_seq",
@@ -320,6 +326,7 @@ _SINCE: dict[str, int] = {
     "outside_policy_figures": 6,
     "decided": 7,
     "decision_date": 8,
+    "typed": 9,
 }
 """Columns added by a later schema version: the version that added them. Their entries hold
 them only when they have a value, so that an entry written before keeps its JSON (and hash)."""
@@ -698,6 +705,18 @@ class AwardRecord:
     """The recipient's identifier in another register (``GB-CHC-1234567``) for an application
     without an organisation number (:attr:`orgnr`), where its round gave one; None in a round
     committed before the ledger recorded them."""
+    typed_json: str | None = None
+    """A rejected row's cells with an error as they were typed, by field (a JSON object); None
+    for every other decision, and in a round committed before the ledger recorded them."""
+
+    @property
+    def typed(self) -> dict[str, str]:
+        """A rejected row's cells with an error as they were typed, by field (``requested``:
+        ``mange penger``); empty when there are none or they were not recorded."""
+        if self.typed_json is None:
+            return {}
+        data = _recorded(self.typed_json, dict, "awards.typed")
+        return {str(k): str(v) for k, v in data.items()}
 
     @property
     def organisation(self) -> str | None:
@@ -1512,6 +1531,7 @@ class Ledger:
             )
             row["reasons_json"] = row.pop("reasons")
             row["figures_json"] = row.pop("figures", None)
+            row["typed_json"] = row.pop("typed", None)
             row["orgnr"], row["org_id"] = split_organisation(row["orgnr"])
             if row.get("counties") is not None:
                 row["counties"] = tuple(_recorded(row["counties"], list, "awards.counties"))
@@ -1778,6 +1798,8 @@ class Ledger:
                         # the award is amended (those that did not bind in the round too); a
                         # rejected row's as read, for history (it is never amended).
                         "figures": figures_json(read) if read is not None else None,
+                        # What was typed in its cells with an error, as text (never a value).
+                        "typed": canonical_json(bad.typed) if bad and bad.typed else None,
                     },
                 )
                 if len(batch) == _BATCH:
@@ -3590,7 +3612,12 @@ def award_row(award: AwardRecord, lang: str = "en") -> dict[str, Any]:
     """One award as the plain values the exports write (csv and xlsx share it); places by name
     and number, ``Moss (0104)``, and the counties and category the round's quotas count, as in
     the award workbook (empty in a round committed before the ledger recorded them)."""
-    from tilskudd.wording import county_label, municipality_label, waived_changes_text
+    from tilskudd.wording import (
+        county_label,
+        municipality_label,
+        typed_text,
+        waived_changes_text,
+    )
 
     last = award.amendments[-1] if award.amendments else None
     return {
@@ -3621,6 +3648,9 @@ def award_row(award: AwardRecord, lang: str = "en") -> dict[str, Any]:
         # an organisation number, which "orgnr" keeps holding alone: after every column before,
         # for the same reason.
         "org_id": award.org_id,
+        # What a rejected row's cells with an error held, as typed (text, never a formula):
+        # the ledger keeps no value of them. Last, for the same reason as org_id.
+        "typed": typed_text(award.typed, lang) or None,
     }
 
 
@@ -3643,6 +3673,7 @@ AWARD_COLUMNS = (
     "outside_policy",
     "change_decided",
     "org_id",
+    "typed",
 )
 
 

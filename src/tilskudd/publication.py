@@ -31,15 +31,15 @@ from tilskudd.models import (
     Application,
     AwardChange,
     Decision,
-    ParamValue,
     Reason,
     RoundResult,
     Status,
 )
 from tilskudd.money import format_amount
+from tilskudd.named import application_names
+from tilskudd.named import named as _named
 from tilskudd.summary import CountyLine, RoundSummary, summarise
 from tilskudd.wording import (
-    TIE_JOIN,
     change_sentences,
     column_header,
     county_name,
@@ -916,45 +916,16 @@ def public_notes(result: RoundResult, lang: str, *, named: bool = False) -> tupl
     short, the officer's notes (:data:`OFFICER_NOTES`) left out, and no note saying where a
     setting was written (:data:`PLACE_PARAMS`). With ``named`` (a list that shows no ids), each
     application a note names is named as the list names it, with its id after it
-    (:func:`_named`)."""
+    (:func:`tilskudd.named.named`): a list that shows no ids names the applications by applicant
+    and project, and a reader finds an id only there (a tie at the funding line names one
+    funded, in the list, and one not, in no list at all)."""
     t = get(lang)
-    names = _names(result) if named else None
+    names = application_names(result.applications) if named else None
     return tuple(
         note_text(shortened(_named(_unplaced(note), names) if names else _unplaced(note), t), lang)
         for note in result.allocation.notes
         if not note.code.startswith(OFFICER_NOTES)
     )
-
-
-ID_PARAMS = "ids"
-"""A note's parameters that list applications by id end so: ``ids``, ``funded_ids``..."""
-GIVEN_RANK_ORDERED = "note.given_rank_ordered"
-TIE_ORDER = "order"
-"""A ``note.given_rank_ordered``'s places in order, the ids of a tie joined by `` = ``."""
-
-
-def _names(result: RoundResult) -> dict[str, str]:
-    """Each application as a published list names it: ``Moss kommune – Portal (F1)``, as the
-    notes on changed awards do; an application with neither applicant nor project by its id."""
-    names: dict[str, str] = {}
-    for app in result.applications:
-        who = " – ".join(p for p in (app.applicant, app.project) if p)
-        names[app.id] = f"{who} ({app.id})" if who else app.id
-    return names
-
-
-def _named(note: Reason, names: Mapping[str, str]) -> Reason:
-    """``note`` with the ids it lists replaced by ``names``: a list that shows no ids names the
-    applications by applicant and project, and a reader finds an id only there (a tie at the
-    funding line names one funded, in the list, and one not, in no list at all)."""
-    params: dict[str, ParamValue] = {}
-    for key, value in note.params.items():
-        if isinstance(value, list) and key.endswith(ID_PARAMS):
-            value = [names.get(v, v) for v in value]
-        elif isinstance(value, list) and key == TIE_ORDER and note.code == GIVEN_RANK_ORDERED:
-            value = [TIE_JOIN.join(names.get(m, m) for m in v.split(TIE_JOIN)) for v in value]
-        params[key] = value
-    return Reason(note.code, params)
 
 
 def _unplaced(note: Reason) -> Reason:

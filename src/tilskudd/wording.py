@@ -55,6 +55,7 @@ __all__ = [
     "shortened",
     "status_text",
     "summary_sentence",
+    "typed_text",
     "waived_figures",
     "waived_rule",
     "waived_text",
@@ -387,6 +388,20 @@ def rejected_text(row: RejectedRow, lang: str, *, sep: str = "; ") -> str:
     if kept:
         text = f"{_full_stop(text)} {kept}" if text else kept
     return _full_stop(text)
+
+
+def typed_text(typed: Mapping[str, str], lang: str) -> str:
+    """A rejected row's cells with an error as they were typed, each after its column's name:
+    ``Omsøkt: «mange penger»`` (nb), ``Requested: "mange penger"`` (en); empty for none."""
+    t = get(lang)
+    return "; ".join(
+        t(
+            "ledger.cli.typed_cell",
+            field=t(f"header.{field}") if t.has(f"header.{field}") else field,
+            text=text,
+        )
+        for field, text in typed.items()
+    )
 
 
 def _full_stop(text: str) -> str:

@@ -2832,8 +2832,12 @@ def test_a_foreign_recipient_over_two_rounds_history_and_export(folder: Path) ->
     with open(folder / "l.csv", encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle, delimiter=";"))
     assert rows[0][2] == "Org. no."
-    assert rows[0][-2:] == ["Last change decided", "Org. id, other register"]
-    assert [(r[1], r[2], r[-1]) for r in rows[1:]] == [
+    assert rows[0][-3:] == [
+        "Last change decided",
+        "Org. id, other register",
+        "As typed (cells with errors)",
+    ]
+    assert [(r[1], r[2], r[-2]) for r in rows[1:]] == [
         ("F-1", "", "GB-CHC-1234567"),
         ("G-1", "", "GB-CHC-1234567"),
         ("G-2", "974760673", ""),
@@ -2841,8 +2845,11 @@ def test_a_foreign_recipient_over_two_rounds_history_and_export(folder: Path) ->
     assert run("ledger", "export", "l.xlsx", "--lang", "nb").exit_code == 0
     sheet = openpyxl.load_workbook(folder / "l.xlsx")["Vedtak"]
     decisions = list(sheet.iter_rows(values_only=True))
-    assert decisions[0][-1] == "Org.-id, annet register"
-    assert [(r[1], r[2], r[-1]) for r in decisions[1:]] == [
+    assert decisions[0][-2:] == (
+        "Org.-id, annet register",
+        "Slik det ble skrevet (celler med feil)",
+    )
+    assert [(r[1], r[2], r[-2]) for r in decisions[1:]] == [
         ("F-1", None, "GB-CHC-1234567"),
         ("G-1", None, "GB-CHC-1234567"),
         ("G-2", "974760673", None),

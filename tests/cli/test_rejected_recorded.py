@@ -131,3 +131,69 @@ def test_a_row_a_stray_quotation_mark_shifted_is_recorded_without_a_guess(
     assert recorded["applicant"] == "Lag B"
     assert (recorded["municipalities"], recorded["counties"], recorded["category"]) == ([], [], "")
     assert recorded["figures"] == {"total_cost": None, "score": None}
+
+
+def test_the_ledger_keeps_what_was_typed_in_a_rejected_rows_bad_cell(committed: Path) -> None:
+    """S-2's amount was "mange penger": the ledger keeps no amount of it, and kept nothing of
+    what the applicant wrote, so history and the export could not show it. The text is kept,
+    as text, and shown where the rejection is."""
+    (recorded,) = json.loads(run("history", "S-2", "--format", "json").stdout)
+    assert recorded["typed"] == {"requested": "mange penger"}
+    assert recorded["requested"] is None
+    said = run("history", "S-2", "--lang", "nb").stdout
+    assert "Avvist for feil i søknadsfilen; slik det ble skrevet: Omsøkt: «mange penger»" in said
+    en = run("history", "S-2", "--lang", "en").stdout
+    assert 'Rejected for errors in the input; as typed: Requested: "mange penger"' in en
+    # A valid row has nothing typed to show.
+    (valid,) = json.loads(run("history", "S-1", "--format", "json").stdout)
+    assert valid["typed"] is None
+    assert "as typed" not in run("history", "S-1", "--lang", "en").stdout
+
+    assert run("ledger", "export", "awards.csv").exit_code == 0
+    with (committed / "awards.csv").open(encoding="utf-8-sig", newline="") as handle:
+        rows = {r["ID"]: r for r in csv.DictReader(handle, delimiter=";")}
+    assert rows["S-2"]["As typed (cells with errors)"] == 'Requested: "mange penger"'
+    assert rows["S-1"]["As typed (cells with errors)"] == ""
+    assert run("ledger", "export", "awards.xlsx").exit_code == 0
+    sheet = openpyxl.load_workbook(committed / "awards.xlsx").worksheets[0]
+    values = [list(r) for r in sheet.iter_rows(values_only=True)]
+    header = values[0]
+    by_id = {r[header.index("ID")]: dict(zip(header, r, strict=True)) for r in values[1:]}
+    assert by_id["S-2"]["As typed (cells with errors)"] == 'Requested: "mange penger"'
+    # The chain still holds, and the round re-run from its file gives the same decisions.
+    verified = run("verify")
+    assert verified.exit_code == 0, verified.output
+    assert "gives the same 4 decisions" in verified.stdout
+
+
+def test_what_was_typed_stays_text_in_the_export(
+    in_empty_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A formula typed in an amount's cell of a CSV is rejected; the ledger's export shows it
+    as text, which Excel does not run."""
+    assert run("init", "ordning", "--frame", "10M", "--lang", "en").exit_code == 0
+    folder = in_empty_folder / "ordning"
+    (folder / "round1.csv").write_text(
+        "ID;Søker;Prosjekt;Kommune;Søkt beløp;Totalkostnad;Poeng\n"
+        "S-1;Lag A;Gyldig;Moss;100000;400000;5\n"
+        "S-2;Lag B;Formel;Moss;=1+1;20000;4\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(folder)
+    assert run("allocate", "round1.csv", "--round", "1", "--commit").exit_code == 0
+    (recorded,) = json.loads(run("history", "S-2", "--format", "json").stdout)
+    assert recorded["typed"] == {"requested": "=1+1"}
+    assert run("ledger", "export", "awards.xlsx").exit_code == 0
+    sheet = openpyxl.load_workbook(folder / "awards.xlsx").worksheets[0]
+    header = [c.value for c in sheet[1]]
+    column = header.index("As typed (cells with errors)") + 1
+    cell = next(
+        sheet.cell(row=r, column=column)
+        for r in range(2, sheet.max_row + 1)
+        if sheet.cell(row=r, column=header.index("ID") + 1).value == "S-2"
+    )
+    assert cell.value == 'Requested: "=1+1"'
+    assert cell.data_type == "s"
+    assert run("ledger", "export", "awards.csv").exit_code == 0
+    text = (folder / "awards.csv").read_text(encoding="utf-8-sig")
+    assert 'Requested: ""=1+1""' in text  # quoted by csv, the text as it is (starts with R)

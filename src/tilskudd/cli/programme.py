@@ -402,6 +402,9 @@ def _history_json(
         data = asdict(award)
         data.pop("reasons_json")
         data.pop("figures_json")  # the figures the caps are worked out from, as recorded
+        # A rejected row's cells with an error, as typed, by field (null: none recorded).
+        data["typed"] = award.typed or None
+        data.pop("typed_json")
         figures = award.figures
         data["figures"] = (
             None
@@ -461,7 +464,7 @@ def history(
         from tilskudd import ledger as ledger_module
         from tilskudd.currency import amounts_in
         from tilskudd.i18n import get
-        from tilskudd.wording import change_date, waived_figures, waived_rule
+        from tilskudd.wording import change_date, typed_text, waived_figures, waived_rule
 
         problems = Problems(lang)  # said together: --lang, --format, the programme
         lang = problems.lang
@@ -529,6 +532,9 @@ def history(
             why = said_why[award.seq]
             if why is not None:
                 _out(f"  {why}")
+            if award.typed:
+                # What the applicant wrote where the ledger keeps no value (its cell was wrong).
+                _out(t("ledger.cli.history_typed", typed=typed_text(award.typed, language)))
             for change in award.amendments:
                 _out(
                     t(

@@ -1,0 +1,120 @@
+"""Which parameters of a reason or round note are application ids, and naming them for people.
+
+A note such as ``note.tie_at_line`` lists applications by id (``ids``, ``funded_ids``); a list
+that shows no ids, or a letter to one applicant, names them as the lists do:
+``Moss kommune – Felles arkiv (645)``. Each code that carries application ids declares which of
+its parameters do in :data:`APPLICATION_ID_PARAMS` (a list of ids) or :data:`TIE_ORDER_PARAMS`
+(a list whose items are ids joined by ``" = "``); the other list parameters of the catalogue's
+reasons and notes are declared not to be ids in :data:`OTHER_LIST_PARAMS`. A new note with a
+list parameter in neither fails a test (tests/test_named.py) rather than going unnamed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from tilskudd.models import Application, ParamValue, Reason, RejectedRow
+from tilskudd.wording import TIE_JOIN
+
+__all__ = [
+    "APPLICATION_ID_PARAMS",
+    "OTHER_LIST_PARAMS",
+    "TIE_ORDER_PARAMS",
+    "application_names",
+    "named",
+    "named_ids",
+]
+
+_TIE = frozenset({"ids", "funded_ids"})
+_TIED = frozenset({"tied_ids"})
+
+APPLICATION_ID_PARAMS: Mapping[str, frozenset[str]] = {
+    # The caps of one organisation's applications that share a rank (rules/proportional.py).
+    "reason.cap.per_applicant_claim_tied": _TIED,
+    "reason.ineligible.per_applicant_claim_tied": _TIED,
+    # Ties (rules/common.py, rules/ranked.py).
+    "note.given_rank_ordered": frozenset({"ids"}),
+    "note.tie_at_line": _TIE,
+    "note.tie_at_line_not_by_order": _TIE | {"unfunded_ids"},
+    "note.tie_at_quota": _TIE,
+    "note.tie_at_reserve": frozenset({"ids", "reserve_ids"}),
+    "note.tie_per_applicant": frozenset({"ids", "cut_ids"}),
+    "note.tie_by_order": _TIE,
+    "note.tie_not_by_order": _TIE,
+    "note.tie_order_unchecked": _TIE,
+    # The officer's notes on what could not be applied (rules/__init__.py).
+    "note.share_of_cost_unknown": frozenset({"ids"}),
+    "note.share_of_cost_unknown_many": frozenset({"ids"}),
+    "note.per_applicant_unknown": frozenset({"ids"}),
+    "note.per_applicant_unknown_many": frozenset({"ids"}),
+    # rules/proportional.py
+    "note.proportional.tie_at_min_award": frozenset({"ids", "dropped_ids"}),
+    "note.proportional.tie_at_min_award_ordered": frozenset({"ids", "dropped_ids"}),
+    "note.proportional.remainder_tie": _TIE,
+    "note.proportional.remainder_tie_ordered": _TIE,
+    "note.proportional.tie_per_applicant": frozenset({"ids", "cut_ids"}),
+    # rules/optimal.py
+    "note.optimal.tie": _TIE,
+    "note.optimal.tie_swap": _TIE,
+    # rules/lottery.py: the draw's order.
+    "note.lottery.draw": frozenset({"ids"}),
+}
+"""For each reason or note code that names applications, the parameters that are lists of
+their ids."""
+
+TIE_ORDER_PARAMS: Mapping[str, frozenset[str]] = {
+    "note.given_rank_ordered": frozenset({"order"}),
+}
+"""Parameters whose items are places in an order, the ids of a tie joined by ``" = "``."""
+
+OTHER_LIST_PARAMS: Mapping[str, frozenset[str]] = {
+    "reason.rejected.invalid": frozenset({"cells"}),
+    "reason.rejected.county_kept": frozenset({"counties"}),
+    "note.quota.idle_category_near": frozenset({"near"}),
+}
+"""List parameters of reasons and notes that are not application ids (cells, counties,
+categories): declared so, that every list parameter is one or the other."""
+
+
+def named_ids(reason: Reason) -> list[str]:
+    """Every application id ``reason`` names, in the order its parameters give them."""
+    found: list[str] = []
+    for key in APPLICATION_ID_PARAMS.get(reason.code, ()):
+        value = reason.params.get(key)
+        if isinstance(value, list):
+            found.extend(v for v in value if v not in found)
+    for key in TIE_ORDER_PARAMS.get(reason.code, ()):
+        value = reason.params.get(key)
+        if isinstance(value, list):
+            for place in value:
+                found.extend(v for v in place.split(TIE_JOIN) if v not in found)
+    return found
+
+
+def application_names(
+    applications: Iterable[Application | RejectedRow],
+) -> dict[str, str]:
+    """Each application as a published list names it: ``Moss kommune – Portal (F1)``; one with
+    neither applicant nor project by its id."""
+    names: dict[str, str] = {}
+    for app in applications:
+        who = " – ".join(p for p in (app.applicant, app.project) if p)
+        names.setdefault(app.id, f"{who} ({app.id})" if who else app.id)
+    return names
+
+
+def named(reason: Reason, names: Mapping[str, str]) -> Reason:
+    """``reason`` with the application ids it declares replaced by ``names`` (an id not in
+    ``names`` stays as it is)."""
+    ids = APPLICATION_ID_PARAMS.get(reason.code, frozenset())
+    order = TIE_ORDER_PARAMS.get(reason.code, frozenset())
+    if not ids and not order:
+        return reason
+    params: dict[str, ParamValue] = {}
+    for key, value in reason.params.items():
+        if isinstance(value, list) and key in ids:
+            value = [names.get(v, v) for v in value]
+        elif isinstance(value, list) and key in order:
+            value = [TIE_JOIN.join(names.get(m, m) for m in v.split(TIE_JOIN)) for v in value]
+        params[key] = value
+    return Reason(reason.code, params)

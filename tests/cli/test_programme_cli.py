@@ -560,6 +560,13 @@ def test_history_says_why_an_application_funded_in_an_earlier_round_was_not_fund
     assert (
         "  Already funded in round 1 (application A-1, NOK 50,000 now); not funded again."
     ) in by_id.stdout.replace(NBSP, " ").splitlines()
+    # The round's own reason keeps the grant as it was when round 2 was allocated, and says so:
+    # it said "NOK 60,000 now" after the amendment to 50,000.
+    explained = run("explain", "r2.csv", "B-1", "--round", "2", "--no-what-if")
+    assert explained.exit_code == 0, explained.output
+    said = " ".join(explained.stdout.replace(NBSP, " ").split())
+    assert "(application A-1, NOK 60,000 when this round was allocated)" in said
+    assert "now)" not in said
 
 
 def test_history_says_the_earlier_grant_was_withdrawn_rather_than_nothing_now(
@@ -711,13 +718,13 @@ def test_explain_of_an_application_funded_in_an_earlier_round_is_one_sentence(
 
     assert said().endswith(
         "The application was not part of this allocation: it was already funded in round 1 "
-        "(application A-1, NOK 60,000 now) and is not funded again."
+        "(application A-1, NOK 60,000 when this round was allocated) and is not funded again."
     )
     assert "Capped" not in said()
     nb = said("--lang", "nb")
     assert nb.endswith(
         "Søknaden var ikke med i denne fordelingen: den fikk allerede tilskudd i runde 1 "
-        "(søknad A-1, 60 000 kr nå) og får ikke tilskudd på nytt."
+        "(søknad A-1, 60 000 kr da denne runden ble fordelt) og får ikke tilskudd på nytt."
     )
     assert "Begrenset" not in nb
 

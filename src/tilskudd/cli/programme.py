@@ -385,7 +385,9 @@ def _funded_before_text(award: Any, awards: list[Any], path: Path, lang: str) ->
         return said
     if earlier is not None:
         params["amount"] = earlier.current
-    return get(lang).sentence(ALREADY_FUNDED, params)
+    # The round's reason gives the earlier grant when the round was allocated; here it is the
+    # grant as it stands now.
+    return get(lang)("ledger.cli.funded_before", **params)
 
 
 def _history_json(

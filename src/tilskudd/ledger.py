@@ -1,7 +1,8 @@
 """The ledger: an append-only record of a programme's committed rounds, awards and amendments.
 
-One SQLite file (the standard library's :mod:`sqlite3`, WAL mode) beside the programme file. What
-it guarantees, each with a test on a real file:
+One SQLite file (the standard library's :mod:`sqlite3`, rollback journal, ``synchronous = FULL``;
+not WAL, which is unsafe on the shared network drive a ledger is kept on) beside the programme
+file. What it guarantees, each with a test on a real file:
 
 - **All or nothing.** A round is committed in one ``BEGIN IMMEDIATE`` transaction; a process
   killed in the middle leaves the ledger as it was. IMMEDIATE takes the write lock before
@@ -1096,18 +1097,23 @@ _BUSY_SECONDS = 30.0
 """How long a tilskudd waits for another one writing to the same ledger (SQLite's busy timeout)."""
 
 
-def _switch_to_wal(conn: sqlite3.Connection) -> str:
-    """``PRAGMA journal_mode = WAL``, waiting for another process that holds the file.
+def _use_rollback_journal(conn: sqlite3.Connection) -> str:
+    """``PRAGMA journal_mode = DELETE``, waiting for another process that holds the file.
+
+    A ledger lives on a shared drive, where two officers' machines write to it. SQLite's WAL
+    mode keeps its index in shared memory and so works only for processes on one computer; on
+    a network file system it can corrupt the file. The rollback journal relies on file locks
+    alone, which is what such a drive offers. A ledger an earlier tilskudd kept in WAL mode is
+    switched here (its WAL checkpointed into the file and removed).
 
     SQLite does not wait (its busy timeout does not apply) when the switch meets another
-    connection's lock, which happens when two tilskudd processes create a new ledger at the
-    same moment: it says "database is locked" at once. Tried again here for as long as the busy
-    timeout (found by a race test under load).
+    connection's lock, as when two tilskudd processes open a WAL ledger at the same moment: it
+    says "database is locked" at once. Tried again here for as long as the busy timeout.
     """
     deadline = time.monotonic() + _BUSY_SECONDS
     while True:
         try:
-            return str(conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+            return str(conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0])
         except sqlite3.OperationalError as exc:
             if "locked" not in str(exc) and "busy" not in str(exc):
                 raise
@@ -1339,6 +1345,7 @@ class Ledger:
             raise
         try:
             conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA synchronous = FULL")
             if not write:
                 with _deferred(conn):
                     _migrate(conn, path, None)
@@ -1346,12 +1353,11 @@ class Ledger:
                 return cls(path, conn, version)
             with _immediate(conn):
                 _migrate(conn, path, _schema)
-            # WAL after the schema exists: the first commit then writes the header's mark to the
-            # main file, so another process reading the header sees a tilskudd ledger at once.
-            mode = _switch_to_wal(conn)
-            if str(mode).lower() != "wal":  # pragma: no cover - only on file systems without WAL
-                raise LedgerError(key="ledger.error.no_wal", path=str(path))
-            conn.execute("PRAGMA synchronous = FULL")
+            # The rollback journal (see _use_rollback_journal) with synchronous FULL (set above):
+            # the journal is synced before the file is changed and the file before the journal
+            # is deleted, so a commit cut short by a crash or a power cut is rolled back when
+            # the ledger is next opened.
+            _use_rollback_journal(conn)
             version = int(conn.execute("PRAGMA user_version").fetchone()[0])
         except sqlite3.Error as exc:
             conn.close()

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from ledgertools import commit, dump, make_programme, write_csv
+from tilskudd.ledger import Ledger
 
 ROUND_1 = [
     ("A-1", "Moss kommune", "964947082", "Sak 1", "0104", 60_000, 300_000, 5),
@@ -86,3 +87,34 @@ def test_a_ledger_on_a_read_only_drive_is_read_and_refuses_a_write_naming_it(
     assert "Reading it needs no more than read access" in refused.stderr
     _mount("-o", "remount,rw", str(tmpfs))
     assert dump(ledger) == before
+
+
+def test_a_commit_on_a_full_drive_is_refused_whole_and_the_next_one_works(
+    tmpfs: Path,
+) -> None:
+    ledger = a_programme(tmpfs)
+    write_csv(tmpfs / "r2.csv", ROUND_2)
+    before = dump(ledger)
+    filler = tmpfs / "filler"
+    handle = os.open(filler, os.O_WRONLY | os.O_CREAT)
+    try:  # fill the drive to the last byte
+        while os.write(handle, b"\0" * 4096):
+            pass
+    except OSError:
+        pass
+    finally:
+        os.close(handle)
+    refused = tilskudd(tmpfs, "allocate", "r2.csv", "--round", "2", "--commit")
+    assert refused.returncode == 1, refused.stdout
+    assert "Traceback" not in refused.stderr
+    assert f"the ledger {ledger} could not be read or written" in refused.stderr
+    assert "is it full" in refused.stderr
+    filler.unlink()
+    assert dump(ledger) == before
+    with Ledger.open(ledger) as opened:
+        assert opened.verify_chain().ok
+    done = tilskudd(tmpfs, "allocate", "r2.csv", "--round", "2", "--commit")
+    assert done.returncode == 0, done.stderr
+    with Ledger.open(ledger) as opened:
+        assert [c.round for c in opened.commits()] == [1, 2]
+        assert opened.verify_chain().ok

@@ -54,7 +54,7 @@ import sqlite3
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -2968,7 +2968,7 @@ def _deferred(conn: sqlite3.Connection) -> Iterator[None]:
     try:
         yield
     finally:
-        conn.execute("ROLLBACK")
+        _roll_back(conn)
 
 
 @contextmanager
@@ -2982,10 +2982,21 @@ def _immediate(conn: sqlite3.Connection) -> Iterator[None]:
         raise LedgerError(key="ledger.error.busy", said=str(exc)) from None
     try:
         yield
+        conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        _roll_back(conn)
         raise
-    conn.execute("COMMIT")
+
+
+def _roll_back(conn: sqlite3.Connection) -> None:
+    """ROLLBACK the transaction if SQLite has not already: on a full disk or an I/O error it
+    rolls back by itself, and a ROLLBACK then would hide what went wrong behind "cannot
+    rollback - no transaction is active" (said as a bug). A ROLLBACK that fails in turn is left
+    to SQLite, which rolls the journal back when the ledger is next opened; the first error is
+    the one to report."""
+    if conn.in_transaction:
+        with suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
 
 
 # --- functions over a path or a Ledger ----------------------------------------------------------

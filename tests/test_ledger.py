@@ -1883,9 +1883,42 @@ def test_nb_a_ledger_busy_with_another_writer(
     finally:
         holder.execute("ROLLBACK")
         holder.close()
-    assert nb(exc, "busy") == (
-        "registeret er opptatt (en annen kjøring av tilskudd skriver til det) og ble ikke ledig: "
-        "database is locked"
+    assert nb(exc, "busy_change") == (
+        f"registeret {ledger_path} er opptatt: en annen kjøring av tilskudd, eller et annet "
+        "program, har skrevet til det lenger enn tilskudd venter (0.05 sekunder; SQLite: "
+        "database is locked). Endringen av A-1 ble ikke registrert; kjør den samme kommandoen "
+        "igjen når den andre er ferdig (tilskudd history A-1 viser hva den andre førte)."
+    )
+
+
+def test_nb_a_ledger_busy_when_a_round_is_committed_or_the_ledger_upgraded(
+    setup: tuple[Path, Programme, Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ledger_path, programme, r1, r2 = setup
+    commit_with_schema(ledger_path, programme, 1, r1, 1)  # an earlier schema, upgraded on open
+    result = allocate(ledger_path, programme, 2, r2)
+    monkeypatch.setattr(lg, "_BUSY_SECONDS", 0.05)
+    holder = sqlite3.connect(ledger_path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another tilskudd, writing
+    try:
+        upgrade = refused(lambda: Ledger.open(ledger_path).close())
+        with Ledger.open(ledger_path, _schema=1) as old:
+            committing = refused(lambda: old.commit_round(result, programme, 2, input_path=r2))
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    busy = (
+        f"registeret {ledger_path} er opptatt: en annen kjøring av tilskudd, eller et annet "
+        "program, har skrevet til det lenger enn tilskudd venter (0.05 sekunder; SQLite: "
+        "database is locked)."
+    )
+    assert (
+        nb(upgrade, "busy")
+        == f"{busy} Ingenting ble registrert; prøv igjen når den andre er ferdig."
+    )
+    assert nb(committing, "busy_round") == (
+        f"{busy} Runde 2 ble ikke ført, og ingenting ble registrert; kjør den samme kommandoen "
+        "igjen når den andre er ferdig (tilskudd status viser hva den andre førte)."
     )
 
 
@@ -2745,7 +2778,7 @@ def test_a_ledger_with_amendments_the_policy_would_refuse_still_opens_and_verifi
     ledger_path = first_round(tmp_path, programme, ROUND_1)
     with Ledger.open(ledger_path) as ledger:
         a1 = {a.application_id: a for a in ledger.awards()}["A-1"]
-        with lg._immediate(ledger._conn):
+        with lg._immediate(ledger._conn, ledger.path):
             ledger._append(
                 "amendment",
                 {

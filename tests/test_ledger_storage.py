@@ -12,12 +12,15 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from ledgertools import commit, dump, make_programme, write_csv
+from tilskudd import ledger as lg
+from tilskudd.cli import app
 from tilskudd.ledger import Ledger
 
 ROUND_1 = [
@@ -118,3 +121,79 @@ def test_a_commit_on_a_full_drive_is_refused_whole_and_the_next_one_works(
     with Ledger.open(ledger) as opened:
         assert [c.round for c in opened.commits()] == [1, 2]
         assert opened.verify_chain().ok
+
+
+HOLDER = """
+import sqlite3, sys
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("BEGIN IMMEDIATE")  # another tilskudd, or a database browser, writing
+print("held", flush=True)
+sys.stdin.read()  # until the test is done
+conn.execute("ROLLBACK")
+"""
+
+
+@pytest.fixture
+def held(tmp_path: Path) -> Iterator[Callable[[Path], None]]:
+    """Hold a ledger's write lock from another process for as long as the test runs."""
+    holders: list[subprocess.Popen[str]] = []
+
+    def hold(ledger: Path) -> None:
+        holder = subprocess.Popen(
+            [sys.executable, "-c", HOLDER, str(ledger)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        holders.append(holder)
+        assert holder.stdout is not None
+        assert holder.stdout.readline() == "held\n"
+
+    yield hold
+    for holder in holders:
+        holder.communicate(timeout=30)
+
+
+@pytest.mark.parametrize(
+    ("args", "what"),
+    [
+        (
+            ("allocate", "r2.csv", "--round", "2", "--commit"),
+            "Round 2 was not committed, and nothing was recorded; when the other is done, run "
+            "the same command again",
+        ),
+        (
+            ("amend", "A-1", "--amount", "50000", "--reason", "x"),
+            "The change to A-1 was not recorded; when the other is done, run the same command "
+            "again (tilskudd history A-1 shows",
+        ),
+        (
+            ("withdraw", "A-2", "--reason", "x"),
+            "The change to A-2 was not recorded",
+        ),
+    ],
+)
+def test_a_ledger_held_by_another_writer_is_waited_for_then_refused_saying_what_to_do(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    held: Callable[[Path], None],
+    args: tuple[str, ...],
+    what: str,
+) -> None:
+    ledger = a_programme(tmp_path)
+    write_csv(tmp_path / "r2.csv", ROUND_2)
+    before = dump(ledger)
+    monkeypatch.setattr(lg, "_BUSY_SECONDS", 0.2)  # tilskudd waits 30 seconds
+    monkeypatch.chdir(tmp_path)
+    held(ledger)
+    result = CliRunner().invoke(app, [*args, "--lang", "en"])
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    said = " ".join(result.stderr.split())
+    assert said.startswith(
+        f"error: the ledger {ledger} is busy: another tilskudd, or another program, has been "
+        "writing to it for longer than tilskudd waits (0.2 seconds; SQLite: database is locked)."
+    ), said
+    assert what in said, said
+    assert "Traceback" not in result.output
+    assert dump(ledger) == before

@@ -1351,8 +1351,16 @@ class Ledger:
                     _migrate(conn, path, None)
                 version = int(conn.execute("PRAGMA user_version").fetchone()[0])
                 return cls(path, conn, version)
-            with _immediate(conn):
-                _migrate(conn, path, _schema)
+            # Checked first without the write lock, so that a ledger another process is writing
+            # to is refused by the command that writes, saying what it did not record; the
+            # write lock only for an upgrade (checked again under it: another process may have
+            # upgraded the file in between).
+            with _deferred(conn):
+                _migrate(conn, path, None)
+                version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            if version < _schema:
+                with _immediate(conn, path):
+                    _migrate(conn, path, _schema)
             # The rollback journal (see _use_rollback_journal) with synchronous FULL (set above):
             # the journal is synced before the file is changed and the file before the journal
             # is deleted, so a commit cut short by a crash or a power cut is rolled back when
@@ -1670,7 +1678,7 @@ class Ledger:
         apps = result.applications_by_id()
         rejected = result.rejected_by_id()
 
-        with _immediate(self._conn):
+        with _immediate(self._conn, self.path, round=round_.number):
             self._require_intact()
             commits = self.commits()
             self._require_programme(programme, commits)
@@ -2160,7 +2168,7 @@ class Ledger:
             raise refused
         if not self.has_amendments():  # pragma: no cover - open() upgrades every ledger
             raise LedgerError(key="ledger.error.no_amendments_table")
-        with _immediate(self._conn):
+        with _immediate(self._conn, self.path, change=application_id):
             self._require_intact()
             self._require_programme(programme)
             awards = self.awards()
@@ -2972,14 +2980,29 @@ def _deferred(conn: sqlite3.Connection) -> Iterator[None]:
 
 
 @contextmanager
-def _immediate(conn: sqlite3.Connection) -> Iterator[None]:
-    """One write transaction: BEGIN IMMEDIATE (takes the write lock first), COMMIT or ROLLBACK."""
+def _immediate(
+    conn: sqlite3.Connection, path: Path, *, round: int | None = None, change: str | None = None
+) -> Iterator[None]:
+    """One write transaction: BEGIN IMMEDIATE (takes the write lock first), COMMIT or ROLLBACK.
+
+    Another process holding the write lock is waited for as long as the busy timeout; then
+    refused, naming the file, how long tilskudd waited and what was not recorded (the ``round``
+    being committed, the award of ``change`` being amended or withdrawn)."""
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as exc:
         if "locked" not in str(exc) and "busy" not in str(exc):
             raise  # a read-only file, say: Ledger says so, naming the file
-        raise LedgerError(key="ledger.error.busy", said=str(exc)) from None
+        which: dict[str, object]
+        if round is not None:
+            key, which = "ledger.error.busy_round", {"round": round}
+        elif change is not None:
+            key, which = "ledger.error.busy_change", {"id": change}
+        else:
+            key, which = "ledger.error.busy", {}
+        raise LedgerError(
+            key=key, path=str(path), seconds=f"{_BUSY_SECONDS:g}", said=str(exc), **which
+        ) from None
     try:
         yield
         conn.execute("COMMIT")

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -197,3 +199,102 @@ def test_a_ledger_held_by_another_writer_is_waited_for_then_refused_saying_what_
     assert what in said, said
     assert "Traceback" not in result.output
     assert dump(ledger) == before
+
+
+KILLED = """
+import sys, time
+from pathlib import Path
+from tilskudd import ledger as lg
+from tilskudd.pipeline import read_applications
+from tilskudd.programme import load_programme
+from tilskudd.rounds import run_programme_round
+
+ledger_path, programme_path, csv, flag = sys.argv[1:5]
+programme = load_programme(programme_path)
+context = lg.round_context(ledger_path, programme, 2)
+checked = read_applications(csv, register="2009")
+result = run_programme_round(checked, context, programme.policy, programme)
+started = []
+def writing():  # the write lock is held and the checks are done: the writing begins
+    started.append(time.monotonic())
+    Path(flag).write_text("writing")
+lg._HOOKS["commit.checked"] = writing
+lg.commit_round(ledger_path, result, programme, 2, input_path=csv)
+print(time.monotonic() - started[0])
+"""
+
+
+def test_a_commit_killed_at_any_point_leaves_the_round_whole_or_not_at_all(
+    tmp_path: Path,
+) -> None:
+    # Round 2 of 3 000 awards, several batches and more than SQLite keeps in memory, so that the
+    # file is written before COMMIT and a kill can fall in the journal's writing, the awards',
+    # the file's sync and the journal's deletion alike.
+    ledger = a_programme(tmp_path)
+    (tmp_path / "tilskudd.toml").write_text(
+        (tmp_path / "tilskudd.toml").read_text(encoding="utf-8").replace("200 000", "5 000 000"),
+        encoding="utf-8",
+    )
+    rows = [
+        (f"B-{i}", "Bergen kommune", "964338531", f"Prosjekt {i}", "1201", 1_000, 5_000, 3)
+        for i in range(3_000)
+    ]
+    csv = write_csv(tmp_path / "r2.csv", rows)
+    before = dump(ledger)
+    script = tmp_path / "killed.py"
+    script.write_text(KILLED, encoding="utf-8")
+    flag = tmp_path / "writing"
+
+    def run() -> subprocess.Popen[str]:
+        flag.unlink(missing_ok=True)
+        return subprocess.Popen(
+            [
+                sys.executable,
+                str(script),
+                str(ledger),
+                str(tmp_path / "tilskudd.toml"),
+                str(csv),
+                str(flag),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    def wait_for_writing(child: subprocess.Popen[str]) -> None:
+        while not flag.exists():
+            assert child.poll() is None, child.communicate()
+            time.sleep(0.001)
+
+    # How long the writing takes here, in a copy (the ledger itself stays without round 2).
+    shutil.copy(ledger, tmp_path / "calibrate.sqlite")
+    ledger, spare = tmp_path / "calibrate.sqlite", ledger
+    out, err = run().communicate(timeout=300)
+    assert out.strip(), err
+    writing = float(out)
+    ledger = spare
+    outcomes = set()
+    for step in range(8):
+        child = run()
+        wait_for_writing(child)
+        time.sleep(writing * step / 7)
+        child.send_signal(signal.SIGKILL)
+        child.communicate(timeout=60)
+        with Ledger.open(ledger) as opened:
+            rounds = [c.round for c in opened.commits()]
+            assert opened.verify_chain().ok
+            if rounds == [1]:
+                outcomes.add("without")
+                assert dump(ledger) == before
+            else:
+                outcomes.add("whole")
+                assert rounds == [1, 2]
+                assert len([a for a in opened.awards() if a.round == 2]) == 3_000
+                break
+    assert "without" in outcomes
+    if "whole" not in outcomes:  # the next commit works
+        out, err = run().communicate(timeout=300)
+        assert out.strip(), err
+    with Ledger.open(ledger) as opened:
+        assert [c.round for c in opened.commits()] == [1, 2]
+        assert opened.verify_chain().ok

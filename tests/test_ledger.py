@@ -1870,6 +1870,25 @@ def test_nb_a_damaged_ledger_file(setup: tuple[Path, Programme, Path, Path]) -> 
     )
 
 
+@pytest.mark.parametrize("size", [16, 50, 99])
+def test_nb_a_ledger_cut_short_inside_its_header_is_damaged_not_another_file(
+    setup: tuple[Path, Programme, Path, Path], size: int
+) -> None:
+    ledger_path, programme, r1, _ = setup
+    commit(ledger_path, programme, 1, r1)
+    ledger_path.write_bytes(ledger_path.read_bytes()[:size])
+    check = _unchanged(ledger_path)
+    text = nb(refused(lambda: lg.status(ledger_path, programme), LedgerFileError), "cut_short")
+    assert text == (
+        f"registeret {ledger_path} er skadet: det slutter etter {size} byte, inne i hodet hver "
+        "SQLite-fil begynner med (en kopi som ble avkortet?); tilskudd har ikke endret det. "
+        "Gjenopprett det fra en sikkerhetskopi; tilskudd verify kontrollerer deretter den "
+        "gjenopprettede filen."
+    )
+    refused(lambda: commit(ledger_path, programme, 2, r1), LedgerFileError)
+    check()
+
+
 def test_nb_a_ledger_busy_with_another_writer(
     setup: tuple[Path, Programme, Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:

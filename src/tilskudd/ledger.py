@@ -945,6 +945,10 @@ class LedgerStatus:
 # --- opening -----------------------------------------------------------------------------------
 
 
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+"""The first 16 bytes of every SQLite database file."""
+
+
 def _header(path: Path) -> tuple[int, int] | None:
     """(application id, user_version) from a file's SQLite header; None for a new, empty file.
 
@@ -960,7 +964,10 @@ def _header(path: Path) -> tuple[int, int] | None:
         raise LedgerFileError(key="ledger.error.folder", path=str(path)) from None
     if not head:
         return None
-    if len(head) < 100 or not head.startswith(b"SQLite format 3\x00"):
+    if len(head) < 100 and head.startswith(_SQLITE_MAGIC):
+        # A SQLite file that ends inside its header: a ledger copied or saved cut short.
+        raise LedgerFileError(key="ledger.error.cut_short", path=str(path), size=len(head))
+    if len(head) < 100 or not head.startswith(_SQLITE_MAGIC):
         raise LedgerFileError(key="ledger.error.not_sqlite", path=str(path))
     return int.from_bytes(head[68:72], "big"), int.from_bytes(head[60:64], "big")
 

@@ -106,9 +106,14 @@ def test_commit_records_every_decision_and_the_inputs(
         assert ledger.verify_chain().entries == 4
     assert ledger_path.exists()
     conn = sqlite3.connect(ledger_path)
-    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    # The rollback journal, not WAL (unsafe on a network drive), synced in full.
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     conn.close()
+    assert ledger_path.read_bytes()[18:20] == b"\x01\x01"  # the header's legacy (rollback) mode
+    assert sorted(p.name for p in ledger_path.parent.glob(ledger_path.name + "*")) == [
+        ledger_path.name
+    ]  # no -wal, -shm or -journal left beside it
 
 
 def test_same_allocation_twice_is_refused_naming_the_earlier_commit(
@@ -1333,30 +1338,56 @@ def test_export_xlsx_with_control_characters_in_texts(
     assert "kutt\nse vedtak" in changes[1]
 
 
-def test_switching_a_new_ledger_to_wal_waits_for_another_process_holding_it(
+def test_a_ledger_an_earlier_tilskudd_kept_in_wal_mode_is_switched_with_nothing_lost(
+    setup: tuple[Path, Programme, Path, Path],
+) -> None:
+    ledger_path, programme, r1, r2 = setup
+    commit(ledger_path, programme, 1, r1)
+    conn = sqlite3.connect(ledger_path, isolation_level=None)
+    assert conn.execute("PRAGMA journal_mode = WAL").fetchone()[0] == "wal"
+    conn.close()
+    before = dump(ledger_path)
+    with Ledger.open(ledger_path, write=False) as ledger:  # reading changes nothing
+        assert [c.round for c in ledger.commits()] == [1]
+    assert ledger_path.read_bytes()[18:20] == b"\x02\x02"
+    commit(ledger_path, programme, 2, r2)
+    assert ledger_path.read_bytes()[18:20] == b"\x01\x01"
+    assert not Path(f"{ledger_path}-wal").exists()
+    assert not Path(f"{ledger_path}-shm").exists()
+    after = dump(ledger_path)
+    assert set(before) <= set(after)  # every row of round 1 is still there
+    with Ledger.open(ledger_path) as ledger:
+        assert [c.round for c in ledger.commits()] == [1, 2]
+        assert ledger.verify_chain().ok
+
+
+def test_switching_a_wal_ledger_to_the_rollback_journal_waits_for_another_process_holding_it(
     tmp_path: Path,
 ) -> None:
-    # SQLite answers "database is locked" at once here instead of waiting; two tilskudd
-    # processes creating one ledger at the same moment met it (a race test under load).
-    import sqlite3
+    # SQLite answers "database is locked" at once here instead of waiting, as when two tilskudd
+    # processes open a ledger an earlier tilskudd kept in WAL mode at the same moment.
     import threading
 
-    from tilskudd.ledger import _switch_to_wal
+    from tilskudd.ledger import _use_rollback_journal
 
-    path = tmp_path / "new.sqlite"
+    path = tmp_path / "old.sqlite"
     holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("PRAGMA journal_mode = WAL")
     holder.execute("CREATE TABLE t (x)")
     holder.execute("BEGIN")
     holder.execute("SELECT * FROM t").fetchall()  # a read lock, as the other process holds
     release = threading.Timer(0.3, lambda: holder.execute("COMMIT"))
     switching = sqlite3.connect(path, timeout=0.05, isolation_level=None, check_same_thread=False)
     with pytest.raises(sqlite3.OperationalError, match="locked"):
-        switching.execute("PRAGMA journal_mode = WAL")
+        switching.execute("PRAGMA journal_mode = DELETE")
     release.start()
     try:
         started = time.monotonic()
-        assert _switch_to_wal(switching) == "wal"
+        holder_closed = threading.Timer(0.35, holder.close)
+        holder_closed.start()
+        assert _use_rollback_journal(switching) == "delete"
         assert time.monotonic() - started >= 0.2
+        holder_closed.join()
     finally:
         release.join()
         switching.close()
@@ -1839,6 +1870,25 @@ def test_nb_a_damaged_ledger_file(setup: tuple[Path, Programme, Path, Path]) -> 
     )
 
 
+@pytest.mark.parametrize("size", [16, 50, 99])
+def test_nb_a_ledger_cut_short_inside_its_header_is_damaged_not_another_file(
+    setup: tuple[Path, Programme, Path, Path], size: int
+) -> None:
+    ledger_path, programme, r1, _ = setup
+    commit(ledger_path, programme, 1, r1)
+    ledger_path.write_bytes(ledger_path.read_bytes()[:size])
+    check = _unchanged(ledger_path)
+    text = nb(refused(lambda: lg.status(ledger_path, programme), LedgerFileError), "cut_short")
+    assert text == (
+        f"registeret {ledger_path} er skadet: det slutter etter {size} byte, inne i hodet hver "
+        "SQLite-fil begynner med (en kopi som ble avkortet?); tilskudd har ikke endret det. "
+        "Gjenopprett det fra en sikkerhetskopi; tilskudd verify kontrollerer deretter den "
+        "gjenopprettede filen."
+    )
+    refused(lambda: commit(ledger_path, programme, 2, r1), LedgerFileError)
+    check()
+
+
 def test_nb_a_ledger_busy_with_another_writer(
     setup: tuple[Path, Programme, Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -1852,17 +1902,43 @@ def test_nb_a_ledger_busy_with_another_writer(
     finally:
         holder.execute("ROLLBACK")
         holder.close()
-    assert nb(exc, "busy") == (
-        "registeret er opptatt (en annen kjøring av tilskudd skriver til det) og ble ikke ledig: "
-        "database is locked"
+    assert nb(exc, "busy_change") == (
+        f"registeret {ledger_path} er opptatt: en annen kjøring av tilskudd, eller et annet "
+        "program, har skrevet til det lenger enn tilskudd venter (0.05 sekunder; SQLite: "
+        "database is locked). Endringen av A-1 ble ikke registrert; kjør den samme kommandoen "
+        "igjen når den andre er ferdig (tilskudd history A-1 viser hva den andre førte)."
     )
 
 
-def test_nb_a_file_system_without_wal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(lg, "_switch_to_wal", lambda conn: "delete")
-    path = tmp_path / "l.sqlite"
-    exc = refused(lambda: Ledger.open(path, create=True).close())
-    assert nb(exc, "no_wal") == f"{path}: filsystemet støtter ikke WAL-modusen til SQLite"
+def test_nb_a_ledger_busy_when_a_round_is_committed_or_the_ledger_upgraded(
+    setup: tuple[Path, Programme, Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ledger_path, programme, r1, r2 = setup
+    commit_with_schema(ledger_path, programme, 1, r1, 1)  # an earlier schema, upgraded on open
+    result = allocate(ledger_path, programme, 2, r2)
+    monkeypatch.setattr(lg, "_BUSY_SECONDS", 0.05)
+    holder = sqlite3.connect(ledger_path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another tilskudd, writing
+    try:
+        upgrade = refused(lambda: Ledger.open(ledger_path).close())
+        with Ledger.open(ledger_path, _schema=1) as old:
+            committing = refused(lambda: old.commit_round(result, programme, 2, input_path=r2))
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    busy = (
+        f"registeret {ledger_path} er opptatt: en annen kjøring av tilskudd, eller et annet "
+        "program, har skrevet til det lenger enn tilskudd venter (0.05 sekunder; SQLite: "
+        "database is locked)."
+    )
+    assert (
+        nb(upgrade, "busy")
+        == f"{busy} Ingenting ble registrert; prøv igjen når den andre er ferdig."
+    )
+    assert nb(committing, "busy_round") == (
+        f"{busy} Runde 2 ble ikke ført, og ingenting ble registrert; kjør den samme kommandoen "
+        "igjen når den andre er ferdig (tilskudd status viser hva den andre førte)."
+    )
 
 
 def test_nb_a_ledger_of_another_programme(setup: tuple[Path, Programme, Path, Path]) -> None:
@@ -2721,7 +2797,7 @@ def test_a_ledger_with_amendments_the_policy_would_refuse_still_opens_and_verifi
     ledger_path = first_round(tmp_path, programme, ROUND_1)
     with Ledger.open(ledger_path) as ledger:
         a1 = {a.application_id: a for a in ledger.awards()}["A-1"]
-        with lg._immediate(ledger._conn):
+        with lg._immediate(ledger._conn, ledger.path):
             ledger._append(
                 "amendment",
                 {

@@ -1,7 +1,8 @@
 """The ledger: an append-only record of a programme's committed rounds, awards and amendments.
 
-One SQLite file (the standard library's :mod:`sqlite3`, WAL mode) beside the programme file. What
-it guarantees, each with a test on a real file:
+One SQLite file (the standard library's :mod:`sqlite3`, rollback journal, ``synchronous = FULL``;
+not WAL, which is unsafe on the shared network drive a ledger is kept on) beside the programme
+file. What it guarantees, each with a test on a real file:
 
 - **All or nothing.** A round is committed in one ``BEGIN IMMEDIATE`` transaction; a process
   killed in the middle leaves the ledger as it was. IMMEDIATE takes the write lock before
@@ -53,7 +54,7 @@ import sqlite3
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -965,6 +966,10 @@ class LedgerStatus:
 # --- opening -----------------------------------------------------------------------------------
 
 
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+"""The first 16 bytes of every SQLite database file."""
+
+
 def _header(path: Path) -> tuple[int, int] | None:
     """(application id, user_version) from a file's SQLite header; None for a new, empty file.
 
@@ -980,7 +985,10 @@ def _header(path: Path) -> tuple[int, int] | None:
         raise LedgerFileError(key="ledger.error.folder", path=str(path)) from None
     if not head:
         return None
-    if len(head) < 100 or not head.startswith(b"SQLite format 3\x00"):
+    if len(head) < 100 and head.startswith(_SQLITE_MAGIC):
+        # A SQLite file that ends inside its header: a ledger copied or saved cut short.
+        raise LedgerFileError(key="ledger.error.cut_short", path=str(path), size=len(head))
+    if len(head) < 100 or not head.startswith(_SQLITE_MAGIC):
         raise LedgerFileError(key="ledger.error.not_sqlite", path=str(path))
     return int.from_bytes(head[68:72], "big"), int.from_bytes(head[60:64], "big")
 
@@ -1117,18 +1125,23 @@ _BUSY_SECONDS = 30.0
 """How long a tilskudd waits for another one writing to the same ledger (SQLite's busy timeout)."""
 
 
-def _switch_to_wal(conn: sqlite3.Connection) -> str:
-    """``PRAGMA journal_mode = WAL``, waiting for another process that holds the file.
+def _use_rollback_journal(conn: sqlite3.Connection) -> str:
+    """``PRAGMA journal_mode = DELETE``, waiting for another process that holds the file.
+
+    A ledger lives on a shared drive, where two officers' machines write to it. SQLite's WAL
+    mode keeps its index in shared memory and so works only for processes on one computer; on
+    a network file system it can corrupt the file. The rollback journal relies on file locks
+    alone, which is what such a drive offers. A ledger an earlier tilskudd kept in WAL mode is
+    switched here (its WAL checkpointed into the file and removed).
 
     SQLite does not wait (its busy timeout does not apply) when the switch meets another
-    connection's lock, which happens when two tilskudd processes create a new ledger at the
-    same moment: it says "database is locked" at once. Tried again here for as long as the busy
-    timeout (found by a race test under load).
+    connection's lock, as when two tilskudd processes open a WAL ledger at the same moment: it
+    says "database is locked" at once. Tried again here for as long as the busy timeout.
     """
     deadline = time.monotonic() + _BUSY_SECONDS
     while True:
         try:
-            return str(conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+            return str(conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0])
         except sqlite3.OperationalError as exc:
             if "locked" not in str(exc) and "busy" not in str(exc):
                 raise
@@ -1360,19 +1373,27 @@ class Ledger:
             raise
         try:
             conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA synchronous = FULL")
             if not write:
                 with _deferred(conn):
                     _migrate(conn, path, None)
                 version = int(conn.execute("PRAGMA user_version").fetchone()[0])
                 return cls(path, conn, version)
-            with _immediate(conn):
-                _migrate(conn, path, _schema)
-            # WAL after the schema exists: the first commit then writes the header's mark to the
-            # main file, so another process reading the header sees a tilskudd ledger at once.
-            mode = _switch_to_wal(conn)
-            if str(mode).lower() != "wal":  # pragma: no cover - only on file systems without WAL
-                raise LedgerError(key="ledger.error.no_wal", path=str(path))
-            conn.execute("PRAGMA synchronous = FULL")
+            # Checked first without the write lock, so that a ledger another process is writing
+            # to is refused by the command that writes, saying what it did not record; the
+            # write lock only for an upgrade (checked again under it: another process may have
+            # upgraded the file in between).
+            with _deferred(conn):
+                _migrate(conn, path, None)
+                version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            if version < _schema:
+                with _immediate(conn, path):
+                    _migrate(conn, path, _schema)
+            # The rollback journal (see _use_rollback_journal) with synchronous FULL (set above):
+            # the journal is synced before the file is changed and the file before the journal
+            # is deleted, so a commit cut short by a crash or a power cut is rolled back when
+            # the ledger is next opened.
+            _use_rollback_journal(conn)
             version = int(conn.execute("PRAGMA user_version").fetchone()[0])
         except sqlite3.Error as exc:
             conn.close()
@@ -1686,7 +1707,7 @@ class Ledger:
         apps = result.applications_by_id()
         rejected = result.rejected_by_id()
 
-        with _immediate(self._conn):
+        with _immediate(self._conn, self.path, round=round_.number):
             self._require_intact()
             commits = self.commits()
             self._require_programme(programme, commits)
@@ -2178,7 +2199,7 @@ class Ledger:
             raise refused
         if not self.has_amendments():  # pragma: no cover - open() upgrades every ledger
             raise LedgerError(key="ledger.error.no_amendments_table")
-        with _immediate(self._conn):
+        with _immediate(self._conn, self.path, change=application_id):
             self._require_intact()
             self._require_programme(programme)
             awards = self.awards()
@@ -2986,24 +3007,50 @@ def _deferred(conn: sqlite3.Connection) -> Iterator[None]:
     try:
         yield
     finally:
-        conn.execute("ROLLBACK")
+        _roll_back(conn)
 
 
 @contextmanager
-def _immediate(conn: sqlite3.Connection) -> Iterator[None]:
-    """One write transaction: BEGIN IMMEDIATE (takes the write lock first), COMMIT or ROLLBACK."""
+def _immediate(
+    conn: sqlite3.Connection, path: Path, *, round: int | None = None, change: str | None = None
+) -> Iterator[None]:
+    """One write transaction: BEGIN IMMEDIATE (takes the write lock first), COMMIT or ROLLBACK.
+
+    Another process holding the write lock is waited for as long as the busy timeout; then
+    refused, naming the file, how long tilskudd waited and what was not recorded (the ``round``
+    being committed, the award of ``change`` being amended or withdrawn)."""
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as exc:
         if "locked" not in str(exc) and "busy" not in str(exc):
             raise  # a read-only file, say: Ledger says so, naming the file
-        raise LedgerError(key="ledger.error.busy", said=str(exc)) from None
+        which: dict[str, object]
+        if round is not None:
+            key, which = "ledger.error.busy_round", {"round": round}
+        elif change is not None:
+            key, which = "ledger.error.busy_change", {"id": change}
+        else:
+            key, which = "ledger.error.busy", {}
+        raise LedgerError(
+            key=key, path=str(path), seconds=f"{_BUSY_SECONDS:g}", said=str(exc), **which
+        ) from None
     try:
         yield
+        conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        _roll_back(conn)
         raise
-    conn.execute("COMMIT")
+
+
+def _roll_back(conn: sqlite3.Connection) -> None:
+    """ROLLBACK the transaction if SQLite has not already: on a full disk or an I/O error it
+    rolls back by itself, and a ROLLBACK then would hide what went wrong behind "cannot
+    rollback - no transaction is active" (said as a bug). A ROLLBACK that fails in turn is left
+    to SQLite, which rolls the journal back when the ledger is next opened; the first error is
+    the one to report."""
+    if conn.in_transaction:
+        with suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
 
 
 # --- functions over a path or a Ledger ----------------------------------------------------------

@@ -1,0 +1,300 @@
+"""The ledger on the storage it meets on a shared drive: read-only, full, held by another writer.
+
+A read-only or full file system is made for real, as a small tmpfs mounted for the test; that
+needs root (a container's or CI's), so elsewhere these tests are skipped, saying why. Commands
+run as the officer runs them, in a process of their own, and must answer with a message naming
+the ledger, never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from ledgertools import commit, dump, make_programme, write_csv
+from tilskudd import ledger as lg
+from tilskudd.cli import app
+from tilskudd.ledger import Ledger
+
+ROUND_1 = [
+    ("A-1", "Moss kommune", "964947082", "Sak 1", "0104", 60_000, 300_000, 5),
+    ("A-2", "Moss kommune", "964947082", "Sak 2", "0104", 40_000, 200_000, 4),
+]
+ROUND_2 = [
+    (f"B-{i}", "Bergen kommune", "964338531", f"P{i}", "1201", 20_000, 100_000, 3) for i in (1, 2)
+]
+
+
+def _mount(*args: str) -> None:
+    subprocess.run(["mount", *args], check=True, capture_output=True)
+
+
+@pytest.fixture
+def tmpfs(tmp_path: Path) -> Iterator[Path]:
+    """A 1 MB tmpfs of the test's own, unmounted after it."""
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip("mounting a small tmpfs (a read-only or full file system) needs root")
+    where = tmp_path / "drive"
+    where.mkdir()
+    try:
+        _mount("-t", "tmpfs", "-o", "size=1m", "tmpfs", str(where))
+    except subprocess.CalledProcessError as exc:
+        pytest.skip(f"cannot mount a tmpfs here: {exc.stderr.decode().strip()}")
+    try:
+        yield where
+    finally:
+        subprocess.run(["umount", str(where)], check=False, capture_output=True)
+
+
+def tilskudd(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tilskudd", *args, "--lang", "en"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def a_programme(folder: Path) -> Path:
+    programme = make_programme(folder)
+    commit(folder / "tilskudd.ledger.sqlite", programme, 1, write_csv(folder / "r1.csv", ROUND_1))
+    return folder / "tilskudd.ledger.sqlite"
+
+
+def test_a_ledger_on_a_read_only_drive_is_read_and_refuses_a_write_naming_it(
+    tmpfs: Path,
+) -> None:
+    ledger = a_programme(tmpfs)
+    before = dump(ledger)
+    _mount("-o", "remount,ro", str(tmpfs))
+    # Read: someone with read access only (an auditor, a colleague) sees the figures.
+    shown = tilskudd(tmpfs, "status")
+    assert shown.returncode == 0, shown.stderr
+    assert "Round 1: NOK\u00a0100,000 to 2 projects" in shown.stdout
+    checked = tilskudd(tmpfs, "verify")
+    assert checked.returncode == 0, checked.stderr
+    assert "all intact" in checked.stdout
+    # Write: refused, naming the file and what to do.
+    refused = tilskudd(tmpfs, "withdraw", "A-1", "--reason", "x")
+    assert refused.returncode == 1
+    assert "Traceback" not in refused.stderr
+    assert f"the ledger {ledger} cannot be opened for writing" in refused.stderr
+    assert "Reading it needs no more than read access" in refused.stderr
+    _mount("-o", "remount,rw", str(tmpfs))
+    assert dump(ledger) == before
+
+
+def test_a_commit_on_a_full_drive_is_refused_whole_and_the_next_one_works(
+    tmpfs: Path,
+) -> None:
+    ledger = a_programme(tmpfs)
+    write_csv(tmpfs / "r2.csv", ROUND_2)
+    before = dump(ledger)
+    filler = tmpfs / "filler"
+    handle = os.open(filler, os.O_WRONLY | os.O_CREAT)
+    try:  # fill the drive to the last byte
+        while os.write(handle, b"\0" * 4096):
+            pass
+    except OSError:
+        pass
+    finally:
+        os.close(handle)
+    refused = tilskudd(tmpfs, "allocate", "r2.csv", "--round", "2", "--commit")
+    assert refused.returncode == 1, refused.stdout
+    assert "Traceback" not in refused.stderr
+    assert f"the ledger {ledger} could not be read or written" in refused.stderr
+    assert "is it full" in refused.stderr
+    filler.unlink()
+    assert dump(ledger) == before
+    with Ledger.open(ledger) as opened:
+        assert opened.verify_chain().ok
+    done = tilskudd(tmpfs, "allocate", "r2.csv", "--round", "2", "--commit")
+    assert done.returncode == 0, done.stderr
+    with Ledger.open(ledger) as opened:
+        assert [c.round for c in opened.commits()] == [1, 2]
+        assert opened.verify_chain().ok
+
+
+HOLDER = """
+import sqlite3, sys
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("BEGIN IMMEDIATE")  # another tilskudd, or a database browser, writing
+print("held", flush=True)
+sys.stdin.read()  # until the test is done
+conn.execute("ROLLBACK")
+"""
+
+
+@pytest.fixture
+def held(tmp_path: Path) -> Iterator[Callable[[Path], None]]:
+    """Hold a ledger's write lock from another process for as long as the test runs."""
+    holders: list[subprocess.Popen[str]] = []
+
+    def hold(ledger: Path) -> None:
+        holder = subprocess.Popen(
+            [sys.executable, "-c", HOLDER, str(ledger)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        holders.append(holder)
+        assert holder.stdout is not None
+        assert holder.stdout.readline() == "held\n"
+
+    yield hold
+    for holder in holders:
+        holder.communicate(timeout=30)
+
+
+@pytest.mark.parametrize(
+    ("args", "what"),
+    [
+        (
+            ("allocate", "r2.csv", "--round", "2", "--commit"),
+            "Round 2 was not committed, and nothing was recorded; when the other is done, run "
+            "the same command again",
+        ),
+        (
+            ("amend", "A-1", "--amount", "50000", "--reason", "x"),
+            "The change to A-1 was not recorded; when the other is done, run the same command "
+            "again (tilskudd history A-1 shows",
+        ),
+        (
+            ("withdraw", "A-2", "--reason", "x"),
+            "The change to A-2 was not recorded",
+        ),
+    ],
+)
+def test_a_ledger_held_by_another_writer_is_waited_for_then_refused_saying_what_to_do(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    held: Callable[[Path], None],
+    args: tuple[str, ...],
+    what: str,
+) -> None:
+    ledger = a_programme(tmp_path)
+    write_csv(tmp_path / "r2.csv", ROUND_2)
+    before = dump(ledger)
+    monkeypatch.setattr(lg, "_BUSY_SECONDS", 0.2)  # tilskudd waits 30 seconds
+    monkeypatch.chdir(tmp_path)
+    held(ledger)
+    result = CliRunner().invoke(app, [*args, "--lang", "en"])
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    said = " ".join(result.stderr.split())
+    assert said.startswith(
+        f"error: the ledger {ledger} is busy: another tilskudd, or another program, has been "
+        "writing to it for longer than tilskudd waits (0.2 seconds; SQLite: database is locked)."
+    ), said
+    assert what in said, said
+    assert "Traceback" not in result.output
+    assert dump(ledger) == before
+
+
+KILLED = """
+import sys, time
+from pathlib import Path
+from tilskudd import ledger as lg
+from tilskudd.pipeline import read_applications
+from tilskudd.programme import load_programme
+from tilskudd.rounds import run_programme_round
+
+ledger_path, programme_path, csv, flag = sys.argv[1:5]
+programme = load_programme(programme_path)
+context = lg.round_context(ledger_path, programme, 2)
+checked = read_applications(csv, register="2009")
+result = run_programme_round(checked, context, programme.policy, programme)
+started = []
+def writing():  # the write lock is held and the checks are done: the writing begins
+    started.append(time.monotonic())
+    Path(flag).write_text("writing")
+lg._HOOKS["commit.checked"] = writing
+lg.commit_round(ledger_path, result, programme, 2, input_path=csv)
+print(time.monotonic() - started[0])
+"""
+
+
+def test_a_commit_killed_at_any_point_leaves_the_round_whole_or_not_at_all(
+    tmp_path: Path,
+) -> None:
+    # Round 2 of 3 000 awards, several batches and more than SQLite keeps in memory, so that the
+    # file is written before COMMIT and a kill can fall in the journal's writing, the awards',
+    # the file's sync and the journal's deletion alike.
+    ledger = a_programme(tmp_path)
+    (tmp_path / "tilskudd.toml").write_text(
+        (tmp_path / "tilskudd.toml").read_text(encoding="utf-8").replace("200 000", "5 000 000"),
+        encoding="utf-8",
+    )
+    rows = [
+        (f"B-{i}", "Bergen kommune", "964338531", f"Prosjekt {i}", "1201", 1_000, 5_000, 3)
+        for i in range(3_000)
+    ]
+    csv = write_csv(tmp_path / "r2.csv", rows)
+    before = dump(ledger)
+    script = tmp_path / "killed.py"
+    script.write_text(KILLED, encoding="utf-8")
+    flag = tmp_path / "writing"
+
+    def run() -> subprocess.Popen[str]:
+        flag.unlink(missing_ok=True)
+        return subprocess.Popen(
+            [
+                sys.executable,
+                str(script),
+                str(ledger),
+                str(tmp_path / "tilskudd.toml"),
+                str(csv),
+                str(flag),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    def wait_for_writing(child: subprocess.Popen[str]) -> None:
+        while not flag.exists():
+            assert child.poll() is None, child.communicate()
+            time.sleep(0.001)
+
+    # How long the writing takes here, in a copy (the ledger itself stays without round 2).
+    shutil.copy(ledger, tmp_path / "calibrate.sqlite")
+    ledger, spare = tmp_path / "calibrate.sqlite", ledger
+    out, err = run().communicate(timeout=300)
+    assert out.strip(), err
+    writing = float(out)
+    ledger = spare
+    outcomes = set()
+    for step in range(8):
+        child = run()
+        wait_for_writing(child)
+        time.sleep(writing * step / 7)
+        child.send_signal(signal.SIGKILL)
+        child.communicate(timeout=60)
+        with Ledger.open(ledger) as opened:
+            rounds = [c.round for c in opened.commits()]
+            assert opened.verify_chain().ok
+            if rounds == [1]:
+                outcomes.add("without")
+                assert dump(ledger) == before
+            else:
+                outcomes.add("whole")
+                assert rounds == [1, 2]
+                assert len([a for a in opened.awards() if a.round == 2]) == 3_000
+                break
+    assert "without" in outcomes
+    if "whole" not in outcomes:  # the next commit works
+        out, err = run().communicate(timeout=300)
+        assert out.strip(), err
+    with Ledger.open(ledger) as opened:
+        assert [c.round for c in opened.commits()] == [1, 2]
+        assert opened.verify_chain().ok

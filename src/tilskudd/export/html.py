@@ -27,7 +27,7 @@ __all__ = ["render", "write"]
 
 _CSS = """
 :root { --ink: #1b1f23; --muted: #5a6470; --line: #d5dae0; --band: #0b3a5b;
-  --accent: #2a7ab0; --zebra: #f4f6f8; --bar: #1f5f8b; }
+  --accent: #21699a; --zebra: #f4f6f8; --bar: #1f5f8b; }
 * { box-sizing: border-box; }
 html { font-family: -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial,
   "Liberation Sans", sans-serif; color: var(--ink); background: #fff; line-height: 1.45; }
@@ -52,9 +52,12 @@ h2 { font-size: 1.35rem; margin: 2.2rem 0 .8rem; padding-bottom: .3rem;
 .figures dd { margin: .2rem 0 0; font-size: 1.25rem; font-weight: 700;
   font-variant-numeric: tabular-nums; white-space: nowrap; }
 @media (max-width: 40rem) { .figures { grid-template-columns: repeat(2, 1fr); } }
+@media (max-width: 26rem) { .figures { grid-template-columns: 1fr; } }
 nav ul { list-style: none; padding: 0; margin: 1.5rem 0 0; display: flex; flex-wrap: wrap;
   gap: .4rem 1.4rem; }
 nav a { color: var(--accent); }
+.table-scroll { overflow-x: auto; max-width: 100%; }
+.table-scroll:focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
 table { width: 100%; border-collapse: collapse; font-size: .95rem; }
 caption { text-align: left; color: var(--muted); font-size: .9rem; padding-bottom: .5rem; }
 th, td { text-align: left; vertical-align: top; padding: .45rem .6rem;
@@ -84,6 +87,7 @@ footer p { margin: .25rem 0; overflow-wrap: anywhere; }
     border-bottom: 3px solid var(--band); }
   .wrap { padding: 0; max-width: none; }
   nav { display: none; }
+  .table-scroll { overflow: visible; }
   thead { display: table-header-group; }
   thead th { background: none; color: var(--ink); border-bottom: 2px solid var(--ink); }
   tr, .figures div, figure { break-inside: avoid; }
@@ -148,6 +152,18 @@ def _total_row(pub: Publication, columns: int) -> str:
     )
 
 
+def _table(key: str, caption: str, inner: str) -> str:
+    """A table in its own horizontally scrolling box, so that at 400 % zoom or on a phone a
+    wide table scrolls inside the page rather than the page sideways (WCAG 1.4.10 Reflow).
+    The box is a region named by the table's caption and can take focus, so that it can be
+    scrolled from the keyboard (WCAG 2.1.1)."""
+    return (
+        f'<div class="table-scroll" role="region" aria-labelledby="{key}-caption" '
+        f'tabindex="0"><table><caption id="{key}-caption">{_e(caption)}</caption>'
+        f"{inner}</table></div>"
+    )
+
+
 def _by_amount(pub: Publication) -> str:
     h = pub.header
     places = pub.has_places  # else an empty column
@@ -175,10 +191,14 @@ def _by_amount(pub: Publication) -> str:
     )
     return (
         f'<section id="by-amount" aria-labelledby="by-amount-h"><h2 id="by-amount-h">'
-        f"{_e(pub.text('doc.by_amount'))}</h2><table>"
-        f"<caption>{_e(pub.text('doc.by_amount_caption'))}</caption>"
-        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody>"
-        f"{_total_row(pub, 3 + ids + who + places)}</table></section>"
+        f"{_e(pub.text('doc.by_amount'))}</h2>"
+        + _table(
+            "by-amount",
+            pub.text("doc.by_amount_caption"),
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody>"
+            f"{_total_row(pub, 3 + ids + who + places)}",
+        )
+        + "</section>"
     )
 
 
@@ -214,10 +234,13 @@ def _by_municipality(pub: Publication) -> str:
         note = f'<p class="footnote">{_e(pub.text("doc.shared_note", mark=SHARED_MARK))}</p>'
     return (
         f'<section id="by-municipality" aria-labelledby="by-municipality-h">'
-        f'<h2 id="by-municipality-h">{_e(pub.text("doc.by_municipality"))}</h2><table>'
-        f"<caption>{_e(pub.text('doc.by_municipality_caption'))}</caption>"
-        f"<thead><tr>{head}</tr></thead>{''.join(bodies)}{_total_row(pub, columns)}</table>{note}"
-        "</section>"
+        f'<h2 id="by-municipality-h">{_e(pub.text("doc.by_municipality"))}</h2>'
+        + _table(
+            "by-municipality",
+            pub.text("doc.by_municipality_caption"),
+            f"<thead><tr>{head}</tr></thead>{''.join(bodies)}{_total_row(pub, columns)}",
+        )
+        + f"{note}</section>"
     )
 
 
@@ -301,9 +324,11 @@ def _quotas(pub: Publication) -> str:
     )
     return (
         f'<section id="quotas" aria-labelledby="quotas-h"><h2 id="quotas-h">'
-        f"{_e(t('summary.label.quotas'))}</h2><table>"
-        f"<caption>{_e(t('doc.quota.intro'))}</caption>"
-        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></section>"
+        f"{_e(t('summary.label.quotas'))}</h2>"
+        + _table(
+            "quotas", t("doc.quota.intro"), f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody>"
+        )
+        + "</section>"
     )
 
 

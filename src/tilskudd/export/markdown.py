@@ -1,11 +1,12 @@
 """Markdown export (``.md``): the award table for e-mails, wikis and issue trackers.
 
-A heading, the summary sentence, and one table of the awards in rank order (rank, applicant,
-project, municipalities, requested, awarded, status) with a total row. A committed round changed
-since its decision shows each award as it stands, an amended or withdrawn one marked ``(1)``
-with its note under "Changes since the decision" (see :mod:`tilskudd.publication`). A round
-with quotas has a table of them: each group, its limits, what it was awarded, how many of its
-applications were funded and whether it is within the quota.
+A heading, the summary sentence, and under a heading of its own one table of the awards in rank
+order (rank, applicant, project, municipalities, requested, awarded, status) with a total row.
+A committed round changed since its decision shows each award as it stands, an amended or
+withdrawn one marked ``(1)`` with its note under "Changes since the decision" (see
+:mod:`tilskudd.publication`). A round with quotas has a table of them: each group, its limits,
+what it was awarded, how many of its applications were funded and whether it is within the
+quota.
 Text from the applications is escaped so that it stays text: a ``|`` cannot split a cell,
 ``*`` or ``_`` cannot turn into emphasis, ``<script>`` is not HTML, and a line break cannot end
 the row.
@@ -58,6 +59,9 @@ def render(result: RoundResult, *, lang: str = "en", as_decided: bool = False) -
     if not decisions:
         lines += [escape(pub.text("doc.no_awards")), ""]
     else:
+        # A heading of its own, as in the HTML page: a reader who moves by headings (a screen
+        # reader, a wiki's table of contents) finds the table under it.
+        lines += [f"## {escape(pub.text('doc.by_rank'))}", ""]
         # A round whose sheet names no place (or no applicant) has no column of them to show,
         # all empty; without applicants the id tells projects of the same title apart.
         places = pub.has_places

@@ -229,3 +229,23 @@ def test_example_page_is_well_formed_and_structured() -> None:
     assert page.named("html") == [{"lang": "nb"}]
     assert [t for t, _, _ in page.tags].count("h1") == 1
     assert len(page.named("caption")) == len(page.named("table")) == 2
+
+
+# Roles that take a name from aria-label (ARIA 1.2); on a generic element (span, div, td)
+# screen readers ignore it.
+_NAMED = {"a", "nav", "section", "svg", "table", "main", "figure"}
+
+
+def test_aria_label_only_where_a_screen_reader_reads_it_and_the_shared_mark_in_words(
+    pages: list[tuple[str, str]],
+) -> None:
+    for _, html in pages:
+        page = _parse(html)
+        for tag, attrs, _ in page.tags:
+            if "aria-label" in attrs:
+                assert tag in _NAMED or attrs.get("role") in {"img", "region"}, (tag, attrs)
+    html = pages[0][1]  # the small round, in Norwegian: it has a shared project
+    assert '<span class="mark" title="samarbeidsprosjekt, beløpet telles én gang"' in html
+    assert (
+        '<span class="visually-hidden"> (samarbeidsprosjekt, beløpet telles én gang)</span>' in html
+    )

@@ -56,7 +56,7 @@ h2 { font-size: 1.35rem; margin: 2.2rem 0 .8rem; padding-bottom: .3rem;
 nav ul { list-style: none; padding: 0; margin: 1.5rem 0 0; display: flex; flex-wrap: wrap;
   gap: .4rem 1.4rem; }
 nav a { color: var(--accent); }
-.table-scroll { overflow-x: auto; max-width: 100%; }
+.table-scroll { overflow-x: auto; max-width: 100%; position: relative; }
 .table-scroll:focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
 table { width: 100%; border-collapse: collapse; font-size: .95rem; }
 caption { text-align: left; color: var(--muted); font-size: .9rem; padding-bottom: .5rem; }
@@ -71,6 +71,8 @@ tfoot th, tfoot td { font-weight: 700; border-top: 2px solid var(--ink); border-
 tfoot .note { font-weight: 400; color: var(--muted); }
 tr.county th { background: #e3ecf3; color: var(--band); font-size: 1rem; padding-top: .6rem; }
 .mark { color: var(--accent); font-weight: 700; margin-left: .15rem; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0;
+  overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
 .was { display: block; color: var(--muted); font-size: .85rem; font-weight: 400; }
 .changed li { margin: .35rem 0; }
 .footnote { color: var(--muted); font-size: .9rem; margin: .6rem 0 0; }
@@ -124,7 +126,12 @@ def _amount_cell(pub: Publication, line: AwardLine, *, mark: bool) -> str:
     shown = _e(pub.money(line.amount))
     if mark and line.shared:
         label = _e(pub.text("doc.shared_label"))
-        shown += f'<span class="mark" title="{label}" aria-label="{label}">{SHARED_MARK}</span>'
+        # aria-label on a span is ignored by screen readers (a generic element takes no name):
+        # they get the words as hidden text instead of the bare "*".
+        shown += (
+            f'<span class="mark" title="{label}" aria-hidden="true">{SHARED_MARK}</span>'
+            f'<span class="visually-hidden"> ({label})</span>'
+        )
     if line.note is not None:
         # Amended or withdrawn since the decision: a link to its note, and the other amount.
         label = _e(pub.text("doc.changed.note_mark", n=line.note))

@@ -680,7 +680,8 @@ def check_html(result: RoundResult, path: Path, lang: str) -> None:
     # By municipality: each award once under each of its municipalities (or counties).
     apps = result.applications_by_id()
     listed = Counter(
-        (r[1], r[2], r[3].rstrip("*"))
+        # The amount without the shared mark and the words a screen reader gets for it.
+        (r[1], r[2], r[3].partition("*")[0])
         for r in ([plain_text(c) for c in row] for row in by_municipality[1:-1])
         if len(r) == 4
     )

@@ -166,8 +166,11 @@ def test_list_by_municipality_lists_collaborations_under_each_and_counts_once(
         "2011 Guovdageaidnu - Kautokeino",
         "2021 Kárášjohka - Karasjok",
     ]
-    # A shared project is marked wherever it appears; a single-municipality one is not.
-    assert lines[0][3].endswith("*")
+    # A shared project is marked wherever it appears, and said in words to a screen reader;
+    # a single-municipality one is not.
+    assert (
+        lines[0][3] == "3\u00a0300\u00a0000\u00a0kr* (samarbeidsprosjekt, beløpet telles én gang)"
+    )
     assert lines[3][3] == "900\u00a0000\u00a0kr"
     # Listed under 8 municipalities, but the total counts each project once.
     assert table.foot[-1] == "7\u00a0200\u00a0000\u00a0kr"

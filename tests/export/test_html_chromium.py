@@ -127,3 +127,39 @@ def test_chromium_prints_the_page_on_a4_with_the_lists(
         assert f"Prosjekt nr. {i} i" in text
     # The table head ("Søker", "Prosjekt") is repeated on pages the tables continue on.
     assert sum(1 for t in texts if "Søker" in t and "Tildelt" in t) >= 3
+
+
+def test_the_page_reflows_at_320_css_pixels_without_scrolling_sideways(
+    small_round: Callable[..., RoundResult], tmp_path: Path
+) -> None:
+    """WCAG 1.4.10 (Reflow): at 320 CSS pixels wide, what 1280 pixels at 400 % zoom gives, the
+    page does not scroll sideways; a wide table scrolls in its own box. The page is shown in a
+    320 px frame (headless Chromium keeps its window at least 500 px wide) and reports its width
+    to the frame's parent, whose DOM is dumped."""
+    page = tmp_path / "tildeling.html"
+    write(small_round(), page, lang="nb")
+    probe = (
+        "<script>addEventListener('load', () => parent.postMessage("
+        "document.documentElement.scrollWidth + 'x' + innerWidth, '*'))</script>"
+    )
+    page.write_text(page.read_text(encoding="utf-8").replace("</body>", probe + "</body>"))
+    frame = tmp_path / "frame.html"
+    frame.write_text(
+        '<!DOCTYPE html><html><body style="margin:0">'
+        f'<iframe src="{page.name}" style="width:320px;height:900px;border:0"></iframe>'
+        "<script>addEventListener('message', e => document.body.dataset.width = e.data)"
+        "</script></body></html>"
+    )
+    dumped = _chromium(
+        tmp_path,
+        "--window-size=1280,1000",
+        "--virtual-time-budget=5000",
+        "--dump-dom",
+        frame.resolve().as_uri(),
+    )
+    assert dumped.returncode == 0, dumped.stderr[-2000:]
+    found = re.search(r'data-width="(\d+)x(\d+)"', dumped.stdout)
+    assert found is not None, dumped.stdout[-2000:]
+    scroll, viewport = int(found.group(1)), int(found.group(2))
+    assert viewport == 320
+    assert scroll <= viewport

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from html.parser import HTMLParser
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -294,7 +296,10 @@ def test_a_round_without_ranks_is_published_without_an_empty_rank_column(
     result = result.model_copy(
         update={"allocation": result.allocation.model_copy(update={"decisions": unranked})}
     )
-    header, *rows, total = _table(render(result, lang="nb")).rows
+    published = render(result, lang="nb")
+    assert "## Tildelinger\n" in published  # no rank order named
+    assert "rangert rekkefølge" not in published
+    header, *rows, total = _table(published).rows
     assert header == ["Søker", "Prosjekt", "Kommuner", "Omsøkt", "Tildelt", "Status"]
     assert [r[0] for r in rows] == [
         "Halden kommune",
@@ -305,3 +310,29 @@ def test_a_round_without_ranks_is_published_without_an_empty_rank_column(
     assert total[0] == "Sum"
     assert total[4] == "7\u00a0200\u00a0000\u00a0kr"
     assert all(len(r) == 6 for r in (header, *rows, total))
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading", "total"),
+    [
+        ("nb", "Tildelinger i rangert rekkefølge", "7\u00a0200\u00a0000\u00a0kr"),
+        ("en", "Awards in rank order", "NOK\u00a07,200,000"),
+    ],
+)
+def test_converted_to_html_the_table_has_a_heading_header_cells_and_right_aligned_amounts(
+    small_round: Callable[..., RoundResult], lang: str, heading: str, total: str
+) -> None:
+    """What a wiki or e-mail client makes of the file: one h1, the award table under an h2 of
+    its own (found by moving through headings), header cells in a thead, amounts right-aligned."""
+    html = MarkdownIt("commonmark").enable("table").render(render(small_round(), lang=lang))
+    levels = re.findall(r"<h([1-6])>", html)
+    assert levels.count("1") == 1
+    assert levels[0] == "1"
+    assert all(int(b) <= int(a) + 1 for a, b in pairwise(levels))
+    before_table = html[: html.index("<table>")]
+    assert before_table.rstrip().endswith(f"<h2>{heading}</h2>")
+    head = re.search(r"<thead>(.*?)</thead>", html, re.S)
+    assert head is not None
+    assert len(re.findall(r"<th[ >]", head.group(1))) == 7
+    plain = html.replace("<strong>", "").replace("</strong>", "")
+    assert f'<td style="text-align:right">{total}</td>' in plain

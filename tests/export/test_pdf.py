@@ -315,3 +315,35 @@ def test_the_font_files_are_closed_when_a_document_is_given_up(
         render(small_round(), lang="nb")
     assert len(files) == 2
     assert all(file.closed for file in files)
+
+
+@pytest.mark.parametrize(
+    ("lang", "by_amount", "notes"),
+    [("nb", "Tildelinger etter beløp", "Merknader"), ("en", "Awards by amount", "Notes")],
+)
+def test_metadata_and_bookmarks_name_the_document_in_its_language(
+    small_round: Callable[..., RoundResult], lang: str, by_amount: str, notes: str
+) -> None:
+    """What a screen reader and a PDF reader announce: the title with programme and round
+    (shown in the window rather than the file name), the language, the funder as author, the
+    summary sentence as subject; and a bookmark for the title and each section."""
+    result = small_round()
+    pub = build(result, lang)
+    reader = pypdf.PdfReader(io.BytesIO(render(result, lang=lang)))
+    meta = reader.metadata
+    assert meta is not None
+    assert meta.title == f"{pub.title} – {pub.programme} · {pub.round}"
+    assert pub.funder
+    assert meta.author == pub.funder
+    assert meta.subject == pub.sentence
+    assert (meta.creator or "").startswith("tilskudd ")
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == lang
+    assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"]) is True
+    outline = reader.outline
+    assert outline[0].title == pub.title
+    sections = [item.title for item in outline[1]]
+    assert sections[0] == by_amount
+    assert len(sections) == 3 + bool(pub.notes)
+    if pub.notes:
+        assert sections[-1] == notes

@@ -27,7 +27,7 @@ __all__ = ["render", "write"]
 
 _CSS = """
 :root { --ink: #1b1f23; --muted: #5a6470; --line: #d5dae0; --band: #0b3a5b;
-  --accent: #2a7ab0; --zebra: #f4f6f8; --bar: #1f5f8b; }
+  --accent: #21699a; --zebra: #f4f6f8; --bar: #1f5f8b; }
 * { box-sizing: border-box; }
 html { font-family: -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial,
   "Liberation Sans", sans-serif; color: var(--ink); background: #fff; line-height: 1.45; }
@@ -52,9 +52,12 @@ h2 { font-size: 1.35rem; margin: 2.2rem 0 .8rem; padding-bottom: .3rem;
 .figures dd { margin: .2rem 0 0; font-size: 1.25rem; font-weight: 700;
   font-variant-numeric: tabular-nums; white-space: nowrap; }
 @media (max-width: 40rem) { .figures { grid-template-columns: repeat(2, 1fr); } }
+@media (max-width: 26rem) { .figures { grid-template-columns: 1fr; } }
 nav ul { list-style: none; padding: 0; margin: 1.5rem 0 0; display: flex; flex-wrap: wrap;
   gap: .4rem 1.4rem; }
 nav a { color: var(--accent); }
+.table-scroll { overflow-x: auto; max-width: 100%; position: relative; }
+.table-scroll:focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
 table { width: 100%; border-collapse: collapse; font-size: .95rem; }
 caption { text-align: left; color: var(--muted); font-size: .9rem; padding-bottom: .5rem; }
 th, td { text-align: left; vertical-align: top; padding: .45rem .6rem;
@@ -68,6 +71,8 @@ tfoot th, tfoot td { font-weight: 700; border-top: 2px solid var(--ink); border-
 tfoot .note { font-weight: 400; color: var(--muted); }
 tr.county th { background: #e3ecf3; color: var(--band); font-size: 1rem; padding-top: .6rem; }
 .mark { color: var(--accent); font-weight: 700; margin-left: .15rem; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0;
+  overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
 .was { display: block; color: var(--muted); font-size: .85rem; font-weight: 400; }
 .changed li { margin: .35rem 0; }
 .footnote { color: var(--muted); font-size: .9rem; margin: .6rem 0 0; }
@@ -84,6 +89,7 @@ footer p { margin: .25rem 0; overflow-wrap: anywhere; }
     border-bottom: 3px solid var(--band); }
   .wrap { padding: 0; max-width: none; }
   nav { display: none; }
+  .table-scroll { overflow: visible; }
   thead { display: table-header-group; }
   thead th { background: none; color: var(--ink); border-bottom: 2px solid var(--ink); }
   tr, .figures div, figure { break-inside: avoid; }
@@ -120,7 +126,12 @@ def _amount_cell(pub: Publication, line: AwardLine, *, mark: bool) -> str:
     shown = _e(pub.money(line.amount))
     if mark and line.shared:
         label = _e(pub.text("doc.shared_label"))
-        shown += f'<span class="mark" title="{label}" aria-label="{label}">{SHARED_MARK}</span>'
+        # aria-label on a span is ignored by screen readers (a generic element takes no name):
+        # they get the words as hidden text instead of the bare "*".
+        shown += (
+            f'<span class="mark" title="{label}" aria-hidden="true">{SHARED_MARK}</span>'
+            f'<span class="visually-hidden"> ({label})</span>'
+        )
     if line.note is not None:
         # Amended or withdrawn since the decision: a link to its note, and the other amount.
         label = _e(pub.text("doc.changed.note_mark", n=line.note))
@@ -145,6 +156,18 @@ def _total_row(pub: Publication, columns: int) -> str:
         f'<tfoot><tr><th scope="row" colspan="{columns - 1}">{_e(pub.text("ui.total"))} '
         f'<span class="note">({note})</span></th>'
         f'<td class="num">{_e(pub.money(pub.summary.awarded))}</td></tr></tfoot>'
+    )
+
+
+def _table(key: str, caption: str, inner: str) -> str:
+    """A table in its own horizontally scrolling box, so that at 400 % zoom or on a phone a
+    wide table scrolls inside the page rather than the page sideways (WCAG 1.4.10 Reflow).
+    The box is a region named by the table's caption and can take focus, so that it can be
+    scrolled from the keyboard (WCAG 2.1.1)."""
+    return (
+        f'<div class="table-scroll" role="region" aria-labelledby="{key}-caption" '
+        f'tabindex="0"><table><caption id="{key}-caption">{_e(caption)}</caption>'
+        f"{inner}</table></div>"
     )
 
 
@@ -175,10 +198,14 @@ def _by_amount(pub: Publication) -> str:
     )
     return (
         f'<section id="by-amount" aria-labelledby="by-amount-h"><h2 id="by-amount-h">'
-        f"{_e(pub.text('doc.by_amount'))}</h2><table>"
-        f"<caption>{_e(pub.text('doc.by_amount_caption'))}</caption>"
-        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody>"
-        f"{_total_row(pub, 3 + ids + who + places)}</table></section>"
+        f"{_e(pub.text('doc.by_amount'))}</h2>"
+        + _table(
+            "by-amount",
+            pub.text("doc.by_amount_caption"),
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody>"
+            f"{_total_row(pub, 3 + ids + who + places)}",
+        )
+        + "</section>"
     )
 
 
@@ -214,10 +241,13 @@ def _by_municipality(pub: Publication) -> str:
         note = f'<p class="footnote">{_e(pub.text("doc.shared_note", mark=SHARED_MARK))}</p>'
     return (
         f'<section id="by-municipality" aria-labelledby="by-municipality-h">'
-        f'<h2 id="by-municipality-h">{_e(pub.text("doc.by_municipality"))}</h2><table>'
-        f"<caption>{_e(pub.text('doc.by_municipality_caption'))}</caption>"
-        f"<thead><tr>{head}</tr></thead>{''.join(bodies)}{_total_row(pub, columns)}</table>{note}"
-        "</section>"
+        f'<h2 id="by-municipality-h">{_e(pub.text("doc.by_municipality"))}</h2>'
+        + _table(
+            "by-municipality",
+            pub.text("doc.by_municipality_caption"),
+            f"<thead><tr>{head}</tr></thead>{''.join(bodies)}{_total_row(pub, columns)}",
+        )
+        + f"{note}</section>"
     )
 
 
@@ -301,9 +331,11 @@ def _quotas(pub: Publication) -> str:
     )
     return (
         f'<section id="quotas" aria-labelledby="quotas-h"><h2 id="quotas-h">'
-        f"{_e(t('summary.label.quotas'))}</h2><table>"
-        f"<caption>{_e(t('doc.quota.intro'))}</caption>"
-        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></section>"
+        f"{_e(t('summary.label.quotas'))}</h2>"
+        + _table(
+            "quotas", t("doc.quota.intro"), f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody>"
+        )
+        + "</section>"
     )
 
 

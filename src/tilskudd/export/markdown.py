@@ -1,12 +1,13 @@
 """Markdown export (``.md``): the award table for e-mails, wikis and issue trackers.
 
-A heading, the summary sentence, and one table of the awards in rank order (rank, applicant,
-project, municipalities, requested, awarded, status) with a total row; a round that ranked
-nothing (proportional without scores) has no rank column. A committed round changed
-since its decision shows each award as it stands, an amended or withdrawn one marked ``(1)``
-with its note under "Changes since the decision" (see :mod:`tilskudd.publication`). A round
-with quotas has a table of them: each group, its limits, what it was awarded, how many of its
-applications were funded and whether it is within the quota.
+A heading, the summary sentence, and under a heading of its own one table of the awards in rank
+order (rank, applicant, project, municipalities, requested, awarded, status) with a total row;
+a round that ranked nothing (proportional without scores) has no rank column, and its table's
+heading names no rank order. A committed round changed since its decision shows each award as
+it stands, an amended or withdrawn one marked ``(1)`` with its note under "Changes since the
+decision" (see :mod:`tilskudd.publication`). A round with quotas has a table of them: each
+group, its limits, what it was awarded, how many of its applications were funded and whether
+it is within the quota.
 Text from the applications is escaped so that it stays text: a ``|`` cannot split a cell,
 ``*`` or ``_`` cannot turn into emphasis, ``<script>`` is not HTML, and a line break cannot end
 the row.
@@ -59,13 +60,18 @@ def render(result: RoundResult, *, lang: str = "en", as_decided: bool = False) -
     if not decisions:
         lines += [escape(pub.text("doc.no_awards")), ""]
     else:
+        # A heading of its own, as in the HTML page: a reader who moves by headings (a screen
+        # reader, a wiki's table of contents) finds the table under it.
+        # Nor a rank column in a round that ranked nothing (proportional without scores), nor
+        # a heading that names a rank order.
+        ranked = any(d.rank is not None for d in decisions)
+        heading = "doc.by_rank" if ranked else "doc.awards"
+        lines += [f"## {escape(pub.text(heading))}", ""]
         # A round whose sheet names no place (or no applicant) has no column of them to show,
         # all empty; without applicants the id tells projects of the same title apart.
         places = pub.has_places
         who = pub.has_applicants
         ids = pub.shows_ids
-        # Nor a rank column in a round that ranked nothing (proportional without scores).
-        ranked = any(d.rank is not None for d in decisions)
         fields = (
             *(("rank",) if ranked else ()),
             *(("id",) if ids else ()),

@@ -15,6 +15,12 @@ breaker: the UK government's 3 242 awards of 2016-17 took 12 s that way (see
 docs/benchmarks.md). Text is set in
 DejaVu Sans, bundled in ``tilskudd/fonts`` (Latin, Greek, Cyrillic): the PDF core fonts are
 Latin-1 and cannot show the Sámi letters of names such as Kárášjohka.
+
+For assistive technology the document carries its title (shown in the reader's window), its
+language, the funder as author, the summary sentence as subject, and a bookmark for each
+section. It is not a tagged PDF: fpdf2 2.8 builds a structure tree only for images, links and
+styled section titles, not for paragraphs or tables, so a screen reader gets the text in drawing
+order without table structure. The HTML page is the accessible version of the list.
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from fpdf import FPDF
+from fpdf import FPDF, ViewerPreferences
 
 from tilskudd.export.atomic import atomic_path
 from tilskudd.i18n import get
@@ -95,13 +101,20 @@ class _Document(FPDF):
         self.set_auto_page_break(auto=True, margin=18)
         self.add_font(FONT, "", str(_font_file("")))
         self.add_font(FONT, "B", str(_font_file("B")))
-        self.set_title(_safe(pub.title))
-        self.set_creator(f"tilskudd {pub.tool_version}")
-        self.set_lang(pub.lang)
-        # The result's time, not the clock: the same result gives the same file.
-        self.set_creation_date(created)
         subtitle = " · ".join(p for p in (pub.programme, pub.round) if p)
         self.running = _safe(" – ".join(p for p in (pub.title, subtitle) if p))
+        # What a screen reader and a PDF reader's window announce (PDF/UA asks for the title
+        # shown rather than the file name): the title with programme and round, its language,
+        # the funder as author and the summary sentence as subject.
+        self.set_title(self.running)
+        self.viewer_preferences = ViewerPreferences(display_doc_title=True)
+        self.set_lang(pub.lang)
+        if pub.funder:
+            self.set_author(_safe(pub.funder))
+        self.set_subject(_safe(pub.sentence))
+        self.set_creator(f"tilskudd {pub.tool_version}")
+        # The result's time, not the clock: the same result gives the same file.
+        self.set_creation_date(created)
         self.fitted: dict[tuple[str, float], str] = {}
         """Table cell texts cut to fit a page, by text and column width (see :func:`_fit`)."""
         self.widths: dict[tuple[str, str], float] = {}
@@ -386,6 +399,7 @@ def _heading(doc: _Document, text: str) -> None:
     if doc.get_y() > doc.h - doc.b_margin - 40:
         doc.add_page()
     doc.ln(4)
+    doc.start_section(_safe(text), level=1)  # a bookmark under the title, to go to it
     _text(doc, text, 13, bold=True, color=_BAND, space=0.5)
     doc.set_draw_color(*_BAND)
     doc.set_line_width(0.5)
@@ -403,6 +417,7 @@ def _masthead(doc: _Document) -> None:
     doc.set_y(14)
     if pub.funder:
         _text(doc, pub.funder.upper(), 9, color=_MUTED, space=1)
+    doc.start_section(_safe(pub.title), level=0)
     _text(doc, pub.title, 22, bold=True, color=_BAND, space=1)
     subtitle = " · ".join(p for p in (pub.programme, pub.round) if p)
     if subtitle:

@@ -1460,19 +1460,16 @@ def _read_sheet(
     meanwhile: Callable[[], object] | None = None,
 ) -> tuple[Grid, _SheetExtras]:
 
-    def within_bounds() -> None:
-        corner = _far_corner_of(path, name, sniffed)
-        if corner is not None:
-            raise too_far(where(t, file, name), *corner, t)
-
+    # The extent first, alone: measured on a quiet machine this takes 0.1 s off reading 100 000
+    # rows against checking it on the parse's thread before calamine starts (docs/benchmarks.md).
+    corner = _far_corner_of(path, name, sniffed)
+    if corner is not None:
+        raise too_far(where(t, file, name), *corner, t)
     scan = _Scan(path, name, scanner) if scanner is not None else None
     if scan is not None:
         scan.start()
     try:
-        # The extent is checked before calamine parses, on the parse's own thread when there
-        # is one: reading the sheet XML through for far cells (0.2-0.4 s at 100 000 rows)
-        # then goes on beside the command's imports, and beside the scan.
-        parsed = _parse_beside(book, name, meanwhile, first=within_bounds)
+        parsed = _parse_beside(book, name, meanwhile)
         with _calamine_errors(file, sniffed, t):
             # skip_empty_area=False: row 0 is the sheet's row 1 and column 0 is A, so positions
             # are the spreadsheet's own.
@@ -1514,12 +1511,8 @@ def _parse_beside(
     book: CalamineWorkbook,
     name: str,
     meanwhile: Callable[[], object] | None,
-    *,
-    first: Callable[[], None] = lambda: None,
 ) -> Callable[[], CalamineSheet]:
     """Sheet ``name`` of ``book`` parsed, with ``meanwhile()`` run on this thread during the parse.
-    ``first()`` runs before the parse, on its thread: an error it raises stops the parse, and is
-    raised as it is.
 
     calamine lets go of the GIL while it parses a sheet (0.8 s for 100 000 rows), so with
     ``meanwhile`` the parse runs on a thread of its own and this thread does the caller's work
@@ -1528,14 +1521,12 @@ def _parse_beside(
     it would without the thread. An error of ``meanwhile`` is raised as it is, after the parse.
     """
     if meanwhile is None:
-        first()
         return partial(book.get_sheet_by_name, name)
     done: list[CalamineSheet] = []
     failed: list[BaseException] = []
 
     def parse() -> None:
         try:
-            first()
             done.append(book.get_sheet_by_name(name))
         except BaseException as exc:  # a Rust panic too: handed to the reading thread
             failed.append(exc)

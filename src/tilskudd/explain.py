@@ -67,7 +67,7 @@ from tilskudd.models import (
     funded_before_ids,
 )
 from tilskudd.money import format_amount
-from tilskudd.named import named, named_ids
+from tilskudd.named import name_of, named, named_ids
 from tilskudd.rules.common import natural_key, ranking, ranking_basis
 from tilskudd.wording import (
     Change,
@@ -175,8 +175,7 @@ class Named:
     def name(self) -> str:
         """As the published lists name it: ``Moss kommune – Felles arkiv (645)``; its id alone
         without applicant and project."""
-        who = " – ".join(p for p in (self.applicant, self.project) if p)
-        return f"{who} ({self.application_id})" if who else self.application_id
+        return name_of(self.application_id, self.applicant, self.project)
 
 
 @dataclass(frozen=True)

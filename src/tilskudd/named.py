@@ -21,6 +21,7 @@ __all__ = [
     "OTHER_LIST_PARAMS",
     "TIE_ORDER_PARAMS",
     "application_names",
+    "name_of",
     "named",
     "named_ids",
 ]
@@ -91,15 +92,20 @@ def named_ids(reason: Reason) -> list[str]:
     return found
 
 
+def name_of(application_id: str, applicant: str | None, project: str | None) -> str:
+    """An application as a published list names it: ``Moss kommune – Portal (F1)``; one with
+    neither applicant nor project by its id."""
+    who = " – ".join(p for p in (applicant, project) if p)
+    return f"{who} ({application_id})" if who else application_id
+
+
 def application_names(
     applications: Iterable[Application | RejectedRow],
 ) -> dict[str, str]:
-    """Each application as a published list names it: ``Moss kommune – Portal (F1)``; one with
-    neither applicant nor project by its id."""
+    """Each application as a published list names it (:func:`name_of`)."""
     names: dict[str, str] = {}
     for app in applications:
-        who = " – ".join(p for p in (app.applicant, app.project) if p)
-        names.setdefault(app.id, f"{who} ({app.id})" if who else app.id)
+        names.setdefault(app.id, name_of(app.id, app.applicant, app.project))
     return names
 
 

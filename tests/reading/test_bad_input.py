@@ -660,6 +660,30 @@ def test_a_far_cell_is_refused_though_the_dimension_says_less(
     assert "Ctrl+End" in message
 
 
+@pytest.mark.parametrize(
+    ("lang", "start"),
+    [("en", "r.xlsx, sheet Søknader: its cells reach "), ("nb", "r.xlsx, arket Søknader: ")],
+)
+def test_a_cell_without_reference_is_placed_in_its_rows_number(
+    tmp_path: Path, lang: str, start: str
+) -> None:
+    """In <row r="99999999">, a cell without a reference after <c r="A2"> lies in row 99999999,
+    as calamine places it (a cell's reference moves the column only): the extent check took it
+    for row 2, and calamine asked for gigabytes and aborted the process (exit 134, no message)."""
+    path = _far_out(tmp_path / "r.xlsx", "A2", "x")
+    with zipfile.ZipFile(path) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    far = b'<row r="99999999"><c r="A2" t="inlineStr"><is><t>x</t></is></c><c><v>1</v></c></row>'
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    parts["xl/worksheets/sheet1.xml"] = sheet.replace(b"</sheetData>", far + b"</sheetData>")
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    message = _error_in_child(path, "r.xlsx", lang)
+    assert message.startswith(start)
+    assert "99999999, " in message
+
+
 def test_check_refuses_a_far_cell_the_dimension_hides_with_its_message(tmp_path: Path) -> None:
     """Through the command, where the extent is checked on the parse's thread beside the
     imports: exit 1 and the message, where it was "Aborted" and exit 134."""

@@ -209,7 +209,10 @@ def _walk_cells(buf: bytes, end: int, row: int, column: int) -> tuple[int, int, 
     """Where the last row and cell of ``buf[:end]`` are, and the farthest row and column of a
     cell with something in it, when some cell has no reference: placed as calamine places it,
     in its row's number (the last row's and one more, when the row has none either), after the
-    cell before it. ``row`` and ``column``: where the last row and cell before ``buf`` were."""
+    cell before it. A cell's own reference moves the column only: a cell without one after
+    ``<c r="A2">`` in ``<row r="99999999">`` is in row 99999999, not 2 (taken as row 2, a
+    sheet of 800 million cells passed, and calamine asked for 25 GB and ended the process).
+    ``row`` and ``column``: where the last row and cell before ``buf`` were."""
     rows = columns = 0
     for tag in _ROW_OR_CELL.finditer(buf, 0, end):
         attributes = tag.group(2)
@@ -219,11 +222,11 @@ def _walk_cells(buf: bytes, end: int, row: int, column: int) -> tuple[int, int, 
             continue
         ref = _CELL_REF.search(attributes)
         if ref is not None:
-            row, column = int(ref.group(2)), _column_index(ref.group(1)) + 1
+            at, column = int(ref.group(2)), _column_index(ref.group(1)) + 1
         else:
-            column += 1
+            at, column = row, column + 1
         if not attributes.endswith(b"/") and not _CELL_EMPTY.match(buf, tag.end()):
-            rows, columns = max(rows, row), max(columns, column)
+            rows, columns = max(rows, at), max(columns, column)
     return row, column, rows, columns
 
 

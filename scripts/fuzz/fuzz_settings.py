@@ -28,24 +28,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from fuzz_applications import ODD_TEXT
 from harness import ROOT, main
 
-POLICY_KEYS = [
-    "rule",
-    "max_award",
-    "max_share_of_cost",
-    "min_award",
-    "round_to",
-    "min_score",
-    "per_applicant_max",
-    "at_line",
-    "reserve",
-    "tie_break",
-    "weight",
-    "seed",
-    "objective",
-    "time_limit",
-    "lottery_band",
-    "quotas",
-]
+from tilskudd.models import Policy
+
+POLICY_KEYS = list(Policy.model_fields)  # every setting of the policy model
 QUOTA_KEYS = [
     "by",
     "value",

@@ -355,9 +355,12 @@ def test_cli_compare_prints_and_writes_the_workbook(tmp_path: Path) -> None:
     spread = next(c for c in sheet["A"] if str(c.value).startswith("Gini coefficient"))
     assert spread.alignment.wrap_text
     ranked = book["ranked"]
-    reason = [c.value for c in ranked[1]].index("Reason") + 1
-    assert all(ranked.cell(row=r, column=reason).alignment.wrap_text for r in range(2, 5))
+    header = [c.value for c in ranked[1]]
+    for name in ("Applicant", "Project", "Reason"):  # names and titles too, as in the awards
+        column = header.index(name) + 1
+        assert all(ranked.cell(row=r, column=column).alignment.wrap_text for r in range(2, 5))
     assert not ranked.cell(row=2, column=1).alignment.wrap_text
+    assert not ranked.cell(row=2, column=header.index("Requested") + 1).alignment.wrap_text
 
 
 @pytest.mark.parametrize(

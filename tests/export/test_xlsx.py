@@ -431,10 +431,13 @@ def test_prose_wraps_so_that_it_is_read_whole_on_paper(result: RoundResult, tmp_
     for name in ("Awards", "Not funded"):
         ws = book[name]
         header = [c.value for c in ws[1]]
-        reason = header.index("Reason") + 1
+        names = ("Applicant", "Project", "Municipalities", "Counties", "Reason")
+        prose = [header.index(h) + 1 for h in names]
         for row in range(2, ws.max_row + 1):
-            assert wraps(ws.cell(row=row, column=reason))
+            cells = [ws.cell(row=row, column=c) for c in prose]
+            assert all(wraps(c) for c in cells if c.value is not None)  # empty: no cell written
             assert not wraps(ws.cell(row=row, column=1))
+            assert not wraps(ws.cell(row=row, column=header.index("Requested") + 1))
     basis = book["Policy"]
     explained = [r for r in basis.iter_rows(min_row=2) if r[2].value]
     assert explained

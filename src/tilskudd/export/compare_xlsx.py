@@ -179,8 +179,13 @@ def _rule_sheet(
             h("override", lang),
         ],
     )
-    # The reasons wrap, read whole on screen and on paper, as in the award workbook.
-    styles = (Style.DEFAULT,) * 4 + (Style.AMOUNT,) * 3 + (Style.DEFAULT, Style.WRAP, Style.WRAP)
+    # Names, titles and reasons wrap, read whole on screen and on paper, as in the award workbook.
+    styles = (
+        (Style.DEFAULT,) * 2
+        + (Style.WRAP,) * 2
+        + (Style.AMOUNT,) * 3
+        + (Style.DEFAULT, Style.WRAP, Style.WRAP)
+    )
     tied_styles = (Style.TIED_RANK, *styles[1:])  # 8=, still the number 8, as in the award workbook
     for d in figures.allocation.decisions:
         app = apps.get(d.application_id)

@@ -387,14 +387,16 @@ def _award_columns(
         # file an officer forwards that the round set no order, not that a column went missing.
         _Column(h("rank", lang), "int", 10),
         _Column(h("id", lang), "text", 18),
-        _Column(h("applicant", lang), "text", 36),
+        # Names, titles and places wrap like the reason: a project of 33 municipalities
+        # (eBygg, 2009) or a long title is read whole on screen and on the printed page.
+        _Column(h("applicant", lang), "text", 36, wrap=True),
         _Column(h("orgnr", lang), "text", 12),
-        _Column(h("project", lang), "text", 48),
+        _Column(h("project", lang), "text", 48, wrap=True),
     ]
     if places:
         columns += [
-            _Column(h("municipalities", lang), "text", 48),
-            _Column(h("counties", lang), "text", 28),
+            _Column(h("municipalities", lang), "text", 48, wrap=True),
+            _Column(h("counties", lang), "text", 28, wrap=True),
         ]
     columns += [
         _Column(h("category", lang), "text", 20),

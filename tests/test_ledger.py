@@ -1297,7 +1297,8 @@ def test_export_xlsx_and_csv(setup: tuple[Path, Programme, Path, Path], tmp_path
         assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
         assert ws.sheet_properties.pageSetUpPr.fitToPage is True
         assert ws.print_title_rows == "$1:$1"
-        assert ws.oddFooter.left.text == ledger_path.name
+        # Whose accounts these are: the programme the rounds were committed for, not the file.
+        assert ws.oddFooter.left.text == programme.name != ledger_path.name
         assert ws.oddFooter.right.text == "Side &P av &N"
     # The reason for a change and each setting's explanation wrap rather than run off the page.
     reason = book["Endringer"].cell(row=2, column=changes[0].index("Begrunnelse") + 1)

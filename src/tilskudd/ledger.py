@@ -3647,7 +3647,13 @@ def export(
                 head=head,
                 lang=lang,
                 currency=currency,
-                name=own.name,
+                # A printed page says whose accounts it is, as the award workbook's says
+                # which round: the programme's name, else (a ledger with no round) the file.
+                name=programme.name
+                if programme
+                else commits[-1].programme
+                if commits
+                else own.name,
                 summary=summary,
             )
             return "xlsx"

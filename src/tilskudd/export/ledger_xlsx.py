@@ -7,7 +7,7 @@ SHA-256, rule, tool version) and the chain's head hash, and each round's policy 
 workbook's Grunnlag sheet lists it. Times are Excel date-times in UTC, and the dates changes
 were decided Excel dates (the CSV keeps ISO 8601 text for both). Applicant text never becomes
 a formula. Every sheet prints as the award workbook's do: A4 landscape, one page wide, the
-header row on every page, the ledger's file and ``Side 1 av 3`` in the footer. Written
+header row on every page, the programme's name and ``Side 1 av 3`` in the footer. Written
 atomically.
 """
 
@@ -129,7 +129,7 @@ def _policy_sheet(sheet: Worksheet, commits: Sequence[CommitRecord], lang: str) 
 
 def _printed(sheet: Worksheet, name: str | None, lang: str) -> None:
     """Print as the award workbook does: A4 landscape, every column on one page's width, the
-    header row on every page, ``name`` (the ledger) and ``Side 1 av 3`` in the footer."""
+    header row on every page, ``name`` (the programme) and ``Side 1 av 3`` in the footer."""
     sheet.page_setup.paperSize = 9  # A4
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.fitToWidth = 1
@@ -216,7 +216,8 @@ def write_ledger(
 ) -> None:
     """Write the ledger workbook to ``path`` (atomically). ``currency``: the ledger's, named on
     each decision and under the rounds when it is not kroner (which go without saying);
-    ``name`` (the ledger's file) goes in each printed page's footer beside the page number;
+    ``name`` (the programme's, or the ledger's file) goes in each printed page's footer beside
+    the page number;
     ``summary``: the frame, awarded now and remaining, under the rounds."""
     from tilskudd.ledger import award_columns, award_row
     from tilskudd.wording import waived_changes_text

@@ -396,6 +396,12 @@ def test_a_currency_column_of_kr_is_the_nordic_rounds(tmp_path: Path) -> None:
         ("Amounts in USD.", "EUR", "in USD", "USD"),
         ("Tilskudd 2025 – alle beløp i EUR", "NOK", "i EUR", "EUR"),
         ("Merknad: i EUR", "NOK", "i EUR", "EUR"),
+        # What the amounts are amounts of: a sheet of applications in euros.
+        ("Søknader 2025 i EUR", "NOK", "i EUR", "EUR"),
+        ("Søknader fra Sverige i SEK", "NOK", "i SEK", "SEK"),
+        ("Grants 2024/25 in GBP", "EUR", "in GBP", "GBP"),
+        ("Tilskudd til kulturtiltak i euro", "NOK", "i euro", "EUR"),
+        ("Prosjektkostnader i DKK", "NOK", "i DKK", "DKK"),
     ],
 )
 def test_a_title_giving_another_currency_is_found(
@@ -420,7 +426,10 @@ def test_a_title_giving_another_currency_is_found(
         ("Tilskuddet betales i EUR", "NOK"),
         ("Beløpet betales ut i EUR til partnere i Tyskland.", "NOK"),
         ("Partners abroad are paid in EUR.", "NOK"),
-        ("Søknader fra Sverige i SEK", "NOK"),
+        ("Søknadene betales ut i EUR", "NOK"),  # an application's word, then a payment
+        ("Søknader fra partnere i EUR-land", "NOK"),  # a place, not the unit
+        ("Alle beløp i euro-sonen", "NOK"),
+        ("Reiser i mai i EUR", "NOK"),  # nothing names amounts or what they are of
     ],
 )
 def test_a_title_naming_no_other_currency_is_none(title: str, currency: str) -> None:

@@ -543,17 +543,26 @@ def scale_statement(text: str) -> str | None:
 # new; another's, as a header naming it, would have its amounts read as the round's money.
 _NAMED_MONEY = rf"(?:{_CURRENCY_WORD}|[^\W\d_]{{3}}|[€£$])"
 _CURRENCY_STATEMENT = re.compile(
-    rf"(?<!\w)(?:i|in)\s+(?:hele\s+|whole\s+)?(?P<named>{_NAMED_MONEY})(?![\w€£$])"
+    # "i EUR-land", "in euro-area countries": a word of its own, not the unit
+    rf"(?<!\w)(?:i|in)\s+(?:hele\s+|whole\s+)?(?P<named>{_NAMED_MONEY})(?![\w€£$-])"
     rf"|[(\[]\s*(?P<alone>{_NAMED_MONEY})\s*[)\]]",
     re.IGNORECASE,
 )
 _ENDS_STATEMENT = re.compile(r"\s*(?:$|[)\],.;:!?])")
 # "in EUR" states the table's currency where nothing comes before it in its part of the text
-# ("(i euro)") or what comes before names the amounts ("Alle beløp", "All amounts in"), and
-# no payment: "Tilskuddet betales i EUR" beside the table is a sentence about paying.
+# ("(i euro)") or what comes before names the amounts ("Alle beløp", "All amounts in") or what
+# they are amounts of ("Søknader 2025 i EUR", "Grants in GBP": a sheet of applications whose
+# title gives them in euros has its amounts in euros), and no payment: "Tilskuddet betales i
+# EUR" beside the table is a sentence about paying. Read as kroner, euros would be wrong by a
+# factor of about eleven; a title that is no such statement costs a note to reword.
 _CLAUSE_BREAK = re.compile(r".*[(\[,;:.!?\u2013\u2014]", re.DOTALL)
 _WORD = re.compile(r"[^\W\d_]+")
-_AMOUNT_WORDS = ("beløp", "belop", "amount", "figure", "tall", "sum", "verdi", "value")
+_AMOUNT_WORDS = (
+    *("beløp", "belop", "amount", "figure", "tall", "sum", "verdi", "value"),
+    # what the amounts are of: applications, grants, budgets, awards, costs, projects
+    *("søknad", "soknad", "applica", "tilskudd", "tilskot", "grant", "støtte", "stotte"),
+    *("budsjett", "budget", "tildel", "award", "ramme", "kostnad", "cost", "prosjekt", "project"),
+)
 _PAYMENT_WORDS = ("betal", "utbetal", "dekk", "overfør", "paid", "pay", "transfer", "refund")
 
 
@@ -575,7 +584,8 @@ def currency_statement(text: str, currency: str = NOK) -> tuple[str, str] | None
     than the round's, as :func:`scale_statement` finds a scale (``"Alle beløp i EUR"`` in a
     round of kroner -> ``("i EUR", "EUR")``; ``"(i kr)"`` in a round of euros), or None. A
     sentence that names a currency is no such statement: ``"Tilskuddet betales i EUR"``,
-    ``"Søknader fra Sverige i SEK"`` (the words before ``i`` must name the amounts)."""
+    ``"Reisene går i EUR-land"`` (the words before ``i`` must name the amounts or what they
+    are amounts of, and no payment)."""
     for found in _CURRENCY_STATEMENT.finditer(text):
         word = found.group("named") or found.group("alone")
         named = named_in(word, currency)

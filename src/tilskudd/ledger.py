@@ -140,6 +140,9 @@ CURRENCY_KEY = "currency"
 programme's. A ledger that records none is in Norwegian kroner (made before it was recorded)
 or holds no round yet."""
 
+_JOURNAL_KEY = "journal"
+"""The ``meta`` key that says the ledger is kept with the rollback journal (schema 10 on)."""
+
 _APPEND_ONLY = ("meta", "chain", "commits", "awards")
 
 
@@ -257,6 +260,12 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # wrote where the ledger keeps no value. NULL for every other decision, and for every
     # round committed before.
     ("ALTER TABLE awards ADD COLUMN typed TEXT",),
+    # v9 -> v10: no table changes. The ledger is kept with the rollback journal, not WAL (see
+    # _use_rollback_journal); a tilskudd of schema 9 or earlier switches a ledger it writes to
+    # back to WAL, and refuses one of a later schema, unchanged, before SQLite opens it. This
+    # version makes them refuse it. The mark in meta is how a version set back below it is
+    # found (an insert into meta of a later step that is there).
+    (f"INSERT INTO meta (key, value) VALUES ('{_JOURNAL_KEY}', 'rollback journal, not WAL')",),
 )
 """The SQL steps from version ``i`` to ``i + 1``; never edit a released step, add one."""
 
@@ -1007,9 +1016,10 @@ def _check_header(path: Path, app_id: int, version: int) -> None:
 
 
 def _require_schema_as_versioned(conn: sqlite3.Connection, path: Path, version: int) -> None:
-    """Refuse a ledger that has a table of a later schema than its ``user_version`` says: the
-    version was set back outside tilskudd, which would hide its amendments from every figure
-    (and make the upgrade fail on the table that is there)."""
+    """Refuse a ledger that has a table of a later schema than its ``user_version`` says (or a
+    column, or a mark in meta): the version was set back outside tilskudd, which would hide its
+    amendments from every figure (and make the upgrade fail on the table that is there), or
+    let a tilskudd that keeps WAL write to it."""
     present = {
         name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
     }
@@ -1023,6 +1033,16 @@ def _require_schema_as_versioned(conn: sqlite3.Connection, path: Path, version: 
                     version=version,
                     table=created.group(1),
                 )
+            marked = re.match(r"INSERT INTO meta \(key, value\) VALUES \('(\w+)'", sql)
+            if marked is not None:
+                key = marked.group(1)
+                if conn.execute("SELECT 1 FROM meta WHERE key = ?", (key,)).fetchone():
+                    raise LedgerIntegrityError(
+                        key="ledger.error.schema_changed_mark",
+                        path=str(path),
+                        version=version,
+                        mark=key,
+                    )
             # From version 2 on, a schema adds columns: one that is there already was added
             # by a later version, as surely as a table.
             added = re.match(r"ALTER TABLE (\w+) ADD COLUMN (\w+)", sql)
@@ -1132,7 +1152,8 @@ def _use_rollback_journal(conn: sqlite3.Connection) -> str:
     mode keeps its index in shared memory and so works only for processes on one computer; on
     a network file system it can corrupt the file. The rollback journal relies on file locks
     alone, which is what such a drive offers. A ledger an earlier tilskudd kept in WAL mode is
-    switched here (its WAL checkpointed into the file and removed).
+    switched here (its WAL checkpointed into the file and removed), after its upgrade to schema
+    10, which such a tilskudd refuses.
 
     SQLite does not wait (its busy timeout does not apply) when the switch meets another
     connection's lock, as when two tilskudd processes open a WAL ledger at the same moment: it

@@ -1423,7 +1423,7 @@ def test_switching_a_wal_ledger_to_the_rollback_journal_waits_for_another_proces
         ("file is not a database", "is damaged"),
         ("attempt to write a readonly database", "cannot be opened for writing"),
         ("unable to open database file", "cannot be opened for writing"),
-        ("database is locked", "is locked by another program"),
+        ("database is locked", "is busy: another tilskudd, or another program, has been reading"),
         ("disk I/O error", "could not be read or written"),
         ("database or disk is full", "could not be read or written"),
     ],
@@ -1435,7 +1435,7 @@ def test_what_sqlite_says_becomes_a_message_naming_the_ledger(
     problem = lg._sqlite_problem(path, sqlite3.OperationalError(said))
     assert isinstance(problem, LedgerFileError)
     assert str(problem).startswith(f"the ledger {path} {meaning}")
-    assert f"(SQLite: {said})" in str(problem)
+    assert f"SQLite: {said})" in str(problem)
 
 
 def test_an_sqlite_error_about_the_file_while_it_is_open_names_it_and_a_bug_stays_a_bug(
@@ -1867,7 +1867,6 @@ def test_nb_a_ledger_from_a_newer_tilskudd(setup: tuple[Path, Programme, Path, P
     [
         ("database disk image is malformed", "damaged", "er skadet"),
         ("attempt to write a readonly database", "not_writable", "kan ikke åpnes for skriving"),
-        ("database is locked", "locked", "er låst av et annet program"),
         ("disk I/O error", "disk", "kunne ikke leses eller skrives"),
     ],
 )
@@ -1877,6 +1876,19 @@ def test_nb_what_sqlite_says(tmp_path: Path, said: str, key: str, meaning: str) 
     assert problem is not None
     text = nb(problem, key)
     assert text.startswith(f"registeret {path} {meaning} (SQLite: {said})")  # SQLite's own words
+
+
+def test_nb_a_ledger_busy_past_the_wait_for_a_command_that_reads(tmp_path: Path) -> None:
+    path = tmp_path / "tilskudd.ledger.sqlite"
+    problem = lg._sqlite_problem(path, sqlite3.OperationalError("database is locked"))
+    assert problem is not None
+    assert nb(problem, "locked") == (
+        f"registeret {path} er opptatt: en annen kjøring av tilskudd, eller et annet program, "
+        "har lest eller skrevet i det lenger enn tilskudd venter (30 sekunder; SQLite: database "
+        "is locked). Prøv igjen når den andre er ferdig; blir den ikke ferdig (et "
+        "databaseverktøy, en sikkerhetskopiering eller en synkronisering som holder filen), lukk "
+        "det programmet."
+    )
 
 
 def test_nb_a_damaged_ledger_file(setup: tuple[Path, Programme, Path, Path]) -> None:
@@ -1926,7 +1938,7 @@ def test_nb_a_ledger_busy_with_another_writer(
         holder.close()
     assert nb(exc, "busy_change") == (
         f"registeret {ledger_path} er opptatt: en annen kjøring av tilskudd, eller et annet "
-        "program, har skrevet til det lenger enn tilskudd venter (0.05 sekunder; SQLite: "
+        "program, har lest eller skrevet i det lenger enn tilskudd venter (0.05 sekunder; SQLite: "
         "database is locked). Endringen av A-1 ble ikke registrert; kjør den samme kommandoen "
         "igjen når den andre er ferdig (tilskudd history A-1 viser hva den andre førte)."
     )
@@ -1950,7 +1962,7 @@ def test_nb_a_ledger_busy_when_a_round_is_committed_or_the_ledger_upgraded(
         holder.close()
     busy = (
         f"registeret {ledger_path} er opptatt: en annen kjøring av tilskudd, eller et annet "
-        "program, har skrevet til det lenger enn tilskudd venter (0.05 sekunder; SQLite: "
+        "program, har lest eller skrevet i det lenger enn tilskudd venter (0.05 sekunder; SQLite: "
         "database is locked)."
     )
     assert (

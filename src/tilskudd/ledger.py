@@ -1194,7 +1194,12 @@ def _sqlite_problem(path: Path, exc: sqlite3.Error) -> LedgerFileError | None:
     elif "readonly" in text or "read-only" in text or "unable to open" in text:
         key = "not_writable"
     elif "locked" in text or "busy" in text:
-        key = "locked"
+        # Another process held the file past the busy timeout: a writer (or one waiting to
+        # write, which holds off new readers) for a command that reads, a reader for the
+        # journal's switch; said as the refusal of a busy write is.
+        return LedgerFileError(
+            key="ledger.error.locked", path=str(path), said=said, seconds=f"{_BUSY_SECONDS:g}"
+        )
     elif "disk" in text or "i/o" in text:
         key = "disk"
     else:
@@ -3037,30 +3042,53 @@ def _immediate(
 ) -> Iterator[None]:
     """One write transaction: BEGIN IMMEDIATE (takes the write lock first), COMMIT or ROLLBACK.
 
-    Another process holding the write lock is waited for as long as the busy timeout; then
-    refused, naming the file, how long tilskudd waited and what was not recorded (the ``round``
-    being committed, the award of ``change`` being amended or withdrawn)."""
+    Another process holding the write lock, or reading when this one writes the file, is
+    waited for as long as the busy timeout; then refused, naming the file, how long tilskudd
+    waited and what was not recorded (the ``round`` being committed, the award of ``change``
+    being amended or withdrawn)."""
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as exc:
-        if "locked" not in str(exc) and "busy" not in str(exc):
+        if not _busy(exc):
             raise  # a read-only file, say: Ledger says so, naming the file
-        which: dict[str, object]
-        if round is not None:
-            key, which = "ledger.error.busy_round", {"round": round}
-        elif change is not None:
-            key, which = "ledger.error.busy_change", {"id": change}
-        else:
-            key, which = "ledger.error.busy", {}
-        raise LedgerError(
-            key=key, path=str(path), seconds=f"{_BUSY_SECONDS:g}", said=str(exc), **which
-        ) from None
+        raise _busy_error(path, exc, round, change) from None
     try:
         yield
         conn.execute("COMMIT")
+    except sqlite3.OperationalError as exc:
+        _roll_back(conn)
+        if not _busy(exc):
+            raise
+        # The write lock taken, the file itself is written only once no process reads it (at
+        # COMMIT, or before when the changes outgrow SQLite's cache): with the rollback journal
+        # a reader (ledger export, history) holds the writer back, which waits for it as long
+        # as the busy timeout, then is refused as by another writer.
+        raise _busy_error(path, exc, round, change) from None
     except BaseException:
         _roll_back(conn)
         raise
+
+
+def _busy(exc: sqlite3.OperationalError) -> bool:
+    """Whether SQLite gave up waiting for another process (SQLITE_BUSY: "database is locked")."""
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
+def _busy_error(
+    path: Path, exc: sqlite3.OperationalError, round: int | None, change: str | None
+) -> LedgerError:
+    """The refusal of a write that waited for another process as long as the busy timeout,
+    naming what was not recorded (the ``round`` being committed, the award of ``change``)."""
+    which: dict[str, object]
+    if round is not None:
+        key, which = "ledger.error.busy_round", {"round": round}
+    elif change is not None:
+        key, which = "ledger.error.busy_change", {"id": change}
+    else:
+        key, which = "ledger.error.busy", {}
+    return LedgerError(
+        key=key, path=str(path), seconds=f"{_BUSY_SECONDS:g}", said=str(exc), **which
+    )
 
 
 def _roll_back(conn: sqlite3.Connection) -> None:

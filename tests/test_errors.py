@@ -152,7 +152,7 @@ def test_every_ledger_error_key_the_code_names_is_in_the_catalogue() -> None:
     assert named <= set(LEDGER_KEYS), named - set(LEDGER_KEYS)
     # and nearly all of them are named literally (the rest: _sqlite_problem, the entry kinds;
     # "damaged" is also named by ledger._damaged)
-    dynamic = {f"ledger.error.{k}" for k in ("not_writable", "locked", "disk")}
+    dynamic = {f"ledger.error.{k}" for k in ("not_writable", "disk")}
     dynamic |= {f"ledger.error.kind_{k}" for k in ("commit", "award", "amendment")}
     assert set(LEDGER_KEYS) - named == dynamic
 

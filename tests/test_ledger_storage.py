@@ -134,15 +134,35 @@ sys.stdin.read()  # until the test is done
 conn.execute("ROLLBACK")
 """
 
+READER = """
+import sys
+from tilskudd.ledger import Ledger
+with Ledger.open(sys.argv[1], write=False) as opened:
+    rows = opened._conn.execute("SELECT * FROM awards")
+    rows.fetchone()  # a long ledger export (or history), half-way through the awards
+    print("held", flush=True)
+    sys.stdin.read()  # until the test is done
+"""
+
+WRITING = """
+import sqlite3, sys
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("BEGIN EXCLUSIVE")  # another tilskudd writing the file as it commits
+print("held", flush=True)
+sys.stdin.read()  # until the test is done
+conn.execute("ROLLBACK")
+"""
+
 
 @pytest.fixture
-def held(tmp_path: Path) -> Iterator[Callable[[Path], None]]:
-    """Hold a ledger's write lock from another process for as long as the test runs."""
+def held(tmp_path: Path) -> Iterator[Callable[..., None]]:
+    """Hold a ledger from another process for as long as the test runs: its write lock (as
+    another tilskudd committing does), or a read (``READER``, a tilskudd reading it)."""
     holders: list[subprocess.Popen[str]] = []
 
-    def hold(ledger: Path) -> None:
+    def hold(ledger: Path, script: str = HOLDER) -> None:
         holder = subprocess.Popen(
-            [sys.executable, "-c", HOLDER, str(ledger)],
+            [sys.executable, "-c", script, str(ledger)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -175,30 +195,65 @@ def held(tmp_path: Path) -> Iterator[Callable[[Path], None]]:
         ),
     ],
 )
-def test_a_ledger_held_by_another_writer_is_waited_for_then_refused_saying_what_to_do(
+@pytest.mark.parametrize("holder", ["writer", "reader"])
+def test_a_ledger_held_by_another_process_is_waited_for_then_refused_saying_what_to_do(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
-    held: Callable[[Path], None],
+    held: Callable[..., None],
     args: tuple[str, ...],
     what: str,
+    holder: str,
 ) -> None:
+    """Held by a reader, the same: with the rollback journal a writer writes the file only
+    once no process reads it, and waited past the busy timeout it said the ledger was 'locked
+    by another program', to be closed, and not that nothing was recorded."""
     ledger = a_programme(tmp_path)
     write_csv(tmp_path / "r2.csv", ROUND_2)
     before = dump(ledger)
     monkeypatch.setattr(lg, "_BUSY_SECONDS", 0.2)  # tilskudd waits 30 seconds
     monkeypatch.chdir(tmp_path)
-    held(ledger)
+    held(ledger, HOLDER if holder == "writer" else READER)
     result = CliRunner().invoke(app, [*args, "--lang", "en"])
     assert result.exit_code == 1, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
     said = " ".join(result.stderr.split())
     assert said.startswith(
         f"error: the ledger {ledger} is busy: another tilskudd, or another program, has been "
-        "writing to it for longer than tilskudd waits (0.2 seconds; SQLite: database is locked)."
+        "reading or writing it for longer than tilskudd waits (0.2 seconds; SQLite: database is "
+        "locked)."
     ), said
     assert what in said, said
     assert "Traceback" not in result.output
     assert dump(ledger) == before
+
+
+@pytest.mark.parametrize(
+    "args", [("status",), ("history", "A-1"), ("verify",), ("ledger", "export", "out.csv")]
+)
+def test_a_reader_held_off_by_a_writer_past_the_wait_is_told_the_ledger_is_busy(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    held: Callable[..., None],
+    args: tuple[str, ...],
+) -> None:
+    """A command that reads waits for another writing the file (or waiting to: a writer
+    waiting on a long reader holds off new ones); past the wait it said 'locked by another
+    program', now what a busy write says, without its 'nothing was recorded'."""
+    ledger = a_programme(tmp_path)
+    monkeypatch.setattr(lg, "_BUSY_SECONDS", 0.2)
+    monkeypatch.chdir(tmp_path)
+    held(ledger, WRITING)
+    result = CliRunner().invoke(app, [*args, "--lang", "en"])
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    said = " ".join(result.stderr.split())
+    assert said.startswith(
+        f"error: the ledger {ledger} is busy: another tilskudd, or another program, has been "
+        "reading or writing it for longer than tilskudd waits (0.2 seconds; SQLite: database is "
+        "locked). Try again when the other is done"
+    ), said
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out.csv").exists()
 
 
 KILLED = """

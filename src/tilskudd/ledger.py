@@ -140,6 +140,9 @@ CURRENCY_KEY = "currency"
 programme's. A ledger that records none is in Norwegian kroner (made before it was recorded)
 or holds no round yet."""
 
+_JOURNAL_KEY = "journal"
+"""The ``meta`` key that says the ledger is kept with the rollback journal (schema 10 on)."""
+
 _APPEND_ONLY = ("meta", "chain", "commits", "awards")
 
 
@@ -257,6 +260,12 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # wrote where the ledger keeps no value. NULL for every other decision, and for every
     # round committed before.
     ("ALTER TABLE awards ADD COLUMN typed TEXT",),
+    # v9 -> v10: no table changes. The ledger is kept with the rollback journal, not WAL (see
+    # _use_rollback_journal); a tilskudd of schema 9 or earlier switches a ledger it writes to
+    # back to WAL, and refuses one of a later schema, unchanged, before SQLite opens it. This
+    # version makes them refuse it. The mark in meta is how a version set back below it is
+    # found (an insert into meta of a later step that is there).
+    (f"INSERT INTO meta (key, value) VALUES ('{_JOURNAL_KEY}', 'rollback journal, not WAL')",),
 )
 """The SQL steps from version ``i`` to ``i + 1``; never edit a released step, add one."""
 
@@ -1007,9 +1016,10 @@ def _check_header(path: Path, app_id: int, version: int) -> None:
 
 
 def _require_schema_as_versioned(conn: sqlite3.Connection, path: Path, version: int) -> None:
-    """Refuse a ledger that has a table of a later schema than its ``user_version`` says: the
-    version was set back outside tilskudd, which would hide its amendments from every figure
-    (and make the upgrade fail on the table that is there)."""
+    """Refuse a ledger that has a table of a later schema than its ``user_version`` says (or a
+    column, or a mark in meta): the version was set back outside tilskudd, which would hide its
+    amendments from every figure (and make the upgrade fail on the table that is there), or
+    let a tilskudd that keeps WAL write to it."""
     present = {
         name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
     }
@@ -1023,6 +1033,16 @@ def _require_schema_as_versioned(conn: sqlite3.Connection, path: Path, version: 
                     version=version,
                     table=created.group(1),
                 )
+            marked = re.match(r"INSERT INTO meta \(key, value\) VALUES \('(\w+)'", sql)
+            if marked is not None:
+                key = marked.group(1)
+                if conn.execute("SELECT 1 FROM meta WHERE key = ?", (key,)).fetchone():
+                    raise LedgerIntegrityError(
+                        key="ledger.error.schema_changed_mark",
+                        path=str(path),
+                        version=version,
+                        mark=key,
+                    )
             # From version 2 on, a schema adds columns: one that is there already was added
             # by a later version, as surely as a table.
             added = re.match(r"ALTER TABLE (\w+) ADD COLUMN (\w+)", sql)
@@ -1132,7 +1152,8 @@ def _use_rollback_journal(conn: sqlite3.Connection) -> str:
     mode keeps its index in shared memory and so works only for processes on one computer; on
     a network file system it can corrupt the file. The rollback journal relies on file locks
     alone, which is what such a drive offers. A ledger an earlier tilskudd kept in WAL mode is
-    switched here (its WAL checkpointed into the file and removed).
+    switched here (its WAL checkpointed into the file and removed), after its upgrade to schema
+    10, which such a tilskudd refuses.
 
     SQLite does not wait (its busy timeout does not apply) when the switch meets another
     connection's lock, as when two tilskudd processes open a WAL ledger at the same moment: it
@@ -1173,7 +1194,12 @@ def _sqlite_problem(path: Path, exc: sqlite3.Error) -> LedgerFileError | None:
     elif "readonly" in text or "read-only" in text or "unable to open" in text:
         key = "not_writable"
     elif "locked" in text or "busy" in text:
-        key = "locked"
+        # Another process held the file past the busy timeout: a writer (or one waiting to
+        # write, which holds off new readers) for a command that reads, a reader for the
+        # journal's switch; said as the refusal of a busy write is.
+        return LedgerFileError(
+            key="ledger.error.locked", path=str(path), said=said, seconds=f"{_BUSY_SECONDS:g}"
+        )
     elif "disk" in text or "i/o" in text:
         key = "disk"
     else:
@@ -3016,30 +3042,53 @@ def _immediate(
 ) -> Iterator[None]:
     """One write transaction: BEGIN IMMEDIATE (takes the write lock first), COMMIT or ROLLBACK.
 
-    Another process holding the write lock is waited for as long as the busy timeout; then
-    refused, naming the file, how long tilskudd waited and what was not recorded (the ``round``
-    being committed, the award of ``change`` being amended or withdrawn)."""
+    Another process holding the write lock, or reading when this one writes the file, is
+    waited for as long as the busy timeout; then refused, naming the file, how long tilskudd
+    waited and what was not recorded (the ``round`` being committed, the award of ``change``
+    being amended or withdrawn)."""
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as exc:
-        if "locked" not in str(exc) and "busy" not in str(exc):
+        if not _busy(exc):
             raise  # a read-only file, say: Ledger says so, naming the file
-        which: dict[str, object]
-        if round is not None:
-            key, which = "ledger.error.busy_round", {"round": round}
-        elif change is not None:
-            key, which = "ledger.error.busy_change", {"id": change}
-        else:
-            key, which = "ledger.error.busy", {}
-        raise LedgerError(
-            key=key, path=str(path), seconds=f"{_BUSY_SECONDS:g}", said=str(exc), **which
-        ) from None
+        raise _busy_error(path, exc, round, change) from None
     try:
         yield
         conn.execute("COMMIT")
+    except sqlite3.OperationalError as exc:
+        _roll_back(conn)
+        if not _busy(exc):
+            raise
+        # The write lock taken, the file itself is written only once no process reads it (at
+        # COMMIT, or before when the changes outgrow SQLite's cache): with the rollback journal
+        # a reader (ledger export, history) holds the writer back, which waits for it as long
+        # as the busy timeout, then is refused as by another writer.
+        raise _busy_error(path, exc, round, change) from None
     except BaseException:
         _roll_back(conn)
         raise
+
+
+def _busy(exc: sqlite3.OperationalError) -> bool:
+    """Whether SQLite gave up waiting for another process (SQLITE_BUSY: "database is locked")."""
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
+def _busy_error(
+    path: Path, exc: sqlite3.OperationalError, round: int | None, change: str | None
+) -> LedgerError:
+    """The refusal of a write that waited for another process as long as the busy timeout,
+    naming what was not recorded (the ``round`` being committed, the award of ``change``)."""
+    which: dict[str, object]
+    if round is not None:
+        key, which = "ledger.error.busy_round", {"round": round}
+    elif change is not None:
+        key, which = "ledger.error.busy_change", {"id": change}
+    else:
+        key, which = "ledger.error.busy", {}
+    return LedgerError(
+        key=key, path=str(path), seconds=f"{_BUSY_SECONDS:g}", said=str(exc), **which
+    )
 
 
 def _roll_back(conn: sqlite3.Connection) -> None:

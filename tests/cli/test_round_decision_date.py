@@ -142,6 +142,6 @@ def test_a_round_committed_before_schema_8_reads_the_date_from_the_toml_and_says
     amended = run("amend", "A-2", "--amount", "30000", "--reason", "Cost cut")
     assert amended.exit_code == 0, amended.output
     with lg.Ledger.open(ledger_path, write=False) as ledger:
-        assert ledger.version == lg.SCHEMA_VERSION == 9
+        assert ledger.version == lg.SCHEMA_VERSION == 10
         assert ledger.verify_chain().ok
         assert [c.decision_date for c in ledger.commits()] == [None]

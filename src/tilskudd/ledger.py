@@ -2247,6 +2247,7 @@ class Ledger:
                         needed=amount - before,
                         remaining=remaining,
                         frame=programme.frame,
+                        most=before + remaining,
                         **which,
                     )
                 problems = self._policy_problems(award, amount, before, awards)

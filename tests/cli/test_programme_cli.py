@@ -1582,14 +1582,29 @@ def test_nb_over_the_frame_and_amend_over_the_frame(folder: Path) -> None:
     assert amended.exit_code == 1
     assert amended.stderr == (
         f"feil: å øke A-3 (runde 1) fra {kr(0)} til {kr(80_000)} krever {kr(80_000)}, men "
-        f"bare {kr(50_000)} er igjen av rammen på {kr(150_000)}\n"
+        f"bare {kr(50_000)} er igjen av rammen på {kr(150_000)}; ingenting ble registrert. "
+        f"Skal søknaden få mer enn {kr(50_000)}, må et annet tilsagn først settes ned eller "
+        "trekkes tilbake, så pengene går tilbake til rammen (tilskudd status viser hva som er "
+        "igjen)\n"
     )
+    # What to do next, not only what was refused: history shows what the round decided.
     assert run("withdraw", "A-3", "--reason", "x", "--lang", "nb").stderr == (
-        f"feil: A-3 (runde 1) har ikke noe tilskudd å trekke tilbake ({kr(0)})\n"
+        f"feil: A-3 (runde 1) har ikke noe tilskudd å trekke tilbake ({kr(0)}); ingenting ble "
+        "registrert. tilskudd history A-3 viser hva runden vedtok for søknaden\n"
     )
     # the programme's language (en here) comes before TILSKUDD_LANG
     os_lang = run_env({"TILSKUDD_LANG": "nb"}, "withdraw", "A-3", "--reason", "x")
-    assert os_lang.stderr == "error: A-3 (round 1) has no award to withdraw (NOK\xa00)\n"
+    assert os_lang.stderr == (
+        "error: A-3 (round 1) has no award to withdraw (NOK\xa00); nothing was recorded. "
+        "tilskudd history A-3 shows what the round decided for it\n"
+    )
+    above = run("amend", "A-1", "--amount", "900 000", "--reason", "x", "--outside-policy")
+    assert above.exit_code == 1
+    assert above.stderr == (
+        "error: NOK\xa0900,000 is more than A-1 (round 1) applied for (NOK\xa060,000); nothing "
+        "was recorded. An award is never more than the amount applied for, not even with "
+        "--outside-policy: give at most NOK\xa060,000\n"
+    )
 
 
 def test_commit_without_round_is_said_in_the_commands_language(folder: Path) -> None:

@@ -1264,6 +1264,16 @@ def test_the_difi_2009_walk_through(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     (round1,) = report["rounds"]
     assert round1["committed"] <= 20_000_000
     assert report["remaining"] == 60_000_000 - round1["committed"] >= 40_000_000
+    # The example names no round (as init writes it): the ledger records no name, so an
+    # English export says "Round 1" by its number, not a "Runde 1" the file once wrote.
+    assert round1["name"] is None
+    assert run("ledger", "export", "rounds.xlsx", "--lang", "en").exit_code == 0
+    rows = list(
+        openpyxl.load_workbook(folder / "rounds.xlsx")["Rounds"].iter_rows(values_only=True)
+    )
+    assert rows[0][:2] == ("Round", "Round name")
+    assert rows[1][:2] == (1, None)
+    assert not any("Runde" in str(v) for row in rows for v in row)
     second = run("allocate", "difi_2009_runde2.xlsx", "--round", "2", "--limit", "5")
     assert second.exit_code == 0, second.output
     assert f"Runde 2: ramme 40{NBSP}000{NBSP}000{NBSP}kr, fra ordningsfilen." in second.stdout

@@ -1569,6 +1569,45 @@ def test_nb_committing_the_same_round_twice(folder: Path) -> None:
     )
 
 
+def test_money_freed_names_the_reserve_list_that_may_be_funded_from_it(folder: Path) -> None:
+    """A withdrawal said only that the money went back to the frame: the officer had to find
+    the round's reserve list, kept for this (policy.reserve), in the round's documents. It is
+    named after a withdrawal or a lowered award, in order, with the amend that funds one, and
+    no longer names an application an amendment has funded."""
+    toml = folder / "tilskudd.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + "reserve = 1\n", encoding="utf-8")
+    commit_round()  # A-1 and A-2 fill the 100 000; A-3 is the reserve
+    withdrawn = run("withdraw", "A-2", "--reason", "Withdrew")
+    assert withdrawn.exit_code == 0, withdrawn.output
+    assert withdrawn.stdout.splitlines()[1:] == [
+        "Round 1's reserve list, in order: A-3. tilskudd amend ID --round 1 --amount N "
+        '--reason "…" funds one of them from the money freed, held to round 1\'s policy.'
+    ]
+    funded = run("amend", "A-3", "--amount", "40 000", "--reason", "First on the reserve list")
+    assert funded.exit_code == 0, funded.output
+    assert len(funded.stdout.splitlines()) == 1  # raised: nothing freed
+    lowered = run("amend", "A-1", "--amount", "50 000", "--reason", "Cost reduced", "--lang", "nb")
+    assert lowered.exit_code == 0, lowered.output
+    assert len(lowered.stdout.splitlines()) == 1  # the reserve is funded: no list to name
+
+
+def test_nb_money_freed_names_the_reserve_list(folder: Path) -> None:
+    toml = folder / "tilskudd.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + "reserve = 2\n", encoding="utf-8")
+    (folder / "r1.csv").write_text(
+        "\n".join([HEADER, *ROUND_1, "A-4;Oslo kommune;958935420;Kart;0301;30000;150000;2"]) + "\n",
+        encoding="utf-8",
+    )
+    commit_round()
+    lowered = run("amend", "A-1", "--amount", "50 000", "--reason", "Billigere", "--lang", "nb")
+    assert lowered.exit_code == 0, lowered.output
+    assert lowered.stdout.splitlines()[1:] == [
+        "Reservelisten for runde 1, i rekkefølge: A-3 og A-4. tilskudd amend ID --round 1 "
+        '--amount N --reason "…" gir en av dem tilskudd av pengene som ble ledige, innenfor '
+        "tildelingsreglene for runde 1."
+    ]
+
+
 def test_nb_over_the_frame_and_amend_over_the_frame(folder: Path) -> None:
     commit_round()
     big = "C-1;Bergen kommune;964338531;Stort;1201;120000;600000;5"

@@ -663,6 +663,17 @@ def _change(
     for warning in change.warnings:
         # After what was recorded, as allocate says its warnings: the change stands.
         _out(f"{get(language)('severity.warning')}: {warning.render(language)}")
+    if change.amount_after < change.amount_before:
+        # Money freed: the round's reserve list is there to be funded from it (policy.reserve).
+        waiting = ledger_module.reserve_list(path, change.round)
+        if waiting:
+            _out(
+                get(language)(
+                    "ledger.cli.reserve_waiting",
+                    round=change.round,
+                    ids=[award.application_id for award in waiting],
+                )
+            )
 
 
 ReasonOpt = Annotated[

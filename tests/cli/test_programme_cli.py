@@ -1651,8 +1651,8 @@ def test_nb_over_the_frame_and_amend_over_the_frame(folder: Path) -> None:
     assert above.exit_code == 1
     assert above.stderr == (
         "error: NOK\xa0900,000 is more than A-1 (round 1) applied for (NOK\xa060,000); nothing "
-        "was recorded. An award is never more than the amount applied for, not even with "
-        "--outside-policy: give at most NOK\xa060,000\n"
+        "was recorded. An award is never more than the amount applied for: give at most "
+        "NOK\xa060,000\n"
     )
 
 

@@ -776,7 +776,7 @@ def withdraw(
 
     Example:
 
-        tilskudd withdraw 2009-031 --decided 3.11.2009 \\
+        tilskudd withdraw 2009-117 --decided 3.11.2009 \\
             --reason "The municipality withdrew (e-mail 3.11.2009)"
     """
     with contextlib.ExitStack() as in_currency, guard(debug):

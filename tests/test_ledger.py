@@ -1547,7 +1547,9 @@ def test_a_frame_cut_below_what_is_committed_leaves_nothing_not_less_than_nothin
     lg.amend(ledger_path, smaller, "A-1", 50_000, "cost came in lower")  # 90 000 kr
     with pytest.raises(
         LedgerError,
-        match=r"needs NOK\xa05,000, but only NOK\xa00 remains of the frame of NOK\xa080,000$",
+        match=r"needs NOK\xa05,000, but only NOK\xa00 remains of the frame of NOK\xa080,000; "
+        r"nothing was recorded. To give it more than NOK\xa050,000, first lower or withdraw "
+        r"another award",
     ):
         lg.amend(ledger_path, smaller, "A-1", 55_000, "x")
     r2 = write_csv(tmp_path / "r2.csv", ROUND_2)
@@ -2018,12 +2020,16 @@ def test_nb_amendments_refused(tmp_path: Path) -> None:
         amend("unchanged", "A-1", 60_000)
         == f"A-1 (runde 1) er allerede {kr(60_000)}; ingenting å endre"
     )
+    # Each refusal says that nothing was recorded and what to do instead.
     assert amend("above_requested", "A-1", 70_000) == (
-        f"{kr(70_000)} er mer enn A-1 (runde 1) søkte om ({kr(60_000)})"
+        f"{kr(70_000)} er mer enn A-1 (runde 1) søkte om ({kr(60_000)}); ingenting ble "
+        f"registrert. Et tilskudd er aldri større enn det omsøkte beløpet: gi høyst {kr(60_000)}"
     )
     assert amend("raise_over_frame", "A-3", 80_000) == (
         f"å øke A-3 (runde 1) fra {kr(0)} til {kr(80_000)} krever {kr(80_000)}, men bare "
-        f"{kr(10_000)} er igjen av rammen på {kr(110_000)}"
+        f"{kr(10_000)} er igjen av rammen på {kr(110_000)}; ingenting ble registrert. Skal "
+        f"søknaden få mer enn {kr(10_000)}, må et annet tilsagn først settes ned eller trekkes "
+        "tilbake, så pengene går tilbake til rammen (tilskudd status viser hva som er igjen)"
     )
     assert amend("rejected", "A-4", 10_000) == (
         "A-4 (runde 1) ble avvist som ugyldig i runden og kan ikke få tilskudd gjennom en endring"
@@ -2037,7 +2043,8 @@ def test_nb_amendments_refused(tmp_path: Path) -> None:
     )
     exc = refused(lambda: lg.withdraw(ledger_path, programme, "A-3", "x"))
     assert nb(exc, "nothing_to_withdraw") == (
-        f"A-3 (runde 1) har ikke noe tilskudd å trekke tilbake ({kr(0)})"
+        f"A-3 (runde 1) har ikke noe tilskudd å trekke tilbake ({kr(0)}); ingenting ble "
+        "registrert. tilskudd history A-3 viser hva runden vedtok for søknaden"
     )
     lg.withdraw(ledger_path, programme, "A-2", "x")
     exc = refused(lambda: lg.withdraw(ledger_path, programme, "A-2", "x"))

@@ -120,6 +120,7 @@ __all__ = [
     "history",
     "normalise_title",
     "quota_lines",
+    "reserve_list",
     "round_context",
     "round_status",
     "split_organisation",
@@ -2273,6 +2274,7 @@ class Ledger:
                         needed=amount - before,
                         remaining=remaining,
                         frame=programme.frame,
+                        most=before + remaining,
                         **which,
                     )
                 problems = self._policy_problems(award, amount, before, awards)
@@ -3494,6 +3496,18 @@ def history(ledger: LedgerLike, query: str) -> list[AwardRecord]:
     """Everything recorded for an organisation number or application id."""
     with _opened(ledger, write=False) as opened:
         return opened.history(query)
+
+
+def reserve_list(ledger: LedgerLike, round_id: int) -> list[AwardRecord]:
+    """Round ``round_id``'s reserve list as it stands, in rank order: the applications it put
+    there that no amendment has funded since, which money freed may fund (``amend``)."""
+    with _opened(ledger, write=False) as opened:
+        waiting = [
+            award
+            for award in opened.awards(round=round_id)
+            if award.status == Status.RESERVE and award.current == 0 and not award.withdrawn
+        ]
+    return sorted(waiting, key=lambda a: (a.rank is None, a.rank or 0, a.seq))
 
 
 def verify_chain(ledger: LedgerLike) -> ChainReport:

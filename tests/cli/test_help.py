@@ -7,6 +7,7 @@ import inspect
 import itertools
 import os
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -572,6 +573,30 @@ def test_the_ledger_commands_examples_are_what_the_bundled_programme_gives(
             assert line.strip() in printed, (command, lang, line)
         if command == "history":
             assert "Bindal kommune" in result.stdout
+
+
+def test_the_amend_and_withdraw_examples_change_awards_the_bundled_round_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """withdraw's example named 2009-031, which the bundled round 1 does not fund: pasted in
+    examples/programme_difi2009, it was refused ("has no award to withdraw"). Each example, in
+    either language, now records its change there after round 1."""
+    import shutil
+
+    examples = Path(__file__).resolve().parents[2] / "examples"
+    monkeypatch.delenv("TILSKUDD_LANG", raising=False)
+    runner = CliRunner()
+    for lang in ("en", "nb"):
+        shutil.copytree(examples, tmp_path / lang / "examples")
+        monkeypatch.chdir(tmp_path / lang / "examples" / "programme_difi2009")
+        committed = runner.invoke(
+            app, ["allocate", "../difi_2009_runde1.xlsx", "--round", "1", "--commit"]
+        )
+        assert committed.exit_code == 0, committed.output
+        for command in ("amend", "withdraw"):
+            (typed,) = [" ".join(_examples([command], lang)).replace(" \\ ", " ")]
+            result = runner.invoke(app, shlex.split(typed)[1:])
+            assert result.exit_code == 0, (lang, typed, result.output)
 
 
 @pytest.mark.parametrize("lang", ["en", "nb"])

@@ -1264,6 +1264,16 @@ def test_the_difi_2009_walk_through(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     (round1,) = report["rounds"]
     assert round1["committed"] <= 20_000_000
     assert report["remaining"] == 60_000_000 - round1["committed"] >= 40_000_000
+    # The example names no round (as init writes it): the ledger records no name, so an
+    # English export says "Round 1" by its number, not a "Runde 1" the file once wrote.
+    assert round1["name"] is None
+    assert run("ledger", "export", "rounds.xlsx", "--lang", "en").exit_code == 0
+    rows = list(
+        openpyxl.load_workbook(folder / "rounds.xlsx")["Rounds"].iter_rows(values_only=True)
+    )
+    assert rows[0][:2] == ("Round", "Round name")
+    assert rows[1][:2] == (1, None)
+    assert not any("Runde" in str(v) for row in rows for v in row)
     second = run("allocate", "difi_2009_runde2.xlsx", "--round", "2", "--limit", "5")
     assert second.exit_code == 0, second.output
     assert f"Runde 2: ramme 40{NBSP}000{NBSP}000{NBSP}kr, fra ordningsfilen." in second.stdout
@@ -1559,6 +1569,45 @@ def test_nb_committing_the_same_round_twice(folder: Path) -> None:
     )
 
 
+def test_money_freed_names_the_reserve_list_that_may_be_funded_from_it(folder: Path) -> None:
+    """A withdrawal said only that the money went back to the frame: the officer had to find
+    the round's reserve list, kept for this (policy.reserve), in the round's documents. It is
+    named after a withdrawal or a lowered award, in order, with the amend that funds one, and
+    no longer names an application an amendment has funded."""
+    toml = folder / "tilskudd.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + "reserve = 1\n", encoding="utf-8")
+    commit_round()  # A-1 and A-2 fill the 100 000; A-3 is the reserve
+    withdrawn = run("withdraw", "A-2", "--reason", "Withdrew")
+    assert withdrawn.exit_code == 0, withdrawn.output
+    assert withdrawn.stdout.splitlines()[1:] == [
+        "Round 1's reserve list, in order: A-3. tilskudd amend ID --round 1 --amount N "
+        '--reason "…" funds one of them from the money freed, held to round 1\'s policy.'
+    ]
+    funded = run("amend", "A-3", "--amount", "40 000", "--reason", "First on the reserve list")
+    assert funded.exit_code == 0, funded.output
+    assert len(funded.stdout.splitlines()) == 1  # raised: nothing freed
+    lowered = run("amend", "A-1", "--amount", "50 000", "--reason", "Cost reduced", "--lang", "nb")
+    assert lowered.exit_code == 0, lowered.output
+    assert len(lowered.stdout.splitlines()) == 1  # the reserve is funded: no list to name
+
+
+def test_nb_money_freed_names_the_reserve_list(folder: Path) -> None:
+    toml = folder / "tilskudd.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + "reserve = 2\n", encoding="utf-8")
+    (folder / "r1.csv").write_text(
+        "\n".join([HEADER, *ROUND_1, "A-4;Oslo kommune;958935420;Kart;0301;30000;150000;2"]) + "\n",
+        encoding="utf-8",
+    )
+    commit_round()
+    lowered = run("amend", "A-1", "--amount", "50 000", "--reason", "Billigere", "--lang", "nb")
+    assert lowered.exit_code == 0, lowered.output
+    assert lowered.stdout.splitlines()[1:] == [
+        "Reservelisten for runde 1, i rekkefølge: A-3 og A-4. tilskudd amend ID --round 1 "
+        '--amount N --reason "…" gir en av dem tilskudd av pengene som ble ledige, innenfor '
+        "tildelingsreglene for runde 1."
+    ]
+
+
 def test_nb_over_the_frame_and_amend_over_the_frame(folder: Path) -> None:
     commit_round()
     big = "C-1;Bergen kommune;964338531;Stort;1201;120000;600000;5"
@@ -1582,14 +1631,29 @@ def test_nb_over_the_frame_and_amend_over_the_frame(folder: Path) -> None:
     assert amended.exit_code == 1
     assert amended.stderr == (
         f"feil: å øke A-3 (runde 1) fra {kr(0)} til {kr(80_000)} krever {kr(80_000)}, men "
-        f"bare {kr(50_000)} er igjen av rammen på {kr(150_000)}\n"
+        f"bare {kr(50_000)} er igjen av rammen på {kr(150_000)}; ingenting ble registrert. "
+        f"Skal søknaden få mer enn {kr(50_000)}, må et annet tilsagn først settes ned eller "
+        "trekkes tilbake, så pengene går tilbake til rammen (tilskudd status viser hva som er "
+        "igjen)\n"
     )
+    # What to do next, not only what was refused: history shows what the round decided.
     assert run("withdraw", "A-3", "--reason", "x", "--lang", "nb").stderr == (
-        f"feil: A-3 (runde 1) har ikke noe tilskudd å trekke tilbake ({kr(0)})\n"
+        f"feil: A-3 (runde 1) har ikke noe tilskudd å trekke tilbake ({kr(0)}); ingenting ble "
+        "registrert. tilskudd history A-3 viser hva runden vedtok for søknaden\n"
     )
     # the programme's language (en here) comes before TILSKUDD_LANG
     os_lang = run_env({"TILSKUDD_LANG": "nb"}, "withdraw", "A-3", "--reason", "x")
-    assert os_lang.stderr == "error: A-3 (round 1) has no award to withdraw (NOK\xa00)\n"
+    assert os_lang.stderr == (
+        "error: A-3 (round 1) has no award to withdraw (NOK\xa00); nothing was recorded. "
+        "tilskudd history A-3 shows what the round decided for it\n"
+    )
+    above = run("amend", "A-1", "--amount", "900 000", "--reason", "x", "--outside-policy")
+    assert above.exit_code == 1
+    assert above.stderr == (
+        "error: NOK\xa0900,000 is more than A-1 (round 1) applied for (NOK\xa060,000); nothing "
+        "was recorded. An award is never more than the amount applied for: give at most "
+        "NOK\xa060,000\n"
+    )
 
 
 def test_commit_without_round_is_said_in_the_commands_language(folder: Path) -> None:

@@ -663,6 +663,17 @@ def _change(
     for warning in change.warnings:
         # After what was recorded, as allocate says its warnings: the change stands.
         _out(f"{get(language)('severity.warning')}: {warning.render(language)}")
+    if change.amount_after < change.amount_before:
+        # Money freed: the round's reserve list is there to be funded from it (policy.reserve).
+        waiting = ledger_module.reserve_list(path, change.round)
+        if waiting:
+            _out(
+                get(language)(
+                    "ledger.cli.reserve_waiting",
+                    round=change.round,
+                    ids=[award.application_id for award in waiting],
+                )
+            )
 
 
 ReasonOpt = Annotated[
@@ -765,7 +776,7 @@ def withdraw(
 
     Example:
 
-        tilskudd withdraw 2009-031 --decided 3.11.2009 \\
+        tilskudd withdraw 2009-117 --decided 3.11.2009 \\
             --reason "The municipality withdrew (e-mail 3.11.2009)"
     """
     with contextlib.ExitStack() as in_currency, guard(debug):

@@ -13,7 +13,7 @@ What a block shows:
   follow each other in the output.
 - ``…`` inside a line stands for text left out of that line (a long path, the rest of a hash).
 - What differs from run to run is compared as a placeholder: the time of a ledger entry
-  (``2009-04-15 10:00:00 UTC``) and a hash cut short (``ddf9a4bf…``).
+  (``15. april 2009 kl. 12.00``) and a hash cut short (``ddf9a4bf…``).
 
 A block that shows what a command would print on a file that is not in the repository (the
 ``søknader.xlsx`` of an officer) is marked ``<!-- docs: not run -->`` on the line before it; a
@@ -46,7 +46,10 @@ _NOT_RUN = "<!-- docs: not run -->"
 _RUN = re.compile(r"<!-- docs: run (?P<command>.+?) -->")
 _COLUMNS = re.compile(r"<!-- docs: columns (?P<columns>\d+) -->")
 _FENCE = re.compile(r"^(?P<indent> *)```(?P<kind>\S*)\s*$")
-_TIME = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC")
+_TIME = re.compile(
+    r"\d{1,2}\. [a-zæøå]+ \d{4} kl\. \d\d\.\d\d"  # 15. april 2009 kl. 12.00
+    r"|\d{1,2} [A-Z][a-z]+ \d{4} at \d\d:\d\d Norwegian time"
+)
 _HASH = re.compile(r"\b[0-9a-f]{8,}…|\b(?=[0-9a-f]*[a-f])[0-9a-f]{16,}\b")
 _SPACES = str.maketrans({"\u00a0": " ", "\u202f": " "})
 
@@ -261,7 +264,14 @@ def test_a_gap_inside_a_line_and_the_placeholders() -> None:
     )
     assert mismatch(["ny kjøring av …/runde1.xlsx gir"], ["ny kjøring av /tmp/runde2.xlsx gir"])
     assert mismatch(["hash: 201beb98…"], ["hash: ddf9a4bf…"]) is None
-    assert mismatch(["ført 2009-04-15 10:00:00 UTC"], ["ført 2026-11-29 06:40:11 UTC"]) is None
+    assert mismatch(["ført 15. april 2009 kl. 12.00"], ["ført 29. november 2026 kl. 07.40"]) is None
+    assert (
+        mismatch(
+            ["on 15 April 2009 at 12:00 Norwegian time"], ["on 1 May 2026 at 07:40 Norwegian time"]
+        )
+        is None
+    )
+    assert mismatch(["ført 15. april 2009 kl. 12.00"], ["ført 15. april 2009 kl. 12"]) is not None
     assert mismatch(["19 981 000 kr"], ["19 981 001 kr"]) is not None
     assert mismatch(["Ramme  5"], ["Ramme  5   "]) is None  # trailing spaces are not compared
 

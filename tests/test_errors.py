@@ -122,6 +122,7 @@ SAMPLES = {
     "list": ["«A»", "«B»"],
     "num": Decimal("4.5"),
     "pct": Decimal("0.2"),
+    "time": "2009-04-15T10:00:00+00:00",
     "": "X-1",
     "plural": 2,
 }

@@ -6,7 +6,7 @@ import re
 import string
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import partial
 from importlib import resources
@@ -26,6 +26,7 @@ from tilskudd.i18n import (
     format_date,
     format_number,
     format_share,
+    format_time,
     get,
     languages,
 )
@@ -166,6 +167,24 @@ def test_dates_and_shares() -> None:
     assert re.fullmatch(r"37\.5%", format_share(Decimal("0.375"), "en"))
 
 
+def test_a_recorded_time_is_said_in_norways_time() -> None:
+    # The ledger records UTC; an officer reads the time it is in Norway, summer time included.
+    assert format_time("2009-04-15T10:00:00+00:00", "nb") == "15. april 2009 kl. 12.00"
+    assert format_time("2009-04-15T10:00:00+00:00", "en") == (
+        "15 April 2009 at 12:00 Norwegian time"
+    )
+    assert format_time("2009-11-04T09:00:00+00:00", "nb") == "4. november 2009 kl. 10.00"
+    # 23:30 UTC on 31 December is already the new year in Norway; no zone is read as UTC.
+    assert format_time("2025-12-31T23:30:00", "nb") == "1. januar 2026 kl. 00.30"
+    assert format_time("not a time", "en") == "not a time"  # a message is never lost
+    # Through a catalogue, both ways a template is rendered (compiled and general).
+    for lang, said in (("nb", "kl. 12.00"), ("en", "at 12:00 Norwegian time")):
+        text = get(lang)(
+            "ledger.error.commit_described", round=1, when="2009-04-15T10:00:00Z", seq=1
+        )
+        assert said in text, text
+
+
 def test_missing_parameter_renders_a_question_mark_not_a_crash() -> None:
     nb = get("nb")
     assert nb._formatter.vformat("{amount:money} {n:num} {x}", (), _Defaults({})) == "? ? ?"
@@ -186,6 +205,7 @@ VALUES: dict[str, list[Any]] = {
     "then": [["A", "B", "C"], ["A"], [], ("X", "Y"), "single", [1, 2], None, MISSING],
     "sheet": ["Søknader", "Runde 1 ", "O'Brien", "Ark_2", "", 3, None, MISSING],
     "sheets": [["Søknader", "Runde 1 "], ["A"], [], ("X", " Y"), "single", None, MISSING],
+    "time": ["2009-04-15T10:00:00+00:00", "2026-07-01T22:30:00", "2009-04-15", "not a time", None],
     "": ["text", "ends with a dot.", "  padded  ", "", 5, 0, Decimal("1.50"), None, ["a"], True],
     # The round's currency in words: no parameter to give ({_:kroner}).
     **{
@@ -260,6 +280,7 @@ def _key_and_params(draw: st.DrawFn) -> tuple[str, str, dict[str, Any]]:
         "then": st.lists(st.text(max_size=5), max_size=4) | st.text(max_size=5) | st.none(),
         "sheet": st.text(max_size=8) | st.none(),
         "sheets": st.lists(st.text(max_size=5), max_size=4) | st.text(max_size=5) | st.none(),
+        "time": st.datetimes().map(datetime.isoformat) | st.text(max_size=8) | st.none(),
         "": st.text(max_size=8) | st.integers() | st.decimals(allow_nan=False) | st.none(),
         **dict.fromkeys(
             ("kroner", "kr", "zero", "typed", "one", "thousand", "exact", "hundredths"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -1694,7 +1695,9 @@ def test_nb_committing_twice_the_same_allocation_or_round(
     same = refused(lambda: lg.commit_round(ledger_path, result, programme, 2, input_path=r1))
     text = nb(same, "same_allocation")
     assert text.startswith("denne fordelingen er allerede ført i registeret: runde 1, ført ")
-    assert "UTC (post 1 i registeret), fra de samme inndataene (SHA-256 " in text
+    assert "(post 1 i registeret), fra de samme inndataene (SHA-256 " in text
+    # When, in Norway's time, as an officer reads a clock: not UTC.
+    assert re.search(r"ført \d{1,2}\. [a-zæøå]+ \d{4} kl\. \d\d\.\d\d \(post 1", text), text
     assert text.endswith("med de samme tildelingsreglene. Ingenting ble registrert.")
     # the nested description is English in str() and Norwegian in text("nb")
     assert same.params["earlier"].key == "ledger.error.commit_described"

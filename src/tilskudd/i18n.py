@@ -67,6 +67,7 @@ __all__ = [
     "format_date",
     "format_number",
     "format_share",
+    "format_time",
     "get",
     "languages",
     "quoted",
@@ -151,6 +152,27 @@ def format_date(value: date, lang: str) -> str:
     if lang == "nb":
         return f"{value.day}. {_MONTHS_NB[value.month - 1]} {value.year}"
     return f"{value.day} {value.strftime('%B')} {value.year}"
+
+
+def format_time(timestamp: str, lang: str) -> str:
+    """A recorded time (ISO 8601, as the ledger keeps it in UTC) as the officers read it, in
+    Norway's time: '15. april 2009 kl. 12.00' (nb), '15 April 2009 at 12:00 Norwegian time'
+    (en). A time without a zone is read as UTC; text that is no time is given as it is (a
+    message is never lost)."""
+    from datetime import UTC, datetime
+
+    from tilskudd.clock import TIMEZONE
+
+    try:
+        when = datetime.fromisoformat(timestamp)
+    except ValueError:
+        return timestamp
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    local = when.astimezone(TIMEZONE)
+    if lang == "nb":
+        return f"{format_date(local.date(), lang)} kl. {local:%H.%M}"
+    return f"{format_date(local.date(), lang)} at {local:%H:%M} Norwegian time"
 
 
 class Phrase:
@@ -267,6 +289,8 @@ class _Formatter(string.Formatter):
             return self.translator.in_order(_items(value, self.translator))
         if format_spec == "sheet":
             return sheet_reference(str(value))
+        if format_spec == "time":
+            return format_time(str(value), lang)
         if format_spec == "sheets":
             return self.translator.join(_sheets(value))
         if not format_spec and type(value) is Decimal:
@@ -704,6 +728,9 @@ def _value_shows(translator: Translator) -> dict[str, _ShowValue]:
     def sheet(value: Any) -> str:
         return "?" if isinstance(value, _Missing) else sheet_reference(str(value))
 
+    def time(value: Any) -> str:
+        return "?" if isinstance(value, _Missing) else format_time(str(value), lang)
+
     def sheets(value: Any) -> str:
         return "?" if isinstance(value, _Missing) else translator.join(_sheets(value))
 
@@ -729,6 +756,7 @@ def _value_shows(translator: Translator) -> dict[str, _ShowValue]:
         "then": ordered,
         "sheet": sheet,
         "sheets": sheets,
+        "time": time,
         "": plain,
     }
 

@@ -608,13 +608,15 @@ class CommitRecord:
         return programme_decision(programme, self.round)
 
     def describe(self) -> str:
-        """``round 1, committed 2025-04-15 10:00:00 UTC (ledger entry 1)``, for messages."""
+        """``round 1, committed 15 April 2025 at 12:00 Norwegian time (ledger entry 1)``, for
+        messages."""
         return str(self.description())
 
     def description(self) -> Phrase:
         """:meth:`describe` as a phrase, in the language of the message it is put in."""
-        when = self.committed_at.replace("T", " ").replace("+00:00", " UTC")
-        return Phrase("ledger.error.commit_described", round=self.round, when=when, seq=self.seq)
+        return Phrase(
+            "ledger.error.commit_described", round=self.round, when=self.committed_at, seq=self.seq
+        )
 
 
 @dataclass(frozen=True)

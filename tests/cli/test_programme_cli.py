@@ -1487,7 +1487,7 @@ def test_nb_a_committed_round_run_otherwise(
         "feil: en ført runde kjøres slik den ble ført, så dokumentene og forklaringene "
         "stemmer med registeret; denne kjøringen av runde 1, ført "
     ), said
-    assert f"UTC (post 1 i registeret) gjør ikke det: {difference.format(folder=folder)}" in said
+    assert f"(post 1 i registeret) gjør ikke det: {difference.format(folder=folder)}" in said
     if key == "rerun_input":
         assert said.endswith(
             "Bruk filen som ble ført, slik den var da (en kopi med det samme innholdet går også; "
@@ -1552,13 +1552,13 @@ def test_nb_committing_the_same_round_twice(folder: Path) -> None:
     assert same.stderr.startswith(
         "feil: denne fordelingen er allerede ført i registeret: runde 1, ført "
     ), same.stderr
-    assert "UTC (post 1 i registeret), fra de samme inndataene (SHA-256 " in same.stderr
+    assert "(post 1 i registeret), fra de samme inndataene (SHA-256 " in same.stderr
     again = run("allocate", "r2.csv", "--round", "1", "--commit", "--lang", "nb")
     assert again.exit_code == 1
     assert again.stderr.startswith("feil: runde 1 er allerede ført i registeret: runde 1, ført "), (
         again.stderr
     )
-    assert f"UTC (post 1 i registeret), {kr(100_000)} tildelt. En ført runde er endelig;" in (
+    assert f"(post 1 i registeret), {kr(100_000)} tildelt. En ført runde er endelig;" in (
         again.stderr
     )
     assert "already" not in again.stderr

@@ -492,7 +492,7 @@ def test_the_workbook_shows_the_awards_as_they_stand(
     assert ("Sum", None, 7_000_000, None) in summary  # the awards per county now
     basis = _figures(sheets["Grunnlag"])
     assert basis["Endringer etter vedtaket"] == (
-        "3 endringer og 1 tilbaketrekning, den siste registrert 2009-11-04T09:00:00+00:00"
+        "3 endringer og 1 tilbaketrekning, den siste registrert 4. november 2009 kl. 10.00"
     )
     assert basis["Beløpene viser"] == "tildelingene slik de står nå"
 

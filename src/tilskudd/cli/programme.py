@@ -1331,7 +1331,7 @@ class RoundPlan:
         t = get(lang)
         ctx = self.context
         if ctx.already_committed is not None:
-            when = ctx.already_committed.committed_at.replace("T", " ").replace("+00:00", " UTC")
+            when = ctx.already_committed.committed_at
             _out(t("ledger.cli.round_committed", round=ctx.round, when=when))
             if self.programme is not None:
                 from tilskudd.rounds import decision_date_note

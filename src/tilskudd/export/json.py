@@ -28,10 +28,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from tilskudd import clock
 from tilskudd.collector import collector_paused
 from tilskudd.export.atomic import atomic_write
-from tilskudd.jsondata import plain, reason_data
+from tilskudd.jsondata import change_data, plain, reason_data
 from tilskudd.models import Application, AwardChange, Decision, Issue, RejectedRow, RoundResult
 from tilskudd.publication import build, changes_by_id, quota_lines, standing
 from tilskudd.summary import summarise
@@ -168,15 +167,7 @@ def _changes(
         status_now=status,
         changes=[
             {
-                "kind": c.kind,
-                # the date it was decided where the officer gave one, as the documents date it
-                "date": clock.change_day(c.decided, c.created).isoformat(),
-                "decided": c.decided,
-                "recorded": c.created,
-                "before": c.amount_before,
-                "after": c.amount_after,
-                "reason": c.reason,
-                "outside_policy": list(c.outside_policy),
+                **change_data(c),
                 # the change in words, without "the grant is now …" (that is amount_now)
                 "text": " ".join(change_sentences((c,), lang)[:-1]),
             }

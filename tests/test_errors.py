@@ -5,6 +5,7 @@ from __future__ import annotations
 import pickle
 import re
 import string
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -12,7 +13,14 @@ import pytest
 import typer
 
 from tilskudd.cli import common
-from tilskudd.errors import AllocationInvariantError, LedgerError, TilskuddError, UsageError
+from tilskudd.errors import (
+    AllocationInvariantError,
+    LedgerError,
+    LedgerFileError,
+    ProgrammeError,
+    TilskuddError,
+    UsageError,
+)
 from tilskudd.i18n import Phrase, _catalogue, get
 from tilskudd.rules import common as rules_common
 
@@ -177,3 +185,34 @@ def test_a_broken_rule_result_is_raised_as_a_bug_from_the_errors_module() -> Non
     assert rules_common.AllocationInvariantError is AllocationInvariantError
     assert issubclass(AllocationInvariantError, RuntimeError)
     assert not issubclass(AllocationInvariantError, TilskuddError)
+
+
+@pytest.mark.parametrize(
+    ("error", "english", "norwegian"),
+    [
+        (
+            lambda: ProgrammeError(key="programme.error.frame_zero"),
+            "the frame must be more than {} 0",
+            "rammen må være mer enn 0 {}",
+        ),
+        (
+            lambda: LedgerFileError(key="ledger.error.bad_amount", amount="x"),
+            "the amount must be whole {}, 0 or more, not x",
+            "beløpet må være hele {}, 0 eller mer, ikke x",
+        ),
+    ],
+    ids=["programme", "ledger"],
+)
+def test_a_programme_or_ledger_error_says_its_amounts_in_its_own_currency_wherever_said(
+    error: Callable[[], TilskuddError], english: str, norwegian: str
+) -> None:
+    from tilskudd.currency import amounts_in
+
+    with amounts_in("SEK"):
+        plain = error()
+        assert plain.text("en") == english.format("SEK")  # the run's
+        own = error()
+        own.currency = "EUR"  # type: ignore[attr-defined]
+        assert own.text("en") == english.format("EUR")
+        assert own.text("nb") == norwegian.format("EUR")
+    assert own.text("en") == english.format("EUR")

@@ -984,6 +984,39 @@ def test_a_withdrawn_award_does_not_count_as_funded(
     assert context.budget == 140_000
 
 
+def test_the_ledgers_reads_keep_only_what_every_filter_given_selects(tmp_path: Path) -> None:
+    """``awards`` by round and entry, ``amendments`` by entry and commit, ``commits`` by entry:
+    each filter given narrows the rows, together as well as alone, and none given keeps all."""
+    from tilskudd.ledger import _where
+
+    assert _where(("a.round = ?", None), ("a.seq < ?", None)) == ("", [])
+    assert _where(("a.round = ?", 0), ("a.seq < ?", None)) == ("WHERE a.round = ?", [0])
+    assert _where(("a.round = ?", 2), ("a.seq < ?", 9)) == (
+        "WHERE a.round = ? AND a.seq < ?",
+        [2, 9],
+    )
+    programme = make_programme(tmp_path)
+    path = tmp_path / "ledger.sqlite"
+    commit(path, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1))  # entries 1-4
+    lg.amend(path, programme, "A-1", 50_000, "cut")  # 5
+    commit(path, programme, 2, write_csv(tmp_path / "r2.csv", ROUND_2))  # 6-9
+    lg.amend(path, programme, "B-3", 45_000, "cut", round=2)  # 10
+    with Ledger.open(path, write=False) as opened:
+        rounds = [c.seq for c in opened.commits()]
+        assert [c.seq for c in opened.commits(before=rounds[1])] == rounds[:1]
+        every = opened.awards()
+        assert {a.round for a in every} == {1, 2}
+        assert opened.awards(round=2, before=rounds[1]) == []
+        assert [a.seq for a in opened.awards(round=1, before=rounds[1])] == [
+            a.seq for a in every if a.round == 1
+        ]
+        assert [a.seq for a in opened.awards(round=2)] == [a.seq for a in every if a.round == 2]
+        assert [m.application_id for m in opened.amendments()] == ["A-1", "B-3"]
+        assert [m.application_id for m in opened.amendments(commit=rounds[1])] == ["B-3"]
+        assert [m.application_id for m in opened.amendments(before=rounds[1])] == ["A-1"]
+        assert opened.amendments(before=rounds[1], commit=rounds[1]) == []
+
+
 def test_a_rounds_context_is_what_the_recorded_awards_say_now_without_reading_them_whole(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -300,7 +300,23 @@ class QuotaUnmetError(QuotaError):
     closing = "quota.error.unmet_closing"
 
 
-class ProgrammeError(_LinesError, TilskuddError):
+class _InCurrencyError(TilskuddError):
+    """An error whose amounts are said in :attr:`currency` when it is set, wherever it is said
+    (and in the currency of the run saying it when not)."""
+
+    currency: str | None = None
+
+    def text(self, lang: str = "en") -> str:
+        """The message in ``lang``, its amounts in :attr:`currency` when it is set."""
+        if self.currency is None:
+            return super().text(lang)
+        from tilskudd.currency import amounts_in
+
+        with amounts_in(self.currency):
+            return super().text(lang)
+
+
+class ProgrammeError(_InCurrencyError, _LinesError):
     """A programme file (tilskudd.toml) is missing, not valid TOML, or has an invalid field."""
 
     lang: str | None = None
@@ -310,31 +326,13 @@ class ProgrammeError(_LinesError, TilskuddError):
     """The currency the file declares (``currency`` of its ``[programme]``), when it is one:
     the one its amounts are in, and so the one to say them in (the rounds over the frame)."""
 
-    def text(self, lang: str = "en") -> str:
-        """The message in ``lang``, its amounts in the currency the file declares."""
-        if self.currency is None:
-            return super().text(lang)
-        from tilskudd.currency import amounts_in
 
-        with amounts_in(self.currency):
-            return super().text(lang)
-
-
-class LedgerError(TilskuddError):
+class LedgerError(_InCurrencyError):
     """The ledger refuses an operation (double commit, over-committed frame, bad amendment)."""
 
     currency: str | None = None
     """The currency of the programme whose amount is refused, when the refusal names its unit
     (``whole EUR``): its message is said in it wherever it is said, as a programme file's is."""
-
-    def text(self, lang: str = "en") -> str:
-        """The message in ``lang``, in :attr:`currency` when it is set."""
-        if self.currency is None:
-            return super().text(lang)
-        from tilskudd.currency import amounts_in
-
-        with amounts_in(self.currency):
-            return super().text(lang)
 
 
 class AmendmentBeyondPolicyError(LedgerError):

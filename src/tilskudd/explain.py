@@ -48,11 +48,10 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, Literal
 
-from tilskudd import clock
 from tilskudd.currency import NOK, amount_unit, amounts_in
 from tilskudd.errors import PolicyError, UsageError
 from tilskudd.i18n import Phrase, as_sentence, get
-from tilskudd.jsondata import plain, reason_data
+from tilskudd.jsondata import change_data, plain, reason_data
 from tilskudd.models import (
     ALREADY_FUNDED,
     Allocation,
@@ -1094,19 +1093,7 @@ def _to_data(explanation: Explanation, lang: str) -> dict[str, Any]:
             }
             for o in e.duplicates
         ],
-        "changes": [
-            {
-                "kind": c.kind,
-                "date": clock.change_day(c.decided, c.created).isoformat(),
-                "decided": c.decided,
-                "recorded": c.created,
-                "before": c.amount_before,
-                "after": c.amount_after,
-                "reason": c.reason,
-                "outside_policy": list(c.outside_policy),
-            }
-            for c in e.changes
-        ],
+        "changes": [change_data(c) for c in e.changes],
         "heading": said[0],
         "sentences": said[1:],
         "text": " ".join(said[1:]),

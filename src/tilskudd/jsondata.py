@@ -13,10 +13,11 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from tilskudd import clock
 from tilskudd.models import Reason
-from tilskudd.wording import reason_text
+from tilskudd.wording import Change, reason_text
 
-__all__ = ["plain", "reason_data"]
+__all__ = ["change_data", "plain", "reason_data"]
 
 _AS_IS = frozenset({str, int, bool, type(None)})
 
@@ -56,3 +57,20 @@ def plain(value: Any) -> Any:
 def reason_data(reason: Reason, lang: str) -> dict[str, Any]:
     """A reason or note as JSON data: its code, its parameters and its sentence in ``lang``."""
     return {"code": reason.code, "params": plain(reason.params), "text": reason_text(reason, lang)}
+
+
+def change_data(change: Change) -> dict[str, Any]:
+    """An amendment or withdrawal of an award as JSON data: its kind, its ``date`` (the day it
+    was decided where the officer gave one, else the day it was recorded, as the documents date
+    it), the decision date and the time recorded as the ledger holds them, the amounts before
+    and after, the reason, and the rules of the policy it went beyond."""
+    return {
+        "kind": change.kind,
+        "date": clock.change_day(change.decided, change.created).isoformat(),
+        "decided": change.decided,
+        "recorded": change.created,
+        "before": change.amount_before,
+        "after": change.amount_after,
+        "reason": change.reason,
+        "outside_policy": list(change.outside_policy),
+    }

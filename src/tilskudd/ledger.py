@@ -1360,6 +1360,14 @@ def _recorded(text: object, kind: type[Any], what: str) -> Any:
     return value
 
 
+def _where(*conditions: tuple[str, Any]) -> tuple[str, list[Any]]:
+    """The ``WHERE`` clause of the ``(condition, value)`` pairs whose value is given (not None),
+    joined by ``AND``, and their values as its parameters; ``""`` when none is given."""
+    given = [(clause, value) for clause, value in conditions if value is not None]
+    where = f"WHERE {' AND '.join(clause for clause, _ in given)}" if given else ""
+    return where, [value for _, value in given]
+
+
 class Ledger:
     """An open ledger file. Use :meth:`open` (a context manager closes it, and turns an error
     SQLite raises while it is open into a :class:`LedgerFileError` naming the file)."""
@@ -1467,7 +1475,7 @@ class Ledger:
 
     def commits(self, *, before: int | None = None) -> list[CommitRecord]:
         """Every committed round, in commit order (only those before entry ``before`` if given)."""
-        where, params = ("WHERE seq < ?", (before,)) if before is not None else ("", ())
+        where, params = _where(("seq < ?", before))
         rows = self._rows(f"SELECT * FROM commits {where} ORDER BY seq", params)
         out = []
         for row in rows:
@@ -1484,14 +1492,7 @@ class Ledger:
         entry of a round's commit, if given)."""
         if not self.has_amendments():
             return []
-        clauses, params = [], []
-        if before is not None:
-            clauses.append("m.seq < ?")
-            params.append(before)
-        if commit is not None:
-            clauses.append("a.commit_seq = ?")
-            params.append(commit)
-        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        where, params = _where(("m.seq < ?", before), ("a.commit_seq = ?", commit))
         rows = self._rows(
             "SELECT m.*, a.round AS round, a.application_id AS application_id "
             f"FROM amendments m JOIN awards a ON a.seq = m.award_seq {where} ORDER BY m.seq",
@@ -1537,14 +1538,7 @@ class Ledger:
 
     def awards(self, *, round: int | None = None, before: int | None = None) -> list[AwardRecord]:
         """Recorded decisions with their amendments (as of entry ``before`` if given)."""
-        clauses, params = [], []
-        if round is not None:
-            clauses.append("a.round = ?")
-            params.append(round)
-        if before is not None:
-            clauses.append("a.seq < ?")
-            params.append(before)
-        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        where, params = _where(("a.round = ?", round), ("a.seq < ?", before))
         changes: dict[int, list[AmendmentRecord]] = defaultdict(list)
         for amendment in self.amendments(before=before):
             changes[amendment.award_seq].append(amendment)

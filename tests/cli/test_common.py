@@ -292,3 +292,37 @@ def test_only_main_keeps_what_a_command_made() -> None:
     result = CliRunner().invoke(app, ["check", str(example), "--register", "2009"])
     assert result.exit_code == 0, result.output
     assert kept() == before
+
+
+def test_the_input_file_and_the_column_map_are_each_gathered_with_the_other_problems(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What check, allocate and explain check of the input before reading it: a missing file
+    and a missing map, said together; the file as typed where its problem is said instead."""
+    from tilskudd.cli.common import Problems, input_and_columns
+    from tilskudd.errors import InputFileError, UsageError
+
+    monkeypatch.chdir(tmp_path)
+    problems = Problems("en")
+    file, column_map = input_and_columns(
+        problems, Path("mangler.xlsx"), Path("kolonner.toml"), "en", quoted=False
+    )
+    assert (file, column_map) == (Path("mangler.xlsx"), None)
+    assert [type(e) for e in problems.errors] == [InputFileError, UsageError]
+    assert "mangler.xlsx" in str(problems.errors[0])
+    assert "kolonner.toml" in str(problems.errors[1])
+
+    # Its words said as a name left out of quotes: the file is not looked for.
+    problems = Problems("en")
+    file, column_map = input_and_columns(problems, Path("mangler.xlsx"), None, "en", quoted=True)
+    assert (file, column_map, problems.errors) == (Path("mangler.xlsx"), None, [])
+
+    (tmp_path / "søknader.csv").write_text("Søkt beløp\n1000\n", encoding="utf-8")
+    (tmp_path / "kolonner.toml").write_text('[columns]\n"Beløp" = "requested"\n', encoding="utf-8")
+    problems = Problems("en")
+    file, column_map = input_and_columns(
+        problems, Path("søknader.csv"), Path("kolonner.toml"), "en", quoted=False
+    )
+    assert problems.errors == []
+    assert file.name == "søknader.csv"
+    assert column_map == {"Beløp": "requested"}

@@ -2984,3 +2984,38 @@ def test_nb_over_the_frame_with_a_round_budget_below_what_remains(folder: Path) 
     assert (
         run("allocate", "big.csv", "--round", "2", "--budget", "100000", "--commit").exit_code == 0
     )
+
+
+def test_a_command_without_an_input_file_gathers_its_words_and_the_programme_together(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What status, history, amend, withdraw, verify and ledger export check first: a --lang
+    that names none, words the command does not take and a programme not found, kept in that
+    order to be said in one run; a programme found is given back, with nothing to say."""
+    import typer
+
+    from tilskudd.cli.programme import programme_gathered
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("TILSKUDD_LANG", raising=False)
+    ctx = typer.Context(typer.main.get_command(app))
+    ctx.args = ["runde", "1"]
+    problems, found = programme_gathered(ctx, None, "xx", required=True)
+    assert found is None
+    assert problems.lang is None
+    assert [getattr(e, "key", None) for e in problems.errors[:2]] == [
+        "output.error.unknown_language_option",
+        "cli.extra_words",
+    ]
+    assert [str(e) for e in problems.errors[2:]] == [
+        get("en")("ledger.cli.no_programme", folder=str(tmp_path))
+    ]
+    problems, found = programme_gathered(ctx, None, "nb", required=False)
+    assert found is None
+    assert [getattr(e, "key", None) for e in problems.errors] == ["cli.extra_words"]
+    shutil.copytree(EXAMPLES / "programme_difi2009", tmp_path / "ordning")
+    ctx.args = []
+    problems, found = programme_gathered(ctx, tmp_path / "ordning", None, required=True)
+    assert found is not None
+    assert found.name == "IKT-tilskudd til kommunene 2009"
+    assert problems.errors == []

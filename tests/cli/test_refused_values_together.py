@@ -329,13 +329,13 @@ def test_a_refused_value_is_said_in_the_programmes_language(
 
 def test_debug_shows_the_error_with_its_cause(monkeypatch: pytest.MonkeyPatch) -> None:
     # --debug raised the error with its cause dropped (`raise … from None` in the guard).
-    from tilskudd.cli import allocate
+    from tilskudd.cli import common
     from tilskudd.errors import InputFileError
 
     def unreadable(file: Path) -> Path:
         raise InputFileError(key="read.error.not_found", file=str(file)) from ValueError("why")
 
-    monkeypatch.setattr(allocate, "input_file", unreadable)
+    monkeypatch.setattr(common, "input_file", unreadable)
     result = runner.invoke(app, ["allocate", "x.xlsx", "-b", "1", "--debug"])
     assert isinstance(result.exception, InputFileError)
     assert isinstance(result.exception.__cause__, ValueError)

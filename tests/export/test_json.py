@@ -91,6 +91,34 @@ def test_every_application_once_with_decision_and_budget_exact(
     assert by_id["S-007"]["issues"][0]["location"]["cell"] == "Søknader!C9"
 
 
+def test_a_rejected_rows_entry_gives_what_was_read_as_a_valid_one_does(
+    small_round: Callable[..., RoundResult], tmp_path: Path
+) -> None:
+    """The same fields in the same order for both; a rejected row has no officer's decision,
+    and its cells are as read (the text that would be a formula in a spreadsheet, as typed)."""
+    by_id = {a["id"]: a for a in _written(small_round(), tmp_path)["applications"]}
+    valid, rejected = by_id["S-001"], by_id["S-007"]
+    assert list(rejected) == list(valid)
+    assert {key: rejected[key] for key in list(rejected)[2:16]} == {
+        "row": 9,
+        "applicant": "=cmd|' /C calc'!A0",
+        "orgnr": None,
+        "project": "Ugyldig orgnr",
+        "municipalities": [],
+        "counties": [],
+        "category": None,
+        "total_cost": None,
+        "requested": None,
+        "score": None,
+        "given_rank": None,
+        "officer_decision": None,
+        "officer_amount": None,
+        "officer_reason": None,
+    }
+    assert rejected["extra"] == {"Saksbehandler": "Kari", "Merknad": None}
+    assert (valid["valid"], valid["applicant"]) == (True, "Halden kommune")
+
+
 def test_inputs_policy_and_provenance_are_recorded(
     small_round: Callable[..., RoundResult], tmp_path: Path
 ) -> None:

@@ -26,9 +26,8 @@ from tilskudd.cli.common import (
     StrictOpt,
     console,
     guard,
-    input_file,
+    input_and_columns,
     keep_to_the_end,
-    load_columns,
     output_path,
     parse_sheet,
     read_checked,
@@ -317,13 +316,7 @@ def allocate(
             with problems.gather():
                 if compare_budget is None:  # else the budgets are --compare-budget's
                     setup.require_budget()  # --budget abc, or none to be had
-            with problems.gather():
-                # Else said: a name with spaces, typed without quotes; or none given.
-                if not quoted and "file" not in problems.missing:
-                    file = input_file(file)  # a lock file, a mistyped name: said before the run
-            column_map: dict[str, str] | None = None
-            with problems.gather():
-                column_map = load_columns(columns, language)  # missing, or not a map
+            file, column_map = input_and_columns(problems, file, columns, language, quoted=quoted)
             # Names of formats and dialects in any case: --format XLSX, --csv-dialect Excel.
             output_format = output_format.strip().lower() if output_format is not None else None
             csv_dialect = csv_dialect.strip().lower()

@@ -26,9 +26,8 @@ from tilskudd.cli.common import (
     console,
     emit_json,
     guard,
-    input_file,
+    input_and_columns,
     keep_to_the_end,
-    load_columns,
     parse_amount_option,
     parse_sheet,
     preparer,
@@ -146,13 +145,7 @@ def check(
         register = programme_register(
             ctx, register, programme.register_year if programme is not None else None
         )
-        with problems.gather():
-            # Else said: a name with spaces, typed without quotes; or none given.
-            if not quoted and "file" not in problems.missing:
-                file = input_file(file)  # a lock file, a mistyped name: said before the run
-        column_map: dict[str, str] | None = None
-        with problems.gather():
-            column_map = load_columns(columns, language)
+        file, column_map = input_and_columns(problems, file, columns, language, quoted=quoted)
         round_currency = "NOK"
         with problems.gather():
             # The programme's currency is the default, as its register and language are.

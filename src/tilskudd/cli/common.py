@@ -1068,6 +1068,24 @@ def load_columns(columns: Path | None, lang: str) -> dict[str, str] | None:
     return load_column_map(columns, lang=lang)
 
 
+def input_and_columns(
+    problems: Problems, file: Path, columns: Path | None, lang: str, *, quoted: bool
+) -> tuple[Path, dict[str, str] | None]:
+    """The input file named on the command line (:func:`input_file`) and the ``--columns`` map
+    (:func:`load_columns`), each problem gathered into ``problems`` to be said with the
+    command's others. ``file`` is given back as typed where it is not looked at: its words were
+    said as a name with spaces left out of quotes (``quoted``), or it is missing; or where its
+    problem was gathered. The map is None where it was not given or cannot be had."""
+    with problems.gather():
+        # Else said: a name with spaces, typed without quotes; or none given.
+        if not quoted and "file" not in problems.missing:
+            file = input_file(file)  # a lock file, a mistyped name: said before the run
+    column_map: dict[str, str] | None = None
+    with problems.gather():
+        column_map = load_columns(columns, lang)  # missing, or not a map
+    return file, column_map
+
+
 def preparer(modules: Sequence[str], *, register: Register, lang: str) -> Callable[[], None]:
     """A function preparing what a command uses after the reading, for
     :func:`~tilskudd.reading.read_table`'s ``meanwhile``: done while calamine parses the sheet

@@ -24,8 +24,7 @@ from tilskudd.cli.common import (
     console,
     emit_json,
     guard,
-    input_file,
-    load_columns,
+    input_and_columns,
     read_checked,
     sheet_said_too,
 )
@@ -137,13 +136,7 @@ def explain(
         with setup.policy_said_too():
             with problems.gather():
                 setup.require_budget()
-            with problems.gather():
-                # Else said: a name with spaces, typed without quotes; or none given.
-                if not quoted and "file" not in problems.missing:
-                    file = input_file(file)  # a lock file, a mistyped name: said before the run
-            column_map: dict[str, str] | None = None
-            with problems.gather():
-                column_map = load_columns(columns, language)
+            file, column_map = input_and_columns(problems, file, columns, language, quoted=quoted)
             # Said here, with the rest, when a wrong setting stops the run before the reading.
             if "file" not in problems.missing:
                 others = setup.policy_problem is not None

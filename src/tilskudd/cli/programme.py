@@ -132,6 +132,21 @@ def declared_lang(programme: Programme | None, problems: Problems) -> str | None
     return next((e.lang for e in problems.errors if isinstance(e, ProgrammeError)), None)
 
 
+def programme_gathered(
+    ctx: typer.Context, programme: Path | None, lang: str | None, *, required: bool
+) -> tuple[Problems, Programme | None]:
+    """The problems of a command that reads no input file, gathered to be said together (a
+    ``--lang`` that names none, the values typer refused, words it does not take), and the
+    programme of ``--programme`` or the current folder (:func:`programme_for`), the problem of
+    finding it gathered with them (None then)."""
+    problems = Problems(lang)
+    problems.extra_words(ctx)  # words it does not take: not a file's name
+    found = None
+    with problems.gather():
+        found = programme_for(programme, required=required, lang=problems.lang)
+    return problems, found
+
+
 def _where(path: Path | str) -> str:
     """A ledger's path as said when it is not there, or new: in full, for one moved away."""
     return str(Path(path).expanduser().absolute())
@@ -297,13 +312,9 @@ def status(
         from tilskudd import ledger as ledger_module
         from tilskudd.currency import amounts_in
 
-        problems = Problems(lang)  # said together: --lang, --format, the programme
-        lang = problems.lang
-        problems.extra_words(ctx)  # words it does not take: not a file's name
-        found = None
-        with problems.gather():
-            found = programme_for(programme, required=True, lang=lang)
-        language = resolve_lang(lang, declared_lang(found, problems))  # theirs, too
+        # Said together: --lang, --format, the programme.
+        problems, found = programme_gathered(ctx, programme, lang, required=True)
+        language = resolve_lang(problems.lang, declared_lang(found, problems))  # theirs, too
         problems.raise_any()
         assert found is not None
         in_currency.enter_context(amounts_in(found.currency))
@@ -468,13 +479,9 @@ def history(
         from tilskudd.i18n import get
         from tilskudd.wording import change_date, typed_text, waived_figures, waived_rule
 
-        problems = Problems(lang)  # said together: --lang, --format, the programme
-        lang = problems.lang
-        problems.extra_words(ctx)  # words it does not take: not a file's name
-        found = None
-        with problems.gather():
-            found = programme_for(programme, required=ledger is None, lang=lang)
-        language = resolve_lang(lang, declared_lang(found, problems))  # theirs, too
+        # Said together: --lang, --format, the programme.
+        problems, found = programme_gathered(ctx, programme, lang, required=ledger is None)
+        language = resolve_lang(problems.lang, declared_lang(found, problems))  # theirs, too
         problems.raise_any()
         query = query.strip()  # as it is looked up: "Nothing recorded for  a-4." said the space
         path = ledger_for(found, ledger)
@@ -582,13 +589,9 @@ def _change(
     from tilskudd.i18n import get
     from tilskudd.wording import waived_figures, waived_rule
 
-    problems = Problems(lang)  # said together: --lang, --round, the programme, --amount
-    lang = problems.lang
-    problems.extra_words(ctx)  # words it does not take: not a file's name
-    found = None
-    with problems.gather():
-        found = programme_for(programme, required=True, lang=lang)
-    language = resolve_lang(lang, declared_lang(found, problems))
+    # Said together: --lang, --round, the programme, --amount.
+    problems, found = programme_gathered(ctx, programme, lang, required=True)
+    language = resolve_lang(problems.lang, declared_lang(found, problems))
     amount_nok = None
     with problems.gather():  # once the language is settled: a mistyped amount is said in it
         # In the programme's currency, as every amount of the run: "EUR 5 000" in euros.
@@ -842,16 +845,12 @@ def verify(
         from tilskudd.rounds import decision_date_note, verify_round
         from tilskudd.wording import issue_cell, issue_text
 
-        problems = Problems(lang)  # said together: --lang, --round, the programme, --input
-        lang = problems.lang
-        problems.extra_words(ctx)  # words it does not take: not a file's name
-        found = None
-        with problems.gather():
-            found = programme_for(programme, required=True, lang=lang)
+        # Said together: --lang, --round, the programme, --input.
+        problems, found = programme_gathered(ctx, programme, lang, required=True)
         with problems.gather():
             if input_file is not None and round_ is None and "round_" not in problems.refused:
                 raise UsageError(key="ledger.error.input_needs_round")
-        language = resolve_lang(lang, declared_lang(found, problems))  # theirs, too
+        language = resolve_lang(problems.lang, declared_lang(found, problems))  # theirs, too
         problems.raise_any()
         assert found is not None
         t = get(language)
@@ -992,13 +991,9 @@ def export(
         from tilskudd.i18n import get
 
         # The ledger and the output file: each problem with the other's, in one run.
-        problems = Problems(lang)
-        lang = problems.lang
-        problems.extra_words(ctx)  # an output's name with spaces would not be there: extra
-        found = None
-        with problems.gather():
-            found = programme_for(programme, required=ledger is None, lang=lang)
-        language = resolve_lang(lang, declared_lang(found, problems))
+        # An output's name with spaces would not be there: its words are said as extra.
+        problems, found = programme_gathered(ctx, programme, lang, required=ledger is None)
+        language = resolve_lang(problems.lang, declared_lang(found, problems))
         path: Path | None = None
         with problems.gather():
             if found is not None or ledger is not None:  # else said above: no programme

@@ -28,10 +28,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from tilskudd import clock
 from tilskudd.collector import collector_paused
 from tilskudd.export.atomic import atomic_write
-from tilskudd.jsondata import plain, reason_data
+from tilskudd.jsondata import change_data, plain, reason_data
 from tilskudd.models import Application, AwardChange, Decision, Issue, RejectedRow, RoundResult
 from tilskudd.publication import build, changes_by_id, quota_lines, standing
 from tilskudd.summary import summarise
@@ -80,6 +79,24 @@ def _places(numbers: tuple[str, ...], kind: str) -> list[dict[str, Any]]:
     return [{"number": n, "name": lookup(n)} for n in numbers]
 
 
+def _as_read(row: Application | RejectedRow) -> dict[str, Any]:
+    """The fields of an application's entry that give its row as read, the same for a valid
+    application and a rejected row (not the amount requested, nor the officer's decision)."""
+    return {
+        "row": row.row,
+        "applicant": row.applicant,
+        "orgnr": row.orgnr,
+        "project": row.project,
+        "municipalities": _places(row.municipalities, "municipality"),
+        "counties": _places(row.counties, "county"),
+        "category": row.category,
+        "total_cost": row.total_cost,
+        "score": plain(row.score),
+        "given_rank": row.rank,
+        "extra": plain(row.extra),
+    }
+
+
 def _application(
     decision: Decision,
     app: Application | None,
@@ -108,38 +125,18 @@ def _application(
     }
     if app is not None:
         fields.update(
-            row=app.row,
-            applicant=app.applicant,
-            orgnr=app.orgnr,
-            project=app.project,
-            municipalities=_places(app.municipalities, "municipality"),
-            counties=_places(app.counties, "county"),
-            category=app.category,
-            total_cost=app.total_cost,
+            _as_read(app),
             requested=app.requested,
-            score=plain(app.score),
-            given_rank=app.rank,
             officer_decision=app.decision,
             officer_amount=app.decision_amount,
             officer_reason=app.decision_reason,
-            extra=plain(app.extra),
         )
     elif rejected is not None:
+        # Every cell that was valid as read: a cell with an error is null here, and its issue
+        # (in "issues") gives it as it was typed.
         fields.update(
-            row=rejected.row,
-            applicant=rejected.applicant,
-            orgnr=rejected.orgnr,
-            project=rejected.project,
-            # Every cell that was valid as read: a cell with an error is null here, and its
-            # issue (in "issues") gives it as it was typed.
-            municipalities=_places(rejected.municipalities, "municipality"),
-            counties=_places(rejected.counties, "county"),
-            category=rejected.category,
-            total_cost=rejected.total_cost,
+            _as_read(rejected),
             requested=decision.requested if decision.requested is not None else rejected.requested,
-            score=plain(rejected.score),
-            given_rank=rejected.rank,
-            extra=plain(rejected.extra),
         )
     fields.update(
         status=decision.status.value,
@@ -168,15 +165,7 @@ def _changes(
         status_now=status,
         changes=[
             {
-                "kind": c.kind,
-                # the date it was decided where the officer gave one, as the documents date it
-                "date": clock.change_day(c.decided, c.created).isoformat(),
-                "decided": c.decided,
-                "recorded": c.created,
-                "before": c.amount_before,
-                "after": c.amount_after,
-                "reason": c.reason,
-                "outside_policy": list(c.outside_policy),
+                **change_data(c),
                 # the change in words, without "the grant is now …" (that is amount_now)
                 "text": " ".join(change_sentences((c,), lang)[:-1]),
             }

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from tilskudd.reading.columns import (
     ALIASES,
     FIELDS,
+    NYNORSK,
     cell_text,
     find_header,
     map_header,
@@ -21,7 +22,12 @@ from tilskudd.reading.columns import (
 )
 from tilskudd.reading.table import FormulaWithoutValue, RawCell
 
-ALL_ALIASES = [(name, alias) for name, aliases in ALIASES.items() for alias in aliases]
+ALL_ALIASES = [
+    (name, alias)
+    for table in (ALIASES, NYNORSK)
+    for name, aliases in table.items()
+    for alias in aliases
+]
 
 
 def test_every_field_of_the_issue_is_known() -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tilskudd.errors import InputFileError
 from tilskudd.pipeline import read_applications
 from tilskudd.reading import read_table
 from tilskudd.reading.columns import (
@@ -15,6 +16,7 @@ from tilskudd.reading.columns import (
     NYNORSK,
     NYNORSK_WEAK,
     WEAK_ALIASES,
+    in_nynorsk,
     map_header,
     match_field,
     normalize_header,
@@ -184,3 +186,44 @@ def test_every_nynorsk_name_is_one_bokmal_does_not_have(field: str, alias: str) 
     assert normalize_header(alias) not in BOKMAL_AND_ENGLISH
     assert field in ALIASES
     assert match_field(alias) == field  # a weak name alone, too
+
+
+def test_a_bokmal_or_english_row_is_not_nynorsk() -> None:
+    headers = [
+        alias for aliases in (*ALIASES.values(), *WEAK_ALIASES.values()) for alias in aliases
+    ]
+    assert not any(in_nynorsk([header]) for header in headers)
+    assert in_nynorsk(["Søknadsnr.", "Prosjektnamn (tittel)", "Søkt beløp"])
+
+
+@pytest.mark.parametrize(
+    ("lang", "listed", "example"),
+    [
+        ("en", '"Søkt tilskot", "Omsøkt tilskot"', 'under it "Tilskot" = "requested".'),
+        ("nb", "«Søkt tilskot», «Omsøkt tilskot»", 'under den "Tilskot" = "requested".'),
+    ],
+)
+def test_a_nynorsk_sheet_without_the_amount_is_told_the_nynorsk_names_first(
+    make_xlsx: MakeXlsx, lang: str, listed: str, example: str
+) -> None:
+    path = make_xlsx([["Søknadsnr", "Søkjar", "Prosjektnamn", "Tilskot"], ["S-1", "Moss", "x", 1]])
+    with pytest.raises(InputFileError) as caught:
+        read_table(path, display_name="r.xlsx", lang=lang)
+    message = str(caught.value)
+    assert listed in message
+    # Then the bokmål and English names, and the line of a column map for the sheet's own.
+    assert message.index("tilskot") < message.index("Omsøkt beløp") < message.index("Requested")
+    assert example in message
+
+
+def test_a_bokmal_sheet_without_the_amount_is_told_the_bokmal_and_english_names(
+    make_xlsx: MakeXlsx,
+) -> None:
+    path = make_xlsx([["Søknadsnr", "Søker", "Prosjekt", "Tilskudd"], ["S-1", "Moss", "x", 1]])
+    with pytest.raises(InputFileError) as caught:
+        read_table(path, display_name="r.xlsx")
+    message = str(caught.value)
+    assert '"Omsøkt beløp"' in message
+    assert '"Amount requested"' in message
+    assert "tilskot" not in message
+    assert 'under it "Tilskudd" = "requested".' in message

@@ -41,6 +41,7 @@ __all__ = [
     "currency_statement",
     "find_header",
     "header_forms",
+    "in_nynorsk",
     "match_field",
     "normalize_header",
     "note_currency",
@@ -318,7 +319,8 @@ NYNORSK: dict[str, tuple[str, ...]] = {
 """The header names of :data:`ALIASES` as they are written in nynorsk, where that differs from
 bokmål (``Søkjar``, ``Prosjektnamn``, ``Søkt tilskot``; ``Søkt beløp`` and ``Poengsum`` are the
 same words in both). Many counties and municipalities write nynorsk officially (Vestland, Møre
-og Romsdal, and in 2009 Sogn og Fjordane)."""
+og Romsdal, and in 2009 Sogn og Fjordane). Messages list them where a sheet's headers are in
+nynorsk (:func:`in_nynorsk`)."""
 
 NYNORSK_WEAK: dict[str, tuple[str, ...]] = {
     "applicant": ("Tilskotsmottakar", "Tilskottsmottakar", "Mottakar"),
@@ -686,6 +688,19 @@ _WEAK_INDEX: dict[str, str] = {
     for name, aliases in table.items()
     for alias in aliases
 }
+_NYNORSK_FORMS = frozenset(
+    normalize_header(alias)
+    for table in (NYNORSK, NYNORSK_WEAK)
+    for aliases in table.values()
+    for alias in aliases
+)
+
+
+def in_nynorsk(headers: Sequence[str], currency: str = NOK) -> bool:
+    """Whether a header row names a field the nynorsk way (``Søkjar``, ``Prosjektnamn``)."""
+    return any(
+        not _NYNORSK_FORMS.isdisjoint(header_forms(text, currency)) for text in headers if text
+    )
 
 
 def _match(

@@ -102,7 +102,6 @@ def test_a_sheet_in_nynorsk_is_read_with_every_field(make_xlsx: MakeXlsx) -> Non
         ("Omsøkt tilskot (kr)", "requested"),
         ("Søkt tilskott, kr", "requested"),
         ("Omsøkt sum", "requested"),
-        ("Sum søkt", "requested"),
         ("Søknadssum", "requested"),
         ("Samla kostnader", "total_cost"),
         ("Poengsum", "score"),
@@ -227,3 +226,26 @@ def test_a_bokmal_sheet_without_the_amount_is_told_the_bokmal_and_english_names(
     assert '"Amount requested"' in message
     assert "tilskot" not in message
     assert 'under it "Tilskudd" = "requested".' in message
+
+
+def test_a_line_of_the_sum_applied_for_above_the_header_is_not_taken_for_it(
+    make_xlsx: MakeXlsx,
+) -> None:
+    # "Sum søkt" labels a totals row (or a summary line over the table), not a column: as the
+    # amount requested it made the line the header row of a sheet whose own column of amounts
+    # is unknown, and every application's id "not an amount".
+    path = make_xlsx(
+        [
+            ["Sum søkt", 900000],
+            [None],
+            ["Søknadsnr", "Søkjar", "Tilskot"],
+            ["S-1", "Moss", 400000],
+            ["S-2", "Voss", 500000],
+        ]
+    )
+    assert match_field("Sum søkt") is None
+    with pytest.raises(InputFileError) as caught:
+        read_table(path, display_name="r.xlsx")
+    assert str(caught.value).startswith(
+        "r.xlsx, sheet Søknader: the header row (row 3) has no column for the amount requested"
+    )

@@ -145,8 +145,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "Søknadsbeløp",
         "Søknadssum",
         "Omsøkt sum",
-        "Søkt sum",
-        "Sum søkt",
+        "Søkt sum",  # not "Sum søkt": a totals row's label (sheet._TOTAL_WORDS)
         "Omsøkt tilskudd",
         "Søkt tilskudd",
         "Omsøkt støtte",

@@ -96,6 +96,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "Organisasjonsnr",
         "Søkers organisasjonsnummer",
         "Søkers orgnr",
+        "Søker organisasjonsnummer",  # Kulturdirektoratet: see WEAK_ALIASES
         "Foretaksnummer",
         "Foretaksnr",
         "Organisation number",
@@ -118,6 +119,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "Project name",
         "Project title",
         "Title",
+        "Tiltak tittel",  # Kulturdirektoratet: see WEAK_ALIASES
     ),
     "municipalities": (
         "Kommune",
@@ -157,6 +159,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "Requested amount",
         "Amount applied for",
         "Requested",
+        "Verdi omsøkt",  # Kulturdirektoratet: see WEAK_ALIASES
     ),
     "total_cost": (
         "Totalkostnad",
@@ -231,9 +234,10 @@ WEAK_ALIASES: dict[str, tuple[str, ...]] = {
         "No",
         "Number",
     ),
-    "applicant": ("Tilskuddsmottaker", "Mottaker"),
+    "applicant": ("Tilskuddsmottaker", "Mottaker", "Mottakernavn"),
+    "orgnr": ("Mottaker organisasjonsnummer",),
     "project": ("Tiltak", "Tiltaksnavn", "Navn på tiltaket"),
-    "county": ("Fylkeskommune",),
+    "county": ("Fylkeskommune", "Søker fylke"),
     "total_cost": (
         "Totalbudsjett",
         "Totalt budsjett",
@@ -268,7 +272,16 @@ project, or a description of the measure beside ``Prosjektnavn``), ``Mottaker``,
 A project's number (``Prosjektnummer``, ``Prosjektnr.``) is the id of a sheet that numbers its
 applications by project (the Research Council's open data, a regional research fund's list), but
 a sheet with a ``Søknadsnr`` beside it keeps that as the id and carries the project's number
-through. It is never the project (``Prosjekt`` is the project's title)."""
+through. It is never the project (``Prosjekt`` is the project's title).
+
+The grant systems' downloads name their columns so: tilskudd.no's allocations to voluntary
+organisations (its sheet ``Tilskuddsordninger``) ``Mottakernavn``, ``Mottaker
+organisasjonsnummer``, ``Søknadsbeløp`` and ``Tiltak``; Kulturdirektoratet's decision lists
+(``vedtak_*.csv``) ``soker_navn``, ``soker_organisasjonsnummer``, ``soker_fylke`` (the county of
+the applicant's address), ``verdi_omsokt`` and ``tiltak_tittel``, as the public project
+Reven101/tilskuddskompasset reads both. Their own scheme's id (``tilskudds_id``,
+``ordning_kode``) is no application's id, and what was granted (``tildelt_belop``,
+``verdi_innvilget``) is carried through."""
 
 NYNORSK: dict[str, tuple[str, ...]] = {
     "applicant": (

@@ -1188,6 +1188,14 @@ def test_decision_reject_with_zero_amount_is_fine() -> None:
         ("Tilsagn", "fund"),
         ("Avvist", "reject"),
         ("avvis", "reject"),
+        # In nynorsk, as the counties and municipalities that write it officially decide.
+        ("Innvilga", "fund"),
+        ("innvilgast", "fund"),
+        ("Løyvd", "fund"),
+        ("Løyving", "fund"),
+        ("Tilsegn", "fund"),
+        ("Avslåast", "reject"),
+        ("Avvisast", "reject"),
     ],
 )
 def test_decision_words_of_the_grant_offices_are_understood(typed: str, decision: str) -> None:

@@ -155,6 +155,14 @@ DECISIONS: dict[str, DecisionWord] = {
     "bevilges": "fund",
     "bevilgning": "fund",
     "tilsagn": "fund",
+    # The same in nynorsk: innvilga, løyvd (bevilget), løyving, tilsegn (tilsagn).
+    "innvilga": "fund",
+    "innvilgast": "fund",
+    "løyv": "fund",
+    "løyvd": "fund",
+    "løyvt": "fund",
+    "løyving": "fund",
+    "tilsegn": "fund",
     "reject": "reject",
     "rejected": "reject",
     "avsla": "reject",
@@ -164,6 +172,8 @@ DECISIONS: dict[str, DecisionWord] = {
     "avvis": "reject",
     "avvist": "reject",
     "avvises": "reject",
+    "avslast": "reject",  # avslåast (avslås in nynorsk), folded
+    "avvisast": "reject",
     "reserve": "reserve",
     "reserveliste": "reserve",
     "venteliste": "reserve",

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from tilskudd.reading.columns import (
     ALIASES,
     FIELDS,
+    NYNORSK,
     cell_text,
     find_header,
     map_header,
@@ -21,7 +22,12 @@ from tilskudd.reading.columns import (
 )
 from tilskudd.reading.table import FormulaWithoutValue, RawCell
 
-ALL_ALIASES = [(name, alias) for name, aliases in ALIASES.items() for alias in aliases]
+ALL_ALIASES = [
+    (name, alias)
+    for table in (ALIASES, NYNORSK)
+    for name, aliases in table.items()
+    for alias in aliases
+]
 
 
 def test_every_field_of_the_issue_is_known() -> None:
@@ -639,3 +645,78 @@ def test_a_range_of_points_on_a_score_or_rank_is_a_note_not_a_scale(
 def test_a_range_in_a_note_on_other_fields_is_still_no_match() -> None:
     assert match_field("Vedtak (1000 kr)") is None
     assert match_field("Kategori (100)") is None
+
+
+# The grant systems' downloads, with the columns as Reven101/tilskuddskompasset reads them:
+# tilskudd.no's allocations to voluntary organisations (sheet Tilskuddsordninger) and
+# Kulturdirektoratet's decision lists (vedtak_*.csv).
+TILSKUDD_NO = [
+    "Tilskuddsforvalter",
+    "Ansvarlig departement",
+    "Tilskudds-id",
+    "Tilskuddsordning",
+    "Fylke",
+    "Kommune",
+    "Mottaker organisasjonsnummer",
+    "Mottakernavn",
+    "Type tilskudd",
+    "Søknadsbeløp",
+    "Tildelt beløp",
+    "Tiltak",
+    "Kort beskrivelse av tiltak",
+]
+KULTURDIREKTORATET = [
+    "ordning_kode",
+    "hovedfinansieringskilde",
+    "bevilgningsaar",
+    "soknad_vedtak",
+    "soker_type",
+    "soker_navn",
+    "soker_organisasjonsnummer",
+    "soker_fylke",
+    "verdi_type",
+    "verdi_omsokt",
+    "verdi_innvilget",
+    "tiltak_tittel",
+    "tiltak_sammendrag",
+    "soknadsfrist",
+]
+
+
+@pytest.mark.parametrize(
+    ("headers", "fields"),
+    [
+        (
+            TILSKUDD_NO,
+            {
+                "county": "Fylke",
+                "municipalities": "Kommune",
+                "orgnr": "Mottaker organisasjonsnummer",
+                "applicant": "Mottakernavn",
+                "requested": "Søknadsbeløp",
+                "project": "Tiltak",
+            },
+        ),
+        (
+            KULTURDIREKTORATET,
+            {
+                "applicant": "soker_navn",
+                "orgnr": "soker_organisasjonsnummer",
+                "county": "soker_fylke",
+                "requested": "verdi_omsokt",
+                "project": "tiltak_tittel",
+            },
+        ),
+    ],
+)
+def test_the_downloads_of_the_grant_systems_are_read(
+    headers: list[str], fields: dict[str, str]
+) -> None:
+    # Their organisation numbers went unchecked, the applicant and the county unread, and a
+    # decision list from Kulturdirektoratet was refused for want of the amount requested.
+    match = map_header(0, headers)
+    assert not match.duplicates
+    assert {name: headers[i] for name, i in match.fields.items()} == fields
+    # The scheme's id is no application's id; what was granted is carried through.
+    assert "id" not in match.fields
+    assert {"Tildelt beløp", "verdi_innvilget"} & set(headers) <= set(match.extra.values())

@@ -1,12 +1,12 @@
 """The fields tilskudd knows, the header names that mean them, and finding the header row.
 
-A header cell means a field when its normalised text equals one of the field's aliases, in Norwegian
-or English. Normalising ignores case, spaces, punctuation and accents (``"Org.nr."`` is ``orgnr``,
-``"Søkt beløp"`` is ``soktbelop``), drops a bracketed note (``"Poeng (1-6)"``) and a trailing
-currency (``"Søkt beløp, kr"``), but never a scale: ``"Søkt beløp (1000 kr)"`` does not match, since
-reading thousands as kroner would be wrong by a factor of a thousand. The currency is the round's:
-in a round of euros ``"Søkt beløp (EUR)"`` and ``"Requested €"`` match, and ``"Søkt beløp (kr)"``
-does not, as ``"Søkt beløp (EUR)"`` does not in a round of kroner.
+A header cell means a field when its normalised text equals one of the field's aliases, in bokmål,
+nynorsk or English. Normalising ignores case, spaces, punctuation and accents (``"Org.nr."`` is
+``orgnr``, ``"Søkt beløp"`` is ``soktbelop``), drops a bracketed note (``"Poeng (1-6)"``) and a
+trailing currency (``"Søkt beløp, kr"``), but never a scale: ``"Søkt beløp (1000 kr)"`` does not
+match, since reading thousands as kroner would be wrong by a factor of a thousand. The currency is
+the round's: in a round of euros ``"Søkt beløp (EUR)"`` and ``"Requested €"`` match, and ``"Søkt
+beløp (kr)"`` does not, as ``"Søkt beløp (EUR)"`` does not in a round of kroner.
 
 The header row is the row, among the first :data:`HEADER_SCAN_ROWS`, that maps the most fields;
 titles, logos and blank rows above it are normal.
@@ -31,6 +31,8 @@ __all__ = [
     "HEADER_SCAN_ROWS",
     "KRONER",
     "MONEY_FIELDS",
+    "NYNORSK",
+    "NYNORSK_WEAK",
     "REQUIRED",
     "WEAK_ALIASES",
     "WEAK_FIRST",
@@ -39,6 +41,7 @@ __all__ = [
     "currency_statement",
     "find_header",
     "header_forms",
+    "in_nynorsk",
     "match_field",
     "normalize_header",
     "note_currency",
@@ -93,6 +96,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "Organisasjonsnr",
         "Søkers organisasjonsnummer",
         "Søkers orgnr",
+        "Søker organisasjonsnummer",  # Kulturdirektoratet: see WEAK_ALIASES
         "Foretaksnummer",
         "Foretaksnr",
         "Organisation number",
@@ -115,6 +119,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "Project name",
         "Project title",
         "Title",
+        "Tiltak tittel",  # Kulturdirektoratet: see WEAK_ALIASES
     ),
     "municipalities": (
         "Kommune",
@@ -142,7 +147,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "Søknadsbeløp",
         "Søknadssum",
         "Omsøkt sum",
-        "Søkt sum",
+        "Søkt sum",  # not "Sum søkt": a totals row's label (sheet._TOTAL_WORDS)
         "Omsøkt tilskudd",
         "Søkt tilskudd",
         "Omsøkt støtte",
@@ -154,6 +159,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "Requested amount",
         "Amount applied for",
         "Requested",
+        "Verdi omsøkt",  # Kulturdirektoratet: see WEAK_ALIASES
     ),
     "total_cost": (
         "Totalkostnad",
@@ -228,9 +234,10 @@ WEAK_ALIASES: dict[str, tuple[str, ...]] = {
         "No",
         "Number",
     ),
-    "applicant": ("Tilskuddsmottaker", "Mottaker"),
+    "applicant": ("Tilskuddsmottaker", "Mottaker", "Mottakernavn"),
+    "orgnr": ("Mottaker organisasjonsnummer",),
     "project": ("Tiltak", "Tiltaksnavn", "Navn på tiltaket"),
-    "county": ("Fylkeskommune",),
+    "county": ("Fylkeskommune", "Søker fylke"),
     "total_cost": (
         "Totalbudsjett",
         "Totalt budsjett",
@@ -238,6 +245,7 @@ WEAK_ALIASES: dict[str, tuple[str, ...]] = {
         "Project budget",
         "Sum kostnader",
         "Kostnader i alt",
+        "Kostnadsoverslag",  # the estimate of an application's budget, in bokmål and nynorsk
     ),
     "score": (
         "Sum poeng",
@@ -264,7 +272,75 @@ project, or a description of the measure beside ``Prosjektnavn``), ``Mottaker``,
 A project's number (``Prosjektnummer``, ``Prosjektnr.``) is the id of a sheet that numbers its
 applications by project (the Research Council's open data, a regional research fund's list), but
 a sheet with a ``Søknadsnr`` beside it keeps that as the id and carries the project's number
-through. It is never the project (``Prosjekt`` is the project's title)."""
+through. It is never the project (``Prosjekt`` is the project's title).
+
+The grant systems' downloads name their columns so: tilskudd.no's allocations to voluntary
+organisations (its sheet ``Tilskuddsordninger``) ``Mottakernavn``, ``Mottaker
+organisasjonsnummer``, ``Søknadsbeløp`` and ``Tiltak``; Kulturdirektoratet's decision lists
+(``vedtak_*.csv``) ``soker_navn``, ``soker_organisasjonsnummer``, ``soker_fylke`` (the county of
+the applicant's address), ``verdi_omsokt`` and ``tiltak_tittel``, as the public project
+Reven101/tilskuddskompasset reads both. Their own scheme's id (``tilskudds_id``,
+``ordning_kode``) is no application's id, and what was granted (``tildelt_belop``,
+``verdi_innvilget``) is carried through."""
+
+NYNORSK: dict[str, tuple[str, ...]] = {
+    "applicant": (
+        "Søkjar",
+        "Søkar",
+        "Søkjarorganisasjon",
+        "Søkarorganisasjon",
+        "Søkjars namn",
+        "Søkjarnamn",
+        "Søkjarnavn",
+        "Namn på søkjar",
+        "Namn på søkjaren",
+        "Namn på søkar",
+        "Navn på søkjar",
+        "Søkjaren sitt namn",
+        "Organisasjonsnamn",
+        "Namn på organisasjon",
+        "Namn på organisasjonen",
+        "Søkjars organisasjon",
+        "Søkjande organisasjon",
+        "Verksemd",
+    ),
+    "orgnr": ("Søkjars organisasjonsnummer", "Søkjars orgnr"),  # ø reads o: Føretaksnr is known
+    "project": (
+        "Prosjektnamn",
+        "Prosjektet sitt namn",
+        "Prosjektet sin tittel",
+        "Namn på prosjektet",
+        "Namn på prosjekt",
+    ),
+    "municipalities": ("Kommunar", "Kommunenamn", "Deltakande kommunar"),
+    "county": ("Fylkesnamn",),
+    "requested": (
+        "Søkt tilskot",
+        "Omsøkt tilskot",
+        "Søkt tilskott",
+        "Omsøkt tilskott",
+        "Søkt stønad",
+        "Omsøkt stønad",
+    ),
+    "total_cost": ("Samla kostnad", "Samla kostnader"),
+    "score": ("Samla vurdering",),
+    "decision": ("Avgjerd",),
+    "decision_amount": ("Vedteke beløp",),
+    "decision_reason": ("Grunngjeving", "Grunngiving", "Vedtaksgrunngjeving"),
+}
+"""The header names of :data:`ALIASES` as they are written in nynorsk, where that differs from
+bokmål (``Søkjar``, ``Prosjektnamn``, ``Søkt tilskot``; ``Søkt beløp`` and ``Poengsum`` are the
+same words in both). Many counties and municipalities write nynorsk officially (Vestland, Møre
+og Romsdal, and in 2009 Sogn og Fjordane). Messages list them where a sheet's headers are in
+nynorsk (:func:`in_nynorsk`)."""
+
+NYNORSK_WEAK: dict[str, tuple[str, ...]] = {
+    "applicant": ("Tilskotsmottakar", "Tilskottsmottakar", "Mottakar"),
+    "project": ("Tiltaksnamn", "Namn på tiltaket"),
+    "score": ("Samla poengsum", "Samla karakter"),
+}
+"""The header names of :data:`WEAK_ALIASES` in nynorsk, where that differs from bokmål: they
+mean their field only when no other column in the row names it."""
 
 FIELDS: tuple[str, ...] = tuple(ALIASES)
 """The known fields, in the order they are listed to people."""
@@ -623,11 +699,30 @@ def header_forms(text: str, currency: str = NOK) -> tuple[str, ...]:
 
 
 _ALIAS_INDEX: dict[str, str] = {
-    normalize_header(alias): name for name, aliases in ALIASES.items() for alias in aliases
+    normalize_header(alias): name
+    for table in (ALIASES, NYNORSK)
+    for name, aliases in table.items()
+    for alias in aliases
 }
 _WEAK_INDEX: dict[str, str] = {
-    normalize_header(alias): name for name, aliases in WEAK_ALIASES.items() for alias in aliases
+    normalize_header(alias): name
+    for table in (WEAK_ALIASES, NYNORSK_WEAK)
+    for name, aliases in table.items()
+    for alias in aliases
 }
+_NYNORSK_FORMS = frozenset(
+    normalize_header(alias)
+    for table in (NYNORSK, NYNORSK_WEAK)
+    for aliases in table.values()
+    for alias in aliases
+)
+
+
+def in_nynorsk(headers: Sequence[str], currency: str = NOK) -> bool:
+    """Whether a header row names a field the nynorsk way (``Søkjar``, ``Prosjektnamn``)."""
+    return any(
+        not _NYNORSK_FORMS.isdisjoint(header_forms(text, currency)) for text in headers if text
+    )
 
 
 def _match(

@@ -29,11 +29,13 @@ from tilskudd.reading.columns import (
     CURRENCY_HEADERS,
     HEADER_SCAN_ROWS,
     MONEY_FIELDS,
+    NYNORSK,
     REQUIRED,
     HeaderMatch,
     cell_text,
     currency_statement,
     filled_from_above,
+    in_nynorsk,
     match_field,
     names_currency,
     normalize_header,
@@ -296,10 +298,18 @@ def _check_header(
                 where=place,
                 row=match.index + 1,
                 found="; ".join(found),
-                accepted=quoted(t, ALIASES[REQUIRED]),
+                accepted=quoted(t, _accepted_required(match)),
                 example=_toml_key(_amount_like(match) or t("read.error.missing_required_example")),
             )
         )
+
+
+def _accepted_required(match: HeaderMatch) -> tuple[str, ...]:
+    """The headers that mean the amount requested, as a sheet without one is told them: in
+    bokmål and English, and first in nynorsk when the sheet's other headers are."""
+    if in_nynorsk(match.headers, match.currency):
+        return (*NYNORSK[REQUIRED], *ALIASES[REQUIRED])
+    return ALIASES[REQUIRED]
 
 
 def _note_shown(t: Translator, note: str) -> str:
@@ -311,7 +321,17 @@ def _note_shown(t: Translator, note: str) -> str:
 # Words (as normalize_header gives them) in the header of a column that holds amounts: the
 # column a map of an open data set's own headers gives as the amount requested (pabulib's
 # "cost", 360Giving's "Amount Awarded", the Research Council's "sokt_belop").
-_AMOUNT_WORDS = ("amount", "belop", "cost", "kostnad", "sum", "beitrag", "betrag", "tilskudd")
+_AMOUNT_WORDS = (
+    "amount",
+    "belop",
+    "cost",
+    "kostnad",
+    "sum",
+    "beitrag",
+    "betrag",
+    "tilskudd",
+    "tilskot",  # nynorsk, and "tilskott"
+)
 
 
 def _amount_like(match: HeaderMatch) -> str | None:

@@ -1162,6 +1162,10 @@ class _Checker:
         if generated:
             if isinstance(v_id, FormulaWithoutValue):
                 self.cell(row, "id")
+            elif (type(v_id) is float or type(v_id) is int or type(v_id) is Decimal) and (
+                problem := _id_number_problem(v_id)
+            ) is not None:
+                self.add(row, "id", problem[0], problem[1], value=v_id)
             elif self.identifying and all(
                 map(is_empty, (v_applicant, v_orgnr, v_project, v_municipalities))
             ):
@@ -2436,7 +2440,11 @@ def _given_ids(column: list[RawCell]) -> list[str | None]:
     kinds = set(map(type, column))
     if kinds == {float}:
         numbers = cast(list[float], column)
-        if all(map(float.is_integer, numbers)):
+        if (
+            all(map(float.is_integer, numbers))
+            and min(numbers) > -_ID_DIGITS_KEPT
+            and max(numbers) < _ID_DIGITS_KEPT
+        ):
             return list(map(str, map(int, numbers)))
     elif kinds == {str}:
         ids: list[str | None] = list(map(str.strip, cast(list[str], column)))
@@ -2445,17 +2453,37 @@ def _given_ids(column: list[RawCell]) -> list[str | None]:
     return [_given_id(raw) for raw in column]
 
 
+_ID_DIGITS_KEPT = 10**15
+"""A spreadsheet keeps a number to 15 significant digits (Excel turns 12345678901234567890 typed
+in into 12345678901234500000), and a double holds every whole number only up to 2**53: a number
+cell of 16 digits or more may not hold the id that was typed."""
+
+
 def _given_id(raw: RawCell) -> str | None:
     """The id a row's cell gives (numbers without '.0', no invisible characters), or None when
-    it gives none."""
+    it gives none: an empty cell, or a number that is no id (:func:`_id_number_problem`)."""
     if type(raw) is str:
         # "S-12\u200b" pasted from a web page is S-12 to the eye: the same id, not another.
         return (raw if raw.isascii() else raw.translate(_DROP_INVISIBLE)).strip() or None
-    if type(raw) is float and raw.is_integer():
-        return str(int(raw))
+    if type(raw) is float or type(raw) is int or type(raw) is Decimal:
+        return None if _id_number_problem(raw) else str(int(raw))
     if raw is None or isinstance(raw, FormulaWithoutValue):
         return None
     return _text(raw)
+
+
+def _id_number_problem(raw: float | int | Decimal) -> tuple[str, dict[str, Any]] | None:
+    """Why a number cell is no id, as an issue code and its parameters: a number with decimals
+    (``1.5``: an id is a whole number or text), or one of 16 digits or more, which the
+    spreadsheet may have changed (:data:`_ID_DIGITS_KEPT`); None for a whole number it keeps
+    exactly, whose id is its digits (``1.0`` is ``1``)."""
+    finite = raw.is_finite() if isinstance(raw, Decimal) else math.isfinite(raw)
+    whole = int(raw) if finite else None
+    if whole is None or raw != whole:
+        return "id_not_whole", {}
+    if abs(whole) >= _ID_DIGITS_KEPT:
+        return "id_too_long", {"digits": len(str(abs(whole)))}
+    return None
 
 
 def _column(cells_list: Sequence[Sequence[RawCell]], index: int | None) -> list[RawCell]:

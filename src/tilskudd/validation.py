@@ -83,6 +83,7 @@ from tilskudd.orgid import is_orgnr_key, organisation_key, without_leading_zeros
 from tilskudd.reading.columns import CURRENCY_HEADERS, names_currency, normalize_header
 from tilskudd.reading.sheet import currency_line_issue
 from tilskudd.reading.table import (
+    UNREAD_FORMULA,
     DataRows,
     FormulaWithoutValue,
     RawCell,
@@ -388,7 +389,7 @@ def _cell_text(value: RawCell) -> str:
     if isinstance(value, date | time):
         return value.isoformat()
     if isinstance(value, FormulaWithoutValue):
-        return value.formula
+        return "" if value.formula == UNREAD_FORMULA else value.formula
     return "" if value is None else str(value)
 
 
@@ -729,6 +730,8 @@ def _formula(value: FormulaWithoutValue) -> str:
 
 def _cell_error(value: FormulaWithoutValue) -> tuple[str, dict[str, Any]]:
     """The issue code and parameters for a cell whose value is an error (``#N/A``)."""
+    if value.formula == UNREAD_FORMULA:  # an .xls or .xlsb: a formula failed, its text unread
+        return "cell_error_formula_unread", {"error": value.error}
     if value.formula:
         return "cell_error_formula", {"error": value.error, "formula": _formula(value)}
     return "cell_error", {"error": value.error}

@@ -1422,9 +1422,8 @@ def _sheets_with_applications(
     another field, with an amount under it: applications kept one sheet per category
     ("Kultur", "Idrett") that reading the first sheet alone would leave out without a word.
     Also the sheets not looked at, with the far cell that kept them out (its row and column,
-    from 1): calamine parses a
-    whole sheet to give its first rows, and one whose cells reach too far would end the
-    process (:func:`far_corner`)."""
+    from 1): calamine parses a whole sheet to give its first rows, and one whose cells reach
+    too far would end the process (:func:`far_corner`)."""
     found: list[str] = []
     unseen: list[tuple[str, tuple[int, int]]] = []
     for name in names:

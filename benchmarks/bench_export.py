@@ -16,6 +16,9 @@ Modes:
 - ``codes``: as ``numbers``, with two more columns of codes typed as digits (an account
   number ``15032212345`` under ``Kontonummer``, a 10-digit number under ``Kontakt``, distinct
   in every row): what telling codes from numbers costs.
+- ``dates``: as ``sheetml``, with two more carried columns of dates typed as text, as a CSV
+  file gives them (``2013-04-17`` and ``17.04.2013``, a few hundred distinct days): what finding
+  that they are dates and writing them as dates costs.
 - ``rows``: only the rows of the two application sheets, made and thrown away: what the
   words and lookups cost, without any writing (the floor for any writer).
 - ``xlsxwriter``: the two application sheets from the same rows through xlsxwriter
@@ -37,7 +40,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -233,13 +236,36 @@ def with_typed_codes(result: RoundResult, seed: int = 2017) -> RoundResult:
     )
 
 
+def with_typed_dates(result: RoundResult, seed: int = 2018) -> RoundResult:
+    """``result`` with two more carried columns of dates as a CSV file gives them: text."""
+    rng = random.Random(seed)
+    columns = ("Startdato", "Frist")
+    apps = []
+    for app in result.applications:
+        day = date(2013, 1, 1) + timedelta(days=rng.randrange(730))
+        apps.append(
+            app.model_copy(
+                update={
+                    "extra": {
+                        **app.extra,
+                        "Startdato": day.isoformat(),
+                        "Frist": f"{day + timedelta(days=rng.randrange(365)):%d.%m.%Y}",
+                    }
+                }
+            )
+        )
+    return result.model_copy(
+        update={"applications": tuple(apps), "extra_columns": (*result.extra_columns, *columns)}
+    )
+
+
 def _sheetml_mode(mode: str) -> None:
     """Set the writer up for ``mode`` (this process only)."""
     from tilskudd.export import _sheetml
 
     if mode.startswith("level"):  # read by Workbook when no level is given
         vars(_sheetml)["COMPRESS_LEVEL"] = int(mode.removeprefix("level"))
-    elif mode not in ("sheetml", "numbers", "codes"):
+    elif mode not in ("sheetml", "numbers", "codes", "dates"):
         raise SystemExit(f"unknown mode {mode!r}")
 
 
@@ -252,6 +278,8 @@ def _child(size: int, mode: str, lang: str) -> dict[str, float]:
         result = with_typed_numbers(result)
     if mode == "codes":
         result = with_typed_codes(result)
+    if mode == "dates":
+        result = with_typed_dates(result)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "out.xlsx"

@@ -83,6 +83,7 @@ from tilskudd.orgid import is_orgnr_key, organisation_key, without_leading_zeros
 from tilskudd.reading.columns import CURRENCY_HEADERS, names_currency, normalize_header
 from tilskudd.reading.sheet import currency_line_issue
 from tilskudd.reading.table import (
+    UNREAD_FORMULA,
     DataRows,
     FormulaWithoutValue,
     RawCell,
@@ -398,7 +399,7 @@ def _cell_text(value: RawCell) -> str:
     if isinstance(value, date | time):
         return value.isoformat()
     if isinstance(value, FormulaWithoutValue):
-        return value.formula
+        return "" if value.formula == UNREAD_FORMULA else value.formula
     return "" if value is None else str(value)
 
 
@@ -739,6 +740,8 @@ def _formula(value: FormulaWithoutValue) -> str:
 
 def _cell_error(value: FormulaWithoutValue) -> tuple[str, dict[str, Any]]:
     """The issue code and parameters for a cell whose value is an error (``#N/A``)."""
+    if value.formula == UNREAD_FORMULA:  # an .xls or .xlsb: a formula failed, its text unread
+        return "cell_error_formula_unread", {"error": value.error}
     if value.formula:
         return "cell_error_formula", {"error": value.error, "formula": _formula(value)}
     return "cell_error", {"error": value.error}
@@ -1172,6 +1175,10 @@ class _Checker:
         if generated:
             if isinstance(v_id, FormulaWithoutValue):
                 self.cell(row, "id")
+            elif (type(v_id) is float or type(v_id) is int or type(v_id) is Decimal) and (
+                problem := _id_number_problem(v_id)
+            ) is not None:
+                self.add(row, "id", problem[0], problem[1], value=v_id)
             elif self.identifying and all(
                 map(is_empty, (v_applicant, v_orgnr, v_project, v_municipalities))
             ):
@@ -2446,7 +2453,11 @@ def _given_ids(column: list[RawCell]) -> list[str | None]:
     kinds = set(map(type, column))
     if kinds == {float}:
         numbers = cast(list[float], column)
-        if all(map(float.is_integer, numbers)):
+        if (
+            all(map(float.is_integer, numbers))
+            and min(numbers) > -_ID_DIGITS_KEPT
+            and max(numbers) < _ID_DIGITS_KEPT
+        ):
             return list(map(str, map(int, numbers)))
     elif kinds == {str}:
         ids: list[str | None] = list(map(str.strip, cast(list[str], column)))
@@ -2455,17 +2466,37 @@ def _given_ids(column: list[RawCell]) -> list[str | None]:
     return [_given_id(raw) for raw in column]
 
 
+_ID_DIGITS_KEPT = 10**15
+"""A spreadsheet keeps a number to 15 significant digits (Excel turns 12345678901234567890 typed
+in into 12345678901234500000), and a double holds every whole number only up to 2**53: a number
+cell of 16 digits or more may not hold the id that was typed."""
+
+
 def _given_id(raw: RawCell) -> str | None:
     """The id a row's cell gives (numbers without '.0', no invisible characters), or None when
-    it gives none."""
+    it gives none: an empty cell, or a number that is no id (:func:`_id_number_problem`)."""
     if type(raw) is str:
         # "S-12\u200b" pasted from a web page is S-12 to the eye: the same id, not another.
         return (raw if raw.isascii() else raw.translate(_DROP_INVISIBLE)).strip() or None
-    if type(raw) is float and raw.is_integer():
-        return str(int(raw))
+    if type(raw) is float or type(raw) is int or type(raw) is Decimal:
+        return None if _id_number_problem(raw) else str(int(raw))
     if raw is None or isinstance(raw, FormulaWithoutValue):
         return None
     return _text(raw)
+
+
+def _id_number_problem(raw: float | int | Decimal) -> tuple[str, dict[str, Any]] | None:
+    """Why a number cell is no id, as an issue code and its parameters: a number with decimals
+    (``1.5``: an id is a whole number or text), or one of 16 digits or more, which the
+    spreadsheet may have changed (:data:`_ID_DIGITS_KEPT`); None for a whole number it keeps
+    exactly, whose id is its digits (``1.0`` is ``1``)."""
+    finite = raw.is_finite() if isinstance(raw, Decimal) else math.isfinite(raw)
+    whole = int(raw) if finite else None
+    if whole is None or raw != whole:
+        return "id_not_whole", {}
+    if abs(whole) >= _ID_DIGITS_KEPT:
+        return "id_too_long", {"digits": len(str(abs(whole)))}
+    return None
 
 
 def _column(cells_list: Sequence[Sequence[RawCell]], index: int | None) -> list[RawCell]:

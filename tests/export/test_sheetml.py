@@ -701,8 +701,16 @@ def test_hostile_text_is_never_a_formula(tmp_path: Path, rows: list[list[str]]) 
 _tricky = st.text(st.sampled_from(list(" \n\t\r=+-@&<>\"'_x0A;æ\x01\x1f\ufffe")), max_size=8)
 
 
+# Dates and date-times too (a carried column of them), in any style: the serial is the same
+# whichever path writes it.
+_days = st.one_of(st.dates(), st.datetimes(), st.datetimes(timezones=st.just(UTC)))
+
+
 @settings(max_examples=400, deadline=None)
-@given(row=st.lists(st.one_of(_values, _tricky), max_size=15), styles=_styles)
+@given(
+    row=st.lists(st.one_of(_values, _tricky, _days), max_size=15),
+    styles=st.lists(st.sampled_from(list(Style)), max_size=12).map(tuple),
+)
 def test_fast_rows_are_written_as_the_careful_path_writes_them(
     row: list[CellValue], styles: tuple[Style, ...]
 ) -> None:
@@ -717,3 +725,14 @@ def test_fast_rows_are_written_as_the_careful_path_writes_them(
         # What the fast path lets through is exactly what the careful path writes, once the
         # block's control characters are replaced.
         assert _sheetml._encode(written) == _sheetml._encode(careful or "")
+
+
+def test_a_row_of_dates_takes_the_fast_path() -> None:
+    """A carried column of dates (:func:`tilskudd.export.xlsx.carried_columns`) is written row
+    by row as the other cells are, not cell by cell."""
+    row: list[CellValue] = ["S-1", date(2009, 3, 15), datetime(2009, 3, 15, 12, 30), 5]
+    fast = _sheetml._compile_row(tuple(map(type, row)), ())
+    assert fast is not None
+    written = fast("7", row)
+    assert written == _sheetml._careful_row(7, row, ())
+    assert '<c r="B7" s="11"><v>39887.0</v></c>' in (written or "")

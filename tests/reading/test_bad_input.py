@@ -745,6 +745,41 @@ def test_a_cell_in_a_row_beyond_the_last_is_refused_naming_it(
             archive.writestr(name, data)
     message = _error_in_child(path, "r.xlsx")
     assert message.startswith(f"r.xlsx, sheet Søknader: its cells reach {corner}, ")
+    if corner != "XFD1048576":
+        # No spreadsheet has that row: Ctrl+End cannot go to it, and the advice says so.
+        assert "beyond the last row (1,048,576) or column (XFD) a spreadsheet has" in message
+        assert "Ctrl+End goes to" not in message
+        assert "copy the applications into a new workbook" in message
+    else:
+        assert "Ctrl+End goes to that cell" in message
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        (
+            "en",
+            "its cells reach F99999999, beyond the last row (1,048,576) or column (XFD) a"
+            " spreadsheet has, more than tilskudd reads. A program other than Excel",
+        ),
+        (
+            "nb",
+            "cellene går helt til F99999999, forbi den siste raden (1 048 576) eller kolonnen"
+            " (XFD) et regneark har, mer enn tilskudd leser. Et annet program enn Excel",
+        ),
+    ],
+)
+def test_a_cell_no_spreadsheet_has_gets_advice_that_fits(
+    tmp_path: Path, lang: str, said: str
+) -> None:
+    """The advice for a sheet reaching too far sent the officer to Ctrl+End, which in a file
+    another program wrote with a cell past row 1 048 576 goes nowhere near it."""
+    path = _dimension_says(
+        _far_out(tmp_path / "r.xlsx", "A1048576", "x"), b"A1:D4", last_row=b"99999999"
+    )
+    message = " ".join(_error_in_child(path, "r.xlsx", lang).split())
+    assert said in message
+    assert ("går Ctrl+End til" if lang == "nb" else "Ctrl+End goes to") not in message
 
 
 def _xls_with_dimensions(path: Path, first_row: int, end_row: int) -> Path:
@@ -1111,8 +1146,9 @@ def test_an_ods_padded_to_its_end_reads_as_it_did(tmp_path: Path, end: str) -> N
         ("nb", "arket Notater ble ikke sett gjennom for søknader: cellene går helt til XFD60000"),
     ],
 )
+@pytest.mark.parametrize("far", ["XFD60000", "A99999999"])
 def test_a_later_sheet_whose_far_cell_its_dimension_hides_is_not_parsed(
-    tmp_path: Path, lang: str, said: str
+    tmp_path: Path, lang: str, said: str, far: str
 ) -> None:
     """The look for applications in the sheets after the one read parsed each whole: a later
     sheet with a value far out that its <dimension> left out ended the process ("Aborted",
@@ -1129,11 +1165,12 @@ def test_a_later_sheet_whose_far_cell_its_dimension_hides_is_not_parsed(
         first.append(list(row))
     notes = book.create_sheet("Notater")
     notes["A1"] = "Merknader"
-    notes["XFD60000"] = "x"
+    notes["XFD60000" if far == "XFD60000" else "A1048576"] = "x"
     book.save(path)
     with zipfile.ZipFile(path) as archive:
         parts = {info.filename: archive.read(info) for info in archive.infolist()}
-    sheet = parts["xl/worksheets/sheet2.xml"]
+    # A row past the last a spreadsheet has, as only another program writes one.
+    sheet = parts["xl/worksheets/sheet2.xml"].replace(b'1048576"', b'99999999"')
     start = sheet.index(b"<dimension")
     end = sheet.index(b">", start) + 1
     parts["xl/worksheets/sheet2.xml"] = sheet[:start] + b'<dimension ref="A1"/>' + sheet[end:]
@@ -1147,7 +1184,18 @@ def test_a_later_sheet_whose_far_cell_its_dimension_hides_is_not_parsed(
         [sys.executable, "-c", run], capture_output=True, text=True, timeout=120, check=False
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    assert said in " ".join((done.stdout + done.stderr).split())
+    shown = " ".join((done.stdout + done.stderr).split())
+    if far == "XFD60000":
+        assert said in shown
+    else:
+        beyond = {
+            "en": "its cells reach A99999999, beyond the last row (1,048,576) or column (XFD)"
+            " a spreadsheet has",
+            "nb": "cellene går helt til A99999999, forbi den siste raden (1 048 576) eller"
+            " kolonnen (XFD) et regneark har",
+        }[lang]
+        assert said.split(":")[0] in shown
+        assert beyond in shown
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes")

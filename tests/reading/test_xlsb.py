@@ -14,7 +14,7 @@ from python_calamine import CalamineWorkbook
 
 from tilskudd.issues import describe_issue
 from tilskudd.reading import read_table, xlsb
-from tilskudd.reading.table import FormulaWithoutValue
+from tilskudd.reading.table import UNREAD_FORMULA, FormulaWithoutValue
 from tilskudd.reading.xlsb import xlsb_scan
 from tilskudd.validation import validate
 
@@ -61,7 +61,10 @@ def test_the_built_files_read_in_calamine_as_excels_do(
     data = xlsb_bytes({"Søknader": rows}, hidden={"Søknader": {3}}, inline_strings=inline_strings)
     path = _write(tmp_path, data)
     found: set[int] = set()
-    assert xlsb_scan(path, "Søknader", found) == {(1, 3): ("", "#N/A"), (2, 3): ("", "#DIV/0!")}
+    assert xlsb_scan(path, "Søknader", found) == {
+        (1, 3): ("", "#N/A"),
+        (2, 3): (UNREAD_FORMULA, "#DIV/0!"),
+    }
     assert found == {3}
     assert _calamine(path) == [
         HEADER,
@@ -74,7 +77,10 @@ def test_the_built_files_read_in_calamine_as_excels_do(
 def test_an_error_typed_in_and_a_failed_formula_are_found(tmp_path: Path) -> None:
     rows = _with({(1, 3): Error("#N/A"), (2, 4): FormulaError("#DIV/0!")})
     path = _write(tmp_path, xlsb_bytes({"Kost": [["oppslag", Error("#REF!")]], "Søknader": rows}))
-    assert xlsb_scan(path, "Søknader") == {(1, 3): ("", "#N/A"), (2, 4): ("", "#DIV/0!")}
+    assert xlsb_scan(path, "Søknader") == {
+        (1, 3): ("", "#N/A"),
+        (2, 4): (UNREAD_FORMULA, "#DIV/0!"),
+    }
     assert xlsb_scan(path, "Kost") == {(0, 1): ("", "#REF!")}
     assert xlsb_scan(path, "Ingen slik") == {}
     table = read_table(path, sheet="Søknader")
@@ -88,7 +94,7 @@ def test_an_error_typed_in_and_a_failed_formula_are_found(tmp_path: Path) -> Non
 @pytest.mark.parametrize("error", list(ERROR_CODES))
 def test_every_error_is_named_as_excel_shows_it(tmp_path: Path, error: str) -> None:
     path = _write(tmp_path, xlsb_bytes({"Søknader": _with({(2, 3): FormulaError(error)})}))
-    assert xlsb_scan(path, "Søknader") == {(2, 3): ("", error)}
+    assert xlsb_scan(path, "Søknader") == {(2, 3): (UNREAD_FORMULA, error)}
 
 
 @pytest.mark.parametrize(("lang", "shown"), [("en", "#N/A"), ("nb", "#N/A")])
@@ -265,7 +271,7 @@ def test_the_scan_finds_exactly_the_error_cells_and_hidden_rows_written(
     )
     path = _write(tmp_path, data)
     expected = {
-        (r, c): ("", cell.error)
+        (r, c): (UNREAD_FORMULA if isinstance(cell, FormulaError) else "", cell.error)
         for r, cells in enumerate(rows)
         for c, cell in enumerate(cells)
         if isinstance(cell, Error | FormulaError)

@@ -8,8 +8,10 @@ row opened by a BrtRowHdr (whose fDyZero bit hides it). Cells: text (BrtCellIsst
 the shared strings part, as Excel saves text; BrtCellSt, the text itself, with
 ``inline_strings``), numbers
 (BrtCellReal), truth values (BrtCellBool), :class:`Error` (an error typed or pasted as a value,
-BrtCellError), :class:`FormulaError` (a formula whose cached result is an error, BrtFmlaError)
-and :class:`FormulaNumber` (a formula with a number as its cached result, BrtFmlaNum).
+BrtCellError), :class:`FormulaError` (a formula whose cached result is an error, BrtFmlaError),
+:class:`FormulaNumber` (a formula with a number as its cached result, BrtFmlaNum),
+:class:`FormulaText` (with text, BrtFmlaString) and :class:`FormulaBool` (with a truth value,
+BrtFmlaBool).
 """
 
 from __future__ import annotations
@@ -24,8 +26,10 @@ __all__ = [
     "ERROR_CODES",
     "Cell",
     "Error",
+    "FormulaBool",
     "FormulaError",
     "FormulaNumber",
+    "FormulaText",
     "Styled",
     "record",
     "xlsb_bytes",
@@ -65,6 +69,20 @@ class FormulaNumber:
 
 
 @dataclass(frozen=True)
+class FormulaText:
+    """A formula whose last result is text (``""`` too): BrtFmlaString."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class FormulaBool:
+    """A formula whose last result is a truth value: BrtFmlaBool."""
+
+    value: bool
+
+
+@dataclass(frozen=True)
 class Styled:
     """A number (BrtCellReal; a whole number as Excel packs it, BrtCellRk) or a formula's
     number (BrtFmlaNum) with a cell style: an index into the cell formats ``xlsb_bytes`` writes
@@ -74,7 +92,19 @@ class Styled:
     style: int
 
 
-Cell = str | int | float | bool | Error | FormulaError | FormulaNumber | Styled | None
+Cell = (
+    str
+    | int
+    | float
+    | bool
+    | Error
+    | FormulaError
+    | FormulaNumber
+    | FormulaText
+    | FormulaBool
+    | Styled
+    | None
+)
 
 # =1/0 as Excel stores it: PtgInt 1, PtgInt 0, PtgDiv; then no extra data (cb = 0).
 _FORMULA = struct.pack("<I", 7) + b"\x1e\x01\x00" + b"\x1e\x00\x00" + b"\x06" + struct.pack("<I", 0)
@@ -127,6 +157,10 @@ def _cell(column: int, value: Cell, strings: dict[str, int] | None) -> bytes:
     if isinstance(value, FormulaNumber):
         data = head + struct.pack("<d", value.value) + b"\x00\x00" + _FORMULA
         return record(0x09, data)  # BrtFmlaNum
+    if isinstance(value, FormulaText):
+        return record(0x08, head + _wide(value.text) + b"\x00\x00" + _FORMULA)  # BrtFmlaString
+    if isinstance(value, FormulaBool):
+        return record(0x0A, head + bytes([value.value]) + b"\x00\x00" + _FORMULA)  # BrtFmlaBool
     raise TypeError(value)
 
 

@@ -37,7 +37,8 @@ the one formula is tilskudd's own check cell. A carried column whose every cell 
 number (:func:`number_columns`; a CSV file's cells are all text) is written as numbers, as the
 same column from a spreadsheet is, so that SUM works on it; a column of codes (an account, an
 organisation or case number, a phone number: :func:`carried_columns`) is written as text, from
-a CSV file and a spreadsheet alike.
+a CSV file and a spreadsheet alike. A carried column whose every cell is a date in one format
+(``2009-03-15``, as a spreadsheet's date cell is carried, or ``15.03.2009``) is written as dates.
 
 Written with tilskudd's own streaming writer (:mod:`tilskudd.export._sheetml`), row by row
 into the zip, to a temporary file that replaces the target only when complete
@@ -55,7 +56,8 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
@@ -235,26 +237,75 @@ def _names_amount(header: str) -> bool:
     return any(_AMOUNT_WORDS.search(word) for word in re.findall(r"\w+", header.lower()))
 
 
+_ISO_DATE = re.compile(r"(\d{4})-(\d\d)-(\d\d)(?: (\d\d):(\d\d):(\d\d)(?:\.(\d{6}))?)?")
+"""A date as a spreadsheet's date cell is carried (``2009-03-15``, ISO 8601), or a date-time
+(``2009-03-15 12:30:00``): one format, as a spreadsheet's column of dates gives both."""
+_NB_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+"""A date as a Norwegian writes it: ``15.03.2009`` (or ``5.3.2009``)."""
+
+_FIRST_DAY = date(1900, 3, 1)
+"""The first day an Excel cell shows as the date it is: before March 1900 its 1900 date system
+counts a 29 February that never was, and before 1900 it shows no date at all."""
+
+DateFormat = Literal["iso", "nb"]
+
+
+def typed_date(text: str) -> tuple[DateFormat, date] | None:
+    """The date (or date-time) ``text`` is typed as, with its format: ISO 8601 (``2009-03-15``,
+    ``2009-03-15 12:30:00``, as a spreadsheet's date cell is carried) or Norwegian
+    (``15.03.2009``); None for anything else, a day that never was (``30.02.2009``) or one
+    Excel cannot show as a date (before 1 March 1900)."""
+    form: DateFormat = "iso"
+    value: date
+    try:
+        if (iso := _ISO_DATE.fullmatch(text)) is not None:
+            year, month, day, hour, minute, second, micro = (
+                int(part or 0) for part in iso.groups()
+            )
+            value = date(year, month, day)
+            if iso[4] is not None:
+                value = datetime(year, month, day, hour, minute, second, micro)
+        elif (nb := _NB_DATE.fullmatch(text)) is not None:
+            form = "nb"
+            day, month, year = map(int, nb.groups())
+            value = date(year, month, day)
+        else:
+            return None
+    except ValueError:  # a day or time that never was: 30.02.2009, 2009-03-15 25:00:00
+        return None
+    if date(value.year, value.month, value.day) < _FIRST_DAY:
+        return None
+    return form, value
+
+
 @dataclass(frozen=True)
 class CarriedColumns:
-    """How the award workbook writes the carried columns that hold numbers."""
+    """How the award workbook writes the carried columns that hold numbers or dates."""
 
     numbers: dict[str, dict[str, int | Decimal]]
     """Columns written as numbers: for each, the number of each text in it."""
     codes: frozenset[str]
     """Columns written as text: a whole number in them (from a spreadsheet) as its digits."""
+    dates: dict[str, dict[str, date]] = field(default_factory=dict)
+    """Columns written as dates: for each, the date (or date-time) of each text in it."""
 
 
 def carried_columns(
     extras: Iterable[Mapping[str, CellValue]], columns: Sequence[str]
 ) -> CarriedColumns:
-    """Which carried columns are numbers to write as numbers and which are codes to keep as
-    text, in one pass over the cells.
+    """Which carried columns are numbers to write as numbers, which are dates to write as
+    dates and which are codes to keep as text, in one pass over the cells.
 
     Numbers: every cell empty, a number or text that is a plain number (:func:`plain_number`),
     at least one of them text. A column with any other text in it is kept as typed, its
     numbers too: a column half text and half numbers sorts in two blocks in Excel and sums
     only some of its cells without a word, and a code column (``16``, ``00``) is not one to sum.
+
+    Dates: every cell empty or text that is a date in one format (:func:`typed_date`): ISO
+    8601, as a spreadsheet's date cell is carried and as a CSV file may hold it
+    (``2009-03-15``), or Norwegian (``15.03.2009``). A column that mixes the two, or holds
+    anything else (a number, other text, a day that never was), is kept as typed: ``03.04.2009``
+    beside ``2009-04-03`` may be two ways of typing one day or a day and a month swapped.
 
     Codes: a column whose header names an identifier (:func:`names_code`: ``Kontonummer``,
     ``Saksnr.``, ``Telefon``, ``Account``), or whose every cell is a whole number of 9 to 11
@@ -265,47 +316,71 @@ def carried_columns(
     numbers: dict[str, dict[str, int | Decimal]] = {
         name: {} for name in columns if name not in named
     }
+    dates: dict[str, dict[str, date]] = {name: {} for name in numbers}
+    forms: dict[str, DateFormat] = {}
     # Columns whose every cell so far is a code's digits; a text is looked at once, when it
-    # is first seen, as its number is.
+    # is first seen, as its number or date is.
     digits = {name for name in numbers if not _names_amount(name)}
     seen: set[str] = set()
+    live = dict.fromkeys(numbers)
+    """The columns still numbers or dates, in order."""
     for extra in extras:
-        if not numbers:
+        if not live:
             break
-        for name in list(numbers):
+        for name in list(live):
             value = extra.get(name)
             if value is None:
                 continue
-            if type(value) is int:
-                seen.add(name)
-                if not _CODE_LOW <= value < _CODE_HIGH:
-                    digits.discard(name)
-                continue
             if type(value) is str:
-                known = numbers[name]
-                if value in known:
-                    continue
-                number = plain_number(value)
-                if number is not None:
-                    known[value] = number
+                known = numbers.get(name)
+                if known is not None:
+                    if value in known:
+                        continue
+                    number = plain_number(value)
+                    if number is not None:
+                        known[value] = number
+                        seen.add(name)
+                        dates.pop(name, None)
+                        if name in digits and not (
+                            type(number) is int
+                            and _CODE_LOW <= number < _CODE_HIGH
+                            and value.strip().isdigit()
+                        ):
+                            digits.discard(name)
+                        continue
+                    del numbers[name]
+                    digits.discard(name)
+                days = dates.get(name)
+                if days is not None:
+                    if value in days:
+                        continue
+                    typed = typed_date(value)
+                    if typed is not None and forms.setdefault(name, typed[0]) == typed[0]:
+                        days[value] = typed[1]
+                        continue
+                    del dates[name]
+                if name not in numbers:
+                    del live[name]
+                continue
+            dates.pop(name, None)
+            if name in numbers:
+                if type(value) is int:
                     seen.add(name)
-                    if name in digits and not (
-                        type(number) is int
-                        and _CODE_LOW <= number < _CODE_HIGH
-                        and value.strip().isdigit()
-                    ):
+                    if not _CODE_LOW <= value < _CODE_HIGH:
                         digits.discard(name)
                     continue
-            elif type(value) is Decimal:
-                seen.add(name)
+                if type(value) is Decimal:
+                    seen.add(name)
+                    digits.discard(name)
+                    continue
+                del numbers[name]
                 digits.discard(name)
-                continue
-            del numbers[name]
-            digits.discard(name)
+            del live[name]
     codes = digits & seen
     return CarriedColumns(
         numbers={name: known for name, known in numbers.items() if known and name not in codes},
         codes=frozenset(named | codes),
+        dates={name: days for name, days in dates.items() if days},
     )
 
 
@@ -524,8 +599,13 @@ def _row_maker(
     apps, rejected = result.applications_by_id(), result.rejected_by_id()
     extras = result.extra_columns
     carried_kinds = round_carried_columns(result)
-    numbers, codes = carried_kinds.numbers, carried_kinds.codes
-    carried: list[tuple[str, Mapping[str, int | Decimal] | None, bool]] = [
+    # A carried column of numbers or dates typed as text: each text's number or date.
+    numbers: Mapping[str, Mapping[str, int | Decimal | date]] = {
+        **carried_kinds.numbers,
+        **carried_kinds.dates,
+    }
+    codes = carried_kinds.codes
+    carried: list[tuple[str, Mapping[str, int | Decimal | date] | None, bool]] = [
         (name, numbers.get(name), name in codes) for name in extras
     ]
     statuses = {status: status_text(status, lang) for status in Status}

@@ -30,6 +30,8 @@ from array import array
 from collections.abc import Iterator
 from pathlib import Path
 
+from tilskudd.reading.table import UNREAD_FORMULA
+
 __all__ = [
     "Percent",
     "runs_in_circles",
@@ -335,7 +337,9 @@ def xls_error_cells(
     path: Path, sheet: str, hidden: set[int] | None = None, percent: Percent | None = None
 ) -> Cells:
     """Each cell of ``sheet`` in an .xls whose value is an error: its (0-based row, column) ->
-    ("", the error as Excel shows it). The formula's text is not decoded (see the module).
+    (formula, the error as Excel shows it): the formula ``""`` for an error typed or pasted as a
+    value, :data:`~tilskudd.reading.table.UNREAD_FORMULA` for a formula's result (its text is
+    not decoded: see the module).
 
     With ``hidden``, the rows hidden in the sheet (by hand or by a filter) are added to it,
     numbered from 1; with ``percent``, the number cells formatted as a percentage (looked for
@@ -373,7 +377,7 @@ def xls_error_cells(
                 and stream[at + 12 : at + 14] == b"\xff\xff"
             ):
                 row, col = struct.unpack_from("<HH", stream, at)
-                found[(row, col)] = ("", ERRORS.get(stream[at + 8], "#VALUE!"))
+                found[(row, col)] = (UNREAD_FORMULA, ERRORS.get(stream[at + 8], "#VALUE!"))
             elif kind in numbers and length >= 10:
                 _add_percent(stream, kind, at, length, xfs, percent_here)
         if hidden is not None:

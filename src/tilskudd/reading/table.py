@@ -11,15 +11,21 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import NamedTuple, overload
+from typing import Final, NamedTuple, overload
 
 from tilskudd.models import Issue
+
+UNREAD_FORMULA: Final = "\x00"
+"""The formula of an error cell in an .xls or .xlsb whose cached result is the error: a formula
+failed there, but its text, kept in Excel's token form, is not decoded. (No formula in an .xlsx
+or .ods holds this character, which XML cannot carry.)"""
 
 
 class FormulaWithoutValue:
     """Stands for a cell without a usable value: a formula with no cached value (the file was
     never opened in Excel), or a cell whose value is an error such as ``#N/A`` (``error``; the
-    formula that gave it, or ``""`` for an error typed or pasted as a value), or (``recalc``) a
+    formula that gave it, :data:`UNREAD_FORMULA` for one whose text is not read, or ``""`` for
+    an error typed or pasted as a value), or (``recalc``) a
     formula in a workbook that asks to be recalculated when opened, whose saved value is a
     placeholder (xlsxwriter and openpyxl store 0)."""
 

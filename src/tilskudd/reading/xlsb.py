@@ -41,6 +41,7 @@ import zlib
 from pathlib import Path, PurePosixPath
 
 from tilskudd.reading.biff import ERRORS, PERCENT_FORMATS, Percent, shows_percent
+from tilskudd.reading.table import UNREAD_FORMULA
 
 __all__ = ["far_corner", "rel_target", "xlsb_scan"]
 
@@ -232,7 +233,8 @@ def _walk(
                     hidden.add(row + 1)
         elif kind in (_CELL_ERROR, _FMLA_ERROR) and size >= 9:
             column = struct.unpack_from("<I", data, at)[0]
-            found[(row, column)] = ("", ERRORS.get(data[at + 8], "#VALUE!"))
+            formula = UNREAD_FORMULA if kind == _FMLA_ERROR else ""
+            found[(row, column)] = (formula, ERRORS.get(data[at + 8], "#VALUE!"))
         elif (
             percent_cells is not None
             and kind in (_CELL_RK, _CELL_REAL, _FMLA_NUM)
@@ -396,7 +398,9 @@ def xlsb_scan(
     percent: Percent | None = None,
 ) -> Cells:
     """Each cell of ``sheet`` in an .xlsb whose value is an error: its (0-based row, column) ->
-    ("", the error as Excel shows it). The formula's text is not decoded (see the module).
+    (formula, the error as Excel shows it): the formula ``""`` for an error typed or pasted as a
+    value, :data:`~tilskudd.reading.table.UNREAD_FORMULA` for a formula's result (its text is
+    not decoded: see the module).
 
     With ``hidden``, the rows hidden in the sheet (by hand or by a filter) are added to it,
     numbered from 1; with ``merges``, the sheet's merged ranges (which calamine does not give

@@ -242,17 +242,34 @@ def _reaches_beyond(handle: IO[bytes], buf: bytes) -> bool:
         buf = buf[-_BEYOND_TAIL:] + chunk
 
 
+EXCEL_ROWS: Final = 1_048_576
+EXCEL_COLUMNS: Final = 16_384
+"""The last row and column (XFD) of a sheet in Excel, and in LibreOffice since 7.4."""
+
+
+def beyond_spreadsheets(rows: int, columns: int) -> bool:
+    """Whether a sheet's far cell lies beyond the last row or column a spreadsheet has: a file
+    written by another program, whose far cell no spreadsheet shows (Ctrl+End stops short)."""
+    return rows > EXCEL_ROWS or columns > EXCEL_COLUMNS
+
+
 def too_far(where_: str, rows: int, columns: int, t: Translator) -> InputFileError:
     """The error for a sheet whose cells span more than :data:`MAX_CELLS` (see
-    :func:`far_corner`), naming the cell Ctrl+End goes to."""
-    return InputFileError(
-        t(
-            "read.error.too_far",
-            where=where_,
-            cell=f"{column_letter(columns - 1)}{rows}",
-            cells=rows * columns,
-            max=MAX_CELLS,
+    :func:`far_corner`), naming the cell Ctrl+End goes to, or, where no spreadsheet has that
+    cell (:func:`beyond_spreadsheets`), saying so and what to do instead."""
+    cell = f"{column_letter(columns - 1)}{rows}"
+    if beyond_spreadsheets(rows, columns):
+        return InputFileError(
+            t(
+                "read.error.too_far_beyond",
+                where=where_,
+                cell=cell,
+                rows=EXCEL_ROWS,
+                column=column_letter(EXCEL_COLUMNS - 1),
+            )
         )
+    return InputFileError(
+        t("read.error.too_far", where=where_, cell=cell, cells=rows * columns, max=MAX_CELLS)
     )
 
 
@@ -1343,12 +1360,19 @@ def read_workbook(
                 also, unseen = _sheets_with_applications(
                     book, path, later, column_map, file, sniffed, t, currency
                 )
-                for other, cell in unseen:
+                for other, (height, width) in unseen:
+                    cell = f"{column_letter(width - 1)}{height}"
+                    beyond = beyond_spreadsheets(height, width)
                     issues.append(
                         Issue(
                             severity=Severity.WARNING,
-                            code="read.other_sheet_too_far",
-                            params={"sheet": other, "cell": cell},
+                            code=f"read.other_sheet_{'beyond' if beyond else 'too_far'}",
+                            params={"sheet": other, "cell": cell}
+                            | (
+                                {"rows": EXCEL_ROWS, "column": column_letter(EXCEL_COLUMNS - 1)}
+                                if beyond
+                                else {}
+                            ),
                             location=Location(file=file, sheet=other),
                         )
                     )
@@ -1369,7 +1393,7 @@ def read_workbook(
 
 
 def _ods_too_far(far: OdsTooFar, file: str, t: Translator) -> InputFileError:
-    if not far.repeated_from:
+    if not far.repeated_from or beyond_spreadsheets(far.rows, far.columns):
         return too_far(where(t, file, far.sheet), far.rows, far.columns, t)
     return InputFileError(
         t(
@@ -1393,20 +1417,19 @@ def _sheets_with_applications(
     sniffed: Sniffed,
     t: Translator,
     currency: str = "NOK",
-) -> tuple[list[str], list[tuple[str, str]]]:
+) -> tuple[list[str], list[tuple[str, tuple[int, int]]]]:
     """Those of the visible sheets ``names`` whose header names the amount requested and
     another field, with an amount under it: applications kept one sheet per category
     ("Kultur", "Idrett") that reading the first sheet alone would leave out without a word.
-    Also the sheets not looked at, with the far cell that kept them out: calamine parses a
-    whole sheet to give its first rows, and one whose cells reach too far would end the
-    process (:func:`far_corner`)."""
+    Also the sheets not looked at, with the far cell that kept them out (its row and column,
+    from 1): calamine parses a whole sheet to give its first rows, and one whose cells reach
+    too far would end the process (:func:`far_corner`)."""
     found: list[str] = []
-    unseen: list[tuple[str, str]] = []
+    unseen: list[tuple[str, tuple[int, int]]] = []
     for name in names:
         corner = _far_corner_of(path, name, sniffed)
         if corner is not None:
-            height, width = corner
-            unseen.append((name, f"{column_letter(width - 1)}{height}"))
+            unseen.append((name, corner))
             continue
         with _calamine_errors(file, sniffed, t):
             rows = book.get_sheet_by_name(name).to_python(

@@ -695,3 +695,34 @@ def test_a_rule_an_amendment_went_beyond_is_said_in_the_language(
     assert wording.waived_text([recorded], "en") == en
     assert wording.waived_text([recorded], "nb") == nb
     assert wording.waived_text([], "nb") is None
+
+
+def test_a_recorded_decision_is_said_as_the_round_said_it() -> None:
+    # As the ledger keeps a decision's reasons: codes, JSON parameters, exact decimals as text.
+    recorded = [
+        {
+            "code": "reason.cap.share_of_cost",
+            "params": {"amount": 260000, "cap": 174000, "share": "0.2", "total_cost": 870000},
+        },
+        {
+            "code": "reason.budget.exhausted",
+            "params": {"needed": 174000, "rank": 100, "remaining": 19000},
+        },
+    ]
+    said = wording.recorded_decision_text(recorded, "not_funded", "nb").replace("\u00a0", " ")
+    assert said == (
+        "Begrenset til 20 % av totalkostnaden på 870 000 kr = 174 000 kr. Rammen strakk ikke til"
+        " ved plass 100: det var 19 000 kr igjen, og søknaden trengte 174 000 kr."
+    )
+    english = wording.recorded_decision_text(recorded, "not_funded", "en")
+    assert english.startswith("Capped at 20% of total cost NOK\u00a0870,000")
+    # An earlier round's grant: only that is said, not the caps recorded beside it.
+    before = [
+        recorded[0],
+        {"code": "reason.round.already_funded", "params": {"round": 1, "application": "0123"}},
+    ]
+    text = wording.recorded_decision_text(before, "not_funded", "en")
+    assert "0123" in text  # an id stays the text it is, not the number 123
+    assert "20%" not in text
+    # No reasons: the status.
+    assert wording.recorded_decision_text([], "reserve", "nb") == "Reserve."

@@ -501,6 +501,12 @@ class Translator:
         """Whether the catalogue of this language has ``key`` (no fallback to English)."""
         return key in _catalogue(self.lang)
 
+    def template(self, key: str) -> str | None:
+        """The template of ``key`` as the catalogue writes it (English where this language has
+        none), or None for an unknown key."""
+        template = _catalogue(self.lang).get(key)
+        return _catalogue("en").get(key) if template is None else template
+
     def __call__(self, key: str, /, **params: Any) -> str:
         """The text for ``key`` with ``params`` filled in; an unknown key falls back to English."""
         return (self._fills.get(key) or self._compile(key)[0])(params)

@@ -8,13 +8,14 @@ with a count is the catalogue's: ``{n:# prosjekt|# prosjekter}``).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from functools import cache
-from typing import Any, Protocol, cast
+from typing import Any, NamedTuple, Protocol, cast
 
 from tilskudd import clock
 from tilskudd.i18n import Phrase, Translator, as_sentence, format_date, get
@@ -50,6 +51,7 @@ __all__ = [
     "places_short",
     "rank_text",
     "reason_text",
+    "recorded_decision_text",
     "rejected_text",
     "round_title",
     "shortened",
@@ -191,6 +193,59 @@ def decision_text(decision: Decision, lang: str) -> str:
         if text:
             texts.append(text)
     return " ".join(texts)
+
+
+def recorded_decision_text(reasons: Sequence[Mapping[str, Any]], status: str, lang: str) -> str:
+    """A decision's reasons as the ledger recorded them (``{"code": …, "params": …}``, exact
+    decimals written as text) said as :func:`decision_text` says them when the round is run:
+    ``history`` tells why an application got what it got without the applications' file."""
+    t = get(lang)
+    read = tuple(Reason(str(r.get("code")), _recorded_params(r, t)) for r in reasons)
+    return decision_text(cast(Decision, _Recorded(Status(status), read)), lang)
+
+
+class _Recorded(NamedTuple):
+    """What :func:`decision_text` reads of a decision, as a recorded one gives it."""
+
+    status: Status
+    reasons: tuple[Reason, ...]
+
+
+_NUMBER_SPECS = frozenset({"money", "num", "pct"})
+
+
+def _recorded_params(reason: Mapping[str, Any], t: Translator) -> dict[str, Any]:
+    """A recorded reason's parameters as its rule gave them: a number its sentence formats
+    (``{share:pct}``) that the ledger kept as text (``"0.2"``, so that nothing was lost to a
+    float) is a Decimal again; an id or a name stays the text it is (``"0123"``)."""
+    params = dict(reason.get("params") or {})
+    numbers = _number_fields(t, str(reason.get("code")))
+    for name in numbers.intersection(params):
+        value = params[name]
+        if isinstance(value, str):
+            with contextlib.suppress(ArithmeticError):  # else said as it was recorded
+                params[name] = Decimal(value)
+    return params
+
+
+@cache
+def _number_fields_of(template: str) -> frozenset[str]:
+    import string
+
+    fields: set[str] = set()
+    for _text, name, spec, _conversion in string.Formatter().parse(template):
+        if not name:
+            continue
+        if "~" in name:  # {low~high:scores}: two numbers
+            fields.update(name.split("~"))
+        elif spec in _NUMBER_SPECS or (spec and "|" in spec):  # {n:søknad|søknader}: a count
+            fields.add(name)
+    return frozenset(fields)
+
+
+def _number_fields(t: Translator, key: str) -> frozenset[str]:
+    template = t.template(key)
+    return _number_fields_of(template) if template is not None else frozenset()
 
 
 _said: dict[str, dict[int, tuple[Reason, str]]] = {}

@@ -402,11 +402,11 @@ def _funded_before_text(award: Any, awards: list[Any], path: Path, lang: str) ->
 
 
 def _history_json(
-    awards: list[Any], currency: str, reasons: dict[int, str | None]
+    awards: list[Any], currency: str, reasons: dict[int, str]
 ) -> list[dict[str, Any]]:
     """Each award as ``history --format json`` gives it: a list still (scripts index it), each
-    entry with the ``currency`` its amounts are in, the ledger's, and ``reason_text``: why an
-    application funded in an earlier round was not funded again, in words, or None."""
+    entry with the ``currency`` its amounts are in, the ledger's, and ``reason_text``: why it
+    got what it got, in words (an application funded in an earlier round: why not again)."""
     import json
     from dataclasses import asdict
 
@@ -477,7 +477,13 @@ def history(
         from tilskudd import ledger as ledger_module
         from tilskudd.currency import amounts_in
         from tilskudd.i18n import get
-        from tilskudd.wording import change_date, typed_text, waived_figures, waived_rule
+        from tilskudd.wording import (
+            change_date,
+            recorded_decision_text,
+            typed_text,
+            waived_figures,
+            waived_rule,
+        )
 
         # Said together: --lang, --format, the programme.
         problems, found = programme_gathered(ctx, programme, lang, required=ledger is None)
@@ -499,7 +505,13 @@ def history(
                 console(stderr=True).print(warning, markup=False, highlight=False, soft_wrap=True)
             else:
                 _out(warning)
-        said_why = {a.seq: _funded_before_text(a, awards, path, language) for a in awards}
+        # Why each got what it got: as the round's lists said it when it was committed (an
+        # earlier round's grant that kept it out, as that grant stands now).
+        said_why = {
+            a.seq: _funded_before_text(a, awards, path, language)
+            or recorded_decision_text(a.reasons, a.status, language)
+            for a in awards
+        }
         if format is ReportFormat.json:
             emit_json(_history_json(awards, currency, said_why))
             return
@@ -539,7 +551,7 @@ def history(
                 )
             )
             why = said_why[award.seq]
-            if why is not None:
+            if why:
                 _out(f"  {why}")
             if award.typed:
                 # What the applicant wrote where the ledger keeps no value (its cell was wrong).

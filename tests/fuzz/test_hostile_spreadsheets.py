@@ -233,6 +233,8 @@ def test_any_ods_is_checked_and_allocated_without_a_traceback(
     extra = ["--budget", "1M", "--dry-run"] if command == "allocate" else []
     code, said = run_cli(command, "søknader.ods", *extra)
     assert_said_plainly(code, said)
+    if code:
+        assert "søknader.ods" in said, said
 
 
 # --- .xls -----------------------------------------------------------------------------------
@@ -309,6 +311,8 @@ def test_any_xls_is_checked_and_allocated_without_a_traceback(
     extra = ["--budget", "1M", "--dry-run"] if command == "allocate" else []
     code, said = run_cli(command, "søknader.xls", *extra)
     assert_said_plainly(code, said)
+    if code:
+        assert "søknader.xls" in said, said
 
 
 # --- .xlsb ----------------------------------------------------------------------------------
@@ -383,3 +387,5 @@ def test_any_xlsb_is_checked_and_allocated_without_a_traceback(
     extra = ["--budget", "1M", "--dry-run"] if command == "allocate" else []
     code, said = run_cli(command, "søknader.xlsb", *extra)
     assert_said_plainly(code, said)
+    if code:
+        assert "søknader.xlsb" in said, said

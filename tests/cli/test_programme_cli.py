@@ -1155,6 +1155,9 @@ def test_verify_agrees_then_finds_an_outside_edit(folder: Path) -> None:
     assert broken.exit_code == 1
     assert "Hash chain BROKEN at entry 3" in broken.stdout
     assert "amount changed" in broken.stdout
+    # Which ledger: one given by --ledger, or a copy, is named as the file it is.
+    ledger = folder / "tilskudd.ledger.sqlite"
+    assert f"The ledger {ledger} was changed outside tilskudd." in broken.stdout
     # status still shows the figures, but warns first that they cannot be trusted.
     status = run("status")
     assert status.stdout.startswith(
@@ -1727,7 +1730,8 @@ def test_nb_verify_finds_a_changed_input_and_an_outside_edit(folder: Path) -> No
     assert broken.exit_code == 1
     assert (
         "Hashkjeden er BRUTT ved post 3: tildelingen i post 3 er ulik det som ble registrert "
-        "(kolonnen amount er endret). Registeret er endret utenom tilskudd."
+        f"(kolonnen amount er endret). Registeret {folder / 'tilskudd.ledger.sqlite'} er endret "
+        "utenom tilskudd."
     ) in broken.stdout
     refused = run("amend", "A-1", "--amount", "50000", "--reason", "x", "--lang", "nb")
     assert refused.exit_code == 1

@@ -332,14 +332,6 @@ def assert_said_plainly(code: int, said: str, allowed: Sequence[int] = (0, 1)) -
         assert said.strip(), "a refusal says why"
 
 
-@pytest.fixture
-def quiet_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    for name in ("TILSKUDD_LANG", "TILSKUDD_DEBUG", "COLUMNS"):
-        monkeypatch.delenv(name, raising=False)
-    return tmp_path
-
-
 # --- workbooks ------------------------------------------------------------------------------
 
 

@@ -879,7 +879,14 @@ def verify(
             else:
                 failed = True
                 problem = chain.problem_phrase or chain.problem
-                _out(t("ledger.cli.chain_bad", seq=chain.first_bad, problem=problem))
+                _out(
+                    t(
+                        "ledger.cli.chain_bad",
+                        seq=chain.first_bad,
+                        problem=problem,
+                        path=_where(path),
+                    )
+                )
             # Recorded by a tilskudd from before the order was checked: said, and the ledger
             # stands (a warning: the exit code stays 0, as for every command's warnings).
             for late in opened.changes_out_of_order(round=round_):

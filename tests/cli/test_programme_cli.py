@@ -1585,7 +1585,8 @@ def test_money_freed_names_the_reserve_list_that_may_be_funded_from_it(folder: P
     withdrawn = run("withdraw", "A-2", "--reason", "Withdrew")
     assert withdrawn.exit_code == 0, withdrawn.output
     assert withdrawn.stdout.splitlines()[1:] == [
-        "Round 1's reserve list, in order: A-3. tilskudd amend ID --round 1 --amount N "
+        f"Round 1's reserve list, in order: A-3 (NOK{NBSP}80,000). "
+        "tilskudd amend ID --round 1 --amount N "
         '--reason "…" funds one of them from the money freed, held to round 1\'s policy.'
     ]
     funded = run("amend", "A-3", "--amount", "40 000", "--reason", "First on the reserve list")
@@ -1607,7 +1608,8 @@ def test_nb_money_freed_names_the_reserve_list(folder: Path) -> None:
     lowered = run("amend", "A-1", "--amount", "50 000", "--reason", "Billigere", "--lang", "nb")
     assert lowered.exit_code == 0, lowered.output
     assert lowered.stdout.splitlines()[1:] == [
-        "Reservelisten for runde 1, i rekkefølge: A-3 og A-4. tilskudd amend ID --round 1 "
+        f"Reservelisten for runde 1, i rekkefølge: A-3 ({kr(80_000)}) og A-4 ({kr(30_000)}). "
+        "tilskudd amend ID --round 1 "
         '--amount N --reason "…" gir en av dem tilskudd av pengene som ble ledige, innenfor '
         "tildelingsreglene for runde 1."
     ]

@@ -686,7 +686,16 @@ def _change(
                 get(language)(
                     "ledger.cli.reserve_waiting",
                     round=change.round,
-                    ids=[award.application_id for award in waiting],
+                    # Each with what it may get (its eligible amount), so that the officer
+                    # sees which the money freed and what remains of the frame can fund.
+                    ids=[
+                        get(language)(
+                            "ledger.cli.reserve_item",
+                            id=award.application_id,
+                            amount=award.eligible,
+                        )
+                        for award in waiting
+                    ],
                 )
             )
 

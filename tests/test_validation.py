@@ -892,6 +892,47 @@ def test_missing_id_is_made_from_the_row_number_with_a_warning() -> None:
     assert "R4" in describe_issue(result.issues[1], "nb")
 
 
+def test_a_bidi_control_in_a_text_is_shown_as_its_code_with_a_warning_on_its_cell() -> None:
+    result = check(
+        row(applicant="Oslo\u202e kommune", project="Tittel \u2066abc\u2069", Notat="x\x1by"),
+        row(id="A2", category="IKT\u200f"),
+    )
+    first, second = result.applications
+    assert first.applicant == "Oslo<U+202E> kommune"
+    assert first.project == "Tittel <U+2066>abc<U+2069>"
+    assert first.extra["Notat"] == "x<U+001B>y"
+    assert second.category == "IKT<U+200F>"
+    assert result.ok
+    found = [
+        (i.location.cell if i.location else None, i.params["characters"]) for i in result.issues
+    ]
+    assert found == [
+        ("Søknader!B2", ["U+202E"]),
+        ("Søknader!D2", ["U+2066", "U+2069"]),
+        ("Søknader!O2", ["U+001B"]),
+        ("Søknader!K3", ["U+200F"]),
+    ]
+    assert codes(result) == ["validate.hidden_characters"] * 4
+    assert all(i.severity is Severity.WARNING for i in result.issues)
+    assert "Tittel <U+2066>abc<U+2069>" in describe_issue(result.issues[1], "en")
+
+
+def test_an_id_with_a_bidi_control_is_shown_as_its_code() -> None:
+    result = check(row(id="A1\u202e", project="P1"), row(id="A2"))
+    assert [a.id for a in result.applications] == ["A1<U+202E>", "A2"]
+    assert only_issue(result).location.cell == "Søknader!A2"  # type: ignore[union-attr]
+
+
+def test_a_warning_quotes_a_long_text_around_its_first_hidden_character() -> None:
+    title = "x" * 5000 + "\u202e" + "y" * 5000
+    issue = only_issue(check(row(project=title)))
+    shown = issue.params["shown"]
+    assert shown.startswith("…x")
+    assert shown.endswith("y…")
+    assert "<U+202E>" in shown
+    assert len(shown) < 100
+
+
 def test_a_file_without_an_id_column_gets_one_warning_not_one_per_row() -> None:
     # A real file (Uster's culture grants, 485 rows) has no id column: one warning at the
     # header naming the ids made, not 485 that bury the errors.
@@ -1334,8 +1375,8 @@ _COMMON: dict[str, list[RawCell]] = {
     "Notat": [None, "x", 1.5, 2.0],
 }
 _RARE: dict[str, list[RawCell]] = {
-    "id": ["", None, FormulaWithoutValue("=A1"), True],
-    "applicant": [12.0, True, FormulaWithoutValue("=B1")],
+    "id": ["", None, FormulaWithoutValue("=A1"), True, "A\u202e9", "A\x1b9"],
+    "applicant": [12.0, True, FormulaWithoutValue("=B1"), "Oslo\u202e kommune"],
     "orgnr": [
         "974760672",
         "0",
@@ -1350,18 +1391,18 @@ _RARE: dict[str, list[RawCell]] = {
         -974760673.0,
         math.nan,
     ],
-    "project": [2009.0, date(2009, 3, 1)],
+    "project": [2009.0, date(2009, 3, 1), "P\x1b[1m\nP2"],
     "municipalities": ["Herøy", "Bergen; Oslo", 301.0, "Hamary", "0602", "Oslo og Bergen"],
     "county": ["Vestland", 3.0, "Troms", "99", "Bergen"],
     "requested": [0.0, -5.0, "3,300", "3 300 000", 1.5, None, "", math.inf, True, "0", "-5", "1,5"],
     "total_cost": [50.0, "x", 0.0, "16 500 000", math.nan, "50", " ", "0"],
     "score": ["4,5", math.nan, math.inf, "høy", 4, Decimal("4.5"), " ", "-1", "1e3", "inf"],
     "rank": [0.0, 1.5, "1", True, 3, " ", "0", "1,5", "x", "-1"],
-    "category": [3.0, False],
+    "category": [3.0, False, "IKT\u200f"],
     "decision": ["innvilg", "avslag", "reserve", "kanskje", 1.0],
     "decision_amount": [1000.0, 0.0, 5_000_000.0, "x"],
-    "decision_reason": [1.0, FormulaWithoutValue("=N1")],
-    "Notat": [FormulaWithoutValue("=B2"), True, date(2009, 3, 1), math.inf],
+    "decision_reason": [1.0, FormulaWithoutValue("=N1"), "ok\u2066"],
+    "Notat": [FormulaWithoutValue("=B2"), True, date(2009, 3, 1), math.inf, "x\u202ey"],
 }
 
 

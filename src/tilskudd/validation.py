@@ -62,6 +62,7 @@ from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
 from tilskudd.collector import collector_paused
+from tilskudd.controls import has_hidden, hidden_in, visible
 from tilskudd.currency import KRONER_WORDS, NOK, groups_by_dots, named_in
 from tilskudd.errors import AmbiguousAmountError, AmbiguousUnitError, AmountError, UsageError
 from tilskudd.i18n import Phrase
@@ -512,6 +513,9 @@ class _Problem(Exception):  # noqa: N818 - a control-flow signal inside this mod
         self.params = params
 
 
+_EXCERPT = 80
+"""How much of a long text a warning about the characters in it quotes."""
+
 _MAX = float(MAX_AMOUNT)  # exactly 2**53 - 1: the fast paths compare float cells with it
 
 
@@ -903,7 +907,7 @@ class _Checker:
         with pydantic's.
         """
         (
-            _,
+            v_id,
             v_applicant,
             v_orgnr,
             v_project,
@@ -971,6 +975,17 @@ class _Checker:
             decision_reason = None
         else:
             return None
+        if not (
+            (applicant is None or applicant.isprintable())
+            and (project is None or project.isprintable())
+            and (type(v_id) is not str or v_id.isprintable())
+            and (category is None or category.isprintable())
+            and (decision_reason is None or decision_reason.isprintable())
+        ):
+            # A line break, a no-break space, or what check() shows as its code and warns of.
+            for text in (v_id, applicant, project, category, decision_reason):
+                if type(text) is str and has_hidden(text):
+                    return None
 
         if v_orgnr is None:
             orgnr = None
@@ -1074,6 +1089,8 @@ class _Checker:
                 if value is None or type(value) is str:
                     if index == self.org_id_extra and spaced_org_id(value or "") is not None:
                         return None  # check() refuses it (org_id_spaced)
+                    if value is not None and not value.isprintable() and has_hidden(value):
+                        return None  # carry() shows them and warns
                     extra[header] = value
                 elif isinstance(value, FormulaWithoutValue):
                     return None
@@ -1198,6 +1215,16 @@ class _Checker:
             decision_reason = v_decision_reason.strip() or None
         else:
             decision_reason = _text(self.cell(row, "decision_reason"))
+        if type(v_id) is str and has_hidden(v_id):
+            self.hidden(row, "id", v_id)  # the id is made visible by _given_id
+        if applicant is not None and has_hidden(applicant):
+            applicant = self.hidden(row, "applicant", applicant)
+        if project is not None and has_hidden(project):
+            project = self.hidden(row, "project", project)
+        if category is not None and has_hidden(category):
+            category = self.hidden(row, "category", category)
+        if decision_reason is not None and has_hidden(decision_reason):
+            decision_reason = self.hidden(row, "decision_reason", decision_reason)
 
         if v_orgnr is None:
             orgnr = None
@@ -1281,6 +1308,29 @@ class _Checker:
             "decision_reason": decision_reason,
             "row": row.number,
         }
+
+    def hidden(self, row: _Row, field: str | None, text: str, column: int | None = None) -> str:
+        """``text`` with its bidi controls and control characters shown as their codes
+        (:func:`~tilskudd.controls.visible`), and a warning on its cell saying which."""
+        shown = visible(text)
+        characters = hidden_in(text)
+        excerpt = shown
+        if len(excerpt) > _EXCERPT:
+            # A title pasted whole: the message quotes the part around the first code.
+            start = max(0, shown.index("<U+") - _EXCERPT // 2)
+            excerpt = shown[start : start + _EXCERPT]
+            excerpt = (
+                ("…" if start else "") + excerpt + ("…" if start + _EXCERPT < len(shown) else "")
+            )
+        self.add(
+            row,
+            field,
+            "hidden_characters",
+            {"characters": list(characters), "count": len(characters), "shown": excerpt},
+            severity=Severity.WARNING,
+            column=column,
+        )
+        return shown
 
     def check_amount(self, row: _Row, field: str, *, allow_zero: bool = False) -> int | None:
         value = self.cell(row, field)
@@ -1524,6 +1574,8 @@ class _Checker:
             value = cells[index] if index < size else None
             if value is None or type(value) is str:
                 extra[header] = value
+                if value is not None and has_hidden(value):
+                    extra[header] = self.hidden(row, None, value, column=index)
                 if index == self.org_id_extra and value is not None:
                     # Read as the organisation where the row has no orgnr, and published by
                     # the 360Giving export: refused as in 360Giving's own column (check_orgnr).
@@ -2440,7 +2492,8 @@ def _given_ids(column: list[RawCell]) -> list[str | None]:
             return list(map(str, map(int, numbers)))
     elif kinds == {str}:
         ids: list[str | None] = list(map(str.strip, cast(list[str], column)))
-        if all(ids) and all(map(str.isascii, cast(list[str], ids))):
+        texts = cast(list[str], ids)
+        if all(ids) and all(map(str.isascii, texts)) and all(map(str.isprintable, texts)):
             return ids
     return [_given_id(raw) for raw in column]
 
@@ -2450,7 +2503,9 @@ def _given_id(raw: RawCell) -> str | None:
     it gives none."""
     if type(raw) is str:
         # "S-12\u200b" pasted from a web page is S-12 to the eye: the same id, not another.
-        return (raw if raw.isascii() else raw.translate(_DROP_INVISIBLE)).strip() or None
+        given = (raw if raw.isascii() else raw.translate(_DROP_INVISIBLE)).strip()
+        # "S-01\u202e" shown as S-01<U+202E>, as every text of the row is (check warns).
+        return visible(given) or None
     if type(raw) is float and raw.is_integer():
         return str(int(raw))
     if raw is None or isinstance(raw, FormulaWithoutValue):

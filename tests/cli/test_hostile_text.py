@@ -156,3 +156,42 @@ def test_check_says_it_in_norwegian(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "retningskoder og kontrolltegn" in result.stdout
     assert "«Oslo<U+202E> kommune»" in result.stdout
+
+
+def test_the_comparison_workbook_shows_the_codes_and_runs_no_formula(tmp_path: Path) -> None:
+    out = tmp_path / "cmp.xlsx"
+    args = ["allocate", _hostile_sheet(tmp_path), "--budget", "5000000"]
+    args += ["--compare", "ranked,proportional", "-o", out]
+    result = runner.invoke(app, [str(a) for a in args])
+    assert result.exit_code == 0, result.output
+    text = _text(out)
+    assert _RAW.search(text) is None, repr(_RAW.findall(text))
+    assert "Oslo<U+202E> kommune" in text
+    book = openpyxl.load_workbook(out)
+    formulas = [c.coordinate for s in book for r in s.iter_rows() for c in r if c.data_type == "f"]
+    assert formulas == []
+
+
+def test_the_ledger_its_export_and_history_show_the_codes(in_empty_folder: Path) -> None:
+    assert runner.invoke(app, ["init", "--lang", "en"]).exit_code == 0
+    sheet = _hostile_sheet(in_empty_folder)
+    result = runner.invoke(app, ["allocate", str(sheet), "--round", "1", "--commit"])
+    assert result.exit_code == 0, result.output
+    for name in ("ledger.xlsx", "ledger.csv"):
+        result = runner.invoke(app, ["ledger", "export", name])
+        assert result.exit_code == 0, result.output
+        text = _text(in_empty_folder / name)
+        assert _RAW.search(text) is None, repr(_RAW.findall(text))
+        assert "Oslo<U+202E> kommune" in text
+        if name.endswith(".csv"):
+            assert "'=1+1" in text  # S-05's title, kept from running
+    book = openpyxl.load_workbook(in_empty_folder / "ledger.xlsx")
+    formulas = [c.coordinate for s in book for r in s.iter_rows() for c in r if c.data_type == "f"]
+    assert formulas == []
+    for args in (["history", "S-01<U+202E>"], ["explain", str(sheet), "S-02", "--round", "1"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+        assert _RAW.search(result.stdout) is None, repr(_RAW.findall(result.stdout))
+    assert "Oslo<U+202E> kommune" in runner.invoke(app, ["history", "S-01<U+202E>"]).stdout
+    explained = runner.invoke(app, ["explain", str(sheet), "S-02", "--round", "1"]).stdout
+    assert "Bergen<U+200F> kommune<U+061C>" in explained

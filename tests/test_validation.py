@@ -933,6 +933,35 @@ def test_a_warning_quotes_a_long_text_around_its_first_hidden_character() -> Non
     assert len(shown) < 100
 
 
+@pytest.mark.parametrize(
+    ("text", "length"),
+    [
+        ("x" * 32_768, 32_768),
+        ("y" * 40_000, 40_000),
+        ("😀" * 16_384, 32_768),  # two code units each, as Excel counts them
+    ],
+)
+def test_a_text_longer_than_a_cell_holds_is_a_warning_on_its_cell(text: str, length: int) -> None:
+    result = check(row(project=text), row(id="A2", Notat=text))
+    assert codes(result) == ["validate.text_too_long"] * 2
+    assert [i.location.cell for i in result.issues if i.location] == ["Søknader!D2", "Søknader!O3"]
+    assert result.issues[0].params == {"length": length, "max": 32_767}
+    assert result.applications[0].project == text  # whole: the workbooks cut it, the JSON not
+    assert result.ok
+
+
+@pytest.mark.parametrize("text", ["x" * 32_767, "😀" * 16_383 + "x", "x" * 16_383])
+def test_a_text_a_cell_holds_is_no_warning(text: str) -> None:
+    assert check(row(project=text), row(id="A2", Notat=text)).issues == ()
+
+
+def test_the_cell_limit_is_the_workbook_writers() -> None:
+    from tilskudd.export._sheetml import MAX_CELL_CHARS
+    from tilskudd.validation import CELL_CHARS
+
+    assert CELL_CHARS == MAX_CELL_CHARS
+
+
 def test_a_file_without_an_id_column_gets_one_warning_not_one_per_row() -> None:
     # A real file (Uster's culture grants, 485 rows) has no id column: one warning at the
     # header naming the ids made, not 485 that bury the errors.
@@ -1391,7 +1420,7 @@ _RARE: dict[str, list[RawCell]] = {
         -974760673.0,
         math.nan,
     ],
-    "project": [2009.0, date(2009, 3, 1), "P\x1b[1m\nP2"],
+    "project": [2009.0, date(2009, 3, 1), "P\x1b[1m\nP2", "p" * 16_384, "p" * 32_768],
     "municipalities": ["Herøy", "Bergen; Oslo", 301.0, "Hamary", "0602", "Oslo og Bergen"],
     "county": ["Vestland", 3.0, "Troms", "99", "Bergen"],
     "requested": [0.0, -5.0, "3,300", "3 300 000", 1.5, None, "", math.inf, True, "0", "-5", "1,5"],
@@ -1402,7 +1431,14 @@ _RARE: dict[str, list[RawCell]] = {
     "decision": ["innvilg", "avslag", "reserve", "kanskje", 1.0],
     "decision_amount": [1000.0, 0.0, 5_000_000.0, "x"],
     "decision_reason": [1.0, FormulaWithoutValue("=N1"), "ok\u2066"],
-    "Notat": [FormulaWithoutValue("=B2"), True, date(2009, 3, 1), math.inf, "x\u202ey"],
+    "Notat": [
+        FormulaWithoutValue("=B2"),
+        True,
+        date(2009, 3, 1),
+        math.inf,
+        "x\u202ey",
+        "z" * 32_768,
+    ],
 }
 
 

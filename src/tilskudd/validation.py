@@ -513,6 +513,13 @@ class _Problem(Exception):  # noqa: N818 - a control-flow signal inside this mod
         self.params = params
 
 
+CELL_CHARS = 32_767
+"""The most characters a cell of Excel holds, in UTF-16 code units (an emoji is two): what the
+award, 360Giving, comparison and ledger workbooks cut a longer text to, with "…" at its end
+(``export._sheetml.MAX_CELL_CHARS``, which a test holds equal)."""
+_SURELY_FITS = CELL_CHARS // 2
+"""Text of at most this many characters fits a cell however many of them are two code units."""
+
 _EXCERPT = 80
 """How much of a long text a warning about the characters in it quotes."""
 
@@ -986,6 +993,13 @@ class _Checker:
             for text in (v_id, applicant, project, category, decision_reason):
                 if type(text) is str and has_hidden(text):
                     return None
+        if (
+            (applicant is not None and len(applicant) > _SURELY_FITS)
+            or (project is not None and len(project) > _SURELY_FITS)
+            or (category is not None and len(category) > _SURELY_FITS)
+            or (decision_reason is not None and len(decision_reason) > _SURELY_FITS)
+        ):
+            return None  # check() measures it, and warns if a spreadsheet cell cannot hold it
 
         if v_orgnr is None:
             orgnr = None
@@ -1091,6 +1105,8 @@ class _Checker:
                         return None  # check() refuses it (org_id_spaced)
                     if value is not None and not value.isprintable() and has_hidden(value):
                         return None  # carry() shows them and warns
+                    if value is not None and len(value) > _SURELY_FITS:
+                        return None  # carry() measures it
                     extra[header] = value
                 elif isinstance(value, FormulaWithoutValue):
                     return None
@@ -1225,6 +1241,14 @@ class _Checker:
             category = self.hidden(row, "category", category)
         if decision_reason is not None and has_hidden(decision_reason):
             decision_reason = self.hidden(row, "decision_reason", decision_reason)
+        for field, text in (
+            ("applicant", applicant),
+            ("project", project),
+            ("category", category),
+            ("decision_reason", decision_reason),
+        ):
+            if text is not None and len(text) > _SURELY_FITS:
+                self.measure(row, field, text)
 
         if v_orgnr is None:
             orgnr = None
@@ -1331,6 +1355,14 @@ class _Checker:
             column=column,
         )
         return shown
+
+    def measure(self, row: _Row, field: str | None, text: str, column: int | None = None) -> None:
+        """A warning on the cell when ``text`` is longer than a spreadsheet cell holds, as Excel
+        counts it (UTF-16 code units: an emoji is two): the workbooks cut it."""
+        length = len(text.encode("utf-16-le")) // 2
+        if length > CELL_CHARS:
+            params = {"length": length, "max": CELL_CHARS}
+            self.add(row, field, "text_too_long", params, severity=Severity.WARNING, column=column)
 
     def check_amount(self, row: _Row, field: str, *, allow_zero: bool = False) -> int | None:
         value = self.cell(row, field)
@@ -1576,6 +1608,8 @@ class _Checker:
                 extra[header] = value
                 if value is not None and has_hidden(value):
                     extra[header] = self.hidden(row, None, value, column=index)
+                if value is not None and len(value) > _SURELY_FITS:
+                    self.measure(row, None, value, column=index)
                 if index == self.org_id_extra and value is not None:
                     # Read as the organisation where the row has no orgnr, and published by
                     # the 360Giving export: refused as in 360Giving's own column (check_orgnr).

@@ -195,3 +195,20 @@ def test_the_ledger_its_export_and_history_show_the_codes(in_empty_folder: Path)
     assert "Oslo<U+202E> kommune" in runner.invoke(app, ["history", "S-01<U+202E>"]).stdout
     explained = runner.invoke(app, ["explain", str(sheet), "S-02", "--round", "1"]).stdout
     assert "Bergen<U+200F> kommune<U+061C>" in explained
+
+
+def test_a_title_longer_than_a_cell_is_cut_in_the_workbook_with_a_warning(tmp_path: Path) -> None:
+    with (EXAMPLES / "small.csv").open(encoding="utf-8-sig", newline="") as file:
+        rows = list(csv.reader(file, delimiter=";"))
+    rows[1][3] = "y" * 40_000
+    source = tmp_path / "søknader.csv"
+    with source.open("w", encoding="utf-8-sig", newline="") as file:
+        csv.writer(file, delimiter=";").writerows(rows)
+    out = tmp_path / "awards.xlsx"
+    args = ["allocate", str(source), "--budget", "10000000", "-o", str(out), "--lang", "nb"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "D2" in result.output
+    assert "er 40 000 tegn lang" in result.output.replace("\u00a0", " ")
+    title = openpyxl.load_workbook(out)["Tildelinger"]["E2"].value
+    assert title == "y" * 32_766 + "…"

@@ -917,6 +917,26 @@ def test_a_bidi_control_in_a_text_is_shown_as_its_code_with_a_warning_on_its_cel
     assert "Tittel <U+2066>abc<U+2069>" in describe_issue(result.issues[1], "en")
 
 
+def test_the_header_of_a_carried_column_is_shown_as_every_text_is() -> None:
+    headers = (*HEADERS[:-1], ("Not\u202eat", None))
+    result = validate(make_table([row()], headers))
+    issue = only_issue(result)
+    assert issue.code == "validate.hidden_characters"
+    assert issue.location is not None
+    assert (issue.location.cell, issue.location.header) == ("Søknader!O1", "Not<U+202E>at")
+    carried = validate(make_table([{**row(), "Not\u202eat": "y"}], headers)).applications[0]
+    assert carried.extra == {"Not<U+202E>at": "y"}
+
+
+def test_a_message_quoting_a_cell_shows_its_bidi_control_as_a_code() -> None:
+    issue = only_issue(check(row(requested="12\u202e00")))
+    assert issue.code == "validate.amount_invalid"
+    for lang in ("en", "nb"):
+        line = describe_issue(issue, lang)
+        assert "12<U+202E>00" in line
+        assert "\u202e" not in line
+
+
 def test_an_id_with_a_bidi_control_is_shown_as_its_code() -> None:
     result = check(row(id="A1\u202e", project="P1"), row(id="A2"))
     assert [a.id for a in result.applications] == ["A1<U+202E>", "A2"]

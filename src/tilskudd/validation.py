@@ -790,7 +790,13 @@ class _Checker:
         # Every row is padded to `width` plus one None, so a missing field reads index -1.
         self.pad: tuple[None, ...] = (None,) * (width + 1)
         self.getter = itemgetter(*(self.fields.get(f, -1) for f in FIELDS))
-        self.extra = sorted(table.extra.items(), key=lambda item: item[1])
+        # A column of the sheet's own is carried under its header, shown as every text is.
+        self.extra = sorted(
+            ((visible(header), index) for header, index in table.extra.items()),
+            key=lambda item: item[1],
+        )
+        self.hidden_headers = [(h, i) for h, i in table.extra.items() if has_hidden(h)]
+        """The headers of carried columns that hold what :func:`visible` shows as codes."""
         self.org_id_extra = table.extra.get(ORG_ID_COLUMN)
         """The column carried as :data:`ORG_ID_COLUMN`, whose identifier names the organisation
         of a row without an organisation number (``Recipient Org:Identifier`` mapped to
@@ -825,7 +831,7 @@ class _Checker:
         table = self.table
         if column is None:
             return Location(file=table.file, sheet=table.sheet, row=row)
-        header = table.headers[column] if column < len(table.headers) else None
+        header = visible(table.headers[column]) if column < len(table.headers) else None
         return Location(
             file=table.file,
             sheet=table.sheet,
@@ -1880,6 +1886,20 @@ def _check_rows(
                 params={"first": f"R{numbers[0]}", "last": f"R{numbers[-1]}"},
                 location=checker.location(table.header_row, None),
                 field="id",
+            )
+        )
+    for header, column in checker.hidden_headers:
+        characters = hidden_in(header)
+        table_warnings.append(
+            Issue(
+                severity=Severity.WARNING,
+                code="validate.hidden_characters",
+                params={
+                    "characters": list(characters),
+                    "count": len(characters),
+                    "shown": visible(header),
+                },
+                location=checker.location(table.header_row, column),
             )
         )
     # First the ids, so that an id made from a row number never takes an id given in the file.

@@ -892,6 +892,96 @@ def test_missing_id_is_made_from_the_row_number_with_a_warning() -> None:
     assert "R4" in describe_issue(result.issues[1], "nb")
 
 
+def test_a_bidi_control_in_a_text_is_shown_as_its_code_with_a_warning_on_its_cell() -> None:
+    result = check(
+        row(applicant="Oslo\u202e kommune", project="Tittel \u2066abc\u2069", Notat="x\x1by"),
+        row(id="A2", category="IKT\u200f"),
+    )
+    first, second = result.applications
+    assert first.applicant == "Oslo<U+202E> kommune"
+    assert first.project == "Tittel <U+2066>abc<U+2069>"
+    assert first.extra["Notat"] == "x<U+001B>y"
+    assert second.category == "IKT<U+200F>"
+    assert result.ok
+    found = [
+        (i.location.cell if i.location else None, i.params["characters"]) for i in result.issues
+    ]
+    assert found == [
+        ("Søknader!B2", ["U+202E"]),
+        ("Søknader!D2", ["U+2066", "U+2069"]),
+        ("Søknader!O2", ["U+001B"]),
+        ("Søknader!K3", ["U+200F"]),
+    ]
+    assert codes(result) == ["validate.hidden_characters"] * 4
+    assert all(i.severity is Severity.WARNING for i in result.issues)
+    assert "Tittel <U+2066>abc<U+2069>" in describe_issue(result.issues[1], "en")
+
+
+def test_the_header_of_a_carried_column_is_shown_as_every_text_is() -> None:
+    headers = (*HEADERS[:-1], ("Not\u202eat", None))
+    result = validate(make_table([row()], headers))
+    issue = only_issue(result)
+    assert issue.code == "validate.hidden_characters"
+    assert issue.location is not None
+    assert (issue.location.cell, issue.location.header) == ("Søknader!O1", "Not<U+202E>at")
+    carried = validate(make_table([{**row(), "Not\u202eat": "y"}], headers)).applications[0]
+    assert carried.extra == {"Not<U+202E>at": "y"}
+
+
+def test_a_message_quoting_a_cell_shows_its_bidi_control_as_a_code() -> None:
+    issue = only_issue(check(row(requested="12\u202e00")))
+    assert issue.code == "validate.amount_invalid"
+    for lang in ("en", "nb"):
+        line = describe_issue(issue, lang)
+        assert "12<U+202E>00" in line
+        assert "\u202e" not in line
+
+
+def test_an_id_with_a_bidi_control_is_shown_as_its_code() -> None:
+    result = check(row(id="A1\u202e", project="P1"), row(id="A2"))
+    assert [a.id for a in result.applications] == ["A1<U+202E>", "A2"]
+    assert only_issue(result).location.cell == "Søknader!A2"  # type: ignore[union-attr]
+
+
+def test_a_warning_quotes_a_long_text_around_its_first_hidden_character() -> None:
+    title = "x" * 5000 + "\u202e" + "y" * 5000
+    issue = only_issue(check(row(project=title)))
+    shown = issue.params["shown"]
+    assert shown.startswith("…x")
+    assert shown.endswith("y…")
+    assert "<U+202E>" in shown
+    assert len(shown) < 100
+
+
+@pytest.mark.parametrize(
+    ("text", "length"),
+    [
+        ("x" * 32_768, 32_768),
+        ("y" * 40_000, 40_000),
+        ("😀" * 16_384, 32_768),  # two code units each, as Excel counts them
+    ],
+)
+def test_a_text_longer_than_a_cell_holds_is_a_warning_on_its_cell(text: str, length: int) -> None:
+    result = check(row(project=text), row(id="A2", Notat=text))
+    assert codes(result) == ["validate.text_too_long"] * 2
+    assert [i.location.cell for i in result.issues if i.location] == ["Søknader!D2", "Søknader!O3"]
+    assert result.issues[0].params == {"length": length, "max": 32_767}
+    assert result.applications[0].project == text  # whole: the workbooks cut it, the JSON not
+    assert result.ok
+
+
+@pytest.mark.parametrize("text", ["x" * 32_767, "😀" * 16_383 + "x", "x" * 16_383])
+def test_a_text_a_cell_holds_is_no_warning(text: str) -> None:
+    assert check(row(project=text), row(id="A2", Notat=text)).issues == ()
+
+
+def test_the_cell_limit_is_the_workbook_writers() -> None:
+    from tilskudd.export._sheetml import MAX_CELL_CHARS
+    from tilskudd.validation import CELL_CHARS
+
+    assert CELL_CHARS == MAX_CELL_CHARS
+
+
 def test_a_file_without_an_id_column_gets_one_warning_not_one_per_row() -> None:
     # A real file (Uster's culture grants, 485 rows) has no id column: one warning at the
     # header naming the ids made, not 485 that bury the errors.
@@ -1342,8 +1432,8 @@ _COMMON: dict[str, list[RawCell]] = {
     "Notat": [None, "x", 1.5, 2.0],
 }
 _RARE: dict[str, list[RawCell]] = {
-    "id": ["", None, FormulaWithoutValue("=A1"), True],
-    "applicant": [12.0, True, FormulaWithoutValue("=B1")],
+    "id": ["", None, FormulaWithoutValue("=A1"), True, "A\u202e9", "A\x1b9"],
+    "applicant": [12.0, True, FormulaWithoutValue("=B1"), "Oslo\u202e kommune"],
     "orgnr": [
         "974760672",
         "0",
@@ -1358,18 +1448,25 @@ _RARE: dict[str, list[RawCell]] = {
         -974760673.0,
         math.nan,
     ],
-    "project": [2009.0, date(2009, 3, 1)],
+    "project": [2009.0, date(2009, 3, 1), "P\x1b[1m\nP2", "p" * 16_384, "p" * 32_768],
     "municipalities": ["Herøy", "Bergen; Oslo", 301.0, "Hamary", "0602", "Oslo og Bergen"],
     "county": ["Vestland", 3.0, "Troms", "99", "Bergen"],
     "requested": [0.0, -5.0, "3,300", "3 300 000", 1.5, None, "", math.inf, True, "0", "-5", "1,5"],
     "total_cost": [50.0, "x", 0.0, "16 500 000", math.nan, "50", " ", "0"],
     "score": ["4,5", math.nan, math.inf, "høy", 4, Decimal("4.5"), " ", "-1", "1e3", "inf"],
     "rank": [0.0, 1.5, "1", True, 3, " ", "0", "1,5", "x", "-1"],
-    "category": [3.0, False],
+    "category": [3.0, False, "IKT\u200f"],
     "decision": ["innvilg", "avslag", "reserve", "kanskje", 1.0],
     "decision_amount": [1000.0, 0.0, 5_000_000.0, "x"],
-    "decision_reason": [1.0, FormulaWithoutValue("=N1")],
-    "Notat": [FormulaWithoutValue("=B2"), True, date(2009, 3, 1), math.inf],
+    "decision_reason": [1.0, FormulaWithoutValue("=N1"), "ok\u2066"],
+    "Notat": [
+        FormulaWithoutValue("=B2"),
+        True,
+        date(2009, 3, 1),
+        math.inf,
+        "x\u202ey",
+        "z" * 32_768,
+    ],
 }
 
 

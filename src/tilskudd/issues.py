@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from tilskudd.controls import visible
 from tilskudd.i18n import Translator, get
 from tilskudd.models import Issue, Location, sheet_reference
 
@@ -45,7 +46,7 @@ def describe_location(
     where = ", ".join(parts)
     if location.header:
         where = f"{where} ({location.header})" if where else location.header
-    return where
+    return visible(where)
 
 
 def describe_issue(
@@ -73,7 +74,9 @@ def issue_message(issue: Issue, lang: str = "en") -> str:
         # Required by the rule, not by the file: said with the two ways on (a column named
         # with --columns, or a rule that needs none), as a 360Giving file of awards meets it.
         code = "validate.column_missing_ranking"
-    return render_message(code, params, lang)
+    # A cell's text quoted in the message ('12\u202e00' is not an amount) is shown as every
+    # output shows it: a bidi control or control character as its code (tilskudd.controls).
+    return visible(render_message(code, params, lang))
 
 
 def render_message(code: str, params: Mapping[str, Any], lang: str = "en") -> str:

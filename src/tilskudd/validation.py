@@ -62,6 +62,7 @@ from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
 from tilskudd.collector import collector_paused
+from tilskudd.controls import has_hidden, hidden_in, visible
 from tilskudd.currency import KRONER_WORDS, NOK, groups_by_dots, named_in
 from tilskudd.errors import AmbiguousAmountError, AmbiguousUnitError, AmountError, UsageError
 from tilskudd.i18n import Phrase
@@ -523,6 +524,16 @@ class _Problem(Exception):  # noqa: N818 - a control-flow signal inside this mod
         self.params = params
 
 
+CELL_CHARS = 32_767
+"""The most characters a cell of Excel holds, in UTF-16 code units (an emoji is two): what the
+award, 360Giving, comparison and ledger workbooks cut a longer text to, with "…" at its end
+(``export._sheetml.MAX_CELL_CHARS``, which a test holds equal)."""
+_SURELY_FITS = CELL_CHARS // 2
+"""Text of at most this many characters fits a cell however many of them are two code units."""
+
+_EXCERPT = 80
+"""How much of a long text a warning about the characters in it quotes."""
+
 _MAX = float(MAX_AMOUNT)  # exactly 2**53 - 1: the fast paths compare float cells with it
 
 
@@ -792,7 +803,13 @@ class _Checker:
         # Every row is padded to `width` plus one None, so a missing field reads index -1.
         self.pad: tuple[None, ...] = (None,) * (width + 1)
         self.getter = itemgetter(*(self.fields.get(f, -1) for f in FIELDS))
-        self.extra = sorted(table.extra.items(), key=lambda item: item[1])
+        # A column of the sheet's own is carried under its header, shown as every text is.
+        self.extra = sorted(
+            ((visible(header), index) for header, index in table.extra.items()),
+            key=lambda item: item[1],
+        )
+        self.hidden_headers = [(h, i) for h, i in table.extra.items() if has_hidden(h)]
+        """The headers of carried columns that hold what :func:`visible` shows as codes."""
         self.org_id_extra = table.extra.get(ORG_ID_COLUMN)
         """The column carried as :data:`ORG_ID_COLUMN`, whose identifier names the organisation
         of a row without an organisation number (``Recipient Org:Identifier`` mapped to
@@ -827,7 +844,7 @@ class _Checker:
         table = self.table
         if column is None:
             return Location(file=table.file, sheet=table.sheet, row=row)
-        header = table.headers[column] if column < len(table.headers) else None
+        header = visible(table.headers[column]) if column < len(table.headers) else None
         return Location(
             file=table.file,
             sheet=table.sheet,
@@ -916,7 +933,7 @@ class _Checker:
         with pydantic's.
         """
         (
-            _,
+            v_id,
             v_applicant,
             v_orgnr,
             v_project,
@@ -984,6 +1001,24 @@ class _Checker:
             decision_reason = None
         else:
             return None
+        if not (
+            (applicant is None or applicant.isprintable())
+            and (project is None or project.isprintable())
+            and (type(v_id) is not str or v_id.isprintable())
+            and (category is None or category.isprintable())
+            and (decision_reason is None or decision_reason.isprintable())
+        ):
+            # A line break, a no-break space, or what check() shows as its code and warns of.
+            for text in (v_id, applicant, project, category, decision_reason):
+                if type(text) is str and has_hidden(text):
+                    return None
+        if (
+            (applicant is not None and len(applicant) > _SURELY_FITS)
+            or (project is not None and len(project) > _SURELY_FITS)
+            or (category is not None and len(category) > _SURELY_FITS)
+            or (decision_reason is not None and len(decision_reason) > _SURELY_FITS)
+        ):
+            return None  # check() measures it, and warns if a spreadsheet cell cannot hold it
 
         if v_orgnr is None:
             orgnr = None
@@ -1087,6 +1122,10 @@ class _Checker:
                 if value is None or type(value) is str:
                     if index == self.org_id_extra and spaced_org_id(value or "") is not None:
                         return None  # check() refuses it (org_id_spaced)
+                    if value is not None and not value.isprintable() and has_hidden(value):
+                        return None  # carry() shows them and warns
+                    if value is not None and len(value) > _SURELY_FITS:
+                        return None  # carry() measures it
                     extra[header] = value
                 elif isinstance(value, FormulaWithoutValue):
                     return None
@@ -1215,6 +1254,24 @@ class _Checker:
             decision_reason = v_decision_reason.strip() or None
         else:
             decision_reason = _text(self.cell(row, "decision_reason"))
+        if type(v_id) is str and has_hidden(v_id):
+            self.hidden(row, "id", v_id)  # the id is made visible by _given_id
+        if applicant is not None and has_hidden(applicant):
+            applicant = self.hidden(row, "applicant", applicant)
+        if project is not None and has_hidden(project):
+            project = self.hidden(row, "project", project)
+        if category is not None and has_hidden(category):
+            category = self.hidden(row, "category", category)
+        if decision_reason is not None and has_hidden(decision_reason):
+            decision_reason = self.hidden(row, "decision_reason", decision_reason)
+        for field, text in (
+            ("applicant", applicant),
+            ("project", project),
+            ("category", category),
+            ("decision_reason", decision_reason),
+        ):
+            if text is not None and len(text) > _SURELY_FITS:
+                self.measure(row, field, text)
 
         if v_orgnr is None:
             orgnr = None
@@ -1298,6 +1355,37 @@ class _Checker:
             "decision_reason": decision_reason,
             "row": row.number,
         }
+
+    def hidden(self, row: _Row, field: str | None, text: str, column: int | None = None) -> str:
+        """``text`` with its bidi controls and control characters shown as their codes
+        (:func:`~tilskudd.controls.visible`), and a warning on its cell saying which."""
+        shown = visible(text)
+        characters = hidden_in(text)
+        excerpt = shown
+        if len(excerpt) > _EXCERPT:
+            # A title pasted whole: the message quotes the part around the first code.
+            start = max(0, shown.index("<U+") - _EXCERPT // 2)
+            excerpt = shown[start : start + _EXCERPT]
+            excerpt = (
+                ("…" if start else "") + excerpt + ("…" if start + _EXCERPT < len(shown) else "")
+            )
+        self.add(
+            row,
+            field,
+            "hidden_characters",
+            {"characters": list(characters), "count": len(characters), "shown": excerpt},
+            severity=Severity.WARNING,
+            column=column,
+        )
+        return shown
+
+    def measure(self, row: _Row, field: str | None, text: str, column: int | None = None) -> None:
+        """A warning on the cell when ``text`` is longer than a spreadsheet cell holds, as Excel
+        counts it (UTF-16 code units: an emoji is two): the workbooks cut it."""
+        length = len(text.encode("utf-16-le")) // 2
+        if length > CELL_CHARS:
+            params = {"length": length, "max": CELL_CHARS}
+            self.add(row, field, "text_too_long", params, severity=Severity.WARNING, column=column)
 
     def check_amount(self, row: _Row, field: str, *, allow_zero: bool = False) -> int | None:
         value = self.cell(row, field)
@@ -1541,6 +1629,10 @@ class _Checker:
             value = cells[index] if index < size else None
             if value is None or type(value) is str:
                 extra[header] = value
+                if value is not None and has_hidden(value):
+                    extra[header] = self.hidden(row, None, value, column=index)
+                if value is not None and len(value) > _SURELY_FITS:
+                    self.measure(row, None, value, column=index)
                 if index == self.org_id_extra and value is not None:
                     # Read as the organisation where the row has no orgnr, and published by
                     # the 360Giving export: refused as in 360Giving's own column (check_orgnr).
@@ -1811,6 +1903,20 @@ def _check_rows(
                 params={"first": f"R{numbers[0]}", "last": f"R{numbers[-1]}"},
                 location=checker.location(table.header_row, None),
                 field="id",
+            )
+        )
+    for header, column in checker.hidden_headers:
+        characters = hidden_in(header)
+        table_warnings.append(
+            Issue(
+                severity=Severity.WARNING,
+                code="validate.hidden_characters",
+                params={
+                    "characters": list(characters),
+                    "count": len(characters),
+                    "shown": visible(header),
+                },
+                location=checker.location(table.header_row, column),
             )
         )
     # First the ids, so that an id made from a row number never takes an id given in the file.
@@ -2461,7 +2567,8 @@ def _given_ids(column: list[RawCell]) -> list[str | None]:
             return list(map(str, map(int, numbers)))
     elif kinds == {str}:
         ids: list[str | None] = list(map(str.strip, cast(list[str], column)))
-        if all(ids) and all(map(str.isascii, cast(list[str], ids))):
+        texts = cast(list[str], ids)
+        if all(ids) and all(map(str.isascii, texts)) and all(map(str.isprintable, texts)):
             return ids
     return [_given_id(raw) for raw in column]
 
@@ -2477,7 +2584,9 @@ def _given_id(raw: RawCell) -> str | None:
     it gives none: an empty cell, or a number that is no id (:func:`_id_number_problem`)."""
     if type(raw) is str:
         # "S-12\u200b" pasted from a web page is S-12 to the eye: the same id, not another.
-        return (raw if raw.isascii() else raw.translate(_DROP_INVISIBLE)).strip() or None
+        given = (raw if raw.isascii() else raw.translate(_DROP_INVISIBLE)).strip()
+        # "S-01\u202e" shown as S-01<U+202E>, as every text of the row is (check warns).
+        return visible(given) or None
     if type(raw) is float or type(raw) is int or type(raw) is Decimal:
         return None if _id_number_problem(raw) else str(int(raw))
     if raw is None or isinstance(raw, FormulaWithoutValue):

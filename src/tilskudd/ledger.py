@@ -3530,7 +3530,7 @@ def _status_lines(report: LedgerStatus, lang: str, *, no_ledger: bool) -> list[s
 
     lines = [t("ledger.status.frame", programme=report.programme, frame=report.frame)]
     if report.tampered_at is not None:
-        lines.insert(0, t("ledger.status.tampered", seq=report.tampered_at))
+        lines.insert(0, t("ledger.status.tampered", seq=report.tampered_at, path=report.ledger))
     if not report.rounds:
         # Named where it was looked for: a ledger moved away is not "nothing committed".
         if no_ledger:

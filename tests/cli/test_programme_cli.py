@@ -1161,27 +1161,32 @@ def test_verify_agrees_then_finds_an_outside_edit(folder: Path) -> None:
     # status still shows the figures, but warns first that they cannot be trusted.
     status = run("status")
     assert status.stdout.startswith(
-        "WARNING: this ledger was changed outside tilskudd at entry 3, so the figures below "
-        "cannot be trusted"
+        f"WARNING: the ledger {ledger} was changed outside tilskudd at entry 3, so the figures "
+        "below cannot be trusted"
     )
     assert json.loads(run("status", "--format", "json").stdout)["tampered_at"] == 3
     exported = run("ledger", "export", "tampered.csv")
     assert exported.exit_code == 0
-    assert "WARNING: this ledger was changed outside tilskudd at entry 3, so the exported" in (
-        exported.stdout
+    assert (
+        f"WARNING: the ledger {ledger} was changed outside tilskudd at entry 3, so the exported"
+        in (exported.stdout)
     )
     # history too: A-2's NOK 45,000 was never awarded.
     history = run("history", "A-2")
     assert history.stdout.startswith(
-        "WARNING: this ledger was changed outside tilskudd at entry 3, so the figures below "
-        "cannot be trusted"
+        f"WARNING: the ledger {ledger} was changed outside tilskudd at entry 3, so the figures "
+        "below cannot be trusted"
     ), history.stdout
     assert f"now NOK{NBSP}45,000" in history.stdout
     as_json = run("history", "A-2", "--format", "json")
     assert json.loads(as_json.stdout)[0]["amount"] == 45_000
-    assert as_json.stderr.startswith("WARNING: this ledger was changed outside tilskudd at entry 3")
+    assert as_json.stderr.startswith(
+        f"WARNING: the ledger {ledger} was changed outside tilskudd at entry 3"
+    )
     nb = run("history", "958935420", "--lang", "nb")
-    assert nb.stdout.startswith("ADVARSEL: registeret er endret utenfor tilskudd ved post 3, så ")
+    assert nb.stdout.startswith(
+        f"ADVARSEL: registeret {ledger} er endret utenfor tilskudd ved post 3, så "
+    )
 
 
 def test_a_foreign_ledger_file_is_refused_untouched(folder: Path) -> None:

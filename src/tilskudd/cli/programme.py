@@ -500,7 +500,7 @@ def history(
         tampered = ledger_module.verify_chain(path).first_bad if awards else None
         if tampered is not None:
             # As status warns: these figures come from a ledger changed outside tilskudd.
-            warning = t("ledger.status.tampered", seq=tampered)
+            warning = t("ledger.status.tampered", seq=tampered, path=_where(path))
             if format is ReportFormat.json:
                 console(stderr=True).print(warning, markup=False, highlight=False, soft_wrap=True)
             else:
@@ -1065,7 +1065,11 @@ def export(
         chain = ledger_module.verify_chain(path)
         if not chain.ok:
             # Exported as recorded (it may help find what changed), but said to be untrustworthy.
-            _out(get(language)("ledger.status.tampered_export", seq=chain.first_bad))
+            _out(
+                get(language)(
+                    "ledger.status.tampered_export", seq=chain.first_bad, path=_where(path)
+                )
+            )
 
 
 # --- allocate --round N [--commit]: the programme's side of `tilskudd allocate` ----------------

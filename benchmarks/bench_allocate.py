@@ -6,8 +6,9 @@ is shown, with the median CPU time of this process in brackets. On a shared, bus
 CPU time is the steadier figure; the last row, a bare greedy loop (sort by score, subtract while
 it fits: no caps, no reasons, no result objects), gives the machine's speed at the moment.
 Policies: ``ranked`` with the Difi 2009 20 % cap, round_to 1 000, a reserve list of 10 and a
-per-applicant maximum; ``proportional`` the same without reserve; ``proportional`` weighted by
-score. The budget is about a third of the eligible total, so the funding line falls mid-list.
+per-applicant maximum; ``proportional`` the same without reserve; ``proportional-plain`` without
+the per-applicant maximum; ``proportional`` weighted by score (no per-applicant maximum). The
+budget is about a third of the eligible total, so the funding line falls mid-list.
 
     python benchmarks/bench_allocate.py [--sizes 1000,10000,100000] [--repeat 3]
 """
@@ -70,6 +71,12 @@ POLICIES = {
         round_to=1000,
         min_award=50_000,
         per_applicant_max=5_000_000,
+    ),
+    "proportional-plain": Policy(
+        rule="proportional",
+        max_share_of_cost=Decimal("0.2"),
+        round_to=1000,
+        min_award=50_000,
     ),
     "proportional-score": Policy(
         rule="proportional",

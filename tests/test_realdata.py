@@ -1126,3 +1126,44 @@ def test_warsaw_wawers_budget_is_given_as_its_team_types_it(tmp_path: Path) -> N
     data = json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))
     assert (data["budget"], data["currency"]) == (2_807_253, "PLN")
     assert sum(1 for a in data["applications"] if a["amount"] > 0) == 19
+
+
+def test_research_council_per_applicant_max_caps_awards_not_claims() -> None:
+    """The Research Council's 2012 sample with 400 MNOK and at most 10 MNOK to one institution.
+    Counting claims, organisation 993467049 (three applications, 4 236 000, 7 500 000 and
+    9 938 000 kr eligible) had its third claim cut to nothing and its second to 5 764 000,
+    though its three awards came to 2 803 529 kr: a maximum it never reached took an
+    application out. Capping awards, all three share at the round's fraction, and the
+    maximum holds for every organisation."""
+    from collections import defaultdict
+
+    needs(FORSKNINGSRADET)
+    checked = read_applications(
+        FORSKNINGSRADET, columns=load_column_map(ROOT / "examples" / "forskningsradet.toml")
+    )
+    cap = 10_000_000
+    result = run_round(checked, 400_000_000, Policy(rule="proportional", per_applicant_max=cap))
+    allocation = result.allocation
+    assert allocation.budget == allocation.awarded + allocation.unallocated
+    decisions = allocation.by_id()
+    org = {a.id: a.organisation for a in checked.applications}
+    ours = [decisions[i] for i in ("225929", "225998", "226069")]
+    assert {org[d.application_id] for d in ours} == {"993467049"}
+    assert [d.eligible_amount for d in ours] == [4_236_000, 7_500_000, 9_938_000]
+    assert all(d.amount > 0 for d in ours)
+    assert 5_000_000 < sum(d.amount for d in ours) < cap
+    # The same fraction of each eligible amount (shown to four places, rounded down), as
+    # every other application sharing at the round's level.
+    (fraction,) = {d.reasons[-1].params["fraction"] for d in ours}
+    for d in ours:
+        assert d.reasons[-1].code == "reason.proportional.share"
+        share = Decimal(d.amount) / Decimal(d.eligible_amount or 1)
+        assert fraction <= share < fraction + Decimal("0.0001") + Decimal(1) / 4_000_000
+    awarded: dict[str, int] = defaultdict(int)
+    for d in allocation.decisions:
+        if org.get(d.application_id):
+            awarded[org[d.application_id]] += d.amount  # type: ignore[index]
+    assert max(awarded.values()) <= cap
+    assert not [
+        r for d in allocation.decisions for r in d.reasons if "per_applicant_claim" in r.code
+    ]

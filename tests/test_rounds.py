@@ -41,16 +41,22 @@ def test_per_applicant_max_counts_earlier_rounds(
     after = allocate(apps, 1_000_000, policy, prior_by_orgnr={ORG: 400_000})
     decision = after.by_id()["A"]
     assert decision.amount == 100_000
-    # proportional caps the claim (earlier awards and better-ranked claims), and says so.
-    suffix = "_claim" if rule == "proportional" else ""
-    (reason,) = [r for r in decision.reasons if r.code == f"reason.cap.per_applicant{suffix}"]
-    assert reason.params["already"] == 400_000
+    # ranked caps the award at what is left; proportional holds the organisation at it, and
+    # each says what the earlier rounds had.
+    if rule == "proportional":
+        (reason,) = [
+            r for r in decision.reasons if r.code == "reason.proportional.per_applicant_alone"
+        ]
+        assert (reason.params["earlier"], reason.params["left"]) == (400_000, 100_000)
+    else:
+        (reason,) = [r for r in decision.reasons if r.code == "reason.cap.per_applicant"]
+        assert reason.params["already"] == 400_000
     assert after.by_id()["B"].amount == 300_000
     # Used up in round 1: not eligible now.
     full = allocate(apps, 1_000_000, policy, prior_by_orgnr={ORG: 500_000})
     assert full.by_id()["A"].amount == 0
     codes = {r.code for r in full.by_id()["A"].reasons}
-    assert f"reason.ineligible.per_applicant{suffix}" in codes
+    assert "reason.ineligible.per_applicant" in codes
 
 
 def test_prior_awards_do_nothing_without_per_applicant_max(

@@ -30,7 +30,10 @@ _TIE = frozenset({"ids", "funded_ids"})
 _TIED = frozenset({"tied_ids"})
 
 APPLICATION_ID_PARAMS: Mapping[str, frozenset[str]] = {
-    # The caps of one organisation's applications that share a rank (rules/proportional.py).
+    # An application of an organisation held at per_applicant_max (rules/proportional.py).
+    "reason.proportional.per_applicant": frozenset({"others"}),
+    # The claims of one organisation's applications that share a rank: proportional counted
+    # per_applicant_max against claims until 2026-11-30; rounds recorded so still name them.
     "reason.cap.per_applicant_claim_tied": _TIED,
     "reason.ineligible.per_applicant_claim_tied": _TIED,
     # Ties (rules/common.py, rules/ranked.py).
@@ -53,7 +56,7 @@ APPLICATION_ID_PARAMS: Mapping[str, frozenset[str]] = {
     "note.proportional.tie_at_min_award_ordered": frozenset({"ids", "dropped_ids"}),
     "note.proportional.remainder_tie": _TIE,
     "note.proportional.remainder_tie_ordered": _TIE,
-    "note.proportional.tie_per_applicant": frozenset({"ids", "cut_ids"}),
+    "note.proportional.tie_per_applicant": frozenset({"ids", "cut_ids"}),  # until 2026-11-30
     # rules/optimal.py
     "note.optimal.tie": _TIE,
     "note.optimal.tie_swap": _TIE,

@@ -17,6 +17,7 @@ budget and policy, against the ledger as it was just before the commit, and comp
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -41,9 +42,11 @@ from tilskudd.validation import ValidationResult
 
 __all__ = [
     "ALREADY_FUNDED",
+    "CLAIM_CAP_CODES",
     "RoundDifference",
     "RoundVerification",
     "already_funded_decisions",
+    "counted_claims",
     "decision_date_note",
     "run_programme_round",
     "verify_round",
@@ -201,6 +204,26 @@ def decision_date_note(commit: CommitRecord, programme: Programme) -> tuple[bool
     )
 
 
+CLAIM_CAP_CODES = frozenset(
+    {
+        "reason.cap.per_applicant_claim",
+        "reason.cap.per_applicant_claim_tied",
+        "reason.ineligible.per_applicant_claim",
+        "reason.ineligible.per_applicant_claim_tied",
+    }
+)
+"""The reasons of ``proportional`` as it held ``per_applicant_max`` until 2026-11-30: against
+what an organisation's applications claimed, in rank order. It caps what the organisation is
+awarded since; a round recorded with one of these reasons was decided by the older rule."""
+
+
+def counted_claims(awards: Iterable[AwardRecord]) -> bool:
+    """Whether ``awards`` (one committed round's) were decided by ``proportional`` counting
+    ``per_applicant_max`` against claims (:data:`CLAIM_CAP_CODES`): a re-run by this tilskudd
+    differs for that reason alone, and says so."""
+    return any(r.get("code") in CLAIM_CAP_CODES for award in awards for r in award.reasons)
+
+
 @dataclass(frozen=True)
 class RoundDifference:
     """An application whose decision differs between the ledger and the re-run."""
@@ -229,6 +252,9 @@ class RoundVerification:
     differences: tuple[RoundDifference, ...] = field(default_factory=tuple)
     awarded: int = 0
     problem_phrase: Phrase | None = None
+    claims_counted: bool = False
+    """The round was decided by ``proportional`` counting ``per_applicant_max`` against claims
+    (:func:`counted_claims`), which this tilskudd no longer does: the differences are that."""
 
 
 def _not_rerun(commit: CommitRecord, path: Path | None, problem: Phrase) -> RoundVerification:
@@ -344,4 +370,5 @@ def verify_round(
         ok=not differences,
         differences=tuple(differences),
         awarded=result.allocation.awarded,
+        claims_counted=bool(differences) and counted_claims(recorded.values()),
     )

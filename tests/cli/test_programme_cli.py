@@ -3032,3 +3032,74 @@ def test_a_command_without_an_input_file_gathers_its_words_and_the_programme_tog
     assert found is not None
     assert found.name == "IKT-tilskudd til kommunene 2009"
     assert problems.errors == []
+
+
+def test_verify_of_a_proportional_round_that_counted_claims_says_the_rule_changed(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Until 2026-11-30 proportional held per_applicant_max against claims: A-2's claim was cut
+    to the 40 000 kr left of Moss kommune's 100 000 after A-1's, so the three shared 100 000
+    over claims of 180 000. This tilskudd caps awards: Moss is awarded 60 000, far from its
+    maximum, and all three get half. verify (and allocate --round 1) found 'different
+    decisions' for a ledger nobody changed; they now say that the rule changed, and when."""
+    from tilskudd.models import Reason
+    from tilskudd.rules import RULES
+
+    (folder / "tilskudd.toml").write_text(
+        PROGRAMME.replace(
+            'max_share_of_cost = "20 %"', 'rule = "proportional"\nper_applicant_max = "100 000"'
+        ),
+        encoding="utf-8",
+    )
+    rows = [
+        "A-1;Moss kommune;974760673;Sak 1;0104;60000;300000;5",
+        "A-2;Moss kommune;974760673;Sak 2;0104;60000;300000;4",
+        "A-3;Bergen kommune;964338531;Sak;1201;80000;400000;3",
+    ]
+    (folder / "r1.csv").write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
+    current = RULES["proportional"]
+
+    def counting_claims(apps, budget, policy, **kwargs):  # type: ignore[no-untyped-def]
+        """The older rule on this round: A-2 claims 40 000, the others what they ask."""
+        cut = [a.model_copy(update={"requested": 40_000}) if a.id == "A-2" else a for a in apps]
+        plain = policy.model_copy(update={"per_applicant_max": None})
+        result = current(cut, budget, plain, **kwargs)
+        claim = Reason(
+            code="reason.cap.per_applicant_claim",
+            params={"orgnr": "974760673", "max": 100_000, "already": 60_000, "cap": 40_000},
+        )
+        decisions = tuple(
+            d._replace(requested=60_000, reasons=(claim, *d.reasons))
+            if d.application_id == "A-2"
+            else d
+            for d in result.decisions
+        )
+        return result.model_copy(update={"policy": policy, "decisions": decisions})
+
+    with monkeypatch.context() as patched:
+        patched.setitem(RULES, "proportional", counting_claims)
+        committed = commit_round()
+    assert committed.exit_code == 0  # A-1: 60 000 × 100/180 = 33 333
+
+    verified = run("verify")
+    assert verified.exit_code == 1, verified.output
+    said = " ".join(verified.stdout.split())
+    assert "A-1: ledger partly funded NOK 33,333, re-run partly funded NOK 30,000" in said, said
+    assert (
+        "Round 1 was allocated by the proportional rule as it held per_applicant_max until 30 "
+        "November 2026: against what an organisation's applications claimed" in said
+    )
+    nb = " ".join(run("verify", "--lang", "nb").stdout.split())
+    assert "slik den brukte per_applicant_max til 30. november 2026" in nb
+    again = run("allocate", "r1.csv", "--round", "1")
+    assert again.exit_code == 1
+    refused = " ".join(again.stderr.split())
+    assert "A-1, A-2 and A-3 are decided otherwise than the ledger has them for round 1: the " in (
+        refused
+    ), refused
+    assert "as it held per_applicant_max until 30 November 2026" in refused
+    nb_again = run("allocate", "r1.csv", "--round", "1", "--lang", "nb")
+    assert nb_again.exit_code == 1
+    said_nb = get("nb")("ledger.error.rerun_claims", ids=["A-1", "A-2", "A-3"], round=1)
+    assert "slik den brukte per_applicant_max til 30. november 2026" in said_nb
+    assert said_nb in " ".join(nb_again.stderr.split()), nb_again.stderr

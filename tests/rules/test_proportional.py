@@ -241,7 +241,10 @@ def test_no_weight_names_each_applications_own_score(make_application: MakeApp) 
         assert str(reason.params["score"]) == written
 
 
-def test_per_applicant_max_caps_the_claim(make_application: MakeApp) -> None:
+def test_per_applicant_max_caps_the_award_not_the_claim(make_application: MakeApp) -> None:
+    """A1 and A2 of one organisation claim 600 000 under a maximum of 500 000, but are awarded
+    far less: nothing is cut. All share f = 250 000 / 1 100 000: 68 181.8, 68 181.8 and
+    113 636.4, the two kroner left to A1 and A2 (remainder 0.8)."""
     org = "974760673"
     apps = [
         make_application(id="A1", requested=300_000, score=Decimal(9), orgnr=org),
@@ -250,20 +253,12 @@ def test_per_applicant_max_caps_the_claim(make_application: MakeApp) -> None:
     ]
     policy = Policy(rule="proportional", per_applicant_max=500_000)
     result = allocate(apps, 250_000, policy)
-    # Eligible 300k, 200k (the organisation's 500k), 500k: a quarter each.
-    assert amounts(result) == {"A1": 75_000, "A2": 50_000, "B1": 125_000}
-    capped, _share = result.by_id()["A2"].reasons
-    assert capped.code == "reason.cap.per_applicant_claim"
-    assert capped.params["already"] == 300_000  # A1's claim, though A1 was awarded 75 000
-    # Not "already awarded": A1 received 75 000; what counted was its claim.
-    text = reason_text(capped, "en")
-    assert "the claims of its applications ranked above this one" in text
-    assert "has already been awarded" not in text
+    assert amounts(result) == {"A1": 68_182, "A2": 68_182, "B1": 113_636}
+    assert result.by_id()["A2"].eligible_amount == 300_000
+    assert [r.code for r in result.by_id()["A2"].reasons] == ["reason.proportional.share"]
 
 
 ORG = "974760673"
-TIED_CAP = "reason.cap.per_applicant_claim_tied"
-TIED_NONE = "reason.ineligible.per_applicant_claim_tied"
 
 
 def test_earlier_rounds_count_for_every_organisation(make_application: MakeApp) -> None:
@@ -278,99 +273,28 @@ def test_earlier_rounds_count_for_every_organisation(make_application: MakeApp) 
     policy = Policy(rule="proportional", per_applicant_max=100_000)
     result = allocate(apps, 1_000_000, policy, prior_by_orgnr={first: 20_000, second: 90_000})
     assert amounts(result) == {"A": 50_000, "B": 10_000, "C": 50_000}
-    cut = result.by_id()["B"].reasons[0]
-    assert cut.code == "reason.cap.per_applicant_claim"
-    assert cut.params["already"] == 90_000
+    held = result.by_id()["B"].reasons[-1]
+    assert held.code == "reason.proportional.per_applicant_alone"
+    assert (held.params["left"], held.params["earlier"]) == (10_000, 90_000)
 
 
-def test_claims_in_a_tie_cut_by_per_applicant_max_are_told_as_a_tie(
+def test_one_organisations_applications_sharing_a_rank_are_held_alike(
     make_application: MakeApp,
 ) -> None:
-    # A1, A2 and A3, one organisation, share rank 1; the maximum covers one and a half claims.
-    # Only the ids put A1's claim first: A2's is cut to 50 000 and A3's to nothing, and their
-    # reasons must not say that A1 was ranked above them.
+    """A1, A2 and A3, one organisation, share rank 1, and the maximum covers one and a half of
+    them. Counting claims in id order cut A2 to 50 000 and A3 to nothing; held at its maximum,
+    the organisation's three get 50 000 each, and no order among them is needed or noted."""
     apps = org_round(
         make_application, [("A1", ORG, 5), ("A2", ORG, 5), ("A3", ORG, 5), ("B", None, 4)]
     )
     result = allocate(apps, 1_000_000, Policy(rule="proportional", per_applicant_max=150_000))
-    by_id = result.by_id()
-    assert [(d.application_id, d.eligible_amount) for d in result.decisions] == [
-        ("A1", 100_000),
-        ("A2", 50_000),
-        ("A3", 0),
-        ("B", 100_000),
-    ]
-    a2, a3 = by_id["A2"].reasons[0], by_id["A3"].reasons[0]
-    assert (a2.code, a2.params["already"], a2.params["tied_ids"]) == (TIED_CAP, 100_000, ["A1"])
-    assert (a3.code, a3.params["already"], a3.params["tied_ids"]) == (
-        TIED_NONE,
-        150_000,
-        ["A1", "A2"],
-    )
-    assert reason_text(a2, "en") == (
-        "Organisation 974760673 may receive at most NOK\xa0150,000 in all, and the claims of "
-        "its applications ranked above this one and of A1, "
-        "which share its rank and were counted first only by their ids (eligible amounts, "
-        "counted before the shares are worked out), come to NOK\xa0100,000: claim capped at "
-        "NOK\xa050,000"
-    )
-    assert reason_text(a3, "nb") == (
-        "Organisasjon 974760673 kan få høyst 150\xa0000\xa0kr til sammen, og kravene fra "
-        "søknadene dens som er rangert over denne og fra A1 og "
-        "A2, som deler plass med denne og ble regnet med først bare på grunn av "
-        "søknadsnummeret (de tilskuddsberettigede beløpene, regnet med før andelene beregnes), "
-        "utgjør 150\xa0000\xa0kr; igjen er 0\xa0kr, for lite til et tilskudd"
-    )
-    (note,) = [n for n in result.notes if n.code == "note.proportional.tie_per_applicant"]
-    assert note.params == {
-        "rank": 1,
-        "count": 3,
-        "ids": ["A1", "A2", "A3"],
-        "orgnr": ORG,
-        "max": 150_000,
-        "cut_ids": ["A2", "A3"],
-        "broken_by": "id",
-    }
-    assert reason_text(note, "en") == (
-        "3 applications from organisation 974760673 share rank 1 (A1, A2 and A3), and its "
-        "maximum of NOK\xa0150,000 in all did not cover all their claims (eligible amounts, "
-        "counted before the shares are worked out); the claims were counted in id order, so "
-        "the maximum cut the claim of A2 and A3"
-    )
-    assert reason_text(note, "nb") == (
-        "3 søknader fra organisasjon 974760673 deler plass 1 (A1, A2 og A3), og maksimumet på "
-        "150\xa0000\xa0kr i alt dekket ikke alle kravene deres (de tilskuddsberettigede "
-        "beløpene, regnet med før andelene beregnes); kravene ble regnet med etter søknadsnummer, "
-        "så maksimumet begrenset kravet fra A2 og A3"
-    )
-
-
-def test_claims_cut_after_a_claim_ranked_above_are_not_a_tie(make_application: MakeApp) -> None:
-    # A0 (rank 1) and A1 (rank 2, tied with A2) claim all of the 150 000; A2 is cut. A1 is
-    # counted first only by its id, so A2's reason names it; A0 was ranked above.
-    apps = org_round(
-        make_application, [("A0", ORG, 9), ("A1", ORG, 5), ("A2", ORG, 5), ("B", None, 4)]
-    )
-    policy = Policy(rule="proportional", per_applicant_max=200_000, min_award=60_000)
-    result = allocate(apps, 1_000_000, policy)
-    a2 = result.by_id()["A2"].reasons[0]
-    assert (a2.code, a2.params["tied_ids"], a2.params["left"]) == (TIED_NONE, ["A1"], 0)
-    (note,) = [n for n in result.notes if n.code == "note.proportional.tie_per_applicant"]
-    assert (note.params["rank"], note.params["cut_ids"]) == (2, ["A2"])
-    # The room used up by a claim ranked above: the order inside the tie changed nothing.
-    used_up = allocate(apps, 1_000_000, Policy(rule="proportional", per_applicant_max=100_000))
-    by_id = used_up.by_id()
-    assert [by_id[i].reasons[0].code for i in ("A1", "A2")] == [
-        "reason.ineligible.per_applicant_claim",
-        "reason.ineligible.per_applicant_claim",
-    ]
-    assert "ranked above this one" in reason_text(by_id["A2"].reasons[0], "en")
-    assert not [n for n in used_up.notes if n.code == "note.proportional.tie_per_applicant"]
-    # Without a tie (A2 scored lower) the plain reason says it: A1 was ranked above.
-    apart = org_round(make_application, [("A1", ORG, 5), ("A2", ORG, 4)])
-    plain = allocate(apart, 1_000_000, Policy(rule="proportional", per_applicant_max=150_000))
-    assert plain.by_id()["A2"].reasons[0].code == "reason.cap.per_applicant_claim"
-    assert not [n for n in plain.notes if n.code == "note.proportional.tie_per_applicant"]
+    assert amounts(result) == {"A1": 50_000, "A2": 50_000, "A3": 50_000, "B": 100_000}
+    assert all(d.eligible_amount == 100_000 for d in result.decisions)
+    a3 = result.by_id()["A3"].reasons[-1]
+    assert (a3.code, a3.params["others"]) == ("reason.proportional.per_applicant", ["A1", "A2"])
+    codes = [n.code for n in result.notes]
+    assert "note.proportional.per_applicant" in codes
+    assert not [c for c in codes if "tie" in c]
 
 
 def test_min_score_and_required_scores(make_application: MakeApp) -> None:
@@ -397,7 +321,13 @@ def test_zero_budget(three: list[Application]) -> None:
 
 # --- properties ---------------------------------------------------------------------------------
 
-ACTIVE = {"reason.proportional.share", "reason.proportional.zero", "reason.proportional.full"}
+HELD = {"reason.proportional.per_applicant", "reason.proportional.per_applicant_alone"}
+ACTIVE = {
+    "reason.proportional.share",
+    "reason.proportional.zero",
+    "reason.proportional.full",
+    *HELD,
+}
 
 
 @settings(deadline=None, max_examples=200)
@@ -418,11 +348,16 @@ def test_proportional_properties(data: st.DataObject) -> None:
         assert all(d.amount >= policy.min_award for d in active)
         assert not dropped or policy.min_award > 0
 
-    # What is left unhanded is less than one step, unless everyone sharing got it all.
+    # An organisation held at per_applicant_max shares at a level of its own (its properties:
+    # test_proportional_per_applicant.py); the others share one.
+    held = [d for d in active if last_code(d) in HELD]
+    active = [d for d in active if last_code(d) not in HELD]
+
+    # What is left unhanded is less than one step, unless everyone sharing got it all (or
+    # all its organisation may receive).
     if result.unallocated >= step:
         assert all(d.amount == d.eligible_amount for d in active)
-
-    if policy.weight == "none" and active:
+    if policy.weight == "none" and active and not held:
         total = sum(d.eligible_amount or 0 for d in active)
         if total > budget:
             # The same fraction of every eligible amount, up to one rounding step.
@@ -436,34 +371,6 @@ def test_proportional_properties(data: st.DataObject) -> None:
                 if scores[a.application_id] > scores[b.application_id]:  # type: ignore[operator]
                     ea, eb = a.eligible_amount or 0, b.eligible_amount or 0
                     assert (a.amount + step) * eb >= (b.amount - step) * ea
-
-    # A claim cut by per_applicant_max names the claims of its tie counted before it (same
-    # organisation, same rank, earlier by id, a claim above 0), and only then says so; each
-    # tie with such a cut has one note naming them.
-    orgnr = {a.id: a.organisation for a in apps}
-    cut_in_ties: dict[tuple[int | None, str | None], list[str]] = {}
-    for at, d in enumerate(result.decisions):
-        (cut,) = [r for r in d.reasons if "per_applicant_claim" in r.code] or [None]
-        if cut is None:
-            continue
-        peers = [
-            e.application_id
-            for e in result.decisions[:at]
-            if e.rank == d.rank
-            and e.tied
-            and orgnr[e.application_id] == orgnr[d.application_id]
-            and e.eligible_amount
-        ]
-        assert cut.code.endswith("_tied") == bool(peers)
-        assert cut.params.get("tied_ids", []) == peers
-        if peers:
-            cut_in_ties.setdefault((d.rank, orgnr[d.application_id]), []).append(d.application_id)
-    noted = {
-        (n.params["rank"], n.params["orgnr"]): n.params["cut_ids"]
-        for n in result.notes
-        if n.code == "note.proportional.tie_per_applicant"
-    }
-    assert noted == cut_in_ties
 
     shuffled = data.draw(st.permutations(apps))
     assert allocate_proportional(shuffled, budget, policy) == result
@@ -626,7 +533,9 @@ def test_awards_are_the_water_level_rounded_down_then_largest_remainders(
     each reason says which of the three outcomes it is; those dropped had the smallest
     weights; the notes say the same."""
     apps = data.draw(applications())
-    policy = data.draw(policies("proportional"))
+    # One level for all: per_applicant_max, which can hold an organisation at a level of its
+    # own, has its reference in test_proportional_per_applicant.py.
+    policy = data.draw(policies("proportional")).model_copy(update={"per_applicant_max": None})
     budget = data.draw(budgets(apps))
     result = allocate_proportional(apps, budget, policy)
     step = policy.round_to
@@ -734,23 +643,6 @@ def test_a_tie_at_min_award_is_reported_after_a_weight_that_dropped_whole(
     assert [n.params for n in tie] == [
         {"count": 2, "ids": ["B", "C"], "dropped_ids": ["C"], "broken_by": "id", "ranked": 1}
     ]
-
-
-def test_claims_counted_first_in_a_tie_are_named_in_id_order(make_application: MakeApp) -> None:
-    # A1, A2 and A3 share rank 1; the maximum covers two and a half claims: A1 and A2 were
-    # counted before A3 only by their ids, and A3's reason and the note name them in that order.
-    apps = org_round(
-        make_application, [("A1", ORG, 5), ("A2", ORG, 5), ("A3", ORG, 5), ("B", None, 4)]
-    )
-    result = allocate(apps, 1_000_000, Policy(rule="proportional", per_applicant_max=250_000))
-    a3 = result.by_id()["A3"].reasons[0]
-    assert (a3.code, a3.params["already"], a3.params["tied_ids"]) == (
-        TIED_CAP,
-        200_000,
-        ["A1", "A2"],
-    )
-    (note,) = [n for n in result.notes if n.code == "note.proportional.tie_per_applicant"]
-    assert (note.params["ids"], note.params["cut_ids"]) == (["A1", "A2", "A3"], ["A3"])
 
 
 def test_a_score_of_one_weighs_beside_a_score_of_zero(make_application: MakeApp) -> None:

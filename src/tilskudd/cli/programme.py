@@ -986,6 +986,8 @@ def verify(
                             )
                     if any(d.input_errors for d in report.differences):
                         _out(t("ledger.cli.round_diff_reading", round=commit.round))
+                    if report.claims_counted:
+                        _out(t("ledger.cli.round_diff_claims", round=commit.round))
         if failed:
             raise typer.Exit(int(ExitCode.INVALID_INPUT))
 
@@ -1194,6 +1196,7 @@ class RoundPlan:
         from tilskudd.errors import LedgerError
         from tilskudd.i18n import Phrase
         from tilskudd.ledger import Ledger, canonical_json
+        from tilskudd.rounds import counted_claims
 
         allocation = result.allocation
         policy = allocation.policy.describe()
@@ -1254,7 +1257,15 @@ class RoundPlan:
             if differing and same_reading and rejected == set(differing):
                 difference = Phrase("ledger.error.rerun_rejected", ids=differing, round=done.round)
             elif differing:
-                difference = Phrase("ledger.error.rerun_decisions", ids=differing, round=done.round)
+                # Decided by proportional counting per_applicant_max against claims (until
+                # 2026-11-30): a re-run differs for that alone, and is told so. (The awards'
+                # reasons are read only here: a run that agrees reads the decisions alone.)
+                with Ledger.open(self.ledger, write=False) as opened:
+                    claims = counted_claims(
+                        a for a in opened.awards(round=done.round) if a.commit_seq == done.seq
+                    )
+                key = "ledger.error.rerun_claims" if claims else "ledger.error.rerun_decisions"
+                difference = Phrase(key, ids=differing, round=done.round)
         if difference is not None:
             raise LedgerError(
                 key="ledger.error.rerun_differs",

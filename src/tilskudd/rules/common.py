@@ -846,7 +846,7 @@ def tie_per_applicant_note(
 ) -> Reason:
     """The note for a tie of one organisation's applications (positions ``members``) of which
     ``per_applicant_max`` (``most``) cut those at ``cut`` because another of them came first by
-    its id: ``note.tie_per_applicant`` (ranked) or ``note.proportional.tie_per_applicant``."""
+    its id: ``note.tie_per_applicant`` (``code``; ``ranked``, the lottery)."""
     return make_reason(
         code,
         rank=rank,
@@ -1148,14 +1148,6 @@ def score_reason(application: Application, policy: Policy) -> Reason | None:
     return Caps(policy).score_reason(application)
 
 
-_PER_APPLICANT_CAP = ("reason.cap.per_applicant", "reason.cap.per_applicant_claim")
-_PER_APPLICANT_INELIGIBLE = (
-    "reason.ineligible.per_applicant",
-    "reason.ineligible.per_applicant_claim",
-)
-"""The codes :meth:`ApplicantTotals.limit_org` gives, indexed by ``claim``."""
-
-
 class ApplicantTotals:
     """Running totals per organisation number, held against ``policy.per_applicant_max``.
 
@@ -1186,24 +1178,15 @@ class ApplicantTotals:
         org: str | None,
         amount: int,
         *,
-        claim: bool = False,
         less: int = 0,
         already: int | None = None,
-        counted: Mapping[str, int] | None = None,
     ) -> tuple[int, Reason | None]:
         """:meth:`limit` for an organisation number (``None``: not grouped).
 
-        ``claim``: what is counted are claims (eligible amounts counted in rank order before
-        the awards are worked out, as ``proportional`` does), and the reasons say so
-        (``reason.cap.per_applicant_claim``, ``reason.ineligible.per_applicant_claim``).
         ``less``: as if the organisation had been given that much less so far (what it would
         have had left without the awards to applications tied with this one).
         ``already``: what the organisation counts so far, when the caller keeps that itself
         (instead of :attr:`used`; ``less`` is then not used).
-        ``counted``: what a claim's reason says was counted, added to its parameters: ``earlier``
-        (1 when the organisation had awards in earlier rounds, else 0) and ``ranked`` (1 when
-        the claims before it are ranked above it, 0 when no application has a score or rank and
-        they come before it by id).
         """
         most = self.max
         if most is None or org is None:
@@ -1214,7 +1197,7 @@ class ApplicantTotals:
         left = room - room % self.round_to  # floor_to(room, round_to)
         if amount <= left:
             return amount, None
-        # (The reasons are built directly: proportional asks this for thousands of claims.)
+        # (The reasons are built directly: a rule may ask this for thousands of applications.)
         if left == 0 or left < self.min_award:
             # What is left under the maximum as people count it (max - already): on the round_to
             # grid it may be 0, which the reason would show beside a maximum not yet reached.
@@ -1225,13 +1208,9 @@ class ApplicantTotals:
                 "left": room,
                 "min_award": self.min_award,
             }
-            if counted:
-                params.update(counted)
-            return 0, _reason(_PER_APPLICANT_INELIGIBLE[claim], params)
+            return 0, _reason("reason.ineligible.per_applicant", params)
         params = {"orgnr": org, "max": most, "already": already, "cap": left}
-        if counted:
-            params.update(counted)
-        return left, _reason(_PER_APPLICANT_CAP[claim], params)
+        return left, _reason("reason.cap.per_applicant", params)
 
     def take(self, application: Application, amount: int) -> tuple[int, Reason | None]:
         """:meth:`limit`, then :meth:`add` what it allows: for a claim counted in advance."""

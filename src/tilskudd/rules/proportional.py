@@ -1,18 +1,21 @@
 """The ``proportional`` rule: every eligible application gets the same share of what it may get.
 
-Let ``e_i`` be application i's eligible amount (the request after every cap; with
-``per_applicant_max``, an organisation's applications are capped in rank order so that their
-eligible amounts sum to at most the maximum — a claim capped like a single application's) and
-``w_i`` its weight: ``e_i``, or ``e_i × score_i`` with ``policy.weight = "score"``. Claims of
-one organisation that share a rank are counted in id order; when the maximum cut one after
-another of them was counted first, its reason names those (``reason.cap.per_applicant_claim_tied``,
-``reason.ineligible.per_applicant_claim_tied``) and the round's notes say which were cut by the id
-order (``note.proportional.tie_per_applicant``). The award is
+Let ``e_i`` be application i's eligible amount (the request after the per-application caps) and
+``w_i`` its weight: ``e_i``, or ``e_i × score_i`` with ``policy.weight = "score"``. The award is
 
     a_i = min(f × w_i, e_i),   f the largest number with  Σ a_i <= budget
 
 (water-filling: an application that reaches its eligible amount stops there and the rest share
 what is left). Without weights every application gets the same fraction ``f <= 1`` of ``e_i``.
+
+``per_applicant_max`` caps what an organisation is awarded in all, less what it received in
+earlier rounds of the programme (its room, on the ``round_to`` grid; one whose room is 0 or
+below ``min_award`` is not eligible, ``reason.ineligible.per_applicant``). An organisation whose
+awards at ``f`` would pass its room is held like a capped application: its applications get
+``min(f_o × w_i, e_i)`` at its own level ``f_o``, the largest with ``Σ_o min(f_o × w_i, e_i) <=
+room``, and say so (``reason.proportional.per_applicant``, naming its other applications); the
+others share what is left at the common ``f``. Only when some organisation's eligible amounts
+pass its room is this worked out by organisation, with exact fractions (no faster path).
 
 Minimum award: an application whose share, rounded down to ``round_to``, would be below
 ``min_award`` drops out (``reason.proportional.below_min_award``) and ``f`` is recomputed for the
@@ -28,8 +31,9 @@ Exact to the krone: ``f`` is a fraction of integers. Each award is ``a_i`` round
 multiple of ``round_to``; the kroner (or ``round_to`` steps) this leaves of the budget go one step
 each to the applications with the largest remainders (equal remainders: the better rank, then the
 tie-break columns, then the id; ``note.proportional.remainder_tie`` or ``..._ordered`` says when
-that order chose), never above ``e_i``. What cannot be handed out — everyone at their eligible
-amount, or less than one ``round_to`` step — is ``unallocated``.
+that order chose), never above ``e_i`` and never taking an organisation past its room. What
+cannot be handed out — everyone at their eligible amount or room, or less than one ``round_to``
+step — is ``unallocated``.
 
 ``at_line`` and ``reserve`` do not apply to this rule. Scores, when all applications have them
 (or ranks), give the rank numbers shown and the tie-breaks above; they are not otherwise needed
@@ -42,9 +46,11 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
+from fractions import Fraction
+from heapq import heapify, heappop, heappush
 from itertools import chain, compress, repeat
 from operator import eq, floordiv, gt, mod, mul
-from typing import cast
+from typing import NamedTuple
 
 from tilskudd.models import Allocation, Application, ParamValue, Policy, Reason, Status
 from tilskudd.rules.checks import check_rule_policy
@@ -65,7 +71,6 @@ from tilskudd.rules.common import (
     share_decimal,
     shown_ranks,
     tie_break_text,
-    tie_per_applicant_note,
 )
 from tilskudd.rules.quotas import Given
 
@@ -128,46 +133,443 @@ def _ordered_note(code: str, columns: str, ranked: int, **params: ParamValue) ->
     return make_reason(code, **params, broken_by="id", ranked=ranked)
 
 
-def _tied_claim(
-    reason: Reason | None,
-    k: int,
-    last: int,
-    org: str,
-    ranks: Sequence[int | None],
-    previous: Sequence[int],
-    claims: Sequence[int],
-    tie_cuts: dict[tuple[int, str], tuple[list[int], list[int]]],
-    id_at: Callable[[int], str],
-) -> Reason:
-    """The reason for a claim at ``k`` that ``per_applicant_max`` cut after ``last``, a claim of
-    the same organisation in the same tie, was counted first only by its id (rare).
+class _Grouped(NamedTuple):
+    """The outcome of :func:`_fill_by_organisation`, by unit."""
 
-    ``reason`` (from :meth:`~tilskudd.rules.common.ApplicantTotals.limit_org`) says the claims
-    counted were those ranked above; the ``_tied`` form names the tie's claims counted before
-    this one. Without them it would always have got more: each was at least ``min_award`` and
-    on the ``round_to`` grid, out of the room it would have had. Records ``k`` in ``tie_cuts``
-    for the round's note. The tie's applications of the organisation are found without looking
-    at the others (a tie can hold thousands): those before its first cut all claimed, and are
-    the chain of its claims back from ``last`` (``previous``; ties are consecutive, from their
-    competition rank - 1); every one after it is cut too (at most one ``round_to`` step, or
-    less than ``min_award``, was left), and comes here.
+    amounts: list[int]
+    capped: list[bool]  # at its own eligible amount
+    dropped: list[bool]
+    drop_shares: dict[int, int]  # a dropped unit's share, rounded down to round_to
+    org_level: dict[int, Fraction]  # an organisation held at its room: its own level f_o
+    level: Fraction | None  # the common level f; None when it does not bind
+    drop_ties: list[list[int]]  # units that had equal shares when one of them dropped
+    remainder_tie: list[int]
+    remainder_got: list[int]
+
+
+def _org_level(
+    members: Sequence[int], caps: Sequence[int], weights: Sequence[int], room: int
+) -> Fraction | None:
+    """The largest ``f`` with ``Σ min(e, f × w) <= room`` over ``members``, or ``None`` when the
+    room covers every eligible amount (the organisation never reaches its maximum)."""
+    if sum(caps[u] for u in members) <= room:
+        return None
+    left, weight = room, sum(weights[u] for u in members)
+    for u in sorted(members, key=lambda u: Fraction(caps[u], weights[u])):
+        if left * weights[u] < caps[u] * weight:
+            break
+        left -= caps[u]
+        weight -= weights[u]
+    return Fraction(left, weight)
+
+
+def _fill_by_organisation(
+    caps: Sequence[int],
+    weights: Sequence[int],
+    org_of: Sequence[int],
+    rooms: Sequence[int],
+    budget: int,
+    step: int,
+    threshold: int,
+) -> _Grouped:
+    """Water-filling where each organisation (``org_of[u]``, -1 for none) may receive at most
+    its ``rooms[o]`` (on the ``round_to`` grid) in all.
+
+    Every unit gets ``min(e, f × w)`` at the common level ``f``, except those of an organisation
+    whose awards at ``f`` would pass its room: they get ``min(e, f_o × w)`` at the
+    organisation's own level ``f_o`` (:func:`_org_level`), and the others share the rest. With
+    a minimum award the smallest share below it drops out (equal shares: the later unit first)
+    and the levels are worked out again, until none is below it. Then amounts are rounded down
+    to ``step`` and the steps left go to the largest remainders (equal: the earlier unit),
+    never above ``e`` and never taking an organisation past its room.
+
+    Exact fractions. The levels are kept up as units drop, not worked out afresh: the common
+    level only rises (a unit that drops leaves its share to the others), and so does an
+    organisation's (its room is shared by fewer); an organisation held at its room whose own
+    level rises above the common one is let go, its units sharing at the common level again.
     """
-    assert reason is not None  # limit_org cut the claim
-    rank = cast(int, ranks[k])
-    seen = tie_cuts.get((rank, org))
-    if seen is None:
-        first: list[int] = []
-        j = last
-        while rank <= j + 1 and j < len(ranks):
-            first.append(j)
-            j = previous[j]
-        first.reverse()
-        seen = tie_cuts[rank, org] = (first, [])
-    group, cut = seen
-    tied_ids = [id_at(j) for j in group if claims[j]]
-    group.append(k)
-    cut.append(k)
-    return make_reason(f"{reason.code}_tied", **reason.params, tied_ids=tied_ids)
+    m = len(caps)
+    ratio = [Fraction(e, w) for e, w in zip(caps, weights, strict=True)]  # where e is reached
+    members: dict[int, list[int]] = {}
+    for u in range(m):
+        if org_of[u] >= 0:
+            members.setdefault(org_of[u], []).append(u)
+    dropped = [False] * m
+    full = [False] * m  # at its eligible amount in the common pool: for good, as f only rises
+    drop_shares: dict[int, int] = {}
+    drop_ties: list[list[int]] = []
+
+    # Organisations whose units claim more than their room (the others never reach it).
+    level: dict[int, Fraction | None] = {}
+    version: dict[int, int] = {}
+    org_full: dict[int, int] = {}  # eligible amounts of its units full in the common pool
+    org_weight: dict[int, int] = {}  # weights of its units sharing (not full, not dropped)
+    org_events: list[tuple[Fraction, int, int]] = []  # (f_o, o, version)
+    for o, units_o in members.items():
+        level_o = _org_level(units_o, caps, weights, rooms[o])
+        if level_o is not None:
+            level[o] = level_o
+            version[o] = 0
+            org_full[o] = 0
+            org_weight[o] = sum(weights[u] for u in units_o)
+            org_events.append((level_o, o, 0))
+    heapify(org_events)
+    held: set[int] = set()
+    by_order = sorted(range(m), key=lambda u: (ratio[u], u))
+    at = 0
+    again: list[tuple[Fraction, int]] = []  # units of an organisation let go, to look at again
+    pool: list[tuple[int, int]] = []  # (w, -u): the smallest weight, then the later unit
+    held_first: list[tuple[Fraction, int, int, int]] = []  # (share, -u, o, version)
+    order_in: dict[int, list[int]] = {
+        o: sorted(members[o], key=lambda u: (weights[u], -u)) for o in level
+    }
+    first = dict.fromkeys(level, 0)  # where each organisation's smallest share may be
+    left = budget
+    weight = sum(weights)
+
+    def out(u: int) -> bool:
+        """Not in the common pool's events: dropped, full, or held with its organisation."""
+        return dropped[u] or full[u] or org_of[u] in held
+
+    def push_smallest(o: int) -> None:
+        """The smallest share of held organisation ``o``, for the drop-outs."""
+        if not threshold:
+            return
+        units_o = order_in[o]
+        i = first[o]
+        while i < len(units_o) and (dropped[units_o[i]] or full[units_o[i]]):
+            i += 1
+        first[o] = i
+        f_o = level[o]
+        if i < len(units_o) and f_o is not None:
+            u = units_o[i]
+            share = min(Fraction(caps[u]), f_o * weights[u])
+            heappush(held_first, (share, -u, o, version[o]))
+
+    def hold(o: int) -> None:
+        nonlocal left, weight
+        held.add(o)
+        left -= rooms[o] - org_full[o]
+        weight -= org_weight[o]
+        push_smallest(o)
+
+    def let_go(o: int) -> None:
+        nonlocal left, weight
+        held.discard(o)
+        left += rooms[o] - org_full[o]
+        weight += org_weight[o]
+        for u in members[o]:
+            if not dropped[u] and not full[u]:
+                heappush(again, (ratio[u], u))
+                if threshold:
+                    heappush(pool, (weights[u], -u))
+        f_o = level[o]
+        if f_o is not None:
+            heappush(org_events, (f_o, o, version[o]))
+
+    def sweep() -> None:
+        """Take every unit and organisation whose level the common level has reached."""
+        nonlocal at, left, weight
+        while weight:
+            while at < m and out(by_order[at]):
+                at += 1
+            while again and out(again[0][1]):
+                heappop(again)
+            while org_events and (
+                org_events[0][1] in held or org_events[0][2] != version[org_events[0][1]]
+            ):
+                heappop(org_events)
+            unit = -1
+            if at < m:
+                unit = by_order[at]
+            if again and (unit < 0 or again[0] < (ratio[unit], unit)):
+                unit = again[0][1]
+            if org_events and (unit < 0 or org_events[0][0] < ratio[unit]):
+                if org_events[0][0] * weight > left:
+                    return
+                hold(heappop(org_events)[1])
+                continue
+            if unit < 0 or ratio[unit] * weight > left:
+                return
+            if at < m and by_order[at] == unit:
+                at += 1
+            else:
+                heappop(again)
+            full[unit] = True
+            left -= caps[unit]
+            weight -= weights[unit]
+            o = org_of[unit]
+            if o in org_weight:
+                org_full[o] += caps[unit]
+                org_weight[o] -= weights[unit]
+
+    def org_dropped(o: int) -> None:
+        """A unit of ``o`` dropped out: its level rises (or it no longer reaches its room)."""
+        version[o] += 1
+        units_o = [u for u in members[o] if not dropped[u]]
+        f_o = level[o] = _org_level(units_o, caps, weights, rooms[o]) if units_o else None
+        if o in held:
+            if f_o is None or (weight and f_o * weight > left):
+                let_go(o)
+            else:
+                push_smallest(o)
+        elif f_o is not None:
+            heappush(org_events, (f_o, o, version[o]))
+
+    sweep()
+    if threshold:
+        pool = [(weights[u], -u) for u in range(m)]
+        heapify(pool)
+        same_weight: dict[int, list[int]] = {}
+        for u in range(m):
+            same_weight.setdefault(weights[u], []).append(u)
+        seen: set[tuple[int, int]] = set()
+        while True:
+            sweep()
+            while pool and out(-pool[0][1]):
+                heappop(pool)
+            while held_first and (
+                held_first[0][2] not in held or held_first[0][3] != version[held_first[0][2]]
+            ):
+                heappop(held_first)
+            candidate: tuple[Fraction, int] | None = None  # (share, -unit)
+            if pool and weight:
+                candidate = (Fraction(left * pool[0][0], weight), pool[0][1])
+            if held_first and (candidate is None or held_first[0][:2] < candidate):
+                candidate = held_first[0][:2]
+            if candidate is None or candidate[0] >= threshold:
+                break
+            share, u = candidate[0], -candidate[1]
+            whole = int(share)
+            drop_shares[u] = whole - whole % step
+            o = org_of[u]
+            group = o if o in held else -1
+            w = weights[u]
+            if (group, w) not in seen:
+                seen.add((group, w))
+                peers = order_in[o] if group >= 0 else same_weight[w]
+                tie = [
+                    v
+                    for v in peers
+                    if weights[v] == w
+                    and not dropped[v]
+                    and not full[v]
+                    and (org_of[v] == o if group >= 0 else org_of[v] not in held)
+                ]
+                if len(tie) > 1:
+                    drop_ties.append(sorted(tie))
+            dropped[u] = True
+            if group < 0:
+                weight -= w
+            if o in org_weight:
+                org_weight[o] -= w
+                org_dropped(o)
+
+    common = Fraction(left, weight) if weight else None
+    shares: list[Fraction] = []
+    for u in range(m):
+        o = org_of[u]
+        if dropped[u]:
+            shares.append(Fraction(0))
+        elif full[u]:
+            shares.append(Fraction(caps[u]))
+        else:
+            f = level[o] if o in held else common
+            assert f is not None  # a unit not full shares at a level that binds
+            shares.append(min(Fraction(caps[u]), f * weights[u]))
+    held_levels = {o: f_o for o in held if (f_o := level[o]) is not None}
+
+    amounts = [0] * m
+    remainders: list[tuple[Fraction, int]] = []
+    for u in range(m):
+        if dropped[u]:
+            continue
+        whole = int(shares[u])  # floor: shares are not negative
+        amounts[u] = whole - whole % step
+        rest = shares[u] - amounts[u]
+        if rest and amounts[u] + step <= caps[u]:
+            remainders.append((-rest, u))
+    remainders.sort()
+    org_room = {o: rooms[o] - sum(amounts[u] for u in members[o]) for o in members}
+    steps = (budget - sum(amounts)) // step
+    remainder_tie: list[int] = []
+    remainder_got: list[int] = []
+    cut: Fraction | None = None
+    for rest, u in remainders:
+        o = org_of[u]
+        if o >= 0 and org_room[o] < step:
+            continue  # its organisation is at its room
+        if not steps:
+            if cut is None:
+                break
+            if rest == cut:
+                remainder_tie.append(u)
+                continue
+            break
+        amounts[u] += step
+        steps -= 1
+        if o >= 0:
+            org_room[o] -= step
+        if not steps:
+            cut = rest
+            remainder_got = [
+                v
+                for r, v in remainders
+                if r == rest and amounts[v] > int(shares[v]) - int(shares[v]) % step
+            ]
+    if remainder_tie:
+        remainder_tie = sorted({*remainder_got, *remainder_tie})
+    else:
+        remainder_got = []
+    # At its eligible amount: full in the common pool, or within its organisation's level.
+    at_cap = [not dropped[u] and shares[u] == caps[u] for u in range(m)]
+    return _Grouped(
+        amounts,
+        at_cap,
+        dropped,
+        drop_shares,
+        held_levels,
+        common,
+        drop_ties,
+        remainder_tie,
+        remainder_got,
+    )
+
+
+def _binds(
+    caps: Sequence[int],
+    weights: Sequence[int],
+    org_of: Sequence[int],
+    rooms: Sequence[int],
+    left: int,
+    weight_left: int,
+) -> bool:
+    """Whether some organisation's units, every one of them (those that dropped out too), would
+    together pass its room at the level ``left / weight_left`` (``weight_left`` 0: no level,
+    each at its eligible amount). The plain water-filling's level only rises as it goes, and
+    its set of units only shrinks: if none passes here, none did at any step before."""
+    totals = [0] * len(rooms)
+    if weight_left:
+        for e, w, o in zip(caps, weights, org_of, strict=True):
+            if o >= 0:
+                totals[o] += min(e * weight_left, left * w)
+        return any(total > room * weight_left for total, room in zip(totals, rooms, strict=True))
+    for e, o in zip(caps, org_of, strict=True):
+        if o >= 0:
+            totals[o] += e
+    return any(map(gt, totals, rooms))
+
+
+def _grouped_outcome(
+    grouped: _Grouped,
+    units: Sequence[int],
+    caps: Sequence[int],
+    points: Sequence[int],
+    org_of: Sequence[int],
+    org_names: Sequence[str],
+    id_at: Callable[[int], str],
+    prior: Mapping[str, int],
+    policy: Policy,
+    scale: int,
+    amounts: list[int],
+    statuses: list[Status],
+    outcome: list[Reason | None],
+) -> list[Reason]:
+    """Amounts, statuses and outcome reasons (by position) from :func:`_fill_by_organisation`,
+    and the round's notes on the levels. An application of an organisation held at its room
+    says so (``reason.proportional.per_applicant``), naming the organisation's other
+    applications in the round and what it had in earlier rounds."""
+    by_score = policy.weight == "score"
+    most = policy.per_applicant_max or 0
+    full = make_reason("reason.proportional.full")
+    level = grouped.level
+    others_of: dict[int, list[int]] = {}
+    for u, o in enumerate(org_of):
+        if o in grouped.org_level and not grouped.dropped[u]:
+            others_of.setdefault(o, []).append(u)
+    sharing = 0
+    for u, k in enumerate(units):
+        if grouped.dropped[u]:
+            continue
+        o = org_of[u]
+        held = grouped.org_level.get(o)
+        if held is None:
+            sharing += 1
+        amount = amounts[k] = grouped.amounts[u]
+        if amount == caps[u]:
+            statuses[k] = Status.FUNDED
+            outcome[k] = full
+            continue
+        if amount:
+            statuses[k] = Status.PARTLY_FUNDED
+        f = held if held is not None else level
+        assert f is not None  # short of its eligible amount: a level binds
+        fraction = share_decimal(f.numerator * points[u], f.denominator)
+        if held is not None:
+            org = org_names[o]
+            others = [id_at(units[v]) for v in others_of[o] if v != u]
+            earlier = prior.get(org, 0)
+            params: dict[str, ParamValue] = {
+                "orgnr": org,
+                "max": most,
+                "left": max(most - earlier, 0),
+                "had_earlier": int(earlier > 0),
+                "earlier": earlier,
+                "fraction": fraction,
+            }
+            if others:
+                params["others"] = others
+            code = "reason.proportional.per_applicant" + ("" if others else "_alone")
+            outcome[k] = make_reason(code, **params)
+        else:
+            code = "reason.proportional.share" if amount else "reason.proportional.zero"
+            outcome[k] = make_reason(code, fraction=fraction)
+    notes: list[Reason] = []
+    if grouped.org_level:
+        notes.append(
+            make_reason("note.proportional.per_applicant", count=len(grouped.org_level), max=most)
+        )
+    if level is not None and sharing:
+        if by_score:
+            per_point = share_decimal(level.numerator * 10**scale, level.denominator, places=6)
+            notes.append(make_reason("note.proportional.score_weighted", per_point=per_point))
+        else:
+            fraction = share_decimal(level.numerator, level.denominator)
+            notes.append(
+                make_reason("note.proportional.fraction", fraction=fraction, count=sharing)
+            )
+    return notes
+
+
+def _grouped_drop_ties(
+    grouped: _Grouped,
+    units: Sequence[int],
+    id_at: Callable[[int], str],
+    columns: str,
+    ranked: int,
+) -> list[Reason]:
+    """:func:`_drop_ties` for :func:`_fill_by_organisation`: equal shares when one of them
+    dropped out below ``min_award``, where not all of them did."""
+    notes = []
+    seen: set[tuple[int, ...]] = set()
+    for group in grouped.drop_ties:
+        key = tuple(group)
+        if key in seen or all(grouped.dropped[u] for u in group):
+            continue
+        seen.add(key)
+        ids = [id_at(units[u]) for u in group]
+        dropped_ids = [id_at(units[u]) for u in group if grouped.dropped[u]]
+        notes.append(
+            _ordered_note(
+                "note.proportional.tie_at_min_award",
+                columns,
+                ranked,
+                count=len(group),
+                ids=ids,
+                dropped_ids=dropped_ids,
+            )
+        )
+    return notes
 
 
 @gc_paused
@@ -206,64 +608,29 @@ def allocate_proportional(
     statuses: list[Status] = [Status.NOT_FUNDED] * n
     outcome: list[Reason | None] = [None] * n  # the reason that says how it went, by position
     before: dict[int, list[Reason]] = {}  # the few others, between the caps and the outcome
-    # (rank, organisation) -> its applications in that tie so far, and those the maximum cut
-    # after a claim of another of them was counted first only by its id (see _tied_claim).
-    tie_cuts: dict[tuple[int, str], tuple[list[int], list[int]]] = {}
     ids_in = found.ids
     id_at: Callable[[int], str] = lambda k: ids_in[positions[k]]  # noqa: E731
+    prior = prior_by_orgnr or {}
+    rooms: dict[str, int] = {}  # what each organisation may still receive, on the round_to grid
     if per_applicant:
-        # per_applicant_max counts claims: each organisation's claims are a chain by position.
-        # latest[org] is the position of its latest claim above 0 (or of its awards in earlier
-        # rounds: a slot after n); claimed[j] what it had claimed up to and including j,
-        # previous[j] the claim before j. Where none: the last slot, claimed 0. The chain costs
-        # the loop no more than a running total per organisation did, and tells which claims of
-        # a tie came first.
+        # per_applicant_max caps what an organisation is awarded in all (see the module
+        # docstring); here only an organisation whose earlier rounds left it too little for a
+        # grant is taken out. The rest is the water-filling's.
         orgs = list(map(orgs_in.__getitem__, positions))
-        prior = list((prior_by_orgnr or {}).items())
-        claimed = [0] * n + [amount for _, amount in prior] + [0]
-        latest = {org: n + at for at, (org, _) in enumerate(prior)}
-        # What a cut claim's reason says was counted: awards in earlier rounds only where the
-        # organisation had some, and claims "ranked above" only where there are ranks (without
-        # scores, ranks or tie-break columns the claims are counted in id order).
-        had_earlier = {org for org, amount in prior if amount > 0}
-        by_id = 0 if policy.tie_break or any(rank is not None for rank in ranks) else 1
-        none_yet = len(claimed) - 1
-        previous = [none_yet] * n
-        for k in compress(range(n), eligibles):  # each eligible one, in rank order
+        for k in compress(range(n), eligibles):
             org = orgs[k]
             if org is None:
                 continue
-            # per_applicant_max caps the claim: what is eligible counts against the
-            # organisation, in rank order.
-            eligible = eligibles[k]
-            last = latest.get(org, none_yet)
-            already = claimed[last]
-            if eligible <= per_applicant_max - already:
-                # Fast path: on the round_to grid and under what is left, so the maximum
-                # does not bind (what limit_org would find) and the claim is simply counted.
-                claimed[k] = already + eligible
-                previous[k] = last
-                latest[org] = k
-                continue
-            # Not "already awarded": what counts is what the organisation's applications
-            # ranked above claim, before the shares are worked out. (limit_org always cuts
-            # here, so org_reason is never None.)
-            counted = {"earlier": int(org in had_earlier), "ranked": 1 - by_id}
-            eligible, org_reason = totals.limit_org(
-                org, eligible, claim=True, already=already, counted=counted
-            )
-            eligibles[k] = eligible
-            # The latest claim is of its tie: at or after the tie's first position, its
-            # competition rank - 1 (read at k, not at the latest claim: no cache miss).
-            if tied[k] and ranks[k] <= last + 1 and last < n:  # type: ignore[operator]
-                org_reason = _tied_claim(
-                    org_reason, k, last, org, ranks, previous, eligibles, tie_cuts, id_at
-                )
-            before[k] = [org_reason]  # type: ignore[list-item]  # the first of k's
-            if eligible:
-                claimed[k] = already + eligible
-                previous[k] = last
-                latest[org] = k
+            room = rooms.get(org)
+            if room is None:
+                left = max(per_applicant_max - prior.get(org, 0), 0)
+                room = rooms[org] = left - left % step
+            if room == 0 or room < policy.min_award:
+                # limit_org says why (its reason, never None here: the eligible amount is at
+                # least min_award and above the room).
+                _, org_reason = totals.limit_org(org, eligibles[k], already=prior.get(org, 0))
+                eligibles[k] = 0
+                before[k] = [org_reason]  # type: ignore[list-item]
 
     # Units: eligible applications (after the claims) with a positive weight, in rank order.
     units = list(compress(range(n), eligibles))  # their positions
@@ -302,9 +669,37 @@ def allocate_proportional(
     # Smallest share that survives rounding and min_award: the first round_to multiple >= it.
     threshold = -(-policy.min_award // step) * step if policy.min_award else 0
 
+    # Organisations whose applications claim more than they may receive (``maybe``): only
+    # then can the maximum bind. The plain water-filling runs first; where it leaves every such
+    # organisation within its room at the level it ends at (counting the applications that
+    # dropped out too, :func:`_binds`), no organisation reached its room at any step and its
+    # awards are the rule's. Otherwise the shares are worked out by organisation.
+    grouped: _Grouped | None = None
+    org_of: list[int] = []
+    org_names: list[str] = []
+    room_of: list[int] = []
+    maybe = False
+    if rooms:
+        index: dict[str, int] = {}
+        claims: list[int] = []
+        for k, cap in zip(units, caps_of, strict=True):
+            org = orgs[k]
+            if org is None:
+                org_of.append(-1)
+                continue
+            o = index.get(org)
+            if o is None:
+                o = index[org] = len(org_names)
+                org_names.append(org)
+                claims.append(0)
+            org_of.append(o)
+            claims[o] += cap
+        room_of = [rooms[org] for org in org_names]
+        maybe = any(map(gt, claims, room_of))
+
     # Water-filling with exact integers: f = left / weight_left over the uncapped units.
-    # A unit is capped when f × w >= e, i.e. left × w >= e × weight_left. Its threshold f = e / w
-    # is 1 / points: highest score first (the fewest points per krone), or all equal.
+    # A unit is capped when f × w >= e, i.e. left × w >= e × weight_left. Its threshold
+    # f = e / w is 1 / points: highest score first (the fewest points per krone), or all equal.
     if by_score:
         cap_order = sorted(range(m), key=scaled_scores.__getitem__, reverse=True)
     else:
@@ -370,119 +765,164 @@ def allocate_proportional(
             if dropped[c] or left * weights[c] >= caps_of[c] * weight_left:
                 settle()
 
-    # Round down to the round_to grid; hand out the steps left by largest remainder.
-    # (Whole lists through map rather than one loop: this runs once per application.)
-    unit_amounts = [0] * m
-    remainders: list[int] = []  # by unit, over weight_left × round_to
-    if weight_left:
-        denominator = weight_left * step
-        products = list(map(mul, repeat(left), weights))
-        unit_amounts = list(map(mul, map(floordiv, products, repeat(denominator)), repeat(step)))
-        remainders = list(map(mod, products, repeat(denominator)))
-    for u in capped_units:
-        unit_amounts[u] = caps_of[u]
-    for u in dropped_units:
-        unit_amounts[u] = 0
-    steps = (budget - sum(unit_amounts)) // step
-    remainder_tie: list[int] = []  # the units at the remainder where the steps ran out...
-    remainder_got: list[int] = []  # ... and those of them that got one, when not all did
-    if steps and remainders:
-        # Larger remainder first; equal: earlier unit (better rank, then id) first. Capped and
-        # dropped units take no step. The units are counted by remainder, not sorted: the steps
-        # go to every unit above the remainder where they run out (cut), and to the first
-        # (rest) of the units at it.
-        for u in (*capped_units, *dropped_units):
-            remainders[u] = 0
-        by_remainder = Counter(remainders)
-        cut, rest = 0, steps  # 0: enough steps for every unit with a remainder
-        for remainder in sorted(by_remainder, reverse=True):
-            if remainder == 0:
-                break
-            if by_remainder[remainder] >= rest:
-                cut = remainder
-                break
-            rest -= by_remainder[remainder]
-        at_cut = list(compress(range(m), map(eq, remainders, repeat(cut)))) if cut else []
-        above = compress(range(m), map(gt, remainders, repeat(cut)))
-        for u in chain(above, at_cut[:rest]):
-            if unit_amounts[u] + step <= caps_of[u]:
-                unit_amounts[u] += step
-        if len(at_cut) > rest:
-            # Equal remainders across the last step handed out: the stated order chose.
-            remainder_tie = at_cut
-            remainder_got = at_cut[:rest]
+    if maybe and _binds(caps_of, weights, org_of, room_of, left, weight_left):
+        for u in dropped_units:
+            outcome[units[u]] = None
+        grouped = _fill_by_organisation(caps_of, weights, org_of, room_of, budget, step, threshold)
 
-    # Reasons and statuses. The reasons carry the fraction only (the amounts are the decision's
-    # own), so one reason per distinct fraction is shared: a few objects instead of 100 000.
-    notes: list[Reason] = []
-    uniform = share_decimal(left, weight_left) if weight_left and not by_score else None
-    full = make_reason("reason.proportional.full")
-    share_reasons: dict[tuple[bool, int], Reason] = {}
-    for u, k in enumerate(units):
-        if dropped[u]:
-            continue
-        amount = amounts[k] = unit_amounts[u]
-        if amount == caps_of[u]:
-            statuses[k] = Status.FUNDED
-            outcome[k] = full
-            continue
-        if amount:
-            statuses[k] = Status.PARTLY_FUNDED
-        points = scaled_scores[u]
-        key = (amount > 0, points)
-        reason = share_reasons.get(key)
-        if reason is None:
-            fraction = uniform if uniform is not None else share_decimal(left * points, weight_left)
-            code = "reason.proportional.share" if amount else "reason.proportional.zero"
-            reason = share_reasons[key] = make_reason(code, fraction=fraction)
-        outcome[k] = reason
+    if grouped is None:
+        # Round down to the round_to grid; hand out the steps left by largest remainder.
+        # (Whole lists through map rather than one loop: this runs once per application.)
+        unit_amounts = [0] * m
+        remainders: list[int] = []  # by unit, over weight_left × round_to
+        if weight_left:
+            denominator = weight_left * step
+            products = list(map(mul, repeat(left), weights))
+            unit_amounts = list(
+                map(mul, map(floordiv, products, repeat(denominator)), repeat(step))
+            )
+            remainders = list(map(mod, products, repeat(denominator)))
+        for u in capped_units:
+            unit_amounts[u] = caps_of[u]
+        for u in dropped_units:
+            unit_amounts[u] = 0
+        steps = (budget - sum(unit_amounts)) // step
+        remainder_tie: list[int] = []  # the units at the remainder where the steps ran out...
+        remainder_got: list[int] = []  # ... and those of them that got one, when not all did
+        if steps and remainders:
+            # Larger remainder first; equal: earlier unit (better rank, then id) first. Capped and
+            # dropped units take no step. The units are counted by remainder, not sorted: the steps
+            # go to every unit above the remainder where they run out (cut), and to the first
+            # (rest) of the units at it.
+            for u in (*capped_units, *dropped_units):
+                remainders[u] = 0
+            by_remainder = Counter(remainders)
+            cut, rest = 0, steps  # 0: enough steps for every unit with a remainder
+            for remainder in sorted(by_remainder, reverse=True):
+                if remainder == 0:
+                    break
+                if by_remainder[remainder] >= rest:
+                    cut = remainder
+                    break
+                rest -= by_remainder[remainder]
+            at_cut = list(compress(range(m), map(eq, remainders, repeat(cut)))) if cut else []
+            above = compress(range(m), map(gt, remainders, repeat(cut)))
+            for u in chain(above, at_cut[:rest]):
+                if unit_amounts[u] + step <= caps_of[u]:
+                    unit_amounts[u] += step
+            if len(at_cut) > rest:
+                # Equal remainders across the last step handed out: the stated order chose.
+                remainder_tie = at_cut
+                remainder_got = at_cut[:rest]
 
-    active = m - len(dropped_units)
-    if active and not weight_left:
-        if dropped_units:  # "all eligible" would count the ones that dropped out
+    else:
+        # Worked out by organisation: the same lists, from _fill_by_organisation.
+        unit_amounts = grouped.amounts
+        capped, dropped = grouped.capped, grouped.dropped
+        capped_units = [u for u in range(m) if capped[u]]
+        dropped_units = [u for u in range(m) if dropped[u]]
+        remainder_tie, remainder_got = grouped.remainder_tie, grouped.remainder_got
+        drop_order = []
+        left = weight_left = 0
+        below = "reason.proportional.below_min_award"
+        min_award = policy.min_award
+        for u in dropped_units:
+            outcome[units[u]] = make_reason(
+                below, share=grouped.drop_shares[u], min_award=min_award
+            )
+
+    if grouped is None:
+        # Reasons and statuses. The reasons carry the fraction only (the amounts are the decision's
+        # own), so one reason per distinct fraction is shared: a few objects instead of 100 000.
+        notes: list[Reason] = []
+        uniform = share_decimal(left, weight_left) if weight_left and not by_score else None
+        full = make_reason("reason.proportional.full")
+        share_reasons: dict[tuple[bool, int], Reason] = {}
+        for u, k in enumerate(units):
+            if dropped[u]:
+                continue
+            amount = amounts[k] = unit_amounts[u]
+            if amount == caps_of[u]:
+                statuses[k] = Status.FUNDED
+                outcome[k] = full
+                continue
+            if amount:
+                statuses[k] = Status.PARTLY_FUNDED
+            points = scaled_scores[u]
+            key = (amount > 0, points)
+            reason = share_reasons.get(key)
+            if reason is None:
+                fraction = (
+                    uniform if uniform is not None else share_decimal(left * points, weight_left)
+                )
+                code = "reason.proportional.share" if amount else "reason.proportional.zero"
+                reason = share_reasons[key] = make_reason(code, fraction=fraction)
+            outcome[k] = reason
+
+        active = m - len(dropped_units)
+        if active and not weight_left:
+            if dropped_units:  # "all eligible" would count the ones that dropped out
+                notes.append(
+                    make_reason(
+                        "note.proportional.all_full_after_drops",
+                        count=active,
+                        dropped=len(dropped_units),
+                    )
+                )
+            else:
+                notes.append(make_reason("note.proportional.all_full", count=active))
+        elif uniform is not None:
+            notes.append(make_reason("note.proportional.fraction", fraction=uniform, count=active))
+        elif weight_left:
+            per_point = share_decimal(left * 10**scale, weight_left, places=6)
+            notes.append(make_reason("note.proportional.score_weighted", per_point=per_point))
+        elif dropped_units and not capped_units:
+            # Every one sharing dropped out: without a note the round would say nothing of why.
             notes.append(
                 make_reason(
-                    "note.proportional.all_full_after_drops",
-                    count=active,
+                    "note.proportional.none_above_min_award",
+                    min_award=min_award,
                     dropped=len(dropped_units),
+                    remaining=budget,
                 )
             )
-        else:
-            notes.append(make_reason("note.proportional.all_full", count=active))
-    elif uniform is not None:
-        notes.append(make_reason("note.proportional.fraction", fraction=uniform, count=active))
-    elif weight_left:
-        per_point = share_decimal(left * 10**scale, weight_left, places=6)
-        notes.append(make_reason("note.proportional.score_weighted", per_point=per_point))
-    elif dropped_units and not capped_units:
-        # Every one sharing dropped out: without a note the round would say nothing of why.
-        notes.append(
-            make_reason(
-                "note.proportional.none_above_min_award",
-                min_award=min_award,
-                dropped=len(dropped_units),
-                remaining=budget,
-            )
+    else:
+        notes = _grouped_outcome(
+            grouped,
+            units,
+            caps_of,
+            scaled_scores,
+            org_of,
+            org_names,
+            id_at,
+            prior,
+            policy,
+            scale,
+            amounts,
+            statuses,
+            outcome,
         )
-    for (rank, org), (group, cut_positions) in tie_cuts.items():
-        notes.append(
-            tie_per_applicant_note(
-                "note.proportional.tie_per_applicant",
-                rank,
-                group,
-                cut_positions,
-                org,
-                per_applicant_max,
-                id_at,
+        if not m - len(dropped_units) and dropped_units:
+            notes.append(
+                make_reason(
+                    "note.proportional.none_above_min_award",
+                    min_award=min_award,
+                    dropped=len(dropped_units),
+                    remaining=budget,
+                )
             )
-        )
     # The order that told equal shares apart is rank, then the tie-break columns, then id: a
     # given rank the columns split shows the same number on each (note.given_rank_ordered).
     columns = tie_break_text(policy)
     ranked_any = int(any(rank is not None for rank in ranks))
-    notes.extend(
-        _drop_ties(id_at, units, weights, dropped, dropped_units, drop_order, columns, ranked_any)
-    )
+    if grouped is None:
+        notes.extend(
+            _drop_ties(
+                id_at, units, weights, dropped, dropped_units, drop_order, columns, ranked_any
+            )
+        )
+    else:
+        notes.extend(_grouped_drop_ties(grouped, units, id_at, columns, ranked_any))
     if remainder_tie:
         tie_ids = [id_at(units[u]) for u in remainder_tie]
         got_ids = [id_at(units[u]) for u in remainder_got]

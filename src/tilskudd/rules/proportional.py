@@ -443,20 +443,21 @@ def _binds(
     rooms: Sequence[int],
     left: int,
     weight_left: int,
+    suspects: Sequence[int],
 ) -> bool:
     """Whether some organisation's units, every one of them (those that dropped out too), would
     together pass its room at the level ``left / weight_left`` (``weight_left`` 0: no level,
     each at its eligible amount). The plain water-filling's level only rises as it goes, and
-    its set of units only shrinks: if none passes here, none did at any step before."""
+    its set of units only shrinks: if none passes here, none did at any step before.
+    ``suspects``: the units of the organisations whose eligible amounts together pass their
+    room; no other can (a round of 100 000 has few such organisations: only they are summed)."""
     totals = [0] * len(rooms)
     if weight_left:
-        for e, w, o in zip(caps, weights, org_of, strict=True):
-            if o >= 0:
-                totals[o] += min(e * weight_left, left * w)
+        for u in suspects:
+            totals[org_of[u]] += min(caps[u] * weight_left, left * weights[u])
         return any(total > room * weight_left for total, room in zip(totals, rooms, strict=True))
-    for e, o in zip(caps, org_of, strict=True):
-        if o >= 0:
-            totals[o] += e
+    for u in suspects:
+        totals[org_of[u]] += caps[u]
     return any(map(gt, totals, rooms))
 
 
@@ -678,10 +679,10 @@ def allocate_proportional(
     org_of: list[int] = []
     org_names: list[str] = []
     room_of: list[int] = []
+    claims: list[int] = []  # by organisation: its units' eligible amounts together
     maybe = False
     if rooms:
         index: dict[str, int] = {}
-        claims: list[int] = []
         for k, cap in zip(units, caps_of, strict=True):
             org = orgs[k]
             if org is None:
@@ -765,7 +766,12 @@ def allocate_proportional(
             if dropped[c] or left * weights[c] >= caps_of[c] * weight_left:
                 settle()
 
-    if maybe and _binds(caps_of, weights, org_of, room_of, left, weight_left):
+    if maybe:
+        # The units of the organisations that claim more than their room (-1, no organisation,
+        # reads the 0 after the last).
+        claim_more = bytearray(map(gt, claims, room_of)) + b"\0"
+        suspects = list(compress(range(m), map(claim_more.__getitem__, org_of)))
+    if maybe and _binds(caps_of, weights, org_of, room_of, left, weight_left, suspects):
         for u in dropped_units:
             outcome[units[u]] = None
         grouped = _fill_by_organisation(caps_of, weights, org_of, room_of, budget, step, threshold)

@@ -754,7 +754,8 @@ def amend(
     per_applicant_max and the quotas' maximums; any new amount is on the round_to grid and at
     least min_award (--outside-policy records a board's decision to go beyond them, naming the
     rules). A quota minimum a lowered award no longer meets is said, not refused. A reserve
-    application can be funded this way when money frees up.
+    application can be funded this way when money frees up: an amendment or withdrawal that
+    frees money lists the round's reserve list, in order, with what each may get.
 
     Example:
 

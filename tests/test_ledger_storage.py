@@ -23,6 +23,7 @@ from typer.testing import CliRunner
 from ledgertools import commit, dump, make_programme, write_csv
 from tilskudd import ledger as lg
 from tilskudd.cli import app
+from tilskudd.errors import LedgerFileError
 from tilskudd.ledger import Ledger
 
 ROUND_1 = [
@@ -353,3 +354,108 @@ def test_a_commit_killed_at_any_point_leaves_the_round_whole_or_not_at_all(
     with Ledger.open(ledger) as opened:
         assert [c.round for c in opened.commits()] == [1, 2]
         assert opened.verify_chain().ok
+
+
+BIG_ROUND = [
+    (f"C-{i}", f"Lag {i}", "", f"Prosjekt {i}", "0301", 1_000 + i, 100_000, i % 7)
+    for i in range(1, 301)
+]
+
+
+@pytest.fixture(scope="module")
+def committed_ledger(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A programme folder whose ledger holds a round of 300 awards (85 pages of 4096 bytes):
+    cut inside its last pages, SQLite reads rows there as missing or changed."""
+    folder = tmp_path_factory.mktemp("committed")
+    programme = make_programme(folder, frame="100 000 000")
+    ledger = folder / "tilskudd.ledger.sqlite"
+    commit(ledger, programme, 1, write_csv(folder / "r1.csv", BIG_ROUND))
+    write_csv(folder / "r2.csv", [(f"D-{i}", *row[1:]) for i, row in enumerate(BIG_ROUND)])
+    return folder
+
+
+CUTS = {
+    "99.7 %": lambda size: size * 997 // 1000,
+    "90 %": lambda size: size * 9 // 10,
+    "50 %": lambda size: size // 2,
+    "after the header": lambda size: 100,
+    "at a page's end": lambda size: size // 2 // 4096 * 4096,
+}
+COMMANDS = {
+    "verify": ("verify",),
+    "status": ("status",),
+    "history": ("history", "C-1"),
+    "amend": ("amend", "C-1", "--amount", "500", "--reason", "x"),
+    "commit": ("allocate", "r2.csv", "--round", "2", "--commit"),
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "nb"])
+@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize("cut", CUTS)
+def test_a_ledger_cut_short_is_damaged_not_changed_outside_tilskudd(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    committed_ledger: Path,
+    cut: str,
+    command: str,
+    lang: str,
+) -> None:
+    """A ledger a copy or a sync left short: cut inside its last page, SQLite read the missing
+    part as zeros, and verify, amend and commit said 'Hash chain BROKEN' or 'changed outside
+    tilskudd', blaming a person (and a ledger short of an unused page took an amendment). Now
+    every command says the file is damaged, cut short, and to restore it, and leaves it."""
+    folder = tmp_path / "programme"
+    shutil.copytree(committed_ledger, folder)
+    ledger = folder / "tilskudd.ledger.sqlite"
+    size = ledger.stat().st_size
+    assert size % 4096 == 0
+    assert size > 80 * 4096
+    with open(ledger, "r+b") as handle:
+        handle.truncate(CUTS[cut](size))
+    before = ledger.read_bytes()
+    monkeypatch.chdir(folder)
+    result = CliRunner().invoke(app, [*COMMANDS[command], "--lang", lang])
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    said = " ".join(result.stderr.split())
+    if lang == "en":
+        assert said.startswith(f"error: the ledger {ledger} is damaged: it "), said
+        assert "so its end is missing (a copy or sync cut short?)" in said, said
+        assert "Restore it from a backup" in said, said
+    else:
+        assert said.startswith(f"feil: registeret {ledger} er skadet: det "), said
+        assert "så slutten mangler (en kopi eller synkronisering som ble avbrutt?)" in said
+        assert "Gjenopprett det fra en sikkerhetskopi" in said, said
+    assert "BROKEN" not in result.output
+    assert "BRUTT" not in result.output
+    assert "changed outside tilskudd at" not in said
+    assert "endret utenom tilskudd ved" not in said
+    assert "endret utenfor tilskudd ved" not in said
+    assert "Traceback" not in result.output
+    assert ledger.read_bytes() == before
+
+
+def test_a_ledger_cut_short_names_its_size_and_pages(
+    tmp_path: Path, committed_ledger: Path
+) -> None:
+    folder = tmp_path / "programme"
+    shutil.copytree(committed_ledger, folder)
+    ledger = folder / "tilskudd.ledger.sqlite"
+    size = ledger.stat().st_size
+    with open(ledger, "r+b") as handle:
+        handle.truncate(size * 997 // 1000)
+    with pytest.raises(LedgerFileError) as cut:
+        lg.verify_chain(ledger)
+    assert str(cut.value).startswith(
+        f"the ledger {ledger} is damaged: it is {size * 997 // 1000} bytes long, not a whole "
+        "number of its 4096-byte pages"
+    )
+    with open(ledger, "r+b") as handle:
+        handle.truncate(40 * 4096)
+    with pytest.raises(LedgerFileError) as pages:
+        lg.verify_chain(ledger)
+    assert str(pages.value).startswith(
+        f"the ledger {ledger} is damaged: it holds 40 of the {size // 4096} pages its header "
+        "records, so its end is missing"
+    )

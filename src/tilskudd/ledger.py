@@ -1005,6 +1005,57 @@ def _header(path: Path) -> tuple[int, int] | None:
     return int.from_bytes(head[68:72], "big"), int.from_bytes(head[60:64], "big")
 
 
+def _cut_short(path: Path) -> LedgerFileError | None:
+    """The ledger at ``path`` refused as cut short, when its size says its end is missing: it
+    is not a whole number of its pages, or fewer pages than its header records (a copy or a
+    sync that stopped). None when the size is as SQLite wrote it, or the file cannot be read.
+
+    SQLite reads a last page that ends early as if the rest were zeros, so that a ledger cut
+    inside its last page is not refused by SQLite: its last rows read as missing or changed
+    (which would blame a person for changing it), and a write goes into it. Asked while the
+    caller holds SQLite's shared lock: no other process is writing the file then, and a
+    commit cut short by a crash (a journal beside the file) has been rolled back.
+    """
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(100)
+            size = handle.seek(0, 2)
+    except OSError:
+        return None
+    if len(head) < 100 or not head.startswith(_SQLITE_MAGIC):
+        return None
+    page_size = int.from_bytes(head[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    if page_size < 512 or page_size & (page_size - 1):
+        return None  # not a page size SQLite writes: SQLite says what it makes of the file
+    pages = int.from_bytes(head[28:32], "big")
+    # The header's page count holds only when written by the SQLite that changed the file last
+    # (its change counter, bytes 24-27, is the one at bytes 92-95), as every tilskudd's does.
+    recorded = pages if head[24:28] == head[92:96] and pages > 0 else None
+    if size % page_size:
+        return LedgerFileError(
+            key="ledger.error.cut_short_page", path=str(path), size=size, page_size=page_size
+        )
+    if recorded is not None and size < recorded * page_size:
+        return LedgerFileError(
+            key="ledger.error.cut_short_pages",
+            path=str(path),
+            size=size,
+            pages=size // page_size,
+            recorded=recorded,
+        )
+    return None
+
+
+def _require_whole(conn: sqlite3.Connection, path: Path) -> None:
+    """Refuse a ledger cut short (:func:`_cut_short`), inside the caller's read transaction:
+    its first read takes SQLite's shared lock (and rolls back a commit cut short by a crash)."""
+    conn.execute("PRAGMA user_version").fetchone()
+    problem = _cut_short(path)
+    if problem is not None:
+        raise problem
+
+
 def _check_header(path: Path, app_id: int, version: int) -> None:
     if app_id != APPLICATION_ID:
         raise LedgerFileError(key="ledger.error.other_program", path=str(path))
@@ -1193,6 +1244,11 @@ def _sqlite_problem(path: Path, exc: sqlite3.Error) -> LedgerFileError | None:
         # of the file changed.
         or "could not decode to utf-8" in text
     ):
+        # Said as cut short where the file's size shows its end is missing: what SQLite found
+        # malformed is then the part that is not there.
+        cut = _cut_short(path)
+        if cut is not None:
+            return cut
         key = "damaged"
     elif "readonly" in text or "read-only" in text or "unable to open" in text:
         key = "not_writable"
@@ -1413,6 +1469,7 @@ class Ledger:
             conn.execute("PRAGMA synchronous = FULL")
             if not write:
                 with _deferred(conn):
+                    _require_whole(conn, path)
                     _migrate(conn, path, None)
                 version = int(conn.execute("PRAGMA user_version").fetchone()[0])
                 return cls(path, conn, version)
@@ -1421,6 +1478,7 @@ class Ledger:
             # write lock only for an upgrade (checked again under it: another process may have
             # upgraded the file in between).
             with _deferred(conn):
+                _require_whole(conn, path)
                 _migrate(conn, path, None)
                 version = int(conn.execute("PRAGMA user_version").fetchone()[0])
             if version < _schema:

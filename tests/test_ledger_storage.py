@@ -20,10 +20,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from ledgertools import commit, dump, make_programme, write_csv
+from ledgertools import allocate, commit, dump, make_programme, write_csv
 from tilskudd import ledger as lg
 from tilskudd.cli import app
-from tilskudd.errors import LedgerFileError
+from tilskudd.errors import LedgerError, LedgerFileError
 from tilskudd.ledger import Ledger
 
 ROUND_1 = [
@@ -196,7 +196,7 @@ def held(tmp_path: Path) -> Iterator[Callable[..., None]]:
         ),
     ],
 )
-@pytest.mark.parametrize("holder", ["writer", "reader"])
+@pytest.mark.parametrize("holder", ["writer", "reader", "writing"])
 def test_a_ledger_held_by_another_process_is_waited_for_then_refused_saying_what_to_do(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -207,13 +207,17 @@ def test_a_ledger_held_by_another_process_is_waited_for_then_refused_saying_what
 ) -> None:
     """Held by a reader, the same: with the rollback journal a writer writes the file only
     once no process reads it, and waited past the busy timeout it said the ledger was 'locked
-    by another program', to be closed, and not that nothing was recorded."""
+    by another program', to be closed, and not that nothing was recorded. Held by another
+    writing the file (or waiting to), which holds off even reading it, the write is refused
+    before its transaction, as the ledger is read or opened for it: that said only 'busy',
+    not that the round or the change was not recorded."""
     ledger = a_programme(tmp_path)
     write_csv(tmp_path / "r2.csv", ROUND_2)
     before = dump(ledger)
     monkeypatch.setattr(lg, "_BUSY_SECONDS", 0.2)  # tilskudd waits 30 seconds
     monkeypatch.chdir(tmp_path)
-    held(ledger, HOLDER if holder == "writer" else READER)
+    data = ledger.read_bytes()
+    held(ledger, {"writer": HOLDER, "reader": READER, "writing": WRITING}[holder])
     result = CliRunner().invoke(app, [*args, "--lang", "en"])
     assert result.exit_code == 1, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
@@ -225,7 +229,79 @@ def test_a_ledger_held_by_another_process_is_waited_for_then_refused_saying_what
     ), said
     assert what in said, said
     assert "Traceback" not in result.output
-    assert dump(ledger) == before
+    assert ledger.read_bytes() == data
+    if holder != "writing":  # which holds off the dump's read too
+        assert dump(ledger) == before
+
+
+@pytest.mark.parametrize(
+    ("args", "what"),
+    [
+        (
+            ("allocate", "r2.csv", "--round", "2", "--commit"),
+            "Runde 2 ble ikke ført, og ingenting ble registrert; kjør den samme kommandoen igjen "
+            "når den andre er ferdig (tilskudd status viser hva den andre førte).",
+        ),
+        (
+            ("amend", "A-1", "--amount", "50000", "--reason", "x"),
+            "Endringen av A-1 ble ikke registrert; kjør den samme kommandoen igjen når den andre "
+            "er ferdig (tilskudd history A-1 viser hva den andre førte).",
+        ),
+        (("withdraw", "A-2", "--reason", "x"), "Endringen av A-2 ble ikke registrert;"),
+    ],
+)
+def test_nb_a_write_held_off_before_its_transaction_says_what_was_not_recorded(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    held: Callable[..., None],
+    args: tuple[str, ...],
+    what: str,
+) -> None:
+    ledger = a_programme(tmp_path)
+    write_csv(tmp_path / "r2.csv", ROUND_2)
+    before = ledger.read_bytes()
+    monkeypatch.setattr(lg, "_BUSY_SECONDS", 0.2)
+    monkeypatch.chdir(tmp_path)
+    held(ledger, WRITING)
+    result = CliRunner().invoke(app, [*args, "--lang", "nb"])
+    assert result.exit_code == 1, result.output
+    said = " ".join(result.stderr.split())
+    assert said.startswith(
+        f"feil: registeret {ledger} er opptatt: en annen kjøring av tilskudd, eller et annet "
+        "program, har lest eller skrevet i det lenger enn tilskudd venter (0.2 sekunder; "
+        "SQLite: database is locked)."
+    ), said
+    assert what in said, said
+    assert "lukk det programmet" not in said
+    assert "Traceback" not in result.output
+    assert ledger.read_bytes() == before
+
+
+def test_a_write_held_off_as_the_library_opens_the_ledger_names_what_was_not_recorded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, held: Callable[..., None]
+) -> None:
+    """Through the library alone, as the CLI: commit_round, amend and withdraw."""
+    ledger = a_programme(tmp_path)
+    programme = make_programme(tmp_path)
+    result = allocate(ledger, programme, 2, write_csv(tmp_path / "r2.csv", ROUND_2))
+    monkeypatch.setattr(lg, "_BUSY_SECONDS", 0.2)
+    held(ledger, WRITING)
+    with pytest.raises(LedgerError) as committing:
+        lg.commit_round(ledger, result, programme, 2, input_path=tmp_path / "r2.csv")
+    assert committing.value.key == "ledger.error.busy_round"
+    assert committing.value.params["round"] == 2
+    with pytest.raises(LedgerError) as amending:
+        lg.amend(ledger, programme, "A-1", 50_000, "x")
+    assert amending.value.key == "ledger.error.busy_change"
+    assert amending.value.params["id"] == "A-1"
+    with pytest.raises(LedgerError) as withdrawing:
+        lg.withdraw(ledger, programme, "A-2", "x")
+    assert withdrawing.value.key == "ledger.error.busy_change"
+    assert withdrawing.value.params["id"] == "A-2"
+    # A read is not a write: said as before, to try again.
+    with pytest.raises(LedgerFileError) as reading:
+        lg.history(ledger, "A-1")
+    assert reading.value.key == "ledger.error.locked"
 
 
 @pytest.mark.parametrize(

@@ -70,6 +70,7 @@ from tilskudd.errors import (
     LedgerError,
     LedgerFileError,
     LedgerIntegrityError,
+    TilskuddError,
 )
 from tilskudd.i18n import Phrase, quoted
 from tilskudd.models import (
@@ -120,6 +121,7 @@ __all__ = [
     "history",
     "normalise_title",
     "quota_lines",
+    "refused_as_busy",
     "reserve_list",
     "round_context",
     "round_status",
@@ -3131,10 +3133,15 @@ def _busy(exc: sqlite3.OperationalError) -> bool:
 
 
 def _busy_error(
-    path: Path, exc: sqlite3.OperationalError, round: int | None, change: str | None
+    path: Path,
+    exc: sqlite3.OperationalError | str,
+    round: int | None,
+    change: str | None,
+    seconds: str | None = None,
 ) -> LedgerError:
     """The refusal of a write that waited for another process as long as the busy timeout,
-    naming what was not recorded (the ``round`` being committed, the award of ``change``)."""
+    naming what was not recorded (the ``round`` being committed, the award of ``change``);
+    ``exc``: SQLite's error, or its words."""
     which: dict[str, object]
     if round is not None:
         key, which = "ledger.error.busy_round", {"round": round}
@@ -3143,8 +3150,30 @@ def _busy_error(
     else:
         key, which = "ledger.error.busy", {}
     return LedgerError(
-        key=key, path=str(path), seconds=f"{_BUSY_SECONDS:g}", said=str(exc), **which
+        key=key,
+        path=str(path),
+        seconds=seconds or f"{_BUSY_SECONDS:g}",
+        said=str(exc),
+        **which,
     )
+
+
+@contextmanager
+def refused_as_busy(*, round: int | None = None, change: str | None = None) -> Iterator[None]:
+    """Say a ledger held by another process past the busy timeout, met before a write's
+    transaction (as the ledger is opened, or read for what the write rests on), as the write's
+    refusal is said inside it: naming what was not recorded, the ``round`` being committed or
+    the award of ``change`` being amended or withdrawn. For everything a command that writes
+    does up to its write, never after it (what is recorded then was recorded)."""
+    try:
+        yield
+    except LedgerFileError as exc:
+        if exc.key != "ledger.error.locked" or (round is None and change is None):
+            raise
+        params = exc.params
+        raise _busy_error(
+            Path(params["path"]), params["said"], round, change, params["seconds"]
+        ) from None
 
 
 def _roll_back(conn: sqlite3.Connection) -> None:
@@ -3367,7 +3396,10 @@ def commit_round(
         number = programme.round(round_id).number
         _check_frame(result.allocation, programme, number, 0)
         _check_earlier_rounds(result.allocation, programme, number, 0, ())
-    with _opened(ledger, create=True) as opened:
+    numbered: int | None = None
+    with suppress(TilskuddError):  # a round the programme does not name: refused below
+        numbered = programme.round(round_id).number
+    with refused_as_busy(round=numbered), _opened(ledger, create=True) as opened:
         return opened.commit_round(
             result,
             programme,
@@ -3390,7 +3422,7 @@ def amend(
     decided: date | None = None,
 ) -> AmendmentRecord:
     """Record a new amount for a committed award; see :meth:`Ledger.amend`."""
-    with _opened(ledger) as opened:
+    with refused_as_busy(change=application_id), _opened(ledger) as opened:
         return opened.amend(
             application_id,
             amount,
@@ -3413,7 +3445,7 @@ def withdraw(
 ) -> AmendmentRecord:
     """Record that a committed award is withdrawn; its money returns to the frame (``decided``:
     the date it was decided, see :meth:`Ledger.amend`)."""
-    with _opened(ledger) as opened:
+    with refused_as_busy(change=application_id), _opened(ledger) as opened:
         return opened.amend(
             application_id, 0, reason, programme, round=round, kind="withdraw", decided=decided
         )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -20,7 +21,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from ledgertools import allocate, commit, dump, make_programme, write_csv
+from ledgertools import allocate, commit, dump, make_programme, tamper, write_csv
 from tilskudd import ledger as lg
 from tilskudd.cli import app
 from tilskudd.errors import LedgerError, LedgerFileError
@@ -535,3 +536,75 @@ def test_a_ledger_cut_short_names_its_size_and_pages(
         f"the ledger {ledger} is damaged: it holds 40 of the {size // 4096} pages its header "
         "records, so its end is missing"
     )
+
+
+def _break_a_chain_page(ledger: Path) -> None:
+    """Point the first row of the chain's last page outside the page, as a disk's fault or a
+    copy's would (not an edit: the sqlite3 shell leaves a file SQLite finds sound)."""
+    conn = sqlite3.connect(ledger)
+    try:
+        (root,) = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'chain'").fetchone()
+        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    finally:
+        conn.close()
+    with open(ledger, "r+b") as handle:
+        handle.seek((root - 1) * page_size)
+        head = handle.read(12)
+        # An interior page (type 5) keeps its right-most child's number at bytes 8-11.
+        page = int.from_bytes(head[8:12], "big") if head[0] == 5 else root
+        handle.seek((page - 1) * page_size + 8)  # a leaf's first cell pointer
+        handle.write(b"\x00\x00")
+
+
+@pytest.mark.parametrize("lang", ["en", "nb"])
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_chain_broken_in_a_file_sqlite_finds_unsound_is_damaged_not_changed_outside(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    committed_ledger: Path,
+    command: str,
+    lang: str,
+) -> None:
+    """A page of the chain damaged: SQLite reads its first row as another, and verify said
+    'Hash chain BROKEN at entry 301: entry 301 is missing', amend and commit 'changed outside
+    tilskudd', status and history warned so. PRAGMA quick_check finds the page unsound, so
+    every command now says the ledger is damaged."""
+    folder = tmp_path / "programme"
+    shutil.copytree(committed_ledger, folder)
+    ledger = folder / "tilskudd.ledger.sqlite"
+    _break_a_chain_page(ledger)
+    before = ledger.read_bytes()
+    monkeypatch.chdir(folder)
+    result = CliRunner().invoke(app, [*COMMANDS[command], "--lang", lang])
+    assert result.exit_code == 1, result.output
+    said = " ".join(result.stderr.split())
+    if lang == "en":
+        assert said.startswith(f"error: the ledger {ledger} is damaged (SQLite: "), said
+        assert "Restore it from a backup" in said, said
+    else:
+        assert said.startswith(f"feil: registeret {ledger} er skadet (SQLite: "), said
+        assert "Gjenopprett det fra en sikkerhetskopi" in said, said
+    assert "BROKEN" not in result.output
+    assert "BRUTT" not in result.output
+    assert "changed outside tilskudd" not in said
+    assert "endret utenom tilskudd" not in said
+    assert "endret utenfor tilskudd" not in said
+    assert "Traceback" not in result.output
+    assert ledger.read_bytes() == before
+
+
+def test_a_chain_changed_in_a_sound_file_is_still_changed_outside_tilskudd(
+    tmp_path: Path, committed_ledger: Path
+) -> None:
+    """An edit with the sqlite3 shell leaves the file sound: said as changed, as before."""
+    folder = tmp_path / "programme"
+    shutil.copytree(committed_ledger, folder)
+    ledger = folder / "tilskudd.ledger.sqlite"
+    tamper(
+        ledger,
+        "UPDATE awards SET amount = amount + 1 WHERE application_id = 'C-7'",
+    )
+    report = lg.verify_chain(ledger)
+    assert not report.ok
+    assert report.problem is not None
+    assert "differs from what was recorded" in report.problem

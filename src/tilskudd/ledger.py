@@ -2972,8 +2972,36 @@ class Ledger:
         """Recompute the hash chain and compare every recorded row with its entry.
 
         Reports the first entry that differs: a changed row, a changed or removed entry, or a
-        row that was added to a table without an entry.
+        row that was added to a table without an entry. A chain that differs in a file SQLite
+        finds unsound is refused as damaged (:meth:`_require_sound`), not reported.
         """
+        report = self._chain_report()
+        if not report.ok:
+            self._require_sound()
+        return report
+
+    def _require_sound(self) -> None:
+        """Refuse as damaged (:class:`LedgerFileError`) a ledger whose file SQLite finds
+        unsound (``PRAGMA quick_check``: a page that is not a page, a row that points outside
+        its page): a chain broken by a disk's fault or a copy's is not one changed outside
+        tilskudd, which blames a person; an edit with the sqlite3 shell leaves the file sound.
+        Asked only of a chain that differs: it reads every page (0.015 s for a ledger of
+        20 000 entries, 20 MB, beside the chain check's 0.19 s).
+        """
+        found = [str(row[0]) for row in self._conn.execute("PRAGMA quick_check(1)")]
+        if found == ["ok"]:
+            return
+        problem = _cut_short(self.path)
+        if problem is not None:
+            raise problem
+        # SQLite's first finding, without the name of the database it was found in.
+        said = " ".join(
+            line for line in "\n".join(found).splitlines() if not line.startswith("*** in ")
+        )
+        raise LedgerFileError(key="ledger.error.damaged", path=str(self.path), said=said)
+
+    def _chain_report(self) -> ChainReport:
+        """The chain recomputed, as :meth:`verify_chain` reports it."""
         prev = GENESIS
         count = 0
         # Each table is read once in seq order beside the chain: one query per entry was a third

@@ -1032,8 +1032,11 @@ def _cut_short(path: Path) -> LedgerFileError | None:
         return None  # not a page size SQLite writes: SQLite says what it makes of the file
     pages = int.from_bytes(head[28:32], "big")
     # The header's page count holds only when written by the SQLite that changed the file last
-    # (its change counter, bytes 24-27, is the one at bytes 92-95), as every tilskudd's does.
-    recorded = pages if head[24:28] == head[92:96] and pages > 0 else None
+    # (its change counter, bytes 24-27, is the one at bytes 92-95), as every tilskudd's does;
+    # not in WAL mode (bytes 18-19 are 2), a ledger of an earlier tilskudd, whose checkpoint
+    # by another process may write the header before the pages it counts.
+    wal = 2 in head[18:20]
+    recorded = pages if head[24:28] == head[92:96] and pages > 0 and not wal else None
     if size % page_size:
         return LedgerFileError(
             key="ledger.error.cut_short_page", path=str(path), size=size, page_size=page_size

@@ -1962,6 +1962,40 @@ def test_nb_a_ledger_cut_short_inside_its_header_is_damaged_not_another_file(
     check()
 
 
+def test_nb_a_ledger_cut_short_inside_its_pages_is_damaged_not_changed_outside(
+    setup: tuple[Path, Programme, Path, Path],
+) -> None:
+    """Cut inside its last page, SQLite reads the rest as zeros and refuses nothing (a cut in
+    an unused page took the next commit); cut at a page's end, it said only 'malformed'."""
+    ledger_path, programme, r1, r2 = setup
+    commit(ledger_path, programme, 1, r1)
+    size = ledger_path.stat().st_size
+    pages = size // 4096
+    with open(ledger_path, "r+b") as handle:
+        handle.truncate(size - 1000)
+    check = _unchanged(ledger_path)
+    text = nb(refused(lambda: lg.status(ledger_path, programme), LedgerFileError), "cut_short_page")
+    assert text == (
+        f"registeret {ledger_path} er skadet: det er {size - 1000} byte langt, ikke et helt "
+        "antall av sine sider på 4096 byte, så slutten mangler (en kopi eller synkronisering "
+        "som ble avbrutt?); det er ikke endret utenom tilskudd, og tilskudd har ikke endret "
+        "det. Gjenopprett det fra en sikkerhetskopi; tilskudd verify kontrollerer deretter den "
+        "gjenopprettede filen."
+    )
+    refused(lambda: commit(ledger_path, programme, 2, r2), LedgerFileError)
+    check()
+    with open(ledger_path, "r+b") as handle:
+        handle.truncate(3 * 4096)
+    check = _unchanged(ledger_path)
+    text = nb(refused(lambda: lg.verify_chain(ledger_path), LedgerFileError), "cut_short_pages")
+    assert text.startswith(
+        f"registeret {ledger_path} er skadet: det har 3 av de {pages} sidene filhodet oppgir, "
+        "så slutten mangler (en kopi eller synkronisering som ble avbrutt?)"
+    )
+    refused(lambda: lg.amend(ledger_path, programme, "A-1", 50_000, "x"), LedgerFileError)
+    check()
+
+
 def test_nb_a_ledger_busy_with_another_writer(
     setup: tuple[Path, Programme, Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:

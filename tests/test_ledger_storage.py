@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -20,9 +21,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from ledgertools import commit, dump, make_programme, write_csv
+from ledgertools import allocate, commit, dump, make_programme, tamper, write_csv
 from tilskudd import ledger as lg
 from tilskudd.cli import app
+from tilskudd.errors import LedgerError, LedgerFileError
 from tilskudd.ledger import Ledger
 
 ROUND_1 = [
@@ -195,7 +197,7 @@ def held(tmp_path: Path) -> Iterator[Callable[..., None]]:
         ),
     ],
 )
-@pytest.mark.parametrize("holder", ["writer", "reader"])
+@pytest.mark.parametrize("holder", ["writer", "reader", "writing"])
 def test_a_ledger_held_by_another_process_is_waited_for_then_refused_saying_what_to_do(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -206,13 +208,17 @@ def test_a_ledger_held_by_another_process_is_waited_for_then_refused_saying_what
 ) -> None:
     """Held by a reader, the same: with the rollback journal a writer writes the file only
     once no process reads it, and waited past the busy timeout it said the ledger was 'locked
-    by another program', to be closed, and not that nothing was recorded."""
+    by another program', to be closed, and not that nothing was recorded. Held by another
+    writing the file (or waiting to), which holds off even reading it, the write is refused
+    before its transaction, as the ledger is read or opened for it: that said only 'busy',
+    not that the round or the change was not recorded."""
     ledger = a_programme(tmp_path)
     write_csv(tmp_path / "r2.csv", ROUND_2)
     before = dump(ledger)
     monkeypatch.setattr(lg, "_BUSY_SECONDS", 0.2)  # tilskudd waits 30 seconds
     monkeypatch.chdir(tmp_path)
-    held(ledger, HOLDER if holder == "writer" else READER)
+    data = ledger.read_bytes()
+    held(ledger, {"writer": HOLDER, "reader": READER, "writing": WRITING}[holder])
     result = CliRunner().invoke(app, [*args, "--lang", "en"])
     assert result.exit_code == 1, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
@@ -224,7 +230,79 @@ def test_a_ledger_held_by_another_process_is_waited_for_then_refused_saying_what
     ), said
     assert what in said, said
     assert "Traceback" not in result.output
-    assert dump(ledger) == before
+    assert ledger.read_bytes() == data
+    if holder != "writing":  # which holds off the dump's read too
+        assert dump(ledger) == before
+
+
+@pytest.mark.parametrize(
+    ("args", "what"),
+    [
+        (
+            ("allocate", "r2.csv", "--round", "2", "--commit"),
+            "Runde 2 ble ikke ført, og ingenting ble registrert; kjør den samme kommandoen igjen "
+            "når den andre er ferdig (tilskudd status viser hva den andre førte).",
+        ),
+        (
+            ("amend", "A-1", "--amount", "50000", "--reason", "x"),
+            "Endringen av A-1 ble ikke registrert; kjør den samme kommandoen igjen når den andre "
+            "er ferdig (tilskudd history A-1 viser hva den andre førte).",
+        ),
+        (("withdraw", "A-2", "--reason", "x"), "Endringen av A-2 ble ikke registrert;"),
+    ],
+)
+def test_nb_a_write_held_off_before_its_transaction_says_what_was_not_recorded(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    held: Callable[..., None],
+    args: tuple[str, ...],
+    what: str,
+) -> None:
+    ledger = a_programme(tmp_path)
+    write_csv(tmp_path / "r2.csv", ROUND_2)
+    before = ledger.read_bytes()
+    monkeypatch.setattr(lg, "_BUSY_SECONDS", 0.2)
+    monkeypatch.chdir(tmp_path)
+    held(ledger, WRITING)
+    result = CliRunner().invoke(app, [*args, "--lang", "nb"])
+    assert result.exit_code == 1, result.output
+    said = " ".join(result.stderr.split())
+    assert said.startswith(
+        f"feil: registeret {ledger} er opptatt: en annen kjøring av tilskudd, eller et annet "
+        "program, har lest eller skrevet i det lenger enn tilskudd venter (0.2 sekunder; "
+        "SQLite: database is locked)."
+    ), said
+    assert what in said, said
+    assert "lukk det programmet" not in said
+    assert "Traceback" not in result.output
+    assert ledger.read_bytes() == before
+
+
+def test_a_write_held_off_as_the_library_opens_the_ledger_names_what_was_not_recorded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, held: Callable[..., None]
+) -> None:
+    """Through the library alone, as the CLI: commit_round, amend and withdraw."""
+    ledger = a_programme(tmp_path)
+    programme = make_programme(tmp_path)
+    result = allocate(ledger, programme, 2, write_csv(tmp_path / "r2.csv", ROUND_2))
+    monkeypatch.setattr(lg, "_BUSY_SECONDS", 0.2)
+    held(ledger, WRITING)
+    with pytest.raises(LedgerError) as committing:
+        lg.commit_round(ledger, result, programme, 2, input_path=tmp_path / "r2.csv")
+    assert committing.value.key == "ledger.error.busy_round"
+    assert committing.value.params["round"] == 2
+    with pytest.raises(LedgerError) as amending:
+        lg.amend(ledger, programme, "A-1", 50_000, "x")
+    assert amending.value.key == "ledger.error.busy_change"
+    assert amending.value.params["id"] == "A-1"
+    with pytest.raises(LedgerError) as withdrawing:
+        lg.withdraw(ledger, programme, "A-2", "x")
+    assert withdrawing.value.key == "ledger.error.busy_change"
+    assert withdrawing.value.params["id"] == "A-2"
+    # A read is not a write: said as before, to try again.
+    with pytest.raises(LedgerFileError) as reading:
+        lg.history(ledger, "A-1")
+    assert reading.value.key == "ledger.error.locked"
 
 
 @pytest.mark.parametrize(
@@ -353,3 +431,180 @@ def test_a_commit_killed_at_any_point_leaves_the_round_whole_or_not_at_all(
     with Ledger.open(ledger) as opened:
         assert [c.round for c in opened.commits()] == [1, 2]
         assert opened.verify_chain().ok
+
+
+BIG_ROUND = [
+    (f"C-{i}", f"Lag {i}", "", f"Prosjekt {i}", "0301", 1_000 + i, 100_000, i % 7)
+    for i in range(1, 301)
+]
+
+
+@pytest.fixture(scope="module")
+def committed_ledger(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A programme folder whose ledger holds a round of 300 awards (85 pages of 4096 bytes):
+    cut inside its last pages, SQLite reads rows there as missing or changed."""
+    folder = tmp_path_factory.mktemp("committed")
+    programme = make_programme(folder, frame="100 000 000")
+    ledger = folder / "tilskudd.ledger.sqlite"
+    commit(ledger, programme, 1, write_csv(folder / "r1.csv", BIG_ROUND))
+    write_csv(folder / "r2.csv", [(f"D-{i}", *row[1:]) for i, row in enumerate(BIG_ROUND)])
+    return folder
+
+
+CUTS = {
+    "99.7 %": lambda size: size * 997 // 1000,
+    "90 %": lambda size: size * 9 // 10,
+    "50 %": lambda size: size // 2,
+    "after the header": lambda size: 100,
+    "at a page's end": lambda size: size // 2 // 4096 * 4096,
+}
+COMMANDS = {
+    "verify": ("verify",),
+    "status": ("status",),
+    "history": ("history", "C-1"),
+    "amend": ("amend", "C-1", "--amount", "500", "--reason", "x"),
+    "commit": ("allocate", "r2.csv", "--round", "2", "--commit"),
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "nb"])
+@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize("cut", CUTS)
+def test_a_ledger_cut_short_is_damaged_not_changed_outside_tilskudd(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    committed_ledger: Path,
+    cut: str,
+    command: str,
+    lang: str,
+) -> None:
+    """A ledger a copy or a sync left short: cut inside its last page, SQLite read the missing
+    part as zeros, and verify, amend and commit said 'Hash chain BROKEN' or 'changed outside
+    tilskudd', blaming a person (and a ledger short of an unused page took an amendment). Now
+    every command says the file is damaged, cut short, and to restore it, and leaves it."""
+    folder = tmp_path / "programme"
+    shutil.copytree(committed_ledger, folder)
+    ledger = folder / "tilskudd.ledger.sqlite"
+    size = ledger.stat().st_size
+    assert size % 4096 == 0
+    assert size > 80 * 4096
+    with open(ledger, "r+b") as handle:
+        handle.truncate(CUTS[cut](size))
+    before = ledger.read_bytes()
+    monkeypatch.chdir(folder)
+    result = CliRunner().invoke(app, [*COMMANDS[command], "--lang", lang])
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    said = " ".join(result.stderr.split())
+    if lang == "en":
+        assert said.startswith(f"error: the ledger {ledger} is damaged: it "), said
+        assert "so its end is missing (a copy or sync cut short?)" in said, said
+        assert "Restore it from a backup" in said, said
+    else:
+        assert said.startswith(f"feil: registeret {ledger} er skadet: det "), said
+        assert "så slutten mangler (en kopi eller synkronisering som ble avbrutt?)" in said
+        assert "Gjenopprett det fra en sikkerhetskopi" in said, said
+    assert "BROKEN" not in result.output
+    assert "BRUTT" not in result.output
+    assert "changed outside tilskudd at" not in said
+    assert "endret utenom tilskudd ved" not in said
+    assert "endret utenfor tilskudd ved" not in said
+    assert "Traceback" not in result.output
+    assert ledger.read_bytes() == before
+
+
+def test_a_ledger_cut_short_names_its_size_and_pages(
+    tmp_path: Path, committed_ledger: Path
+) -> None:
+    folder = tmp_path / "programme"
+    shutil.copytree(committed_ledger, folder)
+    ledger = folder / "tilskudd.ledger.sqlite"
+    size = ledger.stat().st_size
+    with open(ledger, "r+b") as handle:
+        handle.truncate(size * 997 // 1000)
+    with pytest.raises(LedgerFileError) as cut:
+        lg.verify_chain(ledger)
+    assert str(cut.value).startswith(
+        f"the ledger {ledger} is damaged: it is {size * 997 // 1000} bytes long, not a whole "
+        "number of its 4096-byte pages"
+    )
+    with open(ledger, "r+b") as handle:
+        handle.truncate(40 * 4096)
+    with pytest.raises(LedgerFileError) as pages:
+        lg.verify_chain(ledger)
+    assert str(pages.value).startswith(
+        f"the ledger {ledger} is damaged: it holds 40 of the {size // 4096} pages its header "
+        "records, so its end is missing"
+    )
+
+
+def _break_a_chain_page(ledger: Path) -> None:
+    """Point the first row of the chain's last page outside the page, as a disk's fault or a
+    copy's would (not an edit: the sqlite3 shell leaves a file SQLite finds sound)."""
+    conn = sqlite3.connect(ledger)
+    try:
+        (root,) = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'chain'").fetchone()
+        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    finally:
+        conn.close()
+    with open(ledger, "r+b") as handle:
+        handle.seek((root - 1) * page_size)
+        head = handle.read(12)
+        # An interior page (type 5) keeps its right-most child's number at bytes 8-11.
+        page = int.from_bytes(head[8:12], "big") if head[0] == 5 else root
+        handle.seek((page - 1) * page_size + 8)  # a leaf's first cell pointer
+        handle.write(b"\x00\x00")
+
+
+@pytest.mark.parametrize("lang", ["en", "nb"])
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_chain_broken_in_a_file_sqlite_finds_unsound_is_damaged_not_changed_outside(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    committed_ledger: Path,
+    command: str,
+    lang: str,
+) -> None:
+    """A page of the chain damaged: SQLite reads its first row as another, and verify said
+    'Hash chain BROKEN at entry 301: entry 301 is missing', amend and commit 'changed outside
+    tilskudd', status and history warned so. PRAGMA quick_check finds the page unsound, so
+    every command now says the ledger is damaged."""
+    folder = tmp_path / "programme"
+    shutil.copytree(committed_ledger, folder)
+    ledger = folder / "tilskudd.ledger.sqlite"
+    _break_a_chain_page(ledger)
+    before = ledger.read_bytes()
+    monkeypatch.chdir(folder)
+    result = CliRunner().invoke(app, [*COMMANDS[command], "--lang", lang])
+    assert result.exit_code == 1, result.output
+    said = " ".join(result.stderr.split())
+    if lang == "en":
+        assert said.startswith(f"error: the ledger {ledger} is damaged (SQLite: "), said
+        assert "Restore it from a backup" in said, said
+    else:
+        assert said.startswith(f"feil: registeret {ledger} er skadet (SQLite: "), said
+        assert "Gjenopprett det fra en sikkerhetskopi" in said, said
+    assert "BROKEN" not in result.output
+    assert "BRUTT" not in result.output
+    assert "changed outside tilskudd" not in said
+    assert "endret utenom tilskudd" not in said
+    assert "endret utenfor tilskudd" not in said
+    assert "Traceback" not in result.output
+    assert ledger.read_bytes() == before
+
+
+def test_a_chain_changed_in_a_sound_file_is_still_changed_outside_tilskudd(
+    tmp_path: Path, committed_ledger: Path
+) -> None:
+    """An edit with the sqlite3 shell leaves the file sound: said as changed, as before."""
+    folder = tmp_path / "programme"
+    shutil.copytree(committed_ledger, folder)
+    ledger = folder / "tilskudd.ledger.sqlite"
+    tamper(
+        ledger,
+        "UPDATE awards SET amount = amount + 1 WHERE application_id = 'C-7'",
+    )
+    report = lg.verify_chain(ledger)
+    assert not report.ok
+    assert report.problem is not None
+    assert "differs from what was recorded" in report.problem

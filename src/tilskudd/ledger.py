@@ -70,6 +70,7 @@ from tilskudd.errors import (
     LedgerError,
     LedgerFileError,
     LedgerIntegrityError,
+    TilskuddError,
 )
 from tilskudd.i18n import Phrase, quoted
 from tilskudd.models import (
@@ -120,6 +121,7 @@ __all__ = [
     "history",
     "normalise_title",
     "quota_lines",
+    "refused_as_busy",
     "reserve_list",
     "round_context",
     "round_status",
@@ -1005,6 +1007,60 @@ def _header(path: Path) -> tuple[int, int] | None:
     return int.from_bytes(head[68:72], "big"), int.from_bytes(head[60:64], "big")
 
 
+def _cut_short(path: Path) -> LedgerFileError | None:
+    """The ledger at ``path`` refused as cut short, when its size says its end is missing: it
+    is not a whole number of its pages, or fewer pages than its header records (a copy or a
+    sync that stopped). None when the size is as SQLite wrote it, or the file cannot be read.
+
+    SQLite reads a last page that ends early as if the rest were zeros, so that a ledger cut
+    inside its last page is not refused by SQLite: its last rows read as missing or changed
+    (which would blame a person for changing it), and a write goes into it. Asked while the
+    caller holds SQLite's shared lock: no other process is writing the file then, and a
+    commit cut short by a crash (a journal beside the file) has been rolled back.
+    """
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(100)
+            size = handle.seek(0, 2)
+    except OSError:
+        return None
+    if len(head) < 100 or not head.startswith(_SQLITE_MAGIC):
+        return None
+    page_size = int.from_bytes(head[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    if page_size < 512 or page_size & (page_size - 1):
+        return None  # not a page size SQLite writes: SQLite says what it makes of the file
+    pages = int.from_bytes(head[28:32], "big")
+    # The header's page count holds only when written by the SQLite that changed the file last
+    # (its change counter, bytes 24-27, is the one at bytes 92-95), as every tilskudd's does;
+    # not in WAL mode (bytes 18-19 are 2), a ledger of an earlier tilskudd, whose checkpoint
+    # by another process may write the header before the pages it counts.
+    wal = 2 in head[18:20]
+    recorded = pages if head[24:28] == head[92:96] and pages > 0 and not wal else None
+    if size % page_size:
+        return LedgerFileError(
+            key="ledger.error.cut_short_page", path=str(path), size=size, page_size=page_size
+        )
+    if recorded is not None and size < recorded * page_size:
+        return LedgerFileError(
+            key="ledger.error.cut_short_pages",
+            path=str(path),
+            size=size,
+            pages=size // page_size,
+            recorded=recorded,
+        )
+    return None
+
+
+def _require_whole(conn: sqlite3.Connection, path: Path) -> None:
+    """Refuse a ledger cut short (:func:`_cut_short`), inside the caller's read transaction:
+    its first read takes SQLite's shared lock (and rolls back a commit cut short by a crash)."""
+    conn.execute("PRAGMA user_version").fetchone()
+    problem = _cut_short(path)
+    if problem is not None:
+        raise problem
+
+
 def _check_header(path: Path, app_id: int, version: int) -> None:
     if app_id != APPLICATION_ID:
         raise LedgerFileError(key="ledger.error.other_program", path=str(path))
@@ -1193,6 +1249,11 @@ def _sqlite_problem(path: Path, exc: sqlite3.Error) -> LedgerFileError | None:
         # of the file changed.
         or "could not decode to utf-8" in text
     ):
+        # Said as cut short where the file's size shows its end is missing: what SQLite found
+        # malformed is then the part that is not there.
+        cut = _cut_short(path)
+        if cut is not None:
+            return cut
         key = "damaged"
     elif "readonly" in text or "read-only" in text or "unable to open" in text:
         key = "not_writable"
@@ -1413,6 +1474,7 @@ class Ledger:
             conn.execute("PRAGMA synchronous = FULL")
             if not write:
                 with _deferred(conn):
+                    _require_whole(conn, path)
                     _migrate(conn, path, None)
                 version = int(conn.execute("PRAGMA user_version").fetchone()[0])
                 return cls(path, conn, version)
@@ -1421,6 +1483,7 @@ class Ledger:
             # write lock only for an upgrade (checked again under it: another process may have
             # upgraded the file in between).
             with _deferred(conn):
+                _require_whole(conn, path)
                 _migrate(conn, path, None)
                 version = int(conn.execute("PRAGMA user_version").fetchone()[0])
             if version < _schema:
@@ -2912,8 +2975,36 @@ class Ledger:
         """Recompute the hash chain and compare every recorded row with its entry.
 
         Reports the first entry that differs: a changed row, a changed or removed entry, or a
-        row that was added to a table without an entry.
+        row that was added to a table without an entry. A chain that differs in a file SQLite
+        finds unsound is refused as damaged (:meth:`_require_sound`), not reported.
         """
+        report = self._chain_report()
+        if not report.ok:
+            self._require_sound()
+        return report
+
+    def _require_sound(self) -> None:
+        """Refuse as damaged (:class:`LedgerFileError`) a ledger whose file SQLite finds
+        unsound (``PRAGMA quick_check``: a page that is not a page, a row that points outside
+        its page): a chain broken by a disk's fault or a copy's is not one changed outside
+        tilskudd, which blames a person; an edit with the sqlite3 shell leaves the file sound.
+        Asked only of a chain that differs: it reads every page (0.015 s for a ledger of
+        20 000 entries, 20 MB, beside the chain check's 0.19 s).
+        """
+        found = [str(row[0]) for row in self._conn.execute("PRAGMA quick_check(1)")]
+        if found == ["ok"]:
+            return
+        problem = _cut_short(self.path)
+        if problem is not None:
+            raise problem
+        # SQLite's first finding, without the name of the database it was found in.
+        said = " ".join(
+            line for line in "\n".join(found).splitlines() if not line.startswith("*** in ")
+        )
+        raise LedgerFileError(key="ledger.error.damaged", path=str(self.path), said=said)
+
+    def _chain_report(self) -> ChainReport:
+        """The chain recomputed, as :meth:`verify_chain` reports it."""
         prev = GENESIS
         count = 0
         # Each table is read once in seq order beside the chain: one query per entry was a third
@@ -3073,10 +3164,15 @@ def _busy(exc: sqlite3.OperationalError) -> bool:
 
 
 def _busy_error(
-    path: Path, exc: sqlite3.OperationalError, round: int | None, change: str | None
+    path: Path,
+    exc: sqlite3.OperationalError | str,
+    round: int | None,
+    change: str | None,
+    seconds: str | None = None,
 ) -> LedgerError:
     """The refusal of a write that waited for another process as long as the busy timeout,
-    naming what was not recorded (the ``round`` being committed, the award of ``change``)."""
+    naming what was not recorded (the ``round`` being committed, the award of ``change``);
+    ``exc``: SQLite's error, or its words."""
     which: dict[str, object]
     if round is not None:
         key, which = "ledger.error.busy_round", {"round": round}
@@ -3085,8 +3181,30 @@ def _busy_error(
     else:
         key, which = "ledger.error.busy", {}
     return LedgerError(
-        key=key, path=str(path), seconds=f"{_BUSY_SECONDS:g}", said=str(exc), **which
+        key=key,
+        path=str(path),
+        seconds=seconds or f"{_BUSY_SECONDS:g}",
+        said=str(exc),
+        **which,
     )
+
+
+@contextmanager
+def refused_as_busy(*, round: int | None = None, change: str | None = None) -> Iterator[None]:
+    """Say a ledger held by another process past the busy timeout, met before a write's
+    transaction (as the ledger is opened, or read for what the write rests on), as the write's
+    refusal is said inside it: naming what was not recorded, the ``round`` being committed or
+    the award of ``change`` being amended or withdrawn. For everything a command that writes
+    does up to its write, never after it (what is recorded then was recorded)."""
+    try:
+        yield
+    except LedgerFileError as exc:
+        if exc.key != "ledger.error.locked" or (round is None and change is None):
+            raise
+        params = exc.params
+        raise _busy_error(
+            Path(params["path"]), params["said"], round, change, params["seconds"]
+        ) from None
 
 
 def _roll_back(conn: sqlite3.Connection) -> None:
@@ -3309,7 +3427,10 @@ def commit_round(
         number = programme.round(round_id).number
         _check_frame(result.allocation, programme, number, 0)
         _check_earlier_rounds(result.allocation, programme, number, 0, ())
-    with _opened(ledger, create=True) as opened:
+    numbered: int | None = None
+    with suppress(TilskuddError):  # a round the programme does not name: refused below
+        numbered = programme.round(round_id).number
+    with refused_as_busy(round=numbered), _opened(ledger, create=True) as opened:
         return opened.commit_round(
             result,
             programme,
@@ -3332,7 +3453,7 @@ def amend(
     decided: date | None = None,
 ) -> AmendmentRecord:
     """Record a new amount for a committed award; see :meth:`Ledger.amend`."""
-    with _opened(ledger) as opened:
+    with refused_as_busy(change=application_id), _opened(ledger) as opened:
         return opened.amend(
             application_id,
             amount,
@@ -3355,7 +3476,7 @@ def withdraw(
 ) -> AmendmentRecord:
     """Record that a committed award is withdrawn; its money returns to the frame (``decided``:
     the date it was decided, see :meth:`Ledger.amend`)."""
-    with _opened(ledger) as opened:
+    with refused_as_busy(change=application_id), _opened(ledger) as opened:
         return opened.amend(
             application_id, 0, reason, programme, round=round, kind="withdraw", decided=decided
         )

@@ -276,8 +276,20 @@ def allocate(
         tilskudd allocate difi_2009_runde1.xlsx --round 1 --commit
     """
     # The round's currency, once known, for every amount said (errors too: outside guard).
-    with contextlib.ExitStack() as in_currency, guard(debug):
+    with (
+        contextlib.ExitStack() as in_currency,
+        guard(debug),
+        contextlib.ExitStack() as until_committed,
+    ):
         from tilskudd.i18n import get
+
+        if commit and round_ is not None:
+            from tilskudd.ledger import refused_as_busy
+
+            # Another process holding the ledger as the round is allocated against it, or
+            # opened to commit it: the round was not committed, said as when it holds the
+            # ledger during the commit's write. Up to the commit, never after it.
+            until_committed.enter_context(refused_as_busy(round=round_))
 
         # Every problem of the options in one run: a --lang that names no language, words the
         # command does not take and the values typer refused first, then (below) each check in
@@ -629,6 +641,7 @@ def allocate(
                 if staged is not None:
                     staged.unlink(missing_ok=True)
                 raise
+            until_committed.close()
             if staged is not None and output is not None:
                 os.replace(staged, output)
         else:

@@ -619,31 +619,34 @@ def _change(
     problems.raise_any()
     assert found is not None
     path = ledger_for(found, ledger)
-    in_currency.enter_context(amounts_in(ledger_module.currency_of(path, found)))
-    if kind == "withdraw":
-        change = ledger_module.withdraw(
-            path, found, application_id, reason, round=round_, decided=decided_on
-        )
-    else:
-        assert amount_nok is not None
-        try:
-            change = ledger_module.amend(
-                path,
-                found,
-                application_id,
-                amount_nok,
-                reason,
-                round=round_,
-                outside_policy=outside_policy,
-                decided=decided_on,
+    # Another process holding the ledger as it is read for the change, or opened for it: the
+    # change was not recorded, said as when it holds the ledger during the change's write.
+    with ledger_module.refused_as_busy(change=application_id):
+        in_currency.enter_context(amounts_in(ledger_module.currency_of(path, found)))
+        if kind == "withdraw":
+            change = ledger_module.withdraw(
+                path, found, application_id, reason, round=round_, decided=decided_on
             )
-        except AmendmentBeyondPolicyError as exc:
-            # What was not done, and the way a board's decision beyond the policy is recorded
-            # (said already by each refusal for a figure the ledger does not hold).
-            keys = [line.key for line in getattr(exc, "lines", ())] or [str(exc.key)]
-            if not all(key.endswith("_not_recorded") for key in keys):
-                exc.hint = get(language)("ledger.cli.outside_policy_hint")
-            raise
+        else:
+            assert amount_nok is not None
+            try:
+                change = ledger_module.amend(
+                    path,
+                    found,
+                    application_id,
+                    amount_nok,
+                    reason,
+                    round=round_,
+                    outside_policy=outside_policy,
+                    decided=decided_on,
+                )
+            except AmendmentBeyondPolicyError as exc:
+                # What was not done, and the way a board's decision beyond the policy is
+                # recorded (said already by each refusal for a figure the ledger does not hold).
+                keys = [line.key for line in getattr(exc, "lines", ())] or [str(exc.key)]
+                if not all(key.endswith("_not_recorded") for key in keys):
+                    exc.hint = get(language)("ledger.cli.outside_policy_hint")
+                raise
     # Nothing remains of a frame cut below what is committed (not "-10 000 kr"); status says
     # by how much it is over.
     remaining = max(ledger_module.status(path, found).remaining, 0)

@@ -212,3 +212,41 @@ def test_a_title_longer_than_a_cell_is_cut_in_the_workbook_with_a_warning(tmp_pa
     assert "er 40 000 tegn lang" in result.output.replace("\u00a0", " ")
     title = openpyxl.load_workbook(out)["Tildelinger"]["E2"].value
     assert title == "y" * 32_766 + "…"
+
+
+def _sheet_with_a_control_in_an_amount(folder: Path) -> Path:
+    book = openpyxl.load_workbook(EXAMPLES / "small.xlsx")
+    sheet = book.active
+    assert sheet is not None
+    cell = sheet.cell(row=4, column=6, value="2\u202e000000")  # S-03's amount, as text
+    cell.data_type = "s"
+    path = folder / "søknader.xlsx"
+    book.save(path)
+    return path
+
+
+def test_the_json_of_check_gives_the_value_of_a_cell_as_its_message_shows_it(
+    tmp_path: Path,
+) -> None:
+    sheet = _sheet_with_a_control_in_an_amount(tmp_path)
+    result = runner.invoke(app, ["check", str(sheet), "--format", "json"])
+    assert result.exit_code == 1, result.output
+    data = json.loads(result.stdout)
+    (issue,) = (i for i in data["issues"] if i["cell"] == "Søknader!F4")
+    assert issue["value"] == "2<U+202E>000000"
+    assert "'2<U+202E>000000'" in issue["message"]
+    text = json.dumps(data, ensure_ascii=False)
+    assert _RAW.search(text) is None, repr(_RAW.findall(text))
+
+
+@pytest.mark.parametrize("name", ["awards.json", "awards.xlsx", "awards.csv"])
+def test_a_rejected_row_is_listed_with_its_cell_as_check_shows_it(
+    tmp_path: Path, name: str
+) -> None:
+    out = tmp_path / name
+    args = ["allocate", _sheet_with_a_control_in_an_amount(tmp_path), "--budget", "10000000"]
+    result = runner.invoke(app, [str(a) for a in [*args, "-o", out]])
+    assert result.exit_code == 0, result.output
+    text = _text(out)
+    assert _RAW.search(text) is None, repr(_RAW.findall(text))
+    assert "2<U+202E>000000" in text

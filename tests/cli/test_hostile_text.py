@@ -250,3 +250,52 @@ def test_a_rejected_row_is_listed_with_its_cell_as_check_shows_it(
     text = _text(out)
     assert _RAW.search(text) is None, repr(_RAW.findall(text))
     assert "2<U+202E>000000" in text
+
+
+def _commit_as_an_earlier_tilskudd(folder: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Round 1 committed as tilskudd did before it showed bidi controls as codes: the ledger
+    holds the applicants' text as typed (the ledger is hash-chained and is never rewritten)."""
+    assert runner.invoke(app, ["init", "--lang", "en"]).exit_code == 0
+    sheet = _hostile_sheet(folder)
+    with monkeypatch.context() as patched:
+        patched.setattr("tilskudd.validation.visible", lambda text: text)
+        result = runner.invoke(app, ["allocate", str(sheet), "--round", "1", "--commit"])
+    assert result.exit_code == 0, result.output
+    ledger = next(folder.glob("*.sqlite"), None) or next(folder.glob("*ledger*"))
+    assert "\u202e" in ledger.read_bytes().decode("utf-8", "replace")  # recorded as typed
+    return sheet
+
+
+def test_a_round_an_earlier_tilskudd_recorded_as_typed_is_shown_with_the_codes(
+    in_empty_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sheet = _commit_as_an_earlier_tilskudd(in_empty_folder, monkeypatch)
+    for args in (["history", "927738775"], ["history", "S-01<U+202E>"], ["history", "S-01\u202e"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+        assert _RAW.search(result.stdout) is None, repr(_RAW.findall(result.stdout))
+        assert "S-01<U+202E> · Oslo<U+202E> kommune · Tittel <U+2066>abc<U+2069>" in result.stdout
+    result = runner.invoke(app, ["history", "927738775", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)[0]["applicant"] == "Oslo<U+202E> kommune"
+    for name in ("ledger.xlsx", "ledger.csv"):
+        result = runner.invoke(app, ["ledger", "export", name])
+        assert result.exit_code == 0, result.output
+        text = _text(in_empty_folder / name)
+        assert _RAW.search(text) is None, repr(_RAW.findall(text))
+        assert "Oslo<U+202E> kommune" in text
+        assert "Bergen<U+200F> kommune<U+061C>" in text
+    # The sheet read again is the round the ledger holds: run, verified and explained as it.
+    out = in_empty_folder / "runde1.xlsx"
+    result = runner.invoke(app, ["allocate", str(sheet), "--round", "1", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert _RAW.search(result.stdout) is None, repr(_RAW.findall(result.stdout))
+    text = _text(out)
+    assert _RAW.search(text) is None, repr(_RAW.findall(text))
+    assert "S-01<U+202E>" in text
+    result = runner.invoke(app, ["verify"])
+    assert result.exit_code == 0, result.output
+    assert "gives the same 10 decisions" in result.stdout
+    result = runner.invoke(app, ["explain", str(sheet), "S-01<U+202E>", "--round", "1"])
+    assert result.exit_code == 0, result.output
+    assert _RAW.search(result.stdout) is None, repr(_RAW.findall(result.stdout))

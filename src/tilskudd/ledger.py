@@ -345,16 +345,16 @@ them only when they have a value, so that an entry written before keeps its JSON
 
 
 _APPLICANTS_TEXT: Final = ("application_id", "orgnr", "applicant", "project", "category")
-"""The columns of an award that hold text from the applications, read as every output shows
-it (:func:`_shown`)."""
+"""The columns of an award that hold text from the applications. A round committed before
+tilskudd showed bidi controls and control characters as their codes holds them as typed, and
+the ledger, hash-chained, is never rewritten: every reading of an award for a person, and every
+comparison with an applications sheet (read so since), takes them through
+:func:`~tilskudd.controls.visible`, as :func:`_shown` takes the reasons and the typed cells.
+:meth:`Ledger.verify_chain` alone reads the rows as recorded."""
 
 
 def _shown(data: Any) -> Any:
-    """Recorded text as every output shows it (:func:`tilskudd.controls.visible`): a round
-    committed before tilskudd showed bidi controls and control characters as their codes holds
-    them as typed, and the ledger, hash-chained, is never rewritten. Every reading of an award
-    for a person, and every comparison with an applications sheet (read so since), goes
-    through this; :meth:`Ledger.verify_chain` reads the rows as recorded."""
+    """Recorded data with its text as every output shows it (:data:`_APPLICANTS_TEXT`)."""
     if isinstance(data, str):
         return visible(data)
     if isinstance(data, list):

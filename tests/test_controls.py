@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tilskudd.controls import BIDI_CONTROLS, has_hidden, hidden_in, visible
+from tilskudd.controls import BIDI_CONTROLS, has_hidden, hidden_in, remove_hidden, visible
 
 
 def test_a_right_to_left_override_is_shown_as_its_code() -> None:
@@ -55,3 +55,8 @@ def test_visible_text_has_nothing_left_to_show_and_keeps_the_rest(text: str) -> 
     for code in hidden_in(text):
         restored = restored.replace(f"<{code}>", chr(int(code[2:], 16)))
     assert restored == text or "<U+" in text
+
+
+def test_remove_hidden_leaves_the_name_as_it_reads() -> None:
+    assert remove_hidden("Os\u202elo\x1b") == "Oslo"
+    assert remove_hidden("Linje1\nLinje2\tx") == "Linje1\nLinje2\tx"

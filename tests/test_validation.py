@@ -937,6 +937,57 @@ def test_a_message_quoting_a_cell_shows_its_bidi_control_as_a_code() -> None:
         assert "\u202e" not in line
 
 
+@pytest.mark.parametrize(
+    ("cells", "municipalities", "counties", "cell"),
+    [
+        ({"municipalities": "Oslo\u202e"}, ("0301",), ("03",), "E"),
+        ({"municipalities": "\u202eOslo kommune, Bærum"}, ("0301", "3201"), ("03", "32"), "E"),
+        # Read without the character, as the name it was typed into.
+        ({"municipalities": "Os\u202elo"}, ("0301",), ("03",), "E"),
+        ({"municipalities": "0301\x1b"}, ("0301",), ("03",), "E"),
+        ({"municipalities": None, "county": "Vest\u202eland"}, (), ("46",), "F"),
+        ({"municipalities": None, "county": "03\u2066"}, (), ("03",), "F"),
+    ],
+)
+def test_a_control_character_in_a_place_cell_warns_on_it_and_the_place_is_read(
+    cells: dict[str, RawCell], municipalities: tuple[str, ...], counties: tuple[str, ...], cell: str
+) -> None:
+    # Two rows alike: the second is read from what the first found, and warns as well.
+    result = check(row(**cells), row(id="A2", **cells))
+    for application in result.applications:
+        assert (application.municipalities, application.counties) == (municipalities, counties)
+    assert codes(result) == ["validate.hidden_characters"] * 2
+    assert [i.location.cell for i in result.issues if i.location] == [
+        f"Søknader!{cell}2",
+        f"Søknader!{cell}3",
+    ]
+    assert all(i.severity is Severity.WARNING for i in result.issues)
+    assert "The place is read without it" in describe_issue(result.issues[0], "en")
+    assert "Stedet leses uten det" in describe_issue(result.issues[0], "nb")
+
+
+@pytest.mark.parametrize(
+    ("cells", "item"),
+    [
+        ({"municipalities": "Oslo\u202eBærum"}, "Oslo<U+202E>Bærum"),
+        ({"municipalities": None, "county": "Vest\u202elandet"}, "Vest<U+202E>landet"),
+    ],
+)
+def test_a_place_a_control_character_keeps_from_being_read_says_so_in_its_error(
+    cells: dict[str, RawCell], item: str
+) -> None:
+    result = check(row(**cells))
+    issue = only_issue(result)
+    assert issue.is_error
+    assert issue.params["hidden"] == ["U+202E"]
+    assert issue.value is not None
+    assert "<U+202E>" in issue.value
+    english = describe_issue(issue, "en")
+    assert f"'{item}' is not a" in english
+    assert "holds U+202E" in english
+    assert "inneholder U+202E" in describe_issue(issue, "nb")
+
+
 def test_an_id_with_a_bidi_control_is_shown_as_its_code() -> None:
     result = check(row(id="A1\u202e", project="P1"), row(id="A2"))
     assert [a.id for a in result.applications] == ["A1<U+202E>", "A2"]

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-__all__ = ["BIDI_CONTROLS", "has_hidden", "hidden_in", "visible"]
+__all__ = ["BIDI_CONTROLS", "has_hidden", "hidden_in", "remove_hidden", "visible"]
 
 BIDI_CONTROLS: Final = (
     "\u061c\u200e\u200f"  # Arabic letter mark, left-to-right and right-to-left marks
@@ -60,3 +60,9 @@ def hidden_in(text: str) -> tuple[str, ...]:
     """The codes of the characters :func:`visible` shows in ``text``, each once, in order of
     first appearance: ``("U+202E",)``."""
     return tuple(dict.fromkeys(f"U+{ord(c):04X}" for c in _HIDDEN.findall(text)))
+
+
+def remove_hidden(text: str) -> str:
+    """``text`` without the characters :func:`visible` shows as codes: the name a place cell
+    gives when one is read as never part of it (``"Os\\u202elo"`` -> ``"Oslo"``)."""
+    return _HIDDEN.sub("", text)

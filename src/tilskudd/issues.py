@@ -74,9 +74,19 @@ def issue_message(issue: Issue, lang: str = "en") -> str:
         # Required by the rule, not by the file: said with the two ways on (a column named
         # with --columns, or a rule that needs none), as a 360Giving file of awards meets it.
         code = "validate.column_missing_ranking"
+    elif code == "validate.hidden_characters" and issue.field in ("municipalities", "county"):
+        # The outputs show the place from the register, not the cell: said as it is.
+        code = "validate.hidden_characters_place"
+    message = render_message(code, params, lang)
+    if params.get("hidden"):
+        # A place not found for a bidi control or control character in its name: said, since
+        # the sheet shows the name as it is meant (validation._params).
+        hidden = list(params["hidden"])
+        said = get(lang)("validate.hidden_in_item", characters=hidden, count=len(hidden))
+        message += (" " if message.endswith(("?", ".")) else ". ") + said
     # A cell's text quoted in the message ('12\u202e00' is not an amount) is shown as every
     # output shows it: a bidi control or control character as its code (tilskudd.controls).
-    return visible(render_message(code, params, lang))
+    return visible(message)
 
 
 def render_message(code: str, params: Mapping[str, Any], lang: str = "en") -> str:

@@ -60,9 +60,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import cache, cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from tilskudd import __version__, clock
+from tilskudd.controls import visible
 from tilskudd.currency import CODES, NOK, amounts_in
 from tilskudd.errors import (
     AmendmentBeyondPolicyError,
@@ -345,6 +346,26 @@ _SINCE: dict[str, int] = {
 them only when they have a value, so that an entry written before keeps its JSON (and hash)."""
 
 
+_APPLICANTS_TEXT: Final = ("application_id", "orgnr", "applicant", "project", "category")
+"""The columns of an award that hold text from the applications. A round committed before
+tilskudd showed bidi controls and control characters as their codes holds them as typed, and
+the ledger, hash-chained, is never rewritten: every reading of an award for a person, and every
+comparison with an applications sheet (read so since), takes them through
+:func:`~tilskudd.controls.visible`, as :func:`_shown` takes the reasons and the typed cells.
+:meth:`Ledger.verify_chain` alone reads the rows as recorded."""
+
+
+def _shown(data: Any) -> Any:
+    """Recorded data with its text as every output shows it (:data:`_APPLICANTS_TEXT`)."""
+    if isinstance(data, str):
+        return visible(data)
+    if isinstance(data, list):
+        return [_shown(v) for v in data]
+    if isinstance(data, dict):
+        return {k: _shown(v) for k, v in data.items()}
+    return data
+
+
 def _entry(kind: str, seq: int, values: Mapping[str, Any]) -> dict[str, Any]:
     """What an entry's JSON holds: ``kind``, ``seq`` and the values, a later column only when
     it has one."""
@@ -532,7 +553,7 @@ def _id_matcher(
     def norm(text: str) -> str:
         return text.casefold() if fold else text
 
-    text = norm(query.strip())
+    text = norm(visible(query.strip()))  # as the ids are read (_award_records)
     told = row_told_apart(text) is not None
 
     def same(award: AwardRecord) -> bool:
@@ -731,7 +752,7 @@ class AwardRecord:
         if self.typed_json is None:
             return {}
         data = _recorded(self.typed_json, dict, "awards.typed")
-        return {str(k): str(v) for k, v in data.items()}
+        return {str(k): visible(str(v)) for k, v in data.items()}
 
     @property
     def organisation(self) -> str | None:
@@ -756,8 +777,9 @@ class AwardRecord:
 
     @property
     def reasons(self) -> list[dict[str, Any]]:
-        """The decision's reasons: ``{"code": ..., "params": {...}}`` each."""
-        return list(_recorded(self.reasons_json, list, "awards.reasons"))
+        """The decision's reasons: ``{"code": ..., "params": {...}}`` each, the text in them as
+        every output shows it (:func:`_shown`)."""
+        return list(_shown(_recorded(self.reasons_json, list, "awards.reasons")))
 
     @property
     def current(self) -> int:
@@ -1563,6 +1585,7 @@ class Ledger:
         )
         out = []
         for row in rows:
+            row["application_id"] = visible(row["application_id"])  # as _award_records
             waived = row.pop("outside_policy", None)
             waived_list = _recorded(waived or "[]", list, "amendments.outside_policy")
             out.append(AmendmentRecord(**row, outside_policy=tuple(waived_list)))
@@ -1615,7 +1638,7 @@ class Ledger:
             "SELECT application_id, status, amount FROM awards WHERE commit_seq = ? ORDER BY seq",
             (commit,),
         )
-        return [(str(app_id), str(status), int(amount)) for app_id, status, amount in rows]
+        return [(visible(str(app_id)), str(status), int(amount)) for app_id, status, amount in rows]
 
     def _award_records(
         self,
@@ -1639,6 +1662,9 @@ class Ledger:
             row["reasons_json"] = row.pop("reasons")
             row["figures_json"] = row.pop("figures", None)
             row["typed_json"] = row.pop("typed", None)
+            for name in _APPLICANTS_TEXT:
+                if row.get(name) is not None:  # no category before schema 4
+                    row[name] = visible(row[name])
             row["orgnr"], row["org_id"] = split_organisation(row["orgnr"])
             if row.get("counties") is not None:
                 row["counties"] = tuple(_recorded(row["counties"], list, "awards.counties"))
@@ -1670,9 +1696,9 @@ class Ledger:
         return [
             PriorAward(
                 round_,
-                app_id,
-                org if org is None or org.isdigit() else key(org),
-                project,
+                visible(app_id),  # as _award_records: compared with what a sheet is read as
+                org if org is None or org.isdigit() else key(visible(org)),
+                None if project is None else visible(project),
                 current,
             )
             for round_, app_id, org, project, current in rows

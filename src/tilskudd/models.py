@@ -30,6 +30,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from tilskudd.controls import visible
 from tilskudd.currency import NOK, parse_currency
 from tilskudd.i18n import sheet_reference
 from tilskudd.money import INVISIBLE, MAX_AMOUNT
@@ -131,9 +132,31 @@ class Issue(_Frozen):
     value: str | None = Field(default=None, description="the offending cell's text")
     application_id: str | None = None
 
+    # The cell's text as every output shows it (tilskudd.controls): a bidi control or control
+    # character as its code. The JSON of check and of allocate hands it to programs that show
+    # it, and a rejected row's cells are listed and recorded from it; where it was typed, the
+    # issue's place names. Never kept raw, so that no output can show it as typed.
+    @field_validator("value")
+    @classmethod
+    def _value_visible(cls, value: str | None) -> str | None:
+        return None if value is None else visible(value)
+
+    @field_validator("params")
+    @classmethod
+    def _params_visible(cls, params: dict[str, ParamValue]) -> dict[str, ParamValue]:
+        return {k: _visible_param(v) for k, v in params.items()}
+
     @property
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
+
+
+def _visible_param(value: ParamValue) -> ParamValue:
+    if type(value) is str:
+        return visible(value)
+    if type(value) is list:
+        return [visible(v) for v in value]
+    return value
 
 
 class Application(_Frozen):

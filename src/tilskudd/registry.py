@@ -28,6 +28,7 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Any, Literal
 
+from tilskudd.controls import has_hidden, remove_hidden
 from tilskudd.errors import TilskuddError, UsageError
 from tilskudd.money import INVISIBLE
 from tilskudd.orgid import (
@@ -582,6 +583,18 @@ class Register:
             self._take(kind, piece, whole, add, errors)
             return
         whole_error = whole
+        if has_hidden(piece):
+            # A bidi control or control character is never part of a name (tilskudd.controls):
+            # "Os\u202elo" is Oslo when the place is found without it. Else the error quotes
+            # the text as typed, and says which character is in it.
+            places: list[Place] = []
+            problems: list[RegistryError] = []
+            self._parse_piece(kind, remove_hidden(piece), places.append, problems)
+            if places and all(problem.warning for problem in problems):
+                for place in places:
+                    add(place)
+                errors.extend(problems)
+                return
         trimmed = _DANGLING.sub("", piece)
         if trimmed and trimmed != piece:
             self._parse_piece(kind, trimmed, add, errors)

@@ -1053,6 +1053,8 @@ class _Checker:
             municipalities: tuple[str, ...] = ()
             derived: tuple[str, ...] = ()
         elif type(v_municipalities) is str:
+            if not v_municipalities.isprintable() and has_hidden(v_municipalities):
+                return None  # check() warns of it
             places = self._places.get(v_municipalities)
             if places is None:
                 found = self.register.municipality_numbers(v_municipalities)
@@ -1067,6 +1069,8 @@ class _Checker:
             return None
         counties: tuple[str, ...] | None = derived
         if v_county is not None:
+            if type(v_county) is str and not v_county.isprintable() and has_hidden(v_county):
+                return None  # check() warns of it
             counties = self._counties.get((v_county, derived))
             if counties is None:
                 counties = self.quiet_counties(v_county, derived)
@@ -1296,6 +1300,9 @@ class _Checker:
             counties = self._counties.get((v_county, derived)) or self.check_county(
                 row, v_county, derived
             )
+        for field, place in (("municipalities", v_municipalities), ("county", v_county)):
+            if type(place) is str and not place.isprintable() and has_hidden(place):
+                self.hidden_in_place(row, field, place)
 
         if type(v_requested) is float and v_requested.is_integer() and 0 < v_requested <= _MAX:
             requested: int | None = int(v_requested)
@@ -1378,6 +1385,16 @@ class _Checker:
             column=column,
         )
         return shown
+
+    def hidden_in_place(self, row: _Row, field: str, text: str) -> None:
+        """The warning of :meth:`hidden` on a place cell, unless an error on the cell says
+        which character keeps its place from being read (:func:`_params`)."""
+        if field == "municipalities":
+            _, problems = self.register.find_municipalities(text)  # cached: no second parse
+        else:
+            _, problems = self.register.find_counties(text)
+        if not any(has_hidden(str(p.params.get("item") or "")) for p in problems):
+            self.hidden(row, field, text)
 
     def measure(self, row: _Row, field: str | None, text: str, column: int | None = None) -> None:
         """A warning on the cell when ``text`` is longer than a spreadsheet cell holds, as Excel
@@ -1662,7 +1679,12 @@ class _Checker:
 
 
 def _params(problem: RegistryError) -> dict[str, Any]:
-    return {k: v for k, v in problem.params.items() if v is not None}
+    params = {k: v for k, v in problem.params.items() if v is not None}
+    item = params.get("item")
+    if isinstance(item, str) and has_hidden(item):
+        # What kept the place from being read, said in its error (issues.issue_message).
+        params["hidden"] = list(hidden_in(item))
+    return params
 
 
 def _parse_require(require: Iterable[str]) -> list[tuple[str, ...]]:

@@ -212,3 +212,90 @@ def test_a_title_longer_than_a_cell_is_cut_in_the_workbook_with_a_warning(tmp_pa
     assert "er 40 000 tegn lang" in result.output.replace("\u00a0", " ")
     title = openpyxl.load_workbook(out)["Tildelinger"]["E2"].value
     assert title == "y" * 32_766 + "…"
+
+
+def _sheet_with_a_control_in_an_amount(folder: Path) -> Path:
+    book = openpyxl.load_workbook(EXAMPLES / "small.xlsx")
+    sheet = book.active
+    assert sheet is not None
+    cell = sheet.cell(row=4, column=6, value="2\u202e000000")  # S-03's amount, as text
+    cell.data_type = "s"
+    path = folder / "søknader.xlsx"
+    book.save(path)
+    return path
+
+
+def test_the_json_of_check_gives_the_value_of_a_cell_as_its_message_shows_it(
+    tmp_path: Path,
+) -> None:
+    sheet = _sheet_with_a_control_in_an_amount(tmp_path)
+    result = runner.invoke(app, ["check", str(sheet), "--format", "json"])
+    assert result.exit_code == 1, result.output
+    data = json.loads(result.stdout)
+    (issue,) = (i for i in data["issues"] if i["cell"] == "Søknader!F4")
+    assert issue["value"] == "2<U+202E>000000"
+    assert "'2<U+202E>000000'" in issue["message"]
+    text = json.dumps(data, ensure_ascii=False)
+    assert _RAW.search(text) is None, repr(_RAW.findall(text))
+
+
+@pytest.mark.parametrize("name", ["awards.json", "awards.xlsx", "awards.csv"])
+def test_a_rejected_row_is_listed_with_its_cell_as_check_shows_it(
+    tmp_path: Path, name: str
+) -> None:
+    out = tmp_path / name
+    args = ["allocate", _sheet_with_a_control_in_an_amount(tmp_path), "--budget", "10000000"]
+    result = runner.invoke(app, [str(a) for a in [*args, "-o", out]])
+    assert result.exit_code == 0, result.output
+    text = _text(out)
+    assert _RAW.search(text) is None, repr(_RAW.findall(text))
+    assert "2<U+202E>000000" in text
+
+
+def _commit_as_an_earlier_tilskudd(folder: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Round 1 committed as tilskudd did before it showed bidi controls as codes: the ledger
+    holds the applicants' text as typed (the ledger is hash-chained and is never rewritten)."""
+    assert runner.invoke(app, ["init", "--lang", "en"]).exit_code == 0
+    sheet = _hostile_sheet(folder)
+    with monkeypatch.context() as patched:
+        patched.setattr("tilskudd.validation.visible", lambda text: text)
+        result = runner.invoke(app, ["allocate", str(sheet), "--round", "1", "--commit"])
+    assert result.exit_code == 0, result.output
+    ledger = next(folder.glob("*.sqlite"), None) or next(folder.glob("*ledger*"))
+    assert "\u202e" in ledger.read_bytes().decode("utf-8", "replace")  # recorded as typed
+    return sheet
+
+
+def test_a_round_an_earlier_tilskudd_recorded_as_typed_is_shown_with_the_codes(
+    in_empty_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sheet = _commit_as_an_earlier_tilskudd(in_empty_folder, monkeypatch)
+    for args in (["history", "927738775"], ["history", "S-01<U+202E>"], ["history", "S-01\u202e"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+        assert _RAW.search(result.stdout) is None, repr(_RAW.findall(result.stdout))
+        assert "S-01<U+202E> · Oslo<U+202E> kommune · Tittel <U+2066>abc<U+2069>" in result.stdout
+    result = runner.invoke(app, ["history", "927738775", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)[0]["applicant"] == "Oslo<U+202E> kommune"
+    for name in ("ledger.xlsx", "ledger.csv"):
+        result = runner.invoke(app, ["ledger", "export", name])
+        assert result.exit_code == 0, result.output
+        text = _text(in_empty_folder / name)
+        assert _RAW.search(text) is None, repr(_RAW.findall(text))
+        assert "Oslo<U+202E> kommune" in text
+        assert "Bergen<U+200F> kommune<U+061C>" in text
+    # The sheet read again is the round the ledger holds: run, verified and explained as it.
+    out = in_empty_folder / "runde1.xlsx"
+    result = runner.invoke(app, ["allocate", str(sheet), "--round", "1", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert _RAW.search(result.stdout) is None, repr(_RAW.findall(result.stdout))
+    text = _text(out)
+    assert _RAW.search(text) is None, repr(_RAW.findall(text))
+    assert "S-01<U+202E>" in text
+    result = runner.invoke(app, ["verify"])
+    assert result.exit_code == 0, result.output
+    assert "gives the same 10 decisions" in result.stdout
+    result = runner.invoke(app, ["explain", str(sheet), "S-01<U+202E>", "--round", "1"])
+    assert result.exit_code == 0, result.output
+    assert _RAW.search(result.stdout) is None, repr(_RAW.findall(result.stdout))

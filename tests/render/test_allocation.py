@@ -914,3 +914,45 @@ def test_a_round_without_ranks_has_no_empty_rank_column(
     ranked = [(a, d.replace(rank=1 + i)) for i, (a, d) in enumerate(entries)]
     header = render(make_result(ranked, budget=200_000_000), lang=lang, width=80).splitlines()[0]
     assert header.split()[0] == ("Plass" if lang == "nb" else "Rank")
+
+
+def _with_a_long_title(result: RoundResult, title: str) -> RoundResult:
+    apps = [
+        a.model_copy(update={"project": title}) if a.id == "S-002" else a
+        for a in result.applications
+    ]
+    return result.model_copy(update={"applications": tuple(apps)})
+
+
+@pytest.mark.parametrize(("lang", "said"), [("nb", "kuttet her"), ("en", "cut here")])
+@pytest.mark.parametrize("width", [40, 200])  # a list, a table with the project's column
+def test_a_long_text_is_cut_in_the_terminal_and_said_once(
+    round_result: RoundResult, lang: str, said: str, width: int
+) -> None:
+    title = "Ord " * 2_500  # 10 000 characters, pasted whole into a title
+    console = Console(file=StringIO(), width=width, force_terminal=True, color_system=None)
+    render_result(console, _with_a_long_title(round_result, title), lang=lang)
+    text = console.file.getvalue()  # type: ignore[attr-defined]
+    assert text.count("Ord") < 100
+    assert "…" in text
+    assert " ".join(text.split()).count(said) == 1
+    assert "-o" in text
+    assert len(text.splitlines()) < 80
+
+
+def test_a_long_text_is_whole_when_not_a_terminal(round_result: RoundResult) -> None:
+    title = "Ord " * 2_500
+    text = render(_with_a_long_title(round_result, title), lang="en")
+    assert text.count("Ord") == 2_500
+    assert "cut here" not in text
+
+
+def test_a_text_of_a_few_hundred_characters_is_whole_in_the_terminal(
+    round_result: RoundResult,
+) -> None:
+    title = "Ord " * 60
+    console = Console(file=StringIO(), width=200, force_terminal=True, color_system=None)
+    render_result(console, _with_a_long_title(round_result, title), lang="en")
+    text = console.file.getvalue()  # type: ignore[attr-defined]
+    assert text.count("Ord") == 60
+    assert "cut here" not in text

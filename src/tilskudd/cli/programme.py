@@ -475,6 +475,7 @@ def history(
     # The ledger's currency, once known, for every amount said (errors too: outside guard).
     with contextlib.ExitStack() as in_currency, guard(debug):
         from tilskudd import ledger as ledger_module
+        from tilskudd.controls import visible
         from tilskudd.currency import amounts_in
         from tilskudd.i18n import get
         from tilskudd.wording import (
@@ -489,7 +490,9 @@ def history(
         problems, found = programme_gathered(ctx, programme, lang, required=ledger is None)
         language = resolve_lang(problems.lang, declared_lang(found, problems))  # theirs, too
         problems.raise_any()
-        query = query.strip()  # as it is looked up: "Nothing recorded for  a-4." said the space
+        # As it is looked up ("Nothing recorded for  a-4." said the space), and as every id is
+        # shown: a bidi control pasted into the query as its code (Ledger.history finds it so).
+        query = visible(query.strip())
         path = ledger_for(found, ledger)
         currency = ledger_module.currency_of(path, found)
         in_currency.enter_context(amounts_in(currency))

@@ -102,6 +102,10 @@ _REASON_WANTS = 30
 _NARROWEST = 10
 # Below this width amounts are shown without the currency, which moves to the column header.
 _COMPACT_BELOW = 120
+_CUT_AT = 300
+"""On a terminal, a text longer than this (a title or a whole application pasted into a cell)
+is cut to it, ``…`` last, so that one row does not fold into hundreds of lines; the files
+(``-o``) and output not to a terminal have it whole."""
 # Columns are separated by two spaces (see the Table below).
 _GAP = 2
 
@@ -345,13 +349,18 @@ def _award_table(
     width: int,
     changed: _Changed | None = None,
     plain: Callable[[str], str] = str,
-) -> Table | Group:
+    cut_at: int | None = None,
+) -> tuple[Table | Group, bool]:
     """The table ``width`` characters wide, its text as ``plain`` makes it (as the terminal's
-    encoding will write it: measured as it will be shown); on a terminal too narrow for the
-    table without cutting words, the list :func:`_award_list` instead."""
+    encoding will write it: measured as it will be shown), each text longer than ``cut_at``
+    cut to it (:func:`cut_long`); on a terminal too narrow for the table without cutting
+    words, the list :func:`_award_list` instead. With it, whether a text was cut."""
     t = get(lang)
     compact = width < _COMPACT_BELOW
     rows = [_row_texts(result, d, lang, compact, changed) for d in decisions]
+    cut = cut_at is not None and any(len(x) > cut_at for row in rows for x in row.values())
+    if cut and cut_at is not None:
+        rows = [{field: cut_long(text, cut_at) for field, text in row.items()} for row in rows]
     if plain is not str:
         rows = [{field: plain(text) for field, text in row.items()} for row in rows]
     headers = {c.field: plain(_header(c.field, lang, compact)) for c in _COLUMNS}
@@ -366,7 +375,8 @@ def _award_table(
     }
     columns, widths = choose_columns(headers, cells, total_label, width)
     if _cuts_words(columns, widths, headers, cells):
-        return _award_list(result, decisions, summary, lang, width, changed, plain)
+        listed = _award_list(result, decisions, summary, lang, width, changed, plain, cut_at)
+        return listed, cut
     totals["applicant" if any(c.field == "applicant" for c in columns) else "id"] = total_label
     fields = [c.field for c in columns]
     table = Table(
@@ -401,7 +411,7 @@ def _award_table(
                 for f in fields
             )
         )
-    return table
+    return table, cut
 
 
 def _cuts_words(
@@ -430,6 +440,7 @@ def _award_list(
     width: int,
     changed: _Changed | None,
     plain: Callable[[str], str],
+    cut_at: int | None = None,
 ) -> Group:
     """The award table as a list, for a terminal too narrow for its columns (under about 50
     characters): each application on a line of its own (rank, id, amount awarded, status),
@@ -439,7 +450,8 @@ def _award_list(
     t = get(lang)
     lines: list[Text] = []
     for decision in decisions:
-        row = {f: plain(x) for f, x in _row_texts(result, decision, lang, False, changed).items()}
+        texts = _row_texts(result, decision, lang, False, changed)
+        row = {f: plain(x if cut_at is None else cut_long(x, cut_at)) for f, x in texts.items()}
         status = row["status"]
         head = " · ".join(x for x in (f"{row['rank']} {row['id']}".strip(), row["awarded"], status))
         text = Text(wrap_lines(head, width), style="bold")
@@ -457,6 +469,14 @@ def _award_list(
     )
     lines.append(Text(wrap_lines(plain(total), width), style="bold"))
     return Group(*lines)
+
+
+def cut_long(text: str, at: int) -> str:
+    """``text`` whole when it has at most ``at`` characters, else its first ``at - 1`` and
+    ``…`` (its end without the spaces it was cut at)."""
+    if len(text) <= at:
+        return text
+    return text[: at - 1].rstrip() + "…"
 
 
 def budget_line(summary: RoundSummary, lang: str) -> str:
@@ -497,7 +517,12 @@ def _render_result(
     decisions = display_order(result)
     shown = decisions if limit is None else decisions[: max(limit, 0)]
     plain = plain_for(console)
-    console.print(_award_table(result, shown, summary, lang, console.width, changed, plain))
+    # Cut on a terminal only: piped or redirected output is a report, kept whole.
+    cut_at = _CUT_AT if console.is_terminal else None
+    table, cut = _award_table(result, shown, summary, lang, console.width, changed, plain, cut_at)
+    console.print(table)
+    if cut:
+        say(console, t("ui.long_texts_cut", max=cut_at), style="dim")
     if len(shown) < len(decisions):
         say(console, t("ui.more_rows", n=len(decisions) - len(shown)), style="dim")
     if changed is None:

@@ -59,6 +59,7 @@ from tilskudd.models import RoundResult, Status
 from tilskudd.pipeline import read_applications
 from tilskudd.programme import Programme, Round, load_programme
 from tilskudd.rounds import ALREADY_FUNDED, run_programme_round, verify_round
+from tilskudd.rules.common import PER_APPLICANT_CODES
 from tilskudd.wording import change_date, waived_figures
 
 
@@ -4615,8 +4616,10 @@ def test_per_applicant_max_counts_a_foreign_recipients_earlier_rounds(tmp_path: 
     assert context.prior_by_orgnr == {CHARITY: 60_000}
     decisions = {d.application_id: d for d in result.allocation.decisions}
     assert decisions["G-1"].amount == 10_000
-    capped = [r for r in decisions["G-1"].reasons if r.code == "reason.cap.per_applicant"]
-    assert [(r.params["orgnr"], r.params["already"]) for r in capped] == [(CHARITY, 60_000)]
+    capped = [r for r in decisions["G-1"].reasons if r.code in PER_APPLICANT_CODES]
+    assert [
+        (r.code, r.params["orgnr"], r.params["already"], r.params["earlier"]) for r in capped
+    ] == [("reason.cap.per_applicant_earlier", CHARITY, 60_000, 60_000)]
     lg.commit_round(ledger_path, result, programme, 2)
     with Ledger.open(ledger_path) as ledger:
         g1 = next(a for a in ledger.awards() if a.application_id == "G-1")
@@ -4768,8 +4771,10 @@ def test_a_foreign_identifier_in_another_case_is_the_same_organisation_across_ro
     programme, ledger_path, result = _typed_lower_rounds(tmp_path)
     decisions = {d.application_id: d for d in result.allocation.decisions}
     assert decisions["G-1"].amount == 10_000
-    capped = [r for r in decisions["G-1"].reasons if r.code == "reason.cap.per_applicant"]
-    assert [(r.params["orgnr"], r.params["already"]) for r in capped] == [(CHARITY, 60_000)]
+    capped = [r for r in decisions["G-1"].reasons if r.code in PER_APPLICANT_CODES]
+    assert [
+        (r.code, r.params["orgnr"], r.params["already"], r.params["earlier"]) for r in capped
+    ] == [("reason.cap.per_applicant_earlier", CHARITY, 60_000, 60_000)]
     assert decisions["G-2"].amount == 0
     assert [(r.code, r.params.get("application")) for r in decisions["G-2"].reasons] == [
         (ALREADY_FUNDED, "F-1")

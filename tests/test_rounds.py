@@ -49,14 +49,19 @@ def test_per_applicant_max_counts_earlier_rounds(
         ]
         assert (reason.params["earlier"], reason.params["left"]) == (400_000, 100_000)
     else:
-        (reason,) = [r for r in decision.reasons if r.code == "reason.cap.per_applicant"]
-        assert reason.params["already"] == 400_000
+        # Only the earlier rounds filled it: they are named, with their amount.
+        (reason,) = [r for r in decision.reasons if r.code == "reason.cap.per_applicant_earlier"]
+        assert (reason.params["already"], reason.params["earlier"]) == (400_000, 400_000)
     assert after.by_id()["B"].amount == 300_000
     # Used up in round 1: not eligible now.
     full = allocate(apps, 1_000_000, policy, prior_by_orgnr={ORG: 500_000})
     assert full.by_id()["A"].amount == 0
     codes = {r.code for r in full.by_id()["A"].reasons}
-    assert "reason.ineligible.per_applicant" in codes
+    assert (
+        "reason.ineligible.per_applicant_earlier"
+        if rule == "ranked"
+        else "reason.ineligible.per_applicant"
+    ) in codes
 
 
 def test_prior_awards_do_nothing_without_per_applicant_max(

@@ -30,6 +30,14 @@ _TIE = frozenset({"ids", "funded_ids"})
 _TIED = frozenset({"tied_ids"})
 
 APPLICATION_ID_PARAMS: Mapping[str, frozenset[str]] = {
+    # What filled an organisation's per_applicant_max: its awards before this one in the
+    # round (rules/common.py per_applicant_filled; ranked, the lottery).
+    **{
+        f"reason.{kind}.per_applicant_{which}{many}": frozenset({"funded"})
+        for kind in ("cap", "ineligible")
+        for which in ("in_round", "earlier_and_round")
+        for many in ("", "_many")
+    },
     # An application of an organisation held at per_applicant_max (rules/proportional.py).
     "reason.proportional.per_applicant": frozenset({"others"}),
     # The claims of one organisation's applications that share a rank: proportional counted

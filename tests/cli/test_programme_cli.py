@@ -3103,3 +3103,68 @@ def test_verify_of_a_proportional_round_that_counted_claims_says_the_rule_change
     said_nb = get("nb")("ledger.error.rerun_claims", ids=["A-1", "A-2", "A-3"], round=1)
     assert "slik den brukte per_applicant_max til 30. november 2026" in said_nb
     assert said_nb in " ".join(nb_again.stderr.split()), nb_again.stderr
+
+
+def _per_applicant_round(folder: Path) -> None:
+    """Round 1 under per_applicant_max 70 000: Moss kommune's A-1 (60 000) is funded first,
+    which leaves its A-4 10 000; round 2's B-1 from Moss finds the maximum filled."""
+    (folder / "tilskudd.toml").write_text(
+        PROGRAMME.replace('max_share_of_cost = "20 %"', 'per_applicant_max = "70 000"'),
+        encoding="utf-8",
+    )
+    rows = [*ROUND_1, "A-4;Moss kommune;974760673;Arkiv;0104;40000;200000;4"]
+    (folder / "r1.csv").write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
+    later = [*ROUND_2, "B-2;Moss kommune;974760673;Ny portal;0104;30000;150000;4"]
+    (folder / "r2.csv").write_text("\n".join([HEADER, *later]) + "\n", encoding="utf-8")
+
+
+def test_a_round_cut_by_per_applicant_max_names_what_filled_it(folder: Path) -> None:
+    _per_applicant_round(folder)
+    said = " ".join(run("allocate", "r1.csv", "--round", "1").stdout.split())
+    assert (
+        "Organisation 974760673 may receive at most NOK 70,000 in all and has already been "
+        "awarded NOK 60,000 in this round, to A-1: capped at NOK 10,000" in said
+    ), said
+    commit_round()
+    # Round 2 (A-4 did not fit in round 1's budget): round 1's award to A-1 counts, and the
+    # reason says it was in earlier rounds, with the amount.
+    again = " ".join(run("allocate", "r2.csv", "--round", "2").stdout.split())
+    assert (
+        "Organisation 974760673 may receive at most NOK 70,000 in all and has already been "
+        "awarded NOK 60,000 in earlier rounds: capped at NOK 10,000" in again
+    ), again
+    nb = run("allocate", "r2.csv", "--round", "2", "--lang", "nb").stdout.replace(NBSP, " ")
+    assert "er allerede tildelt 60 000 kr i tidligere runder: begrenset til 10 000 kr" in (
+        " ".join(nb.split())
+    ), nb
+    history = " ".join(run("history", "974760673").stdout.split())
+    assert "in this round, to A-1: capped at NOK 10,000" in history, history
+    assert "?" not in history
+
+
+def test_a_round_committed_before_the_reason_named_what_filled_the_maximum(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ledger holds rounds whose per_applicant_max reasons name nothing (reason.cap.
+    per_applicant, as tilskudd gave it before 2026-11-30): history still says them in full,
+    and verify and allocate --round, whose re-run now names A-1, find the same decisions."""
+    import tilskudd.rules.ranked as ranked
+
+    _per_applicant_round(folder)
+    with monkeypatch.context() as patched:
+        patched.setattr(ranked, "per_applicant_filled", lambda reason, *a, **k: reason)
+        commit_round()
+    history = " ".join(run("history", "974760673").stdout.split())
+    assert (
+        "Organisation 974760673 may receive at most NOK 70,000 in all and has already been "
+        "awarded NOK 60,000: capped at NOK 10,000" in history
+    ), history
+    assert "?" not in history
+    verified = run("verify")
+    assert verified.exit_code == 0, verified.output
+    again = run("allocate", "r1.csv", "--round", "1")
+    assert again.exit_code == 0, again.output
+    assert "in this round, to A-1" in " ".join(again.stdout.split())
+    explained = run("explain", "r1.csv", "A-4", "--round", "1", "--no-what-if")
+    assert explained.exit_code == 0, explained.output
+    assert "?" not in explained.stdout

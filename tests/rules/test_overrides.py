@@ -128,8 +128,19 @@ def test_fund_override_counts_against_per_applicant_max(make_application: MakeAp
     # The organisation may have 400k in all; the officer gave it 250k, so the rule gives 150k.
     assert by_id(result) == {"A1": (P, 250_000), "A2": (F, 150_000)}
     capped = result.by_id()["A2"].reasons[0]
-    assert capped.code == "reason.cap.per_applicant"
-    assert capped.params["already"] == 250_000
+    # The officer's award is this round's, named as such, not an award of earlier rounds.
+    assert capped.code == "reason.cap.per_applicant_in_round"
+    assert (capped.params["already"], capped.params["this_round"]) == (250_000, 250_000)
+    assert capped.params["funded"] == ["A1"]
+    assert "earlier" not in capped.params
+    # With earlier rounds too, each is said as what it is: the officer's award is not one.
+    later = allocate(
+        apps, 1_000_000, Policy(per_applicant_max=400_000), prior_by_orgnr={org: 50_000}
+    )
+    capped = later.by_id()["A2"].reasons[0]
+    assert capped.code == "reason.cap.per_applicant_earlier_and_round"
+    assert (capped.params["earlier"], capped.params["this_round"]) == (50_000, 250_000)
+    assert capped.params["funded"] == ["A1"]
 
 
 @pytest.mark.parametrize("rule", sorted(RULES))

@@ -709,7 +709,9 @@ def test_the_plan_counts_what_the_organisation_of_the_application_judged_has_lef
     by_id = result.by_id()
     assert by_id["B"].reasons[0].code == "reason.quota.min_count_reserved"
     assert by_id["D"].reasons[0].code == "reason.quota.min_count_reserved"
-    assert by_id["A"].reasons[0].code == "reason.cap.per_applicant"
+    # Cut by what B, funded first for Y though ranked below it, took of the maximum.
+    assert by_id["A"].reasons[0].code == "reason.cap.per_applicant_in_round"
+    assert by_id["A"].reasons[0].params["funded"] == ["B"]
     assert result.budget == result.awarded + result.unallocated
 
 

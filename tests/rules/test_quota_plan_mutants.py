@@ -88,8 +88,11 @@ def test_a_member_its_organisation_can_give_nothing_is_not_counted_in_the_plan(
     codes = {d.application_id: [r.code for r in d.reasons] for d in result.decisions}
     assert codes["S12"][0] == "reason.quota.min_count_reserved"
     assert codes["S7"][0] == "reason.quota.min_count_reserved"
-    assert codes["S2"][0] == "reason.cap.per_applicant"
-    assert codes["S4"] == ["reason.ineligible.per_applicant"]
+    assert codes["S2"][0] == "reason.cap.per_applicant_in_round"
+    assert codes["S4"] == ["reason.ineligible.per_applicant_in_round"]
+    # Each names the award that took its organisation's room: funded first for a minimum.
+    filled = {d.application_id: d.reasons[0].params.get("funded") for d in result.decisions}
+    assert (filled["S2"], filled["S4"]) == (["S7"], ["S12"])
     assert codes["S10"] == ["reason.quota.max_count_reached"]
     _holds(apps, result, 603, policy)
 

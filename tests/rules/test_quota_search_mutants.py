@@ -90,7 +90,8 @@ def test_the_search_takes_only_members_of_a_group_still_short(
     }
     reasons = {d.application_id: d.reasons[0].code for d in result.decisions}
     assert reasons["S1"] == "reason.quota.max_reached"
-    assert reasons["S2"] == "reason.ineligible.per_applicant"
+    assert reasons["S2"] == "reason.ineligible.per_applicant_in_round"
+    assert result.by_id()["S2"].reasons[0].params["funded"] == ["S9", "S11"]
 
 
 def test_the_search_counts_an_organisations_room_to_the_krone(

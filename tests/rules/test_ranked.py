@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from tilskudd.errors import PolicyError, QuotaError, QuotaUnmetError
 from tilskudd.models import Allocation, Application, Decision, Policy, Quota, Reason, Status
 from tilskudd.rules import allocate
+from tilskudd.rules.common import PER_APPLICANT_CODES
 from tilskudd.rules.ranked import ORDERS_TRIED, allocate_ranked
 from tilskudd.wording import note_text
 
@@ -530,20 +531,25 @@ def test_per_applicant_max(make_application: MakeApp) -> None:
         ("C1", F, 300_000),
     ]
     a2, a3 = result.decisions[1:3]
-    assert codes(a2) == ["reason.cap.per_applicant", "reason.funded.full"]
+    # Each names the applications of the round that filled the maximum before it.
+    assert codes(a2) == ["reason.cap.per_applicant_in_round", "reason.funded.full"]
     assert a2.reasons[0].params == {
         "orgnr": org,
         "max": 500_000,
         "already": 300_000,
         "cap": 200_000,
+        "this_round": 300_000,
+        "funded": ["A1"],
     }
     assert a2.eligible_amount == 200_000
-    assert codes(a3) == ["reason.ineligible.per_applicant"]
+    assert codes(a3) == ["reason.ineligible.per_applicant_in_round"]
+    assert a3.reasons[0].params["funded"] == ["A1", "A2"]
     # With a minimum award of 250 000, the 200 000 left for A2 is too little.
     strict = allocate(apps, 10_000_000, Policy(per_applicant_max=500_000, min_award=250_000))
     assert [d.amount for d in strict.decisions] == [300_000, 0, 0, 300_000, 300_000]
-    assert codes(strict.decisions[1]) == ["reason.ineligible.per_applicant"]
+    assert codes(strict.decisions[1]) == ["reason.ineligible.per_applicant_in_round"]
     assert strict.decisions[1].reasons[0].params["left"] == 200_000
+    assert strict.decisions[1].reasons[0].params["funded"] == ["A1"]
 
 
 def test_per_applicant_counts_only_what_was_awarded(make_application: MakeApp) -> None:
@@ -712,7 +718,7 @@ def test_ranked_properties(data: st.DataObject) -> None:
             assert cut
             assert len(tied) >= 2
             for d in cut:
-                assert any(r.code.endswith(".per_applicant") for r in d.reasons)
+                assert any(r.code in PER_APPLICANT_CODES for r in d.reasons)
                 assert d.amount < by_app[d.application_id].requested
         elif note.code.startswith("note.tie_at_line"):
             # Which members were left out, and whether the id order could have changed that:

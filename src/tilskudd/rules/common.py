@@ -85,6 +85,7 @@ from tilskudd.models import (
 from tilskudd.money import plain_number
 
 __all__ = [
+    "PER_APPLICANT_CODES",
     "RANK_PARAMS",
     "AllocationInvariantError",
     "ApplicantTotals",
@@ -109,6 +110,8 @@ __all__ = [
     "make_reason",
     "natural_key",
     "natural_keys",
+    "per_applicant_filled",
+    "per_applicant_officer_first",
     "rank_order",
     "ranking",
     "ranking_basis",
@@ -1226,3 +1229,90 @@ class ApplicantTotals:
         """:meth:`add` for an organisation number (``None``: not grouped)."""
         if self.max is not None and org is not None and amount:
             self.used[org] = self.used.get(org, 0) + amount
+
+
+PER_APPLICANT_CODES = frozenset(
+    f"reason.{kind}.per_applicant{said}"
+    for kind in ("cap", "ineligible")
+    for said in (
+        "",
+        "_in_round",
+        "_in_round_many",
+        "_earlier_and_round",
+        "_earlier_and_round_many",
+        "_earlier",
+    )
+)
+"""The reasons of an application ``per_applicant_max`` cut (``reason.cap.…``) or left out
+(``reason.ineligible.…``) under :class:`ApplicantTotals`, as made or as recorded before
+:func:`per_applicant_filled` said what filled the maximum."""
+
+PER_APPLICANT_NAMED = 3
+"""A ``per_applicant_max`` reason names at most this many of the awards that filled the
+organisation's maximum in the round (one more rather than "among them"), and counts them all."""
+
+
+def per_applicant_filled(
+    reason: Reason, funded: Sequence[str], earlier: int, *, count: int | None = None
+) -> Reason:
+    """``reason`` (``reason.cap.per_applicant`` or ``reason.ineligible.per_applicant``, from
+    :meth:`ApplicantTotals.limit_org`) saying what filled the organisation's maximum: ``funded``,
+    the ids of its applications funded before this one in the round, in the order they were
+    funded, and ``earlier``, what it received in earlier rounds of the programme. ``count``: how
+    many were funded before it, when ``funded`` names only the first of them.
+
+    The codes, by what there is to say: ``…_in_round`` (this round's awards: ``funded``, and
+    ``this_round``, their sum), ``…_earlier_and_round`` (and ``earlier``), ``…_earlier`` (earlier
+    rounds only); ``_many`` after the first two when more than :data:`PER_APPLICANT_NAMED` + 1
+    are funded, naming the first few (``funded``) among them all (``count``). ``reason`` itself
+    when there is neither (an amount above the maximum alone). Rounds recorded before keep the
+    two plain codes, whose texts stay as they were.
+    """
+    if not funded and not earlier:
+        return reason
+    code = reason.code
+    if not funded:
+        return _reason(f"{code}_earlier", {**reason.params, "earlier": earlier})
+    already = reason.params["already"]
+    assert isinstance(already, int)
+    if count is None:
+        count = len(funded)
+    # (Built in one step each: a large round cuts thousands.)
+    if earlier:
+        params = {**reason.params, "earlier": earlier, "this_round": already - earlier}
+        code = f"{code}_earlier_and_round"
+    else:
+        params = {**reason.params, "this_round": already}
+        code = f"{code}_in_round"
+    if count <= PER_APPLICANT_NAMED + 1:
+        params["funded"] = list(funded)
+        return _reason(code, params)
+    params["funded"] = list(funded[:PER_APPLICANT_NAMED])
+    params["count"] = count
+    return _reason(f"{code}_many", params)
+
+
+_FILLED_PARAMS = ("earlier", "this_round", "funded", "count")
+
+
+def per_applicant_officer_first(reason: Reason, officer: Sequence[str], earlier: int) -> Reason:
+    """``reason``, one of :data:`PER_APPLICANT_CODES` that a rule gave with the officer's
+    decisions to fund counted as earlier awards (:mod:`tilskudd.rules.overrides`), saying them
+    as what they are: ``officer``, the ids of the organisation's applications the officer funded
+    in this round, come first among those funded before it, and ``earlier`` is what it received
+    in earlier rounds of the programme. ``reason`` itself when it is none of those codes."""
+    if reason.code not in PER_APPLICANT_CODES:
+        return reason
+    kind = reason.code.split(".")[1]
+    params = reason.params
+    funded = params.get("funded")
+    rule_funded = list(funded) if isinstance(funded, list) else []
+    counted = params.get("count")
+    rule_count = counted if isinstance(counted, int) else len(rule_funded)
+    base = _reason(
+        f"reason.{kind}.per_applicant",
+        {k: v for k, v in params.items() if k not in _FILLED_PARAMS},
+    )
+    return per_applicant_filled(
+        base, [*officer, *rule_funded], earlier, count=len(officer) + rule_count
+    )

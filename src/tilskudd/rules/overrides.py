@@ -50,6 +50,7 @@ from tilskudd.errors import OverrideError
 from tilskudd.i18n import Phrase
 from tilskudd.models import Allocation, Application, Decision, Policy, Reason, Status
 from tilskudd.rules.common import (
+    PER_APPLICANT_CODES,
     RANK_PARAMS,
     Caps,
     RankedEntry,
@@ -59,6 +60,7 @@ from tilskudd.rules.common import (
     make_decision,
     make_reason,
     natural_key,
+    per_applicant_officer_first,
     rank_order,
     ranking_basis,
     relabel_reason,
@@ -218,6 +220,25 @@ def _renumber(reason: Reason, ranks: Mapping[int, int], shift: int) -> Reason:
     return reason
 
 
+def _officer_first(
+    reasons: tuple[Reason, ...],
+    officer_of: Mapping[str, Sequence[str]],
+    earlier_by_orgnr: Mapping[str, int],
+) -> tuple[Reason, ...]:
+    """``reasons`` with a ``per_applicant_max`` reason that counted the officer's decisions to
+    fund as earlier awards naming them as this round's (``reasons`` itself when none did)."""
+    for at, reason in enumerate(reasons):
+        if reason.code not in PER_APPLICANT_CODES:
+            continue
+        org = reason.params.get("orgnr")
+        officer = officer_of.get(org) if isinstance(org, str) else None
+        if not officer or not isinstance(org, str):
+            return reasons
+        said = per_applicant_officer_first(reason, officer, earlier_by_orgnr.get(org, 0))
+        return (*reasons[:at], said, *reasons[at + 1 :])
+    return reasons
+
+
 @gc_paused
 def allocate_with_overrides(
     rule: RuleFunction,
@@ -243,11 +264,15 @@ def allocate_with_overrides(
         # (and a group made only of applications the officer decided still has its limits).
         quota_given = Given(tuple((app, funds.get(app.id, 0)) for app in overridden), budget)
     prior = dict(prior_by_orgnr or {})
+    officer_of: dict[str, list[str]] = {}  # organisation -> the ids the officer funded
     if policy.per_applicant_max is not None:
         for app in overridden:
             org = app.organisation
             if org is not None and app.id in funds:
                 prior[org] = prior.get(org, 0) + funds[app.id]
+                officer_of.setdefault(org, []).append(app.id)
+        for ids in officer_of.values():
+            ids.sort(key=natural_key)
     given = sum(funds.values())
     if quota_given is not None:
         result = rule(
@@ -276,6 +301,8 @@ def allocate_with_overrides(
         entry = full.get(d.application_id)
         rank, tied = (entry.rank, entry.tied) if entry is not None else (d.rank, d.tied)
         reasons = d.reasons
+        if officer_of:
+            reasons = _officer_first(reasons, officer_of, prior_by_orgnr or {})
         if moved or shift:
             renumbered = [_renumber(r, ranks, shift) for r in reasons]
             if any(new is not old for new, old in zip(renumbered, reasons, strict=True)):

@@ -94,6 +94,7 @@ from tilskudd.models import Application, Decision, Policy, Quota, Reason
 from tilskudd.money import format_amount
 from tilskudd.registry import REGISTERS, RegistryError, get_register
 from tilskudd.rules.common import (
+    PER_APPLICANT_CODES,
     ApplicantTotals,
     Caps,
     RankedEntry,
@@ -1526,8 +1527,7 @@ class _Search:
 _SHORT_CAUSES = ("per_applicant", "max", "budget")
 _SHORT_IDS = 5
 _CAUSE_OF = {
-    "reason.cap.per_applicant": "per_applicant",
-    "reason.ineligible.per_applicant": "per_applicant",
+    **dict.fromkeys(PER_APPLICANT_CODES, "per_applicant"),
     "reason.quota.max_reached": "max",
     "reason.quota.max_share_reached": "max",
     "reason.quota.max_count_reached": "max",

@@ -102,23 +102,32 @@ def _drop_ties(
         group = by_weight.get(w)
         if group is not None:
             group.append(u)
-    notes = []
-    for group in by_weight.values():
-        if all(dropped[u] for u in group):
-            continue
-        ids = [id_at(units[u]) for u in group]
-        dropped_ids = [i for i, u in zip(ids, group, strict=True) if dropped[u]]
-        notes.append(
-            _ordered_note(
-                "note.proportional.tie_at_min_award",
-                columns,
-                ranked,
-                count=len(group),
-                ids=ids,
-                dropped_ids=dropped_ids,
-            )
-        )
-    return notes
+    return [
+        _tie_at_min_award(group, dropped, units, id_at, columns, ranked)
+        for group in by_weight.values()
+        if not all(dropped[u] for u in group)
+    ]
+
+
+def _tie_at_min_award(
+    group: Sequence[int],
+    dropped: Sequence[bool],
+    units: Sequence[int],
+    id_at: Callable[[int], str],
+    columns: str,
+    ranked: int,
+) -> Reason:
+    """The note on units of equal shares (``group``) of which some dropped below ``min_award``
+    and some stayed: told apart only by the stated order."""
+    ids = [id_at(units[u]) for u in group]
+    return _ordered_note(
+        "note.proportional.tie_at_min_award",
+        columns,
+        ranked,
+        count=len(group),
+        ids=ids,
+        dropped_ids=[i for i, u in zip(ids, group, strict=True) if dropped[u]],
+    )
 
 
 def _ordered_note(code: str, columns: str, ranked: int, **params: ParamValue) -> Reason:
@@ -558,18 +567,7 @@ def _grouped_drop_ties(
         if key in seen or all(grouped.dropped[u] for u in group):
             continue
         seen.add(key)
-        ids = [id_at(units[u]) for u in group]
-        dropped_ids = [id_at(units[u]) for u in group if grouped.dropped[u]]
-        notes.append(
-            _ordered_note(
-                "note.proportional.tie_at_min_award",
-                columns,
-                ranked,
-                count=len(group),
-                ids=ids,
-                dropped_ids=dropped_ids,
-            )
-        )
+        notes.append(_tie_at_min_award(group, grouped.dropped, units, id_at, columns, ranked))
     return notes
 
 

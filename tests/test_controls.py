@@ -5,6 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tilskudd import controls
 from tilskudd.controls import BIDI_CONTROLS, has_hidden, hidden_in, remove_hidden, visible
 
 
@@ -60,3 +61,16 @@ def test_visible_text_has_nothing_left_to_show_and_keeps_the_rest(text: str) -> 
 def test_remove_hidden_leaves_the_name_as_it_reads() -> None:
     assert remove_hidden("Os\u202elo\x1b") == "Oslo"
     assert remove_hidden("Linje1\nLinje2\tx") == "Linje1\nLinje2\tx"
+
+
+def test_visible_in_reaches_every_text_of_nested_data() -> None:
+    # A reason's parameters, or a recorded JSON read back: every text shown, nothing else.
+    data = {"id": "S-1\u202e", "ids": ["A\u202e", 3], "n": 5, "inner": {"x": "\x1b"}, "no": None}
+    assert controls.visible_in(data) == {
+        "id": "S-1<U+202E>",
+        "ids": ["A<U+202E>", 3],
+        "n": 5,
+        "inner": {"x": "<U+001B>"},
+        "no": None,
+    }
+    assert controls.visible_in("plain") == "plain"

@@ -19,9 +19,9 @@ zero-width space, a BOM inside the text), which the id and amount readers drop t
 from __future__ import annotations
 
 import re
-from typing import Final
+from typing import Any, Final
 
-__all__ = ["BIDI_CONTROLS", "has_hidden", "hidden_in", "remove_hidden", "visible"]
+__all__ = ["BIDI_CONTROLS", "has_hidden", "hidden_in", "remove_hidden", "visible", "visible_in"]
 
 BIDI_CONTROLS: Final = (
     "\u061c\u200e\u200f"  # Arabic letter mark, left-to-right and right-to-left marks
@@ -54,6 +54,19 @@ def visible(text: str) -> str:
     if text.isprintable():
         return text
     return _HIDDEN.sub(_code, text)
+
+
+def visible_in(data: Any) -> Any:
+    """``data`` (text, or lists and dicts of it, as a reason's parameters or JSON read back
+    from the ledger hold it) with every text in it as :func:`visible` shows it; anything else
+    as it is."""
+    if type(data) is str:
+        return visible(data)
+    if type(data) is list:
+        return [visible_in(v) for v in data]
+    if type(data) is dict:
+        return {k: visible_in(v) for k, v in data.items()}
+    return data
 
 
 def hidden_in(text: str) -> tuple[str, ...]:

@@ -63,7 +63,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 from tilskudd import __version__, clock
-from tilskudd.controls import visible
+from tilskudd.controls import visible, visible_in
 from tilskudd.currency import CODES, NOK, amounts_in
 from tilskudd.errors import (
     AmendmentBeyondPolicyError,
@@ -351,19 +351,9 @@ _APPLICANTS_TEXT: Final = ("application_id", "orgnr", "applicant", "project", "c
 tilskudd showed bidi controls and control characters as their codes holds them as typed, and
 the ledger, hash-chained, is never rewritten: every reading of an award for a person, and every
 comparison with an applications sheet (read so since), takes them through
-:func:`~tilskudd.controls.visible`, as :func:`_shown` takes the reasons and the typed cells.
-:meth:`Ledger.verify_chain` alone reads the rows as recorded."""
-
-
-def _shown(data: Any) -> Any:
-    """Recorded data with its text as every output shows it (:data:`_APPLICANTS_TEXT`)."""
-    if isinstance(data, str):
-        return visible(data)
-    if isinstance(data, list):
-        return [_shown(v) for v in data]
-    if isinstance(data, dict):
-        return {k: _shown(v) for k, v in data.items()}
-    return data
+:func:`~tilskudd.controls.visible`, and the reasons through
+:func:`~tilskudd.controls.visible_in`. :meth:`Ledger.verify_chain` alone reads the rows as
+recorded."""
 
 
 def _entry(kind: str, seq: int, values: Mapping[str, Any]) -> dict[str, Any]:
@@ -778,8 +768,8 @@ class AwardRecord:
     @property
     def reasons(self) -> list[dict[str, Any]]:
         """The decision's reasons: ``{"code": ..., "params": {...}}`` each, the text in them as
-        every output shows it (:func:`_shown`)."""
-        return list(_shown(_recorded(self.reasons_json, list, "awards.reasons")))
+        every output shows it (:func:`~tilskudd.controls.visible_in`)."""
+        return list(visible_in(_recorded(self.reasons_json, list, "awards.reasons")))
 
     @property
     def current(self) -> int:

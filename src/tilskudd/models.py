@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Any, Literal, NamedTuple, TypeVar
+from typing import Annotated, Any, Literal, NamedTuple, TypeVar, cast
 
 from pydantic import (
     BaseModel,
@@ -30,7 +30,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from tilskudd.controls import visible
+from tilskudd.controls import visible, visible_in
 from tilskudd.currency import NOK, parse_currency
 from tilskudd.i18n import sheet_reference
 from tilskudd.money import INVISIBLE, MAX_AMOUNT
@@ -144,19 +144,11 @@ class Issue(_Frozen):
     @field_validator("params")
     @classmethod
     def _params_visible(cls, params: dict[str, ParamValue]) -> dict[str, ParamValue]:
-        return {k: _visible_param(v) for k, v in params.items()}
+        return cast(dict[str, ParamValue], visible_in(params))
 
     @property
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
-
-
-def _visible_param(value: ParamValue) -> ParamValue:
-    if type(value) is str:
-        return visible(value)
-    if type(value) is list:
-        return [visible(v) for v in value]
-    return value
 
 
 class Application(_Frozen):

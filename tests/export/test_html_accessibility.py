@@ -16,8 +16,10 @@ from pathlib import Path
 import pytest
 
 from tilskudd.export.html import _CSS, render
+from tilskudd.i18n import get
 from tilskudd.models import Policy, Quota, RoundResult
 from tilskudd.pipeline import read_applications, run_round
+from tilskudd.publication import build
 
 # Elements without an end tag; SVG elements written self-closed (<rect/>) come through
 # handle_startendtag.
@@ -249,3 +251,48 @@ def test_aria_label_only_where_a_screen_reader_reads_it_and_the_shared_mark_in_w
     assert (
         '<span class="visually-hidden"> (samarbeidsprosjekt, beløpet telles én gang)</span>' in html
     )
+
+
+class _ChartText(HTMLParser):
+    """The text of the chart's title and description: what a screen reader reads for an SVG
+    with ``role="img"``, whose own text elements it does not read."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.named: dict[str, str] = {}
+        self.labelledby: list[str] = []
+        self._in: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "svg":
+            self.labelledby = (found.get("aria-labelledby") or "").split()
+        elif tag in {"title", "desc"} and found.get("id"):
+            self._in = found["id"]
+            self.named[self._in or ""] = ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in {"title", "desc"}:
+            self._in = None
+
+    def handle_data(self, data: str) -> None:
+        if self._in is not None:
+            self.named[self._in] += data
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_the_chart_gives_each_countys_amount_and_projects_in_words(
+    small_round: Callable[..., RoundResult], lang: str
+) -> None:
+    """WCAG 1.1.1: the chart's text alternative carries what the chart shows. A screen reader
+    reads an SVG with role="img" by its name (aria-labelledby), not its text elements, and the
+    amounts per county are in no table of the page."""
+    result = small_round()
+    pub = build(result, lang)
+    assert len(pub.per_county) > 1
+    chart = _ChartText()
+    chart.feed(render(result, lang=lang))
+    name = " ".join(chart.named[ref] for ref in chart.labelledby)
+    for bar in pub.per_county:
+        projects = get(lang)("summary.projects", n=bar.projects)
+        assert f"{bar.name}: {pub.money(bar.awarded)}, {projects}" in name, bar

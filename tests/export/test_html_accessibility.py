@@ -296,3 +296,39 @@ def test_the_chart_gives_each_countys_amount_and_projects_in_words(
     for bar in pub.per_county:
         projects = get(lang)("summary.projects", n=bar.projects)
         assert f"{bar.name}: {pub.money(bar.awarded)}, {projects}" in name, bar
+
+
+def _rule(selector: str, css: str = _CSS) -> str:
+    found = re.search(rf"(?m)^\s*{re.escape(selector)} \{{([^}}]*)\}}", css)
+    assert found is not None, selector
+    return found.group(1)
+
+
+def test_the_chart_keeps_its_text_size_on_a_narrow_screen_and_scrolls_in_its_own_box(
+    small_round: Callable[..., RoundResult],
+) -> None:
+    """WCAG 1.4.4 and 1.4.10: at 320 CSS pixels (400 % zoom) a chart scaled to the page's width
+    would set its labels at 13 × 272 / 780 ≈ 4.5 px. The chart is never narrower than its own
+    width (its labels at their size), and scrolls sideways in a box of its own, which takes
+    keyboard focus and is named by the section's heading; the page itself does not scroll."""
+    html = render(small_round(), lang="nb")
+    page = _parse(html)
+    svg = next((attrs, stack) for tag, attrs, stack in page.tags if tag == "svg")
+    attrs, stack = svg
+    width = float((attrs["viewbox"] or "").split()[2])  # the parser lowers names
+    assert stack[-1] == "div"
+    boxes = [a for a in page.named("div") if "chart-scroll" in (a.get("class") or "").split()]
+    assert len(boxes) == 1
+    assert boxes[0]["role"] == "region"
+    assert boxes[0]["tabindex"] == "0"
+    heading = next(a for a in page.named("h2") if a.get("id") == boxes[0]["aria-labelledby"])
+    assert heading["id"] == "per-county-h"
+    assert "overflow-x: auto" in _rule(".table-scroll, .chart-scroll")
+    assert "outline" in _rule(".table-scroll:focus-visible, .chart-scroll:focus-visible")
+    svg_rule = _rule("figure svg")
+    min_width = re.search(r"min-width: ([0-9.]+)rem;", svg_rule)
+    assert min_width is not None
+    assert float(min_width.group(1)) * 16 >= width  # 1rem is 16 px by default
+    # Printed, the chart fits the A4 page's width as before.
+    printed = _CSS[_CSS.index("@media print") :]
+    assert "min-width: 0" in _rule("figure svg", printed)

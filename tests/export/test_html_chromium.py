@@ -129,15 +129,12 @@ def test_chromium_prints_the_page_on_a4_with_the_lists(
     assert sum(1 for t in texts if "Søker" in t and "Tildelt" in t) >= 3
 
 
-def test_the_page_reflows_at_320_css_pixels_without_scrolling_sideways(
-    small_round: Callable[..., RoundResult], tmp_path: Path
-) -> None:
-    """WCAG 1.4.10 (Reflow): at 320 CSS pixels wide, what 1280 pixels at 400 % zoom gives, the
-    page does not scroll sideways; a wide table scrolls in its own box. The page is shown in a
-    320 px frame (headless Chromium keeps its window at least 500 px wide) and reports its width
-    to the frame's parent, whose DOM is dumped."""
+def _widths_at_320(result: RoundResult, tmp_path: Path) -> tuple[int, int]:
+    """The page's width and the viewport's, with the page shown in a 320 px frame (headless
+    Chromium keeps its window at least 500 px wide) that reports them to the frame's parent,
+    whose DOM is dumped."""
     page = tmp_path / "tildeling.html"
-    write(small_round(), page, lang="nb")
+    write(result, page, lang="nb")
     probe = (
         "<script>addEventListener('load', () => parent.postMessage("
         "document.documentElement.scrollWidth + 'x' + innerWidth, '*'))</script>"
@@ -160,6 +157,27 @@ def test_the_page_reflows_at_320_css_pixels_without_scrolling_sideways(
     assert dumped.returncode == 0, dumped.stderr[-2000:]
     found = re.search(r'data-width="(\d+)x(\d+)"', dumped.stdout)
     assert found is not None, dumped.stdout[-2000:]
-    scroll, viewport = int(found.group(1)), int(found.group(2))
+    return int(found.group(1)), int(found.group(2))
+
+
+def test_the_page_reflows_at_320_css_pixels_without_scrolling_sideways(
+    small_round: Callable[..., RoundResult], tmp_path: Path
+) -> None:
+    """WCAG 1.4.10 (Reflow): at 320 CSS pixels wide, what 1280 pixels at 400 % zoom gives, the
+    page does not scroll sideways; a wide table scrolls in its own box."""
+    scroll, viewport = _widths_at_320(small_round(), tmp_path)
+    assert viewport == 320
+    assert scroll <= viewport
+
+
+def test_a_long_word_from_the_officer_wraps_rather_than_widen_the_page(
+    small_round: Callable[..., RoundResult], tmp_path: Path
+) -> None:
+    """A funder, programme or round named by a word longer than a phone's width (a web
+    address, a name joined with underscores) is broken where it would run past the page's
+    edge, instead of making the whole page scroll sideways at 320 CSS pixels."""
+    long = "https://www.kommune.no/tilskudd/digitalisering_og_innovasjon_i_kommunene_2026"
+    result = small_round(funder=long, programme=long.upper(), round=long[8:])
+    scroll, viewport = _widths_at_320(result, tmp_path)
     assert viewport == 320
     assert scroll <= viewport

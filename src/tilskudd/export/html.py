@@ -32,7 +32,7 @@ _CSS = """
 * { box-sizing: border-box; }
 html { font-family: -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial,
   "Liberation Sans", sans-serif; color: var(--ink); background: #fff; line-height: 1.45; }
-body { margin: 0; }
+body { margin: 0; overflow-wrap: break-word; }
 .wrap { max-width: 62rem; margin: 0 auto; padding: 0 1.5rem; }
 .masthead { background: var(--band); color: #fff; padding: 2rem 0 1.6rem;
   border-bottom: 6px solid var(--accent); }

@@ -18,9 +18,12 @@ Latin-1 and cannot show the Sámi letters of names such as Kárášjohka.
 
 For assistive technology the document carries its title (shown in the reader's window), its
 language, the funder as author, the summary sentence as subject, and a bookmark for each
-section. It is not a tagged PDF: fpdf2 2.8 builds a structure tree only for images, links and
-styled section titles, not for paragraphs or tables, so a screen reader gets the text in drawing
-order without table structure. The HTML page is the accessible version of the list.
+section. It is not a tagged PDF: fpdf2 (2.8.9) builds a structure tree only for images with
+alternative text, links and styled section titles, flat under /Document and typed /Figure or
+/Link, through internal methods; it has no public API to tag headings, paragraphs or tables. So
+the document claims no tags (no /MarkInfo), and draws its text in reading order, each table
+row by row and cell by cell, which is the order a screen reader gets it in. The HTML page is
+the accessible version of the list.
 """
 
 from __future__ import annotations

@@ -332,3 +332,47 @@ def test_the_chart_keeps_its_text_size_on_a_narrow_screen_and_scrolls_in_its_own
     # Printed, the chart fits the A4 page's width as before.
     printed = _CSS[_CSS.index("@media print") :]
     assert "min-width: 0" in _rule("figure svg", printed)
+
+
+_FOCUSABLE = {"a", "button", "input", "select", "textarea"}
+
+
+def test_the_first_keyboard_stop_is_the_contents_list_inside_main(
+    pages: list[tuple[str, str]],
+) -> None:
+    """WCAG 2.4.1: nothing focusable comes before the page's content (the masthead has no
+    links), and the first Tab stop is the contents list, whose links lead to each section of a
+    long page; so the page needs no skip link to bypass anything."""
+    for _, html in pages:
+        page = _parse(html)
+        focusable = [
+            (tag, attrs, stack)
+            for tag, attrs, stack in page.tags
+            if (tag in _FOCUSABLE and (tag != "a" or "href" in attrs)) or "tabindex" in attrs
+        ]
+        tag, _, stack = focusable[0]
+        assert "main" in stack
+        assert "header" not in stack
+        if page.named("nav"):
+            assert tag == "a"
+            assert stack[stack.index("main") + 1] == "nav"
+            links = [a["href"] for t, a, s in page.tags if t == "a" and "nav" in s]
+            sections = {a.get("id") for a in page.named("section")}
+            assert {(href or "").removeprefix("#") for href in links} <= sections
+
+
+def test_the_chart_bars_and_the_focus_outline_have_3_to_1_contrast(
+    small_round: Callable[..., RoundResult],
+) -> None:
+    """WCAG 1.4.11: the chart's bars and axis, which carry its information, and the focus
+    outline of a scrolling box stand out at least 3:1 from the white page."""
+    html = render(small_round(), lang="nb")
+    chart = html[html.index("<svg") : html.index("</svg>")]
+    graphics = set(re.findall(r'(?:fill|stroke)="(#[0-9a-f]{6})"', chart))
+    assert graphics
+    outline = re.search(r"outline: 3px solid var\(--([a-z]+)\)", _CSS)
+    assert outline is not None
+    colours = {*graphics, _colours()[outline.group(1)]}
+    assert {
+        c: round(contrast(c, "#ffffff"), 2) for c in colours if contrast(c, "#ffffff") < 3
+    } == {}

@@ -719,3 +719,14 @@ def test_a_quotas_amounts_are_read_in_the_rounds_currency(tmp_path: Path) -> Non
         "counts in EUR"
     ) in str(caught.value)
     assert "«10 000 kr» er et beløp i kroner, men runden regner i EUR" in caught.value.text("nb")
+
+
+def test_a_setting_quoted_in_its_error_shows_a_control_character_as_its_code(
+    tmp_path: Path,
+) -> None:
+    path = write(tmp_path, 'max_share_of_cost = "20\u202e %"\nround_to = "1\u202e000"\n')
+    with pytest.raises(PolicyError) as caught:
+        load_policy(path)
+    assert "round_to: '1<U+202E>000' is not an amount" in str(caught.value)
+    assert "max_share_of_cost: «20<U+202E> %» er ikke en prosentsats" in caught.value.text("nb")
+    assert "\u202e" not in str(caught.value) + caught.value.text("nb")

@@ -106,6 +106,14 @@ class Location(_Frozen):
     column: str | None = Field(default=None, description="column letter(s), e.g. 'F'")
     header: str | None = Field(default=None, description="the column's header text in the file")
 
+    # Where a problem is, for people and the programs that show it (check's and allocate's
+    # JSON): the file's, the sheet's and the header's names as every output shows text, a
+    # bidi control or control character as its code. Never used to open or find anything.
+    @field_validator("file", "sheet", "header")
+    @classmethod
+    def _names_visible(cls, name: str | None) -> str | None:
+        return None if name is None else visible(name)
+
     @property
     def cell(self) -> str:
         """The cell reference as a spreadsheet user writes it: ``Søknader!F12``, ``row 12``."""

@@ -956,6 +956,7 @@ def test_a_long_text_is_whole_when_not_a_terminal(round_result: RoundResult) -> 
         "カタカナ " * 100,  # wide letters and a narrow space
         "👩\u200d👩\u200d👧" * 200,  # an emoji of three joined: 2 columns
         "Prosjekt 🎭 " * 60,
+        "♻\ufe0f" * 200,  # ♻ with U+FE0F, shown as an emoji: 2 columns
     ],
 )
 def test_a_long_text_is_cut_to_the_columns_the_terminal_shows_it_in(text: str) -> None:

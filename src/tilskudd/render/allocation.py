@@ -483,30 +483,31 @@ def cut_long(text: str, at: int) -> str:
     if cell_len(text) <= at:
         return text
     room = at - 1
-    for start, _end, width in _graphemes(text):
-        room -= width
+    for start, end in _graphemes(text):
+        # A grapheme of several characters (♻ and U+FE0F, which makes it an emoji two columns
+        # wide) measured whole, as rich measures it when it lays the table out.
+        room -= (
+            get_character_cell_size(text[start]) if end - start == 1 else cell_len(text[start:end])
+        )
         if room < 0:
             return text[:start].rstrip() + "…"
     return text  # no wider than ``at`` as its graphemes are counted
 
 
-def _graphemes(text: str) -> Iterator[tuple[int, int, int]]:
-    """Where each grapheme of ``text`` starts and ends, and the columns it takes: a character
-    the terminal gives no column (a combining accent, a variation selector) kept with the one
-    before it, and the character after a zero-width joiner (U+200D, in 👩‍👧) too."""
-    start, width, joined = 0, 0, False
+def _graphemes(text: str) -> Iterator[tuple[int, int]]:
+    """Where each grapheme of ``text`` starts and ends: a character the terminal gives no
+    column (a combining accent, a variation selector) kept with the one before it, and the
+    character after a zero-width joiner (U+200D, in 👩‍👧) too."""
+    start, joined = 0, False
     for at, character in enumerate(text):
-        size = get_character_cell_size(character)
-        if at and (joined or size == 0):
-            if joined:
-                width = max(width, size)  # 👩 + U+200D + 👧: one glyph, two columns
+        if at and (joined or get_character_cell_size(character) == 0):
             joined = character == _JOINER
             continue
         if at:
-            yield start, at, width
-        start, width, joined = at, size, character == _JOINER
+            yield start, at
+        start, joined = at, character == _JOINER
     if text:
-        yield start, len(text), width
+        yield start, len(text)
 
 
 def budget_line(summary: RoundSummary, lang: str) -> str:

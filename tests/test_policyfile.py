@@ -719,3 +719,53 @@ def test_a_quotas_amounts_are_read_in_the_rounds_currency(tmp_path: Path) -> Non
         "counts in EUR"
     ) in str(caught.value)
     assert "«10 000 kr» er et beløp i kroner, men runden regner i EUR" in caught.value.text("nb")
+
+
+_QUOTAS_WITH_CONTROLS = (
+    '[policy]\nrule = "ranked"\n\n'
+    '[[policy.quotas]]\nby = "county"\nvalue = "Os\u202elo"\nmax_share = "30 %"\n\n'
+    '[[policy.quotas]]\nby = "category"\nvalue = "Sk\u2066ole"\nmax_count = 2\n\n'
+    '[[policy.quotas]]\nby = "county"\nvalue = "Fin\\u001bmark"\nmin_amount = "100 000"\n'
+)
+
+
+def test_a_place_with_a_bidi_control_or_control_character_in_a_policy_file_is_refused(
+    tmp_path: Path,
+) -> None:
+    """ "Os\u202elo" is not read as Oslo, nor a category with a control matched to nothing,
+    without a word: each is an error at its line, the character shown as its code."""
+    with pytest.raises(PolicyError) as caught:
+        load_policy(write(tmp_path, _QUOTAS_WITH_CONTROLS))
+    said = str(caught.value).splitlines()
+    assert len(said) == 3
+    assert said[0].startswith(f"{tmp_path / 'policy.toml'}, line 6: quotas[1].value: ")
+    assert "'Os<U+202E>lo' holds a character" in said[0]
+    assert "(U+202E:" in said[0]
+    assert said[1].startswith(f"{tmp_path / 'policy.toml'}, line 11: quotas[2].value: ")
+    assert "'Sk<U+2066>ole'" in said[1]
+    assert said[2].startswith(f"{tmp_path / 'policy.toml'}, line 16: quotas[3].value: ")
+    assert "'Fin<U+001B>mark'" in said[2]
+    norwegian = caught.value.text("nb")
+    assert "linje 6: quotas[1].value: «Os<U+202E>lo» har et tegn" in norwegian
+    assert "slett det i filen" in norwegian
+    for text in (str(caught.value), norwegian):
+        assert not any(c in text for c in "\u202e\u2066\x1b"), repr(text)
+
+
+def test_a_quota_recorded_with_a_control_character_is_read_as_recorded() -> None:
+    """A round committed before the check is re-run as it was allocated, not refused."""
+    recorded = Policy.from_record(
+        {"quotas": [{"by": "category", "value": "Sk\u2066ole", "max_count": 2}]}
+    )
+    assert recorded.quotas[0].value == "Sk\u2066ole"
+
+
+def test_a_setting_quoted_in_its_error_shows_a_control_character_as_its_code(
+    tmp_path: Path,
+) -> None:
+    path = write(tmp_path, 'max_share_of_cost = "20\u202e %"\nround_to = "1\u202e000"\n')
+    with pytest.raises(PolicyError) as caught:
+        load_policy(path)
+    assert "round_to: '1<U+202E>000' is not an amount" in str(caught.value)
+    assert "max_share_of_cost: «20<U+202E> %» er ikke en prosentsats" in caught.value.text("nb")
+    assert "\u202e" not in str(caught.value) + caught.value.text("nb")

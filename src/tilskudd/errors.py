@@ -17,6 +17,8 @@ from enum import IntEnum
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from tilskudd.controls import visible
+
 if TYPE_CHECKING:
     from decimal import Decimal
 
@@ -61,7 +63,9 @@ class TilskuddError(Exception):
                 from tilskudd.i18n import get
 
                 message = get("en").render(key, params)
-        super().__init__(*(() if message is None else (message,)))
+        # A file's or a sheet's name, a cell or a setting quoted in it is shown as every output
+        # shows applicants' text: a bidi control or control character as its code.
+        super().__init__(*(() if message is None else (visible(message),)))
 
     def text(self, lang: str = "en") -> str:
         """The message in ``lang`` (``nb`` or ``en``); ``str(exc)`` when it has no key, or
@@ -74,7 +78,7 @@ class TilskuddError(Exception):
             translator = get(lang)
         except KeyError:
             return str(self)
-        return translator.render(self.key, self.params)
+        return visible(translator.render(self.key, self.params))
 
 
 def _has_catalogue(lang: str) -> bool:
@@ -179,7 +183,7 @@ class _LinesError(TilskuddError):
             return super().text(lang)
         if not _has_catalogue(lang):
             return str(self)
-        return "\n".join(line.render(lang) for line in self.lines)
+        return visible("\n".join(line.render(lang) for line in self.lines))
 
 
 class PolicyError(_LinesError, UsageError):
@@ -261,7 +265,7 @@ class ProblemsError(TilskuddError):
             return super().text(lang)
         if not _has_catalogue(lang):
             return str(self)
-        return self._render(lang)
+        return visible(self._render(lang))
 
     def _render(self, lang: str) -> str:
         from tilskudd.i18n import get

@@ -48,6 +48,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, Literal
 
+from tilskudd.controls import visible
 from tilskudd.currency import NOK, amount_unit, amounts_in
 from tilskudd.errors import PolicyError, UsageError
 from tilskudd.i18n import Phrase, as_sentence, get
@@ -259,7 +260,9 @@ def _unknown(application_id: str, result: RoundResult) -> UsageError:
     near += [
         i for i in difflib.get_close_matches(application_id, ids, n=5, cutoff=0.5) if i not in near
     ]
-    source = Phrase("output.error.in_file", file=result.source.file) if result.source else ""
+    source = (
+        Phrase("output.error.in_file", file=visible(result.source.file)) if result.source else ""
+    )
     if not near:
         first = ", ".join(sorted(ids, key=natural_key)[:5])
         more = " …" if len(ids) > 5 else ""

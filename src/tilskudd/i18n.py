@@ -56,6 +56,7 @@ from importlib import resources
 from typing import Any
 
 from tilskudd._flat import flat_catalogue
+from tilskudd.controls import visible
 from tilskudd.currency import NOK, amount_unit, shown
 from tilskudd.money import format_amount
 
@@ -419,8 +420,11 @@ def sheet_reference(sheet: str) -> str:
     (:attr:`tilskudd.models.Location.cell`) and in every message, whose catalogue writes a
     sheet's name as ``{sheet:sheet}`` and a list of them as ``{sheets:sheets}``. So is one
     that Excel quotes though it is letters and digits (``'A1'!B3``, ``'2024'!B3``,
-    ``'TRUE'!B3``, :func:`_read_as_other`): bare, ``A1!B3`` would read as two cells.
+    ``'TRUE'!B3``, :func:`_read_as_other`): bare, ``A1!B3`` would read as two cells. A bidi
+    control or control character in the name is shown as its code (``'Søknader<U+202E>'``),
+    as in applicants' text (:mod:`tilskudd.controls`): the name is never used to find the sheet.
     """
+    sheet = visible(sheet)
     letters = sheet.replace("_", "")
     if sheet and (letters.isalnum() or not letters) and not _read_as_other(sheet):
         return sheet  # letters, digits and underscores ("_" alone too, as Excel writes it)

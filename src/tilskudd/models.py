@@ -30,7 +30,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from tilskudd.controls import visible, visible_in
+from tilskudd.controls import has_hidden, hidden_in, visible, visible_in
 from tilskudd.currency import NOK, parse_currency
 from tilskudd.i18n import sheet_reference
 from tilskudd.money import INVISIBLE, MAX_AMOUNT
@@ -105,6 +105,14 @@ class Location(_Frozen):
     )
     column: str | None = Field(default=None, description="column letter(s), e.g. 'F'")
     header: str | None = Field(default=None, description="the column's header text in the file")
+
+    # Where a problem is, for people and the programs that show it (check's and allocate's
+    # JSON): the file's, the sheet's and the header's names as every output shows text, a
+    # bidi control or control character as its code. Never used to open or find anything.
+    @field_validator("file", "sheet", "header")
+    @classmethod
+    def _names_visible(cls, name: str | None) -> str | None:
+        return None if name is None else visible(name)
 
     @property
     def cell(self) -> str:
@@ -467,10 +475,21 @@ class Quota(_Frozen):
 
     @field_validator("value", mode="before")
     @classmethod
-    def _value_text(cls, value: Any) -> Any:
+    def _value_text(cls, value: Any, info: ValidationInfo) -> Any:
         # A county number written as a TOML integer (3) is the county "03".
         if isinstance(value, int) and not isinstance(value, bool):
             return str(value)
+        if isinstance(value, str) and has_hidden(value) and not _is_recorded(info):
+            # "Os\u202elo" would be read as Oslo, or a category match nothing, without a word;
+            # the group a limit is on is the officer's to write plainly (tilskudd.controls).
+            # Kept as recorded in a committed round, which is re-run as it was allocated.
+            characters = list(hidden_in(value))
+            raise setting_problem(
+                "policy.error.hidden_characters",
+                value=visible(value.strip()),
+                characters=characters,
+                count=len(characters),
+            )
         return value.strip() if isinstance(value, str) else value
 
     @field_validator("min_amount", "max_amount", mode="before")

@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from pathlib import PureWindowsPath
 
 from tilskudd import clock
+from tilskudd.controls import visible
 from tilskudd.currency import amount_unit, shown
 from tilskudd.i18n import Phrase, format_date, format_number, get
 from tilskudd.models import (
@@ -891,8 +892,10 @@ def published_name(file: str) -> str:
     The file is recorded as given on the command line, and that may be a path through the
     officer's own folders (``C:\\Users\\kari.nordmann\\...``), which is no one else's business;
     the name and the SHA-256 say which file it was. Either kind of slash separates folders.
+    A bidi control or control character in the name is shown as its code, as in applicants'
+    text (:mod:`tilskudd.controls`).
     """
-    return PureWindowsPath(file).name or file
+    return visible(PureWindowsPath(file).name or file)
 
 
 OFFICER_NOTES = (

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Protocol
 
+from tilskudd.controls import visible
 from tilskudd.currency import shown
 from tilskudd.models import Application, Issue, RejectedRow, Severity
 from tilskudd.summary import BudgetCheck
@@ -132,8 +133,9 @@ def check_to_json(
     issues = sorted_issues(checked.issues)
     errors = sum(1 for i in issues if i.severity is Severity.ERROR)
     return {
-        "file": checked.file,
-        "sheet": checked.sheet,
+        # As the first line of check's report names them (tilskudd.controls).
+        "file": visible(checked.file),
+        "sheet": None if checked.sheet is None else visible(checked.sheet),
         "header_row": checked.header_row,
         "valid": errors == 0 and not (strict and len(issues) > errors),
         "counts": {

@@ -8,6 +8,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
 from rich.console import Console
 
 from tilskudd.models import (
@@ -26,6 +27,7 @@ from tilskudd.render.allocation import (
     _COLUMNS,
     choose_columns,
     column_widths,
+    cut_long,
     render_budget_check,
     render_result,
 )
@@ -945,6 +947,48 @@ def test_a_long_text_is_whole_when_not_a_terminal(round_result: RoundResult) -> 
     text = render(_with_a_long_title(round_result, title), lang="en")
     assert text.count("Ord") == 2_500
     assert "cut here" not in text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "漢字" * 200,  # 400 characters, 800 columns
+        "カタカナ " * 100,  # wide letters and a narrow space
+        "👩\u200d👩\u200d👧" * 200,  # an emoji of three joined: 2 columns
+        "Prosjekt 🎭 " * 60,
+        "♻\ufe0f" * 200,  # ♻ with U+FE0F, shown as an emoji: 2 columns
+    ],
+)
+def test_a_long_text_is_cut_to_the_columns_the_terminal_shows_it_in(text: str) -> None:
+    cut = cut_long(text, 300)
+    assert cut.endswith("…")
+    assert 295 <= cell_len(cut) <= 300  # not 600 columns, nor half of what there is room for
+    assert text.startswith(cut[:-1])
+    assert not cut[:-1].endswith("\u200d")  # an emoji joined with U+200D is never split
+
+
+def test_a_combining_accent_takes_no_column_and_stays_with_its_letter() -> None:
+    # "é" written as e + U+0301, as a Mac keeps it: 250 letters in 500 characters.
+    accented = "e\u0301" * 250
+    assert cut_long(accented, 300) == accented
+    cut = cut_long("e\u0301" * 400, 300)
+    assert cut == "e\u0301" * 299 + "…"
+
+
+def test_a_text_of_narrow_characters_is_cut_as_before() -> None:
+    assert cut_long("a" * 300, 300) == "a" * 300
+    assert cut_long("ab " * 200, 300) == ("ab " * 100)[:299].rstrip() + "…"
+
+
+def test_a_title_of_wide_characters_is_cut_by_its_width_in_the_terminal(
+    round_result: RoundResult,
+) -> None:
+    title = "漢" * 200  # 200 characters, 400 columns: wider than a text is shown
+    console = Console(file=StringIO(), width=200, force_terminal=True, color_system=None)
+    render_result(console, _with_a_long_title(round_result, title), lang="en")
+    text = console.file.getvalue()  # type: ignore[attr-defined]
+    assert text.count("漢") == 149  # 298 columns and …
+    assert "cut here" in " ".join(text.split())
 
 
 def test_a_text_of_a_few_hundred_characters_is_whole_in_the_terminal(

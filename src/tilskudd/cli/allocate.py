@@ -61,6 +61,7 @@ from tilskudd.cli.round_options import (
     WeightOpt,
     setup_gathered,
 )
+from tilskudd.controls import visible
 from tilskudd.currency import amounts_in
 from tilskudd.errors import ExitCode, UsageError
 
@@ -647,5 +648,5 @@ def allocate(
         else:
             plan.not_committed(language)
         if output is not None:
-            out.print(get(language)("cli.wrote", path=str(output), format=used))
+            out.print(get(language)("cli.wrote", path=visible(str(output)), format=used))
             _say_changes(result, output, used, language, as_decided=as_decided)

@@ -27,6 +27,7 @@ from typing import IO, TYPE_CHECKING, Annotated, Any, cast
 import typer
 
 from tilskudd.collector import collector_paused
+from tilskudd.controls import visible
 from tilskudd.errors import ExitCode, TilskuddError, UsageError
 
 if TYPE_CHECKING:
@@ -550,6 +551,9 @@ def print_error(
         text += f"\n  {_said('cli.usage.label', lang)}: {usage}"
     if hint:
         text += f"\n  {_said('cli.hint_label', lang)}: {hint}"
+    # Printed as it is, not through rich: a name typed with an escape or a bidi control in it
+    # (a file's, a sheet's, an option's value) is shown as its code (tilskudd.controls).
+    text = visible(text)
     try:
         print(text, file=sys.stderr, flush=True)
     except BrokenPipeError:  # `2>&1 | head`: the reader has gone, and the exit code says it

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tilskudd.controls import visible
 from tilskudd.errors import PolicyError, UsageError
 
 if TYPE_CHECKING:
@@ -302,4 +303,4 @@ def run_compare(
 
         check_output_path(output, inputs=inputs, force=force)
         write(comparison, output, lang=lang, name=Path(checked.file).name, comment=checked.comment)
-        out.print(t("cli.wrote", path=str(output), format="xlsx"))
+        out.print(t("cli.wrote", path=visible(str(output)), format="xlsx"))

@@ -34,6 +34,7 @@ from tilskudd.cli.common import (
     resolve_currency,
     resolve_lang,
 )
+from tilskudd.controls import visible
 from tilskudd.errors import AmendmentBeyondPolicyError, ExitCode, UsageError
 
 if TYPE_CHECKING:
@@ -475,7 +476,6 @@ def history(
     # The ledger's currency, once known, for every amount said (errors too: outside guard).
     with contextlib.ExitStack() as in_currency, guard(debug):
         from tilskudd import ledger as ledger_module
-        from tilskudd.controls import visible
         from tilskudd.currency import amounts_in
         from tilskudd.i18n import get
         from tilskudd.wording import (
@@ -935,7 +935,7 @@ def verify(
                 if noted is not None and noted[0]:
                     _out(f"{t('severity.warning')}: {noted[1].render(language)}")
                 report = verify_round(opened, found, commit, input_path=input_file)
-                shown = report.input_path or commit.input_file or "?"
+                shown = visible(report.input_path or commit.input_file or "?")
                 if report.problem is not None:
                     failed = True
                     problem = report.problem_phrase or report.problem
@@ -1055,7 +1055,7 @@ def export(
         assert output is not None
         used = ledger_module.export(path, output, lang=language, force=force, programme=found)
         t = get(language)
-        _out(t("cli.wrote", path=str(output), format=used))
+        _out(t("cli.wrote", path=visible(str(output)), format=used))
         # Said for the CSV too, whose rows are the decisions alone: a total row among them
         # would be summed with them.
         summary = ledger_module.frame_summary(path, found)
@@ -1220,7 +1220,7 @@ class RoundPlan:
             difference = Phrase(
                 "ledger.error.rerun_input",
                 path=str(file),
-                committed_file=done.input_path or done.input_file or "?",
+                committed_file=visible(done.input_path or done.input_file or "?"),
                 actual=sha256[:12],
                 recorded=done.input_sha256[:12],
             )

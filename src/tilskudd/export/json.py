@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from tilskudd.collector import collector_paused
+from tilskudd.controls import visible
 from tilskudd.export.atomic import atomic_write
 from tilskudd.jsondata import change_data, plain, reason_data
 from tilskudd.models import Application, AwardChange, Decision, Issue, RejectedRow, RoundResult
@@ -216,9 +217,11 @@ def to_data(result: RoundResult, *, lang: str = "en") -> dict[str, Any]:
     source = None
     if result.source is not None:
         source = {
-            "file": result.source.file,
+            # The names as every output shows text (tilskudd.controls); the round's records
+            # keep them as given, to read the file again.
+            "file": visible(result.source.file),
             "sha256": result.source.sha256,
-            "sheet": result.source.sheet,
+            "sheet": None if result.source.sheet is None else visible(result.source.sheet),
             "header_row": result.source.header_row,
             # The file's own comment on the data (a pabulib META's), whole; null: none.
             "comment": result.source.comment,

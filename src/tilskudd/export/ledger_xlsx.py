@@ -25,6 +25,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from pydantic import ValidationError
 
+from tilskudd.controls import visible
 from tilskudd.currency import NOK
 from tilskudd.export._sheetml import (
     DATE_FORMAT,
@@ -304,7 +305,8 @@ def write_ledger(
             "unallocated": c.unallocated,
             "awarded_now": now.get(c.seq, 0),
             "applications": c.applications,
-            "input_file": c.input_file,
+            # As recorded, to find the file again; shown as every output shows text.
+            "input_file": None if c.input_file is None else visible(c.input_file),
             "input_sha256": c.input_sha256,
             "rule": c.rule,
             "tool_version": c.tool_version,

@@ -63,6 +63,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from tilskudd.collector import collector_paused
+from tilskudd.controls import visible
 from tilskudd.currency import NOK
 from tilskudd.errors import InputFileError
 from tilskudd.export._sheetml import (
@@ -1143,7 +1144,7 @@ def _write_basis(
         sheet.append([t("ui.basis.notes"), note_text(note, lang)], text)
     source = result.source
     if source is not None:
-        sheet.append([t("ui.basis.file"), source.file], text)
+        sheet.append([t("ui.basis.file"), visible(source.file)], text)
         if source.sheet:
             # Quoted as the messages quote it: a space at the end of the name shows.
             sheet.append([t("ui.basis.sheet"), sheet_reference(source.sheet)], text)
@@ -1264,7 +1265,7 @@ def round_name(result: RoundResult) -> str | None:
     """What a printed page's footer calls the round: programme and round, or else the name of
     the file it was allocated from."""
     title = " – ".join(p for p in (result.programme, result.round) if p)
-    return title or (Path(result.source.file).name if result.source is not None else None)
+    return title or (visible(Path(result.source.file).name) if result.source is not None else None)
 
 
 def page_footer(name: str | None, lang: str) -> str:

@@ -46,6 +46,7 @@ from python_calamine import (
     SheetVisibleEnum,
 )
 
+from tilskudd.controls import visible
 from tilskudd.errors import InputFileError
 from tilskudd.i18n import Translator
 from tilskudd.models import Issue, Location, Severity
@@ -1216,7 +1217,12 @@ def _resolve_sheet(names: list[str], sheet: str | int, file: str, t: Translator)
     if isinstance(sheet, str):
         if sheet in names:
             return sheet
-        folded = [n for n in names if n.strip().casefold() == sheet.strip().casefold()]
+        # Or as tilskudd names it: a bidi control or control character in the name shown as
+        # its code ('Søknader<U+202E>', tilskudd.controls), as the messages give it to copy.
+        wanted = sheet.strip().casefold()
+        folded = [
+            n for n in names if wanted in (n.strip().casefold(), visible(n).strip().casefold())
+        ]
         if len(folded) == 1:
             return folded[0]
         if sheet.strip().isdigit():

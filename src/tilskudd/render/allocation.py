@@ -21,12 +21,12 @@ made of the changed awards alone: not the lists of every award the documents sho
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from rich import box
-from rich.cells import cell_len
+from rich.cells import cell_len, get_character_cell_size
 from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
@@ -103,9 +103,11 @@ _NARROWEST = 10
 # Below this width amounts are shown without the currency, which moves to the column header.
 _COMPACT_BELOW = 120
 _CUT_AT = 300
-"""On a terminal, a text longer than this (a title or a whole application pasted into a cell)
-is cut to it, ``…`` last, so that one row does not fold into hundreds of lines; the files
-(``-o``) and output not to a terminal have it whole."""
+"""On a terminal, a text wider than this many columns (a title or a whole application pasted
+into a cell) is cut to it, ``…`` last, so that one row does not fold into hundreds of lines; the
+files (``-o``) and output not to a terminal have it whole. Counted as the terminal shows it: a
+wide character (Chinese, an emoji) takes two columns, a combining accent none."""
+_JOINER = "\u200d"
 # Columns are separated by two spaces (see the Table below).
 _GAP = 2
 
@@ -358,7 +360,7 @@ def _award_table(
     t = get(lang)
     compact = width < _COMPACT_BELOW
     rows = [_row_texts(result, d, lang, compact, changed) for d in decisions]
-    cut = cut_at is not None and any(len(x) > cut_at for row in rows for x in row.values())
+    cut = cut_at is not None and any(cell_len(x) > cut_at for row in rows for x in row.values())
     if cut and cut_at is not None:
         rows = [{field: cut_long(text, cut_at) for field, text in row.items()} for row in rows]
     if plain is not str:
@@ -472,11 +474,40 @@ def _award_list(
 
 
 def cut_long(text: str, at: int) -> str:
-    """``text`` whole when it has at most ``at`` characters, else its first ``at - 1`` and
-    ``…`` (its end without the spaces it was cut at)."""
-    if len(text) <= at:
+    """``text`` whole when the terminal shows it in at most ``at`` columns, else as much of it
+    as fills ``at - 1`` and ``…`` (its end without the spaces it was cut at).
+
+    Columns as the terminal counts them (:func:`rich.cells.cell_len`): 300 Chinese characters
+    take 600, an accent written as a combining mark none. The cut falls between graphemes
+    (:func:`_graphemes`): an accent stays with its letter, an emoji joined with U+200D whole."""
+    if cell_len(text) <= at:
         return text
-    return text[: at - 1].rstrip() + "…"
+    room = at - 1
+    for start, end in _graphemes(text):
+        # A grapheme of several characters (♻ and U+FE0F, which makes it an emoji two columns
+        # wide) measured whole, as rich measures it when it lays the table out.
+        room -= (
+            get_character_cell_size(text[start]) if end - start == 1 else cell_len(text[start:end])
+        )
+        if room < 0:
+            return text[:start].rstrip() + "…"
+    return text  # no wider than ``at`` as its graphemes are counted
+
+
+def _graphemes(text: str) -> Iterator[tuple[int, int]]:
+    """Where each grapheme of ``text`` starts and ends: a character the terminal gives no
+    column (a combining accent, a variation selector) kept with the one before it, and the
+    character after a zero-width joiner (U+200D, in 👩‍👧) too."""
+    start, joined = 0, False
+    for at, character in enumerate(text):
+        if at and (joined or get_character_cell_size(character) == 0):
+            joined = character == _JOINER
+            continue
+        if at:
+            yield start, at
+        start, joined = at, character == _JOINER
+    if text:
+        yield start, len(text)
 
 
 def budget_line(summary: RoundSummary, lang: str) -> str:

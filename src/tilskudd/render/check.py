@@ -27,6 +27,7 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
+from tilskudd.controls import visible
 from tilskudd.i18n import get
 from tilskudd.models import Issue
 from tilskudd.pipeline import RANKING_RULES
@@ -56,7 +57,7 @@ KIND_SHOWN = 5
 def check_header(checked: CheckedInput, lang: str) -> str:
     """The first line: file, sheet, header row, and how many applications were valid."""
     t = get(lang)
-    parts = [checked.file]
+    parts = [visible(checked.file)]  # the sheet's name too, by {sheet:sheet}
     if checked.sheet:
         parts.append(t("ui.check.sheet", sheet=checked.sheet))
     if checked.header_row:

@@ -143,15 +143,16 @@ def test_init_creates_a_programme_and_never_overwrites(
 def test_init_refuses_in_the_language_it_writes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], nb: str, en: str
 ) -> None:
-    """Norwegian files (the default, or --lang nb) come with Norwegian refusals, whatever
-    TILSKUDD_LANG says; --lang en gives English ones."""
+    """Norwegian files (the default, or --lang nb) come with Norwegian refusals; English ones
+    (--lang en, or TILSKUDD_LANG=en without --lang) with English refusals."""
+    monkeypatch.delenv("TILSKUDD_LANG", raising=False)
+    result = run("init", str(tmp_path / "p"), *args)
+    assert result.exit_code in (1, 2)
+    assert result.stderr.strip() == nb
     monkeypatch.setenv("TILSKUDD_LANG", "en")
-    for lang in ([], ["--lang", "nb"]):
-        result = run("init", str(tmp_path / "p"), *args, *lang)
-        assert result.exit_code in (1, 2)
-        assert result.stderr.strip() == nb
-    result = run("init", str(tmp_path / "p"), *args, "--lang", "en")
-    assert result.stderr.strip() == en
+    assert run("init", str(tmp_path / "p"), *args, "--lang", "nb").stderr.strip() == nb
+    for lang in ([], ["--lang", "en"]):
+        assert run("init", str(tmp_path / "p"), *args, *lang).stderr.strip() == en
     assert not (tmp_path / "p").exists()
 
 

@@ -155,7 +155,7 @@ def allocate(
         typer.Option(
             "--compare",
             help="Compare rules on the same input, side by side: 'ranked,proportional'; or "
-            "policy files, each laid over the policy of the run: 'strict.toml,generous.toml'. "
+            "policy files, each laid over the policy of the run: 'strict.toml,lax.toml'. "
             "With -o NAME.xlsx, writes the comparison workbook.",
             rich_help_panel=POLICY_HELP,
         ),

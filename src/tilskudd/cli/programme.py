@@ -1423,11 +1423,13 @@ class RoundPlan:
             elif (
                 ctx.budget_source == "round"
                 and self._last_planned(ctx.round)
+                and not ctx.not_committed_before
                 and ctx.remaining > ctx.budget
             ):
                 # The last round of the programme file leaves money of the frame that no round
                 # will allocate (freed by amendments, or left by earlier rounds): said, with the
-                # --budget that takes it all.
+                # --budget that takes it all. Not while an earlier round is not committed: its
+                # money is not left over, and a --budget that took it would be refused.
                 _out(
                     t(
                         "ledger.cli.round_budget_more",

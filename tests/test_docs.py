@@ -18,6 +18,9 @@ What a block shows:
 A block that shows what a command would print on a file that is not in the repository (the
 ``søknader.xlsx`` of an officer) is marked ``<!-- docs: not run -->`` on the line before it; a
 command that the text describes in words is run first with ``<!-- docs: run COMMAND -->``.
+A fenced block of another kind marked ``<!-- docs: file PATH -->`` shows the file a command
+before it wrote (PATH from the session's folder), compared as output is: ``…`` for lines and text
+left out.
 Output is piped, as in a saved report: 140 columns, no colours; a block printed narrower, to fit
 the page, says so with ``<!-- docs: columns 100 -->``.
 """
@@ -44,6 +47,7 @@ DOCUMENTS = sorted(
 GAP = "…"
 _NOT_RUN = "<!-- docs: not run -->"
 _RUN = re.compile(r"<!-- docs: run (?P<command>.+?) -->")
+_FILE = re.compile(r"<!-- docs: file (?P<path>.+?) -->")
 _COLUMNS = re.compile(r"<!-- docs: columns (?P<columns>\d+) -->")
 _FENCE = re.compile(r"^(?P<indent> *)```(?P<kind>\S*)\s*$")
 _TIME = re.compile(
@@ -68,6 +72,7 @@ class Block:
     before: list[str]  # commands described in words, run first (``<!-- docs: run ... -->``)
     columns: int | None  # the width it was printed at, if not the piped 140
     commands: list[Command]
+    file: str | None = None  # a file written before, shown whole or in part (``docs: file``)
 
     @property
     def where(self) -> str:
@@ -97,6 +102,10 @@ def console_blocks(document: Path) -> Iterator[Block]:
             n += 1
         n += 1
         if fence["kind"] != "console":
+            files = [m["path"] for mark in marks if (m := _FILE.fullmatch(mark))]
+            if files:
+                shown = [Command("", [line.rstrip() for line in body])]
+                yield Block(document, start + 1, _NOT_RUN not in marks, [], None, shown, files[-1])
             marks = []
             continue
         commands: list[Command] = []
@@ -223,6 +232,13 @@ def test_the_documents_terminal_sessions_are_what_tilskudd_prints(
         for line in block.before:
             code, output = session.run(line)
             assert code == 0, f"{block.where}: {line} (run first) failed:\n" + "\n".join(output)
+        if block.file is not None:
+            path = session.cwd / block.file
+            written = path.read_text(encoding="utf-8-sig").splitlines() if path.is_file() else []
+            why = mismatch(block.commands[0].expected, written)
+            if why is not None:
+                failures.append(f"{block.where}: {block.file}\n  {why}")
+            continue
         for command in block.commands:
             _, output = session.run(command.line, block.columns)
             why = mismatch(command.expected, output)
@@ -236,6 +252,18 @@ def test_every_document_with_sessions_is_checked() -> None:
     documented = {p for p in ROOT.rglob("*.md") if "```console" in p.read_text(encoding="utf-8")}
     documented = {p for p in documented if ".venv" not in p.parts and "out" not in p.parts}
     assert documented <= set(DOCUMENTS)
+
+
+def test_a_block_showing_a_written_file_is_read_with_its_path(tmp_path: Path) -> None:
+    path = tmp_path / "t.md"
+    path.write_text(
+        "<!-- docs: file out/awards.md -->\n```markdown\n# Grant awards\n…\n```\n\n"
+        "```markdown\n# not compared\n```\n",
+        encoding="utf-8",
+    )
+    [block] = console_blocks(path)
+    assert (block.file, block.line, block.run) == ("out/awards.md", 2, True)
+    assert block.commands[0].expected == ["# Grant awards", "…"]
 
 
 # The matcher itself: what "…" and the placeholders allow, and what they do not.
@@ -313,7 +341,9 @@ def number_parted_from_unit(path: Path) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("name", ["README.md", "docs/veiledning.md", "docs/benchmarks.md"])
+@pytest.mark.parametrize(
+    "name", ["README.md", "docs/veiledning.md", "docs/guide.md", "docs/benchmarks.md"]
+)
 def test_no_number_is_parted_from_its_unit_at_a_line_break(name: str) -> None:
     assert number_parted_from_unit(ROOT / name) == []
 

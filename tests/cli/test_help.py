@@ -342,6 +342,17 @@ def test_the_norwegian_help_has_no_english_left(command: list[str]) -> None:
             assert prose not in nb_text, prose
 
 
+@pytest.mark.parametrize(
+    "command", [[], ["ledger"], *COMMANDS], ids=lambda c: " ".join(c) or "tilskudd"
+)
+def test_the_english_help_names_its_example_files_in_english(command: list[str]) -> None:
+    """The English help showed `tilskudd allocate søknader.xlsx`, `-o tildeling.xlsx` and
+    `--compare 'streng.toml,raus.toml'`: words an officer working in English cannot read, for
+    files whose names are theirs to choose (the bundled examples keep their own names)."""
+    text = "\n".join(_help(*command, lang="en"))
+    assert re.findall(r"\b(?:søknader|tildeling|streng|raus)\.(?:xlsx|toml)", text) == []
+
+
 def test_the_norwegian_help_reads_as_a_norwegian_public_body_writes_it() -> None:
     lines = _help("allocate", lang="nb")
     assert "Bruk: tilskudd allocate [VALG] FIL" in lines

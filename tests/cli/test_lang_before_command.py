@@ -84,6 +84,24 @@ def test_lang_before_init_is_the_language_of_its_files_and_words(tmp_path: Path)
     assert plain.stdout.startswith("Opprettet ")
 
 
+def test_init_without_lang_speaks_the_language_of_the_environment(tmp_path: Path) -> None:
+    """TILSKUDD_LANG=en, which every other command follows, made `tilskudd init` write a
+    Norwegian programme and template and say so in Norwegian: an officer working in English
+    set it and got søknadsmal.xlsx and a programme with lang = "nb"."""
+    result = runner.invoke(app, ["init", "grants"], env={"TILSKUDD_LANG": "en"})
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Created grants/tilskudd.toml and grants/applications.xlsx.")
+    assert 'lang = "en"' in (tmp_path / "grants" / "tilskudd.toml").read_text(encoding="utf-8")
+    refused = runner.invoke(app, ["init", "x", "--frame", "abc"], env={"TILSKUDD_LANG": "en"})
+    assert refused.stderr.startswith("error: --frame: 'abc' is not an amount")
+    # --lang still wins, and without either the programme is in bokmål.
+    own = runner.invoke(app, ["init", "ny", "--lang", "nb"], env={"TILSKUDD_LANG": "en"})
+    assert own.stdout.startswith("Opprettet ny/tilskudd.toml og ny/søknadsmal.xlsx.")
+    nb = runner.invoke(app, ["init", "ordning"], env={"TILSKUDD_LANG": "nb"})
+    assert 'lang = "nb"' in (tmp_path / "ordning" / "tilskudd.toml").read_text(encoding="utf-8")
+    assert nb.stdout.startswith("Opprettet ")
+
+
 LANG_XX = "--lang xx: not a language tilskudd speaks; use nb (Norwegian bokmål) or en (English)"
 ENV_XX = (
     "TILSKUDD_LANG is set to 'xx', which is not a language tilskudd speaks; set it to nb or en, "

@@ -143,15 +143,16 @@ def test_init_creates_a_programme_and_never_overwrites(
 def test_init_refuses_in_the_language_it_writes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], nb: str, en: str
 ) -> None:
-    """Norwegian files (the default, or --lang nb) come with Norwegian refusals, whatever
-    TILSKUDD_LANG says; --lang en gives English ones."""
+    """Norwegian files (the default, or --lang nb) come with Norwegian refusals; English ones
+    (--lang en, or TILSKUDD_LANG=en without --lang) with English refusals."""
+    monkeypatch.delenv("TILSKUDD_LANG", raising=False)
+    result = run("init", str(tmp_path / "p"), *args)
+    assert result.exit_code in (1, 2)
+    assert result.stderr.strip() == nb
     monkeypatch.setenv("TILSKUDD_LANG", "en")
-    for lang in ([], ["--lang", "nb"]):
-        result = run("init", str(tmp_path / "p"), *args, *lang)
-        assert result.exit_code in (1, 2)
-        assert result.stderr.strip() == nb
-    result = run("init", str(tmp_path / "p"), *args, "--lang", "en")
-    assert result.stderr.strip() == en
+    assert run("init", str(tmp_path / "p"), *args, "--lang", "nb").stderr.strip() == nb
+    for lang in ([], ["--lang", "en"]):
+        assert run("init", str(tmp_path / "p"), *args, *lang).stderr.strip() == en
     assert not (tmp_path / "p").exists()
 
 
@@ -2997,6 +2998,29 @@ def test_nb_over_the_frame_with_a_round_budget_below_what_remains(folder: Path) 
     assert (
         run("allocate", "big.csv", "--round", "2", "--budget", "100000", "--commit").exit_code == 0
     )
+
+
+def test_the_last_round_before_an_earlier_one_is_committed_gives_no_budget_that_takes_it(
+    folder: Path,
+) -> None:
+    """Round 2, the last planned, allocated before round 1 was committed said the frame's
+    200 000 remained and that --budget 200000 "allocates all that remains": that budget takes
+    round 1's 100 000, and the --commit it led to was refused. The money of a round not yet
+    committed is not left over, so no such --budget is given; the round's own is said."""
+    programme = folder / "tilskudd.toml"
+    programme.write_text(
+        PROGRAMME.replace("number = 2\n", 'number = 2\nbudget = "50 000"\n'), encoding="utf-8"
+    )
+    result = run("allocate", "r2.csv", "--round", "2", "--limit", "0")
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.stdout.split())
+    assert "--budget 200000" not in said
+    assert "Round 2: budget NOK 50,000, from the programme." in said
+    assert "Round 1 is not committed yet" in said
+    # Once round 1 is committed (100 000 awarded), what is left is said, with the --budget.
+    commit_round()
+    after = " ".join(run("allocate", "r2.csv", "--round", "2", "--limit", "0").stdout.split())
+    assert "--budget 100000 allocates all that remains" in after
 
 
 def test_a_command_without_an_input_file_gathers_its_words_and_the_programme_together(

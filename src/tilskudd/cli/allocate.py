@@ -156,7 +156,7 @@ def allocate(
         typer.Option(
             "--compare",
             help="Compare rules on the same input, side by side: 'ranked,proportional'; or "
-            "policy files, each laid over the policy of the run: 'streng.toml,raus.toml'. "
+            "policy files, each laid over the policy of the run: 'strict.toml,lax.toml'. "
             "With -o NAME.xlsx, writes the comparison workbook.",
             rich_help_panel=POLICY_HELP,
         ),
@@ -269,7 +269,7 @@ def allocate(
 
         tilskudd allocate examples/difi_2009_runde1.xlsx --register 2009 \\
             --budget 20000000 --max-share-of-cost "20 %" --round-to 1000 \\
-            -o tildeling.xlsx
+            -o awards.xlsx
 
     In a programme folder (tilskudd.toml), the programme's policy, register and language are
     the defaults, and a round is allocated against the ledger and recorded with --commit:

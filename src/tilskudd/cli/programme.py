@@ -10,6 +10,7 @@ Each finds the programme file (``tilskudd.toml``) in the current folder or above
 from __future__ import annotations
 
 import contextlib
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -208,12 +209,17 @@ def init(
     ] = "NOK",
     lang: Annotated[
         str,
-        typer.Option("--lang", metavar="<nb|en>", help="Language of the files and of the output."),
+        typer.Option(
+            "--lang",
+            metavar="<nb|en>",
+            help="Language of the files and of the output. Default: TILSKUDD_LANG, else nb.",
+            show_default=False,
+        ),
     ] = "nb",
     debug: DebugOpt = False,
 ) -> None:
     """Create a programme: a commented tilskudd.toml and an applications template,
-    søknadsmal.xlsx (applications.xlsx with --lang en).
+    søknadsmal.xlsx (applications.xlsx in English: --lang en, or TILSKUDD_LANG=en).
 
     The template has the columns tilskudd knows, number formats, drop-down lists for
     categories and municipalities, and an instructions sheet. Existing files are never
@@ -231,13 +237,14 @@ def init(
         from tilskudd.i18n import get
         from tilskudd.programme import init_programme
 
-        # The files' language is the refusals' too (Norwegian unless --lang en, as the output);
-        # --lang before the command (tilskudd --lang en init …) when init is given none.
+        # The files' language is the refusals' too, as the output's: --lang, else --lang before
+        # the command (tilskudd --lang en init …), else TILSKUDD_LANG as every command takes it,
+        # else Norwegian (a Norwegian programme is the usual one).
         source = ctx.get_parameter_source("lang")
         given = source is not None and source.name != "DEFAULT"
         problems = Problems(lang if given else None)  # said together: --lang, --frame, --register
         problems.extra_words(ctx, [str(folder)])
-        language = resolve_lang(problems.lang, "nb")
+        language = resolve_lang(problems.lang, None if os.environ.get("TILSKUDD_LANG") else "nb")
         code = None
         with problems.gather():
             code = resolve_currency(currency)
@@ -1416,11 +1423,13 @@ class RoundPlan:
             elif (
                 ctx.budget_source == "round"
                 and self._last_planned(ctx.round)
+                and not ctx.not_committed_before
                 and ctx.remaining > ctx.budget
             ):
                 # The last round of the programme file leaves money of the frame that no round
                 # will allocate (freed by amendments, or left by earlier rounds): said, with the
-                # --budget that takes it all.
+                # --budget that takes it all. Not while an earlier round is not committed: its
+                # money is not left over, and a --budget that took it would be refused.
                 _out(
                     t(
                         "ledger.cli.round_budget_more",

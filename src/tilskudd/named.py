@@ -38,6 +38,13 @@ APPLICATION_ID_PARAMS: Mapping[str, frozenset[str]] = {
         for which in ("in_round", "earlier_and_round")
         for many in ("", "_many")
     },
+    # The organisation's applications the optimal rule's selection funds, beside a reason
+    # that per_applicant_max leaves one out (rules/optimal.py).
+    "reason.optimal.per_applicant_selected": frozenset({"funded"}),
+    "reason.optimal.per_applicant_selected_many": frozenset({"funded"}),
+    # ... and the officer's decisions to fund that took part of the maximum (rules/overrides.py).
+    "reason.optimal.per_applicant_officer": frozenset({"officer"}),
+    "reason.optimal.per_applicant_earlier_officer": frozenset({"officer"}),
     # An application of an organisation held at per_applicant_max (rules/proportional.py).
     "reason.proportional.per_applicant": frozenset({"others"}),
     # The claims of one organisation's applications that share a rank: proportional counted

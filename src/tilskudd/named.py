@@ -47,6 +47,11 @@ APPLICATION_ID_PARAMS: Mapping[str, frozenset[str]] = {
     "reason.optimal.per_applicant_earlier_officer": frozenset({"officer"}),
     # An application of an organisation held at per_applicant_max (rules/proportional.py).
     "reason.proportional.per_applicant": frozenset({"others"}),
+    # ... and the officer's decisions to fund that took part of its maximum (rules/overrides.py).
+    "reason.proportional.per_applicant_officer": frozenset({"others", "officer"}),
+    "reason.proportional.per_applicant_officer_alone": frozenset({"officer"}),
+    "reason.proportional.per_applicant_earlier_officer": frozenset({"others", "officer"}),
+    "reason.proportional.per_applicant_earlier_officer_alone": frozenset({"officer"}),
     # The claims of one organisation's applications that share a rank: proportional counted
     # per_applicant_max against claims until 2026-11-30; rounds recorded so still name them.
     "reason.cap.per_applicant_claim_tied": _TIED,

@@ -3172,9 +3172,9 @@ def test_a_round_committed_before_the_reason_named_what_filled_the_maximum(
     assert "?" not in explained.stdout
 
 
-def _officer_round(folder: Path, rule: str) -> None:
+def _officer_round(folder: Path, rule: str, requested: int = 40_000) -> None:
     """Round 1 under per_applicant_max 70 000: the officer funds Moss kommune's A-1 with 60 000
-    (a manual override), which leaves 10 000 for its A-4."""
+    (a manual override), which leaves 10 000 for its A-4 (asking for ``requested``)."""
     (folder / "tilskudd.toml").write_text(
         PROGRAMME.replace(
             'max_share_of_cost = "20 %"', f'rule = "{rule}"\nper_applicant_max = "70 000"'
@@ -3183,7 +3183,7 @@ def _officer_round(folder: Path, rule: str) -> None:
     )
     decided = [f"{row};;;" for row in ROUND_1]
     decided[0] = f"{ROUND_1[0]};innvilg;60000;Vedtatt i styremøte"
-    rows = [*decided, "A-4;Moss kommune;974760673;Arkiv;0104;40000;200000;4;;;"]
+    rows = [*decided, f"A-4;Moss kommune;974760673;Arkiv;0104;{requested};400000;4;;;"]
     header = f"{HEADER};Vedtak;Vedtaksbeløp;Begrunnelse"
     (folder / "r1.csv").write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
 
@@ -3234,6 +3234,36 @@ def test_an_optimal_round_with_an_officers_decision_committed_before_it_was_name
         "has already been awarded NOK 60,000 by the officer's decision on A-1 in this round; "
         "the NOK 10,000 left is less than the NOK 40,000" in said
     ), said
+    explained = run("explain", "r1.csv", "A-4", "--round", "1", "--no-what-if")
+    assert explained.exit_code == 0, explained.output
+    assert "?" not in explained.stdout
+
+
+def test_a_proportional_round_with_an_officers_decision_committed_before_it_was_named(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As above, under proportional: the round committed when the officer's 60 000 to A-1 was
+    said as "awards in earlier rounds" reads as then; the re-run says it for what it is."""
+    _officer_round(folder, "proportional", requested=80_000)
+    with monkeypatch.context() as patched:
+        _as_before_the_officer_was_named(patched)
+        commit_round()
+    history = " ".join(run("history", "974760673").stdout.split())
+    assert (
+        "Organisation 974760673 may receive at most NOK 70,000 in all and had awards in earlier "
+        "rounds: NOK 10,000 was left for this round" in history
+    ), history
+    assert "?" not in history
+    verified = run("verify")
+    assert verified.exit_code == 0, verified.output
+    again = run("allocate", "r1.csv", "--round", "1")
+    assert again.exit_code == 0, again.output
+    said = " ".join(again.stdout.split())
+    assert (
+        "in all, and the officer's decision on A-1 in this round gives it NOK 60,000: NOK 10,000 "
+        "was left for its other applications in this round" in said
+    ), said
+    assert "awards in earlier rounds" not in said
     explained = run("explain", "r1.csv", "A-4", "--round", "1", "--no-what-if")
     assert explained.exit_code == 0, explained.output
     assert "?" not in explained.stdout

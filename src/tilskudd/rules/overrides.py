@@ -25,6 +25,8 @@ Norwegian ``innvilg`` / ``avslå`` / ``reserve`` too), ``decision_amount`` and `
 5. The rule allocates the other applications with what is left of the budget. Fund overrides
    count against ``per_applicant_max``: they are added to what each organisation has already
    received (``prior_by_orgnr``), so the rule gives its other applications at most the rest.
+   A rule's reason that says what took part of the maximum names the officer's decisions as
+   this round's, apart from earlier rounds (``_officer_first``).
    They count in the quotas too (:class:`~tilskudd.rules.quotas.Given`): a group starts from
    what the officer gave it, so the rule gives it at most what is left under a maximum and only
    what a minimum still needs; a maximum the decisions pass already is refused, naming the
@@ -230,12 +232,15 @@ def _renumber(reason: Reason, ranks: Mapping[int, int], shift: int) -> Reason:
 
 _HELD_BY_ORG = frozenset(
     {
+        "reason.proportional.per_applicant",
+        "reason.proportional.per_applicant_alone",
         "reason.optimal.per_applicant_earlier",
     }
 )
-"""The reasons of ``optimal`` that say what an organisation had before the rule allocated
-(its ``earlier``): with the officer's decisions to fund counted in it, they are
-said anew by :func:`_officer_said`."""
+"""The reasons of ``proportional`` and ``optimal`` that say what an organisation had before the
+rule allocated (its ``earlier``; proportional's ``had_earlier``, "had awards in earlier
+rounds"): with the officer's decisions to fund counted in it, they are said anew by
+:func:`_officer_said`."""
 
 
 def _officer_said(

@@ -38,8 +38,20 @@ APPLICATION_ID_PARAMS: Mapping[str, frozenset[str]] = {
         for which in ("in_round", "earlier_and_round")
         for many in ("", "_many")
     },
+    # The organisation's applications the optimal rule's selection funds, beside a reason
+    # that per_applicant_max leaves one out (rules/optimal.py).
+    "reason.optimal.per_applicant_selected": frozenset({"funded"}),
+    "reason.optimal.per_applicant_selected_many": frozenset({"funded"}),
+    # ... and the officer's decisions to fund that took part of the maximum (rules/overrides.py).
+    "reason.optimal.per_applicant_officer": frozenset({"officer"}),
+    "reason.optimal.per_applicant_earlier_officer": frozenset({"officer"}),
     # An application of an organisation held at per_applicant_max (rules/proportional.py).
     "reason.proportional.per_applicant": frozenset({"others"}),
+    # ... and the officer's decisions to fund that took part of its maximum (rules/overrides.py).
+    "reason.proportional.per_applicant_officer": frozenset({"others", "officer"}),
+    "reason.proportional.per_applicant_officer_alone": frozenset({"officer"}),
+    "reason.proportional.per_applicant_earlier_officer": frozenset({"others", "officer"}),
+    "reason.proportional.per_applicant_earlier_officer_alone": frozenset({"officer"}),
     # The claims of one organisation's applications that share a rank: proportional counted
     # per_applicant_max against claims until 2026-11-30; rounds recorded so still name them.
     "reason.cap.per_applicant_claim_tied": _TIED,

@@ -9,6 +9,7 @@ import shutil
 import sqlite3
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pypdf
@@ -18,6 +19,7 @@ from typer.testing import CliRunner, Result
 from tilskudd import clock
 from tilskudd.cli import app
 from tilskudd.i18n import format_date, get
+from tilskudd.models import Reason
 
 from .entrypoint import run_main
 
@@ -3189,6 +3191,103 @@ def test_a_round_committed_before_the_reason_named_what_filled_the_maximum(
     again = run("allocate", "r1.csv", "--round", "1")
     assert again.exit_code == 0, again.output
     assert "in this round, to A-1" in " ".join(again.stdout.split())
+    explained = run("explain", "r1.csv", "A-4", "--round", "1", "--no-what-if")
+    assert explained.exit_code == 0, explained.output
+    assert "?" not in explained.stdout
+
+
+def _officer_round(folder: Path, rule: str, requested: int = 40_000) -> None:
+    """Round 1 under per_applicant_max 70 000: the officer funds Moss kommune's A-1 with 60 000
+    (a manual override), which leaves 10 000 for its A-4 (asking for ``requested``)."""
+    (folder / "tilskudd.toml").write_text(
+        PROGRAMME.replace(
+            'max_share_of_cost = "20 %"', f'rule = "{rule}"\nper_applicant_max = "70 000"'
+        ),
+        encoding="utf-8",
+    )
+    decided = [f"{row};;;" for row in ROUND_1]
+    decided[0] = f"{ROUND_1[0]};innvilg;60000;Vedtatt i styremøte"
+    rows = [*decided, f"A-4;Moss kommune;974760673;Arkiv;0104;{requested};400000;4;;;"]
+    header = f"{HEADER};Vedtak;Vedtaksbeløp;Begrunnelse"
+    (folder / "r1.csv").write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+
+
+def _as_before_the_officer_was_named(patched: pytest.MonkeyPatch) -> None:
+    """The rules as they said per_applicant_max before 2026-11-30: the officer's decisions in
+    the organisation's earlier awards, and optimal naming neither them nor its selection."""
+    import tilskudd.rules.optimal as optimal
+    import tilskudd.rules.overrides as overrides
+
+    said_then = optimal._unfunded_by_org
+
+    def plain(*args: Any) -> Any:
+        reason = said_then(*args)
+        if reason is None:
+            return None
+        params = {k: v for k, v in reason.params.items() if k != "earlier"}
+        return Reason("reason.optimal.per_applicant", params)
+
+    patched.setattr(optimal, "_unfunded_by_org", plain)
+    patched.setattr(optimal, "_say_what_was_selected", lambda *a: None)
+    patched.setattr(overrides, "_officer_said", lambda reason, *a: reason)
+
+
+def test_an_optimal_round_with_an_officers_decision_committed_before_it_was_named(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A round committed when optimal's per_applicant_max reason named nothing (the officer's
+    decision counted in what the organisation "has already been awarded"): history says it as
+    then, verify and allocate --round find the same decisions, and the re-run names A-1 as the
+    officer's decision in this round."""
+    _officer_round(folder, "optimal")
+    with monkeypatch.context() as patched:
+        _as_before_the_officer_was_named(patched)
+        commit_round()
+    history = " ".join(run("history", "974760673").stdout.split())
+    assert (
+        "Organisation 974760673 may receive at most NOK 70,000 in all and has already been "
+        "awarded NOK 60,000; the NOK 10,000 left is less than the NOK 40,000" in history
+    ), history
+    assert "?" not in history
+    verified = run("verify")
+    assert verified.exit_code == 0, verified.output
+    again = run("allocate", "r1.csv", "--round", "1")
+    assert again.exit_code == 0, again.output
+    said = " ".join(again.stdout.split())
+    assert (
+        "has already been awarded NOK 60,000 by the officer's decision on A-1 in this round; "
+        "the NOK 10,000 left is less than the NOK 40,000" in said
+    ), said
+    explained = run("explain", "r1.csv", "A-4", "--round", "1", "--no-what-if")
+    assert explained.exit_code == 0, explained.output
+    assert "?" not in explained.stdout
+
+
+def test_a_proportional_round_with_an_officers_decision_committed_before_it_was_named(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As above, under proportional: the round committed when the officer's 60 000 to A-1 was
+    said as "awards in earlier rounds" reads as then; the re-run says it for what it is."""
+    _officer_round(folder, "proportional", requested=80_000)
+    with monkeypatch.context() as patched:
+        _as_before_the_officer_was_named(patched)
+        commit_round()
+    history = " ".join(run("history", "974760673").stdout.split())
+    assert (
+        "Organisation 974760673 may receive at most NOK 70,000 in all and had awards in earlier "
+        "rounds: NOK 10,000 was left for this round" in history
+    ), history
+    assert "?" not in history
+    verified = run("verify")
+    assert verified.exit_code == 0, verified.output
+    again = run("allocate", "r1.csv", "--round", "1")
+    assert again.exit_code == 0, again.output
+    said = " ".join(again.stdout.split())
+    assert (
+        "in all, and the officer's decision on A-1 in this round gives it NOK 60,000: NOK 10,000 "
+        "was left for its other applications in this round" in said
+    ), said
+    assert "awards in earlier rounds" not in said
     explained = run("explain", "r1.csv", "A-4", "--round", "1", "--no-what-if")
     assert explained.exit_code == 0, explained.output
     assert "?" not in explained.stdout

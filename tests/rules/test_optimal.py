@@ -138,13 +138,15 @@ def test_whole_awards_only_and_per_applicant_max(make_application: MakeApp) -> N
     assert funded_ids(result) == {"A"}
     c = result.by_id()["C"]
     assert c.eligible_amount == 0
-    assert c.reasons[-1].code == "reason.optimal.per_applicant"
+    # What took the maximum came from earlier rounds, and the reason says so.
+    assert c.reasons[-1].code == "reason.optimal.per_applicant_earlier"
     assert c.reasons[-1].params == {
         "orgnr": "964338531",
         "max": 500,
         "already": 300,
         "left": 200,
         "needed": 300,
+        "earlier": 300,
     }
     # Ranked gives B the 100 and C the 200 their organisations have left (5 + 4 + 1 points);
     # optimal does not part-fund, and says it falls short of ranked here.

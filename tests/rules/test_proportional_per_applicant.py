@@ -130,6 +130,70 @@ def test_earlier_rounds_count_and_the_reason_says_so(make_application: MakeApp) 
     assert "og har fått tilskudd i tidligere runder: 6\xa0000\xa0000\xa0kr var igjen" in nb
 
 
+def _officer_funds(app: Application, amount: int) -> Application:
+    """``app`` funded by the officer's own decision (a manual override)."""
+    update = {"decision": "fund", "decision_amount": amount, "decision_reason": "Vedtatt"}
+    return app.model_copy(update=update)
+
+
+def test_the_officers_decision_is_said_as_this_rounds_not_as_earlier_rounds(
+    make_application: MakeApp,
+) -> None:
+    """Cap 6 M; the officer funds A's A7 with 2 M; A1 and A2 claim 5 M each, B1 4 M; budget
+    11 M, 9 M after the officer's decision. A has 4 M left and reaches it at f_A = 0.4 (2 M
+    each); B1 gets its 4 M. The officer's 2 M is not an award of earlier rounds, and the reason
+    says what it is: the officer's decision on A7 in this round."""
+    apps = _apps(
+        make_application,
+        [("A1", A, 5_000_000), ("A2", A, 5_000_000), ("A7", A, 3_000_000), ("B1", B, 4_000_000)],
+    )
+    apps = [_officer_funds(a, 2_000_000) if a.id == "A7" else a for a in apps]
+    policy = Policy(rule="proportional", per_applicant_max=6_000_000)
+    result = allocate(apps, 11_000_000, policy)
+    assert amounts(result) == {"A1": 2_000_000, "A2": 2_000_000, "A7": 2_000_000, "B1": 4_000_000}
+    held = result.by_id()["A1"].reasons[-1]
+    assert held.code == "reason.proportional.per_applicant_officer"
+    assert dict(held.params) == {
+        "orgnr": A,
+        "max": 6_000_000,
+        "left": 4_000_000,
+        "fraction": Decimal("0.4"),
+        "others": ["A2"],
+        "officer": ["A7"],
+        "officer_count": 1,
+        "officer_amount": 2_000_000,
+    }
+    assert reason_text(held, "en").replace("\xa0", " ") == (
+        "Organisation 974760673 may receive at most NOK 6,000,000 in all, and the officer's "
+        "decision on A7 in this round gives it NOK 2,000,000: NOK 4,000,000 was left for its "
+        "other applications in this round, and together they reached it. This application and "
+        "A2 shared it, at 40% of the eligible amount before rounding"
+    )
+    assert (
+        reason_text(held, "nb")
+        .replace("\xa0", " ")
+        .startswith(
+            "Organisasjon 974760673 kan få høyst 6 000 000 kr til sammen, og saksbehandlers vedtak "
+            "om A7 i denne runden gir den 2 000 000 kr: 4 000 000 kr var igjen til de andre "
+            "søknadene dens i denne runden"
+        )
+    )
+    # With earlier rounds too, each part is said with its amount; alone, it says so.
+    later = allocate(apps, 11_000_000, policy, prior_by_orgnr={A: 1_000_000})
+    held = later.by_id()["A1"].reasons[-1]
+    assert held.code == "reason.proportional.per_applicant_earlier_officer"
+    assert (held.params["earlier"], held.params["officer_amount"]) == (1_000_000, 2_000_000)
+    assert (held.params["left"], held.params["fraction"]) == (3_000_000, Decimal("0.3"))
+    assert "in all; it had NOK 1,000,000 in earlier rounds, and the officer's decision on A7" in (
+        reason_text(held, "en").replace("\xa0", " ")
+    )
+    alone = allocate([a for a in apps if a.id != "A2"], 11_000_000, policy)
+    held = alone.by_id()["A1"].reasons[-1]
+    assert held.code == "reason.proportional.per_applicant_officer_alone"
+    assert "others" not in held.params
+    assert "this application, the only one of them sharing the budget" in reason_text(held, "en")
+
+
 def test_a_single_application_held_at_the_room_says_it_alone(make_application: MakeApp) -> None:
     apps = _apps(make_application, [("A1", A, 5_000_000), ("B1", B, 1_000_000)])
     policy = Policy(rule="proportional", per_applicant_max=2_000_000)

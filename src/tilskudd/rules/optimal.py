@@ -11,7 +11,10 @@ are not part of this rule (``at_line`` does not apply). It solves the integer pr
 
 exactly, with HiGHS (``highspy``). An application whose organisation has less left under
 ``per_applicant_max`` than its eligible amount cannot be funded whole and is not eligible
-(``reason.optimal.per_applicant``); ``ranked`` would give it what is left instead.
+(``reason.optimal.per_applicant``, ``…_earlier`` when earlier rounds took part of the maximum);
+``ranked`` would give it what is left instead. Beside that reason,
+``reason.optimal.per_applicant_selected`` names the organisation's applications the selection
+funds, and with how much (the first few, and a count past that, as ``ranked`` names them).
 
 Exact numbers: amounts are divided by their greatest common divisor ``g`` (``round_to`` or more)
 and scores multiplied by ``10^d`` (``d`` their most decimal places), so every coefficient is an
@@ -89,9 +92,18 @@ from highspy import (
 from highspy._core import _Highs
 
 from tilskudd.errors import PolicyError, QuotaError
-from tilskudd.models import Allocation, Application, Decision, Policy, Reason, Status
+from tilskudd.models import (
+    Allocation,
+    Application,
+    Decision,
+    ParamValue,
+    Policy,
+    Reason,
+    Status,
+)
 from tilskudd.rules.checks import check_rule_policy
 from tilskudd.rules.common import (
+    PER_APPLICANT_NAMED,
     AllocationInvariantError,
     ApplicantTotals,
     Caps,
@@ -424,7 +436,9 @@ def _value(policy: Policy, apps: Sequence[Application], amounts: Sequence[int]) 
 
 
 def _unfunded_by_org(app: Application, amount: int, totals: ApplicantTotals) -> Reason | None:
-    """``reason.optimal.per_applicant`` if the organisation cannot take ``amount`` whole."""
+    """``reason.optimal.per_applicant`` if the organisation cannot take ``amount`` whole:
+    ``…_earlier`` (with ``earlier``) when what it received before this round took part of its
+    maximum, the plain code when the amount alone is above it."""
     allowed, _ = totals.limit(app, amount)
     if allowed >= amount:
         return None
@@ -432,14 +446,54 @@ def _unfunded_by_org(app: Application, amount: int, totals: ApplicantTotals) -> 
     org = app.organisation
     assert org is not None
     already = totals.used.get(org, 0)
-    return make_reason(
-        "reason.optimal.per_applicant",
-        orgnr=org,
-        max=totals.max,
-        already=already,
-        left=max(totals.max - already, 0),
-        needed=amount,
-    )
+    params: dict[str, ParamValue] = {
+        "orgnr": org,
+        "max": totals.max,
+        "already": already,
+        "left": max(totals.max - already, 0),
+        "needed": amount,
+    }
+    if already:
+        params["earlier"] = already
+        return make_reason("reason.optimal.per_applicant_earlier", **params)
+    return make_reason("reason.optimal.per_applicant", **params)
+
+
+def _say_what_was_selected(
+    held: Sequence[int],
+    apps: Sequence[Application],
+    amounts: Sequence[int],
+    reasons_of: Sequence[list[Reason]],
+) -> None:
+    """Add to the reasons of the positions ``held`` (by :func:`_unfunded_by_org`) which of the
+    organisation's other applications the selection funds, in rank order, and with how much
+    (``reason.optimal.per_applicant_selected``; ``…_many`` names the first
+    :data:`~tilskudd.rules.common.PER_APPLICANT_NAMED` and counts them all). Nothing when it
+    funds none. One pass over the funded positions, for the organisations of ``held`` only."""
+    wanted = {apps[k].organisation for k in held}
+    funded_of: dict[str | None, list[int]] = {}
+    for k, amount in enumerate(amounts):
+        if amount:
+            org = apps[k].organisation
+            if org in wanted:
+                funded_of.setdefault(org, []).append(k)
+    for k in held:
+        org = apps[k].organisation
+        funded = funded_of.get(org)
+        if not funded:
+            continue
+        params: dict[str, ParamValue] = {
+            "orgnr": org,
+            "this_round": sum(amounts[j] for j in funded),
+        }
+        code = "reason.optimal.per_applicant_selected"
+        if len(funded) <= PER_APPLICANT_NAMED + 1:
+            params["funded"] = [apps[j].id for j in funded]
+        else:
+            params["funded"] = [apps[j].id for j in funded[:PER_APPLICANT_NAMED]]
+            params["count"] = len(funded)
+            code += "_many"
+        reasons_of[k].append(make_reason(code, **params))
 
 
 def _tie_notes(
@@ -581,6 +635,7 @@ def allocate_optimal(
     totals = ApplicantTotals(policy, prior_by_orgnr)
     reasons_of: list[list[Reason]] = [[] for _ in range(n)]
     eligible = [0] * n
+    held: list[int] = []  # the positions per_applicant_max leaves out, in rank order
     for k, app in enumerate(apps):
         low = caps.score_reason(app)
         if low is not None:
@@ -592,6 +647,7 @@ def allocate_optimal(
             why = _unfunded_by_org(app, amount, totals)
             if why is not None:
                 reasons.append(why)
+                held.append(k)
                 amount = 0
         eligible[k] = amount
 
@@ -695,6 +751,8 @@ def allocate_optimal(
     for j, k in enumerate(candidates):
         if solution.selected[j]:
             amounts[k] = eligible[k]
+    if held:
+        _say_what_was_selected(held, apps, amounts, reasons_of)
     value = _value(policy, apps, amounts)
     if solution.proven:
         notes.append(make_reason("note.optimal.proven", objective=objective))

@@ -25,6 +25,8 @@ Norwegian ``innvilg`` / ``avslå`` / ``reserve`` too), ``decision_amount`` and `
 5. The rule allocates the other applications with what is left of the budget. Fund overrides
    count against ``per_applicant_max``: they are added to what each organisation has already
    received (``prior_by_orgnr``), so the rule gives its other applications at most the rest.
+   A rule's reason that says what took part of the maximum names the officer's decisions as
+   this round's, apart from earlier rounds (``_officer_first``).
    They count in the quotas too (:class:`~tilskudd.rules.quotas.Given`): a group starts from
    what the officer gave it, so the rule gives it at most what is left under a maximum and only
    what a minimum still needs; a maximum the decisions pass already is refused, naming the
@@ -48,7 +50,15 @@ from typing import Any
 
 from tilskudd.errors import OverrideError
 from tilskudd.i18n import Phrase
-from tilskudd.models import Allocation, Application, Decision, Policy, Reason, Status
+from tilskudd.models import (
+    Allocation,
+    Application,
+    Decision,
+    ParamValue,
+    Policy,
+    Reason,
+    Status,
+)
 from tilskudd.rules.common import (
     PER_APPLICANT_CODES,
     RANK_PARAMS,
@@ -220,21 +230,68 @@ def _renumber(reason: Reason, ranks: Mapping[int, int], shift: int) -> Reason:
     return reason
 
 
+_HELD_BY_ORG = frozenset(
+    {
+        "reason.proportional.per_applicant",
+        "reason.proportional.per_applicant_alone",
+        "reason.optimal.per_applicant_earlier",
+    }
+)
+"""The reasons of ``proportional`` and ``optimal`` that say what an organisation had before the
+rule allocated (its ``earlier``; proportional's ``had_earlier``, "had awards in earlier
+rounds"): with the officer's decisions to fund counted in it, they are said anew by
+:func:`_officer_said`."""
+
+
+def _officer_said(
+    reason: Reason, officer: Sequence[str], officer_amount: int, earlier: int
+) -> Reason:
+    """``reason`` (one of :data:`_HELD_BY_ORG`, given with the officer's decisions to fund
+    counted as earlier awards) saying each part for what it is: ``earlier``, what the
+    organisation received in earlier rounds, and ``officer_amount``, what the officer's
+    decisions on ``officer`` (its applications, in id order) give it in this round. New codes
+    (``…_officer``, ``…_earlier_officer``), so that rounds recorded before keep their words."""
+    params: dict[str, ParamValue] = {
+        k: v for k, v in reason.params.items() if k not in ("earlier", "had_earlier")
+    }
+    officer_params: dict[str, ParamValue] = {
+        "officer": list(officer),
+        "officer_count": len(officer),
+        "officer_amount": officer_amount,
+    }
+    said = "_earlier_officer" if earlier else "_officer"
+    if earlier:
+        params["earlier"] = earlier
+    code = reason.code
+    if code.startswith("reason.optimal."):
+        code = "reason.optimal.per_applicant" + said
+    else:
+        alone = code.endswith("_alone")
+        code = "reason.proportional.per_applicant" + said + ("_alone" if alone else "")
+    return make_reason(code, **params, **officer_params)
+
+
 def _officer_first(
     reasons: tuple[Reason, ...],
     officer_of: Mapping[str, Sequence[str]],
+    officer_amount_of: Mapping[str, int],
     earlier_by_orgnr: Mapping[str, int],
 ) -> tuple[Reason, ...]:
     """``reasons`` with a ``per_applicant_max`` reason that counted the officer's decisions to
     fund as earlier awards naming them as this round's (``reasons`` itself when none did)."""
     for at, reason in enumerate(reasons):
-        if reason.code not in PER_APPLICANT_CODES:
+        held = reason.code in _HELD_BY_ORG
+        if not held and reason.code not in PER_APPLICANT_CODES:
             continue
         org = reason.params.get("orgnr")
         officer = officer_of.get(org) if isinstance(org, str) else None
         if not officer or not isinstance(org, str):
             return reasons
-        said = per_applicant_officer_first(reason, officer, earlier_by_orgnr.get(org, 0))
+        earlier = earlier_by_orgnr.get(org, 0)
+        if held:
+            said = _officer_said(reason, officer, officer_amount_of[org], earlier)
+        else:
+            said = per_applicant_officer_first(reason, officer, earlier)
         return (*reasons[:at], said, *reasons[at + 1 :])
     return reasons
 
@@ -265,12 +322,14 @@ def allocate_with_overrides(
         quota_given = Given(tuple((app, funds.get(app.id, 0)) for app in overridden), budget)
     prior = dict(prior_by_orgnr or {})
     officer_of: dict[str, list[str]] = {}  # organisation -> the ids the officer funded
+    officer_amount_of: dict[str, int] = {}  # organisation -> what the officer gave it
     if policy.per_applicant_max is not None:
         for app in overridden:
             org = app.organisation
             if org is not None and app.id in funds:
                 prior[org] = prior.get(org, 0) + funds[app.id]
                 officer_of.setdefault(org, []).append(app.id)
+                officer_amount_of[org] = officer_amount_of.get(org, 0) + funds[app.id]
         for ids in officer_of.values():
             ids.sort(key=natural_key)
     given = sum(funds.values())
@@ -302,7 +361,7 @@ def allocate_with_overrides(
         rank, tied = (entry.rank, entry.tied) if entry is not None else (d.rank, d.tied)
         reasons = d.reasons
         if officer_of:
-            reasons = _officer_first(reasons, officer_of, prior_by_orgnr or {})
+            reasons = _officer_first(reasons, officer_of, officer_amount_of, prior_by_orgnr or {})
         if moved or shift:
             renumbered = [_renumber(r, ranks, shift) for r in reasons]
             if any(new is not old for new, old in zip(renumbered, reasons, strict=True)):

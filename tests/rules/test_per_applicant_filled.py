@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tilskudd.models import Allocation, Application, Decision, Policy, Reason
+from tilskudd.models import Allocation, Application, Decision, Policy, Quota, Reason
 from tilskudd.rules import allocate
 from tilskudd.rules.common import PER_APPLICANT_CODES, PER_APPLICANT_NAMED
 from tilskudd.rules.lottery import draw_order
@@ -121,6 +121,28 @@ def test_an_amount_above_the_maximum_alone_keeps_the_plain_reason(
     result = allocate(apps, 5_000_000, Policy(per_applicant_max=500_000))
     assert _filled(result, "A1").code == "reason.cap.per_applicant"
     assert _filled(result, "A1").params["already"] == 0
+
+
+def test_one_funded_first_for_a_quota_is_named_first(make_application: MakeApp) -> None:
+    """A2 is ranked below A1 but funded first, for the category's minimum: A1, cut by the
+    maximum after it, names A2 as what filled it; and A3, left out after both, names them in
+    the order they were funded, not in rank order."""
+    apps = [
+        make_application(id="A1", requested=500_000, orgnr=ORG, score=Decimal(9), category="K"),
+        make_application(id="A2", requested=600_000, orgnr=ORG, score=Decimal(5), category="N"),
+        make_application(id="A3", requested=300_000, orgnr=ORG, score=Decimal(4), category="K"),
+    ]
+    policy = Policy(
+        per_applicant_max=1_000_000, quotas=[Quota(by="category", value="N", min_count=1)]
+    )
+    result = allocate(apps, 5_000_000, policy)
+    assert [result.by_id()[i].amount for i in ("A1", "A2", "A3")] == [400_000, 600_000, 0]
+    a1, a3 = _filled(result, "A1"), _filled(result, "A3")
+    assert (a1.code, a1.params["funded"]) == ("reason.cap.per_applicant_in_round", ["A2"])
+    assert (a3.code, a3.params["funded"]) == (
+        "reason.ineligible.per_applicant_in_round",
+        ["A2", "A1"],
+    )
 
 
 def test_the_lottery_names_them_in_the_order_drawn(make_application: MakeApp) -> None:

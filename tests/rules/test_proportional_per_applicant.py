@@ -16,9 +16,11 @@ from hypothesis import strategies as st
 from tilskudd.models import Allocation, Application, Decision, Policy, Status
 from tilskudd.rules import allocate
 from tilskudd.rules.proportional import (
+    _binds,
     _fill_by_organisation,
     _Grouped,
     _org_level,
+    _Rooms,
     allocate_proportional,
 )
 from tilskudd.wording import reason_text
@@ -216,6 +218,41 @@ def test_an_organisation_left_too_little_by_earlier_rounds_is_not_eligible(
     assert (a1.amount, a1.reasons[-1].code) == (0, "reason.ineligible.per_applicant")
     assert a1.reasons[-1].params["left"] == 50_000
     assert amounts(result)["B1"] == 500_000
+
+
+def test_rooms_are_the_maximum_less_earlier_awards_on_the_grid() -> None:
+    rooms = _Rooms(1_000_000, {A: 250_500, B: 2_000_000}, 1000, 100_000)
+    assert (rooms.room(A), rooms.room(B), rooms.room("938801363")) == (749_000, 0, 1_000_000)
+    assert (rooms.short(A), rooms.short(B), rooms.short("938801363")) == (False, True, False)
+    assert rooms.any_short
+    assert not _Rooms(1_000_000, {A: 900_000}, 1000, 100_000).any_short
+    assert _Rooms(1_000_000, {A: 900_001}, 1000, 100_000).short(A)  # 99 000 left on the grid
+    assert _Rooms(50_000, {}, 1000, 100_000).short(A)  # the maximum itself below min_award
+
+
+def test_binds_reads_the_applications_in_their_own_order() -> None:
+    """By application: eligible amounts, organisations, points. Room 1 000 000 each; at the
+    level left / weight_left = 1/2, A's 1.2 M + 1 M of claims give 1.1 M: A passes its room."""
+    rooms = _Rooms(1_000_000, {}, 1000, 0)
+    caps, orgs = [1_200_000, 0, 400_000, 1_000_000, 5_000_000], [A, A, B, A, None]
+    assert _binds(caps, orgs, None, rooms, 1, 2)
+    assert not _binds(caps, orgs, None, rooms, 2, 5)  # 2/5 of 2.2 M: 880 000
+    # No level (everyone at their eligible amount): the claims themselves.
+    assert _binds(caps, orgs, None, rooms, 0, 0)
+    assert not _binds([600_000, 400_000], [A, A], None, rooms, 0, 0)
+    # An organisation whose room is too small is out of the round: it cannot pass it.
+    assert not _binds(caps, orgs, None, _Rooms(1_000_000, {A: 950_000}, 1000, 100_000), 1, 2)
+
+
+def test_binds_with_score_weights_takes_each_unit_at_its_own_share() -> None:
+    """Points 1 and 3, level left / weight_left = 1 / 4 per point: A's 2 M at 1 point gets
+    500 000, its 400 000 at 3 points 300 000; 800 000 is within its 1 M. With both at 3 points
+    (the bound the highest points give) it would pass; the unit with no points counts nothing."""
+    rooms = _Rooms(1_000_000, {}, 1000, 0)
+    caps, orgs = [2_000_000, 400_000, 9_000_000], [A, A, A]
+    assert not _binds(caps, orgs, [1, 3, 0], rooms, 1, 4)
+    assert _binds(caps, orgs, [3, 3, 0], rooms, 1, 4)
+    assert _binds(caps, orgs, [1, 3, 1], rooms, 1, 4)
 
 
 def test_a_drop_below_min_award_frees_room_for_its_siblings(make_application: MakeApp) -> None:

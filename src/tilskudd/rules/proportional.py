@@ -60,6 +60,7 @@ from tilskudd.rules.common import (
     RankFields,
     build_allocation,
     decisions_by_position,
+    floor_to,
     gc_paused,
     given_labels_of,
     given_rank_notes,
@@ -445,29 +446,96 @@ def _fill_by_organisation(
     )
 
 
+class _Rooms:
+    """What each organisation may still receive under ``per_applicant_max`` (its room): the
+    maximum less what it received in earlier rounds of the programme (``prior``), on the
+    ``round_to`` grid. An organisation whose room is 0 or below ``min_award`` (short) is not
+    eligible. Only an organisation with earlier awards has a room of its own."""
+
+    __slots__ = ("any_short", "full", "lowered", "min_award")
+
+    def __init__(self, most: int, prior: Mapping[str, int], step: int, min_award: int) -> None:
+        self.full = floor_to(most, step)
+        self.lowered = {org: floor_to(max(most - had, 0), step) for org, had in prior.items()}
+        self.min_award = min_award
+        self.any_short = any(map(self._too_small, (self.full, *self.lowered.values())))
+
+    def _too_small(self, room: int) -> bool:
+        return room == 0 or room < self.min_award
+
+    def room(self, org: str) -> int:
+        """``org``'s room."""
+        return self.lowered.get(org, self.full)
+
+    def short(self, org: str) -> bool:
+        """Whether ``org``'s room is too small for a grant."""
+        return self._too_small(self.room(org))
+
+
 def _binds(
-    caps: Sequence[int],
-    weights: Sequence[int],
-    org_of: Sequence[int],
-    rooms: Sequence[int],
+    caps_in: Sequence[int],
+    orgs_in: Sequence[str | None],
+    points_in: Sequence[int] | None,
+    rooms: _Rooms,
     left: int,
     weight_left: int,
-    suspects: Sequence[int],
 ) -> bool:
     """Whether some organisation's units, every one of them (those that dropped out too), would
     together pass its room at the level ``left / weight_left`` (``weight_left`` 0: no level,
     each at its eligible amount). The plain water-filling's level only rises as it goes, and
     its set of units only shrinks: if none passes here, none did at any step before.
-    ``suspects``: the units of the organisations whose eligible amounts together pass their
-    room; no other can (a round of 100 000 has few such organisations: only they are summed)."""
-    totals = [0] * len(rooms)
-    if weight_left:
-        for u in suspects:
-            totals[org_of[u]] += min(caps[u] * weight_left, left * weights[u])
-        return any(total > room * weight_left for total, room in zip(totals, rooms, strict=True))
-    for u in suspects:
-        totals[org_of[u]] += caps[u]
-    return any(map(gt, totals, rooms))
+
+    By application, in the applications' own order (at 100 000 of them, reading the
+    organisation numbers in rank order costs a cache miss each): ``caps_in``, the eligible
+    amounts (0: not eligible); ``orgs_in``, the organisations; ``points_in``, the score
+    weights (``None``: 1 each). The units are the applications with an amount, an
+    organisation whose room is not short and points above 0; a unit's weight ``w`` is its
+    amount times its points, so what it gets at the level, ``min(e × weight_left, left × w)``
+    over ``weight_left``, is ``e × min(weight_left, left × points) / weight_left``. Without
+    score weights that is the organisation's eligible amounts together times one factor;
+    with them, that sum at the highest points is an upper bound, and only the organisations
+    it lets pass are summed unit by unit."""
+    claims: dict[str | None, int] = {}
+    claim_of = claims.get
+    for org, cap in compress(zip(orgs_in, caps_in, strict=True), caps_in):
+        claims[org] = claim_of(org, 0) + cap
+    top = max(points_in, default=0) if points_in is not None else 1
+    scale = weight_left or 1
+    most = min(weight_left, left * top) if weight_left else 1
+    lowered, full = rooms.lowered, rooms.full
+    over = [
+        org
+        for org, claim in claims.items()
+        if org is not None
+        and claim * most > lowered.get(org, full) * scale
+        and not rooms.short(org)
+    ]
+    if not over or points_in is None:
+        return bool(over)
+    totals = dict.fromkeys(over, 0)
+    for org, cap, points in compress(zip(orgs_in, caps_in, points_in, strict=True), caps_in):
+        if org in totals and points > 0:
+            totals[org] += cap * min(weight_left, left * points) if weight_left else cap
+    return any(total > rooms.room(org) * scale for org, total in totals.items())
+
+
+def _organisations(
+    units: Sequence[int], positions: Sequence[int], orgs_in: Sequence[str | None]
+) -> tuple[list[int], list[str]]:
+    """Each unit's organisation as a small int (-1: none), numbered in the order the units
+    first name them, and the organisation numbers in that order."""
+    index: dict[str, int] = {}
+    org_of: list[int] = []
+    for k in units:
+        org = orgs_in[positions[k]]
+        if org is None:
+            org_of.append(-1)
+            continue
+        o = index.get(org)
+        if o is None:
+            o = index[org] = len(index)
+        org_of.append(o)
+    return org_of, list(index)
 
 
 def _grouped_outcome(
@@ -610,23 +678,21 @@ def allocate_proportional(
     ids_in = found.ids
     id_at: Callable[[int], str] = lambda k: ids_in[positions[k]]  # noqa: E731
     prior = prior_by_orgnr or {}
-    rooms: dict[str, int] = {}  # what each organisation may still receive, on the round_to grid
-    if per_applicant:
+    # What each organisation may still receive under the maximum (its room, _Rooms).
+    rooms = _Rooms(per_applicant_max, prior, step, policy.min_award) if per_applicant else None
+    position_of = inverse_order(positions)
+    if rooms is not None and rooms.any_short:
         # per_applicant_max caps what an organisation is awarded in all (see the module
         # docstring); here only an organisation whose earlier rounds left it too little for a
-        # grant is taken out. The rest is the water-filling's.
-        orgs = list(map(orgs_in.__getitem__, positions))
-        for k in compress(range(n), eligibles):
-            org = orgs[k]
-            if org is None:
-                continue
-            room = rooms.get(org)
-            if room is None:
-                left = max(per_applicant_max - prior.get(org, 0), 0)
-                room = rooms[org] = left - left % step
-            if room == 0 or room < policy.min_award:
+        # grant is taken out. The rest is the water-filling's. (In the applications' own order:
+        # at 100 000 of them, reading the organisation numbers in rank order costs a cache miss
+        # each.)
+        for i in compress(range(len(eligible_in)), eligible_in):
+            org = orgs_in[i]
+            if org is not None and rooms.short(org):
                 # limit_org says why (its reason, never None here: the eligible amount is at
                 # least min_award and above the room).
+                k = position_of[i]
                 _, org_reason = totals.limit_org(org, eligibles[k], already=prior.get(org, 0))
                 eligibles[k] = 0
                 before[k] = [org_reason]  # type: ignore[list-item]
@@ -636,6 +702,7 @@ def allocate_proportional(
     caps_of = list(compress(eligibles, eligibles))  # their eligible amounts
     # Weight per krone of e: 1, or the score × 10^scale (worked out once per distinct score).
     scale = 0
+    points_in: list[int] | None = None  # by application, with weight = "score"
     if by_score:
         scores_in = fields.scores
         scale = score_places(filter(None, scores_in), 'weight = "score"')
@@ -668,33 +735,13 @@ def allocate_proportional(
     # Smallest share that survives rounding and min_award: the first round_to multiple >= it.
     threshold = -(-policy.min_award // step) * step if policy.min_award else 0
 
-    # Organisations whose applications claim more than they may receive (``maybe``): only
-    # then can the maximum bind. The plain water-filling runs first; where it leaves every such
-    # organisation within its room at the level it ends at (counting the applications that
-    # dropped out too, :func:`_binds`), no organisation reached its room at any step and its
-    # awards are the rule's. Otherwise the shares are worked out by organisation.
+    # The plain water-filling runs first; where it leaves every organisation within its room
+    # at the level it ends at (counting the applications that dropped out too, :func:`_binds`),
+    # no organisation reached its room at any step and its awards are the rule's. Otherwise the
+    # shares are worked out by organisation.
     grouped: _Grouped | None = None
     org_of: list[int] = []
     org_names: list[str] = []
-    room_of: list[int] = []
-    claims: list[int] = []  # by organisation: its units' eligible amounts together
-    maybe = False
-    if rooms:
-        index: dict[str, int] = {}
-        for k, cap in zip(units, caps_of, strict=True):
-            org = orgs[k]
-            if org is None:
-                org_of.append(-1)
-                continue
-            o = index.get(org)
-            if o is None:
-                o = index[org] = len(org_names)
-                org_names.append(org)
-                claims.append(0)
-            org_of.append(o)
-            claims[o] += cap
-        room_of = [rooms[org] for org in org_names]
-        maybe = any(map(gt, claims, room_of))
 
     # Water-filling with exact integers: f = left / weight_left over the uncapped units.
     # A unit is capped when f × w >= e, i.e. left × w >= e × weight_left. Its threshold
@@ -764,12 +811,9 @@ def allocate_proportional(
             if dropped[c] or left * weights[c] >= caps_of[c] * weight_left:
                 settle()
 
-    if maybe:
-        # The units of the organisations that claim more than their room (-1, no organisation,
-        # reads the 0 after the last).
-        claim_more = bytearray(map(gt, claims, room_of)) + b"\0"
-        suspects = list(compress(range(m), map(claim_more.__getitem__, org_of)))
-    if maybe and _binds(caps_of, weights, org_of, room_of, left, weight_left, suspects):
+    if rooms is not None and _binds(eligible_in, orgs_in, points_in, rooms, left, weight_left):
+        org_of, org_names = _organisations(units, positions, orgs_in)
+        room_of = [rooms.room(org) for org in org_names]
         for u in dropped_units:
             outcome[units[u]] = None
         grouped = _fill_by_organisation(caps_of, weights, org_of, room_of, budget, step, threshold)
@@ -944,7 +988,6 @@ def allocate_proportional(
 
     # Shown with the ranks the officer gave, where the order was given (not the competition ranks).
     labels = given_labels_of(apps, ranked)
-    position_of = inverse_order(positions)
     decisions = decisions_by_position(
         found,
         positions,

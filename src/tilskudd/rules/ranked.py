@@ -70,7 +70,7 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import accumulate, compress, permutations
+from itertools import accumulate, permutations
 from math import factorial
 from typing import TypedDict, Unpack, cast
 
@@ -85,7 +85,6 @@ from tilskudd.models import (
 )
 from tilskudd.rules.checks import check_rule_policy
 from tilskudd.rules.common import (
-    PER_APPLICANT_CODES,
     PER_APPLICANT_NAMED,
     ApplicantTotals,
     Caps,
@@ -349,7 +348,12 @@ def fund_pass(
     # The partly funded one (at_line = "partial"): a tie member of its organisation that the
     # maximum then cut could have been the one partly funded, had it come first.
     partial_at = -1
-    cut_by_max: list[int] = []  # the positions per_applicant_max cut, in the order visited
+    # Organisation -> its positions funded, in the order funded: what filled its maximum, for
+    # the reason of one the maximum cuts to name.
+    funded_of: dict[str, list[int]] = {}
+    named = PER_APPLICANT_NAMED + 1
+    prior = prior_by_orgnr or {}
+    ids_in = found.ids
 
     for k in visit:
         amount = eligibles[k]
@@ -363,8 +367,12 @@ def fund_pass(
                 wanted = amount
                 amount, org_reason = totals.limit_org(org, amount)
                 if org_reason is not None:
+                    so_far = funded_of.get(org, [])
+                    filled = [ids_in[positions[j]] for j in so_far[:named]]
+                    org_reason = per_applicant_filled(
+                        org_reason, filled, prior.get(org, 0), count=len(so_far)
+                    )
                     before.setdefault(k, []).append(org_reason)
-                    cut_by_max.append(k)
                     eligibles[k] = amount
                     # Rare: cut by the maximum, perhaps only because one it is tied with came
                     # first by its id and took the organisation's room.
@@ -394,6 +402,7 @@ def fund_pass(
             remaining -= amount
             if per_applicant and (org := orgs[k]) is not None:
                 totals_used[org] = used(org, 0) + amount  # what totals.add_org does, inline
+                funded_of.setdefault(org, []).append(k)
                 if tied[k]:
                     last_award[org] = k
             if quotas is not None:
@@ -416,6 +425,7 @@ def fund_pass(
                 partial_at = k
                 if per_applicant and (org := orgs[k]) is not None:
                     totals.add_org(org, part)
+                    funded_of.setdefault(org, []).append(k)
                     if tied[k]:
                         last_award[org] = k
                 if quotas is not None:
@@ -439,20 +449,6 @@ def fund_pass(
                 stopped = make_reason("reason.line.stopped", line_rank=rank)
                 if at_line == "stop" and line_between_ranks:
                     line_rank = ranks[k]
-
-    if cut_by_max:
-        # Only for those cut: which awards filled the maximum (the ids, in the order funded),
-        # for the reason to name them.
-        _say_what_filled(
-            cut_by_max,
-            before,
-            orgs,
-            amounts,
-            visit,
-            found.ids,
-            positions,
-            prior_by_orgnr or {},
-        )
 
     reserve = policy.reserve
     for place, k in enumerate(waiting[:reserve], start=1):
@@ -1156,50 +1152,6 @@ def _minimum_picks_apart(
         if not rivals:
             seen[k] = None
     return seen
-
-
-def _say_what_filled(
-    cut: Sequence[int],
-    before: Mapping[int, list[Reason]],
-    orgs: Sequence[str | None],
-    amounts: Sequence[int],
-    visit: Sequence[int],
-    ids: Sequence[str],
-    positions: Sequence[int],
-    prior: Mapping[str, int],
-) -> None:
-    """Put into the reasons of the positions ``cut`` (by ``per_applicant_max``; the first of
-    each's ``before`` is that reason) what filled the organisation's maximum: its applications
-    funded before (``amounts`` by position, ``ids`` by the index ``positions`` gives) in the
-    order ``visit`` funded them, and what it received in earlier rounds (``prior``)
-    (:func:`~tilskudd.rules.common.per_applicant_filled`). Linear in the round: for each one
-    cut a search in its organisation's awards, and the few ids it names."""
-    wanted = {orgs[k] for k in cut}
-    funded_of: dict[str | None, list[int]] = {}
-    for j in compress(range(len(amounts)), amounts):  # the positions funded
-        org = orgs[j]
-        if org in wanted:
-            funded_of.setdefault(org, []).append(j)
-    # When each was funded: in position order, unless quotas changed the order.
-    turns_of = funded_of
-    turn: dict[int, int] | None = None
-    if not isinstance(visit, range):
-        turn = {k: i for i, k in enumerate(visit)}
-        turns_of = {}
-        for org, funded in funded_of.items():
-            funded.sort(key=turn.__getitem__)
-            turns_of[org] = [turn[j] for j in funded]
-    named = PER_APPLICANT_NAMED + 1
-    nothing: list[int] = []
-    for k in cut:
-        org = orgs[k]
-        funded = funded_of.get(org, nothing)
-        count = bisect_left(turns_of.get(org, nothing), k if turn is None else turn[k])
-        reasons = before[k]
-        assert org is not None
-        assert reasons[0].code in PER_APPLICANT_CODES
-        filled = [ids[positions[j]] for j in funded[: min(count, named)]]
-        reasons[0] = per_applicant_filled(reasons[0], filled, prior.get(org, 0), count=count)
 
 
 def _tie_start(ranks: Sequence[int | None], k: int, in_rank_order: bool) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -1184,6 +1184,37 @@ def test_same_projects_groups_rows_by_orgnr_and_title(pairs: list[tuple[str | No
         if orgnr is not None and title:
             expected.setdefault((orgnr, _project_key(title)), []).append(index)
     assert _same_projects(datas) == {k: v for k, v in expected.items() if len(v) > 1}
+
+
+def test_same_projects_makes_keys_of_the_titles_of_organisations_with_more_rows_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Most organisations apply once a round: only the titles of one with more than one row
+    can be the same project twice, and only those are made into keys to compare."""
+    from tilskudd import validation
+    from tilskudd.validation import _DATA, _same_projects
+
+    keyed: list[str | None] = []
+    make_keys = validation._project_keys
+
+    def recorded(projects: list[str | None]) -> Iterator[str]:
+        keyed.extend(projects)
+        return make_keys(projects)
+
+    monkeypatch.setattr(validation, "_project_keys", recorded)
+    pairs = [
+        (ORGNR, "Felles sak"),
+        ("974760672", "Felles sak"),
+        (None, "Felles sak"),
+        (ORGNR, "felles  SAK"),
+        ("889640782", "Eget arkiv"),
+    ]
+    datas = [
+        tuple({"orgnr": orgnr, "project": title}.get(name) for name in _DATA)
+        for orgnr, title in pairs
+    ]
+    assert _same_projects(datas) == {(ORGNR, "felles sak"): [0, 3]}
+    assert keyed == ["Felles sak", "felles  SAK"]
 
 
 _IDS = ["A1", " A1", "", "  ", 7.0, 7.5, 8, None, True, math.inf, Decimal("3"), date(2009, 3, 1)]

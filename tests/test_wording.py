@@ -218,6 +218,40 @@ def test_decision_text_of_an_application_funded_before_says_only_why_it_is_not_f
     assert not any(word in plain(decision_text(later, lang)) for word in unsaid)
 
 
+@pytest.mark.parametrize("lang", ["en", "nb"])
+def test_a_cap_said_for_one_decision_is_not_said_for_the_next_funded_before(lang: str) -> None:
+    """A rule shares one cap reason among decisions, and its sentence is kept for the next
+    decision with that very reason: one left out as funded in an earlier round, with the same
+    cap recorded beside it, is still told only why it is not funded, wherever "already
+    funded" stands, and the cap is said again for the decision after it."""
+    cap = Reason(
+        code="reason.cap.share_of_cost",
+        params={"share": Decimal("0.2"), "total_cost": 150_000, "cap": 30_000},
+    )
+    before = Reason(
+        code="reason.round.already_funded",
+        params={"round": 1, "application": "A-1", "amount": 60_000, "match": "id"},
+    )
+    full = Reason(code="reason.funded.full", params={"rank": 1, "amount": 30_000})
+
+    def decision(status: Status, amount: int, *reasons: Reason) -> Decision:
+        return Decision(application_id="B-1", status=status, amount=amount, reasons=reasons)
+
+    funded = decision(Status.PARTLY_FUNDED, 30_000, cap, full)
+    first = decision(Status.NOT_FUNDED, 0, cap, before)
+    second = decision(Status.NOT_FUNDED, 0, before, cap)
+    capped = plain(decision_text(funded, lang))
+    alone = plain(decision_text(decision(Status.NOT_FUNDED, 0, before), lang))
+    assert capped.startswith(("Capped", "Begrenset"))
+    assert alone.startswith(("Already funded", "Fikk allerede"))
+    assert [plain(decision_text(d, lang)) for d in (first, second, first, funded)] == [
+        alone,
+        alone,
+        alone,
+        capped,
+    ]
+
+
 def test_decision_text_fills_a_reason_shared_by_decisions_once_per_language(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -54,7 +54,7 @@ from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
-from itertools import repeat
+from itertools import compress, count, repeat
 from operator import attrgetter, itemgetter
 from typing import Any, Literal, NamedTuple, TypeVar, cast, overload
 
@@ -2551,7 +2551,6 @@ def _same_projects(datas: list[RowData]) -> dict[tuple[str, str], list[int]]:
     """The rows of each organisation (its orgnr, else its identifier in another register) and
     project title (compared by :func:`_project_keys`) that occur more than once, by index, in
     order; a row without either is not compared."""
-    projects: list[str | None] = list(map(_PROJECT_OF, datas))
     organisations: list[str | None] = list(map(_ORGNR_OF, datas))
     # No organisation number: the identifier in another register, as every comparison of
     # organisations takes it (Application.organisation): gb-chc-1 is GB-CHC-1.
@@ -2559,19 +2558,27 @@ def _same_projects(datas: list[RowData]) -> dict[tuple[str, str], list[int]]:
         extra = _EXTRA_OF(datas[index])
         if extra:
             organisations[index] = other_organisation_key(extra)
-    # None (no organisation) is among the keys, and never counted as repeated below.
-    keys: list[tuple[str, str]] = list(
-        zip(cast(list[str], organisations), _project_keys(projects), strict=True)
-    )
-    counts = Counter(keys)
-    if len(counts) == len(keys):
+    # Only an organisation with more than one row can have a project twice, and most apply
+    # once a round (63 organisations in Difi's 64 applications of 2009): the titles of the
+    # rest are not made into keys. None (no organisation) is never compared.
+    repeated_organisations = {o for o, n in Counter(organisations).items() if n > 1}
+    repeated_organisations.discard(None)
+    if not repeated_organisations:
         return {}
-    repeated = {key for key, count in counts.items() if count > 1 and key[0] is not None and key[1]}
+    indices = list(compress(count(), map(repeated_organisations.__contains__, organisations)))
+    projects: list[str | None] = [_PROJECT_OF(datas[i]) for i in indices]
+    keys: list[tuple[str, str]] = list(
+        zip(
+            cast(list[str], [organisations[i] for i in indices]),
+            _project_keys(projects),
+            strict=True,
+        )
+    )
+    repeated = {key for key, n in Counter(keys).items() if n > 1 and key[1]}
     same: dict[tuple[str, str], list[int]] = {}
-    if repeated:
-        for index, key in enumerate(keys):
-            if key in repeated:
-                same.setdefault(key, []).append(index)
+    for index, key in zip(indices, keys, strict=True):
+        if key in repeated:
+            same.setdefault(key, []).append(index)
     return same
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from functools import cache
@@ -20,13 +20,13 @@ from typing import Any, NamedTuple, Protocol, cast
 from tilskudd import clock
 from tilskudd.i18n import Phrase, Translator, as_sentence, format_date, get
 from tilskudd.models import (
+    ALREADY_FUNDED,
     Decision,
     Issue,
     Reason,
     RejectedRow,
     RoundResult,
     Status,
-    funded_before,
 )
 from tilskudd.summary import RoundSummary
 
@@ -166,11 +166,6 @@ def decision_text(decision: Decision, lang: str) -> str:
     reasons = decision.reasons
     if not reasons:
         return _status_sentence(decision.status, lang)
-    if funded_before(decision):
-        # Not funded because funded in an earlier round: the caps and the min_score verdict
-        # recorded beside it are for an amendment to be held to (tilskudd.rounds), and decided
-        # nothing here, so they are not said (as explain does not say them).
-        reasons = tuple(r for r in reasons if not r.code.startswith(_RECORDED_ONLY))
     # Every row of every output comes here: the translator puts the capital letter and the
     # full stop into each template once, rather than stripping and capitalising each phrase.
     # A rule shares one reason among many decisions where its words are the same (the
@@ -188,11 +183,25 @@ def decision_text(decision: Decision, lang: str) -> str:
         if kept is not None and kept[0] is reason:
             text = kept[1]
         else:
-            text = sentence(reason.code, reason.params)
+            code = reason.code
+            if code == ALREADY_FUNDED:
+                # Never kept, so every decision that has it comes here (models.funded_before,
+                # asked in this loop rather than in a pass of its own over every decision).
+                return _funded_before_text(reasons, sentence)
+            text = sentence(code, reason.params)
             said[place] = (reason, text)
         if text:
             texts.append(text)
     return " ".join(texts)
+
+
+def _funded_before_text(reasons: Sequence[Reason], sentence: Callable[..., str]) -> str:
+    """:func:`decision_text` of an application not funded because it was funded in an earlier
+    round: the caps and the min_score verdict recorded beside it are for an amendment to be
+    held to (tilskudd.rounds), and decided nothing here, so they are not said (as explain
+    does not say them)."""
+    kept = (r for r in reasons if not r.code.startswith(_RECORDED_ONLY))
+    return " ".join(text for text in (sentence(r.code, r.params) for r in kept) if text)
 
 
 def recorded_decision_text(reasons: Sequence[Mapping[str, Any]], status: str, lang: str) -> str:

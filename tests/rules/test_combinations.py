@@ -15,7 +15,9 @@ then checks what the README promises of every result (sections "How the budget i
 - an award the rule made (not an officer's) is at most its request, ``max_award`` and its share
   of cost, on the ``round_to`` grid and at least ``min_award``, and only to an application that
   reaches ``min_score``;
-- an officer's decision is kept: the amount funded, not funded, or on the reserve list;
+- an officer's decision is kept: the amount funded, not funded, or on the reserve list; one to
+  fund above what the policy would allow (its caps, or ``per_applicant_max`` with the
+  organisation's other awards) says so;
 - ``per_applicant_max``: what an organisation has in all (earlier rounds, the officer's
   decisions and the rule's awards) is within it whenever the rule awarded it anything;
 - a quota's maximum is never passed by the rule; a minimum is met, or the round is refused
@@ -47,7 +49,15 @@ from hypothesis import strategies as st
 
 from tilskudd.errors import QuotaError
 from tilskudd.i18n import get
-from tilskudd.models import Allocation, Application, Policy, Quota, Status, check_decisions
+from tilskudd.models import (
+    ORG_ID_COLUMN,
+    Allocation,
+    Application,
+    Policy,
+    Quota,
+    Status,
+    check_decisions,
+)
 from tilskudd.rules import allocate
 from tilskudd.rules.common import rank_order
 
@@ -72,6 +82,11 @@ LEFT_FOR_BUDGET = frozenset(
     {"reason.budget.exhausted", "reason.line.stopped", "reason.line.partial_below_min"}
 )
 """The reasons of an eligible application left out for want of budget (or below the line)."""
+
+PAST_PER_APPLICANT = frozenset(
+    {"reason.override.above_per_applicant", "reason.override.above_per_applicant_earlier"}
+)
+"""The reasons of an officer's decision to fund that takes its organisation past its maximum."""
 
 MINIMUMS = ("min_amount", "min_share", "min_count")
 MAXIMUMS = ("max_amount", "max_share", "max_count")
@@ -105,6 +120,13 @@ def rounds(
             a.model_copy(update={"rank": draw(st.integers(1, max(1, len(apps))))}) for a in apps
         ]
     apps = draw(placed(apps))
+    # One organisation's identifier written in another case: the same organisation (README).
+    apps = [
+        a.model_copy(update={"extra": {**a.extra, ORG_ID_COLUMN: " gb-chc-1234567"}})
+        if a.extra.get(ORG_ID_COLUMN) == "GB-CHC-1234567" and draw(st.booleans())
+        else a
+        for a in apps
+    ]
     budget = draw(
         st.one_of(
             st.integers(0, sum(a.requested for a in apps) * 11 // 10 + 1),
@@ -142,7 +164,11 @@ def rounds(
     if policy.per_applicant_max is not None:
         for org in sorted({a.organisation for a in apps if a.organisation is not None}):
             if draw(st.booleans()):
-                prior[str(org)] = draw(st.integers(0, policy.per_applicant_max * 6 // 5))
+                most = policy.per_applicant_max
+                prior[org] = draw(
+                    st.sampled_from([most // 2, most - 1, most, most * 6 // 5])
+                    | st.integers(0, most * 6 // 5)
+                )
     if apps:
         left = budget
         chosen = draw(st.lists(st.integers(0, len(apps) - 1), max_size=3, unique=True))
@@ -152,7 +178,8 @@ def rounds(
             if kind == "fund":
                 if left == 0:
                     continue
-                amount = draw(st.integers(1, min(apps[i].requested, left)))
+                most = min(apps[i].requested, left)
+                amount = draw(st.sampled_from([most, max(most // 2, 1)]) | st.integers(1, most))
                 left -= amount
                 update["decision_amount"] = amount
             apps[i] = apps[i].model_copy(update=update)
@@ -234,6 +261,20 @@ def check_result(
         assert d.override == (app.decision is not None), d
         if app.decision == "fund":
             assert d.amount == app.decision_amount, d
+            # README: the officer decides, "but the reason says when it is above what the
+            # policy would allow".
+            codes = {r.code for r in d.reasons}
+            if d.amount > policy_caps(app, policy):
+                assert codes & {"reason.override.above_eligible", "reason.override.outside_policy"}
+            organisation = app.organisation
+            if policy.per_applicant_max is not None and organisation is not None:
+                officers = sum(
+                    a.decision_amount or 0
+                    for a in apps
+                    if a.decision == "fund" and a.organisation == organisation
+                )
+                past = prior.get(organisation, 0) + officers > policy.per_applicant_max
+                assert past == bool(codes & PAST_PER_APPLICANT), d
         elif app.decision is not None:
             assert d.amount == 0, d
             want = Status.RESERVE if app.decision == "reserve" else Status.NOT_FUNDED
@@ -275,10 +316,10 @@ def check_result(
         assert len(found) == 1, d
         positions[d.application_id] = found[0]
     assert sorted(positions.values()) == list(range(1, len(reserve) + 1)), positions
-    officers = [d for d in reserve if d.override]
+    by_officer = [d for d in reserve if d.override]
     rules = [d for d in reserve if not d.override]
     assert all(
-        positions[o.application_id] < positions[r.application_id] for o in officers for r in rules
+        positions[o.application_id] < positions[r.application_id] for o in by_officer for r in rules
     )
     assert len(rules) <= policy.reserve
     order = _rule_order(apps, policy, result)
@@ -305,7 +346,37 @@ def check_result(
             assert listed == waiting[: policy.reserve], (listed, waiting)
     assert all(d.eligible_amount for d in rules), rules
 
+    if policy.rule in ("ranked", "lottery"):
+        assert_split_ties_are_named(result)
+
     assert_every_reason_renders(result)
+
+
+def assert_split_ties_are_named(result: Allocation) -> None:
+    """README: "if such a tie falls across the funding line, the result says so and names
+    them", and so when the end of the reserve list falls inside a tie. Two applications the
+    rule decided that share a rank, one funded and one left out for want of budget (or one on
+    the reserve list and one left off it), are named together in a note."""
+    ruled = [d for d in result.decisions if not d.override and d.tied]
+    for a in ruled:
+        for b in ruled:
+            if a.rank != b.rank or a.application_id >= b.application_id:
+                continue
+            for one, other in ((a, b), (b, a)):
+                left_out = other.amount == 0 and bool(
+                    {r.code for r in other.reasons} & LEFT_FOR_BUDGET
+                )
+                split = (one.amount > 0 and left_out) or (
+                    one.status is Status.RESERVE and left_out and other.status is not Status.RESERVE
+                )
+                if split:
+                    pair = {one.application_id, other.application_id}
+                    assert any(
+                        pair <= set(value)
+                        for note in result.notes
+                        for value in note.params.values()
+                        if isinstance(value, list)
+                    ), (pair, result.notes)
 
 
 def _rule_order(

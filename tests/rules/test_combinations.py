@@ -88,6 +88,11 @@ PAST_PER_APPLICANT = frozenset(
 )
 """The reasons of an officer's decision to fund that takes its organisation past its maximum."""
 
+OWN_RANK_CODES = frozenset(
+    {"reason.funded.full", "reason.funded.partial", "reason.budget.exhausted"}
+)
+"""Reasons whose ``rank`` is the application's own."""
+
 MINIMUMS = ("min_amount", "min_share", "min_count")
 MAXIMUMS = ("max_amount", "max_share", "max_count")
 
@@ -346,6 +351,16 @@ def check_result(
             assert listed == waiting[: policy.reserve], (listed, waiting)
     assert all(d.eligible_amount for d in rules), rules
 
+    if policy.rule != "lottery" and all(a.rank is not None for a in apps):
+        # README: "Ranks you give are shown as you gave them, gaps and all", with overrides
+        # too ("Ranks stay ranks among all applications"), in the decisions and their reasons.
+        for d in result.decisions:
+            assert d.rank == by_id[d.application_id].rank, d
+            for r in d.reasons:
+                if r.code in OWN_RANK_CODES:
+                    assert r.params["rank"] == d.rank, d
+    if policy.rule == "proportional":
+        assert_one_share(apps, policy, result)
     if policy.rule == "optimal":
         # README: "Each application gets its whole eligible amount or nothing".
         assert all(d.amount in (0, d.eligible_amount) for d in result.decisions if not d.override)
@@ -365,6 +380,34 @@ def check_result(
         assert_split_ties_are_named(result)
 
     assert_every_reason_renders(result)
+
+
+def assert_one_share(apps: Sequence[Application], policy: Policy, result: Allocation) -> None:
+    """README: "every eligible application gets the same share of its eligible amount" (or of
+    amount × score). Rounding moves an award by less than one ``round_to`` step from its share
+    ``f × w``, so an application below its eligible amount, with weight ``w_i``, has more than
+    ``(a_j - step) × w_i / w_j - step`` for every other one sharing the budget. Those held by
+    ``per_applicant_max`` share at a level of their own, and those dropped for ``min_award``
+    not at all."""
+    by_id = {a.id: a for a in apps}
+    step = policy.round_to
+    sharing: list[tuple[int, int, Fraction]] = []  # (award, eligible, weight)
+    for d in result.decisions:
+        codes = {r.code for r in d.reasons}
+        if d.override or not d.eligible_amount or any("per_applicant" in c for c in codes):
+            continue
+        if codes & {"reason.proportional.below_min_award", "reason.proportional.no_weight"}:
+            continue
+        weight = Fraction(d.eligible_amount)
+        if policy.weight == "score":
+            weight *= Fraction(by_id[d.application_id].score or 0)
+        sharing.append((d.amount, d.eligible_amount, weight))
+    for a_i, e_i, w_i in sharing:
+        if a_i >= e_i or not w_i:
+            continue
+        for a_j, _, w_j in sharing:
+            if w_j:
+                assert a_i > (a_j - step) * w_i / w_j - step, (a_i, e_i, w_i, a_j, w_j)
 
 
 def assert_split_ties_are_named(result: Allocation) -> None:

@@ -31,7 +31,8 @@ then checks what the README promises of every result (sections "How the budget i
 Then the monotone properties that hold (and only those; see each test's docstring).
 
 The suite runs a few examples each; ``TILSKUDD_COMBINATION_EXAMPLES=5000`` runs that many (with
-``--hypothesis-seed`` to vary them) for a longer hunt.
+``--hypothesis-seed`` to vary them) for a longer hunt, and ``TILSKUDD_COMBINATION_APPLICATIONS=30``
+draws larger rounds (14 at most by default).
 """
 
 from __future__ import annotations
@@ -64,8 +65,11 @@ from tilskudd.rules.common import rank_order
 from .quota_helpers import groups, placed, quotas
 from .strategies import applications, policies, policy_caps
 
-EXAMPLES = int(os.environ.get("TILSKUDD_COMBINATION_EXAMPLES", "40"))
+EXAMPLES = int(os.environ.get("TILSKUDD_COMBINATION_EXAMPLES", "30"))
 """Examples per property: a few in the suite, many for a local hunt."""
+
+MOST_APPLICATIONS = int(os.environ.get("TILSKUDD_COMBINATION_APPLICATIONS", "14"))
+"""The most applications in a round (``optimal``: at most 8, for the solver's time)."""
 
 HUNT = settings(
     max_examples=EXAMPLES,
@@ -119,7 +123,8 @@ def rounds(
     ranking = draw(st.sampled_from(["score", "score", "both", "rank"]))
     if ranking == "rank" and rule in ("optimal", "lottery"):
         ranking = "both"
-    apps = draw(applications(max_size=8 if small else 14, scored=ranking != "rank"))
+    most = min(MOST_APPLICATIONS, 8) if small else MOST_APPLICATIONS
+    apps = draw(applications(max_size=most, scored=ranking != "rank"))
     if ranking == "both":
         apps = [
             a.model_copy(update={"rank": draw(st.integers(1, max(1, len(apps))))}) for a in apps

@@ -52,6 +52,10 @@ APPLICATION_ID_PARAMS: Mapping[str, frozenset[str]] = {
     "reason.proportional.per_applicant_officer_alone": frozenset({"officer"}),
     "reason.proportional.per_applicant_earlier_officer": frozenset({"others", "officer"}),
     "reason.proportional.per_applicant_earlier_officer_alone": frozenset({"officer"}),
+    # The officer's decisions to fund that take an organisation past per_applicant_max
+    # (rules/overrides.py).
+    "reason.override.above_per_applicant": frozenset({"ids"}),
+    "reason.override.above_per_applicant_earlier": frozenset({"ids"}),
     # The claims of one organisation's applications that share a rank: proportional counted
     # per_applicant_max against claims until 2026-11-30; rounds recorded so still name them.
     "reason.cap.per_applicant_claim_tied": _TIED,

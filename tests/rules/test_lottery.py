@@ -465,6 +465,29 @@ def test_a_capped_application_says_its_cap_before_the_draw(line_round: list[Appl
     ]
 
 
+def test_a_drawn_application_that_per_applicant_max_then_leaves_out_keeps_its_number(
+    line_round: list[Application],
+) -> None:
+    """B and C, tied with D at the line, are one organisation's, which may have 100 in all.
+    Drawn B, C, D (seed 0): B is funded, the maximum then leaves C out, and D does not fit in
+    the 50 left. The draw decided between B and C (drawn first, C would have been funded), so
+    C says its number in the draw, as every application of the band does, beside what filled
+    its organisation's maximum."""
+    org = "974760673"
+    apps = [a.model_copy(update={"orgnr": org}) if a.id in "BC" else a for a in line_round]
+    result = allocate(apps, 250, Policy(rule="lottery", seed=0, per_applicant_max=100))
+    assert draw_order(0, ["B", "C", "D"]) == ["B", "C", "D"]
+    assert funded_ids(result) == {"A", "B", "E"}
+    for place, app_id in enumerate("BCD", start=1):
+        drawn = lottery_reason(result, app_id)
+        assert drawn.code == ("reason.lottery.drawn" if place == 1 else "reason.lottery.not_drawn")
+        assert (drawn.params["position"], drawn.params["count"]) == (place, 3)
+    assert [r.code for r in result.by_id()["C"].reasons] == [
+        "reason.ineligible.per_applicant_in_round",
+        "reason.lottery.not_drawn",
+    ]
+
+
 def test_nothing_to_draw_gives_no_application_a_lottery_reason(
     line_round: list[Application],
 ) -> None:

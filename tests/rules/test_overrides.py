@@ -20,6 +20,7 @@ from tilskudd.errors import OverrideError, PolicyError
 from tilskudd.export import write
 from tilskudd.export.csv import rows as csv_rows
 from tilskudd.export.json import to_data
+from tilskudd.i18n import get
 from tilskudd.models import Allocation, Application, Policy, Quota, RoundResult, Status
 from tilskudd.render.allocation import render_result
 from tilskudd.rules import RULES, allocate
@@ -141,6 +142,61 @@ def test_fund_override_counts_against_per_applicant_max(make_application: MakeAp
     assert capped.code == "reason.cap.per_applicant_earlier_and_round"
     assert (capped.params["earlier"], capped.params["this_round"]) == (50_000, 250_000)
     assert capped.params["funded"] == ["A1"]
+
+
+def test_fund_override_past_per_applicant_max_says_so(make_application: MakeApp) -> None:
+    """An officer's decision to fund that takes its organisation past per_applicant_max (with
+    its awards of earlier rounds, or beside another decision to fund it) stands, and its reason
+    says so, as the README promises for an amount above what the policy would allow; the
+    decision that stays within it says nothing."""
+    org, other = "974760673", "964338531"
+    apps = [
+        override(make_application(id="A1", requested=500_000, orgnr=org, score=5), "fund", 500_000),
+        make_application(id="A2", requested=300_000, orgnr=org, score=9),
+        override(
+            make_application(id="B1", requested=300_000, orgnr=other, score=4), "fund", 150_000
+        ),
+        override(
+            make_application(id="B2", requested=300_000, orgnr=other, score=3), "fund", 150_000
+        ),
+        override(
+            make_application(id="C1", requested=100_000, orgnr=None, score=2), "fund", 100_000
+        ),
+    ]
+    policy = Policy(per_applicant_max=400_000)
+    result = allocate(apps, 2_000_000, policy, prior_by_orgnr={org: 100_000})
+    assert by_id(result)["A1"] == (F, 500_000)
+    said = {d.application_id: d.reasons[-1] for d in result.decisions}
+    assert said["A1"] == (
+        "reason.override.above_per_applicant_earlier",
+        {
+            "orgnr": org,
+            "max": 400_000,
+            "total": 600_000,
+            "earlier": 100_000,
+            "this_round": 500_000,
+            "count": 1,
+            "ids": ["A1"],
+        },
+    )
+    assert said["B1"].code == said["B2"].code == "reason.override.fund"  # 300 000: within
+    assert said["C1"].code == "reason.override.fund"  # in no organisation's total
+    # The rule gives the organisation nothing more.
+    assert by_id(result)["A2"] == (N, 0)
+    # Two decisions that pass it only together, without earlier awards: each says so, naming
+    # both.
+    apps[2] = override(apps[2], "fund", 250_000)
+    apps[3] = override(apps[3], "fund", 200_000)
+    result = allocate(apps, 2_000_000, policy)
+    for one in ("B1", "B2"):
+        assert result.by_id()[one].reasons[-1] == (
+            "reason.override.above_per_applicant",
+            {"orgnr": other, "max": 400_000, "total": 450_000, "count": 2, "ids": ["B1", "B2"]},
+        )
+    reason = result.by_id()["B1"].reasons[-1]
+    text = get("nb")(reason.code, **reason.params)
+    assert "450 000" in text.replace("\u00a0", " ")
+    assert "per_applicant_max" in text
 
 
 @pytest.mark.parametrize("rule", sorted(RULES))

@@ -156,7 +156,9 @@ def allocate_lottery(
     for k, entry in enumerate(entries):
         decision = by_position[k]
         app = entry.application
-        if line is not None and decision.eligible_amount:
+        # Every application of the band was drawn, also one that per_applicant_max then left
+        # out (eligible_amount 0 after the awards drawn before it): the draw decided that.
+        if line is not None and (k in band or decision.eligible_amount):
             assert app.score is not None
             if k in band:
                 code = "reason.lottery.drawn" if decision.amount else "reason.lottery.not_drawn"

@@ -16,7 +16,9 @@ Norwegian ``innvilg`` / ``avslå`` / ``reserve`` too), ``decision_amount`` and `
    and ``partly_funded`` below it. The officer decides: caps, ``min_score``, ``round_to``,
    ``min_award`` and ``per_applicant_max`` do not limit an override, but an amount above what the
    policy would allow is said in ``reason.override.above_eligible`` (``reason.override.
-   outside_policy`` when the policy would not have funded it at all).
+   outside_policy`` when the policy would not have funded it at all), and decisions that take an
+   organisation past ``per_applicant_max`` (with its awards of earlier rounds) in
+   ``reason.override.above_per_applicant`` on each of them.
 3. ``reject``: ``not_funded`` with ``reason.override.reject`` and the officer's text.
 4. ``reserve``: ``reserve`` with ``reason.override.reserve``. The officer's reserves come first
    on the reserve list (in rank order among themselves, positions 1..k); the rule's own reserve
@@ -296,6 +298,49 @@ def _officer_first(
     return reasons
 
 
+def _past_per_applicant(
+    app: Application,
+    policy: Policy,
+    counted: Mapping[str, int],
+    officer_of: Mapping[str, Sequence[str]],
+    funds: Mapping[str, int],
+    earlier_by_orgnr: Mapping[str, int] | None,
+) -> Reason | None:
+    """``reason.override.above_per_applicant`` (``..._earlier`` with awards of earlier rounds)
+    when the officer's decisions to fund ``app``'s organisation, with what it received in
+    earlier rounds (``counted``: both together), pass ``per_applicant_max``; else ``None``.
+
+    The maximum does not limit an officer's decision, but an amount beyond what the policy
+    would allow is said, as the ledger says it of an amendment (``per_applicant_max``)."""
+    most = policy.per_applicant_max
+    org = app.organisation
+    if most is None or org is None or counted.get(org, 0) <= most:
+        return None
+    ids = list(officer_of[org])
+    earlier = (earlier_by_orgnr or {}).get(org, 0)
+    total = counted[org]
+    if earlier:
+        this_round = sum(funds[i] for i in ids)
+        return make_reason(
+            "reason.override.above_per_applicant_earlier",
+            orgnr=org,
+            max=most,
+            total=total,
+            earlier=earlier,
+            this_round=this_round,
+            count=len(ids),
+            ids=ids,
+        )
+    return make_reason(
+        "reason.override.above_per_applicant",
+        orgnr=org,
+        max=most,
+        total=total,
+        count=len(ids),
+        ids=ids,
+    )
+
+
 @gc_paused
 def allocate_with_overrides(
     rule: RuleFunction,
@@ -403,6 +448,9 @@ def allocate_with_overrides(
                 why.append(
                     make_reason("reason.override.above_eligible", amount=amount, eligible=eligible)
                 )
+            past = _past_per_applicant(app, policy, prior, officer_of, funds, prior_by_orgnr)
+            if past is not None:
+                why.append(past)
         elif app.decision == "reject":
             status = Status.NOT_FUNDED
             why = [make_reason("reason.override.reject", text=text)]

@@ -88,6 +88,28 @@ def test_an_organisation_let_go_after_a_drop_gives_back_only_the_room_it_held(
     assert "note.proportional.per_applicant" not in notes(result)
 
 
+def test_a_round_in_full_once_an_organisation_is_let_go_says_so(
+    make_application: MakeApp,
+) -> None:
+    """Cap 2 000, min_award 1 000. A1 2 000 and A2 1 000 of A, N1 10 000 of no organisation;
+    budget 12 000. A claims 3 000: held at f_A = 2/3 (N1 alone would take 12/13), A2's share
+    666 is below the minimum and drops; A1 alone is within the room, and A is let go. A1 and
+    N1 then share 12 000 at f = 1: both in full, and the round says so as it does where no
+    maximum is set (not a fraction of 100 % nor nothing at all)."""
+    apps = _apps(
+        make_application,
+        [("A1", A, 2_000, None), ("N1", None, 10_000, None), ("A2", A, 1_000, None)],
+    )
+    policy = Policy(rule="proportional", per_applicant_max=2_000, min_award=1_000)
+    result = allocate(apps, 12_000, policy)
+    assert amounts(result) == {"A1": 2_000, "N1": 10_000, "A2": 0}
+    assert result.by_id()["A2"].reasons[-1].params == {"share": 666, "min_award": 1_000}
+    said = notes(result)
+    assert said["note.proportional.all_full_after_drops"] == {"count": 2, "dropped": 1}
+    assert "note.proportional.fraction" not in said
+    assert "note.proportional.per_applicant" not in said
+
+
 def test_the_fraction_noted_is_the_one_the_others_shared_whatever_comes_last(
     make_application: MakeApp,
 ) -> None:

@@ -616,6 +616,17 @@ def _grouped_outcome(
             notes.append(
                 make_reason("note.proportional.fraction", fraction=fraction, count=sharing)
             )
+    elif sharing and not grouped.org_level:
+        # No level binds and no organisation is held: every application left is in full. This
+        # is worked out by organisation only when one reached its room along the way, until
+        # drops let it go, so some dropped out (as the plain water-filling says it).
+        notes.append(
+            make_reason(
+                "note.proportional.all_full_after_drops",
+                count=sharing,
+                dropped=sum(grouped.dropped),
+            )
+        )
     return notes
 
 

@@ -1,5 +1,5 @@
 """What names the awards that filled ``per_applicant_max`` (rules/common.py
-``per_applicant_filled``, ``per_applicant_officer_first``; rules/ranked.py ``_say_what_filled``):
+``per_applicant_filled``, ``per_applicant_officer_first``; rules/ranked.py's funding pass):
 contracts no round through a rule reaches (every rule gives the count and filters the codes
 itself), the edge of naming and counting, and a quota round's order funded. Each test tells
 the code from a mutant (docs/testing.md, the run of the reasons that name what filled it)."""

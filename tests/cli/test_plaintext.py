@@ -179,25 +179,43 @@ def test_check_problems_line_up_in_a_narrow_encoding(
         assert len(line) <= 100, line
 
 
+_COMMANDS = [
+    [],
+    ["allocate"],
+    ["check"],
+    ["explain"],
+    ["init"],
+    ["status"],
+    ["history"],
+    ["amend"],
+    ["withdraw"],
+    ["verify"],
+    ["ledger"],
+    ["ledger", "export"],
+]
+
+
+@pytest.mark.parametrize("columns", [60, 80, 120])
 @pytest.mark.parametrize("lang", ["nb", "en"])
-@pytest.mark.parametrize("command", [[], ["allocate"], ["ledger", "export"]], ids=str)
+@pytest.mark.parametrize("command", _COMMANDS, ids=str)
 @pytest.mark.parametrize("encoding", ["ascii", "cp850"])
 def test_help_panels_stay_closed_in_a_narrow_encoding(
-    monkeypatch: pytest.MonkeyPatch, encoding: str, command: list[str], lang: str
+    monkeypatch: pytest.MonkeyPatch, encoding: str, command: list[str], lang: str, columns: int
 ) -> None:
     """BELØP written as BELOEP after typer drew its panel put the panel's right edge a column
-    out on that line."""
+    out on that line; so did an option's name cut short in its column (``--max-share-of-…``),
+    its ``…`` written as ``...``: two columns out, at 60 columns."""
     monkeypatch.setenv("TILSKUDD_LANG", lang)
-    code, out, _ = run_main(monkeypatch, encoding, *command, "--help", columns=80)
+    code, out, _ = run_main(monkeypatch, encoding, *command, "--help", columns=columns)
     assert code == 0
     lines = [line for line in out.decode(encoding).splitlines() if line.strip()]
     panel = [line for line in lines if line.startswith(("|", "+"))]
     assert len(panel) > 3
     for line in panel:
-        assert len(line) == 80, line
+        assert len(line) == columns, line
         assert line[-1] in "|+", line
     for line in lines:
-        assert len(line) <= 80, line
+        assert len(line) <= columns, line
 
 
 def test_a_plain_text_keeps_its_styles_on_their_letters() -> None:

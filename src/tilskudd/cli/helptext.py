@@ -80,7 +80,7 @@ def in_language(ctx: ClickContext, lang: str) -> Iterator[None]:
     from rich import _wrap
     from typer import rich_utils
 
-    from tilskudd.render.plain import NO_BREAK, plain_text, repertoire
+    from tilskudd.render.plain import NO_BREAK, cut_plainly, plain_text, repertoire
 
     words = help_words(lang)
     encoding = repertoire(getattr(sys.stdout, "encoding", None))
@@ -141,7 +141,9 @@ def in_language(ctx: ClickContext, lang: str) -> Iterator[None]:
     highlights = rich_utils.OptionHighlighter.highlights
     put(rich_utils.OptionHighlighter, "highlights", [*highlights, f"(?P<usage>{usage} )"])
     try:
-        yield
+        # An option's name cut short in its column ends in "..." as typer lays it out.
+        with cut_plainly(encoding):
+            yield
     finally:
         for obj, attr, value in reversed(saved):
             setattr(obj, attr, value)

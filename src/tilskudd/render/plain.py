@@ -5,6 +5,8 @@ Done before rich lays the text out, not after as an encoding's error handler wou
 is a character wider than ``Risør``, and a table laid out for the one and written as the other
 has its columns shifted on every row with æøå (in ASCII) or … (in a Windows code page). The
 error handler of :mod:`tilskudd.cli.plaintext` stays behind this for what is written past rich.
+The ``…`` rich itself ends a text with when it cuts it short in its column is made plain as rich
+lays it out (:func:`cut_plainly`), for the same reason.
 No rich at import: the command line's start-up imports this.
 """
 
@@ -12,11 +14,13 @@ from __future__ import annotations
 
 import codecs
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 __all__ = [
     "NO_BREAK",
+    "cut_plainly",
     "plain_equivalent",
     "plain_for",
     "plain_renderable",
@@ -186,3 +190,37 @@ def _plain_rich_text(text: Any, encoding: str, span: Any) -> Any:
     plain.plain = "".join(pieces)
     plain.spans = [span(at[s.start], at[min(s.end, len(original))], s.style) for s in text.spans]
     return plain
+
+
+@contextmanager
+def cut_plainly(encoding: str | None) -> Iterator[None]:
+    """While inside, a text rich cuts short (a cell, an option's name too wide for its column)
+    ends in ``encoding``'s own ellipsis, ``...`` where it lacks ``…``, in the width it was cut
+    to: ``--max-share-o...`` where rich has ``--max-share-of-…``. rich adds its ``…`` as it
+    lays the text out, after :func:`plain_renderable`; written as ``...`` only then, each line
+    with one was two columns wider than its table, and a panel's right edge stood out on it.
+
+    ``encoding`` as :func:`repertoire` gives it; None, or one that has ``…``, changes nothing.
+    """
+    mark = "\u2026" if encoding is None else plain_text("\u2026", encoding)
+    if mark == "\u2026":
+        yield
+        return
+    from rich.cells import cell_len, set_cell_size
+    from rich.text import DEFAULT_OVERFLOW, Text
+
+    original = Text.truncate
+
+    def truncate(self: Text, max_width: int, *, overflow: Any = None, pad: bool = False) -> None:
+        ellipsis = (overflow or self.overflow or DEFAULT_OVERFLOW) == "ellipsis"
+        if not ellipsis or cell_len(self.plain) <= max_width:
+            original(self, max_width, overflow=overflow, pad=pad)
+            return
+        kept = set_cell_size(self.plain, max(max_width - cell_len(mark), 0))
+        self.plain = kept + mark[: max(max_width, 0)]  # as few dots as there is room for
+
+    Text.truncate = truncate  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        Text.truncate = original  # type: ignore[method-assign]

@@ -243,3 +243,31 @@ def test_award_table_in_ascii_without_empty_columns(
     assert code == 0, err
     header = [cell.strip() for cell in out.decode("ascii").splitlines()[0].split("|")]
     assert header == ["Plass", "Nr.", "Omsoekt", "Tildelt", "Status", "Begrunnelse"]
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "cp850"])
+def test_a_cut_cell_keeps_its_table_square(monkeypatch: pytest.MonkeyPatch, encoding: str) -> None:
+    """rich ends a cell it cuts short with "…" as it lays the table out; written as "..." after,
+    that row was two columns wider than the rest. Cut in the encoding's own "...": square."""
+    import io
+    import sys
+
+    from rich.table import Table
+
+    from tilskudd.cli.common import console
+    from tilskudd.cli.plaintext import write_plainly
+
+    out = io.BytesIO()
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(out, encoding=encoding))
+    write_plainly(sys.stdout)  # as the command line sets it up
+    table = Table(title="Søknader")
+    table.add_column("Nr.", no_wrap=True, min_width=3)
+    table.add_column("Søker", no_wrap=True, max_width=20)
+    table.add_row("P-1", "Risør kommune, kulturetaten og biblioteket i samarbeid")
+    table.add_row("P-2", "Ås")
+    console().print(table)
+    sys.stdout.flush()
+    lines = [line for line in out.getvalue().decode(encoding).splitlines() if line[:1] in "|+"]
+    assert len(lines) == 6  # the edges, the header, the rule under it and the two rows
+    assert any(line.endswith("... |") for line in lines)
+    assert len({len(line) for line in lines}) == 1, lines

@@ -345,7 +345,7 @@ def stream_closed(stream: IO[str] | None = None) -> None:
 def _console_class() -> type[Console]:
     from rich.console import Console
 
-    from tilskudd.render.plain import plain_renderable, repertoire
+    from tilskudd.render.plain import cut_plainly, plain_renderable, repertoire
 
     class _Console(Console):
         """A rich console that takes a closed pipe as the reader's choice, not as the end."""
@@ -362,7 +362,8 @@ def _console_class() -> type[Console]:
             encoding = repertoire(self.encoding)
             if encoding is not None:
                 objects = tuple(plain_renderable(o, encoding) for o in objects)
-            super().print(*objects, **options)
+            with cut_plainly(encoding):  # and what rich cuts short as it lays it out
+                super().print(*objects, **options)
 
     return _Console
 

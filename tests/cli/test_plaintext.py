@@ -271,3 +271,32 @@ def test_a_cut_cell_keeps_its_table_square(monkeypatch: pytest.MonkeyPatch, enco
     assert len(lines) == 6  # the edges, the header, the rule under it and the two rows
     assert any(line.endswith("... |") for line in lines)
     assert len({len(line) for line in lines}) == 1, lines
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "cp850"])
+def test_award_table_with_a_cut_cell_in_a_narrow_encoding(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, encoding: str
+) -> None:
+    """A project's title longer than a terminal shows is cut to it, "…" last, before the table
+    is laid out: written "...", its rows still line up with the rest."""
+    title = "Digitalisering av søknadsbehandling " * 12
+    sheet = tmp_path / "lang.csv"
+    sheet.write_text(
+        "Søknadsnr;Søker;Prosjekt;Omsøkt beløp;Poeng\n"
+        f"P-1;Risør kommune;{title};60000;5\nP-2;Ås kommune;Bredbånd;50000;4\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    args = ("allocate", str(sheet), "--budget", "100000", "--dry-run", "--lang", "nb")
+    code, out, err = run_main(monkeypatch, encoding, *args, columns=200, terminal=True)
+    assert code == 0, err
+    text = out.decode(encoding)
+    lines = _table_lines(text)
+    assert any(re.search(r"\w\.\.\. +\|", line) for line in lines)  # the title, cut short
+    separators = {k for k, char in enumerate(lines[len(lines) - 2]) if char == "+"}
+    for line in lines:
+        if set(line) <= {"-", "+"}:
+            continue
+        assert {k for k, char in enumerate(line) if char == "|"} == separators, line
+    for line in text.splitlines():
+        assert len(_ANSI.sub("", line)) <= 200, line

@@ -3349,3 +3349,37 @@ def test_a_round_with_an_officers_decision_among_this_rounds_awards_committed_be
     explained = run("explain", "r1.csv", "A-4", "--round", "1", "--no-what-if")
     assert explained.exit_code == 0, explained.output
     assert "?" not in explained.stdout
+
+
+def test_an_optimal_round_committed_before_it_said_what_the_selection_left_no_room_for(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under optimal the best selection funds Moss kommune's A-1 (60 000) and leaves out its
+    A-4 (40 000), which the organisation's 70 000 could not take beside it. A round committed
+    when A-4 said only "not in the best selection" verifies clean; the re-run says why."""
+    import tilskudd.rules.optimal as optimal
+
+    _per_applicant_round(folder)
+    toml = folder / "tilskudd.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace("[policy]", '[policy]\nrule = "optimal"'),
+        encoding="utf-8",
+    )
+    with monkeypatch.context() as patched:
+        patched.setattr(optimal, "_filled_by_selection", lambda *a: {})
+        commit_round()
+    history = " ".join(run("history", "974760673").stdout.split())
+    assert "would have" not in history, history
+    assert "?" not in history
+    verified = run("verify")
+    assert verified.exit_code == 0, verified.output
+    again = run("allocate", "r1.csv", "--round", "1")
+    assert again.exit_code == 0, again.output
+    said = " ".join(again.stdout.split())
+    assert (
+        "With the NOK 40,000 this application needs, organisation 974760673 would have "
+        "NOK 100,000 in all, more than the NOK 70,000 one organisation may receive" in said
+    ), said
+    explained = run("explain", "r1.csv", "A-4", "--round", "1", "--no-what-if")
+    assert explained.exit_code == 0, explained.output
+    assert "?" not in explained.stdout

@@ -38,6 +38,18 @@ APPLICATION_ID_PARAMS: Mapping[str, frozenset[str]] = {
         for which in ("in_round", "earlier_and_round")
         for many in ("", "_many")
     },
+    # ... with the officer's decisions to fund in this round said apart from the rule's awards
+    # (rules/common.py per_applicant_officer_first, since 2026-11-30).
+    **{
+        f"reason.{kind}.per_applicant{earlier}_officer": frozenset({"officer"})
+        for kind in ("cap", "ineligible")
+        for earlier in ("", "_earlier")
+    },
+    **{
+        f"reason.{kind}.per_applicant{earlier}_officer_and_round": frozenset({"officer", "funded"})
+        for kind in ("cap", "ineligible")
+        for earlier in ("", "_earlier")
+    },
     # The organisation's applications the optimal rule's selection funds, beside a reason
     # that per_applicant_max leaves one out (rules/optimal.py).
     "reason.optimal.per_applicant_selected": frozenset({"funded"}),

@@ -3291,3 +3291,95 @@ def test_a_proportional_round_with_an_officers_decision_committed_before_it_was_
     explained = run("explain", "r1.csv", "A-4", "--round", "1", "--no-what-if")
     assert explained.exit_code == 0, explained.output
     assert "?" not in explained.stdout
+
+
+def _as_before_the_officer_was_said_apart(
+    reason: Reason, officer: Any, earlier: int, _: int = 0
+) -> Reason:
+    """``per_applicant_officer_first`` as it was until 2026-11-30: the officer's decisions named
+    first among this round's awards (``reason.cap.per_applicant_in_round``), not said apart."""
+    from tilskudd.rules.common import PER_APPLICANT_CODES, per_applicant_filled
+
+    if reason.code not in PER_APPLICANT_CODES:
+        return reason
+    kind = reason.code.split(".")[1]
+    funded = reason.params.get("funded")
+    rule_funded = list(funded) if isinstance(funded, list) else []
+    params = {
+        k: v
+        for k, v in reason.params.items()
+        if k not in ("earlier", "this_round", "funded", "count")
+    }
+    base = Reason(f"reason.{kind}.per_applicant", params)
+    return per_applicant_filled(
+        base, [*officer, *rule_funded], earlier, count=len(officer) + len(rule_funded)
+    )
+
+
+@pytest.mark.parametrize("rule", ["ranked", "lottery"])
+def test_a_round_with_an_officers_decision_among_this_rounds_awards_committed_before(
+    folder: Path, monkeypatch: pytest.MonkeyPatch, rule: str
+) -> None:
+    """A ranked or lottery round committed when the officer's 60 000 to A-1 was named among
+    this round's awards ("in this round, to A-1") reads as then; verify and allocate --round find
+    the same decisions, and the re-run says it as the officer's decision."""
+    import tilskudd.rules.overrides as overrides
+
+    _officer_round(folder, rule)
+    with monkeypatch.context() as patched:
+        patched.setattr(
+            overrides, "per_applicant_officer_first", _as_before_the_officer_was_said_apart
+        )
+        commit_round()
+    history = " ".join(run("history", "974760673").stdout.split())
+    assert (
+        "Organisation 974760673 may receive at most NOK 70,000 in all and has already been "
+        "awarded NOK 60,000 in this round, to A-1: capped at NOK 10,000" in history
+    ), history
+    assert "?" not in history
+    verified = run("verify")
+    assert verified.exit_code == 0, verified.output
+    again = run("allocate", "r1.csv", "--round", "1")
+    assert again.exit_code == 0, again.output
+    said = " ".join(again.stdout.split())
+    assert (
+        "has already been awarded NOK 60,000 by the officer's decision on A-1 in this round: "
+        "capped at NOK 10,000" in said
+    ), said
+    explained = run("explain", "r1.csv", "A-4", "--round", "1", "--no-what-if")
+    assert explained.exit_code == 0, explained.output
+    assert "?" not in explained.stdout
+
+
+def test_an_optimal_round_committed_before_it_said_what_the_selection_left_no_room_for(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under optimal the best selection funds Moss kommune's A-1 (60 000) and leaves out its
+    A-4 (40 000), which the organisation's 70 000 could not take beside it. A round committed
+    when A-4 said only "not in the best selection" verifies clean; the re-run says why."""
+    import tilskudd.rules.optimal as optimal
+
+    _per_applicant_round(folder)
+    toml = folder / "tilskudd.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace("[policy]", '[policy]\nrule = "optimal"'),
+        encoding="utf-8",
+    )
+    with monkeypatch.context() as patched:
+        patched.setattr(optimal, "_filled_by_selection", lambda *a: {})
+        commit_round()
+    history = " ".join(run("history", "974760673").stdout.split())
+    assert "would have" not in history, history
+    assert "?" not in history
+    verified = run("verify")
+    assert verified.exit_code == 0, verified.output
+    again = run("allocate", "r1.csv", "--round", "1")
+    assert again.exit_code == 0, again.output
+    said = " ".join(again.stdout.split())
+    assert (
+        "With the NOK 40,000 this application needs, organisation 974760673 would have "
+        "NOK 100,000 in all, more than the NOK 70,000 one organisation may receive" in said
+    ), said
+    explained = run("explain", "r1.csv", "A-4", "--round", "1", "--no-what-if")
+    assert explained.exit_code == 0, explained.output
+    assert "?" not in explained.stdout

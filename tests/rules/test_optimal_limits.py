@@ -58,7 +58,14 @@ def test_an_organisations_earlier_awards_leave_it_room_for_one_of_two(
     assert brute_force_funds(apps, 1800, policy, prior) == {frozenset({"A", "C"})}
     b = result.by_id()["B"]
     assert (b.status, b.amount, b.eligible_amount) == (Status.NOT_FUNDED, 0, 600)
-    assert b.reasons[-1].code == "reason.optimal.not_selected"
+    # Left out, and X could not take it beside A: 500 + 600 + 600 is past its 1 500.
+    assert [r.code for r in b.reasons][-3:] == [
+        "reason.optimal.not_selected",
+        "reason.optimal.per_applicant_by_selection",
+        "reason.optimal.per_applicant_selected",
+    ]
+    assert b.reasons[-2].params["total"] == 1700
+    assert b.reasons[-1].params["funded"] == ["A"]
 
 
 @pytest.mark.parametrize(

@@ -30,6 +30,9 @@ SELECTED = frozenset(
 )
 
 
+BY_SELECTION = "reason.optimal.per_applicant_by_selection"
+
+
 def _reason(result: Allocation, app_id: str, codes: frozenset[str]) -> Reason:
     (reason,) = [r for r in result.by_id()[app_id].reasons if r.code in codes]
     return reason
@@ -69,6 +72,70 @@ def test_the_selection_of_the_organisations_other_applications_is_named(
         "Det beste utvalget innvilger A1 og A2 fra organisasjon 974760673 med 400 000 kr i denne "
         "runden."
     )
+
+
+def test_one_the_selection_leaves_out_for_its_organisations_maximum_says_so(
+    make_application: MakeApp,
+) -> None:
+    """A1 and A2 fit under the organisation's 500 000 together; A3 (200 000) would take it past
+    it, so the selection leaves it out though the budget has room. It said only "not in the best
+    selection"; now it says what the organisation would have with it, and what was selected."""
+    apps = [
+        _app(make_application, "A1", 200_000, 9),
+        _app(make_application, "A2", 200_000, 8),
+        _app(make_application, "A3", 200_000, 7),
+    ]
+    result = allocate(apps, 5_000_000, Policy(rule="optimal", per_applicant_max=500_000))
+    a3 = result.by_id()["A3"]
+    assert (a3.amount, a3.eligible_amount) == (0, 200_000)
+    assert [r.code for r in a3.reasons] == [
+        "reason.optimal.not_selected",
+        BY_SELECTION,
+        "reason.optimal.per_applicant_selected",
+    ]
+    assert a3.reasons[1].params == {
+        "orgnr": ORG,
+        "max": 500_000,
+        "needed": 200_000,
+        "total": 600_000,
+    }
+    assert a3.reasons[2].params == {"orgnr": ORG, "this_round": 400_000, "funded": ["A1", "A2"]}
+    assert (
+        "With the NOK 200,000 this application needs, organisation 974760673 would have "
+        "NOK 600,000 in all, more than the NOK 500,000 one organisation may receive "
+        "(per_applicant_max). The best selection funds A1 and A2 of organisation 974760673 with "
+        "NOK 400,000 in this round." in _text(a3, "en")
+    )
+    assert (
+        "Med de 200 000 kr søknaden trenger, ville organisasjon 974760673 fått 600 000 kr i alt, "
+        "mer enn de 500 000 kr én organisasjon kan få (per_applicant_max)." in _text(a3, "nb")
+    )
+    # With earlier rounds the total counts them: 200 000 + 400 000 + 200 000.
+    later = allocate(
+        apps,
+        5_000_000,
+        Policy(rule="optimal", per_applicant_max=700_000),
+        prior_by_orgnr={ORG: 200_000},
+    )
+    a3 = later.by_id()["A3"]
+    assert a3.amount == 0
+    assert a3.reasons[1].params["total"] == 800_000
+    assert a3.reasons[2].params["this_round"] == 400_000
+
+
+def test_one_left_out_by_the_budget_alone_says_nothing_of_the_maximum(
+    make_application: MakeApp,
+) -> None:
+    """The budget, not the maximum, leaves A3 out: with it the organisation would still be
+    under its maximum, so only "not in the best selection"."""
+    apps = [
+        _app(make_application, "A1", 200_000, 9),
+        _app(make_application, "A2", 200_000, 8),
+        _app(make_application, "A3", 200_000, 7),
+    ]
+    result = allocate(apps, 400_000, Policy(rule="optimal", per_applicant_max=900_000))
+    a3 = result.by_id()["A3"]
+    assert [r.code for r in a3.reasons] == ["reason.optimal.not_selected"]
 
 
 def test_earlier_rounds_are_said_with_their_amount(make_application: MakeApp) -> None:
@@ -216,7 +283,25 @@ def test_what_the_reasons_say_is_what_the_selection_did(data: st.DataObject) -> 
         held = [r for r in decision.reasons if r.code in HELD]
         selected = [r for r in decision.reasons if r.code in SELECTED]
         if not held:
-            assert not selected
+            by_selection = [r for r in decision.reasons if r.code == BY_SELECTION]
+            if not by_selection:
+                assert not selected
+                continue
+            # Left out of the selection; its organisation could not take it beside what the
+            # selection funds of it, counting what it had before the rule.
+            (passed,) = by_selection
+            org = org_of[decision.application_id]
+            assert isinstance(org, str)
+            funded = [
+                d for d in result.decisions if org_of[d.application_id] == org and d.amount > 0
+            ]
+            assert decision.amount == 0
+            assert codes.index(BY_SELECTION) == codes.index("reason.optimal.not_selected") + 1
+            total = prior.get(org, 0) + sum(d.amount for d in funded) + decision.eligible_amount
+            assert passed.params["total"] == total
+            assert total > (policy.per_applicant_max or 0)
+            (said,) = selected
+            assert said.params["this_round"] == sum(d.amount for d in funded)
             continue
         assert decision.amount == 0
         (reason,) = held

@@ -25,7 +25,7 @@ from tilskudd.models import Allocation, Application, Policy, Quota, RoundResult,
 from tilskudd.render.allocation import render_result
 from tilskudd.rules import RULES, allocate
 from tilskudd.rules.overrides import override_amounts
-from tilskudd.wording import OVERRIDE_MARK
+from tilskudd.wording import OVERRIDE_MARK, reason_text
 
 from .strategies import applications, check_invariants, policies
 
@@ -129,19 +129,120 @@ def test_fund_override_counts_against_per_applicant_max(make_application: MakeAp
     # The organisation may have 400k in all; the officer gave it 250k, so the rule gives 150k.
     assert by_id(result) == {"A1": (P, 250_000), "A2": (F, 150_000)}
     capped = result.by_id()["A2"].reasons[0]
-    # The officer's award is this round's, named as such, not an award of earlier rounds.
-    assert capped.code == "reason.cap.per_applicant_in_round"
-    assert (capped.params["already"], capped.params["this_round"]) == (250_000, 250_000)
-    assert capped.params["funded"] == ["A1"]
+    # The officer's award is this round's, said as the officer's, not an award of earlier rounds
+    # nor one of the rule's.
+    assert capped.code == "reason.cap.per_applicant_officer"
+    assert capped.params["already"] == 250_000
+    assert (capped.params["officer"], capped.params["officer_amount"]) == (["A1"], 250_000)
     assert "earlier" not in capped.params
+    assert "funded" not in capped.params
+    assert reason_text(capped, "en").replace("\xa0", " ") == (
+        "Organisation 974760673 may receive at most NOK 400,000 in all and has already been"
+        " awarded NOK 250,000 by the officer's decision on A1 in this round:"
+        " capped at NOK 150,000"
+    )
+    assert reason_text(capped, "nb").replace("\xa0", " ") == (
+        "Organisasjon 974760673 kan få høyst 400 000 kr til sammen og er allerede tildelt"
+        " 250 000 kr ved saksbehandlers vedtak om A1 i denne runden: begrenset til 150 000 kr"
+    )
     # With earlier rounds too, each is said as what it is: the officer's award is not one.
     later = allocate(
         apps, 1_000_000, Policy(per_applicant_max=400_000), prior_by_orgnr={org: 50_000}
     )
     capped = later.by_id()["A2"].reasons[0]
-    assert capped.code == "reason.cap.per_applicant_earlier_and_round"
-    assert (capped.params["earlier"], capped.params["this_round"]) == (50_000, 250_000)
-    assert capped.params["funded"] == ["A1"]
+    assert capped.code == "reason.cap.per_applicant_earlier_officer"
+    assert (capped.params["earlier"], capped.params["officer_amount"]) == (50_000, 250_000)
+    assert capped.params["officer"] == ["A1"]
+    assert "(NOK 50,000 in earlier rounds, NOK 250,000 by the officer's decision on A1 in" in (
+        reason_text(capped, "en").replace("\xa0", " ")
+    )
+
+
+ORG_B = "974760673"
+
+
+def _officer_and_rule(make_application: MakeApp, rule: str) -> list[Application]:
+    """One organisation: the officer funds O1 (100 000); the rule funds R1 and R2 (ranked
+    first, 200 000 each) and reaches per_applicant_max (600 000) at R3, which it cuts to 100 000,
+    and R4 gets nothing."""
+    return [
+        override(
+            make_application(id="O1", requested=100_000, orgnr=ORG_B, score=1), "fund", 100_000
+        ),
+        make_application(id="R1", requested=200_000, orgnr=ORG_B, score=9),
+        make_application(id="R2", requested=200_000, orgnr=ORG_B, score=8),
+        make_application(id="R3", requested=200_000, orgnr=ORG_B, score=7),
+        make_application(id="R4", requested=200_000, orgnr=ORG_B, score=6),
+    ]
+
+
+@pytest.mark.parametrize("rule", ["ranked", "lottery"])
+def test_the_officers_decision_is_said_apart_from_the_rules_awards(
+    make_application: MakeApp, rule: str
+) -> None:
+    """Under ranked and the lottery a per_applicant_max reason says the officer's decision to
+    fund as the officer's, with its amount, apart from the rule's own awards in the round (it
+    named them together as "awarded … in this round, to O1, R1 and R2")."""
+    apps = _officer_and_rule(make_application, rule)
+    policy = Policy(rule=rule, per_applicant_max=600_000, seed=3)  # type: ignore[arg-type]
+    result = allocate(apps, 2_000_000, policy)
+    assert sum(d.amount for d in result.decisions) == 600_000
+    cut = [r for d in result.decisions for r in d.reasons if "per_applicant" in r.code]
+    assert {r.code for r in cut} == {
+        "reason.cap.per_applicant_officer_and_round",
+        "reason.ineligible.per_applicant_officer_and_round",
+    }
+    capped = next(r for r in cut if r.code.startswith("reason.cap."))
+    assert capped.params["officer"] == ["O1"]
+    assert capped.params["officer_amount"] == 100_000
+    assert capped.params["this_round"] == 400_000
+    assert capped.params["count"] == 2
+    assert capped.params["more"] == 0
+    assert "O1" not in capped.params["funded"]  # type: ignore[operator]
+    en = reason_text(capped, "en").replace("\xa0", " ")
+    assert "has already been awarded NOK 500,000 in this round (NOK 100,000 by the officer's" in en
+    assert "decision on O1, and NOK 400,000 by this rule to 2 applications before this one" in en
+    nb = reason_text(capped, "nb").replace("\xa0", " ")
+    assert "(100 000 kr ved saksbehandlers vedtak om O1, og 400 000 kr etter denne regelen" in nb
+    left_out = next(r for r in cut if r.code.startswith("reason.ineligible."))
+    assert left_out.params["this_round"] == 500_000
+    assert left_out.params["count"] == 3
+    # With earlier rounds, they are said apart too.
+    later = allocate(apps, 2_000_000, policy, prior_by_orgnr={ORG_B: 100_000})
+    codes = {r.code for d in later.decisions for r in d.reasons if "per_applicant" in r.code}
+    assert "reason.ineligible.per_applicant_earlier_officer_and_round" in codes
+    left_out = next(
+        r for d in later.decisions for r in d.reasons if r.code.startswith("reason.inel")
+    )
+    assert (left_out.params["earlier"], left_out.params["officer_amount"]) == (100_000, 100_000)
+    en = reason_text(left_out, "en").replace("\xa0", " ")
+    assert "(NOK 100,000 in earlier rounds; in this round NOK 100,000 by the officer's" in en
+
+
+def test_proportional_not_eligible_says_the_officers_decision_apart(
+    make_application: MakeApp,
+) -> None:
+    """proportional's "not eligible" under per_applicant_max (ranked's path) says the officer's
+    decision as the officer's too: the officer gave the organisation all of its maximum."""
+    apps = [
+        override(
+            make_application(id="O1", requested=300_000, orgnr=ORG_B, score=1), "fund", 300_000
+        ),
+        make_application(id="R1", requested=200_000, orgnr=ORG_B, score=9),
+    ]
+    policy = Policy(rule="proportional", per_applicant_max=300_000)
+    result = allocate(apps, 1_000_000, policy)
+    reason = result.by_id()["R1"].reasons[0]
+    assert reason.code == "reason.ineligible.per_applicant_officer"
+    assert (reason.params["officer"], reason.params["officer_amount"]) == (["O1"], 300_000)
+    assert (
+        reason_text(reason, "en")
+        .replace("\xa0", " ")
+        .startswith(
+            "Organisation 974760673 has already been awarded NOK 300,000 by the officer's decision"
+            " on O1 in this round, of its maximum NOK 300,000"
+        )
+    )
 
 
 def test_fund_override_past_per_applicant_max_says_so(make_application: MakeApp) -> None:

@@ -42,7 +42,7 @@ def test_a_reason_not_of_the_maximum_is_left_as_it_is() -> None:
         make_reason("reason.cap.max_award", cap=100_000, amount=100_000),
         make_reason("reason.proportional.full"),
     ):
-        assert per_applicant_officer_first(reason, ["A1"], 250_000) is reason
+        assert per_applicant_officer_first(reason, ["A1"], 250_000, 100_000) is reason
 
 
 def test_five_funded_before_are_counted_and_three_named() -> None:
@@ -56,31 +56,56 @@ def test_five_funded_before_are_counted_and_three_named() -> None:
     assert (said.params["funded"], said.params["count"]) == (["A1", "A2", "A3"], 5)
 
 
-def test_the_officers_decisions_come_first_and_are_counted_with_the_rules() -> None:
+def test_the_officers_decisions_are_said_apart_and_the_rules_counted() -> None:
     """The rule saw the officer's two decisions to fund (250 000) as earlier awards and named
-    its own three; said again, the officer's come first and all five are counted: ``_many``,
-    naming O1, O2 and R1, and this round's 550 000 in all."""
+    three of its own five (``_many``): said again, the officer's are said apart with their
+    amount, and the rule's five are counted, the first three named, ``more`` 1."""
     rule_said = make_reason(
-        "reason.cap.per_applicant_earlier_and_round",
+        "reason.cap.per_applicant_earlier_and_round_many",
         orgnr=ORG,
-        max=600_000,
-        already=550_000,
+        max=800_000,
+        already=750_000,
         cap=50_000,
         earlier=250_000,
-        this_round=300_000,
+        this_round=500_000,
         funded=["R1", "R2", "R3"],
+        count=5,
     )
-    said = per_applicant_officer_first(rule_said, ["O1", "O2"], 0)
-    assert said.code == "reason.cap.per_applicant_in_round_many"
+    said = per_applicant_officer_first(rule_said, ["O1", "O2"], 0, 250_000)
+    assert said.code == "reason.cap.per_applicant_officer_and_round"
     assert said.params == {
         "orgnr": ORG,
-        "max": 600_000,
-        "already": 550_000,
+        "max": 800_000,
+        "already": 750_000,
         "cap": 50_000,
-        "this_round": 550_000,
-        "funded": ["O1", "O2", "R1"],
+        "officer": ["O1", "O2"],
+        "officer_count": 2,
+        "officer_amount": 250_000,
+        "this_round": 500_000,
+        "funded": ["R1", "R2", "R3"],
         "count": 5,
+        "more": 1,
     }
+    # Four of the rule's, all named: no "among them".
+    four = make_reason(
+        "reason.ineligible.per_applicant_earlier_and_round",
+        orgnr=ORG,
+        max=700_000,
+        already=700_000,
+        left=0,
+        min_award=0,
+        earlier=300_000,
+        this_round=400_000,
+        funded=["R1", "R2", "R3", "R4"],
+    )
+    said = per_applicant_officer_first(four, ["O1"], 50_000, 250_000)
+    assert said.code == "reason.ineligible.per_applicant_earlier_officer_and_round"
+    assert (said.params["earlier"], said.params["officer_amount"]) == (50_000, 250_000)
+    assert (said.params["funded"], said.params["count"], said.params["more"]) == (
+        ["R1", "R2", "R3", "R4"],
+        4,
+        0,
+    )
 
 
 def test_a_quota_minimums_pick_is_named_first_as_it_was_funded_first(

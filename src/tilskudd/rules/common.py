@@ -86,6 +86,7 @@ from tilskudd.money import plain_number
 
 __all__ = [
     "PER_APPLICANT_CODES",
+    "PER_APPLICANT_OFFICER_CODES",
     "RANK_PARAMS",
     "AllocationInvariantError",
     "ApplicantTotals",
@@ -1295,12 +1296,34 @@ def per_applicant_filled(
 _FILLED_PARAMS = ("earlier", "this_round", "funded", "count")
 
 
-def per_applicant_officer_first(reason: Reason, officer: Sequence[str], earlier: int) -> Reason:
+PER_APPLICANT_OFFICER_CODES = frozenset(
+    f"reason.{kind}.per_applicant{said}"
+    for kind in ("cap", "ineligible")
+    for said in (
+        "_officer",
+        "_earlier_officer",
+        "_officer_and_round",
+        "_earlier_officer_and_round",
+    )
+)
+"""The reasons of :data:`PER_APPLICANT_CODES` said again by :func:`per_applicant_officer_first`
+when the officer's decisions to fund took part of the organisation's maximum (since
+2026-11-30; rounds recorded before keep the codes they were given)."""
+
+
+def per_applicant_officer_first(
+    reason: Reason, officer: Sequence[str], earlier: int, officer_amount: int
+) -> Reason:
     """``reason``, one of :data:`PER_APPLICANT_CODES` that a rule gave with the officer's
-    decisions to fund counted as earlier awards (:mod:`tilskudd.rules.overrides`), saying them
-    as what they are: ``officer``, the ids of the organisation's applications the officer funded
-    in this round, come first among those funded before it, and ``earlier`` is what it received
-    in earlier rounds of the programme. ``reason`` itself when it is none of those codes."""
+    decisions to fund counted as earlier awards (:mod:`tilskudd.rules.overrides`), saying each
+    part of what the organisation has for what it is: ``officer``, the ids of its applications
+    the officer funded in this round, which give it ``officer_amount``; the rule's awards to it
+    before this one in the round (``funded``, ``this_round``; ``count`` of them, ``more`` 1
+    when ``funded`` names only the first few); and ``earlier``, what it received in earlier
+    rounds of the programme. The codes (:data:`PER_APPLICANT_OFFICER_CODES`): ``…_officer``,
+    ``…_earlier_officer``, and ``…_and_round`` after either when the rule funded some of its
+    applications before this one. ``reason`` itself when it is none of
+    :data:`PER_APPLICANT_CODES`."""
     if reason.code not in PER_APPLICANT_CODES:
         return reason
     kind = reason.code.split(".")[1]
@@ -1309,10 +1332,19 @@ def per_applicant_officer_first(reason: Reason, officer: Sequence[str], earlier:
     rule_funded = list(funded) if isinstance(funded, list) else []
     counted = params.get("count")
     rule_count = counted if isinstance(counted, int) else len(rule_funded)
-    base = _reason(
-        f"reason.{kind}.per_applicant",
-        {k: v for k, v in params.items() if k not in _FILLED_PARAMS},
-    )
-    return per_applicant_filled(
-        base, [*officer, *rule_funded], earlier, count=len(officer) + rule_count
-    )
+    said = {k: v for k, v in params.items() if k not in _FILLED_PARAMS}
+    said["officer"] = list(officer)
+    said["officer_count"] = len(officer)
+    said["officer_amount"] = officer_amount
+    code = f"reason.{kind}.per_applicant{'_earlier' if earlier else ''}_officer"
+    if earlier:
+        said["earlier"] = earlier
+    if rule_funded:
+        this_round = params.get("this_round")
+        said["this_round"] = this_round if isinstance(this_round, int) else 0
+        said["count"] = rule_count
+        many = rule_count > PER_APPLICANT_NAMED + 1
+        said["funded"] = rule_funded[:PER_APPLICANT_NAMED] if many else rule_funded
+        said["more"] = int(many)
+        code += "_and_round"
+    return _reason(code, said)

@@ -15,6 +15,9 @@ exactly, with HiGHS (``highspy``). An application whose organisation has less le
 ``ranked`` would give it what is left instead. Beside that reason,
 ``reason.optimal.per_applicant_selected`` names the organisation's applications the selection
 funds, and with how much (the first few, and a count past that, as ``ranked`` names them).
+An application the selection leaves out that its organisation could not take beside what the
+selection funds of it says so after ``reason.optimal.not_selected``
+(``reason.optimal.per_applicant_by_selection``, then ``…_selected``).
 
 Exact numbers: amounts are divided by their greatest common divisor ``g`` (``round_to`` or more)
 and scores multiplied by ``10^d`` (``d`` their most decimal places), so every coefficient is an
@@ -459,6 +462,39 @@ def _unfunded_by_org(app: Application, amount: int, totals: ApplicantTotals) -> 
     return make_reason("reason.optimal.per_applicant", **params)
 
 
+def _funded_by_org(
+    orgs: set[str | None], apps: Sequence[Application], amounts: Sequence[int]
+) -> dict[str | None, list[int]]:
+    """The positions the selection funds of each organisation of ``orgs``, in rank order."""
+    funded_of: dict[str | None, list[int]] = {}
+    for k, amount in enumerate(amounts):
+        if amount:
+            org = apps[k].organisation
+            if org in orgs:
+                funded_of.setdefault(org, []).append(k)
+    return funded_of
+
+
+def _selected_reason(
+    org: str, funded: Sequence[int], apps: Sequence[Application], amounts: Sequence[int]
+) -> Reason:
+    """``reason.optimal.per_applicant_selected``: the organisation's applications the selection
+    funds (``funded``, positions in rank order), and with how much; ``…_many`` names the first
+    :data:`~tilskudd.rules.common.PER_APPLICANT_NAMED` and counts them all."""
+    params: dict[str, ParamValue] = {
+        "orgnr": org,
+        "this_round": sum(amounts[j] for j in funded),
+    }
+    code = "reason.optimal.per_applicant_selected"
+    if len(funded) <= PER_APPLICANT_NAMED + 1:
+        params["funded"] = [apps[j].id for j in funded]
+    else:
+        params["funded"] = [apps[j].id for j in funded[:PER_APPLICANT_NAMED]]
+        params["count"] = len(funded)
+        code += "_many"
+    return make_reason(code, **params)
+
+
 def _say_what_was_selected(
     held: Sequence[int],
     apps: Sequence[Application],
@@ -467,33 +503,52 @@ def _say_what_was_selected(
 ) -> None:
     """Add to the reasons of the positions ``held`` (by :func:`_unfunded_by_org`) which of the
     organisation's other applications the selection funds, in rank order, and with how much
-    (``reason.optimal.per_applicant_selected``; ``…_many`` names the first
-    :data:`~tilskudd.rules.common.PER_APPLICANT_NAMED` and counts them all). Nothing when it
-    funds none. One pass over the funded positions, for the organisations of ``held`` only."""
-    wanted = {apps[k].organisation for k in held}
-    funded_of: dict[str | None, list[int]] = {}
-    for k, amount in enumerate(amounts):
-        if amount:
-            org = apps[k].organisation
-            if org in wanted:
-                funded_of.setdefault(org, []).append(k)
+    (:func:`_selected_reason`). Nothing when it funds none. One pass over the funded
+    positions, for the organisations of ``held`` only."""
+    funded_of = _funded_by_org({apps[k].organisation for k in held}, apps, amounts)
     for k in held:
         org = apps[k].organisation
         funded = funded_of.get(org)
-        if not funded:
+        if funded and org is not None:
+            reasons_of[k].append(_selected_reason(org, funded, apps, amounts))
+
+
+def _filled_by_selection(
+    eligible: Sequence[int],
+    apps: Sequence[Application],
+    amounts: Sequence[int],
+    totals: ApplicantTotals,
+) -> dict[int, list[Reason]]:
+    """The positions left out of the selection that their organisation's maximum, with what the
+    selection funds of it, could not take as well: ``reason.optimal.per_applicant_by_selection``
+    (what it would have in all with this one, counting what it had before the rule allocated)
+    and :func:`_selected_reason`. A fact of the selection, not a claim that it is the only
+    reason: the budget or a quota may leave the application out too. One pass over the
+    positions."""
+    most = totals.max
+    if most is None:
+        return {}
+    out = [k for k, amount in enumerate(amounts) if eligible[k] and not amount]
+    orgs = {apps[k].organisation for k in out} - {None}
+    funded_of = _funded_by_org(orgs, apps, amounts)
+    said: dict[int, list[Reason]] = {}
+    for k in out:
+        org = apps[k].organisation
+        funded = funded_of.get(org)
+        if not funded or org is None:
             continue
-        params: dict[str, ParamValue] = {
-            "orgnr": org,
-            "this_round": sum(amounts[j] for j in funded),
-        }
-        code = "reason.optimal.per_applicant_selected"
-        if len(funded) <= PER_APPLICANT_NAMED + 1:
-            params["funded"] = [apps[j].id for j in funded]
-        else:
-            params["funded"] = [apps[j].id for j in funded[:PER_APPLICANT_NAMED]]
-            params["count"] = len(funded)
-            code += "_many"
-        reasons_of[k].append(make_reason(code, **params))
+        total = totals.used.get(org, 0) + sum(amounts[j] for j in funded) + eligible[k]
+        if total <= most:
+            continue
+        passed = make_reason(
+            "reason.optimal.per_applicant_by_selection",
+            orgnr=org,
+            max=most,
+            needed=eligible[k],
+            total=total,
+        )
+        said[k] = [passed, _selected_reason(org, funded, apps, amounts)]
+    return said
 
 
 def _tie_notes(
@@ -753,6 +808,7 @@ def allocate_optimal(
             amounts[k] = eligible[k]
     if held:
         _say_what_was_selected(held, apps, amounts, reasons_of)
+    filled = _filled_by_selection(eligible, apps, amounts, totals)
     value = _value(policy, apps, amounts)
     if solution.proven:
         notes.append(make_reason("note.optimal.proven", objective=objective))
@@ -831,6 +887,7 @@ def allocate_optimal(
             reasons.append(
                 make_reason("reason.optimal.not_selected", rank=rank_shown[k], needed=eligible[k])
             )
+            reasons.extend(filled.get(k, ()))
             if reserve_left:
                 position = policy.reserve - reserve_left + 1
                 reasons.append(make_reason("reason.reserve.position", position=position))

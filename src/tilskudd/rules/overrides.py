@@ -293,7 +293,7 @@ def _officer_first(
         if held:
             said = _officer_said(reason, officer, officer_amount_of[org], earlier)
         else:
-            said = per_applicant_officer_first(reason, officer, earlier)
+            said = per_applicant_officer_first(reason, officer, earlier, officer_amount_of[org])
         return (*reasons[:at], said, *reasons[at + 1 :])
     return reasons
 

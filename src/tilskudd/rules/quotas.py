@@ -95,6 +95,7 @@ from tilskudd.money import format_amount
 from tilskudd.registry import REGISTERS, RegistryError, get_register
 from tilskudd.rules.common import (
     PER_APPLICANT_CODES,
+    PER_APPLICANT_OFFICER_CODES,
     ApplicantTotals,
     Caps,
     RankedEntry,
@@ -1528,6 +1529,7 @@ _SHORT_CAUSES = ("per_applicant", "max", "budget")
 _SHORT_IDS = 5
 _CAUSE_OF = {
     **dict.fromkeys(PER_APPLICANT_CODES, "per_applicant"),
+    **dict.fromkeys(PER_APPLICANT_OFFICER_CODES, "per_applicant"),
     "reason.quota.max_reached": "max",
     "reason.quota.max_share_reached": "max",
     "reason.quota.max_count_reached": "max",

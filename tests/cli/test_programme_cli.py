@@ -3168,6 +3168,26 @@ def test_a_round_cut_by_per_applicant_max_names_what_filled_it(folder: Path) -> 
     assert "?" not in history
 
 
+def _recorded_then_said_now(then: str, now: str) -> str:
+    """The checks of a round committed with the reasons tilskudd gave before a change of
+    wording: ``history`` says A-4's reason as it was recorded (``then``, no parameter missing),
+    ``verify`` and ``allocate --round`` find the same decisions, the re-run says ``now``, and
+    ``explain`` renders. Returns the re-run's output, its whitespace made single spaces."""
+    history = " ".join(run("history", "974760673").stdout.split())
+    assert then in history, history
+    assert "?" not in history
+    verified = run("verify")
+    assert verified.exit_code == 0, verified.output
+    again = run("allocate", "r1.csv", "--round", "1")
+    assert again.exit_code == 0, again.output
+    said = " ".join(again.stdout.split())
+    assert now in said, said
+    explained = run("explain", "r1.csv", "A-4", "--round", "1", "--no-what-if")
+    assert explained.exit_code == 0, explained.output
+    assert "?" not in explained.stdout
+    return said
+
+
 def test_a_round_committed_before_the_reason_named_what_filled_the_maximum(
     folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -3180,20 +3200,13 @@ def test_a_round_committed_before_the_reason_named_what_filled_the_maximum(
     with monkeypatch.context() as patched:
         patched.setattr(ranked, "per_applicant_filled", lambda reason, *a, **k: reason)
         commit_round()
-    history = " ".join(run("history", "974760673").stdout.split())
-    assert (
-        "Organisation 974760673 may receive at most NOK 70,000 in all and has already been "
-        "awarded NOK 60,000: capped at NOK 10,000" in history
-    ), history
-    assert "?" not in history
-    verified = run("verify")
-    assert verified.exit_code == 0, verified.output
-    again = run("allocate", "r1.csv", "--round", "1")
-    assert again.exit_code == 0, again.output
-    assert "in this round, to A-1" in " ".join(again.stdout.split())
-    explained = run("explain", "r1.csv", "A-4", "--round", "1", "--no-what-if")
-    assert explained.exit_code == 0, explained.output
-    assert "?" not in explained.stdout
+    _recorded_then_said_now(
+        then=(
+            "Organisation 974760673 may receive at most NOK 70,000 in all and has already been "
+            "awarded NOK 60,000: capped at NOK 10,000"
+        ),
+        now="in this round, to A-1",
+    )
 
 
 def _officer_round(folder: Path, rule: str, requested: int = 40_000) -> None:
@@ -3243,24 +3256,16 @@ def test_an_optimal_round_with_an_officers_decision_committed_before_it_was_name
     with monkeypatch.context() as patched:
         _as_before_the_officer_was_named(patched)
         commit_round()
-    history = " ".join(run("history", "974760673").stdout.split())
-    assert (
-        "Organisation 974760673 may receive at most NOK 70,000 in all and has already been "
-        "awarded NOK 60,000; the NOK 10,000 left is less than the NOK 40,000" in history
-    ), history
-    assert "?" not in history
-    verified = run("verify")
-    assert verified.exit_code == 0, verified.output
-    again = run("allocate", "r1.csv", "--round", "1")
-    assert again.exit_code == 0, again.output
-    said = " ".join(again.stdout.split())
-    assert (
-        "has already been awarded NOK 60,000 by the officer's decision on A-1 in this round; "
-        "the NOK 10,000 left is less than the NOK 40,000" in said
-    ), said
-    explained = run("explain", "r1.csv", "A-4", "--round", "1", "--no-what-if")
-    assert explained.exit_code == 0, explained.output
-    assert "?" not in explained.stdout
+    _recorded_then_said_now(
+        then=(
+            "Organisation 974760673 may receive at most NOK 70,000 in all and has already been "
+            "awarded NOK 60,000; the NOK 10,000 left is less than the NOK 40,000"
+        ),
+        now=(
+            "has already been awarded NOK 60,000 by the officer's decision on A-1 in this round; "
+            "the NOK 10,000 left is less than the NOK 40,000"
+        ),
+    )
 
 
 def test_a_proportional_round_with_an_officers_decision_committed_before_it_was_named(
@@ -3272,25 +3277,17 @@ def test_a_proportional_round_with_an_officers_decision_committed_before_it_was_
     with monkeypatch.context() as patched:
         _as_before_the_officer_was_named(patched)
         commit_round()
-    history = " ".join(run("history", "974760673").stdout.split())
-    assert (
-        "Organisation 974760673 may receive at most NOK 70,000 in all and had awards in earlier "
-        "rounds: NOK 10,000 was left for this round" in history
-    ), history
-    assert "?" not in history
-    verified = run("verify")
-    assert verified.exit_code == 0, verified.output
-    again = run("allocate", "r1.csv", "--round", "1")
-    assert again.exit_code == 0, again.output
-    said = " ".join(again.stdout.split())
-    assert (
-        "in all, and the officer's decision on A-1 in this round gives it NOK 60,000: NOK 10,000 "
-        "was left for its other applications in this round" in said
-    ), said
+    said = _recorded_then_said_now(
+        then=(
+            "Organisation 974760673 may receive at most NOK 70,000 in all and had awards in "
+            "earlier rounds: NOK 10,000 was left for this round"
+        ),
+        now=(
+            "in all, and the officer's decision on A-1 in this round gives it NOK 60,000: "
+            "NOK 10,000 was left for its other applications in this round"
+        ),
+    )
     assert "awards in earlier rounds" not in said
-    explained = run("explain", "r1.csv", "A-4", "--round", "1", "--no-what-if")
-    assert explained.exit_code == 0, explained.output
-    assert "?" not in explained.stdout
 
 
 def _as_before_the_officer_was_said_apart(
@@ -3331,24 +3328,16 @@ def test_a_round_with_an_officers_decision_among_this_rounds_awards_committed_be
             overrides, "per_applicant_officer_first", _as_before_the_officer_was_said_apart
         )
         commit_round()
-    history = " ".join(run("history", "974760673").stdout.split())
-    assert (
-        "Organisation 974760673 may receive at most NOK 70,000 in all and has already been "
-        "awarded NOK 60,000 in this round, to A-1: capped at NOK 10,000" in history
-    ), history
-    assert "?" not in history
-    verified = run("verify")
-    assert verified.exit_code == 0, verified.output
-    again = run("allocate", "r1.csv", "--round", "1")
-    assert again.exit_code == 0, again.output
-    said = " ".join(again.stdout.split())
-    assert (
-        "has already been awarded NOK 60,000 by the officer's decision on A-1 in this round: "
-        "capped at NOK 10,000" in said
-    ), said
-    explained = run("explain", "r1.csv", "A-4", "--round", "1", "--no-what-if")
-    assert explained.exit_code == 0, explained.output
-    assert "?" not in explained.stdout
+    _recorded_then_said_now(
+        then=(
+            "Organisation 974760673 may receive at most NOK 70,000 in all and has already been "
+            "awarded NOK 60,000 in this round, to A-1: capped at NOK 10,000"
+        ),
+        now=(
+            "has already been awarded NOK 60,000 by the officer's decision on A-1 in this round: "
+            "capped at NOK 10,000"
+        ),
+    )
 
 
 def test_an_optimal_round_committed_before_it_said_what_the_selection_left_no_room_for(

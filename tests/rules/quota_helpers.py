@@ -250,16 +250,7 @@ def ranked_reachable(
         for members in groups(order, q):
             ids = {a.id for a in members}
             pos = {k for k in range(n) if order[k].id in ids}
-            least = q.min_amount or 0
-            if q.min_share is not None:
-                num, den = Fraction(q.min_share).as_integer_ratio()
-                least = max(least, -(-num * budget // den))
-            most = q.max_amount
-            if q.max_share is not None:
-                num, den = Fraction(q.max_share).as_integer_ratio()
-                cap = num * budget // den
-                most = cap if most is None else min(most, cap)
-            limits.append((pos, least, most, q.min_count or 0, q.max_count))
+            limits.append((pos, *quota_limits(q, budget)))
 
     def org_limit(k: int, amount: int, spent: Mapping[str, int]) -> int:
         org = order[k].organisation
@@ -348,3 +339,17 @@ def ranked_reachable(
         if all_met(awards):
             return {order[k].id: awards[k] for k in range(n)}
     return None
+
+
+def quota_limits(q: Quota, budget: int) -> tuple[int, int | None, int, int | None]:
+    """A quota's least and most in kroner (shares of the budget, exact) and in counts."""
+    least = q.min_amount or 0
+    if q.min_share is not None:
+        num, den = Fraction(q.min_share).as_integer_ratio()
+        least = max(least, -(-num * budget // den))
+    most = q.max_amount
+    if q.max_share is not None:
+        num, den = Fraction(q.max_share).as_integer_ratio()
+        cap = num * budget // den
+        most = cap if most is None else min(most, cap)
+    return least, most, q.min_count or 0, q.max_count

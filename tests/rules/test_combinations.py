@@ -62,7 +62,7 @@ from tilskudd.models import (
 from tilskudd.rules import allocate
 from tilskudd.rules.common import rank_order
 
-from .quota_helpers import groups, placed, quotas
+from .quota_helpers import groups, placed, quota_limits, quotas
 from .strategies import applications, policies, policy_caps
 
 EXAMPLES = int(os.environ.get("TILSKUDD_COMBINATION_EXAMPLES", "30"))
@@ -230,20 +230,6 @@ def assert_every_reason_renders(result: Allocation) -> None:
             if "?" not in template:
                 shown_params = "".join(str(v) for v in reason.params.values())
                 assert "?" not in text or "?" in shown_params, (lang, reason.code, text)
-
-
-def quota_limits(q: Any, budget: int) -> tuple[int, int | None, int, int | None]:
-    """A quota's least and most in kroner (shares of the budget, exact) and in counts."""
-    least = q.min_amount or 0
-    if q.min_share is not None:
-        num, den = Fraction(q.min_share).as_integer_ratio()
-        least = max(least, -(-num * budget // den))
-    most = q.max_amount
-    if q.max_share is not None:
-        num, den = Fraction(q.max_share).as_integer_ratio()
-        cap = num * budget // den
-        most = cap if most is None else min(most, cap)
-    return least, most, q.min_count or 0, q.max_count
 
 
 def check_result(

@@ -636,3 +636,48 @@ def test_lang_help_names_the_policy_only_where_the_command_takes_one(
     if command != ["init"]:
         programme_word = "programme's" if lang == "en" else "ordningens"
         assert programme_word in shown, shown
+
+
+def _example_commands(command: list[str], lang: str) -> list[str]:
+    """The commands of ``command``'s worked examples in ``lang``, each on one line (a line
+    ending in `` \\`` joined to the next), without what an example shows it printing."""
+    typed: list[str] = []
+    going_on = False
+    for line in _examples(command, lang):
+        if going_on:
+            typed[-1] += " " + line.removesuffix("\\").strip()
+        elif line.startswith("tilskudd "):
+            typed.append(line.removesuffix("\\").strip())
+        going_on = line.endswith(" \\")
+    return typed
+
+
+@pytest.mark.parametrize("lang", ["en", "nb"])
+def test_every_example_command_runs_as_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    """Each command's examples, pasted as the help shows them (over their lines), run: those
+    naming examples/ where the bundled examples are, the others in the bundled programme's
+    folder, its round 1 committed by allocate's own example, with the files they name."""
+    import shutil
+
+    examples = Path(__file__).resolve().parents[2] / "examples"
+    shutil.copytree(examples, tmp_path / "examples")
+    folder = tmp_path / "examples" / "programme_difi2009"
+    for name in ("applications.xlsx", "søknader.xlsx", "difi_2009_runde1.xlsx"):
+        shutil.copy(examples / "difi_2009_runde1.xlsx", folder / name)
+    (folder / "arkiv").mkdir()
+    shutil.copy(examples / "difi_2009_runde1.xlsx", folder / "arkiv")
+    monkeypatch.setenv("TILSKUDD_LANG", lang)
+    runner = CliRunner()
+    ran = []
+    for key, _command in _walk():
+        for typed in _example_commands([] if key == "root" else key.split("."), lang):
+            monkeypatch.chdir(tmp_path if " examples/" in typed else folder)
+            result = runner.invoke(app, shlex.split(typed)[1:])
+            assert result.exit_code == 0, (typed, result.output)
+            ran.append(key)
+    assert set(ran) == {key for key, _command in _walk()} - {"ledger"}  # every one but the group
+    assert (tmp_path / ("awards.xlsx" if lang == "en" else "tildeling.xlsx")).is_file()
+    assert (folder / "difi2009" / "tilskudd.toml").is_file()
+    assert (folder / "tilskudd-2009.xlsx").is_file()

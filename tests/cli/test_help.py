@@ -665,3 +665,18 @@ def test_every_example_command_runs_as_written(
     assert (tmp_path / ("awards.xlsx" if lang == "en" else "tildeling.xlsx")).is_file()
     assert (folder / "difi2009" / "tilskudd.toml").is_file()
     assert (folder / "tilskudd-2009.xlsx").is_file()
+
+
+@pytest.mark.parametrize("lang", ["en", "nb"])
+@pytest.mark.parametrize("command", EVERY, ids=lambda c: " ".join(c) or "tilskudd")
+def test_an_example_is_set_off_by_one_empty_line_not_two(command: list[str], lang: str) -> None:
+    """Each example stood between two empty lines above it and two below (a paragraph's break
+    and the code block's own padding), as if it were apart from the text that introduces it."""
+    lines = _help(*command, lang=lang)
+    assert any(line.startswith("tilskudd ") for line in lines) or command == ["ledger"]
+    for k, (line, after) in enumerate(itertools.pairwise(lines)):
+        assert line or after, (k, lines[k - 1 : k + 3])
+    # rich's own code block is put back after the help, for what else the process shows
+    from rich.markdown import CodeBlock, Markdown
+
+    assert Markdown.elements["code_block"] is Markdown.elements["fence"] is CodeBlock

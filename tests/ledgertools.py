@@ -1,15 +1,19 @@
 """The ledger tests' shared set-up: two small rounds' applications, a programme file around
 them, and committing a round as ``tilskudd allocate --round N --commit`` does, through the
 library; plus what the tests look at a ledger with (its whole content as SQL) and how they
-change it as someone with the sqlite3 shell would.
+change it as someone with the sqlite3 shell would; and running tilskudd in a process of its
+own, as an officer's command line does (the ledger held by another process, an older tilskudd).
 
-Used by tests/test_ledger.py and tests/test_ledger_stateful.py (pytest puts tests/ on the
-path: ``from ledgertools import ...``).
+Used by the ledger tests (tests/test_ledger*.py) and a few of the command line's (pytest puts
+tests/ on the path: ``from ledgertools import ...``).
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -136,3 +140,21 @@ def tamper(path: Path, *sql: str) -> None:
         conn.execute(statement)
     conn.commit()
     conn.close()
+
+
+def run_tilskudd(
+    folder: Path, *args: str, src: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``tilskudd ARGS`` in ``folder``, in a process of its own; the tilskudd of ``src`` if
+    given (an earlier one), else this one."""
+    env = dict(os.environ)
+    if src is not None:
+        env["PYTHONPATH"] = str(src)
+    return subprocess.run(
+        [sys.executable, "-m", "tilskudd", *args, "--lang", "en"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )

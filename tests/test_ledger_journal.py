@@ -10,17 +10,15 @@ says how it was made).
 
 from __future__ import annotations
 
-import os
 import shutil
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from ledgertools import commit as commit_round
-from ledgertools import commit_with_schema, dump, make_programme, write_csv
+from ledgertools import commit_with_schema, dump, make_programme, run_tilskudd, write_csv
 from tilskudd import ledger as lg
 from tilskudd.ledger import Ledger
 
@@ -78,22 +76,6 @@ def older(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return trees
 
 
-def run(folder: Path, *args: str, src: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """``tilskudd ARGS`` in ``folder``, in a process of its own; the tilskudd of ``src`` if
-    given (an earlier one), else this one."""
-    env = dict(os.environ)
-    if src is not None:
-        env["PYTHONPATH"] = str(src)
-    return subprocess.run(
-        [sys.executable, "-m", "tilskudd", *args, "--lang", "en"],
-        cwd=folder,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-    )
-
-
 @pytest.mark.parametrize("rev", OLDER)
 @pytest.mark.parametrize(
     "args",
@@ -111,7 +93,7 @@ def test_an_earlier_tilskudd_that_keeps_wal_refuses_this_ones_ledger_and_leaves_
     ledger = a_ledger(tmp_path)
     before = dump(ledger)
     assert journal_mode(ledger) == "rollback"
-    result = run(tmp_path, *args, src=older[rev])
+    result = run_tilskudd(tmp_path, *args, src=older[rev])
     assert result.returncode == 1, result.stdout
     assert "Traceback" not in result.stderr
     assert f"{ledger} was written by a newer tilskudd (ledger schema version " in result.stderr
@@ -132,7 +114,9 @@ def test_an_earlier_tilskudd_that_keeps_wal_switches_a_ledger_of_its_schema_to_w
     commit_with_schema(ledger, programme, 1, write_csv(tmp_path / "r1.csv", ROUND_1), 9)
     write_csv(tmp_path / "r2.csv", ROUND_2)
     assert journal_mode(ledger) == "rollback"
-    result = run(tmp_path, "allocate", "r2.csv", "--round", "2", "--commit", src=older["392299d"])
+    result = run_tilskudd(
+        tmp_path, "allocate", "r2.csv", "--round", "2", "--commit", src=older["392299d"]
+    )
     assert result.returncode == 0, result.stderr
     assert journal_mode(ledger) == "wal"
 
@@ -151,11 +135,11 @@ def test_a_ledger_an_earlier_tilskudd_switched_to_wal_is_read_as_it_is(wal_folde
     assert journal_mode(ledger) == "wal"
     before = ledger.read_bytes()
     for args in (("status",), ("history", "B-3"), ("ledger", "export", "out.csv")):
-        result = run(wal_folder, *args)
+        result = run_tilskudd(wal_folder, *args)
         assert result.returncode == 0, result.stderr
         assert result.stderr == ""
         assert "WAL" not in result.stdout
-    assert "Round 2: NOK\u00a050,000 to 1 project" in run(wal_folder, "status").stdout
+    assert "Round 2: NOK\u00a050,000 to 1 project" in run_tilskudd(wal_folder, "status").stdout
     assert ledger.read_bytes() == before
 
 
@@ -169,7 +153,9 @@ def test_a_ledger_an_earlier_tilskudd_switched_to_wal_is_switched_back_when_writ
     with Ledger.open(ledger, write=False) as before:
         assert before.version == 9
         hashes = before._conn.execute("SELECT seq, hash FROM chain ORDER BY seq").fetchall()
-    result = run(wal_folder, "withdraw", "B-3", "--reason", "Prosjektet ble ikke gjennomført")
+    result = run_tilskudd(
+        wal_folder, "withdraw", "B-3", "--reason", "Prosjektet ble ikke gjennomført"
+    )
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     assert result.stdout.startswith("The award to B-3 (round 2) is withdrawn"), result.stdout

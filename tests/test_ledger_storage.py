@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from ledgertools import allocate, commit, dump, make_programme, tamper, write_csv
+from ledgertools import allocate, commit, dump, make_programme, run_tilskudd, tamper, write_csv
 from tilskudd import ledger as lg
 from tilskudd.cli import app
 from tilskudd.errors import LedgerError, LedgerFileError
@@ -57,16 +57,6 @@ def tmpfs(tmp_path: Path) -> Iterator[Path]:
         subprocess.run(["umount", str(where)], check=False, capture_output=True)
 
 
-def tilskudd(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "tilskudd", *args, "--lang", "en"],
-        cwd=folder,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
 def a_programme(folder: Path) -> Path:
     programme = make_programme(folder)
     commit(folder / "tilskudd.ledger.sqlite", programme, 1, write_csv(folder / "r1.csv", ROUND_1))
@@ -80,14 +70,14 @@ def test_a_ledger_on_a_read_only_drive_is_read_and_refuses_a_write_naming_it(
     before = dump(ledger)
     _mount("-o", "remount,ro", str(tmpfs))
     # Read: someone with read access only (an auditor, a colleague) sees the figures.
-    shown = tilskudd(tmpfs, "status")
+    shown = run_tilskudd(tmpfs, "status")
     assert shown.returncode == 0, shown.stderr
     assert "Round 1: NOK\u00a0100,000 to 2 projects" in shown.stdout
-    checked = tilskudd(tmpfs, "verify")
+    checked = run_tilskudd(tmpfs, "verify")
     assert checked.returncode == 0, checked.stderr
     assert "all intact" in checked.stdout
     # Write: refused, naming the file and what to do.
-    refused = tilskudd(tmpfs, "withdraw", "A-1", "--reason", "x")
+    refused = run_tilskudd(tmpfs, "withdraw", "A-1", "--reason", "x")
     assert refused.returncode == 1
     assert "Traceback" not in refused.stderr
     assert f"the ledger {ledger} cannot be opened for writing" in refused.stderr
@@ -111,7 +101,7 @@ def test_a_commit_on_a_full_drive_is_refused_whole_and_the_next_one_works(
         pass
     finally:
         os.close(handle)
-    refused = tilskudd(tmpfs, "allocate", "r2.csv", "--round", "2", "--commit")
+    refused = run_tilskudd(tmpfs, "allocate", "r2.csv", "--round", "2", "--commit")
     assert refused.returncode == 1, refused.stdout
     assert "Traceback" not in refused.stderr
     assert f"the ledger {ledger} could not be read or written" in refused.stderr
@@ -120,7 +110,7 @@ def test_a_commit_on_a_full_drive_is_refused_whole_and_the_next_one_works(
     assert dump(ledger) == before
     with Ledger.open(ledger) as opened:
         assert opened.verify_chain().ok
-    done = tilskudd(tmpfs, "allocate", "r2.csv", "--round", "2", "--commit")
+    done = run_tilskudd(tmpfs, "allocate", "r2.csv", "--round", "2", "--commit")
     assert done.returncode == 0, done.stderr
     with Ledger.open(ledger) as opened:
         assert [c.round for c in opened.commits()] == [1, 2]

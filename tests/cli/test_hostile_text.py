@@ -14,12 +14,12 @@ import re
 from pathlib import Path
 
 import openpyxl
-import pypdf
 import pytest
 from typer.testing import CliRunner
 
 from tilskudd.cli import app
 from tilskudd.controls import BIDI_CONTROLS
+from written import written_text
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -65,18 +65,7 @@ def _hostile_csv(folder: Path) -> Path:
 
 
 def _text(path: Path) -> str:
-    if path.suffix == ".pdf":
-        return "\n".join(page.extract_text() for page in pypdf.PdfReader(path).pages)
-    if path.suffix == ".xlsx":
-        book = openpyxl.load_workbook(path, read_only=True)
-        return "\n".join(
-            str(value)
-            for sheet in book.worksheets
-            for row in sheet.iter_rows(values_only=True)
-            for value in row
-            if value is not None
-        )
-    text = path.read_text(encoding="utf-8-sig")
+    text = written_text(path)
     if path.suffix == ".html":
         return html.unescape(text)  # "&lt;U+202E&gt;", and "&#8238;" were it the character
     if path.suffix == ".md":

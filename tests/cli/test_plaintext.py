@@ -12,6 +12,7 @@ import pytest
 
 from tilskudd.cli.plaintext import plain_equivalent
 
+from .commands import EVERY
 from .entrypoint import EXAMPLE_ROUND, EXAMPLES, run_main
 
 
@@ -179,25 +180,9 @@ def test_check_problems_line_up_in_a_narrow_encoding(
         assert len(line) <= 100, line
 
 
-_COMMANDS = [
-    [],
-    ["allocate"],
-    ["check"],
-    ["explain"],
-    ["init"],
-    ["status"],
-    ["history"],
-    ["amend"],
-    ["withdraw"],
-    ["verify"],
-    ["ledger"],
-    ["ledger", "export"],
-]
-
-
 @pytest.mark.parametrize("columns", [60, 80, 120])
 @pytest.mark.parametrize("lang", ["nb", "en"])
-@pytest.mark.parametrize("command", _COMMANDS, ids=str)
+@pytest.mark.parametrize("command", EVERY, ids=str)
 @pytest.mark.parametrize("encoding", ["ascii", "cp850"])
 def test_help_panels_stay_closed_in_a_narrow_encoding(
     monkeypatch: pytest.MonkeyPatch, encoding: str, command: list[str], lang: str, columns: int

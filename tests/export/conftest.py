@@ -397,6 +397,28 @@ def small_round() -> Callable[..., RoundResult]:
 
 
 @pytest.fixture
+def round_without_awards() -> RoundResult:
+    """The small round with nothing awarded: every application not funded, its budget of 100 kr
+    left unallocated."""
+    result = _small_round()
+    decisions = tuple(
+        d.replace(amount=0, status=Status.NOT_FUNDED) for d in result.allocation.decisions
+    )
+    return result.model_copy(
+        update={
+            "allocation": Allocation(
+                rule="ranked",
+                policy=Policy(),
+                budget=100,
+                decisions=decisions,
+                awarded=0,
+                unallocated=100,
+            )
+        }
+    )
+
+
+@pytest.fixture
 def large_round() -> Callable[..., RoundResult]:
     """Factory: a round of ``n`` funded applications (default 120)."""
     return _large_round

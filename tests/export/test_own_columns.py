@@ -11,12 +11,11 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-import openpyxl
-import pypdf
 import pytest
 
 from tilskudd.export import write
 from tilskudd.models import RoundResult, Status
+from written import written_text
 
 OWN = ("Saksbehandler", "Kari Nordmann")
 """A column of the sheet and its value for S-001 in the example round (tests/export/conftest)."""
@@ -30,21 +29,6 @@ def _funded_with_its_own_columns(result: RoundResult) -> None:
     assert application.extra[OWN[0]] == OWN[1]
 
 
-def _text(path: Path) -> str:
-    if path.suffix == ".pdf":
-        return "\n".join(page.extract_text() for page in pypdf.PdfReader(path).pages)
-    if path.suffix == ".xlsx":
-        book = openpyxl.load_workbook(path, read_only=True)
-        return "\n".join(
-            str(value)
-            for sheet in book.worksheets
-            for row in sheet.iter_rows(values_only=True)
-            for value in row
-            if value is not None
-        )
-    return path.read_text(encoding="utf-8-sig")
-
-
 @pytest.mark.parametrize(
     ("name", "format"),
     [("list.html", None), ("list.pdf", None), ("list.md", None), ("g.csv", "360giving")],
@@ -56,7 +40,7 @@ def test_the_published_lists_leave_out_the_sheets_own_columns(
     _funded_with_its_own_columns(result)
     path = tmp_path / name
     write(result, path, format=format, lang="nb")
-    text = _text(path)
+    text = written_text(path)
     assert "Halden kommune" in text  # S-001's applicant: the award is in the list
     assert OWN[0] not in text
     assert OWN[1] not in text
@@ -75,6 +59,6 @@ def test_the_officers_files_carry_the_sheets_own_columns(
         first = next(a for a in data["applications"] if a["id"] == "S-001")
         assert first["extra"][OWN[0]] == OWN[1]
     else:
-        text = _text(path)
+        text = written_text(path)
         assert OWN[0] in text
         assert OWN[1] in text

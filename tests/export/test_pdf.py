@@ -13,7 +13,7 @@ import pytest
 
 from tilskudd.export import pdf, write
 from tilskudd.export.pdf import _Document, _wrap, render
-from tilskudd.models import Allocation, Policy, RoundResult, Source, Status
+from tilskudd.models import RoundResult, Source
 from tilskudd.publication import build
 
 
@@ -161,27 +161,9 @@ def test_a_tab_in_a_name_is_a_space_not_a_missing_glyph(
     assert [r.getMessage() for r in caplog.records] == []
 
 
-def test_round_without_awards_says_so(
-    small_round: Callable[..., RoundResult], tmp_path: Path
-) -> None:
-    result = small_round()
-    decisions = tuple(
-        d.replace(amount=0, status=Status.NOT_FUNDED) for d in result.allocation.decisions
-    )
-    empty = result.model_copy(
-        update={
-            "allocation": Allocation(
-                rule="ranked",
-                policy=Policy(),
-                budget=100,
-                decisions=decisions,
-                awarded=0,
-                unallocated=100,
-            )
-        }
-    )
+def test_round_without_awards_says_so(round_without_awards: RoundResult, tmp_path: Path) -> None:
     path = tmp_path / "empty.pdf"
-    write(empty, path, lang="en")
+    write(round_without_awards, path, lang="en")
     text = " ".join(_pages(path))
     assert "No awards in this round." in text
     assert "Awards by amount" not in text

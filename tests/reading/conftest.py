@@ -87,6 +87,17 @@ def make_csv(tmp_path: Path) -> Callable[..., Path]:
     return build
 
 
+def damage_first_sheet(path: Path) -> None:
+    """The workbook at ``path`` with its first sheet's XML cut short after 300 bytes, the rest of
+    the package as it was: a file saved or copied only in part."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"][:300]
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
 class OdsXml(str):
     """Written into an OpenDocument sheet as it is: a cell's or a whole row's XML."""
 

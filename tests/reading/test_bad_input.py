@@ -17,7 +17,7 @@ from tilskudd.issues import issue_message
 from tilskudd.pipeline import read_applications
 from tilskudd.reading import read_table
 
-from .conftest import HEADER, ROWS, OdsXml, build_ods, encrypted_workbook_bytes
+from .conftest import HEADER, ROWS, OdsXml, build_ods, damage_first_sheet, encrypted_workbook_bytes
 
 MakeXlsx = Callable[..., Path]
 MakeCsv = Callable[..., Path]
@@ -109,12 +109,7 @@ def test_truncated_xlsx(make_xlsx: MakeXlsx) -> None:
 
 def test_xlsx_with_a_damaged_sheet(make_xlsx: MakeXlsx) -> None:
     path = make_xlsx([HEADER, *ROWS])
-    with zipfile.ZipFile(path) as archive:
-        parts = {info.filename: archive.read(info) for info in archive.infolist()}
-    parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"][:300]
-    with zipfile.ZipFile(path, "w") as archive:
-        for name, data in parts.items():
-            archive.writestr(name, data)
+    damage_first_sheet(path)
     message = _error(path, display_name="søknader.xlsx")
     assert message.startswith("søknader.xlsx is damaged or incomplete")
 

@@ -12,12 +12,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tilskudd.models import Allocation, Application, Decision, Policy, Reason
+from tilskudd.models import Allocation, Application, Policy, Reason
 from tilskudd.rules import allocate
 from tilskudd.rules.common import PER_APPLICANT_NAMED
-from tilskudd.wording import decision_text, recorded_decision_text
+from tilskudd.wording import recorded_decision_text
 
 from .strategies import ORGS, applications, assert_renders, budgets, policies
+from .words import reasons_text
 
 MakeApp = Callable[..., Application]
 ORG = "974760673"
@@ -36,11 +37,6 @@ BY_SELECTION = "reason.optimal.per_applicant_by_selection"
 def _reason(result: Allocation, app_id: str, codes: frozenset[str]) -> Reason:
     (reason,) = [r for r in result.by_id()[app_id].reasons if r.code in codes]
     return reason
-
-
-def _text(decision: Decision, lang: str) -> str:
-    """The decision's reasons in words, with ordinary spaces for the no-break ones in amounts."""
-    return decision_text(decision, lang).replace("\u00a0", " ")
 
 
 def _app(make_application: MakeApp, app_id: str, requested: int, score: int) -> Application:
@@ -64,11 +60,11 @@ def test_the_selection_of_the_organisations_other_applications_is_named(
     selected = _reason(result, "A3", SELECTED)
     assert selected.code == "reason.optimal.per_applicant_selected"
     assert selected.params == {"orgnr": ORG, "this_round": 400_000, "funded": ["A1", "A2"]}
-    assert _text(result.by_id()["A3"], "en").endswith(
+    assert reasons_text(result.by_id()["A3"], "en").endswith(
         "The best selection funds A1 and A2 of organisation 974760673 with NOK 400,000 in this "
         "round."
     )
-    assert _text(result.by_id()["A3"], "nb").endswith(
+    assert reasons_text(result.by_id()["A3"], "nb").endswith(
         "Det beste utvalget innvilger A1 og A2 fra organisasjon 974760673 med 400 000 kr i denne "
         "runden."
     )
@@ -104,11 +100,12 @@ def test_one_the_selection_leaves_out_for_its_organisations_maximum_says_so(
         "With the NOK 200,000 this application needs, organisation 974760673 would have "
         "NOK 600,000 in all, more than the NOK 500,000 one organisation may receive "
         "(per_applicant_max). The best selection funds A1 and A2 of organisation 974760673 with "
-        "NOK 400,000 in this round." in _text(a3, "en")
+        "NOK 400,000 in this round." in reasons_text(a3, "en")
     )
     assert (
         "Med de 200 000 kr søknaden trenger, ville organisasjon 974760673 fått 600 000 kr i alt, "
-        "mer enn de 500 000 kr én organisasjon kan få (per_applicant_max)." in _text(a3, "nb")
+        "mer enn de 500 000 kr én organisasjon kan få (per_applicant_max)."
+        in reasons_text(a3, "nb")
     )
     # With earlier rounds the total counts them: 200 000 + 400 000 + 200 000.
     later = allocate(
@@ -152,13 +149,13 @@ def test_earlier_rounds_are_said_with_their_amount(make_application: MakeApp) ->
         "needed": 250_000,
         "earlier": 300_000,
     }
-    assert _text(result.by_id()["A2"], "en") == (
+    assert reasons_text(result.by_id()["A2"], "en") == (
         "Organisation 974760673 may receive at most NOK 500,000 in all and has already been "
         "awarded NOK 300,000 in earlier rounds; the NOK 200,000 left is less than the NOK "
         "250,000 this application needs, and this rule funds whole eligible amounts only. "
         "The best selection funds A1 of organisation 974760673 with NOK 150,000 in this round."
     )
-    assert _text(result.by_id()["A2"], "nb").startswith(
+    assert reasons_text(result.by_id()["A2"], "nb").startswith(
         "Organisasjon 974760673 kan få høyst 500 000 kr til sammen og har allerede fått "
         "300 000 kr i tidligere runder; de 200 000 kr som er igjen, er mindre enn de 250 000 kr"
     )
@@ -178,7 +175,7 @@ def test_many_are_counted_and_the_first_few_named_in_rank_order(
         "funded": [f"A{i}" for i in range(1, PER_APPLICANT_NAMED + 1)],
         "count": 6,
     }
-    assert _text(result.by_id()["A7"], "en").endswith(
+    assert reasons_text(result.by_id()["A7"], "en").endswith(
         "The best selection funds 6 applications of organisation 974760673 with NOK 600,000 in "
         "this round, among them A1, A2 and A3."
     )
@@ -218,14 +215,14 @@ def test_the_officers_decisions_are_said_as_this_rounds_not_earlier_rounds(
         "officer_count": 1,
         "officer_amount": 300_000,
     }
-    assert _text(result.by_id()["A2"], "en") == (
+    assert reasons_text(result.by_id()["A2"], "en") == (
         "Organisation 974760673 may receive at most NOK 500,000 in all and has already been "
         "awarded NOK 300,000 by the officer's decision on A7 in this round; the NOK 200,000 "
         "left is less than the NOK 250,000 this application needs, and this rule funds whole "
         "eligible amounts only. The best selection funds A3 of organisation 974760673 with "
         "NOK 100,000 in this round."
     )
-    assert _text(result.by_id()["A2"], "nb").startswith(
+    assert reasons_text(result.by_id()["A2"], "nb").startswith(
         "Organisasjon 974760673 kan få høyst 500 000 kr til sammen og har allerede fått "
         "300 000 kr ved saksbehandlers vedtak om A7 i denne runden; de 200 000 kr som er igjen"
     )
@@ -238,11 +235,11 @@ def test_the_officers_decisions_are_said_as_this_rounds_not_earlier_rounds(
     assert (
         "has already been awarded NOK 350,000 (NOK 50,000 in earlier rounds, NOK 300,000 by the "
         "officer's decision on A7 in this round); the NOK 150,000 left"
-    ) in _text(later.by_id()["A2"], "en")
+    ) in reasons_text(later.by_id()["A2"], "en")
     assert (
         "har allerede fått 350 000 kr (50 000 kr i tidligere runder, 300 000 kr ved "
         "saksbehandlers vedtak om A7 i denne runden)"
-    ) in _text(later.by_id()["A2"], "nb")
+    ) in reasons_text(later.by_id()["A2"], "nb")
 
 
 def test_nothing_selected_of_the_organisation_names_nothing(make_application: MakeApp) -> None:

@@ -11,13 +11,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tilskudd.models import Allocation, Application, Decision, Policy, Quota, Reason
+from tilskudd.models import Allocation, Application, Policy, Quota, Reason
 from tilskudd.rules import allocate
 from tilskudd.rules.common import PER_APPLICANT_CODES, PER_APPLICANT_NAMED
 from tilskudd.rules.lottery import draw_order
-from tilskudd.wording import decision_text, recorded_decision_text
+from tilskudd.wording import recorded_decision_text
 
 from .strategies import ORGS, applications, assert_renders, budgets, policies
+from .words import reasons_text
 
 MakeApp = Callable[..., Application]
 ORG = "974760673"
@@ -26,11 +27,6 @@ ORG = "974760673"
 def _filled(result: Allocation, app_id: str) -> Reason:
     (reason,) = [r for r in result.by_id()[app_id].reasons if r.code in PER_APPLICANT_CODES]
     return reason
-
-
-def _text(decision: Decision, lang: str) -> str:
-    """The decision's reasons in words, with ordinary spaces for the no-break ones in amounts."""
-    return decision_text(decision, lang).replace("\u00a0", " ")
 
 
 def _apps(make_application: MakeApp, count: int, requested: int = 100_000) -> list[Application]:
@@ -55,12 +51,12 @@ def test_the_applications_funded_before_are_named_in_rank_order(
         "this_round": 900_000,
         "funded": ["A1", "A2", "A3"],
     }
-    assert _text(result.by_id()["A4"], "en").startswith(
+    assert reasons_text(result.by_id()["A4"], "en").startswith(
         "Organisation 974760673 may receive at most NOK 1,000,000 in all and has already been "
         "awarded NOK 900,000 in this round, to A1, A2 and A3: capped at NOK 100,000."
     )
     assert (
-        _text(result.by_id()["A4"], "nb")
+        reasons_text(result.by_id()["A4"], "nb")
         .replace("\u00a0", " ")
         .startswith(
             "Organisasjon 974760673 kan få høyst 1 000 000 kr til sammen og er allerede tildelt "
@@ -78,7 +74,7 @@ def test_many_applications_funded_before_are_counted_and_the_first_few_named(
     assert left_out.code == "reason.ineligible.per_applicant_in_round_many"
     assert left_out.params["funded"] == [f"A{i}" for i in range(1, PER_APPLICANT_NAMED + 1)]
     assert (left_out.params["count"], left_out.params["this_round"]) == (7, 650_000)
-    assert _text(result.by_id()["A8"], "en") == (
+    assert reasons_text(result.by_id()["A8"], "en") == (
         "Organisation 974760673 has already been awarded NOK 650,000 in this round, to 7 "
         "applications, among them A1, A2 and A3, of its maximum NOK 650,000; NOK 0 is left, "
         "too little for a grant."
@@ -97,7 +93,7 @@ def test_earlier_rounds_are_said_with_their_amount(make_application: MakeApp) ->
     assert capped.code == "reason.cap.per_applicant_earlier_and_round"
     assert (capped.params["earlier"], capped.params["this_round"]) == (250_000, 200_000)
     assert capped.params["funded"] == ["A1", "A2"]
-    assert _text(result.by_id()["A3"], "en").startswith(
+    assert reasons_text(result.by_id()["A3"], "en").startswith(
         "Organisation 974760673 may receive at most NOK 500,000 in all and has already been "
         "awarded NOK 450,000 (NOK 250,000 in earlier rounds, NOK 200,000 in this round to A1 "
         "and A2): capped at NOK 50,000."
@@ -108,7 +104,7 @@ def test_earlier_rounds_are_said_with_their_amount(make_application: MakeApp) ->
     assert left_out.code == "reason.ineligible.per_applicant_earlier"
     assert left_out.params["earlier"] == 500_000
     assert "funded" not in left_out.params
-    assert _text(full.by_id()["A1"], "en") == (
+    assert reasons_text(full.by_id()["A1"], "en") == (
         "Organisation 974760673 has already been awarded NOK 500,000 in earlier rounds, of its "
         "maximum NOK 500,000; NOK 0 is left, too little for a grant."
     )

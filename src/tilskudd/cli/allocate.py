@@ -267,14 +267,16 @@ def allocate(
 
     Example (Difi 2009, round 1: 20 MNOK, at most 20 % of each project's cost):
 
-        tilskudd allocate examples/difi_2009_runde1.xlsx --register 2009 \\
-            --budget 20000000 --max-share-of-cost "20 %" --round-to 1000 \\
+        tilskudd allocate examples/difi_2009_runde1.xlsx \\
+            --register 2009 --budget 20000000 \\
+            --max-share-of-cost "20 %" --round-to 1000 \\
             -o awards.xlsx
 
     In a programme folder (tilskudd.toml), the programme's policy, register and language are
     the defaults, and a round is allocated against the ledger and recorded with --commit:
 
-        tilskudd allocate difi_2009_runde1.xlsx --round 1 --commit
+        tilskudd allocate difi_2009_runde1.xlsx \\
+            --round 1 --commit
     """
     # The round's currency, once known, for every amount said (errors too: outside guard).
     with (

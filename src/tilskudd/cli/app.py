@@ -576,7 +576,8 @@ app = App(
     help=(
         "Exact, explainable grant allocation. Read and check a round's applications, allocate "
         "its budget by a stated rule, and publish the award list.\n\n"
-        "Example: tilskudd allocate applications.xlsx --budget 20000000"
+        "Example:\n\n"
+        "    tilskudd allocate applications.xlsx --budget 20000000"
     ),
     cls=Group,
     no_args_is_help=True,

@@ -123,8 +123,8 @@ def check(
 
     Example:
 
-        tilskudd check examples/difi_2009_runde1.xlsx --register 2009 \\
-            --budget 20000000
+        tilskudd check examples/difi_2009_runde1.xlsx \\
+            --register 2009 --budget 20000000
     """
     # The round's currency, once known, for every amount said (errors too: outside guard).
     with contextlib.ExitStack() as in_currency, guard(debug):

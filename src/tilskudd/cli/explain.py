@@ -105,8 +105,10 @@ def explain(
 
     Example:
 
-        tilskudd explain examples/difi_2009_runde1.xlsx 2009-101 --register 2009 \\
-            --budget 20000000 --max-share-of-cost "20 %" --round-to 1000 --lang nb
+        tilskudd explain examples/difi_2009_runde1.xlsx \\
+            2009-101 --register 2009 --budget 20000000 \\
+            --max-share-of-cost "20 %" --round-to 1000 \\
+            --lang nb
     """
     # The round's currency, once known, for every amount said (errors too: outside guard).
     with contextlib.ExitStack() as in_currency, guard(debug):

@@ -78,6 +78,7 @@ def in_language(ctx: ClickContext, lang: str) -> Iterator[None]:
     import sys
 
     from rich import _wrap
+    from rich.markdown import Markdown
     from typer import rich_utils
 
     from tilskudd.render.plain import NO_BREAK, cut_plainly, plain_text, repertoire
@@ -138,6 +139,8 @@ def in_language(ctx: ClickContext, lang: str) -> Iterator[None]:
         # rich breaks a line at any space, the no-break ones too ('20 000 000' over two
         # lines); the help's amounts hold together as the tables' do (render.text.wrap).
         put(_wrap, "re_word", _WORD)
+    code_block = _code_block()
+    put(Markdown, "elements", {**Markdown.elements, "code_block": code_block, "fence": code_block})
     highlights = rich_utils.OptionHighlighter.highlights
     put(rich_utils.OptionHighlighter, "highlights", [*highlights, f"(?P<usage>{usage} )"])
     try:
@@ -147,6 +150,24 @@ def in_language(ctx: ClickContext, lang: str) -> Iterator[None]:
     finally:
         for obj, attr, value in reversed(saved):
             setattr(obj, attr, value)
+
+
+@cache
+def _code_block() -> Any:
+    """rich's code block without the empty lines it pads itself with above and below: beside the
+    paragraph break, an example stood between two empty lines, as if apart from the text that
+    introduces it. Its column of padding each side stays (an example's lines fit 56 columns of a
+    60-column terminal)."""
+    from rich.console import Console, ConsoleOptions, RenderResult
+    from rich.markdown import CodeBlock
+    from rich.syntax import Syntax
+
+    class _CodeBlock(CodeBlock):
+        def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+            code = str(self.text).rstrip()
+            yield Syntax(code, self.lexer_name, theme=self.theme, word_wrap=True, padding=(0, 1))
+
+    return _CodeBlock
 
 
 def _metavar(word: str, words: dict[str, str]) -> str:

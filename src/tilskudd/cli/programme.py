@@ -227,8 +227,8 @@ def init(
 
     Example (Difi's 2009 scheme: 60 MNOK over two rounds, 2009 municipality numbering):
 
-        tilskudd init difi2009 --name "IKT-tilskudd 2009" --funder Difi \\
-            --frame 60M --register 2009
+        tilskudd init difi2009 --name "IKT-tilskudd 2009" \\
+            --funder Difi --frame 60M --register 2009
     """
     # The programme's currency, once known, for --frame and every amount said (errors too).
     with contextlib.ExitStack() as in_currency, guard(debug):
@@ -772,8 +772,9 @@ def amend(
 
     Example:
 
-        tilskudd amend 2009-017 --amount 450000 --decided 12.10.2009 \\
-            --reason "Project cost reduced (letter 12.10.2009)"
+        tilskudd amend 2009-017 --amount 450000 \\
+            --decided 12.10.2009 \\
+            --reason "Cost reduced (letter 12.10.2009)"
     """
     with contextlib.ExitStack() as in_currency, guard(debug):
         _change(
@@ -815,7 +816,7 @@ def withdraw(
     Example:
 
         tilskudd withdraw 2009-117 --decided 3.11.2009 \\
-            --reason "The municipality withdrew (e-mail 3.11.2009)"
+            --reason "Municipality withdrew (e-mail 3.11.2009)"
     """
     with contextlib.ExitStack() as in_currency, guard(debug):
         _change(
@@ -870,7 +871,8 @@ def verify(
 
     Example:
 
-        tilskudd verify --round 1 --input arkiv/difi_2009_runde1.xlsx
+        tilskudd verify --round 1 \\
+            --input arkiv/difi_2009_runde1.xlsx
     """
     # The ledger's currency, once known, for every amount said (errors too: outside guard).
     with contextlib.ExitStack() as in_currency, guard(debug):

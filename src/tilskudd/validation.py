@@ -671,6 +671,9 @@ that); the full parser takes some 100 000 instructions a text."""
 _GROUPING = re.compile("[ \u00a0\u202f]")
 
 _DROP_INVISIBLE = dict.fromkeys(map(ord, INVISIBLE))
+_ID_SCIENTIFIC = re.compile(r"[+-]?\d(?:[.,]\d+)?E[+-]?\d{1,3}", re.IGNORECASE)
+"""An id as Excel writes a number of 12 digits or more in a CSV file (``1,23457E+11``): its
+digits are lost, and several ids may read alike."""
 # "4." and "4," are 4, as a rank "4." is (a mark left after the digits, or an ordinal's stop).
 _SCORE = re.compile(r"^[+\-−]?\d+(?:[.,]\d*)?$")
 _SPACES = re.compile(f"[\\s\u00a0\u202f\u2009\u2007{INVISIBLE}]+")
@@ -1222,6 +1225,8 @@ class _Checker:
                 problem := _id_number_problem(v_id)
             ) is not None:
                 self.add(row, "id", problem[0], problem[1], value=v_id)
+            elif type(v_id) is str and _ID_SCIENTIFIC.fullmatch(v_id.strip()):
+                self.add(row, "id", "id_scientific", value=v_id)
             elif self.identifying and all(
                 map(is_empty, (v_applicant, v_orgnr, v_project, v_municipalities))
             ):
@@ -2584,8 +2589,14 @@ def _same_projects(datas: list[RowData]) -> dict[tuple[str, str], list[int]]:
 
 def _given_ids(column: list[RawCell]) -> list[str | None]:
     """The id each row's cell gives (:func:`_given_id`); a column of whole numbers or of
-    texts, the common cases, in C."""
+    texts, the common cases, in C. A column of text whose every id is a whole number written
+    with decimals (``1,00``, ``2,00``), as Excel saves a number column formatted as Number in a
+    CSV file, gives the numbers' digits, as the workbook it was saved from does."""
     kinds = set(map(type, column))
+    if kinds <= {str, type(None)} and str in kinds:
+        whole = _written_whole_ids(cast(list[str | None], column))
+        if whole is not None:
+            return whole
     if kinds == {float}:
         numbers = cast(list[float], column)
         if (
@@ -2597,9 +2608,43 @@ def _given_ids(column: list[RawCell]) -> list[str | None]:
     elif kinds == {str}:
         ids: list[str | None] = list(map(str.strip, cast(list[str], column)))
         texts = cast(list[str], ids)
-        if all(ids) and all(map(str.isascii, texts)) and all(map(str.isprintable, texts)):
+        if (
+            all(ids)
+            and all(map(str.isascii, texts))
+            and all(map(str.isprintable, texts))
+            and not any(map(_ID_SCIENTIFIC.fullmatch, texts))
+        ):
             return ids
     return [_given_id(raw) for raw in column]
+
+
+_WRITTEN_WHOLE = re.compile(r"(\d+|[1-9]\d{0,2}(?:[ \u00a0\u202f]\d{3})+)(?:[.,](0{1,2}))?")
+"""A whole number as a spreadsheet writes one in a CSV file: ``12``, ``12,00``, ``1 234,00``
+(grouped by Norwegian Excel's no-break space). One or two zeros only: in ``1.000`` the dot may
+group thousands, as it does in a semicolon-separated file."""
+
+
+def _written_whole_ids(column: list[str | None]) -> list[str | None] | None:
+    """The digits of each id in a column of text ids that are all whole numbers written with
+    decimals or grouping (``1,00``, ``2,00``, ``1 234,00``: a number column Excel formatted as
+    Number, as it saves it in a CSV file), so that they read as the workbook's numbers do
+    (``1``); None for any other column, whose ids are read as typed (``1.1``, ``001``)."""
+    digits: list[str | None] = []
+    written = False
+    for cell in column:
+        text = None if cell is None else cell.strip()
+        if not text:
+            digits.append(None)
+            continue
+        found = _WRITTEN_WHOLE.fullmatch(text)
+        if found is None:
+            return None
+        written = written or found.group(2) is not None or not text.isdigit()
+        whole = _GROUPING.sub("", found.group(1))
+        if len(whole) > 1 and whole.startswith("0"):
+            return None  # 007,00 is no number Excel writes: text, read as typed
+        digits.append(whole)
+    return digits if written else None
 
 
 _ID_DIGITS_KEPT = 10**15
@@ -2614,6 +2659,8 @@ def _given_id(raw: RawCell) -> str | None:
     if type(raw) is str:
         # "S-12\u200b" pasted from a web page is S-12 to the eye: the same id, not another.
         given = (raw if raw.isascii() else raw.translate(_DROP_INVISIBLE)).strip()
+        if _ID_SCIENTIFIC.fullmatch(given):
+            return None  # the digits are lost: id_scientific
         # "S-01\u202e" shown as S-01<U+202E>, as every text of the row is (check warns).
         return visible(given) or None
     if type(raw) is float or type(raw) is int or type(raw) is Decimal:

@@ -671,6 +671,14 @@ that); the full parser takes some 100 000 instructions a text."""
 _GROUPING = re.compile("[ \u00a0\u202f]")
 
 _DROP_INVISIBLE = dict.fromkeys(map(ord, INVISIBLE))
+_ID_TEXT = {
+    **_DROP_INVISIBLE,
+    **dict.fromkeys(map(ord, "\u2010\u2011"), "-"),  # hyphen, no-break hyphen
+    **dict.fromkeys(map(ord, "\u00a0\u202f\u2007"), " "),  # no-break, narrow, figure space
+}
+"""What an id's text is read with: characters that show as nothing left out, and a hyphen or a
+space that looks like ``-`` or `` `` read as it, so that an id is the same id however it was
+typed (``A\u20111`` is ``A-1``), in every format."""
 _ID_SCIENTIFIC = re.compile(r"[+-]?\d(?:[.,]\d+)?E[+-]?\d{1,3}", re.IGNORECASE)
 """An id as Excel writes a number of 12 digits or more in a CSV file (``1,23457E+11``): its
 digits are lost, and several ids may read alike."""
@@ -2657,8 +2665,9 @@ def _given_id(raw: RawCell) -> str | None:
     """The id a row's cell gives (numbers without '.0', no invisible characters), or None when
     it gives none: an empty cell, or a number that is no id (:func:`_id_number_problem`)."""
     if type(raw) is str:
-        # "S-12\u200b" pasted from a web page is S-12 to the eye: the same id, not another.
-        given = (raw if raw.isascii() else raw.translate(_DROP_INVISIBLE)).strip()
+        # "S-12\u200b" pasted from a web page is S-12 to the eye: the same id, not another; so
+        # is "S\u201112" with the no-break hyphen a word processor puts in, and "S\u00a012".
+        given = (raw if raw.isascii() else raw.translate(_ID_TEXT)).strip()
         if _ID_SCIENTIFIC.fullmatch(given):
             return None  # the digits are lost: id_scientific
         # "S-01\u202e" shown as S-01<U+202E>, as every text of the row is (check warns).

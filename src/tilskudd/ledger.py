@@ -83,6 +83,7 @@ from tilskudd.models import (
     RoundResult,
     Status,
     funded_before_ids,
+    read_id,
 )
 from tilskudd.orgid import organisation_key
 from tilskudd.programme import Programme
@@ -918,6 +919,11 @@ class RoundContext:
         by_project: dict[tuple[str | None, str], PriorAward] = {}
         for prior in self.prior:
             by_application[prior.application_id].append(prior)
+            # Recorded before 2026-11-30 with a no-break hyphen or space in it (A\u20111), an id
+            # reads as A-1 now: the same application.
+            since = read_id(prior.application_id)
+            if since != prior.application_id:
+                by_application[since].append(prior)
             by_project.setdefault((prior.orgnr, normalise_title(prior.project)), prior)
         return dict(by_application), by_project
 

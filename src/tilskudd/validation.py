@@ -78,6 +78,7 @@ from tilskudd.models import (
     RejectedRow,
     Severity,
     other_organisation_key,
+    read_id,
 )
 from tilskudd.money import INVISIBLE, MAX_AMOUNT, parse_decimal, to_decimal
 from tilskudd.orgid import is_orgnr_key, organisation_key, without_leading_zeros
@@ -458,6 +459,24 @@ def same_row_told_apart(first: str, second: str) -> bool:
     return None in columns or columns[0].upper() == columns[1].upper()
 
 
+def ids_read_since(recorded: Iterable[str], now: Container[str]) -> dict[str, str]:
+    """Each of the ``recorded`` ids not among the ids read ``now`` from the same file, mapped to
+    the one it reads as since 2026-11-30: ``A\u20111`` is ``A-1``
+    (:func:`~tilskudd.models.read_id`), and ``1,00`` in a CSV file's column of such numbers is
+    ``1`` (:func:`_written_whole_ids`)."""
+    since: dict[str, str] = {}
+    for old in recorded:
+        if old in now:
+            continue
+        new = read_id(old)
+        whole = _WRITTEN_WHOLE.fullmatch(new)
+        if new not in now and whole is not None:
+            new = _GROUPING.sub("", whole.group(1))
+        if new != old and new in now:
+            since[old] = new
+    return since
+
+
 def legacy_row_ids(ids: Iterable[str]) -> dict[str, str]:
     """The id each of ``ids`` told apart by its cell (``S-01 (A17)``) had from tilskudd before
     2026-11-29, ``S-01 (row 17)``, mapped to it: rounds committed then are recorded so.
@@ -670,15 +689,6 @@ at all, maybe ``kr`` after, which :func:`_amount` reads as those digits (a test 
 that); the full parser takes some 100 000 instructions a text."""
 _GROUPING = re.compile("[ \u00a0\u202f]")
 
-_DROP_INVISIBLE = dict.fromkeys(map(ord, INVISIBLE))
-_ID_TEXT = {
-    **_DROP_INVISIBLE,
-    **dict.fromkeys(map(ord, "\u2010\u2011"), "-"),  # hyphen, no-break hyphen
-    **dict.fromkeys(map(ord, "\u00a0\u202f\u2007"), " "),  # no-break, narrow, figure space
-}
-"""What an id's text is read with: characters that show as nothing left out, and a hyphen or a
-space that looks like ``-`` or `` `` read as it, so that an id is the same id however it was
-typed (``A\u20111`` is ``A-1``), in every format."""
 _ID_SCIENTIFIC = re.compile(r"[+-]?\d(?:[.,]\d+)?E[+-]?\d{1,3}", re.IGNORECASE)
 """An id as Excel writes a number of 12 digits or more in a CSV file (``1,23457E+11``): its
 digits are lost, and several ids may read alike."""
@@ -2667,7 +2677,7 @@ def _given_id(raw: RawCell) -> str | None:
     if type(raw) is str:
         # "S-12\u200b" pasted from a web page is S-12 to the eye: the same id, not another; so
         # is "S\u201112" with the no-break hyphen a word processor puts in, and "S\u00a012".
-        given = (raw if raw.isascii() else raw.translate(_ID_TEXT)).strip()
+        given = read_id(raw)
         if _ID_SCIENTIFIC.fullmatch(given):
             return None  # the digits are lost: id_scientific
         # "S-01\u202e" shown as S-01<U+202E>, as every text of the row is (check warns).

@@ -692,6 +692,15 @@ _GROUPING = re.compile("[ \u00a0\u202f]")
 _ID_SCIENTIFIC = re.compile(r"[+-]?\d(?:[.,]\d+)?E[+-]?\d{1,3}", re.IGNORECASE)
 """An id as Excel writes a number of 12 digits or more in a CSV file (``1,23457E+11``): its
 digits are lost, and several ids may read alike."""
+
+
+def _scientific_among(texts: list[str]) -> bool:
+    """Whether any of ``texts`` is an id in scientific notation (:data:`_ID_SCIENTIFIC`): ids
+    without an E are passed over in one look at them all (100 000 ids: 1 ms against 12)."""
+    joined = "".join(texts)
+    return ("E" in joined or "e" in joined) and any(map(_ID_SCIENTIFIC.fullmatch, texts))
+
+
 # "4." and "4," are 4, as a rank "4." is (a mark left after the digits, or an ordinal's stop).
 _SCORE = re.compile(r"^[+\-−]?\d+(?:[.,]\d*)?$")
 _SPACES = re.compile(f"[\\s\u00a0\u202f\u2009\u2007{INVISIBLE}]+")
@@ -2630,7 +2639,7 @@ def _given_ids(column: list[RawCell]) -> list[str | None]:
             all(ids)
             and all(map(str.isascii, texts))
             and all(map(str.isprintable, texts))
-            and not any(map(_ID_SCIENTIFIC.fullmatch, texts))
+            and not _scientific_among(texts)
         ):
             return ids
     return [_given_id(raw) for raw in column]

@@ -4982,3 +4982,6 @@ def test_an_id_committed_with_a_no_break_hyphen_is_the_same_application_in_a_lat
     again = ("A-2", "Oslo kommune", "", "Digital post, fase 2", "0301", 40_000, 200_000, 4)
     result = allocate(ledger_path, programme, 2, write_csv(tmp_path / "r2.csv", [again]))
     assert [r.code for r in result.allocation.by_id()["A-2"].reasons] == [ALREADY_FUNDED]
+    # history and amend find it as the id is typed now.
+    assert [a.application_id for a in lg.history(ledger_path, "A-2")] == ["A\u20112"]
+    assert lg.amend(ledger_path, programme, "a-2", 30_000, "x").amount_after == 30_000

@@ -4928,3 +4928,60 @@ def test_a_rejected_rows_typed_text_is_recorded_and_a_ledger_without_it_still_re
         assert ledger.verify_chain().ok
         typed = {a.application_id: a.typed for a in ledger.awards() if a.status == "rejected"}
     assert typed == {"A-3": {}, "C-9": {"requested": "=2*3"}}
+
+
+# --- ids read otherwise since a round was committed ---------------------------------------------
+
+
+def _read_as_before(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ids read as tilskudd read them before 2026-11-30: a no-break hyphen kept, and a CSV
+    file's 1,00 as typed."""
+    import tilskudd.validation
+    from tilskudd.money import INVISIBLE
+
+    dropped = dict.fromkeys(map(ord, INVISIBLE))
+    monkeypatch.setattr(tilskudd.validation, "read_id", lambda t: t.translate(dropped).strip())
+    monkeypatch.setattr(tilskudd.validation, "_written_whole_ids", lambda _column: None)
+
+
+@pytest.mark.parametrize(
+    ("ids", "now"),
+    [
+        (["A\u20111", "A\u20112", "A\u20113"], ["A-1", "A-2", "A-3"]),
+        (["1,00", "2,00", "3,00"], ["1", "2", "3"]),
+    ],
+)
+def test_a_round_committed_with_ids_read_as_typed_verifies_as_it_reads_now(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ids: list[str], now: list[str]
+) -> None:
+    """The same file, the same decisions: under the ids it reads as now, not a difference."""
+    programme = make_programme(tmp_path)
+    rows = [(given, *row[1:]) for given, row in zip(ids, ROUND_1, strict=True)]
+    with monkeypatch.context() as earlier:
+        _read_as_before(earlier)
+        ledger_path = first_round(tmp_path, programme, rows)
+    with Ledger.open(ledger_path) as ledger:
+        assert sorted(a.application_id for a in ledger.awards()) == ids
+        (record,) = ledger.commits()
+        report = verify_round(ledger, programme, record)
+    checked = read_applications(tmp_path / "r1.csv", register="2009")
+    assert sorted(a.id for a in checked.applications) == now
+    assert (report.ok, report.differences) == (True, ())
+
+
+def test_an_id_committed_with_a_no_break_hyphen_is_the_same_application_in_a_later_round(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Round 2's A-2 (no organisation number, a title of its own: found by its id alone) was
+    funded in round 1 as A\u20112."""
+    programme = make_programme(tmp_path)
+    rows = [(f"A\u2011{n}", *row[1:]) for n, row in enumerate(ROUND_1, start=1)]
+    with monkeypatch.context() as earlier:
+        _read_as_before(earlier)
+        ledger_path = first_round(tmp_path, programme, rows)
+    again = ("A-2", "Oslo kommune", "", "Digital post, fase 2", "0301", 40_000, 200_000, 4)
+    result = allocate(ledger_path, programme, 2, write_csv(tmp_path / "r2.csv", [again]))
+    assert [r.code for r in result.allocation.by_id()["A-2"].reasons] == [ALREADY_FUNDED]
+    # history and amend find it as the id is typed now.
+    assert [a.application_id for a in lg.history(ledger_path, "A-2")] == ["A\u20112"]
+    assert lg.amend(ledger_path, programme, "a-2", 30_000, "x").amount_after == 30_000

@@ -83,6 +83,7 @@ from tilskudd.models import (
     RoundResult,
     Status,
     funded_before_ids,
+    read_id,
 )
 from tilskudd.orgid import organisation_key
 from tilskudd.programme import Programme
@@ -537,11 +538,13 @@ def _id_matcher(
     matches the rows told apart under it (``S-01`` the rejected ``S-01 (A17)``), for a history
     of everything recorded. Only a rejected row is ever told apart by its row: an id of its own
     that ends like one (``Kraft (NO1)``) matches itself alone. ``fold``: letters compared
-    without case (``s-01`` is ``S-01``), for a query that matches nothing as written."""
+    without case (``s-01`` is ``S-01``), and as an id is read since 2026-11-30
+    (:func:`~tilskudd.models.read_id`: ``A-1`` is ``A\u20111`` recorded before), for a query
+    that matches nothing as written."""
     from tilskudd.validation import row_told_apart, same_row_told_apart
 
     def norm(text: str) -> str:
-        return text.casefold() if fold else text
+        return read_id(text).casefold() if fold else text
 
     text = norm(visible(query.strip()))  # as the ids are read (_award_records)
     told = row_told_apart(text) is not None
@@ -918,6 +921,11 @@ class RoundContext:
         by_project: dict[tuple[str | None, str], PriorAward] = {}
         for prior in self.prior:
             by_application[prior.application_id].append(prior)
+            # Recorded before 2026-11-30 with a no-break hyphen or space in it (A\u20111), an id
+            # reads as A-1 now: the same application.
+            since = read_id(prior.application_id)
+            if since != prior.application_id:
+                by_application[since].append(prior)
             by_project.setdefault((prior.orgnr, normalise_title(prior.project)), prior)
         return dict(by_application), by_project
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Any, Literal, NamedTuple, TypeVar, cast
+from typing import Annotated, Any, Final, Literal, NamedTuple, TypeVar, cast
 
 from pydantic import (
     BaseModel,
@@ -232,6 +232,22 @@ def other_organisation_key(extra: Mapping[str, CellValue]) -> str | None:
 
 
 _DROP_INVISIBLE = dict.fromkeys(map(ord, INVISIBLE))
+
+ID_TEXT: Final = {
+    **_DROP_INVISIBLE,
+    **dict.fromkeys(map(ord, "\u2010\u2011"), "-"),  # hyphen, no-break hyphen
+    **dict.fromkeys(map(ord, "\u00a0\u202f\u2007"), " "),  # no-break, narrow, figure space
+}
+"""What an id's text is read with (:func:`read_id`)."""
+
+
+def read_id(text: str) -> str:
+    """An id as tilskudd reads it from a cell: characters that show as nothing left out, and a
+    hyphen or space that looks like ``-`` or `` `` read as it (``A\u20111`` is ``A-1``), so
+    that an id is the same id however it was typed, in every format; spaces around it left
+    out. Ids recorded in a ledger before 2026-11-30 were read without the hyphen and space."""
+    return (text if text.isascii() else text.translate(ID_TEXT)).strip()
+
 
 _PLACEHOLDERS = frozenset(
     {

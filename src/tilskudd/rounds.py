@@ -277,7 +277,7 @@ def verify_round(
 ) -> RoundVerification:
     """Re-run ``commit`` from its input (recorded, or ``input_path``) and compare the awards."""
     from tilskudd.pipeline import read_applications
-    from tilskudd.validation import legacy_row_ids
+    from tilskudd.validation import ids_read_since, legacy_row_ids
 
     given = input_path if input_path is not None else commit.input_path
     if given is None:
@@ -345,10 +345,11 @@ def verify_round(
     # A rejected row told apart by its row was "S-01 (row 17)" in rounds committed before
     # 2026-11-29, and is "S-01 (A17)" now: the same application.
     legacy = legacy_row_ids(rerun)
+    awards = [a for a in ledger.awards(round=commit.round) if a.commit_seq == commit.seq]
+    # An id read otherwise since (A\u20111 is A-1, a CSV file's 1,00 is 1): the same application.
+    legacy |= ids_read_since((a.application_id for a in awards), rerun)
     recorded: dict[str, AwardRecord] = {
-        legacy.get(a.application_id, a.application_id): a
-        for a in ledger.awards(round=commit.round)
-        if a.commit_seq == commit.seq
+        legacy.get(a.application_id, a.application_id): a for a in awards
     }
     differences = []
     for app_id in sorted(set(recorded) | set(rerun)):

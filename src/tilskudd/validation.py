@@ -78,6 +78,7 @@ from tilskudd.models import (
     RejectedRow,
     Severity,
     other_organisation_key,
+    read_id,
 )
 from tilskudd.money import INVISIBLE, MAX_AMOUNT, parse_decimal, to_decimal
 from tilskudd.orgid import is_orgnr_key, organisation_key, without_leading_zeros
@@ -458,6 +459,24 @@ def same_row_told_apart(first: str, second: str) -> bool:
     return None in columns or columns[0].upper() == columns[1].upper()
 
 
+def ids_read_since(recorded: Iterable[str], now: Container[str]) -> dict[str, str]:
+    """Each of the ``recorded`` ids not among the ids read ``now`` from the same file, mapped to
+    the one it reads as since 2026-11-30: ``A\u20111`` is ``A-1``
+    (:func:`~tilskudd.models.read_id`), and ``1,00`` in a CSV file's column of such numbers is
+    ``1`` (:func:`_written_whole_ids`)."""
+    since: dict[str, str] = {}
+    for old in recorded:
+        if old in now:
+            continue
+        new = read_id(old)
+        whole = _WRITTEN_WHOLE.fullmatch(new)
+        if new not in now and whole is not None:
+            new = _GROUPING.sub("", whole.group(1))
+        if new != old and new in now:
+            since[old] = new
+    return since
+
+
 def legacy_row_ids(ids: Iterable[str]) -> dict[str, str]:
     """The id each of ``ids`` told apart by its cell (``S-01 (A17)``) had from tilskudd before
     2026-11-29, ``S-01 (row 17)``, mapped to it: rounds committed then are recorded so.
@@ -670,7 +689,18 @@ at all, maybe ``kr`` after, which :func:`_amount` reads as those digits (a test 
 that); the full parser takes some 100 000 instructions a text."""
 _GROUPING = re.compile("[ \u00a0\u202f]")
 
-_DROP_INVISIBLE = dict.fromkeys(map(ord, INVISIBLE))
+_ID_SCIENTIFIC = re.compile(r"[+-]?\d(?:[.,]\d+)?E[+-]?\d{1,3}", re.IGNORECASE)
+"""An id as Excel writes a number of 12 digits or more in a CSV file (``1,23457E+11``): its
+digits are lost, and several ids may read alike."""
+
+
+def _scientific_among(texts: list[str]) -> bool:
+    """Whether any of ``texts`` is an id in scientific notation (:data:`_ID_SCIENTIFIC`): ids
+    without an E are passed over in one look at them all (100 000 ids: 1 ms against 12)."""
+    joined = "".join(texts)
+    return ("E" in joined or "e" in joined) and any(map(_ID_SCIENTIFIC.fullmatch, texts))
+
+
 # "4." and "4," are 4, as a rank "4." is (a mark left after the digits, or an ordinal's stop).
 _SCORE = re.compile(r"^[+\-−]?\d+(?:[.,]\d*)?$")
 _SPACES = re.compile(f"[\\s\u00a0\u202f\u2009\u2007{INVISIBLE}]+")
@@ -1222,6 +1252,8 @@ class _Checker:
                 problem := _id_number_problem(v_id)
             ) is not None:
                 self.add(row, "id", problem[0], problem[1], value=v_id)
+            elif type(v_id) is str and _ID_SCIENTIFIC.fullmatch(v_id.strip()):
+                self.add(row, "id", "id_scientific", value=v_id)
             elif self.identifying and all(
                 map(is_empty, (v_applicant, v_orgnr, v_project, v_municipalities))
             ):
@@ -2584,8 +2616,14 @@ def _same_projects(datas: list[RowData]) -> dict[tuple[str, str], list[int]]:
 
 def _given_ids(column: list[RawCell]) -> list[str | None]:
     """The id each row's cell gives (:func:`_given_id`); a column of whole numbers or of
-    texts, the common cases, in C."""
+    texts, the common cases, in C. A column of text whose every id is a whole number written
+    with decimals (``1,00``, ``2,00``), as Excel saves a number column formatted as Number in a
+    CSV file, gives the numbers' digits, as the workbook it was saved from does."""
     kinds = set(map(type, column))
+    if kinds <= {str, type(None)} and str in kinds:
+        whole = _written_whole_ids(cast(list[str | None], column))
+        if whole is not None:
+            return whole
     if kinds == {float}:
         numbers = cast(list[float], column)
         if (
@@ -2597,9 +2635,43 @@ def _given_ids(column: list[RawCell]) -> list[str | None]:
     elif kinds == {str}:
         ids: list[str | None] = list(map(str.strip, cast(list[str], column)))
         texts = cast(list[str], ids)
-        if all(ids) and all(map(str.isascii, texts)) and all(map(str.isprintable, texts)):
+        if (
+            all(ids)
+            and all(map(str.isascii, texts))
+            and all(map(str.isprintable, texts))
+            and not _scientific_among(texts)
+        ):
             return ids
     return [_given_id(raw) for raw in column]
+
+
+_WRITTEN_WHOLE = re.compile(r"(\d+|[1-9]\d{0,2}(?:[ \u00a0\u202f]\d{3})+)(?:[.,](0{1,2}))?")
+"""A whole number as a spreadsheet writes one in a CSV file: ``12``, ``12,00``, ``1 234,00``
+(grouped by Norwegian Excel's no-break space). One or two zeros only: in ``1.000`` the dot may
+group thousands, as it does in a semicolon-separated file."""
+
+
+def _written_whole_ids(column: list[str | None]) -> list[str | None] | None:
+    """The digits of each id in a column of text ids that are all whole numbers written with
+    decimals or grouping (``1,00``, ``2,00``, ``1 234,00``: a number column Excel formatted as
+    Number, as it saves it in a CSV file), so that they read as the workbook's numbers do
+    (``1``); None for any other column, whose ids are read as typed (``1.1``, ``001``)."""
+    digits: list[str | None] = []
+    written = False
+    for cell in column:
+        text = None if cell is None else cell.strip()
+        if not text:
+            digits.append(None)
+            continue
+        found = _WRITTEN_WHOLE.fullmatch(text)
+        if found is None:
+            return None
+        written = written or found.group(2) is not None or not text.isdigit()
+        whole = _GROUPING.sub("", found.group(1))
+        if len(whole) > 1 and whole.startswith("0"):
+            return None  # 007,00 is no number Excel writes: text, read as typed
+        digits.append(whole)
+    return digits if written else None
 
 
 _ID_DIGITS_KEPT = 10**15
@@ -2612,8 +2684,11 @@ def _given_id(raw: RawCell) -> str | None:
     """The id a row's cell gives (numbers without '.0', no invisible characters), or None when
     it gives none: an empty cell, or a number that is no id (:func:`_id_number_problem`)."""
     if type(raw) is str:
-        # "S-12\u200b" pasted from a web page is S-12 to the eye: the same id, not another.
-        given = (raw if raw.isascii() else raw.translate(_DROP_INVISIBLE)).strip()
+        # "S-12\u200b" pasted from a web page is S-12 to the eye: the same id, not another; so
+        # is "S\u201112" with the no-break hyphen a word processor puts in, and "S\u00a012".
+        given = read_id(raw)
+        if _ID_SCIENTIFIC.fullmatch(given):
+            return None  # the digits are lost: id_scientific
         # "S-01\u202e" shown as S-01<U+202E>, as every text of the row is (check warns).
         return visible(given) or None
     if type(raw) is float or type(raw) is int or type(raw) is Decimal:

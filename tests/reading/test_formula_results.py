@@ -3,7 +3,7 @@ value, an error as an error on its cell (it reads as an empty cell in calamine),
 empty cell, a truth value as what it is (no amount). A formula without a result is a problem
 named on its cell in an .xlsx; an .xls and an .xlsb keep a result with every formula (a program
 that never calculated writes "" there: an .xls from xlwt reads as empty cells, as an .xlsx
-formula calculated to "" does)."""
+formula calculated to "" does, and a warning names them, since Excel would show their value)."""
 
 from __future__ import annotations
 
@@ -137,6 +137,11 @@ def test_a_formulas_result_reads_the_same_in_every_format(
         # The formula's text is kept in Excel's token form, not decoded: that a formula
         # failed is said, and what to do, as for an .xlsx (not "type the value" over it).
         problem = "validate.cell_error_formula_unread"
+    if kind == "empty text" and suffix == "xls":
+        # The same empty cell, but a warning too: an .xls formula that was never calculated
+        # is saved so (see test_an_xls_formula_never_calculated_is_named).
+        assert problems == [("read.formula_empty_text", "Søknader!D2")]
+        problems = []
     if problem is None:
         assert problems == []
         assert [(a.id, a.total_cost) for a in checked.applications] == [
@@ -181,3 +186,58 @@ def test_a_failed_formula_in_a_binary_workbook_is_said_to_be_one(
     checked = validate(read_table(build(tmp_path / f"søknader.{suffix}", "error", "#N/A")))
     (issue,) = checked.issues
     assert said in describe_issue(issue, lang)
+
+
+def _never_calculated_xls(path: Path, formulas: int) -> Path:
+    """An .xls as xlwt writes it: S-1 .. S-n, each total cost a formula (=C*5) never calculated."""
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("Søknader")
+    for c, header in enumerate(HEADER):
+        sheet.write(0, c, header)
+    for r in range(1, formulas + 1):
+        for c, value in enumerate([f"S-{r}", f"Lag {r}", 100_000]):
+            sheet.write(r, c, value)
+        sheet.write(r, 3, xlwt.Formula(f"C{r + 1}*5"))
+    # A formula beside the table (no header over it) is no application's value.
+    sheet.write(1, 6, xlwt.Formula("C2*2"))
+    book.save(str(path))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        (
+            "en",
+            "the formulas in 2 cells have empty text as their saved value and are read as empty:"
+            " D2 and D3. A program that writes .xls files without calculating them saves every"
+            " formula so: if Excel shows a value there, open the file in Excel, save it, and read"
+            " it again",
+        ),
+        (
+            "nb",
+            "formlene i 2 celler har tom tekst som lagret verdi og leses som tomme: D2 og D3. Et"
+            " program som skriver .xls-filer uten å regne dem ut, lagrer alle formler slik: viser"
+            " Excel en verdi der, åpne filen i Excel, lagre den og les den på nytt",
+        ),
+    ],
+)
+def test_an_xls_formula_never_calculated_is_named(tmp_path: Path, lang: str, said: str) -> None:
+    """It read as an empty total cost, and nothing was said: the share-of-cost cap unapplied,
+    where Excel shows 500 000 once it has calculated the sheet."""
+    checked = validate(read_table(_never_calculated_xls(tmp_path / "søknader.xls", 2)))
+    (issue,) = checked.issues
+    assert (issue.code, issue.severity.value) == ("read.formula_empty_text", "warning")
+    assert issue.location is not None
+    assert issue.location.cell == "Søknader!D2"
+    assert said in describe_issue(issue, lang)
+    assert [(a.id, a.total_cost) for a in checked.applications] == [("S-1", None), ("S-2", None)]
+
+
+def test_many_xls_formulas_never_calculated_are_one_warning(tmp_path: Path) -> None:
+    checked = validate(read_table(_never_calculated_xls(tmp_path / "søknader.xls", 12)))
+    (issue,) = checked.issues
+    assert issue.code == "read.formula_empty_text_more"
+    assert issue.params["cells"] == [f"D{row}" for row in range(2, 12)]
+    assert (issue.params["count"], issue.params["more"]) == (12, 2)
+    assert "2 more not listed" in describe_issue(issue, "en")

@@ -37,6 +37,7 @@ __all__ = [
     "runs_in_circles",
     "shows_percent",
     "size_out_of_bounds",
+    "xls_empty_formulas",
     "xls_error_cells",
     "xls_stream",
 ]
@@ -75,6 +76,10 @@ _BOOLERR_MARK = b"\x05\x02\x08\x00"
 _FORMULA_ERROR = re.compile(
     rb"\x06\x00.{8}\x02.[\x00\x07\x0f\x17\x1d\x24\x2a\x2b]...\xff\xff", re.DOTALL
 )
+
+# A FORMULA record whose cached value is empty text (type 3, then 0xFFFF): what xlwt and other
+# programs that do not calculate write for every formula, and Excel for one that gives "".
+_FORMULA_EMPTY = re.compile(rb"\x06\x00.{8}\x03.{5}\xff\xff", re.DOTALL)
 
 # A ROW record (type 0x0208, length 16) whose options have fDyZero (0x20): a hidden row, by
 # hand or by a filter.
@@ -331,6 +336,37 @@ def size_out_of_bounds(path: Path) -> bool:
     except (_DamagedError, struct.error, IndexError, ValueError, UnicodeDecodeError, OSError):
         return False
     return False
+
+
+def xls_empty_formulas(path: Path, sheet: str) -> set[tuple[int, int]]:
+    """The cells of ``sheet`` in an .xls holding a formula whose saved value is empty text, as
+    (0-based row, column): calamine reads them as empty. A program that writes .xls without
+    calculating (xlwt) saves every formula so, where Excel shows its value once it has
+    calculated; Excel saves so a formula that gives "" (``=IF(A2="";"";A2*5)``)."""
+    try:
+        stream = xls_stream(path.read_bytes())
+        if stream is None or _FORMULA_EMPTY.search(stream) is None:
+            return set()
+        offsets = _sheet_offsets(stream)
+        if offsets is None or sheet not in offsets:
+            return set()
+        found: set[tuple[int, int]] = set()
+        for index, (kind, at, length) in enumerate(_records(stream, offsets[sheet])):
+            if index == 0 and kind != _BOF:
+                return set()
+            if kind == _EOF:
+                break
+            if (
+                kind == _FORMULA
+                and length >= 14
+                and stream[at + 6] == 3
+                and stream[at + 12 : at + 14] == b"\xff\xff"
+            ):
+                row, col = struct.unpack_from("<HH", stream, at)
+                found.add((row, col))
+        return found
+    except (_DamagedError, struct.error, IndexError, ValueError, UnicodeDecodeError, OSError):
+        return set()  # a damaged file: calamine, reading the same bytes, reports it properly
 
 
 def xls_error_cells(

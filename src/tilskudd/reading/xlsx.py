@@ -50,7 +50,12 @@ from tilskudd.controls import visible
 from tilskudd.errors import InputFileError
 from tilskudd.i18n import Translator
 from tilskudd.models import Issue, Location, Severity
-from tilskudd.reading.biff import runs_in_circles, size_out_of_bounds, xls_error_cells
+from tilskudd.reading.biff import (
+    runs_in_circles,
+    size_out_of_bounds,
+    xls_empty_formulas,
+    xls_error_cells,
+)
 from tilskudd.reading.columns import HEADER_SCAN_ROWS, REQUIRED, HeaderMatch, find_header
 from tilskudd.reading.merges import as_corners, read_merges_down
 from tilskudd.reading.sheet import (
@@ -1361,6 +1366,8 @@ def read_workbook(
             if extras.hidden:
                 numbers = [number for number, _ in table.rows]
                 issues.extend(_hidden_warning(numbers, extras.hidden, file, name))
+            if sniffed.format == "xls":
+                issues.extend(_empty_formula_warning(path, table, file, name))
             if sheet is None and amount_alone is None:
                 later = candidates[candidates.index(name) + 1 :]
                 also, unseen = _sheets_with_applications(
@@ -1596,6 +1603,38 @@ def _hidden_warning(numbers: list[int], hidden: set[int], file: str, sheet: str)
             code="read.hidden_rows_more" if more else "read.hidden_rows",
             params={"count": len(rows), "rows": list(map(span_text, shown)), "more": more},
             location=Location(file=file, sheet=sheet, row=rows[0]),
+        )
+    ]
+
+
+_EMPTY_FORMULAS_SHOWN = 10  # cells named in the warning about formulas saved without a value
+
+
+def _empty_formula_warning(path: Path, table: RawTable, file: str, sheet: str) -> list[Issue]:
+    """A warning naming the cells of an .xls, in the applications' rows and the columns read or
+    carried through, whose formula has empty text as its saved value
+    (:func:`~tilskudd.reading.biff.xls_empty_formulas`): they read as empty, where Excel may
+    show a number once it has calculated them. An .xlsx formula without a saved value is an
+    error on its cell; an .xls keeps none such, and a formula saved by a program that did not
+    calculate it cannot be told from one that gives "" in Excel, so this is a warning."""
+    found = xls_empty_formulas(path, sheet)
+    if not found:
+        return []
+    kept = {number for number, _ in table.rows}
+    read = {*table.fields.values(), *table.extra.values()}
+    cells = sorted((row + 1, col) for row, col in found if row + 1 in kept and col in read)
+    if not cells:
+        return []
+    shown = [f"{column_letter(col)}{row}" for row, col in cells[:_EMPTY_FORMULAS_SHOWN]]
+    more = len(cells) - len(shown)
+    return [
+        Issue(
+            severity=Severity.WARNING,
+            code="read.formula_empty_text_more" if more else "read.formula_empty_text",
+            params={"count": len(cells), "cells": shown, "more": more},
+            location=Location(
+                file=file, sheet=sheet, row=cells[0][0], column=column_letter(cells[0][1])
+            ),
         )
     ]
 

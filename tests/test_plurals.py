@@ -69,8 +69,8 @@ def test_one_application_sharing_the_budget() -> None:
     apps = [Application(id="A", requested=1_000, score=Decimal(3))]
     notes = _notes(apps, 500, Policy(rule="proportional"))
     assert notes["nb"] == [
-        f"Den ene søknaden som deler rammen, fikk 50{NBSP}% av tilskuddsberettiget beløp før "
-        "avrunding."
+        f"Den ene søknaden som deler rammen, fikk 50{NBSP}% av sitt tilskuddsberettigede beløp "
+        "før avrunding."
     ]
     assert notes["en"] == [
         "The one application sharing the budget received 50% of its eligible amount before "

@@ -661,7 +661,7 @@ def test_a_round_note_is_written_as_sentences(lang: str, text: str) -> None:
             "reason.proportional.share",
             {"fraction": Decimal("0.2625")},
             "nb",
-            "En forholdsmessig andel av rammen: 26,25 % av tilskuddsberettiget beløp før "
+            "En forholdsmessig andel av rammen: 26,25 % av det tilskuddsberettigede beløpet før "
             "avrunding (beløpene avrundingen etterlater, går til de største restene)",
         ),
         (
@@ -749,7 +749,7 @@ def test_a_recorded_decision_is_said_as_the_round_said_it() -> None:
         " ved plass 100: det var 19 000 kr igjen, og søknaden trengte 174 000 kr."
     )
     english = wording.recorded_decision_text(recorded, "not_funded", "en")
-    assert english.startswith("Capped at 20% of total cost NOK\u00a0870,000")
+    assert english.startswith("Capped at 20% of the total cost of NOK\u00a0870,000")
     # An earlier round's grant: only that is said, not the caps recorded beside it.
     before = [
         recorded[0],

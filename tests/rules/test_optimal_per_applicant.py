@@ -182,7 +182,7 @@ def test_earlier_rounds_are_said_with_their_amount(make_application: MakeApp) ->
         "The best selection funds A1 of organisation 974760673 with NOK 150,000 in this round."
     )
     assert _text(result.by_id()["A2"], "nb").startswith(
-        "Organisasjon 974760673 kan få høyst 500 000 kr til sammen og har allerede fått "
+        "Organisasjon 974760673 kan få høyst 500 000 kr til sammen og er allerede tildelt "
         "300 000 kr i tidligere runder; de 200 000 kr som er igjen, er mindre enn de 250 000 kr"
     )
 
@@ -249,7 +249,7 @@ def test_the_officers_decisions_are_said_as_this_rounds_not_earlier_rounds(
         "NOK 100,000 in this round."
     )
     assert _text(result.by_id()["A2"], "nb").startswith(
-        "Organisasjon 974760673 kan få høyst 500 000 kr til sammen og har allerede fått "
+        "Organisasjon 974760673 kan få høyst 500 000 kr til sammen og er allerede tildelt "
         "300 000 kr ved saksbehandlers vedtak om A7 i denne runden; de 200 000 kr som er igjen"
     )
     # With earlier rounds too, each part is said for what it is.
@@ -263,7 +263,7 @@ def test_the_officers_decisions_are_said_as_this_rounds_not_earlier_rounds(
         "officer's decision on A7 in this round); the NOK 150,000 left"
     ) in _text(later.by_id()["A2"], "en")
     assert (
-        "har allerede fått 350 000 kr (50 000 kr i tidligere runder, 300 000 kr ved "
+        "er allerede tildelt 350 000 kr (50 000 kr i tidligere runder, 300 000 kr ved "
         "saksbehandlers vedtak om A7 i denne runden)"
     ) in _text(later.by_id()["A2"], "nb")
 

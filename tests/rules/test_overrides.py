@@ -282,7 +282,7 @@ def test_proportional_not_eligible_says_the_officers_decision_apart(
         .replace("\xa0", " ")
         .startswith(
             "Organisation 974760673 has already been awarded NOK 300,000 by the officer's decision"
-            " on O1 in this round, of its maximum NOK 300,000"
+            " on O1 in this round, of its maximum of NOK 300,000"
         )
     )
 

@@ -632,7 +632,7 @@ UNKNOWN_COST_ALL = Reason(
     [
         (
             "en",
-            "None of the 12 applications has a total cost, so the cap of 20% of total cost was "
+            "None of the 12 applications has a total cost, so the cap of 20% of the total cost was "
             "applied to none of them. If the sheet has the total cost under a heading tilskudd "
             "does not know, name the column with --columns.",
         ),
@@ -850,8 +850,8 @@ PUBLISHED = [
     (
         "note.share_of_cost_unknown_many",
         {"count": 12, "total": 40, "share": Decimal("0.2"), "shown": 3, "ids": ["A", "B", "C"]},
-        "12 of 40 applications have no total cost, so the cap of 20% of total cost could not be "
-        "applied to them; the first 3 by id: A, B and C",
+        "12 of 40 applications have no total cost, so the cap of 20% of the total cost could not "
+        "be applied to them; the first 3 by id: A, B and C",
         "12 av 40 søknader har ingen totalkostnad, så taket på 20 % av totalkostnaden kunne "
         "ikke brukes på dem; de 3 første etter søknadsnummer: A, B og C",
     ),

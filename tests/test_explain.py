@@ -141,7 +141,7 @@ def test_not_funded_and_what_it_would_take(result: RoundResult) -> None:
 def test_below_the_minimum_score(result: RoundResult) -> None:
     explanation = explain(result, "L5")
     said = " ".join(sentences(explanation, "en"))
-    assert "Score 2 is below the minimum score 3." in said
+    assert "Score 2 is below the minimum score of 3." in said
     assert "It could not be funded under the policy." in said
     # At 3 it is eligible but last (nothing left); at 6 it ties with S4 and comes first by id.
     change = explanation.score_change

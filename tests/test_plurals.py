@@ -56,8 +56,8 @@ def test_caps_not_applied_to_the_one_application_of_a_round() -> None:
         "overskrift tilskudd ikke kjenner, navngi kolonnen med --columns.",
     ]
     assert notes["en"][0].startswith(
-        "The one application has no total cost, so the cap of 50% of total cost was not applied "
-        "to it."
+        "The one application has no total cost, so the cap of 50% of the total cost was not "
+        "applied to it."
     )
     two = [*apps, Application(id="B", requested=100, score=Decimal(2))]
     notes = _notes(two, 1_000, Policy(max_share_of_cost=Decimal("0.5")))
@@ -69,8 +69,8 @@ def test_one_application_sharing_the_budget() -> None:
     apps = [Application(id="A", requested=1_000, score=Decimal(3))]
     notes = _notes(apps, 500, Policy(rule="proportional"))
     assert notes["nb"] == [
-        f"Den ene søknaden som deler rammen, fikk 50{NBSP}% av tilskuddsberettiget beløp før "
-        "avrunding."
+        f"Den ene søknaden som deler rammen, fikk 50{NBSP}% av sitt tilskuddsberettigede beløp "
+        "før avrunding."
     ]
     assert notes["en"] == [
         "The one application sharing the budget received 50% of its eligible amount before "
@@ -552,3 +552,27 @@ def test_the_ledger_names_one_changed_column_or_several(lang: str, one: str, two
     t = get(lang)
     assert t("ledger.error.chain_column", n=1, columns="amount") == one
     assert t("ledger.error.chain_column", n=2, columns="amount, orgnr") == two
+
+
+def test_one_of_several_without_a_total_cost_or_an_organisation_number_is_it() -> None:
+    """One application of three lacks a total cost and an organisation number: the cap "could
+    not be applied to it" ("brukes på den"), not "to them"."""
+    apps = [
+        Application(id="A", requested=100, score=Decimal(3), orgnr="974760673", total_cost=500),
+        Application(id="B", requested=100, score=Decimal(2), orgnr="974760673", total_cost=500),
+        Application(id="C", requested=100, score=Decimal(1)),
+    ]
+    policy = Policy(max_share_of_cost=Decimal("0.5"), per_applicant_max=50)
+    notes = _notes(apps, 1_000, policy)
+    assert notes["nb"][:2] == [
+        f"1 av 3 søknader har ingen totalkostnad, så taket på 50{NBSP}% av totalkostnaden kunne "
+        "ikke brukes på den: C.",
+        f"1 av 3 søknader har ikke organisasjonsnummer, så taket på 50{NBSP}kr per organisasjon "
+        "(per_applicant_max) ble ikke brukt på den: C.",
+    ]
+    assert notes["en"][:2] == [
+        "1 of 3 applications has no total cost, so the cap of 50% of the total cost could not be "
+        "applied to it: C.",
+        f"1 of 3 applications has no organisation number, so the cap of NOK{NBSP}50 per "
+        "organisation (per_applicant_max) was not applied to it: C.",
+    ]

@@ -632,7 +632,7 @@ UNKNOWN_COST_ALL = Reason(
     [
         (
             "en",
-            "None of the 12 applications has a total cost, so the cap of 20% of total cost was "
+            "None of the 12 applications has a total cost, so the cap of 20% of the total cost was "
             "applied to none of them. If the sheet has the total cost under a heading tilskudd "
             "does not know, name the column with --columns.",
         ),
@@ -661,7 +661,7 @@ def test_a_round_note_is_written_as_sentences(lang: str, text: str) -> None:
             "reason.proportional.share",
             {"fraction": Decimal("0.2625")},
             "nb",
-            "En forholdsmessig andel av rammen: 26,25 % av tilskuddsberettiget beløp før "
+            "En forholdsmessig andel av rammen: 26,25 % av det tilskuddsberettigede beløpet før "
             "avrunding (beløpene avrundingen etterlater, går til de største restene)",
         ),
         (
@@ -749,7 +749,7 @@ def test_a_recorded_decision_is_said_as_the_round_said_it() -> None:
         " ved plass 100: det var 19 000 kr igjen, og søknaden trengte 174 000 kr."
     )
     english = wording.recorded_decision_text(recorded, "not_funded", "en")
-    assert english.startswith("Capped at 20% of total cost NOK\u00a0870,000")
+    assert english.startswith("Capped at 20% of the total cost of NOK\u00a0870,000")
     # An earlier round's grant: only that is said, not the caps recorded beside it.
     before = [
         recorded[0],
@@ -760,3 +760,115 @@ def test_a_recorded_decision_is_said_as_the_round_said_it() -> None:
     assert "20%" not in text
     # No reasons: the status.
     assert wording.recorded_decision_text([], "reserve", "nb") == "Reserve."
+
+
+# Sentences published with award lists, as a reader reads them: which amount is meant, the
+# same words across rules, and one count or one name read as such.
+PUBLISHED = [
+    (
+        "reason.funded.partial",
+        {"rank": 57, "amount": 19_000, "eligible": 360_000},
+        "Partly funded at the funding line (rank 57) with the NOK 19,000 left of the budget, out "
+        "of an eligible amount of NOK 360,000",
+        "Delvis innvilget ved finansieringsgrensen (plass 57) med de 19 000 kr som var igjen av "
+        "rammen, av et tilskuddsberettiget beløp på 360 000 kr",
+    ),
+    (
+        "reason.line.partial_below_min",
+        {"remaining": 19_000, "min_award": 100_000},
+        "The NOK 19,000 left is too little for a partial award (the minimum award is NOK 100,000)",
+        "De 19 000 kr som var igjen, er for lite til et delvis tilskudd (laveste tilskudd er "
+        "100 000 kr)",
+    ),
+    (
+        "reason.ineligible.below_min_award",
+        {"amount": 80_000, "min_award": 100_000},
+        "The eligible amount, NOK 80,000, is below the minimum award of NOK 100,000",
+        "Det tilskuddsberettigede beløpet, 80 000 kr, er under laveste tilskudd på 100 000 kr",
+    ),
+    (
+        "reason.reserve.position",
+        {"position": 2},
+        "Number 2 on the reserve list",
+        "Nummer 2 på reservelisten",
+    ),
+    (
+        "reason.proportional.full",
+        {},
+        "Funded with the full eligible amount",
+        "Innvilget med hele det tilskuddsberettigede beløpet",
+    ),
+    (
+        "reason.proportional.zero",
+        {"fraction": Decimal("0.001")},
+        "The share of 0.1% of the eligible amount rounds down to nothing",
+        "Andelen på 0,1 % av det tilskuddsberettigede beløpet blir null etter avrunding",
+    ),
+    (
+        "note.proportional.per_applicant",
+        {"count": 1, "max": 2_000_000},
+        "One organisation reached the maximum one organisation may receive, NOK 2,000,000 "
+        "(per_applicant_max): its applications share what it may still receive, at a share of "
+        "their own, and the other applications share the rest of the budget",
+        "Én organisasjon nådde det høyeste beløpet én organisasjon kan få, 2 000 000 kr "
+        "(per_applicant_max): søknadene fra den deler det organisasjonen ennå kan få, med en "
+        "egen andel, og de andre søknadene deler resten av rammen",
+    ),
+    (
+        "note.optimal.tie_swap",
+        {"count": 2, "rank": 4, "ids": ["A", "B"], "funded_ids": ["A"]},
+        "2 applications share rank 4 (A and B); a selection with one of those left out instead "
+        "of one funded would have been just as good, and the stated order (the id last) chose A",
+        "2 søknader deler plass 4 (A og B); et utvalg med en av de utelatte i stedet for en av "
+        "de innvilgede ville vært like godt, og den oppgitte rekkefølgen (til sist "
+        "søknadsnummeret) valgte A",
+    ),
+    (
+        "reason.optimal.per_applicant",
+        {
+            "orgnr": "974760673",
+            "max": 500_000,
+            "already": 300_000,
+            "left": 200_000,
+            "needed": 250_000,
+        },
+        "Organisation 974760673 may receive at most NOK 500,000 in all and has already been "
+        "awarded NOK 300,000; the NOK 200,000 left is less than the NOK 250,000 this application "
+        "needs, and this rule funds whole eligible amounts only",
+        "Organisasjon 974760673 kan få høyst 500 000 kr til sammen og er allerede tildelt "
+        "300 000 kr; de 200 000 kr som er igjen, er mindre enn de 250 000 kr søknaden trenger, "
+        "og denne regelen gir bare hele tilskuddsberettigede beløp",
+    ),
+    (
+        "reason.round.override_not_applied",
+        {"decision": "innvilg", "text": "Viktig for regionen"},
+        "The officer's decision in the sheet (innvilg; the reason given: Viktig for regionen) "
+        "was not applied: a project is funded once in a programme",
+        "Saksbehandlers vedtak i arket (innvilg; begrunnelsen: Viktig for regionen) ble ikke "
+        "brukt: et prosjekt får tilskudd én gang i en ordning",
+    ),
+    (
+        "note.share_of_cost_unknown_many",
+        {"count": 12, "total": 40, "share": Decimal("0.2"), "shown": 3, "ids": ["A", "B", "C"]},
+        "12 of 40 applications have no total cost, so the cap of 20% of the total cost could not "
+        "be applied to them; the first 3 by id: A, B and C",
+        "12 av 40 søknader har ingen totalkostnad, så taket på 20 % av totalkostnaden kunne "
+        "ikke brukes på dem; de 3 første etter søknadsnummer: A, B og C",
+    ),
+    (
+        "note.tie_break_empty",
+        {"column": "Søknadsdato"},
+        "The tie-break column Søknadsdato is empty for every application, so it ordered nothing",
+        "Kolonnen Søknadsdato i rekkefølgen ved likhet (tie_break) er tom for alle søknadene, så "
+        "den avgjorde ingenting",
+    ),
+]
+
+
+@pytest.mark.parametrize(("code", "params", "en", "nb"), PUBLISHED)
+def test_published_sentences_read_as_written(
+    code: str, params: dict[str, Any], en: str, nb: str
+) -> None:
+    reason = Reason(code=code, params=params)
+    assert plain(wording.reason_text(reason, "en")) == en
+    assert plain(wording.reason_text(reason, "nb")) == nb

@@ -57,6 +57,8 @@ APPLICATION_ID_PARAMS: Mapping[str, frozenset[str]] = {
     # ... and the officer's decisions to fund that took part of the maximum (rules/overrides.py).
     "reason.optimal.per_applicant_officer": frozenset({"officer"}),
     "reason.optimal.per_applicant_earlier_officer": frozenset({"officer"}),
+    "reason.optimal.per_applicant_by_selection_officer": frozenset({"officer"}),
+    "reason.optimal.per_applicant_by_selection_earlier_officer": frozenset({"officer"}),
     # An application of an organisation held at per_applicant_max (rules/proportional.py).
     "reason.proportional.per_applicant": frozenset({"others"}),
     # ... and the officer's decisions to fund that took part of its maximum (rules/overrides.py).

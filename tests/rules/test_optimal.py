@@ -461,7 +461,7 @@ def test_a_tie_the_program_cannot_tell_apart_is_noted(make_application: MakeApp)
     assert tie.params["ids"] == ["A1", "A2"]
     assert tie.params["funded_ids"] == ["A1"]
     assert (tie.params["rank"], tie.params["amount"]) == (1, 600)
-    assert "the stated order (last, the id) chose A1" in reason_text(tie, "en")
+    assert "the stated order (the id last) chose A1" in reason_text(tie, "en")
     # Equal scores but different amounts: the program told them apart, no note.
     apps[1] = apps[1].model_copy(update={"requested": 700})
     assert not [

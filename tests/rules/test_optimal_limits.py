@@ -61,10 +61,10 @@ def test_an_organisations_earlier_awards_leave_it_room_for_one_of_two(
     # Left out, and X could not take it beside A: 500 + 600 + 600 is past its 1 500.
     assert [r.code for r in b.reasons][-3:] == [
         "reason.optimal.not_selected",
-        "reason.optimal.per_applicant_by_selection",
+        "reason.optimal.per_applicant_by_selection_earlier",
         "reason.optimal.per_applicant_selected",
     ]
-    assert b.reasons[-2].params["total"] == 1700
+    assert (b.reasons[-2].params["total"], b.reasons[-2].params["earlier"]) == (1700, 500)
     assert b.reasons[-1].params["funded"] == ["A"]
 
 

@@ -32,6 +32,9 @@ SELECTED = frozenset(
 
 
 BY_SELECTION = "reason.optimal.per_applicant_by_selection"
+BY_SELECTION_ALL = frozenset(
+    f"{BY_SELECTION}{said}" for said in ("", "_earlier", "_officer", "_earlier_officer")
+)
 
 
 def _reason(result: Allocation, app_id: str, codes: frozenset[str]) -> Reason:
@@ -107,7 +110,8 @@ def test_one_the_selection_leaves_out_for_its_organisations_maximum_says_so(
         "mer enn de 500 000 kr én organisasjon kan få (per_applicant_max)."
         in reasons_text(a3, "nb")
     )
-    # With earlier rounds the total counts them: 200 000 + 400 000 + 200 000.
+    # With earlier rounds the total counts them: 200 000 + 400 000 + 200 000, and the reason
+    # says the earlier rounds' part apart from the selection's (said in the reason after it).
     later = allocate(
         apps,
         5_000_000,
@@ -116,8 +120,27 @@ def test_one_the_selection_leaves_out_for_its_organisations_maximum_says_so(
     )
     a3 = later.by_id()["A3"]
     assert a3.amount == 0
-    assert a3.reasons[1].params["total"] == 800_000
+    assert a3.reasons[1].code == f"{BY_SELECTION}_earlier"
+    assert a3.reasons[1].params == {
+        "orgnr": ORG,
+        "max": 700_000,
+        "needed": 200_000,
+        "total": 800_000,
+        "earlier": 200_000,
+    }
     assert a3.reasons[2].params["this_round"] == 400_000
+    assert (
+        "Organisation 974760673 received NOK 200,000 in earlier rounds; with the best selection "
+        "in this round and the NOK 200,000 this application needs, it would have NOK 800,000 in "
+        "all, more than the NOK 700,000 one organisation may receive (per_applicant_max). The "
+        "best selection funds A1 and A2 of organisation 974760673 with NOK 400,000 in this "
+        "round." in reasons_text(a3, "en")
+    )
+    assert (
+        "Organisasjon 974760673 fikk 200 000 kr i tidligere runder; med det beste utvalget i "
+        "denne runden og de 200 000 kr søknaden trenger, ville den fått 800 000 kr i alt, mer "
+        "enn de 700 000 kr én organisasjon kan få (per_applicant_max)." in reasons_text(a3, "nb")
+    )
 
 
 def test_one_left_out_by_the_budget_alone_says_nothing_of_the_maximum(
@@ -156,7 +179,7 @@ def test_earlier_rounds_are_said_with_their_amount(make_application: MakeApp) ->
         "The best selection funds A1 of organisation 974760673 with NOK 150,000 in this round."
     )
     assert reasons_text(result.by_id()["A2"], "nb").startswith(
-        "Organisasjon 974760673 kan få høyst 500 000 kr til sammen og har allerede fått "
+        "Organisasjon 974760673 kan få høyst 500 000 kr til sammen og er allerede tildelt "
         "300 000 kr i tidligere runder; de 200 000 kr som er igjen, er mindre enn de 250 000 kr"
     )
 
@@ -223,7 +246,7 @@ def test_the_officers_decisions_are_said_as_this_rounds_not_earlier_rounds(
         "NOK 100,000 in this round."
     )
     assert reasons_text(result.by_id()["A2"], "nb").startswith(
-        "Organisasjon 974760673 kan få høyst 500 000 kr til sammen og har allerede fått "
+        "Organisasjon 974760673 kan få høyst 500 000 kr til sammen og er allerede tildelt "
         "300 000 kr ved saksbehandlers vedtak om A7 i denne runden; de 200 000 kr som er igjen"
     )
     # With earlier rounds too, each part is said for what it is.
@@ -237,9 +260,70 @@ def test_the_officers_decisions_are_said_as_this_rounds_not_earlier_rounds(
         "officer's decision on A7 in this round); the NOK 150,000 left"
     ) in reasons_text(later.by_id()["A2"], "en")
     assert (
-        "har allerede fått 350 000 kr (50 000 kr i tidligere runder, 300 000 kr ved "
+        "er allerede tildelt 350 000 kr (50 000 kr i tidligere runder, 300 000 kr ved "
         "saksbehandlers vedtak om A7 i denne runden)"
     ) in reasons_text(later.by_id()["A2"], "nb")
+
+
+def test_one_the_selection_leaves_out_says_the_officers_decisions_apart(
+    make_application: MakeApp,
+) -> None:
+    """The officer funds A7 (100 000); the selection funds A1 and A2 (200 000 each); A3 would
+    take the organisation past its 600 000. The reason said "would have 700 000 in all" with
+    the officer's decision inside it unsaid; now it names the decision and its amount, and,
+    with earlier rounds, their part too."""
+    apps = [
+        _officer_funds(_app(make_application, "A7", 100_000, 1), 100_000),
+        _app(make_application, "A1", 200_000, 9),
+        _app(make_application, "A2", 200_000, 8),
+        _app(make_application, "A3", 200_000, 7),
+    ]
+    result = allocate(apps, 5_000_000, Policy(rule="optimal", per_applicant_max=600_000))
+    a3 = result.by_id()["A3"]
+    assert a3.amount == 0
+    (passed,) = [r for r in a3.reasons if r.code in BY_SELECTION_ALL]
+    assert passed.code == f"{BY_SELECTION}_officer"
+    assert passed.params == {
+        "orgnr": ORG,
+        "max": 600_000,
+        "needed": 200_000,
+        "total": 700_000,
+        "officer": ["A7"],
+        "officer_count": 1,
+        "officer_amount": 100_000,
+    }
+    assert (
+        "The officer's decision on A7 in this round gives organisation 974760673 NOK 100,000; "
+        "with the best selection and the NOK 200,000 this application needs, it would have "
+        "NOK 700,000 in all, more than the NOK 600,000 one organisation may receive "
+        "(per_applicant_max). The best selection funds A1 and A2 of organisation 974760673 with "
+        "NOK 400,000 in this round." in reasons_text(a3, "en")
+    )
+    assert (
+        "Saksbehandlers vedtak om A7 i denne runden gir organisasjon 974760673 100 000 kr; med "
+        "det beste utvalget og de 200 000 kr søknaden trenger, ville den fått 700 000 kr i alt"
+        in reasons_text(a3, "nb")
+    )
+    later = allocate(
+        apps,
+        5_000_000,
+        Policy(rule="optimal", per_applicant_max=650_000),
+        prior_by_orgnr={ORG: 50_000},
+    )
+    a3 = later.by_id()["A3"]
+    (passed,) = [r for r in a3.reasons if r.code in BY_SELECTION_ALL]
+    assert passed.code == f"{BY_SELECTION}_earlier_officer"
+    assert (passed.params["earlier"], passed.params["officer_amount"]) == (50_000, 100_000)
+    assert passed.params["total"] == 750_000
+    assert (
+        "Organisation 974760673 received NOK 50,000 in earlier rounds, and the officer's "
+        "decision on A7 in this round gives it NOK 100,000; with the best selection"
+        in reasons_text(a3, "en")
+    )
+    assert (
+        "Organisasjon 974760673 fikk 50 000 kr i tidligere runder, og saksbehandlers vedtak om "
+        "A7 i denne runden gir den 100 000 kr; med det beste utvalget" in reasons_text(a3, "nb")
+    )
 
 
 def test_nothing_selected_of_the_organisation_names_nothing(make_application: MakeApp) -> None:
@@ -280,7 +364,7 @@ def test_what_the_reasons_say_is_what_the_selection_did(data: st.DataObject) -> 
         held = [r for r in decision.reasons if r.code in HELD]
         selected = [r for r in decision.reasons if r.code in SELECTED]
         if not held:
-            by_selection = [r for r in decision.reasons if r.code == BY_SELECTION]
+            by_selection = [r for r in decision.reasons if r.code in BY_SELECTION_ALL]
             if not by_selection:
                 assert not selected
                 continue
@@ -293,9 +377,16 @@ def test_what_the_reasons_say_is_what_the_selection_did(data: st.DataObject) -> 
                 d for d in result.decisions if org_of[d.application_id] == org and d.amount > 0
             ]
             assert decision.amount == 0
-            assert codes.index(BY_SELECTION) == codes.index("reason.optimal.not_selected") + 1
+            assert codes.index(passed.code) == codes.index("reason.optimal.not_selected") + 1
             total = prior.get(org, 0) + sum(d.amount for d in funded) + decision.eligible_amount
             assert passed.params["total"] == total
+            # What it had before the selection is said apart: earlier rounds, with their amount.
+            if prior.get(org, 0):
+                assert passed.code == f"{BY_SELECTION}_earlier"
+                assert passed.params["earlier"] == prior[org]
+            else:
+                assert passed.code == BY_SELECTION
+                assert "earlier" not in passed.params
             assert total > (policy.per_applicant_max or 0)
             (said,) = selected
             assert said.params["this_round"] == sum(d.amount for d in funded)

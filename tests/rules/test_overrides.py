@@ -21,7 +21,7 @@ from tilskudd.export import write
 from tilskudd.export.csv import rows as csv_rows
 from tilskudd.export.json import to_data
 from tilskudd.i18n import get
-from tilskudd.models import Allocation, Application, Policy, Quota, RoundResult, Status
+from tilskudd.models import Allocation, Application, Policy, Quota, Reason, RoundResult, Status
 from tilskudd.render.allocation import render_result
 from tilskudd.rules import RULES, allocate
 from tilskudd.rules.overrides import override_amounts
@@ -201,9 +201,15 @@ def test_the_officers_decision_is_said_apart_from_the_rules_awards(
     assert "O1" not in capped.params["funded"]  # type: ignore[operator]
     en = reason_text(capped, "en").replace("\xa0", " ")
     assert "has already been awarded NOK 500,000 in this round (NOK 100,000 by the officer's" in en
-    assert "decision on O1, and NOK 400,000 by this rule to 2 applications before this one" in en
+    assert (
+        "decision on O1, and NOK 400,000 by this rule to the 2 applications funded before this "
+        "one, R1 and R2)" in en
+    )
     nb = reason_text(capped, "nb").replace("\xa0", " ")
-    assert "(100 000 kr ved saksbehandlers vedtak om O1, og 400 000 kr etter denne regelen" in nb
+    assert (
+        "(100 000 kr ved saksbehandlers vedtak om O1, og 400 000 kr etter denne regelen til de 2 "
+        "søknadene som ble innvilget før denne, R1 og R2)" in nb
+    )
     left_out = next(r for r in cut if r.code.startswith("reason.ineligible."))
     assert left_out.params["this_round"] == 500_000
     assert left_out.params["count"] == 3
@@ -217,6 +223,42 @@ def test_the_officers_decision_is_said_apart_from_the_rules_awards(
     assert (left_out.params["earlier"], left_out.params["officer_amount"]) == (100_000, 100_000)
     en = reason_text(left_out, "en").replace("\xa0", " ")
     assert "(NOK 100,000 in earlier rounds; in this round NOK 100,000 by the officer's" in en
+
+
+@pytest.mark.parametrize("kind", ["cap", "ineligible"])
+@pytest.mark.parametrize("earlier", ["", "_earlier"])
+def test_the_rules_awards_beside_the_officers_read_for_one_and_for_many(
+    kind: str, earlier: str
+) -> None:
+    """One award of the rule before this one is named as the application, not counted as
+    "1 application … R1"; past the first few, the count says how many and "among them" comes
+    before the names."""
+    code = f"reason.{kind}.per_applicant{earlier}_officer_and_round"
+    params = {
+        "orgnr": ORG_B,
+        "max": 600_000,
+        "already": 500_000,
+        "earlier": 100_000,
+        "cap": 100_000,
+        "left": 100_000,
+        "min_award": 0,
+        "officer": ["O1"],
+        "officer_count": 1,
+        "officer_amount": 100_000,
+        "this_round": 300_000,
+    }
+    one = Reason(code=code, params={**params, "funded": ["R1"], "count": 1, "more": 0})
+    en = reason_text(one, "en").replace("\xa0", " ")
+    nb = reason_text(one, "nb").replace("\xa0", " ")
+    assert "NOK 300,000 by this rule to the application funded before this one, R1)" in en
+    assert "300 000 kr etter denne regelen til søknaden som ble innvilget før denne, R1)" in nb
+    assert "1 application" not in en
+    assert "1 søknad" not in nb
+    many = Reason(code=code, params={**params, "funded": ["R1", "R2", "R3"], "count": 6, "more": 1})
+    en = reason_text(many, "en").replace("\xa0", " ")
+    nb = reason_text(many, "nb").replace("\xa0", " ")
+    assert "to the 6 applications funded before this one, among them R1, R2 and R3)" in en
+    assert "til de 6 søknadene som ble innvilget før denne, blant dem R1, R2 og R3)" in nb
 
 
 def test_proportional_not_eligible_says_the_officers_decision_apart(
@@ -240,7 +282,7 @@ def test_proportional_not_eligible_says_the_officers_decision_apart(
         .replace("\xa0", " ")
         .startswith(
             "Organisation 974760673 has already been awarded NOK 300,000 by the officer's decision"
-            " on O1 in this round, of its maximum NOK 300,000"
+            " on O1 in this round, of its maximum of NOK 300,000"
         )
     )
 

@@ -76,7 +76,7 @@ def test_many_applications_funded_before_are_counted_and_the_first_few_named(
     assert (left_out.params["count"], left_out.params["this_round"]) == (7, 650_000)
     assert reasons_text(result.by_id()["A8"], "en") == (
         "Organisation 974760673 has already been awarded NOK 650,000 in this round, to 7 "
-        "applications, among them A1, A2 and A3, of its maximum NOK 650,000; NOK 0 is left, "
+        "applications, among them A1, A2 and A3, of its maximum of NOK 650,000; NOK 0 is left, "
         "too little for a grant."
     )
     # One more than the few is named rather than counted: A5 after A1-A4.
@@ -106,7 +106,7 @@ def test_earlier_rounds_are_said_with_their_amount(make_application: MakeApp) ->
     assert "funded" not in left_out.params
     assert reasons_text(full.by_id()["A1"], "en") == (
         "Organisation 974760673 has already been awarded NOK 500,000 in earlier rounds, of its "
-        "maximum NOK 500,000; NOK 0 is left, too little for a grant."
+        "maximum of NOK 500,000; NOK 0 is left, too little for a grant."
     )
 
 

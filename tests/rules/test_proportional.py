@@ -439,8 +439,8 @@ def test_every_share_below_min_award_is_said_in_the_notes(make_application: Make
     by_id = result.by_id()
     assert by_id["A"].reasons[-1].params == {"share": 150, "min_award": 200}
     assert reason_text(by_id["A"].reasons[-1], "en") == (
-        "The proportional share, NOK\xa0150, would be below the minimum award NOK\xa0200, so it "
-        "drops out of the sharing"
+        "The proportional share, NOK\xa0150, would be below the minimum award of NOK\xa0200, so "
+        "the application drops out of the sharing"
     )
     assert [(n.code, n.params) for n in result.notes] == [
         (

@@ -108,10 +108,14 @@ def test_an_organisation_at_its_maximum_is_held_and_the_others_share_the_rest(
     en, nb = reason_text(a1.reasons[-1], "en"), reason_text(a1.reasons[-1], "nb")
     assert en == (
         "Organisation 974760673 may receive at most NOK\xa06,000,000 in all: NOK\xa06,000,000 was "
-        "left for this round, and its applications together reached it. This application and "
-        "A2 and A3 shared it, at 40% of the eligible amount before rounding"
+        "left for this round, and its applications together reached it. This application "
+        "shared it with A2 and A3, at 40% of its eligible amount before rounding"
     )
     assert nb.startswith("Organisasjon 974760673 kan få høyst 6\xa0000\xa0000\xa0kr til sammen: ")
+    assert nb.endswith(
+        "Denne søknaden delte det med A2 og A3 og fikk 40\xa0% av det tilskuddsberettigede "
+        "beløpet før avrunding"
+    )
 
 
 def test_earlier_rounds_count_and_the_reason_says_so(make_application: MakeApp) -> None:
@@ -168,8 +172,8 @@ def test_the_officers_decision_is_said_as_this_rounds_not_as_earlier_rounds(
     assert reason_text(held, "en").replace("\xa0", " ") == (
         "Organisation 974760673 may receive at most NOK 6,000,000 in all, and the officer's "
         "decision on A7 in this round gives it NOK 2,000,000: NOK 4,000,000 was left for its "
-        "other applications in this round, and together they reached it. This application and "
-        "A2 shared it, at 40% of the eligible amount before rounding"
+        "other applications in this round, and together they reached it. This application "
+        "shared it with A2, at 40% of its eligible amount before rounding"
     )
     assert (
         reason_text(held, "nb")

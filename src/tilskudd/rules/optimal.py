@@ -17,7 +17,8 @@ exactly, with HiGHS (``highspy``). An application whose organisation has less le
 funds, and with how much (the first few, and a count past that, as ``ranked`` names them).
 An application the selection leaves out that its organisation could not take beside what the
 selection funds of it says so after ``reason.optimal.not_selected``
-(``reason.optimal.per_applicant_by_selection``, then ``…_selected``).
+(``reason.optimal.per_applicant_by_selection``, ``…_earlier`` when it had awards before this
+round's selection, then ``…_selected``).
 
 Exact numbers: amounts are divided by their greatest common divisor ``g`` (``round_to`` or more)
 and scores multiplied by ``10^d`` (``d`` their most decimal places), so every coefficient is an
@@ -521,10 +522,10 @@ def _filled_by_selection(
 ) -> dict[int, list[Reason]]:
     """The positions left out of the selection that their organisation's maximum, with what the
     selection funds of it, could not take as well: ``reason.optimal.per_applicant_by_selection``
-    (what it would have in all with this one, counting what it had before the rule allocated)
-    and :func:`_selected_reason`. A fact of the selection, not a claim that it is the only
-    reason: the budget or a quota may leave the application out too. One pass over the
-    positions."""
+    (what it would have in all with this one; ``…_earlier`` with ``earlier``, what it had before
+    the rule allocated, said apart) and :func:`_selected_reason`. A fact of the selection, not a
+    claim that it is the only reason: the budget or a quota may leave the application out too.
+    One pass over the positions."""
     most = totals.max
     if most is None:
         return {}
@@ -540,13 +541,18 @@ def _filled_by_selection(
         total = totals.used.get(org, 0) + sum(amounts[j] for j in funded) + eligible[k]
         if total <= most:
             continue
-        passed = make_reason(
-            "reason.optimal.per_applicant_by_selection",
-            orgnr=org,
-            max=most,
-            needed=eligible[k],
-            total=total,
-        )
+        params: dict[str, ParamValue] = {
+            "orgnr": org,
+            "max": most,
+            "needed": eligible[k],
+            "total": total,
+        }
+        code = "reason.optimal.per_applicant_by_selection"
+        before = totals.used.get(org, 0)
+        if before:  # said apart from this round's selection, as the held reasons say it
+            params["earlier"] = before
+            code += "_earlier"
+        passed = make_reason(code, **params)
         said[k] = [passed, _selected_reason(org, funded, apps, amounts)]
     return said
 

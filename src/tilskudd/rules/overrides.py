@@ -237,6 +237,7 @@ _HELD_BY_ORG = frozenset(
         "reason.proportional.per_applicant",
         "reason.proportional.per_applicant_alone",
         "reason.optimal.per_applicant_earlier",
+        "reason.optimal.per_applicant_by_selection_earlier",
     }
 )
 """The reasons of ``proportional`` and ``optimal`` that say what an organisation had before the
@@ -265,7 +266,9 @@ def _officer_said(
     if earlier:
         params["earlier"] = earlier
     code = reason.code
-    if code.startswith("reason.optimal."):
+    if code.startswith("reason.optimal.per_applicant_by_selection"):
+        code = "reason.optimal.per_applicant_by_selection" + said
+    elif code.startswith("reason.optimal."):
         code = "reason.optimal.per_applicant" + said
     else:
         alone = code.endswith("_alone")

@@ -24,7 +24,7 @@ MakeApp = Callable[..., Application]
 ORG = "974760673"
 HELD = frozenset(
     f"reason.optimal.per_applicant{said}"
-    for said in ("", "_earlier", "_officer", "_earlier_officer")
+    for said in ("", "_alone", "_earlier", "_officer", "_earlier_officer")
 )
 SELECTED = frozenset(
     {"reason.optimal.per_applicant_selected", "reason.optimal.per_applicant_selected_many"}
@@ -55,10 +55,10 @@ def test_the_selection_of_the_organisations_other_applications_is_named(
         _app(make_application, "A3", 600_000, 7),
     ]
     result = allocate(apps, 5_000_000, Policy(rule="optimal", per_applicant_max=500_000))
-    # A3 asks for more than the maximum itself: the plain reason, and beside it what the
-    # selection gives the organisation's other applications.
+    # A3 asks for more than the maximum itself: the reason says only the maximum, and beside
+    # it what the selection gives the organisation's other applications.
     held = _reason(result, "A3", HELD)
-    assert held.code == "reason.optimal.per_applicant"
+    assert held.code == "reason.optimal.per_applicant_alone"
     assert held.params["already"] == 0
     selected = _reason(result, "A3", SELECTED)
     assert selected.code == "reason.optimal.per_applicant_selected"
@@ -330,7 +330,7 @@ def test_nothing_selected_of_the_organisation_names_nothing(make_application: Ma
     apps = [_app(make_application, "A1", 600_000, 9)]
     result = allocate(apps, 5_000_000, Policy(rule="optimal", per_applicant_max=500_000))
     codes = [r.code for r in result.by_id()["A1"].reasons]
-    assert codes == ["reason.optimal.per_applicant"]
+    assert codes == ["reason.optimal.per_applicant_alone"]
 
 
 @pytest.mark.parametrize("lang", ["en", "nb"])
@@ -399,7 +399,9 @@ def test_what_the_reasons_say_is_what_the_selection_did(data: st.DataObject) -> 
         earlier = prior.get(org, 0)
         assert reason.params["already"] == earlier
         assert reason.code == (
-            "reason.optimal.per_applicant_earlier" if earlier else "reason.optimal.per_applicant"
+            "reason.optimal.per_applicant_earlier"
+            if earlier
+            else "reason.optimal.per_applicant_alone"
         )
         funded = [d for d in result.decisions if org_of[d.application_id] == org and d.amount > 0]
         if not funded:

@@ -110,13 +110,31 @@ def test_earlier_rounds_are_said_with_their_amount(make_application: MakeApp) ->
     )
 
 
-def test_an_amount_above_the_maximum_alone_keeps_the_plain_reason(
+def test_an_amount_above_the_maximum_alone_says_only_the_maximum(
     make_application: MakeApp,
 ) -> None:
+    """Nothing filled the maximum: the reason says the maximum and the cap, not "has already
+    been awarded NOK 0" (which it said before, as rounds recorded then still do)."""
     apps = _apps(make_application, 1, 800_000)
     result = allocate(apps, 5_000_000, Policy(per_applicant_max=500_000))
-    assert _filled(result, "A1").code == "reason.cap.per_applicant"
+    assert _filled(result, "A1").code == "reason.cap.per_applicant_alone"
     assert _filled(result, "A1").params["already"] == 0
+    assert reasons_text(result.by_id()["A1"], "en").startswith(
+        "Organisation 974760673 may receive at most NOK 500,000 in all, less than this "
+        "application's eligible amount: capped at NOK 500,000."
+    )
+    assert reasons_text(result.by_id()["A1"], "nb").startswith(
+        "Organisasjon 974760673 kan få høyst 500 000 kr til sammen, mindre enn det "
+        "tilskuddsberettigede beløpet til denne søknaden: begrenset til 500 000 kr."
+    )
+    # On the round_to grid the maximum leaves less than min_award: left out, saying so.
+    grid = Policy(per_applicant_max=500_000, round_to=300_000, min_award=400_000)
+    small = allocate(apps, 5_000_000, grid)
+    assert _filled(small, "A1").code == "reason.ineligible.per_applicant_alone"
+    assert reasons_text(small.by_id()["A1"], "en").endswith(
+        "Rounded down to a whole multiple of NOK 300,000. Organisation 974760673 may receive at "
+        "most NOK 500,000 in all, too little for a grant."
+    )
 
 
 def test_one_funded_first_for_a_quota_is_named_first(make_application: MakeApp) -> None:
@@ -221,4 +239,5 @@ def test_the_named_awards_are_what_filled_the_maximum(data: st.DataObject) -> No
                 assert sum(by_id[i].amount for i in funded) == this_round
             if not funded:
                 assert this_round == 0
-                assert reason.code.endswith(".per_applicant") == (earlier == 0)
+                assert reason.code.endswith((".per_applicant", "_alone")) == (earlier == 0)
+                assert reason.code.endswith("_alone") == (reason.params["already"] == 0)

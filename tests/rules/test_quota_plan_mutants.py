@@ -223,7 +223,7 @@ def test_a_member_cut_to_what_a_group_misses_meets_it_in_the_plan(
     assert awards == {"J": 50, "Z": 0, "I": 100, "T": 0, "P": 0, "K": 40}
     codes = {d.application_id: [r.code for r in d.reasons] for d in result.decisions}
     assert codes["J"][0] == "reason.quota.min_count_reserved"
-    assert codes["I"][:2] == ["reason.cap.per_applicant", "reason.quota.min_reserved"]
+    assert codes["I"][:2] == ["reason.cap.per_applicant_alone", "reason.quota.min_reserved"]
     assert codes["P"] == ["reason.budget.exhausted"]
     _holds(apps, result, 200, policy)
 

@@ -174,6 +174,6 @@ def test_the_search_gives_an_organisation_with_nothing_yet_its_whole_room(
     assert _awards(apps, result, 500, policy) == {"S1": 0, "S10": 150, "S14": 150}
     assert [d.reasons[0].code for d in result.decisions] == [
         "reason.quota.max_count_reached",
-        "reason.cap.per_applicant",
-        "reason.cap.per_applicant",
+        "reason.cap.per_applicant_alone",
+        "reason.cap.per_applicant_alone",
     ]

@@ -1242,6 +1242,7 @@ PER_APPLICANT_CODES = frozenset(
         "_earlier_and_round",
         "_earlier_and_round_many",
         "_earlier",
+        "_alone",
     )
 )
 """The reasons of an application ``per_applicant_max`` cut (``reason.cap.…``) or left out
@@ -1266,10 +1267,14 @@ def per_applicant_filled(
     ``this_round``, their sum), ``…_earlier_and_round`` (and ``earlier``), ``…_earlier`` (earlier
     rounds only); ``_many`` after the first two when more than :data:`PER_APPLICANT_NAMED` + 1
     are funded, naming the first few (``funded``) among them all (``count``). ``reason`` itself
-    when there is neither (an amount above the maximum alone). Rounds recorded before keep the
-    two plain codes, whose texts stay as they were.
+    when there is neither and the organisation counts something already (a tie's award), and
+    ``…_alone`` when it counts nothing: the amount alone is above the maximum, and the reason
+    says only that (not "has already been awarded 0 kr"). Rounds recorded before keep the two
+    plain codes, whose texts stay as they were.
     """
     if not funded and not earlier:
+        if reason.params.get("already") == 0:
+            return _reason(f"{reason.code}_alone", reason.params)
         return reason
     code = reason.code
     if not funded:

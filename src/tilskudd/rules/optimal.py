@@ -11,7 +11,8 @@ are not part of this rule (``at_line`` does not apply). It solves the integer pr
 
 exactly, with HiGHS (``highspy``). An application whose organisation has less left under
 ``per_applicant_max`` than its eligible amount cannot be funded whole and is not eligible
-(``reason.optimal.per_applicant``, ``…_earlier`` when earlier rounds took part of the maximum);
+(``reason.optimal.per_applicant_alone`` when its eligible amount alone is above the maximum,
+``…_earlier`` when earlier rounds took part of it);
 ``ranked`` would give it what is left instead. Beside that reason,
 ``reason.optimal.per_applicant_selected`` names the organisation's applications the selection
 funds, and with how much (the first few, and a count past that, as ``ranked`` names them).
@@ -442,7 +443,7 @@ def _value(policy: Policy, apps: Sequence[Application], amounts: Sequence[int]) 
 def _unfunded_by_org(app: Application, amount: int, totals: ApplicantTotals) -> Reason | None:
     """``reason.optimal.per_applicant`` if the organisation cannot take ``amount`` whole:
     ``…_earlier`` (with ``earlier``) when what it received before this round took part of its
-    maximum, the plain code when the amount alone is above it."""
+    maximum, ``…_alone`` when the amount alone is above it."""
     allowed, _ = totals.limit(app, amount)
     if allowed >= amount:
         return None
@@ -460,7 +461,9 @@ def _unfunded_by_org(app: Application, amount: int, totals: ApplicantTotals) -> 
     if already:
         params["earlier"] = already
         return make_reason("reason.optimal.per_applicant_earlier", **params)
-    return make_reason("reason.optimal.per_applicant", **params)
+    # The amount alone is above the maximum (rounds recorded before gave the plain code, whose
+    # text says "has already been awarded 0 kr").
+    return make_reason("reason.optimal.per_applicant_alone", **params)
 
 
 def _funded_by_org(

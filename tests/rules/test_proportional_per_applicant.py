@@ -302,6 +302,19 @@ def test_a_leftover_step_never_takes_an_organisation_past_its_room(
     assert result.unallocated == 1_000
 
 
+def test_a_leftover_step_never_takes_an_organisation_within_its_room_past_it(
+    make_application: MakeApp,
+) -> None:
+    """Cap 1 kr: A's two applications share at half a krone each, 1 kr together, within its
+    room before rounding. Handed out by id alone, the two kroner left by rounding down would both
+    go to A, 2 kr; one goes to A, the other to C1 (README: "The leftover kroner never take an
+    organisation past its maximum")."""
+    apps = _apps(make_application, [("A1", A, 1), ("A2", A, 1), ("C1", None, 1), ("C2", None, 1)])
+    result = allocate(apps, 2, Policy(rule="proportional", per_applicant_max=1))
+    assert amounts(result) == {"A1": 1, "A2": 0, "C1": 1, "C2": 0}
+    assert result.unallocated == 0
+
+
 # --- an independent reference --------------------------------------------------------------------
 
 

@@ -519,6 +519,28 @@ def _binds(
     return any(total > rooms.room(org) * scale for org, total in totals.items())
 
 
+def _steps_pass_room(
+    stepped: Sequence[int],
+    unit_amounts: Sequence[int],
+    units: Sequence[int],
+    positions: Sequence[int],
+    orgs_in: Sequence[str | None],
+    rooms: _Rooms,
+) -> bool:
+    """Whether the steps left by rounding that went to the units ``stepped`` take some
+    organisation past its room (its awards rounded down cannot: :func:`_binds` held them
+    within it before rounding). Only the organisations of those units are summed."""
+    orgs = {orgs_in[positions[units[u]]] for u in stepped} - {None}
+    if not orgs:
+        return False
+    totals = dict.fromkeys(orgs, 0)
+    for u, amount in enumerate(unit_amounts):
+        org = orgs_in[positions[units[u]]]
+        if org in totals:
+            totals[org] += amount
+    return any(total > rooms.room(org) for org, total in totals.items() if org is not None)
+
+
 def _organisations(
     units: Sequence[int], positions: Sequence[int], orgs_in: Sequence[str | None]
 ) -> tuple[list[int], list[str]]:
@@ -822,12 +844,17 @@ def allocate_proportional(
             if dropped[c] or left * weights[c] >= caps_of[c] * weight_left:
                 settle()
 
-    if rooms is not None and _binds(eligible_in, orgs_in, points_in, rooms, left, weight_left):
+    def by_organisation() -> _Grouped:
+        nonlocal org_of, org_names
+        assert rooms is not None
         org_of, org_names = _organisations(units, positions, orgs_in)
         room_of = [rooms.room(org) for org in org_names]
         for u in dropped_units:
             outcome[units[u]] = None
-        grouped = _fill_by_organisation(caps_of, weights, org_of, room_of, budget, step, threshold)
+        return _fill_by_organisation(caps_of, weights, org_of, room_of, budget, step, threshold)
+
+    if rooms is not None and _binds(eligible_in, orgs_in, points_in, rooms, left, weight_left):
+        grouped = by_organisation()
 
     if grouped is None:
         # Round down to the round_to grid; hand out the steps left by largest remainder.
@@ -866,15 +893,24 @@ def allocate_proportional(
                 rest -= by_remainder[remainder]
             at_cut = list(compress(range(m), map(eq, remainders, repeat(cut)))) if cut else []
             above = compress(range(m), map(gt, remainders, repeat(cut)))
+            stepped: list[int] = []
             for u in chain(above, at_cut[:rest]):
                 if unit_amounts[u] + step <= caps_of[u]:
                     unit_amounts[u] += step
+                    stepped.append(u)
             if len(at_cut) > rest:
                 # Equal remainders across the last step handed out: the stated order chose.
                 remainder_tie = at_cut
                 remainder_got = at_cut[:rest]
+            if rooms is not None and _steps_pass_room(
+                stepped, unit_amounts, units, positions, orgs_in, rooms
+            ):
+                # Within its room before rounding, an organisation can still be taken past it
+                # by the steps left over (two applications at half a krone each, a room of
+                # one krone): worked out by organisation, where no step passes a room.
+                grouped = by_organisation()
 
-    else:
+    if grouped is not None:
         # Worked out by organisation: the same lists, from _fill_by_organisation.
         unit_amounts = grouped.amounts
         capped, dropped = grouped.capped, grouped.dropped

@@ -405,10 +405,17 @@ def _fill_by_organisation(
     remainder_tie: list[int] = []
     remainder_got: list[int] = []
     cut: Fraction | None = None
+    given_at: dict[int, Fraction] = {}  # organisation -> the remainder its last step went at
+    shut_out: list[tuple[Fraction, int]] = []
     for rest, u in remainders:
         o = org_of[u]
         if o >= 0 and org_room[o] < step:
-            continue  # its organisation is at its room
+            # Its organisation is at its room. When a step at this same remainder filled it,
+            # only the order among them chose which one had it (one of the tie, if the last
+            # steps run out at this remainder).
+            if given_at.get(o) == rest:
+                shut_out.append((rest, u))
+            continue
         if not steps:
             if cut is None:
                 break
@@ -420,6 +427,7 @@ def _fill_by_organisation(
         steps -= 1
         if o >= 0:
             org_room[o] -= step
+            given_at[o] = rest
         if not steps:
             cut = rest
             remainder_got = [
@@ -427,6 +435,8 @@ def _fill_by_organisation(
                 for r, v in remainders
                 if r == rest and amounts[v] > int(shares[v]) - int(shares[v]) % step
             ]
+    if cut is not None:
+        remainder_tie += [u for rest, u in shut_out if rest == cut]
     if remainder_tie:
         remainder_tie = sorted({*remainder_got, *remainder_tie})
     else:

@@ -216,8 +216,8 @@ def _prepare_proportional(facts: Facts) -> None:
         for org, claim in claims.items():
             room = _floor(max(most - facts.had(org), 0), step)
             assert claim <= room, (org, claim, room)
-    if not held and policy.min_award:
-        _replay_drops(facts, common)
+    if policy.min_award:
+        _replay_drops(facts, sharing)
     # Each award is its share rounded down, or one step more (the steps left by rounding).
     remainder: dict[str, Fraction] = {}
     got: dict[str, bool] = {}
@@ -233,6 +233,15 @@ def _prepare_proportional(facts: Facts) -> None:
     org_total = {org: sum(d.amount for d in members) for org, members in held.items()}
     for org, total in org_total.items():
         assert total <= facts.rooms[org], (org, total, facts.rooms[org])
+    # README: "The leftover kroner never take an organisation past its maximum", held or not.
+    if policy.per_applicant_max is not None:
+        awarded: dict[str, int] = {}
+        for d in sharing:
+            org = facts.by_id[d.application_id].organisation
+            if org is not None:
+                awarded[org] = awarded.get(org, 0) + d.amount
+        for org, total in awarded.items():
+            assert total <= max(most - facts.had(org), 0), (org, total, facts.had(org))
     for u in sharing:
         if not got[u.application_id]:
             continue
@@ -243,23 +252,58 @@ def _prepare_proportional(facts: Facts) -> None:
             if org in held and org_total[org] + step > facts.rooms[org]:
                 continue
             assert remainder[u.application_id] >= remainder[v.application_id], (u, v)
+            if remainder[u.application_id] == remainder[v.application_id]:
+                # README: "when equal remainders end on both sides of the last step ... a
+                # note names them".
+                _assert_named_together(
+                    facts, "note.proportional.remainder_tie", u.application_id, v.application_id
+                )
+
+
+def _levels(
+    active: Mapping[str, tuple[int, Fraction]],
+    org_of: Mapping[str, str | None],
+    rooms: Mapping[str, int],
+    money: int,
+) -> tuple[Fraction | None, dict[str, Fraction | None]]:
+    """The common level and each held organisation's own (README: "an organisation whose
+    awards at the common share would pass it is held at its maximum, its applications sharing
+    what it may still receive at a share of their own, and the others share the rest"): held
+    are those whose applications at the common level would pass their room, until none more
+    does (holding one only raises the common level)."""
+    held: set[str] = set()
+    while True:
+        common = [u for u in active if org_of[u] not in held]
+        level = _level([active[u] for u in common], money - sum(rooms[o] for o in held))
+        claims: dict[str, Fraction] = {}
+        for u in common:
+            org = org_of[u]
+            if org is not None:
+                claims[org] = claims.get(org, Fraction(0)) + _share(*active[u], level)
+        more = {o for o, claim in claims.items() if claim > rooms[o]}
+        if not more:
+            break
+        held |= more
+    own = {o: _level([active[u] for u in active if org_of[u] == o], rooms[o]) for o in held}
+    return level, own
 
 
 def _replay_drops(facts: Facts, kept: Sequence[Decision]) -> None:
     """README: "An application whose share would be below ``min_award`` drops out, smallest
     first, and the rest share again": played again from the start on those that shared and
-    those that dropped (no organisation held), each drop's share as the level then gave it."""
+    those that dropped, at the levels :func:`_levels` gives, each drop's share as the level
+    then gave it; and the organisations held at the end are those the reasons say."""
     policy, step = facts.policy, facts.policy.round_to
     dropped = [
         d
         for d in facts.result.decisions
         if not d.override and "reason.proportional.below_min_award" in {r.code for r in d.reasons}
     ]
-    order = _rule_order(facts.apps, policy, facts.result)
-    if order is None:
-        order = sorted((a.id for a in facts.apps), key=natural_key)
-    place = {i: k for k, i in enumerate(order)}
+    place = _places(facts)
     units: dict[str, tuple[int, Fraction]] = {}
+    org_of: dict[str, str | None] = {}
+    rooms: dict[str, int] = {}
+    most = policy.per_applicant_max
     for d in [*kept, *dropped]:
         app = facts.by_id[d.application_id]
         e = d.eligible_amount or 0
@@ -267,21 +311,27 @@ def _replay_drops(facts: Facts, kept: Sequence[Decision]) -> None:
             e,
             Fraction(e) * (Fraction(app.score or 0) if policy.weight == "score" else 1),
         )
+        org = app.organisation if most is not None else None
+        org_of[d.application_id] = org
+        if org is not None:
+            rooms[org] = _floor(max(most - facts.had(org), 0), step)  # type: ignore[operator]
     active = dict(units)
     shares: dict[str, int] = {}
-    while active:
-        level = _level(list(active.values()), facts.rule_budget)
-        below = [
-            i
+    ever_held = False
+    while True:
+        level, own = _levels(active, org_of, rooms, facts.rule_budget)
+        ever_held = ever_held or bool(own)
+        share = {
+            i: _share(e, w, own.get(org_of[i], level))  # type: ignore[arg-type]
             for i, (e, w) in active.items()
-            if _floor(_share(e, w, level), step) < policy.min_award
-        ]
+        }
+        below = [i for i in active if _floor(share[i], step) < policy.min_award]
         if not below:
             break
         # The smallest share first; equal: the later in the rank order (then id) first.
-        out = min(below, key=lambda i: (active[i][1], -place[i]))
-        e, w = active.pop(out)
-        shares[out] = _floor(_share(e, w, level), step)
+        out = min(below, key=lambda i: (share[i], -place[i]))
+        active.pop(out)
+        shares[out] = _floor(share[out], step)
     said = {
         d.application_id: r.params["share"]
         for d in dropped
@@ -289,6 +339,25 @@ def _replay_drops(facts: Facts, kept: Sequence[Decision]) -> None:
         if r.code == "reason.proportional.below_min_award"
     }
     assert said == shares, (said, shares)
+    assert set(own) == {o for o in facts.levels if o}, (own, facts.levels)
+    if ever_held:
+        return
+    # README: "equal shares on both sides of min_award": a note names them.
+    for out in shares:
+        for d in kept:
+            e, w = units[d.application_id]
+            if w == units[out][1] and d.amount < e:
+                _assert_named_together(
+                    facts, "note.proportional.tie_at_min_award", out, d.application_id
+                )
+
+
+def _assert_named_together(facts: Facts, code: str, one: str, other: str) -> None:
+    """A note of ``code`` (or its ``_ordered`` form) names ``one`` and ``other`` in its ids."""
+    assert any(
+        n.code in (code, f"{code}_ordered") and {one, other} <= set(n.params["ids"])  # type: ignore[arg-type]
+        for n in facts.result.notes
+    ), (code, one, other, facts.result.notes)
 
 
 def _check_share(facts: Facts, d: Decision | None, r: Reason) -> None:
@@ -453,6 +522,10 @@ def _check_tie_at_min_award(facts: Facts, d: Decision | None, r: Reason) -> None
     assert r.params["count"] == len(ids) > 1, r
     assert set(dropped) == {i for i in ids if i in _dropped(facts)}, r
     assert 0 < len(dropped) < len(ids), r
+    # "dropped out by rank and id order": the last of them in that order.
+    place = _places(facts)
+    last = sorted(ids, key=place.__getitem__)[len(ids) - len(dropped) :]
+    assert set(last) == set(dropped), (r, last)
     weights = set()
     for i in ids:
         app = facts.by_id[i]
@@ -478,6 +551,35 @@ def _check_remainder_tie(facts: Facts, d: Decision | None, r: Reason) -> None:
     assert sorted(got, key=natural_key) == sorted(funded, key=natural_key), (r, got)
     assert 0 < len(funded) < len(ids), r
     _ordered(facts, r)
+    # "went to them by the stated order": the first of the tie in rank order (rank, the
+    # tie-break columns, then id) that could still take a step.
+    place = _places(facts)
+    could = [i for i in ids if not _room_short(facts, i, got)]
+    first = sorted(could, key=place.__getitem__)[: len(funded)]
+    assert set(first) == set(funded), (r, first)
+
+
+def _places(facts: Facts) -> dict[str, int]:
+    """Each application's place in the stated order: rank order, or by id without ranks."""
+    order = _rule_order(facts.apps, facts.policy, facts.result)
+    if order is None:
+        order = sorted((a.id for a in facts.apps), key=natural_key)
+    return {i: k for k, i in enumerate(order)}
+
+
+def _room_short(facts: Facts, i: str, got: Sequence[str]) -> bool:
+    """Whether application ``i`` of the tie could not take a step: at its eligible amount, or
+    its organisation (held at its maximum) without room for one more."""
+    step = facts.policy.round_to
+    d = facts.decided[i]
+    low = _floor(facts.exact[i], step)
+    if low + step > (d.eligible_amount or 0):
+        return True
+    org = facts.by_id[i].organisation
+    if org is None or org not in facts.rooms or i in got:
+        return False
+    total = sum(facts.decided[j].amount for j in facts.exact if facts.by_id[j].organisation == org)
+    return total + step > facts.rooms[org]
 
 
 def _check_note_per_applicant(facts: Facts, d: Decision | None, r: Reason) -> None:
@@ -525,6 +627,9 @@ def _check_not_selected(facts: Facts, d: Decision | None, r: Reason) -> None:
     assert past == ("reason.optimal.per_applicant_by_selection" in codes), (d, past)
 
 
+_SELECTED = "reason.optimal.per_applicant_selected"
+
+
 def _check_optimal_org(facts: Facts, d: Decision | None, r: Reason) -> None:
     """``reason.optimal.per_applicant`` and its variants: what the organisation had before the
     rule allocated, and that what is left is less than this application's whole amount."""
@@ -548,6 +653,10 @@ def _check_optimal_org(facts: Facts, d: Decision | None, r: Reason) -> None:
     assert needed > most - had, r
     assert ("officer" in r.code) == bool(officer), (r, officer)
     assert ("earlier" in r.code) == (earlier > 0), (r, earlier)
+    # Beside it, which of its applications the selection funds: when it funds any.
+    funded = _rule_funded_of(facts, org)
+    selected_said = bool(facts.codes(d.application_id) & {_SELECTED, f"{_SELECTED}_many"})
+    assert selected_said == bool(funded), (d, funded)
     if officer:
         assert r.params["officer"] == officer, r
         assert r.params["officer_count"] == len(officer), r
@@ -873,6 +982,9 @@ def _check_override(facts: Facts, d: Decision | None, r: Reason) -> None:
     app = facts.by_id[d.application_id]
     assert r.params["text"] == (app.decision_reason or "").strip(), r
     if r.code == "reason.override.fund":
+        eligible = facts.eligible(app)
+        # README: funded when the amount is at least what the caps allow, partly below it.
+        assert d.status is (Status.FUNDED if d.amount >= eligible else Status.PARTLY_FUNDED), d
         assert app.decision == "fund"
         assert r.params["amount"] == app.decision_amount == d.amount
     elif r.code == "reason.override.reject":

@@ -45,7 +45,14 @@ from hypothesis import strategies as st
 from tilskudd.models import Allocation, Application, Decision, Policy, Quota, Reason, Status
 from tilskudd.rules.common import natural_key
 
-from .quota_helpers import COUNTY_NAMES, brute_force, objective_points, quota_limits, quotas
+from .quota_helpers import (
+    COUNTY_NAMES,
+    brute_force,
+    groups,
+    objective_points,
+    quota_limits,
+    quotas,
+)
 from .strategies import policy_caps
 from .test_combinations import Round, _rule_order, rounds, run
 
@@ -823,11 +830,14 @@ def _names_group(facts: Facts, quota_value: str, by: str, r: Reason) -> bool:
     if by == "category":
         key = " ".join(value.split()).casefold()
         if quota_value == "*":
-            return True
+            # Each category an application has, and only those.
+            return any(
+                a.category and " ".join(a.category.split()).casefold() == key for a in facts.apps
+            )
         return " ".join(quota_value.split()).casefold() == key
     present = {c for a in facts.apps for c in a.counties}
     if quota_value == "*":
-        return len(_county_set(value)) == 1
+        return len(_county_set(value)) == 1 and _county_set(value) <= present
     if quota_value.isdigit():
         numbers = {quota_value.zfill(2)}
     else:
@@ -847,6 +857,7 @@ def _limits(facts: Facts, r: Reason) -> dict[str, object]:
         least, most, min_count, max_count = quota_limits(q, facts.budget)
         for name, value in (
             ("least", least),
+            ("most", most),
             ("max_amount", q.max_amount),
             ("max_share", q.max_share),
             ("share_cap", None if q.max_share is None else quota_limits(q, facts.budget)[1]),
@@ -872,6 +883,38 @@ def _limits(facts: Facts, r: Reason) -> dict[str, object]:
         num, den = Fraction(min(shares)).as_integer_ratio()  # type: ignore[type-var]
         tight["share_cap"] = num * facts.budget // den
     return tight
+
+
+def _check_quota_totals(facts: Facts) -> None:
+    """What every output says of the quotas (README: "each group ... with its limits (a share
+    of the budget as the amount it gives), what it was awarded, how many of its applications
+    were funded, and whether it is within the quota"), from
+    :func:`tilskudd.rules.quotas.quota_totals`: each group the policy names, its members, its
+    limits and its totals, worked out here from the quotas and the awards."""
+    from tilskudd.rules.quotas import quota_totals
+
+    awards = {d.application_id: d.amount for d in facts.result.decisions}
+    totals = quota_totals(facts.apps, awards, facts.budget, facts.policy)
+    seen: set[tuple[str, frozenset[str]]] = set()
+    for total in totals:
+        group = total.group
+        named = Reason("group", {"by": group.by, "value": group.value})
+        members = _members(facts, named)
+        ids = {a.id for a in members}
+        assert ids == {facts.apps[i].id for i in group.members}, (group, ids)
+        seen.add((group.by, frozenset(ids)))
+        assert total.amount == sum(awards[i] for i in ids), group
+        assert total.count == sum(1 for i in ids if awards[i]), group
+        limits = _limits(facts, named)
+        assert group.least == limits.get("least", 0), (group, limits)
+        assert group.most == limits.get("most"), (group, limits)
+        assert group.min_count == limits.get("min_count"), (group, limits)
+        assert group.max_count == limits.get("max_count"), (group, limits)
+    # Every group a quota names that has applications is among them.
+    for q in facts.policy.quotas:
+        for members in groups(facts.apps, q):
+            if members:
+                assert (q.by, frozenset(a.id for a in members)) in seen, (q, members)
 
 
 def _before(facts: Facts, d: Decision, members: Sequence[Application]) -> tuple[int, int]:
@@ -1166,6 +1209,8 @@ def check_reasons(
     facts = Facts(apps, budget, policy, prior, result)
     if policy.rule == "proportional":
         _prepare_proportional(facts)
+    if policy.quotas:
+        _check_quota_totals(facts)
     oracles = {**ORACLES, **OPTIMAL_ONLY} if policy.rule == "optimal" else ORACLES
     seen: set[str] = set()
     pairs: list[tuple[Decision | None, Reason]] = [

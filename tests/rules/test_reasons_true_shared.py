@@ -51,6 +51,7 @@ from .quota_helpers import (
     groups,
     objective_points,
     quota_limits,
+    quota_problems,
     quotas,
 )
 from .strategies import policy_caps
@@ -779,6 +780,36 @@ def _check_optimal_tie(facts: Facts, d: Decision | None, r: Reason) -> None:
     assert 0 < len(funded) < len(ids), r
     if r.code == "note.optimal.tie":
         assert {m.eligible_amount for m in members} == {r.params["amount"]}, r
+    # "a selection with one of those left out instead of one funded would have been just as
+    # good": some swap keeps the objective and every limit (budget, organisations, quotas).
+    swaps = [(i, j) for i in funded for j in ids if j not in funded]
+    assert any(_swap_holds(facts, i, j) for i, j in swaps), (r, swaps)
+
+
+def _swap_holds(facts: Facts, out: str, into: str) -> bool:
+    """Whether the selection with ``into`` funded whole instead of ``out`` is as good and
+    within the budget, ``per_applicant_max`` and every quota (shares of the whole budget, the
+    officer's awards counted)."""
+    policy = facts.policy
+    a_out, a_in = facts.by_id[out], facts.by_id[into]
+    e_in = facts.decided[into].eligible_amount or 0
+    if objective_points(a_out, facts.decided[out].amount, policy) != objective_points(
+        a_in, e_in, policy
+    ):
+        return False
+    awards = {d.application_id: d.amount for d in facts.result.decisions}
+    awards[out], awards[into] = 0, e_in
+    ruled = sum(amount for i, amount in awards.items() if not facts.decided[i].override)
+    if ruled > facts.rule_budget:
+        return False
+    if policy.per_applicant_max is not None:
+        for org in {a_out.organisation, a_in.organisation} - {None}:
+            total = facts.prior.get(org, 0) + sum(  # type: ignore[call-overload]
+                awards[a.id] for a in facts.apps if a.organisation == org
+            )
+            if total > policy.per_applicant_max:
+                return False
+    return not quota_problems(facts.apps, awards, facts.budget, policy)
 
 
 def _check_reserve_position(facts: Facts, d: Decision | None, r: Reason) -> None:
@@ -1274,12 +1305,41 @@ def test_proportional_reasons_are_true(drawn: Round) -> None:
     _run_and_check(drawn)
 
 
+@st.composite
+def tied_rounds(draw: st.DrawFn) -> Round:
+    """An ``optimal`` round of few scores and few amounts, so that applications share a rank
+    and the budget splits them: where the notes on ties speak."""
+    apps, budget, policy, prior = draw(
+        quota_rounds("optimal") if draw(st.booleans()) else rounds("optimal")
+    )
+    scores = [Decimal(5), Decimal(7)]
+    amounts = [100_000, 200_000, 300_000]
+    apps = [
+        a.model_copy(
+            update={
+                "score": draw(st.sampled_from(scores)),
+                "rank": None,
+                "requested": (r := draw(st.sampled_from(amounts))),
+                "total_cost": None,
+                "decision_amount": None if a.decision_amount is None else min(a.decision_amount, r),
+            }
+        )
+        for a in apps
+    ]
+    given = sum(a.decision_amount or 0 for a in apps)
+    budget = given + draw(st.sampled_from([100_000, 200_000, 300_000, 400_000, 500_000]))
+    policy = policy.model_copy(
+        update={"max_award": None, "max_share_of_cost": None, "round_to": 1, "min_award": 0}
+    )
+    return apps, budget, policy, prior
+
+
 @settings(
     max_examples=max(EXAMPLES // 2, 5),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
-@given(rounds("optimal"))
+@given(rounds("optimal") | tied_rounds())
 def test_optimal_reasons_are_true(drawn: Round) -> None:
     _run_and_check(drawn)
 

@@ -347,7 +347,13 @@ def _replay_drops(facts: Facts, kept: Sequence[Decision]) -> None:
         if r.code == "reason.proportional.below_min_award"
     }
     assert said == shares, (said, shares)
-    assert set(own) == {o for o in facts.levels if o}, (own, facts.levels)
+    said_held = {o for o in facts.levels if o}
+    assert set(own) <= said_held, (own, facts.levels)
+    for org in said_held - set(own):
+        # Held by the rule where its applications at the common share come to its room
+        # exactly: held or not, the same shares (and the reason is true either way).
+        claim = sum(_share(*active[i], level) for i in active if org_of[i] == org)
+        assert claim == rooms[org], (org, claim, rooms[org])
     if ever_held:
         return
     # README: "equal shares on both sides of min_award": a note names them.

@@ -212,9 +212,10 @@ def _expected_tie_notes(
 ) -> tuple[list[tuple[int, list[str], list[str]]], list[tuple[int, list[str], list[str]]]]:
     """The tie notes as the module docstring defines them, worked out from the awards alone:
     ``note.optimal.tie`` for a rank whose members of one eligible amount are split between
-    funded and not; ``note.optimal.tie_swap`` for a rank split between funded and not where
-    one funded gives way to one not funded of another amount (as good: equal points) and every
-    limit still holds, checked with exact fractions (:func:`quota_problems`)."""
+    funded and not, where one funded gives way to one not funded and every limit still holds;
+    ``note.optimal.tie_swap`` for a rank split between funded and not where one funded gives
+    way to one not funded of another amount (as good: equal points) and every limit still
+    holds, checked with exact fractions (:func:`quota_problems`)."""
     entries = rank_order(apps, policy, required=False)
     awards = {d.application_id: d.amount for d in result.decisions}
     eligible = {a.id: whole_eligible(a, policy) for a in apps}
@@ -226,11 +227,6 @@ def _expected_tie_notes(
         if e.tied and e.rank is not None and eligible[i]:
             same.setdefault((e.rank, eligible[i]), []).append(i)
             by_rank.setdefault(e.rank, []).append(i)
-    ties = [
-        (rank, ids, [i for i in ids if awards[i]])
-        for (rank, _), ids in same.items()
-        if len(ids) > 1 and 0 < sum(1 for i in ids if awards[i]) < len(ids)
-    ]
 
     def holds(swapped: dict[str, int]) -> bool:
         if sum(swapped.values()) > budget or quota_problems(apps, swapped, budget, policy):
@@ -244,6 +240,19 @@ def _expected_tie_notes(
             for org in orgs
         )
 
+    ties = [
+        (rank, ids, [i for i in ids if awards[i]])
+        for (rank, _), ids in same.items()
+        if len(ids) > 1
+        and 0 < sum(1 for i in ids if awards[i]) < len(ids)
+        and any(
+            holds({**awards, i: 0, j: eligible[j]})
+            for i in ids
+            if awards[i]
+            for j in ids
+            if not awards[j]
+        )
+    ]
     swaps = []
     for rank, ids in by_rank.items():
         funded = [i for i in ids if awards[i]]
@@ -265,6 +274,29 @@ def _expected_tie_notes(
                 continue
             break
     return ties, swaps
+
+
+def test_a_tie_only_a_quotas_minimum_decided_is_not_said_to_be_the_orders(
+    make_application: MakeApp,
+) -> None:
+    """S1 and S3 share rank 1 and ask for 100 kr each, with room for one. Only S1 is in
+    category B, whose minimum needs an award: the quota chose S1, not the id order, and no
+    selection as good funds S3. No note says the order chose (README: a tie is named "when an
+    equally good selection could have funded the other one")."""
+    apps = [
+        make_application(
+            id=i, requested=100, total_cost=None, score=Decimal(5), orgnr=None, category=c
+        )
+        for i, c in (("S1", "B"), ("S3", None))
+    ]
+    policy = Policy(rule="optimal", quotas=({"by": "category", "value": "B", "min_amount": 1},))
+    result = allocate(apps, 100, policy)
+    assert {d.application_id: d.amount for d in result.decisions} == {"S1": 100, "S3": 0}
+    assert not [n for n in result.notes if n.code == "note.optimal.tie"]
+    # Without the quota the same tie is the order's, and the note says so.
+    free = allocate(apps, 100, Policy(rule="optimal"))
+    (tie,) = [n for n in free.notes if n.code == "note.optimal.tie"]
+    assert tie.params["funded_ids"] == ["S1"]
 
 
 @pytest.mark.parametrize("seed", range(6))

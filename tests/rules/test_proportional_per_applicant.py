@@ -306,6 +306,44 @@ def test_a_leftover_step_never_takes_an_organisation_past_its_room(
     assert result.unallocated == 1_000
 
 
+def test_a_leftover_step_never_takes_an_organisation_within_its_room_past_it(
+    make_application: MakeApp,
+) -> None:
+    """Cap 1 kr: A's two applications share at half a krone each, 1 kr together, within its
+    room before rounding. Handed out by id alone, the two kroner left by rounding down would both
+    go to A, 2 kr; one goes to A, the other to C1 (README: "The leftover kroner never take an
+    organisation past its maximum")."""
+    apps = _apps(make_application, [("A1", A, 1), ("A2", A, 1), ("C1", None, 1), ("C2", None, 1)])
+    result = allocate(apps, 2, Policy(rule="proportional", per_applicant_max=1))
+    assert amounts(result) == {"A1": 1, "A2": 0, "C1": 1, "C2": 0}
+    assert result.unallocated == 0
+
+
+def test_a_remainder_tie_names_the_application_its_organisations_room_shut_out(
+    make_application: MakeApp,
+) -> None:
+    """Cap 1 kr: A is held at 1 kr; the others share the other krone at 1/5 each, equal
+    remainders, and the one step left goes to B1 by id. B2 had the same remainder, and only the
+    order kept it out (B1 filled B's room): the note names it among the tie."""
+    apps = _apps(
+        make_application,
+        [
+            ("A1", A, 6),
+            ("B1", B, 1),
+            ("B2", B, 1),
+            ("C1", None, 1),
+            ("C2", None, 1),
+            ("C3", None, 1),
+        ],
+    )
+    result = allocate(apps, 2, Policy(rule="proportional", per_applicant_max=1))
+    assert amounts(result) == {"A1": 1, "B1": 1, "B2": 0, "C1": 0, "C2": 0, "C3": 0}
+    (tie,) = [n for n in result.notes if n.code == "note.proportional.remainder_tie"]
+    assert tie.params["ids"] == ["B1", "B2", "C1", "C2", "C3"]
+    assert tie.params["funded_ids"] == ["B1"]
+    assert tie.params["count"] == 5
+
+
 # --- an independent reference --------------------------------------------------------------------
 
 
@@ -564,9 +602,13 @@ def slow_fill(
     remainder_tie: list[int] = []
     remainder_got: list[int] = []
     cut: Fraction | None = None
+    given_at: dict[int, Fraction] = {}
+    shut_out: list[tuple[Fraction, int]] = []
     for rest, u in remainders:
         o = org_of[u]
         if o >= 0 and org_room[o] < step:
+            if given_at.get(o) == rest:
+                shut_out.append((rest, u))  # its room filled at its own remainder
             continue  # its organisation is at its room
         if not steps:
             if cut is None:
@@ -579,6 +621,7 @@ def slow_fill(
         steps -= 1
         if o >= 0:
             org_room[o] -= step
+            given_at[o] = rest
         if not steps:
             cut = rest
             remainder_got = [
@@ -586,6 +629,8 @@ def slow_fill(
                 for r, v in remainders
                 if r == rest and amounts[v] > int(shares[v]) - int(shares[v]) % step
             ]
+    if cut is not None:
+        remainder_tie += [u for rest, u in shut_out if rest == cut]
     if remainder_tie:
         remainder_tie = sorted({*remainder_got, *remainder_tie})
     else:

@@ -59,8 +59,10 @@ leaves out, thousands of solves on a large round. Two selections equal on both o
 as funding places 1 and 4 or 2 and 3 with equal scores and amounts) are left to HiGHS, which is
 deterministic for a given model; the model is built in rank order, so the result never depends
 on the order of the input rows. Where the rank order chose within a tie, the notes say so:
-equal amounts (``note.optimal.tie``), or different amounts where swapping one funded for one left
-out gives a selection just as good that meets every limit (``note.optimal.tie_swap``).
+swapping one funded for one left out gives a selection just as good that meets every limit,
+of equal amounts (``note.optimal.tie``) or different ones (``note.optimal.tie_swap``). Where no
+such swap holds (only the funded one serves a quota's minimum, say) the limits chose, and no
+note says the order did.
 
 Time: ``policy.time_limit`` seconds (default 60) for the relaxation and both solves together.
 If HiGHS cannot prove the optimum within it (very large rounds), the best selection found is
@@ -561,11 +563,19 @@ def _filled_by_selection(
 
 
 def _tie_notes(
-    entries: Sequence[RankedEntry], eligible: Sequence[int], amounts: Sequence[int]
+    entries: Sequence[RankedEntry],
+    eligible: Sequence[int],
+    amounts: Sequence[int],
+    candidates: Sequence[int],
+    swaps: _Swaps,
 ) -> list[Reason]:
     """A ``note.optimal.tie`` for applications that share a rank and an eligible amount but not
-    an outcome: nothing in the program told them apart, so the stated rank order (the id, last)
-    chose between them, and the round says so, as the ranked rule does for a tie at its line."""
+    an outcome, where one left out could take the place of one funded within every limit
+    (``swaps``): nothing in the program told them apart, so the stated rank order (the id,
+    last) chose between them, and the round says so, as the ranked rule does for a tie at its
+    line. Where no such swap holds (a quota's minimum only the funded one serves, say), the
+    limits chose, not the order, and there is no note."""
+    column = {k: j for j, k in enumerate(candidates)}
     groups: dict[tuple[int | None, int], list[int]] = {}
     for k, entry in enumerate(entries):
         if entry.tied and eligible[k]:
@@ -573,19 +583,59 @@ def _tie_notes(
     notes = []
     for (rank, amount), members in groups.items():
         funded = [k for k in members if amounts[k]]
-        if len(members) > 1 and 0 < len(funded) < len(members):
-            notes.append(
-                make_reason(
-                    "note.optimal.tie",
-                    rank=rank,
-                    amount=amount,
-                    count=len(members),
-                    ids=[entries[k].application.id for k in members],
-                    funded_ids=[entries[k].application.id for k in funded],
-                    broken_by="id",
-                )
+        if not (len(members) > 1 and 0 < len(funded) < len(members)):
+            continue
+        left_out = [k for k in members if not amounts[k]]
+        if not any(
+            swaps.holds(column[i], column[j])
+            for i in funded
+            for j in left_out
+            if i in column and j in column
+        ):
+            continue
+        notes.append(
+            make_reason(
+                "note.optimal.tie",
+                rank=rank,
+                amount=amount,
+                count=len(members),
+                ids=[entries[k].application.id for k in members],
+                funded_ids=[entries[k].application.id for k in funded],
+                broken_by="id",
             )
+        )
     return notes
+
+
+class _Swaps:
+    """Whether a selection ``x`` with one funded column ``out`` swapped for one left out,
+    ``into``, still meets every row of the program. A swap changes only the rows of its two
+    columns: each row's total is worked out once, when first asked."""
+
+    def __init__(self, program: _Program, x: Sequence[int]) -> None:
+        self.program = program
+        self.x = x
+        self.totals: list[int] | None = None
+        self.touches: dict[int, list[tuple[int, int]]] = {}  # column -> (row, coefficient)
+
+    def holds(self, out: int, into: int) -> bool:
+        if self.totals is None:
+            self.totals = []
+            for r, (cols, coefs, _, _) in enumerate(self.program.rows):
+                self.totals.append(sum(c for j, c in zip(cols, coefs, strict=True) if self.x[j]))
+                for j, c in zip(cols, coefs, strict=True):
+                    self.touches.setdefault(j, []).append((r, c))
+        change: dict[int, int] = {}
+        for r, c in self.touches.get(out, ()):
+            change[r] = change.get(r, 0) - c
+        for r, c in self.touches.get(into, ()):
+            change[r] = change.get(r, 0) + c
+        for r, d in change.items():
+            _, _, low, high = self.program.rows[r]
+            total = self.totals[r] + d
+            if (low is not None and total < low) or (high is not None and total > high):
+                return False
+        return True
 
 
 _SWAPS_TRIED = 2000
@@ -597,18 +647,14 @@ def _swap_tie_notes(
     entries: Sequence[RankedEntry],
     eligible: Sequence[int],
     candidates: Sequence[int],
-    selected: Sequence[bool],
-    program: _Program,
+    swaps: _Swaps,
     costs: Sequence[int],
 ) -> list[Reason]:
     """A ``note.optimal.tie_swap`` for each rank shared by applications that ask for different
     amounts, where one funded could give way to one not funded in a selection just as good that
-    meets every limit: the program could not tell them apart, so the stated order (the id, last)
-    chose. Ties of equal amounts are :func:`_tie_notes`'.
-
-    A swap changes only the rows of its two columns: each row's total is worked out once.
-    """
-    x = [1 if chosen else 0 for chosen in selected]
+    meets every limit (``swaps``): the program could not tell them apart, so the stated order
+    (the id, last) chose. Ties of equal amounts are :func:`_tie_notes`'."""
+    x = swaps.x
     by_rank: dict[int, list[int]] = {}  # rank -> columns
     for j, k in enumerate(candidates):
         rank = entries[k].rank
@@ -621,26 +667,7 @@ def _swap_tie_notes(
     }
     if not split:
         return []
-    totals: list[int] = []
-    touches: dict[int, list[tuple[int, int]]] = {}  # column -> (row, coefficient)
-    for r, (cols, coefs, _, _) in enumerate(program.rows):
-        totals.append(sum(c for j, c in zip(cols, coefs, strict=True) if x[j]))
-        for j, c in zip(cols, coefs, strict=True):
-            touches.setdefault(j, []).append((r, c))
-
-    def swap_holds(out: int, into: int) -> bool:
-        change: dict[int, int] = {}
-        for r, c in touches.get(out, ()):
-            change[r] = change.get(r, 0) - c
-        for r, c in touches.get(into, ()):
-            change[r] = change.get(r, 0) + c
-        for r, d in change.items():
-            _, _, low, high = program.rows[r]
-            total = totals[r] + d
-            if (low is not None and total < low) or (high is not None and total > high):
-                return False
-        return True
-
+    swap_holds = swaps.holds
     notes = []
     for rank, cols in split.items():
         funded = [j for j in cols if x[j]]
@@ -871,8 +898,9 @@ def allocate_optimal(
     else:
         notes.append(make_reason("note.optimal.ranked_unavailable"))
 
-    notes.extend(_tie_notes(entries, eligible, amounts))
-    notes.extend(_swap_tie_notes(entries, eligible, candidates, solution.selected, program, costs))
+    swaps = _Swaps(program, [1 if chosen else 0 for chosen in solution.selected])
+    notes.extend(_tie_notes(entries, eligible, amounts, candidates, swaps))
+    notes.extend(_swap_tie_notes(entries, eligible, candidates, swaps, costs))
 
     # The selection works with competition ranks; the result shows the ranks the officer gave.
     ranks = [entry.rank for entry in entries]

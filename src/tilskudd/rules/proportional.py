@@ -405,10 +405,17 @@ def _fill_by_organisation(
     remainder_tie: list[int] = []
     remainder_got: list[int] = []
     cut: Fraction | None = None
+    given_at: dict[int, Fraction] = {}  # organisation -> the remainder its last step went at
+    shut_out: list[tuple[Fraction, int]] = []
     for rest, u in remainders:
         o = org_of[u]
         if o >= 0 and org_room[o] < step:
-            continue  # its organisation is at its room
+            # Its organisation is at its room. When a step at this same remainder filled it,
+            # only the order among them chose which one had it (one of the tie, if the last
+            # steps run out at this remainder).
+            if given_at.get(o) == rest:
+                shut_out.append((rest, u))
+            continue
         if not steps:
             if cut is None:
                 break
@@ -420,6 +427,7 @@ def _fill_by_organisation(
         steps -= 1
         if o >= 0:
             org_room[o] -= step
+            given_at[o] = rest
         if not steps:
             cut = rest
             remainder_got = [
@@ -427,6 +435,8 @@ def _fill_by_organisation(
                 for r, v in remainders
                 if r == rest and amounts[v] > int(shares[v]) - int(shares[v]) % step
             ]
+    if cut is not None:
+        remainder_tie += [u for rest, u in shut_out if rest == cut]
     if remainder_tie:
         remainder_tie = sorted({*remainder_got, *remainder_tie})
     else:
@@ -479,11 +489,19 @@ def _binds(
     rooms: _Rooms,
     left: int,
     weight_left: int,
+    *,
+    near: dict[str, int] | None = None,
+    step: int = 1,
 ) -> bool:
     """Whether some organisation's units, every one of them (those that dropped out too), would
     together pass its room at the level ``left / weight_left`` (``weight_left`` 0: no level,
     each at its eligible amount). The plain water-filling's level only rises as it goes, and
     its set of units only shrinks: if none passes here, none did at any step before.
+
+    ``near``, when none passes: filled with the organisations whose room, less what their
+    units come to at most, is less than a step of ``step`` for each of their units (over
+    ``weight_left``): only those can be taken past it by the steps left by rounding
+    (:func:`_steps_pass_room`).
 
     By application, in the applications' own order (at 100 000 of them, reading the
     organisation numbers in rank order costs a cache miss each): ``caps_in``, the eligible
@@ -510,6 +528,15 @@ def _binds(
         and claim * most > lowered.get(org, full) * scale
         and not rooms.short(org)
     ]
+    if not over and near is not None:
+        # An organisation short of room has no units, and gets no step: near or not.
+        counts = Counter(compress(orgs_in, caps_in))
+        bound = step * scale
+        for org, claim in claims.items():
+            if org is not None:
+                spare = lowered.get(org, full) * scale - claim * most
+                if spare < counts[org] * bound:
+                    near[org] = spare
     if not over or points_in is None:
         return bool(over)
     totals = dict.fromkeys(over, 0)
@@ -517,6 +544,54 @@ def _binds(
         if org in totals and points > 0:
             totals[org] += cap * min(weight_left, left * points) if weight_left else cap
     return any(total > rooms.room(org) * scale for org, total in totals.items())
+
+
+def _by_organisation(
+    caps: Sequence[int],
+    weights: Sequence[int],
+    org_of: Sequence[int],
+    org_names: Sequence[str],
+    rooms: _Rooms,
+    budget: int,
+    step: int,
+    threshold: int,
+) -> _Grouped:
+    """:func:`_fill_by_organisation` with each organisation's room."""
+    room_of = [rooms.room(org) for org in org_names]
+    return _fill_by_organisation(caps, weights, org_of, room_of, budget, step, threshold)
+
+
+def _steps_pass_room(
+    near: Mapping[str, int],
+    scale: int,
+    step: int,
+    stepped: Sequence[int],
+    unit_amounts: Sequence[int],
+    units: Sequence[int],
+    positions: Sequence[int],
+    orgs_in: Sequence[str | None],
+    rooms: _Rooms,
+) -> bool:
+    """Whether the steps left by rounding that went to the units ``stepped`` take some
+    organisation past its room. Its shares before rounding are within it (:func:`_binds`), so
+    only one of ``near`` (its room less its shares at most, over ``scale``) can be, and only
+    when its steps come to more than that: it alone is summed, over every unit."""
+    if not near:
+        return False
+    count = dict.fromkeys(near, 0)
+    for u in stepped:
+        org = orgs_in[positions[units[u]]]
+        if org in count:
+            count[org] += 1
+    doubtful = {org for org, k in count.items() if k and k * step * scale > near[org]}
+    if not doubtful:
+        return False
+    totals = dict.fromkeys(doubtful, 0)
+    for u, amount in enumerate(unit_amounts):
+        org = orgs_in[positions[units[u]]]
+        if org in totals:
+            totals[org] += amount
+    return any(total > rooms.room(org) for org, total in totals.items())
 
 
 def _organisations(
@@ -822,12 +897,16 @@ def allocate_proportional(
             if dropped[c] or left * weights[c] >= caps_of[c] * weight_left:
                 settle()
 
-    if rooms is not None and _binds(eligible_in, orgs_in, points_in, rooms, left, weight_left):
+    near: dict[str, int] = {}  # organisations the steps left by rounding could take past it
+    if rooms is not None and _binds(
+        eligible_in, orgs_in, points_in, rooms, left, weight_left, near=near, step=step
+    ):
         org_of, org_names = _organisations(units, positions, orgs_in)
-        room_of = [rooms.room(org) for org in org_names]
         for u in dropped_units:
             outcome[units[u]] = None
-        grouped = _fill_by_organisation(caps_of, weights, org_of, room_of, budget, step, threshold)
+        grouped = _by_organisation(
+            caps_of, weights, org_of, org_names, rooms, budget, step, threshold
+        )
 
     if grouped is None:
         # Round down to the round_to grid; hand out the steps left by largest remainder.
@@ -866,15 +945,37 @@ def allocate_proportional(
                 rest -= by_remainder[remainder]
             at_cut = list(compress(range(m), map(eq, remainders, repeat(cut)))) if cut else []
             above = compress(range(m), map(gt, remainders, repeat(cut)))
+            stepped: list[int] = []
             for u in chain(above, at_cut[:rest]):
                 if unit_amounts[u] + step <= caps_of[u]:
                     unit_amounts[u] += step
+                    stepped.append(u)
             if len(at_cut) > rest:
                 # Equal remainders across the last step handed out: the stated order chose.
                 remainder_tie = at_cut
                 remainder_got = at_cut[:rest]
+            if rooms is not None and _steps_pass_room(
+                near,
+                weight_left or 1,
+                step,
+                stepped,
+                unit_amounts,
+                units,
+                positions,
+                orgs_in,
+                rooms,
+            ):
+                # Within its room before rounding, an organisation can still be taken past it
+                # by the steps left over (two applications at half a krone each, a room of
+                # one krone): worked out by organisation, where no step passes a room.
+                org_of, org_names = _organisations(units, positions, orgs_in)
+                for u in dropped_units:
+                    outcome[units[u]] = None
+                grouped = _by_organisation(
+                    caps_of, weights, org_of, org_names, rooms, budget, step, threshold
+                )
 
-    else:
+    if grouped is not None:
         # Worked out by organisation: the same lists, from _fill_by_organisation.
         unit_amounts = grouped.amounts
         capped, dropped = grouped.capped, grouped.dropped

@@ -667,6 +667,9 @@ def _check_optimal_org(facts: Facts, d: Decision | None, r: Reason) -> None:
     assert needed > most - had, r
     assert ("officer" in r.code) == bool(officer), (r, officer)
     assert ("earlier" in r.code) == (earlier > 0), (r, earlier)
+    # Its amount alone above the maximum says only that; the plain code is recorded rounds'.
+    assert r.code.endswith("_alone") == (had == 0), (r, had)
+    assert r.code != "reason.optimal.per_applicant", r
     # Beside it, which of its applications the selection funds: when it funds any.
     funded = _rule_funded_of(facts, org)
     selected_said = bool(facts.codes(d.application_id) & {_SELECTED, f"{_SELECTED}_many"})
@@ -710,6 +713,17 @@ def _check_by_selection(facts: Facts, d: Decision | None, r: Reason) -> None:
         + (d.eligible_amount or 0)
     )
     assert r.params["total"] == total > most, (r, total)  # type: ignore[operator]
+    # What it had before the selection, each part said for what it is.
+    earlier = facts.prior.get(org, 0)
+    officer = facts.officer_ids.get(org, [])
+    assert ("earlier" in r.code) == (earlier > 0), (r, earlier)
+    assert ("officer" in r.code) == bool(officer), (r, officer)
+    if earlier:
+        assert r.params["earlier"] == earlier, r
+    if officer:
+        assert r.params["officer"] == officer, r
+        assert r.params["officer_count"] == len(officer), r
+        assert r.params["officer_amount"] == facts.officer_amount[org], r
 
 
 def _objective(facts: Facts) -> Fraction:
@@ -1163,6 +1177,7 @@ ORACLES: dict[str, Check] = {
     **dict.fromkeys(
         [
             "reason.optimal.per_applicant",
+            "reason.optimal.per_applicant_alone",
             "reason.optimal.per_applicant_earlier",
             *_officer_variants("reason.optimal.per_applicant"),
         ],
@@ -1170,7 +1185,14 @@ ORACLES: dict[str, Check] = {
     ),
     "reason.optimal.per_applicant_selected": _check_optimal_selected_of_org,
     "reason.optimal.per_applicant_selected_many": _check_optimal_selected_of_org,
-    "reason.optimal.per_applicant_by_selection": _check_by_selection,
+    **dict.fromkeys(
+        [
+            "reason.optimal.per_applicant_by_selection",
+            "reason.optimal.per_applicant_by_selection_earlier",
+            *_officer_variants("reason.optimal.per_applicant_by_selection"),
+        ],
+        _check_by_selection,
+    ),
     "note.optimal.proven": _check_proven,
     "note.optimal.not_proven": _check_unproven,
     "note.optimal.no_bound": _check_unproven,

@@ -39,6 +39,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given
 
 import tilskudd.rules
@@ -272,6 +273,7 @@ class Walk:
         self.waiting: list[str] = []  # left out for want of budget, in funding order
         self.remaining_at: dict[str, int] = {}  # the budget left when each one's turn came
         self.order: list[str] = []  # the funding order
+        self.rule_amount_at: dict[str, dict[str, int]] = {}  # what the rule had given each org
         self.working_rank: dict[str, int | None] = {}  # the rank the funding went by
 
     def mark(self, app_id: str, reason: Reason) -> None:
@@ -312,6 +314,7 @@ class Walk:
             org = app.organisation
             cut = self.one(app.id, lambda c: c in PER_APPLICANT_CODES | PER_APPLICANT_OFFICER_CODES)
             self.remaining_at[app.id] = books.remaining
+            self.rule_amount_at[app.id] = dict(books.rule_amount)
             if amount:
                 after, kind, already, room = books.room(org, amount)
                 if kind is None:
@@ -724,7 +727,14 @@ def check_notes(
                 # taken first": each needed more than that (its eligible amount, at most).
                 assert p["remaining"] == walk.remaining_at[first], (note, walk.remaining_at)
                 for i in unfunded:
-                    assert Expected(walk.apps[i], policy).amount > p["remaining"], (note, i)
+                    # Taken first: its caps, under what its organisation had left then.
+                    books = walk.books
+                    now = books.rule_amount
+                    books.rule_amount = walk.rule_amount_at[first]
+                    app = walk.apps[i]
+                    amount = books.room(app.organisation, Expected(app, policy).amount)[0]
+                    books.rule_amount = now
+                    assert amount > p["remaining"], (note, i, amount)
             else:
                 assert p["broken_by"] == "id", note
         elif code == "note.tie_at_reserve":
@@ -794,6 +804,79 @@ def test_every_lottery_reason_is_true(drawn: Round) -> None:
     apps, budget, policy, prior = drawn
     result = run(apps, budget, policy, prior)
     check_reasons_true(apps, budget, policy, prior, result)
+
+
+ORG = "974760673"
+
+
+def _one_organisation(
+    make_application: Callable[..., Application], officer: bool
+) -> list[Application]:
+    """Nine applications of 100 kr of one organisation, scored 9, 8, …; the officer funds the
+    best with 100 kr if ``officer``."""
+    apps = [
+        make_application(
+            id=f"S{i}", requested=100, total_cost=None, score=Decimal(10 - i), orgnr=ORG
+        )
+        for i in range(1, 10)
+    ]
+    if officer:
+        update = {"decision": "fund", "decision_amount": 100, "decision_reason": "styrets vedtak"}
+        apps[0] = apps[0].model_copy(update=update)
+    return apps
+
+
+# (officer's decision on the best, earlier rounds' awards, per_applicant_max) -> the codes of
+# the applications the maximum reaches (awards of 100 kr: one cut to 50 kr when the maximum
+# ends in 50, then those left out).
+MANY_CUT = [
+    (False, 0, 650, ("cap", "ineligible"), "in_round_many"),
+    (False, 100, 750, ("cap", "ineligible"), "earlier_and_round_many"),
+    (True, 0, 750, ("cap", "ineligible"), "officer_and_round"),
+    (True, 100, 850, ("cap", "ineligible"), "earlier_officer_and_round"),
+    (True, 0, 150, ("cap",), "officer"),
+    (True, 0, 100, ("ineligible",), "officer"),
+    (True, 100, 250, ("cap",), "earlier_officer"),
+    (True, 100, 200, ("ineligible",), "earlier_officer"),
+]
+
+
+@pytest.mark.parametrize("rule", ["ranked", "lottery"])
+@pytest.mark.parametrize(("officer", "earlier", "most", "kinds", "said"), MANY_CUT)
+def test_the_oracle_agrees_where_a_maximum_is_filled_by_many(
+    make_application: Callable[..., Application],
+    rule: str,
+    officer: bool,
+    earlier: int,
+    most: int,
+    kinds: tuple[str, ...],
+    said: str,
+) -> None:
+    """The reasons the drawn rounds seldom reach (past four of one organisation's awards, or
+    the officer's decisions beside this rule's), each checked by the oracle on a round made
+    to give it."""
+    apps = _one_organisation(make_application, officer)
+    policy = Policy(rule=rule, per_applicant_max=most, seed=7)  # type: ignore[arg-type]
+    prior = {ORG: earlier} if earlier else {}
+    result = run(apps, 10_000, policy, prior)
+    check_reasons_true(apps, 10_000, policy, prior, result)
+    codes = {r.code for d in result.decisions for r in d.reasons}
+    for kind in kinds:
+        assert f"reason.{kind}.per_applicant_{said}" in codes, codes
+
+
+def test_the_oracle_agrees_on_the_note_naming_the_first_ten_without_an_organisation(
+    make_application: Callable[..., Application],
+) -> None:
+    apps = [
+        make_application(id=f"S{i}", requested=100, score=Decimal(i % 3), orgnr=None)
+        for i in range(1, 13)
+    ]
+    apps[0] = apps[0].model_copy(update={"orgnr": ORG})
+    policy = Policy(per_applicant_max=1000)
+    result = run(apps, 500, policy, {})
+    check_reasons_true(apps, 500, policy, {}, result)
+    assert "note.per_applicant_unknown_many" in {n.code for n in result.notes}
 
 
 ORACLE_CODES = (

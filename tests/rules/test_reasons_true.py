@@ -36,6 +36,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
+from itertools import permutations
 from pathlib import Path
 from typing import Any
 
@@ -763,6 +764,57 @@ def check_notes(
             raise AssertionError(f"no check for {code}: {note}")
 
 
+DECIDED_BY_ORDER = frozenset({"note.tie_at_line", "note.tie_per_applicant"})
+"""Tie notes that say the id order decided: another order of the tie's ids gives other awards."""
+
+ORDERS_TRIED = 4  # ties of up to this many members are re-run in every order (at most 23)
+
+
+def awards_in_order(
+    apps: Sequence[Application],
+    budget: int,
+    policy: Policy,
+    prior: Mapping[str, int],
+    ids: Sequence[str],
+    order: Sequence[str],
+) -> dict[str, int]:
+    """The awards by application when the tie ``ids`` is taken in ``order`` instead: each
+    member takes the id of the place it moves to (``order[k]`` gets ``ids[k]``), as if the ids
+    had been given so."""
+    new_id = dict(zip(order, ids, strict=True))
+    old_id = {v: k for k, v in new_id.items()}
+    moved = [a.model_copy(update={"id": new_id[a.id]}) if a.id in new_id else a for a in apps]
+    result = run(moved, budget, policy, prior)
+    return {old_id.get(d.application_id, d.application_id): d.amount for d in result.decisions}
+
+
+def check_orders(
+    apps: Sequence[Application],
+    budget: int,
+    policy: Policy,
+    prior: Mapping[str, int],
+    result: Allocation,
+) -> None:
+    """README: "A note says that the id order decided a tie only when another order of those
+    ids would have decided it otherwise"; and one saying "the order among them did not
+    decide" is true in every order."""
+    awards = {d.application_id: d.amount for d in result.decisions}
+    for note in result.notes:
+        if note.code not in DECIDED_BY_ORDER | {"note.tie_at_line_not_by_order"}:
+            continue
+        ids = _as_list(note.params["ids"])
+        if len(ids) > ORDERS_TRIED:
+            continue
+        others = [list(o) for o in permutations(ids) if list(o) != ids]
+        changed = [
+            o for o in others if awards_in_order(apps, budget, policy, prior, ids, o) != awards
+        ]
+        if note.code in DECIDED_BY_ORDER:
+            assert changed, (note, awards)
+        else:
+            assert not changed, (note, changed[0], awards)
+
+
 def check_reasons_true(
     apps: Sequence[Application],
     budget: int,
@@ -788,6 +840,7 @@ def check_reasons_true(
     for d in result.decisions:
         for i, r in enumerate(d.reasons):
             assert (d.application_id, i) in walk.checked, (d.application_id, r)
+    check_orders(apps, budget, policy, prior, result)
 
 
 @HUNT

@@ -86,6 +86,7 @@ LEFT_FOR_BUDGET = frozenset(
     {
         "reason.budget.exhausted",
         "reason.line.stopped",
+        "reason.lottery.line_stopped",
         "reason.line.partial_below_min",
         "reason.line.partial_rounded_below_min",
     }

@@ -61,7 +61,9 @@ BELOW_MIN_CODES = frozenset(
     {"reason.line.partial_below_min", "reason.line.partial_rounded_below_min"}
 )
 
-LEFT_OUT_FOR_BUDGET = frozenset({"reason.budget.exhausted", "reason.line.stopped"})
+LINE_CODES = frozenset({"reason.line.stopped", "reason.lottery.line_stopped"})
+
+LEFT_OUT_FOR_BUDGET = frozenset({"reason.budget.exhausted"}) | LINE_CODES
 
 SHOWN_IDS = 10  # README: the notes on missing costs and organisations name the first ten
 NAMED = 3  # README: past four, a per_applicant_max reason names the first three
@@ -274,6 +276,7 @@ class Walk:
         self.waiting: list[str] = []  # left out for want of budget, in funding order
         self.remaining_at: dict[str, int] = {}  # the budget left when each one's turn came
         self.order: list[str] = []  # the funding order
+        self.drawn: list[str] = []  # the lottery's draw
         self.rule_amount_at: dict[str, dict[str, int]] = {}  # what the rule had given each org
         self.working_rank: dict[str, int | None] = {}  # the rank the funding went by
 
@@ -299,6 +302,8 @@ class Walk:
         line_drawn = False  # under stop and partial, at the first that did not fit
         tie_rank: int | None = None  # stop: the line's rank, whose ties are still tried
         line_shown: int | None = None
+        line_at: str | None = None  # the application the line fell at
+        line_position = 0  # its number in the draw (lottery)
         for entry in order:
             app = entry.application
             d = self.decided[app.id]
@@ -337,14 +342,20 @@ class Walk:
             full = self.one(app.id, lambda c: c == "reason.funded.full")
             partial = self.one(app.id, lambda c: c == "reason.funded.partial")
             exhausted = self.one(app.id, lambda c: c == "reason.budget.exhausted")
-            line = self.one(app.id, lambda c: c == "reason.line.stopped")
+            line = self.one(app.id, lambda c: c in LINE_CODES)
             below_min = self.one(app.id, lambda c: c in BELOW_MIN_CODES)
             said_outcome = [r for r in (full, partial, exhausted, line) if r is not None]
             assert len(said_outcome) == 1, (app.id, d.reasons)
             if stopped:
                 # "Below the funding line, which fell at rank N": it was, and N is the line's.
+                # Under the lottery, for one of the band below a line that fell in the band:
+                # "… which fell at number N in the draw" (the draw, not the ranks, ordered them).
                 assert line is not None, (app.id, d.reasons)
-                assert line.params == {"line_rank": line_shown}, (line, line_shown)
+                if app.id in self.drawn and line_at in self.drawn:
+                    want = ("reason.lottery.line_stopped", {"line_position": line_position})
+                else:
+                    want = ("reason.line.stopped", {"line_rank": line_shown})
+                assert (line.code, line.params) == want, (line, want)
                 assert d.amount == 0, d
                 self.mark(app.id, line)
                 self.waiting.append(app.id)
@@ -405,6 +416,9 @@ class Walk:
             if policy.at_line != "skip":
                 line_drawn = True
                 line_shown = self.shown[app.id]
+                if line_at is None:
+                    line_at = app.id
+                    line_position = self.drawn.index(app.id) + 1 if app.id in self.drawn else 0
                 if policy.at_line == "stop" and line_between_ranks:
                     tie_rank = entry.rank
 
@@ -618,7 +632,11 @@ def check_lottery(
         assert notes["note.lottery.method"].params == {}
     for app in ruled:
         d = walk.decided[app.id]
-        said = [r for r in d.reasons if r.code.startswith("reason.lottery.")]
+        said = [
+            r
+            for r in d.reasons
+            if r.code.startswith("reason.lottery.") and r.code not in LINE_CODES
+        ]
         if line_score is None:
             assert not said, d
             continue
@@ -830,6 +848,7 @@ def check_reasons_true(
         order, line_score, low, high, drawn = lottery_order(
             ruled, walk.books.remaining, policy, walk.books
         )
+        walk.drawn = drawn
         walk.walk(order, line_between_ranks=False)
         check_lottery(walk, result, policy, line_score, low, high, drawn, ruled)
     else:
@@ -942,6 +961,7 @@ ORACLE_CODES = (
         "reason.funded.partial",
         "reason.budget.exhausted",
         "reason.line.stopped",
+        "reason.lottery.line_stopped",
         "reason.reserve.position",
         "reason.lottery.drawn",
         "reason.lottery.not_drawn",

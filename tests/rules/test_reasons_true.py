@@ -722,6 +722,17 @@ def check_notes(
             by_id = {a.id: a for a in apps}
             assert {by_id[i].rank for i in ids} == {p["rank"]}, note
             assert sorted(ids) == sorted(a.id for a in ruled if a.rank == p["rank"]), note
+            # "the tie-break (columns) took them in this order, with = between those it left
+            # equal": the funding order, those of one working rank joined.
+            places: dict[int | None, list[str]] = {}
+            for i in walk.order:
+                if i in ids:
+                    places.setdefault(walk.working_rank[i], []).append(i)
+            assert ids == [i for i in walk.order if i in ids], note
+            assert p["order"] == [" = ".join(place) for place in places.values()], note
+            assert len(places) > 1, note
+            for tie_break in policy.tie_break:
+                assert tie_break.column in str(p["columns"]), note
         elif code in ("note.tie_at_line", "note.tie_at_line_not_by_order"):
             ids = _as_list(p["ids"])
             assert p["count"] == len(ids) > 1, note

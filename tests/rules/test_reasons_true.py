@@ -55,8 +55,6 @@ from tilskudd.rules.common import (
 
 from .test_combinations import HUNT, Round, rounds, run
 
-FUNDED = (Status.FUNDED, Status.PARTLY_FUNDED)
-
 BELOW_MIN_CODES = frozenset(
     {"reason.line.partial_below_min", "reason.line.partial_rounded_below_min"}
 )
@@ -465,12 +463,7 @@ def shown_ranks(apps: Sequence[Application], policy: Policy) -> dict[str, int | 
 
 
 def check_overrides(
-    apps: Sequence[Application],
-    budget: int,
-    policy: Policy,
-    prior: Mapping[str, int],
-    result: Allocation,
-    walk: Walk,
+    apps: Sequence[Application], policy: Policy, prior: Mapping[str, int], walk: Walk
 ) -> int:
     """The officer's decisions: each reason's amount, text, position and what it passes;
     returns how many the officer put on the reserve list."""
@@ -854,7 +847,7 @@ def check_reasons_true(
     """Every reason and note of a ``ranked`` or ``lottery`` result says what is so."""
     ruled = [a for a in apps if a.decision is None]
     walk = Walk(apps, budget, policy, prior, result, shown_ranks(apps, policy))
-    officer_reserves = check_overrides(apps, budget, policy, prior, result, walk)
+    officer_reserves = check_overrides(apps, policy, prior, walk)
     if policy.rule == "lottery":
         order, line_score, low, high, drawn = lottery_order(
             ruled, walk.books.remaining, policy, walk.books

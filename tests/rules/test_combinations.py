@@ -83,7 +83,13 @@ RESERVE_CODES = frozenset({"reason.reserve.position", "reason.override.reserve"}
 """The reasons that give an application's number on the reserve list."""
 
 LEFT_FOR_BUDGET = frozenset(
-    {"reason.budget.exhausted", "reason.line.stopped", "reason.line.partial_below_min"}
+    {
+        "reason.budget.exhausted",
+        "reason.line.stopped",
+        "reason.lottery.line_stopped",
+        "reason.line.partial_below_min",
+        "reason.line.partial_rounded_below_min",
+    }
 )
 """The reasons of an eligible application left out for want of budget (or below the line)."""
 

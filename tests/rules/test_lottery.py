@@ -502,3 +502,36 @@ def test_a_draw_says_how_it_was_drawn(line_round: list[Application]) -> None:
     codes = [n.code for n in result.notes]
     assert codes[:2] == ["note.lottery.draw", "note.lottery.method"]
     assert note(result, "note.lottery.method").params == {}
+
+
+def test_a_stop_line_in_the_band_is_said_by_its_place_in_the_draw(
+    make_application: MakeApp,
+) -> None:
+    # With seed 0 the band (B 7, D 6.9, C 6.8) is drawn B, C, D: C (rank 4) does not fit and
+    # the line falls there. D, rank 3, was told "Below the funding line, which fell at rank 4":
+    # untrue of its rank. It is below the line in the draw: the line fell at number 2 there.
+    apps = [
+        make_application(id=i, requested=100, total_cost=None, score=Decimal(s), orgnr=None)
+        for i, s in (("A", "9"), ("B", "7"), ("C", "6.8"), ("D", "6.9"))
+    ]
+    policy = Policy(rule="lottery", seed=0, lottery_band=Decimal("0.5"), at_line="stop")
+    result = allocate(apps, 250, policy)
+    assert note(result, "note.lottery.draw").params["ids"] == ["B", "C", "D"]
+    d = result.by_id()["D"]
+    assert (d.rank, d.amount) == (3, 0)
+    assert [r.code for r in d.reasons] == [
+        "reason.lottery.not_drawn",
+        "reason.lottery.line_stopped",
+    ]
+    assert d.reasons[1].params == {"line_position": 2}
+    # Below the band the line is below every rank of the band: the rank says it.
+    low = make_application(id="E", requested=10, total_cost=None, score=Decimal(1), orgnr=None)
+    result = allocate([*apps, low], 250, policy)
+    e = result.by_id()["E"]
+    assert [(r.code, r.params) for r in e.reasons] == [
+        (
+            "reason.lottery.below_band",
+            {"score": Decimal(1), "low": Decimal("6.4"), "high": Decimal("7.4")},
+        ),
+        ("reason.line.stopped", {"line_rank": 4}),
+    ]

@@ -333,6 +333,42 @@ def test_partial_gives_what_is_left_when_it_is_exactly_min_award(make_applicatio
     assert result.unallocated == 39_999
 
 
+def test_partial_below_min_names_what_was_left_not_what_rounding_leaves(
+    make_application: MakeApp,
+) -> None:
+    # 1 krone is left for B under round_to 7: rounded down it is 0, so no partial award. The
+    # reason said "The 0 kr left is too little for a partial award (minimum 0 kr)" beside "1 kr
+    # was left"; it says what was left and that rounding down to the step left nothing.
+    apps = [
+        make_application(id=i, requested=r, score=Decimal(s), total_cost=None, orgnr=None)
+        for i, r, s in (("A", 7, 2), ("B", 7, 1))
+    ]
+    result = allocate(apps, 8, Policy(at_line="partial", round_to=7))
+    b = result.by_id()["B"]
+    assert (b.status, b.amount) == (N, 0)
+    assert b.reasons[0] == Reason(BUDGET_EXHAUSTED, {"rank": 2, "remaining": 1, "needed": 7})
+    assert b.reasons[1] == Reason(
+        "reason.line.partial_rounded_below_min",
+        {"remaining": 1, "step": 7, "amount": 0, "min_award": 0},
+    )
+
+
+def test_partial_below_min_after_rounding_says_both_amounts(make_application: MakeApp) -> None:
+    # 120 600 kr left is above min_award 120 500, but on the 25 000 grid it is 100 000: below.
+    apps = [
+        make_application(id=i, requested=r, score=Decimal(s), total_cost=None, orgnr=None)
+        for i, r, s in (("A", 200_000, 2), ("B", 200_000, 1))
+    ]
+    policy = Policy(at_line="partial", round_to=25_000, min_award=120_500)
+    result = allocate(apps, 320_600, policy)
+    b = result.by_id()["B"]
+    assert (b.status, b.amount) == (N, 0)
+    assert b.reasons[1] == Reason(
+        "reason.line.partial_rounded_below_min",
+        {"remaining": 120_600, "step": 25_000, "amount": 100_000, "min_award": 120_500},
+    )
+
+
 def test_a_tie_member_cut_by_per_applicant_max_that_no_order_funds_is_not_by_order(
     make_application: MakeApp,
 ) -> None:
@@ -499,7 +535,9 @@ def test_partial_rounds_down_and_respects_min_award(round5: list[Application]) -
     s3 = strict.by_id()["S3"]
     assert (s3.status, s3.amount) == (N, 0)
     assert codes(s3) == [BUDGET_EXHAUSTED, "reason.line.partial_below_min"]
-    assert s3.reasons[1].params == {"remaining": 50_000, "min_award": 60_000}
+    # What was left is the 50 500 kr the budget reason names, not 50 000: too little either way.
+    assert s3.reasons[0].params["remaining"] == 50_500
+    assert s3.reasons[1].params == {"remaining": 50_500, "min_award": 60_000}
     # The line still stops there: S5 would have fitted.
     assert strict.by_id()["S5"].status is N
     assert strict.unallocated == 50_500

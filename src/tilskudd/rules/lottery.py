@@ -21,7 +21,10 @@ apart are drawn by lot.
    below the band in rank order. With ``at_line = "skip"`` (the default) each application in the
    band is funded with its eligible amount while it fits and skipped when it does not; the reserve
    list is taken from the rest in draw order. Below the band only what the ranked rule would give
-   there anyway (with ``skip``, a small application that still fits) is funded.
+   there anyway (with ``skip``, a small application that still fits) is funded. A ``stop`` or
+   ``partial`` line that falls in the band falls in the draw's order: the band's applications
+   below it say where (``reason.lottery.line_stopped``, its number in the draw), as one of
+   them may rank above the application it fell at.
 
 The seed: ``policy.seed`` is required (:class:`~tilskudd.errors.PolicyError` without one); the
 command line makes one with :func:`new_seed` and prints it. The result records it
@@ -152,6 +155,7 @@ def allocate_lottery(
     )
     by_position = dict(zip(order, decided, strict=True))
     position_in_draw = {app_id: p for p, app_id in enumerate(drawn_ids, start=1)}
+    line_stopped = _line_in_draw(order, decided, band, policy, position_in_draw, entries)
     decisions: list[Decision] = []
     for k, entry in enumerate(entries):
         decision = by_position[k]
@@ -161,6 +165,13 @@ def allocate_lottery(
         if line is not None and (k in band or decision.eligible_amount):
             assert app.score is not None
             if k in band:
+                if line_stopped is not None:
+                    decision = decision._replace(
+                        reasons=tuple(
+                            line_stopped if r.code == "reason.line.stopped" else r
+                            for r in decision.reasons
+                        )
+                    )
                 code = "reason.lottery.drawn" if decision.amount else "reason.lottery.not_drawn"
                 reason = make_reason(
                     code,
@@ -227,6 +238,32 @@ def allocate_lottery(
         )
     notes.extend(tie_notes)
     return build_allocation("lottery", policy, budget, decisions, notes, seed=seed)
+
+
+def _line_in_draw(
+    order: Sequence[int],
+    decided: Sequence[Decision],
+    band: set[int],
+    policy: Policy,
+    position_in_draw: Mapping[str, int],
+    entries: Sequence[RankedEntry],
+) -> Reason | None:
+    """``reason.lottery.line_stopped`` for the band's applications below a ``stop`` or
+    ``partial`` line that fell in the band, or ``None``. The line fell in the draw's order, not
+    the ranks': one of the band ranked above the application the line fell at is below it in
+    the draw, so "the line fell at rank N" would not be true of it; its place in the draw is."""
+    if policy.at_line == "skip":
+        return None
+    line_codes = ("reason.budget.exhausted", "reason.funded.partial")
+    for k, decision in zip(order, decided, strict=True):
+        if any(r.code in line_codes for r in decision.reasons):
+            if k not in band:
+                return None
+            app_id = entries[k].application.id
+            return make_reason(
+                "reason.lottery.line_stopped", line_position=position_in_draw[app_id]
+            )
+    return None
 
 
 class _Drawn(NamedTuple):

@@ -15,6 +15,10 @@ decides:
   them among themselves (otherwise an id would decide, unseen, which of two equals is cut off).
 - ``partial``: it receives what is left, rounded down to ``round_to`` (``reason.funded.partial``),
   if that is at least ``min_award`` and more than 0; then the line stops as with ``stop``.
+  Otherwise it is not funded (``reason.budget.exhausted``), with ``reason.line.
+  partial_below_min`` when what is left is below ``min_award`` (or nothing), or
+  ``reason.line.partial_rounded_below_min`` when only the rounding down takes it below (both
+  name what was left, as the budget reason does).
   Exactly one application can be partly funded, and it is the marginal one.
 
 Then the reserve list: the first ``policy.reserve`` applications, in rank order, that were eligible
@@ -438,11 +442,7 @@ def fund_pass(
                 params = {"rank": rank, "remaining": remaining, "needed": amount}
                 outcome[k] = new(Reason, (exhausted, params))
                 if at_line == "partial":
-                    after.setdefault(k, []).append(
-                        make_reason(
-                            "reason.line.partial_below_min", remaining=part, min_award=min_award
-                        )
-                    )
+                    after.setdefault(k, []).append(_below_min(remaining, part, step, min_award))
                 outcomes[k] = "unfunded"
                 waiting.append(k)
             if at_line != "skip":
@@ -580,6 +580,23 @@ def fund_pass(
         )
     notes += org_notes
     return decisions, relabel_notes(notes, labels)
+
+
+def _below_min(remaining: int, part: int, step: int, min_award: int) -> Reason:
+    """Why the application at a ``partial`` line got nothing: the ``remaining`` left is below
+    ``min_award`` (or nothing), or it is not, but rounded down to ``step`` it is (``part``).
+    The amount named is what was left, as ``reason.budget.exhausted`` beside it says."""
+    if remaining < min_award or remaining == 0:
+        return make_reason(
+            "reason.line.partial_below_min", remaining=remaining, min_award=min_award
+        )
+    return make_reason(
+        "reason.line.partial_rounded_below_min",
+        remaining=remaining,
+        step=step,
+        amount=part,
+        min_award=min_award,
+    )
 
 
 ORDERS_TRIED = 5

@@ -246,7 +246,9 @@ def check_per_applicant(
     elif earlier:
         assert reason.code == base + "_earlier", reason
     else:
-        assert reason.code == base, reason
+        # Nothing filled it: its amount alone is above the maximum, and the reason says only
+        # that (a tie's award counted as the organisation's keeps the plain code).
+        assert reason.code == (base + "_alone" if already == 0 else base), reason
     if earlier:
         assert p["earlier"] == earlier, reason
     else:
@@ -1012,6 +1014,8 @@ NOT_HERE = {
     # Other rules' reasons that overrides.py says again with the officer's decisions.
     "reason.optimal.per_applicant",
     "reason.optimal.per_applicant_earlier",
+    "reason.optimal.per_applicant_by_selection",
+    "reason.optimal.per_applicant_by_selection_earlier",
     "reason.proportional.per_applicant",
     "reason.proportional.per_applicant_alone",
 }

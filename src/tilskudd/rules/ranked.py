@@ -74,7 +74,7 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import accumulate, permutations
+from itertools import accumulate, compress, permutations
 from math import factorial
 from typing import TypedDict, Unpack, cast
 
@@ -499,7 +499,7 @@ def fund_pass(
     def later() -> _Later:
         if not later_cache:  # built once, and only for a round with a tie to look at
             skip = (lambda j: in_order[j].id in reserved) if reserved else None
-            later_cache.append(_Later(amounts, orgs, skip, budget))
+            later_cache.append(_Later(amounts, funded_of, skip, budget))
         return later_cache[0]
 
     def first_amount(k: int, start: int) -> int:
@@ -1003,47 +1003,45 @@ class _Later:
     """What the funding pass gave from each position on, in all and per organisation, counting
     only the awards made in the pass's order (not those funded first for a quota's minimum,
     which came before everything): what the budget and an organisation had left when a
-    position's turn came."""
+    position's turn came. ``funded_of``: each organisation's positions with an award (the
+    pass's own lists, in any order)."""
 
-    __slots__ = ("after", "by_org", "spent")
+    __slots__ = ("after", "at", "by_org", "funded_of", "given", "spent")
 
     def __init__(
         self,
         amounts: Sequence[int],
-        orgs: Sequence[str | None],
+        funded_of: Mapping[str, Sequence[int]],
         first: Callable[[int], bool] | None,
         budget: int,
     ) -> None:
-        given = (
-            list(amounts)
-            if first is None
-            else [0 if first(j) else a for j, a in enumerate(amounts)]
+        self.given = given = (
+            amounts if first is None else [0 if first(j) else a for j, a in enumerate(amounts)]
         )
-        # ``after[k]``: the awards at positions k and later (the list is reversed back).
-        self.after = [*reversed(list(accumulate(reversed(given)))), 0]
+        # Only the positions with an award count (a few in a large round): ``at``, and
+        # ``after[i]``, the awards at ``at[i]`` and later (the list is reversed back).
+        self.at = at = list(compress(range(len(given)), given))
+        self.after = [*reversed(list(accumulate(reversed([given[j] for j in at])))), 0]
         self.spent = budget - sum(amounts)
+        self.funded_of = funded_of
+        # Organisation -> its positions with an award in order, and the awards from each on:
+        # made for an organisation when first asked (a few of a large round's thousands).
         self.by_org: dict[str, tuple[list[int], list[int]]] = {}
-        if orgs:
-            for j, amount in enumerate(given):
-                if amount and (org := orgs[j]) is not None:
-                    at, sums = self.by_org.setdefault(org, ([], []))
-                    at.append(j)
-                    sums.append(amount)
-            for _, sums in self.by_org.values():
-                sums[:] = [*reversed(list(accumulate(reversed(sums))))]
 
     def left_at(self, k: int) -> int:
         """What the budget had left when position ``k``'s turn came."""
-        return self.spent + self.after[k]
+        return self.spent + self.after[bisect_left(self.at, k)]
 
     def org_from(self, org: str, k: int) -> int:
         """What ``org``'s applications at position ``k`` and later were given."""
         entry = self.by_org.get(org)
         if entry is None:
-            return 0
+            at = sorted(self.funded_of.get(org, ()))
+            given = self.given
+            sums = [*reversed(list(accumulate(given[j] for j in reversed(at)))), 0]
+            entry = self.by_org[org] = (at, sums)
         at, sums = entry
-        i = bisect_left(at, k)
-        return sums[i] if i < len(at) else 0
+        return sums[bisect_left(at, k)]
 
 
 def _award_if_first(amount: int, left: int, policy: Policy) -> int:

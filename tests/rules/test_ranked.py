@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from tilskudd.errors import PolicyError, QuotaError, QuotaUnmetError
 from tilskudd.models import Allocation, Application, Decision, Policy, Quota, Reason, Status
 from tilskudd.rules import allocate
-from tilskudd.rules.common import PER_APPLICANT_CODES
-from tilskudd.rules.ranked import ORDERS_TRIED, _Later, allocate_ranked
+from tilskudd.rules.common import PER_APPLICANT_CODES, Caps, RankFields, ranking
+from tilskudd.rules.ranked import ORDERS_TRIED, _Later, allocate_ranked, fund_pass
 from tilskudd.wording import note_text
 
 from .rounds import org_round
@@ -1058,3 +1058,19 @@ def test_what_was_left_from_a_position_is_summed_from_the_awards_after_it(
             for org in "ABCD":
                 expected = sum(a for j, a in enumerate(given_) if j >= k and rows[j][1] == org)
                 assert later.org_from(org, k) == expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.data())
+def test_funding_with_eligibility_found_beforehand_decides_the_same(data: st.DataObject) -> None:
+    apps = data.draw(applications(scored=data.draw(st.booleans())))
+    policy = data.draw(policies("ranked"))
+    budget = data.draw(budgets(apps))
+    # allocate_ranked reads eligibility and the ranking's fields in one pass and hands the
+    # eligibility to the funding pass; the pass working it out itself decides the same.
+    ranked = ranking(apps, policy)
+    alone = fund_pass(apps, ranked, budget, policy)
+    fields = RankFields([], [], [])
+    found = Caps(policy).eligible_all(apps, ranked=fields)
+    assert ranking(apps, policy, fields=fields) == ranked
+    assert fund_pass(apps, ranked, budget, policy, found=found) == alone

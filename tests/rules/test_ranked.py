@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import random
 from collections.abc import Callable
 from decimal import Decimal
 from typing import cast
@@ -14,8 +15,8 @@ from hypothesis import strategies as st
 from tilskudd.errors import PolicyError, QuotaError, QuotaUnmetError
 from tilskudd.models import Allocation, Application, Decision, Policy, Quota, Reason, Status
 from tilskudd.rules import allocate
-from tilskudd.rules.common import PER_APPLICANT_CODES
-from tilskudd.rules.ranked import ORDERS_TRIED, allocate_ranked
+from tilskudd.rules.common import PER_APPLICANT_CODES, Caps, RankFields, ranking
+from tilskudd.rules.ranked import ORDERS_TRIED, _Later, allocate_ranked, fund_pass
 from tilskudd.wording import note_text
 
 from .rounds import org_round
@@ -1024,3 +1025,52 @@ def test_a_tie_whose_partial_award_took_its_organisations_room_is_noted(
     swapped = [a.model_copy(update={"id": swap[a.id]}) for a in apps]
     again = allocate(swapped, 297, policy).decisions
     assert {swap[d.application_id]: d.amount for d in again} == {"S1": 0, "S2": 297}
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from([0, 0, 1_000, 2_500, 7_000]), st.sampled_from("ABC"), st.booleans()
+        ),
+        max_size=30,
+    ),
+    st.randoms(use_true_random=False),
+)
+def test_what_was_left_from_a_position_is_summed_from_the_awards_after_it(
+    rows: list[tuple[int, str, bool]], rng: random.Random
+) -> None:
+    # _Later answers from the positions with an award only, and from each organisation's
+    # awards as the funding pass listed them (in its own order): the same as summing every
+    # position from k on.
+    amounts = [amount for amount, _, _ in rows]
+    first = {j for j, (_, _, early) in enumerate(rows) if early}
+    funded_of: dict[str, list[int]] = {}
+    for j in rng.sample(range(len(rows)), len(rows)):
+        if amounts[j]:
+            funded_of.setdefault(rows[j][1], []).append(j)
+    budget = sum(amounts) + 5_000
+    for skip in (None, first.__contains__):
+        given_ = [0 if skip is not None and skip(j) else a for j, a in enumerate(amounts)]
+        later = _Later(amounts, funded_of, skip, budget)
+        for k in range(len(rows) + 1):
+            assert later.left_at(k) == budget - sum(amounts) + sum(given_[k:])
+            for org in "ABCD":
+                expected = sum(a for j, a in enumerate(given_) if j >= k and rows[j][1] == org)
+                assert later.org_from(org, k) == expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.data())
+def test_funding_with_eligibility_found_beforehand_decides_the_same(data: st.DataObject) -> None:
+    apps = data.draw(applications(scored=data.draw(st.booleans())))
+    policy = data.draw(policies("ranked"))
+    budget = data.draw(budgets(apps))
+    # allocate_ranked reads eligibility and the ranking's fields in one pass and hands the
+    # eligibility to the funding pass; the pass working it out itself decides the same.
+    ranked = ranking(apps, policy)
+    alone = fund_pass(apps, ranked, budget, policy)
+    fields = RankFields([], [], [])
+    found = Caps(policy).eligible_all(apps, ranked=fields)
+    assert ranking(apps, policy, fields=fields) == ranked
+    assert fund_pass(apps, ranked, budget, policy, found=found) == alone

@@ -74,7 +74,7 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import accumulate, permutations
+from itertools import accumulate, compress, permutations
 from math import factorial
 from typing import TypedDict, Unpack, cast
 
@@ -92,8 +92,10 @@ from tilskudd.rules.common import (
     PER_APPLICANT_NAMED,
     ApplicantTotals,
     Caps,
+    Eligibility,
     Outcome,
     RankedEntry,
+    RankFields,
     Ranking,
     build_allocation,
     decisions_by_position,
@@ -138,7 +140,15 @@ def allocate_ranked(
     """
     check_rule_policy(applications, policy)
     apps = list(applications)
-    ranked = ranking(apps, policy)
+    found: Eligibility | None = None
+    if policy.quotas:
+        ranked = ranking(apps, policy)
+    else:
+        # One pass over the applications reads what eligibility and the ranking need. (A quota
+        # round may fund twice over the same lists, and eligibility is not shared there.)
+        fields = RankFields([], [], [])
+        found = Caps(policy).eligible_all(apps, ranked=fields)
+        ranked = ranking(apps, policy, fields=fields)
     quotas = None
     eligible: list[int] = []  # by position: the most each could get (quota rounds only)
     if policy.quotas:
@@ -160,6 +170,7 @@ def allocate_ranked(
         quotas=quotas,
         position_of=position_of,
         labels=labels,
+        found=found,
     )
     if quotas is not None:
         quotas.check_met("ranked", decisions)
@@ -244,6 +255,7 @@ class PassOptions(TypedDict, total=False):
     line_between_ranks: bool
     position_of: Sequence[int] | None
     labels: Mapping[int, int] | None
+    found: Eligibility | None
 
 
 def fund(
@@ -282,6 +294,7 @@ def fund_pass(
     line_between_ranks: bool = True,
     position_of: Sequence[int] | None = None,
     labels: Mapping[int, int] | None = None,
+    found: Eligibility | None = None,
 ) -> tuple[list[Decision], list[Reason]]:
     """Fund ``applications`` in the order ``order`` gives, as the ``ranked`` rule does.
 
@@ -296,6 +309,8 @@ def fund_pass(
     has it.
     ``labels``: the rank numbers to show for ``order``'s (the ranks the officer gave,
     :func:`~tilskudd.rules.common.given_rank_labels`); the funding itself goes by ``order``'s.
+    ``found``: :meth:`~tilskudd.rules.common.Caps.eligible_all` of ``applications``, if the
+    caller has it (the pass takes it over: the reasons of some applications are extended).
 
     How it is laid out, for speed at 100 000 applications, where reading Python objects in rank
     order (one cache miss each) costs more than the arithmetic (docs/benchmarks.md): eligibility
@@ -319,7 +334,8 @@ def fund_pass(
     exhausted = "reason.budget.exhausted"
     funded = Status.FUNDED
 
-    found = Caps(policy).eligible_all(applications)
+    if found is None:
+        found = Caps(policy).eligible_all(applications)
     eligible_in, orgs_in = found.amounts, found.orgnrs
     # By position from here on. Through an array of machine integers, reading in rank order
     # touches no Python object.
@@ -499,7 +515,7 @@ def fund_pass(
     def later() -> _Later:
         if not later_cache:  # built once, and only for a round with a tie to look at
             skip = (lambda j: in_order[j].id in reserved) if reserved else None
-            later_cache.append(_Later(amounts, orgs, skip, budget))
+            later_cache.append(_Later(amounts, funded_of, skip, budget))
         return later_cache[0]
 
     def first_amount(k: int, start: int) -> int:
@@ -1003,47 +1019,45 @@ class _Later:
     """What the funding pass gave from each position on, in all and per organisation, counting
     only the awards made in the pass's order (not those funded first for a quota's minimum,
     which came before everything): what the budget and an organisation had left when a
-    position's turn came."""
+    position's turn came. ``funded_of``: each organisation's positions with an award (the
+    pass's own lists, in any order)."""
 
-    __slots__ = ("after", "by_org", "spent")
+    __slots__ = ("after", "at", "by_org", "funded_of", "given", "spent")
 
     def __init__(
         self,
         amounts: Sequence[int],
-        orgs: Sequence[str | None],
+        funded_of: Mapping[str, Sequence[int]],
         first: Callable[[int], bool] | None,
         budget: int,
     ) -> None:
-        given = (
-            list(amounts)
-            if first is None
-            else [0 if first(j) else a for j, a in enumerate(amounts)]
+        self.given = given = (
+            amounts if first is None else [0 if first(j) else a for j, a in enumerate(amounts)]
         )
-        # ``after[k]``: the awards at positions k and later (the list is reversed back).
-        self.after = [*reversed(list(accumulate(reversed(given)))), 0]
+        # Only the positions with an award count (a few in a large round): ``at``, and
+        # ``after[i]``, the awards at ``at[i]`` and later (the list is reversed back).
+        self.at = at = list(compress(range(len(given)), given))
+        self.after = [*reversed(list(accumulate(reversed([given[j] for j in at])))), 0]
         self.spent = budget - sum(amounts)
+        self.funded_of = funded_of
+        # Organisation -> its positions with an award in order, and the awards from each on:
+        # made for an organisation when first asked (a few of a large round's thousands).
         self.by_org: dict[str, tuple[list[int], list[int]]] = {}
-        if orgs:
-            for j, amount in enumerate(given):
-                if amount and (org := orgs[j]) is not None:
-                    at, sums = self.by_org.setdefault(org, ([], []))
-                    at.append(j)
-                    sums.append(amount)
-            for _, sums in self.by_org.values():
-                sums[:] = [*reversed(list(accumulate(reversed(sums))))]
 
     def left_at(self, k: int) -> int:
         """What the budget had left when position ``k``'s turn came."""
-        return self.spent + self.after[k]
+        return self.spent + self.after[bisect_left(self.at, k)]
 
     def org_from(self, org: str, k: int) -> int:
         """What ``org``'s applications at position ``k`` and later were given."""
         entry = self.by_org.get(org)
         if entry is None:
-            return 0
+            at = sorted(self.funded_of.get(org, ()))
+            given = self.given
+            sums = [*reversed(list(accumulate(given[j] for j in reversed(at)))), 0]
+            entry = self.by_org[org] = (at, sums)
         at, sums = entry
-        i = bisect_left(at, k)
-        return sums[i] if i < len(at) else 0
+        return sums[bisect_left(at, k)]
 
 
 def _award_if_first(amount: int, left: int, policy: Policy) -> int:

@@ -138,14 +138,15 @@ def test_a_band_of_one_score_reads_as_that_score(line_round: list[Application]) 
     order = draw_order(1, ["B", "C", "D"])
     draw = note(result, "note.lottery.draw")
     assert reason_text(draw, "nb") == (
-        "Loddtrekning med startverdi 1: finansieringsgrensen gikk ved poengsum 4, og søknadene "
-        "i loddtrekningsbåndet (poengsum 4; 3 i alt) ble trukket i denne rekkefølgen: "
+        "Loddtrekning med startverdi 1: i poengrekkefølge, før trekningen, gikk "
+        "finansieringsgrensen ved poengsum 4, og søknadene i loddtrekningsbåndet (poengsum 4; "
+        "3 i alt) ble trukket i denne rekkefølgen: "
         f"{order[0]}, {order[1]} og {order[2]}"
     )
     assert reason_text(draw, "en") == (
-        "Lottery with seed 1: the funding line fell at score 4, and the applications in the "
-        f"lottery band (score 4; 3 in all) were drawn in this order: {order[0]}, {order[1]} and "
-        f"{order[2]}"
+        "Lottery with seed 1: in score order, before the draw, the funding line fell at score 4, "
+        "and the applications in the lottery band (score 4; 3 in all) were drawn in this order: "
+        f"{order[0]}, {order[1]} and {order[2]}"
     )
     drawn, not_drawn = (lottery_reason(result, i) for i in order[:2])
     assert (drawn.params["low"], drawn.params["high"]) == (Decimal(4), Decimal(4))
@@ -171,7 +172,8 @@ def test_a_band_of_several_scores_reads_as_a_range(make_application: MakeApp) ->
     result = allocate(apps, 250, Policy(rule="lottery", seed=7, lottery_band="0.3"))
     draw = reason_text(note(result, "note.lottery.draw"), "nb")
     assert (
-        "gikk ved poengsum 4,5, og søknadene i loddtrekningsbåndet (poengsum 4,2 til 4,8; 3 i alt)"
+        "før trekningen, gikk finansieringsgrensen ved poengsum 4,5, og søknadene i "
+        "loddtrekningsbåndet (poengsum 4,2 til 4,8; 3 i alt)"
     ) in draw
     assert reason_text(lottery_reason(result, "E"), "en") == (
         "Score 3.9 is below the lottery band (scores 4.2 to 4.8): not in the draw"

@@ -781,6 +781,20 @@ PUBLISHED = [
         "100 000 kr)",
     ),
     (
+        "reason.line.partial_nothing_left",
+        {"remaining": 0, "min_award": 0},
+        "Nothing was left of the budget for a partial award",
+        "Ingenting var igjen av rammen til et delvis tilskudd",
+    ),
+    (
+        "reason.line.partial_rounded_to_nothing",
+        {"remaining": 900, "step": 1_000, "amount": 0, "min_award": 0},
+        "The NOK 900 left, rounded down to a multiple of NOK 1,000, is nothing, so there is no "
+        "partial award",
+        "De 900 kr som var igjen, rundet ned til et multiplum av 1 000 kr, blir null, så det "
+        "blir ikke noe delvis tilskudd",
+    ),
+    (
         "reason.ineligible.below_min_award",
         {"amount": 80_000, "min_award": 100_000},
         "The eligible amount, NOK 80,000, is below the minimum award of NOK 100,000",

@@ -886,3 +886,15 @@ def test_published_sentences_read_as_written(
     reason = Reason(code=code, params=params)
     assert plain(wording.reason_text(reason, "en")) == en
     assert plain(wording.reason_text(reason, "nb")) == nb
+
+
+def test_the_eligible_amount_has_one_name_in_headers_and_reasons() -> None:
+    """The workbook's column and the reasons name the eligible amount alike (the header said
+    "Maks. tilskudd", which reads as max_award or per_applicant_max, beside reasons saying
+    "tilskuddsberettiget beløp")."""
+    nb, en = get("nb"), get("en")
+    assert nb("header.eligible") == "Tilskuddsberettiget beløp"
+    assert en("header.eligible") == "Eligible amount"
+    partial = {"rank": 1, "amount": 1, "eligible": 2}
+    assert nb("header.eligible").lower() in nb("reason.funded.partial", **partial)
+    assert en("header.eligible").lower() in en("reason.funded.partial", **partial)

@@ -584,11 +584,11 @@ def test_an_application_the_budget_could_not_cover_is_not_told_the_budget_ran_ou
     nb = wording.reason_text(reason, "nb")
     en = wording.reason_text(reason, "en")
     assert nb == (
-        f"Rammen strakk ikke til ved plass 56: det var 129{NBSP}000{NBSP}kr igjen, "
+        f"Rammen strakk ikke til ved plass{NBSP}56: det var 129{NBSP}000{NBSP}kr igjen, "
         f"og søknaden trengte 1{NBSP}360{NBSP}000{NBSP}kr"
     )
     assert en == (
-        f"Not enough budget left at rank 56: NOK{NBSP}129,000 was left, "
+        f"Not enough budget left at rank{NBSP}56: NOK{NBSP}129,000 was left, "
         f"and the application needed NOK{NBSP}1,360,000"
     )
     for text in (nb, en):
@@ -898,3 +898,27 @@ def test_the_eligible_amount_has_one_name_in_headers_and_reasons() -> None:
     partial = {"rank": 1, "amount": 1, "eligible": 2}
     assert nb("header.eligible").lower() in nb("reason.funded.partial", **partial)
     assert en("header.eligible").lower() in en("reason.funded.partial", **partial)
+
+
+@pytest.mark.parametrize(
+    ("lang", "code", "params", "word"),
+    [
+        ("nb", "reason.reserve.position", {"position": 2}, "Nummer"),
+        ("en", "reason.reserve.position", {"position": 2}, "Number"),
+        ("nb", "reason.funded.full", {"amount": 1_200_000, "rank": 2}, "plass"),
+        ("en", "reason.funded.full", {"amount": 1_200_000, "rank": 2}, "rank"),
+        ("nb", "reason.lottery.line_stopped", {"line_position": 2}, "nummer"),
+        ("en", "reason.line.stopped", {"line_rank": 4}, "rank"),
+    ],
+)
+def test_a_word_and_its_number_are_not_parted_at_a_line_break(
+    lang: str, code: str, params: dict[str, Any], word: str
+) -> None:
+    """ "Nummer 2 på reservelisten" wrapped in the terminal's reason column read "Nummer" at one
+    line's end and "2 på" at the next one's start: a no-break space holds them together."""
+    from tilskudd.render.text import wrap
+
+    text = wording.reason_text(Reason(code=code, params=params), lang)
+    for width in range(8, len(text) + 1):
+        lines = wrap(text, width).split("\n")
+        assert not any(line.rstrip().endswith(word) for line in lines), (width, lines)

@@ -901,7 +901,7 @@ def test_history_amend_withdraw_and_export(folder: Path) -> None:
         "Round 1 · A-1 · Moss kommune · Felles saksbehandling",
         f"  requested NOK{NBSP}60,000 · committed NOK{NBSP}60,000 · now NOK{NBSP}50,000 (amended)",
         # Why it got what it got, as the round's lists said it when it was committed.
-        f"  Funded with the full eligible amount, NOK{NBSP}60,000, at rank 1.",
+        f"  Funded with the full eligible amount, NOK{NBSP}60,000, at rank{NBSP}1.",
         history.stdout.splitlines()[4],
     ]
     assert history.stdout.splitlines()[4].endswith(

@@ -151,10 +151,10 @@ def test_a_band_of_one_score_reads_as_that_score(line_round: list[Application]) 
     drawn, not_drawn = (lottery_reason(result, i) for i in order[:2])
     assert (drawn.params["low"], drawn.params["high"]) == (Decimal(4), Decimal(4))
     assert reason_text(drawn, "en") == (
-        "Drawn by lot as number 1 of 3 in the lottery band (score 4; seed 1), and funded"
+        "Drawn by lot as number\u00a01 of 3 in the lottery band (score 4; seed 1), and funded"
     )
     assert reason_text(not_drawn, "nb") == (
-        "Trukket ved loddtrekning som nummer 2 av 3 i loddtrekningsbåndet (poengsum 4; "
+        "Trukket ved loddtrekning som nummer\u00a02 av 3 i loddtrekningsbåndet (poengsum 4; "
         "startverdi 1), og ikke innvilget"
     )
     assert reason_text(lottery_reason(result, "A"), "nb") == (
@@ -180,7 +180,8 @@ def test_a_band_of_several_scores_reads_as_a_range(make_application: MakeApp) ->
     )
     first = draw_order(7, ["B", "C", "D"])[0]
     assert reason_text(lottery_reason(result, first), "nb") == (
-        "Trukket ved loddtrekning som nummer 1 av 3 i loddtrekningsbåndet (poengsum 4,2 til 4,8; "
+        "Trukket ved loddtrekning som nummer\u00a01 av 3 i loddtrekningsbåndet (poengsum 4,2 til "
+        "4,8; "
         "startverdi 7), og innvilget"
     )
 

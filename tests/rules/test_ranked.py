@@ -504,12 +504,12 @@ def test_tie_at_the_line_that_the_order_did_not_decide_says_so(make_application:
         },
     )
     assert note_text(note, "en") == (
-        "2 applications share rank 1 across the funding line (A and B); the order among them "
+        "2 applications share rank\u00a01 across the funding line (A and B); the order among them "
         "did not decide: NOK\xa0250 was left when their turn came, and B would not have fitted "
         "even if taken first."
     )
     assert note_text(note, "nb") == (
-        "2 søknader deler plass 1 ved finansieringsgrensen (A og B); rekkefølgen mellom dem "
+        "2 søknader deler plass\u00a01 ved finansieringsgrensen (A og B); rekkefølgen mellom dem "
         "avgjorde ikke: det var 250\xa0kr igjen da det ble deres tur, og B ville ikke fått plass, "
         "heller ikke som første i rekkefølgen."
     )

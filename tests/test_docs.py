@@ -313,6 +313,9 @@ _UNITS = (
 _NUMBER_AT_END = re.compile(r"(?:^|[\s(~≈])[-−]?\d(?:[\d .,]*\d)?$")
 _UNIT_AT_START = re.compile(rf"^(?:{_UNITS})")
 _UNIT_AT_END = re.compile(r"(?:^|\s)(?:kr|NOK)$")
+# A word and the number it names, read "Nummer" at one line's end and "2 på reservelisten" at
+# the next one's start in a quote of a reason.
+_NAMING_AT_END = re.compile(r"(?:^|[\s(\"«])(?:[Rr]ank|[Nn]umber|[Nn]ummer|[Pp]lass|nr\.)$")
 _NUMBER_AT_START = re.compile(r"^\d")
 
 
@@ -334,8 +337,10 @@ def number_parted_from_unit(path: Path) -> list[str]:
     for (number, line), (_, after) in itertools.pairwise(lines):
         if not line or not after:
             continue
-        if (_NUMBER_AT_END.search(line) and _UNIT_AT_START.match(after)) or (
-            _UNIT_AT_END.search(line) and _NUMBER_AT_START.match(after)
+        if (
+            (_NUMBER_AT_END.search(line) and _UNIT_AT_START.match(after))
+            or (_UNIT_AT_END.search(line) and _NUMBER_AT_START.match(after))
+            or (_NAMING_AT_END.search(line) and _NUMBER_AT_START.match(after))
         ):
             found.append(f"{path.name}:{number}: {line[-20:]!r} / {after[:20]!r}")
     return found
@@ -353,10 +358,16 @@ def test_a_number_parted_from_its_unit_is_found(tmp_path: Path) -> None:
     path.write_text(
         "with the unfunded as 0\nkr, and over\n\nfra 2009: 60\nmillioner over\n"
         "above ~10 000\napplications\n\nin kr\n300 000\n\n    code 0\n    kr\n\n"
-        "the 2024\nnumbering\n",
+        'the 2024\nnumbering\n\n("Nummer\n2 på reservelisten")\n',
         encoding="utf-8",
     )
-    assert [line.split(":")[1] for line in number_parted_from_unit(path)] == ["1", "4", "6", "9"]
+    assert [line.split(":")[1] for line in number_parted_from_unit(path)] == [
+        "1",
+        "4",
+        "6",
+        "9",
+        "18",
+    ]
 
 
 # `--limit 0` shows every row of the table (`--limit 2` the first two): a session shown with it

@@ -92,7 +92,7 @@ def test_funded(result: RoundResult) -> None:
     assert "It applied for NOK\xa0300,000 towards a total cost of NOK\xa02,000,000." in said
     assert "No cap applied" in said
     assert (
-        "The funding line fell below rank 4, the last funded (6 points), with NOK\xa00 of the "
+        "The funding line fell below rank\u00a04, the last funded (6 points), with NOK\xa00 of the "
         "budget of NOK\xa0780,000 left." in said
     )
     assert "It was funded with NOK\xa0300,000." in said
@@ -103,7 +103,7 @@ def test_capped(result: RoundResult) -> None:
     explanation = explain(result, "C2")
     assert [r.code for r in explanation.caps] == ["reason.cap.share_of_cost"]
     said = " ".join(sentences(explanation, "nb"))
-    assert "Søknaden fikk 8 poeng og ble rangert som nr. 2 av 6." in said
+    assert "Søknaden fikk 8 poeng og ble rangert som nr.\u00a02 av 6." in said
     assert "Omsøkt beløp var 500\xa0000\xa0kr av en totalkostnad på 1\xa0500\xa0000\xa0kr." in said
     assert (
         "Begrenset til 20\xa0% av totalkostnaden på 1\xa0500\xa0000\xa0kr = 300\xa0000\xa0kr."
@@ -117,7 +117,7 @@ def test_not_funded_and_what_it_would_take(result: RoundResult) -> None:
     explanation = explain(result, "N3")
     said = " ".join(sentences(explanation, "en"))
     assert (
-        "Not enough budget left at rank 3: NOK\xa0100,000 was left, "
+        "Not enough budget left at rank\u00a03: NOK\xa0100,000 was left, "
         "and the application needed NOK\xa0250,000." in said
     )
     # At 8 points N3 ties with C2 and comes after it by id: still not funded; at 9 it ties with
@@ -400,9 +400,11 @@ def test_a_given_rank_is_explained_as_given() -> None:
     )
     result = ranked_round(apps, 250)
     said = text(result, "G7")
-    assert "The application was number 7 in the given order of priority, in which 4" in said
+    assert "The application was number\u00a07 in the given order of priority, in which 4" in said
     assert "of 4" not in said
-    assert "Søknaden var nr. 7 i den oppgitte prioriteringen, der 4" in text(result, "G7", "nb")
+    assert "Søknaden var nr.\u00a07 i den oppgitte prioriteringen, der 4" in text(
+        result, "G7", "nb"
+    )
     assert to_data(explain(result, "G7"), "en")["rank"] == 7
 
 
@@ -412,11 +414,12 @@ def test_a_given_rank_among_one_ranked_application_is_said_in_the_singular() -> 
     apps = (Application(id="G5", requested=100, rank=5),)
     result = ranked_round(apps, 250)
     assert (
-        "The application was number 5 in the given order of priority,"
+        "The application was number\u00a05 in the given order of priority,"
         " in which 1 application was ranked." in text(result, "G5")
     )
-    assert "Søknaden var nr. 5 i den oppgitte prioriteringen, der 1 søknad var rangert." in text(
-        result, "G5", "nb"
+    assert (
+        "Søknaden var nr.\u00a05 i den oppgitte prioriteringen, der 1 søknad var rangert."
+        in text(result, "G5", "nb")
     )
 
 
@@ -431,9 +434,9 @@ def test_the_line_is_said_below_the_last_funded_as_the_reason_says_it_at_the_nex
         created=datetime(2026, 1, 1, tzinfo=UTC),
     )
     said = text(result, "G7")
-    assert "The funding line fell below rank 3, the last funded, with NOK" in said
-    assert "Below the funding line, which fell at rank 4." in said
-    assert "Finansieringsgrensen gikk under plass 3, den siste som fikk tilskudd" in text(
+    assert "The funding line fell below rank\u00a03, the last funded, with NOK" in said
+    assert "Below the funding line, which fell at rank\u00a04." in said
+    assert "Finansieringsgrensen gikk under plass\u00a03, den siste som fikk tilskudd" in text(
         result, "G7", "nb"
     )
 
@@ -476,7 +479,8 @@ def test_a_given_rank_split_into_ties_is_tied_only_within_its_own_tie() -> None:
     assert to_data(explain(result, "C"), "en")["tied_with"] == ["D"]
     assert to_data(explain(result, "A"), "en")["tied_with"] == ["B"]
     assert (
-        "The application was number 3 in the given order of priority, in which 4 applications were"
+        "The application was number\u00a03 in the given order of priority, in which 4 applications "
+        "were"
         " ranked, a place it shares with D." in text(result, "C")
     )
     assert "der 4 søknader var rangert, en plass den deler med D." in text(result, "C", "nb")
@@ -627,7 +631,7 @@ def test_the_applications_it_shares_a_tie_with_are_named_by_applicant_and_projec
         "a rank it shares with Moss kommune – Felles arkiv (A) and Bodø kommune – Portal (C)" in en
     )
     assert (
-        "share rank 1 across the funding line (Moss kommune – Felles arkiv (A), "
+        "share rank\u00a01 across the funding line (Moss kommune – Felles arkiv (A), "
         "Alta kommune – Kart (B) and Bodø kommune – Portal (C))"
     ) in en
     nb = text(result, "B", "nb")
@@ -721,11 +725,12 @@ def test_one_passed_over_above_the_funding_line_is_told_why_those_below_were_fun
     )
     assert result.allocation.by_id()["SMALL"].amount == 150_000
     assert (
-        "Applications ranked below it, down to rank 3, were funded because they fitted in what "
+        "Applications ranked below it, down to rank\u00a03, were funded because they fitted in "
+        "what "
         "was left: under the policy an application that no longer fits is passed over for the "
         "next."
     ) in text(result, "BIG")
-    assert "ned til plass 3, fikk tilskudd fordi de fikk plass" in text(result, "BIG", "nb")
+    assert "ned til plass\u00a03, fikk tilskudd fordi de fikk plass" in text(result, "BIG", "nb")
     # Not said to one funded, nor where nothing below it was funded.
     assert "passed over for the next" not in text(result, "SMALL")
     stop = RoundResult(

@@ -249,29 +249,33 @@ _COUNTED_TEXTS: dict[tuple[str, str], tuple[str, ...]] = {
         "1\u00a0000\u00a0000 tilbaketrekninger",
     ),
     ("nb", "explain.given_rank"): (
-        "Søknaden var nr. 1\u00a0500 i den oppgitte prioriteringen, der 0 søknader var rangert.",
-        "Søknaden var nr. 1\u00a0500 i den oppgitte prioriteringen, der 1 søknad var rangert.",
-        "Søknaden var nr. 1\u00a0500 i den oppgitte prioriteringen, der 2 søknader var rangert.",
+        "Søknaden var nr.\u00a01\u00a0500 i den oppgitte prioriteringen, der 0 søknader var "
+        "rangert.",
+        "Søknaden var nr.\u00a01\u00a0500 i den oppgitte prioriteringen, der 1 søknad var rangert.",
+        "Søknaden var nr.\u00a01\u00a0500 i den oppgitte prioriteringen, der 2 søknader var "
+        "rangert.",
         (
-            "Søknaden var nr. 1\u00a0500 i den oppgitte prioriteringen, der 1\u00a0000\u00a0000 "
+            "Søknaden var nr.\u00a01\u00a0500 i den oppgitte prioriteringen, der "
+            "1\u00a0000\u00a0000 "
             "søknader var rangert."
         ),
     ),
     ("nb", "explain.given_rank_tied"): (
         (
-            "Søknaden var nr. 3 i den oppgitte prioriteringen, der 0 søknader var rangert, en "
+            "Søknaden var nr.\u00a03 i den oppgitte prioriteringen, der 0 søknader var rangert, en "
             "plass den deler med S-1 og S-2."
         ),
         (
-            "Søknaden var nr. 3 i den oppgitte prioriteringen, der 1 søknad var rangert, en "
+            "Søknaden var nr.\u00a03 i den oppgitte prioriteringen, der 1 søknad var rangert, en "
             "plass den deler med S-1 og S-2."
         ),
         (
-            "Søknaden var nr. 3 i den oppgitte prioriteringen, der 2 søknader var rangert, en "
+            "Søknaden var nr.\u00a03 i den oppgitte prioriteringen, der 2 søknader var rangert, en "
             "plass den deler med S-1 og S-2."
         ),
         (
-            "Søknaden var nr. 3 i den oppgitte prioriteringen, der 1\u00a0000\u00a0000 søknader "
+            "Søknaden var nr.\u00a03 i den oppgitte prioriteringen, der 1\u00a0000\u00a0000 "
+            "søknader "
             "var rangert, en plass den deler med S-1 og S-2."
         ),
     ),
@@ -405,37 +409,41 @@ _COUNTED_TEXTS: dict[tuple[str, str], tuple[str, ...]] = {
     ),
     ("en", "explain.given_rank"): (
         (
-            "The application was number 1,500 in the given order of priority, in which 0 "
+            "The application was number\u00a01,500 in the given order of priority, in which 0 "
             "applications were ranked."
         ),
         (
-            "The application was number 1,500 in the given order of priority, in which 1 "
+            "The application was number\u00a01,500 in the given order of priority, in which 1 "
             "application was ranked."
         ),
         (
-            "The application was number 1,500 in the given order of priority, in which 2 "
+            "The application was number\u00a01,500 in the given order of priority, in which 2 "
             "applications were ranked."
         ),
         (
-            "The application was number 1,500 in the given order of priority, in which 1,000,000 "
+            "The application was number\u00a01,500 in the given order of priority, in which "
+            "1,000,000 "
             "applications were ranked."
         ),
     ),
     ("en", "explain.given_rank_tied"): (
         (
-            "The application was number 3 in the given order of priority, in which 0 applications "
+            "The application was number\u00a03 in the given order of priority, in which 0 "
+            "applications "
             "were ranked, a place it shares with S-1 and S-2."
         ),
         (
-            "The application was number 3 in the given order of priority, in which 1 application "
+            "The application was number\u00a03 in the given order of priority, in which 1 "
+            "application "
             "was ranked, a place it shares with S-1 and S-2."
         ),
         (
-            "The application was number 3 in the given order of priority, in which 2 applications "
+            "The application was number\u00a03 in the given order of priority, in which 2 "
+            "applications "
             "were ranked, a place it shares with S-1 and S-2."
         ),
         (
-            "The application was number 3 in the given order of priority, in which 1,000,000 "
+            "The application was number\u00a03 in the given order of priority, in which 1,000,000 "
             "applications were ranked, a place it shares with S-1 and S-2."
         ),
     ),

@@ -584,11 +584,11 @@ def test_an_application_the_budget_could_not_cover_is_not_told_the_budget_ran_ou
     nb = wording.reason_text(reason, "nb")
     en = wording.reason_text(reason, "en")
     assert nb == (
-        f"Rammen strakk ikke til ved plass 56: det var 129{NBSP}000{NBSP}kr igjen, "
+        f"Rammen strakk ikke til ved plass{NBSP}56: det var 129{NBSP}000{NBSP}kr igjen, "
         f"og søknaden trengte 1{NBSP}360{NBSP}000{NBSP}kr"
     )
     assert en == (
-        f"Not enough budget left at rank 56: NOK{NBSP}129,000 was left, "
+        f"Not enough budget left at rank{NBSP}56: NOK{NBSP}129,000 was left, "
         f"and the application needed NOK{NBSP}1,360,000"
     )
     for text in (nb, en):
@@ -781,6 +781,20 @@ PUBLISHED = [
         "100 000 kr)",
     ),
     (
+        "reason.line.partial_nothing_left",
+        {"remaining": 0, "min_award": 0},
+        "Nothing was left of the budget for a partial award",
+        "Ingenting var igjen av rammen til et delvis tilskudd",
+    ),
+    (
+        "reason.line.partial_rounded_to_nothing",
+        {"remaining": 900, "step": 1_000, "amount": 0, "min_award": 0},
+        "The NOK 900 left, rounded down to a multiple of NOK 1,000, is nothing, so there is no "
+        "partial award",
+        "De 900 kr som var igjen, rundet ned til et multiplum av 1 000 kr, blir null, så det "
+        "blir ikke noe delvis tilskudd",
+    ),
+    (
         "reason.ineligible.below_min_award",
         {"amount": 80_000, "min_award": 100_000},
         "The eligible amount, NOK 80,000, is below the minimum award of NOK 100,000",
@@ -872,3 +886,39 @@ def test_published_sentences_read_as_written(
     reason = Reason(code=code, params=params)
     assert plain(wording.reason_text(reason, "en")) == en
     assert plain(wording.reason_text(reason, "nb")) == nb
+
+
+def test_the_eligible_amount_has_one_name_in_headers_and_reasons() -> None:
+    """The workbook's column and the reasons name the eligible amount alike (the header said
+    "Maks. tilskudd", which reads as max_award or per_applicant_max, beside reasons saying
+    "tilskuddsberettiget beløp")."""
+    nb, en = get("nb"), get("en")
+    assert nb("header.eligible") == "Tilskuddsberettiget beløp"
+    assert en("header.eligible") == "Eligible amount"
+    partial = {"rank": 1, "amount": 1, "eligible": 2}
+    assert nb("header.eligible").lower() in nb("reason.funded.partial", **partial)
+    assert en("header.eligible").lower() in en("reason.funded.partial", **partial)
+
+
+@pytest.mark.parametrize(
+    ("lang", "code", "params", "word"),
+    [
+        ("nb", "reason.reserve.position", {"position": 2}, "Nummer"),
+        ("en", "reason.reserve.position", {"position": 2}, "Number"),
+        ("nb", "reason.funded.full", {"amount": 1_200_000, "rank": 2}, "plass"),
+        ("en", "reason.funded.full", {"amount": 1_200_000, "rank": 2}, "rank"),
+        ("nb", "reason.lottery.line_stopped", {"line_position": 2}, "nummer"),
+        ("en", "reason.line.stopped", {"line_rank": 4}, "rank"),
+    ],
+)
+def test_a_word_and_its_number_are_not_parted_at_a_line_break(
+    lang: str, code: str, params: dict[str, Any], word: str
+) -> None:
+    """ "Nummer 2 på reservelisten" wrapped in the terminal's reason column read "Nummer" at one
+    line's end and "2 på" at the next one's start: a no-break space holds them together."""
+    from tilskudd.render.text import wrap
+
+    text = wording.reason_text(Reason(code=code, params=params), lang)
+    for width in range(8, len(text) + 1):
+        lines = wrap(text, width).split("\n")
+        assert not any(line.rstrip().endswith(word) for line in lines), (width, lines)

@@ -7,7 +7,7 @@ import json
 import re
 import shutil
 import sqlite3
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -901,7 +901,7 @@ def test_history_amend_withdraw_and_export(folder: Path) -> None:
         "Round 1 · A-1 · Moss kommune · Felles saksbehandling",
         f"  requested NOK{NBSP}60,000 · committed NOK{NBSP}60,000 · now NOK{NBSP}50,000 (amended)",
         # Why it got what it got, as the round's lists said it when it was committed.
-        f"  Funded with the full eligible amount, NOK{NBSP}60,000, at rank 1.",
+        f"  Funded with the full eligible amount, NOK{NBSP}60,000, at rank{NBSP}1.",
         history.stdout.splitlines()[4],
     ]
     assert history.stdout.splitlines()[4].endswith(
@@ -2423,8 +2423,9 @@ def test_the_documents_of_a_changed_round_show_the_awards_as_they_stand(folder: 
     assert run("amend", "A-1", "--amount", "50 000", "--reason", "Cost reduced").exit_code == 0
     assert run("withdraw", "A-2", "--reason", "The municipality withdrew").exit_code == 0
     today = run("history", "A-2", "--format", "json")
-    created = json.loads(today.stdout)[0]["amendments"][0]["created"][:10]
-    day = format_date(date.fromisoformat(created), "en")  # 30 November 2026: the date in words
+    created = json.loads(today.stdout)[0]["amendments"][0]["created"]
+    # 30 November 2026: the day in Norway of the record's UTC time, in words.
+    day = format_date(clock.record_day(created), "en")
 
     md = run("allocate", "r1.csv", "--round", "1", "-o", "awards.md", "--lang", "en")
     assert md.exit_code == 0, md.output
@@ -2450,7 +2451,7 @@ def test_the_documents_of_a_changed_round_show_the_awards_as_they_stand(folder: 
     assert html.exit_code == 0, html.output
     page = (folder / "tildeling.html").read_text(encoding="utf-8").replace(NBSP, " ")
     assert "Endringer etter vedtaket" in page
-    dag = format_date(date.fromisoformat(created), "nb")  # 30. november 2026
+    dag = format_date(clock.record_day(created), "nb")  # 30. november 2026
     assert f"Etter vedtaket ble tilskuddet endret {dag}, fra 60 000 kr til 50 000 kr." in page
     assert "Tildelt nå: 50 000 kr" in page
     assert "tildeling.html viser tildelingene slik de står nå" in " ".join(html.stdout.split())

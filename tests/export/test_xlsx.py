@@ -285,7 +285,7 @@ def test_others_sheet_has_reserve_not_funded_and_rejected(
         ("S-009", "avvist"),
     ]
     assert "Tildelt" not in lines[0]  # nothing awarded on this sheet
-    assert lines[0]["Maks. tilskudd"] == 2_000_000
+    assert lines[0]["Tilskuddsberettiget beløp"] == 2_000_000
     rejected = lines[2]
     assert rejected["Søker"] == "Ugyldig kommune"
     assert rejected["Rad"] == 9

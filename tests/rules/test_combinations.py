@@ -89,6 +89,8 @@ LEFT_FOR_BUDGET = frozenset(
         "reason.lottery.line_stopped",
         "reason.line.partial_below_min",
         "reason.line.partial_rounded_below_min",
+        "reason.line.partial_nothing_left",
+        "reason.line.partial_rounded_to_nothing",
     }
 )
 """The reasons of an eligible application left out for want of budget (or below the line)."""

@@ -138,22 +138,23 @@ def test_a_band_of_one_score_reads_as_that_score(line_round: list[Application]) 
     order = draw_order(1, ["B", "C", "D"])
     draw = note(result, "note.lottery.draw")
     assert reason_text(draw, "nb") == (
-        "Loddtrekning med startverdi 1: finansieringsgrensen gikk ved poengsum 4, og søknadene "
-        "i loddtrekningsbåndet (poengsum 4; 3 i alt) ble trukket i denne rekkefølgen: "
+        "Loddtrekning med startverdi 1: i poengrekkefølge, før trekningen, gikk "
+        "finansieringsgrensen ved poengsum 4, og søknadene i loddtrekningsbåndet (poengsum 4; "
+        "3 i alt) ble trukket i denne rekkefølgen: "
         f"{order[0]}, {order[1]} og {order[2]}"
     )
     assert reason_text(draw, "en") == (
-        "Lottery with seed 1: the funding line fell at score 4, and the applications in the "
-        f"lottery band (score 4; 3 in all) were drawn in this order: {order[0]}, {order[1]} and "
-        f"{order[2]}"
+        "Lottery with seed 1: in score order, before the draw, the funding line fell at score 4, "
+        "and the applications in the lottery band (score 4; 3 in all) were drawn in this order: "
+        f"{order[0]}, {order[1]} and {order[2]}"
     )
     drawn, not_drawn = (lottery_reason(result, i) for i in order[:2])
     assert (drawn.params["low"], drawn.params["high"]) == (Decimal(4), Decimal(4))
     assert reason_text(drawn, "en") == (
-        "Drawn by lot as number 1 of 3 in the lottery band (score 4; seed 1), and funded"
+        "Drawn by lot as number\u00a01 of 3 in the lottery band (score 4; seed 1), and funded"
     )
     assert reason_text(not_drawn, "nb") == (
-        "Trukket ved loddtrekning som nummer 2 av 3 i loddtrekningsbåndet (poengsum 4; "
+        "Trukket ved loddtrekning som nummer\u00a02 av 3 i loddtrekningsbåndet (poengsum 4; "
         "startverdi 1), og ikke innvilget"
     )
     assert reason_text(lottery_reason(result, "A"), "nb") == (
@@ -171,14 +172,16 @@ def test_a_band_of_several_scores_reads_as_a_range(make_application: MakeApp) ->
     result = allocate(apps, 250, Policy(rule="lottery", seed=7, lottery_band="0.3"))
     draw = reason_text(note(result, "note.lottery.draw"), "nb")
     assert (
-        "gikk ved poengsum 4,5, og søknadene i loddtrekningsbåndet (poengsum 4,2 til 4,8; 3 i alt)"
+        "før trekningen, gikk finansieringsgrensen ved poengsum 4,5, og søknadene i "
+        "loddtrekningsbåndet (poengsum 4,2 til 4,8; 3 i alt)"
     ) in draw
     assert reason_text(lottery_reason(result, "E"), "en") == (
         "Score 3.9 is below the lottery band (scores 4.2 to 4.8): not in the draw"
     )
     first = draw_order(7, ["B", "C", "D"])[0]
     assert reason_text(lottery_reason(result, first), "nb") == (
-        "Trukket ved loddtrekning som nummer 1 av 3 i loddtrekningsbåndet (poengsum 4,2 til 4,8; "
+        "Trukket ved loddtrekning som nummer\u00a01 av 3 i loddtrekningsbåndet (poengsum 4,2 til "
+        "4,8; "
         "startverdi 7), og innvilget"
     )
 

@@ -735,11 +735,13 @@ def test_a_tie_split_by_a_maximum_is_reported(make_application: MakeApp) -> None
         ("note.tie_at_quota", ["A1", "A2"], ["A1"])
     ]
     assert note_text(result.notes[0], "en") == (
-        "2 applications share rank 1 (A1 and A2), and a quota's maximum had room for only some "
+        "2 applications share rank\u00a01 (A1 and A2), and a quota's maximum had room for only "
+        "some "
         "of them; they were taken in id order, so A1 got the room."
     )
     assert note_text(result.notes[0], "nb") == (
-        "2 søknader deler plass 1 (A1 og A2), og maksimumet i en kvote hadde bare plass til noen "
+        "2 søknader deler plass\u00a01 (A1 og A2), og maksimumet i en kvote hadde bare plass til "
+        "noen "
         "av dem; de ble behandlet i rekkefølge etter søknadsnummer, så A1 fikk plassen."
     )
     # A maximum filled by those ranked above decides by rank, not by id: no note.
@@ -1058,11 +1060,13 @@ def test_a_tie_that_a_minimum_took_from_but_no_order_changes_is_not_by_id(
         )
     ]
     assert note_text(result.notes[0], "en") == (
-        "3 applications share rank 1 (S1, S2 and S3) and were not all given the same; they were "
+        "3 applications share rank\u00a01 (S1, S2 and S3) and were not all given the same; they "
+        "were "
         "taken in id order, but every other order among them gives the same awards."
     )
     assert note_text(result.notes[0], "nb") == (
-        "3 søknader deler plass 1 (S1, S2 og S3) og fikk ikke alle det samme; de ble behandlet i "
+        "3 søknader deler plass\u00a01 (S1, S2 og S3) og fikk ikke alle det samme; de ble "
+        "behandlet i "
         "rekkefølge etter søknadsnummer, men enhver annen rekkefølge mellom dem gir de samme "
         "tildelingene."
     )
@@ -1429,12 +1433,13 @@ def test_a_tie_too_large_to_re_run_is_said_to_be_unchecked(
         ("note.tie_order_unchecked", ["S1"], False)
     ]
     assert note_text(result.notes[0], "en") == (
-        "6 applications share rank 1 (S1, S2, S3, S4, S5 and S6) and were not all given the "
+        "6 applications share rank\u00a01 (S1, S2, S3, S4, S5 and S6) and were not all given the "
         "same; they were taken in id order, and with this many of them, whether another order "
         "would have given other awards was not checked."
     )
     assert note_text(result.notes[0], "nb") == (
-        "6 søknader deler plass 1 (S1, S2, S3, S4, S5 og S6) og fikk ikke alle det samme; de ble "
+        "6 søknader deler plass\u00a01 (S1, S2, S3, S4, S5 og S6) og fikk ikke alle det samme; de "
+        "ble "
         "behandlet i rekkefølge etter søknadsnummer, og med så mange av dem ble det ikke sjekket "
         "om en annen "
         "rekkefølge ville gitt andre tildelinger."

@@ -21,6 +21,7 @@ from tilskudd.wording import note_text
 
 from .rounds import org_round
 from .strategies import applications, budgets, check_invariants, policies
+from .words import reasons_text
 
 MakeApp = Callable[..., Application]
 
@@ -339,7 +340,8 @@ def test_partial_below_min_names_what_was_left_not_what_rounding_leaves(
 ) -> None:
     # 1 krone is left for B under round_to 7: rounded down it is 0, so no partial award. The
     # reason said "The 0 kr left is too little for a partial award (minimum 0 kr)" beside "1 kr
-    # was left"; it says what was left and that rounding down to the step left nothing.
+    # was left"; it says what was left and that rounding down to the step left nothing, and
+    # names no minimum award of 0 kr ("too little ... the minimum award is NOK 0").
     apps = [
         make_application(id=i, requested=r, score=Decimal(s), total_cost=None, orgnr=None)
         for i, r, s in (("A", 7, 2), ("B", 7, 1))
@@ -349,9 +351,40 @@ def test_partial_below_min_names_what_was_left_not_what_rounding_leaves(
     assert (b.status, b.amount) == (N, 0)
     assert b.reasons[0] == Reason(BUDGET_EXHAUSTED, {"rank": 2, "remaining": 1, "needed": 7})
     assert b.reasons[1] == Reason(
-        "reason.line.partial_rounded_below_min",
+        "reason.line.partial_rounded_to_nothing",
         {"remaining": 1, "step": 7, "amount": 0, "min_award": 0},
     )
+    assert reasons_text(b, "en").endswith(
+        "The NOK 1 left, rounded down to a multiple of NOK 7, is nothing, so there is no partial "
+        "award."
+    )
+    assert reasons_text(b, "nb").endswith(
+        "De 1 kr som var igjen, rundet ned til et multiplum av 7 kr, blir null, så det blir ikke "
+        "noe delvis tilskudd."
+    )
+    # With a minimum award, the same 1 krone says the minimum as well.
+    floor = allocate(apps, 8, Policy(at_line="partial", round_to=7, min_award=1))
+    assert floor.by_id()["B"].reasons[1].code == "reason.line.partial_rounded_below_min"
+
+
+@pytest.mark.parametrize("min_award", [0, 5])
+def test_partial_with_nothing_left_says_so_plainly(
+    make_application: MakeApp, min_award: int
+) -> None:
+    # A takes the whole budget: nothing is left at B's turn. The reason said "The NOK 0 left is
+    # too little for a partial award (the minimum award is NOK 0)".
+    apps = [
+        make_application(id=i, requested=r, score=Decimal(s), total_cost=None, orgnr=None)
+        for i, r, s in (("A", 10, 2), ("B", 7, 1))
+    ]
+    result = allocate(apps, 10, Policy(at_line="partial", min_award=min_award))
+    b = result.by_id()["B"]
+    assert (b.status, b.amount) == (N, 0)
+    assert b.reasons[1] == Reason(
+        "reason.line.partial_nothing_left", {"remaining": 0, "min_award": min_award}
+    )
+    assert reasons_text(b, "en").endswith("Nothing was left of the budget for a partial award.")
+    assert reasons_text(b, "nb").endswith("Ingenting var igjen av rammen til et delvis tilskudd.")
 
 
 def test_partial_below_min_after_rounding_says_both_amounts(make_application: MakeApp) -> None:
@@ -472,12 +505,12 @@ def test_tie_at_the_line_that_the_order_did_not_decide_says_so(make_application:
         },
     )
     assert note_text(note, "en") == (
-        "2 applications share rank 1 across the funding line (A and B); the order among them "
+        "2 applications share rank\u00a01 across the funding line (A and B); the order among them "
         "did not decide: NOK\xa0250 was left when their turn came, and B would not have fitted "
         "even if taken first."
     )
     assert note_text(note, "nb") == (
-        "2 søknader deler plass 1 ved finansieringsgrensen (A og B); rekkefølgen mellom dem "
+        "2 søknader deler plass\u00a01 ved finansieringsgrensen (A og B); rekkefølgen mellom dem "
         "avgjorde ikke: det var 250\xa0kr igjen da det ble deres tur, og B ville ikke fått plass, "
         "heller ikke som første i rekkefølgen."
     )

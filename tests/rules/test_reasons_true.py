@@ -56,7 +56,12 @@ from tilskudd.rules.common import (
 from .test_combinations import HUNT, Round, rounds, run
 
 BELOW_MIN_CODES = frozenset(
-    {"reason.line.partial_below_min", "reason.line.partial_rounded_below_min"}
+    {
+        "reason.line.partial_below_min",
+        "reason.line.partial_rounded_below_min",
+        "reason.line.partial_nothing_left",
+        "reason.line.partial_rounded_to_nothing",
+    }
 )
 
 LINE_CODES = frozenset({"reason.line.stopped", "reason.lottery.line_stopped"})
@@ -398,12 +403,18 @@ class Walk:
                     assert below_min is not None, (app.id, d.reasons)
                     # Or, when only rounding down took it below: "The X kr left, rounded down
                     # to a multiple of S, is P: too little".
+                    # With nothing left: "Nothing was left of the budget for a partial award";
+                    # without a minimum and rounded down to 0: "… is nothing".
                     assert part == 0 or part < policy.min_award
-                    if left == 0 or left < policy.min_award:
+                    if left == 0:
+                        want = ("reason.line.partial_nothing_left", {"min_award": policy.min_award})
+                    elif left < policy.min_award:
                         want = ("reason.line.partial_below_min", {"min_award": policy.min_award})
                     else:
                         want = (
-                            "reason.line.partial_rounded_below_min",
+                            "reason.line.partial_rounded_to_nothing"
+                            if part == 0 and policy.min_award == 0
+                            else "reason.line.partial_rounded_below_min",
                             {
                                 "step": policy.round_to,
                                 "amount": part,

@@ -16,9 +16,10 @@ decides:
 - ``partial``: it receives what is left, rounded down to ``round_to`` (``reason.funded.partial``),
   if that is at least ``min_award`` and more than 0; then the line stops as with ``stop``.
   Otherwise it is not funded (``reason.budget.exhausted``), with ``reason.line.
-  partial_below_min`` when what is left is below ``min_award`` (or nothing), or
-  ``reason.line.partial_rounded_below_min`` when only the rounding down takes it below (both
-  name what was left, as the budget reason does).
+  partial_nothing_left`` when nothing is left, ``reason.line.partial_below_min`` when what is
+  left is below ``min_award``, or ``reason.line.partial_rounded_below_min`` when only the
+  rounding down takes it below (``…_rounded_to_nothing`` when it takes it to 0 and there is no
+  ``min_award``; each names what was left, as the budget reason does).
   Exactly one application can be partly funded, and it is the marginal one.
 
 Then the reserve list: the first ``policy.reserve`` applications, in rank order, that were eligible
@@ -599,15 +600,24 @@ def fund_pass(
 
 
 def _below_min(remaining: int, part: int, step: int, min_award: int) -> Reason:
-    """Why the application at a ``partial`` line got nothing: the ``remaining`` left is below
-    ``min_award`` (or nothing), or it is not, but rounded down to ``step`` it is (``part``).
-    The amount named is what was left, as ``reason.budget.exhausted`` beside it says."""
-    if remaining < min_award or remaining == 0:
+    """Why the application at a ``partial`` line got nothing: nothing was left
+    (``…_nothing_left``), the ``remaining`` left is below ``min_award``, or it is not, but
+    rounded down to ``step`` it is (``part``; ``…_rounded_to_nothing`` when that is 0 and there
+    is no ``min_award`` to name). The amount named is what was left, as
+    ``reason.budget.exhausted`` beside it says. Rounds recorded before 30 November 2026 gave
+    ``reason.line.partial_below_min`` and ``…_rounded_below_min`` for these two as well."""
+    if remaining == 0:
+        return make_reason(
+            "reason.line.partial_nothing_left", remaining=remaining, min_award=min_award
+        )
+    if remaining < min_award:
         return make_reason(
             "reason.line.partial_below_min", remaining=remaining, min_award=min_award
         )
     return make_reason(
-        "reason.line.partial_rounded_below_min",
+        "reason.line.partial_rounded_to_nothing"
+        if part == 0 and min_award == 0
+        else "reason.line.partial_rounded_below_min",
         remaining=remaining,
         step=step,
         amount=part,

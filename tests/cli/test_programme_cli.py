@@ -7,7 +7,7 @@ import json
 import re
 import shutil
 import sqlite3
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -2423,8 +2423,9 @@ def test_the_documents_of_a_changed_round_show_the_awards_as_they_stand(folder: 
     assert run("amend", "A-1", "--amount", "50 000", "--reason", "Cost reduced").exit_code == 0
     assert run("withdraw", "A-2", "--reason", "The municipality withdrew").exit_code == 0
     today = run("history", "A-2", "--format", "json")
-    created = json.loads(today.stdout)[0]["amendments"][0]["created"][:10]
-    day = format_date(date.fromisoformat(created), "en")  # 30 November 2026: the date in words
+    # The day in Norway it was recorded, as the documents date it (1 December at 23:30 UTC).
+    created = clock.record_day(json.loads(today.stdout)[0]["amendments"][0]["created"])
+    day = format_date(created, "en")  # 30 November 2026: the date in words
 
     md = run("allocate", "r1.csv", "--round", "1", "-o", "awards.md", "--lang", "en")
     assert md.exit_code == 0, md.output
@@ -2450,7 +2451,7 @@ def test_the_documents_of_a_changed_round_show_the_awards_as_they_stand(folder: 
     assert html.exit_code == 0, html.output
     page = (folder / "tildeling.html").read_text(encoding="utf-8").replace(NBSP, " ")
     assert "Endringer etter vedtaket" in page
-    dag = format_date(date.fromisoformat(created), "nb")  # 30. november 2026
+    dag = format_date(created, "nb")  # 30. november 2026
     assert f"Etter vedtaket ble tilskuddet endret {dag}, fra 60 000 kr til 50 000 kr." in page
     assert "Tildelt nå: 50 000 kr" in page
     assert "tildeling.html viser tildelingene slik de står nå" in " ".join(html.stdout.split())

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import csv
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import openpyxl
@@ -99,7 +99,9 @@ def test_history_shows_the_date_decided_and_the_date_recorded(folder: Path) -> N
     assert f"trukket tilbake 2009-11-03 (registrert {today()}): fra 40 000 kr til 0 kr." in said
     data = json.loads(run("history", "A-1", "--format", "json").stdout)
     change = data[0]["amendments"][0]
-    assert (change["decided"], change["created"][:10]) == ("2009-10-12", today())
+    # The day in Norway of the UTC time recorded (1 December at 23:30 UTC on 30 November).
+    recorded_day = clock.record_day(change["created"]).isoformat()
+    assert (change["decided"], recorded_day) == ("2009-10-12", today())
 
 
 def test_a_change_without_a_decision_date_is_dated_by_its_record_alone(folder: Path) -> None:
@@ -161,7 +163,7 @@ def test_the_round_s_documents_date_each_change_by_its_decision(folder: Path) ->
     for name in ("awards.xlsx", "awards.json", "awards.md", "awards.csv"):
         wrote = run("allocate", "r1.csv", "--round", "1", "-o", name)
         assert wrote.exit_code == 0, wrote.output
-    recorded = format_date(datetime.now(UTC).date(), "en")
+    recorded = format_date(clock.today(), "en")  # the day in Norway, as the documents say it
     text = plain((folder / "awards.md").read_text(encoding="utf-8"))
     assert (
         f"After the decision the grant was amended on 12 October 2009 (recorded {recorded}), "
@@ -175,7 +177,11 @@ def test_the_round_s_documents_date_each_change_by_its_decision(folder: Path) ->
     data = json.loads((folder / "awards.json").read_text(encoding="utf-8"))
     apps = {a["id"]: a for a in data["applications"]}
     change = apps["A-1"]["changes"][0]
-    assert (change["date"], change["decided"], change["recorded"][:10]) == (
+    assert (
+        change["date"],
+        change["decided"],
+        clock.record_day(change["recorded"]).isoformat(),
+    ) == (
         "2009-10-12",
         "2009-10-12",
         today(),
@@ -197,7 +203,7 @@ def test_the_round_s_documents_date_each_change_by_its_decision(folder: Path) ->
     assert explained.exit_code == 0, explained.output
     assert (
         "Etter vedtaket ble tilskuddet endret 12. oktober 2009 (registrert "
-        f"{format_date(datetime.now(UTC).date(), 'nb')}), fra 60 000 kr til 50 000 kr."
+        f"{format_date(clock.today(), 'nb')}), fra 60 000 kr til 50 000 kr."
         in plain(explained.stdout)
     )
     data = json.loads(run("explain", "r1.csv", "A-1", "--round", "1", "--format", "json").stdout)

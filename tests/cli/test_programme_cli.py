@@ -3132,6 +3132,48 @@ def test_verify_of_a_proportional_round_that_counted_claims_says_the_rule_change
     assert said_nb in " ".join(nb_again.stderr.split()), nb_again.stderr
 
 
+def test_a_round_the_leftover_kroner_took_past_the_maximum_was_never_committed(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Until 2026-11-30 proportional could hand the kroner left by rounding to an organisation
+    whose shares were within per_applicant_max, past it: four shares of 50 000.50 kr, the two
+    kroner left to A-1 and A-2, Moss kommune 100 002 kr against a maximum of 100 001. The
+    commit refused such a round (since 2026-11-29, before that rule), so no ledger holds one
+    for verify to meet: the same round now commits, and verify re-runs it as committed."""
+    from tilskudd.rules import proportional
+
+    (folder / "tilskudd.toml").write_text(
+        PROGRAMME.replace('budget = "100 000"', 'budget = "200 002"')
+        .replace('frame = "200 000"', 'frame = "400 000"')
+        .replace(
+            'max_share_of_cost = "20 %"', 'rule = "proportional"\nper_applicant_max = "100 001"'
+        ),
+        encoding="utf-8",
+    )
+    rows = [
+        "A-1;Moss kommune;974760673;Sak 1;0104;100000;500000;5",
+        "A-2;Moss kommune;974760673;Sak 2;0104;100000;500000;4",
+        "C-1;Oslo kommune;958935420;Sak;0301;100000;500000;3",
+        "C-2;Bergen kommune;964338531;Sak;1201;100000;500000;2",
+    ]
+    (folder / "r1.csv").write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
+    with monkeypatch.context() as patched:
+        patched.setattr(proportional, "_steps_pass_room", lambda *_args: False)
+        refused = run("allocate", "r1.csv", "--round", "1", "--commit")
+    assert refused.exit_code == 1, refused.output
+    said = " ".join(refused.stderr.replace(NBSP, " ").split())
+    assert "round 1 gives organisation 974760673 NOK 100,002 (A-1 and A-2)" in said, said
+    assert "past per_applicant_max of NOK 100,001" in said
+    assert "Nothing was recorded." in said
+    nothing = run("verify")
+    assert "Nothing committed yet: nothing to verify." in nothing.stdout, nothing.output
+    commit_round()
+    verified = run("verify")
+    assert verified.exit_code == 0, verified.output
+    history = " ".join(run("history", "974760673").stdout.replace(NBSP, " ").split())
+    assert "NOK 100,001 awarded now" in history, history
+
+
 def _per_applicant_round(folder: Path) -> None:
     """Round 1 under per_applicant_max 70 000: Moss kommune's A-1 (60 000) is funded first,
     which leaves its A-4 10 000; round 2's B-1 from Moss finds the maximum filled."""

@@ -37,7 +37,6 @@ __all__ = [
     "runs_in_circles",
     "shows_percent",
     "size_out_of_bounds",
-    "xls_empty_formulas",
     "xls_error_cells",
     "xls_stream",
 ]
@@ -338,39 +337,12 @@ def size_out_of_bounds(path: Path) -> bool:
     return False
 
 
-def xls_empty_formulas(path: Path, sheet: str) -> set[tuple[int, int]]:
-    """The cells of ``sheet`` in an .xls holding a formula whose saved value is empty text, as
-    (0-based row, column): calamine reads them as empty. A program that writes .xls without
-    calculating (xlwt) saves every formula so, where Excel shows its value once it has
-    calculated; Excel saves so a formula that gives "" (``=IF(A2="";"";A2*5)``)."""
-    try:
-        stream = xls_stream(path.read_bytes())
-        if stream is None or _FORMULA_EMPTY.search(stream) is None:
-            return set()
-        offsets = _sheet_offsets(stream)
-        if offsets is None or sheet not in offsets:
-            return set()
-        found: set[tuple[int, int]] = set()
-        for index, (kind, at, length) in enumerate(_records(stream, offsets[sheet])):
-            if index == 0 and kind != _BOF:
-                return set()
-            if kind == _EOF:
-                break
-            if (
-                kind == _FORMULA
-                and length >= 14
-                and stream[at + 6] == 3
-                and stream[at + 12 : at + 14] == b"\xff\xff"
-            ):
-                row, col = struct.unpack_from("<HH", stream, at)
-                found.add((row, col))
-        return found
-    except (_DamagedError, struct.error, IndexError, ValueError, UnicodeDecodeError, OSError):
-        return set()  # a damaged file: calamine, reading the same bytes, reports it properly
-
-
 def xls_error_cells(
-    path: Path, sheet: str, hidden: set[int] | None = None, percent: Percent | None = None
+    path: Path,
+    sheet: str,
+    hidden: set[int] | None = None,
+    percent: Percent | None = None,
+    empty: set[tuple[int, int]] | None = None,
 ) -> Cells:
     """Each cell of ``sheet`` in an .xls whose value is an error: its (0-based row, column) ->
     (formula, the error as Excel shows it): the formula ``""`` for an error typed or pasted as a
@@ -379,7 +351,11 @@ def xls_error_cells(
 
     With ``hidden``, the rows hidden in the sheet (by hand or by a filter) are added to it,
     numbered from 1; with ``percent``, the number cells formatted as a percentage (looked for
-    only when the workbook has such a cell format)."""
+    only when the workbook has such a cell format); with ``empty``, the cells (0-based row,
+    column) holding a formula whose saved value is empty text, which calamine reads as empty:
+    a program that writes .xls without calculating (xlwt) saves every formula so, where Excel
+    shows its value once it has calculated; Excel saves so a formula that gives ""
+    (``=IF(A2="";"";A2*5)``). One walk of the sheet's records finds them all."""
     try:
         stream = xls_stream(path.read_bytes())
         if stream is None:
@@ -387,7 +363,8 @@ def xls_error_cells(
         errors = stream.find(_BOOLERR_MARK) >= 0 or _FORMULA_ERROR.search(stream) is not None
         rows = hidden is not None and _ROW_HIDDEN.search(stream) is not None
         xfs = _percent_xfs(stream) if percent is not None else frozenset()
-        if not errors and not rows and not xfs:
+        blanks = empty is not None and _FORMULA_EMPTY.search(stream) is not None
+        if not errors and not rows and not xfs and not blanks:
             return {}
         offsets = _sheet_offsets(stream)
         if offsets is None or sheet not in offsets:
@@ -395,6 +372,7 @@ def xls_error_cells(
         found: Cells = {}
         hidden_here: set[int] = set()
         percent_here: Percent = {}
+        empty_here: set[tuple[int, int]] = set()
         numbers = (_NUMBER, _RK, _MULRK, _FORMULA) if xfs else ()
         for index, (kind, at, length) in enumerate(_records(stream, offsets[sheet])):
             if index == 0 and kind != _BOF:
@@ -414,12 +392,22 @@ def xls_error_cells(
             ):
                 row, col = struct.unpack_from("<HH", stream, at)
                 found[(row, col)] = (UNREAD_FORMULA, ERRORS.get(stream[at + 8], "#VALUE!"))
+            elif (
+                blanks
+                and kind == _FORMULA
+                and length >= 14
+                and stream[at + 6] == 3
+                and stream[at + 12 : at + 14] == b"\xff\xff"
+            ):
+                empty_here.add(struct.unpack_from("<HH", stream, at))
             elif kind in numbers and length >= 10:
                 _add_percent(stream, kind, at, length, xfs, percent_here)
         if hidden is not None:
             hidden |= hidden_here
         if percent is not None:
             percent.update(percent_here)
+        if empty is not None:
+            empty |= empty_here
         return found
     except (_DamagedError, struct.error, IndexError, ValueError, UnicodeDecodeError):
         return {}  # a damaged file: calamine, reading the same bytes, reports it properly

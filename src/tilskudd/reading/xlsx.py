@@ -50,12 +50,7 @@ from tilskudd.controls import visible
 from tilskudd.errors import InputFileError
 from tilskudd.i18n import Translator
 from tilskudd.models import Issue, Location, Severity
-from tilskudd.reading.biff import (
-    runs_in_circles,
-    size_out_of_bounds,
-    xls_empty_formulas,
-    xls_error_cells,
-)
+from tilskudd.reading.biff import runs_in_circles, size_out_of_bounds, xls_error_cells
 from tilskudd.reading.columns import HEADER_SCAN_ROWS, REQUIRED, HeaderMatch, find_header
 from tilskudd.reading.merges import as_corners, read_merges_down
 from tilskudd.reading.sheet import (
@@ -1034,7 +1029,9 @@ def _od_errors_in_text(data: bytes, sheet: str) -> Cells | None:
     return found
 
 
-Scanner = Callable[[Path, str, set[int], list[Any], Percent], Cells]
+Scanner = Callable[[Path, str, set[int], list[Any], Percent, set[tuple[int, int]]], Cells]
+"""A format's scan: (path, sheet, hidden rows, merges, percent cells, cells holding a formula
+saved with empty text: .xls only) -> the cells calamine reads as empty that are not."""
 """Reads a sheet for the cells calamine reads as empty; adds the hidden rows it finds to the set,
 where calamine does not give them (.xlsb) the merged ranges to the list, and the number cells
 formatted as a percentage to the last argument."""
@@ -1053,17 +1050,21 @@ class _Scan(threading.Thread):
         self.hidden: set[int] = set()
         self.merges: list[Any] = []
         self.percent: Percent = {}
+        self.empty: set[tuple[int, int]] = set()
         self.error: BaseException | None = None
 
     def run(self) -> None:
         try:
-            self.cells = self.scanner(self.path, self.sheet, self.hidden, self.merges, self.percent)
+            self.cells = self.scanner(
+                self.path, self.sheet, self.hidden, self.merges, self.percent, self.empty
+            )
         except (OSError, zipfile.BadZipFile, zlib.error, ET.ParseError, KeyError, EOFError):
             # The file is damaged: calamine, reading the same bytes, reports it properly.
             self.cells = {}
             self.hidden = set()
             self.merges = []
             self.percent = {}
+            self.empty = set()
         except Exception as exc:  # a bug here: hand it to the reading thread, not stderr
             self.error = exc
 
@@ -1071,16 +1072,16 @@ class _Scan(threading.Thread):
 # The formats scanned for cells calamine reads as empty, and for hidden rows (the .xls records
 # by reading.biff, the .xlsb records by reading.xlsb).
 _SCANNERS: dict[str, Scanner] = {
-    "xlsx": lambda path, sheet, hidden, _merges, percent: formulas_without_value(
+    "xlsx": lambda path, sheet, hidden, _merges, percent, _empty: formulas_without_value(
         path, sheet, hidden, percent
     ),
-    "ods": lambda path, sheet, hidden, merges, percent: ods_scan(
+    "ods": lambda path, sheet, hidden, merges, percent, _empty: ods_scan(
         path, sheet, hidden, percent, merges
     ),
-    "xls": lambda path, sheet, hidden, _merges, percent: dict(
-        xls_error_cells(path, sheet, hidden, percent)
+    "xls": lambda path, sheet, hidden, _merges, percent, empty: dict(
+        xls_error_cells(path, sheet, hidden, percent, empty)
     ),
-    "xlsb": lambda path, sheet, hidden, merges, percent: dict(
+    "xlsb": lambda path, sheet, hidden, merges, percent, _empty: dict(
         xlsb_scan(path, sheet, hidden, merges, percent)
     ),
 }
@@ -1366,8 +1367,8 @@ def read_workbook(
             if extras.hidden:
                 numbers = [number for number, _ in table.rows]
                 issues.extend(_hidden_warning(numbers, extras.hidden, file, name))
-            if sniffed.format == "xls":
-                issues.extend(_empty_formula_warning(path, table, file, name))
+            if extras.empty_formulas:
+                issues.extend(_empty_formula_warning(extras.empty_formulas, table, file, name))
             if sheet is None and amount_alone is None:
                 later = candidates[candidates.index(name) + 1 :]
                 also, unseen = _sheets_with_applications(
@@ -1486,6 +1487,8 @@ class _SheetExtras(NamedTuple):
     """Rows hidden in the sheet, from 1."""
     percent: Percent
     """Number cells formatted as a percentage."""
+    empty_formulas: frozenset[tuple[int, int]] = frozenset()
+    """(0-based row, column) of the cells of an .xls holding a formula saved with empty text."""
 
 
 def _read_sheet(
@@ -1532,7 +1535,9 @@ def _read_sheet(
         if height * width > MAX_CELLS:
             raise too_far(where(t, file, name), height, width, t)
     formula_rows = _place_formulas(grid, scan.cells)
-    return grid, _SheetExtras(formula_rows, merges, scan.hidden, scan.percent)
+    return grid, _SheetExtras(
+        formula_rows, merges, scan.hidden, scan.percent, frozenset(scan.empty)
+    )
 
 
 def _far_corner_of(path: Path, name: str, sniffed: Sniffed) -> tuple[int, int] | None:
@@ -1610,16 +1615,18 @@ def _hidden_warning(numbers: list[int], hidden: set[int], file: str, sheet: str)
 _EMPTY_FORMULAS_SHOWN = 10  # cells named in the warning about formulas saved without a value
 
 
-def _empty_formula_warning(path: Path, table: RawTable, file: str, sheet: str) -> list[Issue]:
+def _empty_formula_warning(
+    found: frozenset[tuple[int, int]],
+    table: RawTable,
+    file: str,
+    sheet: str,
+) -> list[Issue]:
     """A warning naming the cells of an .xls, in the applications' rows and the columns read or
-    carried through, whose formula has empty text as its saved value
-    (:func:`~tilskudd.reading.biff.xls_empty_formulas`): they read as empty, where Excel may
+    carried through, whose formula has empty text as its saved value (``found``, 0-based, from
+    :func:`~tilskudd.reading.biff.xls_error_cells`): they read as empty, where Excel may
     show a number once it has calculated them. An .xlsx formula without a saved value is an
     error on its cell; an .xls keeps none such, and a formula saved by a program that did not
     calculate it cannot be told from one that gives "" in Excel, so this is a warning."""
-    found = xls_empty_formulas(path, sheet)
-    if not found:
-        return []
     kept = {number for number, _ in table.rows}
     read = {*table.fields.values(), *table.extra.values()}
     cells = sorted((row + 1, col) for row, col in found if row + 1 in kept and col in read)
